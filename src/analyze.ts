@@ -1,0 +1,128 @@
+import { createDispatcher } from "./classify.js";
+import type { Event } from "./events/index.js";
+import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
+import { readLines, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { toRecord } from "./records/peel.js";
+import { splitPhysicalLine } from "./records/split.js";
+import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
+import type { Report } from "./facts/schema.js";
+import { SCHEMA_VERSION } from "./facts/schema.js";
+import { runRules, type RulesConfig } from "./rules/engine.js";
+import { TOOL_VERSION } from "./version.js";
+
+export interface AnalyzeOptions {
+  limits?: Partial<InputLimits>;
+  maxLineChars?: number;
+  /** at most this many events of one kind are kept for rules and `--events` (the rest are counted) */
+  maxEventsPerKind?: number;
+  rules?: RulesConfig;
+  onBytes?: (n: number) => void;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface Analysis {
+  report: Report;
+  state: FactState;
+  events: Event[];
+}
+
+/** Events kept per input, bounded per kind so a gigabyte log keeps a small list. */
+export class EventStore {
+  readonly events: Event[] = [];
+  private readonly perKind = new Map<string, number>();
+  dropped = 0;
+  constructor(private readonly maxPerKind: number) {}
+  add(e: Event): void {
+    const n = this.perKind.get(e.kind) ?? 0;
+    if (n >= this.maxPerKind) {
+      this.dropped++;
+      return;
+    }
+    this.perKind.set(e.kind, n + 1);
+    this.events.push(e);
+  }
+}
+
+/** Reads one input into a fact state and its kept events. */
+export async function analyzeSource(source: InputSource, inputIndex: number, opts: AnalyzeOptions = {}): Promise<{ state: FactState; events: Event[] }> {
+  const state = initState();
+  const store = new EventStore(opts.maxEventsPerKind ?? 2000);
+  const emit = (e: Event) => {
+    reduceEvent(state, e);
+    store.add(e);
+  };
+  const dispatcher = createDispatcher();
+  let lines = 0;
+  let bytes = 0;
+  let cutLines = 0;
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  let error: string | undefined;
+  try {
+    const stream = await source.open(limits);
+    for await (const batch of readLines(stream as never, {
+      maxLineChars: opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS,
+      onCutLine: () => cutLines++,
+      onBytes: (n) => {
+        bytes += n;
+        opts.onBytes?.(n);
+      },
+    })) {
+      let lineNo = batch.firstLine;
+      for (const raw of batch.lines) {
+        if (raw.length > 0) {
+          const pieces = splitPhysicalLine(raw);
+          for (const piece of pieces) dispatcher.dispatch(toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece), emit);
+        }
+        lineNo++;
+      }
+      lines = lineNo - 1;
+    }
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    error = e.message;
+  }
+  dispatcher.end(emit);
+  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) });
+  return { state, events: store.events };
+}
+
+export interface InputFailure {
+  path: string;
+  message: string;
+}
+
+/** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
+export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
+  const { sources, failures } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
+  let state = initState();
+  const events: Event[] = [];
+  for (let i = 0; i < sources.length; i++) {
+    const part = await analyzeSource(sources[i], 0, opts);
+    state = mergeStates(state, part.state);
+    for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
+  }
+  for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
+  for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
+  const report = buildReport(state, events, opts.rules);
+  return { report, state, events, failures };
+}
+
+/** Facts, findings and summary from a finished state. */
+export function buildReport(state: FactState, events: Event[], rules?: RulesConfig): Report {
+  const facts = finalizeFacts(state);
+  const findings = runRules(facts, events, state, rules);
+  const summary = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of findings) {
+    if (f.severity === "error") summary.errors++;
+    else if (f.severity === "warning") summary.warnings++;
+    else summary.infos++;
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "vllm-doctor", version: TOOL_VERSION },
+    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) })),
+    facts,
+    findings,
+    summary,
+  };
+}

@@ -1,0 +1,27 @@
+import type { Emit, RecordReader } from "./events/types.js";
+import type { LogRecord } from "./model.js";
+import { createNcclReader } from "./events/read-nccl.js";
+import { createVllmReader } from "./events/read-vllm.js";
+import { createPythonReader } from "./events/read-python.js";
+import { createBenchReader } from "./events/read-bench.js";
+
+/**
+ * The hot path: every record passes here. Readers are asked in order; each does its own cheap
+ * first-character / `includes` tests before any grammar runs, and may claim the record.
+ */
+export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void; end(emit: Emit): void } {
+  const readers: RecordReader[] = [createNcclReader(), createVllmReader(), createPythonReader(), createBenchReader()];
+  return {
+    dispatch(rec, emit) {
+      let r: LogRecord = rec;
+      for (const reader of readers) {
+        const out = reader.read(r, emit);
+        if (out === true) return;
+        if (out !== false) r = out;
+      }
+    },
+    end(emit) {
+      for (const reader of readers) reader.end?.(emit);
+    },
+  };
+}

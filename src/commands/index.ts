@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+import { registerAnalyze } from "./analyze.js";
+
+/** Every sub-command, in the order `--help` lists them. */
+export function registerCommands(program: Command): void {
+  registerAnalyze(program);
+}

@@ -1,0 +1,32 @@
+import type { EventBase } from "./types.js";
+
+/** A line that reports a failure, in the sense of CONTRACT.md's `firstError`. */
+export interface ErrorLineEvent extends EventBase {
+  kind: "error";
+  /** which dialect said it */
+  source: "vllm" | "python" | "torch" | "nccl" | "ray" | "other";
+  /** exception class or error code when the line names one (RuntimeError, ncclSystemError, ...) */
+  errorType?: string;
+  message: string;
+}
+
+/** A WARNING-level record (never an error). */
+export interface WarningLineEvent extends EventBase {
+  kind: "warning";
+  source: "vllm" | "python" | "torch" | "nccl" | "ray" | "other";
+  message: string;
+}
+
+/** A Python traceback folded into one event: the exception, its message and the frames. */
+export interface TracebackEvent extends EventBase {
+  kind: "traceback";
+  errorType: string | null;
+  message: string;
+  frames: { file: string; line: number; func: string }[];
+  /** the line holding the final `Type: message` */
+  end: import("../model.js").Evidence | null;
+  /** chained exceptions seen before the last one ("The above exception was the direct cause ...") */
+  causes: { errorType: string; message: string }[];
+}
+
+export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent;

@@ -1,0 +1,9 @@
+import type { CommonEvent } from "./common.js";
+import type { VllmEvent } from "./vllm.js";
+import type { NcclEvent } from "./nccl.js";
+import type { BenchEvent } from "./bench.js";
+
+export type Event = CommonEvent | VllmEvent | NcclEvent | BenchEvent;
+export type EventKind = Event["kind"];
+export type { CommonEvent, VllmEvent, NcclEvent, BenchEvent };
+export * from "./types.js";

@@ -1,0 +1,192 @@
+import { z } from "zod";
+
+/**
+ * The JSON report of `vllm-doctor analyze --format json`, as ../shared/CONTRACT.md fixes it, plus our
+ * extensions. Defined once here: the TypeScript types are inferred from it and `schema/report.schema.json`
+ * is generated from it. Add fields freely; never rename or remove one without bumping SCHEMA_VERSION.
+ */
+export const SCHEMA_VERSION = 1;
+
+const n = z.number().nullable();
+const s = z.string().nullable();
+const b = z.boolean().nullable();
+
+export const EvidenceSchema = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
+
+export const VllmFactsSchema = z.object({ version: s, engine: z.enum(["v0", "v1"]).nullable() });
+
+export const ConfigFactsSchema = z.object({
+  model: s,
+  tensorParallelSize: n,
+  pipelineParallelSize: n,
+  dataParallelSize: n,
+  executorBackend: s,
+  maxModelLen: n,
+  gpuMemoryUtilization: n,
+  enableExpertParallel: b,
+  nnodes: n,
+  nodeRank: n,
+  masterAddr: s,
+  headless: b,
+  // extensions
+  dtype: s,
+  quantization: s,
+  kvCacheDtype: s,
+  enforceEager: b,
+  maxNumSeqs: n,
+  maxNumBatchedTokens: n,
+  blockSize: n,
+  seed: n,
+  servedModelName: s,
+});
+
+export const DistributedFactsSchema = z.object({
+  worldSize: n,
+  backend: s,
+  hostIp: s,
+});
+
+export const GpuFactsSchema = z.object({ name: s, count: n, memoryGiB: n });
+
+export const KvCacheFactsSchema = z.object({
+  tokens: n,
+  maxConcurrency: n,
+  tokensPerRequest: n,
+  gpuBlocks: n,
+  cpuBlocks: n,
+  availableGiB: n,
+  // extensions
+  neededGiB: n,
+  maxTokensStorable: n,
+});
+
+export const MemoryFactsSchema = z.object({
+  modelWeightsGiB: n,
+  // extensions
+  totalGpuGiB: n,
+  peakActivationGiB: n,
+  nonTorchGiB: n,
+  cudaGraphGiB: n,
+  loadSeconds: n,
+  initEngineSeconds: n,
+});
+
+export const ConnectionKindCountsSchema = z.record(z.string(), z.number());
+
+export const NodePairSchema = z.object({ a: z.string(), b: z.string(), kinds: ConnectionKindCountsSchema });
+
+export const RankInfoSchema = z.object({
+  rank: z.number(),
+  host: s,
+  pid: n,
+  device: n,
+  busId: s,
+  ncclVersion: s,
+  lastOpCount: n,
+  lastCollective: s,
+});
+
+export const NcclFactsSchema = z.object({
+  version: s,
+  net: s,
+  ibHcas: z.array(z.string()).nullable(),
+  gdr: b,
+  ranks: n,
+  nodes: n,
+  initComplete: z.number(),
+  transports: ConnectionKindCountsSchema,
+  firstWarn: EvidenceSchema.nullable(),
+  // extensions
+  versions: z.array(z.string()),
+  hosts: z.array(z.string()),
+  /** rank -> rank -> transport kind -> count of connection lines */
+  matrix: z.record(z.string(), z.record(z.string(), ConnectionKindCountsSchema)),
+  /** host pairs (a <= b) with the transport kinds their connections use; a == b is intra-node */
+  nodePairs: z.array(NodePairSchema),
+  rankMap: z.array(RankInfoSchema),
+  env: z.record(z.string(), z.string()),
+  bootstrapInterfaces: z.array(z.string()),
+  warnCount: z.number(),
+});
+
+const ServeSchema = z.object({
+  successfulRequests: n, failedRequests: n, durationS: n, requestThroughput: n, outputThroughput: n,
+  totalTokenThroughput: n, meanTtftMs: n, medianTtftMs: n, p99TtftMs: n, meanTpotMs: n, p99TpotMs: n,
+  meanItlMs: n, p99ItlMs: n,
+}).passthrough();
+const ThroughputSchema = z.object({ requestsPerS: n, totalTokensPerS: n, outputTokensPerS: n }).passthrough();
+const LatencySchema = z.object({ avgLatencyS: n }).passthrough();
+const NcclTestsSchema = z.object({
+  collective: s, ranks: n, avgBusbwGBs: n, maxBusbwGBs: n, wrongTotal: n, outOfBoundsOk: b,
+}).passthrough();
+
+export const BenchFactsSchema = z.object({
+  serve: ServeSchema.nullable(),
+  throughput: ThroughputSchema.nullable(),
+  latency: LatencySchema.nullable(),
+  ncclTests: NcclTestsSchema.nullable(),
+  runs: z.array(z.object({ kind: z.string(), file: z.string(), line: z.number(), values: z.record(z.string(), z.unknown()) })),
+});
+
+export const MissingSchema = z.object({ fact: z.string(), why: z.string(), howToGet: z.string() });
+
+export const FactsSchema = z.object({
+  vllm: VllmFactsSchema,
+  config: ConfigFactsSchema,
+  distributed: DistributedFactsSchema,
+  gpu: GpuFactsSchema,
+  kvCache: KvCacheFactsSchema,
+  memory: MemoryFactsSchema,
+  nccl: NcclFactsSchema,
+  bench: BenchFactsSchema,
+  firstError: EvidenceSchema.nullable(),
+  // extension: the first WARNING-level record of any kind
+  firstWarning: EvidenceSchema.nullable(),
+  server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
+  /** where each non-null fact was read: fact path -> evidence */
+  sources: z.record(z.string(), EvidenceSchema),
+  missing: z.array(MissingSchema),
+});
+
+export const SeveritySchema = z.enum(["error", "warning", "info"]);
+
+export const FindingSchema = z.object({
+  ruleId: z.string(),
+  severity: SeveritySchema,
+  title: z.string(),
+  message: z.string(),
+  evidence: z.array(EvidenceSchema),
+  /** how many evidence lines there were in all (evidence holds the first few) */
+  evidenceCount: z.number().optional(),
+  remediation: z.array(z.string()),
+  docs: z.string(),
+});
+
+export const InputInfoSchema = z.object({
+  path: z.string(),
+  lines: z.number(),
+  bytes: z.number(),
+  error: z.string().optional(),
+  cutLines: z.number().optional(),
+});
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal("vllm-doctor"), version: z.string() }),
+  inputs: z.array(InputInfoSchema),
+  facts: FactsSchema,
+  findings: z.array(FindingSchema),
+  summary: z.object({ errors: z.number(), warnings: z.number(), infos: z.number() }),
+  notices: z.array(z.string()).optional(),
+  /** mergeable per-analysis state, so `merge` can combine reports of parts of a fleet */
+  state: z.unknown().optional(),
+});
+
+export type Facts = z.infer<typeof FactsSchema>;
+export type Finding = z.infer<typeof FindingSchema>;
+export type Report = z.infer<typeof ReportSchema>;
+export type Severity = z.infer<typeof SeveritySchema>;
+export type Missing = z.infer<typeof MissingSchema>;
+export type InputInfo = z.infer<typeof InputInfoSchema>;
+export type NcclFacts = z.infer<typeof NcclFactsSchema>;
+export type BenchFacts = z.infer<typeof BenchFactsSchema>;

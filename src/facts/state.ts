@@ -1,0 +1,61 @@
+import type { Event } from "../events/index.js";
+import { benchDomain, type BenchState } from "./bench.js";
+import { shiftInputs } from "./domain.js";
+import { errorsDomain, type ErrorsState } from "./errors.js";
+import { ncclDomain, type NcclState } from "./nccl.js";
+import type { Facts, InputInfo } from "./schema.js";
+import { vllmDomain, type VllmState } from "./vllm.js";
+
+/** Everything an analysis knows before rules run; plain JSON, mergeable. */
+export interface FactState {
+  inputs: InputInfo[];
+  vllm: VllmState;
+  nccl: NcclState;
+  errors: ErrorsState;
+  bench: BenchState;
+}
+
+export function initState(): FactState {
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init() };
+}
+
+export function reduceEvent(state: FactState, e: Event): void {
+  const k = e.kind;
+  if (k.startsWith("nccl.")) ncclDomain.reduce(state.nccl, e);
+  else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
+  else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
+  // every event may also matter to more than one domain: errors read error/warning lines of all dialects
+  errorsDomain.reduce(state.errors, e);
+  if (k === "error" || k === "warning" || k === "traceback") {
+    ncclDomain.reduce(state.nccl, e);
+    vllmDomain.reduce(state.vllm, e);
+  }
+}
+
+/** Combines the states of two analyses; b's inputs are numbered after a's. */
+export function mergeStates(a: FactState, b: FactState): FactState {
+  const shifted = shiftInputs(b, a.inputs.length);
+  return {
+    inputs: [...a.inputs, ...shifted.inputs],
+    vllm: vllmDomain.merge(a.vllm, shifted.vllm),
+    nccl: ncclDomain.merge(a.nccl, shifted.nccl),
+    errors: errorsDomain.merge(a.errors, shifted.errors),
+    bench: benchDomain.merge(a.bench, shifted.bench),
+  };
+}
+
+export function finalizeFacts(state: FactState): Facts {
+  const v = vllmDomain.finalize(state.vllm);
+  const n = ncclDomain.finalize(state.nccl);
+  const e = errorsDomain.finalize(state.errors);
+  const b = benchDomain.finalize(state.bench);
+  return {
+    ...v.facts,
+    nccl: n.facts,
+    bench: b.facts,
+    firstError: e.facts.firstError,
+    firstWarning: e.facts.firstWarning,
+    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },
+    missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
+  };
+}

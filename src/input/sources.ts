@@ -1,0 +1,179 @@
+import { createReadStream, promises as fs, constants as fsc } from "node:fs";
+import { join, extname } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { createGunzip } from "node:zlib";
+
+/** A failure that is the user's input, not our bug: reported as one line and exit status 2. */
+export class InputError extends Error {
+  constructor(message: string, readonly path?: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+export interface InputSource {
+  /** the name used in evidence: the path as given, or `<stdin>` */
+  name: string;
+  /** opens a fresh byte stream, gunzipped when the content is gzip */
+  open(limits: InputLimits): Promise<Readable>;
+  /** size on disk when known */
+  size?: number;
+}
+
+export interface InputLimits {
+  /** decompressed bytes allowed per gzip input before we stop with an error */
+  maxDecompressedBytes: number;
+  /** read chunk size */
+  chunkBytes: number;
+}
+
+export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: 1 << 20 };
+
+const LOG_EXTENSIONS = new Set([".log", ".txt", ".out", ".gz", ".json", ".jsonl", ".ndjson"]);
+
+/** Expands the command-line operands into input sources: files, directories (recursively), `-` for stdin. */
+export async function resolveInputs(operands: string[], stdin: Readable = process.stdin): Promise<{ sources: InputSource[]; failures: { path: string; message: string }[] }> {
+  const sources: InputSource[] = [];
+  const failures: { path: string; message: string }[] = [];
+  for (const op of operands) {
+    if (op === "-") {
+      sources.push(stdinSource(stdin));
+      continue;
+    }
+    let st;
+    try {
+      st = await fs.stat(op);
+    } catch (e) {
+      failures.push({ path: op, message: describeFsError(e) });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found: string[] = [];
+      await walk(op, found, failures);
+      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: "no *.log, *.txt, *.out or *.gz files in this directory" });
+      for (const f of found.sort()) sources.push(await fileSource(f));
+    } else if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
+      sources.push({ ...(await fileSource(op)), size: st.isFile() ? st.size : undefined });
+    } else {
+      failures.push({ path: op, message: "not a regular file or directory" });
+    }
+  }
+  return { sources, failures };
+}
+
+async function walk(dir: string, out: string[], failures: { path: string; message: string }[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    failures.push({ path: dir, message: describeFsError(e) });
+    return;
+  }
+  for (const ent of entries) {
+    const p = join(dir, ent.name);
+    if (ent.isDirectory()) {
+      if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
+      await walk(p, out, failures);
+    } else if (ent.isFile() && LOG_EXTENSIONS.has(extname(ent.name).toLowerCase())) {
+      try {
+        await fs.access(p, fsc.R_OK);
+        out.push(p);
+      } catch (e) {
+        failures.push({ path: p, message: describeFsError(e) });
+      }
+    }
+  }
+}
+
+async function fileSource(path: string): Promise<InputSource> {
+  let size: number | undefined;
+  try {
+    size = (await fs.stat(path)).size;
+  } catch {
+    size = undefined;
+  }
+  return {
+    name: path,
+    size,
+    async open(limits) {
+      const handle = await fs.open(path, "r").catch((e) => {
+        throw new InputError(describeFsError(e), path);
+      });
+      const raw = handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
+      return maybeGunzip(raw, path, limits);
+    },
+  };
+}
+
+function stdinSource(stdin: Readable): InputSource {
+  let used = false;
+  return {
+    name: "<stdin>",
+    async open(limits) {
+      if (used) throw new InputError("standard input can be read only once", "-");
+      used = true;
+      return maybeGunzip(stdin, "-", limits);
+    },
+  };
+}
+
+/** Peeks at the first bytes: gzip magic (1f 8b) gets a bounded gunzip in front; anything else passes through. */
+async function maybeGunzip(raw: Readable, path: string, limits: InputLimits): Promise<Readable> {
+  const iter = raw[Symbol.asyncIterator]();
+  const first = await iter.next().catch((e) => {
+    throw new InputError(describeFsError(e), path);
+  });
+  const head: Buffer | undefined = first.done ? undefined : (first.value as Buffer);
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (head) yield head;
+    for (;;) {
+      const r = await iter.next();
+      if (r.done) return;
+      yield r.value as Buffer;
+    }
+  }
+  const plain = Readable.from(replay(), { objectMode: false });
+  if (!head || head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return plain;
+  const gunzip = createGunzip({ chunkSize: Math.min(limits.chunkBytes, 1 << 20) });
+  let total = 0;
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      if (total > limits.maxDecompressedBytes) {
+        cb(new InputError(`gzip input expands past ${formatBytes(limits.maxDecompressedBytes)}; stopped (raise --max-decompressed)`, path));
+        return;
+      }
+      cb(null, chunk);
+    },
+  });
+  plain.on("error", (e) => guard.destroy(e));
+  gunzip.on("error", (e) => guard.destroy(new InputError(`corrupt or truncated gzip data: ${e.message}`, path)));
+  return plain.pipe(gunzip).pipe(guard);
+}
+
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory";
+    case "EMFILE":
+      return "too many open files";
+    default:
+      return err?.message ?? String(e);
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n % 1 === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,50 @@
+/** Where a fact or finding comes from: the file, its 1-based physical line and that line's text. */
+export interface Evidence {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** Who wrote a record, as far as its prefixes tell. */
+export interface Origin {
+  /** process or actor name: VllmWorkerProcess, Worker_TP1, EngineCore_DP0, APIServer, RayWorkerWrapper ... */
+  process?: string;
+  pid?: number;
+  /** a rank the prefix names (vLLM worker rank, torchrun [rankN], mpirun [1,N]) */
+  rank?: number;
+  /** tensor / pipeline / data parallel indices from `Worker_DP1_PP0_TP3` style names */
+  tp?: number;
+  pp?: number;
+  dp?: number;
+  /** node address from Ray's `ip=` or a pdsh/ip prefix */
+  ip?: string;
+  /** host name from a pdsh/kubectl/journald prefix */
+  host?: string;
+  /** Ray's `[repeated Nx across cluster]` count */
+  repeated?: number;
+}
+
+/** One log record: a physical line (or a piece of one, when a terminal glued several records) with its wrappers peeled. */
+export interface LogRecord {
+  file: string;
+  /** index of the input in the analysis, for ordering "first" facts across files */
+  input: number;
+  line: number;
+  /** the physical line as read (after decoding), for evidence */
+  raw: string;
+  /** the record's own text with launcher, container, colour and process prefixes removed */
+  text: string;
+  origin: Origin;
+  /** an outer timestamp that a wrapper carried, as written */
+  stamp?: string;
+}
+
+export const MAX_EVIDENCE_TEXT = 400;
+
+export function evidenceOf(rec: LogRecord): Evidence {
+  return { file: rec.file, line: rec.line, text: clip(rec.raw.trimEnd(), MAX_EVIDENCE_TEXT) };
+}
+
+export function clip(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + "…";
+}
