@@ -27,6 +27,12 @@ export interface TracebackEvent extends EventBase {
   end: import("../model.js").Evidence | null;
   /** chained exceptions seen before the last one ("The above exception was the direct cause ...") */
   causes: { errorType: string; message: string }[];
+  /** the `Process SpawnProcess-1:8:` header that came before it, when one did */
+  process?: string;
+  /** frames left out to bound memory (the first and the last frames are kept) */
+  framesDropped?: number;
+  /** false when the log ended, or the origin moved on, before the `Type: message` line */
+  complete?: boolean;
 }
 
 export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent;

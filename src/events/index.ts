@@ -2,8 +2,9 @@ import type { CommonEvent } from "./common.js";
 import type { VllmEvent } from "./vllm.js";
 import type { NcclEvent } from "./nccl.js";
 import type { BenchEvent } from "./bench.js";
+import type { TorchEvent } from "./torch.js";
 
-export type Event = CommonEvent | VllmEvent | NcclEvent | BenchEvent;
+export type Event = CommonEvent | VllmEvent | NcclEvent | BenchEvent | TorchEvent;
 export type EventKind = Event["kind"];
-export type { CommonEvent, VllmEvent, NcclEvent, BenchEvent };
+export type { CommonEvent, VllmEvent, NcclEvent, BenchEvent, TorchEvent };
 export * from "./types.js";

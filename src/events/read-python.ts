@@ -1,11 +1,439 @@
-import type { RecordReader } from "./types.js";
+import type { Emit, RecordReader } from "./types.js";
+import type { Evidence, LogRecord, Origin } from "../model.js";
+import { clip, evidenceOf } from "../model.js";
+import type { TracebackEvent } from "./common.js";
+import { classifyPythonLine, isErrorTypeName, isWarningTypeName, type PyLine } from "../../grammars/python.js";
+import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 
-/** Reads python records into events. */
+/**
+ * Reads Python tracebacks and PyTorch (c10d / ProcessGroupNCCL) output.
+ *
+ * Tracebacks are folded into one `traceback` event per origin stream: lines of several workers interleave,
+ * so one assembler is kept per origin key (process + pid + rank + ip), and their number is bounded.
+ * `error` events follow CONTRACT.md's `firstError`: exception lines and PyTorch error lines count;
+ * traceback frames, code lines, `Traceback (most recent call last):` and `Process X:` headers never do.
+ */
+
+const MAX_ASSEMBLERS = 64;
+const MAX_FRAMES_HEAD = 8;
+const MAX_FRAMES_TAIL = 40;
+const MAX_MESSAGE_LINES = 4;
+const MAX_CAUSES = 8;
+const MAX_MESSAGE_CHARS = 2000;
+
+interface Assembler {
+  key: string;
+  origin: Origin;
+  input: number;
+  start: Evidence;
+  /** indentation of the header (or, headless, of the first frame minus two) */
+  indent: number;
+  headless: boolean;
+  frames: TracebackEvent["frames"];
+  tail: TracebackEvent["frames"];
+  dropped: number;
+  process?: string;
+  causes: TracebackEvent["causes"];
+  /** set once the `Type: message` line was read */
+  ended: { errorType: string; message: string; ev: Evidence; extra: number } | null;
+  /** a chain separator was read after an ended exception: the next header continues this traceback */
+  chained: boolean;
+  /** the last line was a frame: the next deeper line is its code */
+  lastFrameIndent: number;
+}
+
+interface PendingNcclError {
+  key: string;
+  origin: Origin;
+  input: number;
+  ev: Evidence;
+  where: string | null;
+  reason: string | null;
+  version: string | null;
+  ncclError: string | null;
+  lastError: string | null;
+  /** read `Last error:` alone: the next line is the text */
+  awaitingLast: boolean;
+  /** lines read since the error line */
+  seen: number;
+  rank: number | null;
+}
+
+function originKey(o: Origin): string {
+  if (o.process === undefined && o.pid === undefined && o.rank === undefined && o.ip === undefined && o.host === undefined) return "";
+  return `${o.process ?? ""}|${o.pid ?? ""}|${o.rank ?? ""}|${o.ip ?? o.host ?? ""}`;
+}
+
+/** Spaces in front of the record's text in its physical line (prefix separators count the same on every line of one origin). */
+function indentOf(rec: LogRecord): number {
+  const t = rec.text;
+  if (!t) return 0;
+  const at = rec.raw.lastIndexOf(t);
+  if (at < 0) return 0;
+  let i = at;
+  while (i > 0 && (rec.raw.charCodeAt(i - 1) === 32 || rec.raw.charCodeAt(i - 1) === 9)) i--;
+  return at - i;
+}
+
+// cheap gates, tested before any grammar
+const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
+const NCCL_ERROR_AT = /NCCL error(?: in)?:/;
+const NCCL_ERROR_TAIL = /^NCCL error(?: in:\s*([^\s,]+:\d+)\s*,|:)?\s*(.*?)(?:\s*\(run with NCCL_DEBUG=\w+ for details\))?(?:,\s*NCCL version ([\w.+\-]+))?\s*$/;
+const NCCL_DETAIL = /^(nccl[A-Z]\w*Error|Unknown NCCL error!?)(?::\s*(.*))?$/;
+const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
+const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
+
 export function createPythonReader(): RecordReader {
+  const assemblers = new Map<string, Assembler>();
+  const pendingNccl = new Map<string, PendingNcclError>();
+  /** `Process X:` headers waiting for their `Traceback` line */
+  const processHeaders = new Map<string, string>();
+
+  const flush = (a: Assembler, emit: Emit): void => {
+    assemblers.delete(a.key);
+    const frames = a.tail.length ? [...a.frames, ...a.tail] : a.frames;
+    if (!a.ended && frames.length === 0) return;
+    const ev: TracebackEvent = {
+      kind: "traceback",
+      ev: a.start,
+      origin: a.origin,
+      input: a.input,
+      errorType: a.ended?.errorType ?? null,
+      message: a.ended?.message ?? "",
+      frames,
+      end: a.ended?.ev ?? null,
+      causes: a.causes,
+      complete: a.ended !== null,
+    };
+    if (a.process) ev.process = a.process;
+    if (a.dropped) ev.framesDropped = a.dropped;
+    emit(ev);
+  };
+
+  const open = (rec: LogRecord, key: string, indent: number, headless: boolean, emit: Emit): Assembler => {
+    const prev = assemblers.get(key);
+    if (prev) flush(prev, emit);
+    if (assemblers.size >= MAX_ASSEMBLERS) {
+      const oldest = assemblers.values().next().value as Assembler;
+      flush(oldest, emit);
+    }
+    const a: Assembler = {
+      key,
+      origin: rec.origin,
+      input: rec.input,
+      start: evidenceOf(rec),
+      indent,
+      headless,
+      frames: [],
+      tail: [],
+      dropped: 0,
+      causes: [],
+      ended: null,
+      chained: false,
+      lastFrameIndent: -1,
+    };
+    const proc = processHeaders.get(key);
+    if (proc !== undefined) {
+      a.process = proc;
+      processHeaders.delete(key);
+    }
+    assemblers.set(key, a);
+    return a;
+  };
+
+  const addFrame = (a: Assembler, frame: { file: string; line: number; func: string }): void => {
+    if (a.frames.length < MAX_FRAMES_HEAD) a.frames.push(frame);
+    else {
+      a.tail.push(frame);
+      if (a.tail.length > MAX_FRAMES_TAIL) {
+        a.tail.shift();
+        a.dropped++;
+      }
+    }
+  };
+
+  const emitError = (rec: LogRecord, emit: Emit, source: "python" | "torch" | "nccl", message: string, errorType?: string): void => {
+    emit({ kind: "error", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source, message: clip(message, MAX_MESSAGE_CHARS), ...(errorType ? { errorType } : {}) });
+  };
+
+  const flushNccl = (p: PendingNcclError, emit: Emit): void => {
+    pendingNccl.delete(p.key);
+    emit({
+      kind: "torch.nccl-error",
+      ev: p.ev,
+      origin: p.origin,
+      input: p.input,
+      ncclError: p.ncclError,
+      reason: p.reason,
+      ncclVersion: p.version,
+      lastError: p.lastError,
+      where: p.where,
+      rank: p.rank,
+    });
+  };
+
+  /** Starts a `torch.nccl-error` from the text at `NCCL error...`. */
+  const startNccl = (rec: LogRecord, key: string, fromNcclError: string, rank: number | null, emit: Emit): void => {
+    const prev = pendingNccl.get(key);
+    if (prev) flushNccl(prev, emit);
+    const m = NCCL_ERROR_TAIL.exec(fromNcclError);
+    const p: PendingNcclError = {
+      key,
+      origin: rec.origin,
+      input: rec.input,
+      ev: evidenceOf(rec),
+      where: m?.[1] ?? null,
+      reason: m?.[2] ? m[2] : null,
+      version: m?.[3] ?? null,
+      ncclError: null,
+      lastError: null,
+      awaitingLast: false,
+      seen: 0,
+      rank: rank ?? rec.origin.rank ?? null,
+    };
+    pendingNccl.set(key, p);
+  };
+
+  /** Lines after `NCCL error in:`: a wrapped location/reason, the `ncclXxxError:` detail, `Last error:` and its text. */
+  const continueNccl = (p: PendingNcclError, text: string, emit: Emit): boolean => {
+    p.seen++;
+    const t = text.trim();
+    if (p.awaitingLast) {
+      p.lastError = clip(t, MAX_MESSAGE_CHARS);
+      flushNccl(p, emit);
+      return true;
+    }
+    const d = NCCL_DETAIL.exec(t);
+    if (d) {
+      p.ncclError = d[1].startsWith("Unknown") ? null : d[1];
+      return false; // the detail line is an error line of its own
+    }
+    if (t.startsWith("Last error:")) {
+      const rest = t.slice("Last error:".length).trim();
+      if (rest) {
+        p.lastError = clip(rest, MAX_MESSAGE_CHARS);
+        flushNccl(p, emit);
+      } else p.awaitingLast = true;
+      return true;
+    }
+    if (p.seen <= 2 && !p.reason) {
+      // torch's message wrapped after `NCCL error in:` (a pasted or re-flowed block)
+      if (!p.where && /^\S+:\d+$/.test(t)) {
+        p.where = t.slice(t.lastIndexOf("/") + 1);
+        return true;
+      }
+      const m = /^(.*?)(?:\s*\(run with NCCL_DEBUG=\w+ for details\))?(?:,\s*NCCL version ([\w.+\-]+))?$/.exec(t);
+      if (m && m[1] && !EXC_SHAPE.test(t)) {
+        p.reason = m[1].replace(/,\s*$/, "");
+        if (m[2]) p.version = m[2];
+        return true;
+      }
+    }
+    if (p.seen > 4) flushNccl(p, emit);
+    return false;
+  };
+
+  /** PyTorch error wording inside a message (a glog message or a plain line). Returns true when it reported an error. */
+  const torchMessage = (rec: LogRecord, key: string, msg: string, rank: number | null, pg: string | null, emit: Emit): void => {
+    if (msg.includes("Watchdog caught collective operation timeout")) {
+      const w = parseWorkNccl(msg);
+      emit({
+        kind: "torch.watchdog-timeout",
+        ev: evidenceOf(rec),
+        origin: rec.origin,
+        input: rec.input,
+        rank: rank ?? rec.origin.rank ?? null,
+        pg,
+        seqNum: w?.work.seqNum ?? null,
+        opType: w?.work.opType ?? null,
+        numelIn: w?.work.numelIn ?? null,
+        numelOut: w?.work.numelOut ?? null,
+        timeoutMs: w?.work.timeoutMs ?? null,
+        ranForMs: w?.ranForMs ?? null,
+      });
+    }
+    const wp = msg.includes("last completed NCCL work") ? WORK_PROGRESS.exec(msg) : null;
+    if (wp) {
+      emit({
+        kind: "torch.work-progress",
+        ev: evidenceOf(rec),
+        origin: rec.origin,
+        input: rec.input,
+        rank: rank ?? rec.origin.rank ?? null,
+        pg,
+        atWork: Number(wp[1]),
+        lastEnqueued: Number(wp[2]),
+        lastCompleted: Number(wp[3]),
+      });
+    }
+    const at = msg.search(NCCL_ERROR_AT);
+    if (at >= 0) startNccl(rec, key, msg.slice(at), rank, emit);
+  };
+
+  const readGlog = (rec: LogRecord, key: string, text: string, emit: Emit): boolean => {
+    const g = parseGlogHead(text);
+    if (!g) return false;
+    let msg = g.rest;
+    let rank: number | null = null;
+    let pg: string | null = null;
+    const p = parsePgHead(msg);
+    if (p) {
+      rank = p.head.rank;
+      pg = p.head.pg ?? null;
+      msg = p.rest;
+    }
+    const { level, file, line } = g.head;
+    emit({ kind: "torch.log", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, level, file, line, pg, rank, message: clip(msg, MAX_MESSAGE_CHARS) });
+    if (level === "E" || level === "F") emitError(rec, emit, "torch", msg);
+    else if (level === "W") emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "torch", message: clip(msg, MAX_MESSAGE_CHARS) });
+    torchMessage(rec, key, msg, rank, pg, emit);
+    return true;
+  };
+
+  /** The exception line of an open traceback, or a bare one. */
+  const readException = (rec: LogRecord, line: PyLine, a: Assembler | undefined, emit: Emit): void => {
+    const type = line.errorType!;
+    const message = line.message ?? "";
+    const isError = isErrorTypeName(type);
+    if (a && !a.ended) {
+      a.ended = { errorType: type, message: clip(message, MAX_MESSAGE_CHARS), ev: evidenceOf(rec), extra: 0 };
+      if (isWarningTypeName(type)) emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "python", message: clip(`${type}: ${message}`, MAX_MESSAGE_CHARS) });
+      else emitError(rec, emit, "python", message ? `${type}: ${message}` : type, type);
+      return;
+    }
+    if (isError && message) emitError(rec, emit, "python", `${type}: ${message}`, type);
+    else if (isWarningTypeName(type) && message) emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "python", message: clip(`${type}: ${message}`, MAX_MESSAGE_CHARS) });
+  };
+
   return {
     name: "python",
-    read() {
+    read(rec, emit) {
+      const text = rec.text;
+      const key = originKey(rec.origin);
+      const a = assemblers.size ? assemblers.get(key) : undefined;
+      if (!text) {
+        // blank lines sit between a chained exception and its separator
+        return false;
+      }
+      const p = pendingNccl.size ? pendingNccl.get(key) : undefined;
+      if (p && continueNccl(p, text, emit)) return true;
+
+      const c = text.charCodeAt(0);
+      // PyTorch c10/glog records
+      if ((c === 91 || c === 73 || c === 87 || c === 69 || c === 70) && readGlog(rec, key, text, emit)) return true;
+
+      // traceback structure: only lines whose first characters could be one reach the grammar
+      let line: PyLine | null = null;
+      const firstIsLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+      const maybePy =
+        c === 70 /* F */ ||
+        c === 84 /* T */ ||
+        c === 80 /* P */ ||
+        c === 46 /* . */ ||
+        c === 94 /* ^ */ ||
+        c === 126 /* ~ */ ||
+        c === 91 /* [ */ ||
+        c === 68 /* D */ ||
+        c === 102 /* f */ ||
+        c === 69 /* E */ ||
+        text.includes("Traceback (most recent call last)") ||
+        (firstIsLetter && (EXC_SHAPE.test(text) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(text))));
+      if (maybePy) line = classifyPythonLine(text);
+      if (line && line.kind === "exception" && !EXC_SHAPE.test(text) && !(a && !a.ended)) line = null;
+      if (!line && text.includes("Traceback (most recent call last)")) line = { kind: "header", indent: 0 };
+
+      if (line) {
+        const indent = indentOf(rec);
+        switch (line.kind) {
+          case "process-header":
+            if (a) flush(a, emit);
+            processHeaders.set(key, line.process!);
+            if (processHeaders.size > MAX_ASSEMBLERS) processHeaders.delete(processHeaders.keys().next().value as string);
+            return true;
+          case "header":
+            if (a && a.ended && a.chained) {
+              a.ended = null;
+              a.chained = false;
+              a.frames = [];
+              a.tail = [];
+              a.lastFrameIndent = -1;
+              a.indent = indent;
+              a.headless = false;
+            } else open(rec, key, indent, false, emit);
+            return true;
+          case "frame": {
+            let cur = a;
+            if (!cur || cur.ended) cur = open(rec, key, Math.max(0, indent - 2), true, emit);
+            addFrame(cur, line.frame!);
+            cur.lastFrameIndent = indent;
+            return true;
+          }
+          case "elision":
+          case "marker":
+          case "cpp-frame":
+          case "cpp-raised":
+            return true;
+          case "chain":
+            if (a && a.ended) {
+              if (a.causes.length < MAX_CAUSES) a.causes.push({ errorType: a.ended.errorType, message: a.ended.message });
+              a.chained = true;
+            }
+            return true;
+          case "exception":
+            if (a && !a.ended && indent > a.indent) return true; // a code line shaped like `x: y`
+            if (a && a.ended && !a.chained) {
+              // a message that goes on over several lines (`ncclInvalidUsage: ...` after a DistBackendError)
+              if (a.ended.extra < MAX_MESSAGE_LINES) {
+                a.ended.extra++;
+                readException(rec, line, undefined, emit);
+                torchMessage(rec, key, text, null, null, emit);
+                return true;
+              }
+              flush(a, emit);
+            }
+            readException(rec, line, a && !a.ended ? a : undefined, emit);
+            torchMessage(rec, key, text, null, null, emit);
+            return true;
+        }
+      }
+
+      // code lines and message continuations of an open traceback
+      if (a) {
+        if (!a.ended) {
+          if (indentOf(rec) > a.indent) return true;
+        } else if (!a.chained && a.ended.extra < MAX_MESSAGE_LINES) {
+          a.ended.extra++;
+        } else if (!a.chained) flush(a, emit);
+      }
+
+      // PyTorch error lines outside a glog head
+      const trimmed = text.trimStart();
+      if (trimmed.startsWith("what():")) {
+        emitError(rec, emit, "torch", trimmed.slice(7).trim(), "what()");
+        torchMessage(rec, key, trimmed, null, null, emit);
+        return true;
+      }
+      if (text.includes("NCCL error")) {
+        const at = text.search(NCCL_ERROR_AT);
+        if (at >= 0) {
+          emitError(rec, emit, "torch", text.slice(at));
+          torchMessage(rec, key, text, null, null, emit);
+          return true;
+        }
+      }
+      for (const phrase of TORCH_ERROR_PHRASES) {
+        if (text.includes(phrase)) {
+          emitError(rec, emit, "torch", text);
+          torchMessage(rec, key, text, null, null, emit);
+          return true;
+        }
+      }
       return false;
+    },
+    end(emit) {
+      for (const p of [...pendingNccl.values()]) flushNccl(p, emit);
+      for (const a of [...assemblers.values()]) flush(a, emit);
+      processHeaders.clear();
     },
   };
 }

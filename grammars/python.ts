@@ -1,0 +1,206 @@
+import { createToken, EmbeddedActionsParser, Lexer, type TokenType } from "chevrotain";
+
+/**
+ * Python traceback lines and the C++ frames PyTorch prints, syntax only. One call classifies one line:
+ *  - `Traceback (most recent call last):` (also at the end of a message: `EngineCore hit an exception: Traceback ...`)
+ *  - `  File "path", line N, in func` (and the old form without `, in func`)
+ *  - code lines, caret/tilde lines (`~~~~^^^^`), `...<5 lines>...`, `[Previous line repeated 996 more times]`
+ *  - `Process SpawnProcess-1:8:` / `Process EngineCore_0:` headers
+ *  - chained-exception separators
+ *  - the exception line `pkg.mod.SomeError: message` (or the type alone)
+ *  - C++ `frame #3: c10d::...` lines and `Exception raised from X at file:line (most recent call first):`
+ * Cheap string tests decide the kind; chevrotain reads the structured parts of frame and exception lines.
+ */
+
+const WS = createToken({ name: "WS", pattern: /[ \t]+/, group: Lexer.SKIPPED });
+const FileKw = createToken({ name: "FileKw", pattern: /File(?=[ \t]+")/ });
+const Str = createToken({ name: "Str", pattern: /"(?:[^"\\]|\\.)*"/ });
+const Comma = createToken({ name: "Comma", pattern: /,/ });
+const LineKw = createToken({ name: "LineKw", pattern: /line(?=[ \t]+\d)/ });
+const InKw = createToken({ name: "InKw", pattern: /in(?=[ \t])/ });
+const Int = createToken({ name: "Int", pattern: /\d+/ });
+const Rest = createToken({ name: "Rest", pattern: /\S+/ });
+
+const frameTokens: TokenType[] = [WS, FileKw, Str, Comma, LineKw, InKw, Int, Rest];
+const frameLexer = new Lexer(frameTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+
+// Exception heads: a dotted name, an optional `(Cause)` (Ray's `RayTaskError(DistBackendError)`), a colon.
+const XWS = createToken({ name: "XWS", pattern: /[ \t]+/ });
+const Name = createToken({ name: "Name", pattern: /[A-Za-z_][\w]*/ });
+const Dot = createToken({ name: "Dot", pattern: /\./ });
+const LParen = createToken({ name: "LParen", pattern: /\(/ });
+const RParen = createToken({ name: "RParen", pattern: /\)/ });
+const Colon = createToken({ name: "Colon", pattern: /:/ });
+const Tail = createToken({ name: "Tail", pattern: /[^\w.():\s]+/ });
+const exTokens: TokenType[] = [XWS, Name, Dot, LParen, RParen, Colon, Tail];
+const exLexer = new Lexer(exTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+
+class PyParser extends EmbeddedActionsParser {
+  constructor() {
+    super([...frameTokens, ...exTokens.filter((t) => !frameTokens.includes(t))], { recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+
+  frame = this.RULE("frame", (): { file: string; line: number; func: string } => {
+    this.CONSUME(FileKw);
+    const file = this.CONSUME(Str).image;
+    this.CONSUME(Comma);
+    this.CONSUME(LineKw);
+    const line = Number(this.CONSUME(Int).image);
+    let func = "";
+    this.OPTION(() => {
+      this.CONSUME2(Comma);
+      this.CONSUME(InKw);
+      const parts: string[] = [];
+      this.MANY(() => parts.push(this.OR([{ ALT: () => this.CONSUME(Rest).image }, { ALT: () => this.CONSUME2(Int).image }, { ALT: () => this.CONSUME3(Comma).image }])));
+      func = parts.join(" ");
+    });
+    return { file: unquote(file), line, func };
+  });
+
+  /** `a.b.Type(Inner):` — returns the type and how many tokens it used; the message is the rest of the line */
+  exceptionHead = this.RULE("exceptionHead", (): string => {
+    let name = this.CONSUME(Name).image;
+    this.MANY(() => {
+      this.CONSUME(Dot);
+      name += "." + this.CONSUME2(Name).image;
+    });
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      name += "(" + this.CONSUME3(Name).image;
+      this.MANY2(() => {
+        this.CONSUME2(Dot);
+        name += "." + this.CONSUME4(Name).image;
+      });
+      this.CONSUME(RParen);
+      name += ")";
+    });
+    return name;
+  });
+}
+
+function unquote(s: string): string {
+  return s.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+
+const parser = new PyParser();
+
+export type PyLineKind =
+  | "header"
+  | "process-header"
+  | "frame"
+  | "elision"
+  | "marker"
+  | "chain"
+  | "cpp-frame"
+  | "cpp-raised"
+  | "exception";
+
+export interface PyLine {
+  kind: PyLineKind;
+  /** leading spaces before the line's content */
+  indent: number;
+  /** `frame` */
+  frame?: { file: string; line: number; func: string };
+  /** `exception`: the type as written (`torch.distributed.DistBackendError`) and the message ("" when absent) */
+  errorType?: string;
+  message?: string;
+  /** `chain`: `cause` for "direct cause", `context` for "During handling" */
+  chain?: "cause" | "context";
+  /** `process-header`: the process name (`SpawnProcess-1:8`, `EngineCore_0`) */
+  process?: string;
+}
+
+const HEADER = "Traceback (most recent call last):";
+const CHAIN_CAUSE = "The above exception was the direct cause of the following exception:";
+const CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:";
+const PROCESS_HEADER = /^Process ([\w.\-]+(?::\d+)*):$/;
+const ELISION = /^\.\.\.<\d+ lines?>\.\.\.$/;
+const CARETS = /^[~^\s]+$/;
+const CPP_FRAME = /^frame #\d+: /;
+
+function countIndent(s: string): number {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** The last component of a dotted exception type says whether a `Name: text` line is an exception. */
+export function isErrorTypeName(type: string): boolean {
+  const bare = type.replace(/\(.*\)$/, "");
+  const last = bare.slice(bare.lastIndexOf(".") + 1);
+  if (/^nccl[A-Z]\w*Error$/.test(last)) return true;
+  if (/Warning$/.test(last)) return false;
+  return /(?:Error|Exception|Exit|Interrupt|Failure|Fault|Abort|Timeout|Cancelled|DeadError|Full|Empty)$/.test(last) || last === "Exception" || last === "StopIteration";
+}
+
+/** `UserWarning: ...`, `FutureWarning: ...` printed by `warnings.warn`. */
+export function isWarningTypeName(type: string): boolean {
+  return /Warning$/.test(type.replace(/\(.*\)$/, ""));
+}
+
+/**
+ * Reads `Type: message` or a lone `Type` at the start of `text` (after indentation). Returns null when the
+ * text is not shaped like an exception line; the caller decides whether the name is an error type.
+ */
+export function parseExceptionLine(text: string): { errorType: string; message: string } | null {
+  const t = text.trimStart();
+  const c = t.charCodeAt(0);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return null;
+  const colon = t.indexOf(":");
+  const headEnd = colon < 0 ? t.length : colon;
+  if (headEnd > 200) return null;
+  const head = t.slice(0, headEnd);
+  // fast reject: an exception head has no spaces
+  if (head.indexOf(" ") >= 0 || head.indexOf("\t") >= 0) return null;
+  const lexed = exLexer.tokenize(head);
+  if (lexed.errors.length || lexed.tokens.length === 0) return null;
+  parser.input = lexed.tokens;
+  const name = parser.exceptionHead();
+  if (parser.errors.length) return null;
+  if (colon < 0) return { errorType: name, message: "" };
+  // `name:` must be followed by a space or the end (not `host:pid:tid`, not `http://`)
+  const after = t.charCodeAt(colon + 1);
+  if (colon + 1 < t.length && after !== 32 && after !== 9) return null;
+  return { errorType: name, message: t.slice(colon + 1).trim() };
+}
+
+/** Reads a `File "...", line N, in f` line. */
+export function parseFrame(text: string): { file: string; line: number; func: string } | null {
+  const lexed = frameLexer.tokenize(text.trim());
+  if (lexed.errors.length) return null;
+  parser.input = lexed.tokens;
+  const f = parser.frame();
+  return parser.errors.length ? null : f;
+}
+
+/**
+ * Classifies one line of a traceback. Returns null for anything else (including code lines, which only
+ * the caller can tell apart from prose, by their place after a frame).
+ */
+export function classifyPythonLine(text: string): PyLine | null {
+  const indent = countIndent(text);
+  const t = indent ? text.slice(indent) : text;
+  if (t.length === 0) return null;
+  const c = t.charCodeAt(0);
+  if (c === 70 /* F */ && t.startsWith('File "')) {
+    const frame = parseFrame(t);
+    return frame ? { kind: "frame", indent, frame } : null;
+  }
+  if (c === 84 /* T */ && t === HEADER) return { kind: "header", indent };
+  if (t.endsWith(HEADER)) return { kind: "header", indent };
+  if (c === 80 /* P */ && t.startsWith("Process ")) {
+    const m = PROCESS_HEADER.exec(t);
+    return m ? { kind: "process-header", indent, process: m[1] } : null;
+  }
+  if (c === 46 /* . */ && ELISION.test(t)) return { kind: "elision", indent };
+  if ((c === 94 || c === 126) /* ^ ~ */ && CARETS.test(t)) return { kind: "marker", indent };
+  if (c === 91 /* [ */ && t.startsWith("[Previous line repeated")) return { kind: "marker", indent };
+  if (c === 84 && t === CHAIN_CAUSE) return { kind: "chain", indent, chain: "cause" };
+  if (c === 68 /* D */ && t === CHAIN_CONTEXT) return { kind: "chain", indent, chain: "context" };
+  if (c === 102 /* f */ && CPP_FRAME.test(t)) return { kind: "cpp-frame", indent };
+  if (c === 69 /* E */ && t.startsWith("Exception raised from ") && t.endsWith("(most recent call first):")) return { kind: "cpp-raised", indent };
+  const ex = parseExceptionLine(t);
+  if (ex) return { kind: "exception", indent, errorType: ex.errorType, message: ex.message };
+  return null;
+}

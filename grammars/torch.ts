@@ -1,0 +1,258 @@
+import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "chevrotain";
+
+/**
+ * PyTorch's c10 / glog output, syntax only:
+ *  - the glog head: `[E ProcessGroupNCCL.cpp:563]`, `[E723 19:34:51.785450177 ProcessGroupNCCL.cpp:1476]`,
+ *    `W0714 23:06:54.603780 140446678845248 torch/distributed/run.py:757]`, `[W CUDAGraph.cpp:145]`;
+ *  - the process-group head: `[PG 2 Rank 0]`, `[PG 0 (default_pg) Rank 7]`,
+ *    `[PG ID 0 PG GUID 0(default_pg) Rank 0]`, `[Rank 4]`;
+ *  - the work repr: `WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=.., NumelOut=.., Timeout(ms)=600000)`
+ *    and its older `TensorShape=[..]` forms, followed by `ran for N milliseconds`.
+ * Callers run the cheap `looksLike*` tests first; only the short head of a line reaches the lexer.
+ */
+
+const WS = createToken({ name: "WS", pattern: /[ \t]+/, group: Lexer.SKIPPED });
+const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][\w.\-]*/ });
+const WorkNccl = createToken({ name: "WorkNccl", pattern: /WorkNCCL/, longer_alt: Ident });
+const TimeoutMs = createToken({ name: "TimeoutMs", pattern: /Timeout\(ms\)/ });
+const GlogStamp = createToken({ name: "GlogStamp", pattern: /[IWEF]\d{3,4}(?=[ \t])/ });
+const GlogLevel = createToken({ name: "GlogLevel", pattern: /[IWEF](?=[ \t])/ });
+const Clock = createToken({ name: "Clock", pattern: /\d{1,2}:\d\d:\d\d(?:\.\d+)?/ });
+const FileLine = createToken({ name: "FileLine", pattern: /[A-Za-z_<.][\w.\/\-<>]*\.[A-Za-z]\w*:\d+/ });
+const Pg = createToken({ name: "Pg", pattern: /PG/, longer_alt: Ident });
+const Id = createToken({ name: "Id", pattern: /ID/, longer_alt: Ident });
+const Guid = createToken({ name: "Guid", pattern: /GUID/, longer_alt: Ident });
+const Rank = createToken({ name: "Rank", pattern: /Rank/, longer_alt: Ident });
+const Int = createToken({ name: "Int", pattern: /-?\d+/ });
+const LParen = createToken({ name: "LParen", pattern: /\(/ });
+const RParen = createToken({ name: "RParen", pattern: /\)/ });
+const LBracket = createToken({ name: "LBracket", pattern: /\[/ });
+const RBracket = createToken({ name: "RBracket", pattern: /\]/ });
+const Comma = createToken({ name: "Comma", pattern: /,/ });
+const Equals = createToken({ name: "Equals", pattern: /=/ });
+const Other = createToken({ name: "Other", pattern: /[^\s\[\](),=]+/ });
+
+const allTokens: TokenType[] = [
+  WS,
+  WorkNccl,
+  TimeoutMs,
+  GlogStamp,
+  GlogLevel,
+  Clock,
+  FileLine,
+  Pg,
+  Id,
+  Guid,
+  Rank,
+  Int,
+  Ident,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Equals,
+  Other,
+];
+
+const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+
+export interface GlogHead {
+  level: "I" | "W" | "E" | "F";
+  /** `0714` / `723`: month and day as printed, when the head carries a time */
+  date?: string;
+  time?: string;
+  thread?: string;
+  file: string;
+  line: number;
+}
+
+export interface PgHead {
+  /** process-group id or name (`2`, `0`, `ID 0`), absent for work-level `[Rank N]` */
+  pg?: string;
+  /** the description in parentheses (`default_pg`) */
+  pgDesc?: string;
+  rank: number;
+}
+
+export interface WorkNcclRepr {
+  seqNum?: number;
+  opType?: string;
+  numelIn?: number;
+  numelOut?: number;
+  timeoutMs?: number;
+  tensorShape?: string;
+  fields: Record<string, string>;
+}
+
+class TorchParser extends EmbeddedActionsParser {
+  constructor() {
+    super(allTokens, { recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+
+  glogHead = this.RULE("glogHead", (): GlogHead => {
+    let level = "";
+    let date: string | undefined;
+    let time: string | undefined;
+    let thread: string | undefined;
+    this.OPTION(() => this.CONSUME(LBracket));
+    this.OR([
+      {
+        ALT: () => {
+          const s = this.CONSUME(GlogStamp).image;
+          level = s[0];
+          date = s.slice(1);
+          time = this.CONSUME(Clock).image;
+          this.OPTION2(() => (thread = this.CONSUME(Int).image));
+        },
+      },
+      { ALT: () => (level = this.CONSUME(GlogLevel).image) },
+    ]);
+    const fl = this.CONSUME(FileLine).image;
+    this.CONSUME(RBracket);
+    const colon = fl.lastIndexOf(":");
+    return { level: level as GlogHead["level"], date, time, thread, file: fl.slice(0, colon), line: Number(fl.slice(colon + 1)) };
+  });
+
+  pgHead = this.RULE("pgHead", (): PgHead => {
+    let pg: string | undefined;
+    let pgDesc: string | undefined;
+    this.CONSUME(LBracket);
+    this.OPTION(() => {
+      this.CONSUME(Pg);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Id);
+            pg = "ID " + this.CONSUME(Int).image;
+            this.CONSUME2(Pg);
+            this.CONSUME(Guid);
+            this.OR2([{ ALT: () => this.CONSUME2(Int) }, { ALT: () => this.CONSUME(Ident) }]);
+          },
+        },
+        { ALT: () => (pg = this.OR3([{ ALT: () => this.CONSUME3(Int) }, { ALT: () => this.CONSUME2(Ident) }]).image) },
+      ]);
+      this.OPTION2(() => {
+        this.CONSUME(LParen);
+        pgDesc = this.CONSUME3(Ident).image;
+        this.CONSUME(RParen);
+      });
+    });
+    this.CONSUME(Rank);
+    const rank = Number(this.CONSUME4(Int).image);
+    this.CONSUME(RBracket);
+    return { pg, pgDesc, rank };
+  });
+
+  workNccl = this.RULE("workNccl", (): Record<string, string> => {
+    const fields: Record<string, string> = {};
+    this.CONSUME(WorkNccl);
+    this.CONSUME(LParen);
+    this.MANY_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const key = this.OR([{ ALT: () => this.CONSUME(Ident).image }, { ALT: () => (this.CONSUME(TimeoutMs), "Timeout(ms)") }]);
+        this.CONSUME(Equals);
+        fields[key] = this.SUBRULE(this.value);
+      },
+    });
+    this.CONSUME(RParen);
+    return fields;
+  });
+
+  private value = this.RULE("value", (): string => {
+    return this.OR([
+      { ALT: () => this.CONSUME(Int).image },
+      { ALT: () => this.CONSUME(Ident).image },
+      { ALT: () => this.CONSUME(Other).image },
+      {
+        ALT: () => {
+          const parts: string[] = [];
+          this.CONSUME(LBracket);
+          this.MANY_SEP({ SEP: Comma, DEF: () => parts.push(this.CONSUME2(Int).image) });
+          this.CONSUME(RBracket);
+          return `[${parts.join(", ")}]`;
+        },
+      },
+    ]);
+  });
+}
+
+const parser = new TorchParser();
+
+function run<T>(text: string, rule: () => T): { value: T; end: number } | null {
+  const lexed = lexer.tokenize(text);
+  if (lexed.errors.length) return null;
+  parser.input = lexed.tokens;
+  const value = rule();
+  if (parser.errors.length) return null;
+  const last: IToken | undefined = lexed.tokens[lexed.tokens.length - 1];
+  return { value, end: last ? last.startOffset + last.image.length : 0 };
+}
+
+const GLOG_BARE = /^[IWEF]\d{3,4} \d{1,2}:\d\d:\d\d/;
+
+/** Cheap test: does the text start with a c10/glog head? */
+export function looksLikeGlog(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c === 91 /* [ */) {
+    const l = text.charCodeAt(1);
+    if (l !== 73 && l !== 87 && l !== 69 && l !== 70) return false;
+    const n = text.charCodeAt(2);
+    return n === 32 || (n >= 48 && n <= 57);
+  }
+  return (c === 73 || c === 87 || c === 69 || c === 70) && GLOG_BARE.test(text);
+}
+
+/** Reads a glog head at the start of `text`; `rest` is the message after it. */
+export function parseGlogHead(text: string): { head: GlogHead; rest: string } | null {
+  if (!looksLikeGlog(text)) return null;
+  const close = text.indexOf("]");
+  if (close < 0 || close > 200) return null;
+  const r = run(text.slice(0, close + 1), () => parser.glogHead());
+  if (!r) return null;
+  return { head: r.value, rest: text.slice(close + 1).replace(/^\s+/, "") };
+}
+
+/** Reads a `[PG .. Rank N]` or `[Rank N]` head at the start of `text`. */
+export function parsePgHead(text: string): { head: PgHead; rest: string } | null {
+  if (text.charCodeAt(0) !== 91 || !(text.startsWith("[PG ") || text.startsWith("[Rank "))) return null;
+  const close = text.indexOf("]");
+  if (close < 0 || close > 160) return null;
+  const r = run(text.slice(0, close + 1), () => parser.pgHead());
+  if (!r) return null;
+  return { head: r.value, rest: text.slice(close + 1).replace(/^\s+/, "") };
+}
+
+/** Reads the first `WorkNCCL(...)` in `text`, and `ran for N milliseconds` after it when present. */
+export function parseWorkNccl(text: string): { work: WorkNcclRepr; ranForMs?: number } | null {
+  const at = text.indexOf("WorkNCCL(");
+  if (at < 0) return null;
+  let depth = 0;
+  let end = -1;
+  for (let i = at + 8; i < text.length && i < at + 600; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 40) depth++;
+    else if (ch === 41 && --depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return null;
+  const r = run(text.slice(at, end + 1), () => parser.workNccl());
+  if (!r) return null;
+  const f = r.value;
+  const num = (k: string) => (f[k] !== undefined && /^-?\d+$/.test(f[k]) ? Number(f[k]) : undefined);
+  const work: WorkNcclRepr = {
+    seqNum: num("SeqNum"),
+    opType: f.OpType,
+    numelIn: num("NumelIn"),
+    numelOut: num("NumelOut"),
+    timeoutMs: num("Timeout(ms)"),
+    tensorShape: f.TensorShape,
+    fields: f,
+  };
+  const ran = /^\s*ran for (\d+) milliseconds/.exec(text.slice(end + 1, end + 60));
+  return { work, ranForMs: ran ? Number(ran[1]) : undefined };
+}
