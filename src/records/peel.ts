@@ -7,7 +7,8 @@ import type { LogRecord, Origin } from "../model.js";
 
 // Real and ESC-less ANSI SGR sequences (GitHub drops the ESC byte; pagers print it as the text "ESC").
 const ANSI_ANY = /(?:\x1b|ESC)\[[0-9;]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-const ANSI_RESIDUE = /(?:^|(?<=\s|\)|\]))\[(?:\d{1,3}(?:;\d{1,3})*)?m/g;
+// `[0m`, `[1;36m`; a bare `[m` only before a space or the end (never the start of `[model_runner.py:12]`)
+const ANSI_RESIDUE = /(?:^|(?<=\s|\)|\]))\[(?:\d{1,3}(?:;\d{1,3})*m|m(?=\s|$))/g;
 
 const ISO_TS = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?:\s+|(?=[A-Za-z(<]))/;
 const CRI_STREAM = /^(?:stdout|stderr) [FP] /;
@@ -30,15 +31,24 @@ const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
 const BOX_LEFT = /^\s*[│┃|]\s/;
 const BOX_RIGHT = /\s*[│┃]\s*$/;
-const RAY_DEDUP = /\s*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplicates logs[^)]*\)?)?\s*$/;
+const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplicates logs[^)]*\)?)?(?:\s+\[[\d;]*)?\s*$/;
+// a dedup suffix cut by a hard wrap (`[repeated 2x ac`), and the pieces such wraps leave on the next line
+const RAY_DEDUP_CUT = /[ \t]*\[repeated (\d+)x(?: [a-z ]{0,15})?$/;
+const RAY_DEDUP_TAIL = " across cluster]";
+const RAY_ADVICE_TAIL = /^\S*(?:\s+\S+){0,24}?\s*for more options\.\)\s*$/;
+const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\]\s/;
+const ANSI_QUICK = /\[\d[\d;]*m|\[m(?:\s|$)/;
 const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
-const PDSH = /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
+// pdsh / pssh `host: `, `ip: ` and srun `--label` `N: ` before an NCCL, vLLM or process-prefixed record
+const PDSH = /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d)/;
+const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
-const TMUX_SCROLL = /\s*\[\d+\/\d+\]\s*$/;
+const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 
 export function stripAnsi(s: string): string {
-  if (s.indexOf("[") < 0 && s.indexOf("\x1b") < 0) return s;
+  if (s.indexOf("\x1b") < 0 && !ANSI_QUICK.test(s)) return s;
   return s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
 }
 
@@ -67,13 +77,28 @@ export function peel(raw: string): Peeled {
   let stamp: string | undefined;
   let s = stripAnsi(raw);
   // Ray's dedup suffix and tmux/k9s decorations sit at the end
-  let m = RAY_DEDUP.exec(s);
-  if (m) {
-    origin.repeated = Number(m[1]);
-    s = s.slice(0, m.index);
+  let m: RegExpExecArray | null = null;
+  if (s.includes("[repeated ")) {
+    if ((m = RAY_DEDUP.exec(s)) || (m = RAY_DEDUP_CUT.exec(s))) {
+      origin.repeated = Number(m[1]);
+      s = s.slice(0, m.index);
+    }
+  } else if (s.length < 400 && s.includes("for more options.)") && s.includes("dedup") && RAY_ADVICE_TAIL.test(s)) {
+    // the second half of Ray's dedup advice, wrapped onto a line of its own
+    return { text: "", origin };
   }
-  if (s.endsWith("│") || s.endsWith("┃")) s = s.replace(BOX_RIGHT, "");
-  s = s.replace(TMUX_SCROLL, (t) => (/^\s*\[\d+\/\d+\]\s*$/.test(t) && s.length > t.length ? "" : t));
+  if (s.length <= RAY_DEDUP_TAIL.length && s.length >= 3 && s.endsWith("]") && RAY_DEDUP_TAIL.endsWith(s.trim())) return { text: "", origin };
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 0x2502 || last === 0x2503 || last === 32) {
+    s = s.trimEnd();
+    if (s.endsWith("│") || s.endsWith("┃")) s = s.replace(BOX_RIGHT, "");
+  }
+  if (s.endsWith("]") && s.length > 12) {
+    // tmux copy-mode's `[615/4138]` position marker, after padding
+    const open = s.lastIndexOf("[");
+    const before = s.charCodeAt(open - 1);
+    if (open > 0 && (before === 32 || before === 9) && TMUX_SCROLL.test(s.slice(open))) s = s.slice(0, open).trimEnd();
+  }
 
   for (let guard = 0; guard < 24; guard++) {
     const before = s;
@@ -107,6 +132,11 @@ export function peel(raw: string): Peeled {
       }
       if ((m = TORCHRUN.exec(s))) {
         origin.rank ??= Number(m[1]);
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if (s.startsWith("[pod/") && (m = KUBECTL_PREFIX.exec(s))) {
+        origin.host ??= m[1];
         s = s.slice(m[0].length);
         continue;
       }
@@ -163,6 +193,14 @@ export function peel(raw: string): Peeled {
         continue;
       }
     }
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && (m = HALF_PROC.exec(s))) {
+      // a process prefix whose `(` was lost in the paste: `RayWorkerWrapper pid=1861983) INFO ...`
+      procOrigin(m[1].trim(), origin);
+      origin.pid ??= Number(m[2]);
+      if (m[3]) origin.ip ??= m[3];
+      s = s.slice(m[0].length);
+      continue;
+    }
     if (c >= 65 && c <= 90 && (m = JOURNALD.exec(s))) {
       origin.host ??= m[1];
       origin.process ??= m[2];
@@ -171,11 +209,13 @@ export function peel(raw: string): Peeled {
       continue;
     }
     if ((m = PDSH.exec(s))) {
-      origin.host ??= m[1];
+      if (IPV4.test(m[1])) origin.ip ??= m[1];
+      else if (/^\d+$/.test(m[1])) origin.rank ??= Number(m[1]);
+      else origin.host ??= m[1];
       s = s.slice(m[0].length);
       continue;
     }
-    if ((m = COMPOSE.exec(s)) && !/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/.test(m[1]) && /[-_]\d+$|^[a-z]/.test(m[1]) && !/[:\/]/.test(m[1])) {
+    if ((m = COMPOSE.exec(s)) && !/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/.test(m[1]) && /[-_]\d+$|^[a-z]/.test(m[1]) && !/[:\/]/.test(m[1]) && !s.endsWith("|")) {
       origin.process ??= m[1];
       s = s.slice(m[0].length);
       continue;
