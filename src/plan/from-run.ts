@@ -177,7 +177,7 @@ export function leversForRun(run: RunSummary, target: number | null, shape: Mode
   // gpu_memory_utilization: every extra fraction of the GPU goes to the KV cache
   if (b !== null && A !== null && M !== null) {
     const wanted = need !== null ? u + ((need * b) / GIB - A) / M : MAX_SENSIBLE_UTILIZATION;
-    const next = Math.ceil(Math.max(wanted, u) * 100) / 100;
+    const next = Math.ceil(Math.max(wanted, u) * 100 - 1e-9) / 100;
     if (next > u) {
       const kvGiB = A + (next - u) * M;
       const tokens = tokensFor(kvGiB * GIB, b);
