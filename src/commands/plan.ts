@@ -1,6 +1,5 @@
 import { promises as fs } from "node:fs";
 import type { Command } from "commander";
-import { analyze } from "../analyze.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { llmCall, serveCommands } from "../plan/commands.js";
@@ -88,6 +87,8 @@ async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Prom
   const target = positiveNumber("--target-concurrency", opts.targetConcurrency) ?? null;
   const { gpu } = resolveGpu(opts, false);
   const gpusPerNode = positiveInt("--gpus-per-node", opts.gpusPerNode) ?? null;
+  // loaded here so that planning from flags does not load the log pipeline
+  const { analyze } = await import("../analyze.js");
   const result = await analyze([opts.from!]);
   if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
   const runPlan = planFromFacts(result.report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpusPerNode });
