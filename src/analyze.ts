@@ -17,7 +17,11 @@ export interface AnalyzeOptions {
   maxEventsPerKind?: number;
   rules?: RulesConfig;
   onBytes?: (n: number) => void;
+  /** called after each batch of lines with the state so far (for `--follow`); must not keep or mutate them */
+  onBatch?: (state: FactState, events: readonly Event[]) => void;
   stdin?: NodeJS.ReadableStream;
+  /** read up to this many files at once on worker threads (1: all on this thread) */
+  jobs?: number;
 }
 
 export interface Analysis {
@@ -76,6 +80,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         lineNo++;
       }
       lines = lineNo - 1;
+      opts.onBatch?.(state, store.events);
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
@@ -96,10 +101,16 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   const { sources, failures } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
   let state = initState();
   const events: Event[] = [];
-  for (let i = 0; i < sources.length; i++) {
-    const part = await analyzeSource(sources[i], 0, opts);
+  const add = (i: number, part: { state: FactState; events: Event[] }) => {
     state = mergeStates(state, part.state);
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
+  };
+  if ((opts.jobs ?? 1) > 1 && sources.length > 1) {
+    const { analyzeInWorkers } = await import("./parallel/pool.js");
+    const parts = await analyzeInWorkers(sources, opts);
+    parts.forEach((p, i) => add(i, p));
+  } else {
+    for (let i = 0; i < sources.length; i++) add(i, await analyzeSource(sources[i], 0, opts));
   }
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
@@ -117,6 +128,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
     else if (f.severity === "warning") summary.warnings++;
     else summary.infos++;
   }
+  const notices = noticesOf(state);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
@@ -124,5 +136,25 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
     facts,
     findings,
     summary,
+    ...(notices.length ? { notices } : {}),
   };
+}
+
+/** A fact domain that stops collecting distinct values past a limit records it here: what -> limit and how many more it saw. */
+export type CapRecord = Record<string, { limit: number; dropped: number }>;
+
+/** What the reader of a report must know about how it was read: cut lines, capped collections. */
+export function noticesOf(state: FactState): string[] {
+  const out: string[] = [];
+  for (const inp of state.inputs) {
+    if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
+  }
+  for (const [domain, value] of Object.entries(state)) {
+    const capped = (value as { capped?: CapRecord } | null)?.capped;
+    if (!capped || typeof capped !== "object") continue;
+    for (const [what, c] of Object.entries(capped).sort(([a], [b]) => a.localeCompare(b))) {
+      if (c && c.dropped > 0) out.push(`${domain}: more than ${c.limit} distinct ${what}; ${c.dropped} more were counted but not kept (memory cap)`);
+    }
+  }
+  return out;
 }

@@ -6,6 +6,11 @@ import { writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
+import { Option } from "commander";
+import type { AnalyzeOptions } from "../analyze.js";
+import { parseByteSize } from "../input/size.js";
+import { createProgress } from "../util/progress.js";
+import { promises as fsp } from "node:fs";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -19,6 +24,12 @@ export interface AnalyzeCliOptions {
   format: string;
   output?: string;
   color?: boolean;
+  jobs?: string;
+  maxDecompressed?: string;
+  chunkBytes?: string;
+  progress?: boolean;
+  follow?: boolean;
+  untilIdle?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -29,10 +40,18 @@ export function registerAnalyze(program: Command): void {
     .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--no-color", "never colour the text report")
+    .option("-j, --jobs <n>", "read up to N input files at once on worker threads", "1")
+    .option("--max-decompressed <bytes>", "stop reading a .gz input that expands past this size (e.g. 2GB)", "16GiB")
+    .option("--no-progress", "never draw a progress bar on stderr")
+    .option("--follow", "tail one growing log: print findings as they appear, the report on Ctrl-C")
+    .option("--until-idle <seconds>", "with --follow: stop once the file has not grown for this long")
+    .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       const render = FORMATS[opts.format];
       if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
-      const result = await analyze(inputs);
+      const libOpts = await scaleOptions(inputs, opts);
+      const result = opts.follow ? await runFollow(inputs, opts, libOpts) : await analyze(inputs, libOpts);
+      libOpts.progressEnd?.();
       if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);
@@ -42,4 +61,52 @@ export function registerAnalyze(program: Command): void {
       for (const f of result.failures) process.stderr.write(`vllm-doctor: ${f.message} (${f.path})\n`);
       process.exitCode = result.failures.length ? 2 : result.report.summary.errors > 0 ? 1 : 0;
     });
+}
+
+/** --jobs, --max-decompressed, --chunk-bytes and the progress bar, as library options. */
+async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
+  const jobs = Number(opts.jobs ?? "1");
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1, not '${opts.jobs}'`);
+  const maxDecompressedBytes = parseByteSize(opts.maxDecompressed ?? "16GiB");
+  if (!maxDecompressedBytes) throw new UsageError(`--max-decompressed wants a size such as 500MB or 2GiB, not '${opts.maxDecompressed}'`);
+  const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);
+  if (chunkBytes === 0 || (opts.chunkBytes !== undefined && chunkBytes === undefined)) throw new UsageError(`--chunk-bytes wants a size, not '${opts.chunkBytes}'`);
+  if (opts.untilIdle !== undefined && !opts.follow) throw new UsageError("--until-idle goes with --follow");
+  const out: AnalyzeOptions & { progressEnd?: () => void } = { jobs, limits: { maxDecompressedBytes, ...(chunkBytes ? { chunkBytes } : {}) } };
+  if (opts.progress !== false && !opts.follow && process.stderr.isTTY) {
+    let total = 0;
+    for (const p of inputs) total += p === "-" ? 0 : await fsp.stat(p).then((st) => (st.isFile() ? st.size : 0), () => 0);
+    const bar = createProgress(process.stderr, total);
+    out.onBytes = (n) => bar.add(n);
+    out.progressEnd = () => bar.end();
+  }
+  return out;
+}
+
+/** `--follow FILE`: live findings (on stdout for the text report, else on stderr), then the final result. */
+async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: AnalyzeOptions) {
+  if (inputs.length !== 1 || inputs[0] === "-") throw new UsageError("--follow reads exactly one log file");
+  let untilIdleMs: number | undefined;
+  if (opts.untilIdle !== undefined) {
+    const s = Number(opts.untilIdle);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--until-idle wants a number of seconds, not '${opts.untilIdle}'`);
+    untilIdleMs = s * 1000;
+  }
+  const { followFile } = await import("../follow/tail.js");
+  const { renderLiveFinding } = await import("../follow/live.js");
+  const live = opts.format === "text" && !opts.output ? process.stdout : process.stderr;
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    return await followFile(inputs[0], {
+      untilIdleMs,
+      signal: stop.signal,
+      analyze: libOpts,
+      onFinding: (f) => live.write(renderLiveFinding(f, new Date()) + "\n"),
+      onNotice: (m) => process.stderr.write(`vllm-doctor: ${m}\n`),
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }

@@ -1,16 +1,172 @@
 import type { EventBase } from "./types.js";
+import type { IbHca, NcclWarnKind } from "../../grammars/nccl-messages.js";
+
+/** Who printed an NCCL record, from its `host:pid:tid [dev]` prefix (null where the prefix lacks it). */
+export interface NcclWho {
+  host: string | null;
+  pid: number | null;
+  /** the CUDA device of the printing thread; not the rank */
+  dev: number | null;
+}
 
 /** One `... via X` connection record. */
-export interface NcclConnectionEvent extends EventBase {
+export interface NcclConnectionEvent extends EventBase, NcclWho {
   kind: "nccl.connection";
-  host: string | null;
   channel: number;
+  connIndex: number | null;
   from: number;
+  /** CollNet lines name one rank: then `to` equals `from` */
   to: number;
+  /** hex bus id before 2.18.3, NVML index after, as printed */
+  fromDev: string | null;
+  toDev: string | null;
   direction: "send" | "receive" | null;
   via: string;
   /** the CONTRACT's transport kind of `via` */
   transport: string;
+  comm: string | null;
 }
 
-export type NcclEvent = NcclConnectionEvent;
+/** The NCCL version, from the banner, an INFO line, vLLM's `nccl==` or PyTorch's `NCCL version` suffix. */
+export interface NcclVersionEvent extends EventBase, NcclWho {
+  kind: "nccl.version";
+  version: string;
+  cuda: string | null;
+  source: "banner" | "info" | "vllm" | "pytorch";
+}
+
+/** `Using network X` (or 2.2's `Using internal Network X`). */
+export interface NcclNetworkEvent extends EventBase, NcclWho {
+  kind: "nccl.network";
+  printed: string;
+  /** IB, Socket, OFI or the plugin's name */
+  net: string;
+}
+
+/** What the network transports report at init: IB HCAs, socket interfaces, OFI, or no IB device. */
+export interface NcclNetDevicesEvent extends EventBase, NcclWho {
+  kind: "nccl.netDevices";
+  transport: "ib" | "ib-legacy" | "ib-none" | "socket" | "ofi";
+  hcas: IbHca[];
+  ifaces: string[];
+}
+
+/** `Bootstrap : Using ...`: the out-of-band interfaces. */
+export interface NcclBootstrapEvent extends EventBase, NcclWho {
+  kind: "nccl.bootstrap";
+  ifaces: string[];
+}
+
+/** `NCCL_X set by environment to Y`. */
+export interface NcclEnvEvent extends EventBase, NcclWho {
+  kind: "nccl.env";
+  name: string;
+  value: string;
+}
+
+/** `comm 0x.. rank R nranks N ... - Init START|COMPLETE`. */
+export interface NcclInitEvent extends EventBase, NcclWho {
+  kind: "nccl.init";
+  phase: "START" | "COMPLETE";
+  comm: string | null;
+  rank: number | null;
+  nranks: number | null;
+  nvmlDev: number | null;
+  busId: string | null;
+  commId: string | null;
+}
+
+/** A global rank id seen outside connection and init lines. */
+export interface NcclRankEvent extends EventBase, NcclWho {
+  kind: "nccl.rank";
+  rank: number;
+  nranks: number | null;
+  /** commSummary, initTimings, pytorch, duplicateGpu, fromRank, rankOf, ncclTests, app */
+  source: string;
+  nNodes?: number;
+  localRanks?: number;
+}
+
+/** A host seen in an NCCL prefix (or in an nccl-tests header), once per reader. */
+export interface NcclHostEvent extends EventBase, NcclWho {
+  kind: "nccl.host";
+}
+
+/** GPU Direct RDMA Enabled/Disabled lines. */
+export interface NcclGdrEvent extends EventBase, NcclWho {
+  kind: "nccl.gdr";
+  enabled: boolean;
+  scope: "hca" | "gpu";
+}
+
+/** An `NCCL WARN` record (benign or not), classified for the rules. */
+export interface NcclWarnEvent extends EventBase, NcclWho {
+  kind: "nccl.warn";
+  warnKind: NcclWarnKind;
+  message: string;
+  benign: boolean;
+  /** source file:line of the WARN */
+  src: string | null;
+  func: string | null;
+  /** a rank the message names, when it names one */
+  rank: number | null;
+}
+
+/** An error-return line `file.cc:NNN -> N`. */
+export interface NcclErrorReturnEvent extends EventBase, NcclWho {
+  kind: "nccl.errorReturn";
+  src: string;
+  code: number;
+  thread: string | null;
+}
+
+/** NVLS or CollNet lines (NVLS prints no `via` lines). */
+export interface NcclFeatureEvent extends EventBase, NcclWho {
+  kind: "nccl.feature";
+  feature: "nvls" | "collnet";
+  text: string;
+}
+
+/** Per rank (or per process and communicator) counts of collective calls, TRACE and proxy chatter; emitted once at the end. */
+export interface NcclActivityEvent extends EventBase {
+  kind: "nccl.activity";
+  entries: { host: string | null; pid: number | null; comm: string | null; rank: number | null; collectives: number; lastOpCount: string | null; lastCollective: string | null; trace: number; proxy: number }[];
+  /** set when the bounded maps overflowed */
+  notice?: string;
+}
+
+/** The network named by other evidence: `NET/IB :` or `NET/OFI` inside error text, `Using internal Network`. */
+export interface NcclNetHintEvent extends EventBase {
+  kind: "nccl.netHint";
+  net: string;
+}
+
+/** What vLLM and Ray prefixes say about a process: its node address and parallel coordinates. */
+export interface NcclProcessEvent extends EventBase {
+  kind: "nccl.process";
+  pid: number;
+  ip: string | null;
+  host: string | null;
+  rank: number | null;
+  tp: number | null;
+  pp: number | null;
+  dp: number | null;
+}
+
+export type NcclEvent =
+  | NcclConnectionEvent
+  | NcclVersionEvent
+  | NcclNetworkEvent
+  | NcclNetDevicesEvent
+  | NcclBootstrapEvent
+  | NcclEnvEvent
+  | NcclInitEvent
+  | NcclRankEvent
+  | NcclHostEvent
+  | NcclGdrEvent
+  | NcclWarnEvent
+  | NcclErrorReturnEvent
+  | NcclFeatureEvent
+  | NcclActivityEvent
+  | NcclProcessEvent
+  | NcclNetHintEvent;

@@ -1,11 +1,323 @@
-import type { RecordReader } from "./types.js";
+import { BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
+import { evidenceOf, type LogRecord } from "../model.js";
+import type { NcclActivityEvent, NcclWho } from "./nccl.js";
+import { base, type Emit, type RecordReader } from "./types.js";
 
-/** Reads nccl records into events. */
+/** Bounds on what the reader keeps across a (possibly gigabyte) input. */
+export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 100_000, activity: 100_000, comms: 100_000, pids: 100_000 };
+
+interface Activity {
+  host: string | null;
+  pid: number | null;
+  comm: string | null;
+  collectives: number;
+  lastOpCount: string | null;
+  lastCollective: string | null;
+  trace: number;
+  proxy: number;
+}
+
+// INFO chatter of the PROXY/NET/ALLOC subsystems: counted, never parsed further
+const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|NET\/IB: NCCL Dev|NET\/IB: \w+ \d+ IbDev|transport\/\S+ \w+ Alloc|CUDA Dev \d+\[\d+\])/;
+
+const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
+const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
+const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
+const FROM_RANK = /\bfrom rank (\d+)\b/;
+const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
+const APP_RANK = /\(rank (\d+)\)/;
+const TESTS_HEADER = /^#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
+const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
+const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*\]?)?(?: -> (\d+)(\[[0-9A-Fa-f]*\]?)?)?(.*)$/;
+
+/** Ranks visible in a connection line that was cut (`-> 1[`, `[se`, `vERROR`); not in ring-order lines. */
+export function looseConnectionRanks(msg: string): number[] {
+  const m = LOOSE_CONNECTION.exec(msg);
+  if (!m) return [];
+  const rest = m[5];
+  if (/^\s*->/.test(rest)) return []; // ring order `7 -> 0 -> 1`
+  const bracketed = m[2] !== undefined || m[4] !== undefined;
+  if (m[3] === undefined) return bracketed && m[2] !== undefined && !m[2].endsWith("]") ? [Number(m[1])] : [];
+  if (!bracketed && !/^\s*(?:\[|via|$)/.test(rest)) return [];
+  if (rest !== "" && !/^\s*(?:\[|v|$)/.test(rest)) return [];
+  return [Number(m[1]), Number(m[3])];
+}
+
+/** Reads NCCL records into events; claims every NCCL record (returns true). */
 export function createNcclReader(): RecordReader {
+  const heads = new Map<string, NcclHeader | null>();
+  const hosts = new Set<string>();
+  const pids = new Set<number>();
+  const commRank = new Map<string, number>();
+  const activity = new Map<string, Activity>();
+  let overflow: string | undefined;
+  let lastRec: LogRecord | null = null;
+  let lastNccl: { input: number; line: number } | null = null;
+
+  const headerOf = (head: string): NcclHeader | null => {
+    let h = heads.get(head);
+    if (h === undefined) {
+      h = parseNcclHeader(head);
+      if (heads.size >= NCCL_READER_LIMITS.heads) heads.clear();
+      heads.set(head, h);
+    }
+    return h;
+  };
+
+  const activityOf = (who: NcclWho, comm: string | null): Activity | null => {
+    const key = `${who.host ?? ""}|${who.pid ?? ""}|${comm ?? `dev${who.dev ?? ""}`}`;
+    let a = activity.get(key);
+    if (!a) {
+      if (activity.size >= NCCL_READER_LIMITS.activity) {
+        overflow ??= `NCCL activity counters capped at ${NCCL_READER_LIMITS.activity} processes/communicators`;
+        return null;
+      }
+      a = { host: who.host, pid: who.pid, comm, collectives: 0, lastOpCount: null, lastCollective: null, trace: 0, proxy: 0 };
+      activity.set(key, a);
+    }
+    return a;
+  };
+
+  const noteHost = (rec: LogRecord, who: NcclWho, emit: Emit) => {
+    if (!who.host || hosts.has(who.host)) return;
+    if (hosts.size >= NCCL_READER_LIMITS.hosts) {
+      overflow ??= `NCCL hosts capped at ${NCCL_READER_LIMITS.hosts}`;
+      return;
+    }
+    hosts.add(who.host);
+    emit({ kind: "nccl.host", ...base(rec, evidenceOf(rec)), ...who });
+  };
+
+  const noteProcess = (rec: LogRecord, emit: Emit) => {
+    const o = rec.origin;
+    if (o.pid === undefined || pids.has(o.pid)) return;
+    if (o.ip === undefined && o.host === undefined && o.tp === undefined && o.pp === undefined && o.dp === undefined && o.rank === undefined) return;
+    if (pids.size >= NCCL_READER_LIMITS.pids) return;
+    pids.add(o.pid);
+    emit({
+      kind: "nccl.process", ...base(rec, evidenceOf(rec)), pid: o.pid, ip: o.ip ?? null, host: o.host ?? null,
+      rank: o.rank ?? null, tp: o.tp ?? null, pp: o.pp ?? null, dp: o.dp ?? null,
+    });
+  };
+
+  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number } = {}) =>
+    emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
+
+  const NOBODY: NcclWho = { host: null, pid: null, dev: null };
+
+  /** Lines that are not NCCL records but say something about NCCL: PyTorch errors and ranks, versions, nccl-tests headers. */
+  const readForeign = (rec: LogRecord, emit: Emit): boolean => {
+    const t = rec.text;
+    let m: RegExpExecArray | null;
+    if (t.includes("NCCL version") && (m = BANNER.exec(t))) {
+      const bare = /^NCCL version \S+\s*$/.test(t);
+      emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: m[2] ?? null, source: bare ? "banner" : "pytorch" });
+      if (bare) return true;
+    }
+    if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
+    if (t.includes("NET/")) {
+      if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
+      else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
+    }
+    if (rec.raw.includes("[rank")) {
+      TORCHRUN_RANK.lastIndex = 0;
+      for (let r = TORCHRUN_RANK.exec(rec.raw); r; r = TORCHRUN_RANK.exec(rec.raw)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
+    }
+    if (t.includes("ank")) {
+      PYTORCH_RANK.lastIndex = 0;
+      for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
+      if (t.charCodeAt(0) === 35 /* # */ && (m = TESTS_HEADER.exec(t))) {
+        const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
+        noteHost(rec, who, emit);
+        rank(rec, emit, who, Number(m[1]), "ncclTests");
+      } else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
+      if ((m = RANK_AND_RANK.exec(t)) && /Duplicate GPU/.test(t)) {
+        rank(rec, emit, NOBODY, Number(m[1]), "duplicateGpu");
+        rank(rec, emit, NOBODY, Number(m[2]), "duplicateGpu");
+      }
+    }
+    if (NCCL_ERROR_NAME.test(t) && !t.includes("Error:") && !/Error\b.*\bError\b/.test(t)) {
+      // an `ncclXxxError: ...` detail line of a PyTorch error block is the python reader's; nothing to do here
+    }
+    // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word
+    if ((t === "ERROR" || t === "CRITICAL") && lastNccl && lastNccl.line === rec.line && lastNccl.input === rec.input) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t });
+      return true;
+    }
+    return false;
+  };
+
+  const readWarn = (rec: LogRecord, emit: Emit, who: NcclWho, header: NcclHeader | null, span: NcclRecordSpan) => {
+    const msg = span.msg;
+    const benign = isBenignWarn(msg);
+    const warnKind = classifyWarn(msg);
+    let named: number | null = null;
+    let m: RegExpExecArray | null;
+    if ((m = RANK_AND_RANK.exec(msg))) {
+      rank(rec, emit, who, Number(m[1]), "duplicateGpu");
+      rank(rec, emit, who, Number(m[2]), "duplicateGpu");
+      named = Number(m[1]);
+    }
+    if ((m = FROM_RANK.exec(msg))) {
+      rank(rec, emit, who, Number(m[1]), "fromRank");
+      named ??= Number(m[1]);
+    }
+    if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
+    if (/^NET\/IB\b|^NET\/IBext/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
+    else if (/^NET\/OFI\b/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
+    if (!span.legacy) {
+      emit({ kind: "nccl.warn", ...base(rec, evidenceOf(rec)), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
+    }
+    if (!benign || span.legacy) {
+      const name = NCCL_ERROR_NAME.exec(msg);
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "nccl", ...(name ? { errorType: name[0] } : {}), message: msg });
+    }
+  };
+
+  const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, span: NcclRecordSpan): void => {
+    const msg = span.msg;
+    const c = msg.charCodeAt(0);
+    // connection lines of every era
+    if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
+      if (msg.includes("via")) {
+        const conn = parseConnection(msg);
+        const kind = conn ? transportKind(conn.via) : null;
+        if (conn && kind) {
+          emit({
+            kind: "nccl.connection", ...base(rec, evidenceOf(rec)), ...who, channel: conn.channel, connIndex: conn.connIndex,
+            from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev, direction: conn.direction,
+            via: conn.via, transport: kind, comm: conn.comm,
+          });
+          return;
+        }
+      }
+      for (const r of looseConnectionRanks(msg)) rank(rec, emit, who, r, "connection");
+      if (!msg.startsWith("Coll")) return;
+    }
+    if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
+      const parsed = readNcclMessage(msg);
+      if (parsed.kind === "init") {
+        emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm, rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev, busId: parsed.busId, commId: parsed.commId });
+        if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
+        return;
+      }
+    }
+    const parsed = readNcclMessage(msg);
+    const ev = () => base(rec, evidenceOf(rec));
+    switch (parsed.kind) {
+      case "version":
+        emit({ kind: "nccl.version", ...ev(), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
+        return;
+      case "usingNetwork":
+        emit({ kind: "nccl.network", ...ev(), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
+        return;
+      case "ibUsing":
+        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+        return;
+      case "ibHcaLegacy":
+        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
+        return;
+      case "ibNoDevice":
+        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib-none", hcas: [], ifaces: [] });
+        return;
+      case "socketUsing":
+        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
+        return;
+      case "ofi":
+        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ofi", hcas: [], ifaces: [] });
+        return;
+      case "bootstrapUsing":
+        emit({ kind: "nccl.bootstrap", ...ev(), ...who, ifaces: parsed.ifaces });
+        return;
+      case "env":
+        emit({ kind: "nccl.env", ...ev(), ...who, name: parsed.name, value: parsed.value });
+        return;
+      case "init":
+        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm, rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev, busId: parsed.busId, commId: parsed.commId });
+        return;
+      case "commSummary":
+        if (commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
+        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks });
+        return;
+      case "initTimings":
+        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks);
+        return;
+      case "gdr":
+        emit({ kind: "nccl.gdr", ...ev(), ...who, enabled: parsed.enabled, scope: parsed.scope });
+        return;
+      case "nvls":
+      case "collnet":
+        emit({ kind: "nccl.feature", ...ev(), ...who, feature: parsed.kind, text: parsed.text });
+        return;
+      case "collective": {
+        const a = activityOf(who, parsed.comm);
+        if (a) {
+          a.collectives++;
+          a.lastOpCount = parsed.opCount;
+          a.lastCollective = parsed.op;
+        }
+        return;
+      }
+      case "errorReturn":
+        emit({ kind: "nccl.errorReturn", ...ev(), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
+        if (parsed.code !== 0) emit({ kind: "error", ...ev(), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
+        return;
+      case "retry":
+        emit({ kind: "error", ...ev(), source: "nccl", message: msg });
+        return;
+    }
+    let m: RegExpExecArray | null;
+    if (msg.includes("rank")) {
+      if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
+      if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
+    }
+  };
+
   return {
     name: "nccl",
-    read() {
-      return false;
+    read(rec, emit) {
+      const t = rec.text;
+      noteProcess(rec, emit);
+      lastRec = rec;
+      let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
+      if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
+      if (!span) return readForeign(rec, emit);
+      lastNccl = { input: rec.input, line: rec.line };
+      const header = span.head === "" ? null : headerOf(span.head);
+      const who: NcclWho = { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null };
+      noteHost(rec, who, emit);
+      if (span.level === "TRACE" || span.level === "CALL") {
+        const a = activityOf(who, null);
+        if (a) a.trace++;
+        return true;
+      }
+      if (span.level === "WARN") {
+        readWarn(rec, emit, who, header, span);
+        return true;
+      }
+      const msg = span.msg;
+      if (CHATTER.test(msg)) {
+        const a = activityOf(who, null);
+        if (a) a.proxy++;
+        return true;
+      }
+      if (span.legacy && msg.startsWith("Using internal Network")) {
+        emit({ kind: "nccl.network", ...base(rec, evidenceOf(rec)), ...who, printed: msg.replace(/^Using internal Network\s*/, ""), net: normalizeNet(msg.replace(/^Using internal Network\s*/, "")) });
+        return true;
+      }
+      readInfo(rec, emit, who, span);
+      return true;
+    },
+    end(emit) {
+      if (activity.size === 0 && !overflow) return;
+      const entries: NcclActivityEvent["entries"] = [];
+      for (const a of activity.values()) {
+        const r = a.comm ? commRank.get(`${a.host}|${a.pid}|${a.comm}`) : undefined;
+        entries.push({ ...a, rank: r ?? null });
+      }
+      const ev = { file: lastRec?.file ?? "", line: lastRec?.line ?? 0, text: "" };
+      emit({ kind: "nccl.activity", ev, origin: {}, input: lastRec?.input ?? 0, entries, ...(overflow ? { notice: overflow } : {}) });
     },
   };
 }

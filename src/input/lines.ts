@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { jsonLineText } from "./ndjson.js";
 
 export interface LineBatch {
   /** decoded lines, without their terminator (a trailing `\r` is kept off too) */
@@ -63,7 +64,7 @@ export async function* readLines(stream: Readable, opts: LineReaderOptions = {})
         piece = piece.slice(0, maxChars);
       }
       if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-      lines.push(piece);
+      lines.push(piece.charCodeAt(0) === 123 || piece.charCodeAt(0) === 32 ? (jsonLineText(piece) ?? piece) : piece);
       lineNo++;
       start = nl + 1;
     }
@@ -82,7 +83,7 @@ export async function* readLines(stream: Readable, opts: LineReaderOptions = {})
       let piece = carry;
       if (carryCut) opts.onCutLine?.(lineNo, carryLength);
       if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-      lines.push(piece);
+      lines.push(piece.charCodeAt(0) === 123 || piece.charCodeAt(0) === 32 ? (jsonLineText(piece) ?? piece) : piece);
       lineNo++;
       carry = "";
       carryCut = false;
@@ -90,29 +91,52 @@ export async function* readLines(stream: Readable, opts: LineReaderOptions = {})
     return lines.length ? { lines, firstLine: first } : undefined;
   };
 
+  // the encoding is sniffed from the first 3 bytes, whatever the chunk size (1-byte chunks included)
+  let head: Uint8Array | undefined;
+  const begin = (bytes: Uint8Array): Uint8Array => {
+    const { encoding, bom } = sniffEncoding(bytes);
+    if (encoding === "utf-16be") swap = byteSwapper();
+    decoder = new TextDecoder(swap ? "utf-16le" : encoding, { fatal: false, ignoreBOM: true });
+    return bytes.subarray(bom);
+  };
+  const decode = (bytes: Uint8Array, final: boolean): string => {
+    if (swap) bytes = swap(bytes);
+    const text = decoder!.decode(bytes, { stream: true });
+    return final ? text + decoder!.decode() : text;
+  };
+
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let bytes: Uint8Array = chunk;
     opts.onBytes?.(bytes.length);
     if (!decoder) {
-      const { encoding, bom } = sniffEncoding(bytes);
-      if (encoding === "utf-16be") swap = byteSwapper();
-      decoder = new TextDecoder(swap ? "utf-16le" : encoding, { fatal: false, ignoreBOM: true });
-      bytes = bytes.subarray(bom);
+      if (head) bytes = concatBytes(head, bytes);
+      if (bytes.length < 3) {
+        head = bytes;
+        continue;
+      }
+      head = undefined;
+      bytes = begin(bytes);
     }
-    if (swap) bytes = swap(bytes);
-    const batch = flushBatch(decoder.decode(bytes, { stream: true }), false);
+    const batch = flushBatch(decode(bytes, false), false);
     if (batch) yield batch;
   }
-  const tail = decoder ? decoder.decode() : "";
+  const tail = decoder ? decode(new Uint8Array(0), true) : head ? decode(begin(head), true) : "";
   const batch = flushBatch(tail, true);
   if (batch) yield batch;
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 /** UTF-16BE to UTF-16LE across chunk boundaries (TextDecoder's utf-16be is not in every Node build). */
 function byteSwapper(): (b: Uint8Array) => Uint8Array {
   let pendingOdd: number | undefined;
   return (b) => {
-    const src = pendingOdd === undefined ? b : Uint8Array.from([pendingOdd, ...b]);
+    const src = pendingOdd === undefined ? b : concatBytes(Uint8Array.of(pendingOdd), b);
     pendingOdd = undefined;
     const out = new Uint8Array(src.length - (src.length % 2));
     for (let i = 0; i + 1 < src.length; i += 2) {

@@ -18,6 +18,8 @@ export interface InputSource {
   open(limits: InputLimits): Promise<Readable>;
   /** size on disk when known */
   size?: number;
+  /** the file it reads, when it is a file (so a worker thread can open it again) */
+  path?: string;
 }
 
 export interface InputLimits {
@@ -85,7 +87,7 @@ async function walk(dir: string, out: string[], failures: { path: string; messag
   }
 }
 
-async function fileSource(path: string): Promise<InputSource> {
+export async function fileSource(path: string): Promise<InputSource> {
   let size: number | undefined;
   try {
     size = (await fs.stat(path)).size;
@@ -94,6 +96,7 @@ async function fileSource(path: string): Promise<InputSource> {
   }
   return {
     name: path,
+    path,
     size,
     async open(limits) {
       const handle = await fs.open(path, "r").catch((e) => {
@@ -117,24 +120,36 @@ function stdinSource(stdin: Readable): InputSource {
   };
 }
 
+/** A raw byte stream as the line reader wants it: gunzipped (within the limits) when it is gzip. */
+export function openDecoded(raw: Readable, name: string, limits: InputLimits): Promise<Readable> {
+  return maybeGunzip(raw, name, limits);
+}
+
 /** Peeks at the first bytes: gzip magic (1f 8b) gets a bounded gunzip in front; anything else passes through. */
 async function maybeGunzip(raw: Readable, path: string, limits: InputLimits): Promise<Readable> {
   const iter = raw[Symbol.asyncIterator]();
-  const first = await iter.next().catch((e) => {
-    throw new InputError(describeFsError(e), path);
-  });
-  const head: Buffer | undefined = first.done ? undefined : (first.value as Buffer);
+  // read until the two magic bytes are known, whatever the chunk size
+  let head: Buffer | undefined;
+  while (!head || head.length < 2) {
+    const next = await iter.next().catch((e) => {
+      throw new InputError(describeFsError(e), path);
+    });
+    if (next.done) break;
+    head = head ? Buffer.concat([head, next.value as Buffer]) : (next.value as Buffer);
+  }
   async function* replay(): AsyncGenerator<Buffer> {
     if (head) yield head;
     for (;;) {
-      const r = await iter.next();
+      const r = await iter.next().catch((e) => {
+        throw e instanceof InputError ? e : new InputError(describeFsError(e), path);
+      });
       if (r.done) return;
       yield r.value as Buffer;
     }
   }
   const plain = Readable.from(replay(), { objectMode: false });
   if (!head || head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return plain;
-  const gunzip = createGunzip({ chunkSize: Math.min(limits.chunkBytes, 1 << 20) });
+  const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(limits.chunkBytes, 1 << 20)) });
   let total = 0;
   const guard = new Transform({
     transform(chunk: Buffer, _enc, cb) {

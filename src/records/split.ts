@@ -1,8 +1,47 @@
 /**
  * Splits one physical line into the records it holds. Most lines hold one. A carriage return inside a
- * line (tqdm redraws, `\r\n` continuation lines of vLLM's formatter) separates records.
+ * line (tqdm redraws, `\r\n` continuation lines of vLLM's formatter) separates records. Terminal copies
+ * pad records to the screen width and glue several on one line (`...3b000      [1,0]<stdout>:host:...`),
+ * and a record cut short can be followed by another (`... -> 1[1] vERROR`, `... via P2P(APIServer pid=1)`):
+ * those become one record each, all with the same line number.
  */
+
+// where a new record starts after padding: an mpirun tag, a Ray/vLLM process prefix, an NCCL prefix
+const PADDED_START = / {3,}(?=\[\d+,\d+\]<std(?:out|err)>:|\((?:[\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\) |[^\s:\[\]]+:\d+:\d+ \[\d+\] )/g;
+// a record glued to a cut NCCL record with no space: a log level word or a process prefix
+const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\) )/g;
+
+function gluedAt(p: string): number {
+  if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
+  GLUED_START.lastIndex = 0;
+  for (let m = GLUED_START.exec(p); m; m = GLUED_START.exec(p)) {
+    const before = p.slice(0, m.index);
+    const rec = Math.max(before.lastIndexOf("NCCL INFO "), before.lastIndexOf("NCCL WARN "));
+    if (rec >= 0 && rec + 10 < m.index) return m.index;
+  }
+  return -1;
+}
+
+function splitGlued(raw: string): string[] {
+  if (raw.indexOf("NCCL") < 0) return [raw];
+  let pieces = [raw];
+  if (raw.indexOf("   ") >= 0) {
+    pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
+    if (pieces.length === 0) return [raw];
+  }
+  const out: string[] = [];
+  for (const p of pieces) {
+    const at = gluedAt(p);
+    if (at > 0) out.push(p.slice(0, at), p.slice(at));
+    else out.push(p);
+  }
+  return out;
+}
+
 export function splitPhysicalLine(raw: string): string[] {
-  if (raw.indexOf("\r") < 0) return [raw];
-  return raw.split("\r").filter((p) => p.trim().length > 0);
+  if (raw.indexOf("\r") < 0) return splitGlued(raw);
+  return raw
+    .split("\r")
+    .filter((p) => p.trim().length > 0)
+    .flatMap(splitGlued);
 }

@@ -1,0 +1,208 @@
+/**
+ * The phrase table of NCCL messages (the text after `NCCL INFO|WARN`), NCCL 2.2 → 2.30. Syntax only:
+ * each entry turns one message shape into a small typed value. Connection lines are read by the
+ * chevrotain grammar in ./nccl.ts; everything here is a plain anchored regex tried after a cheap
+ * first-character test.
+ */
+
+export interface IbHca {
+  dev: string;
+  port: number;
+  /** IB, RoCE, IB/SHARP, UNSPECIFIED ... as printed */
+  link: string | null;
+}
+
+export type NcclMessage =
+  | { kind: "version"; version: string; cuda: string | null }
+  | { kind: "usingNetwork"; net: string }
+  | { kind: "ibUsing"; hcas: IbHca[]; oob: string | null }
+  | { kind: "ibHcaLegacy"; hca: IbHca }
+  | { kind: "ibNoDevice" }
+  | { kind: "socketUsing"; ifaces: string[] }
+  | { kind: "bootstrapUsing"; ifaces: string[] }
+  | { kind: "ofi"; text: string }
+  | { kind: "plugin"; text: string }
+  | { kind: "env"; name: string; value: string }
+  | { kind: "init"; phase: "START" | "COMPLETE"; comm: string | null; rank: number | null; nranks: number | null; cudaDev: number | null; nvmlDev: number | null; busId: string | null; commId: string | null }
+  | { kind: "commSummary"; comm: string; rank: number; nranks: number; nNodes: number; localRanks: number; localRank: number }
+  | { kind: "initTimings"; rank: number; nranks: number }
+  | { kind: "gdr"; enabled: boolean; scope: "hca" | "gpu"; text: string }
+  | { kind: "nvls"; text: string }
+  | { kind: "collnet"; text: string }
+  | { kind: "collective"; op: string; opCount: string; comm: string | null; nranks: number | null }
+  | { kind: "errorReturn"; src: string; code: number; thread: string | null }
+  | { kind: "retry"; text: string }
+  | { kind: "other" };
+
+const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+))?(?:\s|$)/;
+const USING_NETWORK = /^Using network (.+?)\s*$/;
+const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
+const IB_USING = /^NET\/IB ?: ?Using\s*=?\s*(.*)$/;
+const IB_LEGACY = /^NET\/IB ?: ?\[\d+\] ([\w\-.]+):(\d+)\/(\w+)/;
+const IFACE_ITEM = /(?:\[\d+\])?([\w.\-@]+):([0-9A-Fa-f.:%\w<>\-]+?)<\d+>/g;
+const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
+const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
+const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
+const INIT_LOOSE = /- Init (START|COMPLETE)/;
+const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+) localRanks (\d+) localRank (\d+)/;
+const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
+const COLLECTIVE = /^(\w+): opCount ([0-9a-fA-F]+)\b(?:.*? comm (0x[0-9a-fA-F]+))?(?:.*?\[nranks=(\d+)\])?/;
+const ERROR_RETURN = /^([\w./\-]+\.(?:cc|c|cpp|h|hpp|cu)):(\d+)(?: \(\w+\))? -> (\d+)(?: \[([^\]]+)\])?/;
+
+function hcas(list: string): IbHca[] {
+  const out: IbHca[] = [];
+  HCA_ITEM.lastIndex = 0;
+  for (let m = HCA_ITEM.exec(list); m; m = HCA_ITEM.exec(list)) out.push({ dev: m[1], port: Number(m[2]), link: m[3] ?? null });
+  return out;
+}
+
+function ifaces(list: string): string[] {
+  const out: string[] = [];
+  IFACE_ITEM.lastIndex = 0;
+  for (let m = IFACE_ITEM.exec(list); m; m = IFACE_ITEM.exec(list)) out.push(`${m[1]}:${m[2]}`);
+  return out;
+}
+
+/** Reads one NCCL INFO/WARN message into a typed value; `other` when the table has no entry for it. */
+export function readNcclMessage(msg: string): NcclMessage {
+  const c = msg.charCodeAt(0);
+  let m: RegExpExecArray | null;
+  switch (c) {
+    case 78 /* N */:
+      if (msg.startsWith("NCCL version")) {
+        if ((m = VERSION.exec(msg))) return { kind: "version", version: m[1], cuda: m[2] ?? null };
+        break;
+      }
+      if (msg.startsWith("NET/IB")) {
+        if ((m = IB_USING.exec(msg))) {
+          const oob = /;\s*OOB\s+(\S+)/.exec(m[1]);
+          return { kind: "ibUsing", hcas: hcas(m[1].split(";")[0]), oob: oob ? oob[1] : null };
+        }
+        if ((m = IB_LEGACY.exec(msg))) return { kind: "ibHcaLegacy", hca: { dev: m[1], port: Number(m[2]), link: m[3] } };
+        if (/^NET\/IB ?: ?No device found/.test(msg)) return { kind: "ibNoDevice" };
+        if (/GPU Direct RDMA (Enabled|Disabled) for HCA/.test(msg)) return { kind: "gdr", enabled: /Enabled/.test(msg), scope: "hca", text: msg };
+        break;
+      }
+      if (msg.startsWith("NET/Socket")) {
+        if ((m = /^NET\/Socket ?: ?Using (.*)$/.exec(msg)) && !/threads/.test(m[1])) return { kind: "socketUsing", ifaces: ifaces(m[1]) };
+        break;
+      }
+      if (msg.startsWith("NET/OFI")) return { kind: "ofi", text: msg };
+      if (msg.startsWith("NET/Plugin") || msg.startsWith("NET/Plugin:")) return { kind: "plugin", text: msg };
+      if (msg.startsWith("NVLS")) return { kind: "nvls", text: msg };
+      if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
+      if ((m = ENV_HCA.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
+      if (msg.startsWith("NET/")) {
+        if (/GPU Direct RDMA (Enabled|Disabled) for HCA/.test(msg)) return { kind: "gdr", enabled: /Enabled/.test(msg), scope: "hca", text: msg };
+        if (/^NET\/[\w ]+?\s?:\s?Using\b/.test(msg) || /Selected Provider/.test(msg)) return { kind: "plugin", text: msg };
+      }
+      break;
+    case 85 /* U */:
+      if ((m = USING_NETWORK.exec(msg))) return { kind: "usingNetwork", net: m[1] };
+      if (/^Using internal Network (\w+)/.test(msg)) return { kind: "usingNetwork", net: /^Using internal Network (\w+)/.exec(msg)![1] };
+      break;
+    case 66 /* B */:
+      if ((m = /^Bootstrap ?: ?Using\s*(.*)$/.exec(msg))) return { kind: "bootstrapUsing", ifaces: ifaces(m[1]) };
+      break;
+    case 71 /* G */:
+      if (/^GPU Direct RDMA (Enabled|Disabled) for /.test(msg)) return { kind: "gdr", enabled: /Enabled/.test(msg), scope: /for HCA/.test(msg) ? "hca" : "gpu", text: msg };
+      break;
+    case 67 /* C */:
+      if (/^Coll[Nn]et\b|collnet/.test(msg)) return { kind: "collnet", text: msg };
+      if (msg.startsWith("Call to connect returned") || /^Call to \w+ returned .*retrying/.test(msg)) return { kind: "retry", text: msg };
+      if (msg.startsWith("Connected NVLS")) return { kind: "nvls", text: msg };
+      break;
+    case 73 /* I */:
+      if ((m = INIT_TIMINGS.exec(msg))) return { kind: "initTimings", rank: Number(m[1]), nranks: Number(m[2]) };
+      break;
+  }
+  if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
+  if (msg.endsWith("START") || msg.endsWith("COMPLETE") || msg.includes("- Init ")) {
+    if ((m = INIT.exec(msg))) {
+      return {
+        kind: "init", phase: m[8] as "START" | "COMPLETE", comm: m[1], rank: Number(m[2]), nranks: Number(m[3]),
+        cudaDev: m[4] ? Number(m[4]) : null, nvmlDev: m[5] ? Number(m[5]) : null, busId: m[6] ?? null, commId: m[7] ?? null,
+      };
+    }
+    if ((m = INIT_LOOSE.exec(msg))) {
+      const r = /\brank (\d+) n\w*ks? (\d+)/.exec(msg);
+      return { kind: "init", phase: m[1] as "START" | "COMPLETE", comm: null, rank: r ? Number(r[1]) : null, nranks: r ? Number(r[2]) : null, cudaDev: null, nvmlDev: null, busId: null, commId: null };
+    }
+  }
+  if (msg.startsWith("comm 0x") && (m = COMM_SUMMARY.exec(msg))) {
+    return { kind: "commSummary", comm: m[1], rank: Number(m[2]), nranks: Number(m[3]), nNodes: Number(m[4]), localRanks: Number(m[5]), localRank: Number(m[6]) };
+  }
+  if (msg.includes(" -> ") && (m = ERROR_RETURN.exec(msg))) return { kind: "errorReturn", src: `${m[1]}:${m[2]}`, code: Number(m[3]), thread: m[4] ?? null };
+  if (msg.includes(": opCount ") && (m = COLLECTIVE.exec(msg))) return { kind: "collective", op: m[1], opCount: m[2], comm: m[3] ?? null, nranks: m[4] ? Number(m[4]) : null };
+  if (/\bnvls channels\b|^NVLS|Connected NVLS/.test(msg)) return { kind: "nvls", text: msg };
+  if (/collnet channels|CollNet/.test(msg)) return { kind: "collnet", text: msg };
+  if (/(?:^|\s)(?:TUNER|PROFILER|NET|GIN|COLL)\/Plugin\b|^Initialized NET plugin|^Assigned (?:NET|GIN) plugin|^Using non-device net plugin|^P2P plugin|^Plugin Path|^Loaded (?:net|coll|collnet) plugin/.test(msg)) return { kind: "plugin", text: msg };
+  return { kind: "other" };
+}
+
+/** What a failing NCCL WARN is about; the rules read this. */
+export type NcclWarnKind =
+  | "ib" | "socket" | "bootstrap" | "shm" | "cuda" | "duplicate-gpu" | "system" | "internal" | "remote" | "timeout"
+  | "version-mismatch" | "proxy" | "ofi" | "p2p" | "plugin" | "invalid-usage" | "other";
+
+const WARN_KINDS: [RegExp, NcclWarnKind][] = [
+  [/Duplicate GPU detected|Multiple [Rr]anks .*same GPU/, "duplicate-gpu"],
+  [/Mismatched NCCL version|version mismatch/i, "version-mismatch"],
+  [/Cuda failure|CUDA calloc|cudaIpc|unhandled cuda error|CUDA driver/i, "cuda"],
+  [/shared memory|\/dev\/shm|shmutils|Error: failed to extend/i, "shm"],
+  [/^NET\/IB|ibv_|ibvwrap|Got completion from peer|libibverbs|async (?:fatal )?event|IbDev|mlx\d/, "ib"],
+  [/^NET\/OFI|OFI|libfabric|efa/i, "ofi"],
+  [/Bootstrap|bootstrap/, "bootstrap"],
+  [/timed out|timeout|exceeded (?:retries|timeouts)/i, "timeout"],
+  [/Connection closed by remote peer|remote process exited|Connection reset by peer|Broken pipe/i, "remote"],
+  [/socket|Socket|Connect to |connect to |Call to (?:recv|send|connect|accept)|Net : /, "socket"],
+  [/Proxy|proxy/, "proxy"],
+  [/P2P|peer with device|peer access/, "p2p"],
+  [/Plugin|plugin/, "plugin"],
+  [/internal error|Internal check/i, "internal"],
+  [/invalid usage|Invalid value|Invalid NCCL/i, "invalid-usage"],
+  [/system error|Call to \w+ failed/i, "system"],
+];
+
+/** Classifies a WARN message. */
+export function classifyWarn(msg: string): NcclWarnKind {
+  for (const [re, kind] of WARN_KINDS) if (re.test(msg)) return kind;
+  return "other";
+}
+
+/** WARNs that do not report a failure (CONTRACT.md). */
+const BENIGN_WARN = [
+  /Failed to open libibverbs\.so/,
+  /CollNet is not supported.*ignoring/i,
+  /Could not find real path of/,
+  /NET\/Plugin ?: ?(?:No plugin found|Could not find)/,
+  /Failed to find ncclNetPlugin_v\d+ symbol/,
+];
+
+export function isBenignWarn(msg: string): boolean {
+  return BENIGN_WARN.some((re) => re.test(msg));
+}
+
+/** NCCL result codes of the `file.cc:NNN -> N` chains. */
+export const NCCL_RESULT_NAMES: Record<number, string> = {
+  1: "ncclUnhandledCudaError",
+  2: "ncclSystemError",
+  3: "ncclInternalError",
+  4: "ncclInvalidArgument",
+  5: "ncclInvalidUsage",
+  6: "ncclRemoteError",
+  7: "ncclInProgress",
+  8: "ncclTimeout",
+};
+
+/** `ncclSystemError`, `ncclRemoteError` ... named anywhere in a line. */
+export const NCCL_ERROR_NAME = /\bnccl(?:UnhandledCuda|System|Internal|InvalidArgument|InvalidUsage|Remote|Timeout)Error\b|\bnccl(?:InvalidArgument|InvalidUsage|Timeout)\b/;
+
+/** the normalized network of a printed name: IB (incl. IBext plugins), Socket, OFI, or the name */
+export function normalizeNet(name: string): string {
+  const x = name.trim();
+  if (/^IB(?:ext(?:_v\d+)?)?$/i.test(x) || /^IBext/i.test(x)) return "IB";
+  if (/^Socket$/i.test(x)) return "Socket";
+  if (/libfabric|^OFI$|^AWS/i.test(x)) return "OFI";
+  return x;
+}

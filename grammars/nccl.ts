@@ -1,0 +1,295 @@
+import { CstParser, Lexer, createToken, type CstNode, type IToken } from "chevrotain";
+
+/**
+ * Syntax of NCCL debug records (NCCL 2.2 → 2.30): where a record sits inside a line, its header
+ * (`host:pid:tid [dev] file:line (func)` before `NCCL INFO|WARN|TRACE|CALL`) and the connection lines of
+ * every era (`Ring 00 : a[bus] -> b[bus] via ...`, `Channel 00/0 : a[d] -> b[d] [send] via NET/IB/0/GDRDMA`).
+ * Syntax only: no I/O and no facts. Chevrotain reads the header and the connection line; finding the
+ * record in a line is a cheap hand-written scan, so that chatter never reaches the lexer.
+ */
+
+export type NcclLevel = "INFO" | "WARN" | "TRACE" | "CALL";
+
+/** Where the record's level token sits in a line of text. */
+export interface NcclRecordSpan {
+  /** text before `NCCL <LEVEL>` (the header, maybe with leading junk) */
+  head: string;
+  level: NcclLevel;
+  /** text after the level token, trimmed */
+  msg: string;
+  /** true for the 2.2-era `[0] INFO ...` / `... WARN ...` records without the NCCL token */
+  legacy: boolean;
+}
+
+const LEVELS: readonly NcclLevel[] = ["INFO", "WARN", "TRACE", "CALL"];
+
+function levelAt(text: string, i: number): NcclLevel | null {
+  for (const l of LEVELS) {
+    if (text.startsWith(l, i)) {
+      const after = text.charCodeAt(i + l.length);
+      // the level word must be complete (`NCCL INF` of a cut record is not a record)
+      if (Number.isNaN(after) || after === 32 || after === 9) return l;
+    }
+  }
+  return null;
+}
+
+const LEGACY = /^(?:([^\s:\[\]]+):(\d+):(\d+) )?\[(\d+)\] (?:([\w./\-]+:\d+) )?(INFO|WARN) /;
+
+/**
+ * Finds the NCCL record in a peeled line. Cheap: `indexOf` first; returns null for anything that is
+ * not a complete record (`... NCCL INF` cut short, a paraphrase without a level token).
+ */
+export function scanNcclRecord(text: string): NcclRecordSpan | null {
+  let from = 0;
+  for (;;) {
+    const i = text.indexOf("NCCL ", from);
+    if (i < 0) break;
+    if (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9) {
+      const level = levelAt(text, i + 5);
+      if (level) return { head: text.slice(0, i).trimEnd(), level, msg: text.slice(i + 5 + level.length).trim(), legacy: false };
+    }
+    from = i + 5;
+  }
+  return null;
+}
+
+/** The 2.2-era record: `host:pid:tid [0] INFO ...`, `[0] INFO ...`, `host:pid:tid [0] include/socket.h:360 WARN ...`. */
+export function scanLegacyRecord(text: string): NcclRecordSpan | null {
+  const m = LEGACY.exec(text);
+  if (!m) return null;
+  return { head: m[0].slice(0, m[0].length - m[6].length - 1).trimEnd(), level: m[6] as NcclLevel, msg: text.slice(m[0].length).trim(), legacy: true };
+}
+
+/** The bare version banner (no prefix): `NCCL version 2.21.5+cuda12.4`. */
+export const BANNER = /(?:^|\s)NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+))?(?=$|[\s,.;)])/;
+
+// ---------------------------------------------------------------------------------------------------
+// Header: `host:pid:tid [dev] [ms] [file:line] [(func)]`
+
+const HWs = createToken({ name: "HWs", pattern: /[ \t]+/, group: Lexer.SKIPPED });
+const Triple = createToken({ name: "Triple", pattern: /[^\s:]+:[\w]+:[\w]+/ });
+const SrcLoc = createToken({ name: "SrcLoc", pattern: /[A-Za-z_][\w./\-]*:\d+/ });
+const Millis = createToken({ name: "Millis", pattern: /\d+\.\d+/ });
+const Dev = createToken({ name: "Dev", pattern: /\[\d+\]/ });
+const Func = createToken({ name: "Func", pattern: /\([^()\s]*\)/ });
+const headerTokens = [HWs, Dev, Triple, SrcLoc, Millis, Func];
+const headerLexer = new Lexer(headerTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+
+class HeaderParser extends CstParser {
+  constructor() {
+    super(headerTokens, { recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+  header = this.RULE("header", () => {
+    this.OPTION(() => this.CONSUME(Triple));
+    this.OPTION2(() => this.CONSUME(Dev));
+    this.OPTION3(() => this.CONSUME(Millis));
+    this.OPTION4(() => this.CONSUME(SrcLoc));
+    this.OPTION5(() => this.CONSUME(Func));
+  });
+}
+const headerParser = new HeaderParser();
+
+export interface NcclHeader {
+  host: string | null;
+  pid: number | null;
+  tid: number | null;
+  /** the CUDA device of the printing thread (not the rank) */
+  dev: number | null;
+  /** TRACE: ms since debug init */
+  ms: number | null;
+  /** WARN: source file:line; TRACE: function:line */
+  src: string | null;
+  /** 2.30.7+ WARN: the function name */
+  func: string | null;
+}
+
+// the prefix proper starts at `host:pid:tid ` followed by `[dev]`, a file:line or the level; anything
+// before it (timestamps, stray wrappers) is skipped
+const TRIPLE_AT = /([^\s:]+):(\w+):(\w+)(?= \[\w+\]| \S+:\d+ |$)/g;
+
+function lastTripleStart(head: string): number {
+  let last = -1;
+  TRIPLE_AT.lastIndex = 0;
+  for (let m = TRIPLE_AT.exec(head); m; m = TRIPLE_AT.exec(head)) last = m.index;
+  return last;
+}
+
+const token = (node: CstNode, name: string): IToken | undefined => (node.children[name]?.[0] as IToken | undefined);
+const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
+
+/** Reads a record header. Returns null when the header is not NCCL's (then the line is not a record). */
+export function parseNcclHeader(head: string): NcclHeader | null {
+  let h = head.trim();
+  const start = lastTripleStart(h);
+  let hostPrefix = "";
+  if (start > 0) {
+    // `...-07:00ip-10-36-1-2:12:34`: a host glued to the timestamp before it keeps only its own name
+    hostPrefix = h.slice(0, start);
+    h = h.slice(start);
+  } else if (start < 0) {
+    const dev = h.lastIndexOf("[");
+    const devOk = dev >= 0 && /^\[\d+\]/.test(h.slice(dev));
+    if (devOk) h = h.slice(dev);
+    else {
+      const src = /(?:^|\s)([A-Za-z_][\w./\-]*:\d+(?: \([^()\s]*\))?)$/.exec(h);
+      h = src ? src[1] : h === "" ? "" : h;
+    }
+  }
+  const lexed = headerLexer.tokenize(h);
+  if (lexed.errors.length) return null;
+  headerParser.input = lexed.tokens;
+  const cst = headerParser.header();
+  if (headerParser.errors.length) return null;
+  const out: NcclHeader = { host: null, pid: null, tid: null, dev: null, ms: null, src: null, func: null };
+  const tri = token(cst, "Triple");
+  if (tri) {
+    const parts = tri.image.split(":");
+    let host = parts.slice(0, -2).join(":");
+    if (hostPrefix.endsWith(":") || /\d$/.test(hostPrefix)) host = host.replace(/^\d+(?=[A-Za-z])/, "");
+    out.host = host;
+    out.pid = toInt(parts[parts.length - 2]);
+    out.tid = toInt(parts[parts.length - 1]);
+  }
+  const dev = token(cst, "Dev");
+  if (dev) out.dev = Number(dev.image.slice(1, -1));
+  const ms = token(cst, "Millis");
+  if (ms) out.ms = Number(ms.image);
+  const src = token(cst, "SrcLoc");
+  if (src) out.src = src.image;
+  const fn = token(cst, "Func");
+  if (fn) out.func = fn.image.slice(1, -1) || null;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Connection lines
+
+const CWs = createToken({ name: "CWs", pattern: /[ \t]+/, group: Lexer.SKIPPED });
+const Via = createToken({ name: "Via", pattern: /via[ \t]+[^\n]*/ });
+const Kw = createToken({ name: "Kw", pattern: /CollNet|Coll|Channel|Ring/ });
+const Send = createToken({ name: "Send", pattern: /\[(?:send|receive)\]/ });
+const Arrow = createToken({ name: "Arrow", pattern: /->/ });
+const Colon = createToken({ name: "Colon", pattern: /:/ });
+const Slash = createToken({ name: "Slash", pattern: /\// });
+const Bracketed = createToken({ name: "Bracketed", pattern: /\[[0-9A-Fa-f]*\]/ });
+const Num = createToken({ name: "Num", pattern: /\d+/ });
+const connTokens = [CWs, Via, Kw, Send, Arrow, Colon, Slash, Bracketed, Num];
+const connLexer = new Lexer(connTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+
+class ConnectionParser extends CstParser {
+  constructor() {
+    super(connTokens, { recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+  connection = this.RULE("connection", () => {
+    this.CONSUME(Kw);
+    this.CONSUME(Num, { LABEL: "channel" });
+    this.OPTION(() => {
+      this.CONSUME(Slash);
+      this.CONSUME2(Num, { LABEL: "connIndex" });
+    });
+    this.CONSUME(Colon);
+    this.SUBRULE(this.endpoint, { LABEL: "from" });
+    this.OPTION2(() => {
+      this.CONSUME(Arrow);
+      this.SUBRULE2(this.endpoint, { LABEL: "to" });
+    });
+    this.OPTION3(() => this.CONSUME(Send));
+    this.CONSUME(Via);
+  });
+  endpoint = this.RULE("endpoint", () => {
+    this.CONSUME(Num, { LABEL: "rank" });
+    this.OPTION(() => this.CONSUME(Bracketed, { LABEL: "dev" }));
+  });
+}
+const connParser = new ConnectionParser();
+
+export interface NcclConnection {
+  /** `Ring`, `Channel`, `CollNet` or `Coll` */
+  keyword: string;
+  channel: number;
+  connIndex: number | null;
+  from: number;
+  /** hex bus id before 2.18.3, NVML index after; as printed */
+  fromDev: string | null;
+  /** null for CollNet lines, which name one rank */
+  to: number | null;
+  toDev: string | null;
+  direction: "send" | "receive" | null;
+  /** the transport as printed (`P2P/IPC/read`, `NET/AWS Libfabric/0/GDRDMA`), without RCCL's `comm 0x.. nRanks N` suffix */
+  via: string;
+  /** the `comm 0x..` suffix of newer lines */
+  comm: string | null;
+}
+
+const COMM_SUFFIX = /\s+comm (0x[0-9a-fA-F]+)(?:\s+nRanks\s+\d+)?\s*$/;
+
+/** Reads a connection line's message (`Channel 00/0 : 0[0] -> 1[1] via P2P/IPC`). Null when it is not one (ring order, Trees, cut). */
+export function parseConnection(msg: string): NcclConnection | null {
+  const lexed = connLexer.tokenize(msg);
+  if (lexed.errors.length) return null;
+  connParser.input = lexed.tokens;
+  const cst = connParser.connection();
+  if (connParser.errors.length) return null;
+  const c = cst.children;
+  const fromNode = c.from[0] as CstNode;
+  const toNode = c.to?.[0] as CstNode | undefined;
+  const keyword = (c.Kw[0] as IToken).image;
+  if (!toNode && !/^Coll/.test(keyword)) return null;
+  const rank = (n: CstNode) => Number((n.children.rank[0] as IToken).image);
+  const dev = (n: CstNode) => {
+    const t = n.children.dev?.[0] as IToken | undefined;
+    return t ? t.image.slice(1, -1) : null;
+  };
+  let via = (c.Via[0] as IToken).image.replace(/^via[ \t]+/, "").trimEnd();
+  let comm: string | null = null;
+  const sfx = COMM_SUFFIX.exec(via);
+  if (sfx) {
+    comm = sfx[1];
+    via = via.slice(0, sfx.index);
+  }
+  const dirTok = c.Send?.[0] as IToken | undefined;
+  return {
+    keyword,
+    channel: Number((c.channel[0] as IToken).image),
+    connIndex: c.connIndex ? Number((c.connIndex[0] as IToken).image) : null,
+    from: rank(fromNode),
+    fromDev: dev(fromNode),
+    to: toNode ? rank(toNode) : null,
+    toDev: toNode ? dev(toNode) : null,
+    direction: dirTok ? (dirTok.image === "[send]" ? "send" : "receive") : null,
+    via,
+    comm,
+  };
+}
+
+/**
+ * The CONTRACT's transport kind of a `via` text, or null when the text was cut before its kind token was
+ * complete (`P2P/CUME`, `P2P`, `NET/IBext_v8/`).
+ */
+export function transportKind(via: string): string | null {
+  const x = via.trim();
+  if (x.startsWith("P2P/")) {
+    if (/^P2P\/IPC\b/.test(x)) return "P2P/IPC";
+    if (/^P2P\/CUMEM\b/.test(x)) return "P2P/CUMEM";
+    if (/^P2P\/direct\b/.test(x)) return "P2P/direct";
+    const m = /^P2P\/(indirect|MNNVL)\b/.exec(x);
+    return m ? `P2P/${m[1]}` : null;
+  }
+  if (/^SHM\b/.test(x) || /^direct shared memory/.test(x)) return "SHM";
+  if (/^NVLS\b/.test(x)) return "NVLS";
+  if (/^(?:COLLNET|CollNet)\//.test(x)) return "CollNet";
+  const m = /^NET\/([^/]+)\/(\d+)(.*)$/.exec(x);
+  if (!m) return null;
+  const gdr = /\/GDRDMA/.test(m[3]) ? "/GDRDMA" : "";
+  const name = m[1];
+  if (/^IB(?:ext(?:_v\d+)?)?$/i.test(name)) return "NET/IB" + gdr;
+  if (/^Socket$/i.test(name)) return "NET/Socket";
+  if (/libfabric|^OFI$/i.test(name)) return "NET/OFI";
+  return `NET/${name}${gdr}`;
+}
+
+/** The ten kinds the report always lists. */
+export const TRANSPORT_KINDS = ["P2P/IPC", "P2P/CUMEM", "P2P/direct", "SHM", "NET/IB", "NET/IB/GDRDMA", "NET/Socket", "NET/OFI", "NVLS", "CollNet"] as const;
