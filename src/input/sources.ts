@@ -31,6 +31,8 @@ export interface InputLimits {
 
 export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: 1 << 20 };
 
+/** logrotate's `vllm.log.1` (its `.gz` siblings match by extension) */
+const ROTATED_LOG = /\.log\.\d+$/i;
 const LOG_EXTENSIONS = new Set([".log", ".txt", ".out", ".gz", ".json", ".jsonl", ".ndjson"]);
 
 /** Expands the command-line operands into input sources: files, directories (recursively), `-` for stdin. */
@@ -76,7 +78,7 @@ async function walk(dir: string, out: string[], failures: { path: string; messag
     if (ent.isDirectory()) {
       if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
       await walk(p, out, failures);
-    } else if (ent.isFile() && LOG_EXTENSIONS.has(extname(ent.name).toLowerCase())) {
+    } else if (ent.isFile() && (LOG_EXTENSIONS.has(extname(ent.name).toLowerCase()) || ROTATED_LOG.test(ent.name))) {
       try {
         await fs.access(p, fsc.R_OK);
         out.push(p);

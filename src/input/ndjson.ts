@@ -1,0 +1,118 @@
+/**
+ * JSON-lines logs, as log shippers (docker json-file, Fluent Bit, Vector), Loki and Elastic exports,
+ * `journalctl -o json` and vLLM's JSON logging config write them: one JSON object per physical line, the
+ * log text in one of its fields. A line that is not such an object is left as it is (it is read as text).
+ *
+ * Why not the `ndjson` package: its parser is a stream of parsed objects that drops blank and non-JSON
+ * rows (or fails on them in strict mode), so it cannot tell which physical line an object came from, and
+ * a file that mixes JSON and plain lines loses the plain ones. Line numbers are the file's physical lines,
+ * so we parse per line, only lines that start with `{`.
+ */
+
+/** Fields that hold the record text, in the order we look for them. */
+const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload"] as const;
+/** Objects that wrap the record (Elastic hits, GCP entries, Vector/Loki envelopes). */
+const NESTED = ["_source", "jsonPayload", "fields", "record", "event"] as const;
+const LEVEL_FIELDS = ["levelname", "level", "severity", "log.level"] as const;
+const TIME_FIELDS = ["asctime", "time", "timestamp", "@timestamp", "ts"] as const;
+
+const VLLM_LEVEL_START = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) /;
+const ISO_LIKE = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d:\d\d:\d\d)/;
+const LEVELS: Record<string, string> = {
+  debug: "DEBUG",
+  info: "INFO",
+  warn: "WARNING",
+  warning: "WARNING",
+  error: "ERROR",
+  err: "ERROR",
+  critical: "CRITICAL",
+  fatal: "CRITICAL",
+};
+
+type Json = Record<string, unknown>;
+
+function textField(o: Json): string | undefined {
+  for (const k of TEXT_FIELDS) {
+    const v = o[k];
+    if (typeof v === "string") return v;
+  }
+  return undefined;
+}
+
+function pick(o: Json, keys: readonly string[]): string | undefined {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === "string" && v) return v;
+  }
+  return undefined;
+}
+
+/**
+ * The log text a JSON line holds, or null when the line is not a JSON log record. Newlines inside the
+ * text (a traceback logged as one record) become `\r`, which the record splitter reads as record
+ * separators on the same physical line; a trailing newline (docker's `log` field) is dropped.
+ */
+export function jsonLineText(line: string): string | null {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.charCodeAt(i) !== 123 /* { */) return null;
+  const end = line.trimEnd();
+  if (end.charCodeAt(end.length - 1) !== 125 /* } */) return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(end);
+  } catch {
+    return null;
+  }
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) return null;
+  let rec = obj as Json;
+  let text = textField(rec);
+  if (text === undefined) {
+    for (const k of NESTED) {
+      const inner = rec[k];
+      if (inner && typeof inner === "object" && !Array.isArray(inner)) {
+        const t = textField(inner as Json);
+        if (t !== undefined) {
+          rec = inner as Json;
+          text = t;
+          break;
+        }
+      }
+    }
+  }
+  if (text === undefined) return null;
+  text = text.replace(/\r?\n$/, "");
+  text = withLoggerPrefix(text, rec);
+  const pod = podPrefix(obj as Json);
+  if (pod) text = pod + text;
+  return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
+}
+
+/**
+ * A structured logger (vLLM's JSON logging config with python-json-logger) keeps the level, time and
+ * source apart from the message. Put them back in vLLM's own `LEVEL MM-DD HH:MM:SS [file:line] ` form, so
+ * that the record reads like the text log it stands for.
+ */
+function withLoggerPrefix(text: string, rec: Json): string {
+  const levelRaw = pick(rec, LEVEL_FIELDS);
+  if (!levelRaw || VLLM_LEVEL_START.test(text)) return text;
+  const level = LEVELS[levelRaw.toLowerCase()];
+  if (!level) return text;
+  const time = ISO_LIKE.exec(pick(rec, TIME_FIELDS) ?? "");
+  const file = pick(rec, ["filename", "pathname", "module", "name"]);
+  if (!time || !file) return text;
+  const lineno = typeof rec.lineno === "number" || typeof rec.lineno === "string" ? String(rec.lineno) : "0";
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  return `${level} ${time[2]}-${time[3]} ${time[4]} [${base}:${lineno}] ${text}`;
+}
+
+/** Fluent Bit / Vector Kubernetes metadata, as the `[pod/NAME/CONTAINER] ` prefix `kubectl logs --prefix` writes. */
+function podPrefix(o: Json): string {
+  const k = o.kubernetes;
+  if (!k || typeof k !== "object") return "";
+  const kk = k as Json;
+  const pod = typeof kk.pod_name === "string" ? kk.pod_name : undefined;
+  if (!pod || /[\s\/\]]/.test(pod)) return "";
+  const container = typeof kk.container_name === "string" && !/[\s\]]/.test(kk.container_name) ? kk.container_name : "main";
+  return `[pod/${pod}/${container}] `;
+}

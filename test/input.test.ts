@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { readLines } from "../src/input/lines.js";
+import { jsonLineText } from "../src/input/ndjson.js";
+import { DEFAULT_LIMITS, resolveInputs, type InputSource } from "../src/input/sources.js";
+import { splitPhysicalLine } from "../src/records/split.js";
+import { toRecord } from "../src/records/peel.js";
+
+/** every line the reader yields, with its physical number */
+async function linesOf(input: Buffer | string, chunk = 1 << 16): Promise<[number, string][]> {
+  const buf = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += chunk) chunks.push(buf.subarray(i, i + chunk));
+  const out: [number, string][] = [];
+  for await (const b of readLines(Readable.from(chunks))) b.lines.forEach((l, i) => out.push([b.firstLine + i, l]));
+  return out;
+}
+
+async function linesOfSource(src: InputSource): Promise<[number, string][]> {
+  const out: [number, string][] = [];
+  for await (const b of readLines(await src.open(DEFAULT_LIMITS))) b.lines.forEach((l, i) => out.push([b.firstLine + i, l]));
+  return out;
+}
+
+/** records as the analysis sees them: [line, text] */
+function recordsOf(lines: [number, string][]): [number, string][] {
+  const out: [number, string][] = [];
+  for (const [n, raw] of lines) if (raw) for (const p of splitPhysicalLine(raw)) out.push([n, toRecord("f", 0, n, p).text]);
+  return out;
+}
+
+describe("line reader: physical line numbers", () => {
+  it("LF, with a blank line and no final newline", async () => {
+    expect(await linesOf("a\n\nc")).toEqual([[1, "a"], [2, ""], [3, "c"]]);
+  });
+  it("CRLF line ends are dropped", async () => {
+    expect(await linesOf("a\r\nb\r\n")).toEqual([[1, "a"], [2, "b"]]);
+  });
+  it("one-byte chunks give the same lines", async () => {
+    expect(await linesOf("INFO x\r\nWARNING y\n\nERROR z\n", 1)).toEqual([[1, "INFO x"], [2, "WARNING y"], [3, ""], [4, "ERROR z"]]);
+  });
+  it("a UTF-8 BOM is not part of line 1", async () => {
+    expect(await linesOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("INFO a\nb\n")]))).toEqual([[1, "INFO a"], [2, "b"]]);
+  });
+  it("UTF-16LE with BOM and CRLF", async () => {
+    const body = Buffer.from("INFO é\r\nNCCL WARN x\r\n", "utf16le");
+    expect(await linesOf(Buffer.concat([Buffer.from([0xff, 0xfe]), body]), 3)).toEqual([[1, "INFO é"], [2, "NCCL WARN x"]]);
+  });
+  it("UTF-16BE with BOM", async () => {
+    const le = Buffer.from("a\nbc\n", "utf16le");
+    const be = Buffer.alloc(le.length);
+    for (let i = 0; i < le.length; i += 2) {
+      be[i] = le[i + 1];
+      be[i + 1] = le[i];
+    }
+    expect(await linesOf(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toEqual([[1, "a"], [2, "bc"]]);
+  });
+});
+
+describe("inputs: files, gzip, directories, stdin", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vd-input-"));
+  writeFileSync(join(dir, "a.log"), "one\ntwo\n");
+  writeFileSync(join(dir, "zipped.log"), gzipSync("g1\ng2\ng3\n"));
+  mkdirSync(join(dir, "node1"));
+  writeFileSync(join(dir, "node1", "b.txt"), "b\n");
+  writeFileSync(join(dir, "node1", "c.out"), "c\n");
+  writeFileSync(join(dir, "node1", "d.gz"), gzipSync("d\n"));
+  writeFileSync(join(dir, "node1", "vllm.log.1"), "rotated\n");
+  writeFileSync(join(dir, "node1", "e.png"), "not a log\n");
+  mkdirSync(join(dir, ".cache"));
+  writeFileSync(join(dir, ".cache", "x.log"), "hidden\n");
+
+  it("reads gzip by its magic bytes, whatever the name", async () => {
+    const { sources, failures } = await resolveInputs([join(dir, "zipped.log")]);
+    expect(failures).toEqual([]);
+    expect(await linesOfSource(sources[0])).toEqual([[1, "g1"], [2, "g2"], [3, "g3"]]);
+  });
+  it("a directory gives its *.log, *.txt, *.out, *.gz and rotated logs, sorted; hidden folders and other files are skipped", async () => {
+    const { sources } = await resolveInputs([dir]);
+    expect(sources.map((s) => s.name.slice(dir.length + 1))).toEqual(["a.log", "node1/b.txt", "node1/c.out", "node1/d.gz", "node1/vllm.log.1", "zipped.log"]);
+    expect(await linesOfSource(sources[3])).toEqual([[1, "d"]]);
+  });
+  it("`-` reads standard input, gzip too", async () => {
+    const { sources } = await resolveInputs(["-"], Readable.from([gzipSync("s1\ns2\n")]));
+    expect(sources[0].name).toBe("<stdin>");
+    expect(await linesOfSource(sources[0])).toEqual([[1, "s1"], [2, "s2"]]);
+  });
+  it("a missing file is a failure, not a crash", async () => {
+    const { sources, failures } = await resolveInputs([join(dir, "nope.log")]);
+    expect(sources).toEqual([]);
+    expect(failures).toEqual([{ path: join(dir, "nope.log"), message: "no such file or directory" }]);
+  });
+});
+
+describe("NDJSON logs", () => {
+  it("docker json-file: the text is `log`, its newline dropped", () => {
+    expect(jsonLineText('{"log":"INFO 07-25 10:11:12 llm_engine.py:73] hello\\n","stream":"stdout","time":"2024-07-25T10:11:12.1Z"}')).toBe("INFO 07-25 10:11:12 llm_engine.py:73] hello");
+  });
+  it("Elastic hit: `_source.message`", () => {
+    expect(jsonLineText('{"_index":"logs","_id":"1","_source":{"@timestamp":"2025-01-01T00:00:00Z","message":"host:1:2 [0] NCCL INFO Using network IB"}}')).toBe("host:1:2 [0] NCCL INFO Using network IB");
+  });
+  it("Loki export: `line`", () => {
+    expect(jsonLineText('{"labels":{"app":"vllm"},"timestamp":"2025-01-01T00:00:00Z","line":"ValueError: boom"}')).toBe("ValueError: boom");
+  });
+  it("`msg` and journald `MESSAGE`", () => {
+    expect(jsonLineText('{"level":"info","msg":"plain"}')).toBe("plain");
+    expect(jsonLineText('{"_HOSTNAME":"n1","MESSAGE":"(APIServer pid=8707) INFO x"}')).toBe("(APIServer pid=8707) INFO x");
+  });
+  it("vLLM's JSON logging config: level, time and file put back in vLLM's prefix", () => {
+    const line = '{"asctime":"2025-03-10 08:07:20,123","levelname":"ERROR","name":"vllm.v1.engine.core","filename":"core.py","lineno":302,"message":"EngineCore hit an exception"}';
+    expect(jsonLineText(line)).toBe("ERROR 03-10 08:07:20 [core.py:302] EngineCore hit an exception");
+  });
+  it("Fluent Bit Kubernetes metadata becomes the kubectl --prefix form, read back by peel", () => {
+    const t = jsonLineText('{"log":"INFO 04-16 11:09:10 [core.py:61] x\\n","kubernetes":{"pod_name":"vllm-0","container_name":"vllm"}}')!;
+    expect(t).toBe("[pod/vllm-0/vllm] INFO 04-16 11:09:10 [core.py:61] x");
+    expect(toRecord("f", 0, 1, t).origin.host).toBe("vllm-0");
+  });
+  it("JSON that is not a log record, broken JSON and plain text are left as they are", () => {
+    expect(jsonLineText('{"backend":"vllm","request_throughput":8.1}')).toBeNull();
+    expect(jsonLineText('{"log": "cut')).toBeNull();
+    expect(jsonLineText("INFO plain")).toBeNull();
+    expect(jsonLineText("[1,2,3]")).toBeNull();
+  });
+  it("a mixed file keeps physical line numbers; a multi-line message stays on its line", async () => {
+    const text = [
+      '{"log":"INFO 07-25 10:11:12 llm_engine.py:73] start\\n"}',
+      "plain text line",
+      "",
+      '{"message":"Traceback (most recent call last):\\n  File \\"x.py\\", line 1, in <module>\\nValueError: bad"}',
+      '{"line":"last"}',
+    ].join("\n");
+    const lines = await linesOf(text, 7);
+    expect(lines.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
+    expect(recordsOf(lines)).toEqual([
+      [1, "INFO 07-25 10:11:12 llm_engine.py:73] start"],
+      [2, "plain text line"],
+      [4, "Traceback (most recent call last):"],
+      [4, 'File "x.py", line 1, in <module>'],
+      [4, "ValueError: bad"],
+      [5, "last"],
+    ]);
+  });
+});
