@@ -1,14 +1,85 @@
 import type { Event } from "../events/index.js";
 import type { FactState } from "../facts/state.js";
-import type { Facts, Finding } from "../facts/schema.js";
+import type { Facts, Finding, Severity } from "../facts/schema.js";
+import { RULES } from "./index.js";
+import { DEFAULT_THRESHOLDS, docsPath, type FindingDraft, type Rule, type RuleContext, type Thresholds } from "./types.js";
+import { runUserRules, type RecordMatches, type UserRule } from "./user.js";
 
-/** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader. */
+/** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader (src/config). */
 export interface RulesConfig {
-  rules?: Record<string, "error" | "warning" | "info" | "off">;
-  thresholds?: Record<string, number>;
+  rules?: Record<string, Severity | "off">;
+  thresholds?: Partial<Record<string, number>>;
+  userRules?: UserRule[];
+  /** what the user rules' regexes matched in the records (filled by analyze) */
+  recordMatches?: RecordMatches;
 }
 
-/** Runs every registered rule; a rule that throws becomes an internal-error finding. */
-export function runRules(_facts: Facts, _events: Event[], _state: FactState, _config?: RulesConfig): Finding[] {
-  return [];
+export const RULE_ERROR_ID = "internal/rule-error";
+
+export function effectiveThresholds(config?: RulesConfig): Thresholds {
+  const t: Thresholds = { ...DEFAULT_THRESHOLDS };
+  for (const [k, v] of Object.entries(config?.thresholds ?? {})) if (k in t && typeof v === "number") t[k as keyof Thresholds] = v;
+  return t;
+}
+
+export function severityOf(rule: Rule, config?: RulesConfig): Severity | "off" {
+  return config?.rules?.[rule.meta.id] ?? rule.meta.defaultSeverity;
+}
+
+/** Runs every registered rule in registry order; a rule that throws becomes an internal/rule-error finding. */
+export function runRules(facts: Facts, events: Event[], state: FactState, config?: RulesConfig): Finding[] {
+  const thresholds = effectiveThresholds(config);
+  const ctx: RuleContext = { facts, events, state, thresholds };
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const configured = config?.rules?.[rule.meta.id];
+    if (configured === "off") continue;
+    let drafts: FindingDraft[];
+    try {
+      drafts = rule.check(ctx);
+    } catch (e) {
+      if (config?.rules?.[RULE_ERROR_ID] === "off") continue;
+      findings.push(ruleError(rule.meta.id, e, config));
+      continue;
+    }
+    for (const d of drafts) findings.push(toFinding(rule.meta.id, rule.meta.title, d.severity && !configured ? d.severity : (configured ?? rule.meta.defaultSeverity), d, thresholds.maxEvidence));
+  }
+  if (config?.userRules?.length) {
+    try {
+      for (const u of runUserRules(config.userRules, facts, config.recordMatches ?? {})) {
+        findings.push(toFinding(u.id, u.title, u.severity, u.draft, thresholds.maxEvidence));
+      }
+    } catch (e) {
+      findings.push(ruleError("user rules", e, config));
+    }
+  }
+  return findings;
+}
+
+function toFinding(ruleId: string, title: string, severity: Severity, d: FindingDraft, maxEvidence: number): Finding {
+  const evidence = d.evidence.slice(0, Math.max(0, maxEvidence));
+  const total = Math.max(d.evidenceCount ?? 0, d.evidence.length);
+  return {
+    ruleId,
+    severity,
+    title: d.title ?? title,
+    message: d.message,
+    evidence,
+    ...(total > evidence.length ? { evidenceCount: total } : {}),
+    remediation: d.remediation,
+    docs: ruleId.includes("/") && !ruleId.startsWith("user/") ? docsPath(ruleId) : "docs/configuration.md",
+  };
+}
+
+function ruleError(id: string, e: unknown, config?: RulesConfig): Finding {
+  const msg = e instanceof Error ? e.message : String(e);
+  return {
+    ruleId: RULE_ERROR_ID,
+    severity: (config?.rules?.[RULE_ERROR_ID] as Severity | undefined) ?? "warning",
+    title: "A rule failed; the analysis went on without it",
+    message: `rule ${id} threw: ${msg.split("\n")[0]}`,
+    evidence: [],
+    remediation: ["Report this with the log (or a redacted excerpt) to the vllm-doctor maintainers; the other findings are unaffected."],
+    docs: docsPath(RULE_ERROR_ID),
+  };
 }

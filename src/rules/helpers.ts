@@ -1,0 +1,142 @@
+import type { Event } from "../events/index.js";
+import type { Facts } from "../facts/schema.js";
+import type { Evidence } from "../model.js";
+import type { RuleContext } from "./types.js";
+
+/** A line of the log that matched a signature. */
+export interface Hit {
+  ev: Evidence;
+  input: number;
+  /** the text that matched (event message or raw line) */
+  text: string;
+  match: RegExpExecArray;
+  event: Event;
+}
+
+interface Searchable {
+  text: string;
+  ev: Evidence;
+}
+
+/**
+ * The texts of an event worth matching, each with the line it stands on: the raw line, and the message
+ * fields (a traceback's exception line, its chained causes). Works for every event kind, including domain
+ * events added later, so rules match the same lines whichever reader produced them.
+ */
+export function searchableTexts(e: Event): Searchable[] {
+  const out: Searchable[] = [];
+  const ev = e.ev;
+  if (ev?.text) out.push({ text: ev.text, ev });
+  const any = e as unknown as Record<string, unknown>;
+  if (e.kind === "traceback") {
+    const at = e.end ?? ev;
+    if (e.errorType || e.message) out.push({ text: `${e.errorType ?? ""}: ${e.message ?? ""}`, ev: at });
+    for (const c of e.causes ?? []) out.push({ text: `${c.errorType}: ${c.message}`, ev: at });
+  } else if (typeof any.message === "string" && ev && !ev.text.includes(any.message)) {
+    out.push({ text: any.message, ev });
+  }
+  return out;
+}
+
+/** Lines matching `re` in the kept events, one hit per line, in log order. */
+export function findHits(events: readonly Event[], re: RegExp, opts: { kinds?: readonly string[]; exclude?: RegExp } = {}): Hit[] {
+  const seen = new Set<string>();
+  const hits: Hit[] = [];
+  for (const e of events) {
+    if (opts.kinds && !opts.kinds.includes(e.kind)) continue;
+    for (const s of searchableTexts(e)) {
+      const m = re.exec(s.text);
+      if (!m) continue;
+      if (opts.exclude && opts.exclude.test(s.text)) continue;
+      const key = `${e.input}\u0000${s.ev.file}\u0000${s.ev.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      hits.push({ ev: s.ev, input: e.input, text: s.text, match: m, event: e });
+    }
+  }
+  return hits.sort((a, b) => a.input - b.input || a.ev.line - b.ev.line);
+}
+
+/** First hit of any of the patterns, trying them in order. */
+export function firstHit(events: readonly Event[], res: RegExp[]): Hit | null {
+  for (const re of res) {
+    const h = findHits(events, re);
+    if (h.length) return h[0];
+  }
+  return null;
+}
+
+/** Evidence without duplicates (same file and line), nulls dropped, order kept. */
+export function uniqueEvidence(list: readonly (Evidence | null | undefined)[]): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const e of list) {
+    if (!e) continue;
+    const key = `${e.file}\u0000${e.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: e.file, line: e.line, text: e.text });
+  }
+  return out;
+}
+
+export function hitEvidence(hits: readonly Hit[]): Evidence[] {
+  return uniqueEvidence(hits.map((h) => h.ev));
+}
+
+/** Where the log stated these facts. */
+export function factEvidence(facts: Facts, ...paths: string[]): Evidence[] {
+  return uniqueEvidence(paths.map((p) => facts.sources[p]));
+}
+
+export function fmt(n: number, digits = 2): string {
+  return n.toLocaleString("en-US", { maximumFractionDigits: digits });
+}
+
+/** Parses a number written with thousands separators ("623,873"). */
+export function num(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const v = Number(s.replace(/,/g, ""));
+  return Number.isFinite(v) ? v : null;
+}
+
+/** The hosts or nodes the log shows taking part, for multi-node decisions. */
+export function multiNodeEvidence(ctx: RuleContext): { multi: boolean; why: string[]; evidence: Evidence[] } {
+  const { facts, events, thresholds } = ctx;
+  const why: string[] = [];
+  const evidence: Evidence[] = [];
+  const n = facts.nccl;
+  if ((n.nodes ?? 0) > 1) why.push(`NCCL lines come from ${n.nodes} hosts`);
+  else if (n.hosts.length > 1) why.push(`NCCL lines come from ${n.hosts.length} hosts (${n.hosts.slice(0, 4).join(", ")})`);
+  if ((facts.config.nnodes ?? 0) > 1) {
+    why.push(`--nnodes ${facts.config.nnodes}`);
+    evidence.push(...factEvidence(facts, "config.nnodes"));
+  }
+  const interNode = n.nodePairs.filter((p) => p.a !== p.b && Object.values(p.kinds).some((v) => v > 0));
+  if (interNode.length) why.push(`connections between ${interNode[0].a} and ${interNode[0].b}`);
+  const nNodes = findHits(events, /\bnNodes (\d+)/).filter((h) => Number(h.match[1]) > 1);
+  if (nNodes.length) {
+    why.push(`NCCL reports nNodes ${nNodes[0].match[1]}`);
+    evidence.push(nNodes[0].ev);
+  }
+  const nranks = findHits(events, /\bn[Rr]anks (\d+)/).filter((h) => Number(h.match[1]) > thresholds.maxGpusPerNode);
+  if (nranks.length) {
+    why.push(`a communicator of ${nranks[0].match[1]} ranks, more than ${thresholds.maxGpusPerNode} GPUs fit in one node`);
+    evidence.push(nranks[0].ev);
+  }
+  // Ray names the node only for workers that do not run on the driver's node
+  const ips = new Set<string>();
+  let ipEv: Evidence | null = null;
+  for (const e of events) {
+    const o = e.origin;
+    if (o?.ip && o.process && !ips.has(o.ip)) {
+      ips.add(o.ip);
+      ipEv ??= e.ev;
+    }
+  }
+  if (ips.size > 0) {
+    why.push(`Ray workers on another node (${[...ips].slice(0, 4).join(", ")})`);
+    if (ipEv) evidence.push(ipEv);
+  }
+  return { multi: why.length > 0, why, evidence: uniqueEvidence(evidence) };
+}

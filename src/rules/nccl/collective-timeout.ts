@@ -1,0 +1,99 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { fmt, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { SIG } from "./signatures.js";
+import { signatureHits } from "./signature-rule.js";
+
+export const meta = {
+  id: "nccl/collective-timeout",
+  defaultSeverity: "error",
+  title: "A collective operation timed out",
+  tags: ["nccl", "error", "hang"],
+  docs: docsPath("nccl/collective-timeout"),
+  sources: [
+    "PyTorch docs: torch_nccl_environment_variables (TORCH_NCCL_DESYNC_DEBUG, TORCH_NCCL_DUMP_ON_TIMEOUT, TORCH_NCCL_TRACE_BUFFER_SIZE)",
+    "NCCL troubleshooting: NCCL has no host-side timeout for a stuck collective; the framework's watchdog reports it",
+  ],
+} satisfies Rule["meta"];
+
+const WATCHDOG = /Rank (\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(\d+), OpType=(\w+)(?:.*?Timeout\(ms\)=(\d+))?\)(?: ran for (\d+) milliseconds)?/;
+const PROGRESS = /Rank (\d+)\].*?(?:at NCCL work|watchdog at work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
+
+interface RankState {
+  seq?: number;
+  op?: string;
+  timeoutMs?: number;
+  ranMs?: number;
+  enqueued?: number;
+  completed?: number;
+}
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const hits = signatureHits(ctx, SIG.timeout);
+  if (!hits.length) return [];
+  const ranks = new Map<number, RankState>();
+  const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
+  for (const h of hits) {
+    const w = WATCHDOG.exec(h.text);
+    if (w) {
+      const s = get(Number(w[1]));
+      s.seq ??= Number(w[2]);
+      s.op ??= w[3];
+      if (w[4]) s.timeoutMs ??= Number(w[4]);
+      if (w[5]) s.ranMs ??= Number(w[5]);
+    }
+    const p = PROGRESS.exec(h.text);
+    if (p) {
+      const s = get(Number(p[1]));
+      s.enqueued ??= Number(p[3]);
+      s.completed ??= Number(p[4]);
+    }
+  }
+  const reported = [...ranks.keys()].sort((a, b) => a - b);
+  const first = reported.map((r) => ranks.get(r)!).find((s) => s.op);
+  const parts: string[] = [];
+  if (first) {
+    parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${first.seq !== undefined ? ` (SeqNum ${first.seq})` : ""}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
+  } else parts.push("A collective operation did not finish within the process group's timeout");
+  const lag = laggingRanks(ranks, ctx.facts.distributed.worldSize ?? ctx.facts.nccl.ranks);
+  if (lag) parts.push(lag);
+  else parts.push("the log does not show which rank fell behind: NCCL itself never times out a stuck collective, so the rank that never joined is the one to look at");
+  return [{
+    message: parts.join("; ") + ".",
+    evidence: uniqueEvidence(hitEvidence(hits)),
+    remediation: [
+      "Look at the lagging rank's own log just before the timeout: an exception, an OOM, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
+      "Rerun with TORCH_NCCL_DESYNC_DEBUG=1 and TORCH_NCCL_DUMP_ON_TIMEOUT=1 TORCH_NCCL_TRACE_BUFFER_SIZE=2000 (flight recorder) to see which rank and which collective diverged; `py-spy dump --pid <pid>` on a hung rank shows where it is stuck.",
+      "Set NCCL_DEBUG=INFO to confirm the transports; a network that stalls without erroring (wrong interface, Socket fallback) can also cause this.",
+      "Raise the timeout only when the work is legitimately long (e.g. first-time compilation): vLLM/torch's process-group timeout, not as a fix for a hang.",
+    ],
+  }];
+}
+
+/** Names the rank(s) behind: the smallest completed work, a different operation, or ranks that never reported. */
+function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null): string | null {
+  const done = [...ranks.entries()].filter(([, s]) => s.completed !== undefined);
+  if (done.length > 1) {
+    const min = Math.min(...done.map(([, s]) => s.completed!));
+    const max = Math.max(...done.map(([, s]) => s.completed!));
+    if (min < max) {
+      const slow = done.filter(([, s]) => s.completed === min).map(([r]) => r);
+      return `rank${slow.length > 1 ? "s" : ""} ${slow.join(", ")} completed only NCCL work ${min} while others reached ${max}: ${slow.length > 1 ? "they are" : "it is"} the lagging one${slow.length > 1 ? "s" : ""}`;
+    }
+  }
+  const ops = new Map<string, number[]>();
+  for (const [r, s] of ranks) if (s.op) ops.set(s.op, [...(ops.get(s.op) ?? []), r]);
+  if (ops.size > 1) {
+    const sorted = [...ops.entries()].sort((a, b) => a[1].length - b[1].length);
+    const [op, odd] = sorted[0];
+    return `rank${odd.length > 1 ? "s" : ""} ${odd.join(", ")} ran ${op} while the others ran ${sorted[sorted.length - 1][0]}: the ranks are out of step (desynchronised), starting at rank ${odd[0]}`;
+  }
+  if (worldSize && ranks.size > 1 && ranks.size < worldSize) {
+    const missing: number[] = [];
+    for (let r = 0; r < worldSize && missing.length < 8; r++) if (!ranks.has(r)) missing.push(r);
+    return `rank${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${worldSize} did not report the timeout: look at ${missing.length > 1 ? "them" : "it"} first`;
+  }
+  return null;
+}
+
+export const rule: Rule = { meta, check };

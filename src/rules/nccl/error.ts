@@ -1,0 +1,38 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { findHits, hitEvidence } from "../helpers.js";
+import { BENIGN_WARN, GENERIC_NCCL_ERROR, isSpecific } from "./signatures.js";
+import { DEBUG_HINT } from "./signature-rule.js";
+
+export const meta = {
+  id: "nccl/error",
+  defaultSeverity: "error",
+  title: "NCCL reported an error",
+  tags: ["nccl", "error"],
+  docs: docsPath("nccl/error"),
+  sources: ["vLLM docs: serving/parallelism_scaling (Communication errors: reachability, firewall, same versions, NCCL_DEBUG=INFO)", "vLLM source: pynccl_wrapper.py (bare 'NCCL error: <string>')"],
+} satisfies Rule["meta"];
+
+/** Reports NCCL errors that no specific nccl/* rule explains. */
+export function check(ctx: RuleContext): FindingDraft[] {
+  const all = findHits(ctx.events, GENERIC_NCCL_ERROR, { exclude: BENIGN_WARN });
+  if (!all.length) return [];
+  if (all.some((h) => isSpecific(h.text)) || ctx.events.some((e) => isSpecific(e.ev?.text ?? ""))) return [];
+  const hits = all.filter((h) => !/NCCL INFO/.test(h.text) || /-> [1-9]/.test(h.text));
+  if (!hits.length) return [];
+  const code = hits.map((h) => /nccl(\w+Error)|NCCL error[^,]*, ([^,(]+)/.exec(h.text)).find(Boolean);
+  const what = code ? (code[1] ? `nccl${code[1]}` : code[2].trim()) : "an error";
+  const invalid = hits.some((h) => /invalid usage|InvalidUsage|-> 5\b/.test(h.text));
+  return [{
+    message: `NCCL reported ${what}${hits[0].event.origin?.rank !== undefined ? ` on rank ${hits[0].event.origin.rank}` : ""}. The log does not show a more specific cause.`,
+    evidence: hitEvidence(hits),
+    remediation: [
+      DEBUG_HINT,
+      "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.",
+      "Run the same container image (same vLLM, torch and NCCL) on every node.",
+      ...(invalid ? ["'invalid usage' means the ranks called NCCL inconsistently: duplicate GPUs, mismatched versions or ranks, or a wrong NCCL_NET setting."] : []),
+    ],
+  }];
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,49 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { ncclEnv } from "./net-common.js";
+
+export const meta = {
+  id: "nccl/p2p-disabled",
+  defaultSeverity: "warning",
+  title: "GPUs in one node talk through host memory instead of P2P",
+  tags: ["nccl", "topology", "performance"],
+  docs: docsPath("nccl/p2p-disabled"),
+  sources: [
+    "NCCL User Guide: troubleshooting.html (PCI Access Control Services), env.html NCCL_P2P_DISABLE / NCCL_P2P_LEVEL",
+    "vLLM docs: usage/troubleshooting.md (NCCL_P2P_DISABLE=1 only as a temporary workaround)",
+  ],
+} satisfies Rule["meta"];
+
+const SAYS_DISABLED = /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|P2P DISABLED|lacks GPU P2P|P2P (?:is )?not (?:supported|available)|peer access is not supported/i;
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const n = ctx.facts.nccl;
+  const env = ncclEnv(ctx, "NCCL_P2P_DISABLE");
+  const said = findHits(ctx.events, SAYS_DISABLED);
+  const shm = n.transports.SHM ?? 0;
+  const p2p = (n.transports["P2P/IPC"] ?? 0) + (n.transports["P2P/CUMEM"] ?? 0) + (n.transports["P2P/direct"] ?? 0);
+  const shmLines = findHits(ctx.events, /via (?:SHM\/|direct shared memory)/);
+  const intraShm = n.nodePairs.some((p) => p.a === p.b && (p.kinds.SHM ?? 0) > 0 && !Object.keys(p.kinds).some((k) => k.startsWith("P2P") && (p.kinds[k] ?? 0) > 0));
+  const onlyShm = (shm > 0 || shmLines.length > 0) && p2p === 0 && findHits(ctx.events, /via P2P\//).length === 0;
+  const single = !multiNodeEvidence(ctx).multi;
+  const envOn = env?.value === "1";
+  if (!envOn && !said.length && !intraShm && !(onlyShm && single)) return [];
+  const count = shm || shmLines.length;
+  const parts: string[] = [];
+  if (envOn) parts.push("NCCL_P2P_DISABLE=1 is set");
+  if (said.length) parts.push("the log says peer-to-peer access is unavailable");
+  if (count) parts.push(`${count} intra-node connection line(s) go via SHM (host shared memory)`);
+  return [{
+    message: `P2P between GPUs is off: ${parts.join("; ")}. Traffic between GPUs of one node is copied through host memory, which is much slower than NVLink or PCIe P2P.`,
+    evidence: uniqueEvidence([env?.ev, ...said.map((h) => h.ev), ...shmLines.slice(0, 3).map((h) => h.ev)]),
+    remediation: [
+      envOn ? "Unset NCCL_P2P_DISABLE unless it was set to work around a hang; it is a workaround, not a fix." : "Do not set NCCL_P2P_DISABLE=1 except as a temporary workaround.",
+      "On bare metal, disable PCIe ACS (BIOS: IO virtualization / VT-d, or setpci on PLX switches; `lspci -vvv | grep ACSCtl` shows SrcValid+ when it is on) and check the IOMMU is off or in passthrough mode.",
+      "In VMs, enable ATS on the passthrough devices with the right ACS settings; in containers, share the IPC namespace (--ipc=host) so ranks can open each other's memory.",
+      "Check with `nvidia-smi topo -p2p r` and CUDA's p2pBandwidthLatencyTest; on PCIe-only GPUs prefer pipeline over tensor parallelism.",
+    ],
+  }];
+}
+
+export const rule: Rule = { meta, check };

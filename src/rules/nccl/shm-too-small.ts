@@ -1,0 +1,28 @@
+import type { Rule } from "../types.js";
+import { docsPath } from "../types.js";
+import { SIG } from "./signatures.js";
+import { signatureRule } from "./signature-rule.js";
+
+export const meta = {
+  id: "nccl/shm-too-small",
+  defaultSeverity: "error",
+  title: "Shared memory (/dev/shm) too small or unavailable",
+  tags: ["nccl", "container", "memory"],
+  docs: docsPath("nccl/shm-too-small"),
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)"],
+} satisfies Rule["meta"];
+
+export const rule: Rule = signatureRule(meta, [{ re: SIG.shm }], (hits) => {
+  const size = hits.map((h) => /\(size (\d+)\)|to (\d+) bytes/.exec(h.text)).find(Boolean);
+  const bytes = size ? Number(size[1] ?? size[2]) : null;
+  const attach = hits.some((h) => /attach/i.test(h.text));
+  return {
+    message: `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.`,
+    remediation: [
+      "Docker: run with --ipc=host, or --shm-size=16g (and -v /dev/shm:/dev/shm when ranks run in different containers on one host).",
+      "Kubernetes: mount an emptyDir with medium: Memory at /dev/shm.",
+      "Check free space with `df -h /dev/shm` inside the container; NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
+    ],
+  };
+});
+export const check = rule.check;

@@ -1,0 +1,51 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { ncclEnv, socketNetwork } from "./net-common.js";
+
+export const meta = {
+  id: "nccl/socket-fallback",
+  defaultSeverity: "warning",
+  title: "Inter-node NCCL traffic goes over TCP sockets",
+  tags: ["nccl", "network", "multi-node", "performance"],
+  docs: docsPath("nccl/socket-fallback"),
+  sources: [
+    "vLLM docs: serving/parallelism_scaling (GPUDirect RDMA: via NET/Socket is the inefficient TCP fallback)",
+    "NCCL User Guide: env.html NCCL_IB_DISABLE, NCCL_NET, NCCL_IB_HCA; NVIDIA/nccl#259 (Socket is irrelevant on one node)",
+  ],
+  thresholds: ["maxGpusPerNode"],
+} satisfies Rule["meta"];
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const net = socketNetwork(ctx);
+  if (!net.socket) return [];
+  const ibDisable = ncclEnv(ctx, "NCCL_IB_DISABLE");
+  const forced = ncclEnv(ctx, "NCCL_NET");
+  if (ibDisable?.value === "1" || (forced && /^socket$/i.test(forced.value))) return []; // nccl/ib-disabled says so instead
+  const multi = multiNodeEvidence(ctx);
+  if (!multi.multi && net.connections === 0) return []; // one node: the network transport is not used
+  const noVerbs = findHits(ctx.events, /Failed to open libibverbs/);
+  const noDevice = findHits(ctx.events, /NET\/IB\s?: No device found|Failed to initialize NET plugin IB/);
+  const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
+  const why = multi.multi ? multi.why.join("; ") : `${net.connections} connection line(s) use NET/Socket, and NCCL uses the network transport only between nodes`;
+  const cause = noVerbs.length
+    ? " libibverbs could not be loaded, so NCCL never tried InfiniBand/RoCE."
+    : noDevice.length
+      ? ` NCCL found no active InfiniBand/RoCE device${hcaFilter ? ` matching NCCL_IB_HCA=${hcaFilter.value}` : ""}.`
+      : "";
+  const remediation = [
+    noVerbs.length
+      ? "Install the RDMA user-space libraries (rdma-core / libibverbs) in the image, and pass the RDMA devices to the container (--device /dev/infiniband, or --privileged), with IPC_LOCK / --ulimit memlock=-1."
+      : "Give the containers the RDMA devices (--device /dev/infiniband or --privileged) and the IPC_LOCK capability, and check that `ibstat` / `ibv_devinfo` show an ACTIVE port on every node.",
+    hcaFilter ? `Check NCCL_IB_HCA=${hcaFilter.value}: it is a prefix filter and must match the HCAs \`ibv_devinfo\` lists.` : "If the nodes have several HCAs, select them with NCCL_IB_HCA (e.g. NCCL_IB_HCA=mlx5).",
+    "Verify with NCCL_DEBUG=INFO: the log should say `Using network IB` and the inter-node channels `via NET/IB/<n>/GDRDMA`.",
+    "If the nodes have no InfiniBand/RoCE, prefer pipeline parallelism across nodes (TP inside a node) to keep the traffic over TCP small.",
+  ];
+  return [{
+    message: `NCCL carries inter-node traffic over TCP sockets (${why}).${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
+    evidence: uniqueEvidence([...net.evidence, ...multi.evidence, noVerbs[0]?.ev, noDevice[0]?.ev]),
+    remediation,
+  }];
+}
+
+export const rule: Rule = { meta, check };

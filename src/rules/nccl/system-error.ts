@@ -1,0 +1,30 @@
+import type { Rule } from "../types.js";
+import { docsPath } from "../types.js";
+import { SIG } from "./signatures.js";
+import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { findHits } from "../helpers.js";
+
+export const meta = {
+  id: "nccl/system-error",
+  defaultSeverity: "error",
+  title: "NCCL: unhandled system error",
+  tags: ["nccl", "error"],
+  docs: docsPath("nccl/system-error"),
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)"],
+} satisfies Rule["meta"];
+
+export const rule: Rule = signatureRule(meta, [{ re: SIG.systemError }, { re: /\.cc:\d+ -> 2\b/ }], (hits, ctx) => {
+  const shm = findHits(ctx.events, SIG.shm).length > 0;
+  const ib = findHits(ctx.events, SIG.ibError).length > 0;
+  const sock = findHits(ctx.events, /socket|Connect|recv|send/i).some((h) => /NCCL WARN/.test(h.text));
+  const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sock ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+  return {
+    message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
+    remediation: [
+      "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).",
+      "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.",
+      DEBUG_HINT,
+    ],
+  };
+});
+export const check = rule.check;

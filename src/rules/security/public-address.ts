@@ -1,0 +1,54 @@
+import type { Evidence } from "../../model.js";
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { findHits } from "../helpers.js";
+import { interfacesIn } from "../nccl/wrong-interface.js";
+
+export const meta = {
+  id: "security/public-address",
+  defaultSeverity: "warning",
+  title: "Distributed traffic bound to a public IP address",
+  tags: ["security", "network", "multi-node"],
+  docs: docsPath("security/public-address"),
+  sources: ["vLLM docs: serving/parallelism_scaling (Network security: distributed traffic is unencrypted; use private networks, VLLM_HOST_IP)"],
+} satisfies Rule["meta"];
+
+/** Whether an IPv4 address is routable on the internet (not private, loopback, link-local, CGNAT, multicast or reserved). */
+export function isPublicIPv4(ip: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  if ([a, b, Number(m[3]), Number(m[4])].some((x) => x > 255)) return false;
+  if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
+  if (a === 100 && b >= 64 && b <= 127) return false;
+  if (a === 169 && b === 254) return false;
+  if (a === 172 && b >= 16 && b <= 31) return false;
+  if (a === 192 && b === 168) return false;
+  if (a === 192 && b === 0) return false;
+  if (a === 198 && (b === 18 || b === 19)) return false;
+  return true;
+}
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts } = ctx;
+  const found: { what: string; ip: string; ev: Evidence | null }[] = [];
+  const add = (what: string, ip: string | null | undefined, ev: Evidence | null | undefined) => {
+    if (ip && isPublicIPv4(ip) && !found.some((f) => f.ip === ip && f.what === what)) found.push({ what, ip, ev: ev ?? null });
+  };
+  add("VLLM_HOST_IP", facts.distributed.hostIp, facts.sources["distributed.hostIp"]);
+  add("the master address (--master-addr)", facts.config.masterAddr, facts.sources["config.masterAddr"]);
+  for (const i of interfacesIn(ctx)) if (i.role === "Bootstrap" && i.index === 0) add(`the NCCL bootstrap interface ${i.name}`, i.addr, i.ev);
+  for (const h of findHits(ctx.events, /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/)) add("the torch.distributed rendezvous address", h.match[1] ?? h.match[2] ?? h.match[3], h.ev);
+  if (!found.length) return [];
+  return [{
+    message: `${found.map((f) => `${f.what} is ${f.ip}`).join("; ")}: a public address. vLLM's distributed traffic (NCCL, torch.distributed, its message queues) is unencrypted and accepts data that can lead to remote code execution.`,
+    evidence: found.map((f) => f.ev).filter((e): e is Evidence => e !== null),
+    remediation: [
+      "Put the nodes on a private network segment and set VLLM_HOST_IP on each node to its private address (e.g. 10.x / 172.16–31.x / 192.168.x).",
+      "Pin NCCL and Gloo to the private interface: NCCL_SOCKET_IFNAME=<private iface> GLOO_SOCKET_IFNAME=<private iface>, and use a private --master-addr.",
+      "Firewall the distributed ports from the internet; expose only the API server port, behind authentication.",
+    ],
+  }];
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,60 @@
+import type { Event } from "../events/index.js";
+import type { FactState } from "../facts/state.js";
+import type { Facts, Severity } from "../facts/schema.js";
+import type { Evidence } from "../model.js";
+
+/** Numbers a rule reads from configuration, with their defaults (see docs/configuration.md). */
+export const DEFAULT_THRESHOLDS = {
+  /** vllm/low-concurrency fires when the logged maximum concurrency is below this */
+  minConcurrency: 1,
+  /** more ranks than this in one communicator, or a TP size above it, means the job spans nodes */
+  maxGpusPerNode: 8,
+  /** evidence lines kept per finding (the rest are counted in evidenceCount) */
+  maxEvidence: 5,
+} as const;
+
+export type ThresholdName = keyof typeof DEFAULT_THRESHOLDS;
+export type Thresholds = Record<ThresholdName, number>;
+
+export interface RuleMeta {
+  /** `area/kebab-name` */
+  id: string;
+  defaultSeverity: Severity;
+  title: string;
+  tags: string[];
+  /** `docs/rules/<area>/<name>.md` */
+  docs: string;
+  /** the vLLM / NCCL documents or issues the rule encodes */
+  sources: string[];
+  /** thresholds this rule reads */
+  thresholds?: ThresholdName[];
+}
+
+export interface RuleContext {
+  facts: Facts;
+  events: readonly Event[];
+  state: FactState;
+  thresholds: Thresholds;
+}
+
+/** What a rule reports; the engine adds id, severity, title, docs and clips the evidence. */
+export interface FindingDraft {
+  message: string;
+  evidence: Evidence[];
+  /** how many lines showed it in all, when more than `evidence` holds */
+  evidenceCount?: number;
+  remediation: string[];
+  /** a more specific title than the rule's own */
+  title?: string;
+  /** a severity the rule chooses for this case (e.g. info when the user set something on purpose); config still wins */
+  severity?: Severity;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): FindingDraft[];
+}
+
+export function docsPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}

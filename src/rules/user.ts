@@ -1,0 +1,96 @@
+import type { Facts, Severity } from "../facts/schema.js";
+import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
+import type { FindingDraft } from "./types.js";
+
+export type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=" | "exists" | "missing";
+
+/** A declarative rule from the configuration, with its regex compiled (and checked for catastrophic backtracking). */
+export interface UserRule {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** may use {count} (matching lines), {match} (first match, or its first group) and {value} (the fact's value) */
+  message: string;
+  remediation: string[];
+  pattern?: RegExp;
+  when?: { fact: string; op: Comparison; value?: string | number | boolean | null };
+}
+
+/** Per user rule: the first matching lines and how many matched. */
+export type RecordMatches = Record<string, { evidence: Evidence[]; count: number; first: string | null }>;
+
+const KEEP = 20;
+
+/** Feeds records to the user rules' regexes; bounded memory (the first few lines and a count per rule). */
+export function createRecordMatcher(rules: readonly UserRule[]): { onRecord(rec: LogRecord): void; results(): RecordMatches } {
+  const withPattern = rules.filter((r) => r.pattern);
+  const out: RecordMatches = {};
+  for (const r of withPattern) out[r.id] = { evidence: [], count: 0, first: null };
+  return {
+    onRecord(rec) {
+      for (const r of withPattern) {
+        const m = r.pattern!.exec(rec.text);
+        if (!m) continue;
+        const slot = out[r.id];
+        slot.count++;
+        if (slot.evidence.length < KEEP) slot.evidence.push(evidenceOf(rec));
+        slot.first ??= m[1] ?? m[0];
+      }
+    },
+    results: () => out,
+  };
+}
+
+/** Merges the matches of several inputs (counts add, evidence keeps the first lines). */
+export function mergeRecordMatches(a: RecordMatches, b: RecordMatches): RecordMatches {
+  const out: RecordMatches = { ...a };
+  for (const [id, m] of Object.entries(b)) {
+    const cur = out[id];
+    out[id] = cur
+      ? { count: cur.count + m.count, evidence: [...cur.evidence, ...m.evidence].slice(0, KEEP), first: cur.first ?? m.first }
+      : m;
+  }
+  return out;
+}
+
+export function factValue(facts: Facts, path: string): unknown {
+  let cur: unknown = facts;
+  for (const k of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+export function compare(actual: unknown, op: Comparison, want: unknown): boolean {
+  const present = actual !== null && actual !== undefined;
+  if (op === "exists") return present;
+  if (op === "missing") return !present;
+  if (!present) return false;
+  if (op === "==") return actual === want || String(actual) === String(want);
+  if (op === "!=") return !(actual === want || String(actual) === String(want));
+  const a = Number(actual);
+  const b = Number(want);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
+}
+
+export function runUserRules(rules: readonly UserRule[], facts: Facts, matches: RecordMatches): { id: string; title: string; severity: Severity; draft: FindingDraft }[] {
+  const out: { id: string; title: string; severity: Severity; draft: FindingDraft }[] = [];
+  for (const r of rules) {
+    const m = r.pattern ? matches[r.id] : undefined;
+    if (r.pattern && (!m || m.count === 0)) continue;
+    const value = r.when ? factValue(facts, r.when.fact) : undefined;
+    if (r.when && !compare(value, r.when.op, r.when.value)) continue;
+    const evidence = [...(m?.evidence ?? [])];
+    if (r.when && facts.sources[r.when.fact]) evidence.push(facts.sources[r.when.fact]);
+    const message = r.message
+      .replaceAll("{count}", String(m?.count ?? 0))
+      .replaceAll("{match}", m?.first ?? "")
+      .replaceAll("{value}", value === undefined ? "" : JSON.stringify(value));
+    const draft: FindingDraft = { message, evidence, remediation: r.remediation };
+    if (m && m.count > evidence.length) draft.evidenceCount = m.count + (evidence.length - m.evidence.length);
+    out.push({ id: r.id, title: r.title, severity: r.severity, draft });
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { factEvidence, findHits, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
+
+export const meta = {
+  id: "vllm/kv-cache-too-small",
+  defaultSeverity: "error",
+  title: "max_model_len is larger than the KV cache can hold",
+  tags: ["vllm", "memory", "kv-cache", "startup"],
+  docs: docsPath("vllm/kv-cache-too-small"),
+  sources: [
+    "vLLM docs: configuration/conserving_memory.md (linked from the error message since v0.13)",
+    "vLLM source: vllm/v1/core/kv_cache_utils.py check_enough_kv_cache_memory; V0 vllm/worker/worker.py raise_if_cache_size_invalid",
+  ],
+} satisfies Rule["meta"];
+
+const V0 = /max seq len \((\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d[\d,]*)\)/;
+const V1 = /max seq len \((\d[\d,]*)\),? \(?([\d.]+) GiB KV cache is needed, which is larger than the available KV cache memory \(([\d.]+) GiB\)/;
+const ESTIMATE = /estimated maximum model length is (\d[\d,]*)/;
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts } = ctx;
+  const gmu = facts.config.gpuMemoryUtilization;
+  const raise = `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
+  const more = "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
+  const v0 = findHits(ctx.events, V0);
+  if (v0.length) {
+    const len = num(v0[0].match[1])!;
+    const cap = num(v0[0].match[2])!;
+    return [{
+      message: `max_model_len ${fmt(len)} needs ${fmt(len)} tokens of KV cache; the cache holds ${fmt(cap)}.`,
+      evidence: hitEvidence(v0),
+      remediation: [`Lower --max-model-len to ${cap} (what the cache holds), or ${raise}.`, `Otherwise ${more}.`],
+    }];
+  }
+  const v1 = findHits(ctx.events, V1);
+  if (v1.length) {
+    const len = num(v1[0].match[1])!;
+    const need = Number(v1[0].match[2]);
+    const have = Number(v1[0].match[3]);
+    const est = findHits(ctx.events, ESTIMATE)[0];
+    const estimate = est ? num(est.match[1]) : null;
+    const fit = estimate ?? Math.floor((len * have) / need);
+    return [{
+      message: `max_model_len ${fmt(len)} needs ${need} GiB of KV cache for one request; only ${have} GiB is available, enough for about ${fmt(fit, 0)} tokens${estimate ? " (vLLM's own estimate)" : ""}.`,
+      evidence: uniqueEvidence([...hitEvidence(v1), est?.ev]),
+      remediation: [`Lower --max-model-len to ${fit}, or ${raise}.`, `Otherwise ${more}.`],
+    }];
+  }
+  // from the facts: a cache smaller than one full-length request
+  const tokens = facts.kvCache.tokens;
+  const len = facts.config.maxModelLen ?? facts.kvCache.tokensPerRequest;
+  const conc = facts.kvCache.maxConcurrency;
+  if (tokens !== null && len !== null && tokens < len && (conc === null || conc < 1)) {
+    return [{
+      message: `max_model_len ${fmt(len)} needs ${fmt(len)} tokens of KV cache; the cache holds ${fmt(tokens)}.`,
+      evidence: factEvidence(facts, "kvCache.tokens", "config.maxModelLen", "kvCache.maxConcurrency"),
+      remediation: [`Lower --max-model-len to ${tokens}, or ${raise}.`, `Otherwise ${more}.`],
+    }];
+  }
+  return [];
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,48 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { factEvidence, findHits, fmt, num } from "../helpers.js";
+
+export const meta = {
+  id: "vllm/low-concurrency",
+  defaultSeverity: "warning",
+  title: "Low maximum concurrency: the KV cache holds few full-length requests",
+  tags: ["vllm", "kv-cache", "capacity"],
+  docs: docsPath("vllm/low-concurrency"),
+  sources: ["vLLM docs: serving/parallelism_scaling (Memory and capacity planning: GPU KV cache size, Maximum concurrency)"],
+  thresholds: ["minConcurrency"],
+} satisfies Rule["meta"];
+
+const LINE = /Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/;
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts, thresholds } = ctx;
+  let conc = facts.kvCache.maxConcurrency;
+  let perReq = facts.kvCache.tokensPerRequest;
+  let evidence = factEvidence(facts, "kvCache.maxConcurrency", "kvCache.tokens");
+  if (conc === null) {
+    const hits = findHits(ctx.events, LINE);
+    if (!hits.length) return [];
+    const low = hits.reduce((a, b) => (Number(b.match[2]) < Number(a.match[2]) ? b : a));
+    conc = Number(low.match[2]);
+    perReq = num(low.match[1]);
+    evidence = [low.ev];
+  }
+  if (conc >= thresholds.minConcurrency) return [];
+  const tokens = facts.kvCache.tokens;
+  const len = perReq ?? facts.config.maxModelLen;
+  const gmu = facts.config.gpuMemoryUtilization;
+  const fits = conc < 1 ? "not even one full-length request fits at once" : `only ${fmt(conc)} full-length requests fit at once`;
+  return [{
+    message: `Maximum concurrency${len !== null ? ` for ${fmt(len)} tokens per request` : ""} is ${conc}x (threshold ${thresholds.minConcurrency}x): ${fits}${tokens !== null ? ` in a KV cache of ${fmt(tokens)} tokens` : ""}.`,
+    evidence,
+    remediation: [
+      tokens !== null && len !== null && tokens < len
+        ? `Lower --max-model-len to ${tokens} or less if requests do not need ${fmt(len)} tokens.`
+        : `Lower --max-model-len${len !== null ? ` (now ${len})` : ""} if requests do not need that many tokens.`,
+      `Raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} to give the KV cache more memory.`,
+      "Add GPUs: a larger --tensor-parallel-size (or --pipeline-parallel-size across nodes) leaves more memory per GPU for the cache.",
+    ],
+  }];
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,47 @@
+import type { TracebackEvent } from "../../events/common.js";
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { findHits, hitEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+
+export const meta = {
+  id: "vllm/model-download",
+  defaultSeverity: "error",
+  title: "The model or tokenizer could not be downloaded or found",
+  tags: ["vllm", "model", "startup", "network"],
+  docs: docsPath("vllm/model-download"),
+  sources: [
+    "vLLM docs: usage/troubleshooting.md (Hangs downloading a model)",
+    "vLLM docs: serving/parallelism_scaling (Pre-download models on all nodes to avoid concurrent download issues)",
+  ],
+} satisfies Rule["meta"];
+
+const FAILED = /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error.*(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope.*(?:HTTPError|NotExistError|failed to download)/i;
+const HUB_FRAME = /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_http|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/;
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const hits = findHits(ctx.events, FAILED);
+  const hubTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => HUB_FRAME.test(f.file)));
+  if (!hits.length && !hubTracebacks.length) return [];
+  const model = ctx.facts.config.model;
+  const multi = multiNodeEvidence(ctx);
+  const all = hits.map((h) => h.text).join("\n");
+  const auth = /401|403|gated|GatedRepo|token/i.test(all);
+  const notFound = /404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path/i.test(all);
+  const offline = /OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout/i.test(all);
+  const what = auth ? "access was denied (gated or private repository, or a missing token)" : notFound ? "the repository, revision or file does not exist" : offline ? "the hub could not be reached and no local copy was found" : "the download failed";
+  const remediation: string[] = [];
+  if (auth) remediation.push("Accept the model's licence on its Hugging Face page and export HF_TOKEN (with read access) in every process and node that loads it.");
+  if (notFound) remediation.push(`Check the model id${model ? ` '${model}'` : ""} and --revision / --tokenizer for typos, or pass a local path.`);
+  remediation.push(
+    `Download the model once before starting vLLM (\`huggingface-cli download ${model ?? "<model>"}\` or snapshot_download) and pass the local path; this separates download problems from vLLM problems.`,
+  );
+  if (multi.multi) remediation.push("On several nodes, pre-download to every node (or to shared storage such as NFS/Lustre) instead of letting each node download at once: concurrent downloads of the same model race on the cache and its lock files.");
+  if (offline) remediation.push("Behind a proxy or offline, set HF_ENDPOINT (a mirror) or HF_HUB_OFFLINE=1 with a populated cache.");
+  return [{
+    message: `vLLM could not get the model${model ? ` '${model}'` : ""}: ${what}.`,
+    evidence: uniqueEvidence([...hitEvidence(hits), ...hubTracebacks.map((t) => t.end ?? t.ev)]),
+    remediation,
+  }];
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,48 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { findHits, hitEvidence } from "../helpers.js";
+
+export const meta = {
+  id: "vllm/tp-not-divisible",
+  defaultSeverity: "error",
+  title: "The tensor parallel size does not divide the model",
+  tags: ["vllm", "tensor-parallel", "config", "startup"],
+  docs: docsPath("vllm/tp-not-divisible"),
+  sources: ["vLLM docs: serving/parallelism_scaling (Edge case: uneven GPU splits)", "vLLM source: vllm/config ModelConfig.verify_with_parallel_config"],
+  thresholds: ["maxGpusPerNode"],
+} satisfies Rule["meta"];
+
+const HEADS = /(?:number of )?(attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]*\((\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((\d+)\)/i;
+const GENERIC = /(?:divisible by|not divisible by|divide evenly).*tensor.?parallel|tensor.?parallel.*(?:not divisible|must divide)/i;
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const exact = findHits(ctx.events, HEADS);
+  const hits = exact.length ? exact : findHits(ctx.events, GENERIC);
+  if (!hits.length) return [];
+  const m = exact[0]?.match;
+  const what = m ? m[1] : "heads";
+  const count = m ? Number(m[2]) : null;
+  const tp = m ? Number(m[3]) : ctx.facts.config.tensorParallelSize;
+  const divisors = count ? divisorsUpTo(count, Math.max(ctx.thresholds.maxGpusPerNode, tp ?? 1)) : [];
+  const gpus = tp ?? 0;
+  return [{
+    message: m
+      ? `Tensor parallelism splits the ${what} across GPUs, so their number (${count}) must be divisible by the tensor parallel size (${tp}); it is not.`
+      : "The model's heads (or another dimension) cannot be split evenly across the tensor parallel size.",
+    evidence: hitEvidence(hits),
+    remediation: [
+      divisors.length ? `Use a tensor parallel size that divides ${count}: ${divisors.join(", ")}.` : "Use a tensor parallel size that divides the number of attention heads.",
+      gpus > 1
+        ? `Or use pipeline parallelism, which splits by layers and allows uneven splits: --tensor-parallel-size 1 --pipeline-parallel-size ${gpus}.`
+        : "Or use pipeline parallelism (--tensor-parallel-size 1 --pipeline-parallel-size <GPUs>), which allows uneven splits.",
+    ],
+  }];
+}
+
+function divisorsUpTo(n: number, max: number): number[] {
+  const out: number[] = [];
+  for (let d = 2; d <= max; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,38 @@
+import type { Rule, RuleContext, FindingDraft } from "../types.js";
+import { docsPath } from "../types.js";
+import { factEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+
+export const meta = {
+  id: "vllm/tp-spans-nodes",
+  defaultSeverity: "warning",
+  title: "The tensor-parallel group spans nodes",
+  tags: ["vllm", "tensor-parallel", "multi-node", "performance"],
+  docs: docsPath("vllm/tp-spans-nodes"),
+  sources: ["vLLM docs: serving/parallelism_scaling (TP = GPUs per node, PP = number of nodes)"],
+  thresholds: ["maxGpusPerNode"],
+} satisfies Rule["meta"];
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts, thresholds } = ctx;
+  const tp = facts.config.tensorParallelSize;
+  if (tp === null || tp <= 1) return [];
+  const pp = facts.config.pipelineParallelSize ?? 1;
+  const dp = facts.config.dataParallelSize ?? 1;
+  const multi = multiNodeEvidence(ctx);
+  const tooBig = tp > thresholds.maxGpusPerNode;
+  const onlyTp = multi.multi && pp === 1 && dp === 1;
+  if (!tooBig && !onlyTp) return [];
+  const nodes = facts.config.nnodes ?? (facts.nccl.nodes && facts.nccl.nodes > 1 ? facts.nccl.nodes : null);
+  const why = tooBig ? `tensor parallel size ${tp} is more than the ${thresholds.maxGpusPerNode} GPUs a node holds` : `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`;
+  const perNode = nodes ? Math.max(1, Math.floor(tp / nodes)) : thresholds.maxGpusPerNode;
+  return [{
+    message: `The tensor-parallel group crosses node boundaries: ${why}. Every layer then all-reduces over the network, which is far slower than NVLink inside a node.`,
+    evidence: uniqueEvidence([...factEvidence(facts, "config.tensorParallelSize", "config.pipelineParallelSize"), ...multi.evidence]),
+    remediation: [
+      `Set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes${nodes ? ` (here --tensor-parallel-size ${perNode} --pipeline-parallel-size ${nodes})` : ""}.`,
+      "If TP must span nodes, make sure NCCL uses InfiniBand with GPU Direct RDMA (look for `via NET/IB/<n>/GDRDMA` with NCCL_DEBUG=INFO).",
+    ],
+  }];
+}
+
+export const rule: Rule = { meta, check };
