@@ -1,10 +1,33 @@
 import type { EventBase } from "./types.js";
 
-/** A benchmark result block, table or JSON file (vllm bench serve/throughput/latency, nccl-tests). */
+export type BenchTool = "serve" | "throughput" | "latency" | "ncclTests";
+
+/**
+ * A benchmark result: a `vllm bench serve` block or its `--save-result` JSON, a `vllm bench throughput` or
+ * `latency` result, an nccl-tests table. `values` holds the facts of CONTRACT.md's `facts.bench.<tool>`
+ * (camelCase, null when the result does not show them) and extensions; `ev` is the result's first line.
+ */
 export interface BenchResultEvent extends EventBase {
   kind: "bench.result";
-  tool: "serve" | "throughput" | "latency" | "ncclTests";
+  tool: BenchTool;
+  /** where the result was read from */
+  format: "text" | "json";
   values: Record<string, unknown>;
 }
 
-export type BenchEvent = BenchResultEvent;
+/**
+ * An nccl-tests device line (`#  Rank  3 Group  0 Pid  1234 on node-a device  3 [0000:1b:00] NVIDIA H100 ...`):
+ * one NCCL rank, its host and GPU. The NCCL domain may count these for `nccl.ranks` / `nccl.nodes`.
+ */
+export interface BenchNcclTestsDeviceEvent extends EventBase {
+  kind: "bench.ncclTestsDevice";
+  rank: number;
+  group: number | null;
+  pid: number | null;
+  host: string;
+  device: number;
+  busId: string | null;
+  gpuName: string | null;
+}
+
+export type BenchEvent = BenchResultEvent | BenchNcclTestsDeviceEvent;

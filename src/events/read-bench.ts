@@ -1,11 +1,295 @@
-import type { RecordReader } from "./types.js";
+import { parseLabelRow } from "../../grammars/bench-row.js";
+import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
+import { evidenceOf, type LogRecord } from "../model.js";
+import type { BenchTool } from "./bench.js";
+import { isClosingRule, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
+import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
+import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
+import { base, type Emit, type RecordReader } from "./types.js";
 
-/** Reads bench records into events. */
+/** a banner block ends after this many lines that are not its rows (a paste that lost its closing rule) */
+const MAX_FOREIGN_LINES_IN_BLOCK = 8;
+/** a JSON document is given up past this many characters (the input digest keeps results far below it) */
+const MAX_JSON_CHARS = 4 << 20;
+
+interface Pending<T> {
+  rec: LogRecord;
+  data: T;
+}
+
+/**
+ * Reads benchmark results out of records, one state machine per input: the `vllm bench serve` block
+ * (with or without its `# ` comment prefix), throughput and latency lines, nccl-tests tables, and the
+ * JSON files the tools write. Only lines that belong to a result are claimed.
+ */
 export function createBenchReader(): RecordReader {
+  let serve: Pending<ServeBlock> | null = null;
+  let serveHashed = false;
+  let foreign = 0;
+  let context: ServeContext = {};
+  let nccl: Pending<NcclTestsRun> | null = null;
+  let pendingCollective: string | null = null;
+  let throughput: Pending<Record<string, unknown>> | null = null;
+  let latency: Pending<{ avg: number; percentiles: Record<string, number> }> | null = null;
+  let json: { rec: LogRecord; text: string; depth: number; inString: boolean; escape: boolean } | null = null;
+
+  const result = (emit: Emit, rec: LogRecord, tool: BenchTool, format: "text" | "json", values: Record<string, unknown>) =>
+    emit({ kind: "bench.result", ...base(rec, evidenceOf(rec)), tool, format, values });
+
+  const endServe = (emit: Emit) => {
+    if (!serve) return;
+    if (serve.data.rows > 0) result(emit, serve.rec, "serve", "text", serve.data.finish(context));
+    serve = null;
+    context = {};
+    foreign = 0;
+  };
+  const endNccl = (emit: Emit) => {
+    if (!nccl) return;
+    if (nccl.data.started) {
+      nccl.data.collective ??= pendingCollective;
+      result(emit, nccl.rec, "ncclTests", "text", nccl.data.finish());
+      pendingCollective = null;
+    }
+    nccl = null;
+  };
+  const endThroughput = (emit: Emit) => {
+    if (throughput) result(emit, throughput.rec, "throughput", "text", throughput.data);
+    throughput = null;
+  };
+  const endLatency = (emit: Emit) => {
+    if (latency) result(emit, latency.rec, "latency", "text", latencyFacts(latency.data.avg, latency.data.percentiles));
+    latency = null;
+  };
+  /** an nccl-tests run whose next part begins: a new one when the current one has gone past that part */
+  const ncclRun = (rec: LogRecord, emit: Emit, startsAgain: (r: NcclTestsRun) => boolean): NcclTestsRun => {
+    if (nccl && startsAgain(nccl.data)) endNccl(emit);
+    if (!nccl) nccl = { rec, data: new NcclTestsRun() };
+    return nccl.data;
+  };
+
+  function readJson(rec: LogRecord, t: string, emit: Emit): void {
+    if (!json) json = { rec, text: "", depth: 0, inString: false, escape: false };
+    const j = json;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (j.inString) {
+        if (j.escape) j.escape = false;
+        else if (c === 92) j.escape = true;
+        else if (c === 34) j.inString = false;
+      } else if (c === 34) j.inString = true;
+      else if (c === 123 || c === 91) j.depth++;
+      else if (c === 125 || c === 93) j.depth--;
+    }
+    j.text += t + "\n";
+    if (j.text.length > MAX_JSON_CHARS || j.inString) {
+      json = null;
+      return;
+    }
+    if (j.depth > 0) return;
+    json = null;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(j.text);
+    } catch {
+      return;
+    }
+    for (const o of Array.isArray(doc) ? doc : [doc]) {
+      if (!o || typeof o !== "object" || Array.isArray(o)) continue;
+      const obj = o as Record<string, unknown>;
+      if (isServeJson(obj)) result(emit, j.rec, "serve", "json", serveFromJson(obj));
+      else if (isNcclTestsJson(obj)) {
+        const v = ncclTestsFromJson(obj);
+        if (v) result(emit, j.rec, "ncclTests", "json", v);
+      } else if (isThroughputJson(obj)) result(emit, j.rec, "throughput", "json", throughputFromJson(obj));
+      else if (isLatencyJson(obj)) result(emit, j.rec, "latency", "json", latencyFromJson(obj));
+    }
+  }
+
+  /** A line inside a banner block: true when it was the block's. */
+  function readServeLine(rec: LogRecord, text: string, emit: Emit): boolean {
+    const block = serve!;
+    let t = text;
+    if (serveHashed && t.charCodeAt(0) === 35) t = t.replace(/^#\s?/, "").trim();
+    if (isServeBanner(t)) {
+      endServe(emit);
+      return false;
+    }
+    if (isClosingRule(t)) {
+      block.data.complete = true;
+      endServe(emit);
+      return true;
+    }
+    if (isSectionRule(t)) return true;
+    if (t.includes(":") || /^[A-Z]/.test(t)) {
+      const row = parseLabelRow(t);
+      if (row && block.data.addRow(row)) {
+        foreign = 0;
+        return true;
+      }
+      // a cut last line (`Mean TPOT (ms)`, `P90 TPO`) is the block's but yields nothing
+      if (!t.includes(":") && /^(?:Mean|Median|P\d|Std|Total|Request|Output|Peak|Successful|Failed|Benchmark|Maximum)\b/.test(t)) return true;
+    }
+    if (!block.data.banner || ++foreign >= MAX_FOREIGN_LINES_IN_BLOCK) endServe(emit);
+    return false;
+  }
+
+  function readNcclComment(rec: LogRecord, t: string, emit: Emit): boolean {
+    // t starts with `#`
+    if (t.includes("nThread") && t.includes("nGpus")) {
+      const settings = parseSettingsLine(t);
+      if (!settings) return false;
+      ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
+      return true;
+    }
+    if (t.includes("Rank") && t.includes(" on ")) {
+      const d = parseDeviceLine(t);
+      if (!d) return false;
+      ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
+      emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
+      return true;
+    }
+    if (t.startsWith("# nccl-tests version")) {
+      ncclRun(rec, emit, (r) => r.started).readVersion(t);
+      return true;
+    }
+    if (t.startsWith("# Collective test starting:")) {
+      const name = t.slice(t.indexOf(":") + 1).trim();
+      ncclRun(rec, emit, (r) => r.started || r.collective !== null).collective = name || null;
+      return true;
+    }
+    if (t.startsWith("# Collective test concluded:")) {
+      if (nccl) nccl.data.concluded = true;
+      endNccl(emit);
+      return true;
+    }
+    if (!nccl) return false;
+    if (isColumnHeader(t)) {
+      nccl.data.readHeader(t);
+      return true;
+    }
+    if (t.includes(" : ") || t.includes(":")) {
+      const row = parseLabelRow(t.replace(/^#\s*/, ""));
+      if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
+    }
+    return /^#\s*(?:\(B\)|Using devices|$|out-of-place|\s)/.test(t);
+  }
+
   return {
     name: "bench",
-    read() {
+    read(rec, emit) {
+      const t = rec.text;
+      if (json) {
+        readJson(rec, t, emit);
+        return false;
+      }
+      if (!t) return false;
+      const c = t.charCodeAt(0);
+      if (serve) {
+        if (readServeLine(rec, t, emit)) return true;
+        if (serve) return false;
+      }
+      if (c === 61 /* = */ || c === 35 /* # */) {
+        const unhashed = c === 35 ? t.replace(/^#\s?/, "").trim() : t;
+        if (isServeBanner(unhashed)) {
+          endServe(emit);
+          serve = { rec, data: new ServeBlock(true) };
+          serveHashed = c === 35;
+          foreign = 0;
+          return true;
+        }
+        if (c === 35) {
+          if (readNcclComment(rec, t, emit)) return true;
+          if (throughput || latency) {
+            endThroughput(emit);
+            endLatency(emit);
+          }
+          return false;
+        }
+      }
+      if (c === 123 /* { */ || (c === 91 /* [ */ && t.charCodeAt(1) === 123)) {
+        readJson(rec, t, emit);
+        return false;
+      }
+      if (nccl && ((c >= 48 && c <= 57) || c === 45)) {
+        if (!nccl.data.footerDone && nccl.data.readRow(t)) return true;
+      }
+      if (c === 84 /* T */) {
+        if (t.startsWith("Throughput:")) {
+          const row = parseLabelRow(t);
+          const data = row && throughputFromRow(row);
+          if (data) {
+            endThroughput(emit);
+            throughput = { rec, data };
+            return true;
+          }
+        }
+        if (t.startsWith("Total num ") && throughput) {
+          const row = parseLabelRow(t);
+          const key = row && throughputTotalKey(row.label);
+          if (key && row.value?.number) {
+            throughput.data[key] = Number(row.value.text);
+            return true;
+          }
+        }
+      }
+      if (c === 65 /* A */ && t.startsWith("Avg latency:")) {
+        const row = parseLabelRow(t);
+        const avg = row && latencyAvg(row);
+        if (avg !== null && avg !== undefined) {
+          endLatency(emit);
+          latency = { rec, data: { avg, percentiles: {} } };
+          return true;
+        }
+      }
+      if (latency && c >= 48 && c <= 57) {
+        const p = latencyPercentile(t);
+        if (p) {
+          latency.data.percentiles[p[0]] = p[1];
+          return true;
+        }
+      }
+      if (c === 83 /* S */ && t.startsWith("Successful requests:")) {
+        // the banner-less layout of 2024-02..05 (or a paste that starts below the banner)
+        const row = parseLabelRow(t);
+        const block = new ServeBlock(false);
+        if (row && block.addRow(row)) {
+          serve = { rec, data: block };
+          serveHashed = false;
+          foreign = 0;
+          return true;
+        }
+      }
+      endThroughput(emit);
+      endLatency(emit);
+      if (t.includes("--num-prompts") || t.includes("--num_prompts") || t.includes("--max-concurrency")) readServeContext(t, context);
+      if (t.startsWith("Failed requests during benchmark run detected")) context.failureDump = true;
+      if (t.includes("_perf")) {
+        const name = collectiveOfCommand(t);
+        if (name) {
+          if (nccl && nccl.data.rows.length > 0) endNccl(emit);
+          if (nccl && nccl.data.collective === null) nccl.data.collective = name;
+          else pendingCollective = name;
+        }
+      }
+      if (c === 110 /* n */ && t.startsWith("nThread ") && t.includes("nGpus")) {
+        // the uncommented settings line of 2017
+        const settings = parseSettingsLine(t);
+        if (settings) {
+          ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
+          return true;
+        }
+      }
       return false;
+    },
+    end(emit) {
+      if (json) {
+        readJson(json.rec, "", emit);
+        json = null;
+      }
+      endServe(emit);
+      endNccl(emit);
+      endThroughput(emit);
+      endLatency(emit);
     },
   };
 }

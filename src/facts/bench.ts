@@ -3,28 +3,103 @@ import type { Evidence } from "../model.js";
 import type { FactDomain } from "./domain.js";
 import type { BenchFacts, Missing } from "./schema.js";
 
+export interface BenchRun {
+  kind: string;
+  format?: string;
+  file: string;
+  line: number;
+  text?: string;
+  input: number;
+  values: Record<string, unknown>;
+}
+
+export interface BenchDevice {
+  rank: number;
+  host: string;
+  gpuName: string | null;
+  file: string;
+  line: number;
+  input: number;
+}
+
 export interface BenchState {
-  runs: { kind: string; file: string; line: number; input: number; values: Record<string, unknown> }[];
+  runs: BenchRun[];
+  /** nccl-tests device lines (rank, host, GPU), for the NCCL domain and rules */
+  devices?: BenchDevice[];
+}
+
+/** The CONTRACT keys of each kind: a kind that was seen reports each one it lacks in `missing`. */
+const CONTRACT: Record<string, { path: string; keys: string[] }> = {
+  serve: {
+    path: "bench.serve",
+    keys: ["successfulRequests", "failedRequests", "durationS", "requestThroughput", "outputThroughput", "totalTokenThroughput", "meanTtftMs", "medianTtftMs", "p99TtftMs", "meanTpotMs", "p99TpotMs", "meanItlMs", "p99ItlMs"],
+  },
+  throughput: { path: "bench.throughput", keys: ["requestsPerS", "totalTokensPerS", "outputTokensPerS"] },
+  latency: { path: "bench.latency", keys: ["avgLatencyS"] },
+  ncclTests: { path: "bench.ncclTests", keys: ["collective", "ranks", "avgBusbwGBs", "maxBusbwGBs", "wrongTotal", "outOfBoundsOk"] },
+};
+
+function missingOf(kind: string, key: string, values: Record<string, unknown>): Missing {
+  const fact = `${CONTRACT[kind].path}.${key}`;
+  if (kind === "serve") {
+    if (key === "failedRequests") {
+      return {
+        fact,
+        why: values.format === "json" ? "the result file has no `failed` key (written before 2025-10)" : "the result block has no `Failed requests` row (vLLM before 2025-10, or a cut paste)",
+        howToGet: "use a vLLM from 2025-10 or later, or compare `Successful requests` with --num-prompts; the --save-result JSON lists per-request `errors` with --save-detailed",
+      };
+    }
+    return { fact, why: "the serve result does not show this metric (a cut paste, an older layout or other --percentile-metrics)", howToGet: "keep the whole `Serving Benchmark Result` block, or pass --save-result and read the JSON; --percentile-metrics ttft,tpot,itl --metric-percentiles 50,90,99" };
+  }
+  if (kind === "throughput") {
+    return { fact, why: values.lineFormat === "requests+tokens" ? "the pre-2024-10 `Throughput:` line prints total tokens/s only" : "the throughput result does not show it", howToGet: "use a newer `vllm bench throughput`, whose line also prints output tokens/s" };
+  }
+  if (kind === "latency") return { fact, why: "the latency result has no complete `Avg latency: X seconds` line", howToGet: "keep the whole `vllm bench latency` output or pass --output-json" };
+  const how: Record<string, string> = {
+    collective: "keep the command line (`all_reduce_perf ...`) or the `# Collective test starting:` line with the output",
+    ranks: "keep the `# Using devices` / `#  Rank N ... on host device` lines with the output",
+    avgBusbwGBs: "keep the output down to `# Avg bus bandwidth`",
+    maxBusbwGBs: "keep the result rows of the table",
+    wrongTotal: "nccl-tests before 2022-08 print a deviation (`error`), not a count, and -c 0 prints N/A; use a newer nccl-tests with validation on",
+    outOfBoundsOk: "keep the output down to `# Out of bounds values`",
+  };
+  return { fact, why: "the nccl-tests output does not show it (a cut paste or an older version)", howToGet: how[key] ?? "keep the whole nccl-tests output" };
 }
 
 export const benchDomain: FactDomain<BenchState, BenchFacts> = {
   name: "bench",
-  init: () => ({ runs: [] }),
+  init: () => ({ runs: [], devices: [] }),
   reduce(state, e: Event) {
-    if (e.kind === "bench.result") state.runs.push({ kind: e.tool, file: e.ev.file, line: e.ev.line, input: e.input, values: e.values });
+    if (e.kind === "bench.result") {
+      state.runs.push({ kind: e.tool, format: e.format, file: e.ev.file, line: e.ev.line, text: e.ev.text, input: e.input, values: e.values });
+    } else if (e.kind === "bench.ncclTestsDevice") {
+      (state.devices ??= []).push({ rank: e.rank, host: e.host, gpuName: e.gpuName, file: e.ev.file, line: e.ev.line, input: e.input });
+    }
   },
-  merge: (a, b) => ({ runs: [...a.runs, ...b.runs] }),
+  merge: (a, b) => ({ runs: [...a.runs, ...b.runs], devices: [...(a.devices ?? []), ...(b.devices ?? [])] }),
   finalize(state) {
-    const first = (kind: string) => (state.runs.find((r) => r.kind === kind)?.values ?? null) as never;
     const sources: Record<string, Evidence> = {};
     const missing: Missing[] = [];
+    const ordered = [...state.runs].sort((x, y) => x.input - y.input || x.line - y.line);
+    const first = (kind: string): Record<string, unknown> | null => {
+      const runs = ordered.filter((r) => r.kind === kind);
+      const run = runs[0];
+      if (!run) return null;
+      sources[CONTRACT[kind].path] = { file: run.file, line: run.line, text: run.text ?? "" };
+      const values: Record<string, unknown> = { ...run.values, format: run.format ?? "text", runCount: runs.length };
+      for (const key of CONTRACT[kind].keys) {
+        if (values[key] === undefined) values[key] = null;
+        if (values[key] === null) missing.push(missingOf(kind, key, values));
+      }
+      return values;
+    };
     return {
       facts: {
-        serve: first("serve"),
-        throughput: first("throughput"),
-        latency: first("latency"),
-        ncclTests: first("ncclTests"),
-        runs: state.runs.map(({ kind, file, line, values }) => ({ kind, file, line, values })),
+        serve: first("serve") as never,
+        throughput: first("throughput") as never,
+        latency: first("latency") as never,
+        ncclTests: first("ncclTests") as never,
+        runs: ordered.map(({ kind, file, line, values, format }) => ({ kind, file, line, values: { ...values, format: format ?? "text" } })),
       },
       sources,
       missing,

@@ -1,0 +1,201 @@
+import type { LabelRow } from "../../grammars/bench-row.js";
+
+/**
+ * `vllm bench serve` / `benchmark_serving.py` results: the printed block's rows and the `--save-result`
+ * JSON, both mapped to the camelCase facts of `facts.bench.serve`.
+ */
+
+/** The keys CONTRACT.md fixes: always present, null when the result does not show them. */
+export const SERVE_CONTRACT_KEYS = [
+  "successfulRequests", "failedRequests", "durationS", "requestThroughput", "outputThroughput",
+  "totalTokenThroughput", "meanTtftMs", "medianTtftMs", "p99TtftMs", "meanTpotMs", "p99TpotMs",
+  "meanItlMs", "p99ItlMs",
+] as const;
+
+// printed label (lower case, without its unit) -> fact key
+const ROW_KEYS: Record<string, string> = {
+  "successful requests": "successfulRequests",
+  "failed requests": "failedRequests",
+  "maximum request concurrency": "maxRequestConcurrency",
+  "request rate configured": "requestRateConfiguredRps",
+  "benchmark duration": "durationS",
+  "total input tokens": "totalInputTokens",
+  "total generated tokens": "totalGeneratedTokens",
+  "request throughput": "requestThroughput",
+  "request goodput": "requestGoodput",
+  "input token throughput": "inputThroughput",
+  "output token throughput": "outputThroughput",
+  "peak output token throughput": "peakOutputThroughput",
+  "peak concurrent requests": "peakConcurrentRequests",
+  "rtfx": "rtfx",
+  "total token throughput": "totalTokenThroughput",
+  "acceptance rate": "specAcceptanceRatePct",
+  "acceptance length": "specAcceptanceLength",
+  "drafts": "specDrafts",
+  "draft tokens": "specDraftTokens",
+  "accepted tokens": "specAcceptedTokens",
+};
+
+const METRIC_ROW = /^(mean|median|std|p(\d+(?:\.\d+)?)) (ttft|tpot|itl|e2el)$/;
+const POSITION_ROW = /^position (\d+)$/;
+
+/** `P99.9` -> `p99_9`; `Mean` -> `mean` */
+function statKey(stat: string): string {
+  return stat.toLowerCase().replace(".", "_");
+}
+
+function metricKey(stat: string, metric: string): string {
+  return `${statKey(stat)}${metric[0].toUpperCase()}${metric.slice(1).toLowerCase()}Ms`;
+}
+
+/** The fact key a printed row label stands for, or null when it is not a result row. */
+export function serveRowKey(label: string): string | null {
+  const l = label.toLowerCase().replace(/\s*\([^)]*\)\s*$/, "").trim();
+  const direct = ROW_KEYS[l];
+  if (direct) return direct;
+  if (l.startsWith("rtfx")) return "rtfx";
+  const m = METRIC_ROW.exec(l);
+  if (m) return metricKey(m[1], m[3]);
+  const p = POSITION_ROW.exec(l);
+  if (p) return `specPosition${p[1]}AcceptancePct`;
+  return null;
+}
+
+export const isServeBanner = (t: string): boolean => t.charCodeAt(0) === 61 /* = */ && t.includes("Serving Benchmark Result");
+export const isClosingRule = (t: string): boolean => /^={20,}$/.test(t);
+/** `---------------Time to First Token----------------` */
+export const isSectionRule = (t: string): boolean => t.startsWith("-----") && t.endsWith("---");
+
+/** Collects the rows of one printed block. */
+export class ServeBlock {
+  readonly values: Record<string, unknown> = {};
+  complete = false;
+  rows = 0;
+
+  constructor(readonly banner: boolean) {}
+
+  /** Takes one row; false when the row is not one of this block's. */
+  addRow(row: LabelRow): boolean {
+    const key = serveRowKey(row.label);
+    if (!key) return false;
+    if (row.value?.number) {
+      let value = Number(row.value.text);
+      // the 2024-02 layout printed `Benchmark duration: 12.345678 s`: same unit, no header
+      if (Number.isFinite(value)) {
+        if (!(key in this.values)) this.values[key] = value;
+      }
+    } else if (key === "requestRateConfiguredRps" && row.value?.text.toLowerCase() === "inf") {
+      this.values[key] ??= "inf";
+    }
+    this.rows++;
+    return true;
+  }
+
+  /** The facts, with the contract keys always present. */
+  finish(context: ServeContext): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const k of SERVE_CONTRACT_KEYS) out[k] = this.values[k] ?? null;
+    Object.assign(out, this.values);
+    for (const k of SERVE_CONTRACT_KEYS) out[k] ??= null;
+    out.complete = this.complete;
+    if (context.numPrompts !== undefined) {
+      out.numPromptsInCommand = context.numPrompts;
+      const ok = out.successfulRequests;
+      if (out.failedRequests === null && typeof ok === "number" && ok <= context.numPrompts) out.unsuccessfulRequestsInferred = context.numPrompts - ok;
+    }
+    if (context.maxConcurrency !== undefined) out.maxConcurrencyInCommand = context.maxConcurrency;
+    if (context.failureDump) out.failureDump = true;
+    return out;
+  }
+}
+
+/** What the lines before a block say about the run (the command line, the failure dump). */
+export interface ServeContext {
+  numPrompts?: number;
+  maxConcurrency?: number | null;
+  failureDump?: boolean;
+}
+
+/** Reads `--num-prompts N` / `--max-concurrency N` from a command line or a `Maximum request concurrency: N` line. */
+export function readServeContext(text: string, ctx: ServeContext): boolean {
+  let hit = false;
+  const n = /--num[-_]prompts[= ]+(\d+)/.exec(text);
+  if (n) {
+    ctx.numPrompts = Number(n[1]);
+    hit = true;
+  }
+  const c = /--max[-_]concurrency[= ]+(\d+)/.exec(text);
+  if (c) {
+    ctx.maxConcurrency = Number(c[1]);
+    hit = true;
+  }
+  return hit;
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** True when a parsed JSON object is a `--save-result` serve result. */
+export function isServeJson(o: Record<string, unknown>): boolean {
+  return "completed" in o && "duration" in o && ("request_throughput" in o || "request_inthroughput" in o || "total_token_throughput" in o);
+}
+
+const JSON_KEYS: Record<string, string> = {
+  completed: "successfulRequests",
+  failed: "failedRequests",
+  duration: "durationS",
+  request_throughput: "requestThroughput",
+  request_inthroughput: "requestThroughput",
+  output_throughput: "outputThroughput",
+  total_token_throughput: "totalTokenThroughput",
+  input_throughput: "inputThroughput",
+  total_input_tokens: "totalInputTokens",
+  total_output_tokens: "totalGeneratedTokens",
+  request_goodput: "requestGoodput",
+  "request_goodput:": "requestGoodput",
+  max_output_tokens_per_s: "peakOutputThroughput",
+  max_concurrent_requests: "peakConcurrentRequests",
+  rtfx: "rtfx",
+  num_prompts: "numPrompts",
+  burstiness: "burstiness",
+};
+
+const JSON_METRIC = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
+const DETAIL_ARRAYS = ["errors", "generated_texts", "input_lens", "itls", "output_lens", "start_times", "ttfts"];
+
+/** Elements of a JSON array as digested by src/input/json-digest (a trailing `$elided` summary). */
+function arrayStats(a: unknown[]): { length: number; nonEmptyStrings: number } {
+  const last = a[a.length - 1] as Record<string, unknown> | undefined;
+  if (last && typeof last === "object" && "$elided" in last) {
+    return { length: Number(last.$length) || a.length - 1, nonEmptyStrings: Number(last.$nonEmptyStrings) || 0 };
+  }
+  return { length: a.length, nonEmptyStrings: a.filter((x) => typeof x === "string" && x.length > 0).length };
+}
+
+/** Maps a `--save-result` object to the serve facts. */
+export function serveFromJson(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of SERVE_CONTRACT_KEYS) out[k] = null;
+  for (const [k, v] of Object.entries(o)) {
+    const key = JSON_KEYS[k];
+    if (key) {
+      if (num(v) !== null) out[key] = v;
+      continue;
+    }
+    const m = JSON_METRIC.exec(k);
+    if (m && num(v) !== null) out[metricKey(m[1], m[3])] = v;
+  }
+  if ("max_concurrency" in o) out.maxRequestConcurrency = num(o.max_concurrency);
+  if ("request_rate" in o) out.requestRate = typeof o.request_rate === "string" || typeof o.request_rate === "number" ? o.request_rate : null;
+  for (const k of ["date", "backend", "endpoint_type", "label", "model_id", "tokenizer_id"] as const) {
+    if (typeof o[k] === "string") out[k === "model_id" ? "modelId" : k === "tokenizer_id" ? "tokenizerId" : k === "endpoint_type" ? "endpointType" : k] = o[k];
+  }
+  out.goodputKey = "request_goodput:" in o ? "request_goodput:" : "request_goodput" in o ? "request_goodput" : null;
+  const arrays = DETAIL_ARRAYS.filter((k) => Array.isArray(o[k]));
+  out.detailedArrays = arrays;
+  if (Array.isArray(o.errors)) {
+    const stats = arrayStats(o.errors);
+    out.errorsNonempty = stats.nonEmptyStrings;
+  }
+  out.complete = true;
+  return out;
+}
