@@ -159,7 +159,7 @@ async function maybeGunzip(raw: Readable, path: string, limits: InputLimits): Pr
     transform(chunk: Buffer, _enc, cb) {
       total += chunk.length;
       if (total > limits.maxDecompressedBytes) {
-        cb(new InputError(`gzip input expands past ${formatBytes(limits.maxDecompressedBytes)}; stopped (raise --max-decompressed)`, path));
+        cb(new InputError(`gzip input expands past the limit of ${limits.maxDecompressedBytes.toLocaleString("en-US")} bytes; stopped (raise --max-decompressed)`, path));
         return;
       }
       cb(null, chunk);
