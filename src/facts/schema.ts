@@ -84,6 +84,13 @@ export const RankInfoSchema = z.object({
   ncclVersion: s,
   lastOpCount: n,
   lastCollective: s,
+  // join with vLLM/Ray prefixes of the same process: node address and parallel coordinates
+  ip: s.optional(),
+  tp: n.optional(),
+  pp: n.optional(),
+  dp: n.optional(),
+  /** collective calls this rank logged (COLL subsystem) */
+  collectives: z.number().optional(),
 });
 
 export const NcclFactsSchema = z.object({
@@ -107,6 +114,10 @@ export const NcclFactsSchema = z.object({
   env: z.record(z.string(), z.string()),
   bootstrapInterfaces: z.array(z.string()),
   warnCount: z.number(),
+  /** count of NCCL WARN records by kind (ib, socket, shm, cuda, ...) */
+  warnKinds: z.record(z.string(), z.number()).optional(),
+  /** printed `Using network X` values */
+  netPrinted: z.array(z.string()).optional(),
 });
 
 const ServeSchema = z.object({
@@ -180,7 +191,26 @@ export const ReportSchema = z.object({
   notices: z.array(z.string()).optional(),
   /** mergeable per-analysis state, so `merge` can combine reports of parts of a fleet */
   state: z.unknown().optional(),
+  /** the verdict of `vllm-doctor check`: every requirement with its reason */
+  gate: z.lazy(() => GateSchema).optional(),
 });
+
+export const GateRequirementSchema = z.object({
+  /** fail-on | max-warnings | require | require-transport | forbid-transport | max-regression */
+  kind: z.string(),
+  /** the requirement as the user wrote it, e.g. `kvCache.tokens>=500000` */
+  name: z.string(),
+  passed: z.boolean(),
+  reason: z.string(),
+});
+
+export const GateSchema = z.object({
+  passed: z.boolean(),
+  failOn: z.enum(["error", "warning", "info", "none"]),
+  requirements: z.array(GateRequirementSchema),
+});
+export type Gate = z.infer<typeof GateSchema>;
+export type GateRequirement = z.infer<typeof GateRequirementSchema>;
 
 export type Facts = z.infer<typeof FactsSchema>;
 export type Finding = z.infer<typeof FindingSchema>;

@@ -1,0 +1,135 @@
+import type { Facts, Gate, GateRequirement, Report, Severity } from "../facts/schema.js";
+import { UsageError } from "../util/errors.js";
+import { compare, formatValue, parseRequirement, type Requirement } from "./expr.js";
+import { readPath } from "./path.js";
+import { judgeRegression, parseRegressionLimit, type RegressionLimit } from "./regression.js";
+import { interNodeKinds, kindMatches } from "./transport.js";
+
+export type FailOn = "error" | "warning" | "info" | "none";
+export const FAIL_ON_LEVELS: FailOn[] = ["error", "warning", "info", "none"];
+
+export interface GateOptionsInput {
+  failOn?: string;
+  maxWarnings?: string | number;
+  require?: string[];
+  requireTransport?: string[];
+  forbidTransport?: string[];
+  maxRegression?: string[];
+}
+
+export interface GateSpec {
+  failOn: FailOn;
+  maxWarnings: number | null;
+  require: Requirement[];
+  requireTransport: string[];
+  forbidTransport: string[];
+  maxRegression: RegressionLimit[];
+}
+
+/** Validates the gate options before any log is read: a mistake here is a usage error (exit 2). */
+export function parseGateSpec(input: GateOptionsInput): GateSpec {
+  const failOn = (input.failOn ?? "error") as FailOn;
+  if (!FAIL_ON_LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(", ")}, not '${input.failOn}'`);
+  let maxWarnings: number | null = null;
+  if (input.maxWarnings !== undefined) {
+    const n = Number(input.maxWarnings);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-warnings must be a whole number >= 0, not '${input.maxWarnings}'`);
+    maxWarnings = n;
+  }
+  const kinds = (list: string[] | undefined, flag: string) =>
+    (list ?? []).map((k) => {
+      const t = k.trim();
+      if (!t) throw new UsageError(`${flag} needs a transport kind such as NET/IB or NET/Socket`);
+      return t;
+    });
+  return {
+    failOn,
+    maxWarnings,
+    require: (input.require ?? []).map(parseRequirement),
+    requireTransport: kinds(input.requireTransport, "--require-transport"),
+    forbidTransport: kinds(input.forbidTransport, "--forbid-transport"),
+    maxRegression: (input.maxRegression ?? []).map(parseRegressionLimit),
+  };
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Whether a finding of this severity fails a gate with this --fail-on level (inclusive: warning fails on errors too). */
+export function severityFails(sev: Severity, failOn: FailOn): boolean {
+  return failOn !== "none" && RANK[sev] <= RANK[failOn];
+}
+
+/** Judges a finished report; every requirement carries a reason, passed or not. */
+export function evaluateGate(report: Report, spec: GateSpec, baseline?: Report): Gate {
+  const reqs: GateRequirement[] = [];
+  reqs.push(judgeFailOn(report, spec.failOn));
+  if (spec.maxWarnings !== null) {
+    const w = report.summary.warnings;
+    reqs.push({
+      kind: "max-warnings",
+      name: `max-warnings ${spec.maxWarnings}`,
+      passed: w <= spec.maxWarnings,
+      reason: `${w} warning${w === 1 ? "" : "s"}, at most ${spec.maxWarnings} allowed`,
+    });
+  }
+  for (const r of spec.require) reqs.push(judgeRequirement(report, r));
+  for (const k of spec.requireTransport) reqs.push(judgeRequiredTransport(report.facts, k));
+  for (const k of spec.forbidTransport) reqs.push(judgeForbiddenTransport(report.facts, k));
+  for (const l of spec.maxRegression) {
+    const name = `max-regression ${l.text}`;
+    if (!baseline) {
+      reqs.push({ kind: "max-regression", name, passed: false, reason: "--max-regression needs --baseline report.json" });
+      continue;
+    }
+    const v = judgeRegression(l, readPath(baseline, l.path).value, readPath(report, l.path).value);
+    reqs.push({ kind: "max-regression", name, ...v });
+  }
+  return { passed: reqs.every((r) => r.passed), failOn: spec.failOn, requirements: reqs };
+}
+
+function judgeFailOn(report: Report, failOn: FailOn): GateRequirement {
+  const name = `fail-on ${failOn}`;
+  if (failOn === "none") return { kind: "fail-on", name, passed: true, reason: "findings do not fail the gate (--fail-on none)" };
+  const failing = report.findings.filter((f) => severityFails(f.severity, failOn));
+  if (failing.length === 0) {
+    const s = report.summary;
+    return { kind: "fail-on", name, passed: true, reason: `no finding at or above ${failOn} (${s.errors} error, ${s.warnings} warning, ${s.infos} info)` };
+  }
+  const list = failing.slice(0, 10).map((f) => `${f.ruleId} (${f.severity})`).join(", ");
+  const more = failing.length > 10 ? ` and ${failing.length - 10} more` : "";
+  return { kind: "fail-on", name, passed: false, reason: `${failing.length} finding${failing.length === 1 ? "" : "s"} at or above ${failOn}: ${list}${more}` };
+}
+
+function judgeRequirement(report: Report, r: Requirement): GateRequirement {
+  const base = { kind: "require", name: r.text };
+  const { found, value } = readPath(report, r.path);
+  if (!found) return { ...base, passed: false, reason: `${r.path} is not a fact of the report` };
+  if ((value === null || value === undefined) && r.value !== null) {
+    const why = report.facts.missing.find((m) => m.fact === r.path || r.path.startsWith(m.fact + "."));
+    return { ...base, passed: false, reason: `${r.path} is missing from the logs${why ? ` (${why.why}; ${why.howToGet})` : ""}` };
+  }
+  if (value !== null && typeof value === "object") return { ...base, passed: false, reason: `${r.path} is not a single value; name one of its fields` };
+  const ok = compare(value, r.op, r.value);
+  if (ok === undefined) return { ...base, passed: false, reason: `${r.path} is ${formatValue(value)}, which cannot be compared with ${formatValue(r.value)}` };
+  return { ...base, passed: ok, reason: `${r.path} is ${formatValue(value)}${ok ? "" : `, required ${r.op} ${formatValue(r.value)}`}` };
+}
+
+const kindList = (k: Record<string, number>) => Object.entries(k).map(([n, c]) => `${n} ×${c}`).join(", ");
+
+function judgeRequiredTransport(facts: Facts, kind: string): GateRequirement {
+  const base = { kind: "require-transport", name: `require-transport ${kind}` };
+  const kinds = interNodeKinds(facts);
+  if (Object.keys(kinds).length === 0) return { ...base, passed: false, reason: "no inter-node NCCL connections in the logs (a multi-node run with NCCL_DEBUG=INFO shows them)" };
+  const other = Object.fromEntries(Object.entries(kinds).filter(([k]) => !kindMatches(k, kind)));
+  if (Object.keys(other).length) return { ...base, passed: false, reason: `inter-node connections use ${kindList(other)}, not only ${kind} (all: ${kindList(kinds)})` };
+  return { ...base, passed: true, reason: `every inter-node connection uses ${kind} (${kindList(kinds)})` };
+}
+
+function judgeForbiddenTransport(facts: Facts, kind: string): GateRequirement {
+  const base = { kind: "forbid-transport", name: `forbid-transport ${kind}` };
+  const kinds = interNodeKinds(facts);
+  if (Object.keys(kinds).length === 0) return { ...base, passed: true, reason: "no inter-node NCCL connections in the logs" };
+  const bad = Object.fromEntries(Object.entries(kinds).filter(([k]) => kindMatches(k, kind)));
+  if (Object.keys(bad).length) return { ...base, passed: false, reason: `inter-node connections use ${kindList(bad)}` };
+  return { ...base, passed: true, reason: `no inter-node connection uses ${kind} (${kindList(kinds)})` };
+}

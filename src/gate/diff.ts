@@ -1,0 +1,165 @@
+import type { Facts, Finding, Report } from "../facts/schema.js";
+import { interNodeKinds } from "./transport.js";
+
+/*
+ * Fact-by-fact comparison of two runs: the facts people compare first (KV cache, transports, versions)
+ * get a label and a unit, every other changed leaf is listed by its path.
+ */
+
+export interface FactChange {
+  path: string;
+  label: string;
+  before: unknown;
+  after: unknown;
+  /** relative change of a number, in percent */
+  changePercent?: number;
+  text: string;
+}
+
+export interface FindingRef {
+  ruleId: string;
+  severity: Finding["severity"];
+  title: string;
+}
+
+export interface ReportDiff {
+  a: string[];
+  b: string[];
+  changes: FactChange[];
+  findings: { appeared: FindingRef[]; resolved: FindingRef[] };
+}
+
+const LABELS: Record<string, [label: string, unit?: string]> = {
+  "kvCache.tokens": ["KV cache", "tokens"],
+  "kvCache.maxConcurrency": ["maximum concurrency", "x"],
+  "kvCache.tokensPerRequest": ["tokens per request"],
+  "kvCache.availableGiB": ["KV cache memory", "GiB"],
+  "kvCache.gpuBlocks": ["GPU blocks"],
+  "kvCache.cpuBlocks": ["CPU blocks"],
+  "memory.modelWeightsGiB": ["model weights", "GiB"],
+  "memory.peakActivationGiB": ["peak activation", "GiB"],
+  "memory.nonTorchGiB": ["non-torch memory", "GiB"],
+  "memory.cudaGraphGiB": ["CUDA graph memory", "GiB"],
+  "nccl.version": ["NCCL"],
+  "nccl.versions": ["NCCL versions"],
+  "nccl.net": ["NCCL network"],
+  "nccl.gdr": ["GPU Direct RDMA"],
+  "nccl.ibHcas": ["InfiniBand HCAs"],
+  "vllm.version": ["vLLM"],
+  "vllm.engine": ["vLLM engine"],
+  "config.model": ["model"],
+  "config.tensorParallelSize": ["tensor parallel size"],
+  "config.pipelineParallelSize": ["pipeline parallel size"],
+  "config.dataParallelSize": ["data parallel size"],
+  "config.maxModelLen": ["max_model_len"],
+  "config.gpuMemoryUtilization": ["gpu_memory_utilization"],
+  "gpu.name": ["GPU"],
+};
+
+/** Paths not compared leaf by leaf: provenance, big per-rank tables, and what is summarized otherwise. */
+const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/];
+const EVIDENCE_PATHS = new Set(["firstError", "firstWarning", "nccl.firstWarn"]);
+
+function leaves(v: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (SKIP.some((re) => re.test(prefix))) return;
+  if (EVIDENCE_PATHS.has(prefix)) {
+    const e = v as { file: string; line: number; text: string } | null;
+    out.set(prefix, e ? e.text.trim() : null);
+    return;
+  }
+  if (Array.isArray(v)) {
+    out.set(prefix, v.every((x) => x === null || typeof x !== "object") ? v.join(", ") : JSON.stringify(v));
+    return;
+  }
+  if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out);
+    return;
+  }
+  out.set(prefix, v);
+}
+
+const fmtNum = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+function show(v: unknown, unit?: string): string {
+  if (v === null || v === undefined || v === "") return "none";
+  if (typeof v === "number") return unit === "x" ? `${fmtNum(v)}x` : fmtNum(v);
+  return String(v);
+}
+
+export function percentText(p: number): string {
+  const r = Math.abs(p) >= 10 ? Math.round(Math.abs(p)) : Math.round(Math.abs(p) * 10) / 10;
+  return `${p < 0 ? "−" : "+"}${r}%`;
+}
+
+function describeChange(path: string, before: unknown, after: unknown): FactChange {
+  const [label, unit] = LABELS[path] ?? [path];
+  let changePercent: number | undefined;
+  if (typeof before === "number" && typeof after === "number" && before !== 0) changePercent = ((after - before) / Math.abs(before)) * 100;
+  const unitText = unit && unit !== "x" ? ` ${unit}` : "";
+  const text = `${label} ${show(before, unit)} → ${show(after, unit)}${unitText}${changePercent !== undefined ? ` (${percentText(changePercent)})` : ""}`;
+  return { path, label, before, after, ...(changePercent !== undefined ? { changePercent } : {}), text };
+}
+
+/** The inter-node and intra-node transport kinds, most used first. */
+function transportSummary(f: Facts, inter: boolean): string | null {
+  const kinds: Record<string, number> = inter ? interNodeKinds(f) : {};
+  if (!inter)
+    for (const p of f.nccl.nodePairs) if (p.a === p.b) for (const [k, n] of Object.entries(p.kinds)) if (n > 0) kinds[k] = (kinds[k] ?? 0) + n;
+  const list = Object.entries(kinds).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([k]) => k);
+  return list.length ? list.join(", ") : null;
+}
+
+function refs(fs: Finding[]): Map<string, FindingRef> {
+  const m = new Map<string, FindingRef>();
+  for (const f of fs) if (!m.has(f.ruleId)) m.set(f.ruleId, { ruleId: f.ruleId, severity: f.severity, title: f.title });
+  return m;
+}
+
+export function diffReports(a: Report, b: Report): ReportDiff {
+  const changes: FactChange[] = [];
+  for (const inter of [true, false]) {
+    const before = transportSummary(a.facts, inter);
+    const after = transportSummary(b.facts, inter);
+    if (before !== after) {
+      const label = inter ? "inter-node transport" : "intra-node transport";
+      changes.push({ path: inter ? "nccl.nodePairs[inter]" : "nccl.nodePairs[intra]", label, before, after, text: `${label} ${before ?? "none"} → ${after ?? "none"}` });
+    }
+  }
+  const la = new Map<string, unknown>();
+  const lb = new Map<string, unknown>();
+  leaves(a.facts, "", la);
+  leaves(b.facts, "", lb);
+  const paths = [...new Set([...la.keys(), ...lb.keys()])];
+  const rank = (p: string) => (p in LABELS ? Object.keys(LABELS).indexOf(p) : 1000);
+  paths.sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
+  for (const p of paths) {
+    const before = la.has(p) ? la.get(p) : null;
+    const after = lb.has(p) ? lb.get(p) : null;
+    if (before === after || (before == null && after == null)) continue;
+    changes.push(describeChange(p, before ?? null, after ?? null));
+  }
+  const ra = refs(a.findings);
+  const rb = refs(b.findings);
+  return {
+    a: a.inputs.map((i) => i.path),
+    b: b.inputs.map((i) => i.path),
+    changes,
+    findings: {
+      appeared: [...rb.values()].filter((f) => !ra.has(f.ruleId)),
+      resolved: [...ra.values()].filter((f) => !rb.has(f.ruleId)),
+    },
+  };
+}
+
+export function renderDiffText(d: ReportDiff): string {
+  const out = [`A: ${d.a.join(", ")}`, `B: ${d.b.join(", ")}`, ""];
+  out.push(d.changes.length ? `Facts that changed (${d.changes.length}):` : "No fact changed.");
+  for (const c of d.changes) out.push(`  ${c.text}`);
+  const { appeared, resolved } = d.findings;
+  if (appeared.length || resolved.length) {
+    out.push("", "Findings:");
+    for (const f of appeared) out.push(`  + ${f.severity.padEnd(7)} ${f.ruleId}: ${f.title} (new in B)`);
+    for (const f of resolved) out.push(`  - ${f.severity.padEnd(7)} ${f.ruleId}: ${f.title} (gone in B)`);
+  } else out.push("", "Findings: the same rules fired in both.");
+  return out.join("\n") + "\n";
+}

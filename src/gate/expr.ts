@@ -1,0 +1,80 @@
+import { UsageError } from "../util/errors.js";
+
+export type Operator = ">=" | "<=" | ">" | "<" | "==" | "!=";
+export type Literal = number | string | boolean | null;
+
+export interface Requirement {
+  path: string;
+  op: Operator;
+  value: Literal;
+  /** as written */
+  text: string;
+}
+
+const REQUIREMENT = /^\s*([A-Za-z_][\w./-]*?)\s*(>=|<=|==|!=|>|<)\s*(.*?)\s*$/;
+
+/** Parses `kvCache.tokens>=500000`, `nccl.net==IB`, `config.enforceEager!=true`, `nccl.version>=2.21`. */
+export function parseRequirement(text: string): Requirement {
+  const m = REQUIREMENT.exec(text);
+  if (!m || m[3] === "") throw new UsageError(`cannot read --require '${text}': write PATH OP VALUE with OP one of >= <= > < == != (e.g. 'kvCache.tokens>=500000')`);
+  return { path: m[1], op: m[2] as Operator, value: parseLiteral(m[3]), text: text.trim() };
+}
+
+export function parseLiteral(raw: string): Literal {
+  const s = raw.trim().replace(/^(['"])(.*)\1$/, "$2");
+  if (s === "null") return null;
+  if (s === "true") return true;
+  if (s === "false") return false;
+  const num = s.replace(/[_,]/g, "");
+  if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(num)) return Number(num);
+  return s;
+}
+
+const VERSION = /^v?\d+(\.\d+)+/;
+
+/** Compares dotted versions numerically part by part ("2.21.5" < "2.26"). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, "").split(/[.+-]/).map((x) => parseInt(x, 10));
+  const pb = b.replace(/^v/, "").split(/[.+-]/).map((x) => parseInt(x, 10));
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = Number.isNaN(pa[i]) || pa[i] === undefined ? 0 : pa[i];
+    const y = Number.isNaN(pb[i]) || pb[i] === undefined ? 0 : pb[i];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Evaluates `actual OP expected`; undefined when the two cannot be ordered (e.g. a string against a number). */
+export function compare(actual: unknown, op: Operator, expected: Literal): boolean | undefined {
+  if (op === "==" || op === "!=") {
+    const eq = looseEqual(actual, expected);
+    return op === "==" ? eq : !eq;
+  }
+  let c: number;
+  if (typeof actual === "number" && typeof expected === "number") c = actual === expected ? 0 : actual < expected ? -1 : 1;
+  else if (typeof actual === "string" && VERSION.test(actual) && (typeof expected === "number" || (typeof expected === "string" && VERSION.test(expected))))
+    c = compareVersions(actual, String(expected));
+  else if (typeof actual === "string" && typeof expected === "string") c = actual.localeCompare(expected);
+  else return undefined;
+  switch (op) {
+    case ">=": return c >= 0;
+    case "<=": return c <= 0;
+    case ">": return c > 0;
+    default: return c < 0;
+  }
+}
+
+function looseEqual(actual: unknown, expected: Literal): boolean {
+  if (actual === expected) return true;
+  if (typeof actual === "number" && typeof expected === "string") return String(actual) === expected;
+  if (typeof actual === "string" && typeof expected === "number") return actual === String(expected);
+  if (typeof actual === "string" && typeof expected === "string" && VERSION.test(actual) && VERSION.test(expected)) return compareVersions(actual, expected) === 0;
+  return false;
+}
+
+export function formatValue(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "number") return v.toLocaleString("en-US", { maximumFractionDigits: 4 });
+  if (typeof v === "string") return v;
+  return JSON.stringify(v);
+}

@@ -1,0 +1,47 @@
+import { appendFileSync } from "node:fs";
+import type { Report } from "../facts/schema.js";
+import { renderMarkdown } from "./markdown.js";
+
+/*
+ * GitHub Actions workflow commands: one annotation per finding (error / warning / notice) at its first
+ * evidence line, one error per failed gate requirement, and a Markdown summary for $GITHUB_STEP_SUMMARY.
+ */
+
+/** Escapes a workflow command's message. */
+export const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+/** Escapes a workflow command's property value (also `:` and `,`, which end properties). */
+export const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+const COMMAND = { error: "error", warning: "warning", info: "notice" } as const;
+
+export function renderGithub(report: Report): string {
+  const out: string[] = [];
+  for (const f of report.findings) {
+    const props: string[] = [];
+    const e = f.evidence[0];
+    if (e) props.push(`file=${escapeProperty(e.file)}`, `line=${Math.max(1, e.line)}`);
+    props.push(`title=${escapeProperty(`${f.ruleId}: ${f.title}`)}`);
+    const msg = [f.message, ...f.remediation.map((r) => `→ ${r}`)].join("\n");
+    out.push(`::${COMMAND[f.severity]} ${props.join(",")}::${escapeData(msg)}`);
+  }
+  for (const r of report.gate?.requirements ?? []) {
+    if (!r.passed) out.push(`::error title=${escapeProperty(`vllm-doctor gate: ${r.name}`)}::${escapeData(r.reason)}`);
+  }
+  const s = report.summary;
+  const gate = report.gate ? `; gate ${report.gate.passed ? "passed" : "failed"}` : "";
+  out.push(`vllm-doctor: ${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info${gate}`);
+  return out.join("\n") + "\n";
+}
+
+/** The job summary: the post-mortem in compact form. */
+export function renderGithubSummary(report: Report): string {
+  return renderMarkdown(report, { compact: true }) + "\n";
+}
+
+/** Appends the summary to $GITHUB_STEP_SUMMARY when the job has one; returns whether it did. */
+export function appendStepSummary(report: Report, env: NodeJS.ProcessEnv = process.env): boolean {
+  const path = env.GITHUB_STEP_SUMMARY;
+  if (!path) return false;
+  appendFileSync(path, renderGithubSummary(report));
+  return true;
+}

@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
+import { safeText } from "../util/terminal.js";
+import { configRows, kindsText, kvRows, memoryParts, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type MemoryPart, type Row } from "./markdown.js";
+
+/*
+ * One self-contained HTML file: no script, no network, no inline style attributes. Pictures are inline SVG
+ * drawn with presentation attributes; the one <style> block is allowed by its hash in a strict CSP.
+ */
+
+/** Escapes every character that HTML could read as markup; control and bidi characters are shown escaped. */
+export function esc(s: string | number): string {
+  return safeText(String(s)).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:24px 32px;color:#1d1d1f;background:#fff;max-width:1200px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f4f4f6}
+.verdict{font-weight:600;margin:6px 0 14px}.ok{color:#1a7f37}.bad{color:#c62828}
+.sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
+pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
+.finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
+.muted{color:#666}svg text{font-family:system-ui,sans-serif}
+`.trim();
+
+const CSS_HASH = createHash("sha256").update(CSS).digest("base64");
+export const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
+
+export function renderHtml(report: Report): string {
+  const f = report.facts;
+  const title = f.config.model ?? f.config.servedModelName ?? (report.inputs.map((i) => i.path).join(", ") || "run");
+  const body: string[] = [];
+  const failed = report.summary.errors > 0 || report.gate?.passed === false;
+  body.push(`<h1>vllm-doctor report: ${esc(title)}</h1>`);
+  body.push(`<p class="verdict ${failed ? "bad" : "ok"}">${esc(verdictLine(report))}</p>`);
+  body.push(`<p class="muted">vllm-doctor ${esc(report.tool.version)} · ${report.inputs.map((i) => `${esc(i.path)} (${esc(num(i.lines, 0))} lines${i.error ? `, failed: ${esc(i.error)}` : ""})`).join(", ")}</p>`);
+
+  body.push(`<h2>Summary</h2><ul>`);
+  if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
+  for (const fd of report.findings.slice(0, 5))
+    body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}</li>`);
+  if (f.firstError) body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${esc(f.firstError.text.trim())}</code></li>`);
+  for (const r of report.gate?.requirements.filter((q) => !q.passed) ?? []) body.push(`<li class="bad">Gate failed: ${esc(r.name)} — ${esc(r.reason)}</li>`);
+  body.push(`</ul>`);
+
+  body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
+  body.push(`<h2>Memory and KV cache</h2>`, memoryBar(f), rowsTable(kvRows(f)));
+
+  const n = f.nccl;
+  if (n.version || n.net || n.ranks || n.nodePairs.length || Object.keys(n.transports).length) {
+    body.push(`<h2>NCCL</h2>`, rowsTable(ncclRows(f)));
+    if (n.nodePairs.length) {
+      body.push(`<h3>Transport matrix</h3>`, hostMatrix(f), legend());
+      body.push(
+        `<table id="node-pairs"><tr><th>node A</th><th>node B</th><th>scope</th><th>transports</th></tr>${pairRows(f)
+          .map((p) => `<tr><td>${esc(p.a)}</td><td>${esc(p.b)}</td><td>${p.scope}</td><td>${esc(kindsText(p.kinds))}</td></tr>`)
+          .join("")}</table>`,
+      );
+    }
+  }
+
+  body.push(`<h2>Findings (${report.findings.length})</h2>`);
+  if (report.findings.length === 0) body.push(`<p class="ok">No problems found.</p>`);
+  for (const fd of report.findings) body.push(renderFinding(fd));
+
+  if (f.missing.length) {
+    body.push(`<h2>Missing evidence</h2><table><tr><th>fact</th><th>why it is missing</th><th>how to get it</th></tr>`);
+    for (const m of f.missing) body.push(`<tr><td>${esc(m.fact)}</td><td>${esc(m.why)}</td><td>${esc(m.howToGet)}</td></tr>`);
+    body.push(`</table>`);
+  }
+  if (report.gate) body.push(renderGate(report.gate));
+  if (report.notices?.length) body.push(`<h2>Notices</h2><ul>${report.notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`);
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vllm-doctor: ${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+${body.join("\n")}
+</body>
+</html>
+`;
+}
+
+function rowsTable(rows: Row[]): string {
+  return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`;
+}
+
+function renderFinding(fd: Finding): string {
+  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${esc(e.text)}`).join("\n");
+  const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(10, fd.evidence.length);
+  return `<div class="finding ${fd.severity}">
+<h3><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">${esc(fd.ruleId)}</span></h3>
+<p>${esc(fd.message)}</p>
+${ev ? `<pre>${ev}</pre>` : ""}${more > 0 ? `<p class="muted">… and ${more} more evidence lines</p>` : ""}
+${fd.remediation.length ? `<ul>${fd.remediation.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : ""}
+${fd.docs ? `<p class="muted">Docs: ${esc(fd.docs)}</p>` : ""}
+</div>`;
+}
+
+function renderGate(gate: Gate): string {
+  return `<h2 id="gate">Gate: <span class="${gate.passed ? "ok" : "bad"}">${gate.passed ? "PASSED" : "FAILED"}</span></h2>
+<table><tr><th>requirement</th><th>result</th><th>reason</th></tr>${gate.requirements
+    .map((r) => `<tr><td>${esc(r.name)}</td><td class="${r.passed ? "ok" : "bad"}">${r.passed ? "pass" : "FAIL"}</td><td>${esc(r.reason)}</td></tr>`)
+    .join("")}</table>`;
+}
+
+// --------------------------------------------------------------------------------------------- pictures
+
+type Grade = "good" | "slow" | "bad" | "other" | "none";
+const GRADE_COLOR: Record<Grade, string> = { good: "#2e9d57", slow: "#f0b429", bad: "#d64545", other: "#6c8ebf", none: "#eeeeee" };
+const GRADE_LABEL: Record<Grade, string> = {
+  good: "fast (P2P, NVLS, IB with GPU Direct RDMA, OFI)",
+  slow: "slower (SHM, IB without GPU Direct RDMA)",
+  bad: "slow fallback (NET/Socket)",
+  other: "other transport",
+  none: "no connection seen",
+};
+
+/** How good a transport kind is for the traffic it carries. */
+export function gradeOf(kind: string): Grade {
+  if (kind === "NET/Socket") return "bad";
+  if (kind.startsWith("P2P") || kind === "NVLS" || kind === "CollNet" || kind === "NET/IB/GDRDMA" || kind.startsWith("NET/OFI") || kind.endsWith("/GDRDMA")) return "good";
+  if (kind === "SHM" || kind === "NET/IB") return "slow";
+  return "other";
+}
+
+/** The worst grade among the kinds a pair uses: one socket connection is enough to slow a ring. */
+function worstGrade(kinds: [string, number][]): Grade {
+  const order: Grade[] = ["bad", "slow", "other", "good"];
+  let worst: Grade = "none";
+  for (const [k] of kinds) {
+    const g = gradeOf(k);
+    if (worst === "none" || order.indexOf(g) < order.indexOf(worst)) worst = g;
+  }
+  return worst;
+}
+
+function hostMatrix(f: Facts): string {
+  const pairs = pairRows(f);
+  const hosts = [...new Set([...f.nccl.hosts, ...pairs.flatMap((p) => [p.a, p.b])])].sort();
+  const cell = hosts.length > 16 ? 22 : 56;
+  const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => h.length), 4));
+  const size = hosts.length * cell;
+  const W = labelW + size + 10;
+  const H = labelW + size + 10;
+  const byKey = new Map(pairs.map((p) => [`${p.a}\u0000${p.b}`, p]));
+  const parts: string[] = [];
+  hosts.forEach((h, i) => {
+    parts.push(`<text x="${labelW - 6}" y="${labelW + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${esc(h)}</text>`);
+    parts.push(`<text transform="translate(${labelW + i * cell + cell / 2 + 4},${labelW - 6}) rotate(-60)" font-size="12">${esc(h)}</text>`);
+  });
+  hosts.forEach((a, i) =>
+    hosts.forEach((b, j) => {
+      const p = byKey.get(`${a}\u0000${b}`) ?? byKey.get(`${b}\u0000${a}`);
+      const kinds = p?.kinds ?? [];
+      const grade = worstGrade(kinds);
+      const tip = `${a} ↔ ${b}${a === b ? " (intra-node)" : ""}: ${kindsText(kinds)}`;
+      parts.push(
+        `<rect class="cell" data-grade="${grade}" x="${labelW + j * cell}" y="${labelW + i * cell}" width="${cell - 2}" height="${cell - 2}" fill="${GRADE_COLOR[grade]}"><title>${esc(tip)}</title></rect>`,
+      );
+      if (cell >= 40 && kinds.length) {
+        const short = kinds[0][0].replace(/^NET\//, "").replace("/GDRDMA", "+GDR");
+        parts.push(`<text x="${labelW + j * cell + (cell - 2) / 2}" y="${labelW + i * cell + cell / 2 + 3}" text-anchor="middle" font-size="9" fill="#fff">${esc(short.slice(0, 9))}</text>`);
+      }
+    }),
+  );
+  return `<svg id="transport-matrix" role="img" aria-label="NCCL transport between nodes" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${parts.join("")}</svg>`;
+}
+
+function legend(): string {
+  const grades: Grade[] = ["good", "slow", "bad", "other", "none"];
+  const items = grades.map((g, i) => `<rect x="${i * 0}" y="${i * 18}" width="12" height="12" fill="${GRADE_COLOR[g]}"/><text x="18" y="${i * 18 + 10}" font-size="12">${esc(GRADE_LABEL[g])}</text>`);
+  return `<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="420" height="${grades.length * 18}" viewBox="0 0 420 ${grades.length * 18}">${items.join("")}</svg>`;
+}
+
+const PART_COLOR: Record<MemoryPart["kind"], string> = {
+  weights: "#5b6abf",
+  activation: "#d97706",
+  nontorch: "#9ca3af",
+  graphs: "#a855f7",
+  kv: "#2e9d57",
+  free: "#e5e7eb",
+};
+
+function memoryBar(f: Facts): string {
+  const { parts, totalGiB } = memoryParts(f);
+  if (parts.length === 0) return `<p class="muted">The log shows no memory breakdown.</p>`;
+  const sum = parts.reduce((s, p) => s + p.gib, 0);
+  const scale = Math.max(sum, totalGiB ?? 0);
+  const W = 720;
+  let x = 0;
+  const rects: string[] = [];
+  const legendItems: string[] = [];
+  parts.forEach((p, i) => {
+    const w = Math.max(1, (p.gib / scale) * W);
+    rects.push(`<rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="28" fill="${PART_COLOR[p.kind]}"><title>${esc(`${p.label}: ${num(p.gib)} GiB`)}</title></rect>`);
+    x += w;
+    const lx = (i % 3) * 240;
+    const ly = 42 + Math.floor(i / 3) * 18;
+    legendItems.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PART_COLOR[p.kind]}"/><text x="${lx + 18}" y="${ly}" font-size="12">${esc(`${p.label} ${num(p.gib)} GiB`)}</text>`);
+  });
+  const H = 42 + Math.ceil(parts.length / 3) * 18;
+  const caption = totalGiB !== null ? `of ${num(totalGiB)} GiB per GPU` : "GiB per GPU (total not in the log)";
+  return `<svg id="memory-bar" role="img" aria-label="GPU memory breakdown ${esc(caption)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${rects.join("")}${legendItems.join("")}</svg><p class="muted">${esc(caption)}</p>`;
+}

@@ -1,0 +1,252 @@
+import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
+import type { Evidence } from "../model.js";
+import { safeText } from "../util/terminal.js";
+
+/*
+ * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
+ * table, memory parts, node pairs) are exported so that the HTML report shows exactly the same facts.
+ */
+
+export const num = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined ? "—" : v.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+const gib = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${num(v)} GiB`);
+const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? "—" : v ? "yes" : "no");
+
+export type Row = [label: string, value: string];
+
+/** Run identity and configuration, one row per fact the log showed (or a dash). */
+export function configRows(f: Facts): Row[] {
+  const c = f.config;
+  const rows: Row[] = [
+    ["model", c.model ?? "—"],
+    ["vLLM", [f.vllm.version ? `v${f.vllm.version}` : null, f.vllm.engine ? `engine ${f.vllm.engine.toUpperCase()}` : null].filter(Boolean).join(", ") || "—"],
+    ["GPU", f.gpu.name ? `${f.gpu.name}${f.gpu.count ? ` ×${f.gpu.count}` : ""}` : "—"],
+    ["tensor parallel", num(c.tensorParallelSize)],
+    ["pipeline parallel", num(c.pipelineParallelSize)],
+    ["data parallel", num(c.dataParallelSize)],
+    ["executor backend", c.executorBackend ?? "—"],
+    ["world size", num(f.distributed.worldSize)],
+    ["max_model_len", num(c.maxModelLen)],
+    ["gpu_memory_utilization", num(c.gpuMemoryUtilization)],
+  ];
+  const optional: [string, string | number | boolean | null][] = [
+    ["expert parallel", c.enableExpertParallel],
+    ["nodes (--nnodes)", c.nnodes],
+    ["node rank", c.nodeRank],
+    ["master address", c.masterAddr],
+    ["headless", c.headless],
+    ["dtype", c.dtype],
+    ["quantization", c.quantization],
+    ["KV cache dtype", c.kvCacheDtype],
+    ["enforce eager", c.enforceEager],
+    ["max_num_seqs", c.maxNumSeqs],
+    ["max_num_batched_tokens", c.maxNumBatchedTokens],
+    ["block size", c.blockSize],
+    ["served model name", c.servedModelName],
+  ];
+  for (const [k, v] of optional) if (v !== null && v !== undefined) rows.push([k, typeof v === "boolean" ? yesNo(v) : typeof v === "number" ? num(v) : v]);
+  return rows;
+}
+
+export function kvRows(f: Facts): Row[] {
+  const k = f.kvCache;
+  const rows: Row[] = [
+    ["KV cache tokens", num(k.tokens, 0)],
+    ["maximum concurrency", k.maxConcurrency === null ? "—" : `${num(k.maxConcurrency)}x${k.tokensPerRequest ? ` at ${num(k.tokensPerRequest, 0)} tokens per request` : ""}`],
+    ["KV cache memory", gib(k.availableGiB)],
+  ];
+  if (k.gpuBlocks !== null || k.cpuBlocks !== null) rows.push(["blocks", `GPU ${num(k.gpuBlocks, 0)}, CPU ${num(k.cpuBlocks, 0)}`]);
+  if (k.neededGiB !== null) rows.push(["KV cache memory needed", gib(k.neededGiB)]);
+  if (k.maxTokensStorable !== null) rows.push(["max tokens storable", num(k.maxTokensStorable, 0)]);
+  rows.push(["model weights", gib(f.memory.modelWeightsGiB)]);
+  if (f.memory.peakActivationGiB !== null) rows.push(["peak activation", gib(f.memory.peakActivationGiB)]);
+  if (f.memory.nonTorchGiB !== null) rows.push(["non-torch memory", gib(f.memory.nonTorchGiB)]);
+  if (f.memory.cudaGraphGiB !== null) rows.push(["CUDA graphs", gib(f.memory.cudaGraphGiB)]);
+  if (f.memory.totalGpuGiB !== null || f.gpu.memoryGiB !== null) rows.push(["GPU memory", gib(f.memory.totalGpuGiB ?? f.gpu.memoryGiB)]);
+  return rows;
+}
+
+export interface MemoryPart {
+  label: string;
+  gib: number;
+  kind: "weights" | "activation" | "nontorch" | "graphs" | "kv" | "free";
+}
+
+/** What one GPU's memory holds, as far as the log says; `free` is what the total leaves over. */
+export function memoryParts(f: Facts): { parts: MemoryPart[]; totalGiB: number | null } {
+  const parts: MemoryPart[] = [];
+  const add = (label: string, v: number | null, kind: MemoryPart["kind"]) => {
+    if (v !== null && v > 0) parts.push({ label, gib: v, kind });
+  };
+  add("model weights", f.memory.modelWeightsGiB, "weights");
+  add("peak activation", f.memory.peakActivationGiB, "activation");
+  add("non-torch", f.memory.nonTorchGiB, "nontorch");
+  add("CUDA graphs", f.memory.cudaGraphGiB, "graphs");
+  add("KV cache", f.kvCache.availableGiB, "kv");
+  const totalGiB = f.memory.totalGpuGiB ?? f.gpu.memoryGiB ?? null;
+  const used = parts.reduce((s, p) => s + p.gib, 0);
+  if (totalGiB !== null && totalGiB - used > 0.005) parts.push({ label: "not used by vLLM", gib: Math.round((totalGiB - used) * 100) / 100, kind: "free" });
+  return { parts, totalGiB };
+}
+
+export function ncclRows(f: Facts): Row[] {
+  const n = f.nccl;
+  const rows: Row[] = [
+    ["NCCL version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—")],
+    ["network", n.net ?? "—"],
+    ["InfiniBand HCAs", n.ibHcas?.length ? n.ibHcas.join(", ") : "—"],
+    ["GPU Direct RDMA", yesNo(n.gdr)],
+    ["ranks / nodes", `${num(n.ranks, 0)} / ${num(n.nodes, 0)}`],
+    ["Init COMPLETE lines", num(n.initComplete, 0)],
+  ];
+  const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
+  if (kinds.length) rows.push(["connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", ")]);
+  if (n.bootstrapInterfaces.length) rows.push(["bootstrap interfaces", n.bootstrapInterfaces.join(", ")]);
+  return rows;
+}
+
+export interface PairRow {
+  a: string;
+  b: string;
+  scope: "intra-node" | "inter-node";
+  kinds: [string, number][];
+}
+
+export function pairRows(f: Facts): PairRow[] {
+  return f.nccl.nodePairs.map((p) => ({
+    a: p.a,
+    b: p.b,
+    scope: p.a === p.b ? "intra-node" : "inter-node",
+    kinds: Object.entries(p.kinds).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]),
+  }));
+}
+
+export const kindsText = (kinds: [string, number][]) => (kinds.length ? kinds.map(([k, v]) => `${k} ×${v}`).join(", ") : "—");
+
+export const SEVERITY_LABEL = { error: "ERROR", warning: "WARNING", info: "INFO" } as const;
+
+export function verdictLine(report: Report): string {
+  const s = report.summary;
+  const parts = [`${s.errors} error${s.errors === 1 ? "" : "s"}`, `${s.warnings} warning${s.warnings === 1 ? "" : "s"}`, `${s.infos} info`];
+  const gate = report.gate ? ` · gate ${report.gate.passed ? "PASSED" : "FAILED"}` : "";
+  return parts.join(", ") + gate;
+}
+
+export const where = (e: Evidence) => `${e.file}:${e.line}`;
+
+// ---------------------------------------------------------------------------------------------- markdown
+
+/** Escapes text for Markdown prose and table cells: no markup, no HTML, no table breaks, one line. */
+export function mdEscape(s: string): string {
+  return safeText(s)
+    .replace(/\r\n|\r|\n/g, " ")
+    .replace(/[\\`*[\]|~]/g, (c) => `\\${c}`)
+    // an underscore inside a word (max_model_len) is no emphasis in GFM; elsewhere it may be
+    .replace(/_/g, (c, i: number, all: string) => (/[A-Za-z0-9]/.test(all[i - 1] ?? "") && /[A-Za-z0-9]/.test(all[i + 1] ?? "") ? c : "\\_"))
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+}
+
+/** A fenced block that nothing inside can close: the fence is longer than any backtick run in the text. */
+export function mdFence(text: string, info = "text"): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [`| ${head.map(mdEscape).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(mdEscape).join(" | ")} |`)];
+}
+
+export interface MarkdownOptions {
+  /** a heading level offset (the GitHub step summary nests under its own title) */
+  compact?: boolean;
+}
+
+export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
+  const f = report.facts;
+  const out: string[] = [];
+  const title = f.config.model ?? f.config.servedModelName ?? report.inputs.map((i) => i.path).join(", ");
+  out.push(`# vllm-doctor report: ${mdEscape(title || "run")}`, "");
+  out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
+
+  out.push("## Summary", "");
+  const top = report.findings.slice(0, 5);
+  if (top.length === 0) out.push("- No problems found.");
+  for (const fd of top) out.push(`- **${SEVERITY_LABEL[fd.severity]}** ${mdEscape(fd.title)} (${mdEscape(fd.ruleId)})${fd.evidence[0] ? ` at ${mdEscape(where(fd.evidence[0]))}` : ""}`);
+  if (report.findings.length > top.length) out.push(`- … and ${report.findings.length - top.length} more findings below.`);
+  if (f.firstError) out.push(`- First error at ${mdEscape(where(f.firstError))}: ${mdEscape(clipText(f.firstError.text, 200))}`);
+  if (f.kvCache.tokens !== null) out.push(`- KV cache ${mdEscape(num(f.kvCache.tokens, 0))} tokens${f.kvCache.maxConcurrency !== null ? `, maximum concurrency ${mdEscape(num(f.kvCache.maxConcurrency))}x` : ""}.`);
+  if (report.gate) for (const r of report.gate.requirements.filter((q) => !q.passed)) out.push(`- Gate failed: ${mdEscape(r.name)} — ${mdEscape(r.reason)}`);
+  out.push("");
+
+  out.push("## Inputs", "");
+  out.push(...table(["file", "lines", "bytes", "note"], report.inputs.map((i) => [i.path, num(i.lines, 0), num(i.bytes, 0), i.error ? `failed: ${i.error}` : i.cutLines ? `${i.cutLines} long lines cut` : ""])), "");
+
+  out.push("## Configuration", "");
+  out.push(...table(["setting", "value"], configRows(f)), "");
+
+  out.push("## Memory and KV cache", "");
+  out.push(...table(["fact", "value"], kvRows(f)), "");
+
+  const n = f.nccl;
+  if (n.version || n.net || n.ranks || n.nodePairs.length || Object.keys(n.transports).length) {
+    out.push("## NCCL", "");
+    out.push(...table(["fact", "value"], ncclRows(f)), "");
+    if (n.nodePairs.length) {
+      out.push("### Transport by node pair", "");
+      out.push(...table(["node A", "node B", "scope", "transports"], pairRows(f).map((p) => [p.a, p.b, p.scope, kindsText(p.kinds)])), "");
+    }
+  }
+
+  out.push(`## Findings (${report.findings.length})`, "");
+  if (report.findings.length === 0) out.push("No problems found.", "");
+  report.findings.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false)));
+
+  if (f.missing.length) {
+    out.push("## Missing evidence", "");
+    out.push(...table(["fact", "why it is missing", "how to get it"], f.missing.map((m) => [m.fact, m.why, m.howToGet])), "");
+  }
+  if (report.gate) out.push(...renderGate(report.gate));
+  if (report.notices?.length) {
+    out.push("## Notices", "");
+    for (const m of report.notices) out.push(`- ${mdEscape(m)}`);
+    out.push("");
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+}
+
+function clipText(s: string, max: number): string {
+  const t = s.trim();
+  return t.length > max ? t.slice(0, max - 1) + "…" : t;
+}
+
+function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
+  const out = [`### ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}. ${mdEscape(fd.message)}`, ""];
+  const shown = fd.evidence.slice(0, compact ? 3 : 10);
+  if (shown.length) {
+    out.push("Evidence:", "");
+    out.push(mdFence(shown.map((e) => `${safeText(where(e))}: ${safeText(e.text)}`).join("\n")));
+    const more = (fd.evidenceCount ?? fd.evidence.length) - shown.length;
+    if (more > 0) out.push("", `… and ${more} more evidence lines.`);
+    out.push("");
+  }
+  if (fd.remediation.length) {
+    out.push("What to do:", "");
+    for (const r of fd.remediation) out.push(`- ${mdEscape(r)}`);
+    out.push("");
+  }
+  if (fd.docs) out.push(`Docs: ${mdEscape(fd.docs)}`, "");
+  return out;
+}
+
+export function renderGate(gate: Gate): string[] {
+  return [
+    `## Gate: ${gate.passed ? "PASSED" : "FAILED"}`,
+    "",
+    ...table(["requirement", "result", "reason"], gate.requirements.map((r) => [r.name, r.passed ? "pass" : "FAIL", r.reason])),
+    "",
+  ];
+}
