@@ -72,13 +72,32 @@ function indentOf(rec: LogRecord): number {
   if (at < 0) return 0;
   let i = at;
   while (i > 0 && (rec.raw.charCodeAt(i - 1) === 32 || rec.raw.charCodeAt(i - 1) === 9)) i--;
-  return at - i;
+  // a message handed on by the vLLM reader keeps its own leading spaces
+  let j = 0;
+  while (j < t.length && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
+  return at - i + j;
 }
+
+/**
+ * The vLLM reader hands a vLLM record on as its message. Its level decides who reports it: ERROR and
+ * CRITICAL records are the vLLM reader's `error` events already, and a lower level never is an error.
+ * Only asked for lines that would become an `error` event, so the regex runs rarely.
+ */
+const VLLM_HEAD_BEFORE = /(?:^|[\s)>|\]])(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
+function vllmLevelOf(rec: LogRecord): string | null {
+  const at = rec.raw.lastIndexOf(rec.text);
+  if (at <= 0) return null;
+  const m = VLLM_HEAD_BEFORE.exec(rec.raw.slice(Math.max(0, at - 120), at));
+  return m ? m[1] : null;
+}
+
+// a vLLM head whose level word the paste damaged (`RROR 12-18 19:47:34 engine.py:366] ...`): the vLLM reader leaves it
+const DAMAGED_HEAD = /^[A-Z]{1,8} \d\d-\d\d \d\d:\d\d:\d\d \[?[\w.\/]+:\d+\]\s/;
 
 // cheap gates, tested before any grammar
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
 const NCCL_ERROR_AT = /NCCL error(?: in)?:/;
-const NCCL_ERROR_TAIL = /^NCCL error(?: in:\s*([^\s,]+:\d+)\s*,|:)?\s*(.*?)(?:\s*\(run with NCCL_DEBUG=\w+ for details\))?(?:,\s*NCCL version ([\w.+\-]+))?\s*$/;
+const NCCL_ERROR_TAIL = /^NCCL error(?: in:\s*(?:([^\s,]+:\d+)\s*,?)?|:)?\s*(.*?)(?:\s*\(run with NCCL_DEBUG=\w+ for details\))?(?:,\s*NCCL version ([\w.+\-]+))?\s*$/;
 const NCCL_DETAIL = /^(nccl[A-Z]\w*Error|Unknown NCCL error!?)(?::\s*(.*))?$/;
 const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
@@ -153,7 +172,13 @@ export function createPythonReader(): RecordReader {
   };
 
   const emitError = (rec: LogRecord, emit: Emit, source: "python" | "torch" | "nccl", message: string, errorType?: string): void => {
+    if (rec.text !== rec.raw && vllmLevelOf(rec) !== null) return;
     emit({ kind: "error", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source, message: clip(message, MAX_MESSAGE_CHARS), ...(errorType ? { errorType } : {}) });
+  };
+
+  const emitWarning = (rec: LogRecord, emit: Emit, source: "python" | "torch", message: string): void => {
+    if (rec.text !== rec.raw && vllmLevelOf(rec) !== null) return;
+    emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source, message: clip(message, MAX_MESSAGE_CHARS) });
   };
 
   const flushNccl = (p: PendingNcclError, emit: Emit): void => {
@@ -285,7 +310,7 @@ export function createPythonReader(): RecordReader {
     const { level, file, line } = g.head;
     emit({ kind: "torch.log", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, level, file, line, pg, rank, message: clip(msg, MAX_MESSAGE_CHARS) });
     if (level === "E" || level === "F") emitError(rec, emit, "torch", msg);
-    else if (level === "W") emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "torch", message: clip(msg, MAX_MESSAGE_CHARS) });
+    else if (level === "W") emitWarning(rec, emit, "torch", msg);
     torchMessage(rec, key, msg, rank, pg, emit);
     return true;
   };
@@ -297,18 +322,23 @@ export function createPythonReader(): RecordReader {
     const isError = isErrorTypeName(type);
     if (a && !a.ended) {
       a.ended = { errorType: type, message: clip(message, MAX_MESSAGE_CHARS), ev: evidenceOf(rec), extra: 0 };
-      if (isWarningTypeName(type)) emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "python", message: clip(`${type}: ${message}`, MAX_MESSAGE_CHARS) });
+      if (isWarningTypeName(type)) emitWarning(rec, emit, "python", `${type}: ${message}`);
       else emitError(rec, emit, "python", message ? `${type}: ${message}` : type, type);
       return;
     }
     if (isError && message) emitError(rec, emit, "python", `${type}: ${message}`, type);
-    else if (isWarningTypeName(type) && message) emit({ kind: "warning", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "python", message: clip(`${type}: ${message}`, MAX_MESSAGE_CHARS) });
+    else if (isWarningTypeName(type) && message) emitWarning(rec, emit, "python", `${type}: ${message}`);
   };
 
   return {
     name: "python",
     read(rec, emit) {
-      const text = rec.text;
+      let text = rec.text;
+      if (text.length > 20 && text.charCodeAt(1) >= 65 && text.charCodeAt(1) <= 90 && DAMAGED_HEAD.test(text)) {
+        const close = text.indexOf("] ");
+        rec = { ...rec, text: text.slice(close + 2).trimStart() };
+        text = rec.text;
+      }
       const key = originKey(rec.origin);
       const a = assemblers.size ? assemblers.get(key) : undefined;
       if (!text) {
@@ -318,9 +348,11 @@ export function createPythonReader(): RecordReader {
       const p = pendingNccl.size ? pendingNccl.get(key) : undefined;
       if (p && continueNccl(p, text, emit)) return true;
 
-      const c = text.charCodeAt(0);
+      // a message handed on by the vLLM reader keeps its indentation; the grammar measures it
+      const lead = text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 ? text.trimStart() : text;
+      const c = lead.charCodeAt(0);
       // PyTorch c10/glog records
-      if ((c === 91 || c === 73 || c === 87 || c === 69 || c === 70) && readGlog(rec, key, text, emit)) return true;
+      if ((c === 91 || c === 73 || c === 87 || c === 69 || c === 70) && lead === text && readGlog(rec, key, text, emit)) return true;
 
       // traceback structure: only lines whose first characters could be one reach the grammar
       let line: PyLine | null = null;
@@ -337,9 +369,9 @@ export function createPythonReader(): RecordReader {
         c === 102 /* f */ ||
         c === 69 /* E */ ||
         text.includes("Traceback (most recent call last)") ||
-        (firstIsLetter && (EXC_SHAPE.test(text) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(text))));
+        (firstIsLetter && (EXC_SHAPE.test(lead) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(lead))));
       if (maybePy) line = classifyPythonLine(text);
-      if (line && line.kind === "exception" && !EXC_SHAPE.test(text) && !(a && !a.ended)) line = null;
+      if (line && line.kind === "exception" && !EXC_SHAPE.test(lead) && !(a && !a.ended)) line = null;
       if (!line && text.includes("Traceback (most recent call last)")) line = { kind: "header", indent: 0 };
 
       if (line) {
