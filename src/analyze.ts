@@ -158,3 +158,29 @@ export function noticesOf(state: FactState): string[] {
   }
   return out;
 }
+
+/**
+ * What a JSON report carries (as its `state` field) so that `merge` can combine it with the reports of
+ * other parts of a fleet: the mergeable fact state and the kept events (already bounded per kind and input).
+ */
+export interface MergeableState {
+  version: 1;
+  facts: FactState;
+  events: Event[];
+}
+
+export function mergeableStateOf(analysis: { state: FactState; events: Event[] }): MergeableState {
+  return { version: 1, facts: analysis.state, events: analysis.events };
+}
+
+/** Combines the states of several reports, in order, into the analysis of all their inputs at once. */
+export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig): Analysis {
+  let state = initState();
+  const events: Event[] = [];
+  for (const part of parts) {
+    const offset = state.inputs.length;
+    state = mergeStates(state, part.facts);
+    for (const e of part.events) events.push(offset === 0 ? e : { ...e, input: e.input + offset });
+  }
+  return { report: buildReport(state, events, rules), state, events };
+}

@@ -11,6 +11,14 @@ import type { AnalyzeOptions } from "../analyze.js";
 import { parseByteSize } from "../input/size.js";
 import { createProgress } from "../util/progress.js";
 import { promises as fsp } from "node:fs";
+import { renderMarkdown } from "../report/markdown.js";
+import { renderHtml } from "../report/html.js";
+import { renderSarif } from "../report/sarif.js";
+import { renderJunit } from "../report/junit.js";
+import { appendStepSummary, renderGithub } from "../report/github.js";
+import { renderNdjson } from "../report/ndjson.js";
+import { prepareReport } from "../redact/prepare.js";
+import { mergeableStateOf } from "../analyze.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -18,6 +26,12 @@ export type Renderer = (report: Report, opts: { color: boolean; events?: unknown
 export const FORMATS: Record<string, Renderer> = {
   text: (r, o) => renderText(r, { color: o.color, width: process.stdout.columns }),
   json: (r) => renderJson(r),
+  markdown: (r) => renderMarkdown(r),
+  html: (r) => renderHtml(r),
+  sarif: (r) => renderSarif(r),
+  junit: (r) => renderJunit(r),
+  github: (r) => (appendStepSummary(r), renderGithub(r)),
+  ndjson: (r, o) => renderNdjson(r, { events: o.events }),
 };
 
 export interface AnalyzeCliOptions {
@@ -30,6 +44,9 @@ export interface AnalyzeCliOptions {
   progress?: boolean;
   follow?: boolean;
   untilIdle?: string;
+  redact?: boolean;
+  redactModels?: boolean;
+  events?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -45,6 +62,9 @@ export function registerAnalyze(program: Command): void {
     .option("--no-progress", "never draw a progress bar on stderr")
     .option("--follow", "tail one growing log: print findings as they appear, the report on Ctrl-C")
     .option("--until-idle <seconds>", "with --follow: stop once the file has not grown for this long")
+    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
+    .option("--redact-models", "with --redact: also replace model names and paths")
+    .option("--events", "ndjson: also write every kept event, one per line")
     .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       const render = FORMATS[opts.format];
@@ -57,7 +77,8 @@ export function registerAnalyze(program: Command): void {
         throw new UsageError(f.message, f.path);
       }
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
-      await writeOutput(opts.output, render(result.report, { color }));
+      const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
+      await writeOutput(opts.output, render(out.report, { color, events: out.events }));
       for (const f of result.failures) process.stderr.write(`vllm-doctor: ${f.message} (${f.path})\n`);
       process.exitCode = result.failures.length ? 2 : result.report.summary.errors > 0 ? 1 : 0;
     });

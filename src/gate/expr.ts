@@ -16,7 +16,7 @@ const REQUIREMENT = /^\s*([A-Za-z_][\w./-]*?)\s*(>=|<=|==|!=|>|<)\s*(.*?)\s*$/;
 /** Parses `kvCache.tokens>=500000`, `nccl.net==IB`, `config.enforceEager!=true`, `nccl.version>=2.21`. */
 export function parseRequirement(text: string): Requirement {
   const m = REQUIREMENT.exec(text);
-  if (!m || m[3] === "") throw new UsageError(`cannot read --require '${text}': write PATH OP VALUE with OP one of >= <= > < == != (e.g. 'kvCache.tokens>=500000')`);
+  if (!m || m[3] === "" || /^[<>=!]/.test(m[3])) throw new UsageError(`cannot read --require '${text}': write PATH OP VALUE with OP one of >= <= > < == != (e.g. 'kvCache.tokens>=500000')`);
   return { path: m[1], op: m[2] as Operator, value: parseLiteral(m[3]), text: text.trim() };
 }
 

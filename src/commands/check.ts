@@ -1,0 +1,82 @@
+import type { Command } from "commander";
+import { analyze, mergeableStateOf } from "../analyze.js";
+import type { Gate, Report } from "../facts/schema.js";
+import { evaluateGate, parseGateSpec, FAIL_ON_LEVELS } from "../gate/check.js";
+import { loadReportOrLog } from "../gate/load.js";
+import { prepareReport } from "../redact/prepare.js";
+import { wantsColor } from "../util/color.js";
+import { UsageError } from "../util/errors.js";
+import { writeOutput } from "../util/output.js";
+import { safeText } from "../util/terminal.js";
+import { FORMATS } from "./analyze.js";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface CheckCliOptions {
+  format: string;
+  output?: string;
+  color?: boolean;
+  failOn: string;
+  maxWarnings?: string;
+  require?: string[];
+  requireTransport?: string[];
+  forbidTransport?: string[];
+  baseline?: string;
+  maxRegression?: string[];
+  redact?: boolean;
+  redactModels?: boolean;
+  events?: boolean;
+}
+
+/** The gate's verdict as lines of plain text. */
+export function renderGateText(gate: Gate): string {
+  const lines = ["", `Gate: ${gate.passed ? "PASSED" : "FAILED"}`];
+  for (const r of gate.requirements) lines.push(`  ${r.passed ? "pass" : "FAIL"}  ${safeText(r.name)}: ${safeText(r.reason)}`);
+  return lines.join("\n") + "\n";
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("CI gate: analyze logs and exit 0 (pass), 1 (gate failed) or 2 (usage or input error)")
+    .argument("<inputs...>", "log files, directories or - for stdin")
+    .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
+    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
+    .option("--no-color", "never colour the text report")
+    .option("--fail-on <level>", `fail on findings of this severity or worse: ${FAIL_ON_LEVELS.join(", ")}`, "error")
+    .option("--max-warnings <n>", "fail when there are more than N warnings")
+    .option("--require <expr>", "a fact requirement such as 'kvCache.tokens>=500000' (>= <= > < == !=; repeatable)", collect)
+    .option("--require-transport <kind>", "every inter-node NCCL connection must use this kind, e.g. NET/IB (repeatable)", collect)
+    .option("--forbid-transport <kind>", "no inter-node NCCL connection may use this kind, e.g. NET/Socket (repeatable)", collect)
+    .option("--baseline <report>", "a JSON report (or a log) of a known-good run, for --max-regression")
+    .option("--max-regression <limit>", "allowed worsening against the baseline, e.g. 'kvCache.tokens=10%' (repeatable)", collect)
+    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
+    .option("--redact-models", "with --redact: also replace model names and paths")
+    .option("--events", "ndjson: also write every kept event")
+    .action(async (inputs: string[], opts: CheckCliOptions) => {
+      const render = FORMATS[opts.format];
+      if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+      const spec = parseGateSpec(opts);
+      if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
+      const baseline: Report | undefined = opts.baseline ? await loadReportOrLog(opts.baseline) : undefined;
+      const result = await analyze(inputs);
+      if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
+        const f = result.failures[0];
+        throw new UsageError(f.message, f.path);
+      }
+      const gate = evaluateGate(result.report, spec, baseline);
+      const gated: Report = { ...result.report, gate };
+      const out = prepareReport(gated, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
+      const toTerminal = opts.format === "text" && (!opts.output || opts.output === "-");
+      const color = toTerminal && opts.color !== false && wantsColor(process.stdout);
+      let text = render(out.report, { color, events: out.events });
+      if (opts.format === "text") text += renderGateText(out.report.gate!);
+      await writeOutput(opts.output, text);
+      if (!toTerminal) {
+        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(`vllm-doctor: gate failed: ${safeText(r.name)}: ${safeText(r.reason)}\n`);
+        process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
+      }
+      for (const f of result.failures) process.stderr.write(`vllm-doctor: ${f.message} (${f.path})\n`);
+      process.exitCode = result.failures.length ? 2 : gate.passed ? 0 : 1;
+    });
+}

@@ -1,0 +1,45 @@
+import type { Command } from "commander";
+import { diffReports, renderDiffText } from "../gate/diff.js";
+import { loadReportOrLog } from "../gate/load.js";
+import { Redactor, hostsOf } from "../redact/redact.js";
+import { UsageError } from "../util/errors.js";
+import { writeOutput } from "../util/output.js";
+import { safeText } from "../util/terminal.js";
+
+interface DiffCliOptions {
+  format: string;
+  output?: string;
+  exitCode?: boolean;
+  redact?: boolean;
+  redactModels?: boolean;
+}
+
+export function registerDiff(program: Command): void {
+  program
+    .command("diff")
+    .description("compare two runs fact by fact (each a log or a JSON report) and list findings that appeared or went away")
+    .argument("<a>", "the earlier run: a log file or a JSON report")
+    .argument("<b>", "the later run: a log file or a JSON report")
+    .option("-f, --format <format>", "output format: text, json", "text")
+    .option("-o, --output <file>", "write the comparison to a file (atomically) instead of stdout")
+    .option("--exit-code", "exit 1 when anything differs (like git diff --exit-code)")
+    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
+    .option("--redact-models", "with --redact: also replace model names and paths")
+    .action(async (a: string, b: string, opts: DiffCliOptions) => {
+      if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
+      const ra = await loadReportOrLog(a);
+      const rb = await loadReportOrLog(b);
+      let diff = diffReports(ra, rb);
+      if (opts.redact || opts.redactModels) {
+        // one redactor for both sides, so a host keeps its pseudonym across the two runs
+        const r = new Redactor({ models: Boolean(opts.redactModels) });
+        r.learnHosts([...hostsOf(ra), ...hostsOf(rb)]);
+        r.learnModels([ra.facts.config.model, rb.facts.config.model].filter((m): m is string => !!m));
+        diff = r.value(diff);
+      }
+      const text = opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : safeText(renderDiffText(diff));
+      await writeOutput(opts.output, text);
+      const differs = diff.changes.length > 0 || diff.findings.appeared.length > 0 || diff.findings.resolved.length > 0;
+      process.exitCode = opts.exitCode && differs ? 1 : 0;
+    });
+}

@@ -1,0 +1,204 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compare, parseRequirement } from "../src/gate/expr.js";
+import { evaluateGate, parseGateSpec, severityFails } from "../src/gate/check.js";
+import { judgeRegression, parseRegressionLimit } from "../src/gate/regression.js";
+import { readPath } from "../src/gate/path.js";
+import { runCli } from "./helpers/cli.js";
+import { sampleReport } from "./report-fixture.js";
+
+const gateOf = (opts: Parameters<typeof parseGateSpec>[0], report = sampleReport(), baseline?: ReturnType<typeof sampleReport>) =>
+  evaluateGate(report, parseGateSpec(opts), baseline);
+
+describe("gate expressions", () => {
+  it("parses PATH OP VALUE with every operator", () => {
+    expect(parseRequirement("kvCache.tokens>=500000")).toEqual({ path: "kvCache.tokens", op: ">=", value: 500000, text: "kvCache.tokens>=500000" });
+    expect(parseRequirement(" nccl.net == IB ")).toMatchObject({ path: "nccl.net", op: "==", value: "IB" });
+    expect(parseRequirement("config.enforceEager!=true")).toMatchObject({ op: "!=", value: true });
+    expect(parseRequirement("kvCache.maxConcurrency<1.5")).toMatchObject({ op: "<", value: 1.5 });
+    expect(parseRequirement("kvCache.tokens>1_000_000")).toMatchObject({ op: ">", value: 1000000 });
+    expect(parseRequirement("nccl.transports.NET/Socket<=0")).toMatchObject({ path: "nccl.transports.NET/Socket", op: "<=", value: 0 });
+    for (const bad of ["kvCache.tokens", "kvCache.tokens>=", "kvCache.tokens>>5", ">=5", "kv cache>=5"]) expect(() => parseRequirement(bad), bad).toThrow(/cannot read --require/);
+  });
+
+  it("compares numbers, strings and dotted versions", () => {
+    expect(compare(1310000, ">=", 500000)).toBe(true);
+    expect(compare(1310000, "<", 500000)).toBe(false);
+    expect(compare("2.21.5", ">=", "2.21")).toBe(true);
+    expect(compare("2.21.5", ">=", 2.3)).toBe(true);
+    expect(compare("2.21.5", "<", "2.26.5")).toBe(true);
+    expect(compare("IB", "==", "IB")).toBe(true);
+    expect(compare(8, "==", "8")).toBe(true);
+    expect(compare("Socket", ">", 5)).toBeUndefined();
+  });
+
+  it("reads fact paths under facts, and report paths from the top", () => {
+    const r = sampleReport();
+    expect(readPath(r, "kvCache.tokens")).toEqual({ found: true, value: 1310000 });
+    expect(readPath(r, "facts.kvCache.tokens").value).toBe(1310000);
+    expect(readPath(r, "summary.errors").value).toBe(1);
+    expect(readPath(r, "nccl.transports.NET/Socket").value).toBe(8);
+    expect(readPath(r, "kvCache.gpuBlocks")).toEqual({ found: true, value: null });
+    expect(readPath(r, "kvCache.nope").found).toBe(false);
+  });
+});
+
+describe("gate verdicts", () => {
+  it("--fail-on is inclusive: warning fails on warnings and errors, info on everything", () => {
+    expect(["error", "warning", "info"].map((s) => severityFails(s as never, "error"))).toEqual([true, false, false]);
+    expect(["error", "warning", "info"].map((s) => severityFails(s as never, "warning"))).toEqual([true, true, false]);
+    expect(["error", "warning", "info"].map((s) => severityFails(s as never, "info"))).toEqual([true, true, true]);
+    expect(["error", "warning", "info"].map((s) => severityFails(s as never, "none"))).toEqual([false, false, false]);
+    const onlyWarning = sampleReport();
+    onlyWarning.findings = onlyWarning.findings.filter((f) => f.severity !== "error");
+    onlyWarning.summary = { errors: 0, warnings: 1, infos: 1 };
+    expect(gateOf({}, onlyWarning).passed).toBe(true);
+    expect(gateOf({ failOn: "warning" }, onlyWarning)).toMatchObject({ passed: false, requirements: [{ kind: "fail-on", reason: "1 finding at or above warning: vllm/low-concurrency (warning)" }] });
+    expect(gateOf({ failOn: "error" })).toMatchObject({ passed: false, requirements: [{ reason: "1 finding at or above error: nccl/socket-fallback (error)" }] });
+    expect(gateOf({ failOn: "none" }).passed).toBe(true);
+  });
+
+  it("--max-warnings N fails above N", () => {
+    expect(gateOf({ failOn: "none", maxWarnings: "1" }).requirements[1]).toEqual({ kind: "max-warnings", name: "max-warnings 1", passed: true, reason: "1 warning, at most 1 allowed" });
+    expect(gateOf({ failOn: "none", maxWarnings: "0" }).passed).toBe(false);
+    expect(() => parseGateSpec({ maxWarnings: "-1" })).toThrow(/--max-warnings/);
+    expect(() => parseGateSpec({ failOn: "fatal" })).toThrow(/--fail-on must be one of error, warning, info, none/);
+  });
+
+  it("--require passes, fails with the value, and fails on a null fact saying it is missing", () => {
+    const g = gateOf({ failOn: "none", require: ["kvCache.tokens>=500000", "kvCache.tokens>=2000000", "kvCache.gpuBlocks>100", "nccl.ibHcas!=null", "kvCache.bogus>1"] });
+    expect(g.requirements.slice(1)).toEqual([
+      { kind: "require", name: "kvCache.tokens>=500000", passed: true, reason: "kvCache.tokens is 1,310,000" },
+      { kind: "require", name: "kvCache.tokens>=2000000", passed: false, reason: "kvCache.tokens is 1,310,000, required >= 2,000,000" },
+      { kind: "require", name: "kvCache.gpuBlocks>100", passed: false, reason: "kvCache.gpuBlocks is missing from the logs" },
+      { kind: "require", name: "nccl.ibHcas!=null", passed: false, reason: "nccl.ibHcas is null, required != null" },
+      { kind: "require", name: "kvCache.bogus>1", passed: false, reason: "kvCache.bogus is not a fact of the report" },
+    ]);
+    // a missing fact quotes the report's own explanation when it has one
+    const r = sampleReport();
+    r.facts.nccl.ibHcas = null;
+    const g2 = gateOf({ failOn: "none", require: ["nccl.ibHcas==mlx5_0"] }, r);
+    expect(g2.requirements[1].reason).toBe("nccl.ibHcas is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
+  });
+
+  it("--require-transport / --forbid-transport judge only inter-node connections", () => {
+    const g = gateOf({ failOn: "none", requireTransport: ["NET/IB"], forbidTransport: ["NET/Socket", "SHM", "P2P/IPC"] });
+    expect(g.requirements.slice(1)).toEqual([
+      { kind: "require-transport", name: "require-transport NET/IB", passed: false, reason: "inter-node connections use NET/Socket ×8, not only NET/IB (all: NET/Socket ×8)" },
+      { kind: "forbid-transport", name: "forbid-transport NET/Socket", passed: false, reason: "inter-node connections use NET/Socket ×8" },
+      { kind: "forbid-transport", name: "forbid-transport SHM", passed: true, reason: "no inter-node connection uses SHM (NET/Socket ×8)" },
+      // P2P/IPC is intra-node here: not judged
+      { kind: "forbid-transport", name: "forbid-transport P2P/IPC", passed: true, reason: "no inter-node connection uses P2P/IPC (NET/Socket ×8)" },
+    ]);
+    const ib = sampleReport();
+    ib.facts.nccl.nodePairs[1].kinds = { "NET/IB/GDRDMA": 8 };
+    expect(gateOf({ failOn: "none", requireTransport: ["NET/IB"], forbidTransport: ["NET/Socket"] }, ib).passed).toBe(true);
+    const single = sampleReport();
+    single.facts.nccl.nodePairs = [single.facts.nccl.nodePairs[0]];
+    expect(gateOf({ failOn: "none", requireTransport: ["NET/IB"] }, single).requirements[1]).toMatchObject({ passed: false, reason: expect.stringMatching(/^no inter-node NCCL connections/) });
+  });
+
+  it("--max-regression against a baseline, relative or absolute, in the direction that is worse", () => {
+    const base = sampleReport();
+    base.facts.kvCache.tokens = 2040000;
+    const g = gateOf({ failOn: "none", maxRegression: ["kvCache.tokens=10%", "kvCache.tokens=50%", "kvCache.maxConcurrency=1"] }, sampleReport(), base);
+    expect(g.requirements.slice(1).map((r) => [r.passed, r.reason])).toEqual([
+      [false, "kvCache.tokens 2,040,000 → 1,310,000 (−35.8%): regressed by more than the allowed 10%"],
+      [true, "kvCache.tokens 2,040,000 → 1,310,000 (−35.8%): within the allowed 50%"],
+      [true, "kvCache.maxConcurrency 39.98 → 39.98 (+0%): within the allowed 1"],
+    ]);
+    expect(judgeRegression(parseRegressionLimit("bench.serve.p99TtftMs=10%"), 100, 115).passed).toBe(false);
+    expect(judgeRegression(parseRegressionLimit("bench.serve.p99TtftMs=10%"), 100, 50).passed).toBe(true);
+    expect(judgeRegression(parseRegressionLimit("kvCache.tokens=10%"), null, 5).reason).toBe("kvCache.tokens is missing from the baseline, so a regression cannot be ruled out");
+    expect(() => parseRegressionLimit("kvCache.tokens")).toThrow(/--max-regression/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------ CLI exit codes
+
+const tmp = mkdtempSync(join(tmpdir(), "vd-gate-"));
+const quiet = join(tmp, "quiet.log");
+writeFileSync(quiet, "INFO 07-25 10:11:12 [api_server.py:1395] hello\n");
+export const TWO_NODE_SOCKET_LOG = [
+  "INFO 07-25 10:11:11 [api_server.py:1395] vLLM API server version 0.9.1",
+  "gpu-node-a:1234:1234 [0] NCCL INFO NCCL version 2.21.5+cuda12.4",
+  "gpu-node-a:1234:1250 [0] NCCL INFO Using network Socket",
+  "gpu-node-a:1234:1250 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+  "gpu-node-a:1235:1251 [1] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [send] via NET/Socket/0",
+  "gpu-node-b:2234:2250 [2] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [receive] via NET/Socket/0",
+  "gpu-node-b:2234:2250 [2] NCCL INFO Channel 00/0 : 2[0] -> 3[1] via P2P/IPC",
+  "INFO 07-25 10:11:40 [kv_cache_utils.py:634] GPU KV cache size: 1,310,000 tokens",
+  "INFO 07-25 10:11:40 [kv_cache_utils.py:637] Maximum concurrency for 32,768 tokens per request: 39.98x",
+  "",
+].join("\n");
+const sockets = join(tmp, "sockets.log");
+writeFileSync(sockets, TWO_NODE_SOCKET_LOG);
+
+describe("check: exit codes (README table)", () => {
+  it("0: the gate passed", () => {
+    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=500000", "--require-transport", "NET/Socket"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Gate: PASSED\n  pass  fail-on none: findings do not fail the gate (--fail-on none)\n  pass  kvCache.tokens>=500000: kvCache.tokens is 1,310,000\n");
+    expect(runCli(["check", quiet]).status).toBe(0);
+  });
+
+  it("1: a requirement failed, each reason printed", () => {
+    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--forbid-transport", "NET/Socket"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("  FAIL  kvCache.tokens>=2000000: kvCache.tokens is 1,310,000, required >= 2,000,000\n");
+    expect(r.stdout).toContain("  FAIL  forbid-transport NET/Socket: inter-node connections use NET/Socket ×2\n");
+    // in another format the reasons go to stderr too
+    const j = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--format", "json"]);
+    expect(j.status).toBe(1);
+    expect(j.stderr).toBe("vllm-doctor: gate failed: kvCache.tokens>=2000000: kvCache.tokens is 1,310,000, required >= 2,000,000\nvllm-doctor: gate failed\n");
+    expect(JSON.parse(j.stdout).gate).toMatchObject({ passed: false, failOn: "none" });
+  });
+
+  it("1: a null fact fails --require with a reason saying it is missing", () => {
+    const r = runCli(["check", quiet, "--require", "kvCache.tokens>=500000"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/ {2}FAIL {2}kvCache\.tokens>=500000: kvCache\.tokens is missing from the logs/);
+  });
+
+  it("1: --fail-on info fails on any finding, --fail-on none never", () => {
+    const j = runCli(["check", sockets, "--fail-on", "info", "--format", "json"]);
+    const report = JSON.parse(j.stdout);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(j.status).toBe(1);
+    expect(runCli(["check", sockets, "--fail-on", "none"]).status).toBe(0);
+  });
+
+  it("2: usage and input errors", () => {
+    expect(runCli(["check", join(tmp, "missing.log")])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: no such file or directory/) });
+    expect(runCli(["check", quiet, "--require", "kvCache.tokens>>5"])).toMatchObject({ status: 2, stderr: expect.stringContaining("cannot read --require 'kvCache.tokens>>5'") });
+  });
+
+  it("2: bad gate options", () => {
+    expect(runCli(["check", quiet, "--fail-on", "fatal"]).status).toBe(2);
+    expect(runCli(["check", quiet, "--max-warnings", "x"]).status).toBe(2);
+    expect(runCli(["check", quiet, "--max-regression", "kvCache.tokens=10%"])).toMatchObject({ status: 2, stderr: expect.stringContaining("needs --baseline") });
+  });
+
+  it("2: unreadable baseline, unknown format, no input", () => {
+    expect(runCli(["check", quiet, "--baseline", join(tmp, "nope.json"), "--max-regression", "kvCache.tokens=10%"]).status).toBe(2);
+    expect(runCli(["check", quiet, "--format", "yaml"]).status).toBe(2);
+    expect(runCli(["check"]).status).toBe(2);
+  });
+
+  it("--baseline with --max-regression reads a JSON report", () => {
+    const baseline = join(tmp, "baseline.json");
+    const log2m = join(tmp, "bigger.log");
+    writeFileSync(log2m, TWO_NODE_SOCKET_LOG.replace("1,310,000", "2,040,000"));
+    const a = runCli(["analyze", log2m, "--format", "json", "-o", baseline]);
+    expect(a.status).not.toBe(2);
+    const r = runCli(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=10%", "--format", "junit"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('<testcase classname="vllm-doctor.gate" name="max-regression kvCache.tokens=10%" time="0">');
+    expect(r.stdout).toContain("kvCache.tokens 2,040,000 → 1,310,000 (−35.8%): regressed by more than the allowed 10%");
+    expect(runCli(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=40%"]).status).toBe(0);
+    expect(JSON.parse(readFileSync(baseline, "utf8")).facts.kvCache.tokens).toBe(2040000);
+  });
+});
