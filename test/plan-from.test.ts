@@ -63,6 +63,7 @@ describe("plan --from: levers toward a target concurrency", () => {
     // 8 × 131072 = 1,048,576 tokens = 128 GiB of KV: +73.69 GiB over 79.6 GiB → u = 0.9 + 0.926 → 1.83
     expect(L.gpu_memory_utilization.change).toBe("--gpu-memory-utilization 1.83");
     expect(L.gpu_memory_utilization.reachesTarget).toBe(false);
+    expect(L.gpu_memory_utilization.caveat).toBe("more than the whole GPU: not reachable this way alone");
     expect(L.max_model_len.change).toBe("--max-model-len 55612");
     expect(L.max_model_len.reachesTarget).toBe(true);
     // 54.31 GiB ÷ 65536 B, in blocks of 16 (a little more than 2 × 444,896)
@@ -82,6 +83,7 @@ describe("plan --from: levers toward a target concurrency", () => {
     // 4 × 131072 × 131072 B = 64 GiB: +9.69 GiB over 79.6 GiB → 0.9 + 0.1217 = 1.03 (> 0.95)
     expect(L.gpu_memory_utilization.change).toBe("--gpu-memory-utilization 1.03");
     expect(L.gpu_memory_utilization.reachesTarget).toBe(false);
+    expect(L.gpu_memory_utilization.caveat).toBe("more than the whole GPU: not reachable this way alone");
     expect(L.kv_cache_dtype.reachesTarget).toBe(true);
     expect(L.tensor_parallel_size.change).toBe("--tensor-parallel-size 2");
   });

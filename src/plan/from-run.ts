@@ -188,7 +188,9 @@ export function leversForRun(run: RunSummary, target: number | null, shape: Mode
         maxConcurrency: conc(tokens),
         reachesTarget: next > MAX_SENSIBLE_UTILIZATION ? false : reaches(tokens),
         arithmetic: `KV memory per GPU ${gb(A)} + (${next} − ${u}) × ${gb(M)} = ${gb(kvGiB)}; ÷ ${fmt(b)} bytes per token = ${fmt(tokens)} tokens; ÷ ${fmt(L)} = ${fmt(conc(tokens), 2)}x`,
-        caveat: next > MAX_SENSIBLE_UTILIZATION ? `above ${MAX_SENSIBLE_UTILIZATION}, leaving too little for other allocations: not reachable this way alone` : run.gpuMemoryUtilizationAssumed ? `the log does not show gpu_memory_utilization; assumed vLLM's default ${u}` : null,
+        caveat: next > 1
+          ? `more than the whole GPU: not reachable this way alone`
+          : next > MAX_SENSIBLE_UTILIZATION ? `above ${MAX_SENSIBLE_UTILIZATION}, leaving too little for other allocations: not reachable this way alone` : run.gpuMemoryUtilizationAssumed ? `the log does not show gpu_memory_utilization; assumed vLLM's default ${u}` : null,
       });
     }
   }
