@@ -10,7 +10,8 @@ import { createBenchReader } from "./events/read-bench.js";
  * first-character / `includes` tests before any grammar runs, and may claim the record.
  */
 export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void; end(emit: Emit): void } {
-  const readers: RecordReader[] = [createNcclReader(), createVllmReader(), createPythonReader(), createBenchReader()];
+  // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
+  const readers: RecordReader[] = [createNcclReader(), createVllmReader(), createBenchReader(), createPythonReader()];
   return {
     dispatch(rec, emit) {
       let r: LogRecord = rec;
