@@ -100,6 +100,15 @@ describe("plan --from: levers toward a target concurrency", () => {
     expect(u.kvTokens! / 131072).toBeGreaterThanOrEqual(3.5);
   });
 
+  it("target 3.65: 0.96 would do it, but above 0.95 is not counted as reaching it", () => {
+    const p = planFromFacts(run8b, { targetConcurrency: 3.65, shape: shape8b, gpuMemoryGiB: 79.6 });
+    const u = p.levers.find((l) => l.lever === "gpu_memory_utilization")!;
+    // 3.65 × 131072 × 131072 B = 58.4 GiB: +4.09 GiB over 79.6 GiB = +0.0514 → 0.9514, rounded up
+    expect(u.change).toBe("--gpu-memory-utilization 0.96");
+    expect(u.reachesTarget).toBe(false);
+    expect(u.caveat).toBe("above 0.95, leaving too little for other allocations: not reachable this way alone");
+  });
+
   it("names what the log lacks", () => {
     const p = planFromFacts({ kvCache: { tokens: 1000 } }, { targetConcurrency: 2 });
     expect(p.missing).toContain("the tokens per request (max_model_len)");
