@@ -111,6 +111,7 @@ export function buildPlanInput(flags: PlanFlags, shape: ModelShape | null): { in
   if (overheadBytes === null) throw new UsageError(`--overhead must be a size such as 2GiB, not '${flags.overhead}'`);
   const maxModelLen = positiveInt("--max-model-len", flags.maxModelLen);
   if (maxModelLen !== undefined && !shape) notes.push("--max-model-len without --model-config: the KV cache cannot be estimated.");
+  if (weights.dtype === "fp8") notes.push("--quantization fp8 quantizes a bf16/fp16 checkpoint while loading; drop it for a checkpoint already in FP8 (vLLM reads the method from its config).");
   if (weights.dtype === "int4") notes.push("int4 weights come from a pre-quantized checkpoint (AWQ, GPTQ): point vllm serve at it; vLLM reads the method from its config.");
   return {
     input: {
