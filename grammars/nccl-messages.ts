@@ -37,7 +37,7 @@ export type NcclMessage =
 const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+))?(?:\s|$)/;
 const USING_NETWORK = /^Using network (.+?)\s*$/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
-const IB_USING = /^NET\/IB ?: ?Using\s*=?\s*(.*)$/;
+const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
 const IB_LEGACY = /^NET\/IB ?: ?\[\d+\] ([\w\-.]+):(\d+)\/(\w+)/;
 const IFACE_ITEM = /(?:\[\d+\])?([\w.\-@]+):([0-9A-Fa-f.:%\w<>\-]+?)<\d+>/g;
 const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;

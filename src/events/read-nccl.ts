@@ -27,8 +27,10 @@ const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;
 const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 const APP_RANK = /\(rank (\d+)\)/;
-const TESTS_HEADER = /^#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
+const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
+const BARE_PREFIX = /^([^\s:\[\]]*[A-Za-z][^\s:\[\]]*):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
+const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
 const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*\]?)?(?: -> (\d+)(\[[0-9A-Fa-f]*\]?)?)?(.*)$/;
 
 /** Ranks visible in a connection line that was cut (`-> 1[`, `[se`, `vERROR`); not in ring-order lines. */
@@ -127,7 +129,7 @@ export function createNcclReader(): RecordReader {
     if (t.includes("ank")) {
       PYTORCH_RANK.lastIndex = 0;
       for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
-      if (t.charCodeAt(0) === 35 /* # */ && (m = TESTS_HEADER.exec(t))) {
+      if (t.includes("#") && (m = TESTS_HEADER.exec(t))) {
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
         rank(rec, emit, who, Number(m[1]), "ncclTests");
@@ -140,6 +142,8 @@ export function createNcclReader(): RecordReader {
     if (NCCL_ERROR_NAME.test(t) && !t.includes("Error:") && !/Error\b.*\bError\b/.test(t)) {
       // an `ncclXxxError: ...` detail line of a PyTorch error block is the python reader's; nothing to do here
     }
+    // a record cut right after its `host:pid:tid` prefix still names its host
+    if ((m = BARE_PREFIX.exec(t))) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word
     if ((t === "ERROR" || t === "CRITICAL") && lastNccl && lastNccl.line === rec.line && lastNccl.input === rec.input) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t });
@@ -269,6 +273,7 @@ export function createNcclReader(): RecordReader {
     }
     let m: RegExpExecArray | null;
     if (msg.includes("rank")) {
+      if (/^(?:\[Rank \d+\] )?(?:\w+ )?comm /.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null);
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
