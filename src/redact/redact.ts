@@ -31,6 +31,7 @@ const SECRET_PATTERNS: RegExp[] = [
   /(\b[\w.-]*(?:api[_-]?key|token|secret|password|passwd|credentials?)['"]?\s*(?:=|:)\s*\[?\s*['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-)[^\s'",)\]}]{4,}/gi,
 ];
 
+const SECRET_KEY = /(api[_-]?key|secret|passw(or)?d|credentials?|token)$/i;
 const USER_PATH = /(\/(?:home|Users)\/)([^/\s'":,)\]}]+)/g;
 const NCCL_HOST_PREFIX = /(?:^|\s)([A-Za-z0-9][A-Za-z0-9._-]{0,253}):\d+:\d+ \[\d+\] NCCL /g;
 const EC2_HOST = /\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?:\.[A-Za-z0-9.-]+)?\b/g;
@@ -94,7 +95,10 @@ export class Redactor {
     if (Array.isArray(v)) return v.map((x) => this.walk(x));
     if (v && typeof v === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[this.text(k)] = this.walk(x);
+      for (const [k, x] of Object.entries(v)) {
+        // a value under a secret's name (api_key, hf_token, HF_TOKEN, password) is a secret whatever it looks like
+        out[this.text(k)] = typeof x === "string" && SECRET_KEY.test(k) && x.length > 0 && !/^(None|null|redacted-secret-\d+)$/.test(x) ? this.pseudonym(this.secrets, x, "redacted-secret-") : this.walk(x);
+      }
       return out;
     }
     return v;
