@@ -129,7 +129,8 @@ function countIndent(s: string): number {
 export function isErrorTypeName(type: string): boolean {
   const bare = type.replace(/\(.*\)$/, "");
   const last = bare.slice(bare.lastIndexOf(".") + 1);
-  if (/^nccl[A-Z]\w*Error$/.test(last)) return true;
+  // NCCL's result names as torch prints them: ncclSystemError, ncclInvalidUsage, ncclInvalidArgument (and pasted `ncclRemoteERror`)
+  if (/^nccl(?:[A-Z]\w*Err?or|InvalidUsage|InvalidArgument)$/i.test(last)) return true;
   if (/Warning$/.test(last)) return false;
   return /(?:Error|Exception|Exit|Interrupt|Failure|Fault|Abort|Timeout|Cancelled|DeadError|Full|Empty)$/.test(last) || last === "Exception" || last === "StopIteration";
 }

@@ -301,6 +301,28 @@ describe("python reader: PyTorch events", () => {
     });
     expect(errorLines(ev)).toEqual([1, 4]);
   });
+  it("a flattened paste: glog head, NCCL error, detail and Last error on one line", () => {
+    const ev = read([
+      "[E ProcessGroupNCCL.cpp:455] Some NCCL operations have failed or timed out. [E ProcessGroupNCCL.cpp:460] To avoid data inconsistency, we are taking the entire process down. terminate called after throwing an instance of 'std::runtime_error' what(): NCCL error: remote process exited or there was a network error, NCCL version 2.14.3 ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely. Last error: NET/IB : Got completion from peer 11.214.147.122<39138> with error 12, opcode 0, len 0, vendor err 129",
+    ]);
+    expect(ev.find((x) => x.kind === "torch.nccl-error")).toMatchObject({
+      reason: "remote process exited or there was a network error",
+      ncclVersion: "2.14.3",
+      ncclError: "ncclRemoteError",
+      lastError: "NET/IB : Got completion from peer 11.214.147.122<39138> with error 12, opcode 0, len 0, vendor err 129",
+    });
+    expect(errorLines(ev)).toEqual([1]);
+  });
+  it("ncclInvalidUsage is a detail line and an error line", () => {
+    const ev = read([
+      "torch.distributed.DistBackendError: NCCL error in: /opt/pytorch/ProcessGroupNCCL.cpp:1727, invalid usage (run with NCCL_DEBUG=WARN for details), NCCL version 2.19.3",
+      "ncclInvalidUsage: This usually reflects invalid usage of NCCL library.",
+      "Last error:",
+      "Duplicate GPU detected : rank 3 and rank 0 both on CUDA device f000",
+    ]);
+    expect(ev.find((x) => x.kind === "torch.nccl-error")).toMatchObject({ ncclError: "ncclInvalidUsage", reason: "invalid usage", lastError: "Duplicate GPU detected : rank 3 and rank 0 both on CUDA device f000" });
+    expect(errorLines(ev)).toEqual([1, 2]);
+  });
   it("the old torch `NCCL error:` inside a what() line", () => {
     const ev = read(["  what():  NCCL error: remote process exited or there was a network error, NCCL version 2.14.3", "ncclRemoteError: A call failed", "Last error: NET/IB : Got completion from peer 11.214.147.122<39138> with error 12"]);
     expect(ev.find((x) => x.kind === "torch.nccl-error")).toMatchObject({ reason: "remote process exited or there was a network error", ncclVersion: "2.14.3", ncclError: "ncclRemoteError", lastError: "NET/IB : Got completion from peer 11.214.147.122<39138> with error 12" });

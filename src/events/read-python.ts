@@ -83,7 +83,7 @@ function indentOf(rec: LogRecord): number {
  * CRITICAL records are the vLLM reader's `error` events already, and a lower level never is an error.
  * Only asked for lines that would become an `error` event, so the regex runs rarely.
  */
-const VLLM_HEAD_BEFORE = /(?:^|[\s)>|\]])(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
+const VLLM_HEAD_BEFORE = /(?:^|[\s)>|\]])([A-Z]{1,8}) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
 function vllmLevelOf(rec: LogRecord): string | null {
   const at = rec.raw.lastIndexOf(rec.text);
   if (at <= 0) return null;
@@ -97,8 +97,14 @@ const DAMAGED_HEAD = /^[A-Z]{1,8} \d\d-\d\d \d\d:\d\d:\d\d \[?[\w.\/]+:\d+\]\s/;
 // cheap gates, tested before any grammar
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
 const NCCL_ERROR_AT = /NCCL error(?: in)?:/;
-const NCCL_ERROR_TAIL = /^NCCL error(?: in:\s*(?:([^\s,]+:\d+)\s*,?)?|:)?\s*(.*?)(?:\s*\(run with NCCL_DEBUG=\w+ for details\))?(?:,\s*NCCL version ([\w.+\-]+))?\s*$/;
-const NCCL_DETAIL = /^(nccl[A-Z]\w*Error|Unknown NCCL error!?)(?::\s*(.*))?$/;
+// `NCCL error in: <file>:<line>, <reason> (run with NCCL_DEBUG=INFO for details), NCCL version X`, or `NCCL error: <reason>, ...`;
+// a flattened paste may go on with the detail and `Last error:` on the same line
+const NCCL_ERROR_WHERE = /^NCCL error in:\s*([^\s,]+:\d+)\s*,?\s*/;
+const NCCL_ERROR_LEAD = /^NCCL error(?: in)?:\s*/;
+const NCCL_REASON_END = /\s*\(run with NCCL_DEBUG|,\s*NCCL version |\s+nccl[A-Z]\w*:|\s+Last error:|\s+Unknown NCCL error/;
+const NCCL_VERSION = /NCCL version (\d+\.\d+\.\d+[\w.+\-]*)/;
+const NCCL_DETAIL_IN = /(?:^|\s)(nccl[A-Z]\w*):\s/;
+const NCCL_DETAIL = /^(nccl[A-Z]\w*|Unknown NCCL error!?)(?::\s*(.*))?$/;
 const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
 
@@ -201,22 +207,35 @@ export function createPythonReader(): RecordReader {
   const startNccl = (rec: LogRecord, key: string, fromNcclError: string, rank: number | null, emit: Emit): void => {
     const prev = pendingNccl.get(key);
     if (prev) flushNccl(prev, emit);
-    const m = NCCL_ERROR_TAIL.exec(fromNcclError);
+    let rest = fromNcclError.trimEnd();
+    const w = NCCL_ERROR_WHERE.exec(rest);
+    rest = w ? rest.slice(w[0].length) : rest.replace(NCCL_ERROR_LEAD, "");
+    const end = rest.search(NCCL_REASON_END);
+    const reason = (end >= 0 ? rest.slice(0, end) : rest).replace(/[,\s]+$/, "");
+    const detail = NCCL_DETAIL_IN.exec(rest);
+    const last = rest.indexOf("Last error:");
     const p: PendingNcclError = {
       key,
       origin: rec.origin,
       input: rec.input,
       ev: evidenceOf(rec),
-      where: m?.[1] ?? null,
-      reason: m?.[2] ? m[2] : null,
-      version: m?.[3] ?? null,
-      ncclError: null,
+      where: w ? w[1] : null,
+      reason: reason || null,
+      version: NCCL_VERSION.exec(rest)?.[1] ?? null,
+      ncclError: detail ? detail[1] : null,
       lastError: null,
       awaitingLast: false,
       seen: 0,
       rank: rank ?? rec.origin.rank ?? null,
     };
     pendingNccl.set(key, p);
+    if (last >= 0) {
+      const text = rest.slice(last + "Last error:".length).trim();
+      if (text) {
+        p.lastError = clip(text, MAX_MESSAGE_CHARS);
+        flushNccl(p, emit);
+      } else p.awaitingLast = true;
+    }
   };
 
   /** Lines after `NCCL error in:`: a wrapped location/reason, the `ncclXxxError:` detail, `Last error:` and its text. */
@@ -247,10 +266,10 @@ export function createPythonReader(): RecordReader {
         p.where = t.slice(t.lastIndexOf("/") + 1);
         return true;
       }
-      const m = /^(.*?)(?:\s*\(run with NCCL_DEBUG=\w+ for details\))?(?:,\s*NCCL version ([\w.+\-]+))?$/.exec(t);
-      if (m && m[1] && !EXC_SHAPE.test(t)) {
-        p.reason = m[1].replace(/,\s*$/, "");
-        if (m[2]) p.version = m[2];
+      if (!EXC_SHAPE.test(t)) {
+        const end = t.search(NCCL_REASON_END);
+        p.reason = (end >= 0 ? t.slice(0, end) : t).replace(/[,\s]+$/, "") || null;
+        p.version ??= NCCL_VERSION.exec(t)?.[1] ?? null;
         return true;
       }
     }
@@ -335,9 +354,17 @@ export function createPythonReader(): RecordReader {
     read(rec, emit) {
       let text = rec.text;
       if (text.length > 20 && text.charCodeAt(1) >= 65 && text.charCodeAt(1) <= 90 && DAMAGED_HEAD.test(text)) {
+        // read it as the vLLM reader reads a record: an ERROR/CRITICAL message that is not traceback structure is an error
         const close = text.indexOf("] ");
-        rec = { ...rec, text: text.slice(close + 2).trimStart() };
+        const word = text.slice(0, text.indexOf(" "));
+        rec = { ...rec, text: text.slice(close + 2) };
         text = rec.text;
+        const t = text.trimStart();
+        const structure = t !== text || !t || t.startsWith("Traceback (most recent call last)") || t.startsWith('File "') || /^Process [\w.\-]+(?::\d+)*:$/.test(t);
+        if (/(?:RROR|ITICAL)$/.test(word) && !structure) {
+          const ex = EXC_SHAPE.test(t) ? t.slice(0, t.indexOf(":")) : undefined;
+          emit({ kind: "error", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "vllm", message: clip(t, MAX_MESSAGE_CHARS), ...(ex ? { errorType: ex } : {}) });
+        }
       }
       const key = originKey(rec.origin);
       const a = assemblers.size ? assemblers.get(key) : undefined;
