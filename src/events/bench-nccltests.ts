@@ -103,11 +103,12 @@ export class NcclTestsRun {
     };
     const lastNeeded = Math.max(at("busbw", 1), at(errName, 1), at("busbw", 0));
     const rootIdx = cols.indexOf("root");
+    const opIdx = cols.includes("redop") ? cols.indexOf("redop") : cols.indexOf("op");
     return {
       sizeBytes: cells[0].value ?? 0,
       count: cells[1].value ?? 0,
       type: cells[2].text,
-      redop: cells[3]?.text ?? "",
+      redop: opIdx >= 0 ? cells[opIdx]?.text ?? "" : "",
       root: rootIdx >= 0 ? value(rootIdx) : null,
       outOfPlace: side(0) ?? { timeUs: null, algbwGBs: null, busbwGBs: null, wrong: null },
       inPlace: side(1),
