@@ -1,7 +1,7 @@
 import type { Emit, RecordReader } from "./events/types.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader } from "./events/read-nccl.js";
-import { createVllmReader } from "./events/read-vllm.js";
+import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 
@@ -12,8 +12,11 @@ import { createBenchReader } from "./events/read-bench.js";
 export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void; end(emit: Emit): void } {
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [createNcclReader(), createVllmReader(), createBenchReader(), createPythonReader()];
+  const observeVllmOrigin = createVllmOriginObserver();
   return {
     dispatch(rec, emit) {
+      // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
+      observeVllmOrigin(rec, emit);
       let r: LogRecord = rec;
       for (const reader of readers) {
         const out = reader.read(r, emit);

@@ -1,11 +1,469 @@
-import type { RecordReader } from "./types.js";
+import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead } from "../../grammars/vllm.js";
+import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
+import { base, type Emit, type RecordReader } from "./types.js";
+import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
 
-/** Reads vllm records into events. */
+/**
+ * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
+ * hard-wrapped onto following lines), the phrase table (grammars/vllm-messages.ts), uvicorn's readiness
+ * line, pasted command lines, and the engine / executor markers in file names and traceback paths.
+ * ERROR/CRITICAL records that are not traceback structure become `error` events, WARNING records `warning`
+ * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
+ * ERROR level.
+ */
 export function createVllmReader(): RecordReader {
+  const markers = new Set<string>();
+  let pending: PendingDump | null = null;
+  const metrics = new MetricsTally();
+
+  const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
+    const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
+    if (markers.has(key)) return;
+    markers.add(key);
+    emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), ...m });
+  };
+
+  const flush = (emit: Emit) => {
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    emitDump(p, emit);
+  };
+
+  const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): void => {
+    const msg = head.message;
+    fileMarkers(rec, head, emit, marker);
+    const level = head.level;
+    if (level === "ERROR" || level === "CRITICAL") {
+      if (!isTracebackStructure(msg)) {
+        const et = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
+        emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
+      } else if (msg.length > 8) pathMarkers(rec, msg, 2, emit, marker);
+    } else if (level === "WARNING") {
+      emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
+    }
+    if (msg.length === 0) return;
+    // the frequent line first
+    const c = msg.charCodeAt(0);
+    if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
+      const mt = parseMetrics(msg);
+      if (mt) {
+        metrics.add(rec, mt);
+        return;
+      }
+    }
+    // config dumps
+    if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
+      const b = parseBanner(msg);
+      if (b) {
+        const engine = b.engine ?? (head.file.endsWith("core.py") || head.file.startsWith("v1/") ? "v1" : "v0");
+        const facts: Record<string, string> = { "vllm.engine": engine };
+        if (b.version) facts["vllm.version"] = b.version;
+        emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "banner", facts, priority: b.engine ? 9 : 8, level, message: clipMsg(msg) });
+        startDump(rec, b.dump, "banner", emit);
+        return;
+      }
+    }
+    if (c === 110 /* n */ && msg.startsWith("non-default args: {")) {
+      startDump(rec, msg.slice("non-default args: ".length), "dict", emit);
+      return;
+    }
+    if (c === 97 /* a */ && msg.startsWith("args: Namespace(")) {
+      startDump(rec, msg.slice("args: ".length), "namespace", emit);
+      return;
+    }
+    const hit = matchMessage(msg) ?? matchLogo(msg);
+    if (hit) emitPhrase(rec, hit, level, msg, emit, marker);
+    else if (msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+  };
+
+  const startDump = (rec: LogRecord, text: string, kind: DumpKind, emit: Emit) => {
+    const d: PendingDump = { rec, text, kind, parts: 0 };
+    if (isClosed(text, kind)) emitDump(d, emit);
+    else pending = d;
+  };
+
   return {
     name: "vllm",
-    read() {
-      return false;
+    read(rec, emit) {
+      const text = rec.text;
+      if (pending) {
+        if (pending.parts < 6 && isContinuation(text)) {
+          pending.text += text;
+          pending.parts++;
+          if (isClosed(pending.text, pending.kind)) flush(emit);
+          return true;
+        }
+        flush(emit);
+      }
+      let head = fastHead(text);
+      if (!head && mayHaveHead(text)) head = parseHead(text);
+      if (!head) return readOther(rec, emit, marker);
+      const next = nextRecordStart(head.message);
+      if (next < 0) {
+        readRecord(rec, head, emit);
+        return { ...rec, text: head.message };
+      }
+      // a flattened paste: several records on one line
+      let rest = head.message;
+      let cur: VllmHead | null = { ...head, message: rest.slice(0, next).trimEnd() };
+      rest = rest.slice(next + 1);
+      for (let guard = 0; cur && guard < 200; guard++) {
+        readRecord(rec, cur, emit);
+        if (pending) flush(emit);
+        const h = fastHead(rest);
+        if (!h) break;
+        const n = nextRecordStart(h.message);
+        if (n < 0) {
+          cur = h;
+          rest = "";
+          readRecord(rec, cur, emit);
+          break;
+        }
+        cur = { ...h, message: h.message.slice(0, n).trimEnd() };
+        rest = h.message.slice(n + 1);
+      }
+      return true;
+    },
+    end(emit) {
+      flush(emit);
+      const m = metrics.event();
+      if (m) emit(m);
     },
   };
+}
+
+/** Marks the engine generation and executor from process prefixes; runs before any reader claims a record. */
+export function createVllmOriginObserver(): (rec: LogRecord, emit: Emit) => void {
+  let lastKey = "";
+  const seen = new Set<string>();
+  return (rec, emit) => {
+    const o = rec.origin;
+    if (o.process === undefined) return;
+    const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
+    if (key === lastKey) return;
+    lastKey = key;
+    // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` of the raw line
+    const head = rec.raw.length > 300 ? rec.raw.slice(0, 300) : rec.raw;
+    PREFIX_NAME.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    const names = new Set<string>([o.process]);
+    while ((m = PREFIX_NAME.exec(head))) names.add(m[1].trim());
+    for (const name of names) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const hint = processHint(name);
+      if (!hint) continue;
+      emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint });
+    }
+  };
+}
+
+const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;
+
+function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray" } | null {
+  if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
+  if (/^VllmWorker\b/.test(name)) return { engine: "v1", backend: "mp" };
+  if (/^Worker(?:_|$)/.test(name)) return { engine: "v1", backend: "mp" };
+  if (/^RayWorkerWrapper$/.test(name)) return { backend: "ray" };
+  if (/^RayWorker(?:Vllm)?$/.test(name)) return { engine: "v0", backend: "ray" };
+  if (/^(?:DP)?(?:MoE)?EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
+  if (/^EngineCore/.test(name)) return { engine: "v1" };
+  if (/^(?:APIServer|ApiServer_\d+)$/.test(name)) return { engine: "v1" };
+  return null;
+}
+
+type MarkerFn = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => void;
+
+/** The file in the logger prefix tells the executor and engine (`multiproc_executor.py`, `v1/...`, `ray_utils.py`). */
+function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerFn): void {
+  const f = head.file;
+  const slash = f.lastIndexOf("/");
+  const name = slash >= 0 ? f.slice(slash + 1) : f;
+  if (slash >= 0 && f.startsWith("v1/")) marker(rec, { marker: "file:v1/", engine: "v1", strength: 3 }, emit);
+  switch (name) {
+    case "multiproc_executor.py":
+      marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
+      break;
+    case "multiproc_worker_utils.py":
+    case "multiproc_gpu_executor.py":
+      marker(rec, { marker: `file:${name}`, backend: "mp", engine: "v0", strength: 3 }, emit);
+      break;
+    case "ray_distributed_executor.py":
+    case "ray_utils.py":
+      marker(rec, { marker: `file:${name}`, backend: "ray", strength: 3 }, emit);
+      break;
+    case "ray_gpu_executor.py":
+      marker(rec, { marker: `file:${name}`, backend: "ray", engine: "v0", strength: 3 }, emit);
+      break;
+    case "kv_cache_utils.py":
+    case "gpu_model_runner.py":
+    case "gpu_worker.py":
+      marker(rec, { marker: `file:${name}`, engine: "v1", strength: 3 }, emit);
+      break;
+  }
+}
+
+/** Source paths in traceback lines: `vllm/v1/...`, V0's `vllm/worker/`, executors, `AsyncLLMEngine`. */
+function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
+  if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0) return;
+  if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
+  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 1 }, emit);
+  if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
+  else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
+  if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
+}
+
+const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
+
+/** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
+function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn): boolean | LogRecord {
+  const text = rec.text;
+  if (text.length < 6) return false;
+  const c = text.charCodeAt(0);
+  if (c === 73 /* I */ && text.startsWith("INFO:")) {
+    const msg = text.slice(5).trimStart();
+    if (msg.startsWith("Application startup complete") || msg.startsWith("Uvicorn running on")) {
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "server.ready", facts: { "server.ready": true }, priority: 8, level: "INFO", message: msg });
+      return true;
+    }
+    return false;
+  }
+  if (c >= 65 && c <= 90 && text.indexOf(" -- ") > 0) {
+    const m = RAY_DRIVER.exec(text);
+    if (m) {
+      if (/Ray cluster|local Ray instance/.test(m[1])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      return false;
+    }
+  }
+  if (text.indexOf("--") >= 0 && isCommandLine(text)) {
+    const values = configFromCommandLine(text);
+    if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+    return false;
+  }
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0) {
+    const hit = matchAnywhere(text);
+    if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
+  }
+  pathMarkers(rec, text, 1, emit, marker);
+  return false;
+}
+
+function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string, msg: string, emit: Emit, marker: MarkerFn): void {
+  const ev = evidenceOf(rec);
+  const facts = { ...hit.facts };
+  const engine = facts["vllm.engine"];
+  if (engine === "v0" || engine === "v1") {
+    delete facts["vllm.engine"];
+    marker(rec, { marker: `phrase:${hit.id}`, engine, strength: 3 }, emit);
+  }
+  if (hit.id === "config.defaultBackend") {
+    const b = String(facts["config.executorBackend"]);
+    delete facts["config.executorBackend"];
+    if (b === "mp" || b === "ray" || b === "uni" || b === "external_launcher") marker(rec, { marker: "phrase:Defaulting to use", backend: b, strength: 4 }, emit);
+  }
+  const values: Record<string, string | number | boolean> = facts;
+  if (hit.id === "customAllReduce.disabled") {
+    const reason = customAllReduceReason(msg);
+    if (reason) values.reason = reason;
+  }
+  emit({ kind: "vllm.message", ...base(rec, ev), id: hit.id, facts: values, priority: hit.priority ?? 8, level, message: clipMsg(msg) });
+}
+
+// ---------------------------------------------------------------- config dumps
+
+interface PendingDump {
+  rec: LogRecord;
+  text: string;
+  kind: DumpKind;
+  parts: number;
+}
+
+function isClosed(text: string, kind: DumpKind): boolean {
+  const t = text.trimEnd();
+  const last = t.charCodeAt(t.length - 1);
+  if (kind === "dict") return last === 125 /* } */ && balanced(t);
+  if (kind === "namespace") return last === 41 /* ) */ && balanced(t);
+  // a banner: V1 ends with `compilation_config={...}`, ≤0.6.4 with `)`, 0.6.5–0.10 V0 with `use_cached_outputs=False, `
+  return (last === 125 || last === 41) && balanced(t.replace(/\)$/, ""));
+}
+
+function balanced(t: string): boolean {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (quote) {
+      if (c === 92) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 39 || c === 34) quote = c;
+    else if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) depth--;
+  }
+  return depth === 0 && quote === 0;
+}
+
+/** A hard-wrapped piece of a dump: no prefix of its own, shaped like `key=value, ...` text. */
+function isContinuation(text: string): boolean {
+  if (text.length === 0) return false;
+  const c = text.charCodeAt(0);
+  if (c === 32 && text.charCodeAt(1) === 32) return false;
+  if (text.indexOf("=") < 0 && text.indexOf("': ") < 0 && !/^[\w'"\])}]*[,)}]/.test(text)) return false;
+  if (/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/.test(text)) return false;
+  if (text.startsWith("Traceback") || text.startsWith("File ") || text.startsWith("Process ")) return false;
+  if (mayHaveHead(text)) return false;
+  return /^[ \w'"{}\[\](),.=:\/~-]/.test(text);
+}
+
+function emitDump(p: PendingDump, emit: Emit): void {
+  let text = p.text;
+  let complete = isClosed(text, p.kind);
+  if (p.kind === "banner" && complete && text.trimEnd().endsWith(")") && !balanced(text.trimEnd())) {
+    text = text.trimEnd().slice(0, -1);
+  }
+  if (p.kind === "banner" && /,\s*$/.test(text)) complete = true;
+  const raw = parseConfigDump(text, p.kind, complete);
+  if (raw.size === 0) return;
+  const values = configFromDump(raw);
+  const source: VllmConfigEvent["source"] = p.kind === "banner" ? "banner" : p.kind === "dict" ? "non-default-args" : "namespace";
+  const rawObj: Record<string, ConfigValue> = {};
+  for (const [k, v] of raw) rawObj[k] = v as DumpValue;
+  emit({ kind: "vllm.config", ...base(p.rec, evidenceOf(p.rec)), source, values, raw: rawObj });
+}
+
+// ---------------------------------------------------------------- helpers
+
+const NEXT_RECORD = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\]]+:\d+\] /;
+
+function nextRecordStart(msg: string): number {
+  if (msg.length < 40) return -1;
+  const m = NEXT_RECORD.exec(msg);
+  return m ? m.index : -1;
+}
+
+/** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
+export function isTracebackStructure(msg: string): boolean {
+  if (msg.length === 0) return true;
+  const c = msg.charCodeAt(0);
+  if (c === 32 || c === 9) return true;
+  if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
+  if (c === 80 /* P */ && /^Process [\w.\-]+(?::\d+)*:\s*$/.test(msg)) return true;
+  if ((c === 94 || c === 126) && /^[~^\s]+$/.test(msg)) return true;
+  if (c === 84 && msg.startsWith("The above exception was the direct cause")) return true;
+  if (c === 68 && msg.startsWith("During handling of the above exception")) return true;
+  if (c === 46 && /^\.\.\.<\d+ lines?>\.\.\.$/.test(msg)) return true;
+  return false;
+}
+
+function clipMsg(s: string): string {
+  return s.length > 600 ? s.slice(0, 599) + "…" : s;
+}
+
+class MetricsTally {
+  count = 0;
+  first: LogRecord | null = null;
+  lastRec: LogRecord | null = null;
+  last: VllmMetricsEvent["last"] | null = null;
+  peakKv: number | null = null;
+  peakRunning = 0;
+  peakWaiting = 0;
+  add(rec: LogRecord, m: ReturnType<typeof parseMetrics> & object): void {
+    this.count++;
+    this.first ??= rec;
+    this.lastRec = rec;
+    this.last = { promptTps: m.promptTps, genTps: m.genTps, running: m.running, waiting: m.waiting, kvUsagePct: m.kvUsagePct };
+    if (m.kvUsagePct !== null && (this.peakKv === null || m.kvUsagePct > this.peakKv)) this.peakKv = m.kvUsagePct;
+    if (m.running > this.peakRunning) this.peakRunning = m.running;
+    if (m.waiting > this.peakWaiting) this.peakWaiting = m.waiting;
+  }
+  event(): VllmMetricsEvent | null {
+    if (!this.count || !this.lastRec || !this.last) return null;
+    const ev: Evidence = evidenceOf(this.lastRec);
+    return { kind: "vllm.metrics", ...base(this.lastRec, ev), count: this.count, last: this.last, peakKvUsagePct: this.peakKv, peakRunning: this.peakRunning, peakWaiting: this.peakWaiting };
+  }
+}
+
+// ---------------------------------------------------------------- config keys -> facts
+
+const CONFIG_KEYS: Record<string, string> = {
+  model: "model",
+  tensor_parallel_size: "tensorParallelSize",
+  pipeline_parallel_size: "pipelineParallelSize",
+  data_parallel_size: "dataParallelSize",
+  distributed_executor_backend: "executorBackend",
+  max_model_len: "maxModelLen",
+  max_seq_len: "maxModelLen",
+  gpu_memory_utilization: "gpuMemoryUtilization",
+  enable_expert_parallel: "enableExpertParallel",
+  nnodes: "nnodes",
+  node_rank: "nodeRank",
+  master_addr: "masterAddr",
+  headless: "headless",
+  dtype: "dtype",
+  quantization: "quantization",
+  kv_cache_dtype: "kvCacheDtype",
+  enforce_eager: "enforceEager",
+  max_num_seqs: "maxNumSeqs",
+  max_num_batched_tokens: "maxNumBatchedTokens",
+  block_size: "blockSize",
+  seed: "seed",
+  served_model_name: "servedModelName",
+};
+const NUMERIC = new Set(["tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "maxModelLen", "gpuMemoryUtilization", "nnodes", "nodeRank", "maxNumSeqs", "maxNumBatchedTokens", "blockSize", "seed"]);
+const BOOLEAN = new Set(["enableExpertParallel", "headless", "enforceEager"]);
+const BACKENDS = new Set(["mp", "ray", "uni", "external_launcher"]);
+
+/** A config value as the fact wants it, or undefined when the text does not state one. */
+function factValue(fact: string, v: DumpValue | true): ConfigValue | undefined {
+  if (v === null) return undefined;
+  if (NUMERIC.has(fact)) {
+    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d[\d,]*(?:\.\d+)?$/.test(v) ? Number(v.replace(/,/g, "")) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (BOOLEAN.has(fact)) {
+    if (typeof v === "boolean") return v;
+    if (v === "True" || v === "true") return true;
+    if (v === "False" || v === "false") return false;
+    return undefined;
+  }
+  if (typeof v !== "string" || v.length === 0 || v === "None") return undefined;
+  if (fact === "executorBackend") {
+    const b = v.replace(/^DistributedExecutorBackend\./, "").toLowerCase();
+    return BACKENDS.has(b) ? b : undefined;
+  }
+  if (fact === "servedModelName") {
+    const list = /^\[['"]([^'"]+)['"]\]$/.exec(v);
+    return list ? list[1] : v;
+  }
+  if (fact === "quantization" && v === "None") return undefined;
+  return v;
+}
+
+export function configFromDump(raw: Map<string, DumpValue>): Record<string, ConfigValue> {
+  const out: Record<string, ConfigValue> = {};
+  for (const [k, v] of raw) {
+    const fact = CONFIG_KEYS[k];
+    if (!fact || out[fact] !== undefined) continue;
+    const fv = factValue(fact, v);
+    if (fv !== undefined) out[fact] = fv;
+  }
+  if (out.model === undefined && raw.has("model_tag")) {
+    const fv = factValue("model", raw.get("model_tag")!);
+    if (fv !== undefined) out.model = fv;
+  }
+  return out;
+}
+
+export function configFromCommandLine(text: string): Record<string, ConfigValue> {
+  const out: Record<string, ConfigValue> = {};
+  for (const [k, v] of parseCommandLine(text)) {
+    const fact = CONFIG_KEYS[k];
+    if (!fact || out[fact] !== undefined) continue;
+    const fv = factValue(fact, v === true ? (BOOLEAN.has(fact) ? true : null) : v);
+    if (fv !== undefined) out[fact] = fv;
+  }
+  return out;
 }

@@ -1,10 +1,53 @@
 import type { EventBase } from "./types.js";
+import type { PhraseId } from "../../grammars/vllm-messages.js";
+
+export type ConfigValue = string | number | boolean | null;
 
 /** A value the log states for a config key, from a banner, `non-default args`, `Namespace(...)`, a command line or a single line. */
 export interface VllmConfigEvent extends EventBase {
   kind: "vllm.config";
   source: "banner" | "non-default-args" | "namespace" | "command" | "line";
-  values: Record<string, string | number | boolean | null>;
+  /** config fact name (`tensorParallelSize`) -> value */
+  values: Record<string, ConfigValue>;
+  /** every complete key of the dump as vLLM wrote it (`disable_custom_all_reduce` -> true), for rules */
+  raw?: Record<string, ConfigValue>;
 }
 
-export type VllmEvent = VllmConfigEvent;
+/**
+ * A vLLM message from the phrase table (grammars/vllm-messages.ts): KV cache, memory, distributed set-up,
+ * versions, server start, custom all-reduce, KV-cache errors ...
+ */
+export interface VllmMessageEvent extends EventBase {
+  kind: "vllm.message";
+  id: PhraseId;
+  /** fact path (`kvCache.tokens`) -> value the line states */
+  facts: Record<string, string | number | boolean>;
+  /** higher wins when several lines state one fact */
+  priority: number;
+  /** the record's level, when it had a vLLM prefix */
+  level: string | null;
+  message: string;
+}
+
+/** What a process prefix, a file name or a traceback path tells about the engine generation and the executor. */
+export interface VllmMarkerEvent extends EventBase {
+  kind: "vllm.marker";
+  engine?: "v0" | "v1";
+  backend?: "mp" | "ray" | "uni" | "external_launcher";
+  /** what was seen: `prefix:VllmWorkerProcess`, `file:multiproc_executor.py`, `path:vllm/v1/`, `ray-driver` ... */
+  marker: string;
+  /** 3: process prefix or log-line file; 2: traceback path inside a vLLM record; 1: weaker hints */
+  strength: number;
+}
+
+/** The periodic throughput / KV-usage lines of one input, summarised (they are too many to keep one by one). */
+export interface VllmMetricsEvent extends EventBase {
+  kind: "vllm.metrics";
+  count: number;
+  last: { promptTps: number; genTps: number; running: number; waiting: number; kvUsagePct: number | null };
+  peakKvUsagePct: number | null;
+  peakRunning: number;
+  peakWaiting: number;
+}
+
+export type VllmEvent = VllmConfigEvent | VllmMessageEvent | VllmMarkerEvent | VllmMetricsEvent;

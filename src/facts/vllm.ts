@@ -4,45 +4,90 @@ import { earlier, located, plain, type FactDomain, type Located } from "./domain
 import type { Facts, Missing } from "./schema.js";
 
 type Section = Pick<Facts, "vllm" | "config" | "distributed" | "gpu" | "kvCache" | "memory" | "server">;
+type Value = string | number | boolean;
 
-/** A value with the record it was first read from. */
-interface Sourced<T> {
-  value: T;
+/** A value with the record it was read from and how much that kind of statement counts. */
+interface Sourced {
+  value: Value;
   at: Located;
+  /** higher wins; among equals the earliest line wins */
+  prio: number;
 }
 
 export interface VllmState {
-  /** fact path ("config.model") -> first value seen */
-  values: Record<string, Sourced<string | number | boolean>>;
+  /** fact path ("config.model") -> the best statement seen */
+  values: Record<string, Sourced>;
+  /** the periodic metrics lines, summarised */
+  metrics: { count: number; peakKvUsagePct: number | null; last: Located | null };
 }
 
-function setFirst(state: VllmState, path: string, value: string | number | boolean | null | undefined, at: Located): void {
+/** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
+const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-default-args": 7, namespace: 6, command: 5 };
+
+function better(cur: Sourced | undefined, next: Sourced): boolean {
+  if (!cur) return true;
+  if (next.prio !== cur.prio) return next.prio > cur.prio;
+  return earlier(cur.at, next.at) === next.at && !(cur.at.input === next.at.input && cur.at.line === next.at.line);
+}
+
+function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number): void {
   if (value === null || value === undefined || value === "") return;
-  const cur = state.values[path];
-  if (!cur || earlier(cur.at, at) === at) state.values[path] = { value, at };
+  if (typeof value === "number" && !Number.isFinite(value)) return;
+  const next = { value, at, prio };
+  if (better(state.values[path], next)) state.values[path] = next;
 }
 
 export const vllmDomain: FactDomain<VllmState, Section> = {
   name: "vllm",
-  init: () => ({ values: {} }),
+  init: () => ({ values: {}, metrics: { count: 0, peakKvUsagePct: null, last: null } }),
   reduce(state, e: Event) {
-    if (e.kind === "vllm.config") {
-      const at = located(e);
-      for (const [k, v] of Object.entries(e.values)) setFirst(state, `config.${k}`, v, at);
+    switch (e.kind) {
+      case "vllm.config": {
+        const at = located(e);
+        const prio = CONFIG_PRIORITY[e.source] ?? 5;
+        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio);
+        break;
+      }
+      case "vllm.message": {
+        const at = located(e);
+        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority);
+        break;
+      }
+      case "vllm.marker": {
+        const at = located(e);
+        if (e.engine) offer(state, "vllm.engine", e.engine, at, e.strength);
+        if (e.backend) offer(state, "config.executorBackend", e.backend, at, e.strength);
+        break;
+      }
+      case "vllm.metrics": {
+        const m = state.metrics;
+        m.count += e.count;
+        if (e.peakKvUsagePct !== null && (m.peakKvUsagePct === null || e.peakKvUsagePct > m.peakKvUsagePct)) m.peakKvUsagePct = e.peakKvUsagePct;
+        const at = located(e);
+        if (!m.last || earlier(m.last, at) === m.last) m.last = at;
+        break;
+      }
     }
   },
   merge(a, b) {
-    const out: VllmState = { values: { ...a.values } };
-    for (const [k, v] of Object.entries(b.values)) setFirst(out, k, v.value, v.at);
+    const out: VllmState = { values: { ...a.values }, metrics: { ...a.metrics } };
+    for (const [k, v] of Object.entries(b.values)) if (better(out.values[k], v)) out.values[k] = v;
+    out.metrics.count += b.metrics.count;
+    const pa = a.metrics.peakKvUsagePct;
+    const pb = b.metrics.peakKvUsagePct;
+    out.metrics.peakKvUsagePct = pa === null ? pb : pb === null ? pa : Math.max(pa, pb);
+    const la = a.metrics.last;
+    const lb = b.metrics.last;
+    out.metrics.last = !la ? lb : !lb ? la : earlier(la, lb) === la ? lb : la;
     return out;
   },
   finalize(state) {
     const get = <T>(path: string): T | null => (state.values[path]?.value as T | undefined) ?? null;
     const sources: Record<string, Evidence> = {};
     for (const [k, v] of Object.entries(state.values)) sources[k] = plain(v.at)!;
-    const missing: Missing[] = [];
+    const engine = get<string>("vllm.engine");
     const facts: Section = {
-      vllm: { version: get("vllm.version"), engine: get("vllm.engine") },
+      vllm: { version: get("vllm.version"), engine: engine === "v0" || engine === "v1" ? engine : null },
       config: {
         model: get("config.model"),
         tensorParallelSize: get("config.tensorParallelSize"),
@@ -89,6 +134,68 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       },
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
     };
-    return { facts, sources, missing };
+    return { facts, sources, missing: missingOf(facts) };
   },
 };
+
+// ---------------------------------------------------------------- facts.missing
+
+const START = "the start-up lines of the log (from `vllm serve` to `Application startup complete.`)";
+
+/** Why a fact of these sections can be null, and how to get it: fact path -> [why, how to get it]. */
+const HOW: Record<string, [string, string]> = {
+  "vllm.version": ["no `vLLM API server version`, banner `(vX.Y.Z)` or logo `version` line in the input", `include ${START}, or run \`vllm --version\``],
+  "vllm.engine": ["no V0/V1 marker (engine banner, process prefixes, v1/ paths, KV cache lines)", `include ${START}`],
+  "config.model": ["no engine banner, `non-default args`, `Namespace(...)` or command line names the model", `include ${START}`],
+  "config.tensorParallelSize": ["the input states no tensor_parallel_size (banner, args or command line)", `include ${START}; the engine banner prints tensor_parallel_size`],
+  "config.pipelineParallelSize": ["the input states no pipeline_parallel_size", `include ${START}; the engine banner prints pipeline_parallel_size (vLLM ≥0.5.1)`],
+  "config.dataParallelSize": ["the input states no data_parallel_size", `include ${START}; the engine banner prints data_parallel_size (vLLM ≥0.11)`],
+  "config.executorBackend": ["no distributed_executor_backend, `Defaulting to use X for distributed inference` line or worker prefix", "include the worker lines or pass --distributed-executor-backend explicitly"],
+  "config.maxModelLen": ["no banner max_seq_len, `Using max model len` or max_model_len argument", `include ${START}`],
+  "config.gpuMemoryUtilization": ["no gpu_memory_utilization in the args or memory profiling lines", `include ${START}, or pass --gpu-memory-utilization explicitly`],
+  "config.enableExpertParallel": ["enable_expert_parallel is not stated", "include the `non-default args` / `args: Namespace(...)` line"],
+  "config.nnodes": ["not a multi-node multiprocessing launch, or --nnodes is not stated", "include the command line or `non-default args` of each node"],
+  "config.nodeRank": ["not a multi-node multiprocessing launch, or --node-rank is not stated", "include the command line or `non-default args` of each node"],
+  "config.masterAddr": ["not a multi-node multiprocessing launch, or --master-addr is not stated", "include the command line, `non-default args` or the headless `Launching vLLM` line"],
+  "config.headless": ["--headless is not stated", "include the command line or `non-default args` of each node"],
+  "config.dtype": ["no dtype in the banner or args", `include ${START}`],
+  "config.quantization": ["no quantization method stated (none used, or the banner is missing)", `include ${START}`],
+  "config.kvCacheDtype": ["no kv_cache_dtype in the banner or args", `include ${START}`],
+  "config.enforceEager": ["no enforce_eager in the banner or args", `include ${START}`],
+  "config.maxNumSeqs": ["max_num_seqs is not stated", "include the `non-default args` / `args: Namespace(...)` line"],
+  "config.maxNumBatchedTokens": ["no `Chunked prefill is enabled with max_num_batched_tokens` line or argument", `include ${START}`],
+  "config.blockSize": ["block_size is not stated", "include the `args: Namespace(...)` or `non-default args` line"],
+  "config.seed": ["no seed in the banner or args", `include ${START}`],
+  "config.servedModelName": ["no served_model_name in the banner or args", `include ${START}`],
+  "distributed.worldSize": ["no `world_size=` or `rank N in world size M` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG, or include the worker start-up lines"],
+  "distributed.backend": ["no `world_size=... backend=` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG"],
+  "distributed.hostIp": ["no `distributed_init_method=tcp://...` or `driver_ip` line", "set VLLM_LOGGING_LEVEL=DEBUG, or set VLLM_HOST_IP explicitly"],
+  "gpu.name": ["vLLM does not print the GPU model at INFO level", "add the output of `nvidia-smi -L` to the input"],
+  "gpu.count": ["vLLM does not print the number of GPUs", "add the output of `nvidia-smi -L` to the input"],
+  "gpu.memoryGiB": ["no CUDA out-of-memory message or `nvidia-smi` output states the GPU's capacity", "add the output of `nvidia-smi` to the input"],
+  "kvCache.tokens": ["no `GPU KV cache size: N tokens` line (V1) in the input", "include the start-up lines up to `init engine ... took`; V0 prints `# GPU blocks` instead"],
+  "kvCache.maxConcurrency": ["no `Maximum concurrency for N tokens per request` line (vLLM ≥0.6.3)", "include the start-up lines up to `init engine ... took`"],
+  "kvCache.tokensPerRequest": ["no `Maximum concurrency for N tokens per request` line (vLLM ≥0.6.3)", "include the start-up lines up to `init engine ... took`"],
+  "kvCache.gpuBlocks": ["no `# GPU blocks` / `num_gpu_blocks is` line in the input", "include the start-up lines up to `init engine ... took`"],
+  "kvCache.cpuBlocks": ["no V0 `# GPU blocks: N, # CPU blocks: M` line (V1 prints none)", "include the start-up lines of a V0 engine; V1 has no CPU swap blocks"],
+  "kvCache.availableGiB": ["no `Available KV cache memory` line (V1 ≥0.9.1) or V0 memory profiling result", "include the start-up lines up to `init engine ... took`"],
+  "kvCache.neededGiB": ["no `KV cache is needed` error (the KV cache was large enough, or the run did not get that far)", "nothing to do unless start-up failed on the KV cache"],
+  "kvCache.maxTokensStorable": ["no V0 `maximum number of tokens that can be stored in KV cache` error", "nothing to do unless start-up failed on the KV cache"],
+  "memory.modelWeightsGiB": ["no `Model loading took` / `Loading model weights took` line or memory profiling result", "include the model-loading lines of the start-up"],
+  "memory.totalGpuGiB": ["no V0 memory profiling `total_gpu_memory` line", "include the memory profiling lines (V0), or add `nvidia-smi` output"],
+  "memory.peakActivationGiB": ["no memory profiling breakdown (V1 prints it at DEBUG only)", "set VLLM_LOGGING_LEVEL=DEBUG"],
+  "memory.nonTorchGiB": ["no memory profiling breakdown (V1 prints it at DEBUG only)", "set VLLM_LOGGING_LEVEL=DEBUG"],
+  "memory.cudaGraphGiB": ["no `Graph capturing finished in N secs, took X GiB` line (none with --enforce-eager)", "include the CUDA graph capture lines of the start-up"],
+  "memory.loadSeconds": ["no `Model loading took X GiB and Y seconds` line", "include the model-loading lines of the start-up"],
+  "memory.initEngineSeconds": ["no `init engine (profile, create kv cache, warmup model) took` line (vLLM ≥0.6.5)", "include the start-up lines up to `init engine ... took`"],
+};
+
+function missingOf(facts: Section): Missing[] {
+  const out: Missing[] = [];
+  for (const [path, [why, howToGet]] of Object.entries(HOW)) {
+    const [section, key] = path.split(".") as [keyof Section, string];
+    const value = (facts[section] as Record<string, unknown>)[key];
+    if (value === null || value === undefined) out.push({ fact: path, why, howToGet });
+  }
+  return out;
+}

@@ -1,0 +1,355 @@
+/**
+ * The phrase table of vLLM messages that carry facts, for every release from 0.4 on
+ * (../shared/reference/vllm-log-formats.md). Each phrase is one line of text, so a regex reads it; the
+ * table is keyed by a cheap first test (the message's first characters or a fixed substring) so that a
+ * message is tried against one or two regexes, not all of them. Syntax only: the values are named by the
+ * fact path they state (`kvCache.tokens`), and the fact domain decides what to keep.
+ */
+
+export type FactValue = string | number | boolean;
+
+export interface PhraseMatch {
+  id: PhraseId;
+  /** fact path -> value the line states */
+  facts: Record<string, FactValue>;
+  /** how much the statement outranks others stating the same fact (higher wins) */
+  priority?: number;
+}
+
+export type PhraseId =
+  | "banner"
+  | "version.apiServer"
+  | "version.server"
+  | "version.logo"
+  | "model.logo"
+  | "headless.launch"
+  | "config.maxModelLen"
+  | "config.chunkedPrefill"
+  | "config.defaultBackend"
+  | "kv.blocks"
+  | "kv.v1Blocks"
+  | "kv.tokens"
+  | "kv.concurrency"
+  | "kv.available"
+  | "kv.numGpuBlocks"
+  | "kv.insufficientV1"
+  | "kv.insufficientV0"
+  | "kv.noCacheMemory"
+  | "memory.profileV0Total"
+  | "memory.profileV0Parts"
+  | "memory.profileResults"
+  | "memory.profileV1Debug"
+  | "memory.weightsTook"
+  | "memory.modelLoadingTook"
+  | "model.startLoad"
+  | "cudaGraph.captured"
+  | "initEngine.took"
+  | "dist.worldSize"
+  | "dist.rankAssigned"
+  | "dist.worldSizeTooLarge"
+  | "dist.driverIp"
+  | "customAllReduce.disabled"
+  | "server.starting"
+  | "server.ready"
+  | "err.headsDivisible"
+  | "err.layersDivisible"
+  | "err.bf16Capability"
+  | "err.cudaOom"
+  | "engine.v1Backend";
+
+/** `643,232` -> 643232, `0.90` -> 0.9 */
+export function num(s: string): number {
+  return Number(s.replace(/,/g, ""));
+}
+
+type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Record<string, FactValue> | null; priority?: number };
+
+const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
+
+/** Phrases at the start of a vLLM message, by first character. */
+const BY_FIRST: Record<string, Entry[]> = {
+  "#": [
+    { id: "kv.blocks", re: /^# (?:GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "kvCache.cpuBlocks": num(m[2]), "vllm.engine": "v0" }) },
+    { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
+  ],
+  A: [
+    { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m) => ({ "kvCache.availableGiB": num(m[1]) }) },
+  ],
+  C: [
+    { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m) => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
+    { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
+  ],
+  D: [
+    { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m) => ({ "config.executorBackend": m[1] }) },
+    { id: "customAllReduce.disabled", re: /^Disabled the custom all-reduce (.*)$/, map: () => ({}) },
+  ],
+  E: [
+    { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }) },
+  ],
+  G: [
+    { id: "kv.tokens", re: /^GPU KV cache size: ([\d,]+) tokens/, map: (m) => ({ "kvCache.tokens": num(m[1]), "vllm.engine": "v1" }) },
+    { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Record<string, FactValue> => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
+  ],
+  I: [
+    { id: "banner", re: /^Initializing (?:an?|a V0|a V1) LLM engine/, map: () => ({}) },
+  ],
+  L: [
+    { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m) => ({ "memory.modelWeightsGiB": num(m[1]) }) },
+    { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m) => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
+  ],
+  M: [
+    { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m) => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
+    {
+      id: "memory.modelLoadingTook",
+      re: new RegExp(String.raw`^Model loading took ${GIB}(?: memory)? and (\d+(?:\.\d+)?) seconds`),
+      map: (m) => ({ "memory.modelWeightsGiB": num(m[1]), "memory.loadSeconds": num(m[2]) }),
+    },
+    { id: "memory.profileResults", re: /^Memory profiling results: (.*)$/, map: (m) => profileResults(m[1]) },
+    { id: "memory.profileV1Debug", re: /^Memory profiling takes [\d.]+ seconds\. (.*)$/, map: (m) => profileV1(m[1]) },
+  ],
+  N: [
+    { id: "kv.noCacheMemory", re: /^No available memory for the cache blocks/, map: () => ({}) },
+  ],
+  S: [
+    { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m) => ({ "config.model": m[1] }), priority: 2 },
+    { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
+  ],
+  T: [
+    { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/, map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
+  ],
+  U: [
+    { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m) => ({ "config.maxModelLen": num(m[1]) }) },
+  ],
+  W: [
+    { id: "dist.worldSizeTooLarge", re: /^World size \((\d+)\) is larger than the number of available GPUs \((\d+)\)/, map: (m) => ({ "distributed.worldSize": num(m[1]) }) },
+  ],
+  i: [
+    {
+      id: "initEngine.took",
+      re: /^init engine \(profile, create kv cache, warmup model\) took (\d+(?:\.\d+)?) s/,
+      map: (m) => ({ "memory.initEngineSeconds": num(m[1]) }),
+    },
+  ],
+  m: [
+    {
+      id: "memory.profileV0Parts",
+      re: new RegExp(String.raw`^model weights take ${GIB}; non_torch_memory takes ${GIB}; PyTorch activation peak memory takes ${GIB}; the rest of the memory reserved for KV Cache is ${GIB}`),
+      map: (m) => ({ "memory.modelWeightsGiB": num(m[1]), "memory.nonTorchGiB": num(m[2]), "memory.peakActivationGiB": num(m[3]), "kvCache.availableGiB": num(m[4]), "vllm.engine": "v0" }),
+    },
+  ],
+  r: [
+    {
+      id: "dist.rankAssigned",
+      re: /^rank (\d+) in world size (\d+) is assigned as /,
+      map: (m) => ({ "distributed.worldSize": num(m[2]) }),
+    },
+  ],
+  t: [
+    {
+      id: "memory.profileV0Total",
+      re: new RegExp(String.raw`^the current vLLM instance can use total_gpu_memory \(${GIB}\) x gpu_memory_utilization \(([\d.]+)\)`),
+      map: (m) => ({ "memory.totalGpuGiB": num(m[1]), "config.gpuMemoryUtilization": num(m[2]), "vllm.engine": "v0" }),
+    },
+  ],
+  w: [
+    {
+      id: "dist.worldSize",
+      re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method=(\S+) backend=(\w+)/,
+      map: (m) => {
+        const out: Record<string, FactValue> = { "distributed.worldSize": num(m[1]), "distributed.backend": m[5] };
+        const ip = /^tcp:\/\/\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(m[4]);
+        if (ip) out["distributed.hostIp"] = ip[1];
+        return out;
+      },
+    },
+  ],
+  d: [
+    { id: "dist.driverIp", re: /^driver_ip: ([0-9A-Fa-f.:]+)\s*$/, map: (m) => ({ "distributed.hostIp": m[1] }) },
+  ],
+  v: [
+    { id: "version.apiServer", re: /^vLLM API server version (\S+)/, map: (m) => ({ "vllm.version": m[1] }) },
+    { id: "version.server", re: /^vLLM server version (\S+?),? serving model (\S+)/, map: (m) => ({ "vllm.version": m[1], "config.model": m[2] }) },
+  ],
+};
+
+/**
+ * Phrases that may sit anywhere in a message, also inside an exception line (`ValueError: To serve at
+ * least one request ...`), found by a fixed substring first.
+ */
+const ANYWHERE: { key: string; entry: Entry }[] = [
+  {
+    key: "max seq len (",
+    entry: {
+      id: "kv.insufficientV1",
+      re: new RegExp(String.raw`To serve at least one request with the models?'s max seq len \((\d+)\), \(${GIB} KV cache is needed, which is larger than the available KV cache memory \(${GIB}\)(?:\. Based on the available memory, the estimated maximum model length is (\d+))?`),
+      map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.neededGiB": num(m[2]), "kvCache.availableGiB": num(m[3]) }),
+    },
+  },
+  {
+    key: "max seq len (",
+    entry: {
+      id: "kv.insufficientV0",
+      re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/,
+      map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
+    },
+  },
+  { key: "No available memory for the cache blocks", entry: { id: "kv.noCacheMemory", re: /No available memory for the cache blocks/, map: () => ({}) } },
+  {
+    key: "must be divisible by tensor parallel size",
+    entry: { id: "err.headsDivisible", re: /Total number of attention heads \((\d+)\) must be divisible by tensor parallel size \((\d+)\)/, map: (m) => ({ "config.tensorParallelSize": num(m[2]) }) },
+  },
+  {
+    key: "must be divisible by pipeline parallel size",
+    entry: { id: "err.layersDivisible", re: /Total number of hidden layers \((\d+)\) must be divisible by pipeline parallel size \((\d+)\)/, map: (m) => ({ "config.pipelineParallelSize": num(m[2]) }) },
+  },
+  {
+    key: "Bfloat16 is only supported",
+    entry: { id: "err.bf16Capability", re: /Your (.+?) GPU has compute capability/, map: (m) => ({ "gpu.name": m[1] }) },
+  },
+  {
+    key: "CUDA out of memory",
+    entry: {
+      id: "err.cudaOom",
+      re: new RegExp(String.raw`CUDA out of memory\.(?:.*?GPU \d+ has a total capacity of ${GIB}|.*?\(GPU \d+; ${GIB} total capacity)?`),
+      map: (m): Record<string, FactValue> => (m[1] ? { "gpu.memoryGiB": num(m[1]) } : m[2] ? { "gpu.memoryGiB": num(m[2]) } : {}),
+    },
+  },
+];
+
+const ANYWHERE_KEYS = [...new Set(ANYWHERE.map((a) => a.key))];
+
+function tryEntry(e: Entry, text: string): PhraseMatch | null {
+  const m = e.re.exec(text);
+  if (!m) return null;
+  const facts = e.map(m);
+  if (!facts) return null;
+  return e.priority === undefined ? { id: e.id, facts } : { id: e.id, facts, priority: e.priority };
+}
+
+/** Reads one vLLM message (the text after the logger prefix). */
+export function matchMessage(msg: string): PhraseMatch | null {
+  const list = BY_FIRST[msg[0]];
+  if (list) {
+    for (const e of list) {
+      const r = tryEntry(e, msg);
+      if (r) return r;
+    }
+  }
+  return matchAnywhere(msg);
+}
+
+/** Phrases that also count inside exception lines and other non-vLLM records. Cheap when none is present. */
+export function matchAnywhere(text: string): PhraseMatch | null {
+  let hit = false;
+  for (const k of ANYWHERE_KEYS)
+    if (text.includes(k)) {
+      hit = true;
+      break;
+    }
+  if (!hit) return null;
+  for (const a of ANYWHERE) {
+    if (!text.includes(a.key)) continue;
+    const r = tryEntry(a.entry, text);
+    if (r) return r;
+  }
+  return null;
+}
+
+/** `Custom allreduce is disabled because ...` / `Disabled the custom all-reduce kernel because ...`: the reason. */
+export function customAllReduceReason(msg: string): string | null {
+  const m = /^(?:Custom allreduce is disabled|Disabled the custom all-reduce(?: kernel)?) (.*?)(?:\. To silence this warning.*)?$/.exec(msg);
+  return m ? m[1].replace(/\.$/, "") : null;
+}
+
+function profileResults(s: string): Record<string, FactValue> {
+  // 0.6.x: `total_gpu_memory=79.15GiB initial_memory_usage=... peak_torch_memory=... non_torch_memory=... kv_cache_size=...GiB gpu_memory_utilization=0.90`
+  const out: Record<string, FactValue> = { "vllm.engine": "v0" };
+  const get = (k: string) => new RegExp(String.raw`\b${k}=(-?\d+(?:\.\d+)?)`).exec(s)?.[1];
+  const total = get("total_gpu_memory");
+  if (total) out["memory.totalGpuGiB"] = num(total);
+  const peak = get("peak_torch_memory");
+  if (peak) out["memory.peakActivationGiB"] = num(peak);
+  const nonTorch = get("non_torch_memory");
+  if (nonTorch) out["memory.nonTorchGiB"] = num(nonTorch);
+  const kv = get("kv_cache_size");
+  if (kv) out["kvCache.availableGiB"] = num(kv);
+  const util = get("gpu_memory_utilization");
+  if (util) out["config.gpuMemoryUtilization"] = num(util);
+  return out;
+}
+
+function profileV1(s: string): Record<string, FactValue> {
+  // V1 DEBUG: `Total non KV cache memory: 16.1GiB; torch peak memory increase: 1.2GiB; non-torch forward increase memory: 0.1GiB; weights memory: 14.9GiB.`
+  const out: Record<string, FactValue> = {};
+  const peak = new RegExp(String.raw`torch peak memory increase: ${GIB}`).exec(s);
+  if (peak) out["memory.peakActivationGiB"] = num(peak[1]);
+  const nonTorch = new RegExp(String.raw`non-torch forward increase memory: ${GIB}`).exec(s);
+  if (nonTorch) out["memory.nonTorchGiB"] = num(nonTorch[1]);
+  const w = new RegExp(String.raw`weights memory: ${GIB}`).exec(s);
+  if (w) out["memory.modelWeightsGiB"] = num(w[1]);
+  return out;
+}
+
+/** The ASCII logo of ≥0.15 (`▄▄ ▄█ █ ... version 0.16.0` / `... model   Qwen/Qwen3-8B`). */
+export function matchLogo(msg: string): PhraseMatch | null {
+  if (msg.indexOf("█") < 0 && msg.indexOf("▀") < 0 && msg.indexOf("▄") < 0) return null;
+  const v = /[█▀▄]\s+version\s+(\S+)\s*$/.exec(msg);
+  if (v) return { id: "version.logo", facts: { "vllm.version": v[1] } };
+  const m = /[█▀▄]\s+model\s+(\S+)\s*$/.exec(msg);
+  if (m) return { id: "model.logo", facts: { "config.model": m[1] } };
+  return null;
+}
+
+/** The banner: `Initializing a V1 LLM engine (v0.9.1) with config: ...` -> label, version and the dump text. */
+export function parseBanner(msg: string): { engine: "v0" | "v1" | null; version: string | null; dump: string } | null {
+  const m = /^Initializing (an|a V0|a V1) LLM engine(?: \(v([^)\s]+)\))? with config: /.exec(msg);
+  if (!m) return null;
+  const engine = m[1] === "a V0" ? "v0" : m[1] === "a V1" ? "v1" : null;
+  return { engine, version: m[2] ?? null, dump: msg.slice(m[0].length) };
+}
+
+/**
+ * The periodic metrics line (V0 every 5 s, V1 every 10 s), hand-read because it is the most frequent line
+ * of a serving log. Returns null when `msg` is not one.
+ */
+export interface MetricsLine {
+  engine: number | null;
+  promptTps: number;
+  genTps: number;
+  running: number;
+  waiting: number;
+  kvUsagePct: number | null;
+}
+
+export function parseMetrics(msg: string): MetricsLine | null {
+  const at = msg.indexOf("Avg prompt throughput: ");
+  if (at < 0 || at > 40) return null;
+  let engine: number | null = null;
+  if (at > 0) {
+    const e = /^Engine (\d+): /.exec(msg);
+    if (e) engine = Number(e[1]);
+  }
+  const numAfter = (label: string): number | null => {
+    const i = msg.indexOf(label, at);
+    if (i < 0) return null;
+    let j = i + label.length;
+    const start = j;
+    while (j < msg.length) {
+      const c = msg.charCodeAt(j);
+      if ((c >= 48 && c <= 57) || c === 46) j++;
+      else break;
+    }
+    return j > start ? Number(msg.slice(start, j)) : null;
+  };
+  const promptTps = numAfter("Avg prompt throughput: ");
+  const genTps = numAfter("Avg generation throughput: ");
+  if (promptTps === null || genTps === null) return null;
+  return {
+    engine,
+    promptTps,
+    genTps,
+    running: numAfter("Running: ") ?? 0,
+    waiting: numAfter("Waiting: ") ?? numAfter("Pending: ") ?? 0,
+    kvUsagePct: numAfter("GPU KV cache usage: "),
+  };
+}
