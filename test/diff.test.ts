@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diffReports, percentText, renderDiffText } from "../src/gate/diff.js";
+import { runCli } from "./helpers/cli.js";
+import { sampleReport } from "./report-fixture.js";
+
+/** The good run: bigger KV cache, InfiniBand with GPU Direct RDMA, a newer NCCL, only the info finding. */
+function goodRun() {
+  const r = sampleReport();
+  r.facts.kvCache.tokens = 2040000;
+  r.facts.nccl.version = "2.26.5";
+  r.facts.nccl.versions = ["2.26.5"];
+  r.facts.nccl.net = "IB";
+  r.facts.nccl.nodePairs[1].kinds = { "NET/IB/GDRDMA": 8 };
+  r.findings = r.findings.filter((f) => f.severity === "info");
+  r.summary = { errors: 0, warnings: 0, infos: 1 };
+  return r;
+}
+
+describe("diff of two reports", () => {
+  const d = diffReports(goodRun(), sampleReport());
+
+  it("states each changed fact with its unit and relative change", () => {
+    const texts = d.changes.map((c) => c.text);
+    expect(texts.slice(0, 5)).toEqual([
+      "inter-node transport NET/IB/GDRDMA → NET/Socket",
+      "KV cache 2,040,000 → 1,310,000 tokens (−36%)",
+      "NCCL 2.26.5 → 2.21.5",
+      "NCCL versions 2.26.5 → 2.21.5",
+      "NCCL network IB → Socket",
+    ]);
+    expect(d.changes.find((c) => c.path === "kvCache.tokens")).toMatchObject({ before: 2040000, after: 1310000 });
+    expect(d.changes.find((c) => c.path === "kvCache.tokens")!.changePercent).toBeCloseTo(-35.78, 1);
+    // only what changed is listed
+    expect(d.changes.map((c) => c.path)).not.toContain("config.tensorParallelSize");
+  });
+
+  it("lists the findings that appeared and went away", () => {
+    expect(d.findings.appeared.map((f) => f.ruleId)).toEqual(["nccl/socket-fallback", "vllm/low-concurrency"]);
+    expect(d.findings.resolved).toEqual([]);
+    const back = diffReports(sampleReport(), goodRun());
+    expect(back.findings.resolved.map((f) => f.ruleId)).toEqual(["nccl/socket-fallback", "vllm/low-concurrency"]);
+    expect(back.changes[1].text).toBe("KV cache 1,310,000 → 2,040,000 tokens (+55.7%)".replace("+55.7%", "+56%"));
+  });
+
+  it("renders text, and says when nothing changed", () => {
+    const text = renderDiffText(d);
+    expect(text).toContain("\n  KV cache 2,040,000 → 1,310,000 tokens (−36%)\n");
+    expect(text).toContain("\n  + error   nccl/socket-fallback: Inter-node NCCL traffic over TCP sockets (new in B)\n");
+    const same = diffReports(sampleReport(), sampleReport());
+    expect(same.changes).toEqual([]);
+    expect(renderDiffText(same)).toContain("No fact changed.\n\nFindings: the same rules fired in both.\n");
+    expect(percentText(-5.04)).toBe("−5%");
+    expect(percentText(-5.44)).toBe("−5.4%");
+  });
+});
+
+describe("diff command", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "vd-diff-"));
+  const log = (tokens: string, via: string) =>
+    [
+      "gpu-node-a:1235:1251 [1] NCCL INFO NCCL version 2.21.5+cuda12.4",
+      `gpu-node-a:1235:1251 [1] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [send] via ${via}`,
+      `gpu-node-b:2234:2250 [2] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [receive] via ${via}`,
+      `INFO 07-25 10:11:40 [kv_cache_utils.py:634] GPU KV cache size: ${tokens} tokens`,
+      "",
+    ].join("\n");
+  const a = join(tmp, "a.log");
+  const b = join(tmp, "b.log");
+  writeFileSync(a, log("2,040,000", "NET/IB/0/GDRDMA"));
+  writeFileSync(b, log("1,310,000", "NET/Socket/0"));
+
+  it("compares a JSON report with a log, in text and json", () => {
+    const aJson = join(tmp, "a.json");
+    expect(runCli(["analyze", a, "--format", "json", "-o", aJson]).status).not.toBe(2);
+    const t = runCli(["diff", aJson, b]);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toContain("  inter-node transport NET/IB/GDRDMA → NET/Socket\n");
+    expect(t.stdout).toContain("  KV cache 2,040,000 → 1,310,000 tokens (−36%)\n");
+    const j = runCli(["diff", a, b, "--format", "json", "--exit-code"]);
+    expect(j.status).toBe(1);
+    const d = JSON.parse(j.stdout);
+    expect(d.changes.find((c: any) => c.path === "kvCache.tokens")).toMatchObject({ before: 2040000, after: 1310000, text: "KV cache 2,040,000 → 1,310,000 tokens (−36%)" });
+  });
+
+  it("--exit-code is 0 for identical runs; bad input is exit 2", () => {
+    expect(runCli(["diff", a, a, "--exit-code"]).status).toBe(0);
+    expect(runCli(["diff", a, join(tmp, "missing.log")]).status).toBe(2);
+    expect(runCli(["diff", a, b, "--format", "html"]).status).toBe(2);
+  });
+});
