@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { renderHtml } from "../src/report/html.js";
+import { sampleReport } from "./report-fixture.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
+
+describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("shows the transport matrix and the memory bar, with no console error and no request", async () => {
+    const report = sampleReport({
+      gate: { passed: false, failOn: "error", requirements: [{ kind: "forbid-transport", name: "forbid-transport NET/Socket", passed: false, reason: "inter-node connections use NET/Socket ×8" }] },
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "report.html");
+    writeFileSync(file, renderHtml(report));
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("request", (r) => {
+      if (r.url() !== pathToFileURL(file).href) requests.push(r.url());
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+
+    const matrix = page.locator("svg#transport-matrix");
+    expect(await matrix.isVisible()).toBe(true);
+    const box = await matrix.boundingBox();
+    expect(box!.width).toBeGreaterThan(100);
+    expect(await page.locator("svg#transport-matrix rect.cell").count()).toBe(4);
+    expect(await page.locator('svg#transport-matrix rect.cell[data-grade="bad"]').count()).toBe(2);
+    expect(await page.locator("svg#memory-bar").isVisible()).toBe(true);
+    expect(await page.locator("#node-pairs").innerText()).toContain("gpu-node-alpha\tgpu-node-bravo\tinter-node\tNET/Socket ×8");
+    // the stylesheet applied (its CSP hash matched): headings got their border
+    const border = await page.locator("h2").first().evaluate((el) => getComputedStyle(el).borderBottomStyle);
+    expect(border).toBe("solid");
+    // the hostile message is text, not markup
+    expect(await page.locator("script").count()).toBe(0);
+    expect(await page.locator(".finding.error p").first().innerText()).toContain("<script>alert(1)</script>");
+    expect(await page.locator("#gate").innerText()).toBe("Gate: FAILED");
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+});
