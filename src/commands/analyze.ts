@@ -19,6 +19,7 @@ import { appendStepSummary, renderGithub } from "../report/github.js";
 import { renderNdjson } from "../report/ndjson.js";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
+import { RULES } from "../rules/index.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -29,7 +30,7 @@ export const FORMATS: Record<string, Renderer> = {
   markdown: (r) => renderMarkdown(r),
   html: (r) => renderHtml(r),
   sarif: (r) => renderSarif(r),
-  junit: (r) => renderJunit(r),
+  junit: (r) => renderJunit(r, { ruleIds: RULES.map((rule) => rule.meta.id) }),
   github: (r) => (appendStepSummary(r), renderGithub(r)),
   ndjson: (r, o) => renderNdjson(r, { events: o.events }),
 };
