@@ -4,30 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, mergeAnalyses, mergeableStateOf, type MergeableState } from "../src/analyze.js";
 import { runCli, ROOT } from "./helpers/cli.js";
+import { TWO_HOST_LOG } from "./report-fixture.js";
 
-/** A two-node Ray TP2 PP2 run: the head node's vLLM lines and NCCL lines from both hosts, interleaved. */
-export const TWO_HOST_LOG = [
-  "INFO 07-25 10:11:10 [__init__.py:244] Automatically detected platform cuda.",
-  "INFO 07-25 10:11:11 [api_server.py:1395] vLLM API server version 0.9.1",
-  "INFO 07-25 10:11:11 [config.py:1472] Using max model len 32768",
-  "node-head:1234:1234 [0] NCCL INFO NCCL version 2.21.5+cuda12.4",
-  "node-head:1234:1250 [0] NCCL INFO NET/Socket : Using [0]eth0:10.1.0.1<0>",
-  "node-head:1234:1250 [0] NCCL INFO Using network Socket",
-  "node-head:1234:1250 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
-  "node-head:1235:1251 [1] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [send] via NET/Socket/0",
-  "node-worker:2234:2234 [2] NCCL INFO NCCL version 2.21.5+cuda12.4",
-  "node-worker:2234:2250 [2] NCCL INFO Using network Socket",
-  "node-worker:2234:2250 [2] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [receive] via NET/Socket/0",
-  "node-worker:2234:2250 [2] NCCL INFO Channel 00/0 : 2[0] -> 3[1] via P2P/IPC",
-  "node-worker:2235:2251 [3] NCCL INFO Channel 00/0 : 3[1] -> 0[0] [send] via NET/Socket/0",
-  "node-worker:2235:2251 [3] NCCL WARN Net : Connect to 10.1.0.1<43511> failed : Connection refused",
-  "node-head:1234:1250 [0] NCCL INFO Channel 00/0 : 3[1] -> 0[0] [receive] via NET/Socket/0",
-  "node-head:1234:1250 [0] NCCL INFO comm 0x5555 rank 0 nranks 4 cudaDev 0 busId 18000 commId 0x1 - Init COMPLETE",
-  "node-worker:2234:2250 [2] NCCL INFO comm 0x5556 rank 2 nranks 4 cudaDev 0 busId 18000 commId 0x1 - Init COMPLETE",
-  "INFO 07-25 10:11:40 [kv_cache_utils.py:634] GPU KV cache size: 1,310,000 tokens",
-  "INFO 07-25 10:11:40 [kv_cache_utils.py:637] Maximum concurrency for 32,768 tokens per request: 39.98x",
-  "",
-].join("\n");
 
 const NCCL_HOST = /^([A-Za-z0-9][\w.-]*):\d+:\d+ \[\d+\] NCCL /;
 
