@@ -50,7 +50,6 @@ export function looseConnectionRanks(msg: string): number[] {
 export function createNcclReader(): RecordReader {
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
-  const pids = new Set<number>();
   const commRank = new Map<string, number>();
   const activity = new Map<string, Activity>();
   let overflow: string | undefined;
@@ -91,12 +90,16 @@ export function createNcclReader(): RecordReader {
     emit({ kind: "nccl.host", ...base(rec, evidenceOf(rec)), ...who });
   };
 
+  const processSeen = new Map<number, string>();
   const noteProcess = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
-    if (o.pid === undefined || pids.has(o.pid)) return;
+    if (o.pid === undefined) return;
     if (o.ip === undefined && o.host === undefined && o.tp === undefined && o.pp === undefined && o.dp === undefined && o.rank === undefined) return;
-    if (pids.size >= NCCL_READER_LIMITS.pids) return;
-    pids.add(o.pid);
+    const sig = `${o.ip ?? ""}|${o.host ?? ""}|${o.rank ?? ""}|${o.tp ?? ""}|${o.pp ?? ""}|${o.dp ?? ""}`;
+    const seen = processSeen.get(o.pid);
+    if (seen === sig) return;
+    if (seen === undefined && processSeen.size >= NCCL_READER_LIMITS.pids) return;
+    processSeen.set(o.pid, sig);
     emit({
       kind: "nccl.process", ...base(rec, evidenceOf(rec)), pid: o.pid, ip: o.ip ?? null, host: o.host ?? null,
       rank: o.rank ?? null, tp: o.tp ?? null, pp: o.pp ?? null, dp: o.dp ?? null,

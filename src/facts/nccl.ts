@@ -123,8 +123,9 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         noteRank(s, e.from, at);
         noteRank(s, e.to, at);
         const ip = e.origin.ip ?? null;
-        if (e.direction === "receive") placeRank(s, e.to, e.host, e.pid, ip, e.dev);
-        else placeRank(s, e.from, e.host, e.pid, ip, e.dev);
+        const pid = e.pid ?? e.origin.pid ?? null;
+        if (e.direction === "receive") placeRank(s, e.to, e.host, pid, ip, e.dev);
+        else placeRank(s, e.from, e.host, pid, ip, e.dev);
         if (e.via.includes("GDRDMA")) s.gdrConn = earlier(s.gdrConn, at);
         else if (isNetKind(e.transport)) s.noGdrConn = earlier(s.noGdrConn, at);
         return;
@@ -180,12 +181,12 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         }
         if (e.rank !== null) {
           noteRank(s, e.rank, located(e));
-          placeRank(s, e.rank, e.host, e.pid, e.origin.ip ?? null, e.dev, e.busId);
+          placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.dev, e.busId);
         }
         return;
       case "nccl.rank":
         noteRank(s, e.rank, located(e));
-        if (e.host || e.pid !== null) placeRank(s, e.rank, e.host, e.pid, e.origin.ip ?? null, e.source === "ncclTests" ? e.dev : null);
+        if (e.host || e.pid !== null) placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.source === "ncclTests" ? e.dev : null);
         return;
       case "nccl.host":
         if (!s.hosts[e.host!] && Object.keys(s.hosts).length < NCCL_STATE_LIMITS.hosts) s.hosts[e.host!] = located(e);
@@ -212,7 +213,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.process": {
         const k = String(e.pid);
-        if (!s.procs[k] && Object.keys(s.procs).length < NCCL_STATE_LIMITS.procs) s.procs[k] = { ip: e.ip, host: e.host, rank: e.rank, tp: e.tp, pp: e.pp, dp: e.dp };
+        const cur = s.procs[k];
+        if (!cur) {
+          if (Object.keys(s.procs).length < NCCL_STATE_LIMITS.procs) s.procs[k] = { ip: e.ip, host: e.host, rank: e.rank, tp: e.tp, pp: e.pp, dp: e.dp };
+        } else fillProc(cur, e);
         return;
       }
     }
@@ -258,7 +262,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       if (!cur) out.rankInfo[k] = { ...v };
       else for (const f of ["host", "pid", "device", "busId", "ip"] as const) if (cur[f] === null) (cur as unknown as Record<string, unknown>)[f] = v[f];
     }
-    for (const [k, v] of Object.entries(b.procs)) out.procs[k] ??= { ...v };
+    for (const [k, v] of Object.entries(b.procs)) {
+      if (out.procs[k]) fillProc(out.procs[k], v);
+      else out.procs[k] = { ...v };
+    }
     for (const [k, v] of Object.entries(b.env)) if (!(k in out.env)) {
       out.env[k] = v;
       out.envAt[k] = b.envAt[k];
@@ -364,6 +371,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     };
   },
 };
+
+function fillProc(cur: ProcState, b: ProcState): void {
+  for (const f of ["ip", "host", "rank", "tp", "pp", "dp"] as const) if (cur[f] === null && b[f] !== null) (cur as unknown as Record<string, unknown>)[f] = b[f];
+}
 
 function mergeActivity(cur: ActivityState, b: ActivityState): void {
   cur.collectives += b.collectives;
