@@ -150,6 +150,8 @@ export function noticesOf(state: FactState): string[] {
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
   }
   for (const [domain, value] of Object.entries(state)) {
+    const said = (value as { notices?: unknown } | null)?.notices;
+    if (Array.isArray(said)) for (const n of said) if (typeof n === "string" && !out.includes(n)) out.push(n);
     const capped = (value as { capped?: CapRecord } | null)?.capped;
     if (!capped || typeof capped !== "object") continue;
     for (const [what, c] of Object.entries(capped).sort(([a], [b]) => a.localeCompare(b))) {
