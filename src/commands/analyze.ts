@@ -73,7 +73,8 @@ export function registerAnalyze(program: Command): void {
       const libOpts = await scaleOptions(inputs, opts);
       const result = opts.follow ? await runFollow(inputs, opts, libOpts) : await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
-      if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
+      // nothing was read at all: one line and exit 2; inputs that failed part-way (a truncated .gz) still report what they held
+      if (result.failures.length > 0 && result.report.inputs.every((i) => i.error && i.lines === 0)) {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);
       }
