@@ -27,6 +27,8 @@ import { rule as wrongInterface } from "./nccl/wrong-interface.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as versionMismatch } from "./cluster/version-mismatch.js";
 import { rule as publicAddress } from "./security/public-address.js";
+import { rule as benchFailedRequests } from "./bench/failed-requests.js";
+import { rule as benchNcclTestsWrong } from "./bench/nccl-tests-wrong.js";
 
 /**
  * Every built-in rule, in the order findings are reported: vLLM start-up and capacity first, then NCCL
@@ -38,6 +40,7 @@ export const RULES: readonly Rule[] = [
   socketFallback, ibDisabled, gdrdmaDisabled, p2pDisabled, shmTooSmall, wrongInterface,
   ibError, bootstrapFailure, systemError, internalError, remoteProcessExited, cudaError, duplicateGpu, collectiveTimeout, ncclError,
   versionMismatch, publicAddress,
+  benchFailedRequests, benchNcclTestsWrong,
 ];
 
 /** Findings the engine itself produces. */
