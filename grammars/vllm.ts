@@ -160,7 +160,9 @@ class PrefixParser extends EmbeddedActionsParser {
   });
 }
 
-const prefixParser = new PrefixParser();
+let prefixParserOnce: PrefixParser | null = null;
+// built on first use: most logs never need it (the fast path reads their prefixes)
+const prefixParser = (): PrefixParser => (prefixParserOnce ??= new PrefixParser());
 const HEAD_END = /:\d+\]/;
 const HAS_STAMP = /\d\d-\d\d \d\d:\d\d:\d\d/;
 
@@ -178,9 +180,10 @@ export function parseHead(text: string): VllmHead | null {
   if (!HAS_STAMP.test(head)) return null;
   const lexed = prefixLexer.tokenize(head);
   if (lexed.errors.length) return null;
-  prefixParser.input = lexed.tokens;
-  const p = prefixParser.head();
-  if (prefixParser.errors.length || !p) return null;
+  const parser = prefixParser();
+  parser.input = lexed.tokens;
+  const p = parser.head();
+  if (parser.errors.length || !p) return null;
   // a cut level word is only believable at the very start of the record
   if (p.fragment && p.leading) return null;
   const level = p.fragment ? FRAGMENTS[p.levelText] : LEVELS[p.levelText];
@@ -397,7 +400,8 @@ class DumpParser extends EmbeddedActionsParser {
   });
 }
 
-const dumpParser = new DumpParser();
+let dumpParserOnce: DumpParser | null = null;
+const getDumpParser = (): DumpParser => (dumpParserOnce ??= new DumpParser());
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
@@ -438,6 +442,7 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
     tokens = tokens.filter((t) => t.startOffset < cut);
   }
   if (tokens.length === 0) return out;
+  const dumpParser = getDumpParser();
   dumpParser.reset();
   dumpParser.input = tokens;
   if (kind === "dict") dumpParser.dict();

@@ -34,6 +34,8 @@ export function createVllmReader(): RecordReader {
   const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): void => {
     const msg = head.message;
     fileMarkers(rec, head, emit, marker);
+    // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
+    if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (level === "ERROR" || level === "CRITICAL") {
       if (!isTracebackStructure(msg)) {
