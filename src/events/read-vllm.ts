@@ -39,7 +39,7 @@ export function createVllmReader(): RecordReader {
     const level = head.level;
     if (level === "ERROR" || level === "CRITICAL") {
       if (!isTracebackStructure(msg)) {
-        const et = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
+        const et = /^((?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
       } else if (msg.length > 8) pathMarkers(rec, msg, 2, emit, marker);
     } else if (level === "WARNING") {
