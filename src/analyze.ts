@@ -8,6 +8,7 @@ import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } fr
 import type { Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
+import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -16,6 +17,8 @@ export interface AnalyzeOptions {
   /** at most this many events of one kind are kept for rules and `--events` (the rest are counted) */
   maxEventsPerKind?: number;
   rules?: RulesConfig;
+  /** sees every record before the readers (user rules' regexes); must be cheap and keep bounded state */
+  onRecord?: (rec: import("./model.js").LogRecord) => void;
   onBytes?: (n: number) => void;
   /** called after each batch of lines with the state so far (for `--follow`); must not keep or mutate them */
   onBatch?: (state: FactState, events: readonly Event[]) => void;
@@ -75,7 +78,11 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       for (const raw of batch.lines) {
         if (raw.length > 0) {
           const pieces = splitPhysicalLine(raw);
-          for (const piece of pieces) dispatcher.dispatch(toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece), emit);
+          for (const piece of pieces) {
+            const rec = toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece);
+            opts.onRecord?.(rec);
+            dispatcher.dispatch(rec, emit);
+          }
         }
         lineNo++;
       }
@@ -99,6 +106,8 @@ export interface InputFailure {
 /** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
   const { sources, failures } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
+  const userMatcher = createUserMatcher(opts.rules);
+  if (userMatcher) opts = { ...opts, onRecord: chainOnRecord(opts.onRecord, userMatcher.onRecord) };
   let state = initState();
   const events: Event[] = [];
   const add = (i: number, part: { state: FactState; events: Event[] }) => {
@@ -114,7 +123,7 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   }
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
-  const report = buildReport(state, events, opts.rules);
+  const report = buildReport(state, events, withRecordMatches(opts.rules, userMatcher, events));
   return { report, state, events, failures };
 }
 

@@ -20,6 +20,7 @@ import { renderNdjson } from "../report/ndjson.js";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
 import { RULES } from "../rules/index.js";
+import { loadConfig } from "../config/load.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -48,6 +49,7 @@ export interface AnalyzeCliOptions {
   redact?: boolean;
   redactModels?: boolean;
   events?: boolean;
+  config?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -66,11 +68,13 @@ export function registerAnalyze(program: Command): void {
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event, one per line")
+    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       const render = FORMATS[opts.format];
       if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
       const libOpts = await scaleOptions(inputs, opts);
+      libOpts.rules = loadConfig(opts.config).config;
       const result = opts.follow ? await runFollow(inputs, opts, libOpts) : await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
       // nothing was read at all: one line and exit 2; inputs that failed part-way (a truncated .gz) still report what they held

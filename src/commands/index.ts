@@ -4,6 +4,8 @@ import { registerCheck } from "./check.js";
 import { registerDiff } from "./diff.js";
 import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
+import { registerRules } from "./rules.js";
+import { registerExplain } from "./explain.js";
 
 /** Every sub-command, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerDiff(program);
   registerMerge(program);
   registerPlan(program);
+  registerRules(program);
+  registerExplain(program);
 }

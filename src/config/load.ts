@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { isSafePattern } from "redos-detector";
+import type { z } from "zod";
+import { UsageError } from "../util/errors.js";
+import type { RulesConfig } from "../rules/engine.js";
+import { allRuleMetas } from "../rules/index.js";
+import type { UserRule } from "../rules/user.js";
+import { ConfigSchema, type ConfigFile } from "./schema.js";
+
+export const CONFIG_NAME = ".vllm-doctor.json";
+
+/** The nearest `.vllm-doctor.json` in `from` or a folder above it, or null. */
+export function findConfig(from: string = process.cwd()): string | null {
+  let dir = resolve(from);
+  for (;;) {
+    const p = join(dir, CONFIG_NAME);
+    if (existsSync(p)) return p;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** Reads the configuration named by `--config`, else the nearest one found upward; none → defaults. */
+export function loadConfig(explicit?: string, cwd: string = process.cwd()): { path: string | null; config: RulesConfig } {
+  const path = explicit ? resolve(cwd, explicit) : findConfig(cwd);
+  if (!path) return { path: null, config: {} };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read configuration: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, path);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`configuration is not valid JSON: ${(e as Error).message}`, path);
+  }
+  return { path, config: parseConfig(json, path) };
+}
+
+/** Validates a parsed configuration into what the rule engine takes; one clear line on the first problem. */
+export function parseConfig(json: unknown, path?: string): RulesConfig {
+  const parsed = ConfigSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`invalid configuration: ${describeIssue(parsed.error.issues[0])}`, path);
+  const cfg: ConfigFile = parsed.data;
+  const known = new Set(allRuleMetas().map((m) => m.id));
+  const userIds = new Set<string>();
+  for (const u of cfg.userRules) {
+    if (known.has(u.id)) throw new UsageError(`invalid configuration: userRules id '${u.id}' is a built-in rule id`, path);
+    if (userIds.has(u.id)) throw new UsageError(`invalid configuration: userRules id '${u.id}' is used twice`, path);
+    userIds.add(u.id);
+  }
+  for (const id of Object.keys(cfg.rules)) {
+    if (!known.has(id) && !userIds.has(id)) throw new UsageError(`invalid configuration: rules: unknown rule id '${id}' (see \`vllm-doctor rules\`)`, path);
+  }
+  const userRules: UserRule[] = cfg.userRules.map((u) => ({
+    id: u.id,
+    severity: cfg.rules[u.id] && cfg.rules[u.id] !== "off" ? (cfg.rules[u.id] as UserRule["severity"]) : u.severity,
+    title: u.title,
+    message: u.message,
+    remediation: u.remediation,
+    ...(u.pattern !== undefined ? { pattern: compileSafe(u.id, u.pattern, u.flags ?? "", path) } : {}),
+    ...(u.when ? { when: u.when } : {}),
+  }));
+  return {
+    rules: cfg.rules,
+    thresholds: cfg.thresholds as Record<string, number>,
+    userRules: userRules.filter((u) => cfg.rules[u.id] !== "off"),
+  };
+}
+
+/** Compiles a user regex, refusing one that can backtrack catastrophically. */
+export function compileSafe(id: string, pattern: string, flags: string, path?: string): RegExp {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, flags);
+  } catch (e) {
+    throw new UsageError(`invalid configuration: userRules '${id}': bad regular expression: ${(e as Error).message}`, path);
+  }
+  // An unanchored search retries from every position of a (bounded) line; what must not happen is
+  // backtracking that grows exponentially from one position, which the anchored form shows.
+  let verdict: ReturnType<typeof isSafePattern>;
+  try {
+    verdict = isSafePattern(`^(?:${pattern})`, { caseInsensitive: flags.includes("i"), dotAll: flags.includes("s"), multiLine: flags.includes("m"), unicode: flags.includes("u") });
+  } catch {
+    throw new UsageError(`invalid configuration: userRules '${id}': the regular expression cannot be checked for catastrophic backtracking; simplify it`, path);
+  }
+  if (!verdict.safe) throw new UsageError(`invalid configuration: userRules '${id}': the regular expression can backtrack catastrophically (${verdict.error}); rewrite nested or overlapping repetitions such as (a+)+ or .*x.*`, path);
+  return new RegExp(re.source, flags.replace(/g|y/g, ""));
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return "unknown problem";
+  const where = issue.path.length ? issue.path.map(String).join(".") : "(top level)";
+  return `${where}: ${issue.message}`;
+}
