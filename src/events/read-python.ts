@@ -460,6 +460,8 @@ export function createPythonReader(): RecordReader {
       if (a) {
         if (!a.ended) {
           if (indentOf(rec) > a.indent) return true;
+          // back at the traceback's own indentation without a `Type: message` line: it was cut off
+          flush(a, emit);
         } else if (!a.chained && a.ended.extra < MAX_MESSAGE_LINES) {
           a.ended.extra++;
         } else if (!a.chained) flush(a, emit);
