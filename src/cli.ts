@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
 import { TOOL_VERSION } from "./version.js";
 import { oneLine } from "./util/errors.js";
+import { safeText } from "./util/terminal.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(`vllm-doctor: ${oneLine(e)}\n`);
+    process.stderr.write(`vllm-doctor: ${safeText(oneLine(e))}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
     process.exitCode = 2;
   }
