@@ -21,6 +21,7 @@ export type PhraseId =
   | "version.apiServer"
   | "version.server"
   | "version.logo"
+  | "version.ngc"
   | "model.logo"
   | "headless.launch"
   | "config.maxModelLen"

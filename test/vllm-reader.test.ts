@@ -110,6 +110,19 @@ describe("vLLM reader: config dumps", () => {
     expect(f.vllm).toEqual({ version: "0.5.1", engine: "v0" });
   });
 
+  it("reads a command line continued with backslashes, and the NGC banner's version", () => {
+    const f = factsOf([
+      "$ vllm serve meta-llama/Llama-3.1-70B-Instruct \\",
+      "    --tensor-parallel-size 4 --pipeline-parallel-size 2 \\",
+      "    --max-model-len 32768 \\",
+      "    --enforce-eager",
+      "vLLM Version 0.10.1.1+381074ae",
+    ]);
+    expect(f.config).toMatchObject({ model: "meta-llama/Llama-3.1-70B-Instruct", tensorParallelSize: 4, pipelineParallelSize: 2, maxModelLen: 32768, enforceEager: true });
+    expect(f.sources["config.maxModelLen"].line).toBe(3);
+    expect(f.vllm.version).toBe("0.10.1.1+381074ae");
+  });
+
   it("reads each record of a flattened `kubectl logs` paste", () => {
     const f = factsOf([
       "> (base) [root@localhost ~]# kubectl logs pod/llama3-8b-77bb85975b-5kgz2 INFO 06-09 05:30:55 [**init**.py:239] Automatically detected platform cuda. INFO 06-09 05:30:58 [api_server.py:1043] vLLM API server version 0.8.6.dev0+g4e8c9f5e9.d20250506 INFO 06-09 05:30:58 [api_server.py:1044] args: Namespace(host='0.0.0.0', port=8000, model='/models/llama3-8b', tensor_parallel_size=1) INFO 06-09 05:31:07 [config.py:793] This model supports multiple tasks",
@@ -165,7 +178,7 @@ describe("vLLM reader: markers, server and metrics", () => {
   });
 
   it("lists every null fact of its sections in `missing`, with a way to get it", () => {
-    const f = factsOf(["INFO 04-16 11:09:10 [core.py:61] nothing useful"]);
+    const f = factsOf(["INFO 04-16 11:09:10 [utils.py:61] nothing useful"]);
     const m = new Map(f.missing.map((x) => [x.fact, x]));
     for (const path of ["vllm.version", "config.model", "config.tensorParallelSize", "distributed.worldSize", "gpu.name", "kvCache.tokens", "kvCache.availableGiB", "memory.modelWeightsGiB"]) {
       expect(m.get(path)?.howToGet, path).toBeTruthy();

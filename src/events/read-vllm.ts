@@ -16,6 +16,7 @@ export function createVllmReader(): RecordReader {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
+  const other: OtherState = { commandContinues: false };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -101,7 +102,7 @@ export function createVllmReader(): RecordReader {
       }
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
-      if (!head) return readOther(rec, emit, marker);
+      if (!head) return readOther(rec, emit, marker, other);
       const next = nextRecordStart(head.message);
       if (next < 0) {
         readRecord(rec, head, emit);
@@ -188,9 +189,21 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
     case "multiproc_executor.py":
       marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
       break;
+    // V1 0.8–0.10 also logs from multiproc_worker_utils.py (`Reducing Torch parallelism ...`): no engine from it
     case "multiproc_worker_utils.py":
+      marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
+      break;
     case "multiproc_gpu_executor.py":
       marker(rec, { marker: `file:${name}`, backend: "mp", engine: "v0", strength: 3 }, emit);
+      break;
+    // V0 had no `core.py`, `core_client.py` or `async_llm.py`; V1's engine core and client log from them
+    case "core.py":
+    case "core_client.py":
+    case "async_llm.py":
+      if (slash < 0) marker(rec, { marker: `file:${name}`, engine: "v1", strength: 2 }, emit);
+      break;
+    case "async_llm_engine.py":
+      marker(rec, { marker: `file:${name}`, engine: "v0", strength: 2 }, emit);
       break;
     case "ray_distributed_executor.py":
     case "ray_utils.py":
@@ -217,11 +230,27 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
 }
 
+interface OtherState {
+  /** the previous record was a command line ending in a backslash */
+  commandContinues: boolean;
+}
+
 const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
-function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn): boolean | LogRecord {
+function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
   const text = rec.text;
+  if (state.commandContinues) {
+    // `vllm serve m \` followed by `  --flag value \` lines
+    state.commandContinues = false;
+    const t = text.trimStart();
+    if (t.startsWith("-")) {
+      const values = configFromCommandLine(`vllm.entrypoints.cli ${t}`);
+      if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+      if (t.endsWith("\\")) state.commandContinues = true;
+      return false;
+    }
+  }
   if (text.length < 6) return false;
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
@@ -239,10 +268,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn): boolean | LogR
       return false;
     }
   }
-  if (text.indexOf("--") >= 0 && isCommandLine(text)) {
+  if ((text.indexOf("--") >= 0 || text.indexOf("vllm serve") >= 0) && isCommandLine(text)) {
     const values = configFromCommandLine(text);
     if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+    if (text.endsWith("\\")) state.commandContinues = true;
     return false;
+  }
+  if (c === 118 /* v */ && text.startsWith("vLLM Version ")) {
+    // the NGC container banner
+    const v = /^vLLM Version (\S+)/.exec(text);
+    if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 8, level: null, message: text });
+    return false;
+  }
+  if (text.indexOf("█") >= 0 || text.indexOf("▄") >= 0) {
+    const logo = matchLogo(text);
+    if (logo) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: logo.id, facts: logo.facts, priority: 8, level: null, message: text });
   }
   if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0) {
     const hit = matchAnywhere(text);
