@@ -84,7 +84,7 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   // backtracking that grows exponentially from one position, which the anchored form shows.
   let verdict: ReturnType<typeof isSafePattern>;
   try {
-    verdict = isSafePattern(`^(?:${pattern})`, { caseInsensitive: flags.includes("i"), dotAll: flags.includes("s"), multiLine: flags.includes("m"), unicode: flags.includes("u") });
+    verdict = isSafePattern(`^(?:${pattern})`, { maxSteps: 3000, timeout: 1000, caseInsensitive: flags.includes("i"), dotAll: flags.includes("s"), multiLine: flags.includes("m"), unicode: flags.includes("u") });
   } catch {
     throw new UsageError(`invalid configuration: userRules '${id}': the regular expression cannot be checked for catastrophic backtracking; simplify it`, path);
   }

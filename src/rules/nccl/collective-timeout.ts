@@ -1,6 +1,6 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { fmt, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { findHits, fmt, hitEvidence, uniqueEvidence } from "../helpers.js";
 import { SIG } from "./signatures.js";
 import { signatureHits } from "./signature-rule.js";
 
@@ -33,7 +33,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (!hits.length) return [];
   const ranks = new Map<number, RankState>();
   const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
-  for (const h of hits) {
+  const progress = findHits(ctx.events, PROGRESS);
+  for (const h of [...hits, ...progress]) {
     const w = WATCHDOG.exec(h.text);
     if (w) {
       const s = get(Number(w[1]));
@@ -60,7 +61,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   else parts.push("the log does not show which rank fell behind: NCCL itself never times out a stuck collective, so the rank that never joined is the one to look at");
   return [{
     message: parts.join("; ") + ".",
-    evidence: uniqueEvidence(hitEvidence(hits)),
+    evidence: uniqueEvidence([...hitEvidence(hits), ...hitEvidence(progress)]),
     remediation: [
       "Look at the lagging rank's own log just before the timeout: an exception, an OOM, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
       "Rerun with TORCH_NCCL_DESYNC_DEBUG=1 and TORCH_NCCL_DUMP_ON_TIMEOUT=1 TORCH_NCCL_TRACE_BUFFER_SIZE=2000 (flight recorder) to see which rank and which collective diverged; `py-spy dump --pid <pid>` on a hung rank shows where it is stuck.",

@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileSafe, findConfig, loadConfig, parseConfig } from "../src/config/load.js";
+import { configJsonSchema } from "../src/config/schema.js";
+import { runRules } from "../src/rules/engine.js";
+import { finalizeFacts, initState } from "../src/facts/state.js";
+import { lineEvents } from "./rules/helpers.js";
+import { ROOT, runCli, runJson } from "./helpers/cli.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "vd-config-"));
+
+describe("configuration", () => {
+  it("is published as schema/config.schema.json, generated from the zod schema", () => {
+    const want = JSON.stringify(configJsonSchema(), null, 2) + "\n";
+    const path = join(ROOT, "schema", "config.schema.json");
+    if (process.env.UPDATE_SCHEMA) writeFileSync(path, want);
+    expect(readFileSync(path, "utf8")).toBe(want);
+  });
+
+  it("is found upward from the current folder", () => {
+    const dir = tmp();
+    const sub = join(dir, "a", "b");
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(dir, ".vllm-doctor.json"), "{}");
+    expect(findConfig(sub)).toBe(join(dir, ".vllm-doctor.json"));
+  });
+
+  it("sets severities, turns rules off and sets thresholds", () => {
+    const cfg = parseConfig({ rules: { "vllm/tp-not-divisible": "warning", "vllm/low-concurrency": "off" }, thresholds: { minConcurrency: 3 } });
+    const facts = { ...finalizeFacts(initState()), kvCache: { ...finalizeFacts(initState()).kvCache, maxConcurrency: 2 } };
+    const f = runRules(facts, lineEvents(["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."]), initState(), cfg);
+    expect(f.map((x) => [x.ruleId, x.severity])).toEqual([["vllm/tp-not-divisible", "warning"]]);
+    const g = runRules(facts, [], initState(), parseConfig({ thresholds: { minConcurrency: 3 } }));
+    expect(g.map((x) => x.ruleId)).toEqual(["vllm/low-concurrency"]);
+  });
+
+  it("refuses bad files with one clear line", () => {
+    expect(() => parseConfig({ rules: { "nccl/sokcet-fallback": "off" } })).toThrow("invalid configuration: rules: unknown rule id 'nccl/sokcet-fallback' (see `vllm-doctor rules`)");
+    expect(() => parseConfig({ rules: { "nccl/socket-fallback": "loud" } })).toThrow(/^invalid configuration: rules\.nccl\/socket-fallback: /);
+    expect(() => parseConfig({ thresholds: { minConcurency: 1 } })).toThrow(/^invalid configuration: thresholds: /);
+    expect(() => parseConfig({ userRules: [{ id: "team/x", title: "t", message: "m" }] })).toThrow("needs a pattern, a when condition, or both");
+  });
+
+  it("refuses user regexes that can backtrack catastrophically, accepts ordinary ones", () => {
+    expect(() => compileSafe("team/bad", "(a+)+b", "")).toThrow(/can backtrack catastrophically/);
+    expect(() => compileSafe("team/bad", "(x|x)*y", "")).toThrow(/can backtrack catastrophically/);
+    expect(compileSafe("team/ok", "NCCL WARN .*failed", "i").flags).toBe("i");
+  });
+
+  it("runs user rules on records and on facts, through the CLI", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "run.log"), ["INFO starting", "WARNING our-wrapper: quota almost exhausted (91%)", "INFO done"].join("\n") + "\n");
+    writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({
+      userRules: [
+        { id: "team/quota", severity: "error", title: "Quota", message: "quota warning seen {count} time(s), first at {match}", pattern: "quota almost exhausted \\((\\d+%)\\)", remediation: ["ask for more quota"] },
+        { id: "team/no-model", severity: "info", title: "No model", message: "model is {value}", when: { fact: "config.model", op: "missing" } },
+      ],
+    }));
+    const r = runJson(["analyze", "run.log"], { cwd: dir });
+    expect(r.status).toBe(1);
+    const quota = r.report.findings.find((f: { ruleId: string }) => f.ruleId === "team/quota");
+    expect(quota).toMatchObject({ severity: "error", message: "quota warning seen 1 time(s), first at 91%", evidence: [{ file: "run.log", line: 2 }], remediation: ["ask for more quota"] });
+    expect(r.report.findings.some((f: { ruleId: string }) => f.ruleId === "team/no-model")).toBe(true);
+    const off = runJson(["analyze", "run.log", "--config", join(dir, "other.json")], { cwd: dir });
+    expect(off.status).toBe(2);
+  });
+
+  it("exits 2 with one line on an invalid configuration", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "run.log"), "INFO x\n");
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ userRules: [{ id: "team/x", title: "t", message: "m", pattern: "(a+)+$" }] }));
+    const r = runCli(["analyze", "run.log", "--config", "bad.json"], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^vllm-doctor: invalid configuration: userRules 'team\/x': the regular expression can backtrack catastrophically/);
+    expect(loadConfig(undefined, dir).path).toBe(null);
+  });
+});
+
+describe("exit codes and commands", () => {
+  it("analyze exits 1 on an error finding, 0 without, 2 on a missing input", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "bad.log"), "ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3).\n");
+    writeFileSync(join(dir, "ok.log"), "INFO 04-16 11:09:10 [parallel_state.py:959] rank 0 in world size 1 is assigned as DP rank 0, PP rank 0, TP rank 0\n");
+    expect(runCli(["analyze", "bad.log"], { cwd: dir }).status).toBe(1);
+    expect(runCli(["analyze", "ok.log"], { cwd: dir }).status).toBe(0);
+    expect(runCli(["analyze", "nope.log"], { cwd: dir }).status).toBe(2);
+  });
+
+  it("rules lists every rule, in text and JSON", () => {
+    const t = runCli(["rules"]);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/^nccl\/socket-fallback\s+warning\s+nccl,network,multi-node,performance\s+Inter-node NCCL traffic goes over TCP sockets$/m);
+    const j = JSON.parse(runCli(["rules", "--format", "json"]).stdout);
+    expect(j.find((r: { id: string }) => r.id === "vllm/cuda-oom")).toMatchObject({ severity: "error", docs: "docs/rules/vllm/cuda-oom.md" });
+  });
+
+  it("explain prints the page; an unknown id is one line and exit 2", () => {
+    const r = runCli(["explain", "nccl/socket-fallback"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("# nccl/socket-fallback:");
+    const bad = runCli(["explain", "nccl/nope"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("vllm-doctor: unknown rule id 'nccl/nope'; run `vllm-doctor rules` for the list\n");
+  });
+});

@@ -1,0 +1,57 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allRuleMetas, RULES } from "../../src/rules/index.js";
+import { ROOT } from "../helpers/cli.js";
+
+const CONTRACT = "/work/shared/CONTRACT.md";
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? testFiles(p) : n.endsWith(".test.ts") ? [p] : [];
+  });
+}
+
+describe("rule catalog", () => {
+  const metas = allRuleMetas();
+  const tests = testFiles(join(ROOT, "test"));
+
+  it("has unique ids in area/kebab-name form, in a fixed order", () => {
+    const ids = metas.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*\/[a-z0-9]+(?:-[a-z0-9]+)*$/);
+    expect(RULES[0].meta.id).toBe("vllm/cuda-oom");
+  });
+
+  for (const m of metas) {
+    it(`${m.id}: has its doc page with the five sections`, () => {
+      expect(m.docs).toBe(`docs/rules/${m.id}.md`);
+      const p = join(ROOT, m.docs);
+      expect(existsSync(p), `${m.docs} is missing`).toBe(true);
+      const text = readFileSync(p, "utf8");
+      if (!m.id.startsWith("bench/")) {
+        for (const h of ["## What it means", "## Evidence in the log", "## Fix", "## Verify the fix", "## When it is a false alarm"]) expect(text, `${m.docs} lacks ${h}`).toContain(h);
+      }
+    });
+    it(`${m.id}: has tests with a triggering and a clean case`, () => {
+      const own = join(ROOT, "test", "rules", `${m.id}.test.ts`);
+      const file = existsSync(own) ? own : tests.find((t) => readFileSync(t, "utf8").includes(`"${m.id}"`));
+      expect(file, `no test for ${m.id}: add test/rules/${m.id}.test.ts`).toBeTruthy();
+      const text = readFileSync(file!, "utf8");
+      if (file === own && m.id !== "internal/rule-error") {
+        expect(text).toMatch(/toHaveLength\(1\)/);
+        expect(text).toMatch(/toEqual\(\[\]\)/);
+      }
+    });
+  }
+
+  it.skipIf(!existsSync(CONTRACT))("registers every rule id of CONTRACT.md", () => {
+    const contract = readFileSync(CONTRACT, "utf8");
+    const section = contract.slice(contract.indexOf("## Rule ids"));
+    const ids = [...section.matchAll(/^\| `([a-z]+\/[a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThanOrEqual(25);
+    const registered = new Set(metas.map((m) => m.id));
+    for (const id of ids) expect(registered.has(id), `${id} is not registered`).toBe(true);
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { rule } from "../../../src/rules/nccl/error.js";
+import { run } from "../helpers.js";
+
+describe("nccl/error", () => {
+  it("reports an NCCL error no specific rule explains", () => {
+    const f = run(rule, { lines: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)"] });
+    expect(f).toHaveLength(1);
+    expect(f[0].remediation.join(" ")).toContain("invalid usage");
+  });
+  it("leaves explained errors to the specific rules", () => {
+    expect(run(rule, { lines: ["RuntimeError: NCCL error: unhandled system error"] })).toEqual([]);
+  });
+  it("ignores benign warnings", () => {
+    expect(run(rule, { lines: ["h:1:1 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]"] })).toEqual([]);
+  });
+});
