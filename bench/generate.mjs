@@ -1,0 +1,177 @@
+// A realistic log of a chosen size: two nodes x 8 GPUs serving one model with vLLM (TP 8, PP 2, Ray), NCCL
+// at INFO with COLL and a TRACE build's proxy lines. Start-up (vLLM, then NCCL init with P2P inside a node
+// and IB/GDRDMA between them), then collective, proxy and TRACE lines of every rank interleaved, with a
+// vLLM metrics line now and then. Deterministic for a given seed. Formats follow
+// ../shared/reference/{vllm,nccl}-log-formats.md; nothing here is copied from a real log.
+
+const NODES = [
+  { host: "gpu-node-a", ip: "10.20.0.11" },
+  { host: "gpu-node-b", ip: "10.20.0.12" },
+];
+const GPUS = 8;
+const RANKS = NODES.length * GPUS;
+const COLLECTIVES = ["AllReduce", "AllReduce", "AllReduce", "AllGather", "ReduceScatter", "Broadcast"];
+
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+const hex = (n) => n.toString(16);
+const pad2 = (n) => String(n).padStart(2, "0");
+
+function ranksInfo() {
+  return Array.from({ length: RANKS }, (_, r) => {
+    const node = NODES[Math.floor(r / GPUS)];
+    const dev = r % GPUS;
+    const pid = 41000 + r * 7;
+    return { r, dev, node, pid, tid: pid + 112, proxyTid: pid + 140, busId: `${hex(0x18 + dev * 0x10)}000`, comm: `0x55d0${hex(0xc9a1b2c0 + r * 0x100)}`, stream: `0x55d0${hex(0xc9a1c000 + r * 0x100)}` };
+  });
+}
+
+/** vLLM's start-up, as the head node writes it with Ray workers. */
+function* vllmStartup(clock) {
+  const api = `(APIServer pid=40990)`;
+  const core = `(EngineCore_DP0 pid=40995)`;
+  yield `${api} INFO ${clock()} [api_server.py:1885] vLLM API server version 0.10.1`;
+  yield `${api} INFO ${clock()} [utils.py:326] non-default args: {'model_tag': 'meta-llama/Llama-3.1-405B-Instruct-FP8', 'model': 'meta-llama/Llama-3.1-405B-Instruct-FP8', 'max_model_len': 32768, 'distributed_executor_backend': 'ray', 'pipeline_parallel_size': 2, 'tensor_parallel_size': 8, 'gpu_memory_utilization': 0.92}`;
+  yield `${api} INFO ${clock()} [config.py:1604] Using max model len 32768`;
+  yield `${core} INFO ${clock()} [core.py:74] Initializing a V1 LLM engine (v0.10.1) with config: model='meta-llama/Llama-3.1-405B-Instruct-FP8', speculative_config=None, tokenizer='meta-llama/Llama-3.1-405B-Instruct-FP8', skip_tokenizer_init=False, tokenizer_mode=auto, revision=None, trust_remote_code=False, dtype=torch.bfloat16, max_seq_len=32768, download_dir=None, load_format=auto, tensor_parallel_size=8, pipeline_parallel_size=2, data_parallel_size=1, disable_custom_all_reduce=False, quantization=fbgemm_fp8, enforce_eager=False, kv_cache_dtype=auto, device_config=cuda, seed=0, served_model_name=meta-llama/Llama-3.1-405B-Instruct-FP8, enable_prefix_caching=True`;
+  yield `${core} INFO ${clock()} [ray_utils.py:345] Connecting to existing Ray cluster at address: 10.20.0.11:6379...`;
+  for (let r = 0; r < RANKS; r++) {
+    const n = NODES[Math.floor(r / GPUS)];
+    yield `${core} (RayWorkerWrapper pid=${41000 + r * 7}, ip=${n.ip}) INFO ${clock()} [parallel_state.py:1134] rank ${r} in world size ${RANKS} is assigned as DP rank 0, PP rank ${Math.floor(r / GPUS)}, TP rank ${r % GPUS}, EP rank ${r % GPUS}`;
+  }
+  yield `${core} (RayWorkerWrapper pid=41000, ip=10.20.0.11) INFO ${clock()} [gpu_model_runner.py:1953] Model loading took 24.5123 GiB and 212.481 seconds`;
+  yield `${core} INFO ${clock()} [gpu_worker.py:276] Available KV cache memory: 40.13 GiB`;
+  yield `${core} INFO ${clock()} [kv_cache_utils.py:849] GPU KV cache size: 1,281,856 tokens`;
+  yield `${core} INFO ${clock()} [kv_cache_utils.py:853] Maximum concurrency for 32,768 tokens per request: 39.12x`;
+  yield `${core} INFO ${clock()} [core.py:215] init engine (profile, create kv cache, warmup model) took 96.12 seconds`;
+  yield `${api} INFO ${clock()} [api_server.py:1818] Starting vLLM API server 0 on http://0.0.0.0:8000`;
+  yield `${api} INFO:     Application startup complete.`;
+}
+
+/** NCCL's init, per rank: banner, bootstrap, network, ring connections (P2P in a node, IB/GDRDMA across), Init COMPLETE. */
+function* ncclInit(ranks, random) {
+  yield "NCCL version 2.26.2+cuda12.2";
+  for (const k of ranks) {
+    const p = `${k.node.host}:${k.pid}:${k.pid} [${k.dev}] NCCL INFO`;
+    yield `${p} Bootstrap: Using eth0:${k.node.ip}<0>`;
+    yield `${p} cudaDriverVersion 12040`;
+    yield `${p} NCCL_IB_HCA set by environment to mlx5_0,mlx5_1,mlx5_2,mlx5_3`;
+    yield `${p} NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB [2]mlx5_2:1/IB [3]mlx5_3:1/IB [RO]; OOB eth0:${k.node.ip}<0>`;
+    yield `${p} Using network IB`;
+    yield `${p} ncclCommInitRank comm ${k.comm} rank ${k.r} nranks ${RANKS} cudaDev ${k.dev} nvmlDev ${k.dev} busId ${k.busId} commId 0x7a3e5c1d9b2f4e60 - Init START`;
+  }
+  for (const k of ranks) {
+    const p = `${k.node.host}:${k.pid}:${k.tid} [${k.dev}] NCCL INFO`;
+    for (let c = 0; c < 4; c++) {
+      const next = (k.r + 1) % RANKS;
+      const prev = (k.r + RANKS - 1) % RANKS;
+      const sameNode = Math.floor(next / GPUS) === Math.floor(k.r / GPUS);
+      if (sameNode) yield `${p} Channel ${pad2(c)}/0 : ${k.r}[${k.dev}] -> ${next}[${next % GPUS}] via P2P/IPC`;
+      else {
+        yield `${p} Channel ${pad2(c)}/0 : ${k.r}[${k.dev}] -> ${next}[${next % GPUS}] [send] via NET/IB/${c % 4}/GDRDMA`;
+      }
+      if (Math.floor(prev / GPUS) !== Math.floor(k.r / GPUS)) yield `${p} Channel ${pad2(c)}/0 : ${prev}[${prev % GPUS}] -> ${k.r}[${k.dev}] [receive] via NET/IB/${c % 4}/GDRDMA`;
+    }
+    yield `${p} GPU Direct RDMA Enabled for GPU ${k.dev} / HCA ${k.dev % 4} (distance 4 <= 4), read 1 mode Default`;
+    yield `${p} Connected all rings, use ring PXN 0 GDR 1`;
+    yield `${p} ncclCommInitRank comm ${k.comm} rank ${k.r} nranks ${RANKS} cudaDev ${k.dev} nvmlDev ${k.dev} busId ${k.busId} commId 0x7a3e5c1d9b2f4e60 - Init COMPLETE`;
+  }
+  void random;
+}
+
+function metricsLine(clock, random) {
+  const run = Math.floor(random() * 64);
+  return `(APIServer pid=40990) INFO ${clock()} [loggers.py:123] Engine 000: Avg prompt throughput: ${(random() * 9000).toFixed(1)} tokens/s, Avg generation throughput: ${(random() * 2000).toFixed(1)} tokens/s, Running: ${run} reqs, Waiting: 0 reqs, GPU KV cache usage: ${(random() * 60).toFixed(1)}%, Prefix cache hit rate: ${(random() * 80).toFixed(1)}%`;
+}
+
+/**
+ * Yields the log as text chunks of about `chunkChars` characters until `bytes` have been produced (ASCII only, so
+ * characters are bytes). The steady state interleaves, per step, one collective on every rank, its TRACE proxy
+ * lines on the ranks that cross nodes, and every ~20,000 lines a metrics line.
+ */
+export function* generateLog({ bytes, seed = 42, chunkChars = 1 << 20 }) {
+  const random = rng(seed);
+  let t = Date.UTC(2025, 6, 25, 10, 11, 12);
+  const clock = () => {
+    t += 37;
+    const d = new Date(t);
+    return `${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  };
+  const ranks = ranksInfo();
+  let produced = 0;
+  let buf = [];
+  let bufLen = 0;
+  const push = (line) => {
+    buf.push(line);
+    bufLen += line.length + 1;
+  };
+  const flush = () => {
+    const text = buf.join("\n") + "\n";
+    produced += text.length;
+    buf = [];
+    bufLen = 0;
+    return text;
+  };
+  for (const l of vllmStartup(clock)) push(l);
+  for (const l of ncclInit(ranks, random)) push(l);
+  let op = 0;
+  let ms = 5120.5;
+  let sinceMetrics = 0;
+  let warned = false;
+  while (produced + bufLen < bytes) {
+    const coll = COLLECTIVES[op % COLLECTIVES.length];
+    const count = 1 << (10 + Math.floor(random() * 12));
+    for (const k of ranks) {
+      push(`${k.node.host}:${k.pid}:${k.pid} [${k.dev}] NCCL INFO ${coll}: opCount ${hex(op)} sendbuff 0x7f3a${hex(0x80000000 + (op % 64) * 0x100000)} recvbuff 0x7f3a${hex(0x90000000 + (op % 64) * 0x100000)} count ${count} datatype ${op % 3 ? 9 : 7} op 0 root 0 comm ${k.comm} [nranks=${RANKS}] stream ${k.stream}`);
+      if (k.dev === GPUS - 1 || k.dev === 0) {
+        ms += random() * 0.05;
+        const ch = op % 4;
+        const req = `0x7f3b${hex(0x10000000 + ((op * 31 + k.r) % 4096) * 0x40)}`;
+        push(`${k.node.host}:${k.pid}:${k.proxyTid} [${k.dev}] ${ms.toFixed(6)} sendProxy:${380 + ch} NCCL TRACE sendProxy [${op % 8}/${ch}] Isend posted, req ${req}, size ${Math.min(count * 2, 524288)}, proto 2, myRank ${k.r}, channelId ${ch}`);
+        push(`${k.node.host}:${k.pid}:${k.proxyTid} [${k.dev}] ${(ms + 0.02).toFixed(6)} recvProxy:${520 + ch} NCCL TRACE recvProxy [${op % 8}/${ch}] request ${req} done`);
+      }
+    }
+    sinceMetrics += RANKS * 2;
+    if (sinceMetrics >= 20000) {
+      sinceMetrics = 0;
+      push(metricsLine(clock, random));
+    }
+    if (!warned && produced > bytes / 2) {
+      warned = true;
+      const k = ranks[9];
+      push("");
+      push(`${k.node.host}:${k.pid}:${k.proxyTid} [${k.dev}] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got async event : GID table change`);
+    }
+    op++;
+    if (bufLen >= chunkChars) yield flush();
+  }
+  if (buf.length) yield flush();
+}
+
+/** Writes the log to `path` as a stream (never the whole text in memory); resolves with the byte count. */
+export async function writeLog(path, opts) {
+  const { createWriteStream } = await import("node:fs");
+  const out = createWriteStream(path);
+  let n = 0;
+  for (const chunk of generateLog(opts)) {
+    n += chunk.length;
+    if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+  }
+  await new Promise((resolve, reject) => out.end((e) => (e ? reject(e) : resolve())));
+  return n;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [path = "bench/out/sample.log", size = "1000000"] = process.argv.slice(2);
+  writeLog(path, { bytes: Number(size) }).then((n) => console.log(`${path}: ${n} bytes`));
+}

@@ -1,0 +1,139 @@
+// npm run bench [-- --size 400MB] [--scale] [--runs N] [--keep]
+// Generates a realistic log (bench/generate.mjs) into bench/out/, then times `vllm-doctor analyze --format json`
+// against `grep -cE` with the key patterns on the same file, with the peak RSS of each, and writes the figures
+// to bench/RESULTS.md. --scale also runs at twice the size, for time(2S)/time(S).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeLog } from "./generate.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(ROOT, "bench", "out");
+const CLI = join(ROOT, "dist", "src", "cli.js");
+const PATTERNS = "GPU KV cache size|Maximum concurrency|via NET|NCCL WARN|Init COMPLETE|opCount";
+const TARGETS = { ratio: 3, rssMB: 200, scaling: 2.2 };
+
+function parseSize(s) {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(i?)b?$/i.exec(String(s).trim());
+  if (!m) throw new Error(`--size wants e.g. 200MB, not ${s}`);
+  const base = m[3] ? 1024 : 1000;
+  return Math.round(Number(m[1]) * base ** " kmg".indexOf((m[2] || " ").toLowerCase()));
+}
+
+function args(argv) {
+  const o = { size: 200e6, scale: false, runs: 1, keep: true };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--size") o.size = parseSize(argv[++i]);
+    else if (argv[i] === "--scale") o.scale = true;
+    else if (argv[i] === "--runs") o.runs = Math.max(1, Number(argv[++i]));
+    else if (argv[i] === "--no-keep") o.keep = false;
+    else throw new Error(`unknown option ${argv[i]}`);
+  }
+  return o;
+}
+
+const HAVE_TIME = existsSync("/usr/bin/time");
+
+/** Runs a command with stdout to /dev/null; wall seconds and peak RSS in MB (GNU time, else polling VmHWM). */
+async function measure(cmd, argv) {
+  if (HAVE_TIME) {
+    const fmtFile = join(OUT, `.time.${process.pid}`);
+    const start = process.hrtime.bigint();
+    const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", fmtFile, cmd, ...argv], { stdio: ["ignore", "ignore", "pipe"] });
+    const wall = Number(process.hrtime.bigint() - start) / 1e9;
+    const [user, sys, kb] = readFileSync(fmtFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+    unlinkSync(fmtFile);
+    return { wall, cpu: user + sys, rssMB: kb / 1024, status: r.status };
+  }
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "inherit"] });
+    let peakKB = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) peakKB = Math.max(peakKB, Number(m[1]));
+      } catch {}
+    }, 20);
+    child.on("close", (status) => {
+      clearInterval(poll);
+      const wall = Number(process.hrtime.bigint() - start) / 1e9;
+      resolve({ wall, cpu: NaN, rssMB: peakKB / 1024, status });
+    });
+  });
+}
+
+const best = (xs) => xs.reduce((a, b) => (a.wall <= b.wall ? a : b));
+
+async function benchSize(bytes, runs) {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `vllm-nccl-trace-${Math.round(bytes / 1e6)}MB.log`);
+  if (!existsSync(file) || Math.abs(statSync(file).size - bytes) > 4 << 20) {
+    process.stderr.write(`generating ${file} ...\n`);
+    await writeLog(file, { bytes });
+  }
+  const size = statSync(file).size;
+  // warm the page cache so neither side pays for the disk
+  spawnSync("cat", [file], { stdio: ["ignore", "ignore", "ignore"] });
+  const grep = [];
+  const tool = [];
+  for (let i = 0; i < runs; i++) {
+    grep.push(await measure("grep", ["-cE", PATTERNS, file]));
+    tool.push(await measure(process.execPath, [CLI, "analyze", "--format", "json", "--no-progress", file]));
+  }
+  const g = best(grep);
+  const t = best(tool);
+  if (t.status !== 0 && t.status !== 1) throw new Error(`analyze exited ${t.status}`);
+  return { file, size, grep: g, tool: t, ratio: t.wall / g.wall, cpuRatio: t.cpu / g.cpu };
+}
+
+const fmt = (n, d = 2) => n.toFixed(d);
+
+async function main() {
+  const o = args(process.argv.slice(2));
+  if (!existsSync(CLI)) throw new Error("build first: npm run build");
+  const rows = [await benchSize(o.size, o.runs)];
+  if (o.scale) rows.push(await benchSize(o.size * 2, o.runs));
+  const cores = cpus().length;
+  const load = loadavg().map((x) => x.toFixed(2)).join(" ");
+  const lines = [
+    "| log | grep -cE wall (CPU) | analyze wall (CPU) | analyze lines/s (wall) | ratio wall, target ≤ 3× | ratio CPU | grep peak RSS | analyze peak RSS, target ≤ 200 MB |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    const nLines = Number(spawnSync("wc", ["-l", r.file], { encoding: "utf8" }).stdout.trim().split(/\s+/)[0]);
+    lines.push(`| ${fmt(r.size / 1e6, 0)} MB, ${nLines.toLocaleString("en-US")} lines | ${fmt(r.grep.wall)} s (${fmt(r.grep.cpu)} s) | ${fmt(r.tool.wall)} s (${fmt(r.tool.cpu)} s) | ${Math.round(nLines / r.tool.wall).toLocaleString("en-US")} | ${fmt(r.ratio, 1)}× ${r.ratio <= TARGETS.ratio ? "✓" : "✗"} | ${Number.isFinite(r.cpuRatio) ? `${fmt(r.cpuRatio, 1)}×` : "—"} | ${fmt(r.grep.rssMB, 0)} MB | ${fmt(r.tool.rssMB, 0)} MB ${r.tool.rssMB <= TARGETS.rssMB ? "✓" : "✗"} |`);
+  }
+  let scaling = "";
+  if (rows.length === 2) {
+    const s = rows[1].tool.wall / rows[0].tool.wall;
+    const c = rows[1].tool.cpu / rows[0].tool.cpu;
+    scaling = `time(${fmt(rows[1].size / 1e6, 0)} MB) / time(${fmt(rows[0].size / 1e6, 0)} MB) = ${fmt(s)} wall, ${fmt(c)} CPU (target ≤ ${TARGETS.scaling}) ${s <= TARGETS.scaling ? "✓" : "✗"}`;
+  }
+  const when = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const doc = [
+    "# Benchmark results",
+    "",
+    `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${when}: ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${fmt(totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, load average at the end ${load}.`,
+    `Best of ${o.runs} run(s) each; page cache warm; CPU = user + system seconds; peak RSS from ${HAVE_TIME ? "GNU time (%M)" : "/proc/<pid>/status VmHWM"}.`,
+    "On a shared, busy machine wall time inflates with the load average; the CPU ratio is the steadier figure.",
+    `grep: \`grep -cE '${PATTERNS}'\`. analyze: \`vllm-doctor analyze --format json\`.`,
+    "",
+    ...lines,
+    "",
+    ...(scaling ? [scaling, ""] : []),
+    "The log (bench/generate.mjs): two nodes × 8 GPUs, vLLM start-up, NCCL init (P2P/IPC inside a node, NET/IB/GDRDMA between them),",
+    "then per step one COLL line per rank, TRACE sendProxy/recvProxy lines on the ranks that cross nodes, and a vLLM metrics line every ~20,000 lines.",
+    "",
+  ].join("\n");
+  writeFileSync(join(ROOT, "bench", "RESULTS.md"), doc);
+  process.stdout.write(doc);
+  if (!o.keep) for (const r of rows) unlinkSync(r.file);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.message}\n`);
+  process.exitCode = 1;
+});
