@@ -22,7 +22,7 @@ export function renderProgress({ done, total, elapsedMs, width }: ProgressFrame)
   const ratio = total > 0 ? Math.min(1, done / total) : 0;
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   const left = rate > 0 && total > done ? (total - done) / rate : 0;
-  const tail = `${String(Math.floor(ratio * 100)).padStart(3)}%  ${formatBytes(Math.min(done, total))} / ${formatBytes(total)}  ${formatBytes(Math.round(rate))}/s  ${clock(left)} left`;
+  const tail = `${String(Math.floor(ratio * 100)).padStart(3)}%  ${formatBytes(Math.min(done, total))} / ${formatBytes(total)}  ${formatBytes(Math.round(rate))}/s  ${rate > 0 || done >= total ? clock(left) : "-:--"} left`;
   const barWidth = Math.max(0, Math.min(30, width - tail.length - 4));
   if (barWidth < 5) return tail.slice(0, Math.max(0, width - 1));
   const filled = Math.round(ratio * barWidth);
