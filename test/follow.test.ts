@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI, runCli } from "./helpers/cli.js";
+import { findingKey } from "../src/follow/tail.js";
+
+/** Issue 6 §5: `analyze --follow FILE` tails a growing log, prints findings as they appear, then the report. */
+
+const START = [
+  "INFO 07-25 10:11:12 [api_server.py:1] vLLM API server version 0.10.1",
+  "",
+  "gpu-node-a:41000:41140 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.20.0.12<43117> failed : Connection refused",
+].join("\n") + "\n";
+const LATER = "ERROR 07-25 10:19:01 [core.py:700] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.50 GiB is free.\n";
+const LIVE = /^\[\d\d:\d\d:\d\d\] (\S+)\s+(.*) \((\S+)\)  (\S+):(\d+)$/;
+
+function waitFor(check: () => boolean, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const tick = () => (check() ? resolve() : Date.now() - t0 > ms ? reject(new Error("timed out waiting")) : setTimeout(tick, 50));
+    tick();
+  });
+}
+
+describe("analyze --follow", () => {
+  it("prints each finding when it appears while the file grows, then the final report after --until-idle", { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-"));
+    const log = join(dir, "server.log");
+    writeFileSync(log, START);
+    const child = spawn(process.execPath, [CLI, "analyze", "--follow", log, "--until-idle", "1"], { env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    let exitedAt = 0;
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => ((exitedAt = Date.now()), r(code))));
+
+    // the first finding is printed while the process still runs (it waits for more)
+    await waitFor(() => out.includes("nccl/bootstrap-failure"), 60_000);
+    expect(exitedAt).toBe(0);
+    // keep writing: each append restarts the idle clock; the new error is printed as it appears
+    const keepWriting = setInterval(() => appendFileSync(log, "INFO 07-25 10:12:00 [loggers.py:1] Engine 000: Avg prompt throughput: 0.0 tokens/s\n"), 300);
+    await new Promise((r) => setTimeout(r, 1500));
+    appendFileSync(log, LATER);
+    await waitFor(() => out.includes("vllm/cuda-oom"), 60_000);
+    expect(exitedAt).toBe(0);
+    clearInterval(keepWriting);
+    const stoppedWriting = Date.now();
+    const code = await exited;
+
+    expect(code).toBe(1); // errors found
+    expect(err).toBe("");
+    expect(exitedAt - stoppedWriting).toBeGreaterThanOrEqual(900); // waited for 1 s of silence
+    const lines = out.split("\n");
+    const live = lines.filter((l) => LIVE.test(l)).map((l) => LIVE.exec(l)!.slice(1));
+    expect(live.map(([sev, , rule, file]) => [sev, rule, file])).toEqual([
+      ["error", "nccl/bootstrap-failure", log],
+      ["error", "vllm/cuda-oom", log],
+    ]);
+    expect(live[0][4]).toBe("3");
+    // then the final report, once, after the live lines, counting every line that was written
+    const reportAt = lines.findIndex((l) => l.startsWith("vllm-doctor "));
+    expect(reportAt).toBeGreaterThan(lines.findIndex((l) => l.includes("vllm/cuda-oom")));
+    // 3 start lines + the error + at least one of the metrics lines appended meanwhile
+    expect(Number(/server\.log \((\d+) lines\)/.exec(lines[reportAt])![1])).toBeGreaterThan(4);
+    expect(out.match(/^vllm-doctor /gm)).toHaveLength(1);
+  });
+
+  it("the same final report as a plain analyze of the finished file (JSON)", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow2-"));
+    const log = join(dir, "done.log");
+    writeFileSync(log, START + LATER);
+    const followed = runCli(["analyze", "--follow", log, "--until-idle", "0.5", "--format", "json"]);
+    const plain = runCli(["analyze", log, "--format", "json"]);
+    expect(followed.status).toBe(1);
+    expect(followed.stdout).toBe(plain.stdout);
+    // with a machine-readable report the live lines go to stderr, so stdout stays one JSON document
+    expect(followed.stderr.split("\n").filter(Boolean).map((l) => LIVE.exec(l)?.[3])).toEqual(["vllm/cuda-oom", "nccl/bootstrap-failure"]);
+  });
+
+  it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow3-"));
+    const log = join(dir, "server.log");
+    writeFileSync(log, START);
+    const child = spawn(process.execPath, [CLI, "analyze", "--follow", log], { env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+    await waitFor(() => out.includes("nccl/bootstrap-failure"), 60_000);
+    expect(out).not.toContain("vllm-doctor 0.1");
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    expect(out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(3 lines\)$/m);
+  });
+
+  it("usage errors: --follow needs one file; --until-idle needs --follow", () => {
+    expect(runCli(["analyze", "--follow", "-"]).stderr).toBe("vllm-doctor: --follow reads exactly one log file\n");
+    const r = runCli(["analyze", "x.log", "--until-idle", "1"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");
+  });
+
+  it("a finding keeps its identity while its message counts up", () => {
+    const f = { ruleId: "r", severity: "error" as const, title: "t", message: "1 rank", evidence: [{ file: "a", line: 3, text: "x" }], remediation: [], docs: "" };
+    expect(findingKey({ ...f, message: "2 ranks" })).toBe(findingKey(f));
+    expect(findingKey({ ...f, evidence: [{ file: "a", line: 4, text: "x" }] })).not.toBe(findingKey(f));
+  });
+});
