@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "chevrotain";
+import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * nccl-tests (`all_reduce_perf` and friends) output, syntax only, every era from 2017 to 2.20:

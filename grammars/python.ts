@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type TokenType } from "chevrotain";
+import { createToken, EmbeddedActionsParser, Lexer, type TokenType } from "./chevrotain.js";
 
 /**
  * Python traceback lines and the C++ frames PyTorch prints, syntax only. One call classifies one line:

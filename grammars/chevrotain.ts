@@ -1,0 +1,30 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/**
+ * chevrotain, loaded from the single-file bundle its package ships: the multi-file ESM build costs
+ * several hundred milliseconds of module loading at every CLI start, the bundle a few dozen. Falls
+ * back to the package entry when the bundle is not where chevrotain 11 puts it.
+ */
+type Chevrotain = typeof import("chevrotain");
+
+async function load(): Promise<Chevrotain> {
+  try {
+    const entry = createRequire(import.meta.url).resolve("chevrotain");
+    return (await import(pathToFileURL(join(dirname(entry), "..", "chevrotain.min.mjs")).href)) as Chevrotain;
+  } catch {
+    return await import("chevrotain");
+  }
+}
+
+const chevrotain = await load();
+
+export const createToken: Chevrotain["createToken"] = chevrotain.createToken;
+export const Lexer: Chevrotain["Lexer"] = chevrotain.Lexer;
+export type Lexer = import("chevrotain").Lexer;
+export const CstParser: Chevrotain["CstParser"] = chevrotain.CstParser;
+export type CstParser = import("chevrotain").CstParser;
+export const EmbeddedActionsParser: Chevrotain["EmbeddedActionsParser"] = chevrotain.EmbeddedActionsParser;
+export type EmbeddedActionsParser = import("chevrotain").EmbeddedActionsParser;
+export type { CstNode, IToken, TokenType } from "chevrotain";
