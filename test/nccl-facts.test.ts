@@ -55,6 +55,20 @@ describe("nccl facts", () => {
     expect(facts.firstError).toBeNull();
   });
 
+  it("places a rank only from lines it printed itself, and a silent rank on its P2P peer's node", async () => {
+    const { facts } = await factsOf([
+      "A:1:2 [1] NCCL INFO Channel 01/0 : 1[1] -> 0[0] via P2P/CUMEM",
+      "B:3:4 [0] NCCL INFO Channel 07/0 : 0[0] -> 2[0] [receive] via NET/IB/3/GDRDMA",
+      "B:3:4 [0] NCCL INFO Channel 00/0 : 2[0] -> 0[0] [se",
+    ].join("\n"));
+    expect(facts.nccl.rankMap.map((r) => [r.rank, r.host])).toEqual([[0, "A"], [1, "A"], [2, "B"]]);
+    expect(facts.nccl.nodePairs).toEqual([
+      { a: "A", b: "A", kinds: { "P2P/CUMEM": 1 } },
+      { a: "A", b: "B", kinds: { "NET/IB/GDRDMA": 1 } },
+    ]);
+    expect(facts.nccl.ranks).toBe(3);
+  });
+
   it("before 2.5, `NET/Socket : Using [0]ib0` is the bootstrap interface, not a socket fallback", async () => {
     const { facts } = await factsOf([
       "m:1:2 [0] NCCL INFO NET/Socket : Using [0]ib0:192.168.11.1<0>",

@@ -100,6 +100,8 @@ function placeRank(s: NcclState, r: number, host: string | null, pid: number | n
   if (busId && !info.busId) info.busId = busId;
 }
 
+const OWN_RANK_SOURCES = new Set(["commSummary", "initTimings", "comm", "ncclTests"]);
+
 function isNetKind(kind: string): boolean {
   return kind.startsWith("NET/") && kind !== "NET/Socket";
 }
@@ -186,7 +188,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.rank":
         noteRank(s, e.rank, located(e));
-        if (e.host || e.pid !== null) placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.source === "ncclTests" ? e.dev : null);
+        // only lines a rank prints about itself place it; connection, duplicate-GPU and `from rank` lines name other ranks too
+        if (OWN_RANK_SOURCES.has(e.source) && (e.host || e.pid !== null)) placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.source === "ncclTests" ? e.dev : null);
         return;
       case "nccl.host":
         if (!s.hosts[e.host!] && Object.keys(s.hosts).length < NCCL_STATE_LIMITS.hosts) s.hosts[e.host!] = located(e);
@@ -299,11 +302,23 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
 
     const hosts = distinctHosts(Object.keys(s.hosts));
     const rankIds = Object.keys(s.ranks).map(Number).sort((x, y) => x - y);
-    const hostOf = (r: string): string | null => {
+    const printedHost = (r: string): string | null => {
       const info = s.rankInfo[r];
       if (!info) return null;
       return info.host ?? info.ip ?? (info.pid !== null ? s.procs[String(info.pid)]?.ip ?? null : null);
     };
+    // P2P and SHM connections never leave a node: a rank that printed nothing shares its peer's host
+    const inferred = new Map<string, string>();
+    for (const [f, row] of Object.entries(s.matrix)) {
+      for (const [t, kinds] of Object.entries(row)) {
+        if (!Object.keys(kinds).some((k) => k.startsWith("P2P/") || k === "SHM")) continue;
+        const hf = printedHost(f);
+        const ht = printedHost(t);
+        if (hf && !ht && !inferred.has(t)) inferred.set(t, hf);
+        if (ht && !hf && !inferred.has(f)) inferred.set(f, ht);
+      }
+    }
+    const hostOf = (r: string): string | null => printedHost(r) ?? inferred.get(r) ?? null;
     const pairs = new Map<string, { a: string; b: string; kinds: Record<string, number> }>();
     for (const [f, row] of Object.entries(s.matrix)) {
       for (const [t, kinds] of Object.entries(row)) {
@@ -321,12 +336,14 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     for (const a of Object.values(s.activity)) if (a.rank !== null) lastByRank.set(a.rank, a);
     const versionOf = (host: string | null, pid: number | null): string | null =>
       s.versions.find((v) => v.host !== null && v.host === host && v.pid === pid)?.version ?? (s.versions.length && new Set(s.versions.map((v) => v.version)).size === 1 ? s.versions[0].version : null);
-    const rankMap = Object.entries(s.rankInfo)
+    const NO_INFO: RankState = { host: null, pid: null, device: null, busId: null, ip: null };
+    const rankMap = [...new Set([...Object.keys(s.ranks), ...Object.keys(s.rankInfo)])]
+      .map((r): [string, RankState] => [r, s.rankInfo[r] ?? NO_INFO])
       .map(([r, info]) => {
         const proc = info.pid !== null ? s.procs[String(info.pid)] : undefined;
         const act = lastByRank.get(Number(r));
         return {
-          rank: Number(r), host: info.host, pid: info.pid, device: info.device, busId: info.busId,
+          rank: Number(r), host: info.host ?? inferred.get(r) ?? null, pid: info.pid, device: info.device, busId: info.busId,
           ncclVersion: versionOf(info.host, info.pid),
           lastOpCount: act?.lastOpCount ? parseInt(act.lastOpCount, 16) : null,
           lastCollective: act?.lastCollective ?? null,
