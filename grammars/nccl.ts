@@ -1,4 +1,4 @@
-import { CstParser, Lexer, createToken, type CstNode, type IToken } from "chevrotain";
+import { CstParser, Lexer, createToken, type CstNode, type IToken } from "./chevrotain.js";
 
 /**
  * Syntax of NCCL debug records (NCCL 2.2 → 2.30): where a record sits inside a line, its header
