@@ -1,3 +1,4 @@
+import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, hitEvidence } from "../helpers.js";
@@ -16,6 +17,17 @@ export const meta = {
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = findHits(ctx.events, GENERIC_NCCL_ERROR, { exclude: BENIGN_WARN });
+  // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
+  const ncclTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => /pynccl|ProcessGroupNCCL|nccl/i.test(f.file)));
+  if (!all.length && ncclTracebacks.length) {
+    if (ctx.events.some((e) => isSpecific(e.ev?.text ?? ""))) return [];
+    const t = ncclTracebacks[0];
+    return [{
+      message: `A traceback ends inside NCCL set-up (${t.frames.filter((f) => /nccl/i.test(f.file)).map((f) => f.func).slice(-2).join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
+      evidence: [t.end ?? t.ev],
+      remediation: [DEBUG_HINT, "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.", "Run the same container image (same vLLM, torch and NCCL) on every node."],
+    }];
+  }
   if (!all.length) return [];
   if (all.some((h) => isSpecific(h.text)) || ctx.events.some((e) => isSpecific(e.ev?.text ?? ""))) return [];
   const hits = all.filter((h) => !/NCCL INFO/.test(h.text) || /-> [1-9]/.test(h.text));

@@ -26,7 +26,7 @@ export const SIG = {
 } as const;
 
 /** A failure reported by NCCL or about NCCL, that a user should look at. */
-export const GENERIC_NCCL_ERROR = /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|init\.cc:\d+ -> [1-9]|\.cc:\d+ -> [1-9]\d*\b|RuntimeError: NCCL/;
+export const GENERIC_NCCL_ERROR = /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|c|h):\d+ -> [1-9]\d*\b|RuntimeError: NCCL/;
 
 export function isSpecific(text: string): boolean {
   if ((SIG.remoteExitedNet.test(text) || SIG.bootstrapWeak.test(text)) && NCCL_CONTEXT.test(text)) return true;

@@ -13,7 +13,7 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.systemError }, { re: /\.cc:\d+ -> 2\b/ }], (hits, ctx) => {
+export const rule: Rule = signatureRule(meta, [{ re: SIG.systemError }, { re: /\.(?:cc|cpp|c|h):\d+ -> 2\b/ }], (hits, ctx) => {
   const shm = findHits(ctx.events, SIG.shm).length > 0;
   const ib = findHits(ctx.events, SIG.ibError).length > 0;
   const sock = findHits(ctx.events, /socket|Connect|recv|send/i).some((h) => /NCCL WARN/.test(h.text));

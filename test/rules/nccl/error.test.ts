@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rule } from "../../../src/rules/nccl/error.js";
-import { run } from "../helpers.js";
+import { run, traceback } from "../helpers.js";
 
 describe("nccl/error", () => {
   it("reports an NCCL error no specific rule explains", () => {
@@ -10,6 +10,13 @@ describe("nccl/error", () => {
   });
   it("leaves explained errors to the specific rules", () => {
     expect(run(rule, { lines: ["RuntimeError: NCCL error: unhandled system error"] })).toEqual([]);
+  });
+  it("reports a traceback cut inside vLLM's pynccl set-up", () => {
+    const t = traceback(["init_device", "init_process_group", "__init__"], null, "", 9);
+    (t as { frames: { file: string }[] }).frames[2].file = "/x/vllm/model_executor/parallel_utils/pynccl.py";
+    const f = run(rule, { events: [t] });
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toBe("A traceback ends inside NCCL set-up (__init__), and the excerpt stops before the error text.");
   });
   it("ignores benign warnings", () => {
     expect(run(rule, { lines: ["h:1:1 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]"] })).toEqual([]);
