@@ -41,15 +41,18 @@ async function measure(cmd, argv) {
   if (HAVE_TIME) {
     const fmtFile = join(OUT, `.time.${process.pid}`);
     const start = process.hrtime.bigint();
-    const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", fmtFile, cmd, ...argv], { stdio: ["ignore", "ignore", "pipe"] });
+    // stdout to a pipe, never /dev/null: GNU grep notices /dev/null and stops at the first match
+    const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", fmtFile, cmd, ...argv], { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
     const wall = Number(process.hrtime.bigint() - start) / 1e9;
     const [user, sys, kb] = readFileSync(fmtFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
     unlinkSync(fmtFile);
-    return { wall, cpu: user + sys, rssMB: kb / 1024, status: r.status };
+    return { wall, cpu: user + sys, rssMB: kb / 1024, status: r.status, stdout: r.stdout.toString() };
   }
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
     let peakKB = 0;
     const poll = setInterval(() => {
       try {
@@ -60,7 +63,7 @@ async function measure(cmd, argv) {
     child.on("close", (status) => {
       clearInterval(poll);
       const wall = Number(process.hrtime.bigint() - start) / 1e9;
-      resolve({ wall, cpu: NaN, rssMB: peakKB / 1024, status });
+      resolve({ wall, cpu: NaN, rssMB: peakKB / 1024, status, stdout });
     });
   });
 }
@@ -86,7 +89,8 @@ async function benchSize(bytes, runs) {
   const g = best(grep);
   const t = best(tool);
   if (t.status !== 0 && t.status !== 1) throw new Error(`analyze exited ${t.status}`);
-  return { file, size, grep: g, tool: t, ratio: t.wall / g.wall, cpuRatio: t.cpu / g.cpu };
+  if (!(Number(g.stdout) > 0)) throw new Error(`grep counted ${g.stdout.trim() || "nothing"}`);
+  return { file, size, grep: g, tool: t, ratio: t.wall / g.wall, cpuRatio: t.cpu / g.cpu, grepCount: Number(g.stdout) };
 }
 
 const fmt = (n, d = 2) => n.toFixed(d);
@@ -119,7 +123,7 @@ async function main() {
     `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${when}: ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${fmt(totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, load average at the end ${load}.`,
     `Best of ${o.runs} run(s) each; page cache warm; CPU = user + system seconds; peak RSS from ${HAVE_TIME ? "GNU time (%M)" : "/proc/<pid>/status VmHWM"}.`,
     "On a shared, busy machine wall time inflates with the load average; the CPU ratio is the steadier figure.",
-    `grep: \`grep -cE '${PATTERNS}'\`. analyze: \`vllm-doctor analyze --format json\`.`,
+    `grep: \`grep -cE '${PATTERNS}'\` (it counted ${rows.map((r) => r.grepCount.toLocaleString("en-US")).join(" and ")} lines). analyze: \`vllm-doctor analyze --format json\`.`,
     "",
     ...lines,
     "",
