@@ -50,6 +50,8 @@ export type PhraseId =
   | "dist.worldSizeTooLarge"
   | "dist.driverIp"
   | "customAllReduce.disabled"
+  | "p2p.unavailable"
+  | "env.version"
   | "server.starting"
   | "server.ready"
   | "err.headsDivisible"
@@ -254,6 +256,34 @@ export function matchAnywhere(text: string): PhraseMatch | null {
     if (r) return r;
   }
   return null;
+}
+
+/**
+ * Status lines about custom all-reduce and GPU peer-to-peer access that are not vLLM's own records: launcher
+ * and wrapper scripts (`[nvlink] P2P DISABLED — NCCL_P2P_DISABLE=1, custom all-reduce OFF`), other engines'
+ * copies of vLLM's warning (`[... TP0] Custom allreduce is disabled because ...`), CUDA's peer-access errors.
+ * Callers test for `P2P`, `eer access` or `ll-reduce`/`llreduce`/`ll_reduce` first.
+ */
+const CUSTOM_AR_OFF = /Custom allreduce is disabled\b|Disabled the custom all-reduce\b|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |=\s*)?(?:disabled|off)\b/i;
+const P2P_UNAVAILABLE = /\bP2P (?:is |was )?(?:not (?:available|supported|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|lacks GPU P2P|P2P (?:access )?(?:test|check) failed|peer access is not supported/i;
+
+export function matchTopologyStatus(text: string): PhraseMatch | null {
+  if (CUSTOM_AR_OFF.test(text)) return { id: "customAllReduce.disabled", facts: {} };
+  if (P2P_UNAVAILABLE.test(text)) return { id: "p2p.unavailable", facts: {} };
+  return null;
+}
+
+/**
+ * A version a container or shell states in its environment: `declare -x NCCL_VERSION="2.15.5-1"`, `export
+ * NCCL_VERSION=2.18.1`, `NCCL_VERSION=2.21.5` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile). Not the version a
+ * process loaded: the library on the path may differ. Callers test for `_VERSION` first.
+ */
+const ENV_VERSION = /^(?:declare -x |export |ENV |ARG |setenv )?(NCCL_VERSION|NV_LIBNCCL(?:_DEV)?_PACKAGE_VERSION|VLLM_VERSION)(?:=|\s+)["']?v?(\d+\.\d+(?:\.\d+)?)[\w.+-]*["']?\s*$/;
+
+export function matchVersionEcho(text: string): PhraseMatch | null {
+  const m = ENV_VERSION.exec(text.trim());
+  if (!m) return null;
+  return { id: "env.version", facts: { name: m[1], value: m[2] } };
 }
 
 /** `Custom allreduce is disabled because ...` / `Disabled the custom all-reduce kernel because ...`: the reason. */

@@ -1,5 +1,5 @@
 import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead } from "../../grammars/vllm.js";
-import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchVersionEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -283,6 +283,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (text.indexOf("█") >= 0 || text.indexOf("▄") >= 0) {
     const logo = matchLogo(text);
     if (logo) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: logo.id, facts: logo.facts, priority: 8, level: null, message: text });
+  }
+  if (text.indexOf("P2P") >= 0 || text.indexOf("eer access") >= 0 || text.indexOf("llreduce") >= 0 || text.indexOf("ll-reduce") >= 0 || text.indexOf("ll_reduce") >= 0) {
+    // launcher / wrapper status lines about custom all-reduce and GPU P2P (not vLLM records)
+    const st = matchTopologyStatus(text);
+    if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
+  }
+  if (text.indexOf("_VERSION") >= 0) {
+    const env = matchVersionEcho(text);
+    if (env) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
   }
   if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0) {
     const hit = matchAnywhere(text);

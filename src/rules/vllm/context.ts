@@ -1,5 +1,6 @@
 import type { Event } from "../../events/index.js";
 import type { Facts } from "../../facts/schema.js";
+import { adviseFromFacts, gpusPerNodeFromFacts, type RunFacts } from "../../plan/index.js";
 
 /** "TP 4 × PP 2 (8 GPUs)" for messages. */
 export function parallelSummary(facts: Facts): string {
@@ -40,4 +41,19 @@ export function phaseOfFailure(events: readonly Event[]): string | null {
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * The `plan` command's parallelism advice for this run (TP larger than a node; TP > 2 without NVLink), as
+ * remediation sentences. `assumeGpusPerNode` stands in for the node size when the log does not show it.
+ */
+export function planAdvice(facts: Facts, assumeGpusPerNode?: number): string[] {
+  let f: RunFacts = facts;
+  const tp = facts.config.tensorParallelSize;
+  if (assumeGpusPerNode && tp && gpusPerNodeFromFacts(facts) === null) {
+    const world = (tp ?? 1) * (facts.config.pipelineParallelSize ?? 1);
+    f = { ...facts, config: { ...facts.config, nnodes: Math.ceil(world / assumeGpusPerNode) }, distributed: { ...facts.distributed, worldSize: world } };
+  }
+  // sentences that open with a flag name (`tensor_parallel_size 16 ...`) keep it as vLLM spells it
+  return adviseFromFacts(f).map((s) => (/^[a-z]+_/.test(s) ? s : s.charAt(0).toUpperCase() + s.slice(1)));
 }

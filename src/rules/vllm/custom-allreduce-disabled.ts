@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence } from "../helpers.js";
+import { findHits, hitEvidence, type Hit } from "../helpers.js";
+import { planAdvice } from "./context.js";
 
 export const meta = {
   id: "vllm/custom-allreduce-disabled",
@@ -14,24 +15,62 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const DISABLED = /Custom allreduce is disabled(?: because (.+?)(?:\. To silence|$))?|custom all-?reduce (?:is )?(?:disabled|OFF)\b/i;
+/** vLLM's warnings (`Custom allreduce is disabled because ...`, `Disabled the custom all-reduce ...`) and launcher status lines (`custom all-reduce OFF`). */
+const DISABLED = /Custom allreduce is disabled(?: (?:because|due to) (.+?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.+?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |=\s*)?(?:disabled|off)\b/i;
+
+type Why = "pcie" | "world-size" | "multi-node" | "platform" | "unknown";
+
+/** What a disabling line says about the cause. */
+function whyOf(h: Hit): Why {
+  const t = h.text;
+  if (/PCIe-only|lacks GPU P2P|P2P test failed|P2P (?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink/i.test(t)) return "pcie";
+  if (/unsupported world size/i.test(t)) return "world-size";
+  if (/spans? across nodes|multi-node|multiple nodes/i.test(t)) return "multi-node";
+  if (/missing custom allreduce library|AMD GPUs|current platform|with pipeline parallelism|\bROCm\b|\bXPU\b/.test(t)) return "platform";
+  return "unknown";
+}
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const hits = findHits(ctx.events, DISABLED);
   if (!hits.length) return [];
-  const reasons = [...new Set(hits.map((h) => h.match[1]?.trim()).filter(Boolean))] as string[];
-  const tp = ctx.facts.config.tensorParallelSize;
-  const pp = ctx.facts.config.pipelineParallelSize ?? 1;
+  const { facts } = ctx;
+  const reasons = [...new Set(hits.map((h) => (h.match[1] ?? h.match[2])?.trim()).filter(Boolean))] as string[];
+  const whys = new Set(hits.map(whyOf));
+  const tp = facts.config.tensorParallelSize;
+  const pp = facts.config.pipelineParallelSize ?? 1;
   const gpus = (tp ?? 1) * pp;
   const why = reasons.length ? ` because ${reasons.join("; ")}` : "";
-  return [{
-    message: `vLLM turned its custom all-reduce off${why}${tp ? `; with tensor parallel size ${tp}` : ""} every layer's all-reduce goes through NCCL over PCIe, which limits tensor-parallel speed on GPUs without NVLink.`,
-    evidence: hitEvidence(hits),
-    remediation: [
-      `On GPUs without NVLink prefer pipeline parallelism: --tensor-parallel-size 1 --pipeline-parallel-size ${gpus > 1 ? gpus : "<number of GPUs>"} (the vLLM docs advise this for L40S-class GPUs); compare throughput with both layouts.`,
+  const advice = planAdvice(facts);
+  const remediation: string[] = [];
+  if (whys.has("multi-node")) {
+    const nodeAdvice = advice.filter((a) => a.includes("spans nodes"));
+    remediation.push(...(nodeAdvice.length ? nodeAdvice : ["The tensor-parallel group spans nodes: set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes, so all-reduce stays inside a node."]));
+  }
+  if (whys.has("world-size")) {
+    const size = /unsupported world size: (\d+)\. Supported world sizes: \[([\d, ]+)\]/.exec(hits.map((h) => h.text).join("\n"));
+    remediation.push(size ? `Tensor parallel size ${size[1]} is not one the custom all-reduce supports (${size[2]}); pick one of those sizes if the model divides by it, or accept NCCL's all-reduce.` : "Pick a tensor parallel size the custom all-reduce supports (2, 4, 6 or 8) if the model divides by it.");
+  }
+  if (whys.has("pcie") || whys.has("unknown") || remediation.length === 0) {
+    const nvlinkAdvice = advice.filter((a) => a.includes("no NVLink"));
+    remediation.push(
+      ...(nvlinkAdvice.length
+        ? nvlinkAdvice
+        : [`On GPUs without NVLink prefer pipeline parallelism: --tensor-parallel-size 1 --pipeline-parallel-size ${gpus > 1 ? gpus : "<number of GPUs>"} (the vLLM docs advise this for L40S-class GPUs); compare throughput with both layouts.`]),
       "Check the links with `nvidia-smi topo -m` (NV# means NVLink; PIX/PXB/PHB/SYS mean PCIe) and `nvidia-smi topo -p2p r` for P2P support.",
-      "If the layout is intended, pass --disable-custom-all-reduce to silence the warning.",
-    ],
+    );
+  }
+  remediation.push("If the layout is intended, pass --disable-custom-all-reduce to silence the warning.");
+  const onlyPlatform = [...whys].every((w) => w === "platform");
+  const effect = onlyPlatform
+    ? "; this platform has no custom all-reduce kernel, so NCCL (or the platform's library) does every all-reduce, as intended"
+    : whys.has("multi-node")
+      ? "; the tensor-parallel all-reduce then crosses the network through NCCL"
+      : `${tp ? `; with tensor parallel size ${tp}` : ";"} every layer's all-reduce goes through NCCL over PCIe, which limits tensor-parallel speed on GPUs without NVLink`;
+  return [{
+    message: `vLLM's custom all-reduce is off${why}${effect}.`,
+    evidence: hitEvidence(hits),
+    remediation,
+    ...(onlyPlatform ? { severity: "info" as const } : {}),
   }];
 }
 

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { factEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { planAdvice } from "./context.js";
 
 export const meta = {
   id: "vllm/tp-spans-nodes",
@@ -25,11 +26,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const nodes = facts.config.nnodes ?? (facts.nccl.nodes && facts.nccl.nodes > 1 ? facts.nccl.nodes : null);
   const why = tooBig ? `tensor parallel size ${tp} is more than the ${thresholds.maxGpusPerNode} GPUs a node holds` : `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`;
   const perNode = nodes ? Math.max(1, Math.floor(tp / nodes)) : thresholds.maxGpusPerNode;
+  // the plan's decision tree (TP = GPUs per node, PP = nodes), with the node size the log shows or the threshold
+  const advice = planAdvice(facts, tooBig ? thresholds.maxGpusPerNode : undefined);
+  const layout = advice.some((a) => a.includes("spans nodes"))
+    ? advice
+    : [`Set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes${nodes ? ` (here --tensor-parallel-size ${perNode} --pipeline-parallel-size ${nodes})` : ""}.`, ...advice];
   return [{
     message: `The tensor-parallel group crosses node boundaries: ${why}. Every layer then all-reduces over the network, which is far slower than NVLink inside a node.`,
-    evidence: uniqueEvidence([...factEvidence(facts, "config.tensorParallelSize", "config.pipelineParallelSize"), ...multi.evidence]),
+    evidence: uniqueEvidence([...factEvidence(facts, "config.tensorParallelSize", "config.pipelineParallelSize", "config.nnodes"), ...multi.evidence]),
     remediation: [
-      `Set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes${nodes ? ` (here --tensor-parallel-size ${perNode} --pipeline-parallel-size ${nodes})` : ""}.`,
+      ...layout,
       "If TP must span nodes, make sure NCCL uses InfiniBand with GPU Direct RDMA (look for `via NET/IB/<n>/GDRDMA` with NCCL_DEBUG=INFO).",
     ],
   }];
