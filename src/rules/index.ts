@@ -29,6 +29,9 @@ import { rule as versionMismatch } from "./cluster/version-mismatch.js";
 import { rule as publicAddress } from "./security/public-address.js";
 import { rule as benchFailedRequests } from "./bench/failed-requests.js";
 import { rule as benchNcclTestsWrong } from "./bench/nccl-tests-wrong.js";
+import { rule as benchLowBusbw } from "./bench/low-busbw.js";
+import { rule as benchKvCacheLimitsConcurrency } from "./bench/kv-cache-limits-concurrency.js";
+import { rule as benchDegradedServer } from "./bench/degraded-server.js";
 
 /**
  * Every built-in rule, in the order findings are reported: vLLM start-up and capacity first, then NCCL
@@ -40,7 +43,7 @@ export const RULES: readonly Rule[] = [
   socketFallback, ibDisabled, gdrdmaDisabled, p2pDisabled, shmTooSmall, wrongInterface,
   ibError, bootstrapFailure, systemError, internalError, remoteProcessExited, cudaError, duplicateGpu, collectiveTimeout, ncclError,
   versionMismatch, publicAddress,
-  benchFailedRequests, benchNcclTestsWrong,
+  benchFailedRequests, benchNcclTestsWrong, benchLowBusbw, benchKvCacheLimitsConcurrency, benchDegradedServer,
 ];
 
 /** Findings the engine itself produces. */

@@ -11,6 +11,8 @@ export const DEFAULT_THRESHOLDS = {
   maxGpusPerNode: 8,
   /** evidence lines kept per finding (the rest are counted in evidenceCount) */
   maxEvidence: 5,
+  /** bench/low-busbw: the large-size nccl-tests busbw (GB/s) this fabric should reach; 0 = derive it from the GPU and NET facts */
+  expectBusbwGBs: 0,
 } as const;
 
 export type ThresholdName = keyof typeof DEFAULT_THRESHOLDS;

@@ -1,0 +1,87 @@
+import type { Evidence } from "../../model.js";
+import type { FindingDraft, Rule, RuleContext } from "../types.js";
+import { docsPath } from "../types.js";
+import { factEvidence, fmt, uniqueEvidence } from "../helpers.js";
+import { benchRuns, numberOf } from "./runs.js";
+
+export const meta = {
+  id: "bench/kv-cache-limits-concurrency",
+  defaultSeverity: "warning",
+  title: "Benchmark: the server's KV cache holds fewer requests than the benchmark sent at once",
+  tags: ["bench", "serve", "kv-cache", "capacity"],
+  docs: docsPath("bench/kv-cache-limits-concurrency"),
+  sources: [
+    "vLLM docs: serving/parallelism_scaling (GPU KV cache size, Maximum concurrency)",
+    "vllm/benchmarks/serve.py: `Maximum request concurrency`, `Peak concurrent requests`, `Total input tokens`, `Total generated tokens`",
+  ],
+} satisfies Rule["meta"];
+
+interface Load {
+  concurrency: number;
+  /** which row or setting gave it */
+  source: string;
+  ev: Evidence;
+  /** average prompt + output tokens of one request, when the result shows the totals */
+  tokensPerRequest: number | null;
+}
+
+/** How many requests the benchmark had in flight at once: observed peak, else its limit, else all prompts at an infinite rate. */
+function loadOf(values: Record<string, unknown>, ev: Evidence): Load | null {
+  const peak = numberOf(values.peakConcurrentRequests);
+  const limit = numberOf(values.maxRequestConcurrency) ?? numberOf(values.maxConcurrencyInCommand);
+  const infinite = values.requestRate === "inf" || values.requestRate === Infinity;
+  const prompts = numberOf(values.numPromptsInCommand) ?? numberOf(values.numPrompts);
+  const [concurrency, source] =
+    peak !== null ? [peak, "peak concurrent requests"]
+      : limit !== null ? [limit, "maximum request concurrency"]
+        : infinite && prompts !== null ? [prompts, "all prompts at once (request rate inf)"]
+          : [null, ""];
+  if (concurrency === null || concurrency <= 1) return null;
+  const ok = numberOf(values.successfulRequests);
+  const input = numberOf(values.totalInputTokens);
+  const output = numberOf(values.totalGeneratedTokens);
+  const tokensPerRequest = ok && input !== null && output !== null ? (input + output) / ok : null;
+  return { concurrency, source, ev, tokensPerRequest };
+}
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts } = ctx;
+  const kvTokens = facts.kvCache.tokens;
+  const replicas = Math.max(1, facts.config.dataParallelSize ?? 1);
+  const fullLength = facts.kvCache.maxConcurrency;
+  if (kvTokens === null && fullLength === null) return [];
+  for (const run of benchRuns(ctx, "serve")) {
+    const load = loadOf(run.values, run.ev);
+    if (!load) continue;
+    const kvEvidence = factEvidence(facts, "kvCache.tokens", "kvCache.maxConcurrency");
+    const dp = replicas > 1 ? ` across ${replicas} data-parallel replicas` : "";
+    if (kvTokens !== null && load.tokensPerRequest !== null && load.tokensPerRequest > 0) {
+      const capacity = (kvTokens * replicas) / load.tokensPerRequest;
+      if (load.concurrency <= capacity) continue;
+      return [{
+        message: `The benchmark had ${fmt(load.concurrency, 0)} requests in flight (${load.source}), but the KV cache of ${fmt(kvTokens, 0)} tokens${dp} holds about ${fmt(capacity, 1)} requests of this benchmark's average length (${fmt(load.tokensPerRequest, 0)} prompt + output tokens): the rest waited in the queue or were preempted, so TTFT and throughput measure the cache, not the model.`,
+        evidence: uniqueEvidence([load.ev, ...kvEvidence]),
+        remediation: remediation(facts.config.gpuMemoryUtilization, facts.config.maxModelLen, Math.floor(capacity)),
+      }];
+    }
+    if (fullLength !== null && load.tokensPerRequest === null && load.concurrency > fullLength * replicas) {
+      return [{
+        message: `The benchmark had ${fmt(load.concurrency, 0)} requests in flight (${load.source}), but the server's maximum concurrency is ${fmt(fullLength)}x${facts.kvCache.tokensPerRequest ? ` for ${fmt(facts.kvCache.tokensPerRequest, 0)}-token requests` : ""}${dp}: if the requests are that long, the rest queued. The result does not show its token totals, so the benchmark's real request length is unknown.`,
+        severity: "info",
+        evidence: uniqueEvidence([load.ev, ...kvEvidence]),
+        remediation: remediation(facts.config.gpuMemoryUtilization, facts.config.maxModelLen, Math.floor(fullLength * replicas)),
+      }];
+    }
+  }
+  return [];
+}
+
+function remediation(gmu: number | null, maxModelLen: number | null, fits: number): string[] {
+  return [
+    `Benchmark at a concurrency the cache holds (--max-concurrency ${Math.max(1, fits)} or less) when you measure latency, or report the queueing with the result.`,
+    `Give the KV cache more memory: raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""}, use --kv-cache-dtype fp8, or add GPUs (a larger tensor or pipeline parallel size, or more replicas).`,
+    `Confirm it in the server log of the run: the periodic stats line shows \`Waiting: N reqs\` above 0 and \`GPU KV cache usage\` near 100%${maxModelLen !== null ? ` (max_model_len is ${fmt(maxModelLen, 0)})` : ""}.`,
+  ];
+}
+
+export const rule: Rule = { meta, check };
