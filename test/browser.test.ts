@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import { renderHtml } from "../src/report/html.js";
 import { sampleReport } from "./report-fixture.js";
+import { analyze } from "../src/analyze.js";
+import { ROOT } from "./helpers/cli.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -58,6 +60,41 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
     expect(await page.locator("#gate").innerText()).toBe("Gate: FAILED");
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
+    await page.close();
+  });
+  it("draws the nccl-tests bandwidth chart and the serve latency chart", async () => {
+    const { report } = await analyze([join(ROOT, "samples", "bench-nccl-today.txt"), join(ROOT, "samples", "bench-serve-today.txt")]);
+    const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "bench.html");
+    writeFileSync(file, renderHtml(report));
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => problems.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+
+    const busbw = page.locator("svg#busbw-chart-1");
+    expect(await busbw.isVisible()).toBe(true);
+    expect((await busbw.boundingBox())!.width).toBe(720);
+    expect(await page.locator("svg.busbw-chart").count()).toBe(1);
+    expect(await busbw.locator("polyline.busbw-line").count()).toBe(2);
+    expect(await busbw.locator("circle.busbw-point").count()).toBe(62);
+    // log-scale size axis: 8 B (2^3) at the left edge, 8 GiB (2^33) at the right, 256 KiB (2^18) half-way
+    const at = async (title: string) => Number(await busbw.locator("circle.busbw-point", { has: page.locator(`title:text-is("${title}")`) }).getAttribute("cx"));
+    const [left, mid, right] = [await at("8 B out-of-place: 0 GB/s"), await at("256 KiB out-of-place: 8.95 GB/s"), await at("8 GiB out-of-place: 349.48 GB/s")];
+    expect(left).toBe(58);
+    expect(right).toBe(704);
+    expect(mid).toBeCloseTo((left + right) / 2, 0);
+
+    const latency = page.locator("svg#latency-chart");
+    expect(await latency.isVisible()).toBe(true);
+    expect(await latency.locator("rect.latency-bar").count()).toBe(12);
+    const bar = (metric: string, point: string) => latency.locator(`rect.latency-bar[data-metric="${metric}"][data-point="${point}"]`);
+    expect(await bar("TTFT", "P99").locator("title").textContent()).toBe("TTFT P99: 912.4 ms");
+    const h = async (metric: string, point: string) => (await bar(metric, point).boundingBox())!.height;
+    expect(await h("TTFT", "P99")).toBeGreaterThan(await h("TTFT", "P90"));
+    expect(await h("TTFT", "P90")).toBeGreaterThan(await h("TTFT", "median"));
+    expect(await h("ITL", "P99")).toBeGreaterThan(await h("ITL", "mean"));
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
+import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { configRows, kindsText, kvRows, memoryParts, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type MemoryPart, type Row } from "./markdown.js";
 
 /*
@@ -57,6 +58,16 @@ export function renderHtml(report: Report): string {
           .map((p) => `<tr><td>${esc(p.a)}</td><td>${esc(p.b)}</td><td>${p.scope}</td><td>${esc(kindsText(p.kinds))}</td></tr>`)
           .join("")}</table>`,
       );
+    }
+  }
+
+  const benches = benchSections(f);
+  if (benches.length) {
+    body.push(`<h2>Benchmarks</h2>`);
+    for (const b of benches) {
+      body.push(`<h3>${esc(b.title)}</h3>`, rowsTable(b.rows));
+      if (b.kind === "serve" && f.bench.serve) body.push(latencyChart(servePercentiles(f.bench.serve)));
+      if (b.kind === "ncclTests") ncclTestsRuns(f).slice(0, MAX_BUSBW_CHARTS).forEach((v, i) => body.push(busbwChart(v, i)));
     }
   }
 
@@ -210,4 +221,98 @@ function memoryBar(f: Facts): string {
   const H = 42 + Math.ceil(parts.length / 3) * 18;
   const caption = totalGiB !== null ? `of ${num(totalGiB)} GiB per GPU` : "GiB per GPU (total not in the log)";
   return `<svg id="memory-bar" role="img" aria-label="GPU memory breakdown ${esc(caption)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${rects.join("")}${legendItems.join("")}</svg><p class="muted">${esc(caption)}</p>`;
+}
+
+// ------------------------------------------------------------------------------------------- benchmark charts
+
+const MAX_BUSBW_CHARTS = 4;
+
+/** A round step for about `ticks` gridlines up to `max`. */
+function niceStep(max: number, ticks = 5): number {
+  if (!(max > 0)) return 1;
+  const raw = max / ticks;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const r = raw / mag;
+  return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 2.5 ? 2.5 : r <= 5 ? 5 : 10) * mag;
+}
+
+const fx = (v: number) => v.toFixed(1);
+
+/** busbw per message size of one nccl-tests run: out-of-place and in-place lines over a log2 size axis. */
+function busbwChart(values: Record<string, unknown>, index: number): string {
+  const pts = busbwCurve(values);
+  if (pts.length < 2) return "";
+  const W = 720, H = 300, L = 58, R = 16, T = 14, B = 46;
+  const lx = pts.map((p) => Math.log2(p.sizeBytes));
+  const x0 = Math.min(...lx), x1 = Math.max(...lx);
+  const peak = Math.max(...pts.flatMap((p) => [p.outOfPlace ?? 0, p.inPlace ?? 0]));
+  const step = niceStep(peak);
+  const yMax = Math.max(step, Math.ceil((peak * 1.05) / step) * step);
+  const X = (size: number) => L + ((Math.log2(size) - x0) / (x1 - x0)) * (W - L - R);
+  const Y = (gbs: number) => T + (1 - gbs / yMax) * (H - T - B);
+  const parts: string[] = [];
+  for (let y = 0; y <= yMax + step / 2; y += step) {
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${fx(Y(y))}" y2="${fx(Y(y))}" stroke="#e5e7eb"/>`);
+    parts.push(`<text x="${L - 6}" y="${fx(Y(y) + 4)}" text-anchor="end" font-size="11">${esc(Number(y.toFixed(6)).toLocaleString("en-US"))}</text>`);
+  }
+  const every = Math.max(1, Math.ceil((Math.floor(x1) - Math.ceil(x0)) / 9));
+  for (let k = Math.ceil(x0); k <= x1; k += every) {
+    const x = X(2 ** k);
+    parts.push(`<line x1="${fx(x)}" x2="${fx(x)}" y1="${T}" y2="${H - B}" stroke="#f0f0f0"/>`);
+    parts.push(`<text x="${fx(x)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${esc(formatBytes(2 ** k))}</text>`);
+  }
+  parts.push(`<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#999"/><line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#999"/>`);
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">message size (log scale)</text>`);
+  parts.push(`<text transform="translate(14,${(T + H - B) / 2}) rotate(-90)" text-anchor="middle" font-size="12">busbw (GB/s)</text>`);
+  const series: { key: "outOfPlace" | "inPlace"; label: string; color: string; dash: string }[] = [
+    { key: "outOfPlace", label: "out-of-place", color: "#1f5fa8", dash: "" },
+    { key: "inPlace", label: "in-place", color: "#d97706", dash: ` stroke-dasharray="5 4"` },
+  ];
+  series.forEach((s, i) => {
+    const own = pts.filter((p) => p[s.key] !== null);
+    if (!own.length) return;
+    parts.push(`<polyline class="busbw-line" data-series="${s.key}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash} points="${own.map((p) => `${fx(X(p.sizeBytes))},${fx(Y(p[s.key]!))}`).join(" ")}"/>`);
+    for (const p of own) parts.push(`<circle class="busbw-point" cx="${fx(X(p.sizeBytes))}" cy="${fx(Y(p[s.key]!))}" r="2.5" fill="${s.color}"><title>${esc(`${formatBytes(p.sizeBytes)} ${s.label}: ${p[s.key]} GB/s`)}</title></circle>`);
+    parts.push(`<line x1="${L + 12}" x2="${L + 36}" y1="${T + 12 + i * 16}" y2="${T + 12 + i * 16}" stroke="${s.color}" stroke-width="2"${s.dash}/><text x="${L + 42}" y="${T + 16 + i * 16}" font-size="12">${s.label}</text>`);
+  });
+  const name = typeof values.collective === "string" ? values.collective : "nccl-tests";
+  const label = `${name}: bus bandwidth by message size`;
+  return `<svg id="busbw-chart-${index + 1}" class="busbw-chart" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>`;
+}
+
+const POINT_COLOR = (label: string, i: number): string =>
+  label === "mean" ? "#5b6abf" : label === "median" ? "#2e9d57" : ["#f0b429", "#e8833a", "#d64545", "#9b1c1c", "#6b0f0f"][Math.min(4, i)];
+
+/** Mean, median and percentiles of each serve latency metric: one panel per metric, each on its own scale. */
+function latencyChart(series: LatencySeries[]): string {
+  if (series.length === 0) return "";
+  const PW = 240, H = 210, T = 22, B = 36, L = 44;
+  const W = PW * series.length;
+  const parts: string[] = [];
+  series.forEach((s, si) => {
+    const ox = si * PW;
+    const peak = Math.max(...s.points.map((p) => p.value));
+    const step = niceStep(peak, 4);
+    const yMax = Math.max(step, Math.ceil((peak * 1.1) / step) * step);
+    const Y = (v: number) => T + (1 - v / yMax) * (H - T - B);
+    parts.push(`<text x="${ox + L + (PW - L - 10) / 2}" y="14" text-anchor="middle" font-size="13" font-weight="600">${esc(`${s.metric} (ms)`)}</text>`);
+    for (let y = 0; y <= yMax + step / 2; y += step) {
+      parts.push(`<line x1="${ox + L}" x2="${ox + PW - 10}" y1="${fx(Y(y))}" y2="${fx(Y(y))}" stroke="#e5e7eb"/>`);
+      parts.push(`<text x="${ox + L - 4}" y="${fx(Y(y) + 4)}" text-anchor="end" font-size="10">${esc(Number(y.toFixed(6)).toLocaleString("en-US"))}</text>`);
+    }
+    const slot = (PW - L - 10) / s.points.length;
+    const bw = Math.min(34, slot * 0.7);
+    let pct = 0;
+    s.points.forEach((p, i) => {
+      const x = ox + L + i * slot + (slot - bw) / 2;
+      const color = POINT_COLOR(p.label, p.label.startsWith("P") ? pct++ : 0);
+      const value = p.value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+      parts.push(`<rect class="latency-bar" data-metric="${esc(s.metric)}" data-point="${esc(p.label)}" x="${fx(x)}" y="${fx(Y(p.value))}" width="${fx(bw)}" height="${fx(Math.max(0.5, Y(0) - Y(p.value)))}" fill="${color}"><title>${esc(`${s.metric} ${p.label}: ${value} ms`)}</title></rect>`);
+      parts.push(`<text x="${fx(x + bw / 2)}" y="${fx(Y(p.value) - 3)}" text-anchor="middle" font-size="9">${esc(value)}</text>`);
+      parts.push(`<text x="${fx(x + bw / 2)}" y="${H - B + 14}" text-anchor="middle" font-size="10">${esc(p.label)}</text>`);
+    });
+    parts.push(`<line x1="${ox + L}" x2="${ox + PW - 10}" y1="${fx(Y(0))}" y2="${fx(Y(0))}" stroke="#999"/>`);
+  });
+  const label = `serve latency: mean, median and percentiles of ${series.map((s) => s.metric).join(", ")}`;
+  return `<svg id="latency-chart" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>`;
 }

@@ -1,6 +1,7 @@
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
 import { safeText } from "../util/terminal.js";
+import { benchSections } from "./bench-rows.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -199,6 +200,12 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
       out.push("### Transport by node pair", "");
       out.push(...table(["node A", "node B", "scope", "transports"], pairRows(f).map((p) => [p.a, p.b, p.scope, kindsText(p.kinds)])), "");
     }
+  }
+
+  const benches = benchSections(f);
+  if (benches.length) {
+    out.push("## Benchmarks", "");
+    for (const b of benches) out.push(`### ${mdEscape(b.title)}`, "", ...table(["metric", "value"], b.rows), "");
   }
 
   out.push(`## Findings (${report.findings.length})`, "");

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import type { Evidence } from "../model.js";
 import type { Finding, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
+import { benchSections } from "./bench-rows.js";
 
 export interface TextOptions {
   color: boolean;
@@ -70,6 +71,11 @@ export function renderText(report: Report, opts: TextOptions): string {
         out.push(`    ${safeText(p.a === p.b ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b}`).padEnd(40)} ${ks}`);
       }
     }
+  }
+
+  for (const b of benchSections(f)) {
+    head(b.title);
+    for (const [k, v] of b.rows) row(k, v);
   }
 
   head("First error");
