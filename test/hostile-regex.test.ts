@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { analyzeSource, buildReport } from "../src/analyze.js";
+import { memorySource } from "../src/input/memory.js";
+import { DEFAULT_MAX_LINE_CHARS } from "../src/input/lines.js";
+
+/**
+ * A regular expression that backtracks (ReDoS) turns one long crafted line into minutes of CPU. Every reader,
+ * whoever adds it, must stay linear: a line at the parsing cap (64 K characters) of each shape below goes
+ * through the whole pipeline (peel, classify, every reader, facts, rules) in well under a second of work.
+ */
+const N = DEFAULT_MAX_LINE_CHARS;
+const fillTo = (n: number, prefix: string, unit: string, suffix = "") => prefix + unit.repeat(Math.ceil((n - prefix.length - suffix.length) / unit.length)).slice(0, n - prefix.length - suffix.length) + suffix;
+const fill = (prefix: string, unit: string, suffix = "") => [prefix, unit, suffix] as const;
+
+const SHAPES: Record<string, readonly [string, string, string]> = {
+  "letters, no colon": fill("", "x"),
+  "word:digits pairs": fill("", "a:1"),
+  "host:pid: repeated": fill("", "gpu1:23:"),
+  digits: fill("", "7"),
+  spaces: fill("x", " ", "x"),
+  "open brackets": fill("", "["),
+  "open parentheses": fill("", "("),
+  "equals signs": fill("", "a="),
+  "commas and spaces": fill("", ", "),
+  "hex words": fill("", "0x1f "),
+  "ANSI introducers": fill("", "\x1b["),
+  "NCCL INFO then letters": fill("gpu1:23:45 [0] NCCL INFO ", "x"),
+  "NCCL channel then arrows": fill("gpu1:23:45 [0] NCCL INFO Channel 00/0 : ", "0[0] -> "),
+  "NCCL WARN then colons": fill("gpu1:23:45 [0] misc/socket.cc:1 NCCL WARN ", ": "),
+  "vLLM prefix then words": fill("INFO 07-25 10:11:12 [core.py:1] ", "a b "),
+  "vLLM config dict": fill("INFO 07-25 10:11:12 [utils.py:1] non-default args: {", "'a': 1, "),
+  "Ray prefix then pids": fill("(RayWorkerWrapper pid=1, ip=10.0.0.1) ", "(pid=1) "),
+  "torchrun rank prefixes": fill("", "[rank1]: "),
+  "mpirun prefixes": fill("", "[1,2]<stdout>:"),
+  "traceback frame": fill('  File "', "a/", '", line 1, in f'),
+  "exception then dots": fill("RuntimeError: ", "a."),
+  "benchmark row": fill("", "| 1.0 "),
+  "quotes": fill("", "\"'"),
+  "tabs and CRs": fill("x", "\t \r"),
+};
+
+describe("hostile lines: linear time on every shape", () => {
+  /** CPU milliseconds (not wall time, so a busy machine does not fail it) to read two such lines */
+  async function cpuMs(line: string): Promise<number> {
+    const bytes = Buffer.from(`${line}\n${line}\n`);
+    const cpu = process.cpuUsage();
+    const part = await analyzeSource(memorySource("shape.log", bytes), 0);
+    buildReport(part.state, part.events);
+    const used = process.cpuUsage(cpu);
+    expect(part.state.inputs[0].lines).toBe(2);
+    return (used.user + used.system) / 1000;
+  }
+
+  for (const [name, [prefix, unit, suffix]] of Object.entries(SHAPES)) {
+    it(`${name} (16 K, then ${(N / 1024).toFixed(0)} K chars)`, async () => {
+      // a linear pass takes milliseconds; an O(n²) regex takes ~1 s at 16 K and ~20 s at 64 K characters,
+      // so the short probe fails fast
+      expect(await cpuMs(fillTo(16 * 1024, prefix, unit, suffix)), "16 K probe").toBeLessThan(250);
+      expect(await cpuMs(fillTo(N, prefix, unit, suffix))).toBeLessThan(750);
+    });
+  }
+});
