@@ -51,7 +51,7 @@ export type PhraseId =
   | "dist.driverIp"
   | "customAllReduce.disabled"
   | "p2p.unavailable"
-  | "env.version"
+  | "env.echo"
   | "server.starting"
   | "server.ready"
   | "err.headsDivisible"
@@ -274,16 +274,18 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
 }
 
 /**
- * A version a container or shell states in its environment: `declare -x NCCL_VERSION="2.15.5-1"`, `export
- * NCCL_VERSION=2.18.1`, `NCCL_VERSION=2.21.5` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile). Not the version a
- * process loaded: the library on the path may differ. Callers test for `_VERSION` first.
+ * An environment variable a container or shell echoes, one per line: `declare -x NCCL_VERSION="2.15.5-1"`,
+ * `export NCCL_P2P_DISABLE=1`, `NCCL_SOCKET_IFNAME=eth0` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile). Only the
+ * families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*, MASTER_ADDR/PORT). A version stated
+ * here is what the image was built with, not necessarily the library a process loaded. Callers test for `=` or
+ * `ENV ` first.
  */
-const ENV_VERSION = /^(?:declare -x |export |ENV |ARG |setenv )?(NCCL_VERSION|NV_LIBNCCL(?:_DEV)?_PACKAGE_VERSION|VLLM_VERSION)(?:=|\s+)["']?v?(\d+\.\d+(?:\.\d+)?)[\w.+-]*["']?\s*$/;
+const ENV_ECHO = /^(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO)_[A-Z0-9_]+|MASTER_ADDR|MASTER_PORT)(?:=|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
-export function matchVersionEcho(text: string): PhraseMatch | null {
-  const m = ENV_VERSION.exec(text.trim());
+export function matchEnvEcho(text: string): PhraseMatch | null {
+  const m = ENV_ECHO.exec(text.trim());
   if (!m) return null;
-  return { id: "env.version", facts: { name: m[1], value: m[2] } };
+  return { id: "env.echo", facts: { name: m[1], value: m[2] ?? m[3] ?? m[4] ?? "" } };
 }
 
 /** `Custom allreduce is disabled because ...` / `Disabled the custom all-reduce kernel because ...`: the reason. */

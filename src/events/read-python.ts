@@ -113,6 +113,28 @@ export function createPythonReader(): RecordReader {
   const pendingNccl = new Map<string, PendingNcclError>();
   /** `Process X:` headers waiting for their `Traceback` line */
   const processHeaders = new Map<string, string>();
+  /** origins whose last line was a bare `ncclXxxError:` line: its `Last error:` text may follow */
+  const lastErrorAfter = new Map<string, { awaiting: boolean; left: number }>();
+
+  /** `Last error:` and the NCCL WARN text after a bare `ncclXxxError:` line: the text becomes an error of its own line. */
+  const continueLastError = (la: { awaiting: boolean; left: number }, key: string, rec: LogRecord, text: string, emit: Emit): boolean => {
+    const t = text.trim();
+    if (la.awaiting) {
+      lastErrorAfter.delete(key);
+      if (t) emitError(rec, emit, "nccl", t);
+      return t.length > 0;
+    }
+    if (t.startsWith("Last error:")) {
+      const rest = t.slice("Last error:".length).trim();
+      if (rest) {
+        lastErrorAfter.delete(key);
+        emitError(rec, emit, "nccl", rest);
+      } else la.awaiting = true;
+      return true;
+    }
+    if (--la.left <= 0) lastErrorAfter.delete(key);
+    return false;
+  };
 
   const flush = (a: Assembler, emit: Emit): void => {
     assemblers.delete(a.key);
@@ -339,6 +361,11 @@ export function createPythonReader(): RecordReader {
     const type = line.errorType!;
     const message = line.message ?? "";
     const isError = isErrorTypeName(type);
+    if (type.startsWith("nccl") && !a) {
+      // a bare `ncclInternalError: Internal check failed.` may be followed by `Last error:` and NCCL's WARN text
+      lastErrorAfter.set(originKey(rec.origin), { awaiting: false, left: 2 });
+      if (lastErrorAfter.size > MAX_ASSEMBLERS) lastErrorAfter.delete(lastErrorAfter.keys().next().value as string);
+    }
     if (a && !a.ended) {
       a.ended = { errorType: type, message: clip(message, MAX_MESSAGE_CHARS), ev: evidenceOf(rec), extra: 0 };
       if (isWarningTypeName(type)) emitWarning(rec, emit, "python", `${type}: ${message}`);
@@ -374,6 +401,8 @@ export function createPythonReader(): RecordReader {
       }
       const p = pendingNccl.size ? pendingNccl.get(key) : undefined;
       if (p && continueNccl(p, text, emit)) return true;
+      const la = lastErrorAfter.size ? lastErrorAfter.get(key) : undefined;
+      if (la && continueLastError(la, key, rec, text, emit)) return true;
 
       // a message handed on by the vLLM reader keeps its indentation; the grammar measures it
       const lead = text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 ? text.trimStart() : text;

@@ -1,5 +1,5 @@
 import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead } from "../../grammars/vllm.js";
-import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchVersionEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -289,8 +289,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (text.indexOf("_VERSION") >= 0) {
-    const env = matchVersionEcho(text);
+  if (c >= 65 && c <= 122 && (text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) {
+    const env = matchEnvEcho(text);
     if (env) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
   }
   if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0) {

@@ -20,19 +20,28 @@ const KINDS: { name: string; re: RegExp }[] = [
   { name: "CUDA", re: /\bCUDA (?:Version|version) (\d+\.\d+)/ },
 ];
 
+interface Found {
+  what: string;
+  versions: string;
+  evidence: Evidence[];
+}
+
 export function check(ctx: RuleContext): FindingDraft[] {
   const explicit = findHits(ctx.events, /Mismatched NCCL version detected : rank (\d+) version (\d+) rank (\d+) version (\d+)/).filter((h) => h.match[2] !== h.match[4]);
-  const found: { what: string; versions: string; evidence: Evidence[] }[] = [];
+  const found: Found[] = [];
   if (explicit.length) {
     const m = explicit[0].match;
     found.push({ what: "NCCL", versions: `rank ${m[1]} has ${decode(m[2])}, rank ${m[3]} has ${decode(m[4])}`, evidence: explicit.map((h) => h.ev) });
   }
+  const manyInputs = new Set(ctx.events.map((e) => e.input)).size > 1;
+  const runtime = new Map<string, Evidence>();
   for (const k of KINDS) {
     const byNode = new Map<string, { version: string; ev: Evidence }>();
     for (const h of findHits(ctx.events, k.re)) {
-      const version = (h.match[1] ?? h.match[2] ?? h.match[3]).replace(/\+.*$/, "");
+      const version = normalize((h.match[1] ?? h.match[2] ?? h.match[3]).replace(/\+.*$/, ""));
+      if (k.name === "NCCL" || k.name === "vLLM's NCCL") if (!runtime.has(version)) runtime.set(version, h.ev);
       const o = h.event.origin ?? {};
-      const node = o.ip ?? o.host ?? nodeOfNcclLine(h.text) ?? `rank ${o.rank ?? "?"}`;
+      const node = o.ip ?? o.host ?? nodeOfNcclLine(h.text) ?? (o.rank !== undefined || !manyInputs ? `rank ${o.rank ?? "?"}` : basename(h.ev.file));
       const key = `${node}\u0000${version}`;
       if (!byNode.has(key)) byNode.set(key, { version, ev: h.ev });
     }
@@ -47,18 +56,89 @@ export function check(ctx: RuleContext): FindingDraft[] {
       found.push({ what: k.name, versions: [...versions.entries()].map(([v, x]) => `${v} on ${x.nodes.slice(0, 3).join(", ")}`).join("; "), evidence: [...versions.values()].map((x) => x.ev) });
     }
   }
-  const rankVersions = new Set(ctx.facts.nccl.rankMap.map((r) => r.ncclVersion).filter(Boolean));
-  if (rankVersions.size > 1 && !found.some((f) => f.what === "NCCL")) found.push({ what: "NCCL", versions: [...rankVersions].join(", "), evidence: [] });
-  if (!found.length) return [];
+  const rankVersions = new Map<string, number[]>();
+  for (const r of ctx.facts.nccl.rankMap) if (r.ncclVersion) rankVersions.set(normalize(r.ncclVersion.replace(/\+.*$/, "")), [...(rankVersions.get(normalize(r.ncclVersion.replace(/\+.*$/, ""))) ?? []), r.rank]);
+  if (rankVersions.size > 1 && !found.some((f) => f.what === "NCCL")) {
+    found.push({ what: "NCCL", versions: [...rankVersions.entries()].map(([v, ranks]) => `${v} on rank${ranks.length > 1 ? "s" : ""} ${ranks.slice(0, 4).join(", ")}`).join("; "), evidence: [] });
+  }
+  const image = imageVersusRuntime(ctx, runtime);
+  if (!found.length && !image.length) return [];
+  const parts: string[] = [];
+  if (found.length) parts.push(`The processes do not run the same software: ${found.map((f) => `${f.what} ${f.versions}`).join(". ")}. Mixed versions cause hangs, 'internal error', wrong-magic socket errors or silent differences.`);
+  for (const i of image) parts.push(i.message);
+  const remediation = [
+    "Run the identical container image on every node (compare image digests, e.g. `docker inspect --format '{{.RepoDigests}}'`).",
+    "Check for a second NCCL on LD_LIBRARY_PATH / LD_PRELOAD or a pip nvidia-nccl-cu12 that differs from the one torch was built with (`python -c 'import torch; print(torch.cuda.nccl.version())'`).",
+    "Pre-install the same vLLM and torch wheels everywhere; with Ray, start every node from the same environment.",
+  ];
+  for (const i of image) remediation.splice(i.what === "NCCL" ? 1 : remediation.length, 0, i.remediation);
   return [{
-    message: `The processes do not run the same software: ${found.map((f) => `${f.what} ${f.versions}`).join(". ")}. Mixed versions cause hangs, 'internal error', wrong-magic socket errors or silent differences.`,
-    evidence: uniqueEvidence(found.flatMap((f) => f.evidence)),
-    remediation: [
-      "Run the identical container image on every node (compare image digests, e.g. `docker inspect --format '{{.RepoDigests}}'`).",
-      "Check for a second NCCL on LD_LIBRARY_PATH / LD_PRELOAD or a pip nvidia-nccl-cu12 that differs from the one torch was built with (`python -c 'import torch; print(torch.cuda.nccl.version())'`).",
-      "Pre-install the same vLLM and torch wheels everywhere; with Ray, start every node from the same environment.",
-    ],
+    message: parts.join(" "),
+    evidence: uniqueEvidence([...found.flatMap((f) => f.evidence), ...image.flatMap((i) => i.evidence)]),
+    remediation,
   }];
+}
+
+/**
+ * The version the image's environment declares (`NCCL_VERSION=2.15.5-1`, `VLLM_VERSION=...`) against the one the
+ * processes report at run time (`NCCL version 2.19.3`, `vLLM API server version ...`).
+ */
+function imageVersusRuntime(ctx: RuleContext, ncclRuntime: Map<string, Evidence>): { what: string; message: string; remediation: string; evidence: Evidence[] }[] {
+  const out: { what: string; message: string; remediation: string; evidence: Evidence[] }[] = [];
+  const declared = (names: RegExp) => {
+    for (const e of ctx.events) {
+      if (e.kind !== "vllm.message" || e.id !== "env.echo" || !names.test(String(e.facts.name))) continue;
+      const v = /^v?(\d+\.\d+(?:\.\d+)?)/.exec(String(e.facts.value));
+      if (v) return { name: String(e.facts.name), version: v[1], ev: e.ev };
+    }
+    return null;
+  };
+  const nccl = declared(/^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION)$/);
+  if (nccl && ncclRuntime.size) {
+    const other = [...ncclRuntime.entries()].filter(([v]) => !sameVersion(v, nccl.version));
+    if (other.length) {
+      const [v, ev] = other[0];
+      out.push({
+        what: "NCCL",
+        message: `The image declares NCCL ${nccl.version} (${nccl.name}, line ${nccl.ev.line}) but the process loaded NCCL ${v} (line ${ev.line}): the NCCL in use is not the image's own.`,
+        remediation: `Decide which NCCL should run: the image's libnccl ${nccl.version} or the ${v} that was loaded (usually the pip wheel nvidia-nccl-cu12 that torch depends on, or one on LD_LIBRARY_PATH / VLLM_NCCL_SO_PATH); make every node load the same one, and check it with \`python -c 'import torch; print(torch.cuda.nccl.version())'\`.`,
+        evidence: [nccl.ev, ev],
+      });
+    }
+  }
+  const vllm = declared(/^VLLM_VERSION$/);
+  const running = ctx.facts.vllm.version;
+  if (vllm && running && !sameVersion(running.replace(/\+.*$/, ""), vllm.version)) {
+    const ev = ctx.facts.sources["vllm.version"];
+    out.push({
+      what: "vLLM",
+      message: `The image declares vLLM ${vllm.version} (${vllm.name}, line ${vllm.ev.line}) but the server reports vLLM ${running}${ev ? ` (line ${ev.line})` : ""}.`,
+      remediation: `Install vLLM ${vllm.version} as the image intends, or rebuild the image for ${running}; a second vLLM installed over the image's one mixes compiled kernels and Python code.`,
+      evidence: [vllm.ev, ...(ev ? [ev] : [])],
+    });
+  }
+  return out;
+}
+
+/** 2.15.5 and 2.15.5-1 and 2.15 are the same release for this purpose. */
+function sameVersion(a: string, b: string): boolean {
+  const pa = a.split(/[.-]/).slice(0, 3);
+  const pb = b.split(/[.-]/).slice(0, 3);
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i++) if (Number(pa[i]) !== Number(pb[i])) return false;
+  return true;
+}
+
+/** Old PyTorch decodes NCCL ≥ 2.10's version code with the 2.9 formula: 2.10.3 prints as 21.0.3. */
+function normalize(version: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!m || Number(m[1]) < 10) return version;
+  const code = Number(m[1]) * 1000 + Number(m[2]) * 100 + Number(m[3]);
+  return `${Math.floor(code / 10000)}.${Math.floor((code % 10000) / 100)}.${code % 100}`;
+}
+
+function basename(file: string): string {
+  return file.slice(file.lastIndexOf("/") + 1);
 }
 
 function decode(code: string): string {

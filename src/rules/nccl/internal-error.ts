@@ -1,7 +1,9 @@
+import type { Event } from "../../events/index.js";
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
 import { SIG } from "./signatures.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { findHits } from "../helpers.js";
 
 export const meta = {
   id: "nccl/internal-error",
@@ -12,12 +14,18 @@ export const meta = {
   sources: ["NCCL source: src/include/checks.h (ncclInternalError = 3)", "NCCL troubleshooting notes (version mismatch symptoms)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.internalError, needsContext: true }, { re: /\.cc:\d+ -> 3\b/ }], (hits) => {
-  const detail = hits.find((h) => /Last error|neither AF_INET|wrong (?:type|magic)|Message truncated/i.test(h.text));
+const DETAIL = /Last error: \S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)/i;
+
+export const rule: Rule = signatureRule(meta, [{ re: SIG.internalError, needsContext: true }, { re: /\.cc:\d+ -> 3\b/ }], (hits, ctx) => {
+  // NCCL's own reason is often on a line of its own (`Last error:` text, a WARN before the error)
+  const detail = hits.find((h) => DETAIL.test(h.text)) ?? findHits(ctx.events, DETAIL)[0];
+  const said = detail ? messageOf(detail.event, detail.text) : null;
   return {
-    message: `NCCL returned ncclInternalError${detail ? `: ${detail.text.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
+    extraEvidence: detail && !hits.includes(detail) ? [detail.ev] : [],
+    message: `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
     remediation: [
       "Make sure every rank and node runs the same container image (same NCCL, torch and vLLM versions): compare the `NCCL version` lines of all ranks.",
+      ...(detail && /neither AF_INET/.test(detail.text) ? ["The address NCCL tried to use is empty or invalid: see nccl/wrong-interface (NCCL_SOCKET_IFNAME, MASTER_ADDR)."] : []),
       "Check NCCL_SOCKET_IFNAME on every node: it must name an interface that exists and has an address there.",
       DEBUG_HINT,
       "If it persists with consistent versions, upgrade NCCL and report it to the NCCL developers with the INFO log.",
@@ -25,3 +33,9 @@ export const rule: Rule = signatureRule(meta, [{ re: SIG.internalError, needsCon
   };
 });
 export const check = rule.check;
+
+/** The event's own message (without the log's prefixes) when it holds the matched words, else the matched text. */
+function messageOf(e: Event, text: string): string {
+  const m = (e as { message?: unknown }).message;
+  return typeof m === "string" && DETAIL.test(m) ? m : text;
+}

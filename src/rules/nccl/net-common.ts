@@ -8,6 +8,9 @@ export function ncclEnv(ctx: RuleContext, name: string): { value: string; ev: Ev
   const hits = findHits(ctx.events, new RegExp(`\\b${name} set (?:by environment )?to ([^\\s.]+(?:\\.\\d+)?)`));
   if (v !== undefined) return { value: v, ev: hits[0]?.ev ?? ctx.facts.sources[`nccl.env.${name}`] ?? null };
   if (hits.length) return { value: hits[0].match[1].replace(/\.$/, ""), ev: hits[0].ev };
+  // an environment echo or a launcher line: `NCCL_P2P_DISABLE=1`, `declare -x NCCL_SOCKET_IFNAME="eth0"`, `-e NCCL_...=...`
+  const echo = findHits(ctx.events, new RegExp(`(?:^|[\\s,;:(])${name}=["']?([^\\s,;"')]+)`));
+  if (echo.length) return { value: echo[0].match[1].replace(/\.$/, ""), ev: echo[0].ev };
   return null;
 }
 

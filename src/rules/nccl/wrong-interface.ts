@@ -1,7 +1,7 @@
 import type { Evidence } from "../../model.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, uniqueEvidence } from "../helpers.js";
+import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
 import { NCCL_CONTEXT, SIG } from "./signatures.js";
 
@@ -34,27 +34,49 @@ export function interfacesIn(ctx: RuleContext): Iface[] {
   return out;
 }
 
+/** NCCL's words for "no usable interface": the filter matched nothing, or the address it was handed is garbage. */
+const NO_IFACE = /no socket interface found|NET\/Socket : no interface found|No usable listening interface found|no device found matching \S*|NET\/IB : No IP interface found/i;
+const BAD_ADDR = /connecting to address (\S*)\s*with family (\d+) is neither AF_INET\(2\) nor AF_INET6|neither AF_INET\(2\) nor AF_INET6/;
+const BAD_COMM_ID = /Invalid NCCL_COMM_ID/;
+
 export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
   const virtual = ifaces.filter((i) => VIRTUAL_IFACE.test(i.name));
   const firstVirtual = virtual.filter((i) => i.index === 0);
-  const failures = [...findHits(ctx.events, SIG.bootstrap), ...findHits(ctx.events, SIG.bootstrapWeak).filter((h) => NCCL_CONTEXT.test(h.text))];
-  const badAddr = findHits(ctx.events, /neither AF_INET\(2\) nor AF_INET6|no socket interface found|NET\/Socket : no interface found|Bootstrap : no socket interface/i);
+  const failures = [...findHits(ctx.events, SIG.bootstrap), ...findHits(ctx.events, SIG.bootstrapWeak).filter((h) => NCCL_CONTEXT.test(h.text))].filter((h) => !NO_IFACE.test(h.text));
+  const noIface = findHits(ctx.events, NO_IFACE);
+  const badAddr = findHits(ctx.events, BAD_ADDR);
+  const badCommId = findHits(ctx.events, BAD_COMM_ID);
   const ifname = ncclEnv(ctx, "NCCL_SOCKET_IFNAME");
-  if (!firstVirtual.length && !(virtual.length && failures.length) && !badAddr.length) return [];
+  const oobIfname = ncclEnv(ctx, "NCCL_OOB_NET_IFNAME");
+  if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length) return [];
   const names = [...new Set((firstVirtual.length ? firstVirtual : virtual).map((i) => `${i.name} (${i.addr})`))];
   const parts: string[] = [];
   if (names.length) parts.push(`NCCL ${firstVirtual.length ? "uses" : "also lists"} the virtual or loopback interface${names.length > 1 ? "s" : ""} ${names.join(", ")}, which other nodes usually cannot reach`);
   if (virtual.length && failures.length) parts.push("and connections between ranks fail or time out");
-  if (badAddr.length) parts.push(ifname ? `the interface filter NCCL_SOCKET_IFNAME=${ifname.value} matches no interface with a usable address` : "NCCL found no usable socket interface");
+  if (noIface.length) {
+    const filter = [ifname ? `NCCL_SOCKET_IFNAME=${ifname.value}` : null, oobIfname ? `NCCL_OOB_NET_IFNAME=${oobIfname.value}` : null].filter(Boolean).join(", ");
+    parts.push(filter ? `no network interface matches ${filter} on this node (a typo, or an interface that does not exist inside the container)` : "NCCL found no usable socket interface (the interface filter matches nothing here, or the container has no routable interface)");
+  }
+  if (badAddr.length) {
+    const m = badAddr[0].match;
+    const addr = m[1] !== undefined ? (m[1] ? `'${m[1]}'` : "an empty address") : "an address";
+    parts.push(`NCCL was handed ${addr}${m[2] ? ` of family ${m[2]}` : ""}, which is neither IPv4 nor IPv6: the bootstrap address it received is empty or garbage, usually because the interface${ifname ? ` named by NCCL_SOCKET_IFNAME=${ifname.value}` : ""} has no address on some node, or ranks disagree on the interface or master address`);
+  }
+  if (badCommId.length) parts.push("NCCL_COMM_ID is not of the form <ipv4>:<port>, [<ipv6>]:<port> or <hostname>:<port>");
+  const good = ifaces.find((i) => !VIRTUAL_IFACE.test(i.name));
+  const multi = multiNodeEvidence(ctx).multi;
+  // loopback or docker0 on a single node that works is how NCCL behaves in a container without other networks
+  const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length;
   return [{
-    message: parts.join("; ") + ".",
-    evidence: uniqueEvidence([ifname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...badAddr.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
+    message: parts.join("; ") + "." + (harmless ? " The log shows a single node and no failed connection, so this only matters if more nodes join." : ""),
+    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
     remediation: [
-      `Set NCCL_SOCKET_IFNAME on every node to the routable interface${ifaces.find((i) => !VIRTUAL_IFACE.test(i.name)) ? ` (here probably =${ifaces.find((i) => !VIRTUAL_IFACE.test(i.name))!.name})` : ""}, or exclude the virtual ones: NCCL_SOCKET_IFNAME=^docker,lo,veth,virbr.`,
-      "Set GLOO_SOCKET_IFNAME the same way, and VLLM_HOST_IP to this node's address on that network (a different value per node).",
-      "Check with `ip -br addr` that the interface exists with an address on every node; NCCL_SOCKET_IFNAME entries are prefixes unless they start with `=`.",
+      `Set NCCL_SOCKET_IFNAME on every node to the routable interface${good ? ` (here probably =${good.name})` : ""}, or exclude the virtual ones: NCCL_SOCKET_IFNAME=^docker,lo,veth,virbr.`,
+      "Set GLOO_SOCKET_IFNAME the same way, and VLLM_HOST_IP to this node's address on that network (a different value per node); MASTER_ADDR must be an address every node reaches.",
+      `Check with \`ip -br addr\` that ${ifname ? `an interface starting with '${ifname.value.replace(/^[=^]+/, "")}'` : "the interface"} exists with an address on every node; NCCL_SOCKET_IFNAME entries are prefixes unless they start with \`=\`.`,
     ],
+    ...(harmless ? { severity: "info" as const } : {}),
   }];
 }
 
