@@ -52,7 +52,8 @@ describe("analyze --follow", () => {
 
     expect(code).toBe(1); // errors found
     expect(err).toBe("");
-    expect(exitedAt - stoppedWriting).toBeGreaterThanOrEqual(900); // waited for 1 s of silence
+    // waited for 1 s of silence (the last append may have come up to 300 ms before stoppedWriting)
+    expect(exitedAt - stoppedWriting).toBeGreaterThanOrEqual(650);
     const lines = out.split("\n");
     const live = lines.filter((l) => LIVE.test(l)).map((l) => LIVE.exec(l)!.slice(1));
     expect(live.map(([sev, , rule, file]) => [sev, rule, file])).toEqual([
