@@ -54,6 +54,15 @@ describe("when to draw it", () => {
     expect(writes[1]).toContain("  50%  50 MiB / 100 MiB  166.7 MiB/s  0:01 left");
   });
 
+  it("a terminal that reports no width (columns 0, as under `script`) gets an 80-column bar", () => {
+    const writes: string[] = [];
+    const stream = { isTTY: true, columns: 0, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
+    const bar = createProgress(stream, 100 * MiB, { env: {}, intervalMs: 0, now: () => 1000 });
+    bar.add(MiB);
+    expect(writes).toEqual([`\r${renderProgress({ done: MiB, total: 100 * MiB, elapsedMs: 0, width: 80 })}\x1b[K`]);
+    expect(writes[0]).toContain("[");
+  });
+
   it("writes nothing at all when stderr is not a terminal", () => {
     const { writes, stream } = fakeStream(false);
     const bar = createProgress(stream, 400 * MiB, { env: {}, intervalMs: 0, now: () => 1000 });

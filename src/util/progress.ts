@@ -59,7 +59,7 @@ export function createProgress(stream: NodeJS.WriteStream, totalBytes: number, o
       if (t - last < interval) return;
       last = t;
       drawn = true;
-      stream.write(`\r${renderProgress({ done, total: totalBytes, elapsedMs: t - start, width: stream.columns ?? 80 })}\x1b[K`);
+      stream.write(`\r${renderProgress({ done, total: totalBytes, elapsedMs: t - start, width: stream.columns || 80 })}\x1b[K`);
     },
     end() {
       if (drawn) stream.write("\r\x1b[K");
