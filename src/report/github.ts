@@ -1,3 +1,4 @@
+import { safeText } from "../util/terminal.js";
 import { appendFileSync } from "node:fs";
 import type { Report } from "../facts/schema.js";
 import { renderMarkdown } from "./markdown.js";
@@ -7,8 +8,8 @@ import { renderMarkdown } from "./markdown.js";
  * evidence line, one error per failed gate requirement, and a Markdown summary for $GITHUB_STEP_SUMMARY.
  */
 
-/** Escapes a workflow command's message. */
-export const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+/** Escapes a workflow command's message; other control characters are shown escaped, as the Actions log renders ANSI. */
+export const escapeData = (s: string) => safeText(s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
 /** Escapes a workflow command's property value (also `:` and `,`, which end properties). */
 export const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
