@@ -81,13 +81,12 @@ function transportSentences(t: Transports, multiNode: boolean): { why: string[];
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
+  const runs = benchRuns(ctx, "ncclTests");
+  if (runs.length === 0) return []; // no log scan at all without an nccl-tests result
   const t = transportsOf(ctx);
-  const shortfalls = benchRuns(ctx, "ncclTests")
-    .map((r) => shortfallOf(ctx, r.values, r.ev, t))
-    .filter((s): s is Shortfall => s !== null);
+  const shortfalls = runs.map((r) => shortfallOf(ctx, r.values, r.ev, t)).filter((s): s is Shortfall => s !== null);
   if (shortfalls.length === 0) return [];
   const worst = shortfalls.reduce((a, b) => (b.share < a.share ? b : a));
-  const runs = benchRuns(ctx, "ncclTests");
   const multiNode = runs.some((r) => (numberOf(r.values.nodes) ?? 0) > 1) || (ctx.facts.nccl.nodes ?? 0) > 1;
   const { why, fix } = transportSentences(t, multiNode);
   const pct = Math.round(worst.share * 100);
