@@ -3,7 +3,7 @@ import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, hitEvidence } from "../helpers.js";
 import { BENIGN_WARN, GENERIC_NCCL_ERROR, isSpecific } from "./signatures.js";
-import { DEBUG_HINT } from "./signature-rule.js";
+import { DEBUG_HINT, dropRecovered, isBenignWarnEvent } from "./signature-rule.js";
 
 export const meta = {
   id: "nccl/error",
@@ -16,7 +16,7 @@ export const meta = {
 
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
-  const all = findHits(ctx.events, GENERIC_NCCL_ERROR, { exclude: BENIGN_WARN });
+  const all = dropRecovered(ctx, findHits(ctx.events, GENERIC_NCCL_ERROR, { exclude: BENIGN_WARN }).filter((h) => !isBenignWarnEvent(h)));
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
   const ncclTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => /pynccl|ProcessGroupNCCL|nccl/i.test(f.file)));
   if (!all.length && ncclTracebacks.length) {

@@ -1,11 +1,42 @@
 import type { Evidence } from "../../model.js";
 import type { FindingDraft, Rule, RuleContext, RuleMeta } from "../types.js";
 import { findHits, hitEvidence, type Hit } from "../helpers.js";
-import { BENIGN_WARN, NCCL_CONTEXT } from "./signatures.js";
+import { BENIGN_WARN, NCCL_CONTEXT, RETRY } from "./signatures.js";
 
-/** Lines matching an NCCL failure signature; `needsContext` also requires an NCCL word on the line. */
+/** Lines matching an NCCL failure signature; `needsContext` also requires an NCCL word on the line. Recovered lines are left out. */
 export function signatureHits(ctx: RuleContext, re: RegExp, needsContext = false): Hit[] {
-  return findHits(ctx.events, re, { exclude: BENIGN_WARN }).filter((h) => !needsContext || NCCL_CONTEXT.test(h.text) || NCCL_CONTEXT.test(h.ev.text));
+  const hits = findHits(ctx.events, re, { exclude: BENIGN_WARN }).filter((h) => !isBenignWarnEvent(h) && (!needsContext || NCCL_CONTEXT.test(h.text) || NCCL_CONTEXT.test(h.ev.text)));
+  return dropRecovered(ctx, hits);
+}
+
+/** A WARN the NCCL reader itself classed as benign (CONTRACT.md's list). */
+export function isBenignWarnEvent(h: Hit): boolean {
+  return h.event.kind === "nccl.warn" && h.event.benign;
+}
+
+/**
+ * A line NCCL logs at INFO level (an error-return `file.cc:N -> M` inside a probe NCCL tolerates, a WARN
+ * downgraded inside a NOWARN region) or a connection retry, after which a communicator of the same input still
+ * reached `Init COMPLETE`: NCCL recovered, so it reports no failure.
+ */
+export function isRecoverable(h: Hit): boolean {
+  return (/NCCL INFO/.test(h.ev.text) && !/NCCL WARN/.test(h.ev.text)) || RETRY.test(h.text);
+}
+
+export function dropRecovered(ctx: RuleContext, hits: Hit[]): Hit[] {
+  if (!hits.some(isRecoverable)) return hits;
+  const completeAt = new Map<number, number>();
+  for (const e of ctx.events) {
+    if ((e.kind === "nccl.init" && e.phase === "COMPLETE") || (e.ev?.text.includes("Init COMPLETE") ?? false)) {
+      completeAt.set(e.input, Math.max(completeAt.get(e.input) ?? 0, e.ev.line));
+    }
+  }
+  return hits.filter((h) => !(isRecoverable(h) && (completeAt.get(h.input) ?? 0) > h.ev.line));
+}
+
+/** Only retry lines are left: the log stops while NCCL is still trying, which is not yet a failure. */
+export function onlyRetries(hits: readonly Hit[]): boolean {
+  return hits.length > 0 && hits.every((h) => RETRY.test(h.text));
 }
 
 /** A rule that fires on lines matching a signature and explains them with `explain`. */
@@ -29,7 +60,13 @@ export function signatureRule(
           return true;
         });
       const { message, remediation, extraEvidence } = explain(unique, ctx);
-      return [{ message, remediation, evidence: [...hitEvidence(unique), ...(extraEvidence ?? [])] }];
+      const retrying = onlyRetries(unique);
+      return [{
+        message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
+        remediation,
+        evidence: [...hitEvidence(unique), ...(extraEvidence ?? [])],
+        ...(retrying ? { severity: "warning" as const } : {}),
+      }];
     },
   };
 }

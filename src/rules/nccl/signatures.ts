@@ -7,7 +7,10 @@
 export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\//;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
-export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b/;
+export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|async event\s*:\s*(?:port active|GID table change|LID change|client reregistration|SM change|P_Key change)|set by environment to/i;
+
+/** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
+export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
 
 export const SIG = {
   systemError: /unhandled system error|ncclSystemError/i,

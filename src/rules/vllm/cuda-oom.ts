@@ -19,7 +19,8 @@ const OOM = /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP o
 const DETAIL = /Tried to allocate ([\d.]+ [KMGT]i?B)\.?\s*GPU (\d+) has a total capacity of ([\d.]+ [KMGT]i?B) of which ([\d.]+ [KMGT]i?B) is free/;
 
 export function check(ctx: Parameters<Rule["check"]>[0]) {
-  const hits = findHits(ctx.events, OOM);
+  // advice and help text name the error without reporting it
+  const hits = findHits(ctx.events, OOM, { exclude: /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:CUDA )?(?:out of memory|OOM|OutOfMemoryError)/i });
   if (!hits.length) return [];
   const { facts } = ctx;
   const c = facts.config;

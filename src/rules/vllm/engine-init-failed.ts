@@ -26,7 +26,11 @@ const DIED = /EngineCore hit an exception|fatal signal from worker processes|Wor
 const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore (?:hit an exception|failed to start)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
 const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
 
+/** Tracebacks that are not a failure of the engine: a warning raised as an exception, the user's Ctrl-C, a clean exit. */
+const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|GeneratorExit|CancelledError)$/;
+
 export function isInitTraceback(t: TracebackEvent): boolean {
+  if (t.errorType && NOT_A_FAILURE.test(t.errorType)) return false;
   const frames = t.frames ?? [];
   if (frames.some((f) => INIT_FUNCS.has(f.func) && f.func !== "run_engine_core" && f.func !== "_run_workers")) return true;
   return frames.some((f) => f.func === "run_engine_core") && !frames.some((f) => RUNTIME_FUNCS.has(f.func));
@@ -54,7 +58,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const initTracebacks = events.filter((e): e is TracebackEvent => e.kind === "traceback" && isInitTraceback(e));
   const died = findHits(events, DIED);
   const runtimeOnly = events.some((e) => e.kind === "traceback" && !isInitTraceback(e) && (e.frames ?? []).some((f) => RUNTIME_FUNCS.has(f.func)));
-  const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!facts.server.ready && !runtimeOnly));
+  // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
+  const started = facts.server.ready || events.some((e) => e.kind === "vllm.metrics" || (e.kind === "vllm.message" && e.id === "initEngine.took"));
+  const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
   if (!explicit.length && !initTracebacks.length && !diedAtStart) return [];
   const root = rootCause(events);
   const evidence = uniqueEvidence([root?.ev, ...hitEvidence(explicit), ...initTracebacks.map((t) => t.end ?? t.ev), ...(diedAtStart ? hitEvidence(died) : [])]);

@@ -52,7 +52,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const len = facts.config.maxModelLen ?? facts.kvCache.tokensPerRequest;
   const conc = facts.kvCache.maxConcurrency;
   if (tokens !== null && len !== null && tokens < len && (conc === null || conc < 1)) {
+    // without the concurrency line (an excerpt, or a sliding-window model whose cache counts differently) this is a suspicion
     return [{
+      ...(conc === null ? { severity: "warning" as const } : {}),
       message: `max_model_len ${fmt(len)} needs ${fmt(len)} tokens of KV cache; the cache holds ${fmt(tokens)}.`,
       evidence: factEvidence(facts, "kvCache.tokens", "config.maxModelLen", "kvCache.maxConcurrency"),
       remediation: [`Lower --max-model-len to ${tokens}, or ${raise}.`, `Otherwise ${more}.`],

@@ -18,10 +18,19 @@ export const meta = {
 const FAILED = /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error.*(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope.*(?:HTTPError|NotExistError|failed to download)/i;
 const HUB_FRAME = /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_http|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/;
 
+/** huggingface_hub / urllib3 retrying a request: a failure only if the download never completes. */
+const RETRY = /Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting/i;
+
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = findHits(ctx.events, FAILED);
+  const { facts } = ctx;
+  // the weights loaded, the KV cache was sized or the server came up: whatever failed before did not stop the run
+  const loaded = facts.memory.modelWeightsGiB !== null || facts.kvCache.tokens !== null || (facts.kvCache.gpuBlocks ?? 0) > 0 || facts.server.ready;
+  const soft = (h: { event: { kind: string }; text: string }) => h.event.kind === "warning" || RETRY.test(h.text);
+  let hits = findHits(ctx.events, FAILED);
+  if (loaded) hits = hits.filter((h) => !soft(h));
   const hubTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => HUB_FRAME.test(f.file)));
   if (!hits.length && !hubTracebacks.length) return [];
+  const severity = loaded || (hits.length > 0 && hits.every(soft) && !hubTracebacks.length) ? ("warning" as const) : undefined;
   const model = ctx.facts.config.model;
   const multi = multiNodeEvidence(ctx);
   const all = hits.map((h) => h.text).join("\n");
@@ -38,7 +47,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (multi.multi) remediation.push("On several nodes, pre-download to every node (or to shared storage such as NFS/Lustre) instead of letting each node download at once: concurrent downloads of the same model race on the cache and its lock files.");
   if (offline) remediation.push("Behind a proxy or offline, set HF_ENDPOINT (a mirror) or HF_HUB_OFFLINE=1 with a populated cache.");
   return [{
-    message: `vLLM could not get the model${model ? ` '${model}'` : ""}: ${what}.`,
+    message: `vLLM could not get the model${model ? ` '${model}'` : ""}: ${what}.${loaded ? " The model loaded afterwards (from a cache or a later attempt), so this did not stop the run." : severity ? " The log shows only retries and ends before the download gave up or finished." : ""}`,
+    ...(severity ? { severity } : {}),
     evidence: uniqueEvidence([...hitEvidence(hits), ...hubTracebacks.map((t) => t.end ?? t.ev)]),
     remediation,
   }];

@@ -14,7 +14,8 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const NO_MEMORY = /No available memory for the cache blocks|# (?:GPU|cuda|\w+) blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/;
+// `# CPU blocks: 0` is the normal V0 line without swap space: only the device blocks count
+const NO_MEMORY = /No available memory for the cache blocks|# (?!CPU )\w+ blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
