@@ -5,8 +5,37 @@ import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 import type { Missing, NcclFacts } from "./schema.js";
 
-/** Caps so that a fleet's gigabyte logs keep a small state. */
-export const NCCL_STATE_LIMITS = { ranks: 100_000, hosts: 100_000, procs: 100_000, activity: 100_000 };
+/** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
+export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096 };
+
+type Capped = "ranks" | "hosts" | "procs" | "activity" | "matrix";
+
+/** Counts kept entries per capped collection, so a cap test is O(1) per event; rebuilt after a merge. */
+interface CapCounters {
+  kept: Record<Capped, number>;
+}
+
+function keep(s: NcclState, what: Capped): boolean {
+  const limit = what === "matrix" ? NCCL_STATE_LIMITS.ranks : NCCL_STATE_LIMITS[what];
+  if (s.cap.kept[what] < limit) {
+    s.cap.kept[what]++;
+    return true;
+  }
+  const c = (s.capped[what] ??= { limit, dropped: 0 });
+  c.dropped++;
+  return false;
+}
+
+function recount(s: NcclState): void {
+  s.cap.kept = {
+    ranks: Object.keys(s.ranks).length,
+    hosts: Object.keys(s.hosts).length,
+    procs: Object.keys(s.procs).length,
+    activity: Object.keys(s.activity).length,
+    matrix: Object.keys(s.matrix).length,
+  };
+  s.cap.kept.ranks = Math.max(s.cap.kept.ranks, Object.keys(s.rankInfo).length);
+}
 
 interface RankState {
   host: string | null;
@@ -71,6 +100,9 @@ export interface NcclState {
   activity: Record<string, ActivityState>;
   notices: string[];
   anyRecord: boolean;
+  cap: CapCounters;
+  /** what a cap dropped: collection -> limit and how many more distinct values were seen */
+  capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
 }
 
 const add = (o: Record<string, number>, k: string, n = 1) => {
@@ -80,7 +112,7 @@ const add = (o: Record<string, number>, k: string, n = 1) => {
 function noteRank(s: NcclState, r: number, at: Located): void {
   const k = String(r);
   if (s.ranks[k]) return;
-  if (Object.keys(s.ranks).length >= NCCL_STATE_LIMITS.ranks) return;
+  if (!s.rankInfo[k] && !keep(s, "ranks")) return;
   s.ranks[k] = at;
 }
 
@@ -91,7 +123,8 @@ function rankState(s: NcclState, r: number): RankState {
 
 /** first writer wins: a rank's host is read from the line its own process printed */
 function placeRank(s: NcclState, r: number, host: string | null, pid: number | null, ip: string | null, device: number | null = null, busId: string | null = null): void {
-  if (!s.ranks[String(r)] && Object.keys(s.rankInfo).length >= NCCL_STATE_LIMITS.ranks) return;
+  const k = String(r);
+  if (!s.ranks[k] && !s.rankInfo[k] && !keep(s, "ranks")) return;
   const info = rankState(s, r);
   if (host && !info.host) info.host = host;
   if (pid !== null && info.pid === null) info.pid = pid;
@@ -113,14 +146,18 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, ranks: {}, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, rankInfo: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
+    cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, matrix: 0 } }, capped: {},
   }),
   reduce(s, e: Event) {
     switch (e.kind) {
       case "nccl.connection": {
         s.anyRecord = true;
         add(s.transports, e.transport);
-        const row = (s.matrix[String(e.from)] ??= {});
-        add((row[String(e.to)] ??= {}), e.transport);
+        const from = String(e.from);
+        if (s.matrix[from] || keep(s, "matrix")) {
+          const row = (s.matrix[from] ??= {});
+          add((row[String(e.to)] ??= {}), e.transport);
+        }
         const at = located(e);
         noteRank(s, e.from, at);
         noteRank(s, e.to, at);
@@ -192,7 +229,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (OWN_RANK_SOURCES.has(e.source) && (e.host || e.pid !== null)) placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.source === "ncclTests" ? e.dev : null);
         return;
       case "nccl.host":
-        if (!s.hosts[e.host!] && Object.keys(s.hosts).length < NCCL_STATE_LIMITS.hosts) s.hosts[e.host!] = located(e);
+        if (!s.hosts[e.host!] && keep(s, "hosts")) s.hosts[e.host!] = located(e);
         s.anyRecord = true;
         return;
       case "nccl.gdr":
@@ -209,7 +246,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           const key = `${a.host ?? ""}|${a.pid ?? ""}|${a.comm ?? ""}`;
           const cur = s.activity[key];
           if (!cur) {
-            if (Object.keys(s.activity).length < NCCL_STATE_LIMITS.activity) s.activity[key] = { ...a };
+            if (keep(s, "activity")) s.activity[key] = { ...a };
           } else mergeActivity(cur, a);
         }
         if (e.notice && !s.notices.includes(e.notice)) s.notices.push(e.notice);
@@ -218,7 +255,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         const k = String(e.pid);
         const cur = s.procs[k];
         if (!cur) {
-          if (Object.keys(s.procs).length < NCCL_STATE_LIMITS.procs) s.procs[k] = { ip: e.ip, host: e.host, rank: e.rank, tp: e.tp, pp: e.pp, dp: e.dp };
+          if (keep(s, "procs")) s.procs[k] = { ip: e.ip, host: e.host, rank: e.rank, tp: e.tp, pp: e.pp, dp: e.dp };
         } else fillProc(cur, e);
         return;
       }
@@ -281,6 +318,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     }
     for (const n of b.notices) if (!out.notices.includes(n)) out.notices.push(n);
     out.anyRecord = a.anyRecord || b.anyRecord;
+    for (const [k, c] of Object.entries(b.capped ?? {}) as [Capped, { limit: number; dropped: number }][]) {
+      const cur = (out.capped[k] ??= { limit: c.limit, dropped: 0 });
+      cur.dropped += c.dropped;
+    }
+    recount(out);
     return out;
   },
   finalize(s) {
