@@ -4,6 +4,13 @@ import type { Finding, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 
+/** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
+const HEADLINE_FACTS = new Set([
+  "vllm.version", "config.model", "config.tensorParallelSize", "config.pipelineParallelSize", "config.executorBackend",
+  "config.maxModelLen", "config.gpuMemoryUtilization", "kvCache.tokens", "kvCache.maxConcurrency", "memory.modelWeightsGiB",
+  "nccl.version", "nccl.net", "nccl.transports", "nccl.gdr",
+]);
+
 export interface TextOptions {
   color: boolean;
   /** terminal width for clipping evidence lines */
@@ -88,9 +95,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (report.findings.length === 0) out.push(`  ${c.green("no problems found")}`);
   for (const fd of report.findings) out.push(...renderFinding(fd, c, clipLine));
 
-  if (f.missing.length) {
+  const headline = f.missing.filter((m) => HEADLINE_FACTS.has(m.fact));
+  if (headline.length) {
     head("Not in the log");
-    for (const m of f.missing) out.push(`  ${c.dim("·")} ${safeText(m.fact)}: ${safeText(m.why)} — ${safeText(m.howToGet)}`);
+    for (const m of headline) out.push(`  ${c.dim("·")} ${safeText(m.fact)}: ${safeText(m.why)} — ${safeText(m.howToGet)}`);
+    const rest = f.missing.length - headline.length;
+    if (rest > 0) out.push(c.dim(`  … and ${rest} more (the report's facts.missing in --format json)`));
   }
   if (report.notices?.length) {
     head("Notices");
