@@ -20,7 +20,9 @@ export const rule: Rule = signatureRule(meta, [{ re: SIG.bootstrap }, { re: SIG.
   return {
     message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target[1]}${target[2] ? ` port ${target[2]}` : ""})` : ""}: ${kind}.`,
     remediation: [
-      "Check that every node reaches every other at the address in its `Bootstrap : Using` line (ping, and `nc -zv <ip> <port>` for TCP).",
+      target
+        ? `Check that this node reaches ${target[1]}${target[2] ? ` on port ${target[2]}` : ""} (\`ping ${target[1]}\`${target[2] ? `, \`nc -zv ${target[1]} ${target[2]}\`` : ""}), and that every node reaches every other at the address in its \`Bootstrap : Using\` line.`
+        : "Check that every node reaches every other at the address in its `Bootstrap : Using` line (ping, and `nc -zv <ip> <port>` for TCP).",
       "Open the firewall between the nodes for TCP (NCCL picks random ports for bootstrap and proxies).",
       "Pin the interface on all nodes with NCCL_SOCKET_IFNAME (e.g. NCCL_SOCKET_IFNAME=eth0, or ^docker,lo,virbr to exclude virtual ones), and GLOO_SOCKET_IFNAME for torch's store.",
       "On large jobs, raise NCCL_SOCKET_RETRY_CNT / NCCL_SOCKET_RETRY_SLEEP_MSEC if peers start slowly.",

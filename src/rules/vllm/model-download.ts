@@ -31,7 +31,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const hubTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => HUB_FRAME.test(f.file)));
   if (!hits.length && !hubTracebacks.length) return [];
   const severity = loaded || (hits.length > 0 && hits.every(soft) && !hubTracebacks.length) ? ("warning" as const) : undefined;
-  const model = ctx.facts.config.model;
+  // the repository the failing request names, when the log does not state the model
+  const model = ctx.facts.config.model ?? hits.map((h) => /(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?([\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/.exec(h.text)?.[1]).find((m) => m && m !== "api/models") ?? null;
   const multi = multiNodeEvidence(ctx);
   const all = hits.map((h) => h.text).join("\n");
   const auth = /401|403|gated|GatedRepo|token/i.test(all);

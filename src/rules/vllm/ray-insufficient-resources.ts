@@ -21,7 +21,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const progressed = facts.memory.modelWeightsGiB !== null || facts.kvCache.tokens !== null || (facts.kvCache.gpuBlocks ?? 0) > 0 || facts.server.ready || facts.distributed.worldSize !== null;
   let hits = findHits(ctx.events, SIGNS);
-  if (progressed) hits = hits.filter((h) => !WAITING.test(h.text));
+  // vLLM warns that the current placement group is too small, then waits for a new one: once the engine moved on, both were transient
+  if (progressed) hits = hits.filter((h) => !WAITING.test(h.text) && !(h.event.kind === "warning" && /exceeds the total number of available GPUs/.test(h.text)));
   if (!hits.length) return [];
   const onlyWaiting = hits.every((h) => WAITING.test(h.text));
   const c = ctx.facts.config;

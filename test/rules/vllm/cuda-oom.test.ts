@@ -17,3 +17,9 @@ describe("vllm/cuda-oom", () => {
     expect(run(rule, { lines: ["INFO GPU KV cache size: 643,232 tokens"] })).toEqual([]);
   });
 });
+
+describe("vllm/cuda-oom: advice is not an error", () => {
+  it("ignores a line that only advises how to avoid an OOM", () => {
+    expect(run(rule, { lines: ["WARNING 01-01 00:00:00 [gpu_worker.py:1] Lower max_num_seqs to avoid CUDA out of memory during sampler warm-up."] })).toEqual([]);
+  });
+});

@@ -13,3 +13,19 @@ describe("vllm/ray-insufficient-resources", () => {
     expect(run(rule, { lines: ["INFO worker.py:1832 -- Connected to Ray cluster."] })).toEqual([]);
   });
 });
+
+describe("vllm/ray-insufficient-resources: waits that ended", () => {
+  const WAIT = "INFO 03-18 11:21:42 ray_utils.py:214] Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0}, {'GPU': 1.0}]. Check `ray status`";
+  it("drops the wait once the workers loaded the model", () => {
+    expect(run(rule, { lines: [WAIT], facts: { memory: { modelWeightsGiB: 7.5 } } })).toEqual([]);
+  });
+  it("is a warning while the log only shows vLLM waiting", () => {
+    const f = run(rule, { lines: [WAIT, WAIT.replace("10 seconds", "20 seconds")] });
+    expect(f[0].severity).toBe("warning");
+    expect(f[0].message).toBe("Ray could not reserve 2 GPUs for the workers; the engine waits or fails until the cluster offers them. The log shows vLLM still waiting (2 times) and ends before the placement group was created or gave up.");
+  });
+  it("stays an error when Ray says no node can fulfil the request", () => {
+    const f = run(rule, { lines: ["Error: No available node types can fulfill resource request {'GPU': 8.0}. Add suitable node types to this cluster to resolve this issue."] });
+    expect(f[0].severity).toBeUndefined();
+  });
+});
