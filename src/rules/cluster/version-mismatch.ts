@@ -52,7 +52,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
       if (cur) cur.nodes.push(node);
       else versions.set(v.version, { nodes: [node], ev: v.ev });
     }
-    if (versions.size > 1 && !(k.name === "NCCL" && explicit.length)) {
+    // one process or host printing two torch or CUDA versions usually means two things (driver vs toolkit, build vs runtime)
+    const nodes = new Set([...byNode.keys()].map((key) => key.split("\u0000")[0]));
+    const acrossNodes = nodes.size > 1 || k.name === "NCCL" || k.name === "vLLM's NCCL";
+    if (versions.size > 1 && acrossNodes && !(k.name === "NCCL" && explicit.length)) {
       found.push({ what: k.name, versions: [...versions.entries()].map(([v, x]) => `${v} on ${x.nodes.slice(0, 3).join(", ")}`).join("; "), evidence: [...versions.values()].map((x) => x.ev) });
     }
   }

@@ -2,6 +2,7 @@ import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
+import { planAdvice } from "../vllm/context.js";
 
 export const meta = {
   id: "nccl/p2p-disabled",
@@ -42,6 +43,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
       "On bare metal, disable PCIe ACS (BIOS: IO virtualization / VT-d, or setpci on PLX switches; `lspci -vvv | grep ACSCtl` shows SrcValid+ when it is on) and check the IOMMU is off or in passthrough mode.",
       "In VMs, enable ATS on the passthrough devices with the right ACS settings; in containers, share the IPC namespace (--ipc=host) so ranks can open each other's memory.",
       "Check with `nvidia-smi topo -p2p r` and CUDA's p2pBandwidthLatencyTest; on PCIe-only GPUs prefer pipeline over tensor parallelism.",
+      // the plan's layout when the GPU model is known to lack NVLink (TP > 2)
+      ...planAdvice(ctx.facts).filter((a) => a.includes("no NVLink")),
     ],
   }];
 }

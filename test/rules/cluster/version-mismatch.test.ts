@@ -46,3 +46,9 @@ describe("cluster/version-mismatch: image environment, ranks, inputs", () => {
     expect(f[0].evidence.map((e) => `${e.file}:${e.line}`)).toEqual(["node1.log:1", "node2.log:1"]);
   });
 });
+
+describe("cluster/version-mismatch: one host's two CUDA numbers", () => {
+  it("does not compare the container's CUDA with another CUDA number of the same process", () => {
+    expect(run(rule, { lines: ["CUDA Version 12.4.1", "INFO torch build: CUDA version 12.1"] })).toEqual([]);
+  });
+});
