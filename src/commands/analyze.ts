@@ -21,7 +21,7 @@ import { renderNdjson } from "../report/ndjson.js";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
 import { RULES } from "../rules/index.js";
-import { loadConfig } from "../config/load.js";
+import { rulesConfig } from "../config/cli.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -51,6 +51,7 @@ export interface AnalyzeCliOptions {
   redactModels?: boolean;
   events?: boolean;
   config?: string;
+  expectBusbw?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -70,12 +71,13 @@ export function registerAnalyze(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event, one per line")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       const render = FORMATS[opts.format];
       if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
       const libOpts = await scaleOptions(inputs, opts);
-      libOpts.rules = loadConfig(opts.config).config;
+      libOpts.rules = rulesConfig(opts.config, opts.expectBusbw);
       const result = opts.follow ? await runFollow(inputs, opts, libOpts) : await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
       // nothing was read at all: one line and exit 2; inputs that failed part-way (a truncated .gz) still report what they held

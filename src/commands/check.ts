@@ -9,6 +9,7 @@ import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
 import { FORMATS } from "./analyze.js";
+import { rulesConfig } from "../config/cli.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -26,6 +27,8 @@ interface CheckCliOptions {
   redact?: boolean;
   redactModels?: boolean;
   events?: boolean;
+  config?: string;
+  expectBusbw?: string;
 }
 
 /** The gate's verdict as lines of plain text. */
@@ -53,13 +56,15 @@ export function registerCheck(program: Command): void {
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
+    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       const render = FORMATS[opts.format];
       if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
       const spec = parseGateSpec(opts);
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
       const baseline: Report | undefined = opts.baseline ? await loadReportOrLog(opts.baseline) : undefined;
-      const result = await analyze(inputs);
+      const result = await analyze(inputs, { rules: rulesConfig(opts.config, opts.expectBusbw) });
       if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);

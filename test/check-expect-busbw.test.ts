@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+
+describe("check --expect-busbw", () => {
+  it("a fabric expectation above the measured large-size busbw fails a warning gate with bench/low-busbw", () => {
+    const r = runCli(["check", "samples/bench-nccl-today.txt", "--expect-busbw", "500", "--fail-on", "warning"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("bench/low-busbw");
+    expect(r.stdout).toContain("349.48 GB/s busbw at large sizes");
+    expect(r.stdout).toContain("FAIL  fail-on warning: 1 finding at or above warning: bench/low-busbw (warning)");
+  });
+
+  it("an expectation the run meets passes", () => {
+    const r = runCli(["check", "samples/bench-nccl-today.txt", "--expect-busbw", "300", "--fail-on", "warning"]);
+    expect(r.stdout).not.toContain("bench/low-busbw");
+    expect(r.status).toBe(0);
+  });
+
+  it("a bandwidth that is not a positive number is a usage error", () => {
+    const r = runCli(["check", "samples/bench-nccl-today.txt", "--expect-busbw", "fast"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("vllm-doctor: --expect-busbw wants a bandwidth in GB/s above 0, not 'fast'\n");
+  });
+});
