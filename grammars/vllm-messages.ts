@@ -282,8 +282,12 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
  */
 const ENV_ECHO = /^(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO)_[A-Z0-9_]+|MASTER_ADDR|MASTER_PORT)(?:=|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
+/** The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`. */
+const PIP_NCCL = /^(nvidia-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*\s*$/;
+
 export function matchEnvEcho(text: string): PhraseMatch | null {
-  const m = ENV_ECHO.exec(text.trim());
+  const t = text.trim();
+  const m = ENV_ECHO.exec(t) ?? PIP_NCCL.exec(t);
   if (!m) return null;
   return { id: "env.echo", facts: { name: m[1], value: m[2] ?? m[3] ?? m[4] ?? "" } };
 }

@@ -289,7 +289,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (c >= 65 && c <= 122 && (text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) {
+  if (c >= 65 && c <= 122 && (((text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
     const env = matchEnvEcho(text);
     if (env) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
   }

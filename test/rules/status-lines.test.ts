@@ -51,3 +51,12 @@ describe("lines outside vLLM's records that rules read (whole pipeline)", () => 
     expect(p2p.evidence).toEqual([{ file: expect.stringContaining("run.log"), line: 1, text: "NCCL_P2P_DISABLE=1" }]);
   });
 });
+
+describe("pip's NCCL wheel against the loaded NCCL (whole pipeline)", () => {
+  it("quotes the `pip list` line and the version banner", async () => {
+    const r = await analyzeText(["torch                    2.3.0", "nvidia-nccl-cu12         2.20.5", "NCCL version 2.18.1+cuda12.1"].join("\n"));
+    const vm = r.findings.find((f) => f.ruleId === "cluster/version-mismatch")!;
+    expect(vm.message).toBe("The installed wheel nvidia-nccl-cu12 is NCCL 2.20.5 (line 2) but the process loaded NCCL 2.18.1 (line 3): another libnccl comes first on the library path.");
+    expect(vm.evidence.map((e) => e.line)).toEqual([2, 3]);
+  });
+});

@@ -96,14 +96,16 @@ function imageVersusRuntime(ctx: RuleContext, ncclRuntime: Map<string, Evidence>
     }
     return null;
   };
-  const nccl = declared(/^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION)$/);
+  const nccl = declared(/^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION|nvidia-nccl-cu\d+)$/);
   if (nccl && ncclRuntime.size) {
     const other = [...ncclRuntime.entries()].filter(([v]) => !sameVersion(v, nccl.version));
     if (other.length) {
       const [v, ev] = other[0];
       out.push({
         what: "NCCL",
-        message: `The image declares NCCL ${nccl.version} (${nccl.name}, line ${nccl.ev.line}) but the process loaded NCCL ${v} (line ${ev.line}): the NCCL in use is not the image's own.`,
+        message: nccl.name.startsWith("nvidia-nccl")
+          ? `The installed wheel ${nccl.name} is NCCL ${nccl.version} (line ${nccl.ev.line}) but the process loaded NCCL ${v} (line ${ev.line}): another libnccl comes first on the library path.`
+          : `The image declares NCCL ${nccl.version} (${nccl.name}, line ${nccl.ev.line}) but the process loaded NCCL ${v} (line ${ev.line}): the NCCL in use is not the image's own.`,
         remediation: `Decide which NCCL should run: the image's libnccl ${nccl.version} or the ${v} that was loaded (usually the pip wheel nvidia-nccl-cu12 that torch depends on, or one on LD_LIBRARY_PATH / VLLM_NCCL_SO_PATH); make every node load the same one, and check it with \`python -c 'import torch; print(torch.cuda.nccl.version())'\`.`,
         evidence: [nccl.ev, ev],
       });

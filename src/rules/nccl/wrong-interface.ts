@@ -38,6 +38,8 @@ export function interfacesIn(ctx: RuleContext): Iface[] {
 const NO_IFACE = /no socket interface found|NET\/Socket : no interface found|No usable listening interface found|no device found matching \S*|NET\/IB : No IP interface found/i;
 const BAD_ADDR = /connecting to address (\S*)\s*with family (\d+) is neither AF_INET\(2\) nor AF_INET6|neither AF_INET\(2\) nor AF_INET6/;
 const BAD_COMM_ID = /Invalid NCCL_COMM_ID/;
+/** Gloo (torch's CPU process group, also used by vLLM) with a GLOO_SOCKET_IFNAME that names no interface here. */
+const GLOO_NO_IFACE = /Unable to find address for:? (\S+)|Unable to find interface for:? (\S+)/;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
@@ -47,9 +49,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const noIface = findHits(ctx.events, NO_IFACE);
   const badAddr = findHits(ctx.events, BAD_ADDR);
   const badCommId = findHits(ctx.events, BAD_COMM_ID);
+  const gloo = findHits(ctx.events, GLOO_NO_IFACE);
   const ifname = ncclEnv(ctx, "NCCL_SOCKET_IFNAME");
   const oobIfname = ncclEnv(ctx, "NCCL_OOB_NET_IFNAME");
-  if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length) return [];
+  if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length) return [];
   const names = [...new Set((firstVirtual.length ? firstVirtual : virtual).map((i) => `${i.name} (${i.addr})`))];
   const parts: string[] = [];
   if (names.length) parts.push(`NCCL ${firstVirtual.length ? "uses" : "also lists"} the virtual or loopback interface${names.length > 1 ? "s" : ""} ${names.join(", ")}, which other nodes usually cannot reach`);
@@ -63,14 +66,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
     const addr = m[1] !== undefined ? (m[1] ? `'${m[1]}'` : "an empty address") : "an address";
     parts.push(`NCCL was handed ${addr}${m[2] ? ` of family ${m[2]}` : ""}, which is neither IPv4 nor IPv6: the bootstrap address it received is empty or garbage, usually because the interface${ifname ? ` named by NCCL_SOCKET_IFNAME=${ifname.value}` : ""} has no address on some node, or ranks disagree on the interface or master address`);
   }
+  if (gloo.length) {
+    const name = gloo[0].match[1] ?? gloo[0].match[2];
+    parts.push(`Gloo (torch's CPU process group) found no address for the interface ${name}: GLOO_SOCKET_IFNAME names an interface that does not exist on this node, or the interface has no address`);
+  }
   if (badCommId.length) parts.push("NCCL_COMM_ID is not of the form <ipv4>:<port>, [<ipv6>]:<port> or <hostname>:<port>");
   const good = ifaces.find((i) => !VIRTUAL_IFACE.test(i.name));
   const multi = multiNodeEvidence(ctx).multi;
   // loopback or docker0 on a single node that works is how NCCL behaves in a container without other networks
-  const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length;
+  const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length;
   return [{
     message: parts.join("; ") + "." + (harmless ? " The log shows a single node and no failed connection, so this only matters if more nodes join." : ""),
-    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
+    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...gloo.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
     remediation: [
       `Set NCCL_SOCKET_IFNAME on every node to the routable interface${good ? ` (here probably =${good.name})` : ""}, or exclude the virtual ones: NCCL_SOCKET_IFNAME=^docker,lo,veth,virbr.`,
       "Set GLOO_SOCKET_IFNAME the same way, and VLLM_HOST_IP to this node's address on that network (a different value per node); MASTER_ADDR must be an address every node reaches.",

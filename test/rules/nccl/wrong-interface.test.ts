@@ -59,3 +59,12 @@ describe("nccl/wrong-interface: unusable interfaces and addresses", () => {
     expect(f[0].severity).toBeUndefined();
   });
 });
+
+describe("nccl/wrong-interface: Gloo", () => {
+  it("reads Gloo's missing interface as a wrong interface", () => {
+    const line = "RuntimeError: [enforce fail at ../third_party/gloo/gloo/transport/tcp/device.cc:83] ifa != nullptr. Unable to find address for: eth7";
+    const f = run(rule, { lines: [line] });
+    expect(f[0].message).toBe("Gloo (torch's CPU process group) found no address for the interface eth7: GLOO_SOCKET_IFNAME names an interface that does not exist on this node, or the interface has no address.");
+    expect(f[0].evidence).toEqual([{ file: "t.log", line: 1, text: line }]);
+  });
+});
