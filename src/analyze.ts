@@ -1,7 +1,7 @@
 import { createDispatcher } from "./classify.js";
 import type { Event } from "./events/index.js";
 import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
-import { readLines, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { bodyLine, readTextChunks, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   stdin?: NodeJS.ReadableStream;
   /** read up to this many files at once on worker threads (1: all on this thread) */
   jobs?: number;
+  /** false: every line goes through records and readers (the counting fast path is off; for tests) */
+  fastPath?: boolean;
 }
 
 export interface Analysis {
@@ -66,25 +68,39 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let error: string | undefined;
   try {
     const stream = await source.open(limits);
-    for await (const batch of readLines(stream as never, {
-      maxLineChars: opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS,
-      onCutLine: () => cutLines++,
+    const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+    const countCut = () => cutLines++;
+    const readRecords = (raw: string, lineNo: number) => {
+      if (raw.length === 0) return;
+      const pieces = splitPhysicalLine(raw);
+      for (const piece of pieces) {
+        const rec = toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece);
+        opts.onRecord?.(rec);
+        dispatcher.dispatch(rec, emit);
+      }
+    };
+    // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
+    const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
+    let lineNo = 1;
+    for await (const chunk of readTextChunks(stream as never, {
+      maxLineChars: maxChars,
       onBytes: (n) => {
         bytes += n;
         opts.onBytes?.(n);
       },
     })) {
-      let lineNo = batch.firstLine;
-      for (const raw of batch.lines) {
-        if (raw.length > 0) {
-          const pieces = splitPhysicalLine(raw);
-          for (const piece of pieces) {
-            const rec = toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece);
-            opts.onRecord?.(rec);
-            dispatcher.dispatch(rec, emit);
-          }
-        }
+      const { text, end } = chunk;
+      const counter = fast?.begin(text, maxChars);
+      const counted = chunk.ascii ? counter : undefined;
+      if (chunk.head !== null) {
+        if (chunk.headCut) cutLines++;
+        readRecords(chunk.head, lineNo++);
+      }
+      for (let s = chunk.start; s < end; ) {
+        const nl = text.indexOf("\n", s);
+        if (!counted?.line(s, nl, lineNo)) readRecords(bodyLine(text, s, nl, maxChars, countCut), lineNo);
         lineNo++;
+        s = nl + 1;
       }
       lines = lineNo - 1;
       opts.onBatch?.(state, store.events);

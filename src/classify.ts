@@ -1,4 +1,5 @@
 import type { Emit, RecordReader } from "./events/types.js";
+import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
@@ -9,11 +10,15 @@ import { createBenchReader } from "./events/read-bench.js";
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
  * first-character / `includes` tests before any grammar runs, and may claim the record.
  */
-export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void; end(emit: Emit): void } {
+export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void; end(emit: Emit): void; fast: LineCounter } {
+  const nccl = createNcclReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
-  const readers: RecordReader[] = [createNcclReader(), createVllmReader(), createBenchReader(), createPythonReader()];
+  const readers: RecordReader[] = [nccl, createVllmReader(), createBenchReader(), createPythonReader()];
   const observeVllmOrigin = createVllmOriginObserver();
   return {
+    // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
+    // and no origin is on it for the vLLM origin observer to see
+    fast: nccl.fast,
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);

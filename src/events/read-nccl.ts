@@ -1,11 +1,14 @@
 import { BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
+import { peel } from "../records/peel.js";
+import { splitPhysicalLine } from "../records/split.js";
+import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import type { NcclActivityEvent, NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
-export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 100_000, activity: 100_000, comms: 100_000, pids: 100_000 };
+export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 8192, activity: 8192, comms: 8192, pids: 8192 };
 
 interface Activity {
   host: string | null;
@@ -16,6 +19,8 @@ interface Activity {
   lastCollective: string | null;
   trace: number;
   proxy: number;
+  /** where the fast path last counted a collective of it in the current chunk, or -1 (not reported) */
+  fastAt: number;
 }
 
 // INFO chatter of the PROXY/NET/ALLOC subsystems: counted, never parsed further
@@ -29,7 +34,8 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
-const BARE_PREFIX = /^([^\s:\[\]]*[A-Za-z][^\s:\[\]]*):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
+// the host must hold a letter; that is tested after the match, since a letter class inside the group backtracks quadratically
+const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
 const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*\]?)?(?: -> (\d+)(\[[0-9A-Fa-f]*\]?)?)?(.*)$/;
 
@@ -46,8 +52,47 @@ export function looseConnectionRanks(msg: string): number[] {
   return [Number(m[1]), Number(m[3])];
 }
 
+// The counting fast path (see ./fast.ts) takes a line that starts with a header `host:pid:tid [dev]` it has
+// checked once, followed by a COLL record (`NCCL INFO <op>: opCount <hex> ...`) or a TRACE record
+// (`[<ms>] [<func>:<line>] NCCL TRACE ...`), and counts it as `read` would. One sticky regex per header
+// checks the whole line natively; whatever it does not accept goes the ordinary way.
+const FAST_KEY = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\]$/;
+// Anywhere in a line these send it the ordinary way: they may split it into several records (a CR, a glued
+// level word or process prefix), or peeling and the message table may read it differently (ANSI, `Init `).
+const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "ITICAL"];
+// the rest of a line: no `[` that could be an ANSI colour, a Ray dedup suffix or the `[1,0]<stdout>` / `[0] `
+// of a glued record
+const FAST_REST = String.raw`(?:[^\n\[]|\[(?!\d*[\],;m]|repeated ))*`;
+// the collective names of the NCCL reference that the message table reads alike whatever follows them
+const FAST_OPS = ["AllReduce", "AllGatherV", "AllGather", "ReduceScatter", "Broadcast", "Reduce", "Send", "Recv", "AlltoAll", "Gather", "Scatter", "PutSignal", "Signal", "WaitSignal"].filter(
+  (op) => /^\w+$/.test(op) && !/^[CN]/.test(op) && !CHATTER.test(`${op}: opCount 0`),
+);
+const fastLineRegex = (key: string) =>
+  new RegExp(
+    `${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?: NCCL INFO (?:${FAST_OPS.join("|")}): opCount [0-9a-fA-F]+(?!\\w)${FAST_REST}(?<![\\s)\\]ET])` +
+      `| (?:\\d+\\.\\d+ )?(?:[A-Za-z_][\\w./\\-]*:\\d+ )?NCCL TRACE(?:[ \\t]${FAST_REST})?(?<!\\)))\\n`,
+    "y",
+  );
+const NOWHERE = 0x7fffffff;
+const FAST_MAX_KEYS = 4096;
+
+interface FastKey {
+  key: string;
+  /** checks a whole line after this header; null when the header may not take the fast path */
+  line: RegExp | null;
+  who: NcclWho;
+  /** noteHost has nothing left to do for this header */
+  hostSeen: boolean;
+  /** the last communicator seen after this header and its counters */
+  comm: string | null;
+  commAct: Activity | null;
+  devAct: Activity | null | undefined;
+}
+
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+
 /** Reads NCCL records into events; claims every NCCL record (returns true). */
-export function createNcclReader(): RecordReader {
+export function createNcclReader(): RecordReader & { fast: LineCounter } {
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
@@ -74,7 +119,7 @@ export function createNcclReader(): RecordReader {
         overflow ??= `NCCL activity counters capped at ${NCCL_READER_LIMITS.activity} processes/communicators`;
         return null;
       }
-      a = { host: who.host, pid: who.pid, comm, collectives: 0, lastOpCount: null, lastCollective: null, trace: 0, proxy: 0 };
+      a = { host: who.host, pid: who.pid, comm, collectives: 0, lastOpCount: null, lastCollective: null, trace: 0, proxy: 0, fastAt: -1 };
       activity.set(key, a);
     }
     return a;
@@ -146,7 +191,7 @@ export function createNcclReader(): RecordReader {
       // an `ncclXxxError: ...` detail line of a PyTorch error block is the python reader's; nothing to do here
     }
     // a record cut right after its `host:pid:tid` prefix still names its host
-    if ((m = BARE_PREFIX.exec(t))) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
+    if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word
     if ((t === "ERROR" || t === "CRITICAL") && lastNccl && lastNccl.line === rec.line && lastNccl.input === rec.input) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t });
@@ -282,8 +327,132 @@ export function createNcclReader(): RecordReader {
     }
   };
 
+  // ---- the counting fast path ----
+  const fastKeys = new Map<number, FastKey>();
+  let lastFastLine = 0;
+
+  const registerKey = (key: string): FastKey => {
+    const h = FAST_KEY.test(key) ? parseNcclHeader(key) : null;
+    const probe = `${key} NCCL INFO x`;
+    const p = h ? peel(probe) : null;
+    const ok = !!h && !!p && h.host !== null && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
+    return { key, line: ok ? fastLineRegex(key) : null, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null }, hostSeen: false, comm: null, commAct: null, devAct: undefined };
+  };
+  const devActivity = (k: FastKey): Activity | null => {
+    if (k.devAct === undefined) k.devAct = activityOf(k.who, null);
+    return k.devAct;
+  };
+
+  let body = "";
+  const dangerAt: number[] = FAST_DANGERS.map(() => -1);
+  let dangerMin = -1;
+  let closeAt = -1;
+  let commAt = -1;
+  let maxLine = 0;
+  // collectives counted but whose opCount and name are not yet read: read from their last line when the chunk
+  // ends or before the ordinary path may touch the same counters
+  const pending: Activity[] = [];
+  const find = (what: string, from: number): number => {
+    const i = body.indexOf(what, from);
+    return i < 0 ? NOWHERE : i;
+  };
+  const nextDanger = (from: number) => {
+    let min = NOWHERE;
+    for (let i = 0; i < FAST_DANGERS.length; i++) {
+      if (dangerAt[i] < from) dangerAt[i] = find(FAST_DANGERS[i], from);
+      if (dangerAt[i] < min) min = dangerAt[i];
+    }
+    dangerMin = min;
+  };
+  const settle = () => {
+    for (const a of pending) {
+      const at = a.fastAt;
+      a.fastAt = -1;
+      const colon = body.indexOf(": opCount ", at);
+      const m0 = body.indexOf(" NCCL INFO ", at) + 11;
+      let e = colon + 10;
+      while (isHex(body.charCodeAt(e))) e++;
+      a.lastCollective = body.slice(m0, colon);
+      a.lastOpCount = body.slice(colon + 10, e);
+    }
+    pending.length = 0;
+  };
+
+  const counter: ChunkLineCounter = {
+    line(s, nl, lineNo) {
+      if (nl - s > maxLine) return leave();
+      if (dangerMin < s) nextDanger(s);
+      if (dangerMin < nl) return leave();
+      // the header up to its `]`, found by a hash of its length and last characters (pid, tid, device)
+      if (closeAt < s) closeAt = find("]", s);
+      const i = closeAt;
+      if (i >= nl || i - s > 160) return leave();
+      let h = i - s;
+      for (let j = i - 1, stop = i - 12 > s ? i - 12 : s; j >= stop; j--) h = (Math.imul(h, 31) + body.charCodeAt(j)) | 0;
+      const k = fastKeys.get(h);
+      if (k === undefined) {
+        if (fastKeys.size < FAST_MAX_KEYS) fastKeys.set(h, registerKey(body.slice(s, i + 1)));
+        return leave();
+      }
+      const re = k.line;
+      if (re === null) return leave();
+      // the regex starts with the header itself, so a header of the same hash is not taken for this one
+      re.lastIndex = s;
+      if (!re.test(body)) return leave();
+      if (!k.hostSeen) {
+        if (!hosts.has(k.who.host!)) return leave();
+        k.hostSeen = true;
+      }
+      if (body.charCodeAt(i + 7) === 73 /* NCCL I(NFO) */) {
+        // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
+        if (commAt <= i) commAt = find(" comm ", i);
+        let a: Activity | null;
+        if (commAt >= nl) a = devActivity(k);
+        else {
+          const cs = commAt + 6;
+          const known = k.comm;
+          if (known !== null && body.startsWith(known, cs) && !isHex(body.charCodeAt(cs + known.length))) a = k.commAct;
+          else {
+            if (body.charCodeAt(cs) !== 48 || body.charCodeAt(cs + 1) !== 120 || !isHex(body.charCodeAt(cs + 2))) return leave();
+            let ce = cs + 2;
+            while (isHex(body.charCodeAt(ce))) ce++;
+            k.comm = body.slice(cs, ce);
+            a = k.commAct = activityOf(k.who, k.comm);
+          }
+        }
+        if (a) {
+          a.collectives++;
+          if (a.fastAt < 0) pending.push(a);
+          a.fastAt = s;
+        }
+      } else {
+        const a = devActivity(k);
+        if (a) a.trace++;
+      }
+      lastFastLine = lineNo;
+      return true;
+    },
+  };
+  /** the line goes the ordinary way: the counters it may touch must be up to date */
+  const leave = (): false => {
+    if (pending.length) settle();
+    return false;
+  };
+  const fast: LineCounter = {
+    begin(text, maxChars) {
+      if (pending.length) settle();
+      body = text;
+      maxLine = maxChars;
+      dangerAt.fill(-1);
+      dangerMin = -1;
+      closeAt = commAt = -1;
+      return counter;
+    },
+  };
+
   return {
     name: "nccl",
+    fast,
     read(rec, emit) {
       const t = rec.text;
       noteProcess(rec, emit);
@@ -318,13 +487,15 @@ export function createNcclReader(): RecordReader {
       return true;
     },
     end(emit) {
+      if (pending.length) settle();
       if (activity.size === 0 && !overflow) return;
       const entries: NcclActivityEvent["entries"] = [];
       for (const a of activity.values()) {
         const r = a.comm ? commRank.get(`${a.host}|${a.pid}|${a.comm}`) : undefined;
-        entries.push({ ...a, rank: r ?? null });
+        const { fastAt: _, ...counters } = a;
+        entries.push({ ...counters, rank: r ?? null });
       }
-      const ev = { file: lastRec?.file ?? "", line: lastRec?.line ?? 0, text: "" };
+      const ev = { file: lastRec?.file ?? "", line: Math.max(lastRec?.line ?? 0, lastFastLine), text: "" };
       emit({ kind: "nccl.activity", ev, origin: {}, input: lastRec?.input ?? 0, entries, ...(overflow ? { notice: overflow } : {}) });
     },
   };

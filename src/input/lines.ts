@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { isAscii } from "node:buffer";
 import { jsonLineText } from "./ndjson.js";
 
 export interface LineBatch {
@@ -29,66 +30,107 @@ function sniffEncoding(head: Uint8Array): { encoding: Encoding; bom: number } {
 }
 
 /**
- * Splits a byte stream into physical lines, in batches, never holding more than one chunk and one
- * (capped) partial line. Line numbers count `\n`; a `\r` before it is dropped.
+ * One chunk of a stream cut at line ends. `head` is the line that the previous chunks started and this
+ * one ends (already joined, cut to the line cap and normalized, see `finishLine`); `text[start, end)`
+ * holds the lines that lie wholly in this chunk, raw, each ended by `\n`: their reader normalizes them
+ * itself (`bodyLine`), which lets a hot loop look at a line inside the chunk before it copies it out.
+ * (`text` is the whole decoded chunk: a flat string reads faster than a slice of one.)
  */
-export async function* readLines(stream: Readable, opts: LineReaderOptions = {}): AsyncGenerator<LineBatch> {
+export interface TextChunk {
+  head: string | null;
+  /** the length of `head` before it was cut, or 0 when it was not cut */
+  headCut: number;
+  text: string;
+  start: number;
+  end: number;
+  /** true when `text` is plain ASCII (then a character is a byte and no decoding choice was made) */
+  ascii: boolean;
+}
+
+/** What the line reader does to every physical line: cut to the cap, a trailing `\r` off, JSON-lines text out. */
+export function finishLine(piece: string): string {
+  if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
+  const c = piece.charCodeAt(0);
+  return c === 123 || c === 32 ? (jsonLineText(piece) ?? piece) : piece;
+}
+
+/** The line `body[start, end)` of a chunk as `readLines` gives it; `onCut` is called with its length when it is cut. */
+export function bodyLine(body: string, start: number, end: number, maxChars: number, onCut?: (length: number) => void): string {
+  let piece: string;
+  if (end - start > maxChars) {
+    onCut?.(end - start);
+    piece = body.slice(start, start + maxChars);
+  } else piece = body.slice(start, end);
+  return finishLine(piece);
+}
+
+/**
+ * Splits a byte stream into chunks of whole lines, never holding more than one chunk and one (capped)
+ * partial line. Line numbers count `\n`; a `\r` before it is dropped. An ASCII chunk is decoded as
+ * Latin-1 (the same characters, without the UTF-8 decoder's work).
+ */
+export async function* readTextChunks(stream: Readable, opts: LineReaderOptions = {}): AsyncGenerator<TextChunk> {
   const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   let decoder: TextDecoder | undefined;
   let swap: ((b: Uint8Array) => Uint8Array) | undefined;
+  // the decoder holds no partial character (its last input ended with an ASCII byte)
+  let decoderClean = true;
   let carry = "";
   let carryCut = false;
   let carryLength = 0;
-  let lineNo = 1;
 
-  const flushBatch = (text: string, final: boolean): LineBatch | undefined => {
-    const lines: string[] = [];
-    const first = lineNo;
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl < 0) break;
-      let piece = text.slice(start, nl);
-      if (carry || carryCut) {
-        carryLength += piece.length;
-        piece = carryCut ? carry : carry + piece;
-        if (carryCut || piece.length > maxChars) {
-          opts.onCutLine?.(lineNo, carryLength);
-          piece = piece.slice(0, maxChars);
-        }
-        carry = "";
-        carryCut = false;
-        carryLength = 0;
-      } else if (piece.length > maxChars) {
-        opts.onCutLine?.(lineNo, piece.length);
-        piece = piece.slice(0, maxChars);
-      }
-      if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-      lines.push(piece.charCodeAt(0) === 123 || piece.charCodeAt(0) === 32 ? (jsonLineText(piece) ?? piece) : piece);
-      lineNo++;
-      start = nl + 1;
-    }
-    const rest = text.slice(start);
-    if (rest) {
-      carryLength += rest.length;
-      if (!carryCut) {
-        carry += rest;
-        if (carry.length > maxChars) {
-          carry = carry.slice(0, maxChars);
-          carryCut = true;
-        }
+  const addCarry = (rest: string) => {
+    carryLength += rest.length;
+    if (!carryCut) {
+      carry += rest;
+      if (carry.length > maxChars) {
+        carry = carry.slice(0, maxChars);
+        carryCut = true;
       }
     }
-    if (final && (carry || carryCut)) {
-      let piece = carry;
-      if (carryCut) opts.onCutLine?.(lineNo, carryLength);
-      if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-      lines.push(piece.charCodeAt(0) === 123 || piece.charCodeAt(0) === 32 ? (jsonLineText(piece) ?? piece) : piece);
-      lineNo++;
-      carry = "";
-      carryCut = false;
+  };
+  /** the carried line completed by `piece` (the text up to its `\n`) */
+  const takeCarry = (piece: string): { head: string; headCut: number } => {
+    carryLength += piece.length;
+    let head = carryCut ? carry : carry + piece;
+    let headCut = 0;
+    if (carryCut || head.length > maxChars) {
+      headCut = carryLength;
+      head = head.slice(0, maxChars);
     }
-    return lines.length ? { lines, firstLine: first } : undefined;
+    carry = "";
+    carryCut = false;
+    carryLength = 0;
+    return { head: finishLine(head), headCut };
+  };
+
+  const split = (text: string, ascii: boolean): TextChunk | undefined => {
+    const first = text.indexOf("\n");
+    if (first < 0) {
+      addCarry(text);
+      return undefined;
+    }
+    let head: string | null = null;
+    let headCut = 0;
+    let from = 0;
+    if (carry || carryCut) {
+      ({ head, headCut } = takeCarry(text.slice(0, first)));
+      from = first + 1;
+    }
+    const last = text.lastIndexOf("\n");
+    const end = last >= from ? last + 1 : from;
+    if (last + 1 < text.length) addCarry(text.slice(last + 1));
+    return head !== null || end > from ? { head, headCut, text, start: from, end, ascii } : undefined;
+  };
+  /** the unterminated last line of the stream, if any */
+  const finalCarry = (): TextChunk | undefined => {
+    if (!carry && !carryCut) return undefined;
+    const headCut = carryCut ? carryLength : 0;
+    const head = finishLine(carry);
+    carry = "";
+    carryCut = false;
+    carryLength = 0;
+    return { head, headCut, text: "", start: 0, end: 0, ascii: false };
   };
 
   // the encoding is sniffed from the first 3 bytes, whatever the chunk size (1-byte chunks included)
@@ -99,10 +141,15 @@ export async function* readLines(stream: Readable, opts: LineReaderOptions = {})
     decoder = new TextDecoder(swap ? "utf-16le" : encoding, { fatal: false, ignoreBOM: true });
     return bytes.subarray(bom);
   };
-  const decode = (bytes: Uint8Array, final: boolean): string => {
+  const decode = (bytes: Uint8Array, final: boolean): { text: string; ascii: boolean } => {
+    if (!swap && decoderClean && decoder!.encoding === "utf-8" && isAscii(bytes)) {
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+      return { text: final ? text + decoder!.decode() : text, ascii: true };
+    }
     if (swap) bytes = swap(bytes);
+    if (!swap && decoder!.encoding === "utf-8" && bytes.length > 0) decoderClean = bytes[bytes.length - 1] < 0x80;
     const text = decoder!.decode(bytes, { stream: true });
-    return final ? text + decoder!.decode() : text;
+    return { text: final ? text + decoder!.decode() : text, ascii: false };
   };
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -117,12 +164,41 @@ export async function* readLines(stream: Readable, opts: LineReaderOptions = {})
       head = undefined;
       bytes = begin(bytes);
     }
-    const batch = flushBatch(decode(bytes, false), false);
-    if (batch) yield batch;
+    const { text, ascii } = decode(bytes, false);
+    const out = split(text, ascii);
+    if (out) yield out;
   }
-  const tail = decoder ? decode(new Uint8Array(0), true) : head ? decode(begin(head), true) : "";
-  const batch = flushBatch(tail, true);
-  if (batch) yield batch;
+  const tail = decoder ? decode(new Uint8Array(0), true) : head ? decode(begin(head), true) : { text: "", ascii: false };
+  const out = split(tail.text, tail.ascii);
+  if (out) yield out;
+  const last = finalCarry();
+  if (last) yield last;
+}
+
+/**
+ * Splits a byte stream into physical lines, in batches, never holding more than one chunk and one
+ * (capped) partial line. Line numbers count `\n`; a `\r` before it is dropped.
+ */
+export async function* readLines(stream: Readable, opts: LineReaderOptions = {}): AsyncGenerator<LineBatch> {
+  const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  let lineNo = 1;
+  for await (const chunk of readTextChunks(stream, opts)) {
+    const lines: string[] = [];
+    const first = lineNo;
+    if (chunk.head !== null) {
+      if (chunk.headCut) opts.onCutLine?.(lineNo, chunk.headCut);
+      lines.push(chunk.head);
+      lineNo++;
+    }
+    const { text, end } = chunk;
+    for (let s = chunk.start; s < end; ) {
+      const nl = text.indexOf("\n", s);
+      lines.push(bodyLine(text, s, nl, maxChars, (n) => opts.onCutLine?.(lineNo, n)));
+      lineNo++;
+      s = nl + 1;
+    }
+    if (lines.length) yield { lines, firstLine: first };
+  }
 }
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
