@@ -264,8 +264,8 @@ export function matchAnywhere(text: string): PhraseMatch | null {
  * copies of vLLM's warning (`[... TP0] Custom allreduce is disabled because ...`), CUDA's peer-access errors.
  * Callers test for `P2P`, `eer access` or `ll-reduce`/`llreduce`/`ll_reduce` first.
  */
-const CUSTOM_AR_OFF = /Custom allreduce is disabled\b|Disabled the custom all-reduce\b|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |=\s*)?(?:disabled|off)\b/i;
-const P2P_UNAVAILABLE = /\bP2P (?:is |was )?(?:not (?:available|supported|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|lacks GPU P2P|P2P (?:access )?(?:test|check) failed|peer access is not supported/i;
+const CUSTOM_AR_OFF = /Custom allreduce is disabled\b|Disabled the custom all-reduce\b|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i;
+const P2P_UNAVAILABLE = /\b(?:GPU )?P2P(?: access)?:?\s+(?:is |was )?(?:not (?:available|supported|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|lacks GPU P2P|P2P (?:access )?(?:test|check) failed|peer access is not supported/i;
 
 export function matchTopologyStatus(text: string): PhraseMatch | null {
   if (CUSTOM_AR_OFF.test(text)) return { id: "customAllReduce.disabled", facts: {} };

@@ -76,7 +76,7 @@ export function createVllmReader(): RecordReader {
       startDump(rec, msg.slice("args: ".length), "namespace", emit);
       return;
     }
-    const hit = matchMessage(msg) ?? matchLogo(msg);
+    const hit = matchMessage(msg) ?? matchLogo(msg) ?? (msg.indexOf("P2P") >= 0 || msg.indexOf("ll-reduce") >= 0 || msg.indexOf("llreduce") >= 0 ? matchTopologyStatus(msg) : null);
     if (hit) emitPhrase(rec, hit, level, msg, emit, marker);
     else if (msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
   };

@@ -60,3 +60,23 @@ describe("pip's NCCL wheel against the loaded NCCL (whole pipeline)", () => {
     expect(vm.evidence.map((e) => e.line)).toEqual([2, 3]);
   });
 });
+
+describe("the custom all-reduce / P2P family in other spellings (whole pipeline)", () => {
+  it("`GPU P2P: not supported`, `custom-all-reduce: off` and a vLLM INFO record about P2P", async () => {
+    const r = await analyzeText([
+      "[launcher] GPU P2P: not supported (PCIe switch)",
+      "[launcher] custom-all-reduce: off",
+      "INFO 07-08 15:38:03 [parallel_state.py:100] P2P is not supported between GPU 0 and GPU 1, using NCCL only",
+    ].join("\n"));
+    expect(r.findings.find((f) => f.ruleId === "vllm/custom-allreduce-disabled")?.evidence.map((e) => e.line)).toEqual([2]);
+    expect(r.findings.find((f) => f.ruleId === "nccl/p2p-disabled")?.evidence.map((e) => e.line)).toEqual([1, 3]);
+  });
+  it("NCCL's own `NCCL_P2P_DISABLE` and `P2P/IPC` wording is not the family", async () => {
+    const r = await analyzeText([
+      "h:1:1 [0] NCCL INFO NCCL_P2P_LEVEL set by environment to NVL",
+      "h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+      "h:1:2 [0] NCCL INFO Check P2P Type isAllDirectP2p 1 directMode 0",
+    ].join("\n"));
+    expect(r.findings.map((f) => f.ruleId)).toEqual([]);
+  });
+});

@@ -16,7 +16,7 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const SAYS_DISABLED = /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|P2P DISABLED|lacks GPU P2P|P2P (?:is )?not (?:supported|available)|peer access is not supported/i;
+const SAYS_DISABLED = /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const n = ctx.facts.nccl;

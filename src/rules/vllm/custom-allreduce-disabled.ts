@@ -16,14 +16,14 @@ export const meta = {
 } satisfies Rule["meta"];
 
 /** vLLM's warnings (`Custom allreduce is disabled because ...`, `Disabled the custom all-reduce ...`) and launcher status lines (`custom all-reduce OFF`). */
-const DISABLED = /Custom allreduce is disabled(?: (?:because|due to) (.+?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.+?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |=\s*)?(?:disabled|off)\b/i;
+const DISABLED = /Custom allreduce is disabled(?: (?:because|due to) (.+?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.+?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i;
 
 type Why = "pcie" | "world-size" | "multi-node" | "platform" | "unknown";
 
 /** What a disabling line says about the cause. */
 function whyOf(h: Hit): Why {
   const t = h.text;
-  if (/PCIe-only|lacks GPU P2P|P2P test failed|P2P (?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink/i.test(t)) return "pcie";
+  if (/PCIe-only|lacks GPU P2P|P2P test failed|P2P(?: access)?:?\s+(?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink/i.test(t)) return "pcie";
   if (/unsupported world size/i.test(t)) return "world-size";
   if (/spans? across nodes|multi-node|multiple nodes/i.test(t)) return "multi-node";
   if (/missing custom allreduce library|AMD GPUs|current platform|with pipeline parallelism|\bROCm\b|\bXPU\b/.test(t)) return "platform";
