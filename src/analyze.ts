@@ -6,7 +6,7 @@ import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
 import type { Report } from "./facts/schema.js";
-import { SCHEMA_VERSION } from "./facts/schema.js";
+import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { TOOL_VERSION } from "./version.js";

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { analyze } from "../analyze.js";
-import { renderJson } from "../report/json.js";
-import { renderText } from "../report/text.js";
 import { writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
@@ -12,30 +10,54 @@ import type { AnalyzeOptions } from "../analyze.js";
 import { parseByteSize } from "../input/size.js";
 import { createProgress } from "../util/progress.js";
 import { promises as fsp } from "node:fs";
-import { renderMarkdown } from "../report/markdown.js";
-import { renderHtml } from "../report/html.js";
-import { renderSarif } from "../report/sarif.js";
-import { renderJunit } from "../report/junit.js";
-import { appendStepSummary, renderGithub } from "../report/github.js";
-import { renderNdjson } from "../report/ndjson.js";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
-import { RULES } from "../rules/index.js";
 import { rulesConfig } from "../config/cli.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
-/** Output formats by name; other issues add theirs here. */
-export const FORMATS: Record<string, Renderer> = {
-  text: (r, o) => renderText(r, { color: o.color, width: process.stdout.columns }),
-  json: (r) => renderJson(r),
-  markdown: (r) => renderMarkdown(r),
-  html: (r) => renderHtml(r),
-  sarif: (r) => renderSarif(r),
-  junit: (r) => renderJunit(r, { ruleIds: RULES.map((rule) => rule.meta.id) }),
-  github: (r) => (appendStepSummary(r), renderGithub(r)),
-  ndjson: (r, o) => renderNdjson(r, { events: o.events }),
+/** Output formats by name, each loaded when it is used (start-up loads none of them); other issues add theirs here. */
+export const FORMATS: Record<string, () => Promise<Renderer>> = {
+  text: async () => {
+    const { renderText } = await import("../report/text.js");
+    return (r, o) => renderText(r, { color: o.color, width: process.stdout.columns });
+  },
+  json: async () => {
+    const { renderJson } = await import("../report/json.js");
+    return (r) => renderJson(r);
+  },
+  markdown: async () => {
+    const { renderMarkdown } = await import("../report/markdown.js");
+    return (r) => renderMarkdown(r);
+  },
+  html: async () => {
+    const { renderHtml } = await import("../report/html.js");
+    return (r) => renderHtml(r);
+  },
+  sarif: async () => {
+    const { renderSarif } = await import("../report/sarif.js");
+    return (r) => renderSarif(r);
+  },
+  junit: async () => {
+    const [{ renderJunit }, { RULES }] = await Promise.all([import("../report/junit.js"), import("../rules/index.js")]);
+    return (r) => renderJunit(r, { ruleIds: RULES.map((rule) => rule.meta.id) });
+  },
+  github: async () => {
+    const { appendStepSummary, renderGithub } = await import("../report/github.js");
+    return (r) => (appendStepSummary(r), renderGithub(r));
+  },
+  ndjson: async () => {
+    const { renderNdjson } = await import("../report/ndjson.js");
+    return (r, o) => renderNdjson(r, { events: o.events });
+  },
 };
+
+/** The renderer of a format, or a usage error naming the formats there are. */
+export async function loadRenderer(format: string): Promise<Renderer> {
+  const load = Object.hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
+  if (!load) throw new UsageError(`unknown format '${format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+  return load();
+}
 
 export interface AnalyzeCliOptions {
   format: string;
@@ -74,10 +96,9 @@ export function registerAnalyze(program: Command): void {
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
-      const render = FORMATS[opts.format];
-      if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+      const render = await loadRenderer(opts.format);
       const libOpts = await scaleOptions(inputs, opts);
-      libOpts.rules = rulesConfig(opts.config, opts.expectBusbw);
+      libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       const result = opts.follow ? await runFollow(inputs, opts, libOpts) : await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
       // nothing was read at all: one line and exit 2; inputs that failed part-way (a truncated .gz) still report what they held

@@ -2,13 +2,12 @@ import type { Command } from "commander";
 import { analyze, mergeableStateOf } from "../analyze.js";
 import type { Gate, Report } from "../facts/schema.js";
 import { evaluateGate, parseGateSpec, FAIL_ON_LEVELS } from "../gate/check.js";
-import { loadReportOrLog } from "../gate/load.js";
 import { prepareReport } from "../redact/prepare.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
-import { FORMATS } from "./analyze.js";
+import { FORMATS, loadRenderer } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -59,12 +58,12 @@ export function registerCheck(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
-      const render = FORMATS[opts.format];
-      if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+      const render = await loadRenderer(opts.format);
       const spec = parseGateSpec(opts);
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
-      const baseline: Report | undefined = opts.baseline ? await loadReportOrLog(opts.baseline) : undefined;
-      const result = await analyze(inputs, { rules: rulesConfig(opts.config, opts.expectBusbw) });
+      // the report loader validates with zod: loaded only for a baseline
+      const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline) : undefined;
+      const result = await analyze(inputs, { rules: await rulesConfig(opts.config, opts.expectBusbw) });
       if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);

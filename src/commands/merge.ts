@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { mergeAnalyses, type MergeableState } from "../analyze.js";
-import { readJsonReport } from "../gate/load.js";
 import { prepareReport } from "../redact/prepare.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
-import { FORMATS } from "./analyze.js";
+import { FORMATS, loadRenderer } from "./analyze.js";
 
 interface MergeCliOptions {
   format: string;
@@ -36,9 +35,9 @@ export function registerMerge(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
     .action(async (paths: string[], opts: MergeCliOptions) => {
-      const render = FORMATS[opts.format];
-      if (!render) throw new UsageError(`unknown format '${opts.format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+      const render = await loadRenderer(opts.format);
       const parts: MergeableState[] = [];
+      const { readJsonReport } = await import("../gate/load.js");
       for (const p of paths) parts.push(stateOf(await readJsonReport(p), p));
       const merged = mergeAnalyses(parts);
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config/load.js";
 import { allRuleMetas } from "../rules/index.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
@@ -18,6 +17,7 @@ export function registerRules(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .action(async (opts: RulesCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
+      const { loadConfig } = await import("../config/load.js");
       const { config } = loadConfig(opts.config);
       const rows = allRuleMetas().map((m) => ({
         id: m.id,

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { isSafePattern } from "redos-detector";
 import type { z } from "zod";
 import { UsageError } from "../util/errors.js";
@@ -7,20 +7,9 @@ import type { RulesConfig } from "../rules/engine.js";
 import { allRuleMetas } from "../rules/index.js";
 import type { UserRule } from "../rules/user.js";
 import { ConfigSchema, type ConfigFile } from "./schema.js";
+import { CONFIG_NAME, findConfig } from "./find.js";
 
-export const CONFIG_NAME = ".vllm-doctor.json";
-
-/** The nearest `.vllm-doctor.json` in `from` or a folder above it, or null. */
-export function findConfig(from: string = process.cwd()): string | null {
-  let dir = resolve(from);
-  for (;;) {
-    const p = join(dir, CONFIG_NAME);
-    if (existsSync(p)) return p;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-}
+export { CONFIG_NAME, findConfig };
 
 /** Reads the configuration named by `--config`, else the nearest one found upward; none → defaults. */
 export function loadConfig(explicit?: string, cwd: string = process.cwd()): { path: string | null; config: RulesConfig } {

@@ -5,7 +5,8 @@ import { z } from "zod";
  * extensions. Defined once here: the TypeScript types are inferred from it and `schema/report.schema.json`
  * is generated from it. Add fields freely; never rename or remove one without bumping SCHEMA_VERSION.
  */
-export const SCHEMA_VERSION = 1;
+import { SCHEMA_VERSION } from "./schema-version.js";
+export { SCHEMA_VERSION };
 
 const n = z.number().nullable();
 const s = z.string().nullable();
