@@ -86,6 +86,8 @@ export class JsonDigester {
         }
         if (b !== OPEN_OBJ && b !== OPEN_ARR) {
           this.mode = "plain";
+          // everything before i went out as it came (BOM and blanks): the chunk passes through whole
+          if (out.length === i) return chunk;
           for (let j = i; j < chunk.length; j++) out.push(chunk[j]);
           return Uint8Array.from(out);
         }
