@@ -164,6 +164,11 @@ export async function* readTextChunks(stream: Readable, opts: LineReaderOptions 
       head = undefined;
       bytes = begin(bytes);
     }
+    if (carryCut && !swap && decoderClean && decoder!.encoding === "utf-8" && bytes.indexOf(10) < 0 && isAscii(bytes)) {
+      // more of a line already cut: only its length counts, no need to decode it
+      carryLength += bytes.length;
+      continue;
+    }
     const { text, ascii } = decode(bytes, false);
     const out = split(text, ascii);
     if (out) yield out;
