@@ -78,8 +78,8 @@ const FAST_MAX_KEYS = 4096;
 
 interface FastKey {
   key: string;
-  /** checks a whole line after this header; null when the header may not take the fast path */
-  line: RegExp | null;
+  /** checks a whole line after this header; null when the header may not take the fast path, undefined until it is seen twice */
+  line: RegExp | null | undefined;
   who: NcclWho;
   /** noteHost has nothing left to do for this header */
   hostSeen: boolean;
@@ -336,7 +336,7 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
     const probe = `${key} NCCL INFO x`;
     const p = h ? peel(probe) : null;
     const ok = !!h && !!p && h.host !== null && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
-    return { key, line: ok ? fastLineRegex(key) : null, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null }, hostSeen: false, comm: null, commAct: null, devAct: undefined };
+    return { key, line: ok ? undefined : null, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null }, hostSeen: false, comm: null, commAct: null, devAct: undefined };
   };
   const devActivity = (k: FastKey): Activity | null => {
     if (k.devAct === undefined) k.devAct = activityOf(k.who, null);
@@ -394,8 +394,10 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
         if (fastKeys.size < FAST_MAX_KEYS) fastKeys.set(h, registerKey(body.slice(s, i + 1)));
         return leave();
       }
-      const re = k.line;
+      let re = k.line;
       if (re === null) return leave();
+      // compiled when the header comes back: a log of a million one-off headers compiles none
+      if (re === undefined) re = k.line = fastLineRegex(k.key);
       // the regex starts with the header itself, so a header of the same hash is not taken for this one
       re.lastIndex = s;
       if (!re.test(body)) return leave();
