@@ -91,6 +91,21 @@ interface FastKey {
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 
+/**
+ * NCCL writes a WARN as a newline followed by the record. When a launcher (Ray, vLLM, mpirun) prefixes every
+ * line, that newline shows as a line holding only the prefix, right above the WARN: the record starts there.
+ */
+function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
+  return (
+    prev.input === rec.input &&
+    prev.line === rec.line - 1 &&
+    prev.text === "" &&
+    prev.raw.trim() !== "" &&
+    prev.origin.pid !== undefined &&
+    prev.origin.pid === rec.origin.pid
+  );
+}
+
 /** Reads NCCL records into events; claims every NCCL record (returns true). */
 export function createNcclReader(): RecordReader & { fast: LineCounter } {
   const heads = new Map<string, NcclHeader | null>();
@@ -200,8 +215,10 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
     return false;
   };
 
-  const readWarn = (rec: LogRecord, emit: Emit, who: NcclWho, header: NcclHeader | null, span: NcclRecordSpan) => {
+  /** `startLine`: where the WARN record begins (NCCL writes a newline first, which a launcher may have prefixed) */
+  const readWarn = (rec: LogRecord, emit: Emit, who: NcclWho, header: NcclHeader | null, span: NcclRecordSpan, startLine: number) => {
     const msg = span.msg;
+    const at = { ...evidenceOf(rec), line: startLine };
     const benign = isBenignWarn(msg);
     const warnKind = classifyWarn(msg);
     let named: number | null = null;
@@ -219,11 +236,11 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
     if (/^NET\/IB\b|^NET\/IBext/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
     else if (/^NET\/OFI\b/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
     if (!span.legacy) {
-      emit({ kind: "nccl.warn", ...base(rec, evidenceOf(rec)), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
+      emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
     }
     if (!benign || span.legacy) {
       const name = NCCL_ERROR_NAME.exec(msg);
-      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "nccl", ...(name ? { errorType: name[0] } : {}), message: msg });
+      emit({ kind: "error", ...base(rec, at), source: "nccl", ...(name ? { errorType: name[0] } : {}), message: msg });
     }
   };
 
@@ -458,6 +475,7 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
     read(rec, emit) {
       const t = rec.text;
       noteProcess(rec, emit);
+      const prev = lastRec;
       lastRec = rec;
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
       if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
@@ -472,7 +490,7 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
         return true;
       }
       if (span.level === "WARN") {
-        readWarn(rec, emit, who, header, span);
+        readWarn(rec, emit, who, header, span, prev && startsWarnRecord(prev, rec) ? prev.line : rec.line);
         return true;
       }
       const msg = span.msg;
