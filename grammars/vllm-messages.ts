@@ -27,11 +27,16 @@ export type PhraseId =
   | "config.maxModelLen"
   | "config.chunkedPrefill"
   | "config.defaultBackend"
+  | "config.gpuUtilEquivalent"
+  | "config.dtypeCast"
+  | "config.tpExceedsGpus"
   | "kv.blocks"
   | "kv.v1Blocks"
   | "kv.tokens"
   | "kv.concurrency"
   | "kv.available"
+  | "kv.reserved"
+  | "kv.override"
   | "kv.numGpuBlocks"
   | "kv.insufficientV1"
   | "kv.insufficientV0"
@@ -48,6 +53,13 @@ export type PhraseId =
   | "dist.worldSize"
   | "dist.rankAssigned"
   | "dist.worldSizeTooLarge"
+  | "dist.dpAdjust"
+  | "dist.dpLeader"
+  | "dist.tpOverLocalGpus"
+  | "headless.dp"
+  | "err.maxModelLenTooBig"
+  | "err.quantCapability"
+  | "err.quantDtype"
   | "dist.driverIp"
   | "customAllReduce.disabled"
   | "p2p.unavailable"
@@ -77,14 +89,31 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   A: [
     { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m) => ({ "kvCache.availableGiB": num(m[1]) }) },
+    // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
+    { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m) => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
   ],
   C: [
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m) => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
+    // ≈v0.21: `The current --gpu-memory-utilization=0.9000 is equivalent to ...` states the configured value
+    {
+      id: "config.gpuUtilEquivalent",
+      re: /^CUDA graph memory profiling is (?:enabled|disabled)\b.*?The current --gpu-memory-utilization=(\d+(?:\.\d+)?) is equivalent/,
+      map: (m) => ({ "config.gpuMemoryUtilization": num(m[1]) }),
+      priority: 6,
+    },
+    // `Casting torch.bfloat16 to torch.float16.`: the dtype the engine runs with
+    { id: "config.dtypeCast", re: /^Casting (torch\.\w+) to (torch\.\w+)\.?\s*$/, map: (m) => ({ "config.dtype": m[2] }), priority: 6 },
   ],
   D: [
     { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m) => ({ "config.executorBackend": m[1] }) },
     { id: "customAllReduce.disabled", re: /^Disabled the custom all-reduce (.*)$/, map: () => ({}) },
+    {
+      id: "dist.dpLeader",
+      re: /^DP group leader: node_rank=(\d+), node_rank_within_dp=\d+, master_addr=([^,\s]+),.*?\bworld_size=(\d+)/,
+      map: (m) => ({ "config.nodeRank": num(m[1]), "config.masterAddr": m[2], "distributed.worldSize": num(m[3]) }),
+      priority: 7,
+    },
   ],
   E: [
     { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }) },
@@ -95,10 +124,18 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   I: [
     { id: "banner", re: /^Initializing (?:an?|a V0|a V1) LLM engine/, map: () => ({}) },
+    // --kv-cache-memory: no profiling and no `Available KV cache memory` line; this is the KV cache's size
+    {
+      id: "kv.reserved",
+      re: new RegExp(String.raw`^Initial free memory ${GIB}, reserved ${GIB} memory for KV Cache as specified by kv_cache_memory_bytes`),
+      map: (m) => ({ "kvCache.availableGiB": num(m[2]) }),
+      priority: 7,
+    },
   ],
   L: [
     { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m) => ({ "memory.modelWeightsGiB": num(m[1]) }) },
     { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m) => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
+    { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
   ],
   M: [
     { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m) => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
@@ -113,18 +150,26 @@ const BY_FIRST: Record<string, Entry[]> = {
   N: [
     { id: "kv.noCacheMemory", re: /^No available memory for the cache blocks/, map: () => ({}) },
   ],
+  O: [
+    // the number of GPU blocks the engine then uses is the override
+    { id: "kv.override", re: /^Overriding num_gpu_blocks=\d+ with num_gpu_blocks_override=(\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }), priority: 7 },
+  ],
   S: [
     { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m) => ({ "config.model": m[1] }), priority: 2 },
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [
+    // Ray ≈v0.11.1+: the GPUs visible on this node
+    {
+      id: "config.tpExceedsGpus",
+      re: /^Tensor parallel size \((\d+)\) exceeds available GPUs \((\d+)\)/,
+      map: (m) => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
+      priority: 6,
+    },
     { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/, map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
   ],
   U: [
     { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m) => ({ "config.maxModelLen": num(m[1]) }) },
-  ],
-  W: [
-    { id: "dist.worldSizeTooLarge", re: /^World size \((\d+)\) is larger than the number of available GPUs \((\d+)\)/, map: (m) => ({ "distributed.worldSize": num(m[1]) }) },
   ],
   i: [
     {
@@ -149,6 +194,12 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   t: [
     {
+      id: "config.tpExceedsGpus",
+      re: /^tensor_parallel_size=(\d+) is bigger than a reserved number of GPUs \(\d+ GPUs\) in a node/,
+      map: (m) => ({ "config.tensorParallelSize": num(m[1]) }),
+      priority: 6,
+    },
+    {
       id: "memory.profileV0Total",
       re: new RegExp(String.raw`^the current vLLM instance can use total_gpu_memory \(${GIB}\) x gpu_memory_utilization \(([\d.]+)\)`),
       map: (m) => ({ "memory.totalGpuGiB": num(m[1]), "config.gpuMemoryUtilization": num(m[2]), "vllm.engine": "v0" }),
@@ -157,7 +208,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   w: [
     {
       id: "dist.worldSize",
-      re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method=(\S+) backend=(\w+)/,
+      // v0.4.1 printed `f"{world_size=} ..."`: string values in quotes
+      re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method='?([^\s']+)'? backend='?(\w+)'?/,
       map: (m) => {
         const out: Record<string, FactValue> = { "distributed.worldSize": num(m[1]), "distributed.backend": m[5] };
         const ip = /^tcp:\/\/\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(m[4]);
@@ -194,6 +246,40 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       id: "kv.insufficientV0",
       re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/,
       map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
+    },
+  },
+  {
+    key: "is larger than the number of available GPUs",
+    entry: {
+      id: "dist.worldSizeTooLarge",
+      re: /World size \((\d+)\) is larger than the number of available GPUs \((\d+)\)(?: in this node)?/,
+      map: (m): Record<string, FactValue> => ({ "distributed.worldSize": num(m[1]), ...(/in this node/.test(m[0]) ? { "gpu.count": num(m[2]) } : {}) }),
+    },
+  },
+  {
+    key: "to less than max local gpu count",
+    entry: {
+      id: "dist.tpOverLocalGpus",
+      re: /please set tensor_parallel_size \((\d+)\) to less than max local gpu count \((\d+)\)/,
+      map: (m) => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
+      priority: 6,
+    },
+  },
+  {
+    key: "User-specified max_model_len (",
+    entry: { id: "err.maxModelLenTooBig", re: /User-specified max_model_len \((\d+)\) is greater than the derived max_model_len/, map: (m) => ({ "config.maxModelLen": num(m[1]) }), priority: 6 },
+  },
+  {
+    key: "is not supported for the current GPU",
+    entry: { id: "err.quantCapability", re: /The quantization method ([\w\-]+) is not supported for the current GPU/, map: (m) => ({ "config.quantization": m[1] }), priority: 6 },
+  },
+  {
+    key: "is not supported for quantization method",
+    entry: {
+      id: "err.quantDtype",
+      re: /(torch\.\w+) is not supported for quantization method ([\w\-]+)/,
+      map: (m) => ({ "config.dtype": m[1], "config.quantization": m[2] }),
+      priority: 6,
     },
   },
   { key: "No available memory for the cache blocks", entry: { id: "kv.noCacheMemory", re: /No available memory for the cache blocks/, map: () => ({}) } },

@@ -224,6 +224,8 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0) return;
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
+  // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
+  else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
   else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 1 }, emit);
   if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
