@@ -221,3 +221,11 @@ export type Missing = z.infer<typeof MissingSchema>;
 export type InputInfo = z.infer<typeof InputInfoSchema>;
 export type NcclFacts = z.infer<typeof NcclFactsSchema>;
 export type BenchFacts = z.infer<typeof BenchFactsSchema>;
+
+/** The report's published JSON Schema (schema/report.schema.json is generated from this). */
+export function reportJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(ReportSchema, { io: "output", unrepresentable: "any" }) as object),
+    title: "vllm-doctor analyze --format json",
+  };
+}
