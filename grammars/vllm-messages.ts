@@ -28,6 +28,8 @@ export type PhraseId =
   | "config.chunkedPrefill"
   | "config.defaultBackend"
   | "config.gpuUtilEquivalent"
+  | "config.gpuUtilRequested"
+  | "dist.inferredDpRank"
   | "config.dtypeCast"
   | "config.tpExceedsGpus"
   | "kv.blocks"
@@ -124,6 +126,15 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   I: [
     { id: "banner", re: /^Initializing (?:an?|a V0|a V1) LLM engine/, map: () => ({}) },
+    // V1 DEBUG (2026-01+): `Initial free memory: 78.50 GiB; Requested memory: 0.920000 (util), 72.22 GiB`
+    {
+      id: "config.gpuUtilRequested",
+      re: /^Initial free memory: -?\d+(?:\.\d+)? ?GiB; Requested memory: (\d+(?:\.\d+)?) \(util\)/,
+      map: (m) => ({ "config.gpuMemoryUtilization": num(m[1]) }),
+      priority: 6,
+    },
+    // multi-node mp (v0.11.1+): `Inferred data_parallel_rank 2 from node_rank 1[ for external lb]`
+    { id: "dist.inferredDpRank", re: /^Inferred data_parallel_rank \d+ from node_rank (\d+)/, map: (m) => ({ "config.nodeRank": num(m[1]) }), priority: 6 },
     // --kv-cache-memory: no profiling and no `Available KV cache memory` line; this is the KV cache's size
     {
       id: "kv.reserved",
@@ -293,7 +304,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
   },
   {
     key: "Bfloat16 is only supported",
-    entry: { id: "err.bf16Capability", re: /Your (.+?) GPU has compute capability/, map: (m) => ({ "gpu.name": m[1] }) },
+    entry: { id: "err.bf16Capability", re: /Your (.+?) GPU (?:has|does not have a) compute capability/, map: (m) => ({ "gpu.name": m[1] }) },
   },
   {
     key: "CUDA out of memory",

@@ -758,6 +758,107 @@ const VLLM: Case[] = [
     log: [old("WARNING", "scheduler.py:1057", "Sequence group 12 is preempted by PreemptionMode.RECOMPUTE mode because there is not enough KV cache space. This can affect the end-to-end performance. Increase gpu_memory_utilization or tensor_parallel_size to provide more KV cache memory. total_num_cumulative_preemption=51")],
     facts: { "firstError": null, "firstWarning.line": 1 },
   },
+  // --- variants the notes mention
+  {
+    id: "proc.ray_actor other classes",
+    log: [
+      "(EngineCoreActor pid=12, ip=10.0.0.3) " + cur("INFO", "gpu_worker.py:298", "Available KV cache memory: 5.5 GiB"),
+      "(RayWorkerProc pid=13) " + cur("INFO", "kv_cache_utils.py:775", "GPU KV cache size: 45,000 tokens"),
+      "(pid=14) " + cur("INFO", "kv_cache_utils.py:779", "Maximum concurrency for 8,192 tokens per request: 5.49x"),
+    ],
+    facts: { "kvCache.availableGiB": 5.5, "kvCache.tokens": 45000, "kvCache.maxConcurrency": 5.49, "config.executorBackend": "ray", "vllm.engine": "v1" },
+  },
+  {
+    id: "proc.mp_traceback_header SpawnProcess",
+    log: ["(VllmWorker rank=0 pid=301) Process SpawnProcess-1:5:", "(VllmWorker rank=0 pid=301) Traceback (most recent call last):", "(VllmWorker rank=0 pid=301) RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details)"],
+    facts: { "firstError.line": 3 },
+    rules: ["nccl/cuda-error"],
+  },
+  {
+    id: "err.no_cache_blocks CPU backend",
+    log: ["ValueError: No available memory for the cache blocks. Try increasing `VLLM_CPU_KVCACHE_SPACE` when initializing the engine."],
+    facts: { "firstError.line": 1 },
+    rules: ["vllm/no-kv-cache-memory"],
+  },
+  {
+    id: "err.oom_sampler pooler",
+    log: ["RuntimeError: CUDA out of memory occurred when warming up pooler with 512 dummy requests. Please try lowering `max_num_seqs` or `gpu_memory_utilization` when initializing the engine."],
+    facts: { "firstError.line": 1 },
+    rules: ["vllm/cuda-oom"],
+  },
+  {
+    id: "err.engine_ready_timeout 2026 wording",
+    log: ["TimeoutError: Timed out waiting for engine core processes to start. This is often caused by slow weight loading for large models. Waited 600s (configured by VLLM_ENGINE_READY_TIMEOUT_S)."],
+    facts: { "firstError.line": 1 },
+  },
+  {
+    id: "err.bf16_capability without a capability",
+    log: ["ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your NVIDIA A10G GPU does not have a compute capability. You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half."],
+    facts: { "gpu.name": "NVIDIA A10G", "firstError.line": 1 },
+  },
+  {
+    id: "metrics.v1 v0.11.1+ parts",
+    log: [cur("INFO", "loggers.py:127", "Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 88.0 tokens/s, Running: 7 reqs, Waiting: 3 reqs, Deferred: 1 reqs, Preemptions: 4, GPU KV cache usage: 66.6%, Prefix cache hit rate: 12.0%, Corrupted: 0 reqs, External prefix cache hit rate: 0.0%, MM cache hit rate: 0.0%")],
+    events: [{ kind: "vllm.metrics", count: 1, peakKvUsagePct: 66.6, peakRunning: 7, peakWaiting: 3 }],
+  },
+  {
+    id: "metrics.v0 v0.4.0 without final dot, prefix cache line",
+    log: [
+      old("INFO", "metrics.py:218", "Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 9.9 tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 0.4%, CPU KV cache usage: 0.0%"),
+      old("INFO", "metrics.py:351", "Prefix cache hit rate: GPU: 50.00%, CPU: 0.00%"),
+    ],
+    events: [{ kind: "vllm.metrics", count: 1, peakKvUsagePct: 0.4 }],
+  },
+
+  // --- shapes of vllm-log-formats.md §3–§10 without a patterns entry
+  { id: "§3 NGC container banner", log: ["vLLM Version 0.8.5"], facts: { "vllm.version": "0.8.5" } },
+  {
+    id: "§4 V1 debug requested memory",
+    log: [cur("DEBUG", "gpu_worker.py:250", "Initial free memory: 78.50 GiB; Requested memory: 0.920000 (util), 72.22 GiB")],
+    facts: { "config.gpuMemoryUtilization": 0.92 },
+  },
+  {
+    id: "§4 memory profiling assertion",
+    log: ["AssertionError: Error in memory profiling. Initial free memory 40.1 GiB, current free memory 41.3 GiB. This happens when other processes sharing the same container release GPU memory while vLLM is profiling during initialization."],
+    facts: { "firstError.line": 1 },
+  },
+  {
+    id: "§7.2 exception in worker",
+    log: [old("ERROR", "multiproc_worker_utils.py:233", "Exception in worker VllmWorkerProcess while processing method init_device.")],
+    facts: { "firstError.line": 1, "config.executorBackend": "mp" },
+  },
+  { id: "§7.2 WorkerProc failed to start", log: ["RuntimeError: WorkerProc failed to start."], facts: { "firstError.line": 1 } },
+  { id: "§7.3 inferred DP rank", log: [cur("INFO", "serve.py:152", "Inferred data_parallel_rank 2 from node_rank 1 for external lb")], facts: { "config.nodeRank": 1 } },
+  {
+    id: "§7.6 placement-group warning",
+    log: [old("WARNING", "ray_utils.py:170", "The number of required GPUs exceeds the total number of available GPUs in the placement group.")],
+    facts: { "firstError": null },
+    rules: ["vllm/ray-insufficient-resources"],
+  },
+  { id: "§7.6 driver_ip", log: [old("INFO", "ray_gpu_executor.py:118", "driver_ip: 10.8.0.182")], facts: { "distributed.hostIp": "10.8.0.182", "config.executorBackend": "ray" } },
+  { id: "§7.6 Ray driver", log: ["2024-01-17 06:16:16,954\tINFO worker.py:1673 -- Started a local Ray instance."], facts: { "config.executorBackend": "ray" } },
+  { id: "§7.7 no available block (v0.5)", log: [old("WARNING", "shm_broadcast.py:386", "No available block found in 60 second. ")], facts: { "firstError": null } },
+  {
+    id: "§8 model architectures not supported",
+    log: ["ValueError: Model architectures ['BarForCausalLM'] are not supported for now. Supported architectures: ['LlamaForCausalLM']"],
+    facts: { "firstError.line": 1 },
+  },
+  { id: "§8 EngineCore fatal error", log: ["(EngineCore_DP0 pid=5) " + cur("ERROR", "core.py:710", "EngineCore encountered a fatal error.")], facts: { "firstError.line": 1, "vllm.engine": "v1" } },
+  {
+    id: "§9 readiness after access log",
+    log: ["(APIServer pid=7) INFO:     Application startup complete.", '(APIServer pid=7) INFO:     127.0.0.1:53122 - "POST /v1/chat/completions HTTP/1.1" 200 OK'],
+    facts: { "server.ready": true, "server.readyLine.line": 1 },
+  },
+  {
+    id: "§2.1 Buildkite gutter",
+    log: ["[2025-03-10T15:07:20Z]   | " + cur("INFO", "kv_cache_utils.py:634", "GPU KV cache size: 150,352 tokens")],
+    facts: { "kvCache.tokens": 150352 },
+  },
+  {
+    id: "§2.1 pager ESC residue",
+    log: ["ESC[36m(RayWorkerVllm pid=5085)ESC[0m " + old("INFO", "model_runner.py:146", "Loading model weights took 13.4966 GB")],
+    facts: { "memory.modelWeightsGiB": 13.4966, "config.executorBackend": "ray", "vllm.engine": "v0" },
+  },
 ];
 
 /** vLLM reference entries that state no fact of the report and no event a rule needs (progress, timings we do not keep, benign notices). */
@@ -1125,11 +1226,69 @@ const NCCL: Case[] = [
     rules: ["nccl/collective-timeout"],
   },
   { id: "vllm.pynccl", log: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=INFO for details)"], facts: { "firstError.line": 1 } },
+  // --- variants the notes mention
+  { id: "prefix.info FQDN and 2.29 hostname", log: [ni("gpu-01", 0, "Using network IB"), ni("rack-3-gpu-02", 1, "Using network IB")], facts: { "nccl.nodes": 2, "nccl.hosts": ["gpu-01", "rack-3-gpu-02"] } },
+  ...[
+    "Connect to 10.0.0.2<45763> failed : Connection refused",
+    "Net : Connect to 10.0.0.2<45763> failed : Connection refused",
+    "socketPollConnect: Connect to 10.0.0.2<45763> failed : Connection timed out",
+    "ncclOsSocketPollConnect: connect to 10.0.0.2<45763> failed : No route to host",
+  ].map((msg, i): Case => ({ id: `warn.socket.connect era ${i + 1}`, log: ["", nw("era-node", 0, "misc/socket.cc:483", msg)], facts: { "firstError.line": 2 }, rules: ["nccl/bootstrap-failure"] })),
+  { id: "warn.socket.closed 2.7", log: ["", nw("n40", 0, "include/socket.h:423", "Net : Connection closed by remote peer")], facts: { "firstError.line": 2 } },
+  {
+    id: "warn.ib.completion 2.7",
+    log: ["", nw("n41", 0, "transport/net_ib.cc:775", "NET/IB : Got completion with error 12, opcode 1, len 32768, vendor err 129")],
+    facts: { "firstError.line": 2, "nccl.warnKinds.ib": 1 },
+    rules: ["nccl/ib-error"],
+  },
+  { id: "warn.ib.asyncEvent 2.7", log: ["", nw("n42", 0, "transport/net_ib.cc:120", "NET/IB : Got async event : port error")], facts: { "firstError.line": 2 }, rules: ["nccl/ib-error"] },
+  { id: "warn.ib.asyncEvent 2.23", log: ["", nw("n42", 0, "transport/net_ib.cc:123", "NET/IB : mlx5_3:1 Got async error event: local catastrophic error")], facts: { "firstError.line": 2 }, rules: ["nccl/ib-error"] },
+  { id: "warn.dupGpu 2.30.3", log: ["", nw("n43", 0, "graph/topo.cc:1001", "Multiple ranks detected using the same GPU on this node. Set NCCL_MULTI_RANK_GPU_ENABLE=1 to enable this configuration.")], facts: { "firstError.line": 2 }, rules: ["nccl/duplicate-gpu"] },
+  { id: "warn.dupGpu 2.30.7", log: ["", nw("n43", 0, "init.cc:1201", "Multiple Ranks are using the same GPU/Partition. Set NCCL_MULTI_RANK_GPU_ENABLE=1 to enable this configuration.")], facts: { "firstError.line": 2 }, rules: ["nccl/duplicate-gpu"] },
+  { id: "warn.shm 2.30.3", log: ["", nw("n44", 0, "misc/shmutils.cc:80", "Error: failed to create shared memory file /dev/shm/nccl-aB12cD, error No space left on device (28)")], facts: { "firstError.line": 2 }, rules: ["nccl/shm-too-small"] },
+  { id: "warn.syscall 2.23.4", log: ["", nw("n45", 0, "misc/socket.cc:431", "Call to bind failed: Address already in use")], facts: { "firstError.line": 2 } },
+  { id: "err.retChain 2.30.7 INFO_LOC", log: [ni("n46", 0, "transport/net_socket.cc:420 (ncclNetSocketConnect) -> 6")], facts: { "firstError.line": 1 } },
+  {
+    id: "transport.p2p.v3 CUMEM/CE and MNNVL",
+    log: [ni("gb-1", 0, "Channel 00/1 : 0[0] -> 1[1] via P2P/CUMEM/CE"), ni("gb-1", 1, "Channel 00/0 : 1[1] -> 5[1] via P2P/MNNVL/read")],
+    facts: { "nccl.transports.P2P/CUMEM": 1 },
+  },
+  { id: "transport.shm 2.7", log: [ni("n47", 0, "Channel 00 : 0[1b000] -> 1[1c000] via direct shared memory")], facts: { "nccl.transports.SHM": 1 } },
+  {
+    id: "transport.collnet older forms",
+    log: [ni("n48", 0, "Coll 00 : 0 [send] via COLLNET/SHARP/0"), ni("n48", 0, "CollNet 01 : 0 [receive] via COLLNET/SHARP/0/GDRDMA")],
+    facts: { "nccl.transports.CollNet": 2 },
+  },
+  { id: "net.ib.using 2.7-2.12 form", log: [ni("n49", 0, "NET/IB : Using [0]mlx5_2:1/IB [1]mlx5_5:1/RoCE ; OOB eth0:10.0.0.49<0>")], facts: { "nccl.ibHcas": ["mlx5_2:1", "mlx5_5:1"], "nccl.net": "IB" } },
+  { id: "net.ib.using 2.30 UNSPECIFIED", log: [ni("n49", 0, "NET/IB : Using [0]mlx5_0:1/UNSPECIFIED [RO]; OOB eth0:10.0.0.50<0>")], facts: { "nccl.ibHcas": ["mlx5_0:1"] } },
+  { id: "gdr.path (per GPU/NIC pair: not the run's GDR)", log: [ni("n50", 0, "GPU Direct RDMA Disabled for GPU 1b000 / HCA 0 (distance 6 > 4)")], facts: { "nccl.gdr": null } },
+  {
+    id: "init.complete 2.23 function prefixes",
+    log: [
+      ni("n51", 0, "ncclCommInitRankConfig comm 0x5600 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0x99 - Init COMPLETE"),
+      ni("n51", 1, "ncclCommSplit comm 0x5601 rank 1 nranks 2 cudaDev 1 nvmlDev 1 busId 1c000 commId 0x98 - Init COMPLETE"),
+    ],
+    facts: { "nccl.initComplete": 2, "nccl.ranks": 2 },
+  },
+
+  // --- shapes of nccl-log-formats.md §2–§12 without a patterns entry
+  { id: "§2.2 NCCL 2.2 without the NCCL token", log: ["[0] INFO Using internal Network Socket"], facts: { "nccl.net": "Socket" } },
+  { id: "§2 pre-2.5 per-HCA line", log: [ni("n52", 0, "NET/IB: [0] mlx5_0:1/IB "), ni("n52", 0, "NET/IB: [1] mlx5_1:1/IB ")], facts: { "nccl.ibHcas": ["mlx5_0:1", "mlx5_1:1"] } },
+  { id: "§ 2.4 Ring connection lines (no brackets, bus ids)", log: [ni("n53", 0, "Ring 00 : 7 -> 8 [send] via NET/AWS Libfabric/0"), ni("n53", 0, "Ring 01 : 0[0] -> 1[1] via P2P/IPC")], facts: { "nccl.transports.NET/OFI": 1, "nccl.transports.P2P/IPC": 1, "nccl.ranks": 4 } },
+  { id: "§ IB plugin IBext transports", log: [ni("n54", 0, "Channel 00/0 : 0[0] -> 8[0] [send] via NET/IBext/4/GDRDMA"), ni("n54", 0, "Using network IBext")], facts: { "nccl.transports.NET/IB/GDRDMA": 1, "nccl.net": "IB", "nccl.gdr": true } },
+  {
+    id: "§ newer connection lines with comm suffix",
+    log: [ni("n55", 2, "Channel 00/0 : 2[2] -> 3[3] via P2P/IPC comm 0x5602 nRanks 32")],
+    facts: { "nccl.transports.P2P/IPC": 1, "nccl.ranks": 2 },
+  },
+  { id: "§ glued [1] prefix without host", log: ["[1] misc/shmutils.cc:103 NCCL WARN Error: failed to extend /dev/shm/nccl-x to 1000 bytes"], facts: { "nccl.firstWarn.line": 1, "firstError.line": 1 }, rules: ["nccl/shm-too-small"] },
+  { id: "§ benign libibverbs warn", log: ["", nw("n56", 0, "misc/ibvwrap.cc:63", "Failed to open libibverbs.so[.1]")], facts: { "nccl.firstWarn.line": 2, "firstError": null } },
+  { id: "§ benign CollNet warn", log: ["", nw("n57", 0, "init.cc:1230", "CollNet is not supported or fails to initialize, ignoring")], facts: { "nccl.firstWarn.line": 2, "firstError": null } },
 ];
 
 /** NCCL reference entries that state no fact of the report (tuning, topology, timing and plugin chatter). */
 const NCCL_NO_FACT = [
-  "banner.git", "init.cudaDriverVersion", "env.invalid", "env.commConfig", "bootstrap.timings", "netplugin.init", "net.socket.threads", "gdr.path",
+  "banner.git", "init.cudaDriverVersion", "env.invalid", "env.commConfig", "bootstrap.timings", "netplugin.init", "net.socket.threads",
   "gdr.dmabuf", "connected.rings", "connected.trees", "connected.nvlsTree", "connected.collnet", "connected.pat", "nvls.support", "nvls.comm", "init.affinity",
   "init.p2pChunksize", "init.threadThresholds", "init.channels", "init.cc", "init.proxy", "init.mnnvl", "graph.pattern", "graph.system", "graph.paths",
   "coll.call", "coll.tuning", "call.api", "trace.netProxy", "hint.ib", "info.ras", "torch.logPrefix", "torch.pgPrefix", "torch.workRepr", "prefix.timestamp",
@@ -1175,7 +1334,7 @@ describe("NCCL reference patterns", () => {
 describe("coverage of the reference tables", () => {
   it("names every entry once: a case or a reason to have none", () => {
     const vllm = new Set([...VLLM.map((c) => baseId(c.id)).filter((id) => !id.startsWith("§")), ...VLLM_NO_FACT]);
-    const nccl = new Set([...NCCL.map((c) => baseId(c.id)), ...NCCL_NO_FACT]);
+    const nccl = new Set([...NCCL.map((c) => baseId(c.id)).filter((id) => !id.startsWith("§")), ...NCCL_NO_FACT]);
     expect(VLLM_NO_FACT.filter((id) => VLLM.some((c) => baseId(c.id) === id))).toEqual([]);
     expect(NCCL_NO_FACT.filter((id) => NCCL.some((c) => baseId(c.id) === id))).toEqual([]);
     expect({ vllm: vllm.size, nccl: nccl.size }).toEqual({ vllm: 148, nccl: 107 });
