@@ -1283,6 +1283,50 @@ const NCCL: Case[] = [
   },
   { id: "§ glued [1] prefix without host", log: ["[1] misc/shmutils.cc:103 NCCL WARN Error: failed to extend /dev/shm/nccl-x to 1000 bytes"], facts: { "nccl.firstWarn.line": 1, "firstError.line": 1 }, rules: ["nccl/shm-too-small"] },
   { id: "§ benign libibverbs warn", log: ["", nw("n56", 0, "misc/ibvwrap.cc:63", "Failed to open libibverbs.so[.1]")], facts: { "nccl.firstWarn.line": 2, "firstError": null } },
+  {
+    id: "§4.3 NCCL_NET=Socket: IB initialised first",
+    log: [ni("n60", 0, "NET/IB : Using [0]mlx5_0:1/IB [RO]; OOB eth0:10.0.0.60<0>"), ni("n60", 0, "NET/Socket : Using [0]eth0:10.0.0.60<0>"), ni("n60", 0, "Using network Socket")],
+    facts: { "nccl.net": "Socket", "nccl.netPrinted": ["Socket"] },
+  },
+  { id: "§4.2 aws-ofi-nccl provider", log: [ni("efa-node", 0, "NET/OFI Selected Provider is efa (found 4 nics)")], facts: { "nccl.net": "OFI" } },
+  {
+    id: "§4.4 NCCL_IB_DISABLE=1",
+    log: [ni("n61", 0, "NCCL_IB_DISABLE set by environment to 1."), ni("n61", 0, "NET/Socket : Using [0]ens3:172.31.12.211<0>"), ni("n61", 0, "Using network Socket")],
+    facts: { "nccl.net": "Socket", "nccl.env.NCCL_IB_DISABLE": "1", "nccl.ibHcas": null },
+  },
+  { id: "§6.1 P2P/indirect", log: [ni("n62", 0, "Channel 00/0 : 0[0] -> 2[2] via P2P/indirect/1[1]")], facts: { "nccl.transports.P2P/indirect": 1 } },
+  { id: "§8 Destroy COMPLETE", log: [ni("n63", 0, "comm 0x7f10 rank 0 nranks 8 cudaDev 0 busId 1b000 - Destroy COMPLETE")], facts: { "nccl.initComplete": 0, "firstError": null } },
+  // the corpus convention counts a retry report as the first error (NOTES: first_error)
+  { id: "§11.4 connect retry", log: [ni("n64", 0, "Call to connect returned Connection refused, retrying")], facts: { "firstError.line": 1 } },
+  { id: "§11.4 connect retries exhausted", log: ["", nw("n64", 0, "misc/socket.cc:541", "socketStartConnect: exceeded retries (35)")], facts: { "firstError.line": 2 } },
+  {
+    id: "§11.4 socket message truncated",
+    log: ["", nw("n65", 0, "transport/net_socket.cc:520", "NET/Socket : peer 10.0.0.66<41123> message truncated : receiving 1048576 bytes instead of 65536. If you believe your socket network is in healthy state, there may be a mismatch in collective sizes or environment settings (e.g. NCCL_PROTO, NCCL_ALGO) between ranks")],
+    facts: { "firstError.line": 2 },
+  },
+  {
+    id: "§11.6 abort after a remote error",
+    log: [ni("gpu-node4", 0, "transport/net.cc:1298 -> 6"), ni("gpu-node4", 0, "proxy.cc:874 -> 6 [Progress Thread]"), ni("gpu-node4", 0, "[Service thread] Connection closed by localRank 0"), ni("gpu-node4", 0, "comm 0x8e01d00 rank 1 nranks 2 cudaDev 0 busId 100000 - Abort COMPLETE")],
+    facts: { "firstError.line": 1, "nccl.initComplete": 0 },
+  },
+  {
+    id: "§12 Last error after a watchdog exception",
+    log: [
+      "[rank1]:[E ProcessGroupNCCL.cpp:1414] [PG 0 Rank 1] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.20.5",
+      "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+      "Last error:",
+      "socketProgress: Connection closed by remote peer gpu-node1.example<45074>",
+    ],
+    facts: { "firstError.line": 1, "nccl.version": "2.20.5" },
+    rules: ["nccl/remote-process-exited"],
+  },
+  { id: "§12 taking the process down", log: ["[rank0]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:635] [Rank 0] To avoid data inconsistency, we are taking the entire process down."], facts: { "firstError.line": 1 } },
+  {
+    id: "§12 PG GUID prefix with description",
+    log: ["[rank4]:[E1003 18:37:01.832146912 ProcessGroupNCCL.cpp:1785] [PG ID 0 PG GUID 0(default_pg) Rank 4] Timeout at NCCL work: 12, last enqueued NCCL work: 12, last completed NCCL work: 11."],
+    facts: { "firstError.line": 1, "nccl.ranks": 1 },
+  },
+  { id: "§13 vLLM's NCCL_CUMEM_ENABLE echo", log: [ni("vllm-node", 0, "NCCL_CUMEM_ENABLE set by environment to 0.")], facts: { "nccl.env.NCCL_CUMEM_ENABLE": "0" } },
   { id: "§ benign CollNet warn", log: ["", nw("n57", 0, "init.cc:1230", "CollNet is not supported or fails to initialize, ignoring")], facts: { "nccl.firstWarn.line": 2, "firstError": null } },
 ];
 
