@@ -1375,6 +1375,25 @@ describe("NCCL reference patterns", () => {
   it.each(NCCL.map((c) => [c.id, c] as const))("%s", async (_id, c) => check(c));
 });
 
+/** What wraps a record in the wild; each keeps the facts a case states (NOTES: "Timestamps and outer prefixes"). */
+const WRAPPERS: { name: string; wrap: (line: string) => string; ignores: string[] }[] = [
+  { name: "kubectl --timestamps", wrap: (l) => `2025-08-02T10:00:01.123456789Z ${l}`, ignores: [] },
+  { name: "CRI log file", wrap: (l) => `2025-07-29T12:19:19.333962774+07:00 stdout F ${l}`, ignores: [] },
+  { name: "docker compose", wrap: (l) => `vllm-1  | ${l}`, ignores: [] },
+  { name: "ANSI-coloured line", wrap: (l) => `${ESC}[0;36m${l}${ESC}[0m`, ignores: [] },
+  // a Ray actor prefix names its own executor and may stand for another engine generation's worker
+  { name: "Ray actor prefix", wrap: (l) => `(RayWorkerWrapper pid=4242, ip=10.0.0.99) ${l}`, ignores: ["config.executorBackend", "vllm.engine"] },
+];
+
+const wrappable = (c: Case) => c.facts && !Object.keys(c.facts).some((k) => k.endsWith(".text"));
+
+describe.each(WRAPPERS)("reference patterns inside a wrapper: $name", ({ wrap, ignores }) => {
+  it.each([...VLLM, ...NCCL].filter(wrappable).map((c) => [c.id, c] as const))("%s", async (_id, c) => {
+    const facts = Object.fromEntries(Object.entries(c.facts!).filter(([k]) => !ignores.includes(k)));
+    await check({ id: c.id, log: c.log.map((l) => (l === "" ? l : wrap(l))), facts, rules: c.rules });
+  });
+});
+
 describe("coverage of the reference tables", () => {
   it("names every entry once: a case or a reason to have none", () => {
     const vllm = new Set([...VLLM.map((c) => baseId(c.id)).filter((id) => !id.startsWith("§")), ...VLLM_NO_FACT]);

@@ -505,7 +505,9 @@ export function createPythonReader(): RecordReader {
       }
       if (text.includes("NCCL error")) {
         const at = text.search(NCCL_ERROR_AT);
-        if (at >= 0) {
+        // a string literal in a traceback's code line (`raise RuntimeError(f"NCCL error: {error_str}")`) reports nothing
+        const quoted = at > 0 && (text.charCodeAt(at - 1) === 34 || text.charCodeAt(at - 1) === 39);
+        if (at >= 0 && !quoted) {
           emitError(rec, emit, "torch", text.slice(at));
           torchMessage(rec, key, text, null, null, emit);
           return true;
