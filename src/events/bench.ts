@@ -1,3 +1,4 @@
+import type { DeviceLine } from "../../grammars/bench-nccltests.js";
 import type { EventBase } from "./types.js";
 
 export type BenchTool = "serve" | "throughput" | "latency" | "ncclTests";
@@ -19,15 +20,8 @@ export interface BenchResultEvent extends EventBase {
  * An nccl-tests device line (`#  Rank  3 Group  0 Pid  1234 on node-a device  3 [0000:1b:00] NVIDIA H100 ...`):
  * one NCCL rank, its host and GPU. The NCCL domain may count these for `nccl.ranks` / `nccl.nodes`.
  */
-export interface BenchNcclTestsDeviceEvent extends EventBase {
+export interface BenchNcclTestsDeviceEvent extends EventBase, DeviceLine {
   kind: "bench.ncclTestsDevice";
-  rank: number;
-  group: number | null;
-  pid: number | null;
-  host: string;
-  device: number;
-  busId: string | null;
-  gpuName: string | null;
 }
 
 export type BenchEvent = BenchResultEvent | BenchNcclTestsDeviceEvent;

@@ -1,4 +1,5 @@
 import type { Event } from "../events/index.js";
+import type { NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
@@ -57,14 +58,7 @@ interface ActivityState {
   proxy: number;
 }
 
-interface ProcState {
-  ip: string | null;
-  host: string | null;
-  rank: number | null;
-  tp: number | null;
-  pp: number | null;
-  dp: number | null;
-}
+type ProcState = Pick<NcclProcessEvent, "ip" | "host" | "rank" | "tp" | "pp" | "dp">;
 
 export interface NcclState {
   transports: Record<string, number>;
