@@ -519,13 +519,13 @@ const VLLM: Case[] = [
     id: "ray.pg_timeout",
     log: ["ValueError: Cannot provide a placement group of placement_group_specs=[{'GPU': 1.0}, {'GPU': 1.0}, {'GPU': 1.0}] within 1800 seconds. See `ray status` and `ray list nodes` to make sure the cluster has enough resources."],
     facts: { "firstError.line": 1 },
-    ruleGaps: ["vllm/ray-insufficient-resources"],
+    rules: ["vllm/ray-insufficient-resources"],
   },
   {
     id: "ray.pg_timeout requiring N GPUs",
     log: ["ValueError: Cannot provide a placement group requiring 16 GPUs (placement_group_specs=[{'GPU': 1.0}]) within 1800 seconds.", "Tensor parallel size may exceed available GPUs in your cluster. Check resources with `ray status` and `ray list nodes`."],
     facts: { "firstError.line": 1 },
-    ruleGaps: ["vllm/ray-insufficient-resources"],
+    rules: ["vllm/ray-insufficient-resources"],
   },
   {
     id: "ray.gpus_exceed_v0",

@@ -29,3 +29,29 @@ describe("vllm/ray-insufficient-resources: waits that ended", () => {
     expect(f[0].severity).toBeUndefined();
   });
 });
+
+describe("vllm/ray-insufficient-resources: vLLM gave up on the placement group", () => {
+  it("is an error that counts the bundles of the specs", () => {
+    const line = "ValueError: Cannot provide a placement group of placement_group_specs=[{'GPU': 1.0}, {'GPU': 1.0}, {'GPU': 1.0}] within 1800 seconds. See `ray status` and `ray list nodes` to make sure the cluster has enough resources.";
+    const f = run(rule, { lines: [line] });
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBeUndefined();
+    expect(f[0].message).toBe("Ray could not reserve 3 GPUs for the workers; the engine waits or fails until the cluster offers them. vLLM gave up waiting for the placement group and stopped.");
+    expect(f[0].evidence.map((e) => e.line)).toEqual([1]);
+    expect(f[0].remediation[0]).toContain("`ray status`");
+  });
+  it("names the GPUs asked for against those the log says are available", () => {
+    const f = run(rule, {
+      lines: [
+        "WARNING 11-02 17:45:19 [ray_utils.py:557] Tensor parallel size (16) exceeds available GPUs (8). This may result in Ray placement group allocation failures.",
+        "ValueError: Cannot provide a placement group requiring 16 GPUs (placement_group_specs=[{'GPU': 1.0}]) within 1800 seconds.",
+      ],
+    });
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBeUndefined();
+    expect(f[0].message).toContain("Ray could not reserve 16 GPUs for the workers");
+    expect(f[0].message).toContain("The job asks for 16 GPUs; the log shows 8 GPUs available.");
+    expect(f[0].evidence.map((e) => e.line)).toEqual([1, 2]);
+    expect(f[0].remediation[0]).toContain("16 GPUs free on joined nodes (the log shows 8)");
+  });
+});
