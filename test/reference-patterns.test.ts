@@ -602,7 +602,7 @@ const VLLM: Case[] = [
     id: "err.kv_insufficient_v1 GB era",
     log: ["ValueError: To serve at least one request with the models's max seq len (32768), (4.00 GB KV cache is needed, which is larger than the available KV cache memory (2.10 GB). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],
     facts: { "config.maxModelLen": 32768, "kvCache.neededGiB": 4, "kvCache.availableGiB": 2.1 },
-    ruleGaps: ["vllm/kv-cache-too-small"],
+    rules: ["vllm/kv-cache-too-small"],
   },
   {
     id: "err.kv_insufficient_v1 model's",

@@ -15,7 +15,8 @@ export const meta = {
 } satisfies Rule["meta"];
 
 const V0 = /max seq len \((\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d[\d,]*)\)/;
-const V1 = /max seq len \((\d[\d,]*)\),? \(?([\d.]+) GiB KV cache is needed, which is larger than the available KV cache memory \(([\d.]+) GiB\)/;
+// v0.7.0–v0.8.2 printed `GB` for the same GiB figures
+const V1 = /max seq len \((\d[\d,]*)\),? \(?([\d.]+) Gi?B KV cache is needed, which is larger than the available KV cache memory \(([\d.]+) Gi?B\)/;
 const ESTIMATE = /estimated maximum model length is (\d[\d,]*)/;
 
 export function check(ctx: RuleContext): FindingDraft[] {

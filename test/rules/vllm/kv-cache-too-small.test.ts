@@ -14,6 +14,12 @@ describe("vllm/kv-cache-too-small", () => {
     expect(f[0].message).toContain("needs 24 GiB of KV cache for one request; only 3.18 GiB is available, enough for about 34,720 tokens");
     expect(f[0].remediation[0]).toContain("Lower --max-model-len to 34720");
   });
+  it("reads the v0.7.0–v0.8.2 wording in GB with the same arithmetic", () => {
+    const f = run(rule, { lines: ["ValueError: To serve at least one request with the models's max seq len (32768), (4.00 GB KV cache is needed, which is larger than the available KV cache memory (2.10 GB). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."] });
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toBe("max_model_len 32,768 needs 4 GiB of KV cache for one request; only 2.1 GiB is available, enough for about 17,203 tokens.");
+    expect(f[0].remediation[0]).toContain("Lower --max-model-len to 17203");
+  });
   it("stays quiet when the cache holds a full request", () => {
     expect(run(rule, { facts: { kvCache: { tokens: 643232, maxConcurrency: 15.7 }, config: { maxModelLen: 40960 } } })).toEqual([]);
   });
