@@ -87,6 +87,13 @@ const cases: { name: string; raw: string; text: string; origin?: Record<string, 
   { name: "NCCL host prefix is not pdsh", raw: NCCL, text: NCCL },
   { name: "uvicorn INFO is not compose", raw: `INFO:     10.24.240.158:55624 - "POST /v1/completions HTTP/1.1" 500`, text: `INFO:     10.24.240.158:55624 - "POST /v1/completions HTTP/1.1" 500` },
   { name: "markdown table row is not compose", raw: `| model | tp |`, text: "model | tp |" },
+  { name: "docker compose, indented exception text", raw: `vllm-1  |     raise RuntimeError("Engine core initialization failed.")`, text: `raise RuntimeError("Engine core initialization failed.")`, origin: { process: "vllm-1" } },
+  { name: "docker compose, traceback frame", raw: `vllm-1  |   File "/usr/local/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 699, in run_engine_core`, text: `File "/usr/local/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 699, in run_engine_core`, origin: { process: "vllm-1" } },
+  { name: "docker compose v1, indented", raw: `myproj_vllm_1  |     engine = cls(`, text: "engine = cls(", origin: { process: "myproj_vllm_1" } },
+  { name: "docker compose, blank line", raw: `vllm-1  | `, text: "", origin: { process: "vllm-1" } },
+  { name: "table row with padded cells is not compose", raw: `| a |   b |`, text: "a |   b |" },
+  { name: "plain-text table cell is not compose", raw: `model    |    tp`, text: "model    |    tp" },
+  { name: "FastChat-like level column is not compose", raw: `INFO |     started`, text: "INFO |     started" },
 ];
 
 describe("peel: one case per wrapper", () => {
@@ -103,6 +110,12 @@ describe("peel: one case per wrapper", () => {
 describe("peel keeps what it must not strip", () => {
   it("keeps the indentation of a traceback code line after the prefix in raw (text is trimmed)", () => {
     expect(peel("(APIServer pid=1)     raise RuntimeError(").text).toBe("raise RuntimeError(");
+  });
+  it("keeps the indentation after a docker compose prefix in raw, where tracebacks measure it", () => {
+    const raw = `vllm-1  |     raise RuntimeError(`;
+    const p = peel(raw);
+    expect(p.text).toBe("raise RuntimeError(");
+    expect(raw.slice(0, raw.lastIndexOf(p.text))).toBe("vllm-1  |     ");
   });
   it("does not mistake a vLLM record for a compose prefix", () => {
     expect(peel("ERROR 06-12 08:12:23 worker_base.py:145] Error executing method").text).toBe("ERROR 06-12 08:12:23 worker_base.py:145] Error executing method");

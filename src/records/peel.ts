@@ -24,6 +24,11 @@ const RAY_DRIVER_TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?\s+(?=[A-Za-z(
 const JOURNALD = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) ([^\s\[]+)\[(\d+)\]:\s/;
 const APP_WRAPPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]\s+[\w.]+:\d+\s+(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s*/;
 const COMPOSE = /^([A-Za-z0-9][\w.\-]*?)\s*\|\s(?=\S)/;
+// `vllm-1  |     raise ...`, `proj_vllm_1  |   File "..."`: indented text after the prefix; only a name with compose's
+// replica index qualifies, so `name  |   value` in a plain-text table is left alone
+const COMPOSE_INDENTED = /^([A-Za-z0-9][\w.\-]*?[-_]\d+)\s*\|(?=[ \t]{2,}\S)/;
+// a blank line of the container's output: nothing after the prefix
+const COMPOSE_BLANK = /^[A-Za-z0-9][\w.\-]*?[-_]\d+\s*\|$/;
 const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const MPIRUN = /^\[(\d+),(\d+)\]<(?:stdout|stderr)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
@@ -215,10 +220,23 @@ export function peel(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if ((m = COMPOSE.exec(s)) && !/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/.test(m[1]) && /[-_]\d+$|^[a-z]/.test(m[1]) && !/[:\/]/.test(m[1]) && !s.endsWith("|")) {
-      origin.process ??= m[1];
-      s = s.slice(m[0].length);
-      continue;
+    if (s.indexOf("|") > 0) {
+      if ((m = COMPOSE.exec(s)) && !/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/.test(m[1]) && /[-_]\d+$|^[a-z]/.test(m[1]) && !/[:\/]/.test(m[1]) && !s.endsWith("|")) {
+        origin.process ??= m[1];
+        s = s.slice(m[0].length);
+        continue;
+      }
+      // the indentation stays in the record's raw line, where the traceback reader measures it
+      if ((m = COMPOSE_INDENTED.exec(s))) {
+        origin.process ??= m[1];
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if (s.endsWith("|") && COMPOSE_BLANK.test(s)) {
+        origin.process ??= s.slice(0, s.search(/\s*\|$/));
+        s = "";
+        break;
+      }
     }
     if (s === before) break;
   }
