@@ -95,7 +95,9 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (report.findings.length === 0) out.push(`  ${c.green("no problems found")}`);
   for (const fd of report.findings) out.push(...renderFinding(fd, c, clipLine));
 
-  const headline = f.missing.filter((m) => HEADLINE_FACTS.has(m.fact));
+  // a single-GPU run uses no NCCL: hints on how to see NCCL's lines would only be noise
+  const singleGpu = f.config.tensorParallelSize === 1 && (f.config.pipelineParallelSize ?? 1) === 1 && (f.config.dataParallelSize ?? 1) === 1;
+  const headline = f.missing.filter((m) => HEADLINE_FACTS.has(m.fact) && !(singleGpu && m.fact.startsWith("nccl.")));
   if (headline.length) {
     head("Not in the log");
     for (const m of headline) out.push(`  ${c.dim("·")} ${safeText(m.fact)}: ${safeText(m.why)} — ${safeText(m.howToGet)}`);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+
+/** The text report's "Not in the log" hints: headline facts spelled out, the rest counted, NCCL hints only where NCCL runs. */
+describe("text report: missing evidence hints", () => {
+  it("a TP=4 run without NCCL lines is told how to get them", () => {
+    const r = runCli(["analyze", "samples/v0.8-tp4-mp.log"]);
+    expect(r.stdout).toContain("  · nccl.transports: no NCCL INFO lines in the log — rerun with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET\n");
+    expect(r.stdout).toMatch(/ {2}… and \d+ more \(the report's facts\.missing in --format json\)\n/);
+  });
+
+  it("a single-GPU run gets no NCCL hint, since it uses no NCCL", () => {
+    const r = runCli(["analyze", "samples/cuda-oom.log"]);
+    expect(r.stdout).toContain("Not in the log");
+    expect(r.stdout).not.toContain("nccl.transports:");
+    expect(r.stdout).toContain("  · kvCache.tokens: no `GPU KV cache size: N tokens` line (V1) in the input");
+  });
+});
