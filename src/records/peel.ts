@@ -10,8 +10,9 @@ const ANSI_ANY = /(?:\x1b|ESC)\[[0-9;]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 // `[0m`, `[1;36m`; a bare `[m` only before a space or the end (never the start of `[model_runner.py:12]`)
 const ANSI_RESIDUE = /(?:^|(?<=\s|\)|\]))\[(?:\d{1,3}(?:;\d{1,3})*m|m(?=\s|$))/g;
 
-const ISO_TS = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?:\s+|(?=[A-Za-z(<]))/;
-const CRI_STREAM = /^(?:stdout|stderr) [FP] /;
+// `$`: a stamped blank line (kubectl --timestamps, Buildkite) is the stamp alone once its trailing space is trimmed
+const ISO_TS = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?:\s+|$|(?=[A-Za-z(<]))/;
+const CRI_STREAM = /^(?:stdout|stderr) [FP](?: |$)/;
 const BUILDKITE_GUTTER = /^\s*\|\s(?=\s*\[?\d{4}-)/;
 const CLOUDWATCH_GUTTER = /^\s*\|\s*(?=\d{4}-\d\d-\d\dT)/;
 const TABLE_PIPE = /^\s*\|\s+/;
@@ -105,6 +106,7 @@ export function peel(raw: string): Peeled {
     if (open > 0 && (before === 32 || before === 9) && TMUX_SCROLL.test(s.slice(open))) s = s.slice(0, open).trimEnd();
   }
 
+  const unwrapped = s.trimEnd().length;
   for (let guard = 0; guard < 24; guard++) {
     const before = s;
     s = s.replace(/^\s+/, "");
@@ -240,7 +242,16 @@ export function peel(raw: string): Peeled {
     }
     if (s === before) break;
   }
-  return { text: s.trimEnd(), origin, stamp };
+  const text = s.trimEnd();
+  // the pieces of Ray's dedup suffix and advice that a hard wrap leaves on a line of their own, behind a
+  // per-line wrapper (kubectl --timestamps, CRI, compose) that only comes off above
+  if (text.length !== unwrapped && isRayLeftover(text)) return { text: "", origin, stamp };
+  return { text, origin, stamp };
+}
+
+function isRayLeftover(text: string): boolean {
+  if (text.length <= RAY_DEDUP_TAIL.length) return text.length >= 3 && text.endsWith("]") && RAY_DEDUP_TAIL.endsWith(text);
+  return text.length < 400 && text.endsWith("for more options.)") && text.includes("dedup") && RAY_ADVICE_TAIL.test(text);
 }
 
 export function toRecord(file: string, input: number, line: number, raw: string): LogRecord {
