@@ -34,6 +34,9 @@ const LINE_WRAPPERS: Record<string, (line: string) => string> = {
   "CRI (containerd)": (l) => `2025-07-29T12:19:19.333962774+07:00 stdout F ${l}`,
   "docker compose": (l) => `vllm-1  | ${l}`,
   "Buildkite gutter": (l) => `[2025-03-10T15:07:20Z] ${l}`,
+  "kubectl --prefix --timestamps": (l) => `[pod/vllm-0/vllm] 2025-07-29T12:19:19.3339627Z ${l}`,
+  "kubectl --prefix": (l) => `[pod/vllm-0/vllm] ${l}`,
+  "docker compose, colored": (l) => `\x1b[36mmy-project-vllm-openai-1  |\x1b[0m ${l}`,
 };
 
 /** wrapper/file combinations whose difference is inherent, with the reason */

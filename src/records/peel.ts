@@ -42,7 +42,7 @@ const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplica
 const RAY_DEDUP_CUT = /[ \t]*\[repeated (\d+)x(?: [a-z ]{0,15})?$/;
 const RAY_DEDUP_TAIL = " across cluster]";
 const RAY_ADVICE_TAIL = /^\S*(?:\s+\S+){0,24}?\s*for more options\.\)\s*$/;
-const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\]\s/;
+const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\](?:\s|$)/;
 const ANSI_QUICK = /\[\d[\d;]*m|\[m(?:\s|$)/;
 const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
 // pdsh / pssh `host: `, `ip: ` and srun `--label` `N: ` before an NCCL, vLLM or process-prefixed record
