@@ -58,6 +58,9 @@ async function scored(name: string, content: string | Uint8Array): Promise<Recor
   for (const p of SCORED) out[p] = get(report.facts, p);
   for (const p of SCORED_LINES) out[`${p}.line`] = (get(report.facts, p) as { line?: number } | undefined)?.line;
   out.rules = [...new Set(report.findings.map((f) => f.ruleId))].sort();
+  // finer than the facts: the same events from the same lines (what a held-back log's facts are built from)
+  // (nccl.process reports the origin, which a kubectl --prefix or compose wrapper rightly adds to)
+  out.events = part.events.filter((e) => e.kind !== "nccl.process").map((e) => `${e.kind}@${e.ev.line}`).join(" ");
   return out;
 }
 

@@ -147,8 +147,11 @@ export function createVllmOriginObserver(): (rec: LogRecord, emit: Emit) => void
     const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
     if (key === lastKey) return;
     lastKey = key;
-    // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` of the raw line
-    const head = rec.raw.length > 300 ? rec.raw.slice(0, 300) : rec.raw;
+    // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` the peel took off
+    // (only the wrappers before the text: a prefix glued inside a cut record's text is not this record's)
+    const at = rec.text ? rec.raw.indexOf(rec.text) : -1;
+    const wrappers = at >= 0 ? rec.raw.slice(0, at) : rec.raw;
+    const head = wrappers.length > 300 ? wrappers.slice(0, 300) : wrappers;
     PREFIX_NAME.lastIndex = 0;
     let m: RegExpExecArray | null;
     const names = new Set<string>([o.process]);

@@ -107,6 +107,8 @@ export function peel(raw: string): Peeled {
   }
 
   const unwrapped = s.trimEnd().length;
+  // compose's container name is the process only when no prefix inside it names a more specific one
+  let container: string | undefined;
   for (let guard = 0; guard < 24; guard++) {
     const before = s;
     s = s.replace(/^\s+/, "");
@@ -224,18 +226,18 @@ export function peel(raw: string): Peeled {
     }
     if (s.indexOf("|") > 0) {
       if ((m = COMPOSE.exec(s)) && !/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/.test(m[1]) && /[-_]\d+$|^[a-z]/.test(m[1]) && !/[:\/]/.test(m[1]) && !s.endsWith("|")) {
-        origin.process ??= m[1];
+        container ??= m[1];
         s = s.slice(m[0].length);
         continue;
       }
       // the indentation stays in the record's raw line, where the traceback reader measures it
       if ((m = COMPOSE_INDENTED.exec(s))) {
-        origin.process ??= m[1];
+        container ??= m[1];
         s = s.slice(m[0].length);
         continue;
       }
       if (s.endsWith("|") && COMPOSE_BLANK.test(s)) {
-        origin.process ??= s.slice(0, s.search(/\s*\|$/));
+        container ??= s.slice(0, s.search(/\s*\|$/));
         s = "";
         break;
       }
@@ -243,6 +245,7 @@ export function peel(raw: string): Peeled {
     if (s === before) break;
   }
   const text = s.trimEnd();
+  if (container !== undefined) origin.process ??= container;
   // the pieces of Ray's dedup suffix and advice that a hard wrap leaves on a line of their own, behind a
   // per-line wrapper (kubectl --timestamps, CRI, compose) that only comes off above
   if (text.length !== unwrapped && isRayLeftover(text)) return { text: "", origin, stamp };
