@@ -83,7 +83,8 @@ function indentOf(rec: LogRecord): number {
  * CRITICAL records are the vLLM reader's `error` events already, and a lower level never is an error.
  * Only asked for lines that would become an `error` event, so the regex runs rarely.
  */
-const VLLM_HEAD_BEFORE = /(?:^|[\s)>|\]])([A-Z]{1,8}) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
+// the level word starts after anything but a letter: a space, a prefix's `)` or `]`, a wrapper's control byte (BEL)
+const VLLM_HEAD_BEFORE = /(?<![A-Za-z])([A-Z]{1,8}) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
 function vllmLevelOf(rec: LogRecord): string | null {
   const at = rec.raw.lastIndexOf(rec.text);
   if (at <= 0) return null;

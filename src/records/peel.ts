@@ -6,7 +6,11 @@ import type { LogRecord, Origin } from "../model.js";
  */
 
 // Real and ESC-less ANSI SGR sequences (GitHub drops the ESC byte; pagers print it as the text "ESC").
-const ANSI_ANY = /(?:\x1b|ESC)\[[0-9;]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// APC `ESC _ ... BEL` carries the Buildkite agent's per-line timestamp in raw job logs (`ESC_bk;t=1741619240123 BEL`).
+const ANSI_ANY = /(?:\x1b|ESC)\[[0-9;]*[A-Za-z]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// the same timestamp once a paste has dropped the control bytes
+// milliseconds since the epoch: 13 digits (2001-2286), so a line that starts with digits keeps them
+const BUILDKITE_APC_RESIDUE = /^_bk;t=\d{13}\x07?/;
 // `[0m`, `[1;36m`; a bare `[m` only before a space or the end (never the start of `[model_runner.py:12]`)
 const ANSI_RESIDUE = /(?:^|(?<=\s|\)|\]))\[(?:\d{1,3}(?:;\d{1,3})*m|m(?=\s|$))/g;
 
@@ -114,6 +118,11 @@ export function peel(raw: string): Peeled {
     s = s.replace(/^\s+/, "");
     if (!s) break;
     const c = s.charCodeAt(0);
+    if (c === 95 /* _ */ && (m = BUILDKITE_APC_RESIDUE.exec(s))) {
+      // colour residue that sat behind the timestamp, where stripAnsi could not tell it from text
+      s = stripAnsi(s.slice(m[0].length));
+      continue;
+    }
     if (c === 62 /* > */ && BLOCKQUOTE.test(s)) {
       s = s.replace(BLOCKQUOTE, "");
       continue;
