@@ -110,7 +110,7 @@ export function peel(raw: string): Peeled {
     if (open > 0 && (before === 32 || before === 9) && TMUX_SCROLL.test(s.slice(open))) s = s.slice(0, open).trimEnd();
   }
 
-  const unwrapped = s.trimEnd().length;
+  const unwrapped = s.length;
   // compose's container name is the process only when no prefix inside it names a more specific one
   let container: string | undefined;
   for (let guard = 0; guard < 24; guard++) {
