@@ -328,6 +328,18 @@ class DumpParser extends EmbeddedActionsParser {
     });
   });
 
+  /** one string, number, word or colon: what a value is made of, inside a group or not */
+  atom = this.RULE("atom", (): IToken =>
+    this.OR([
+      { ALT: () => this.CONSUME(SqStr) },
+      { ALT: () => this.CONSUME(DqStr) },
+      { ALT: () => this.CONSUME(Num) },
+      { ALT: () => this.CONSUME(Ident) },
+      { ALT: () => this.CONSUME(Bare) },
+      { ALT: () => this.CONSUME(Colon) },
+    ]),
+  );
+
   /** a run of atoms and bracketed groups, up to a comma or closer at this depth */
   value = this.RULE("value", (): RawValue => {
     const tokens: IToken[] = [];
@@ -336,14 +348,7 @@ class DumpParser extends EmbeddedActionsParser {
       this.OR([
         {
           ALT: () => {
-            const t = this.OR2([
-              { ALT: () => this.CONSUME(SqStr) },
-              { ALT: () => this.CONSUME(DqStr) },
-              { ALT: () => this.CONSUME(Num) },
-              { ALT: () => this.CONSUME(Ident) },
-              { ALT: () => this.CONSUME(Bare) },
-              { ALT: () => this.CONSUME(Colon) },
-            ]);
+            const t = this.SUBRULE(this.atom);
             this.ACTION(() => {
               tokens.push(t);
               closed = t.tokenType === SqStr || t.tokenType === DqStr;
@@ -379,16 +384,7 @@ class DumpParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            const t = this.OR3([
-              { ALT: () => this.CONSUME(SqStr) },
-              { ALT: () => this.CONSUME(DqStr) },
-              { ALT: () => this.CONSUME(Num) },
-              { ALT: () => this.CONSUME(Ident) },
-              { ALT: () => this.CONSUME(Bare) },
-              { ALT: () => this.CONSUME(Colon) },
-              { ALT: () => this.CONSUME(Comma) },
-              { ALT: () => this.CONSUME(Eq) },
-            ]);
+            const t = this.OR3([{ ALT: () => this.SUBRULE(this.atom) }, { ALT: () => this.CONSUME(Comma) }, { ALT: () => this.CONSUME(Eq) }]);
             this.ACTION(() => out.push(t));
           },
         },
