@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * nccl-tests (`all_reduce_perf` and friends) output, syntax only, every era from 2017 to 2.20:
@@ -23,7 +23,7 @@ const OnKw = createToken({ name: "OnKw", pattern: /on(?=\s)/, longer_alt: Word }
 const DeviceKw = createToken({ name: "DeviceKw", pattern: /device(?=\s)/, longer_alt: Word });
 
 const allTokens: TokenType[] = [WS, Hash, BusId, Paren, RankKw, GroupKw, PidKw, OnKw, DeviceKw, Num, Colon, Word];
-const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const lexer = once(() => new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 export interface DeviceLine {
   rank: number;
@@ -95,10 +95,10 @@ class NcclTestsParser extends EmbeddedActionsParser {
   });
 }
 
-const parser = new NcclTestsParser();
+const ncclTestsParser = once(() => new NcclTestsParser());
 
 function tokens(text: string): IToken[] | null {
-  const lexed = lexer.tokenize(text);
+  const lexed = lexer().tokenize(text);
   return lexed.errors.length > 0 ? null : lexed.tokens;
 }
 
@@ -108,6 +108,7 @@ const int = (t: IToken | undefined): number | null => (t ? Number.parseInt(t.ima
 export function parseDeviceLine(text: string): DeviceLine | null {
   const toks = tokens(text);
   if (!toks || toks.length === 0) return null;
+  const parser = ncclTestsParser();
   parser.input = toks;
   const out = parser.deviceLine();
   if (parser.errors.length > 0 || !out) return null;
@@ -135,6 +136,7 @@ export function parseDeviceLine(text: string): DeviceLine | null {
 export function parseSettingsLine(text: string): Record<string, number | string> | null {
   const toks = tokens(text);
   if (!toks || toks.length === 0) return null;
+  const parser = ncclTestsParser();
   parser.input = toks;
   const pairs = parser.settings();
   if (parser.errors.length > 0 || !pairs) return null;

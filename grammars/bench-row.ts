@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * The `Label: value ...` rows that benchmark tools print, syntax only:
@@ -18,7 +18,7 @@ const Num = createToken({ name: "Num", pattern: /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:
 const Word = createToken({ name: "Word", pattern: /[^\s:,]+/ });
 
 const allTokens: TokenType[] = [WS, Colon, Comma, Num, Word];
-const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const lexer = once(() => new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 export interface RowPart {
   /** the token as written */
@@ -63,14 +63,15 @@ class LabelRowParser extends EmbeddedActionsParser {
   });
 }
 
-const parser = new LabelRowParser();
+const labelRowParser = once(() => new LabelRowParser());
 
 const part = (t: IToken): RowPart => ({ text: t.image, number: t.tokenType === Num });
 
 /** Reads one `Label: value ...` row; null when the text has no such shape. Never throws. */
 export function parseLabelRow(text: string): LabelRow | null {
-  const lexed = lexer.tokenize(text);
+  const lexed = lexer().tokenize(text);
   if (lexed.errors.length > 0 || lexed.tokens.length === 0) return null;
+  const parser = labelRowParser();
   parser.input = lexed.tokens;
   const out = parser.row();
   if (parser.errors.length > 0 || !out) return null;

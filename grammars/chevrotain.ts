@@ -28,3 +28,12 @@ export type CstParser = import("chevrotain").CstParser;
 export const EmbeddedActionsParser: Chevrotain["EmbeddedActionsParser"] = chevrotain.EmbeddedActionsParser;
 export type EmbeddedActionsParser = import("chevrotain").EmbeddedActionsParser;
 export type { CstNode, IToken, TokenType } from "chevrotain";
+
+/**
+ * A lexer or parser built on its first use and kept from then on: once per process, never per line, and
+ * never for a log that does not need it (building all of them at start-up costs tens of milliseconds).
+ */
+export function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}

@@ -1,4 +1,4 @@
-import { CstParser, Lexer, createToken, type CstNode, type IToken } from "./chevrotain.js";
+import { CstParser, Lexer, createToken, once, type CstNode, type IToken } from "./chevrotain.js";
 
 /**
  * Syntax of NCCL debug records (NCCL 2.2 → 2.30): where a record sits inside a line, its header
@@ -74,7 +74,7 @@ const Millis = createToken({ name: "Millis", pattern: /\d+\.\d+/ });
 const Dev = createToken({ name: "Dev", pattern: /\[\d+\]/ });
 const Func = createToken({ name: "Func", pattern: /\([^()\s]*\)/ });
 const headerTokens = [HWs, Dev, Triple, SrcLoc, Millis, Func];
-const headerLexer = new Lexer(headerTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const headerLexer = once(() => new Lexer(headerTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 class HeaderParser extends CstParser {
   constructor() {
@@ -89,7 +89,7 @@ class HeaderParser extends CstParser {
     this.OPTION5(() => this.CONSUME(Func));
   });
 }
-const headerParser = new HeaderParser();
+const headerParser = once(() => new HeaderParser());
 
 export interface NcclHeader {
   host: string | null;
@@ -137,11 +137,12 @@ export function parseNcclHeader(head: string): NcclHeader | null {
       h = src ? src[1] : h === "" ? "" : h;
     }
   }
-  const lexed = headerLexer.tokenize(h);
+  const lexed = headerLexer().tokenize(h);
   if (lexed.errors.length) return null;
-  headerParser.input = lexed.tokens;
-  const cst = headerParser.header();
-  if (headerParser.errors.length) return null;
+  const parser = headerParser();
+  parser.input = lexed.tokens;
+  const cst = parser.header();
+  if (parser.errors.length) return null;
   const out: NcclHeader = { host: null, pid: null, tid: null, dev: null, ms: null, src: null, func: null };
   const tri = token(cst, "Triple");
   if (tri) {
@@ -176,7 +177,7 @@ const Slash = createToken({ name: "Slash", pattern: /\// });
 const Bracketed = createToken({ name: "Bracketed", pattern: /\[[0-9A-Fa-f]*\]/ });
 const Num = createToken({ name: "Num", pattern: /\d+/ });
 const connTokens = [CWs, Via, Kw, Send, Arrow, Colon, Slash, Bracketed, Num];
-const connLexer = new Lexer(connTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const connLexer = once(() => new Lexer(connTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 class ConnectionParser extends CstParser {
   constructor() {
@@ -204,7 +205,7 @@ class ConnectionParser extends CstParser {
     this.OPTION(() => this.CONSUME(Bracketed, { LABEL: "dev" }));
   });
 }
-const connParser = new ConnectionParser();
+const connParser = once(() => new ConnectionParser());
 
 export interface NcclConnection {
   /** `Ring`, `Channel`, `CollNet` or `Coll` */
@@ -228,11 +229,12 @@ const COMM_SUFFIX = /\s+comm (0x[0-9a-fA-F]+)(?:\s+nRanks\s+\d+)?\s*$/;
 
 /** Reads a connection line's message (`Channel 00/0 : 0[0] -> 1[1] via P2P/IPC`). Null when it is not one (ring order, Trees, cut). */
 export function parseConnection(msg: string): NcclConnection | null {
-  const lexed = connLexer.tokenize(msg);
+  const lexed = connLexer().tokenize(msg);
   if (lexed.errors.length) return null;
-  connParser.input = lexed.tokens;
-  const cst = connParser.connection();
-  if (connParser.errors.length) return null;
+  const parser = connParser();
+  parser.input = lexed.tokens;
+  const cst = parser.connection();
+  if (parser.errors.length) return null;
   const c = cst.children;
   const fromNode = c.from[0] as CstNode;
   const toNode = c.to?.[0] as CstNode | undefined;

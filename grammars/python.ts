@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, once, type TokenType } from "./chevrotain.js";
 
 /**
  * Python traceback lines and the C++ frames PyTorch prints, syntax only. One call classifies one line:
@@ -22,7 +22,7 @@ const Int = createToken({ name: "Int", pattern: /\d+/ });
 const Rest = createToken({ name: "Rest", pattern: /\S+/ });
 
 const frameTokens: TokenType[] = [WS, FileKw, Str, Comma, LineKw, InKw, Int, Rest];
-const frameLexer = new Lexer(frameTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const frameLexer = once(() => new Lexer(frameTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 // Exception heads: a dotted name, an optional `(Cause)` (Ray's `RayTaskError(DistBackendError)`), a colon.
 const XWS = createToken({ name: "XWS", pattern: /[ \t]+/ });
@@ -33,7 +33,7 @@ const RParen = createToken({ name: "RParen", pattern: /\)/ });
 const Colon = createToken({ name: "Colon", pattern: /:/ });
 const Tail = createToken({ name: "Tail", pattern: /[^\w.():\s]+/ });
 const exTokens: TokenType[] = [XWS, Name, Dot, LParen, RParen, Colon, Tail];
-const exLexer = new Lexer(exTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const exLexer = once(() => new Lexer(exTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 class PyParser extends EmbeddedActionsParser {
   constructor() {
@@ -83,7 +83,7 @@ function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
 }
 
-const parser = new PyParser();
+const pyParser = once(() => new PyParser());
 
 export type PyLineKind =
   | "header"
@@ -154,8 +154,9 @@ export function parseExceptionLine(text: string): { errorType: string; message: 
   const head = t.slice(0, headEnd);
   // fast reject: an exception head has no spaces
   if (head.indexOf(" ") >= 0 || head.indexOf("\t") >= 0) return null;
-  const lexed = exLexer.tokenize(head);
+  const lexed = exLexer().tokenize(head);
   if (lexed.errors.length || lexed.tokens.length === 0) return null;
+  const parser = pyParser();
   parser.input = lexed.tokens;
   const name = parser.exceptionHead();
   if (parser.errors.length) return null;
@@ -168,8 +169,9 @@ export function parseExceptionLine(text: string): { errorType: string; message: 
 
 /** Reads a `File "...", line N, in f` line. */
 export function parseFrame(text: string): { file: string; line: number; func: string } | null {
-  const lexed = frameLexer.tokenize(text.trim());
+  const lexed = frameLexer().tokenize(text.trim());
   if (lexed.errors.length) return null;
+  const parser = pyParser();
   parser.input = lexed.tokens;
   const f = parser.frame();
   return parser.errors.length ? null : f;

@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * PyTorch's c10 / glog output, syntax only:
@@ -55,7 +55,7 @@ const allTokens: TokenType[] = [
   Other,
 ];
 
-const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const lexer = once(() => new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 export interface GlogHead {
   level: "I" | "W" | "E" | "F";
@@ -179,13 +179,14 @@ class TorchParser extends EmbeddedActionsParser {
   });
 }
 
-const parser = new TorchParser();
+const torchParser = once(() => new TorchParser());
 
-function run<T>(text: string, rule: () => T): { value: T; end: number } | null {
-  const lexed = lexer.tokenize(text);
+function run<T>(text: string, rule: (parser: TorchParser) => T): { value: T; end: number } | null {
+  const lexed = lexer().tokenize(text);
   if (lexed.errors.length) return null;
+  const parser = torchParser();
   parser.input = lexed.tokens;
-  const value = rule();
+  const value = rule(parser);
   if (parser.errors.length) return null;
   const last: IToken | undefined = lexed.tokens[lexed.tokens.length - 1];
   return { value, end: last ? last.startOffset + last.image.length : 0 };
@@ -210,7 +211,7 @@ export function parseGlogHead(text: string): { head: GlogHead; rest: string } | 
   if (!looksLikeGlog(text)) return null;
   const close = text.indexOf("]");
   if (close < 0 || close > 200) return null;
-  const r = run(text.slice(0, close + 1), () => parser.glogHead());
+  const r = run(text.slice(0, close + 1), (parser) => parser.glogHead());
   if (!r) return null;
   return { head: r.value, rest: text.slice(close + 1).replace(/^\s+/, "") };
 }
@@ -220,7 +221,7 @@ export function parsePgHead(text: string): { head: PgHead; rest: string } | null
   if (text.charCodeAt(0) !== 91 || !(text.startsWith("[PG ") || text.startsWith("[Rank "))) return null;
   const close = text.indexOf("]");
   if (close < 0 || close > 160) return null;
-  const r = run(text.slice(0, close + 1), () => parser.pgHead());
+  const r = run(text.slice(0, close + 1), (parser) => parser.pgHead());
   if (!r) return null;
   return { head: r.value, rest: text.slice(close + 1).replace(/^\s+/, "") };
 }
@@ -240,7 +241,7 @@ export function parseWorkNccl(text: string): { work: WorkNcclRepr; ranForMs?: nu
     }
   }
   if (end < 0) return null;
-  const r = run(text.slice(at, end + 1), () => parser.workNccl());
+  const r = run(text.slice(at, end + 1), (parser) => parser.workNccl());
   if (!r) return null;
   const f = r.value;
   const num = (k: string) => (f[k] !== undefined && /^-?\d+$/.test(f[k]) ? Number(f[k]) : undefined);

@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * vLLM's own record syntax, for every release from 0.4 to today:
@@ -108,7 +108,7 @@ const LeadText = createToken({
 });
 
 const prefixTokens: TokenType[] = [PWS, Time, MonthDay, FileLoc, PLBracket, PRBracket, Level, LevelFragment, LeadText];
-const prefixLexer = new Lexer(prefixTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const prefixLexer = once(() => new Lexer(prefixTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 interface HeadParts {
   leading: string;
@@ -160,9 +160,8 @@ class PrefixParser extends EmbeddedActionsParser {
   });
 }
 
-let prefixParserOnce: PrefixParser | null = null;
 // built on first use: most logs never need it (the fast path reads their prefixes)
-const prefixParser = (): PrefixParser => (prefixParserOnce ??= new PrefixParser());
+const prefixParser = once(() => new PrefixParser());
 const HEAD_END = /:\d+\]/;
 const HAS_STAMP = /\d\d-\d\d \d\d:\d\d:\d\d/;
 
@@ -178,7 +177,7 @@ export function parseHead(text: string): VllmHead | null {
   const end = m.index + m[0].length;
   const head = text.slice(0, end);
   if (!HAS_STAMP.test(head)) return null;
-  const lexed = prefixLexer.tokenize(head);
+  const lexed = prefixLexer().tokenize(head);
   if (lexed.errors.length) return null;
   const parser = prefixParser();
   parser.input = lexed.tokens;
@@ -237,7 +236,7 @@ const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
 const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
 const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
-const dumpLexer = new Lexer(dumpTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+const dumpLexer = once(() => new Lexer(dumpTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
 
 export type DumpValue = string | number | boolean | null;
 
@@ -396,8 +395,7 @@ class DumpParser extends EmbeddedActionsParser {
   });
 }
 
-let dumpParserOnce: DumpParser | null = null;
-const getDumpParser = (): DumpParser => (dumpParserOnce ??= new DumpParser());
+const getDumpParser = once(() => new DumpParser());
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
@@ -431,7 +429,7 @@ export type DumpKind = "banner" | "dict" | "namespace";
  */
 export function parseConfigDump(text: string, kind: DumpKind, complete = false): Map<string, DumpValue> {
   const out = new Map<string, DumpValue>();
-  const lexed = dumpLexer.tokenize(text);
+  const lexed = dumpLexer().tokenize(text);
   let tokens = lexed.tokens;
   if (lexed.errors.length) {
     const cut = lexed.errors[0].offset;
