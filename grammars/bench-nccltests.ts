@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * nccl-tests (`all_reduce_perf` and friends) output, syntax only, every era from 2017 to 2.20:
@@ -23,7 +23,7 @@ const OnKw = createToken({ name: "OnKw", pattern: /on(?=\s)/, longer_alt: Word }
 const DeviceKw = createToken({ name: "DeviceKw", pattern: /device(?=\s)/, longer_alt: Word });
 
 const allTokens: TokenType[] = [WS, Hash, BusId, Paren, RankKw, GroupKw, PidKw, OnKw, DeviceKw, Num, Colon, Word];
-const lexer = once(() => new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const lexer = once(() => new Lexer(allTokens, LEXER_OPTIONS));
 
 export interface DeviceLine {
   rank: number;
@@ -43,7 +43,7 @@ export interface Cell {
 
 class NcclTestsParser extends EmbeddedActionsParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 3 });
+    super(allTokens, { ...PARSER_OPTIONS, maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 

@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * The `Label: value ...` rows that benchmark tools print, syntax only:
@@ -18,7 +18,7 @@ const Num = createToken({ name: "Num", pattern: /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:
 const Word = createToken({ name: "Word", pattern: /[^\s:,]+/ });
 
 const allTokens: TokenType[] = [WS, Colon, Comma, Num, Word];
-const lexer = once(() => new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const lexer = once(() => new Lexer(allTokens, LEXER_OPTIONS));
 
 export interface RowPart {
   /** the token as written */
@@ -38,7 +38,7 @@ export interface LabelRow {
 
 class LabelRowParser extends EmbeddedActionsParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: false });
+    super(allTokens, PARSER_OPTIONS);
     this.performSelfAnalysis();
   }
 

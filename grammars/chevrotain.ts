@@ -30,6 +30,19 @@ export type EmbeddedActionsParser = import("chevrotain").EmbeddedActionsParser;
 export type { CstNode, IToken, TokenType } from "chevrotain";
 
 /**
+ * chevrotain's checks of a lexer's patterns and a parser's grammar find mistakes in our grammars, never in
+ * logs, and cost milliseconds at every start: they run under the tests (and with
+ * VLLM_DOCTOR_CHECK_GRAMMARS=1) and are skipped otherwise, as chevrotain's documentation suggests.
+ */
+const checkGrammars = process.env.VITEST !== undefined || process.env.VLLM_DOCTOR_CHECK_GRAMMARS === "1";
+
+/** The options every lexer is built with. */
+export const LEXER_OPTIONS = { positionTracking: "onlyOffset", ensureOptimizations: false, skipValidations: !checkGrammars } as const;
+
+/** The options every parser is built with; grammars add their own (`maxLookahead`). */
+export const PARSER_OPTIONS = { recoveryEnabled: false, skipValidations: !checkGrammars } as const;
+
+/**
  * A lexer or parser built on its first use and kept from then on: once per process, never per line, and
  * never for a log that does not need it (building all of them at start-up costs tens of milliseconds).
  */

@@ -1,4 +1,4 @@
-import { CstParser, Lexer, createToken, once, type CstNode, type IToken } from "./chevrotain.js";
+import { CstParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, createToken, once, type CstNode, type IToken } from "./chevrotain.js";
 
 /**
  * Syntax of NCCL debug records (NCCL 2.2 → 2.30): where a record sits inside a line, its header
@@ -74,11 +74,11 @@ const Millis = createToken({ name: "Millis", pattern: /\d+\.\d+/ });
 const Dev = createToken({ name: "Dev", pattern: /\[\d+\]/ });
 const Func = createToken({ name: "Func", pattern: /\([^()\s]*\)/ });
 const headerTokens = [HWs, Dev, Triple, SrcLoc, Millis, Func];
-const headerLexer = once(() => new Lexer(headerTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const headerLexer = once(() => new Lexer(headerTokens, LEXER_OPTIONS));
 
 class HeaderParser extends CstParser {
   constructor() {
-    super(headerTokens, { recoveryEnabled: false });
+    super(headerTokens, PARSER_OPTIONS);
     this.performSelfAnalysis();
   }
   header = this.RULE("header", () => {
@@ -177,11 +177,11 @@ const Slash = createToken({ name: "Slash", pattern: /\// });
 const Bracketed = createToken({ name: "Bracketed", pattern: /\[[0-9A-Fa-f]*\]/ });
 const Num = createToken({ name: "Num", pattern: /\d+/ });
 const connTokens = [CWs, Via, Kw, Send, Arrow, Colon, Slash, Bracketed, Num];
-const connLexer = once(() => new Lexer(connTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const connLexer = once(() => new Lexer(connTokens, LEXER_OPTIONS));
 
 class ConnectionParser extends CstParser {
   constructor() {
-    super(connTokens, { recoveryEnabled: false });
+    super(connTokens, PARSER_OPTIONS);
     this.performSelfAnalysis();
   }
   connection = this.RULE("connection", () => {

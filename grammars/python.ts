@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, once, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type TokenType } from "./chevrotain.js";
 
 /**
  * Python traceback lines and the C++ frames PyTorch prints, syntax only. One call classifies one line:
@@ -22,7 +22,7 @@ const Int = createToken({ name: "Int", pattern: /\d+/ });
 const Rest = createToken({ name: "Rest", pattern: /\S+/ });
 
 const frameTokens: TokenType[] = [WS, FileKw, Str, Comma, LineKw, InKw, Int, Rest];
-const frameLexer = once(() => new Lexer(frameTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const frameLexer = once(() => new Lexer(frameTokens, LEXER_OPTIONS));
 
 // Exception heads: a dotted name, an optional `(Cause)` (Ray's `RayTaskError(DistBackendError)`), a colon.
 const XWS = createToken({ name: "XWS", pattern: /[ \t]+/ });
@@ -33,11 +33,11 @@ const RParen = createToken({ name: "RParen", pattern: /\)/ });
 const Colon = createToken({ name: "Colon", pattern: /:/ });
 const Tail = createToken({ name: "Tail", pattern: /[^\w.():\s]+/ });
 const exTokens: TokenType[] = [XWS, Name, Dot, LParen, RParen, Colon, Tail];
-const exLexer = once(() => new Lexer(exTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const exLexer = once(() => new Lexer(exTokens, LEXER_OPTIONS));
 
 class PyParser extends EmbeddedActionsParser {
   constructor() {
-    super([...frameTokens, ...exTokens.filter((t) => !frameTokens.includes(t))], { recoveryEnabled: false });
+    super([...frameTokens, ...exTokens.filter((t) => !frameTokens.includes(t))], PARSER_OPTIONS);
     this.performSelfAnalysis();
   }
 

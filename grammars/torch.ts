@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * PyTorch's c10 / glog output, syntax only:
@@ -55,7 +55,7 @@ const allTokens: TokenType[] = [
   Other,
 ];
 
-const lexer = once(() => new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const lexer = once(() => new Lexer(allTokens, LEXER_OPTIONS));
 
 export interface GlogHead {
   level: "I" | "W" | "E" | "F";
@@ -87,7 +87,7 @@ export interface WorkNcclRepr {
 
 class TorchParser extends EmbeddedActionsParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: false });
+    super(allTokens, PARSER_OPTIONS);
     this.performSelfAnalysis();
   }
 

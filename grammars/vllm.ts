@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, once, type IToken, type TokenType } from "./chevrotain.js";
+import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * vLLM's own record syntax, for every release from 0.4 to today:
@@ -108,7 +108,7 @@ const LeadText = createToken({
 });
 
 const prefixTokens: TokenType[] = [PWS, Time, MonthDay, FileLoc, PLBracket, PRBracket, Level, LevelFragment, LeadText];
-const prefixLexer = once(() => new Lexer(prefixTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const prefixLexer = once(() => new Lexer(prefixTokens, LEXER_OPTIONS));
 
 interface HeadParts {
   leading: string;
@@ -122,7 +122,7 @@ interface HeadParts {
 
 class PrefixParser extends EmbeddedActionsParser {
   constructor() {
-    super(prefixTokens, { recoveryEnabled: false });
+    super(prefixTokens, PARSER_OPTIONS);
     this.performSelfAnalysis();
   }
 
@@ -236,7 +236,7 @@ const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
 const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
 const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
-const dumpLexer = once(() => new Lexer(dumpTokens, { positionTracking: "onlyOffset", ensureOptimizations: false }));
+const dumpLexer = once(() => new Lexer(dumpTokens, LEXER_OPTIONS));
 
 export type DumpValue = string | number | boolean | null;
 
@@ -252,7 +252,7 @@ class DumpParser extends EmbeddedActionsParser {
   private pending: [string, RawValue] | null = null;
 
   constructor() {
-    super(dumpTokens, { recoveryEnabled: false, maxLookahead: 3 });
+    super(dumpTokens, { ...PARSER_OPTIONS, maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 
