@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { diffReports, renderDiffText } from "../gate/diff.js";
 import { Redactor, hostsOf } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
@@ -26,7 +25,7 @@ export function registerDiff(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
-      const { loadReportOrLog } = await import("../gate/load.js");
+      const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
       const ra = await loadReportOrLog(a);
       const rb = await loadReportOrLog(b);
       let diff = diffReports(ra, rb);

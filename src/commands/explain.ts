@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { findRule } from "../rules/index.js";
-import { readRuleDoc } from "../rules/docs.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 
@@ -13,6 +12,7 @@ export function registerExplain(program: Command): void {
     .action(async (id: string) => {
       const meta = findRule(id);
       if (!meta) throw new UsageError(`unknown rule id '${id}'; run \`vllm-doctor rules\` for the list`);
+      const { readRuleDoc } = await import("../rules/docs.js");
       const doc = readRuleDoc(meta.docs);
       if (doc === null) throw new Error(`the documentation page ${meta.docs} is missing from this installation`);
       await writeOutput(undefined, doc.endsWith("\n") ? doc : doc + "\n");
