@@ -1,7 +1,10 @@
 import { createDispatcher } from "./classify.js";
 import type { Event } from "./events/index.js";
-import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
-import { bodyLine, readTextChunks, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { DEFAULT_LIMITS, InputError, resolveInputs, splitPoint, type InputLimits, type InputSource } from "./input/sources.js";
+import type { Readable } from "node:stream";
+import type { RangeResult } from "./parallel/range.js";
+import type { RangeCounter } from "./parallel/split.js";
+import { chunkLine, lineEnd, readTextChunks, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
@@ -27,6 +30,10 @@ export interface AnalyzeOptions {
   jobs?: number;
   /** false: every line goes through records and readers (the counting fast path is off; for tests) */
   fastPath?: boolean;
+  /** with `jobs` ≥ 2, a regular file of at least this many bytes is read on two threads (default SPLIT_MIN_BYTES) */
+  splitMinBytes?: number;
+  /** counts the later part of a file read on two threads (default: on a worker thread; tests pass one that runs here) */
+  rangeCounter?: RangeCounter;
 }
 
 export interface Analysis {
@@ -67,7 +74,6 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   try {
-    const stream = await source.open(limits);
     const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
     const countCut = () => cutLines++;
     const readRecords = (raw: string, lineNo: number) => {
@@ -81,29 +87,68 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     };
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
-    let lineNo = 1;
-    for await (const chunk of readTextChunks(stream as never, {
-      maxLineChars: maxChars,
-      onBytes: (n) => {
-        bytes += n;
-        opts.onBytes?.(n);
-      },
-    })) {
-      const { text, end } = chunk;
-      const counter = fast?.begin(text, maxChars);
-      const counted = chunk.ascii ? counter : undefined;
-      if (chunk.head !== null) {
-        if (chunk.headCut) cutLines++;
-        readRecords(chunk.head, lineNo++);
+    const onBytes = (n: number) => {
+      bytes += n;
+      opts.onBytes?.(n);
+    };
+    /** reads a stream whose first line is `firstLine`, lines before `skipUntil` only counted as lines; the next line number */
+    const readStream = async (stream: Readable, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
+      let lineNo = firstLine;
+      for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes, sniff })) {
+        const counter = chunk.bytes ? fast?.begin(chunk.bytes, maxChars) : undefined;
+        if (chunk.head !== null) {
+          if (lineNo >= skipUntil) {
+            if (chunk.headCut) cutLines++;
+            readRecords(chunk.head, lineNo);
+          }
+          lineNo++;
+        }
+        const { bytes: ascii, end } = chunk;
+        let s = chunk.start;
+        for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
+        if (ascii && counter) {
+          for (; s < end; ) {
+            const nl = ascii.indexOf(10, s);
+            if (!counter.line(s, nl, lineNo)) readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
+            lineNo++;
+            s = nl + 1;
+          }
+          counter.done();
+        } else {
+          for (; s < end; ) {
+            const nl = lineEnd(chunk, s);
+            readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
+            lineNo++;
+            s = nl + 1;
+          }
+        }
+        lines = lineNo - 1;
+        opts.onBatch?.(state, store.events);
       }
-      for (let s = chunk.start; s < end; ) {
-        const nl = text.indexOf("\n", s);
-        if (!counted?.line(s, nl, lineNo)) readRecords(bodyLine(text, s, nl, maxChars, countCut), lineNo);
-        lineNo++;
-        s = nl + 1;
+      return lineNo;
+    };
+
+    const split = fast && !opts.onBatch ? await planSplit(source, opts) : null;
+    if (!split) await readStream(await source.open(limits), 1);
+    else {
+      // this thread reads up to the cut; a second one counts what it can after it and hands back the rest
+      const later = split.counter({ path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: SPLIT_MAX_RESIDUAL_CHARS }, onBytes);
+      later.catch(() => {});
+      const base = (await readStream(await source.openRange!(0, split.at, limits), 1)) - 1;
+      let result: RangeResult | undefined;
+      try {
+        result = await later;
+      } catch {
+        result = undefined;
       }
-      lines = lineNo - 1;
-      opts.onBatch?.(state, store.events);
+      if (!result) await readStream(await source.openRange!(split.at, source.size!, limits), base + 1, false);
+      else {
+        for (let k = 0; k < result.residual.length; k++) readRecords(result.residual[k], base + result.residualLines[k]);
+        cutLines += result.cut;
+        dispatcher.absorb(result.counts, base);
+        lines = base + result.lines;
+        if (result.stoppedAt) await readStream(await source.openRange!(split.at, source.size!, limits), base + 1, false, base + result.stoppedAt);
+      }
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
@@ -112,6 +157,22 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   dispatcher.end(emit);
   state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) });
   return { state, events: store.events };
+}
+
+/** A regular file at least this big is read on two threads when `jobs` allows. */
+export const SPLIT_MIN_BYTES = 32 << 20;
+/** What the second thread may hold of lines it could not only count before it leaves the rest to the first. */
+const SPLIT_MAX_RESIDUAL_CHARS = 16 << 20;
+/** The share of the file the first thread reads: the second starts later (it loads the modules first). */
+const SPLIT_SHARE = 0.55;
+
+async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter } | null> {
+  const min = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
+  if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(min, 2)) return null;
+  const counter = opts.rangeCounter ?? (await import("./parallel/split.js")).workerRangeCounter();
+  if (!counter) return null;
+  const at = await splitPoint(source.path, Math.max(1, Math.floor(source.size * SPLIT_SHARE))).catch(() => null);
+  return at === null || at >= source.size ? null : { at, counter };
 }
 
 export interface InputFailure {

@@ -1,7 +1,7 @@
 import type { Emit, RecordReader } from "./events/types.js";
 import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
-import { createNcclReader } from "./events/read-nccl.js";
+import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
@@ -10,7 +10,15 @@ import { createBenchReader } from "./events/read-bench.js";
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
  * first-character / `includes` tests before any grammar runs, and may claim the record.
  */
-export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void; end(emit: Emit): void; fast: LineCounter } {
+export interface Dispatcher {
+  dispatch(rec: LogRecord, emit: Emit): void;
+  end(emit: Emit): void;
+  fast: LineCounter;
+  /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
+  absorb(counts: NcclFastCounts, lineOffset: number): void;
+}
+
+export function createDispatcher(): Dispatcher {
   const nccl = createNcclReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, createVllmReader(), createBenchReader(), createPythonReader()];
@@ -19,6 +27,7 @@ export function createDispatcher(): { dispatch(rec: LogRecord, emit: Emit): void
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
     // and no origin is on it for the vLLM origin observer to see
     fast: nccl.fast,
+    absorb: nccl.absorb,
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);

@@ -10,6 +10,7 @@ import type { AnalyzeOptions } from "../analyze.js";
 import { parseByteSize } from "../input/size.js";
 import { createProgress } from "../util/progress.js";
 import { promises as fsp } from "node:fs";
+import { availableParallelism } from "node:os";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -84,7 +85,7 @@ export function registerAnalyze(program: Command): void {
     .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--no-color", "never colour the text report")
-    .option("-j, --jobs <n>", "read up to N input files at once on worker threads", "1")
+    .option("-j, --jobs <n>", "threads to read with: up to N input files at once, a big file in two parts (auto: one per CPU core, at most 8; 1: this thread only)", "auto")
     .option("--max-decompressed <bytes>", "stop reading a .gz input that expands past this size (e.g. 2GB)", "16GiB")
     .option("--no-progress", "never draw a progress bar on stderr")
     .option("--follow", "tail one growing log: print findings as they appear, the report on Ctrl-C")
@@ -116,8 +117,8 @@ export function registerAnalyze(program: Command): void {
 
 /** --jobs, --max-decompressed, --chunk-bytes and the progress bar, as library options. */
 async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
-  const jobs = Number(opts.jobs ?? "1");
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1, not '${opts.jobs}'`);
+  const jobs = opts.jobs === undefined || opts.jobs === "auto" ? Math.min(availableParallelism(), 8) : Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1 or 'auto', not '${opts.jobs}'`);
   const maxDecompressedBytes = parseByteSize(opts.maxDecompressed ?? "16GiB");
   if (!maxDecompressedBytes) throw new UsageError(`--max-decompressed wants a size such as 500MB or 2GiB, not '${opts.maxDecompressed}'`);
   const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);

@@ -4,6 +4,7 @@ import { evidenceOf, type LogRecord } from "../model.js";
 import { peel } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
+import { CHATTER, COLL, DangerScan, FAST_KEY, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
 import type { NcclActivityEvent, NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
@@ -19,12 +20,33 @@ interface Activity {
   lastCollective: string | null;
   trace: number;
   proxy: number;
-  /** where the fast path last counted a collective of it in the current chunk, or -1 (not reported) */
+  // not reported:
+  dev: number | null;
+  /** where the fast path last counted a collective of it in the current chunk, or -1 */
   fastAt: number;
+  /** the line of the last collective counted, or 0 */
+  lastLine: number;
+  /** speculative counting: a line of it went the ordinary way first (see `createNcclReader`) */
+  armed: boolean;
 }
 
-// INFO chatter of the PROXY/NET/ALLOC subsystems: counted, never parsed further
-const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|NET\/IB: NCCL Dev|NET\/IB: \w+ \d+ IbDev|transport\/\S+ \w+ Alloc|CUDA Dev \d+\[\d+\])/;
+/** What a speculative counter counted of one process/communicator (see `NcclFastCounts`). */
+export interface NcclFastEntry {
+  who: NcclWho;
+  comm: string | null;
+  collectives: number;
+  trace: number;
+  lastOpCount: string | null;
+  lastCollective: string | null;
+  /** 1-based within the counted range, 0 when no collective was counted */
+  lastLine: number;
+}
+
+/** The counts of a speculative fast path over a later part of the same input, for `absorb`. */
+export interface NcclFastCounts {
+  entries: NcclFastEntry[];
+  lastFastLine: number;
+}
 
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
@@ -52,45 +74,27 @@ export function looseConnectionRanks(msg: string): number[] {
   return [Number(m[1]), Number(m[3])];
 }
 
-// The counting fast path (see ./fast.ts) takes a line that starts with a header `host:pid:tid [dev]` it has
-// checked once, followed by a COLL record (`NCCL INFO <op>: opCount <hex> ...`) or a TRACE record
-// (`[<ms>] [<func>:<line>] NCCL TRACE ...`), and counts it as `read` would. One sticky regex per header
-// checks the whole line natively; whatever it does not accept goes the ordinary way.
-const FAST_KEY = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\]$/;
-// Anywhere in a line these send it the ordinary way: they may split it into several records (a CR, a glued
-// level word or process prefix), or peeling and the message table may read it differently (ANSI, `Init `).
-const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "ITICAL"];
-// the rest of a line: no `[` that could be an ANSI colour, a Ray dedup suffix or the `[1,0]<stdout>` / `[0] `
-// of a glued record
-const FAST_REST = String.raw`(?:[^\n\[]|\[(?!\d*[\],;m]|repeated ))*`;
-// the collective names of the NCCL reference that the message table reads alike whatever follows them
-const FAST_OPS = ["AllReduce", "AllGatherV", "AllGather", "ReduceScatter", "Broadcast", "Reduce", "Send", "Recv", "AlltoAll", "Gather", "Scatter", "PutSignal", "Signal", "WaitSignal"].filter(
-  (op) => /^\w+$/.test(op) && !/^[CN]/.test(op) && !CHATTER.test(`${op}: opCount 0`),
-);
-const fastLineRegex = (key: string) =>
-  new RegExp(
-    `${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?: NCCL INFO (?:${FAST_OPS.join("|")}): opCount [0-9a-fA-F]+(?!\\w)${FAST_REST}(?<![\\s)\\]ET])` +
-      `| (?:\\d+\\.\\d+ )?(?:[A-Za-z_][\\w./\\-]*:\\d+ )?NCCL TRACE(?:[ \\t]${FAST_REST})?(?<!\\)))\\n`,
-    "y",
-  );
-const NOWHERE = 0x7fffffff;
 const FAST_MAX_KEYS = 4096;
+const KEY_SLOTS = 4096;
 
 interface FastKey {
-  key: string;
-  /** checks a whole line after this header; null when the header may not take the fast path, undefined until it is seen twice */
-  line: RegExp | null | undefined;
+  /** the header, `host:pid:tid [dev]` */
+  key: Literal;
+  /** the header may take the fast path; undefined until it is seen twice */
+  ok: boolean | undefined;
   who: NcclWho;
   /** noteHost has nothing left to do for this header */
   hostSeen: boolean;
+  /** the next header of the same hash */
+  next: FastKey | undefined;
   /** the last communicator seen after this header and its counters */
-  comm: string | null;
+  comm: Literal | null;
   commAct: Activity | null;
   devAct: Activity | null | undefined;
 }
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-
+const NCCL_INFO_LENGTH = " NCCL INFO ".length;
 /**
  * NCCL writes a WARN as a newline followed by the record. When a launcher (Ray, vLLM, mpirun) prefixes every
  * line, that newline shows as a line holding only the prefix, right above the WARN: the record starts there.
@@ -106,8 +110,24 @@ function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
   );
 }
 
-/** Reads NCCL records into events; claims every NCCL record (returns true). */
-export function createNcclReader(): RecordReader & { fast: LineCounter } {
+export interface NcclReader extends RecordReader {
+  fast: LineCounter;
+  /** the speculative counter's counts (after its last chunk) */
+  fastCounts(): NcclFastCounts;
+  /** adds what a speculative counter counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
+  absorb(counts: NcclFastCounts, lineOffset: number): void;
+}
+
+/**
+ * Reads NCCL records into events; claims every NCCL record (returns true).
+ *
+ * `speculative`: the reader only counts, over a later part of an input that another reader reads up to there
+ * (a second thread). It cannot know what came before, so the first line it could count of each process or
+ * communicator goes the ordinary way instead (the caller hands it to the other reader, in order), which creates
+ * the counters there and notes the host, as the one-thread reading would; `absorb` then adds the rest.
+ */
+export function createNcclReader(options: { speculative?: boolean } = {}): NcclReader {
+  const speculative = options.speculative === true;
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
@@ -134,7 +154,7 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
         overflow ??= `NCCL activity counters capped at ${NCCL_READER_LIMITS.activity} processes/communicators`;
         return null;
       }
-      a = { host: who.host, pid: who.pid, comm, collectives: 0, lastOpCount: null, lastCollective: null, trace: 0, proxy: 0, fastAt: -1 };
+      a = { host: who.host, pid: who.pid, comm, collectives: 0, lastOpCount: null, lastCollective: null, trace: 0, proxy: 0, dev: who.dev, fastAt: -1, lastLine: 0, armed: false };
       activity.set(key, a);
     }
     return a;
@@ -325,6 +345,7 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
           a.collectives++;
           a.lastOpCount = parsed.opCount;
           a.lastCollective = parsed.op;
+          a.lastLine = rec.line;
         }
         return;
       }
@@ -345,7 +366,12 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
   };
 
   // ---- the counting fast path ----
-  const fastKeys = new Map<number, FastKey>();
+  // headers seen, by `keyHash`, chained; and the lengths they have, the most common first
+  const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
+  const keyLengths: number[] = [];
+  let keyCount = 0;
+  const keyHash = (s: number, i: number, len: number) =>
+    (Math.imul(Math.imul(Math.imul(len, 31) + body[i - 1], 31) + body[i - 4], 31) + body[i - 5] + body[s + (len >> 1)] * 7919) & (KEY_SLOTS - 1);
   let lastFastLine = 0;
 
   const registerKey = (key: string): FastKey => {
@@ -353,104 +379,124 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
     const probe = `${key} NCCL INFO x`;
     const p = h ? peel(probe) : null;
     const ok = !!h && !!p && h.host !== null && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
-    return { key, line: ok ? undefined : null, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null }, hostSeen: false, comm: null, commAct: null, devAct: undefined };
+    return {
+      key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
+      next: undefined, hostSeen: false, comm: null, commAct: null, devAct: undefined,
+    };
   };
   const devActivity = (k: FastKey): Activity | null => {
     if (k.devAct === undefined) k.devAct = activityOf(k.who, null);
     return k.devAct;
   };
 
-  let body = "";
-  const dangerAt: number[] = FAST_DANGERS.map(() => -1);
-  let dangerMin = -1;
-  let closeAt = -1;
-  let commAt = -1;
+  let body: Buffer = Buffer.alloc(0);
+  let view = new DataView(body.buffer);
+  const dangers = new DangerScan();
   let maxLine = 0;
   // collectives counted but whose opCount and name are not yet read: read from their last line when the chunk
   // ends or before the ordinary path may touch the same counters
   const pending: Activity[] = [];
-  const find = (what: string, from: number): number => {
-    const i = body.indexOf(what, from);
-    return i < 0 ? NOWHERE : i;
-  };
-  const nextDanger = (from: number) => {
-    let min = NOWHERE;
-    for (let i = 0; i < FAST_DANGERS.length; i++) {
-      if (dangerAt[i] < from) dangerAt[i] = find(FAST_DANGERS[i], from);
-      if (dangerAt[i] < min) min = dangerAt[i];
-    }
-    dangerMin = min;
-  };
   const settle = () => {
     for (const a of pending) {
       const at = a.fastAt;
       a.fastAt = -1;
-      const colon = body.indexOf(": opCount ", at);
-      const m0 = body.indexOf(" NCCL INFO ", at) + 11;
+      const m0 = at + 1 + NCCL_INFO_LENGTH;
+      const colon = body.indexOf(58, m0);
       let e = colon + 10;
-      while (isHex(body.charCodeAt(e))) e++;
-      a.lastCollective = body.slice(m0, colon);
-      a.lastOpCount = body.slice(colon + 10, e);
+      while (isHex(body[e])) e++;
+      a.lastCollective = body.toString("latin1", m0, colon);
+      a.lastOpCount = body.toString("latin1", colon + 10, e);
     }
     pending.length = 0;
+  };
+  /** the first ` comm ` at or after `from` and before `nl`, or -1 */
+  const commAfter = (from: number, nl: number): number => {
+    for (let m = body.indexOf(109 /* m */, from + 3); m >= 0 && m + 2 < nl; m = body.indexOf(109, m + 1)) {
+      if (body[m - 3] === 32 && body[m - 2] === 99 && body[m - 1] === 111 && body[m + 1] === 109 && body[m + 2] === 32) return m - 3;
+    }
+    return -1;
   };
 
   const counter: ChunkLineCounter = {
     line(s, nl, lineNo) {
       if (nl - s > maxLine) return leave();
-      if (dangerMin < s) nextDanger(s);
-      if (dangerMin < nl) return leave();
-      // the header up to its `]`, found by a hash of its length and last characters (pid, tid, device)
-      if (closeAt < s) closeAt = find("]", s);
-      const i = closeAt;
-      if (i >= nl || i - s > 160) return leave();
-      let h = i - s;
-      for (let j = i - 1, stop = i - 12 > s ? i - 12 : s; j >= stop; j--) h = (Math.imul(h, 31) + body.charCodeAt(j)) | 0;
-      const k = fastKeys.get(h);
+      // the header: a known one is found by the length of a known header (its only `]` ends it), a hash of a few
+      // characters (device, tid, host) and a whole comparison; any other is registered
+      let k: FastKey | undefined;
+      let i = -1;
+      for (let n = 0; n < keyLengths.length && k === undefined; n++) {
+        const len = keyLengths[n];
+        i = s + len - 1;
+        if (i >= nl || body[i] !== 93) continue;
+        k = keySlots[keyHash(s, i, len)];
+        while (k !== undefined && (k.key.length !== len || !k.key.at(view, s, i + 1))) k = k.next;
+      }
       if (k === undefined) {
-        if (fastKeys.size < FAST_MAX_KEYS) fastKeys.set(h, registerKey(body.slice(s, i + 1)));
+        i = body.indexOf(93 /* ] */, s);
+        const len = i + 1 - s;
+        if (i < 0 || i >= nl || len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return leave();
+        const slot = keyHash(s, i, len);
+        for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, s, i + 1)) break;
+        if (k === undefined) {
+          keyCount++;
+          const fresh = registerKey(body.toString("latin1", s, i + 1));
+          fresh.next = keySlots[slot];
+          keySlots[slot] = fresh;
+          if (!keyLengths.includes(len)) keyLengths.push(len);
+        }
         return leave();
       }
-      let re = k.line;
-      if (re === null) return leave();
-      // compiled when the header comes back: a log of a million one-off headers compiles none
-      if (re === undefined) re = k.line = fastLineRegex(k.key);
-      // the regex starts with the header itself, so a header of the same hash is not taken for this one
-      re.lastIndex = s;
-      if (!re.test(body)) return leave();
-      if (!k.hostSeen) {
+      if (k.ok === false) return leave();
+      if (k.ok === undefined) k.ok = true;
+      const kind = matchAfterHeader(body, view, i, nl);
+      if (kind === NO_MATCH || !dangers.clear(s, nl)) return leave();
+      if (!k.hostSeen && !speculative) {
         if (!hosts.has(k.who.host!)) return leave();
         k.hostSeen = true;
       }
-      if (body.charCodeAt(i + 7) === 73 /* NCCL I(NFO) */) {
+      if (kind === COLL) {
         // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
-        if (commAt <= i) commAt = find(" comm ", i);
+        const at = commAfter(i, nl);
         let a: Activity | null;
-        if (commAt >= nl) a = devActivity(k);
+        if (at < 0) a = devActivity(k);
         else {
-          const cs = commAt + 6;
+          const cs = at + 6;
           const known = k.comm;
-          if (known !== null && body.startsWith(known, cs) && !isHex(body.charCodeAt(cs + known.length))) a = k.commAct;
+          if (known !== null && known.at(view, cs, nl) && !isHex(body[cs + known.length])) a = k.commAct;
           else {
-            if (body.charCodeAt(cs) !== 48 || body.charCodeAt(cs + 1) !== 120 || !isHex(body.charCodeAt(cs + 2))) return leave();
+            if (body[cs] !== 48 || body[cs + 1] !== 120 || !isHex(body[cs + 2])) return leave();
             let ce = cs + 2;
-            while (isHex(body.charCodeAt(ce))) ce++;
-            k.comm = body.slice(cs, ce);
-            a = k.commAct = activityOf(k.who, k.comm);
+            while (isHex(body[ce])) ce++;
+            const comm = body.toString("latin1", cs, ce);
+            k.comm = new Literal(comm);
+            a = k.commAct = activityOf(k.who, comm);
           }
         }
+        if (speculative && !arm(a)) return leave();
         if (a) {
           a.collectives++;
+          a.lastLine = lineNo;
           if (a.fastAt < 0) pending.push(a);
-          a.fastAt = s;
+          a.fastAt = i;
         }
       } else {
         const a = devActivity(k);
+        if (speculative && !arm(a)) return leave();
         if (a) a.trace++;
       }
       lastFastLine = lineNo;
       return true;
     },
+    done() {
+      if (pending.length) settle();
+    },
+  };
+  /** speculative: may this activity's lines be counted here yet? (its first one goes the ordinary way) */
+  const arm = (a: Activity | null): boolean => {
+    if (!a) return false;
+    if (a.armed) return true;
+    a.armed = true;
+    return false;
   };
   /** the line goes the ordinary way: the counters it may touch must be up to date */
   const leave = (): false => {
@@ -458,20 +504,46 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
     return false;
   };
   const fast: LineCounter = {
-    begin(text, maxChars) {
+    begin(bytes, maxChars) {
       if (pending.length) settle();
-      body = text;
+      body = bytes;
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxLine = maxChars;
-      dangerAt.fill(-1);
-      dangerMin = -1;
-      closeAt = commAt = -1;
+      dangers.begin(bytes);
       return counter;
     },
+  };
+
+  const fastCounts = (): NcclFastCounts => {
+    if (pending.length) settle();
+    const entries: NcclFastEntry[] = [];
+    for (const a of activity.values()) {
+      if (a.collectives === 0 && a.trace === 0) continue;
+      entries.push({ who: { host: a.host, pid: a.pid, dev: a.dev }, comm: a.comm, collectives: a.collectives, trace: a.trace, lastOpCount: a.lastOpCount, lastCollective: a.lastCollective, lastLine: a.lastLine });
+    }
+    return { entries, lastFastLine };
+  };
+  const absorb = (counts: NcclFastCounts, lineOffset: number) => {
+    if (pending.length) settle();
+    for (const e of counts.entries) {
+      const a = activityOf(e.who, e.comm);
+      if (!a) continue;
+      a.collectives += e.collectives;
+      a.trace += e.trace;
+      if (e.lastLine > 0 && e.lastLine + lineOffset > a.lastLine) {
+        a.lastLine = e.lastLine + lineOffset;
+        a.lastOpCount = e.lastOpCount;
+        a.lastCollective = e.lastCollective;
+      }
+    }
+    if (counts.lastFastLine > 0) lastFastLine = Math.max(lastFastLine, counts.lastFastLine + lineOffset);
   };
 
   return {
     name: "nccl",
     fast,
+    fastCounts,
+    absorb,
     read(rec, emit) {
       const t = rec.text;
       noteProcess(rec, emit);
@@ -512,7 +584,7 @@ export function createNcclReader(): RecordReader & { fast: LineCounter } {
       const entries: NcclActivityEvent["entries"] = [];
       for (const a of activity.values()) {
         const r = a.comm ? commRank.get(`${a.host}|${a.pid}|${a.comm}`) : undefined;
-        const { fastAt: _, ...counters } = a;
+        const { dev: _d, fastAt: _f, lastLine: _l, armed: _a, ...counters } = a;
         entries.push({ ...counters, rank: r ?? null });
       }
       const ev = { file: lastRec?.file ?? "", line: Math.max(lastRec?.line ?? 0, lastFastLine), text: "" };

@@ -230,6 +230,8 @@ export class JsonDigester {
 export function digestJsonStream(source: Readable, opts: JsonDigestOptions = {}): Readable {
   const digester = new JsonDigester(opts);
   const t = new Transform({
+    // one chunk out per chunk in: a byte-mode readable side would join what is buffered into a new copy
+    readableObjectMode: true,
     transform(chunk: Buffer, _enc, cb) {
       const out = digester.push(chunk);
       cb(null, out === chunk ? chunk : Buffer.from(out.buffer, out.byteOffset, out.length));

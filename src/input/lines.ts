@@ -16,6 +16,8 @@ export interface LineReaderOptions {
   onCutLine?: (line: number, length: number) => void;
   /** called with every chunk's byte length, for progress */
   onBytes?: (n: number) => void;
+  /** false: the stream is a later part of a UTF-8 input, read without looking for a byte order mark */
+  sniff?: boolean;
 }
 
 export const DEFAULT_MAX_LINE_CHARS = 1 << 16;
@@ -31,20 +33,37 @@ function sniffEncoding(head: Uint8Array): { encoding: Encoding; bom: number } {
 
 /**
  * One chunk of a stream cut at line ends. `head` is the line that the previous chunks started and this
- * one ends (already joined, cut to the line cap and normalized, see `finishLine`); `text[start, end)`
- * holds the lines that lie wholly in this chunk, raw, each ended by `\n`: their reader normalizes them
- * itself (`bodyLine`), which lets a hot loop look at a line inside the chunk before it copies it out.
- * (`text` is the whole decoded chunk: a flat string reads faster than a slice of one.)
+ * one ends (already joined, cut to the line cap and normalized, see `finishLine`); `[start, end)` holds the
+ * lines that lie wholly in this chunk, raw, each ended by `\n`: their reader normalizes them itself
+ * (`chunkLine`), which lets a hot loop look at a line inside the chunk before it makes a string of it.
+ * A chunk of plain ASCII keeps its bytes (a character is a byte; no decoding choice was made); any other
+ * chunk is decoded text.
  */
 export interface TextChunk {
   head: string | null;
   /** the length of `head` before it was cut, or 0 when it was not cut */
   headCut: number;
+  /** the chunk's bytes when they are plain ASCII, else null */
+  bytes: Buffer | null;
+  /** the decoded chunk when it is not plain ASCII, else "" */
   text: string;
   start: number;
   end: number;
-  /** true when `text` is plain ASCII (then a character is a byte and no decoding choice was made) */
-  ascii: boolean;
+}
+
+/** Where the line that starts at `s` of a chunk ends: the index of its `\n`. */
+export function lineEnd(chunk: TextChunk, s: number): number {
+  return chunk.bytes ? chunk.bytes.indexOf(10, s) : chunk.text.indexOf("\n", s);
+}
+
+/** The line `[start, end)` of a chunk as `readLines` gives it; `onCut` is called with its length when it is cut. */
+export function chunkLine(chunk: TextChunk, start: number, end: number, maxChars: number, onCut?: (length: number) => void): string {
+  if (!chunk.bytes) return bodyLine(chunk.text, start, end, maxChars, onCut);
+  if (end - start > maxChars) {
+    onCut?.(end - start);
+    end = start + maxChars;
+  }
+  return finishLine(chunk.bytes.toString("latin1", start, end));
 }
 
 /** What the line reader does to every physical line: cut to the cap, a trailing `\r` off, JSON-lines text out. */
@@ -104,7 +123,7 @@ export async function* readTextChunks(stream: Readable, opts: LineReaderOptions 
     return { head: finishLine(head), headCut };
   };
 
-  const split = (text: string, ascii: boolean): TextChunk | undefined => {
+  const split = (text: string): TextChunk | undefined => {
     const first = text.indexOf("\n");
     if (first < 0) {
       addCarry(text);
@@ -120,7 +139,25 @@ export async function* readTextChunks(stream: Readable, opts: LineReaderOptions 
     const last = text.lastIndexOf("\n");
     const end = last >= from ? last + 1 : from;
     if (last + 1 < text.length) addCarry(text.slice(last + 1));
-    return head !== null || end > from ? { head, headCut, text, start: from, end, ascii } : undefined;
+    return head !== null || end > from ? { head, headCut, bytes: null, text, start: from, end } : undefined;
+  };
+  const splitBytes = (bytes: Buffer): TextChunk | undefined => {
+    const first = bytes.indexOf(10);
+    if (first < 0) {
+      addCarry(bytes.toString("latin1"));
+      return undefined;
+    }
+    let head: string | null = null;
+    let headCut = 0;
+    let from = 0;
+    if (carry || carryCut) {
+      ({ head, headCut } = takeCarry(bytes.toString("latin1", 0, first)));
+      from = first + 1;
+    }
+    const last = bytes.lastIndexOf(10);
+    const end = last >= from ? last + 1 : from;
+    if (last + 1 < bytes.length) addCarry(bytes.toString("latin1", last + 1));
+    return head !== null || end > from ? { head, headCut, bytes, text: "", start: from, end } : undefined;
   };
   /** the unterminated last line of the stream, if any */
   const finalCarry = (): TextChunk | undefined => {
@@ -130,26 +167,24 @@ export async function* readTextChunks(stream: Readable, opts: LineReaderOptions 
     carry = "";
     carryCut = false;
     carryLength = 0;
-    return { head, headCut, text: "", start: 0, end: 0, ascii: false };
+    return { head, headCut, bytes: null, text: "", start: 0, end: 0 };
   };
 
   // the encoding is sniffed from the first 3 bytes, whatever the chunk size (1-byte chunks included)
   let head: Uint8Array | undefined;
   const begin = (bytes: Uint8Array): Uint8Array => {
-    const { encoding, bom } = sniffEncoding(bytes);
+    const { encoding, bom } = opts.sniff === false ? { encoding: "utf-8" as const, bom: 0 } : sniffEncoding(bytes);
     if (encoding === "utf-16be") swap = byteSwapper();
     decoder = new TextDecoder(swap ? "utf-16le" : encoding, { fatal: false, ignoreBOM: true });
     return bytes.subarray(bom);
   };
-  const decode = (bytes: Uint8Array, final: boolean): { text: string; ascii: boolean } => {
-    if (!swap && decoderClean && decoder!.encoding === "utf-8" && isAscii(bytes)) {
-      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
-      return { text: final ? text + decoder!.decode() : text, ascii: true };
-    }
+  /** the chunk may be read as bytes: plain ASCII, and the decoder holds no partial character */
+  const asciiReadable = (bytes: Uint8Array) => !swap && decoderClean && decoder!.encoding === "utf-8" && isAscii(bytes);
+  const decode = (bytes: Uint8Array, final: boolean): string => {
     if (swap) bytes = swap(bytes);
     if (!swap && decoder!.encoding === "utf-8" && bytes.length > 0) decoderClean = bytes[bytes.length - 1] < 0x80;
     const text = decoder!.decode(bytes, { stream: true });
-    return { text: final ? text + decoder!.decode() : text, ascii: false };
+    return final ? text + decoder!.decode() : text;
   };
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -164,17 +199,21 @@ export async function* readTextChunks(stream: Readable, opts: LineReaderOptions 
       head = undefined;
       bytes = begin(bytes);
     }
-    if (carryCut && !swap && decoderClean && decoder!.encoding === "utf-8" && bytes.indexOf(10) < 0 && isAscii(bytes)) {
-      // more of a line already cut: only its length counts, no need to decode it
-      carryLength += bytes.length;
+    if (asciiReadable(bytes)) {
+      if (carryCut && bytes.indexOf(10) < 0) {
+        // more of a line already cut: only its length counts, no need to decode it
+        carryLength += bytes.length;
+        continue;
+      }
+      const out = splitBytes(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+      if (out) yield out;
       continue;
     }
-    const { text, ascii } = decode(bytes, false);
-    const out = split(text, ascii);
+    const out = split(decode(bytes, false));
     if (out) yield out;
   }
-  const tail = decoder ? decode(new Uint8Array(0), true) : head ? decode(begin(head), true) : { text: "", ascii: false };
-  const out = split(tail.text, tail.ascii);
+  const tail = decoder ? decode(new Uint8Array(0), true) : head ? decode(begin(head), true) : "";
+  const out = split(tail);
   if (out) yield out;
   const last = finalCarry();
   if (last) yield last;
@@ -195,10 +234,9 @@ export async function* readLines(stream: Readable, opts: LineReaderOptions = {})
       lines.push(chunk.head);
       lineNo++;
     }
-    const { text, end } = chunk;
-    for (let s = chunk.start; s < end; ) {
-      const nl = text.indexOf("\n", s);
-      lines.push(bodyLine(text, s, nl, maxChars, (n) => opts.onCutLine?.(lineNo, n)));
+    for (let s = chunk.start; s < chunk.end; ) {
+      const nl = lineEnd(chunk, s);
+      lines.push(chunkLine(chunk, s, nl, maxChars, (n) => opts.onCutLine?.(lineNo, n)));
       lineNo++;
       s = nl + 1;
     }

@@ -21,6 +21,8 @@ export interface InputSource {
   size?: number;
   /** the file it reads, when it is a file (so a worker thread can open it again) */
   path?: string;
+  /** a regular file's raw bytes `[start, end)`, not gunzipped or digested (for reading one file in parts) */
+  openRange?(start: number, end: number, limits: InputLimits): Promise<Readable>;
 }
 
 export interface InputLimits {
@@ -111,14 +113,47 @@ export async function fileSource(path: string): Promise<InputSource> {
       const raw = regular ? readInPlace(handle, limits.chunkBytes) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
       return maybeGunzip(raw, path, limits);
     },
+    ...(regular
+      ? {
+          async openRange(start: number, end: number, limits: InputLimits) {
+            const handle = await fs.open(path, "r").catch((e) => {
+              throw new InputError(describeFsError(e), path);
+            });
+            return readInPlace(handle, limits.chunkBytes, start, end);
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * Where a regular file may be cut in two for reading on two threads: the start of the first line at or after
+ * `at`, or null when the file must be read in one go: gzip, JSON (digested as a whole), UTF-16, or no line
+ * end within 1 MiB after `at`.
+ */
+export async function splitPoint(path: string, at: number): Promise<number | null> {
+  const handle = await fs.open(path, "r");
+  try {
+    const head = Buffer.alloc(4096);
+    const n = (await handle.read(head, 0, head.length, 0)).bytesRead;
+    if (n < 2 || (head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return null;
+    const first = head.subarray(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0, n).find((c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d);
+    if (first === undefined || first === 0x7b || first === 0x5b) return null;
+    const window = Buffer.alloc(1 << 20);
+    const got = (await handle.read(window, 0, window.length, at - 1)).bytesRead;
+    const nl = window.subarray(0, got).indexOf(10);
+    return nl < 0 ? null : at + nl;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
  * A regular file's bytes, read on this thread as the reader asks for them: a read from the page cache is
  * cheaper than the round trip through the thread pool of an fs stream (pipes and devices keep that stream).
  */
-function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
+function readInPlace(handle: fs.FileHandle, chunkBytes: number, start?: number, end = Infinity): Readable {
+  let position = start ?? null;
   let closed = false;
   const close = () => {
     if (!closed) {
@@ -127,14 +162,19 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
     }
   };
   return new Readable({
+    // one read, one chunk: a byte-mode stream would join two reads into a copy
+    objectMode: true,
+    highWaterMark: 1,
     read() {
       try {
-        const buf = Buffer.allocUnsafe(chunkBytes);
-        const n = readSync(handle.fd, buf, 0, chunkBytes, null);
+        const want = position === null ? chunkBytes : Math.min(chunkBytes, end - position);
+        const buf = Buffer.allocUnsafe(Math.max(want, 0));
+        const n = want <= 0 ? 0 : readSync(handle.fd, buf, 0, want, position);
+        if (position !== null) position += n;
         if (n === 0) {
           close();
           this.push(null);
-        } else this.push(n < chunkBytes ? buf.subarray(0, n) : buf);
+        } else this.push(n < buf.length ? buf.subarray(0, n) : buf);
       } catch (e) {
         this.destroy(e as Error);
       }
@@ -185,7 +225,8 @@ async function maybeGunzip(raw: Readable, path: string, limits: InputLimits): Pr
       yield r.value as Buffer;
     }
   }
-  const plain = Readable.from(replay(), { objectMode: false });
+  // object mode: each chunk passes on as it is, never joined with the next into a copy
+  const plain = Readable.from(replay(), { objectMode: true });
   // JSON documents (benchmark results of megabytes on one line) are digested to fit the line cap
   if (!head || head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return digestJsonStream(plain);
   const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(limits.chunkBytes, 1 << 20)) });

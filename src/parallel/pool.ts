@@ -37,7 +37,7 @@ export async function analyzeInWorkers(sources: InputSource[], opts: AnalyzeOpti
           const onMessage = (m: WorkerMessage) => {
             if (m.type === "bytes") opts.onBytes?.(m.n);
             else if (m.type === "done") done(() => resolve(m.part));
-            else done(() => reject(Object.assign(new Error(m.message), m.inputError ? { name: "InputError" } : {})));
+            else if (m.type === "failed") done(() => reject(Object.assign(new Error(m.message), m.inputError ? { name: "InputError" } : {})));
           };
           const onError = (e: Error) => done(() => reject(e));
           const onExit = (code: number) => done(() => reject(new Error(`worker thread stopped (exit ${code}) while reading ${src.name}`)));

@@ -1,38 +1,59 @@
 import { parentPort } from "node:worker_threads";
 import { analyzeSource } from "../analyze.js";
-import { fileSource } from "../input/sources.js";
+import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import type { Part } from "./pool.js";
+import { countRange, type RangeResult } from "./range.js";
 
 /** One input for a worker thread to read. */
 export interface WorkerJob {
+  type?: "input";
   path: string;
   name: string;
   size?: number;
   opts: { limits?: { maxDecompressedBytes?: number; chunkBytes?: number }; maxLineChars?: number; maxEventsPerKind?: number };
 }
 
+/** The later part `[start, end)` of a regular file, to count (see ./range.ts). */
+export interface RangeJob {
+  type: "range";
+  path: string;
+  start: number;
+  end: number;
+  chunkBytes?: number;
+  maxLineChars: number;
+  maxResidualChars: number;
+}
+
 export type WorkerMessage =
   | { type: "bytes"; n: number }
   | { type: "done"; part: Part }
+  | { type: "range-done"; result: RangeResult }
   | { type: "failed"; message: string; inputError: boolean };
 
 const PROGRESS_EVERY = 4 << 20;
 
-parentPort?.on("message", async (job: WorkerJob) => {
+parentPort?.on("message", async (job: WorkerJob | RangeJob) => {
   const port = parentPort!;
   let pending = 0;
+  const onBytes = (n: number) => {
+    pending += n;
+    if (pending >= PROGRESS_EVERY) {
+      port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
+      pending = 0;
+    }
+  };
   try {
+    if (job.type === "range") {
+      const source = await fileSource(job.path);
+      const limits = { ...DEFAULT_LIMITS, ...(job.chunkBytes ? { chunkBytes: job.chunkBytes } : {}) };
+      const stream = await source.openRange!(job.start, job.end, limits);
+      const result = await countRange(stream, { maxLineChars: job.maxLineChars, maxResidualChars: job.maxResidualChars, onBytes });
+      if (pending) port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
+      port.postMessage({ type: "range-done", result } satisfies WorkerMessage);
+      return;
+    }
     const source = { ...(await fileSource(job.path)), name: job.name, size: job.size };
-    const part = await analyzeSource(source, 0, {
-      ...job.opts,
-      onBytes: (n) => {
-        pending += n;
-        if (pending >= PROGRESS_EVERY) {
-          port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
-          pending = 0;
-        }
-      },
-    });
+    const part = await analyzeSource(source, 0, { ...job.opts, onBytes, jobs: 1 });
     if (pending) port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
     port.postMessage({ type: "done", part } satisfies WorkerMessage);
   } catch (e) {

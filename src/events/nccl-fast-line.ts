@@ -1,0 +1,183 @@
+/**
+ * Which NCCL lines the counting fast path (./fast.ts) may take, read straight from the bytes of a chunk.
+ *
+ * `fastLineRegex` is the specification: a line that starts with a header `host:pid:tid [dev]` already checked
+ * once, followed by a COLL record (`NCCL INFO <op>: opCount <hex> ...`) or a TRACE record
+ * (`[<ms>] [<func>:<line>] NCCL TRACE ...`). `matchAfterHeader` answers the same question on bytes without
+ * making a string of the line; test/fast-line.test.ts holds the two to each other. Whatever they do not
+ * accept goes the ordinary way (records, peel, grammar).
+ */
+
+// the rest of a line: no `[` that could be an ANSI colour, a Ray dedup suffix or the `[1,0]<stdout>` / `[0] `
+// of a glued record
+const FAST_REST = String.raw`(?:[^\n\[]|\[(?!\d*[\],;m]|repeated ))*`;
+
+/** INFO chatter of the PROXY/NET/ALLOC subsystems: the reader counts it and parses nothing further. */
+export const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|NET\/IB: NCCL Dev|NET\/IB: \w+ \d+ IbDev|transport\/\S+ \w+ Alloc|CUDA Dev \d+\[\d+\])/;
+
+/** The collective names of the NCCL reference that the message table reads alike whatever follows them. */
+export const FAST_OPS = ["AllReduce", "AllGatherV", "AllGather", "ReduceScatter", "Broadcast", "Reduce", "Send", "Recv", "AlltoAll", "Gather", "Scatter", "PutSignal", "Signal", "WaitSignal"].filter(
+  (op) => /^\w+$/.test(op) && !/^[CN]/.test(op) && !CHATTER.test(`${op}: opCount 0`),
+);
+
+/** A header the fast path may take: `host:pid:tid [dev]`, nothing before or after. */
+export const FAST_KEY = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\]$/;
+
+/**
+ * Anywhere in a line these send it the ordinary way: they may split it into several records (a CR, a glued
+ * level word or process prefix), or peeling and the message table may read it differently (ANSI, `Init `).
+ */
+export const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "ITICAL"];
+
+/** The whole line after `key` up to and including its `\n`, as the fast path may take it (sticky). */
+export function fastLineRegex(key: string): RegExp {
+  return new RegExp(
+    `${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?: NCCL INFO (?:${FAST_OPS.join("|")}): opCount [0-9a-fA-F]+(?!\\w)${FAST_REST}(?<![\\s)\\]ET])` +
+      `| (?:\\d+\\.\\d+ )?(?:[A-Za-z_][\\w./\\-]*:\\d+ )?NCCL TRACE(?:[ \\t]${FAST_REST})?(?<!\\)))\\n`,
+    "y",
+  );
+}
+
+export const NO_MATCH = 0;
+export const COLL = 1;
+export const TRACE = 2;
+
+/**
+ * A fixed string of bytes, compared four at a time through a DataView over the chunk (a chunk is read once per
+ * line for several of these, so the per-byte loop showed in profiles).
+ */
+export class Literal {
+  readonly length: number;
+  private readonly words: Uint32Array;
+  private readonly tail: Uint8Array;
+  constructor(text: string) {
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+    this.length = bytes.length;
+    const whole = bytes.length & ~3;
+    const view = new DataView(bytes.buffer);
+    this.words = new Uint32Array(whole / 4);
+    for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);
+    this.tail = bytes.slice(whole);
+  }
+  /** the literal stands at `dv[p]`, wholly before `limit` (at most the view's length) */
+  at(dv: DataView, p: number, limit: number): boolean {
+    if (p < 0 || p + this.length > limit) return false;
+    const w = this.words;
+    let q = p;
+    for (let k = 0; k < w.length; k++, q += 4) if (dv.getUint32(q, true) !== w[k]) return false;
+    const t = this.tail;
+    for (let k = 0; k < t.length; k++) if (dv.getUint8(q + k) !== t[k]) return false;
+    return true;
+  }
+}
+
+const NCCL_INFO = new Literal(" NCCL INFO ");
+const OPCOUNT = new Literal(": opCount ");
+const NCCL_TRACE = new Literal("NCCL TRACE");
+const REPEATED = new Literal("repeated ");
+// each followed by its `:`, by first character
+const OPS_BY_FIRST: Literal[][] = Array.from({ length: 128 }, (_, c) => FAST_OPS.filter((op) => op.charCodeAt(0) === c).map((op) => new Literal(`${op}:`)));
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** FAST_REST over `b[r, nl)`: every `[` is followed by neither `\d*[\],;m]` nor `repeated `. */
+function restIsPlain(b: Buffer, dv: DataView, r: number, nl: number): boolean {
+  for (let p = b.indexOf(91, r); p >= 0 && p < nl; p = b.indexOf(91, p + 1)) {
+    let q = p + 1;
+    while (isDigit(b[q])) q++;
+    const c = b[q];
+    if (c === 93 || c === 44 || c === 59 || c === 109) return false;
+    if (REPEATED.at(dv, p + 1, nl)) return false;
+    if (q >= nl) break;
+  }
+  return true;
+}
+
+/** where the `:` after the collective name at `b[p]` stands when that name is one of FAST_OPS, else -1 */
+function fastOpEnd(b: Buffer, dv: DataView, p: number, nl: number): number {
+  const ops = OPS_BY_FIRST[b[p] & 127];
+  for (let k = 0; k < ops.length; k++) if (ops[k].at(dv, p, nl)) return p + ops[k].length - 1;
+  return -1;
+}
+
+/**
+ * What the line whose header ends with the `]` at `b[i]` and whose `\n` is at `b[nl]` is after that header,
+ * as `fastLineRegex` reads it: COLL, TRACE or NO_MATCH. `b` holds ASCII; `dv` views the same bytes.
+ */
+export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number): number {
+  if (b[i + 1] !== 32) return NO_MATCH;
+  if (NCCL_INFO.at(dv, i + 1, nl)) {
+    const q = fastOpEnd(b, dv, i + 1 + NCCL_INFO.length, nl);
+    if (q < 0 || !OPCOUNT.at(dv, q, nl)) return NO_MATCH;
+    let h = q + OPCOUNT.length;
+    if (!isHex(b[h])) return NO_MATCH;
+    while (isHex(b[h])) h++;
+    if (h > nl || isWord(b[h])) return NO_MATCH;
+    const last = b[nl - 1];
+    // (?<![\s)\]ET]) before the newline
+    if (last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
+    return restIsPlain(b, dv, h, nl) ? COLL : NO_MATCH;
+  }
+  let p = i + 2;
+  if (isDigit(b[p])) {
+    // `<seconds>.<fraction> `
+    while (isDigit(b[p])) p++;
+    if (b[p] !== 46 || !isDigit(b[p + 1])) return NO_MATCH;
+    p++;
+    while (isDigit(b[p])) p++;
+    if (b[p] !== 32) return NO_MATCH;
+    p++;
+  }
+  if (isLetter(b[p])) {
+    // an optional `<func>:<line> `; when it is not one, `NCCL TRACE` must stand here
+    let q = p + 1;
+    while (isWord(b[q]) || b[q] === 46 || b[q] === 47 || b[q] === 45) q++;
+    if (b[q] === 58 && isDigit(b[q + 1])) {
+      q++;
+      while (isDigit(b[q])) q++;
+      if (b[q] === 32) p = q + 1;
+    }
+  }
+  if (!NCCL_TRACE.at(dv, p, nl)) return NO_MATCH;
+  const r = p + NCCL_TRACE.length;
+  if (r === nl) return TRACE;
+  if (b[r] !== 32 && b[r] !== 9) return NO_MATCH;
+  if (b[nl - 1] === 41) return NO_MATCH;
+  return restIsPlain(b, dv, r + 1, nl) ? TRACE : NO_MATCH;
+}
+
+/**
+ * Finds FAST_DANGERS in a chunk, each searched natively and only again once the scan has passed it, so the
+ * whole chunk costs one pass per danger however many lines ask.
+ */
+export class DangerScan {
+  private b: Buffer = Buffer.alloc(0);
+  private readonly next: number[] = FAST_DANGERS.map(() => -1);
+  private min = -1;
+  private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
+
+  begin(b: Buffer): void {
+    this.b = b;
+    this.next.fill(-1);
+    this.min = -1;
+  }
+
+  /** no danger starts in `[s, nl)`; lines are asked in order */
+  clear(s: number, nl: number): boolean {
+    if (this.min < s) {
+      let min = 0x7fffffff;
+      for (let k = 0; k < this.next.length; k++) {
+        if (this.next[k] < s) {
+          const at = this.b.indexOf(this.needles[k] as never, s);
+          this.next[k] = at < 0 ? 0x7fffffff : at;
+        }
+        if (this.next[k] < min) min = this.next[k];
+      }
+      this.min = min;
+    }
+    return this.min >= nl;
+  }
+}

@@ -1,0 +1,67 @@
+import type { Readable } from "node:stream";
+import { createNcclReader, type NcclFastCounts } from "../events/read-nccl.js";
+import { chunkLine, lineEnd, readTextChunks } from "../input/lines.js";
+
+/**
+ * What a second thread made of the later part of an input: the lines it only counted (NCCL collective and
+ * TRACE lines, see createNcclReader's `speculative`), and every other line as text for the first thread to
+ * read the ordinary way, in order, once it has read up to the cut.
+ */
+export interface RangeResult {
+  /** lines for the ordinary path and their 1-based numbers within the range */
+  residual: string[];
+  residualLines: number[];
+  /** how many of them were cut to the line cap */
+  cut: number;
+  counts: NcclFastCounts;
+  /** lines in the range (when it was read to its end) */
+  lines: number;
+  /**
+   * 0, or the first line of the range not looked at: the residual text grew past its cap, so the rest is
+   * left to the first thread (the lines before it are all in `residual` or counted)
+   */
+  stoppedAt: number;
+}
+
+export interface RangeOptions {
+  maxLineChars: number;
+  /** stop once the residual text holds this many characters (it is held in memory until the first thread takes it) */
+  maxResidualChars: number;
+  onBytes?: (n: number) => void;
+}
+
+/** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
+export async function countRange(stream: Readable, opts: RangeOptions): Promise<RangeResult> {
+  const fast = createNcclReader({ speculative: true });
+  const residual: string[] = [];
+  const residualLines: number[] = [];
+  let chars = 0;
+  let cut = 0;
+  let lineNo = 1;
+  const keep = (text: string, line: number) => {
+    if (text.length === 0) return;
+    residual.push(text);
+    residualLines.push(line);
+    chars += text.length + 16;
+  };
+  const countCut = () => cut++;
+  for await (const chunk of readTextChunks(stream, { maxLineChars: opts.maxLineChars, onBytes: opts.onBytes, sniff: false })) {
+    if (chars > opts.maxResidualChars) {
+      stream.destroy();
+      return { residual, residualLines, cut, counts: fast.fastCounts(), lines: lineNo - 1, stoppedAt: lineNo };
+    }
+    const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars) : undefined;
+    if (chunk.head !== null) {
+      if (chunk.headCut) cut++;
+      keep(chunk.head, lineNo++);
+    }
+    for (let s = chunk.start; s < chunk.end; ) {
+      const nl = lineEnd(chunk, s);
+      if (!counter?.line(s, nl, lineNo)) keep(chunkLine(chunk, s, nl, opts.maxLineChars, countCut), lineNo);
+      lineNo++;
+      s = nl + 1;
+    }
+    counter?.done();
+  }
+  return { residual, residualLines, cut, counts: fast.fastCounts(), lines: lineNo - 1, stoppedAt: 0 };
+}
