@@ -30,10 +30,8 @@ export interface AnalyzeOptions {
   jobs?: number;
   /** false: every line goes through records and readers (the counting fast path is off; for tests) */
   fastPath?: boolean;
-  /** with `jobs` ≥ 2, a regular file of at least this many bytes is read on two threads (default SPLIT_MIN_BYTES) */
-  splitMinBytes?: number;
-  /** counts the later part of a file read on two threads (default: on a worker thread; tests pass one that runs here) */
-  rangeCounter?: RangeCounter;
+  /** how a big file is read on two threads when `jobs` ≥ 2 (the defaults suit; tests change them) */
+  split?: SplitOptions;
 }
 
 export interface Analysis {
@@ -132,7 +130,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     if (!split) await readStream(await source.open(limits), 1);
     else {
       // this thread reads up to the cut; a second one counts what it can after it and hands back the rest
-      const later = split.counter({ path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: SPLIT_MAX_RESIDUAL_CHARS }, onBytes);
+      const later = split.counter({ path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: split.maxResidualChars }, onBytes);
       later.catch(() => {});
       const base = (await readStream(await source.openRange!(0, split.at, limits), 1)) - 1;
       let result: RangeResult | undefined;
@@ -159,20 +157,26 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   return { state, events: store.events };
 }
 
-/** A regular file at least this big is read on two threads when `jobs` allows. */
-export const SPLIT_MIN_BYTES = 32 << 20;
-/** What the second thread may hold of lines it could not only count before it leaves the rest to the first. */
-const SPLIT_MAX_RESIDUAL_CHARS = 16 << 20;
-/** The share of the file the first thread reads: the second starts later (it loads the modules first). */
-const SPLIT_SHARE = 0.55;
+export interface SplitOptions {
+  /** a regular file at least this big is read on two threads */
+  minBytes?: number;
+  /** the share of the file the first thread reads: the second starts later (it loads the modules first) */
+  share?: number;
+  /** what the second thread may hold of lines it could not only count before it leaves the rest to the first */
+  maxResidualChars?: number;
+  /** counts the later part (default: on a worker thread; tests pass one that runs on this thread) */
+  counter?: RangeCounter;
+}
 
-async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter } | null> {
-  const min = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
-  if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(min, 2)) return null;
-  const counter = opts.rangeCounter ?? (await import("./parallel/split.js")).workerRangeCounter();
+export const SPLIT_DEFAULTS = { minBytes: 32 << 20, share: 0.55, maxResidualChars: 16 << 20 };
+
+async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number } | null> {
+  const split = { ...SPLIT_DEFAULTS, ...opts.split };
+  if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(split.minBytes, 2)) return null;
+  const counter = split.counter ?? (await import("./parallel/split.js")).workerRangeCounter();
   if (!counter) return null;
-  const at = await splitPoint(source.path, Math.max(1, Math.floor(source.size * SPLIT_SHARE))).catch(() => null);
-  return at === null || at >= source.size ? null : { at, counter };
+  const at = await splitPoint(source.path, Math.max(1, Math.floor(source.size * split.share))).catch(() => null);
+  return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars };
 }
 
 export interface InputFailure {

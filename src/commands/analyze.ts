@@ -65,6 +65,7 @@ export interface AnalyzeCliOptions {
   output?: string;
   color?: boolean;
   jobs?: string;
+  splitMin?: string;
   maxDecompressed?: string;
   chunkBytes?: string;
   progress?: boolean;
@@ -96,6 +97,7 @@ export function registerAnalyze(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
+    .addOption(new Option("--split-min <bytes>", "read a file this big or bigger in two parts (with --jobs 2 or more)").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       const render = await loadRenderer(opts.format);
       const libOpts = await scaleOptions(inputs, opts);
@@ -124,7 +126,13 @@ async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<
   const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);
   if (chunkBytes === 0 || (opts.chunkBytes !== undefined && chunkBytes === undefined)) throw new UsageError(`--chunk-bytes wants a size, not '${opts.chunkBytes}'`);
   if (opts.untilIdle !== undefined && !opts.follow) throw new UsageError("--until-idle goes with --follow");
-  const out: AnalyzeOptions & { progressEnd?: () => void } = { jobs, limits: { maxDecompressedBytes, ...(chunkBytes ? { chunkBytes } : {}) } };
+  const splitMin = opts.splitMin === undefined ? undefined : parseByteSize(opts.splitMin);
+  if (opts.splitMin !== undefined && splitMin === undefined) throw new UsageError(`--split-min wants a size, not '${opts.splitMin}'`);
+  const out: AnalyzeOptions & { progressEnd?: () => void } = {
+    jobs,
+    limits: { maxDecompressedBytes, ...(chunkBytes ? { chunkBytes } : {}) },
+    ...(splitMin !== undefined ? { split: { minBytes: splitMin } } : {}),
+  };
   if (opts.progress !== false && !opts.follow && process.stderr.isTTY) {
     let total = 0;
     for (const p of inputs) total += p === "-" ? 0 : await fsp.stat(p).then((st) => (st.isFile() ? st.size : 0), () => 0);

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { COLL, DangerScan, FAST_OPS, Literal, NO_MATCH, TRACE, fastLineRegex, matchAfterHeader } from "../src/events/nccl-fast-line.js";
+
+/**
+ * The byte matcher of the counting fast path must accept exactly the lines its specification, the regex
+ * `fastLineRegex`, accepts: checked on lines built from the pieces that matter (and noise), 20,000 of them.
+ */
+
+const KEY = "gpu-node-b:41063:41063 [1]";
+const spec = fastLineRegex(KEY);
+
+function byteVerdict(after: string): number {
+  const b = Buffer.from(`${KEY}${after}\n`, "latin1");
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
+  return matchAfterHeader(b, dv, KEY.length - 1, b.length - 1);
+}
+function specVerdict(after: string): boolean {
+  spec.lastIndex = 0;
+  return spec.test(`${KEY}${after}\n`);
+}
+
+const pieces = [
+  " NCCL INFO ", " NCCL TRACE", "NCCL TRACE", " ", "  ", "\t", ": opCount ", ":", " comm 0x55d0c9a1bbc0", " [nranks=16]", "[", "]", "[1", "[12]", "[3,", "[0;", "[1m",
+  "[repeated 2x]", "[repeat", "[2/2]", "0", "7", "1f", "E", "T", ")", "(", "x", "_", "-", ".", "/", "12.5 ", "1.", "5951.703353 ", "sendProxy:382 ", "net.cc:12 ",
+  "a/b.cc:7 ", "NCCL INFO", "opCount", " sendbuff 0x7f3a80200000", "done", "\x1b", "\r", "~", "é",
+  ...FAST_OPS, "AllGatherX", "CustomOp", "NVLSop", "Allreduce", "Reduce_", "SendRecv",
+];
+const after = fc.array(fc.constantFrom(...pieces), { minLength: 0, maxLength: 12 }).map((xs) => xs.join(""));
+// lines that start the way counted lines do, so that most reach the deep checks
+const infoLine = fc
+  .tuple(fc.constantFrom(...FAST_OPS, "CustomOp"), fc.constantFrom("0", "1f", "2082", "aE", "7z", ""), fc.array(fc.constantFrom(...pieces), { maxLength: 8 }))
+  .map(([op, hex, rest]) => ` NCCL INFO ${op}: opCount ${hex}${rest.join("")}`);
+const traceLine = fc
+  .tuple(fc.constantFrom("", "5951.703353 ", "12. ", "7 "), fc.constantFrom("", "recvProxy:522 ", "net_ib.cc:1 ", "x: "), fc.constantFrom(" ", "\t", "", "x"), fc.array(fc.constantFrom(...pieces), { maxLength: 8 }))
+  .map(([ms, fn, sep, rest]) => ` ${ms}${fn}NCCL TRACE${sep}${rest.join("")}`);
+
+describe("matchAfterHeader reads what fastLineRegex reads", () => {
+  it("on 20,000 built lines: accepted alike, COLL exactly for INFO records", () => {
+    const seen = { [NO_MATCH]: 0, [COLL]: 0, [TRACE]: 0 };
+    fc.assert(
+      fc.property(fc.oneof(after, infoLine, traceLine), (text) => {
+        const kind = byteVerdict(text);
+        seen[kind as 0 | 1 | 2]++;
+        expect(kind !== NO_MATCH, JSON.stringify(text)).toBe(specVerdict(text));
+        if (kind !== NO_MATCH) expect(kind).toBe(text.startsWith(" NCCL INFO ") ? COLL : TRACE);
+      }),
+      { numRuns: 20_000, seed: 6 },
+    );
+    // both ways are well travelled
+    for (const n of Object.values(seen)) expect(n).toBeGreaterThan(1000);
+  });
+
+  it("named lines", () => {
+    const ok = [
+      " NCCL INFO AllReduce: opCount 2082 sendbuff 0x7f3a80200000 recvbuff 0x7f3a90200000 count 262144 datatype 7 op 0 root 0 comm 0x55d0c9a1bbc0 [nranks=16] stream 0x55d0c9a1c900",
+      " 5951.703353 recvProxy:522 NCCL TRACE recvProxy [2/2] request 0x7f3b1003f180 done",
+      " NCCL TRACE",
+      " NCCL INFO Send: opCount 0",
+    ];
+    for (const t of ok) expect([t, byteVerdict(t) !== NO_MATCH]).toEqual([t, true]);
+    const no = [
+      " NCCL INFO AllReduce: opCount 1E", // ends in E
+      " NCCL INFO AllReduce: opCount 2082 [1m",
+      " NCCL INFO AllReduce: opCount 2082 x [repeated 3x across cluster]x",
+      " NCCL INFO AllReduce: opCount 2082z",
+      " NCCL INFO CustomOp: opCount 1 x",
+      " NCCL TRACE (x)",
+      " 12. NCCL TRACE x",
+      "NCCL INFO AllReduce: opCount 1 x",
+    ];
+    for (const t of no) expect([t, byteVerdict(t)]).toEqual([t, NO_MATCH]);
+    for (const t of [...ok, ...no]) expect(specVerdict(t)).toBe(ok.includes(t));
+  });
+});
+
+describe("Literal and DangerScan", () => {
+  it("Literal compares whole words and the tail, never past the limit", () => {
+    const b = Buffer.from("xx NCCL INFO yy", "latin1");
+    const dv = new DataView(b.buffer, b.byteOffset, b.length);
+    const lit = new Literal(" NCCL INFO ");
+    expect(lit.at(dv, 2, b.length)).toBe(true);
+    expect(lit.at(dv, 1, b.length)).toBe(false);
+    expect(lit.at(dv, 2, 12)).toBe(false);
+    expect(lit.at(dv, 5, b.length)).toBe(false);
+    expect(lit.at(dv, -1, b.length)).toBe(false);
+  });
+
+  it("DangerScan finds each danger in the lines that hold it, asked in order", () => {
+    const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "\x1b[1m", "cr\r", "ok"];
+    const b = Buffer.from(lines.join("\n") + "\n", "latin1");
+    const scan = new DangerScan();
+    scan.begin(b);
+    const clear: boolean[] = [];
+    for (let s = 0; s < b.length; ) {
+      const nl = b.indexOf(10, s);
+      clear.push(scan.clear(s, nl));
+      s = nl + 1;
+    }
+    expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true]);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyzeSource, buildReport, type AnalyzeOptions } from "../src/analyze.js";
+import { fileSource } from "../src/input/sources.js";
+import { localRangeCounter, type RangeCounter } from "../src/parallel/split.js";
+import { runCli } from "./helpers/cli.js";
+import { mixedLog } from "./helpers/nccl-mixed.js";
+// @ts-expect-error a plain ES module without types
+import { generateLog } from "../bench/generate.mjs";
+
+/**
+ * One big file read in two parts (the later part counted on a second thread, see src/parallel/range.ts) must
+ * give the report and the events of reading it in one go, wherever it is cut and whether or not the second
+ * thread gives up early. Run over every log at hand: the samples, the corpus, a generated bench log and the
+ * fast path's look-alike log.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), "vd-split-"));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const generated = write("bench.log", [...(generateLog({ bytes: 400_000, seed: 11 }) as Iterable<string>)].join(""));
+const mixed = write("mixed.log", mixedLog().replace(" ümlaut", ""));
+const mixedUtf8 = write("mixed-utf8.log", mixedLog());
+
+const logsIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".log")).sort().map((f) => join(d, f)) : []);
+const corpus = ["vllm", "nccl"].flatMap((c) => logsIn(join(__dirname, "..", "..", "shared", "corpus", c)));
+const samples = logsIn(join(__dirname, "..", "samples"));
+
+async function readWith(path: string, opts: AnalyzeOptions): Promise<string> {
+  const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
+  return JSON.stringify({ report: buildReport(part.state, part.events), events: part.events });
+}
+
+/** a range counter on this thread that says how often it ran */
+function spy(): { counter: RangeCounter; calls: number } {
+  const s = { calls: 0, counter: (async (job, onBytes) => (s.calls++, localRangeCounter(job, onBytes))) as RangeCounter };
+  return s;
+}
+
+describe("a file read in two parts gives the report of reading it in one", () => {
+  const cases: [string, number, number | undefined][] = [
+    [generated, 0.5, undefined],
+    [generated, 0.9, 2000],
+    [mixed, 0.3, undefined],
+    [mixed, 0.55, undefined],
+    [mixed, 0.55, 500],
+    [mixedUtf8, 0.7, undefined],
+  ];
+  it.each(cases)("%s cut at %s, residual cap %s", async (path, share, maxResidualChars) => {
+    const whole = await readWith(path, { jobs: 1 });
+    const s = spy();
+    const parts = await readWith(path, { jobs: 2, split: { minBytes: 0, share, counter: s.counter, ...(maxResidualChars ? { maxResidualChars } : {}) } });
+    expect(s.calls).toBe(1);
+    expect(parts).toBe(whole);
+  });
+
+  it("every sample and corpus log, cut at a third and at two thirds", { timeout: 300_000 }, async () => {
+    const logs = [...samples, ...corpus];
+    expect(logs.length).toBeGreaterThanOrEqual(6);
+    let split = 0;
+    for (const path of logs) {
+      const whole = await readWith(path, { jobs: 1 });
+      for (const share of [0.34, 0.67]) {
+        const s = spy();
+        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
+        split += s.calls;
+      }
+    }
+    // most logs can be cut (not JSON, a line end after the cut point)
+    expect(split).toBeGreaterThan(logs.length);
+  });
+
+  it("the second thread's counts are in the report: collectives counted there add up", async () => {
+    const s = spy();
+    const part = await analyzeSource(await fileSource(generated), 0, { jobs: 2, split: { minBytes: 0, share: 0.5, counter: s.counter } });
+    const whole = await analyzeSource(await fileSource(generated), 0, { jobs: 1, fastPath: false });
+    const total = (p: typeof part) => (p.events.find((e) => e.kind === "nccl.activity") as { entries: { collectives: number; trace: number }[] }).entries.reduce((n, e) => n + e.collectives + e.trace, 0);
+    expect(s.calls).toBe(1);
+    expect(total(part)).toBeGreaterThan(1000);
+    expect(total(part)).toBe(total(whole));
+  });
+});
+
+describe("the CLI reads a big file on a worker thread", () => {
+  it("--jobs 2 with the file cut (hidden --split-min) prints what --jobs 1 prints, for every format that carries facts", { timeout: 120_000 }, () => {
+    for (const path of [generated, mixed]) {
+      for (const format of ["json", "text"]) {
+        const one = runCli(["analyze", "--format", format, "--jobs", "1", path]);
+        const two = runCli(["analyze", "--format", format, "--jobs", "2", "--split-min", "1", "--chunk-bytes", "8192", path]);
+        expect(two.status).toBe(one.status);
+        expect(two.stdout).toBe(one.stdout);
+        expect(two.stderr).toBe("");
+      }
+    }
+  });
+
+  it("--jobs wants a number or auto", () => {
+    const r = runCli(["analyze", "--jobs", "zero", mixed]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--jobs wants a whole number of at least 1 or 'auto', not 'zero'/);
+  });
+});
