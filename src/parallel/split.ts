@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import type { RangeResult } from "./range.js";
 import type { RangeJob, WorkerMessage } from "./worker.js";
 
-const WORKER_URL = new URL("./worker.js", import.meta.url);
+const WORKER_URL = new URL("./range-worker.js", import.meta.url);
 
 /** Counts `[start, end)` of a file (see ./range.ts) on a worker thread. */
 export type RangeCounter = (job: Omit<RangeJob, "type">, onBytes?: (n: number) => void) => Promise<RangeResult>;

@@ -1,8 +1,8 @@
 import { parentPort } from "node:worker_threads";
 import { analyzeSource } from "../analyze.js";
-import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
+import { fileSource } from "../input/sources.js";
 import type { Part } from "./pool.js";
-import { countRange, type RangeResult } from "./range.js";
+import type { RangeResult } from "./range.js";
 
 /** One input for a worker thread to read. */
 export interface WorkerJob {
@@ -13,7 +13,7 @@ export interface WorkerJob {
   opts: { limits?: { maxDecompressedBytes?: number; chunkBytes?: number }; maxLineChars?: number; maxEventsPerKind?: number };
 }
 
-/** The later part `[start, end)` of a regular file, to count (see ./range.ts). */
+/** The later part `[start, end)` of a regular file, to count (see ./range.ts and ./range-worker.ts). */
 export interface RangeJob {
   type: "range";
   path: string;
@@ -32,7 +32,7 @@ export type WorkerMessage =
 
 const PROGRESS_EVERY = 4 << 20;
 
-parentPort?.on("message", async (job: WorkerJob | RangeJob) => {
+parentPort?.on("message", async (job: WorkerJob) => {
   const port = parentPort!;
   let pending = 0;
   const onBytes = (n: number) => {
@@ -43,15 +43,6 @@ parentPort?.on("message", async (job: WorkerJob | RangeJob) => {
     }
   };
   try {
-    if (job.type === "range") {
-      const source = await fileSource(job.path);
-      const limits = { ...DEFAULT_LIMITS, ...(job.chunkBytes ? { chunkBytes: job.chunkBytes } : {}) };
-      const stream = await source.openRange!(job.start, job.end, limits);
-      const result = await countRange(stream, { maxLineChars: job.maxLineChars, maxResidualChars: job.maxResidualChars, onBytes });
-      if (pending) port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
-      port.postMessage({ type: "range-done", result } satisfies WorkerMessage);
-      return;
-    }
     const source = { ...(await fileSource(job.path)), name: job.name, size: job.size };
     const part = await analyzeSource(source, 0, { ...job.opts, onBytes, jobs: 1 });
     if (pending) port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
