@@ -90,7 +90,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       opts.onBytes?.(n);
     };
     /** reads a stream whose first line is `firstLine`, lines before `skipUntil` only counted as lines; the next line number */
-    const readStream = async (stream: Readable, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
+    const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
       let lineNo = firstLine;
       for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes, sniff })) {
         const counter = chunk.bytes ? fast?.begin(chunk.bytes, maxChars) : undefined;

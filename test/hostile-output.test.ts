@@ -78,7 +78,7 @@ describe("errors: one line, exit 2, a stack only with --debug", () => {
     expect(r.stderr).toBe(`vllm-doctor: no such file or directory (${missing})\n`);
     const u = runCli(["analyze", evilName, "--jobs", "0"]);
     expect(u.status).toBe(2);
-    expect(u.stderr).toBe("vllm-doctor: --jobs wants a whole number of at least 1, not '0'\n");
+    expect(u.stderr).toBe("vllm-doctor: --jobs wants a whole number of at least 1 or 'auto', not '0'\n");
   });
 
   it("--debug adds the stack trace", () => {

@@ -72,11 +72,11 @@ export class Literal {
 }
 
 const NCCL_INFO = new Literal(" NCCL INFO ");
-const OPCOUNT = new Literal(": opCount ");
 const NCCL_TRACE = new Literal("NCCL TRACE");
 const REPEATED = new Literal("repeated ");
-// each followed by its `:`, by first character
-const OPS_BY_FIRST: Literal[][] = Array.from({ length: 128 }, (_, c) => FAST_OPS.filter((op) => op.charCodeAt(0) === c).map((op) => new Literal(`${op}:`)));
+// ` NCCL INFO <op>: opCount ` for each of FAST_OPS, by the first character of <op>
+const INFO_OP_AT = NCCL_INFO.length;
+const INFO_OPS_BY_FIRST: Literal[][] = Array.from({ length: 128 }, (_, c) => FAST_OPS.filter((op) => op.charCodeAt(0) === c).map((op) => new Literal(` NCCL INFO ${op}: opCount `)));
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
@@ -96,11 +96,11 @@ function restIsPlain(b: Buffer, dv: DataView, r: number, nl: number): boolean {
   return true;
 }
 
-/** where the `:` after the collective name at `b[p]` stands when that name is one of FAST_OPS, else -1 */
-function fastOpEnd(b: Buffer, dv: DataView, p: number, nl: number): number {
-  const ops = OPS_BY_FIRST[b[p] & 127];
-  for (let k = 0; k < ops.length; k++) if (ops[k].at(dv, p, nl)) return p + ops[k].length - 1;
-  return -1;
+/** the length of ` NCCL INFO <op>: opCount ` at `b[p]` when <op> is one of FAST_OPS, else 0 */
+function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
+  const ops = INFO_OPS_BY_FIRST[b[p + INFO_OP_AT] & 127];
+  for (let k = 0; k < ops.length; k++) if (ops[k].at(dv, p, nl)) return ops[k].length;
+  return 0;
 }
 
 /**
@@ -109,10 +109,9 @@ function fastOpEnd(b: Buffer, dv: DataView, p: number, nl: number): number {
  */
 export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number): number {
   if (b[i + 1] !== 32) return NO_MATCH;
-  if (NCCL_INFO.at(dv, i + 1, nl)) {
-    const q = fastOpEnd(b, dv, i + 1 + NCCL_INFO.length, nl);
-    if (q < 0 || !OPCOUNT.at(dv, q, nl)) return NO_MATCH;
-    let h = q + OPCOUNT.length;
+  const info = infoOpLength(b, dv, i + 1, nl);
+  if (info > 0) {
+    let h = i + 1 + info;
     if (!isHex(b[h])) return NO_MATCH;
     while (isHex(b[h])) h++;
     if (h > nl || isWord(b[h])) return NO_MATCH;
@@ -121,6 +120,7 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
     if (last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
     return restIsPlain(b, dv, h, nl) ? COLL : NO_MATCH;
   }
+  if (NCCL_INFO.at(dv, i + 1, nl)) return NO_MATCH;
   let p = i + 2;
   if (isDigit(b[p])) {
     // `<seconds>.<fraction> `

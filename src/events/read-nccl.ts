@@ -75,7 +75,8 @@ export function looseConnectionRanks(msg: string): number[] {
 }
 
 const FAST_MAX_KEYS = 4096;
-const KEY_SLOTS = 4096;
+const KEY_SHIFT = 20;
+const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
 
 interface FastKey {
   /** the header, `host:pid:tid [dev]` */
@@ -370,8 +371,8 @@ export function createNcclReader(options: { speculative?: boolean } = {}): NcclR
   const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
   const keyLengths: number[] = [];
   let keyCount = 0;
-  const keyHash = (s: number, i: number, len: number) =>
-    (Math.imul(Math.imul(Math.imul(len, 31) + body[i - 1], 31) + body[i - 4], 31) + body[i - 5] + body[s + (len >> 1)] * 7919) & (KEY_SLOTS - 1);
+  // the four characters before the `]` (tid and device), one from the middle (the host) and the length
+  const keyHash = (s: number, i: number, len: number) => Math.imul(view.getUint32(i - 4, true) ^ (len << 24) ^ (body[s + (len >> 2)] << 16), 0x9e3779b1) >>> KEY_SHIFT;
   let lastFastLine = 0;
 
   const registerKey = (key: string): FastKey => {

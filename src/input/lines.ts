@@ -88,7 +88,7 @@ export function bodyLine(body: string, start: number, end: number, maxChars: num
  * partial line. Line numbers count `\n`; a `\r` before it is dropped. An ASCII chunk is decoded as
  * Latin-1 (the same characters, without the UTF-8 decoder's work).
  */
-export async function* readTextChunks(stream: Readable, opts: LineReaderOptions = {}): AsyncGenerator<TextChunk> {
+export async function* readTextChunks(stream: Readable | AsyncIterable<Uint8Array>, opts: LineReaderOptions = {}): AsyncGenerator<TextChunk> {
   const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   let decoder: TextDecoder | undefined;
   let swap: ((b: Uint8Array) => Uint8Array) | undefined;
@@ -187,13 +187,13 @@ export async function* readTextChunks(stream: Readable, opts: LineReaderOptions 
     return final ? text + decoder!.decode() : text;
   };
 
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
     let bytes: Uint8Array = chunk;
     opts.onBytes?.(bytes.length);
     if (!decoder) {
       if (head) bytes = concatBytes(head, bytes);
       if (bytes.length < 3) {
-        head = bytes;
+        head = bytes.slice();
         continue;
       }
       head = undefined;

@@ -21,8 +21,11 @@ export interface InputSource {
   size?: number;
   /** the file it reads, when it is a file (so a worker thread can open it again) */
   path?: string;
-  /** a regular file's raw bytes `[start, end)`, not gunzipped or digested (for reading one file in parts) */
-  openRange?(start: number, end: number, limits: InputLimits): Promise<Readable>;
+  /**
+   * A regular file's raw bytes `[start, end)`, not gunzipped or digested (for reading one file in parts). The
+   * chunks share a few buffers: a chunk is valid until the consumer asks for the third one after it.
+   */
+  openRange?(start: number, end: number, limits: InputLimits): Promise<AsyncIterable<Buffer>>;
 }
 
 export interface InputLimits {
@@ -119,7 +122,7 @@ export async function fileSource(path: string): Promise<InputSource> {
             const handle = await fs.open(path, "r").catch((e) => {
               throw new InputError(describeFsError(e), path);
             });
-            return readInPlace(handle, limits.chunkBytes, start, end);
+            return readRange(handle, limits.chunkBytes, start, end);
           },
         }
       : {}),
@@ -152,8 +155,7 @@ export async function splitPoint(path: string, at: number): Promise<number | nul
  * A regular file's bytes, read on this thread as the reader asks for them: a read from the page cache is
  * cheaper than the round trip through the thread pool of an fs stream (pipes and devices keep that stream).
  */
-function readInPlace(handle: fs.FileHandle, chunkBytes: number, start?: number, end = Infinity): Readable {
-  let position = start ?? null;
+function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
   let closed = false;
   const close = () => {
     if (!closed) {
@@ -167,10 +169,8 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number, start?: number, 
     highWaterMark: 1,
     read() {
       try {
-        const want = position === null ? chunkBytes : Math.min(chunkBytes, end - position);
-        const buf = Buffer.allocUnsafe(Math.max(want, 0));
-        const n = want <= 0 ? 0 : readSync(handle.fd, buf, 0, want, position);
-        if (position !== null) position += n;
+        const buf = Buffer.allocUnsafe(chunkBytes);
+        const n = readSync(handle.fd, buf, 0, chunkBytes, null);
         if (n === 0) {
           close();
           this.push(null);
@@ -184,6 +184,25 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number, start?: number, 
       cb(err);
     },
   });
+}
+
+/**
+ * `[start, end)` of a regular file in chunks read into a ring of three buffers: no fresh memory per chunk (two
+ * threads reading one file each fault in fresh pages under the same process-wide lock).
+ */
+async function* readRange(handle: fs.FileHandle, chunkBytes: number, start: number, end: number): AsyncGenerator<Buffer> {
+  const ring: Buffer[] = [];
+  try {
+    for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
+      ring[k] ??= Buffer.allocUnsafe(Math.min(chunkBytes, end - start));
+      const n = readSync(handle.fd, ring[k], 0, Math.min(ring[k].length, end - position), position);
+      if (n === 0) return;
+      position += n;
+      yield ring[k].subarray(0, n);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function stdinSource(stdin: Readable): InputSource {

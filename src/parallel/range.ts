@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { createNcclReader, type NcclFastCounts } from "../events/read-nccl.js";
 import { chunkLine, lineEnd, readTextChunks } from "../input/lines.js";
 
@@ -31,7 +30,7 @@ export interface RangeOptions {
 }
 
 /** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
-export async function countRange(stream: Readable, opts: RangeOptions): Promise<RangeResult> {
+export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeOptions): Promise<RangeResult> {
   const fast = createNcclReader({ speculative: true });
   const residual: string[] = [];
   const residualLines: number[] = [];
@@ -47,7 +46,7 @@ export async function countRange(stream: Readable, opts: RangeOptions): Promise<
   const countCut = () => cut++;
   for await (const chunk of readTextChunks(stream, { maxLineChars: opts.maxLineChars, onBytes: opts.onBytes, sniff: false })) {
     if (chars > opts.maxResidualChars) {
-      stream.destroy();
+      // (leaving the loop closes the stream)
       return { residual, residualLines, cut, counts: fast.fastCounts(), lines: lineNo - 1, stoppedAt: lineNo };
     }
     const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars) : undefined;
