@@ -1,6 +1,7 @@
 import { createDispatcher } from "./classify.js";
 import type { Event } from "./events/index.js";
-import { DEFAULT_LIMITS, InputError, resolveInputs, splitPoint, type InputLimits, type InputSource } from "./input/sources.js";
+import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
+import { SPLIT_DEFAULTS, splitPoint } from "./input/split-point.js";
 import type { Readable } from "node:stream";
 import type { RangeResult } from "./parallel/range.js";
 import type { RangeCounter } from "./parallel/split.js";
@@ -160,7 +161,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
 export interface SplitOptions {
   /** a regular file at least this big is read on two threads */
   minBytes?: number;
-  /** the share of the file the first thread reads: the second starts later (it loads the modules first) */
+  /** the share of the file the first thread reads */
   share?: number;
   /** what the second thread may hold of lines it could not only count before it leaves the rest to the first */
   maxResidualChars?: number;
@@ -168,14 +169,19 @@ export interface SplitOptions {
   counter?: RangeCounter;
 }
 
-export const SPLIT_DEFAULTS = { minBytes: 32 << 20, share: 0.55, maxResidualChars: 16 << 20 };
+export { SPLIT_DEFAULTS };
 
 async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number } | null> {
   const split = { ...SPLIT_DEFAULTS, ...opts.split };
   if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(split.minBytes, 2)) return null;
   const counter = split.counter ?? (await import("./parallel/split.js")).workerRangeCounter();
   if (!counter) return null;
-  const at = await splitPoint(source.path, Math.max(1, Math.floor(source.size * split.share))).catch(() => null);
+  let at: number | null = null;
+  try {
+    at = splitPoint(source.path, Math.max(1, Math.floor(source.size * split.share)));
+  } catch {
+    at = null;
+  }
   return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars };
 }
 

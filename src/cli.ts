@@ -1,42 +1,13 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { registerCommands } from "./commands/index.js";
-import { TOOL_VERSION } from "./version.js";
-import { oneLine } from "./util/errors.js";
-import { safeText } from "./util/terminal.js";
+import { startEarlyCount } from "./parallel/early.js";
 
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name("vllm-doctor")
-    .description("Diagnose vLLM and NCCL logs: facts, findings with evidence, and what to do.")
-    .version(TOOL_VERSION)
-    .option("--debug", "print stack traces for internal errors")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerCommands(program);
-  return program;
-}
-
-async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  const debug = argv.includes("--debug");
-  try {
-    await program.parseAsync(argv);
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // help and version exit 0; every other commander complaint is a usage error
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.stderr.write(`vllm-doctor: ${safeText(oneLine(e))}\n`);
-    if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
-    process.exitCode = 2;
-  }
-}
+// Before the rest of the CLI loads: when it is to read one big file on two threads, the second starts counting
+// the later part now (see src/parallel/early.ts).
+startEarlyCount(process.argv);
 
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
 });
 
+const { main } = await import("./cli-main.js");
 await main(process.argv);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeSource, buildReport, type AnalyzeOptions } from "../src/analyze.js";
+import { analyzeSource, buildReport, type AnalyzeOptions, SPLIT_DEFAULTS } from "../src/analyze.js";
 import { fileSource } from "../src/input/sources.js";
 import { localRangeCounter, type RangeCounter } from "../src/parallel/split.js";
 import { runCli } from "./helpers/cli.js";
@@ -96,6 +96,17 @@ describe("the CLI reads a big file on a worker thread", () => {
         expect(two.stdout).toBe(one.stdout);
         expect(two.stderr).toBe("");
       }
+    }
+  });
+
+  it("a file past the split size with the default --jobs (the count started before the CLI loaded) prints what --jobs 1 prints", { timeout: 120_000 }, () => {
+    const big = write("big.log", [...(generateLog({ bytes: SPLIT_DEFAULTS.minBytes + (2 << 20), seed: 5 }) as Iterable<string>)].join(""));
+    const one = runCli(["analyze", "--format", "json", "--jobs", "1", big]);
+    for (const jobs of [[], ["--jobs", "2"]]) {
+      const two = runCli(["analyze", "--format", "json", ...jobs, big]);
+      expect(two.status).toBe(one.status);
+      expect(two.stdout).toBe(one.stdout);
+      expect(two.stderr).toBe("");
     }
   });
 

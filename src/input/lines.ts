@@ -20,7 +20,8 @@ export interface LineReaderOptions {
   sniff?: boolean;
 }
 
-export const DEFAULT_MAX_LINE_CHARS = 1 << 16;
+export { DEFAULT_MAX_LINE_CHARS } from "./defaults.js";
+import { DEFAULT_MAX_LINE_CHARS } from "./defaults.js";
 
 type Encoding = "utf-8" | "utf-16le" | "utf-16be";
 

@@ -3,6 +3,7 @@ import { join, extname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { digestJsonStream } from "./json-digest.js";
+import { DEFAULT_CHUNK_BYTES } from "./defaults.js";
 
 /** A failure that is the user's input, not our bug: reported as one line and exit status 2. */
 export class InputError extends Error {
@@ -35,7 +36,7 @@ export interface InputLimits {
   chunkBytes: number;
 }
 
-export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: 1 << 20 };
+export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: DEFAULT_CHUNK_BYTES };
 
 /** logrotate's `vllm.log.1` (its `.gz` siblings match by extension) */
 const ROTATED_LOG = /\.log\.\d+$/i;
@@ -127,28 +128,6 @@ export async function fileSource(path: string): Promise<InputSource> {
         }
       : {}),
   };
-}
-
-/**
- * Where a regular file may be cut in two for reading on two threads: the start of the first line at or after
- * `at`, or null when the file must be read in one go: gzip, JSON (digested as a whole), UTF-16, or no line
- * end within 1 MiB after `at`.
- */
-export async function splitPoint(path: string, at: number): Promise<number | null> {
-  const handle = await fs.open(path, "r");
-  try {
-    const head = Buffer.alloc(4096);
-    const n = (await handle.read(head, 0, head.length, 0)).bytesRead;
-    if (n < 2 || (head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return null;
-    const first = head.subarray(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0, n).find((c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d);
-    if (first === undefined || first === 0x7b || first === 0x5b) return null;
-    const window = Buffer.alloc(1 << 20);
-    const got = (await handle.read(window, 0, window.length, at - 1)).bytesRead;
-    const nl = window.subarray(0, got).indexOf(10);
-    return nl < 0 ? null : at + nl;
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -1,34 +1,22 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { RangeResult } from "./range.js";
-import type { RangeJob, WorkerMessage } from "./worker.js";
+import { spawnRangeCount, takeEarlyCount, type RangeJobSpec } from "./early.js";
 
-const WORKER_URL = new URL("./range-worker.js", import.meta.url);
+/** Counts `[start, end)` of a file (see ./range.ts). */
+export type RangeCounter = (job: RangeJobSpec, onBytes?: (n: number) => void) => Promise<RangeResult>;
 
-/** Counts `[start, end)` of a file (see ./range.ts) on a worker thread. */
-export type RangeCounter = (job: Omit<RangeJob, "type">, onBytes?: (n: number) => void) => Promise<RangeResult>;
-
-/** The worker-thread range counter, or undefined when the compiled worker is absent (running from the TypeScript sources). */
+/**
+ * The worker-thread range counter (taking over the count the CLI started early, when it is this one), or
+ * undefined when the compiled worker is absent (running from the TypeScript sources).
+ */
 export function workerRangeCounter(): RangeCounter | undefined {
-  if (!existsSync(fileURLToPath(WORKER_URL))) return undefined;
-  return (job, onBytes) =>
-    new Promise<RangeResult>((resolve, reject) => {
-      const worker = new Worker(WORKER_URL);
-      const finish = (then: () => void) => {
-        worker.removeAllListeners();
-        void worker.terminate();
-        then();
-      };
-      worker.on("message", (m: WorkerMessage) => {
-        if (m.type === "bytes") onBytes?.(m.n);
-        else if (m.type === "range-done") finish(() => resolve(m.result));
-        else if (m.type === "failed") finish(() => reject(new Error(m.message)));
-      });
-      worker.on("error", (e) => finish(() => reject(e)));
-      worker.on("exit", (code) => finish(() => reject(new Error(`worker thread stopped (exit ${code})`))));
-      worker.postMessage({ type: "range", ...job } satisfies RangeJob);
-    });
+  if (!existsSync(fileURLToPath(new URL("./range-worker.js", import.meta.url)))) return undefined;
+  return (job, onBytes) => {
+    const count = takeEarlyCount(job) ?? spawnRangeCount(job);
+    if (onBytes) count.onBytes(onBytes);
+    return count.result;
+  };
 }
 
 /** The same counting on this thread (for tests, and where worker threads are not wanted). */

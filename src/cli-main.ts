@@ -1,0 +1,36 @@
+import { Command, CommanderError } from "commander";
+import { registerCommands } from "./commands/index.js";
+import { TOOL_VERSION } from "./version.js";
+import { oneLine } from "./util/errors.js";
+import { safeText } from "./util/terminal.js";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("vllm-doctor")
+    .description("Diagnose vLLM and NCCL logs: facts, findings with evidence, and what to do.")
+    .version(TOOL_VERSION)
+    .option("--debug", "print stack traces for internal errors")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every other commander complaint is a usage error
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`vllm-doctor: ${safeText(oneLine(e))}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
+    process.exitCode = 2;
+  }
+}
+

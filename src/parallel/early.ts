@@ -1,0 +1,123 @@
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_LINE_CHARS } from "../input/defaults.js";
+import { SPLIT_DEFAULTS, splitPoint } from "../input/split-point.js";
+import type { RangeResult } from "./range.js";
+import type { RangeJob, WorkerMessage } from "./worker.js";
+
+// Kept to the node: built-ins and two small modules: the CLI loads this before anything else.
+
+const RANGE_WORKER_URL = new URL("./range-worker.js", import.meta.url);
+
+export type RangeJobSpec = Omit<RangeJob, "type">;
+
+/** A range being counted on a worker thread (./range-worker.ts). */
+export interface RangeCount {
+  job: RangeJobSpec;
+  result: Promise<RangeResult>;
+  /** where the worker's progress goes (bytes reported before are passed on at once) */
+  onBytes(report: (n: number) => void): void;
+}
+
+export function spawnRangeCount(job: RangeJobSpec): RangeCount & { worker: Worker } {
+  const worker = new Worker(RANGE_WORKER_URL);
+  let report: ((n: number) => void) | undefined;
+  let unreported = 0;
+  const result = new Promise<RangeResult>((resolve, reject) => {
+    const finish = (then: () => void) => {
+      worker.removeAllListeners();
+      void worker.terminate();
+      then();
+    };
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "bytes") {
+        if (report) report(m.n);
+        else unreported += m.n;
+      } else if (m.type === "range-done") finish(() => resolve(m.result));
+      else if (m.type === "failed") finish(() => reject(new Error(m.message)));
+    });
+    worker.on("error", (e) => finish(() => reject(e)));
+    worker.on("exit", (code) => finish(() => reject(new Error(`worker thread stopped (exit ${code})`))));
+  });
+  result.catch(() => {});
+  worker.postMessage({ type: "range", ...job } satisfies RangeJob);
+  return {
+    job,
+    result,
+    worker,
+    onBytes(f) {
+      report = f;
+      if (unreported) f(unreported);
+      unreported = 0;
+    },
+  };
+}
+
+let early: (RangeCount & { worker: Worker }) | undefined;
+
+/**
+ * When the command line asks `analyze` to read one big regular file on more than one thread, starts counting its
+ * later part now, while this thread is still loading the rest of the CLI. `takeEarlyCount` hands it to the
+ * analysis if that asks for the same range; an early count nobody takes never holds the process open.
+ */
+export function startEarlyCount(argv: readonly string[]): void {
+  try {
+    const job = earlyJob(argv);
+    if (!job) return;
+    early = spawnRangeCount(job);
+    early.worker.unref();
+  } catch {
+    early = undefined;
+  }
+}
+
+/** The early count of exactly this range, if one was started (any other is stopped). */
+export function takeEarlyCount(job: RangeJobSpec): RangeCount | undefined {
+  const e = early;
+  early = undefined;
+  if (!e) return undefined;
+  const same = (Object.keys(job) as (keyof RangeJobSpec)[]).every((k) => job[k] === e.job[k]) && Object.keys(e.job).length === Object.keys(job).length;
+  if (!same) {
+    void e.worker.terminate();
+    return undefined;
+  }
+  e.worker.ref();
+  return e;
+}
+
+// `analyze` options as the CLI defines them; anything else on the line and no early start is tried
+const VALUE_OPTIONS = new Set(["-f", "--format", "-o", "--output", "-j", "--jobs", "--max-decompressed", "--config", "--expect-busbw"]);
+const FLAGS = new Set(["--no-color", "--no-progress", "--redact", "--redact-models", "--events", "--debug"]);
+
+/** The range the analysis will ask to count, read off the command line the way the CLI reads it, or null. */
+export function earlyJob(argv: readonly string[]): RangeJobSpec | null {
+  const args = argv.slice(2);
+  while (args[0] === "--debug") args.shift();
+  if (args.shift() !== "analyze") return null;
+  const operands: string[] = [];
+  let jobs: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (VALUE_OPTIONS.has(name)) {
+      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (name === "-j" || name === "--jobs") jobs = value;
+    } else if (FLAGS.has(a)) continue;
+    else if (a.startsWith("-") && a !== "-") return null;
+    else operands.push(a);
+  }
+  const threads = jobs === undefined || jobs === "auto" ? Math.min(availableParallelism(), 8) : Number(jobs);
+  if (!(threads >= 2) || operands.length !== 1 || operands[0] === "-") return null;
+  const path = operands[0];
+  const st = statSync(path);
+  if (!st.isFile() || st.size < Math.max(SPLIT_DEFAULTS.minBytes, 2)) return null;
+  const at = splitPoint(path, Math.max(1, Math.floor(st.size * SPLIT_DEFAULTS.share)));
+  if (at === null || at >= st.size) return null;
+  return { path, start: at, end: st.size, chunkBytes: DEFAULT_CHUNK_BYTES, maxLineChars: DEFAULT_MAX_LINE_CHARS, maxResidualChars: SPLIT_DEFAULTS.maxResidualChars };
+}
