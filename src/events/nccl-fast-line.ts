@@ -59,9 +59,9 @@ export class Literal {
     for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);
     this.tail = bytes.slice(whole);
   }
-  /** the literal stands at `dv[p]`, wholly before `limit` (at most the view's length) */
+  /** the literal stands at `dv[p]` (p ≥ 0), wholly before `limit` (at most the view's length) */
   at(dv: DataView, p: number, limit: number): boolean {
-    if (p < 0 || p + this.length > limit) return false;
+    if (p + this.length > limit) return false;
     const w = this.words;
     let q = p;
     for (let k = 0; k < w.length; k++, q += 4) if (dv.getUint32(q, true) !== w[k]) return false;
@@ -109,7 +109,8 @@ function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
  */
 export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number): number {
   if (b[i + 1] !== 32) return NO_MATCH;
-  const info = infoOpLength(b, dv, i + 1, nl);
+  // ` NCCL INFO ...` (a TRACE line goes on with its timestamp, a function or `NCCL TRACE`)
+  const info = b[i + 2] === 78 ? infoOpLength(b, dv, i + 1, nl) : 0;
   if (info > 0) {
     let h = i + 1 + info;
     if (!isHex(b[h])) return NO_MATCH;

@@ -23,7 +23,15 @@ interface Searchable {
  * fields (a traceback's exception line, its chained causes). Works for every event kind, including domain
  * events added later, so rules match the same lines whichever reader produced them.
  */
-export function searchableTexts(e: Event): Searchable[] {
+export function searchableTexts(e: Event): readonly Searchable[] {
+  let out = searched.get(e);
+  if (!out) searched.set(e, (out = textsOf(e)));
+  return out;
+}
+// every rule searches the same kept events, often with several patterns: their texts are worked out once
+const searched = new WeakMap<Event, Searchable[]>();
+
+function textsOf(e: Event): Searchable[] {
   const out: Searchable[] = [];
   const ev = e.ev;
   if (ev?.text) out.push({ text: ev.text, ev });
