@@ -11,6 +11,7 @@ import { parseByteSize } from "../input/size.js";
 import { createProgress } from "../util/progress.js";
 import { promises as fsp } from "node:fs";
 import { availableParallelism } from "node:os";
+import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -86,7 +87,7 @@ export function registerAnalyze(program: Command): void {
     .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--no-color", "never colour the text report")
-    .option("-j, --jobs <n>", "threads to read with: up to N input files at once, a big file in two parts (auto: one per CPU core, at most 8; 1: this thread only)", "auto")
+    .option("-j, --jobs <n>", "threads to read with: up to N input files at once, a big file in two parts (auto: one per CPU core, at most 8, when the files add up to 32 MB or more; 1: this thread only)", "auto")
     .option("--max-decompressed <bytes>", "stop reading a .gz input that expands past this size (e.g. 2GB)", "16GiB")
     .option("--no-progress", "never draw a progress bar on stderr")
     .option("--follow", "tail one growing log: print findings as they appear, the report on Ctrl-C")
@@ -117,10 +118,20 @@ export function registerAnalyze(program: Command): void {
     });
 }
 
+/** The bytes of the inputs that are regular files (directories and stdin count nothing). */
+async function fileBytes(inputs: string[]): Promise<number> {
+  let total = 0;
+  for (const p of inputs) total += p === "-" ? 0 : await fsp.stat(p).then((st) => (st.isFile() ? st.size : 0), () => 0);
+  return total;
+}
+
 /** --jobs, --max-decompressed, --chunk-bytes and the progress bar, as library options. */
 async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
-  const jobs = opts.jobs === undefined || opts.jobs === "auto" ? Math.min(availableParallelism(), 8) : Number(opts.jobs);
+  const auto = opts.jobs === undefined || opts.jobs === "auto";
+  let jobs = auto ? Math.min(availableParallelism(), 8) : Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1 or 'auto', not '${opts.jobs}'`);
+  // auto: threads only pay when there is much to read (a worker thread takes tens of milliseconds to start)
+  if (auto && jobs > 1 && (await fileBytes(inputs)) < SPLIT_DEFAULTS.minBytes) jobs = 1;
   const maxDecompressedBytes = parseByteSize(opts.maxDecompressed ?? "16GiB");
   if (!maxDecompressedBytes) throw new UsageError(`--max-decompressed wants a size such as 500MB or 2GiB, not '${opts.maxDecompressed}'`);
   const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);
@@ -134,9 +145,7 @@ async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<
     ...(splitMin !== undefined ? { split: { minBytes: splitMin } } : {}),
   };
   if (opts.progress !== false && !opts.follow && process.stderr.isTTY) {
-    let total = 0;
-    for (const p of inputs) total += p === "-" ? 0 : await fsp.stat(p).then((st) => (st.isFile() ? st.size : 0), () => 0);
-    const bar = createProgress(process.stderr, total);
+    const bar = createProgress(process.stderr, await fileBytes(inputs));
     out.onBytes = (n) => bar.add(n);
     out.progressEnd = () => bar.end();
   }

@@ -54,13 +54,23 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
       if (chunk.headCut) cut++;
       keep(chunk.head, lineNo++);
     }
-    for (let s = chunk.start; s < chunk.end; ) {
-      const nl = lineEnd(chunk, s);
-      if (!counter?.line(s, nl, lineNo)) keep(chunkLine(chunk, s, nl, opts.maxLineChars, countCut), lineNo);
-      lineNo++;
-      s = nl + 1;
+    const { bytes, end } = chunk;
+    if (bytes && counter) {
+      for (let s = chunk.start; s < end; ) {
+        const nl = bytes.indexOf(10, s);
+        if (!counter.line(s, nl, lineNo)) keep(chunkLine(chunk, s, nl, opts.maxLineChars, countCut), lineNo);
+        lineNo++;
+        s = nl + 1;
+      }
+      counter.done();
+    } else {
+      for (let s = chunk.start; s < end; ) {
+        const nl = lineEnd(chunk, s);
+        keep(chunkLine(chunk, s, nl, opts.maxLineChars, countCut), lineNo);
+        lineNo++;
+        s = nl + 1;
+      }
     }
-    counter?.done();
   }
   return { residual, residualLines, cut, counts: fast.fastCounts(), lines: lineNo - 1, stoppedAt: 0 };
 }
