@@ -98,4 +98,21 @@ describe("Literal and DangerScan", () => {
     }
     expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true]);
   });
+
+  it("DangerScan: a chunk crowded with one danger is searched only so far; every line from there on is dangerous", () => {
+    const lines = ["clean", ...Array.from({ length: 3000 }, (_, i) => `(x${i})`), "clean again"];
+    const b = Buffer.from(lines.join("\n") + "\n", "latin1");
+    const scan = new DangerScan();
+    scan.begin(b);
+    const clear: boolean[] = [];
+    for (let s = 0; s < b.length; ) {
+      const nl = b.indexOf(10, s);
+      clear.push(scan.clear(s, nl));
+      s = nl + 1;
+    }
+    expect(clear[0]).toBe(true);
+    expect(clear.slice(1, -1).every((c) => !c)).toBe(true);
+    // exactness is kept the safe way: the clean last line is past the place the search stopped
+    expect(clear[clear.length - 1]).toBe(false);
+  });
 });

@@ -151,34 +151,46 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
 }
 
 /**
- * Finds FAST_DANGERS in a chunk, each searched natively and only again once the scan has passed it, so the
- * whole chunk costs one pass per danger however many lines ask.
+ * Finds FAST_DANGERS in a chunk: each is searched natively over the whole chunk once, when the chunk begins, so a
+ * line's check is a comparison with the next place one starts (and has no rarely taken path that would make the
+ * optimizing compiler drop the code of its caller).
  */
+const NOWHERE = 0x7fffffff;
+const MAX_DANGERS_PER_NEEDLE = 2048;
+
 export class DangerScan {
-  private b: Buffer = Buffer.alloc(0);
-  private readonly next: number[] = FAST_DANGERS.map(() => -1);
-  private min = -1;
   private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
+  /** where dangers start in the chunk, ascending, ended by a sentinel past any line */
+  private starts: number[] = [NOWHERE];
+  private next = 0;
+  /** past this, every line counts as dangerous (a chunk crowded with one of them is not searched to its end) */
+  private cutoff = NOWHERE;
 
   begin(b: Buffer): void {
-    this.b = b;
-    this.next.fill(-1);
-    this.min = -1;
+    const starts: number[] = [];
+    let cutoff = NOWHERE;
+    for (const needle of this.needles) {
+      let n = 0;
+      for (let at = b.indexOf(needle as never, 0); at >= 0; at = b.indexOf(needle as never, at + 1)) {
+        if (++n > MAX_DANGERS_PER_NEEDLE) {
+          cutoff = Math.min(cutoff, at);
+          break;
+        }
+        starts.push(at);
+      }
+    }
+    starts.sort((x, y) => x - y).push(NOWHERE);
+    this.starts = starts;
+    this.next = 0;
+    this.cutoff = cutoff;
   }
 
   /** no danger starts in `[s, nl)`; lines are asked in order */
   clear(s: number, nl: number): boolean {
-    if (this.min < s) {
-      let min = 0x7fffffff;
-      for (let k = 0; k < this.next.length; k++) {
-        if (this.next[k] < s) {
-          const at = this.b.indexOf(this.needles[k] as never, s);
-          this.next[k] = at < 0 ? 0x7fffffff : at;
-        }
-        if (this.next[k] < min) min = this.next[k];
-      }
-      this.min = min;
-    }
-    return this.min >= nl;
+    const starts = this.starts;
+    let k = this.next;
+    while (starts[k] < s) k++;
+    this.next = k;
+    return starts[k] >= nl && nl <= this.cutoff;
   }
 }

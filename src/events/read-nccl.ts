@@ -418,75 +418,80 @@ export function createNcclReader(options: { speculative?: boolean } = {}): NcclR
     return -1;
   };
 
+  // one function that only says whether it counted the line, and one place that sends a line the ordinary way:
+  // a call site the optimizing compiler has seen no call at makes it throw its code away when the call comes
+  const count = (s: number, nl: number, lineNo: number): boolean => {
+    if (nl - s > maxLine) return false;
+    // the header: a known one is found by the length of a known header (its only `]` ends it), a hash of a few
+    // characters (device, tid, host) and a whole comparison; any other is registered
+    let k: FastKey | undefined;
+    let i = -1;
+    for (let n = 0; n < keyLengths.length && k === undefined; n++) {
+      const len = keyLengths[n];
+      i = s + len - 1;
+      if (i >= nl || body[i] !== 93) continue;
+      k = keySlots[keyHash(s, i, len)];
+      while (k !== undefined && (k.key.length !== len || !k.key.at(view, s, i + 1))) k = k.next;
+    }
+    if (k === undefined) {
+      i = body.indexOf(93 /* ] */, s);
+      const len = i + 1 - s;
+      if (i < 0 || i >= nl || len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return false;
+      const slot = keyHash(s, i, len);
+      for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, s, i + 1)) break;
+      if (k === undefined) {
+        keyCount++;
+        const fresh = registerKey(body.toString("latin1", s, i + 1));
+        fresh.next = keySlots[slot];
+        keySlots[slot] = fresh;
+        if (!keyLengths.includes(len)) keyLengths.push(len);
+      }
+      return false;
+    }
+    if (k.ok === false) return false;
+    if (k.ok === undefined) k.ok = true;
+    const kind = matchAfterHeader(body, view, i, nl);
+    if (kind === NO_MATCH || !dangers.clear(s, nl)) return false;
+    if (!k.hostSeen && !speculative) {
+      if (!hosts.has(k.who.host!)) return false;
+      k.hostSeen = true;
+    }
+    if (kind === COLL) {
+      // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
+      const at = commAfter(i, nl);
+      let a: Activity | null;
+      if (at < 0) a = devActivity(k);
+      else {
+        const cs = at + 6;
+        const known = k.comm;
+        if (known !== null && known.at(view, cs, nl) && !isHex(body[cs + known.length])) a = k.commAct;
+        else {
+          if (body[cs] !== 48 || body[cs + 1] !== 120 || !isHex(body[cs + 2])) return false;
+          let ce = cs + 2;
+          while (isHex(body[ce])) ce++;
+          const comm = body.toString("latin1", cs, ce);
+          k.comm = new Literal(comm);
+          a = k.commAct = activityOf(k.who, comm);
+        }
+      }
+      if (speculative && !arm(a)) return false;
+      if (a) {
+        a.collectives++;
+        a.lastLine = lineNo;
+        if (a.fastAt < 0) pending.push(a);
+        a.fastAt = i;
+      }
+    } else {
+      const a = devActivity(k);
+      if (speculative && !arm(a)) return false;
+      if (a) a.trace++;
+    }
+    lastFastLine = lineNo;
+    return true;
+  };
   const counter: ChunkLineCounter = {
     line(s, nl, lineNo) {
-      if (nl - s > maxLine) return leave();
-      // the header: a known one is found by the length of a known header (its only `]` ends it), a hash of a few
-      // characters (device, tid, host) and a whole comparison; any other is registered
-      let k: FastKey | undefined;
-      let i = -1;
-      for (let n = 0; n < keyLengths.length && k === undefined; n++) {
-        const len = keyLengths[n];
-        i = s + len - 1;
-        if (i >= nl || body[i] !== 93) continue;
-        k = keySlots[keyHash(s, i, len)];
-        while (k !== undefined && (k.key.length !== len || !k.key.at(view, s, i + 1))) k = k.next;
-      }
-      if (k === undefined) {
-        i = body.indexOf(93 /* ] */, s);
-        const len = i + 1 - s;
-        if (i < 0 || i >= nl || len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return leave();
-        const slot = keyHash(s, i, len);
-        for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, s, i + 1)) break;
-        if (k === undefined) {
-          keyCount++;
-          const fresh = registerKey(body.toString("latin1", s, i + 1));
-          fresh.next = keySlots[slot];
-          keySlots[slot] = fresh;
-          if (!keyLengths.includes(len)) keyLengths.push(len);
-        }
-        return leave();
-      }
-      if (k.ok === false) return leave();
-      if (k.ok === undefined) k.ok = true;
-      const kind = matchAfterHeader(body, view, i, nl);
-      if (kind === NO_MATCH || !dangers.clear(s, nl)) return leave();
-      if (!k.hostSeen && !speculative) {
-        if (!hosts.has(k.who.host!)) return leave();
-        k.hostSeen = true;
-      }
-      if (kind === COLL) {
-        // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
-        const at = commAfter(i, nl);
-        let a: Activity | null;
-        if (at < 0) a = devActivity(k);
-        else {
-          const cs = at + 6;
-          const known = k.comm;
-          if (known !== null && known.at(view, cs, nl) && !isHex(body[cs + known.length])) a = k.commAct;
-          else {
-            if (body[cs] !== 48 || body[cs + 1] !== 120 || !isHex(body[cs + 2])) return leave();
-            let ce = cs + 2;
-            while (isHex(body[ce])) ce++;
-            const comm = body.toString("latin1", cs, ce);
-            k.comm = new Literal(comm);
-            a = k.commAct = activityOf(k.who, comm);
-          }
-        }
-        if (speculative && !arm(a)) return leave();
-        if (a) {
-          a.collectives++;
-          a.lastLine = lineNo;
-          if (a.fastAt < 0) pending.push(a);
-          a.fastAt = i;
-        }
-      } else {
-        const a = devActivity(k);
-        if (speculative && !arm(a)) return leave();
-        if (a) a.trace++;
-      }
-      lastFastLine = lineNo;
-      return true;
+      return count(s, nl, lineNo) || leave();
     },
     done() {
       if (pending.length) settle();
