@@ -108,6 +108,10 @@ describe("the CLI reads a big file on a worker thread", () => {
       expect(two.stdout).toBe(one.stdout);
       expect(two.stderr).toBe("");
     }
+    // the worker the CLI started before it loaded is the one the analysis used (no second one for the same range)
+    const traced = runCli(["analyze", "--format", "json", "--jobs", "2", big], { env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
+    expect(traced.stdout).toBe(one.stdout);
+    expect(traced.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: bytes \d+-\d+ counted on a worker thread started before the CLI loaded\n$/);
   });
 
   it("--jobs wants a number or auto", () => {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { RangeResult } from "./range.js";
 import { spawnRangeCount, takeEarlyCount, type RangeJobSpec } from "./early.js";
+import { debug } from "../util/debug.js";
 
 /** Counts `[start, end)` of a file (see ./range.ts). */
 export type RangeCounter = (job: RangeJobSpec, onBytes?: (n: number) => void) => Promise<RangeResult>;
@@ -13,7 +14,9 @@ export type RangeCounter = (job: RangeJobSpec, onBytes?: (n: number) => void) =>
 export function workerRangeCounter(): RangeCounter | undefined {
   if (!existsSync(fileURLToPath(new URL("./range-worker.js", import.meta.url)))) return undefined;
   return (job, onBytes) => {
-    const count = takeEarlyCount(job) ?? spawnRangeCount(job);
+    const early = takeEarlyCount(job);
+    debug("threads", `${job.path}: bytes ${job.start}-${job.end} counted on a worker thread ${early ? "started before the CLI loaded" : "started now"}`);
+    const count = early ?? spawnRangeCount(job);
     if (onBytes) count.onBytes(onBytes);
     return count.result;
   };
