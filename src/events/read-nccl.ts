@@ -1,52 +1,16 @@
 import { BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
-import { peel } from "../records/peel.js";
-import { splitPhysicalLine } from "../records/split.js";
-import type { ChunkLineCounter, LineCounter } from "./fast.js";
-import { CHATTER, COLL, DangerScan, FAST_KEY, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import type { LineCounter } from "./fast.js";
+import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { CHATTER } from "./nccl-fast-line.js";
 import type { NcclActivityEvent, NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
+export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
+
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
-export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 8192, activity: 8192, comms: 8192, pids: 8192 };
-
-interface Activity {
-  host: string | null;
-  pid: number | null;
-  comm: string | null;
-  collectives: number;
-  lastOpCount: string | null;
-  lastCollective: string | null;
-  trace: number;
-  proxy: number;
-  // not reported:
-  dev: number | null;
-  /** where the fast path last counted a collective of it in the current chunk, or -1 */
-  fastAt: number;
-  /** the line of the last collective counted, or 0 */
-  lastLine: number;
-  /** speculative counting: a line of it went the ordinary way first (see `createNcclReader`) */
-  armed: boolean;
-}
-
-/** What a speculative counter counted of one process/communicator (see `NcclFastCounts`). */
-export interface NcclFastEntry {
-  who: NcclWho;
-  comm: string | null;
-  collectives: number;
-  trace: number;
-  lastOpCount: string | null;
-  lastCollective: string | null;
-  /** 1-based within the counted range, 0 when no collective was counted */
-  lastLine: number;
-}
-
-/** The counts of a speculative fast path over a later part of the same input, for `absorb`. */
-export interface NcclFastCounts {
-  entries: NcclFastEntry[];
-  lastFastLine: number;
-}
+export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
@@ -74,28 +38,6 @@ export function looseConnectionRanks(msg: string): number[] {
   return [Number(m[1]), Number(m[3])];
 }
 
-const FAST_MAX_KEYS = 4096;
-const KEY_SHIFT = 20;
-const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
-
-interface FastKey {
-  /** the header, `host:pid:tid [dev]` */
-  key: Literal;
-  /** the header may take the fast path; undefined until it is seen twice */
-  ok: boolean | undefined;
-  who: NcclWho;
-  /** noteHost has nothing left to do for this header */
-  hostSeen: boolean;
-  /** the next header of the same hash */
-  next: FastKey | undefined;
-  /** the last communicator seen after this header and its counters */
-  comm: Literal | null;
-  commAct: Activity | null;
-  devAct: Activity | null | undefined;
-}
-
-const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-const NCCL_INFO_LENGTH = " NCCL INFO ".length;
 /**
  * NCCL writes a WARN as a newline followed by the record. When a launcher (Ray, vLLM, mpirun) prefixes every
  * line, that newline shows as a line holding only the prefix, right above the WARN: the record starts there.
@@ -112,28 +54,17 @@ function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
 }
 
 export interface NcclReader extends RecordReader {
+  /** the counting fast path (./nccl-fast-counter.ts) */
   fast: LineCounter;
-  /** the speculative counter's counts (after its last chunk) */
-  fastCounts(): NcclFastCounts;
-  /** adds what a speculative counter counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
+  /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
 
-/**
- * Reads NCCL records into events; claims every NCCL record (returns true).
- *
- * `speculative`: the reader only counts, over a later part of an input that another reader reads up to there
- * (a second thread). It cannot know what came before, so the first line it could count of each process or
- * communicator goes the ordinary way instead (the caller hands it to the other reader, in order), which creates
- * the counters there and notes the host, as the one-thread reading would; `absorb` then adds the rest.
- */
-export function createNcclReader(options: { speculative?: boolean } = {}): NcclReader {
-  const speculative = options.speculative === true;
+/** Reads NCCL records into events; claims every NCCL record (returns true). */
+export function createNcclReader(): NcclReader {
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
-  const activity = new Map<string, Activity>();
-  let overflow: string | undefined;
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 
@@ -147,24 +78,14 @@ export function createNcclReader(options: { speculative?: boolean } = {}): NcclR
     return h;
   };
 
-  const activityOf = (who: NcclWho, comm: string | null): Activity | null => {
-    const key = `${who.host ?? ""}|${who.pid ?? ""}|${comm ?? `dev${who.dev ?? ""}`}`;
-    let a = activity.get(key);
-    if (!a) {
-      if (activity.size >= NCCL_READER_LIMITS.activity) {
-        overflow ??= `NCCL activity counters capped at ${NCCL_READER_LIMITS.activity} processes/communicators`;
-        return null;
-      }
-      a = { host: who.host, pid: who.pid, comm, collectives: 0, lastOpCount: null, lastCollective: null, trace: 0, proxy: 0, dev: who.dev, fastAt: -1, lastLine: 0, armed: false };
-      activity.set(key, a);
-    }
-    return a;
-  };
+  const table = new ActivityTable();
+  const activityOf = (who: NcclWho, comm: string | null) => table.get(who, comm);
+  const counter = createFastCounter(table, { speculative: false, hostSeen: (host) => hosts.has(host) });
 
   const noteHost = (rec: LogRecord, who: NcclWho, emit: Emit) => {
     if (!who.host || hosts.has(who.host)) return;
     if (hosts.size >= NCCL_READER_LIMITS.hosts) {
-      overflow ??= `NCCL hosts capped at ${NCCL_READER_LIMITS.hosts}`;
+      table.overflow ??= `NCCL hosts capped at ${NCCL_READER_LIMITS.hosts}`;
       return;
     }
     hosts.add(who.host);
@@ -366,190 +287,10 @@ export function createNcclReader(options: { speculative?: boolean } = {}): NcclR
     }
   };
 
-  // ---- the counting fast path ----
-  // headers seen, by `keyHash`, chained; and the lengths they have, the most common first
-  const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
-  const keyLengths: number[] = [];
-  let keyCount = 0;
-  // the four characters before the `]` (tid and device), one from the middle (the host) and the length
-  const keyHash = (s: number, i: number, len: number) => Math.imul(view.getUint32(i - 4, true) ^ (len << 24) ^ (body[s + (len >> 2)] << 16), 0x9e3779b1) >>> KEY_SHIFT;
-  let lastFastLine = 0;
-
-  const registerKey = (key: string): FastKey => {
-    const h = FAST_KEY.test(key) ? parseNcclHeader(key) : null;
-    const probe = `${key} NCCL INFO x`;
-    const p = h ? peel(probe) : null;
-    const ok = !!h && !!p && h.host !== null && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
-    return {
-      key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
-      next: undefined, hostSeen: false, comm: null, commAct: null, devAct: undefined,
-    };
-  };
-  const devActivity = (k: FastKey): Activity | null => {
-    if (k.devAct === undefined) k.devAct = activityOf(k.who, null);
-    return k.devAct;
-  };
-
-  let body: Buffer = Buffer.alloc(0);
-  let view = new DataView(body.buffer);
-  const dangers = new DangerScan();
-  let maxLine = 0;
-  // collectives counted but whose opCount and name are not yet read: read from their last line when the chunk
-  // ends or before the ordinary path may touch the same counters
-  const pending: Activity[] = [];
-  const settle = () => {
-    for (const a of pending) {
-      const at = a.fastAt;
-      a.fastAt = -1;
-      const m0 = at + 1 + NCCL_INFO_LENGTH;
-      const colon = body.indexOf(58, m0);
-      let e = colon + 10;
-      while (isHex(body[e])) e++;
-      a.lastCollective = body.toString("latin1", m0, colon);
-      a.lastOpCount = body.toString("latin1", colon + 10, e);
-    }
-    pending.length = 0;
-  };
-  /** the first ` comm ` at or after `from` and before `nl`, or -1 */
-  const commAfter = (from: number, nl: number): number => {
-    for (let m = body.indexOf(109 /* m */, from + 3); m >= 0 && m + 2 < nl; m = body.indexOf(109, m + 1)) {
-      if (body[m - 3] === 32 && body[m - 2] === 99 && body[m - 1] === 111 && body[m + 1] === 109 && body[m + 2] === 32) return m - 3;
-    }
-    return -1;
-  };
-
-  // one function that only says whether it counted the line, and one place that sends a line the ordinary way:
-  // a call site the optimizing compiler has seen no call at makes it throw its code away when the call comes
-  const count = (s: number, nl: number, lineNo: number): boolean => {
-    if (nl - s > maxLine) return false;
-    // the header: a known one is found by the length of a known header (its only `]` ends it), a hash of a few
-    // characters (device, tid, host) and a whole comparison; any other is registered
-    let k: FastKey | undefined;
-    let i = -1;
-    for (let n = 0; n < keyLengths.length && k === undefined; n++) {
-      const len = keyLengths[n];
-      i = s + len - 1;
-      if (i >= nl || body[i] !== 93) continue;
-      k = keySlots[keyHash(s, i, len)];
-      while (k !== undefined && (k.key.length !== len || !k.key.at(view, s, i + 1))) k = k.next;
-    }
-    if (k === undefined) {
-      i = body.indexOf(93 /* ] */, s);
-      const len = i + 1 - s;
-      if (i < 0 || i >= nl || len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return false;
-      const slot = keyHash(s, i, len);
-      for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, s, i + 1)) break;
-      if (k === undefined) {
-        keyCount++;
-        const fresh = registerKey(body.toString("latin1", s, i + 1));
-        fresh.next = keySlots[slot];
-        keySlots[slot] = fresh;
-        if (!keyLengths.includes(len)) keyLengths.push(len);
-      }
-      return false;
-    }
-    if (k.ok === false) return false;
-    if (k.ok === undefined) k.ok = true;
-    const kind = matchAfterHeader(body, view, i, nl);
-    if (kind === NO_MATCH || !dangers.clear(s, nl)) return false;
-    if (!k.hostSeen && !speculative) {
-      if (!hosts.has(k.who.host!)) return false;
-      k.hostSeen = true;
-    }
-    if (kind === COLL) {
-      // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
-      const at = commAfter(i, nl);
-      let a: Activity | null;
-      if (at < 0) a = devActivity(k);
-      else {
-        const cs = at + 6;
-        const known = k.comm;
-        if (known !== null && known.at(view, cs, nl) && !isHex(body[cs + known.length])) a = k.commAct;
-        else {
-          if (body[cs] !== 48 || body[cs + 1] !== 120 || !isHex(body[cs + 2])) return false;
-          let ce = cs + 2;
-          while (isHex(body[ce])) ce++;
-          const comm = body.toString("latin1", cs, ce);
-          k.comm = new Literal(comm);
-          a = k.commAct = activityOf(k.who, comm);
-        }
-      }
-      if (speculative && !arm(a)) return false;
-      if (a) {
-        a.collectives++;
-        a.lastLine = lineNo;
-        if (a.fastAt < 0) pending.push(a);
-        a.fastAt = i;
-      }
-    } else {
-      const a = devActivity(k);
-      if (speculative && !arm(a)) return false;
-      if (a) a.trace++;
-    }
-    lastFastLine = lineNo;
-    return true;
-  };
-  const counter: ChunkLineCounter = {
-    line(s, nl, lineNo) {
-      return count(s, nl, lineNo) || leave();
-    },
-    done() {
-      if (pending.length) settle();
-    },
-  };
-  /** speculative: may this activity's lines be counted here yet? (its first one goes the ordinary way) */
-  const arm = (a: Activity | null): boolean => {
-    if (!a) return false;
-    if (a.armed) return true;
-    a.armed = true;
-    return false;
-  };
-  /** the line goes the ordinary way: the counters it may touch must be up to date */
-  const leave = (): false => {
-    if (pending.length) settle();
-    return false;
-  };
-  const fast: LineCounter = {
-    begin(bytes, maxChars) {
-      if (pending.length) settle();
-      body = bytes;
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-      maxLine = maxChars;
-      dangers.begin(bytes);
-      return counter;
-    },
-  };
-
-  const fastCounts = (): NcclFastCounts => {
-    if (pending.length) settle();
-    const entries: NcclFastEntry[] = [];
-    for (const a of activity.values()) {
-      if (a.collectives === 0 && a.trace === 0) continue;
-      entries.push({ who: { host: a.host, pid: a.pid, dev: a.dev }, comm: a.comm, collectives: a.collectives, trace: a.trace, lastOpCount: a.lastOpCount, lastCollective: a.lastCollective, lastLine: a.lastLine });
-    }
-    return { entries, lastFastLine };
-  };
-  const absorb = (counts: NcclFastCounts, lineOffset: number) => {
-    if (pending.length) settle();
-    for (const e of counts.entries) {
-      const a = activityOf(e.who, e.comm);
-      if (!a) continue;
-      a.collectives += e.collectives;
-      a.trace += e.trace;
-      if (e.lastLine > 0 && e.lastLine + lineOffset > a.lastLine) {
-        a.lastLine = e.lastLine + lineOffset;
-        a.lastOpCount = e.lastOpCount;
-        a.lastCollective = e.lastCollective;
-      }
-    }
-    if (counts.lastFastLine > 0) lastFastLine = Math.max(lastFastLine, counts.lastFastLine + lineOffset);
-  };
-
   return {
     name: "nccl",
-    fast,
-    fastCounts,
-    absorb,
+    fast: counter.fast,
+    absorb: counter.absorb,
     read(rec, emit) {
       const t = rec.text;
       noteProcess(rec, emit);
@@ -585,15 +326,16 @@ export function createNcclReader(options: { speculative?: boolean } = {}): NcclR
       return true;
     },
     end(emit) {
-      if (pending.length) settle();
-      if (activity.size === 0 && !overflow) return;
+      counter.settle();
+      const overflow = table.overflow;
+      if (table.size === 0 && !overflow) return;
       const entries: NcclActivityEvent["entries"] = [];
-      for (const a of activity.values()) {
+      for (const a of table.all()) {
         const r = a.comm ? commRank.get(`${a.host}|${a.pid}|${a.comm}`) : undefined;
         const { dev: _d, fastAt: _f, lastLine: _l, armed: _a, ...counters } = a;
         entries.push({ ...counters, rank: r ?? null });
       }
-      const ev = { file: lastRec?.file ?? "", line: Math.max(lastRec?.line ?? 0, lastFastLine), text: "" };
+      const ev = { file: lastRec?.file ?? "", line: Math.max(lastRec?.line ?? 0, counter.lastFastLine()), text: "" };
       emit({ kind: "nccl.activity", ev, origin: {}, input: lastRec?.input ?? 0, entries, ...(overflow ? { notice: overflow } : {}) });
     },
   };

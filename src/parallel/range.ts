@@ -1,4 +1,4 @@
-import { createNcclReader, type NcclFastCounts } from "../events/read-nccl.js";
+import { ActivityTable, createFastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
 import { chunkLine, lineEnd, readTextChunks } from "../input/lines.js";
 
 /**
@@ -31,7 +31,8 @@ export interface RangeOptions {
 
 /** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
 export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeOptions): Promise<RangeResult> {
-  const fast = createNcclReader({ speculative: true });
+  // counts only: every line it does not count goes back as text, so no host is ever noted here
+  const fast = createFastCounter(new ActivityTable(), { speculative: true, hostSeen: () => false });
   const residual: string[] = [];
   const residualLines: number[] = [];
   let chars = 0;
@@ -47,7 +48,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   for await (const chunk of readTextChunks(stream, { maxLineChars: opts.maxLineChars, onBytes: opts.onBytes, sniff: false })) {
     if (chars > opts.maxResidualChars) {
       // (leaving the loop closes the stream)
-      return { residual, residualLines, cut, counts: fast.fastCounts(), lines: lineNo - 1, stoppedAt: lineNo };
+      return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: lineNo };
     }
     const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars) : undefined;
     if (chunk.head !== null) {
@@ -72,5 +73,5 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
       }
     }
   }
-  return { residual, residualLines, cut, counts: fast.fastCounts(), lines: lineNo - 1, stoppedAt: 0 };
+  return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: 0 };
 }
