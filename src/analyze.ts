@@ -128,6 +128,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     };
 
     const split = fast && !opts.onBatch ? await planSplit(source, opts) : null;
+    // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
+    if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
     if (!split) await readStream(await source.open(limits), 1);
     else {
       // this thread reads up to the cut; a second one counts what it can after it and hands back the rest

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeSource, buildReport, type AnalyzeOptions, SPLIT_DEFAULTS } from "../src/analyze.js";
@@ -112,6 +112,16 @@ describe("the CLI reads a big file on a worker thread", () => {
     const traced = runCli(["analyze", "--format", "json", "--jobs", "2", big], { env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
     expect(traced.stdout).toBe(one.stdout);
     expect(traced.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: bytes \d+-\d+ counted on a worker thread started before the CLI loaded\n$/);
+    // a user rule sees every line, so nothing is only counted and the file is read in one go: the early count is stopped
+    writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({ userRules: [{ id: "team/never", severity: "error", title: "t", message: "m", pattern: "no such text anywhere" }] }));
+    try {
+      const ruled = runCli(["analyze", "--format", "json", "--jobs", "2", big], { cwd: dir, env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
+      expect(ruled.status).toBe(one.status);
+      expect(JSON.parse(ruled.stdout).facts).toEqual(JSON.parse(one.stdout).facts);
+      expect(ruled.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: the count started before the CLI loaded is not used; stopped\n$/);
+    } finally {
+      rmSync(join(dir, ".vllm-doctor.json"));
+    }
   });
 
   it("--jobs wants a number or auto", () => {

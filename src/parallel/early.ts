@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_LINE_CHARS } from "../input/defaults.js";
 import { SPLIT_DEFAULTS, splitPoint } from "../input/split-point.js";
+import { debug } from "../util/debug.js";
 import type { RangeResult } from "./range.js";
 import type { RangeJob, WorkerMessage } from "./worker.js";
 
@@ -84,6 +85,14 @@ export function takeEarlyCount(job: RangeJobSpec): RangeCount | undefined {
   }
   e.worker.ref();
   return e;
+}
+
+/** Stops the early count, if any: the analysis reads the file another way (a user rule sees every line, say). */
+export function dropEarlyCount(): void {
+  if (!early) return;
+  debug("threads", `${early.job.path}: the count started before the CLI loaded is not used; stopped`);
+  void early.worker.terminate();
+  early = undefined;
 }
 
 // `analyze` options as the CLI defines them; anything else on the line and no early start is tried
