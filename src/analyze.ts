@@ -203,7 +203,8 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
     state = mergeStates(state, part.state);
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
   };
-  if ((opts.jobs ?? 1) > 1 && sources.length > 1) {
+  // a user rule sees every record, which only this thread can give it: with one, everything is read here
+  if ((opts.jobs ?? 1) > 1 && sources.length > 1 && !opts.onRecord) {
     const { analyzeInWorkers } = await import("./parallel/pool.js");
     const parts = await analyzeInWorkers(sources, opts);
     parts.forEach((p, i) => add(i, p));

@@ -124,6 +124,19 @@ describe("the CLI reads a big file on a worker thread", () => {
     }
   });
 
+  it("with a user rule, --jobs 2 on several files reports what --jobs 1 reports (the rule sees every line either way)", () => {
+    const d = mkdtempSync(join(tmpdir(), "vd-jobs-rule-"));
+    writeFileSync(join(d, ".vllm-doctor.json"), JSON.stringify({ userRules: [{ id: "team/quota", severity: "error", title: "quota", message: "quota seen {count} time(s)", pattern: "quota almost exhausted" }] }));
+    writeFileSync(join(d, "a.log"), "wrapper: starting\nwrapper: quota almost exhausted (93%)\n");
+    writeFileSync(join(d, "b.log"), mixedLog().replace(" ümlaut", ""));
+    const one = runCli(["analyze", "--format", "json", "--jobs", "1", "a.log", "b.log"], { cwd: d });
+    const two = runCli(["analyze", "--format", "json", "--jobs", "2", "a.log", "b.log"], { cwd: d });
+    expect(one.status).toBe(1);
+    expect(JSON.parse(one.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toContain("team/quota");
+    expect(two.status).toBe(one.status);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
   it("--jobs wants a number or auto", () => {
     const r = runCli(["analyze", "--jobs", "zero", mixed]);
     expect(r.status).toBe(2);
