@@ -13,6 +13,7 @@ import type { Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
+import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -21,8 +22,13 @@ export interface AnalyzeOptions {
   /** at most this many events of one kind are kept for rules and `--events` (the rest are counted) */
   maxEventsPerKind?: number;
   rules?: RulesConfig;
-  /** sees every record before the readers (user rules' regexes); must be cheap and keep bounded state */
+  /** sees every record before the readers; must be cheap and keep bounded state (no line is only counted then) */
   onRecord?: (rec: import("./model.js").LogRecord) => void;
+  /**
+   * sees every record that one of `patterns` may match (the user rules' regexes): lines that none may match can
+   * still be only counted (see src/rules/line-prefilter.ts); read on this thread
+   */
+  recordPatterns?: { patterns: readonly RegExp[]; onRecord: (rec: import("./model.js").LogRecord) => void };
   onBytes?: (n: number) => void;
   /** called after each batch of lines with the state so far (for `--follow`); must not keep or mutate them */
   onBatch?: (state: FactState, events: readonly Event[]) => void;
@@ -81,11 +87,13 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       for (const piece of pieces) {
         const rec = toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece);
         opts.onRecord?.(rec);
+        opts.recordPatterns?.onRecord(rec);
         dispatcher.dispatch(rec, emit);
       }
     };
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
+    const prefilter = fast && opts.recordPatterns ? createLinePrefilter(opts.recordPatterns.patterns) : null;
     const onBytes = (n: number) => {
       bytes += n;
       opts.onBytes?.(n);
@@ -105,7 +113,19 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         const { bytes: ascii, end } = chunk;
         let s = chunk.start;
         for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
-        if (ascii && counter) {
+        if (ascii && counter && prefilter) {
+          prefilter.begin(ascii);
+          for (; s < end; ) {
+            const nl = ascii.indexOf(10, s);
+            if (prefilter.mayMatch(s, nl)) {
+              counter.pass();
+              readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
+            } else if (!counter.line(s, nl, lineNo)) readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
+            lineNo++;
+            s = nl + 1;
+          }
+          counter.done();
+        } else if (ascii && counter) {
           for (; s < end; ) {
             const nl = ascii.indexOf(10, s);
             if (!counter.line(s, nl, lineNo)) readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
@@ -127,7 +147,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       return lineNo;
     };
 
-    const split = fast && !opts.onBatch ? await planSplit(source, opts) : null;
+    // (the second thread would count lines the user rules' patterns are to see)
+    const split = fast && !opts.onBatch && !opts.recordPatterns ? await planSplit(source, opts) : null;
     // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
     if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
     if (!split) await readStream(await source.open(limits), 1);
@@ -196,7 +217,13 @@ export interface InputFailure {
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
   const { sources, failures } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
   const userMatcher = createUserMatcher(opts.rules);
-  if (userMatcher) opts = { ...opts, onRecord: chainOnRecord(opts.onRecord, userMatcher.onRecord) };
+  if (userMatcher) {
+    // the user rules only need the records their patterns may match, when that can be told from a chunk at once
+    const patterns = opts.rules!.userRules!.flatMap((r) => (r.pattern ? [r.pattern] : []));
+    opts = createLinePrefilter(patterns)
+      ? { ...opts, recordPatterns: { patterns, onRecord: userMatcher.onRecord } }
+      : { ...opts, onRecord: chainOnRecord(opts.onRecord, userMatcher.onRecord) };
+  }
   let state = initState();
   const events: Event[] = [];
   const add = (i: number, part: { state: FactState; events: Event[] }) => {
@@ -204,7 +231,7 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
   };
   // a user rule sees every record, which only this thread can give it: with one, everything is read here
-  if ((opts.jobs ?? 1) > 1 && sources.length > 1 && !opts.onRecord) {
+  if ((opts.jobs ?? 1) > 1 && sources.length > 1 && !opts.onRecord && !opts.recordPatterns) {
     const { analyzeInWorkers } = await import("./parallel/pool.js");
     const parts = await analyzeInWorkers(sources, opts);
     parts.forEach((p, i) => add(i, p));

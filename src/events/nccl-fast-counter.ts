@@ -266,6 +266,9 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
     line(s, nl, lineNo) {
       return count(s, nl, lineNo) || leave();
     },
+    pass() {
+      if (pending.length) settle();
+    },
     done() {
       if (pending.length) settle();
     },

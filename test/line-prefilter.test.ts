@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyze } from "../src/analyze.js";
+import { parseConfig } from "../src/config/load.js";
+import { createLinePrefilter } from "../src/rules/line-prefilter.js";
+import { mixedLog } from "./helpers/nccl-mixed.js";
+// @ts-expect-error a plain ES module without types
+import { generateLog } from "../bench/generate.mjs";
+
+/**
+ * With user rules, lines none of their patterns may match still take the counting fast path; the report must be
+ * the one of reading every line the ordinary way, whatever the patterns (anchored, case-blind, dot-all, matching
+ * counted lines, matching nothing, with a lookaround).
+ */
+
+const dir = mkdtempSync(join(tmpdir(), "vd-prefilter-"));
+const logs = {
+  mixed: join(dir, "mixed.log"),
+  generated: join(dir, "generated.log"),
+};
+writeFileSync(logs.mixed, mixedLog().replace(" ümlaut", ""));
+writeFileSync(logs.generated, [...(generateLog({ bytes: 300_000, seed: 9 }) as Iterable<string>)].join(""));
+
+const patternSets: Record<string, { pattern: string; flags?: string }[]> = {
+  "a counted collective": [{ pattern: "AllReduce: opCount 1f\\b" }],
+  "anchored at both ends": [{ pattern: "^node-a:500:500 \\[0\\] NCCL INFO Broadcast: opCount \\w+ .*stream 0x55d0c9a1c000$" }],
+  "a TRACE line by its start": [{ pattern: "^gpu-node-b:41105:41245 \\[7\\] \\d+\\.\\d+ recvProxy" }],
+  "case-blind and a group": [{ pattern: "ALLGATHER: OPCOUNT (\\w+)", flags: "i" }],
+  "dot-all across lines": [{ pattern: "opCount 5.*opCount 6", flags: "s" }],
+  "multi-line flag": [{ pattern: "\\[nranks=4\\] stream 0x55d0c9a1c000$", flags: "m" }],
+  "an empty match": [{ pattern: "x*" }],
+  "matching nothing": [{ pattern: "no such text anywhere" }],
+  "a lookaround (no fast path then)": [{ pattern: "(?<=comm )0x55d0c9a1b3c0" }],
+  "several": [{ pattern: "opCount 7\\b" }, { pattern: "sendProxy \\[3/" }, { pattern: "Init COMPLETE" }],
+};
+
+async function report(path: string, set: { pattern: string; flags?: string }[], fastPath: boolean): Promise<string> {
+  const rules = parseConfig({ userRules: set.map((p, i) => ({ id: `team/p${i}`, severity: "warning", title: "t", message: "{count} at {match}", ...p })) });
+  const { report, events } = await analyze([path], { rules, fastPath, limits: { chunkBytes: 8192 } });
+  return JSON.stringify({ report, events });
+}
+
+describe("user rules and the counting fast path", () => {
+  const findNothing = new Set(["matching nothing", "dot-all across lines"]);
+  for (const [name, set] of Object.entries(patternSets)) {
+    it(`${name}: the report of reading every line the ordinary way`, async () => {
+      let found = 0;
+      for (const path of Object.values(logs)) {
+        const slow = await report(path, set, false);
+        expect(await report(path, set, true), path).toBe(slow);
+        found += JSON.parse(slow).report.findings.filter((f: { ruleId: string }) => f.ruleId.startsWith("team/")).length;
+      }
+      if (findNothing.has(name)) expect(found).toBe(0);
+      else expect(found).toBeGreaterThan(0);
+    });
+  }
+
+  it("the patterns do find lines (the comparison above is not between two empty reports)", async () => {
+    const out = JSON.parse(await report(logs.generated, patternSets["a TRACE line by its start"], true));
+    expect(out.report.findings.find((f: { ruleId: string }) => f.ruleId === "team/p0")?.message).toMatch(/^\d+ at /);
+  });
+});
+
+describe("createLinePrefilter", () => {
+  const lines = (text: string, patterns: RegExp[]) => {
+    const f = createLinePrefilter(patterns)!;
+    const b = Buffer.from(text, "latin1");
+    f.begin(b);
+    const out: boolean[] = [];
+    for (let s = 0; s < b.length; ) {
+      const nl = b.indexOf(10, s);
+      out.push(f.mayMatch(s, nl));
+      s = nl + 1;
+    }
+    return out;
+  };
+
+  it("marks the lines a match touches, also lines a match runs across", () => {
+    expect(lines("a\nfoo\nb\n", [/foo/])).toEqual([false, true, false]);
+    expect(lines("a\nfoo\nbar\nc\n", [/foo\sbar/])).toEqual([false, true, true, false]);
+    expect(lines("xa\nab\n", [/^a/])).toEqual([false, true]);
+    expect(lines("ab\nba\n", [/a$/])).toEqual([false, true]);
+  });
+
+  it("answers null for a lookaround", () => {
+    expect(createLinePrefilter([/a(?=b)/])).toBeNull();
+    expect(createLinePrefilter([/(?<!a)b/])).toBeNull();
+    expect(createLinePrefilter([/ab/])).not.toBeNull();
+  });
+});
