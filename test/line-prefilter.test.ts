@@ -38,7 +38,7 @@ const patternSets: Record<string, { pattern: string; flags?: string }[]> = {
 
 async function report(path: string, set: { pattern: string; flags?: string }[], fastPath: boolean): Promise<string> {
   const rules = parseConfig({ userRules: set.map((p, i) => ({ id: `team/p${i}`, severity: "warning", title: "t", message: "{count} at {match}", ...p })) });
-  const { report, events } = await analyze([path], { rules, fastPath, limits: { chunkBytes: 8192 } });
+  const { report, events } = await analyze([path], { rules, fastPath, limits: { chunkBytes: fastPath && path === logs.generated ? 1 << 20 : 8192 } });
   return JSON.stringify({ report, events });
 }
 
@@ -82,6 +82,18 @@ describe("createLinePrefilter", () => {
     expect(lines("a\nfoo\nbar\nc\n", [/foo\sbar/])).toEqual([false, true, true, false]);
     expect(lines("xa\nab\n", [/^a/])).toEqual([false, true]);
     expect(lines("ab\nba\n", [/a$/])).toEqual([false, true]);
+  });
+
+  it("over a chunk of many windows: every line a pattern matches on its own is marked", () => {
+    const words = ["alpha", "beta", "gamma", "NCCL INFO", "opCount 7", "x", "", "  ", "[1]", "end"];
+    const text = Array.from({ length: 20_000 }, (_, i) => `${words[i % 7]} ${i} ${words[(i * 3) % 10]}${i % 11 === 0 ? " tail" : ""}`).join("\n") + "\n";
+    expect(text.length).toBeGreaterThan(4 * (64 << 10));
+    for (const re of [/^gamma \d+ beta/, /tail$/, /6 \[1\]$/, /^x \d+ /, /\d{4} opCount/i]) {
+      const marked = lines(text, [re]);
+      const standalone = text.split("\n").slice(0, -1).map((l) => re.test(l));
+      expect(standalone.some(Boolean)).toBe(true);
+      standalone.forEach((m, i) => m && expect(marked[i], `${re} line ${i}`).toBe(true));
+    }
   });
 
   it("answers null for a lookaround", () => {

@@ -17,6 +17,7 @@ export interface LinePrefilter {
 }
 
 const LOOKAROUND = /\(\?<?[=!]/;
+const WINDOW = 64 << 10;
 
 export function createLinePrefilter(patterns: readonly RegExp[]): LinePrefilter | null {
   if (patterns.some((p) => LOOKAROUND.test(p.source) || p.global || p.sticky)) return null;
@@ -27,14 +28,20 @@ export function createLinePrefilter(patterns: readonly RegExp[]): LinePrefilter 
   let next = 0;
   return {
     begin(bytes) {
-      const text = bytes.toString("latin1");
       const found: [number, number][] = [];
-      for (const re of searches) {
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m; m = re.exec(text)) {
-          found.push([m.index, Math.max(m.index + m[0].length, m.index + 1)]);
-          if (m[0].length === 0) re.lastIndex++;
+      // in windows of whole lines, each a small string (a line lies in one window, which is all exactness needs)
+      for (let from = 0; from < bytes.length; ) {
+        let to = from + WINDOW >= bytes.length ? bytes.length : bytes.lastIndexOf(10, from + WINDOW) + 1;
+        if (to <= from) to = Math.min(bytes.length, bytes.indexOf(10, from + WINDOW) + 1 || bytes.length);
+        const text = bytes.toString("latin1", from, to);
+        for (const re of searches) {
+          re.lastIndex = 0;
+          for (let m = re.exec(text); m; m = re.exec(text)) {
+            found.push([from + m.index, from + Math.max(m.index + m[0].length, m.index + 1)]);
+            if (m[0].length === 0) re.lastIndex++;
+          }
         }
+        from = to;
       }
       found.sort((a, b) => a[0] - b[0]);
       starts = found.map((f) => f[0]);
