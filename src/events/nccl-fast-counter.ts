@@ -115,7 +115,6 @@ interface FastKey {
   devAct: Activity | null | undefined;
 }
 
-
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const NCCL_INFO_LENGTH = " NCCL INFO ".length;
 

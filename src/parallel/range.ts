@@ -3,7 +3,7 @@ import { chunkLine, lineEnd, readTextChunks } from "../input/lines.js";
 
 /**
  * What a second thread made of the later part of an input: the lines it only counted (NCCL collective and
- * TRACE lines, see createNcclReader's `speculative`), and every other line as text for the first thread to
+ * TRACE lines, see createFastCounter's `speculative`), and every other line as text for the first thread to
  * read the ordinary way, in order, once it has read up to the cut.
  */
 export interface RangeResult {
