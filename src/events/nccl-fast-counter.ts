@@ -139,7 +139,7 @@ export interface FastCounter {
  */
 export function createFastCounter(table: ActivityTable, options: { speculative: boolean; hostSeen: (host: string) => boolean }): FastCounter {
   const speculative = options.speculative;
-  // headers seen, by `keyHash`, chained; and the lengths they have, the most common first
+  // headers seen, by `keyHash`, chained; and the lengths of those that may take the fast path
   const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
   const keyLengths: number[] = [];
   let keyCount = 0;
@@ -216,7 +216,8 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
         const fresh = registerKey(body.toString("latin1", s, i + 1));
         fresh.next = keySlots[slot];
         keySlots[slot] = fresh;
-        if (!keyLengths.includes(len)) keyLengths.push(len);
+        // only headers that may take the fast path: every other length would be tried on every line
+        if (fresh.ok !== false && !keyLengths.includes(len)) keyLengths.push(len);
       }
       return false;
     }
