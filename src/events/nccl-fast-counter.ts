@@ -165,6 +165,8 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
   let body: Buffer = Buffer.alloc(0);
   let view = new DataView(body.buffer);
   const dangers = new DangerScan();
+  // where the next danger of the chunk starts, as last asked (valid while lines start before it)
+  let dangerAt = -1;
   let maxLine = 0;
   // collectives counted but whose opCount and name are not yet read: read from their last line when the chunk
   // ends or before the ordinary path may touch the same counters
@@ -224,7 +226,9 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
     const kind = matchAfterHeader(body, view, i, nl);
-    if (kind === NO_MATCH || !dangers.clear(s, nl)) return false;
+    if (kind === NO_MATCH) return false;
+    if (dangerAt < s) dangerAt = dangers.nextAt(s);
+    if (dangerAt < nl) return false;
     if (!k.hostSeen && !speculative) {
       if (!options.hostSeen(k.who.host!)) return false;
       k.hostSeen = true;
@@ -292,6 +296,7 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxLine = maxChars;
       dangers.begin(bytes);
+      dangerAt = -1;
       return counter;
     },
   };

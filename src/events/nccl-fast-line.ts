@@ -187,10 +187,18 @@ export class DangerScan {
 
   /** no danger starts in `[s, nl)`; lines are asked in order */
   clear(s: number, nl: number): boolean {
+    return this.nextAt(s) >= nl;
+  }
+
+  /**
+   * Where the first danger at or after `s` starts (a line reaching past the cut-off counts as one there); asked with
+   * `s` not decreasing. A caller may keep the answer for every later line that starts before it.
+   */
+  nextAt(s: number): number {
     const starts = this.starts;
     let k = this.next;
     while (starts[k] < s) k++;
     this.next = k;
-    return starts[k] >= nl && nl <= this.cutoff;
+    return Math.min(starts[k], this.cutoff);
   }
 }
