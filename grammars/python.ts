@@ -154,17 +154,34 @@ export function parseExceptionLine(text: string): { errorType: string; message: 
   const head = t.slice(0, headEnd);
   // fast reject: an exception head has no spaces
   if (head.indexOf(" ") >= 0 || head.indexOf("\t") >= 0) return null;
-  const lexed = exLexer().tokenize(head);
-  if (lexed.errors.length || lexed.tokens.length === 0) return null;
-  const parser = pyParser();
-  parser.input = lexed.tokens;
-  const name = parser.exceptionHead();
-  if (parser.errors.length) return null;
+  const name = exceptionHead(head);
+  if (name === null) return null;
   if (colon < 0) return { errorType: name, message: "" };
   // `name:` must be followed by a space or the end (not `host:pid:tid`, not `http://`)
   const after = t.charCodeAt(colon + 1);
   if (colon + 1 < t.length && after !== 32 && after !== 9) return null;
   return { errorType: name, message: t.slice(colon + 1).trim() };
+}
+
+// heads already read (a log repeats a few: `INFO` of uvicorn's lines, its error types), so the grammar reads each once
+const HEADS = new Map<string, string | null>();
+const MAX_HEADS = 4096;
+
+/** The exception name `head` spells (`pkg.mod.Error`, `Error(args)`...), or null. */
+function exceptionHead(head: string): string | null {
+  let name = HEADS.get(head);
+  if (name !== undefined) return name;
+  const lexed = exLexer().tokenize(head);
+  if (lexed.errors.length || lexed.tokens.length === 0) name = null;
+  else {
+    const parser = pyParser();
+    parser.input = lexed.tokens;
+    const parsed = parser.exceptionHead();
+    name = parser.errors.length ? null : parsed;
+  }
+  if (HEADS.size >= MAX_HEADS) HEADS.clear();
+  HEADS.set(head, name);
+  return name;
 }
 
 /** Reads a `File "...", line N, in f` line. */

@@ -144,9 +144,6 @@ export function createNcclReader(): NcclReader {
         rank(rec, emit, NOBODY, Number(m[2]), "duplicateGpu");
       }
     }
-    if (NCCL_ERROR_NAME.test(t) && !t.includes("Error:") && !/Error\b.*\bError\b/.test(t)) {
-      // an `ncclXxxError: ...` detail line of a PyTorch error block is the python reader's; nothing to do here
-    }
     // a record cut right after its `host:pid:tid` prefix still names its host
     if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word

@@ -57,8 +57,17 @@ const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 
+/** a `[` followed by a digit or `m`, without which ANSI_QUICK cannot match (most lines' brackets hold file names) */
+function mayHoldAnsiResidue(s: string): boolean {
+  for (let i = s.indexOf("["); i >= 0; i = s.indexOf("[", i + 1)) {
+    const c = s.charCodeAt(i + 1);
+    if (c === 109 || (c >= 48 && c <= 57)) return true;
+  }
+  return false;
+}
+
 export function stripAnsi(s: string): string {
-  if (s.indexOf("\x1b") < 0 && !ANSI_QUICK.test(s)) return s;
+  if (s.indexOf("\x1b") < 0 && !(mayHoldAnsiResidue(s) && ANSI_QUICK.test(s))) return s;
   return s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
 }
 
