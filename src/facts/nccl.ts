@@ -411,7 +411,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         versions,
         hosts,
         matrix: s.matrix,
-        nodePairs: [...pairs.values()].sort((x, y) => (x.a === y.a ? x.b.localeCompare(y.b) : x.a.localeCompare(y.a))),
+        // by code unit: a locale comparison would load ICU's collation data (milliseconds) for host names
+        nodePairs: [...pairs.values()].sort((x, y) => byCodeUnit(x.a, y.a) || byCodeUnit(x.b, y.b)),
         rankMap,
         env: s.env,
         bootstrapInterfaces: s.bootstrap,
@@ -484,4 +485,8 @@ function distinctHosts(names: string[]): string[] {
   const out: string[] = [];
   for (const n of sorted) if (!out.some((o) => o === n || (o.length === n.length + 1 && o.endsWith(n)))) out.push(n);
   return out.sort();
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
