@@ -14,6 +14,7 @@ import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
+import { debug } from "./util/debug.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -157,12 +158,14 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       const later = split.counter({ path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: split.maxResidualChars }, onBytes);
       later.catch(() => {});
       const base = (await readStream(await source.openRange!(0, split.at, limits), 1)) - 1;
+      const firstDone = performance.now();
       let result: RangeResult | undefined;
       try {
         result = await later;
       } catch {
         result = undefined;
       }
+      if (result) debug("threads", `${source.name}: ms since start: first part read by ${Math.round(firstDone)}, second part counted by ${Math.round(result.doneAt - performance.timeOrigin)}`);
       if (!result) await readStream(await source.openRange!(split.at, source.size!, limits), base + 1, false);
       else {
         for (let k = 0; k < result.residual.length; k++) readRecords(result.residual[k], base + result.residualLines[k]);

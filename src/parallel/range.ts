@@ -20,6 +20,8 @@ export interface RangeResult {
    * left to the first thread (the lines before it are all in `residual` or counted)
    */
   stoppedAt: number;
+  /** when the counting ended (ms since the epoch, for VLLM_DOCTOR_DEBUG=threads) */
+  doneAt: number;
 }
 
 export interface RangeOptions {
@@ -48,7 +50,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   for await (const chunk of readTextChunks(stream, { maxLineChars: opts.maxLineChars, onBytes: opts.onBytes, sniff: false })) {
     if (chars > opts.maxResidualChars) {
       // (leaving the loop closes the stream)
-      return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: lineNo };
+      return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: lineNo, doneAt: performance.timeOrigin + performance.now() };
     }
     const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars) : undefined;
     if (chunk.head !== null) {
@@ -73,5 +75,5 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
       }
     }
   }
-  return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: 0 };
+  return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: 0, doneAt: performance.timeOrigin + performance.now() };
 }
