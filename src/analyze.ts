@@ -3,7 +3,7 @@ import type { Event } from "./events/index.js";
 import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
 import { SPLIT_DEFAULTS, splitPoint } from "./input/split-point.js";
 import type { Readable } from "node:stream";
-import type { RangeResult } from "./parallel/range.js";
+import { claimFront, frontEnd } from "./parallel/claims.js";
 import type { RangeCounter } from "./parallel/split.js";
 import { chunkLine, lineEnd, readTextChunks, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
 import { toRecord } from "./records/peel.js";
@@ -154,26 +154,36 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
     if (!split) await readStream(await source.open(limits), 1);
     else {
-      // this thread reads up to the cut; a second one counts what it can after it and hands back the rest
-      const later = split.counter({ path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: split.maxResidualChars }, onBytes);
-      later.catch(() => {});
-      const base = (await readStream(await source.openRange!(0, split.at, limits), 1)) - 1;
+      // this thread reads up to the cut, then takes segments of the rest from the front; a second thread counts
+      // what it can of segments from the back and hands the rest back as text (see src/parallel/range.ts)
+      const count = split.counter(
+        { path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes },
+        onBytes,
+      );
+      const { starts, claims } = count;
+      const ring: Buffer[] = [];
+      const readSegment = async (k: number, firstLine: number, skipUntil = 0) => readStream(await source.openRange!(starts[k], starts[k + 1], limits, ring), firstLine, false, skipUntil);
+      let lineNo = await readStream(await source.openRange!(0, split.at, limits, ring), 1);
+      let mine = 0;
+      for (let k = claimFront(claims); k >= 0; k = claimFront(claims), mine++) lineNo = await readSegment(k, lineNo);
       const firstDone = performance.now();
-      let result: RangeResult | undefined;
-      try {
-        result = await later;
-      } catch {
-        result = undefined;
+      const counted = await count.segments.catch(() => null);
+      const from = frontEnd(claims);
+      debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms`);
+      // the other thread's segments, in order: the lines it handed back, then its counts
+      for (let k = from; k < starts.length - 1; k++) {
+        const r = counted?.get(k);
+        if (!r) {
+          lineNo = await readSegment(k, lineNo);
+          continue;
+        }
+        const base = lineNo - 1;
+        for (let j = 0; j < r.residual.length; j++) readRecords(r.residual[j], base + r.residualLines[j]);
+        cutLines += r.cut;
+        dispatcher.absorb(r.counts, base);
+        lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
       }
-      if (result) debug("threads", `${source.name}: ms since start: first part read by ${Math.round(firstDone)}, second part counted by ${Math.round(result.doneAt - performance.timeOrigin)}`);
-      if (!result) await readStream(await source.openRange!(split.at, source.size!, limits), base + 1, false);
-      else {
-        for (let k = 0; k < result.residual.length; k++) readRecords(result.residual[k], base + result.residualLines[k]);
-        cutLines += result.cut;
-        dispatcher.absorb(result.counts, base);
-        lines = base + result.lines;
-        if (result.stoppedAt) await readStream(await source.openRange!(split.at, source.size!, limits), base + 1, false, base + result.stoppedAt);
-      }
+      lines = lineNo - 1;
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
@@ -191,13 +201,15 @@ export interface SplitOptions {
   share?: number;
   /** what the second thread may hold of lines it could not only count before it leaves the rest to the first */
   maxResidualChars?: number;
-  /** counts the later part (default: on a worker thread; tests pass one that runs on this thread) */
+  /** the size of the segments the rest is shared out in */
+  segmentBytes?: number;
+  /** counts segments of the later part (default: on a worker thread; tests pass one that runs on this thread) */
   counter?: RangeCounter;
 }
 
 export { SPLIT_DEFAULTS };
 
-async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number } | null> {
+async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number; segmentBytes: number } | null> {
   const split = { ...SPLIT_DEFAULTS, ...opts.split };
   if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(split.minBytes, 2)) return null;
   const counter = split.counter ?? (await import("./parallel/split.js")).workerRangeCounter();
@@ -208,7 +220,7 @@ async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ a
   } catch {
     at = null;
   }
-  return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars };
+  return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes };
 }
 
 export interface InputFailure {

@@ -32,6 +32,7 @@ describe("earlyJob reads the command line as the CLI does", () => {
       chunkBytes: DEFAULT_LIMITS.chunkBytes,
       maxLineChars: DEFAULT_MAX_LINE_CHARS,
       maxResidualChars: SPLIT_DEFAULTS.maxResidualChars,
+      segmentBytes: SPLIT_DEFAULTS.segmentBytes,
     };
     expect(expected.start).toBeGreaterThan(0);
     for (const args of [

@@ -38,23 +38,25 @@ async function readWith(path: string, opts: AnalyzeOptions): Promise<string> {
 
 /** a range counter on this thread that says how often it ran */
 function spy(): { counter: RangeCounter; calls: number } {
-  const s = { calls: 0, counter: (async (job, onBytes) => (s.calls++, localRangeCounter(job, onBytes))) as RangeCounter };
+  const s = { calls: 0, counter: ((job, onBytes) => (s.calls++, localRangeCounter(job, onBytes))) as RangeCounter };
   return s;
 }
 
 describe("a file read in two parts gives the report of reading it in one", () => {
-  const cases: [string, number, number | undefined][] = [
-    [generated, 0.5, undefined],
-    [generated, 0.9, 2000],
-    [mixed, 0.3, undefined],
-    [mixed, 0.55, undefined],
-    [mixed, 0.55, 500],
-    [mixedUtf8, 0.7, undefined],
+  const cases: [string, number, number | undefined, number][] = [
+    [generated, 0.5, undefined, 1 << 20],
+    [generated, 0.2, undefined, 8192],
+    [generated, 0.9, 2000, 4096],
+    [generated, 0.3, 30_000, 3000],
+    [mixed, 0.3, undefined, 1 << 20],
+    [mixed, 0.1, undefined, 5000],
+    [mixed, 0.55, 500, 4096],
+    [mixedUtf8, 0.7, undefined, 2048],
   ];
-  it.each(cases)("%s cut at %s, residual cap %s", async (path, share, maxResidualChars) => {
+  it.each(cases)("%s cut at %s, residual cap %s, segments of %s bytes", async (path, share, maxResidualChars, segmentBytes) => {
     const whole = await readWith(path, { jobs: 1 });
     const s = spy();
-    const parts = await readWith(path, { jobs: 2, split: { minBytes: 0, share, counter: s.counter, ...(maxResidualChars ? { maxResidualChars } : {}) } });
+    const parts = await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes, counter: s.counter, ...(maxResidualChars ? { maxResidualChars } : {}) } });
     expect(s.calls).toBe(1);
     expect(parts).toBe(whole);
   });
@@ -67,7 +69,7 @@ describe("a file read in two parts gives the report of reading it in one", () =>
       const whole = await readWith(path, { jobs: 1 });
       for (const share of [0.34, 0.67]) {
         const s = spy();
-        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
+        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
         split += s.calls;
       }
     }
@@ -77,7 +79,7 @@ describe("a file read in two parts gives the report of reading it in one", () =>
 
   it("the second thread's counts are in the report: collectives counted there add up", async () => {
     const s = spy();
-    const part = await analyzeSource(await fileSource(generated), 0, { jobs: 2, split: { minBytes: 0, share: 0.5, counter: s.counter } });
+    const part = await analyzeSource(await fileSource(generated), 0, { jobs: 2, split: { minBytes: 0, share: 0.1, segmentBytes: 8192, counter: s.counter } });
     const whole = await analyzeSource(await fileSource(generated), 0, { jobs: 1, fastPath: false });
     const total = (p: typeof part) => (p.events.find((e) => e.kind === "nccl.activity") as { entries: { collectives: number; trace: number }[] }).entries.reduce((n, e) => n + e.collectives + e.trace, 0);
     expect(s.calls).toBe(1);
@@ -111,7 +113,9 @@ describe("the CLI reads a big file on a worker thread", () => {
     // the worker the CLI started before it loaded is the one the analysis used (no second one for the same range)
     const traced = runCli(["analyze", "--format", "json", "--jobs", "2", big], { env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
     expect(traced.stdout).toBe(one.stdout);
-    expect(traced.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: bytes \d+-\d+ counted on a worker thread started before the CLI loaded\n$/);
+    expect(traced.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: bytes \d+-\d+ counted from the back on a worker thread started before the CLI loaded\n/);
+    // the rest was shared out in segments, and the other thread counted some of them
+    expect(traced.stderr).toMatch(/\nvllm-doctor\[threads\]: .*big\.log: \d+ of \d+ segments read here, [1-9]\d* counted on the other thread; /);
     // a user rule sees every line, so nothing is only counted and the file is read in one go: the early count is stopped
     writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({ userRules: [{ id: "team/never", severity: "error", title: "t", message: "m", pattern: "no such text anywhere" }] }));
     try {

@@ -128,6 +128,11 @@ export interface FastCounter {
   counts(): NcclFastCounts;
   /** adds what a speculative counter counted over lines that follow the last read here, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
+  /**
+   * Speculative: the lines that follow are another region (a segment elsewhere in the file), counted afresh into
+   * `table`, lines numbered from 1 again. The headers already seen stay known (so does the compiled code).
+   */
+  newRegion(table: ActivityTable): void;
 }
 
 /**
@@ -137,7 +142,8 @@ export interface FastCounter {
  * process or communicator goes the ordinary way (the caller hands it to the other reader, in order), which creates
  * the counters there and notes the host as a one-thread reading would; `absorb` then adds the rest.
  */
-export function createFastCounter(table: ActivityTable, options: { speculative: boolean; hostSeen: (host: string) => boolean }): FastCounter {
+export function createFastCounter(firstTable: ActivityTable, options: { speculative: boolean; hostSeen: (host: string) => boolean }): FastCounter {
+  let table = firstTable;
   const speculative = options.speculative;
   // headers seen, by `keyHash`, chained; and the lengths of those that may take the fast path
   const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
@@ -326,8 +332,23 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
     if (counts.lastFastLine > 0) lastFastLine = Math.max(lastFastLine, counts.lastFastLine + lineOffset);
   };
 
+  const newRegion = (next: ActivityTable) => {
+    if (pending.length) settle();
+    table = next;
+    lastFastLine = 0;
+    // what a header remembered of its counters belongs to the last region
+    for (let k of keySlots) {
+      for (; k !== undefined; k = k.next) {
+        k.comm = null;
+        k.commAct = null;
+        k.devAct = undefined;
+      }
+    }
+  };
+
   return {
     fast,
+    newRegion,
     settle: () => {
       if (pending.length) settle();
     },

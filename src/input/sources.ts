@@ -26,7 +26,7 @@ export interface InputSource {
    * A regular file's raw bytes `[start, end)`, not gunzipped or digested (for reading one file in parts). The
    * chunks share a few buffers: a chunk is valid until the consumer asks for the third one after it.
    */
-  openRange?(start: number, end: number, limits: InputLimits): Promise<AsyncIterable<Buffer>>;
+  openRange?(start: number, end: number, limits: InputLimits, ring?: Buffer[]): Promise<AsyncIterable<Buffer>>;
 }
 
 export interface InputLimits {
@@ -119,11 +119,11 @@ export async function fileSource(path: string): Promise<InputSource> {
     },
     ...(regular
       ? {
-          async openRange(start: number, end: number, limits: InputLimits) {
+          async openRange(start: number, end: number, limits: InputLimits, ring?: Buffer[]) {
             const handle = await fs.open(path, "r").catch((e) => {
               throw new InputError(describeFsError(e), path);
             });
-            return readRange(handle, limits.chunkBytes, start, end);
+            return readRange(handle, limits.chunkBytes, start, end, ring);
           },
         }
       : {}),
@@ -167,13 +167,13 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
 
 /**
  * `[start, end)` of a regular file in chunks read into a ring of three buffers: no fresh memory per chunk (two
- * threads reading one file each fault in fresh pages under the same process-wide lock).
+ * threads reading one file each fault in fresh pages under the same process-wide lock). A caller that reads
+ * several ranges one after the other passes its own ring to use for all (never two ranges at once).
  */
-async function* readRange(handle: fs.FileHandle, chunkBytes: number, start: number, end: number): AsyncGenerator<Buffer> {
-  const ring: Buffer[] = [];
+async function* readRange(handle: fs.FileHandle, chunkBytes: number, start: number, end: number, ring: Buffer[] = []): AsyncGenerator<Buffer> {
   try {
     for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
-      ring[k] ??= Buffer.allocUnsafe(Math.min(chunkBytes, end - start));
+      if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = Buffer.allocUnsafe(chunkBytes);
       const n = readSync(handle.fd, ring[k], 0, Math.min(ring[k].length, end - position), position);
       if (n === 0) return;
       position += n;

@@ -5,9 +5,11 @@ export const SPLIT_DEFAULTS = {
   /** a regular file at least this big is read in two parts */
   minBytes: 32 << 20,
   /** the share of the file the first thread reads (it also loads the CLI, and reads the lines the second hands back) */
-  share: 0.45,
+  share: 0.3,
   /** what the second thread may hold of lines it could not only count before it leaves the rest to the first */
   maxResidualChars: 16 << 20,
+  /** the rest is shared out in segments of about this size: the first thread takes them from the front once it is done with its share, the second from the back */
+  segmentBytes: 8 << 20,
 };
 
 /**
@@ -30,4 +32,28 @@ export function splitPoint(path: string, at: number): number | null {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * `[start, end)` of a file cut into segments of about `segmentBytes`, each starting at a line start (`start` is
+ * one): their starts in order, then `end`. Both threads of a split reading compute the same.
+ */
+export function segmentStarts(path: string, start: number, end: number, segmentBytes: number): number[] {
+  const starts = [start];
+  const fd = openSync(path, "r");
+  try {
+    const window = Buffer.alloc(1 << 16);
+    for (let at = start + segmentBytes; at < end; at += segmentBytes) {
+      // the first line start after `at - 1`, looked for within a window (a segment without one joins the next)
+      const got = readSync(fd, window, 0, Math.min(window.length, end - (at - 1)), at - 1);
+      const nl = window.subarray(0, got).indexOf(10);
+      if (nl < 0) continue;
+      const next = at + nl;
+      if (next > starts[starts.length - 1] && next < end) starts.push(next);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  starts.push(end);
+  return starts;
 }

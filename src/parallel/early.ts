@@ -2,7 +2,8 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_LINE_CHARS } from "../input/defaults.js";
-import { SPLIT_DEFAULTS, splitPoint } from "../input/split-point.js";
+import { SPLIT_DEFAULTS, segmentStarts, splitPoint } from "../input/split-point.js";
+import { newClaims } from "./claims.js";
 import { debug } from "../util/debug.js";
 import type { RangeResult } from "./range.js";
 import type { RangeJob, WorkerMessage } from "./worker.js";
@@ -11,21 +12,29 @@ import type { RangeJob, WorkerMessage } from "./worker.js";
 
 const RANGE_WORKER_URL = new URL("./range-worker.js", import.meta.url);
 
-export type RangeJobSpec = Omit<RangeJob, "type">;
+export type RangeJobSpec = Omit<RangeJob, "type" | "claims">;
 
-/** A range being counted on a worker thread (./range-worker.ts). */
+/** The segments of a range being counted from the back by another thread, while this one claims from the front. */
 export interface RangeCount {
   job: RangeJobSpec;
-  result: Promise<RangeResult>;
-  /** where the worker's progress goes (bytes reported before are passed on at once) */
+  /** the segments' starts, then the range's end (`segmentStarts`) */
+  starts: number[];
+  /** the claim word shared with the counting thread (./claims.ts) */
+  claims: Int32Array;
+  /** the counted segments by index, once the counting thread is done */
+  segments: Promise<Map<number, RangeResult>>;
+  /** where the counting thread's progress goes (bytes reported before are passed on at once) */
   onBytes(report: (n: number) => void): void;
 }
 
 export function spawnRangeCount(job: RangeJobSpec): RangeCount & { worker: Worker } {
+  const starts = segmentStarts(job.path, job.start, job.end, job.segmentBytes);
+  const claims = newClaims(starts.length - 1);
   const worker = new Worker(RANGE_WORKER_URL);
   let report: ((n: number) => void) | undefined;
   let unreported = 0;
-  const result = new Promise<RangeResult>((resolve, reject) => {
+  const counted = new Map<number, RangeResult>();
+  const segments = new Promise<Map<number, RangeResult>>((resolve, reject) => {
     const finish = (then: () => void) => {
       worker.removeAllListeners();
       void worker.terminate();
@@ -35,17 +44,20 @@ export function spawnRangeCount(job: RangeJobSpec): RangeCount & { worker: Worke
       if (m.type === "bytes") {
         if (report) report(m.n);
         else unreported += m.n;
-      } else if (m.type === "range-done") finish(() => resolve(m.result));
+      } else if (m.type === "segment") counted.set(m.index, m.result);
+      else if (m.type === "range-done") finish(() => resolve(counted));
       else if (m.type === "failed") finish(() => reject(new Error(m.message)));
     });
     worker.on("error", (e) => finish(() => reject(e)));
     worker.on("exit", (code) => finish(() => reject(new Error(`worker thread stopped (exit ${code})`))));
   });
-  result.catch(() => {});
-  worker.postMessage({ type: "range", ...job } satisfies RangeJob);
+  segments.catch(() => {});
+  worker.postMessage({ type: "range", ...job, claims: claims.buffer as SharedArrayBuffer } satisfies RangeJob);
   return {
     job,
-    result,
+    starts,
+    claims,
+    segments,
     worker,
     onBytes(f) {
       report = f;
@@ -128,5 +140,8 @@ export function earlyJob(argv: readonly string[]): RangeJobSpec | null {
   if (!st.isFile() || st.size < Math.max(SPLIT_DEFAULTS.minBytes, 2)) return null;
   const at = splitPoint(path, Math.max(1, Math.floor(st.size * SPLIT_DEFAULTS.share)));
   if (at === null || at >= st.size) return null;
-  return { path, start: at, end: st.size, chunkBytes: DEFAULT_CHUNK_BYTES, maxLineChars: DEFAULT_MAX_LINE_CHARS, maxResidualChars: SPLIT_DEFAULTS.maxResidualChars };
+  return {
+    path, start: at, end: st.size, chunkBytes: DEFAULT_CHUNK_BYTES, maxLineChars: DEFAULT_MAX_LINE_CHARS,
+    maxResidualChars: SPLIT_DEFAULTS.maxResidualChars, segmentBytes: SPLIT_DEFAULTS.segmentBytes,
+  };
 }

@@ -1,10 +1,9 @@
 import { parentPort } from "node:worker_threads";
-import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
-import { countRange } from "./range.js";
+import { countSegments } from "./range.js";
 import type { RangeJob, WorkerMessage } from "./worker.js";
 
-// A worker thread that only counts the later part of a file (./range.ts); it loads no more than that needs, so
-// that it is ready soon after the first thread starts reading.
+// A worker thread that only counts segments of the later part of a file, from the back (./range.ts); it loads no
+// more than that needs, so that it is ready soon after the first thread starts reading.
 
 const PROGRESS_EVERY = 4 << 20;
 
@@ -19,11 +18,9 @@ parentPort?.on("message", async (job: RangeJob) => {
     }
   };
   try {
-    const source = await fileSource(job.path);
-    const limits = { ...DEFAULT_LIMITS, ...(job.chunkBytes ? { chunkBytes: job.chunkBytes } : {}) };
-    const result = await countRange(await source.openRange!(job.start, job.end, limits), { maxLineChars: job.maxLineChars, maxResidualChars: job.maxResidualChars, onBytes });
+    await countSegments(job, onBytes, (index, result) => port.postMessage({ type: "segment", index, result } satisfies WorkerMessage));
     if (pending) port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
-    port.postMessage({ type: "range-done", result } satisfies WorkerMessage);
+    port.postMessage({ type: "range-done" } satisfies WorkerMessage);
   } catch (e) {
     const err = e as Error;
     port.postMessage({ type: "failed", message: err?.message ?? String(e), inputError: err?.name === "InputError" } satisfies WorkerMessage);

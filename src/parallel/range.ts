@@ -1,5 +1,9 @@
-import { ActivityTable, createFastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
+import { ActivityTable, createFastCounter, type FastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
 import { chunkLine, lineEnd, readTextChunks } from "../input/lines.js";
+import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
+import { segmentStarts } from "../input/split-point.js";
+import { claimBack } from "./claims.js";
+import type { RangeJob } from "./worker.js";
 
 /**
  * What a second thread made of the later part of an input: the lines it only counted (NCCL collective and
@@ -31,10 +35,13 @@ export interface RangeOptions {
   onBytes?: (n: number) => void;
 }
 
+const speculativeCounter = () => createFastCounter(new ActivityTable(), { speculative: true, hostSeen: () => false });
+
 /** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
-export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeOptions): Promise<RangeResult> {
+export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeOptions, counter?: FastCounter): Promise<RangeResult> {
   // counts only: every line it does not count goes back as text, so no host is ever noted here
-  const fast = createFastCounter(new ActivityTable(), { speculative: true, hostSeen: () => false });
+  const fast = counter ?? speculativeCounter();
+  if (counter) counter.newRegion(new ActivityTable());
   const residual: string[] = [];
   const residualLines: number[] = [];
   let chars = 0;
@@ -76,4 +83,25 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     }
   }
   return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: 0, doneAt: performance.timeOrigin + performance.now() };
+}
+
+/**
+ * Counts the segments of a range job from the back, each on its own (a fresh counter: a segment's first line of
+ * each process or communicator goes back as text, so that the first thread creates the counters in file order),
+ * until the first thread's claims from the front meet them or the text handed back reaches the job's limit.
+ */
+export async function countSegments(job: Omit<RangeJob, "type">, onBytes: ((n: number) => void) | undefined, each: (index: number, result: RangeResult) => void): Promise<void> {
+  const starts = segmentStarts(job.path, job.start, job.end, job.segmentBytes);
+  const claims = new Int32Array(job.claims);
+  const source = await fileSource(job.path);
+  const limits = { ...DEFAULT_LIMITS, ...(job.chunkBytes ? { chunkBytes: job.chunkBytes } : {}) };
+  let budget = job.maxResidualChars;
+  const ring: Buffer[] = [];
+  // one counter for all segments (a fresh one would be compiled afresh by the engine, slow for its first megabytes)
+  const counter = speculativeCounter();
+  for (let k = claimBack(claims); k >= 0; k = budget > 0 ? claimBack(claims) : -1) {
+    const result = await countRange(await source.openRange!(starts[k], starts[k + 1], limits, ring), { maxLineChars: job.maxLineChars, maxResidualChars: budget, onBytes }, counter);
+    for (const t of result.residual) budget -= t.length + 16;
+    each(k, result);
+  }
 }

@@ -13,7 +13,10 @@ export interface WorkerJob {
   opts: { limits?: { maxDecompressedBytes?: number; chunkBytes?: number }; maxLineChars?: number; maxEventsPerKind?: number };
 }
 
-/** The later part `[start, end)` of a regular file, to count (see ./range.ts and ./range-worker.ts). */
+/**
+ * The later part `[start, end)` of a regular file, cut into segments (`segmentStarts`), to count from the back
+ * (see ./range.ts and ./range-worker.ts) while the first thread takes segments from the front (`claims`).
+ */
 export interface RangeJob {
   type: "range";
   path: string;
@@ -21,13 +24,18 @@ export interface RangeJob {
   end: number;
   chunkBytes?: number;
   maxLineChars: number;
+  /** what the counted segments may hand back as text in all, before the worker leaves the rest to the first thread */
   maxResidualChars: number;
+  segmentBytes: number;
+  /** the claim word (./claims.ts), shared with the first thread */
+  claims: SharedArrayBuffer;
 }
 
 export type WorkerMessage =
   | { type: "bytes"; n: number }
   | { type: "done"; part: Part }
-  | { type: "range-done"; result: RangeResult }
+  | { type: "segment"; index: number; result: RangeResult }
+  | { type: "range-done" }
   | { type: "failed"; message: string; inputError: boolean };
 
 const PROGRESS_EVERY = 4 << 20;
