@@ -55,7 +55,7 @@ export interface NcclFastCounts {
 
 /** The activity counters by process and communicator, capped at ACTIVITY_LIMIT (the first cap reached is noted). */
 export class ActivityTable {
-  private readonly byKey = new Map<string, Activity>();
+  private byKey = new Map<string, Activity>();
   /** the first cap that dropped something, in words (also set by the NCCL reader for its own caps) */
   overflow: string | undefined;
 
@@ -79,6 +79,12 @@ export class ActivityTable {
 
   get size(): number {
     return this.byKey.size;
+  }
+
+  /** empties the table (the same object: code that holds it need not look it up again) */
+  reset(): void {
+    this.byKey = new Map();
+    this.overflow = undefined;
   }
 }
 
@@ -129,10 +135,10 @@ export interface FastCounter {
   /** adds what a speculative counter counted over lines that follow the last read here, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
   /**
-   * Speculative: the lines that follow are another region (a segment elsewhere in the file), counted afresh into
-   * `table`, lines numbered from 1 again. The headers already seen stay known (so does the compiled code).
+   * Speculative: the lines that follow are another region (a segment elsewhere in the file), counted afresh (the
+   * table is emptied), lines numbered from 1 again. The headers already seen stay known (so does the compiled code).
    */
-  newRegion(table: ActivityTable): void;
+  newRegion(): void;
 }
 
 /**
@@ -142,8 +148,7 @@ export interface FastCounter {
  * process or communicator goes the ordinary way (the caller hands it to the other reader, in order), which creates
  * the counters there and notes the host as a one-thread reading would; `absorb` then adds the rest.
  */
-export function createFastCounter(firstTable: ActivityTable, options: { speculative: boolean; hostSeen: (host: string) => boolean }): FastCounter {
-  let table = firstTable;
+export function createFastCounter(table: ActivityTable, options: { speculative: boolean; hostSeen: (host: string) => boolean }): FastCounter {
   const speculative = options.speculative;
   // headers seen, by `keyHash`, chained; and the lengths of those that may take the fast path
   const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
@@ -332,9 +337,9 @@ export function createFastCounter(firstTable: ActivityTable, options: { speculat
     if (counts.lastFastLine > 0) lastFastLine = Math.max(lastFastLine, counts.lastFastLine + lineOffset);
   };
 
-  const newRegion = (next: ActivityTable) => {
+  const newRegion = () => {
     if (pending.length) settle();
-    table = next;
+    table.reset();
     lastFastLine = 0;
     // what a header remembered of its counters belongs to the last region
     for (let k of keySlots) {

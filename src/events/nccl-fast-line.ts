@@ -76,7 +76,11 @@ const NCCL_TRACE = new Literal("NCCL TRACE");
 const REPEATED = new Literal("repeated ");
 // ` NCCL INFO <op>: opCount ` for each of FAST_OPS, by the first character of <op>
 const INFO_OP_AT = NCCL_INFO.length;
-const INFO_OPS_BY_FIRST: Literal[][] = Array.from({ length: 128 }, (_, c) => FAST_OPS.filter((op) => op.charCodeAt(0) === c).map((op) => new Literal(` NCCL INFO ${op}: opCount `)));
+// (no list where no op starts: every list read is then of one kind, and the compiled code stays)
+const INFO_OPS_BY_FIRST: (Literal[] | undefined)[] = Array.from({ length: 128 }, (_, c) => {
+  const ops = FAST_OPS.filter((op) => op.charCodeAt(0) === c).map((op) => new Literal(` NCCL INFO ${op}: opCount `));
+  return ops.length ? ops : undefined;
+});
 
 // character classes by byte, one table lookup each (`undefined`, past the end of a buffer, is in none)
 const DIGIT = 1;
@@ -110,7 +114,7 @@ function restIsPlain(b: Buffer, dv: DataView, r: number, nl: number): boolean {
 /** the length of ` NCCL INFO <op>: opCount ` at `b[p]` when <op> is one of FAST_OPS, else 0 */
 function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
   const ops = INFO_OPS_BY_FIRST[b[p + INFO_OP_AT] & 127];
-  for (let k = 0; k < ops.length; k++) if (ops[k].at(dv, p, nl)) return ops[k].length;
+  if (ops !== undefined) for (let k = 0; k < ops.length; k++) if (ops[k].at(dv, p, nl)) return ops[k].length;
   return 0;
 }
 

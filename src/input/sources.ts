@@ -1,4 +1,4 @@
-import { createReadStream, promises as fs, constants as fsc, readSync } from "node:fs";
+import { closeSync, createReadStream, openSync, promises as fs, constants as fsc, readSync } from "node:fs";
 import { join, extname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -120,10 +120,14 @@ export async function fileSource(path: string): Promise<InputSource> {
     ...(regular
       ? {
           async openRange(start: number, end: number, limits: InputLimits, ring?: Buffer[]) {
-            const handle = await fs.open(path, "r").catch((e) => {
+            // opened on this thread: a range is often one of many segments, and the thread pool's round trip shows
+            let fd: number;
+            try {
+              fd = openSync(path, "r");
+            } catch (e) {
               throw new InputError(describeFsError(e), path);
-            });
-            return readRange(handle, limits.chunkBytes, start, end, ring);
+            }
+            return readRange(fd, limits.chunkBytes, start, end, ring);
           },
         }
       : {}),
@@ -170,17 +174,17 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
  * threads reading one file each fault in fresh pages under the same process-wide lock). A caller that reads
  * several ranges one after the other passes its own ring to use for all (never two ranges at once).
  */
-async function* readRange(handle: fs.FileHandle, chunkBytes: number, start: number, end: number, ring: Buffer[] = []): AsyncGenerator<Buffer> {
+async function* readRange(fd: number, chunkBytes: number, start: number, end: number, ring: Buffer[] = []): AsyncGenerator<Buffer> {
   try {
     for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
       if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = Buffer.allocUnsafe(chunkBytes);
-      const n = readSync(handle.fd, ring[k], 0, Math.min(ring[k].length, end - position), position);
+      const n = readSync(fd, ring[k], 0, Math.min(ring[k].length, end - position), position);
       if (n === 0) return;
       position += n;
       yield ring[k].subarray(0, n);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

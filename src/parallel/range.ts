@@ -41,7 +41,7 @@ const speculativeCounter = () => createFastCounter(new ActivityTable(), { specul
 export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeOptions, counter?: FastCounter): Promise<RangeResult> {
   // counts only: every line it does not count goes back as text, so no host is ever noted here
   const fast = counter ?? speculativeCounter();
-  if (counter) counter.newRegion(new ActivityTable());
+  if (counter) counter.newRegion();
   const residual: string[] = [];
   const residualLines: number[] = [];
   let chars = 0;
