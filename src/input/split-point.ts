@@ -34,16 +34,20 @@ export function splitPoint(path: string, at: number): number | null {
   }
 }
 
+export const MAX_SEGMENTS = 0xffff;
+
 /**
  * `[start, end)` of a file cut into segments of about `segmentBytes`, each starting at a line start (`start` is
  * one): their starts in order, then `end`. Both threads of a split reading compute the same.
  */
 export function segmentStarts(path: string, start: number, end: number, segmentBytes: number): number[] {
   const starts = [start];
+  // at most MAX_SEGMENTS of them (the claim word's limit): on a huge file they grow
+  const size = Math.max(segmentBytes, Math.ceil((end - start) / MAX_SEGMENTS));
   const fd = openSync(path, "r");
   try {
-    const window = Buffer.alloc(1 << 16);
-    for (let at = start + segmentBytes; at < end; at += segmentBytes) {
+    const window = Buffer.alloc(4096);
+    for (let at = start + size; at < end; at += size) {
       // the first line start after `at - 1`, looked for within a window (a segment without one joins the next)
       const got = readSync(fd, window, 0, Math.min(window.length, end - (at - 1)), at - 1);
       const nl = window.subarray(0, got).indexOf(10);
