@@ -197,9 +197,9 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
 export interface SplitOptions {
   /** a regular file at least this big is read on two threads */
   minBytes?: number;
-  /** the share of the file the first thread reads */
+  /** the share of the file the first thread reads before the segments */
   share?: number;
-  /** what the second thread may hold of lines it could not only count before it leaves the rest to the first */
+  /** what the second thread may hand back as text in all before it leaves the rest to the first */
   maxResidualChars?: number;
   /** the size of the segments the rest is shared out in */
   segmentBytes?: number;

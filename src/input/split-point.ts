@@ -4,9 +4,9 @@ import { closeSync, openSync, readSync } from "node:fs";
 export const SPLIT_DEFAULTS = {
   /** a regular file at least this big is read in two parts */
   minBytes: 32 << 20,
-  /** the share of the file the first thread reads (it also loads the CLI, and reads the lines the second hands back) */
+  /** the share of the file the first thread reads before the segments (it starts later: it loads the CLI first) */
   share: 0.3,
-  /** what the second thread may hold of lines it could not only count before it leaves the rest to the first */
+  /** what the second thread may hand back as text in all before it leaves the rest to the first */
   maxResidualChars: 16 << 20,
   /** the rest is shared out in segments of about this size: the first thread takes them from the front once it is done with its share, the second from the back */
   segmentBytes: 8 << 20,
