@@ -114,22 +114,15 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         const { bytes: ascii, end } = chunk;
         let s = chunk.start;
         for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
-        if (ascii && counter && prefilter) {
-          prefilter.begin(ascii);
+        if (ascii && counter) {
+          prefilter?.begin(ascii);
           for (; s < end; ) {
             const nl = ascii.indexOf(10, s);
-            if (prefilter.mayMatch(s, nl)) {
+            // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
+            if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {
               counter.pass();
               readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
-            } else if (!counter.line(s, nl, lineNo)) readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
-            lineNo++;
-            s = nl + 1;
-          }
-          counter.done();
-        } else if (ascii && counter) {
-          for (; s < end; ) {
-            const nl = ascii.indexOf(10, s);
-            if (!counter.line(s, nl, lineNo)) readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
+            }
             lineNo++;
             s = nl + 1;
           }

@@ -74,6 +74,20 @@ describe("matchAfterHeader reads what fastLineRegex reads", () => {
   });
 });
 
+/** for each line, whether no danger starts in it (asked in order, as the counter asks) */
+function linesClear(lines: string[]): boolean[] {
+  const b = Buffer.from(lines.join("\n") + "\n", "latin1");
+  const scan = new DangerScan();
+  scan.begin(b);
+  const clear: boolean[] = [];
+  for (let s = 0; s < b.length; ) {
+    const nl = b.indexOf(10, s);
+    clear.push(scan.nextAt(s) >= nl);
+    s = nl + 1;
+  }
+  return clear;
+}
+
 describe("Literal and DangerScan", () => {
   it("Literal compares whole words and the tail, never past the limit", () => {
     const b = Buffer.from("xx NCCL INFO yy", "latin1");
@@ -87,29 +101,13 @@ describe("Literal and DangerScan", () => {
 
   it("DangerScan finds each danger in the lines that hold it, asked in order", () => {
     const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "\x1b[1m", "cr\r", "ok"];
-    const b = Buffer.from(lines.join("\n") + "\n", "latin1");
-    const scan = new DangerScan();
-    scan.begin(b);
-    const clear: boolean[] = [];
-    for (let s = 0; s < b.length; ) {
-      const nl = b.indexOf(10, s);
-      clear.push(scan.clear(s, nl));
-      s = nl + 1;
-    }
+    const clear = linesClear(lines);
     expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true]);
   });
 
   it("DangerScan: a chunk crowded with one danger is searched only so far; every line from there on is dangerous", () => {
     const lines = ["clean", ...Array.from({ length: 3000 }, (_, i) => `(x${i})`), "clean again"];
-    const b = Buffer.from(lines.join("\n") + "\n", "latin1");
-    const scan = new DangerScan();
-    scan.begin(b);
-    const clear: boolean[] = [];
-    for (let s = 0; s < b.length; ) {
-      const nl = b.indexOf(10, s);
-      clear.push(scan.clear(s, nl));
-      s = nl + 1;
-    }
+    const clear = linesClear(lines);
     expect(clear[0]).toBe(true);
     expect(clear.slice(1, -1).every((c) => !c)).toBe(true);
     // exactness is kept the safe way: the clean last line is past the place the search stopped

@@ -16,7 +16,7 @@ export interface LineCounter {
 export interface ChunkLineCounter {
   /** Counts `bytes[start, end)` (end is its `\n`) as line `line` and returns true, or returns false and counts nothing. */
   line(start: number, end: number, line: number): boolean;
-  /** The line at hand goes the ordinary way without being looked at: the counters it may touch are brought up to date. */
+  /** The line at hand goes the ordinary way (offered to `line` or not): the counters it may touch are brought up to date. */
   pass(): void;
   /** The chunk's lines are all seen: whatever the counter read lazily from them is read now (the bytes may go). */
   done(): void;

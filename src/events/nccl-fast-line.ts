@@ -200,11 +200,6 @@ export class DangerScan {
     this.cutoff = cutoff;
   }
 
-  /** no danger starts in `[s, nl)`; lines are asked in order */
-  clear(s: number, nl: number): boolean {
-    return this.nextAt(s) >= nl;
-  }
-
   /**
    * Where the first danger at or after `s` starts (a line reaching past the cut-off counts as one there); asked with
    * `s` not decreasing. A caller may keep the answer for every later line that starts before it.

@@ -1,8 +1,8 @@
-import { parentPort } from "node:worker_threads";
 import { analyzeSource } from "../analyze.js";
 import { fileSource } from "../input/sources.js";
 import type { Part } from "./pool.js";
 import type { RangeResult } from "./range.js";
+import { serveJobs } from "./port.js";
 
 /** One input for a worker thread to read. */
 export interface WorkerJob {
@@ -38,25 +38,8 @@ export type WorkerMessage =
   | { type: "range-done" }
   | { type: "failed"; message: string; inputError: boolean };
 
-const PROGRESS_EVERY = 4 << 20;
-
-parentPort?.on("message", async (job: WorkerJob) => {
-  const port = parentPort!;
-  let pending = 0;
-  const onBytes = (n: number) => {
-    pending += n;
-    if (pending >= PROGRESS_EVERY) {
-      port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
-      pending = 0;
-    }
-  };
-  try {
-    const source = { ...(await fileSource(job.path)), name: job.name, size: job.size };
-    const part = await analyzeSource(source, 0, { ...job.opts, onBytes, jobs: 1 });
-    if (pending) port.postMessage({ type: "bytes", n: pending } satisfies WorkerMessage);
-    port.postMessage({ type: "done", part } satisfies WorkerMessage);
-  } catch (e) {
-    const err = e as Error;
-    port.postMessage({ type: "failed", message: err?.message ?? String(e), inputError: err?.name === "InputError" } satisfies WorkerMessage);
-  }
+serveJobs<WorkerJob>(async (job, onBytes) => {
+  const source = { ...(await fileSource(job.path)), name: job.name, size: job.size };
+  const part = await analyzeSource(source, 0, { ...job.opts, onBytes, jobs: 1 });
+  return { type: "done", part };
 });
