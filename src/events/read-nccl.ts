@@ -65,6 +65,19 @@ export function createNcclReader(): NcclReader {
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
+  // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
+  // no communicator, and belongs to the one its thread is initialising (NCCL connects on the init thread)
+  const threadComm = new Map<string, string>();
+  const procComm = new Map<string, string>();
+  const noteComm = (who: NcclWho, tid: number | null, comm: string | null) => {
+    if (!comm || comm === "(nil)") return;
+    if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
+    if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
+    threadComm.set(`${who.host}|${who.pid}|${tid}`, comm);
+    procComm.set(`${who.host}|${who.pid}`, comm);
+  };
+  const commOf = (who: NcclWho, tid: number | null): string | null =>
+    threadComm.get(`${who.host}|${who.pid}|${tid}`) ?? procComm.get(`${who.host}|${who.pid}`) ?? null;
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 
@@ -108,7 +121,7 @@ export function createNcclReader(): NcclReader {
     });
   };
 
-  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number } = {}) =>
+  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
 
   const NOBODY: NcclWho = { host: null, pid: null, dev: null };
@@ -183,7 +196,7 @@ export function createNcclReader(): NcclReader {
     }
   };
 
-  const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, span: NcclRecordSpan): void => {
+  const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
     // connection lines of every era
@@ -195,7 +208,7 @@ export function createNcclReader(): NcclReader {
           emit({
             kind: "nccl.connection", ...base(rec, evidenceOf(rec)), ...who, channel: conn.channel, connIndex: conn.connIndex,
             from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev, direction: conn.direction,
-            via: conn.via, transport: kind, comm: conn.comm,
+            via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
           });
           return;
         }
@@ -206,8 +219,9 @@ export function createNcclReader(): NcclReader {
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
       if (parsed.kind === "init") {
-        emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm, rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
+        noteComm(who, tid, parsed.comm);
         return;
       }
     }
@@ -242,14 +256,16 @@ export function createNcclReader(): NcclReader {
         emit({ kind: "nccl.env", ...ev(), ...who, name: parsed.name, value: parsed.value });
         return;
       case "init":
-        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm, rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        noteComm(who, tid, parsed.comm);
         return;
       case "commSummary":
         if (commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
-        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks });
+        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks, comm: parsed.comm });
+        noteComm(who, tid, parsed.comm);
         return;
       case "initTimings":
-        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks);
+        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
         emit({ kind: "nccl.gdr", ...ev(), ...who, enabled: parsed.enabled, scope: parsed.scope });
@@ -278,7 +294,7 @@ export function createNcclReader(): NcclReader {
     }
     let m: RegExpExecArray | null;
     if (msg.includes("rank")) {
-      if (/^(?:\[Rank \d+\] )?(?:\w+ )?comm /.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null);
+      if (/^(?:\[Rank \d+\] )?(?:\w+ )?comm /.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
@@ -319,7 +335,7 @@ export function createNcclReader(): NcclReader {
         emit({ kind: "nccl.network", ...base(rec, evidenceOf(rec)), ...who, printed: msg.replace(/^Using internal Network\s*/, ""), net: normalizeNet(msg.replace(/^Using internal Network\s*/, "")) });
         return true;
       }
-      readInfo(rec, emit, who, span);
+      readInfo(rec, emit, who, header?.tid ?? null, span);
       return true;
     },
     end(emit) {

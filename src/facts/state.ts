@@ -5,6 +5,7 @@ import { errorsDomain, type ErrorsState } from "./errors.js";
 import { ncclDomain, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
+import { reconcileCluster } from "./reconcile.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -49,7 +50,7 @@ export function finalizeFacts(state: FactState): Facts {
   const n = ncclDomain.finalize(state.nccl);
   const e = errorsDomain.finalize(state.errors);
   const b = benchDomain.finalize(state.bench);
-  return {
+  return reconcileCluster({
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
@@ -57,5 +58,5 @@ export function finalizeFacts(state: FactState): Facts {
     firstWarning: e.facts.firstWarning,
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
-  };
+  });
 }

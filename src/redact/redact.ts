@@ -131,7 +131,11 @@ export function hostsOf(report: Report, events: readonly unknown[] = []): Set<st
   const hosts = new Set<string>();
   const n = report.facts.nccl;
   for (const h of n.hosts) hosts.add(h);
-  for (const p of n.nodePairs) hosts.add(p.a).add(p.b);
+  for (const p of n.nodePairs) {
+    hosts.add(p.a);
+    if (p.b) hosts.add(p.b);
+  }
+  for (const c of n.communicators ?? []) for (const h of c.hosts) hosts.add(h);
   for (const r of n.rankMap) if (r.host) hosts.add(r.host);
   const master = report.facts.config.masterAddr;
   if (master && !isIP(master) && master !== "localhost") hosts.add(master);

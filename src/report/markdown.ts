@@ -109,16 +109,19 @@ export function ncclRows(f: Facts): Row[] {
 
 export interface PairRow {
   a: string;
+  /** the other end's host, or UNKNOWN_HOST when it is not in the log */
   b: string;
   scope: "intra-node" | "inter-node";
   kinds: [string, number][];
 }
 
+export const UNKNOWN_HOST = "(a node not in the log)";
+
 export function pairRows(f: Facts): PairRow[] {
   return f.nccl.nodePairs.map((p) => ({
     a: p.a,
-    b: p.b,
-    scope: p.a === p.b ? "intra-node" : "inter-node",
+    b: p.b ?? UNKNOWN_HOST,
+    scope: p.scope === "intra" ? "intra-node" : "inter-node",
     kinds: Object.entries(p.kinds).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]),
   }));
 }

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Evidence } from "../model.js";
-import type { Finding, Report } from "../facts/schema.js";
+import type { Facts, Finding, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 
@@ -68,14 +68,16 @@ export function renderText(report: Report, opts: TextOptions): string {
     head("NCCL");
     row("version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—"));
     row("network", `${n.net ?? "—"}${n.ibHcas?.length ? ` via ${n.ibHcas.join(", ")}` : ""}${n.gdr === null ? "" : n.gdr ? ", GPU Direct RDMA on" : ", GPU Direct RDMA off"}`);
-    row("ranks / nodes", `${num(n.ranks)} ranks on ${num(n.nodes)} node(s), ${n.initComplete} Init COMPLETE`);
+    row("ranks / nodes", `${num(n.ranks)} ranks on ${num(n.nodes)} node(s)${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
+    const comms = communicatorLine(n);
+    if (comms) row("communicators", comms);
     const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
     if (kinds.length) row("connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", "));
     if (n.nodePairs.length) {
       out.push(`  ${c.dim("node pairs")}`);
       for (const p of n.nodePairs) {
         const ks = Object.entries(p.kinds).filter(([, v]) => v > 0).map(([k, v]) => `${k} ×${v}`).join(", ");
-        out.push(`    ${safeText(p.a === p.b ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b}`).padEnd(40)} ${ks}`);
+        out.push(`    ${safeText(p.scope === "intra" ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b ?? "another node (not in the log)"}`).padEnd(40)} ${ks}`);
       }
     }
   }
@@ -120,4 +122,19 @@ function renderFinding(fd: Finding, c: ChalkInstance, clipLine: (s: string) => s
   for (const r of fd.remediation) lines.push(`          ${c.green("→")} ${safeText(r)}`);
   lines.push(c.dim(`          ${fd.docs}`));
   return lines;
+}
+
+/** `2 × 8 ranks (TP group), 8 × 2 ranks across 2 nodes (PP group)`: the communicators by shape. */
+export function communicatorLine(n: Facts["nccl"]): string | null {
+  const shapes = new Map<string, number>();
+  for (const c of n.communicators) {
+    if (c.commId === null) continue;
+    const size = c.nranks ?? c.ranksSeen;
+    const nodes = c.nNodes ?? c.hosts.length;
+    const key = `${size} rank${size === 1 ? "" : "s"}${nodes > 1 ? ` across ${nodes} nodes` : ""}${c.role ? ` (${c.role})` : ""}`;
+    shapes.set(key, (shapes.get(key) ?? 0) + 1);
+  }
+  if (!shapes.size) return null;
+  const more = n.communicatorCount - n.communicators.length;
+  return [...shapes].map(([k, m]) => `${m} × ${k}`).join(", ") + (more > 0 ? `, ${more} more` : "");
 }
