@@ -44,10 +44,20 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         versions: ["2.21.5"], hosts: [p.hostA, p.hostB],
         matrix: { "0": { "1": { "P2P/IPC": 2 } }, "7": { "8": { "NET/Socket": 2 } } },
         nodePairs: [
-          { a: p.hostA, b: p.hostA, kinds: { "P2P/IPC": 48 } },
-          { a: p.hostA, b: p.hostB, kinds: { "NET/Socket": 8 } },
-          { a: p.hostB, b: p.hostB, kinds: { "P2P/IPC": 48 } },
+          { a: p.hostA, b: p.hostA, scope: "intra", kinds: { "P2P/IPC": 48 } },
+          { a: p.hostA, b: p.hostB, scope: "inter", kinds: { "NET/Socket": 8 } },
+          { a: p.hostB, b: p.hostB, scope: "intra", kinds: { "P2P/IPC": 48 } },
         ],
+        interNode: { "NET/Socket": 8 },
+        intraNode: { "P2P/IPC": 96 },
+        netWithinHost: 0,
+        interNodeNet: null,
+        multiNode: true,
+        communicators: [
+          { id: "0x8b1f7c0e2d4a6b93", commId: "0x8b1f7c0e2d4a6b93", nranks: 16, nNodes: 2, ranksSeen: 16, hosts: [p.hostA, p.hostB], role: "world", transports: { "P2P/IPC": 96, "NET/Socket": 8 }, interNode: { "NET/Socket": 8 } },
+        ],
+        communicatorCount: 1,
+        workerIps: [p.ipB],
         rankMap: [
           { rank: 0, host: p.hostA, pid: 2291, device: 0, busId: "18000", ncclVersion: "2.21.5", lastOpCount: null, lastCollective: null },
           { rank: 8, host: p.hostB, pid: 3310, device: 0, busId: "18000", ncclVersion: "2.21.5", lastOpCount: null, lastCollective: null },

@@ -67,17 +67,24 @@ export function createNcclReader(): NcclReader {
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
   // no communicator, and belongs to the one its thread is initialising (NCCL connects on the init thread)
-  const threadComm = new Map<string, string>();
-  const procComm = new Map<string, string>();
+  // keyed by pid (and tid) with the host kept beside: a line whose host name was cut at its start by interleaving
+  // (`pseek-v2-5-0-1` for `deepseek-v2-5-0-1`) still finds its thread
+  const threadComm = new Map<string, { host: string | null; comm: string }>();
+  const procComm = new Map<string, { host: string | null; comm: string }>();
+  const sameHost = (a: string | null, b: string | null) => a === b || (a !== null && b !== null && (a.endsWith(b) || b.endsWith(a)));
   const noteComm = (who: NcclWho, tid: number | null, comm: string | null) => {
     if (!comm || comm === "(nil)") return;
     if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
     if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
-    threadComm.set(`${who.host}|${who.pid}|${tid}`, comm);
-    procComm.set(`${who.host}|${who.pid}`, comm);
+    threadComm.set(`${who.pid}|${tid}`, { host: who.host, comm });
+    procComm.set(`${who.pid}`, { host: who.host, comm });
   };
-  const commOf = (who: NcclWho, tid: number | null): string | null =>
-    threadComm.get(`${who.host}|${who.pid}|${tid}`) ?? procComm.get(`${who.host}|${who.pid}`) ?? null;
+  const commOf = (who: NcclWho, tid: number | null): string | null => {
+    const t = threadComm.get(`${who.pid}|${tid}`);
+    if (t && sameHost(t.host, who.host)) return t.comm;
+    const p = procComm.get(`${who.pid}`);
+    return p && sameHost(p.host, who.host) ? p.comm : null;
+  };
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 

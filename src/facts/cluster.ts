@@ -198,17 +198,27 @@ export function buildCluster(input: ClusterInput): Cluster {
   ]);
 
   // lines whose communicator is not known belong to the only one their process (or, failing that, their size) had
+  // keyed by the reconciled host: a process whose host name was cut on some lines is one process
+  const procKey = (host: string | null, pid: number | null) => `${hostOf(host) ?? ""}|${pid ?? ""}`;
   const procIds = new Map<string, Set<string>>();
+  const ptrIds = new Map<string, string>();
   const sizeIds = new Map<number, Set<string>>();
   for (const l of locals) {
     if (!l.commId) continue;
-    const pk = `${l.host ?? ""}|${l.pid ?? ""}`;
+    const pk = procKey(l.host, l.pid);
     (procIds.get(pk) ?? procIds.set(pk, new Set()).get(pk)!).add(l.commId);
+    if (l.ptr) ptrIds.set(`${pk}|${l.ptr}`, l.commId);
     if (l.nranks !== null) (sizeIds.get(l.nranks) ?? sizeIds.set(l.nranks, new Set()).get(l.nranks)!).add(l.commId);
   }
   const only = (set: Set<string> | undefined) => (set && set.size === 1 ? [...set][0] : null);
+  // a log with one communicator: every line is of it (excerpts often cut some processes' init lines)
+  const sole = only(new Set(locals.flatMap((l) => (l.commId ? [l.commId] : []))));
   const commIdOf = (l: LocalComm): string | null =>
-    l.commId ?? only(procIds.get(`${l.host ?? ""}|${l.pid ?? ""}`)) ?? (l.nranks !== null ? only(sizeIds.get(l.nranks)) : null);
+    l.commId ??
+    (l.ptr ? ptrIds.get(`${procKey(l.host, l.pid)}|${l.ptr}`) : undefined) ??
+    only(procIds.get(procKey(l.host, l.pid))) ??
+    (l.nranks !== null ? only(sizeIds.get(l.nranks)) : null) ??
+    sole;
 
   const groups = new Map<string, Group>();
   const groupOf = (l: LocalComm): Group => {
@@ -253,7 +263,7 @@ export function buildCluster(input: ClusterInput): Cluster {
     for (const r of Object.keys(input.anonRanks)) g.ranks.add(Number(r));
     for (const [r, p] of Object.entries(input.anonPlaced)) {
       // printed by a process that took part in one communicator only: the rank is of that one
-      const id = only(procIds.get(`${p.host ?? ""}|${p.pid ?? ""}`));
+      const id = only(procIds.get(procKey(p.host, p.pid))) ?? sole;
       const target = (id && groups.get(`c:${id}`)) || g;
       target.ranks.add(Number(r));
       place(target, Number(r), p);
@@ -344,7 +354,12 @@ export function buildCluster(input: ClusterInput): Cluster {
   const hosts = [...hostSet].sort(byCodeUnit);
   const maxNodes = Math.max(0, ...summaries.map((c) => c.nNodes ?? 0));
   const nodes = Math.max(maxNodes, hosts.length) || null;
-  const ranks = Math.max(0, ...summaries.map((c) => c.ranksSeen)) || null;
+  // the rank numbers seen, never more than the widest communicator holds: numbers of different communicators overlap
+  // (each counts from 0), so their union is what the log shows of the widest one
+  const seen = new Set<number>();
+  for (const c of summaries) for (const r of c._g.ranks) seen.add(r);
+  const widestSize = Math.max(0, ...summaries.map((c) => c.nranks ?? 0));
+  const ranks = (widestSize ? Math.min(seen.size, widestSize) : seen.size) || null;
 
   const rankMap: RankEntry[] = [];
   const listed = new Set<string>();

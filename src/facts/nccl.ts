@@ -8,9 +8,9 @@ import { buildCluster, type LocalComm, type RankPlace } from "./cluster.js";
 import type { Missing, NcclFacts } from "./schema.js";
 
 /** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
-export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096, comms: 16384, connections: 65536, links: 8192 };
+export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096, communicators: 16384, connections: 65536, links: 8192 };
 
-type Capped = "ranks" | "hosts" | "procs" | "activity" | "comms" | "connections" | "links";
+type Capped = "ranks" | "hosts" | "procs" | "activity" | "communicators" | "connections" | "links";
 
 /** Counts kept entries per capped collection, so a cap test is O(1) per event; rebuilt after a merge. */
 interface CapCounters {
@@ -34,7 +34,7 @@ function recount(s: NcclState): void {
     hosts: Object.keys(s.hosts).length,
     procs: Object.keys(s.procs).length,
     activity: Object.keys(s.activity).length,
-    comms: Object.keys(s.locals).length,
+    communicators: Object.keys(s.locals).length,
     connections: Object.values(s.locals).reduce((n, l) => n + Object.keys(l.conns).length, 0),
     links: Object.values(s.links).reduce((n, l) => n + l.length, 0) + Object.values(s.pidHosts).reduce((n, l) => n + l.length, 0),
   };
@@ -119,7 +119,7 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
   const key = `${host ?? ""}|${pid ?? ""}|${ptr ?? ""}`;
   const cur = s.locals[key];
   if (cur) return cur;
-  if (!keep(s, "comms")) return null;
+  if (!keep(s, "communicators")) return null;
   return (s.locals[key] = { host, pid, ptr: ptr ?? "", commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
 }
 
@@ -147,7 +147,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
-    cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, comms: 0, connections: 0, links: 0 } }, capped: {},
+    cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, communicators: 0, connections: 0, links: 0 } }, capped: {},
   }),
   reduce(s, e: Event) {
     if (e.kind.startsWith("nccl.") && "host" in e && e.host && e.origin?.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host);
@@ -258,7 +258,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         return;
       case "nccl.gdr":
-        if (!e.enabled) s.gdrDisabledHca = earlier(s.gdrDisabledHca, located(e));
+        if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlier(s.gdrDisabledHca, located(e));
         if (e.enabled) s.gdrEnabledSaid = earlier(s.gdrEnabledSaid, located(e));
         return;
       case "nccl.warn":
@@ -370,9 +370,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     const net = pickNet(s, version?.version ?? null);
     if (net) sources["nccl.net"] = plain(net.at)!;
     // GDR is about network connections: `/GDRDMA` on them, or NCCL saying it enabled GDR (DMA-BUF or peermem)
-    // connection lines decide; without them, what NCCL said about GDR (`Disabled for HCA`, `(DMABUF) enabled`)
-    const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca ? false : s.gdrEnabledSaid ? true : null;
-    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? (gdr ? s.gdrEnabledSaid : s.gdrDisabledHca))!;
+    // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false. An `Enabled`/`(DMABUF) enabled`
+    // line only says the NIC could do it, not that network connections use it
+    const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca ? false : null;
+    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrDisabledHca)!;
     if (s.ibHcasAt) sources["nccl.ibHcas"] = plain(s.ibHcasAt)!;
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;

@@ -64,9 +64,9 @@ export function netKind(net: string, gdr: boolean | null): string {
 function roleOf(size: number, c: Facts["config"], world: number | null): string | null {
   if (size < 2 || world === null) return null;
   const names: string[] = [];
-  if (size === world && world > 1) names.push("world");
-  if (c.tensorParallelSize === size && size !== world) names.push("TP group");
-  if (c.pipelineParallelSize === size && size !== world) names.push("PP group");
-  if (c.dataParallelSize === size && size !== world) names.push("DP group");
+  if (c.tensorParallelSize === size) names.push("TP group");
+  if (c.pipelineParallelSize === size) names.push("PP group");
+  if (c.dataParallelSize === size) names.push("DP group");
+  if (!names.length && size === world) names.push("world");
   return names.length ? names.join(" or ") : null;
 }
