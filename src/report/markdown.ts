@@ -2,6 +2,7 @@ import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { communicatorLine } from "./cluster-rows.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -99,8 +100,14 @@ export function ncclRows(f: Facts): Row[] {
     ["InfiniBand HCAs", n.ibHcas?.length ? n.ibHcas.join(", ") : "—"],
     ["GPU Direct RDMA", yesNo(n.gdr)],
     ["ranks / nodes", `${num(n.ranks, 0)} / ${num(n.nodes, 0)}`],
+    ["hosts in the log", n.hosts.length ? n.hosts.join(", ") : "—"],
     ["Init COMPLETE lines", num(n.initComplete, 0)],
   ];
+  const comms = communicatorLine(n);
+  if (comms) rows.push(["communicators", comms]);
+  const inter = Object.entries(n.interNode).filter(([, v]) => v > 0);
+  if (inter.length) rows.push(["inter-node connections", inter.map(([k, v]) => `${k} ×${v}`).join(", ")]);
+  else if (n.interNodeNet) rows.push(["inter-node network", `${n.interNodeNet} (no connection lines; from the network NCCL chose)`]);
   const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
   if (kinds.length) rows.push(["connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", ")]);
   if (n.bootstrapInterfaces.length) rows.push(["bootstrap interfaces", n.bootstrapInterfaces.join(", ")]);

@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Evidence } from "../model.js";
-import type { Facts, Finding, Report } from "../facts/schema.js";
+import type { Finding, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { communicatorLine } from "./cluster-rows.js";
 
 /** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
 const HEADLINE_FACTS = new Set([
@@ -122,19 +123,4 @@ function renderFinding(fd: Finding, c: ChalkInstance, clipLine: (s: string) => s
   for (const r of fd.remediation) lines.push(`          ${c.green("→")} ${safeText(r)}`);
   lines.push(c.dim(`          ${fd.docs}`));
   return lines;
-}
-
-/** `2 × 8 ranks (TP group), 8 × 2 ranks across 2 nodes (PP group)`: the communicators by shape. */
-export function communicatorLine(n: Facts["nccl"]): string | null {
-  const shapes = new Map<string, number>();
-  for (const c of n.communicators) {
-    if (c.commId === null) continue;
-    const size = c.nranks ?? c.ranksSeen;
-    const nodes = c.nNodes ?? c.hosts.length;
-    const key = `${size} rank${size === 1 ? "" : "s"}${nodes > 1 ? ` across ${nodes} nodes` : ""}${c.role ? ` (${c.role})` : ""}`;
-    shapes.set(key, (shapes.get(key) ?? 0) + 1);
-  }
-  if (!shapes.size) return null;
-  const more = n.communicatorCount - n.communicators.length;
-  return [...shapes].map(([k, m]) => `${m} × ${k}`).join(", ") + (more > 0 ? `, ${more} more` : "");
 }

@@ -32,6 +32,8 @@ export interface ClusterSpec {
   seed?: number;
   /** vLLM's own start-up lines (version, config with TP/PP) */
   vllmHeader?: boolean;
+  /** the pid of each world rank (default: a pattern per node) */
+  pids?: number[];
 }
 
 interface Proc {
@@ -108,7 +110,7 @@ export function clusterLog(spec: ClusterSpec): string {
   for (let w = 0; w < world; w++) {
     const node = Math.floor(w / spec.gpusPerNode);
     const nd = spec.nodes[node];
-    const pid = 4000 + node * 1000 + (w % spec.gpusPerNode) * 7;
+    const pid = spec.pids?.[w] ?? 4000 + node * 1000 + (w % spec.gpusPerNode) * 7;
     const driver = w === 0;
     const prefix = !spec.ray || driver ? "" : node === 0 ? `(RayWorkerWrapper pid=${pid}) ` : `(RayWorkerWrapper pid=${pid}, ip=${nd.ip}) `;
     procs.push({ world: w, node, host: nd.host, pid, dev: w % spec.gpusPerNode, prefix, lines: [] });
