@@ -187,6 +187,28 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   return { state, events: store.events };
 }
 
+/**
+ * Reads whole lines of one input through the same records, readers and fact domains as analyzeSource, on this
+ * thread and synchronously (no chunking, no fast path): for tests and tools that hold the lines already.
+ */
+export function analyzeLines(lines: readonly string[], file = "t.log"): { state: FactState; events: Event[] } {
+  const state = initState();
+  const events: Event[] = [];
+  const emit = (e: Event) => {
+    reduceEvent(state, e);
+    events.push(e);
+  };
+  const dispatcher = createDispatcher();
+  lines.forEach((raw, i) => {
+    if (raw.length === 0) return;
+    const pieces = splitPhysicalLine(raw);
+    for (const piece of pieces) dispatcher.dispatch(toRecord(file, 0, i + 1, pieces.length === 1 ? raw : piece), emit);
+  });
+  dispatcher.end(emit);
+  state.inputs.push({ path: file, lines: lines.length, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) });
+  return { state, events };
+}
+
 export interface SplitOptions {
   /** a regular file at least this big is read on two threads */
   minBytes?: number;

@@ -6,6 +6,7 @@ import { ncclDomain, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
+import { signalsDomain, type Signals, type SignalsState } from "./signals.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -14,10 +15,12 @@ export interface FactState {
   nccl: NcclState;
   errors: ErrorsState;
   bench: BenchState;
+  /** per signature (grammars/signatures.ts): count, first and last lines — what rules read instead of raw lines */
+  signals: SignalsState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -25,6 +28,7 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k.startsWith("nccl.")) ncclDomain.reduce(state.nccl, e);
   else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
+  if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);
   if (k === "error" || k === "warning" || k === "traceback") {
@@ -42,6 +46,7 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     nccl: ncclDomain.merge(a.nccl, shifted.nccl),
     errors: errorsDomain.merge(a.errors, shifted.errors),
     bench: benchDomain.merge(a.bench, shifted.bench),
+    signals: signalsDomain.merge(a.signals ?? signalsDomain.init(), shifted.signals ?? signalsDomain.init()),
   };
 }
 
@@ -59,4 +64,9 @@ export function finalizeFacts(state: FactState): Facts {
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
   });
+}
+
+/** The signals of a finished state, for the rules. */
+export function finalizeSignals(state: FactState): Signals {
+  return signalsDomain.finalize(state.signals ?? signalsDomain.init()).facts;
 }

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { allRuleMetas, RULES } from "../../src/rules/index.js";
 import { ROOT } from "../helpers/cli.js";
 
-const CONTRACT = "/work/shared/CONTRACT.md";
+// ../shared beside the checkout, wherever it was cloned
+const CONTRACT = join(ROOT, "..", "shared", "CONTRACT.md");
+if (!existsSync(CONTRACT)) console.log(`rule catalog: ${CONTRACT} is absent, so the CONTRACT rule-id check is skipped`);
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

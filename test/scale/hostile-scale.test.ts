@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { analyzeSource, buildReport } from "../src/analyze.js";
-import { memorySource } from "../src/input/memory.js";
-import { ReportSchema } from "../src/facts/schema.js";
+import { analyzeSource, buildReport } from "../../src/analyze.js";
+import { memorySource } from "../../src/input/memory.js";
+import { ReportSchema } from "../../src/facts/schema.js";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "./helpers/cli.js";
+import { ROOT } from "../helpers/cli.js";
 
 /**
  * Issue 7 §2, last case: a log with a million distinct hosts and ranks (crafted, or a fleet's logs cat'ed
