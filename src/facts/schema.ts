@@ -172,6 +172,8 @@ export const FindingSchema = z.object({
   evidenceCount: z.number().optional(),
   remediation: z.array(z.string()),
   docs: z.string(),
+  /** the rule's page as an absolute URL (a user rule has one only when its configuration gives it) */
+  docsUrl: z.string().optional(),
 });
 
 export const InputInfoSchema = z.object({
