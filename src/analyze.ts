@@ -79,6 +79,10 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let cutLines = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
+  const notices: string[] = [];
+  const notice = (m: string) => {
+    if (!notices.includes(m)) notices.push(m);
+  };
   try {
     const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
     const countCut = () => cutLines++;
@@ -145,7 +149,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     const split = fast && !opts.onBatch && !opts.recordPatterns ? await planSplit(source, opts) : null;
     // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
     if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
-    if (!split) await readStream(await source.open(limits), 1);
+    if (!split) await readStream(await source.open(limits, notice), 1);
     else {
       // this thread reads up to the cut, then takes segments of the rest from the front; a second thread counts
       // what it can of segments from the back and hands the rest back as text (see src/parallel/range.ts)
@@ -183,7 +187,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     error = e.message;
   }
   dispatcher.end(emit);
-  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) });
+  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(notices.length ? { notices } : {}) });
   return { state, events: store.events };
 }
 
@@ -266,7 +270,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
-    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) })),
+    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(notices?.length ? { notices } : {}) })),
     facts,
     findings,
     summary,
@@ -281,6 +285,7 @@ export type CapRecord = Record<string, { limit: number; dropped: number }>;
 export function noticesOf(state: FactState): string[] {
   const out: string[] = [];
   for (const inp of state.inputs) {
+    for (const n of inp.notices ?? []) if (!out.includes(n)) out.push(n);
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
   }
   for (const [domain, value] of Object.entries(state)) {

@@ -182,6 +182,8 @@ export const InputInfoSchema = z.object({
   bytes: z.number(),
   error: z.string().optional(),
   cutLines: z.number().optional(),
+  /** how the input was read, when a reader must know it: layers of compression, trailing garbage skipped, UTF-16 without a byte order mark */
+  notices: z.array(z.string()).optional(),
 });
 
 export const ReportSchema = z.object({

@@ -1,23 +1,20 @@
 import { closeSync, createReadStream, openSync, promises as fs, constants as fsc, readSync } from "node:fs";
 import { join, extname } from "node:path";
-import { Readable, Transform } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { digestJsonStream } from "./json-digest.js";
+import { Readable } from "node:stream";
 import { DEFAULT_CHUNK_BYTES } from "./defaults.js";
+import { decodeInput } from "./decode.js";
+import { InputError } from "./errors.js";
 
-/** A failure that is the user's input, not our bug: reported as one line and exit status 2. */
-export class InputError extends Error {
-  constructor(message: string, readonly path?: string) {
-    super(message);
-    this.name = "InputError";
-  }
-}
+export { InputError };
 
 export interface InputSource {
   /** the name used in evidence: the path as given, or `<stdin>` */
   name: string;
-  /** opens a fresh byte stream, gunzipped when the content is gzip */
-  open(limits: InputLimits): Promise<Readable>;
+  /**
+   * opens a fresh byte stream, decompressed when the content is compressed (see ./decode.ts); what a reader
+   * must know about how it was read (trailing garbage, UTF-16 without a byte order mark) goes to `notice`
+   */
+  open(limits: InputLimits, notice?: (message: string) => void): Promise<Readable>;
   /** size on disk when known */
   size?: number;
   /** the file it reads, when it is a file (so a worker thread can open it again) */
@@ -30,7 +27,7 @@ export interface InputSource {
 }
 
 export interface InputLimits {
-  /** decompressed bytes allowed per gzip input before we stop with an error */
+  /** decompressed bytes allowed per compressed input (and per layer) before we stop with an error */
   maxDecompressedBytes: number;
   /** read chunk size */
   chunkBytes: number;
@@ -110,12 +107,12 @@ export async function fileSource(path: string): Promise<InputSource> {
     name: path,
     path,
     size,
-    async open(limits) {
+    async open(limits, notice) {
       const handle = await fs.open(path, "r").catch((e) => {
         throw new InputError(describeFsError(e), path);
       });
       const raw = regular ? readInPlace(handle, limits.chunkBytes) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
-      return maybeGunzip(raw, path, limits);
+      return decodeInput(raw, path, limits, notice);
     },
     ...(regular
       ? {
@@ -192,60 +189,17 @@ function stdinSource(stdin: Readable): InputSource {
   let used = false;
   return {
     name: "<stdin>",
-    async open(limits) {
+    async open(limits, notice) {
       if (used) throw new InputError("standard input can be read only once", "-");
       used = true;
-      return maybeGunzip(stdin, "-", limits);
+      return decodeInput(stdin, "-", limits, notice);
     },
   };
 }
 
-/** A raw byte stream as the line reader wants it: gunzipped (within the limits) when it is gzip. */
-export function openDecoded(raw: Readable, name: string, limits: InputLimits): Promise<Readable> {
-  return maybeGunzip(raw, name, limits);
-}
-
-/** Peeks at the first bytes: gzip magic (1f 8b) gets a bounded gunzip in front; anything else passes through. */
-async function maybeGunzip(raw: Readable, path: string, limits: InputLimits): Promise<Readable> {
-  const iter = raw[Symbol.asyncIterator]();
-  // read until the two magic bytes are known, whatever the chunk size
-  let head: Buffer | undefined;
-  while (!head || head.length < 2) {
-    const next = await iter.next().catch((e) => {
-      throw new InputError(describeFsError(e), path);
-    });
-    if (next.done) break;
-    head = head ? Buffer.concat([head, next.value as Buffer]) : (next.value as Buffer);
-  }
-  async function* replay(): AsyncGenerator<Buffer> {
-    if (head) yield head;
-    for (;;) {
-      const r = await iter.next().catch((e) => {
-        throw e instanceof InputError ? e : new InputError(describeFsError(e), path);
-      });
-      if (r.done) return;
-      yield r.value as Buffer;
-    }
-  }
-  // object mode: each chunk passes on as it is, never joined with the next into a copy
-  const plain = Readable.from(replay(), { objectMode: true });
-  // JSON documents (benchmark results of megabytes on one line) are digested to fit the line cap
-  if (!head || head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return digestJsonStream(plain);
-  const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(limits.chunkBytes, 1 << 20)) });
-  let total = 0;
-  const guard = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      total += chunk.length;
-      if (total > limits.maxDecompressedBytes) {
-        cb(new InputError(`gzip input expands past the limit of ${limits.maxDecompressedBytes.toLocaleString("en-US")} bytes; stopped (raise --max-decompressed)`, path));
-        return;
-      }
-      cb(null, chunk);
-    },
-  });
-  plain.on("error", (e) => guard.destroy(e));
-  gunzip.on("error", (e) => guard.destroy(new InputError(`corrupt or truncated gzip data: ${e.message}`, path)));
-  return digestJsonStream(plain.pipe(gunzip).pipe(guard));
+/** A raw byte stream as the line reader wants it: decompressed (within the limits) when it is compressed. */
+export function openDecoded(raw: Readable, name: string, limits: InputLimits, notice?: (message: string) => void): Promise<Readable> {
+  return decodeInput(raw, name, limits, notice);
 }
 
 export function describeFsError(e: unknown): string {
