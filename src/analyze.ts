@@ -227,7 +227,7 @@ export interface InputFailure {
 
 /** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
-  const { sources, failures } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
+  const { sources, failures, notices } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
   const userMatcher = createUserMatcher(opts.rules);
   if (userMatcher) {
     // the user rules only need the records their patterns may match, when that can be told from a chunk at once
@@ -236,10 +236,19 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
       ? { ...opts, recordPatterns: { patterns, onRecord: userMatcher.onRecord } }
       : { ...opts, onRecord: chainOnRecord(opts.onRecord, userMatcher.onRecord) };
   }
-  let state = initState();
   const events: Event[] = [];
+  // merged like a binary counter (two parts of equal weight at a time): merging each part into the total
+  // would copy the total's input list every time, quadratic in the number of files
+  const stack: { state: FactState; weight: number }[] = [];
   const add = (i: number, part: { state: FactState; events: Event[] }) => {
-    state = mergeStates(state, part.state);
+    const said = notices.get(i);
+    if (said) for (const inp of part.state.inputs) inp.notices = [...(inp.notices ?? []), ...said];
+    let top = { state: part.state, weight: 1 };
+    while (stack.length && stack[stack.length - 1].weight === top.weight) {
+      const left = stack.pop()!;
+      top = { state: mergeStates(left.state, top.state), weight: left.weight * 2 };
+    }
+    stack.push(top);
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
   };
   // a user rule sees every record, which only this thread can give it: with one, everything is read here
@@ -250,6 +259,8 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   } else {
     for (let i = 0; i < sources.length; i++) add(i, await analyzeSource(sources[i], 0, opts));
   }
+  let state = initState();
+  for (const part of stack) state = mergeStates(state, part.state);
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const report = buildReport(state, events, withRecordMatches(opts.rules, userMatcher, events));

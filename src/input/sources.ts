@@ -1,7 +1,8 @@
-import { closeSync, createReadStream, openSync, promises as fs, constants as fsc, readSync } from "node:fs";
-import { join, extname } from "node:path";
+import { accessSync, closeSync, constants as fsc, openSync, promises as fs, readSync, statSync } from "node:fs";
+import type { Stats } from "node:fs";
+import { extname, isAbsolute, join } from "node:path";
 import { Readable } from "node:stream";
-import { DEFAULT_CHUNK_BYTES } from "./defaults.js";
+import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
 import { decodeInput } from "./decode.js";
 import { InputError } from "./errors.js";
 
@@ -35,41 +36,92 @@ export interface InputLimits {
 
 export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: DEFAULT_CHUNK_BYTES };
 
-/** logrotate's `vllm.log.1` (its `.gz` siblings match by extension) */
+/** logrotate's `vllm.log.1` (its compressed siblings match by extension) */
 const ROTATED_LOG = /\.log\.\d+$/i;
-const LOG_EXTENSIONS = new Set([".log", ".txt", ".out", ".gz", ".json", ".jsonl", ".ndjson"]);
 
-/** Expands the command-line operands into input sources: files, directories (recursively), `-` for stdin. */
-export async function resolveInputs(operands: string[], stdin: Readable = process.stdin): Promise<{ sources: InputSource[]; failures: { path: string; message: string }[] }> {
+/** What a directory scan reads, by file name (see DIRECTORY_SCAN in ./defaults.ts, which --help and the README quote). */
+export function scannedName(name: string): boolean {
+  return SCANNED_EXTENSIONS.includes(extname(name).toLowerCase()) || ROTATED_LOG.test(name);
+}
+
+/** Characters that make an operand a glob pattern (for a shell that did not expand it: quoted, or Windows). */
+const GLOB_CHARS = /[*?[\]{}]/;
+
+export interface ResolvedInputs {
+  sources: InputSource[];
+  failures: { path: string; message: string }[];
+  /** per source (by index), what the reader must know about how the operands were resolved */
+  notices: Map<number, string[]>;
+}
+
+/**
+ * Expands the command-line operands into input sources: files, directories (recursively, following symlinked
+ * files such as Kubernetes' /var/log/containers), glob patterns the shell did not expand, `-` for stdin. The
+ * same file (device and inode) reached twice is read once, with a notice on the one that is read.
+ */
+export async function resolveInputs(operands: string[], stdin: Readable = process.stdin): Promise<ResolvedInputs> {
   const sources: InputSource[] = [];
   const failures: { path: string; message: string }[] = [];
+  const notices = new Map<number, string[]>();
+  const seen = new Map<string, number>();
+  const add = (path: string, st: Stats) => {
+    const key = `${st.dev}:${st.ino}`;
+    const first = st.ino ? seen.get(key) : undefined;
+    if (first !== undefined) {
+      const list = notices.get(first) ?? [];
+      list.push(`${path} is the same file as ${sources[first].name} (given twice, or inside a directory given too): read once`);
+      notices.set(first, list);
+      return;
+    }
+    if (st.ino) seen.set(key, sources.length);
+    sources.push(fileSourceOf(path, st));
+  };
   for (const op of operands) {
     if (op === "-") {
       sources.push(stdinSource(stdin));
       continue;
     }
-    let st;
+    let st: Stats;
     try {
       st = await fs.stat(op);
     } catch (e) {
+      if (GLOB_CHARS.test(op) && (e as NodeJS.ErrnoException)?.code === "ENOENT") {
+        const matched = await expandGlob(op);
+        if (matched.length === 0) failures.push({ path: op, message: "no file matches this pattern" });
+        for (const m of matched) {
+          const mst = await fs.stat(m).catch(() => null);
+          if (mst?.isFile()) add(m, mst);
+        }
+        continue;
+      }
       failures.push({ path: op, message: describeFsError(e) });
       continue;
     }
     if (st.isDirectory()) {
-      const found: string[] = [];
+      const found: { path: string; st: Stats }[] = [];
       await walk(op, found, failures);
-      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: "no *.log, *.txt, *.out or *.gz files in this directory" });
-      for (const f of found.sort()) sources.push(await fileSource(f));
-    } else if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
-      sources.push({ ...(await fileSource(op)), size: st.isFile() ? st.size : undefined });
+      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory` });
+      for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st);
+    } else if (st.isFile()) {
+      add(op, st);
+    } else if (st.isFIFO() || st.isCharacterDevice()) {
+      sources.push({ ...fileSourceOf(op, st), size: undefined });
     } else {
       failures.push({ path: op, message: "not a regular file or directory" });
     }
   }
-  return { sources, failures };
+  return { sources, failures, notices };
 }
 
-async function walk(dir: string, out: string[], failures: { path: string; message: string }[]): Promise<void> {
+/** The files a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
+async function expandGlob(pattern: string): Promise<string[]> {
+  const { glob } = await import("tinyglobby");
+  const posix = pattern.replace(/\\/g, "/");
+  const matched = await glob([posix], { onlyFiles: true, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
+  return matched.sort();
+}
+
+async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[]): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -82,10 +134,14 @@ async function walk(dir: string, out: string[], failures: { path: string; messag
     if (ent.isDirectory()) {
       if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
       await walk(p, out, failures);
-    } else if (ent.isFile() && (LOG_EXTENSIONS.has(extname(ent.name).toLowerCase()) || ROTATED_LOG.test(ent.name))) {
+    } else if ((ent.isFile() || ent.isSymbolicLink()) && scannedName(ent.name)) {
+      // a symlink is followed to a file (never to a directory: no loops); a dangling one is named as failed
       try {
-        await fs.access(p, fsc.R_OK);
-        out.push(p);
+        // on this thread: a directory of many small files would wait on the thread pool for each
+        const st = statSync(p);
+        if (!st.isFile()) continue;
+        accessSync(p, fsc.R_OK);
+        out.push({ path: p, st });
       } catch (e) {
         failures.push({ path: p, message: describeFsError(e) });
       }
@@ -94,15 +150,14 @@ async function walk(dir: string, out: string[], failures: { path: string; messag
 }
 
 export async function fileSource(path: string): Promise<InputSource> {
-  let size: number | undefined;
-  let regular = false;
-  try {
-    const st = await fs.stat(path);
-    size = st.size;
-    regular = st.isFile();
-  } catch {
-    size = undefined;
-  }
+  const st = await fs.stat(path).catch(() => undefined);
+  return fileSourceOf(path, st);
+}
+
+/** A file as an input source, from what stat said of it (undefined: not known). */
+function fileSourceOf(path: string, st: Stats | undefined): InputSource {
+  const size = st?.size;
+  const regular = st?.isFile() ?? false;
   return {
     name: path,
     path,
@@ -111,7 +166,7 @@ export async function fileSource(path: string): Promise<InputSource> {
       const handle = await fs.open(path, "r").catch((e) => {
         throw new InputError(describeFsError(e), path);
       });
-      const raw = regular ? readInPlace(handle, limits.chunkBytes) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
+      const raw = regular ? readInPlace(handle, limits.chunkBytes, size) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
       return decodeInput(raw, path, limits, notice);
     },
     ...(regular
@@ -135,7 +190,8 @@ export async function fileSource(path: string): Promise<InputSource> {
  * A regular file's bytes, read on this thread as the reader asks for them: a read from the page cache is
  * cheaper than the round trip through the thread pool of an fs stream (pipes and devices keep that stream).
  */
-function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
+function readInPlace(handle: fs.FileHandle, chunkBytes: number, size = Infinity): Readable {
+  let position = 0;
   let closed = false;
   const close = () => {
     if (!closed) {
@@ -149,8 +205,13 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
     highWaterMark: 1,
     read() {
       try {
-        const buf = Buffer.allocUnsafe(chunkBytes);
-        const n = readSync(handle.fd, buf, 0, chunkBytes, null);
+        // no bigger than what is left of the file (and one byte to see its end): a megabyte for each of
+        // 50,000 tiny files is 50 GB for the garbage collector
+        const left = size - position;
+        const want = left >= 0 ? Math.min(chunkBytes, left + 1) : chunkBytes;
+        const buf = Buffer.allocUnsafe(want);
+        const n = readSync(handle.fd, buf, 0, want, null);
+        position += n;
         if (n === 0) {
           close();
           this.push(null);
