@@ -151,4 +151,13 @@ describe("damaged input: read what can be read, say what was lost", () => {
     const p = file("le.log.gz", gzipSync(le));
     expect((await one(p)).ids).toEqual(["vllm/cuda-oom"]);
   });
+
+  it("binary-looking data is read as text all the same, with a notice (a tar of logs still gives its lines)", async () => {
+    const header = Buffer.alloc(512, 0);
+    header.write("logs/oom.log", 0);
+    const p = file("logs.tar", Buffer.concat([header, Buffer.from(OOM_TEXT)]));
+    const r = await one(p);
+    expect(r.ids).toEqual(["vllm/cuda-oom"]);
+    expect(r.notices).toEqual([`${p}: it looks like binary data, not text; read as text all the same`]);
+  });
 });
