@@ -31,7 +31,17 @@ const SNIFF_BYTES = 4096;
  * the reader only after every chunk before it (a read-ahead buffer would be dropped with the error).
  */
 export async function decodeInput(raw: Readable | AsyncIterable<Buffer>, path: string, limits: InputLimits, notice: (message: string) => void = () => {}): Promise<Readable> {
-  return Readable.from(digestJsonChunks(await decodeLayers(raw, path, limits, notice, [])), { objectMode: true, highWaterMark: 1 });
+  let text: AsyncIterable<Buffer>;
+  try {
+    text = await decodeLayers(raw, path, limits, notice, []);
+  } catch (e) {
+    // damage found while looking at the head (a gzip header cut off) comes from the stream, like damage later on
+    if (!(e instanceof InputError)) throw e;
+    text = (async function* (): AsyncGenerator<Buffer> {
+      throw e;
+    })();
+  }
+  return Readable.from(digestJsonChunks(text), { objectMode: true, highWaterMark: 1 });
 }
 
 async function decodeLayers(raw: Readable | AsyncIterable<Buffer>, path: string, limits: InputLimits, notice: (m: string) => void, layers: Container[]): Promise<AsyncIterable<Buffer>> {
