@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { readLines } from "../src/input/lines.js";
+import { DEFAULT_LIMITS } from "../src/input/sources.js";
 import { analyze, analyzeSource } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { bomlessUtf16, containerOf } from "../src/input/magic.js";
@@ -120,6 +123,15 @@ describe("damaged input: read what can be read, say what was lost", () => {
     const double = gzipSync(gzipSync(MANY));
     const r = await analyzeSource(memorySource("double.log.gz", double), 0, { limits: { chunkBytes: 4096 } });
     expect(r.state.inputs[0]).toMatchObject({ lines: 43_200, notices: ["double.log.gz: gzip inside gzip: every layer was opened"] });
+    // a gzip of a gzip cut inside the outer data: the inner reader's source fails; an error, not a wait forever
+    const cut = gzipSync(gzipSync("INFO 07-25 10:11:12 [core.py:1] step\n")).subarray(0, 17);
+    for (const chunkBytes of [3, 1 << 20]) {
+      const c = await analyzeSource(memorySource("cut.log.gz", cut), 0, { limits: { chunkBytes } });
+      expect(c.state.inputs[0].error).toBe("corrupt or truncated gzip data: unexpected end of file");
+    }
+    // a trailer cut off: the data cannot be vouched for
+    const noTrailer = gzipSync(OOM_TEXT).subarray(0, -5);
+    expect((await one(file("no-trailer.log.gz", noTrailer))).failures.map((f) => f.message)).toEqual(["corrupt or truncated gzip data: the trailer (CRC and length) is missing"]);
     const members = Buffer.concat([gzipSync("INFO a\n"), gzipSync("INFO b\n"), gzipSync(OOM_TEXT)]);
     for (const chunkBytes of [1, 7, 1 << 20]) {
       const m = await analyzeSource(memorySource("members.log.gz", members), 0, { limits: { chunkBytes } });
@@ -159,5 +171,72 @@ describe("damaged input: read what can be read, say what was lost", () => {
     const r = await one(p);
     expect(r.ids).toEqual(["vllm/cuda-oom"]);
     expect(r.notices).toEqual([`${p}: it looks like binary data, not text; read as text all the same`]);
+  });
+});
+
+describe("damaged compressed input, every way (property)", () => {
+  /** What a reader gets from the bytes: the lines, and the error that ended them (if any). */
+  const read = async (bytes: Uint8Array, chunkBytes: number) => {
+    const lines: string[] = [];
+    let error = "";
+    const notices: string[] = [];
+    try {
+      const stream = await memorySource("x", bytes).open({ ...DEFAULT_LIMITS, chunkBytes }, (m) => notices.push(m));
+      for await (const b of readLines(stream)) lines.push(...b.lines);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    return { lines, error, notices };
+  };
+  const text = fc.array(fc.constantFrom("INFO 07-25 10:11:12 [core.py:1] step", "ERROR 07-25 10:11:12 [core.py:2] torch.OutOfMemoryError: CUDA out of memory.", "", "x".repeat(300), "ünïcödé line"), { minLength: 1, maxLength: 400 }).map((ls) => ls.join("\n") + "\n");
+  type Damage = { kind: "cut"; at: number } | { kind: "flip"; at: number; xor: number } | { kind: "append"; bytes: Uint8Array } | { kind: "insert"; at: number; bytes: Uint8Array };
+  const damage: fc.Arbitrary<Damage> = fc.oneof(
+    fc.record({ kind: fc.constant("cut" as const), at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x) as unknown as fc.Arbitrary<number> }),
+    fc.record({ kind: fc.constant("flip" as const), at: fc.double({ min: 0, max: 1, noNaN: true }) as unknown as fc.Arbitrary<number>, xor: fc.integer({ min: 1, max: 255 }) }),
+    fc.record({ kind: fc.constant("append" as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
+    fc.record({ kind: fc.constant("insert" as const), at: fc.double({ min: 0, max: 1, noNaN: true }) as unknown as fc.Arbitrary<number>, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  );
+  const apply = (data: Uint8Array, d: Damage): Buffer => {
+    const b = Buffer.from(data);
+    // past the magic bytes (up to 6): input whose magic is gone cannot be told from text, and is read as text
+    // (with a notice when it looks binary; see the test of that above)
+    const at = "at" in d ? Math.max(6, Math.min(b.length - 1, Math.floor(d.at * b.length))) : 0;
+    if (d.kind === "cut") return b.subarray(0, at);
+    if (d.kind === "flip") {
+      b[at] ^= d.xor;
+      return b;
+    }
+    if (d.kind === "append") return Buffer.concat([b, d.bytes]);
+    return Buffer.concat([b.subarray(0, at), d.bytes, b.subarray(at)]);
+  };
+
+  it("gzip (and a gzip of a gzip) damaged any way: either every line exactly as written, or an error; never other lines silently", async () => {
+    await fc.assert(
+      fc.asyncProperty(text, damage, fc.boolean(), fc.constantFrom(3, 64, 1 << 20), async (t, d, twice, chunkBytes) => {
+        const whole = twice ? gzipSync(gzipSync(t)) : gzipSync(t);
+        const want = t.slice(0, -1).split("\n");
+        const got = await read(apply(whole, d), chunkBytes);
+        // (with an error, what streamed out before it may be garbage: damaged deflate data can decode to
+        // something before the CRC says it is wrong, as with `gzip -dc`; the error is what makes it known)
+        if (!got.error) expect(got.lines).toEqual(want);
+        // trailing bytes after a whole gzip are never an error, and are said
+        if (d.kind === "append" && !twice) expect([got.error, got.lines.length, got.notices.length]).toEqual(["", want.length, 1]);
+      }),
+      { numRuns: 400, timeout: 10_000 },
+    );
+  });
+
+  it("zstd and xz cut anywhere, xz with a flipped byte: either every line, or an error", async () => {
+    const original = OOM_TEXT.slice(0, -1).split("\n");
+    for (const [name, kinds] of [["oom.log.zst", ["cut"]], ["oom.log.xz", ["cut", "flip"]]] as const) {
+      const data = readFileSync(fixture(name));
+      await fc.assert(
+        fc.asyncProperty(damage.filter((d) => (kinds as readonly string[]).includes(d.kind)), fc.constantFrom(5, 1 << 20), async (d, chunkBytes) => {
+          const got = await read(apply(data, d), chunkBytes);
+          if (!got.error) expect(got.lines).toEqual(original);
+        }),
+        { numRuns: 150, timeout: 10_000 },
+      );
+    }
   });
 });

@@ -224,7 +224,8 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
       stopped = true;
       if (!inflater.writableEnded && !inflater.destroyed) inflater.end();
     })();
-    pump.catch(() => {});
+    // the input failing (an inner layer's source is damaged) ends the inflater with that error, or it would wait forever
+    pump.catch((e) => inflater.destroy(e instanceof Error ? e : new Error(String(e))));
     let crc = 0;
     let size = 0;
     try {
@@ -234,8 +235,8 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
         yield out;
       }
     } catch (e) {
-      const zerr = e as NodeJS.ErrnoException;
-      throw new InputError(`corrupt or truncated gzip data: ${zerr.message}`, path);
+      if (e instanceof InputError) throw e;
+      throw new InputError(`corrupt or truncated gzip data: ${(e as Error).message}`, path);
     }
     await pump;
     void stopped;
@@ -243,10 +244,8 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
     const rest = Buffer.concat(written);
     pending = rest.subarray(Math.max(0, inflater.bytesWritten - writtenStart));
     while (pending.length < 8 && (await more()));
-    if (pending.length < 8) {
-      notice(`${path}: the gzip data has no trailer (the file was cut short?): its CRC could not be checked`);
-      return;
-    }
+    // (an error, not a notice: without the trailer nothing says the data is what was written)
+    if (pending.length < 8) throw new InputError("corrupt or truncated gzip data: the trailer (CRC and length) is missing", path);
     const want = pending.readUInt32LE(0);
     const length = pending.readUInt32LE(4);
     pending = pending.subarray(8);
