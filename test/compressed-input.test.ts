@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from "../src/input/sources.js";
 import { analyze, analyzeSource } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { bomlessUtf16, containerOf } from "../src/input/magic.js";
+import { zstdWindow } from "../src/input/decode.js";
 import { runCli, ROOT } from "./helpers/cli.js";
 
 /*
@@ -76,6 +77,14 @@ describe("compressed input, by magic bytes", () => {
     const zst = runCli(["check", fixture("oom.log.zst"), "--format", "json"]);
     expect(zst.status).toBe(1);
     expect(JSON.parse(zst.stdout).findings.map((f: any) => f.ruleId)).toEqual(["vllm/cuda-oom"]);
+  });
+
+  it("refuses a zstd frame whose window is past 128 MiB (the decoder would hold it), as zstd itself does", async () => {
+    expect(zstdWindow(readFileSync(fixture("oom.log.zst")))).toBe(14_828); // single segment: the content size
+    // `zstd --long=29`: a 512 MiB window
+    const long = file("long.log.zst", Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 152, 0x64, 0, 0, 0x10, 0, 0, 2, 0]));
+    expect(zstdWindow(readFileSync(long))).toBe(512 * 2 ** 20);
+    expect((await one(long)).failures.map((f) => f.message)).toEqual(["zstd data needs a 512 MiB window, more than the 128 MiB this reader allows (decompress it with `zstd -d --memory=…` first)"]);
   });
 
   it("bounds zstd and xz like gzip: past --max-decompressed is an input error", async () => {

@@ -105,6 +105,21 @@ describe("SARIF for GitHub code scanning", async () => {
       for (const r of d.runs[0].tool.driver.rules) if (r.helpUri?.includes("/blob/main/")) expect(existsSync(join(ROOT, r.helpUri.split("/blob/main/")[1].split("#")[0])), r.helpUri).toBe(true);
   });
 
+  it("links every finding to its page in Markdown and HTML (a user rule without a page has no link)", async () => {
+    const { renderMarkdown } = await import("../src/report/markdown.js");
+    const { renderHtml } = await import("../src/report/html.js");
+    const url = "https://github.com/vllm-doctor/vllm-doctor/blob/main/docs/rules/vllm/cuda-oom.md";
+    expect(renderMarkdown(oom)).toContain(`Docs: [docs/rules/vllm/cuda-oom.md](${url})`);
+    expect(renderHtml(oom)).toContain(`Docs: <a href="${url}">docs/rules/vllm/cuda-oom.md</a>`);
+    const md = renderMarkdown(user);
+    expect(md).toContain("Docs: [docs/configuration.md](https://wiki.example.com/quota)");
+    expect(md).toContain("Docs: docs/configuration.md\n");
+    // a report from elsewhere (merge of a JSON file) with a script URL gets no link
+    const forged = { ...user, findings: user.findings.map((f) => ({ ...f, docsUrl: "javascript:alert(1)" })) };
+    expect(renderHtml(forged)).not.toContain("javascript:");
+    expect(renderMarkdown(forged)).not.toContain("javascript:");
+  });
+
   it("takes a user rule's docs URL from the configuration, only when it is an absolute http(s) URL", async () => {
     const { loadConfig } = await import("../src/config/load.js");
     const write = (docs: string) => {

@@ -255,8 +255,34 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
   }
 }
 
+/** The largest zstd window read (zstd's own decoder refuses more unless told `--memory`): 128 MiB. */
+export const MAX_ZSTD_WINDOW = 1 << 27;
+
+/**
+ * The window a zstd frame at the start of `b` needs (the decoder holds that much), from its header: the window
+ * descriptor, or the content size of a single-segment frame; null when it cannot be told from `b`.
+ */
+export function zstdWindow(b: Uint8Array): number | null {
+  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) return null;
+  const fhd = b[4];
+  const single = (fhd >> 5) & 1;
+  if (!single) {
+    const wd = b[5];
+    const base = 2 ** (10 + (wd >> 3));
+    return base + (base / 8) * (wd & 7);
+  }
+  const at = 5 + [0, 1, 2, 4][fhd & 3];
+  const size = [1, 2, 4, 8][fhd >> 6];
+  if (b.length < at + size) return null;
+  let fcs = 0;
+  for (let i = size - 1; i >= 0; i--) fcs = fcs * 256 + b[at + i];
+  return size === 2 ? fcs + 256 : fcs;
+}
+
 /** zstd with fzstd (pure JavaScript, streaming: it keeps one window, not the whole output). */
 async function* unzstd(src: AsyncIterator<Buffer>, first: Buffer, path: string): AsyncGenerator<Buffer> {
+  const window = zstdWindow(first);
+  if (window !== null && window > MAX_ZSTD_WINDOW) throw new InputError(`zstd data needs a ${formatMiB(window)} window, more than the ${formatMiB(MAX_ZSTD_WINDOW)} this reader allows (decompress it with \`zstd -d --memory=…\` first)`, path);
   const { Decompress } = await import("fzstd");
   let out: Uint8Array[] = [];
   const d = new Decompress((chunk) => {
@@ -326,6 +352,8 @@ async function* unxz(src: AsyncIterator<Buffer>, first: Buffer, path: string): A
     throw new InputError(`corrupt or truncated xz data after ${size.toLocaleString("en-US")} decompressed bytes: ${(e as Error).message ?? String(e)}`, path);
   }
 }
+
+const formatMiB = (n: number) => `${(n / 2 ** 20).toLocaleString("en-US", { maximumFractionDigits: 1 })} MiB`;
 
 function describeReadError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
