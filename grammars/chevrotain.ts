@@ -1,24 +1,12 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import * as chevrotain from "chevrotain";
 
-/**
- * chevrotain, loaded from the single-file bundle its package ships: the multi-file ESM build costs
- * several hundred milliseconds of module loading at every CLI start, the bundle a few dozen. Falls
- * back to the package entry when the bundle is not where chevrotain 11 puts it.
+/*
+ * chevrotain, imported without a top-level await (so that the CommonJS build of the library can be loaded with
+ * `require`). Its multi-file ESM build costs several hundred milliseconds of module loading at every start, so
+ * the bundles (scripts/bundle.mjs) and the tests (vitest.config.ts) resolve "chevrotain" to the single-file
+ * build its package ships, chevrotain.min.mjs.
  */
 type Chevrotain = typeof import("chevrotain");
-
-async function load(): Promise<Chevrotain> {
-  try {
-    const entry = createRequire(import.meta.url).resolve("chevrotain");
-    return (await import(pathToFileURL(join(dirname(entry), "..", "chevrotain.min.mjs")).href)) as Chevrotain;
-  } catch {
-    return await import("chevrotain");
-  }
-}
-
-const chevrotain = await load();
 
 export const createToken: Chevrotain["createToken"] = chevrotain.createToken;
 export const Lexer: Chevrotain["Lexer"] = chevrotain.Lexer;

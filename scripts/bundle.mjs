@@ -1,11 +1,16 @@
-// Bundles the compiled CLI into a few files, because a Node start that loads ~120 modules one by one spends
-// ~50 ms resolving, reading and linking them. Runs after tsc (`npm run build`) and rewrites only what the
-// CLI loads: dist/src/cli.js (the bin) becomes the bundle's entry, its code goes to dist/src/bundle-*.js,
-// and each worker thread's entry goes next to it. Everything else tsc wrote stays as it was, so the library
-// (dist/src/index.js) is the plain module graph. A later `npx tsc -p .` writes the unbundled CLI back (it
-// rewrites every output), so a stale bundle cannot outlive a build.
+// Bundles the compiled code, because a Node start that loads ~120 modules one by one spends ~50 ms resolving,
+// reading and linking them. Runs after tsc (`npm run build`). What the package ships is the bundles and tsc's
+// type declarations, nothing else:
+// - dist/src/cli.js (the bin) and dist/src/index.js (the library's ESM entry) become entries of one ESM bundle,
+//   their code in dist/src/bundle-*.js, with each worker thread's entry next to them;
+// - dist/src/index.cjs is the library for `require`: one CommonJS file with its dependencies inside (chevrotain,
+//   chalk and others are ESM-only); its types are dist/src/index.d.cts;
+// - every other .js that tsc wrote is removed (the .d.ts files stay: they are the types of both).
+// chevrotain is bundled from the single-file build its package ships. A later `npx tsc -p .` writes the
+// unbundled modules back, so a stale bundle cannot outlive a build.
 import { build } from "esbuild";
-import { existsSync, openSync, readSync, closeSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, openSync, readSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +27,7 @@ for (const f of readdirSync(OUT)) if (f.endsWith(".js") && isBundleOutput(join(O
 // The bundle's files all sit in dist/src/, so a module that finds its worker at "./worker.js" next to itself
 // finds it at dist/src/worker.js once bundled: each such worker becomes an entry of that name (and the CLI
 // and its workers share one set of chunks).
-const entryPoints = { cli };
+const entryPoints = { cli, index: join(OUT, "index.js") };
 for (const file of jsFiles(OUT)) {
   for (const m of readFileSync(file, "utf8").matchAll(BESIDE)) {
     const target = join(dirname(file), m[1]);
@@ -34,6 +39,18 @@ for (const file of jsFiles(OUT)) {
   }
 }
 
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+// "chevrotain" is its single-file build (lib/chevrotain.min.mjs beside lib/src/api.js)
+const chevrotainFile = join(dirname(createRequire(join(ROOT, "package.json")).resolve("chevrotain")), "..", "chevrotain.min.mjs");
+if (!existsSync(chevrotainFile)) fail(`chevrotain's single-file build is not at ${chevrotainFile}`);
+const chevrotain = {
+  name: "chevrotain-single-file",
+  setup(b) {
+    b.onResolve({ filter: /^chevrotain$/ }, () => ({ path: chevrotainFile }));
+  },
+};
+
 const result = await build({
   entryPoints,
   outdir: OUT,
@@ -43,8 +60,9 @@ const result = await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // dependencies load from node_modules as before (chevrotain finds its own single-file build)
-  packages: "external",
+  // dependencies load from node_modules as before, but for chevrotain (bundled from its single file)
+  external: Object.keys(pkg.dependencies ?? {}).filter((d) => d !== "chevrotain"),
+  plugins: [chevrotain],
   // flat, so that every `import.meta.url`-relative path means what it meant in dist/src/
   chunkNames: "bundle-[name]-[hash]",
   keepNames: true,
@@ -53,8 +71,32 @@ const result = await build({
   logLevel: "warning",
 });
 
+// the library for require(): everything in one CommonJS file beside the ESM entry (so `./worker.js` and
+// `../../package.json` are found from it as from the ESM bundle)
+const cjs = await build({
+  entryPoints: { index: join(OUT, "index.js") },
+  outExtension: { ".js": ".cjs" },
+  outdir: OUT,
+  allowOverwrite: true,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  plugins: [chevrotain],
+  keepNames: true,
+  define: { "import.meta.url": "__vllmDoctorModuleUrl" },
+  banner: { js: `${MARK}\nconst __vllmDoctorModuleUrl = require("node:url").pathToFileURL(__filename).href;` },
+  metafile: true,
+  logLevel: "warning",
+});
+writeFileSync(join(OUT, "index.d.cts"), `// the CommonJS entry's types: the same API as the ESM entry\nexport * from "./index.js";\n`);
+
+// ship the bundles only: the modules tsc wrote are inside them now
+const outputs = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(cjs.metafile.outputs)].map((f) => join(ROOT, f)));
+for (const file of jsFiles(join(ROOT, "dist"))) if (!outputs.has(file)) rmSync(file);
+
 // every file the code looks for next to itself (workers, package.json) must be where the bundle looks
-for (const file of Object.keys(result.metafile.outputs)) {
+for (const file of [...Object.keys(result.metafile.outputs), ...Object.keys(cjs.metafile.outputs)]) {
   for (const m of readFileSync(file, "utf8").matchAll(BESIDE)) {
     if (!existsSync(join(dirname(file), m[1]))) fail(`${file} looks for ${m[1]}, which is not there`);
   }

@@ -79,6 +79,10 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let cutLines = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
+  const notices: string[] = [];
+  const notice = (m: string) => {
+    if (!notices.includes(m)) notices.push(m);
+  };
   try {
     const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
     const countCut = () => cutLines++;
@@ -145,7 +149,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     const split = fast && !opts.onBatch && !opts.recordPatterns ? await planSplit(source, opts) : null;
     // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
     if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
-    if (!split) await readStream(await source.open(limits), 1);
+    if (!split) await readStream(await source.open(limits, notice), 1);
     else {
       // this thread reads up to the cut, then takes segments of the rest from the front; a second thread counts
       // what it can of segments from the back and hands the rest back as text (see src/parallel/range.ts)
@@ -183,7 +187,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     error = e.message;
   }
   dispatcher.end(emit);
-  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) });
+  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(notices.length ? { notices } : {}) });
   return { state, events: store.events };
 }
 
@@ -245,7 +249,7 @@ export interface InputFailure {
 
 /** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
-  const { sources, failures } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
+  const { sources, failures, notices } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
   const userMatcher = createUserMatcher(opts.rules);
   if (userMatcher) {
     // the user rules only need the records their patterns may match, when that can be told from a chunk at once
@@ -254,10 +258,19 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
       ? { ...opts, recordPatterns: { patterns, onRecord: userMatcher.onRecord } }
       : { ...opts, onRecord: chainOnRecord(opts.onRecord, userMatcher.onRecord) };
   }
-  let state = initState();
   const events: Event[] = [];
+  // merged like a binary counter (two parts of equal weight at a time): merging each part into the total
+  // would copy the total's input list every time, quadratic in the number of files
+  const stack: { state: FactState; weight: number }[] = [];
   const add = (i: number, part: { state: FactState; events: Event[] }) => {
-    state = mergeStates(state, part.state);
+    const said = notices.get(i);
+    if (said) for (const inp of part.state.inputs) inp.notices = [...(inp.notices ?? []), ...said];
+    let top = { state: part.state, weight: 1 };
+    while (stack.length && stack[stack.length - 1].weight === top.weight) {
+      const left = stack.pop()!;
+      top = { state: mergeStates(left.state, top.state), weight: left.weight * 2 };
+    }
+    stack.push(top);
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
   };
   // a user rule sees every record, which only this thread can give it: with one, everything is read here
@@ -268,6 +281,8 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   } else {
     for (let i = 0; i < sources.length; i++) add(i, await analyzeSource(sources[i], 0, opts));
   }
+  let state = initState();
+  for (const part of stack) state = mergeStates(state, part.state);
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const report = buildReport(state, events, withRecordMatches(opts.rules, userMatcher, events));
@@ -288,7 +303,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
-    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) })),
+    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(notices?.length ? { notices } : {}) })),
     facts,
     findings,
     summary,
@@ -303,6 +318,7 @@ export type CapRecord = Record<string, { limit: number; dropped: number }>;
 export function noticesOf(state: FactState): string[] {
   const out: string[] = [];
   for (const inp of state.inputs) {
+    for (const n of inp.notices ?? []) if (!out.includes(n)) out.push(n);
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
   }
   for (const [domain, value] of Object.entries(state)) {

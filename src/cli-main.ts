@@ -12,9 +12,19 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .option("--debug", "print stack traces for internal errors")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander's own complaints in our one style: `vllm-doctor: unknown option '--x' (Did you mean --y?)`
+      outputError: (s, write) => write(commanderError(s)),
+    });
   registerCommands(program);
   return program;
+}
+
+/** A commander error message (`error: …`, maybe a second line of advice) as one `vllm-doctor: …` line. */
+export function commanderError(message: string): string {
+  const text = message.replace(/^error:\s*/i, "").trim().split(/\s*\n\s*/).join(" ");
+  return `vllm-doctor: ${safeText(text)}\n`;
 }
 
 export async function main(argv: string[]): Promise<void> {

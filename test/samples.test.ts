@@ -64,7 +64,7 @@ describe("sample situations", () => {
   });
 
   it("analyze answers well under a second once loaded", async () => {
-    const { analyze } = await import(join(ROOT, "dist", "src", "analyze.js"));
+    const { analyze } = await import(join(ROOT, "dist", "src", "index.js"));
     await analyze([join(ROOT, "samples", "v1-single-gpu.log")]);
     for (const name of SAMPLES) {
       const t0 = performance.now();

@@ -15,6 +15,7 @@ import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
+import { DIRECTORY_SCAN } from "../input/defaults.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -61,10 +62,8 @@ export async function loadRenderer(format: string): Promise<Renderer> {
   return load();
 }
 
-export interface AnalyzeCliOptions {
-  format: string;
-  output?: string;
-  color?: boolean;
+/** The options of addInputOptions (and --follow, which turns the progress bar off). */
+export interface InputCliOptions {
   jobs?: string;
   splitMin?: string;
   maxDecompressed?: string;
@@ -72,6 +71,12 @@ export interface AnalyzeCliOptions {
   progress?: boolean;
   follow?: boolean;
   untilIdle?: string;
+}
+
+export interface AnalyzeCliOptions extends InputCliOptions {
+  format: string;
+  output?: string;
+  color?: boolean;
   redact?: boolean;
   redactModels?: boolean;
   events?: boolean;
@@ -79,17 +84,28 @@ export interface AnalyzeCliOptions {
   expectBusbw?: string;
 }
 
+/** What the inputs operand takes (analyze and check). */
+export const INPUTS_HELP = `log files (plain, gzip, zstd or xz), directories (every ${DIRECTORY_SCAN} below, symlinked files followed), glob patterns ('logs/*.log') or - for stdin`;
+
+/** The options about reading the inputs, the same on analyze and check. */
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option("-j, --jobs <n>", "threads to read with: up to N input files at once, a big file in two parts (auto: one per CPU core, at most 8, when the files add up to 32 MB or more; 1: this thread only)", "auto")
+    .option("--max-decompressed <bytes>", "stop reading a compressed input (each layer of it) that expands past this size (e.g. 2GB)", "16GiB")
+    .option("--no-progress", "never draw a progress bar on stderr")
+    .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
+    .addOption(new Option("--split-min <bytes>", "read a file this big or bigger in two parts (with --jobs 2 or more)").hideHelp());
+}
+
 export function registerAnalyze(program: Command): void {
-  program
+  const cmd = program
     .command("analyze")
     .description("read vLLM / NCCL logs and print the facts and findings")
-    .argument("<inputs...>", "log files, directories (every *.log, *.txt, *.out, *.gz below) or - for stdin")
+    .argument("<inputs...>", INPUTS_HELP)
     .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
-    .option("--no-color", "never colour the text report")
-    .option("-j, --jobs <n>", "threads to read with: up to N input files at once, a big file in two parts (auto: one per CPU core, at most 8, when the files add up to 32 MB or more; 1: this thread only)", "auto")
-    .option("--max-decompressed <bytes>", "stop reading a .gz input that expands past this size (e.g. 2GB)", "16GiB")
-    .option("--no-progress", "never draw a progress bar on stderr")
+    .option("--no-color", "never colour the text report");
+  addInputOptions(cmd)
     .option("--follow", "tail one growing log: print findings as they appear, the report on Ctrl-C")
     .option("--until-idle <seconds>", "with --follow: stop once the file has not grown for this long")
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
@@ -97,8 +113,6 @@ export function registerAnalyze(program: Command): void {
     .option("--events", "ndjson: also write every kept event, one per line")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
-    .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
-    .addOption(new Option("--split-min <bytes>", "read a file this big or bigger in two parts (with --jobs 2 or more)").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       const render = await loadRenderer(opts.format);
       const libOpts = await scaleOptions(inputs, opts);
@@ -126,7 +140,7 @@ async function fileBytes(inputs: string[]): Promise<number> {
 }
 
 /** --jobs, --max-decompressed, --chunk-bytes and the progress bar, as library options. */
-async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
+export async function scaleOptions(inputs: string[], opts: InputCliOptions): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
   const auto = opts.jobs === undefined || opts.jobs === "auto";
   let jobs = auto ? Math.min(availableParallelism(), 8) : Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1 or 'auto', not '${opts.jobs}'`);

@@ -7,7 +7,7 @@ import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
-import { FORMATS, loadRenderer } from "./analyze.js";
+import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -15,7 +15,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 // for the help text, without loading the gate at start-up; the type makes it list every level
 const FAIL_ON_HELP: Record<FailOn, true> = { error: true, warning: true, info: true, none: true };
 
-interface CheckCliOptions {
+interface CheckCliOptions extends InputCliOptions {
   format: string;
   output?: string;
   color?: boolean;
@@ -41,13 +41,14 @@ export function renderGateText(gate: Gate): string {
 }
 
 export function registerCheck(program: Command): void {
-  program
+  const cmd = program
     .command("check")
     .description("CI gate: analyze logs and exit 0 (pass), 1 (gate failed) or 2 (usage or input error)")
-    .argument("<inputs...>", "log files, directories or - for stdin")
+    .argument("<inputs...>", INPUTS_HELP)
     .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
-    .option("--no-color", "never colour the text report")
+    .option("--no-color", "never colour the text report");
+  addInputOptions(cmd)
     .option("--fail-on <level>", `fail on findings of this severity or worse: ${Object.keys(FAIL_ON_HELP).join(", ")}`, "error")
     .option("--max-warnings <n>", "fail when there are more than N warnings")
     .option("--require <expr>", "a fact requirement such as 'kvCache.tokens>=500000' (>= <= > < == !=; repeatable)", collect)
@@ -67,8 +68,12 @@ export function registerCheck(program: Command): void {
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
       // the report loader validates with zod: loaded only for a baseline
       const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline) : undefined;
-      const result = await analyze(inputs, { rules: await rulesConfig(opts.config, opts.expectBusbw) });
-      if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
+      const libOpts = await scaleOptions(inputs, opts);
+      libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
+      const result = await analyze(inputs, libOpts);
+      libOpts.progressEnd?.();
+      // nothing was read at all: one line and exit 2 (as analyze); inputs damaged part-way still report what they held
+      if (result.failures.length > 0 && result.report.inputs.every((i) => i.error && i.lines === 0)) {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);
       }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { allRuleMetas } from "../rules/index.js";
+import { docsUrl } from "../rules/types.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 
@@ -26,9 +27,10 @@ export function registerRules(program: Command): void {
         tags: m.tags,
         title: m.title,
         docs: m.docs,
+        docsUrl: docsUrl(m.docs) as string | undefined,
         sources: m.sources,
       }));
-      for (const u of config.userRules ?? []) rows.push({ id: u.id, severity: u.severity, defaultSeverity: u.severity, tags: ["user"], title: u.title, docs: "docs/configuration.md", sources: [] });
+      for (const u of config.userRules ?? []) rows.push({ id: u.id, severity: u.severity, defaultSeverity: u.severity, tags: ["user"], title: u.title, docs: "docs/configuration.md", docsUrl: u.docs, sources: [] });
       if (opts.format === "json") return writeOutput(undefined, JSON.stringify(rows, null, 2) + "\n");
       const idW = Math.max(...rows.map((r) => r.id.length));
       const tagW = Math.max(...rows.map((r) => r.tags.join(",").length));

@@ -51,6 +51,7 @@ export function parseConfig(json: unknown, path?: string): RulesConfig {
     title: u.title,
     message: u.message,
     remediation: u.remediation,
+    ...(u.docs ? { docs: u.docs } : {}),
     ...(u.pattern !== undefined ? { pattern: compileSafe(u.id, u.pattern, u.flags ?? "", path) } : {}),
     ...(u.when ? { when: u.when } : {}),
   }));

@@ -15,6 +15,12 @@ export const UserRuleSchema = z
     title: z.string().min(1),
     message: z.string().min(1).describe("may use {count}, {match} and {value}"),
     remediation: z.array(z.string()).default([]),
+    docs: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, "must be an absolute http(s) URL")
+      .max(2000)
+      .optional()
+      .describe("an absolute URL of your page about this rule (the finding's docsUrl)"),
     pattern: z.string().min(1).max(500).optional().describe("a JavaScript regular expression tested against each record's text (prefixes peeled)"),
     flags: z.string().regex(/^[imsu]*$/, "only the flags i, m, s and u are allowed").optional(),
     when: z

@@ -206,6 +206,8 @@ export const FindingSchema = z.object({
   evidenceCount: z.number().optional(),
   remediation: z.array(z.string()),
   docs: z.string(),
+  /** the rule's page as an absolute URL (a user rule has one only when its configuration gives it) */
+  docsUrl: z.string().optional(),
 });
 
 export const InputInfoSchema = z.object({
@@ -214,6 +216,8 @@ export const InputInfoSchema = z.object({
   bytes: z.number(),
   error: z.string().optional(),
   cutLines: z.number().optional(),
+  /** how the input was read, when a reader must know it: layers of compression, trailing garbage skipped, UTF-16 without a byte order mark */
+  notices: z.array(z.string()).optional(),
 });
 
 export const ReportSchema = z.object({

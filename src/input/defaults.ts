@@ -2,3 +2,7 @@
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 /** a line longer than this is cut for parsing; the rest is skipped and counted */
 export const DEFAULT_MAX_LINE_CHARS = 1 << 16;
+
+/** The file names a directory scan reads, by extension (and logrotate's `*.log.N`); quoted by --help and the README. */
+export const SCANNED_EXTENSIONS = [".log", ".txt", ".out", ".gz", ".zst", ".xz", ".json", ".jsonl", ".ndjson"];
+export const DIRECTORY_SCAN = `${SCANNED_EXTENSIONS.map((e) => `*${e}`).join(", ")} and rotated *.log.N`;

@@ -226,6 +226,15 @@ export class JsonDigester {
   }
 }
 
+/** The digest (which passes non-JSON input through untouched) as a pull-based generator: nothing is read ahead. */
+export async function* digestJsonChunks(source: AsyncIterable<Buffer>, opts: JsonDigestOptions = {}): AsyncGenerator<Buffer> {
+  const digester = new JsonDigester(opts);
+  for await (const chunk of source) {
+    const out = digester.push(chunk);
+    yield out === chunk ? chunk : Buffer.from(out.buffer, out.byteOffset, out.length);
+  }
+}
+
 /** Wraps a byte stream with the digest (which passes non-JSON streams through untouched). */
 export function digestJsonStream(source: Readable, opts: JsonDigestOptions = {}): Readable {
   const digester = new JsonDigester(opts);

@@ -11,9 +11,9 @@ export function memorySource(name: string, content: Uint8Array | string | (() =>
   return {
     name,
     size: typeof bytes === "function" ? undefined : bytes.length,
-    async open(limits) {
+    async open(limits, notice) {
       const chunks = typeof bytes === "function" ? bytes() : sliced(bytes, Math.max(1, limits.chunkBytes));
-      return openDecoded(Readable.from(toBuffers(chunks), { objectMode: false }), name, limits);
+      return openDecoded(Readable.from(toBuffers(chunks), { objectMode: false }), name, limits, notice);
     },
   };
 }

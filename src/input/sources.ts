@@ -1,23 +1,21 @@
-import { closeSync, createReadStream, openSync, promises as fs, constants as fsc, readSync } from "node:fs";
-import { join, extname } from "node:path";
-import { Readable, Transform } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { digestJsonStream } from "./json-digest.js";
-import { DEFAULT_CHUNK_BYTES } from "./defaults.js";
+import { accessSync, closeSync, constants as fsc, openSync, promises as fs, readSync, statSync } from "node:fs";
+import type { Stats } from "node:fs";
+import { extname, isAbsolute, join } from "node:path";
+import { Readable } from "node:stream";
+import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
+import { decodeInput } from "./decode.js";
+import { InputError } from "./errors.js";
 
-/** A failure that is the user's input, not our bug: reported as one line and exit status 2. */
-export class InputError extends Error {
-  constructor(message: string, readonly path?: string) {
-    super(message);
-    this.name = "InputError";
-  }
-}
+export { InputError };
 
 export interface InputSource {
   /** the name used in evidence: the path as given, or `<stdin>` */
   name: string;
-  /** opens a fresh byte stream, gunzipped when the content is gzip */
-  open(limits: InputLimits): Promise<Readable>;
+  /**
+   * opens a fresh byte stream, decompressed when the content is compressed (see ./decode.ts); what a reader
+   * must know about how it was read (trailing garbage, UTF-16 without a byte order mark) goes to `notice`
+   */
+  open(limits: InputLimits, notice?: (message: string) => void): Promise<Readable>;
   /** size on disk when known */
   size?: number;
   /** the file it reads, when it is a file (so a worker thread can open it again) */
@@ -30,7 +28,7 @@ export interface InputSource {
 }
 
 export interface InputLimits {
-  /** decompressed bytes allowed per gzip input before we stop with an error */
+  /** decompressed bytes allowed per compressed input (and per layer) before we stop with an error */
   maxDecompressedBytes: number;
   /** read chunk size */
   chunkBytes: number;
@@ -38,41 +36,92 @@ export interface InputLimits {
 
 export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: DEFAULT_CHUNK_BYTES };
 
-/** logrotate's `vllm.log.1` (its `.gz` siblings match by extension) */
+/** logrotate's `vllm.log.1` (its compressed siblings match by extension) */
 const ROTATED_LOG = /\.log\.\d+$/i;
-const LOG_EXTENSIONS = new Set([".log", ".txt", ".out", ".gz", ".json", ".jsonl", ".ndjson"]);
 
-/** Expands the command-line operands into input sources: files, directories (recursively), `-` for stdin. */
-export async function resolveInputs(operands: string[], stdin: Readable = process.stdin): Promise<{ sources: InputSource[]; failures: { path: string; message: string }[] }> {
+/** What a directory scan reads, by file name (see DIRECTORY_SCAN in ./defaults.ts, which --help and the README quote). */
+export function scannedName(name: string): boolean {
+  return SCANNED_EXTENSIONS.includes(extname(name).toLowerCase()) || ROTATED_LOG.test(name);
+}
+
+/** Characters that make an operand a glob pattern (for a shell that did not expand it: quoted, or Windows). */
+const GLOB_CHARS = /[*?[\]{}]/;
+
+export interface ResolvedInputs {
+  sources: InputSource[];
+  failures: { path: string; message: string }[];
+  /** per source (by index), what the reader must know about how the operands were resolved */
+  notices: Map<number, string[]>;
+}
+
+/**
+ * Expands the command-line operands into input sources: files, directories (recursively, following symlinked
+ * files such as Kubernetes' /var/log/containers), glob patterns the shell did not expand, `-` for stdin. The
+ * same file (device and inode) reached twice is read once, with a notice on the one that is read.
+ */
+export async function resolveInputs(operands: string[], stdin: Readable = process.stdin): Promise<ResolvedInputs> {
   const sources: InputSource[] = [];
   const failures: { path: string; message: string }[] = [];
+  const notices = new Map<number, string[]>();
+  const seen = new Map<string, number>();
+  const add = (path: string, st: Stats) => {
+    const key = `${st.dev}:${st.ino}`;
+    const first = st.ino ? seen.get(key) : undefined;
+    if (first !== undefined) {
+      const list = notices.get(first) ?? [];
+      list.push(`${path} is the same file as ${sources[first].name} (given twice, or inside a directory given too): read once`);
+      notices.set(first, list);
+      return;
+    }
+    if (st.ino) seen.set(key, sources.length);
+    sources.push(fileSourceOf(path, st));
+  };
   for (const op of operands) {
     if (op === "-") {
       sources.push(stdinSource(stdin));
       continue;
     }
-    let st;
+    let st: Stats;
     try {
       st = await fs.stat(op);
     } catch (e) {
+      if (GLOB_CHARS.test(op) && (e as NodeJS.ErrnoException)?.code === "ENOENT") {
+        const matched = await expandGlob(op);
+        if (matched.length === 0) failures.push({ path: op, message: "no file matches this pattern" });
+        for (const m of matched) {
+          const mst = await fs.stat(m).catch(() => null);
+          if (mst?.isFile()) add(m, mst);
+        }
+        continue;
+      }
       failures.push({ path: op, message: describeFsError(e) });
       continue;
     }
     if (st.isDirectory()) {
-      const found: string[] = [];
+      const found: { path: string; st: Stats }[] = [];
       await walk(op, found, failures);
-      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: "no *.log, *.txt, *.out or *.gz files in this directory" });
-      for (const f of found.sort()) sources.push(await fileSource(f));
-    } else if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
-      sources.push({ ...(await fileSource(op)), size: st.isFile() ? st.size : undefined });
+      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory` });
+      for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st);
+    } else if (st.isFile()) {
+      add(op, st);
+    } else if (st.isFIFO() || st.isCharacterDevice()) {
+      sources.push({ ...fileSourceOf(op, st), size: undefined });
     } else {
       failures.push({ path: op, message: "not a regular file or directory" });
     }
   }
-  return { sources, failures };
+  return { sources, failures, notices };
 }
 
-async function walk(dir: string, out: string[], failures: { path: string; message: string }[]): Promise<void> {
+/** The files a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
+async function expandGlob(pattern: string): Promise<string[]> {
+  const { glob } = await import("tinyglobby");
+  const posix = pattern.replace(/\\/g, "/");
+  const matched = await glob([posix], { onlyFiles: true, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
+  return matched.sort();
+}
+
+async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[]): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -85,10 +134,14 @@ async function walk(dir: string, out: string[], failures: { path: string; messag
     if (ent.isDirectory()) {
       if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
       await walk(p, out, failures);
-    } else if (ent.isFile() && (LOG_EXTENSIONS.has(extname(ent.name).toLowerCase()) || ROTATED_LOG.test(ent.name))) {
+    } else if ((ent.isFile() || ent.isSymbolicLink()) && scannedName(ent.name)) {
+      // a symlink is followed to a file (never to a directory: no loops); a dangling one is named as failed
       try {
-        await fs.access(p, fsc.R_OK);
-        out.push(p);
+        // on this thread: a directory of many small files would wait on the thread pool for each
+        const st = statSync(p);
+        if (!st.isFile()) continue;
+        accessSync(p, fsc.R_OK);
+        out.push({ path: p, st });
       } catch (e) {
         failures.push({ path: p, message: describeFsError(e) });
       }
@@ -97,25 +150,24 @@ async function walk(dir: string, out: string[], failures: { path: string; messag
 }
 
 export async function fileSource(path: string): Promise<InputSource> {
-  let size: number | undefined;
-  let regular = false;
-  try {
-    const st = await fs.stat(path);
-    size = st.size;
-    regular = st.isFile();
-  } catch {
-    size = undefined;
-  }
+  const st = await fs.stat(path).catch(() => undefined);
+  return fileSourceOf(path, st);
+}
+
+/** A file as an input source, from what stat said of it (undefined: not known). */
+function fileSourceOf(path: string, st: Stats | undefined): InputSource {
+  const size = st?.size;
+  const regular = st?.isFile() ?? false;
   return {
     name: path,
     path,
     size,
-    async open(limits) {
+    async open(limits, notice) {
       const handle = await fs.open(path, "r").catch((e) => {
         throw new InputError(describeFsError(e), path);
       });
-      const raw = regular ? readInPlace(handle, limits.chunkBytes) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
-      return maybeGunzip(raw, path, limits);
+      const raw = regular ? readInPlace(handle, limits.chunkBytes, size) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
+      return decodeInput(raw, path, limits, notice);
     },
     ...(regular
       ? {
@@ -138,7 +190,8 @@ export async function fileSource(path: string): Promise<InputSource> {
  * A regular file's bytes, read on this thread as the reader asks for them: a read from the page cache is
  * cheaper than the round trip through the thread pool of an fs stream (pipes and devices keep that stream).
  */
-function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
+function readInPlace(handle: fs.FileHandle, chunkBytes: number, size = Infinity): Readable {
+  let position = 0;
   let closed = false;
   const close = () => {
     if (!closed) {
@@ -152,8 +205,13 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number): Readable {
     highWaterMark: 1,
     read() {
       try {
-        const buf = Buffer.allocUnsafe(chunkBytes);
-        const n = readSync(handle.fd, buf, 0, chunkBytes, null);
+        // no bigger than what is left of the file (and one byte to see its end): a megabyte for each of
+        // 50,000 tiny files is 50 GB for the garbage collector
+        const left = size - position;
+        const want = left >= 0 ? Math.min(chunkBytes, left + 1) : chunkBytes;
+        const buf = Buffer.allocUnsafe(want);
+        const n = readSync(handle.fd, buf, 0, want, null);
+        position += n;
         if (n === 0) {
           close();
           this.push(null);
@@ -192,60 +250,17 @@ function stdinSource(stdin: Readable): InputSource {
   let used = false;
   return {
     name: "<stdin>",
-    async open(limits) {
+    async open(limits, notice) {
       if (used) throw new InputError("standard input can be read only once", "-");
       used = true;
-      return maybeGunzip(stdin, "-", limits);
+      return decodeInput(stdin, "-", limits, notice);
     },
   };
 }
 
-/** A raw byte stream as the line reader wants it: gunzipped (within the limits) when it is gzip. */
-export function openDecoded(raw: Readable, name: string, limits: InputLimits): Promise<Readable> {
-  return maybeGunzip(raw, name, limits);
-}
-
-/** Peeks at the first bytes: gzip magic (1f 8b) gets a bounded gunzip in front; anything else passes through. */
-async function maybeGunzip(raw: Readable, path: string, limits: InputLimits): Promise<Readable> {
-  const iter = raw[Symbol.asyncIterator]();
-  // read until the two magic bytes are known, whatever the chunk size
-  let head: Buffer | undefined;
-  while (!head || head.length < 2) {
-    const next = await iter.next().catch((e) => {
-      throw new InputError(describeFsError(e), path);
-    });
-    if (next.done) break;
-    head = head ? Buffer.concat([head, next.value as Buffer]) : (next.value as Buffer);
-  }
-  async function* replay(): AsyncGenerator<Buffer> {
-    if (head) yield head;
-    for (;;) {
-      const r = await iter.next().catch((e) => {
-        throw e instanceof InputError ? e : new InputError(describeFsError(e), path);
-      });
-      if (r.done) return;
-      yield r.value as Buffer;
-    }
-  }
-  // object mode: each chunk passes on as it is, never joined with the next into a copy
-  const plain = Readable.from(replay(), { objectMode: true });
-  // JSON documents (benchmark results of megabytes on one line) are digested to fit the line cap
-  if (!head || head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return digestJsonStream(plain);
-  const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(limits.chunkBytes, 1 << 20)) });
-  let total = 0;
-  const guard = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      total += chunk.length;
-      if (total > limits.maxDecompressedBytes) {
-        cb(new InputError(`gzip input expands past the limit of ${limits.maxDecompressedBytes.toLocaleString("en-US")} bytes; stopped (raise --max-decompressed)`, path));
-        return;
-      }
-      cb(null, chunk);
-    },
-  });
-  plain.on("error", (e) => guard.destroy(e));
-  gunzip.on("error", (e) => guard.destroy(new InputError(`corrupt or truncated gzip data: ${e.message}`, path)));
-  return digestJsonStream(plain.pipe(gunzip).pipe(guard));
+/** A raw byte stream as the line reader wants it: decompressed (within the limits) when it is compressed. */
+export function openDecoded(raw: Readable, name: string, limits: InputLimits, notice?: (message: string) => void): Promise<Readable> {
+  return decodeInput(raw, name, limits, notice);
 }
 
 export function describeFsError(e: unknown): string {

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
+import { bomlessUtf16, containerOf, looksBinary } from "./magic.js";
 
 /** How one big file is read on two threads (see AnalyzeOptions.split). */
 export const SPLIT_DEFAULTS = {
@@ -15,14 +16,16 @@ export const SPLIT_DEFAULTS = {
 /**
  * Where a regular file may be cut in two for reading on two threads: the start of the first line at or after
  * `at`, or null when the file must be read in one go: gzip, JSON (digested as a whole), UTF-16, or no line
- * end within 1 MiB after `at`. Throws when the file cannot be read.
+ * end within 1 MiB after `at`.
+ * (Compressed, UTF-16 without a byte order mark and binary data too.) Throws when the file cannot be read.
  */
 export function splitPoint(path: string, at: number): number | null {
   const fd = openSync(path, "r");
   try {
     const head = Buffer.alloc(4096);
     const n = readSync(fd, head, 0, head.length, 0);
-    if (n < 2 || (head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return null;
+    const h = head.subarray(0, n);
+    if (n < 2 || containerOf(h) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || bomlessUtf16(h) || looksBinary(h)) return null;
     const first = head.subarray(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0, n).find((c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d);
     if (first === undefined || first === 0x7b || first === 0x5b) return null;
     const window = Buffer.alloc(1 << 20);

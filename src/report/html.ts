@@ -112,7 +112,7 @@ function renderFinding(fd: Finding): string {
 <p>${esc(fd.message)}</p>
 ${ev ? `<pre>${ev}</pre>` : ""}${more > 0 ? `<p class="muted">… and ${more} more evidence lines</p>` : ""}
 ${fd.remediation.length ? `<ul>${fd.remediation.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : ""}
-${fd.docs ? `<p class="muted">Docs: ${esc(fd.docs)}</p>` : ""}
+${fd.docsUrl && /^https?:\/\//.test(fd.docsUrl) ? `<p class="muted">Docs: <a href="${esc(fd.docsUrl)}">${esc(fd.docs)}</a></p>` : fd.docs ? `<p class="muted">Docs: ${esc(fd.docs)}</p>` : ""}
 </div>`;
 }
 

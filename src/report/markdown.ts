@@ -255,7 +255,8 @@ function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
     for (const r of fd.remediation) out.push(`- ${mdEscape(r)}`);
     out.push("");
   }
-  if (fd.docs) out.push(`Docs: ${mdEscape(fd.docs)}`, "");
+  if (fd.docsUrl && /^https?:\/\//.test(fd.docsUrl)) out.push(`Docs: [${mdEscape(fd.docs)}](${fd.docsUrl.replace(/[()\s<>]/g, encodeURIComponent)})`, "");
+  else if (fd.docs) out.push(`Docs: ${mdEscape(fd.docs)}`, "");
   return out;
 }
 

@@ -2,7 +2,7 @@ import type { Event } from "../events/index.js";
 import { finalizeSignals, type FactState } from "../facts/state.js";
 import type { Facts, Finding, Severity } from "../facts/schema.js";
 import { RULES } from "./index.js";
-import { DEFAULT_THRESHOLDS, docsPath, type FindingDraft, type Rule, type RuleContext, type Thresholds } from "./types.js";
+import { DEFAULT_THRESHOLDS, docsPath, docsUrl, type FindingDraft, type Rule, type RuleContext, type Thresholds } from "./types.js";
 import { runUserRules, type RecordMatches, type UserRule } from "./user.js";
 
 /** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader (src/config). */
@@ -42,12 +42,14 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
       findings.push(ruleError(rule.meta.id, e, config));
       continue;
     }
-    for (const d of drafts) findings.push(toFinding(rule.meta.id, rule.meta.title, d.severity && !configured ? d.severity : (configured ?? rule.meta.defaultSeverity), d, thresholds.maxEvidence));
+    const docs = { docs: rule.meta.docs, docsUrl: docsUrl(rule.meta.docs) };
+    for (const d of drafts) findings.push(toFinding(rule.meta.id, rule.meta.title, d.severity && !configured ? d.severity : (configured ?? rule.meta.defaultSeverity), d, thresholds.maxEvidence, docs));
   }
   if (config?.userRules?.length) {
     try {
       for (const u of runUserRules(config.userRules, facts, config.recordMatches ?? {})) {
-        findings.push(toFinding(u.id, u.title, u.severity, u.draft, thresholds.maxEvidence));
+        // a user rule's page is the team's own (its `docs` URL), or none; `docs` names where user rules are explained
+        findings.push(toFinding(u.id, u.title, u.severity, u.draft, thresholds.maxEvidence, { docs: USER_RULES_DOCS, ...(u.docs ? { docsUrl: u.docs } : {}) }));
       }
     } catch (e) {
       findings.push(ruleError("user rules", e, config));
@@ -56,7 +58,10 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
   return findings;
 }
 
-function toFinding(ruleId: string, title: string, severity: Severity, d: FindingDraft, maxEvidence: number): Finding {
+/** Where user rules are explained (the `docs` of a user rule's finding). */
+export const USER_RULES_DOCS = "docs/configuration.md";
+
+function toFinding(ruleId: string, title: string, severity: Severity, d: FindingDraft, maxEvidence: number, docs: { docs: string; docsUrl?: string }): Finding {
   const evidence = d.evidence.slice(0, Math.max(0, maxEvidence));
   const total = Math.max(d.evidenceCount ?? 0, d.evidence.length);
   return {
@@ -67,7 +72,7 @@ function toFinding(ruleId: string, title: string, severity: Severity, d: Finding
     evidence,
     ...(total > evidence.length ? { evidenceCount: total } : {}),
     remediation: d.remediation,
-    docs: ruleId.includes("/") && !ruleId.startsWith("user/") ? docsPath(ruleId) : "docs/configuration.md",
+    ...docs,
   };
 }
 
@@ -81,5 +86,6 @@ function ruleError(id: string, e: unknown, config?: RulesConfig): Finding {
     evidence: [],
     remediation: ["Report this with the log (or a redacted excerpt) to the vllm-doctor maintainers; the other findings are unaffected."],
     docs: docsPath(RULE_ERROR_ID),
+    docsUrl: docsUrl(docsPath(RULE_ERROR_ID)),
   };
 }

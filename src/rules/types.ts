@@ -63,3 +63,12 @@ export interface Rule {
 export function docsPath(id: string): string {
   return `docs/rules/${id}.md`;
 }
+
+/** The project's canonical home (package.json's `repository`); every documentation link is made from it. */
+export const REPOSITORY_URL = "https://github.com/vllm-doctor/vllm-doctor";
+
+/** A page of this package's documentation (`docs/…`, as in a finding's `docs`) as an absolute URL. */
+export function docsUrl(docs: string): string {
+  const [path, anchor] = docs.split("#", 2);
+  return `${REPOSITORY_URL}/blob/main/${path.split("/").map(encodeURIComponent).join("/")}${anchor ? `#${anchor}` : ""}`;
+}

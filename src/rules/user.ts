@@ -12,6 +12,8 @@ export interface UserRule {
   /** may use {count} (matching lines), {match} (first match, or its first group) and {value} (the fact's value) */
   message: string;
   remediation: string[];
+  /** an absolute http(s) URL of the team's own page about the rule (the finding's `docsUrl`) */
+  docs?: string;
   pattern?: RegExp;
   when?: { fact: string; op: Comparison; value?: string | number | boolean | null };
 }
@@ -75,8 +77,8 @@ export function compare(actual: unknown, op: Comparison, want: unknown): boolean
   return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
 }
 
-export function runUserRules(rules: readonly UserRule[], facts: Facts, matches: RecordMatches): { id: string; title: string; severity: Severity; draft: FindingDraft }[] {
-  const out: { id: string; title: string; severity: Severity; draft: FindingDraft }[] = [];
+export function runUserRules(rules: readonly UserRule[], facts: Facts, matches: RecordMatches): { id: string; title: string; severity: Severity; docs?: string; draft: FindingDraft }[] {
+  const out: { id: string; title: string; severity: Severity; docs?: string; draft: FindingDraft }[] = [];
   for (const r of rules) {
     const m = r.pattern ? matches[r.id] : undefined;
     if (r.pattern && (!m || m.count === 0)) continue;
@@ -90,7 +92,7 @@ export function runUserRules(rules: readonly UserRule[], facts: Facts, matches: 
       .replaceAll("{value}", value === undefined ? "" : JSON.stringify(value));
     const draft: FindingDraft = { message, evidence, remediation: r.remediation };
     if (m && m.count > evidence.length) draft.evidenceCount = m.count + (evidence.length - m.evidence.length);
-    out.push({ id: r.id, title: r.title, severity: r.severity, draft });
+    out.push({ id: r.id, title: r.title, severity: r.severity, ...(r.docs ? { docs: r.docs } : {}), draft });
   }
   return out;
 }
