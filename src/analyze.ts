@@ -15,6 +15,7 @@ import { runRules, type RulesConfig } from "./rules/engine.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
+import { MAX_NESTING, tooDeepCount } from "../grammars/chevrotain.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -77,6 +78,24 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let lines = 0;
   let bytes = 0;
   let cutLines = 0;
+  let unparsedLines = 0;
+  /** runs a reader step; a text too deep for a grammar, or a reader failing on a record, costs only that record */
+  const guarded = (step: () => void, where: string) => {
+    const deep = tooDeepCount();
+    try {
+      step();
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      debug("unparsed", `${where}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      unparsedLines++;
+      return;
+    }
+    const more = tooDeepCount() - deep;
+    if (more > 0) {
+      debug("unparsed", `${where}: nested deeper than ${MAX_NESTING} levels`);
+      unparsedLines += more;
+    }
+  };
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   try {
@@ -89,7 +108,9 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         const rec = toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece);
         opts.onRecord?.(rec);
         opts.recordPatterns?.onRecord(rec);
-        dispatcher.dispatch(rec, emit);
+        // a record the grammars cannot read (nested too deep for them, or a reader's own failure) is read as
+        // text: counted, seen by user rules, and named in a notice; it never costs the rest of the report
+        guarded(() => dispatcher.dispatch(rec, emit), `${source.name}:${lineNo}`);
       }
     };
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
@@ -182,8 +203,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     if (!(e instanceof InputError)) throw e;
     error = e.message;
   }
-  dispatcher.end(emit);
-  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) });
+  guarded(() => dispatcher.end(emit), `${source.name}: end`);
+  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}) });
   return { state, events: store.events };
 }
 
@@ -266,7 +287,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
-    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) })),
+    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}) })),
     facts,
     findings,
     summary,
@@ -282,6 +303,10 @@ export function noticesOf(state: FactState): string[] {
   const out: string[] = [];
   for (const inp of state.inputs) {
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
+    if (inp.unparsedLines) {
+      const n = inp.unparsedLines;
+      out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed on them: VLLM_DOCTOR_DEBUG=unparsed names them); read as plain text`);
+    }
   }
   for (const [domain, value] of Object.entries(state)) {
     const said = (value as { notices?: unknown } | null)?.notices;

@@ -180,6 +180,8 @@ export const InputInfoSchema = z.object({
   bytes: z.number(),
   error: z.string().optional(),
   cutLines: z.number().optional(),
+  /** lines no grammar could read (nested deeper than the grammars go, or a reader failed on them); read as text */
+  unparsedLines: z.number().optional(),
 });
 
 export const ReportSchema = z.object({
