@@ -308,15 +308,38 @@ export function noticesOf(state: FactState): string[] {
       out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed on them: VLLM_DOCTOR_DEBUG=unparsed names them); read as plain text`);
     }
   }
+  // a reader that stops taking new values of a collection says `NCCL hosts capped at 8192`; when the fact domain
+  // caps the same collection too, the two become one notice whose numbers agree (the domain's count of what it
+  // dropped is then a lower bound: the reader no longer passed new values on)
+  const readerCaps = new Map<string, number>();
+  const said: string[] = [];
+  for (const value of Object.values(state)) {
+    const notes = (value as { notices?: unknown } | null)?.notices;
+    if (!Array.isArray(notes)) continue;
+    for (const n of notes) {
+      if (typeof n !== "string" || said.includes(n)) continue;
+      const m = /^NCCL (\w+) capped at (\d+)$/.exec(n);
+      if (m) readerCaps.set(m[1], Number(m[2]));
+      said.push(n);
+    }
+  }
+  const folded = new Set<string>();
+  const capNotices: string[] = [];
   for (const [domain, value] of Object.entries(state)) {
-    const said = (value as { notices?: unknown } | null)?.notices;
-    if (Array.isArray(said)) for (const n of said) if (typeof n === "string" && !out.includes(n)) out.push(n);
     const capped = (value as { capped?: CapRecord } | null)?.capped;
     if (!capped || typeof capped !== "object") continue;
     for (const [what, c] of Object.entries(capped).sort(([a], [b]) => a.localeCompare(b))) {
-      if (c && c.dropped > 0) out.push(`${domain}: more than ${c.limit} distinct ${what}; ${c.dropped} more were counted but not kept (memory cap)`);
+      if (!c || !(c.dropped > 0)) continue;
+      const reader = readerCaps.get(what);
+      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${what}; ${c.dropped} more were counted but not kept (memory cap)`);
+      else {
+        folded.add(`NCCL ${what} capped at ${reader}`);
+        capNotices.push(`${domain}: more than ${c.limit} distinct ${what}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${what} after ${reader})`);
+      }
     }
   }
+  for (const n of said) if (!folded.has(n) && !out.includes(n)) out.push(n);
+  for (const n of capNotices) if (!out.includes(n)) out.push(n);
   return out;
 }
 

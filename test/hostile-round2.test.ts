@@ -54,3 +54,55 @@ describe("item 1: a line nested too deep for the grammar", () => {
     }
   });
 });
+
+describe("item 2 (and #19): -o writes a regular file atomically, or refuses naming the user's path", () => {
+  it("keeps a file's mode, writes through a symlink, refuses devices, FIFOs, folders, dangling links and missing folders, leaves no temp file", async () => {
+    const { writeOutput } = await import("../src/util/output.js");
+    const { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } = await import("node:fs");
+    const { execFileSync } = await import("node:child_process");
+    const dir = tmp();
+    try {
+      const secret = join(dir, "secret.txt");
+      writeFileSync(secret, "old");
+      chmodSync(secret, 0o600);
+      await writeOutput(secret, "new report\n");
+      expect([readFileSync(secret, "utf8"), statSync(secret).mode & 0o777]).toEqual(["new report\n", 0o600]);
+
+      const link = join(dir, "link.txt");
+      symlinkSync("secret.txt", link);
+      await writeOutput(link, "through the link\n");
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect([readFileSync(secret, "utf8"), statSync(secret).mode & 0o777]).toEqual(["through the link\n", 0o600]);
+
+      const refused = async (p: string) => writeOutput(p, "x").then(() => "written", (e: Error & { path?: string }) => `${e.message} (${e.path})`);
+      expect(await refused("/dev/null")).toBe("cannot write the report: a character device, not a regular file (redirect stdout to it: > path) (/dev/null)");
+      expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+      expect(await refused("/dev/full")).toMatch(/^cannot write the report: a character device.* \(\/dev\/full\)$/);
+      mkdirSync(join(dir, "adir"));
+      expect(await refused(join(dir, "adir"))).toBe(`cannot write the report: is a directory (${join(dir, "adir")})`);
+      expect(await refused(join(dir, "nope", "r.txt"))).toBe(`cannot write the report: its folder does not exist (${join(dir, "nope", "r.txt")})`);
+      symlinkSync("missing.txt", join(dir, "dangle"));
+      expect(await refused(join(dir, "dangle"))).toBe(`cannot write the report: a symbolic link to a file that does not exist (${join(dir, "dangle")})`);
+      execFileSync("mkfifo", [join(dir, "ff")]);
+      expect(await refused(join(dir, "ff"))).toMatch(/^cannot write the report: a FIFO/);
+      await writeOutput(join(dir, "fresh.txt"), "fresh");
+      expect(statSync(join(dir, "fresh.txt")).mode & 0o777).toBe(0o666 & ~process.umask());
+      expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+      expect(existsSync(join(dir, "dangle"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("CLI: -o into a missing folder and a full stdout name the path the user gave, exit 2", () => {
+    const r = runCli(["analyze", "samples/cuda-oom.log", "-o", "no-such-folder/report.json", "--format", "json"]);
+    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: cannot write the report: its folder does not exist (no-such-folder/report.json)\n"]);
+  });
+
+  it("CLI: a report to a full stdout (> /dev/full) says so with <stdout>, not Node's `ENOSPC … write`", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { CLI } = await import("./helpers/cli.js");
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${CLI}" analyze samples/cuda-oom.log > /dev/full`], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: cannot write the report: no space left on the device (<stdout>)\n"]);
+  });
+});

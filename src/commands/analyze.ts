@@ -136,6 +136,7 @@ async function scaleOptions(inputs: string[], opts: AnalyzeCliOptions): Promise<
   if (!maxDecompressedBytes) throw new UsageError(`--max-decompressed wants a size such as 500MB or 2GiB, not '${opts.maxDecompressed}'`);
   const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);
   if (chunkBytes === 0 || (opts.chunkBytes !== undefined && chunkBytes === undefined)) throw new UsageError(`--chunk-bytes wants a size, not '${opts.chunkBytes}'`);
+  if (chunkBytes !== undefined && chunkBytes > 1 << 30) throw new UsageError(`--chunk-bytes wants a size of at most 1GiB, not '${opts.chunkBytes}'`);
   if (opts.untilIdle !== undefined && !opts.follow) throw new UsageError("--until-idle goes with --follow");
   const splitMin = opts.splitMin === undefined ? undefined : parseByteSize(opts.splitMin);
   if (opts.splitMin !== undefined && splitMin === undefined) throw new UsageError(`--split-min wants a size, not '${opts.splitMin}'`);

@@ -8,6 +8,7 @@ import { allRuleMetas } from "../rules/index.js";
 import type { UserRule } from "../rules/user.js";
 import { ConfigSchema, type ConfigFile } from "./schema.js";
 import { CONFIG_NAME, findConfig } from "./find.js";
+import { parseJsonFile } from "../util/json.js";
 
 export { CONFIG_NAME, findConfig };
 
@@ -23,9 +24,9 @@ export function loadConfig(explicit?: string, cwd: string = process.cwd()): { pa
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonFile(text);
   } catch (e) {
-    throw new UsageError(`configuration is not valid JSON: ${(e as Error).message}`, path);
+    throw new UsageError(`configuration is ${(e as Error).message}`, path);
   }
   return { path, config: parseConfig(json, path) };
 }
