@@ -106,3 +106,77 @@ describe("item 2 (and #19): -o writes a regular file atomically, or refuses nami
     expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: cannot write the report: no space left on the device (<stdout>)\n"]);
   });
 });
+
+describe("item 8: merge and baselines that are not what they claim", () => {
+  it("a report missing a domain or with a damaged one: a usage error naming the file", async () => {
+    const { stateOf } = await import("../src/commands/merge.js");
+    const { analyze, mergeableStateOf } = await import("../src/analyze.js");
+    const good = JSON.parse(JSON.stringify(mergeableStateOf(await analyze(["samples/cuda-oom.log"]))));
+    expect(stateOf({ state: good }, "good.json").version).toBe(1);
+    const noNccl = structuredClone(good);
+    delete noNccl.facts.nccl;
+    expect(() => stateOf({ state: noNccl }, "a.json")).toThrow(expect.objectContaining({ message: "this JSON report's mergeable state is damaged (nccl: missing)", path: "a.json" }));
+    const emptyVllm = structuredClone(good);
+    emptyVllm.facts.vllm = {};
+    expect(() => stateOf({ state: emptyVllm }, "b.json")).toThrow(/damaged \(vllm\.\w+: missing\)/);
+    const badInput = structuredClone(good);
+    badInput.facts.inputs = [{}];
+    expect(() => stateOf({ state: badInput }, "c.json")).toThrow("inputs: an entry without path, lines and bytes");
+  });
+
+  it("a baseline that is JSON but not a report ([], null, {}, {\"a\":1}) is a usage error; a bench result JSON still is a baseline", async () => {
+    const { loadReportOrLog } = await import("../src/gate/load.js");
+    const dir = tmp();
+    try {
+      for (const text of ["[]", "null", "{}", '\uFEFF{"a": 1}']) {
+        const p = join(dir, "b.json");
+        writeFileSync(p, text);
+        await expect(loadReportOrLog(p)).rejects.toMatchObject({ name: "UsageError", path: p, message: expect.stringMatching(/^JSON, but neither a vllm-doctor JSON report/) });
+      }
+      const bench = await loadReportOrLog("samples/bench-serve-yesterday.json");
+      expect(bench.facts.bench.serve?.requestThroughput).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("item 10: cap notices agree", () => {
+  it("a reader cap and a fact-domain cap on the same collection become one notice with a lower bound", async () => {
+    const { noticesOf } = await import("../src/analyze.js");
+    const { initState } = await import("../src/facts/state.js");
+    const state = initState();
+    (state.nccl as unknown as { notices: string[] }).notices = ["NCCL hosts capped at 8192", "NCCL activity counters capped at 4096 processes/communicators"];
+    (state.nccl as unknown as { capped: object }).capped = { hosts: { limit: 4096, dropped: 4096 }, ranks: { limit: 4096, dropped: 12 } };
+    expect(noticesOf(state)).toEqual([
+      "NCCL activity counters capped at 4096 processes/communicators",
+      "nccl: more than 4096 distinct hosts; at least 4096 more were seen but not kept (memory cap; the reader stops looking for new hosts after 8192)",
+      "nccl: more than 4096 distinct ranks; 12 more were counted but not kept (memory cap)",
+    ]);
+  });
+});
+
+describe("item 11: numbers and Node's own texts", () => {
+  it("plan: --params 1e308 and counts past any cluster are usage errors, never ∞ or 1.07e+307", async () => {
+    const { buildPlanInput, positiveNumber } = await import("../src/plan/options.js");
+    expect(() => buildPlanInput({ params: "1e308", gpu: "H100" }, null)).toThrow("--params must be at most 1000T (a parameter count such as 70B or 7.6B), not '1e308'");
+    expect(() => buildPlanInput({ modelSize: "99999999999TB", gpu: "H100" }, null)).toThrow("--model-size must be at most 4 PB");
+    expect(() => buildPlanInput({ params: "70B", gpu: "H100", nodes: "99999999999999999999" }, null)).toThrow("--nodes must be at most 1,000,000,000");
+    expect(() => buildPlanInput({ params: "70B", gpuMemory: "1e9TiB" }, null)).toThrow(/--gpu-memory must be/);
+    expect(() => positiveNumber("--target-concurrency", "1e300")).toThrow("--target-concurrency must be at most 1,000,000,000, not '1e300'");
+    expect(buildPlanInput({ params: "1000T", gpu: "H100" }, null).input.weightsBytes).toBe(2e15);
+  });
+
+  it("JSON files: a BOM is dropped; a syntax error says where, without quoting the file", async () => {
+    const { parseJsonFile } = await import("../src/util/json.js");
+    expect(parseJsonFile('\uFEFF{"rules": {}}')).toEqual({ rules: {} });
+    expect(() => parseJsonFile('{"a": 1,}')).toThrow("not valid JSON: unexpected text at line 1, column 9");
+    expect(() => parseJsonFile('{\n "a": \u202ex}')).toThrow('not valid JSON: unexpected "\\u202e"');
+    expect(() => parseJsonFile('{"a":')).toThrow("not valid JSON: it ends too soon");
+  });
+
+  it("CLI: --chunk-bytes past 1GiB is a usage error, not `The value of \"size\" is out of range`", () => {
+    const r = runCli(["analyze", "samples/cuda-oom.log", "--chunk-bytes", "100GB"]);
+    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: --chunk-bytes wants a size of at most 1GiB, not '100GB'\n"]);
+  });
+});
