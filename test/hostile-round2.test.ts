@@ -180,3 +180,43 @@ describe("item 11: numbers and Node's own texts", () => {
     expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: --chunk-bytes wants a size of at most 1GiB, not '100GB'\n"]);
   });
 });
+
+/** every C0 control a file name can hold (not NUL), DEL, every C1 control, and the bidi controls */
+export const NAME_CONTROLS = [
+  ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)),
+  ...Array.from({ length: 33 }, (_, i) => String.fromCharCode(0x7f + i)),
+  "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+];
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+describe("item 7: control characters and newlines in file names", () => {
+  it("CLI: every control character in a file name is escaped in the text header, the evidence and stderr; one line each", () => {
+    const dir = tmp();
+    try {
+      const names = NAME_CONTROLS.map((c, i) => `f${i}${c}vllm-doctor: forged.log`);
+      for (const n of names) writeFileSync(join(dir, n), OOM_LINE + "\n");
+      const missing = join(dir, "gone\nvllm-doctor: forged");
+      const r = runCli(["analyze", ...names.map((n) => join(dir, n)), missing]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`vllm-doctor: no such file or directory (${dir}/gone\\nvllm-doctor: forged)\n`);
+      expect(r.stdout).not.toMatch(RAW_CONTROL);
+      const lines = r.stdout.split("\n");
+      expect(lines.filter((l) => l.startsWith("vllm-doctor"))).toHaveLength(1);
+      // the evidence of each file: its name escaped, on the evidence line itself
+      expect(lines.filter((l) => l.startsWith(`          ${dir}/f`) && l.includes("vllm-doctor: forged.log:1  ERROR")).length).toBeGreaterThanOrEqual(3);
+      for (const l of lines) expect(l).not.toMatch(/^vllm-doctor: forged/);
+      const junit = runCli(["analyze", join(dir, names[12]), "--format", "junit"]).stdout;
+      expect(junit).not.toMatch(RAW_CONTROL);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("JUnit: no raw CR, U+009B or bidi override from log text", async () => {
+    const { renderJunit } = await import("../src/report/junit.js");
+    const r = await analyzeText(`ERROR 07-25 10:11:14 [core.py:512] torch.OutOfMemoryError: CUDA out of memory \u009b2J \u202eevil\u202c x\n`);
+    const xml = renderJunit(r);
+    expect(xml).toContain("\\x9b2J \\u202eevil\\u202c");
+    expect(xml).not.toMatch(/[\r\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+});

@@ -4,7 +4,7 @@ import { writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine } from "../util/terminal.js";
 import { Option } from "commander";
 import type { AnalyzeOptions } from "../analyze.js";
 import { parseByteSize } from "../input/size.js";
@@ -113,7 +113,7 @@ export function registerAnalyze(program: Command): void {
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));
-      for (const f of result.failures) process.stderr.write(safeText(`vllm-doctor: ${f.message} (${f.path})`) + "\n");
+      for (const f of result.failures) process.stderr.write(safeLine(`vllm-doctor: ${f.message} (${f.path})`) + "\n");
       process.exitCode = result.failures.length ? 2 : result.report.summary.errors > 0 ? 1 : 0;
     });
 }
@@ -174,7 +174,7 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       signal: stop.signal,
       analyze: libOpts,
       onFinding: (f) => live.write(renderLiveFinding(f, new Date()) + "\n"),
-      onNotice: (m) => process.stderr.write(safeText(`vllm-doctor: ${m}`) + "\n"),
+      onNotice: (m) => process.stderr.write(safeLine(`vllm-doctor: ${m}`) + "\n"),
     });
   } finally {
     process.off("SIGINT", onSigint);

@@ -6,7 +6,7 @@ import { prepareReport } from "../redact/prepare.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine, safeText } from "../util/terminal.js";
 import { FORMATS, loadRenderer } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
 
@@ -81,10 +81,10 @@ export function registerCheck(program: Command): void {
       if (opts.format === "text") text += renderGateText(out.report.gate!);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
-        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(`vllm-doctor: gate failed: ${safeText(r.name)}: ${safeText(r.reason)}\n`);
+        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(`vllm-doctor: gate failed: ${safeLine(r.name)}: ${safeLine(r.reason)}\n`);
         process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
-      for (const f of result.failures) process.stderr.write(`vllm-doctor: ${f.message} (${f.path})\n`);
+      for (const f of result.failures) process.stderr.write(safeLine(`vllm-doctor: ${f.message} (${f.path})`) + "\n");
       process.exitCode = result.failures.length ? 2 : gate.passed ? 0 : 1;
     });
 }
