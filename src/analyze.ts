@@ -138,6 +138,12 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         if (ascii && counter) {
           prefilter?.begin(ascii);
           for (; s < end; ) {
+            // an empty line holds nothing for any reader or rule (runs of them are how a crafted input wastes time)
+            if (ascii[s] === 10) {
+              lineNo++;
+              s++;
+              continue;
+            }
             const nl = ascii.indexOf(10, s);
             // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
             if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {

@@ -70,6 +70,10 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   } catch (e) {
     throw new UsageError(`invalid configuration: userRules '${id}': bad regular expression: ${(e as Error).message}`, path);
   }
+  // Backreferences and lookarounds are outside what the ReDoS check below can judge: `(\1?a)+b` and `(?=(a+))+b`
+  // pass it and take minutes on a line of `a`s. Log rules need neither (RE2 and grep -E have none), so they are refused.
+  const unsupported = backtrackOnly(pattern);
+  if (unsupported) throw new UsageError(`invalid configuration: userRules '${id}': ${unsupported} are not supported in patterns (they can take exponential time); match the text itself`, path);
   // An unanchored search retries from every position of a (bounded) line; what must not happen is
   // backtracking that grows exponentially from one position, which the anchored form shows.
   let verdict: ReturnType<typeof isSafePattern>;
@@ -80,6 +84,23 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   }
   if (!verdict.safe) throw new UsageError(`invalid configuration: userRules '${id}': the regular expression can backtrack catastrophically (${verdict.error}); rewrite nested or overlapping repetitions such as (a+)+ or .*x.*`, path);
   return new RegExp(re.source, flags.replace(/g|y/g, ""));
+}
+
+/** "backreferences" / "lookarounds" when the pattern uses one (escapes and character classes understood), else null. */
+export function backtrackOnly(pattern: string): string | null {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const n = pattern[i + 1] ?? "";
+      if (!inClass && (/[1-9]/.test(n) || (n === "k" && pattern[i + 2] === "<"))) return "backreferences";
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(" && pattern[i + 1] === "?" && (pattern[i + 2] === "=" || pattern[i + 2] === "!" || (pattern[i + 2] === "<" && (pattern[i + 3] === "=" || pattern[i + 3] === "!")))) return "lookarounds";
+  }
+  return null;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {

@@ -12,19 +12,43 @@ export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|C
 /** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
 
+/**
+ * `X.*Y` as a regex source that stays linear on a line: `X.*Y` searched from every position of a line holding
+ * X many times and no Y backtracks to the line's end once per X (20 such 64 KB lines took a minute). The same
+ * meaning is "the first X of a line is followed by a Y", tried once from each line's start (the regex has the `m`
+ * flag, so a text of several lines is read line by line as before).
+ */
+export function firstThen(x: string, rest: string): string {
+  return `^(?:(?!${x}).)*${x}${rest}`;
+}
+
+const alt = (parts: string[], flags: string) => new RegExp(parts.join("|"), `${flags}m`);
+
 export const SIG = {
   systemError: /unhandled system error|ncclSystemError/i,
   internalError: /\binternal error\b|ncclInternalError|Internal check failed/i,
   remoteExited: /remote process exited or there was a network error|ncclRemoteError|remote process exiting prematurely/i,
   remoteExitedNet: /Connection closed by remote peer|Connection reset by peer|Call to recv from \S+ failed|Broken pipe/i,
   cudaError: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)/i,
-  ibError: /Call to ibv_\w+ failed|ibv_\w+ failed|Got completion from peer|NET\/IB\s?: .*async (?:error )?event|NET\/IB\s?: .*(?:error|failed)|ib_plugin\.c:\d+ NCCL WARN/i,
-  duplicateGpu: /Duplicate GPU detected|Multiple ranks .* same (?:GPU|CUDA device)|NCCL_MULTI_RANK_GPU_ENABLE/i,
-  shm: /shared memory segment|failed to extend \/dev\/shm|\/dev\/shm\/nccl-\S+.*(?:fail|error)|failed to create shared memory file|ncclShmOpen|No space left on device.*shm|shm.*No space left on device/i,
-  bootstrap: /no socket interface found|socketStartConnect: Connect to .* failed|Call to connect failed|Connect to \S+ failed|connect returned Connection (?:timed out|refused)|Bootstrap.*(?:failed|timed? ?out)|bootstrap(?:Net)?(?:Accept|Connect|Recv|Send).*(?:failed|error)/i,
+  ibError: alt(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
+  duplicateGpu: alt(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE"], "i"),
+  shm: alt(
+    [
+      "shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen",
+      firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device"),
+    ],
+    "i",
+  ),
+  bootstrap: alt(
+    [
+      "no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)",
+      firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)"),
+    ],
+    "i",
+  ),
   /** weaker words that count only on a line about NCCL */
   bootstrapWeak: /Connection refused|No route to host|exceeded retries|Connection timed out/i,
-  timeout: /Watchdog caught collective operation timeout|Timeout at NCCL work|collective operation timeout|ncclTimeout|Heartbeat monitor timed out|NCCL (?:communicator|operation).*timed? ?out/i,
+  timeout: alt(["Watchdog caught collective operation timeout", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
   versionMismatch: /Mismatched NCCL version detected/,
 } as const;
 
