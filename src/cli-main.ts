@@ -3,6 +3,7 @@ import { registerCommands } from "./commands/index.js";
 import { TOOL_VERSION } from "./version.js";
 import { isSystemError, oneLine, systemErrorText, UsageError } from "./util/errors.js";
 import { safeLine } from "./util/terminal.js";
+import { messageText } from "./redact/redact.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     // Node's own system errors: the code in words and the path Node names, never its raw text
     const shown = isSystemError(e) ? new UsageError(systemErrorText(e), e.path) : e;
-    process.stderr.write(`vllm-doctor: ${safeLine(oneLine(shown))}\n`);
+    process.stderr.write(`vllm-doctor: ${safeLine(messageText(oneLine(shown)))}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
     process.exitCode = 2;
   }

@@ -13,6 +13,7 @@ import { promises as fsp } from "node:fs";
 import { availableParallelism } from "node:os";
 import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
+import { messageText, redactStderr } from "../redact/redact.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 
@@ -100,6 +101,7 @@ export function registerAnalyze(program: Command): void {
     .addOption(new Option("--chunk-bytes <bytes>", "read chunk size").hideHelp())
     .addOption(new Option("--split-min <bytes>", "read a file this big or bigger in two parts (with --jobs 2 or more)").hideHelp())
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
+      redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
@@ -113,7 +115,7 @@ export function registerAnalyze(program: Command): void {
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));
-      for (const f of result.failures) process.stderr.write(safeLine(`vllm-doctor: ${f.message} (${f.path})`) + "\n");
+      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       process.exitCode = result.failures.length ? 2 : result.report.summary.errors > 0 ? 1 : 0;
     });
 }
@@ -173,8 +175,8 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       untilIdleMs,
       signal: stop.signal,
       analyze: libOpts,
-      onFinding: (f) => live.write(renderLiveFinding(f, new Date()) + "\n"),
-      onNotice: (m) => process.stderr.write(safeLine(`vllm-doctor: ${m}`) + "\n"),
+      onFinding: (f) => live.write(messageText(renderLiveFinding(f, new Date())) + "\n"),
+      onNotice: (m) => process.stderr.write(safeLine(messageText(`vllm-doctor: ${m}`)) + "\n"),
     });
   } finally {
     process.off("SIGINT", onSigint);

@@ -3,6 +3,7 @@ import { analyze, mergeableStateOf } from "../analyze.js";
 import type { Gate, Report } from "../facts/schema.js";
 import type { FailOn } from "../gate/check.js";
 import { prepareReport } from "../redact/prepare.js";
+import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
@@ -61,6 +62,7 @@ export function registerCheck(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
+      redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
@@ -81,10 +83,10 @@ export function registerCheck(program: Command): void {
       if (opts.format === "text") text += renderGateText(out.report.gate!);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
-        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(`vllm-doctor: gate failed: ${safeLine(r.name)}: ${safeLine(r.reason)}\n`);
+        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
         process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
-      for (const f of result.failures) process.stderr.write(safeLine(`vllm-doctor: ${f.message} (${f.path})`) + "\n");
+      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       process.exitCode = result.failures.length ? 2 : gate.passed ? 0 : 1;
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { mergeAnalyses, type MergeableState } from "../analyze.js";
 import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
+import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
@@ -67,6 +68,7 @@ export function registerMerge(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
     .action(async (paths: string[], opts: MergeCliOptions) => {
+      redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
