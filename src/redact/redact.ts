@@ -36,7 +36,7 @@ const ADDRESS_KEY = /(?:^|[_.-])(?:master[_-]?addr(?:ess)?|addr(?:ess)?|host(?:n
 /** Values under an address key that name no site. */
 const PLAIN_VALUE = /^(?:localhost|none|null|true|false|auto|\d+|0\.0\.0\.0|::|\*)$/i;
 /** What stands right before a version number (v0.10.1.1, version 2.21.5.1, vLLM 0.10.1.1, vllm==0.10.1.1): never an address. */
-const VERSION_BEFORE = /(?:\bv|version|\bver|release|vllm|nccl|cuda|torch|python|driver|==|>=|<=|~=)\s*[:=]?\s*['"]?$/i;
+const VERSION_BEFORE = /(?:\bv|version(?:\s+(?:is|was))?|\bver|release|vllm|nccl|cuda|torch|python|driver|==|>=|<=|~=)\s*[:=]?\s*['"]?$/i;
 
 export interface Detector {
   id: string;
@@ -222,7 +222,7 @@ export const DETECTORS: Detector[] = [
     pattern: /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g,
     replace: (r, m, _g, at, text) => (isIP(m) === 4 && !KEEP_IPS.has(m) && !VERSION_BEFORE.test(text.slice(Math.max(0, at - 24), at)) ? r.ip(m) : m),
     redacts: [["and 10.0.1.23:29500", "10.0.1.23"], ["Connect to 10.42.7.11<43511>", "10.42.7.11"]],
-    keeps: ["vLLM v0.10.1.1", "vLLM 0.10.1.1 on a.log", "version 0.10.1.1", "vllm==0.10.1.1", "127.0.0.1 and 0.0.0.0", "1.2.3.4.5", "took 1.234.5 s"],
+    keeps: ["vLLM v0.10.1.1", "vLLM 0.10.1.1 on a.log", "vllm.version is 0.10.1.1", "version 0.10.1.1", "vllm==0.10.1.1", "127.0.0.1 and 0.0.0.0", "1.2.3.4.5", "took 1.234.5 s"],
     address: true,
   },
   {
