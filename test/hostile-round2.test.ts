@@ -235,3 +235,67 @@ describe("item 5: inputs that take minutes of CPU", () => {
     expect(parseConfig(rule("quota almost exhausted \\((\\d+%)\\)"), "cfg.json").userRules).toHaveLength(1);
   });
 });
+
+describe("item 6 (and #19 item 4): --follow like tail -F", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const OOM = (n: number) => `ERROR 07-25 10:11:${10 + n} [core.py:512] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ${n}.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.06 GiB is free.`;
+  const info = (n: number) => `INFO 07-25 10:11:${10 + n} [core.py:1] step ${n}`;
+
+  it("a file that appears later, copytruncate and rename-and-recreate rotation: each generation read, lines numbered from 1 in each", async () => {
+    const { appendFileSync, copyFileSync, renameSync, truncateSync } = await import("node:fs");
+    const { followFile } = await import("../src/follow/tail.js");
+    const dir = tmp();
+    const p = join(dir, "run.log");
+    const notices: string[] = [];
+    const live: string[] = [];
+    try {
+      const following = followFile(p, { pollMs: 15, rulesEveryMs: 15, untilIdleMs: 700, onNotice: (m) => notices.push(m), onFinding: (f) => live.push(`${f.evidence[0]?.file}:${f.evidence[0]?.line}`) });
+      await sleep(120);
+      writeFileSync(p, [info(1), info(2), OOM(3), ""].join("\n"));
+      await sleep(200);
+      // copytruncate: logrotate copies the file away, then empties it; the logger writes on from offset 0
+      copyFileSync(p, `${p}.1`);
+      truncateSync(p, 0);
+      await sleep(200);
+      appendFileSync(p, [OOM(4), info(5), ""].join("\n"));
+      await sleep(200);
+      // rename-and-recreate: the old file moves away and still gets a line (its writer has it open), then a new one
+      renameSync(p, `${p}.2`);
+      appendFileSync(`${p}.2`, info(6) + "\n");
+      await sleep(120);
+      writeFileSync(p, [info(7), info(8), info(9), OOM(10), ""].join("\n"));
+      const { report } = await following;
+      expect(report.inputs.map((i) => [i.path, i.lines])).toEqual([
+        [`${p} (before rotation 1)`, 3],
+        [`${p} (before rotation 2)`, 3],
+        [p, 4],
+      ]);
+      const oom = report.findings.find((f) => f.ruleId === "vllm/cuda-oom")!;
+      expect(oom.evidence.map((e) => `${e.file}:${e.line}`)).toEqual(expect.arrayContaining([`${p} (before rotation 1):3`, `${p} (before rotation 2):1`, `${p}:4`]));
+      expect(notices).toEqual([
+        `waiting for ${p} to appear`,
+        `${p} was truncated; reading it again from line 1`,
+        `${p} was replaced by a new file (log rotation); reading the new one from line 1`,
+      ]);
+      expect(report.notices).toContain(`${p} was rotated or truncated 2 times while followed; what it held before is reported as '${p} (before rotation N)', its lines numbered from 1 in each`);
+      // live findings named the file as it was then, with its line numbers then
+      expect(live[0]).toBe(`${p}:3`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a compressed file is refused; a file that never appears is an input error once idle", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const { followFile } = await import("../src/follow/tail.js");
+    const dir = tmp();
+    try {
+      const gz = join(dir, "run.log.gz");
+      writeFileSync(gz, gzipSync(OOM(1) + "\n"));
+      await expect(followFile(gz, { pollMs: 10, untilIdleMs: 200 })).rejects.toMatchObject({ message: "--follow reads a plain-text log, and this one is gzip-compressed (analyze it without --follow)", path: gz });
+      await expect(followFile(join(dir, "never.log"), { pollMs: 10, untilIdleMs: 100 })).rejects.toMatchObject({ message: "no such file or directory" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
