@@ -32,23 +32,23 @@ describe("item 1: a line nested too deep for the grammar", () => {
     expect(r.facts.config.tensorParallelSize).toBe(4);
   });
 
-  it("CLI: the same report with --jobs 1 and --jobs 2 and under --follow, exit 1 for the OOM, no stack trace", () => {
+  it("the same report with --jobs 1 and --jobs 2 (worker threads) and under --follow", async () => {
+    const { analyze } = await import("../src/analyze.js");
+    const { followFile } = await import("../src/follow/tail.js");
     const dir = tmp();
     try {
       const n = join(dir, "n.log");
       writeFileSync(n, DEEP_LINES[0] + "\n");
-      const one = runCli(["analyze", "--jobs", "1", n, "samples/cuda-oom.log", "--format", "json"]);
-      const two = runCli(["analyze", "--jobs", "2", n, "samples/cuda-oom.log", "--format", "json"]);
-      expect([one.status, two.status, one.stderr, two.stderr]).toEqual([1, 1, "", ""]);
-      expect(two.stdout).toBe(one.stdout);
-      const r = JSON.parse(one.stdout);
-      expect(r.inputs[0].unparsedLines).toBe(1);
-      expect(r.findings.map((f: { ruleId: string }) => f.ruleId)).toContain("vllm/cuda-oom");
+      const one = await analyze([n, "samples/cuda-oom.log"], { jobs: 1 });
+      const two = await analyze([n, "samples/cuda-oom.log"], { jobs: 2 });
+      expect(JSON.stringify(two.report)).toBe(JSON.stringify(one.report));
+      expect(one.report.inputs[0].unparsedLines).toBe(1);
+      expect(ids(one.report)).toContain("vllm/cuda-oom");
       const f = join(dir, "f.log");
       writeFileSync(f, [...DEEP_LINES, OOM_LINE, ""].join("\n"));
-      const followed = runCli(["analyze", "--follow", "--until-idle", "0.3", f, "--format", "json"]);
-      expect(followed.stderr).not.toMatch(/RangeError|at \w+ \(/);
-      expect(JSON.parse(followed.stdout).inputs[0]).toMatchObject({ lines: 4, unparsedLines: 3 });
+      const followed = await followFile(f, { pollMs: 10, untilIdleMs: 100 });
+      expect(followed.report.inputs[0]).toMatchObject({ lines: 4, unparsedLines: 3 });
+      expect(ids(followed.report)).toContain("vllm/cuda-oom");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -94,16 +94,12 @@ describe("item 2 (and #19): -o writes a regular file atomically, or refuses nami
     }
   });
 
-  it("CLI: -o into a missing folder and a full stdout name the path the user gave, exit 2", () => {
-    const r = runCli(["analyze", "samples/cuda-oom.log", "-o", "no-such-folder/report.json", "--format", "json"]);
-    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: cannot write the report: its folder does not exist (no-such-folder/report.json)\n"]);
-  });
-
-  it("CLI: a report to a full stdout (> /dev/full) says so with <stdout>, not Node's `ENOSPC … write`", async () => {
+  it("CLI: -o into a missing folder names the path the user gave; a report to a full stdout (> /dev/full) says so with <stdout>, not Node's `ENOSPC … write`", async () => {
     const { spawnSync } = await import("node:child_process");
     const { CLI } = await import("./helpers/cli.js");
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${CLI}" analyze samples/cuda-oom.log > /dev/full`], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: cannot write the report: no space left on the device (<stdout>)\n"]);
+    const cli = `"${process.execPath}" "${CLI}"`;
+    const r = spawnSync("sh", ["-c", `${cli} analyze samples/cuda-oom.log > /dev/full; echo "exit $?" >&2; ${cli} analyze samples/cuda-oom.log -o no-such-folder/report.json`], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: cannot write the report: no space left on the device (<stdout>)\nexit 2\nvllm-doctor: cannot write the report: its folder does not exist (no-such-folder/report.json)\n"]);
   });
 });
 
@@ -205,8 +201,6 @@ describe("item 7: control characters and newlines in file names", () => {
       // the evidence of each file: its name escaped, on the evidence line itself
       expect(lines.filter((l) => l.startsWith(`          ${dir}/f`) && l.includes("vllm-doctor: forged.log:1  ERROR")).length).toBeGreaterThanOrEqual(3);
       for (const l of lines) expect(l).not.toMatch(/^vllm-doctor: forged/);
-      const junit = runCli(["analyze", join(dir, names[12]), "--format", "junit"]).stdout;
-      expect(junit).not.toMatch(RAW_CONTROL);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -222,6 +216,20 @@ describe("item 7: control characters and newlines in file names", () => {
 });
 
 describe("item 5: inputs that take minutes of CPU", () => {
+  it("lines without `]` (500,000 empty lines, then as many `x`) cost linear time in the NCCL counting fast path", async () => {
+    const { analyzeSource } = await import("../src/analyze.js");
+    const { memorySource } = await import("../src/input/memory.js");
+    for (const line of ["", "x"]) {
+      const bytes = Buffer.from(`${line}\n`.repeat(500_000));
+      const cpu = process.cpuUsage();
+      const part = await analyzeSource(memorySource("e.log", bytes), 0, { limits: { chunkBytes: 1 << 20 } });
+      const used = process.cpuUsage(cpu);
+      expect(part.state.inputs[0].lines).toBe(500_000);
+      // it rescanned to the chunk's end for every line: 500,000 lines of one chunk took tens of seconds
+      expect((used.user + used.system) / 1000).toBeLessThan(1000);
+    }
+  });
+
   it("user-rule patterns with backreferences or lookarounds are refused; escaped and bracketed look-alikes are not", async () => {
     const { backtrackOnly, parseConfig } = await import("../src/config/load.js");
     expect(backtrackOnly("(\\1?a)+b")).toBe("backreferences");
