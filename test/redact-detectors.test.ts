@@ -151,3 +151,11 @@ describe("--redact plants: every class, every format, the step summary, stderr",
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("docs", () => {
+  it("docs/hostile-input.md lists every redaction detector", async () => {
+    const { readFileSync } = await import("node:fs");
+    const doc = readFileSync("docs/hostile-input.md", "utf8");
+    for (const d of DETECTORS) expect(doc, d.id).toContain(`| \`${d.id}\` |`);
+  });
+});

@@ -104,6 +104,8 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
         changed = true;
       },
     });
+    // awaited when the generation ends; until then a failure must not surface as an unhandled rejection
+    g.analysis.catch(() => {});
     return g;
   };
   let gen = start();
