@@ -70,8 +70,9 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   } catch (e) {
     throw new UsageError(`invalid configuration: userRules '${id}': bad regular expression: ${(e as Error).message}`, path);
   }
-  // Backreferences and lookarounds are outside what the ReDoS check below can judge: `(\1?a)+b` and `(?=(a+))+b`
-  // pass it and take minutes on a line of `a`s. Log rules need neither (RE2 and grep -E have none), so they are refused.
+  // Backreferences and repeating lookarounds are outside what the ReDoS check below can judge: `(\1?a)+b` and
+  // `(?=(a+))+b` pass it and take minutes on a line of `a`s. Log rules need neither (RE2 and grep -E have none),
+  // so they are refused; a lookaround of fixed text is linear and stays allowed.
   const unsupported = backtrackOnly(pattern);
   if (unsupported) throw new UsageError(`invalid configuration: userRules '${id}': ${unsupported} are not supported in patterns (they can take exponential time); match the text itself`, path);
   // An unanchored search retries from every position of a (bounded) line; what must not happen is
@@ -86,7 +87,10 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   return new RegExp(re.source, flags.replace(/g|y/g, ""));
 }
 
-/** "backreferences" / "lookarounds" when the pattern uses one (escapes and character classes understood), else null. */
+/**
+ * "backreferences" / "lookarounds with a repetition inside" when the pattern uses one (escapes and character
+ * classes understood), else null. A lookaround of fixed text (`(?<=comm )0x…`) stays allowed.
+ */
 export function backtrackOnly(pattern: string): string | null {
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
@@ -98,9 +102,31 @@ export function backtrackOnly(pattern: string): string | null {
     } else if (inClass) {
       if (c === "]") inClass = false;
     } else if (c === "[") inClass = true;
-    else if (c === "(" && pattern[i + 1] === "?" && (pattern[i + 2] === "=" || pattern[i + 2] === "!" || (pattern[i + 2] === "<" && (pattern[i + 3] === "=" || pattern[i + 3] === "!")))) return "lookarounds";
+    else if (c === "(" && pattern[i + 1] === "?" && (pattern[i + 2] === "=" || pattern[i + 2] === "!" || (pattern[i + 2] === "<" && (pattern[i + 3] === "=" || pattern[i + 3] === "!")))) {
+      if (repeatsInside(pattern, i + (pattern[i + 2] === "<" ? 4 : 3))) return "lookarounds with a repetition inside";
+    }
   }
   return null;
+}
+
+/** Does the group whose body starts at `from` hold a quantifier (`*`, `+`, `?`, `{`) before its closing `)`? */
+function repeatsInside(pattern: string, from: number): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = from; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(") {
+      depth++;
+      if (pattern[i + 1] === "?") i++;
+    } else if (c === ")") {
+      if (depth-- === 0) return false;
+    } else if (c === "*" || c === "+" || c === "?" || c === "{") return true;
+  }
+  return false;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
