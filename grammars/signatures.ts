@@ -12,6 +12,17 @@
 
 export type Dialect = "nccl" | "torch" | "vllm" | "any";
 
+/**
+ * `X…Y` as a regex source that stays linear on a line: searched from every position, a pattern `X.*Y` on a line
+ * holding X many times and no Y backtracks to the line's end once per X. This reads "the first X of the line is
+ * followed, later, by Y", tried once from the line's start.
+ */
+export function firstThen(x: string, rest: string): string {
+  return `^(?:(?!${x}).)*${x}${rest}`;
+}
+
+const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|"), flags);
+
 export interface Signature {
   id: string;
   dialect: Dialect;
@@ -96,7 +107,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib", "ib_plugin.c"],
-    pattern: /Call to ibv_\w+ failed|ibv_\w+ failed|Got completion from peer|NET\/IB\s?: [^\n]*?async (?:error )?event|NET\/IB\s?: [^\n]*?(?:error|failed)|ib_plugin\.c:\d+ NCCL WARN/i,
+    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
@@ -104,17 +115,17 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable"],
-    pattern: /Duplicate GPU detected|Multiple ranks [^\n]*? same (?:GPU|CUDA device)|NCCL_MULTI_RANK_GPU_ENABLE/i,
+    pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE"], "i"),
     samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000"],
   },
   {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen"],
-    pattern: /shared memory segment|failed to extend \/dev\/shm|\/dev\/shm\/nccl-[^\s]*\s[^\n]*?(?:fail|error)|failed to create shared memory file|ncclShmOpen|No space left on device[^\n]*?shm|shm[^\n]*?No space left on device/i,
+    pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device")], "i"),
     samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)"],
   },
   {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
-    pattern: /NCCL WARN [^\n]*?(?:socket|connect|recv|send)/i,
+    pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
     samples: ["ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort"],
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
@@ -125,7 +136,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
-    pattern: /no socket interface found|socketStartConnect: Connect to [^\n]*? failed|Call to connect failed|Connect to \S+ failed|connect returned Connection (?:timed out|refused)|Bootstrap[^\n]*?(?:failed|timed? ?out)|bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)[^\n]*?(?:failed|error)/i,
+    pattern: anyOfSources(["no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)", firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)")], "i"),
     samples: [
       "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
       "node:1:2 [0] misc/socket.cc:50 NCCL WARN Net : Connect to 10.1.0.1<43511> failed : Connection refused",
@@ -141,14 +152,14 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out"],
-    pattern: /Watchdog caught collective operation timeout|Timeout at NCCL work|collective operation timeout|ncclTimeout|Heartbeat monitor timed out|NCCL (?:communicator|operation)[^\n]*?timed? ?out/i,
+    pattern: anyOfSources(["Watchdog caught collective operation timeout", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
     ],
   },
   {
     id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work"],
-    pattern: /Rank (?<rank>\d+)\][^\n]*?(?:at NCCL work|watchdog at work): (?<work>\d+), last enqueued NCCL work: (?<enqueued>-?\d+), last completed NCCL work: (?<completed>-?\d+)/,
+    pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work): (?<work>\d+), last enqueued NCCL work: (?<enqueued>-?\d+), last completed NCCL work: (?<completed>-?\d+)/,
     samples: ["[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Exception (either an error or timeout) detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4."],
   },
   {
@@ -173,7 +184,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
     anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "lock", "modelscope"],
-    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error[^\n]*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope[^\n]*?(?:HTTPError|NotExistError|failed to download)/i,
+    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
     samples: [
       "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66a) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.",
       "OSError: acme/m does not appear to have a file named preprocessor_config.json.",
@@ -183,7 +194,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "vllm.rayPlacement", dialect: "vllm", level: "error",
     anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate"],
-    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group[^\n]*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
+    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
     samples: [
       "INFO 03-18 11:21:42 ray_utils.py:214] Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0}, {'GPU': 1.0}]. Check `ray status`",
       "Error: No available node types can fulfill resource request {'GPU': 8.0}. Add suitable node types to this cluster to resolve this issue.",

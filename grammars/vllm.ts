@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
+import { tooDeep, createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * vLLM's own record syntax, for every release from 0.4 to today:
@@ -237,6 +237,8 @@ const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
 const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
 const dumpLexer = once(() => new Lexer(dumpTokens, LEXER_OPTIONS));
+const OPENERS: ReadonlySet<TokenType> = new Set([LParen, LBrack, LBrace]);
+const CLOSERS: ReadonlySet<TokenType> = new Set([RParen, RBrack, RBrace]);
 
 export type DumpValue = string | number | boolean | null;
 
@@ -426,6 +428,8 @@ export type DumpKind = "banner" | "dict" | "namespace";
  * `True`/`False` are booleans, numbers are numbers, anything compound is its source text.
  * A value cut by the end of the text (or by a lexing problem) is left out, and so is everything after it.
  * `complete`: the caller knows the banner text was not cut, so its last unquoted value counts too.
+ * A dump nested deeper than `MAX_NESTING` (grammars/chevrotain.ts) yields nothing: the nested-group rule
+ * recurses, so it is never run on one; the line reader counts it and says so in a notice.
  */
 export function parseConfigDump(text: string, kind: DumpKind, complete = false): Map<string, DumpValue> {
   const out = new Map<string, DumpValue>();
@@ -436,6 +440,7 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
     tokens = tokens.filter((t) => t.startOffset < cut);
   }
   if (tokens.length === 0) return out;
+  if (tooDeep(tokens, OPENERS, CLOSERS)) return out;
   const dumpParser = getDumpParser();
   dumpParser.reset();
   dumpParser.input = tokens;

@@ -37,6 +37,10 @@ const SHAPES: Record<string, readonly [string, string, string]> = {
   "benchmark row": fill("", "| 1.0 "),
   "quotes": fill("", "\"'"),
   "tabs and CRs": fill("x", "\t \r"),
+  // issue 17 item 5: a head of 64 K characters before ` NCCL INFO` (the header grammar retried at every position),
+  // and a WARN that repeats `NET/IB: ` without `error` (the ib-error signature backtracked once per repeat)
+  "brackets then NCCL INFO": fill("", "(", " NCCL INFO x"),
+  "NCCL WARN repeating NET/IB": fill("gpu1:23:45 [0] transport/net_ib.cc:1 NCCL WARN ", "NET/IB: "),
 };
 
 describe("hostile lines: linear time on every shape", () => {

@@ -218,6 +218,8 @@ export const InputInfoSchema = z.object({
   cutLines: z.number().optional(),
   /** how the input was read, when a reader must know it: layers of compression, trailing garbage skipped, UTF-16 without a byte order mark */
   notices: z.array(z.string()).optional(),
+  /** lines no grammar could read (nested deeper than the grammars go, or a reader failed on them); read as text */
+  unparsedLines: z.number().optional(),
 });
 
 export const ReportSchema = z.object({

@@ -1,6 +1,6 @@
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 
@@ -245,7 +245,7 @@ function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
   const shown = fd.evidence.slice(0, compact ? 3 : 10);
   if (shown.length) {
     out.push("Evidence:", "");
-    out.push(mdFence(shown.map((e) => `${safeText(where(e))}: ${safeText(e.text)}`).join("\n")));
+    out.push(mdFence(shown.map((e) => `${safeLine(where(e))}: ${safeText(e.text)}`).join("\n")));
     const more = (fd.evidenceCount ?? fd.evidence.length) - shown.length;
     if (more > 0) out.push("", `… and ${more} more evidence lines.`);
     out.push("");

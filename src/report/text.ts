@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Evidence } from "../model.js";
 import type { Finding, Report } from "../facts/schema.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 
@@ -38,7 +38,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   const head = (s: string) => out.push("", c.bold(s));
   const row = (k: string, v: string) => out.push(`  ${c.dim(k.padEnd(22))} ${safeText(v)}`);
 
-  const inputs = report.inputs.map((i) => `${i.path} (${num(i.lines)} lines${i.error ? `, ${c.red("failed: " + i.error)}` : ""})`).join(", ");
+  const inputs = report.inputs.map((i) => `${safeLine(i.path)} (${num(i.lines)} lines${i.error ? `, ${c.red("failed: " + i.error)}` : ""})`).join(", ");
   out.push(c.bold("vllm-doctor") + c.dim(` ${report.tool.version}`) + `  ${safeText(inputs)}`);
 
   head("Run");
@@ -90,7 +90,7 @@ export function renderText(report: Report, opts: TextOptions): string {
 
   head("First error");
   if (f.firstError) {
-    out.push(`  ${c.cyan(safeText(where(f.firstError)))}`);
+    out.push(`  ${c.cyan(safeLine(where(f.firstError)))}`);
     out.push(`  ${c.red(clipLine(f.firstError.text))}`);
   } else out.push(`  ${c.dim("none")}`);
 
@@ -109,15 +109,15 @@ export function renderText(report: Report, opts: TextOptions): string {
   }
   if (report.notices?.length) {
     head("Notices");
-    for (const m of report.notices) out.push(`  ${c.yellow("!")} ${safeText(m)}`);
+    for (const m of report.notices) out.push(`  ${c.yellow("!")} ${safeLine(m)}`);
   }
   return out.join("\n") + "\n";
 }
 
 function renderFinding(fd: Finding, c: ChalkInstance, clipLine: (s: string) => string): string[] {
   const sev = fd.severity === "error" ? c.red.bold("error  ") : fd.severity === "warning" ? c.yellow.bold("warning") : c.blue.bold("info   ");
-  const lines = [``, `  ${sev} ${c.bold(safeText(fd.title))}  ${c.dim(fd.ruleId)}`, `          ${safeText(fd.message)}`];
-  for (const e of fd.evidence.slice(0, 3)) lines.push(`          ${c.cyan(safeText(`${e.file}:${e.line}`))}  ${clipLine(e.text)}`);
+  const lines = [``, `  ${sev} ${c.bold(safeText(fd.title))}  ${c.dim(fd.ruleId)}`, `          ${safeLine(fd.message)}`];
+  for (const e of fd.evidence.slice(0, 3)) lines.push(`          ${c.cyan(safeLine(`${e.file}:${e.line}`))}  ${clipLine(e.text)}`);
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(3, fd.evidence.length);
   if (more > 0) lines.push(c.dim(`          … and ${more} more`));
   for (const r of fd.remediation) lines.push(`          ${c.green("→")} ${safeText(r)}`);
