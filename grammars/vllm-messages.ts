@@ -326,6 +326,33 @@ function tryEntry(e: Entry, text: string): PhraseMatch | null {
   return e.priority === undefined ? { id: e.id, facts } : { id: e.id, facts, priority: e.priority };
 }
 
+/**
+ * The literal words each start-anchored phrase begins with (`Loading model weights took `, `# GPU blocks: `), as one
+ * regex, for finding a vLLM message after a header that is not vLLM's (a custom logging format, a pasted excerpt).
+ */
+const LITERAL_HEAD = /^\^((?:[^\\()[\]{}.*+?|$^]|\\[#'\s.()\-])+)/;
+const MESSAGE_START = (() => {
+  const heads = new Set<string>(["# [A-Za-z]+ blocks: \\d", "Initializing (?:an?|a V[01]) LLM engine", "non-default args: \\{", "args: Namespace\\("]);
+  for (const list of Object.values(BY_FIRST))
+    for (const e of list) {
+      const m = LITERAL_HEAD.exec(e.re.source);
+      // short heads (`# `) are not specific enough to look for inside a line
+      if (m && m[1].replace(/\\/g, "").length >= 10) heads.add(m[1]);
+    }
+  // after the start of the text or a separator that ends a header (space, `]`, `|`, `:`, `"`, `-`)
+  return new RegExp(`(?:^|(?<=[\\s\\]|:"\\-]))(?:${[...heads].join("|")})`);
+})();
+
+/**
+ * Where a vLLM message starts in `text` that has no vLLM logger header: 0 when the text is the message, the
+ * offset after a foreign header (`[2025-01-02 10:11:12] [INFO] [vllm.worker] Loading model weights took ...`),
+ * -1 when no phrase of the table starts anywhere. Only phrases whose start is specific are looked for.
+ */
+export function findMessageStart(text: string): number {
+  const m = MESSAGE_START.exec(text);
+  return m ? m.index : -1;
+}
+
 /** Reads one vLLM message (the text after the logger prefix). */
 export function matchMessage(msg: string): PhraseMatch | null {
   const list = BY_FIRST[msg[0]];

@@ -1,5 +1,5 @@
-import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead } from "../../grammars/vllm.js";
-import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
+import { customAllReduceReason, findMessageStart, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -46,39 +46,68 @@ export function createVllmReader(): RecordReader {
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
     }
-    if (msg.length === 0) return;
+    readMessage(rec, msg, level, head.file, emit);
+  };
+
+  /**
+   * A vLLM message, with or without the logger header (`level`/`file` null without one): VLLM_CONFIGURE_LOGGING=0,
+   * a custom logging format or a pasted excerpt give the same facts as the header-prefixed record.
+   */
+  const readMessage = (rec: LogRecord, msg: string, level: VllmLevel | null, file: string | null, emit: Emit): boolean => {
+    if (msg.length === 0) return false;
     // the frequent line first
     const c = msg.charCodeAt(0);
     if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
       const mt = parseMetrics(msg);
       if (mt) {
         metrics.add(rec, mt);
-        return;
+        return true;
       }
     }
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
       if (b) {
-        const engine = b.engine ?? (head.file.endsWith("core.py") || head.file.startsWith("v1/") ? "v1" : "v0");
-        const facts: Record<string, string> = { "vllm.engine": engine };
+        const engine = b.engine ?? (file === null ? null : file.endsWith("core.py") || file.startsWith("v1/") ? "v1" : "v0");
+        const facts: Record<string, string> = engine ? { "vllm.engine": engine } : {};
         if (b.version) facts["vllm.version"] = b.version;
         emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "banner", facts, priority: b.engine ? 9 : 8, level, message: clipMsg(msg) });
         startDump(rec, b.dump, "banner", emit);
-        return;
+        return true;
       }
     }
     if (c === 110 /* n */ && msg.startsWith("non-default args: {")) {
       startDump(rec, msg.slice("non-default args: ".length), "dict", emit);
-      return;
+      return true;
     }
     if (c === 97 /* a */ && msg.startsWith("args: Namespace(")) {
       startDump(rec, msg.slice("args: ".length), "namespace", emit);
-      return;
+      return true;
     }
     const hit = matchMessage(msg) ?? matchLogo(msg) ?? (msg.indexOf("P2P") >= 0 || msg.indexOf("ll-reduce") >= 0 || msg.indexOf("llreduce") >= 0 ? matchTopologyStatus(msg) : null);
     if (hit) emitPhrase(rec, hit, level, msg, emit, marker);
-    else if (msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+    else if (level !== null && msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+    return hit !== null;
+  };
+
+  /** A record without vLLM's header: its message when a phrase of the table starts it (or starts after a foreign header). */
+  const readBare = (rec: LogRecord, emit: Emit): boolean => {
+    const text = rec.text;
+    if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
+    // Python's default format, `logging.basicConfig()`: `INFO:vllm.worker.worker:msg`
+    const py = text.charCodeAt(0) <= 90 ? PY_DEFAULT.exec(text) : null;
+    if (py) {
+      const level = py[1] as VllmLevel;
+      const msg = text.slice(py[0].length);
+      if (level === "ERROR" || level === "CRITICAL") {
+        if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
+      } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
+      readMessage(rec, msg, level, null, emit);
+      return true;
+    }
+    const at = findMessageStart(text);
+    if (at < 0) return false;
+    return readMessage(rec, at === 0 ? text : text.slice(at), null, null, emit) !== false;
   };
 
   const startDump = (rec: LogRecord, text: string, kind: DumpKind, emit: Emit) => {
@@ -102,7 +131,7 @@ export function createVllmReader(): RecordReader {
       }
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
-      if (!head) return readOther(rec, emit, marker, other);
+      if (!head) return readBare(rec, emit) ? false : readOther(rec, emit, marker, other);
       const next = nextRecordStart(head.message);
       if (next < 0) {
         readRecord(rec, head, emit);
@@ -240,6 +269,11 @@ interface OtherState {
   commandContinues: boolean;
 }
 
+// `logging.basicConfig()`'s `%(levelname)s:%(name)s:%(message)s` on a vLLM logger
+const PY_DEFAULT = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
+/** longer lines are not one message without a header (a flattened paste is read by the header path) */
+const MAX_BARE_CHARS = 20000;
+
 const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
@@ -306,7 +340,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   return false;
 }
 
-function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string, msg: string, emit: Emit, marker: MarkerFn): void {
+function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string | null, msg: string, emit: Emit, marker: MarkerFn): void {
   const ev = evidenceOf(rec);
   const facts = { ...hit.facts };
   const engine = facts["vllm.engine"];
