@@ -72,6 +72,7 @@ export type PhraseId =
   | "err.layersDivisible"
   | "err.bf16Capability"
   | "err.cudaOom"
+  | "err.gpuUtilTooHigh"
   | "engine.v1Backend";
 
 /** `643,232` -> 643232, `0.90` -> 0.9 */
@@ -86,7 +87,8 @@ const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 /** Phrases at the start of a vLLM message, by first character. */
 const BY_FIRST: Record<string, Entry[]> = {
   "#": [
-    { id: "kv.blocks", re: /^# (?:GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "kvCache.cpuBlocks": num(m[2]), "vllm.engine": "v0" }) },
+    // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
+    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
     { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
   ],
   A: [
@@ -293,6 +295,17 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       priority: 6,
     },
   },
+  {
+    // V1 start-up check: `Free memory on device cuda:0 (7.34/15.49 GiB) on startup is less than desired GPU memory
+    // utilization (0.8, 12.39 GiB). ...` (a pasted wrap may start a line at `is less than`)
+    key: "less than desired GPU memory utilization (",
+    entry: {
+      id: "err.gpuUtilTooHigh",
+      re: /(?:Free memory on device(?: \S+)? \(-?\d+(?:\.\d+)?\/(\d+(?:\.\d+)?) ?GiB\) on startup\s+)?is less than desired GPU memory utilization \((\d+(?:\.\d+)?), -?\d+(?:\.\d+)? ?GiB\)/,
+      map: (m): Record<string, FactValue> => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
+      priority: 6,
+    },
+  },
   { key: "No available memory for the cache blocks", entry: { id: "kv.noCacheMemory", re: /No available memory for the cache blocks/, map: () => ({}) } },
   {
     key: "must be divisible by tensor parallel size",
@@ -399,12 +412,13 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
 
 /**
  * An environment variable a container or shell echoes, one per line: `declare -x NCCL_VERSION="2.15.5-1"`,
- * `export NCCL_P2P_DISABLE=1`, `NCCL_SOCKET_IFNAME=eth0` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile). Only the
- * families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*, MASTER_ADDR/PORT). A version stated
+ * `export NCCL_P2P_DISABLE=1`, `NCCL_SOCKET_IFNAME=eth0` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile), after a
+ * shell prompt (`$ export ...`). Only the families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*,
+ * TORCH_NCCL_*, UCX_*, FI_*, CUDA_VISIBLE_DEVICES, MASTER_ADDR/PORT). A version stated
  * here is what the image was built with, not necessarily the library a process loaded. Callers test for `=` or
  * `ENV ` first.
  */
-const ENV_ECHO = /^(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO)_[A-Z0-9_]+|MASTER_ADDR|MASTER_PORT)(?:=|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
+const ENV_ECHO = /^(?:[$#>] )?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
 /** The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`. */
 const PIP_NCCL = /^(nvidia-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*\s*$/;

@@ -1,4 +1,5 @@
-import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
+import { fastHead, isCommandLine, isEngineCall, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
+import { ENV_NAME, type EnvVarEvent } from "./env.js";
 import { customAllReduceReason, findMessageStart, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -16,7 +17,7 @@ export function createVllmReader(): RecordReader {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { commandContinues: false };
+  const other: OtherState = { launch: null };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -265,8 +266,8 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
 }
 
 interface OtherState {
-  /** the previous record was a command line ending in a backslash */
-  commandContinues: boolean;
+  /** the previous record was a launch command ending in a backslash: how this one continues it */
+  launch: LaunchState | null;
 }
 
 // `logging.basicConfig()`'s `%(levelname)s:%(name)s:%(message)s` on a vLLM logger
@@ -279,14 +280,12 @@ const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
   const text = rec.text;
-  if (state.commandContinues) {
-    // `vllm serve m \` followed by `  --flag value \` lines
-    state.commandContinues = false;
-    const t = text.trimStart();
-    if (t.startsWith("-")) {
-      const values = configFromCommandLine(`vllm.entrypoints.cli ${t}`);
-      if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
-      if (t.endsWith("\\")) state.commandContinues = true;
+  if (state.launch) {
+    // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
+    const cont = state.launch;
+    state.launch = null;
+    if (text.length < 4000) {
+      readLaunch(rec, parseLaunch(text, cont), emit, state);
       return false;
     }
   }
@@ -307,10 +306,13 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
-  if ((text.indexOf("--") >= 0 || text.indexOf("vllm serve") >= 0) && isCommandLine(text)) {
-    const values = configFromCommandLine(text);
+  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0) && isCommandLine(text)) {
+    readLaunch(rec, parseLaunch(text), emit, state);
+    return false;
+  }
+  if (text.indexOf("(") > 0 && isEngineCall(text)) {
+    const values = configFromDump(parseEngineCall(text));
     if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
-    if (text.endsWith("\\")) state.commandContinues = true;
     return false;
   }
   if (c === 118 /* v */ && text.startsWith("vLLM Version ")) {
@@ -328,16 +330,34 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (c >= 65 && c <= 122 && (((text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
+  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */) && (((text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
     const env = matchEnvEcho(text);
-    if (env) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
+    if (env) {
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
+      emitEnv(rec, new Map([[String(env.facts.name), String(env.facts.value)]]), "shell", emit);
+    } else if (text.indexOf("=") > 0) emitEnv(rec, parseEnvSettings(text), "launcher", emit);
   }
-  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0) {
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("desired GPU memory") >= 0) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
   }
   pathMarkers(rec, text, 1, emit, marker);
   return false;
+}
+
+/** A line of a launch command: its vLLM flags as config, its environment settings as env facts. */
+function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherState): void {
+  const values = configFromFlags(line.flags);
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+  emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
+  state.launch = line.cont;
+}
+
+function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["via"], emit: Emit): void {
+  for (const [name, value] of vars) {
+    if (!ENV_NAME.test(name) || value.includes("$")) continue;
+    emit({ kind: "env.var", ...base(rec, evidenceOf(rec)), name, value, via });
+  }
 }
 
 function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string | null, msg: string, emit: Emit, marker: MarkerFn): void {
@@ -547,9 +567,9 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
   return out;
 }
 
-export function configFromCommandLine(text: string): Record<string, ConfigValue> {
+export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
-  for (const [k, v] of parseCommandLine(text)) {
+  for (const [k, v] of flags) {
     const fact = CONFIG_KEYS[k];
     if (!fact || out[fact] !== undefined) continue;
     const fv = factValue(fact, v === true ? (BOOLEAN.has(fact) ? true : null) : v);

@@ -12,6 +12,8 @@ interface Sourced {
   at: Located;
   /** higher wins; among equals the earliest line wins */
   prio: number;
+  /** what kind of statement a config value came from (banner, non-default-args, namespace, command, line) */
+  kind?: string;
 }
 
 export interface VllmState {
@@ -30,10 +32,10 @@ function better(cur: Sourced | undefined, next: Sourced): boolean {
   return earlier(cur.at, next.at) === next.at && !(cur.at.input === next.at.input && cur.at.line === next.at.line);
 }
 
-function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number): void {
+function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string): void {
   if (value === null || value === undefined || value === "") return;
   if (typeof value === "number" && !Number.isFinite(value)) return;
-  const next = { value, at, prio };
+  const next: Sourced = kind === undefined ? { value, at, prio } : { value, at, prio, kind };
   if (better(state.values[path], next)) state.values[path] = next;
 }
 
@@ -45,12 +47,12 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       case "vllm.config": {
         const at = located(e);
         const prio = CONFIG_PRIORITY[e.source] ?? 5;
-        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio);
+        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source);
         break;
       }
       case "vllm.message": {
         const at = located(e);
-        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority);
+        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority, "line");
         break;
       }
       case "vllm.marker": {
@@ -110,6 +112,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         blockSize: get("config.blockSize"),
         seed: get("config.seed"),
         servedModelName: get("config.servedModelName"),
+        source: configSource(state),
       },
       distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp") },
       gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB") },
@@ -134,9 +137,48 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       },
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
     };
+    deriveV0Tokens(state, facts, sources);
     return { facts, sources, missing: missingOf(facts) };
   },
 };
+
+/** vLLM's default KV cache block size on CUDA/ROCm (V0's `--block-size`; V0 printed blocks, never tokens) */
+const DEFAULT_BLOCK_SIZE = 16;
+
+/**
+ * V0 prints `# GPU blocks: N, # CPU blocks: M` and no token count: tokens = blocks × block size (the stated
+ * block_size, else 16). The source is the blocks line, marked `derived`.
+ */
+function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
+  const kv = facts.kvCache;
+  const blocks = state.values["kvCache.gpuBlocks"];
+  if (kv.tokens !== null || kv.gpuBlocks === null || !blocks) return;
+  if (facts.vllm.engine !== "v0" && kv.cpuBlocks === null) return;
+  const device = state.values["kvCache.device"]?.value;
+  const stated = facts.config.blockSize;
+  // other accelerators (HPU, XLA, ...) have other defaults: only a stated block size counts there
+  if (stated === null && device !== undefined && device !== "GPU" && device !== "CUDA") return;
+  const size = stated ?? DEFAULT_BLOCK_SIZE;
+  kv.tokens = kv.gpuBlocks * size;
+  sources["kvCache.tokens"] = {
+    ...plain(blocks.at)!,
+    derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${stated === null ? " (vLLM's default)" : " (config.blockSize)"}`,
+  };
+}
+
+/** The strongest kind of statement the config facts were read from: banner > non-default args > Namespace > command > line. */
+const SOURCE_RANK = ["banner", "non-default-args", "namespace", "command", "line"] as const;
+export type ConfigSource = (typeof SOURCE_RANK)[number];
+
+function configSource(state: VllmState): ConfigSource | null {
+  let best: number = SOURCE_RANK.length;
+  for (const [k, v] of Object.entries(state.values)) {
+    if (!k.startsWith("config.") || v.kind === undefined) continue;
+    const r = SOURCE_RANK.indexOf(v.kind as ConfigSource);
+    if (r >= 0 && r < best) best = r;
+  }
+  return SOURCE_RANK[best] ?? null;
+}
 
 // ---------------------------------------------------------------- facts.missing
 

@@ -1,5 +1,7 @@
+import { createDispatcher } from "../../src/classify.js";
 import type { Event } from "../../src/events/index.js";
-import { finalizeFacts, initState } from "../../src/facts/state.js";
+import { finalizeFacts, initState, reduceEvent } from "../../src/facts/state.js";
+import { toRecord } from "../../src/records/peel.js";
 import type { Facts } from "../../src/facts/schema.js";
 import type { Origin } from "../../src/model.js";
 import { DEFAULT_THRESHOLDS, type FindingDraft, type Rule, type RuleContext } from "../../src/rules/types.js";
@@ -25,8 +27,19 @@ function merge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
+/** `facts.env` (and its `env.NAME` sources) as the readers derive it from `lines` (`NCCL_X set by environment to Y`, `export ...`). */
+function envOf(lines: string[], file: string): Pick<Facts, "env" | "sources"> {
+  const state = initState();
+  const d = createDispatcher();
+  const emit = (e: Event) => reduceEvent(state, e);
+  lines.forEach((text, i) => d.dispatch(toRecord(file, 0, i + 1, text), emit));
+  d.end(emit);
+  const f = finalizeFacts(state);
+  return { env: f.env, sources: Object.fromEntries(Object.entries(f.sources).filter(([k]) => k.startsWith("env."))) };
+}
+
 export function makeContext(opts: { lines?: string[]; events?: Event[]; facts?: DeepPartial<Facts>; thresholds?: Partial<RuleContext["thresholds"]> } = {}): RuleContext {
-  const facts = merge(finalizeFacts(initState()), opts.facts ?? {});
+  const facts = merge(merge(finalizeFacts(initState()), envOf(opts.lines ?? [], "t.log")), opts.facts ?? {});
   return {
     facts,
     events: [...(opts.events ?? []), ...lineEvents(opts.lines ?? [])],
