@@ -275,7 +275,11 @@ const PY_DEFAULT = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
-const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
+// Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
+const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
+// Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
+// (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`)
+const RAY_CPP = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
@@ -302,7 +306,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c >= 65 && c <= 90 && text.indexOf(" -- ") > 0) {
     const m = RAY_DRIVER.exec(text);
     if (m) {
-      if (/Ray cluster|local Ray instance/.test(m[1])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      if (m[1] === "ERROR" || m[1] === "CRITICAL") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      return false;
+    }
+  }
+  if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */) && text.indexOf("] ") > 0) {
+    const m = RAY_CPP.exec(text);
+    if (m) {
+      if (m[1] === "E" || m[1] === "F") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
       return false;
     }
   }
