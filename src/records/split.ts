@@ -11,7 +11,15 @@ const PADDED_START = / {3,}(?=\[\d+,\d+\]<std(?:out|err)>:|\((?:[\w .=\-|]*? )?p
 // a record glued to a cut NCCL record with no space: a log level word or a process prefix
 const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\) )/g;
 
+// an NCCL record glued to the out-of-place half of an nccl-tests row (the test prints the in-place half after the
+// collective, on a line of its own): `  268435456  67108864  float  sum  -1  2760.1  97.26  182.36  0host:1:2 [0] NCCL INFO ...`
+const ROW_THEN_NCCL = /^\s*\d+\s+\d+\s+\w+\s.*?[\dA](?=[A-Za-z][\w.\-]*:\d+:\d+ \[\d+\] NCCL (?:INFO|WARN|TRACE) )/;
+
 function gluedAt(p: string): number {
+  if (p.charCodeAt(0) <= 57) {
+    const row = ROW_THEN_NCCL.exec(p);
+    if (row) return row[0].length;
+  }
   if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
   GLUED_START.lastIndex = 0;
   for (let m = GLUED_START.exec(p); m; m = GLUED_START.exec(p)) {
