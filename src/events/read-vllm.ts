@@ -17,7 +17,7 @@ export function createVllmReader(): RecordReader {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { launch: null };
+  const other: OtherState = { launch: null, call: null };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -268,7 +268,14 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
 interface OtherState {
   /** the previous record was a launch command ending in a backslash: how this one continues it */
   launch: LaunchState | null;
+  /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
+  call: { rec: LogRecord; text: string; lines: number } | null;
 }
+
+/** a keyword call is read over at most this many lines */
+const MAX_CALL_LINES = 40;
+/** a line inside a keyword call: `    model="m",`, `    max_model_len=4096,  # comment`, `)` */
+const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 
 // `logging.basicConfig()`'s `%(levelname)s:%(name)s:%(message)s` on a vLLM logger
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
@@ -292,6 +299,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       readLaunch(rec, parseLaunch(text, cont), emit, state);
       return false;
     }
+  }
+  if (state.call) {
+    // `llm = LLM(` then `    model="m",` lines: the keyword arguments, Python comments left out; a line of another
+    // shape (a traceback showing only the call's first line) ends it
+    const call = state.call;
+    if (CALL_ARGUMENT.test(text) && text.length < 4000) {
+      call.text += " " + text.replace(/\s+#[^'"]*$/, "");
+      if (balanced(call.text) || ++call.lines >= MAX_CALL_LINES) {
+        state.call = null;
+        readCall(call.rec, call.text, emit);
+      }
+      return false;
+    }
+    state.call = null;
+    readCall(call.rec, call.text, emit);
   }
   if (text.length < 6) return false;
   const c = text.charCodeAt(0);
@@ -323,8 +345,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     return false;
   }
   if (text.indexOf("(") > 0 && isEngineCall(text)) {
-    const values = configFromDump(parseEngineCall(text));
-    if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+    if (balanced(text)) readCall(rec, text, emit);
+    else state.call = { rec, text, lines: 1 };
     return false;
   }
   if (c === 118 /* v */ && text.startsWith("vLLM Version ")) {
@@ -355,6 +377,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   pathMarkers(rec, text, 1, emit, marker);
   return false;
+}
+
+function readCall(rec: LogRecord, text: string, emit: Emit): void {
+  const values = configFromDump(parseEngineCall(text));
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
 }
 
 /** A line of a launch command: its vLLM flags as config, its environment settings as env facts. */
