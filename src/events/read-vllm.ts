@@ -464,6 +464,8 @@ function isContinuation(text: string): boolean {
   if (/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/.test(text)) return false;
   if (text.startsWith("Traceback") || text.startsWith("File ") || text.startsWith("Process ")) return false;
   if (mayHaveHead(text)) return false;
+  // the next message of a log without headers
+  if (findMessageStart(text) === 0) return false;
   return /^[ \w'"{}\[\](),.=:\/~-]/.test(text);
 }
 
