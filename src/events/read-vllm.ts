@@ -285,8 +285,8 @@ const MAX_BARE_CHARS = 20000;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
 const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
-// (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`)
-const RAY_CPP = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
+// (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
+const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
@@ -333,7 +333,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
-  if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */) && text.indexOf("] ") > 0) {
+  if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
     if (m) {
       if (m[1] === "E" || m[1] === "F") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });

@@ -16,10 +16,6 @@ const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .
 const ROW_THEN_NCCL = /^\s*\d+\s+\d+\s+\w+\s.*?[\dA](?=[A-Za-z][\w.\-]*:\d+:\d+ \[\d+\] NCCL (?:INFO|WARN|TRACE) )/;
 
 function gluedAt(p: string): number {
-  if (p.charCodeAt(0) <= 57) {
-    const row = ROW_THEN_NCCL.exec(p);
-    if (row) return row[0].length;
-  }
   if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
   GLUED_START.lastIndex = 0;
   for (let m = GLUED_START.exec(p); m; m = GLUED_START.exec(p)) {
@@ -32,6 +28,10 @@ function gluedAt(p: string): number {
 
 function splitGlued(raw: string): string[] {
   if (raw.indexOf("NCCL") < 0) return [raw];
+  if (raw.charCodeAt(0) <= 57) {
+    const row = ROW_THEN_NCCL.exec(raw);
+    if (row) return [row[0], ...splitGlued(raw.slice(row[0].length))];
+  }
   let pieces = [raw];
   if (raw.indexOf("   ") >= 0) {
     pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
