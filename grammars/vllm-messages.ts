@@ -344,7 +344,7 @@ function tryEntry(e: Entry, text: string): PhraseMatch | null {
  * regex, for finding a vLLM message after a header that is not vLLM's (a custom logging format, a pasted excerpt).
  */
 const LITERAL_HEAD = /^\^((?:[^\\()[\]{}.*+?|$^]|\\[#'\s.()\-])+)/;
-const MESSAGE_START = (() => {
+const MESSAGE_HEADS = (() => {
   const heads = new Set<string>(["# [A-Za-z]+ blocks: \\d", "Initializing (?:an?|a V[01]) LLM engine", "non-default args: \\{", "args: Namespace\\("]);
   for (const list of Object.values(BY_FIRST))
     for (const e of list) {
@@ -352,18 +352,41 @@ const MESSAGE_START = (() => {
       // short heads (`# `) are not specific enough to look for inside a line
       if (m && m[1].replace(/\\/g, "").length >= 10) heads.add(m[1]);
     }
-  // after the start of the text or a separator that ends a header (space, `]`, `|`, `:`, `"`, `-`)
-  return new RegExp(`(?:^|(?<=[\\s\\]|:"\\-]))(?:${[...heads].join("|")})`);
+  return [...heads];
 })();
+// sticky: tried only at the positions findMessageStart picks
+const MESSAGE_AT = new RegExp(`(?:${MESSAGE_HEADS.join("|")})`, "y");
+// the characters a head starts with, by char code
+const HEAD_FIRST: boolean[] = Array.from({ length: 128 }, (_, c) => MESSAGE_HEADS.some((h) => h.charCodeAt(h[0] === "\\" ? 1 : 0) === c));
+const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm)/;
+/** a header of its own is shorter than this: a message starts within these first characters */
+const MAX_HEADER_CHARS = 300;
 
 /**
  * Where a vLLM message starts in `text` that has no vLLM logger header: 0 when the text is the message, the
  * offset after a foreign header (`[2025-01-02 10:11:12] [INFO] [vllm.worker] Loading model weights took ...`),
- * -1 when no phrase of the table starts anywhere. Only phrases whose start is specific are looked for.
+ * -1 when no phrase of the table starts there. Only phrases whose start is specific are looked for, and only at
+ * the start or after a separator that ends a header (space, `]`, `|`, `:`, `"`, `-`).
  */
 export function findMessageStart(text: string): number {
-  const m = MESSAGE_START.exec(text);
-  return m ? m.index : -1;
+  const c0 = text.charCodeAt(0);
+  if (c0 < 128 && HEAD_FIRST[c0]) {
+    MESSAGE_AT.lastIndex = 0;
+    if (MESSAGE_AT.test(text)) return 0;
+  }
+  // past position 0 only behind what looks like a header: a bracket, brace or date, a level word (not uvicorn's
+  // `INFO:     `), glog's `I0304 `, a `vllm...` logger name
+  if (!FOREIGN_HEAD.test(text)) return -1;
+  const n = Math.min(text.length, MAX_HEADER_CHARS);
+  for (let i = 1; i < n; i++) {
+    const p = text.charCodeAt(i - 1);
+    if (p !== 32 && p !== 9 && p !== 93 && p !== 124 && p !== 58 && p !== 34 && p !== 45) continue;
+    const c = text.charCodeAt(i);
+    if (c >= 128 || !HEAD_FIRST[c]) continue;
+    MESSAGE_AT.lastIndex = i;
+    if (MESSAGE_AT.test(text)) return i;
+  }
+  return -1;
 }
 
 /** Reads one vLLM message (the text after the logger prefix). */
