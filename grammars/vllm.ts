@@ -680,3 +680,21 @@ export function parseEnvSettings(text: string): Map<string, string> {
   }
   return out;
 }
+
+// `["vllm", "serve", "m", "--tensor-parallel-size", "2"]`: a command written as a JSON / YAML flow / Dockerfile exec array
+const STRING_ARRAY = /\[\s*((?:"[^"]*"|'[^']*')(?:\s*,\s*(?:"[^"]*"|'[^']*'))*)\s*,?\s*\]/;
+
+/**
+ * The words of a command written as an array of strings (a Kubernetes or compose `command:`/`args:`, a Dockerfile
+ * `CMD [...]`), joined as a command line; null when the text holds no such array.
+ */
+export function commandOfArray(text: string): string | null {
+  const m = STRING_ARRAY.exec(text);
+  if (!m) return null;
+  return (m[1].match(/"[^"]*"|'[^']*'/g) ?? []).map((w) => shellWord(w.slice(1, -1))).join(" ");
+}
+
+/** `a b` -> `'a b'`: a word with blanks quoted so that the command-line reader keeps it whole */
+export function shellWord(w: string): string {
+  return /\s/.test(w) && !w.includes("'") ? `'${w}'` : w;
+}

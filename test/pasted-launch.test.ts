@@ -27,6 +27,22 @@ describe("launch commands -> facts.config", () => {
     }
   });
 
+  it("reads the same command and its environment under wrappers", async () => {
+    const lines = ["NCCL_P2P_DISABLE=1 vllm serve org/model-7b --max-model-len 8192 \\", "  --tensor-parallel-size 2 --gpu-memory-utilization 0.88"];
+    const wraps: ((l: string) => string)[] = [
+      (l) => `2025-03-04T10:11:12.123456789Z ${l}`,
+      (l) => `vllm-1  | ${l}`,
+      (l) => `\u001b[0m${l}\r`,
+      (l) => `[pod/vllm-0/vllm] ${l}`,
+    ];
+    for (const w of wraps) {
+      const f = await config(lines.map(w).join("\n") + "\n");
+      expect(f.config, w("x")).toMatchObject({ model: "org/model-7b", maxModelLen: 8192, tensorParallelSize: 2, gpuMemoryUtilization: 0.88, source: "command" });
+      expect(f.env).toEqual({ NCCL_P2P_DISABLE: "1" });
+      expect(f.sources["config.tensorParallelSize"].line).toBe(2);
+    }
+  });
+
   it("reads a `docker run` spread over lines: -e variables before the image, vLLM's arguments after it", async () => {
     const f = await config(
       [
@@ -54,6 +70,48 @@ describe("launch commands -> facts.config", () => {
     expect(other.config.model).toBeNull();
     expect(other.config.source).toBeNull();
     expect(other.env).toEqual({ NCCL_DEBUG: "INFO" });
+  });
+
+  it("reads commands written as arrays and YAML lists (Kubernetes, compose, Dockerfile), with their env entries", async () => {
+    const k8s = await config(
+      [
+        "      containers:",
+        "        - name: vllm",
+        "          image: vllm/vllm-openai:v0.9.1",
+        '          command: ["vllm", "serve", "meta-llama/Llama-3.1-70B-Instruct", "--tensor-parallel-size", "4", "--max-model-len", "16384"]',
+        "          env:",
+        "            - name: NCCL_SOCKET_IFNAME",
+        '              value: "eth0"',
+        "            - name: HF_TOKEN",
+        "              value: hf_secret",
+      ].join("\n"),
+    );
+    expect(k8s.config).toMatchObject({ model: "meta-llama/Llama-3.1-70B-Instruct", tensorParallelSize: 4, maxModelLen: 16384, source: "command" });
+    expect(k8s.env).toEqual({ NCCL_SOCKET_IFNAME: "eth0" });
+    expect(k8s.sources["env.NCCL_SOCKET_IFNAME"].line).toBe(7);
+    const compose = await config(
+      [
+        "services:",
+        "  vllm:",
+        "    environment:",
+        "      - NCCL_P2P_DISABLE=1",
+        '      VLLM_LOGGING_LEVEL: "DEBUG"',
+        "    args:",
+        "      - --model",
+        '      - "Qwen/Qwen2.5-72B-Instruct"',
+        "      - --tensor-parallel-size=8",
+        "      - --gpu-memory-utilization",
+        '      - "0.92"',
+        "    ports:",
+        '      - "8000:8000"',
+      ].join("\n"),
+    );
+    expect(compose.config).toMatchObject({ model: "Qwen/Qwen2.5-72B-Instruct", tensorParallelSize: 8, gpuMemoryUtilization: 0.92 });
+    expect(compose.env).toEqual({ NCCL_P2P_DISABLE: "1", VLLM_LOGGING_LEVEL: "DEBUG" });
+    const dockerfile = await config('CMD ["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "/models/m", "-tp", "2"]\n');
+    expect(dockerfile.config).toMatchObject({ model: "/models/m", tensorParallelSize: 2 });
+    // another program's array gives nothing
+    expect((await config('CMD ["python3", "train.py", "--epochs", "3"]\n')).config.source).toBeNull();
   });
 
   it("reads `LLM(...)` keyword calls on one line or spread over lines, literal values only", async () => {

@@ -1,4 +1,4 @@
-import { fastHead, isCommandLine, isEngineCall, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
+import { commandOfArray, fastHead, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
 import { customAllReduceReason, findMessageStart, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
@@ -17,7 +17,7 @@ export function createVllmReader(): RecordReader {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { launch: null, call: null };
+  const other: OtherState = { launch: null, call: null, list: null, envName: null };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -268,6 +268,10 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
 interface OtherState {
   /** the previous record was a launch command ending in a backslash: how this one continues it */
   launch: LaunchState | null;
+  /** a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`) */
+  list: { rec: LogRecord; words: string[] } | null;
+  /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
+  envName: string | null;
   /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
   call: { rec: LogRecord; text: string; lines: number } | null;
 }
@@ -315,7 +319,30 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     state.call = null;
     readCall(call.rec, call.text, emit);
   }
-  if (text.length < 6) return false;
+  if (state.list) {
+    const item = YAML_ITEM.exec(text);
+    if (item && state.list.words.length < MAX_CALL_LINES) {
+      state.list.words.push(shellWord(item[1].replace(/^(["'])(.*)\1$/, "$2")));
+      return false;
+    }
+    const list = state.list;
+    state.list = null;
+    readWords(list.rec, list.words.join(" "), emit, state);
+  }
+  if (state.envName) {
+    // Kubernetes: `- name: NCCL_SOCKET_IFNAME` then `value: eth0`
+    const name = state.envName;
+    state.envName = null;
+    const v = YAML_VALUE.exec(text);
+    if (v) {
+      emitEnv(rec, new Map([[name, v[1].replace(/^(["'])(.*)\1$/, "$2")]]), "container", emit);
+      return false;
+    }
+  }
+  if (text.length < 6) {
+    if (YAML_COMMAND_KEY.test(text)) state.list = { rec, words: [] };
+    return false;
+  }
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     const msg = text.slice(5).trimStart();
@@ -344,6 +371,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     readLaunch(rec, parseLaunch(text), emit, state);
     return false;
   }
+  if (c === 45 /* - */ || c === 110 /* n */ || c === 99 /* c */ || c === 97 /* a */) {
+    const n = YAML_ENV_NAME.exec(text);
+    if (n && ENV_NAME.test(n[1])) {
+      state.envName = n[1];
+      return false;
+    }
+    if (YAML_COMMAND_KEY.test(text)) {
+      state.list = { rec, words: [] };
+      return false;
+    }
+  }
+  if ((text.indexOf("[\"") >= 0 || text.indexOf("['") >= 0) && (text.indexOf("vllm") >= 0 || text.indexOf("--") >= 0)) {
+    const words = commandOfArray(text);
+    if (words !== null && readWords(rec, words, emit, state)) return false;
+  }
   if (text.indexOf("(") > 0 && isEngineCall(text)) {
     if (balanced(text)) readCall(rec, text, emit);
     else state.call = { rec, text, lines: 1 };
@@ -364,7 +406,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */) && (((text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
+  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
     const env = matchEnvEcho(text);
     if (env) {
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
@@ -377,6 +419,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   pathMarkers(rec, text, 1, emit, marker);
   return false;
+}
+
+// YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
+const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
+const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
+const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
+const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
+
+/** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
+function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
+  const line = ` ${words}`;
+  if (!isCommandLine(line)) return false;
+  readLaunch(rec, parseLaunch(line), emit, state);
+  state.launch = null;
+  return true;
 }
 
 function readCall(rec: LogRecord, text: string, emit: Emit): void {
