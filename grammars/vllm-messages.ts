@@ -73,6 +73,7 @@ export type PhraseId =
   | "err.bf16Capability"
   | "err.cudaOom"
   | "err.gpuUtilTooHigh"
+  | "gpu.list"
   | "engine.v1Backend";
 
 /** `643,232` -> 643232, `0.90` -> 0.9 */
@@ -550,4 +551,21 @@ export function parseMetrics(msg: string): MetricsLine | null {
     waiting: numAfter("Waiting: ") ?? numAfter("Pending: ") ?? 0,
     kvUsagePct: numAfter("GPU KV cache usage: "),
   };
+}
+
+/**
+ * A GPU as `nvidia-smi -L` (`GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-5c8f...)`), vLLM's `collect_env.py`
+ * (`GPU 0: NVIDIA H100 80GB HBM3`) or the `nvidia-smi` table's name row (`|   0  NVIDIA A100-SXM4-80GB   On  |`) lists it.
+ */
+const GPU_LIST = /^GPU (\d+): ((?:NVIDIA|Tesla|Quadro|GeForce|AMD|Instinct|Radeon)\b[^()]*?)\s*(?:\(UUID: GPU-[0-9a-f-]+\))?\s*$/;
+// (the peel takes a table's leading `|` off)
+const SMI_NAME_ROW = /^(?:\|\s+)?(\d+)\s+((?:NVIDIA|Tesla|Quadro|GeForce)\b.*?)\s+(?:On|Off)\s+\|/;
+// `|  N/A   33C    P0    70W / 700W |      4MiB / 81559MiB |      0%      Default |`
+const SMI_MEMORY_ROW = /^(?:\|\s*)?(?:N\/A|\d+%)\s+-?\d+C\s+P\d+\b[^|]*\|\s+\d+MiB \/\s*(\d+)MiB \|/;
+
+export function matchGpuLine(text: string): { index: number | null; name: string | null; memoryGiB: number | null } | null {
+  const m = GPU_LIST.exec(text) ?? SMI_NAME_ROW.exec(text);
+  if (m) return { index: Number(m[1]), name: m[2].trim(), memoryGiB: null };
+  const mem = SMI_MEMORY_ROW.exec(text);
+  return mem ? { index: null, name: null, memoryGiB: Math.round((Number(mem[1]) / 1024) * 100) / 100 } : null;
 }

@@ -134,6 +134,25 @@ describe("vLLM messages without vLLM's logger header", () => {
     expect(f.vllm.engine).toBeNull();
   });
 
+  it("reads the GPUs `nvidia-smi -L`, collect_env.py and the nvidia-smi table list, and collect_env's vLLM version", async () => {
+    const f = (
+      await analyzeText(
+        [
+          "$ nvidia-smi -L",
+          "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-5c8f0b1a-1111-2222-3333-444455556666)",
+          "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-5c8f0b1a-1111-2222-3333-444455556667)",
+          "|   2  NVIDIA H100 80GB HBM3          On  |   00000000:2A:00.0 Off |                    0 |",
+          "| N/A   32C    P0             69W /  700W |       4MiB /  81559MiB |      0%      Default |",
+          "vLLM Version: 0.9.2",
+        ].join("\n"),
+      )
+    ).facts;
+    expect(f.gpu).toEqual({ name: "NVIDIA H100 80GB HBM3", count: 3, memoryGiB: 79.65 });
+    expect(f.sources["gpu.count"].line).toBe(4);
+    expect(f.vllm.version).toBe("0.9.2");
+    expect(f.missing.map((m) => m.fact)).not.toContain("gpu.name");
+  });
+
   it("`check --require 'kvCache.tokens>=…'` passes on a V0 run (the CLI, one spawn)", () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-paste-"));
     try {

@@ -1,6 +1,6 @@
 import { commandOfArray, fastHead, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
-import { customAllReduceReason, findMessageStart, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -17,7 +17,7 @@ export function createVllmReader(): RecordReader {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { launch: null, call: null, list: null, envName: null };
+  const other: OtherState = { launch: null, call: null, list: null, envName: null, gpus: new Set() };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -272,6 +272,8 @@ interface OtherState {
   list: { rec: LogRecord; words: string[] } | null;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
   envName: string | null;
+  /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
+  gpus: Set<number>;
   /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
   call: { rec: LogRecord; text: string; lines: number } | null;
 }
@@ -391,9 +393,24 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     else state.call = { rec, text, lines: 1 };
     return false;
   }
-  if (c === 118 /* v */ && text.startsWith("vLLM Version ")) {
-    // the NGC container banner
-    const v = /^vLLM Version (\S+)/.exec(text);
+  if ((c === 71 /* G */ && text.startsWith("GPU ")) || ((c === 124 /* | */ || c === 78 /* N */ || (c >= 48 && c <= 57)) && (text.indexOf("MiB /") > 0 || text.indexOf("NVIDIA") > 0 || text.indexOf("Tesla") > 0))) {
+    const g = matchGpuLine(text);
+    if (g) {
+      const facts: Record<string, number | string> = {};
+      if (g.name) facts["gpu.name"] = g.name;
+      if (g.memoryGiB !== null) facts["gpu.memoryGiB"] = g.memoryGiB;
+      if (g.index !== null && state.gpus.size < 1024) {
+        state.gpus.add(g.index);
+        facts["gpu.count"] = state.gpus.size;
+      }
+      // a longer list outranks its first lines: the count is the number of GPUs listed
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "gpu.list", facts, priority: 2 + state.gpus.size / 10000, level: null, message: clipMsg(text) });
+      return false;
+    }
+  }
+  if (c === 118 /* v */ && text.startsWith("vLLM Version")) {
+    // the NGC container banner (`vLLM Version 0.10.1.1+381074ae`), collect_env.py's `vLLM Version: 0.9.2`
+    const v = /^vLLM Version:? (\S+)/.exec(text);
     if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 8, level: null, message: text });
     return false;
   }
