@@ -132,7 +132,14 @@ export function createVllmReader(): RecordReader {
       }
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
-      if (!head) return readBare(rec, emit) ? false : readOther(rec, emit, marker, other);
+      if (!head) {
+        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other);
+        // a message ends a command or call that a paste left open
+        other.launch = null;
+        other.call = null;
+        other.list = null;
+        return false;
+      }
       const next = nextRecordStart(head.message);
       if (next < 0) {
         readRecord(rec, head, emit);

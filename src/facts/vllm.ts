@@ -88,6 +88,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const sources: Record<string, Evidence> = {};
     for (const [k, v] of Object.entries(state.values)) sources[k] = plain(v.at)!;
     const engine = get<string>("vllm.engine");
+    const source = configSource(state);
+    if (source) sources["config.source"] = plain(source.at)!;
     const facts: Section = {
       vllm: { version: get("vllm.version"), engine: engine === "v0" || engine === "v1" ? engine : null },
       config: {
@@ -112,7 +114,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         blockSize: get("config.blockSize"),
         seed: get("config.seed"),
         servedModelName: get("config.servedModelName"),
-        source: configSource(state),
+        source: source?.kind ?? null,
       },
       distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp") },
       gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB") },
@@ -170,14 +172,17 @@ function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string
 const SOURCE_RANK = ["banner", "non-default-args", "namespace", "command", "line"] as const;
 export type ConfigSource = (typeof SOURCE_RANK)[number];
 
-function configSource(state: VllmState): ConfigSource | null {
+function configSource(state: VllmState): { kind: ConfigSource; at: Located } | null {
   let best: number = SOURCE_RANK.length;
+  let at: Located | null = null;
   for (const [k, v] of Object.entries(state.values)) {
     if (!k.startsWith("config.") || v.kind === undefined) continue;
     const r = SOURCE_RANK.indexOf(v.kind as ConfigSource);
-    if (r >= 0 && r < best) best = r;
+    if (r < 0 || r > best) continue;
+    if (r < best || !at || earlier(at, v.at) === v.at) at = v.at;
+    best = r;
   }
-  return SOURCE_RANK[best] ?? null;
+  return at ? { kind: SOURCE_RANK[best], at } : null;
 }
 
 // ---------------------------------------------------------------- facts.missing
@@ -209,6 +214,7 @@ const HOW: Record<string, [string, string]> = {
   "config.blockSize": ["block_size is not stated", "include the `args: Namespace(...)` or `non-default args` line"],
   "config.seed": ["no seed in the banner or args", `include ${START}`],
   "config.servedModelName": ["no served_model_name in the banner or args", `include ${START}`],
+  "config.source": ["no engine banner, `non-default args`, `Namespace(...)`, launch command or config line in the input", `include ${START}, or the command that started vLLM`],
   "distributed.worldSize": ["no `world_size=` or `rank N in world size M` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG, or include the worker start-up lines"],
   "distributed.backend": ["no `world_size=... backend=` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG"],
   "distributed.hostIp": ["no `distributed_init_method=tcp://...` or `driver_ip` line", "set VLLM_LOGGING_LEVEL=DEBUG, or set VLLM_HOST_IP explicitly"],
