@@ -141,3 +141,39 @@ describe("older nccl-tests tables", () => {
     expect(r.facts.bench.ncclTests).toMatchObject({ maxBusbwGBs: 35.89, largeSizeBusbwGBs: 35.89, errorColumn: "res", wrongTotal: null, avgBusbwGBs: 16.8, outOfBoundsOk: true });
   });
 });
+
+describe("a mixed paste through the CLI (one spawn)", () => {
+  it("reads every class of pasted input, under kubectl timestamps, into the JSON report", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { runJson } = await import("./helpers/cli.js");
+    const dir = mkdtempSync(join(tmpdir(), "vd-paste-cli-"));
+    try {
+      const log = join(dir, "paste.log");
+      const lines = [
+        "$ export NCCL_SOCKET_IFNAME=eth0",
+        "Run vllm with arguments: serve org/llama-70b -tp 4 --max-model-len=8192",
+        "Found nccl from library libnccl.so.2.19.3",
+        "Loading model weights took 33.1234 GB",
+        "# GPU blocks: 2000, # CPU blocks: 512",
+        "Maximum concurrency for 8192 tokens per request: 3.91x",
+        "2025-05-26 18:58:10,599\tERROR worker.py:406 -- Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::RayWorkerWrapper.execute_method()",
+      ].map((l, i) => `2025-05-26T18:58:${String(i).padStart(2, "0")}.000000000Z ${l}`);
+      writeFileSync(log, lines.join("\n") + "\n");
+      const r = runJson(["analyze", log]);
+      // an error line alone is no finding: exit 0
+      expect(r.status).toBe(0);
+      const f = r.report.facts;
+      expect(f.config).toMatchObject({ model: "org/llama-70b", tensorParallelSize: 4, maxModelLen: 8192, source: "command" });
+      expect(f.env).toEqual({ NCCL_SOCKET_IFNAME: "eth0" });
+      expect(f.nccl.version).toBe("2.19.3");
+      expect(f.memory.modelWeightsGiB).toBe(33.1234);
+      expect(f.kvCache).toMatchObject({ gpuBlocks: 2000, tokens: 32000, maxConcurrency: 3.91 });
+      expect(f.sources["kvCache.tokens"]).toMatchObject({ line: 5, derived: "kvCache.gpuBlocks (2000) × block size 16 (vLLM's default)" });
+      expect(f.firstError.line).toBe(7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
