@@ -395,7 +395,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const words = commandOfArray(text);
     if (words !== null && readWords(rec, words, emit, state)) return false;
   }
-  if (text.indexOf("(") > 0 && isEngineCall(text)) {
+  if (text.length < 8000 && text.indexOf("(") > 0 && isEngineCall(text)) {
     if (balanced(text)) readCall(rec, text, emit);
     else state.call = { rec, text, lines: 1 };
     return false;

@@ -13,7 +13,8 @@ const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .
 
 // an NCCL record glued to the out-of-place half of an nccl-tests row (the test prints the in-place half after the
 // collective, on a line of its own): `  268435456  67108864  float  sum  -1  2760.1  97.26  182.36  0host:1:2 [0] NCCL INFO ...`
-const ROW_THEN_NCCL = /^\s*\d+\s+\d+\s+\w+\s.*?[\dA](?=[A-Za-z][\w.\-]*:\d+:\d+ \[\d+\] NCCL (?:INFO|WARN|TRACE) )/;
+// (bounded: a half row is short, a host name shorter still)
+const ROW_THEN_NCCL = /^\s{0,20}\d{1,20}\s{1,20}\d{1,20}\s{1,20}\w{1,20}\s[^\n]{0,200}?[\dA](?=[A-Za-z][\w.\-]{0,100}:\d{1,10}:\d{1,10} \[\d{1,4}\] NCCL (?:INFO|WARN|TRACE) )/;
 
 function gluedAt(p: string): number {
   if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
