@@ -454,7 +454,7 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 // ---------------------------------------------------------------- pasted command lines
 
 // `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`
-const CMD_START = /(?:^|[\s\/])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
+const CMD_START = /(?:^|[\s\/"'=])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
 // `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
@@ -532,14 +532,25 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     const m = CMD_START.exec(text);
     if (!c && !m) return out;
     const at = c && (!m || c.index <= m.index) ? c.index : m!.index;
+    // `bash -c "NCCL_DEBUG=INFO vllm serve m -tp 2"`, `command: 'vllm serve ...'`: a quoted command ends at its quote
+    let start = 0;
+    let end = text.length;
+    for (const q of ['"', "'"]) {
+      const open = text.lastIndexOf(q, at);
+      if (open < 0 || (text.slice(0, open).split(q).length - 1) % 2 !== 0) continue;
+      start = open + 1;
+      const close = text.indexOf(q, at + 1);
+      if (close > 0) end = close;
+      break;
+    }
     // assignments right before the command (`A=1 B=2 vllm serve`, `env A=1 vllm serve`)
-    const before = words(text.slice(0, at));
+    const before = words(text.slice(start, at));
     for (let k = before.length - 1; k >= 0; k--) {
       const a = assignment(before[k]);
       if (a) out.env.set(a[0], a[1]);
       else if (before[k] !== "env" && before[k] !== "sudo" && before[k] !== "-E") break;
     }
-    ws = words(text.slice(at));
+    ws = words(text.slice(text[at] === '"' || text[at] === "'" ? at + 1 : at, end));
     if (c && c.index === at) {
       state = { phase: "container", modelNext: false };
       ws = ws.slice(ws.findIndex((w) => w === "run" || w === "create") + 1);

@@ -194,6 +194,9 @@ describe("environment settings -> facts.env", () => {
       ["NCCL_ALGO", "Ring"],
       ["NCCL_PROTO", "Simple"],
     ]);
+    const quoted = parseLaunch(`echo "starting" && bash -c "NCCL_DEBUG=INFO vllm serve org/m -tp 2 --max-model-len 4096" > log`);
+    expect(Object.fromEntries(quoted.flags)).toEqual({ model: "org/m", tensor_parallel_size: "2", max_model_len: "4096" });
+    expect([...quoted.env]).toEqual([["NCCL_DEBUG", "INFO"]]);
     const l = parseLaunch("sudo -E env NCCL_P2P_LEVEL=NVL vllm serve m --port 8000 \\");
     expect([...l.env]).toEqual([["NCCL_P2P_LEVEL", "NVL"]]);
     expect(l.cont).toEqual({ phase: "vllm", modelNext: false });

@@ -376,6 +376,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  // a command written as an array (`command: ["vllm", "serve", ...]`, `CMD [...]`) before the quoted words are read as one
+  if ((text.indexOf("[\"") >= 0 || text.indexOf("['") >= 0) && (text.indexOf("vllm") >= 0 || text.indexOf("--") >= 0)) {
+    const words = commandOfArray(text);
+    if (words !== null && readWords(rec, words, emit, state)) return false;
+  }
   if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
     return false;
@@ -390,10 +395,6 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       state.list = { rec, words: [] };
       return false;
     }
-  }
-  if ((text.indexOf("[\"") >= 0 || text.indexOf("['") >= 0) && (text.indexOf("vllm") >= 0 || text.indexOf("--") >= 0)) {
-    const words = commandOfArray(text);
-    if (words !== null && readWords(rec, words, emit, state)) return false;
   }
   if (text.length < 8000 && text.indexOf("(") > 0 && isEngineCall(text)) {
     if (balanced(text)) readCall(rec, text, emit);
