@@ -117,6 +117,19 @@ describe("vLLM messages without vLLM's logger header", () => {
     expect(f.firstError?.line).toBe(3);
   });
 
+  it("keeps the level of another logging format's header on a vLLM logger, and only on a vLLM logger", async () => {
+    for (const line of [
+      "2025-03-04 10:11:12,512 - vllm.engine.async_llm_engine - ERROR - Engine background task failed",
+      "[2025-03-04 10:11:12] [ERROR] [vllm.engine] Engine background task failed",
+      "ERROR vllm.engine: Engine background task failed",
+    ]) {
+      const f = (await analyzeText(`INFO:vllm.entrypoints:started\n${line}\n`)).facts;
+      expect(f.firstError?.line, line).toBe(2);
+    }
+    const other = (await analyzeText("2025-03-04 10:11:12,512 - myapp.jobs - ERROR - retrying\n[ERROR] [myapp] retrying\n")).facts;
+    expect(other.firstError).toBeNull();
+  });
+
   it("reads no vLLM fact from other programs' text that shares words with a phrase", async () => {
     const f = (
       await analyzeText(

@@ -95,11 +95,11 @@ export function createVllmReader(): RecordReader {
   const readBare = (rec: LogRecord, emit: Emit): boolean => {
     const text = rec.text;
     if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
-    // Python's default format, `logging.basicConfig()`: `INFO:vllm.worker.worker:msg`
-    const py = text.charCodeAt(0) <= 90 ? PY_DEFAULT.exec(text) : null;
-    if (py) {
-      const level = py[1] as VllmLevel;
-      const msg = text.slice(py[0].length);
+    // a vLLM logger's record in another logging format: its level counts as the header's would
+    const foreign = foreignHeader(rec);
+    if (foreign) {
+      const level = foreign.level;
+      const msg = text.slice(foreign.length);
       if (level === "ERROR" || level === "CRITICAL") {
         if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
       } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
@@ -290,8 +290,32 @@ const MAX_CALL_LINES = 40;
 /** a line inside a keyword call: `    model="m",`, `    max_model_len=4096,  # comment`, `)` */
 const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 
-// `logging.basicConfig()`'s `%(levelname)s:%(name)s:%(message)s` on a vLLM logger
-const PY_DEFAULT = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
+// another logging format's header on a vLLM logger's record: `logging.basicConfig()`'s `INFO:vllm.worker.worker:`,
+// `[ERROR] [vllm.engine] `, `WARNING vllm.config: `
+const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
+const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+\[?vllm(?:\.[\w.]+)?\]?:?\s+/;
+// a header the peel took off (`2025-03-04 10:11:12,512 - vllm.engine - ERROR - `): a vLLM logger name and a level word
+const PEELED_LOGGER = /(?:^|[\s\[|(])vllm(?:\.[\w.]+)?(?=[\s\]|:)-])/;
+const PEELED_LEVEL = /(?:^|[\s\[|:-])(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)(?=[\s\]|:-]|$)/;
+
+/** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
+function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | null {
+  const text = rec.text;
+  const c = text.charCodeAt(0);
+  if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text);
+    if (m) return { level: LEVELS_BY_WORD[m[1]], length: m[0].length };
+  }
+  if (rec.raw.length === text.length) return null;
+  const at = rec.raw.lastIndexOf(text);
+  if (at <= 0) return null;
+  const head = rec.raw.slice(Math.max(0, at - 200), at);
+  if (head.indexOf("vllm") < 0 || !PEELED_LOGGER.test(head)) return null;
+  const l = PEELED_LEVEL.exec(head);
+  return l ? { level: LEVELS_BY_WORD[l[1]], length: 0 } : null;
+}
+
+const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
