@@ -294,9 +294,9 @@ const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 // `[ERROR] [vllm.engine] `, `WARNING vllm.config: `
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
 const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+\[?vllm(?:\.[\w.]+)?\]?:?\s+/;
-// a header the peel took off (`2025-03-04 10:11:12,512 - vllm.engine - ERROR - `): a vLLM logger name and a level word
-const PEELED_LOGGER = /(?:^|[\s\[|(])vllm(?:\.[\w.]+)?(?=[\s\]|:)-])/;
-const PEELED_LEVEL = /(?:^|[\s\[|:-])(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)(?=[\s\]|:-]|$)/;
+// a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
+// `2025-03-04 10:11:12 | ERROR | vllm.engine | `
+const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
 
 /** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
 function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | null {
@@ -310,9 +310,9 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   const at = rec.raw.lastIndexOf(text);
   if (at <= 0) return null;
   const head = rec.raw.slice(Math.max(0, at - 200), at);
-  if (head.indexOf("vllm") < 0 || !PEELED_LOGGER.test(head)) return null;
-  const l = PEELED_LEVEL.exec(head);
-  return l ? { level: LEVELS_BY_WORD[l[1]], length: 0 } : null;
+  if (head.indexOf("vllm") < 0) return null;
+  const l = PEELED_HEADER.exec(head);
+  return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
 }
 
 const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
