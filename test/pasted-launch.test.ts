@@ -188,6 +188,15 @@ describe("environment settings -> facts.env", () => {
     expect(r.findings.find((x) => x.ruleId === "nccl/ib-disabled")?.evidence[0].line).toBe(1);
   });
 
+  it("the text report names where the config came from, the environment, and a derived token count", async () => {
+    const { renderText } = await import("../src/report/text.js");
+    const r = await analyzeText("$ NCCL_IB_DISABLE=1 vllm serve org/m -tp 2\n# GPU blocks: 100, # CPU blocks: 10\n");
+    const text = renderText(r, { color: false });
+    expect(text).toMatch(/config read from\s+the launch command/);
+    expect(text).toMatch(/environment\s+NCCL_IB_DISABLE=1/);
+    expect(text).toMatch(/tokens\s+1,600 \(kvCache\.gpuBlocks \(100\) × block size 16 \(vLLM's default\)\)/);
+  });
+
   it("parses the settings of one line in the grammar", () => {
     expect([...parseEnvSettings("NCCL_DEBUG=INFO NCCL_ALGO='Ring' torchrun --nproc-per-node 8 -genv NCCL_PROTO Simple x.py")]).toEqual([
       ["NCCL_DEBUG", "INFO"],
