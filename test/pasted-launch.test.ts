@@ -19,6 +19,7 @@ describe("launch commands -> facts.config", () => {
         "vllm serve deepseek-ai/DeepSeek-V3 --nnodes 2 --node-rank 1 --master-addr 10.0.0.5 --headless -dp 2 --distributed-executor-backend mp",
         { model: "deepseek-ai/DeepSeek-V3", nnodes: 2, nodeRank: 1, masterAddr: "10.0.0.5", headless: true, dataParallelSize: 2, executorBackend: "mp" },
       ],
+      ["vllm serve org/m --no-enforce-eager --no-enable-expert-parallel --kv-cache-dtype fp8 -q fp8", { enforceEager: false, enableExpertParallel: false, kvCacheDtype: "fp8", quantization: "fp8" }],
     ];
     for (const [line, want] of cases) {
       const f = await config(line + "\n");

@@ -717,6 +717,13 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
 export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
   for (const [k, v] of flags) {
+    // argparse's BooleanOptionalAction: `--no-enforce-eager`
+    const negated = k.startsWith("no_") && BOOLEAN.has(CONFIG_KEYS[k.slice(3)] ?? "") && v === true;
+    if (negated) {
+      const fact = CONFIG_KEYS[k.slice(3)];
+      if (out[fact] === undefined) out[fact] = false;
+      continue;
+    }
     const fact = CONFIG_KEYS[k];
     if (!fact || out[fact] !== undefined) continue;
     const fv = factValue(fact, v === true ? (BOOLEAN.has(fact) ? true : null) : v);
