@@ -236,3 +236,28 @@ describe("NCCL's version from the library vLLM loads", () => {
     expect(f.sources["nccl.version"].line).toBe(2);
   });
 });
+
+describe("facts.env across inputs", () => {
+  it("merges like analysing the inputs together: NCCL's echo outranks a later input's export, the first input wins among equals", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { analyze, mergeAnalyses, mergeableStateOf } = await import("../src/analyze.js");
+    const dir = mkdtempSync(join(tmpdir(), "vd-env-merge-"));
+    try {
+      const a = join(dir, "node1.log");
+      const b = join(dir, "node2.log");
+      writeFileSync(a, "export NCCL_SOCKET_IFNAME=eth0\nexport NCCL_IB_HCA=mlx5_0\n");
+      writeFileSync(b, "export NCCL_SOCKET_IFNAME=ens5\nnode2:7:7 [0] NCCL INFO NCCL_IB_HCA set to mlx5_2\n");
+      const whole = await analyze([a, b]);
+      const parts = [await analyze([a]), await analyze([b])].map((x) => JSON.parse(JSON.stringify(mergeableStateOf(x))));
+      const merged = mergeAnalyses(parts);
+      expect(whole.report.facts.env).toEqual({ NCCL_IB_HCA: "mlx5_2", NCCL_SOCKET_IFNAME: "eth0" });
+      expect(merged.report.facts.env).toEqual(whole.report.facts.env);
+      expect(merged.report.facts.sources["env.NCCL_IB_HCA"]).toEqual(whole.report.facts.sources["env.NCCL_IB_HCA"]);
+      expect(whole.report.facts.sources["env.NCCL_IB_HCA"]).toMatchObject({ file: b, line: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
