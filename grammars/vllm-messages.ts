@@ -202,8 +202,12 @@ const BY_FIRST: Record<string, Entry[]> = {
   r: [
     {
       id: "dist.rankAssigned",
-      re: /^rank (\d+) in world size (\d+) is assigned as /,
-      map: (m) => ({ "distributed.worldSize": num(m[2]) }),
+      // v0.8+; `PCP rank N, ` between PP and TP from v0.12. `rank`, `dp`, `pp`, `tp` (no dot): the rank's coordinates
+      re: /^rank (\d+) in world size (\d+) is assigned as (?:DP rank (\d+), PP rank (\d+), (?:PCP rank \d+, )?TP rank (\d+))?/,
+      map: (m): Record<string, FactValue> => ({
+        "distributed.worldSize": num(m[2]),
+        ...(m[5] !== undefined ? { rank: num(m[1]), dp: num(m[3]), pp: num(m[4]), tp: num(m[5]) } : {}),
+      }),
     },
   ],
   t: [
@@ -346,7 +350,15 @@ function tryEntry(e: Entry, text: string): PhraseMatch | null {
  */
 const LITERAL_HEAD = /^\^((?:[^\\()[\]{}.*+?|$^]|\\[#'\s.()\-])+)/;
 const MESSAGE_HEADS = (() => {
-  const heads = new Set<string>(["# [A-Za-z]+ blocks: \\d", "Initializing (?:an?|a V[01]) LLM engine", "non-default args: \\{", "args: Namespace\\("]);
+  // phrases whose literal start is short, written out to their specific part
+  const heads = new Set<string>([
+    "# [A-Za-z]+ blocks: \\d",
+    "Initializing (?:an?|a V[01]) LLM engine",
+    "non-default args: \\{",
+    "args: Namespace\\(",
+    "rank \\d+ in world size \\d+ is assigned as ",
+    "Casting torch\\.\\w+ to torch\\.",
+  ]);
   for (const list of Object.values(BY_FIRST))
     for (const e of list) {
       const m = LITERAL_HEAD.exec(e.re.source);

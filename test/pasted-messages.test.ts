@@ -166,6 +166,19 @@ describe("vLLM messages without vLLM's logger header", () => {
     expect(f.missing.map((m) => m.fact)).not.toContain("gpu.name");
   });
 
+  it("derives TP/PP/DP from every rank's `rank R in world size M is assigned as` line, and not from some of them", async () => {
+    const line = (r: number) => `rank ${r} in world size 8 is assigned as DP rank ${r >> 2}, PP rank ${(r >> 1) & 1}, PCP rank 0, TP rank ${r & 1}, EP rank N/A`;
+    const all = (await analyzeText([0, 1, 2, 3, 4, 5, 6, 7].map((r) => `(Worker_TP${r & 1} pid=${10 + r}) INFO 05-01 10:00:00 [parallel_state.py:1102] ${line(r)}`).join("\n"))).facts;
+    expect(all.config).toMatchObject({ tensorParallelSize: 2, pipelineParallelSize: 2, dataParallelSize: 2 });
+    expect(all.sources["config.tensorParallelSize"]).toMatchObject({ line: 1, derived: "the largest of 8 ranks' `rank … is assigned as` coordinates + 1" });
+    const some = (await analyzeText([0, 1, 2].map(line).join("\n"))).facts;
+    expect(some.config).toMatchObject({ tensorParallelSize: null, pipelineParallelSize: null, dataParallelSize: null });
+    expect(some.distributed.worldSize).toBe(8);
+    // a stated size wins over the derived one
+    const stated = (await analyzeText(["vllm serve m -tp 4", ...[0, 1, 2, 3, 4, 5, 6, 7].map(line)].join("\n"))).facts;
+    expect(stated.config.tensorParallelSize).toBe(4);
+  });
+
   it("`check --require 'kvCache.tokens>=…'` passes on a V0 run (the CLI, one spawn)", () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-paste-"));
     try {

@@ -21,7 +21,11 @@ export interface VllmState {
   values: Record<string, Sourced>;
   /** the periodic metrics lines, summarised */
   metrics: { count: number; peakKvUsagePct: number | null; last: Located | null };
+  /** `rank R in world size M is assigned as DP rank d, PP rank p, TP rank t`: rank -> [world size, d, p, t, where] (bounded) */
+  ranks?: Record<string, [number, number, number, number, Located]>;
 }
+
+const MAX_RANKS = 4096;
 
 /** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
 const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-default-args": 7, namespace: 6, command: 5 };
@@ -53,6 +57,11 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       case "vllm.message": {
         const at = located(e);
         for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority, "line");
+        if (e.id === "dist.rankAssigned" && typeof e.facts.rank === "number") {
+          const ranks = (state.ranks ??= {});
+          const key = String(e.facts.rank);
+          if (!(key in ranks) && Object.keys(ranks).length < MAX_RANKS) ranks[key] = [Number(e.facts["distributed.worldSize"]), Number(e.facts.dp), Number(e.facts.pp), Number(e.facts.tp), at];
+        }
         break;
       }
       case "vllm.marker": {
@@ -81,6 +90,10 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const la = a.metrics.last;
     const lb = b.metrics.last;
     out.metrics.last = !la ? lb : !lb ? la : earlier(la, lb) === la ? lb : la;
+    if (a.ranks || b.ranks) {
+      out.ranks = { ...(a.ranks ?? {}) };
+      for (const [k, v] of Object.entries(b.ranks ?? {})) if (!(k in out.ranks) && Object.keys(out.ranks).length < MAX_RANKS) out.ranks[k] = v;
+    }
     return out;
   },
   finalize(state) {
@@ -140,6 +153,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
     };
     deriveV0Tokens(state, facts, sources);
+    deriveLayout(state, facts, sources);
     return { facts, sources, missing: missingOf(facts) };
   },
 };
@@ -166,6 +180,31 @@ function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string
     ...plain(blocks.at)!,
     derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${stated === null ? " (vLLM's default)" : " (config.blockSize)"}`,
   };
+}
+
+/**
+ * vLLM ≥0.8 prints `rank R in world size M is assigned as DP rank d, PP rank p, TP rank t` once per rank (before
+ * 0.11.1). When every rank's line is there, the largest coordinates + 1 are the TP, PP and DP sizes: a log without
+ * the banner or the command still has them (each marked `derived`; a stated size always wins).
+ */
+function deriveLayout(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
+  const lines = Object.values(state.ranks ?? {});
+  if (lines.length === 0) return;
+  const world = lines[0][0];
+  if (lines.length !== world || lines.some((l) => l[0] !== world)) return;
+  const first = lines.reduce((x, y) => (earlier(x[4], y[4]) === x[4] ? x : y))[4];
+  const sizes: [keyof Section["config"], number][] = [
+    ["dataParallelSize", Math.max(...lines.map((l) => l[1])) + 1],
+    ["pipelineParallelSize", Math.max(...lines.map((l) => l[2])) + 1],
+    ["tensorParallelSize", Math.max(...lines.map((l) => l[3])) + 1],
+  ];
+  // the three sizes must account for every rank, or the lines are not one layout
+  if (sizes.reduce((p, [, n]) => p * n, 1) !== world) return;
+  for (const [key, n] of sizes) {
+    if (facts.config[key] !== null) continue;
+    (facts.config as Record<string, unknown>)[key] = n;
+    sources[`config.${key}`] = { ...plain(first)!, derived: `the largest of ${world} ranks' \`rank … is assigned as\` coordinates + 1` };
+  }
 }
 
 /** The strongest kind of statement the config facts were read from: banner > non-default args > Namespace > command > line. */
