@@ -20,6 +20,9 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
+// `Found nccl from library libnccl.so.2.18.1`, `Found nccl from environment variable VLLM_NCCL_SO_PATH=/x/libnccl.so.2.18.1`,
+// ≤0.4.0 `Loading nccl from library /x/libnccl.so.2.18.1`
+const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment variable VLLM_NCCL_SO_PATH=)\s*\S*?\blibnccl\.so\.(\d+\.\d+\.\d+)(?![\d.])/;
 // the host must hold a letter; that is tested after the match, since a letter class inside the group backtracks quadratically
 const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
@@ -143,6 +146,8 @@ export function createNcclReader(): NcclReader {
       if (bare) return true;
     }
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
+    // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
+    else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     if (t.includes("NET/")) {
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });

@@ -12,7 +12,13 @@ const n = z.number().nullable();
 const s = z.string().nullable();
 const b = z.boolean().nullable();
 
-export const EvidenceSchema = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
+export const EvidenceSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  text: z.string(),
+  /** in facts.sources: the fact is not printed but computed from the line's facts, and how */
+  derived: z.string().optional(),
+});
 
 export const VllmFactsSchema = z.object({ version: s, engine: z.enum(["v0", "v1"]).nullable() });
 
@@ -39,6 +45,8 @@ export const ConfigFactsSchema = z.object({
   blockSize: n,
   seed: n,
   servedModelName: s,
+  /** the strongest kind of statement the config facts above were read from (engine banner first) */
+  source: z.enum(["banner", "non-default-args", "namespace", "command", "line"]).nullable(),
 });
 
 export const DistributedFactsSchema = z.object({
@@ -189,6 +197,8 @@ export const FactsSchema = z.object({
   // extension: the first WARNING-level record of any kind
   firstWarning: EvidenceSchema.nullable(),
   server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
+  /** environment variables the input shows set (NCCL_*, VLLM_*, CUDA_VISIBLE_DEVICES ...): name -> value; `env.NAME` in sources */
+  env: z.record(z.string(), z.string()),
   /** where each non-null fact was read: fact path -> evidence */
   sources: z.record(z.string(), EvidenceSchema),
   missing: z.array(MissingSchema),

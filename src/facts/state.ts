@@ -1,6 +1,7 @@
 import type { Event } from "../events/index.js";
 import { benchDomain, type BenchState } from "./bench.js";
 import { shiftInputs } from "./domain.js";
+import { envDomain, type EnvState } from "./env.js";
 import { errorsDomain, type ErrorsState } from "./errors.js";
 import { ncclDomain, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
@@ -17,10 +18,11 @@ export interface FactState {
   bench: BenchState;
   /** per signature (grammars/signatures.ts): count, first and last lines — what rules read instead of raw lines */
   signals: SignalsState;
+  env: EnvState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -29,6 +31,7 @@ export function reduceEvent(state: FactState, e: Event): void {
   else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
   if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
+  if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);
   if (k === "error" || k === "warning" || k === "traceback") {
@@ -47,6 +50,8 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     errors: errorsDomain.merge(a.errors, shifted.errors),
     bench: benchDomain.merge(a.bench, shifted.bench),
     signals: signalsDomain.merge(a.signals ?? signalsDomain.init(), shifted.signals ?? signalsDomain.init()),
+    // a state from a report written before facts.env has none
+    env: envDomain.merge(a.env ?? envDomain.init(), shifted.env ?? envDomain.init()),
   };
 }
 
@@ -55,13 +60,15 @@ export function finalizeFacts(state: FactState): Facts {
   const n = ncclDomain.finalize(state.nccl);
   const e = errorsDomain.finalize(state.errors);
   const b = benchDomain.finalize(state.bench);
+  const env = envDomain.finalize(state.env ?? envDomain.init());
   return reconcileCluster({
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
     firstError: e.facts.firstError,
     firstWarning: e.facts.firstWarning,
-    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },
+    env: env.facts,
+    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
   });
 }

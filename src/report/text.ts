@@ -50,9 +50,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (f.config.nnodes) row("nodes", `${f.config.nnodes}${f.config.nodeRank !== null ? ` (this is node rank ${f.config.nodeRank})` : ""}${f.config.masterAddr ? `, master ${f.config.masterAddr}` : ""}`);
   row("max_model_len", num(f.config.maxModelLen));
   row("gpu_memory_util", f.config.gpuMemoryUtilization === null ? "—" : String(f.config.gpuMemoryUtilization));
+  if (f.config.source) row("config read from", CONFIG_SOURCE_WORDS[f.config.source] ?? f.config.source);
+  const env = Object.entries(f.env ?? {});
+  if (env.length) row("environment", env.slice(0, 8).map(([k, v]) => `${k}=${v}`).join(" ") + (env.length > 8 ? ` (+${env.length - 8} more)` : ""));
 
   head("KV cache");
-  row("tokens", num(f.kvCache.tokens));
+  row("tokens", `${num(f.kvCache.tokens)}${f.sources["kvCache.tokens"]?.derived ? ` (${f.sources["kvCache.tokens"].derived})` : ""}`);
   const conc = f.kvCache.maxConcurrency === null ? "—" : `${f.kvCache.maxConcurrency}x${f.kvCache.tokensPerRequest ? ` at ${num(f.kvCache.tokensPerRequest)} tokens per request` : ""}`;
   row("max concurrency", conc);
   if (f.kvCache.gpuBlocks !== null || f.kvCache.cpuBlocks !== null) row("blocks", `GPU ${num(f.kvCache.gpuBlocks)}, CPU ${num(f.kvCache.cpuBlocks)}`);
@@ -124,3 +127,12 @@ function renderFinding(fd: Finding, c: ChalkInstance, clipLine: (s: string) => s
   lines.push(c.dim(`          ${fd.docs}`));
   return lines;
 }
+
+/** how the text report names the kind of statement the config facts came from */
+const CONFIG_SOURCE_WORDS: Record<string, string> = {
+  banner: "the engine banner",
+  "non-default-args": "vLLM's `non-default args`",
+  namespace: "vLLM's `args: Namespace(...)`",
+  command: "the launch command",
+  line: "single log lines",
+};
