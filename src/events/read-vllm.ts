@@ -3,6 +3,7 @@ import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTop
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
+import { createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -17,6 +18,7 @@ export function createVllmReader(): RecordReader {
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
   const other: OtherState = { commandContinues: false };
+  const runtime = createRuntimeTap();
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -34,6 +36,7 @@ export function createVllmReader(): RecordReader {
 
   const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): void => {
     const msg = head.message;
+    runtime.clock(head.date, head.time);
     fileMarkers(rec, head, emit, marker);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
@@ -53,9 +56,12 @@ export function createVllmReader(): RecordReader {
       const mt = parseMetrics(msg);
       if (mt) {
         metrics.add(rec, mt);
+        runtime.stats(rec, msg, mt, true, emit);
         return;
       }
     }
+    // request, preemption, spec-decoding lines of the running server (facts.runtime)
+    if (runtime.message(rec, msg, emit)) return;
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
@@ -102,7 +108,7 @@ export function createVllmReader(): RecordReader {
       }
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
-      if (!head) return readOther(rec, emit, marker, other);
+      if (!head) return readOther(rec, emit, marker, other, runtime);
       const next = nextRecordStart(head.message);
       if (next < 0) {
         readRecord(rec, head, emit);
@@ -131,6 +137,7 @@ export function createVllmReader(): RecordReader {
     },
     end(emit) {
       flush(emit);
+      runtime.end(emit);
       const m = metrics.event();
       if (m) emit(m);
     },
@@ -243,7 +250,7 @@ interface OtherState {
 const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
-function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
+function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
   const text = rec.text;
   if (state.commandContinues) {
     // `vllm serve m \` followed by `  --flag value \` lines
@@ -259,12 +266,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (text.length < 6) return false;
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
+    if (runtime.other(rec, text, emit)) return true;
     const msg = text.slice(5).trimStart();
     if (msg.startsWith("Application startup complete") || msg.startsWith("Uvicorn running on")) {
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "server.ready", facts: { "server.ready": true }, priority: 8, level: "INFO", message: msg });
       return true;
     }
     return false;
+  }
+  // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
+  if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
+    const mt = parseMetrics(text);
+    if (mt) {
+      runtime.stats(rec, text, mt, false, emit);
+      return true;
+    }
   }
   if (c >= 65 && c <= 90 && text.indexOf(" -- ") > 0) {
     const m = RAY_DRIVER.exec(text);

@@ -5,6 +5,7 @@ import { errorsDomain, type ErrorsState } from "./errors.js";
 import { ncclDomain, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
+import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -13,10 +14,11 @@ export interface FactState {
   nccl: NcclState;
   errors: ErrorsState;
   bench: BenchState;
+  runtime: RuntimeState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), runtime: runtimeDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -24,6 +26,10 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k.startsWith("nccl.")) ncclDomain.reduce(state.nccl, e);
   else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
+  else if (k.startsWith("runtime.")) {
+    runtimeDomain.reduce(state.runtime, e);
+    return;
+  }
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);
   if (k === "error" || k === "warning" || k === "traceback") {
@@ -41,6 +47,8 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     nccl: ncclDomain.merge(a.nccl, shifted.nccl),
     errors: errorsDomain.merge(a.errors, shifted.errors),
     bench: benchDomain.merge(a.bench, shifted.bench),
+    // a report written before facts.runtime existed has none
+    runtime: runtimeDomain.merge(a.runtime ?? runtimeDomain.init(), shifted.runtime ?? runtimeDomain.init()),
   };
 }
 
@@ -49,13 +57,15 @@ export function finalizeFacts(state: FactState): Facts {
   const n = ncclDomain.finalize(state.nccl);
   const e = errorsDomain.finalize(state.errors);
   const b = benchDomain.finalize(state.bench);
+  const r = finalizeRuntime(state.runtime ?? runtimeDomain.init(), v.facts.vllm.version);
   return {
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
+    runtime: r.facts,
     firstError: e.facts.firstError,
     firstWarning: e.facts.firstWarning,
-    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },
-    missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
+    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...r.sources },
+    missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing, ...r.missing],
   };
 }
