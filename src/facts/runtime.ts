@@ -359,7 +359,8 @@ function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
       state.waitingFullKv++;
       state.ev.firstWaitingFullKv ??= at;
     }
-    if (e.waiting > 0 && e.kvPct <= 50) {
+    // a queue while nothing moves is a stall, not a scheduler limit
+    if (e.waiting > 0 && e.kvPct <= 50 && (e.genTps > 0 || e.promptTps > 0)) {
       state.waitingFreeKv++;
       state.ev.firstWaitingFreeKv ??= at;
     }
@@ -566,7 +567,7 @@ export function finalizeRuntime(state0: RuntimeState, version: string | null): {
   if (preemptions === null && state.statsLines > 0) {
     missing.push({
       fact: "runtime.preemptions",
-      why: "V1 before vLLM 0.11.1 does not log preemptions (and the log does not show its version)",
+      why: version ? `V1 before vLLM 0.11.1 does not log preemptions (this is ${version})` : "V1 before vLLM 0.11.1 does not log preemptions, and the log does not show its version",
       howToGet: "read vllm:num_preemptions_total from the server's /metrics endpoint, or run vLLM ≥0.11.1, whose stats line prints `Preemptions: N`",
     });
   }
