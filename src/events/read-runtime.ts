@@ -2,6 +2,7 @@ import type { MetricsLine } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { RuntimeCountWhat } from "./runtime.js";
 import { base, type Emit } from "./types.js";
+import { headerSeconds, YEAR } from "../util/header-time.js";
 
 /**
  * Reads the running server's lines for facts.runtime, called by the vLLM reader (src/events/read-vllm.ts),
@@ -19,33 +20,6 @@ export interface RuntimeTap {
   /** a record without a vLLM header (uvicorn `INFO:     ip:port - "POST ..." 200 OK`, a bare stats line); true when read */
   other(rec: LogRecord, text: string, emit: Emit): boolean;
   end(emit: Emit): void;
-}
-
-const DAY = 86400;
-/** day of a leap year before each month (the header has no year; 02-29 must fit) */
-const MONTH_START = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
-const YEAR = 366 * DAY;
-
-/** `08-19`, `10:03:02` -> seconds from the start of a leap year, or null when malformed. */
-export function headerSeconds(date: string, time: string): number | null {
-  const mo = (date.charCodeAt(0) - 48) * 10 + (date.charCodeAt(1) - 48);
-  const d = (date.charCodeAt(3) - 48) * 10 + (date.charCodeAt(4) - 48);
-  const h = (time.charCodeAt(0) - 48) * 10 + (time.charCodeAt(1) - 48);
-  const mi = (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48);
-  const s = (time.charCodeAt(6) - 48) * 10 + (time.charCodeAt(7) - 48);
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 61)) return null;
-  return (MONTH_START[mo - 1] + d - 1) * DAY + h * 3600 + mi * 60 + s;
-}
-
-/** `12:34:56` style in seconds of the leap year -> `MM-DD HH:MM:SS` (for reports). */
-export function formatHeaderSeconds(t: number): string {
-  const inYear = ((t % YEAR) + YEAR) % YEAR;
-  const day = Math.floor(inYear / DAY);
-  let mo = 11;
-  while (mo > 0 && MONTH_START[mo] > day) mo--;
-  const sec = Math.floor(inYear - day * DAY);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(mo + 1)}-${p(day - MONTH_START[mo] + 1)} ${p(Math.floor(sec / 3600))}:${p(Math.floor((sec % 3600) / 60))}:${p(sec % 60)}`;
 }
 
 /** The number right after `label` (digits and one dot), from `from`; null when absent. */

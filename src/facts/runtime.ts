@@ -74,6 +74,8 @@ export interface Stall {
   to: Located;
   statsLines: number;
   seconds: number | null;
+  fromT: number | null;
+  toT: number | null;
 }
 
 export interface RuntimeState {
@@ -311,7 +313,7 @@ const isStallLine = (e: RuntimeStatsEvent) => e.running > 0 && e.genTps === 0 &&
 function closeRun(state: RuntimeState, r: Open): void {
   if (r.lines < STALL_MIN_LINES) return;
   state.stallCount++;
-  state.stalls.push({ from: r.from, to: r.to, statsLines: r.lines, seconds: r.t0 !== null && r.t1 !== null ? r.t1 - r.t0 : null });
+  state.stalls.push({ from: r.from, to: r.to, statsLines: r.lines, seconds: r.t0 !== null && r.t1 !== null ? r.t1 - r.t0 : null, fromT: r.t0, toT: r.t1 });
   if (state.stalls.length > STALLS_KEPT) state.stalls = sortStalls(state.stalls).slice(0, STALLS_KEPT);
 }
 
@@ -604,7 +606,7 @@ export function finalizeRuntime(state0: RuntimeState, version: string | null): {
     prefixCacheHitRatePct: pct(state.prefix),
     requests: requestsSeen ? { received: state.requests.received, finished: state.requests.finished, aborted: state.requests.aborted } : null,
     http,
-    stalls: sortStalls(state.stalls).map((s) => ({ from: plain(s.from)!, statsLines: s.statsLines, to: plain(s.to)!, seconds: s.seconds })),
+    stalls: sortStalls(state.stalls).map((s) => ({ from: plain(s.from)!, statsLines: s.statsLines, to: plain(s.to)!, seconds: s.seconds, fromT: s.fromT, toT: s.toT })),
     statsStoppedEarly: state.stoppedEarly !== null,
     // extensions
     intervalS: pct(state.interval)?.median ?? null,

@@ -157,7 +157,8 @@ export const RuntimeFactsSchema = z.object({
   prefixCacheHitRatePct: PercentilesSchema.nullable(),
   requests: z.object({ received: z.number(), finished: z.number(), aborted: z.number() }).nullable(),
   http: z.object({ "2xx": z.number(), "4xx": z.number(), "5xx": z.number() }).nullable(),
-  stalls: z.array(z.object({ from: EvidenceSchema, statsLines: z.number(), to: EvidenceSchema, seconds: n })),
+  /** extensions: the last stats line of the stall, its seconds, and its start and end as series times */
+  stalls: z.array(z.object({ from: EvidenceSchema, statsLines: z.number(), to: EvidenceSchema, seconds: n, fromT: n, toT: n })),
   statsStoppedEarly: z.boolean(),
   // extensions
   /** median seconds between two stats lines of one engine */

@@ -3,6 +3,7 @@ import type { Evidence } from "../model.js";
 import type { Finding, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { runtimeRows } from "./runtime-rows.js";
 
 /** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
 const HEADLINE_FACTS = new Set([
@@ -83,6 +84,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   for (const b of benchSections(f)) {
     head(b.title);
     for (const [k, v] of b.rows) row(k, v);
+  }
+
+  const runtime = runtimeRows(f);
+  if (runtime.length) {
+    head("Runtime");
+    for (const [k, v] of runtime) row(k, v);
   }
 
   head("First error");
