@@ -3,7 +3,7 @@ import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTop
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -13,7 +13,7 @@ import { createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader {
+export function createVllmReader(): RecordReader & { fast: import("./read-runtime.js").RuntimeLineCounter } {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
@@ -34,7 +34,8 @@ export function createVllmReader(): RecordReader {
     emitDump(p, emit);
   };
 
-  const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): void => {
+  /** reads one vLLM record; true when it was a runtime line that no later reader needs (see createRuntimeFast) */
+  const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): boolean | void => {
     const msg = head.message;
     runtime.clock(head.date, head.time);
     fileMarkers(rec, head, emit, marker);
@@ -61,7 +62,7 @@ export function createVllmReader(): RecordReader {
       }
     }
     // request, preemption, spec-decoding lines of the running server (facts.runtime)
-    if (runtime.message(rec, msg, emit)) return;
+    if (runtime.message(rec, msg, emit)) return level === "INFO";
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
@@ -111,7 +112,7 @@ export function createVllmReader(): RecordReader {
       if (!head) return readOther(rec, emit, marker, other, runtime);
       const next = nextRecordStart(head.message);
       if (next < 0) {
-        readRecord(rec, head, emit);
+        if (readRecord(rec, head, emit) === true) return true;
         return { ...rec, text: head.message };
       }
       // a flattened paste: several records on one line
@@ -135,6 +136,7 @@ export function createVllmReader(): RecordReader {
       }
       return true;
     },
+    fast: createRuntimeFast(runtime.fast, () => pending === null && !other.commandContinues),
     end(emit) {
       flush(emit);
       runtime.end(emit);

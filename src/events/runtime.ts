@@ -47,6 +47,8 @@ export interface RuntimeCountEvent extends EventBase {
   /** how many (request ids of `Aborted request(s) a,b`), or the number the line states */
   value: number;
   label?: string;
+  /** for `http`: how many responses of this status (the fast path counts them in batches); 1 when absent */
+  n?: number;
   t: number | null;
 }
 

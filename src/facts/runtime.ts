@@ -405,7 +405,7 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
       case "runtime.count": {
         const r = state.requests;
         switch (e.what) {
-          case "received": r.received += e.value; r.lines++; state.afterLast++; break;
+          case "received": r.received += e.value; r.lines++; state.afterLast += e.value; break;
           case "added": r.added += e.value; r.lines++; break;
           case "finished": r.finished += e.value; r.lines++; break;
           case "aborted": r.aborted += e.value; r.lines++; break;
@@ -424,8 +424,9 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
           }
           case "http": {
             const k = String(e.value);
-            state.http[k] = (state.http[k] ?? 0) + 1;
-            state.afterLast++;
+            const n = e.n ?? 1;
+            state.http[k] = (state.http[k] ?? 0) + n;
+            state.afterLast += n;
             if (e.value >= 400 && e.value < 500) state.ev.first4xx ??= located(e);
             else if (e.value >= 500) state.ev.first5xx ??= located(e);
             break;

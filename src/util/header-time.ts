@@ -14,6 +14,11 @@ export function headerSeconds(date: string, time: string): number | null {
   const h = (time.charCodeAt(0) - 48) * 10 + (time.charCodeAt(1) - 48);
   const mi = (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48);
   const s = (time.charCodeAt(6) - 48) * 10 + (time.charCodeAt(7) - 48);
+  return headerSecondsOf(mo, d, h, mi, s);
+}
+
+/** The same from the numbers of the header. */
+export function headerSecondsOf(mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 61)) return null;
   return (MONTH_START[mo - 1] + d - 1) * DAY + h * 3600 + mi * 60 + s;
 }

@@ -77,7 +77,8 @@ export function serverVerdict(facts: Facts): ServerVerdict | null {
       evidence: uniqueEvidence([facts.sources["runtime.waitingFreeKv"]]),
     };
   }
-  if (r.waiting.max === 0)
+  // "the model" needs the server busy on a few stats lines (a lone idle line after the run says nothing)
+  if (r.waiting.max === 0 && Math.round((r.busyShare ?? 0) * r.statsLines) >= 3)
     return {
       measured: "model",
       text: `The server's stats lines show no request waiting (up to ${fmt(r.running.max, 0)} running${r.gpuKvUsagePct ? `, GPU KV cache usage at most ${fmt(r.gpuKvUsagePct.max, 1)}%` : ""}): the benchmark measured the model and the GPUs, not a queue.`,

@@ -41,7 +41,7 @@ describe("bench/kv-cache-limits-concurrency", () => {
   });
 
   const stats = (over: Record<string, unknown>) => ({
-    runtime: { statsLines: 40, running: { min: 0, median: 20, p95: 30, max: 32 }, waiting: { min: 0, median: 0, p95: 0, max: 0 }, gpuKvUsagePct: { min: 0, median: 40, p95: 60, max: 71.5 }, preemptions: 0, waitingFullKvLines: 0, waitingFreeKvLines: 0, ...over },
+    runtime: { statsLines: 40, running: { min: 0, median: 20, p95: 30, max: 32 }, waiting: { min: 0, median: 0, p95: 0, max: 0 }, gpuKvUsagePct: { min: 0, median: 40, p95: 60, max: 71.5 }, preemptions: 0, waitingFullKvLines: 0, waitingFreeKvLines: 0, busyShare: 0.9, ...over },
   });
 
   it("with the server's stats lines: says whether the benchmark measured the model, the queue or the cache", () => {
