@@ -277,7 +277,8 @@ export function createRuntimeTap(): RuntimeTap {
  * read in it (`NCCL`, `NET/`, `rank`, a second record header, a stats line), and the bytes the peel acts on.
  * Each is searched once over the whole chunk (see NeedleScan).
  */
-const DANGERS = ["NCCL", "nccl==", "NET/", "Rank", "rank", " INFO ", " WARN", " ERROR", " DEBUG", " CRITICAL", "Avg prompt", "\r", "\x1b", "\t"];
+// (a needle that starts with a space is slow to search: the level words are searched bare, which only finds more)
+const DANGERS = ["NCCL", "nccl==", "NET/", "Rank", "rank", " INFO ", "WARN", "ERROR", "DEBUG", "CRITICAL", "Avg prompt", "\r", "\x1b", "\t"];
 const NOWHERE = 0x7fffffff;
 
 class NeedleScan {
@@ -309,7 +310,11 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const two = (b: Buffer, i: number) => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
 function startsWith(b: Buffer, at: number, end: number, lit: Buffer): boolean {
-  return at + lit.length <= end && b.compare(lit, 0, lit.length, at, at + lit.length) === 0;
+  const n = lit.length;
+  if (at + n > end) return false;
+  // byte by byte: these literals are short, and a native compare costs more to call
+  for (let i = 0; i < n; i++) if (b[at + i] !== lit[i]) return false;
+  return true;
 }
 
 /** The known shape (prefix or file token) that `b` holds at `at`, or null. */
