@@ -52,10 +52,12 @@ describe("facts.runtime: the stats line of every version", () => {
       "(APIServer pid=9) INFO 07-25 10:11:32 [loggers.py:248] 4 Engines Aggregated: Avg prompt throughput: 10.0 tokens/s, Avg generation throughput: 20.0 tokens/s, Running: 40 reqs, Waiting: 0 reqs, Deferred: 3 reqs, Preemptions: 5, GPU KV cache usage: 50.0%, Prefix cache hit rate: 10.0%, Corrupted: 0 reqs, External prefix cache hit rate: 2.0%, MM cache hit rate: 1.0%",
       "(APIServer pid=9) INFO 07-25 10:11:32 [metrics.py:96] SpecDecoding metrics: Mean acceptance length: 2.71, Accepted throughput: 51.20 tokens/s, Drafted throughput: 90.10 tokens/s, Accepted: 512 tokens, Drafted: 901 tokens, Per-position acceptance rate: 0.812, 0.603, 0.411, Avg Draft acceptance rate: 56.8%",
       "INFO 07-25 10:11:40 [async_llm.py:411] Aborted request(s) cmpl-1,cmpl-2,cmpl-3.",
+      "INFO 07-25 10:11:41 [metrics.py:80] SpecDecoding metrics: Draft acceptance rate: 61.2%, Accepted: 612 tokens, Drafted: 1000 tokens",
+      "INFO 07-25 10:11:42 metrics.py:394] Speculative metrics: Draft acceptance rate: 0.651, System efficiency: 0.570, Number of speculative tokens: 4, Number of accepted tokens: 651, Number of draft tokens: 1000, Number of emitted tokens: 1141.",
     ].join("\n");
     expect(await runtimeOf(text)).toMatchObject({
       statsLines: 3, spanS: 20, running: P(1, 7, 40, 40), waiting: P(0, 2, 3, 3), gpuKvUsagePct: P(4.2, 5, 50, 50),
-      preemptions: 5, prefixCacheHitRatePct: P(10, 10, 33.33, 33.33), specAcceptanceRatePct: P(56.8, 56.8, 56.8, 56.8), engines: 4,
+      preemptions: 5, prefixCacheHitRatePct: P(10, 10, 33.33, 33.33), specAcceptanceRatePct: P(56.8, 61.2, 65.1, 65.1), engines: 4,
       requests: { received: 0, finished: 0, aborted: 3 },
     });
   });

@@ -199,17 +199,15 @@ export function createRuntimeTap(): RuntimeTap {
             return true;
           }
           if (msg.startsWith("SpecDecoding metrics: ")) {
-            // V1: `... Avg Draft acceptance rate: 61.2%`; 0.8.x: `Draft acceptance rate: 0.612, ...`
-            const pct = numAfter(msg, "Avg Draft acceptance rate: ");
-            const frac = pct === null ? numAfter(msg, "Draft acceptance rate: ") : null;
-            const v = pct ?? (frac !== null ? frac * 100 : null);
+            // ≥0.9: `... Avg Draft acceptance rate: 61.2%`; 0.8.x: `SpecDecoding metrics: Draft acceptance rate: 61.2%, ...` (both in percent)
+            const v = numAfter(msg, "Avg Draft acceptance rate: ") ?? numAfter(msg, "Draft acceptance rate: ");
             if (v !== null) count(rec, "specAccept", v, emit);
             return true;
           }
           if (msg.startsWith("Speculative metrics: ")) {
             // V0: `Speculative metrics: Draft acceptance rate: 0.651, System efficiency: 0.570, ...`
             const frac = numAfter(msg, "Draft acceptance rate: ");
-            if (frac !== null) count(rec, "specAccept", frac * 100, emit);
+            if (frac !== null) count(rec, "specAccept", Math.round(frac * 100000) / 1000, emit);
             return true;
           }
           return false;
