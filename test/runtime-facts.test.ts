@@ -40,8 +40,10 @@ describe("facts.runtime: the stats line of every version", () => {
     });
   });
 
-  it("V0 preemption warnings: the largest cumulative count", async () => {
+  it("V0 preemption warnings: the largest cumulative count, under either key", async () => {
     expect((await runtimeOf(kvPressure("v0.6")))?.preemptions).toBe(101);
+    const other = kvPressure("v0.5").replace(/total_num_cumulative_preemption=/g, "total_cumulative_preemption_cnt=");
+    expect((await runtimeOf(other))?.preemptions).toBe(101);
   });
 
   it("reads each version's variants: no final dot (0.4), the missing comma (V1 0.7.1), aggregated DP, extra fields, spec decoding", async () => {

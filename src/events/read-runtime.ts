@@ -194,7 +194,8 @@ export function createRuntimeTap(): RuntimeTap {
           return false;
         case 83: // S
           if (msg.startsWith("Sequence group ") && msg.indexOf("is preempted by") > 0) {
-            const n = numAfter(msg, "total_num_cumulative_preemption=");
+            // the key was `total_cumulative_preemption_cnt=` in some versions (and in vLLM's optimization docs)
+            const n = numAfter(msg, "total_num_cumulative_preemption=") ?? numAfter(msg, "total_cumulative_preemption_cnt=");
             count(rec, "preempted", n ?? 1, emit);
             return true;
           }
