@@ -20,6 +20,8 @@ export const meta = {
 
 /** stats lines with requests waiting at >= 95% KV usage needed (besides any preemption) */
 export const MIN_FULL_LINES = 3;
+/** fewer preemptions than this, without such a queue, are reported as info */
+export const MINOR_PREEMPTIONS = 10;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
@@ -37,7 +39,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const capacity = kv.tokens !== null
     ? ` The KV cache holds ${fmt(kv.tokens, 0)} tokens${kv.maxConcurrency !== null ? ` (${fmt(kv.maxConcurrency)}x requests of ${fmt(kv.tokensPerRequest ?? facts.config.maxModelLen ?? 0, 0)} tokens)` : ""}.`
     : "";
+  // a few preemptions and no queue at a full cache: worth knowing, not yet a problem
+  const minor = full < MIN_FULL_LINES && preempt < MINOR_PREEMPTIONS;
   return [{
+    ...(minor ? { severity: "info" as const } : {}),
     message: `${parts.join("; ")}.${capacity} Requests queue for KV space rather than for compute, so time to first token grows with the queue and preempted requests start over.`,
     evidence: uniqueEvidence([sourceOf(facts, "runtime.waitingFullKv"), sourceOf(facts, "runtime.gpuKvUsagePct"), sourceOf(facts, "runtime.preemptions"), sourceOf(facts, "kvCache.tokens")]),
     remediation: remediation(facts, demand),

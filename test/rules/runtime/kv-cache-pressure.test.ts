@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "../analyze-text.js";
-import { healthy, kvPressure, queueFreeKv } from "../../fixtures/runtime/logs.js";
+import { healthy, kvPressure, queueFreeKv, serverLog, ticks } from "../../fixtures/runtime/logs.js";
 
 const mine = async (text: string) => (await analyzeText(text)).findings.filter((f) => f.ruleId === "runtime/kv-cache-pressure");
 
@@ -24,6 +24,12 @@ describe("runtime/kv-cache-pressure", () => {
     const f = await mine(kvPressure("v0.6"));
     expect(f).toHaveLength(1);
     expect(f[0].message).toContain("101 requests were preempted");
+  });
+
+  it("a few preemptions without a queue at a full cache are info", async () => {
+    const f = await mine(serverLog({ era: "newest", ticks: ticks(8, (i) => ({ prompt: 100, gen: 500, running: 8, waiting: 0, kv: 80, preempt: i === 4 ? 2 : 0 })) }));
+    expect(f.map((x) => x.severity)).toEqual(["info"]);
+    expect(f[0].message).toMatch(/^GPU KV cache usage reached 80% and was at 95% or more on 0% of 8 stats lines \(70 s\); 2 requests were preempted/);
   });
 
   it("stays quiet on a healthy busy server and on a queue with free KV", async () => {
