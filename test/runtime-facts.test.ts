@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { analyze, mergeAnalyses, mergeableStateOf, type MergeableState } from "../src/analyze.js";
 import { histAdd, histMerge, newHist, percentiles, HIST_EXACT_KEYS } from "../src/facts/runtime.js";
 import { analyzeText } from "./rules/analyze-text.js";
+import { ROOT } from "./helpers/cli.js";
 import { healthy, kvPressure, serverLog, smallBatchTp, stall, ticks, wrongModel } from "./fixtures/runtime/logs.js";
 
 const runtimeOf = async (text: string) => (await analyzeText(text)).facts.runtime;
@@ -89,6 +90,16 @@ describe("facts.runtime: the stats line of every version", () => {
   it("a log across New Year: the span runs on", async () => {
     const text = serverLog({ era: "v1-0.10", start: Date.UTC(2025, 11, 31, 23, 59, 0), ticks: ticks(12, () => ({ prompt: 1, gen: 1, running: 1, waiting: 0, kv: 1 })) });
     expect((await runtimeOf(text))?.spanS).toBe(110);
+  });
+
+  it("samples/server-kv-pressure.log: the README's sample", async () => {
+    const { report } = await analyze([join(ROOT, "samples", "server-kv-pressure.log")]);
+    expect(report.facts.runtime).toMatchObject({
+      statsLines: 30, spanS: 290, intervalS: 10, running: P(10, 24, 26, 26), waiting: P(0, 7, 14, 14), gpuKvUsagePct: P(35, 96, 99.6, 99.6),
+      generationThroughput: P(1400, 1650, 1710, 1710), kvFullShare: 0.6, preemptions: 21, requests: { received: 51, finished: 0, aborted: 0 },
+      http: { "2xx": 49, "4xx": 2, "5xx": 0 }, stalls: [], statsStoppedEarly: false,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.severity])).toEqual([["runtime/kv-cache-pressure", "warning"], ["runtime/client-errors", "warning"]]);
   });
 
   it("is null, with a missing entry, for a start-up log", async () => {
