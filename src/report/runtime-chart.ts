@@ -24,7 +24,8 @@ interface Panel {
 /**
  * The running server over time, from facts.runtime.series: requests running and waiting, GPU KV usage and
  * generation throughput, one panel each on a shared time axis; stalls are shaded red, time buckets with the KV
- * cache at ≥95% orange (in the KV panel). Inline SVG with presentation attributes only (the report's CSP).
+ * cache at ≥95% orange (in the KV panel), buckets with requests waiting while KV usage was at most 50% blue (in the
+ * requests panel). Inline SVG with presentation attributes only (the report's CSP).
  */
 export function runtimeChart(f: Facts): string {
   const s = f.runtime?.series;
@@ -60,10 +61,15 @@ export function runtimeChart(f: Facts): string {
   panels.forEach((p, i) => {
     const top = T + i * (PH + GAP);
     const Y = (v: number) => top + (1 - v / p.max) * PH;
+    // requests waiting while the KV cache had room (runtime/queue-with-free-kv): blue, in the requests panel
+    if (i === 0) {
+      const band = Math.max(s.widthS, f.runtime!.intervalS ?? 0);
+      for (const q of pts) if (q.waitingMax > 0 && q.kvMax !== null && q.kvMax <= 50 && q.generation > 0) parts.push(`<rect class="queue-free-kv" x="${fx(X(q.t))}" y="${top}" width="${fx(Math.max(1, Math.min(W - R, X(q.t + band)) - X(q.t)))}" height="${PH}" fill="#dbeafe" shape-rendering="crispEdges"/>`);
+    }
     if (p.threshold !== undefined) {
       // a bucket stands for one stats interval at least (5 s buckets, 10 s lines)
       const band = Math.max(s.widthS, f.runtime!.intervalS ?? 0);
-      for (const q of pts) if (q.kvMax !== null && q.kvMax >= p.threshold) parts.push(`<rect class="kv-full" x="${fx(X(q.t))}" y="${top}" width="${fx(Math.max(1, Math.min(W - R, X(q.t + band)) - X(q.t)))}" height="${PH}" fill="#ffedd5"/>`);
+      for (const q of pts) if (q.kvMax !== null && q.kvMax >= p.threshold) parts.push(`<rect class="kv-full" x="${fx(X(q.t))}" y="${top}" width="${fx(Math.max(1, Math.min(W - R, X(q.t + band)) - X(q.t)))}" height="${PH}" fill="#ffedd5" shape-rendering="crispEdges"/>`);
       parts.push(`<line x1="${L}" x2="${W - R}" y1="${fx(Y(p.threshold))}" y2="${fx(Y(p.threshold))}" stroke="#e0a100" stroke-dasharray="3 3"/>`);
     }
     parts.push(`<rect x="${L}" y="${top}" width="${W - L - R}" height="${PH}" fill="none" stroke="#ccc"/>`);
