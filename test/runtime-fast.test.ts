@@ -38,6 +38,8 @@ const TRAPS = (prefix: string) => [
   `${prefix}INFO:     10.0.0.1:5002 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`,
   `${prefix}INFO:     10.0.0.1:5003 - "POST /v1/chat/completions HTTP/1.1" 2000 OK`,
   `${prefix}INFO 08-19 10:09:05 [logger.py:41] Received request chatcmpl-t7: prompt: 'the rank of the matrix', params: SamplingParams(n=1).`,
+  `${prefix}INFO 08-19 10:09:05 [logger.py:41] Received request chatcmpl-t9: prompt: '(rank 3) distributed init done; rank 0 and rank 1 Duplicate GPU', params: SamplingParams(n=1).`,
+  `${prefix}INFO 08-19 10:09:06 [async_llm.py:269] Added request chatcmpl-t9 vLLM is using nccl==2.21.5 over NET/IB : mlx5_0.`,
   `(EngineCore_DP0 pid=9) INFO 08-19 10:09:05 [logger.py:41] Received request chatcmpl-t8: prompt: 'another prefix', params: SamplingParams(n=1).`,
 ];
 

@@ -276,8 +276,10 @@ export function createRuntimeTap(): RuntimeTap {
  * read in it (`NCCL`, `NET/`, `rank`, a second record header, a stats line), and the bytes the peel acts on.
  * Each is searched once over the whole chunk (see NeedleScan).
  */
-// (a needle that starts with a space is slow to search: the level words are searched bare, which only finds more)
-const DANGERS = ["NCCL", "nccl==", "NET/", "Rank", "rank", " INFO ", "WARN", "ERROR", "DEBUG", "CRITICAL", "Avg prompt", "\r", "\x1b", "\t"];
+// (a needle that starts with a common byte is slow to search: the level words are searched without their space,
+// `Avg ` for a stats line, and for ranks the shapes the NCCL reader reads: `[rank3]:`, `(rank 3)`, `[PG 0 Rank 3]`,
+// `rank 0 and rank 1` with `Duplicate GPU`; each finds more than the reader would read, never less)
+const DANGERS = ["NCCL", "nccl==", "NET/", "Rank", "[rank", "(rank", "Duplicate GPU", "INFO ", "WARN", "ERROR", "DEBUG", "CRITICAL", "Avg ", "\r", "\x1b", "\t"];
 const NOWHERE = 0x7fffffff;
 
 class NeedleScan {
