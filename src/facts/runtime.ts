@@ -28,6 +28,8 @@ export const STALLS_KEPT = 20;
 export const STOPPED_EARLY_MIN_S = 60;
 export const STOPPED_EARLY_INTERVALS = 6;
 export const KV_FULL_PCT = 95;
+/** engines tracked one by one (intervals, stalls); a log naming more is hostile or broken */
+export const MAX_ENGINES = 256;
 
 export interface Hist {
   n: number;
@@ -338,7 +340,7 @@ function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
   else state.v1Lines++;
   if (e.aggregated !== null || e.preemptions !== null) state.newForm++;
   if (e.aggregated !== null) state.aggregated = Math.max(state.aggregated ?? 0, e.aggregated);
-  if (e.engine !== "" && e.engine !== "agg" && !state.engines.includes(e.engine) && state.engines.length < 256) state.engines.push(e.engine);
+  if (e.engine !== "" && e.engine !== "agg" && !state.engines.includes(e.engine) && state.engines.length < MAX_ENGINES) state.engines.push(e.engine);
   state.ev.firstStats ??= at;
   state.ev.lastStats = at;
   if (e.t !== null) {
@@ -346,7 +348,7 @@ function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
     if (state.lastT === null || e.t > state.lastT) state.lastT = e.t;
     const prev = state.lastPerEngine[e.engine];
     if (prev !== undefined && prev !== null && e.t >= prev) histAdd(state.interval, e.t - prev);
-    state.lastPerEngine[e.engine] = e.t;
+    if (prev !== undefined || Object.keys(state.lastPerEngine).length < MAX_ENGINES) state.lastPerEngine[e.engine] = e.t;
     seriesAdd(state.series, e, e.t);
   }
   if (state.running.max === null || e.running > state.running.max) state.ev.maxRunning = at;
@@ -390,6 +392,7 @@ function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
     closeRun(state, open);
     delete state.open[e.engine];
   }
+  if (state.open[e.engine] && Object.keys(state.open).length > MAX_ENGINES) delete state.open[e.engine];
   state.last = { at, t: e.t, running: e.running, waiting: e.waiting };
   state.afterLast = 0;
 }
@@ -481,7 +484,7 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
       },
       http: addCounts(a.http, b.http),
       unknownModels: addCounts(a.unknownModels, b.unknownModels, 20),
-      engines: [...a.engines, ...b.engines.filter((x) => !a.engines.includes(x))].slice(0, 256),
+      engines: [...a.engines, ...b.engines.filter((x) => !a.engines.includes(x))].slice(0, MAX_ENGINES),
       aggregated: a.aggregated === null ? b.aggregated : b.aggregated === null ? a.aggregated : Math.max(a.aggregated, b.aggregated),
       stalls: sortStalls([...a.stalls, ...b.stalls]).slice(0, STALLS_KEPT),
       stallCount: a.stallCount + b.stallCount,
