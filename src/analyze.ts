@@ -56,6 +56,9 @@ export class EventStore {
   dropped = 0;
   constructor(private readonly maxPerKind: number) {}
   add(e: Event): void {
+    // the running server's per-line events (stats, request, HTTP lines) are folded into facts.runtime and not kept:
+    // rules read the facts, and a server log has millions of them
+    if (e.kind.charCodeAt(0) === 114 /* r */ && e.kind.startsWith("runtime.")) return;
     const n = this.perKind.get(e.kind) ?? 0;
     if (n >= this.maxPerKind) {
       this.dropped++;

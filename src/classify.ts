@@ -1,8 +1,9 @@
 import type { Emit, RecordReader } from "./events/types.js";
-import type { LineCounter } from "./events/fast.js";
+import type { ChunkLineCounter, LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
+import type { RuntimeLineCounter } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
@@ -21,13 +22,15 @@ export interface Dispatcher {
 
 export function createDispatcher(): Dispatcher {
   const nccl = createNcclReader();
+  const vllm = createVllmReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
-  const readers: RecordReader[] = [nccl, createVllmReader(), createBenchReader(), createPythonReader()];
+  const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
   const observeVllmOrigin = createVllmOriginObserver();
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
     // and no origin is on it for the vLLM origin observer to see
-    fast: nccl.fast,
+    // and a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
+    fast: bothCounters(vllm.fast, nccl.fast),
     absorb: nccl.absorb,
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
@@ -43,6 +46,28 @@ export function createDispatcher(): Dispatcher {
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);
+    },
+  };
+}
+
+/** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
+function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
+  return {
+    begin(bytes, maxChars): ChunkLineCounter {
+      const cb = b.begin(bytes, maxChars);
+      const ca = a.begin(bytes, maxChars);
+      if (!ca) return cb;
+      return {
+        line: (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),
+        pass() {
+          ca.pass();
+          cb.pass();
+        },
+        done() {
+          ca.done();
+          cb.done();
+        },
+      };
     },
   };
 }

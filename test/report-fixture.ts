@@ -67,6 +67,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         warnCount: 1,
       },
       bench: { serve: null, throughput: null, latency: null, ncclTests: null, runs: [] },
+      runtime: null,
       firstError: ev(901, `${p.hostB}:3310:3310 [8] NCCL WARN Net : Connect to ${p.ipA}<43511> failed : Connection refused`),
       firstWarning: null,
       server: { ready: false, readyLine: null },

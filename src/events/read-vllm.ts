@@ -4,6 +4,7 @@ import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, m
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
+import { createRuntimeFast, createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -13,11 +14,12 @@ import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } 
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader {
+export function createVllmReader(): RecordReader & { fast: import("./read-runtime.js").RuntimeLineCounter } {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
   const other: OtherState = { launch: null, call: null, list: null, envName: null, gpus: new Set() };
+  const runtime = createRuntimeTap();
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -33,8 +35,10 @@ export function createVllmReader(): RecordReader {
     emitDump(p, emit);
   };
 
-  const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): void => {
+  /** reads one vLLM record; true when it was a runtime line that no later reader needs (see createRuntimeFast) */
+  const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): boolean | void => {
     const msg = head.message;
+    runtime.clock(head.date, head.time);
     fileMarkers(rec, head, emit, marker);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
@@ -62,9 +66,12 @@ export function createVllmReader(): RecordReader {
       const mt = parseMetrics(msg);
       if (mt) {
         metrics.add(rec, mt);
+        runtime.stats(rec, msg, mt, true, emit);
         return true;
       }
     }
+    // request, preemption, spec-decoding lines of the running server (facts.runtime)
+    if (runtime.message(rec, msg, emit)) return level === "INFO";
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
@@ -133,7 +140,7 @@ export function createVllmReader(): RecordReader {
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
       if (!head) {
-        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other);
+        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
         // a message ends a command or call that a paste left open
         other.launch = null;
         other.call = null;
@@ -142,7 +149,7 @@ export function createVllmReader(): RecordReader {
       }
       const next = nextRecordStart(head.message);
       if (next < 0) {
-        readRecord(rec, head, emit);
+        if (readRecord(rec, head, emit) === true) return true;
         return { ...rec, text: head.message };
       }
       // a flattened paste: several records on one line
@@ -166,8 +173,10 @@ export function createVllmReader(): RecordReader {
       }
       return true;
     },
+    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
+      runtime.end(emit);
       const m = metrics.event();
       if (m) emit(m);
     },
@@ -326,7 +335,7 @@ const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
-function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
+function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
   const text = rec.text;
   if (state.launch) {
     // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
@@ -378,12 +387,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
+    if (runtime.other(rec, text, emit)) return true;
     const msg = text.slice(5).trimStart();
     if (msg.startsWith("Application startup complete") || msg.startsWith("Uvicorn running on")) {
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "server.ready", facts: { "server.ready": true }, priority: 8, level: "INFO", message: msg });
       return true;
     }
     return false;
+  }
+  // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
+  if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
+    const mt = parseMetrics(text);
+    if (mt) {
+      runtime.stats(rec, text, mt, false, emit);
+      return true;
+    }
   }
   if (c >= 65 && c <= 90 && text.indexOf(" -- ") > 0) {
     const m = RAY_DRIVER.exec(text);

@@ -182,6 +182,67 @@ export const BenchFactsSchema = z.object({
   runs: z.array(z.object({ kind: z.string(), file: z.string(), line: z.number(), values: z.record(z.string(), z.unknown()) })),
 });
 
+const PercentilesSchema = z.object({ min: z.number(), median: z.number(), p95: z.number(), max: z.number() });
+
+/** facts.runtime (CONTRACT.md "runtime"): the running server's stats, request and HTTP lines; see src/facts/runtime.ts. */
+export const RuntimeFactsSchema = z.object({
+  statsLines: z.number(),
+  /** seconds from the first stats line to the last (vLLM's header time); null without timestamps */
+  spanS: n,
+  running: PercentilesSchema.nullable(),
+  waiting: PercentilesSchema.nullable(),
+  gpuKvUsagePct: PercentilesSchema.nullable(),
+  promptThroughput: PercentilesSchema.nullable(),
+  generationThroughput: PercentilesSchema.nullable(),
+  kvFullShare: n,
+  preemptions: n,
+  prefixCacheHitRatePct: PercentilesSchema.nullable(),
+  requests: z.object({ received: z.number(), finished: z.number(), aborted: z.number() }).nullable(),
+  http: z.object({ "2xx": z.number(), "4xx": z.number(), "5xx": z.number() }).nullable(),
+  /** extensions: the last stats line of the stall, its seconds, and its start and end as series times */
+  stalls: z.array(z.object({ from: EvidenceSchema, statsLines: z.number(), to: EvidenceSchema, seconds: n, fromT: n, toT: n })),
+  statsStoppedEarly: z.boolean(),
+  // extensions
+  /** median seconds between two stats lines of one engine */
+  intervalS: n,
+  /** engines the stats lines name (`Engine 00N:`), or N of `N Engines Aggregated:` */
+  engines: n,
+  /** stalls in all (`stalls` keeps the first 20) */
+  stallCount: z.number(),
+  /** the last stats line, when they stopped early */
+  statsStoppedAt: EvidenceSchema.nullable(),
+  addedRequests: n,
+  /** HTTP status -> responses (uvicorn access lines) */
+  httpStatus: z.record(z.string(), z.number()).nullable(),
+  /** model names requested that the server does not serve -> requests */
+  unknownModels: z.record(z.string(), z.number()).nullable(),
+  specAcceptanceRatePct: PercentilesSchema.nullable(),
+  /** share of stats lines with at least one request running */
+  busyShare: n,
+  /** of those, the share with at most 2 running */
+  smallBatchShare: n,
+  /** stats lines with requests waiting and GPU KV usage >= 95% / <= 50% */
+  waitingFullKvLines: z.number(),
+  waitingFreeKvLines: z.number(),
+  /** false when a distribution had too many distinct values and kept three significant digits */
+  exact: z.boolean(),
+  /** the stats lines bucketed by time (for the HTML picture and runtime/throughput-drop) */
+  series: z.object({
+    widthS: z.number(),
+    points: z.array(z.object({
+      /** bucket start: seconds from the start of a leap year (vLLM's header has no year) */
+      t: z.number(),
+      lines: z.number(),
+      running: z.number(),
+      runningMax: z.number(),
+      waitingMax: z.number(),
+      kvMax: n,
+      generation: z.number(),
+      prompt: z.number(),
+    })),
+  }).nullable(),
+});
+
 export const MissingSchema = z.object({ fact: z.string(), why: z.string(), howToGet: z.string() });
 
 export const FactsSchema = z.object({
@@ -193,6 +254,7 @@ export const FactsSchema = z.object({
   memory: MemoryFactsSchema,
   nccl: NcclFactsSchema,
   bench: BenchFactsSchema,
+  runtime: RuntimeFactsSchema.nullable(),
   firstError: EvidenceSchema.nullable(),
   // extension: the first WARNING-level record of any kind
   firstWarning: EvidenceSchema.nullable(),
@@ -271,6 +333,7 @@ export type Missing = z.infer<typeof MissingSchema>;
 export type InputInfo = z.infer<typeof InputInfoSchema>;
 export type NcclFacts = z.infer<typeof NcclFactsSchema>;
 export type BenchFacts = z.infer<typeof BenchFactsSchema>;
+export type RuntimeFacts = z.infer<typeof RuntimeFactsSchema>;
 
 /** The report's published JSON Schema (schema/report.schema.json is generated from this). */
 export function reportJsonSchema(): unknown {

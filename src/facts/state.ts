@@ -8,6 +8,7 @@ import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
 import { signalsDomain, type Signals, type SignalsState } from "./signals.js";
+import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -19,10 +20,11 @@ export interface FactState {
   /** per signature (grammars/signatures.ts): count, first and last lines — what rules read instead of raw lines */
   signals: SignalsState;
   env: EnvState;
+  runtime: RuntimeState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -30,6 +32,10 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k.startsWith("nccl.")) ncclDomain.reduce(state.nccl, e);
   else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
+  else if (k.startsWith("runtime.")) {
+    runtimeDomain.reduce(state.runtime, e);
+    return;
+  }
   if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
@@ -52,6 +58,8 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     signals: signalsDomain.merge(a.signals ?? signalsDomain.init(), shifted.signals ?? signalsDomain.init()),
     // a state from a report written before facts.env has none
     env: envDomain.merge(a.env ?? envDomain.init(), shifted.env ?? envDomain.init()),
+    // a report written before facts.runtime existed has none
+    runtime: runtimeDomain.merge(a.runtime ?? runtimeDomain.init(), shifted.runtime ?? runtimeDomain.init()),
   };
 }
 
@@ -61,15 +69,17 @@ export function finalizeFacts(state: FactState): Facts {
   const e = errorsDomain.finalize(state.errors);
   const b = benchDomain.finalize(state.bench);
   const env = envDomain.finalize(state.env ?? envDomain.init());
+  const r = finalizeRuntime(state.runtime ?? runtimeDomain.init(), v.facts.vllm.version);
   return reconcileCluster({
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
+    runtime: r.facts,
     firstError: e.facts.firstError,
     firstWarning: e.facts.firstWarning,
     env: env.facts,
-    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources },
-    missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
+    sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources, ...r.sources },
+    missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing, ...r.missing],
   });
 }
 

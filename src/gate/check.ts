@@ -100,11 +100,24 @@ function judgeFailOn(report: Report, failOn: FailOn): GateRequirement {
   return { kind: "fail-on", name, passed: false, reason: `${failing.length} finding${failing.length === 1 ? "" : "s"} at or above ${failOn}: ${list}${more}` };
 }
 
+/** Whether a prefix of `path` is a null fact that facts.missing explains (e.g. `runtime` for `runtime.preemptions`). */
+function missingSection(report: Report, path: string): boolean {
+  const parts = path.split(".");
+  for (let i = parts.length - 1; i > 0; i--) {
+    const prefix = parts.slice(0, i).join(".");
+    const { found, value } = readPath(report, prefix);
+    if (found) return value === null && report.facts.missing.some((m) => m.fact === prefix || prefix === m.fact);
+  }
+  return false;
+}
+
 function judgeRequirement(report: Report, r: Requirement): GateRequirement {
   const base = { kind: "require", name: r.text };
   const { found, value } = readPath(report, r.path);
-  if (!found) return { ...base, passed: false, reason: `${r.path} is not a fact of the report` };
-  if ((value === null || value === undefined) && r.value !== null) {
+  // a whole section the log does not show is null (facts.runtime without stats lines): its fields are missing, not unknown
+  const nullSection = !found && missingSection(report, r.path);
+  if (!found && !nullSection) return { ...base, passed: false, reason: `${r.path} is not a fact of the report` };
+  if ((nullSection || value === null || value === undefined) && r.value !== null) {
     const why = report.facts.missing.find((m) => m.fact === r.path || r.path.startsWith(m.fact + "."));
     return { ...base, passed: false, reason: `${r.path} is missing from the logs${why ? ` (${why.why}; ${why.howToGet})` : ""}` };
   }

@@ -54,10 +54,23 @@ const LABELS: Record<string, [label: string, unit?: string]> = {
   "config.maxModelLen": ["max_model_len"],
   "config.gpuMemoryUtilization": ["gpu_memory_utilization"],
   "gpu.name": ["GPU"],
+  "runtime.generationThroughput.median": ["generation throughput (median)", "tokens/s"],
+  "runtime.generationThroughput.p95": ["generation throughput (p95)", "tokens/s"],
+  "runtime.running.median": ["running requests (median)"],
+  "runtime.running.max": ["running requests (max)"],
+  "runtime.waiting.p95": ["waiting requests (p95)"],
+  "runtime.waiting.max": ["waiting requests (max)"],
+  "runtime.gpuKvUsagePct.p95": ["GPU KV cache usage p95 (%)"],
+  "runtime.kvFullShare": ["share of stats lines with KV ≥95%"],
+  "runtime.preemptions": ["preemptions"],
+  "runtime.stallCount": ["stalls"],
+  "runtime.statsLines": ["stats lines"],
 };
 
 /** Paths not compared leaf by leaf: provenance, big per-rank tables, and what is summarized otherwise. */
-const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.(?:interNode|intraNode|interNodeNet|communicators|workerIps)(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/];
+const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.(?:interNode|intraNode|interNodeNet|communicators|workerIps)(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/,
+  // the runtime time series and stall evidence differ by nature between two runs: compared as counts and percentiles
+  /^runtime\.series(\.|$)/, /^runtime\.stalls(\.|$)/, /^runtime\.statsStoppedAt(\.|$)/];
 const EVIDENCE_PATHS = new Set(["firstError", "firstWarning", "nccl.firstWarn"]);
 
 function leaves(v: unknown, prefix: string, out: Map<string, unknown>): void {

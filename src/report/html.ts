@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
+import { runtimeRows } from "./runtime-rows.js";
+import { runtimeChart } from "./runtime-chart.js";
 import { configRows, kindsText, kvRows, memoryParts, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type MemoryPart, type Row } from "./markdown.js";
 
 /*
@@ -70,6 +72,9 @@ export function renderHtml(report: Report): string {
       if (b.kind === "ncclTests") ncclTestsRuns(f).slice(0, MAX_BUSBW_CHARTS).forEach((v, i) => body.push(busbwChart(v, i)));
     }
   }
+
+  const runtime = runtimeRows(f);
+  if (runtime.length) body.push(`<h2>Runtime</h2>`, runtimeChart(f), rowsTable(runtime));
 
   body.push(`<h2>Findings (${report.findings.length})</h2>`);
   if (report.findings.length === 0) body.push(`<p class="ok">No problems found.</p>`);

@@ -3,6 +3,7 @@ import type { Evidence } from "../model.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
+import { runtimeRows } from "./runtime-rows.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -217,6 +218,9 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     out.push("## Benchmarks", "");
     for (const b of benches) out.push(`### ${mdEscape(b.title)}`, "", ...table(["metric", "value"], b.rows), "");
   }
+
+  const runtime = runtimeRows(f);
+  if (runtime.length) out.push("## Runtime", "", ...table(["topic", "value"], runtime), "");
 
   out.push(`## Findings (${report.findings.length})`, "");
   if (report.findings.length === 0) out.push("No problems found.", "");

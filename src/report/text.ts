@@ -4,6 +4,7 @@ import type { Finding, Report } from "../facts/schema.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
+import { runtimeRows } from "./runtime-rows.js";
 
 /** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
 const HEADLINE_FACTS = new Set([
@@ -89,6 +90,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   for (const b of benchSections(f)) {
     head(b.title);
     for (const [k, v] of b.rows) row(k, v);
+  }
+
+  const runtime = runtimeRows(f);
+  if (runtime.length) {
+    head("Runtime");
+    for (const [k, v] of runtime) row(k, v);
   }
 
   head("First error");

@@ -32,6 +32,12 @@ import { rule as benchNcclTestsWrong } from "./bench/nccl-tests-wrong.js";
 import { rule as benchLowBusbw } from "./bench/low-busbw.js";
 import { rule as benchKvCacheLimitsConcurrency } from "./bench/kv-cache-limits-concurrency.js";
 import { rule as benchDegradedServer } from "./bench/degraded-server.js";
+import { rule as runtimeKvCachePressure } from "./runtime/kv-cache-pressure.js";
+import { rule as runtimeSmallBatchTp } from "./runtime/small-batch-tp.js";
+import { rule as runtimeQueueWithFreeKv } from "./runtime/queue-with-free-kv.js";
+import { rule as runtimeStall } from "./runtime/stall.js";
+import { rule as runtimeThroughputDrop } from "./runtime/throughput-drop.js";
+import { rule as runtimeClientErrors } from "./runtime/client-errors.js";
 
 /**
  * Every built-in rule, in the order findings are reported: vLLM start-up and capacity first, then NCCL
@@ -44,6 +50,7 @@ export const RULES: readonly Rule[] = [
   ibError, bootstrapFailure, systemError, internalError, remoteProcessExited, cudaError, duplicateGpu, collectiveTimeout, ncclError,
   versionMismatch, publicAddress,
   benchFailedRequests, benchNcclTestsWrong, benchLowBusbw, benchKvCacheLimitsConcurrency, benchDegradedServer,
+  runtimeStall, runtimeKvCachePressure, runtimeQueueWithFreeKv, runtimeSmallBatchTp, runtimeThroughputDrop, runtimeClientErrors,
 ];
 
 /** Findings the engine itself produces. */

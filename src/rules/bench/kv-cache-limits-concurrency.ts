@@ -1,4 +1,5 @@
 import type { Evidence } from "../../model.js";
+import type { Facts } from "../../facts/schema.js";
 import type { FindingDraft, Rule, RuleContext } from "../types.js";
 import { docsPath } from "../types.js";
 import { factEvidence, fmt, uniqueEvidence } from "../helpers.js";
@@ -12,6 +13,7 @@ export const meta = {
   docs: docsPath("bench/kv-cache-limits-concurrency"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (GPU KV cache size, Maximum concurrency)",
+    "vllm/v1/metrics/loggers.py, vllm/engine/metrics.py: the server's stats lines during the run (Running, Waiting, GPU KV cache usage)",
     "vllm/benchmarks/serve.py: `Maximum request concurrency`, `Peak concurrent requests`, `Total input tokens`, `Total generated tokens`",
   ],
 } satisfies Rule["meta"];
@@ -44,7 +46,72 @@ function loadOf(values: Record<string, unknown>, ev: Evidence): Load | null {
   return { concurrency, source, ev, tokensPerRequest };
 }
 
+/**
+ * What the server's own stats lines (facts.runtime) say the benchmark measured, when the server log was read
+ * with the result: the KV cache (requests waited at ≥95% KV usage, or were preempted), the scheduler's queue
+ * (requests waited with KV room), or the model (no request waited).
+ */
+export interface ServerVerdict {
+  measured: "kv-cache" | "queue" | "model";
+  text: string;
+  evidence: Evidence[];
+}
+
+export function serverVerdict(facts: Facts): ServerVerdict | null {
+  const r = facts.runtime;
+  if (!r || r.statsLines === 0 || !r.waiting || !r.running) return null;
+  const preempt = r.preemptions ?? 0;
+  if (r.waitingFullKvLines > 0 || preempt > 0) {
+    const kv = r.gpuKvUsagePct ? `GPU KV cache usage up to ${fmt(r.gpuKvUsagePct.max, 1)}%` : "a full KV cache";
+    return {
+      measured: "kv-cache",
+      text: `The server's stats lines agree: on ${fmt(r.waitingFullKvLines, 0)} of ${fmt(r.statsLines, 0)} of them requests waited (up to ${fmt(r.waiting.max, 0)}, with ${fmt(r.running.max, 0)} running) at ${kv}${preempt > 0 ? `, and ${fmt(preempt, 0)} requests were preempted` : ""}: the benchmark measured the KV cache, not the model.`,
+      evidence: uniqueEvidence([facts.sources["runtime.waitingFullKv"], facts.sources["runtime.preemptions"]]),
+    };
+  }
+  if (r.waitingFreeKvLines > 0) {
+    const seqs = facts.config.maxNumSeqs;
+    return {
+      measured: "queue",
+      text: `The server's stats lines show requests waiting (up to ${fmt(r.waiting.max, 0)}) while the KV cache had room and ${fmt(r.running.max, 0)} ran${seqs !== null ? ` (max_num_seqs ${seqs})` : ""}: the benchmark measured the scheduler's queue, not the model.`,
+      evidence: uniqueEvidence([facts.sources["runtime.waitingFreeKv"]]),
+    };
+  }
+  // "the model" needs the server busy on a few stats lines (a lone idle line after the run says nothing)
+  if (r.waiting.max === 0 && Math.round((r.busyShare ?? 0) * r.statsLines) >= 3)
+    return {
+      measured: "model",
+      text: `The server's stats lines show no request waiting (up to ${fmt(r.running.max, 0)} running${r.gpuKvUsagePct ? `, GPU KV cache usage at most ${fmt(r.gpuKvUsagePct.max, 1)}%` : ""}): the benchmark measured the model and the GPUs, not a queue.`,
+      evidence: uniqueEvidence([facts.sources["runtime.running"]]),
+    };
+  return null;
+}
+
 export function check(ctx: RuleContext): FindingDraft[] {
+  const out = capacityCheck(ctx);
+  const verdict = serverVerdict(ctx.facts);
+  const serve = benchRuns(ctx, "serve");
+  if (!verdict || serve.length === 0) return out;
+  if (out.length) {
+    // the estimate and the stats lines: say whether the log confirms it
+    const f = out[0];
+    if (verdict.measured !== "model") return [{ ...f, severity: undefined, message: `${f.message} ${verdict.text}`, evidence: uniqueEvidence([...f.evidence, ...verdict.evidence]) }];
+    return [{ ...f, severity: "info", message: `${f.message} But ${verdict.text.charAt(0).toLowerCase()}${verdict.text.slice(1)} The benchmark's requests were likely shorter than the estimate assumes.`, evidence: uniqueEvidence([...f.evidence, ...verdict.evidence]) }];
+  }
+  const ev = uniqueEvidence([serve[0].ev, ...verdict.evidence]);
+  if (verdict.measured === "model")
+    return [{ title: "Benchmark: the server kept up, so the result measures the model", severity: "info", message: verdict.text, evidence: ev, remediation: ["Nothing to change for this benchmark: to find the server's limit, raise --max-concurrency or the request rate until the stats lines show requests waiting."] }];
+  return [{
+    title: verdict.measured === "queue" ? "Benchmark: requests queued in the scheduler, so the result measures the queue" : "Benchmark: requests waited for KV cache space, so the result measures the cache",
+    message: verdict.text,
+    evidence: ev,
+    remediation: verdict.measured === "queue"
+      ? ["Raise --max-num-seqs / --max-num-batched-tokens (see runtime/queue-with-free-kv), or benchmark at a lower --max-concurrency when you measure latency."]
+      : remediation(ctx.facts.config.gpuMemoryUtilization, ctx.facts.config.maxModelLen, Math.max(1, Math.floor(ctx.facts.runtime?.running?.max ?? 1))),
+  }];
+}
+
+function capacityCheck(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const kvTokens = facts.kvCache.tokens;
   const replicas = Math.max(1, facts.config.dataParallelSize ?? 1);

@@ -40,6 +40,23 @@ describe("bench/kv-cache-limits-concurrency", () => {
     expect(rule.check(benchContext([{ kind: "ncclTests", values: { peakConcurrentRequests: 64 } }], { facts: { kvCache: { tokens: 1000 } } }))).toEqual([]);
   });
 
+  const stats = (over: Record<string, unknown>) => ({
+    runtime: { statsLines: 40, running: { min: 0, median: 20, p95: 30, max: 32 }, waiting: { min: 0, median: 0, p95: 0, max: 0 }, gpuKvUsagePct: { min: 0, median: 40, p95: 60, max: 71.5 }, preemptions: 0, waitingFullKvLines: 0, waitingFreeKvLines: 0, busyShare: 0.9, ...over },
+  });
+
+  it("with the server's stats lines: says whether the benchmark measured the model, the queue or the cache", () => {
+    const model = rule.check(benchContext([serve({ peakConcurrentRequests: 32 })], { facts: stats({}) as never }));
+    expect(model).toHaveLength(1);
+    expect(model[0]).toMatchObject({ severity: "info", title: "Benchmark: the server kept up, so the result measures the model" });
+    expect(model[0].message).toBe("The server's stats lines show no request waiting (up to 32 running, GPU KV cache usage at most 71.5%): the benchmark measured the model and the GPUs, not a queue.");
+    const queue = rule.check(benchContext([serve({ peakConcurrentRequests: 64 })], { facts: { ...stats({ waiting: { min: 0, median: 10, p95: 30, max: 32 }, waitingFreeKvLines: 12 }), config: { maxNumSeqs: 32 } } as never }));
+    expect(queue[0].message).toBe("The server's stats lines show requests waiting (up to 32) while the KV cache had room and 32 ran (max_num_seqs 32): the benchmark measured the scheduler's queue, not the model.");
+    // the capacity estimate says "too many", but no request waited: the requests were shorter than estimated
+    const shorter = rule.check(benchContext([serve({ peakConcurrentRequests: 64 })], { facts: { kvCache: { tokens: 38912 }, ...stats({}) } as never }));
+    expect(shorter[0].severity).toBe("info");
+    expect(shorter[0].message).toContain("But the server's stats lines show no request waiting");
+  });
+
   it("end to end: the server log and the benchmark output of one run, read together", () => {
     const r = runJson(["analyze", join("samples", "bench-serve-kv-server.txt"), join("samples", "bench-serve-kv-client.txt")]);
     const f = r.report.findings.filter((x: { ruleId: string }) => x.ruleId.startsWith("bench/"));
@@ -48,7 +65,9 @@ describe("bench/kv-cache-limits-concurrency", () => {
       "samples/bench-serve-kv-client.txt:9",
       "samples/bench-serve-kv-server.txt:14",
       "samples/bench-serve-kv-server.txt:15",
+      "samples/bench-serve-kv-server.txt:22",
     ]);
+    expect(f[0].message).toMatch(/The server's stats lines agree: on 2 of 3 of them requests waited \(up to 35, with 30 running\) at GPU KV cache usage up to 99\.2%: the benchmark measured the KV cache, not the model\.$/);
     expect(r.status).toBe(0);
     const alone = runJson(["analyze", join("samples", "bench-serve-kv-client.txt")]);
     expect(alone.report.findings).toEqual([]);

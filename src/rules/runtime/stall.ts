@@ -1,0 +1,69 @@
+import type { Facts } from "../../facts/schema.js";
+import type { FindingDraft, Rule, RuleContext } from "../types.js";
+import { docsPath } from "../types.js";
+import { fmt, uniqueEvidence } from "../helpers.js";
+import { duration, statsOf } from "./common.js";
+
+export const meta = {
+  id: "runtime/stall",
+  defaultSeverity: "error",
+  title: "The engine stopped generating while requests were running",
+  tags: ["runtime", "hang"],
+  docs: docsPath("runtime/stall"),
+  sources: [
+    "vllm/engine/metrics.py and vllm/v1/metrics/loggers.py: the stats line every 5 s (V0) or VLLM_LOG_STATS_INTERVAL (V1, 10 s)",
+    "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
+  ],
+} satisfies Rule["meta"];
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts } = ctx;
+  const r = statsOf(facts);
+  if (!r || (r.stalls.length === 0 && !r.statsStoppedEarly)) return [];
+  const parts: string[] = [];
+  const evidence = [];
+  if (r.stalls.length) {
+    const s = r.stalls.reduce((a, b) => (b.statsLines > a.statsLines ? b : a));
+    const more = r.stallCount > 1 ? ` (${fmt(r.stallCount, 0)} such stretches in all)` : "";
+    parts.push(`from line ${s.from.line} for ${fmt(s.statsLines, 0)} stats lines${s.seconds !== null ? ` (${duration(s.seconds + (r.intervalS ?? 0))})` : ""} requests were running but the engine produced no prompt or generation tokens${more}`);
+    evidence.push(s.from, s.to);
+  }
+  if (r.statsStoppedEarly && r.statsStoppedAt) {
+    parts.push(`the stats lines stop at line ${r.statsStoppedAt.line} with requests in flight, while the log goes on: the engine loop stopped reporting, which is what a hung engine or a dead engine core looks like`);
+    evidence.push(r.statsStoppedAt);
+  }
+  const suspect = ncclSuspect(facts);
+  if (suspect) parts.push(suspect);
+  if (facts.firstError) evidence.push(facts.firstError);
+  return [{
+    message: `${cap(parts.join("; "))}.`,
+    evidence: uniqueEvidence(evidence),
+    remediation: [
+      "While it hangs, dump the Python stacks of the engine and worker processes (`py-spy dump --pid <pid>` for each) and the GPU state (`nvidia-smi`): a worker stuck in a collective, a kernel or a lock shows there.",
+      "Run again with VLLM_LOGGING_LEVEL=DEBUG and NCCL_DEBUG=INFO (TRACE for collectives) to see the last step each rank finished; CUDA_LAUNCH_BLOCKING=1 pins a failing kernel (slow: only while debugging).",
+      "Set VLLM_LOG_STATS_INTERVAL=1 to see when generation stops to the second, and put a watchdog on the server: a /health probe alone can pass while the engine is stuck.",
+      ...(suspect ? ["Check the network between the ranks (see the NCCL findings): a collective that never completes stalls every rank."] : []),
+    ],
+  }];
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** When the NCCL facts point at a collective: ranks that stopped at different operation counts. */
+function ncclSuspect(facts: Facts): string | null {
+  const ranks = facts.nccl.rankMap.filter((r) => r.lastOpCount !== null);
+  if (ranks.length >= 2) {
+    const counts = ranks.map((r) => r.lastOpCount!);
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
+    if (lo !== hi) {
+      const behind = ranks.filter((r) => r.lastOpCount === lo).map((r) => r.rank);
+      return `the NCCL lines show rank${behind.length > 1 ? "s" : ""} ${behind.slice(0, 4).join(", ")} stopped at collective ${lo} while others reached ${hi}: a collective is the suspect`;
+    }
+  }
+  const err = facts.firstError?.text ?? "";
+  if (/Watchdog caught collective operation timeout|NCCL (?:error|timeout)|ncclSystemError|ProcessGroupNCCL/i.test(err)) return `the first error is an NCCL/collective failure (line ${facts.firstError!.line}): a collective is the suspect`;
+  return null;
+}
+
+export const rule: Rule = { meta, check };
