@@ -12,6 +12,7 @@ import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } fr
 import type { Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
+import { verdictOf } from "./rules/verdict.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -268,6 +269,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
     inputs: state.inputs.map(({ path, lines, bytes, error, cutLines }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) })),
     facts,
+    verdict: verdictOf(facts, findings, state.inputs),
     findings,
     summary,
     ...(notices.length ? { notices } : {}),

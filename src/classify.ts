@@ -5,6 +5,7 @@ import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
+import { createDialectObserver } from "./events/read-dialect.js";
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -23,6 +24,7 @@ export function createDispatcher(): Dispatcher {
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, createVllmReader(), createBenchReader(), createPythonReader()];
   const observeVllmOrigin = createVllmOriginObserver();
+  const observeDialect = createDialectObserver();
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
     // and no origin is on it for the vLLM origin observer to see
@@ -31,6 +33,7 @@ export function createDispatcher(): Dispatcher {
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);
+      observeDialect(rec, emit);
       let r: LogRecord = rec;
       for (const reader of readers) {
         const out = reader.read(r, emit);

@@ -22,7 +22,7 @@ export type Renderer = (report: Report, opts: { color: boolean; events?: unknown
 export const FORMATS: Record<string, () => Promise<Renderer>> = {
   text: async () => {
     const { renderText } = await import("../report/text.js");
-    return (r, o) => renderText(r, { color: o.color, width: process.stdout.columns });
+    return (r, o) => renderText(r, { color: o.color, width: process.stdout.isTTY ? process.stdout.columns : 80, cwd: process.cwd() });
   },
   json: async () => {
     const { renderJson } = await import("../report/json.js");

@@ -35,4 +35,4 @@ export interface TracebackEvent extends EventBase {
   complete?: boolean;
 }
 
-export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent;
+export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | import("./read-dialect.js").DialectEvent;

@@ -140,6 +140,17 @@ export const BenchFactsSchema = z.object({
   runs: z.array(z.object({ kind: z.string(), file: z.string(), line: z.number(), values: z.record(z.string(), z.unknown()) })),
 });
 
+/** A program that wrote lines of the log (vllm, sglang, pytorch, nccl, nccl-tests, ray, vllm-bench). */
+export const DialectSchema = z.object({
+  name: z.string(),
+  /** e.g. "vLLM 0.9.1 (V1 engine)", "PyTorch (torchrun)", "NCCL 2.21.5" */
+  label: z.string(),
+  /** `torchrun`, `NCCL_DEBUG=INFO` */
+  detail: z.string().optional(),
+  /** the first line that showed it */
+  evidence: EvidenceSchema,
+});
+
 export const MissingSchema = z.object({ fact: z.string(), why: z.string(), howToGet: z.string() });
 
 export const FactsSchema = z.object({
@@ -152,6 +163,8 @@ export const FactsSchema = z.object({
   nccl: NcclFactsSchema,
   bench: BenchFactsSchema,
   firstError: EvidenceSchema.nullable(),
+  /** extension: the programs that wrote the log, in a fixed order */
+  dialects: z.array(DialectSchema).optional(),
   // extension: the first WARNING-level record of any kind
   firstWarning: EvidenceSchema.nullable(),
   server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
@@ -172,6 +185,10 @@ export const FindingSchema = z.object({
   evidenceCount: z.number().optional(),
   remediation: z.array(z.string()),
   docs: z.string(),
+  /** where the finding sits in the chain of a failure: setup, network, memory, nccl, engine, symptom */
+  layer: z.string().optional(),
+  /** the rule ids of the findings of this report that caused this one (they come before it in `findings`) */
+  causedBy: z.array(z.string()).optional(),
 });
 
 export const InputInfoSchema = z.object({
@@ -187,6 +204,8 @@ export const ReportSchema = z.object({
   tool: z.object({ name: z.literal("vllm-doctor"), version: z.string() }),
   inputs: z.array(InputInfoSchema),
   facts: FactsSchema,
+  /** the answer first: what is wrong and what to do first, or "Healthy: …" with the headline facts */
+  verdict: z.string().optional(),
   findings: z.array(FindingSchema),
   summary: z.object({ errors: z.number(), warnings: z.number(), infos: z.number() }),
   notices: z.array(z.string()).optional(),
@@ -218,6 +237,7 @@ export type Finding = z.infer<typeof FindingSchema>;
 export type Report = z.infer<typeof ReportSchema>;
 export type Severity = z.infer<typeof SeveritySchema>;
 export type Missing = z.infer<typeof MissingSchema>;
+export type DialectInfo = z.infer<typeof DialectSchema>;
 export type InputInfo = z.infer<typeof InputInfoSchema>;
 export type NcclFacts = z.infer<typeof NcclFactsSchema>;
 export type BenchFacts = z.infer<typeof BenchFactsSchema>;

@@ -5,6 +5,7 @@ import { errorsDomain, type ErrorsState } from "./errors.js";
 import { ncclDomain, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
+import { dialectsDomain, type DialectsState } from "./dialects.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -13,10 +14,12 @@ export interface FactState {
   nccl: NcclState;
   errors: ErrorsState;
   bench: BenchState;
+  /** absent in states written before it existed (merge of older reports) */
+  dialects?: DialectsState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), dialects: dialectsDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -26,6 +29,7 @@ export function reduceEvent(state: FactState, e: Event): void {
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);
+  dialectsDomain.reduce((state.dialects ??= dialectsDomain.init()), e);
   if (k === "error" || k === "warning" || k === "traceback") {
     ncclDomain.reduce(state.nccl, e);
     vllmDomain.reduce(state.vllm, e);
@@ -41,6 +45,7 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     nccl: ncclDomain.merge(a.nccl, shifted.nccl),
     errors: errorsDomain.merge(a.errors, shifted.errors),
     bench: benchDomain.merge(a.bench, shifted.bench),
+    dialects: dialectsDomain.merge(a.dialects ?? dialectsDomain.init(), shifted.dialects ?? dialectsDomain.init()),
   };
 }
 
@@ -49,13 +54,26 @@ export function finalizeFacts(state: FactState): Facts {
   const n = ncclDomain.finalize(state.nccl);
   const e = errorsDomain.finalize(state.errors);
   const b = benchDomain.finalize(state.bench);
+  const d = dialectsDomain.finalize(state.dialects ?? dialectsDomain.init());
   return {
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
     firstError: e.facts.firstError,
+    dialects: d.facts.map((x) => ({ ...x, label: dialectLabel(x.name, x.detail, v.facts.vllm, n.facts.version) })),
     firstWarning: e.facts.firstWarning,
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing],
   };
+}
+
+const DIALECT_NAMES: Record<string, string> = { vllm: "vLLM", sglang: "SGLang", pytorch: "PyTorch", nccl: "NCCL", "nccl-tests": "nccl-tests", ray: "Ray", "vllm-bench": "vLLM benchmark" };
+
+/** How the report names a program: with the version and engine the log showed. */
+function dialectLabel(name: string, detail: string | undefined, vllm: Facts["vllm"], ncclVersion: string | null): string {
+  const base = DIALECT_NAMES[name] ?? name;
+  if (name === "vllm") return `${base}${vllm.version ? ` ${vllm.version}` : ""}${vllm.engine ? ` (${vllm.engine.toUpperCase()} engine)` : ""}`;
+  if (name === "nccl") return `${base}${ncclVersion ? ` ${ncclVersion}` : ""}`;
+  if (name === "pytorch" && detail === "torchrun") return "PyTorch (torchrun)";
+  return base;
 }

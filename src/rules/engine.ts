@@ -2,7 +2,9 @@ import type { Event } from "../events/index.js";
 import type { FactState } from "../facts/state.js";
 import type { Facts, Finding, Severity } from "../facts/schema.js";
 import { RULES } from "./index.js";
-import { DEFAULT_THRESHOLDS, docsPath, type FindingDraft, type Rule, type RuleContext, type Thresholds } from "./types.js";
+import { orderFindings, relationOf } from "./order.js";
+import { DEBUG_HINT } from "./nccl/signature-rule.js";
+import { DEFAULT_THRESHOLDS, docsPath, type FindingDraft, type Rule, type RuleContext, type RuleMeta, type Thresholds } from "./types.js";
 import { runUserRules, type RecordMatches, type UserRule } from "./user.js";
 
 /** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader (src/config). */
@@ -31,9 +33,13 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
   const thresholds = effectiveThresholds(config);
   const ctx: RuleContext = { facts, events, state, thresholds };
   const findings: Finding[] = [];
+  const dialects = new Set((facts.dialects ?? []).map((d) => d.name));
   for (const rule of RULES) {
     const configured = config?.rules?.[rule.meta.id];
     if (configured === "off") continue;
+    // a rule of one program (a vLLM rule) says nothing about a log that program did not write
+    const only = relationOf(rule.meta.id, rule.meta).dialects;
+    if (only?.length && !only.some((d) => dialects.has(d))) continue;
     let drafts: FindingDraft[];
     try {
       drafts = rule.check(ctx);
@@ -53,8 +59,13 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
       findings.push(ruleError("user rules", e, config));
     }
   }
-  return findings;
+  // "rerun with NCCL_DEBUG=INFO" is no advice for a log that has NCCL's INFO lines
+  const ncclInfo = facts.dialects?.some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
+  const helpful = ncclInfo ? findings.map((f) => ({ ...f, remediation: f.remediation.filter((r) => r !== DEBUG_HINT) })) : findings;
+  return orderFindings(helpful, META_BY_ID, state.inputs.map((i) => i.path));
 }
+
+const META_BY_ID: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
 
 function toFinding(ruleId: string, title: string, severity: Severity, d: FindingDraft, maxEvidence: number): Finding {
   const evidence = d.evidence.slice(0, Math.max(0, maxEvidence));

@@ -34,6 +34,24 @@ export function interfacesIn(ctx: RuleContext): Iface[] {
   return out;
 }
 
+const PRIVATE_V4 = /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
+
+/**
+ * The interface to pin NCCL to: a real (not virtual) one with a private IPv4 address that NCCL's `Using` lines
+ * show in use, the one most lines (of most nodes) name; null when none does.
+ */
+export function privateInterface(ctx: RuleContext): { name: string; addr: string } | null {
+  const votes = new Map<string, { name: string; addr: string; n: number }>();
+  for (const i of interfacesIn(ctx)) {
+    if (VIRTUAL_IFACE.test(i.name) || !PRIVATE_V4.test(i.addr)) continue;
+    const v = votes.get(i.name) ?? { name: i.name, addr: i.addr, n: 0 };
+    v.n++;
+    votes.set(i.name, v);
+  }
+  const best = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+  return best ? { name: best.name, addr: best.addr } : null;
+}
+
 /** NCCL's words for "no usable interface": the filter matched nothing, or the address it was handed is garbage. */
 const NO_IFACE = /no socket interface found|NET\/Socket : no interface found|No usable listening interface found|no device found matching \S*|NET\/IB : No IP interface found/i;
 const BAD_ADDR = /connecting to address (\S*)\s*with family (\d+) is neither AF_INET\(2\) nor AF_INET6|neither AF_INET\(2\) nor AF_INET6/;

@@ -1,0 +1,47 @@
+import type { LogRecord } from "../model.js";
+import { evidenceOf } from "../model.js";
+import type { Emit } from "./types.js";
+import type { Dialect } from "../rules/relations.js";
+
+/** A line that shows which program wrote (part of) the log; one per program and input, the first. */
+export interface DialectEvent {
+  kind: "dialect";
+  ev: import("../model.js").Evidence;
+  origin: import("../model.js").Origin;
+  input: number;
+  name: Dialect;
+  /** what on the line showed it, e.g. `torchrun` for PyTorch's elastic launcher */
+  detail?: string;
+}
+
+/** vLLM's logger prefix: `INFO 05-14 10:02:11 [core.py:58] ` (0.6+) or `INFO 05-14 10:02:11 core.py:58] ` (older). */
+const VLLM_PREFIX = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[\w.-]+\.py:\d+\] /;
+/** SGLang's logger prefix: `[2025-03-04 10:11:12 TP0] ` (a rank tag is optional), or its module names. */
+const SGLANG_PREFIX = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] /;
+const SGLANG_WORD = /\bsglang\b|\bSGLang\b/;
+const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
+const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
+
+/**
+ * Notes which programs wrote the records of one input: cheap tests, each dropped once its program was seen, so a
+ * long log pays for them only until every program it holds has shown itself. NCCL, nccl-tests and the vLLM
+ * benchmarks are told by their own readers' events (src/facts/dialects.ts).
+ */
+export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
+  const seen = new Set<Dialect>();
+  const note = (rec: LogRecord, name: Dialect, emit: Emit, detail?: string) => {
+    seen.add(name);
+    emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name, ...(detail ? { detail } : {}) });
+  };
+  return (rec, emit) => {
+    if (seen.size >= 4) return;
+    const t = rec.text;
+    if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || /\bvLLM API server version\b|\bvllm serve\b/.test(t))) note(rec, "vllm", emit);
+    if (!seen.has("sglang") && ((t.charCodeAt(0) === 91 && SGLANG_PREFIX.test(t)) || SGLANG_WORD.test(rec.raw))) note(rec, "sglang", emit);
+    if (!seen.has("pytorch")) {
+      const m = TORCH.exec(rec.raw);
+      if (m) note(rec, "pytorch", emit, m[0] === "torchrun" || m[0].includes("elastic") || m[0].startsWith("[rank") ? "torchrun" : undefined);
+    }
+    if (!seen.has("ray") && RAY.test(rec.raw)) note(rec, "ray", emit);
+  };
+}

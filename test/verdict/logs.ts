@@ -1,0 +1,56 @@
+/**
+ * Logs written for the verdict and cause-order tests, from the formats in ../shared/reference (vLLM V1 prefixes,
+ * NCCL 2.21 INFO/WARN lines, PyTorch tracebacks). Each is one incident with several findings.
+ */
+
+const V = (pid: number, level: string, file: string, msg: string, t = "05-14 10:02:11") => `${level} ${t} [${file}] ${msg}`;
+const W = (rank: number, pid: number, line: string) => `(VllmWorker rank=${rank} pid=${pid}) ${line}`;
+
+/** 2 nodes, NCCL picks an IPv6 link-local address: unreachable → socket WARNs → system error → engine init failed. */
+export const IPV6_LINK_LOCAL = [
+  V(1, "INFO", "__init__.py:239", "Automatically detected platform cuda."),
+  V(1, "INFO", "api_server.py:1043", "vLLM API server version 0.8.5"),
+  V(1, "INFO", "core.py:58", "Initializing a V1 LLM engine (v0.8.5) with config: model='meta-llama/Llama-3.1-70B-Instruct', speculative_config=None, tokenizer='meta-llama/Llama-3.1-70B-Instruct', dtype=torch.bfloat16, max_seq_len=8192, tensor_parallel_size=16, pipeline_parallel_size=1, disable_custom_all_reduce=False, quantization=None, enforce_eager=False, seed=0"),
+  W(0, 4101, "node-a:4101:4101 [0] NCCL INFO Bootstrap : Using eth0:10.20.0.11<0>"),
+  W(0, 4101, "node-a:4101:4101 [0] NCCL INFO cudaDriverVersion 12040"),
+  W(0, 4101, "NCCL version 2.21.5+cuda12.4"),
+  W(0, 4101, "node-a:4101:4101 [0] NCCL INFO NET/IB : No device found."),
+  W(0, 4101, "node-a:4101:4101 [0] NCCL INFO NET/Socket : Using [0]eth0:10.20.0.11<0> [1]eth1:fe80::a00:27ff:fe4e:66a1%eth1<0>"),
+  W(0, 4101, "node-a:4101:4101 [0] NCCL INFO Using network Socket"),
+  W(0, 4101, "node-a:4101:4190 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to fe80::a00:27ff:fe4e:7b02%11<43311> failed : Network is unreachable"),
+  W(0, 4101, "node-a:4101:4190 [0] NCCL INFO misc/socket.cc:565 -> 2"),
+  W(0, 4101, "node-a:4101:4190 [0] NCCL INFO misc/socket.cc:587 -> 2"),
+  W(0, 4101, "node-a:4101:4190 [0] NCCL INFO transport/net_socket.cc:339 -> 2"),
+  W(0, 4101, "node-a:4101:4101 [0] NCCL INFO init.cc:1293 -> 2"),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470] WorkerProc failed to start."),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470] Traceback (most recent call last):"),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470]   File \"/usr/local/lib/python3.12/dist-packages/vllm/v1/executor/multiproc_executor.py\", line 444, in worker_main"),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470]     worker = WorkerProc(*args, **kwargs)"),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470]   File \"/usr/local/lib/python3.12/dist-packages/vllm/distributed/device_communicators/pynccl.py\", line 99, in __init__"),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470]     self.comm: ncclComm_t = self.nccl.ncclCommInitRank("),
+  W(0, 4101, "ERROR 05-14 10:02:40 [multiproc_executor.py:470] RuntimeError: NCCL error: unhandled system error (run with NCCL_DEBUG=INFO for details)"),
+  V(1, "ERROR", "core.py:396", "EngineCore failed to start.", "05-14 10:02:41"),
+  "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+  "",
+].join("\n");
+
+/** A remote peer refuses the connection while the ranks connect: bootstrap failure, remote error, engine failure. */
+export const PEER_REFUSED = [
+  V(1, "INFO", "api_server.py:1043", "vLLM API server version 0.9.1"),
+  V(1, "INFO", "core.py:58", "Initializing a V1 LLM engine (v0.9.1) with config: model='Qwen/Qwen2.5-72B-Instruct', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=8, pipeline_parallel_size=2, quantization=None, enforce_eager=False, seed=0"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO Bootstrap : Using ens5:10.82.101.17<0>"),
+  W(0, 5001, "NCCL version 2.21.5+cuda12.4"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB ; OOB ens5:10.82.101.17<0>"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO Using network IB"),
+  W(0, 5001, "gpu-1:5001:5230 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.82.101.249<37857> failed : Connection refused"),
+  W(0, 5001, "gpu-1:5001:5230 [0] NCCL INFO misc/socket.cc:565 -> 2"),
+  W(0, 5001, "gpu-1:5001:5230 [0] NCCL INFO bootstrap.cc:75 -> 2"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO init.cc:1293 -> 6"),
+  W(0, 5001, "ERROR 06-02 11:40:05 [multiproc_executor.py:470] WorkerProc failed to start."),
+  W(0, 5001, "ERROR 06-02 11:40:05 [multiproc_executor.py:470] Traceback (most recent call last):"),
+  W(0, 5001, "ERROR 06-02 11:40:05 [multiproc_executor.py:470]   File \"/usr/local/lib/python3.12/dist-packages/vllm/distributed/device_communicators/pynccl.py\", line 99, in __init__"),
+  W(0, 5001, "ERROR 06-02 11:40:05 [multiproc_executor.py:470] RuntimeError: NCCL error: remote process exited or there was a network error"),
+  V(1, "ERROR", "core.py:396", "EngineCore failed to start.", "06-02 11:40:06"),
+  "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+  "",
+].join("\n");
