@@ -29,18 +29,22 @@ const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a loca
  */
 export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
   const seen = new Set<Dialect>();
+  let torchrun = false;
   const note = (rec: LogRecord, name: Dialect, emit: Emit, detail?: string) => {
     seen.add(name);
     emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name, ...(detail ? { detail } : {}) });
   };
   return (rec, emit) => {
-    if (seen.size >= 4) return;
+    if (seen.size >= 4 && torchrun) return;
     const t = rec.text;
     if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || /\bvLLM API server version\b|\bvllm serve\b/.test(t))) note(rec, "vllm", emit);
     if (!seen.has("sglang") && ((t.charCodeAt(0) === 91 && SGLANG_PREFIX.test(t)) || SGLANG_WORD.test(rec.raw))) note(rec, "sglang", emit);
-    if (!seen.has("pytorch")) {
+    if (!torchrun) {
       const m = TORCH.exec(rec.raw);
-      if (m) note(rec, "pytorch", emit, m[0] === "torchrun" || m[0].includes("elastic") || m[0].startsWith("[rank") ? "torchrun" : undefined);
+      if (m) {
+        torchrun = m[0] === "torchrun" || m[0].includes("elastic") || m[0].startsWith("[rank");
+        if (!seen.has("pytorch") || torchrun) note(rec, "pytorch", emit, torchrun ? "torchrun" : undefined);
+      }
     }
     if (!seen.has("ray") && RAY.test(rec.raw)) note(rec, "ray", emit);
   };

@@ -25,8 +25,11 @@ function dialectOf(e: Event): Dialect | null {
   switch (e.kind) {
     case "dialect":
       return e.name;
+    // the phrase table also reads lines any PyTorch program prints (CUDA out of memory): only a vLLM-prefixed one counts
     case "vllm.message":
+      return e.level !== null ? "vllm" : null;
     case "vllm.config":
+      return e.source === "banner" || e.source === "non-default-args" || e.source === "command" ? "vllm" : null;
     case "vllm.metrics":
       return "vllm";
     case "vllm.marker":

@@ -2,6 +2,7 @@ import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { helpfulMissing } from "./hints.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -171,6 +172,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const out: string[] = [];
   const title = f.config.model ?? f.config.servedModelName ?? report.inputs.map((i) => i.path).join(", ");
   out.push(`# vllm-doctor report: ${mdEscape(title || "run")}`, "");
+  if (report.verdict) out.push(`> **${mdEscape(report.verdict)}**`, "");
   out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
 
   out.push("## Summary", "");
@@ -212,9 +214,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (report.findings.length === 0) out.push("No problems found.", "");
   report.findings.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false)));
 
-  if (f.missing.length) {
+  const missing = helpfulMissing(f);
+  if (missing.length) {
     out.push("## Missing evidence", "");
-    out.push(...table(["fact", "why it is missing", "how to get it"], f.missing.map((m) => [m.fact, m.why, m.howToGet])), "");
+    out.push(...table(["fact", "why it is missing", "how to get it"], missing.map((m) => [m.fact, m.why, m.howToGet])), "");
   }
   if (report.gate) out.push(...renderGate(report.gate));
   if (report.notices?.length) {
@@ -231,7 +234,8 @@ function clipText(s: string, max: number): string {
 }
 
 function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
-  const out = [`### ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}. ${mdEscape(fd.message)}`, ""];
+  const cause = fd.causedBy?.length ? ` Caused by ${mdEscape(fd.causedBy.join(", "))} (above).` : "";
+  const out = [`### ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}.${cause} ${mdEscape(fd.message)}`, ""];
   const shown = fd.evidence.slice(0, compact ? 3 : 10);
   if (shown.length) {
     out.push("Evidence:", "");

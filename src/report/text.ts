@@ -5,6 +5,7 @@ import type { Facts, Finding, Report } from "../facts/schema.js";
 import { keyFacts } from "../rules/verdict.js";
 import { safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { helpfulMissing } from "./hints.js";
 
 /** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
 const HEADLINE_FACTS = new Set([
@@ -25,7 +26,7 @@ const num = (v: number | null | undefined, digits = 0): string =>
   v === null || v === undefined ? "—" : v.toLocaleString("en-US", { maximumFractionDigits: digits });
 
 /** Evidence lines shown in full up to this many wrapped lines; longer ones end with "…" at a word break. */
-const MAX_EVIDENCE_ROWS = 3;
+const MAX_EVIDENCE_ROWS = 4;
 
 /**
  * Words of `text` in lines of at most `width` characters (a word longer than a line is split), the first line
@@ -107,18 +108,12 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push(...wrap(safeText(f.firstError.text.trim()), width, "  ", "  ", MAX_EVIDENCE_ROWS).map((l) => c.red(l)));
   } else out.push(`  ${c.dim("none")}`);
 
-  // a single-GPU run uses no NCCL, and a log no vLLM wrote has no vLLM facts: hints on those would only be noise
-  const singleGpu = f.config.tensorParallelSize === 1 && (f.config.pipelineParallelSize ?? 1) === 1 && (f.config.dataParallelSize ?? 1) === 1;
-  const names = new Set((f.dialects ?? []).map((d) => d.name));
-  const noVllm = f.dialects !== undefined && !names.has("vllm");
-  const ncclInfo = (f.dialects ?? []).some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
-  const headline = f.missing.filter(
-    (m) => HEADLINE_FACTS.has(m.fact) && !(m.fact.startsWith("nccl.") && (singleGpu || ncclInfo || noVllm && !names.has("nccl"))) && !(noVllm && !m.fact.startsWith("nccl.")),
-  );
+  const helpful = helpfulMissing(f);
+  const headline = helpful.filter((m) => HEADLINE_FACTS.has(m.fact));
   if (headline.length) {
     head("Not in the log");
     for (const m of headline) out.push(...wrap(safeText(`${m.fact}: ${m.why} — ${m.howToGet}`), width, "  · ", "    ").map((l, i) => (i === 0 ? `  ${c.dim("·")} ${l.slice(4)}` : l)));
-    const rest = f.missing.length - headline.length;
+    const rest = helpful.length - headline.length;
     if (rest > 0) out.push(c.dim(`  … and ${rest} more (the report's facts.missing in --format json)`));
   }
   if (report.notices?.length) {

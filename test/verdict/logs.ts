@@ -54,3 +54,49 @@ export const PEER_REFUSED = [
   "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
   "",
 ].join("\n");
+
+/** SGLang: a scheduler dies of CUDA OOM while loading weights; no vLLM line anywhere. */
+export const SGLANG_OOM = [
+  "[2025-02-10 08:12:01] server_args=ServerArgs(model_path='Qwen/Qwen2.5-7B-Instruct', tp_size=2, dtype='auto', mem_fraction_static=0.88, random_seed=1234)",
+  "[2025-02-10 08:12:05 TP0] Init torch distributed begin.",
+  "[2025-02-10 08:12:05 TP1] Init torch distributed begin.",
+  "[2025-02-10 08:12:07 TP0] sglang is using nccl==2.21.5",
+  "[2025-02-10 08:12:09 TP0] Load weight begin. avail mem=5.61 GB",
+  "[2025-02-10 08:12:20 TP0] Scheduler hit an exception: Traceback (most recent call last):",
+  '  File "/sgl-workspace/sglang/python/sglang/srt/managers/scheduler.py", line 1787, in run_scheduler_process',
+  "    scheduler = Scheduler(server_args, port_args, gpu_id, tp_rank, dp_rank)",
+  '  File "/sgl-workspace/sglang/python/sglang/srt/model_executor/model_runner.py", line 215, in load_model',
+  "    self.model = get_model(model_config=self.model_config, load_config=self.load_config, device_config=DeviceConfig(self.device))",
+  "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 260.00 MiB. GPU 0 has a total capacity of 5.79 GiB of which 88.00 MiB is free. Including non-PyTorch memory, this process has 5.70 GiB memory in use.",
+  "",
+  "[2025-02-10 08:12:20] Received sigquit from a child process. It usually means the child failed.",
+  "",
+].join("\n");
+
+/** torchrun training job: a collective times out after a peer went away. No vLLM. */
+export const TORCHRUN_TIMEOUT = [
+  "W0310 14:02:11.201000 140221 torch/distributed/run.py:792] *****************************************",
+  "W0310 14:02:11.201000 140221 torch/distributed/run.py:792] Setting OMP_NUM_THREADS environment variable for each process to be 1 in default, to avoid your system being overloaded, please further tune the variable for optimal performance in your application as needed.",
+  "[rank0]:[E310 14:32:40.118920 ProcessGroupNCCL.cc:616] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=4521, OpType=ALLREDUCE, NumelIn=2097152, NumelOut=2097152, Timeout(ms)=600000) ran for 600012 milliseconds before timing out.",
+  "[rank0]:[E310 14:32:40.119301 ProcessGroupNCCL.cc:1785] [PG ID 0 PG GUID 0(default_pg) Rank 0] Exception (either an error before or timeout) detected by watchdog at work: 4521, last enqueued NCCL work: 4521, last completed NCCL work: 4520.",
+  "E0310 14:32:47.503000 140221 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -6) local_rank: 0 (pid: 140233) of binary: /usr/bin/python3",
+  "",
+].join("\n");
+
+/** nccl-tests alone, healthy: no vLLM, no failure. */
+export const NCCL_TESTS_OK = [
+  "# nThread 1 nGpus 1 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+  "#",
+  "# Using devices",
+  "#  Rank  0 Group  0 Pid  20001 on    node-a device  0 [0x18] NVIDIA H100 80GB HBM3",
+  "#  Rank  1 Group  0 Pid  20002 on    node-a device  1 [0x2a] NVIDIA H100 80GB HBM3",
+  "#",
+  "#                                                              out-of-place                       in-place          ",
+  "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+  "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       ",
+  "   134217728      33554432     float     sum      -1    583.1  230.18  230.18      0    581.9  230.66  230.66      0",
+  "# Out of bounds values : 0 OK",
+  "# Avg bus bandwidth    : 230.42 ",
+  "#",
+  "",
+].join("\n");
