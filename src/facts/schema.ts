@@ -163,6 +163,16 @@ export const FactsSchema = z.object({
   nccl: NcclFactsSchema,
   bench: BenchFactsSchema,
   firstError: EvidenceSchema.nullable(),
+  /** extension: NCCL failures the log shows were recovered from (NCCL went on: a network chosen, a channel connected, Init COMPLETE) */
+  recovered: z.array(z.object({
+    /** net-plugin: a NET plugin failed to initialise; error-return: an INFO `file.cc:N -> M` line; retry: a retried connection */
+    kind: z.enum(["net-plugin", "error-return", "retry"]),
+    failure: EvidenceSchema,
+    /** the line that shows NCCL went on */
+    by: EvidenceSchema,
+    /** the network NCCL went on with, when that line names one */
+    net: z.string().optional(),
+  })).optional(),
   /** extension: the programs that wrote the log, in a fixed order */
   dialects: z.array(DialectSchema).optional(),
   // extension: the first WARNING-level record of any kind

@@ -60,6 +60,7 @@ export function finalizeFacts(state: FactState): Facts {
     nccl: n.facts,
     bench: b.facts,
     firstError: e.facts.firstError,
+    recovered: e.facts.recovered,
     dialects: d.facts.map((x) => ({ ...x, label: dialectLabel(x.name, x.detail, v.facts.vllm, n.facts.version) })),
     firstWarning: e.facts.firstWarning,
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources },

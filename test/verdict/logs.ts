@@ -100,3 +100,28 @@ export const NCCL_TESTS_OK = [
   "#",
   "",
 ].join("\n");
+
+/** aws-ofi-nccl fails to initialise on a machine without EFA; NCCL goes on over its own IB transport and serving works. */
+export const OFI_RECOVERED = [
+  V(1, "INFO", "api_server.py:1043", "vLLM API server version 0.9.1"),
+  V(1, "INFO", "core.py:58", "Initializing a V1 LLM engine (v0.9.1) with config: model='meta-llama/Llama-3.1-8B-Instruct', dtype=torch.bfloat16, max_seq_len=8192, tensor_parallel_size=2, pipeline_parallel_size=1, quantization=None, enforce_eager=False, seed=0"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO Bootstrap : Using ens32:10.1.2.3<0>"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO NET/Plugin: Loaded net plugin Libfabric (v8)"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO NET/OFI Initializing aws-ofi-nccl 1.9.1-aws"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO NET/OFI Using Libfabric version 1.21"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO NET/OFI Setting provider_filter to efa"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] nccl_net_ofi.c:1012 NCCL WARN NET/OFI Couldn't find any optimal provider"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] nccl_net_ofi.c:1188 NCCL WARN NET/OFI aws-ofi-nccl initialization failed"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO net.cc:626 -> 2"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [RO]; OOB ens32:10.1.2.3<0>"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO Using non-device net plugin version 0"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO Using network IB"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC"),
+  W(0, 7001, "ip-10-1-2-3:7001:7001 [0] NCCL INFO ncclCommInitRank comm 0x5581c0a0 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x5e1f3b2c9d8a7f61 - Init COMPLETE"),
+  W(1, 7002, "ip-10-1-2-3:7002:7002 [1] NCCL INFO ncclCommInitRank comm 0x55e0b1f0 rank 1 nranks 2 cudaDev 1 nvmlDev 1 busId 2a000 commId 0x5e1f3b2c9d8a7f61 - Init COMPLETE"),
+  V(1, "INFO", "kv_cache_utils.py:634", "GPU KV cache size: 412,800 tokens", "05-14 10:03:40"),
+  V(1, "INFO", "kv_cache_utils.py:637", "Maximum concurrency for 8,192 tokens per request: 50.39x", "05-14 10:03:40"),
+  V(1, "INFO", "api_server.py:1090", "Starting vLLM API server 0 on http://0.0.0.0:8000", "05-14 10:03:52"),
+  "INFO:     Application startup complete.",
+  "",
+].join("\n");

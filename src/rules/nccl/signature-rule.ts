@@ -24,6 +24,9 @@ export function isRecoverable(h: Hit): boolean {
 }
 
 export function dropRecovered(ctx: RuleContext, hits: Hit[]): Hit[] {
+  // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
+  const recovered = new Set((ctx.facts.recovered ?? []).map((r) => `${r.failure.file}:${r.failure.line}`));
+  if (recovered.size) hits = hits.filter((h) => !recovered.has(`${h.ev.file}:${h.ev.line}`));
   if (!hits.some(isRecoverable)) return hits;
   const completeAt = new Map<number, number>();
   for (const e of ctx.events) {

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { analyzeText } from "../rules/analyze-text.js";
+import { runCli } from "../helpers/cli.js";
+import { orderFindings } from "../../src/rules/order.js";
+import { firstSentence, verdictOf } from "../../src/rules/verdict.js";
+import { wrap } from "../../src/report/text.js";
+import type { Finding } from "../../src/facts/schema.js";
+import { IPV6_LINK_LOCAL, NCCL_TESTS_OK, PEER_REFUSED, SGLANG_OOM, TORCHRUN_TIMEOUT } from "./logs.js";
+
+const order = (r: { findings: Finding[] }) => r.findings.map((f) => [f.ruleId, f.causedBy ?? []]);
+
+describe("cause order", () => {
+  it("IPv6 link-local: the unreachable peer first, then what it caused, each naming its cause", async () => {
+    const r = await analyzeText(IPV6_LINK_LOCAL);
+    expect(order(r)).toEqual([
+      ["nccl/bootstrap-failure", []],
+      ["nccl/system-error", ["nccl/bootstrap-failure"]],
+      ["vllm/engine-init-failed", ["nccl/bootstrap-failure", "nccl/system-error"]],
+      ["vllm/tp-spans-nodes", []],
+    ]);
+    expect(r.findings.map((f) => f.layer)).toEqual(["network", "nccl", "engine", "setup"]);
+    const root = r.findings[0];
+    expect(root.message).toContain("(to fe80::a00:27ff:fe4e:7b02%11 port 43311): the network is unreachable");
+    expect(root.message).toContain("fe80::a00:27ff:fe4e:7b02 is an IPv6 link-local address");
+    // the interface to pin is the private one the bootstrap line shows, not the link-local one
+    expect(root.remediation[0]).toContain("NCCL_SOCKET_IFNAME=eth0 (the interface with 10.20.0.11 in this log)");
+    // NCCL's INFO lines are there: no advice to turn them on
+    expect(r.findings.flatMap((f) => f.remediation).some((x) => /Rerun with NCCL_DEBUG=INFO/.test(x))).toBe(false);
+    // the engine failure quotes the WARN, not a `-> 2` line
+    expect(r.findings[2].message).not.toContain("-> 2");
+    expect(r.verdict).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains nccl\/system-error and vllm\/engine-init-failed\): NCCL's bootstrap could not connect ranks \(to fe80::a00:27ff:fe4e:7b02%11 port 43311\): the network is unreachable \(this node has no route to that address\)\. First: Pin NCCL to a routable interface on every node: NCCL_SOCKET_IFNAME=eth0/);
+  });
+
+  it("a remote peer refusing the connection comes before the engine failure, with the peer named", async () => {
+    const r = await analyzeText(PEER_REFUSED);
+    expect(order(r)).toEqual([
+      ["nccl/bootstrap-failure", []],
+      ["nccl/system-error", ["nccl/bootstrap-failure"]],
+      ["nccl/remote-process-exited", ["nccl/bootstrap-failure"]],
+      ["vllm/engine-init-failed", ["nccl/bootstrap-failure", "nccl/system-error", "nccl/remote-process-exited"]],
+    ]);
+    expect(r.findings[0].message).toBe("NCCL's bootstrap could not connect ranks (to 10.82.101.249 port 37857): connection refused (nothing listening: the peer is not up yet, died, or uses another port).");
+    expect(r.verdict).toContain("First: Check that this node reaches 10.82.101.249 on port 37857");
+  });
+
+  it("orders by chain, layer, severity and line; a cause never after its consequence; a cause found later in the file is no cause", () => {
+    const f = (ruleId: string, severity: Finding["severity"], line: number): Finding => ({ ruleId, severity, title: ruleId, message: "m.", evidence: [{ file: "a.log", line, text: "x" }], remediation: [], docs: "" });
+    const out = orderFindings([f("vllm/engine-init-failed", "error", 50), f("vllm/low-concurrency", "warning", 5), f("nccl/wrong-interface", "warning", 30), f("nccl/bootstrap-failure", "error", 40), f("vllm/cuda-oom", "error", 60)], new Map());
+    // wrong-interface is a warning but it caused the bootstrap failure: it leads the error chain
+    expect(out.map((x) => [x.ruleId, x.causedBy ?? []])).toEqual([
+      ["nccl/wrong-interface", []],
+      ["nccl/bootstrap-failure", ["nccl/wrong-interface"]],
+      // cuda-oom's only line (60) comes after the engine failure's (50): not its cause
+      ["vllm/cuda-oom", []],
+      ["vllm/engine-init-failed", ["nccl/wrong-interface", "nccl/bootstrap-failure"]],
+      ["vllm/low-concurrency", []],
+    ]);
+  });
+});
+
+describe("dialects", () => {
+  it("an SGLang crash gets no vLLM rule and no vLLM hints; the OOM is still found", async () => {
+    const r = await analyzeText(SGLANG_OOM);
+    expect(r.facts.dialects?.map((d) => d.name)).toEqual(["sglang"]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["vllm/cuda-oom"]);
+    expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom\): GPU 0 ran out of memory while loading the model weights/);
+  });
+  it("torchrun and nccl-tests logs name their programs", async () => {
+    const t = await analyzeText(TORCHRUN_TIMEOUT);
+    expect(t.facts.dialects?.map((d) => d.label)).toEqual(["PyTorch (torchrun)", "NCCL"]);
+    expect(t.findings.map((f) => f.ruleId)).toEqual(["nccl/collective-timeout"]);
+    const n = await analyzeText(NCCL_TESTS_OK);
+    expect(n.facts.dialects?.map((d) => d.name)).toEqual(["nccl-tests"]);
+    expect(n.verdict).toBe("Healthy: nccl-tests: average bus bandwidth 230.42 GB/s.");
+  });
+});
+
+describe("verdict", () => {
+  it("is one or two sentences: the first sentence of the message and of the first remedy", () => {
+    expect(firstSentence("Rank 0 lost 10.0.0.2 (e.g. a crash). Then more.")).toBe("Rank 0 lost 10.0.0.2 (e.g. a crash).");
+    const facts = { dialects: [], vllm: { version: "0.9.1", engine: "v1" }, config: { model: "m", tensorParallelSize: 4, pipelineParallelSize: 1, dataParallelSize: null }, gpu: { name: null, count: null }, kvCache: { tokens: 643232, maxConcurrency: 15.7, tokensPerRequest: 40960 }, nccl: { version: "2.21.5", net: "IB", gdr: true, ranks: 4, nodes: 1 }, bench: {}, server: { ready: true } } as never;
+    expect(verdictOf(facts, [], [{ path: "a", lines: 10, bytes: 1 }])).toBe("Healthy: vLLM 0.9.1 (V1 engine); m on TP 4; KV cache 643,232 tokens (15.7x at 40,960 tokens per request); NCCL 2.21.5 over IB with GPU Direct RDMA, 4 ranks on 1 node; the server became ready.");
+  });
+  it("wraps words at the width with a hanging indent, never cutting a word that fits", () => {
+    expect(wrap("aaa bbb ccc ddd", 12, "> ", "  ")).toEqual(["> aaa bbb", "  ccc ddd"]);
+    expect(wrap("one two three four five six", 12, "", "", 2)).toEqual(["one two", "three four…"]);
+  });
+});
+
+describe("CLI: the answer first", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vd-verdict-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it("text opens with the verdict, the root cause's evidence and first remedy within 24 lines; JSON carries verdict and causedBy; exit 1", () => {
+    writeFileSync(join(dir, "ipv6.log"), IPV6_LINK_LOCAL);
+    writeFileSync(join(dir, "sglang.log"), SGLANG_OOM);
+    const t = runCli(["analyze", "ipv6.log"], { cwd: dir });
+    expect(t.status).toBe(1);
+    const lines = t.stdout.split("\n");
+    expect(lines[1]).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains/);
+    const first = lines.findIndex((l) => l.includes("→ Pin NCCL to a routable interface"));
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(24);
+    expect(lines.slice(0, 24).join("\n")).toContain("ipv6.log:10  (VllmWorker rank=0 pid=4101)");
+    expect(lines.slice(0, 24).some((l) => l.startsWith("key facts  meta-llama/Llama-3.1-70B-Instruct on TP 16"))).toBe(true);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    expect(t.stdout).toContain("caused by nccl/bootstrap-failure (above)");
+    expect(t.stdout).toContain("KV cache: no KV cache lines");
+    const j = runCli(["analyze", "sglang.log", "ipv6.log", "--format", "json"], { cwd: dir });
+    const r = JSON.parse(j.stdout);
+    expect(typeof r.verdict).toBe("string");
+    expect(r.findings.find((f: Finding) => f.ruleId === "vllm/engine-init-failed").causedBy).toContain("nccl/bootstrap-failure");
+    const s = runCli(["analyze", "sglang.log", "--format", "markdown"], { cwd: dir });
+    expect(s.stdout).toContain("> **Failed (vllm/cuda-oom): GPU 0 ran out of memory while loading the model weights");
+    expect(s.stdout).not.toContain("vllm.version");
+    expect(s.status).toBe(1);
+  });
+});
