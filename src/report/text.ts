@@ -185,10 +185,11 @@ const IND = "          ";
 function renderFinding(fd: Finding, c: ChalkInstance, width: number, where: (e: Evidence) => string): string[] {
   const sev = fd.severity === "error" ? c.red.bold("error  ") : fd.severity === "warning" ? c.yellow.bold("warning") : c.blue.bold("info   ");
   // the title and rule id, wrapped under the title's start
-  const head = wrap(`${safeText(fd.title)}  ${fd.ruleId}`, width, IND, IND);
+  const head = wrap(`${safeText(fd.title)} [${fd.ruleId}]`, width, IND, IND);
   const lines = ["", ...head.map((l, i) => {
     const t = l.slice(IND.length);
-    const styled = t.endsWith(fd.ruleId) ? `${c.bold(t.slice(0, t.length - fd.ruleId.length))}${c.dim(fd.ruleId)}` : c.bold(t);
+    const tag = `[${fd.ruleId}]`;
+    const styled = t.endsWith(tag) ? `${c.bold(t.slice(0, t.length - tag.length))}${c.dim(tag)}` : c.bold(t);
     return i === 0 ? `  ${sev} ${styled}` : `${IND}${styled}`;
   })];
   const consequence = Boolean(fd.causedBy?.length);

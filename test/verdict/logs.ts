@@ -125,3 +125,30 @@ export const OFI_RECOVERED = [
   "INFO:     Application startup complete.",
   "",
 ].join("\n");
+
+/** vLLM, a 7B bf16 model on a 6 GiB GPU: CUDA OOM while loading the weights. */
+export const OOM_WEIGHTS = [
+  V(1, "INFO", "api_server.py:1043", "vLLM API server version 0.9.1"),
+  V(1, "INFO", "core.py:58", "Initializing a V1 LLM engine (v0.9.1) with config: model='Qwen/Qwen2.5-7B-Instruct', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=1, pipeline_parallel_size=1, quantization=None, enforce_eager=False, seed=0"),
+  V(1, "INFO", "gpu_model_runner.py:1329", "Starting to load model Qwen/Qwen2.5-7B-Instruct..."),
+  V(1, "ERROR", "core.py:396", "EngineCore failed to start.", "05-14 10:02:30"),
+  V(1, "ERROR", "core.py:396", "Traceback (most recent call last):", "05-14 10:02:30"),
+  V(1, "ERROR", "core.py:396", '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 387, in run_engine_core', "05-14 10:02:30"),
+  V(1, "ERROR", "core.py:396", '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_model_runner.py", line 1332, in load_model', "05-14 10:02:30"),
+  V(1, "ERROR", "core.py:396", '  File "/usr/local/lib/python3.12/dist-packages/vllm/model_executor/model_loader/default_loader.py", line 269, in load_weights', "05-14 10:02:30"),
+  V(1, "ERROR", "core.py:396", "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 136.00 MiB. GPU 0 has a total capacity of 5.79 GiB of which 42.56 MiB is free. Including non-PyTorch memory, this process has 5.74 GiB memory in use.", "05-14 10:02:30"),
+  "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+  "",
+].join("\n");
+
+/** vLLM V1 start-up where the KV cache budget comes out negative: short by 2.14 GiB on a 24 GiB GPU at 0.7. */
+export const KV_SHORT = [
+  V(1, "INFO", "api_server.py:1043", "vLLM API server version 0.9.1"),
+  V(1, "INFO", "core.py:58", "Initializing a V1 LLM engine (v0.9.1) with config: model='meta-llama/Llama-3.1-8B-Instruct', dtype=torch.bfloat16, max_seq_len=8192, tensor_parallel_size=1, pipeline_parallel_size=1, quantization=None, enforce_eager=False, seed=0"),
+  V(1, "INFO", "gpu_model_runner.py:1347", "Model loading took 14.99 GiB and 4.81 seconds"),
+  V(1, "INFO", "gpu_worker.py:227", "Memory profiling takes 2.10 seconds. Total non KV cache memory: 18.93GiB; torch peak memory increase: 3.11GiB; non-torch forward increase memory: 0.83GiB; weights memory: 14.99GiB."),
+  V(1, "INFO", "kv_cache_utils.py:634", "Available KV cache memory: -2.14 GiB"),
+  V(1, "ERROR", "core.py:396", "EngineCore failed to start.", "05-14 10:02:30"),
+  "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
+  "",
+].join("\n");

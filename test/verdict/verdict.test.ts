@@ -118,3 +118,27 @@ describe("CLI: the answer first", () => {
     expect(s.status).toBe(1);
   });
 });
+
+describe("specifics", () => {
+  it("an OOM while loading the weights gets weight advice (GPU, quantization, more GPUs), not KV or CUDA-graph advice", async () => {
+    const r = await analyzeText((await import("./logs.js")).OOM_WEIGHTS);
+    const oom = r.findings[0];
+    expect(oom.ruleId).toBe("vllm/cuda-oom");
+    expect(oom.remediation[0]).toBe("Use a GPU with more memory, a quantized checkpoint, or split the weights over 3 or more GPUs: the weights alone take about 13 GiB (Qwen/Qwen2.5-7B-Instruct, torch.bfloat16) and the GPU has 5.79 GiB.");
+    expect(oom.remediation.join(" ")).not.toMatch(/gpu-memory-utilization|max-model-len|enforce-eager|KV cache/);
+    expect(r.findings[1]).toMatchObject({ ruleId: "vllm/engine-init-failed", causedBy: ["vllm/cuda-oom"] });
+  });
+  it("SGLang's OOM advice uses SGLang's flags", async () => {
+    const r = await analyzeText(SGLANG_OOM);
+    expect(r.findings[0].remediation).toContain("Spread the model over more GPUs: raise --tp-size (now 1) to 2.");
+  });
+  it("a KV budget 2.14 GiB short is not told that a small utilisation step covers it", async () => {
+    const r = await analyzeText((await import("./logs.js")).KV_SHORT);
+    const kv = r.findings[0];
+    expect(kv.ruleId).toBe("vllm/no-kv-cache-memory");
+    expect(kv.message).toContain(": it is 2.14 GiB short, so the engine cannot serve a single request.");
+    expect(kv.remediation[0]).toMatch(/^Lower --max-model-len \(now 8192\)/);
+    expect(kv.remediation[kv.remediation.length - 1]).toMatch(/^Raising --gpu-memory-utilization helps only if it adds more than 2\.14 GiB/);
+    expect(kv.remediation.join(" ")).not.toMatch(/to 0\.95/);
+  });
+});
