@@ -13,6 +13,7 @@ import type { Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { verdictOf } from "./rules/verdict.js";
+import { groupRuns, type RunPart } from "./runs.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -41,6 +42,8 @@ export interface AnalyzeOptions {
   fastPath?: boolean;
   /** how a big file is read on two threads when `jobs` ≥ 2 (the defaults suit; tests change them) */
   split?: SplitOptions;
+  /** read every input as one run even when they look like different runs (the report then has no `runs`) */
+  oneRun?: boolean;
 }
 
 export interface Analysis {
@@ -235,7 +238,9 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   }
   let state = initState();
   const events: Event[] = [];
+  const parts: RunPart[] = [];
   const add = (i: number, part: { state: FactState; events: Event[] }) => {
+    parts.push(part);
     state = mergeStates(state, part.state);
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
   };
@@ -249,8 +254,35 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   }
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
-  const report = buildReport(state, events, withRecordMatches(opts.rules, userMatcher, events));
+  const rules = withRecordMatches(opts.rules, userMatcher, events);
+  const report = buildReport(state, events, rules);
+  const groups = opts.oneRun || parts.length < 2 ? [] : groupRuns(parts);
+  if (groups.length > 1) {
+    const runs = groups.map((g) => {
+      let st = initState();
+      const evs: Event[] = [];
+      g.members.forEach((m, k) => {
+        st = mergeStates(st, parts[m].state);
+        for (const e of parts[m].events) evs.push(k === 0 ? { ...e, input: 0 } : { ...e, input: k });
+      });
+      const r = buildReport(st, evs, rules);
+      return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
+    });
+    report.runs = runs;
+    report.verdict = runsVerdict(runs);
+  }
   return { report, state, events, failures };
+}
+
+/** The verdict of inputs read as several runs: how many, why apart, and each run's own verdict. */
+function runsVerdict(runs: NonNullable<Report["runs"]>): string {
+  const apart = [...new Set(runs.slice(1).map((r) => r.why.split(" (")[0]))];
+  const each = runs.map((r, i) => {
+    const lead = r.findings.find((f) => f.severity === "error") ?? r.findings.find((f) => f.severity === "warning");
+    const state = !lead ? "healthy" : lead.severity === "error" ? `failed (${lead.ruleId})` : `works, with a warning (${lead.ruleId})`;
+    return `run ${i + 1} (${r.inputs.join(", ")}) ${state}`;
+  });
+  return `${runs.length} separate runs, each reported on its own because ${apart.join("; ")}: ${each.join("; ")}. --one-run reads them as one.`;
 }
 
 /** Facts, findings and summary from a finished state. */

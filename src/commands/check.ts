@@ -31,6 +31,18 @@ interface CheckCliOptions {
   events?: boolean;
   config?: string;
   expectBusbw?: string;
+  oneRun?: boolean;
+}
+
+/** One gate over every run of the report (inputs read as several runs): each requirement once per run. */
+export function gateEveryRun(report: Report, evaluate: (r: Report) => Gate): Gate {
+  if (!report.runs?.length) return evaluate(report);
+  const gates = report.runs.map((run) => evaluate({ ...report, facts: run.facts, findings: run.findings, summary: run.summary, verdict: run.verdict, runs: undefined }));
+  return {
+    passed: gates.every((g) => g.passed),
+    failOn: gates[0].failOn,
+    requirements: gates.flatMap((g, i) => g.requirements.map((q) => ({ ...q, name: `run ${i + 1} (${report.runs![i].inputs.join(", ")}): ${q.name}` }))),
+  };
 }
 
 /** The gate's verdict as lines of plain text. */
@@ -60,6 +72,7 @@ export function registerCheck(program: Command): void {
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
+    .option("--one-run", "read all inputs as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       const render = await loadRenderer(opts.format);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
@@ -67,12 +80,12 @@ export function registerCheck(program: Command): void {
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
       // the report loader validates with zod: loaded only for a baseline
       const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline) : undefined;
-      const result = await analyze(inputs, { rules: await rulesConfig(opts.config, opts.expectBusbw) });
+      const result = await analyze(inputs, { rules: await rulesConfig(opts.config, opts.expectBusbw), oneRun: opts.oneRun });
       if (result.failures.length === inputs.length && result.report.inputs.every((i) => i.error)) {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);
       }
-      const gate = evaluateGate(result.report, spec, baseline);
+      const gate = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
       const gated: Report = { ...result.report, gate };
       const out = prepareReport(gated, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const toTerminal = opts.format === "text" && (!opts.output || opts.output === "-");

@@ -219,6 +219,20 @@ export const ReportSchema = z.object({
   findings: z.array(FindingSchema),
   summary: z.object({ errors: z.number(), warnings: z.number(), infos: z.number() }),
   notices: z.array(z.string()).optional(),
+  /**
+   * present when the inputs look like different runs (another model or layout, no NCCL commId in common): each
+   * run's own verdict, facts, findings and summary; the top-level facts and findings are then those of all inputs
+   * read as one (as `--one-run` gives them)
+   */
+  runs: z.array(z.object({
+    inputs: z.array(z.string()),
+    /** why this run was told apart from the ones before it (for the first: what its inputs share) */
+    why: z.string(),
+    verdict: z.string(),
+    facts: FactsSchema,
+    findings: z.array(FindingSchema),
+    summary: z.object({ errors: z.number(), warnings: z.number(), infos: z.number() }),
+  })).optional(),
   /** mergeable per-analysis state, so `merge` can combine reports of parts of a fleet */
   state: z.unknown().optional(),
   /** the verdict of `vllm-doctor check`: every requirement with its reason */

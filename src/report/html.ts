@@ -39,6 +39,11 @@ export function renderHtml(report: Report): string {
   body.push(`<p class="verdict ${failed ? "bad" : "ok"}">${esc(verdictLine(report))}</p>`);
   body.push(`<p class="muted">vllm-doctor ${esc(report.tool.version)} · ${report.inputs.map((i) => `${esc(i.path)} (${esc(num(i.lines, 0))} lines${i.error ? `, failed: ${esc(i.error)}` : ""})`).join(", ")}</p>`);
 
+  if (report.runs?.length) {
+    body.push(`<h2>Runs</h2><p class="muted">The inputs look like different runs; each is judged on its own (--one-run reads them as one). The sections below are of all inputs together.</p><ol>`);
+    for (const r of report.runs) body.push(`<li><strong>${esc(r.inputs.join(", "))}</strong>: ${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`);
+    body.push(`</ol>`);
+  }
   body.push(`<h2>Summary</h2><ul>`);
   if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
   for (const fd of report.findings.slice(0, 5))

@@ -175,6 +175,11 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (report.verdict) out.push(`> **${mdEscape(report.verdict)}**`, "");
   out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
 
+  if (report.runs?.length) {
+    out.push("## Runs", "", "The inputs look like different runs; each is judged on its own (`--one-run` reads them as one). The sections below are of all inputs together.", "");
+    report.runs.forEach((r, i) => out.push(`${i + 1}. **${mdEscape(r.inputs.join(", "))}** — ${mdEscape(r.verdict)} _(${mdEscape(r.why)})_`));
+    out.push("");
+  }
   out.push("## Summary", "");
   const top = report.findings.slice(0, 5);
   if (top.length === 0) out.push("- No problems found.");

@@ -71,8 +71,38 @@ export function shownPath(file: string, cwd?: string): string {
   return r && !r.startsWith("..") && !isAbsolute(r) ? r : file;
 }
 
-/** The answer first (verdict, key facts, findings in cause order), then the facts by area. */
+/** Each run of a report as a report of its own (inputs read as several runs; see src/runs.ts). */
+export function runReports(report: Report): Report[] {
+  return (report.runs ?? []).map((r) => ({
+    ...report,
+    inputs: report.inputs.filter((i) => r.inputs.includes(i.path)),
+    facts: r.facts,
+    findings: r.findings,
+    summary: r.summary,
+    verdict: r.verdict,
+    runs: undefined,
+    notices: undefined,
+  }));
+}
+
+/** The answer first (verdict, key facts, findings in cause order), then the facts by area; several runs one by one. */
 export function renderText(report: Report, opts: TextOptions): string {
+  if (!report.runs?.length) return renderOne(report, opts);
+  const c: ChalkInstance = new Chalk({ level: opts.color ? 1 : 0 });
+  const width = Math.max(40, opts.width ?? 80);
+  const out = [...wrap(safeText(report.verdict ?? ""), width, "", "  ").map((l) => c.bold(l))];
+  runReports(report).forEach((r, i) => {
+    out.push("", c.inverse(` Run ${i + 1} of ${report.runs!.length} `) + (i > 0 ? " " + c.dim(safeText(`apart because ${report.runs![i].why}`)) : ""));
+    out.push(renderOne(r, opts).trimEnd());
+  });
+  if (report.notices?.length) {
+    out.push("", c.bold("Notices"));
+    for (const m of report.notices) out.push(...wrap(safeText(m), width, "  ! ", "    "));
+  }
+  return out.join("\n") + "\n";
+}
+
+function renderOne(report: Report, opts: TextOptions): string {
   const c: ChalkInstance = new Chalk({ level: opts.color ? 1 : 0 });
   const width = Math.max(40, opts.width ?? 80);
   const path = (f: string) => shownPath(f, opts.cwd);

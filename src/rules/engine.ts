@@ -34,12 +34,15 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
   const ctx: RuleContext = { facts, events, state, thresholds };
   const findings: Finding[] = [];
   const dialects = new Set((facts.dialects ?? []).map((d) => d.name));
+  // another program wrote the log (SGLang, a torchrun job, nccl-tests): a rule of a program not seen there is off;
+  // a bare excerpt that shows no program at all keeps every rule
+  const foreign = dialects.has("sglang") || dialects.has("nccl-tests") || (facts.dialects ?? []).some((d) => d.name === "pytorch" && d.detail === "torchrun");
   for (const rule of RULES) {
     const configured = config?.rules?.[rule.meta.id];
     if (configured === "off") continue;
     // a rule of one program (a vLLM rule) says nothing about a log that program did not write
     const only = relationOf(rule.meta.id, rule.meta).dialects;
-    if (only?.length && !only.some((d) => dialects.has(d))) continue;
+    if (foreign && only?.length && !only.some((d) => dialects.has(d))) continue;
     let drafts: FindingDraft[];
     try {
       drafts = rule.check(ctx);

@@ -152,3 +152,21 @@ export const KV_SHORT = [
   "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
   "",
 ].join("\n");
+
+/** Two nodes of one TP 8 × PP 2 job: the head node's vLLM log and the second node's NCCL lines, one commId. */
+export const NODE0 = [
+  V(1, "INFO", "api_server.py:1043", "vLLM API server version 0.9.1"),
+  V(1, "INFO", "core.py:58", "Initializing a V1 LLM engine (v0.9.1) with config: model='meta-llama/Llama-3.1-70B-Instruct', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=8, pipeline_parallel_size=2, quantization=None, enforce_eager=False, seed=0"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO Bootstrap : Using ens5:10.82.101.17<0>"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO Using network IB"),
+  W(0, 5001, "gpu-1:5001:5001 [0] NCCL INFO ncclCommInitRank comm 0x55a1 rank 0 nranks 16 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a3c1f9e22b4d601 - Init COMPLETE"),
+  V(1, "INFO", "kv_cache_utils.py:634", "GPU KV cache size: 643,232 tokens", "05-14 10:03:40"),
+  V(1, "INFO", "kv_cache_utils.py:637", "Maximum concurrency for 32,768 tokens per request: 19.63x", "05-14 10:03:40"),
+  "",
+].join("\n");
+export const NODE1 = [
+  "gpu-2:6001:6001 [0] NCCL INFO Bootstrap : Using ens5:10.82.101.18<0>",
+  "gpu-2:6001:6001 [0] NCCL INFO Using network IB",
+  "gpu-2:6001:6001 [0] NCCL INFO ncclCommInitRank comm 0x77b2 rank 8 nranks 16 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a3c1f9e22b4d601 - Init COMPLETE",
+  "",
+].join("\n");
