@@ -142,3 +142,33 @@ describe("specifics", () => {
     expect(kv.remediation.join(" ")).not.toMatch(/to 0\.95/);
   });
 });
+
+describe("more specifics and recovered failures", () => {
+  it("free memory below the requested utilisation: the value that fits, from the error's own numbers", async () => {
+    const log = [
+      "INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.9.1",
+      "ERROR 05-14 10:02:30 [core.py:396] EngineCore failed to start.",
+      "ERROR 05-14 10:02:30 [core.py:396] Traceback (most recent call last):",
+      'ERROR 05-14 10:02:30 [core.py:396]   File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_worker.py", line 151, in init_device',
+      "ERROR 05-14 10:02:30 [core.py:396] ValueError: Free memory on device (69.36/79.19 GiB) on startup is less than desired GPU memory utilization (0.92, 72.85 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    expect(r.findings[0].ruleId).toBe("vllm/engine-init-failed");
+    expect(r.findings[0].remediation[0]).toBe("Only 69.36 of 79.19 GiB were free at start-up and --gpu-memory-utilization 0.92 asks for 72.85 GiB (3.49 GiB more): lower it to 0.86 or less, or stop the other process on the GPU (`nvidia-smi` lists it).");
+  });
+  it("a connection NCCL retried and then made is no failure: no finding, no first error, listed as recovered", async () => {
+    const log = [
+      "gpu-1:5001:5001 [0] NCCL INFO Bootstrap : Using ens5:10.82.101.17<0>",
+      "gpu-1:5001:5230 [0] NCCL INFO Call to connect returned Connection refused, retrying",
+      "gpu-1:5001:5230 [0] NCCL INFO Call to connect returned Connection refused, retrying",
+      "gpu-1:5001:5001 [0] NCCL INFO Using network IB",
+      "gpu-1:5001:5001 [0] NCCL INFO ncclCommInitRank comm 0x55a1 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a3c1f9e22b4d601 - Init COMPLETE",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(r.facts.firstError).toBeNull();
+    expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 1 rank/);
+  });
+});

@@ -94,6 +94,13 @@ function clipText(s: string): string {
 
 /** Next steps for common root causes (the dedicated rules give the full advice). */
 function adviceFor(root: string): string[] {
+  // `Free memory on device (69.36/79.19 GiB) on startup is less than desired GPU memory utilization (0.92, 72.85 GiB)`
+  const free = /Free memory on device \(([\d.]+)\/([\d.]+) GiB\).*?less than desired GPU memory utilization \(([\d.]+), ([\d.]+) GiB\)/i.exec(root);
+  if (free) {
+    const [have, total, util, want] = free.slice(1).map(Number);
+    const fits = Math.floor((have / total) * 100 - 1) / 100;
+    return [`Only ${have} of ${total} GiB were free at start-up and --gpu-memory-utilization ${util} asks for ${want} GiB (${Math.round((want - have) * 100) / 100} GiB more): lower it to ${fits} or less, or stop the other process on the GPU (\`nvidia-smi\` lists it).`];
+  }
   if (/out of memory|OutOfMemoryError/i.test(root)) return ["The root cause is CUDA out of memory: see vllm/cuda-oom (more TP/PP, lower --gpu-memory-utilization or --max-model-len, quantization)."];
   if (/KV cache|cache blocks/i.test(root)) return ["The root cause is the KV cache: see vllm/kv-cache-too-small and vllm/no-kv-cache-memory (lower --max-model-len or raise --gpu-memory-utilization)."];
   if (/divisible/i.test(root)) return ["Choose a tensor parallel size that divides the attention heads (see vllm/tp-not-divisible)."];
