@@ -172,3 +172,18 @@ describe("more specifics and recovered failures", () => {
     expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 1 rank/);
   });
 });
+
+describe("the interface to pin", () => {
+  it("is a private-range one the other nodes' lines show in use, not the public one", async () => {
+    const log = [
+      "node-a:100:100 [0] NCCL INFO Bootstrap : Using [0]eth0:34.82.1.10<0>",
+      "node-b:200:200 [0] NCCL INFO Bootstrap : Using [0]ens6:10.0.0.6<0>",
+      "node-b:200:200 [0] NCCL INFO NET/Socket : Using [0]ens6:10.0.0.6<0>",
+      "node-c:300:300 [0] NCCL INFO Bootstrap : Using [0]ens6:10.0.0.7<0>",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    const pub = r.findings.find((f) => f.ruleId === "security/public-address");
+    expect(pub?.remediation[1]).toBe("Pin NCCL and Gloo to the private interface: NCCL_SOCKET_IFNAME=ens6 GLOO_SOCKET_IFNAME=ens6 (10.0.0.6 in this log), and use a private --master-addr.");
+  });
+});
