@@ -42,7 +42,8 @@ export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
     if (!torchrun) {
       const m = TORCH.exec(rec.raw);
       if (m) {
-        torchrun = m[0] === "torchrun" || m[0].includes("elastic") || m[0].startsWith("[rank");
+        // `[rank0]:` is PyTorch's prefix in any process with a process group (vLLM's too): only the launcher says torchrun
+        torchrun = m[0] === "torchrun" || m[0].includes("elastic") || /torch\/distributed\/run\.py/.test(rec.raw);
         if (!seen.has("pytorch") || torchrun) note(rec, "pytorch", emit, torchrun ? "torchrun" : undefined);
       }
     }

@@ -117,7 +117,8 @@ function renderOne(report: Report, opts: TextOptions): string {
   const none = (title: string, why: string) => out.push("", `${c.bold(title)}: ${c.dim(why)}`);
 
   const inputs = report.inputs.map((i) => `${path(i.path)} (${num(i.lines)} lines${i.error ? `, failed: ${i.error}` : ""})`).join(", ");
-  out.push(...wrap(safeText(`vllm-doctor ${report.tool.version}  ${inputs}`), width, "", "  "));
+  const title = safeText(`vllm-doctor ${report.tool.version}  ${inputs}`);
+  out.push(...(title.length <= width ? [title] : wrap(title, width, "", "  ")));
   const failed = report.summary.errors > 0;
   const paint = failed ? c.red.bold : report.summary.warnings > 0 ? c.yellow.bold : c.green.bold;
   if (report.verdict) for (const l of wrap(safeText(report.verdict), width, "", "  ")) out.push(paint(l));
