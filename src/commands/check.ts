@@ -86,7 +86,10 @@ export function registerCheck(program: Command): void {
         throw new UsageError(f.message, f.path);
       }
       const gate = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
-      const gated: Report = { ...result.report, gate };
+      const failed = gate.requirements.filter((q) => !q.passed);
+      // the answer first: a failed gate says which requirement failed before what the log shows
+      const verdict = failed.length ? `Gate failed: ${failed.map((q) => `${q.name} (${q.reason})`).slice(0, 3).join("; ")}${failed.length > 3 ? `; ${failed.length - 3} more` : ""}. ${result.report.verdict ?? ""}`.trim() : result.report.verdict;
+      const gated: Report = { ...result.report, gate, ...(verdict !== undefined ? { verdict } : {}) };
       const out = prepareReport(gated, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const toTerminal = opts.format === "text" && (!opts.output || opts.output === "-");
       const color = toTerminal && opts.color !== false && wantsColor(process.stdout);

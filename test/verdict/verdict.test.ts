@@ -68,6 +68,16 @@ describe("dialects", () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(["vllm/cuda-oom"]);
     expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom\): GPU 0 ran out of memory while loading the model weights/);
   });
+  it("Ray and vLLM together; an SGLang text report has one-line sections for what it lacks and no vLLM hints", async () => {
+    const ray = await analyzeText(["INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.8.5", "(RayWorkerWrapper pid=5123, ip=10.0.0.2) INFO 05-14 10:02:20 [worker.py:1] Loading model", ""].join("\n"));
+    expect(ray.facts.dialects?.map((d) => d.label)).toEqual(["vLLM 0.8.5", "Ray"]);
+    const { renderText } = await import("../../src/report/text.js");
+    const text = renderText(await analyzeText(SGLANG_OOM), { color: false });
+    expect(text).toContain("\nwritten by SGLang\n");
+    expect(text).toContain("\nRun: no vLLM configuration in the log\n");
+    expect(text).toContain("\nNCCL: no NCCL lines\n");
+    expect(text).not.toContain("Not in the log");
+  });
   it("torchrun and nccl-tests logs name their programs", async () => {
     const t = await analyzeText(TORCHRUN_TIMEOUT);
     expect(t.facts.dialects?.map((d) => d.label)).toEqual(["PyTorch (torchrun)", "NCCL"]);
