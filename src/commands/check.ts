@@ -86,7 +86,8 @@ export function registerCheck(program: Command): void {
         throw new UsageError(f.message, f.path);
       }
       const gate = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
-      const failed = gate.requirements.filter((q) => !q.passed);
+      // (a failed fail-on repeats the findings the verdict already leads with)
+      const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
       // the answer first: a failed gate says which requirement failed before what the log shows
       const verdict = failed.length ? `Gate failed: ${failed.map((q) => `${q.name} (${q.reason})`).slice(0, 3).join("; ")}${failed.length > 3 ? `; ${failed.length - 3} more` : ""}. ${result.report.verdict ?? ""}`.trim() : result.report.verdict;
       const gated: Report = { ...result.report, gate, ...(verdict !== undefined ? { verdict } : {}) };

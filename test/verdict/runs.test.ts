@@ -47,6 +47,6 @@ describe("one run at a time", () => {
     const kv = g.requirements.filter((q: { name: string }) => q.name.includes("kvCache.tokens>=1"));
     expect(kv.map((q: { passed: boolean }) => q.passed)).toEqual([false, false, false, true]);
     expect(kv[3].name).toMatch(/^run 4 \(.*node0\.log, .*node1\.log\): /);
-    expect(JSON.parse(c.stdout).verdict).toMatch(/^Gate failed: run 1 \(.*a\.log\): fail-on error \(/);
+    expect(JSON.parse(c.stdout).verdict).toMatch(/^Gate failed: run 1 \(.*a\.log\): kvCache\.tokens>=1 \(/);
   });
 });
