@@ -197,3 +197,15 @@ describe("the interface to pin", () => {
     expect(pub?.remediation[1]).toBe("Pin NCCL and Gloo to the private interface: NCCL_SOCKET_IFNAME=ens6 GLOO_SOCKET_IFNAME=ens6 (10.0.0.6 in this log), and use a private --master-addr.");
   });
 });
+
+describe("KV cache smaller than one request", () => {
+  it("uses vLLM's own estimate and says how much more cache the utilisation must give", async () => {
+    const r = await analyzeText([
+      "INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.9.1",
+      "ValueError: To serve at least one request with the models's max seq len (32768), (4.00 GiB KV cache is needed, which is larger than the available KV cache memory (2.50 GiB). Based on the available memory, the estimated maximum model length is 20480. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
+      "",
+    ].join("\n"));
+    const kv = r.findings.find((f) => f.ruleId === "vllm/kv-cache-too-small")!;
+    expect(kv.remediation[0]).toBe("Lower --max-model-len to 20480, or raise --gpu-memory-utilization if nothing else uses the GPU so the cache gains at least 1.5 GiB (each 0.01 is 1% of the GPU's memory).");
+  });
+});
