@@ -59,6 +59,11 @@ export const dialectsDomain: FactDomain<DialectsState, DialectFact[]> = {
       if (!at || at.input > e.input || (at.input === e.input && at.line > e.ev.line)) state.first[d] = located(e as { ev: Evidence; input: number });
     }
     if (e.kind === "dialect" && e.detail === "torchrun") state.torchrun = true;
+    // torchrun's own failure summary comes at the end of a log: `torch.distributed.elastic...ChildFailedError`
+    if (!state.torchrun && (e.kind === "error" || e.kind === "traceback") && /torch[./]distributed[./](?:elastic|run\b)|\btorchrun\b/.test(e.ev?.text ?? "")) {
+      state.torchrun = true;
+      state.first.pytorch = earlier(state.first.pytorch, located(e as { ev: Evidence; input: number }));
+    }
     if (!state.ncclInfo && e.kind.startsWith("nccl.") && e.ev?.text.includes("NCCL INFO")) state.ncclInfo = true;
   },
   merge(a, b) {
