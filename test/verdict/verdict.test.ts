@@ -36,6 +36,8 @@ describe("cause order", () => {
 
   it("a remote peer refusing the connection comes before the engine failure, with the peer named", async () => {
     const r = await analyzeText(PEER_REFUSED);
+    const { ndjsonObjects } = await import("../../src/report/ndjson.js");
+    expect((ndjsonObjects(r)[0] as { verdict?: string }).verdict).toBe(r.verdict);
     expect(order(r)).toEqual([
       ["nccl/bootstrap-failure", []],
       ["nccl/system-error", ["nccl/bootstrap-failure"]],
