@@ -38,6 +38,9 @@ describe("cause order", () => {
     const r = await analyzeText(PEER_REFUSED);
     const { ndjsonObjects } = await import("../../src/report/ndjson.js");
     expect((ndjsonObjects(r)[0] as { verdict?: string }).verdict).toBe(r.verdict);
+    // --redact reaches the verdict too
+    const { redactReport } = await import("../../src/redact/redact.js");
+    expect(redactReport(r).report.verdict).not.toContain("10.82.101.249");
     expect(order(r)).toEqual([
       ["nccl/bootstrap-failure", []],
       ["nccl/system-error", ["nccl/bootstrap-failure"]],
