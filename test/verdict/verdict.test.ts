@@ -214,3 +214,29 @@ describe("KV cache smaller than one request", () => {
     expect(kv.remediation[0]).toBe("Lower --max-model-len to 20480, or raise --gpu-memory-utilization if nothing else uses the GPU so the cache gains at least 1.5 GiB (each 0.01 is 1% of the GPU's memory).");
   });
 });
+
+describe("CUDA OOM advice by phase", () => {
+  const oomIn = (func: string) =>
+    [
+      "INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.9.1",
+      "INFO 05-14 10:02:11 [core.py:58] Initializing a V1 LLM engine (v0.9.1) with config: model='meta-llama/Llama-3.1-8B-Instruct', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=1, pipeline_parallel_size=1, quantization=None, enforce_eager=False, seed=0",
+      "ERROR 05-14 10:02:30 [core.py:396] Traceback (most recent call last):",
+      `ERROR 05-14 10:02:30 [core.py:396]   File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_model_runner.py", line 1332, in ${func}`,
+      "ERROR 05-14 10:02:30 [core.py:396] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.50 GiB is free.",
+      "",
+    ].join("\n");
+  const cases: [string, string, RegExp][] = [
+    ["profile_run", "while profiling memory", /^The profiling run's activations did not fit: lower --max-num-batched-tokens and --max-model-len \(now 32768\)\.$/],
+    ["initialize_kv_caches", "while allocating the KV cache", /^Lower --gpu-memory-utilization \(default 0\.9, e\.g\. 0\.85\) when memory was taken between profiling and allocation/],
+    ["capture_model", "while capturing CUDA graphs", /^Add --enforce-eager to skip CUDA graphs/],
+    ["execute_model", "while running the model", /^Serving needed more than the headroom left: lower --max-num-seqs and --max-num-batched-tokens\.$/],
+  ];
+  for (const [func, phase, first] of cases) {
+    it(`${phase}: its own first step`, async () => {
+      const r = await analyzeText(oomIn(func));
+      const oom = r.findings.find((f) => f.ruleId === "vllm/cuda-oom")!;
+      expect(oom.message).toContain(`ran out of memory ${phase}:`);
+      expect(oom.remediation[0]).toMatch(first);
+    });
+  }
+});

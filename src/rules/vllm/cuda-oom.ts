@@ -40,7 +40,7 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const quant = `Use quantization: a quantized checkpoint (AWQ, GPTQ, FP8) or --quantization fp8${c.quantization ? ` (now ${c.quantization})` : ""}.`;
   const lowerUtil = gmu !== null
     ? `Lower ${flag.util} (now ${gmu}, e.g. ${Math.max(0.5, Math.round((gmu - 0.05) * 100) / 100)}) when other processes share the GPU; the engine then leaves more headroom.`
-    : `Lower ${flag.util} (default ${flag.utilDefault}, e.g. ${flag.utilDefault - 0.05}) when other processes share the GPU; the engine then leaves more headroom.`;
+    : `Lower ${flag.util} (default ${flag.utilDefault}, e.g. ${Math.round((flag.utilDefault - 0.05) * 100) / 100}) when other processes share the GPU; the engine then leaves more headroom.`;
   const shorter = `Lower ${flag.maxLen}${c.maxModelLen !== null ? ` (now ${c.maxModelLen})` : ""} and/or ${flag.maxSeqs} to shrink activations and the KV cache.`;
   const eager = `Add ${flag.eager} to skip CUDA graphs (or capture fewer batch sizes).`;
   // advice for the phase the OOM hit: loading weights has nothing to do with the KV cache or CUDA graphs
@@ -53,7 +53,7 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
       quant,
     ],
     "while profiling memory": [`The profiling run's activations did not fit: lower ${flag.batched} and ${flag.maxLen}${c.maxModelLen !== null ? ` (now ${c.maxModelLen})` : ""}.`, spread, quant],
-    "while allocating the KV cache": [lowerUtil.replace("when other processes share the GPU", "memory was taken between profiling and allocation (another process on the GPU?)"), shorter, spread],
+    "while allocating the KV cache": [lowerUtil.replace("when other processes share the GPU", "when memory was taken between profiling and allocation (another process on the GPU?)"), shorter, spread],
     "while capturing CUDA graphs": [eager, lowerUtil, spread],
     "while running the model": [`Serving needed more than the headroom left: lower ${flag.maxSeqs} and ${flag.batched}.`, lowerUtil, spread],
   };
