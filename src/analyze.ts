@@ -269,20 +269,28 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
       return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
     });
     report.runs = runs;
-    report.verdict = runsVerdict(runs);
+    report.verdict = runsVerdict(runs, groups.map((g) => g.kind));
   }
   return { report, state, events, failures };
 }
 
 /** The verdict of inputs read as several runs: how many, why apart, and each run's own verdict. */
-function runsVerdict(runs: NonNullable<Report["runs"]>): string {
-  const apart = [...new Set(runs.slice(1).map((r) => r.why.split(" (")[0]))];
+function runsVerdict(runs: NonNullable<Report["runs"]>, kinds: string[]): string {
+  const BECAUSE: Record<string, string> = {
+    model: "they serve different models",
+    layout: "they use different parallel layouts",
+    comm: "their NCCL communicators share no commId",
+    ambiguous: "some inputs fit more than one run",
+    unmatched: "some inputs show nothing to match them to a run",
+  };
+  const because = [...new Set(kinds.filter((k) => BECAUSE[k]).map((k) => BECAUSE[k]))];
   const each = runs.map((r, i) => {
     const lead = r.findings.find((f) => f.severity === "error") ?? r.findings.find((f) => f.severity === "warning");
     const state = !lead ? "healthy" : lead.severity === "error" ? `failed (${lead.ruleId})` : `works, with a warning (${lead.ruleId})`;
-    return `run ${i + 1} (${r.inputs.join(", ")}) ${state}`;
+    const names = r.inputs.length > 2 ? `${r.inputs[0]} and ${r.inputs.length - 1} more` : r.inputs.join(", ");
+    return `run ${i + 1} (${names}) ${state}`;
   });
-  return `${runs.length} separate runs, each reported on its own because ${apart.join("; ")}: ${each.join("; ")}. --one-run reads them as one.`;
+  return `${runs.length} separate runs, each reported on its own because ${because.join("; ")}: ${each.join("; ")}. --one-run reads them as one.`;
 }
 
 /** Facts, findings and summary from a finished state. */

@@ -25,6 +25,8 @@ export interface RunGroup {
   members: number[];
   /** why these inputs are taken as one run (or, when alone, why apart from the others) */
   why: string;
+  /** the kind of reason, for a short summary: model, layout, comm, ambiguous, unmatched; same for the first */
+  kind: "same" | "model" | "layout" | "comm" | "ambiguous" | "unmatched";
 }
 
 function identityOf(part: RunPart): Identity {
@@ -43,12 +45,17 @@ function identityOf(part: RunPart): Identity {
 
 const shares = (a: Set<string>, b: Set<string>) => [...a].some((x) => b.has(x));
 
+interface Conflict {
+  why: string;
+  kind: RunGroup["kind"];
+}
+
 /** Why two inputs cannot be one run, or null when nothing they show disagrees. */
-function conflict(a: Identity, b: Identity): string | null {
+function conflict(a: Identity, b: Identity): Conflict | null {
   if (a.commIds.size && b.commIds.size && shares(a.commIds, b.commIds)) return null;
-  if (a.model && b.model && a.model !== b.model) return `they serve different models (${a.model} in ${a.path}, ${b.model} in ${b.path})`;
-  if (a.layout && b.layout && a.layout !== b.layout) return `they use different parallel layouts (${a.layout} in ${a.path}, ${b.layout} in ${b.path})`;
-  if (a.commIds.size && b.commIds.size) return `their NCCL communicators have no commId in common (${a.path}, ${b.path})`;
+  if (a.model && b.model && a.model !== b.model) return { kind: "model", why: `they serve different models (${a.model} in ${a.path}, ${b.model} in ${b.path})` };
+  if (a.layout && b.layout && a.layout !== b.layout) return { kind: "layout", why: `they use different parallel layouts (${a.layout} in ${a.path}, ${b.layout} in ${b.path})` };
+  if (a.commIds.size && b.commIds.size) return { kind: "comm", why: `their NCCL communicators have no commId in common (${a.path}, ${b.path})` };
   return null;
 }
 
@@ -65,28 +72,29 @@ const identified = (i: Identity) => Boolean(i.model || i.layout || i.commIds.siz
  * otherwise. One group means one run: the report is the same as before.
  */
 export function groupRuns(parts: readonly RunPart[]): RunGroup[] {
-  if (parts.length < 2) return [{ members: parts.map((_, i) => i), why: "one input" }];
+  if (parts.length < 2) return [{ members: parts.map((_, i) => i), why: "one input", kind: "same" }];
   const ids = parts.map(identityOf);
-  const groups: { members: number[]; apart: string[] }[] = [];
+  const groups: { members: number[]; apart: Conflict[] }[] = [];
   const loose: number[] = [];
   ids.forEach((id, i) => {
     if (!identified(id)) return void loose.push(i);
-    const reasons: string[] = [];
+    const reasons: Conflict[] = [];
     const open = groups.filter((g) => {
-      const why = g.members.map((m) => conflict(ids[m], id)).find(Boolean);
-      if (why) reasons.push(why);
-      return !why;
+      const c = g.members.map((m) => conflict(ids[m], id)).find(Boolean);
+      if (c) reasons.push(c);
+      return !c;
     });
     // a run this input positively matches (a shared commId, the same model and layout), else the only one it fits
     const match = open.find((g) => g.members.some((m) => agrees(ids[m], id))) ?? (open.length === 1 ? open[0] : undefined);
     if (match) return void match.members.push(i);
-    if (open.length > 1) reasons.push(`${id.path} fits more than one run and matches none`);
+    if (open.length > 1) reasons.unshift({ kind: "ambiguous", why: `${id.path} fits more than one run and matches none` });
     groups.push({ members: [i], apart: reasons });
   });
-  if (groups.length <= 1) return [{ members: parts.map((_, i) => i), why: sameWhy(ids) }];
-  const out: RunGroup[] = groups.map((g) => ({ members: g.members, why: g.apart[0] ?? sameWhy(g.members.map((m) => ids[m])) }));
-  for (const i of loose) out.push({ members: [i], why: `${ids[i].path} shows no model, parallel layout or NCCL commId to match it to another run` });
-  return out.sort((a, b) => a.members[0] - b.members[0]);
+  if (groups.length <= 1) return [{ members: parts.map((_, i) => i), why: sameWhy(ids), kind: "same" }];
+  const out: RunGroup[] = groups.map((g, k) => (k === 0 || !g.apart.length ? { members: g.members, why: sameWhy(g.members.map((m) => ids[m])), kind: "same" } : { members: g.members, ...g.apart[0] }));
+  // inputs that show nothing to match (a client's benchmark output, a config file) are one more run of their own
+  if (loose.length) out.push({ members: loose, why: `${loose.map((i) => ids[i].path).join(", ")} show${loose.length === 1 ? "s" : ""} no model, parallel layout or NCCL commId to match to another run`, kind: "unmatched" });
+  return out;
 }
 
 function sameWhy(ids: Identity[]): string {
