@@ -280,6 +280,7 @@ function runsVerdict(runs: NonNullable<Report["runs"]>, kinds: string[]): string
     model: "they serve different models",
     layout: "they use different parallel layouts",
     comm: "their NCCL communicators share no commId",
+    day: "they started on different days",
     ambiguous: "some inputs fit more than one run",
     unmatched: "some inputs show nothing to match them to a run",
   };

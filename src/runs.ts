@@ -2,8 +2,8 @@ import type { Event } from "./events/index.js";
 import { finalizeFacts, type FactState } from "./facts/state.js";
 
 /*
- * One run at a time: inputs that look like different runs (another model, another parallel layout, NCCL
- * communicators with no commId in common) are reported separately instead of as one imaginary run. Per-node logs
+ * One run at a time: inputs that look like different runs (another model, another parallel layout, another day
+ * in vLLM's timestamps, NCCL communicators with no commId in common) are reported separately instead of as one imaginary run. Per-node logs
  * of one job share their model and layout, and their NCCL commIds, so they stay one run.
  */
 
@@ -18,6 +18,8 @@ interface Identity {
   model: string | null;
   layout: string | null;
   commIds: Set<string>;
+  /** the day (MM-DD) of the first vLLM logger line, when it has one */
+  day: string | null;
 }
 
 export interface RunGroup {
@@ -26,7 +28,7 @@ export interface RunGroup {
   /** why these inputs are taken as one run (or, when alone, why apart from the others) */
   why: string;
   /** the kind of reason, for a short summary: model, layout, comm, ambiguous, unmatched; same for the first */
-  kind: "same" | "model" | "layout" | "comm" | "ambiguous" | "unmatched";
+  kind: "same" | "model" | "layout" | "comm" | "day" | "ambiguous" | "unmatched";
 }
 
 function identityOf(part: RunPart): Identity {
@@ -40,6 +42,8 @@ function identityOf(part: RunPart): Identity {
     model: f.config.model,
     layout: tp !== null ? `TP ${tp} × PP ${pp ?? 1}` : null,
     commIds,
+    // vLLM's logger prefix: `INFO 05-14 10:02:11 [core.py:58] ...`
+    day: /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) (\d\d-\d\d) \d\d:\d\d/.exec(part.state.dialects?.first.vllm?.text.replace(/^\([^)]*\)\s*/, "") ?? "")?.[1] ?? null,
   };
 }
 
@@ -55,6 +59,7 @@ function conflict(a: Identity, b: Identity): Conflict | null {
   if (a.commIds.size && b.commIds.size && shares(a.commIds, b.commIds)) return null;
   if (a.model && b.model && a.model !== b.model) return { kind: "model", why: `they serve different models (${a.model} in ${a.path}, ${b.model} in ${b.path})` };
   if (a.layout && b.layout && a.layout !== b.layout) return { kind: "layout", why: `they use different parallel layouts (${a.layout} in ${a.path}, ${b.layout} in ${b.path})` };
+  if (a.day && b.day && a.day !== b.day) return { kind: "day", why: `they started on different days (${a.day} in ${a.path}, ${b.day} in ${b.path})` };
   if (a.commIds.size && b.commIds.size) return { kind: "comm", why: `their NCCL communicators have no commId in common (${a.path}, ${b.path})` };
   return null;
 }

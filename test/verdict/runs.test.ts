@@ -32,6 +32,16 @@ describe("one run at a time", () => {
     expect(JSON.parse(one.stdout).runs).toBeUndefined();
   });
 
+  it("the same model and layout on another day is another run; the same day with nothing else to tell stays one", async () => {
+    const { analyze } = await import("../../src/analyze.js");
+    writeFileSync(join(dir, "day1.log"), KV_SHORT);
+    writeFileSync(join(dir, "day2.log"), KV_SHORT.replace(/05-14 /g, "05-15 "));
+    writeFileSync(join(dir, "day1b.log"), KV_SHORT);
+    const two = (await analyze([join(dir, "day1.log"), join(dir, "day2.log")])).report;
+    expect(two.runs?.map((r) => r.why)).toEqual([expect.any(String), expect.stringMatching(/^they started on different days \(05-14 in .*day1\.log, 05-15 in .*day2\.log\)$/)]);
+    expect((await analyze([join(dir, "day1.log"), join(dir, "day1b.log")])).report.runs).toBeUndefined();
+  });
+
   it("per-node logs of one job (one commId) stay one run; check gates every run of a mixed folder", () => {
     const j = runCli(["analyze", "job", "--format", "json"], { cwd: dir });
     const r = JSON.parse(j.stdout);
