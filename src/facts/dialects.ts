@@ -77,3 +77,8 @@ export const dialectsDomain: FactDomain<DialectsState, DialectFact[]> = {
     return { facts, sources: {}, missing: [] };
   },
 };
+
+/** The log has NCCL's INFO lines (so "set NCCL_DEBUG=INFO" is no advice). */
+export function hasNcclInfo(facts: { dialects?: { name: string; detail?: string }[] }): boolean {
+  return (facts.dialects ?? []).some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
+}

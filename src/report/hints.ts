@@ -1,4 +1,5 @@
 import type { Facts, Missing } from "../facts/schema.js";
+import { hasNcclInfo } from "../facts/dialects.js";
 
 /**
  * The `facts.missing` entries worth showing a reader: none about vLLM for a log no vLLM wrote, none about NCCL
@@ -10,7 +11,7 @@ export function helpfulMissing(f: Facts): Missing[] {
   const known = f.dialects !== undefined && names.size > 0;
   const noVllm = known && !names.has("vllm");
   const singleGpu = f.config.tensorParallelSize === 1 && (f.config.pipelineParallelSize ?? 1) === 1 && (f.config.dataParallelSize ?? 1) === 1;
-  const ncclInfo = (f.dialects ?? []).some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
+  const ncclInfo = hasNcclInfo(f);
   return f.missing.filter((m) => {
     if (m.fact.startsWith("nccl.")) return !singleGpu && !(ncclInfo && /NCCL_DEBUG=INFO/.test(m.howToGet)) && !(noVllm && !names.has("nccl") && !names.has("nccl-tests"));
     if (m.fact.startsWith("bench.")) return true;

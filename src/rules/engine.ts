@@ -6,6 +6,7 @@ import { orderFindings, relationOf } from "./order.js";
 import { DEBUG_HINT } from "./nccl/signature-rule.js";
 import { DEFAULT_THRESHOLDS, docsPath, type FindingDraft, type Rule, type RuleContext, type RuleMeta, type Thresholds } from "./types.js";
 import { runUserRules, type RecordMatches, type UserRule } from "./user.js";
+import { hasNcclInfo } from "../facts/dialects.js";
 
 /** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader (src/config). */
 export interface RulesConfig {
@@ -63,7 +64,7 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
     }
   }
   // "rerun with NCCL_DEBUG=INFO" is no advice for a log that has NCCL's INFO lines
-  const ncclInfo = facts.dialects?.some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
+  const ncclInfo = hasNcclInfo(facts);
   const helpful = ncclInfo ? findings.map((f) => ({ ...f, remediation: f.remediation.filter((r) => r !== DEBUG_HINT) })) : findings;
   return orderFindings(helpful, META_BY_ID, state.inputs.map((i) => i.path));
 }

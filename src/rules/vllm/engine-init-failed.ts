@@ -5,6 +5,7 @@ import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, hitEvidence, uniqueEvidence } from "../helpers.js";
 import { INIT_FUNCS } from "./context.js";
+import { hasNcclInfo } from "../../facts/dialects.js";
 
 export const meta = {
   id: "vllm/engine-init-failed",
@@ -70,7 +71,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const remediation = root ? adviceFor(root.text) : [];
   remediation.push(
     "Read the first traceback of the failing process (the worker or EngineCore rank that failed first): later errors in the API server only report that the engine died.",
-    ncclInfo(facts)
+    hasNcclInfo(facts)
       ? "Rerun with VLLM_LOGGING_LEVEL=DEBUG to see the step that failed."
       : "Rerun with VLLM_LOGGING_LEVEL=DEBUG (and NCCL_DEBUG=INFO for distributed start-ups) to see the step that failed.",
   );
@@ -81,11 +82,6 @@ export function check(ctx: RuleContext): FindingDraft[] {
     evidence,
     remediation,
   }];
-}
-
-/** NCCL's INFO lines are in the log already. */
-function ncclInfo(facts: RuleContext["facts"]): boolean {
-  return (facts.dialects ?? []).some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
 }
 
 function clipText(s: string): string {
