@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { allRuleMetas } from "../rules/index.js";
+import { relationOf } from "../rules/order.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 
@@ -27,8 +28,10 @@ export function registerRules(program: Command): void {
         title: m.title,
         docs: m.docs,
         sources: m.sources,
+        // where the rule sits in cause order, what may cause it, which programs' logs it applies to (docs/rules/ordering.md)
+        ...relationOf(m.id, m),
       }));
-      for (const u of config.userRules ?? []) rows.push({ id: u.id, severity: u.severity, defaultSeverity: u.severity, tags: ["user"], title: u.title, docs: "docs/configuration.md", sources: [] });
+      for (const u of config.userRules ?? []) rows.push({ id: u.id, severity: u.severity, defaultSeverity: u.severity, tags: ["user"], title: u.title, docs: "docs/configuration.md", sources: [], ...relationOf(u.id) });
       if (opts.format === "json") return writeOutput(undefined, JSON.stringify(rows, null, 2) + "\n");
       const idW = Math.max(...rows.map((r) => r.id.length));
       const tagW = Math.max(...rows.map((r) => r.tags.join(",").length));

@@ -240,3 +240,21 @@ describe("CUDA OOM advice by phase", () => {
     });
   }
 });
+
+describe("the cause table", () => {
+  it("places every rule in the table, names only registered causes, and never points a cause at a later layer", async () => {
+    const { allRuleMetas } = await import("../../src/rules/index.js");
+    const { RELATIONS, LAYERS } = await import("../../src/rules/relations.js");
+    const { relationOf } = await import("../../src/rules/order.js");
+    const ids = new Set(allRuleMetas().map((m) => m.id));
+    for (const m of allRuleMetas()) {
+      expect(RELATIONS[m.id] ?? m.layer, `${m.id} has no layer`).toBeTruthy();
+      const rel = relationOf(m.id, m);
+      for (const c of rel.causedBy ?? []) {
+        expect(ids.has(c), `${m.id}: unknown cause ${c}`).toBe(true);
+        expect(LAYERS.indexOf(relationOf(c).layer), `${c} (a cause of ${m.id}) sits in a later layer`).toBeLessThanOrEqual(LAYERS.indexOf(rel.layer));
+      }
+    }
+    for (const id of Object.keys(RELATIONS)) expect(ids.has(id), `${id} in the table is no rule`).toBe(true);
+  });
+});
