@@ -12,6 +12,8 @@ import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } fr
 import type { Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
+import { verdictOf } from "./rules/verdict.js";
+import { groupRuns, type RunPart } from "./runs.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -41,6 +43,8 @@ export interface AnalyzeOptions {
   fastPath?: boolean;
   /** how a big file is read on two threads when `jobs` ≥ 2 (the defaults suit; tests change them) */
   split?: SplitOptions;
+  /** read every input as one run even when they look like different runs (the report then has no `runs`) */
+  oneRun?: boolean;
 }
 
 export interface Analysis {
@@ -292,7 +296,9 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   // merged like a binary counter (two parts of equal weight at a time): merging each part into the total
   // would copy the total's input list every time, quadratic in the number of files
   const stack: { state: FactState; weight: number }[] = [];
+  const parts: RunPart[] = [];
   const add = (i: number, part: { state: FactState; events: Event[] }) => {
+    parts.push(part);
     const said = notices.get(i);
     if (said) for (const inp of part.state.inputs) inp.notices = [...(inp.notices ?? []), ...said];
     let top = { state: part.state, weight: 1 };
@@ -315,8 +321,44 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   for (const part of stack) state = mergeStates(state, part.state);
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
-  const report = buildReport(state, events, withRecordMatches(opts.rules, userMatcher, events));
+  const rules = withRecordMatches(opts.rules, userMatcher, events);
+  const report = buildReport(state, events, rules);
+  const groups = opts.oneRun || parts.length < 2 ? [] : groupRuns(parts);
+  if (groups.length > 1) {
+    const runs = groups.map((g) => {
+      let st = initState();
+      const evs: Event[] = [];
+      g.members.forEach((m, k) => {
+        st = mergeStates(st, parts[m].state);
+        for (const e of parts[m].events) evs.push(k === 0 ? { ...e, input: 0 } : { ...e, input: k });
+      });
+      const r = buildReport(st, evs, rules);
+      return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
+    });
+    report.runs = runs;
+    report.verdict = runsVerdict(runs, groups.map((g) => g.kind));
+  }
   return { report, state, events, failures };
+}
+
+/** The verdict of inputs read as several runs: how many, why apart, and each run's own verdict. */
+function runsVerdict(runs: NonNullable<Report["runs"]>, kinds: string[]): string {
+  const BECAUSE: Record<string, string> = {
+    model: "they serve different models",
+    layout: "they use different parallel layouts",
+    comm: "their NCCL communicators share no commId",
+    day: "they started on different days",
+    ambiguous: "some inputs fit more than one run",
+    unmatched: "some inputs show nothing to match them to a run",
+  };
+  const because = [...new Set(kinds.filter((k) => BECAUSE[k]).map((k) => BECAUSE[k]))];
+  const each = runs.map((r, i) => {
+    const lead = r.findings.find((f) => f.severity === "error") ?? r.findings.find((f) => f.severity === "warning");
+    const state = !lead ? "healthy" : lead.severity === "error" ? `failed (${lead.ruleId})` : `works, with a warning (${lead.ruleId})`;
+    const names = r.inputs.length > 2 ? `${r.inputs[0]} and ${r.inputs.length - 1} more` : r.inputs.join(", ");
+    return `run ${i + 1} (${names}) ${state}`;
+  });
+  return `${runs.length} separate runs, each reported on its own because ${because.join("; ")}: ${each.join("; ")}. --one-run reads them as one.`;
 }
 
 /** Facts, findings and summary from a finished state. */
@@ -335,6 +377,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
     inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices?.length ? { notices } : {}) })),
     facts,
+    verdict: verdictOf(facts, findings, state.inputs),
     findings,
     summary,
     ...(notices.length ? { notices } : {}),

@@ -7,6 +7,7 @@ import type { RuntimeLineCounter } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
+import { createDialectObserver } from "./events/read-dialect.js";
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -26,6 +27,7 @@ export function createDispatcher(): Dispatcher {
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
   const observeVllmOrigin = createVllmOriginObserver();
+  const observeDialect = createDialectObserver();
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
     // and no origin is on it for the vLLM origin observer to see
@@ -37,6 +39,7 @@ export function createDispatcher(): Dispatcher {
       observeVllmOrigin(rec, emit);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
       readSignals(rec, emit);
+      observeDialect(rec, emit);
       let r: LogRecord = rec;
       for (const reader of readers) {
         const out = reader.read(r, emit);

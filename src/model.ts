@@ -41,10 +41,12 @@ export interface LogRecord {
   stamp?: string;
 }
 
-export const MAX_EVIDENCE_TEXT = 400;
+/** Evidence keeps a line whole up to this many characters; a longer one is cut with the cut marked. */
+export const MAX_EVIDENCE_TEXT = 4096;
 
 export function evidenceOf(rec: LogRecord): Evidence {
-  return { file: rec.file, line: rec.line, text: clip(rec.raw.trimEnd(), MAX_EVIDENCE_TEXT) };
+  const t = rec.raw.trimEnd();
+  return { file: rec.file, line: rec.line, text: t.length <= MAX_EVIDENCE_TEXT ? t : `${t.slice(0, MAX_EVIDENCE_TEXT)}… [cut: ${t.length - MAX_EVIDENCE_TEXT} more characters]` };
 }
 
 export function clip(s: string, max: number): string {

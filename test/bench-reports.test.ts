@@ -12,7 +12,8 @@ describe("benchmark numbers in the reports", () => {
     expect(out).toContain("\nServing benchmark\n  requests               1,000 successful, 0 failed\n");
     expect(out).toContain("  output throughput      1,258.54 tok/s (peak 1,664)\n");
     expect(out).toContain("  TTFT (ms)              mean 318.27 · median 261.04 · P90 604.18 · P99 912.4\n");
-    expect(out).toContain("\nnccl-tests\n  test                   all_reduce_perf, 16 ranks on 2 nodes (NVIDIA H100 80GB HBM3)\n  busbw at ≥ 256 MiB     349.48 GB/s\n");
+    // (wrapped at 80 columns off a terminal)
+    expect(out).toContain("\nnccl-tests\n  test                   all_reduce_perf, 16 ranks on 2 nodes (NVIDIA H100 80GB\n                         HBM3)\n  busbw at ≥ 256 MiB     349.48 GB/s\n");
     expect(out).toContain("  avg bus bandwidth      114.9 GB/s (mean over every size)\n  validation             #wrong 0, out of bounds OK\n  sizes                  8 B – 8 GiB, 31 rows\n");
   });
 

@@ -78,7 +78,8 @@ describe("analyze --follow", () => {
     expect(followed.status).toBe(1);
     expect(followed.stdout).toBe(plain.stdout);
     // with a machine-readable report the live lines go to stderr, so stdout stays one JSON document
-    expect(followed.stderr.split("\n").filter(Boolean).map((l) => LIVE.exec(l)?.[3])).toEqual(["vllm/cuda-oom", "nccl/bootstrap-failure"]);
+    // read at once, both come in cause order (network before memory)
+    expect(followed.stderr.split("\n").filter(Boolean).map((l) => LIVE.exec(l)?.[3])).toEqual(["nccl/bootstrap-failure", "vllm/cuda-oom"]);
   });
 
   it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {

@@ -5,7 +5,8 @@ import { runCli } from "./helpers/cli.js";
 describe("text report: missing evidence hints", () => {
   it("a TP=4 run without NCCL lines is told how to get them", () => {
     const r = runCli(["analyze", "samples/v0.8-tp4-mp.log"]);
-    expect(r.stdout).toContain("  · nccl.transports: no NCCL INFO lines in the log — rerun with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET\n");
+    // wrapped at 80 columns when not a terminal, with a hanging indent
+    expect(r.stdout).toContain("  · nccl.transports: no NCCL INFO lines in the log — rerun with NCCL_DEBUG=INFO\n    NCCL_DEBUG_SUBSYS=INIT,NET\n");
     expect(r.stdout).toMatch(/ {2}… and \d+ more \(the report's facts\.missing in --format json\)\n/);
   });
 

@@ -24,7 +24,7 @@ export type Renderer = (report: Report, opts: { color: boolean; events?: unknown
 export const FORMATS: Record<string, () => Promise<Renderer>> = {
   text: async () => {
     const { renderText } = await import("../report/text.js");
-    return (r, o) => renderText(r, { color: o.color, width: process.stdout.columns });
+    return (r, o) => renderText(r, { color: o.color, width: process.stdout.isTTY ? process.stdout.columns : 80, cwd: process.cwd() });
   },
   json: async () => {
     const { renderJson } = await import("../report/json.js");
@@ -83,6 +83,7 @@ export interface AnalyzeCliOptions extends InputCliOptions {
   events?: boolean;
   config?: string;
   expectBusbw?: string;
+  oneRun?: boolean;
 }
 
 /** What the inputs operand takes (analyze and check). */
@@ -114,11 +115,13 @@ export function registerAnalyze(program: Command): void {
     .option("--events", "ndjson: also write every kept event, one per line")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
+    .option("--one-run", "read all inputs as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
+      libOpts.oneRun = opts.oneRun;
       const result = opts.follow ? await runFollow(inputs, opts, libOpts) : await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
       // nothing was read at all: one line and exit 2; inputs that failed part-way (a truncated .gz) still report what they held
@@ -130,7 +133,8 @@ export function registerAnalyze(program: Command): void {
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
-      process.exitCode = result.failures.length ? 2 : result.report.summary.errors > 0 ? 1 : 0;
+      const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);
+      process.exitCode = result.failures.length ? 2 : errors ? 1 : 0;
     });
 }
 

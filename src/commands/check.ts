@@ -32,6 +32,18 @@ interface CheckCliOptions extends InputCliOptions {
   events?: boolean;
   config?: string;
   expectBusbw?: string;
+  oneRun?: boolean;
+}
+
+/** One gate over every run of the report (inputs read as several runs): each requirement once per run. */
+export function gateEveryRun(report: Report, evaluate: (r: Report) => Gate): Gate {
+  if (!report.runs?.length) return evaluate(report);
+  const gates = report.runs.map((run) => evaluate({ ...report, facts: run.facts, findings: run.findings, summary: run.summary, verdict: run.verdict, runs: undefined }));
+  return {
+    passed: gates.every((g) => g.passed),
+    failOn: gates[0].failOn,
+    requirements: gates.flatMap((g, i) => g.requirements.map((q) => ({ ...q, name: `run ${i + 1} (${report.runs![i].inputs.join(", ")}): ${q.name}` }))),
+  };
 }
 
 /** The gate's verdict as lines of plain text. */
@@ -62,6 +74,7 @@ export function registerCheck(program: Command): void {
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
+    .option("--one-run", "read all inputs as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
@@ -72,6 +85,7 @@ export function registerCheck(program: Command): void {
       const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline) : undefined;
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
+      libOpts.oneRun = opts.oneRun;
       const result = await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
       // nothing was read at all: one line and exit 2 (as analyze); inputs damaged part-way still report what they held
@@ -79,8 +93,12 @@ export function registerCheck(program: Command): void {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);
       }
-      const gate = evaluateGate(result.report, spec, baseline);
-      const gated: Report = { ...result.report, gate };
+      const gate = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
+      // (a failed fail-on repeats the findings the verdict already leads with)
+      const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
+      // the answer first: a failed gate says which requirement failed before what the log shows
+      const verdict = failed.length ? `Gate failed: ${failed.map((q) => `${q.name} (${q.reason})`).slice(0, 3).join("; ")}${failed.length > 3 ? `; ${failed.length - 3} more` : ""}. ${result.report.verdict ?? ""}`.trim() : result.report.verdict;
+      const gated: Report = { ...result.report, gate, ...(verdict !== undefined ? { verdict } : {}) };
       const out = prepareReport(gated, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const toTerminal = opts.format === "text" && (!opts.output || opts.output === "-");
       const color = toTerminal && opts.color !== false && wantsColor(process.stdout);

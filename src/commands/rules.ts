@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { allRuleMetas } from "../rules/index.js";
 import { docsUrl } from "../rules/types.js";
+import { relationOf } from "../rules/order.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 
@@ -29,8 +30,10 @@ export function registerRules(program: Command): void {
         docs: m.docs,
         docsUrl: docsUrl(m.docs) as string | undefined,
         sources: m.sources,
+        // where the rule sits in cause order, what may cause it, which programs' logs it applies to (docs/rules/ordering.md)
+        ...relationOf(m.id, m),
       }));
-      for (const u of config.userRules ?? []) rows.push({ id: u.id, severity: u.severity, defaultSeverity: u.severity, tags: ["user"], title: u.title, docs: "docs/configuration.md", docsUrl: u.docs, sources: [] });
+      for (const u of config.userRules ?? []) rows.push({ id: u.id, severity: u.severity, defaultSeverity: u.severity, tags: ["user"], title: u.title, docs: "docs/configuration.md", docsUrl: u.docs, sources: [], ...relationOf(u.id) });
       if (opts.format === "json") return writeOutput(undefined, JSON.stringify(rows, null, 2) + "\n");
       const idW = Math.max(...rows.map((r) => r.id.length));
       const tagW = Math.max(...rows.map((r) => r.tags.join(",").length));

@@ -48,4 +48,4 @@ export interface TracebackEvent extends EventBase {
   complete?: boolean;
 }
 
-export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent;
+export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent | import("./read-dialect.js").DialectEvent;

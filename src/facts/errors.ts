@@ -3,24 +3,64 @@ import type { Evidence } from "../model.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 
 export interface ErrorsState {
+  /** the first failure that nothing later shows was recovered from */
   firstError: Located | null;
+  /**
+   * NCCL failures that a fallback may still undo (an error-return INFO line, a NET plugin that failed to
+   * initialise, a retried connection), earliest first: dropped when a later `Using network`, channel or
+   * `Init COMPLETE` line of the same input shows NCCL went on. Absent in states written before it existed.
+   */
+  tentative?: (Located & { pid?: number })[];
+  /** tentative failures a later line showed NCCL went on from (the first few) */
+  recovered?: RecoveredState[];
   firstWarning: Located | null;
   errorCount: number;
   warningCount: number;
 }
 
+export interface RecoveredState {
+  failure: Located;
+  by: Located;
+  kind: RecoveredKind;
+  /** the network NCCL went on with, when the recovering line names one */
+  net?: string;
+}
+
+export type RecoveredKind = "net-plugin" | "error-return" | "retry";
+
+export interface RecoveredFact {
+  kind: RecoveredKind;
+  failure: Evidence;
+  by: Evidence;
+  net?: string;
+}
+
 export interface ErrorsFacts {
+  recovered: RecoveredFact[];
   firstError: Evidence | null;
   firstWarning: Evidence | null;
 }
 
 export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   name: "errors",
-  init: () => ({ firstError: null, firstWarning: null, errorCount: 0, warningCount: 0 }),
+  init: () => ({ firstError: null, tentative: [], recovered: [], firstWarning: null, errorCount: 0, warningCount: 0 }),
   reduce(state, e: Event) {
     if (e.kind === "error") {
       state.errorCount++;
-      state.firstError = earlier(state.firstError, located(e));
+      if (isTentative(e.ev.text)) {
+        const t = (state.tentative ??= []);
+        const pid = NCCL_PID.exec(e.ev.text);
+        if (t.length < MAX_TENTATIVE) t.push({ ...located(e), ...(pid ? { pid: Number(pid[1]) } : {}) });
+      } else state.firstError = earlier(state.firstError, located(e));
+    } else if (state.tentative?.length && isRecovery(e)) {
+      const rec = (state.recovered ??= []);
+      state.tentative = state.tentative.filter((t) => {
+        // another process of the same file going on says nothing of this one
+        const pid = "pid" in e && typeof e.pid === "number" ? e.pid : undefined;
+        if (t.input !== e.input || t.line > e.ev.line || (t.pid !== undefined && pid !== undefined && t.pid !== pid)) return true;
+        if (rec.length < MAX_RECOVERED) rec.push({ failure: { input: t.input, file: t.file, line: t.line, text: t.text }, by: located(e), kind: kindOf(t.text), ...(e.kind === "nccl.network" ? { net: e.net } : {}) });
+        return false;
+      });
     } else if (e.kind === "warning") {
       state.warningCount++;
       state.firstWarning = earlier(state.firstWarning, located(e));
@@ -28,6 +68,8 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   },
   merge: (a, b) => ({
     firstError: earlier(a.firstError, b.firstError),
+    tentative: [...(a.tentative ?? []), ...(b.tentative ?? [])].slice(0, MAX_TENTATIVE * 4),
+    recovered: [...(a.recovered ?? []), ...(b.recovered ?? [])].slice(0, MAX_RECOVERED * 4),
     firstWarning: earlier(a.firstWarning, b.firstWarning),
     errorCount: a.errorCount + b.errorCount,
     warningCount: a.warningCount + b.warningCount,
@@ -35,11 +77,41 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   finalize(state) {
     const sources: Record<string, Evidence> = {};
     const missing: import("./schema.js").Missing[] = [];
-    if (state.firstError) sources.firstError = plain(state.firstError)!;
+    const first = (state.tentative ?? []).reduce<Located | null>((a, t) => earlier(a, t), state.firstError);
+    if (first) sources.firstError = plain(first)!;
     return {
-      facts: { firstError: plain(state.firstError), firstWarning: plain(state.firstWarning) },
+      facts: {
+        firstError: plain(first),
+        firstWarning: plain(state.firstWarning),
+        recovered: (state.recovered ?? []).map((r) => ({ kind: r.kind, failure: plain(r.failure)!, by: plain(r.by)!, ...(r.net ? { net: r.net } : {}) })),
+      },
       sources,
       missing,
     };
   },
 };
+
+const MAX_TENTATIVE = 64;
+const MAX_RECOVERED = 16;
+/** NCCL's `host:pid:tid [dev]` line header */
+const NCCL_PID = /[\w.-]+:(\d+):\d+ \[\d+\]/;
+
+function kindOf(text: string): RecoveredKind {
+  return /\bretrying\b/.test(text) ? "retry" : /NCCL WARN/.test(text) ? "net-plugin" : "error-return";
+}
+
+/**
+ * A failure NCCL may still recover from: an error-return line it logs at INFO level (`file.cc:N -> M`, on the
+ * way to a fallback), a NET plugin that did not initialise (NCCL then uses its internal IB or socket
+ * transport), or a connection it retries.
+ */
+export const RECOVERABLE_NCCL = /NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b/;
+
+function isTentative(text: string): boolean {
+  return RECOVERABLE_NCCL.test(text);
+}
+
+/** A line that shows NCCL went on: it chose a network, connected a channel or finished initialising a communicator. */
+function isRecovery(e: Event): boolean {
+  return e.kind === "nccl.network" || e.kind === "nccl.connection" || (e.kind === "nccl.init" && e.phase === "COMPLETE");
+}

@@ -243,6 +243,17 @@ export const RuntimeFactsSchema = z.object({
   }).nullable(),
 });
 
+/** A program that wrote lines of the log (vllm, sglang, pytorch, nccl, nccl-tests, ray, vllm-bench). */
+export const DialectSchema = z.object({
+  name: z.string(),
+  /** e.g. "vLLM 0.9.1 (V1 engine)", "PyTorch (torchrun)", "NCCL 2.21.5" */
+  label: z.string(),
+  /** `torchrun`, `NCCL_DEBUG=INFO` */
+  detail: z.string().optional(),
+  /** the first line that showed it */
+  evidence: EvidenceSchema,
+});
+
 export const MissingSchema = z.object({ fact: z.string(), why: z.string(), howToGet: z.string() });
 
 export const FactsSchema = z.object({
@@ -256,6 +267,18 @@ export const FactsSchema = z.object({
   bench: BenchFactsSchema,
   runtime: RuntimeFactsSchema.nullable(),
   firstError: EvidenceSchema.nullable(),
+  /** extension: NCCL failures the log shows were recovered from (NCCL went on: a network chosen, a channel connected, Init COMPLETE) */
+  recovered: z.array(z.object({
+    /** net-plugin: a NET plugin failed to initialise; error-return: an INFO `file.cc:N -> M` line; retry: a retried connection */
+    kind: z.enum(["net-plugin", "error-return", "retry"]),
+    failure: EvidenceSchema,
+    /** the line that shows NCCL went on */
+    by: EvidenceSchema,
+    /** the network NCCL went on with, when that line names one */
+    net: z.string().optional(),
+  })).optional(),
+  /** extension: the programs that wrote the log, in a fixed order */
+  dialects: z.array(DialectSchema).optional(),
   // extension: the first WARNING-level record of any kind
   firstWarning: EvidenceSchema.nullable(),
   server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
@@ -280,6 +303,10 @@ export const FindingSchema = z.object({
   docs: z.string(),
   /** the rule's page as an absolute URL (a user rule has one only when its configuration gives it) */
   docsUrl: z.string().optional(),
+  /** where the finding sits in the chain of a failure: setup, network, memory, nccl, engine, symptom */
+  layer: z.string().optional(),
+  /** the rule ids of the findings of this report that caused this one (they come before it in `findings`) */
+  causedBy: z.array(z.string()).optional(),
 });
 
 export const InputInfoSchema = z.object({
@@ -299,9 +326,25 @@ export const ReportSchema = z.object({
   tool: z.object({ name: z.literal("vllm-doctor"), version: z.string() }),
   inputs: z.array(InputInfoSchema),
   facts: FactsSchema,
+  /** the answer first: what is wrong and what to do first, or "Healthy: …" with the headline facts */
+  verdict: z.string().optional(),
   findings: z.array(FindingSchema),
   summary: z.object({ errors: z.number(), warnings: z.number(), infos: z.number() }),
   notices: z.array(z.string()).optional(),
+  /**
+   * present when the inputs look like different runs (another model or layout, no NCCL commId in common): each
+   * run's own verdict, facts, findings and summary; the top-level facts and findings are then those of all inputs
+   * read as one (as `--one-run` gives them)
+   */
+  runs: z.array(z.object({
+    inputs: z.array(z.string()),
+    /** why this run was told apart from the ones before it (for the first: what its inputs share) */
+    why: z.string(),
+    verdict: z.string(),
+    facts: FactsSchema,
+    findings: z.array(FindingSchema),
+    summary: z.object({ errors: z.number(), warnings: z.number(), infos: z.number() }),
+  })).optional(),
   /** mergeable per-analysis state, so `merge` can combine reports of parts of a fleet */
   state: z.unknown().optional(),
   /** the verdict of `vllm-doctor check`: every requirement with its reason */
@@ -330,6 +373,7 @@ export type Finding = z.infer<typeof FindingSchema>;
 export type Report = z.infer<typeof ReportSchema>;
 export type Severity = z.infer<typeof SeveritySchema>;
 export type Missing = z.infer<typeof MissingSchema>;
+export type DialectInfo = z.infer<typeof DialectSchema>;
 export type InputInfo = z.infer<typeof InputInfoSchema>;
 export type NcclFacts = z.infer<typeof NcclFactsSchema>;
 export type BenchFacts = z.infer<typeof BenchFactsSchema>;

@@ -9,6 +9,7 @@ import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
 import { signalsDomain, type Signals, type SignalsState } from "./signals.js";
 import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
+import { dialectsDomain, type DialectsState } from "./dialects.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -21,10 +22,12 @@ export interface FactState {
   signals: SignalsState;
   env: EnvState;
   runtime: RuntimeState;
+  /** absent in states written before it existed (merge of older reports) */
+  dialects?: DialectsState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init(), dialects: dialectsDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -40,6 +43,7 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);
+  dialectsDomain.reduce((state.dialects ??= dialectsDomain.init()), e);
   if (k === "error" || k === "warning" || k === "traceback") {
     ncclDomain.reduce(state.nccl, e);
     vllmDomain.reduce(state.vllm, e);
@@ -60,6 +64,7 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     env: envDomain.merge(a.env ?? envDomain.init(), shifted.env ?? envDomain.init()),
     // a report written before facts.runtime existed has none
     runtime: runtimeDomain.merge(a.runtime ?? runtimeDomain.init(), shifted.runtime ?? runtimeDomain.init()),
+    dialects: dialectsDomain.merge(a.dialects ?? dialectsDomain.init(), shifted.dialects ?? dialectsDomain.init()),
   };
 }
 
@@ -70,12 +75,15 @@ export function finalizeFacts(state: FactState): Facts {
   const b = benchDomain.finalize(state.bench);
   const env = envDomain.finalize(state.env ?? envDomain.init());
   const r = finalizeRuntime(state.runtime ?? runtimeDomain.init(), v.facts.vllm.version);
+  const d = dialectsDomain.finalize(state.dialects ?? dialectsDomain.init());
   return reconcileCluster({
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
     runtime: r.facts,
     firstError: e.facts.firstError,
+    recovered: e.facts.recovered,
+    dialects: d.facts.map((x) => ({ ...x, label: dialectLabel(x.name, x.detail, v.facts.vllm, n.facts.version) })),
     firstWarning: e.facts.firstWarning,
     env: env.facts,
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources, ...r.sources },
@@ -86,4 +94,15 @@ export function finalizeFacts(state: FactState): Facts {
 /** The signals of a finished state, for the rules. */
 export function finalizeSignals(state: FactState): Signals {
   return signalsDomain.finalize(state.signals ?? signalsDomain.init()).facts;
+}
+
+const DIALECT_NAMES: Record<string, string> = { vllm: "vLLM", sglang: "SGLang", pytorch: "PyTorch", nccl: "NCCL", "nccl-tests": "nccl-tests", ray: "Ray", "vllm-bench": "vLLM benchmark" };
+
+/** How the report names a program: with the version and engine the log showed. */
+function dialectLabel(name: string, detail: string | undefined, vllm: Facts["vllm"], ncclVersion: string | null): string {
+  const base = DIALECT_NAMES[name] ?? name;
+  if (name === "vllm") return `${base}${vllm.version ? ` ${vllm.version}` : ""}${vllm.engine ? ` (${vllm.engine.toUpperCase()} engine)` : ""}`;
+  if (name === "nccl") return `${base}${ncclVersion ? ` ${ncclVersion}` : ""}`;
+  if (name === "pytorch" && detail === "torchrun") return "PyTorch (torchrun)";
+  return base;
 }

@@ -5,6 +5,7 @@ import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
 import { configRows, kindsText, kvRows, memoryParts, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type MemoryPart, type Row } from "./markdown.js";
+import { helpfulMissing } from "./hints.js";
 
 /*
  * One self-contained HTML file: no script, no network, no inline style attributes. Pictures are inline SVG
@@ -36,9 +37,15 @@ export function renderHtml(report: Report): string {
   const body: string[] = [];
   const failed = report.summary.errors > 0 || report.gate?.passed === false;
   body.push(`<h1>vllm-doctor report: ${esc(title)}</h1>`);
+  if (report.verdict) body.push(`<p class="verdict ${failed ? "bad" : "ok"}" id="verdict"><strong>${esc(report.verdict)}</strong></p>`);
   body.push(`<p class="verdict ${failed ? "bad" : "ok"}">${esc(verdictLine(report))}</p>`);
   body.push(`<p class="muted">vllm-doctor ${esc(report.tool.version)} · ${report.inputs.map((i) => `${esc(i.path)} (${esc(num(i.lines, 0))} lines${i.error ? `, failed: ${esc(i.error)}` : ""})`).join(", ")}</p>`);
 
+  if (report.runs?.length) {
+    body.push(`<h2>Runs</h2><p class="muted">The inputs look like different runs; each is judged on its own (--one-run reads them as one). The sections below are of all inputs together.</p><ol>`);
+    for (const r of report.runs) body.push(`<li><strong>${esc(r.inputs.join(", "))}</strong>: ${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`);
+    body.push(`</ol>`);
+  }
   body.push(`<h2>Summary</h2><ul>`);
   if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
   for (const fd of report.findings.slice(0, 5))
@@ -80,9 +87,10 @@ export function renderHtml(report: Report): string {
   if (report.findings.length === 0) body.push(`<p class="ok">No problems found.</p>`);
   for (const fd of report.findings) body.push(renderFinding(fd));
 
-  if (f.missing.length) {
+  const missing = helpfulMissing(f);
+  if (missing.length) {
     body.push(`<h2>Missing evidence</h2><table><tr><th>fact</th><th>why it is missing</th><th>how to get it</th></tr>`);
-    for (const m of f.missing) body.push(`<tr><td>${esc(m.fact)}</td><td>${esc(m.why)}</td><td>${esc(m.howToGet)}</td></tr>`);
+    for (const m of missing) body.push(`<tr><td>${esc(m.fact)}</td><td>${esc(m.why)}</td><td>${esc(m.howToGet)}</td></tr>`);
     body.push(`</table>`);
   }
   if (report.gate) body.push(renderGate(report.gate));
@@ -114,7 +122,7 @@ function renderFinding(fd: Finding): string {
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(10, fd.evidence.length);
   return `<div class="finding ${fd.severity}">
 <h3><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">${esc(fd.ruleId)}</span></h3>
-<p>${esc(fd.message)}</p>
+${fd.causedBy?.length ? `<p class="muted">Caused by ${esc(fd.causedBy.join(", "))} (above).</p>` : ""}<p>${esc(fd.message)}</p>
 ${ev ? `<pre>${ev}</pre>` : ""}${more > 0 ? `<p class="muted">… and ${more} more evidence lines</p>` : ""}
 ${fd.remediation.length ? `<ul>${fd.remediation.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : ""}
 ${fd.docsUrl && /^https?:\/\//.test(fd.docsUrl) ? `<p class="muted">Docs: <a href="${esc(fd.docsUrl)}">${esc(fd.docs)}</a></p>` : fd.docs ? `<p class="muted">Docs: ${esc(fd.docs)}</p>` : ""}

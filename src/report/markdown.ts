@@ -4,6 +4,7 @@ import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
+import { helpfulMissing } from "./hints.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -182,8 +183,14 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const out: string[] = [];
   const title = f.config.model ?? f.config.servedModelName ?? report.inputs.map((i) => i.path).join(", ");
   out.push(`# vllm-doctor report: ${mdEscape(title || "run")}`, "");
+  if (report.verdict) out.push(`> **${mdEscape(report.verdict)}**`, "");
   out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
 
+  if (report.runs?.length) {
+    out.push("## Runs", "", "The inputs look like different runs; each is judged on its own (`--one-run` reads them as one). The sections below are of all inputs together.", "");
+    report.runs.forEach((r, i) => out.push(`${i + 1}. **${mdEscape(r.inputs.join(", "))}** — ${mdEscape(r.verdict)} _(${mdEscape(r.why)})_`));
+    out.push("");
+  }
   out.push("## Summary", "");
   const top = report.findings.slice(0, 5);
   if (top.length === 0) out.push("- No problems found.");
@@ -226,9 +233,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (report.findings.length === 0) out.push("No problems found.", "");
   report.findings.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false)));
 
-  if (f.missing.length) {
+  const missing = helpfulMissing(f);
+  if (missing.length) {
     out.push("## Missing evidence", "");
-    out.push(...table(["fact", "why it is missing", "how to get it"], f.missing.map((m) => [m.fact, m.why, m.howToGet])), "");
+    out.push(...table(["fact", "why it is missing", "how to get it"], missing.map((m) => [m.fact, m.why, m.howToGet])), "");
   }
   if (report.gate) out.push(...renderGate(report.gate));
   if (report.notices?.length) {
@@ -245,7 +253,8 @@ function clipText(s: string, max: number): string {
 }
 
 function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
-  const out = [`### ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}. ${mdEscape(fd.message)}`, ""];
+  const cause = fd.causedBy?.length ? ` Caused by ${mdEscape(fd.causedBy.join(", "))} (above).` : "";
+  const out = [`### ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}.${cause} ${mdEscape(fd.message)}`, ""];
   const shown = fd.evidence.slice(0, compact ? 3 : 10);
   if (shown.length) {
     out.push("Evidence:", "");

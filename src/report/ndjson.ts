@@ -2,8 +2,9 @@ import ndjson from "ndjson";
 import type { Report } from "../facts/schema.js";
 
 /*
- * One JSON object per line, each with a `type`: `report` (identity, inputs, summary), `facts`, one
- * `finding` per finding, `gate` after `check`, and one `event` per kept event with `--events`.
+ * One JSON object per line, each with a `type`: `report` (identity, inputs, summary, verdict), `facts`, one
+ * `finding` per finding, one `run` per run when the inputs were several runs, `gate` after `check`, and one
+ * `event` per kept event with `--events`.
  */
 
 export interface NdjsonOptions {
@@ -18,11 +19,13 @@ export function ndjsonObjects(report: Report, opts: NdjsonOptions = {}): object[
       tool: report.tool,
       inputs: report.inputs,
       summary: report.summary,
+      ...(report.verdict !== undefined ? { verdict: report.verdict } : {}),
       ...(report.notices ? { notices: report.notices } : {}),
     },
     { type: "facts", facts: report.facts },
     ...report.findings.map((f) => ({ type: "finding", ...f })),
   ];
+  for (const [i, r] of (report.runs ?? []).entries()) objs.push({ type: "run", index: i + 1, ...r });
   if (report.gate) objs.push({ type: "gate", ...report.gate });
   for (const e of opts.events ?? []) objs.push({ type: "event", ...(e as object) });
   return objs;

@@ -1,9 +1,12 @@
 import { Chalk, type ChalkInstance } from "chalk";
+import { isAbsolute, relative } from "node:path";
 import type { Evidence } from "../model.js";
-import type { Finding, Report } from "../facts/schema.js";
+import type { Facts, Finding, Report } from "../facts/schema.js";
+import { keyFacts } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
+import { helpfulMissing } from "./hints.js";
 import { runtimeRows } from "./runtime-rows.js";
 
 /** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
@@ -15,58 +18,180 @@ const HEADLINE_FACTS = new Set([
 
 export interface TextOptions {
   color: boolean;
-  /** terminal width for clipping evidence lines */
+  /** terminal width to wrap at (80 when not a terminal) */
   width?: number;
+  /** evidence paths below this folder are shown relative to it */
+  cwd?: string;
 }
 
 const num = (v: number | null | undefined, digits = 0): string =>
   v === null || v === undefined ? "—" : v.toLocaleString("en-US", { maximumFractionDigits: digits });
 
-function where(e: Evidence): string {
-  return `${e.file}:${e.line}`;
+/** Evidence lines shown in full up to this many wrapped lines; longer ones end with "…" at a word break. */
+const MAX_EVIDENCE_ROWS = 4;
+
+/**
+ * Words of `text` in lines of at most `width` characters (a word longer than a line is split), the first line
+ * after `first` and the rest after `rest` (both counted in the width); at most `maxRows` lines, the last ending
+ * in "…" when text was left out.
+ */
+export function wrap(text: string, width: number, first: string, rest: string, maxRows = Infinity): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const rows: string[] = [];
+  let cur = "";
+  let room = Math.max(10, width - first.length);
+  const push = () => {
+    rows.push((rows.length ? rest : first) + cur);
+    cur = "";
+    room = Math.max(10, width - rest.length);
+  };
+  for (let w of words) {
+    while (w.length > room && !cur) {
+      cur = w.slice(0, room);
+      w = w.slice(room);
+      push();
+    }
+    if (!w) continue;
+    if (cur && cur.length + 1 + w.length > room) push();
+    cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur || !rows.length) push();
+  if (rows.length > maxRows) {
+    const kept = rows.slice(0, maxRows);
+    const last = kept[maxRows - 1];
+    const limit = Math.max(10, width - 1);
+    kept[maxRows - 1] = (last.length >= limit ? last.slice(0, last.lastIndexOf(" ") > rest.length ? last.lastIndexOf(" ") : limit) : last) + "…";
+    return kept;
+  }
+  return rows;
 }
 
-/** A readable summary: run identity, parallelism, KV cache and concurrency, memory, NCCL, first error, findings. */
+/** A path below `cwd` relative to it; others as they are. */
+export function shownPath(file: string, cwd?: string): string {
+  if (!cwd || !isAbsolute(file)) return file;
+  const r = relative(cwd, file);
+  return r && !r.startsWith("..") && !isAbsolute(r) ? r : file;
+}
+
+/** Each run of a report as a report of its own (inputs read as several runs; see src/runs.ts). */
+export function runReports(report: Report): Report[] {
+  return (report.runs ?? []).map((r) => ({
+    ...report,
+    inputs: report.inputs.filter((i) => r.inputs.includes(i.path)),
+    facts: r.facts,
+    findings: r.findings,
+    summary: r.summary,
+    verdict: r.verdict,
+    runs: undefined,
+    notices: undefined,
+  }));
+}
+
+/** The answer first (verdict, key facts, findings in cause order), then the facts by area; several runs one by one. */
 export function renderText(report: Report, opts: TextOptions): string {
+  if (!report.runs?.length) return renderOne(report, opts);
   const c: ChalkInstance = new Chalk({ level: opts.color ? 1 : 0 });
-  const width = opts.width ?? 120;
-  const clipLine = (s: string) => {
-    const t = safeText(s.trim());
-    return t.length > width - 8 ? t.slice(0, width - 9) + "…" : t;
-  };
+  const width = Math.max(40, opts.width ?? 80);
+  const out = [...wrap(safeText(report.verdict ?? ""), width, "", "  ").map((l) => c.bold(l))];
+  runReports(report).forEach((r, i) => {
+    out.push("", c.inverse(` Run ${i + 1} of ${report.runs!.length} `) + (i > 0 ? " " + c.dim(safeText(`apart because ${report.runs![i].why}`)) : ""));
+    out.push(renderOne(r, opts).trimEnd());
+  });
+  if (report.notices?.length) {
+    out.push("", c.bold("Notices"));
+    for (const m of report.notices) out.push(...wrap(safeText(m), width, "  ! ", "    "));
+  }
+  return out.join("\n") + "\n";
+}
+
+function renderOne(report: Report, opts: TextOptions): string {
+  const c: ChalkInstance = new Chalk({ level: opts.color ? 1 : 0 });
+  const width = Math.max(40, opts.width ?? 80);
+  const path = (f: string) => safeLine(shownPath(f, opts.cwd));
+  const where = (e: Evidence) => `${path(e.file)}:${e.line}`;
   const f = report.facts;
   const out: string[] = [];
   const head = (s: string) => out.push("", c.bold(s));
-  const row = (k: string, v: string) => out.push(`  ${c.dim(k.padEnd(22))} ${safeText(v)}`);
+  const row = (k: string, v: string) => {
+    const label = `  ${k.padEnd(22)} `;
+    out.push(...wrap(safeText(v), width, label, " ".repeat(label.length)).map((l, i) => (i === 0 ? `  ${c.dim(k.padEnd(22))} ${l.slice(label.length)}` : l)));
+  };
+  const none = (title: string, why: string) => out.push("", `${c.bold(title)}: ${c.dim(why)}`);
 
-  const inputs = report.inputs.map((i) => `${safeLine(i.path)} (${num(i.lines)} lines${i.error ? `, ${c.red("failed: " + i.error)}` : ""})`).join(", ");
-  out.push(c.bold("vllm-doctor") + c.dim(` ${report.tool.version}`) + `  ${safeText(inputs)}`);
+  const inputs = report.inputs.map((i) => `${path(i.path)} (${num(i.lines)} lines${i.error ? `, failed: ${i.error}` : ""})`).join(", ");
+  const title = safeText(`vllm-doctor ${report.tool.version}  ${inputs}`);
+  out.push(...(title.length <= width ? [title] : wrap(title, width, "", "  ")));
+  const failed = report.summary.errors > 0;
+  const paint = failed ? c.red.bold : report.summary.warnings > 0 ? c.yellow.bold : c.green.bold;
+  if (report.verdict) for (const l of wrap(safeText(report.verdict), width, "", "  ")) out.push(paint(l));
+  const programs = (f.dialects ?? []).map((d) => d.label);
+  if (programs.length) out.push(...wrap(safeText(programs.join(" · ")), width, "written by ", "           "));
+  const key = keyFacts(f).filter((k) => !programs.includes(k));
+  if (key.length) out.push(...wrap(safeText(key.join(" · ")), width, "key facts  ", "           "));
 
-  head("Run");
-  row("model", f.config.model ?? "—");
-  row("vLLM", [f.vllm.version ? `v${f.vllm.version}` : null, f.vllm.engine ? `engine ${f.vllm.engine.toUpperCase()}` : null].filter(Boolean).join(", ") || "—");
-  if (f.gpu.name) row("GPU", f.gpu.name);
-  const par = [`TP ${num(f.config.tensorParallelSize)}`, `PP ${num(f.config.pipelineParallelSize)}`, `DP ${num(f.config.dataParallelSize)}`].join(" · ");
-  row("parallelism", `${par}${f.config.executorBackend ? `  (${f.config.executorBackend} backend)` : ""}${f.distributed.worldSize ? `, world size ${f.distributed.worldSize}` : ""}`);
-  if (f.config.nnodes) row("nodes", `${f.config.nnodes}${f.config.nodeRank !== null ? ` (this is node rank ${f.config.nodeRank})` : ""}${f.config.masterAddr ? `, master ${f.config.masterAddr}` : ""}`);
-  row("max_model_len", num(f.config.maxModelLen));
-  row("gpu_memory_util", f.config.gpuMemoryUtilization === null ? "—" : String(f.config.gpuMemoryUtilization));
-  if (f.config.source) row("config read from", CONFIG_SOURCE_WORDS[f.config.source] ?? f.config.source);
+  head(`Findings (${report.summary.errors} error, ${report.summary.warnings} warning, ${report.summary.infos} info)${report.findings.some((x) => x.causedBy?.length) ? ", causes first" : ""}`);
+  if (report.findings.length === 0) out.push(`  ${c.green("no problems found")}`);
+  for (const fd of report.findings) out.push(...renderFinding(fd, c, width, where));
+
+  section(out, f, c, head, row, none);
+
+  head("First error");
+  if (f.firstError) {
+    out.push(`  ${c.cyan(safeText(where(f.firstError)))}`);
+    out.push(...wrap(safeText(f.firstError.text.trim()), width, "  ", "  ", MAX_EVIDENCE_ROWS).map((l) => c.red(l)));
+  } else out.push(`  ${c.dim("none")}`);
+
+  const helpful = helpfulMissing(f);
+  const headline = helpful.filter((m) => HEADLINE_FACTS.has(m.fact));
+  if (headline.length) {
+    head("Not in the log");
+    for (const m of headline) out.push(...wrap(safeText(`${m.fact}: ${m.why} — ${m.howToGet}`), width, "  · ", "    ").map((l, i) => (i === 0 ? `  ${c.dim("·")} ${l.slice(4)}` : l)));
+    const rest = helpful.length - headline.length;
+    if (rest > 0) out.push(c.dim(`  … and ${rest} more (the report's facts.missing in --format json)`));
+  }
+  if (report.notices?.length) {
+    head("Notices");
+    for (const m of report.notices) out.push(...wrap(safeText(m), width, "  ! ", "    "));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Run, KV cache, memory, NCCL and benchmark facts; a section the log has nothing of is one line. */
+function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) => void, row: (k: string, v: string) => void, none: (t: string, why: string) => void): void {
+  const cfg = f.config;
+  const hasRun = f.vllm.version || f.vllm.engine || cfg.model || cfg.tensorParallelSize !== null || cfg.maxModelLen !== null || f.gpu.name || cfg.gpuMemoryUtilization !== null;
+  if (hasRun) {
+    head("Run");
+    row("model", cfg.model ?? "—");
+    row("vLLM", [f.vllm.version ? `v${f.vllm.version}` : null, f.vllm.engine ? `engine ${f.vllm.engine.toUpperCase()}` : null].filter(Boolean).join(", ") || "—");
+    if (f.gpu.name) row("GPU", f.gpu.name);
+    const par = [`TP ${num(cfg.tensorParallelSize)}`, `PP ${num(cfg.pipelineParallelSize)}`, `DP ${num(cfg.dataParallelSize)}`].join(" · ");
+    row("parallelism", `${par}${cfg.executorBackend ? `  (${cfg.executorBackend} backend)` : ""}${f.distributed.worldSize ? `, world size ${f.distributed.worldSize}` : ""}`);
+    if (cfg.nnodes) row("nodes", `${cfg.nnodes}${cfg.nodeRank !== null ? ` (this is node rank ${cfg.nodeRank})` : ""}${cfg.masterAddr ? `, master ${cfg.masterAddr}` : ""}`);
+    row("max_model_len", num(cfg.maxModelLen));
+    row("gpu_memory_util", cfg.gpuMemoryUtilization === null ? "—" : String(cfg.gpuMemoryUtilization));
+    if (cfg.source) row("config read from", CONFIG_SOURCE_WORDS[cfg.source] ?? cfg.source);
+  } else none("Run", "no vLLM configuration in the log");
   const env = Object.entries(f.env ?? {});
-  if (env.length) row("environment", env.slice(0, 8).map(([k, v]) => `${k}=${v}`).join(" ") + (env.length > 8 ? ` (+${env.length - 8} more)` : ""));
+  if (env.length) row("environment", env.slice(0, 8).map(([kk, v]) => `${kk}=${v}`).join(" ") + (env.length > 8 ? ` (+${env.length - 8} more)` : ""));
 
-  head("KV cache");
-  row("tokens", `${num(f.kvCache.tokens)}${f.sources["kvCache.tokens"]?.derived ? ` (${f.sources["kvCache.tokens"].derived})` : ""}`);
-  const conc = f.kvCache.maxConcurrency === null ? "—" : `${f.kvCache.maxConcurrency}x${f.kvCache.tokensPerRequest ? ` at ${num(f.kvCache.tokensPerRequest)} tokens per request` : ""}`;
-  row("max concurrency", conc);
-  if (f.kvCache.gpuBlocks !== null || f.kvCache.cpuBlocks !== null) row("blocks", `GPU ${num(f.kvCache.gpuBlocks)}, CPU ${num(f.kvCache.cpuBlocks)}`);
-  row("available memory", f.kvCache.availableGiB === null ? "—" : `${f.kvCache.availableGiB} GiB`);
+  const k = f.kvCache;
+  if (k.tokens !== null || k.maxConcurrency !== null || k.gpuBlocks !== null || k.cpuBlocks !== null || k.availableGiB !== null) {
+    head("KV cache");
+    row("tokens", `${num(k.tokens)}${f.sources["kvCache.tokens"]?.derived ? ` (${f.sources["kvCache.tokens"].derived})` : ""}`);
+    row("max concurrency", k.maxConcurrency === null ? "—" : `${k.maxConcurrency}x${k.tokensPerRequest ? ` at ${num(k.tokensPerRequest)} tokens per request` : ""}`);
+    if (k.gpuBlocks !== null || k.cpuBlocks !== null) row("blocks", `GPU ${num(k.gpuBlocks)}, CPU ${num(k.cpuBlocks)}`);
+    row("available memory", k.availableGiB === null ? "—" : `${k.availableGiB} GiB`);
+  } else none("KV cache", "no KV cache lines");
 
-  head("Memory");
-  row("model weights", f.memory.modelWeightsGiB === null ? "—" : `${f.memory.modelWeightsGiB} GiB`);
-  if (f.memory.peakActivationGiB !== null) row("peak activation", `${f.memory.peakActivationGiB} GiB`);
-  if (f.memory.nonTorchGiB !== null) row("non-torch", `${f.memory.nonTorchGiB} GiB`);
-  if (f.memory.cudaGraphGiB !== null) row("CUDA graphs", `${f.memory.cudaGraphGiB} GiB`);
+  const m = f.memory;
+  if (m.modelWeightsGiB !== null || m.peakActivationGiB !== null || m.nonTorchGiB !== null || m.cudaGraphGiB !== null) {
+    head("Memory");
+    row("model weights", m.modelWeightsGiB === null ? "—" : `${m.modelWeightsGiB} GiB`);
+    if (m.peakActivationGiB !== null) row("peak activation", `${m.peakActivationGiB} GiB`);
+    if (m.nonTorchGiB !== null) row("non-torch", `${m.nonTorchGiB} GiB`);
+    if (m.cudaGraphGiB !== null) row("CUDA graphs", `${m.cudaGraphGiB} GiB`);
+  } else none("Memory", "no memory lines");
 
   const n = f.nccl;
   if (n.version || n.net || n.ranks || Object.values(n.transports).some((v) => v > 0)) {
@@ -77,61 +202,54 @@ export function renderText(report: Report, opts: TextOptions): string {
     const comms = communicatorLine(n);
     if (comms) row("communicators", comms);
     const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
-    if (kinds.length) row("connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", "));
+    if (kinds.length) row("connections", kinds.map(([kk, v]) => `${kk} ×${v}`).join(", "));
     if (n.nodePairs.length) {
       out.push(`  ${c.dim("node pairs")}`);
       for (const p of n.nodePairs) {
-        const ks = Object.entries(p.kinds).filter(([, v]) => v > 0).map(([k, v]) => `${k} ×${v}`).join(", ");
+        const ks = Object.entries(p.kinds).filter(([, v]) => v > 0).map(([kk, v]) => `${kk} ×${v}`).join(", ");
         out.push(`    ${safeText(p.scope === "intra" ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b ?? "another node (not in the log)"}`).padEnd(40)} ${ks}`);
       }
     }
-  }
+  } else none("NCCL", "no NCCL lines");
 
   for (const b of benchSections(f)) {
     head(b.title);
-    for (const [k, v] of b.rows) row(k, v);
+    for (const [kk, v] of b.rows) row(kk, v);
   }
 
   const runtime = runtimeRows(f);
   if (runtime.length) {
     head("Runtime");
-    for (const [k, v] of runtime) row(k, v);
+    for (const [kk, v] of runtime) row(kk, v);
   }
-
-  head("First error");
-  if (f.firstError) {
-    out.push(`  ${c.cyan(safeLine(where(f.firstError)))}`);
-    out.push(`  ${c.red(clipLine(f.firstError.text))}`);
-  } else out.push(`  ${c.dim("none")}`);
-
-  head(`Findings (${report.summary.errors} error, ${report.summary.warnings} warning, ${report.summary.infos} info)`);
-  if (report.findings.length === 0) out.push(`  ${c.green("no problems found")}`);
-  for (const fd of report.findings) out.push(...renderFinding(fd, c, clipLine));
-
-  // a single-GPU run uses no NCCL: hints on how to see NCCL's lines would only be noise
-  const singleGpu = f.config.tensorParallelSize === 1 && (f.config.pipelineParallelSize ?? 1) === 1 && (f.config.dataParallelSize ?? 1) === 1;
-  const headline = f.missing.filter((m) => HEADLINE_FACTS.has(m.fact) && !(singleGpu && m.fact.startsWith("nccl.")));
-  if (headline.length) {
-    head("Not in the log");
-    for (const m of headline) out.push(`  ${c.dim("·")} ${safeText(m.fact)}: ${safeText(m.why)} — ${safeText(m.howToGet)}`);
-    const rest = f.missing.length - headline.length;
-    if (rest > 0) out.push(c.dim(`  … and ${rest} more (the report's facts.missing in --format json)`));
-  }
-  if (report.notices?.length) {
-    head("Notices");
-    for (const m of report.notices) out.push(`  ${c.yellow("!")} ${safeLine(m)}`);
-  }
-  return out.join("\n") + "\n";
 }
 
-function renderFinding(fd: Finding, c: ChalkInstance, clipLine: (s: string) => string): string[] {
+const IND = "          ";
+
+function renderFinding(fd: Finding, c: ChalkInstance, width: number, where: (e: Evidence) => string): string[] {
   const sev = fd.severity === "error" ? c.red.bold("error  ") : fd.severity === "warning" ? c.yellow.bold("warning") : c.blue.bold("info   ");
-  const lines = [``, `  ${sev} ${c.bold(safeText(fd.title))}  ${c.dim(fd.ruleId)}`, `          ${safeLine(fd.message)}`];
-  for (const e of fd.evidence.slice(0, 3)) lines.push(`          ${c.cyan(safeLine(`${e.file}:${e.line}`))}  ${clipLine(e.text)}`);
-  const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(3, fd.evidence.length);
-  if (more > 0) lines.push(c.dim(`          … and ${more} more`));
-  for (const r of fd.remediation) lines.push(`          ${c.green("→")} ${safeText(r)}`);
-  lines.push(c.dim(`          ${fd.docs}`));
+  // the title and rule id, wrapped under the title's start
+  const head = wrap(`${safeText(fd.title)} [${fd.ruleId}]`, width, IND, IND);
+  const lines = ["", ...head.map((l, i) => {
+    const t = l.slice(IND.length);
+    const tag = `[${fd.ruleId}]`;
+    const styled = t.endsWith(tag) ? `${c.bold(t.slice(0, t.length - tag.length))}${c.dim(tag)}` : c.bold(t);
+    return i === 0 ? `  ${sev} ${styled}` : `${IND}${styled}`;
+  })];
+  const consequence = Boolean(fd.causedBy?.length);
+  if (consequence) lines.push(c.dim(`${IND}caused by ${fd.causedBy!.join(", ")} (above)`));
+  lines.push(...wrap(safeText(fd.message), width, IND, IND));
+  const shown = fd.evidence.slice(0, consequence ? 1 : 3);
+  for (const e of shown) {
+    const at = safeText(where(e));
+    const rows = wrap(safeText(e.text.trim()), width, `${IND}${at}  `, `${IND}  `, MAX_EVIDENCE_ROWS);
+    lines.push(...rows.map((r, i) => (i === 0 ? `${IND}${c.cyan(at)}  ${r.slice(IND.length + at.length + 2)}` : r)));
+  }
+  const more = (fd.evidenceCount ?? fd.evidence.length) - shown.length;
+  if (more > 0) lines.push(c.dim(`${IND}… and ${more} more`));
+  // a consequence is fixed by fixing its cause: its own steps are in the JSON and the docs page
+  for (const r of consequence ? [] : fd.remediation) lines.push(...wrap(safeText(r), width, `${IND}→ `, `${IND}  `).map((l, i) => (i === 0 ? `${IND}${c.green("→")} ${l.slice(IND.length + 2)}` : l)));
+  lines.push(c.dim(`${IND}${fd.docs}`));
   return lines;
 }
 

@@ -2,8 +2,11 @@ import type { Event } from "../events/index.js";
 import { finalizeSignals, type FactState } from "../facts/state.js";
 import type { Facts, Finding, Severity } from "../facts/schema.js";
 import { RULES } from "./index.js";
-import { DEFAULT_THRESHOLDS, docsPath, docsUrl, type FindingDraft, type Rule, type RuleContext, type Thresholds } from "./types.js";
+import { orderFindings, relationOf } from "./order.js";
+import { DEBUG_HINT } from "./nccl/signature-rule.js";
+import { DEFAULT_THRESHOLDS, docsPath, docsUrl, type FindingDraft, type Rule, type RuleContext, type RuleMeta, type Thresholds } from "./types.js";
 import { runUserRules, type RecordMatches, type UserRule } from "./user.js";
+import { hasNcclInfo } from "../facts/dialects.js";
 
 /** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader (src/config). */
 export interface RulesConfig {
@@ -31,9 +34,16 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
   const thresholds = effectiveThresholds(config);
   const ctx: RuleContext = { facts, signals: finalizeSignals(state), events, state, thresholds };
   const findings: Finding[] = [];
+  const dialects = new Set((facts.dialects ?? []).map((d) => d.name));
+  // another program wrote the log (SGLang, a torchrun job, nccl-tests): a rule of a program not seen there is off;
+  // a bare excerpt that shows no program at all keeps every rule
+  const foreign = dialects.has("sglang") || dialects.has("nccl-tests") || (facts.dialects ?? []).some((d) => d.name === "pytorch" && d.detail === "torchrun");
   for (const rule of RULES) {
     const configured = config?.rules?.[rule.meta.id];
     if (configured === "off") continue;
+    // a rule of one program (a vLLM rule) says nothing about a log that program did not write
+    const only = relationOf(rule.meta.id, rule.meta).dialects;
+    if (foreign && only?.length && !only.some((d) => dialects.has(d))) continue;
     let drafts: FindingDraft[];
     try {
       drafts = rule.check(ctx);
@@ -55,11 +65,16 @@ export function runRules(facts: Facts, events: Event[], state: FactState, config
       findings.push(ruleError("user rules", e, config));
     }
   }
-  return findings;
+  // "rerun with NCCL_DEBUG=INFO" is no advice for a log that has NCCL's INFO lines
+  const ncclInfo = hasNcclInfo(facts);
+  const helpful = ncclInfo ? findings.map((f) => ({ ...f, remediation: f.remediation.filter((r) => r !== DEBUG_HINT) })) : findings;
+  return orderFindings(helpful, META_BY_ID, state.inputs.map((i) => i.path));
 }
 
 /** Where user rules are explained (the `docs` of a user rule's finding). */
 export const USER_RULES_DOCS = "docs/configuration.md";
+
+const META_BY_ID: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
 
 function toFinding(ruleId: string, title: string, severity: Severity, d: FindingDraft, maxEvidence: number, docs: { docs: string; docsUrl?: string }): Finding {
   const evidence = d.evidence.slice(0, Math.max(0, maxEvidence));

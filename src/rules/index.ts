@@ -25,6 +25,7 @@ import { rule as duplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as collectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as wrongInterface } from "./nccl/wrong-interface.js";
 import { rule as ncclError } from "./nccl/error.js";
+import { rule as netPluginFallback } from "./nccl/net-plugin-fallback.js";
 import { rule as versionMismatch } from "./cluster/version-mismatch.js";
 import { rule as publicAddress } from "./security/public-address.js";
 import { rule as benchFailedRequests } from "./bench/failed-requests.js";
@@ -46,7 +47,7 @@ import { rule as runtimeClientErrors } from "./runtime/client-errors.js";
 export const RULES: readonly Rule[] = [
   cudaOom, kvCacheTooSmall, noKvCacheMemory, lowConcurrency, customAllreduceDisabled, tpNotDivisible, tpSpansNodes,
   rayInsufficientResources, engineInitFailed, modelDownload,
-  socketFallback, ibDisabled, gdrdmaDisabled, p2pDisabled, shmTooSmall, wrongInterface,
+  socketFallback, ibDisabled, gdrdmaDisabled, p2pDisabled, shmTooSmall, wrongInterface, netPluginFallback,
   ibError, bootstrapFailure, systemError, internalError, remoteProcessExited, cudaError, duplicateGpu, collectiveTimeout, ncclError,
   versionMismatch, publicAddress,
   benchFailedRequests, benchNcclTestsWrong, benchLowBusbw, benchKvCacheLimitsConcurrency, benchDegradedServer,

@@ -3,6 +3,7 @@ import type { FactState } from "../facts/state.js";
 import type { Facts, Severity } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
 import type { Signals } from "../facts/signals.js";
+import type { Dialect, Layer } from "./relations.js";
 
 /** Numbers a rule reads from configuration, with their defaults (see docs/configuration.md). */
 export const DEFAULT_THRESHOLDS = {
@@ -31,6 +32,12 @@ export interface RuleMeta {
   sources: string[];
   /** thresholds this rule reads */
   thresholds?: ThresholdName[];
+  /** where the rule sits in the chain of a failure (default: src/rules/relations.ts) */
+  layer?: Layer;
+  /** rule ids that may have caused this rule's findings (default: src/rules/relations.ts) */
+  causedBy?: readonly string[];
+  /** the programs whose logs the rule applies to (default: src/rules/relations.ts; none: any log) */
+  dialects?: readonly Dialect[];
 }
 
 export interface RuleContext {

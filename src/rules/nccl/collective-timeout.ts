@@ -2,6 +2,7 @@ import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "./signature-rule.js";
+import { hasNcclInfo } from "../../facts/dialects.js";
 
 export const meta = {
   id: "nccl/collective-timeout",
@@ -65,7 +66,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation: [
       "Look at the lagging rank's own log just before the timeout: an exception, an OOM, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
       "Rerun with TORCH_NCCL_DESYNC_DEBUG=1 and TORCH_NCCL_DUMP_ON_TIMEOUT=1 TORCH_NCCL_TRACE_BUFFER_SIZE=2000 (flight recorder) to see which rank and which collective diverged; `py-spy dump --pid <pid>` on a hung rank shows where it is stuck.",
-      "Set NCCL_DEBUG=INFO to confirm the transports; a network that stalls without erroring (wrong interface, Socket fallback) can also cause this.",
+      hasNcclInfo(ctx.facts)
+        ? "Check the transports in the NCCL INFO lines (the NCCL section of this report): a network that stalls without erroring (wrong interface, Socket fallback) can also cause this."
+        : "Set NCCL_DEBUG=INFO to confirm the transports; a network that stalls without erroring (wrong interface, Socket fallback) can also cause this.",
       "Raise the timeout only when the work is legitimately long (e.g. first-time compilation): vLLM/torch's process-group timeout, not as a fix for a hang.",
     ],
   }];

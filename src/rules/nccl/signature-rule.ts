@@ -14,12 +14,14 @@ export interface Hit {
 
 /** The lines of these signatures that count (retries NCCL got past are left out), in log order, one per line. */
 export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
+  // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
+  const recovered = new Set((ctx.facts.recovered ?? []).map((r) => `${r.failure.file}\u0000${r.failure.line}`));
   const seen = new Set<string>();
   const hits: Hit[] = [];
   for (const id of ids) {
     for (const l of ctx.signals[id]?.lines ?? []) {
       const k = `${l.input}\u0000${l.line}`;
-      if (seen.has(k)) continue;
+      if (seen.has(k) || recovered.has(`${l.file}\u0000${l.line}`)) continue;
       seen.add(k);
       hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, text: l.text, captures: l.captures });
     }

@@ -16,7 +16,8 @@ export const meta = {
 
 export const VIRTUAL_IFACE = /^(?:docker\d*|veth\w*|virbr\d*|lo|br-\w+|cni\d*|flannel[.\w]*|cali\w+|lxcbr\d*|vmnet\d*|tun\d*|tap\w*|tailscale\d*|ip6tnl\d*|podman\d*|kube-\w+|weave|vxlan[.\w]*)$/;
 const USING = /(Bootstrap|NET\/Socket)\s?: Using (.*)$/;
-const ITEM = /\[(\d+)\]([^:\s]+):([^<\s]+)<\d+>/g;
+// NCCL 2.21+ prints the bootstrap interface without its `[N]` index: `Bootstrap : Using eth0:10.0.0.1<0>`
+const ITEM = /(?:\[(\d+)\]|(?<=Using |^))([^:\s[\]]+):([^<\s]+)<\d+>/g;
 
 interface Iface {
   name: string;
@@ -29,9 +30,27 @@ interface Iface {
 export function interfacesIn(ctx: RuleContext): Iface[] {
   const out: Iface[] = [];
   for (const h of findHits(ctx.events, USING)) {
-    for (const m of h.match[2].matchAll(ITEM)) out.push({ index: Number(m[1]), name: m[2], addr: m[3], ev: h.ev, role: h.match[1] });
+    for (const m of h.match[2].matchAll(ITEM)) out.push({ index: Number(m[1] ?? 0), name: m[2], addr: m[3], ev: h.ev, role: h.match[1] });
   }
   return out;
+}
+
+const PRIVATE_V4 = /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
+
+/**
+ * The interface to pin NCCL to: a real (not virtual) one with a private IPv4 address that NCCL's `Using` lines
+ * show in use, the one most lines (of most nodes) name; null when none does.
+ */
+export function privateInterface(ctx: RuleContext): { name: string; addr: string } | null {
+  const votes = new Map<string, { name: string; addr: string; n: number }>();
+  for (const i of interfacesIn(ctx)) {
+    if (VIRTUAL_IFACE.test(i.name) || !PRIVATE_V4.test(i.addr)) continue;
+    const v = votes.get(i.name) ?? { name: i.name, addr: i.addr, n: 0 };
+    v.n++;
+    votes.set(i.name, v);
+  }
+  const best = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+  return best ? { name: best.name, addr: best.addr } : null;
 }
 
 /** NCCL's words for "no usable interface": the filter matched nothing, or the address it was handed is garbage. */
@@ -71,7 +90,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     parts.push(`Gloo (torch's CPU process group) found no address for the interface ${name}: GLOO_SOCKET_IFNAME names an interface that does not exist on this node, or the interface has no address`);
   }
   if (badCommId.length) parts.push("NCCL_COMM_ID is not of the form <ipv4>:<port>, [<ipv6>]:<port> or <hostname>:<port>");
-  const good = ifaces.find((i) => !VIRTUAL_IFACE.test(i.name));
+  // a private-range interface the lines show in use beats the first real one (which may hold a public address)
+  const good = privateInterface(ctx) ?? ifaces.find((i) => !VIRTUAL_IFACE.test(i.name));
   const multi = multiNodeEvidence(ctx).multi;
   // loopback or docker0 on a single node that works is how NCCL behaves in a container without other networks
   const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length;

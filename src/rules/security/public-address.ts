@@ -2,7 +2,7 @@ import type { Evidence } from "../../model.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits } from "../helpers.js";
-import { interfacesIn } from "../nccl/wrong-interface.js";
+import { interfacesIn, privateInterface } from "../nccl/wrong-interface.js";
 
 export const meta = {
   id: "security/public-address",
@@ -40,12 +40,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   for (const i of interfacesIn(ctx)) if (i.role === "Bootstrap" && i.index === 0) add(`the NCCL bootstrap interface ${i.name}`, i.addr, i.ev);
   for (const h of findHits(ctx.events, /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/)) add("the torch.distributed rendezvous address", h.match[1] ?? h.match[2] ?? h.match[3], h.ev);
   if (!found.length) return [];
+  const priv = privateInterface(ctx);
   return [{
     message: `${found.map((f) => `${f.what} is ${f.ip}`).join("; ")}: a public address. vLLM's distributed traffic (NCCL, torch.distributed, its message queues) is unencrypted and accepts data that can lead to remote code execution.`,
     evidence: found.map((f) => f.ev).filter((e): e is Evidence => e !== null),
     remediation: [
       "Put the nodes on a private network segment and set VLLM_HOST_IP on each node to its private address (e.g. 10.x / 172.16–31.x / 192.168.x).",
-      "Pin NCCL and Gloo to the private interface: NCCL_SOCKET_IFNAME=<private iface> GLOO_SOCKET_IFNAME=<private iface>, and use a private --master-addr.",
+      `Pin NCCL and Gloo to the private interface: ${priv ? `NCCL_SOCKET_IFNAME=${priv.name} GLOO_SOCKET_IFNAME=${priv.name} (${priv.addr} in this log)` : "NCCL_SOCKET_IFNAME=<private iface> GLOO_SOCKET_IFNAME=<private iface>"}, and use a private --master-addr.`,
       "Firewall the distributed ports from the internet; expose only the API server port, behind authentication.",
     ],
   }];

@@ -33,23 +33,62 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const pp = c.pipelineParallelSize ?? 1;
   const gmu = c.gpuMemoryUtilization;
   const weights = facts.memory.modelWeightsGiB;
-  const remediation = [
-    `Spread the model over more GPUs: raise --tensor-parallel-size (now ${tp}) to ${tp * 2}, or add --pipeline-parallel-size ${pp * 2} to split the layers across GPUs or nodes.`,
-    gmu !== null
-      ? `Lower --gpu-memory-utilization (now ${gmu}, e.g. ${Math.max(0.5, Math.round((gmu - 0.05) * 100) / 100)}) when other processes share the GPU or the OOM came after start-up; vLLM then leaves more headroom.`
-      : "Lower --gpu-memory-utilization (default 0.9, e.g. 0.85) when other processes share the GPU or the OOM came after start-up; vLLM then leaves more headroom.",
-    c.maxModelLen !== null
-      ? `Lower --max-model-len (now ${c.maxModelLen}) and/or --max-num-seqs to shrink activations and the KV cache.`
-      : "Lower --max-model-len and/or --max-num-seqs to shrink activations and the KV cache.",
-    `Use quantization: a quantized checkpoint (AWQ, GPTQ, FP8) or --quantization fp8${c.quantization ? ` (now ${c.quantization})` : ""}; --kv-cache-dtype fp8 halves the KV cache.`,
-    "If the OOM happens while capturing CUDA graphs, add --enforce-eager (or capture fewer sizes).",
-  ];
+  const flag = flagsFor(facts);
+  const total = detail ? gib(detail[3]) : (facts.gpu.memoryGiB ?? null);
+  const need = weights ?? weightsEstimate(c.model, c.dtype, c.quantization);
+  const spread = `Spread the model over more GPUs: raise ${flag.tp} (now ${tp}) to ${tp * 2}${flag.pp ? `, or add ${flag.pp} ${pp * 2} to split the layers across GPUs or nodes` : ""}.`;
+  const quant = `Use quantization: a quantized checkpoint (AWQ, GPTQ, FP8) or --quantization fp8${c.quantization ? ` (now ${c.quantization})` : ""}.`;
+  const lowerUtil = gmu !== null
+    ? `Lower ${flag.util} (now ${gmu}, e.g. ${Math.max(0.5, Math.round((gmu - 0.05) * 100) / 100)}) when other processes share the GPU; the engine then leaves more headroom.`
+    : `Lower ${flag.util} (default ${flag.utilDefault}, e.g. ${Math.round((flag.utilDefault - 0.05) * 100) / 100}) when other processes share the GPU; the engine then leaves more headroom.`;
+  const shorter = `Lower ${flag.maxLen}${c.maxModelLen !== null ? ` (now ${c.maxModelLen})` : ""} and/or ${flag.maxSeqs} to shrink activations and the KV cache.`;
+  const eager = `Add ${flag.eager} to skip CUDA graphs (or capture fewer batch sizes).`;
+  // advice for the phase the OOM hit: loading weights has nothing to do with the KV cache or CUDA graphs
+  const byPhase: Record<string, string[]> = {
+    "while loading the model weights": [
+      need !== null && total !== null
+        ? `Use a GPU with more memory, a quantized checkpoint, or split the weights over ${Math.max(2, Math.ceil((need * 1.2) / total))} or more GPUs: the weights alone take ${weights !== null ? "" : "about "}${need} GiB${weights !== null ? " per GPU" : ` (${c.model}, ${c.quantization ?? c.dtype ?? "16-bit"})`} and the GPU has ${total} GiB.`
+        : "The weights alone do not fit on this GPU: use a GPU with more memory, a quantized checkpoint, or split the weights over more GPUs.",
+      spread,
+      quant,
+    ],
+    "while profiling memory": [`The profiling run's activations did not fit: lower ${flag.batched} and ${flag.maxLen}${c.maxModelLen !== null ? ` (now ${c.maxModelLen})` : ""}.`, spread, quant],
+    "while allocating the KV cache": [lowerUtil.replace("when other processes share the GPU", "when memory was taken between profiling and allocation (another process on the GPU?)"), shorter, spread],
+    "while capturing CUDA graphs": [eager, lowerUtil, spread],
+    "while running the model": [`Serving needed more than the headroom left: lower ${flag.maxSeqs} and ${flag.batched}.`, lowerUtil, spread],
+  };
+  const remediation = (phase && byPhase[phase]) || [spread, lowerUtil, shorter, `${quant} --kv-cache-dtype fp8 halves the KV cache.`, `If the OOM happens while capturing CUDA graphs, add ${flag.eager} (or capture fewer sizes).`];
   return [{
     message: `${what}${weights !== null ? ` The weights take ${weights} GiB per GPU.` : ""} Layout: ${parallelSummary(facts)}.`,
     evidence: uniqueEvidence(hits.map((h) => h.ev)),
     evidenceCount: signalCount(ctx, ["vllm.cudaOom"]),
     remediation,
   }];
+}
+
+/** GiB from `5.79 GiB` / `260.00 MiB`. */
+function gib(s: string): number | null {
+  const m = /([\d.]+) ([KMGT])i?B/.exec(s);
+  if (!m) return null;
+  const f = { K: 1 / 1024 / 1024, M: 1 / 1024, G: 1, T: 1024 }[m[2] as "K" | "M" | "G" | "T"];
+  return Math.round(Number(m[1]) * f * 100) / 100;
+}
+
+/** Weights of `Org/Name-7B` in GiB from the parameter count in the name and the dtype (16-bit unless quantized). */
+export function weightsEstimate(model: string | null, dtype: string | null, quantization: string | null): number | null {
+  const m = model ? /(?:^|[-_/])(\d+(?:\.\d+)?)[Bb](?:$|[-_.])/.exec(model) : null;
+  if (!m) return null;
+  const bytes = quantization && /awq|gptq|int4|4bit|bnb|bitsandbytes/i.test(quantization) ? 0.5 : quantization && /fp8|int8|8bit/i.test(quantization) ? 1 : dtype && /float32|fp32/.test(dtype) ? 4 : 2;
+  return Math.round(((Number(m[1]) * 1e9 * bytes) / 2 ** 30) * 10) / 10;
+}
+
+/** The server's own flag names: SGLang's when the log is SGLang's and not vLLM's. */
+function flagsFor(facts: Parameters<Rule["check"]>[0]["facts"]) {
+  const names = new Set((facts.dialects ?? []).map((d) => d.name));
+  if (names.has("sglang") && !names.has("vllm")) {
+    return { tp: "--tp-size", pp: null, util: "--mem-fraction-static", utilDefault: 0.88, maxLen: "--context-length", maxSeqs: "--max-running-requests", batched: "--chunked-prefill-size", eager: "--disable-cuda-graph" };
+  }
+  return { tp: "--tensor-parallel-size", pp: "--pipeline-parallel-size", util: "--gpu-memory-utilization", utilDefault: 0.9, maxLen: "--max-model-len", maxSeqs: "--max-num-seqs", batched: "--max-num-batched-tokens", eager: "--enforce-eager" };
 }
 
 export const rule: Rule = { meta, check };

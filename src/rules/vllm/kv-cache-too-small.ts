@@ -45,7 +45,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     return [{
       message: `max_model_len ${fmt(len)} needs ${need} GiB of KV cache for one request; only ${have} GiB is available, enough for about ${fmt(fit, 0)} tokens${estimate ? " (vLLM's own estimate)" : ""}.`,
       evidence: uniqueEvidence([...hitEvidence(v1), est?.ev]),
-      remediation: [`Lower --max-model-len to ${fit}, or ${raise}.`, `Otherwise ${more}.`],
+      remediation: [`Lower --max-model-len to ${fit}, or ${raise} so the cache gains at least ${Math.round((need - have) * 100) / 100} GiB (each 0.01 is 1% of the GPU's memory).`, `Otherwise ${more}.`],
     }];
   }
   // from the facts: a cache smaller than one full-length request

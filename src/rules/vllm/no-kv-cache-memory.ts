@@ -31,17 +31,38 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (m.peakActivationGiB !== null) parts.push(`activation peak ${m.peakActivationGiB} GiB`);
   if (m.nonTorchGiB !== null) parts.push(`non-torch ${m.nonTorchGiB} GiB`);
   const budget = parts.length ? ` (${parts.join(", ")})` : "";
-  const next = gmu !== null ? Math.min(0.98, Math.round((gmu + 0.05) * 100) / 100) : 0.95;
+  // how far below zero the KV budget came out: `Available KV cache memory: -2.14 GiB`
+  const neg = facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB < 0 ? -facts.kvCache.availableGiB : hits.map((h) => /Available KV cache memory: -([\d.]+) ?GiB/.exec(h.text)).find(Boolean)?.[1];
+  const short = neg !== undefined && neg !== null ? Number(neg) : null;
+  const total = m.totalGpuGiB ?? facts.gpu.memoryGiB;
+  const raise = raiseAdvice(gmu, short, total);
   return [{
-    message: `After the weights, activations and CUDA graphs nothing was left for KV cache blocks under the memory budget${budget}, so the engine cannot serve a single request.`,
+    message: `After the weights, activations and CUDA graphs nothing was left for KV cache blocks under the memory budget${budget}${short !== null ? `: it is ${short} GiB short` : ""}, so the engine cannot serve a single request.`,
     evidence: uniqueEvidence([...hitEvidence(hits), ...(factZero ? factEvidence(facts, "kvCache.gpuBlocks", "kvCache.availableGiB") : [])]),
     remediation: [
-      `Raise --gpu-memory-utilization${gmu !== null ? ` from ${gmu} to ${next}` : " (default 0.9)"} if no other process uses the GPU.`,
+      ...(raise.covers ? [raise.text] : []),
       `Lower --max-model-len${facts.config.maxModelLen !== null ? ` (now ${facts.config.maxModelLen})` : ""} and --max-num-seqs to shrink the activation peak.`,
       "Split the model over more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or use a quantized checkpoint so the weights take less memory.",
       "Add --enforce-eager to skip CUDA graph memory.",
+      ...(raise.covers ? [] : [raise.text]),
     ],
   }];
+}
+
+/**
+ * How far to raise --gpu-memory-utilization, from the log's own numbers: the shortfall over the GPU's memory, plus
+ * room for a few KV blocks. When that passes 0.98 (or the GPU size is unknown), the advice says so and comes last.
+ */
+function raiseAdvice(gmu: number | null, short: number | null, total: number | null): { text: string; covers: boolean } {
+  const from = gmu ?? 0.9;
+  if (short !== null && total) {
+    const need = Math.ceil((from + (short + 0.5) / total) * 100) / 100;
+    if (need <= 0.98) return { covers: true, text: `Raise --gpu-memory-utilization from ${from} to at least ${need}: the budget is ${short} GiB short, and each 0.01 adds ${Math.round(total) / 100} GiB on this ${total} GiB GPU.` };
+    return { covers: false, text: `Raising --gpu-memory-utilization cannot cover it: ${short} GiB more needs ${need} of this ${total} GiB GPU, above what a GPU can give; shrink the model's share instead (the steps above).` };
+  }
+  if (short !== null) return { covers: false, text: `Raising --gpu-memory-utilization helps only if it adds more than ${short} GiB: each 0.01 is 1% of the GPU's memory (+0.03 is 2.4 GiB on an 80 GiB GPU, +0.09 is 2.2 GiB on a 24 GiB GPU); from ${from}, 0.98 is the most it can go.` };
+  const next = Math.min(0.98, Math.round((from + 0.05) * 100) / 100);
+  return { covers: true, text: `Raise --gpu-memory-utilization${gmu !== null ? ` from ${gmu} to ${next}` : " (default 0.9)"} if no other process uses the GPU.` };
 }
 
 export const rule: Rule = { meta, check };

@@ -1,0 +1,63 @@
+import type { LogRecord } from "../model.js";
+import { evidenceOf } from "../model.js";
+import type { Emit } from "./types.js";
+import type { Dialect } from "../rules/relations.js";
+
+/** A line that shows which program wrote (part of) the log; one per program and input, the first. */
+export interface DialectEvent {
+  kind: "dialect";
+  ev: import("../model.js").Evidence;
+  origin: import("../model.js").Origin;
+  input: number;
+  name: Dialect;
+  /** what on the line showed it, e.g. `torchrun` for PyTorch's elastic launcher */
+  detail?: string;
+}
+
+/** vLLM's logger prefix: `INFO 05-14 10:02:11 [core.py:58] ` (0.6+) or `INFO 05-14 10:02:11 core.py:58] ` (older). */
+const VLLM_PREFIX = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[\w.-]+\.py:\d+\] /;
+/** SGLang's logger prefix: `[2025-03-04 10:11:12 TP0] ` (a rank tag is optional), or its module names. */
+const SGLANG_PREFIX = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] /;
+const SGLANG_WORD = /\bsglang\b|\bSGLang\b/;
+const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
+const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
+
+/** Records of each input the observer looks at. */
+export const SNIFF_RECORDS = 5000;
+
+/**
+ * Notes which programs wrote the records of one input: cheap tests, each dropped once its program was seen, over the
+ * first records of each input. NCCL, nccl-tests and the vLLM benchmarks are told by their own readers' events
+ * (src/facts/dialects.ts).
+ */
+export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
+  const seen = new Set<Dialect>();
+  let torchrun = false;
+  const note = (rec: LogRecord, name: Dialect, emit: Emit, detail?: string) => {
+    seen.add(name);
+    emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name, ...(detail ? { detail } : {}) });
+  };
+  let records = 0;
+  // each test opens with `includes` (a fast scan) and runs its regex only on the few lines that pass it; and only the
+  // first records are looked at (a program shows itself at start-up; later, its errors and tracebacks do, see
+  // src/facts/dialects.ts), so a long log pays a few milliseconds at most
+  return (rec, emit) => {
+    if (++records > SNIFF_RECORDS || (seen.size >= 4 && torchrun)) return;
+    const t = rec.text;
+    const raw = rec.raw;
+    if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || (raw.includes("vllm") && /\bvLLM API server version\b|\bvllm serve\b/.test(t)))) note(rec, "vllm", emit);
+    if (!seen.has("sglang")) {
+      const c1 = t.charCodeAt(1);
+      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || (raw.includes("glang") && SGLANG_WORD.test(raw))) note(rec, "sglang", emit);
+    }
+    if (!torchrun && (seen.has("pytorch") ? raw.includes("torchrun") || raw.includes("elastic") || raw.includes("distributed/run.py") : raw.includes("torch") || raw.includes("rank") || raw.includes("c10") || raw.includes("ProcessGroup"))) {
+      const m = TORCH.exec(raw);
+      if (m) {
+        // `[rank0]:` is PyTorch's prefix in any process with a process group (vLLM's too): only the launcher says torchrun
+        torchrun = m[0] === "torchrun" || m[0].includes("elastic") || /torch\/distributed\/run\.py/.test(raw);
+        if (!seen.has("pytorch") || torchrun) note(rec, "pytorch", emit, torchrun ? "torchrun" : undefined);
+      }
+    }
+    if (!seen.has("ray") && (raw.includes("ray") || raw.includes("Ray") || raw.includes("placement group")) && RAY.test(raw)) note(rec, "ray", emit);
+  };
+}

@@ -1,0 +1,84 @@
+import type { Event } from "../events/index.js";
+import type { Evidence } from "../model.js";
+import type { Dialect } from "../rules/relations.js";
+import { DIALECTS } from "../rules/relations.js";
+import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+
+/** The programs that wrote the log: the first line that showed each, and what else was told about them. */
+export interface DialectsState {
+  first: Partial<Record<Dialect, Located>>;
+  /** PyTorch's elastic launcher (torchrun) was seen */
+  torchrun: boolean;
+  /** an NCCL INFO line was read (so "set NCCL_DEBUG=INFO" is no advice) */
+  ncclInfo: boolean;
+}
+
+export interface DialectFact {
+  name: Dialect;
+  /** `torchrun` (PyTorch's elastic launcher), `NCCL_DEBUG=INFO` (NCCL INFO lines were read) */
+  detail?: string;
+  evidence: Evidence;
+}
+
+/** Which dialect an event of another reader shows, if any. */
+function dialectOf(e: Event): Dialect | null {
+  switch (e.kind) {
+    case "dialect":
+      return e.name;
+    // the phrase table also reads lines any PyTorch program prints (CUDA out of memory): only a vLLM-prefixed one counts
+    case "vllm.message":
+      return e.level !== null ? "vllm" : null;
+    case "vllm.config":
+      return e.source === "banner" || e.source === "non-default-args" || e.source === "command" ? "vllm" : null;
+    case "vllm.metrics":
+      return "vllm";
+    case "vllm.marker":
+      return e.strength >= 2 ? "vllm" : null;
+    case "bench.result":
+      return e.tool === "ncclTests" ? "nccl-tests" : "vllm-bench";
+    case "bench.ncclTestsDevice":
+      return "nccl-tests";
+    case "traceback":
+      return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
+    default:
+      // torch's NCCL error wrapper is what every NCCL user (vLLM too) prints: only its own logs tell of PyTorch
+      if (e.kind.startsWith("torch.") && e.kind !== "torch.nccl-error") return "pytorch";
+      // (the NCCL reader also reads the process lines around NCCL's: only a line that names NCCL shows it)
+      if (e.kind.startsWith("nccl.") && /nccl/i.test(e.ev?.text ?? "")) return "nccl";
+      return null;
+  }
+}
+
+export const dialectsDomain: FactDomain<DialectsState, DialectFact[]> = {
+  name: "dialects",
+  init: () => ({ first: {}, torchrun: false, ncclInfo: false }),
+  reduce(state, e) {
+    const d = dialectOf(e);
+    if (d && e.ev) {
+      const at = state.first[d];
+      if (!at || at.input > e.input || (at.input === e.input && at.line > e.ev.line)) state.first[d] = located(e as { ev: Evidence; input: number });
+    }
+    if (e.kind === "dialect" && e.detail === "torchrun") state.torchrun = true;
+    // torchrun's own failure summary comes at the end of a log: `torch.distributed.elastic...ChildFailedError`
+    if (!state.torchrun && (e.kind === "error" || e.kind === "traceback") && /torch[./]distributed[./](?:elastic|run\b)|\btorchrun\b/.test(e.ev?.text ?? "")) {
+      state.torchrun = true;
+      state.first.pytorch = earlier(state.first.pytorch, located(e as { ev: Evidence; input: number }));
+    }
+    if (!state.ncclInfo && e.kind.startsWith("nccl.") && e.ev?.text.includes("NCCL INFO")) state.ncclInfo = true;
+  },
+  merge(a, b) {
+    const first: Partial<Record<Dialect, Located>> = { ...a.first };
+    for (const [k, v] of Object.entries(b.first) as [Dialect, Located][]) first[k] = earlier(first[k], v);
+    return { first, torchrun: a.torchrun || b.torchrun, ncclInfo: a.ncclInfo || b.ncclInfo };
+  },
+  finalize(state) {
+    const detail = (d: Dialect) => (d === "pytorch" && state.torchrun ? "torchrun" : d === "nccl" && state.ncclInfo ? "NCCL_DEBUG=INFO" : undefined);
+    const facts = DIALECTS.filter((d) => state.first[d]).map((name) => ({ name, ...(detail(name) ? { detail: detail(name) } : {}), evidence: plain(state.first[name])! }));
+    return { facts, sources: {}, missing: [] };
+  },
+};
+
+/** The log has NCCL's INFO lines (so "set NCCL_DEBUG=INFO" is no advice). */
+export function hasNcclInfo(facts: { dialects?: { name: string; detail?: string }[] }): boolean {
+  return (facts.dialects ?? []).some((d) => d.name === "nccl" && d.detail === "NCCL_DEBUG=INFO");
+}

@@ -1,0 +1,20 @@
+import type { Facts, Missing } from "../facts/schema.js";
+import { hasNcclInfo } from "../facts/dialects.js";
+
+/**
+ * The `facts.missing` entries worth showing a reader: none about vLLM for a log no vLLM wrote, none about NCCL
+ * for a single-GPU run (it uses no NCCL), and no "set NCCL_DEBUG=INFO" when NCCL's INFO lines are in the log.
+ * The JSON report keeps every entry.
+ */
+export function helpfulMissing(f: Facts): Missing[] {
+  const names = new Set((f.dialects ?? []).map((d) => d.name));
+  const known = f.dialects !== undefined && names.size > 0;
+  const noVllm = known && !names.has("vllm");
+  const singleGpu = f.config.tensorParallelSize === 1 && (f.config.pipelineParallelSize ?? 1) === 1 && (f.config.dataParallelSize ?? 1) === 1;
+  const ncclInfo = hasNcclInfo(f);
+  return f.missing.filter((m) => {
+    if (m.fact.startsWith("nccl.")) return !singleGpu && !(ncclInfo && /NCCL_DEBUG=INFO/.test(m.howToGet)) && !(noVllm && !names.has("nccl") && !names.has("nccl-tests"));
+    if (m.fact.startsWith("bench.")) return true;
+    return !noVllm;
+  });
+}

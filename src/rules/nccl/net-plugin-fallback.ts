@@ -1,0 +1,44 @@
+import type { FindingDraft, Rule, RuleContext } from "../types.js";
+import { docsPath } from "../types.js";
+
+export const meta = {
+  id: "nccl/net-plugin-fallback",
+  defaultSeverity: "warning",
+  title: "A NCCL network plugin failed to start; NCCL went on without it",
+  tags: ["nccl", "network", "plugin"],
+  docs: docsPath("nccl/net-plugin-fallback"),
+  sources: [
+    "NCCL User Guide: env.html NCCL_NET_PLUGIN, NCCL_NET (plugin → IB → Socket order before 2.27)",
+    "aws-ofi-nccl README (the plugin needs a libfabric provider such as efa)",
+  ],
+} satisfies Rule["meta"];
+
+/** The plugin a failure line names. */
+function pluginOf(text: string): string {
+  if (/NET\/OFI|aws-ofi-nccl|Libfabric/i.test(text)) return "aws-ofi-nccl (NET/OFI)";
+  const named = /Failed to initialize NET plugin (\S+)/.exec(text);
+  return named ? named[1] : "the external NET plugin";
+}
+
+/** What NCCL said went wrong: the text after `NCCL WARN `. */
+const said = (text: string) => text.slice(text.indexOf("NCCL WARN ") >= 0 ? text.indexOf("NCCL WARN ") + 10 : 0).trim();
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const fails = (ctx.facts.recovered ?? []).filter((r) => r.kind === "net-plugin");
+  if (!fails.length) return [];
+  const plugin = pluginOf(fails.map((f) => f.failure.text).join("\n"));
+  const net = fails.find((f) => f.net)?.net ?? ctx.facts.nccl.net;
+  const replaced = net ? `its internal ${net} transport` : "its internal transport";
+  const why = fails.map((f) => said(f.failure.text)).filter((t, i, all) => all.indexOf(t) === i).slice(0, 2).join("; ");
+  const socket = net === "Socket";
+  return [{
+    message: `${plugin} failed to initialise (${why}); NCCL went on with ${replaced}, so the run is not stopped by it${socket ? ", but inter-node traffic now goes over TCP sockets" : ""}.`,
+    evidence: [...fails.map((f) => f.failure), fails[fails.length - 1].by],
+    remediation: [
+      `If this machine should use the plugin's fabric (EFA on AWS): check that the provider is there (\`fi_info -p efa\`), that the plugin version matches the NCCL version, and that the container sees the device (--device /dev/infiniband, the EFA device plugin on Kubernetes).`,
+      `If it should not: remove the plugin from LD_LIBRARY_PATH or set NCCL_NET_PLUGIN=none, so NCCL stops trying it${net ? ` and uses ${net} directly` : ""}.`,
+    ],
+  }];
+}
+
+export const rule: Rule = { meta, check };

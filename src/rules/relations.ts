@@ -1,0 +1,76 @@
+/**
+ * What caused what, as data: each rule's layer (how early in the chain of a failure it sits), the rules that may
+ * cause it, and the programs (dialects) whose logs it applies to. The engine orders findings and fills
+ * `causedBy` from this table (see src/rules/order.ts and docs/rules/ordering.md). A rule may also declare these
+ * in its own `meta` (`layer`, `causedBy`, `dialects`); its meta wins over this table.
+ */
+
+/** The layers, in cause order: a failure in an earlier layer may explain one in a later layer, never the reverse. */
+export const LAYERS = ["setup", "network", "memory", "nccl", "engine", "symptom"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** The programs whose lines the report recognises (facts.dialects). */
+export const DIALECTS = ["vllm", "sglang", "pytorch", "nccl", "nccl-tests", "ray", "vllm-bench"] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+export interface Relation {
+  layer: Layer;
+  /** rule ids that may have caused a finding of this rule (linked when both fire, the cause not after it) */
+  causedBy?: readonly string[];
+  /** the rule only applies when one of these wrote lines of the log (absent: any log) */
+  dialects?: readonly Dialect[];
+}
+
+// the failures that stop NCCL from connecting ranks, in any program
+const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
+const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
+const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/ray-insufficient-resources", "vllm/model-download", "cluster/version-mismatch"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const VLLM: readonly Dialect[] = ["vllm"];
+
+export const RELATIONS: Readonly<Record<string, Relation>> = {
+  // setup: configuration, placement, versions, downloads
+  "vllm/tp-not-divisible": { layer: "setup", dialects: VLLM },
+  "vllm/ray-insufficient-resources": { layer: "setup", dialects: VLLM },
+  // the Hugging Face Hub and CUDA memory fail the same way under any Python server: these two apply to every log
+  "vllm/model-download": { layer: "setup" },
+  "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },
+  "cluster/version-mismatch": { layer: "setup" },
+  "nccl/duplicate-gpu": { layer: "setup" },
+  // network: interfaces, bootstrap, fabric
+  "security/public-address": { layer: "network" },
+  "nccl/wrong-interface": { layer: "network" },
+  "nccl/bootstrap-failure": { layer: "network", causedBy: ["nccl/wrong-interface"] },
+  "nccl/ib-disabled": { layer: "network" },
+  "nccl/ib-error": { layer: "network" },
+  "nccl/shm-too-small": { layer: "network" },
+  "nccl/net-plugin-fallback": { layer: "network" },
+  "nccl/socket-fallback": { layer: "network", causedBy: ["nccl/ib-disabled", "nccl/ib-error", "nccl/net-plugin-fallback"] },
+  "nccl/gdrdma-disabled": { layer: "network" },
+  "nccl/p2p-disabled": { layer: "network" },
+  // memory: CUDA and KV cache
+  "vllm/cuda-oom": { layer: "memory" },
+  "vllm/no-kv-cache-memory": { layer: "memory", dialects: VLLM },
+  "vllm/kv-cache-too-small": { layer: "memory", dialects: VLLM },
+  // NCCL errors: how a failure below surfaced in NCCL
+  "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
+  "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
+  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "nccl/duplicate-gpu"] },
+  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "nccl/cuda-error"] },
+  "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
+  // engine: the program that stopped because of the above
+  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, ...NCCL_FAILURES] },
+  // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
+  "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom"] },
+  "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
+  "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
+  "bench/failed-requests": { layer: "symptom", causedBy: ["vllm/engine-init-failed", ...MEMORY_FAILURES, "nccl/collective-timeout", ...NCCL_FAILURES] },
+  "bench/nccl-tests-wrong": { layer: "symptom" },
+  "bench/low-busbw": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/ib-disabled"] },
+  "bench/kv-cache-limits-concurrency": { layer: "symptom", causedBy: ["vllm/low-concurrency", "vllm/kv-cache-too-small"] },
+  "bench/degraded-server": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "vllm/custom-allreduce-disabled", "vllm/tp-spans-nodes"] },
+  "internal/rule-error": { layer: "symptom" },
+};
+
+/** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */
+export const DEFAULT_RELATION: Relation = { layer: "symptom" };

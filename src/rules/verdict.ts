@@ -1,0 +1,84 @@
+import type { Facts, Finding, InputInfo } from "../facts/schema.js";
+
+/*
+ * The answer first: one or two sentences that say what is wrong and what to do first, or that the run is healthy
+ * with its headline facts. Built from the ordered findings (src/rules/order.ts): the first error that nothing
+ * else explains is the root cause.
+ */
+
+const fmt = (v: number, digits = 2) => v.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+/** The few facts that identify a run, as short phrases (absent facts are left out). */
+export function keyFacts(f: Facts): string[] {
+  const out: string[] = [];
+  const progs = f.dialects?.filter((d) => d.name === "sglang" || d.name === "pytorch" || d.name === "ray").map((d) => d.label) ?? [];
+  if (f.vllm.version || f.vllm.engine) out.push(`vLLM${f.vllm.version ? ` ${f.vllm.version}` : ""}${f.vllm.engine ? ` (${f.vllm.engine.toUpperCase()} engine)` : ""}`);
+  out.push(...progs);
+  const par = [
+    f.config.tensorParallelSize !== null ? `TP ${f.config.tensorParallelSize}` : null,
+    f.config.pipelineParallelSize !== null && f.config.pipelineParallelSize !== 1 ? `PP ${f.config.pipelineParallelSize}` : null,
+    f.config.dataParallelSize !== null && f.config.dataParallelSize !== 1 ? `DP ${f.config.dataParallelSize}` : null,
+  ].filter(Boolean);
+  if (f.config.model) out.push(`${f.config.model}${par.length ? ` on ${par.join(" × ")}` : ""}`);
+  else if (par.length) out.push(par.join(" × "));
+  if (f.gpu.name) out.push(`${f.gpu.count ? `${f.gpu.count}× ` : ""}${f.gpu.name}`);
+  if (f.kvCache.tokens !== null) {
+    const conc = f.kvCache.maxConcurrency !== null ? ` (${fmt(f.kvCache.maxConcurrency)}x at ${f.kvCache.tokensPerRequest !== null ? fmt(f.kvCache.tokensPerRequest, 0) : "max_model_len"} tokens per request)` : "";
+    out.push(`KV cache ${fmt(f.kvCache.tokens, 0)} tokens${conc}`);
+  } else if (f.kvCache.maxConcurrency !== null) out.push(`maximum concurrency ${fmt(f.kvCache.maxConcurrency)}x`);
+  const n = f.nccl;
+  if (n.version || n.net) {
+    const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}` : ""}` : "";
+    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
+  }
+  const b = f.bench;
+  if (b.ncclTests?.avgBusbwGBs !== null && b.ncclTests?.avgBusbwGBs !== undefined) out.push(`nccl-tests${b.ncclTests.collective ? ` ${b.ncclTests.collective}` : ""}: average bus bandwidth ${fmt(b.ncclTests.avgBusbwGBs)} GB/s`);
+  if (b.serve?.requestThroughput !== null && b.serve?.requestThroughput !== undefined) out.push(`benchmark: ${fmt(b.serve.requestThroughput)} requests/s${b.serve.failedRequests ? `, ${b.serve.failedRequests} failed` : ""}`);
+  if (b.throughput?.requestsPerS !== null && b.throughput?.requestsPerS !== undefined) out.push(`throughput benchmark: ${fmt(b.throughput.requestsPerS)} requests/s`);
+  return out;
+}
+
+/** The first sentence of a message (a dot inside a number, an address or a file name does not end one). */
+export function firstSentence(s: string): string {
+  const m = /^[\s\S]*?(?<!\be\.g|\bi\.e|\bvs)[.!?](?=\s+\S|\s*$)/.exec(s.trim());
+  return (m ? m[0] : s).trim();
+}
+
+const ensureStop = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+
+/** The rule ids a finding explains, directly or through others. */
+export function consequencesOf(root: Finding, findings: readonly Finding[]): Finding[] {
+  const reached = new Set([root.ruleId]);
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f === root || !f.causedBy?.some((c) => reached.has(c))) continue;
+    reached.add(f.ruleId);
+    out.push(f);
+  }
+  return out;
+}
+
+/** One or two sentences: what is wrong and what to do first; or healthy, with the headline facts. */
+export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: readonly InputInfo[]): string {
+  if (inputs.length > 0 && inputs.every((i) => i.error)) return `Nothing could be read: ${inputs[0].error}.`;
+  const lead = findings.find((f) => f.severity === "error") ?? findings.find((f) => f.severity === "warning");
+  if (lead) {
+    const label = lead.severity === "error" ? "Failed" : "Works, with a warning";
+    const first = lead.remediation[0];
+    const explained = consequencesOf(lead, findings);
+    const others = findings.filter((f) => f !== lead && f.severity === lead.severity && !explained.includes(f));
+    const ids = explained.map((f) => f.ruleId);
+    const about = [
+      `${lead.ruleId}${ids.length ? `, which explains ${ids.length > 1 ? `${ids.slice(0, -1).join(", ")} and ${ids[ids.length - 1]}` : ids[0]}` : ""}`,
+      others.length ? `${others.length} other ${lead.severity}${others.length === 1 ? "" : "s"} below` : "",
+    ].filter(Boolean).join("; ");
+    return `${label} (${about}): ${ensureStop(firstSentence(lead.message))}${first ? ` First: ${ensureStop(firstSentence(first))}` : ""}`;
+  }
+  const facts_ = keyFacts(facts);
+  const notes = findings.length ? ` (${findings.length} note${findings.length === 1 ? "" : "s"} below)` : "";
+  if (!facts_.length) {
+    const lines = inputs.reduce((a, i) => a + i.lines, 0);
+    return `Healthy as far as the log shows: no failure or warning in ${fmt(lines, 0)} line${lines === 1 ? "" : "s"}, and no vLLM, NCCL or benchmark facts were recognised${notes}.`;
+  }
+  return `Healthy: ${facts_.join("; ")}${facts.server.ready ? "; the server became ready" : ""}${notes}.`;
+}

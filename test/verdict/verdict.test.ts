@@ -1,0 +1,260 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { analyzeText } from "../rules/analyze-text.js";
+import { runCli } from "../helpers/cli.js";
+import { orderFindings } from "../../src/rules/order.js";
+import { firstSentence, verdictOf } from "../../src/rules/verdict.js";
+import { wrap } from "../../src/report/text.js";
+import type { Finding } from "../../src/facts/schema.js";
+import { IPV6_LINK_LOCAL, NCCL_TESTS_OK, PEER_REFUSED, SGLANG_OOM, TORCHRUN_TIMEOUT } from "./logs.js";
+
+const order = (r: { findings: Finding[] }) => r.findings.map((f) => [f.ruleId, f.causedBy ?? []]);
+
+describe("cause order", () => {
+  it("IPv6 link-local: the unreachable peer first, then what it caused, each naming its cause", async () => {
+    const r = await analyzeText(IPV6_LINK_LOCAL);
+    expect(order(r)).toEqual([
+      ["nccl/bootstrap-failure", []],
+      ["nccl/system-error", ["nccl/bootstrap-failure"]],
+      ["vllm/engine-init-failed", ["nccl/bootstrap-failure", "nccl/system-error"]],
+      ["vllm/tp-spans-nodes", []],
+    ]);
+    expect(r.findings.map((f) => f.layer)).toEqual(["network", "nccl", "engine", "setup"]);
+    const root = r.findings[0];
+    expect(root.message).toContain("(to fe80::a00:27ff:fe4e:7b02%11 port 43311): the network is unreachable");
+    expect(root.message).toContain("fe80::a00:27ff:fe4e:7b02 is an IPv6 link-local address");
+    // the interface to pin is the private one the bootstrap line shows, not the link-local one
+    expect(root.remediation[0]).toContain("NCCL_SOCKET_IFNAME=eth0 (the interface with 10.20.0.11 in this log)");
+    // NCCL's INFO lines are there: no advice to turn them on
+    expect(r.findings.flatMap((f) => f.remediation).some((x) => /Rerun with NCCL_DEBUG=INFO/.test(x))).toBe(false);
+    // the engine failure quotes the WARN, not a `-> 2` line
+    expect(r.findings[2].message).not.toContain("-> 2");
+    expect(r.verdict).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains nccl\/system-error and vllm\/engine-init-failed\): NCCL's bootstrap could not connect ranks \(to fe80::a00:27ff:fe4e:7b02%11 port 43311\): the network is unreachable \(this node has no route to that address\)\. First: Pin NCCL to a routable interface on every node: NCCL_SOCKET_IFNAME=eth0/);
+  });
+
+  it("a remote peer refusing the connection comes before the engine failure, with the peer named", async () => {
+    const r = await analyzeText(PEER_REFUSED);
+    const { ndjsonObjects } = await import("../../src/report/ndjson.js");
+    expect((ndjsonObjects(r)[0] as { verdict?: string }).verdict).toBe(r.verdict);
+    // --redact reaches the verdict too
+    const { redactReport } = await import("../../src/redact/redact.js");
+    expect(redactReport(r).report.verdict).not.toContain("10.82.101.249");
+    expect(order(r)).toEqual([
+      ["nccl/bootstrap-failure", []],
+      ["nccl/system-error", ["nccl/bootstrap-failure"]],
+      ["nccl/remote-process-exited", ["nccl/bootstrap-failure"]],
+      ["vllm/engine-init-failed", ["nccl/bootstrap-failure", "nccl/system-error", "nccl/remote-process-exited"]],
+    ]);
+    expect(r.findings[0].message).toBe("NCCL's bootstrap could not connect ranks (to 10.82.101.249 port 37857): connection refused (nothing listening: the peer is not up yet, died, or uses another port).");
+    expect(r.verdict).toContain("First: Check that this node reaches 10.82.101.249 on port 37857");
+  });
+
+  it("orders by chain, layer, severity and line; a cause never after its consequence; a cause found later in the file is no cause", () => {
+    const f = (ruleId: string, severity: Finding["severity"], line: number): Finding => ({ ruleId, severity, title: ruleId, message: "m.", evidence: [{ file: "a.log", line, text: "x" }], remediation: [], docs: "" });
+    const out = orderFindings([f("vllm/engine-init-failed", "error", 50), f("vllm/low-concurrency", "warning", 5), f("nccl/wrong-interface", "warning", 30), f("nccl/bootstrap-failure", "error", 40), f("vllm/cuda-oom", "error", 60)], new Map());
+    // wrong-interface is a warning but it caused the bootstrap failure: it leads the error chain
+    expect(out.map((x) => [x.ruleId, x.causedBy ?? []])).toEqual([
+      ["nccl/wrong-interface", []],
+      ["nccl/bootstrap-failure", ["nccl/wrong-interface"]],
+      // cuda-oom's only line (60) comes after the engine failure's (50): not its cause
+      ["vllm/cuda-oom", []],
+      ["vllm/engine-init-failed", ["nccl/wrong-interface", "nccl/bootstrap-failure"]],
+      ["vllm/low-concurrency", []],
+    ]);
+  });
+});
+
+describe("dialects", () => {
+  it("an SGLang crash gets no vLLM rule and no vLLM hints; the OOM is still found", async () => {
+    const r = await analyzeText(SGLANG_OOM);
+    expect(r.facts.dialects?.map((d) => d.name)).toEqual(["sglang"]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["vllm/cuda-oom"]);
+    expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom\): GPU 0 ran out of memory while loading the model weights/);
+  });
+  it("Ray and vLLM together; an SGLang text report has one-line sections for what it lacks and no vLLM hints", async () => {
+    const ray = await analyzeText(["INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.8.5", "(RayWorkerWrapper pid=5123, ip=10.0.0.2) INFO 05-14 10:02:20 [worker.py:1] Loading model", ""].join("\n"));
+    expect(ray.facts.dialects?.map((d) => d.label)).toEqual(["vLLM 0.8.5", "Ray"]);
+    const { renderText } = await import("../../src/report/text.js");
+    const text = renderText(await analyzeText(SGLANG_OOM), { color: false });
+    expect(text).toContain("\nwritten by SGLang\n");
+    expect(text).toContain("\nRun: no vLLM configuration in the log\n");
+    expect(text).toContain("\nNCCL: no NCCL lines\n");
+    expect(text).not.toContain("Not in the log");
+  });
+  it("torchrun and nccl-tests logs name their programs", async () => {
+    const t = await analyzeText(TORCHRUN_TIMEOUT);
+    expect(t.facts.dialects?.map((d) => d.label)).toEqual(["PyTorch (torchrun)", "NCCL"]);
+    expect(t.findings.map((f) => f.ruleId)).toEqual(["nccl/collective-timeout"]);
+    const n = await analyzeText(NCCL_TESTS_OK);
+    expect(n.facts.dialects?.map((d) => d.name)).toEqual(["nccl-tests"]);
+    expect(n.verdict).toBe("Healthy: nccl-tests: average bus bandwidth 230.42 GB/s.");
+  });
+});
+
+describe("verdict", () => {
+  it("is one or two sentences: the first sentence of the message and of the first remedy", () => {
+    expect(firstSentence("Rank 0 lost 10.0.0.2 (e.g. a crash). Then more.")).toBe("Rank 0 lost 10.0.0.2 (e.g. a crash).");
+    const facts = { dialects: [], vllm: { version: "0.9.1", engine: "v1" }, config: { model: "m", tensorParallelSize: 4, pipelineParallelSize: 1, dataParallelSize: null }, gpu: { name: null, count: null }, kvCache: { tokens: 643232, maxConcurrency: 15.7, tokensPerRequest: 40960 }, nccl: { version: "2.21.5", net: "IB", gdr: true, ranks: 4, nodes: 1 }, bench: {}, server: { ready: true } } as never;
+    expect(verdictOf(facts, [], [{ path: "a", lines: 10, bytes: 1 }])).toBe("Healthy: vLLM 0.9.1 (V1 engine); m on TP 4; KV cache 643,232 tokens (15.7x at 40,960 tokens per request); NCCL 2.21.5 over IB with GPU Direct RDMA, 4 ranks on 1 node; the server became ready.");
+  });
+  it("wraps words at the width with a hanging indent, never cutting a word that fits", () => {
+    expect(wrap("aaa bbb ccc ddd", 12, "> ", "  ")).toEqual(["> aaa bbb", "  ccc ddd"]);
+    expect(wrap("one two three four five six", 12, "", "", 2)).toEqual(["one two", "three four…"]);
+  });
+});
+
+describe("CLI: the answer first", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vd-verdict-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it("text opens with the verdict, the root cause's evidence and first remedy within 24 lines; JSON carries verdict and causedBy; exit 1", () => {
+    writeFileSync(join(dir, "ipv6.log"), IPV6_LINK_LOCAL);
+    writeFileSync(join(dir, "sglang.log"), SGLANG_OOM);
+    const t = runCli(["analyze", "ipv6.log"], { cwd: dir });
+    expect(t.status).toBe(1);
+    const lines = t.stdout.split("\n");
+    expect(lines[1]).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains/);
+    const first = lines.findIndex((l) => l.includes("→ Pin NCCL to a routable interface"));
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(24);
+    expect(lines.slice(0, 24).join("\n")).toContain("ipv6.log:10  (VllmWorker rank=0 pid=4101)");
+    expect(lines.slice(0, 24).some((l) => l.startsWith("key facts  meta-llama/Llama-3.1-70B-Instruct on TP 16"))).toBe(true);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    expect(t.stdout).toContain("caused by nccl/bootstrap-failure (above)");
+    expect(t.stdout).toContain("KV cache: no KV cache lines");
+    const j = runCli(["analyze", "sglang.log", "ipv6.log", "--format", "json"], { cwd: dir });
+    const r = JSON.parse(j.stdout);
+    expect(typeof r.verdict).toBe("string");
+    expect(r.findings.find((f: Finding) => f.ruleId === "vllm/engine-init-failed").causedBy).toContain("nccl/bootstrap-failure");
+    const s = runCli(["analyze", "sglang.log", "--format", "markdown"], { cwd: dir });
+    expect(s.stdout).toContain("> **Failed (vllm/cuda-oom): GPU 0 ran out of memory while loading the model weights");
+    expect(s.stdout).not.toContain("vllm.version");
+    expect(s.status).toBe(1);
+  });
+});
+
+describe("specifics", () => {
+  it("an OOM while loading the weights gets weight advice (GPU, quantization, more GPUs), not KV or CUDA-graph advice", async () => {
+    const r = await analyzeText((await import("./logs.js")).OOM_WEIGHTS);
+    const oom = r.findings[0];
+    expect(oom.ruleId).toBe("vllm/cuda-oom");
+    expect(oom.remediation[0]).toBe("Use a GPU with more memory, a quantized checkpoint, or split the weights over 3 or more GPUs: the weights alone take about 13 GiB (Qwen/Qwen2.5-7B-Instruct, torch.bfloat16) and the GPU has 5.79 GiB.");
+    expect(oom.remediation.join(" ")).not.toMatch(/gpu-memory-utilization|max-model-len|enforce-eager|KV cache/);
+    expect(r.findings[1]).toMatchObject({ ruleId: "vllm/engine-init-failed", causedBy: ["vllm/cuda-oom"] });
+  });
+  it("SGLang's OOM advice uses SGLang's flags", async () => {
+    const r = await analyzeText(SGLANG_OOM);
+    expect(r.findings[0].remediation).toContain("Spread the model over more GPUs: raise --tp-size (now 1) to 2.");
+  });
+  it("a KV budget 2.14 GiB short is not told that a small utilisation step covers it", async () => {
+    const r = await analyzeText((await import("./logs.js")).KV_SHORT);
+    const kv = r.findings[0];
+    expect(kv.ruleId).toBe("vllm/no-kv-cache-memory");
+    expect(kv.message).toContain(": it is 2.14 GiB short, so the engine cannot serve a single request.");
+    expect(kv.remediation[0]).toMatch(/^Lower --max-model-len \(now 8192\)/);
+    expect(kv.remediation[kv.remediation.length - 1]).toMatch(/^Raising --gpu-memory-utilization helps only if it adds more than 2\.14 GiB/);
+    expect(kv.remediation.join(" ")).not.toMatch(/to 0\.95/);
+  });
+});
+
+describe("more specifics and recovered failures", () => {
+  it("free memory below the requested utilisation: the value that fits, from the error's own numbers", async () => {
+    const log = [
+      "INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.9.1",
+      "ERROR 05-14 10:02:30 [core.py:396] EngineCore failed to start.",
+      "ERROR 05-14 10:02:30 [core.py:396] Traceback (most recent call last):",
+      'ERROR 05-14 10:02:30 [core.py:396]   File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_worker.py", line 151, in init_device',
+      "ERROR 05-14 10:02:30 [core.py:396] ValueError: Free memory on device (69.36/79.19 GiB) on startup is less than desired GPU memory utilization (0.92, 72.85 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    expect(r.findings[0].ruleId).toBe("vllm/engine-init-failed");
+    expect(r.findings[0].remediation[0]).toBe("Only 69.36 of 79.19 GiB were free at start-up and --gpu-memory-utilization 0.92 asks for 72.85 GiB (3.49 GiB more): lower it to 0.86 or less, or stop the other process on the GPU (`nvidia-smi` lists it).");
+  });
+  it("a connection NCCL retried and then made is no failure: no finding, no first error, listed as recovered", async () => {
+    const log = [
+      "gpu-1:5001:5001 [0] NCCL INFO Bootstrap : Using ens5:10.82.101.17<0>",
+      "gpu-1:5001:5230 [0] NCCL INFO Call to connect returned Connection refused, retrying",
+      "gpu-1:5001:5230 [0] NCCL INFO Call to connect returned Connection refused, retrying",
+      "gpu-1:5001:5001 [0] NCCL INFO Using network IB",
+      "gpu-1:5001:5001 [0] NCCL INFO ncclCommInitRank comm 0x55a1 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a3c1f9e22b4d601 - Init COMPLETE",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(r.facts.firstError).toBeNull();
+    expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 1 rank/);
+  });
+});
+
+describe("the interface to pin", () => {
+  it("is a private-range one the other nodes' lines show in use, not the public one", async () => {
+    const log = [
+      "node-a:100:100 [0] NCCL INFO Bootstrap : Using [0]eth0:34.82.1.10<0>",
+      "node-b:200:200 [0] NCCL INFO Bootstrap : Using [0]ens6:10.0.0.6<0>",
+      "node-b:200:200 [0] NCCL INFO NET/Socket : Using [0]ens6:10.0.0.6<0>",
+      "node-c:300:300 [0] NCCL INFO Bootstrap : Using [0]ens6:10.0.0.7<0>",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    const pub = r.findings.find((f) => f.ruleId === "security/public-address");
+    expect(pub?.remediation[1]).toBe("Pin NCCL and Gloo to the private interface: NCCL_SOCKET_IFNAME=ens6 GLOO_SOCKET_IFNAME=ens6 (10.0.0.6 in this log), and use a private --master-addr.");
+  });
+});
+
+describe("KV cache smaller than one request", () => {
+  it("uses vLLM's own estimate and says how much more cache the utilisation must give", async () => {
+    const r = await analyzeText([
+      "INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.9.1",
+      "ValueError: To serve at least one request with the models's max seq len (32768), (4.00 GiB KV cache is needed, which is larger than the available KV cache memory (2.50 GiB). Based on the available memory, the estimated maximum model length is 20480. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
+      "",
+    ].join("\n"));
+    const kv = r.findings.find((f) => f.ruleId === "vllm/kv-cache-too-small")!;
+    expect(kv.remediation[0]).toBe("Lower --max-model-len to 20480, or raise --gpu-memory-utilization if nothing else uses the GPU so the cache gains at least 1.5 GiB (each 0.01 is 1% of the GPU's memory).");
+  });
+});
+
+describe("CUDA OOM advice by phase", () => {
+  const oomIn = (func: string) =>
+    [
+      "INFO 05-14 10:02:11 [api_server.py:1043] vLLM API server version 0.9.1",
+      "INFO 05-14 10:02:11 [core.py:58] Initializing a V1 LLM engine (v0.9.1) with config: model='meta-llama/Llama-3.1-8B-Instruct', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=1, pipeline_parallel_size=1, quantization=None, enforce_eager=False, seed=0",
+      "ERROR 05-14 10:02:30 [core.py:396] Traceback (most recent call last):",
+      `ERROR 05-14 10:02:30 [core.py:396]   File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_model_runner.py", line 1332, in ${func}`,
+      "ERROR 05-14 10:02:30 [core.py:396] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.50 GiB is free.",
+      "",
+    ].join("\n");
+  const cases: [string, string, RegExp][] = [
+    ["profile_run", "while profiling memory", /^The profiling run's activations did not fit: lower --max-num-batched-tokens and --max-model-len \(now 32768\)\.$/],
+    ["initialize_kv_caches", "while allocating the KV cache", /^Lower --gpu-memory-utilization \(default 0\.9, e\.g\. 0\.85\) when memory was taken between profiling and allocation/],
+    ["capture_model", "while capturing CUDA graphs", /^Add --enforce-eager to skip CUDA graphs/],
+    ["execute_model", "while running the model", /^Serving needed more than the headroom left: lower --max-num-seqs and --max-num-batched-tokens\.$/],
+  ];
+  for (const [func, phase, first] of cases) {
+    it(`${phase}: its own first step`, async () => {
+      const r = await analyzeText(oomIn(func));
+      const oom = r.findings.find((f) => f.ruleId === "vllm/cuda-oom")!;
+      expect(oom.message).toContain(`ran out of memory ${phase}:`);
+      expect(oom.remediation[0]).toMatch(first);
+    });
+  }
+});
+
+describe("the cause table", () => {
+  it("places every rule in the table, names only registered causes, and never points a cause at a later layer", async () => {
+    const { allRuleMetas } = await import("../../src/rules/index.js");
+    const { RELATIONS, LAYERS } = await import("../../src/rules/relations.js");
+    const { relationOf } = await import("../../src/rules/order.js");
+    const ids = new Set(allRuleMetas().map((m) => m.id));
+    for (const m of allRuleMetas()) {
+      expect(RELATIONS[m.id] ?? m.layer, `${m.id} has no layer`).toBeTruthy();
+      const rel = relationOf(m.id, m);
+      for (const c of rel.causedBy ?? []) {
+        expect(ids.has(c), `${m.id}: unknown cause ${c}`).toBe(true);
+        expect(LAYERS.indexOf(relationOf(c).layer), `${c} (a cause of ${m.id}) sits in a later layer`).toBeLessThanOrEqual(LAYERS.indexOf(rel.layer));
+      }
+    }
+    for (const id of Object.keys(RELATIONS)) expect(ids.has(id), `${id} in the table is no rule`).toBe(true);
+  });
+});
