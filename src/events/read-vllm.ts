@@ -302,7 +302,8 @@ const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 // another logging format's header on a vLLM logger's record: `logging.basicConfig()`'s `INFO:vllm.worker.worker:`,
 // `[ERROR] [vllm.engine] `, `WARNING vllm.config: `
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
-const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+\[?vllm(?:\.[\w.]+)?\]?:?\s+/;
+// (the logger in brackets, dotted or followed by a colon: `INFO vllm serve ...` is a command, not a record)
+const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vllm(?:\.[\w.]+)?\]|vllm\.[\w.]+:?|vllm:)\s+/;
 // a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
 // `2025-03-04 10:11:12 | ERROR | vllm.engine | `
 const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
