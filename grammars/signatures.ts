@@ -26,7 +26,8 @@ const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|")
 export interface Signature {
   id: string;
   dialect: Dialect;
-  level: "error" | "warning";
+  /** error: a failure; warning: a problem short of one; info: a notable line rules read (never a failure) */
+  level: "error" | "warning" | "info";
   /** a line must hold one of these (compared lower-cased) before `pattern` is tried */
   anyOf: readonly string[];
   pattern: RegExp;
@@ -205,6 +206,36 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /available GPUs \((?<available>\d+)\)|reserved number of GPUs \((?<reserved>\d+) GPUs?\)/i,
     samples: ["ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group."],
   },
+  {
+    id: "nccl.noVerbs", dialect: "nccl", level: "info", anyOf: ["libibverbs"],
+    pattern: /Failed to open libibverbs/,
+    samples: ["node:1:2 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]"],
+  },
+  {
+    id: "nccl.ibNoDevice", dialect: "nccl", level: "info", anyOf: ["no device found", "failed to initialize net plugin ib"],
+    pattern: /NET\/IB\s?: No device found|Failed to initialize NET plugin IB/,
+    samples: ["node:1:2 [0] NCCL INFO NET/IB : No device found."],
+  },
+  {
+    id: "nccl.gdrSaidOn", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma"],
+    pattern: /GPU Direct RDMA (?:\(DMABUF\) )?enabled/i,
+    samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA (DMABUF) enabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO GPU Direct RDMA Enabled for HCA 0 'mlx5_0'"],
+  },
+  {
+    id: "nccl.gdrSaidOff", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma disabled", "dma-buf is not available", "gdr 0"],
+    pattern: /GPU Direct RDMA Disabled for (?:HCA|GPU)|DMA-BUF is not available|\bGDR 0\b/,
+    samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO Connected all rings, use ring PXN 0 GDR 0"],
+  },
+  {
+    id: "nccl.p2pUnavailable", dialect: "any", level: "info", anyOf: ["p2p", "peer query", "failed to peer", "peer access"],
+    pattern: /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i,
+    samples: ["node:1:2 [0] NCCL INFO P2P is disabled between connected GPUs 0 and 1. You can repress this message with NCCL_IGNORE_DISABLED_P2P=1.", "WARNING 03-18 11:21:32 custom_all_reduce.py:134] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed."],
+  },
+  {
+    id: "nccl.usingSocket", dialect: "nccl", level: "info", anyOf: ["using network socket", "via net/socket"],
+    pattern: /Using network Socket\b|via NET\/Socket/,
+    samples: ["node:1:2 [0] NCCL INFO Using network Socket", "node:1:2 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0"],
+  },
 ];
 
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
@@ -236,7 +267,7 @@ export function matchSignatures(whole: string): SignatureMatch[] {
     if (!s.anyOf.some((a) => lower.includes(a))) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
-    if (s.dialect === "nccl" && (benign ??= BENIGN_WARN.test(line))) continue;
+    if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;
     if (s.needsContext && !NCCL_CONTEXT.test(line)) continue;
     if (SIGNATURE_UNLESS[s.id]?.test(line)) continue;
     const retry = RETRY.test(line);

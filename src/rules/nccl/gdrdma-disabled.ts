@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { factEvidence, findHits, uniqueEvidence } from "../helpers.js";
+import { factEvidence, uniqueEvidence } from "../helpers.js";
+import { signalHits } from "./signature-rule.js";
 import { interNodeKinds } from "../../gate/transport.js";
 import { ncclEnv } from "./net-common.js";
 
@@ -39,8 +40,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const withGdr = netKinds.filter((k) => k.endsWith("/GDRDMA")).reduce((a, k) => a + kinds[k], 0);
   const level = ncclEnv(ctx, "NCCL_NET_GDR_LEVEL");
   const byUser = level && /^(?:0|LOC)$/i.test(level.value);
-  const saidOn = findHits(ctx.events, /GPU Direct RDMA (?:\(DMABUF\) )?enabled/i);
-  const saidOff = findHits(ctx.events, /GPU Direct RDMA Disabled for (?:HCA|GPU)|DMA-BUF is not available|\bGDR 0\b/);
+  const saidOn = signalHits(ctx, ["nccl.gdrSaidOn"]);
+  const saidOff = signalHits(ctx, ["nccl.gdrSaidOff"]);
   const name = provider === "ofi" ? "EFA / libfabric (OFI)" : provider === "ib" ? `InfiniBand/RoCE${n.ibHcas?.length ? ` (${n.ibHcas.join(", ")})` : ""}` : `the ${n.net} network plugin`;
   const what = count > 0
     ? `${count} inter-node connection line(s) over ${lacking.join(", ")} lack /GDRDMA${withGdr ? ` while ${withGdr} others use it` : ""}`

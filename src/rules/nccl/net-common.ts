@@ -1,6 +1,6 @@
 import type { Evidence } from "../../model.js";
 import type { RuleContext } from "../types.js";
-import { findHits } from "../helpers.js";
+import { signalHits } from "./signature-rule.js";
 
 /**
  * An NCCL environment variable's value and the line that shows it, from `facts.env` (NCCL's own
@@ -18,11 +18,10 @@ export function ncclEnv(ctx: RuleContext, name: string): { value: string; ev: Ev
 /** Whether NCCL's network is TCP sockets, with the lines that say so. */
 export function socketNetwork(ctx: RuleContext): { socket: boolean; connections: number; evidence: Evidence[] } {
   const n = ctx.facts.nccl;
-  const using = findHits(ctx.events, /Using network Socket\b/);
-  const via = findHits(ctx.events, /via NET\/Socket/);
-  const connections = Math.max(n.transports["NET/Socket"] ?? 0, via.length);
-  const socket = n.net === "Socket" || connections > 0 || using.length > 0;
-  const evidence = [...using.slice(0, 2).map((h) => h.ev), ...via.slice(0, 3).map((h) => h.ev)];
+  const lines = signalHits(ctx, ["nccl.usingSocket"]);
+  const connections = n.transports["NET/Socket"] ?? 0;
+  const socket = n.net === "Socket" || connections > 0 || lines.length > 0;
+  const evidence = lines.slice(0, 5).map((h) => h.ev);
   if (socket && !evidence.length && ctx.facts.sources["nccl.net"]) evidence.push(ctx.facts.sources["nccl.net"]);
   return { socket, connections, evidence };
 }

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, uniqueEvidence } from "../helpers.js";
+import { uniqueEvidence } from "../helpers.js";
+import { signalHits } from "./signature-rule.js";
 import { ncclEnv } from "./net-common.js";
 import { planAdvice } from "../vllm/context.js";
 
@@ -16,12 +17,11 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const SAYS_DISABLED = /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const n = ctx.facts.nccl;
   const env = ncclEnv(ctx, "NCCL_P2P_DISABLE");
-  const said = findHits(ctx.events, SAYS_DISABLED);
+  const said = signalHits(ctx, ["nccl.p2pUnavailable"]);
   // the cluster model's classification: SHM never leaves a node; NET between ranks of one host means neither P2P nor SHM was used
   const shm = n.intraNode.SHM ?? 0;
   const p2p = Object.entries(n.intraNode).filter(([k]) => k.startsWith("P2P/")).reduce((a, [, v]) => a + v, 0);

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { signalHits } from "./signature-rule.js";
 import { interNodeKinds } from "../../gate/transport.js";
 import { ncclEnv } from "./net-common.js";
 
@@ -29,8 +30,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const lines = kinds["NET/Socket"];
   const pairs = n.nodePairs.filter((p) => p.scope === "inter" && (p.kinds["NET/Socket"] ?? 0) > 0).map((p) => `${p.a} ↔ ${p.b ?? "a node not in the log"}`);
   const multi = multiNodeEvidence(ctx);
-  const noVerbs = findHits(ctx.events, /Failed to open libibverbs/);
-  const noDevice = findHits(ctx.events, /NET\/IB\s?: No device found|Failed to initialize NET plugin IB/);
+  const noVerbs = signalHits(ctx, ["nccl.noVerbs"]);
+  const noDevice = signalHits(ctx, ["nccl.ibNoDevice"]);
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
   const why = lines > 0
     ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
