@@ -10,7 +10,7 @@ import { renderMarkdown } from "../src/report/markdown.js";
 import { renderText } from "../src/report/text.js";
 import { runCli } from "./helpers/cli.js";
 import { analyzeText } from "./rules/analyze-text.js";
-import { healthy, kvPressure, stall } from "./fixtures/runtime/logs.js";
+import { healthy, kvPressure, serverLog, stall, ticks } from "./fixtures/runtime/logs.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "vd-runtime-rep-"));
 
@@ -53,6 +53,21 @@ describe("runtime in the reports", () => {
     const final = await done;
     expect(seen[0]).toBe("runtime/stall");
     expect(final.report.facts.runtime?.statsStoppedEarly).toBe(true);
+  });
+
+  it("--follow sees the stats lines stop while requests keep coming, before the log goes quiet", async () => {
+    const log = join(tmp, "follow-stop.log");
+    writeFileSync(log, serverLog({ era: "v1-0.10", ticks: ticks(8, () => ({ prompt: 100, gen: 500, running: 4, waiting: 0, kv: 20 })), tail: [[40, "received"], [130, "received"]] }));
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const done = followFile(log, { pollMs: 20, rulesEveryMs: 20, signal: stop.signal, onFinding: (f) => seen.push(f.ruleId) });
+    for (let i = 0; i < 100 && !seen.includes("runtime/stall"); i++) await new Promise((r) => setTimeout(r, 20));
+    // announced while following, not only in the final report
+    const live = [...seen];
+    stop.abort();
+    const final = await done;
+    expect(live).toEqual(["runtime/stall"]);
+    expect(final.report.facts.runtime?.statsStoppedAt?.line).toBe(19);
   });
 });
 

@@ -51,6 +51,8 @@ function numAfter(msg: string, label: string, from = 0): number | null {
 }
 
 const AGGREGATED = /^(\d+) Engines Aggregated: /;
+/** seconds of log time between two runtime.clock events */
+const CLOCK_EVENT_S = 10;
 const UVICORN_ACCESS = /^INFO:\s+\S+ - "([A-Z]+) (\S+)[^"]*" (\d{3})\b/;
 const UNKNOWN_MODEL = /The model `([^`]{1,200})` does not exist/;
 
@@ -62,6 +64,7 @@ export function createRuntimeTap(): RuntimeTap {
   let yearOffset = 0;
   let lastStatsRec: LogRecord | null = null;
 
+  let clockSent: number | null = null;
   const advance = (t0: number): number => {
     let t = t0 + yearOffset;
     if (lastT !== null && t < lastT - YEAR / 2) {
@@ -69,6 +72,11 @@ export function createRuntimeTap(): RuntimeTap {
       t += YEAR;
     }
     lastT = t;
+    // the clock for --follow, now and then (the stats lines may have stopped while the log goes on)
+    if (lastEmit && lastRecord && (clockSent === null || t - clockSent >= CLOCK_EVENT_S)) {
+      clockSent = t;
+      lastEmit({ kind: "runtime.clock", ...base(lastRecord, { file: lastRecord.file, line: lastRecord.line, text: "" }), t });
+    }
     return t;
   };
   const timeOf = (date: string, time: string): number | null => {
@@ -144,6 +152,8 @@ export function createRuntimeTap(): RuntimeTap {
       const prefixHitPct = v0 ? null : numAfter(msg, "Prefix cache hit rate: ", at);
       const preemptions = v0 ? null : numAfter(msg, "Preemptions: ", at);
       if (hasHead) lastStatsRec = rec;
+      lastEmit = emit;
+      lastRecord = rec;
       flush();
       emit({
         kind: "runtime.stats",

@@ -58,4 +58,10 @@ export interface RuntimeEndEvent extends EventBase {
   lastT: number | null;
 }
 
-export type RuntimeEvent = RuntimeStatsEvent | RuntimeCountEvent | RuntimeEndEvent;
+/** The log's clock moved on (at most one every CLOCK_EVENT_S of log time): lets --follow see stats lines that stopped. */
+export interface RuntimeClockEvent extends EventBase {
+  kind: "runtime.clock";
+  t: number;
+}
+
+export type RuntimeEvent = RuntimeStatsEvent | RuntimeCountEvent | RuntimeEndEvent | RuntimeClockEvent;

@@ -118,6 +118,8 @@ export interface RuntimeState {
   lastPerEngine: Record<string, number | null>;
   afterLast: number;
   stoppedEarly: Located | null;
+  /** the last vLLM timestamp of the current input (runtime.clock / runtime.end) */
+  logLastT: number | null;
   series: { width: number; points: SeriesPoint[] };
   ev: {
     firstStats: Located | null;
@@ -303,7 +305,7 @@ export function initRuntime(): RuntimeState {
     kvFull: 0, v0Lines: 0, v1Lines: 0, newForm: 0, v1Preemptions: 0, v0Preemptions: 0, v0PreemptCur: 0, preemptLines: 0,
     requests: { received: 0, added: 0, finished: 0, aborted: 0, lines: 0 },
     http: {}, unknownModels: {}, engines: [], aggregated: null,
-    stalls: [], stallCount: 0, open: {}, last: null, lastPerEngine: {}, afterLast: 0, stoppedEarly: null,
+    stalls: [], stallCount: 0, open: {}, last: null, lastPerEngine: {}, afterLast: 0, stoppedEarly: null, logLastT: null,
     series: { width: SERIES_BASE_WIDTH_S, points: [] },
     ev: { firstStats: null, lastStats: null, maxKv: null, maxRunning: null, maxWaiting: null, firstPreempt: null, first4xx: null, first5xx: null, firstUnknownModel: null, firstWaitingFullKv: null, firstWaitingFreeKv: null },
     waitingFreeKv: 0, waitingFullKv: 0, smallBatch: 0, busy: 0,
@@ -323,7 +325,19 @@ function sortStalls(s: Stall[]): Stall[] {
   return [...s].sort((x, y) => x.from.input - y.from.input || x.from.line - y.from.line);
 }
 
+/** Whether the current input's stats lines stopped with requests in flight while its log went on. */
+function checkStopped(state: RuntimeState): void {
+  const last = state.last;
+  const end = state.logLastT;
+  if (!last || last.t === null || end === null || state.stoppedEarly) return;
+  if (last.running + last.waiting === 0 && state.afterLast === 0) return;
+  const interval = percentiles(state.interval)?.median ?? 0;
+  if (end - last.t >= Math.max(STOPPED_EARLY_MIN_S, STOPPED_EARLY_INTERVALS * interval)) state.stoppedEarly = last.at;
+}
+
 function closeInput(state: RuntimeState): void {
+  checkStopped(state);
+  state.logLastT = null;
   for (const r of Object.values(state.open)) closeRun(state, r);
   state.open = {};
   state.v0Preemptions += state.v0PreemptCur;
@@ -437,16 +451,13 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
         }
         break;
       }
-      case "runtime.end": {
-        const last = state.last;
-        const interval = percentiles(state.interval)?.median ?? 0;
-        if (last && last.t !== null && e.lastT !== null && (last.running + last.waiting > 0 || state.afterLast > 0)) {
-          const gap = e.lastT - last.t;
-          if (gap >= Math.max(STOPPED_EARLY_MIN_S, STOPPED_EARLY_INTERVALS * interval)) state.stoppedEarly ??= last.at;
-        }
+      case "runtime.clock":
+        if (state.logLastT === null || e.t > state.logLastT) state.logLastT = e.t;
+        break;
+      case "runtime.end":
+        if (e.lastT !== null && (state.logLastT === null || e.lastT > state.logLastT)) state.logLastT = e.lastT;
         closeInput(state);
         break;
-      }
     }
   },
   merge(a0, b0) {
@@ -492,6 +503,7 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
       last: b.last,
       lastPerEngine: { ...b.lastPerEngine },
       afterLast: b.afterLast,
+      logLastT: b.logLastT,
       stoppedEarly: earlier(a.stoppedEarly, b.stoppedEarly),
       series: seriesMerge(a.series, b.series),
       ev: {
