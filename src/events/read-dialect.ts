@@ -45,7 +45,7 @@ export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
     if (++records > SNIFF_RECORDS || (seen.size >= 4 && torchrun)) return;
     const t = rec.text;
     const raw = rec.raw;
-    if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || (raw.includes("vllm") && /\bvLLM API server version\b|\bvllm serve\b/.test(t)))) note(rec, "vllm", emit);
+    if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || ((t.includes("vLLM") || t.includes("vllm")) && /\bvLLM API server version\b|\bvllm serve\b/.test(t)))) note(rec, "vllm", emit);
     if (!seen.has("sglang")) {
       const c1 = t.charCodeAt(1);
       if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || (raw.includes("glang") && SGLANG_WORD.test(raw))) note(rec, "sglang", emit);
