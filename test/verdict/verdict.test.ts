@@ -49,6 +49,8 @@ describe("cause order", () => {
     ]);
     expect(r.findings[0].message).toBe("NCCL's bootstrap could not connect ranks (to 10.82.101.249 port 37857): connection refused (nothing listening: the peer is not up yet, died, or uses another port).");
     expect(r.verdict).toContain("First: Check that this node reaches 10.82.101.249 on port 37857");
+    // the system error names the socket call that failed, with its peer
+    expect(r.findings[1].message).toBe("NCCL returned ncclSystemError: a system call failed; the lines before it point at a socket operation between ranks (connect to 10.82.101.249 port 37857: Connection refused).");
   });
 
   it("orders by chain, layer, severity and line; a cause never after its consequence; a cause found later in the file is no cause", () => {

@@ -16,8 +16,11 @@ export const meta = {
 export const rule: Rule = signatureRule(meta, [{ re: SIG.systemError }, { re: /\.(?:cc|cpp|c|h):\d+ -> 2\b/ }], (hits, ctx) => {
   const shm = findHits(ctx.events, SIG.shm).length > 0;
   const ib = findHits(ctx.events, SIG.ibError).length > 0;
-  const sock = findHits(ctx.events, /socket|Connect|recv|send/i).some((h) => /NCCL WARN/.test(h.text));
-  const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sock ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+  const sockWarn = findHits(ctx.events, /socket|Connect|recv|send/i).find((h) => /NCCL WARN/.test(h.text));
+  // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
+  const call = sockWarn ? /(connect to|recv from|send to|closed by remote peer) (\S+?)(?:<(\d+)>)?(?: failed)?(?: : (.+))?$/i.exec(sockWarn.text) : null;
+  const sockWhat = call ? ` (${call[1].toLowerCase()} ${call[2]}${call[3] ? ` port ${call[3]}` : ""}${call[4] ? `: ${call[4].trim()}` : ""})` : "";
+  const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
     remediation: [
