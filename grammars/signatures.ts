@@ -271,7 +271,9 @@ export function matchSignatures(whole: string): SignatureMatch[] {
     if (s.needsContext && !NCCL_CONTEXT.test(line)) continue;
     if (SIGNATURE_UNLESS[s.id]?.test(line)) continue;
     const retry = RETRY.test(line);
-    out.push({ id: s.id, match: m, soft: (line.includes("NCCL INFO") && !line.includes("NCCL WARN")) || retry, retry });
+    // a notable line is what it is; a failure said at INFO level or as a retry may have been recovered from
+    const soft = s.level !== "info" && ((line.includes("NCCL INFO") && !line.includes("NCCL WARN")) || retry);
+    out.push({ id: s.id, match: m, soft, retry });
   }
   return out;
 }

@@ -169,7 +169,8 @@ describe("fuzz: file names with every control character", () => {
     const base = await reportOf("ERROR 07-25 10:11:14 [core.py:512] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.\n");
     const named = (name: string): Report => JSON.parse(JSON.stringify(base), (_k, v) => (v === "fuzz.log" ? name : v));
     const plain = {
-      text: renderText(named("plain.log"), { color: false }).split("\n").length,
+      // wide enough that no line wraps: a name's length must not change the count, only a forged line would
+      text: renderText(named("plain.log"), { color: false, width: 10_000 }).split("\n").length,
       markdown: renderMarkdown(named("plain.log")).split("\n").length,
       github: renderGithub(named("plain.log")).split("\n").length,
     };
@@ -177,7 +178,7 @@ describe("fuzz: file names with every control character", () => {
       fc.property(fc.array(fc.oneof(CONTROL, fc.constantFrom("a", "vllm-doctor: ", "::error ", "%0A", "\n", "\r\n")), { minLength: 1, maxLength: 12 }), (parts) => {
         const name = `${parts.join("")}.log`;
         const r = named(name);
-        const text = renderText(r, { color: false });
+        const text = renderText(r, { color: false, width: 10_000 });
         expect(text).not.toMatch(RAW_CONTROL);
         expect(text.split("\n").length).toBe(plain.text);
         const md = renderMarkdown(r);

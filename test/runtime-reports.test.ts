@@ -17,7 +17,8 @@ const tmp = mkdtempSync(join(tmpdir(), "vd-runtime-rep-"));
 describe("runtime in the reports", () => {
   it("text and markdown: one line per topic; HTML: the time series with stalls shaded, no inline style", async () => {
     const r = await analyzeText(stall("newest"));
-    const text = renderText(r, { color: false });
+    // wide enough that no row wraps: one line per topic
+    const text = renderText(r, { color: false, width: 200 });
     const section = text.slice(text.indexOf("\nRuntime\n"), text.indexOf("\nFirst error"));
     expect(section.split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(["stats lines", "load", "KV cache", "throughput", "prefix cache", "preemptions", "requests", "stalls"]);
     expect(section).toContain("load                   running median 6, p95 6, max 6; waiting median 0, p95 2, max 2");

@@ -24,10 +24,11 @@ describe("the signature table: every entry is checked by its own sample lines", 
   }
   it("ids are unique and say their dialect", () => {
     expect(new Set(SIGNATURES.map((s) => s.id)).size).toBe(SIGNATURES.length);
-    for (const s of SIGNATURES) expect(s.id).toMatch(/^(?:nccl|vllm|torch)\.[a-z][A-Za-z]+$/);
+    for (const s of SIGNATURES) expect(s.id).toMatch(/^(?:nccl|vllm|torch)\.[a-z][A-Za-z0-9]+$/);
   });
-  it("benign NCCL WARNs are never failures", () => {
-    expect(readAs("node:1:2 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]")).toEqual([]);
+  it("benign NCCL WARNs are never failures (only notable lines a rule may read)", () => {
+    const notable = new Set(SIGNATURES.filter((s) => s.level === "info").map((s) => s.id));
+    expect(readAs("node:1:2 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]").filter((id) => !notable.has(id))).toEqual([]);
   });
 });
 

@@ -38,17 +38,18 @@ export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
     emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name, ...(detail ? { detail } : {}) });
   };
   let records = 0;
-  // each test opens with `includes` (a fast scan) and runs its regex only on the few lines that pass it; and only the
+  // each test opens with `includes` (a fast scan); the text is tested where a wrapper (a compose service, a pod
+  // name) could name a program, the raw line only for prefixes the peel takes off (`[rank0]:`, `(RayWorkerWrapper`) and runs its regex only on the few lines that pass it; and only the
   // first records are looked at (a program shows itself at start-up; later, its errors and tracebacks do, see
   // src/facts/dialects.ts), so a long log pays a few milliseconds at most
   return (rec, emit) => {
     if (++records > SNIFF_RECORDS || (seen.size >= 4 && torchrun)) return;
     const t = rec.text;
     const raw = rec.raw;
-    if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || ((t.includes("vLLM") || t.includes("vllm")) && /\bvLLM API server version\b|\bvllm serve\b/.test(t)))) note(rec, "vllm", emit);
+    if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || t.includes("vLLM API server version") || t.includes("vllm serve "))) note(rec, "vllm", emit);
     if (!seen.has("sglang")) {
       const c1 = t.charCodeAt(1);
-      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || (raw.includes("glang") && SGLANG_WORD.test(raw))) note(rec, "sglang", emit);
+      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || (t.includes("glang") && SGLANG_WORD.test(t))) note(rec, "sglang", emit);
     }
     if (!torchrun && (seen.has("pytorch") ? raw.includes("torchrun") || raw.includes("elastic") || raw.includes("distributed/run.py") : raw.includes("torch") || raw.includes("rank") || raw.includes("c10") || raw.includes("ProcessGroup"))) {
       const m = TORCH.exec(raw);

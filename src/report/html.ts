@@ -49,7 +49,7 @@ export function renderHtml(report: Report): string {
   body.push(`<h2>Summary</h2><ul>`);
   if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
   for (const fd of report.findings.slice(0, 5))
-    body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}</li>`);
+    body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` <span class="muted">— caused by ${esc(fd.causedBy.join(", "))}</span>` : ""}</li>`);
   if (f.firstError) body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${esc(f.firstError.text.trim())}</code></li>`);
   for (const r of report.gate?.requirements.filter((q) => !q.passed) ?? []) body.push(`<li class="bad">Gate failed: ${esc(r.name)} — ${esc(r.reason)}</li>`);
   body.push(`</ul>`);

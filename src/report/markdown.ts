@@ -194,7 +194,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push("## Summary", "");
   const top = report.findings.slice(0, 5);
   if (top.length === 0) out.push("- No problems found.");
-  for (const fd of top) out.push(`- **${SEVERITY_LABEL[fd.severity]}** ${mdEscape(fd.title)} (${mdEscape(fd.ruleId)})${fd.evidence[0] ? ` at ${mdEscape(where(fd.evidence[0]))}` : ""}`);
+  for (const fd of top) out.push(`- **${SEVERITY_LABEL[fd.severity]}** ${mdEscape(fd.title)} (${mdEscape(fd.ruleId)})${fd.evidence[0] ? ` at ${mdEscape(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` — caused by ${mdEscape(fd.causedBy.join(", "))}` : ""}`);
   if (report.findings.length > top.length) out.push(`- … and ${report.findings.length - top.length} more findings below.`);
   if (f.firstError) out.push(`- First error at ${mdEscape(where(f.firstError))}: ${mdEscape(clipText(f.firstError.text, 200))}`);
   if (f.kvCache.tokens !== null) out.push(`- KV cache ${mdEscape(num(f.kvCache.tokens, 0))} tokens${f.kvCache.maxConcurrency !== null ? `, maximum concurrency ${mdEscape(num(f.kvCache.maxConcurrency))}x` : ""}.`);

@@ -131,7 +131,8 @@ function renderOne(report: Report, opts: TextOptions): string {
 
   head(`Findings (${report.summary.errors} error, ${report.summary.warnings} warning, ${report.summary.infos} info)${report.findings.some((x) => x.causedBy?.length) ? ", causes first" : ""}`);
   if (report.findings.length === 0) out.push(`  ${c.green("no problems found")}`);
-  for (const fd of report.findings) out.push(...renderFinding(fd, c, width, where));
+  // the first finding follows its heading directly: the root cause and its first remedy fit the first screen
+  report.findings.forEach((fd, i) => out.push(...renderFinding(fd, c, width, where).slice(i === 0 ? 1 : 0)));
 
   section(out, f, c, head, row, none);
 

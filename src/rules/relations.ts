@@ -70,6 +70,13 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "bench/kv-cache-limits-concurrency": { layer: "symptom", causedBy: ["vllm/low-concurrency", "vllm/kv-cache-too-small"] },
   "bench/degraded-server": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "vllm/custom-allreduce-disabled", "vllm/tp-spans-nodes"] },
   "internal/rule-error": { layer: "symptom" },
+  // the running server (facts.runtime): what the stats lines show, after whatever broke the run
+  "runtime/stall": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/collective-timeout", ...NCCL_FAILURES, ...MEMORY_FAILURES] },
+  "runtime/kv-cache-pressure": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small", "vllm/low-concurrency"] },
+  "runtime/queue-with-free-kv": { layer: "symptom", dialects: VLLM },
+  "runtime/small-batch-tp": { layer: "symptom", dialects: VLLM },
+  "runtime/throughput-drop": { layer: "symptom", dialects: VLLM, causedBy: ["runtime/kv-cache-pressure", "runtime/stall"] },
+  "runtime/client-errors": { layer: "symptom", dialects: VLLM },
 };
 
 /** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */

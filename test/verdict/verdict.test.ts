@@ -49,6 +49,8 @@ describe("cause order", () => {
     ]);
     expect(r.findings[0].message).toBe("NCCL's bootstrap could not connect ranks (to 10.82.101.249 port 37857): connection refused (nothing listening: the peer is not up yet, died, or uses another port).");
     expect(r.verdict).toContain("First: Check that this node reaches 10.82.101.249 on port 37857");
+    // the system error names the socket call that failed, with its peer
+    expect(r.findings[1].message).toBe("NCCL returned ncclSystemError: a system call failed; the lines before it point at a socket operation between ranks (connect to 10.82.101.249 port 37857: Connection refused).");
   });
 
   it("orders by chain, layer, severity and line; a cause never after its consequence; a cause found later in the file is no cause", () => {
@@ -108,7 +110,7 @@ describe("verdict", () => {
 describe("CLI: the answer first", () => {
   const dir = mkdtempSync(join(tmpdir(), "vd-verdict-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  it("text opens with the verdict, the root cause's evidence and first remedy within 24 lines; JSON carries verdict and causedBy; exit 1", () => {
+  it("text opens with the verdict, the root cause's evidence and first remedy within 24 lines; JSON carries verdict and causedBy; exit 1", async () => {
     writeFileSync(join(dir, "ipv6.log"), IPV6_LINK_LOCAL);
     writeFileSync(join(dir, "sglang.log"), SGLANG_OOM);
     const t = runCli(["analyze", "ipv6.log"], { cwd: dir });
@@ -127,6 +129,8 @@ describe("CLI: the answer first", () => {
     const r = JSON.parse(j.stdout);
     expect(typeof r.verdict).toBe("string");
     expect(r.findings.find((f: Finding) => f.ruleId === "vllm/engine-init-failed").causedBy).toContain("nccl/bootstrap-failure");
+    const { renderMarkdown } = await import("../../src/report/markdown.js");
+    expect(renderMarkdown(r)).toContain("(nccl/system-error) at ipv6.log:11 — caused by nccl/bootstrap-failure");
     const s = runCli(["analyze", "sglang.log", "--format", "markdown"], { cwd: dir });
     expect(s.stdout).toContain("> **Failed (vllm/cuda-oom): GPU 0 ran out of memory while loading the model weights");
     expect(s.stdout).not.toContain("vllm.version");

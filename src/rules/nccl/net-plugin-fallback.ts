@@ -4,7 +4,7 @@ import { docsPath } from "../types.js";
 export const meta = {
   id: "nccl/net-plugin-fallback",
   defaultSeverity: "warning",
-  title: "A NCCL network plugin failed to start; NCCL went on without it",
+  title: "An NCCL network plugin failed to start; NCCL went on without it",
   tags: ["nccl", "network", "plugin"],
   docs: docsPath("nccl/net-plugin-fallback"),
   sources: [

@@ -1,6 +1,9 @@
 import type { Evidence } from "../../model.js";
+import { SIGNATURES } from "../../../grammars/signatures.js";
 import type { FindingDraft, Rule, RuleContext, RuleMeta } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
+
+const NOTABLE = new Set(SIGNATURES.filter((s) => s.level === "info").map((s) => s.id));
 
 /** A line that matched one of a rule's signatures (from the signals the readers kept; no raw event text). */
 export interface Hit {
@@ -14,6 +17,7 @@ export interface Hit {
 
 /** The lines of these signatures that count (retries NCCL got past are left out), in log order, one per line. */
 export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
+  // a failure NCCL went on from is no failure; a notable (info) line stays what it is
   // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
   const recovered = new Set((ctx.facts.recovered ?? []).map((r) => `${r.failure.file}\u0000${r.failure.line}`));
   const seen = new Set<string>();
@@ -21,7 +25,7 @@ export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
   for (const id of ids) {
     for (const l of ctx.signals[id]?.lines ?? []) {
       const k = `${l.input}\u0000${l.line}`;
-      if (seen.has(k) || recovered.has(`${l.file}\u0000${l.line}`)) continue;
+      if (seen.has(k) || (!NOTABLE.has(id) && recovered.has(`${l.file}\u0000${l.line}`))) continue;
       seen.add(k);
       hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, text: l.text, captures: l.captures });
     }

@@ -1,6 +1,6 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, signalHits, signatureRule } from "./signature-rule.js";
 
 export const meta = {
   id: "nccl/system-error",
@@ -14,8 +14,11 @@ export const meta = {
 export const rule: Rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
   const shm = "nccl.shm" in ctx.signals;
   const ib = "nccl.ibError" in ctx.signals;
-  const sock = "nccl.socketWarn" in ctx.signals;
-  const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sock ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+  const sockWarn = signalHits(ctx, ["nccl.socketWarn"])[0];
+  // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
+  const call = sockWarn ? /(connect to|recv from|send to|closed by remote peer) (\S+?)(?:<(\d+)>)?(?: failed)?(?: : (.+))?$/i.exec(sockWarn.text) : null;
+  const sockWhat = call ? ` (${call[1].toLowerCase()} ${call[2]}${call[3] ? ` port ${call[3]}` : ""}${call[4] ? `: ${call[4].trim()}` : ""})` : "";
+  const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
     remediation: [
