@@ -8,6 +8,10 @@ import { DIRECTORY_SCAN } from "../src/input/defaults.js";
 import { fileSource, resolveInputs } from "../src/input/sources.js";
 import { initState, mergeStates } from "../src/facts/state.js";
 import { ROOT, runCli } from "./helpers/cli.js";
+import { buildProgram } from "../src/cli-main.js";
+
+/** A sub-command's --help text, in-process. */
+const help = (name: string) => buildProgram().commands.find((c) => c.name() === name)!.helpInformation();
 
 /*
  * What the operands name: the same file twice (or a directory and a file in it) is read once; a directory of
@@ -78,10 +82,7 @@ describe("operands", () => {
     for (const n of names) write(join(dir, n), "");
     const r = await resolveInputs([dir]);
     expect(r.sources.map((s) => relative(dir, s.name))).toEqual(names.slice(0, 11));
-    const help = runCli(["analyze", "--help"]);
-    expect(help.stdout.replace(/\s+/g, " ")).toContain(DIRECTORY_SCAN);
-    const check = runCli(["check", "--help"]);
-    expect(check.stdout.replace(/\s+/g, " ")).toContain(DIRECTORY_SCAN);
+    for (const cmd of ["analyze", "check"]) expect(help(cmd).replace(/\s+/g, " "), cmd).toContain(DIRECTORY_SCAN);
   });
 
   it("merges many files in a balanced order: the same report as merging them one by one", async () => {
@@ -105,21 +106,28 @@ describe("operands", () => {
     const gz = join(tmp, "oom.log.gz");
     writeFileSync(gz, gzipSync(readFileSync(join(ROOT, "samples", "cuda-oom.log"))));
     // the same input options on both commands: --jobs, --no-progress, --max-decompressed (and the hidden ones)
-    const lines = (cmd: string) => runCli([cmd, "--help"]).stdout.split("\n").filter((l) => /^\s+(?:-\w, )?--(?:jobs|max-decompressed|no-progress)\b/.test(l)).map((l) => l.trim());
+    const lines = (cmd: string) => help(cmd).split("\n").filter((l) => /^\s+(?:-\w, )?--(?:jobs|max-decompressed|no-progress)\b/.test(l)).map((l) => l.trim());
     expect(lines("check")).toEqual(lines("analyze"));
     expect(lines("check")).toHaveLength(3);
     const small = runCli(["check", gz, "--jobs", "2", "--no-progress", "--max-decompressed", "1KB", "--chunk-bytes", "4KB", "--split-min", "1MB"]);
     expect([small.status, small.stderr]).toEqual([2, `vllm-doctor: gzip input expands past the limit of 1,000 bytes; stopped (raise --max-decompressed) (${gz})\n`]);
     const bad = runCli(["check", gz, "--jobs", "none"]);
     expect([bad.status, bad.stderr]).toEqual([2, "vllm-doctor: --jobs wants a whole number of at least 1 or 'auto', not 'none'\n"]);
+    const r = runCli(["analyze", "--jbos", "2", gz]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, "", "vllm-doctor: unknown option '--jbos' (Did you mean --jobs?)\n"]);
+    // commander's other complaints, in-process: the same one-line style
     for (const [args, message] of [
-      [["analyze", "--jbos", "2", gz], "unknown option '--jbos' (Did you mean --jobs?)"],
       [["check"], "missing required argument 'inputs'"],
       [["frobnicate"], "unknown command 'frobnicate'"],
       [["check", gz, "--fail-on"], "option '--fail-on <level>' argument missing"],
     ] as const) {
-      const r = runCli([...args]);
-      expect([r.status, r.stdout, r.stderr], args.join(" ")).toEqual([2, "", `vllm-doctor: ${message}\n`]);
+      let said = "";
+      // only where it writes changes: the error style is the one the CLI configures
+      const to = { writeErr: (t: string) => (said += t), writeOut: () => {} };
+      const program = buildProgram().configureOutput(to);
+      for (const c of program.commands) c.configureOutput(to);
+      expect(() => program.parse(["node", "vllm-doctor", ...args])).toThrow();
+      expect(said, args.join(" ")).toBe(`vllm-doctor: ${message}\n`);
     }
   });
 });
