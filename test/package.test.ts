@@ -70,4 +70,12 @@ describe("the packed package", () => {
     expect(existsSync(join(app, "node_modules", "vllm-doctor", "dist", "src", "index.js"))).toBe(true);
     expect(readdirSync(join(app, "node_modules", "vllm-doctor", "dist", "grammars")).every((f) => f.endsWith(".d.ts"))).toBe(true);
   }, 300_000);
+
+  it("the command without a build: in a clone it builds dist/ first (checked by hand: README), elsewhere it says so, exit 2", () => {
+    const bare = join(tmp, "bare");
+    mkdirSync(join(bare, "bin"), { recursive: true });
+    writeFileSync(join(bare, "bin", "vllm-doctor.js"), readFileSync(join(ROOT, "bin", "vllm-doctor.js")));
+    const r = run(process.execPath, [join(bare, "bin", "vllm-doctor.js"), "analyze", "x.log"], bare);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, "", "vllm-doctor: this installation has no dist/ (reinstall the package)\n"]);
+  });
 });
