@@ -68,6 +68,8 @@ describe("operands", () => {
     const r = await resolveInputs([join(dir, "*.log"), join(dir, "**/d.log"), literal, join(dir, "*.nothing")]);
     expect(r.sources.map((s) => relative(dir, s.name))).toEqual(["a.log", "b.log", "odd[1].log", "sub/d.log"]);
     expect(r.failures).toEqual([{ path: join(dir, "*.nothing"), message: "no file matches this pattern" }]);
+    // a backslash escapes a glob character
+    expect((await resolveInputs([join(dir, "odd\\[1\\].log")])).sources.map((x) => x.name)).toEqual([literal]);
     // relative patterns, from the CLI, as a quoted operand
     const cli = runCli(["analyze", "samples/v*.log", "--format", "json"], { cwd: ROOT });
     expect(JSON.parse(cli.stdout).inputs.map((i: { path: string }) => i.path)).toEqual(["samples/v0.5-gpu-blocks.log", "samples/v0.8-tp4-mp.log", "samples/v1-single-gpu.log"]);
