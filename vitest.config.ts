@@ -2,13 +2,16 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { defineConfig } from "vitest/config";
 
+// `npm test` runs test/**; the long scale runs in test/scale/ run with `npm run test:scale` (VD_SCALE=1), which .ci/run also runs
+const scale = process.env.VD_SCALE === "1";
 // chevrotain's single-file build, as the bundles use it (its multi-file ESM build is slow to load)
 const chevrotain = join(dirname(createRequire(import.meta.url).resolve("chevrotain")), "..", "chevrotain.min.mjs");
 
 export default defineConfig({
   resolve: { alias: [{ find: /^chevrotain$/, replacement: chevrotain }] },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: scale ? ["test/scale/**/*.test.ts"] : ["test/**/*.test.ts"],
+    exclude: scale ? [] : ["test/scale/**", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -16,6 +16,7 @@ export type CstParser = import("chevrotain").CstParser;
 export const EmbeddedActionsParser: Chevrotain["EmbeddedActionsParser"] = chevrotain.EmbeddedActionsParser;
 export type EmbeddedActionsParser = import("chevrotain").EmbeddedActionsParser;
 export type { CstNode, IToken, TokenType } from "chevrotain";
+type AnyTokenType = import("chevrotain").TokenType;
 
 /**
  * chevrotain's checks of a lexer's patterns and a parser's grammar find mistakes in our grammars, never in
@@ -37,4 +38,33 @@ export const PARSER_OPTIONS = { recoveryEnabled: false, skipValidations: !checkG
 export function once<T>(build: () => T): () => T {
   let built: T | undefined;
   return () => (built ??= build());
+}
+
+/**
+ * The deepest bracket nesting a grammar reads. chevrotain's rules recurse, so a crafted line of thousands of
+ * nested brackets would overflow the stack. A grammar entry point checks the nesting of its tokens first
+ * (`tooDeep`) and reads a deeper text as nothing; the line reader sees the count go up (`tooDeepCount`) and
+ * names the line in a notice. Real config dumps nest a few levels.
+ */
+export const MAX_NESTING = 64;
+
+let tooDeepSeen = 0;
+
+/** How many texts the grammars refused as nested deeper than `MAX_NESTING` so far (on this thread). */
+export function tooDeepCount(): number {
+  return tooDeepSeen;
+}
+
+/** True (and counted) when the bracket tokens in `tokens` (openers / closers by type) nest deeper than `MAX_NESTING`. */
+export function tooDeep(tokens: readonly { tokenType: AnyTokenType }[], openers: ReadonlySet<AnyTokenType>, closers: ReadonlySet<AnyTokenType>): boolean {
+  let depth = 0;
+  for (const t of tokens) {
+    if (openers.has(t.tokenType)) {
+      if (++depth > MAX_NESTING) {
+        tooDeepSeen++;
+        return true;
+      }
+    } else if (closers.has(t.tokenType) && depth > 0) depth--;
+  }
+  return false;
 }

@@ -47,6 +47,8 @@ const INIT_LOOSE = /- Init (START|COMPLETE)/;
 const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+) localRanks (\d+) localRank (\d+)/;
 const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
 const COLLECTIVE = /^(\w+): opCount ([0-9a-fA-F]+)\b(?:.*? comm (0x[0-9a-fA-F]+))?(?:.*?\[nranks=(\d+)\])?/;
+// `NET/IB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'`; plugins and NCCL's DMA-BUF path: `GPU Direct RDMA (DMABUF) enabled for HCA …`
+const GDR_HCA = /GPU Direct RDMA (?:\(DMABUF\) )?(Enabled|Disabled|enabled|disabled)\b(?: for HCA)?/;
 const ERROR_RETURN = /^([\w./\-]+\.(?:cc|c|cpp|h|hpp|cu)):(\d+)(?: \(\w+\))? -> (\d+)(?: \[([^\]]+)\])?/;
 
 function hcas(list: string): IbHca[] {
@@ -80,7 +82,7 @@ export function readNcclMessage(msg: string): NcclMessage {
         }
         if ((m = IB_LEGACY.exec(msg))) return { kind: "ibHcaLegacy", hca: { dev: m[1], port: Number(m[2]), link: m[3] } };
         if (/^NET\/IB ?: ?No device found/.test(msg)) return { kind: "ibNoDevice" };
-        if (/GPU Direct RDMA (Enabled|Disabled) for HCA/.test(msg)) return { kind: "gdr", enabled: /Enabled/.test(msg), scope: "hca", text: msg };
+        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         break;
       }
       if (msg.startsWith("NET/Socket")) {
@@ -93,7 +95,7 @@ export function readNcclMessage(msg: string): NcclMessage {
       if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
       if ((m = ENV_HCA.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
       if (msg.startsWith("NET/")) {
-        if (/GPU Direct RDMA (Enabled|Disabled) for HCA/.test(msg)) return { kind: "gdr", enabled: /Enabled/.test(msg), scope: "hca", text: msg };
+        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         if (/^NET\/[\w ]+?\s?:\s?Using\b/.test(msg) || /Selected Provider/.test(msg)) return { kind: "plugin", text: msg };
       }
       break;

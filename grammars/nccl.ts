@@ -107,7 +107,14 @@ export interface NcclHeader {
 
 // the prefix proper starts at `host:pid:tid ` followed by `[dev]`, a file:line or the level; anything
 // before it (timestamps, stray wrappers) is skipped
-const TRIPLE_AT = /([^\s:]+):(\w+):(\w+)(?= \[\w+\]| \S+:\d+ |$)/g;
+// (entered only where a run of host characters starts: from inside a long run it would rescan the run each time)
+const TRIPLE_AT = /(?<![^\s:])([^\s:]+):(\w+):(\w+)(?= \[\w+\]| \S+:\d+ |$)/g;
+/**
+ * A real header (a host name of at most 253 characters, pid, tid, device, ms, file:line and function) ends within
+ * this many characters of ` NCCL `: only those are read, so a crafted line of 64 K characters before ` NCCL INFO`
+ * costs no more than a real one (the lexer retries its patterns at every position of what it is given).
+ */
+const MAX_HEAD = 1024;
 
 function lastTripleStart(head: string): number {
   let last = -1;
@@ -121,7 +128,7 @@ const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null)
 
 /** Reads a record header. Returns null when the header is not NCCL's (then the line is not a record). */
 export function parseNcclHeader(head: string): NcclHeader | null {
-  let h = head.trim();
+  let h = (head.length > MAX_HEAD ? head.slice(-MAX_HEAD) : head).trim();
   const start = lastTripleStart(h);
   let hostPrefix = "";
   if (start > 0) {

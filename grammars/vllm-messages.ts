@@ -72,6 +72,8 @@ export type PhraseId =
   | "err.layersDivisible"
   | "err.bf16Capability"
   | "err.cudaOom"
+  | "err.gpuUtilTooHigh"
+  | "gpu.list"
   | "engine.v1Backend";
 
 /** `643,232` -> 643232, `0.90` -> 0.9 */
@@ -86,7 +88,8 @@ const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 /** Phrases at the start of a vLLM message, by first character. */
 const BY_FIRST: Record<string, Entry[]> = {
   "#": [
-    { id: "kv.blocks", re: /^# (?:GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "kvCache.cpuBlocks": num(m[2]), "vllm.engine": "v0" }) },
+    // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
+    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
     { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
   ],
   A: [
@@ -199,8 +202,12 @@ const BY_FIRST: Record<string, Entry[]> = {
   r: [
     {
       id: "dist.rankAssigned",
-      re: /^rank (\d+) in world size (\d+) is assigned as /,
-      map: (m) => ({ "distributed.worldSize": num(m[2]) }),
+      // v0.8+; `PCP rank N, ` between PP and TP from v0.12. `rank`, `dp`, `pp`, `tp` (no dot): the rank's coordinates
+      re: /^rank (\d+) in world size (\d+) is assigned as (?:DP rank (\d+), PP rank (\d+), (?:PCP rank \d+, )?TP rank (\d+))?/,
+      map: (m): Record<string, FactValue> => ({
+        "distributed.worldSize": num(m[2]),
+        ...(m[5] !== undefined ? { rank: num(m[1]), dp: num(m[3]), pp: num(m[4]), tp: num(m[5]) } : {}),
+      }),
     },
   ],
   t: [
@@ -293,6 +300,17 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       priority: 6,
     },
   },
+  {
+    // V1 start-up check: `Free memory on device cuda:0 (7.34/15.49 GiB) on startup is less than desired GPU memory
+    // utilization (0.8, 12.39 GiB). ...` (a pasted wrap may start a line at `is less than`)
+    key: "less than desired GPU memory utilization (",
+    entry: {
+      id: "err.gpuUtilTooHigh",
+      re: /(?:Free memory on device(?: \S+)? \(-?\d+(?:\.\d+)?\/(\d+(?:\.\d+)?) ?GiB\) on startup\s+)?is less than desired GPU memory utilization \((\d+(?:\.\d+)?), -?\d+(?:\.\d+)? ?GiB\)/,
+      map: (m): Record<string, FactValue> => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
+      priority: 6,
+    },
+  },
   { key: "No available memory for the cache blocks", entry: { id: "kv.noCacheMemory", re: /No available memory for the cache blocks/, map: () => ({}) } },
   {
     key: "must be divisible by tensor parallel size",
@@ -324,6 +342,64 @@ function tryEntry(e: Entry, text: string): PhraseMatch | null {
   const facts = e.map(m);
   if (!facts) return null;
   return e.priority === undefined ? { id: e.id, facts } : { id: e.id, facts, priority: e.priority };
+}
+
+/**
+ * The literal words each start-anchored phrase begins with (`Loading model weights took `, `# GPU blocks: `), as one
+ * regex, for finding a vLLM message after a header that is not vLLM's (a custom logging format, a pasted excerpt).
+ */
+const LITERAL_HEAD = /^\^((?:[^\\()[\]{}.*+?|$^]|\\[#'\s.()\-])+)/;
+const MESSAGE_HEADS = (() => {
+  // phrases whose literal start is short, written out to their specific part
+  const heads = new Set<string>([
+    "# [A-Za-z]+ blocks: \\d",
+    "Initializing (?:an?|a V[01]) LLM engine",
+    "non-default args: \\{",
+    "args: Namespace\\(",
+    "rank \\d+ in world size \\d+ is assigned as ",
+    "Casting torch\\.\\w+ to torch\\.",
+  ]);
+  for (const list of Object.values(BY_FIRST))
+    for (const e of list) {
+      const m = LITERAL_HEAD.exec(e.re.source);
+      // short heads (`# `) are not specific enough to look for inside a line
+      if (m && m[1].replace(/\\/g, "").length >= 10) heads.add(m[1]);
+    }
+  return [...heads];
+})();
+// sticky: tried only at the positions findMessageStart picks
+const MESSAGE_AT = new RegExp(`(?:${MESSAGE_HEADS.join("|")})`, "y");
+// the characters a head starts with, by char code
+const HEAD_FIRST: boolean[] = Array.from({ length: 128 }, (_, c) => MESSAGE_HEADS.some((h) => h.charCodeAt(h[0] === "\\" ? 1 : 0) === c));
+const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm)/;
+/** a header of its own is shorter than this: a message starts within these first characters */
+const MAX_HEADER_CHARS = 300;
+
+/**
+ * Where a vLLM message starts in `text` that has no vLLM logger header: 0 when the text is the message, the
+ * offset after a foreign header (`[2025-01-02 10:11:12] [INFO] [vllm.worker] Loading model weights took ...`),
+ * -1 when no phrase of the table starts there. Only phrases whose start is specific are looked for, and only at
+ * the start or after a separator that ends a header (space, `]`, `|`, `:`, `"`, `-`).
+ */
+export function findMessageStart(text: string): number {
+  const c0 = text.charCodeAt(0);
+  if (c0 < 128 && HEAD_FIRST[c0]) {
+    MESSAGE_AT.lastIndex = 0;
+    if (MESSAGE_AT.test(text)) return 0;
+  }
+  // past position 0 only behind what looks like a header: a bracket, brace or date, a level word (not uvicorn's
+  // `INFO:     `), glog's `I0304 `, a `vllm...` logger name
+  if (!FOREIGN_HEAD.test(text)) return -1;
+  const n = Math.min(text.length, MAX_HEADER_CHARS);
+  for (let i = 1; i < n; i++) {
+    const p = text.charCodeAt(i - 1);
+    if (p !== 32 && p !== 9 && p !== 93 && p !== 124 && p !== 58 && p !== 34 && p !== 45) continue;
+    const c = text.charCodeAt(i);
+    if (c >= 128 || !HEAD_FIRST[c]) continue;
+    MESSAGE_AT.lastIndex = i;
+    if (MESSAGE_AT.test(text)) return i;
+  }
+  return -1;
 }
 
 /** Reads one vLLM message (the text after the logger prefix). */
@@ -372,12 +448,13 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
 
 /**
  * An environment variable a container or shell echoes, one per line: `declare -x NCCL_VERSION="2.15.5-1"`,
- * `export NCCL_P2P_DISABLE=1`, `NCCL_SOCKET_IFNAME=eth0` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile). Only the
- * families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*, MASTER_ADDR/PORT). A version stated
+ * `export NCCL_P2P_DISABLE=1`, `NCCL_SOCKET_IFNAME=eth0` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile), after a
+ * shell prompt (`$ export ...`), a compose file's `- NCCL_P2P_DISABLE=1` or `NCCL_P2P_DISABLE: "1"`. Only the families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*,
+ * TORCH_NCCL_*, UCX_*, FI_*, CUDA_VISIBLE_DEVICES, MASTER_ADDR/PORT). A version stated
  * here is what the image was built with, not necessarily the library a process loaded. Callers test for `=` or
  * `ENV ` first.
  */
-const ENV_ECHO = /^(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO)_[A-Z0-9_]+|MASTER_ADDR|MASTER_PORT)(?:=|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
+const ENV_ECHO = /^(?:[$#>] |- )?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
 /** The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`. */
 const PIP_NCCL = /^(nvidia-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*\s*$/;
@@ -486,4 +563,21 @@ export function parseMetrics(msg: string): MetricsLine | null {
     waiting: numAfter("Waiting: ") ?? numAfter("Pending: ") ?? 0,
     kvUsagePct: numAfter("GPU KV cache usage: "),
   };
+}
+
+/**
+ * A GPU as `nvidia-smi -L` (`GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-5c8f...)`), vLLM's `collect_env.py`
+ * (`GPU 0: NVIDIA H100 80GB HBM3`) or the `nvidia-smi` table's name row (`|   0  NVIDIA A100-SXM4-80GB   On  |`) lists it.
+ */
+const GPU_LIST = /^GPU (\d+): ((?:NVIDIA|Tesla|Quadro|GeForce|AMD|Instinct|Radeon)\b[^()]*?)\s*(?:\(UUID: GPU-[0-9a-f-]+\))?\s*$/;
+// (the peel takes a table's leading `|` off)
+const SMI_NAME_ROW = /^(?:\|\s+)?(\d+)\s+((?:NVIDIA|Tesla|Quadro|GeForce)\b.*?)\s+(?:On|Off)\s+\|/;
+// `|  N/A   33C    P0    70W / 700W |      4MiB / 81559MiB |      0%      Default |`
+const SMI_MEMORY_ROW = /^(?:\|\s*)?(?:N\/A|\d+%)\s+-?\d+C\s+P\d+\b[^|]*\|\s+\d+MiB \/\s*(\d+)MiB \|/;
+
+export function matchGpuLine(text: string): { index: number | null; name: string | null; memoryGiB: number | null } | null {
+  const m = GPU_LIST.exec(text) ?? SMI_NAME_ROW.exec(text);
+  if (m) return { index: Number(m[1]), name: m[2].trim(), memoryGiB: null };
+  const mem = SMI_MEMORY_ROW.exec(text);
+  return mem ? { index: null, name: null, memoryGiB: Math.round((Number(mem[1]) / 1024) * 100) / 100 } : null;
 }

@@ -1,4 +1,4 @@
-import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
+import { tooDeep, createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, once, type IToken, type TokenType } from "./chevrotain.js";
 
 /**
  * vLLM's own record syntax, for every release from 0.4 to today:
@@ -237,6 +237,8 @@ const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
 const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
 const dumpLexer = once(() => new Lexer(dumpTokens, LEXER_OPTIONS));
+const OPENERS: ReadonlySet<TokenType> = new Set([LParen, LBrack, LBrace]);
+const CLOSERS: ReadonlySet<TokenType> = new Set([RParen, RBrack, RBrace]);
 
 export type DumpValue = string | number | boolean | null;
 
@@ -426,6 +428,8 @@ export type DumpKind = "banner" | "dict" | "namespace";
  * `True`/`False` are booleans, numbers are numbers, anything compound is its source text.
  * A value cut by the end of the text (or by a lexing problem) is left out, and so is everything after it.
  * `complete`: the caller knows the banner text was not cut, so its last unquoted value counts too.
+ * A dump nested deeper than `MAX_NESTING` (grammars/chevrotain.ts) yields nothing: the nested-group rule
+ * recurses, so it is never run on one; the line reader counts it and says so in a notice.
  */
 export function parseConfigDump(text: string, kind: DumpKind, complete = false): Map<string, DumpValue> {
   const out = new Map<string, DumpValue>();
@@ -436,6 +440,7 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
     tokens = tokens.filter((t) => t.startOffset < cut);
   }
   if (tokens.length === 0) return out;
+  if (tooDeep(tokens, OPENERS, CLOSERS)) return out;
   const dumpParser = getDumpParser();
   dumpParser.reset();
   dumpParser.input = tokens;
@@ -453,54 +458,259 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 
 // ---------------------------------------------------------------- pasted command lines
 
-const CMD_START = /(?:^|[\s\/])(?:vllm serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
+// `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`
+const CMD_START = /(?:^|[\s\/"'=])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
+// `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
+const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
+// shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+/** `LLM(model=..., tensor_parallel_size=...)` and the engine-args classes: keyword calls in a pasted script */
+const CALL_START = /(?:^|[\s=(.,])(?:LLM|AsyncEngineArgs|EngineArgs)\(/;
 
 /** Does `text` hold a `vllm serve ...` / `python -m vllm.entrypoints...` / `... --model X` command? */
 export function isCommandLine(text: string): boolean {
-  return CMD_START.test(text);
+  return CMD_START.test(text) || CONTAINER_START.test(text);
+}
+
+/** Where a continued (`\`) launch command is: container flags before the image, or the vLLM arguments. */
+export interface LaunchState {
+  /** `other`: the rest of another program's command (only continuation lines to skip) */
+  phase: "container" | "vllm" | "other";
+  /** the next positional word is the model (`vllm serve MODEL`, the vllm-openai image's arguments) */
+  modelNext: boolean;
+}
+
+export interface LaunchLine {
+  /** vLLM flags, keys with `_` for `-` (`tensor_parallel_size`), `model` for the positional model */
+  flags: Map<string, string | true>;
+  /** environment the command sets: shell assignments before it, container `-e NAME=value` / `--env` */
+  env: Map<string, string>;
+  /** the line ends with a backslash: how the next line continues the command */
+  cont: LaunchState | null;
+}
+
+// short forms of vLLM's flags (and the `--tp`-style shorthands users write)
+const SHORT: Record<string, string> = {
+  "-tp": "tensor_parallel_size", "--tp": "tensor_parallel_size", "-pp": "pipeline_parallel_size", "--pp": "pipeline_parallel_size",
+  "-dp": "data_parallel_size", "--dp": "data_parallel_size", "-ep": "enable_expert_parallel", "-q": "quantization",
+};
+// container-runtime flags that take a value (the next word when not written `--flag=value`)
+const CONTAINER_VALUED = new Set([
+  "-e", "--env", "-v", "--volume", "-p", "--publish", "--name", "--network", "--net", "--ipc", "--gpus", "--shm-size", "--runtime",
+  "--device", "-w", "--workdir", "--entrypoint", "--env-file", "--mount", "--ulimit", "--cap-add", "--cap-drop", "--security-opt",
+  "-u", "--user", "--platform", "--label", "-l", "--hostname", "-h", "--pull", "--restart", "--memory", "-m", "--cpus", "--log-driver",
+  "--log-opt", "--add-host", "--dns", "--group-add", "--pid", "--uts", "--cgroupns", "--tmpfs", "--health-cmd", "--stop-signal",
+]);
+
+function words(text: string): string[] {
+  return text.match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
+}
+function unq(w: string): string {
+  return /^(['"]).*\1$/s.test(w) ? w.slice(1, -1) : w;
+}
+/** `NAME="a b"` -> [NAME, a b] */
+function assignment(w: string): [string, string] | null {
+  const m = ASSIGNMENT.exec(w);
+  return m ? [m[1], unq(m[2])] : null;
 }
 
 /**
- * Reads the flags of a pasted vLLM command line: `--tensor-parallel-size 4`, `--max-num-seqs=32`, bare
- * boolean flags (`--enforce-eager` -> true), `vllm serve MODEL`'s positional model (as `model`) and the
- * short forms `-tp`/`-pp`/`-dp`. Keys come back with `_` for `-`. Shell variables (`$MODEL`) are left out.
+ * Reads one line of a pasted launch command: `vllm serve MODEL --flags`, a wrapper's `Run vllm with arguments: serve ...`,
+ * `python -m vllm.entrypoints.openai.api_server --model X -tp 2`, `docker run ... -e NAME=value IMAGE [args]`
+ * (`podman`, `nerdctl` alike), with the shell's `NAME=value` assignments in front. Flags: `--flag value`, `--flag=value`,
+ * bare booleans (`--enforce-eager` -> true) and the short forms `-tp -pp -dp -ep -q` (and `--tp`). `cont` continues a
+ * command whose previous line ended with a backslash. Shell variables (`$MODEL`) are left out.
  */
-export function parseCommandLine(text: string): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  const m = CMD_START.exec(text);
-  if (!m) return out;
-  const words = text.slice(m.index).match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
-  const unq = (w: string) => (/^(['"]).*\1$/.test(w) ? w.slice(1, -1) : w);
-  let i = 0;
-  const serve = words.findIndex((w, k) => w === "serve" && words[k - 1]?.endsWith("vllm"));
-  if (serve >= 0) {
-    i = serve + 1;
-    const model = words[i];
-    if (model && !model.startsWith("-")) {
-      if (!model.includes("$")) out.set("model", unq(model));
-      i++;
+export function parseLaunch(text: string, cont: LaunchState | null = null): LaunchLine {
+  const out: LaunchLine = { flags: new Map(), env: new Map(), cont: null };
+  let state: LaunchState;
+  let ws: string[];
+  if (cont) {
+    state = { ...cont };
+    ws = words(text);
+    if (state.phase === "other") {
+      out.cont = ws[ws.length - 1]?.endsWith("\\") ? state : null;
+      return out;
+    }
+  } else {
+    const c = CONTAINER_START.exec(text);
+    const m = CMD_START.exec(text);
+    if (!c && !m) return out;
+    const at = c && (!m || c.index <= m.index) ? c.index : m!.index;
+    // `bash -c "NCCL_DEBUG=INFO vllm serve m -tp 2"`, `command: 'vllm serve ...'`: a quoted command ends at its quote
+    let start = 0;
+    let end = text.length;
+    for (const q of ['"', "'"]) {
+      const open = text.lastIndexOf(q, at);
+      if (open < 0 || (text.slice(0, open).split(q).length - 1) % 2 !== 0) continue;
+      start = open + 1;
+      const close = text.indexOf(q, at + 1);
+      if (close > 0) end = close;
+      break;
+    }
+    // assignments right before the command (`A=1 B=2 vllm serve`, `env A=1 vllm serve`)
+    const before = words(text.slice(start, at));
+    for (let k = before.length - 1; k >= 0; k--) {
+      const a = assignment(before[k]);
+      if (a) out.env.set(a[0], a[1]);
+      else if (before[k] !== "env" && before[k] !== "sudo" && before[k] !== "-E") break;
+    }
+    ws = words(text.slice(text[at] === '"' || text[at] === "'" ? at + 1 : at, end));
+    if (c && c.index === at) {
+      state = { phase: "container", modelNext: false };
+      ws = ws.slice(ws.findIndex((w) => w === "run" || w === "create") + 1);
+    } else {
+      state = { phase: "vllm", modelNext: false };
+      const serve = ws.findIndex((w, k) => w === "serve" && k <= 4);
+      if (serve >= 0) {
+        ws = ws.slice(serve + 1);
+        state.modelNext = true;
+      }
     }
   }
-  const SHORT: Record<string, string> = { "-tp": "tensor_parallel_size", "-pp": "pipeline_parallel_size", "-dp": "data_parallel_size" };
-  for (; i < words.length; i++) {
-    const w = words[i];
+  const continued = ws.length > 0 && ws[ws.length - 1] === "\\";
+  if (continued) ws = ws.slice(0, -1);
+  else if (ws.length && ws[ws.length - 1].endsWith("\\")) ws[ws.length - 1] = ws[ws.length - 1].slice(0, -1);
+  let i = 0;
+  if (state.phase === "container") {
+    for (; i < ws.length; i++) {
+      const w = ws[i];
+      if (w.startsWith("-")) {
+        const eq = w.indexOf("=");
+        const flag = eq > 0 ? w.slice(0, eq) : w;
+        const val = eq > 0 ? w.slice(eq + 1) : CONTAINER_VALUED.has(flag) ? ws[++i] : undefined;
+        if ((flag === "-e" || flag === "--env") && val !== undefined) {
+          const a = assignment(unq(val));
+          if (a) out.env.set(a[0], a[1]);
+        }
+        continue;
+      }
+      // the image; what follows is its command or, for vLLM's images (entrypoint `vllm serve`), vLLM's arguments
+      const rest = ws.slice(i + 1);
+      const cmd = rest.length ? CMD_START.exec(` ${rest.join(" ")}`) : null;
+      if (cmd && cmd.index === 0) {
+        const serve = rest.findIndex((x, k) => x === "serve" && k <= 4);
+        ws = serve >= 0 ? rest.slice(serve + 1) : rest;
+        state = { phase: "vllm", modelNext: serve >= 0 };
+      } else if (/vllm/i.test(w)) {
+        ws = rest;
+        state = { phase: "vllm", modelNext: true };
+      } else {
+        // another program's image: only its environment counts
+        state = { phase: "other", modelNext: false };
+        ws = [];
+      }
+      i = 0;
+      break;
+    }
+    if (state.phase !== "vllm") {
+      out.cont = continued ? state : null;
+      return out;
+    }
+  }
+  for (; i < ws.length; i++) {
+    const w = ws[i];
+    if (state.modelNext) {
+      state.modelNext = false;
+      if (!w.startsWith("-")) {
+        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m)$/.test(w)) out.flags.set("model", unq(w));
+        continue;
+      }
+    }
     let key: string | undefined;
     let val: string | true | undefined;
-    if (w.startsWith("--") && w.length > 2) {
+    if (SHORT[w]) key = SHORT[w];
+    else if (w.startsWith("--") && w.length > 2) {
       const eq = w.indexOf("=");
-      key = (eq > 0 ? w.slice(2, eq) : w.slice(2)).replace(/-/g, "_");
+      const name = eq > 0 ? w.slice(0, eq) : w;
+      key = SHORT[name] ?? name.slice(2).replace(/-/g, "_");
       if (eq > 0) val = unq(w.slice(eq + 1));
-    } else if (SHORT[w]) key = SHORT[w];
+    }
     if (!key) continue;
     if (val === undefined) {
-      const next = words[i + 1];
-      if (next !== undefined && !next.startsWith("-")) {
+      const next = ws[i + 1];
+      if (next !== undefined && !next.startsWith("-") && key !== "enable_expert_parallel") {
         val = unq(next);
         i++;
       } else val = true;
     }
     if (typeof val === "string" && val.includes("$")) continue;
-    if (!out.has(key)) out.set(key, val);
+    if (!out.flags.has(key)) out.flags.set(key, val);
+  }
+  out.cont = continued ? state : null;
+  return out;
+}
+
+/** The flags of a pasted vLLM command line (see parseLaunch). */
+export function parseCommandLine(text: string): Map<string, string | true> {
+  return parseLaunch(text).flags;
+}
+
+/**
+ * A keyword call that configures an engine in a pasted script: `LLM(model="m", tensor_parallel_size=2)`,
+ * `AsyncEngineArgs(...)`, on one line. Only literal values count (`model=path` names a variable): returns the
+ * `key -> value` pairs written as quoted strings, numbers, `True`/`False`.
+ */
+export function parseEngineCall(text: string): Map<string, DumpValue> {
+  const m = CALL_START.exec(text);
+  const out = new Map<string, DumpValue>();
+  if (!m) return out;
+  const open = text.indexOf("(", m.index);
+  const name = text.slice(text.lastIndexOf(" ", open) + 1, open).replace(/^[=(.,]+/, "");
+  const pairs = parseConfigDump(`${/^\w+$/.test(name) ? name : "LLM"}${text.slice(open)}`, "namespace");
+  for (const [k, v] of pairs) {
+    if (typeof v === "string" && !new RegExp(`\\b${k}\\s*=\\s*['"]`).test(text)) continue;
+    out.set(k, v);
   }
   return out;
+}
+
+/** Does `text` hold an engine keyword call (`LLM(`, `EngineArgs(`)? */
+export function isEngineCall(text: string): boolean {
+  return CALL_START.test(text);
+}
+
+// `-x NAME=value` (mpirun), `-e`/`--env NAME=value` (containers, kubectl), `-genv NAME value` (MPICH), `--export=ALL,NAME=value` (srun)
+const ENV_FLAG = /(?:^|\s)(?:-x|-e|--env|--env=|-genv)\s*([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)("[^"]*"|'[^']*'|[^\s"']\S*)/g;
+const SRUN_EXPORT = /(?:^|\s)--export=(\S+)/;
+const LEADING = /^(?:[$#>]\s+|\S*[$#]\s+)?(?:sudo\s+(?:-E\s+)?)?(?:env\s+)?((?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)+)\S/;
+
+/**
+ * Environment settings on a launcher's command line that is not a vLLM command: assignments in front of it
+ * (`NCCL_DEBUG=INFO NCCL_IB_DISABLE=1 mpirun ...`), mpirun's `-x NAME=value`, `-e`/`--env NAME=value`, MPICH's
+ * `-genv NAME value`, srun's `--export=ALL,NAME=value`. All names; the caller keeps the ones it wants.
+ */
+export function parseEnvSettings(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lead = LEADING.exec(text);
+  if (lead) for (const w of words(lead[1])) {
+    const a = assignment(w);
+    if (a && !out.has(a[0])) out.set(a[0], a[1]);
+  }
+  ENV_FLAG.lastIndex = 0;
+  for (let m = ENV_FLAG.exec(text); m; m = ENV_FLAG.exec(text)) if (!out.has(m[1])) out.set(m[1], unq(m[2]));
+  const ex = SRUN_EXPORT.exec(text);
+  if (ex) for (const part of ex[1].split(",")) {
+    const a = assignment(part);
+    if (a && !out.has(a[0])) out.set(a[0], a[1]);
+  }
+  return out;
+}
+
+// `["vllm", "serve", "m", "--tensor-parallel-size", "2"]`: a command written as a JSON / YAML flow / Dockerfile exec array
+const STRING_ARRAY = /\[\s*((?:"[^"]*"|'[^']*')(?:\s*,\s*(?:"[^"]*"|'[^']*'))*)\s*,?\s*\]/;
+
+/**
+ * The words of a command written as an array of strings (a Kubernetes or compose `command:`/`args:`, a Dockerfile
+ * `CMD [...]`), joined as a command line; null when the text holds no such array.
+ */
+export function commandOfArray(text: string): string | null {
+  const m = STRING_ARRAY.exec(text);
+  if (!m) return null;
+  return (m[1].match(/"[^"]*"|'[^']*'/g) ?? []).map((w) => shellWord(w.slice(1, -1))).join(" ");
+}
+
+/** `a b` -> `'a b'`: a word with blanks quoted so that the command-line reader keeps it whole */
+export function shellWord(w: string): string {
+  return /\s/.test(w) && !w.includes("'") ? `'${w}'` : w;
 }

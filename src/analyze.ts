@@ -15,6 +15,7 @@ import { runRules, type RulesConfig } from "./rules/engine.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
+import { MAX_NESTING, tooDeepCount } from "../grammars/chevrotain.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -77,6 +78,24 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let lines = 0;
   let bytes = 0;
   let cutLines = 0;
+  let unparsedLines = 0;
+  /** runs a reader step; a text too deep for a grammar, or a reader failing on a record, costs only that record */
+  const guarded = (step: () => void, where: string) => {
+    const deep = tooDeepCount();
+    try {
+      step();
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      debug("unparsed", `${where}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      unparsedLines++;
+      return;
+    }
+    const more = tooDeepCount() - deep;
+    if (more > 0) {
+      debug("unparsed", `${where}: nested deeper than ${MAX_NESTING} levels`);
+      unparsedLines += more;
+    }
+  };
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   const notices: string[] = [];
@@ -93,7 +112,9 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         const rec = toRecord(source.name, inputIndex, lineNo, pieces.length === 1 ? raw : piece);
         opts.onRecord?.(rec);
         opts.recordPatterns?.onRecord(rec);
-        dispatcher.dispatch(rec, emit);
+        // a record the grammars cannot read (nested too deep for them, or a reader's own failure) is read as
+        // text: counted, seen by user rules, and named in a notice; it never costs the rest of the report
+        guarded(() => dispatcher.dispatch(rec, emit), `${source.name}:${lineNo}`);
       }
     };
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
@@ -121,6 +142,12 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         if (ascii && counter) {
           prefilter?.begin(ascii);
           for (; s < end; ) {
+            // an empty line holds nothing for any reader or rule (runs of them are how a crafted input wastes time)
+            if (ascii[s] === 10) {
+              lineNo++;
+              s++;
+              continue;
+            }
             const nl = ascii.indexOf(10, s);
             // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
             if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {
@@ -186,9 +213,31 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     if (!(e instanceof InputError)) throw e;
     error = e.message;
   }
-  dispatcher.end(emit);
-  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(notices.length ? { notices } : {}) });
+  guarded(() => dispatcher.end(emit), `${source.name}: end`);
+  state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices.length ? { notices } : {}) });
   return { state, events: store.events };
+}
+
+/**
+ * Reads whole lines of one input through the same records, readers and fact domains as analyzeSource, on this
+ * thread and synchronously (no chunking, no fast path): for tests and tools that hold the lines already.
+ */
+export function analyzeLines(lines: readonly string[], file = "t.log"): { state: FactState; events: Event[] } {
+  const state = initState();
+  const events: Event[] = [];
+  const emit = (e: Event) => {
+    reduceEvent(state, e);
+    events.push(e);
+  };
+  const dispatcher = createDispatcher();
+  lines.forEach((raw, i) => {
+    if (raw.length === 0) return;
+    const pieces = splitPhysicalLine(raw);
+    for (const piece of pieces) dispatcher.dispatch(toRecord(file, 0, i + 1, pieces.length === 1 ? raw : piece), emit);
+  });
+  dispatcher.end(emit);
+  state.inputs.push({ path: file, lines: lines.length, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) });
+  return { state, events };
 }
 
 export interface SplitOptions {
@@ -281,7 +330,7 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
-    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(notices?.length ? { notices } : {}) })),
+    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices?.length ? { notices } : {}) })),
     facts,
     findings,
     summary,
@@ -298,16 +347,43 @@ export function noticesOf(state: FactState): string[] {
   for (const inp of state.inputs) {
     for (const n of inp.notices ?? []) if (!out.includes(n)) out.push(n);
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
+    if (inp.unparsedLines) {
+      const n = inp.unparsedLines;
+      out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed on them: VLLM_DOCTOR_DEBUG=unparsed names them); read as plain text`);
+    }
   }
+  // a reader that stops taking new values of a collection says `NCCL hosts capped at 8192`; when the fact domain
+  // caps the same collection too, the two become one notice whose numbers agree (the domain's count of what it
+  // dropped is then a lower bound: the reader no longer passed new values on)
+  const readerCaps = new Map<string, number>();
+  const said: string[] = [];
+  for (const value of Object.values(state)) {
+    const notes = (value as { notices?: unknown } | null)?.notices;
+    if (!Array.isArray(notes)) continue;
+    for (const n of notes) {
+      if (typeof n !== "string" || said.includes(n)) continue;
+      const m = /^NCCL (\w+) capped at (\d+)$/.exec(n);
+      if (m) readerCaps.set(m[1], Number(m[2]));
+      said.push(n);
+    }
+  }
+  const folded = new Set<string>();
+  const capNotices: string[] = [];
   for (const [domain, value] of Object.entries(state)) {
-    const said = (value as { notices?: unknown } | null)?.notices;
-    if (Array.isArray(said)) for (const n of said) if (typeof n === "string" && !out.includes(n)) out.push(n);
     const capped = (value as { capped?: CapRecord } | null)?.capped;
     if (!capped || typeof capped !== "object") continue;
     for (const [what, c] of Object.entries(capped).sort(([a], [b]) => a.localeCompare(b))) {
-      if (c && c.dropped > 0) out.push(`${domain}: more than ${c.limit} distinct ${what}; ${c.dropped} more were counted but not kept (memory cap)`);
+      if (!c || !(c.dropped > 0)) continue;
+      const reader = readerCaps.get(what);
+      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${what}; ${c.dropped} more were counted but not kept (memory cap)`);
+      else {
+        folded.add(`NCCL ${what} capped at ${reader}`);
+        capNotices.push(`${domain}: more than ${c.limit} distinct ${what}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${what} after ${reader})`);
+      }
     }
   }
+  for (const n of said) if (!folded.has(n) && !out.includes(n)) out.push(n);
+  for (const n of capNotices) if (!out.includes(n)) out.push(n);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
+import { readSignals } from "./events/signals.js";
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -31,6 +32,8 @@ export function createDispatcher(): Dispatcher {
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);
+      // the signature table sees every record, whichever reader claims it (one regex test for most lines)
+      readSignals(rec, emit);
       let r: LogRecord = rec;
       for (const reader of readers) {
         const out = reader.read(r, emit);

@@ -1,8 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
 import { TOOL_VERSION } from "./version.js";
-import { oneLine } from "./util/errors.js";
-import { safeText } from "./util/terminal.js";
+import { isSystemError, oneLine, systemErrorText, UsageError } from "./util/errors.js";
+import { safeLine, safeText } from "./util/terminal.js";
+import { messageText } from "./redact/redact.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -38,7 +39,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(`vllm-doctor: ${safeText(oneLine(e))}\n`);
+    // Node's own system errors: the code in words and the path Node names, never its raw text
+    const shown = isSystemError(e) ? new UsageError(systemErrorText(e), e.path) : e;
+    process.stderr.write(`vllm-doctor: ${safeLine(messageText(oneLine(shown)))}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
     process.exitCode = 2;
   }

@@ -9,5 +9,16 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
 });
 
+// A failure outside the command's own error handling (a stream's callback, a promise nobody awaited) is still one
+// line and exit 2, never Node's stack trace with a page of minified source (--debug adds the stack)
+const lastResort = (e: unknown) => {
+  const msg = String((e as Error)?.message ?? e).split("\n")[0].replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "?");
+  process.stderr.write(`vllm-doctor: internal error: ${msg}\n`);
+  if (process.argv.includes("--debug") && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
+  process.exit(2);
+};
+process.on("uncaughtException", lastResort);
+process.on("unhandledRejection", lastResort);
+
 const { main } = await import("./cli-main.js");
 await main(process.argv);

@@ -3,6 +3,8 @@ export interface Evidence {
   file: string;
   line: number;
   text: string;
+  /** in facts.sources: the fact is computed from this line's facts, not printed (says how) */
+  derived?: string;
 }
 
 /** Who wrote a record, as far as its prefixes tell. */

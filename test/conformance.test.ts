@@ -29,6 +29,8 @@ function score(corpus: string): { facts: number; problems: number; falseAlarms: 
   };
 }
 
+if (!existsSync(SCORER)) console.log(`conformance: ${SCORER} is absent, so the real-log corpus is not scored`);
+
 describe.skipIf(!existsSync(SCORER))("conformance on ../shared/corpus", () => {
   for (const [corpus, floor] of Object.entries(FLOORS)) {
     it.skipIf(!existsSync(join(SHARED, "corpus", corpus)))(`${corpus}: no crashes, facts >= ${floor.facts}%`, () => {

@@ -14,6 +14,7 @@ function goodRun() {
   r.facts.nccl.versions = ["2.26.5"];
   r.facts.nccl.net = "IB";
   r.facts.nccl.nodePairs[1].kinds = { "NET/IB/GDRDMA": 8 };
+  r.facts.nccl.interNode = { "NET/IB/GDRDMA": 8 };
   r.findings = r.findings.filter((f) => f.severity === "info");
   r.summary = { errors: 0, warnings: 0, infos: 1 };
   return r;

@@ -94,9 +94,12 @@ describe("gate verdicts", () => {
     ]);
     const ib = sampleReport();
     ib.facts.nccl.nodePairs[1].kinds = { "NET/IB/GDRDMA": 8 };
+    ib.facts.nccl.interNode = { "NET/IB/GDRDMA": 8 };
     expect(gateOf({ failOn: "none", requireTransport: ["NET/IB"], forbidTransport: ["NET/Socket"] }, ib).passed).toBe(true);
     const single = sampleReport();
     single.facts.nccl.nodePairs = [single.facts.nccl.nodePairs[0]];
+    single.facts.nccl.interNode = {};
+    single.facts.nccl.multiNode = false;
     expect(gateOf({ failOn: "none", requireTransport: ["NET/IB"] }, single).requirements[1]).toMatchObject({ passed: false, reason: expect.stringMatching(/^no inter-node NCCL connections/) });
   });
 

@@ -37,6 +37,16 @@ const SHAPES: Record<string, readonly [string, string, string]> = {
   "benchmark row": fill("", "| 1.0 "),
   "quotes": fill("", "\"'"),
   "tabs and CRs": fill("x", "\t \r"),
+  // issue 17 item 5: a head of 64 K characters before ` NCCL INFO` (the header grammar retried at every position),
+  // and a WARN that repeats `NET/IB: ` without `error` (the ib-error signature backtracked once per repeat)
+  "brackets then NCCL INFO": fill("", "(", " NCCL INFO x"),
+  "NCCL WARN repeating NET/IB": fill("gpu1:23:45 [0] transport/net_ib.cc:1 NCCL WARN ", "NET/IB: "),
+  "nccl-tests row then host-like words": fill("     8    2   float  sum ", "ab1 ", "x:1:2 [0] NCCL INFO"),
+  "keyword call then pairs": fill("llm = LLM(", "a=1, "),
+  "container run then flags": fill("docker run ", "-e NCCL_A=1 "),
+  "command array": fill('command: ["', 'vllm", "'),
+  "shell assignments": fill("", "NCCL_A=1 "),
+  "foreign header then separators": fill("[2025-01-01 10:00:00] ", "[x] "),
 };
 
 describe("hostile lines: linear time on every shape", () => {

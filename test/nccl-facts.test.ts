@@ -43,9 +43,14 @@ describe("nccl facts", () => {
     expect(n.transports).toEqual({ "P2P/IPC": 1, "P2P/CUMEM": 0, "P2P/direct": 0, SHM: 1, "NET/IB": 0, "NET/IB/GDRDMA": 0, "NET/Socket": 3, "NET/OFI": 0, NVLS: 0, CollNet: 0 });
     expect(n.matrix["1"]["2"]).toEqual({ "NET/Socket": 2 });
     expect(n.nodePairs).toEqual([
-      { a: "nodeA", b: "nodeA", kinds: { "P2P/IPC": 1 } },
-      { a: "nodeA", b: "nodeB", kinds: { "NET/Socket": 3 } },
-      { a: "nodeB", b: "nodeB", kinds: { SHM: 1 } },
+      { a: "nodeA", b: "nodeA", scope: "intra", kinds: { "P2P/IPC": 1 } },
+      { a: "nodeA", b: "nodeB", scope: "inter", kinds: { "NET/Socket": 3 } },
+      { a: "nodeB", b: "nodeB", scope: "intra", kinds: { SHM: 1 } },
+    ]);
+    expect(n.interNode).toEqual({ "NET/Socket": 3 });
+    expect(n.intraNode).toEqual({ "P2P/IPC": 1, SHM: 1 });
+    expect(n.communicators).toEqual([
+      { id: "0xabc", commId: "0xabc", nranks: 4, nNodes: null, ranksSeen: 4, hosts: ["nodeA", "nodeB"], role: null, transports: { "P2P/IPC": 1, "NET/Socket": 3, SHM: 1 }, interNode: { "NET/Socket": 3 } },
     ]);
     const r0 = n.rankMap.find((r) => r.rank === 0)!;
     expect(r0).toMatchObject({ host: "nodeA", pid: 100, device: 0, busId: "1b000", ncclVersion: "2.21.5", lastOpCount: 0x1f, lastCollective: "AllReduce", collectives: 2 });
@@ -63,8 +68,8 @@ describe("nccl facts", () => {
     ].join("\n"));
     expect(facts.nccl.rankMap.map((r) => [r.rank, r.host])).toEqual([[0, "A"], [1, "A"], [2, "B"]]);
     expect(facts.nccl.nodePairs).toEqual([
-      { a: "A", b: "A", kinds: { "P2P/CUMEM": 1 } },
-      { a: "A", b: "B", kinds: { "NET/IB/GDRDMA": 1 } },
+      { a: "A", b: "A", scope: "intra", kinds: { "P2P/CUMEM": 1 } },
+      { a: "A", b: "B", scope: "inter", kinds: { "NET/IB/GDRDMA": 1 } },
     ]);
     expect(facts.nccl.ranks).toBe(3);
   });
@@ -118,9 +123,12 @@ describe("nccl facts", () => {
       "(RayWorkerWrapper pid=539, ip=10.0.0.7) NCCL INFO comm 0x2fa8 rank 4 nranks 8 cudaDev 0 nvmlDev 0 busId ca000 commId 0xaa - Init START",
     ].join("\n"));
     const r = facts.nccl.rankMap.find((x) => x.rank === 4)!;
-    expect(r).toMatchObject({ host: null, ip: "10.0.0.7", pp: 1, tp: 0 });
+    // no NCCL host prefix: the process is known by the node address Ray gave it
+    expect(r).toMatchObject({ host: "10.0.0.7", ip: "10.0.0.7", pp: 1, tp: 0, comm: "0xaa" });
     expect(facts.nccl.version).toBe("2.20.5");
-    expect(facts.nccl.nodes).toBeNull();
+    expect(facts.nccl.nodes).toBe(1);
+    expect(facts.nccl.workerIps).toEqual(["10.0.0.7"]);
+    expect(facts.nccl.multiNode).toBe(true);
   });
 
   it("states of two inputs merge to the state of both read together", async () => {

@@ -189,8 +189,10 @@ describe("junit", () => {
     expect(xml).toContain('tests="25" failures="1"');
   });
 
-  it("xmlEscape drops characters XML cannot hold; the checker catches what it would not", () => {
-    expect(xmlEscape("a\u0000b\u0008c\uFFFEd\uD800e<&>\"'\t")).toBe("abcde&lt;&amp;&gt;&quot;&apos;\t");
+  it("xmlEscape shows controls escaped, drops what XML cannot hold; the checker catches what it would not", () => {
+    expect(xmlEscape("a\u0000b\u0008c\uFFFEd\uD800e<&>\"'\t")).toBe("a\\x00b\\x08cde&lt;&amp;&gt;&quot;&apos;\t");
+    // issue 17 item 7: a CI console obeys CR, the one-byte CSI U+009B and bidi overrides
+    expect(xmlEscape("x\ry\u009b2Jz\u202eq")).toBe("x\\x0dy\\x9b2Jz\\u202eq");
     expect(xmlProblem("<a><b></a></b>")).toMatch(/mismatched/);
     expect(xmlProblem('<a x="1 & 2"/>')).toMatch(/bad &/);
     expect(xmlProblem("<a>\u0001</a>")).toMatch(/character/);

@@ -4,7 +4,7 @@ import { writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine } from "../util/terminal.js";
 import { Option } from "commander";
 import type { AnalyzeOptions } from "../analyze.js";
 import { parseByteSize } from "../input/size.js";
@@ -13,6 +13,7 @@ import { promises as fsp } from "node:fs";
 import { availableParallelism } from "node:os";
 import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
+import { messageText, redactStderr } from "../redact/redact.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
@@ -114,6 +115,7 @@ export function registerAnalyze(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
+      redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
@@ -127,7 +129,7 @@ export function registerAnalyze(program: Command): void {
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));
-      for (const f of result.failures) process.stderr.write(safeText(`vllm-doctor: ${f.message} (${f.path})`) + "\n");
+      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       process.exitCode = result.failures.length ? 2 : result.report.summary.errors > 0 ? 1 : 0;
     });
 }
@@ -150,6 +152,7 @@ export async function scaleOptions(inputs: string[], opts: InputCliOptions): Pro
   if (!maxDecompressedBytes) throw new UsageError(`--max-decompressed wants a size such as 500MB or 2GiB, not '${opts.maxDecompressed}'`);
   const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);
   if (chunkBytes === 0 || (opts.chunkBytes !== undefined && chunkBytes === undefined)) throw new UsageError(`--chunk-bytes wants a size, not '${opts.chunkBytes}'`);
+  if (chunkBytes !== undefined && chunkBytes > 1 << 30) throw new UsageError(`--chunk-bytes wants a size of at most 1GiB, not '${opts.chunkBytes}'`);
   if (opts.untilIdle !== undefined && !opts.follow) throw new UsageError("--until-idle goes with --follow");
   const splitMin = opts.splitMin === undefined ? undefined : parseByteSize(opts.splitMin);
   if (opts.splitMin !== undefined && splitMin === undefined) throw new UsageError(`--split-min wants a size, not '${opts.splitMin}'`);
@@ -186,8 +189,8 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       untilIdleMs,
       signal: stop.signal,
       analyze: libOpts,
-      onFinding: (f) => live.write(renderLiveFinding(f, new Date()) + "\n"),
-      onNotice: (m) => process.stderr.write(safeText(`vllm-doctor: ${m}`) + "\n"),
+      onFinding: (f) => live.write(messageText(renderLiveFinding(f, new Date())) + "\n"),
+      onNotice: (m) => process.stderr.write(safeLine(messageText(`vllm-doctor: ${m}`)) + "\n"),
     });
   } finally {
     process.off("SIGINT", onSigint);

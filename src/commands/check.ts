@@ -3,10 +3,11 @@ import { analyze, mergeableStateOf } from "../analyze.js";
 import type { Gate, Report } from "../facts/schema.js";
 import type { FailOn } from "../gate/check.js";
 import { prepareReport } from "../redact/prepare.js";
+import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
 
@@ -62,6 +63,7 @@ export function registerCheck(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
+      redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
@@ -86,10 +88,10 @@ export function registerCheck(program: Command): void {
       if (opts.format === "text") text += renderGateText(out.report.gate!);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
-        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(`vllm-doctor: gate failed: ${safeText(r.name)}: ${safeText(r.reason)}\n`);
+        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
         process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
-      for (const f of result.failures) process.stderr.write(`vllm-doctor: ${f.message} (${f.path})\n`);
+      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       process.exitCode = result.failures.length ? 2 : gate.passed ? 0 : 1;
     });
 }

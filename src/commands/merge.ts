@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { mergeAnalyses, type MergeableState } from "../analyze.js";
+import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
+import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
@@ -15,12 +17,43 @@ interface MergeCliOptions {
   events?: boolean;
 }
 
-/** The mergeable state a JSON report carries; a usage error when it has none. */
+/** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
 export function stateOf(report: { state?: unknown }, path: string): MergeableState {
   const s = report.state as Partial<MergeableState> | undefined;
-  if (!s || s.version !== 1 || typeof s.facts !== "object" || !Array.isArray(s.events))
+  if (!s || s.version !== 1 || typeof s.facts !== "object" || s.facts === null || !Array.isArray(s.events))
     throw new UsageError("this JSON report carries no mergeable state: write it with `vllm-doctor analyze --format json`", path);
-  return s as MergeableState;
+  const damage = stateDamage(s.facts as unknown as Record<string, unknown>);
+  if (damage) throw new UsageError(`this JSON report's mergeable state is damaged (${damage})`, path);
+  const part = s as MergeableState;
+  try {
+    mergeAnalyses([part]);
+  } catch (e) {
+    throw new UsageError(`this JSON report's mergeable state is damaged (${String((e as Error)?.message ?? e).split("\n")[0]})`, path);
+  }
+  return part;
+}
+
+const kindOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+
+/** What is missing or of the wrong kind in a report's fact state, compared with a fresh one (null: nothing). */
+function stateDamage(facts: Record<string, unknown>): string | null {
+  const fresh = initState() as unknown as Record<string, unknown>;
+  for (const [domain, init] of Object.entries(fresh)) {
+    const got = facts[domain];
+    if (kindOf(got) !== kindOf(init)) return `${domain}: ${got === undefined ? "missing" : `a ${kindOf(got)}, not a ${kindOf(init)}`}`;
+    if (kindOf(init) !== "object") continue;
+    for (const [key, v] of Object.entries(init as Record<string, unknown>)) {
+      const g = (got as Record<string, unknown>)[key];
+      // a field whose fresh value is null or undefined may hold anything once set
+      if (v === null || v === undefined) continue;
+      if (kindOf(g) !== kindOf(v)) return `${domain}.${key}: ${g === undefined ? "missing" : `a ${kindOf(g)}, not a ${kindOf(v)}`}`;
+    }
+  }
+  for (const inp of facts.inputs as unknown[]) {
+    const i = inp as { path?: unknown; lines?: unknown; bytes?: unknown } | null;
+    if (!i || typeof i.path !== "string" || typeof i.lines !== "number" || typeof i.bytes !== "number") return "inputs: an entry without path, lines and bytes";
+  }
+  return null;
 }
 
 export function registerMerge(program: Command): void {
@@ -35,6 +68,7 @@ export function registerMerge(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
     .action(async (paths: string[], opts: MergeCliOptions) => {
+      redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");

@@ -8,6 +8,7 @@ import { readModelConfig, type ModelShape } from "../plan/model-config.js";
 import { buildPlanInput, positiveInt, positiveNumber, resolveGpu } from "../plan/options.js";
 import { planToJson, renderPlanText, renderRunPlanText, runPlanToJson } from "../plan/render.js";
 import type { PlanCliOptions } from "./plan.js";
+import { parseJsonFile } from "../util/json.js";
 
 /* What `vllm-doctor plan` does, loaded only when it runs (registering the command loads none of the planner). */
 
@@ -19,8 +20,14 @@ async function loadShape(path: string | undefined): Promise<ModelShape | null> {
   } catch (e) {
     throw new UsageError(`cannot read the model config: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message}`, path);
   }
+  let json: unknown;
   try {
-    return readModelConfig(JSON.parse(text));
+    json = parseJsonFile(text);
+  } catch (e) {
+    throw new UsageError(`cannot use the model config: it is ${(e as Error).message}`, path);
+  }
+  try {
+    return readModelConfig(json);
   } catch (e) {
     throw new UsageError(`cannot use the model config: ${(e as Error).message}`, path);
   }

@@ -8,6 +8,7 @@ import { allRuleMetas } from "../rules/index.js";
 import type { UserRule } from "../rules/user.js";
 import { ConfigSchema, type ConfigFile } from "./schema.js";
 import { CONFIG_NAME, findConfig } from "./find.js";
+import { parseJsonFile } from "../util/json.js";
 
 export { CONFIG_NAME, findConfig };
 
@@ -23,9 +24,9 @@ export function loadConfig(explicit?: string, cwd: string = process.cwd()): { pa
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonFile(text);
   } catch (e) {
-    throw new UsageError(`configuration is not valid JSON: ${(e as Error).message}`, path);
+    throw new UsageError(`configuration is ${(e as Error).message}`, path);
   }
   return { path, config: parseConfig(json, path) };
 }
@@ -70,6 +71,11 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   } catch (e) {
     throw new UsageError(`invalid configuration: userRules '${id}': bad regular expression: ${(e as Error).message}`, path);
   }
+  // Backreferences and repeating lookarounds are outside what the ReDoS check below can judge: `(\1?a)+b` and
+  // `(?=(a+))+b` pass it and take minutes on a line of `a`s. Log rules need neither (RE2 and grep -E have none),
+  // so they are refused; a lookaround of fixed text is linear and stays allowed.
+  const unsupported = backtrackOnly(pattern);
+  if (unsupported) throw new UsageError(`invalid configuration: userRules '${id}': ${unsupported} are not supported in patterns (they can take exponential time); match the text itself`, path);
   // An unanchored search retries from every position of a (bounded) line; what must not happen is
   // backtracking that grows exponentially from one position, which the anchored form shows.
   let verdict: ReturnType<typeof isSafePattern>;
@@ -80,6 +86,48 @@ export function compileSafe(id: string, pattern: string, flags: string, path?: s
   }
   if (!verdict.safe) throw new UsageError(`invalid configuration: userRules '${id}': the regular expression can backtrack catastrophically (${verdict.error}); rewrite nested or overlapping repetitions such as (a+)+ or .*x.*`, path);
   return new RegExp(re.source, flags.replace(/g|y/g, ""));
+}
+
+/**
+ * "backreferences" / "lookarounds with a repetition inside" when the pattern uses one (escapes and character
+ * classes understood), else null. A lookaround of fixed text (`(?<=comm )0x…`) stays allowed.
+ */
+export function backtrackOnly(pattern: string): string | null {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const n = pattern[i + 1] ?? "";
+      if (!inClass && (/[1-9]/.test(n) || (n === "k" && pattern[i + 2] === "<"))) return "backreferences";
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(" && pattern[i + 1] === "?" && (pattern[i + 2] === "=" || pattern[i + 2] === "!" || (pattern[i + 2] === "<" && (pattern[i + 3] === "=" || pattern[i + 3] === "!")))) {
+      if (repeatsInside(pattern, i + (pattern[i + 2] === "<" ? 4 : 3))) return "lookarounds with a repetition inside";
+    }
+  }
+  return null;
+}
+
+/** Does the group whose body starts at `from` hold a quantifier (`*`, `+`, `?`, `{`) before its closing `)`? */
+function repeatsInside(pattern: string, from: number): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = from; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(") {
+      depth++;
+      if (pattern[i + 1] === "?") i++;
+    } else if (c === ")") {
+      if (depth-- === 0) return false;
+    } else if (c === "*" || c === "+" || c === "?" || c === "{") return true;
+  }
+  return false;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {

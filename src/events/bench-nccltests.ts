@@ -74,18 +74,34 @@ export class NcclTestsRun {
     this.columns = t.replace(/^\s*#/, "").trim().split(/\s+/);
   }
 
-  /** A table row; false when the line is not one. */
+  /** the error column a table without its header seems to have (from its rows' values) */
+  private guessedErrorColumn: string | null = null;
+  /** cells of the last row while it lacks its in-place half */
+  private halfRow: Cell[] | null = null;
+
+  /** A table row, or the in-place half of the row before (printed after NCCL's own lines); false when the line is neither. */
   readRow(t: string): boolean {
     const cells = tableCells(t);
-    if (!cells || cells.length < 4) return false;
+    if (!cells) return false;
+    if (this.halfRow && cells.length >= 2 && cells.length <= 5 && cells.every((c) => c.value !== null || c.text === "N/A")) {
+      const whole = [...this.halfRow, ...cells];
+      this.rows[this.rows.length - 1] = this.rowOf(whole);
+      this.halfRow = null;
+      if (this.rows[this.rows.length - 1].complete) this.rowsIncomplete--;
+      return true;
+    }
+    if (cells.length < 4) return false;
     if (cells[0].value === null || cells[1].value === null || cells[2].value !== null || !Number.isInteger(cells[0].value)) return false;
-    this.rows.push(this.rowOf(cells));
-    if (!this.rows[this.rows.length - 1].complete) this.rowsIncomplete++;
+    const row = this.rowOf(cells);
+    this.rows.push(row);
+    this.halfRow = row.complete ? null : cells;
+    if (!row.complete) this.rowsIncomplete++;
     return true;
   }
 
   private rowOf(cells: Cell[]): NcclTestsRow {
     const cols = this.columns ?? defaultColumns(cells);
+    if (!this.columns) this.guessedErrorColumn = ERROR_COLUMNS.find((c) => cols.includes(c)) ?? null;
     const at = (name: string, nth: number): number => {
       let seen = -1;
       for (let i = 0; i < cols.length; i++) if (cols[i] === name && ++seen === nth) return i;
@@ -138,7 +154,7 @@ export class NcclTestsRun {
     const complete = this.rows.filter((r) => r.complete);
     const busbws = complete.map((r) => r.outOfPlace.busbwGBs).filter((x): x is number => x !== null);
     const large = complete.filter((r) => r.sizeBytes >= LARGE_SIZE_BYTES).map((r) => r.outOfPlace.busbwGBs).filter((x): x is number => x !== null);
-    const errName = this.columns ? ERROR_COLUMNS.find((c) => this.columns!.includes(c)) ?? null : this.rows.length ? "#wrong" : null;
+    const errName = this.columns ? ERROR_COLUMNS.find((c) => this.columns!.includes(c)) ?? null : this.rows.length ? this.guessedErrorColumn ?? "#wrong" : null;
     let wrongTotal: number | null = null;
     if (errName === "#wrong") {
       wrongTotal = 0;
@@ -188,11 +204,16 @@ export class NcclTestsRun {
 
 function defaultColumns(cells: Cell[]): string[] {
   const base = ["size", "count", "type", "redop"];
-  const side = ["time", "algbw", "busbw", "#wrong"];
   // 13 cells: the `root` column of 2022+; 12: without it
   const withRoot = cells.length === 13 || (cells.length > 4 && cells.length !== 12 && Number.isInteger(cells[4].value) && (cells[4].value ?? 0) < 0);
+  // before 2022 the last column of each side was `error`, the largest deviation printed `%5.0le` (`2e-07`, `0e+00`);
+  // `#wrong` is a count printed `%g` (`0`, `N/A`, `1.23457e+06`)
+  const err = cells[withRoot ? 8 : 7]?.text ?? "";
+  const side = ["time", "algbw", "busbw", DEVIATION.test(err) ? "error" : "#wrong"];
   return [...base, ...(withRoot ? ["root"] : []), ...side, ...side];
 }
+
+const DEVIATION = /^\d(?:e-\d+|e\+00)$/;
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];

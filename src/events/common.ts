@@ -10,6 +10,19 @@ export interface ErrorLineEvent extends EventBase {
   message: string;
 }
 
+/** A record read as one of the signatures of grammars/signatures.ts (one event per signature it is). */
+export interface SignalEvent extends EventBase {
+  kind: "signal";
+  id: string;
+  /** an NCCL INFO line or a retry: a failure only if no `Init COMPLETE` follows it in its input */
+  soft: boolean;
+  retry: boolean;
+  /** the pattern's named captures, else its numbered groups */
+  captures: Record<string, string>;
+  /** the rank the line names (a launcher prefix, PyTorch's `[Rank N]` / `[rankN]`) */
+  rank: number | null;
+}
+
 /** A WARNING-level record (never an error). */
 export interface WarningLineEvent extends EventBase {
   kind: "warning";
@@ -35,4 +48,4 @@ export interface TracebackEvent extends EventBase {
   complete?: boolean;
 }
 
-export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent;
+export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent;

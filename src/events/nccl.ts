@@ -24,6 +24,7 @@ export interface NcclConnectionEvent extends EventBase, NcclWho {
   via: string;
   /** the CONTRACT's transport kind of `via` */
   transport: string;
+  /** the communicator (`comm 0x…` pointer within the process): the line's own suffix, else the one its thread or process set up last */
   comm: string | null;
 }
 
@@ -85,6 +86,8 @@ export interface NcclRankEvent extends EventBase, NcclWho {
   source: string;
   nNodes?: number;
   localRanks?: number;
+  /** the communicator (`comm 0x…` pointer, within its process) the line is about, when known */
+  comm?: string | null;
 }
 
 /** A host seen in an NCCL prefix (or in an nccl-tests header), once per reader. */

@@ -213,6 +213,15 @@ export function createBenchReader(): RecordReader {
       if (nccl && ((c >= 48 && c <= 57) || c === 45)) {
         if (!nccl.data.footerDone && nccl.data.readRow(t)) return true;
       }
+      // the uncommented column header and footer of 2017's nccl-tests (`bytes N type op time algbw busbw res`)
+      if (nccl && (c === 98 /* b */ || c === 115 /* s */) && isColumnHeader(t)) {
+        nccl.data.readHeader(t);
+        return true;
+      }
+      if (nccl && (t.startsWith("Out of bounds values") || t.startsWith("Avg bus bandwidth"))) {
+        const row = parseLabelRow(t);
+        if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
+      }
       if (c === 84 /* T */) {
         if (t.startsWith("Throughput:")) {
           const row = parseLabelRow(t);

@@ -20,6 +20,9 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
+// `Found nccl from library libnccl.so.2.18.1`, `Found nccl from environment variable VLLM_NCCL_SO_PATH=/x/libnccl.so.2.18.1`,
+// ≤0.4.0 `Loading nccl from library /x/libnccl.so.2.18.1`
+const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment variable VLLM_NCCL_SO_PATH=)\s*\S*?\blibnccl\.so\.(\d+\.\d+\.\d+)(?![\d.])/;
 // the host must hold a letter; that is tested after the match, since a letter class inside the group backtracks quadratically
 const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
@@ -65,6 +68,26 @@ export function createNcclReader(): NcclReader {
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
+  // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
+  // no communicator, and belongs to the one its thread is initialising (NCCL connects on the init thread)
+  // keyed by pid (and tid) with the host kept beside: a line whose host name was cut at its start by interleaving
+  // (`pseek-v2-5-0-1` for `deepseek-v2-5-0-1`) still finds its thread
+  const threadComm = new Map<string, { host: string | null; comm: string }>();
+  const procComm = new Map<string, { host: string | null; comm: string }>();
+  const sameHost = (a: string | null, b: string | null) => a === b || (a !== null && b !== null && (a.endsWith(b) || b.endsWith(a)));
+  const noteComm = (who: NcclWho, tid: number | null, comm: string | null) => {
+    if (!comm || comm === "(nil)") return;
+    if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
+    if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
+    threadComm.set(`${who.pid}|${tid}`, { host: who.host, comm });
+    procComm.set(`${who.pid}`, { host: who.host, comm });
+  };
+  const commOf = (who: NcclWho, tid: number | null): string | null => {
+    const t = threadComm.get(`${who.pid}|${tid}`);
+    if (t && sameHost(t.host, who.host)) return t.comm;
+    const p = procComm.get(`${who.pid}`);
+    return p && sameHost(p.host, who.host) ? p.comm : null;
+  };
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 
@@ -108,7 +131,7 @@ export function createNcclReader(): NcclReader {
     });
   };
 
-  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number } = {}) =>
+  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
 
   const NOBODY: NcclWho = { host: null, pid: null, dev: null };
@@ -123,6 +146,8 @@ export function createNcclReader(): NcclReader {
       if (bare) return true;
     }
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
+    // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
+    else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     if (t.includes("NET/")) {
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
@@ -183,7 +208,7 @@ export function createNcclReader(): NcclReader {
     }
   };
 
-  const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, span: NcclRecordSpan): void => {
+  const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
     // connection lines of every era
@@ -195,7 +220,7 @@ export function createNcclReader(): NcclReader {
           emit({
             kind: "nccl.connection", ...base(rec, evidenceOf(rec)), ...who, channel: conn.channel, connIndex: conn.connIndex,
             from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev, direction: conn.direction,
-            via: conn.via, transport: kind, comm: conn.comm,
+            via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
           });
           return;
         }
@@ -206,8 +231,9 @@ export function createNcclReader(): NcclReader {
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
       if (parsed.kind === "init") {
-        emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm, rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
+        noteComm(who, tid, parsed.comm);
         return;
       }
     }
@@ -242,14 +268,16 @@ export function createNcclReader(): NcclReader {
         emit({ kind: "nccl.env", ...ev(), ...who, name: parsed.name, value: parsed.value });
         return;
       case "init":
-        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm, rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        noteComm(who, tid, parsed.comm);
         return;
       case "commSummary":
         if (commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
-        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks });
+        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks, comm: parsed.comm });
+        noteComm(who, tid, parsed.comm);
         return;
       case "initTimings":
-        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks);
+        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
         emit({ kind: "nccl.gdr", ...ev(), ...who, enabled: parsed.enabled, scope: parsed.scope });
@@ -278,7 +306,7 @@ export function createNcclReader(): NcclReader {
     }
     let m: RegExpExecArray | null;
     if (msg.includes("rank")) {
-      if (/^(?:\[Rank \d+\] )?(?:\w+ )?comm /.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null);
+      if (/^(?:\[Rank \d+\] )?(?:\w+ )?comm /.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
@@ -319,7 +347,7 @@ export function createNcclReader(): NcclReader {
         emit({ kind: "nccl.network", ...base(rec, evidenceOf(rec)), ...who, printed: msg.replace(/^Using internal Network\s*/, ""), net: normalizeNet(msg.replace(/^Using internal Network\s*/, "")) });
         return true;
       }
-      readInfo(rec, emit, who, span);
+      readInfo(rec, emit, who, header?.tid ?? null, span);
       return true;
     },
     end(emit) {

@@ -1,5 +1,6 @@
-import { fastHead, isCommandLine, mayHaveHead, parseCommandLine, parseConfigDump, parseHead, type DumpKind, type DumpValue, type VllmHead } from "../../grammars/vllm.js";
-import { customAllReduceReason, matchAnywhere, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { commandOfArray, fastHead, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
+import { ENV_NAME, type EnvVarEvent } from "./env.js";
+import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -16,7 +17,7 @@ export function createVllmReader(): RecordReader {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { commandContinues: false };
+  const other: OtherState = { launch: null, call: null, list: null, envName: null, gpus: new Set() };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -46,39 +47,68 @@ export function createVllmReader(): RecordReader {
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
     }
-    if (msg.length === 0) return;
+    readMessage(rec, msg, level, head.file, emit);
+  };
+
+  /**
+   * A vLLM message, with or without the logger header (`level`/`file` null without one): VLLM_CONFIGURE_LOGGING=0,
+   * a custom logging format or a pasted excerpt give the same facts as the header-prefixed record.
+   */
+  const readMessage = (rec: LogRecord, msg: string, level: VllmLevel | null, file: string | null, emit: Emit): boolean => {
+    if (msg.length === 0) return false;
     // the frequent line first
     const c = msg.charCodeAt(0);
     if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
       const mt = parseMetrics(msg);
       if (mt) {
         metrics.add(rec, mt);
-        return;
+        return true;
       }
     }
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
       if (b) {
-        const engine = b.engine ?? (head.file.endsWith("core.py") || head.file.startsWith("v1/") ? "v1" : "v0");
-        const facts: Record<string, string> = { "vllm.engine": engine };
+        const engine = b.engine ?? (file === null ? null : file.endsWith("core.py") || file.startsWith("v1/") ? "v1" : "v0");
+        const facts: Record<string, string> = engine ? { "vllm.engine": engine } : {};
         if (b.version) facts["vllm.version"] = b.version;
         emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "banner", facts, priority: b.engine ? 9 : 8, level, message: clipMsg(msg) });
         startDump(rec, b.dump, "banner", emit);
-        return;
+        return true;
       }
     }
     if (c === 110 /* n */ && msg.startsWith("non-default args: {")) {
       startDump(rec, msg.slice("non-default args: ".length), "dict", emit);
-      return;
+      return true;
     }
     if (c === 97 /* a */ && msg.startsWith("args: Namespace(")) {
       startDump(rec, msg.slice("args: ".length), "namespace", emit);
-      return;
+      return true;
     }
     const hit = matchMessage(msg) ?? matchLogo(msg) ?? (msg.indexOf("P2P") >= 0 || msg.indexOf("ll-reduce") >= 0 || msg.indexOf("llreduce") >= 0 ? matchTopologyStatus(msg) : null);
     if (hit) emitPhrase(rec, hit, level, msg, emit, marker);
-    else if (msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+    else if (level !== null && msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+    return hit !== null;
+  };
+
+  /** A record without vLLM's header: its message when a phrase of the table starts it (or starts after a foreign header). */
+  const readBare = (rec: LogRecord, emit: Emit): boolean => {
+    const text = rec.text;
+    if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
+    // a vLLM logger's record in another logging format: its level counts as the header's would
+    const foreign = foreignHeader(rec);
+    if (foreign) {
+      const level = foreign.level;
+      const msg = text.slice(foreign.length);
+      if (level === "ERROR" || level === "CRITICAL") {
+        if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
+      } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
+      readMessage(rec, msg, level, null, emit);
+      return true;
+    }
+    const at = findMessageStart(text);
+    if (at < 0) return false;
+    return readMessage(rec, at === 0 ? text : text.slice(at), null, null, emit) !== false;
   };
 
   const startDump = (rec: LogRecord, text: string, kind: DumpKind, emit: Emit) => {
@@ -102,7 +132,14 @@ export function createVllmReader(): RecordReader {
       }
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
-      if (!head) return readOther(rec, emit, marker, other);
+      if (!head) {
+        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other);
+        // a message ends a command or call that a paste left open
+        other.launch = null;
+        other.call = null;
+        other.list = null;
+        return false;
+      }
       const next = nextRecordStart(head.message);
       if (next < 0) {
         readRecord(rec, head, emit);
@@ -236,27 +273,109 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
 }
 
 interface OtherState {
-  /** the previous record was a command line ending in a backslash */
-  commandContinues: boolean;
+  /** the previous record was a launch command ending in a backslash: how this one continues it */
+  launch: LaunchState | null;
+  /** a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`) */
+  list: { rec: LogRecord; words: string[] } | null;
+  /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
+  envName: string | null;
+  /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
+  gpus: Set<number>;
+  /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
+  call: { rec: LogRecord; text: string; lines: number } | null;
 }
 
-const RAY_DRIVER = /^(?:INFO|WARNING|ERROR) [\w.]+\.py:\d+ -- (.*)$/;
+/** a keyword call is read over at most this many lines */
+const MAX_CALL_LINES = 40;
+/** a line inside a keyword call: `    model="m",`, `    max_model_len=4096,  # comment`, `)` */
+const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
+
+// another logging format's header on a vLLM logger's record: `logging.basicConfig()`'s `INFO:vllm.worker.worker:`,
+// `[ERROR] [vllm.engine] `, `WARNING vllm.config: `
+const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
+const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+\[?vllm(?:\.[\w.]+)?\]?:?\s+/;
+// a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
+// `2025-03-04 10:11:12 | ERROR | vllm.engine | `
+const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
+
+/** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
+function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | null {
+  const text = rec.text;
+  const c = text.charCodeAt(0);
+  if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text);
+    if (m) return { level: LEVELS_BY_WORD[m[1]], length: m[0].length };
+  }
+  if (rec.raw.length === text.length) return null;
+  const at = rec.raw.lastIndexOf(text);
+  if (at <= 0) return null;
+  const head = rec.raw.slice(Math.max(0, at - 200), at);
+  if (head.indexOf("vllm") < 0) return null;
+  const l = PEELED_HEADER.exec(head);
+  return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
+}
+
+const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
+/** longer lines are not one message without a header (a flattened paste is read by the header path) */
+const MAX_BARE_CHARS = 20000;
+
+// Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
+const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
+// Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
+// (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
+const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState): boolean | LogRecord {
   const text = rec.text;
-  if (state.commandContinues) {
-    // `vllm serve m \` followed by `  --flag value \` lines
-    state.commandContinues = false;
-    const t = text.trimStart();
-    if (t.startsWith("-")) {
-      const values = configFromCommandLine(`vllm.entrypoints.cli ${t}`);
-      if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
-      if (t.endsWith("\\")) state.commandContinues = true;
+  if (state.launch) {
+    // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
+    const cont = state.launch;
+    state.launch = null;
+    if (text.length < 4000) {
+      readLaunch(rec, parseLaunch(text, cont), emit, state);
       return false;
     }
   }
-  if (text.length < 6) return false;
+  if (state.call) {
+    // `llm = LLM(` then `    model="m",` lines: the keyword arguments, Python comments left out; a line of another
+    // shape (a traceback showing only the call's first line) ends it
+    const call = state.call;
+    if (CALL_ARGUMENT.test(text) && text.length < 4000) {
+      call.text += " " + text.replace(/\s+#[^'"]*$/, "");
+      if (balanced(call.text) || ++call.lines >= MAX_CALL_LINES) {
+        state.call = null;
+        readCall(call.rec, call.text, emit);
+      }
+      return false;
+    }
+    state.call = null;
+    readCall(call.rec, call.text, emit);
+  }
+  if (state.list) {
+    const item = YAML_ITEM.exec(text);
+    if (item && state.list.words.length < MAX_CALL_LINES) {
+      state.list.words.push(shellWord(item[1].replace(/^(["'])(.*)\1$/, "$2")));
+      return false;
+    }
+    const list = state.list;
+    state.list = null;
+    readWords(list.rec, list.words.join(" "), emit, state);
+  }
+  if (state.envName) {
+    // Kubernetes: `- name: NCCL_SOCKET_IFNAME` then `value: eth0`
+    const name = state.envName;
+    state.envName = null;
+    const v = YAML_VALUE.exec(text);
+    if (v) {
+      emitEnv(rec, new Map([[name, v[1].replace(/^(["'])(.*)\1$/, "$2")]]), "container", emit);
+      return false;
+    }
+  }
+  if (text.length < 6) {
+    if (YAML_COMMAND_KEY.test(text)) state.list = { rec, words: [] };
+    return false;
+  }
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     const msg = text.slice(5).trimStart();
@@ -269,19 +388,61 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c >= 65 && c <= 90 && text.indexOf(" -- ") > 0) {
     const m = RAY_DRIVER.exec(text);
     if (m) {
-      if (/Ray cluster|local Ray instance/.test(m[1])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      if (m[1] === "ERROR" || m[1] === "CRITICAL") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
       return false;
     }
   }
-  if ((text.indexOf("--") >= 0 || text.indexOf("vllm serve") >= 0) && isCommandLine(text)) {
-    const values = configFromCommandLine(text);
-    if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
-    if (text.endsWith("\\")) state.commandContinues = true;
+  if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
+    const m = RAY_CPP.exec(text);
+    if (m) {
+      if (m[1] === "E" || m[1] === "F") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      return false;
+    }
+  }
+  // a command written as an array (`command: ["vllm", "serve", ...]`, `CMD [...]`) before the quoted words are read as one
+  if ((text.indexOf("[\"") >= 0 || text.indexOf("['") >= 0) && (text.indexOf("vllm") >= 0 || text.indexOf("--") >= 0)) {
+    const words = commandOfArray(text);
+    if (words !== null && readWords(rec, words, emit, state)) return false;
+  }
+  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0) && isCommandLine(text)) {
+    readLaunch(rec, parseLaunch(text), emit, state);
     return false;
   }
-  if (c === 118 /* v */ && text.startsWith("vLLM Version ")) {
-    // the NGC container banner
-    const v = /^vLLM Version (\S+)/.exec(text);
+  if (c === 45 /* - */ || c === 110 /* n */ || c === 99 /* c */ || c === 97 /* a */) {
+    const n = YAML_ENV_NAME.exec(text);
+    if (n && ENV_NAME.test(n[1])) {
+      state.envName = n[1];
+      return false;
+    }
+    if (YAML_COMMAND_KEY.test(text)) {
+      state.list = { rec, words: [] };
+      return false;
+    }
+  }
+  if (text.length < 8000 && text.indexOf("(") > 0 && isEngineCall(text)) {
+    if (balanced(text)) readCall(rec, text, emit);
+    else state.call = { rec, text, lines: 1 };
+    return false;
+  }
+  if ((c === 71 /* G */ && text.startsWith("GPU ")) || ((c === 124 /* | */ || c === 78 /* N */ || (c >= 48 && c <= 57)) && (text.indexOf("MiB /") > 0 || text.indexOf("NVIDIA") > 0 || text.indexOf("Tesla") > 0))) {
+    const g = matchGpuLine(text);
+    if (g) {
+      const facts: Record<string, number | string> = {};
+      if (g.name) facts["gpu.name"] = g.name;
+      if (g.memoryGiB !== null) facts["gpu.memoryGiB"] = g.memoryGiB;
+      if (g.index !== null && state.gpus.size < 1024) {
+        state.gpus.add(g.index);
+        facts["gpu.count"] = state.gpus.size;
+      }
+      // a longer list outranks its first lines: the count is the number of GPUs listed
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "gpu.list", facts, priority: 2 + state.gpus.size / 10000, level: null, message: clipMsg(text) });
+      return false;
+    }
+  }
+  if (c === 118 /* v */ && text.startsWith("vLLM Version")) {
+    // the NGC container banner (`vLLM Version 0.10.1.1+381074ae`), collect_env.py's `vLLM Version: 0.9.2`
+    const v = /^vLLM Version:? (\S+)/.exec(text);
     if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 8, level: null, message: text });
     return false;
   }
@@ -294,11 +455,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (c >= 65 && c <= 122 && (((text.indexOf("=") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
+  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
     const env = matchEnvEcho(text);
-    if (env) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
+    if (env) {
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
+      emitEnv(rec, new Map([[String(env.facts.name), String(env.facts.value)]]), "shell", emit);
+    } else if (text.indexOf("=") > 0) emitEnv(rec, parseEnvSettings(text), "launcher", emit);
   }
-  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0) {
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("desired GPU memory") >= 0) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
   }
@@ -306,7 +470,42 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   return false;
 }
 
-function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string, msg: string, emit: Emit, marker: MarkerFn): void {
+// YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
+const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
+const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
+const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
+const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
+
+/** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
+function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
+  const line = ` ${words}`;
+  if (!isCommandLine(line)) return false;
+  readLaunch(rec, parseLaunch(line), emit, state);
+  state.launch = null;
+  return true;
+}
+
+function readCall(rec: LogRecord, text: string, emit: Emit): void {
+  const values = configFromDump(parseEngineCall(text));
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+}
+
+/** A line of a launch command: its vLLM flags as config, its environment settings as env facts. */
+function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherState): void {
+  const values = configFromFlags(line.flags);
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+  emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
+  state.launch = line.cont;
+}
+
+function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["via"], emit: Emit): void {
+  for (const [name, value] of vars) {
+    if (!ENV_NAME.test(name) || value.includes("$")) continue;
+    emit({ kind: "env.var", ...base(rec, evidenceOf(rec)), name, value, via });
+  }
+}
+
+function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string | null, msg: string, emit: Emit, marker: MarkerFn): void {
   const ev = evidenceOf(rec);
   const facts = { ...hit.facts };
   const engine = facts["vllm.engine"];
@@ -371,6 +570,8 @@ function isContinuation(text: string): boolean {
   if (/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/.test(text)) return false;
   if (text.startsWith("Traceback") || text.startsWith("File ") || text.startsWith("Process ")) return false;
   if (mayHaveHead(text)) return false;
+  // the next message of a log without headers
+  if (findMessageStart(text) === 0) return false;
   return /^[ \w'"{}\[\](),.=:\/~-]/.test(text);
 }
 
@@ -513,9 +714,16 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
   return out;
 }
 
-export function configFromCommandLine(text: string): Record<string, ConfigValue> {
+export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
-  for (const [k, v] of parseCommandLine(text)) {
+  for (const [k, v] of flags) {
+    // argparse's BooleanOptionalAction: `--no-enforce-eager`
+    const negated = k.startsWith("no_") && BOOLEAN.has(CONFIG_KEYS[k.slice(3)] ?? "") && v === true;
+    if (negated) {
+      const fact = CONFIG_KEYS[k.slice(3)];
+      if (out[fact] === undefined) out[fact] = false;
+      continue;
+    }
     const fact = CONFIG_KEYS[k];
     if (!fact || out[fact] !== undefined) continue;
     const fv = factValue(fact, v === true ? (BOOLEAN.has(fact) ? true : null) : v);

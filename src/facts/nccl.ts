@@ -4,12 +4,13 @@ import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+import { buildCluster, type LocalComm, type RankPlace } from "./cluster.js";
 import type { Missing, NcclFacts } from "./schema.js";
 
 /** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
-export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096 };
+export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096, communicators: 16384, connections: 65536, links: 8192 };
 
-type Capped = "ranks" | "hosts" | "procs" | "activity" | "matrix";
+type Capped = "ranks" | "hosts" | "procs" | "activity" | "communicators" | "connections" | "links";
 
 /** Counts kept entries per capped collection, so a cap test is O(1) per event; rebuilt after a merge. */
 interface CapCounters {
@@ -17,7 +18,7 @@ interface CapCounters {
 }
 
 function keep(s: NcclState, what: Capped): boolean {
-  const limit = what === "matrix" ? NCCL_STATE_LIMITS.ranks : NCCL_STATE_LIMITS[what];
+  const limit = NCCL_STATE_LIMITS[what];
   if (s.cap.kept[what] < limit) {
     s.cap.kept[what]++;
     return true;
@@ -29,21 +30,14 @@ function keep(s: NcclState, what: Capped): boolean {
 
 function recount(s: NcclState): void {
   s.cap.kept = {
-    ranks: Object.keys(s.ranks).length,
+    ranks: Object.keys(s.anonRanks).length,
     hosts: Object.keys(s.hosts).length,
     procs: Object.keys(s.procs).length,
     activity: Object.keys(s.activity).length,
-    matrix: Object.keys(s.matrix).length,
+    communicators: Object.keys(s.locals).length,
+    connections: Object.values(s.locals).reduce((n, l) => n + Object.keys(l.conns).length, 0),
+    links: Object.values(s.links).reduce((n, l) => n + l.length, 0) + Object.values(s.pidHosts).reduce((n, l) => n + l.length, 0),
   };
-  s.cap.kept.ranks = Math.max(s.cap.kept.ranks, Object.keys(s.rankInfo).length);
-}
-
-interface RankState {
-  host: string | null;
-  pid: number | null;
-  device: number | null;
-  busId: string | null;
-  ip: string | null;
 }
 
 interface ActivityState {
@@ -62,11 +56,20 @@ type ProcState = Pick<NcclProcessEvent, "ip" | "host" | "rank" | "tp" | "pp" | "
 
 export interface NcclState {
   transports: Record<string, number>;
-  /** rank -> rank -> kind -> count */
-  matrix: Record<string, Record<string, Record<string, number>>>;
+  /** the communicators each process took part in, with the connections it printed (see ./cluster.ts) */
+  locals: Record<string, LocalComm>;
+  /** rank ids seen outside any communicator, and where they run when the rank printed it */
+  anonRanks: Record<string, Located>;
+  anonPlaced: Record<string, RankPlace>;
+  /** an address -> the host names seen with it (Ray `ip=`, bootstrap and OOB interfaces) */
+  links: Record<string, string[]>;
+  /** pid -> host names its NCCL lines carried */
+  pidHosts: Record<string, string[]>;
   gdrConn: Located | null;
   noGdrConn: Located | null;
   gdrDisabledHca: Located | null;
+  /** `GPU Direct RDMA (DMABUF) enabled` and the like: GDR said to be on, whatever the connection lines show */
+  gdrEnabledSaid: Located | null;
   /** version -> where it was first seen, per source */
   versions: { version: string; source: string; host: string | null; pid: number | null; at: Located }[];
   /** normalized `Using network` value -> count and first evidence */
@@ -79,14 +82,12 @@ export interface NcclState {
   netHints: Record<string, Located>;
   ibHcas: string[] | null;
   ibHcasAt: Located | null;
-  ranks: Record<string, Located>;
   hosts: Record<string, Located>;
   initComplete: number;
   initCompleteAt: Located | null;
   firstWarn: Located | null;
   warnCount: number;
   warnKinds: Record<string, number>;
-  rankInfo: Record<string, RankState>;
   procs: Record<string, ProcState>;
   env: Record<string, string>;
   envAt: Record<string, Located>;
@@ -103,62 +104,71 @@ const add = (o: Record<string, number>, k: string, n = 1) => {
   o[k] = (o[k] ?? 0) + n;
 };
 
-function noteRank(s: NcclState, r: number, at: Located): void {
-  const k = String(r);
-  if (s.ranks[k]) return;
-  if (!s.rankInfo[k] && !keep(s, "ranks")) return;
-  s.ranks[k] = at;
-}
-
-function rankState(s: NcclState, r: number): RankState {
-  const k = String(r);
-  return (s.rankInfo[k] ??= { host: null, pid: null, device: null, busId: null, ip: null });
-}
-
-/** first writer wins: a rank's host is read from the line its own process printed */
-function placeRank(s: NcclState, r: number, host: string | null, pid: number | null, ip: string | null, device: number | null = null, busId: string | null = null): void {
-  const k = String(r);
-  if (!s.ranks[k] && !s.rankInfo[k] && !keep(s, "ranks")) return;
-  const info = rankState(s, r);
-  if (host && !info.host) info.host = host;
-  if (pid !== null && info.pid === null) info.pid = pid;
-  if (ip && !info.ip) info.ip = ip;
-  if (device !== null && info.device === null) info.device = device;
-  if (busId && !info.busId) info.busId = busId;
-}
-
 const OWN_RANK_SOURCES = new Set(["commSummary", "initTimings", "comm", "ncclTests"]);
 
 function isNetKind(kind: string): boolean {
   return kind.startsWith("NET/") && kind !== "NET/Socket";
 }
 
+/** the host a record names: NCCL's prefix, else the node address a launcher prefix gave */
+function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): string | null {
+  return e.host ?? e.origin.ip ?? null;
+}
+
+function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null): LocalComm | null {
+  const key = `${host ?? ""}|${pid ?? ""}|${ptr ?? ""}`;
+  const cur = s.locals[key];
+  if (cur) return cur;
+  if (!keep(s, "communicators")) return null;
+  return (s.locals[key] = { host, pid, ptr: ptr ?? "", commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
+}
+
+function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
+  for (const [k, v] of Object.entries(f) as [keyof typeof f, unknown][]) {
+    if (v === null || v === undefined) continue;
+    if (k === "nranks" || k === "nNodes" || k === "localRanks") (l as unknown as Record<string, number | null>)[k] = Math.max((l[k] as number | null) ?? 0, v as number);
+    else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = v;
+  }
+}
+
+function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string): void {
+  const list = s[table][key];
+  if (list?.includes(host)) return;
+  if (!keep(s, "links")) return;
+  (s[table][key] ??= []).push(host);
+}
+
+const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
+
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
-    transports: {}, matrix: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, versions: [], networks: {}, printedNets: [],
-    ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, ranks: {}, hosts: {},
-    initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, rankInfo: {}, procs: {}, env: {}, envAt: {},
+    transports: {}, locals: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
+    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
+    initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
-    cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, matrix: 0 } }, capped: {},
+    cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, communicators: 0, connections: 0, links: 0 } }, capped: {},
   }),
   reduce(s, e: Event) {
+    if (e.kind.startsWith("nccl.") && "host" in e && e.host && e.origin?.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host);
     switch (e.kind) {
       case "nccl.connection": {
         s.anyRecord = true;
         add(s.transports, e.transport);
-        const from = String(e.from);
-        if (s.matrix[from] || keep(s, "matrix")) {
-          const row = (s.matrix[from] ??= {});
-          add((row[String(e.to)] ??= {}), e.transport);
-        }
         const at = located(e);
-        noteRank(s, e.from, at);
-        noteRank(s, e.to, at);
-        const ip = e.origin.ip ?? null;
+        const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
-        if (e.direction === "receive") placeRank(s, e.to, e.host, pid, ip, e.dev);
-        else placeRank(s, e.from, e.host, pid, ip, e.dev);
+        const l = local(s, host, pid, e.comm);
+        if (l) {
+          const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
+          const c = l.conns[key];
+          if (c) {
+            c.n++;
+            c.at = earlier(c.at, at);
+          } else if (keep(s, "connections")) l.conns[key] = { n: 1, at };
+          if (e.dev !== null) l.device ??= e.dev;
+        }
+        if (host && pid !== null) link(s, "pidHosts", String(pid), host);
         if (e.via.includes("GDRDMA")) s.gdrConn = earlier(s.gdrConn, at);
         else if (isNetKind(e.transport)) s.noGdrConn = earlier(s.noGdrConn, at);
         return;
@@ -179,6 +189,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       case "nccl.netDevices": {
         s.anyRecord = true;
         const at = located(e);
+        if (e.host) for (const i of e.ifaces) {
+          const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
+          if (m) link(s, "links", m[1], e.host);
+        }
         if (e.transport === "ib" || e.transport === "ib-legacy") {
           s.ibUsing = earlier(s.ibUsing, at);
           const list = (s.ibHcas ??= []);
@@ -197,7 +211,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
-        for (const i of e.ifaces) if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
+        for (const i of e.ifaces) {
+          if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
+          const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
+          if (m && e.host) link(s, "links", m[1], e.host);
+        }
         return;
       case "nccl.env":
         s.anyRecord = true;
@@ -206,28 +224,42 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           s.envAt[e.name] = located(e);
         }
         return;
-      case "nccl.init":
+      case "nccl.init": {
         s.anyRecord = true;
         if (e.phase === "COMPLETE") {
           s.initComplete++;
           s.initCompleteAt = earlier(s.initCompleteAt, located(e));
         }
-        if (e.rank !== null) {
-          noteRank(s, e.rank, located(e));
-          placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.dev, e.busId);
+        const host = hostOfEvent(e);
+        const pid = e.pid ?? e.origin.pid ?? null;
+        if (host && pid !== null) link(s, "pidHosts", String(pid), host);
+        if (e.comm && e.comm !== "(nil)") {
+          const l = local(s, host, pid, e.comm);
+          if (l) fillLocal(l, { commId: e.commId, rank: e.rank, nranks: e.nranks, device: e.nvmlDev ?? e.dev, busId: e.busId });
+        } else if (e.rank !== null) anonRank(s, e.rank, located(e), { host, pid, device: e.nvmlDev ?? e.dev, busId: e.busId });
+        return;
+      }
+      case "nccl.rank": {
+        const host = hostOfEvent(e);
+        const pid = e.pid ?? e.origin.pid ?? null;
+        if (e.comm && e.comm !== "(nil)" && OWN_RANK_SOURCES.has(e.source)) {
+          const l = local(s, host, pid, e.comm);
+          if (l) fillLocal(l, { rank: e.rank, nranks: e.nranks, nNodes: e.nNodes ?? null, localRanks: e.localRanks ?? null });
+          return;
         }
-        return;
-      case "nccl.rank":
-        noteRank(s, e.rank, located(e));
         // only lines a rank prints about itself place it; connection, duplicate-GPU and `from rank` lines name other ranks too
-        if (OWN_RANK_SOURCES.has(e.source) && (e.host || e.pid !== null)) placeRank(s, e.rank, e.host, e.pid ?? e.origin.pid ?? null, e.origin.ip ?? null, e.source === "ncclTests" ? e.dev : null);
+        const own = OWN_RANK_SOURCES.has(e.source) && (e.host || e.pid !== null);
+        anonRank(s, e.rank, located(e), own ? { host, pid, device: e.source === "ncclTests" ? e.dev : null, busId: null } : null);
         return;
+      }
       case "nccl.host":
         if (!s.hosts[e.host!] && keep(s, "hosts")) s.hosts[e.host!] = located(e);
+        if (e.pid !== null) link(s, "pidHosts", String(e.pid), e.host!);
         s.anyRecord = true;
         return;
       case "nccl.gdr":
         if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlier(s.gdrDisabledHca, located(e));
+        if (e.enabled) s.gdrEnabledSaid = earlier(s.gdrEnabledSaid, located(e));
         return;
       case "nccl.warn":
         s.anyRecord = true;
@@ -258,16 +290,29 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   merge(a, b) {
     const out = structuredClone(a);
     for (const [k, v] of Object.entries(b.transports)) add(out.transports, k, v);
-    for (const [f, row] of Object.entries(b.matrix)) {
-      const r = (out.matrix[f] ??= {});
-      for (const [t, kinds] of Object.entries(row)) {
-        const cell = (r[t] ??= {});
-        for (const [k, v] of Object.entries(kinds)) add(cell, k, v);
+    for (const [k, v] of Object.entries(b.locals)) {
+      const cur = out.locals[k];
+      if (!cur) {
+        out.locals[k] = structuredClone(v);
+        continue;
+      }
+      fillLocal(cur, v);
+      for (const [ck, c] of Object.entries(v.conns)) {
+        const x = cur.conns[ck];
+        cur.conns[ck] = x ? { n: x.n + c.n, at: earlier(x.at, c.at) } : { ...c };
       }
     }
+    for (const [k, v] of Object.entries(b.anonRanks)) out.anonRanks[k] = earlier(out.anonRanks[k], v);
+    for (const [k, v] of Object.entries(b.anonPlaced)) {
+      const cur = out.anonPlaced[k];
+      if (!cur) out.anonPlaced[k] = { ...v };
+      else for (const f of ["host", "pid", "device", "busId"] as const) if (cur[f] === null) (cur as unknown as Record<string, unknown>)[f] = v[f];
+    }
+    for (const t of ["links", "pidHosts"] as const) for (const [k, hs] of Object.entries(b[t])) for (const h of hs) if (!(out[t][k] ??= []).includes(h)) out[t][k].push(h);
     out.gdrConn = earlier(a.gdrConn, b.gdrConn);
     out.noGdrConn = earlier(a.noGdrConn, b.noGdrConn);
     out.gdrDisabledHca = earlier(a.gdrDisabledHca, b.gdrDisabledHca);
+    out.gdrEnabledSaid = earlier(a.gdrEnabledSaid, b.gdrEnabledSaid);
     for (const v of b.versions) if (!out.versions.some((x) => x.version === v.version && x.source === v.source && x.host === v.host && x.pid === v.pid)) out.versions.push(v);
     for (const [k, v] of Object.entries(b.networks)) {
       const cur = out.networks[k];
@@ -284,18 +329,12 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       for (const h of b.ibHcas) if (!out.ibHcas.includes(h)) out.ibHcas.push(h);
     }
     out.ibHcasAt = earlier(a.ibHcasAt, b.ibHcasAt);
-    for (const [k, v] of Object.entries(b.ranks)) out.ranks[k] = earlier(out.ranks[k], v);
     for (const [k, v] of Object.entries(b.hosts)) out.hosts[k] = earlier(out.hosts[k], v);
     out.initComplete += b.initComplete;
     out.initCompleteAt = earlier(a.initCompleteAt, b.initCompleteAt);
     out.firstWarn = earlier(a.firstWarn, b.firstWarn);
     out.warnCount += b.warnCount;
     for (const [k, v] of Object.entries(b.warnKinds)) add(out.warnKinds, k, v);
-    for (const [k, v] of Object.entries(b.rankInfo)) {
-      const cur = out.rankInfo[k];
-      if (!cur) out.rankInfo[k] = { ...v };
-      else for (const f of ["host", "pid", "device", "busId", "ip"] as const) if (cur[f] === null) (cur as unknown as Record<string, unknown>)[f] = v[f];
-    }
     for (const [k, v] of Object.entries(b.procs)) {
       if (out.procs[k]) fillProc(out.procs[k], v);
       else out.procs[k] = { ...v };
@@ -330,64 +369,44 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (version) sources["nccl.version"] = plain(version.at)!;
     const net = pickNet(s, version?.version ?? null);
     if (net) sources["nccl.net"] = plain(net.at)!;
+    // GDR is about network connections: `/GDRDMA` on them, or NCCL saying it enabled GDR (DMA-BUF or peermem)
+    // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false. An `Enabled`/`(DMABUF) enabled`
+    // line only says the NIC could do it, not that network connections use it
     const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca ? false : null;
     if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrDisabledHca)!;
     if (s.ibHcasAt) sources["nccl.ibHcas"] = plain(s.ibHcasAt)!;
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
 
-    const hosts = distinctHosts(Object.keys(s.hosts));
-    const rankIds = Object.keys(s.ranks).map(Number).sort((x, y) => x - y);
-    const printedHost = (r: string): string | null => {
-      const info = s.rankInfo[r];
-      if (!info) return null;
-      return info.host ?? info.ip ?? (info.pid !== null ? s.procs[String(info.pid)]?.ip ?? null : null);
-    };
-    // P2P and SHM connections never leave a node: a rank that printed nothing shares its peer's host
-    const inferred = new Map<string, string>();
-    for (const [f, row] of Object.entries(s.matrix)) {
-      for (const [t, kinds] of Object.entries(row)) {
-        if (!Object.keys(kinds).some((k) => k.startsWith("P2P/") || k === "SHM")) continue;
-        const hf = printedHost(f);
-        const ht = printedHost(t);
-        if (hf && !ht && !inferred.has(t)) inferred.set(t, hf);
-        if (ht && !hf && !inferred.has(f)) inferred.set(f, ht);
-      }
+    const cluster = buildCluster({ locals: s.locals, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts });
+    if (cluster.hosts.length > 1) {
+      // the first line of a second host is what shows the run spans nodes
+      const seen = Object.entries(s.hosts).sort(([, x], [, y]) => (earlier(x, y) === x ? -1 : 1));
+      const first = cluster.hostOf(seen[0][0]);
+      const other = seen.find(([h]) => cluster.hostOf(h) !== first);
+      if (other) sources["nccl.nodes"] = plain(other[1])!;
     }
-    const hostOf = (r: string): string | null => printedHost(r) ?? inferred.get(r) ?? null;
-    const pairs = new Map<string, { a: string; b: string; kinds: Record<string, number> }>();
-    for (const [f, row] of Object.entries(s.matrix)) {
-      for (const [t, kinds] of Object.entries(row)) {
-        const ha = hostOf(f);
-        const hb = hostOf(t);
-        if (!ha || !hb) continue;
-        const [a, b] = ha <= hb ? [ha, hb] : [hb, ha];
-        const key = `${a}\u0000${b}`;
-        const p = pairs.get(key) ?? { a, b, kinds: {} };
-        for (const [k, v] of Object.entries(kinds)) add(p.kinds, k, v);
-        pairs.set(key, p);
-      }
+    for (const [k, at] of Object.entries(cluster.firstOf)) sources[`nccl.${k.startsWith("inter:") ? "interNode" : "intraNode"}.${k.slice(k.indexOf(":") + 1)}`] = plain(at)!;
+    const lastOf = new Map<string, ActivityState>();
+    for (const a of Object.values(s.activity)) {
+      const k = `${a.host ?? ""}|${a.pid ?? ""}`;
+      if (a.rank !== null || !lastOf.has(k)) lastOf.set(k, a);
     }
-    const lastByRank = new Map<number, ActivityState>();
-    for (const a of Object.values(s.activity)) if (a.rank !== null) lastByRank.set(a.rank, a);
     const versionOf = (host: string | null, pid: number | null): string | null =>
       s.versions.find((v) => v.host !== null && v.host === host && v.pid === pid)?.version ?? (s.versions.length && new Set(s.versions.map((v) => v.version)).size === 1 ? s.versions[0].version : null);
-    const NO_INFO: RankState = { host: null, pid: null, device: null, busId: null, ip: null };
-    const rankMap = [...new Set([...Object.keys(s.ranks), ...Object.keys(s.rankInfo)])]
-      .map((r): [string, RankState] => [r, s.rankInfo[r] ?? NO_INFO])
-      .map(([r, info]) => {
-        const proc = info.pid !== null ? s.procs[String(info.pid)] : undefined;
-        const act = lastByRank.get(Number(r));
-        return {
-          rank: Number(r), host: info.host ?? inferred.get(r) ?? null, pid: info.pid, device: info.device, busId: info.busId,
-          ncclVersion: versionOf(info.host, info.pid),
-          lastOpCount: act?.lastOpCount ? parseInt(act.lastOpCount, 16) : null,
-          lastCollective: act?.lastCollective ?? null,
-          ip: info.ip ?? proc?.ip ?? null, tp: proc?.tp ?? null, pp: proc?.pp ?? null, dp: proc?.dp ?? null,
-          ...(act ? { collectives: act.collectives } : {}),
-        };
-      })
-      .sort((x, y) => x.rank - y.rank);
+    const rankMap = cluster.rankMap.map((r) => {
+      const proc = r.pid !== null ? s.procs[String(r.pid)] : undefined;
+      const act = lastOf.get(`${r.rawHost ?? ""}|${r.pid ?? ""}`);
+      return {
+        rank: r.rank, comm: r.comm, host: r.host, pid: r.pid, device: r.device, busId: r.busId,
+        ncclVersion: versionOf(r.rawHost, r.pid),
+        lastOpCount: act?.lastOpCount ? parseInt(act.lastOpCount, 16) : null,
+        lastCollective: act?.lastCollective ?? null,
+        ip: proc?.ip ?? null, tp: proc?.tp ?? null, pp: proc?.pp ?? null, dp: proc?.dp ?? null,
+        ...(act ? { collectives: act.collectives } : {}),
+      };
+    });
+    const workerIps = [...new Set(Object.values(s.procs).flatMap((p) => (p.ip ? [p.ip] : [])))].sort();
 
     if (!s.anyRecord) {
       missing.push({ fact: "nccl.transports", why: "no NCCL INFO lines in the log", howToGet: "rerun with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET" });
@@ -403,16 +422,23 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         net: net?.net ?? null,
         ibHcas: s.ibHcas,
         gdr,
-        ranks: rankIds.length ? rankIds.length : null,
-        nodes: hosts.length ? hosts.length : null,
+        ranks: cluster.ranks,
+        nodes: cluster.nodes,
         initComplete: s.initComplete,
         transports,
         firstWarn: plain(s.firstWarn),
         versions,
-        hosts,
-        matrix: s.matrix,
-        // by code unit: a locale comparison would load ICU's collation data (milliseconds) for host names
-        nodePairs: [...pairs.values()].sort((x, y) => byCodeUnit(x.a, y.a) || byCodeUnit(x.b, y.b)),
+        hosts: cluster.hosts,
+        matrix: cluster.matrix,
+        nodePairs: cluster.nodePairs,
+        interNode: cluster.interNode,
+        intraNode: cluster.intraNode,
+        netWithinHost: cluster.netWithinHost,
+        interNodeNet: null,
+        multiNode: false,
+        communicators: cluster.communicators,
+        communicatorCount: cluster.communicatorCount,
+        workerIps,
         rankMap,
         env: s.env,
         bootstrapInterfaces: s.bootstrap,
@@ -425,6 +451,18 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     };
   },
 };
+
+function anonRank(s: NcclState, r: number, at: Located, placeAt: RankPlace | null): void {
+  const k = String(r);
+  if (!s.anonRanks[k]) {
+    if (!keep(s, "ranks")) return;
+    s.anonRanks[k] = at;
+  }
+  if (!placeAt || (!placeAt.host && placeAt.pid === null)) return;
+  const cur = s.anonPlaced[k];
+  if (!cur) s.anonPlaced[k] = { ...placeAt };
+  else for (const f of ["host", "pid", "device", "busId"] as const) if (cur[f] === null) (cur as unknown as Record<string, unknown>)[f] = placeAt[f];
+}
 
 function fillProc(cur: ProcState, b: ProcState): void {
   for (const f of ["ip", "host", "rank", "tp", "pp", "dp"] as const) if (cur[f] === null && b[f] !== null) (cur as unknown as Record<string, unknown>)[f] = b[f];
@@ -477,16 +515,4 @@ function pickNet(s: NcclState, version: string | null): { net: string; at: Locat
   if (s.socketUsing && s.ibUsing && s.ibNone) return { net: "Socket", at: s.socketUsing };
   for (const n of ["IB", "OFI"]) if (s.netHints[n]) return { net: n, at: s.netHints[n] };
   return null;
-}
-
-/** Distinct host names; a name that lost its first character in a paste counts as the same host. */
-function distinctHosts(names: string[]): string[] {
-  const sorted = [...names].sort((x, y) => y.length - x.length);
-  const out: string[] = [];
-  for (const n of sorted) if (!out.some((o) => o === n || (o.length === n.length + 1 && o.endsWith(n)))) out.push(n);
-  return out.sort();
-}
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

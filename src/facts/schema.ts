@@ -12,7 +12,13 @@ const n = z.number().nullable();
 const s = z.string().nullable();
 const b = z.boolean().nullable();
 
-export const EvidenceSchema = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
+export const EvidenceSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  text: z.string(),
+  /** in facts.sources: the fact is not printed but computed from the line's facts, and how */
+  derived: z.string().optional(),
+});
 
 export const VllmFactsSchema = z.object({ version: s, engine: z.enum(["v0", "v1"]).nullable() });
 
@@ -39,6 +45,8 @@ export const ConfigFactsSchema = z.object({
   blockSize: n,
   seed: n,
   servedModelName: s,
+  /** the strongest kind of statement the config facts above were read from (engine banner first) */
+  source: z.enum(["banner", "non-default-args", "namespace", "command", "line"]).nullable(),
 });
 
 export const DistributedFactsSchema = z.object({
@@ -74,10 +82,29 @@ export const MemoryFactsSchema = z.object({
 
 export const ConnectionKindCountsSchema = z.record(z.string(), z.number());
 
-export const NodePairSchema = z.object({ a: z.string(), b: z.string(), kinds: ConnectionKindCountsSchema });
+/** Hosts whose connections use these kinds: scope intra (a == b) or inter; b is null when the other end's host is not in the log. */
+export const NodePairSchema = z.object({ a: z.string(), b: z.string().nullable(), scope: z.enum(["intra", "inter"]), kinds: ConnectionKindCountsSchema });
+
+export const CommunicatorSchema = z.object({
+  /** NCCL's commId (the same on every rank), or "(no commId)" for the lines no communicator could be told for */
+  id: z.string(),
+  commId: s,
+  nranks: n,
+  nNodes: n,
+  /** distinct ranks of it the log shows */
+  ranksSeen: z.number(),
+  hosts: z.array(z.string()),
+  /** what it carries when the vLLM side says so: "TP group", "PP group", "world" … (from the sizes) */
+  role: s,
+  transports: ConnectionKindCountsSchema,
+  interNode: ConnectionKindCountsSchema,
+});
 
 export const RankInfoSchema = z.object({
+  /** the rank's number in its communicator (`comm`) */
   rank: z.number(),
+  /** the commId of the communicator the rank number belongs to; null when no communicator could be told */
+  comm: s.optional(),
   host: s,
   pid: n,
   device: n,
@@ -111,6 +138,21 @@ export const NcclFactsSchema = z.object({
   matrix: z.record(z.string(), z.record(z.string(), ConnectionKindCountsSchema)),
   /** host pairs (a <= b) with the transport kinds their connections use; a == b is intra-node */
   nodePairs: z.array(NodePairSchema),
+  /** connection lines between ranks on different hosts, by kind (the classification the gate and rules read) */
+  interNode: ConnectionKindCountsSchema,
+  /** connection lines between ranks of one host, by kind (NET here means P2P and SHM were not used) */
+  intraNode: ConnectionKindCountsSchema,
+  /** NET connection lines whose two ranks are known to sit on one host */
+  netWithinHost: z.number(),
+  /** whether the run spans nodes (hosts, nNodes, --nnodes, a communicator wider than a node, Ray workers off the driver's node) */
+  multiNode: z.boolean(),
+  /** on a multi-node run whose log has no connection lines: the kind NCCL's chosen network implies (`Using network IB` → NET/IB) */
+  interNodeNet: s,
+  /** NCCL communicators, widest first (at most 64 listed; communicatorCount says how many) */
+  communicators: z.array(CommunicatorSchema),
+  communicatorCount: z.number(),
+  /** node addresses launcher prefixes name for worker processes (Ray's `ip=`: workers off the driver's node) */
+  workerIps: z.array(z.string()),
   rankMap: z.array(RankInfoSchema),
   env: z.record(z.string(), z.string()),
   bootstrapInterfaces: z.array(z.string()),
@@ -155,6 +197,8 @@ export const FactsSchema = z.object({
   // extension: the first WARNING-level record of any kind
   firstWarning: EvidenceSchema.nullable(),
   server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
+  /** environment variables the input shows set (NCCL_*, VLLM_*, CUDA_VISIBLE_DEVICES ...): name -> value; `env.NAME` in sources */
+  env: z.record(z.string(), z.string()),
   /** where each non-null fact was read: fact path -> evidence */
   sources: z.record(z.string(), EvidenceSchema),
   missing: z.array(MissingSchema),
@@ -184,6 +228,8 @@ export const InputInfoSchema = z.object({
   cutLines: z.number().optional(),
   /** how the input was read, when a reader must know it: layers of compression, trailing garbage skipped, UTF-16 without a byte order mark */
   notices: z.array(z.string()).optional(),
+  /** lines no grammar could read (nested deeper than the grammars go, or a reader failed on them); read as text */
+  unparsedLines: z.number().optional(),
 });
 
 export const ReportSchema = z.object({

@@ -12,6 +12,8 @@ interface Sourced {
   at: Located;
   /** higher wins; among equals the earliest line wins */
   prio: number;
+  /** what kind of statement a config value came from (banner, non-default-args, namespace, command, line) */
+  kind?: string;
 }
 
 export interface VllmState {
@@ -19,7 +21,11 @@ export interface VllmState {
   values: Record<string, Sourced>;
   /** the periodic metrics lines, summarised */
   metrics: { count: number; peakKvUsagePct: number | null; last: Located | null };
+  /** `rank R in world size M is assigned as DP rank d, PP rank p, TP rank t`: rank -> [world size, d, p, t, where] (bounded) */
+  ranks?: Record<string, [number, number, number, number, Located]>;
 }
+
+const MAX_RANKS = 4096;
 
 /** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
 const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-default-args": 7, namespace: 6, command: 5 };
@@ -30,10 +36,10 @@ function better(cur: Sourced | undefined, next: Sourced): boolean {
   return earlier(cur.at, next.at) === next.at && !(cur.at.input === next.at.input && cur.at.line === next.at.line);
 }
 
-function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number): void {
+function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string): void {
   if (value === null || value === undefined || value === "") return;
   if (typeof value === "number" && !Number.isFinite(value)) return;
-  const next = { value, at, prio };
+  const next: Sourced = kind === undefined ? { value, at, prio } : { value, at, prio, kind };
   if (better(state.values[path], next)) state.values[path] = next;
 }
 
@@ -45,12 +51,17 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       case "vllm.config": {
         const at = located(e);
         const prio = CONFIG_PRIORITY[e.source] ?? 5;
-        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio);
+        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source);
         break;
       }
       case "vllm.message": {
         const at = located(e);
-        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority);
+        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority, "line");
+        if (e.id === "dist.rankAssigned" && typeof e.facts.rank === "number") {
+          const ranks = (state.ranks ??= {});
+          const key = String(e.facts.rank);
+          if (!(key in ranks) && Object.keys(ranks).length < MAX_RANKS) ranks[key] = [Number(e.facts["distributed.worldSize"]), Number(e.facts.dp), Number(e.facts.pp), Number(e.facts.tp), at];
+        }
         break;
       }
       case "vllm.marker": {
@@ -79,6 +90,10 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const la = a.metrics.last;
     const lb = b.metrics.last;
     out.metrics.last = !la ? lb : !lb ? la : earlier(la, lb) === la ? lb : la;
+    if (a.ranks || b.ranks) {
+      out.ranks = { ...(a.ranks ?? {}) };
+      for (const [k, v] of Object.entries(b.ranks ?? {})) if (!(k in out.ranks) && Object.keys(out.ranks).length < MAX_RANKS) out.ranks[k] = v;
+    }
     return out;
   },
   finalize(state) {
@@ -86,6 +101,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const sources: Record<string, Evidence> = {};
     for (const [k, v] of Object.entries(state.values)) sources[k] = plain(v.at)!;
     const engine = get<string>("vllm.engine");
+    const source = configSource(state);
+    if (source) sources["config.source"] = plain(source.at)!;
     const facts: Section = {
       vllm: { version: get("vllm.version"), engine: engine === "v0" || engine === "v1" ? engine : null },
       config: {
@@ -110,6 +127,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         blockSize: get("config.blockSize"),
         seed: get("config.seed"),
         servedModelName: get("config.servedModelName"),
+        source: source?.kind ?? null,
       },
       distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp") },
       gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB") },
@@ -134,9 +152,77 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       },
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
     };
+    deriveV0Tokens(state, facts, sources);
+    deriveLayout(state, facts, sources);
     return { facts, sources, missing: missingOf(facts) };
   },
 };
+
+/** vLLM's default KV cache block size on CUDA/ROCm (V0's `--block-size`; V0 printed blocks, never tokens) */
+const DEFAULT_BLOCK_SIZE = 16;
+
+/**
+ * V0 prints `# GPU blocks: N, # CPU blocks: M` and no token count: tokens = blocks × block size (the stated
+ * block_size, else 16). The source is the blocks line, marked `derived`.
+ */
+function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
+  const kv = facts.kvCache;
+  const blocks = state.values["kvCache.gpuBlocks"];
+  if (kv.tokens !== null || kv.gpuBlocks === null || !blocks) return;
+  if (facts.vllm.engine !== "v0" && kv.cpuBlocks === null) return;
+  const device = state.values["kvCache.device"]?.value;
+  const stated = facts.config.blockSize;
+  // other accelerators (HPU, XLA, ...) have other defaults: only a stated block size counts there
+  if (stated === null && device !== undefined && device !== "GPU" && device !== "CUDA") return;
+  const size = stated ?? DEFAULT_BLOCK_SIZE;
+  kv.tokens = kv.gpuBlocks * size;
+  sources["kvCache.tokens"] = {
+    ...plain(blocks.at)!,
+    derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${stated === null ? " (vLLM's default)" : " (config.blockSize)"}`,
+  };
+}
+
+/**
+ * vLLM ≥0.8 prints `rank R in world size M is assigned as DP rank d, PP rank p, TP rank t` once per rank (before
+ * 0.11.1). When every rank's line is there, the largest coordinates + 1 are the TP, PP and DP sizes: a log without
+ * the banner or the command still has them (each marked `derived`; a stated size always wins).
+ */
+function deriveLayout(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
+  const lines = Object.values(state.ranks ?? {});
+  if (lines.length === 0) return;
+  const world = lines[0][0];
+  if (lines.length !== world || lines.some((l) => l[0] !== world)) return;
+  const first = lines.reduce((x, y) => (earlier(x[4], y[4]) === x[4] ? x : y))[4];
+  const sizes: [keyof Section["config"], number][] = [
+    ["dataParallelSize", Math.max(...lines.map((l) => l[1])) + 1],
+    ["pipelineParallelSize", Math.max(...lines.map((l) => l[2])) + 1],
+    ["tensorParallelSize", Math.max(...lines.map((l) => l[3])) + 1],
+  ];
+  // the three sizes must account for every rank, or the lines are not one layout
+  if (sizes.reduce((p, [, n]) => p * n, 1) !== world) return;
+  for (const [key, n] of sizes) {
+    if (facts.config[key] !== null) continue;
+    (facts.config as Record<string, unknown>)[key] = n;
+    sources[`config.${key}`] = { ...plain(first)!, derived: `the largest of ${world} ranks' \`rank … is assigned as\` coordinates + 1` };
+  }
+}
+
+/** The strongest kind of statement the config facts were read from: banner > non-default args > Namespace > command > line. */
+const SOURCE_RANK = ["banner", "non-default-args", "namespace", "command", "line"] as const;
+export type ConfigSource = (typeof SOURCE_RANK)[number];
+
+function configSource(state: VllmState): { kind: ConfigSource; at: Located } | null {
+  let best: number = SOURCE_RANK.length;
+  let at: Located | null = null;
+  for (const [k, v] of Object.entries(state.values)) {
+    if (!k.startsWith("config.") || v.kind === undefined) continue;
+    const r = SOURCE_RANK.indexOf(v.kind as ConfigSource);
+    if (r < 0 || r > best) continue;
+    if (r < best || !at || earlier(at, v.at) === v.at) at = v.at;
+    best = r;
+  }
+  return at ? { kind: SOURCE_RANK[best], at } : null;
+}
 
 // ---------------------------------------------------------------- facts.missing
 
@@ -167,6 +253,7 @@ const HOW: Record<string, [string, string]> = {
   "config.blockSize": ["block_size is not stated", "include the `args: Namespace(...)` or `non-default args` line"],
   "config.seed": ["no seed in the banner or args", `include ${START}`],
   "config.servedModelName": ["no served_model_name in the banner or args", `include ${START}`],
+  "config.source": ["no engine banner, `non-default args`, `Namespace(...)`, launch command or config line in the input", `include ${START}, or the command that started vLLM`],
   "distributed.worldSize": ["no `world_size=` or `rank N in world size M` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG, or include the worker start-up lines"],
   "distributed.backend": ["no `world_size=... backend=` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG"],
   "distributed.hostIp": ["no `distributed_init_method=tcp://...` or `driver_ip` line", "set VLLM_LOGGING_LEVEL=DEBUG, or set VLLM_HOST_IP explicitly"],

@@ -3,7 +3,7 @@ import { PassThrough } from "node:stream";
 import { analyzeSource, buildReport, type Analysis, type AnalyzeOptions } from "../analyze.js";
 import type { Event } from "../events/index.js";
 import type { Finding } from "../facts/schema.js";
-import type { FactState } from "../facts/state.js";
+import { initState, mergeStates, type FactState } from "../facts/state.js";
 import { describeFsError, InputError, type InputSource } from "../input/sources.js";
 
 export interface FollowOptions {
@@ -30,35 +30,103 @@ export function findingKey(f: Finding): string {
   return `${f.ruleId}\u0000${e ? `${e.file}:${e.line}` : f.title}`;
 }
 
+/** What the first bytes of a file say it is compressed with, or null for text. */
+function compressedAs(b: Buffer): string | null {
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return "gzip";
+  if (b.length >= 4 && b.readUInt32LE(0) === 0xfd2fb528) return "zstd";
+  if (b.length >= 6 && b.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return "xz";
+  if (b.length >= 3 && b.toString("latin1", 0, 3) === "BZh") return "bzip2";
+  return null;
+}
+
+/** One file the path named, from its first line: a rotation or truncation starts the next. */
+interface Generation {
+  feed: PassThrough;
+  analysis: Promise<{ state: FactState; events: Event[] }>;
+  latest?: { state: FactState; events: readonly Event[] };
+  /** its first bytes were checked for compression */
+  checked: boolean;
+  head: Buffer;
+}
+
 /**
- * Tails a growing log: reads what is there, then what is appended, re-running the rules on the state so far
- * every `rulesEveryMs` when it changed, and resolves with the final analysis when stopped.
+ * Tails a growing log the way `tail -F` does, and resolves with the final analysis when stopped:
+ *  - reads what is there, then what is appended, re-running the rules on the state so far every `rulesEveryMs`;
+ *  - a file that is not there yet is waited for;
+ *  - copytruncate (the file shrinks) and rename-and-recreate (the path names another file; what was left of the
+ *    old one is read first) start a new generation whose lines are numbered from 1 again. The final report keeps
+ *    the path for the file there now and names each earlier generation `<path> (before rotation N)`;
+ *  - a compressed file is refused (an input error): --follow reads plain text.
  */
 export async function followFile(path: string, opts: FollowOptions = {}): Promise<Analysis & { failures: { path: string; message: string }[] }> {
   const pollMs = opts.pollMs ?? 200;
   const rulesEveryMs = opts.rulesEveryMs ?? 1000;
-  const handle = await fs.open(path, "r").catch((e) => {
-    throw new InputError(describeFsError(e), path);
-  });
-  if (!(await handle.stat()).isFile()) {
-    await handle.close();
-    throw new InputError("--follow needs a regular file", path);
-  }
-  const feed = new PassThrough({ highWaterMark: READ_BYTES });
-  const source: InputSource = { name: path, path, open: async () => feed };
-  let latest: { state: FactState; events: readonly Event[] } | undefined;
+  const started = Date.now();
+  let lastGrowth = started;
+  const idle = () => opts.untilIdleMs !== undefined && Date.now() - lastGrowth >= opts.untilIdleMs;
+
+  /** the file at `path` (waiting while there is none), or null when stopped first */
+  const openWhenThere = async (announce: boolean): Promise<fs.FileHandle | null> => {
+    for (let said = !announce; ; ) {
+      try {
+        const h = await fs.open(path, "r");
+        if (!(await h.stat()).isFile()) {
+          await h.close();
+          throw new InputError("--follow needs a regular file", path);
+        }
+        return h;
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new InputError(describeFsError(e), path);
+      }
+      if (!said) {
+        opts.onNotice?.(`waiting for ${path} to appear`);
+        said = true;
+      }
+      if (opts.signal?.aborted || idle()) return null;
+      await sleep(pollMs, opts.signal);
+    }
+  };
+
+  let handle = await openWhenThere(true);
+  if (!handle) throw new InputError(describeFsError({ code: "ENOENT" }), path);
+
+  const finished: { state: FactState; events: Event[] }[] = [];
   let changed = false;
-  const analysis = analyzeSource(source, 0, {
-    ...opts.analyze,
-    onBatch: (state, events) => {
-      latest = { state, events };
-      changed = true;
-    },
-  });
+  const start = (): Generation => {
+    const feed = new PassThrough({ highWaterMark: READ_BYTES });
+    const source: InputSource = { name: path, path, open: async () => feed };
+    const g: Generation = { feed, checked: false, head: Buffer.alloc(0), analysis: undefined as never };
+    g.analysis = analyzeSource(source, 0, {
+      ...opts.analyze,
+      onBatch: (state, events) => {
+        g.latest = { state, events };
+        changed = true;
+      },
+    });
+    // awaited when the generation ends; until then a failure must not surface as an unhandled rejection
+    g.analysis.catch(() => {});
+    return g;
+  };
+  let gen = start();
+  let rotations = 0;
+  /** ends the current generation; an earlier one is renamed so its lines are not taken for the new file's */
+  const finish = async (): Promise<void> => {
+    gen.feed.end();
+    const part = await gen.analysis;
+    finished.push(relabel(part, path, `${path} (before rotation ${++rotations})`));
+  };
 
   const seen = new Set<string>();
-  const announce = (state: FactState, events: readonly Event[]) => {
-    for (const f of buildReport(state, [...events], opts.analyze?.rules).findings) {
+  const announce = (parts: { state: FactState; events: readonly Event[] }[]) => {
+    let state = initState();
+    const events: Event[] = [];
+    for (const p of parts) {
+      const offset = state.inputs.length;
+      state = mergeStates(state, p.state);
+      for (const e of p.events) events.push(offset === 0 ? e : { ...e, input: e.input + offset });
+    }
+    for (const f of buildReport(state, events, opts.analyze?.rules).findings) {
       const key = findingKey(f);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -67,40 +135,89 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   };
 
   let offset = 0;
-  let lastGrowth = Date.now();
   let lastRules = 0;
   const buf = Buffer.alloc(READ_BYTES);
+  /** feeds what the handle holds past `offset` to the current generation (which must not be compressed) */
+  const readOn = async (h: fs.FileHandle, size: number): Promise<void> => {
+    while (offset < size && !opts.signal?.aborted) {
+      const { bytesRead } = await h.read(buf, 0, Math.min(READ_BYTES, size - offset), offset);
+      if (bytesRead === 0) break;
+      const bytes = Buffer.from(buf.subarray(0, bytesRead));
+      if (!gen.checked) {
+        gen.head = Buffer.concat([gen.head, bytes]).subarray(0, 6);
+        if (gen.head.length >= 6 || offset + bytesRead >= size) {
+          gen.checked = true;
+          const kind = compressedAs(gen.head);
+          if (kind) throw new InputError(`--follow reads a plain-text log, and this one is ${kind}-compressed (analyze it without --follow)`, path);
+        }
+      }
+      offset += bytesRead;
+      lastGrowth = Date.now();
+      if (!gen.feed.write(bytes)) await new Promise((r) => gen.feed.once("drain", r));
+    }
+  };
   try {
     while (!opts.signal?.aborted) {
-      const size = (await handle.stat()).size;
-      if (size < offset) {
-        opts.onNotice?.(`${path} was truncated; reading it again from the start`);
+      const st = await handle.stat();
+      if (st.size < offset) {
+        opts.onNotice?.(`${path} was truncated; reading it again from line 1`);
+        await finish();
+        gen = start();
         offset = 0;
       }
-      while (offset < size && !opts.signal?.aborted) {
-        const { bytesRead } = await handle.read(buf, 0, Math.min(READ_BYTES, size - offset), offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        lastGrowth = Date.now();
-        if (!feed.write(Buffer.from(buf.subarray(0, bytesRead)))) await new Promise((r) => feed.once("drain", r));
+      await readOn(handle, st.size);
+      // rename-and-recreate: the path now names another file, or none (the new one may come a moment later)
+      const now = await fs.stat(path).catch(() => null);
+      if (!now || now.ino !== st.ino || now.dev !== st.dev) {
+        await readOn(handle, (await handle.stat()).size);
+        const next = now ? await fs.open(path, "r").catch(() => null) : null;
+        if (next && (await next.stat()).isFile()) {
+          opts.onNotice?.(`${path} was replaced by a new file (log rotation); reading the new one from line 1`);
+          await handle.close();
+          handle = next;
+          await finish();
+          gen = start();
+          offset = 0;
+          lastGrowth = Date.now();
+          continue;
+        }
+        await next?.close();
       }
-      const now = Date.now();
-      if (changed && latest && now - lastRules >= rulesEveryMs) {
+      const t = Date.now();
+      if (changed && t - lastRules >= rulesEveryMs) {
         changed = false;
-        lastRules = now;
-        announce(latest.state, latest.events);
+        lastRules = t;
+        announce([...finished, ...(gen.latest ? [gen.latest] : [])]);
       }
-      if (opts.untilIdleMs !== undefined && now - lastGrowth >= opts.untilIdleMs) break;
+      if (idle()) break;
       await sleep(pollMs, opts.signal);
     }
+  } catch (e) {
+    gen.feed.destroy();
+    await gen.analysis.catch(() => {});
+    throw e;
   } finally {
-    feed.end();
+    gen.feed.end();
     await handle.close();
   }
-  const part = await analysis;
-  announce(part.state, part.events);
-  const failures = part.state.inputs.filter((i) => i.error).map((i) => ({ path: i.path, message: i.error! }));
-  return { report: buildReport(part.state, part.events, opts.analyze?.rules), state: part.state, events: part.events, failures };
+  finished.push(await gen.analysis);
+  announce(finished);
+  let state = initState();
+  const events: Event[] = [];
+  for (const p of finished) {
+    const at = state.inputs.length;
+    state = mergeStates(state, p.state);
+    for (const e of p.events) events.push(at === 0 ? e : { ...e, input: e.input + at });
+  }
+  const report = buildReport(state, events, opts.analyze?.rules);
+  if (rotations) (report.notices ??= []).push(`${path} was rotated or truncated ${rotations === 1 ? "once" : `${rotations} times`} while followed; what it held before is reported as '${path} (before rotation N)', its lines numbered from 1 in each`);
+  const failures = state.inputs.filter((i) => i.error).map((i) => ({ path: i.path, message: i.error! }));
+  return { report, state, events, failures };
+}
+
+/** The analysis of an earlier generation, with every string that named the file renamed (inputs, evidence). */
+function relabel<T>(part: T, from: string, to: string): T {
+  return JSON.parse(JSON.stringify(part), (_k, v) => (v === from ? to : v)) as T;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

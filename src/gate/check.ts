@@ -114,7 +114,7 @@ function judgeRequirement(report: Report, r: Requirement): GateRequirement {
   return { ...base, passed: ok, reason: `${r.path} is ${formatValue(value)}${ok ? "" : `, required ${r.op} ${formatValue(r.value)}`}` };
 }
 
-const kindList = (k: Record<string, number>) => Object.entries(k).map(([n, c]) => `${n} ×${c}`).join(", ");
+const kindList = (k: Record<string, number>) => Object.entries(k).map(([n, c]) => (c > 0 ? `${n} ×${c}` : `${n} (no connection lines; implied by the network NCCL chose)`)).join(", ");
 
 function judgeRequiredTransport(facts: Facts, kind: string): GateRequirement {
   const base = { kind: "require-transport", name: `require-transport ${kind}` };

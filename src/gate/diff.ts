@@ -1,5 +1,5 @@
 import type { Facts, Finding, Report } from "../facts/schema.js";
-import { interNodeKinds } from "./transport.js";
+import { interNodeKinds, intraNodeKinds } from "./transport.js";
 
 /*
  * Fact-by-fact comparison of two runs: the facts people compare first (KV cache, transports, versions)
@@ -57,7 +57,7 @@ const LABELS: Record<string, [label: string, unit?: string]> = {
 };
 
 /** Paths not compared leaf by leaf: provenance, big per-rank tables, and what is summarized otherwise. */
-const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/];
+const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.(?:interNode|intraNode|interNodeNet|communicators|workerIps)(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/];
 const EVIDENCE_PATHS = new Set(["firstError", "firstWarning", "nccl.firstWarn"]);
 
 function leaves(v: unknown, prefix: string, out: Map<string, unknown>): void {
@@ -102,9 +102,7 @@ function describeChange(path: string, before: unknown, after: unknown): FactChan
 
 /** The inter-node and intra-node transport kinds, most used first. */
 function transportSummary(f: Facts, inter: boolean): string | null {
-  const kinds: Record<string, number> = inter ? interNodeKinds(f) : {};
-  if (!inter)
-    for (const p of f.nccl.nodePairs) if (p.a === p.b) for (const [k, n] of Object.entries(p.kinds)) if (n > 0) kinds[k] = (kinds[k] ?? 0) + n;
+  const kinds = inter ? interNodeKinds(f) : intraNodeKinds(f);
   const list = Object.entries(kinds).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([k]) => k);
   return list.length ? list.join(", ") : null;
 }
@@ -122,7 +120,7 @@ export function diffReports(a: Report, b: Report): ReportDiff {
     const after = transportSummary(b.facts, inter);
     if (before !== after) {
       const label = inter ? "inter-node transport" : "intra-node transport";
-      changes.push({ path: inter ? "nccl.nodePairs[inter]" : "nccl.nodePairs[intra]", label, before, after, text: `${label} ${before ?? "none"} → ${after ?? "none"}` });
+      changes.push({ path: inter ? "nccl.interNode" : "nccl.intraNode", label, before, after, text: `${label} ${before ?? "none"} → ${after ?? "none"}` });
     }
   }
   const la = new Map<string, unknown>();

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { analyze, type AnalyzeOptions } from "../analyze.js";
 import { ReportSchema, type Report } from "../facts/schema.js";
 import { UsageError } from "../util/errors.js";
+import { parseJsonFile } from "../util/json.js";
 
 /** Reads a JSON report written by `analyze --format json`; a usage error when it is not one. */
 export async function readJsonReport(path: string): Promise<Report> {
@@ -17,9 +18,9 @@ export async function readJsonReport(path: string): Promise<Report> {
 export function parseJsonReport(text: string, path: string): Report {
   let data: unknown;
   try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UsageError("not a JSON report (cannot parse it as JSON)", path);
+    data = parseJsonFile(text);
+  } catch (e) {
+    throw new UsageError(`not a JSON report (${(e as Error).message})`, path);
   }
   const parsed = ReportSchema.safeParse(data);
   if (!parsed.success) {
@@ -29,12 +30,30 @@ export function parseJsonReport(text: string, path: string): Report {
   return parsed.data;
 }
 
-/** A JSON report when the file holds one (it starts with `{` and has a schemaVersion), else the analysis of the file as a log. */
+/**
+ * A JSON report when the file holds one (it starts with `{` and has a schemaVersion), else the analysis of the
+ * file as a log. A file that is one JSON value but gives no fact at all (`[]`, `null`, `{}`, any other JSON that
+ * is neither a report nor a benchmark result) is a usage error, not an empty baseline.
+ */
 export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): Promise<Report> {
   if (await looksLikeJsonReport(path)) return readJsonReport(path);
   const result = await analyze([path], opts);
   if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
+  if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
+    throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
   return result.report;
+}
+
+/** Does the file hold exactly one JSON value (checked only for files up to 64 MiB)? */
+async function isOneJsonValue(path: string): Promise<boolean> {
+  if (path === "-") return false;
+  try {
+    if ((await fs.stat(path)).size > 64 << 20) return false;
+    parseJsonFile(await fs.readFile(path, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function looksLikeJsonReport(path: string): Promise<boolean> {

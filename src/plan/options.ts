@@ -25,9 +25,20 @@ export interface PlanFlags {
 export const DEFAULT_GPUS_PER_NODE = 8;
 const INTERCONNECTS: Interconnect[] = ["nvlink", "xgmi", "nvlink-pairs", "pcie"];
 
+/**
+ * The largest count a plan flag takes (GPUs, nodes, tokens, requests): far past any cluster, and small enough
+ * that every figure derived from it stays an exact, printable number (never `∞` or `1.07e+307`).
+ */
+export const MAX_COUNT = 1e9;
+/** The largest model a plan takes: 1,000T parameters, or that many bytes of weights. */
+export const MAX_PARAMS = 1e15;
+/** The largest GPU memory or reserve a plan takes (1 PiB). */
+const MAX_GPU_BYTES = 1024 ** 5;
+
 export function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\s*\d+\s*$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a positive whole number, not '${v}'`);
+  if (Number(v) > MAX_COUNT) throw new UsageError(`${flag} must be at most ${MAX_COUNT.toLocaleString("en-US")}, not '${v.trim()}'`);
   return Number(v);
 }
 
@@ -35,6 +46,7 @@ export function positiveNumber(flag: string, v: string | undefined): number | un
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, not '${v}'`);
+  if (n > MAX_COUNT) throw new UsageError(`${flag} must be at most ${MAX_COUNT.toLocaleString("en-US")}, not '${v.trim()}'`);
   return n;
 }
 
@@ -62,6 +74,7 @@ export function resolveGpu(flags: PlanFlags, required: boolean): { gpu: PlanGpu 
   }
   const memBytes = flags.gpuMemory !== undefined ? parseBytes(flags.gpuMemory, "gib") : undefined;
   if (memBytes === null) throw new UsageError(`--gpu-memory must be a size such as 80GiB or 48GB, not '${flags.gpuMemory}'`);
+  if (memBytes !== undefined && memBytes > MAX_GPU_BYTES) throw new UsageError(`--gpu-memory must be at most 1 PiB, not '${flags.gpuMemory}'`);
   if (flags.gpu !== undefined) {
     const spec = findGpu(flags.gpu);
     if (!spec) throw new UsageError(`unknown GPU '${flags.gpu}'; use --gpu-memory and --interconnect, or one of: ${GPU_TABLE.map((g) => g.id).join(", ")}`);
@@ -87,11 +100,13 @@ export function resolveWeights(flags: PlanFlags, shape: ModelShape | null): { by
   if (flags.modelSize !== undefined) {
     const bytes = parseBytes(flags.modelSize, "gb");
     if (bytes === null) throw new UsageError(`--model-size must be a size such as 140GB or 130GiB, not '${flags.modelSize}'`);
+    if (bytes > MAX_PARAMS * 4) throw new UsageError(`--model-size must be at most 4 PB, not '${flags.modelSize}'`);
     return { bytes, from: `--model-size ${flags.modelSize.trim()}`, dtype };
   }
   if (flags.params !== undefined) {
     const p = parseParams(flags.params);
     if (p === null) throw new UsageError(`--params must be a parameter count such as 70B or 7.6B, not '${flags.params}'`);
+    if (p > MAX_PARAMS) throw new UsageError(`--params must be at most 1000T (a parameter count such as 70B or 7.6B), not '${flags.params}'`);
     return { bytes: p * per, from: `${formatParams(p)} parameters × ${per} byte${per === 1 ? "" : "s"} (${dtype})`, dtype };
   }
   if (shape?.estimatedParams) {
@@ -109,6 +124,7 @@ export function buildPlanInput(flags: PlanFlags, shape: ModelShape | null): { in
   const kvCacheDtype = kvCacheDtypeFlag(flags.kvCacheDtype);
   const overheadBytes = flags.overhead !== undefined ? parseBytes(flags.overhead, "gib") : undefined;
   if (overheadBytes === null) throw new UsageError(`--overhead must be a size such as 2GiB, not '${flags.overhead}'`);
+  if (overheadBytes !== undefined && overheadBytes > MAX_GPU_BYTES) throw new UsageError(`--overhead must be at most 1 PiB, not '${flags.overhead}'`);
   const maxModelLen = positiveInt("--max-model-len", flags.maxModelLen);
   if (maxModelLen !== undefined && !shape) notes.push("--max-model-len without --model-config: the KV cache cannot be estimated.");
   if (weights.dtype === "fp8") notes.push("--quantization fp8 quantizes a bf16/fp16 checkpoint while loading; drop it for a checkpoint already in FP8 (vLLM reads the method from its config).");

@@ -11,6 +11,11 @@ const PADDED_START = / {3,}(?=\[\d+,\d+\]<std(?:out|err)>:|\((?:[\w .=\-|]*? )?p
 // a record glued to a cut NCCL record with no space: a log level word or a process prefix
 const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\) )/g;
 
+// an NCCL record glued to the out-of-place half of an nccl-tests row (the test prints the in-place half after the
+// collective, on a line of its own): `  268435456  67108864  float  sum  -1  2760.1  97.26  182.36  0host:1:2 [0] NCCL INFO ...`
+// (bounded: a half row is short, a host name shorter still)
+const ROW_THEN_NCCL = /^\s{0,20}\d{1,20}\s{1,20}\d{1,20}\s{1,20}\w{1,20}\s[^\n]{0,200}?[\dA](?=[A-Za-z][\w.\-]{0,100}:\d{1,10}:\d{1,10} \[\d{1,4}\] NCCL (?:INFO|WARN|TRACE) )/;
+
 function gluedAt(p: string): number {
   if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
   GLUED_START.lastIndex = 0;
@@ -24,6 +29,10 @@ function gluedAt(p: string): number {
 
 function splitGlued(raw: string): string[] {
   if (raw.indexOf("NCCL") < 0) return [raw];
+  if (raw.charCodeAt(0) <= 57) {
+    const row = ROW_THEN_NCCL.exec(raw);
+    if (row) return [row[0], ...splitGlued(raw.slice(row[0].length))];
+  }
   let pieces = [raw];
   if (raw.indexOf("   ") >= 0) {
     pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);

@@ -4,7 +4,12 @@ import type { Report } from "../facts/schema.js";
 /*
  * Redaction for reports that leave the machine: consistent pseudonyms, so that the same host or address
  * reads the same everywhere (matrix, node pairs, evidence lines, file names), and secrets replaced by
- * numbered placeholders. It runs on the finished report object (and the kept events), before any renderer.
+ * numbered placeholders. It runs on the finished report object (and the kept events), before any renderer,
+ * and on every message vllm-doctor prints on stderr while --redact is on.
+ *
+ * What it looks for is data: DETECTORS below, each with examples it must redact and near-misses it must leave
+ * alone (test/redact-detectors.test.ts runs them all). Every pattern is entered only where a run of the
+ * characters it reads begins (a lookbehind), so a crafted line of 64 K characters costs linear time.
  */
 
 export interface RedactOptions {
@@ -15,37 +20,242 @@ export interface RedactOptions {
 /** Names and addresses that stay readable because they reveal nothing about a site. */
 const KEEP_IPS = new Set(["0.0.0.0", "127.0.0.1", "::", "::1", "255.255.255.255"]);
 
-// secrets: each pattern's first group (when present) is kept, the rest replaced
-const SECRET_PATTERNS: RegExp[] = [
-  // Hugging Face, OpenAI / Anthropic style keys, GitHub and Slack tokens, AWS access key ids
-  /\bhf_[A-Za-z0-9]{8,}/g,
-  /\bsk-[A-Za-z0-9_-]{8,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{16,}/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  // Authorization: Bearer <token>
-  /(\b[Bb]earer\s+)(?!redacted-secret-)[A-Za-z0-9._~+/=-]{6,}/g,
-  // --api-key X, --api-key=X, --hf-token X, --token X
-  /(--(?:api[-_]key|hf[-_]token|token|access[-_]token|password|secret)(?:=|\s+)['"]?)(?!redacted-secret-)[^\s'",)\]}]+/gi,
-  // api_key='X', "api_key": "X", api_key: ['X'], HF_TOKEN=X, OPENAI_API_KEY=X (config dumps, Namespace(...), env lines)
-  /(\b[\w.-]*(?:api[_-]?key|token|secret|password|passwd|credentials?)['"]?\s*(?:=|:)\s*\[?\s*['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-)[^\s'",)\]}]{4,}/gi,
-];
+/** Public domains that name projects and documentation, never a site: kept, with their subdomains. */
+const PUBLIC_DOMAINS = ["example.invalid", "github.com", "githubusercontent.com", "vllm.ai", "huggingface.co", "hf.co", "pytorch.org", "nvidia.com", "python.org", "pypi.org", "ray.io", "kubernetes.io", "docker.com", "docker.io", "nccl.dev"];
 
-const SECRET_KEY = /(api[_-]?key|secret|passw(or)?d|credentials?|token)$/i;
-const USER_PATH = /(\/(?:home|Users)\/)([^/\s'":,)\]}]+)/g;
-const NCCL_HOST_PREFIX = /(?:^|\s)([A-Za-z0-9][A-Za-z0-9._-]{0,253}):\d+:\d+ \[\d+\] NCCL /g;
-const EC2_HOST = /\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?:\.[A-Za-z0-9.-]+)?\b/g;
-const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g;
-const IPV6_CANDIDATE = /(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
+/** Top-level labels of host names found on their own: the public ones and what sites use inside (RFC 6761/6762 included). */
+const HOST_TLDS = "com|net|org|io|ai|dev|cloud|edu|gov|mil|info|biz|local|localdomain|internal|intranet|lan|corp|intra|cluster|svc|private|example|test|invalid|home";
+
+/** File-name endings that follow a host name in a log's name and are not a domain (gpu-node-7.log). */
+const FILE_EXT = "log|txt|out|err|gz|json|jsonl|ndjson|csv|md|html|xml|sarif|yaml|yml|py|sh|tar|zip|zst|xz|bz2";
+
+/** The last characters of a key whose value is a secret whatever it looks like (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY). */
+const SECRET_KEY = /(?:api[_-]?key|apikey|token|secret|secret[_-]?access[_-]?key|access[_-]?key(?:[_-]?id)?|passw(?:or)?d|passphrase|credentials?|private[_-]?key|client[_-]?secret)$/i;
+/** A key whose value names a machine: MASTER_ADDR, master_addr, VLLM_HOST_IP, host, hostname, node_ip, server. */
+const ADDRESS_KEY = /(?:^|[_.-])(?:master[_-]?addr(?:ess)?|addr(?:ess)?|host(?:name)?|host[_-]?ip|node[_-]?ip|ip|server|head[_-]?node)$/i;
+/** Values under an address key that name no site. */
+const PLAIN_VALUE = /^(?:localhost|none|null|true|false|auto|\d+|0\.0\.0\.0|::|\*)$/i;
+/** What stands right before a version number (v0.10.1.1, version 2.21.5.1, vLLM 0.10.1.1, vllm==0.10.1.1): never an address. */
+const VERSION_BEFORE = /(?:\bv|version(?:\s+(?:is|was))?|\bver|release|vllm|nccl|cuda|torch|python|driver|==|>=|<=|~=)\s*[:=]?\s*['"]?$/i;
+
+export interface Detector {
+  id: string;
+  /** what it finds and what it becomes (docs/hostile-input.md lists these) */
+  what: string;
+  /** global; the replacement gets the match, its groups, its offset and the whole text */
+  pattern: RegExp;
+  replace(r: Redactor, m: string, groups: (string | undefined)[], at: number, text: string): string;
+  /** texts it must redact, each with the part that must be gone afterwards */
+  redacts: [string, string][];
+  /** near-misses: texts that must come out unchanged (versions, hashes, durations, rank:device pairs, ...) */
+  keeps: string[];
+  /** a detector of addresses: not run on a value under a version key */
+  address?: boolean;
+}
+
+const secret = (prefixGroups = 0) => (r: Redactor, m: string, g: (string | undefined)[]) => {
+  const prefix = g.slice(0, prefixGroups).join("");
+  return prefix + r.secret(m.slice(prefix.length));
+};
+
+export const DETECTORS: Detector[] = [
+  {
+    id: "hf-token",
+    what: "Hugging Face tokens (`hf_…`) → `redacted-secret-N`",
+    pattern: /(?<![\w-])hf_[A-Za-z0-9]{20,}/g,
+    replace: secret(),
+    redacts: [["HF_HUB_TOKEN hf_AbCdEfGhIjKlMnOpQrStUvWx", "hf_AbCdEfGhIjKlMnOpQrStUvWx"]],
+    keeps: ["hf_transfer enabled", "self.hf_config", "use hf_hub_download"],
+  },
+  {
+    id: "api-key",
+    what: "OpenAI/Anthropic-style keys (`sk-…`) → `redacted-secret-N`",
+    pattern: /(?<![\w-])sk-[A-Za-z0-9_-]{16,}/g,
+    replace: secret(),
+    redacts: [["key sk-proj-9f8e7d6c5b4a39281706", "9f8e7d6c5b4a39281706"], ["sk-ant-api03-AAAAbbbbCCCCdddd1234", "AAAAbbbbCCCCdddd1234"]],
+    keeps: ["import sk-learn", "task-12345678901234567890 done"],
+  },
+  {
+    id: "github-token",
+    what: "GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`) → `redacted-secret-N`",
+    pattern: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+    replace: secret(),
+    redacts: [["token ghp_0123456789abcdefABCDEFxyz", "0123456789abcdefABCDEFxyz"], ["github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "11ABCDEFG0123456789"]],
+    keeps: ["ghp_ short", "github_pat_"],
+  },
+  {
+    id: "gitlab-token",
+    what: "GitLab personal access tokens (`glpat-…`) → `redacted-secret-N`",
+    pattern: /(?<![\w-])glpat-[A-Za-z0-9_-]{20,}/g,
+    replace: secret(),
+    redacts: [["CI_TOKEN glpat-AbCdEf0123456789xYzW", "AbCdEf0123456789xYzW"]],
+    keeps: ["glpat- docs"],
+  },
+  {
+    id: "slack-token",
+    what: "Slack tokens (`xoxb-…`) → `redacted-secret-N`",
+    pattern: /(?<![\w-])xox[abposr]-[A-Za-z0-9-]{10,}/g,
+    replace: secret(),
+    redacts: [["xoxb-123456789012-abcdefABCDEF", "123456789012-abcdefABCDEF"]],
+    keeps: ["xoxo-kisses"],
+  },
+  {
+    id: "aws-key-id",
+    what: "AWS access key ids (`AKIA…`, `ASIA…`) → `redacted-secret-N`",
+    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g,
+    replace: secret(),
+    redacts: [["id AKIAIOSFODNN7EXAMPLE used", "IOSFODNN7EXAMPLE"]],
+    keeps: ["AKIA is a prefix", "AKIAIOSFODNN7EXAMPLEXX9"],
+  },
+  {
+    id: "jwt",
+    what: "JSON web tokens (`eyJ….….…`), bare or after Bearer → `redacted-secret-N`",
+    pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g,
+    replace: secret(),
+    redacts: [["cookie=x eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.ZmFrZXNpZw", "c2VjcmV0LXBheWxvYWQ"]],
+    keeps: ["eyJ alone", "eyJhbGciOiJIUzI1NiJ9 with no dot"],
+  },
+  {
+    id: "bearer",
+    what: "`Authorization: Bearer|Basic|Token <value>` and `bearer <value>` in any case → `redacted-secret-N`",
+    pattern: /(?<![\w-])((?:authorization:\s*(?:basic|token|bearer)|bearer)\s+)(?!redacted-secret-)([A-Za-z0-9._~+/=-]{6,})/gi,
+    replace: secret(1),
+    redacts: [["Authorization: bearer abcdef123456", "abcdef123456"], ["AUTHORIZATION: BEARER QWERTY987654", "QWERTY987654"], ["Authorization: Basic dXNlcjpwYXNz", "dXNlcjpwYXNz"]],
+    keeps: ["bearer of bad news", "the bearer: 5"],
+  },
+  {
+    id: "url-credentials",
+    what: "credentials in URLs (`https://user:pass@`, `redis://:pass@`, `postgres://user@`) → `scheme://redacted-secret-N@`",
+    pattern: /(?<![\w+.-])([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/)(?!redacted-secret-)([^\s/?#@'"]{1,256})@/g,
+    replace: (r, _m, g) => `${g[0]}${r.secret(g[1]!)}@`,
+    redacts: [["https://alice:s3cret@proxy.corp.example:3128", "s3cret"], ["redis://:hunter2@cache:6379/0", "hunter2"], ["postgres://admin:pw1234@db/x", "admin:pw1234"]],
+    keeps: ["https://huggingface.co/meta-llama/Llama-3.1-8B", "file:///tmp/x@y", "git+https://github.com/vllm-project/vllm@v0.10.1"],
+  },
+  {
+    id: "email",
+    what: "e-mail addresses → `email-N@example.invalid`",
+    pattern: /(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g,
+    replace: (r, m) => `${r.pseudo("emails", m.toLowerCase(), "email-")}@example.invalid`,
+    redacts: [["contact jane.doe+ops@corp.example.com now", "jane.doe"], ["Author: Bob <bob@acme.io>", "bob@acme"]],
+    keeps: ["pip install torch==2.1.0", "model@main", "@property", "git@github"],
+  },
+  {
+    id: "cli-secret-flag",
+    what: "the value of `--api-key`, `--hf-token`, `--token`, `--password`, `--secret` and flags ending so → `redacted-secret-N`",
+    pattern: /(?<![\w-])(--[\w-]*?(?:api[-_]key|token|password|passwd|secret)(?:=|\s+)['"]?)(?!redacted-secret-|None\b|-)([^\s'",)\]}]+)/gi,
+    replace: secret(1),
+    redacts: [["--api-key=topsecret99 --port 8000", "topsecret99"], ["--hf-token hf_x_topsecret", "hf_x_topsecret"], ["--db-password 'pw'", "pw'"]],
+    keeps: ["--max-num-batched-tokens 8192", "--tokenizer-mode auto", "--api-key --port 1"],
+  },
+  {
+    id: "key-value",
+    what: "`key=value` / `key: value` / `'key': 'value'`: under a secret's name (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY, password, credentials) → `redacted-secret-N`; under an address's name (MASTER_ADDR, host, hostname, VLLM_HOST_IP) a host name → `host-N`",
+    pattern: /(?<![\w.-])([A-Za-z_][\w.-]*)(['"]?\s*[=:]\s*\[?\s*['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-|host-\d)([^\s'",)\]}]+)/g,
+    replace: (r, m, g) => {
+      const key = g[0]!.length > 64 ? g[0]!.slice(-64) : g[0]!;
+      const value = g[2]!;
+      if (SECRET_KEY.test(key) && value.length >= 4) return g[0]! + g[1]! + r.secret(value);
+      if (ADDRESS_KEY.test(key) && /^[A-Za-z]/.test(value) && !PLAIN_VALUE.test(value) && !isIP(value)) return g[0]! + g[1]! + r.host(value.replace(/\.$/, "")) + (value.endsWith(".") ? "." : "");
+      return m;
+    },
+    redacts: [
+      ["'api_key': ['k-9999999']", "k-9999999"], ["AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG", "wJalrXUtnFEMIK7MDENG"], ["OPENAI_API_KEY=abcd1234", "abcd1234"],
+      ["MASTER_ADDR=head-node.cluster.local", "head-node"], ["'host': 'db-primary'", "db-primary"], ["hostname: trainer-17", "trainer-17"],
+    ],
+    keeps: ["api_key=None token: null", "max_num_batched_tokens=8192 tokens: 5", "host: localhost", "MASTER_PORT=29500", "INFO 07-25 10:11:12", "host=0.0.0.0", "rank 3: cuda:3"],
+  },
+  {
+    id: "user-path",
+    what: "the user name in home folders: `/home/alice`, `home/alice` (relative), `/Users/alice`, `C:\\Users\\alice` → `user-N`",
+    pattern: /(?<![\w~-])((?:[A-Za-z]:)?[/\\]?(?:home|Users)[/\\])(?!user-\d)([^/\\\s'":,)\]}]+)/g,
+    replace: (r, _m, g) => g[0]! + r.pseudo("users", g[1]!, "user-"),
+    redacts: [["/Users/ann/x", "ann"], ["/home/ann/y", "ann"], ["cd home/alice/runs", "alice"], ["C:\\Users\\frank\\logs", "frank"]],
+    keeps: ["/root/z", "/homework/a", "/var/home", "myhome/x"],
+  },
+  {
+    id: "model",
+    what: "with --redact-models: the model's name and path as the report names them → `model-N`",
+    pattern: /(?!)/g,
+    replace: (_r, m) => m,
+    redacts: [],
+    keeps: [],
+  },
+  {
+    id: "known-host",
+    what: "host names the report names (NCCL line prefixes, hosts, rank map, origins, MASTER_ADDR), with any domain after them, also inside file names → `host-N`",
+    pattern: /(?!)/g,
+    replace: (_r, m) => m,
+    redacts: [["node7:12:12 [0] NCCL INFO x", "node7"], ["logs/node7_rank0.log", "node7"], ["node7.corp.example.com", "corp.example"]],
+    keeps: ["node70 mynode7 node7-b", "cuda:0 rank 3"],
+    address: true,
+  },
+  {
+    id: "ec2-host",
+    what: "EC2 host names (`ip-10-0-1-23.ec2.internal`) → `host-N`",
+    pattern: /(?<![\w-])ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?:\.[A-Za-z0-9-]+)*(?![\w-])/g,
+    replace: (r, m) => r.host(m),
+    redacts: [["on ip-10-0-1-23.ec2.internal now", "10-0-1-23"]],
+    keeps: ["zip-1-2-3-4"],
+    address: true,
+  },
+  {
+    id: "domain-name",
+    what: `host names with a domain (\`db.corp.example\`, \`node17.cluster.local\`, \`*.svc\`) whose last label is one of ${HOST_TLDS.split("|").length} site or public endings, except public project domains (github.com, vllm.ai, huggingface.co, …) → \`host-N\``,
+    pattern: new RegExp(`(?<![\\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${HOST_TLDS})(?![\\w-]|\\.[A-Za-z0-9])`, "gi"),
+    replace: (r, m) => (isPublicDomain(m) ? m : r.host(m)),
+    redacts: [["connect to db.corp.example failed", "db.corp"], ["node17.cluster.local:6379", "node17"], ["vllm-head.default.svc", "vllm-head"], ["gpu-node-07.corp.example.com", "gpu-node-07"]],
+    keeps: ["core.py config.json model.safetensors", "torch.cuda.OutOfMemoryError", "vllm.entrypoints.openai.api_server", "see https://docs.vllm.ai/en/latest", "github.com/vllm-project", "nccl.h v0.10.1 2.21.5"],
+    address: true,
+  },
+  {
+    id: "mac",
+    what: "MAC addresses (`00:1a:2b:3c:4d:5e`) → `mac-N`",
+    pattern: /(?<![\w:-])(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?![\w:-])/g,
+    replace: (r, m) => r.pseudo("macs", m.toLowerCase().replace(/-/g, ":"), "mac-"),
+    redacts: [["link/ether 00:1a:2b:3c:4d:5e brd", "2b:3c:4d"]],
+    keeps: ["10:11:12", "rank 3:1 dev 2", "00:1a:2b:3c:4d"],
+    address: true,
+  },
+  {
+    id: "ipv4",
+    what: "IPv4 addresses except 0.0.0.0, loopback and broadcast → a documentation address (192.0.2.N, RFC 5737); never a version (`v0.10.1.1`, `version 1.2.3.4`)",
+    pattern: /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g,
+    replace: (r, m, _g, at, text) => (isIP(m) === 4 && !KEEP_IPS.has(m) && !VERSION_BEFORE.test(text.slice(Math.max(0, at - 24), at)) ? r.ip(m) : m),
+    redacts: [["and 10.0.1.23:29500", "10.0.1.23"], ["Connect to 10.42.7.11<43511>", "10.42.7.11"]],
+    keeps: ["vLLM v0.10.1.1", "vLLM 0.10.1.1 on a.log", "vllm.version is 0.10.1.1", "version 0.10.1.1", "vllm==0.10.1.1", "127.0.0.1 and 0.0.0.0", "1.2.3.4.5", "took 1.234.5 s"],
+    address: true,
+  },
+  {
+    id: "iface-ipv6",
+    what: "an IPv6 address after an interface name, as NCCL prints it (`eth0:fe80::…%eth0<0>`) → `2001:db8::N`",
+    pattern: /(?<![\w-])([A-Za-z][\w.-]{0,15}:)([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w:])/g,
+    replace: (r, m, g) => (isIP(g[1]!) === 6 && !KEEP_IPS.has(g[1]!.toLowerCase()) ? g[0]! + r.ip(g[1]!.toLowerCase()) : m),
+    redacts: [["OOB eth0:fe80::a00:27ff:fe4e:66a1%eth0<0>", "27ff:fe4e"]],
+    keeps: ["c10d::ProcessGroup", "ib0:1/IB"],
+    address: true,
+  },
+  {
+    id: "ipv6",
+    what: "IPv6 addresses (link-local ones carry the MAC in their EUI-64 form) except `::` and `::1` → `2001:db8::N`",
+    pattern: /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g,
+    replace: (r, m) => (isIP(m) === 6 && !KEEP_IPS.has(m.toLowerCase()) ? r.ip(m.toLowerCase()) : m),
+    redacts: [["[fe80::1ff:fe23:4567:890a%eth0]", "fe23:4567"], ["addr fe80:0000:0000:0000:021a:2bff:fe3c:4d5e/64", "2bff:fe3c"], ["2001:4860:4860::8888", "4860::8888"]],
+    keeps: ["::1 10:11:12 c10d::ProcessGroup", "rank 0:1:2", "sha 1f2e:3d"],
+    address: true,
+  },
+];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+function isPublicDomain(name: string): boolean {
+  const n = name.toLowerCase();
+  return PUBLIC_DOMAINS.some((d) => n === d || n.endsWith(`.${d}`));
+}
+
 export class Redactor {
+  private readonly maps = new Map<string, Map<string, string>>();
   private readonly hosts = new Map<string, string>();
   private readonly ips = new Map<string, string>();
-  private readonly users = new Map<string, string>();
-  private readonly secrets = new Map<string, string>();
-  private readonly models = new Map<string, string>();
   private hostPattern: RegExp | null = null;
   private modelPattern: RegExp | null = null;
 
@@ -56,66 +266,88 @@ export class Redactor {
     const fresh = [...new Set(names)].filter((h) => h && !this.hosts.has(h) && !isIP(h) && !/^host-\d+$/.test(h)).sort();
     for (const h of fresh) this.hosts.set(h, `host-${this.hosts.size + 1}`);
     const all = [...this.hosts.keys()].sort((a, b) => b.length - a.length);
-    this.hostPattern = all.length ? new RegExp(`(?<![A-Za-z0-9_-])(?:${all.map(escapeRe).join("|")})(?![A-Za-z0-9_-])`, "g") : null;
+    // a known name, and the domain after it (not a file name's ending): gpu-node-7.corp.example.com is host-1 as a whole
+    this.hostPattern = all.length
+      ? new RegExp(`(?<![A-Za-z0-9-])(?:${all.map(escapeRe).join("|")})(?:\\.(?!(?:${FILE_EXT})(?![A-Za-z0-9-]))[A-Za-z][A-Za-z0-9-]*)*(?![A-Za-z0-9-])`, "g")
+      : null;
   }
 
   learnModels(names: Iterable<string>): void {
     if (!this.opts.models) return;
-    for (const m of [...new Set(names)].filter(Boolean).sort()) if (!this.models.has(m)) this.models.set(m, `model-${this.models.size + 1}`);
-    const all = [...this.models.keys()].sort((a, b) => b.length - a.length);
+    const models = this.map("models");
+    for (const m of [...new Set(names)].filter(Boolean).sort()) if (!models.has(m)) models.set(m, `model-${models.size + 1}`);
+    const all = [...models.keys()].sort((a, b) => b.length - a.length);
     this.modelPattern = all.length ? new RegExp(all.map(escapeRe).join("|"), "g") : null;
   }
 
-  /** Replaces every secret, user name, model, host and address in one string. */
-  text(s: string): string {
+  /** Replaces every secret, user name, model, host and address in one string (no address under a version key). */
+  text(s: string, opts: { version?: boolean } = {}): string {
     let t = s;
-    for (const re of SECRET_PATTERNS) {
-      t = t.replace(re, (whole: string, keep?: string) => {
-        const prefix = typeof keep === "string" ? keep : "";
-        const secret = whole.slice(prefix.length);
-        return prefix + this.pseudonym(this.secrets, secret, "redacted-secret-");
+    for (const d of DETECTORS) {
+      if (opts.version && d.address) continue;
+      if (d.id === "model") {
+        if (this.modelPattern) t = t.replace(this.modelPattern, (m) => this.map("models").get(m) ?? m);
+        continue;
+      }
+      if (d.id === "known-host") {
+        if (this.hostPattern) t = t.replace(this.hostPattern, (h) => this.host(h));
+        continue;
+      }
+      t = t.replace(d.pattern, (m: string, ...rest: unknown[]) => {
+        // (match, groups..., offset, whole text)
+        const at = rest[rest.length - 2] as number;
+        const whole = rest[rest.length - 1] as string;
+        return d.replace(this, m, rest.slice(0, -2) as (string | undefined)[], at, whole);
       });
     }
-    if (this.modelPattern) t = t.replace(this.modelPattern, (m) => this.models.get(m) ?? m);
-    t = t.replace(USER_PATH, (_w, dir: string, user: string) => dir + this.pseudonym(this.users, user, "user-"));
-    t = t.replace(EC2_HOST, (h) => this.hostName(h));
-    if (this.hostPattern) t = t.replace(this.hostPattern, (h) => this.hosts.get(h) ?? h);
-    t = t.replace(IPV4, (ip) => (isIP(ip) === 4 && !KEEP_IPS.has(ip) ? this.ipPseudonym(ip) : ip));
-    t = t.replace(IPV6_CANDIDATE, (ip) => (isIP(ip) === 6 && !KEEP_IPS.has(ip.toLowerCase()) ? this.ipPseudonym(ip.toLowerCase()) : ip));
     return t;
   }
 
   /** A deep copy of any JSON value with every string (keys included) redacted. */
   value<T>(v: T): T {
-    return this.walk(v) as T;
+    return this.walk(v, "") as T;
   }
 
-  private walk(v: unknown): unknown {
-    if (typeof v === "string") return this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+  private walk(v: unknown, key: string): unknown {
+    if (typeof v === "string") return this.text(v, { version: /version$/i.test(key) });
+    if (Array.isArray(v)) return v.map((x) => this.walk(x, key));
     if (v && typeof v === "object") {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
         // a value under a secret's name (api_key, hf_token, HF_TOKEN, password) is a secret whatever it looks like
-        out[this.text(k)] = typeof x === "string" && SECRET_KEY.test(k) && x.length > 0 && !/^(None|null|redacted-secret-\d+)$/.test(x) ? this.pseudonym(this.secrets, x, "redacted-secret-") : this.walk(x);
+        out[this.text(k)] = typeof x === "string" && SECRET_KEY.test(k) && x.length > 0 && !/^(None|null|redacted-secret-\d+)$/.test(x) ? this.secret(x) : this.walk(x, k);
       }
       return out;
     }
     return v;
   }
 
-  private hostName(h: string): string {
-    if (!this.hosts.has(h)) this.hosts.set(h, `host-${this.hosts.size + 1}`);
+  /** The pseudonym of a host name (a name the report did not list gets the next number). */
+  host(h: string): string {
+    const known = this.hosts.get(h) ?? this.hosts.get(h.split(".")[0]);
+    if (known) return known;
+    this.hosts.set(h, `host-${this.hosts.size + 1}`);
     return this.hosts.get(h)!;
   }
 
-  private pseudonym(map: Map<string, string>, key: string, prefix: string): string {
+  secret(s: string): string {
+    return this.pseudo("secrets", s, "redacted-secret-");
+  }
+
+  pseudo(kind: string, key: string, prefix: string): string {
+    const map = this.map(kind);
     if (!map.has(key)) map.set(key, `${prefix}${map.size + 1}`);
     return map.get(key)!;
   }
 
+  private map(kind: string): Map<string, string> {
+    let m = this.maps.get(kind);
+    if (!m) this.maps.set(kind, (m = new Map()));
+    return m;
+  }
+
   /** IPv4 pseudonyms stay addresses, from the documentation ranges (RFC 5737), so a reader still sees an IP. */
-  private ipPseudonym(ip: string): string {
+  ip(ip: string): string {
     const cur = this.ips.get(ip);
     if (cur) return cur;
     const n = this.ips.size;
@@ -126,12 +358,18 @@ export class Redactor {
   }
 }
 
+const NCCL_HOST_PREFIX = /(?<![^\s])([A-Za-z0-9][A-Za-z0-9._-]{0,253}):\d+:\d+ \[\d+\] NCCL /g;
+
 /** Host names a report (and its events) names: NCCL hosts, node pairs, rank map, origins, NCCL line prefixes. */
 export function hostsOf(report: Report, events: readonly unknown[] = []): Set<string> {
   const hosts = new Set<string>();
   const n = report.facts.nccl;
   for (const h of n.hosts) hosts.add(h);
-  for (const p of n.nodePairs) hosts.add(p.a).add(p.b);
+  for (const p of n.nodePairs) {
+    hosts.add(p.a);
+    if (p.b) hosts.add(p.b);
+  }
+  for (const c of n.communicators ?? []) for (const h of c.hosts) hosts.add(h);
   for (const r of n.rankMap) if (r.host) hosts.add(r.host);
   const master = report.facts.config.masterAddr;
   if (master && !isIP(master) && master !== "localhost") hosts.add(master);
@@ -156,11 +394,29 @@ export function hostsOf(report: Report, events: readonly unknown[] = []): Set<st
   return hosts;
 }
 
+/** The redactor a report's redaction used, kept so stderr messages of the same run read the same pseudonyms. */
+let lastRedactor: Redactor | null = null;
+
 /** The report and events with hosts, addresses, user names and secrets (and models, when asked) replaced. */
 export function redactReport<E>(report: Report, events: readonly E[] = [], opts: RedactOptions = {}): { report: Report; events: E[] } {
   const r = new Redactor(opts);
   r.learnHosts(hostsOf(report, events));
   const c = report.facts.config;
   r.learnModels([c.model, c.servedModelName].filter((m): m is string => typeof m === "string" && m.length > 1));
+  lastRedactor = r;
   return { report: r.value(report), events: r.value([...events]) };
+}
+
+let redactMessages = false;
+
+/** --redact: from now on every message on stderr (errors, notices, failed inputs) is redacted too. */
+export function redactStderr(on: boolean): void {
+  redactMessages = on;
+}
+
+/** A message for stderr, redacted when --redact is on (with the pseudonyms of the report, once there is one). */
+export function messageText(s: string): string {
+  if (!redactMessages) return s;
+  lastRedactor ??= new Redactor();
+  return lastRedactor.text(s);
 }

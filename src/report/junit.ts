@@ -1,5 +1,6 @@
 import type { Finding, Report } from "../facts/schema.js";
 import { severityFails, type FailOn } from "../gate/check.js";
+import { safeLine, safeText } from "../util/terminal.js";
 
 /*
  * JUnit XML: a suite "rules" with one testcase per rule (the catalog plus any rule that fired) and, after
@@ -21,8 +22,9 @@ export const CORE_RULE_IDS = [
 // XML 1.0 allows tab, LF, CR and these ranges; everything else (other controls, lone surrogates, U+FFFE/F) is dropped
 const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** Escaped for XML, with what a CI console would obey shown escaped (safeText): CR, C1 controls such as U+009B, bidi overrides. */
 export function xmlEscape(s: string): string {
-  return s.replace(INVALID_XML, "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return safeText(s).replace(INVALID_XML, "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 
 export interface JunitOptions {
@@ -65,7 +67,7 @@ export function renderJunit(report: Report, opts: JunitOptions = {}): string {
 
 function describe(f: Finding): string {
   const lines = [`${f.severity.toUpperCase()}: ${f.title}`, f.message];
-  for (const e of f.evidence) lines.push(`  ${e.file}:${e.line}: ${e.text}`);
+  for (const e of f.evidence) lines.push(`  ${safeLine(`${e.file}:${e.line}`)}: ${e.text}`);
   for (const r of f.remediation) lines.push(`  -> ${r}`);
   return lines.join("\n");
 }

@@ -1,7 +1,8 @@
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { communicatorLine } from "./cluster-rows.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -99,8 +100,14 @@ export function ncclRows(f: Facts): Row[] {
     ["InfiniBand HCAs", n.ibHcas?.length ? n.ibHcas.join(", ") : "—"],
     ["GPU Direct RDMA", yesNo(n.gdr)],
     ["ranks / nodes", `${num(n.ranks, 0)} / ${num(n.nodes, 0)}`],
+    ["hosts in the log", n.hosts.length ? n.hosts.join(", ") : "—"],
     ["Init COMPLETE lines", num(n.initComplete, 0)],
   ];
+  const comms = communicatorLine(n);
+  if (comms) rows.push(["communicators", comms]);
+  const inter = Object.entries(n.interNode).filter(([, v]) => v > 0);
+  if (inter.length) rows.push(["inter-node connections", inter.map(([k, v]) => `${k} ×${v}`).join(", ")]);
+  else if (n.interNodeNet) rows.push(["inter-node network", `${n.interNodeNet} (no connection lines; from the network NCCL chose)`]);
   const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
   if (kinds.length) rows.push(["connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", ")]);
   if (n.bootstrapInterfaces.length) rows.push(["bootstrap interfaces", n.bootstrapInterfaces.join(", ")]);
@@ -109,16 +116,19 @@ export function ncclRows(f: Facts): Row[] {
 
 export interface PairRow {
   a: string;
+  /** the other end's host, or UNKNOWN_HOST when it is not in the log */
   b: string;
   scope: "intra-node" | "inter-node";
   kinds: [string, number][];
 }
 
+export const UNKNOWN_HOST = "(a node not in the log)";
+
 export function pairRows(f: Facts): PairRow[] {
   return f.nccl.nodePairs.map((p) => ({
     a: p.a,
-    b: p.b,
-    scope: p.a === p.b ? "intra-node" : "inter-node",
+    b: p.b ?? UNKNOWN_HOST,
+    scope: p.scope === "intra" ? "intra-node" : "inter-node",
     kinds: Object.entries(p.kinds).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]),
   }));
 }
@@ -235,7 +245,7 @@ function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
   const shown = fd.evidence.slice(0, compact ? 3 : 10);
   if (shown.length) {
     out.push("Evidence:", "");
-    out.push(mdFence(shown.map((e) => `${safeText(where(e))}: ${safeText(e.text)}`).join("\n")));
+    out.push(mdFence(shown.map((e) => `${safeLine(where(e))}: ${safeText(e.text)}`).join("\n")));
     const more = (fd.evidenceCount ?? fd.evidence.length) - shown.length;
     if (more > 0) out.push("", `… and ${more} more evidence lines.`);
     out.push("");

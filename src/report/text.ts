@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Evidence } from "../model.js";
 import type { Finding, Report } from "../facts/schema.js";
-import { safeText } from "../util/terminal.js";
+import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
+import { communicatorLine } from "./cluster-rows.js";
 
 /** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
 const HEADLINE_FACTS = new Set([
@@ -37,7 +38,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   const head = (s: string) => out.push("", c.bold(s));
   const row = (k: string, v: string) => out.push(`  ${c.dim(k.padEnd(22))} ${safeText(v)}`);
 
-  const inputs = report.inputs.map((i) => `${i.path} (${num(i.lines)} lines${i.error ? `, ${c.red("failed: " + i.error)}` : ""})`).join(", ");
+  const inputs = report.inputs.map((i) => `${safeLine(i.path)} (${num(i.lines)} lines${i.error ? `, ${c.red("failed: " + i.error)}` : ""})`).join(", ");
   out.push(c.bold("vllm-doctor") + c.dim(` ${report.tool.version}`) + `  ${safeText(inputs)}`);
 
   head("Run");
@@ -49,9 +50,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (f.config.nnodes) row("nodes", `${f.config.nnodes}${f.config.nodeRank !== null ? ` (this is node rank ${f.config.nodeRank})` : ""}${f.config.masterAddr ? `, master ${f.config.masterAddr}` : ""}`);
   row("max_model_len", num(f.config.maxModelLen));
   row("gpu_memory_util", f.config.gpuMemoryUtilization === null ? "—" : String(f.config.gpuMemoryUtilization));
+  if (f.config.source) row("config read from", CONFIG_SOURCE_WORDS[f.config.source] ?? f.config.source);
+  const env = Object.entries(f.env ?? {});
+  if (env.length) row("environment", env.slice(0, 8).map(([k, v]) => `${k}=${v}`).join(" ") + (env.length > 8 ? ` (+${env.length - 8} more)` : ""));
 
   head("KV cache");
-  row("tokens", num(f.kvCache.tokens));
+  row("tokens", `${num(f.kvCache.tokens)}${f.sources["kvCache.tokens"]?.derived ? ` (${f.sources["kvCache.tokens"].derived})` : ""}`);
   const conc = f.kvCache.maxConcurrency === null ? "—" : `${f.kvCache.maxConcurrency}x${f.kvCache.tokensPerRequest ? ` at ${num(f.kvCache.tokensPerRequest)} tokens per request` : ""}`;
   row("max concurrency", conc);
   if (f.kvCache.gpuBlocks !== null || f.kvCache.cpuBlocks !== null) row("blocks", `GPU ${num(f.kvCache.gpuBlocks)}, CPU ${num(f.kvCache.cpuBlocks)}`);
@@ -68,14 +72,16 @@ export function renderText(report: Report, opts: TextOptions): string {
     head("NCCL");
     row("version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—"));
     row("network", `${n.net ?? "—"}${n.ibHcas?.length ? ` via ${n.ibHcas.join(", ")}` : ""}${n.gdr === null ? "" : n.gdr ? ", GPU Direct RDMA on" : ", GPU Direct RDMA off"}`);
-    row("ranks / nodes", `${num(n.ranks)} ranks on ${num(n.nodes)} node(s), ${n.initComplete} Init COMPLETE`);
+    row("ranks / nodes", `${num(n.ranks)} ranks on ${num(n.nodes)} node(s)${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
+    const comms = communicatorLine(n);
+    if (comms) row("communicators", comms);
     const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
     if (kinds.length) row("connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", "));
     if (n.nodePairs.length) {
       out.push(`  ${c.dim("node pairs")}`);
       for (const p of n.nodePairs) {
         const ks = Object.entries(p.kinds).filter(([, v]) => v > 0).map(([k, v]) => `${k} ×${v}`).join(", ");
-        out.push(`    ${safeText(p.a === p.b ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b}`).padEnd(40)} ${ks}`);
+        out.push(`    ${safeText(p.scope === "intra" ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b ?? "another node (not in the log)"}`).padEnd(40)} ${ks}`);
       }
     }
   }
@@ -87,7 +93,7 @@ export function renderText(report: Report, opts: TextOptions): string {
 
   head("First error");
   if (f.firstError) {
-    out.push(`  ${c.cyan(safeText(where(f.firstError)))}`);
+    out.push(`  ${c.cyan(safeLine(where(f.firstError)))}`);
     out.push(`  ${c.red(clipLine(f.firstError.text))}`);
   } else out.push(`  ${c.dim("none")}`);
 
@@ -106,18 +112,27 @@ export function renderText(report: Report, opts: TextOptions): string {
   }
   if (report.notices?.length) {
     head("Notices");
-    for (const m of report.notices) out.push(`  ${c.yellow("!")} ${safeText(m)}`);
+    for (const m of report.notices) out.push(`  ${c.yellow("!")} ${safeLine(m)}`);
   }
   return out.join("\n") + "\n";
 }
 
 function renderFinding(fd: Finding, c: ChalkInstance, clipLine: (s: string) => string): string[] {
   const sev = fd.severity === "error" ? c.red.bold("error  ") : fd.severity === "warning" ? c.yellow.bold("warning") : c.blue.bold("info   ");
-  const lines = [``, `  ${sev} ${c.bold(safeText(fd.title))}  ${c.dim(fd.ruleId)}`, `          ${safeText(fd.message)}`];
-  for (const e of fd.evidence.slice(0, 3)) lines.push(`          ${c.cyan(safeText(`${e.file}:${e.line}`))}  ${clipLine(e.text)}`);
+  const lines = [``, `  ${sev} ${c.bold(safeText(fd.title))}  ${c.dim(fd.ruleId)}`, `          ${safeLine(fd.message)}`];
+  for (const e of fd.evidence.slice(0, 3)) lines.push(`          ${c.cyan(safeLine(`${e.file}:${e.line}`))}  ${clipLine(e.text)}`);
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(3, fd.evidence.length);
   if (more > 0) lines.push(c.dim(`          … and ${more} more`));
   for (const r of fd.remediation) lines.push(`          ${c.green("→")} ${safeText(r)}`);
   lines.push(c.dim(`          ${fd.docs}`));
   return lines;
 }
+
+/** how the text report names the kind of statement the config facts came from */
+const CONFIG_SOURCE_WORDS: Record<string, string> = {
+  banner: "the engine banner",
+  "non-default-args": "vLLM's `non-default args`",
+  namespace: "vLLM's `args: Namespace(...)`",
+  command: "the launch command",
+  line: "single log lines",
+};

@@ -1,5 +1,5 @@
 import type { Event } from "../events/index.js";
-import type { FactState } from "../facts/state.js";
+import { finalizeSignals, type FactState } from "../facts/state.js";
 import type { Facts, Finding, Severity } from "../facts/schema.js";
 import { RULES } from "./index.js";
 import { DEFAULT_THRESHOLDS, docsPath, docsUrl, type FindingDraft, type Rule, type RuleContext, type Thresholds } from "./types.js";
@@ -29,7 +29,7 @@ export function severityOf(rule: Rule, config?: RulesConfig): Severity | "off" {
 /** Runs every registered rule in registry order; a rule that throws becomes an internal/rule-error finding. */
 export function runRules(facts: Facts, events: Event[], state: FactState, config?: RulesConfig): Finding[] {
   const thresholds = effectiveThresholds(config);
-  const ctx: RuleContext = { facts, events, state, thresholds };
+  const ctx: RuleContext = { facts, signals: finalizeSignals(state), events, state, thresholds };
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const configured = config?.rules?.[rule.meta.id];

@@ -2,6 +2,7 @@ import type { Event } from "../events/index.js";
 import type { Facts } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
 import type { RuleContext } from "./types.js";
+import { multiNodeReasons } from "../facts/reconcile.js";
 
 /** A line of the log that matched a signature. */
 export interface Hit {
@@ -108,43 +109,13 @@ export function num(s: string | undefined): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** The hosts or nodes the log shows taking part, for multi-node decisions. */
+/** Why the run spans nodes (facts.nccl.multiNode), with the lines that show it. */
 export function multiNodeEvidence(ctx: RuleContext): { multi: boolean; why: string[]; evidence: Evidence[] } {
-  const { facts, events, thresholds } = ctx;
-  const why: string[] = [];
-  const evidence: Evidence[] = [];
-  const n = facts.nccl;
-  if ((n.nodes ?? 0) > 1) why.push(`NCCL lines come from ${n.nodes} hosts`);
-  else if (n.hosts.length > 1) why.push(`NCCL lines come from ${n.hosts.length} hosts (${n.hosts.slice(0, 4).join(", ")})`);
-  if ((facts.config.nnodes ?? 0) > 1) {
-    why.push(`--nnodes ${facts.config.nnodes}`);
-    evidence.push(...factEvidence(facts, "config.nnodes"));
-  }
-  const interNode = n.nodePairs.filter((p) => p.a !== p.b && Object.values(p.kinds).some((v) => v > 0));
-  if (interNode.length) why.push(`connections between ${interNode[0].a} and ${interNode[0].b}`);
-  const nNodes = findHits(events, /\bnNodes (\d+)/).filter((h) => Number(h.match[1]) > 1);
-  if (nNodes.length) {
-    why.push(`NCCL reports nNodes ${nNodes[0].match[1]}`);
-    evidence.push(nNodes[0].ev);
-  }
-  const nranks = findHits(events, /\bn[Rr]anks (\d+)/).filter((h) => Number(h.match[1]) > thresholds.maxGpusPerNode);
-  if (nranks.length) {
-    why.push(`a communicator of ${nranks[0].match[1]} ranks, more than ${thresholds.maxGpusPerNode} GPUs fit in one node`);
-    evidence.push(nranks[0].ev);
-  }
-  // Ray names the node only for workers that do not run on the driver's node
-  const ips = new Set<string>();
-  let ipEv: Evidence | null = null;
-  for (const e of events) {
-    const o = e.origin;
-    if (o?.ip && o.process && !ips.has(o.ip)) {
-      ips.add(o.ip);
-      ipEv ??= e.ev;
-    }
-  }
-  if (ips.size > 0) {
-    why.push(`Ray workers on another node (${[...ips].slice(0, 4).join(", ")})`);
-    if (ipEv) evidence.push(ipEv);
-  }
-  return { multi: why.length > 0, why, evidence: uniqueEvidence(evidence) };
+  const reasons = multiNodeReasons(ctx.facts, ctx.thresholds.maxGpusPerNode);
+  const s = ctx.facts.sources;
+  const evidence = reasons.flatMap((r) => {
+    if (r.fact === "nccl.interNode") return Object.entries(s).filter(([k]) => k.startsWith("nccl.interNode.")).slice(0, 1).map(([, v]) => v);
+    return s[r.fact] ? [s[r.fact]] : [];
+  });
+  return { multi: reasons.length > 0, why: reasons.map((r) => r.why), evidence: uniqueEvidence(evidence) };
 }

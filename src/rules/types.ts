@@ -2,6 +2,7 @@ import type { Event } from "../events/index.js";
 import type { FactState } from "../facts/state.js";
 import type { Facts, Severity } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
+import type { Signals } from "../facts/signals.js";
 
 /** Numbers a rule reads from configuration, with their defaults (see docs/configuration.md). */
 export const DEFAULT_THRESHOLDS = {
@@ -34,6 +35,8 @@ export interface RuleMeta {
 
 export interface RuleContext {
   facts: Facts;
+  /** per signature of grammars/signatures.ts: the lines that matched it (count, first lines, last line) */
+  signals: Signals;
   events: readonly Event[];
   state: FactState;
   thresholds: Thresholds;

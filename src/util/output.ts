@@ -1,18 +1,95 @@
-import { promises as fs } from "node:fs";
+import { constants as fsc, promises as fs } from "node:fs";
 import { dirname, basename, join } from "node:path";
+import { isSystemError, systemErrorText, UsageError } from "./errors.js";
 
-/** Writes a report atomically: a temporary file beside the target, then a rename. `-` or no path: stdout. */
+/**
+ * Writes a report. `-` or no path: stdout. Otherwise only ever a regular file, atomically: a new temporary file
+ * beside it (never an existing one), the text, the existing file's mode, then a rename over it. What is not a
+ * regular file is refused, exit 2, with the path the user gave:
+ *  - a symbolic link is written through: the file it points to is replaced (atomically) and the link stays;
+ *    a link to nothing is refused;
+ *  - a device (`/dev/null`, `/dev/full`), FIFO, socket or directory is refused (the shell's `>` writes to those);
+ *  - a missing folder, a file the user may not write, a full disk: refused, and no temporary file is left.
+ */
 export async function writeOutput(path: string | undefined, text: string): Promise<void> {
   if (!path || path === "-") {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      process.stdout.write(text, (e) => (e ? reject(isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, "<stdout>") : e) : resolve())),
+    );
     return;
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await fs.writeFile(tmp, text, { mode: 0o644 });
+  const target = await outputTarget(path);
+  const tmp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.tmp`);
+  let fh: fs.FileHandle | undefined;
+  let made = false;
   try {
-    await fs.rename(tmp, path);
+    // `wx`: a new file, never one (or a link) someone put at the temporary name
+    fh = await fs.open(tmp, "wx", target.mode ?? 0o666);
+    made = true;
+    await fh.writeFile(text);
+    if (target.mode !== undefined) {
+      await fh.chmod(target.mode);
+      // keep the owner too when we may (root writing over another user's report)
+      if (target.uid !== undefined && (target.uid !== process.getuid?.() || target.gid !== process.getgid?.())) await fh.chown(target.uid, target.gid!).catch(() => {});
+    }
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await fs.rename(tmp, target.path);
   } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
+    await fh?.close().catch(() => {});
+    if (made) await fs.rm(tmp, { force: true });
+    throw isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, path) : e;
   }
+}
+
+interface Target {
+  /** where the report goes: the path, or the file a symbolic link at it points to */
+  path: string;
+  /** an existing file's permission bits, kept */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+const refuse = (what: string, path: string) => new UsageError(`cannot write the report: ${what}`, path);
+
+function kindOf(st: import("node:fs").Stats): string {
+  if (st.isDirectory()) return "is a directory";
+  if (st.isCharacterDevice()) return "a character device, not a regular file (redirect stdout to it: > path)";
+  if (st.isBlockDevice()) return "a block device, not a regular file";
+  if (st.isFIFO()) return "a FIFO, not a regular file (redirect stdout to it: > path)";
+  if (st.isSocket()) return "a socket, not a regular file";
+  return "not a regular file";
+}
+
+/** Where `-o path` may write, or a UsageError naming `path`. */
+async function outputTarget(path: string): Promise<Target> {
+  let st: import("node:fs").Stats;
+  try {
+    st = await fs.lstat(path);
+  } catch (e) {
+    if (!isSystemError(e) || e.code !== "ENOENT") throw isSystemError(e) ? refuse(systemErrorText(e), path) : e;
+    const dir = dirname(path);
+    const d = await fs.stat(dir).catch((err: unknown) => err as NodeJS.ErrnoException);
+    if (!("isDirectory" in d)) throw refuse(d.code === "ENOENT" ? "its folder does not exist" : systemErrorText(d), path);
+    if (!d.isDirectory()) throw refuse("a part of the path is not a directory", path);
+    return { path };
+  }
+  let real = path;
+  if (st.isSymbolicLink()) {
+    try {
+      real = await fs.realpath(path);
+      st = await fs.stat(real);
+    } catch (e) {
+      throw refuse(isSystemError(e) && e.code === "ENOENT" ? "a symbolic link to a file that does not exist" : isSystemError(e) ? systemErrorText(e) : String(e), path);
+    }
+  }
+  if (!st.isFile()) throw refuse(kindOf(st), path);
+  try {
+    await fs.access(real, fsc.W_OK);
+  } catch (e) {
+    throw refuse(isSystemError(e) ? systemErrorText(e) : String(e), path);
+  }
+  return { path: real, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
 }

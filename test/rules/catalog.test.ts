@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { allRuleMetas, RULES } from "../../src/rules/index.js";
 import { ROOT } from "../helpers/cli.js";
 
-const CONTRACT = "/work/shared/CONTRACT.md";
+// ../shared beside the checkout, wherever it was cloned
+const CONTRACT = join(ROOT, "..", "shared", "CONTRACT.md");
+if (!existsSync(CONTRACT)) console.log(`rule catalog: ${CONTRACT} is absent, so the CONTRACT rule-id check is skipped`);
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -40,8 +42,12 @@ describe("rule catalog", () => {
       expect(file, `no test for ${m.id}: add test/rules/${m.id}.test.ts`).toBeTruthy();
       const text = readFileSync(file!, "utf8");
       if (file === own && m.id !== "internal/rule-error") {
-        expect(text).toMatch(/toHaveLength\(1\)/);
-        expect(text).toMatch(/toEqual\(\[\]\)/);
+        // a ruleTester with valid and invalid logs, or hand-made cases that fire once and stay quiet
+        const tester = /ruleTester\(/.test(text) && /valid: \[\s*\{/.test(text) && /invalid: \[\s*\{/.test(text);
+        if (!tester) {
+          expect(text).toMatch(/toHaveLength\(1\)/);
+          expect(text).toMatch(/toEqual\(\[\]\)/);
+        }
       }
     });
   }

@@ -1,5 +1,6 @@
 import type { Event } from "../../src/events/index.js";
-import { finalizeFacts, initState } from "../../src/facts/state.js";
+import { finalizeFacts, finalizeSignals } from "../../src/facts/state.js";
+import { analyzeLines } from "../../src/analyze.js";
 import type { Facts } from "../../src/facts/schema.js";
 import type { Origin } from "../../src/model.js";
 import { DEFAULT_THRESHOLDS, type FindingDraft, type Rule, type RuleContext } from "../../src/rules/types.js";
@@ -25,12 +26,18 @@ function merge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
+/**
+ * A rule's context for `lines` read through the real pipeline (records, readers, fact domains; analyzeLines),
+ * with `facts` laid over the facts they give and hand-made `events` before theirs.
+ */
 export function makeContext(opts: { lines?: string[]; events?: Event[]; facts?: DeepPartial<Facts>; thresholds?: Partial<RuleContext["thresholds"]> } = {}): RuleContext {
-  const facts = merge(finalizeFacts(initState()), opts.facts ?? {});
+  const read = analyzeLines(opts.lines ?? []);
+  const facts = merge(finalizeFacts(read.state), opts.facts ?? {});
   return {
     facts,
-    events: [...(opts.events ?? []), ...lineEvents(opts.lines ?? [])],
-    state: initState(),
+    signals: finalizeSignals(read.state),
+    events: [...(opts.events ?? []), ...read.events],
+    state: read.state,
     thresholds: { ...DEFAULT_THRESHOLDS, ...opts.thresholds },
   };
 }

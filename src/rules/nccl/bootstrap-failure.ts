@@ -1,6 +1,5 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 
 export const meta = {
@@ -12,7 +11,7 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.bootstrap }, { re: SIG.bootstrapWeak, needsContext: true }], (hits) => {
+export const rule: Rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"], (hits) => {
   const all = hits.map((h) => h.text).join("\n");
   const target = /Connect to (\S+?)(?:<(\d+)>)? failed/.exec(all);
   const noIface = /no socket interface found|no interface found/i.test(all);

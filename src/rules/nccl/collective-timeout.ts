@@ -1,8 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, fmt, hitEvidence, uniqueEvidence } from "../helpers.js";
-import { SIG } from "./signatures.js";
-import { signatureHits } from "./signature-rule.js";
+import { fmt, uniqueEvidence } from "../helpers.js";
+import { signalCount, signalHits } from "./signature-rule.js";
 
 export const meta = {
   id: "nccl/collective-timeout",
@@ -29,11 +28,11 @@ interface RankState {
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signatureHits(ctx, SIG.timeout);
+  const hits = signalHits(ctx, ["nccl.timeout"]);
   if (!hits.length) return [];
   const ranks = new Map<number, RankState>();
   const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
-  const progress = findHits(ctx.events, PROGRESS);
+  const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
   for (const h of [...hits, ...progress]) {
     const w = WATCHDOG.exec(h.text);
     if (w) {
@@ -61,7 +60,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   else parts.push("the log does not show which rank fell behind: NCCL itself never times out a stuck collective, so the rank that never joined is the one to look at");
   return [{
     message: parts.join("; ") + ".",
-    evidence: uniqueEvidence([...hitEvidence(hits), ...hitEvidence(progress)]),
+    evidence: uniqueEvidence([...hits, ...progress].map((h) => h.ev)),
+    evidenceCount: signalCount(ctx, ["nccl.timeout", "nccl.timeoutProgress"]),
     remediation: [
       "Look at the lagging rank's own log just before the timeout: an exception, an OOM, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
       "Rerun with TORCH_NCCL_DESYNC_DEBUG=1 and TORCH_NCCL_DUMP_ON_TIMEOUT=1 TORCH_NCCL_TRACE_BUFFER_SIZE=2000 (flight recorder) to see which rank and which collective diverged; `py-spy dump --pid <pid>` on a hung rank shows where it is stuck.",

@@ -1,6 +1,5 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 
 export const meta = {
@@ -12,7 +11,7 @@ export const meta = {
   sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.cudaError }, { re: /\.cc:\d+ -> 1\b/ }], (hits) => {
+export const rule: Rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits) => {
   const all = hits.map((h) => h.text).join("\n");
   const m = /Cuda failure (\d+ )?'([^']+)'/.exec(all);
   const what = m ? m[2] : /unhandled cuda error/i.test(all) ? "unhandled cuda error" : "a CUDA call failed";

@@ -1,6 +1,5 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
 import { signatureRule } from "./signature-rule.js";
 
 export const meta = {
@@ -12,7 +11,7 @@ export const meta = {
   sources: ["NCCL source: src/init.cc (Duplicate GPU detected), src/graph/topo.cc (NCCL_MULTI_RANK_GPU_ENABLE, 2.30.3+)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.duplicateGpu }], (hits) => {
+export const rule: Rule = signatureRule(meta, ["nccl.duplicateGpu"], (hits) => {
   const m = hits.map((h) => /rank (\d+) and rank (\d+) both on CUDA device (\w+)/.exec(h.text)).find(Boolean);
   return {
     message: m

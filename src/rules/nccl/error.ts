@@ -1,9 +1,11 @@
 import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence } from "../helpers.js";
-import { BENIGN_WARN, GENERIC_NCCL_ERROR, isSpecific } from "./signatures.js";
-import { DEBUG_HINT, dropRecovered, isBenignWarnEvent } from "./signature-rule.js";
+import { uniqueEvidence } from "../helpers.js";
+import { DEBUG_HINT, signalCount, signalHits } from "./signature-rule.js";
+
+/** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
+const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "nccl.timeout", "nccl.versionMismatch"];
 
 export const meta = {
   id: "nccl/error",
@@ -16,11 +18,12 @@ export const meta = {
 
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
-  const all = dropRecovered(ctx, findHits(ctx.events, GENERIC_NCCL_ERROR, { exclude: BENIGN_WARN }).filter((h) => !isBenignWarnEvent(h)));
+  const all = signalHits(ctx, ["nccl.generic"]);
+  const specific = SPECIFIC.some((id) => id in ctx.signals);
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
   const ncclTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => /pynccl|ProcessGroupNCCL|nccl/i.test(f.file)));
   if (!all.length && ncclTracebacks.length) {
-    if (ctx.events.some((e) => isSpecific(e.ev?.text ?? ""))) return [];
+    if (specific) return [];
     const t = ncclTracebacks[0];
     return [{
       message: `A traceback ends inside NCCL set-up (${t.frames.filter((f) => /nccl/i.test(f.file)).map((f) => f.func).slice(-2).join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
@@ -29,15 +32,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
     }];
   }
   if (!all.length) return [];
-  if (all.some((h) => isSpecific(h.text)) || ctx.events.some((e) => isSpecific(e.ev?.text ?? ""))) return [];
+  if (specific) return [];
   const hits = all.filter((h) => !/NCCL INFO/.test(h.text) || /-> [1-9]/.test(h.text));
   if (!hits.length) return [];
   const code = hits.map((h) => /nccl(\w+Error)|NCCL error[^,]*, ([^,(]+)/.exec(h.text)).find(Boolean);
   const what = code ? (code[1] ? `nccl${code[1]}` : code[2].trim()) : "an error";
   const invalid = hits.some((h) => /invalid usage|InvalidUsage|-> 5\b/.test(h.text));
   return [{
-    message: `NCCL reported ${what}${hits[0].event.origin?.rank !== undefined ? ` on rank ${hits[0].event.origin.rank}` : ""}. The log does not show a more specific cause.`,
-    evidence: hitEvidence(hits),
+    message: `NCCL reported ${what}${ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : ""}. The log does not show a more specific cause.`,
+    evidence: uniqueEvidence(hits.map((h) => h.ev)),
+    evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
       DEBUG_HINT,
       "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.",

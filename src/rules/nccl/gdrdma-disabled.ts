@@ -1,38 +1,79 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { factEvidence, findHits, uniqueEvidence } from "../helpers.js";
+import { interNodeKinds } from "../../gate/transport.js";
+import { ncclEnv } from "./net-common.js";
 
 export const meta = {
   id: "nccl/gdrdma-disabled",
   defaultSeverity: "warning",
-  title: "InfiniBand is used without GPU Direct RDMA",
-  tags: ["nccl", "network", "infiniband", "performance"],
+  title: "Inter-node NCCL traffic without GPU Direct RDMA",
+  tags: ["nccl", "network", "infiniband", "efa", "performance"],
   docs: docsPath("nccl/gdrdma-disabled"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (GPUDirect RDMA: look for via NET/IB/GDRDMA)",
     "NCCL User Guide: env.html NCCL_NET_GDR_LEVEL, NCCL_DMABUF_ENABLE; NVIDIA GPU Operator docs (nvidia-peermem)",
+    "aws-ofi-nccl and AWS EFA docs (FI_PROVIDER=efa, FI_EFA_USE_DEVICE_RDMA, GPUDirect RDMA on p4d/p5)",
   ],
 } satisfies Rule["meta"];
 
+type Provider = "ib" | "ofi" | "plugin";
+
+function providerOf(net: string | null, kinds: string[]): Provider {
+  if (net === "OFI" || kinds.includes("NET/OFI")) return "ofi";
+  if (net === "IB" || net === null || kinds.some((k) => k.startsWith("NET/IB"))) return "ib";
+  return "plugin";
+}
+
 export function check(ctx: RuleContext): FindingDraft[] {
-  const n = ctx.facts.nccl;
-  const disabledHca = findHits(ctx.events, /GPU Direct RDMA Disabled for HCA|GPU Direct RDMA Disabled for GPU|DMA-BUF is not available|\bGDR 0\b/);
-  const ibNoGdr = findHits(ctx.events, /via NET\/IB\w*\/\d/).filter((h) => !/GDRDMA/.test(h.text));
-  const ibCount = (n.transports["NET/IB"] ?? 0) || ibNoGdr.length;
-  const gdrCount = n.transports["NET/IB/GDRDMA"] ?? 0;
-  const gdrOff = n.gdr === false || disabledHca.length > 0 || (ibCount > 0 && gdrCount === 0 && findHits(ctx.events, /\/GDRDMA/).length === 0);
-  if (!gdrOff) return [];
-  if (n.gdr === true) return [];
-  const hcas = n.ibHcas?.length ? n.ibHcas.join(", ") : null;
+  const { facts } = ctx;
+  const n = facts.nccl;
+  const kinds = interNodeKinds(facts);
+  const netKinds = Object.keys(kinds).filter((k) => k.startsWith("NET/") && k !== "NET/Socket");
+  if (!netKinds.length) return []; // GDR only matters for network traffic between nodes
+  // lines without /GDRDMA; OFI does not split GDR out of its kind, so there the gdr fact decides
+  const lacking = netKinds.filter((k) => !k.endsWith("/GDRDMA") && (k !== "NET/OFI" || n.gdr === false) && (kinds[k] > 0 || n.gdr === false));
+  if (!lacking.length) return [];
+  const provider = providerOf(n.net, netKinds);
+  const count = lacking.reduce((a, k) => a + kinds[k], 0);
+  const withGdr = netKinds.filter((k) => k.endsWith("/GDRDMA")).reduce((a, k) => a + kinds[k], 0);
+  const level = ncclEnv(ctx, "NCCL_NET_GDR_LEVEL");
+  const byUser = level && /^(?:0|LOC)$/i.test(level.value);
+  const saidOn = findHits(ctx.events, /GPU Direct RDMA (?:\(DMABUF\) )?enabled/i);
+  const saidOff = findHits(ctx.events, /GPU Direct RDMA Disabled for (?:HCA|GPU)|DMA-BUF is not available|\bGDR 0\b/);
+  const name = provider === "ofi" ? "EFA / libfabric (OFI)" : provider === "ib" ? `InfiniBand/RoCE${n.ibHcas?.length ? ` (${n.ibHcas.join(", ")})` : ""}` : `the ${n.net} network plugin`;
+  const what = count > 0
+    ? `${count} inter-node connection line(s) over ${lacking.join(", ")} lack /GDRDMA${withGdr ? ` while ${withGdr} others use it` : ""}`
+    : `NCCL says GPU Direct RDMA is disabled for its network devices on this multi-node run`;
+  const why = byUser
+    ? ` NCCL_NET_GDR_LEVEL=${level.value} turns it off on purpose.`
+    : saidOn.length && provider === "ib"
+      ? " The NIC supports it (the log says GPU Direct RDMA is enabled for the HCA), so NCCL left it off for distance: the NIC is too far from the GPU in the PCIe topology."
+      : "";
+  const ibAdvice = [
+    saidOn.length
+      ? "Check where the NIC sits relative to each GPU with `nvidia-smi topo -m`: NCCL uses GDR only within NCCL_NET_GDR_LEVEL (default PXB, same PCIe switch); NCCL_NET_GDR_LEVEL=PHB (or SYS) forces it for NICs behind the CPU, at your own risk."
+      : "Load the peer-memory module on every host (not in the container): `sudo modprobe nvidia-peermem` (check `lsmod | grep peermem`), or use a kernel/driver/rdma-core with DMA-BUF support (NCCL_DMABUF_ENABLE=1, the default on recent NCCL).",
+    saidOn.length
+      ? "In VMs, give NCCL the real topology with NCCL_TOPO_FILE; on bare metal disable PCIe ACS so GPU and NIC can talk peer to peer."
+      : "Check where the NIC sits relative to each GPU with `nvidia-smi topo -m`: NCCL uses GDR only within NCCL_NET_GDR_LEVEL (default PXB); in VMs give NCCL the topology with NCCL_TOPO_FILE, on bare metal disable PCIe ACS.",
+    "Verify with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET: inter-node channels should read `via NET/IB/<n>/GDRDMA`.",
+  ];
+  const ofiAdvice = [
+    "Run on an instance type whose EFA supports GPUDirect RDMA (e.g. p4d, p5) with the EFA installer's libfabric and the aws-ofi-nccl plugin that matches your NCCL; older aws-ofi-nccl/libfabric need FI_EFA_USE_DEVICE_RDMA=1.",
+    "Set FI_PROVIDER=efa and check `fi_info -p efa -t FI_EP_RDM` lists the EFA devices inside the container (pass /dev/infiniband/uverbs* and the EFA device to it).",
+    "Verify with NCCL_DEBUG=INFO: `NET/OFI Selected Provider is efa` and inter-node channels `via NET/AWS Libfabric/<n>/GDRDMA`.",
+  ];
+  const pluginAdvice = [
+    `Check the requirements of the ${n.net} plugin for GPU Direct RDMA (kernel module or DMA-BUF support, supported NICs) and its own log lines.`,
+    "Verify with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET: inter-node channels should end in `/GDRDMA`.",
+  ];
   return [{
-    message: `NCCL moves inter-node data over InfiniBand${hcas ? ` (${hcas})` : ""} without GPU Direct RDMA${ibCount ? `: ${ibCount} NET/IB connection line(s) lack /GDRDMA` : ""}; every transfer is staged through host memory, costing bandwidth and CPU.`,
-    evidence: uniqueEvidence([...disabledHca.map((h) => h.ev), ...ibNoGdr.map((h) => h.ev), ...factEvidence(ctx.facts, "nccl.gdr")]),
-    remediation: [
-      "Load the peer-memory module on every host (not in the container): `sudo modprobe nvidia-peermem` (check `lsmod | grep peermem`), or use a kernel/driver/rdma-core with DMA-BUF support.",
-      "Check where the NIC sits relative to each GPU with `nvidia-smi topo -m`: NCCL uses GDR only within NCCL_NET_GDR_LEVEL (default PXB, same PCIe switch); NCCL_NET_GDR_LEVEL=PHB (or SYS) forces it for NICs behind the CPU, at your own risk.",
-      "In VMs, give NCCL the real topology with NCCL_TOPO_FILE; on bare metal disable PCIe ACS.",
-      "Verify with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET: channels should read `via NET/IB/<n>/GDRDMA`.",
-    ],
+    title: provider === "ofi" ? "Inter-node EFA/libfabric traffic without GPU Direct RDMA" : provider === "ib" ? "InfiniBand is used without GPU Direct RDMA" : undefined,
+    severity: byUser ? "info" : undefined,
+    message: `NCCL moves inter-node data over ${name} without GPU Direct RDMA: ${what}.${why} Every transfer is then staged through host memory, costing bandwidth and CPU.`,
+    evidence: uniqueEvidence([...lacking.map((k) => facts.sources[`nccl.interNode.${k}`]), ...saidOff.slice(0, 2).map((h) => h.ev), level?.ev, ...factEvidence(facts, "nccl.gdr", "nccl.net")]),
+    remediation: byUser ? [`Unset NCCL_NET_GDR_LEVEL=${level.value} unless GDR was turned off to work around a problem.`, ...(provider === "ofi" ? ofiAdvice : provider === "ib" ? ibAdvice : pluginAdvice).slice(-1)] : provider === "ofi" ? ofiAdvice : provider === "ib" ? ibAdvice : pluginAdvice,
   }];
 }
 

@@ -1,9 +1,6 @@
-import type { Event } from "../../events/index.js";
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
-import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
-import { findHits } from "../helpers.js";
+import { DEBUG_HINT, signalHits, signatureRule } from "./signature-rule.js";
 
 export const meta = {
   id: "nccl/internal-error",
@@ -16,12 +13,12 @@ export const meta = {
 
 const DETAIL = /Last error: \S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)/i;
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.internalError, needsContext: true }, { re: /\.cc:\d+ -> 3\b/ }], (hits, ctx) => {
+export const rule: Rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErrorReturn"], (hits, ctx) => {
   // NCCL's own reason is often on a line of its own (`Last error:` text, a WARN before the error)
-  const detail = hits.find((h) => DETAIL.test(h.text)) ?? findHits(ctx.events, DETAIL)[0];
-  const said = detail ? messageOf(detail.event, detail.text) : null;
+  const detail = signalHits(ctx, ["nccl.internalDetail"])[0] ?? hits.find((h) => DETAIL.test(h.text));
+  const said = detail ? (detail.captures.message ?? detail.text) : null;
   return {
-    extraEvidence: detail && !hits.includes(detail) ? [detail.ev] : [],
+    extraEvidence: detail ? [detail.ev] : [],
     message: `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
     remediation: [
       "Make sure every rank and node runs the same container image (same NCCL, torch and vLLM versions): compare the `NCCL version` lines of all ranks.",
@@ -33,9 +30,3 @@ export const rule: Rule = signatureRule(meta, [{ re: SIG.internalError, needsCon
   };
 });
 export const check = rule.check;
-
-/** The event's own message (without the log's prefixes) when it holds the matched words, else the matched text. */
-function messageOf(e: Event, text: string): string {
-  const m = (e as { message?: unknown }).message;
-  return typeof m === "string" && DETAIL.test(m) ? m : text;
-}

@@ -2,15 +2,16 @@ import type { Evidence } from "../../model.js";
 import type { RuleContext } from "../types.js";
 import { findHits } from "../helpers.js";
 
-/** An NCCL environment variable's value, from the facts or from its `X set by environment to V` echo. */
+/**
+ * An NCCL environment variable's value and the line that shows it, from `facts.env` (NCCL's own
+ * `X set by environment to V` first, then a line that sets it: `export`, `env` output, `NAME=v cmd`, `-e NAME=v`).
+ */
 export function ncclEnv(ctx: RuleContext, name: string): { value: string; ev: Evidence | null } | null {
-  const v = ctx.facts.nccl.env[name];
-  const hits = findHits(ctx.events, new RegExp(`\\b${name} set (?:by environment )?to ([^\\s.]+(?:\\.\\d+)?)`));
-  if (v !== undefined) return { value: v, ev: hits[0]?.ev ?? ctx.facts.sources[`nccl.env.${name}`] ?? null };
-  if (hits.length) return { value: hits[0].match[1].replace(/\.$/, ""), ev: hits[0].ev };
-  // an environment echo or a launcher line: `NCCL_P2P_DISABLE=1`, `declare -x NCCL_SOCKET_IFNAME="eth0"`, `-e NCCL_...=...`
-  const echo = findHits(ctx.events, new RegExp(`(?:^|[\\s,;:(])${name}=["']?([^\\s,;"')]+)`));
-  if (echo.length) return { value: echo[0].match[1].replace(/\.$/, ""), ev: echo[0].ev };
+  const f = ctx.facts;
+  const v = f.env?.[name];
+  if (v !== undefined) return { value: v, ev: f.sources[`env.${name}`] ?? null };
+  const n = f.nccl.env[name];
+  if (n !== undefined) return { value: n, ev: f.sources[`nccl.env.${name}`] ?? null };
   return null;
 }
 

@@ -1,6 +1,6 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { findHits, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
 import { planAdvice } from "../vllm/context.js";
 
@@ -22,22 +22,20 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const n = ctx.facts.nccl;
   const env = ncclEnv(ctx, "NCCL_P2P_DISABLE");
   const said = findHits(ctx.events, SAYS_DISABLED);
-  const shm = n.transports.SHM ?? 0;
-  const p2p = (n.transports["P2P/IPC"] ?? 0) + (n.transports["P2P/CUMEM"] ?? 0) + (n.transports["P2P/direct"] ?? 0);
-  const shmLines = findHits(ctx.events, /via (?:SHM\/|direct shared memory)/);
-  const intraShm = n.nodePairs.some((p) => p.a === p.b && (p.kinds.SHM ?? 0) > 0 && !Object.keys(p.kinds).some((k) => k.startsWith("P2P") && (p.kinds[k] ?? 0) > 0));
-  const onlyShm = (shm > 0 || shmLines.length > 0) && p2p === 0 && findHits(ctx.events, /via P2P\//).length === 0;
-  const single = !multiNodeEvidence(ctx).multi;
+  // the cluster model's classification: SHM never leaves a node; NET between ranks of one host means neither P2P nor SHM was used
+  const shm = n.intraNode.SHM ?? 0;
+  const p2p = Object.entries(n.intraNode).filter(([k]) => k.startsWith("P2P/")).reduce((a, [, v]) => a + v, 0);
+  const intraShm = shm > 0 && p2p === 0;
   const envOn = env?.value === "1";
-  if (!envOn && !said.length && !intraShm && !(onlyShm && single)) return [];
-  const count = shm || shmLines.length;
+  if (!envOn && !said.length && !intraShm && n.netWithinHost === 0) return [];
   const parts: string[] = [];
   if (envOn) parts.push("NCCL_P2P_DISABLE=1 is set");
   if (said.length) parts.push("the log says peer-to-peer access is unavailable");
-  if (count) parts.push(`${count} intra-node connection line(s) go via SHM (host shared memory)`);
+  if (shm) parts.push(`${shm} intra-node connection line(s) go via SHM (host shared memory)`);
+  if (n.netWithinHost) parts.push(`${n.netWithinHost} connection line(s) between GPUs of one host go over the network transport`);
   return [{
     message: `P2P between GPUs is off: ${parts.join("; ")}. Traffic between GPUs of one node is copied through host memory, which is much slower than NVLink or PCIe P2P.`,
-    evidence: uniqueEvidence([env?.ev, ...said.map((h) => h.ev), ...shmLines.slice(0, 3).map((h) => h.ev)]),
+    evidence: uniqueEvidence([env?.ev, ...said.map((h) => h.ev), ctx.facts.sources["nccl.intraNode.SHM"], ...Object.entries(ctx.facts.sources).filter(([k]) => k.startsWith("nccl.intraNode.NET/")).map(([, v]) => v)]),
     remediation: [
       envOn ? "Unset NCCL_P2P_DISABLE unless it was set to work around a hang; it is a workaround, not a fix." : "Do not set NCCL_P2P_DISABLE=1 except as a temporary workaround.",
       "On bare metal, disable PCIe ACS (BIOS: IO virtualization / VT-d, or setpci on PLX switches; `lspci -vvv | grep ACSCtl` shows SrcValid+ when it is on) and check the IOMMU is off or in passthrough mode.",

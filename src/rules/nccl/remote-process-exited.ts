@@ -1,7 +1,8 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
-import { DEBUG_HINT, ranksOn, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, ranksOf, signatureRule } from "./signature-rule.js";
+
+const IDS = ["nccl.remoteExited", "nccl.remoteExitedNet", "nccl.remoteErrorReturn"];
 
 export const meta = {
   id: "nccl/remote-process-exited",
@@ -12,9 +13,9 @@ export const meta = {
   sources: ["NCCL source: src/init.cc (ncclRemoteError = 6)", "PyTorch: torch/csrc/distributed/c10d/NCCLUtils.cpp (ncclRemoteError text)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.remoteExited }, { re: SIG.remoteExitedNet, needsContext: true }, { re: /\.cc?:\d+ -> 6\b/ }], (hits) => {
+export const rule: Rule = signatureRule(meta, IDS, (hits, ctx) => {
   const peer = hits.map((h) => /(?:remote peer|recv from|from) (\S+?)<\d+>/.exec(h.text)).find(Boolean);
-  const ranks = ranksOn(hits);
+  const ranks = ranksOf(ctx, IDS);
   return {
     message: `NCCL lost a peer${peer ? ` (${peer[1]})` : ""}${ranks.length ? `; reported by rank(s) ${ranks.join(", ")}` : ""}. On the surviving ranks this is a symptom: the root cause is usually on the rank or node that died first (out of memory, a crash, a GPU Xid error, a node or link going down).`,
     remediation: [

@@ -1,6 +1,5 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
 import { signatureRule } from "./signature-rule.js";
 
 export const meta = {
@@ -12,7 +11,7 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.shm }], (hits) => {
+export const rule: Rule = signatureRule(meta, ["nccl.shm"], (hits) => {
   const size = hits.map((h) => /\(size (\d+)\)|to (\d+) bytes/.exec(h.text)).find(Boolean);
   const bytes = size ? Number(size[1] ?? size[2]) : null;
   const attach = hits.some((h) => /attach/i.test(h.text));

@@ -1,7 +1,8 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
-import { ncclEnv, socketNetwork } from "./net-common.js";
+import { interNodeKinds } from "../../gate/transport.js";
+import { ncclEnv } from "./net-common.js";
 
 export const meta = {
   id: "nccl/socket-fallback",
@@ -17,17 +18,23 @@ export const meta = {
 } satisfies Rule["meta"];
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const net = socketNetwork(ctx);
-  if (!net.socket) return [];
+  const { facts } = ctx;
+  const n = facts.nccl;
+  // the gate's classification (facts.nccl.interNode, or the network a multi-node run without connection lines chose)
+  const kinds = interNodeKinds(facts);
+  if (!("NET/Socket" in kinds)) return [];
   const ibDisable = ncclEnv(ctx, "NCCL_IB_DISABLE");
   const forced = ncclEnv(ctx, "NCCL_NET");
   if (ibDisable?.value === "1" || (forced && /^socket$/i.test(forced.value))) return []; // nccl/ib-disabled says so instead
+  const lines = kinds["NET/Socket"];
+  const pairs = n.nodePairs.filter((p) => p.scope === "inter" && (p.kinds["NET/Socket"] ?? 0) > 0).map((p) => `${p.a} ↔ ${p.b ?? "a node not in the log"}`);
   const multi = multiNodeEvidence(ctx);
-  if (!multi.multi && net.connections === 0) return []; // one node: the network transport is not used
   const noVerbs = findHits(ctx.events, /Failed to open libibverbs/);
   const noDevice = findHits(ctx.events, /NET\/IB\s?: No device found|Failed to initialize NET plugin IB/);
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
-  const why = multi.multi ? multi.why.join("; ") : `${net.connections} connection line(s) use NET/Socket, and NCCL uses the network transport only between nodes`;
+  const why = lines > 0
+    ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
+    : `NCCL chose the Socket network on a multi-node run: ${multi.why.join("; ")}`;
   const cause = noVerbs.length
     ? " libibverbs could not be loaded, so NCCL never tried InfiniBand/RoCE."
     : noDevice.length
@@ -42,8 +49,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     "If the nodes have no InfiniBand/RoCE, prefer pipeline parallelism across nodes (TP inside a node) to keep the traffic over TCP small.",
   ];
   return [{
-    message: `NCCL carries inter-node traffic over TCP sockets (${why}).${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
-    evidence: uniqueEvidence([...net.evidence, ...multi.evidence, noVerbs[0]?.ev, noDevice[0]?.ev]),
+    message: `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
+    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, noDevice[0]?.ev]),
     remediation,
   }];
 }

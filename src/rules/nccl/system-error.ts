@@ -1,8 +1,6 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { SIG } from "./signatures.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
-import { findHits } from "../helpers.js";
 
 export const meta = {
   id: "nccl/system-error",
@@ -13,10 +11,10 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)"],
 } satisfies Rule["meta"];
 
-export const rule: Rule = signatureRule(meta, [{ re: SIG.systemError }, { re: /\.(?:cc|cpp|c|h):\d+ -> 2\b/ }], (hits, ctx) => {
-  const shm = findHits(ctx.events, SIG.shm).length > 0;
-  const ib = findHits(ctx.events, SIG.ibError).length > 0;
-  const sock = findHits(ctx.events, /socket|Connect|recv|send/i).some((h) => /NCCL WARN/.test(h.text));
+export const rule: Rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
+  const shm = "nccl.shm" in ctx.signals;
+  const ib = "nccl.ibError" in ctx.signals;
+  const sock = "nccl.socketWarn" in ctx.signals;
   const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sock ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,

@@ -3,7 +3,7 @@ import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
-import { NCCL_CONTEXT, SIG } from "./signatures.js";
+import { signalHits } from "./signature-rule.js";
 
 export const meta = {
   id: "nccl/wrong-interface",
@@ -45,7 +45,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
   const virtual = ifaces.filter((i) => VIRTUAL_IFACE.test(i.name));
   const firstVirtual = virtual.filter((i) => i.index === 0);
-  const failures = [...findHits(ctx.events, SIG.bootstrap), ...findHits(ctx.events, SIG.bootstrapWeak).filter((h) => NCCL_CONTEXT.test(h.text))].filter((h) => !NO_IFACE.test(h.text));
+  const failures = signalHits(ctx, ["nccl.bootstrap", "nccl.bootstrapWeak"]).filter((h) => !NO_IFACE.test(h.text));
   const noIface = findHits(ctx.events, NO_IFACE);
   const badAddr = findHits(ctx.events, BAD_ADDR);
   const badCommId = findHits(ctx.events, BAD_COMM_ID);

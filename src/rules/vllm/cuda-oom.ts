@@ -1,6 +1,7 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence } from "../helpers.js";
+import { uniqueEvidence } from "../helpers.js";
+import { signalCount, signalHits } from "../nccl/signature-rule.js";
 import { parallelSummary, phaseOfFailure } from "./context.js";
 
 export const meta = {
@@ -15,12 +16,11 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const OOM = /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP out of memory|CUBLAS_STATUS_ALLOC_FAILED/;
 const DETAIL = /Tried to allocate ([\d.]+ [KMGT]i?B)\.?\s*GPU (\d+) has a total capacity of ([\d.]+ [KMGT]i?B) of which ([\d.]+ [KMGT]i?B) is free/;
 
 export function check(ctx: Parameters<Rule["check"]>[0]) {
   // advice and help text name the error without reporting it
-  const hits = findHits(ctx.events, OOM, { exclude: /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:CUDA )?(?:out of memory|OOM|OutOfMemoryError)/i });
+  const hits = signalHits(ctx, ["vllm.cudaOom"]);
   if (!hits.length) return [];
   const { facts } = ctx;
   const c = facts.config;
@@ -46,7 +46,8 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   ];
   return [{
     message: `${what}${weights !== null ? ` The weights take ${weights} GiB per GPU.` : ""} Layout: ${parallelSummary(facts)}.`,
-    evidence: hitEvidence(hits),
+    evidence: uniqueEvidence(hits.map((h) => h.ev)),
+    evidenceCount: signalCount(ctx, ["vllm.cudaOom"]),
     remediation,
   }];
 }

@@ -1,7 +1,8 @@
 import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { signalHits, type Hit } from "../nccl/signature-rule.js";
 
 export const meta = {
   id: "vllm/model-download",
@@ -15,7 +16,6 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const FAILED = /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error.*(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope.*(?:HTTPError|NotExistError|failed to download)/i;
 const HUB_FRAME = /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_http|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/;
 
 /** huggingface_hub / urllib3 retrying a request: a failure only if the download never completes. */
@@ -25,8 +25,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   // the weights loaded, the KV cache was sized or the server came up: whatever failed before did not stop the run
   const loaded = facts.memory.modelWeightsGiB !== null || facts.kvCache.tokens !== null || (facts.kvCache.gpuBlocks ?? 0) > 0 || facts.server.ready;
-  const soft = (h: { event: { kind: string }; text: string }) => h.event.kind === "warning" || RETRY.test(h.text);
-  let hits = findHits(ctx.events, FAILED);
+  const soft = (h: Hit) => h.captures.level === "warning" || RETRY.test(h.text);
+  let hits = signalHits(ctx, ["vllm.modelDownload"]);
   if (loaded) hits = hits.filter((h) => !soft(h));
   const hubTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => HUB_FRAME.test(f.file)));
   if (!hits.length && !hubTracebacks.length) return [];
@@ -50,7 +50,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     message: `vLLM could not get the model${model ? ` '${model}'` : ""}: ${what}.${loaded ? " The model loaded afterwards (from a cache or a later attempt), so this did not stop the run." : severity ? " The log shows only retries and ends before the download gave up or finished." : ""}`,
     ...(severity ? { severity } : {}),
-    evidence: uniqueEvidence([...hitEvidence(hits), ...hubTracebacks.map((t) => t.end ?? t.ev)]),
+    evidence: uniqueEvidence([...hits.map((h) => h.ev), ...hubTracebacks.map((t) => t.end ?? t.ev)]),
     remediation,
   }];
 }

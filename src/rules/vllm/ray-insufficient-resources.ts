@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { uniqueEvidence } from "../helpers.js";
+import { signalHits } from "../nccl/signature-rule.js";
 
 export const meta = {
   id: "vllm/ray-insufficient-resources",
@@ -11,12 +12,10 @@ export const meta = {
   sources: ["vLLM docs: serving/distributed_troubleshooting.md (No available node types can fulfill resource request)", "vLLM source: vllm/executor/ray_utils.py (placement group wait)"],
 } satisfies Rule["meta"];
 
-const SIGNS = /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group.*(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i;
 const SPECS = /specs=\[(.*?)\]/;
 /** vLLM's fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count */
 const GAVE_UP = /Cannot provide a placement group/i;
 const REQUIRING = /placement group requiring (\d+) GPUs?/i;
-const AVAILABLE = /available GPUs \((\d+)\)|reserved number of GPUs \((\d+) GPUs?\)/i;
 
 /** vLLM repeats this every 10 s while Ray gathers the GPUs; on a cluster that is still starting it is followed by success. */
 const WAITING = /Waiting for creating a placement group/i;
@@ -24,9 +23,9 @@ const WAITING = /Waiting for creating a placement group/i;
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const progressed = facts.memory.modelWeightsGiB !== null || facts.kvCache.tokens !== null || (facts.kvCache.gpuBlocks ?? 0) > 0 || facts.server.ready || facts.distributed.worldSize !== null;
-  let hits = findHits(ctx.events, SIGNS);
+  let hits = signalHits(ctx, ["vllm.rayPlacement"]);
   // vLLM warns that the current placement group is too small, then waits for a new one: once the engine moved on, both were transient
-  if (progressed) hits = hits.filter((h) => !WAITING.test(h.text) && !(h.event.kind === "warning" && /exceeds the total number of available GPUs/.test(h.text)));
+  if (progressed) hits = hits.filter((h) => !WAITING.test(h.text) && !(h.captures.level === "warning" && /exceeds the total number of available GPUs/.test(h.text)));
   if (!hits.length) return [];
   const onlyWaiting = hits.every((h) => WAITING.test(h.text));
   const c = ctx.facts.config;
@@ -35,15 +34,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const bundles = spec ? (spec[1].match(/'GPU'/g) ?? []).length : 0;
   const requiring = hits.map((h) => REQUIRING.exec(h.text)).find(Boolean);
   const want = (requiring ? Number(requiring[1]) : 0) || bundles || (needed > 1 ? needed : null);
-  const avail = findHits(ctx.events, AVAILABLE)[0];
-  const have = avail ? Number(avail.match[1] ?? avail.match[2]) : ctx.facts.gpu.count;
+  const avail = signalHits(ctx, ["vllm.rayGpusAvailable"])[0];
+  const have = avail ? Number(avail.captures.available ?? avail.captures.reserved) : ctx.facts.gpu.count;
   const gaveUp = hits.find((h) => GAVE_UP.test(h.text));
   const gpus = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
   const versus = want && have !== null && have !== undefined && have < want ? ` The job asks for ${gpus(want)}; the log shows ${gpus(have)} available.` : "";
   return [{
     message: `Ray could not reserve ${want ? gpus(want) : "the GPUs"} for the workers${needed > 1 ? ` (TP ${c.tensorParallelSize ?? 1} × PP ${c.pipelineParallelSize ?? 1})` : ""}; the engine waits or fails until the cluster offers them.${gaveUp ? " vLLM gave up waiting for the placement group and stopped." : ""}${versus}${onlyWaiting ? ` The log shows vLLM still waiting (${hits.length} time${hits.length > 1 ? "s" : ""}) and ends before the placement group was created or gave up.` : ""}`,
     ...(onlyWaiting ? { severity: "warning" as const } : {}),
-    evidence: uniqueEvidence([...hitEvidence(hits), avail?.ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
+    evidence: uniqueEvidence([...hits.map((h) => h.ev), avail?.ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
     remediation: [
       `Run \`ray status\` and \`ray list nodes\` on the head node: the cluster must show ${want ? `${gpus(want)}` : "enough GPUs"} free on joined nodes${have !== null && have !== undefined && want && have < want ? ` (the log shows ${have})` : ""}.`,
       "Ask for fewer GPUs: make TP × PP (× DP) equal the GPUs the cluster really has (TP = GPUs per node, PP = number of nodes), or add nodes until it has enough.",

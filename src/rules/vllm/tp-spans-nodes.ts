@@ -22,9 +22,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const multi = multiNodeEvidence(ctx);
   const tooBig = tp > thresholds.maxGpusPerNode;
   const onlyTp = multi.multi && pp === 1 && dp === 1;
-  if (!tooBig && !onlyTp) return [];
+  // a communicator of the TP size whose ranks sit on several hosts: the TP group itself crosses nodes
+  const tpComm = facts.nccl.communicators.find((c) => c.role?.includes("TP group") && !c.role.includes(" or ") && ((c.nNodes ?? 0) > 1 || c.hosts.length > 1));
+  if (!tooBig && !onlyTp && !tpComm) return [];
   const nodes = facts.config.nnodes ?? (facts.nccl.nodes && facts.nccl.nodes > 1 ? facts.nccl.nodes : null);
-  const why = tooBig ? `tensor parallel size ${tp} is more than the ${thresholds.maxGpusPerNode} GPUs a node holds` : `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`;
+  const why = tooBig
+    ? `tensor parallel size ${tp} is more than the ${thresholds.maxGpusPerNode} GPUs a node holds`
+    : tpComm
+      ? `NCCL's ${tp}-rank communicator runs on ${tpComm.nNodes ?? tpComm.hosts.length} nodes${tpComm.hosts.length > 1 ? ` (${tpComm.hosts.slice(0, 4).join(", ")})` : ""}`
+      : `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`;
   const perNode = nodes ? Math.max(1, Math.floor(tp / nodes)) : thresholds.maxGpusPerNode;
   // the plan's decision tree (TP = GPUs per node, PP = nodes), with the node size the log shows or the threshold
   const advice = planAdvice(facts, tooBig ? thresholds.maxGpusPerNode : undefined);

@@ -1,16 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { rule } from "../../../src/rules/nccl/p2p-disabled.js";
 import { run } from "../helpers.js";
+import { ruleTester } from "../rule-tester.js";
 
-describe("nccl/p2p-disabled", () => {
-  it("fires when intra-node channels go via SHM on one node", () => {
-    const f = run(rule, { lines: ["h:1:1 [0] NCCL INFO Channel 00 : 0[0] -> 1[1] via SHM/direct/direct", "h:1:1 [1] NCCL INFO Channel 00 : 1[1] -> 0[0] via SHM/direct/direct"] });
-    expect(f).toHaveLength(1);
-    expect(f[0].message).toContain("2 intra-node connection line(s) go via SHM");
-  });
-  it("stays quiet with P2P/IPC", () => {
-    expect(run(rule, { lines: ["h:1:1 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC"] })).toEqual([]);
-  });
+ruleTester("nccl/p2p-disabled", {
+  valid: [
+    { name: "P2P/IPC inside a node", log: "h:1:1 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC\nh:2:2 [1] NCCL INFO Channel 00/0 : 1[1] -> 0[0] via P2P/IPC\n" },
+    {
+      name: "NET between ranks of different hosts",
+      log: "a:1:1 [0] NCCL INFO comm 0x1 rank 0 nranks 2 cudaDev 0 busId 1b000 commId 0x9 - Init START\nb:2:2 [0] NCCL INFO comm 0x2 rank 1 nranks 2 cudaDev 0 busId 1b000 commId 0x9 - Init START\na:1:1 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/IB/0/GDRDMA\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "intra-node channels via SHM on one node",
+      log: "h:1:1 [0] NCCL INFO Channel 00 : 0[0] -> 1[1] via SHM/direct/direct\nh:2:2 [1] NCCL INFO Channel 00 : 1[1] -> 0[0] via SHM/direct/direct\n",
+      findings: [{ lines: [1], messageIncludes: "2 intra-node connection line(s) go via SHM" }],
+    },
+    {
+      name: "NET between two GPUs of one host (one process drives both: corpus shape 001)",
+      log: "h:7:8 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] [send] via NET/IB/0/GDRDMA\nh:7:9 [1] NCCL INFO Channel 00/0 : 0[0] -> 1[1] [receive] via NET/IB/0/GDRDMA\n",
+      findings: [{ lines: [1], messageIncludes: "2 connection line(s) between GPUs of one host go over the network transport" }],
+      check: (r) => expect([r.facts.nccl.interNode, r.facts.nccl.intraNode, r.facts.nccl.netWithinHost]).toEqual([{}, { "NET/IB/GDRDMA": 2 }, 2]),
+    },
+  ],
 });
 
 describe("nccl/p2p-disabled: the plan's layout", () => {

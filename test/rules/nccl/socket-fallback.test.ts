@@ -1,18 +1,34 @@
-import { describe, expect, it } from "vitest";
-import { rule } from "../../../src/rules/nccl/socket-fallback.js";
-import { run } from "../helpers.js";
+import { clusterLog } from "../../helpers/cluster-logs.js";
+import { ruleTester } from "../rule-tester.js";
 
-describe("nccl/socket-fallback", () => {
-  const sock = ["node1:1:1 [0] NCCL INFO Using network Socket", "node1:1:1 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0"];
-  it("fires on socket connections between nodes", () => {
-    const f = run(rule, { lines: sock });
-    expect(f).toHaveLength(1);
-    expect(f[0].evidence.map((e) => e.line)).toEqual([1, 2]);
-  });
-  it("does not fire when NCCL_IB_DISABLE=1 was set on purpose (nccl/ib-disabled says so)", () => {
-    expect(run(rule, { lines: ["node1:1:1 [0] NCCL INFO NCCL_IB_DISABLE set by environment to 1.", ...sock] })).toEqual([]);
-  });
-  it("does not fire on a single node without network connections", () => {
-    expect(run(rule, { lines: ["node1:1:1 [0] NCCL INFO Using network Socket"] })).toEqual([]);
-  });
+const A = { host: "gpu-a", ip: "10.0.0.1" };
+const B = { host: "gpu-b", ip: "10.0.0.2" };
+const two = (net: "Socket" | "IB-GDR") => clusterLog({ nodes: [A, B], gpusPerNode: 4, tp: 4, pp: 2, net, ray: true, seed: 3 });
+
+ruleTester("nccl/socket-fallback", {
+  valid: [
+    { name: "IB with GDR between two nodes", log: two("IB-GDR") },
+    { name: "a single node's Socket choice (the network is not used)", log: "node1:1:1 [0] NCCL INFO Using network Socket\nnode1:1:1 [0] NCCL INFO comm 0x1 rank 0 nRanks 2 nNodes 1 localRanks 2 localRank 0 MNNVL 0\n" },
+    {
+      name: "NCCL_IB_DISABLE=1 set on purpose (nccl/ib-disabled says so)",
+      log: "node1:1:1 [0] NCCL INFO NCCL_IB_DISABLE set by environment to 1.\nnode1:1:1 [0] NCCL INFO Using network Socket\nnode1:1:1 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "socket connections between two hosts of a TP 4 × PP 2 Ray run",
+      log: two("Socket"),
+      findings: [{ messageIncludes: ["32 connection line(s) between nodes use NET/Socket (gpu-a ↔ gpu-b)", "NCCL found no active InfiniBand/RoCE device"], severity: "warning" }],
+    },
+    {
+      name: "a receive over NET/Socket from a peer whose host is not in the log",
+      log: "node1:1:1 [0] NCCL INFO Using network Socket\nnode1:1:1 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0\n",
+      findings: [{ lines: [2, 1], messageIncludes: "1 connection line(s) between nodes use NET/Socket (node1 ↔ a node not in the log)" }],
+    },
+    {
+      name: "Using network Socket on a 2-node run whose log has no connection lines",
+      log: "a:1:1 [0] NCCL INFO Using network Socket\na:1:1 [0] NCCL INFO comm 0x1 rank 0 nRanks 16 nNodes 2 localRanks 8 localRank 0 MNNVL 0\n",
+      findings: [{ lines: [1], messageIncludes: "NCCL chose the Socket network on a multi-node run: the run has 2 nodes" }],
+    },
+  ],
 });

@@ -55,7 +55,7 @@ describe("nccl/wrong-interface: unusable interfaces and addresses", () => {
     expect(f[0].message).toContain("The log shows a single node and no failed connection");
   });
   it("stays a warning for docker0 on a multi-node job", () => {
-    const f = run(rule, { lines: ["h:1:1 [0] NCCL INFO Bootstrap : Using [0]docker0:172.17.0.1<0>", "h:1:1 [0] NCCL INFO comm 0x1 rank 0 nRanks 16 nNodes 2 localRanks 8 localRank 0 MNNVL 0"] });
+    const f = run(rule, { lines: ["h:1:1 [0] NCCL INFO Bootstrap : Using [0]docker0:172.17.0.1<0>", "h:1:1 [0] NCCL INFO comm 0x1 rank 0 nRanks 16 nNodes 2 localRanks 8 localRank 0 MNNVL 0"], facts: { nccl: { nodes: 2 } } });
     expect(f[0].severity).toBeUndefined();
   });
 });

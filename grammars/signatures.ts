@@ -1,0 +1,246 @@
+/**
+ * Signatures: the failure and warning lines rules care about, as data. Each entry names one shape with a pattern
+ * (named captures where a rule reads a value), the cheap literals a line must hold before the pattern is tried, and
+ * sample lines that test it (test/signatures.test.ts runs every sample through the real reader and checks it is
+ * read as this signature). The readers apply the table once per record (src/events/signals.ts); the `signals`
+ * fact domain keeps, per id, the count, the first lines and the last (src/facts/signals.ts). Syntax only: no rule
+ * knowledge here beyond which lines are failures.
+ *
+ * Formats: ../shared/reference/nccl-log-formats.md §11–12 (NCCL WARNs, the INFO error chain, PyTorch's
+ * ProcessGroupNCCL texts), vllm-log-formats.md (CUDA OOM texts of torch and vLLM).
+ */
+
+export type Dialect = "nccl" | "torch" | "vllm" | "any";
+
+/**
+ * `X…Y` as a regex source that stays linear on a line: searched from every position, a pattern `X.*Y` on a line
+ * holding X many times and no Y backtracks to the line's end once per X. This reads "the first X of the line is
+ * followed, later, by Y", tried once from the line's start.
+ */
+export function firstThen(x: string, rest: string): string {
+  return `^(?:(?!${x}).)*${x}${rest}`;
+}
+
+const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|"), flags);
+
+export interface Signature {
+  id: string;
+  dialect: Dialect;
+  level: "error" | "warning";
+  /** a line must hold one of these (compared lower-cased) before `pattern` is tried */
+  anyOf: readonly string[];
+  pattern: RegExp;
+  /** the line must also say it is about NCCL (a word such as `Connection refused` alone is not) */
+  needsContext?: boolean;
+  /** lines that must be read as this signature */
+  samples: readonly string[];
+  /** lines that look alike and must not be */
+  nearMisses?: readonly string[];
+}
+
+/** A line said by or about NCCL (its WARN/INFO records, PyTorch's c10d NCCL errors, vLLM's pynccl). */
+export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\//;
+
+/** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
+export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|async event\s*:\s*(?:port active|GID table change|LID change|client reregistration|SM change|P_Key change)|set by environment to/i;
+
+/** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
+export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
+
+/** Advice and help texts that name an OOM without reporting one. */
+const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:CUDA )?(?:out of memory|OOM|OutOfMemoryError)/i;
+
+export const SIGNATURES: readonly Signature[] = [
+  {
+    id: "nccl.systemError", dialect: "nccl", level: "error", anyOf: ["system error", "ncclsystemerror"],
+    pattern: /unhandled system error|ncclSystemError/i,
+    samples: [
+      "RuntimeError: NCCL error: unhandled system error (run with NCCL_DEBUG=INFO for details)",
+      "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5",
+    ],
+  },
+  {
+    id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 2"],
+    pattern: /\.(?:cc|cpp|c|h):\d+ -> 2\b/,
+    samples: ["ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]"],
+    nearMisses: ["node:1:2 [0] NCCL INFO init.cc:100 -> 20"],
+  },
+  {
+    id: "nccl.internalError", dialect: "nccl", level: "error", anyOf: ["internal error", "ncclinternalerror", "internal check failed"],
+    pattern: /\binternal error\b|ncclInternalError|Internal check failed/i, needsContext: true,
+    samples: ["RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1275, internal error - please report this issue to the NCCL developers, NCCL version 2.18.1"],
+    nearMisses: ["INFO 01-01 00:00:00 server.py:1] Internal Server Error for request 7"],
+  },
+  {
+    id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 3"],
+    pattern: /\.cc:\d+ -> 3\b/,
+    samples: ["gpu1:210:230 [0] NCCL INFO bootstrap.cc:150 -> 3"],
+  },
+  {
+    id: "nccl.remoteExited", dialect: "nccl", level: "error", anyOf: ["remote process", "ncclremoteerror"],
+    pattern: /remote process exited or there was a network error|ncclRemoteError|remote process exiting prematurely/i,
+    samples: [
+      "[rank1]:[E ProcessGroupNCCL.cpp:1414] [PG 0 Rank 1] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.20.5",
+      "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+    ],
+  },
+  {
+    id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "broken pipe"],
+    pattern: /Connection closed by remote peer|Connection reset by peer|Call to recv from \S+ failed|Broken pipe/i, needsContext: true,
+    samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>"],
+    nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
+  },
+  {
+    id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 6"],
+    pattern: /\.cc?:\d+ -> 6\b/,
+    samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
+  },
+  {
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda"],
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)/i,
+    samples: ["n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'"],
+  },
+  {
+    id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 1"],
+    pattern: /\.cc:\d+ -> 1\b/,
+    samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
+  },
+  {
+    id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib", "ib_plugin.c"],
+    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
+    samples: [
+      "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
+      "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
+    ],
+  },
+  {
+    id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable"],
+    pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE"], "i"),
+    samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000"],
+  },
+  {
+    id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen"],
+    pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device")], "i"),
+    samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)"],
+  },
+  {
+    id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
+    pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
+    samples: ["ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort"],
+    nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
+  },
+  {
+    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in"],
+    pattern: /Last error: \S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)/i,
+    samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4"],
+  },
+  {
+    id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
+    pattern: anyOfSources(["no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)", firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)")], "i"),
+    samples: [
+      "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
+      "node:1:2 [0] misc/socket.cc:50 NCCL WARN Net : Connect to 10.1.0.1<43511> failed : Connection refused",
+      "node:1:2 [0] bootstrap.cc:66 NCCL WARN Bootstrap : no socket interface found",
+    ],
+    nearMisses: ["node:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
+  },
+  {
+    id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
+    pattern: /Connection refused|No route to host|exceeded retries|Connection timed out/i, needsContext: true,
+    samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
+    nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server"],
+  },
+  {
+    id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out"],
+    pattern: anyOfSources(["Watchdog caught collective operation timeout", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
+    samples: [
+      "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
+    ],
+  },
+  {
+    id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work"],
+    pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work): (?<work>\d+), last enqueued NCCL work: (?<enqueued>-?\d+), last completed NCCL work: (?<completed>-?\d+)/,
+    samples: ["[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Exception (either an error or timeout) detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4."],
+  },
+  {
+    id: "nccl.versionMismatch", dialect: "nccl", level: "error", anyOf: ["mismatched nccl version"],
+    pattern: /Mismatched NCCL version detected/,
+    samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
+  },
+  {
+    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", " -> "],
+    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|c|h):\d+ -> [1-9]\d*\b|RuntimeError: NCCL/,
+    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
+  },
+  {
+    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],
+    pattern: /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
+    samples: [
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
+      "RuntimeError: CUDA error: out of memory",
+    ],
+    nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization"],
+  },
+  {
+    id: "vllm.modelDownload", dialect: "vllm", level: "error",
+    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "lock", "modelscope"],
+    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
+    samples: [
+      "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66a) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.",
+      "OSError: acme/m does not appear to have a file named preprocessor_config.json.",
+      "WARNING:huggingface_hub.utils._http:'(ReadTimeoutError(\"HTTPSConnectionPool(host='huggingface.co', port=443): Read timed out.\"))' thrown while requesting HEAD https://huggingface.co/acme/m/resolve/main/config.json",
+    ],
+  },
+  {
+    id: "vllm.rayPlacement", dialect: "vllm", level: "error",
+    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate"],
+    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
+    samples: [
+      "INFO 03-18 11:21:42 ray_utils.py:214] Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0}, {'GPU': 1.0}]. Check `ray status`",
+      "Error: No available node types can fulfill resource request {'GPU': 8.0}. Add suitable node types to this cluster to resolve this issue.",
+    ],
+  },
+  {
+    id: "vllm.rayGpusAvailable", dialect: "vllm", level: "warning", anyOf: ["available gpus (", "reserved number of gpus ("],
+    pattern: /available GPUs \((?<available>\d+)\)|reserved number of GPUs \((?<reserved>\d+) GPUs?\)/i,
+    samples: ["ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group."],
+  },
+];
+
+/** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
+export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE };
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");
+
+export interface SignatureMatch {
+  id: string;
+  match: RegExpExecArray;
+  /** an NCCL INFO line (an error-return inside a probe NCCL tolerates) or a retry: a failure only if no Init COMPLETE follows */
+  soft: boolean;
+  /** a retry announcement */
+  retry: boolean;
+}
+
+/** How much of a line the patterns read: what a failure says is at its start, and the patterns stay linear in it. */
+export const SIGNATURE_SPAN = 4096;
+
+/** The signatures a line is (none for most lines: one regex test). */
+export function matchSignatures(whole: string): SignatureMatch[] {
+  const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
+  if (!PREFILTER.test(line)) return [];
+  const lower = line.toLowerCase();
+  const out: SignatureMatch[] = [];
+  let benign: boolean | undefined;
+  for (const s of SIGNATURES) {
+    if (!s.anyOf.some((a) => lower.includes(a))) continue;
+    const m = s.pattern.exec(line);
+    if (!m) continue;
+    if (s.dialect === "nccl" && (benign ??= BENIGN_WARN.test(line))) continue;
+    if (s.needsContext && !NCCL_CONTEXT.test(line)) continue;
+    if (SIGNATURE_UNLESS[s.id]?.test(line)) continue;
+    const retry = RETRY.test(line);
+    out.push({ id: s.id, match: m, soft: (line.includes("NCCL INFO") && !line.includes("NCCL WARN")) || retry, retry });
+  }
+  return out;
+}

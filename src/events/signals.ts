@@ -1,0 +1,28 @@
+import { matchSignatures } from "../../grammars/signatures.js";
+import { evidenceOf, type LogRecord } from "../model.js";
+import type { Emit } from "./types.js";
+
+const WARNING_HEAD = /^(?:\S+ )?(?:WARNING|WARN)\b|^WARNING:|^W\d{4} /;
+const RANK_MARK = /\[(?:PG [^\]]*?)?Rank (\d+)\]|\[rank(\d+)\]/;
+
+/** Applies the signature table to one record: a `signal` event for each signature the record is. */
+export function readSignals(rec: LogRecord, emit: Emit): void {
+  const found = matchSignatures(rec.text);
+  if (!found.length) return;
+  const marked = RANK_MARK.exec(rec.raw);
+  const rank = rec.origin.rank ?? (marked ? Number(marked[1] ?? marked[2]) : null);
+  for (const f of found) {
+    // the record's own words (after a launcher's and NCCL's prefixes), for messages that quote them
+    const captures: Record<string, string> = { message: / NCCL (?:WARN|INFO) (.*)$/.exec(rec.text)?.[1] ?? rec.text };
+    // a WARNING record (vLLM's `WARNING 03-18 …`, Python's `WARNING:logger:`, glog's `W0318`): rules may read it as transient
+    if (WARNING_HEAD.test(rec.text)) captures.level = "warning";
+    if (f.match.groups) {
+      for (const [k, v] of Object.entries(f.match.groups)) if (v !== undefined) captures[k] = v;
+    } else {
+      f.match.slice(1).forEach((v, i) => {
+        if (v !== undefined) captures[String(i + 1)] = v;
+      });
+    }
+    emit({ kind: "signal", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, id: f.id, soft: f.soft, retry: f.retry, captures, rank });
+  }
+}

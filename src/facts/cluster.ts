@@ -1,0 +1,403 @@
+import type { Located } from "./domain.js";
+
+/**
+ * The cluster model behind the NCCL facts: which machines took part, which communicators they formed, and
+ * whether each connection stayed inside a node. Pure functions over the NCCL domain's mergeable state.
+ *
+ * A vLLM run has many communicators (one per TP group, per PP group, DP/EP groups, …) and each numbers its
+ * ranks from 0, so a `Channel … : 1[1] -> 2[2] via …` line is read inside the communicator its printer was
+ * setting up, never in one global rank space.
+ */
+
+/** One communicator as one process saw it (`host|pid|comm pointer`), with the connections it printed. */
+export interface LocalComm {
+  host: string | null;
+  pid: number | null;
+  /** the `comm 0x…` pointer; "" when the printer's communicator is unknown */
+  ptr: string;
+  commId: string | null;
+  /** this process's rank in the communicator */
+  rank: number | null;
+  nranks: number | null;
+  nNodes: number | null;
+  localRanks: number | null;
+  device: number | null;
+  busId: string | null;
+  /** `from>to>kind>dir` (dir: s = [send], r = [receive], "" = printed by the sender) -> count and first line */
+  conns: Record<string, { n: number; at: Located }>;
+}
+
+export interface RankPlace {
+  host: string | null;
+  pid: number | null;
+  device: number | null;
+  busId: string | null;
+}
+
+export interface ClusterInput {
+  locals: Record<string, LocalComm>;
+  /** rank ids seen outside any known communicator (PyTorch `[Rank N]`, nccl-tests headers, `from rank N` …) */
+  anonRanks: Record<string, Located>;
+  /** where those ranks run, when the line was printed by the rank itself */
+  anonPlaced: Record<string, RankPlace>;
+  /** host names in NCCL prefixes and nccl-tests headers */
+  ncclHosts: string[];
+  /** an address (Ray `ip=`, bootstrap / OOB interface) -> the host names seen with it */
+  links: Record<string, string[]>;
+  /** pid -> the host names its NCCL lines carried (a name cut by interleaving shows under the same pid) */
+  pidHosts: Record<string, string[]>;
+}
+
+export type Scope = "intra" | "inter";
+
+export interface CommunicatorSummary {
+  /** the `commId` NCCL printed (identical on every rank), or "(no commId)" for lines no communicator could be told for */
+  id: string;
+  commId: string | null;
+  nranks: number | null;
+  nNodes: number | null;
+  ranksSeen: number;
+  hosts: string[];
+  /** what it carries, when the vLLM side says so (TP group, PP group, world …) */
+  role: string | null;
+  transports: Record<string, number>;
+  interNode: Record<string, number>;
+}
+
+export interface RankEntry {
+  rank: number;
+  /** the communicator the rank number belongs to (its commId), null when unknown */
+  comm: string | null;
+  host: string | null;
+  /** the host name as the process printed it */
+  rawHost: string | null;
+  pid: number | null;
+  device: number | null;
+  busId: string | null;
+}
+
+export interface Cluster {
+  hosts: string[];
+  /** the hosts' count, or NCCL's own nNodes where larger */
+  nodes: number | null;
+  /** distinct ranks of the widest communicator */
+  ranks: number | null;
+  communicators: CommunicatorSummary[];
+  communicatorCount: number;
+  nodePairs: { a: string; b: string | null; scope: Scope; kinds: Record<string, number> }[];
+  interNode: Record<string, number>;
+  intraNode: Record<string, number>;
+  /** the first connection line of each scope and kind, for evidence */
+  firstOf: Record<string, Located>;
+  /** NET connections whose two ranks are known to sit on one host */
+  netWithinHost: number;
+  rankMap: RankEntry[];
+  /** rank -> rank -> kind -> count, for the widest communicator */
+  matrix: Record<string, Record<string, Record<string, number>>>;
+  /** display name of the host a printed name or address belongs to */
+  hostOf(name: string | null): string | null;
+}
+
+const INTRA_ONLY = (kind: string) => kind.startsWith("P2P/") || kind === "SHM" || kind === "NVLS";
+export const LIST_LIMITS = { communicators: 64, rankMap: 4096 };
+
+/** Addresses that many machines share (loopback, docker's default bridge, link-local): never evidence of identity. */
+function sharedAddress(ip: string): boolean {
+  return /^(?:127\.|172\.17\.|169\.254\.|0\.0\.0\.0)/.test(ip) || /^(?:fe80:|::1$|::$)/i.test(ip);
+}
+
+/** Union-find over host names and addresses: one machine is one host however the log names it. */
+export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" | "pidHosts">, extraNames: Iterable<string>): (name: string | null) => string | null {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    let c = x;
+    while (c !== r) {
+      const n = parent.get(c)!;
+      parent.set(c, r);
+      c = n;
+    }
+    return r;
+  };
+  const add = (x: string) => {
+    if (!parent.has(x)) parent.set(x, x);
+  };
+  const union = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  const isAddress = (x: string) => /^[\d.]+$/.test(x) || (x.includes(":") && /^[0-9a-f:%.]+$/i.test(x));
+  const names = new Set<string>([...input.ncclHosts, ...extraNames]);
+  for (const hs of Object.values(input.pidHosts)) for (const h of hs) names.add(h);
+  const hostNames = [...names].filter((n) => !isAddress(n));
+  for (const n of names) add(n);
+
+  // a name cut at its start by interleaving is the same host: it lost one character, or it shares a pid with the whole name
+  const sharesPid = new Set<string>();
+  for (const hs of Object.values(input.pidHosts)) for (const a of hs) for (const b of hs) if (a !== b) sharesPid.add(`${a}\u0000${b}`);
+  const byLength = [...hostNames].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  for (let i = 0; i < byLength.length; i++) {
+    const n = byLength[i];
+    if (n.length < 2) continue;
+    for (let j = 0; j < i; j++) {
+      const o = byLength[j];
+      if (o.length > n.length && o.endsWith(n) && (o.length === n.length + 1 || sharesPid.has(`${o}\u0000${n}`))) {
+        union(o, n);
+        break;
+      }
+    }
+  }
+  // an address names the host it was seen with, unless several hosts share it (a container bridge, a NAT)
+  for (const [ip, hs] of Object.entries(input.links)) {
+    if (sharedAddress(ip)) continue;
+    const roots = new Set(hs.filter((h) => parent.has(h)).map(find));
+    if (roots.size !== 1) continue;
+    add(ip);
+    union([...roots][0], ip);
+  }
+  const display = new Map<string, string>();
+  for (const n of parent.keys()) {
+    const r = find(n);
+    const cur = display.get(r);
+    const better = (a: string, b: string | undefined) =>
+      b === undefined || (isAddress(b) && !isAddress(a)) || (isAddress(a) === isAddress(b) && (a.length > b.length || (a.length === b.length && a < b)));
+    if (better(n, cur)) display.set(r, n);
+  }
+  return (name) => (name === null ? null : parent.has(name) ? display.get(find(name))! : name);
+}
+
+interface Group {
+  key: string;
+  commId: string | null;
+  nranks: number | null;
+  nNodes: number | null;
+  members: LocalComm[];
+  ranks: Set<number>;
+  /** rank -> host (display) -> where it runs */
+  placed: Map<number, Map<string, RankPlace & { rawHost: string | null }>>;
+  /** ranks placed only because a P2P/SHM peer sits on that host */
+  inferred: Map<number, string>;
+}
+
+function parseConn(key: string): { from: number; to: number; kind: string; dir: string } {
+  const [from, to, kind, dir] = key.split(">");
+  return { from: Number(from), to: Number(to), kind, dir };
+}
+
+const add = (o: Record<string, number>, k: string, n: number) => {
+  o[k] = (o[k] ?? 0) + n;
+};
+
+export function buildCluster(input: ClusterInput): Cluster {
+  const locals = Object.values(input.locals);
+  const hostOf = reconcileHosts(input, [
+    ...locals.flatMap((l) => (l.host ? [l.host] : [])),
+    ...Object.values(input.anonPlaced).flatMap((p) => (p.host ? [p.host] : [])),
+  ]);
+
+  // lines whose communicator is not known belong to the only one their process (or, failing that, their size) had
+  // keyed by the reconciled host: a process whose host name was cut on some lines is one process
+  const procKey = (host: string | null, pid: number | null) => `${hostOf(host) ?? ""}|${pid ?? ""}`;
+  const procIds = new Map<string, Set<string>>();
+  const ptrIds = new Map<string, string>();
+  const sizeIds = new Map<number, Set<string>>();
+  for (const l of locals) {
+    if (!l.commId) continue;
+    const pk = procKey(l.host, l.pid);
+    (procIds.get(pk) ?? procIds.set(pk, new Set()).get(pk)!).add(l.commId);
+    if (l.ptr) ptrIds.set(`${pk}|${l.ptr}`, l.commId);
+    if (l.nranks !== null) (sizeIds.get(l.nranks) ?? sizeIds.set(l.nranks, new Set()).get(l.nranks)!).add(l.commId);
+  }
+  const only = (set: Set<string> | undefined) => (set && set.size === 1 ? [...set][0] : null);
+  // a log with one communicator: every line is of it (excerpts often cut some processes' init lines)
+  const sole = only(new Set(locals.flatMap((l) => (l.commId ? [l.commId] : []))));
+  const commIdOf = (l: LocalComm): string | null =>
+    l.commId ??
+    (l.ptr ? ptrIds.get(`${procKey(l.host, l.pid)}|${l.ptr}`) : undefined) ??
+    only(procIds.get(procKey(l.host, l.pid))) ??
+    (l.nranks !== null ? only(sizeIds.get(l.nranks)) : null) ??
+    sole;
+
+  const groups = new Map<string, Group>();
+  const groupOf = (l: LocalComm): Group => {
+    const commId = commIdOf(l);
+    const key = commId ? `c:${commId}` : "anon";
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, commId, nranks: null, nNodes: null, members: [], ranks: new Set(), placed: new Map(), inferred: new Map() }));
+    return g;
+  };
+  const place = (g: Group, rank: number, p: RankPlace) => {
+    const h = hostOf(p.host);
+    if (!h) return;
+    let at = g.placed.get(rank);
+    if (!at) g.placed.set(rank, (at = new Map()));
+    const cur = at.get(h);
+    if (!cur) at.set(h, { ...p, host: h, rawHost: p.host });
+    else {
+      cur.pid ??= p.pid;
+      cur.device ??= p.device;
+      cur.busId ??= p.busId;
+    }
+  };
+  for (const l of locals) {
+    const g = groupOf(l);
+    g.members.push(l);
+    if (l.nranks !== null) g.nranks = Math.max(g.nranks ?? 0, l.nranks);
+    if (l.nNodes !== null) g.nNodes = Math.max(g.nNodes ?? 0, l.nNodes);
+    if (l.rank !== null) {
+      g.ranks.add(l.rank);
+      place(g, l.rank, { host: l.host, pid: l.pid, device: l.device, busId: l.busId });
+    }
+    for (const key of Object.keys(l.conns)) {
+      const c = parseConn(key);
+      g.ranks.add(c.from);
+      g.ranks.add(c.to);
+      place(g, c.dir === "r" ? c.to : c.from, { host: l.host, pid: l.pid, device: null, busId: null });
+    }
+  }
+  if (Object.keys(input.anonRanks).length || Object.keys(input.anonPlaced).length) {
+    const g = groups.get("anon") ?? { key: "anon", commId: null, nranks: null, nNodes: null, members: [], ranks: new Set<number>(), placed: new Map(), inferred: new Map() };
+    groups.set("anon", g);
+    for (const r of Object.keys(input.anonRanks)) g.ranks.add(Number(r));
+    for (const [r, p] of Object.entries(input.anonPlaced)) {
+      // printed by a process that took part in one communicator only: the rank is of that one
+      const id = only(procIds.get(procKey(p.host, p.pid))) ?? sole;
+      const target = (id && groups.get(`c:${id}`)) || g;
+      target.ranks.add(Number(r));
+      place(target, Number(r), p);
+      if (target !== g) g.ranks.delete(Number(r));
+    }
+    if (!g.ranks.size && !g.members.length) groups.delete("anon");
+  }
+  const hostOfRank = (g: Group, r: number): string | null => {
+    const at = g.placed.get(r);
+    if (at && at.size === 1) return [...at.keys()][0];
+    if (at && at.size > 1) return null; // two hosts claim it: rank numbers of different communicators mixed
+    return g.inferred.get(r) ?? null;
+  };
+  // P2P and SHM never leave a node: a rank that printed nothing shares its peer's host
+  for (const g of groups.values()) {
+    for (const l of g.members) {
+      const lh = hostOf(l.host);
+      if (!lh) continue;
+      for (const key of Object.keys(l.conns)) {
+        const c = parseConn(key);
+        if (!INTRA_ONLY(c.kind)) continue;
+        const remote = c.dir === "r" ? c.from : c.to;
+        if (!g.placed.has(remote) && !g.inferred.has(remote)) g.inferred.set(remote, lh);
+      }
+    }
+  }
+
+  const interNode: Record<string, number> = {};
+  const intraNode: Record<string, number> = {};
+  const firstOf: Record<string, Located> = {};
+  const pairs = new Map<string, { a: string; b: string | null; scope: Scope; kinds: Record<string, number> }>();
+  let netWithinHost = 0;
+  const summaries: (CommunicatorSummary & { _g: Group })[] = [];
+  for (const g of groups.values()) {
+    const hosts = new Set<string>();
+    for (const at of g.placed.values()) for (const h of at.keys()) hosts.add(h);
+    for (const l of g.members) {
+      const h = hostOf(l.host);
+      if (h) hosts.add(h);
+    }
+    const transports: Record<string, number> = {};
+    const inter: Record<string, number> = {};
+    for (const l of g.members) {
+      const lh = hostOf(l.host);
+      for (const [key, { n, at }] of Object.entries(l.conns)) {
+        const c = parseConn(key);
+        add(transports, c.kind, n);
+        const remote = c.from === c.to ? null : c.dir === "r" ? c.from : c.to;
+        const rh = remote === null ? null : hostOfRank(g, remote);
+        let scope: Scope;
+        let other: string | null;
+        if (INTRA_ONLY(c.kind) || remote === null) {
+          scope = INTRA_ONLY(c.kind) || g.nNodes === 1 || hosts.size === 1 ? "intra" : "inter";
+          other = scope === "intra" ? lh : null;
+        } else if (lh && rh) {
+          scope = lh === rh ? "intra" : "inter";
+          other = rh;
+          if (scope === "intra") netWithinHost += n;
+        } else {
+          // the other end's host is not in the log: NCCL uses the network between nodes, unless the communicator is on one node
+          scope = g.nNodes === 1 ? "intra" : "inter";
+          other = scope === "intra" ? lh : rh;
+        }
+        add(scope === "inter" ? inter : {}, c.kind, n);
+        add(scope === "inter" ? interNode : intraNode, c.kind, n);
+        const fk = `${scope}:${c.kind}`;
+        if (!firstOf[fk] || at.input < firstOf[fk].input || (at.input === firstOf[fk].input && at.line < firstOf[fk].line)) firstOf[fk] = at;
+        const a = lh ?? other;
+        if (!a) continue;
+        const b = lh ? other : null;
+        const [x, y] = scope === "intra" ? [a, a] : b === null || a <= b ? [a, b] : [b, a];
+        const pk = `${scope}\u0000${x}\u0000${y ?? ""}`;
+        const p = pairs.get(pk) ?? { a: x, b: scope === "intra" ? x : y, scope, kinds: {} };
+        add(p.kinds, c.kind, n);
+        pairs.set(pk, p);
+      }
+    }
+    summaries.push({
+      id: g.commId ?? "(no commId)", commId: g.commId, nranks: g.nranks, nNodes: g.nNodes, ranksSeen: g.ranks.size,
+      hosts: [...hosts].sort(byCodeUnit), role: null, transports, interNode: inter, _g: g,
+    });
+  }
+  summaries.sort((x, y) => y.ranksSeen - x.ranksSeen || (y.nranks ?? 0) - (x.nranks ?? 0) || (x.commId === null ? 1 : 0) - (y.commId === null ? 1 : 0) || byCodeUnit(x.id, y.id));
+
+  const hostSet = new Set<string>();
+  for (const h of input.ncclHosts) hostSet.add(hostOf(h)!);
+  for (const l of locals) if (l.host) hostSet.add(hostOf(l.host)!);
+  const hosts = [...hostSet].sort(byCodeUnit);
+  const maxNodes = Math.max(0, ...summaries.map((c) => c.nNodes ?? 0));
+  const nodes = Math.max(maxNodes, hosts.length) || null;
+  // the rank numbers seen, never more than the widest communicator holds: numbers of different communicators overlap
+  // (each counts from 0), so their union is what the log shows of the widest one
+  const seen = new Set<number>();
+  for (const c of summaries) for (const r of c._g.ranks) seen.add(r);
+  const widestSize = Math.max(0, ...summaries.map((c) => c.nranks ?? 0));
+  const ranks = (widestSize ? Math.min(seen.size, widestSize) : seen.size) || null;
+
+  const rankMap: RankEntry[] = [];
+  const listed = new Set<string>();
+  for (const c of summaries) {
+    const g = c._g;
+    for (const r of [...g.ranks].sort((x, y) => x - y)) {
+      if (rankMap.length >= LIST_LIMITS.rankMap) break;
+      const h = hostOfRank(g, r);
+      const p = h ? g.placed.get(r)?.get(h) : undefined;
+      const procKey = p?.pid != null && h ? `${h}|${p.pid}` : null;
+      if (procKey && listed.has(procKey)) continue;
+      if (!procKey && g.commId !== null) continue; // a remote end of a known communicator: its own process lists it
+      if (procKey) listed.add(procKey);
+      rankMap.push({ rank: r, comm: g.commId, host: h, rawHost: p?.rawHost ?? null, pid: p?.pid ?? null, device: p?.device ?? null, busId: p?.busId ?? null });
+    }
+  }
+
+  const matrix: Cluster["matrix"] = {};
+  const widest = summaries[0]?._g;
+  if (widest) {
+    for (const l of widest.members) {
+      for (const [key, { n }] of Object.entries(l.conns)) {
+        const c = parseConn(key);
+        const row = (matrix[String(c.from)] ??= {});
+        add((row[String(c.to)] ??= {}), c.kind, n);
+      }
+    }
+  }
+  return {
+    hosts, nodes, ranks,
+    communicators: summaries.slice(0, LIST_LIMITS.communicators).map(({ _g, ...c }) => c),
+    communicatorCount: summaries.length,
+    nodePairs: [...pairs.values()].sort((x, y) => byCodeUnit(x.a, y.a) || byCodeUnit(x.b ?? "\uffff", y.b ?? "\uffff") || byCodeUnit(x.scope, y.scope)),
+    interNode, intraNode, firstOf, netWithinHost, rankMap, matrix, hostOf,
+  };
+}
+
+// by code unit: a locale comparison would load ICU's collation data (milliseconds) for host names
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+import type { Facts } from "./schema.js";
+
+/**
+ * The NCCL facts that need the vLLM side too: the run's rank and node counts (a head-node log of a 2-node
+ * run shows one host, but vLLM's configuration says the world), what each communicator carries, and the network
+ * a multi-node run without connection lines implies. Pure: facts in, facts out.
+ */
+export function reconcileCluster(f: Facts): Facts {
+  const n = f.nccl;
+  const c = f.config;
+  const hasNccl = n.ranks !== null || n.nodes !== null || n.hosts.length > 0 || n.communicatorCount > 0 || n.net !== null;
+  const sources = { ...f.sources };
+  const world = c.tensorParallelSize !== null || c.pipelineParallelSize !== null ? (c.tensorParallelSize ?? 1) * (c.pipelineParallelSize ?? 1) * (c.dataParallelSize ?? 1) : null;
+  let ranks = n.ranks;
+  if (hasNccl) {
+    if (f.distributed.worldSize !== null && f.distributed.worldSize > (ranks ?? 0)) {
+      ranks = f.distributed.worldSize;
+      if (f.sources["distributed.worldSize"]) sources["nccl.ranks"] = f.sources["distributed.worldSize"];
+    }
+    if (world !== null && world > (ranks ?? 0)) {
+      ranks = world;
+      const at = f.sources["config.tensorParallelSize"] ?? f.sources["config.pipelineParallelSize"];
+      if (at) sources["nccl.ranks"] = at;
+    }
+  }
+  let nodes = n.nodes;
+  if ((hasNccl || nodes !== null) && c.nnodes !== null && c.nnodes > (nodes ?? 0)) {
+    nodes = c.nnodes;
+    if (f.sources["config.nnodes"]) sources["nccl.nodes"] = f.sources["config.nnodes"];
+  }
+  const communicators = n.communicators.map((comm) => ({ ...comm, role: comm.role ?? roleOf(comm.nranks ?? comm.ranksSeen, c, world) }));
+  const out: Facts = { ...f, sources, nccl: { ...n, ranks, nodes, communicators } };
+  const anyInter = Object.values(n.interNode).some((v) => v > 0);
+  out.nccl.multiNode = multiNodeReasons(out).length > 0;
+  out.nccl.interNodeNet = !anyInter && out.nccl.multiNode && n.net ? netKind(n.net, n.gdr) : null;
+  return out;
+}
+
+/** GPUs one node holds at most (HGX/DGX boards): a communicator with more ranks spans nodes. */
+export const GPUS_PER_NODE = 8;
+
+/** Why the run spans nodes, each reason with the fact path that shows it (empty: one node, as far as the log tells). */
+export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: string; fact: string }[] {
+  const n = f.nccl;
+  const out: { why: string; fact: string }[] = [];
+  if ((n.nodes ?? 0) > 1) out.push({ why: n.hosts.length > 1 ? `NCCL lines come from ${n.hosts.length} hosts (${n.hosts.slice(0, 4).join(", ")})` : `the run has ${n.nodes} nodes`, fact: "nccl.nodes" });
+  if ((f.config.nnodes ?? 0) > 1 && !((n.nodes ?? 0) > 1)) out.push({ why: `--nnodes ${f.config.nnodes}`, fact: "config.nnodes" });
+  const wide = n.communicators.find((c) => (c.nNodes ?? 0) > 1);
+  if (wide && !((n.nodes ?? 0) > 1)) out.push({ why: `NCCL reports nNodes ${wide.nNodes}`, fact: "nccl.nodes" });
+  const big = n.communicators.find((c) => (c.nranks ?? 0) > gpusPerNode);
+  if (big) out.push({ why: `a communicator of ${big.nranks} ranks, more than the ${gpusPerNode} GPUs a node holds`, fact: "nccl.communicators" });
+  if (Object.values(n.interNode).some((v) => v > 0) && !((n.nodes ?? 0) > 1)) out.push({ why: "network connections between ranks of different nodes", fact: "nccl.interNode" });
+  if (n.workerIps.length) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
+  return out;
+}
+
+/** The transport kind of NCCL's network name, as a `via NET/…` line would count it. */
+export function netKind(net: string, gdr: boolean | null): string {
+  if (net === "IB") return gdr ? "NET/IB/GDRDMA" : "NET/IB";
+  if (net === "Socket" || net === "OFI") return `NET/${net}`;
+  return gdr ? `NET/${net}/GDRDMA` : `NET/${net}`;
+}
+
+function roleOf(size: number, c: Facts["config"], world: number | null): string | null {
+  if (size < 2 || world === null) return null;
+  const names: string[] = [];
+  if (c.tensorParallelSize === size) names.push("TP group");
+  if (c.pipelineParallelSize === size) names.push("PP group");
+  if (c.dataParallelSize === size) names.push("DP group");
+  if (!names.length && size === world) names.push("world");
+  return names.length ? names.join(" or ") : null;
+}

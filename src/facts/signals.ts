@@ -1,0 +1,115 @@
+import type { Event } from "../events/index.js";
+import type { Evidence } from "../model.js";
+import { earlier, located, type FactDomain, type Located } from "./domain.js";
+
+/** Lines kept per signature: the first few (evidence and the values rules read from them) and the last. */
+export const SIGNAL_SAMPLES = 8;
+
+export interface SignalLine extends Located {
+  captures: Record<string, string>;
+  rank: number | null;
+  retry: boolean;
+}
+
+interface SignalState {
+  /** lines that report the failure (hard) */
+  count: number;
+  first: SignalLine[];
+  last: SignalLine | null;
+  ranks: number[];
+  /** NCCL INFO lines and retries: failures only when no `Init COMPLETE` follows them in their input */
+  soft: { count: number; first: SignalLine[]; lastByInput: Record<string, SignalLine> };
+}
+
+export interface SignalsState {
+  byId: Record<string, SignalState>;
+  /** input -> the last line with `Init COMPLETE` */
+  completeAt: Record<string, number>;
+}
+
+/** What a rule reads of one signature: every line that counts, how many, and the first few of them in log order. */
+export interface Signal {
+  id: string;
+  count: number;
+  lines: SignalLine[];
+  last: SignalLine;
+  ranks: number[];
+  /** every line that counts announces a retry: the log ends while NCCL is still trying */
+  onlyRetries: boolean;
+}
+
+export type Signals = Readonly<Record<string, Signal>>;
+
+const byPlace = (a: Located, b: Located) => a.input - b.input || a.line - b.line;
+
+function keepFirst(list: SignalLine[], l: SignalLine): void {
+  if (list.some((x) => x.input === l.input && x.line === l.line)) return;
+  if (list.length >= SIGNAL_SAMPLES && byPlace(l, list[list.length - 1]) >= 0) return;
+  list.push(l);
+  list.sort(byPlace);
+  if (list.length > SIGNAL_SAMPLES) list.pop();
+}
+
+const later = (a: SignalLine | null | undefined, b: SignalLine | null | undefined) => (!a ? b ?? null : !b ? a : earlier(a, b) === a ? b : a);
+
+const fresh = (): SignalState => ({ count: 0, first: [], last: null, ranks: [], soft: { count: 0, first: [], lastByInput: {} } });
+
+export const signalsDomain: FactDomain<SignalsState, Signals> = {
+  name: "signals",
+  init: () => ({ byId: {}, completeAt: {} }),
+  reduce(s, e: Event) {
+    if (e.kind === "nccl.init" && e.phase === "COMPLETE") {
+      s.completeAt[e.input] = Math.max(s.completeAt[e.input] ?? 0, e.ev.line);
+      return;
+    }
+    if (e.kind !== "signal") return;
+    const st = (s.byId[e.id] ??= fresh());
+    const line: SignalLine = { ...located(e), captures: e.captures, rank: e.rank, retry: e.retry };
+    if (e.soft) {
+      // one record split into glued pieces is one line
+      const prev = st.soft.lastByInput[e.input];
+      if (prev && prev.line === line.line) return;
+      st.soft.count++;
+      keepFirst(st.soft.first, line);
+      st.soft.lastByInput[e.input] = later(prev, line)!;
+    } else {
+      if (st.last && st.last.input === line.input && st.last.line === line.line) return;
+      st.count++;
+      keepFirst(st.first, line);
+      st.last = later(st.last, line);
+    }
+    if (e.rank !== null && !st.ranks.includes(e.rank) && st.ranks.length < 64) st.ranks.push(e.rank);
+  },
+  merge(a, b) {
+    const out: SignalsState = structuredClone(a);
+    for (const [k, v] of Object.entries(b.completeAt)) out.completeAt[k] = Math.max(out.completeAt[k] ?? 0, v);
+    for (const [id, sb] of Object.entries(b.byId)) {
+      const sa = (out.byId[id] ??= fresh());
+      sa.count += sb.count;
+      for (const l of sb.first) keepFirst(sa.first, l);
+      sa.last = later(sa.last, sb.last);
+      for (const r of sb.ranks) if (!sa.ranks.includes(r) && sa.ranks.length < 64) sa.ranks.push(r);
+      sa.soft.count += sb.soft.count;
+      for (const l of sb.soft.first) keepFirst(sa.soft.first, l);
+      for (const [k, l] of Object.entries(sb.soft.lastByInput)) sa.soft.lastByInput[k] = later(sa.soft.lastByInput[k], l)!;
+    }
+    return out;
+  },
+  finalize(s) {
+    const out: Record<string, Signal> = {};
+    for (const [id, st] of Object.entries(s.byId)) {
+      // a soft line counts only when its input never got to `Init COMPLETE` after it
+      const soft = st.soft.first.filter((l) => (s.completeAt[l.input] ?? 0) < l.line);
+      const lastSoft = Object.values(st.soft.lastByInput).filter((l) => (s.completeAt[l.input] ?? 0) < l.line);
+      const lines = [...st.first, ...soft].sort(byPlace).slice(0, SIGNAL_SAMPLES);
+      const softCount = soft.length ? Math.max(soft.length, lastSoft.length) : lastSoft.length;
+      const count = st.count + (soft.length || lastSoft.length ? Math.max(softCount, 1) : 0);
+      if (count === 0) continue;
+      const last = [st.last, ...lastSoft].filter((l): l is SignalLine => l !== null).sort(byPlace).at(-1) ?? lines[lines.length - 1];
+      out[id] = { id, count, lines: lines.length ? lines : [last], last, ranks: [...st.ranks].sort((x, y) => x - y), onlyRetries: st.count === 0 && lines.every((l) => l.retry) };
+    }
+    return { facts: out, sources: {}, missing: [] };
+  },
+};
+
+export type { Evidence };

@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { analyzeSource, buildReport } from "../src/analyze.js";
+import { memorySource } from "../src/input/memory.js";
+import { ReportSchema, type Report } from "../src/facts/schema.js";
+import { MAX_NESTING } from "../grammars/chevrotain.js";
+import { parseConfigDump, parseHead, parseCommandLine } from "../grammars/vllm.js";
+import { parseConnection, parseNcclHeader } from "../grammars/nccl.js";
+import { readNcclMessage } from "../grammars/nccl-messages.js";
+import { parseGlogHead, parsePgHead, parseWorkNccl } from "../grammars/torch.js";
+import { classifyPythonLine, parseExceptionLine, parseFrame } from "../grammars/python.js";
+import { parseDeviceLine, parseSettingsLine, tableCells } from "../grammars/bench-nccltests.js";
+import { parseLabelRow } from "../grammars/bench-row.js";
+import { matchAnywhere, matchMessage, parseBanner, parseMetrics } from "../grammars/vllm-messages.js";
+import { BENIGN_WARN, NCCL_CONTEXT, RETRY, SIGNATURES as TABLE } from "../grammars/signatures.js";
+import { DETECTORS, Redactor } from "../src/redact/redact.js";
+import { renderText } from "../src/report/text.js";
+import { renderJunit } from "../src/report/junit.js";
+import { renderMarkdown } from "../src/report/markdown.js";
+import { renderGithub } from "../src/report/github.js";
+
+/**
+ * Issue 17: generators for the classes of hostile input behind its items. Deep nesting in every grammar (to depth
+ * 10,000), pathological shapes built from every signature and redaction regex's own pieces (linear time, with a
+ * generous bound at 64 K characters), and file names made of control characters.
+ */
+
+async function reportOf(text: string): Promise<Report> {
+  const part = await analyzeSource(memorySource("fuzz.log", Buffer.from(text)), 0);
+  return buildReport(part.state, part.events);
+}
+
+/** Every grammar entry point, each given the text a reader would give it. */
+const ENTRY_POINTS: Record<string, (text: string) => unknown> = {
+  "vllm dict dump": (t) => parseConfigDump(t, "dict"),
+  "vllm namespace dump": (t) => parseConfigDump(t, "namespace"),
+  "vllm banner dump": (t) => parseConfigDump(t, "banner", true),
+  "vllm prefix": (t) => parseHead(`INFO 07-25 10:11:12 ${t}`),
+  "vllm command line": (t) => parseCommandLine(`vllm serve m ${t}`),
+  "vllm messages": (t) => [matchMessage(t), matchAnywhere(t), parseBanner(t), parseMetrics(t)],
+  "nccl header": (t) => parseNcclHeader(t),
+  "nccl connection": (t) => parseConnection(`Channel 00/0 : ${t}`),
+  "nccl message": (t) => readNcclMessage(t),
+  "torch glog": (t) => parseGlogHead(`[E ${t}`),
+  "torch process group": (t) => parsePgHead(`[PG ${t}`),
+  "torch WorkNCCL": (t) => parseWorkNccl(`WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=${t}, Timeout(ms)=600000)`),
+  "python frame": (t) => parseFrame(`  File "${t}", line 1, in f`),
+  "python exception": (t) => [parseExceptionLine(`RuntimeError: ${t}`), classifyPythonLine(t)],
+  "nccl-tests rows": (t) => [parseDeviceLine(`#  Rank  0 Group  0 Pid 1 on ${t}`), parseSettingsLine(`# nThread 1 ${t}`), tableCells(t)],
+  "bench label row": (t) => parseLabelRow(t),
+};
+
+/** Lines of each dialect with a hole where the nesting goes. */
+const CARRIERS = [
+  (n: string) => `INFO 07-25 10:11:12 [utils.py:1] non-default args: {'a': ${n}}`,
+  (n: string) => `INFO 07-25 10:11:12 [arg_utils.py:1] args: Namespace(a=${n})`,
+  (n: string) => `INFO 07-25 10:11:12 [llm_engine.py:1] Initializing an LLM engine (v0.6.0) with config: model='m', compilation_config=${n}`,
+  (n: string) => `INFO 07-25 10:11:12 [core.py:1] ${n}`,
+  (n: string) => `gpu1:1:2 [0] NCCL INFO Channel 00/0 : ${n}`,
+  (n: string) => `gpu1:1:2 [0] misc/socket.cc:1 NCCL WARN ${n}`,
+  (n: string) => `[E ProcessGroupNCCL.cpp:1] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=${n}, Timeout(ms)=600000) ran for 600006 milliseconds before timing out.`,
+  (n: string) => `  File "${n}", line 1, in f`,
+  (n: string) => `RuntimeError: ${n}`,
+  (n: string) => `(RayWorkerWrapper pid=1, ip=10.0.0.1) ${n}`,
+  (n: string) => `{"a": ${n}}`,
+  (n: string) => `| ${n} | 1.0 |`,
+];
+
+const nesting = fc
+  .record({
+    depth: fc.oneof(fc.integer({ min: 1, max: 2 * MAX_NESTING }), fc.integer({ min: 1, max: 10_000 }), fc.constant(10_000)),
+    open: fc.constantFrom("(", "[", "{", "'a': [{", "a=(", "[1, "),
+    close: fc.constantFrom("", ")", "]", "}", "}]"),
+    closed: fc.boolean(),
+  })
+  .map(({ depth, open, close, closed }) => open.repeat(depth) + (closed ? close.repeat(depth) : ""));
+
+describe("fuzz: deep nesting in every grammar", () => {
+  it("every grammar entry point returns (never throws) on nesting up to depth 10,000", () => {
+    fc.assert(
+      fc.property(nesting, (n) => {
+        for (const [name, entry] of Object.entries(ENTRY_POINTS)) expect(() => entry(n), name).not.toThrow();
+      }),
+      { numRuns: 16 },
+    );
+  });
+
+  it("the whole pipeline: a valid report, the line after the nested one still read, at most the nested line unparsed", async () => {
+    await fc.assert(
+      fc.asyncProperty(nesting, fc.constantFrom(...CARRIERS), async (n, carrier) => {
+        const r = await reportOf(`${carrier(n)}\nERROR 07-25 10:11:14 [core.py:512] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.\n`);
+        expect(ReportSchema.safeParse(r).success).toBe(true);
+        expect(r.inputs[0].lines).toBe(2);
+        expect(r.inputs[0].unparsedLines ?? 0).toBeLessThanOrEqual(1);
+        expect(r.findings.map((f) => f.ruleId)).toContain("vllm/cuda-oom");
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+/** The literal pieces of a regex's source: what a crafted line repeats to make it backtrack. */
+function piecesOf(re: RegExp): string[] {
+  const src = re.source.replace(/\\[dDwWsSbB]/g, " ").replace(/\\(.)/g, "$1").replace(/\(\?(?:[:=!]|<[=!]?)/g, "(");
+  return [...new Set(src.split(/[()[\]{}*+?|^$]/).map((p) => p.replace(/\.$/, "")).filter((p) => p.length >= 2))];
+}
+
+const SIGNATURES: [string, RegExp][] = [...TABLE.map((s): [string, RegExp] => [s.id, s.pattern]), ["BENIGN_WARN", BENIGN_WARN], ["RETRY", RETRY], ["NCCL_CONTEXT", NCCL_CONTEXT]];
+const FILLERS = [" ", "a", "1", ":", ".", "-", "=", "/", "@", "[", "x ", "a-", "\t"];
+const N = 64 * 1024;
+
+/** a line of about N characters: a piece repeated, a piece then filler, or pieces and filler interleaved */
+const shape = (pieces: string[]) =>
+  fc.tuple(fc.constantFrom(...pieces), fc.constantFrom(...FILLERS), fc.constantFrom("repeat", "then", "interleave")).map(([p, f, how]) => {
+    const s = how === "repeat" ? p.repeat(Math.ceil(N / p.length)) : how === "then" ? p + f.repeat(Math.ceil(N / f.length)) : (p + f).repeat(Math.ceil(N / (p.length + f.length)));
+    return s.slice(0, N);
+  });
+
+/** CPU milliseconds of `f` (not wall time: a busy machine does not fail the bound) */
+function cpuMs(f: () => void): number {
+  const cpu = process.cpuUsage();
+  f();
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000;
+}
+
+describe("fuzz: every signature and redaction regex stays linear on its own pathological shapes", () => {
+  // linear passes over 64 K characters take a few milliseconds; the quadratic shapes issue 17 found took
+  // seconds per line (NET/IB: 3.4 s, redaction of a-a-a-…: 11 s), so the bound is generous and still catches them
+  const BOUND_MS = 400;
+
+  for (const [name, re] of SIGNATURES) {
+    it(`${name}`, () => {
+      const pieces = piecesOf(re);
+      fc.assert(
+        fc.property(shape(pieces), (line) => {
+          const ms = cpuMs(() => re.test(line));
+          expect(ms, `${name} on ${JSON.stringify(line.slice(0, 40))}…`).toBeLessThan(BOUND_MS);
+        }),
+        { numRuns: Math.min(40, pieces.length * 6) },
+      );
+    });
+  }
+
+  it("every redaction detector, through the whole redactor", () => {
+    const pieces = [...new Set(DETECTORS.flatMap((d) => [...piecesOf(d.pattern), ...d.redacts.map(([t]) => t.slice(0, 12)), ...d.keeps.map((t) => t.slice(0, 12))]))].filter((p) => p.length >= 2);
+    const r = new Redactor({ models: true });
+    r.learnHosts(["gpu-node-07", "node7"]);
+    fc.assert(
+      fc.property(shape(pieces), (line) => {
+        const ms = cpuMs(() => r.text(line));
+        expect(ms, `redaction on ${JSON.stringify(line.slice(0, 40))}…`).toBeLessThan(BOUND_MS * 2);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+/** every C0 control a file name can hold (not NUL, not /), DEL, C1 controls, bidi controls, and line separators */
+const CONTROL = fc.constantFrom(
+  ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).filter((c) => c !== "/"),
+  ...Array.from({ length: 33 }, (_, i) => String.fromCharCode(0x7f + i)),
+  "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+);
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+describe("fuzz: file names with every control character", () => {
+  it("text, Markdown, JUnit and GitHub output: no raw control character, no extra line", async () => {
+    const base = await reportOf("ERROR 07-25 10:11:14 [core.py:512] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.\n");
+    const named = (name: string): Report => JSON.parse(JSON.stringify(base), (_k, v) => (v === "fuzz.log" ? name : v));
+    const plain = {
+      text: renderText(named("plain.log"), { color: false }).split("\n").length,
+      markdown: renderMarkdown(named("plain.log")).split("\n").length,
+      github: renderGithub(named("plain.log")).split("\n").length,
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(CONTROL, fc.constantFrom("a", "vllm-doctor: ", "::error ", "%0A", "\n", "\r\n")), { minLength: 1, maxLength: 12 }), (parts) => {
+        const name = `${parts.join("")}.log`;
+        const r = named(name);
+        const text = renderText(r, { color: false });
+        expect(text).not.toMatch(RAW_CONTROL);
+        expect(text.split("\n").length).toBe(plain.text);
+        const md = renderMarkdown(r);
+        expect(md).not.toMatch(RAW_CONTROL);
+        expect(md.split("\n").length).toBe(plain.markdown);
+        expect(renderJunit(r)).not.toMatch(/[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+        const gh = renderGithub(r);
+        expect(gh).not.toMatch(RAW_CONTROL);
+        expect(gh.split("\n").length).toBe(plain.github);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { SIGNATURES } from "../grammars/signatures.js";
+import { analyzeLines } from "../src/analyze.js";
+import { finalizeSignals } from "../src/facts/state.js";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/** The signature ids a line is read as, through the real reader (records, wrappers, the signature table). */
+function readAs(line: string): string[] {
+  return Object.keys(finalizeSignals(analyzeLines([line]).state)).sort();
+}
+
+describe("the signature table: every entry is checked by its own sample lines", () => {
+  for (const s of SIGNATURES) {
+    it(`${s.id}: its samples are read as it, its near misses are not`, () => {
+      expect(s.samples.length).toBeGreaterThan(0);
+      for (const line of s.samples) {
+        expect(readAs(line), line).toContain(s.id);
+        // the same line as a Ray worker or kubectl wrote it
+        expect(readAs(`(RayWorkerWrapper pid=7, ip=10.0.0.2) ${line}`), line).toContain(s.id);
+        expect(readAs(`2025-11-20T09:14:02.123456789Z ${line}`), line).toContain(s.id);
+      }
+      for (const line of s.nearMisses ?? []) expect(readAs(line), line).not.toContain(s.id);
+    });
+  }
+  it("ids are unique and say their dialect", () => {
+    expect(new Set(SIGNATURES.map((s) => s.id)).size).toBe(SIGNATURES.length);
+    for (const s of SIGNATURES) expect(s.id).toMatch(/^(?:nccl|vllm|torch)\.[a-z][A-Za-z]+$/);
+  });
+  it("benign NCCL WARNs are never failures", () => {
+    expect(readAs("node:1:2 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]")).toEqual([]);
+  });
+});
+
+describe("no cap can hide a finding: 100,000 error lines before the lines that matter", () => {
+  it("every signature rule still fires, with its evidence line and the count", async () => {
+    const noise = Array.from({ length: 100_000 }, (_, i) => `ERROR 08-19 10:03:02 [serving_chat.py:200] Error in request chatcmpl-${i}: client disconnected`);
+    const tail = [
+      "RuntimeError: NCCL error: unhandled system error (run with NCCL_DEBUG=INFO for details)",
+      "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'",
+      "h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)",
+      "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129",
+      "RuntimeError: CUDA error: out of memory",
+    ];
+    const r = await analyzeText([...noise, ...tail].join("\n") + "\n");
+    for (const id of ["nccl/system-error", "nccl/cuda-error", "nccl/shm-too-small", "nccl/ib-error", "vllm/cuda-oom"]) expect(ids(r)).toContain(id);
+    const oom = r.findings.find((f) => f.ruleId === "vllm/cuda-oom")!;
+    expect(oom.evidence.map((e) => e.line)).toEqual([100_005]);
+    expect(r.findings.find((f) => f.ruleId === "nccl/system-error")!.evidence[0].line).toBe(100_001);
+  }, 120_000);
+});
