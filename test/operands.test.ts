@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, analyzeSource, buildReport } from "../src/analyze.js";
 import { DIRECTORY_SCAN } from "../src/input/defaults.js";
-import { fileSource, resolveInputs } from "../src/input/sources.js";
+import { DEFAULT_LIMITS, fileSource, resolveInputs } from "../src/input/sources.js";
 import { initState, mergeStates } from "../src/facts/state.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 import { buildProgram } from "../src/cli-main.js";
@@ -85,6 +85,15 @@ describe("operands", () => {
     const r = await resolveInputs([dir]);
     expect(r.sources.map((s) => relative(dir, s.name))).toEqual(names.slice(0, 11));
     for (const cmd of ["analyze", "check"]) expect(help(cmd).replace(/\s+/g, " "), cmd).toContain(DIRECTORY_SCAN);
+  });
+
+  it("reads a small file into a buffer of its size, not a 1 MiB one (50,000 of those were 50 GB of garbage)", async () => {
+    const p = write(join(tmp, "tiny", "t.log"), `${P2P(0, 1)}\n`);
+    const stream = await (await fileSource(p)).open({ ...DEFAULT_LIMITS });
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe(`${P2P(0, 1)}\n`);
+    expect(Math.max(...chunks.map((c) => c.buffer.byteLength))).toBeLessThanOrEqual(64 << 10);
   });
 
   it("merges many files in a balanced order: the same report as merging them one by one", async () => {
