@@ -58,11 +58,11 @@ describe("the packed package", () => {
     }
 
     // the types of both entries, as a consumer's compiler resolves them (node16: the require and import conditions)
-    writeFileSync(join(app, "types.cts"), `import vd = require("vllm-doctor");\nconst p: Promise<vd.Analysis> = vd.analyze(["x.log"]);\nvoid p;\n`);
+    writeFileSync(join(app, "types.cts"), `import vd = require("vllm-doctor");\nconst p: Promise<vd.Analysis> = vd.analyze(["x.log"]);\nconst ok: boolean = vd.ReportSchema.safeParse({}).success;\nvoid p; void ok;\n`);
     writeFileSync(join(app, "types.mts"), `import { analyze, type Report } from "vllm-doctor";\nconst r: Report = (await analyze(["x.log"])).report;\nconst id: string | undefined = r.findings[0]?.docsUrl;\nvoid id;\n`);
     writeFileSync(join(app, "bad.mts"), `import { analyze } from "vllm-doctor";\nconst n: number = analyze;\nvoid n;\n`);
     const tsc = join(ROOT, "node_modules", ".bin", "tsc");
-    const opts = ["--noEmit", "--strict", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types"), "--skipLibCheck"];
+    const opts = ["--noEmit", "--strict", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types")];
     // one compiler run: the right uses type-check, and the check can fail (the wrong use is the only error)
     const types = run(tsc, [...opts, "types.cts", "types.mts", "bad.mts"], app);
     expect(types.stdout.trim().split("\n").map((l) => l.replace(/:.*/, ""))).toEqual(["bad.mts(2,7)"]);
