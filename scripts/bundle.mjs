@@ -89,7 +89,19 @@ const cjs = await build({
   metafile: true,
   logLevel: "warning",
 });
-writeFileSync(join(OUT, "index.d.cts"), `// the CommonJS entry's types: the same API as the ESM entry\nexport * from "./index.js";\n`);
+// its types: the ESM entry's declarations read as an ES module ("resolution-mode": "import"), every type as it is
+// and every value by name (a plain `export * from` in a .d.cts would be a require() of an ES module to tsc)
+const values = Object.keys(createRequire(import.meta.url)(join(OUT, "index.cjs"))).filter((n) => n !== "__esModule").sort();
+writeFileSync(
+  join(OUT, "index.d.cts"),
+  [
+    "// the CommonJS entry's types: the same API as the ESM entry (written by scripts/bundle.mjs)",
+    `export type * from "./index.js" with { "resolution-mode": "import" };`,
+    `type Api = typeof import("./index.js", { with: { "resolution-mode": "import" } });`,
+    ...values.map((n) => `export declare const ${n}: Api[${JSON.stringify(n)}];`),
+    "",
+  ].join("\n"),
+);
 
 // ship the bundles only: the modules tsc wrote are inside them now
 const outputs = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(cjs.metafile.outputs)].map((f) => join(ROOT, f)));

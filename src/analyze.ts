@@ -317,8 +317,9 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   } else {
     for (let i = 0; i < sources.length; i++) add(i, await analyzeSource(sources[i], 0, opts));
   }
-  let state = initState();
-  for (const part of stack) state = mergeStates(state, part.state);
+  // the rest from the smallest part up: each step copies a part and what was merged after it, 2n in all
+  let state = stack.length ? stack[stack.length - 1].state : initState();
+  for (let k = stack.length - 2; k >= 0; k--) state = mergeStates(stack[k].state, state);
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = withRecordMatches(opts.rules, userMatcher, events);

@@ -4,3 +4,5 @@ export * from "./facts/schema.js";
 export type { Event } from "./events/index.js";
 export type { Evidence, LogRecord, Origin } from "./model.js";
 export { peel, stripAnsi } from "./records/peel.js";
+export { memorySource } from "./input/memory.js";
+export type { InputSource, InputLimits } from "./input/sources.js";

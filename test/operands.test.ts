@@ -5,9 +5,13 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, analyzeSource, buildReport } from "../src/analyze.js";
 import { DIRECTORY_SCAN } from "../src/input/defaults.js";
-import { fileSource, resolveInputs } from "../src/input/sources.js";
+import { DEFAULT_LIMITS, fileSource, resolveInputs } from "../src/input/sources.js";
 import { initState, mergeStates } from "../src/facts/state.js";
 import { ROOT, runCli } from "./helpers/cli.js";
+import { buildProgram } from "../src/cli-main.js";
+
+/** A sub-command's --help text, in-process. */
+const help = (name: string) => buildProgram().commands.find((c) => c.name() === name)!.helpInformation();
 
 /*
  * What the operands name: the same file twice (or a directory and a file in it) is read once; a directory of
@@ -64,6 +68,8 @@ describe("operands", () => {
     const r = await resolveInputs([join(dir, "*.log"), join(dir, "**/d.log"), literal, join(dir, "*.nothing")]);
     expect(r.sources.map((s) => relative(dir, s.name))).toEqual(["a.log", "b.log", "odd[1].log", "sub/d.log"]);
     expect(r.failures).toEqual([{ path: join(dir, "*.nothing"), message: "no file matches this pattern" }]);
+    // a backslash escapes a glob character
+    expect((await resolveInputs([join(dir, "odd\\[1\\].log")])).sources.map((x) => x.name)).toEqual([literal]);
     // relative patterns, from the CLI, as a quoted operand
     const cli = runCli(["analyze", "samples/v*.log", "--format", "json"], { cwd: ROOT });
     expect(JSON.parse(cli.stdout).inputs.map((i: { path: string }) => i.path)).toEqual(["samples/v0.5-gpu-blocks.log", "samples/v0.8-tp4-mp.log", "samples/v1-single-gpu.log"]);
@@ -78,10 +84,16 @@ describe("operands", () => {
     for (const n of names) write(join(dir, n), "");
     const r = await resolveInputs([dir]);
     expect(r.sources.map((s) => relative(dir, s.name))).toEqual(names.slice(0, 11));
-    const help = runCli(["analyze", "--help"]);
-    expect(help.stdout.replace(/\s+/g, " ")).toContain(DIRECTORY_SCAN);
-    const check = runCli(["check", "--help"]);
-    expect(check.stdout.replace(/\s+/g, " ")).toContain(DIRECTORY_SCAN);
+    for (const cmd of ["analyze", "check"]) expect(help(cmd).replace(/\s+/g, " "), cmd).toContain(DIRECTORY_SCAN);
+  });
+
+  it("reads a small file into a buffer of its size, not a 1 MiB one (50,000 of those were 50 GB of garbage)", async () => {
+    const p = write(join(tmp, "tiny", "t.log"), `${P2P(0, 1)}\n`);
+    const stream = await (await fileSource(p)).open({ ...DEFAULT_LIMITS });
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe(`${P2P(0, 1)}\n`);
+    expect(Math.max(...chunks.map((c) => c.buffer.byteLength))).toBeLessThanOrEqual(64 << 10);
   });
 
   it("merges many files in a balanced order: the same report as merging them one by one", async () => {
@@ -105,21 +117,28 @@ describe("operands", () => {
     const gz = join(tmp, "oom.log.gz");
     writeFileSync(gz, gzipSync(readFileSync(join(ROOT, "samples", "cuda-oom.log"))));
     // the same input options on both commands: --jobs, --no-progress, --max-decompressed (and the hidden ones)
-    const lines = (cmd: string) => runCli([cmd, "--help"]).stdout.split("\n").filter((l) => /^\s+(?:-\w, )?--(?:jobs|max-decompressed|no-progress)\b/.test(l)).map((l) => l.trim());
+    const lines = (cmd: string) => help(cmd).split("\n").filter((l) => /^\s+(?:-\w, )?--(?:jobs|max-decompressed|no-progress)\b/.test(l)).map((l) => l.trim());
     expect(lines("check")).toEqual(lines("analyze"));
     expect(lines("check")).toHaveLength(3);
     const small = runCli(["check", gz, "--jobs", "2", "--no-progress", "--max-decompressed", "1KB", "--chunk-bytes", "4KB", "--split-min", "1MB"]);
     expect([small.status, small.stderr]).toEqual([2, `vllm-doctor: gzip input expands past the limit of 1,000 bytes; stopped (raise --max-decompressed) (${gz})\n`]);
     const bad = runCli(["check", gz, "--jobs", "none"]);
     expect([bad.status, bad.stderr]).toEqual([2, "vllm-doctor: --jobs wants a whole number of at least 1 or 'auto', not 'none'\n"]);
+    const r = runCli(["analyze", "--jbos", "2", gz]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, "", "vllm-doctor: unknown option '--jbos' (Did you mean --jobs?)\n"]);
+    // commander's other complaints, in-process: the same one-line style
     for (const [args, message] of [
-      [["analyze", "--jbos", "2", gz], "unknown option '--jbos' (Did you mean --jobs?)"],
       [["check"], "missing required argument 'inputs'"],
       [["frobnicate"], "unknown command 'frobnicate'"],
       [["check", gz, "--fail-on"], "option '--fail-on <level>' argument missing"],
     ] as const) {
-      const r = runCli([...args]);
-      expect([r.status, r.stdout, r.stderr], args.join(" ")).toEqual([2, "", `vllm-doctor: ${message}\n`]);
+      let said = "";
+      // only where it writes changes: the error style is the one the CLI configures
+      const to = { writeErr: (t: string) => (said += t), writeOut: () => {} };
+      const program = buildProgram().configureOutput(to);
+      for (const c of program.commands) c.configureOutput(to);
+      expect(() => program.parse(["node", "vllm-doctor", ...args])).toThrow();
+      expect(said, args.join(" ")).toBe(`vllm-doctor: ${message}\n`);
     }
   });
 });

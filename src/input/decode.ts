@@ -194,7 +194,6 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
     const written: Buffer[] = [];
     let writtenStart = 0;
     let writtenTotal = 0;
-    let stopped = false;
     const write = (b: Buffer) =>
       new Promise<void>((resolve) => {
         written.push(b);
@@ -221,7 +220,6 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
         }
         await feed(r.value);
       }
-      stopped = true;
       if (!inflater.writableEnded && !inflater.destroyed) inflater.end();
     })();
     // the input failing (an inner layer's source is damaged) ends the inflater with that error, or it would wait forever
@@ -239,7 +237,6 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
       throw new InputError(`corrupt or truncated gzip data: ${(e as Error).message}`, path);
     }
     await pump;
-    void stopped;
     // what the inflater did not take: the trailer, then maybe another member
     const rest = Buffer.concat(written);
     pending = rest.subarray(Math.max(0, inflater.bytesWritten - writtenStart));

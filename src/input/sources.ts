@@ -116,7 +116,8 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
 /** The files a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
 async function expandGlob(pattern: string): Promise<string[]> {
   const { glob } = await import("tinyglobby");
-  const posix = pattern.replace(/\\/g, "/");
+  // Windows paths use backslashes; elsewhere a backslash escapes a glob character (`odd\[1\].log`)
+  const posix = process.platform === "win32" ? pattern.replace(/\\/g, "/") : pattern;
   const matched = await glob([posix], { onlyFiles: true, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
   return matched.sort();
 }

@@ -1,8 +1,7 @@
 // Runs the built library over a generated log with a million distinct hosts and ranks and prints a summary as
 // JSON. test/hostile-scale.test.ts starts it under a hard V8 heap cap: if the state grew with the number of
 // distinct hosts, this process would die of heap exhaustion instead of printing.
-import { analyzeSource, buildReport } from "../../dist/src/analyze.js";
-import { memorySource } from "../../dist/src/input/memory.js";
+import { analyzeSource, buildReport, memorySource } from "../../dist/src/index.js";
 
 const DISTINCT = Number(process.argv[2] ?? 1_000_000);
 
