@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "./helpers/cli.js";
+import { ROOT } from "../helpers/cli.js";
 
 /**
  * Scores the built CLI against the real-log corpus in ../shared (when this checkout has it beside it),

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./helpers/cli.js";
+import { ROOT } from "../helpers/cli.js";
 
 /*
  * The package as a user meets it: `npm pack`, installed into an empty folder, then the command on a packed
