@@ -236,10 +236,63 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /Using network Socket\b|via NET\/Socket/,
     samples: ["node:1:2 [0] NCCL INFO Using network Socket", "node:1:2 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0"],
   },
+  {
+    id: "vllm.customAllreduceDisabled", dialect: "vllm", level: "warning", anyOf: ["custom allreduce", "custom all-reduce", "custom_all_reduce", "customallreduce", "custom all reduce", "custom-all-reduce"],
+    pattern: /Custom allreduce is disabled(?: (?:because|due to) (.+?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.+?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i,
+    samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
+  },
+  {
+    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "failed to initialize the engine"],
+    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Error executing method '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine/i,
+    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start."],
+  },
+  {
+    id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
+    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly/i,
+    samples: ["ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor."],
+  },
+  {
+    id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
+    pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache \((?<cap>\d[\d,]*)\)/,
+    samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],
+  },
+  {
+    // v0.7.0–v0.8.2 printed `GB` for the same GiB figures
+    id: "vllm.kvTooSmallV1", dialect: "vllm", level: "error", anyOf: ["max seq len"],
+    pattern: /max seq len \((?<len>\d[\d,]*)\),? \(?(?<need>[\d.]+) Gi?B KV cache is needed, which is larger than the available KV cache memory \((?<have>[\d.]+) Gi?B\)/,
+    samples: ["ValueError: To serve at least one request with the models's max seq len (131072), (16.00 GiB KV cache is needed, which is larger than the available KV cache memory (9.66 GiB). Based on the available memory, the estimated maximum model length is 79136. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],
+  },
+  {
+    id: "vllm.maxLenEstimate", dialect: "vllm", level: "info", anyOf: ["estimated maximum model length"],
+    pattern: /estimated maximum model length is (?<len>\d[\d,]*)/,
+    samples: ["Based on the available memory, the estimated maximum model length is 79136."],
+  },
+  {
+    id: "vllm.maxConcurrency", dialect: "vllm", level: "info", anyOf: ["maximum concurrency for"],
+    pattern: /Maximum concurrency for (?<tokens>[\d,]+) tokens per request: (?<x>[\d.]+)x/,
+    samples: ["INFO 08-19 10:03:10 [kv_cache_utils.py:637] Maximum concurrency for 32,768 tokens per request: 39.98x"],
+  },
+  {
+    id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "available kv cache memory: -"],
+    pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/,
+    samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048"],
+    nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
+  },
+  {
+    id: "vllm.tpNotDivisibleHeads", dialect: "any", level: "error", anyOf: ["divisible by"],
+    pattern: /(?:number of )?(?<what>attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]*\((?<n>\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((?<tp>\d+)\)/i,
+    samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
+  },
+  {
+    id: "vllm.tpNotDivisible", dialect: "any", level: "error", anyOf: ["divisible", "divide evenly"],
+    pattern: new RegExp(firstThen("(?:divisible by|not divisible by|divide evenly)", ".*tensor.?parallel") + "|" + firstThen("tensor.?parallel", ".*(?:not divisible|must divide)"), "i"),
+    samples: ["AssertionError: 8 is not divisible by tensor parallel size 3"],
+  },
 ];
 
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
-export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE };
+const PADDED = /\bpad(?:ding|ded)?\b|replicat/i;
+export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");

@@ -89,7 +89,7 @@ export function uniqueEvidence(list: readonly (Evidence | null | undefined)[]): 
   return out;
 }
 
-export function hitEvidence(hits: readonly Hit[]): Evidence[] {
+export function hitEvidence(hits: readonly { ev: Evidence }[]): Evidence[] {
   return uniqueEvidence(hits.map((h) => h.ev));
 }
 

@@ -33,6 +33,17 @@ export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
   return hits.sort((a, b) => a.input - b.input || a.ev.line - b.ev.line);
 }
 
+const PATTERN = new Map(SIGNATURES.map((s) => [s.id, s.pattern]));
+
+/** The lines of one signature with its pattern's match on each (named groups where the signature names them). */
+export function signalMatches(ctx: RuleContext, id: string): (Hit & { match: RegExpExecArray })[] {
+  const re = PATTERN.get(id)!;
+  return signalHits(ctx, [id]).flatMap((h) => {
+    const m = re.exec(h.text);
+    return m ? [{ ...h, match: m }] : [];
+  });
+}
+
 /** How many lines show these signatures in all (the evidence holds the first few). */
 export function signalCount(ctx: RuleContext, ids: readonly string[]): number {
   return ids.reduce((n, id) => n + (ctx.signals[id]?.count ?? 0), 0);

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence, type Hit } from "../helpers.js";
+import { hitEvidence } from "../helpers.js";
+import { signalMatches } from "../nccl/signature-rule.js";
 import { planAdvice } from "./context.js";
 
 export const meta = {
@@ -16,12 +17,11 @@ export const meta = {
 } satisfies Rule["meta"];
 
 /** vLLM's warnings (`Custom allreduce is disabled because ...`, `Disabled the custom all-reduce ...`) and launcher status lines (`custom all-reduce OFF`). */
-const DISABLED = /Custom allreduce is disabled(?: (?:because|due to) (.+?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.+?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i;
 
 type Why = "pcie" | "world-size" | "multi-node" | "platform" | "unknown";
 
 /** What a disabling line says about the cause. */
-function whyOf(h: Hit): Why {
+function whyOf(h: { text: string }): Why {
   const t = h.text;
   if (/PCIe-only|lacks GPU P2P|P2P test failed|P2P(?: access)?:?\s+(?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink/i.test(t)) return "pcie";
   if (/unsupported world size/i.test(t)) return "world-size";
@@ -31,7 +31,7 @@ function whyOf(h: Hit): Why {
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = findHits(ctx.events, DISABLED);
+  const hits = signalMatches(ctx, "vllm.customAllreduceDisabled");
   if (!hits.length) return [];
   const { facts } = ctx;
   const reasons = [...new Set(hits.map((h) => (h.match[1] ?? h.match[2])?.trim()).filter(Boolean))] as string[];

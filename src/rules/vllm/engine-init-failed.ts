@@ -3,7 +3,8 @@ import type { TracebackEvent } from "../../events/common.js";
 import type { Evidence } from "../../model.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { hitEvidence, uniqueEvidence } from "../helpers.js";
+import { signalHits, signalMatches } from "../nccl/signature-rule.js";
 import { INIT_FUNCS } from "./context.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 
@@ -58,9 +59,9 @@ function rootCause(events: readonly Event[]): { text: string; ev: Evidence } | n
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { events, facts } = ctx;
-  const explicit = findHits(events, INIT_FAILED);
+  const explicit = signalHits(ctx, ["vllm.engineInitFailed"]);
   const initTracebacks = events.filter((e): e is TracebackEvent => e.kind === "traceback" && isInitTraceback(e));
-  const died = findHits(events, DIED);
+  const died = signalHits(ctx, ["vllm.engineDied"]);
   const runtimeOnly = events.some((e) => e.kind === "traceback" && !isInitTraceback(e) && (e.frames ?? []).some((f) => RUNTIME_FUNCS.has(f.func)));
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
   const started = facts.server.ready || events.some((e) => e.kind === "vllm.metrics" || (e.kind === "vllm.message" && e.id === "initEngine.took"));

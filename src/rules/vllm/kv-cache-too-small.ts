@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { factEvidence, findHits, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
+import { factEvidence, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
+import { signalHits, signalMatches } from "../nccl/signature-rule.js";
 
 export const meta = {
   id: "vllm/kv-cache-too-small",
@@ -14,17 +15,13 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const V0 = /max seq len \((\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d[\d,]*)\)/;
-// v0.7.0–v0.8.2 printed `GB` for the same GiB figures
-const V1 = /max seq len \((\d[\d,]*)\),? \(?([\d.]+) Gi?B KV cache is needed, which is larger than the available KV cache memory \(([\d.]+) Gi?B\)/;
-const ESTIMATE = /estimated maximum model length is (\d[\d,]*)/;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const gmu = facts.config.gpuMemoryUtilization;
   const raise = `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
   const more = "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
-  const v0 = findHits(ctx.events, V0);
+  const v0 = signalMatches(ctx, "vllm.kvTooSmallV0");
   if (v0.length) {
     const len = num(v0[0].match[1])!;
     const cap = num(v0[0].match[2])!;
@@ -34,12 +31,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
       remediation: [`Lower --max-model-len to ${cap} (what the cache holds), or ${raise}.`, `Otherwise ${more}.`],
     }];
   }
-  const v1 = findHits(ctx.events, V1);
+  const v1 = signalMatches(ctx, "vllm.kvTooSmallV1");
   if (v1.length) {
     const len = num(v1[0].match[1])!;
     const need = Number(v1[0].match[2]);
     const have = Number(v1[0].match[3]);
-    const est = findHits(ctx.events, ESTIMATE)[0];
+    const est = signalMatches(ctx, "vllm.maxLenEstimate")[0];
     const estimate = est ? num(est.match[1]) : null;
     const fit = estimate ?? Math.floor((len * have) / need);
     return [{

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { factEvidence, findHits, fmt, num } from "../helpers.js";
+import { factEvidence, fmt, num } from "../helpers.js";
+import { signalHits, signalMatches } from "../nccl/signature-rule.js";
 
 export const meta = {
   id: "vllm/low-concurrency",
@@ -12,7 +13,6 @@ export const meta = {
   thresholds: ["minConcurrency"],
 } satisfies Rule["meta"];
 
-const LINE = /Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts, thresholds } = ctx;
@@ -20,7 +20,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   let perReq = facts.kvCache.tokensPerRequest;
   let evidence = factEvidence(facts, "kvCache.maxConcurrency", "kvCache.tokens");
   if (conc === null) {
-    const hits = findHits(ctx.events, LINE);
+    const hits = signalMatches(ctx, "vllm.maxConcurrency");
     if (!hits.length) return [];
     const low = hits.reduce((a, b) => (Number(b.match[2]) < Number(a.match[2]) ? b : a));
     conc = Number(low.match[2]);

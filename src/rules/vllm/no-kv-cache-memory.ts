@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { factEvidence, findHits, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { signalHits, signalMatches } from "../nccl/signature-rule.js";
 
 export const meta = {
   id: "vllm/no-kv-cache-memory",
@@ -15,11 +16,10 @@ export const meta = {
 } satisfies Rule["meta"];
 
 // `# CPU blocks: 0` is the normal V0 line without swap space: only the device blocks count
-const NO_MEMORY = /No available memory for the cache blocks|# (?!CPU )\w+ blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
-  const hits = findHits(ctx.events, NO_MEMORY);
+  const hits = signalMatches(ctx, "vllm.noKvMemory");
   const factZero = facts.kvCache.gpuBlocks === 0 || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
   if (!hits.length && !factZero) return [];
   const m = facts.memory;

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits, hitEvidence } from "../helpers.js";
+import { hitEvidence } from "../helpers.js";
+import { signalHits, signalMatches } from "../nccl/signature-rule.js";
 
 export const meta = {
   id: "vllm/tp-not-divisible",
@@ -12,14 +13,11 @@ export const meta = {
   thresholds: ["maxGpusPerNode"],
 } satisfies Rule["meta"];
 
-const HEADS = /(?:number of )?(attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]*\((\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((\d+)\)/i;
-const GENERIC = /(?:divisible by|not divisible by|divide evenly).*tensor.?parallel|tensor.?parallel.*(?:not divisible|must divide)/i;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   // a warning that vLLM pads or replicates to make the split work is not a failure
-  const opts = { kinds: ["error", "traceback", "vllm.message", "torch.log", "nccl.warn"], exclude: /\bpad(?:ding|ded)?\b|replicat/i };
-  const exact = findHits(ctx.events, HEADS, opts);
-  const hits = exact.length ? exact : findHits(ctx.events, GENERIC, opts);
+  const exact = signalMatches(ctx, "vllm.tpNotDivisibleHeads");
+  const hits = exact.length ? exact : signalMatches(ctx, "vllm.tpNotDivisible");
   if (!hits.length) return [];
   const m = exact[0]?.match;
   const what = m ? m[1] : "heads";
