@@ -20,13 +20,17 @@ interface HostFirsts {
 export interface TimelineState {
   /** host name, `ip:ADDRESS`, or "" for lines that name no host -> its first events */
   byHost: Record<string, HostFirsts>;
+  /** the host the last NCCL event named, and its line: the error event an NCCL line also makes names none */
+  lastHost?: { input: number; line: number; host: string };
 }
 
 const MAX_HOSTS = 64;
 
-function keyOf(e: Event): string {
+function keyOf(state: TimelineState, e: Event): string {
   const host = "host" in e && typeof e.host === "string" && e.host ? e.host : null;
   if (host) return host;
+  const last = state.lastHost;
+  if (last && last.input === e.input && last.line === e.ev.line) return last.host;
   if (e.origin.host) return e.origin.host;
   if (e.origin.ip) return `ip:${e.origin.ip}`;
   return "";
@@ -53,9 +57,10 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
   name: "timeline",
   init: () => ({ byHost: {} }),
   reduce(state, e) {
+    if (e.kind.startsWith("nccl.") && "host" in e && typeof e.host === "string" && e.host) state.lastHost = { input: e.input, line: e.ev.line, host: e.host };
     const slot = slotOf(e);
     if (!slot) return;
-    const key = keyOf(e);
+    const key = keyOf(state, e);
     let h = state.byHost[key];
     if (!h) {
       if (Object.keys(state.byHost).length >= MAX_HOSTS) return;

@@ -31,7 +31,7 @@ interface Cell {
 
 /** A communicator's role in short: TP, PP, DP, world. */
 function roleShort(role: string | null | undefined): string {
-  if (!role) return "rank";
+  if (!role) return "";
   if (role === "TP group or PP group") return "TP/PP";
   return role.replace(/ group$/, "");
 }
@@ -43,7 +43,7 @@ function cellsOf(f: Facts, host: string): Cell[] {
     if (r.host !== host) continue;
     const key = r.pid !== null ? `p${r.pid}` : `d${r.device}`;
     const cell = byProc.get(key) ?? { device: r.device, pid: r.pid, ranks: [] };
-    const label = `${roleShort(r.comm ? roles.get(r.comm) : null)} rank ${r.rank}`;
+    const label = `${roleShort(r.comm ? roles.get(r.comm) : null)} rank ${r.rank}`.trim();
     if (!cell.ranks.includes(label)) cell.ranks.push(label);
     if (cell.device === null) cell.device = r.device;
     byProc.set(key, cell);
