@@ -112,11 +112,26 @@ export function clusterMap(f: Facts): string {
   const parts: string[] = [];
 
   // links first, under the boxes
-  let arcs = 0;
-  for (const p of inter) {
-    const a = at.get(p.a);
-    const b = at.get(p.b ?? OTHER);
-    if (!a || !b || a === b) continue;
+  const links = inter
+    .map((p) => ({ p, a: at.get(p.a), b: at.get(p.b ?? OTHER) }))
+    .filter((l): l is { p: (typeof inter)[number]; a: Box; b: Box } => !!l.a && !!l.b && l.a !== l.b)
+    .map((l) => ({ ...l, span: Math.abs(boxes.indexOf(l.a) - boxes.indexOf(l.b)) }))
+    .sort((x, y) => x.span - y.span);
+  // in a column each box's links leave from their own points down its right side, so arcs do not merge
+  const ends = new Map<Box, number>();
+  const endY = (box: Box, k: number, count: number) => box.y + (box.h * (k + 1)) / (count + 1);
+  for (const l of links) for (const box of [l.a, l.b]) ends.set(box, (ends.get(box) ?? 0) + 1);
+  const used = new Map<Box, number>();
+  const next = (box: Box) => {
+    const k = used.get(box) ?? 0;
+    used.set(box, k + 1);
+    return endY(box, k, ends.get(box)!);
+  };
+  const x0 = 8 + BOX_W;
+  const bulgeOf = (span: number, i: number) => 36 + 46 * (span - 1) + 12 * (i % 3);
+  const labelX = x0 + Math.max(0, ...links.map((l, i) => bulgeOf(l.span, i) * 0.75)) + 22;
+  const labels: { mid: number; from: number; color: string; text: string; groups: string }[] = [];
+  links.forEach(({ p, a, b, span }, i) => {
     const kinds = Object.entries(p.kinds).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]);
     const grade = worstGrade(kinds);
     const color = grade === "none" ? "#999" : GRADE_COLOR[grade];
@@ -124,25 +139,30 @@ export function clusterMap(f: Facts): string {
     const tip = `${p.a} ↔ ${p.b ?? "a node not in the log"}: ${kindsText(kinds)}`;
     const groups = spanningGroups(f, p.a, p.b);
     const attrs = `class="link" data-grade="${grade}" data-a="${esc(p.a)}" data-b="${esc(p.b ?? "")}" fill="none" stroke="${color}" stroke-width="5"${dash}`;
-    let lx: number, ly: number;
+    const text = esc(kindsText(kinds.slice(0, 2)));
     if (sideBySide) {
       const [l, r] = a.x < b.x ? [a, b] : [b, a];
       const y0 = l.y + Math.min(l.h, r.h) / 2;
+      const lx = l.x + BOX_W + GAP / 2;
       parts.push(`<line ${attrs} x1="${l.x + BOX_W}" y1="${y0}" x2="${r.x}" y2="${y0}"><title>${esc(tip)}</title></line>`);
-      lx = l.x + BOX_W + GAP / 2;
-      ly = y0 - 12;
-    } else {
-      const [t, bt] = a.y < b.y ? [a, b] : [b, a];
-      const y1 = t.y + t.h / 2, y2 = bt.y + bt.h / 2;
-      const bulge = 50 + 30 * (arcs++ % 4);
-      const x0 = 8 + BOX_W;
-      parts.push(`<path ${attrs} d="M${x0},${fx(y1)} C${x0 + bulge},${fx(y1)} ${x0 + bulge},${fx(y2)} ${x0},${fx(y2)}"><title>${esc(tip)}</title></path>`);
-      lx = x0 + bulge * 0.75 + 8;
-      ly = (y1 + y2) / 2 - 4;
+      parts.push(`<text class="link-label" x="${fx(lx)}" y="${fx(y0 - 12)}" text-anchor="middle" font-size="11">${text}</text>`);
+      if (groups) parts.push(`<text x="${fx(lx)}" y="${fx(y0 + 24)}" text-anchor="middle" font-size="11" fill="#555">${esc(groups)}</text>`);
+      return;
     }
-    const anchor = sideBySide ? "middle" : "start";
-    parts.push(`<text class="link-label" x="${fx(lx)}" y="${fx(ly)}" text-anchor="${anchor}" font-size="11">${esc(kindsText(kinds.slice(0, 2)))}</text>`);
-    if (groups) parts.push(`<text x="${fx(lx)}" y="${fx(ly + 36)}" text-anchor="${anchor}" font-size="11" fill="#555">${esc(groups)}</text>`);
+    const [t, bt] = a.y < b.y ? [a, b] : [b, a];
+    const y1 = next(t), y2 = next(bt);
+    const bulge = bulgeOf(span, i);
+    parts.push(`<path ${attrs} d="M${x0},${fx(y1)} C${x0 + bulge},${fx(y1)} ${x0 + bulge},${fx(y2)} ${x0},${fx(y2)}"><title>${esc(tip)}</title></path>`);
+    labels.push({ mid: (y1 + y2) / 2, from: x0 + bulge * 0.75, color, text: `${esc(`${p.a} ↔ ${p.b ?? "other node"}: `)}${text}`, groups });
+  });
+  // labels in a column right of the arcs, each beside its arc's middle, pushed down so none overlaps the one above
+  let lastY = -Infinity;
+  for (const l of labels.sort((x, y) => x.mid - y.mid)) {
+    const ly = Math.max(l.mid, lastY + 34);
+    lastY = ly;
+    parts.push(`<line x1="${fx(l.from)}" y1="${fx(l.mid)}" x2="${fx(labelX - 4)}" y2="${fx(ly)}" stroke="${l.color}" stroke-width="1"/>`);
+    parts.push(`<text class="link-label" x="${fx(labelX)}" y="${fx(ly + 4)}" font-size="11">${l.text}</text>`);
+    if (l.groups) parts.push(`<text x="${fx(labelX)}" y="${fx(ly + 18)}" font-size="11" fill="#555">${esc(l.groups)}</text>`);
   }
 
   for (const box of boxes) {
@@ -173,7 +193,7 @@ export function clusterMap(f: Facts): string {
     parts.push(`</g>`);
   }
 
-  const W = sideBySide ? 16 + names.length * BOX_W + (names.length - 1) * GAP : 8 + BOX_W + 260;
+  const W = sideBySide ? 16 + names.length * BOX_W + (names.length - 1) * GAP : Math.ceil(labelX + 300);
   const H = Math.max(...boxes.map((b) => b.y + b.h)) + 10;
   const label = `${named.length} host${named.length === 1 ? "" : "s"}, their GPUs and ranks, and the transport between hosts`;
   const more = named.length > MAX_HOSTS ? `<p class="muted">The first ${MAX_HOSTS} of ${named.length} hosts are drawn; the matrix below has them all.</p>` : "";
@@ -185,7 +205,7 @@ function linkLegend(): string {
   let x = 0;
   const items = grades.map((g) => {
     const item = `<line x1="${x}" x2="${x + 26}" y1="9" y2="9" stroke="${GRADE_COLOR[g]}" stroke-width="5"/><text x="${x + 32}" y="13" font-size="11">${esc(LINK_LABEL[g]!)}</text>`;
-    x += 32 + textWidth(LINK_LABEL[g]!, 11) * 1.1 + 24;
+    x += 32 + textWidth(LINK_LABEL[g]!, 11) + 20;
     return item;
   });
   const W = Math.ceil(x);
