@@ -73,4 +73,25 @@ describe("facts.timeline: the first events of each host", () => {
       [null, null, null, null, 7],
     ]);
   });
+
+  it("an NCCL failure NCCL may go on after is a host's first error only when nothing recovered it, as facts.firstError", async () => {
+    const failing = [
+      "node-c:300:301 [0] NCCL INFO init.cc:903 -> 5",
+      "node-c:300:300 [0] init.cc:497 NCCL WARN Duplicate GPU detected : rank 2 and rank 0 both on CUDA device 1000",
+      "",
+    ].join("\n");
+    const r = await analyzeText(failing);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(r.facts.timeline!.map((t) => [t.host, t.firstWarning?.line ?? null, t.firstError?.line ?? null])).toEqual([["node-c", 2, 1]]);
+    const recovered = await analyzeText(
+      [
+        "node-c:300:301 [0] NCCL INFO NET/Plugin: Failed to find ncclNetPlugin_v6 symbol.",
+        "node-c:300:301 [0] NCCL INFO transport/net.cc:100 -> 2",
+        "node-c:300:300 [0] NCCL INFO ncclCommInitRank comm 0x1 rank 0 nranks 1 cudaDev 0 busId 18000 commId 0xabc - Init COMPLETE",
+        "",
+      ].join("\n"),
+    );
+    expect(recovered.facts.firstError).toBeNull();
+    expect(recovered.facts.timeline!.map((t) => [t.host, t.ncclInit?.line ?? null, t.firstError?.line ?? null])).toEqual([["node-c", 3, null]]);
+  });
 });

@@ -16,6 +16,8 @@ interface HostFirsts {
   ncclInit?: Located;
   firstWarning?: Located;
   firstError?: Located;
+  /** an NCCL failure NCCL may go on after: the first error only when facts.firstError says it is (nothing recovered it) */
+  tentativeError?: Located;
 }
 export interface TimelineState {
   /** host name, `ip:ADDRESS`, or "" for lines that name no host -> its first events */
@@ -46,8 +48,8 @@ function slotOf(e: Event): keyof HostFirsts | null {
     case "nccl.warn":
       return "firstWarning";
     case "error":
-      // an NCCL failure NCCL may go on after is not the first error (errors.ts)
-      return isTentative(e.ev.text) ? null : "firstError";
+      // an NCCL failure NCCL may go on after is the first error only if nothing recovered it (errors.ts decides)
+      return isTentative(e.ev.text) ? "tentativeError" : "firstError";
     default:
       return null;
   }
@@ -88,7 +90,7 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
  * address is the host whose ranks carry it, and lines naming no host are the driver's node when exactly one host
  * has ranks without an address.
  */
-export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["nccl"]): NonNullable<Facts["timeline"]> {
+export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["nccl"], firstError: Facts["firstError"]): NonNullable<Facts["timeline"]> {
   const byIp = new Map<string, string>();
   for (const r of nccl.rankMap) if (r.ip && r.host) byIp.set(r.ip, r.host);
   const unaddressed = [...new Set(nccl.rankMap.filter((r) => !r.ip && r.host).map((r) => r.host!))];
@@ -101,6 +103,10 @@ export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["
     merged.set(host, into);
   }
   const slots: Slot[] = ["engineStart", "ncclInit", "firstWarning", "firstError"];
+  for (const h of merged.values()) {
+    const t = h.tentativeError;
+    if (t && firstError && t.file === firstError.file && t.line === firstError.line) h.firstError = earlier(h.firstError, t);
+  }
   const out = [...merged].map(([host, h]) => {
     const engine = h.engineStart ?? h.anyConfig;
     const first = [engine, h.ncclInit, h.firstWarning, h.firstError].reduce<Located | undefined>((x, y) => earlier(x, y), undefined)!;
@@ -109,5 +115,5 @@ export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["
       entry: { host, ...Object.fromEntries(slots.map((s) => [s, plain(s === "engineStart" ? engine : h[s])])) } as NonNullable<Facts["timeline"]>[number],
     };
   });
-  return out.sort((x, y) => (earlier(x.first, y.first) === x.first ? -1 : 1)).map((x) => x.entry);
+  return out.filter((x) => x.first).sort((x, y) => (earlier(x.first, y.first) === x.first ? -1 : 1)).map((x) => x.entry);
 }

@@ -180,9 +180,10 @@ export function clusterMap(f: Facts): string {
     list.slice(0, MAX_CELLS).forEach((c, i) => {
       const cx = box.x + PAD + (i % COLS) * CELL_W;
       const cy = box.y + HEAD + Math.floor(i / COLS) * CELL_H;
-      const tip = `${box.host}: GPU ${c.device ?? "?"}, pid ${c.pid ?? "?"}, ${c.ranks.join(", ")}`;
+      const tip = `${box.host}: ${c.device !== null ? `GPU ${c.device}` : "device not printed"}, ${c.pid !== null ? `pid ${c.pid}` : "pid not printed"}, ${c.ranks.join(", ")}`;
       parts.push(`<g class="gpu" data-device="${c.device ?? ""}"><rect x="${cx}" y="${cy}" width="${CELL_W - 6}" height="${CELL_H - 6}" rx="4" fill="#e8edfb" stroke="#6c8ebf"/><title>${esc(tip)}</title>`);
-      parts.push(`<text x="${cx + 6}" y="${cy + 15}" font-size="12" font-weight="600">GPU ${esc(c.device ?? "?")}</text>`);
+      // NCCL names the device on most lines; a process whose lines did not is shown as one
+      parts.push(`<text x="${cx + 6}" y="${cy + 15}" font-size="12" font-weight="600">${c.device !== null ? `GPU ${esc(c.device)}` : "process"}</text>`);
       parts.push(`<text x="${cx + 6}" y="${cy + 28}" font-size="10" fill="#333">${esc(c.ranks.slice(0, 2).join(" · "))}</text>`);
       parts.push(`<text x="${cx + 6}" y="${cy + 40}" font-size="10" fill="#777">${c.pid !== null ? `pid ${esc(c.pid)}` : ""}</text></g>`);
     });
