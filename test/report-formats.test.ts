@@ -160,6 +160,12 @@ describe("html report", () => {
     expect(one).toContain('stroke-dasharray="6 4"');
     // the worst kind colours the link: IB without GPU Direct RDMA is amber
     expect(one).toMatch(/<line class="link" data-grade="slow" data-a="gpu-node-alpha" data-b="" fill="none" stroke="#f0b429" stroke-width="5" stroke-dasharray="8 5"/);
+    // two hosts and no connection line: the picture says so, and which network NCCL chose
+    const noLines = sampleReport({ facts: { ...base.facts, nccl: { ...base.facts.nccl, nodePairs: [], interNodeNet: "NET/IB" } } });
+    const quiet = renderHtml(noLines);
+    expect(quiet).toContain('<line class="no-link"');
+    expect(quiet).toContain(">network: NET/IB</text>");
+    expect(quiet).toContain("The log has no connection line between these hosts; the network NCCL chose implies NET/IB between nodes.");
   });
 
   it("shows a section the log has nothing of as one line", () => {

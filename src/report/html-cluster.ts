@@ -1,6 +1,6 @@
 import type { Facts } from "../facts/schema.js";
 import { kindsText } from "./markdown.js";
-import { esc, fx, GRADE_COLOR, textWidth, worstGrade, type Grade } from "./html-util.js";
+import { esc, fx, GRADE_COLOR, middleCut, textWidth, worstGrade, type Grade } from "./html-util.js";
 
 /*
  * Hosts → GPUs → ranks: one box per host, one cell per GPU process (facts.nccl.rankMap) with its rank in each
@@ -155,6 +155,15 @@ export function clusterMap(f: Facts): string {
     parts.push(`<path ${attrs} d="M${x0},${fx(y1)} C${x0 + bulge},${fx(y1)} ${x0 + bulge},${fx(y2)} ${x0},${fx(y2)}"><title>${esc(tip)}</title></path>`);
     labels.push({ mid: (y1 + y2) / 2, from: x0 + bulge * 0.75, color, text: `${esc(`${p.a} ↔ ${p.b ?? "other node"}: `)}${text}`, groups });
   });
+  if (!links.length && sideBySide && boxes.length === 2) {
+    // two hosts and no connection line between them: say so where the link would be
+    const y0 = 8 + Math.min(boxes[0].h, boxes[1].h) / 2;
+    const net = n.interNodeNet;
+    parts.push(`<line class="no-link" x1="${8 + BOX_W}" y1="${y0}" x2="${boxes[1].x}" y2="${y0}" stroke="#bbb" stroke-width="2" stroke-dasharray="3 5"/>`);
+    const mid = 8 + BOX_W + GAP / 2;
+    parts.push(`<text x="${mid}" y="${y0 - 10}" text-anchor="middle" font-size="11" fill="#666">no connection lines</text>`);
+    if (net) parts.push(`<text x="${mid}" y="${y0 + 20}" text-anchor="middle" font-size="11" fill="#666">${esc(`network: ${net}`)}</text>`);
+  }
   // labels in a column right of the arcs, each beside its arc's middle, pushed down so none overlaps the one above
   let lastY = -Infinity;
   for (const l of labels.sort((x, y) => x.mid - y.mid)) {
@@ -175,7 +184,7 @@ export function clusterMap(f: Facts): string {
     const list = cells.get(box.host)!;
     const local = localGroups(f, box.host);
     parts.push(`<g class="host" data-host="${esc(box.host)}"><rect x="${box.x}" y="${box.y}" width="${BOX_W}" height="${box.h}" rx="8" fill="#f7f7f9" stroke="#666" stroke-width="1.5"/>`);
-    parts.push(`<text x="${box.x + PAD}" y="${box.y + 20}" font-size="14" font-weight="600">${esc(box.host)}</text>`);
+    parts.push(`<text x="${box.x + PAD}" y="${box.y + 20}" font-size="14" font-weight="600">${esc(middleCut(box.host, 34))}<title>${esc(box.host)}</title></text>`);
     parts.push(`<text x="${box.x + PAD}" y="${box.y + 36}" font-size="11" fill="#555">${esc(`${list.length ? `${list.length} GPU process${list.length === 1 ? "" : "es"}` : "no rank lines"}${local ? ` · ${local}` : ""}`)}</text>`);
     list.slice(0, MAX_CELLS).forEach((c, i) => {
       const cx = box.x + PAD + (i % COLS) * CELL_W;
@@ -197,8 +206,11 @@ export function clusterMap(f: Facts): string {
   const W = sideBySide ? 16 + names.length * BOX_W + (names.length - 1) * GAP : Math.ceil(labelX + 300);
   const H = Math.max(...boxes.map((b) => b.y + b.h)) + 10;
   const label = `${named.length} host${named.length === 1 ? "" : "s"}, their GPUs and ranks, and the transport between hosts`;
+  const none = !inter.length && named.length > 1
+    ? `<p class="muted">The log has no connection line between these hosts${n.interNodeNet ? `; the network NCCL chose implies ${esc(n.interNodeNet)} between nodes` : ""}. NCCL_DEBUG=INFO with NCCL_DEBUG_SUBSYS including INIT prints them.</p>`
+    : "";
   const more = named.length > MAX_HOSTS ? `<p class="muted">The first ${MAX_HOSTS} of ${named.length} hosts are drawn; the matrix below has them all.</p>` : "";
-  return `<svg id="cluster-map" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>${more}${inter.length ? linkLegend() : ""}`;
+  return `<svg id="cluster-map" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>${none}${more}${inter.length ? linkLegend() : ""}`;
 }
 
 function linkLegend(): string {

@@ -1,6 +1,6 @@
 import type { Facts, Report } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
-import { esc, fx, textWidth } from "./html-util.js";
+import { esc, fx, middleCut, textWidth } from "./html-util.js";
 
 /*
  * The first events of each host (facts.timeline) on one lane per host. The log gives line order, not one clock
@@ -25,16 +25,16 @@ export function timelineChart(report: Report): string {
   const points: { lane: number; kind: (typeof KINDS)[number]; ev: Evidence }[] = [];
   lanes.forEach((t, lane) => KINDS.forEach((k) => t[k.key] && points.push({ lane, kind: k, ev: t[k.key]! })));
   const columns = [...new Set(points.map((p) => order(p.ev)))].sort((a, b) => a - b);
-  const hostLabel = (t: Entry) => t.host ?? "no host named";
+  const hostLabel = (t: Entry) => (t.host === null ? "no host named" : middleCut(t.host, 30));
   const L = Math.min(240, 24 + Math.max(...lanes.map((t) => textWidth(hostLabel(t), 12) * 1.15)));
   const COL = 118, LANE = 56, T = 10;
-  const W = Math.max(560, L + columns.length * COL + 20);
+  const W = Math.max(L + 440, L + columns.length * COL + 20);
   const H = T + lanes.length * LANE + 28;
   const parts: string[] = [];
   const multiFile = report.inputs.length > 1;
   lanes.forEach((t, i) => {
     const y = T + i * LANE + 22;
-    parts.push(`<text x="${L - 10}" y="${y + 4}" text-anchor="end" font-size="12" font-weight="600">${esc(hostLabel(t))}</text>`);
+    parts.push(`<text x="${L - 10}" y="${y + 4}" text-anchor="end" font-size="12" font-weight="600">${esc(hostLabel(t))}<title>${esc(t.host ?? "lines that name no host")}</title></text>`);
     parts.push(`<line x1="${L}" x2="${W - 10}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
   });
   for (const p of points) {

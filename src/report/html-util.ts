@@ -13,6 +13,9 @@ export function sizeGiB(v: number): string {
   return `${Number(v.toFixed(2))} GiB`;
 }
 
+/** `s` cut to `max` characters in the middle: hosts of one cluster differ at the end of their names. */
+export const middleCut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, Math.ceil((max - 1) / 2))}…${s.slice(-Math.floor((max - 1) / 2))}`);
+
 /** A rough width of `text` at `fontSize` in px (system-ui), for laying labels out without a browser. */
 export const textWidth = (text: string, fontSize: number) => text.length * fontSize * 0.58;
 
