@@ -162,6 +162,8 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
     const free = (await bar.locator('rect.oom-request[data-part="free"]').boundingBox())!.width;
     expect(tried / free).toBeCloseTo(896 / 612.06, 1);
     expect(await bar.innerHTML()).not.toContain("not used by vLLM");
+    // the OOM came before the KV cache was sized: no table of dashes under the bar
+    expect(await page.locator("th", { hasText: "KV cache tokens" }).count()).toBe(0);
     expect((await bar.screenshot({ path: join(dir, "oom-memory-bar.png") })).length).toBeGreaterThan(5_000);
 
     expect(await page.locator("svg#timeline g.event").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-kind")))).toEqual(["engineStart", "firstError"]);

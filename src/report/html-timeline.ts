@@ -25,7 +25,8 @@ export function timelineChart(report: Report): string {
   const points: { lane: number; kind: (typeof KINDS)[number]; ev: Evidence }[] = [];
   lanes.forEach((t, lane) => KINDS.forEach((k) => t[k.key] && points.push({ lane, kind: k, ev: t[k.key]! })));
   const columns = [...new Set(points.map((p) => order(p.ev)))].sort((a, b) => a - b);
-  const hostLabel = (t: Entry) => (t.host === null ? "no host named" : middleCut(t.host, 30));
+  // one lane and no host named: a one-machine log
+  const hostLabel = (t: Entry) => (t.host !== null ? middleCut(t.host, 30) : lanes.length === 1 ? "this log" : "no host named");
   const L = Math.min(240, 24 + Math.max(...lanes.map((t) => textWidth(hostLabel(t), 12) * 1.15)));
   const COL = 118, LANE = 56, T = 10;
   const W = Math.max(L + 440, L + columns.length * COL + 20);
@@ -47,5 +48,5 @@ export function timelineChart(report: Report): string {
   parts.push(`<text x="${L}" y="${H - 6}" font-size="11" fill="#666">earlier in the log → later (by line order, not by clock time)</text>`);
   const label = `first events per host: ${KINDS.map((k) => k.label).join(", ")}`;
   return `<svg id="timeline" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>
-<p class="muted">Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.</p>`;
+<p class="muted">${lanes.length > 1 ? `Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.` : "Placed by their order in the log, not by clock time."}</p>`;
 }

@@ -61,7 +61,8 @@ export function renderHtml(report: Report): string {
 
   if (hasConfig(f)) body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
   else body.push(collapsed("Configuration", "no vLLM configuration in the log"));
-  if (hasMemory(f)) body.push(`<h2>Memory and KV cache</h2>`, memorySection(f), rowsTable(kvRows(f)));
+  // at an OOM before the KV cache was sized, the table would be dashes: the bar has the numbers
+  if (hasMemory(f)) body.push(`<h2>Memory and KV cache</h2>`, memorySection(f), f.memory.oom && !hasStartupMemory(f) ? "" : rowsTable(kvRows(f)));
   else body.push(collapsed("Memory and KV cache", "no memory or KV cache lines"));
 
   const n = f.nccl;
@@ -143,10 +144,14 @@ function hasConfig(f: Facts): boolean {
   return !!(f.vllm.version || f.vllm.engine || c.model || c.tensorParallelSize !== null || c.maxModelLen !== null || f.gpu.name || c.gpuMemoryUtilization !== null || c.executorBackend);
 }
 
-function hasMemory(f: Facts): boolean {
+function hasStartupMemory(f: Facts): boolean {
   const k = f.kvCache;
   const m = f.memory;
-  return [k.tokens, k.maxConcurrency, k.gpuBlocks, k.availableGiB, m.modelWeightsGiB, m.peakActivationGiB, m.nonTorchGiB, m.cudaGraphGiB, m.totalGpuGiB, f.gpu.memoryGiB].some((v) => v !== null) || !!m.oom;
+  return [k.tokens, k.maxConcurrency, k.gpuBlocks, k.availableGiB, m.modelWeightsGiB, m.peakActivationGiB, m.nonTorchGiB, m.cudaGraphGiB, m.totalGpuGiB].some((v) => v !== null);
+}
+
+function hasMemory(f: Facts): boolean {
+  return hasStartupMemory(f) || f.gpu.memoryGiB !== null || !!f.memory.oom;
 }
 
 function rowsTable(rows: Row[]): string {
