@@ -168,6 +168,30 @@ describe("html report", () => {
     expect(quiet).toContain("The log has no connection line between these hosts; the network NCCL chose implies NET/IB between nodes.");
   });
 
+  it("escapes host names and evidence in the cluster picture and the timeline", () => {
+    const base = sampleReport();
+    const evil = `<img src=x onerror="alert(1)">\u202e`;
+    const ev = { file: "run.log", line: 3, text: `${evil} NCCL WARN` };
+    const h = renderHtml(
+      sampleReport({
+        facts: {
+          ...base.facts,
+          nccl: {
+            ...base.facts.nccl,
+            hosts: [evil],
+            nodePairs: [{ a: evil, b: null, scope: "inter", kinds: { [evil]: 1 } }],
+            rankMap: [{ ...base.facts.nccl.rankMap[0], host: evil }],
+          },
+          timeline: [{ host: evil, engineStart: null, ncclInit: ev, firstWarning: ev, firstError: null }],
+        },
+      }),
+    );
+    expect(h).toContain('id="cluster-map"');
+    expect(h).toContain('id="timeline"');
+    expect(h).not.toMatch(/<img|\u202e/);
+    expect(h).toContain("&#60;img src=x onerror=&#34;alert(1)&#34;&#62;\\u202e");
+  });
+
   it("shows a section the log has nothing of as one line", () => {
     const base = sampleReport();
     const empty = renderHtml(
