@@ -10,6 +10,7 @@ import { esc, fx, GRADE_COLOR, middleCut, textWidth, worstGrade, type Grade } fr
 
 const MAX_HOSTS = 12;
 const MAX_CELLS = 16;
+const MAX_LABELS = 12;
 const COLS = 4;
 const CELL_W = 76, CELL_H = 52, PAD = 12, HEAD = 44, GAP = 150;
 const BOX_W = PAD * 2 + COLS * CELL_W - 6;
@@ -138,7 +139,7 @@ export function clusterMap(f: Facts): string {
     const dash = p.b === null ? ` stroke-dasharray="8 5"` : "";
     const tip = `${p.a} ↔ ${p.b ?? "a node not in the log"}: ${kindsText(kinds)}`;
     const groups = spanningGroups(f, p.a, p.b);
-    const attrs = `class="link" data-grade="${grade}" data-a="${esc(p.a)}" data-b="${esc(p.b ?? "")}" fill="none" stroke="${color}" stroke-width="5"${dash}`;
+    const attrs = `class="link" data-grade="${grade}" data-a="${esc(p.a)}" data-b="${esc(p.b ?? "")}" fill="none" stroke="${color}" stroke-width="${links.length > MAX_LABELS ? 2 : 5}"${dash}`;
     const text = esc(kindsText(kinds.slice(0, 2)));
     if (sideBySide) {
       const [l, r] = a.x < b.x ? [a, b] : [b, a];
@@ -166,7 +167,8 @@ export function clusterMap(f: Facts): string {
   }
   // labels in a column right of the arcs, each beside its arc's middle, pushed down so none overlaps the one above
   let lastY = -Infinity;
-  for (const l of labels.sort((x, y) => x.mid - y.mid)) {
+  // past a few links their labels would be a list longer than the picture: the tooltips and the matrix have them
+  for (const l of labels.length <= MAX_LABELS ? labels.sort((x, y) => x.mid - y.mid) : []) {
     const ly = Math.max(l.mid, lastY + 34);
     lastY = ly;
     parts.push(`<line x1="${fx(l.from)}" y1="${fx(l.mid)}" x2="${fx(labelX - 4)}" y2="${fx(ly)}" stroke="${l.color}" stroke-width="1"/>`);

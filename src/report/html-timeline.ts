@@ -15,11 +15,15 @@ const KINDS = [
   { key: "firstError", label: "first error", color: "#c62828" },
 ] as const;
 
+/** hosts drawn; the rest are named under the picture */
+const MAX_LANES = 12;
+
 type Entry = NonNullable<Facts["timeline"]>[number];
 
 export function timelineChart(report: Report): string {
-  const lanes = (report.facts.timeline ?? []).filter((t) => KINDS.some((k) => t[k.key]));
-  if (lanes.length === 0) return "";
+  const all = (report.facts.timeline ?? []).filter((t) => KINDS.some((k) => t[k.key]));
+  if (all.length === 0) return "";
+  const lanes = all.slice(0, MAX_LANES);
   const fileOrder = new Map(report.inputs.map((i, n) => [i.path, n]));
   const order = (e: Evidence) => (fileOrder.get(e.file) ?? 0) * 1e9 + e.line;
   const points: { lane: number; kind: (typeof KINDS)[number]; ev: Evidence }[] = [];
@@ -28,7 +32,7 @@ export function timelineChart(report: Report): string {
   // one lane and no host named: a one-machine log
   const hostLabel = (t: Entry) => (t.host !== null ? middleCut(t.host, 30) : lanes.length === 1 ? "this log" : "no host named");
   const L = Math.min(240, 24 + Math.max(...lanes.map((t) => textWidth(hostLabel(t), 12) * 1.15)));
-  const COL = 118, LANE = 56, T = 10;
+  const COL = columns.length > 8 ? 84 : 118, LANE = 56, T = 10;
   const W = Math.max(L + 440, L + columns.length * COL + 20);
   const H = T + lanes.length * LANE + 28;
   const parts: string[] = [];
@@ -48,5 +52,5 @@ export function timelineChart(report: Report): string {
   parts.push(`<text x="${L}" y="${H - 6}" font-size="11" fill="#666">earlier in the log → later (by line order, not by clock time)</text>`);
   const label = `first events per host: ${KINDS.map((k) => k.label).join(", ")}`;
   return `<svg id="timeline" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>
-<p class="muted">${lanes.length > 1 ? `Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.` : "Placed by their order in the log, not by clock time."}</p>`;
+<p class="muted">${lanes.length > 1 ? `Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.` : "Placed by their order in the log, not by clock time."}${all.length > MAX_LANES ? ` The first ${MAX_LANES} of ${all.length} hosts are drawn.` : ""}</p>`;
 }
