@@ -257,3 +257,66 @@ export function parseWorkNccl(text: string): { work: WorkNcclRepr; ranForMs?: nu
   const ran = /^\s*ran for (\d+) milliseconds/.exec(text.slice(end + 1, end + 60));
   return { work, ranForMs: ran ? Number(ran[1]) : undefined };
 }
+
+/** The numbers of PyTorch's CUDA/HIP out-of-memory message, in GiB; null where this version's message has no such number. */
+export interface TorchOom {
+  gpu: number | null;
+  /** the allocation that failed */
+  triedGiB: number | null;
+  /** the GPU's capacity */
+  totalGiB: number | null;
+  freeGiB: number | null;
+  /** everything this process held, PyTorch's and not (≥2.1: `this process has X memory in use`) */
+  inUseGiB: number | null;
+  /** tensors PyTorch had allocated (≥2.1 `X is allocated by PyTorch`; ≤2.0 `X already allocated`) */
+  allocatedGiB: number | null;
+  /** PyTorch's cache: reserved but not allocated (≥2.1), or reserved in total (≤2.0) */
+  reservedUnallocatedGiB: number | null;
+  reservedGiB: number | null;
+}
+
+const SIZE = String.raw`(\d+(?:\.\d+)?) ?(bytes|B|KiB|MiB|GiB|TiB)`;
+const OOM_NEW = new RegExp(String.raw`Tried to allocate ${SIZE}\. GPU (\d+) has a total capacity of ${SIZE} of which ${SIZE} is free\.`);
+const OOM_IN_USE = new RegExp(String.raw`this process has ${SIZE} memory in use`);
+const OOM_BY_TORCH = new RegExp(String.raw`Of the allocated memory ${SIZE} is allocated by PyTorch, (?:with ${SIZE} allocated in private pools \([^)]*\), )?and ${SIZE} is reserved by PyTorch but unallocated`);
+// PyTorch ≤2.0: `Tried to allocate 20.00 MiB (GPU 0; 15.78 GiB total capacity; 14.56 GiB already allocated; 3.44 MiB free; 14.75 GiB reserved in total by PyTorch)`
+const OOM_OLD = new RegExp(String.raw`Tried to allocate ${SIZE} \(GPU (\d+); ${SIZE} total capacity; ${SIZE} already allocated; ${SIZE} free; (?:${SIZE} allowed; )?${SIZE} reserved in total by PyTorch\)`);
+
+const UNIT_GIB: Record<string, number> = { bytes: 2 ** -30, B: 2 ** -30, KiB: 2 ** -20, MiB: 2 ** -10, GiB: 1, TiB: 1024 };
+const gib = (v: string | undefined, unit: string | undefined): number | null => (v === undefined || unit === undefined ? null : Math.round(Number(v) * UNIT_GIB[unit] * 1000) / 1000);
+
+/** Reads PyTorch's out-of-memory message (c10 CUDACachingAllocator, every format since 1.x); null when it has no numbers. */
+export function parseTorchOom(text: string): TorchOom | null {
+  if (text.indexOf("Tried to allocate") < 0) return null;
+  const n = OOM_NEW.exec(text);
+  if (n) {
+    const use = OOM_IN_USE.exec(text);
+    const by = OOM_BY_TORCH.exec(text);
+    const allocated = by ? gib(by[1], by[2]) : null;
+    const unallocated = by ? gib(by[5], by[6]) : null;
+    return {
+      gpu: Number(n[3]),
+      triedGiB: gib(n[1], n[2]),
+      totalGiB: gib(n[4], n[5]),
+      freeGiB: gib(n[6], n[7]),
+      inUseGiB: use ? gib(use[1], use[2]) : null,
+      allocatedGiB: allocated,
+      reservedUnallocatedGiB: unallocated,
+      reservedGiB: allocated !== null && unallocated !== null ? Math.round((allocated + unallocated) * 1000) / 1000 : null,
+    };
+  }
+  const o = OOM_OLD.exec(text);
+  if (!o) return null;
+  const allocated = gib(o[6], o[7]);
+  const reserved = gib(o[12], o[13]);
+  return {
+    gpu: Number(o[3]),
+    triedGiB: gib(o[1], o[2]),
+    totalGiB: gib(o[4], o[5]),
+    freeGiB: gib(o[8], o[9]),
+    inUseGiB: null,
+    allocatedGiB: allocated,
+    reservedUnallocatedGiB: allocated !== null && reserved !== null ? Math.round((reserved - allocated) * 1000) / 1000 : null,
+    reservedGiB: reserved,
+  };
+}

@@ -123,6 +123,91 @@ describe("html report", () => {
     expect(html).toContain('<h2 id="gate">Gate: <span class="bad">FAILED</span></h2>');
     expect(html).toContain("inter-node connections use NET/Socket ×8 &#60;&#38;&#62;");
   });
+
+  it("colours the verdict banner by the worst finding: error red, warning amber, else green; a failed gate is red", () => {
+    const tone = (h: string) => /<div class="banner (\w+)" id="verdict"/.exec(h)?.[1];
+    const base = sampleReport();
+    expect(tone(html)).toBe("error");
+    const warnings = base.findings.filter((f) => f.severity !== "error");
+    expect(tone(renderHtml(sampleReport({ findings: warnings, summary: { errors: 0, warnings: 1, infos: 1 } })))).toBe("warning");
+    expect(tone(renderHtml(sampleReport({ findings: warnings.filter((f) => f.severity === "info"), summary: { errors: 0, warnings: 0, infos: 1 } })))).toBe("ok");
+    expect(tone(renderHtml(sampleReport({ findings: [], summary: { errors: 0, warnings: 0, infos: 0 }, gate })))).toBe("error");
+    expect(html).toContain("1 error, 1 warning, 1 info · gate FAILED");
+  });
+
+  it("draws hosts → GPUs → ranks with the inter-node link in its transport's colour; an end not in the log is a dashed other node", () => {
+    const map = /<svg id="cluster-map"[\s\S]*?<\/svg>/.exec(html)![0];
+    expect([...map.matchAll(/<g class="host" data-host="([^"]+)"/g)].map((m) => m[1])).toEqual(["gpu-node-alpha", "gpu-node-bravo"]);
+    expect(map.match(/<g class="gpu"/g)).toHaveLength(2);
+    expect(map).toContain("<title>gpu-node-alpha: GPU 0, pid 2291, rank 0</title>");
+    expect(map).toMatch(/<line class="link" data-grade="bad" data-a="gpu-node-alpha" data-b="gpu-node-bravo" fill="none" stroke="#d64545"/);
+    expect(map).toContain(">1 world</text>");
+    expect(map).not.toContain("other-node");
+    const base = sampleReport();
+    const perNode = sampleReport({
+      facts: {
+        ...base.facts,
+        nccl: {
+          ...base.facts.nccl,
+          hosts: ["gpu-node-alpha"],
+          nodePairs: [{ a: "gpu-node-alpha", b: null, scope: "inter", kinds: { "NET/IB": 4, "NET/IB/GDRDMA": 12 } }],
+          rankMap: base.facts.nccl.rankMap.slice(0, 1),
+        },
+      },
+    });
+    const one = /<svg id="cluster-map"[\s\S]*?<\/svg>/.exec(renderHtml(perNode))![0];
+    expect(one).toContain('<g class="host other-node"><rect');
+    expect(one).toContain('stroke-dasharray="6 4"');
+    // the worst kind colours the link: IB without GPU Direct RDMA is amber
+    expect(one).toMatch(/<line class="link" data-grade="slow" data-a="gpu-node-alpha" data-b="" fill="none" stroke="#f0b429" stroke-width="5" stroke-dasharray="8 5"/);
+    // two hosts and no connection line: the picture says so, and which network NCCL chose
+    const noLines = sampleReport({ facts: { ...base.facts, nccl: { ...base.facts.nccl, nodePairs: [], interNodeNet: "NET/IB" } } });
+    const quiet = renderHtml(noLines);
+    expect(quiet).toContain('<line class="no-link"');
+    expect(quiet).toContain(">network: NET/IB</text>");
+    expect(quiet).toContain("The log has no connection line between these hosts; the network NCCL chose implies NET/IB between nodes.");
+  });
+
+  it("escapes host names and evidence in the cluster picture and the timeline", () => {
+    const base = sampleReport();
+    const evil = `<img src=x onerror="alert(1)">\u202e`;
+    const ev = { file: "run.log", line: 3, text: `${evil} NCCL WARN` };
+    const h = renderHtml(
+      sampleReport({
+        facts: {
+          ...base.facts,
+          nccl: {
+            ...base.facts.nccl,
+            hosts: [evil],
+            nodePairs: [{ a: evil, b: null, scope: "inter", kinds: { [evil]: 1 } }],
+            rankMap: [{ ...base.facts.nccl.rankMap[0], host: evil }],
+          },
+          timeline: [{ host: evil, engineStart: null, ncclInit: ev, firstWarning: ev, firstError: null }],
+        },
+      }),
+    );
+    expect(h).toContain('id="cluster-map"');
+    expect(h).toContain('id="timeline"');
+    expect(h).not.toMatch(/<img|\u202e/);
+    expect(h).toContain("&#60;img src=x onerror=&#34;alert(1)&#34;&#62;\\u202e");
+  });
+
+  it("shows a section the log has nothing of as one line", () => {
+    const base = sampleReport();
+    const empty = renderHtml(
+      sampleReport({
+        facts: {
+          ...base.facts,
+          nccl: { ...base.facts.nccl, version: null, net: null, hosts: [], nodePairs: [], transports: {}, rankMap: [], communicators: [] },
+          timeline: [],
+        },
+      }),
+    );
+    expect(empty).toContain('<h2 class="collapsed">NCCL: <span class="muted">no NCCL lines</span></h2>');
+    expect(empty).toContain('<h2 class="collapsed">Timeline: <span class="muted">no engine start, NCCL init, warning or error lines</span></h2>');
+    expect(empty).not.toContain('id="cluster-map"');
+    expect(html).not.toContain('class="collapsed">NCCL');
+  });
 });
 
 describe("sarif", () => {

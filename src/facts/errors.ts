@@ -107,7 +107,7 @@ function kindOf(text: string): RecoveredKind {
  */
 export const RECOVERABLE_NCCL = /NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b/;
 
-function isTentative(text: string): boolean {
+export function isTentative(text: string): boolean {
   return RECOVERABLE_NCCL.test(text);
 }
 

@@ -78,6 +78,21 @@ export const MemoryFactsSchema = z.object({
   cudaGraphGiB: n,
   loadSeconds: n,
   initEngineSeconds: n,
+  /** extension: the numbers of the first CUDA out-of-memory error that printed them (PyTorch's message), in GiB */
+  oom: z.object({
+    gpu: n,
+    /** the allocation that failed */
+    triedGiB: n,
+    totalGiB: n,
+    freeGiB: n,
+    /** all this process held, PyTorch's and not */
+    inUseGiB: n,
+    /** tensors PyTorch had allocated */
+    allocatedGiB: n,
+    /** PyTorch's cache: reserved but not allocated */
+    reservedUnallocatedGiB: n,
+    reservedGiB: n,
+  }).nullable().optional(),
 });
 
 export const ConnectionKindCountsSchema = z.record(z.string(), z.number());
@@ -281,6 +296,17 @@ export const FactsSchema = z.object({
   dialects: z.array(DialectSchema).optional(),
   // extension: the first WARNING-level record of any kind
   firstWarning: EvidenceSchema.nullable(),
+  /**
+   * extension: the first events of each host, in the order of their first line (host null: lines that name no
+   * host and could not be placed); the log's line order, not clock time
+   */
+  timeline: z.array(z.object({
+    host: s,
+    engineStart: EvidenceSchema.nullable(),
+    ncclInit: EvidenceSchema.nullable(),
+    firstWarning: EvidenceSchema.nullable(),
+    firstError: EvidenceSchema.nullable(),
+  })).optional(),
   server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
   /** environment variables the input shows set (NCCL_*, VLLM_*, CUDA_VISIBLE_DEVICES ...): name -> value; `env.NAME` in sources */
   env: z.record(z.string(), z.string()),

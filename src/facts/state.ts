@@ -10,6 +10,7 @@ import { reconcileCluster } from "./reconcile.js";
 import { signalsDomain, type Signals, type SignalsState } from "./signals.js";
 import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
 import { dialectsDomain, type DialectsState } from "./dialects.js";
+import { finalizeTimeline, timelineDomain, type TimelineState } from "./timeline.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
 export interface FactState {
@@ -24,10 +25,12 @@ export interface FactState {
   runtime: RuntimeState;
   /** absent in states written before it existed (merge of older reports) */
   dialects?: DialectsState;
+  /** the first events of each host; absent in states written before it existed */
+  timeline?: TimelineState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init(), dialects: dialectsDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init(), dialects: dialectsDomain.init(), timeline: timelineDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -40,10 +43,13 @@ export function reduceEvent(state: FactState, e: Event): void {
     return;
   }
   if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
+  // the numbers of a CUDA out-of-memory error are memory facts
+  if (k === "signal" && e.id === "vllm.cudaOom") vllmDomain.reduce(state.vllm, e);
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);
   dialectsDomain.reduce((state.dialects ??= dialectsDomain.init()), e);
+  timelineDomain.reduce((state.timeline ??= timelineDomain.init()), e);
   if (k === "error" || k === "warning" || k === "traceback") {
     ncclDomain.reduce(state.nccl, e);
     vllmDomain.reduce(state.vllm, e);
@@ -65,6 +71,7 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     // a report written before facts.runtime existed has none
     runtime: runtimeDomain.merge(a.runtime ?? runtimeDomain.init(), shifted.runtime ?? runtimeDomain.init()),
     dialects: dialectsDomain.merge(a.dialects ?? dialectsDomain.init(), shifted.dialects ?? dialectsDomain.init()),
+    timeline: timelineDomain.merge(a.timeline ?? timelineDomain.init(), shifted.timeline ?? timelineDomain.init()),
   };
 }
 
@@ -76,7 +83,7 @@ export function finalizeFacts(state: FactState): Facts {
   const env = envDomain.finalize(state.env ?? envDomain.init());
   const r = finalizeRuntime(state.runtime ?? runtimeDomain.init(), v.facts.vllm.version);
   const d = dialectsDomain.finalize(state.dialects ?? dialectsDomain.init());
-  return reconcileCluster({
+  const facts = reconcileCluster({
     ...v.facts,
     nccl: n.facts,
     bench: b.facts,
@@ -89,6 +96,8 @@ export function finalizeFacts(state: FactState): Facts {
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources, ...r.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing, ...r.missing],
   });
+  facts.timeline = finalizeTimeline(state.timeline, facts.nccl, facts.firstError);
+  return facts;
 }
 
 /** The signals of a finished state, for the rules. */

@@ -2,6 +2,7 @@ import type { Event } from "../events/index.js";
 import type { Evidence } from "../model.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 import type { Facts, Missing } from "./schema.js";
+import { parseTorchOom, type TorchOom } from "../../grammars/torch.js";
 
 type Section = Pick<Facts, "vllm" | "config" | "distributed" | "gpu" | "kvCache" | "memory" | "server">;
 type Value = string | number | boolean;
@@ -23,6 +24,8 @@ export interface VllmState {
   metrics: { count: number; peakKvUsagePct: number | null; last: Located | null };
   /** `rank R in world size M is assigned as DP rank d, PP rank p, TP rank t`: rank -> [world size, d, p, t, where] (bounded) */
   ranks?: Record<string, [number, number, number, number, Located]>;
+  /** the first CUDA out-of-memory error whose message has PyTorch's numbers */
+  oom?: { value: TorchOom; at: Located };
 }
 
 const MAX_RANKS = 4096;
@@ -70,6 +73,14 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         if (e.backend) offer(state, "config.executorBackend", e.backend, at, e.strength);
         break;
       }
+      case "signal": {
+        if (e.id !== "vllm.cudaOom" || e.soft) break;
+        const at = located(e);
+        if (state.oom && earlier(state.oom.at, at) === state.oom.at) break;
+        const value = parseTorchOom(e.captures.message ?? "");
+        if (value) state.oom = { value, at };
+        break;
+      }
       case "vllm.metrics": {
         const m = state.metrics;
         m.count += e.count;
@@ -90,6 +101,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const la = a.metrics.last;
     const lb = b.metrics.last;
     out.metrics.last = !la ? lb : !lb ? la : earlier(la, lb) === la ? lb : la;
+    const oom = !a.oom ? b.oom : !b.oom ? a.oom : earlier(a.oom.at, b.oom.at) === a.oom.at ? a.oom : b.oom;
+    if (oom) out.oom = oom;
     if (a.ranks || b.ranks) {
       out.ranks = { ...(a.ranks ?? {}) };
       for (const [k, v] of Object.entries(b.ranks ?? {})) if (!(k in out.ranks) && Object.keys(out.ranks).length < MAX_RANKS) out.ranks[k] = v;
@@ -103,6 +116,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const engine = get<string>("vllm.engine");
     const source = configSource(state);
     if (source) sources["config.source"] = plain(source.at)!;
+    if (state.oom) sources["memory.oom"] = plain(state.oom.at)!;
     const facts: Section = {
       vllm: { version: get("vllm.version"), engine: engine === "v0" || engine === "v1" ? engine : null },
       config: {
@@ -149,6 +163,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         cudaGraphGiB: get("memory.cudaGraphGiB"),
         loadSeconds: get("memory.loadSeconds"),
         initEngineSeconds: get("memory.initEngineSeconds"),
+        ...(state.oom ? { oom: { ...state.oom.value } } : {}),
       },
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
     };

@@ -1,27 +1,30 @@
 import { createHash } from "node:crypto";
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
-import { safeText } from "../util/terminal.js";
+import { esc, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from "./html-util.js";
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
-import { configRows, kindsText, kvRows, memoryParts, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type MemoryPart, type Row } from "./markdown.js";
+import { configRows, kindsText, kvRows, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
 import { helpfulMissing } from "./hints.js";
+import { memorySection } from "./html-memory.js";
+import { clusterMap } from "./html-cluster.js";
+import { timelineChart } from "./html-timeline.js";
 
 /*
  * One self-contained HTML file: no script, no network, no inline style attributes. Pictures are inline SVG
  * drawn with presentation attributes; the one <style> block is allowed by its hash in a strict CSP.
  */
 
-/** Escapes every character that HTML could read as markup; control and bidi characters are shown escaped. */
-export function esc(s: string | number): string {
-  return safeText(String(s)).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { esc, gradeOf };
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:24px 32px;color:#1d1d1f;background:#fff;max-width:1200px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f4f4f6}
-.verdict{font-weight:600;margin:6px 0 14px}.ok{color:#1a7f37}.bad{color:#c62828}
+.ok{color:#1a7f37}.bad{color:#c62828}
+.banner{border-left:8px solid;border-radius:6px;padding:10px 16px;margin:10px 0 16px}.banner p{margin:2px 0}.banner .headline{font-size:16px;font-weight:600}
+.banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}
+h2.collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
 .sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
@@ -35,10 +38,8 @@ export function renderHtml(report: Report): string {
   const f = report.facts;
   const title = f.config.model ?? f.config.servedModelName ?? (report.inputs.map((i) => i.path).join(", ") || "run");
   const body: string[] = [];
-  const failed = report.summary.errors > 0 || report.gate?.passed === false;
   body.push(`<h1>vllm-doctor report: ${esc(title)}</h1>`);
-  if (report.verdict) body.push(`<p class="verdict ${failed ? "bad" : "ok"}" id="verdict"><strong>${esc(report.verdict)}</strong></p>`);
-  body.push(`<p class="verdict ${failed ? "bad" : "ok"}">${esc(verdictLine(report))}</p>`);
+  body.push(verdictBanner(report));
   body.push(`<p class="muted">vllm-doctor ${esc(report.tool.version)} · ${report.inputs.map((i) => `${esc(i.path)} (${esc(num(i.lines, 0))} lines${i.error ? `, failed: ${esc(i.error)}` : ""})`).join(", ")}</p>`);
 
   if (report.runs?.length) {
@@ -54,12 +55,22 @@ export function renderHtml(report: Report): string {
   for (const r of report.gate?.requirements.filter((q) => !q.passed) ?? []) body.push(`<li class="bad">Gate failed: ${esc(r.name)} — ${esc(r.reason)}</li>`);
   body.push(`</ul>`);
 
-  body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
-  body.push(`<h2>Memory and KV cache</h2>`, memoryBar(f), rowsTable(kvRows(f)));
+  const timeline = timelineChart(report);
+  if (timeline) body.push(`<h2>Timeline</h2>`, timeline);
+  else body.push(collapsed("Timeline", "no engine start, NCCL init, warning or error lines"));
+
+  if (hasConfig(f)) body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
+  else body.push(collapsed("Configuration", "no vLLM configuration in the log"));
+  // at an OOM before the KV cache was sized, the table would be dashes: the bar has the numbers
+  if (hasMemory(f)) body.push(`<h2>Memory and KV cache</h2>`, memorySection(f), f.memory.oom && !hasStartupMemory(f) ? "" : rowsTable(kvRows(f)));
+  else body.push(collapsed("Memory and KV cache", "no memory or KV cache lines"));
 
   const n = f.nccl;
-  if (n.version || n.net || n.ranks || n.nodePairs.length || Object.keys(n.transports).length) {
-    body.push(`<h2>NCCL</h2>`, rowsTable(ncclRows(f)));
+  if (n.version || n.net || n.nodePairs.length || n.hosts.length || Object.values(n.transports).some((v) => v > 0)) {
+    body.push(`<h2>NCCL</h2>`);
+    const cluster = clusterMap(f);
+    if (cluster) body.push(`<h3>Hosts, GPUs and ranks</h3>`, cluster);
+    body.push(rowsTable(ncclRows(f)));
     if (n.nodePairs.length) {
       body.push(`<h3>Transport matrix</h3>`, hostMatrix(f), legend());
       body.push(
@@ -68,7 +79,7 @@ export function renderHtml(report: Report): string {
           .join("")}</table>`,
       );
     }
-  }
+  } else body.push(collapsed("NCCL", "no NCCL lines"));
 
   const benches = benchSections(f);
   if (benches.length) {
@@ -113,6 +124,36 @@ ${body.join("\n")}
 `;
 }
 
+const SEVERITY_ORDER = ["error", "warning", "info"] as const;
+
+/** The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning, green otherwise. */
+function verdictBanner(report: Report): string {
+  const worst = SEVERITY_ORDER.find((s) => report.findings.some((fd) => fd.severity === s));
+  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" ? "warning" : "ok";
+  const headline = report.verdict ?? (tone === "ok" ? "No problems found." : (report.findings[0]?.title ?? "Gate failed."));
+  return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${esc(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
+}
+
+/** A section the log has nothing of: one line. */
+function collapsed(title: string, why: string): string {
+  return `<h2 class="collapsed">${esc(title)}: <span class="muted">${esc(why)}</span></h2>`;
+}
+
+function hasConfig(f: Facts): boolean {
+  const c = f.config;
+  return !!(f.vllm.version || f.vllm.engine || c.model || c.tensorParallelSize !== null || c.maxModelLen !== null || f.gpu.name || c.gpuMemoryUtilization !== null || c.executorBackend);
+}
+
+function hasStartupMemory(f: Facts): boolean {
+  const k = f.kvCache;
+  const m = f.memory;
+  return [k.tokens, k.maxConcurrency, k.gpuBlocks, k.availableGiB, m.modelWeightsGiB, m.peakActivationGiB, m.nonTorchGiB, m.cudaGraphGiB, m.totalGpuGiB].some((v) => v !== null);
+}
+
+function hasMemory(f: Facts): boolean {
+  return hasStartupMemory(f) || f.gpu.memoryGiB !== null || !!f.memory.oom;
+}
+
 function rowsTable(rows: Row[]): string {
   return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`;
 }
@@ -138,8 +179,6 @@ function renderGate(gate: Gate): string {
 
 // --------------------------------------------------------------------------------------------- pictures
 
-type Grade = "good" | "slow" | "bad" | "other" | "none";
-const GRADE_COLOR: Record<Grade, string> = { good: "#2e9d57", slow: "#f0b429", bad: "#d64545", other: "#6c8ebf", none: "#eeeeee" };
 const GRADE_LABEL: Record<Grade, string> = {
   good: "fast (P2P, NVLS, IB with GPU Direct RDMA, OFI)",
   slow: "slower (SHM, IB without GPU Direct RDMA)",
@@ -147,25 +186,6 @@ const GRADE_LABEL: Record<Grade, string> = {
   other: "other transport",
   none: "no connection seen",
 };
-
-/** How good a transport kind is for the traffic it carries. */
-export function gradeOf(kind: string): Grade {
-  if (kind === "NET/Socket") return "bad";
-  if (kind.startsWith("P2P") || kind === "NVLS" || kind === "CollNet" || kind === "NET/IB/GDRDMA" || kind.startsWith("NET/OFI") || kind.endsWith("/GDRDMA")) return "good";
-  if (kind === "SHM" || kind === "NET/IB") return "slow";
-  return "other";
-}
-
-/** The worst grade among the kinds a pair uses: one socket connection is enough to slow a ring. */
-function worstGrade(kinds: [string, number][]): Grade {
-  const order: Grade[] = ["bad", "slow", "other", "good"];
-  let worst: Grade = "none";
-  for (const [k] of kinds) {
-    const g = gradeOf(k);
-    if (worst === "none" || order.indexOf(g) < order.indexOf(worst)) worst = g;
-  }
-  return worst;
-}
 
 function hostMatrix(f: Facts): string {
   const pairs = pairRows(f);
@@ -205,37 +225,6 @@ function legend(): string {
   return `<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="420" height="${grades.length * 18}" viewBox="0 0 420 ${grades.length * 18}">${items.join("")}</svg>`;
 }
 
-const PART_COLOR: Record<MemoryPart["kind"], string> = {
-  weights: "#5b6abf",
-  activation: "#d97706",
-  nontorch: "#9ca3af",
-  graphs: "#a855f7",
-  kv: "#2e9d57",
-  free: "#e5e7eb",
-};
-
-function memoryBar(f: Facts): string {
-  const { parts, totalGiB } = memoryParts(f);
-  if (parts.length === 0) return `<p class="muted">The log shows no memory breakdown.</p>`;
-  const sum = parts.reduce((s, p) => s + p.gib, 0);
-  const scale = Math.max(sum, totalGiB ?? 0);
-  const W = 720;
-  let x = 0;
-  const rects: string[] = [];
-  const legendItems: string[] = [];
-  parts.forEach((p, i) => {
-    const w = Math.max(1, (p.gib / scale) * W);
-    rects.push(`<rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="28" fill="${PART_COLOR[p.kind]}"><title>${esc(`${p.label}: ${num(p.gib)} GiB`)}</title></rect>`);
-    x += w;
-    const lx = (i % 3) * 240;
-    const ly = 42 + Math.floor(i / 3) * 18;
-    legendItems.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PART_COLOR[p.kind]}"/><text x="${lx + 18}" y="${ly}" font-size="12">${esc(`${p.label} ${num(p.gib)} GiB`)}</text>`);
-  });
-  const H = 42 + Math.ceil(parts.length / 3) * 18;
-  const caption = totalGiB !== null ? `of ${num(totalGiB)} GiB per GPU` : "GiB per GPU (total not in the log)";
-  return `<svg id="memory-bar" role="img" aria-label="GPU memory breakdown ${esc(caption)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${rects.join("")}${legendItems.join("")}</svg><p class="muted">${esc(caption)}</p>`;
-}
-
 // ------------------------------------------------------------------------------------------- benchmark charts
 
 const MAX_BUSBW_CHARTS = 4;
@@ -249,7 +238,6 @@ function niceStep(max: number, ticks = 5): number {
   return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 2.5 ? 2.5 : r <= 5 ? 5 : 10) * mag;
 }
 
-const fx = (v: number) => v.toFixed(1);
 
 /** busbw per message size of one nccl-tests run: out-of-place and in-place lines over a log2 size axis. */
 function busbwChart(values: Record<string, unknown>, index: number): string {
