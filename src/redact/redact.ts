@@ -25,8 +25,11 @@ const PUBLIC_DOMAINS = ["example.invalid", "github.com", "githubusercontent.com"
 
 /** Top-level labels of host names found on their own: the public ones and what sites use inside (RFC 6761/6762 included). */
 const HOST_TLDS = "com|net|org|io|ai|dev|cloud|edu|gov|mil|local|localdomain|internal|intranet|lan|corp|intra|cluster|svc|private|example|test|invalid|home";
-/** First labels that make a dotted name Python (a traceback's source line), not a host: `self.net`, `logger.info`. */
-const CODE_WORDS = new Set(["self", "cls", "super", "torch", "np", "numpy", "os", "sys", "logger", "logging", "math", "nn", "f", "ray", "vllm", "path", "threading", "asyncio", "socket", "json", "re", "time", "model", "args", "config"]);
+/**
+ * First labels that make a dotted name code or a fact path, not a host: Python in a traceback's source line
+ * (`self.net`, `logger.info`) and the report's own fact paths (`nccl.net`, `config.model`).
+ */
+const CODE_WORDS = new Set(["nccl", "kvcache", "memory", "gpu", "bench", "distributed", "server", "facts", "state", "self", "cls", "super", "torch", "np", "numpy", "os", "sys", "logger", "logging", "math", "nn", "f", "ray", "vllm", "path", "threading", "asyncio", "socket", "json", "re", "time", "model", "args", "config"]);
 
 /** File-name endings that follow a host name in a log's name and are not a domain (gpu-node-7.log). */
 const FILE_EXT = "log|txt|out|err|gz|json|jsonl|ndjson|csv|md|html|xml|sarif|yaml|yml|py|sh|tar|zip|zst|xz|bz2";
@@ -207,7 +210,7 @@ export const DETECTORS: Detector[] = [
     // a name called like a function, or whose first label is a Python word, is code in a traceback: kept
     replace: (r, m, _g, at, text) => (isPublicDomain(m) || /^\s*\(/.test(text.slice(at + m.length, at + m.length + 4)) || CODE_WORDS.has(m.slice(0, m.indexOf(".")).toLowerCase()) ? m : r.host(m)),
     redacts: [["connect to db.corp.example failed", "db.corp"], ["node17.cluster.local:6379", "node17"], ["vllm-head.default.svc", "vllm-head"], ["gpu-node-07.corp.example.com", "gpu-node-07"]],
-    keeps: ["core.py config.json model.safetensors", "torch.cuda.OutOfMemoryError", "logger.info(msg)", "self.net = x", "threading.local()", "Path.home() / x", "vllm.entrypoints.openai.api_server", "see https://docs.vllm.ai/en/latest", "github.com/vllm-project", "nccl.h v0.10.1 2.21.5"],
+    keeps: ["core.py config.json model.safetensors", "torch.cuda.OutOfMemoryError", "logger.info(msg)", "self.net = x", "facts nccl.net and nccl.netPlugin", "threading.local()", "Path.home() / x", "vllm.entrypoints.openai.api_server", "see https://docs.vllm.ai/en/latest", "github.com/vllm-project", "nccl.h v0.10.1 2.21.5"],
     address: true,
   },
   {
