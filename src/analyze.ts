@@ -314,7 +314,7 @@ export function noticesOf(state: FactState): string[] {
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
     if (inp.unparsedLines) {
       const n = inp.unparsedLines;
-      out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed on them: VLLM_DOCTOR_DEBUG=unparsed names them); read as plain text`);
+      out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed; VLLM_DOCTOR_DEBUG=unparsed says which) and read as plain text`);
     }
   }
   // a reader that stops taking new values of a collection says `NCCL hosts capped at 8192`; when the fact domain
