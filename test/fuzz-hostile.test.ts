@@ -127,7 +127,7 @@ function cpuMs(f: () => void): number {
 describe("fuzz: every signature and redaction regex stays linear on its own pathological shapes", () => {
   // linear passes over 64 K characters take a few milliseconds; the quadratic shapes issue 17 found took
   // seconds per line (NET/IB: 3.4 s, redaction of a-a-a-…: 11 s), so the bound is generous and still catches them
-  const BOUND_MS = 400;
+  const BOUND_MS = 600;
 
   for (const [name, re] of SIGNATURES) {
     it(`${name}`, () => {
@@ -144,12 +144,13 @@ describe("fuzz: every signature and redaction regex stays linear on its own path
 
   it("every redaction detector, through the whole redactor", () => {
     const pieces = [...new Set(DETECTORS.flatMap((d) => [...piecesOf(d.pattern), ...d.redacts.map(([t]) => t.slice(0, 12)), ...d.keeps.map((t) => t.slice(0, 12))]))].filter((p) => p.length >= 2);
-    const r = new Redactor({ models: true });
-    r.learnHosts(["gpu-node-07", "node7"]);
     fc.assert(
       fc.property(shape(pieces), (line) => {
-        const ms = cpuMs(() => r.text(line));
-        expect(ms, `redaction on ${JSON.stringify(line.slice(0, 40))}…`).toBeLessThan(BOUND_MS * 2);
+        const r = new Redactor({ models: true });
+        r.learnHosts(["gpu-node-07", "node7"]);
+        // the better of two tries: a garbage collection in the middle of one is not the regex's cost
+        const ms = Math.min(cpuMs(() => r.text(line)), cpuMs(() => r.text(line)));
+        expect(ms, `redaction on ${JSON.stringify(line.slice(0, 40))}…`).toBeLessThan(BOUND_MS * 3);
       }),
       { numRuns: 80 },
     );
