@@ -388,6 +388,9 @@ export function buildReport(state: FactState, events: Event[], rules?: RulesConf
 /** A fact domain that stops collecting distinct values past a limit records it here: what -> limit and how many more it saw. */
 export type CapRecord = Record<string, { limit: number; dropped: number }>;
 
+/** How a notice names a capped collection (the state's own key otherwise: hosts, ranks). */
+const CAPPED_NAMES: Record<string, string> = { procs: "processes", activity: "activity counters (process and communicator)", matrix: "rank pairs" };
+
 /** What the reader of a report must know about how it was read: cut lines, capped collections. */
 export function noticesOf(state: FactState): string[] {
   const out: string[] = [];
@@ -396,7 +399,7 @@ export function noticesOf(state: FactState): string[] {
     if (inp.cutLines) out.push(`${inp.path}: ${inp.cutLines} line${inp.cutLines === 1 ? " was" : "s were"} longer than the parsing limit and cut; only the start of each was read`);
     if (inp.unparsedLines) {
       const n = inp.unparsedLines;
-      out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed on them: VLLM_DOCTOR_DEBUG=unparsed names them); read as plain text`);
+      out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed; VLLM_DOCTOR_DEBUG=unparsed says which) and read as plain text`);
     }
   }
   // a reader that stops taking new values of a collection says `NCCL hosts capped at 8192`; when the fact domain
@@ -422,10 +425,11 @@ export function noticesOf(state: FactState): string[] {
     for (const [what, c] of Object.entries(capped).sort(([a], [b]) => a.localeCompare(b))) {
       if (!c || !(c.dropped > 0)) continue;
       const reader = readerCaps.get(what);
-      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${what}; ${c.dropped} more were counted but not kept (memory cap)`);
+      const things = CAPPED_NAMES[what] ?? what;
+      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; ${c.dropped} more were counted but not kept (memory cap)`);
       else {
         folded.add(`NCCL ${what} capped at ${reader}`);
-        capNotices.push(`${domain}: more than ${c.limit} distinct ${what}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${what} after ${reader})`);
+        capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${things} after ${reader})`);
       }
     }
   }

@@ -21,7 +21,7 @@ describe("item 1: a line nested too deep for the grammar", () => {
   it("is read as text with a notice; the rest of the report is kept", async () => {
     const r = await analyzeText([...DEEP_LINES, "INFO 07-25 10:11:13 [utils.py:1] non-default args: {'model': 'm', 'tensor_parallel_size': 2}", OOM_LINE, ""].join("\n"));
     expect(r.inputs[0]).toMatchObject({ lines: 5, unparsedLines: 3 });
-    expect(r.notices).toContain("run.log: 3 lines were not parsed (nested deeper than 64 brackets, or a reader failed on them: VLLM_DOCTOR_DEBUG=unparsed names them); read as plain text".replace("run.log", r.inputs[0].path));
+    expect(r.notices).toContain("run.log: 3 lines were not parsed (nested deeper than 64 brackets, or a reader failed; VLLM_DOCTOR_DEBUG=unparsed says which) and read as plain text".replace("run.log", r.inputs[0].path));
     expect(ids(r)).toContain("vllm/cuda-oom");
     expect(r.facts.config.tensorParallelSize).toBe(2);
   });

@@ -24,7 +24,12 @@ const KEEP_IPS = new Set(["0.0.0.0", "127.0.0.1", "::", "::1", "255.255.255.255"
 const PUBLIC_DOMAINS = ["example.invalid", "github.com", "githubusercontent.com", "vllm.ai", "huggingface.co", "hf.co", "pytorch.org", "nvidia.com", "python.org", "pypi.org", "ray.io", "kubernetes.io", "docker.com", "docker.io", "nccl.dev"];
 
 /** Top-level labels of host names found on their own: the public ones and what sites use inside (RFC 6761/6762 included). */
-const HOST_TLDS = "com|net|org|io|ai|dev|cloud|edu|gov|mil|info|biz|local|localdomain|internal|intranet|lan|corp|intra|cluster|svc|private|example|test|invalid|home";
+const HOST_TLDS = "com|net|org|io|ai|dev|cloud|edu|gov|mil|local|localdomain|internal|intranet|lan|corp|intra|cluster|svc|private|example|test|invalid|home";
+/**
+ * First labels that make a dotted name code or a fact path, not a host: Python in a traceback's source line
+ * (`self.net`, `logger.info`) and the report's own fact paths (`nccl.net`, `config.model`).
+ */
+const CODE_WORDS = new Set(["nccl", "kvcache", "memory", "gpu", "bench", "distributed", "server", "facts", "state", "self", "cls", "super", "torch", "np", "numpy", "os", "sys", "logger", "logging", "math", "nn", "f", "ray", "vllm", "path", "threading", "asyncio", "socket", "json", "re", "time", "model", "args", "config"]);
 
 /** File-name endings that follow a host name in a log's name and are not a domain (gpu-node-7.log). */
 const FILE_EXT = "log|txt|out|err|gz|json|jsonl|ndjson|csv|md|html|xml|sarif|yaml|yml|py|sh|tar|zip|zst|xz|bz2";
@@ -32,7 +37,7 @@ const FILE_EXT = "log|txt|out|err|gz|json|jsonl|ndjson|csv|md|html|xml|sarif|yam
 /** The last characters of a key whose value is a secret whatever it looks like (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY). */
 const SECRET_KEY = /(?:api[_-]?key|apikey|token|secret|secret[_-]?access[_-]?key|access[_-]?key(?:[_-]?id)?|passw(?:or)?d|passphrase|credentials?|private[_-]?key|client[_-]?secret)$/i;
 /** A key whose value names a machine: MASTER_ADDR, master_addr, VLLM_HOST_IP, host, hostname, node_ip, server. */
-const ADDRESS_KEY = /(?:^|[_.-])(?:master[_-]?addr(?:ess)?|addr(?:ess)?|host(?:name)?|host[_-]?ip|node[_-]?ip|ip|server|head[_-]?node)$/i;
+const ADDRESS_KEY = /(?:^|[_.-])(?:master[_-]?addr(?:ess)?|addr(?:ess)?|host(?:name)?|host[_-]?ip|node[_-]?ip|ip|head[_-]?node)$/i;
 /** Values under an address key that name no site. */
 const PLAIN_VALUE = /^(?:localhost|none|null|true|false|auto|\d+|0\.0\.0\.0|::|\*)$/i;
 /** What stands right before a version number (v0.10.1.1, version 2.21.5.1, vLLM 0.10.1.1, vllm==0.10.1.1): never an address. */
@@ -202,9 +207,10 @@ export const DETECTORS: Detector[] = [
     id: "domain-name",
     what: `host names with a domain (\`db.corp.example\`, \`node17.cluster.local\`, \`*.svc\`) whose last label is one of ${HOST_TLDS.split("|").length} site or public endings, except public project domains (github.com, vllm.ai, huggingface.co, …) → \`host-N\``,
     pattern: new RegExp(`(?<![\\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${HOST_TLDS})(?![\\w-]|\\.[A-Za-z0-9])`, "gi"),
-    replace: (r, m) => (isPublicDomain(m) ? m : r.host(m)),
+    // a name called like a function, or whose first label is a Python word, is code in a traceback: kept
+    replace: (r, m, _g, at, text) => (isPublicDomain(m) || /^\s*\(/.test(text.slice(at + m.length, at + m.length + 4)) || CODE_WORDS.has(m.slice(0, m.indexOf(".")).toLowerCase()) ? m : r.host(m)),
     redacts: [["connect to db.corp.example failed", "db.corp"], ["node17.cluster.local:6379", "node17"], ["vllm-head.default.svc", "vllm-head"], ["gpu-node-07.corp.example.com", "gpu-node-07"]],
-    keeps: ["core.py config.json model.safetensors", "torch.cuda.OutOfMemoryError", "vllm.entrypoints.openai.api_server", "see https://docs.vllm.ai/en/latest", "github.com/vllm-project", "nccl.h v0.10.1 2.21.5"],
+    keeps: ["core.py config.json model.safetensors", "torch.cuda.OutOfMemoryError", "logger.info(msg)", "self.net = x", "facts nccl.net and nccl.netPlugin", "threading.local()", "Path.home() / x", "vllm.entrypoints.openai.api_server", "see https://docs.vllm.ai/en/latest", "github.com/vllm-project", "nccl.h v0.10.1 2.21.5"],
     address: true,
   },
   {

@@ -202,7 +202,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push("");
 
   out.push("## Inputs", "");
-  out.push(...table(["file", "lines", "bytes", "note"], report.inputs.map((i) => [i.path, num(i.lines, 0), num(i.bytes, 0), i.error ? `failed: ${i.error}` : i.cutLines ? `${i.cutLines} long lines cut` : ""])), "");
+  out.push(...table(["file", "lines", "bytes", "note"], report.inputs.map((i) => [i.path, num(i.lines, 0), num(i.bytes, 0), i.error ? `failed: ${i.error}` : [i.cutLines ? `${i.cutLines} long lines cut` : "", i.unparsedLines ? `${i.unparsedLines} lines not parsed` : ""].filter(Boolean).join(", ")])), "");
 
   out.push("## Configuration", "");
   out.push(...table(["setting", "value"], configRows(f)), "");
