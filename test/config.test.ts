@@ -6,7 +6,7 @@ import { compileSafe, findConfig, loadConfig, parseConfig } from "../src/config/
 import { configJsonSchema } from "../src/config/schema.js";
 import { runRules } from "../src/rules/engine.js";
 import { finalizeFacts, initState } from "../src/facts/state.js";
-import { lineEvents } from "./rules/helpers.js";
+import { analyzeLines } from "../src/analyze.js";
 import { ROOT, runCli, runJson } from "./helpers/cli.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "vd-config-"));
@@ -30,7 +30,8 @@ describe("configuration", () => {
   it("sets severities, turns rules off and sets thresholds", () => {
     const cfg = parseConfig({ rules: { "vllm/tp-not-divisible": "warning", "vllm/low-concurrency": "off" }, thresholds: { minConcurrency: 3 } });
     const facts = { ...finalizeFacts(initState()), kvCache: { ...finalizeFacts(initState()).kvCache, maxConcurrency: 2 } };
-    const f = runRules(facts, lineEvents(["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."]), initState(), cfg);
+    const read = analyzeLines(["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."]);
+    const f = runRules(facts, read.events, read.state, cfg);
     expect(f.map((x) => [x.ruleId, x.severity])).toEqual([["vllm/tp-not-divisible", "warning"]]);
     const g = runRules(facts, [], initState(), parseConfig({ thresholds: { minConcurrency: 3 } }));
     expect(g.map((x) => x.ruleId)).toEqual(["vllm/low-concurrency"]);

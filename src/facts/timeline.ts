@@ -72,7 +72,8 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
     if (!h[slot] || earlier(h[slot], at) === at) h[slot] = at;
   },
   merge(a, b) {
-    const out: TimelineState = { byHost: structuredClone(a.byHost) };
+    const lastHost = b.lastHost ?? a.lastHost;
+    const out: TimelineState = { byHost: structuredClone(a.byHost), ...(lastHost ? { lastHost: { ...lastHost } } : {}) };
     for (const [k, hb] of Object.entries(b.byHost)) {
       if (!out.byHost[k] && Object.keys(out.byHost).length >= MAX_HOSTS) continue;
       const ha = (out.byHost[k] ??= {});
