@@ -77,12 +77,14 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let lines = 0;
   let bytes = 0;
   let cutLines = 0;
+  let ordinary = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   try {
     const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
     const countCut = () => cutLines++;
     const readRecords = (raw: string, lineNo: number) => {
+      ordinary++;
       if (raw.length === 0) return;
       const pieces = splitPhysicalLine(raw);
       for (const piece of pieces) {
@@ -103,7 +105,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
       let lineNo = firstLine;
       for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes, sniff })) {
-        const counter = chunk.bytes ? fast?.begin(chunk.bytes, maxChars) : undefined;
+        const counter = chunk.bytes ? fast?.begin(chunk.bytes, maxChars, { ascii: chunk.ascii, bare: prefilter !== null }) : undefined;
         if (chunk.head !== null) {
           if (lineNo >= skipUntil) {
             if (chunk.headCut) cutLines++;
@@ -183,6 +185,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     error = e.message;
   }
   dispatcher.end(emit);
+  debug("fast", `${source.name}: ${ordinary} of ${lines} lines read the ordinary way on this thread`);
   state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}) });
   return { state, events: store.events };
 }

@@ -19,10 +19,10 @@ export interface Dispatcher {
 }
 
 export function createDispatcher(): Dispatcher {
-  const nccl = createNcclReader();
+  const observeVllmOrigin = createVllmOriginObserver();
+  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet });
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, createVllmReader(), createBenchReader(), createPythonReader()];
-  const observeVllmOrigin = createVllmOriginObserver();
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
     // and no origin is on it for the vLLM origin observer to see

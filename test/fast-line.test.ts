@@ -100,17 +100,29 @@ describe("Literal and DangerScan", () => {
   });
 
   it("DangerScan finds each danger in the lines that hold it, asked in order", () => {
-    const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "\x1b[1m", "cr\r", "ok"];
+    const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "\x1b[1m", "c\rr", "crlf\r", "ok\r", "cr\r\r"];
     const clear = linesClear(lines);
-    expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true]);
+    // a CR is a danger, but not the one that ends a CRLF line
+    expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true, true, false]);
   });
 
-  it("DangerScan: a chunk crowded with one danger is searched only so far; every line from there on is dangerous", () => {
-    const lines = ["clean", ...Array.from({ length: 3000 }, (_, i) => `(x${i})`), "clean again"];
+  it("DangerScan: a chunk crowded with one danger still finds the clean lines between and after", () => {
+    const lines = ["clean", ...Array.from({ length: 3000 }, (_, i) => (i % 7 === 3 ? `clean ${i}` : `(x${i})`)), "clean again"];
     const clear = linesClear(lines);
-    expect(clear[0]).toBe(true);
-    expect(clear.slice(1, -1).every((c) => !c)).toBe(true);
-    // exactness is kept the safe way: the clean last line is past the place the search stopped
-    expect(clear[clear.length - 1]).toBe(false);
+    expect(clear).toEqual(lines.map((l) => !l.includes("(")));
+  });
+
+  it("DangerScan: a byte above 0x7F is a danger in the line that holds it, wherever the line stands", () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => (i % 997 === 5 ? `tqdm ${"█".repeat(i % 13)}| ${i}` : i % 1500 === 7 ? `${"x".repeat(5000)}é` : `plain ${i}`));
+    const b = Buffer.from(lines.join("\n") + "\n", "utf8");
+    const scan = new DangerScan();
+    scan.begin(b, false);
+    const clear: boolean[] = [];
+    for (let s = 0; s < b.length; ) {
+      const nl = b.indexOf(10, s);
+      clear.push(scan.nextAt(s) >= nl);
+      s = nl + 1;
+    }
+    expect(clear).toEqual(lines.map((l) => !/[^\x00-\x7f]/.test(l)));
   });
 });

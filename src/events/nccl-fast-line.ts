@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 /**
  * Which NCCL lines the counting fast path (./fast.ts) may take, read straight from the bytes of a chunk.
  *
@@ -26,6 +27,8 @@ export const FAST_KEY = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\]$/;
 /**
  * Anywhere in a line these send it the ordinary way: they may split it into several records (a CR, a glued
  * level word or process prefix), or peeling and the message table may read it differently (ANSI, `Init `).
+ * (A CR right before the line's `\n` is its CRLF end, no danger; nor is anything in a learned wrapper before the
+ * header. A byte above 0x7F, part of a non-ASCII character, is one too.)
  */
 export const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "ITICAL"];
 
@@ -166,49 +169,77 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
 }
 
 /**
- * Finds FAST_DANGERS in a chunk: each is searched natively over the whole chunk once, when the chunk begins, so a
- * line's check is a comparison with the next place one starts (and has no rarely taken path that would make the
- * optimizing compiler drop the code of its caller).
+ * Finds FAST_DANGERS in a chunk: each is searched natively, from where a line's record starts, only once the search
+ * before has been passed (so a chunk is searched about once per danger, however many lines hold one in a wrapper
+ * the line's check skips); a byte above 0x7F is found a window at a time when the chunk begins. A line's check is
+ * then a few comparisons (and has no rarely taken path that would make the optimizing compiler drop its caller's
+ * code).
  */
 const NOWHERE = 0x7fffffff;
-const MAX_DANGERS_PER_NEEDLE = 2048;
+const HIGH_WINDOW = 4096;
 
 export class DangerScan {
   private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
-  /** where dangers start in the chunk, ascending, ended by a sentinel past any line */
-  private starts: number[] = [NOWHERE];
-  private next = 0;
-  /** past this, every line counts as dangerous (a chunk crowded with one of them is not searched to its end) */
-  private cutoff = NOWHERE;
+  /** for each needle, where it next stands at or after the last place asked (-1: not searched yet) */
+  private readonly at = new Int32Array(this.needles.length);
+  private b: Buffer = Buffer.alloc(0);
+  /** where the lines holding a byte above 0x7F hold their first, ascending, ended by a sentinel past any line */
+  private high: number[] = [NOWHERE];
+  private nextHigh = 0;
 
-  begin(b: Buffer): void {
-    const starts: number[] = [];
-    let cutoff = NOWHERE;
-    for (const needle of this.needles) {
-      let n = 0;
-      for (let at = b.indexOf(needle as never, 0); at >= 0; at = b.indexOf(needle as never, at + 1)) {
-        if (++n > MAX_DANGERS_PER_NEEDLE) {
-          cutoff = Math.min(cutoff, at);
-          break;
-        }
-        starts.push(at);
-      }
-    }
-    starts.sort((x, y) => x - y).push(NOWHERE);
-    this.starts = starts;
-    this.next = 0;
-    this.cutoff = cutoff;
+  /** `ascii`: the chunk holds no byte above 0x7F (else where they stand is found too) */
+  begin(b: Buffer, ascii = true): void {
+    this.b = b;
+    this.at.fill(-1);
+    this.high = ascii ? [NOWHERE] : highBytes(b);
+    this.nextHigh = 0;
   }
 
-  /**
-   * Where the first danger at or after `s` starts (a line reaching past the cut-off counts as one there); asked with
-   * `s` not decreasing. A caller may keep the answer for every later line that starts before it.
-   */
+  /** Where the first danger at or after `s` starts; asked with `s` not decreasing. A caller may keep the answer for every later line that starts before it. */
   nextAt(s: number): number {
-    const starts = this.starts;
-    let k = this.next;
-    while (starts[k] < s) k++;
-    this.next = k;
-    return Math.min(starts[k], this.cutoff);
+    const at = this.at;
+    let min = NOWHERE;
+    for (let k = 0; k < at.length; k++) {
+      if (at[k] < s) at[k] = this.find(k, s);
+      if (at[k] < min) min = at[k];
+    }
+    const high = this.high;
+    let h = this.nextHigh;
+    while (high[h] < s) h++;
+    this.nextHigh = h;
+    return high[h] < min ? high[h] : min;
   }
+
+  private find(k: number, s: number): number {
+    const b = this.b;
+    const needle = this.needles[k];
+    let x = b.indexOf(needle as never, s);
+    // a CR right before a `\n` is a CRLF line end
+    if (needle === 13) while (x >= 0 && b[x + 1] === 10) x = b.indexOf(13, x + 2);
+    return x < 0 ? NOWHERE : x;
+  }
+}
+
+/** Where each line of `b` that holds a byte above 0x7F holds its first, ascending, then NOWHERE. */
+function highBytes(b: Buffer): number[] {
+  const out: number[] = [];
+  for (let from = 0; from < b.length; from += HIGH_WINDOW) {
+    const to = Math.min(b.length, from + HIGH_WINDOW);
+    if (isAscii(b.subarray(from, to))) continue;
+    for (let p = from; p < to; p++) {
+      if (b[p] < 0x80) continue;
+      out.push(p);
+      const nl = b.indexOf(10, p);
+      if (nl < 0) return [...out, NOWHERE];
+      p = nl;
+    }
+    // (the line that ran past the window was seen to its end)
+    const last = out.length ? out[out.length - 1] : -1;
+    if (last >= from) {
+      const nl = b.indexOf(10, last);
+      if (nl >= to) from = nl + 1 - HIGH_WINDOW;
+    }
+  }
+  out.push(NOWHERE);
+  return out;
 }

@@ -59,7 +59,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
       // (leaving the loop closes the stream)
       return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: lineNo, doneAt: performance.timeOrigin + performance.now() };
     }
-    const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars) : undefined;
+    const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars, { ascii: chunk.ascii }) : undefined;
     if (chunk.head !== null) {
       if (chunk.headCut) cut++;
       keep(chunk.head, lineNo++);
