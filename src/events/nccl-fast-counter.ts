@@ -214,11 +214,14 @@ export function createFastCounter(
   /** the header `[p, i]` (i: its `]`) as known, registered when new; undefined past the cap or when too long */
   const keyFor = (p: number, i: number): FastKey | undefined => {
     const len = i + 1 - p;
-    if (len > 160 || len < 8) return undefined;
+    if (len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return undefined;
+    // ` [<digits>]` ends a header (most lines' first `]` ends something else: `[logger.py:43]`)
+    let d = i - 1;
+    while (d > p && body[d] >= 48 && body[d] <= 57) d--;
+    if (d === i - 1 || body[d] !== 91 || body[d - 1] !== 32) return undefined;
     const slot = keyHash(p, i, len);
     let k: FastKey | undefined;
     for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, p, i + 1)) return k;
-    if (keyCount >= FAST_MAX_KEYS) return undefined;
     keyCount++;
     const fresh = registerKey(body.toString("latin1", p, i + 1));
     fresh.next = keySlots[slot];
