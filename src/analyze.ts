@@ -5,7 +5,8 @@ import { SPLIT_DEFAULTS, splitPoint } from "./input/split-point.js";
 import type { Readable } from "node:stream";
 import { claimFront, frontEnd } from "./parallel/claims.js";
 import type { RangeCounter } from "./parallel/split.js";
-import { chunkLine, lineEnd, readTextChunks, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { readLineLoop } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
@@ -103,44 +104,14 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     };
     /** reads a stream whose first line is `firstLine`, lines before `skipUntil` only counted as lines; the next line number */
     const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
-      let lineNo = firstLine;
-      for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes, sniff })) {
-        const counter = chunk.bytes ? fast?.begin(chunk.bytes, maxChars, { ascii: chunk.ascii, bare: prefilter !== null }) : undefined;
-        if (chunk.head !== null) {
-          if (lineNo >= skipUntil) {
-            if (chunk.headCut) cutLines++;
-            readRecords(chunk.head, lineNo);
-          }
-          lineNo++;
-        }
-        const { bytes: ascii, end } = chunk;
-        let s = chunk.start;
-        for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
-        if (ascii && counter) {
-          prefilter?.begin(ascii);
-          for (; s < end; ) {
-            const nl = ascii.indexOf(10, s);
-            // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
-            if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {
-              counter.pass();
-              readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
-            }
-            lineNo++;
-            s = nl + 1;
-          }
-          counter.done();
-        } else {
-          for (; s < end; ) {
-            const nl = lineEnd(chunk, s);
-            readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
-            lineNo++;
-            s = nl + 1;
-          }
-        }
-        lines = lineNo - 1;
-        opts.onBatch?.(state, store.events);
-      }
-      return lineNo;
+      const { next } = await readLineLoop(stream, {
+        maxLineChars: maxChars, onBytes, sniff, firstLine, skipUntil, counter: fast, prefilter, onLine: readRecords, onCut: countCut,
+        onChunk: (nextLine) => {
+          lines = nextLine - 1;
+          opts.onBatch?.(state, store.events);
+        },
+      });
+      return next;
     };
 
     // (the second thread would count lines the user rules' patterns are to see)

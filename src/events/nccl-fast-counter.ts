@@ -170,6 +170,8 @@ export interface FastCounter {
   settle(): void;
   /** the last line counted here, or 0 */
   lastFastLine(): number;
+  /** speculative: the input's records stand behind wrappers that name their origin, which only the reader in order can count */
+  gaveUp(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
   counts(): NcclFastCounts;
   /** adds what a speculative counter counted over lines that follow the last read here, numbered from `lineOffset + 1` */
@@ -254,6 +256,7 @@ export function createFastCounter(
   const wrapLengths: number[] = [];
   let wrapCount = 0;
   let learnTries = 0;
+  let gaveUp = false;
   let ncclAt = -1;
   let wrappersOn = true;
   const wrapHash = (p: number, len: number) => (Math.imul(view.getUint32(p + len - 4, true) ^ (len << 24) ^ (body[p + (len >> 1)] << 16), 0x9e3779b1) >>> 22) & (WRAP_SLOTS - 1);
@@ -313,7 +316,12 @@ export function createFastCounter(
       const bytes = Uint8Array.from(wrapper, (c) => c.charCodeAt(0));
       templates.push({ length: wlen, bytes, digit: bytes.map((c) => (c >= 48 && c <= 57 ? 1 : 0)) });
     } else {
-      if (speculative || !options.originQuiet || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
+      if (speculative) {
+        // it cannot know what the origin readers would say here: the reader in order is better off reading it all
+        gaveUp = true;
+        return;
+      }
+      if (!options.originQuiet || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
       wrapCount++;
       const slot = wrapHash(p, wlen);
       wrapSlots[slot] = { wrapper, origin: peeled.origin, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot] };
@@ -519,6 +527,7 @@ export function createFastCounter(
       if (pending.length) settle();
     },
     lastFastLine: () => lastFastLine,
+    gaveUp: () => gaveUp,
     counts: fastCounts,
     absorb,
   };
