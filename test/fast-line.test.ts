@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { COLL, DangerScan, FAST_OPS, Literal, NO_MATCH, TRACE, fastLineRegex, matchAfterHeader } from "../src/events/nccl-fast-line.js";
+import { COLL, DangerScan, Literal, NO_MATCH, TRACE, matchAfterHeader } from "../src/events/nccl-fast-line.js";
+import { CHATTER, FAST_DANGERS, FAST_OPS, fastLineRegex, parseNcclHeader, scanNcclRecord } from "../grammars/nccl.js";
+import { readNcclMessage } from "../grammars/nccl-messages.js";
+import { peel } from "../src/records/peel.js";
 
 /**
  * The byte matcher of the counting fast path must accept exactly the lines its specification, the regex
- * `fastLineRegex`, accepts: checked on lines built from the pieces that matter (and noise), 20,000 of them.
+ * `fastLineRegex` (grammars/nccl-fast.ts), accepts, and the grammar must read each such line as the fast path
+ * counts it (a collective of that name and opCount, or a TRACE record): checked on lines built from the pieces
+ * that matter (and noise), 20,000 of them.
  */
 
 const KEY = "gpu-node-b:41063:41063 [1]";
@@ -14,6 +19,15 @@ function byteVerdict(after: string): number {
   const b = Buffer.from(`${KEY}${after}\n`, "latin1");
   const dv = new DataView(b.buffer, b.byteOffset, b.length);
   return matchAfterHeader(b, dv, KEY.length - 1, b.length - 1);
+}
+/** what the grammar reads in the line as the ordinary way has it (peeled): its level, and a collective's name and opCount */
+function grammarVerdict(after: string) {
+  const span = scanNcclRecord(peel(`${KEY}${after}`).text);
+  const who = span ? parseNcclHeader(span.head) : null;
+  if (!span || !who || `${who.host}:${who.pid}|${who.dev}` !== "gpu-node-b:41063|1") return null;
+  if (span.level !== "INFO") return { level: span.level };
+  const m = readNcclMessage(span.msg);
+  return m.kind === "collective" && !CHATTER.test(span.msg) ? { level: "INFO", op: m.op, opCount: m.opCount } : { level: "INFO", kind: m.kind };
 }
 function specVerdict(after: string): boolean {
   spec.lastIndex = 0;
@@ -44,6 +58,8 @@ describe("matchAfterHeader reads what fastLineRegex reads", () => {
         seen[kind as 0 | 1 | 2]++;
         expect(kind !== NO_MATCH, JSON.stringify(text)).toBe(specVerdict(text));
         if (kind !== NO_MATCH) expect(kind).toBe(text.startsWith(" NCCL INFO ") ? COLL : TRACE);
+        // (a line with a danger in it is never counted: test below)
+        if (kind !== NO_MATCH && !FAST_DANGERS.some((d) => text.includes(d))) expect(grammarVerdict(text), JSON.stringify(text)).toEqual(kind === COLL ? { level: "INFO", op: /^ NCCL INFO (\w+)/.exec(text)![1], opCount: /opCount ([0-9a-fA-F]+)/.exec(text)![1] } : { level: "TRACE" });
       }),
       { numRuns: 20_000, seed: 6 },
     );

@@ -2,6 +2,7 @@ import { peel } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
 
@@ -89,7 +90,6 @@ export class ActivityTable {
   }
 }
 
-const FAST_HEADER = /^([A-Za-z0-9][\w.\-]*):(\d+):(\d+) \[(\d+)\]$/;
 
 /**
  * Who a header of the fast path's shape, `host:pid:tid [dev]`, names, as the NCCL header grammar reads it

@@ -2,44 +2,16 @@ import { isAscii } from "node:buffer";
 /**
  * Which NCCL lines the counting fast path (./fast.ts) may take, read straight from the bytes of a chunk.
  *
- * `fastLineRegex` is the specification: a line that starts with a header `host:pid:tid [dev]` already checked
+ * `fastLineRegex` (grammars/nccl-fast.ts, beside the grammar) is the specification: a line that starts with a header `host:pid:tid [dev]` already checked
  * once, followed by a COLL record (`NCCL INFO <op>: opCount <hex> ...`) or a TRACE record
  * (`[<ms>] [<func>:<line>] NCCL TRACE ...`). `matchAfterHeader` answers the same question on bytes without
  * making a string of the line; test/fast-line.test.ts holds the two to each other. Whatever they do not
  * accept goes the ordinary way (records, peel, grammar).
  */
 
-// the rest of a line: no `[` that could be an ANSI colour, a Ray dedup suffix or the `[1,0]<stdout>` / `[0] `
-// of a glued record
-const FAST_REST = String.raw`(?:[^\n\[]|\[(?!\d*[\],;m]|repeated ))*`;
+import { FAST_DANGERS, FAST_OPS } from "../../grammars/nccl-fast.js";
 
-/** INFO chatter of the PROXY/NET/ALLOC subsystems: the reader counts it and parses nothing further. */
-export const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|NET\/IB: NCCL Dev|NET\/IB: \w+ \d+ IbDev|transport\/\S+ \w+ Alloc|CUDA Dev \d+\[\d+\])/;
-
-/** The collective names of the NCCL reference that the message table reads alike whatever follows them. */
-export const FAST_OPS = ["AllReduce", "AllGatherV", "AllGather", "ReduceScatter", "Broadcast", "Reduce", "Send", "Recv", "AlltoAll", "Gather", "Scatter", "PutSignal", "Signal", "WaitSignal"].filter(
-  (op) => /^\w+$/.test(op) && !/^[CN]/.test(op) && !CHATTER.test(`${op}: opCount 0`),
-);
-
-/** A header the fast path may take: `host:pid:tid [dev]`, nothing before or after. */
-export const FAST_KEY = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\]$/;
-
-/**
- * Anywhere in a line these send it the ordinary way: they may split it into several records (a CR, a glued
- * level word or process prefix), or peeling and the message table may read it differently (ANSI, `Init `).
- * (A CR right before the line's `\n` is its CRLF end, no danger; nor is anything in a learned wrapper before the
- * header. A byte above 0x7F, part of a non-ASCII character, is one too.)
- */
-export const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "ITICAL"];
-
-/** The whole line after `key` up to and including its `\n`, as the fast path may take it (sticky). */
-export function fastLineRegex(key: string): RegExp {
-  return new RegExp(
-    `${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?: NCCL INFO (?:${FAST_OPS.join("|")}): opCount [0-9a-fA-F]+(?!\\w)${FAST_REST}(?<![\\s)\\]ET])` +
-      `| (?:\\d+\\.\\d+ )?(?:[A-Za-z_][\\w./\\-]*:\\d+ )?NCCL TRACE(?:[ \\t]${FAST_REST})?(?<!\\)))\\n`,
-    "y",
-  );
-}
+export { CHATTER, FAST_DANGERS, FAST_KEY, FAST_OPS, fastLineRegex } from "../../grammars/nccl-fast.js";
 
 export const NO_MATCH = 0;
 export const COLL = 1;

@@ -1,9 +1,8 @@
-import { BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
-import { CHATTER } from "./nccl-fast-line.js";
 import type { NcclActivityEvent, NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
