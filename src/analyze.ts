@@ -16,6 +16,7 @@ import { runRules, type RulesConfig } from "./rules/engine.js";
 import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
+import { heapKeeper } from "./util/heap.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -98,6 +99,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
     const prefilter = fast && opts.recordPatterns ? createLinePrefilter(opts.recordPatterns.patterns) : null;
+    const keepHeap = heapKeeper();
     const onBytes = (n: number) => {
       bytes += n;
       opts.onBytes?.(n);
@@ -107,6 +109,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       const { next } = await readLineLoop(stream, {
         maxLineChars: maxChars, onBytes, sniff, firstLine, skipUntil, counter: fast, prefilter, onLine: readRecords, onCut: countCut,
         onChunk: (nextLine) => {
+          keepHeap(bytes);
           lines = nextLine - 1;
           opts.onBatch?.(state, store.events);
         },

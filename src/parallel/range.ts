@@ -35,6 +35,8 @@ export interface RangeOptions {
   onBytes?: (n: number) => void;
 }
 
+const MOSTLY_AFTER = 1 << 20;
+
 const speculativeCounter = () => createFastCounter(new ActivityTable(), { speculative: true, hostSeen: () => false });
 
 /** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
@@ -52,11 +54,16 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     residualLines.push(line);
     chars += text.length + 16;
   };
+  let read = 0;
   const { next, stopped } = await readLineLoop(stream, {
-    maxLineChars: opts.maxLineChars, onBytes: opts.onBytes, sniff: false, firstLine: 1, counter: fast.fast, onLine: keep,
+    maxLineChars: opts.maxLineChars, sniff: false, firstLine: 1, counter: fast.fast, onLine: keep,
+    onBytes: (n) => {
+      read += n;
+      opts.onBytes?.(n);
+    },
     onCut: () => cut++,
-    // (leaving the loop closes the stream)
-    stop: () => chars > opts.maxResidualChars || fast.gaveUp(),
+    // (leaving the loop closes the stream) a part it mostly hands back is better read by the first thread alone
+    stop: () => chars > opts.maxResidualChars || fast.gaveUp() || (read >= MOSTLY_AFTER && chars > read / 4),
   });
   return { residual, residualLines, cut, counts: fast.counts(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
 }
@@ -78,7 +85,7 @@ export async function countSegments(job: Omit<RangeJob, "type">, onBytes: ((n: n
   for (let k = claimBack(claims); k >= 0; k = budget > 0 ? claimBack(claims) : -1) {
     const result = await countRange(await source.openRange!(starts[k], starts[k + 1], limits, ring), { maxLineChars: job.maxLineChars, maxResidualChars: budget, onBytes }, counter);
     for (const t of result.residual) budget -= t.length + 16;
-    if (counter.gaveUp()) budget = 0;
+    if (result.stoppedAt) budget = 0;
     each(k, result);
   }
 }
