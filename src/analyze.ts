@@ -1,10 +1,9 @@
 import { createDispatcher } from "./classify.js";
 import type { Event } from "./events/index.js";
 import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
-import { SPLIT_DEFAULTS, splitPoint } from "./input/split-point.js";
+import { SPLIT_DEFAULTS } from "./input/split-point.js";
 import type { Readable } from "node:stream";
-import { claimFront, frontEnd } from "./parallel/claims.js";
-import type { RangeCounter } from "./parallel/split.js";
+import { readPlanned, type SplitOptions } from "./parallel/read-plan.js";
 import { DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
 import { readLineLoop } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
@@ -104,8 +103,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       bytes += n;
       opts.onBytes?.(n);
     };
-    /** reads a stream whose first line is `firstLine`, lines before `skipUntil` only counted as lines; the next line number */
-    const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
+    const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff: boolean, skipUntil: number): Promise<number> => {
       const { next } = await readLineLoop(stream, {
         maxLineChars: maxChars, onBytes, sniff, firstLine, skipUntil, counter: fast, prefilter, onLine: readRecords, onCut: countCut,
         onChunk: (nextLine) => {
@@ -116,44 +114,11 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       });
       return next;
     };
-
-    // (the second thread would count lines the user rules' patterns are to see)
-    const split = fast && !opts.onBatch && !opts.recordPatterns ? await planSplit(source, opts) : null;
-    // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
-    if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
-    if (!split) await readStream(await source.open(limits), 1);
-    else {
-      // this thread reads up to the cut, then takes segments of the rest from the front; a second thread counts
-      // what it can of segments from the back and hands the rest back as text (see src/parallel/range.ts)
-      const count = split.counter(
-        { path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes },
-        onBytes,
-      );
-      const { starts, claims } = count;
-      const ring: Buffer[] = [];
-      const readSegment = async (k: number, firstLine: number, skipUntil = 0) => readStream(await source.openRange!(starts[k], starts[k + 1], limits, ring), firstLine, false, skipUntil);
-      let lineNo = await readStream(await source.openRange!(0, split.at, limits, ring), 1);
-      let mine = 0;
-      for (let k = claimFront(claims); k >= 0; k = claimFront(claims), mine++) lineNo = await readSegment(k, lineNo);
-      const firstDone = performance.now();
-      const counted = await count.segments.catch(() => null);
-      const from = frontEnd(claims);
-      debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms`);
-      // the other thread's segments, in order: the lines it handed back, then its counts
-      for (let k = from; k < starts.length - 1; k++) {
-        const r = counted?.get(k);
-        if (!r) {
-          lineNo = await readSegment(k, lineNo);
-          continue;
-        }
-        const base = lineNo - 1;
-        for (let j = 0; j < r.residual.length; j++) readRecords(r.residual[j], base + r.residualLines[j]);
-        cutLines += r.cut;
-        dispatcher.absorb(r.counts, base);
-        lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
-      }
-      lines = lineNo - 1;
-    }
+    // (a second thread would count lines the user rules' patterns are to see, or that --follow wants as they come)
+    const splittable = !!fast && !opts.onBatch && !opts.recordPatterns;
+    lines = await readPlanned(source, { jobs: opts.jobs, split: opts.split, limits, maxLineChars: maxChars, splittable }, {
+      readStream, readLine: readRecords, absorb: dispatcher.absorb, onBytes, cut: (n) => (cutLines += n),
+    });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     error = e.message;
@@ -164,34 +129,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   return { state, events: store.events };
 }
 
-export interface SplitOptions {
-  /** a regular file at least this big is read on two threads */
-  minBytes?: number;
-  /** the share of the file the first thread reads before the segments */
-  share?: number;
-  /** what the second thread may hand back as text in all before it leaves the rest to the first */
-  maxResidualChars?: number;
-  /** the size of the segments the rest is shared out in */
-  segmentBytes?: number;
-  /** counts segments of the later part (default: on a worker thread; tests pass one that runs on this thread) */
-  counter?: RangeCounter;
-}
-
 export { SPLIT_DEFAULTS };
-
-async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number; segmentBytes: number } | null> {
-  const split = { ...SPLIT_DEFAULTS, ...opts.split };
-  if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(split.minBytes, 2)) return null;
-  const counter = split.counter ?? (await import("./parallel/split.js")).workerRangeCounter();
-  if (!counter) return null;
-  let at: number | null = null;
-  try {
-    at = splitPoint(source.path, Math.max(1, Math.floor(source.size * split.share)));
-  } catch {
-    at = null;
-  }
-  return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes };
-}
+export type { SplitOptions };
 
 export interface InputFailure {
   path: string;
