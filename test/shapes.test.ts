@@ -124,7 +124,8 @@ function awkward(): string {
     return (x >>> 8) % n;
   };
   const out: string[] = ["NCCL version 2.21.5+cuda12.4"];
-  const stamp = (i: number) => `2025-11-20T09:${String(10 + (i % 50)).padStart(2, "0")}:02.${String(100000000 + i * 7919).slice(1)}Z `;
+  // (kubectl writes RFC 3339 with nanoseconds, trailing zeros cut: the stamp's length varies)
+  const stamp = (i: number) => `2025-11-20T09:${String(10 + (i % 50)).padStart(2, "0")}:02.${String(100000000 + ((i * 7919) % 1000) * (i % 3 === 0 ? 1000 : 1)).slice(1).replace(/0+$/, "")}Z `.replace(".Z", "Z");
   for (let i = 0; i < 2500; i++) {
     const r = rnd(4);
     const pid = 500 + r;

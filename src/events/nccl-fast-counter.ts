@@ -150,7 +150,7 @@ interface ExactWrapper extends LearnedWrapper {
   next: ExactWrapper | undefined;
 }
 
-const MAX_TEMPLATES = 8;
+const MAX_TEMPLATES = 32;
 const MAX_EXACT_WRAPPERS = 1024;
 const MAX_WRAPPER_LENGTH = 200;
 const WRAP_SLOTS = 1 << 10;
