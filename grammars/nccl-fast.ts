@@ -2,7 +2,7 @@
  * The NCCL lines the counting fast path (src/events/nccl-fast-*.ts) may take without the grammar, as data beside
  * it: the header shape, the collectives, the INFO chatter and what may never stand in such a line. The byte
  * matcher is held to `fastLineRegex` (test/fast-line.test.ts), and what `fastLineRegex` accepts to what the
- * grammar (./nccl.ts, ./nccl-messages.ts) reads: a collective of the same name and opCount, or a TRACE record
+ * grammar (./nccl.ts, ./nccl-messages.ts) reads: a collective of the same name and opCount, chatter, or a TRACE record
  * (test/fast-line.test.ts, test/nccl-fast-counter.test.ts for the header). No imports: a worker thread that only
  * counts loads this and no parser.
  */
@@ -37,6 +37,7 @@ export const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNI
 export function fastLineRegex(key: string): RegExp {
   return new RegExp(
     `${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?: NCCL INFO (?:${FAST_OPS.join("|")}): opCount [0-9a-fA-F]+(?!\\w)${FAST_REST}(?<![\\s)\\]ET])` +
+      `| NCCL INFO (?=${CHATTER.source.slice(1)})${FAST_REST}(?<![\\s)\\]ET])` +
       `| (?:\\d+\\.\\d+ )?(?:[A-Za-z_][\\w./\\-]*:\\d+ )?NCCL TRACE(?:[ \\t]${FAST_REST})?(?<!\\)))\\n`,
     "y",
   );

@@ -133,7 +133,8 @@ function awkward(): string {
     const head = `node-${r % 2}:${pid}:${pid} [${r}]`;
     const coll = `${head} NCCL INFO AllReduce: opCount ${i.toString(16)} sendbuff 0x1 recvbuff 0x2 count 8 datatype 7 op 0 root 0 comm 0xabc${r} [nranks=4] stream 0x9`;
     const trace = `node-${r % 2}:${pid}:${pid + 9} [${r}] ${(i / 10).toFixed(6)} sendProxy:380 NCCL TRACE sendProxy [0/1] Isend posted, req 0x7f${i}, size 64`;
-    const body = rnd(5) === 0 ? trace : coll;
+    const chatter = [`${head} NCCL INFO Allocated ${i * 64} bytes of shared memory`, `${head} NCCL INFO NET/IB: NCCL Dev ${r} IbDev 0 Port 1 qpn ${700 + i} mtu 5 LID 12`, `${head} NCCL INFO transport/net.cc:${i} Cuda Alloc Size 2097152 pointer 0x7f`][rnd(3)];
+    const body = [trace, chatter, coll, coll, coll][rnd(5)];
     switch (rnd(14)) {
       case 0:
         out.push(`(RayWorkerWrapper pid=${pid}, ip=${ip}) ${body}`);

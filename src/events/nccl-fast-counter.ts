@@ -1,7 +1,7 @@
 import { peel } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
-import { COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
@@ -42,6 +42,7 @@ export interface NcclFastEntry {
   comm: string | null;
   collectives: number;
   trace: number;
+  proxy: number;
   lastOpCount: string | null;
   lastCollective: string | null;
   /** 1-based within the counted range, 0 when no collective was counted */
@@ -439,7 +440,10 @@ export function createFastCounter(
     } else {
       const a = devActivity(k);
       if (speculative && !arm(a)) return false;
-      if (a) a.trace++;
+      if (a) {
+        if (kind === CHAT) a.proxy++;
+        else a.trace++;
+      }
     }
     lastFastLine = lineNo;
     return true;
@@ -485,8 +489,8 @@ export function createFastCounter(
     if (pending.length) settle();
     const entries: NcclFastEntry[] = [];
     for (const a of table.all()) {
-      if (a.collectives === 0 && a.trace === 0) continue;
-      entries.push({ who: { host: a.host, pid: a.pid, dev: a.dev }, comm: a.comm, collectives: a.collectives, trace: a.trace, lastOpCount: a.lastOpCount, lastCollective: a.lastCollective, lastLine: a.lastLine });
+      if (a.collectives === 0 && a.trace === 0 && a.proxy === 0) continue;
+      entries.push({ who: { host: a.host, pid: a.pid, dev: a.dev }, comm: a.comm, collectives: a.collectives, trace: a.trace, proxy: a.proxy, lastOpCount: a.lastOpCount, lastCollective: a.lastCollective, lastLine: a.lastLine });
     }
     return { entries, lastFastLine };
   };
@@ -497,6 +501,7 @@ export function createFastCounter(
       if (!a) continue;
       a.collectives += e.collectives;
       a.trace += e.trace;
+      a.proxy += e.proxy;
       if (e.lastLine > 0 && e.lastLine + lineOffset > a.lastLine) {
         a.lastLine = e.lastLine + lineOffset;
         a.lastOpCount = e.lastOpCount;

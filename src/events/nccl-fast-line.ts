@@ -9,13 +9,15 @@ import { isAscii } from "node:buffer";
  * accept goes the ordinary way (records, peel, grammar).
  */
 
-import { FAST_DANGERS, FAST_OPS } from "../../grammars/nccl-fast.js";
+import { CHATTER, FAST_DANGERS, FAST_OPS } from "../../grammars/nccl-fast.js";
 
 export { CHATTER, FAST_DANGERS, FAST_KEY, FAST_OPS, fastLineRegex } from "../../grammars/nccl-fast.js";
 
 export const NO_MATCH = 0;
 export const COLL = 1;
 export const TRACE = 2;
+/** INFO chatter (CHATTER): the reader only counts it */
+export const CHAT = 3;
 
 /**
  * A fixed string of bytes, compared four at a time through a DataView over the chunk (a chunk is read once per
@@ -95,7 +97,7 @@ function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
 
 /**
  * What the line whose header ends with the `]` at `b[i]` and whose `\n` is at `b[nl]` is after that header,
- * as `fastLineRegex` reads it: COLL, TRACE or NO_MATCH. `b` holds ASCII; `dv` views the same bytes.
+ * as `fastLineRegex` reads it: COLL, CHAT, TRACE or NO_MATCH. `b` holds ASCII; `dv` views the same bytes.
  */
 export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number): number {
   if (b[i + 1] !== 32) return NO_MATCH;
@@ -111,7 +113,14 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
     if (last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
     return restIsPlain(b, dv, h, nl) ? COLL : NO_MATCH;
   }
-  if (NCCL_INFO.at(dv, i + 1, nl)) return NO_MATCH;
+  if (NCCL_INFO.at(dv, i + 1, nl)) {
+    // INFO chatter: the message, as the reader reads it, starts as CHATTER says
+    const m = i + 1 + NCCL_INFO.length;
+    const last = b[nl - 1];
+    if (m >= nl || last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
+    if (!CHATTER.test(b.toString("latin1", m, nl))) return NO_MATCH;
+    return restIsPlain(b, dv, m, nl) ? CHAT : NO_MATCH;
+  }
   let p = i + 2;
   if (isDigit(b[p])) {
     // `<seconds>.<fraction> `
