@@ -24,8 +24,8 @@ export function createDispatcher(): Dispatcher {
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, createVllmReader(), createBenchReader(), createPythonReader()];
   return {
-    // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
-    // and no origin is on it for the vLLM origin observer to see
+    // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
+    // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it
     fast: nccl.fast,
     absorb: nccl.absorb,
     dispatch(rec, emit) {
