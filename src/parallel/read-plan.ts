@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { NcclFastCounts } from "../events/nccl-fast-counter.js";
 import type { InputLimits, InputSource } from "../input/sources.js";
-import { SPLIT_DEFAULTS, splitPoint } from "../input/split-point.js";
+import { SPLIT_DEFAULTS, plainFile, splitPoint } from "../input/split-point.js";
 import { debug } from "../util/debug.js";
 import { claimFront, frontEnd } from "./claims.js";
 import type { RangeCounter } from "./split.js";
@@ -50,7 +50,14 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
   const split = o.splittable ? await planSplit(source, o) : null;
   // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
   if (!split && (o.jobs ?? 1) > 1 && source.path) (await import("./early.js")).dropEarlyCount();
-  if (!split) return (await reader.readStream(await source.open(o.limits), 1, true, 0)) - 1;
+  if (!split) {
+    // a big plain regular file is read straight into a ring of buffers, as the parts of a split read are (fresh
+    // memory for every chunk costs page faults, and is only returned at the next collection)
+    const big = source.size !== undefined && source.size > 4 * o.limits.chunkBytes;
+    const plain = o.splittable && big && source.openRange && source.path && plainFile(source.path);
+    const stream = plain ? await source.openRange!(0, source.size!, o.limits) : await source.open(o.limits);
+    return (await reader.readStream(stream, 1, true, 0)) - 1;
+  }
   const count = split.counter(
     { path: source.path!, start: split.at, end: source.size!, chunkBytes: o.limits.chunkBytes, maxLineChars: o.maxLineChars, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes },
     (n) => reader.onBytes(n),

@@ -8,7 +8,7 @@ import { runInNewContext } from "node:vm";
  * than `limitBytes`, a full collection runs (a few ms with so little live). A read the fast path counts stays
  * below the limit and never pays for one.
  */
-export function heapKeeper(limitBytes = 140 << 20, everyBytes = 8 << 20): (bytesRead: number) => void {
+export function heapKeeper(limitBytes = 128 << 20, everyBytes = 4 << 20): (bytesRead: number) => void {
   let next = everyBytes;
   return (bytesRead) => {
     if (bytesRead < next) return;
