@@ -175,3 +175,131 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [path = "bench/out/sample.log", size = "1000000"] = process.argv.slice(2);
   writeLog(path, { bytes: Number(size) }).then((n) => console.log(`${path}: ${n} bytes`));
 }
+
+// ---- shapes: the same content as the collectors write it, and two logs of other line mixes ----
+
+/** The shapes `npm run bench -- --shapes` measures (see `shapedLog`). */
+export const SHAPES = ["bare", "kubectl", "compose", "ray", "crlf", "nonascii", "vllm-server", "nccl-setup"];
+
+const NCCL_HEAD = /^([A-Za-z0-9][\w.\-]*):(\d+):\d+ \[\d+\]/;
+const TQDM_EVERY = 5000;
+
+/** The tqdm progress line put after every 5,000th line of the `nonascii` shape (`ascii`: `#` instead of `█`). */
+export function tqdmLine(n, ascii = false) {
+  const full = n % 11;
+  const bar = (ascii ? "#" : "█").repeat(full) + " ".repeat(10 - full);
+  return `Loading safetensors checkpoint shards: ${String(full * 10).padStart(3)}% |${bar}| ${full}/10 [00:0${full % 10}<00:0${9 - (full % 10)},  1.2${n % 10}it/s]`;
+}
+
+/** Wraps one line of the bare log as `shape` writes it; `n` is the line's 0-based number, `t` a millisecond clock. */
+function wrapLine(shape, line, n, t, ascii) {
+  switch (shape) {
+    case "kubectl": {
+      const d = new Date(t);
+      return `${d.toISOString().slice(0, 19)}.${String(d.getUTCMilliseconds()).padStart(3, "0")}${String(n % 1000000).padStart(6, "0")}Z ${line}`;
+    }
+    case "compose":
+      return `vllm-head-1  | ${line}`;
+    case "ray": {
+      const m = NCCL_HEAD.exec(line);
+      if (!m) return line;
+      const ip = NODES.find((x) => x.host === m[1])?.ip ?? "10.20.0.99";
+      return `(RayWorkerWrapper pid=${m[2]}, ip=${ip}) ${line}`;
+    }
+    case "crlf":
+      return `${line}\r`;
+    case "nonascii":
+    case "nonascii-ascii":
+      return (n + 1) % TQDM_EVERY === 0 ? `${line}\n${tqdmLine(n, ascii)}` : line;
+    default:
+      return line;
+  }
+}
+
+/**
+ * The bench log of about `bytes` (before wrapping) in one of SHAPES; the wrappers keep the content, so every such
+ * shape reads to the bare log's facts (`nonascii` to those of `nonascii-ascii`, the same lines with `#` for `█`).
+ */
+export function* shapedLog(shape, { bytes, seed = 42, chunkChars = 1 << 20 }) {
+  if (shape === "vllm-server") return yield* vllmServerLog({ bytes, seed, chunkChars });
+  if (shape === "nccl-setup") return yield* ncclSetupLog({ bytes, seed, chunkChars });
+  if (shape === "bare") return yield* generateLog({ bytes, seed, chunkChars });
+  let n = 0;
+  let t = Date.UTC(2025, 10, 20, 9, 14, 2);
+  const ascii = shape === "nonascii-ascii";
+  for (const chunk of generateLog({ bytes, seed, chunkChars })) {
+    const lines = chunk.split("\n");
+    lines.pop();
+    yield lines.map((l) => wrapLine(shape, l, n++, (t += 3), ascii)).join("\n") + "\n";
+  }
+}
+
+/** A vLLM API server under load: request, access and stats lines, nothing of NCCL. */
+function* vllmServerLog({ bytes, seed, chunkChars }) {
+  const random = rng(seed);
+  let t = Date.UTC(2025, 10, 20, 9, 0, 0);
+  const clock = () => {
+    t += 11;
+    const d = new Date(t);
+    return `${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  };
+  const api = "(APIServer pid=40990)";
+  let buf = [];
+  let len = 0;
+  let produced = 0;
+  const push = (l) => {
+    buf.push(l);
+    len += l.length + 1;
+  };
+  for (const l of vllmStartup(clock)) if (!l.includes("RayWorkerWrapper")) push(l);
+  let id = 0;
+  while (produced + len < bytes) {
+    const req = `chatcmpl-${hex(0x5f3a0000 + id)}${hex(id * 7919)}`;
+    const tokens = 64 + Math.floor(random() * 4000);
+    push(`${api} INFO ${clock()} [logger.py:43] Received request ${req}: prompt: '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\\n\\nSummarize document ${id}', params: SamplingParams(n=1, temperature=0.7, top_p=1.0, max_tokens=${tokens}), prompt_token_ids: None, lora_request: None.`);
+    push(`${api} INFO ${clock()} [async_llm.py:270] Added request ${req}.`);
+    if (random() < 0.002) push(`${api} INFO ${clock()} [async_llm.py:420] Aborted request ${req}.`);
+    else push(`${api} INFO ${clock()} [loggers.py:96] Finished request ${req}.`);
+    const status = random() < 0.001 ? "400 Bad Request" : "200 OK";
+    push(`${api} INFO:     10.20.${Math.floor(random() * 4)}.${Math.floor(random() * 250)}:${40000 + (id % 20000)} - "POST /v1/chat/completions HTTP/1.1" ${status}`);
+    if (id % 50 === 0) push(metricsLine(clock, random));
+    id++;
+    if (len >= chunkChars) {
+      const text = buf.join("\n") + "\n";
+      produced += text.length;
+      buf = [];
+      len = 0;
+      yield text;
+    }
+  }
+  if (buf.length) yield buf.join("\n") + "\n";
+}
+
+/** NCCL set-up over and over (new communicators): banners, bootstrap, channels and connections, Init COMPLETE. */
+function* ncclSetupLog({ bytes, seed, chunkChars }) {
+  const random = rng(seed);
+  let produced = 0;
+  let round = 0;
+  while (produced < bytes) {
+    const ranks = ranksInfo().map((k) => ({ ...k, comm: `0x55d1${hex(0xa0000000 + round * 0x10000 + k.r * 0x100)}` }));
+    const lines = [...ncclInit(ranks, random)];
+    const text = lines.join("\n") + "\n";
+    produced += text.length;
+    round++;
+    yield text;
+  }
+  void chunkChars;
+}
+
+/** Writes `shapedLog(shape)` to `path` as a stream; resolves with the byte count. */
+export async function writeShape(path, shape, opts) {
+  const { createWriteStream } = await import("node:fs");
+  const out = createWriteStream(path);
+  let n = 0;
+  for (const chunk of shapedLog(shape, opts)) {
+    n += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+  }
+  await new Promise((resolve, reject) => out.end((e) => (e ? reject(e) : resolve())));
+  return n;
+}

@@ -1,11 +1,11 @@
 import { createDispatcher } from "./classify.js";
 import type { Event } from "./events/index.js";
 import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
-import { SPLIT_DEFAULTS, splitPoint } from "./input/split-point.js";
+import { SPLIT_DEFAULTS } from "./input/split-point.js";
 import type { Readable } from "node:stream";
-import { claimFront, frontEnd } from "./parallel/claims.js";
-import type { RangeCounter } from "./parallel/split.js";
-import { chunkLine, lineEnd, readTextChunks, DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { readPlanned, type SplitOptions } from "./parallel/read-plan.js";
+import { DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
+import { readLineLoop } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
@@ -18,6 +18,7 @@ import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/use
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
 import { MAX_NESTING, tooDeepCount } from "../grammars/chevrotain.js";
+import { heapKeeper } from "./util/heap.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -103,6 +104,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       unparsedLines += more;
     }
   };
+  let ordinary = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   const notices: string[] = [];
@@ -113,6 +115,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
     const countCut = () => cutLines++;
     const readRecords = (raw: string, lineNo: number) => {
+      ordinary++;
       if (raw.length === 0) return;
       const pieces = splitPhysicalLine(raw);
       for (const piece of pieces) {
@@ -127,100 +130,33 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
     const prefilter = fast && opts.recordPatterns ? createLinePrefilter(opts.recordPatterns.patterns) : null;
+    const keepHeap = heapKeeper();
     const onBytes = (n: number) => {
       bytes += n;
       opts.onBytes?.(n);
     };
-    /** reads a stream whose first line is `firstLine`, lines before `skipUntil` only counted as lines; the next line number */
-    const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff = true, skipUntil = 0): Promise<number> => {
-      let lineNo = firstLine;
-      for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes, sniff })) {
-        const counter = chunk.bytes ? fast?.begin(chunk.bytes, maxChars) : undefined;
-        if (chunk.head !== null) {
-          if (lineNo >= skipUntil) {
-            if (chunk.headCut) cutLines++;
-            readRecords(chunk.head, lineNo);
-          }
-          lineNo++;
-        }
-        const { bytes: ascii, end } = chunk;
-        let s = chunk.start;
-        for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
-        if (ascii && counter) {
-          prefilter?.begin(ascii);
-          for (; s < end; ) {
-            // an empty line holds nothing for any reader or rule (runs of them are how a crafted input wastes time)
-            if (ascii[s] === 10) {
-              lineNo++;
-              s++;
-              continue;
-            }
-            const nl = ascii.indexOf(10, s);
-            // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
-            if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {
-              counter.pass();
-              readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
-            }
-            lineNo++;
-            s = nl + 1;
-          }
-          counter.done();
-        } else {
-          for (; s < end; ) {
-            const nl = lineEnd(chunk, s);
-            readRecords(chunkLine(chunk, s, nl, maxChars, countCut), lineNo);
-            lineNo++;
-            s = nl + 1;
-          }
-        }
-        lines = lineNo - 1;
-        opts.onBatch?.(state, store.events);
-      }
-      return lineNo;
+    const readStream = async (stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff: boolean, skipUntil: number): Promise<number> => {
+      const { next } = await readLineLoop(stream, {
+        maxLineChars: maxChars, onBytes, sniff, firstLine, skipUntil, counter: fast, prefilter, onLine: readRecords, onCut: countCut,
+        onChunk: (nextLine) => {
+          keepHeap(bytes);
+          lines = nextLine - 1;
+          opts.onBatch?.(state, store.events);
+        },
+      });
+      return next;
     };
-
-    // (the second thread would count lines the user rules' patterns are to see)
-    const split = fast && !opts.onBatch && !opts.recordPatterns ? await planSplit(source, opts) : null;
-    // a count the CLI started before it loaded is of no use then: it would only take a core from this thread
-    if (!split && (opts.jobs ?? 1) > 1 && source.path) (await import("./parallel/early.js")).dropEarlyCount();
-    if (!split) await readStream(await source.open(limits, notice), 1);
-    else {
-      // this thread reads up to the cut, then takes segments of the rest from the front; a second thread counts
-      // what it can of segments from the back and hands the rest back as text (see src/parallel/range.ts)
-      const count = split.counter(
-        { path: source.path!, start: split.at, end: source.size!, chunkBytes: limits.chunkBytes, maxLineChars: maxChars, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes },
-        onBytes,
-      );
-      const { starts, claims } = count;
-      const ring: Buffer[] = [];
-      const readSegment = async (k: number, firstLine: number, skipUntil = 0) => readStream(await source.openRange!(starts[k], starts[k + 1], limits, ring), firstLine, false, skipUntil);
-      let lineNo = await readStream(await source.openRange!(0, split.at, limits, ring), 1);
-      let mine = 0;
-      for (let k = claimFront(claims); k >= 0; k = claimFront(claims), mine++) lineNo = await readSegment(k, lineNo);
-      const firstDone = performance.now();
-      const counted = await count.segments.catch(() => null);
-      const from = frontEnd(claims);
-      debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms`);
-      // the other thread's segments, in order: the lines it handed back, then its counts
-      for (let k = from; k < starts.length - 1; k++) {
-        const r = counted?.get(k);
-        if (!r) {
-          lineNo = await readSegment(k, lineNo);
-          continue;
-        }
-        const base = lineNo - 1;
-        for (let j = 0; j < r.residual.length; j++) readRecords(r.residual[j], base + r.residualLines[j]);
-        cutLines += r.cut;
-        dispatcher.absorb(r.counts, base);
-        lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
-      }
-      lines = lineNo - 1;
-    }
+    // (a second thread would count lines the user rules' patterns are to see, or that --follow wants as they come)
+    const splittable = !!fast && !opts.onBatch && !opts.recordPatterns;
+    lines = await readPlanned(source, { jobs: opts.jobs, split: opts.split, limits, maxLineChars: maxChars, splittable, notice }, {
+      readStream, readLine: readRecords, absorb: dispatcher.absorb, onBytes, cut: (n) => (cutLines += n),
+    });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     error = e.message;
   }
   guarded(() => dispatcher.end(emit), `${source.name}: end`);
+  debug("fast", `${source.name}: ${ordinary} of ${lines} lines read the ordinary way on this thread`);
   state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices.length ? { notices } : {}) });
   return { state, events: store.events };
 }
@@ -247,34 +183,9 @@ export function analyzeLines(lines: readonly string[], file = "t.log"): { state:
   return { state, events };
 }
 
-export interface SplitOptions {
-  /** a regular file at least this big is read on two threads */
-  minBytes?: number;
-  /** the share of the file the first thread reads before the segments */
-  share?: number;
-  /** what the second thread may hand back as text in all before it leaves the rest to the first */
-  maxResidualChars?: number;
-  /** the size of the segments the rest is shared out in */
-  segmentBytes?: number;
-  /** counts segments of the later part (default: on a worker thread; tests pass one that runs on this thread) */
-  counter?: RangeCounter;
-}
 
 export { SPLIT_DEFAULTS };
-
-async function planSplit(source: InputSource, opts: AnalyzeOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number; segmentBytes: number } | null> {
-  const split = { ...SPLIT_DEFAULTS, ...opts.split };
-  if ((opts.jobs ?? 1) < 2 || !source.path || !source.openRange || source.size === undefined || source.size < Math.max(split.minBytes, 2)) return null;
-  const counter = split.counter ?? (await import("./parallel/split.js")).workerRangeCounter();
-  if (!counter) return null;
-  let at: number | null = null;
-  try {
-    at = splitPoint(source.path, Math.max(1, Math.floor(source.size * split.share)));
-  } catch {
-    at = null;
-  }
-  return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes };
-}
+export type { SplitOptions };
 
 export interface InputFailure {
   path: string;

@@ -22,16 +22,16 @@ export interface Dispatcher {
 }
 
 export function createDispatcher(): Dispatcher {
-  const nccl = createNcclReader();
+  const observeVllmOrigin = createVllmOriginObserver();
+  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet });
   const vllm = createVllmReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
-  const observeVllmOrigin = createVllmOriginObserver();
   const observeDialect = createDialectObserver();
   return {
-    // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record),
-    // and no origin is on it for the vLLM origin observer to see
-    // and a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
+    // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
+    // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
+    // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
     fast: bothCounters(vllm.fast, nccl.fast),
     absorb: nccl.absorb,
     dispatch(rec, emit) {
@@ -56,9 +56,11 @@ export function createDispatcher(): Dispatcher {
 /** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
 function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
   return {
-    begin(bytes, maxChars): ChunkLineCounter {
-      const cb = b.begin(bytes, maxChars);
-      const ca = a.begin(bytes, maxChars);
+    begin(bytes, maxChars, opts): ChunkLineCounter {
+      const cb = b.begin(bytes, maxChars, opts);
+      // the server-line counter reads ASCII chunks only, and none under a user rule's prefilter (a pattern anchored at
+      // a record's start must see the records behind wrappers)
+      const ca = opts?.bare || opts?.ascii === false ? undefined : a.begin(bytes, maxChars);
       if (!ca) return cb;
       return {
         line: (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),

@@ -7,7 +7,7 @@ import { parseConfig } from "../src/config/load.js";
 import { createLinePrefilter } from "../src/rules/line-prefilter.js";
 import { mixedLog } from "./helpers/nccl-mixed.js";
 // @ts-expect-error a plain ES module without types
-import { generateLog } from "../bench/generate.mjs";
+import { generateLog, shapedLog } from "../bench/generate.mjs";
 
 /**
  * With user rules, lines none of their patterns may match still take the counting fast path; the report must be
@@ -19,9 +19,12 @@ const dir = mkdtempSync(join(tmpdir(), "vd-prefilter-"));
 const logs = {
   mixed: join(dir, "mixed.log"),
   generated: join(dir, "generated.log"),
+  // (the patterns see a record's text; in the raw bytes a wrapper stands before it)
+  wrapped: join(dir, "wrapped.log"),
 };
 writeFileSync(logs.mixed, mixedLog().replace(" ümlaut", ""));
 writeFileSync(logs.generated, [...(generateLog({ bytes: 300_000, seed: 9 }) as Iterable<string>)].join(""));
+writeFileSync(logs.wrapped, [...(shapedLog("kubectl", { bytes: 100_000, seed: 9 }) as Iterable<string>)].join(""));
 
 const patternSets: Record<string, { pattern: string; flags?: string }[]> = {
   "a counted collective": [{ pattern: "AllReduce: opCount 1f\\b" }],

@@ -6,11 +6,18 @@
  */
 export interface LineCounter {
   /**
-   * Starts a chunk of whole lines of plain ASCII, each ended by `\n`, and returns the counter for its lines.
+   * Starts a chunk of whole lines of UTF-8, each ended by `\n`, and returns the counter for its lines.
    * Called before any line of the chunk (also the one it completes) is read the ordinary way. Lines longer
    * than `maxChars` are left to the ordinary path (which cuts them).
    */
-  begin(bytes: Buffer, maxChars: number): ChunkLineCounter;
+  begin(bytes: Buffer, maxChars: number, opts?: ChunkOptions): ChunkLineCounter;
+}
+
+export interface ChunkOptions {
+  /** false: some byte of the chunk is above 0x7F (a line holding one is left to the ordinary path) */
+  ascii?: boolean;
+  /** only lines without a wrapper before the record are counted (a user rule's patterns see the raw line) */
+  bare?: boolean;
 }
 
 export interface ChunkLineCounter {

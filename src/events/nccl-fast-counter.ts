@@ -1,8 +1,10 @@
 import { peel } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
-import { COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
+import type { Origin } from "../model.js";
 
 /**
  * The counting fast path of the NCCL reader (see ./fast.ts): collective and TRACE lines after a header already
@@ -40,6 +42,7 @@ export interface NcclFastEntry {
   comm: string | null;
   collectives: number;
   trace: number;
+  proxy: number;
   lastOpCount: string | null;
   lastCollective: string | null;
   /** 1-based within the counted range, 0 when no collective was counted */
@@ -88,7 +91,6 @@ export class ActivityTable {
   }
 }
 
-const FAST_HEADER = /^([A-Za-z0-9][\w.\-]*):(\d+):(\d+) \[(\d+)\]$/;
 
 /**
  * Who a header of the fast path's shape, `host:pid:tid [dev]`, names, as the NCCL header grammar reads it
@@ -121,7 +123,46 @@ interface FastKey {
   devAct: Activity | null | undefined;
 }
 
+/**
+ * A wrapper a collector writes before the record (`records/peel.ts` peels it), learned from a line of the input
+ * that went the ordinary way. One that says nothing of the origin (a timestamp: kubectl `--timestamps`, CRI) is a
+ * template: its bytes, any digit where it held a digit. One that names an origin (a Ray or vLLM process prefix,
+ * a compose container) is its exact bytes, and a line behind it is counted only while the readers that see origins
+ * have nothing to say of it (`originQuiet`).
+ */
+export interface LearnedWrapper {
+  /** the wrapper's text, as it stands before the record */
+  wrapper: string;
+  /** what peeling it says of the origin (never empty for an exact wrapper) */
+  origin: Origin;
+  /** for the readers that see origins: what they worked out of it once (they own these) */
+  memo: { key?: string; namesSeen?: boolean; sig?: string };
+}
+
+interface Template {
+  length: number;
+  bytes: Uint8Array;
+  /** 1 where any digit may stand */
+  digit: Uint8Array;
+}
+
+interface ExactWrapper extends LearnedWrapper {
+  bytes: Literal;
+  next: ExactWrapper | undefined;
+}
+
+const MAX_TEMPLATES = 32;
+const MAX_EXACT_WRAPPERS = 1024;
+const MAX_WRAPPER_LENGTH = 200;
+const WRAP_SLOTS = 1 << 10;
+// a fast record after the wrapper: its header, then a space
+const HEADER_AHEAD = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\](?= )/;
+
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const sameOrigin = (a: Origin, b: Origin) => {
+  const ka = Object.keys(a) as (keyof Origin)[];
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
 const NCCL_INFO_LENGTH = " NCCL INFO ".length;
 
 export interface FastCounter {
@@ -130,6 +171,8 @@ export interface FastCounter {
   settle(): void;
   /** the last line counted here, or 0 */
   lastFastLine(): number;
+  /** speculative: the input's records stand behind wrappers that name their origin, which only the reader in order can count */
+  gaveUp(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
   counts(): NcclFastCounts;
   /** adds what a speculative counter counted over lines that follow the last read here, numbered from `lineOffset + 1` */
@@ -148,7 +191,10 @@ export interface FastCounter {
  * process or communicator goes the ordinary way (the caller hands it to the other reader, in order), which creates
  * the counters there and notes the host as a one-thread reading would; `absorb` then adds the rest.
  */
-export function createFastCounter(table: ActivityTable, options: { speculative: boolean; hostSeen: (host: string) => boolean }): FastCounter {
+export function createFastCounter(
+  table: ActivityTable,
+  options: { speculative: boolean; hostSeen: (host: string) => boolean; originQuiet?: (w: LearnedWrapper) => boolean },
+): FastCounter {
   const speculative = options.speculative;
   // headers seen, by `keyHash`, chained; and the lengths of those that may take the fast path
   const keySlots: (FastKey | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
@@ -168,6 +214,124 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
       next: undefined, hostSeen: false, comm: null, commAct: null, devAct: undefined,
     };
   };
+  /** the header `[p, i]` (i: its `]`) as known, registered when new; undefined past the cap or when too long */
+  const keyFor = (p: number, i: number): FastKey | undefined => {
+    const len = i + 1 - p;
+    if (len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return undefined;
+    // ` [<digits>]` ends a header (most lines' first `]` ends something else: `[logger.py:43]`)
+    let d = i - 1;
+    while (d > p && body[d] >= 48 && body[d] <= 57) d--;
+    if (d === i - 1 || body[d] !== 91 || body[d - 1] !== 32) return undefined;
+    const slot = keyHash(p, i, len);
+    let k: FastKey | undefined;
+    for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, p, i + 1)) return k;
+    keyCount++;
+    const fresh = registerKey(body.toString("latin1", p, i + 1));
+    fresh.next = keySlots[slot];
+    keySlots[slot] = fresh;
+    // only headers that may take the fast path: every other length would be tried on every line
+    if (fresh.ok !== false && !keyLengths.includes(len)) keyLengths.push(len);
+    return fresh;
+  };
+  // where the header found by `keyAt` ends (its `]`)
+  let keyEnd = -1;
+  /** the known header that starts the record at `p` (before `e`), or undefined */
+  const keyAt = (p: number, e: number): FastKey | undefined => {
+    for (let n = 0; n < keyLengths.length; n++) {
+      const len = keyLengths[n];
+      const i = p + len - 1;
+      if (i >= e || body[i] !== 93) continue;
+      let k = keySlots[keyHash(p, i, len)];
+      while (k !== undefined && (k.key.length !== len || !k.key.at(view, p, i + 1))) k = k.next;
+      if (k !== undefined) {
+        keyEnd = i;
+        return k;
+      }
+    }
+    return undefined;
+  };
+
+  // wrappers learned from the input (none when a user rule's patterns are searched in the raw bytes)
+  const templates: Template[] = [];
+  const wrapSlots: (ExactWrapper | undefined)[] = new Array(WRAP_SLOTS).fill(undefined);
+  const wrapLengths: number[] = [];
+  let wrapCount = 0;
+  let learnTries = 0;
+  let gaveUp = false;
+  let ncclAt = -1;
+  let wrappersOn = true;
+  const wrapHash = (p: number, len: number) => (Math.imul(view.getUint32(p + len - 4, true) ^ (len << 24) ^ (body[p + (len >> 1)] << 16), 0x9e3779b1) >>> 22) & (WRAP_SLOTS - 1);
+  /** the length of a learned template at `p` (before `e`), or 0 */
+  const templateAt = (p: number, e: number): number => {
+    for (let t = 0; t < templates.length; t++) {
+      const { length, bytes, digit } = templates[t];
+      if (p + length > e) continue;
+      let q = 0;
+      for (; q < length; q++) {
+        const c = body[p + q];
+        if (digit[q] === 1 ? c < 48 || c > 57 : c !== bytes[q]) break;
+      }
+      if (q === length) return length;
+    }
+    return 0;
+  };
+  /** the learned exact wrapper at `p` (before `e`), or undefined */
+  const exactAt = (p: number, e: number): ExactWrapper | undefined => {
+    for (let n = 0; n < wrapLengths.length; n++) {
+      const len = wrapLengths[n];
+      if (p + len >= e) continue;
+      for (let w = wrapSlots[wrapHash(p, len)]; w !== undefined; w = w.next) if (w.bytes.length === len && w.bytes.at(view, p, p + len)) return w;
+    }
+    return undefined;
+  };
+  /**
+   * The line `[s, e)` (its wrappers up to `p` known) found no known header at `p`: when what stands there is a
+   * wrapper peeling takes off before a record the fast path could read, learn it (the line itself goes the
+   * ordinary way). Peeling is the judge: the wrapper must come off whole before the line and before a probe
+   * record, leave the record as it is and say the same of the origin; a template also with other digits.
+   */
+  const learnWrapper = (s: number, p: number, e: number): void => {
+    if (learnTries > 4096 && learnTries > 16 * (templates.length + wrapCount + 1)) return;
+    // where the next ` NCCL ` of the chunk stands (asked with `p` not decreasing, so the chunk is searched once)
+    if (ncclAt < p) ncclAt = body.indexOf(" NCCL ", p, "latin1") >>> 0;
+    if (ncclAt >= e || e - s > 4096) return;
+    learnTries++;
+    const whole = body.toString("latin1", s, e);
+    const line = whole.slice(p - s);
+    const peeled = peel(line);
+    const text = peeled.text;
+    const wlen = line.length - text.length;
+    if (wlen <= 0 || wlen > MAX_WRAPPER_LENGTH || !line.endsWith(text) || peeled.origin.repeated !== undefined) return;
+    const head = HEADER_AHEAD.exec(text);
+    if (!head || !fastHeader(head[0])) return;
+    const wrapper = line.slice(0, wlen);
+    if (wrapper.includes("NCCL") || splitPhysicalLine(whole).length !== 1 || peel(whole).text !== text) return;
+    const probe = `${head[0]} NCCL INFO x`;
+    const holds = (w: string, origin: Origin) => {
+      const q = peel(w + probe);
+      return q.text === probe && sameOrigin(q.origin, origin) && splitPhysicalLine(w + probe).length === 1;
+    };
+    if (Object.keys(peeled.origin).length === 0) {
+      if (templates.length >= MAX_TEMPLATES || wlen < 2) return;
+      if (!holds(wrapper, {}) || !holds(wrapper.replace(/\d/g, "0"), {}) || !holds(wrapper.replace(/\d/g, "9"), {})) return;
+      const bytes = Uint8Array.from(wrapper, (c) => c.charCodeAt(0));
+      templates.push({ length: wlen, bytes, digit: bytes.map((c) => (c >= 48 && c <= 57 ? 1 : 0)) });
+    } else {
+      if (speculative) {
+        // it cannot know what the origin readers would say here: the reader in order is better off reading it all
+        gaveUp = true;
+        return;
+      }
+      if (!options.originQuiet || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
+      wrapCount++;
+      const slot = wrapHash(p, wlen);
+      wrapSlots[slot] = { wrapper, origin: peeled.origin, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot] };
+      if (!wrapLengths.includes(wlen)) wrapLengths.push(wlen);
+    }
+    // the header behind it, so that its next line finds it
+    keyFor(p + wlen, p + wlen + head[0].length - 1);
+  };
+
   const devActivity = (k: FastKey): Activity | null => {
     if (k.devAct === undefined) k.devAct = table.get(k.who, null);
     return k.devAct;
@@ -197,9 +361,8 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
   };
   /** the first ` comm ` at or after `from` and before `nl`, or -1 */
   const commAfter = (from: number, nl: number): number => {
-    // within the line only (an indexOf could run on to the chunk's end on every line)
-    for (let m = from + 3; m + 2 < nl; m++) {
-      if (body[m] === 109 /* m */ && body[m - 3] === 32 && body[m - 2] === 99 && body[m - 1] === 111 && body[m + 1] === 109 && body[m + 2] === 32) return m - 3;
+    for (let m = body.indexOf(109 /* m */, from + 3); m >= 0 && m + 2 < nl; m = body.indexOf(109, m + 1)) {
+      if (body[m - 3] === 32 && body[m - 2] === 99 && body[m - 1] === 111 && body[m + 1] === 109 && body[m + 2] === 32) return m - 3;
     }
     return -1;
   };
@@ -208,55 +371,56 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
   // a call site the optimizing compiler has seen no call at makes it throw its code away when the call comes
   const count = (s: number, nl: number, lineNo: number): boolean => {
     if (nl - s > maxLine) return false;
+    // (a CRLF line's CR is not part of it)
+    const e = body[nl - 1] === 13 ? nl - 1 : nl;
     // the header: a known one is found by the length of a known header (its only `]` ends it), a hash of a few
-    // characters (device, tid, host) and a whole comparison; any other is registered
-    let k: FastKey | undefined;
-    let i = -1;
-    for (let n = 0; n < keyLengths.length && k === undefined; n++) {
-      const len = keyLengths[n];
-      i = s + len - 1;
-      if (i >= nl || body[i] !== 93) continue;
-      k = keySlots[keyHash(s, i, len)];
-      while (k !== undefined && (k.key.length !== len || !k.key.at(view, s, i + 1))) k = k.next;
+    // characters (device, tid, host) and a whole comparison; before it, a learned template, then a learned exact
+    // wrapper; any other header is registered
+    let p = s;
+    let k = keyAt(p, e);
+    let exact: ExactWrapper | undefined;
+    if (k === undefined && wrappersOn) {
+      if (templates.length > 0) {
+        const t = templateAt(p, e);
+        if (t > 0) k = keyAt((p += t), e);
+      }
+      if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) k = keyAt((p += exact.bytes.length), e);
     }
     if (k === undefined) {
-      // the header's `]`, looked for in this line's first 160 characters only (a search to the chunk's end for
-      // every line without one was quadratic: 20 MB of empty lines took minutes)
-      const stop = Math.min(nl, s + 160);
-      for (i = s; i < stop && body[i] !== 93 /* ] */; i++);
-      const len = i + 1 - s;
-      if (i >= stop || len < 8 || keyCount >= FAST_MAX_KEYS) return false;
-      const slot = keyHash(s, i, len);
-      for (k = keySlots[slot]; k !== undefined; k = k.next) if (k.key.length === len && k.key.at(view, s, i + 1)) break;
-      if (k === undefined) {
-        keyCount++;
-        const fresh = registerKey(body.toString("latin1", s, i + 1));
-        fresh.next = keySlots[slot];
-        keySlots[slot] = fresh;
-        // only headers that may take the fast path: every other length would be tried on every line
-        if (fresh.ok !== false && !keyLengths.includes(len)) keyLengths.push(len);
+      if (wrappersOn) {
+        const before = templates.length + wrapCount;
+        learnWrapper(s, p, e);
+        if (templates.length + wrapCount > before) return false;
       }
+      // (a header is at most 160 characters: never a search to the chunk's end)
+      const to = Math.min(e, p + 161);
+      let i = p;
+      while (i < to && body[i] !== 93 /* ] */) i++;
+      if (i < to) keyFor(p, i);
       return false;
     }
+    const i = keyEnd;
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
-    const kind = matchAfterHeader(body, view, i, nl);
+    const kind = matchAfterHeader(body, view, i, e);
     if (kind === NO_MATCH) return false;
-    if (dangerAt < s) dangerAt = dangers.nextAt(s);
-    if (dangerAt < nl) return false;
+    // (what stands in a learned wrapper is no danger)
+    if (dangerAt < p) dangerAt = dangers.nextAt(p);
+    if (dangerAt < e) return false;
     if (!k.hostSeen && !speculative) {
       if (!options.hostSeen(k.who.host!)) return false;
       k.hostSeen = true;
     }
+    if (exact !== undefined && !options.originQuiet!(exact)) return false;
     if (kind === COLL) {
       // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
-      const at = commAfter(i, nl);
+      const at = commAfter(i, e);
       let a: Activity | null;
       if (at < 0) a = devActivity(k);
       else {
         const cs = at + 6;
         const known = k.comm;
-        if (known !== null && known.at(view, cs, nl) && !isHex(body[cs + known.length])) a = k.commAct;
+        if (known !== null && known.at(view, cs, e) && !isHex(body[cs + known.length])) a = k.commAct;
         else {
           if (body[cs] !== 48 || body[cs + 1] !== 120 || !isHex(body[cs + 2])) return false;
           let ce = cs + 2;
@@ -276,7 +440,10 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
     } else {
       const a = devActivity(k);
       if (speculative && !arm(a)) return false;
-      if (a) a.trace++;
+      if (a) {
+        if (kind === CHAT) a.proxy++;
+        else a.trace++;
+      }
     }
     lastFastLine = lineNo;
     return true;
@@ -305,12 +472,14 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
     return false;
   };
   const fast: LineCounter = {
-    begin(bytes, maxChars) {
+    begin(bytes, maxChars, opts) {
       if (pending.length) settle();
       body = bytes;
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxLine = maxChars;
-      dangers.begin(bytes);
+      wrappersOn = opts?.bare !== true;
+      ncclAt = -1;
+      dangers.begin(bytes, opts?.ascii ?? true);
       dangerAt = -1;
       return counter;
     },
@@ -320,8 +489,8 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
     if (pending.length) settle();
     const entries: NcclFastEntry[] = [];
     for (const a of table.all()) {
-      if (a.collectives === 0 && a.trace === 0) continue;
-      entries.push({ who: { host: a.host, pid: a.pid, dev: a.dev }, comm: a.comm, collectives: a.collectives, trace: a.trace, lastOpCount: a.lastOpCount, lastCollective: a.lastCollective, lastLine: a.lastLine });
+      if (a.collectives === 0 && a.trace === 0 && a.proxy === 0) continue;
+      entries.push({ who: { host: a.host, pid: a.pid, dev: a.dev }, comm: a.comm, collectives: a.collectives, trace: a.trace, proxy: a.proxy, lastOpCount: a.lastOpCount, lastCollective: a.lastCollective, lastLine: a.lastLine });
     }
     return { entries, lastFastLine };
   };
@@ -332,6 +501,7 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
       if (!a) continue;
       a.collectives += e.collectives;
       a.trace += e.trace;
+      a.proxy += e.proxy;
       if (e.lastLine > 0 && e.lastLine + lineOffset > a.lastLine) {
         a.lastLine = e.lastLine + lineOffset;
         a.lastOpCount = e.lastOpCount;
@@ -362,6 +532,7 @@ export function createFastCounter(table: ActivityTable, options: { speculative: 
       if (pending.length) settle();
     },
     lastFastLine: () => lastFastLine,
+    gaveUp: () => gaveUp,
     counts: fastCounts,
     absorb,
   };

@@ -1,46 +1,23 @@
+import { isAscii } from "node:buffer";
 /**
  * Which NCCL lines the counting fast path (./fast.ts) may take, read straight from the bytes of a chunk.
  *
- * `fastLineRegex` is the specification: a line that starts with a header `host:pid:tid [dev]` already checked
+ * `fastLineRegex` (grammars/nccl-fast.ts, beside the grammar) is the specification: a line that starts with a header `host:pid:tid [dev]` already checked
  * once, followed by a COLL record (`NCCL INFO <op>: opCount <hex> ...`) or a TRACE record
  * (`[<ms>] [<func>:<line>] NCCL TRACE ...`). `matchAfterHeader` answers the same question on bytes without
  * making a string of the line; test/fast-line.test.ts holds the two to each other. Whatever they do not
  * accept goes the ordinary way (records, peel, grammar).
  */
 
-// the rest of a line: no `[` that could be an ANSI colour, a Ray dedup suffix or the `[1,0]<stdout>` / `[0] `
-// of a glued record
-const FAST_REST = String.raw`(?:[^\n\[]|\[(?!\d*[\],;m]|repeated ))*`;
+import { CHATTER, FAST_DANGERS, FAST_OPS } from "../../grammars/nccl-fast.js";
 
-/** INFO chatter of the PROXY/NET/ALLOC subsystems: the reader counts it and parses nothing further. */
-export const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|NET\/IB: NCCL Dev|NET\/IB: \w+ \d+ IbDev|transport\/\S+ \w+ Alloc|CUDA Dev \d+\[\d+\])/;
-
-/** The collective names of the NCCL reference that the message table reads alike whatever follows them. */
-export const FAST_OPS = ["AllReduce", "AllGatherV", "AllGather", "ReduceScatter", "Broadcast", "Reduce", "Send", "Recv", "AlltoAll", "Gather", "Scatter", "PutSignal", "Signal", "WaitSignal"].filter(
-  (op) => /^\w+$/.test(op) && !/^[CN]/.test(op) && !CHATTER.test(`${op}: opCount 0`),
-);
-
-/** A header the fast path may take: `host:pid:tid [dev]`, nothing before or after. */
-export const FAST_KEY = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\]$/;
-
-/**
- * Anywhere in a line these send it the ordinary way: they may split it into several records (a CR, a glued
- * level word or process prefix), or peeling and the message table may read it differently (ANSI, `Init `).
- */
-export const FAST_DANGERS = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "ITICAL"];
-
-/** The whole line after `key` up to and including its `\n`, as the fast path may take it (sticky). */
-export function fastLineRegex(key: string): RegExp {
-  return new RegExp(
-    `${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?: NCCL INFO (?:${FAST_OPS.join("|")}): opCount [0-9a-fA-F]+(?!\\w)${FAST_REST}(?<![\\s)\\]ET])` +
-      `| (?:\\d+\\.\\d+ )?(?:[A-Za-z_][\\w./\\-]*:\\d+ )?NCCL TRACE(?:[ \\t]${FAST_REST})?(?<!\\)))\\n`,
-    "y",
-  );
-}
+export { CHATTER, FAST_DANGERS, FAST_KEY, FAST_OPS, fastLineRegex } from "../../grammars/nccl-fast.js";
 
 export const NO_MATCH = 0;
 export const COLL = 1;
 export const TRACE = 2;
+/** INFO chatter (CHATTER): the reader only counts it */
+export const CHAT = 3;
 
 /**
  * A fixed string of bytes, compared four at a time through a DataView over the chunk (a chunk is read once per
@@ -120,7 +97,7 @@ function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
 
 /**
  * What the line whose header ends with the `]` at `b[i]` and whose `\n` is at `b[nl]` is after that header,
- * as `fastLineRegex` reads it: COLL, TRACE or NO_MATCH. `b` holds ASCII; `dv` views the same bytes.
+ * as `fastLineRegex` reads it: COLL, CHAT, TRACE or NO_MATCH. `b` holds ASCII; `dv` views the same bytes.
  */
 export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number): number {
   if (b[i + 1] !== 32) return NO_MATCH;
@@ -136,7 +113,14 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
     if (last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
     return restIsPlain(b, dv, h, nl) ? COLL : NO_MATCH;
   }
-  if (NCCL_INFO.at(dv, i + 1, nl)) return NO_MATCH;
+  if (NCCL_INFO.at(dv, i + 1, nl)) {
+    // INFO chatter: the message, as the reader reads it, starts as CHATTER says
+    const m = i + 1 + NCCL_INFO.length;
+    const last = b[nl - 1];
+    if (m >= nl || last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
+    if (!CHATTER.test(b.toString("latin1", m, nl))) return NO_MATCH;
+    return restIsPlain(b, dv, m, nl) ? CHAT : NO_MATCH;
+  }
   let p = i + 2;
   if (isDigit(b[p])) {
     // `<seconds>.<fraction> `
@@ -166,49 +150,77 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
 }
 
 /**
- * Finds FAST_DANGERS in a chunk: each is searched natively over the whole chunk once, when the chunk begins, so a
- * line's check is a comparison with the next place one starts (and has no rarely taken path that would make the
- * optimizing compiler drop the code of its caller).
+ * Finds FAST_DANGERS in a chunk: each is searched natively, from where a line's record starts, only once the search
+ * before has been passed (so a chunk is searched about once per danger, however many lines hold one in a wrapper
+ * the line's check skips); a byte above 0x7F is found a window at a time when the chunk begins. A line's check is
+ * then a few comparisons (and has no rarely taken path that would make the optimizing compiler drop its caller's
+ * code).
  */
 const NOWHERE = 0x7fffffff;
-const MAX_DANGERS_PER_NEEDLE = 2048;
+const HIGH_WINDOW = 4096;
 
 export class DangerScan {
   private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
-  /** where dangers start in the chunk, ascending, ended by a sentinel past any line */
-  private starts: number[] = [NOWHERE];
-  private next = 0;
-  /** past this, every line counts as dangerous (a chunk crowded with one of them is not searched to its end) */
-  private cutoff = NOWHERE;
+  /** for each needle, where it next stands at or after the last place asked (-1: not searched yet) */
+  private readonly at = new Int32Array(this.needles.length);
+  private b: Buffer = Buffer.alloc(0);
+  /** where the lines holding a byte above 0x7F hold their first, ascending, ended by a sentinel past any line */
+  private high: number[] = [NOWHERE];
+  private nextHigh = 0;
 
-  begin(b: Buffer): void {
-    const starts: number[] = [];
-    let cutoff = NOWHERE;
-    for (const needle of this.needles) {
-      let n = 0;
-      for (let at = b.indexOf(needle as never, 0); at >= 0; at = b.indexOf(needle as never, at + 1)) {
-        if (++n > MAX_DANGERS_PER_NEEDLE) {
-          cutoff = Math.min(cutoff, at);
-          break;
-        }
-        starts.push(at);
-      }
-    }
-    starts.sort((x, y) => x - y).push(NOWHERE);
-    this.starts = starts;
-    this.next = 0;
-    this.cutoff = cutoff;
+  /** `ascii`: the chunk holds no byte above 0x7F (else where they stand is found too) */
+  begin(b: Buffer, ascii = true): void {
+    this.b = b;
+    this.at.fill(-1);
+    this.high = ascii ? [NOWHERE] : highBytes(b);
+    this.nextHigh = 0;
   }
 
-  /**
-   * Where the first danger at or after `s` starts (a line reaching past the cut-off counts as one there); asked with
-   * `s` not decreasing. A caller may keep the answer for every later line that starts before it.
-   */
+  /** Where the first danger at or after `s` starts; asked with `s` not decreasing. A caller may keep the answer for every later line that starts before it. */
   nextAt(s: number): number {
-    const starts = this.starts;
-    let k = this.next;
-    while (starts[k] < s) k++;
-    this.next = k;
-    return Math.min(starts[k], this.cutoff);
+    const at = this.at;
+    let min = NOWHERE;
+    for (let k = 0; k < at.length; k++) {
+      if (at[k] < s) at[k] = this.find(k, s);
+      if (at[k] < min) min = at[k];
+    }
+    const high = this.high;
+    let h = this.nextHigh;
+    while (high[h] < s) h++;
+    this.nextHigh = h;
+    return high[h] < min ? high[h] : min;
   }
+
+  private find(k: number, s: number): number {
+    const b = this.b;
+    const needle = this.needles[k];
+    let x = b.indexOf(needle as never, s);
+    // a CR right before a `\n` is a CRLF line end
+    if (needle === 13) while (x >= 0 && b[x + 1] === 10) x = b.indexOf(13, x + 2);
+    return x < 0 ? NOWHERE : x;
+  }
+}
+
+/** Where each line of `b` that holds a byte above 0x7F holds its first, ascending, then NOWHERE. */
+function highBytes(b: Buffer): number[] {
+  const out: number[] = [];
+  for (let from = 0; from < b.length; from += HIGH_WINDOW) {
+    const to = Math.min(b.length, from + HIGH_WINDOW);
+    if (isAscii(b.subarray(from, to))) continue;
+    for (let p = from; p < to; p++) {
+      if (b[p] < 0x80) continue;
+      out.push(p);
+      const nl = b.indexOf(10, p);
+      if (nl < 0) return [...out, NOWHERE];
+      p = nl;
+    }
+    // (the line that ran past the window was seen to its end)
+    const last = out.length ? out[out.length - 1] : -1;
+    if (last >= from) {
+      const nl = b.indexOf(10, last);
+      if (nl >= to) from = nl + 1 - HIGH_WINDOW;
+    }
+  }
+  out.push(NOWHERE);
+  return out;
 }

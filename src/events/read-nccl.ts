@@ -1,9 +1,8 @@
-import { BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type NcclFastCounts } from "./nccl-fast-counter.js";
-import { CHATTER } from "./nccl-fast-line.js";
+import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { NcclActivityEvent, NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
@@ -63,8 +62,11 @@ export interface NcclReader extends RecordReader {
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
 
-/** Reads NCCL records into events; claims every NCCL record (returns true). */
-export function createNcclReader(): NcclReader {
+/**
+ * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
+ * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
+ */
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean } = {}): NcclReader {
   const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
@@ -103,7 +105,6 @@ export function createNcclReader(): NcclReader {
 
   const table = new ActivityTable();
   const activityOf = (who: NcclWho, comm: string | null) => table.get(who, comm);
-  const counter = createFastCounter(table, { speculative: false, hostSeen: (host) => hosts.has(host) });
 
   const noteHost = (rec: LogRecord, who: NcclWho, emit: Emit) => {
     if (!who.host || hosts.has(who.host)) return;
@@ -116,11 +117,14 @@ export function createNcclReader(): NcclReader {
   };
 
   const processSeen = new Map<number, string>();
+  const processSig = (o: LogRecord["origin"]): string | null =>
+    o.pid === undefined || (o.ip === undefined && o.host === undefined && o.tp === undefined && o.pp === undefined && o.dp === undefined && o.rank === undefined)
+      ? null
+      : `${o.ip ?? ""}|${o.host ?? ""}|${o.rank ?? ""}|${o.tp ?? ""}|${o.pp ?? ""}|${o.dp ?? ""}`;
   const noteProcess = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
-    if (o.pid === undefined) return;
-    if (o.ip === undefined && o.host === undefined && o.tp === undefined && o.pp === undefined && o.dp === undefined && o.rank === undefined) return;
-    const sig = `${o.ip ?? ""}|${o.host ?? ""}|${o.rank ?? ""}|${o.tp ?? ""}|${o.pp ?? ""}|${o.dp ?? ""}`;
+    const sig = processSig(o);
+    if (sig === null || o.pid === undefined) return;
     const seen = processSeen.get(o.pid);
     if (seen === sig) return;
     if (seen === undefined && processSeen.size >= NCCL_READER_LIMITS.pids) return;
@@ -130,6 +134,17 @@ export function createNcclReader(): NcclReader {
       rank: o.rank ?? null, tp: o.tp ?? null, pp: o.pp ?? null, dp: o.dp ?? null,
     });
   };
+
+  /** noteProcess would say nothing of a record behind this wrapper */
+  const processQuiet = (w: LearnedWrapper): boolean => {
+    const sig = (w.memo.sig ??= processSig(w.origin) ?? "");
+    return sig === "" || processSeen.get(w.origin.pid!) === sig;
+  };
+  const counter = createFastCounter(table, {
+    speculative: false,
+    hostSeen: (host) => hosts.has(host),
+    originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
+  });
 
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });

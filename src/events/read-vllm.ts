@@ -5,6 +5,7 @@ import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
 import { createRuntimeFast, createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
+import type { LearnedWrapper } from "./nccl-fast-counter.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -184,10 +185,19 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
 }
 
 /** Marks the engine generation and executor from process prefixes; runs before any reader claims a record. */
-export function createVllmOriginObserver(): (rec: LogRecord, emit: Emit) => void {
+export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => void) & { quiet: (w: LearnedWrapper) => boolean } {
   let lastKey = "";
   const seen = new Set<string>();
-  return (rec, emit) => {
+  /** the process names a record's wrappers (its raw line before its text) give */
+  const namesOf = (process: string, wrappers: string): Set<string> => {
+    const head = wrappers.length > 300 ? wrappers.slice(0, 300) : wrappers;
+    PREFIX_NAME.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    const names = new Set<string>([process]);
+    while ((m = PREFIX_NAME.exec(head))) names.add(m[1].trim());
+    return names;
+  };
+  const observe = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
     if (o.process === undefined) return;
     const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
@@ -196,13 +206,7 @@ export function createVllmOriginObserver(): (rec: LogRecord, emit: Emit) => void
     // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` the peel took off
     // (only the wrappers before the text: a prefix glued inside a cut record's text is not this record's)
     const at = rec.text ? rec.raw.indexOf(rec.text) : -1;
-    const wrappers = at >= 0 ? rec.raw.slice(0, at) : rec.raw;
-    const head = wrappers.length > 300 ? wrappers.slice(0, 300) : wrappers;
-    PREFIX_NAME.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    const names = new Set<string>([o.process]);
-    while ((m = PREFIX_NAME.exec(head))) names.add(m[1].trim());
-    for (const name of names) {
+    for (const name of namesOf(o.process, at >= 0 ? rec.raw.slice(0, at) : rec.raw)) {
       if (seen.has(name)) continue;
       seen.add(name);
       const hint = processHint(name);
@@ -210,6 +214,20 @@ export function createVllmOriginObserver(): (rec: LogRecord, emit: Emit) => void
       emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint });
     }
   };
+  /** `observe` would say nothing of a record behind this wrapper of the fast path; takes note of it as `observe` would */
+  const quiet = (w: LearnedWrapper): boolean => {
+    const o = w.origin;
+    if (o.process === undefined) return true;
+    const key = (w.memo.key ??= `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`);
+    if (key === lastKey) return true;
+    if (!w.memo.namesSeen) {
+      for (const name of namesOf(o.process, w.wrapper)) if (!seen.has(name)) return false;
+      w.memo.namesSeen = true;
+    }
+    lastKey = key;
+    return true;
+  };
+  return Object.assign(observe, { quiet });
 }
 
 const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;

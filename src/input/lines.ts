@@ -37,16 +37,18 @@ function sniffEncoding(head: Uint8Array): { encoding: Encoding; bom: number } {
  * one ends (already joined, cut to the line cap and normalized, see `finishLine`); `[start, end)` holds the
  * lines that lie wholly in this chunk, raw, each ended by `\n`: their reader normalizes them itself
  * (`chunkLine`), which lets a hot loop look at a line inside the chunk before it makes a string of it.
- * A chunk of plain ASCII keeps its bytes (a character is a byte; no decoding choice was made); any other
- * chunk is decoded text.
+ * A UTF-8 chunk keeps its bytes: a line is decoded when it is read (a line of ASCII as Latin-1, which is the
+ * same characters without the decoder's work); a UTF-16 chunk is decoded text.
  */
 export interface TextChunk {
   head: string | null;
   /** the length of `head` before it was cut, or 0 when it was not cut */
   headCut: number;
-  /** the chunk's bytes when they are plain ASCII, else null */
+  /** the chunk's bytes when the input is UTF-8 (or ASCII), else null */
   bytes: Buffer | null;
-  /** the decoded chunk when it is not plain ASCII, else "" */
+  /** `bytes` holds only ASCII (a character is a byte) */
+  ascii: boolean;
+  /** the decoded chunk when the input is UTF-16, else "" */
   text: string;
   start: number;
   end: number;
@@ -60,12 +62,16 @@ export function lineEnd(chunk: TextChunk, s: number): number {
 /** The line `[start, end)` of a chunk as `readLines` gives it; `onCut` is called with its length when it is cut. */
 export function chunkLine(chunk: TextChunk, start: number, end: number, maxChars: number, onCut?: (length: number) => void): string {
   if (!chunk.bytes) return bodyLine(chunk.text, start, end, maxChars, onCut);
+  // a line holds a whole number of characters (its ends are ASCII), so it decodes alone as in the stream
+  if (!chunk.ascii && !isAscii(chunk.bytes.subarray(start, end))) return bodyLine(LINE_DECODER.decode(chunk.bytes.subarray(start, end)), 0, Infinity, maxChars, onCut);
   if (end - start > maxChars) {
     onCut?.(end - start);
     end = start + maxChars;
   }
   return finishLine(chunk.bytes.toString("latin1", start, end));
 }
+
+const LINE_DECODER = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 /** What the line reader does to every physical line: cut to the cap, a trailing `\r` off, JSON-lines text out. */
 export function finishLine(piece: string): string {
@@ -76,6 +82,7 @@ export function finishLine(piece: string): string {
 
 /** The line `body[start, end)` of a chunk as `readLines` gives it; `onCut` is called with its length when it is cut. */
 export function bodyLine(body: string, start: number, end: number, maxChars: number, onCut?: (length: number) => void): string {
+  if (end > body.length) end = body.length;
   let piece: string;
   if (end - start > maxChars) {
     onCut?.(end - start);
@@ -140,25 +147,32 @@ export async function* readTextChunks(stream: Readable | AsyncIterable<Uint8Arra
     const last = text.lastIndexOf("\n");
     const end = last >= from ? last + 1 : from;
     if (last + 1 < text.length) addCarry(text.slice(last + 1));
-    return head !== null || end > from ? { head, headCut, bytes: null, text, start: from, end } : undefined;
+    return head !== null || end > from ? { head, headCut, bytes: null, ascii: false, text, start: from, end } : undefined;
   };
-  const splitBytes = (bytes: Buffer): TextChunk | undefined => {
+  /** `bytes[a, b)` as text: through the streaming decoder, which may hold part of a character between chunks */
+  const piece = (bytes: Buffer, ascii: boolean, a: number, b: number): string => {
+    if (ascii && decoderClean) return bytes.toString("latin1", a, b);
+    decoderClean = bytes[b - 1] < 0x80;
+    return decoder!.decode(bytes.subarray(a, b), { stream: true });
+  };
+  const splitBytes = (bytes: Buffer, ascii: boolean): TextChunk | undefined => {
     const first = bytes.indexOf(10);
     if (first < 0) {
-      addCarry(bytes.toString("latin1"));
+      addCarry(piece(bytes, ascii, 0, bytes.length));
       return undefined;
     }
     let head: string | null = null;
     let headCut = 0;
     let from = 0;
-    if (carry || carryCut) {
-      ({ head, headCut } = takeCarry(bytes.toString("latin1", 0, first)));
+    if (carry || carryCut || !decoderClean) {
+      // (with its `\n`, which ends any character the decoder holds)
+      ({ head, headCut } = takeCarry(piece(bytes, ascii, 0, first + 1).slice(0, -1)));
       from = first + 1;
     }
     const last = bytes.lastIndexOf(10);
     const end = last >= from ? last + 1 : from;
-    if (last + 1 < bytes.length) addCarry(bytes.toString("latin1", last + 1));
-    return head !== null || end > from ? { head, headCut, bytes, text: "", start: from, end } : undefined;
+    if (last + 1 < bytes.length) addCarry(piece(bytes, ascii, last + 1, bytes.length));
+    return head !== null || end > from ? { head, headCut, bytes, ascii, text: "", start: from, end } : undefined;
   };
   /** the unterminated last line of the stream, if any */
   const finalCarry = (): TextChunk | undefined => {
@@ -168,7 +182,7 @@ export async function* readTextChunks(stream: Readable | AsyncIterable<Uint8Arra
     carry = "";
     carryCut = false;
     carryLength = 0;
-    return { head, headCut, bytes: null, text: "", start: 0, end: 0 };
+    return { head, headCut, bytes: null, ascii: false, text: "", start: 0, end: 0 };
   };
 
   // the encoding is sniffed from the first 3 bytes, whatever the chunk size (1-byte chunks included)
@@ -179,8 +193,8 @@ export async function* readTextChunks(stream: Readable | AsyncIterable<Uint8Arra
     decoder = new TextDecoder(swap ? "utf-16le" : encoding, { fatal: false, ignoreBOM: true });
     return bytes.subarray(bom);
   };
-  /** the chunk may be read as bytes: plain ASCII, and the decoder holds no partial character */
-  const asciiReadable = (bytes: Uint8Array) => !swap && decoderClean && decoder!.encoding === "utf-8" && isAscii(bytes);
+  /** the chunk may be read as bytes: UTF-8 */
+  const byteReadable = () => !swap && decoder!.encoding === "utf-8";
   const decode = (bytes: Uint8Array, final: boolean): string => {
     if (swap) bytes = swap(bytes);
     if (!swap && decoder!.encoding === "utf-8" && bytes.length > 0) decoderClean = bytes[bytes.length - 1] < 0x80;
@@ -200,13 +214,14 @@ export async function* readTextChunks(stream: Readable | AsyncIterable<Uint8Arra
       head = undefined;
       bytes = begin(bytes);
     }
-    if (asciiReadable(bytes)) {
-      if (carryCut && bytes.indexOf(10) < 0) {
+    if (byteReadable()) {
+      const ascii = isAscii(bytes);
+      if (ascii && decoderClean && carryCut && bytes.indexOf(10) < 0) {
         // more of a line already cut: only its length counts, no need to decode it
         carryLength += bytes.length;
         continue;
       }
-      const out = splitBytes(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+      const out = splitBytes(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), ascii);
       if (out) yield out;
       continue;
     }

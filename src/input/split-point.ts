@@ -22,18 +22,37 @@ export const SPLIT_DEFAULTS = {
 export function splitPoint(path: string, at: number): number | null {
   const fd = openSync(path, "r");
   try {
-    const head = Buffer.alloc(4096);
-    const n = readSync(fd, head, 0, head.length, 0);
-    const h = head.subarray(0, n);
-    if (n < 2 || containerOf(h) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || bomlessUtf16(h) || looksBinary(h)) return null;
-    const first = head.subarray(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0, n).find((c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d);
-    if (first === undefined || first === 0x7b || first === 0x5b) return null;
+    if (!plainHead(fd)) return null;
     const window = Buffer.alloc(1 << 20);
     const got = readSync(fd, window, 0, window.length, at - 1);
     const nl = window.subarray(0, got).indexOf(10);
     return nl < 0 ? null : at + nl;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The file's head says its lines may be read straight from its bytes: not gzip, UTF-16 or a JSON document. */
+export function plainHead(fd: number): boolean {
+  const head = Buffer.alloc(4096);
+  const n = readSync(fd, head, 0, head.length, 0);
+  const h = head.subarray(0, n);
+  // compressed (any container the decoder knows), UTF-16 with or without a BOM, or binary: read through the decoder
+  if (n < 2 || containerOf(h) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || bomlessUtf16(h) || looksBinary(h)) return false;
+  const first = head.subarray(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0, n).find((c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d);
+  return first !== undefined && first !== 0x7b && first !== 0x5b;
+}
+
+/** `plainHead` of the file at `path` (false when it cannot be read). */
+export function plainFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    return plainHead(fd);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

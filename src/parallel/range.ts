@@ -1,5 +1,5 @@
 import { ActivityTable, createFastCounter, type FastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
-import { chunkLine, lineEnd, readTextChunks } from "../input/lines.js";
+import { readLineLoop } from "../input/line-loop.js";
 import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import { segmentStarts } from "../input/split-point.js";
 import { claimBack } from "./claims.js";
@@ -35,6 +35,8 @@ export interface RangeOptions {
   onBytes?: (n: number) => void;
 }
 
+const MOSTLY_AFTER = 1 << 20;
+
 const speculativeCounter = () => createFastCounter(new ActivityTable(), { speculative: true, hostSeen: () => false });
 
 /** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
@@ -46,43 +48,24 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   const residualLines: number[] = [];
   let chars = 0;
   let cut = 0;
-  let lineNo = 1;
   const keep = (text: string, line: number) => {
     if (text.length === 0) return;
     residual.push(text);
     residualLines.push(line);
     chars += text.length + 16;
   };
-  const countCut = () => cut++;
-  for await (const chunk of readTextChunks(stream, { maxLineChars: opts.maxLineChars, onBytes: opts.onBytes, sniff: false })) {
-    if (chars > opts.maxResidualChars) {
-      // (leaving the loop closes the stream)
-      return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: lineNo, doneAt: performance.timeOrigin + performance.now() };
-    }
-    const counter = chunk.bytes ? fast.fast.begin(chunk.bytes, opts.maxLineChars) : undefined;
-    if (chunk.head !== null) {
-      if (chunk.headCut) cut++;
-      keep(chunk.head, lineNo++);
-    }
-    const { bytes, end } = chunk;
-    if (bytes && counter) {
-      for (let s = chunk.start; s < end; ) {
-        const nl = bytes.indexOf(10, s);
-        if (!counter.line(s, nl, lineNo)) keep(chunkLine(chunk, s, nl, opts.maxLineChars, countCut), lineNo);
-        lineNo++;
-        s = nl + 1;
-      }
-      counter.done();
-    } else {
-      for (let s = chunk.start; s < end; ) {
-        const nl = lineEnd(chunk, s);
-        keep(chunkLine(chunk, s, nl, opts.maxLineChars, countCut), lineNo);
-        lineNo++;
-        s = nl + 1;
-      }
-    }
-  }
-  return { residual, residualLines, cut, counts: fast.counts(), lines: lineNo - 1, stoppedAt: 0, doneAt: performance.timeOrigin + performance.now() };
+  let read = 0;
+  const { next, stopped } = await readLineLoop(stream, {
+    maxLineChars: opts.maxLineChars, sniff: false, firstLine: 1, counter: fast.fast, onLine: keep,
+    onBytes: (n) => {
+      read += n;
+      opts.onBytes?.(n);
+    },
+    onCut: () => cut++,
+    // (leaving the loop closes the stream) a part it mostly hands back is better read by the first thread alone
+    stop: () => chars > opts.maxResidualChars || fast.gaveUp() || (read >= MOSTLY_AFTER && chars > read / 4),
+  });
+  return { residual, residualLines, cut, counts: fast.counts(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
 }
 
 /**
@@ -102,6 +85,7 @@ export async function countSegments(job: Omit<RangeJob, "type">, onBytes: ((n: n
   for (let k = claimBack(claims); k >= 0; k = budget > 0 ? claimBack(claims) : -1) {
     const result = await countRange(await source.openRange!(starts[k], starts[k + 1], limits, ring), { maxLineChars: job.maxLineChars, maxResidualChars: budget, onBytes }, counter);
     for (const t of result.residual) budget -= t.length + 16;
+    if (result.stoppedAt) budget = 0;
     each(k, result);
   }
 }

@@ -1,0 +1,74 @@
+import type { Readable } from "node:stream";
+import type { LineCounter } from "../events/fast.js";
+import type { LinePrefilter } from "../rules/line-prefilter.js";
+import { chunkLine, lineEnd, readTextChunks } from "./lines.js";
+
+export interface LineLoopOptions {
+  maxLineChars: number;
+  onBytes?: (n: number) => void;
+  /** false: a later part of a UTF-8 input (no byte order mark is looked for) */
+  sniff?: boolean;
+  /** the number of the stream's first line */
+  firstLine: number;
+  /** lines before this one are only counted, never read */
+  skipUntil?: number;
+  /** takes the lines it can only count (see src/events/fast.ts); the rest go to `onLine` */
+  counter?: LineCounter;
+  /** lines a user rule's pattern may match are not offered to the counter (src/rules/line-prefilter.ts) */
+  prefilter?: LinePrefilter | null;
+  /** a line read the ordinary way, as the line reader gives it (cut to the cap, no CR, JSON-lines text out) */
+  onLine(text: string, lineNo: number): void;
+  /** a line was longer than the cap and cut */
+  onCut(): void;
+  /** after each chunk, with the next line's number */
+  onChunk?(nextLine: number): void;
+  /** asked before each chunk: true stops the reading there */
+  stop?(): boolean;
+}
+
+/**
+ * The one reading loop: a stream's chunks to lines, each offered to the counter first (when there is one) and
+ * otherwise read the ordinary way. Resolves with the next line's number and whether `stop` ended it early.
+ */
+export async function readLineLoop(stream: Readable | AsyncIterable<Uint8Array>, o: LineLoopOptions): Promise<{ next: number; stopped: boolean }> {
+  const { maxLineChars: maxChars, counter: fast, prefilter, onLine, onCut } = o;
+  const skipUntil = o.skipUntil ?? 0;
+  let lineNo = o.firstLine;
+  for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes: o.onBytes, sniff: o.sniff })) {
+    if (o.stop?.()) return { next: lineNo, stopped: true };
+    const { bytes, end } = chunk;
+    const counter = bytes && fast ? fast.begin(bytes, maxChars, { ascii: chunk.ascii, bare: !!prefilter }) : undefined;
+    if (chunk.head !== null) {
+      if (lineNo >= skipUntil) {
+        if (chunk.headCut) onCut();
+        onLine(chunk.head, lineNo);
+      }
+      lineNo++;
+    }
+    let s = chunk.start;
+    for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
+    if (bytes && counter) {
+      prefilter?.begin(bytes);
+      for (; s < end; ) {
+        const nl = bytes.indexOf(10, s);
+        // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
+        if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {
+          counter.pass();
+          onLine(chunkLine(chunk, s, nl, maxChars, onCut), lineNo);
+        }
+        lineNo++;
+        s = nl + 1;
+      }
+      counter.done();
+    } else {
+      for (; s < end; ) {
+        const nl = lineEnd(chunk, s);
+        onLine(chunkLine(chunk, s, nl, maxChars, onCut), lineNo);
+        lineNo++;
+        s = nl + 1;
+      }
+    }
+    o.onChunk?.(lineNo);
+  }
+  return { next: lineNo, stopped: false };
+}
