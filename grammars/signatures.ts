@@ -185,7 +185,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
     anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "lock", "modelscope"],
-    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']*)'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
+    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
     samples: [
       "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66a) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.",
       "OSError: acme/m does not appear to have a file named preprocessor_config.json.",
@@ -238,7 +238,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.customAllreduceDisabled", dialect: "vllm", level: "warning", anyOf: ["custom allreduce", "custom all-reduce", "custom_all_reduce", "customallreduce", "custom all reduce", "custom-all-reduce"],
-    pattern: /Custom allreduce is disabled(?: (?:because|due to) (.+?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.+?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i,
+    pattern: /Custom allreduce is disabled(?: (?:because|due to) (.{1,300}?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.{1,300}?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i,
     samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
   },
   {
@@ -280,7 +280,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.tpNotDivisibleHeads", dialect: "any", level: "error", anyOf: ["divisible by"],
-    pattern: /(?:number of )?(?<what>attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]*\((?<n>\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((?<tp>\d+)\)/i,
+    pattern: /(?:number of )?(?<what>attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]{0,80}\((?<n>\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((?<tp>\d+)\)/i,
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
