@@ -51,6 +51,9 @@ export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+
 /** Advice and help texts that name an OOM without reporting one. */
 const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:CUDA )?(?:out of memory|OOM|OutOfMemoryError)/i;
 
+/** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
+const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
+
 export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.systemError", dialect: "nccl", level: "error", anyOf: ["system error", "ncclsystemerror"],
@@ -61,7 +64,7 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
-    id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 2"],
+    id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     pattern: /\.(?:cc|cpp|c|h):\d+ -> 2\b/,
     samples: ["ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]"],
     nearMisses: ["node:1:2 [0] NCCL INFO init.cc:100 -> 20"],
@@ -73,7 +76,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 01-01 00:00:00 server.py:1] Internal Server Error for request 7"],
   },
   {
-    id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 3"],
+    id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     pattern: /\.cc:\d+ -> 3\b/,
     samples: ["gpu1:210:230 [0] NCCL INFO bootstrap.cc:150 -> 3"],
   },
@@ -92,7 +95,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
   {
-    id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 6"],
+    id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     pattern: /\.cc?:\d+ -> 6\b/,
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
@@ -102,12 +105,12 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'"],
   },
   {
-    id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: [" -> 1"],
+    id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     pattern: /\.cc:\d+ -> 1\b/,
     samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
   },
   {
-    id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib", "ib_plugin.c"],
+    id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib :", "net/ib:", "ib_plugin.c"],
     pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
@@ -169,7 +172,7 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
   },
   {
-    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", " -> "],
+    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
     pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|c|h):\d+ -> [1-9]\d*\b|RuntimeError: NCCL/,
     samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
   },
@@ -184,7 +187,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
-    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "lock", "modelscope"],
+    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope"],
     pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
     samples: [
       "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66a) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.",
@@ -227,7 +230,7 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO Connected all rings, use ring PXN 0 GDR 0"],
   },
   {
-    id: "nccl.p2pUnavailable", dialect: "any", level: "info", anyOf: ["p2p", "peer query", "failed to peer", "peer access"],
+    id: "nccl.p2pUnavailable", dialect: "any", level: "info", anyOf: ["p2p is", "p2p was", "p2p not", "p2p unavailable", "p2p unsupported", "p2p disabled", "p2p access", "p2p:", "no p2p", "no gpu p2p", "p2p test", "p2p check", "enable p2p", "peer query", "failed to peer", "lacks gpu p2p", "peer access"],
     pattern: /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i,
     samples: ["node:1:2 [0] NCCL INFO P2P is disabled between connected GPUs 0 and 1. You can repress this message with NCCL_IGNORE_DISABLED_P2P=1.", "WARNING 03-18 11:21:32 custom_all_reduce.py:134] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed."],
   },

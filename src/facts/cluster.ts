@@ -23,8 +23,8 @@ export interface LocalComm {
   localRanks: number | null;
   device: number | null;
   busId: string | null;
-  /** `from>to>kind>dir` (dir: s = [send], r = [receive], "" = printed by the sender) -> count and first line */
-  conns: Record<string, { n: number; at: Located }>;
+  /** `from>to>kind>dir` (dir: s = [send], r = [receive], "" = printed by the sender) -> count */
+  conns: Record<string, { n: number }>;
 }
 
 export interface RankPlace {
@@ -34,8 +34,16 @@ export interface RankPlace {
   busId: string | null;
 }
 
+/** A connection line kept as evidence: where it stands, and which process's communicator and connection it is. */
+export interface ConnSample extends Located {
+  local: string;
+  conn: string;
+}
+
 export interface ClusterInput {
   locals: Record<string, LocalComm>;
+  /** transport kind -> its first connection lines (the evidence of each scope is picked from these) */
+  samples: Record<string, ConnSample[]>;
   /** rank ids seen outside any known communicator (PyTorch `[Rank N]`, nccl-tests headers, `from rank N` …) */
   anonRanks: Record<string, Located>;
   /** where those ranks run, when the line was printed by the rank itself */
@@ -191,7 +199,9 @@ const add = (o: Record<string, number>, k: string, n: number) => {
 };
 
 export function buildCluster(input: ClusterInput): Cluster {
+  const localKey = new Map(Object.entries(input.locals).map(([k, l]) => [l, k]));
   const locals = Object.values(input.locals);
+  const scopeOf = new Map<string, Scope>();
   const hostOf = reconcileHosts(input, [
     ...locals.flatMap((l) => (l.host ? [l.host] : [])),
     ...Object.values(input.anonPlaced).flatMap((p) => (p.host ? [p.host] : [])),
@@ -308,7 +318,7 @@ export function buildCluster(input: ClusterInput): Cluster {
     const inter: Record<string, number> = {};
     for (const l of g.members) {
       const lh = hostOf(l.host);
-      for (const [key, { n, at }] of Object.entries(l.conns)) {
+      for (const [key, { n }] of Object.entries(l.conns)) {
         const c = parseConn(key);
         add(transports, c.kind, n);
         const remote = c.from === c.to ? null : c.dir === "r" ? c.from : c.to;
@@ -329,8 +339,7 @@ export function buildCluster(input: ClusterInput): Cluster {
         }
         add(scope === "inter" ? inter : {}, c.kind, n);
         add(scope === "inter" ? interNode : intraNode, c.kind, n);
-        const fk = `${scope}:${c.kind}`;
-        if (!firstOf[fk] || at.input < firstOf[fk].input || (at.input === firstOf[fk].input && at.line < firstOf[fk].line)) firstOf[fk] = at;
+        scopeOf.set(`${localKey.get(l)}\u0000${key}`, scope);
         const a = lh ?? other;
         if (!a) continue;
         const b = lh ? other : null;
@@ -345,6 +354,14 @@ export function buildCluster(input: ClusterInput): Cluster {
       id: g.commId ?? "(no commId)", commId: g.commId, nranks: g.nranks, nNodes: g.nNodes, ranksSeen: g.ranks.size,
       hosts: [...hosts].sort(byCodeUnit), role: null, transports, interNode: inter, _g: g,
     });
+  }
+  // the first kept line of each kind whose connection has that scope
+  for (const [kind, list] of Object.entries(input.samples ?? {})) {
+    for (const sm of list) {
+      const scope = scopeOf.get(`${sm.local}\u0000${sm.conn}`);
+      if (!scope || firstOf[`${scope}:${kind}`]) continue;
+      firstOf[`${scope}:${kind}`] = { file: sm.file, line: sm.line, text: sm.text, input: sm.input };
+    }
   }
   summaries.sort((x, y) => y.ranksSeen - x.ranksSeen || (y.nranks ?? 0) - (x.nranks ?? 0) || (x.commId === null ? 1 : 0) - (y.commId === null ? 1 : 0) || byCodeUnit(x.id, y.id));
 

@@ -4,7 +4,10 @@ import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
-import { buildCluster, type LocalComm, type RankPlace } from "./cluster.js";
+import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
+
+/** connection lines kept per transport kind as evidence */
+const CONN_SAMPLES = 16;
 import type { Missing, NcclFacts } from "./schema.js";
 
 /** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
@@ -58,6 +61,8 @@ export interface NcclState {
   transports: Record<string, number>;
   /** the communicators each process took part in, with the connections it printed (see ./cluster.ts) */
   locals: Record<string, LocalComm>;
+  /** transport kind -> its first connection lines, the evidence of the connection facts */
+  connSamples: Record<string, ConnSample[]>;
   /** rank ids seen outside any communicator, and where they run when the rank printed it */
   anonRanks: Record<string, Located>;
   anonPlaced: Record<string, RankPlace>;
@@ -143,7 +148,7 @@ const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
-    transports: {}, locals: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
+    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
     versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
@@ -155,22 +160,23 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       case "nccl.connection": {
         s.anyRecord = true;
         add(s.transports, e.transport);
-        const at = located(e);
         const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
         const l = local(s, host, pid, e.comm);
+        const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
         if (l) {
-          const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
           const c = l.conns[key];
-          if (c) {
-            c.n++;
-            c.at = earlier(c.at, at);
-          } else if (keep(s, "connections")) l.conns[key] = { n: 1, at };
+          if (c) c.n++;
+          else if (keep(s, "connections")) l.conns[key] = { n: 1 };
           if (e.dev !== null) l.device ??= e.dev;
         }
+        // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
+        const list = (s.connSamples[e.transport] ??= []);
+        if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${e.comm ?? ""}`, conn: key });
         if (host && pid !== null) link(s, "pidHosts", String(pid), host);
-        if (e.via.includes("GDRDMA")) s.gdrConn = earlier(s.gdrConn, at);
-        else if (isNetKind(e.transport)) s.noGdrConn = earlier(s.noGdrConn, at);
+        if (e.via.includes("GDRDMA")) {
+          if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
+        } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
         return;
       }
       case "nccl.version":
@@ -299,8 +305,12 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       fillLocal(cur, v);
       for (const [ck, c] of Object.entries(v.conns)) {
         const x = cur.conns[ck];
-        cur.conns[ck] = x ? { n: x.n + c.n, at: earlier(x.at, c.at) } : { ...c };
+        cur.conns[ck] = x ? { n: x.n + c.n } : { ...c };
       }
+    }
+    for (const [k, list] of Object.entries(b.connSamples ?? {})) {
+      const all = [...(out.connSamples[k] ?? []), ...list].sort((x, y) => x.input - y.input || x.line - y.line);
+      out.connSamples[k] = all.slice(0, CONN_SAMPLES);
     }
     for (const [k, v] of Object.entries(b.anonRanks)) out.anonRanks[k] = earlier(out.anonRanks[k], v);
     for (const [k, v] of Object.entries(b.anonPlaced)) {
@@ -378,7 +388,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
 
-    const cluster = buildCluster({ locals: s.locals, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts });
+    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts });
     if (cluster.hosts.length > 1) {
       // the first line of a second host is what shows the run spans nodes
       const seen = Object.entries(s.hosts).sort(([, x], [, y]) => (earlier(x, y) === x ? -1 : 1));
