@@ -195,8 +195,12 @@ describe("hostile inputs, by name", () => {
     }
   });
 
-  // root reads a mode-000 file anyway, so these run the CLI as `nobody` (setpriv); skipped where that is impossible
-  const canDropPrivileges = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
+  // root reads a mode-000 file anyway, so these run the CLI as `nobody` (setpriv); skipped where that is impossible:
+  // not root, no setpriv, or a checkout `nobody` cannot reach (a clone under a folder only root may enter)
+  const setpriv = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
+  const nobodyReaches = setpriv && spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", "require('fs').accessSync(process.argv[1], 4)", CLI]).status === 0;
+  if (setpriv && !nobodyReaches) console.log(`hostile-inputs: user nobody cannot read ${CLI} (the checkout sits under a folder only root may enter), so the two as-nobody permission tests are skipped`);
+  const canDropPrivileges = setpriv && nobodyReaches;
   const asNobody = (args: string[]) => {
     const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
