@@ -540,18 +540,7 @@ export function parseMetrics(msg: string): MetricsLine | null {
     const e = /^Engine (\d+): /.exec(msg);
     if (e) engine = Number(e[1]);
   }
-  const numAfter = (label: string): number | null => {
-    const i = msg.indexOf(label, at);
-    if (i < 0) return null;
-    let j = i + label.length;
-    const start = j;
-    while (j < msg.length) {
-      const c = msg.charCodeAt(j);
-      if ((c >= 48 && c <= 57) || c === 46) j++;
-      else break;
-    }
-    return j > start ? Number(msg.slice(start, j)) : null;
-  };
+  const numAfter = (label: string): number | null => numberAfter(msg, label, at);
   const promptTps = numAfter("Avg prompt throughput: ");
   const genTps = numAfter("Avg generation throughput: ");
   if (promptTps === null || genTps === null) return null;
@@ -580,4 +569,18 @@ export function matchGpuLine(text: string): { index: number | null; name: string
   if (m) return { index: Number(m[1]), name: m[2].trim(), memoryGiB: null };
   const mem = SMI_MEMORY_ROW.exec(text);
   return mem ? { index: null, name: null, memoryGiB: Math.round((Number(mem[1]) / 1024) * 100) / 100 } : null;
+}
+
+/** The number right after `label` (digits and one dot) in `msg`, from `from`; null when absent. */
+export function numberAfter(msg: string, label: string, from = 0): number | null {
+  const i = msg.indexOf(label, from);
+  if (i < 0) return null;
+  let j = i + label.length;
+  const start = j;
+  while (j < msg.length) {
+    const c = msg.charCodeAt(j);
+    if ((c >= 48 && c <= 57) || c === 46) j++;
+    else break;
+  }
+  return j > start ? Number(msg.slice(start, j)) : null;
 }

@@ -1,4 +1,4 @@
-import type { MetricsLine } from "../../grammars/vllm-messages.js";
+import { numberAfter, type MetricsLine } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { RuntimeCountWhat } from "./runtime.js";
 import { base, type Emit } from "./types.js";
@@ -36,19 +36,7 @@ export interface RuntimeFastSink {
   flush(): void;
 }
 
-/** The number right after `label` (digits and one dot), from `from`; null when absent. */
-function numAfter(msg: string, label: string, from = 0): number | null {
-  const i = msg.indexOf(label, from);
-  if (i < 0) return null;
-  let j = i + label.length;
-  const start = j;
-  while (j < msg.length) {
-    const c = msg.charCodeAt(j);
-    if ((c >= 48 && c <= 57) || c === 46) j++;
-    else break;
-  }
-  return j > start ? Number(msg.slice(start, j)) : null;
-}
+const numAfter = numberAfter;
 
 const AGGREGATED = /^(\d+) Engines Aggregated: /;
 /** seconds of log time between two runtime.clock events */
