@@ -337,7 +337,7 @@ export function buildCluster(input: ClusterInput): Cluster {
           scope = g.nNodes === 1 ? "intra" : "inter";
           other = scope === "intra" ? lh : rh;
         }
-        add(scope === "inter" ? inter : {}, c.kind, n);
+        if (scope === "inter") add(inter, c.kind, n);
         add(scope === "inter" ? interNode : intraNode, c.kind, n);
         scopeOf.set(`${localKey.get(l)}\u0000${key}`, scope);
         const a = lh ?? other;

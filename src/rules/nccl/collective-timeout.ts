@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
-import { signalCount, signalHits } from "./signature-rule.js";
+import { signalCount, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 
 export const meta = {

@@ -2,7 +2,8 @@ import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
-import { DEBUG_HINT, signalCount, signalHits } from "./signature-rule.js";
+import { DEBUG_HINT } from "./signature-rule.js";
+import { signalCount, signalHits } from "../signals.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
 const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "nccl.timeout", "nccl.versionMismatch"];

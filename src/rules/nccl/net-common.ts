@@ -1,6 +1,6 @@
 import type { Evidence } from "../../model.js";
 import type { RuleContext } from "../types.js";
-import { signalHits } from "./signature-rule.js";
+import { signalHits } from "../signals.js";
 
 /**
  * An NCCL environment variable's value and the line that shows it, from `facts.env` (NCCL's own

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
-import { signalHits } from "./signature-rule.js";
+import { signalHits } from "../signals.js";
 import { ncclEnv } from "./net-common.js";
 import { planAdvice } from "../vllm/context.js";
 

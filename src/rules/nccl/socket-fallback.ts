@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits } from "./signature-rule.js";
+import { signalHits } from "../signals.js";
 import { interNodeKinds } from "../../gate/transport.js";
 import { ncclEnv } from "./net-common.js";
 

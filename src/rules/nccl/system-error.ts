@@ -1,6 +1,7 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
-import { DEBUG_HINT, signalHits, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { signalHits } from "../signals.js";
 
 export const meta = {
   id: "nccl/system-error",

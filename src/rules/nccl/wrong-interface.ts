@@ -3,7 +3,7 @@ import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
-import { signalHits } from "./signature-rule.js";
+import { signalHits } from "../signals.js";
 
 export const meta = {
   id: "nccl/wrong-interface",

@@ -1,7 +1,7 @@
 import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
-import { signalCount, signalHits } from "../nccl/signature-rule.js";
+import { signalCount, signalHits } from "../signals.js";
 import { parallelSummary, phaseOfFailure } from "./context.js";
 
 export const meta = {

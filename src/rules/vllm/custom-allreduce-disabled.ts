@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { hitEvidence } from "../helpers.js";
-import { signalMatches } from "../nccl/signature-rule.js";
+import { signalMatches } from "../signals.js";
 import { planAdvice } from "./context.js";
 
 export const meta = {

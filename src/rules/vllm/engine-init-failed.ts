@@ -4,7 +4,7 @@ import type { Evidence } from "../../model.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../nccl/signature-rule.js";
+import { signalHits, signalMatches } from "../signals.js";
 import { INIT_FUNCS } from "./context.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 

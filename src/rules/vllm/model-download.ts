@@ -2,7 +2,7 @@ import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits, type Hit } from "../nccl/signature-rule.js";
+import { signalHits, type Hit } from "../signals.js";
 
 export const meta = {
   id: "vllm/model-download",

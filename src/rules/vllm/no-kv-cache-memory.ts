@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../nccl/signature-rule.js";
+import { signalHits, signalMatches } from "../signals.js";
 
 export const meta = {
   id: "vllm/no-kv-cache-memory",

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
-import { signalHits } from "../nccl/signature-rule.js";
+import { signalHits } from "../signals.js";
 
 export const meta = {
   id: "vllm/ray-insufficient-resources",

@@ -1,0 +1,51 @@
+import type { Evidence } from "../model.js";
+import { SIGNATURES } from "../../grammars/signatures.js";
+import type { RuleContext } from "./types.js";
+
+/** What rules read of the signals (src/facts/signals.ts): the lines of a signature that count, and how many. */
+
+const NOTABLE = new Set(SIGNATURES.filter((s) => s.level === "info").map((s) => s.id));
+
+/** A line that matched one of a rule's signatures (from the signals the readers kept; no raw event text). */
+export interface Hit {
+  id: string;
+  ev: Evidence;
+  input: number;
+  /** the whole line */
+  text: string;
+  captures: Record<string, string>;
+}
+
+/** The lines of these signatures that count (retries NCCL got past are left out), in log order, one per line. */
+export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
+  // a failure NCCL went on from is no failure; a notable (info) line stays what it is
+  // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
+  const recovered = new Set((ctx.facts.recovered ?? []).map((r) => `${r.failure.file}\u0000${r.failure.line}`));
+  const seen = new Set<string>();
+  const hits: Hit[] = [];
+  for (const id of ids) {
+    for (const l of ctx.signals[id]?.lines ?? []) {
+      const k = `${l.input}\u0000${l.line}`;
+      if (seen.has(k) || (!NOTABLE.has(id) && recovered.has(`${l.file}\u0000${l.line}`))) continue;
+      seen.add(k);
+      hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, text: l.text, captures: l.captures });
+    }
+  }
+  return hits.sort((a, b) => a.input - b.input || a.ev.line - b.ev.line);
+}
+
+const PATTERN = new Map(SIGNATURES.map((s) => [s.id, s.pattern]));
+
+/** The lines of one signature with its pattern's match on each (named groups where the signature names them). */
+export function signalMatches(ctx: RuleContext, id: string): (Hit & { match: RegExpExecArray })[] {
+  const re = PATTERN.get(id)!;
+  return signalHits(ctx, [id]).flatMap((h) => {
+    const m = re.exec(h.text);
+    return m ? [{ ...h, match: m }] : [];
+  });
+}
+
+/** How many lines show these signatures in all (the evidence holds the first few). */
+export function signalCount(ctx: RuleContext, ids: readonly string[]): number {
+  return ids.reduce((n, id) => n + (ctx.signals[id]?.count ?? 0), 0);
+}
