@@ -33,6 +33,8 @@ export interface Signature {
   pattern: RegExp;
   /** the line must also say it is about NCCL (a word such as `Connection refused` alone is not) */
   needsContext?: boolean;
+  /** where the line came from matters (a version per node): the reader adds the NCCL header's host as capture `ncclHost` */
+  node?: boolean;
   /** lines that must be read as this signature */
   samples: readonly string[];
   /** lines that look alike and must not be */
@@ -168,7 +170,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.versionMismatch", dialect: "nccl", level: "error", anyOf: ["mismatched nccl version"],
-    pattern: /Mismatched NCCL version detected/,
+    pattern: /Mismatched NCCL version detected(?: : rank (?<rankA>\d+) version (?<versionA>\d+) rank (?<rankB>\d+) version (?<versionB>\d+))?/,
     samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
   },
   {
@@ -238,6 +240,60 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.usingSocket", dialect: "nccl", level: "info", anyOf: ["using network socket", "via net/socket"],
     pattern: /Using network Socket\b|via NET\/Socket/,
     samples: ["node:1:2 [0] NCCL INFO Using network Socket", "node:1:2 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0"],
+  },
+  // the network set-up lines nccl/wrong-interface and security/public-address read (notable, never failures by themselves)
+  {
+    id: "nccl.noInterface", dialect: "nccl", level: "info", anyOf: ["socket interface found", "no interface found", "no usable listening interface", "no device found matching", "no ip interface found"],
+    pattern: /no socket interface found|NET\/Socket : no interface found|No usable listening interface found|no device found matching \S*|NET\/IB : No IP interface found/i,
+    samples: ["node:1:2 [0] bootstrap.cc:66 NCCL WARN Bootstrap : no socket interface found", "node:1:2 [0] misc/socket.cc:1 NCCL WARN NET/Socket : no interface found"],
+  },
+  {
+    id: "nccl.badAddress", dialect: "nccl", level: "info", anyOf: ["af_inet6"],
+    pattern: /connecting to address (?<address>\S*)\s*with family (?<family>\d+) is neither AF_INET\(2\) nor AF_INET6|neither AF_INET\(2\) nor AF_INET6/,
+    samples: ["node:1:2 [0] misc/socket.cc:1 NCCL WARN Net : connecting to address  with family 0 is neither AF_INET(2) nor AF_INET6(10)"],
+  },
+  {
+    id: "nccl.badCommId", dialect: "nccl", level: "info", anyOf: ["invalid nccl_comm_id"],
+    pattern: /Invalid NCCL_COMM_ID/,
+    samples: ["node:1:2 [0] bootstrap.cc:1 NCCL WARN Invalid NCCL_COMM_ID [10.0.0.1], please use format: <ipv4>:<port> or [<ipv6>]:<port> or <hostname>:<port>"],
+  },
+  {
+    id: "torch.glooNoInterface", dialect: "torch", level: "info", anyOf: ["unable to find address for", "unable to find interface for"],
+    pattern: /Unable to find address for:? (\S+)|Unable to find interface for:? (\S+)/,
+    samples: ["RuntimeError: [enforce fail at ../third_party/gloo/gloo/transport/tcp/device.cc:83] ifa != nullptr. Unable to find address for: eth9"],
+  },
+  {
+    id: "torch.rendezvousAddress", dialect: "any", level: "info", anyOf: ["distributed_init_method=tcp://", "master_addr=", "vllm_host_ip="],
+    pattern: /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/,
+    samples: ["DEBUG 01-01 00:00:00 parallel_state.py:1] world_size=2 rank=0 local_rank=0 distributed_init_method=tcp://10.0.0.1:29500 backend=nccl", "export MASTER_ADDR=10.0.0.1"],
+  },
+  // the versions each process reports (cluster/version-mismatch compares them per node): `node` adds the NCCL header's host
+  {
+    id: "nccl.versionLine", dialect: "any", level: "info", anyOf: ["nccl version "], node: true,
+    pattern: /(?:^|[\s\]>])NCCL version (\d+\.\d+\.\d+)/,
+    samples: ["NCCL version 2.18.1+cuda12.1", "node-a:100:100 [0] NCCL INFO NCCL version 2.21.5+cuda12.4"],
+    nearMisses: ["INFO 01-01 00:00:00 utils.py:1] libnccl version 2.18.1"],
+  },
+  {
+    id: "vllm.ncclVersion", dialect: "vllm", level: "info", anyOf: ["vllm is using nccl=="], node: true,
+    pattern: /vLLM is using nccl==(\d+\.\d+\.\d+)/,
+    samples: ["INFO 01-01 00:00:00 pynccl.py:63] vLLM is using nccl==2.18.1"],
+  },
+  {
+    id: "vllm.versionLine", dialect: "vllm", level: "info", anyOf: ["vllm api server version", "llm engine (v", "vllm version"], node: true,
+    pattern: /vLLM API server version (\S+)|Initializing an? (?:V[01] )?LLM engine \(v([^)]+)\)|vLLM version (\S+)/,
+    samples: ["INFO 01-01 00:00:00 [api_server.py:1] vLLM API server version 0.8.5", "INFO 01-01 00:00:00 llm_engine.py:1] Initializing an LLM engine (v0.6.3) with config: model='m'"],
+  },
+  {
+    id: "torch.version", dialect: "any", level: "info", anyOf: ["torch==", "torch version "], node: true,
+    pattern: /torch(?:==| version )(\d+\.\d+\.\d+\S*)/,
+    samples: ["torch==2.5.1", "PyTorch version: torch version 2.4.0+cu121"],
+  },
+  {
+    id: "torch.cudaVersion", dialect: "any", level: "info", anyOf: ["cuda version "], node: true,
+    pattern: /\bCUDA (?:Version|version) (\d+\.\d+)/,
+    samples: ["CUDA Version 12.3.2", "INFO 01-01 00:00:00 x.py:1] CUDA version 12.1"],
+    nearMisses: ["| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |"],
   },
   {
     id: "vllm.customAllreduceDisabled", dialect: "vllm", level: "warning", anyOf: ["custom allreduce", "custom all-reduce", "custom_all_reduce", "customallreduce", "custom all reduce", "custom-all-reduce"],

@@ -58,6 +58,31 @@ describe("merge", () => {
     expect(merged.report.facts.kvCache.tokens).toBe(1310000);
   });
 
+  it("versions per node, NCCL's interface lists and the tracebacks merge exactly (what cluster/version-mismatch, nccl/wrong-interface and the start-up rules read)", async () => {
+    const log = [
+      "nodea:11:11 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>",
+      "nodea:11:11 [0] NCCL INFO NCCL version 2.18.1+cuda12.1",
+      "nodea:11:11 [0] NCCL INFO NET/Socket : Using [0]docker0:172.17.0.1<0> [1]eth0:10.0.0.1<0>",
+      "nodea:11:11 [0] NCCL INFO NET/Socket : Using [0]docker0:172.17.0.1<0> [1]eth0:10.0.0.1<0>",
+      "nodeb:22:22 [1] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+      "nodeb:22:22 [1] NCCL INFO NCCL version 2.19.3+cuda12.2",
+      "nodeb:22:22 [1] NCCL INFO NET/Socket : Using [0]eth0:10.0.0.2<0>",
+      "Traceback (most recent call last):",
+      '  File "/x/vllm/worker/worker.py", line 10, in load_model',
+      "    self.model_runner.load_model()",
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
+    ].join("\n") + "\n";
+    const { merged } = await expectMergeEqualsWhole(log, "versions");
+    const f = merged.report.facts;
+    expect(f.versions!.seen.filter((v) => v.what === "NCCL").map((v) => `${v.node} ${v.version}`)).toEqual(["nodea 2.18.1", "nodeb 2.19.3"]);
+    expect(f.nccl.interfaces!.map((i) => `${i.role} [${i.index}]${i.name}:${i.address} ${i.host} ×${i.count}`)).toEqual([
+      "Bootstrap [0]eth0:10.0.0.1 nodea ×1", "NET/Socket [0]docker0:172.17.0.1 nodea ×2", "NET/Socket [1]eth0:10.0.0.1 nodea ×2", "Bootstrap [0]eth0:10.0.0.2 nodeb ×1", "NET/Socket [0]eth0:10.0.0.2 nodeb ×1",
+    ]);
+    expect(f.tracebacks!.list.map((t) => [t.stage, t.phase, t.evidence.line])).toEqual([["init", "while loading the model weights", 7]]);
+    expect(f.tracebacks!.rootCause!.text).toBe("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.");
+    expect(merged.report.findings.find((x) => x.ruleId === "cluster/version-mismatch")!.message).toContain("NCCL 2.18.1 on nodea; 2.19.3 on nodeb");
+    expect(merged.report.findings.find((x) => x.ruleId === "vllm/cuda-oom")!.message).toContain("while loading the model weights");
+  });
   it("is associative over three parts", async () => {
     const three = TWO_HOST_LOG + TWO_HOST_LOG.replace(/node-worker/g, "node-third");
     const pieces = splitByHost(three);

@@ -97,12 +97,49 @@ export interface NcclState {
   env: Record<string, string>;
   envAt: Record<string, Located>;
   bootstrap: string[];
+  /** the interfaces NCCL's `Using` lines list, per role, list index, interface, address, host and process */
+  ifaces?: Record<string, IfaceState>;
   activity: Record<string, ActivityState>;
   notices: string[];
   anyRecord: boolean;
   cap: CapCounters;
   /** what a cap dropped: collection -> limit and how many more distinct values were seen */
   capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
+}
+
+/** distinct interface entries kept (a process prints its list once) */
+const MAX_IFACES = 256;
+
+interface IfaceState {
+  role: "Bootstrap" | "NET/Socket" | "NET/IB OOB";
+  index: number;
+  name: string;
+  address: string;
+  host: string | null;
+  pid: number | null;
+  count: number;
+  at: Located;
+}
+
+/** Notes each `name:address` item of an interface list with its index in the list. */
+function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, at: Located): void {
+  const all = (s.ifaces ??= {});
+  list.forEach((item, index) => {
+    const i = item.indexOf(":");
+    if (i <= 0) return;
+    const name = item.slice(0, i);
+    const address = item.slice(i + 1).replace(/<\d+>$/, "");
+    offerIface(all, { role, index, name, address, host, pid, count: 1, at });
+  });
+}
+
+function offerIface(all: Record<string, IfaceState>, v: IfaceState): void {
+  const k = `${v.role}|${v.index}|${v.name}|${v.address}|${v.host ?? ""}|${v.pid ?? ""}`;
+  const cur = all[k];
+  if (cur) {
+    cur.count += v.count;
+    cur.at = earlier(cur.at, v.at);
+  } else if (Object.keys(all).length < MAX_IFACES) all[k] = { ...v };
 }
 
 const add = (o: Record<string, number>, k: string, n = 1) => {
@@ -209,6 +246,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           s.ibHcasAt = earlier(s.ibHcasAt, at);
         } else if (e.transport === "ib-none") s.ibNone = earlier(s.ibNone, at);
         else if (e.transport === "socket") s.socketUsing = earlier(s.socketUsing, at);
+        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, at);
         else if (e.transport === "ofi") s.ofi = earlier(s.ofi, at);
         return;
       }
@@ -217,6 +255,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
+        noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, located(e));
         for (const i of e.ifaces) {
           if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
           const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
@@ -354,6 +393,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       out.envAt[k] = b.envAt[k];
     }
     for (const i of b.bootstrap) if (!out.bootstrap.includes(i)) out.bootstrap.push(i);
+    for (const v of Object.values(b.ifaces ?? {})) offerIface((out.ifaces ??= {}), v);
     for (const [k, v] of Object.entries(b.activity)) {
       const cur = out.activity[k];
       if (!cur) out.activity[k] = { ...v };
@@ -452,6 +492,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         rankMap,
         env: s.env,
         bootstrapInterfaces: s.bootstrap,
+        interfaces: Object.values(s.ifaces ?? {}).sort((x, y) => x.at.input - y.at.input || x.at.line - y.at.line).map((v) => ({ role: v.role, index: v.index, name: v.name, address: v.address, host: v.host, count: v.count, evidence: plain(v.at)! })),
+        firstConnections: Object.fromEntries(Object.entries(s.connSamples ?? {}).flatMap(([k, list]) => {
+          const first = list.reduce<Located | null>((a, x) => earlier(a, x), null);
+          return first ? [[k, plain(first)!]] : [];
+        })),
         warnCount: s.warnCount,
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,

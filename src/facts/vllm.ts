@@ -165,7 +165,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         initEngineSeconds: get("memory.initEngineSeconds"),
         ...(state.oom ? { oom: { ...state.oom.value } } : {}),
       },
-      server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
+      server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null, ...(state.metrics.count ? { metricsLines: state.metrics.count } : {}) },
     };
     deriveV0Tokens(state, facts, sources);
     deriveLayout(state, facts, sources);

@@ -1,4 +1,3 @@
-import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
@@ -22,13 +21,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
   const specific = SPECIFIC.some((id) => id in ctx.signals);
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
-  const ncclTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => /pynccl|ProcessGroupNCCL|nccl/i.test(f.file)));
+  const ncclTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.nccl);
   if (!all.length && ncclTracebacks.length) {
     if (specific) return [];
     const t = ncclTracebacks[0];
     return [{
-      message: `A traceback ends inside NCCL set-up (${t.frames.filter((f) => /nccl/i.test(f.file)).map((f) => f.func).slice(-2).join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
-      evidence: [t.end ?? t.ev],
+      message: `A traceback ends inside NCCL set-up (${t.libraries.nccl!.join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
+      evidence: [t.evidence],
       remediation: [DEBUG_HINT, "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.", "Run the same container image (same vLLM, torch and NCCL) on every node."],
     }];
   }

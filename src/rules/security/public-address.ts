@@ -1,7 +1,7 @@
 import type { Evidence } from "../../model.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
-import { findHits } from "../helpers.js";
+import { signalHits } from "../signals.js";
 import { interfacesIn, privateInterface } from "../nccl/wrong-interface.js";
 
 export const meta = {
@@ -38,7 +38,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   add("VLLM_HOST_IP", facts.distributed.hostIp, facts.sources["distributed.hostIp"]);
   add("the master address (--master-addr)", facts.config.masterAddr, facts.sources["config.masterAddr"]);
   for (const i of interfacesIn(ctx)) if (i.role === "Bootstrap" && i.index === 0) add(`the NCCL bootstrap interface ${i.name}`, i.addr, i.ev);
-  for (const h of findHits(ctx.events, /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/)) add("the torch.distributed rendezvous address", h.match[1] ?? h.match[2] ?? h.match[3], h.ev);
+  for (const h of signalHits(ctx, ["torch.rendezvousAddress"])) add("the torch.distributed rendezvous address", h.captures["1"] ?? h.captures["2"] ?? h.captures["3"], h.ev);
   if (!found.length) return [];
   const priv = privateInterface(ctx);
   return [{

@@ -2,7 +2,7 @@ import type { Rule } from "../types.js";
 import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "../signals.js";
-import { parallelSummary, phaseOfFailure } from "./context.js";
+import { parallelSummary } from "./context.js";
 
 export const meta = {
   id: "vllm/cuda-oom",
@@ -25,7 +25,8 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const { facts } = ctx;
   const c = facts.config;
   const detail = hits.map((h) => DETAIL.exec(h.text)).find(Boolean);
-  const phase = phaseOfFailure(ctx.events);
+  // the deepest known frame of the first traceback that shows where in the engine's life it failed
+  const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
   const what = detail
     ? `GPU ${detail[2]} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail[1]} with ${detail[4]} free of ${detail[3]}.`
     : `CUDA ran out of memory${phase ? ` ${phase}` : ""}.`;

@@ -1,4 +1,3 @@
-import type { TracebackEvent } from "../../events/common.js";
 import type { Rule, RuleContext, FindingDraft } from "../types.js";
 import { docsPath } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
@@ -16,8 +15,6 @@ export const meta = {
   ],
 } satisfies Rule["meta"];
 
-const HUB_FRAME = /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_http|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/;
-
 /** huggingface_hub / urllib3 retrying a request: a failure only if the download never completes. */
 const RETRY = /Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting/i;
 
@@ -28,7 +25,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const soft = (h: Hit) => h.captures.level === "warning" || RETRY.test(h.text);
   let hits = signalHits(ctx, ["vllm.modelDownload"]);
   if (loaded) hits = hits.filter((h) => !soft(h));
-  const hubTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => HUB_FRAME.test(f.file)));
+  const hubTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.hub);
   if (!hits.length && !hubTracebacks.length) return [];
   const severity = loaded || (hits.length > 0 && hits.every(soft) && !hubTracebacks.length) ? ("warning" as const) : undefined;
   // the repository the failing request names, when the log does not state the model
@@ -50,7 +47,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     message: `vLLM could not get the model${model ? ` '${model}'` : ""}: ${what}.${loaded ? " The model loaded afterwards (from a cache or a later attempt), so this did not stop the run." : severity ? " The log shows only retries and ends before the download gave up or finished." : ""}`,
     ...(severity ? { severity } : {}),
-    evidence: uniqueEvidence([...hits.map((h) => h.ev), ...hubTracebacks.map((t) => t.end ?? t.ev)]),
+    evidence: uniqueEvidence([...hits.map((h) => h.ev), ...hubTracebacks.map((t) => t.evidence)]),
     remediation,
   }];
 }
