@@ -1,18 +1,17 @@
 import type { Evidence } from "../../model.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalMatches } from "../signals.js";
 import { normalizeVersion, type VersionOf } from "../../facts/versions.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "cluster/version-mismatch",
   defaultSeverity: "warning",
   title: "Different versions across nodes or ranks",
   tags: ["cluster", "multi-node", "versions"],
-  docs: docsPath("cluster/version-mismatch"),
   sources: ["vLLM docs: serving/parallelism_scaling (Container consistency: identical images on all nodes)", "NCCL source: src/init.cc (Mismatched NCCL version detected, 2.23.4+)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 const KINDS: readonly VersionOf[] = ["NCCL", "vLLM's NCCL", "vLLM", "torch", "CUDA"];
 
@@ -135,4 +134,4 @@ function decode(code: string): string {
   return n >= 10000 ? `${Math.floor(n / 10000)}.${Math.floor((n % 10000) / 100)}.${n % 100}` : code;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,18 +1,16 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/bootstrap-failure",
   defaultSeverity: "error",
   title: "NCCL ranks cannot connect to each other (bootstrap / socket)",
   tags: ["nccl", "error", "network", "startup"],
-  docs: docsPath("nccl/bootstrap-failure"),
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"], (hits, ctx) => {
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"], (hits, ctx) => {
   const all = hits.map((h) => h.text).join("\n");
   const target = /[Cc]onnect to (\S+?)(?:<(\d+)>)? failed/.exec(all);
   const noIface = /no socket interface found|no interface found/i.test(all);

@@ -1,20 +1,19 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/collective-timeout",
   defaultSeverity: "error",
   title: "A collective operation timed out",
   tags: ["nccl", "error", "hang"],
-  docs: docsPath("nccl/collective-timeout"),
   sources: [
     "PyTorch docs: torch_nccl_environment_variables (TORCH_NCCL_DESYNC_DEBUG, TORCH_NCCL_DUMP_ON_TIMEOUT, TORCH_NCCL_TRACE_BUFFER_SIZE)",
     "NCCL troubleshooting: NCCL has no host-side timeout for a stuck collective; the framework's watchdog reports it",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 const WATCHDOG = /Rank (\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(\d+), OpType=(\w+)(?:.*?Timeout\(ms\)=(\d+))?\)(?: ran for (\d+) milliseconds)?/;
 const PROGRESS = /Rank (\d+)\].*?(?:at NCCL work|watchdog at work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
@@ -100,4 +99,4 @@ function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null): 
   return null;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

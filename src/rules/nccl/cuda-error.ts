@@ -1,17 +1,15 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/cuda-error",
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  docs: docsPath("nccl/cuda-error"),
   sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits) => {
+export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits) => {
   const all = hits.map((h) => h.text).join("\n");
   const m = /Cuda failure (\d+ )?'([^']+)'/.exec(all);
   const what = m ? m[2] : /unhandled cuda error/i.test(all) ? "unhandled cuda error" : "a CUDA call failed";

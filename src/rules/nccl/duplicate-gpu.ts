@@ -1,17 +1,15 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/duplicate-gpu",
   defaultSeverity: "error",
   title: "NCCL: two ranks on the same GPU",
   tags: ["nccl", "error", "config"],
-  docs: docsPath("nccl/duplicate-gpu"),
   sources: ["NCCL source: src/init.cc (Duplicate GPU detected), src/graph/topo.cc (NCCL_MULTI_RANK_GPU_ENABLE, 2.30.3+)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.duplicateGpu"], (hits) => {
+export const rule = signatureRule(meta, ["nccl.duplicateGpu"], (hits) => {
   const m = hits.map((h) => /rank (\d+) and rank (\d+) both on CUDA device (\w+)/.exec(h.text)).find(Boolean);
   return {
     message: m

@@ -1,8 +1,8 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { DEBUG_HINT } from "./signature-rule.js";
 import { signalCount, signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
 const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "nccl.timeout", "nccl.versionMismatch"];
@@ -12,9 +12,8 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL reported an error",
   tags: ["nccl", "error"],
-  docs: docsPath("nccl/error"),
   sources: ["vLLM docs: serving/parallelism_scaling (Communication errors: reachability, firewall, same versions, NCCL_DEBUG=INFO)", "vLLM source: pynccl_wrapper.py (bare 'NCCL error: <string>')"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -51,4 +50,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,18 +1,16 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { IB_STATUS } from "./signatures.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/ib-error",
   defaultSeverity: "error",
   title: "NCCL: InfiniBand / RDMA failure",
   tags: ["nccl", "error", "infiniband", "network"],
-  docs: docsPath("nccl/ib-error"),
   sources: ["NCCL source: src/transport/net_ib.cc, src/misc/ibvwrap.cc, net_ib/common.h (completion status hints)", "NCCL User Guide: troubleshooting.html (InfiniBand), env.html NCCL_IB_TIMEOUT, NCCL_IB_GID_INDEX"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.ibError"], (hits) => {
+export const rule = signatureRule(meta, ["nccl.ibError"], (hits) => {
   const all = hits.map((h) => h.text).join("\n");
   const status = /(?:status=|with error )(\d+)/.exec(all);
   const verb = /(ibv_\w+) failed(?: with error ([^\n]*?))?(?:\s+errno \d+)?$/m.exec(all);

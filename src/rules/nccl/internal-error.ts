@@ -1,20 +1,18 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { signalHits } from "../signals.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/internal-error",
   defaultSeverity: "error",
   title: "NCCL: internal error",
   tags: ["nccl", "error"],
-  docs: docsPath("nccl/internal-error"),
   sources: ["NCCL source: src/include/checks.h (ncclInternalError = 3)", "NCCL troubleshooting notes (version mismatch symptoms)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 const DETAIL = /Last error: \S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)/i;
 
-export const rule: Rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErrorReturn"], (hits, ctx) => {
+export const rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErrorReturn"], (hits, ctx) => {
   // NCCL's own reason is often on a line of its own (`Last error:` text, a WARN before the error)
   const detail = signalHits(ctx, ["nccl.internalDetail"])[0] ?? hits.find((h) => DETAIL.test(h.text));
   const said = detail ? (detail.captures.message ?? detail.text) : null;

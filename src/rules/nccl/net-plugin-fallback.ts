@@ -1,17 +1,16 @@
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/net-plugin-fallback",
   defaultSeverity: "warning",
   title: "An NCCL network plugin failed to start; NCCL went on without it",
   tags: ["nccl", "network", "plugin"],
-  docs: docsPath("nccl/net-plugin-fallback"),
   sources: [
     "NCCL User Guide: env.html NCCL_NET_PLUGIN, NCCL_NET (plugin → IB → Socket order before 2.27)",
     "aws-ofi-nccl README (the plugin needs a libfabric provider such as efa)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** The plugin a failure line names. */
 function pluginOf(text: string): string {
@@ -41,4 +40,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

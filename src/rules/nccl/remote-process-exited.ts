@@ -1,6 +1,5 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, ranksOf, signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
 
 const IDS = ["nccl.remoteExited", "nccl.remoteExitedNet", "nccl.remoteErrorReturn"];
 
@@ -9,11 +8,10 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: a remote process exited or the network failed",
   tags: ["nccl", "error", "network"],
-  docs: docsPath("nccl/remote-process-exited"),
   sources: ["NCCL source: src/init.cc (ncclRemoteError = 6)", "PyTorch: torch/csrc/distributed/c10d/NCCLUtils.cpp (ncclRemoteError text)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, IDS, (hits, ctx) => {
+export const rule = signatureRule(meta, IDS, (hits, ctx) => {
   const peer = hits.map((h) => /(?:remote peer|recv from|from) (\S+?)<\d+>/.exec(h.text)).find(Boolean);
   const ranks = ranksOf(ctx, IDS);
   return {

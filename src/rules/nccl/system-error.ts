@@ -1,18 +1,16 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { signalHits } from "../signals.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/system-error",
   defaultSeverity: "error",
   title: "NCCL: unhandled system error",
   tags: ["nccl", "error"],
-  docs: docsPath("nccl/system-error"),
   sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
+export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
   const shm = "nccl.shm" in ctx.signals;
   const ib = "nccl.ibError" in ctx.signals;
   const sockWarn = signalHits(ctx, ["nccl.socketWarn"])[0];

@@ -1,18 +1,17 @@
 import type { Evidence } from "../../model.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
 import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/wrong-interface",
   defaultSeverity: "warning",
   title: "NCCL bootstrap or sockets bound to a docker/virtual/loopback interface",
   tags: ["nccl", "network", "config"],
-  docs: docsPath("nccl/wrong-interface"),
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME", "vLLM docs: usage/troubleshooting.md (Incorrect network setup: VLLM_HOST_IP, NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 export const VIRTUAL_IFACE = /^(?:docker\d*|veth\w*|virbr\d*|lo|br-\w+|cni\d*|flannel[.\w]*|cali\w+|lxcbr\d*|vmnet\d*|tun\d*|tap\w*|tailscale\d*|ip6tnl\d*|podman\d*|kube-\w+|weave|vxlan[.\w]*)$/;
 interface Iface {
@@ -94,4 +93,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

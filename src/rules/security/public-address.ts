@@ -1,17 +1,16 @@
 import type { Evidence } from "../../model.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { signalHits } from "../signals.js";
 import { interfacesIn, privateInterface } from "../nccl/wrong-interface.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "security/public-address",
   defaultSeverity: "warning",
   title: "Distributed traffic bound to a public IP address",
   tags: ["security", "network", "multi-node"],
-  docs: docsPath("security/public-address"),
   sources: ["vLLM docs: serving/parallelism_scaling (Network security: distributed traffic is unencrypted; use private networks, VLLM_HOST_IP)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Whether an IPv4 address is routable on the internet (not private, loopback, link-local, CGNAT, multicast or reserved). */
 export function isPublicIPv4(ip: string): boolean {
@@ -52,4 +51,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,20 +1,19 @@
 import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "../signals.js";
 import { parallelSummary } from "./context.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/cuda-oom",
   defaultSeverity: "error",
   title: "CUDA out of memory",
   tags: ["vllm", "memory", "startup"],
-  docs: docsPath("vllm/cuda-oom"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (Troubleshooting: out of memory errors)",
     "vLLM docs: usage/troubleshooting.md (Out of memory), configuration/conserving_memory.md",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 const DETAIL = /Tried to allocate ([\d.]+ [KMGT]i?B)\.?\s*GPU (\d+) has a total capacity of ([\d.]+ [KMGT]i?B) of which ([\d.]+ [KMGT]i?B) is free/;
 
@@ -92,4 +91,4 @@ function flagsFor(facts: Parameters<Rule["check"]>[0]["facts"]) {
   return { tp: "--tensor-parallel-size", pp: "--pipeline-parallel-size", util: "--gpu-memory-utilization", utilDefault: 0.9, maxLen: "--max-model-len", maxSeqs: "--max-num-seqs", batched: "--max-num-batched-tokens", eager: "--enforce-eager" };
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,20 +1,19 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
 import { signalMatches } from "../signals.js";
 import { planAdvice } from "./context.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/custom-allreduce-disabled",
   defaultSeverity: "warning",
   title: "Custom all-reduce is off: tensor-parallel traffic goes over PCIe",
   tags: ["vllm", "performance", "tensor-parallel", "topology"],
-  docs: docsPath("vllm/custom-allreduce-disabled"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (pipeline parallelism for GPUs without NVLink, e.g. L40S)",
     "vLLM source: vllm/distributed/device_communicators/custom_all_reduce.py",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** vLLM's warnings (`Custom allreduce is disabled because ...`, `Disabled the custom all-reduce ...`) and launcher status lines (`custom all-reduce OFF`). */
 
@@ -74,4 +73,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

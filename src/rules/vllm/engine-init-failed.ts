@@ -1,20 +1,19 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits, signalMatches } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/engine-init-failed",
   defaultSeverity: "error",
   title: "The vLLM engine failed to start",
   tags: ["vllm", "startup"],
-  docs: docsPath("vllm/engine-init-failed"),
   sources: [
     "vLLM docs: usage/troubleshooting.md (Enable more logging; the root cause is the first traceback)",
     "vLLM source: vllm/v1/engine/utils.py wait_for_engine_startup ('Engine core initialization failed. See root cause above')",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Lines that say outright that start-up failed. */
 const INIT_FAILED = /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Error executing method '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine/i;
@@ -73,4 +72,4 @@ function adviceFor(root: string): string[] {
   return [];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,19 +1,18 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
 import { signalHits, signalMatches } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/kv-cache-too-small",
   defaultSeverity: "error",
   title: "max_model_len is larger than the KV cache can hold",
   tags: ["vllm", "memory", "kv-cache", "startup"],
-  docs: docsPath("vllm/kv-cache-too-small"),
   sources: [
     "vLLM docs: configuration/conserving_memory.md (linked from the error message since v0.13)",
     "vLLM source: vllm/v1/core/kv_cache_utils.py check_enough_kv_cache_memory; V0 vllm/worker/worker.py raise_if_cache_size_invalid",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -61,4 +60,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,17 +1,16 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, fmt, num } from "../helpers.js";
 import { signalHits, signalMatches } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/low-concurrency",
   defaultSeverity: "warning",
   title: "Low maximum concurrency: the KV cache holds few full-length requests",
   tags: ["vllm", "kv-cache", "capacity"],
-  docs: docsPath("vllm/low-concurrency"),
   sources: ["vLLM docs: serving/parallelism_scaling (Memory and capacity planning: GPU KV cache size, Maximum concurrency)"],
   thresholds: ["minConcurrency"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -45,4 +44,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

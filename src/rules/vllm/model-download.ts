@@ -1,19 +1,18 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits, type Hit } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/model-download",
   defaultSeverity: "error",
   title: "The model or tokenizer could not be downloaded or found",
   tags: ["vllm", "model", "startup", "network"],
-  docs: docsPath("vllm/model-download"),
   sources: [
     "vLLM docs: usage/troubleshooting.md (Hangs downloading a model)",
     "vLLM docs: serving/parallelism_scaling (Pre-download models on all nodes to avoid concurrent download issues)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** huggingface_hub / urllib3 retrying a request: a failure only if the download never completes. */
 const RETRY = /Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting/i;
@@ -52,4 +51,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

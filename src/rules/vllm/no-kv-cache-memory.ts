@@ -1,19 +1,18 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits, signalMatches } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/no-kv-cache-memory",
   defaultSeverity: "error",
   title: "No GPU memory left for the KV cache",
   tags: ["vllm", "memory", "kv-cache", "startup"],
-  docs: docsPath("vllm/no-kv-cache-memory"),
   sources: [
     "vLLM docs: usage/troubleshooting.md and configuration/conserving_memory.md",
     "vLLM source: vllm/v1/core/kv_cache_utils.py ('No available memory for the cache blocks')",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 // `# CPU blocks: 0` is the normal V0 line without swap space: only the device blocks count
 
@@ -65,4 +64,4 @@ function raiseAdvice(gmu: number | null, short: number | null, total: number | n
   return { covers: true, text: `Raise --gpu-memory-utilization${gmu !== null ? ` from ${gmu} to ${next}` : " (default 0.9)"} if no other process uses the GPU.` };
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,16 +1,15 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/ray-insufficient-resources",
   defaultSeverity: "error",
   title: "Ray cannot place the vLLM workers",
   tags: ["vllm", "ray", "multi-node", "startup"],
-  docs: docsPath("vllm/ray-insufficient-resources"),
   sources: ["vLLM docs: serving/distributed_troubleshooting.md (No available node types can fulfill resource request)", "vLLM source: vllm/executor/ray_utils.py (placement group wait)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 const SPECS = /specs=\[(.*?)\]/;
 /** vLLM's fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count */
@@ -53,4 +52,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,17 +1,16 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
 import { signalHits, signalMatches } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/tp-not-divisible",
   defaultSeverity: "error",
   title: "The tensor parallel size does not divide the model",
   tags: ["vllm", "tensor-parallel", "config", "startup"],
-  docs: docsPath("vllm/tp-not-divisible"),
   sources: ["vLLM docs: serving/parallelism_scaling (Edge case: uneven GPU splits)", "vLLM source: vllm/config ModelConfig.verify_with_parallel_config"],
   thresholds: ["maxGpusPerNode"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -45,4 +44,4 @@ function divisorsUpTo(n: number, max: number): number[] {
   return out;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);
