@@ -9,6 +9,7 @@ import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from ".
 /** connection lines kept per transport kind as evidence */
 const CONN_SAMPLES = 16;
 import type { Missing, NcclFacts } from "./schema.js";
+import { missingFact } from "./catalog.js";
 
 /** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
 export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096, communicators: 16384, connections: 65536, links: 8192 };
@@ -459,11 +460,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     const workerIps = [...new Set(Object.values(s.procs).flatMap((p) => (p.ip ? [p.ip] : [])))].sort();
 
     if (!s.anyRecord) {
-      missing.push({ fact: "nccl.transports", why: "no NCCL INFO lines in the log", howToGet: "rerun with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET" });
+      missing.push(missingFact("nccl.transports", { case: "noNcclLines" }));
     } else {
-      if (!version) missing.push({ fact: "nccl.version", why: "NCCL prints its version banner only on rank 0 (and as INFO from 2.22)", howToGet: "include rank 0's output, or set NCCL_DEBUG=INFO on NCCL 2.22+" });
-      if (!Object.keys(s.transports).length) missing.push({ fact: "nccl.transports", why: "no `Channel ... via` connection lines", howToGet: "set NCCL_DEBUG=INFO (connection lines are INIT); with lazy connect (2.22+, cuMem on) they appear at the first collective" });
-      if (!net) missing.push({ fact: "nccl.net", why: "no `Using network` or NET/ lines", howToGet: "set NCCL_DEBUG_SUBSYS=INIT,NET" });
+      if (!version) missing.push(missingFact("nccl.version"));
+      if (!Object.keys(s.transports).length) missing.push(missingFact("nccl.transports"));
+      if (!net) missing.push(missingFact("nccl.net"));
     }
     const versions = [...new Set(s.versions.map((v) => v.version.replace(/\+cuda[\d.]*$/, "")))];
     return {
