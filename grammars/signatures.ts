@@ -33,6 +33,11 @@ export interface Signature {
   pattern: RegExp;
   /** the line must also say it is about NCCL (a word such as `Connection refused` alone is not) */
   needsContext?: boolean;
+  /**
+   * the values a rule reads from the line, as named groups (`(?<peer>…)`); each regex is tried on the line once and
+   * its defined groups become the signal's captures (a keyword group is a flag: present when the line says it)
+   */
+  values?: readonly RegExp[];
   /** where the line came from matters (a version per node): the reader adds the NCCL header's host as capture `ncclHost` */
   node?: boolean;
   /** lines that must be read as this signature */
@@ -55,6 +60,11 @@ const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|e
 
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
+
+/** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
+const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
+const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
 
 export const SIGNATURES: readonly Signature[] = [
   {
@@ -84,6 +94,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.remoteExited", dialect: "nccl", level: "error", anyOf: ["remote process", "ncclremoteerror"],
+    values: REMOTE_VALUES,
     pattern: /remote process exited or there was a network error|ncclRemoteError|remote process exiting prematurely/i,
     samples: [
       "[rank1]:[E ProcessGroupNCCL.cpp:1414] [PG 0 Rank 1] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.20.5",
@@ -92,27 +103,32 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "broken pipe"],
+    values: REMOTE_VALUES,
     pattern: /Connection closed by remote peer|Connection reset by peer|Call to recv from \S+ failed|Broken pipe/i, needsContext: true,
     samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
   {
     id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    values: REMOTE_VALUES,
     pattern: /\.cc?:\d+ -> 6\b/,
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
   {
     id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda"],
+    values: CUDA_VALUES,
     pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)/i,
     samples: ["n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'"],
   },
   {
     id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    values: CUDA_VALUES,
     pattern: /\.cc:\d+ -> 1\b/,
     samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
   },
   {
     id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib :", "net/ib:", "ib_plugin.c"],
+    values: [/(?:status=|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/],
     pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
@@ -121,11 +137,13 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable"],
+    values: [/rank (?<rankA>\d+) and rank (?<rankB>\d+) both on CUDA device (?<device>\w+)/],
     pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE"], "i"),
     samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000"],
   },
   {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen"],
+    values: [/\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i],
     pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device")], "i"),
     samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)"],
   },
@@ -142,6 +160,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
+    values: BOOTSTRAP_VALUES,
     pattern: anyOfSources(["no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)", firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)")], "i"),
     samples: [
       "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
@@ -152,6 +171,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
+    values: BOOTSTRAP_VALUES,
     pattern: /Connection refused|No route to host|exceeded retries|Connection timed out/i, needsContext: true,
     samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server"],
@@ -352,6 +372,9 @@ export const SIGNATURES: readonly Signature[] = [
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
 const PADDED = /\bpad(?:ding|ded)?\b|replicat/i;
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED };
+
+/** The values of a line of these signatures (Signature.values), for the signals reader. */
+export const SIGNATURE_VALUES: ReadonlyMap<string, readonly RegExp[]> = new Map(SIGNATURES.flatMap((s) => (s.values ? [[s.id, s.values] as const] : [])));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");

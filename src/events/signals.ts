@@ -1,4 +1,4 @@
-import { matchSignatures, SIGNATURES } from "../../grammars/signatures.js";
+import { matchSignatures, SIGNATURE_SPAN, SIGNATURE_VALUES, SIGNATURES } from "../../grammars/signatures.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { Emit } from "./types.js";
 
@@ -25,6 +25,11 @@ export function readSignals(rec: LogRecord, emit: Emit): void {
       f.match.slice(1).forEach((v, i) => {
         if (v !== undefined) captures[String(i + 1)] = v;
       });
+    }
+    // the values rules read from the line, named by the signature (its first SIGNATURE_SPAN characters, as the patterns)
+    for (const re of SIGNATURE_VALUES.get(f.id) ?? []) {
+      const v = re.exec(rec.text.length > SIGNATURE_SPAN ? rec.text.slice(0, SIGNATURE_SPAN) : rec.text);
+      if (v?.groups) for (const [k, x] of Object.entries(v.groups)) if (x !== undefined && captures[k] === undefined) captures[k] = x;
     }
     if (BY_NODE.has(f.id)) {
       const host = NCCL_HEADER.exec(rec.raw);

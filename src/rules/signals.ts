@@ -45,6 +45,11 @@ export function signalMatches(ctx: RuleContext, id: string): (Hit & { match: Reg
   });
 }
 
+/** The first value a signature read under this name from these lines (Signature.values), in log order. */
+export function firstValue(hits: readonly Hit[], name: string): string | undefined {
+  return hits.map((h) => h.captures[name]).find((v) => v !== undefined);
+}
+
 /** How many lines show these signatures in all (the evidence holds the first few). */
 export function signalCount(ctx: RuleContext, ids: readonly string[]): number {
   return ids.reduce((n, id) => n + (ctx.signals[id]?.count ?? 0), 0);

@@ -10,10 +10,10 @@ export const meta = {
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.duplicateGpu"], (hits) => {
-  const m = hits.map((h) => /rank (\d+) and rank (\d+) both on CUDA device (\w+)/.exec(h.text)).find(Boolean);
+  const m = hits.find((h) => h.captures.device !== undefined)?.captures;
   return {
     message: m
-      ? `Ranks ${m[1]} and ${m[2]} both use the GPU with bus id ${m[3]}; NCCL refuses a communicator with two ranks on one GPU (invalid usage).`
+      ? `Ranks ${m.rankA} and ${m.rankB} both use the GPU with bus id ${m.device}; NCCL refuses a communicator with two ranks on one GPU (invalid usage).`
       : "Two ranks of one communicator use the same GPU; NCCL refuses that (invalid usage).",
     remediation: [
       "Give each process its own GPU: call torch.cuda.set_device(local_rank) before creating the process group, with LOCAL_RANK set by the launcher.",

@@ -10,9 +10,9 @@ export const meta = {
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.shm"], (hits) => {
-  const size = hits.map((h) => /\(size (\d+)\)|to (\d+) bytes/.exec(h.text)).find(Boolean);
-  const bytes = size ? Number(size[1] ?? size[2]) : null;
-  const attach = hits.some((h) => /attach/i.test(h.text));
+  const size = hits.map((h) => h.captures.size ?? h.captures.sizeTo).find((v) => v !== undefined);
+  const bytes = size ? Number(size) : null;
+  const attach = hits.some((h) => h.captures.attach !== undefined);
   return {
     message: `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.`,
     remediation: [
