@@ -15,8 +15,6 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-const WATCHDOG = /Rank (\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(\d+), OpType=(\w+)(?:.*?Timeout\(ms\)=(\d+))?\)(?: ran for (\d+) milliseconds)?/;
-const PROGRESS = /Rank (\d+)\].*?(?:at NCCL work|watchdog at work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
 
 interface RankState {
   seq?: number;
@@ -34,19 +32,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
   const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
   for (const h of [...hits, ...progress]) {
-    const w = WATCHDOG.exec(h.text);
-    if (w) {
-      const s = get(Number(w[1]));
-      s.seq ??= Number(w[2]);
-      s.op ??= w[3];
-      if (w[4]) s.timeoutMs ??= Number(w[4]);
-      if (w[5]) s.ranMs ??= Number(w[5]);
+    // the watchdog's and the progress line's values, as the signatures read them (grammars/signatures.ts TIMEOUT_VALUES)
+    const w = h.captures;
+    if (w.wRank !== undefined) {
+      const s = get(Number(w.wRank));
+      s.seq ??= Number(w.seq);
+      s.op ??= w.op;
+      if (w.timeoutMs) s.timeoutMs ??= Number(w.timeoutMs);
+      if (w.ranMs) s.ranMs ??= Number(w.ranMs);
     }
-    const p = PROGRESS.exec(h.text);
-    if (p) {
-      const s = get(Number(p[1]));
-      s.enqueued ??= Number(p[3]);
-      s.completed ??= Number(p[4]);
+    if (w.pRank !== undefined) {
+      const s = get(Number(w.pRank));
+      s.enqueued ??= Number(w.pEnqueued);
+      s.completed ??= Number(w.pCompleted);
     }
   }
   const reported = [...ranks.keys()].sort((a, b) => a - b);

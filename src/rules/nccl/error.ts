@@ -32,11 +32,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }
   if (!all.length) return [];
   if (specific) return [];
-  const hits = all.filter((h) => !/NCCL INFO/.test(h.text) || /-> [1-9]/.test(h.text));
+  // an NCCL INFO line is an error only as an error return (`file.cc:N -> M`); the values are the signature's (grammars/signatures.ts)
+  const hits = all.filter((h) => h.captures.info === undefined || h.captures.errorReturn !== undefined);
   if (!hits.length) return [];
-  const code = hits.map((h) => /nccl(\w+Error)|NCCL error[^,]*, ([^,(]+)/.exec(h.text)).find(Boolean);
-  const what = code ? (code[1] ? `nccl${code[1]}` : code[2].trim()) : "an error";
-  const invalid = hits.some((h) => /invalid usage|InvalidUsage|-> 5\b/.test(h.text));
+  const code = hits.find((h) => h.captures.codeName !== undefined || h.captures.codeText !== undefined)?.captures;
+  const what = code ? (code.codeName ? `nccl${code.codeName}` : code.codeText.trim()) : "an error";
+  const invalid = hits.some((h) => h.captures.invalidUsage !== undefined);
   return [{
     message: `NCCL reported ${what}${ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : ""}. The log does not show a more specific cause.`,
     evidence: uniqueEvidence(hits.map((h) => h.ev)),

@@ -15,8 +15,8 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   const ib = "nccl.ibError" in ctx.signals;
   const sockWarn = signalHits(ctx, ["nccl.socketWarn"])[0];
   // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
-  const call = sockWarn ? /(connect to|recv from|send to|closed by remote peer) (\S+?)(?:<(\d+)>)?(?: failed)?(?: : (.+))?$/i.exec(sockWarn.text) : null;
-  const sockWhat = call ? ` (${call[1].toLowerCase()} ${call[2]}${call[3] ? ` port ${call[3]}` : ""}${call[4] ? `: ${call[4].trim()}` : ""})` : "";
+  const call = sockWarn?.captures.call !== undefined ? sockWarn.captures : null;
+  const sockWhat = call ? ` (${call.call.toLowerCase()} ${call.callPeer}${call.callPort ? ` port ${call.callPort}` : ""}${call.callError ? `: ${call.callError.trim()}` : ""})` : "";
   const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,

@@ -15,26 +15,24 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-const DETAIL = /Tried to allocate ([\d.]+ [KMGT]i?B)\.?\s*GPU (\d+) has a total capacity of ([\d.]+ [KMGT]i?B) of which ([\d.]+ [KMGT]i?B) is free/;
-
 export function check(ctx: Parameters<Rule["check"]>[0]) {
   // advice and help text name the error without reporting it
   const hits = signalHits(ctx, ["vllm.cudaOom"]);
   if (!hits.length) return [];
   const { facts } = ctx;
   const c = facts.config;
-  const detail = hits.map((h) => DETAIL.exec(h.text)).find(Boolean);
+  const detail = hits.find((h) => h.captures.tried !== undefined)?.captures;
   // the deepest known frame of the first traceback that shows where in the engine's life it failed
   const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
   const what = detail
-    ? `GPU ${detail[2]} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail[1]} with ${detail[4]} free of ${detail[3]}.`
+    ? `GPU ${detail.gpu} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail.tried} with ${detail.free} free of ${detail.capacity}.`
     : `CUDA ran out of memory${phase ? ` ${phase}` : ""}.`;
   const tp = c.tensorParallelSize ?? 1;
   const pp = c.pipelineParallelSize ?? 1;
   const gmu = c.gpuMemoryUtilization;
   const weights = facts.memory.modelWeightsGiB;
   const flag = flagsFor(facts);
-  const total = detail ? gib(detail[3]) : (facts.gpu.memoryGiB ?? null);
+  const total = detail ? gib(detail.capacity) : (facts.gpu.memoryGiB ?? null);
   const need = weights ?? weightsEstimate(c.model, c.dtype, c.quantization);
   const spread = `Spread the model over more GPUs: raise ${flag.tp} (now ${tp}) to ${tp * 2}${flag.pp ? `, or add ${flag.pp} ${pp * 2} to split the layers across GPUs or nodes` : ""}.`;
   const quant = `Use quantization: a quantized checkpoint (AWQ, GPTQ, FP8) or --quantization fp8${c.quantization ? ` (now ${c.quantization})` : ""}.`;

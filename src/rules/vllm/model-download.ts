@@ -14,26 +14,24 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-/** huggingface_hub / urllib3 retrying a request: a failure only if the download never completes. */
-const RETRY = /Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting/i;
-
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   // the weights loaded, the KV cache was sized or the server came up: whatever failed before did not stop the run
   const loaded = facts.memory.modelWeightsGiB !== null || facts.kvCache.tokens !== null || (facts.kvCache.gpuBlocks ?? 0) > 0 || facts.server.ready;
-  const soft = (h: Hit) => h.captures.level === "warning" || RETRY.test(h.text);
+  // huggingface_hub / urllib3 retrying a request (the signature's `retry`): a failure only if the download never completes
+  const soft = (h: Hit) => h.captures.level === "warning" || h.captures.retry !== undefined;
   let hits = signalHits(ctx, ["vllm.modelDownload"]);
   if (loaded) hits = hits.filter((h) => !soft(h));
   const hubTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.hub);
   if (!hits.length && !hubTracebacks.length) return [];
   const severity = loaded || (hits.length > 0 && hits.every(soft) && !hubTracebacks.length) ? ("warning" as const) : undefined;
   // the repository the failing request names, when the log does not state the model
-  const model = ctx.facts.config.model ?? hits.map((h) => /(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?([\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/.exec(h.text)?.[1]).find((m) => m && m !== "api/models") ?? null;
+  const model = ctx.facts.config.model ?? hits.map((h) => h.captures.repo).find((m) => m && m !== "api/models") ?? null;
   const multi = multiNodeEvidence(ctx);
-  const all = hits.map((h) => h.text).join("\n");
-  const auth = /401|403|gated|GatedRepo|token/i.test(all);
-  const notFound = /404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path/i.test(all);
-  const offline = /OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout/i.test(all);
+  const said = (k: string) => hits.some((h) => h.captures[k] !== undefined);
+  const auth = said("auth");
+  const notFound = said("notFound");
+  const offline = said("offline");
   const what = auth ? "access was denied (gated or private repository, or a missing token)" : notFound ? "the repository, revision or file does not exist" : offline ? "the hub could not be reached and no local copy was found" : "the download failed";
   const remediation: string[] = [];
   if (auth) remediation.push("Accept the model's licence on its Hugging Face page and export HF_TOKEN (with read access) in every process and node that loads it.");

@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../signals.js";
+import { firstValue, signalHits, signalMatches } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -31,7 +31,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (m.nonTorchGiB !== null) parts.push(`non-torch ${m.nonTorchGiB} GiB`);
   const budget = parts.length ? ` (${parts.join(", ")})` : "";
   // how far below zero the KV budget came out: `Available KV cache memory: -2.14 GiB`
-  const neg = facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB < 0 ? -facts.kvCache.availableGiB : hits.map((h) => /Available KV cache memory: -([\d.]+) ?GiB/.exec(h.text)).find(Boolean)?.[1];
+  const neg = facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB < 0 ? -facts.kvCache.availableGiB : firstValue(hits, "negativeGiB");
   const short = neg !== undefined && neg !== null ? Number(neg) : null;
   const total = m.totalGpuGiB ?? facts.gpu.memoryGiB;
   const raise = raiseAdvice(gmu, short, total);
