@@ -1,7 +1,7 @@
 import type { Evidence } from "../../model.js";
 import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
-import { signalMatches } from "../signals.js";
+import { signalHits } from "../signals.js";
 import { normalizeVersion, type VersionOf } from "../../facts/versions.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -22,10 +22,10 @@ interface Found {
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const explicit = signalMatches(ctx, "nccl.versionMismatch").filter((h) => h.match.groups?.versionA !== undefined && h.match.groups.versionA !== h.match.groups.versionB);
+  const explicit = signalHits(ctx, ["nccl.versionMismatch"]).filter((h) => h.captures.versionA !== undefined && h.captures.versionA !== h.captures.versionB);
   const found: Found[] = [];
   if (explicit.length) {
-    const g = explicit[0].match.groups!;
+    const g = explicit[0].captures;
     found.push({ what: "NCCL", versions: `rank ${g.rankA} has ${decode(g.versionA)}, rank ${g.rankB} has ${decode(g.versionB)}`, evidence: explicit.map((h) => h.ev) });
   }
   const manyInputs = ctx.state.inputs.length > 1;

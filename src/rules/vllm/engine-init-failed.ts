@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../signals.js";
+import { signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 import { defineRule, type RuleSpec } from "../define.js";
 

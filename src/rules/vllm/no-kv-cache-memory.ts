@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
-import { firstValue, signalHits, signalMatches } from "../signals.js";
+import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -18,7 +18,7 @@ export const meta = {
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
-  const hits = signalMatches(ctx, "vllm.noKvMemory");
+  const hits = signalHits(ctx, ["vllm.noKvMemory"]);
   const factZero = facts.kvCache.gpuBlocks === 0 || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
   if (!hits.length && !factZero) return [];
   const m = facts.memory;
