@@ -303,6 +303,9 @@ export const FactsSchema = z.object({
     by: EvidenceSchema,
     /** the network NCCL went on with, when that line names one */
     net: z.string().optional(),
+    /** net-plugin: the plugin that failed to initialise, and what NCCL said */
+    plugin: z.string().optional(),
+    said: z.string().optional(),
   })).optional(),
   /** extension: the programs that wrote the log, in a fixed order */
   dialects: z.array(DialectSchema).optional(),
