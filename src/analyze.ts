@@ -24,7 +24,7 @@ import { TOOL_VERSION } from "./version.js";
 export interface AnalyzeOptions {
   limits?: Partial<InputLimits>;
   maxLineChars?: number;
-  /** at most this many events of one kind are kept for rules and `--events` (the rest are counted) */
+  /** at most this many events of one kind are kept for `--events` reports (the rest are counted); rules never see them */
   maxEventsPerKind?: number;
   rules?: RulesConfig;
   /** sees every record before the readers; must be cheap and keep bounded state (no line is only counted then) */
