@@ -247,8 +247,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           s.ibHcasAt = earlier(s.ibHcasAt, at);
         } else if (e.transport === "ib-none") s.ibNone = earlier(s.ibNone, at);
         else if (e.transport === "socket") s.socketUsing = earlier(s.socketUsing, at);
-        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, at);
         else if (e.transport === "ofi") s.ofi = earlier(s.ofi, at);
+        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, at);
         return;
       }
       case "nccl.netHint":
