@@ -27,4 +27,9 @@ describe("the facts rules read instead of kept lines are bounded, and the bounds
     expect(f.nccl.interfaces![0]).toEqual({ role: "Bootstrap", index: 0, name: "eth0", address: "10.0.0.0", host: "node0", count: 1, evidence: { file: "t.log", line: 1, text: lines[0] } });
     expect(f.versions!.seen).toHaveLength(MAX_VERSIONS);
   });
+
+  it("NET/IB's out-of-band interface is an interface entry of its own role (nccl/wrong-interface reads Bootstrap and NET/Socket ones)", () => {
+    const line = "gpu1:10:10 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/RoCE ; OOB ib0:10.1.0.5<0>";
+    expect(finalizeFacts(analyzeLines([line]).state).nccl.interfaces).toEqual([{ role: "NET/IB OOB", index: 0, name: "ib0", address: "10.1.0.5", host: "gpu1", count: 1, evidence: { file: "t.log", line: 1, text: line } }]);
+  });
 });
