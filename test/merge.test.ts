@@ -83,6 +83,18 @@ describe("merge", () => {
     expect(merged.report.findings.find((x) => x.ruleId === "cluster/version-mismatch")!.message).toContain("NCCL 2.18.1 on nodea; 2.19.3 on nodeb");
     expect(merged.report.findings.find((x) => x.ruleId === "vllm/cuda-oom")!.message).toContain("while loading the model weights");
   });
+  it("the kept tracebacks (the first 16 and the first 8 of each kind) and the root cause merge exactly", async () => {
+    const tb = (i: number, file: string, func: string) => ["Traceback (most recent call last):", `  File "${file}", line 1, in ${func}`, "    f()", `ValueError: failure ${i}`];
+    const part = (host: string, from: number) => [
+      `${host}:1:1 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.${from}<0>`,
+      ...Array.from({ length: 20 }, (_, i) => tb(from + i, i % 3 ? "/x/vllm/worker/worker.py" : "/x/torch/distributed/pynccl.py", i % 2 ? "load_model" : "execute_model")).flat(),
+    ];
+    const { merged } = await expectMergeEqualsWhole([...part("nodea", 1), ...part("nodeb", 21)].join("\n") + "\n", "tracebacks");
+    const t = merged.report.facts.tracebacks!;
+    // the first 16, and NCCL ones past them until 8 of that kind are kept (the start-up and serving ones reach 8 within the 16)
+    expect([t.count, t.counts.init, t.counts.runtime, t.counts.nccl, t.list.length]).toEqual([40, 20, 20, 14, 18]);
+    expect(t.rootCause!.text).toBe("ValueError: failure 2");
+  });
   it("is associative over three parts", async () => {
     const three = TWO_HOST_LOG + TWO_HOST_LOG.replace(/node-worker/g, "node-third");
     const pieces = splitByHost(three);
