@@ -312,15 +312,37 @@ export interface SignatureMatch {
 /** How much of a line the patterns read: what a failure says is at its start, and the patterns stay linear in it. */
 export const SIGNATURE_SPAN = 4096;
 
-/** The signatures a line is (none for most lines: one regex test). */
-export function matchSignatures(whole: string): SignatureMatch[] {
+/** `lower` holds one of `words` (a loop, not `some` with a closure: this runs per signature on every line the prefilter passes) */
+function holdsAny(lower: string, words: readonly string[]): boolean {
+  for (let k = 0; k < words.length; k++) if (lower.includes(words[k])) return true;
+  return false;
+}
+
+/** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
+export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
   if (!PREFILTER.test(line)) return [];
+  // a line the prefilter passes is tried against every signature; NCCL prints many such lines again and again
+  // verbatim (`Bootstrap : Using …`, `GPU Direct RDMA Enabled …` for communicator after communicator): the answer,
+  // which depends on the text alone, is kept for the last few thousand distinct ones
+  let out = seenLines.get(line);
+  if (out === undefined) {
+    out = matchAll(line);
+    if (seenLines.size >= SEEN_LINES) seenLines.clear();
+    seenLines.set(line, out);
+  }
+  return out;
+}
+
+const SEEN_LINES = 2048;
+const seenLines = new Map<string, readonly SignatureMatch[]>();
+
+function matchAll(line: string): SignatureMatch[] {
   const lower = line.toLowerCase();
   const out: SignatureMatch[] = [];
   let benign: boolean | undefined;
   for (const s of SIGNATURES) {
-    if (!s.anyOf.some((a) => lower.includes(a))) continue;
+    if (!holdsAny(lower, s.anyOf)) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
     if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;

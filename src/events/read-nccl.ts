@@ -1,4 +1,4 @@
-import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
@@ -9,7 +9,7 @@ import { base, type Emit, type RecordReader } from "./types.js";
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
-export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
+export const NCCL_READER_LIMITS = { heads: 20_000, connections: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
@@ -26,6 +26,8 @@ const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment vari
 const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
 const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*\]?)?(?: -> (\d+)(\[[0-9A-Fa-f]*\]?)?)?(.*)$/;
+
+const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
 /** Ranks visible in a connection line that was cut (`-> 1[`, `[se`, `vERROR`); not in ring-order lines. */
 export function looseConnectionRanks(msg: string): number[] {
@@ -101,6 +103,20 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       heads.set(head, h);
     }
     return h;
+  };
+
+  // a set-up log prints the same connection lines for communicator after communicator: each distinct message is
+  // parsed once (the grammar's answer depends on the message alone)
+  const connections = new Map<string, { conn: NcclConnection | null; kind: string | null }>();
+  const connectionOf = (msg: string) => {
+    let c = connections.get(msg);
+    if (c === undefined) {
+      const conn = parseConnection(msg);
+      c = { conn, kind: conn ? transportKind(conn.via) : null };
+      if (connections.size >= NCCL_READER_LIMITS.connections) connections.clear();
+      connections.set(msg, c);
+    }
+    return c;
   };
 
   const table = new ActivityTable();
@@ -229,8 +245,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
-        const conn = parseConnection(msg);
-        const kind = conn ? transportKind(conn.via) : null;
+        const { conn, kind } = connectionOf(msg);
         if (conn && kind) {
           emit({
             kind: "nccl.connection", ...base(rec, evidenceOf(rec)), ...who, channel: conn.channel, connIndex: conn.connIndex,
@@ -253,37 +268,37 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
     }
     const parsed = readNcclMessage(msg);
-    const ev = () => base(rec, evidenceOf(rec));
+    const ev = eventBase;
     switch (parsed.kind) {
       case "version":
-        emit({ kind: "nccl.version", ...ev(), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
+        emit({ kind: "nccl.version", ...ev(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
         return;
       case "usingNetwork":
-        emit({ kind: "nccl.network", ...ev(), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
+        emit({ kind: "nccl.network", ...ev(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
         return;
       case "ibUsing":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
         return;
       case "ibHcaLegacy":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
         return;
       case "ibNoDevice":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib-none", hcas: [], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] });
         return;
       case "socketUsing":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
+        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
         return;
       case "ofi":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ofi", hcas: [], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ofi", hcas: [], ifaces: [] });
         return;
       case "bootstrapUsing":
-        emit({ kind: "nccl.bootstrap", ...ev(), ...who, ifaces: parsed.ifaces });
+        emit({ kind: "nccl.bootstrap", ...ev(rec), ...who, ifaces: parsed.ifaces });
         return;
       case "env":
-        emit({ kind: "nccl.env", ...ev(), ...who, name: parsed.name, value: parsed.value });
+        emit({ kind: "nccl.env", ...ev(rec), ...who, name: parsed.name, value: parsed.value });
         return;
       case "init":
-        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...ev(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
         noteComm(who, tid, parsed.comm);
         return;
       case "commSummary":
@@ -295,11 +310,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
-        emit({ kind: "nccl.gdr", ...ev(), ...who, enabled: parsed.enabled, scope: parsed.scope });
+        emit({ kind: "nccl.gdr", ...ev(rec), ...who, enabled: parsed.enabled, scope: parsed.scope });
         return;
       case "nvls":
       case "collnet":
-        emit({ kind: "nccl.feature", ...ev(), ...who, feature: parsed.kind, text: parsed.text });
+        emit({ kind: "nccl.feature", ...ev(rec), ...who, feature: parsed.kind, text: parsed.text });
         return;
       case "collective": {
         const a = activityOf(who, parsed.comm);
@@ -312,11 +327,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
       case "errorReturn":
-        emit({ kind: "nccl.errorReturn", ...ev(), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
-        if (parsed.code !== 0) emit({ kind: "error", ...ev(), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
+        emit({ kind: "nccl.errorReturn", ...ev(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
+        if (parsed.code !== 0) emit({ kind: "error", ...ev(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
         return;
       case "retry":
-        emit({ kind: "error", ...ev(), source: "nccl", message: msg });
+        emit({ kind: "error", ...ev(rec), source: "nccl", message: msg });
         return;
     }
     let m: RegExpExecArray | null;
