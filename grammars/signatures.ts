@@ -321,18 +321,20 @@ function holdsAny(lower: string, words: readonly string[]): boolean {
 /** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
 export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
-  if (!PREFILTER.test(line)) return [];
-  // a line the prefilter passes is tried against every signature; NCCL prints many such lines again and again
-  // verbatim (`Bootstrap : Using …`, `GPU Direct RDMA Enabled …` for communicator after communicator): the answer,
-  // which depends on the text alone, is kept for the last few thousand distinct ones
+  // NCCL prints its set-up lines again and again verbatim (`Channel 00/0 : …`, `Bootstrap : Using …`, `GPU Direct
+  // RDMA Enabled …` for communicator after communicator): for its INFO lines the answer, which depends on the text
+  // alone, is kept for the last few thousand distinct ones
+  if (!line.includes("NCCL INFO")) return PREFILTER.test(line) ? matchAll(line) : NONE;
   let out = seenLines.get(line);
   if (out === undefined) {
-    out = matchAll(line);
+    out = PREFILTER.test(line) ? matchAll(line) : NONE;
     if (seenLines.size >= SEEN_LINES) seenLines.clear();
     seenLines.set(line, out);
   }
   return out;
 }
+
+const NONE: readonly SignatureMatch[] = Object.freeze([]);
 
 const SEEN_LINES = 2048;
 const seenLines = new Map<string, readonly SignatureMatch[]>();

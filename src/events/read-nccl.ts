@@ -1,5 +1,5 @@
 import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
-import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
+import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
@@ -9,7 +9,7 @@ import { base, type Emit, type RecordReader } from "./types.js";
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
-export const NCCL_READER_LIMITS = { heads: 20_000, connections: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
+export const NCCL_READER_LIMITS = { heads: 20_000, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
@@ -117,6 +117,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       connections.set(msg, c);
     }
     return c;
+  };
+
+  // so is each distinct message of the phrase table (its value is shared by the events made of it, which nothing changes)
+  const messages = new Map<string, NcclMessage>();
+  const messageOf = (msg: string) => {
+    let m = messages.get(msg);
+    if (m === undefined) {
+      m = readNcclMessage(msg);
+      if (messages.size >= NCCL_READER_LIMITS.messages) messages.clear();
+      messages.set(msg, m);
+    }
+    return m;
   };
 
   const table = new ActivityTable();
@@ -267,7 +279,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
     }
-    const parsed = readNcclMessage(msg);
+    const parsed = messageOf(msg);
     const ev = eventBase;
     switch (parsed.kind) {
       case "version":

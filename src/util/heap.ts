@@ -8,13 +8,20 @@ import { runInNewContext } from "node:vm";
  * than `limitBytes`, a full collection runs (a few ms with so little live). A read the fast path counts stays
  * below the limit and never pays for one.
  */
-export function heapKeeper(limitBytes = 128 << 20, everyBytes = 4 << 20): (bytesRead: number) => void {
+export function heapKeeper(limitBytes = HEAP_LIMIT, everyBytes = 4 << 20): (bytesRead: number) => void {
   let next = everyBytes;
   return (bytesRead) => {
     if (bytesRead < next) return;
     next = bytesRead + everyBytes;
-    if (process.memoryUsage.rss() > limitBytes) collect();
+    collectOver(limitBytes);
   };
+}
+
+const HEAP_LIMIT = 128 << 20;
+
+/** A full collection now if the process holds more than `limitBytes` (say, between reading a log and writing its report). */
+export function collectOver(limitBytes = HEAP_LIMIT): void {
+  if (process.memoryUsage.rss() > limitBytes) collect();
 }
 
 let gc: (() => void) | null | undefined;
