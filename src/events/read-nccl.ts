@@ -29,6 +29,15 @@ const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*
 
 const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
+/** `v` and all it holds, frozen: a value kept for reuse cannot be changed by one of those it is given to */
+function frozen<T>(v: T): T {
+  if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) frozen(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 /** Ranks visible in a connection line that was cut (`-> 1[`, `[se`, `vERROR`); not in ring-order lines. */
 export function looseConnectionRanks(msg: string): number[] {
   const m = LOOSE_CONNECTION.exec(msg);
@@ -112,19 +121,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     let c = connections.get(msg);
     if (c === undefined) {
       const conn = parseConnection(msg);
-      c = { conn, kind: conn ? transportKind(conn.via) : null };
+      c = Object.freeze({ conn: conn && Object.freeze(conn), kind: conn ? transportKind(conn.via) : null });
       if (connections.size >= NCCL_READER_LIMITS.connections) connections.clear();
       connections.set(msg, c);
     }
     return c;
   };
 
-  // so is each distinct message of the phrase table (its value is shared by the events made of it, which nothing changes)
+  // so is each distinct message of the phrase table (its value, frozen, is shared by the events made of it)
   const messages = new Map<string, NcclMessage>();
   const messageOf = (msg: string) => {
     let m = messages.get(msg);
     if (m === undefined) {
-      m = readNcclMessage(msg);
+      m = frozen(readNcclMessage(msg));
       if (messages.size >= NCCL_READER_LIMITS.messages) messages.clear();
       messages.set(msg, m);
     }
