@@ -61,7 +61,8 @@ export const FORMATS: Record<string, () => Promise<Renderer>> = {
 function* keptSmall(pieces: Iterable<string>): Generator<string> {
   // (what reading left behind goes first)
   collectOver();
-  const keep = heapKeeper();
+  // (all of what is made here dies as soon as it is written: every 4 MB, whatever the heap holds)
+  const keep = heapKeeper(undefined, undefined, 0);
   let chars = 0;
   for (const p of pieces) {
     yield p;
