@@ -268,10 +268,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (msg.includes("via")) {
         const { conn, kind } = connectionOf(msg);
         if (conn && kind) {
+          // (written out, not spread: a set-up log's most frequent event)
           emit({
-            kind: "nccl.connection", ...base(rec, evidenceOf(rec)), ...who, channel: conn.channel, connIndex: conn.connIndex,
-            from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev, direction: conn.direction,
-            via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
+            kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
+            channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
+            direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
           });
           return;
         }
@@ -375,7 +376,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
       if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
       if (!span) return readForeign(rec, emit);
-      lastNccl = { input: rec.input, line: rec.line };
+      // (changed in place: every NCCL record passes here)
+      if (lastNccl) {
+        lastNccl.input = rec.input;
+        lastNccl.line = rec.line;
+      } else lastNccl = { input: rec.input, line: rec.line };
       const header = span.head === "" ? null : headerOf(span.head);
       const who: NcclWho = { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null };
       noteHost(rec, who, emit);
