@@ -29,6 +29,8 @@ const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*
 
 const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
+const NO_HEADER = Object.freeze({ header: null, who: Object.freeze({ host: null, pid: null, dev: null }) as NcclWho });
+
 /** `v` and all it holds, frozen: a value kept for reuse cannot be changed by one of those it is given to */
 function frozen<T>(v: T): T {
   if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
@@ -78,7 +80,7 @@ export interface NcclReader extends RecordReader {
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  */
 export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean } = {}): NcclReader {
-  const heads = new Map<string, NcclHeader | null>();
+  const heads = new Map<string, { header: NcclHeader | null; who: NcclWho }>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -104,10 +106,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 
-  const headerOf = (head: string): NcclHeader | null => {
+  /** a header's parse, and who it names (one frozen value per distinct header: events copy it) */
+  const headerOf = (head: string): { header: NcclHeader | null; who: NcclWho } => {
     let h = heads.get(head);
     if (h === undefined) {
-      h = parseNcclHeader(head);
+      const header = parseNcclHeader(head);
+      h = Object.freeze({ header, who: Object.freeze({ host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null }) });
       if (heads.size >= NCCL_READER_LIMITS.heads) heads.clear();
       heads.set(head, h);
     }
@@ -381,8 +385,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         lastNccl.input = rec.input;
         lastNccl.line = rec.line;
       } else lastNccl = { input: rec.input, line: rec.line };
-      const header = span.head === "" ? null : headerOf(span.head);
-      const who: NcclWho = { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null };
+      const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
       noteHost(rec, who, emit);
       if (span.level === "TRACE" || span.level === "CALL") {
         const a = activityOf(who, null);

@@ -16,8 +16,11 @@ const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .
 // (bounded: a half row is short, a host name shorter still)
 const ROW_THEN_NCCL = /^\s{0,20}\d{1,20}\s{1,20}\d{1,20}\s{1,20}\w{1,20}\s[^\n]{0,200}?[\dA](?=[A-Za-z][\w.\-]{0,100}:\d{1,10}:\d{1,10} \[\d{1,4}\] NCCL (?:INFO|WARN|TRACE) )/;
 
+// what GLUED_START needs, searched in one pass (four `indexOf`s showed in a set-up log's profile)
+const MAY_GLUE = /ERROR|WARNING|CRITICAL|pid=/;
+
 function gluedAt(p: string): number {
-  if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
+  if (!MAY_GLUE.test(p)) return -1;
   GLUED_START.lastIndex = 0;
   for (let m = GLUED_START.exec(p); m; m = GLUED_START.exec(p)) {
     const before = p.slice(0, m.index);
