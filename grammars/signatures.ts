@@ -323,8 +323,9 @@ export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
   // NCCL prints its set-up lines again and again verbatim (`Channel 00/0 : …`, `Bootstrap : Using …`, `GPU Direct
   // RDMA Enabled …` for communicator after communicator): for its INFO lines the answer, which depends on the text
-  // alone, is kept (frozen) for the last few thousand distinct ones
-  if (!line.includes("NCCL INFO")) return PREFILTER.test(line) ? matchAll(line) : NONE;
+  // alone, is kept (frozen) for the last few thousand distinct ones (not for an `Init START|COMPLETE` line: it names
+  // its communicator, so it never comes again, and keeping it would only fill the heap)
+  if (!line.includes("NCCL INFO") || line.includes(" Init ")) return PREFILTER.test(line) ? matchAll(line) : NONE;
   let out = seenLines.get(line);
   if (out === undefined) {
     out = PREFILTER.test(line) ? Object.freeze(matchAll(line).map((f) => Object.freeze({ ...f, match: Object.freeze(f.match) }))) : NONE;
