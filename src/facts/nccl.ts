@@ -129,7 +129,10 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
 }
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
-  for (const [k, v] of Object.entries(f) as [keyof typeof f, unknown][]) {
+  // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
+  for (const key in f) {
+    const k = key as keyof typeof f;
+    const v: unknown = f[k];
     if (v === null || v === undefined) continue;
     if (k === "nranks" || k === "nNodes" || k === "localRanks") (l as unknown as Record<string, number | null>)[k] = Math.max((l[k] as number | null) ?? 0, v as number);
     else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = v;

@@ -36,11 +36,13 @@ function splitGlued(raw: string): string[] {
     const row = ROW_THEN_NCCL.exec(raw);
     if (row) return [row[0], ...splitGlued(raw.slice(row[0].length))];
   }
-  let pieces = [raw];
-  if (raw.indexOf("   ") >= 0) {
-    pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
-    if (pieces.length === 0) return [raw];
+  if (raw.indexOf("   ") < 0) {
+    // (most lines: no padding, so one piece, maybe glued)
+    const at = gluedAt(raw);
+    return at > 0 ? [raw.slice(0, at), raw.slice(at)] : [raw];
   }
+  const pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
+  if (pieces.length === 0) return [raw];
   const out: string[] = [];
   for (const p of pieces) {
     const at = gluedAt(p);
