@@ -31,6 +31,20 @@ const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
 const NO_HEADER = Object.freeze({ header: null, who: Object.freeze({ host: null, pid: null, dev: null }) as NcclWho });
 
+/** `read`, its answer kept for the last `limit` distinct texts (at most: all are forgotten when that many are kept) */
+function kept<T>(limit: number, read: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let v = seen.get(text);
+    if (v === undefined) {
+      v = read(text);
+      if (seen.size >= limit) seen.clear();
+      seen.set(text, v);
+    }
+    return v;
+  };
+}
+
 /** `v` and all it holds, frozen: a value kept for reuse cannot be changed by one of those it is given to */
 function frozen<T>(v: T): T {
   if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
@@ -80,7 +94,6 @@ export interface NcclReader extends RecordReader {
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  */
 export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean } = {}): NcclReader {
-  const heads = new Map<string, { header: NcclHeader | null; who: NcclWho }>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -106,43 +119,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 
-  /** a header's parse, and who it names (one frozen value per distinct header: events copy it) */
-  const headerOf = (head: string): { header: NcclHeader | null; who: NcclWho } => {
-    let h = heads.get(head);
-    if (h === undefined) {
-      const header = parseNcclHeader(head);
-      h = Object.freeze({ header, who: Object.freeze({ host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null }) });
-      if (heads.size >= NCCL_READER_LIMITS.heads) heads.clear();
-      heads.set(head, h);
-    }
-    return h;
-  };
-
-  // a set-up log prints the same connection lines for communicator after communicator: each distinct message is
-  // parsed once (the grammar's answer depends on the message alone)
-  const connections = new Map<string, { conn: NcclConnection | null; kind: string | null }>();
-  const connectionOf = (msg: string) => {
-    let c = connections.get(msg);
-    if (c === undefined) {
-      const conn = parseConnection(msg);
-      c = Object.freeze({ conn: conn && Object.freeze(conn), kind: conn ? transportKind(conn.via) : null });
-      if (connections.size >= NCCL_READER_LIMITS.connections) connections.clear();
-      connections.set(msg, c);
-    }
-    return c;
-  };
-
-  // so is each distinct message of the phrase table (its value, frozen, is shared by the events made of it)
-  const messages = new Map<string, NcclMessage>();
-  const messageOf = (msg: string) => {
-    let m = messages.get(msg);
-    if (m === undefined) {
-      m = frozen(readNcclMessage(msg));
-      if (messages.size >= NCCL_READER_LIMITS.messages) messages.clear();
-      messages.set(msg, m);
-    }
-    return m;
-  };
+  // a header's parse and who it names; and, since a set-up log prints the same lines for communicator after
+  // communicator, each distinct connection line and phrase-table message: each read once (the grammar's answer
+  // depends on the text alone) and frozen, as the events made of it share it
+  const headerOf = kept(NCCL_READER_LIMITS.heads, (head): { header: NcclHeader | null; who: NcclWho } => {
+    const header = parseNcclHeader(head);
+    return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
+  });
+  const connectionOf = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
+    const conn = parseConnection(msg);
+    return frozen({ conn, kind: conn ? transportKind(conn.via) : null });
+  });
+  const messageOf = kept(NCCL_READER_LIMITS.messages, (msg) => frozen(readNcclMessage(msg)));
 
   const table = new ActivityTable();
   const activityOf = (who: NcclWho, comm: string | null) => table.get(who, comm);
@@ -294,37 +282,36 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
     }
     const parsed = messageOf(msg);
-    const ev = eventBase;
     switch (parsed.kind) {
       case "version":
-        emit({ kind: "nccl.version", ...ev(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
+        emit({ kind: "nccl.version", ...eventBase(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
         return;
       case "usingNetwork":
-        emit({ kind: "nccl.network", ...ev(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
+        emit({ kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
         return;
       case "ibUsing":
-        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
         return;
       case "ibHcaLegacy":
-        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
         return;
       case "ibNoDevice":
-        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] });
         return;
       case "socketUsing":
-        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
         return;
       case "ofi":
-        emit({ kind: "nccl.netDevices", ...ev(rec), ...who, transport: "ofi", hcas: [], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] });
         return;
       case "bootstrapUsing":
-        emit({ kind: "nccl.bootstrap", ...ev(rec), ...who, ifaces: parsed.ifaces });
+        emit({ kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces });
         return;
       case "env":
-        emit({ kind: "nccl.env", ...ev(rec), ...who, name: parsed.name, value: parsed.value });
+        emit({ kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value });
         return;
       case "init":
-        emit({ kind: "nccl.init", ...ev(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
         noteComm(who, tid, parsed.comm);
         return;
       case "commSummary":
@@ -336,11 +323,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
-        emit({ kind: "nccl.gdr", ...ev(rec), ...who, enabled: parsed.enabled, scope: parsed.scope });
+        emit({ kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope });
         return;
       case "nvls":
       case "collnet":
-        emit({ kind: "nccl.feature", ...ev(rec), ...who, feature: parsed.kind, text: parsed.text });
+        emit({ kind: "nccl.feature", ...eventBase(rec), ...who, feature: parsed.kind, text: parsed.text });
         return;
       case "collective": {
         const a = activityOf(who, parsed.comm);
@@ -353,11 +340,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
       case "errorReturn":
-        emit({ kind: "nccl.errorReturn", ...ev(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
-        if (parsed.code !== 0) emit({ kind: "error", ...ev(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
+        emit({ kind: "nccl.errorReturn", ...eventBase(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
+        if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
         return;
       case "retry":
-        emit({ kind: "error", ...ev(rec), source: "nccl", message: msg });
+        emit({ kind: "error", ...eventBase(rec), source: "nccl", message: msg });
         return;
     }
     let m: RegExpExecArray | null;
