@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { renderJson, renderJsonPieces } from "../src/report/json.js";
+import { createDispatcher } from "../src/classify.js";
+import { chunkLine } from "../src/input/lines.js";
+import { toRecord } from "../src/records/peel.js";
+import { splitPhysicalLine } from "../src/records/split.js";
 
 /**
  * NCCL_DEBUG=INFO set-up logs: communicator after communicator of bootstrap, network, connection and Init lines,
@@ -163,6 +167,64 @@ describe("set-up logs of every era read as every line read afresh", () => {
       }
     }
   }, 60_000);
+});
+
+/** the lines of `text` the fast path took, read as analyzeSource does (the rest the ordinary way) */
+function takenFast(text: string): string[] {
+  const b = Buffer.from(text, "latin1");
+  const d = createDispatcher();
+  const c = d.fast.begin(b, 10_000, { ascii: true });
+  const taken: string[] = [];
+  let n = 0;
+  for (let s = 0; s < b.length; ) {
+    const nl = b.indexOf(10, s);
+    n++;
+    if (c.line(s, nl, n)) taken.push(b.toString("latin1", s, nl));
+    else {
+      c.pass();
+      for (const piece of splitPhysicalLine(chunkLine({ head: null, headCut: 0, bytes: b, ascii: true, text: "", start: 0, end: b.length }, s, nl, 10_000))) d.dispatch(toRecord("x", 0, n, piece), () => {});
+    }
+    s = nl + 1;
+  }
+  c.done();
+  return taken;
+}
+
+describe("lines NCCL reads to nothing", () => {
+  const h = "gpu-node-a:4100:4111 [0]";
+  const quiet = [`${h} NCCL INFO Connected all rings`, `${h} NCCL INFO cudaDriverVersion 12040`, `${h} NCCL INFO Trees [0] 1/-1/-1->0->-1 [1] 1/-1/-1->0->-1`, `${h} NCCL INFO Channel 00/24 :    0   1   2   3`, `${h} NCCL INFO P2P Chunksize set to 131072`, `${h} NCCL INFO NET/Plugin: Could not find: libnccl-net.so`];
+  // what looks alike but makes an event or bumps a counter, every time
+  const busy = [
+    `${h} NCCL INFO CustomOp: opCount 5 sendbuff 0x1 recvbuff 0x2 count 8 datatype 7 op 0 root 0 comm 0xabc [nranks=4] stream 0x9`,
+    `${h} NCCL INFO Connected all rings from rank 3`,
+    `${h} NCCL INFO comm 0x55d1a0000000 rank 0 nranks 4 cudaDev 0 busId 1b000 - Init COMPLETE`,
+    `${h} NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC`,
+    `${h} NCCL INFO misc/socket.cc:564 -> 2`,
+  ];
+  const lines = ["NCCL version 2.21.5+cuda12.4", `${h} NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>`];
+  for (let r = 0; r < 6; r++) {
+    lines.push(...quiet, ...busy);
+    // the same record behind a wrapper, with a space at its end and as a piece of a longer line is read the ordinary way
+    lines.push(`2025-11-20T09:14:0${r}.123456789Z ${quiet[0]}`, `${quiet[1]} `, `${quiet[2]}\r${quiet[0]}`);
+  }
+  const text = lines.join("\n") + "\n";
+
+  it("are taken by the fast path from their second time, bare and whole, and nothing else is", () => {
+    const taken = takenFast(text);
+    const counts = new Map<string, number>();
+    for (const t of taken) counts.set(t, (counts.get(t) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(quiet.map((q) => [q, 5])));
+  });
+
+  it("read to the same report and events with the fast path on and off", async () => {
+    const slow = await read(text, { fastPath: false });
+    for (const chunk of [256, 4096]) {
+      const fast = await read(text, {}, chunk);
+      expect(JSON.stringify({ report: fast.report, events: fast.events }), String(chunk)).toBe(JSON.stringify({ report: slow.report, events: slow.events }));
+    }
+    // the custom collective was counted every time
+    expect(slow.report.facts.nccl.rankMap[0]).toMatchObject({ lastOpCount: 5, lastCollective: "CustomOp", collectives: 6 });
+  });
 });
 
 describe("a JSON report in pieces", () => {

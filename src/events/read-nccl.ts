@@ -85,6 +85,13 @@ function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
 export interface NcclReader extends RecordReader {
   /** the counting fast path (./nccl-fast-counter.ts) */
   fast: LineCounter;
+  /**
+   * The record just read made no event (the caller knows: no reader, observer or signature made one of it): if this
+   * reader only read an INFO message to nothing either, one that would read to nothing wherever it stood (no
+   * counter, no communicator of its thread: a message the phrase table and the rank patterns have nothing for),
+   * the fast path takes the lines of the same record text from now on.
+   */
+  noteQuiet(rec: LogRecord): void;
   /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
@@ -270,7 +277,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         }
       }
       for (const r of looseConnectionRanks(msg)) rank(rec, emit, who, r, "connection");
-      if (!msg.startsWith("Coll")) return;
+      if (!msg.startsWith("Coll")) {
+        quiet = true;
+        return;
+      }
     }
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
@@ -353,13 +363,21 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
+    quiet = true;
   };
+
+  // readInfo read the record just read to nothing (no event of its own, no counter): see noteQuiet
+  let quiet = false;
 
   return {
     name: "nccl",
     fast: counter.fast,
     absorb: counter.absorb,
+    noteQuiet(rec) {
+      if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
+    },
     read(rec, emit) {
+      quiet = false;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
