@@ -325,7 +325,7 @@ export function matchSignatures(whole: string): readonly SignatureMatch[] {
   // RDMA Enabled …` for communicator after communicator): for its INFO lines the answer, which depends on the text
   // alone, is kept (frozen) for the last few thousand distinct ones (not for an `Init START|COMPLETE` line: it names
   // its communicator, so it never comes again, and keeping it would only fill the heap)
-  if (!line.includes("NCCL INFO") || line.includes(" Init ")) return PREFILTER.test(line) ? matchAll(line) : NONE;
+  if (line.length > SEEN_LINE_CHARS || !line.includes("NCCL INFO") || line.includes(" Init ")) return PREFILTER.test(line) ? matchAll(line) : NONE;
   let out = seenLines.get(line);
   if (out === undefined) {
     out = PREFILTER.test(line) ? Object.freeze(matchAll(line).map((f) => Object.freeze({ ...f, match: Object.freeze(f.match) }))) : NONE;
@@ -338,6 +338,8 @@ export function matchSignatures(whole: string): readonly SignatureMatch[] {
 const NONE: readonly SignatureMatch[] = Object.freeze([]);
 
 const SEEN_LINES = 2048;
+/** (a longer line is read afresh: 2,048 of them kept could hold megabytes) */
+const SEEN_LINE_CHARS = 512;
 const seenLines = new Map<string, readonly SignatureMatch[]>();
 
 function matchAll(line: string): SignatureMatch[] {

@@ -107,6 +107,7 @@ const FAST_MAX_KEYS = 4096;
 /** lines read to nothing kept (see `learnQuiet`), in all and after one header */
 const MAX_QUIET = 4096;
 const MAX_QUIET_PER_KEY = 64;
+const MAX_QUIET_TEXT = 512;
 /** a line `learnQuiet` was told of (no counter to bump) */
 const QUIET = -1;
 const KEY_SHIFT = 20;
@@ -233,7 +234,7 @@ export function createFastCounter(
   const learnQuiet = (text: string): void => {
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || !/^[\x20-\x7e]*$/.test(text)) return;
+    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return;
     const rest = text.slice(head![0].length);
     const list = (k.quiet ??= []);
     if (list.length >= MAX_QUIET_PER_KEY || list.some((q) => q.length === rest.length && q.text === rest)) return;

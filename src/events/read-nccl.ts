@@ -31,10 +31,14 @@ const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
 const NO_HEADER = Object.freeze({ header: null, who: Object.freeze({ host: null, pid: null, dev: null }) as NcclWho });
 
-/** `read`, its answer kept for the last `limit` distinct texts (at most: all are forgotten when that many are kept) */
+/**
+ * `read`, its answer kept for the last `limit` distinct texts (at most: all are forgotten when that many are kept),
+ * of at most KEPT_TEXT characters (a set-up line's are short; a long one, made up or cut, is read afresh)
+ */
 function kept<T>(limit: number, read: (text: string) => T): (text: string) => T {
   const seen = new Map<string, T>();
   return (text) => {
+    if (text.length > KEPT_TEXT) return read(text);
     let v = seen.get(text);
     if (v === undefined) {
       v = read(text);
@@ -44,6 +48,8 @@ function kept<T>(limit: number, read: (text: string) => T): (text: string) => T 
     return v;
   };
 }
+
+const KEPT_TEXT = 1024;
 
 /** `v` and all it holds, frozen: a value kept for reuse cannot be changed by one of those it is given to */
 function frozen<T>(v: T): T {
