@@ -28,6 +28,13 @@ export function createDispatcher(): Dispatcher {
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
   const observeDialect = createDialectObserver();
+  // the events made of the record at hand are counted (see `noteQuiet`)
+  let outer: Emit = () => {};
+  let emitted = 0;
+  const counting: Emit = (e) => {
+    emitted++;
+    outer(e);
+  };
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
@@ -35,17 +42,21 @@ export function createDispatcher(): Dispatcher {
     fast: bothCounters(vllm.fast, nccl.fast),
     absorb: nccl.absorb,
     dispatch(rec, emit) {
+      outer = emit;
+      const before = emitted;
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
-      observeVllmOrigin(rec, emit);
+      observeVllmOrigin(rec, counting);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
-      readSignals(rec, emit);
-      observeDialect(rec, emit);
+      readSignals(rec, counting);
+      observeDialect(rec, counting);
       let r: LogRecord = rec;
       for (const reader of readers) {
-        const out = reader.read(r, emit);
-        if (out === true) return;
+        const out = reader.read(r, counting);
+        if (out === true) break;
         if (out !== false) r = out;
       }
+      // a record nothing made an event of: the NCCL reader may let the fast path take its like
+      if (emitted === before) nccl.noteQuiet(rec);
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);
