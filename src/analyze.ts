@@ -339,7 +339,8 @@ export function noticesOf(state: FactState): string[] {
       if (!c || !(c.dropped > 0)) continue;
       const reader = readerCaps.get(what);
       const things = CAPPED_NAMES[what] ?? what;
-      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; ${c.dropped} more were counted but not kept (memory cap)`);
+      // dropped counts the lines that named a value past the cap, not distinct values (telling those apart needs the memory the cap saves)
+      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; ${c.dropped} more line${c.dropped === 1 ? "" : "s"} about ${things} past the cap not kept (memory cap)`);
       else {
         folded.add(`NCCL ${what} capped at ${reader}`);
         capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${things} after ${reader})`);
