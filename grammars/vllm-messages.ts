@@ -27,6 +27,7 @@ export type PhraseId =
   | "config.maxModelLen"
   | "config.chunkedPrefill"
   | "config.defaultBackend"
+  | "config.asyncSchedulingBackend"
   | "config.gpuUtilEquivalent"
   | "config.gpuUtilRequested"
   | "dist.inferredDpRank"
@@ -96,6 +97,12 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m) => ({ "kvCache.availableGiB": num(m[1]) }) },
     // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
     { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m) => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
+    // ≈v0.11+ (vllm/config/vllm.py): names the executor backend that rules async scheduling out (`ray`, ...)
+    {
+      id: "config.asyncSchedulingBackend",
+      re: /^Async scheduling will be disabled because it is not supported with the `(\w+)` distributed executor backend/,
+      map: (m) => ({ "config.executorBackend": m[1] }),
+    },
   ],
   C: [
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m) => ({ "config.maxNumBatchedTokens": num(m[1]) }) },

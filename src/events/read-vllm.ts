@@ -19,7 +19,7 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { launch: null, call: null, list: null, envName: null, gpus: new Set() };
+  const other: OtherState = { launch: null, flagLines: false, call: null, list: null, envName: null, gpus: new Set() };
   const runtime = createRuntimeTap();
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
@@ -144,6 +144,7 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
         // a message ends a command or call that a paste left open
         other.launch = null;
+        other.flagLines = false;
         other.call = null;
         other.list = null;
         return false;
@@ -174,7 +175,7 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
       }
       return true;
     },
-    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && other.call === null && other.list === null && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
       runtime.end(emit);
@@ -302,6 +303,11 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
 interface OtherState {
   /** the previous record was a launch command ending in a backslash: how this one continues it */
   launch: LaunchState | null;
+  /**
+   * the previous record was a vLLM command (or one of its flag lines) that did not end in a backslash: a paste whose
+   * markdown ate the backslashes puts the rest of the command on lines of flags (`--tensor-parallel-size 8 `)
+   */
+  flagLines: boolean;
   /** a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`) */
   list: { rec: LogRecord; words: string[] } | null;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
@@ -362,6 +368,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     state.launch = null;
     if (text.length < 4000) {
       readLaunch(rec, parseLaunch(text, cont), emit, state);
+      return false;
+    }
+  }
+  if (state.flagLines) {
+    state.flagLines = false;
+    if (text.length < 4000 && FLAG_LINE.test(text)) {
+      readLaunch(rec, parseLaunch(text, { phase: "vllm", modelNext: false }), emit, state);
+      if (state.launch === null) state.flagLines = true;
       return false;
     }
   }
@@ -507,6 +521,9 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   return false;
 }
 
+// a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
+const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?:[= ](?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
+
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
 const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
@@ -519,6 +536,7 @@ function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState)
   if (!isCommandLine(line)) return false;
   readLaunch(rec, parseLaunch(line), emit, state);
   state.launch = null;
+  state.flagLines = false;
   return true;
 }
 
@@ -533,6 +551,7 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
+  state.flagLines = line.cont === null && line.flags.size > 0;
 }
 
 function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["via"], emit: Emit): void {
@@ -550,10 +569,11 @@ function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string | null, msg:
     delete facts["vllm.engine"];
     marker(rec, { marker: `phrase:${hit.id}`, engine, strength: 3 }, emit);
   }
-  if (hit.id === "config.defaultBackend") {
+  if (hit.id === "config.defaultBackend" || hit.id === "config.asyncSchedulingBackend") {
     const b = String(facts["config.executorBackend"]);
     delete facts["config.executorBackend"];
-    if (b === "mp" || b === "ray" || b === "uni" || b === "external_launcher") marker(rec, { marker: "phrase:Defaulting to use", backend: b, strength: 4 }, emit);
+    const name = hit.id === "config.defaultBackend" ? "phrase:Defaulting to use" : "phrase:Async scheduling will be disabled";
+    if (b === "mp" || b === "ray" || b === "uni" || b === "external_launcher") marker(rec, { marker: name, backend: b, strength: 4 }, emit);
   }
   const values: Record<string, string | number | boolean> = facts;
   if (hit.id === "customAllReduce.disabled") {
