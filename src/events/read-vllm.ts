@@ -149,6 +149,7 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         other.list = null;
         return false;
       }
+      other.flagLines = false;
       const next = nextRecordStart(head.message);
       if (next < 0) {
         if (readRecord(rec, head, emit) === true) return true;

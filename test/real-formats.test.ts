@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import { peel } from "../src/records/peel.js";
+
+/**
+ * Formats found in real pastes that the corpus does not hold. Every log text here is written for the test, in the
+ * format's shape (several versions and wrappers each), and the facts checked are exact.
+ */
+
+const V1_KV = [
+  "(EngineCore_DP0 pid=412) INFO 03-02 10:11:12 [gpu_worker.py:298] Available KV cache memory: 6.51 GiB",
+  "(EngineCore_DP0 pid=412) INFO 03-02 10:11:12 [kv_cache_utils.py:864] GPU KV cache size: 42,656 tokens",
+  "(APIServer pid=377) INFO 03-02 10:11:20 [api_server.py:1100] Starting vLLM API server 0 on http://0.0.0.0:8000",
+];
+
+describe("journald / syslog stamps in every journalctl output mode and locale", () => {
+  const stamps = [
+    "Aug 19 18:30:11",
+    "Aug  9 18:30:11",
+    "авг 18 14:15:04",
+    "déc. 03 09:01:02",
+    "mars 03 09:01:02",
+    "Mär 03 09:01:02",
+    "8月 19 18:30:11",
+    "Aug 19 18:30:11.123456",
+    "2025-08-19T18:30:11+0000",
+    "2025-08-19T18:30:11.123456+00:00",
+    "Tue 2025-08-19 18:30:11 UTC",
+    "1724092211.123456",
+  ];
+  for (const stamp of stamps)
+    it(`peels \`${stamp} host ident[pid]: \``, () => {
+      const p = peel(`${stamp} gpu-box python3[28059]: (EngineCore pid=28059) INFO 08-18 14:15:04 [core.py:70] hello`);
+      expect(p.text).toBe("INFO 08-18 14:15:04 [core.py:70] hello");
+      expect(p.origin.host).toBe("gpu-box");
+      expect(p.origin.pid).toBe(28059);
+    });
+
+  it("does not take a plain sentence or an NCCL record for a journald line", () => {
+    expect(peel("Note 19 18:30:11 is when it hung").text).toBe("Note 19 18:30:11 is when it hung");
+    const nccl = "gpu-node-1:4095:4484 [1] NCCL INFO Channel 00/0 : 1[1] -> 2[2] via P2P/IPC";
+    expect(peel(nccl).text).toBe(nccl);
+  });
+
+  it("reads a V1 start-up behind a localized journald stamp end to end", async () => {
+    const r = await analyzeText(V1_KV.map((l) => `авг 18 14:15:04 llm python3[412]: ${l}`).join("\n") + "\n");
+    expect(r.facts.vllm.engine).toBe("v1");
+    expect(r.facts.kvCache.tokens).toBe(42656);
+    expect(r.facts.kvCache.availableGiB).toBe(6.51);
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("reads the ISO (short-iso) form end to end", async () => {
+    const r = await analyzeText(V1_KV.map((l) => `2025-08-19T18:30:11+0000 llm vllm[412]: ${l}`).join("\n") + "\n");
+    expect(r.facts.kvCache.tokens).toBe(42656);
+    expect(r.facts.vllm.engine).toBe("v1");
+  });
+});
+
+describe("the async-scheduling warning names the executor backend", () => {
+  // ≈v0.11 wording with the supported list, later wording without it; with and without the APIServer prefix
+  const lines = [
+    "(APIServer pid=46) WARNING 03-23 16:18:37 [vllm.py:736] Async scheduling will be disabled because it is not supported with the `ray` distributed executor backend (only `mp`, `uni`, and `external_launcher` are supported).",
+    "WARNING 01-31 14:20:55 [config/vllm.py:651] Async scheduling will be disabled because it is not supported with the `ray` distributed executor backend. ",
+    "2026-01-31T14:20:55.120Z (APIServer pid=17743) WARNING 01-31 14:20:55 [vllm.py:651] Async scheduling will be disabled because it is not supported with the `ray` distributed executor backend. ",
+  ];
+  for (const line of lines)
+    it(line.slice(0, 60), async () => {
+      const r = await analyzeText(`${line}\n(APIServer pid=46) INFO 03-23 16:18:37 [vllm.py:747] Asynchronous scheduling is disabled.\n`);
+      expect(r.facts.config.executorBackend).toBe("ray");
+      expect(ids(r, "error")).toEqual([]);
+    });
+
+  it("a stated backend in the banner or args still wins", async () => {
+    const r = await analyzeText(
+      [
+        "(APIServer pid=46) INFO 03-23 16:18:30 [utils.py:253] non-default args: {'model': 'Qwen/Qwen3-0.6B', 'distributed_executor_backend': 'mp'}",
+        lines[1],
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.config.executorBackend).toBe("mp");
+  });
+});
+
+describe("a pasted command whose backslashes markdown ate: one flag per line", () => {
+  it("reads the flags on the lines after `vllm serve MODEL `", async () => {
+    const text = [
+      "vllm serve /models/Qwen3-VL-235B-A22B-Instruct ",
+      "--host 0.0.0.0 ",
+      "--data-parallel-size 2 ",
+      "-tp 8",
+      "--max-model-len=10000 --enforce-eager",
+      "",
+      "--gpu-memory-utilization 0.8 ",
+      "Errors:",
+      "--pipeline-parallel-size 3",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(r.facts.config.model).toBe("/models/Qwen3-VL-235B-A22B-Instruct");
+    expect(r.facts.config.dataParallelSize).toBe(2);
+    expect(r.facts.config.tensorParallelSize).toBe(8);
+    expect(r.facts.config.maxModelLen).toBe(10000);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.8);
+    expect(r.facts.config.enforceEager).toBe(true);
+    // a line of another shape ends the command (a blank line does not: double-spaced pastes): a flag line after it is not read
+    expect(r.facts.config.pipelineParallelSize).toBeNull();
+  });
+
+  it("python -m entrypoint and docker run images alike; a log line ends it", async () => {
+    const text = [
+      "$ docker run --gpus all vllm/vllm-openai:v0.9.1 --model meta-llama/Llama-3.1-8B-Instruct",
+      "  --tensor-parallel-size 2",
+      "INFO 07-12 13:11:42 [api_server.py:1287] vLLM API server version 0.9.1",
+      "--max-model-len 4096",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(r.facts.config.model).toBe("meta-llama/Llama-3.1-8B-Instruct");
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+    expect(r.facts.config.maxModelLen).toBeNull();
+    expect(r.facts.vllm.version).toBe("0.9.1");
+  });
+
+  it("does not read flag-like lines that follow no command", async () => {
+    const r = await analyzeText("usage: thing\n--tensor-parallel-size 4\n");
+    expect(r.facts.config.tensorParallelSize).toBeNull();
+  });
+});
