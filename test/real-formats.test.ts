@@ -125,3 +125,42 @@ describe("a pasted command whose backslashes markdown ate: one flag per line", (
     expect(r.facts.config.tensorParallelSize).toBeNull();
   });
 });
+
+describe("launch commands pasted in other shapes", () => {
+  it("`python -m vllm.entrypoints.openai.api_server \\` alone on its line, after a shell prompt", async () => {
+    for (const first of ["python -m vllm.entrypoints.openai.api_server \\", "(vllm) me@box:~$ python3 -m vllm.entrypoints.api_server \\"]) {
+      const text = [first, "--model /data/Qwen3-30B \\", "  --tensor-parallel-size 4 \\", "  --pipeline-parallel-size 2 \\", "  --gpu-memory-utilization 0.90"].join("\n");
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.config.model).toBe("/data/Qwen3-30B");
+      expect(r.facts.config.tensorParallelSize).toBe(4);
+      expect(r.facts.config.pipelineParallelSize).toBe(2);
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.9);
+    }
+  });
+
+  it("a command in markdown inline-code backticks", async () => {
+    for (const line of ["`NCCL_PROTO=Simple vllm serve Qwen/Qwen3-8B -tp 2`", "serving: `vllm serve Qwen/Qwen3-8B --tensor-parallel-size 2`", "`python -m vllm.entrypoints.openai.api_server --model Qwen/Qwen3-8B -tp 2`"]) {
+      const r = await analyzeText(line + "\n");
+      expect(r.facts.config.model).toBe("Qwen/Qwen3-8B");
+      expect(r.facts.config.tensorParallelSize).toBe(2);
+    }
+  });
+});
+
+describe("a process prefix the peel cannot take off, before vLLM's level", () => {
+  const cases = [
+    // an app's own clock and tags in front
+    ["07:29:02 [INFO] [inf-job] [INFERENCE LOG] (EngineCore_DP0 pid=497) ", "v1", undefined],
+    // ANSI colour rendered to HTML by a log viewer
+    ['<font color="#2AA1B3"><b>(Worker_TP1 pid=128456)</b></font> ', "v1", "mp"],
+    ['<span style="color:#2AA1B3">(VllmWorkerProcess pid=77)</span> ', "v0", "mp"],
+  ] as const;
+  for (const [wrap, engine, backend] of cases)
+    it(wrap, async () => {
+      const r = await analyzeText(`${wrap}INFO 10-03 07:29:02 [default_loader.py:268] Loading weights took 2.39 seconds\n${wrap}INFO 10-03 07:29:02 [model_runner.py:2392] Model loading took 27.5185 GiB and 305.87 seconds\n`);
+      expect(r.facts.memory.modelWeightsGiB).toBe(27.5185);
+      expect(r.facts.vllm.engine).toBe(engine);
+      expect(r.facts.config.executorBackend).toBe(backend ?? null);
+      expect(ids(r, "error")).toEqual([]);
+    });
+});

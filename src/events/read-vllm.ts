@@ -41,6 +41,9 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
     const msg = head.message;
     runtime.clock(head.date, head.time);
     fileMarkers(rec, head, emit, marker);
+    // a process prefix the peel could not take off, inside a wrapper's text before the level
+    // (`07:29:02 [INFO] [job] (EngineCore_DP0 pid=497) INFO ...`, ANSI rendered as HTML `<b>(Worker_TP0 pid=9)</b>`)
+    if (head.leading.length > 8 && head.leading.indexOf(" pid=") > 0) leadingMarkers(rec, head.leading, emit, marker);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
@@ -233,6 +236,14 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
 }
 
 const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;
+
+function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: MarkerFn): void {
+  for (const m of leading.matchAll(PREFIX_NAME)) {
+    const name = m[1].trim();
+    const hint = processHint(name);
+    if (hint) marker(rec, { marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint }, emit);
+  }
+}
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray" } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
@@ -457,7 +468,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const words = commandOfArray(text);
     if (words !== null && readWords(rec, words, emit, state)) return false;
   }
-  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0) && isCommandLine(text)) {
+  // (`python -m vllm.entrypoints.openai.api_server \` may stand alone on its line, its flags on the next ones)
+  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
     return false;
   }
