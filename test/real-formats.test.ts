@@ -164,3 +164,50 @@ describe("a process prefix the peel cannot take off, before vLLM's level", () =>
       expect(ids(r, "error")).toEqual([]);
     });
 });
+
+describe("argument lists written one quoted item per line", () => {
+  it("a JSON / Python list of vLLM arguments without its brackets (engine args pasted from a manifest)", async () => {
+    const text = [
+      '             "--tensor-parallel-size",',
+      '              "8",',
+      '              "--enable-chunked-prefill",',
+      '              "false",',
+      "              '--max-model-len', ",
+      "              '16384'",
+      "",
+      "ERROR 12-01 13:05:02 client.py:282] RuntimeError('Engine process (pid 76) died.')",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(r.facts.config.tensorParallelSize).toBe(8);
+    expect(r.facts.config.maxModelLen).toBe(16384);
+  });
+
+  it("a list ending the log is read; a vLLM record ends one", async () => {
+    const r = await analyzeText('args: [\n"--model",\n"Qwen/Qwen3-8B",\n"--gpu-memory-utilization",\n"0.85"\n');
+    expect(r.facts.config.model).toBe("Qwen/Qwen3-8B");
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.85);
+    const r2 = await analyzeText('"--pipeline-parallel-size",\n"2",\nINFO 07-12 13:11:42 [api_server.py:1287] vLLM API server version 0.9.1\n"--max-model-len",\n');
+    expect(r2.facts.config.pipelineParallelSize).toBe(2);
+    expect(r2.facts.config.maxModelLen).toBeNull();
+  });
+
+  it("another launcher's quoted arguments are not vLLM's", async () => {
+    const r = await analyzeText('"--nproc-per-node",\n"8",\n"--max-restarts",\n"3",\n"train.py"\n');
+    expect(r.facts.config.source).toBeNull();
+    const r2 = await analyzeText('"torchrun",\n"--nproc-per-node",\n"8",\n"--tensor-parallel-size",\n"8"\n');
+    expect(r2.facts.config.tensorParallelSize).toBeNull();
+  });
+});
+
+describe("Ray's name for vLLM's worker actor marks the Ray executor", () => {
+  const lines = [
+    "ERROR 04-08 04:00:01 [core.py:390] ray.exceptions.RayTaskError(ModuleNotFoundError): ray::RayWorkerWrapper.__ray_call__() (pid=687, ip=172.18.0.3, actor_id=c6e8, repr=<vllm.executor.ray_",
+    "(LLMRayActor pid=21921, ip=10.39.1.20) Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::RayWorkerWrapper.execute_method() (pid=22065, ip=10.39.1.20, actor_id=35de, repr=<vllm.executor.ray_utils.RayWorkerWrapper object at 0x7fbc>)",
+    "2024-03-01 10:00:00,123\tERROR worker.py:406 -- Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::RayWorkerVllm.execute_method() (pid=5085, ip=10.0.0.2)",
+  ];
+  for (const line of lines)
+    it(line.slice(0, 70), async () => {
+      const r = await analyzeText(line + "\n");
+      expect(r.facts.config.executorBackend).toBe("ray");
+    });
+});

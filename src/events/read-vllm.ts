@@ -51,6 +51,8 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
       if (!isTracebackStructure(msg)) {
         const et = /^((?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
+        // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
+        if (et || msg.indexOf("Error") >= 0) pathMarkers(rec, msg, 2, emit, marker);
       } else if (msg.length > 8) pathMarkers(rec, msg, 2, emit, marker);
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
@@ -153,6 +155,11 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         return false;
       }
       other.flagLines = false;
+      if (other.list) {
+        const list = other.list;
+        other.list = null;
+        readWords(list.rec, list.words.join(" "), emit, other);
+      }
       const next = nextRecordStart(head.message);
       if (next < 0) {
         if (readRecord(rec, head, emit) === true) return true;
@@ -182,6 +189,11 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
     fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
+      if (other.list) {
+        const list = other.list;
+        other.list = null;
+        readWords(list.rec, list.words.join(" "), emit, other);
+      }
       runtime.end(emit);
       const m = metrics.event();
       if (m) emit(m);
@@ -302,12 +314,14 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
 
 /** Source paths in traceback lines: `vllm/v1/...`, V0's `vllm/worker/`, executors, `AsyncLLMEngine`. */
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
-  if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0) return;
+  if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
   else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
   else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 1 }, emit);
   if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
+  // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
+  else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
   if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
 }
@@ -320,8 +334,11 @@ interface OtherState {
    * markdown ate the backslashes puts the rest of the command on lines of flags (`--tensor-parallel-size 8 `)
    */
   flagLines: boolean;
-  /** a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`) */
-  list: { rec: LogRecord; words: string[] } | null;
+  /**
+   * a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`); `quoted`: a JSON or
+   * Python list of arguments written one quoted item per line (`"--tensor-parallel-size",`), brackets not pasted
+   */
+  list: { rec: LogRecord; words: string[]; quoted?: boolean } | null;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
   envName: string | null;
   /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
@@ -407,9 +424,9 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     readCall(call.rec, call.text, emit);
   }
   if (state.list) {
-    const item = YAML_ITEM.exec(text);
+    const item = state.list.quoted ? QUOTED_ITEM.exec(text) : YAML_ITEM.exec(text);
     if (item && state.list.words.length < MAX_CALL_LINES) {
-      state.list.words.push(shellWord(item[1].replace(/^(["'])(.*)\1$/, "$2")));
+      state.list.words.push(shellWord(state.list.quoted ? item[2] : item[1].replace(/^(["'])(.*)\1$/, "$2")));
       return false;
     }
     const list = state.list;
@@ -453,6 +470,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     if (m) {
       if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
       if (m[1] === "ERROR" || m[1] === "CRITICAL") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      pathMarkers(rec, m[2], 1, emit, marker);
       return false;
     }
   }
@@ -481,6 +499,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
     if (YAML_COMMAND_KEY.test(text)) {
       state.list = { rec, words: [] };
+      return false;
+    }
+  }
+  if ((c === 34 /* " */ || c === 39) /* ' */ && text.length < 400) {
+    // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`
+    const item = QUOTED_ITEM.exec(text);
+    if (item && item[2].length > 0) {
+      state.list = { rec, words: [shellWord(item[2])], quoted: true };
       return false;
     }
   }
@@ -540,14 +566,19 @@ const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?:[= ](?:"[^"]*"|'[^']*'|[^\s"'-]\S*
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
 const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
+const QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*,?\s*$/;
+// flags only vLLM has among the launchers pasted with it: an argument list holding one is vLLM's (`vllm-openai` image args)
+const VLLM_FLAG = /(?:^|\s)--(?:tensor-parallel-size|pipeline-parallel-size|data-parallel-size|gpu-memory-utilization|max-model-len|distributed-executor-backend|served-model-name|max-num-batched-tokens|kv-cache-dtype)(?:[\s=]|$)/;
 const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
 const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 
 /** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
 function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
   const line = ` ${words}`;
-  if (!isCommandLine(line)) return false;
-  readLaunch(rec, parseLaunch(line), emit, state);
+  if (isCommandLine(line)) readLaunch(rec, parseLaunch(line), emit, state);
+  // vLLM's arguments alone (a container's `args:`, a list whose first lines were not pasted)
+  else if (VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line)) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
+  else return false;
   state.launch = null;
   state.flagLines = false;
   return true;
