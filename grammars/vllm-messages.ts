@@ -86,8 +86,25 @@ type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Record<str
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
+/**
+ * V1's KV cache size. From v0.8 two lines (`GPU KV cache size: 643,232 tokens`, then `Maximum concurrency for 40,960 tokens
+ * per request: 15.70x`); since `update_kv_cache_capacity` (2026) one line, `GPU KV cache size: N tokens, Maximum
+ * concurrency for M tokens per request: X.XXx`. Other devices name themselves: `NPU` (vllm-ascend), `CPU`, `XPU`, `Spyre`.
+ */
+const KV_TOKENS: Entry = {
+  id: "kv.tokens",
+  re: /^(?:GPU|NPU|XPU|HPU|TPU|CPU|Spyre) KV cache size: ([\d,]+) tokens(?:,\s*Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)?/,
+  map: (m): Record<string, FactValue> => ({
+    "kvCache.tokens": num(m[1]),
+    ...(m[2] !== undefined ? { "kvCache.tokensPerRequest": num(m[2]), "kvCache.maxConcurrency": num(m[3]) } : {}),
+    "vllm.engine": "v1",
+  }),
+};
+
 /** Phrases at the start of a vLLM message, by first character. */
 const BY_FIRST: Record<string, Entry[]> = {
+  H: [KV_TOKENS],
+  X: [KV_TOKENS],
   "#": [
     // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
     { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
@@ -105,6 +122,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
   ],
   C: [
+    KV_TOKENS,
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m) => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
     // ≈v0.21: `The current --gpu-memory-utilization=0.9000 is equivalent to ...` states the configured value
@@ -131,7 +149,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }) },
   ],
   G: [
-    { id: "kv.tokens", re: /^GPU KV cache size: ([\d,]+) tokens/, map: (m) => ({ "kvCache.tokens": num(m[1]), "vllm.engine": "v1" }) },
+    KV_TOKENS,
     { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Record<string, FactValue> => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
   ],
   I: [
@@ -169,6 +187,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "memory.profileV1Debug", re: /^Memory profiling takes [\d.]+ seconds\. (.*)$/, map: (m) => profileV1(m[1]) },
   ],
   N: [
+    KV_TOKENS,
     { id: "kv.noCacheMemory", re: /^No available memory for the cache blocks/, map: () => ({}) },
   ],
   O: [
@@ -176,10 +195,12 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.override", re: /^Overriding num_gpu_blocks=\d+ with num_gpu_blocks_override=(\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }), priority: 7 },
   ],
   S: [
+    KV_TOKENS,
     { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m) => ({ "config.model": m[1] }), priority: 2 },
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [
+    KV_TOKENS,
     // Ray ≈v0.11.1+: the GPUs visible on this node
     {
       id: "config.tpExceedsGpus",
@@ -365,6 +386,7 @@ const MESSAGE_HEADS = (() => {
     "args: Namespace\\(",
     "rank \\d+ in world size \\d+ is assigned as ",
     "Casting torch\\.\\w+ to torch\\.",
+    ...["GPU", "NPU", "XPU", "HPU", "TPU", "CPU", "Spyre"].map((d) => `${d} KV cache size: \\d`),
   ]);
   for (const list of Object.values(BY_FIRST))
     for (const e of list) {

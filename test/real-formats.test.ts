@@ -211,3 +211,27 @@ describe("Ray's name for vLLM's worker actor marks the Ray executor", () => {
       expect(r.facts.config.executorBackend).toBe("ray");
     });
 });
+
+describe("the KV cache size line in every form", () => {
+  it("the 2026 one-line form: size and concurrency together", async () => {
+    const r = await analyzeText("(EngineCore_DP0 pid=9) INFO 08-01 10:00:00 [kv_cache_utils.py:1300] GPU KV cache size: 123,456 tokens, Maximum concurrency for 32,768 tokens per request: 3.77x\n");
+    expect(r.facts.kvCache.tokens).toBe(123456);
+    expect(r.facts.kvCache.tokensPerRequest).toBe(32768);
+    expect(r.facts.kvCache.maxConcurrency).toBe(3.77);
+    expect(r.facts.vllm.engine).toBe("v1");
+  });
+
+  it("the two-line form (v0.8 on) and other devices' names (vllm-ascend NPU, CPU)", async () => {
+    const two = await analyzeText("INFO 02-19 23:56:55 [kv_cache_utils.py:524] GPU KV cache size: 2,042,016 tokens\nINFO 02-19 23:56:55 [kv_cache_utils.py:527] Maximum concurrency for 2,048 tokens per request: 997.08x\n");
+    expect([two.facts.kvCache.tokens, two.facts.kvCache.tokensPerRequest, two.facts.kvCache.maxConcurrency]).toEqual([2042016, 2048, 997.08]);
+    const npu = await analyzeText("(EngineCore pid=3) INFO 05-01 10:00:00 [utils.py:120] NPU KV cache size: 405,504 tokens\n(EngineCore pid=3) INFO 05-01 10:00:00 [utils.py:124] Maximum concurrency for 32,768 tokens per request: 12.38x\n");
+    expect([npu.facts.kvCache.tokens, npu.facts.kvCache.maxConcurrency]).toEqual([405504, 12.38]);
+    const cpu = await analyzeText("INFO 05-01 10:00:00 [cpu_worker.py:80] CPU KV cache size: 65536 tokens\n");
+    expect(cpu.facts.kvCache.tokens).toBe(65536);
+  });
+
+  it("behind a header that is not vLLM's", async () => {
+    const r = await analyzeText("[2025-01-01 10:00:00] [INFO] GPU KV cache size: 42,656 tokens, Maximum concurrency for 4,096 tokens per request: 10.41x\n");
+    expect([r.facts.kvCache.tokens, r.facts.kvCache.maxConcurrency]).toEqual([42656, 10.41]);
+  });
+});
