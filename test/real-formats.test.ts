@@ -235,3 +235,40 @@ describe("the KV cache size line in every form", () => {
     expect([r.facts.kvCache.tokens, r.facts.kvCache.maxConcurrency]).toEqual([42656, 10.41]);
   });
 });
+
+describe("a record a terminal hard-wrapped at its width", () => {
+  const w = (s: string, width: number) => s.match(new RegExp(`.{1,${width}}`, "g"))!.join("\n");
+  it("the V1 insufficient-KV error cut mid-word over two and three lines", async () => {
+    const msg =
+      "(EngineCore pid=316) ValueError: To serve at least one request with the model's max seq len (100000), (4.26 GiB KV cache is needed, which is larger than the available KV cache memory (4.25 GiB). Based on the available memory, the estimated maximum model length is 99760. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+    for (const width of [119, 80]) {
+      const r = await analyzeText(`(EngineCore pid=316)     raise ValueError(\n${w(msg, width)}\n`);
+      expect(r.facts.config.maxModelLen).toBe(100000);
+      expect(r.facts.kvCache.availableGiB).toBe(4.25);
+      expect(r.facts.kvCache.neededGiB).toBe(4.26);
+      expect(ids(r, "error")).toContain("vllm/kv-cache-too-small");
+    }
+  });
+
+  it("the V0 wording behind vLLM's header", async () => {
+    const msg = "ERROR 12-02 10:00:00 engine.py:366] The model's max seq len (29000) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+    const r = await analyzeText(w(msg, 100) + "\n");
+    expect(r.facts.config.maxModelLen).toBe(29000);
+    expect(r.facts.kvCache.maxTokensStorable).toBe(23648);
+    expect(ids(r, "error")).toContain("vllm/kv-cache-too-small");
+  });
+
+  it("does not join a line that starts a record of its own, nor lines that are not adjacent", async () => {
+    const r = await analyzeText(
+      [
+        "(EngineCore pid=316) ValueError: To serve at least one request with the model's max seq len (100000), (4.26 GiB KV cach",
+        "INFO 05-01 10:00:00 [core.py:1] e is needed, which is larger than the available KV cache memory (4.25 GiB).",
+        "(EngineCore pid=316) ValueError: To serve at least one request with the model's max seq len (100000), (4.26 GiB KV cach",
+        "",
+        "e is needed, which is larger than the available KV cache memory (4.25 GiB).",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.kvCache.availableGiB).toBeNull();
+    expect(ids(r)).not.toContain("vllm/kv-cache-too-small");
+  });
+});

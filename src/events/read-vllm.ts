@@ -15,7 +15,11 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader & { fast: import("./read-runtime.js").RuntimeLineCounter } {
+export function createVllmReader(): RecordReader & {
+  fast: import("./read-runtime.js").RuntimeLineCounter;
+  /** a record a terminal hard-wrapped, joined again (src/events/wrapped.ts): the phrase only the join states */
+  readJoined: (joined: LogRecord, halves: [string, string], emit: Emit) => void;
+} {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
@@ -185,6 +189,11 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         rest = h.message.slice(n + 1);
       }
       return true;
+    },
+    readJoined(joined, [a, b], emit) {
+      const hit = matchAnywhere(joined.text);
+      if (!hit || matchAnywhere(a)?.id === hit.id || matchAnywhere(b)?.id === hit.id) return;
+      emit({ kind: "vllm.message", ...base(joined, evidenceOf(joined)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(joined.text) });
     },
     fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
