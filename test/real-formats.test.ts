@@ -272,3 +272,22 @@ describe("a record a terminal hard-wrapped at its width", () => {
     expect(ids(r)).not.toContain("vllm/kv-cache-too-small");
   });
 });
+
+describe("vLLM ≥0.12's coloured level, time and file (a TTY's output) pasted without the ESC byte", () => {
+  it("reads the records", async () => {
+    const lines = [
+      "(APIServer pid=7) [32mINFO[0m [90m12-01 10:00:00[0m [90m[api_server.py:1900][0m vLLM API server version 0.12.0",
+      "(EngineCore_DP0 pid=12) [32mINFO[0m [90m12-01 10:00:05[0m [90m[kv_cache_utils.py:1100][0m GPU KV cache size: 42,656 tokens",
+      "(EngineCore_DP0 pid=12) [31mERROR[0m [90m12-01 10:00:09[0m [90m[core.py:700][0m EngineCore failed to start.",
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.vllm.version).toBe("0.12.0");
+    expect(r.facts.kvCache.tokens).toBe(42656);
+    expect(r.facts.firstError?.line).toBe(3);
+  });
+
+  it("the same with the ESC byte kept reads alike", async () => {
+    const r = await analyzeText("\x1b[0;36m(APIServer pid=7)\x1b[0m \x1b[32mINFO\x1b[0m \x1b[90m12-01 10:00:00\x1b[0m \x1b[90m[api_server.py:1900]\x1b[0m vLLM API server version 0.12.0\n");
+    expect(r.facts.vllm.version).toBe("0.12.0");
+  });
+});

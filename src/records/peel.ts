@@ -71,9 +71,22 @@ function mayHoldAnsiResidue(s: string): boolean {
   return false;
 }
 
+// a colour code of any position once its ESC byte is lost
+const ANSI_RESIDUE_ANYWHERE = /\[\d{1,3}(?:;\d{1,3})*m/g;
+
 export function stripAnsi(s: string): string {
   if (s.indexOf("\x1b") < 0 && !(mayHoldAnsiResidue(s) && ANSI_QUICK.test(s))) return s;
-  return s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
+  const out = s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
+  // codes glued to the text they colour (vLLM ≥0.12 on a TTY: `[32mINFO[0m [90m12-01 10:00:00[0m [90m[core.py:61][0m`):
+  // they come in pairs, so a line that held two or more loses all of them
+  if (out.indexOf("m") >= 0 && ANSI_RESIDUE_ANYWHERE.test(out)) {
+    ANSI_RESIDUE_ANYWHERE.lastIndex = 0;
+    const n = s.match(ANSI_RESIDUE_ANYWHERE)?.length ?? 0;
+    ANSI_RESIDUE_ANYWHERE.lastIndex = 0;
+    if (n >= 2) return out.replace(ANSI_RESIDUE_ANYWHERE, "");
+  }
+  ANSI_RESIDUE_ANYWHERE.lastIndex = 0;
+  return out;
 }
 
 function procOrigin(name: string, origin: Origin): void {
