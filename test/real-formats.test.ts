@@ -291,3 +291,27 @@ describe("vLLM ≥0.12's coloured level, time and file (a TTY's output) pasted w
     expect(r.facts.vllm.version).toBe("0.12.0");
   });
 });
+
+describe("SageMaker's MPI tag `[1,mpirank:N,host]<stdout>:`", () => {
+  it("peels it, keeping rank and host", () => {
+    const p = peel("[1,mpirank:8,algo-2]<stdout>:algo-2:140:140 [0] NCCL INFO Using network AWS Libfabric");
+    expect(p.text).toBe("algo-2:140:140 [0] NCCL INFO Using network AWS Libfabric");
+    expect([p.origin.rank, p.origin.host]).toEqual([8, "algo-2"]);
+    expect(peel("[1,3]<stderr>:NCCL version 2.18.3+cuda12.1").origin.rank).toBe(3);
+  });
+
+  it("reads NCCL's version and connections behind it", async () => {
+    const r = await analyzeText(
+      [
+        "[1,mpirank:0,algo-1]<stdout>:algo-1:133:133 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>",
+        "[1,mpirank:0,algo-1]<stdout>:NCCL version 2.18.3+cuda12.1",
+        "[1,mpirank:1,algo-1]<stdout>:algo-1:134:134 [1] NCCL INFO Channel 00/0 : 1[1] -> 0[0] via P2P/IPC/read",
+        "[1,mpirank:8,algo-2]<stdout>:algo-2:140:140 [0] NCCL INFO Channel 00/0 : 8[0] -> 0[0] [send] via NET/OFI/0/GDRDMA",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.nccl.version).toBe("2.18.3");
+    expect(r.facts.nccl.nodes).toBe(2);
+    expect(r.facts.nccl.transports["P2P/IPC"]).toBe(1);
+    expect(r.facts.nccl.transports["NET/OFI"]).toBe(1);
+  });
+});

@@ -40,7 +40,8 @@ const COMPOSE_INDENTED = /^([A-Za-z0-9][\w.\-]*?[-_]\d+)\s*\|(?=[ \t]{2,}\S)/;
 // a blank line of the container's output: nothing after the prefix
 const COMPOSE_BLANK = /^[A-Za-z0-9][\w.\-]*?[-_]\d+\s*\|$/;
 const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
-const MPIRUN = /^\[(\d+),(\d+)\]<(?:stdout|stderr)>:\s?/;
+// Open MPI's --tag-output `[job,rank]<stdout>:`; SageMaker's MPI launcher writes `[1,mpirank:0,algo-1]<stdout>:` (rank and host)
+const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdout|stderr)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
 const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
@@ -178,6 +179,7 @@ export function peel(raw: string): Peeled {
     if (c === 91 /* [ */) {
       if ((m = MPIRUN.exec(s))) {
         origin.rank ??= Number(m[2]);
+        if (m[3]) origin.host ??= m[3];
         s = s.slice(m[0].length);
         continue;
       }
