@@ -30,7 +30,7 @@ export function createDispatcher(): Dispatcher {
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
   const observeDialect = createDialectObserver();
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
-  const wraps = createWrapJoiner(vllm.readJoined);
+  const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;

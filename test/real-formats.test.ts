@@ -315,3 +315,24 @@ describe("SageMaker's MPI tag `[1,mpirank:N,host]<stdout>:`", () => {
     expect(r.facts.nccl.transports["NET/OFI"]).toBe(1);
   });
 });
+
+describe("a message wrapped by hand or by a soft wrap at blanks", () => {
+  it("the KV error over three lines with the blanks dropped at the breaks", async () => {
+    const text = [
+      "ValueError: To serve at least one request with the model's max seq len",
+      "(131072), (5.07 GiB KV cache is needed, which is larger than the available",
+      "KV cache memory (4.34 GiB). Based on the available memory, the estimated maximum model length is 110592.",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(r.facts.config.maxModelLen).toBe(131072);
+    expect(r.facts.kvCache.availableGiB).toBe(4.34);
+    expect(ids(r, "error")).toContain("vllm/kv-cache-too-small");
+  });
+
+  it("the wording without the parenthesis before the size", async () => {
+    const r = await analyzeText("ValueError: To serve at least one request with the models's max seq len (262144),\n28.00 GiB KV cache is needed, which is larger than the available KV cache memory (13.69 GiB).\n");
+    expect(r.facts.config.maxModelLen).toBe(262144);
+    expect(r.facts.kvCache.neededGiB).toBe(28);
+    expect(r.facts.kvCache.availableGiB).toBe(13.69);
+  });
+});

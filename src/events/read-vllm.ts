@@ -19,6 +19,8 @@ export function createVllmReader(): RecordReader & {
   fast: import("./read-runtime.js").RuntimeLineCounter;
   /** a record a terminal hard-wrapped, joined again (src/events/wrapped.ts): the phrase only the join states */
   readJoined: (joined: LogRecord, halves: [string, string], emit: Emit) => void;
+  /** does the joined record state a phrase neither half does */
+  joinedPhrase: (joined: LogRecord, halves: [string, string]) => boolean;
 } {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
@@ -189,6 +191,10 @@ export function createVllmReader(): RecordReader & {
         rest = h.message.slice(n + 1);
       }
       return true;
+    },
+    joinedPhrase(joined, [a, b]) {
+      const hit = matchAnywhere(joined.text);
+      return hit !== null && matchAnywhere(a)?.id !== hit.id && matchAnywhere(b)?.id !== hit.id;
     },
     readJoined(joined, [a, b], emit) {
       const hit = matchAnywhere(joined.text);

@@ -18,35 +18,74 @@ export interface WrapJoiner {
 /** shorter records are not cut by a terminal's width */
 const MIN_CUT = 60;
 // what starts a record of its own: a level word or glog letter, a date, a bracket/paren prefix, traceback structure, a prompt
-const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[IWEF]\d{4} |\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|Traceback|File "|During handling|The above exception|[\[(<#$>|=*+~^`{}])/;
+const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[IWEF]\d{4} |\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|Traceback|File "|During handling|The above exception|\([^()]*\bpid=|\((?:raylet|gcs_server)\)|[\[<#$>|=*+~^`{}])/;
 // a host:pid:tid NCCL prefix
 const NCCL_START = /^[\w.\-]+:\d+:\d+ /;
 
-export function createWrapJoiner(readPhrases: (joined: LogRecord, halves: [string, string], emit: Emit) => void): WrapJoiner {
-  let prev: LogRecord | null = null;
+export function createWrapJoiner(
+  readPhrases: (joined: LogRecord, halves: [string, string], emit: Emit) => void,
+  hasPhrase: (joined: LogRecord, halves: [string, string]) => boolean,
+): WrapJoiner {
+  // the records the next line may continue: a record alone, or a join so far (`hard`: a terminal's cut at its width,
+  // nothing lost but the blank the peel trims at a break; `soft`: wraps at blanks that the paste dropped, so a blank
+  // goes back at every break)
+  let cands: Candidate[] = [];
   let lastLine = -1;
   let lastInput = -1;
   return {
     next(rec, emit) {
-      const p = prev;
       const adjacent = rec.line === lastLine + 1 && rec.input === lastInput;
       lastLine = rec.line;
       lastInput = rec.input;
-      prev = mayBeCut(rec) ? rec : null;
-      if (!p || !adjacent || !continues(rec)) return;
-      // the evidence is the first line's, with the message whole (rules read a signal's text again)
-      // (a cut next to a blank keeps the blank on one side of it; the peel took it off the text)
-      const sep = /\s$/.test(p.raw) || /^\s/.test(rec.raw) ? " " : "";
-      const joined: LogRecord = { ...p, text: p.text + sep + rec.text, raw: p.raw.trimEnd() + sep + rec.raw.trim() };
-      const except = new Set<string>();
-      for (const f of matchSignatures(p.text)) except.add(f.id);
-      for (const f of matchSignatures(rec.text)) except.add(f.id);
-      readSignals(joined, emit, except);
-      readPhrases(joined, [p.text, rec.text], emit);
-      // a message wrapped over three lines: the join may be cut again
-      prev = mayBeCut(joined) && joined.text.length < 4000 ? joined : prev;
+      // the longest join first: it holds the most of the message
+      const from = adjacent && cands.length && continues(rec) ? [...cands].sort((a, b) => b.rec.text.length - a.rec.text.length) : [];
+      let own: Set<string> | undefined;
+      const ownSignatures = () => (own ??= new Set(matchSignatures(rec.text).map((f) => f.id)));
+      const next: Candidate[] = mayBeCut(rec) && INTEREST.test(rec.text) ? [{ rec, mode: "new", sigs: ownSignatures() }] : [];
+      for (const c of from) {
+        const p = c.rec;
+        const pieces = (c.pieces ?? 1) + 1;
+        const blank = /\s$/.test(p.raw) || /^\s/.test(rec.raw);
+        const tries: ["hard" | "soft", string][] =
+          c.mode === "hard" ? [["hard", blank ? " " : ""]] : c.mode === "soft" ? [["soft", " "]] : blank ? [["hard", " "]] : [["hard", ""], ["soft", " "]];
+        for (const [mode, sep] of tries) {
+          // the evidence is the first line's, with the message whole (rules read a signal's text again)
+          const joined: LogRecord = { ...p, text: p.text + sep + rec.text, raw: p.raw.trimEnd() + sep + rec.raw.trim() };
+          const halves = new Set<string>([...c.sigs, ...ownSignatures()]);
+          const sigs = new Set(matchSignatures(joined.text).map((f) => f.id));
+          if ([...sigs].some((id) => !halves.has(id)) || hasPhrase(joined, [p.text, rec.text])) {
+            readSignals(joined, emit, halves);
+            readPhrases(joined, [p.text, rec.text], emit);
+            cands = grows(joined, pieces) ? [{ rec: joined, mode, sigs, pieces }] : next;
+            return;
+          }
+          if (grows(joined, pieces) && next.length < 3) next.push({ rec: joined, mode, sigs, pieces });
+        }
+      }
+      cands = next;
     },
   };
+}
+
+interface Candidate {
+  rec: LogRecord;
+  mode: "new" | "hard" | "soft";
+  /** the signatures its text matches already */
+  sigs: Set<string>;
+  /** physical lines joined */
+  pieces?: number;
+}
+
+// the start of a message worth joining says what it is about: the signatures and phrases are all failures, limits and
+// network or memory statements (ordinary prose is never joined)
+const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect/;
+
+/** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
+const MAX_JOIN = 1500;
+const MAX_PIECES = 4;
+
+function grows(joined: LogRecord, pieces: number): boolean {
+  return pieces < MAX_PIECES && joined.text.length < MAX_JOIN && mayBeCut(joined);
 }
 
 function mayBeCut(rec: LogRecord): boolean {
