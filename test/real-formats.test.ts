@@ -336,3 +336,32 @@ describe("a message wrapped by hand or by a soft wrap at blanks", () => {
     expect(r.facts.kvCache.availableGiB).toBe(13.69);
   });
 });
+
+describe("NCCL's one-line-per-HCA device list", () => {
+  it("the ≈2.19+ / RCCL form with the verbs device reads like the pre-2.5 form", async () => {
+    const r = await analyzeText(
+      [
+        "(EngineCore pid=21529) (RayWorkerProc pid=22126) toolbox:22126:22126 [0] NCCL INFO NET/IB: [0] rocep3s0f0:uverbs0:1/RoCE provider=Mlx5 speed=25000 context=0x20d67890 pciPath=/sys/devices/pci0000:00/0000:03:00.0 ar=0 oooRqSize=0",
+        "(EngineCore pid=21529) (RayWorkerProc pid=22126) toolbox:22126:22126 [0] NCCL INFO NET/IB : Made virtual device [0] name=rocep3s0f0 speed=25000 ndevs=1",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.nccl.ibHcas).toEqual(["rocep3s0f0:1"]);
+    expect(r.facts.nccl.net).toBe("IB");
+    expect(r.facts.config.executorBackend).toBe("ray");
+    const old = await analyzeText("node1:100:200 [0] NCCL INFO NET/IB: [0] mlx5_0:1/IB \nnode1:100:200 [0] NCCL INFO NET/IB: [1] mlx5_1:1/IB \n");
+    expect(old.facts.nccl.ibHcas).toEqual(["mlx5_0:1", "mlx5_1:1"]);
+  });
+
+  it("with the `Using` line after it, each HCA once and in order", async () => {
+    const r = await analyzeText(
+      [
+        "gpu-a:10:10 [0] NCCL INFO NET/IB: [0] mlx5_0:uverbs0:1/IB provider=Mlx5 speed=400000 context=0x1 pciPath=/sys/x ar=1",
+        "gpu-a:10:10 [0] NCCL INFO NET/IB: [1] mlx5_3:uverbs3:1/IB provider=Mlx5 speed=400000 context=0x2 pciPath=/sys/y ar=1",
+        "gpu-a:10:10 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_3:1/IB [RO]; OOB ibp26s0:10.1.0.5<0>",
+        "gpu-a:10:10 [0] NCCL INFO Using network IB",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.nccl.ibHcas).toEqual(["mlx5_0:1", "mlx5_3:1"]);
+    expect(r.facts.nccl.net).toBe("IB");
+  });
+});
