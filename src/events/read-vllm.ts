@@ -576,7 +576,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
 }
 
 // a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
-const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?:[= ](?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
+// (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
+const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
 
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
