@@ -365,3 +365,19 @@ describe("NCCL's one-line-per-HCA device list", () => {
     expect(r.facts.nccl.net).toBe("IB");
   });
 });
+
+describe("the new line shapes stay linear on hostile input", () => {
+  it("a flag-like line of 20,000 dashes and letters after a command", async () => {
+    const t = Date.now();
+    await analyzeText(`vllm serve m\n--a${"-a".repeat(10000)}!"\n${"-a ".repeat(5000)}"\n`);
+    expect(Date.now() - t).toBeLessThan(2000);
+  });
+
+  it("long bare lines that keep continuing each other are joined over a few lines only", async () => {
+    const line = "GPU memory error fail socket connect ".repeat(4);
+    const t = Date.now();
+    const r = await analyzeText(Array.from({ length: 3000 }, () => line).join("\n") + "\n");
+    expect(Date.now() - t).toBeLessThan(4000);
+    expect(r.facts.kvCache.tokens).toBeNull();
+  });
+});
