@@ -542,7 +542,8 @@ export function matchLogo(msg: string): PhraseMatch | null {
 
 /** The banner: `Initializing a V1 LLM engine (v0.9.1) with config: ...` -> label, version and the dump text. */
 export function parseBanner(msg: string): { engine: "v0" | "v1" | null; version: string | null; dump: string } | null {
-  const m = /^Initializing (an|a V0|a V1) LLM engine(?: \(v([^)\s]+)\))? with config: /.exec(msg);
+  // (a paste may put the dump on the lines after `... with config`, the colon kept or not)
+  const m = /^Initializing (an|a V0|a V1) LLM engine(?: \(v([^)\s]+)\))? with config(?:: |:?\s*$)/.exec(msg);
   if (!m) return null;
   const engine = m[1] === "a V0" ? "v0" : m[1] === "a V1" ? "v1" : null;
   return { engine, version: m[2] ?? null, dump: msg.slice(m[0].length) };

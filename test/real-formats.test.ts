@@ -381,3 +381,22 @@ describe("the new line shapes stay linear on hostile input", () => {
     expect(r.facts.kvCache.tokens).toBeNull();
   });
 });
+
+describe("the engine banner with its dump on the next lines", () => {
+  it("version, engine and config when a paste split `... with config` from the dump (in a fence or not)", async () => {
+    for (const [head, fence] of [["Initializing an LLM engine (v0.5.4) with config", "~~~"], ["INFO 08-01 10:00:00 llm_engine.py:174] Initializing an LLM engine (v0.5.4) with config:", "```text"], ["Initializing an LLM engine (v0.5.4) with config:", null]] as const) {
+      const lines = [head, ...(fence ? [fence] : []), "model='/mnt/models/llama-3-1-70b', speculative_config=None, tokenizer='/mnt/models/llama-3-1-70b', dtype=torch.float16, max_seq_len=131072, download_dir=None, load_format=LoadFormat.AUTO, tensor_parallel_size=2, pipeline_parallel_size=1, disable_custom_all_reduce=False)"];
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.facts.vllm.version).toBe("0.5.4");
+      expect(r.facts.vllm.engine).toBe("v0");
+      expect(r.facts.config.model).toBe("/mnt/models/llama-3-1-70b");
+      expect(r.facts.config.maxModelLen).toBe(131072);
+      expect(r.facts.config.tensorParallelSize).toBe(2);
+    }
+  });
+
+  it("a V1 marker outranks the bare banner's weak V0 guess", async () => {
+    const r = await analyzeText("Initializing an LLM engine (v0.7.0) with config: model='m', max_seq_len=4096, tensor_parallel_size=1)\nINFO 01-30 03:19:14 kv_cache_utils.py:395] # GPU blocks: 1381\n(VllmWorker rank=0 pid=5) INFO 01-30 03:19:14 gpu_model_runner.py:848] Loading model weights took 6.7 GB\n");
+    expect(r.facts.vllm.engine).toBe("v1");
+  });
+});

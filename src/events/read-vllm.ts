@@ -90,6 +90,8 @@ export function createVllmReader(): RecordReader & {
       if (b) {
         const engine = b.engine ?? (file === null ? null : file.endsWith("core.py") || file.startsWith("v1/") ? "v1" : "v0");
         const facts: Record<string, string> = engine ? { "vllm.engine": engine } : {};
+        // without the logger's file, `an LLM engine` is V0's wording (V1 used it too only while opt-in, v0.6.5–v0.7.0): a weak marker
+        if (!engine) marker(rec, { marker: "phrase:Initializing an LLM engine", engine: "v0", strength: 1 }, emit);
         if (b.version) facts["vllm.version"] = b.version;
         emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "banner", facts, priority: b.engine ? 9 : 8, level, message: clipMsg(msg) });
         startDump(rec, b.dump, "banner", emit);
@@ -141,6 +143,8 @@ export function createVllmReader(): RecordReader & {
     read(rec, emit) {
       const text = rec.text;
       if (pending) {
+        // a banner whose dump a paste put on the next lines, inside a code fence
+        if (pending.parts === 0 && pending.text.trim() === "" && /^(?:`{3,}|~{3,})[\w-]*\s*$/.test(text)) return true;
         if (pending.parts < 6 && isContinuation(text)) {
           pending.text += text;
           pending.parts++;
