@@ -400,3 +400,11 @@ describe("the engine banner with its dump on the next lines", () => {
     expect(r.facts.vllm.engine).toBe("v1");
   });
 });
+
+describe("the V0 blocks line whose leading `# ` markdown turned into a heading", () => {
+  it("reads the blocks", async () => {
+    const r = await analyzeText("Loading model weights took 14.9888 GB\nGPU blocks: 1952, # CPU blocks: 2048\nMaximum concurrency for 20000 tokens per request: 1.56x\n");
+    expect([r.facts.kvCache.gpuBlocks, r.facts.kvCache.cpuBlocks, r.facts.kvCache.maxConcurrency]).toEqual([1952, 2048, 1.56]);
+    expect(r.facts.vllm.engine).toBe("v0");
+  });
+});
