@@ -152,6 +152,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     KV_TOKENS,
     // the V0 blocks line pasted outside a code block: markdown made `# GPU blocks: …` a heading and its `# ` is gone
     { id: "kv.blocks", re: /^(GPU|CUDA) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1], "vllm.engine": "v0" }) },
+    { id: "kv.v1Blocks", re: /^GPU blocks: (\d+)\s*$/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
     { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Record<string, FactValue> => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
   ],
   I: [
@@ -389,7 +390,7 @@ const MESSAGE_HEADS = (() => {
     "rank \\d+ in world size \\d+ is assigned as ",
     "Casting torch\\.\\w+ to torch\\.",
     ...["GPU", "NPU", "XPU", "HPU", "TPU", "CPU", "Spyre"].map((d) => `${d} KV cache size: \\d`),
-    "GPU blocks: \\d+, # CPU blocks: ",
+    "GPU blocks: \\d",
     "CUDA blocks: \\d+, # CPU blocks: ",
   ]);
   for (const list of Object.values(BY_FIRST))

@@ -406,5 +406,7 @@ describe("the V0 blocks line whose leading `# ` markdown turned into a heading",
     const r = await analyzeText("Loading model weights took 14.9888 GB\nGPU blocks: 1952, # CPU blocks: 2048\nMaximum concurrency for 20000 tokens per request: 1.56x\n");
     expect([r.facts.kvCache.gpuBlocks, r.facts.kvCache.cpuBlocks, r.facts.kvCache.maxConcurrency]).toEqual([1952, 2048, 1.56]);
     expect(r.facts.vllm.engine).toBe("v0");
+    const v1 = await analyzeText("INFO 01-30 03:19:13 monitor.py:31] torch.compile takes 54.73 s in total\nGPU blocks: 1381\nMaximum concurrency for 2048 tokens per request: 10.79x\n");
+    expect([v1.facts.kvCache.gpuBlocks, v1.facts.vllm.engine]).toEqual([1381, "v1"]);
   });
 });
