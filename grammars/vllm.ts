@@ -470,9 +470,14 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 /** `LLM(model=..., tensor_parallel_size=...)` and the engine-args classes: keyword calls in a pasted script */
 const CALL_START = /(?:^|[\s=(.,])(?:LLM|AsyncEngineArgs|EngineArgs)\(/;
 
+// another engine's launcher, whose `--model X --tp 8` are not vLLM's
+const OTHER_ENGINE = /\bsglang\b|\blmdeploy\b|text-generation-launcher|\btrtllm-serve\b|\btensorrt_llm\b|\bllama-server\b|\bollama\b/;
+
 /** Does `text` hold a `vllm serve ...` / `python -m vllm.entrypoints...` / `... --model X` command? */
 export function isCommandLine(text: string): boolean {
-  return CMD_START.test(text) || CONTAINER_START.test(text);
+  if (!CMD_START.test(text) && !CONTAINER_START.test(text)) return false;
+  // `--model` alone does not make a vLLM command when another engine is named and vLLM is not
+  return !(OTHER_ENGINE.test(text) && !/vllm/i.test(text));
 }
 
 /** Where a continued (`\`) launch command is: container flags before the image, or the vLLM arguments. */

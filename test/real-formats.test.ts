@@ -410,3 +410,23 @@ describe("the V0 blocks line whose leading `# ` markdown turned into a heading",
     expect([v1.facts.kvCache.gpuBlocks, v1.facts.vllm.engine]).toEqual([1381, "v1"]);
   });
 });
+
+describe("launch commands: abbreviations and other engines", () => {
+  it("argparse's unambiguous prefixes of vLLM's flags", async () => {
+    const r = await analyzeText("vllm serve m --max_model_len 120000 --tensor_parallel 2 --pipeline-parallel 3 --gpu_memory 0.85 --data_parallel 4\n");
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+    expect(r.facts.config.pipelineParallelSize).toBe(3);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.85);
+    expect(r.facts.config.maxModelLen).toBe(120000);
+    // `--data_parallel` is the start of several vLLM flags: argparse refuses it, and so does the reader
+    expect(r.facts.config.dataParallelSize).toBeNull();
+  });
+
+  it("another engine's command with --model is not vLLM's", async () => {
+    const r = await analyzeText(" python3 -m sglang.launch_server --model /path/to/other-model --tp 8 --port 8000\nvllm serve /path/to/Qwen3-8B -tp 4\n");
+    expect(r.facts.config.model).toBe("/path/to/Qwen3-8B");
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+    const lm = await analyzeText("lmdeploy serve api_server --model internlm/internlm2-chat-7b --tp 2\n");
+    expect(lm.facts.config.source).toBeNull();
+  });
+});

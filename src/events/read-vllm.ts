@@ -835,9 +835,18 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
   return out;
 }
 
+// argparse takes an unambiguous prefix of a flag (`--tensor_parallel 2`); these have no other vLLM flag that starts alike
+const ABBREVIABLE = ["tensor_parallel_size", "pipeline_parallel_size", "gpu_memory_utilization", "max_model_len"];
+
+function unabbreviated(k: string): string {
+  if (CONFIG_KEYS[k] || k.length < 7) return k;
+  return ABBREVIABLE.find((f) => f.startsWith(k)) ?? k;
+}
+
 export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
-  for (const [k, v] of flags) {
+  for (const [key, v] of flags) {
+    const k = unabbreviated(key);
     // argparse's BooleanOptionalAction: `--no-enforce-eager`
     const negated = k.startsWith("no_") && BOOLEAN.has(CONFIG_KEYS[k.slice(3)] ?? "") && v === true;
     if (negated) {
