@@ -25,6 +25,7 @@ export type PhraseId =
   | "model.logo"
   | "headless.launch"
   | "config.maxModelLen"
+  | "config.maxModelLenAutoFit"
   | "config.chunkedPrefill"
   | "config.defaultBackend"
   | "config.asyncSchedulingBackend"
@@ -114,6 +115,13 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m) => ({ "kvCache.availableGiB": num(m[1]) }) },
     // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
     { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m) => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
+    // `--max-model-len auto` (2026): the length the engine then runs with, decided after the banner printed the model's own
+    {
+      id: "config.maxModelLenAutoFit",
+      re: /^Auto-fit max_model_len: (?:reduced from \d+ to (\d+)|full model context length (\d+) fits)/,
+      map: (m) => ({ "config.maxModelLen": num(m[1] ?? m[2]) }),
+      priority: 10,
+    },
     // ≈v0.11+ (vllm/config/vllm.py): names the executor backend that rules async scheduling out (`ray`, ...)
     {
       id: "config.asyncSchedulingBackend",

@@ -430,3 +430,13 @@ describe("launch commands: abbreviations and other engines", () => {
     expect(lm.facts.config.source).toBeNull();
   });
 });
+
+describe("--max-model-len auto (2026): the fitted length outranks the banner's", () => {
+  it("reduced, and kept whole", async () => {
+    const banner = "(EngineCore pid=9) INFO 05-01 10:00:00 [core.py:101] Initializing a V1 LLM engine (v0.21.0) with config: model='Qwen/Qwen3-8B', max_seq_len=262144, tensor_parallel_size=1, pipeline_parallel_size=1)";
+    const r = await analyzeText(`${banner}\n(EngineCore pid=9) INFO 05-01 10:00:30 [kv_cache_utils.py:2000] Auto-fit max_model_len: reduced from 262144 to 98304 to fit in available GPU memory (12.5 GiB available for KV cache)\n`);
+    expect(r.facts.config.maxModelLen).toBe(98304);
+    const full = await analyzeText(`${banner}\nINFO 05-01 10:00:30 [kv_cache_utils.py:1990] Auto-fit max_model_len: full model context length 262144 fits in available GPU memory\n`);
+    expect(full.facts.config.maxModelLen).toBe(262144);
+  });
+});
