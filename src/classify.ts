@@ -8,6 +8,7 @@ import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
 import { createDialectObserver } from "./events/read-dialect.js";
+import { createWrapJoiner } from "./events/wrapped.js";
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -35,6 +36,8 @@ export function createDispatcher(): Dispatcher {
     emitted++;
     outer(e);
   };
+  // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
+  const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
@@ -48,6 +51,7 @@ export function createDispatcher(): Dispatcher {
       observeVllmOrigin(rec, counting);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
       readSignals(rec, counting);
+      wraps.next(rec, counting);
       observeDialect(rec, counting);
       let r: LogRecord = rec;
       for (const reader of readers) {
