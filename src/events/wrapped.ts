@@ -40,8 +40,9 @@ export function createWrapJoiner(
       // the longest join first: it holds the most of the message
       const from = adjacent && cands.length && continues(rec) ? [...cands].sort((a, b) => b.rec.text.length - a.rec.text.length) : [];
       let own: Set<string> | undefined;
-      const ownSignatures = () => (own ??= new Set(matchSignatures(rec.text).map((f) => f.id)));
-      const next: Candidate[] = mayBeCut(rec) && INTEREST.test(rec.text) ? [{ rec, mode: "new", sigs: ownSignatures() }] : [];
+      const ownSignatures = () => (own ??= signaturesOf(rec.text));
+      // a record's own signatures are only looked up once a line continues it: most records are never joined
+      const next: Candidate[] = mayBeCut(rec) && INTEREST.test(rec.text) ? [{ rec, mode: "new" }] : [];
       for (const c of from) {
         const p = c.rec;
         const pieces = (c.pieces ?? 1) + 1;
@@ -51,8 +52,8 @@ export function createWrapJoiner(
         for (const [mode, sep] of tries) {
           // the evidence is the first line's, with the message whole (rules read a signal's text again)
           const joined: LogRecord = { ...p, text: p.text + sep + rec.text, raw: p.raw.trimEnd() + sep + rec.raw.trim() };
-          const halves = new Set<string>([...c.sigs, ...ownSignatures()]);
-          const sigs = new Set(matchSignatures(joined.text).map((f) => f.id));
+          const halves = new Set<string>([...(c.sigs ??= signaturesOf(p.text)), ...ownSignatures()]);
+          const sigs = signaturesOf(joined.text);
           if ([...sigs].some((id) => !halves.has(id)) || hasPhrase(joined, [p.text, rec.text])) {
             readSignals(joined, emit, halves);
             readPhrases(joined, [p.text, rec.text], emit);
@@ -70,8 +71,8 @@ export function createWrapJoiner(
 interface Candidate {
   rec: LogRecord;
   mode: "new" | "hard" | "soft";
-  /** the signatures its text matches already */
-  sigs: Set<string>;
+  /** the signatures its text matches already (looked up when first needed) */
+  sigs?: Set<string>;
   /** physical lines joined */
   pieces?: number;
 }
@@ -83,6 +84,8 @@ const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|time
 /** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
 const MAX_JOIN = 1500;
 const MAX_PIECES = 4;
+
+const signaturesOf = (text: string) => new Set(matchSignatures(text).map((f) => f.id));
 
 function grows(joined: LogRecord, pieces: number): boolean {
   return pieces < MAX_PIECES && joined.text.length < MAX_JOIN && mayBeCut(joined);
