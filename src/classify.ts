@@ -3,7 +3,7 @@ import type { ChunkLineCounter, LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
-import type { RuntimeLineCounter } from "./events/read-runtime.js";
+import { clientDataAt, type RuntimeLineCounter } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
@@ -37,12 +37,16 @@ export function createDispatcher(): Dispatcher {
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);
+      // a request or access line holds the client's text (a prompt, a path): the vLLM reader counts the line, the
+      // others see it only up to where that text starts
+      const cut = clientDataAt(rec.text);
+      const seen = cut < 0 ? rec : beforeClientData(rec, cut);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
-      readSignals(rec, emit);
-      observeDialect(rec, emit);
-      let r: LogRecord = rec;
+      readSignals(seen, emit);
+      observeDialect(seen, emit);
+      let r: LogRecord = seen;
       for (const reader of readers) {
-        const out = reader.read(r, emit);
+        const out = reader.read(reader === vllm && cut >= 0 ? rec : r, emit);
         if (out === true) return;
         if (out !== false) r = out;
       }
@@ -53,14 +57,21 @@ export function createDispatcher(): Dispatcher {
   };
 }
 
+/** A record's text and raw line cut where the client's text starts (at `cut` of the text). */
+function beforeClientData(rec: LogRecord, cut: number): LogRecord {
+  const text = rec.text.slice(0, cut);
+  const at = rec.raw.indexOf(text);
+  return { ...rec, text, raw: at >= 0 ? rec.raw.slice(0, at + cut) : text };
+}
+
 /** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
 function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
   return {
     begin(bytes, maxChars, opts): ChunkLineCounter {
       const cb = b.begin(bytes, maxChars, opts);
-      // the server-line counter reads ASCII chunks only, and none under a user rule's prefilter (a pattern anchored at
-      // a record's start must see the records behind wrappers)
-      const ca = opts?.bare || opts?.ascii === false ? undefined : a.begin(bytes, maxChars);
+      // the server-line counter reads no chunk under a user rule's prefilter (a pattern anchored at a record's start
+      // must see the records behind wrappers)
+      const ca = opts?.bare ? undefined : a.begin(bytes, maxChars);
       if (!ca) return cb;
       return {
         line: (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),

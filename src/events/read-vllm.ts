@@ -4,7 +4,7 @@ import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, m
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeFast, createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeTap } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 
 /**
@@ -61,7 +61,9 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
    */
   const readMessage = (rec: LogRecord, msg: string, level: VllmLevel | null, file: string | null, emit: Emit): boolean => {
     if (msg.length === 0) return false;
-    // the frequent line first
+    // request, preemption, spec-decoding lines of the running server (facts.runtime), before the stats line: a
+    // request's id and prompt are the client's and may quote anything
+    if (runtime.message(rec, msg, emit)) return level === "INFO";
     const c = msg.charCodeAt(0);
     if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
       const mt = parseMetrics(msg);
@@ -71,8 +73,6 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         return true;
       }
     }
-    // request, preemption, spec-decoding lines of the running server (facts.runtime)
-    if (runtime.message(rec, msg, emit)) return level === "INFO";
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
@@ -138,6 +138,8 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         }
         flush(emit);
       }
+      // a uvicorn access line: its request is the client's, where no header or phrase is looked for
+      if (text.charCodeAt(4) === 58 /* : */ && otherQuiet(other) && runtime.other(rec, text, emit)) return true;
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
       if (!head) {
@@ -148,7 +150,8 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         other.list = null;
         return false;
       }
-      const next = nextRecordStart(head.message);
+      // (a request line's id and prompt are the client's: a record quoted there is no record)
+      const next = isRequestMessage(head.message) ? -1 : nextRecordStart(head.message);
       if (next < 0) {
         if (readRecord(rec, head, emit) === true) return true;
         return { ...rec, text: head.message };
@@ -174,7 +177,7 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
       }
       return true;
     },
-    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && other.call === null && other.list === null && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, () => pending === null && otherQuiet(other)),
     end(emit) {
       flush(emit);
       runtime.end(emit);
@@ -182,6 +185,11 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
       if (m) emit(m);
     },
   };
+}
+
+/** No command line, call, list or environment entry is open that the next record would continue. */
+function otherQuiet(o: OtherState): boolean {
+  return o.launch === null && o.call === null && o.list === null && o.envName === null;
 }
 
 /** Marks the engine generation and executor from process prefixes; runs before any reader claims a record. */
