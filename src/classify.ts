@@ -64,6 +64,8 @@ function beforeClientData(rec: LogRecord, cut: number): LogRecord {
   return { ...rec, text, raw: at >= 0 ? rec.raw.slice(0, at + cut) : text };
 }
 
+const NCCL = Buffer.from("NCCL", "latin1");
+
 /** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
 function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
   return {
@@ -71,10 +73,12 @@ function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
       const cb = b.begin(bytes, maxChars, opts);
       // the server-line counter reads no chunk under a user rule's prefilter (a pattern anchored at a record's start
       // must see the records behind wrappers)
-      const ca = opts?.bare ? undefined : a.begin(bytes, maxChars);
-      if (!ca) return cb;
+      if (opts?.bare) return cb;
+      // every line the NCCL counter counts holds `NCCL`: a chunk without it is not offered to it
+      const nccl = bytes.indexOf(NCCL);
+      const ca = a.begin(bytes, maxChars, nccl);
       return {
-        line: (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),
+        line: nccl < 0 ? (s, e, n) => ca.line(s, e, n) : (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),
         pass() {
           ca.pass();
           cb.pass();

@@ -30,7 +30,8 @@ export interface RuntimeTap {
 export interface RuntimeFastSink {
   /** the line shapes the ordinary path read (see createRuntimeFast) */
   readonly shapes: RuntimeShapes;
-  count(what: RequestWhat | "http", status: number): void;
+  /** `n` more lines of a kind (`status`: an access line's) */
+  count(what: RequestWhat | "http", status: number, n: number): void;
   clock(mo: number, d: number, h: number, mi: number, sec: number): void;
   /** emits what was counted (the chunk is done) */
   flush(): void;
@@ -251,10 +252,10 @@ export function createRuntimeTap(): RuntimeTap {
     },
     fast: {
       shapes,
-      count(what, status) {
+      count(what, status, n) {
         pending.any = true;
-        if (what === "http") pending.http.set(status, (pending.http.get(status) ?? 0) + 1);
-        else pending[what]++;
+        if (what === "http") pending.http.set(status, (pending.http.get(status) ?? 0) + n);
+        else pending[what] += n;
       },
       clock(mo, d, h, mi, sec) {
         const t0 = headerSecondsOf(mo, d, h, mi, sec);
@@ -284,7 +285,8 @@ export function createRuntimeTap(): RuntimeTap {
 export interface RuntimeShapes {
   wrappers: Uint8Array[];
   heads: Buffer[];
-  kinds: RequestWhat[];
+  /** each head's kind, as its index in REQUEST_KINDS */
+  kinds: number[];
 }
 
 const MAX_SHAPES = 16;
@@ -304,7 +306,7 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
       const head = Buffer.from(m[0].slice(HEAD_AT), "latin1");
       if (!shapes.heads.some((h) => h.equals(head))) {
         shapes.heads.push(head);
-        shapes.kinds.push(what);
+        shapes.kinds.push(REQUEST_KINDS.indexOf(what));
       }
     }
   }
@@ -349,13 +351,50 @@ function wrapperTemplate(rec: LogRecord): Uint8Array | null {
 
 /**
  * Text that makes the ordinary way read a line otherwise than as the request or access line it starts as, even
- * inside the client's text: a carriage return or `NCCL` splits the physical line (records/split.ts), the end of
- * Ray's dedup advice empties the record (records/peel.ts).
+ * inside the client's text: a carriage return or `NCCL` splits the physical line (records/split.ts). (What the
+ * peel takes off a line's end, Ray's dedup suffix and advice, colour codes, a compose line's `|`, cannot end a
+ * request line, which ends in vLLM's `.`, nor an access line held to printable ASCII without `[` after its request.)
  */
-const DANGERS = ["\r", "NCCL", "for more options.)"];
-const DANGER_BYTES = DANGERS.map((d) => Buffer.from(d, "latin1"));
+const DANGERS = ["\r", "NCCL"];
+const CR = Buffer.from("\r", "latin1");
 const NOWHERE = 0x7fffffff;
 
+/** Bytes to compare four at a time (0 in `bytes`: any digit, compared one by one) */
+interface Literal {
+  bytes: Uint8Array;
+  /** the first bytes as little-endian words, when no digit stands anywhere */
+  words: Uint32Array | null;
+}
+
+function literal(bytes: Uint8Array): Literal {
+  if (bytes.includes(0)) return { bytes, words: null };
+  const words = new Uint32Array(bytes.length >> 2);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(i * 4, true);
+  return { bytes, words };
+}
+
+/** `x` stands in the chunk at `at` (its end at most `e`) */
+function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolean {
+  const bytes = x.bytes;
+  const n = bytes.length;
+  if (i + n > e) return false;
+  const words = x.words;
+  let k = 0;
+  if (words !== null) {
+    for (let j = 0; j < words.length; j++, k += 4) if (view.getUint32(i + k, true) !== words[j]) return false;
+    for (; k < n; k++) if (b[i + k] !== bytes[k]) return false;
+    return true;
+  }
+  for (; k < n; k++) {
+    const want = bytes[k];
+    const c = b[i + k];
+    if (want === 0 ? !(c >= 48 && c <= 57) : c !== want) return false;
+  }
+  return true;
+}
+
+const NCCL = Buffer.from("NCCL", "latin1");
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const two = (b: Buffer, i: number) => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
@@ -363,7 +402,8 @@ const two = (b: Buffer, i: number) => (b[i] - 48) * 10 + (b[i + 1] - 48);
 export const runtimeFastLines = { count: 0 };
 
 export interface RuntimeLineCounter {
-  begin(bytes: Buffer, maxChars: number): ChunkLineCounter;
+  /** `nccl`: where the chunk's first `NCCL` is, -1 for none (when the caller searched for it) */
+  begin(bytes: Buffer, maxChars: number, nccl?: number): ChunkLineCounter;
 }
 
 /**
@@ -375,39 +415,60 @@ export interface RuntimeLineCounter {
  * way (test/runtime-fast.test.ts).
  */
 export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): RuntimeLineCounter {
-  const { wrappers, heads, kinds } = sink.shapes;
+  const shapes = sink.shapes;
+  // the shapes as literals, brought up to date when a chunk starts and when a line went the ordinary way
+  const wrappers: Literal[] = [];
+  const heads: Literal[] = [];
+  const sync = () => {
+    while (wrappers.length < shapes.wrappers.length) wrappers.push(literal(shapes.wrappers[wrappers.length]));
+    while (heads.length < shapes.heads.length) heads.push(literal(shapes.heads[heads.length]));
+  };
   /** the header time last given to the sink, while no line went the ordinary way since */
   let lastTime = -1;
+  // what was counted since the sink was last told (it is told before any line goes the ordinary way)
+  const counted = new Int32Array(REQUEST_KINDS.length);
+  const http = new Int32Array(200);
+  let any = false;
+  const tell = () => {
+    if (!any) return;
+    any = false;
+    for (let k = 0; k < counted.length; k++) {
+      if (counted[k] > 0) sink.count(REQUEST_KINDS[k], 0, counted[k]);
+      counted[k] = 0;
+    }
+    for (let i = 0; i < http.length; i++) {
+      if (http[i] > 0) sink.count("http", 200 + i, http[i]);
+      http[i] = 0;
+    }
+  };
   return {
-    begin(b, maxChars) {
-      const next = DANGERS.map(() => -1);
+    begin(b, maxChars, nccl) {
+      sync();
+      const view = new DataView(b.buffer, b.byteOffset, b.length);
+      // the next CR and `NCCL` at or after the line at hand (searched again only once passed)
+      let cr = -1;
+      let ncclAt = nccl === undefined ? -1 : nccl < 0 ? NOWHERE : nccl;
       /** no DANGER in b[s, e) (asked with `s` not decreasing) */
       const clean = (s: number, e: number): boolean => {
-        for (let k = 0; k < next.length; k++) {
-          let at = next[k];
-          if (at < s) {
-            at = b.indexOf(DANGER_BYTES[k], s);
-            next[k] = at = at < 0 ? NOWHERE : at;
-          }
-          if (at < e) return false;
+        if (cr < s) {
+          cr = b.indexOf(CR, s);
+          if (cr < 0) cr = NOWHERE;
         }
-        return true;
+        if (ncclAt < s) {
+          ncclAt = b.indexOf(NCCL, s);
+          if (ncclAt < 0) ncclAt = NOWHERE;
+        }
+        return cr >= e && ncclAt >= e;
       };
-      /** the request line `INFO MM-DD HH:MM:SS <head>...` at p */
+      /** the request line `INFO MM-DD HH:MM:SS <head><client's text>.` at p */
       const request = (s: number, p: number, e: number): boolean => {
         const d = p + 5;
+        if (b[e - 1] !== 46 /* . */) return false;
         if (!(isDigit(b[d]) && isDigit(b[d + 1]) && b[d + 2] === 45 && isDigit(b[d + 3]) && isDigit(b[d + 4]) && b[d + 5] === 32)) return false;
         if (!(isDigit(b[d + 6]) && isDigit(b[d + 7]) && b[d + 8] === 58 && isDigit(b[d + 9]) && isDigit(b[d + 10]) && b[d + 11] === 58 && isDigit(b[d + 12]) && isDigit(b[d + 13]) && b[d + 14] === 32)) return false;
         const h = d + 15;
         let k = 0;
-        for (; k < heads.length; k++) {
-          const x = heads[k];
-          const n = x.length;
-          if (h + n > e) continue;
-          let i = 0;
-          while (i < n && b[h + i] === x[i]) i++;
-          if (i === n) break;
-        }
+        while (k < heads.length && !at(view, b, h, e, heads[k])) k++;
         if (k === heads.length || !clean(s, e) || !quiet()) return false;
         const mo = two(b, d), dd = two(b, d + 3), hh = two(b, d + 6), mi = two(b, d + 9), ss = two(b, d + 12);
         const t = (((mo * 32 + dd) * 24 + hh) * 60 + mi) * 61 + ss;
@@ -415,10 +476,11 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
           sink.clock(mo, dd, hh, mi, ss);
           lastTime = t;
         }
-        sink.count(kinds[k], 0);
+        counted[shapes.kinds[k]]++;
+        any = true;
         return true;
       };
-      /** `INFO:`, spaces, `host - "METHOD path ..." NNN` with a 2xx/3xx status: two quotes, ASCII */
+      /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status, two quotes, printable ASCII */
       const access = (s: number, p: number, e: number): boolean => {
         let q = p + 5;
         if (b[q] !== 32) return false;
@@ -433,17 +495,21 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
         let close = -1;
         for (let i = m + 1; i < e; i++) {
           const c = b[i];
+          if (c < 32 || c >= 127) return false;
           if (c === 34) {
             if (close >= 0) return false;
             close = i;
-          } else if (c >= 127) return false;
+          } else if (c === 91 /* [ */ && close >= 0) return false;
         }
         if (close < 0 || b[close + 1] !== 32 || !isDigit(b[close + 2]) || !isDigit(b[close + 3]) || !isDigit(b[close + 4])) return false;
         const after = b[close + 5];
         if (close + 5 < e && (isDigit(after) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95)) return false;
+        const last = b[e - 1];
+        if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
         const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
         if (status < 200 || status >= 400 || !clean(s, e) || !quiet()) return false;
-        sink.count("http", status);
+        http[status - 200]++;
+        any = true;
         return true;
       };
       return {
@@ -451,20 +517,11 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
           if (wrappers.length === 0 || nl - s > maxChars) return false;
           // (the line reader takes a CR before the `\n` off)
           const e = b[nl - 1] === 13 ? nl - 1 : nl;
-          // a line that ends in `|` or a space may lose its end to the peel (a compose prefix needs text after it)
-          const last = b[e - 1];
-          if (e - s < 30 || last === 124 || last === 32) return false;
+          if (e - s < 30) return false;
           for (let w = 0; w < wrappers.length; w++) {
             const x = wrappers[w];
-            const n = x.length;
-            let i = 0;
-            for (; i < n; i++) {
-              const want = x[i];
-              const c = b[s + i];
-              if (want === 0 ? !isDigit(c) : c !== want) break;
-            }
-            if (i < n) continue;
-            const p = s + n;
+            if (!at(view, b, s, e, x)) continue;
+            const p = s + x.bytes.length;
             if (b[p] !== 73 || b[p + 1] !== 78 || b[p + 2] !== 70 || b[p + 3] !== 79) continue;
             const c4 = b[p + 4];
             if (c4 === 32 ? request(s, p, e) : c4 === 58 && access(s, p, e)) {
@@ -476,8 +533,11 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
         },
         pass() {
           lastTime = -1;
+          tell();
+          sync();
         },
         done() {
+          tell();
           sink.flush();
         },
       };
