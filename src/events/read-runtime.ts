@@ -321,7 +321,7 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
  * while digits that name an origin (a pid, `vllm-head-1`) stay as they are. Null when the line has no such
  * wrapper the bytes can be compared with (the peel changed the text, a wrapper too long or not printable ASCII).
  */
-function wrapperTemplate(rec: LogRecord): Uint8Array | null {
+export function wrapperTemplate(rec: LogRecord): Uint8Array | null {
   const { raw, text } = rec;
   if (!raw.endsWith(text)) return null;
   const prefix = raw.slice(0, raw.length - text.length);
