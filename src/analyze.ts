@@ -105,6 +105,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     }
   };
   let ordinary = 0;
+  let ordinaryChars = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   const notices: string[] = [];
@@ -116,6 +117,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     const countCut = () => cutLines++;
     const readRecords = (raw: string, lineNo: number) => {
       ordinary++;
+      ordinaryChars += raw.length;
       if (raw.length === 0) return;
       const pieces = splitPhysicalLine(raw);
       for (const piece of pieces) {
@@ -139,7 +141,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       const { next } = await readLineLoop(stream, {
         maxLineChars: maxChars, onBytes, sniff, firstLine, skipUntil, counter: fast, prefilter, onLine: readRecords, onCut: countCut,
         onChunk: (nextLine) => {
-          keepHeap(bytes);
+          // (only what was read the ordinary way makes garbage: a read the fast path counts never asks for the RSS)
+          keepHeap(ordinaryChars);
           lines = nextLine - 1;
           opts.onBatch?.(state, store.events);
         },

@@ -480,7 +480,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
         any = true;
         return true;
       };
-      /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status, two quotes, printable ASCII */
+      /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status and two quotes */
       const access = (s: number, p: number, e: number): boolean => {
         let q = p + 5;
         if (b[q] !== 32) return false;
@@ -492,16 +492,14 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
         const method = m;
         while (m < e && b[m] >= 65 && b[m] <= 90) m++;
         if (m === method || b[m] !== 32 || !(b[m + 1] > 32 && b[m + 1] < 127)) return false;
-        let close = -1;
-        for (let i = m + 1; i < e; i++) {
+        // the request is the client's (any bytes but a quote); after it, printable ASCII without a quote or `[`
+        const close = b.indexOf(34, m + 1);
+        if (close < 0 || close >= e) return false;
+        for (let i = close + 1; i < e; i++) {
           const c = b[i];
-          if (c < 32 || c >= 127) return false;
-          if (c === 34) {
-            if (close >= 0) return false;
-            close = i;
-          } else if (c === 91 /* [ */ && close >= 0) return false;
+          if (c < 32 || c >= 127 || c === 34 || c === 91) return false;
         }
-        if (close < 0 || b[close + 1] !== 32 || !isDigit(b[close + 2]) || !isDigit(b[close + 3]) || !isDigit(b[close + 4])) return false;
+        if (b[close + 1] !== 32 || !isDigit(b[close + 2]) || !isDigit(b[close + 3]) || !isDigit(b[close + 4])) return false;
         const after = b[close + 5];
         if (close + 5 < e && (isDigit(after) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95)) return false;
         const last = b[e - 1];
