@@ -32,7 +32,7 @@ export function createDispatcher(): Dispatcher {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
     // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
-    fast: bothCounters(vllm.fast, nccl.fast),
+    fast: bothCounters(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
@@ -67,24 +67,39 @@ function beforeClientData(rec: LogRecord, cut: number): LogRecord {
 const NCCL = Buffer.from("NCCL", "latin1");
 
 /** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
-function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
+function bothCounters(a: RuntimeLineCounter, b: LineCounter, skipped: (records: number) => void): LineCounter {
+  // the lines counted since the last one read the ordinary way (each is one record), told before the next one is
+  let counted = 0;
+  const tell = () => {
+    if (counted > 0) skipped(counted);
+    counted = 0;
+  };
   return {
     begin(bytes, maxChars, opts): ChunkLineCounter {
       const cb = b.begin(bytes, maxChars, opts);
       // the server-line counter reads no chunk under a user rule's prefilter (a pattern anchored at a record's start
       // must see the records behind wrappers)
-      if (opts?.bare) return cb;
-      // every line the NCCL counter counts holds `NCCL`: a chunk without it is not offered to it
       const nccl = bytes.indexOf(NCCL);
-      const ca = a.begin(bytes, maxChars, nccl);
+      const ca = opts?.bare ? null : a.begin(bytes, maxChars, nccl);
+      // every line the NCCL counter counts holds `NCCL`: a chunk without it is not offered to it
+      const one =
+        ca === null ? (s: number, e: number, n: number) => cb.line(s, e, n)
+        : nccl < 0 ? (s: number, e: number, n: number) => ca.line(s, e, n)
+        : (s: number, e: number, n: number) => ca.line(s, e, n) || cb.line(s, e, n);
       return {
-        line: nccl < 0 ? (s, e, n) => ca.line(s, e, n) : (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),
+        line(s, e, n) {
+          if (!one(s, e, n)) return false;
+          counted++;
+          return true;
+        },
         pass() {
-          ca.pass();
+          tell();
+          ca?.pass();
           cb.pass();
         },
         done() {
-          ca.done();
+          tell();
+          ca?.done();
           cb.done();
         },
       };

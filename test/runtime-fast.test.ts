@@ -161,4 +161,18 @@ describe("runtime fast path", () => {
     expect(shown(` ${text}`)).toBeNull();
     expect(shown(`NCCL-1  | ${text}`)).toBeNull();
   });
+
+  it("a counted line counts toward the records the dialect observer looks at (the first 5,000)", async () => {
+    const lines = healthy("v1-0.10").trimEnd().split("\n");
+    const many = Array.from({ length: 3000 }, (_, i) => [
+      `(APIServer pid=1) INFO 08-19 10:02:0${i % 10} [logger.py:41] Received request chatcmpl-m${i}: prompt: 'hello', params: SamplingParams(n=1), lora_request: None.`,
+      `(APIServer pid=1) INFO 08-19 10:02:0${i % 10} [async_llm.py:269] Added request chatcmpl-m${i}.`,
+    ]).flat();
+    // record 6,000 or so: past what the observer looks at, whichever way the lines before it were read
+    const late = "2025-08-19 10:02:09,123\tINFO worker.py:1821 -- Connecting to existing Ray cluster at address: 10.0.0.1:6379...";
+    const { fast, slow, counted } = await both([...lines.slice(0, 40), ...many, late, ...lines.slice(40)].join("\n") + "\n");
+    expect(counted).toBeGreaterThan(5000);
+    expect(slow.facts.dialects.map((d: { name: string }) => d.name)).not.toContain("ray");
+    expect(fast).toEqual(slow);
+  });
 });
