@@ -1,9 +1,9 @@
 import type { Emit, RecordReader } from "./events/types.js";
-import type { ChunkLineCounter, LineCounter } from "./events/fast.js";
+import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
-import { clientDataAt, type RuntimeLineCounter } from "./events/read-runtime.js";
+import { clientDataAt, runtimeFirst, type RuntimeRun } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
@@ -19,6 +19,8 @@ export interface Dispatcher {
   fast: LineCounter;
   /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
+  /** request and access lines another thread counted in a row, at their place in the order of the lines */
+  absorbRuntime(run: RuntimeRun, emit: Emit): void;
 }
 
 export function createDispatcher(): Dispatcher {
@@ -32,8 +34,12 @@ export function createDispatcher(): Dispatcher {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
     // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
-    fast: bothCounters(vllm.fast, nccl.fast, observeDialect.skip),
+    fast: runtimeFirst(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
+    absorbRuntime(run, emit) {
+      observeDialect.skip(run.lines);
+      vllm.absorbRuntime(run, emit);
+    },
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);
@@ -64,45 +70,3 @@ function beforeClientData(rec: LogRecord, cut: number): LogRecord {
   return { ...rec, text, raw: at >= 0 ? rec.raw.slice(0, at + cut) : text };
 }
 
-const NCCL = Buffer.from("NCCL", "latin1");
-
-/** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
-function bothCounters(a: RuntimeLineCounter, b: LineCounter, skipped: (records: number) => void): LineCounter {
-  // the lines counted since the last one read the ordinary way (each is one record), told before the next one is
-  let counted = 0;
-  const tell = () => {
-    if (counted > 0) skipped(counted);
-    counted = 0;
-  };
-  return {
-    begin(bytes, maxChars, opts): ChunkLineCounter {
-      const cb = b.begin(bytes, maxChars, opts);
-      // the server-line counter reads no chunk under a user rule's prefilter (a pattern anchored at a record's start
-      // must see the records behind wrappers)
-      const nccl = bytes.indexOf(NCCL);
-      const ca = opts?.bare ? null : a.begin(bytes, maxChars, nccl);
-      // every line the NCCL counter counts holds `NCCL`: a chunk without it is not offered to it
-      const one =
-        ca === null ? (s: number, e: number, n: number) => cb.line(s, e, n)
-        : nccl < 0 ? (s: number, e: number, n: number) => ca.line(s, e, n)
-        : (s: number, e: number, n: number) => ca.line(s, e, n) || cb.line(s, e, n);
-      return {
-        line(s, e, n) {
-          if (!one(s, e, n)) return false;
-          counted++;
-          return true;
-        },
-        pass() {
-          tell();
-          ca?.pass();
-          cb.pass();
-        },
-        done() {
-          tell();
-          ca?.done();
-          cb.done();
-        },
-      };
-    },
-  };
-}

@@ -1,9 +1,10 @@
 import { numberAfter, type MetricsLine } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
-import { peel } from "../records/peel.js";
+import { peel, toRecord } from "../records/peel.js";
+import { splitPhysicalLine } from "../records/split.js";
 import type { RuntimeCountWhat } from "./runtime.js";
 import { base, type Emit } from "./types.js";
-import type { ChunkLineCounter } from "./fast.js";
+import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { headerSeconds, headerSecondsOf, YEAR } from "../util/header-time.js";
 
 /**
@@ -24,7 +25,25 @@ export interface RuntimeTap {
   end(emit: Emit): void;
   /** the counting fast path over the chunk's bytes (see createRuntimeFast) */
   fast: RuntimeFastSink;
+  /** lines another thread counted in a row, told as this thread's fast path would have told them */
+  absorb(run: RuntimeRun): void;
 }
+
+/** Request and access lines another thread counted in a row (src/parallel/range.ts), as the tap is to be told them. */
+export interface RuntimeRun {
+  /** the run's first line (within the range the other thread read) and how many lines it holds */
+  line: number;
+  lines: number;
+  /** lines by REQUEST_KINDS */
+  counts: number[];
+  /** access lines: status, count, status, count ... */
+  http: number[];
+  /** the header times in line order, each where it changed (see timeKey) */
+  times: number[];
+}
+
+/** A header time as one number (month, day, hour, minute, second), for comparing and for passing between threads. */
+const timeKey = (mo: number, d: number, h: number, mi: number, s: number) => (((mo * 32 + d) * 24 + h) * 60 + mi) * 61 + s;
 
 /** What the fast path tells the tap: request and access lines it counted, and their header times. */
 export interface RuntimeFastSink {
@@ -130,6 +149,23 @@ export function createRuntimeTap(): RuntimeTap {
     lastRecord = rec;
     learnShape(shapes, rec, what, msgStart);
   };
+  const fastSink: RuntimeFastSink = {
+    shapes,
+    count(what, status, n) {
+      pending.any = true;
+      if (what === "http") pending.http.set(status, (pending.http.get(status) ?? 0) + n);
+      else pending[what] += n;
+    },
+    clock(mo, d, h, mi, sec) {
+      const t0 = headerSecondsOf(mo, d, h, mi, sec);
+      if (t0 !== null) {
+        advance(t0);
+        lastDate = "";
+      }
+    },
+    flush,
+  };
+
   return {
     clock(date, time) {
       timeOf(date, time);
@@ -250,21 +286,24 @@ export function createRuntimeTap(): RuntimeTap {
       }
       return false;
     },
-    fast: {
-      shapes,
-      count(what, status, n) {
-        pending.any = true;
-        if (what === "http") pending.http.set(status, (pending.http.get(status) ?? 0) + n);
-        else pending[what] += n;
-      },
-      clock(mo, d, h, mi, sec) {
-        const t0 = headerSecondsOf(mo, d, h, mi, sec);
-        if (t0 !== null) {
-          advance(t0);
-          lastDate = "";
-        }
-      },
-      flush,
+    fast: fastSink,
+    absorb(run) {
+      for (const key of run.times) {
+        let k = key;
+        const sec = k % 61;
+        k = (k - sec) / 61;
+        const mi = k % 60;
+        k = (k - mi) / 60;
+        const h = k % 24;
+        k = (k - h) / 24;
+        const d = k % 32;
+        fastSink.clock((k - d) / 32, d, h, mi, sec);
+      }
+      run.counts.forEach((n, k) => {
+        if (n > 0) fastSink.count(REQUEST_KINDS[k], 0, n);
+      });
+      for (let i = 0; i < run.http.length; i += 2) fastSink.count("http", run.http[i], run.http[i + 1]);
+      flush();
     },
     end(emit) {
       flush();
@@ -441,104 +480,234 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       http[i] = 0;
     }
   };
-  return {
-    begin(b, maxChars, nccl) {
+  // the chunk at hand (the functions below are made once: made for each chunk, the engine would compile them anew)
+  let b: Buffer = Buffer.alloc(0);
+  let view = new DataView(b.buffer);
+  let maxChars = 0;
+  // the next CR and `NCCL` at or after the line at hand (searched again only once passed)
+  let cr = -1;
+  let ncclAt = -1;
+  /** no DANGER in b[s, e) (asked with `s` not decreasing) */
+  const clean = (s: number, e: number): boolean => {
+    if (cr < s) {
+      cr = b.indexOf(CR, s);
+      if (cr < 0) cr = NOWHERE;
+    }
+    if (ncclAt < s) {
+      ncclAt = b.indexOf(NCCL, s);
+      if (ncclAt < 0) ncclAt = NOWHERE;
+    }
+    return cr >= e && ncclAt >= e;
+  };
+  /** the request line `INFO MM-DD HH:MM:SS <head><client's text>.` at p */
+  const request = (s: number, p: number, e: number): boolean => {
+    const d = p + 5;
+    if (b[e - 1] !== 46 /* . */) return false;
+    if (!(isDigit(b[d]) && isDigit(b[d + 1]) && b[d + 2] === 45 && isDigit(b[d + 3]) && isDigit(b[d + 4]) && b[d + 5] === 32)) return false;
+    if (!(isDigit(b[d + 6]) && isDigit(b[d + 7]) && b[d + 8] === 58 && isDigit(b[d + 9]) && isDigit(b[d + 10]) && b[d + 11] === 58 && isDigit(b[d + 12]) && isDigit(b[d + 13]) && b[d + 14] === 32)) return false;
+    const h = d + 15;
+    let k = 0;
+    while (k < heads.length && !at(view, b, h, e, heads[k])) k++;
+    if (k === heads.length || !clean(s, e) || !quiet()) return false;
+    const mo = two(b, d), dd = two(b, d + 3), hh = two(b, d + 6), mi = two(b, d + 9), ss = two(b, d + 12);
+    const t = timeKey(mo, dd, hh, mi, ss);
+    if (t !== lastTime) {
+      sink.clock(mo, dd, hh, mi, ss);
+      lastTime = t;
+    }
+    counted[shapes.kinds[k]]++;
+    any = true;
+    return true;
+  };
+  /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status and two quotes */
+  const access = (s: number, p: number, e: number): boolean => {
+    let q = p + 5;
+    if (b[q] !== 32) return false;
+    while (q < e && b[q] === 32) q++;
+    const host = q;
+    while (q < e && b[q] > 32 && b[q] < 127) q++;
+    if (q === host || b[q] !== 32 || b[q + 1] !== 45 || b[q + 2] !== 32 || b[q + 3] !== 34) return false;
+    let m = q + 4;
+    const method = m;
+    while (m < e && b[m] >= 65 && b[m] <= 90) m++;
+    if (m === method || b[m] !== 32 || !(b[m + 1] > 32 && b[m + 1] < 127)) return false;
+    // the request is the client's (any bytes but a quote); after it, printable ASCII without a quote or `[`
+    const close = b.indexOf(34, m + 1);
+    if (close < 0 || close >= e) return false;
+    for (let i = close + 1; i < e; i++) {
+      const c = b[i];
+      if (c < 32 || c >= 127 || c === 34 || c === 91) return false;
+    }
+    if (b[close + 1] !== 32 || !isDigit(b[close + 2]) || !isDigit(b[close + 3]) || !isDigit(b[close + 4])) return false;
+    const after = b[close + 5];
+    if (close + 5 < e && (isDigit(after) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95)) return false;
+    const last = b[e - 1];
+    if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
+    const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
+    if (status < 200 || status >= 400 || !clean(s, e) || !quiet()) return false;
+    http[status - 200]++;
+    any = true;
+    return true;
+  };
+  const chunk: ChunkLineCounter = {
+    line(s, nl) {
+      if (wrappers.length === 0 || nl - s > maxChars) return false;
+      // (the line reader takes a CR before the `\n` off)
+      const e = b[nl - 1] === 13 ? nl - 1 : nl;
+      if (e - s < 30) return false;
+      for (let w = 0; w < wrappers.length; w++) {
+        const x = wrappers[w];
+        if (!at(view, b, s, e, x)) continue;
+        const p = s + x.bytes.length;
+        if (b[p] !== 73 || b[p + 1] !== 78 || b[p + 2] !== 70 || b[p + 3] !== 79) continue;
+        const c4 = b[p + 4];
+        if (c4 === 32 ? request(s, p, e) : c4 === 58 && access(s, p, e)) {
+          runtimeFastLines.count++;
+          return true;
+        }
+      }
+      return false;
+    },
+    pass() {
+      lastTime = -1;
+      tell();
       sync();
-      const view = new DataView(b.buffer, b.byteOffset, b.length);
-      // the next CR and `NCCL` at or after the line at hand (searched again only once passed)
-      let cr = -1;
-      let ncclAt = nccl === undefined ? -1 : nccl < 0 ? NOWHERE : nccl;
-      /** no DANGER in b[s, e) (asked with `s` not decreasing) */
-      const clean = (s: number, e: number): boolean => {
-        if (cr < s) {
-          cr = b.indexOf(CR, s);
-          if (cr < 0) cr = NOWHERE;
-        }
-        if (ncclAt < s) {
-          ncclAt = b.indexOf(NCCL, s);
-          if (ncclAt < 0) ncclAt = NOWHERE;
-        }
-        return cr >= e && ncclAt >= e;
-      };
-      /** the request line `INFO MM-DD HH:MM:SS <head><client's text>.` at p */
-      const request = (s: number, p: number, e: number): boolean => {
-        const d = p + 5;
-        if (b[e - 1] !== 46 /* . */) return false;
-        if (!(isDigit(b[d]) && isDigit(b[d + 1]) && b[d + 2] === 45 && isDigit(b[d + 3]) && isDigit(b[d + 4]) && b[d + 5] === 32)) return false;
-        if (!(isDigit(b[d + 6]) && isDigit(b[d + 7]) && b[d + 8] === 58 && isDigit(b[d + 9]) && isDigit(b[d + 10]) && b[d + 11] === 58 && isDigit(b[d + 12]) && isDigit(b[d + 13]) && b[d + 14] === 32)) return false;
-        const h = d + 15;
-        let k = 0;
-        while (k < heads.length && !at(view, b, h, e, heads[k])) k++;
-        if (k === heads.length || !clean(s, e) || !quiet()) return false;
-        const mo = two(b, d), dd = two(b, d + 3), hh = two(b, d + 6), mi = two(b, d + 9), ss = two(b, d + 12);
-        const t = (((mo * 32 + dd) * 24 + hh) * 60 + mi) * 61 + ss;
-        if (t !== lastTime) {
-          sink.clock(mo, dd, hh, mi, ss);
-          lastTime = t;
-        }
-        counted[shapes.kinds[k]]++;
-        any = true;
-        return true;
-      };
-      /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status and two quotes */
-      const access = (s: number, p: number, e: number): boolean => {
-        let q = p + 5;
-        if (b[q] !== 32) return false;
-        while (q < e && b[q] === 32) q++;
-        const host = q;
-        while (q < e && b[q] > 32 && b[q] < 127) q++;
-        if (q === host || b[q] !== 32 || b[q + 1] !== 45 || b[q + 2] !== 32 || b[q + 3] !== 34) return false;
-        let m = q + 4;
-        const method = m;
-        while (m < e && b[m] >= 65 && b[m] <= 90) m++;
-        if (m === method || b[m] !== 32 || !(b[m + 1] > 32 && b[m + 1] < 127)) return false;
-        // the request is the client's (any bytes but a quote); after it, printable ASCII without a quote or `[`
-        const close = b.indexOf(34, m + 1);
-        if (close < 0 || close >= e) return false;
-        for (let i = close + 1; i < e; i++) {
-          const c = b[i];
-          if (c < 32 || c >= 127 || c === 34 || c === 91) return false;
-        }
-        if (b[close + 1] !== 32 || !isDigit(b[close + 2]) || !isDigit(b[close + 3]) || !isDigit(b[close + 4])) return false;
-        const after = b[close + 5];
-        if (close + 5 < e && (isDigit(after) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95)) return false;
-        const last = b[e - 1];
-        if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
-        const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
-        if (status < 200 || status >= 400 || !clean(s, e) || !quiet()) return false;
-        http[status - 200]++;
-        any = true;
-        return true;
-      };
-      return {
-        line(s, nl) {
-          if (wrappers.length === 0 || nl - s > maxChars) return false;
-          // (the line reader takes a CR before the `\n` off)
-          const e = b[nl - 1] === 13 ? nl - 1 : nl;
-          if (e - s < 30) return false;
-          for (let w = 0; w < wrappers.length; w++) {
-            const x = wrappers[w];
-            if (!at(view, b, s, e, x)) continue;
-            const p = s + x.bytes.length;
-            if (b[p] !== 73 || b[p + 1] !== 78 || b[p + 2] !== 70 || b[p + 3] !== 79) continue;
-            const c4 = b[p + 4];
-            if (c4 === 32 ? request(s, p, e) : c4 === 58 && access(s, p, e)) {
-              runtimeFastLines.count++;
-              return true;
-            }
-          }
-          return false;
-        },
-        pass() {
-          lastTime = -1;
-          tell();
-          sync();
-        },
-        done() {
-          tell();
-          sink.flush();
-        },
-      };
+    },
+    done() {
+      tell();
+      sink.flush();
+    },
+  };
+  return {
+    begin(bytes, max, nccl) {
+      sync();
+      // (another thread's runs may have been told since the last chunk)
+      lastTime = -1;
+      b = bytes;
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      maxChars = max;
+      cr = -1;
+      ncclAt = nccl === undefined ? -1 : nccl < 0 ? NOWHERE : nccl;
+      return chunk;
+    },
+  };
+}
+
+/**
+ * The fast path on another thread, over a segment of the file it reads out of order (src/parallel/range.ts): it
+ * learns the shapes from the lines it hands back (the first of each shape in the segment, read the ordinary way
+ * before the lines it counts) and records its counts as runs, which the thread that reads in order tells its tap at
+ * their place (RuntimeTap.absorb), after it has read the lines handed back before them.
+ */
+export function createRuntimeRecorder(): { counter: RuntimeLineCounter; runs: RuntimeRun[]; learn(text: string): void } {
+  const shapes: RuntimeShapes = { wrappers: [], heads: [], kinds: [] };
+  const runs: RuntimeRun[] = [];
+  let run: RuntimeRun | null = null;
+  /** times told before the line that starts a run is known to be counted */
+  let early: number[] = [];
+  const sink: RuntimeFastSink = {
+    shapes,
+    count(what, status, n) {
+      if (!run) return;
+      if (what === "http") run.http.push(status, n);
+      else run.counts[REQUEST_KINDS.indexOf(what)] += n;
+    },
+    clock(mo, d, h, mi, sec) {
+      (run ? run.times : early).push(timeKey(mo, d, h, mi, sec));
+    },
+    flush() {},
+  };
+  // (what the thread that reads in order holds open, a config dump, it closes before it tells a run)
+  const inner = createRuntimeFast(sink, () => true);
+  let c: ChunkLineCounter | null = null;
+  const chunk: ChunkLineCounter = {
+    line(s, e, n) {
+      if (!c!.line(s, e, n)) {
+        early = [];
+        return false;
+      }
+      if (!run) {
+        run = { line: n, lines: 0, counts: REQUEST_KINDS.map(() => 0), http: [], times: early };
+        early = [];
+        runs.push(run);
+      }
+      run.lines++;
+      return true;
+    },
+    pass() {
+      c!.pass();
+      run = null;
+    },
+    done() {
+      c!.done();
+    },
+  };
+  const counter: RuntimeLineCounter = {
+    begin(b, maxChars, nccl) {
+      c = inner.begin(b, maxChars, nccl);
+      return chunk;
+    },
+  };
+  return {
+    counter,
+    runs,
+    learn(text) {
+      if ((text.indexOf("ed request ") < 0 && text.indexOf(' - "') < 0) || splitPhysicalLine(text).length !== 1) return;
+      const rec = toRecord("", 0, 0, text);
+      if (clientDataAt(rec.text) < 0) return;
+      if (rec.text.charCodeAt(4) === 58 /* : */) {
+        const m = UVICORN_ACCESS.exec(rec.text);
+        if (m && Number(m[3]) < 400) learnShape(shapes, rec, null, 0);
+        return;
+      }
+      const m = REQUEST_LINE.exec(rec.text);
+      if (!m) return;
+      const what = REQUEST_KINDS.find((k) => m[0].endsWith(REQUEST_WORDS[k]));
+      if (what) learnShape(shapes, rec, what, m[0].length - REQUEST_WORDS[what].length);
+    },
+  };
+}
+
+/**
+ * The server-line counter first (its lines are never NCCL lines), then the NCCL counter, offered only a chunk that
+ * holds `NCCL` at all (every line it counts does); a line either counts is gone. `skipped` is told how many lines
+ * were counted before the next one goes the ordinary way (each is a record the dialect observer would have seen).
+ */
+export function runtimeFirst(a: RuntimeLineCounter, b: LineCounter, skipped?: (records: number) => void): LineCounter {
+  let counted = 0;
+  const tell = () => {
+    if (counted > 0) skipped?.(counted);
+    counted = 0;
+  };
+  // the chunk's counters (the functions below are made once, see createRuntimeFast)
+  let ca: ChunkLineCounter | null = null;
+  let cb: ChunkLineCounter | null = null;
+  let ncclIn = false;
+  const chunk: ChunkLineCounter = {
+    line(s, e, n) {
+      if (ca === null ? !cb!.line(s, e, n) : !ca.line(s, e, n) && !(ncclIn && cb!.line(s, e, n))) return false;
+      counted++;
+      return true;
+    },
+    pass() {
+      tell();
+      ca?.pass();
+      cb!.pass();
+    },
+    done() {
+      tell();
+      ca?.done();
+      cb!.done();
+    },
+  };
+  return {
+    begin(bytes, maxChars, opts): ChunkLineCounter {
+      cb = b.begin(bytes, maxChars, opts);
+      const nccl = bytes.indexOf(NCCL);
+      ncclIn = nccl >= 0;
+      // none under a user rule's prefilter (a pattern anchored at a record's start must see the records behind wrappers)
+      ca = opts?.bare ? null : a.begin(bytes, maxChars, nccl);
+      return chunk;
     },
   };
 }

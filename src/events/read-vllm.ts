@@ -4,7 +4,7 @@ import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, m
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeLineCounter, type RuntimeRun, type RuntimeTap } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 
 /**
@@ -15,7 +15,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader & { fast: import("./read-runtime.js").RuntimeLineCounter } {
+export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter; absorbRuntime(run: RuntimeRun, emit: Emit): void } {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
@@ -139,7 +139,8 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
         flush(emit);
       }
       // a uvicorn access line: its request is the client's, where no header or phrase is looked for
-      if (text.charCodeAt(4) === 58 /* : */ && otherQuiet(other) && runtime.other(rec, text, emit)) return true;
+      // (a pasted command line or call left open is continued after it, as it is after a counted one)
+      if (text.charCodeAt(4) === 58 /* : */ && runtime.other(rec, text, emit)) return true;
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
       if (!head) {
@@ -177,7 +178,13 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
       }
       return true;
     },
-    fast: createRuntimeFast(runtime.fast, () => pending === null && otherQuiet(other)),
+    // a request or access line closes a config dump left open (the line is no part of it): the fast path leaves such
+    // a line to the ordinary way, and another thread's run closes it first
+    fast: createRuntimeFast(runtime.fast, () => pending === null),
+    absorbRuntime(run, emit) {
+      flush(emit);
+      runtime.absorb(run);
+    },
     end(emit) {
       flush(emit);
       runtime.end(emit);
@@ -185,11 +192,6 @@ export function createVllmReader(): RecordReader & { fast: import("./read-runtim
       if (m) emit(m);
     },
   };
-}
-
-/** No command line, call, list or environment entry is open that the next record would continue. */
-function otherQuiet(o: OtherState): boolean {
-  return o.launch === null && o.call === null && o.list === null && o.envName === null;
 }
 
 /** Marks the engine generation and executor from process prefixes; runs before any reader claims a record. */
