@@ -50,6 +50,25 @@ const TRAPS = (prefix: string) => [
   `(EngineCore_DP0 pid=9) INFO 08-19 10:09:05 [logger.py:41] Received request chatcmpl-t8: prompt: 'another prefix', params: SamplingParams(n=1).`,
 ];
 
+/**
+ * A range counter whose part is all of the segments after the cut (counted on this thread with claims of its own;
+ * the first thread's claims are spent, so it takes none and reads the other's results in order); `seen` gets them.
+ */
+function otherThreadCounts(seen: (results: Map<number, RangeResult>) => void): RangeCounter {
+  return (job) => {
+    const starts = segmentStarts(job.path, job.start, job.end, job.segmentBytes);
+    const claims = newClaims(starts.length - 1);
+    claims[0] = 0;
+    const segments = (async () => {
+      const counted = new Map<number, RangeResult>();
+      await countSegments({ ...job, claims: newClaims(starts.length - 1).buffer as SharedArrayBuffer }, undefined, (k, r) => counted.set(k, r));
+      seen(counted);
+      return counted;
+    })();
+    return { job, starts, claims, segments, onBytes: () => {} };
+  };
+}
+
 describe("runtime fast path", () => {
   const eras: Era[] = ["v0.5", "v0.6", "v1-0.8", "v1-0.10", "newest"];
   for (const era of eras) {
@@ -182,23 +201,12 @@ describe("runtime fast path", () => {
   });
 
   it("a server log read in two parts (the later one counted on another thread) gives the report of the ordinary way", async () => {
-    // the other thread's part is all of its segments (counted on this thread, with its own claims; this thread's
-    // claims are spent, so it takes none of them and reads the other's results in order)
     let ranges = 0;
     let runLines = 0;
-    const counter: RangeCounter = (job) => {
+    const counter = otherThreadCounts((results) => {
       ranges++;
-      const starts = segmentStarts(job.path, job.start, job.end, job.segmentBytes);
-      const claims = newClaims(starts.length - 1);
-      claims[0] = 0;
-      const segments = (async () => {
-        const counted = new Map<number, RangeResult>();
-        await countSegments({ ...job, claims: newClaims(starts.length - 1).buffer as SharedArrayBuffer }, undefined, (k, r) => counted.set(k, r));
-        counted.forEach((r) => r.runs.forEach((run) => (runLines += run.lines)));
-        return counted;
-      })();
-      return { job, starts, claims, segments, onBytes: () => {} };
-    };
+      results.forEach((r) => r.runs.forEach((run) => (runLines += run.lines)));
+    });
     for (const era of eras) {
       const prefix = era === "v1-0.10" ? "(APIServer pid=1) " : era === "newest" ? "(APIServer pid=7) " : "";
       const lines = [healthy(era), kvPressure(era), queueFreeKv(era), stall(era)].join("").trimEnd().split("\n");
@@ -229,17 +237,7 @@ describe("runtime fast path", () => {
   });
 
   it("lines the other thread counted count toward the records the dialect observer looks at", async () => {
-    const counter: RangeCounter = (job) => {
-      const starts = segmentStarts(job.path, job.start, job.end, job.segmentBytes);
-      const claims = newClaims(starts.length - 1);
-      claims[0] = 0;
-      const segments = (async () => {
-        const counted = new Map<number, RangeResult>();
-        await countSegments({ ...job, claims: newClaims(starts.length - 1).buffer as SharedArrayBuffer }, undefined, (k, r) => counted.set(k, r));
-        return counted;
-      })();
-      return { job, starts, claims, segments, onBytes: () => {} };
-    };
+    const counter = otherThreadCounts(() => {});
     const lines = healthy("v1-0.10").trimEnd().split("\n");
     const many = Array.from({ length: 6000 }, (_, i) => `(APIServer pid=1) INFO 08-19 10:02:0${i % 10} [async_llm.py:269] Added request chatcmpl-m${i}.`);
     const late = "2025-08-19 10:02:09,123\tINFO worker.py:1821 -- Connecting to existing Ray cluster at address: 10.0.0.1:6379...";
