@@ -3,7 +3,7 @@ import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
-import { clientDataAt, runtimeFirst, type RuntimeRun } from "./events/read-runtime.js";
+import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
@@ -19,8 +19,6 @@ export interface Dispatcher {
   fast: LineCounter;
   /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
-  /** request and access lines another thread counted in a row, at their place in the order of the lines */
-  absorbRuntime(run: RuntimeRun, emit: Emit): void;
 }
 
 export function createDispatcher(): Dispatcher {
@@ -36,10 +34,6 @@ export function createDispatcher(): Dispatcher {
     // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
     fast: runtimeFirst(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
-    absorbRuntime(run, emit) {
-      observeDialect.skip(run.lines);
-      vllm.absorbRuntime(run, emit);
-    },
     dispatch(rec, emit) {
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, emit);

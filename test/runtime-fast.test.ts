@@ -2,12 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze, analyzeSource, buildReport } from "../src/analyze.js";
-import { fileSource } from "../src/input/sources.js";
-import type { RangeCounter } from "../src/parallel/split.js";
-import { countSegments, type RangeResult } from "../src/parallel/range.js";
-import { newClaims } from "../src/parallel/claims.js";
-import { segmentStarts } from "../src/input/split-point.js";
+import { analyze } from "../src/analyze.js";
 import { runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
 import { toRecord } from "../src/records/peel.js";
 import { healthy, kvPressure, queueFreeKv, smallBatchTp, stall, throughputDrop, wrongModel, type Era } from "./fixtures/runtime/logs.js";
@@ -49,25 +44,6 @@ const TRAPS = (prefix: string) => [
   `${prefix}INFO 08-19 10:09:06 [async_llm.py:269] Added request chatcmpl-t9 vLLM is using nccl==2.21.5 over NET/IB : mlx5_0.`,
   `(EngineCore_DP0 pid=9) INFO 08-19 10:09:05 [logger.py:41] Received request chatcmpl-t8: prompt: 'another prefix', params: SamplingParams(n=1).`,
 ];
-
-/**
- * A range counter whose part is all of the segments after the cut (counted on this thread with claims of its own;
- * the first thread's claims are spent, so it takes none and reads the other's results in order); `seen` gets them.
- */
-function otherThreadCounts(seen: (results: Map<number, RangeResult>) => void): RangeCounter {
-  return (job) => {
-    const starts = segmentStarts(job.path, job.start, job.end, job.segmentBytes);
-    const claims = newClaims(starts.length - 1);
-    claims[0] = 0;
-    const segments = (async () => {
-      const counted = new Map<number, RangeResult>();
-      await countSegments({ ...job, claims: newClaims(starts.length - 1).buffer as SharedArrayBuffer }, undefined, (k, r) => counted.set(k, r));
-      seen(counted);
-      return counted;
-    })();
-    return { job, starts, claims, segments, onBytes: () => {} };
-  };
-}
 
 describe("runtime fast path", () => {
   const eras: Era[] = ["v0.5", "v0.6", "v1-0.8", "v1-0.10", "newest"];
@@ -198,57 +174,5 @@ describe("runtime fast path", () => {
     expect(counted).toBeGreaterThan(5000);
     expect(slow.facts.dialects.map((d: { name: string }) => d.name)).not.toContain("ray");
     expect(fast).toEqual(slow);
-  });
-
-  it("a server log read in two parts (the later one counted on another thread) gives the report of the ordinary way", async () => {
-    let ranges = 0;
-    let runLines = 0;
-    const counter = otherThreadCounts((results) => {
-      ranges++;
-      results.forEach((r) => r.runs.forEach((run) => (runLines += run.lines)));
-    });
-    for (const era of eras) {
-      const prefix = era === "v1-0.10" ? "(APIServer pid=1) " : era === "newest" ? "(APIServer pid=7) " : "";
-      const lines = [healthy(era), kvPressure(era), queueFreeKv(era), stall(era)].join("").trimEnd().split("\n");
-      const third = Math.floor(lines.length / 3);
-      // (the middle again and again: enough segments for the other thread to take some from the back)
-      const middle = [...CLIENT_TRAPS(prefix), ...lines.slice(third, 2 * third), "vllm serve m \\"];
-      // requests still arriving for minutes after the stats lines stopped (the stall's tail): only their header times
-      // say the stats stopped early
-      const last = lines.filter((l) => l.includes("Received request")).pop()!;
-      const tail = Array.from({ length: 120 }, (_, i) => last.replace(/\d\d:\d\d:\d\d/, `11:${String(10 + Math.floor(i / 20)).padStart(2, "0")}:${String((i * 3) % 60).padStart(2, "0")}`).replace("chatcmpl-", `chatcmpl-t${i}-`));
-      const mixed = [...lines.slice(0, third), ...Array.from({ length: 8 }, () => middle).flat(), ...CLIENT_TRAPS(prefix), ...lines.slice(2 * third), ...tail];
-      for (const [name, wrap] of Object.entries({ bare: (l: string) => l, ...WRAPPERS })) {
-        const f = join(tmp, `split${++n}.log`);
-        writeFileSync(f, mixed.map(wrap).join("\n") + "\n");
-        const report = async (opts: Parameters<typeof analyzeSource>[2]) => {
-          const part = await analyzeSource(await fileSource(f), 0, { limits: { chunkBytes: 2048 }, ...opts });
-          return JSON.parse(JSON.stringify(buildReport(part.state, part.events)));
-        };
-        const before = runtimeFastLines.count;
-        const split = await report({ jobs: 2, split: { minBytes: 0, share: 0.2, segmentBytes: 4096, counter } });
-        expect(runtimeFastLines.count - before, `${era} ${name}`).toBeGreaterThan(40);
-        expect(split, `${era} ${name}`).toEqual(await report({ fastPath: false }));
-      }
-    }
-    expect(ranges).toBe(eras.length * 5);
-    // (most of them counted on the other thread, and told in order)
-    expect(runLines).toBeGreaterThan(eras.length * 5 * 100);
-  });
-
-  it("lines the other thread counted count toward the records the dialect observer looks at", async () => {
-    const counter = otherThreadCounts(() => {});
-    const lines = healthy("v1-0.10").trimEnd().split("\n");
-    const many = Array.from({ length: 6000 }, (_, i) => `(APIServer pid=1) INFO 08-19 10:02:0${i % 10} [async_llm.py:269] Added request chatcmpl-m${i}.`);
-    const late = "2025-08-19 10:02:09,123\tINFO worker.py:1821 -- Connecting to existing Ray cluster at address: 10.0.0.1:6379...";
-    const f = join(tmp, `split${++n}.log`);
-    writeFileSync(f, [...lines.slice(0, 40), ...many, late, ...lines.slice(40)].join("\n") + "\n");
-    const report = async (opts: Parameters<typeof analyzeSource>[2]) => {
-      const part = await analyzeSource(await fileSource(f), 0, { limits: { chunkBytes: 8192 }, ...opts });
-      return JSON.parse(JSON.stringify(buildReport(part.state, part.events)));
-    };
-    const slow = await report({ fastPath: false });
-    expect(slow.facts.dialects.map((d: { name: string }) => d.name)).not.toContain("ray");
-    expect(await report({ jobs: 2, split: { minBytes: 0, share: 0.1, segmentBytes: 16384, counter } })).toEqual(slow);
   });
 });

@@ -1,7 +1,6 @@
 import { numberAfter, type MetricsLine } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
-import { peel, toRecord } from "../records/peel.js";
-import { splitPhysicalLine } from "../records/split.js";
+import { peel } from "../records/peel.js";
 import type { RuntimeCountWhat } from "./runtime.js";
 import { base, type Emit } from "./types.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
@@ -25,24 +24,9 @@ export interface RuntimeTap {
   end(emit: Emit): void;
   /** the counting fast path over the chunk's bytes (see createRuntimeFast) */
   fast: RuntimeFastSink;
-  /** lines another thread counted in a row, told as this thread's fast path would have told them */
-  absorb(run: RuntimeRun): void;
 }
 
-/** Request and access lines another thread counted in a row (src/parallel/range.ts), as the tap is to be told them. */
-export interface RuntimeRun {
-  /** the run's first line (within the range the other thread read) and how many lines it holds */
-  line: number;
-  lines: number;
-  /** lines by REQUEST_KINDS */
-  counts: number[];
-  /** access lines: status, count, status, count ... */
-  http: number[];
-  /** the header times in line order, each where it changed (see timeKey) */
-  times: number[];
-}
-
-/** A header time as one number (month, day, hour, minute, second), for comparing and for passing between threads. */
+/** A header time as one number (month, day, hour, minute, second), for comparing. */
 const timeKey = (mo: number, d: number, h: number, mi: number, s: number) => (((mo * 32 + d) * 24 + h) * 60 + mi) * 61 + s;
 
 /** What the fast path tells the tap: request and access lines it counted, and their header times. */
@@ -287,24 +271,6 @@ export function createRuntimeTap(): RuntimeTap {
       return false;
     },
     fast: fastSink,
-    absorb(run) {
-      for (const key of run.times) {
-        let k = key;
-        const sec = k % 61;
-        k = (k - sec) / 61;
-        const mi = k % 60;
-        k = (k - mi) / 60;
-        const h = k % 24;
-        k = (k - h) / 24;
-        const d = k % 32;
-        fastSink.clock((k - d) / 32, d, h, mi, sec);
-      }
-      run.counts.forEach((n, k) => {
-        if (n > 0) fastSink.count(REQUEST_KINDS[k], 0, n);
-      });
-      for (let i = 0; i < run.http.length; i += 2) fastSink.count("http", run.http[i], run.http[i + 1]);
-      flush();
-    },
     end(emit) {
       flush();
       const at = lastStatsRec;
@@ -589,81 +555,6 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       cr = -1;
       ncclAt = nccl === undefined ? -1 : nccl < 0 ? NOWHERE : nccl;
       return chunk;
-    },
-  };
-}
-
-/**
- * The fast path on another thread, over a segment of the file it reads out of order (src/parallel/range.ts): it
- * learns the shapes from the lines it hands back (the first of each shape in the segment, read the ordinary way
- * before the lines it counts) and records its counts as runs, which the thread that reads in order tells its tap at
- * their place (RuntimeTap.absorb), after it has read the lines handed back before them.
- */
-export function createRuntimeRecorder(): { counter: RuntimeLineCounter; runs: RuntimeRun[]; learn(text: string): void } {
-  const shapes: RuntimeShapes = { wrappers: [], heads: [], kinds: [] };
-  const runs: RuntimeRun[] = [];
-  let run: RuntimeRun | null = null;
-  /** times told before the line that starts a run is known to be counted */
-  let early: number[] = [];
-  const sink: RuntimeFastSink = {
-    shapes,
-    count(what, status, n) {
-      if (!run) return;
-      if (what === "http") run.http.push(status, n);
-      else run.counts[REQUEST_KINDS.indexOf(what)] += n;
-    },
-    clock(mo, d, h, mi, sec) {
-      (run ? run.times : early).push(timeKey(mo, d, h, mi, sec));
-    },
-    flush() {},
-  };
-  // (what the thread that reads in order holds open, a config dump, it closes before it tells a run)
-  const inner = createRuntimeFast(sink, () => true);
-  let c: ChunkLineCounter | null = null;
-  const chunk: ChunkLineCounter = {
-    line(s, e, n) {
-      if (!c!.line(s, e, n)) {
-        early = [];
-        return false;
-      }
-      if (!run) {
-        run = { line: n, lines: 0, counts: REQUEST_KINDS.map(() => 0), http: [], times: early };
-        early = [];
-        runs.push(run);
-      }
-      run.lines++;
-      return true;
-    },
-    pass() {
-      c!.pass();
-      run = null;
-    },
-    done() {
-      c!.done();
-    },
-  };
-  const counter: RuntimeLineCounter = {
-    begin(b, maxChars, nccl) {
-      c = inner.begin(b, maxChars, nccl);
-      return chunk;
-    },
-  };
-  return {
-    counter,
-    runs,
-    learn(text) {
-      if ((text.indexOf("ed request ") < 0 && text.indexOf(' - "') < 0) || splitPhysicalLine(text).length !== 1) return;
-      const rec = toRecord("", 0, 0, text);
-      if (clientDataAt(rec.text) < 0) return;
-      if (rec.text.charCodeAt(4) === 58 /* : */) {
-        const m = UVICORN_ACCESS.exec(rec.text);
-        if (m && Number(m[3]) < 400) learnShape(shapes, rec, null, 0);
-        return;
-      }
-      const m = REQUEST_LINE.exec(rec.text);
-      if (!m) return;
-      const what = REQUEST_KINDS.find((k) => m[0].endsWith(REQUEST_WORDS[k]));
-      if (what) learnShape(shapes, rec, what, m[0].length - REQUEST_WORDS[what].length);
     },
   };
 }

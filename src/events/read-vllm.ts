@@ -4,7 +4,7 @@ import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, m
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeLineCounter, type RuntimeRun, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeLineCounter, type RuntimeTap } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 
 /**
@@ -15,7 +15,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter; absorbRuntime(run: RuntimeRun, emit: Emit): void } {
+export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
@@ -179,12 +179,8 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter; a
       return true;
     },
     // a request or access line closes a config dump left open (the line is no part of it): the fast path leaves such
-    // a line to the ordinary way, and another thread's run closes it first
+    // a line to the ordinary way
     fast: createRuntimeFast(runtime.fast, () => pending === null),
-    absorbRuntime(run, emit) {
-      flush(emit);
-      runtime.absorb(run);
-    },
     end(emit) {
       flush(emit);
       runtime.end(emit);

@@ -33,13 +33,12 @@ export function splitPoint(path: string, at: number): number | null {
 }
 
 const SAMPLE_BYTES = 64 << 10;
-/** what the lines a second thread counts hold: NCCL's, and a vLLM server's request lines (`Received request `, ...) */
-const COUNTED = ["NCCL", "ed request "].map((w) => Buffer.from(w, "latin1"));
+const NCCL = Buffer.from("NCCL", "latin1");
 
 /**
- * Whether a second thread would find lines to count in `[at, size)` of a file: a file whose samples there (64 KiB
- * at the cut, in the middle of the rest and at its end) hold neither NCCL lines nor a vLLM server's request lines
- * is read on one thread. False when the file cannot be read.
+ * Whether a second thread would find lines to count in `[at, size)` of a file: it counts only NCCL lines, so a file
+ * whose samples there (64 KiB at the cut, in the middle of the rest and at its end) hold no `NCCL` (a vLLM server's
+ * request and stats lines) is read on one thread. False when the file cannot be read.
  */
 export function mayCountFrom(path: string, at: number, size: number): boolean {
   let fd: number | undefined;
@@ -48,8 +47,7 @@ export function mayCountFrom(path: string, at: number, size: number): boolean {
     const window = Buffer.alloc(SAMPLE_BYTES);
     for (const from of [at, Math.floor((at + size) / 2), Math.max(at, size - SAMPLE_BYTES)]) {
       const got = readSync(fd, window, 0, window.length, from);
-      const sample = window.subarray(0, got);
-      if (COUNTED.some((w) => sample.indexOf(w) >= 0)) return true;
+      if (window.subarray(0, got).indexOf(NCCL) >= 0) return true;
     }
     return false;
   } catch {

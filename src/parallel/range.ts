@@ -1,6 +1,5 @@
 import { ActivityTable, createFastCounter, type FastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
 import { readLineLoop } from "../input/line-loop.js";
-import { createRuntimeRecorder, runtimeFirst, type RuntimeRun } from "../events/read-runtime.js";
 import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import { segmentStarts } from "../input/split-point.js";
 import { claimBack } from "./claims.js";
@@ -18,8 +17,6 @@ export interface RangeResult {
   /** how many of them were cut to the line cap */
   cut: number;
   counts: NcclFastCounts;
-  /** a vLLM server's request and access lines it counted, as runs between the lines handed back */
-  runs: RuntimeRun[];
   /** lines in the range (when it was read to its end) */
   lines: number;
   /**
@@ -47,9 +44,6 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   // counts only: every line it does not count goes back as text, so no host is ever noted here
   const fast = counter ?? speculativeCounter();
   if (counter) counter.newRegion();
-  // a fresh one for each segment: the first line of each shape in it goes back, so the first thread has read one
-  // before it is told a run of them
-  const runtime = createRuntimeRecorder();
   const residual: string[] = [];
   const residualLines: number[] = [];
   let chars = 0;
@@ -59,11 +53,10 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     residual.push(text);
     residualLines.push(line);
     chars += text.length + 16;
-    runtime.learn(text);
   };
   let read = 0;
   const { next, stopped } = await readLineLoop(stream, {
-    maxLineChars: opts.maxLineChars, sniff: false, firstLine: 1, counter: runtimeFirst(runtime.counter, fast.fast), onLine: keep,
+    maxLineChars: opts.maxLineChars, sniff: false, firstLine: 1, counter: fast.fast, onLine: keep,
     onBytes: (n) => {
       read += n;
       opts.onBytes?.(n);
@@ -72,7 +65,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     // (leaving the loop closes the stream) a part it mostly hands back is better read by the first thread alone
     stop: () => chars > opts.maxResidualChars || fast.gaveUp() || (read >= MOSTLY_AFTER && chars > read / 4),
   });
-  return { residual, residualLines, cut, counts: fast.counts(), runs: runtime.runs, lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
+  return { residual, residualLines, cut, counts: fast.counts(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
 import type { NcclFastCounts } from "../events/nccl-fast-counter.js";
-import type { RuntimeRun } from "../events/read-runtime.js";
 import type { InputLimits, InputSource } from "../input/sources.js";
 import { SPLIT_DEFAULTS, mayCountFrom, plainFile, splitPoint } from "../input/split-point.js";
 import { debug } from "../util/debug.js";
@@ -28,8 +27,6 @@ export interface OrderedReader {
   readLine(text: string, lineNo: number): void;
   /** what the other thread counted over the lines after `lineOffset` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
-  /** request and access lines the other thread counted in a row, told after the lines handed back before them */
-  absorbRuntime(run: RuntimeRun): void;
   /** lines the other thread cut to the line cap */
   cut(n: number): void;
   onBytes(n: number): void;
@@ -85,12 +82,7 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
       continue;
     }
     const base = lineNo - 1;
-    let j = 0;
-    for (const run of r.runs) {
-      for (; j < r.residual.length && r.residualLines[j] < run.line; j++) reader.readLine(r.residual[j], base + r.residualLines[j]);
-      reader.absorbRuntime(run);
-    }
-    for (; j < r.residual.length; j++) reader.readLine(r.residual[j], base + r.residualLines[j]);
+    for (let j = 0; j < r.residual.length; j++) reader.readLine(r.residual[j], base + r.residualLines[j]);
     reader.cut(r.cut);
     reader.absorb(r.counts, base);
     lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
@@ -112,7 +104,7 @@ async function planSplit(source: InputSource, o: PlanOptions): Promise<{ at: num
   if (at === null || at >= source.size) return null;
   // (a counter passed in is a test's, which splits what it is given)
   if (!split.counter && !mayCountFrom(source.path, at, source.size)) {
-    debug("threads", `${source.name}: no line to count after the cut; read on one thread`);
+    debug("threads", `${source.name}: no NCCL line to count after the cut; read on one thread`);
     return null;
   }
   return { at, counter, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes };
