@@ -316,8 +316,21 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
     }
   }
   if (shapes.wrappers.length >= MAX_SHAPES) return;
+  // (a wrapper a template learnt already stands for is not peeled again: each try peels a few times)
+  const { raw, text } = rec;
+  if (raw.endsWith(text) && shapes.wrappers.some((w) => fits(w, raw, raw.length - text.length))) return;
   const wrapper = wrapperTemplate(rec);
   if (wrapper && !shapes.wrappers.some((w) => w.length === wrapper.length && w.every((x, i) => x === wrapper[i]))) shapes.wrappers.push(wrapper);
+}
+
+/** `raw`'s first `n` characters are what the template `w` stands for */
+function fits(w: Uint8Array, raw: string, n: number): boolean {
+  if (w.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (w[i] === 0 ? !(c >= 48 && c <= 57) : c !== w[i]) return false;
+  }
+  return true;
 }
 
 /**
