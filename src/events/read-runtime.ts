@@ -377,37 +377,57 @@ const DANGERS = ["\r", "NCCL"];
 const CR = Buffer.from("\r", "latin1");
 const NOWHERE = 0x7fffffff;
 
-/** Bytes to compare four at a time (0 in `bytes`: any digit, compared one by one) */
+/**
+ * Bytes to compare four at a time (0 in `bytes`: any digit): per word of four, the bytes that must be as they are
+ * (`want` under `exact`) and the bytes that must be digits (`digit`, the high bit of each such byte).
+ */
 interface Literal {
   bytes: Uint8Array;
-  /** the first bytes as little-endian words, when no digit stands anywhere */
-  words: Uint32Array | null;
+  want: Int32Array;
+  exact: Int32Array;
+  digit: Int32Array;
 }
 
 function literal(bytes: Uint8Array): Literal {
-  if (bytes.includes(0)) return { bytes, words: null };
-  const words = new Uint32Array(bytes.length >> 2);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(i * 4, true);
-  return { bytes, words };
+  const n = bytes.length >> 2;
+  const want = new Int32Array(n), exact = new Int32Array(n), digit = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < 4; k++) {
+      const c = bytes[j * 4 + k];
+      if (c === 0) digit[j] |= 0x80 << (8 * k);
+      else {
+        want[j] |= c << (8 * k);
+        exact[j] |= 0xff << (8 * k);
+      }
+    }
+  }
+  return { bytes, want, exact, digit };
 }
+
+/**
+ * The high bit of each byte of `x` (four ASCII or other bytes, little-endian) that is a digit: at least `0` (with the
+ * high bit set first, a byte's subtraction never borrows from the next), below `:` (adding 0x46 carries into the high
+ * bit from `:` on), and itself below 0x80.
+ */
+const digits = (x: number) => ((x | 0x80808080) - 0x30303030) & ~((x & 0x7f7f7f7f) + 0x46464646) & ~x & 0x80808080;
 
 /** `x` stands in the chunk at `at` (its end at most `e`) */
 function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolean {
   const bytes = x.bytes;
   const n = bytes.length;
   if (i + n > e) return false;
-  const words = x.words;
+  const { want, exact, digit } = x;
   let k = 0;
-  if (words !== null) {
-    for (let j = 0; j < words.length; j++, k += 4) if (view.getUint32(i + k, true) !== words[j]) return false;
-    for (; k < n; k++) if (b[i + k] !== bytes[k]) return false;
-    return true;
+  for (let j = 0; j < want.length; j++, k += 4) {
+    const w = view.getInt32(i + k, true);
+    if (((w ^ want[j]) & exact[j]) !== 0) return false;
+    const d = digit[j];
+    if (d !== 0 && (digits(w) & d) !== d) return false;
   }
   for (; k < n; k++) {
-    const want = bytes[k];
     const c = b[i + k];
-    if (want === 0 ? !(c >= 48 && c <= 57) : c !== want) return false;
+    const wanted = bytes[k];
+    if (wanted === 0 ? !(c >= 48 && c <= 57) : c !== wanted) return false;
   }
   return true;
 }
