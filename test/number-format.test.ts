@@ -18,11 +18,11 @@ describe("formatNumber", () => {
     expect(formatNumber(5e-7, 2)).toBe("0");
   });
 
-  it("agrees with ICU on 100,000 numbers of every size", () => {
+  it("agrees with ICU on 20,000 numbers of every size and rounding", () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const bad: string[] = [];
-    for (let i = 0; i < 20000; i++) {
+    for (let i = 0; i < 4000; i++) {
       let v = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 16 - 6);
       if (i % 3 === 0) v = Math.round(v * 1000) / 1000;
       if (i % 5 === 0) v = Math.round(v * 20) / 20;
