@@ -285,7 +285,7 @@ export function createRuntimeTap(): RuntimeTap {
 /**
  * The line shapes the fast path counts, learnt from lines the ordinary path read: what stood before the record
  * (a process prefix, a collector's wrapper: its bytes, 0 where any digit may stand) and, for request lines, the
- * bytes from the header's file token through the request words (`[logger.py:43] Received request `).
+ * header through the request words (`INFO MM-DD HH:MM:SS [logger.py:43] Received request `, 0 for the digits).
  */
 export interface RuntimeShapes {
   wrappers: Uint8Array[];
@@ -308,7 +308,9 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
     const end = msgStart + REQUEST_WORDS[what].length;
     // a header with fractions of a second (`10:09:01,123`) is left to the ordinary way
     if (m && m[0].length === end && text.charCodeAt(HEAD_AT - 1) === 32 && PRINTABLE.test(m[0])) {
-      const head = Buffer.from(m[0].slice(HEAD_AT), "latin1");
+      // `INFO MM-DD HH:MM:SS ` with any digits (0), then the file token and words as they are
+      const head = Buffer.from(m[0], "latin1");
+      for (let i = 5; i < HEAD_AT; i++) if (head[i] >= 48 && head[i] <= 57) head[i] = 0;
       if (!shapes.heads.some((h) => h.equals(head))) {
         shapes.heads.push(head);
         shapes.kinds.push(REQUEST_KINDS.indexOf(what));
@@ -498,16 +500,13 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     }
     return cr >= e && ncclAt >= e;
   };
-  /** the request line `INFO MM-DD HH:MM:SS <head><client's text>.` at p */
+  /** the request line `<head: INFO MM-DD HH:MM:SS, file token, words><client's text>.` at p */
   const request = (s: number, p: number, e: number): boolean => {
-    const d = p + 5;
     if (b[e - 1] !== 46 /* . */) return false;
-    if (!(isDigit(b[d]) && isDigit(b[d + 1]) && b[d + 2] === 45 && isDigit(b[d + 3]) && isDigit(b[d + 4]) && b[d + 5] === 32)) return false;
-    if (!(isDigit(b[d + 6]) && isDigit(b[d + 7]) && b[d + 8] === 58 && isDigit(b[d + 9]) && isDigit(b[d + 10]) && b[d + 11] === 58 && isDigit(b[d + 12]) && isDigit(b[d + 13]) && b[d + 14] === 32)) return false;
-    const h = d + 15;
     let k = 0;
-    while (k < heads.length && !at(view, b, h, e, heads[k])) k++;
+    while (k < heads.length && !at(view, b, p, e, heads[k])) k++;
     if (k === heads.length || !clean(s, e) || !quiet()) return false;
+    const d = p + 5;
     const mo = two(b, d), dd = two(b, d + 3), hh = two(b, d + 6), mi = two(b, d + 9), ss = two(b, d + 12);
     const t = timeKey(mo, dd, hh, mi, ss);
     if (t !== lastTime) {
