@@ -36,6 +36,8 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
     emitDump(p, emit);
   };
 
+  /** the message just read was a stats line */
+  let statsRead = false;
   /** reads one vLLM record; true when it was a runtime line that no later reader needs (see createRuntimeFast) */
   const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): boolean | void => {
     const msg = head.message;
@@ -52,7 +54,10 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
     }
+    statsRead = false;
     readMessage(rec, msg, level, head.file, emit);
+    // a request line (what follows its words is the client's) and a stats line are no later reader's
+    return level === "INFO" && (statsRead || isRequestMessage(msg));
   };
 
   /**
@@ -70,6 +75,7 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
       if (mt) {
         metrics.add(rec, mt);
         runtime.stats(rec, msg, mt, true, emit);
+        statsRead = true;
         return true;
       }
     }
