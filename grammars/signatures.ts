@@ -33,6 +33,13 @@ export interface Signature {
   pattern: RegExp;
   /** the line must also say it is about NCCL (a word such as `Connection refused` alone is not) */
   needsContext?: boolean;
+  /**
+   * the values a rule reads from the line, as named groups (`(?<peer>…)`); each regex is tried on the line once and
+   * its defined groups become the signal's captures (a keyword group is a flag: present when the line says it)
+   */
+  values?: readonly RegExp[];
+  /** where the line came from matters (a version per node): the reader adds the NCCL header's host as capture `ncclHost` */
+  node?: boolean;
   /** lines that must be read as this signature */
   samples: readonly string[];
   /** lines that look alike and must not be */
@@ -54,6 +61,18 @@ const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|e
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
 
+/** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
+const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
+const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
+
+const INTERNAL_VALUES = [/(?<detail>Last error: \S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info))/i, /(?<badFamily>neither AF_INET)/];
+/** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
+const TIMEOUT_VALUES = [
+  /Rank (?<wRank>\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(?<seq>\d+), OpType=(?<op>\w+)(?:.*?Timeout\(ms\)=(?<timeoutMs>\d+))?\)(?: ran for (?<ranMs>\d+) milliseconds)?/,
+  /Rank (?<pRank>\d+)\].*?(?:at NCCL work|watchdog at work): \d+, last enqueued NCCL work: (?<pEnqueued>-?\d+), last completed NCCL work: (?<pCompleted>-?\d+)/,
+];
+
 export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.systemError", dialect: "nccl", level: "error", anyOf: ["system error", "ncclsystemerror"],
@@ -71,17 +90,20 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.internalError", dialect: "nccl", level: "error", anyOf: ["internal error", "ncclinternalerror", "internal check failed"],
+    values: INTERNAL_VALUES,
     pattern: /\binternal error\b|ncclInternalError|Internal check failed/i, needsContext: true,
     samples: ["RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1275, internal error - please report this issue to the NCCL developers, NCCL version 2.18.1"],
     nearMisses: ["INFO 01-01 00:00:00 server.py:1] Internal Server Error for request 7"],
   },
   {
     id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    values: INTERNAL_VALUES,
     pattern: /\.cc:\d+ -> 3\b/,
     samples: ["gpu1:210:230 [0] NCCL INFO bootstrap.cc:150 -> 3"],
   },
   {
     id: "nccl.remoteExited", dialect: "nccl", level: "error", anyOf: ["remote process", "ncclremoteerror"],
+    values: REMOTE_VALUES,
     pattern: /remote process exited or there was a network error|ncclRemoteError|remote process exiting prematurely/i,
     samples: [
       "[rank1]:[E ProcessGroupNCCL.cpp:1414] [PG 0 Rank 1] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.20.5",
@@ -90,27 +112,32 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "broken pipe"],
+    values: REMOTE_VALUES,
     pattern: /Connection closed by remote peer|Connection reset by peer|Call to recv from \S+ failed|Broken pipe/i, needsContext: true,
     samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
   {
     id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    values: REMOTE_VALUES,
     pattern: /\.cc?:\d+ -> 6\b/,
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
   {
     id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda"],
+    values: CUDA_VALUES,
     pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)/i,
     samples: ["n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'"],
   },
   {
     id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    values: CUDA_VALUES,
     pattern: /\.cc:\d+ -> 1\b/,
     samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
   },
   {
     id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib :", "net/ib:", "ib_plugin.c"],
+    values: [/(?:status=|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/],
     pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
@@ -119,27 +146,32 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable"],
+    values: [/rank (?<rankA>\d+) and rank (?<rankB>\d+) both on CUDA device (?<device>\w+)/],
     pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE"], "i"),
     samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000"],
   },
   {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen"],
+    values: [/\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i],
     pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device")], "i"),
     samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)"],
   },
   {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
+    values: [/(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
     samples: ["ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort"],
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
     id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in"],
+    values: INTERNAL_VALUES,
     pattern: /Last error: \S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)/i,
     samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4"],
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
+    values: BOOTSTRAP_VALUES,
     pattern: anyOfSources(["no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)", firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)")], "i"),
     samples: [
       "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
@@ -150,12 +182,14 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
+    values: BOOTSTRAP_VALUES,
     pattern: /Connection refused|No route to host|exceeded retries|Connection timed out/i, needsContext: true,
     samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server"],
   },
   {
     id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out"],
+    values: TIMEOUT_VALUES,
     pattern: anyOfSources(["Watchdog caught collective operation timeout", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
@@ -163,21 +197,24 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work"],
+    values: TIMEOUT_VALUES,
     pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work): (?<work>\d+), last enqueued NCCL work: (?<enqueued>-?\d+), last completed NCCL work: (?<completed>-?\d+)/,
     samples: ["[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Exception (either an error or timeout) detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4."],
   },
   {
     id: "nccl.versionMismatch", dialect: "nccl", level: "error", anyOf: ["mismatched nccl version"],
-    pattern: /Mismatched NCCL version detected/,
+    pattern: /Mismatched NCCL version detected(?: : rank (?<rankA>\d+) version (?<versionA>\d+) rank (?<rankB>\d+) version (?<versionB>\d+))?/,
     samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
   },
   {
     id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
+    values: [/(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/],
     pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|c|h):\d+ -> [1-9]\d*\b|RuntimeError: NCCL/,
     samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
   },
   {
     id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],
+    values: [/Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/],
     pattern: /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
@@ -187,6 +224,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
+    values: [/(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?(?<repo>[\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/, /(?<retry>Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting)/i, /(?<auth>401|403|gated|GatedRepo|token)/i, /(?<notFound>404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path)/i, /(?<offline>OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout)/i],
     anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope"],
     pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
     samples: [
@@ -197,6 +235,9 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.rayPlacement", dialect: "vllm", level: "error",
+    // `waiting`: vLLM repeats it every 10 s while Ray gathers the GPUs (on a cluster still starting, success follows);
+    // `gaveUp`: the fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count (`requiring`)
+    values: [/(?<waiting>Waiting for creating a placement group)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i],
     anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate"],
     pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
     samples: [
@@ -239,8 +280,63 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /Using network Socket\b|via NET\/Socket/,
     samples: ["node:1:2 [0] NCCL INFO Using network Socket", "node:1:2 [0] NCCL INFO Channel 00/0 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0"],
   },
+  // the network set-up lines nccl/wrong-interface and security/public-address read (notable, never failures by themselves)
+  {
+    id: "nccl.noInterface", dialect: "nccl", level: "info", anyOf: ["socket interface found", "no interface found", "no usable listening interface", "no device found matching", "no ip interface found"],
+    pattern: /no socket interface found|NET\/Socket : no interface found|No usable listening interface found|no device found matching \S*|NET\/IB : No IP interface found/i,
+    samples: ["node:1:2 [0] bootstrap.cc:66 NCCL WARN Bootstrap : no socket interface found", "node:1:2 [0] misc/socket.cc:1 NCCL WARN NET/Socket : no interface found"],
+  },
+  {
+    id: "nccl.badAddress", dialect: "nccl", level: "info", anyOf: ["af_inet6"],
+    pattern: /connecting to address (?<address>\S*)\s*with family (?<family>\d+) is neither AF_INET\(2\) nor AF_INET6|neither AF_INET\(2\) nor AF_INET6/,
+    samples: ["node:1:2 [0] misc/socket.cc:1 NCCL WARN Net : connecting to address  with family 0 is neither AF_INET(2) nor AF_INET6(10)"],
+  },
+  {
+    id: "nccl.badCommId", dialect: "nccl", level: "info", anyOf: ["invalid nccl_comm_id"],
+    pattern: /Invalid NCCL_COMM_ID/,
+    samples: ["node:1:2 [0] bootstrap.cc:1 NCCL WARN Invalid NCCL_COMM_ID [10.0.0.1], please use format: <ipv4>:<port> or [<ipv6>]:<port> or <hostname>:<port>"],
+  },
+  {
+    id: "torch.glooNoInterface", dialect: "torch", level: "info", anyOf: ["unable to find address for", "unable to find interface for"],
+    pattern: /Unable to find address for:? (\S+)|Unable to find interface for:? (\S+)/,
+    samples: ["RuntimeError: [enforce fail at ../third_party/gloo/gloo/transport/tcp/device.cc:83] ifa != nullptr. Unable to find address for: eth9"],
+  },
+  {
+    id: "torch.rendezvousAddress", dialect: "any", level: "info", anyOf: ["distributed_init_method=tcp://", "master_addr=", "vllm_host_ip="],
+    pattern: /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/,
+    samples: ["DEBUG 01-01 00:00:00 parallel_state.py:1] world_size=2 rank=0 local_rank=0 distributed_init_method=tcp://10.0.0.1:29500 backend=nccl", "export MASTER_ADDR=10.0.0.1"],
+  },
+  // the versions each process reports (cluster/version-mismatch compares them per node): `node` adds the NCCL header's host
+  {
+    id: "nccl.versionLine", dialect: "any", level: "info", anyOf: ["nccl version "], node: true,
+    pattern: /(?:^|[\s\]>])NCCL version (\d+\.\d+\.\d+)/,
+    samples: ["NCCL version 2.18.1+cuda12.1", "node-a:100:100 [0] NCCL INFO NCCL version 2.21.5+cuda12.4"],
+    nearMisses: ["INFO 01-01 00:00:00 utils.py:1] libnccl version 2.18.1"],
+  },
+  {
+    id: "vllm.ncclVersion", dialect: "vllm", level: "info", anyOf: ["vllm is using nccl=="], node: true,
+    pattern: /vLLM is using nccl==(\d+\.\d+\.\d+)/,
+    samples: ["INFO 01-01 00:00:00 pynccl.py:63] vLLM is using nccl==2.18.1"],
+  },
+  {
+    id: "vllm.versionLine", dialect: "vllm", level: "info", anyOf: ["vllm api server version", "llm engine (v", "vllm version"], node: true,
+    pattern: /vLLM API server version (\S+)|Initializing an? (?:V[01] )?LLM engine \(v([^)]+)\)|vLLM version (\S+)/,
+    samples: ["INFO 01-01 00:00:00 [api_server.py:1] vLLM API server version 0.8.5", "INFO 01-01 00:00:00 llm_engine.py:1] Initializing an LLM engine (v0.6.3) with config: model='m'"],
+  },
+  {
+    id: "torch.version", dialect: "any", level: "info", anyOf: ["torch==", "torch version "], node: true,
+    pattern: /torch(?:==| version )(\d+\.\d+\.\d+\S*)/,
+    samples: ["torch==2.5.1", "PyTorch version: torch version 2.4.0+cu121"],
+  },
+  {
+    id: "torch.cudaVersion", dialect: "any", level: "info", anyOf: ["cuda version "], node: true,
+    pattern: /\bCUDA (?:Version|version) (\d+\.\d+)/,
+    samples: ["CUDA Version 12.3.2", "INFO 01-01 00:00:00 x.py:1] CUDA version 12.1"],
+    nearMisses: ["| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |"],
+  },
   {
     id: "vllm.customAllreduceDisabled", dialect: "vllm", level: "warning", anyOf: ["custom allreduce", "custom all-reduce", "custom_all_reduce", "customallreduce", "custom all reduce", "custom-all-reduce"],
+    values: [/(?<pcie>PCIe-only|lacks GPU P2P|P2P test failed|P2P(?: access)?:?\s+(?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink)/i, /(?<worldSize>unsupported world size)/i, /(?<multiNode>spans? across nodes|multi-node|multiple nodes)/i, /(?<platform>missing custom allreduce library|AMD GPUs|current platform|with pipeline parallelism|\bROCm\b|\bXPU\b)/, /unsupported world size: (?<size>\d+)\. Supported world sizes: \[(?<supported>[\d, ]+)\]/],
     pattern: /Custom allreduce is disabled(?: (?:because|due to) (.{1,300}?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.{1,300}?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i,
     samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
   },
@@ -277,6 +373,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "available kv cache memory: -"],
+    values: [/Available KV cache memory: -(?<negativeGiB>[\d.]+) ?GiB/],
     pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/,
     samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048"],
     nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
@@ -296,6 +393,9 @@ export const SIGNATURES: readonly Signature[] = [
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
 const PADDED = /\bpad(?:ding|ded)?\b|replicat/i;
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED };
+
+/** The values of a line of these signatures (Signature.values), for the signals reader. */
+export const SIGNATURE_VALUES: ReadonlyMap<string, readonly RegExp[]> = new Map(SIGNATURES.flatMap((s) => (s.values ? [[s.id, s.values] as const] : [])));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");

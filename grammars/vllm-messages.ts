@@ -6,12 +6,20 @@
  * fact path they state (`kvCache.tokens`), and the fact domain decides what to keep.
  */
 
+import type { FactPath } from "../src/facts/catalog.js";
+
 export type FactValue = string | number | boolean;
+
+/**
+ * What a line states: values by fact path (typed from the report's schema, so a misspelt path fails to compile;
+ * `kvCache.device` is the domain's own), and the few values of the line that are no fact (no dot).
+ */
+export type Stated = { [K in FactPath | "kvCache.device"]?: FactValue } & { rank?: FactValue; dp?: FactValue; pp?: FactValue; tp?: FactValue; name?: FactValue; value?: FactValue };
 
 export interface PhraseMatch {
   id: PhraseId;
   /** fact path -> value the line states */
-  facts: Record<string, FactValue>;
+  facts: Stated;
   /** how much the statement outranks others stating the same fact (higher wins) */
   priority?: number;
 }
@@ -81,7 +89,7 @@ export function num(s: string): number {
   return Number(s.replace(/,/g, ""));
 }
 
-type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Record<string, FactValue> | null; priority?: number };
+type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Stated | null; priority?: number };
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
@@ -89,43 +97,43 @@ const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 const BY_FIRST: Record<string, Entry[]> = {
   "#": [
     // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
-    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
-    { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
+    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
+    { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
   ],
   A: [
-    { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m) => ({ "kvCache.availableGiB": num(m[1]) }) },
+    { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]) }) },
     // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
-    { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m) => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
+    { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m): Stated => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
   ],
   C: [
-    { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m) => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
+    { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m): Stated => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
     // ≈v0.21: `The current --gpu-memory-utilization=0.9000 is equivalent to ...` states the configured value
     {
       id: "config.gpuUtilEquivalent",
       re: /^CUDA graph memory profiling is (?:enabled|disabled)\b.*?The current --gpu-memory-utilization=(\d+(?:\.\d+)?) is equivalent/,
-      map: (m) => ({ "config.gpuMemoryUtilization": num(m[1]) }),
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]) }),
       priority: 6,
     },
     // `Casting torch.bfloat16 to torch.float16.`: the dtype the engine runs with
-    { id: "config.dtypeCast", re: /^Casting (torch\.\w+) to (torch\.\w+)\.?\s*$/, map: (m) => ({ "config.dtype": m[2] }), priority: 6 },
+    { id: "config.dtypeCast", re: /^Casting (torch\.\w+) to (torch\.\w+)\.?\s*$/, map: (m): Stated => ({ "config.dtype": m[2] }), priority: 6 },
   ],
   D: [
-    { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m) => ({ "config.executorBackend": m[1] }) },
+    { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
     { id: "customAllReduce.disabled", re: /^Disabled the custom all-reduce (.*)$/, map: () => ({}) },
     {
       id: "dist.dpLeader",
       re: /^DP group leader: node_rank=(\d+), node_rank_within_dp=\d+, master_addr=([^,\s]+),.*?\bworld_size=(\d+)/,
-      map: (m) => ({ "config.nodeRank": num(m[1]), "config.masterAddr": m[2], "distributed.worldSize": num(m[3]) }),
+      map: (m): Stated => ({ "config.nodeRank": num(m[1]), "config.masterAddr": m[2], "distributed.worldSize": num(m[3]) }),
       priority: 7,
     },
   ],
   E: [
-    { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }) },
+    { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }) },
   ],
   G: [
-    { id: "kv.tokens", re: /^GPU KV cache size: ([\d,]+) tokens/, map: (m) => ({ "kvCache.tokens": num(m[1]), "vllm.engine": "v1" }) },
-    { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Record<string, FactValue> => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
+    { id: "kv.tokens", re: /^GPU KV cache size: ([\d,]+) tokens/, map: (m): Stated => ({ "kvCache.tokens": num(m[1]), "vllm.engine": "v1" }) },
+    { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Stated => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
   ],
   I: [
     { id: "banner", re: /^Initializing (?:an?|a V0|a V1) LLM engine/, map: () => ({}) },
@@ -133,30 +141,30 @@ const BY_FIRST: Record<string, Entry[]> = {
     {
       id: "config.gpuUtilRequested",
       re: /^Initial free memory: -?\d+(?:\.\d+)? ?GiB; Requested memory: (\d+(?:\.\d+)?) \(util\)/,
-      map: (m) => ({ "config.gpuMemoryUtilization": num(m[1]) }),
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]) }),
       priority: 6,
     },
     // multi-node mp (v0.11.1+): `Inferred data_parallel_rank 2 from node_rank 1[ for external lb]`
-    { id: "dist.inferredDpRank", re: /^Inferred data_parallel_rank \d+ from node_rank (\d+)/, map: (m) => ({ "config.nodeRank": num(m[1]) }), priority: 6 },
+    { id: "dist.inferredDpRank", re: /^Inferred data_parallel_rank \d+ from node_rank (\d+)/, map: (m): Stated => ({ "config.nodeRank": num(m[1]) }), priority: 6 },
     // --kv-cache-memory: no profiling and no `Available KV cache memory` line; this is the KV cache's size
     {
       id: "kv.reserved",
       re: new RegExp(String.raw`^Initial free memory ${GIB}, reserved ${GIB} memory for KV Cache as specified by kv_cache_memory_bytes`),
-      map: (m) => ({ "kvCache.availableGiB": num(m[2]) }),
+      map: (m): Stated => ({ "kvCache.availableGiB": num(m[2]) }),
       priority: 7,
     },
   ],
   L: [
-    { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m) => ({ "memory.modelWeightsGiB": num(m[1]) }) },
-    { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m) => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
+    { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]) }) },
+    { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m): Stated => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
     { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
   ],
   M: [
-    { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m) => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
+    { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m): Stated => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
     {
       id: "memory.modelLoadingTook",
       re: new RegExp(String.raw`^Model loading took ${GIB}(?: memory)? and (\d+(?:\.\d+)?) seconds`),
-      map: (m) => ({ "memory.modelWeightsGiB": num(m[1]), "memory.loadSeconds": num(m[2]) }),
+      map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "memory.loadSeconds": num(m[2]) }),
     },
     { id: "memory.profileResults", re: /^Memory profiling results: (.*)$/, map: (m) => profileResults(m[1]) },
     { id: "memory.profileV1Debug", re: /^Memory profiling takes [\d.]+ seconds\. (.*)$/, map: (m) => profileV1(m[1]) },
@@ -166,10 +174,10 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   O: [
     // the number of GPU blocks the engine then uses is the override
-    { id: "kv.override", re: /^Overriding num_gpu_blocks=\d+ with num_gpu_blocks_override=(\d+)/, map: (m) => ({ "kvCache.gpuBlocks": num(m[1]) }), priority: 7 },
+    { id: "kv.override", re: /^Overriding num_gpu_blocks=\d+ with num_gpu_blocks_override=(\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }), priority: 7 },
   ],
   S: [
-    { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m) => ({ "config.model": m[1] }), priority: 2 },
+    { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m): Stated => ({ "config.model": m[1] }), priority: 2 },
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [
@@ -177,26 +185,26 @@ const BY_FIRST: Record<string, Entry[]> = {
     {
       id: "config.tpExceedsGpus",
       re: /^Tensor parallel size \((\d+)\) exceeds available GPUs \((\d+)\)/,
-      map: (m) => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
       priority: 6,
     },
-    { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/, map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
+    { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
   ],
   U: [
-    { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m) => ({ "config.maxModelLen": num(m[1]) }) },
+    { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }) },
   ],
   i: [
     {
       id: "initEngine.took",
       re: /^init engine \(profile, create kv cache, warmup model\) took (\d+(?:\.\d+)?) s/,
-      map: (m) => ({ "memory.initEngineSeconds": num(m[1]) }),
+      map: (m): Stated => ({ "memory.initEngineSeconds": num(m[1]) }),
     },
   ],
   m: [
     {
       id: "memory.profileV0Parts",
       re: new RegExp(String.raw`^model weights take ${GIB}; non_torch_memory takes ${GIB}; PyTorch activation peak memory takes ${GIB}; the rest of the memory reserved for KV Cache is ${GIB}`),
-      map: (m) => ({ "memory.modelWeightsGiB": num(m[1]), "memory.nonTorchGiB": num(m[2]), "memory.peakActivationGiB": num(m[3]), "kvCache.availableGiB": num(m[4]), "vllm.engine": "v0" }),
+      map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "memory.nonTorchGiB": num(m[2]), "memory.peakActivationGiB": num(m[3]), "kvCache.availableGiB": num(m[4]), "vllm.engine": "v0" }),
     },
   ],
   r: [
@@ -204,7 +212,7 @@ const BY_FIRST: Record<string, Entry[]> = {
       id: "dist.rankAssigned",
       // v0.8+; `PCP rank N, ` between PP and TP from v0.12. `rank`, `dp`, `pp`, `tp` (no dot): the rank's coordinates
       re: /^rank (\d+) in world size (\d+) is assigned as (?:DP rank (\d+), PP rank (\d+), (?:PCP rank \d+, )?TP rank (\d+))?/,
-      map: (m): Record<string, FactValue> => ({
+      map: (m): Stated => ({
         "distributed.worldSize": num(m[2]),
         ...(m[5] !== undefined ? { rank: num(m[1]), dp: num(m[3]), pp: num(m[4]), tp: num(m[5]) } : {}),
       }),
@@ -214,13 +222,13 @@ const BY_FIRST: Record<string, Entry[]> = {
     {
       id: "config.tpExceedsGpus",
       re: /^tensor_parallel_size=(\d+) is bigger than a reserved number of GPUs \(\d+ GPUs\) in a node/,
-      map: (m) => ({ "config.tensorParallelSize": num(m[1]) }),
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]) }),
       priority: 6,
     },
     {
       id: "memory.profileV0Total",
       re: new RegExp(String.raw`^the current vLLM instance can use total_gpu_memory \(${GIB}\) x gpu_memory_utilization \(([\d.]+)\)`),
-      map: (m) => ({ "memory.totalGpuGiB": num(m[1]), "config.gpuMemoryUtilization": num(m[2]), "vllm.engine": "v0" }),
+      map: (m): Stated => ({ "memory.totalGpuGiB": num(m[1]), "config.gpuMemoryUtilization": num(m[2]), "vllm.engine": "v0" }),
     },
   ],
   w: [
@@ -228,8 +236,8 @@ const BY_FIRST: Record<string, Entry[]> = {
       id: "dist.worldSize",
       // v0.4.1 printed `f"{world_size=} ..."`: string values in quotes
       re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method='?([^\s']+)'? backend='?(\w+)'?/,
-      map: (m) => {
-        const out: Record<string, FactValue> = { "distributed.worldSize": num(m[1]), "distributed.backend": m[5] };
+      map: (m): Stated => {
+        const out: Stated = { "distributed.worldSize": num(m[1]), "distributed.backend": m[5] };
         const ip = /^tcp:\/\/\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(m[4]);
         if (ip) out["distributed.hostIp"] = ip[1];
         return out;
@@ -237,11 +245,11 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
   ],
   d: [
-    { id: "dist.driverIp", re: /^driver_ip: ([0-9A-Fa-f.:]+)\s*$/, map: (m) => ({ "distributed.hostIp": m[1] }) },
+    { id: "dist.driverIp", re: /^driver_ip: ([0-9A-Fa-f.:]+)\s*$/, map: (m): Stated => ({ "distributed.hostIp": m[1] }) },
   ],
   v: [
-    { id: "version.apiServer", re: /^vLLM API server version (\S+)/, map: (m) => ({ "vllm.version": m[1] }) },
-    { id: "version.server", re: /^vLLM server version (\S+?),? serving model (\S+)/, map: (m) => ({ "vllm.version": m[1], "config.model": m[2] }) },
+    { id: "version.apiServer", re: /^vLLM API server version (\S+)/, map: (m): Stated => ({ "vllm.version": m[1] }) },
+    { id: "version.server", re: /^vLLM server version (\S+?),? serving model (\S+)/, map: (m): Stated => ({ "vllm.version": m[1], "config.model": m[2] }) },
   ],
 };
 
@@ -255,7 +263,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "kv.insufficientV1",
       re: new RegExp(String.raw`To serve at least one request with the models?'s max seq len \((\d+)\), \(${GIB} KV cache is needed, which is larger than the available KV cache memory \(${GIB}\)(?:\. Based on the available memory, the estimated maximum model length is (\d+))?`),
-      map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.neededGiB": num(m[2]), "kvCache.availableGiB": num(m[3]) }),
+      map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.neededGiB": num(m[2]), "kvCache.availableGiB": num(m[3]) }),
     },
   },
   {
@@ -263,7 +271,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "kv.insufficientV0",
       re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/,
-      map: (m) => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
+      map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
     },
   },
   {
@@ -271,7 +279,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "dist.worldSizeTooLarge",
       re: /World size \((\d+)\) is larger than the number of available GPUs \((\d+)\)(?: in this node)?/,
-      map: (m): Record<string, FactValue> => ({ "distributed.worldSize": num(m[1]), ...(/in this node/.test(m[0]) ? { "gpu.count": num(m[2]) } : {}) }),
+      map: (m): Stated => ({ "distributed.worldSize": num(m[1]), ...(/in this node/.test(m[0]) ? { "gpu.count": num(m[2]) } : {}) }),
     },
   },
   {
@@ -279,24 +287,24 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "dist.tpOverLocalGpus",
       re: /please set tensor_parallel_size \((\d+)\) to less than max local gpu count \((\d+)\)/,
-      map: (m) => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
       priority: 6,
     },
   },
   {
     key: "User-specified max_model_len (",
-    entry: { id: "err.maxModelLenTooBig", re: /User-specified max_model_len \((\d+)\) is greater than the derived max_model_len/, map: (m) => ({ "config.maxModelLen": num(m[1]) }), priority: 6 },
+    entry: { id: "err.maxModelLenTooBig", re: /User-specified max_model_len \((\d+)\) is greater than the derived max_model_len/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }), priority: 6 },
   },
   {
     key: "is not supported for the current GPU",
-    entry: { id: "err.quantCapability", re: /The quantization method ([\w\-]+) is not supported for the current GPU/, map: (m) => ({ "config.quantization": m[1] }), priority: 6 },
+    entry: { id: "err.quantCapability", re: /The quantization method ([\w\-]+) is not supported for the current GPU/, map: (m): Stated => ({ "config.quantization": m[1] }), priority: 6 },
   },
   {
     key: "is not supported for quantization method",
     entry: {
       id: "err.quantDtype",
       re: /(torch\.\w+) is not supported for quantization method ([\w\-]+)/,
-      map: (m) => ({ "config.dtype": m[1], "config.quantization": m[2] }),
+      map: (m): Stated => ({ "config.dtype": m[1], "config.quantization": m[2] }),
       priority: 6,
     },
   },
@@ -307,29 +315,29 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "err.gpuUtilTooHigh",
       re: /(?:Free memory on device(?: \S+)? \(-?\d+(?:\.\d+)?\/(\d+(?:\.\d+)?) ?GiB\) on startup\s+)?is less than desired GPU memory utilization \((\d+(?:\.\d+)?), -?\d+(?:\.\d+)? ?GiB\)/,
-      map: (m): Record<string, FactValue> => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
       priority: 6,
     },
   },
   { key: "No available memory for the cache blocks", entry: { id: "kv.noCacheMemory", re: /No available memory for the cache blocks/, map: () => ({}) } },
   {
     key: "must be divisible by tensor parallel size",
-    entry: { id: "err.headsDivisible", re: /Total number of attention heads \((\d+)\) must be divisible by tensor parallel size \((\d+)\)/, map: (m) => ({ "config.tensorParallelSize": num(m[2]) }) },
+    entry: { id: "err.headsDivisible", re: /Total number of attention heads \((\d+)\) must be divisible by tensor parallel size \((\d+)\)/, map: (m): Stated => ({ "config.tensorParallelSize": num(m[2]) }) },
   },
   {
     key: "must be divisible by pipeline parallel size",
-    entry: { id: "err.layersDivisible", re: /Total number of hidden layers \((\d+)\) must be divisible by pipeline parallel size \((\d+)\)/, map: (m) => ({ "config.pipelineParallelSize": num(m[2]) }) },
+    entry: { id: "err.layersDivisible", re: /Total number of hidden layers \((\d+)\) must be divisible by pipeline parallel size \((\d+)\)/, map: (m): Stated => ({ "config.pipelineParallelSize": num(m[2]) }) },
   },
   {
     key: "Bfloat16 is only supported",
-    entry: { id: "err.bf16Capability", re: /Your (.+?) GPU (?:has|does not have a) compute capability/, map: (m) => ({ "gpu.name": m[1] }) },
+    entry: { id: "err.bf16Capability", re: /Your (.+?) GPU (?:has|does not have a) compute capability/, map: (m): Stated => ({ "gpu.name": m[1] }) },
   },
   {
     key: "CUDA out of memory",
     entry: {
       id: "err.cudaOom",
       re: new RegExp(String.raw`CUDA out of memory\.(?:.*?GPU \d+ has a total capacity of ${GIB}|.*?\(GPU \d+; ${GIB} total capacity)?`),
-      map: (m): Record<string, FactValue> => (m[1] ? { "gpu.memoryGiB": num(m[1]) } : m[2] ? { "gpu.memoryGiB": num(m[2]) } : {}),
+      map: (m): Stated => (m[1] ? { "gpu.memoryGiB": num(m[1]) } : m[2] ? { "gpu.memoryGiB": num(m[2]) } : {}),
     },
   },
 ];
@@ -472,9 +480,9 @@ export function customAllReduceReason(msg: string): string | null {
   return m ? m[1].replace(/\.$/, "") : null;
 }
 
-function profileResults(s: string): Record<string, FactValue> {
+function profileResults(s: string): Stated {
   // 0.6.x: `total_gpu_memory=79.15GiB initial_memory_usage=... peak_torch_memory=... non_torch_memory=... kv_cache_size=...GiB gpu_memory_utilization=0.90`
-  const out: Record<string, FactValue> = { "vllm.engine": "v0" };
+  const out: Stated = { "vllm.engine": "v0" };
   const get = (k: string) => new RegExp(String.raw`\b${k}=(-?\d+(?:\.\d+)?)`).exec(s)?.[1];
   const total = get("total_gpu_memory");
   if (total) out["memory.totalGpuGiB"] = num(total);
@@ -489,9 +497,9 @@ function profileResults(s: string): Record<string, FactValue> {
   return out;
 }
 
-function profileV1(s: string): Record<string, FactValue> {
+function profileV1(s: string): Stated {
   // V1 DEBUG: `Total non KV cache memory: 16.1GiB; torch peak memory increase: 1.2GiB; non-torch forward increase memory: 0.1GiB; weights memory: 14.9GiB.`
-  const out: Record<string, FactValue> = {};
+  const out: Stated = {};
   const peak = new RegExp(String.raw`torch peak memory increase: ${GIB}`).exec(s);
   if (peak) out["memory.peakActivationGiB"] = num(peak[1]);
   const nonTorch = new RegExp(String.raw`non-torch forward increase memory: ${GIB}`).exec(s);

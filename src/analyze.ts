@@ -24,7 +24,7 @@ import { TOOL_VERSION } from "./version.js";
 export interface AnalyzeOptions {
   limits?: Partial<InputLimits>;
   maxLineChars?: number;
-  /** at most this many events of one kind are kept for rules and `--events` (the rest are counted) */
+  /** at most this many events of one kind are kept for `--events` reports (the rest are counted); rules never see them */
   maxEventsPerKind?: number;
   rules?: RulesConfig;
   /** sees every record before the readers; must be cheap and keep bounded state (no line is only counted then) */
@@ -237,17 +237,13 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = withRecordMatches(opts.rules, userMatcher, events);
-  const report = buildReport(state, events, rules);
+  const report = buildReport(state, rules);
   const groups = opts.oneRun || parts.length < 2 ? [] : groupRuns(parts);
   if (groups.length > 1) {
     const runs = groups.map((g) => {
       let st = initState();
-      const evs: Event[] = [];
-      g.members.forEach((m, k) => {
-        st = mergeStates(st, parts[m].state);
-        for (const e of parts[m].events) evs.push(k === 0 ? { ...e, input: 0 } : { ...e, input: k });
-      });
-      const r = buildReport(st, evs, rules);
+      for (const m of g.members) st = mergeStates(st, parts[m].state);
+      const r = buildReport(st, rules);
       return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
     });
     report.runs = runs;
@@ -277,9 +273,9 @@ function runsVerdict(runs: NonNullable<Report["runs"]>, kinds: string[]): string
 }
 
 /** Facts, findings and summary from a finished state. */
-export function buildReport(state: FactState, events: Event[], rules?: RulesConfig): Report {
+export function buildReport(state: FactState, rules?: RulesConfig): Report {
   const facts = finalizeFacts(state);
-  const findings = runRules(facts, events, state, rules);
+  const findings = runRules(facts, state, rules);
   const summary = { errors: 0, warnings: 0, infos: 0 };
   for (const f of findings) {
     if (f.severity === "error") summary.errors++;
@@ -375,5 +371,5 @@ export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig): Ana
     state = mergeStates(state, part.facts);
     for (const e of part.events) events.push(offset === 0 ? e : { ...e, input: e.input + offset });
   }
-  return { report: buildReport(state, events, rules), state, events };
+  return { report: buildReport(state, rules), state, events };
 }

@@ -31,9 +31,9 @@ describe("configuration", () => {
     const cfg = parseConfig({ rules: { "vllm/tp-not-divisible": "warning", "vllm/low-concurrency": "off" }, thresholds: { minConcurrency: 3 } });
     const facts = { ...finalizeFacts(initState()), kvCache: { ...finalizeFacts(initState()).kvCache, maxConcurrency: 2 } };
     const read = analyzeLines(["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."]);
-    const f = runRules(facts, read.events, read.state, cfg);
+    const f = runRules(facts, read.state, cfg);
     expect(f.map((x) => [x.ruleId, x.severity])).toEqual([["vllm/tp-not-divisible", "warning"]]);
-    const g = runRules(facts, [], initState(), parseConfig({ thresholds: { minConcurrency: 3 } }));
+    const g = runRules(facts, initState(), parseConfig({ thresholds: { minConcurrency: 3 } }));
     expect(g.map((x) => x.ruleId)).toEqual(["vllm/low-concurrency"]);
   });
 

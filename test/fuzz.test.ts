@@ -16,7 +16,7 @@ import { DEFAULT_LIMITS } from "../src/input/sources.js";
 
 async function reportOf(bytes: Uint8Array, chunkBytes: number, maxLineChars?: number): Promise<Report> {
   const part = await analyzeSource(memorySource("fuzz.log", bytes), 0, { limits: { chunkBytes }, maxLineChars });
-  return buildReport(part.state, part.events);
+  return buildReport(part.state);
 }
 
 const enc = (s: string) => Buffer.from(s, "utf8");

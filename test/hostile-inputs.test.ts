@@ -122,7 +122,7 @@ describe("hostile inputs, by name", () => {
         peak = Math.max(peak, process.memoryUsage().rss);
       },
     });
-    const report = buildReport(part.state, part.events);
+    const report = buildReport(part.state);
     validates(report);
     expect(report.inputs).toEqual([{ path: "long.log", lines: 2, bytes: P2P_01.length + 1 + 100 * MB, cutLines: 1 }]);
     expect(report.notices).toContain("long.log: 1 line was longer than the parsing limit and cut; only the start of each was read");

@@ -55,7 +55,7 @@ describe("hostile lines: linear time on every shape", () => {
     const bytes = Buffer.from(`${line}\n${line}\n`);
     const cpu = process.cpuUsage();
     const part = await analyzeSource(memorySource("shape.log", bytes), 0);
-    buildReport(part.state, part.events);
+    buildReport(part.state);
     const used = process.cpuUsage(cpu);
     expect(part.state.inputs[0].lines).toBe(2);
     return (used.user + used.system) / 1000;

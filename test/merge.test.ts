@@ -58,6 +58,43 @@ describe("merge", () => {
     expect(merged.report.facts.kvCache.tokens).toBe(1310000);
   });
 
+  it("versions per node, NCCL's interface lists and the tracebacks merge exactly (what cluster/version-mismatch, nccl/wrong-interface and the start-up rules read)", async () => {
+    const log = [
+      "nodea:11:11 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>",
+      "nodea:11:11 [0] NCCL INFO NCCL version 2.18.1+cuda12.1",
+      "nodea:11:11 [0] NCCL INFO NET/Socket : Using [0]docker0:172.17.0.1<0> [1]eth0:10.0.0.1<0>",
+      "nodea:11:11 [0] NCCL INFO NET/Socket : Using [0]docker0:172.17.0.1<0> [1]eth0:10.0.0.1<0>",
+      "nodeb:22:22 [1] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+      "nodeb:22:22 [1] NCCL INFO NCCL version 2.19.3+cuda12.2",
+      "nodeb:22:22 [1] NCCL INFO NET/Socket : Using [0]eth0:10.0.0.2<0>",
+      "Traceback (most recent call last):",
+      '  File "/x/vllm/worker/worker.py", line 10, in load_model',
+      "    self.model_runner.load_model()",
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
+    ].join("\n") + "\n";
+    const { merged } = await expectMergeEqualsWhole(log, "versions");
+    const f = merged.report.facts;
+    expect(f.versions!.seen.filter((v) => v.what === "NCCL").map((v) => `${v.node} ${v.version}`)).toEqual(["nodea 2.18.1", "nodeb 2.19.3"]);
+    expect(f.nccl.interfaces!.map((i) => `${i.role} [${i.index}]${i.name}:${i.address} ${i.host} ×${i.count}`)).toEqual([
+      "Bootstrap [0]eth0:10.0.0.1 nodea ×1", "NET/Socket [0]docker0:172.17.0.1 nodea ×2", "NET/Socket [1]eth0:10.0.0.1 nodea ×2", "Bootstrap [0]eth0:10.0.0.2 nodeb ×1", "NET/Socket [0]eth0:10.0.0.2 nodeb ×1",
+    ]);
+    expect(f.tracebacks!.list.map((t) => [t.stage, t.phase, t.evidence.line])).toEqual([["init", "while loading the model weights", 7]]);
+    expect(f.tracebacks!.rootCause!.text).toBe("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.");
+    expect(merged.report.findings.find((x) => x.ruleId === "cluster/version-mismatch")!.message).toContain("NCCL 2.18.1 on nodea; 2.19.3 on nodeb");
+    expect(merged.report.findings.find((x) => x.ruleId === "vllm/cuda-oom")!.message).toContain("while loading the model weights");
+  });
+  it("the kept tracebacks (the first 16 and the first 8 of each kind) and the root cause merge exactly", async () => {
+    const tb = (i: number, file: string, func: string) => ["Traceback (most recent call last):", `  File "${file}", line 1, in ${func}`, "    f()", `ValueError: failure ${i}`];
+    const part = (host: string, from: number) => [
+      `${host}:1:1 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.${from}<0>`,
+      ...Array.from({ length: 20 }, (_, i) => tb(from + i, i % 3 ? "/x/vllm/worker/worker.py" : "/x/torch/distributed/pynccl.py", i % 2 ? "load_model" : "execute_model")).flat(),
+    ];
+    const { merged } = await expectMergeEqualsWhole([...part("nodea", 1), ...part("nodeb", 21)].join("\n") + "\n", "tracebacks");
+    const t = merged.report.facts.tracebacks!;
+    // the first 16, and NCCL ones past them until 8 of that kind are kept (the start-up and serving ones reach 8 within the 16)
+    expect([t.count, t.counts.init, t.counts.runtime, t.counts.nccl, t.list.length]).toEqual([40, 20, 20, 14, 18]);
+    expect(t.rootCause!.text).toBe("ValueError: failure 2");
+  });
   it("is associative over three parts", async () => {
     const three = TWO_HOST_LOG + TWO_HOST_LOG.replace(/node-worker/g, "node-third");
     const pieces = splitByHost(three);

@@ -1342,7 +1342,7 @@ const NCCL_NO_FACT = [
 
 async function analyzeLines(lines: string[]): Promise<{ report: Report; events: Event[] }> {
   const part = await analyzeSource(memorySource("case.log", lines.join("\n") + "\n"), 0);
-  return { report: buildReport(part.state, part.events), events: part.events };
+  return { report: buildReport(part.state), events: part.events };
 }
 
 function at(obj: unknown, path: string): unknown {

@@ -25,7 +25,7 @@ const shape = (name: string, seed = 5): string => [...(shapedLog(name, { bytes: 
 
 async function read(text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) {
   const part = await analyzeSource(memorySource("shape.log", text), 0, { limits: { chunkBytes }, jobs: 1, ...opts });
-  return { report: buildReport(part.state, part.events), events: part.events };
+  return { report: buildReport(part.state), events: part.events };
 }
 
 /** facts and findings with the evidence reduced to its line number (a wrapper stays in the evidence's text) */
@@ -83,7 +83,7 @@ describe("the bench's shapes read to the bare log's report", () => {
       writeFileSync(path, text);
       const readFile = async (opts: AnalyzeOptions) => {
         const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
-        return JSON.stringify({ report: buildReport(part.state, part.events), events: part.events });
+        return JSON.stringify({ report: buildReport(part.state), events: part.events });
       };
       const one = await readFile({ jobs: 1 });
       expect(await readFile({ jobs: 2, split: { minBytes: 0, share: 0.3, segmentBytes: 8192, counter: localRangeCounter } }), name).toBe(one);

@@ -33,7 +33,7 @@ const samples = logsIn(join(__dirname, "..", "samples"));
 
 async function readWith(path: string, opts: AnalyzeOptions): Promise<string> {
   const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
-  return JSON.stringify({ report: buildReport(part.state, part.events), events: part.events });
+  return JSON.stringify({ report: buildReport(part.state), events: part.events });
 }
 
 /** a range counter on this thread that says how often it ran */

@@ -1,8 +1,11 @@
-import { matchSignatures } from "../../grammars/signatures.js";
+import { matchSignatures, SIGNATURE_SPAN, SIGNATURE_VALUES, SIGNATURES } from "../../grammars/signatures.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { Emit } from "./types.js";
 
 const WARNING_HEAD = /^(?:\S+ )?(?:WARNING|WARN)\b|^WARNING:|^W\d{4} /;
+/** NCCL's `host:pid:tid [dev]` record header: the host a line came from when no launcher prefix says it */
+const NCCL_HEADER = /(?:^|\s)([\w.-]+):\d+:\d+ \[\d+\]/;
+const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
 const RANK_MARK = /\[(?:PG [^\]]*?)?Rank (\d+)\]|\[rank(\d+)\]/;
 
 /** Applies the signature table to one record: a `signal` event for each signature the record is. */
@@ -22,6 +25,15 @@ export function readSignals(rec: LogRecord, emit: Emit): void {
       f.match.slice(1).forEach((v, i) => {
         if (v !== undefined) captures[String(i + 1)] = v;
       });
+    }
+    // the values rules read from the line, named by the signature (its first SIGNATURE_SPAN characters, as the patterns)
+    for (const re of SIGNATURE_VALUES.get(f.id) ?? []) {
+      const v = re.exec(rec.text.length > SIGNATURE_SPAN ? rec.text.slice(0, SIGNATURE_SPAN) : rec.text);
+      if (v?.groups) for (const [k, x] of Object.entries(v.groups)) if (x !== undefined && captures[k] === undefined) captures[k] = x;
+    }
+    if (BY_NODE.has(f.id)) {
+      const host = NCCL_HEADER.exec(rec.raw);
+      if (host) captures.ncclHost = host[1];
     }
     emit({ kind: "signal", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, id: f.id, soft: f.soft, retry: f.retry, captures, rank });
   }

@@ -33,6 +33,9 @@ export interface RecoveredFact {
   failure: Evidence;
   by: Evidence;
   net?: string;
+  /** net-plugin: the plugin that failed and what NCCL said */
+  plugin?: string;
+  said?: string;
 }
 
 export interface ErrorsFacts {
@@ -83,7 +86,7 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
       facts: {
         firstError: plain(first),
         firstWarning: plain(state.firstWarning),
-        recovered: (state.recovered ?? []).map((r) => ({ kind: r.kind, failure: plain(r.failure)!, by: plain(r.by)!, ...(r.net ? { net: r.net } : {}) })),
+        recovered: (state.recovered ?? []).map((r) => ({ kind: r.kind, failure: plain(r.failure)!, by: plain(r.by)!, ...(r.net ? { net: r.net } : {}), ...(r.kind === "net-plugin" ? pluginFailure(r.failure.text) : {}) })),
       },
       sources,
       missing,
@@ -106,6 +109,14 @@ function kindOf(text: string): RecoveredKind {
  * transport), or a connection it retries.
  */
 export const RECOVERABLE_NCCL = /NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b/;
+
+/** The NET plugin a failure line names, and NCCL's words (the text after `NCCL WARN `). */
+function pluginFailure(text: string): { plugin: string; said: string } {
+  const named = /Failed to initialize NET plugin (\S+)/.exec(text);
+  const plugin = /NET\/OFI|aws-ofi-nccl|Libfabric/i.test(text) ? "aws-ofi-nccl (NET/OFI)" : named ? named[1] : "the external NET plugin";
+  const at = text.indexOf("NCCL WARN ");
+  return { plugin, said: text.slice(at >= 0 ? at + 10 : 0).trim() };
+}
 
 export function isTentative(text: string): boolean {
   return RECOVERABLE_NCCL.test(text);

@@ -9,6 +9,7 @@ import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from ".
 /** connection lines kept per transport kind as evidence */
 const CONN_SAMPLES = 16;
 import type { Missing, NcclFacts } from "./schema.js";
+import { missingFact } from "./catalog.js";
 
 /** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
 export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096, communicators: 16384, connections: 65536, links: 8192 };
@@ -97,12 +98,49 @@ export interface NcclState {
   env: Record<string, string>;
   envAt: Record<string, Located>;
   bootstrap: string[];
+  /** the interfaces NCCL's `Using` lines list, per role, list index, interface, address, host and process */
+  ifaces?: Record<string, IfaceState>;
   activity: Record<string, ActivityState>;
   notices: string[];
   anyRecord: boolean;
   cap: CapCounters;
   /** what a cap dropped: collection -> limit and how many more distinct values were seen */
   capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
+}
+
+/** distinct interface entries kept (a process prints its list once) */
+const MAX_IFACES = 256;
+
+interface IfaceState {
+  role: "Bootstrap" | "NET/Socket" | "NET/IB OOB";
+  index: number;
+  name: string;
+  address: string;
+  host: string | null;
+  pid: number | null;
+  count: number;
+  at: Located;
+}
+
+/** Notes each `name:address` item of an interface list with its index in the list. */
+function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, at: Located): void {
+  const all = (s.ifaces ??= {});
+  list.forEach((item, index) => {
+    const i = item.indexOf(":");
+    if (i <= 0) return;
+    const name = item.slice(0, i);
+    const address = item.slice(i + 1).replace(/<\d+>$/, "");
+    offerIface(all, { role, index, name, address, host, pid, count: 1, at });
+  });
+}
+
+function offerIface(all: Record<string, IfaceState>, v: IfaceState): void {
+  const k = `${v.role}|${v.index}|${v.name}|${v.address}|${v.host ?? ""}|${v.pid ?? ""}`;
+  const cur = all[k];
+  if (cur) {
+    cur.count += v.count;
+    cur.at = earlier(cur.at, v.at);
+  } else if (Object.keys(all).length < MAX_IFACES) all[k] = { ...v };
 }
 
 const add = (o: Record<string, number>, k: string, n = 1) => {
@@ -210,6 +248,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         } else if (e.transport === "ib-none") s.ibNone = earlier(s.ibNone, at);
         else if (e.transport === "socket") s.socketUsing = earlier(s.socketUsing, at);
         else if (e.transport === "ofi") s.ofi = earlier(s.ofi, at);
+        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, at);
         return;
       }
       case "nccl.netHint":
@@ -217,6 +256,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
+        noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, located(e));
         for (const i of e.ifaces) {
           if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
           const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
@@ -354,6 +394,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       out.envAt[k] = b.envAt[k];
     }
     for (const i of b.bootstrap) if (!out.bootstrap.includes(i)) out.bootstrap.push(i);
+    for (const v of Object.values(b.ifaces ?? {})) offerIface((out.ifaces ??= {}), v);
     for (const [k, v] of Object.entries(b.activity)) {
       const cur = out.activity[k];
       if (!cur) out.activity[k] = { ...v };
@@ -419,11 +460,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     const workerIps = [...new Set(Object.values(s.procs).flatMap((p) => (p.ip ? [p.ip] : [])))].sort();
 
     if (!s.anyRecord) {
-      missing.push({ fact: "nccl.transports", why: "no NCCL INFO lines in the log", howToGet: "rerun with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET" });
+      missing.push(missingFact("nccl.transports", { case: "noNcclLines" }));
     } else {
-      if (!version) missing.push({ fact: "nccl.version", why: "NCCL prints its version banner only on rank 0 (and as INFO from 2.22)", howToGet: "include rank 0's output, or set NCCL_DEBUG=INFO on NCCL 2.22+" });
-      if (!Object.keys(s.transports).length) missing.push({ fact: "nccl.transports", why: "no `Channel ... via` connection lines", howToGet: "set NCCL_DEBUG=INFO (connection lines are INIT); with lazy connect (2.22+, cuMem on) they appear at the first collective" });
-      if (!net) missing.push({ fact: "nccl.net", why: "no `Using network` or NET/ lines", howToGet: "set NCCL_DEBUG_SUBSYS=INIT,NET" });
+      if (!version) missing.push(missingFact("nccl.version"));
+      if (!Object.keys(s.transports).length) missing.push(missingFact("nccl.transports"));
+      if (!net) missing.push(missingFact("nccl.net"));
     }
     const versions = [...new Set(s.versions.map((v) => v.version.replace(/\+cuda[\d.]*$/, "")))];
     return {
@@ -452,6 +493,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         rankMap,
         env: s.env,
         bootstrapInterfaces: s.bootstrap,
+        interfaces: Object.values(s.ifaces ?? {}).sort((x, y) => x.at.input - y.at.input || x.at.line - y.at.line).map((v) => ({ role: v.role, index: v.index, name: v.name, address: v.address, host: v.host, count: v.count, evidence: plain(v.at)! })),
+        firstConnections: Object.fromEntries(Object.entries(s.connSamples ?? {}).flatMap(([k, list]) => {
+          const first = list.reduce<Located | null>((a, x) => earlier(a, x), null);
+          return first ? [[k, plain(first)!]] : [];
+        })),
         warnCount: s.warnCount,
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,

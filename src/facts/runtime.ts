@@ -3,6 +3,7 @@ import type { RuntimeStatsEvent } from "../events/runtime.js";
 import type { Evidence } from "../model.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 import type { Missing, RuntimeFacts } from "./schema.js";
+import { missingFact } from "./catalog.js";
 
 /**
  * facts.runtime: the running server's periodic stats lines, request lines and HTTP statuses (CONTRACT.md
@@ -568,11 +569,7 @@ export function finalizeRuntime(state0: RuntimeState, version: string | null): {
     return {
       facts: null,
       sources,
-      missing: [{
-        fact: "runtime",
-        why: "no periodic stats lines (`Avg prompt throughput: …`), request lines or HTTP access lines in the input",
-        howToGet: "include the server's log while it serves (stats lines every 5-10 s unless --disable-log-stats; V1 logs them at DEBUG when idle); request lines need --enable-log-requests (≥0.10) or no --disable-log-requests",
-      }],
+      missing: [missingFact("runtime")],
     };
   }
   const missing: Missing[] = [];
@@ -583,16 +580,12 @@ export function finalizeRuntime(state0: RuntimeState, version: string | null): {
   else if (state.v0Lines > 0) preemptions = 0;
   else if (state.v1Lines > 0 && (state.newForm > 0 || printsPreemptions(version) === true)) preemptions = 0;
   if (preemptions === null && state.statsLines > 0) {
-    missing.push({
-      fact: "runtime.preemptions",
-      why: version ? `V1 before vLLM 0.11.1 does not log preemptions (this is ${version})` : "V1 before vLLM 0.11.1 does not log preemptions, and the log does not show its version",
-      howToGet: "read vllm:num_preemptions_total from the server's /metrics endpoint, or run vLLM ≥0.11.1, whose stats line prints `Preemptions: N`",
-    });
+    missing.push(missingFact("runtime.preemptions", version ? { why: `V1 before vLLM 0.11.1 does not log preemptions (this is ${version})` } : {}));
   }
   const stats = state.statsLines > 0;
-  if (!stats) missing.push({ fact: "runtime.statsLines", why: "request or HTTP lines but no periodic stats lines", howToGet: "do not pass --disable-log-stats; V1 logs the stats line at DEBUG while the engine is idle" });
+  if (!stats) missing.push(missingFact("runtime.statsLines"));
   const spanS = state.firstT !== null && state.lastT !== null ? state.lastT - state.firstT : null;
-  if (stats && spanS === null) missing.push({ fact: "runtime.spanS", why: "the stats lines carry no vLLM timestamp", howToGet: "include the lines with their `INFO MM-DD HH:MM:SS [file:line]` header" });
+  if (stats && spanS === null) missing.push(missingFact("runtime.spanS"));
   const http = httpSeen ? httpClasses(state.http) : null;
   const e = state.ev;
   const src = (k: string, l: Located | null) => {

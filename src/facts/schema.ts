@@ -171,6 +171,18 @@ export const NcclFactsSchema = z.object({
   rankMap: z.array(RankInfoSchema),
   env: z.record(z.string(), z.string()),
   bootstrapInterfaces: z.array(z.string()),
+  /** the interfaces NCCL's `Bootstrap : Using`, `NET/Socket : Using` and `NET/IB : Using … OOB` lines list: one entry per role, list index, interface, address, host and process, with how many lines listed it and the first */
+  interfaces: z.array(z.object({
+    role: z.enum(["Bootstrap", "NET/Socket", "NET/IB OOB"]),
+    index: z.number().int(),
+    name: z.string(),
+    address: z.string(),
+    host: s,
+    count: z.number().int(),
+    evidence: EvidenceSchema,
+  })).optional(),
+  /** transport kind -> the first connection line of that kind */
+  firstConnections: z.record(z.string(), EvidenceSchema).optional(),
   warnCount: z.number(),
   /** count of NCCL WARN records by kind (ib, socket, shm, cuda, ...) */
   warnKinds: z.record(z.string(), z.number()).optional(),
@@ -291,6 +303,9 @@ export const FactsSchema = z.object({
     by: EvidenceSchema,
     /** the network NCCL went on with, when that line names one */
     net: z.string().optional(),
+    /** net-plugin: the plugin that failed to initialise, and what NCCL said */
+    plugin: z.string().optional(),
+    said: z.string().optional(),
   })).optional(),
   /** extension: the programs that wrote the log, in a fixed order */
   dialects: z.array(DialectSchema).optional(),
@@ -307,7 +322,31 @@ export const FactsSchema = z.object({
     firstWarning: EvidenceSchema.nullable(),
     firstError: EvidenceSchema.nullable(),
   })).optional(),
-  server: z.object({ ready: z.boolean(), readyLine: EvidenceSchema.nullable() }),
+  server: z.object({
+    ready: z.boolean(),
+    readyLine: EvidenceSchema.nullable(),
+    /** extension: how many periodic metrics lines (`Avg prompt throughput …`) the engine logged, when it logged any */
+    metricsLines: z.number().int().optional(),
+  }),
+  /** extension: the software versions each node reports and the versions the image declares (src/facts/versions.ts) */
+  versions: z.object({
+    seen: z.array(z.object({ what: z.enum(["NCCL", "vLLM's NCCL", "vLLM", "torch", "CUDA"]), version: z.string(), node: s, rank: n, evidence: EvidenceSchema })),
+    declared: z.array(z.object({ name: z.string(), version: z.string(), evidence: EvidenceSchema })),
+  }).optional(),
+  /** extension: what the Python tracebacks say: where the failure happened and its root cause (src/facts/tracebacks.ts) */
+  tracebacks: z.object({
+    count: z.number().int(),
+    counts: z.object({ init: z.number().int(), runtime: z.number().int(), phase: z.number().int(), nccl: z.number().int(), hub: z.number().int() }),
+    list: z.array(z.object({
+      evidence: EvidenceSchema,
+      errorType: s,
+      message: z.string(),
+      stage: z.enum(["init", "runtime"]).nullable(),
+      phase: s,
+      libraries: z.object({ nccl: z.array(z.string()).optional(), hub: z.array(z.string()).optional() }),
+    })),
+    rootCause: z.object({ text: z.string(), evidence: EvidenceSchema }).nullable(),
+  }).optional(),
   /** environment variables the input shows set (NCCL_*, VLLM_*, CUDA_VISIBLE_DEVICES ...): name -> value; `env.NAME` in sources */
   env: z.record(z.string(), z.string()),
   /** where each non-null fact was read: fact path -> evidence */

@@ -10,6 +10,8 @@ import { reconcileCluster } from "./reconcile.js";
 import { signalsDomain, type Signals, type SignalsState } from "./signals.js";
 import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
 import { dialectsDomain, type DialectsState } from "./dialects.js";
+import { tracebacksDomain, type TracebacksState } from "./tracebacks.js";
+import { versionsDomain, type VersionsState } from "./versions.js";
 import { finalizeTimeline, timelineDomain, type TimelineState } from "./timeline.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
@@ -27,10 +29,13 @@ export interface FactState {
   dialects?: DialectsState;
   /** the first events of each host; absent in states written before it existed */
   timeline?: TimelineState;
+  /** absent in states written before they existed */
+  versions?: VersionsState;
+  tracebacks?: TracebacksState;
 }
 
 export function initState(): FactState {
-  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init(), dialects: dialectsDomain.init(), timeline: timelineDomain.init() };
+  return { inputs: [], vllm: vllmDomain.init(), nccl: ncclDomain.init(), errors: errorsDomain.init(), bench: benchDomain.init(), signals: signalsDomain.init(), env: envDomain.init(), runtime: runtimeDomain.init(), dialects: dialectsDomain.init(), timeline: timelineDomain.init(), versions: versionsDomain.init(), tracebacks: tracebacksDomain.init() };
 }
 
 export function reduceEvent(state: FactState, e: Event): void {
@@ -43,6 +48,8 @@ export function reduceEvent(state: FactState, e: Event): void {
     return;
   }
   if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
+  if (k === "signal" || k === "vllm.message") versionsDomain.reduce((state.versions ??= versionsDomain.init()), e);
+  if (k === "traceback" || k === "error") tracebacksDomain.reduce((state.tracebacks ??= tracebacksDomain.init()), e);
   // the numbers of a CUDA out-of-memory error are memory facts
   if (k === "signal" && e.id === "vllm.cudaOom") vllmDomain.reduce(state.vllm, e);
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);
@@ -72,6 +79,8 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     runtime: runtimeDomain.merge(a.runtime ?? runtimeDomain.init(), shifted.runtime ?? runtimeDomain.init()),
     dialects: dialectsDomain.merge(a.dialects ?? dialectsDomain.init(), shifted.dialects ?? dialectsDomain.init()),
     timeline: timelineDomain.merge(a.timeline ?? timelineDomain.init(), shifted.timeline ?? timelineDomain.init()),
+    versions: versionsDomain.merge(a.versions ?? versionsDomain.init(), shifted.versions ?? versionsDomain.init()),
+    tracebacks: tracebacksDomain.merge(a.tracebacks ?? tracebacksDomain.init(), shifted.tracebacks ?? tracebacksDomain.init()),
   };
 }
 
@@ -83,6 +92,8 @@ export function finalizeFacts(state: FactState): Facts {
   const env = envDomain.finalize(state.env ?? envDomain.init());
   const r = finalizeRuntime(state.runtime ?? runtimeDomain.init(), v.facts.vllm.version);
   const d = dialectsDomain.finalize(state.dialects ?? dialectsDomain.init());
+  const versions = versionsDomain.finalize(state.versions ?? versionsDomain.init());
+  const tracebacks = tracebacksDomain.finalize(state.tracebacks ?? tracebacksDomain.init());
   const facts = reconcileCluster({
     ...v.facts,
     nccl: n.facts,
@@ -93,6 +104,8 @@ export function finalizeFacts(state: FactState): Facts {
     dialects: d.facts.map((x) => ({ ...x, label: dialectLabel(x.name, x.detail, v.facts.vllm, n.facts.version) })),
     firstWarning: e.facts.firstWarning,
     env: env.facts,
+    versions: versions.facts,
+    tracebacks: tracebacks.facts,
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources, ...r.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing, ...r.missing],
   });

@@ -2,6 +2,7 @@ import type { Event } from "../events/index.js";
 import type { Evidence } from "../model.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 import type { Facts, Missing } from "./schema.js";
+import { FACT_CATALOG, missingFact, type FactPath } from "./catalog.js";
 import { parseTorchOom, type TorchOom } from "../../grammars/torch.js";
 
 type Section = Pick<Facts, "vllm" | "config" | "distributed" | "gpu" | "kvCache" | "memory" | "server">;
@@ -110,7 +111,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     return out;
   },
   finalize(state) {
-    const get = <T>(path: string): T | null => (state.values[path]?.value as T | undefined) ?? null;
+    const get = <T>(path: FactPath): T | null => (state.values[path]?.value as T | undefined) ?? null;
     const sources: Record<string, Evidence> = {};
     for (const [k, v] of Object.entries(state.values)) sources[k] = plain(v.at)!;
     const engine = get<string>("vllm.engine");
@@ -165,7 +166,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         initEngineSeconds: get("memory.initEngineSeconds"),
         ...(state.oom ? { oom: { ...state.oom.value } } : {}),
       },
-      server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null },
+      server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null, ...(state.metrics.count ? { metricsLines: state.metrics.count } : {}) },
     };
     deriveV0Tokens(state, facts, sources);
     deriveLayout(state, facts, sources);
@@ -241,63 +242,16 @@ function configSource(state: VllmState): { kind: ConfigSource; at: Located } | n
 
 // ---------------------------------------------------------------- facts.missing
 
-const START = "the start-up lines of the log (from `vllm serve` to `Application startup complete.`)";
+const SECTIONS = new Set<string>(["vllm", "config", "distributed", "gpu", "kvCache", "memory", "server"]);
 
-/** Why a fact of these sections can be null, and how to get it: fact path -> [why, how to get it]. */
-const HOW: Record<string, [string, string]> = {
-  "vllm.version": ["no `vLLM API server version`, banner `(vX.Y.Z)` or logo `version` line in the input", `include ${START}, or run \`vllm --version\``],
-  "vllm.engine": ["no V0/V1 marker (engine banner, process prefixes, v1/ paths, KV cache lines)", `include ${START}`],
-  "config.model": ["no engine banner, `non-default args`, `Namespace(...)` or command line names the model", `include ${START}`],
-  "config.tensorParallelSize": ["the input states no tensor_parallel_size (banner, args or command line)", `include ${START}; the engine banner prints tensor_parallel_size`],
-  "config.pipelineParallelSize": ["the input states no pipeline_parallel_size", `include ${START}; the engine banner prints pipeline_parallel_size (vLLM ≥0.5.1)`],
-  "config.dataParallelSize": ["the input states no data_parallel_size", `include ${START}; the engine banner prints data_parallel_size (vLLM ≥0.11)`],
-  "config.executorBackend": ["no distributed_executor_backend, `Defaulting to use X for distributed inference` line or worker prefix", "include the worker lines or pass --distributed-executor-backend explicitly"],
-  "config.maxModelLen": ["no banner max_seq_len, `Using max model len` or max_model_len argument", `include ${START}`],
-  "config.gpuMemoryUtilization": ["no gpu_memory_utilization in the args or memory profiling lines", `include ${START}, or pass --gpu-memory-utilization explicitly`],
-  "config.enableExpertParallel": ["enable_expert_parallel is not stated", "include the `non-default args` / `args: Namespace(...)` line"],
-  "config.nnodes": ["not a multi-node multiprocessing launch, or --nnodes is not stated", "include the command line or `non-default args` of each node"],
-  "config.nodeRank": ["not a multi-node multiprocessing launch, or --node-rank is not stated", "include the command line or `non-default args` of each node"],
-  "config.masterAddr": ["not a multi-node multiprocessing launch, or --master-addr is not stated", "include the command line, `non-default args` or the headless `Launching vLLM` line"],
-  "config.headless": ["--headless is not stated", "include the command line or `non-default args` of each node"],
-  "config.dtype": ["no dtype in the banner or args", `include ${START}`],
-  "config.quantization": ["no quantization method stated (none used, or the banner is missing)", `include ${START}`],
-  "config.kvCacheDtype": ["no kv_cache_dtype in the banner or args", `include ${START}`],
-  "config.enforceEager": ["no enforce_eager in the banner or args", `include ${START}`],
-  "config.maxNumSeqs": ["max_num_seqs is not stated", "include the `non-default args` / `args: Namespace(...)` line"],
-  "config.maxNumBatchedTokens": ["no `Chunked prefill is enabled with max_num_batched_tokens` line or argument", `include ${START}`],
-  "config.blockSize": ["block_size is not stated", "include the `args: Namespace(...)` or `non-default args` line"],
-  "config.seed": ["no seed in the banner or args", `include ${START}`],
-  "config.servedModelName": ["no served_model_name in the banner or args", `include ${START}`],
-  "config.source": ["no engine banner, `non-default args`, `Namespace(...)`, launch command or config line in the input", `include ${START}, or the command that started vLLM`],
-  "distributed.worldSize": ["no `world_size=` or `rank N in world size M` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG, or include the worker start-up lines"],
-  "distributed.backend": ["no `world_size=... backend=` line (DEBUG before vLLM 0.11.1)", "set VLLM_LOGGING_LEVEL=DEBUG"],
-  "distributed.hostIp": ["no `distributed_init_method=tcp://...` or `driver_ip` line", "set VLLM_LOGGING_LEVEL=DEBUG, or set VLLM_HOST_IP explicitly"],
-  "gpu.name": ["vLLM does not print the GPU model at INFO level", "add the output of `nvidia-smi -L` to the input"],
-  "gpu.count": ["vLLM does not print the number of GPUs", "add the output of `nvidia-smi -L` to the input"],
-  "gpu.memoryGiB": ["no CUDA out-of-memory message or `nvidia-smi` output states the GPU's capacity", "add the output of `nvidia-smi` to the input"],
-  "kvCache.tokens": ["no `GPU KV cache size: N tokens` line (V1) in the input", "include the start-up lines up to `init engine ... took`; V0 prints `# GPU blocks` instead"],
-  "kvCache.maxConcurrency": ["no `Maximum concurrency for N tokens per request` line (vLLM ≥0.6.3)", "include the start-up lines up to `init engine ... took`"],
-  "kvCache.tokensPerRequest": ["no `Maximum concurrency for N tokens per request` line (vLLM ≥0.6.3)", "include the start-up lines up to `init engine ... took`"],
-  "kvCache.gpuBlocks": ["no `# GPU blocks` / `num_gpu_blocks is` line in the input", "include the start-up lines up to `init engine ... took`"],
-  "kvCache.cpuBlocks": ["no V0 `# GPU blocks: N, # CPU blocks: M` line (V1 prints none)", "include the start-up lines of a V0 engine; V1 has no CPU swap blocks"],
-  "kvCache.availableGiB": ["no `Available KV cache memory` line (V1 ≥0.9.1) or V0 memory profiling result", "include the start-up lines up to `init engine ... took`"],
-  "kvCache.neededGiB": ["no `KV cache is needed` error (the KV cache was large enough, or the run did not get that far)", "nothing to do unless start-up failed on the KV cache"],
-  "kvCache.maxTokensStorable": ["no V0 `maximum number of tokens that can be stored in KV cache` error", "nothing to do unless start-up failed on the KV cache"],
-  "memory.modelWeightsGiB": ["no `Model loading took` / `Loading model weights took` line or memory profiling result", "include the model-loading lines of the start-up"],
-  "memory.totalGpuGiB": ["no V0 memory profiling `total_gpu_memory` line", "include the memory profiling lines (V0), or add `nvidia-smi` output"],
-  "memory.peakActivationGiB": ["no memory profiling breakdown (V1 prints it at DEBUG only)", "set VLLM_LOGGING_LEVEL=DEBUG"],
-  "memory.nonTorchGiB": ["no memory profiling breakdown (V1 prints it at DEBUG only)", "set VLLM_LOGGING_LEVEL=DEBUG"],
-  "memory.cudaGraphGiB": ["no `Graph capturing finished in N secs, took X GiB` line (none with --enforce-eager)", "include the CUDA graph capture lines of the start-up"],
-  "memory.loadSeconds": ["no `Model loading took X GiB and Y seconds` line", "include the model-loading lines of the start-up"],
-  "memory.initEngineSeconds": ["no `init engine (profile, create kv cache, warmup model) took` line (vLLM ≥0.6.5)", "include the start-up lines up to `init engine ... took`"],
-};
-
+/** The catalog's facts of these sections that are null, in the catalog's order (src/facts/catalog.ts). */
 function missingOf(facts: Section): Missing[] {
   const out: Missing[] = [];
-  for (const [path, [why, howToGet]] of Object.entries(HOW)) {
-    const [section, key] = path.split(".") as [keyof Section, string];
+  for (const f of FACT_CATALOG) {
+    const [section, key] = f.path.split(".") as [keyof Section, string | undefined];
+    if (!SECTIONS.has(section) || key === undefined) continue;
     const value = (facts[section] as Record<string, unknown>)[key];
-    if (value === null || value === undefined) out.push({ fact: path, why, howToGet });
+    if (value === null || value === undefined) out.push(missingFact(f.path));
   }
   return out;
 }

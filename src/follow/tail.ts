@@ -120,13 +120,8 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   const seen = new Set<string>();
   const announce = (parts: { state: FactState; events: readonly Event[] }[]) => {
     let state = initState();
-    const events: Event[] = [];
-    for (const p of parts) {
-      const offset = state.inputs.length;
-      state = mergeStates(state, p.state);
-      for (const e of p.events) events.push(offset === 0 ? e : { ...e, input: e.input + offset });
-    }
-    for (const f of buildReport(state, events, opts.analyze?.rules).findings) {
+    for (const p of parts) state = mergeStates(state, p.state);
+    for (const f of buildReport(state, opts.analyze?.rules).findings) {
       const key = findingKey(f);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -209,7 +204,7 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
     state = mergeStates(state, p.state);
     for (const e of p.events) events.push(at === 0 ? e : { ...e, input: e.input + at });
   }
-  const report = buildReport(state, events, opts.analyze?.rules);
+  const report = buildReport(state, opts.analyze?.rules);
   if (rotations) (report.notices ??= []).push(`${path} was rotated or truncated ${rotations === 1 ? "once" : `${rotations} times`} while followed; what it held before is reported as '${path} (before rotation N)', its lines numbered from 1 in each`);
   const failures = state.inputs.filter((i) => i.error).map((i) => ({ path: i.path, message: i.error! }));
   return { report, state, events, failures };

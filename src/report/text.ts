@@ -7,14 +7,9 @@ import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 import { helpfulMissing } from "./hints.js";
+import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
 
-/** The facts whose absence the text report spells out; the rest are counted (all are in the JSON). */
-const HEADLINE_FACTS = new Set([
-  "vllm.version", "config.model", "config.tensorParallelSize", "config.pipelineParallelSize", "config.executorBackend",
-  "config.maxModelLen", "config.gpuMemoryUtilization", "kvCache.tokens", "kvCache.maxConcurrency", "memory.modelWeightsGiB",
-  "nccl.version", "nccl.net", "nccl.transports", "nccl.gdr",
-]);
 
 export interface TextOptions {
   color: boolean;

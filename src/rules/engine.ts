@@ -1,4 +1,3 @@
-import type { Event } from "../events/index.js";
 import { finalizeSignals, type FactState } from "../facts/state.js";
 import type { Facts, Finding, Severity } from "../facts/schema.js";
 import { RULES } from "./index.js";
@@ -30,9 +29,9 @@ export function severityOf(rule: Rule, config?: RulesConfig): Severity | "off" {
 }
 
 /** Runs every registered rule in registry order; a rule that throws becomes an internal/rule-error finding. */
-export function runRules(facts: Facts, events: Event[], state: FactState, config?: RulesConfig): Finding[] {
+export function runRules(facts: Facts, state: FactState, config?: RulesConfig): Finding[] {
   const thresholds = effectiveThresholds(config);
-  const ctx: RuleContext = { facts, signals: finalizeSignals(state), events, state, thresholds };
+  const ctx: RuleContext = { facts, signals: finalizeSignals(state), state, thresholds };
   const findings: Finding[] = [];
   const dialects = new Set((facts.dialects ?? []).map((d) => d.name));
   // another program wrote the log (SGLang, a torchrun job, nccl-tests): a rule of a program not seen there is off;

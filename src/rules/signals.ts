@@ -6,13 +6,15 @@ import type { RuleContext } from "./types.js";
 
 const NOTABLE = new Set(SIGNATURES.filter((s) => s.level === "info").map((s) => s.id));
 
-/** A line that matched one of a rule's signatures (from the signals the readers kept; no raw event text). */
+/**
+ * A line that matched one of a rule's signatures (from the signals the readers kept): where it is (its text only as
+ * evidence to quote) and the values its signature read from it (`captures`: the pattern's groups, Signature.values,
+ * `message` — the record's own words — and `level`).
+ */
 export interface Hit {
   id: string;
   ev: Evidence;
   input: number;
-  /** the whole line */
-  text: string;
   captures: Record<string, string>;
 }
 
@@ -28,21 +30,15 @@ export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
       const k = `${l.input}\u0000${l.line}`;
       if (seen.has(k) || (!NOTABLE.has(id) && recovered.has(`${l.file}\u0000${l.line}`))) continue;
       seen.add(k);
-      hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, text: l.text, captures: l.captures });
+      hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, captures: l.captures });
     }
   }
   return hits.sort((a, b) => a.input - b.input || a.ev.line - b.ev.line);
 }
 
-const PATTERN = new Map(SIGNATURES.map((s) => [s.id, s.pattern]));
-
-/** The lines of one signature with its pattern's match on each (named groups where the signature names them). */
-export function signalMatches(ctx: RuleContext, id: string): (Hit & { match: RegExpExecArray })[] {
-  const re = PATTERN.get(id)!;
-  return signalHits(ctx, [id]).flatMap((h) => {
-    const m = re.exec(h.text);
-    return m ? [{ ...h, match: m }] : [];
-  });
+/** The first value a signature read under this name from these lines (Signature.values), in log order. */
+export function firstValue(hits: readonly Hit[], name: string): string | undefined {
+  return hits.map((h) => h.captures[name]).find((v) => v !== undefined);
 }
 
 /** How many lines show these signatures in all (the evidence holds the first few). */

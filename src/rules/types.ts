@@ -1,4 +1,3 @@
-import type { Event } from "../events/index.js";
 import type { FactState } from "../facts/state.js";
 import type { Facts, Severity } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
@@ -44,7 +43,6 @@ export interface RuleContext {
   facts: Facts;
   /** per signature of grammars/signatures.ts: the lines that matched it (count, first lines, last line) */
   signals: Signals;
-  events: readonly Event[];
   state: FactState;
   thresholds: Thresholds;
 }

@@ -45,7 +45,8 @@ export function firstSentence(s: string): string {
   return (m ? m[0] : s).trim();
 }
 
-const ensureStop = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+// a remediation that introduces a list ends in ":"; alone in the verdict it ends as a sentence
+const ensureStop = (s: string) => (/[.!?]$/.test(s) ? s : `${s.replace(/:$/, "")}.`);
 
 /** The rule ids a finding explains, directly or through others. */
 export function consequencesOf(root: Finding, findings: readonly Finding[]): Finding[] {

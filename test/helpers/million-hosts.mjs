@@ -18,7 +18,7 @@ function* lines() {
 }
 
 const part = await analyzeSource(memorySource("fleet.log", () => lines()), 0);
-const report = buildReport(part.state, part.events);
+const report = buildReport(part.state);
 process.stdout.write(
   JSON.stringify({
     lines: report.inputs[0].lines,

@@ -2,6 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allRuleMetas, RULES } from "../../src/rules/index.js";
+import { definedRules } from "../../src/rules/define.js";
+// @ts-expect-error: a plain ESM script without types
+import { render } from "../../scripts/rules-index.mjs";
 import { ROOT } from "../helpers/cli.js";
 
 // ../shared beside the checkout, wherever it was cloned
@@ -51,6 +54,11 @@ describe("rule catalog", () => {
       }
     });
   }
+
+  it("lists every rule file in src/rules/all.ts (scripts/rules-index.mjs writes it at build time), each defined once by defineRule", () => {
+    expect(readFileSync(join(ROOT, "src", "rules", "all.ts"), "utf8"), "run `node scripts/rules-index.mjs`").toBe(render());
+    expect([...definedRules().keys()].sort()).toEqual(RULES.map((r) => r.meta.id).sort());
+  });
 
   it.skipIf(!existsSync(CONTRACT))("registers every rule id of CONTRACT.md", () => {
     const contract = readFileSync(CONTRACT, "utf8");

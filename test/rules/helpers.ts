@@ -1,5 +1,5 @@
 import type { Event } from "../../src/events/index.js";
-import { finalizeFacts, finalizeSignals } from "../../src/facts/state.js";
+import { finalizeFacts, finalizeSignals, reduceEvent } from "../../src/facts/state.js";
 import { analyzeLines } from "../../src/analyze.js";
 import type { Facts } from "../../src/facts/schema.js";
 import type { Origin } from "../../src/model.js";
@@ -28,15 +28,16 @@ function merge<T>(base: T, over: unknown): T {
 
 /**
  * A rule's context for `lines` read through the real pipeline (records, readers, fact domains; analyzeLines),
- * with `facts` laid over the facts they give and hand-made `events` before theirs.
+ * with hand-made `events` folded into the same fact domains and `facts` laid over the facts they give.
  */
 export function makeContext(opts: { lines?: string[]; events?: Event[]; facts?: DeepPartial<Facts>; thresholds?: Partial<RuleContext["thresholds"]> } = {}): RuleContext {
   const read = analyzeLines(opts.lines ?? []);
+  // hand-made events reach the rules only as the fact domains read them, as a reader's would
+  for (const e of opts.events ?? []) reduceEvent(read.state, e);
   const facts = merge(finalizeFacts(read.state), opts.facts ?? {});
   return {
     facts,
     signals: finalizeSignals(read.state),
-    events: [...(opts.events ?? []), ...read.events],
     state: read.state,
     thresholds: { ...DEFAULT_THRESHOLDS, ...opts.thresholds },
   };

@@ -101,6 +101,10 @@ describe("verdict", () => {
     const facts = { dialects: [], vllm: { version: "0.9.1", engine: "v1" }, config: { model: "m", tensorParallelSize: 4, pipelineParallelSize: 1, dataParallelSize: null }, gpu: { name: null, count: null }, kvCache: { tokens: 643232, maxConcurrency: 15.7, tokensPerRequest: 40960 }, nccl: { version: "2.21.5", net: "IB", gdr: true, ranks: 4, nodes: 1 }, bench: {}, server: { ready: true } } as never;
     expect(verdictOf(facts, [], [{ path: "a", lines: 10, bytes: 1 }])).toBe("Healthy: vLLM 0.9.1 (V1 engine); m on TP 4; KV cache 643,232 tokens (15.7x at 40,960 tokens per request); NCCL 2.21.5 over IB with GPU Direct RDMA, 4 ranks on 1 node; the server became ready.");
   });
+  it("a first remedy that introduces a list ends as a sentence, not with a colon", () => {
+    const warn: Finding = { ruleId: "runtime/kv-cache-pressure", severity: "warning", title: "t", message: "The cache was full.", evidence: [], remediation: ["Give the cache room for the load:", "  --kv-cache-dtype fp8"], docs: "" };
+    expect(verdictOf({ dialects: [] } as never, [warn], [{ path: "a", lines: 1, bytes: 1 }])).toBe("Works, with a warning (runtime/kv-cache-pressure): The cache was full. First: Give the cache room for the load.");
+  });
   it("wraps words at the width with a hanging indent, never cutting a word that fits", () => {
     expect(wrap("aaa bbb ccc ddd", 12, "> ", "  ")).toEqual(["> aaa bbb", "  ccc ddd"]);
     expect(wrap("one two three four five six", 12, "", "", 2)).toEqual(["one two", "three four…"]);

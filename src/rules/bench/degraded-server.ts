@@ -1,5 +1,4 @@
 import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { benchRuns } from "./runs.js";
 import { rule as socketFallback } from "../nccl/socket-fallback.js";
@@ -8,19 +7,19 @@ import { rule as gdrdmaDisabled } from "../nccl/gdrdma-disabled.js";
 import { rule as p2pDisabled } from "../nccl/p2p-disabled.js";
 import { rule as customAllreduceDisabled } from "../vllm/custom-allreduce-disabled.js";
 import { rule as tpSpansNodes } from "../vllm/tp-spans-nodes.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "bench/degraded-server",
   defaultSeverity: "warning",
   title: "Benchmark: measured on a server whose log shows a performance problem",
   tags: ["bench", "serve", "performance"],
-  docs: docsPath("bench/degraded-server"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (GPUDirect RDMA, NET/Socket fallback, TP inside a node and PP across nodes)",
     "vLLM docs: benchmarking (compare runs on the same, healthy configuration)",
   ],
   thresholds: ["maxGpusPerNode"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Problems that slow every request of a serve benchmark, with what they cost, in the order they are named. */
 const SLOWING: { rule: Rule; cost: string }[] = [
@@ -55,4 +54,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

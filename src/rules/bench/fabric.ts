@@ -1,6 +1,6 @@
 import type { Evidence } from "../../model.js";
 import type { RuleContext } from "../types.js";
-import { factEvidence, findHits, uniqueEvidence } from "../helpers.js";
+import { factEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv, socketNetwork } from "../nccl/net-common.js";
 
 /*
@@ -55,8 +55,8 @@ export function transportsOf(ctx: RuleContext): Transports {
   const evidence = uniqueEvidence([
     ...(sock.socket ? sock.evidence : []),
     ...(ibForcedOff ? [ibDisable?.value === "1" ? ibDisable.ev : netEnv?.ev] : []),
-    ...(ibNoGdr ? [...factEvidence(ctx.facts, "nccl.gdr"), findHits(ctx.events, /via NET\/IB\w*\/\d/).find((h) => !/GDRDMA/.test(h.text))?.ev] : []),
-    ...(p2pOff ? [p2pDisable?.ev, findHits(ctx.events, /via SHM\b/)[0]?.ev] : []),
+    ...(ibNoGdr ? [...factEvidence(ctx.facts, "nccl.gdr"), n.firstConnections?.["NET/IB"]] : []),
+    ...(p2pOff ? [p2pDisable?.ev, n.firstConnections?.SHM] : []),
   ]);
   return { socket: sock.socket, ib, ibNoGdr, ibForcedOff, p2pOff, hcas: [...new Set(n.ibHcas ?? [])], evidence };
 }

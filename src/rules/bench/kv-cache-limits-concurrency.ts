@@ -1,22 +1,21 @@
 import type { Evidence } from "../../model.js";
 import type { Facts } from "../../facts/schema.js";
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { factEvidence, fmt, uniqueEvidence } from "../helpers.js";
 import { benchRuns, numberOf } from "./runs.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "bench/kv-cache-limits-concurrency",
   defaultSeverity: "warning",
   title: "Benchmark: the server's KV cache holds fewer requests than the benchmark sent at once",
   tags: ["bench", "serve", "kv-cache", "capacity"],
-  docs: docsPath("bench/kv-cache-limits-concurrency"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (GPU KV cache size, Maximum concurrency)",
     "vllm/v1/metrics/loggers.py, vllm/engine/metrics.py: the server's stats lines during the run (Running, Waiting, GPU KV cache usage)",
     "vllm/benchmarks/serve.py: `Maximum request concurrency`, `Peak concurrent requests`, `Total input tokens`, `Total generated tokens`",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 interface Load {
   concurrency: number;
@@ -151,4 +150,4 @@ function remediation(gmu: number | null, maxModelLen: number | null, fits: numbe
   ];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

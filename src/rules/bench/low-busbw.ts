@@ -1,22 +1,21 @@
 import type { Evidence } from "../../model.js";
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { factEvidence, fmt, uniqueEvidence } from "../helpers.js";
 import { benchRuns, numberOf } from "./runs.js";
 import { fabricExpectation, RING_COLLECTIVE, transportsOf, type Expectation, type Transports } from "./fabric.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "bench/low-busbw",
   defaultSeverity: "warning",
   title: "nccl-tests: bus bandwidth far below what the fabric should give",
   tags: ["bench", "nccl", "network", "performance"],
-  docs: docsPath("bench/low-busbw"),
   sources: [
     "NVIDIA/nccl-tests doc/PERFORMANCE.md (busbw), NVIDIA/nccl-tests#212, #290, #267; NVIDIA/nccl#412, #812 (quoted busbw per fabric)",
     "NCCL User Guide: env.html NCCL_IB_DISABLE, NCCL_P2P_DISABLE, NCCL_NET_GDR_LEVEL, NCCL_ALGO",
   ],
   thresholds: ["expectBusbwGBs"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Below this share of the expectation the run is reported; below ERROR_SHARE it is an error. */
 export const WARN_SHARE = 0.7;
@@ -114,4 +113,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,24 +1,19 @@
 import type { Evidence } from "../../model.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
-import { findHits, uniqueEvidence } from "../helpers.js";
+import type { RuleContext, FindingDraft } from "../types.js";
+import { uniqueEvidence } from "../helpers.js";
+import { signalHits } from "../signals.js";
+import { normalizeVersion, type VersionOf } from "../../facts/versions.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "cluster/version-mismatch",
   defaultSeverity: "warning",
   title: "Different versions across nodes or ranks",
   tags: ["cluster", "multi-node", "versions"],
-  docs: docsPath("cluster/version-mismatch"),
   sources: ["vLLM docs: serving/parallelism_scaling (Container consistency: identical images on all nodes)", "NCCL source: src/init.cc (Mismatched NCCL version detected, 2.23.4+)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-const KINDS: { name: string; re: RegExp }[] = [
-  { name: "NCCL", re: /(?:^|[\s\]>])NCCL version (\d+\.\d+\.\d+)/ },
-  { name: "vLLM's NCCL", re: /vLLM is using nccl==(\d+\.\d+\.\d+)/ },
-  { name: "vLLM", re: /vLLM API server version (\S+)|Initializing an? (?:V[01] )?LLM engine \(v([^)]+)\)|vLLM version (\S+)/ },
-  { name: "torch", re: /torch(?:==| version )(\d+\.\d+\.\d+\S*)/ },
-  { name: "CUDA", re: /\bCUDA (?:Version|version) (\d+\.\d+)/ },
-];
+const KINDS: readonly VersionOf[] = ["NCCL", "vLLM's NCCL", "vLLM", "torch", "CUDA"];
 
 interface Found {
   what: string;
@@ -27,23 +22,23 @@ interface Found {
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const explicit = findHits(ctx.events, /Mismatched NCCL version detected : rank (\d+) version (\d+) rank (\d+) version (\d+)/).filter((h) => h.match[2] !== h.match[4]);
+  const explicit = signalHits(ctx, ["nccl.versionMismatch"]).filter((h) => h.captures.versionA !== undefined && h.captures.versionA !== h.captures.versionB);
   const found: Found[] = [];
   if (explicit.length) {
-    const m = explicit[0].match;
-    found.push({ what: "NCCL", versions: `rank ${m[1]} has ${decode(m[2])}, rank ${m[3]} has ${decode(m[4])}`, evidence: explicit.map((h) => h.ev) });
+    const g = explicit[0].captures;
+    found.push({ what: "NCCL", versions: `rank ${g.rankA} has ${decode(g.versionA)}, rank ${g.rankB} has ${decode(g.versionB)}`, evidence: explicit.map((h) => h.ev) });
   }
-  const manyInputs = new Set(ctx.events.map((e) => e.input)).size > 1;
+  const manyInputs = ctx.state.inputs.length > 1;
+  const seen = ctx.facts.versions?.seen ?? [];
   const runtime = new Map<string, Evidence>();
-  for (const k of KINDS) {
+  for (const what of KINDS) {
     const byNode = new Map<string, { version: string; ev: Evidence }>();
-    for (const h of findHits(ctx.events, k.re)) {
-      const version = normalize((h.match[1] ?? h.match[2] ?? h.match[3]).replace(/\+.*$/, ""));
-      if (k.name === "NCCL" || k.name === "vLLM's NCCL") if (!runtime.has(version)) runtime.set(version, h.ev);
-      const o = h.event.origin ?? {};
-      const node = o.ip ?? o.host ?? nodeOfNcclLine(h.text) ?? (o.rank !== undefined || !manyInputs ? `rank ${o.rank ?? "?"}` : basename(h.ev.file));
-      const key = `${node}\u0000${version}`;
-      if (!byNode.has(key)) byNode.set(key, { version, ev: h.ev });
+    for (const v of seen) {
+      if (v.what !== what) continue;
+      if (what === "NCCL" || what === "vLLM's NCCL") if (!runtime.has(v.version)) runtime.set(v.version, v.evidence);
+      const node = v.node ?? (v.rank !== null || !manyInputs ? `rank ${v.rank ?? "?"}` : basename(v.evidence.file));
+      const key = `${node}\u0000${v.version}`;
+      if (!byNode.has(key)) byNode.set(key, { version: v.version, ev: v.evidence });
     }
     const versions = new Map<string, { nodes: string[]; ev: Evidence }>();
     for (const [key, v] of byNode) {
@@ -54,13 +49,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
     }
     // one process or host printing two torch or CUDA versions usually means two things (driver vs toolkit, build vs runtime)
     const nodes = new Set([...byNode.keys()].map((key) => key.split("\u0000")[0]));
-    const acrossNodes = nodes.size > 1 || k.name === "NCCL" || k.name === "vLLM's NCCL";
-    if (versions.size > 1 && acrossNodes && !(k.name === "NCCL" && explicit.length)) {
-      found.push({ what: k.name, versions: [...versions.entries()].map(([v, x]) => `${v} on ${x.nodes.slice(0, 3).join(", ")}`).join("; "), evidence: [...versions.values()].map((x) => x.ev) });
+    const acrossNodes = nodes.size > 1 || what === "NCCL" || what === "vLLM's NCCL";
+    if (versions.size > 1 && acrossNodes && !(what === "NCCL" && explicit.length)) {
+      found.push({ what, versions: [...versions.entries()].map(([v, x]) => `${v} on ${x.nodes.slice(0, 3).join(", ")}`).join("; "), evidence: [...versions.values()].map((x) => x.ev) });
     }
   }
   const rankVersions = new Map<string, number[]>();
-  for (const r of ctx.facts.nccl.rankMap) if (r.ncclVersion) rankVersions.set(normalize(r.ncclVersion.replace(/\+.*$/, "")), [...(rankVersions.get(normalize(r.ncclVersion.replace(/\+.*$/, ""))) ?? []), r.rank]);
+  for (const r of ctx.facts.nccl.rankMap) if (r.ncclVersion) rankVersions.set(normalizeVersion(r.ncclVersion), [...(rankVersions.get(normalizeVersion(r.ncclVersion)) ?? []), r.rank]);
   if (rankVersions.size > 1 && !found.some((f) => f.what === "NCCL")) {
     found.push({ what: "NCCL", versions: [...rankVersions.entries()].map(([v, ranks]) => `${v} on rank${ranks.length > 1 ? "s" : ""} ${ranks.slice(0, 4).join(", ")}`).join("; "), evidence: [] });
   }
@@ -89,12 +84,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
 function imageVersusRuntime(ctx: RuleContext, ncclRuntime: Map<string, Evidence>): { what: string; message: string; remediation: string; evidence: Evidence[] }[] {
   const out: { what: string; message: string; remediation: string; evidence: Evidence[] }[] = [];
   const declared = (names: RegExp) => {
-    for (const e of ctx.events) {
-      if (e.kind !== "vllm.message" || e.id !== "env.echo" || !names.test(String(e.facts.name))) continue;
-      const v = /^v?(\d+\.\d+(?:\.\d+)?)/.exec(String(e.facts.value));
-      if (v) return { name: String(e.facts.name), version: v[1], ev: e.ev };
-    }
-    return null;
+    const d = (ctx.facts.versions?.declared ?? []).find((x) => names.test(x.name));
+    return d ? { name: d.name, version: d.version, ev: d.evidence } : null;
   };
   const nccl = declared(/^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION|nvidia-nccl-cu\d+)$/);
   if (nccl && ncclRuntime.size) {
@@ -134,14 +125,6 @@ function sameVersion(a: string, b: string): boolean {
   return true;
 }
 
-/** Old PyTorch decodes NCCL ≥ 2.10's version code with the 2.9 formula: 2.10.3 prints as 21.0.3. */
-function normalize(version: string): string {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  if (!m || Number(m[1]) < 10) return version;
-  const code = Number(m[1]) * 1000 + Number(m[2]) * 100 + Number(m[3]);
-  return `${Math.floor(code / 10000)}.${Math.floor((code % 10000) / 100)}.${code % 100}`;
-}
-
 function basename(file: string): string {
   return file.slice(file.lastIndexOf("/") + 1);
 }
@@ -151,9 +134,4 @@ function decode(code: string): string {
   return n >= 10000 ? `${Math.floor(n / 10000)}.${Math.floor((n % 10000) / 100)}.${n % 100}` : code;
 }
 
-function nodeOfNcclLine(text: string): string | null {
-  const m = /(?:^|\s)([\w.-]+):\d+:\d+ \[\d+\]/.exec(text);
-  return m ? m[1] : null;
-}
-
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

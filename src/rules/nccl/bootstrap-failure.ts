@@ -1,32 +1,31 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/bootstrap-failure",
   defaultSeverity: "error",
   title: "NCCL ranks cannot connect to each other (bootstrap / socket)",
   tags: ["nccl", "error", "network", "startup"],
-  docs: docsPath("nccl/bootstrap-failure"),
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"], (hits, ctx) => {
-  const all = hits.map((h) => h.text).join("\n");
-  const target = /[Cc]onnect to (\S+?)(?:<(\d+)>)? failed/.exec(all);
-  const noIface = /no socket interface found|no interface found/i.test(all);
-  const kind = /refused/i.test(all) ? "connection refused (nothing listening: the peer is not up yet, died, or uses another port)" : /timed? ?out/i.test(all) ? "connection timed out (a firewall drops the packets, or the address is not routable from here)" : /No route to host/i.test(all) ? "no route to host" : /Network is unreachable/i.test(all) ? "the network is unreachable (this node has no route to that address)" : noIface ? "no usable network interface matches the NCCL_SOCKET_IFNAME filter" : "the connection failed";
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"], (hits, ctx) => {
+  // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
+  const said = (k: string) => hits.some((h) => h.captures[k] !== undefined);
+  const at = hits.find((h) => h.captures.target !== undefined)?.captures;
+  const target = at ? { host: at.target, port: at.port } : null;
+  const kind = said("refused") ? "connection refused (nothing listening: the peer is not up yet, died, or uses another port)" : said("timedOut") ? "connection timed out (a firewall drops the packets, or the address is not routable from here)" : said("noRoute") ? "no route to host" : said("unreachable") ? "the network is unreachable (this node has no route to that address)" : said("noIface") ? "no usable network interface matches the NCCL_SOCKET_IFNAME filter" : "the connection failed";
   // fe80::/10: an IPv6 address that is only valid on one link, which NCCL may pick when an interface has no other
-  const linkLocal = target && /^\[?fe[89ab][0-9a-f]:/i.test(target[1]);
+  const linkLocal = target && /^\[?fe[89ab][0-9a-f]:/i.test(target.host);
   const pin = privateInterface(ctx);
   const pinText = pin ? `NCCL_SOCKET_IFNAME=${pin.name} (the interface with ${pin.addr} in this log)` : "NCCL_SOCKET_IFNAME=<the interface the nodes share>";
   return {
-    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target[1]}${target[2] ? ` port ${target[2]}` : ""})` : ""}: ${kind}.${linkLocal ? ` ${target[1].split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}`,
+    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}`,
     remediation: [
       ...(linkLocal ? [`Pin NCCL to a routable interface on every node: ${pinText}, or NCCL_SOCKET_FAMILY=AF_INET to keep NCCL off IPv6; set GLOO_SOCKET_IFNAME the same way.`] : []),
       target
-        ? `Check that this node reaches ${target[1]}${target[2] ? ` on port ${target[2]}` : ""} (\`ping ${target[1]}\`${target[2] ? `, \`nc -zv ${target[1]} ${target[2]}\`` : ""}), and that every node reaches every other at the address in its \`Bootstrap : Using\` line.`
+        ? `Check that this node reaches ${target.host}${target.port ? ` on port ${target.port}` : ""} (\`ping ${target.host}\`${target.port ? `, \`nc -zv ${target.host} ${target.port}\`` : ""}), and that every node reaches every other at the address in its \`Bootstrap : Using\` line.`
         : "Check that every node reaches every other at the address in its `Bootstrap : Using` line (ping, and `nc -zv <ip> <port>` for TCP).",
       "Open the firewall between the nodes for TCP (NCCL picks random ports for bootstrap and proxies).",
       ...(linkLocal ? [] : [`Pin the interface on all nodes with ${pin ? pinText : "NCCL_SOCKET_IFNAME (e.g. NCCL_SOCKET_IFNAME=eth0, or ^docker,lo,virbr to exclude virtual ones)"}, and GLOO_SOCKET_IFNAME for torch's store.`]),

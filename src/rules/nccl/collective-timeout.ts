@@ -1,23 +1,20 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/collective-timeout",
   defaultSeverity: "error",
   title: "A collective operation timed out",
   tags: ["nccl", "error", "hang"],
-  docs: docsPath("nccl/collective-timeout"),
   sources: [
     "PyTorch docs: torch_nccl_environment_variables (TORCH_NCCL_DESYNC_DEBUG, TORCH_NCCL_DUMP_ON_TIMEOUT, TORCH_NCCL_TRACE_BUFFER_SIZE)",
     "NCCL troubleshooting: NCCL has no host-side timeout for a stuck collective; the framework's watchdog reports it",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-const WATCHDOG = /Rank (\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(\d+), OpType=(\w+)(?:.*?Timeout\(ms\)=(\d+))?\)(?: ran for (\d+) milliseconds)?/;
-const PROGRESS = /Rank (\d+)\].*?(?:at NCCL work|watchdog at work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
 
 interface RankState {
   seq?: number;
@@ -35,19 +32,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
   const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
   for (const h of [...hits, ...progress]) {
-    const w = WATCHDOG.exec(h.text);
-    if (w) {
-      const s = get(Number(w[1]));
-      s.seq ??= Number(w[2]);
-      s.op ??= w[3];
-      if (w[4]) s.timeoutMs ??= Number(w[4]);
-      if (w[5]) s.ranMs ??= Number(w[5]);
+    // the watchdog's and the progress line's values, as the signatures read them (grammars/signatures.ts TIMEOUT_VALUES)
+    const w = h.captures;
+    if (w.wRank !== undefined) {
+      const s = get(Number(w.wRank));
+      s.seq ??= Number(w.seq);
+      s.op ??= w.op;
+      if (w.timeoutMs) s.timeoutMs ??= Number(w.timeoutMs);
+      if (w.ranMs) s.ranMs ??= Number(w.ranMs);
     }
-    const p = PROGRESS.exec(h.text);
-    if (p) {
-      const s = get(Number(p[1]));
-      s.enqueued ??= Number(p[3]);
-      s.completed ??= Number(p[4]);
+    if (w.pRank !== undefined) {
+      const s = get(Number(w.pRank));
+      s.enqueued ??= Number(w.pEnqueued);
+      s.completed ??= Number(w.pCompleted);
     }
   }
   const reported = [...ranks.keys()].sort((a, b) => a - b);
@@ -100,4 +97,4 @@ function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null): 
   return null;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

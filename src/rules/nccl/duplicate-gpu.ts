@@ -1,21 +1,19 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/duplicate-gpu",
   defaultSeverity: "error",
   title: "NCCL: two ranks on the same GPU",
   tags: ["nccl", "error", "config"],
-  docs: docsPath("nccl/duplicate-gpu"),
   sources: ["NCCL source: src/init.cc (Duplicate GPU detected), src/graph/topo.cc (NCCL_MULTI_RANK_GPU_ENABLE, 2.30.3+)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.duplicateGpu"], (hits) => {
-  const m = hits.map((h) => /rank (\d+) and rank (\d+) both on CUDA device (\w+)/.exec(h.text)).find(Boolean);
+export const rule = signatureRule(meta, ["nccl.duplicateGpu"], (hits) => {
+  const m = hits.find((h) => h.captures.device !== undefined)?.captures;
   return {
     message: m
-      ? `Ranks ${m[1]} and ${m[2]} both use the GPU with bus id ${m[3]}; NCCL refuses a communicator with two ranks on one GPU (invalid usage).`
+      ? `Ranks ${m.rankA} and ${m.rankB} both use the GPU with bus id ${m.device}; NCCL refuses a communicator with two ranks on one GPU (invalid usage).`
       : "Two ranks of one communicator use the same GPU; NCCL refuses that (invalid usage).",
     remediation: [
       "Give each process its own GPU: call torch.cuda.set_device(local_rank) before creating the process group, with LOCAL_RANK set by the launcher.",

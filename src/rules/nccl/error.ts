@@ -1,9 +1,8 @@
-import type { TracebackEvent } from "../../events/common.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { DEBUG_HINT } from "./signature-rule.js";
 import { signalCount, signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
 const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "nccl.timeout", "nccl.versionMismatch"];
@@ -13,32 +12,32 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL reported an error",
   tags: ["nccl", "error"],
-  docs: docsPath("nccl/error"),
   sources: ["vLLM docs: serving/parallelism_scaling (Communication errors: reachability, firewall, same versions, NCCL_DEBUG=INFO)", "vLLM source: pynccl_wrapper.py (bare 'NCCL error: <string>')"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
   const specific = SPECIFIC.some((id) => id in ctx.signals);
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
-  const ncclTracebacks = ctx.events.filter((e): e is TracebackEvent => e.kind === "traceback" && (e.frames ?? []).some((f) => /pynccl|ProcessGroupNCCL|nccl/i.test(f.file)));
+  const ncclTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.nccl);
   if (!all.length && ncclTracebacks.length) {
     if (specific) return [];
     const t = ncclTracebacks[0];
     return [{
-      message: `A traceback ends inside NCCL set-up (${t.frames.filter((f) => /nccl/i.test(f.file)).map((f) => f.func).slice(-2).join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
-      evidence: [t.end ?? t.ev],
+      message: `A traceback ends inside NCCL set-up (${t.libraries.nccl!.join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
+      evidence: [t.evidence],
       remediation: [DEBUG_HINT, "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.", "Run the same container image (same vLLM, torch and NCCL) on every node."],
     }];
   }
   if (!all.length) return [];
   if (specific) return [];
-  const hits = all.filter((h) => !/NCCL INFO/.test(h.text) || /-> [1-9]/.test(h.text));
+  // an NCCL INFO line is an error only as an error return (`file.cc:N -> M`); the values are the signature's (grammars/signatures.ts)
+  const hits = all.filter((h) => h.captures.info === undefined || h.captures.errorReturn !== undefined);
   if (!hits.length) return [];
-  const code = hits.map((h) => /nccl(\w+Error)|NCCL error[^,]*, ([^,(]+)/.exec(h.text)).find(Boolean);
-  const what = code ? (code[1] ? `nccl${code[1]}` : code[2].trim()) : "an error";
-  const invalid = hits.some((h) => /invalid usage|InvalidUsage|-> 5\b/.test(h.text));
+  const code = hits.find((h) => h.captures.codeName !== undefined || h.captures.codeText !== undefined)?.captures;
+  const what = code ? (code.codeName ? `nccl${code.codeName}` : code.codeText.trim()) : "an error";
+  const invalid = hits.some((h) => h.captures.invalidUsage !== undefined);
   return [{
     message: `NCCL reported ${what}${ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : ""}. The log does not show a more specific cause.`,
     evidence: uniqueEvidence(hits.map((h) => h.ev)),
@@ -52,4 +51,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,22 +1,21 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { interNodeKinds } from "../../gate/transport.js";
 import { ncclEnv } from "./net-common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/gdrdma-disabled",
   defaultSeverity: "warning",
   title: "Inter-node NCCL traffic without GPU Direct RDMA",
   tags: ["nccl", "network", "infiniband", "efa", "performance"],
-  docs: docsPath("nccl/gdrdma-disabled"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (GPUDirect RDMA: look for via NET/IB/GDRDMA)",
     "NCCL User Guide: env.html NCCL_NET_GDR_LEVEL, NCCL_DMABUF_ENABLE; NVIDIA GPU Operator docs (nvidia-peermem)",
     "aws-ofi-nccl and AWS EFA docs (FI_PROVIDER=efa, FI_EFA_USE_DEVICE_RDMA, GPUDirect RDMA on p4d/p5)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 type Provider = "ib" | "ofi" | "plugin";
 
@@ -78,4 +77,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,16 +1,15 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { ncclEnv, socketNetwork } from "./net-common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/ib-disabled",
   defaultSeverity: "info",
   title: "InfiniBand was turned off on purpose: NCCL uses TCP sockets",
   tags: ["nccl", "network", "config"],
-  docs: docsPath("nccl/ib-disabled"),
   sources: ["NCCL User Guide: env.html NCCL_IB_DISABLE and NCCL_NET"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const ibDisable = ncclEnv(ctx, "NCCL_IB_DISABLE");
@@ -30,4 +29,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,35 +1,25 @@
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/net-plugin-fallback",
   defaultSeverity: "warning",
   title: "An NCCL network plugin failed to start; NCCL went on without it",
   tags: ["nccl", "network", "plugin"],
-  docs: docsPath("nccl/net-plugin-fallback"),
   sources: [
     "NCCL User Guide: env.html NCCL_NET_PLUGIN, NCCL_NET (plugin → IB → Socket order before 2.27)",
     "aws-ofi-nccl README (the plugin needs a libfabric provider such as efa)",
   ],
-} satisfies Rule["meta"];
-
-/** The plugin a failure line names. */
-function pluginOf(text: string): string {
-  if (/NET\/OFI|aws-ofi-nccl|Libfabric/i.test(text)) return "aws-ofi-nccl (NET/OFI)";
-  const named = /Failed to initialize NET plugin (\S+)/.exec(text);
-  return named ? named[1] : "the external NET plugin";
-}
-
-/** What NCCL said went wrong: the text after `NCCL WARN `. */
-const said = (text: string) => text.slice(text.indexOf("NCCL WARN ") >= 0 ? text.indexOf("NCCL WARN ") + 10 : 0).trim();
+} satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const fails = (ctx.facts.recovered ?? []).filter((r) => r.kind === "net-plugin");
   if (!fails.length) return [];
-  const plugin = pluginOf(fails.map((f) => f.failure.text).join("\n"));
+  // the first line that names aws-ofi-nccl, else the first plugin a line names (facts.recovered, src/facts/errors.ts)
+  const plugin = fails.find((f) => f.plugin === "aws-ofi-nccl (NET/OFI)")?.plugin ?? fails.find((f) => f.plugin !== "the external NET plugin")?.plugin ?? "the external NET plugin";
   const net = fails.find((f) => f.net)?.net ?? ctx.facts.nccl.net;
   const replaced = net ? `its internal ${net} transport` : "its internal transport";
-  const why = fails.map((f) => said(f.failure.text)).filter((t, i, all) => all.indexOf(t) === i).slice(0, 2).join("; ");
+  const why = fails.map((f) => f.said ?? "").filter((t, i, all) => all.indexOf(t) === i).slice(0, 2).join("; ");
   const socket = net === "Socket";
   return [{
     message: `${plugin} failed to initialise (${why}); NCCL went on with ${replaced}, so the run is not stopped by it${socket ? ", but inter-node traffic now goes over TCP sockets" : ""}.`,
@@ -41,4 +31,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,21 +1,20 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { ncclEnv } from "./net-common.js";
 import { planAdvice } from "../vllm/context.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/p2p-disabled",
   defaultSeverity: "warning",
   title: "GPUs in one node talk through host memory instead of P2P",
   tags: ["nccl", "topology", "performance"],
-  docs: docsPath("nccl/p2p-disabled"),
   sources: [
     "NCCL User Guide: troubleshooting.html (PCI Access Control Services), env.html NCCL_P2P_DISABLE / NCCL_P2P_LEVEL",
     "vLLM docs: usage/troubleshooting.md (NCCL_P2P_DISABLE=1 only as a temporary workaround)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -47,4 +46,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

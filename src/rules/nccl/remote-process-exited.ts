@@ -1,6 +1,6 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, ranksOf, signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
+import { firstValue } from "../signals.js";
 
 const IDS = ["nccl.remoteExited", "nccl.remoteExitedNet", "nccl.remoteErrorReturn"];
 
@@ -9,15 +9,14 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: a remote process exited or the network failed",
   tags: ["nccl", "error", "network"],
-  docs: docsPath("nccl/remote-process-exited"),
   sources: ["NCCL source: src/init.cc (ncclRemoteError = 6)", "PyTorch: torch/csrc/distributed/c10d/NCCLUtils.cpp (ncclRemoteError text)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, IDS, (hits, ctx) => {
-  const peer = hits.map((h) => /(?:remote peer|recv from|from) (\S+?)<\d+>/.exec(h.text)).find(Boolean);
+export const rule = signatureRule(meta, IDS, (hits, ctx) => {
+  const peer = firstValue(hits, "peer");
   const ranks = ranksOf(ctx, IDS);
   return {
-    message: `NCCL lost a peer${peer ? ` (${peer[1]})` : ""}${ranks.length ? `; reported by rank(s) ${ranks.join(", ")}` : ""}. On the surviving ranks this is a symptom: the root cause is usually on the rank or node that died first (out of memory, a crash, a GPU Xid error, a node or link going down).`,
+    message: `NCCL lost a peer${peer ? ` (${peer})` : ""}${ranks.length ? `; reported by rank(s) ${ranks.join(", ")}` : ""}. On the surviving ranks this is a symptom: the root cause is usually on the rank or node that died first (out of memory, a crash, a GPU Xid error, a node or link going down).`,
     remediation: [
       "Find the rank whose log ends first or without this error and read its last lines: an OOM kill, a Python exception, a segfault or `Cuda failure` there is the cause.",
       "Check `dmesg` on the nodes for Xid errors and the OOM killer, and the fabric (`ibstat`, switch logs) for link flaps.",

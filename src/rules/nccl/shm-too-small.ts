@@ -1,20 +1,18 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { signatureRule } from "./signature-rule.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/shm-too-small",
   defaultSeverity: "error",
   title: "Shared memory (/dev/shm) too small or unavailable",
   tags: ["nccl", "container", "memory"],
-  docs: docsPath("nccl/shm-too-small"),
   sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.shm"], (hits) => {
-  const size = hits.map((h) => /\(size (\d+)\)|to (\d+) bytes/.exec(h.text)).find(Boolean);
-  const bytes = size ? Number(size[1] ?? size[2]) : null;
-  const attach = hits.some((h) => /attach/i.test(h.text));
+export const rule = signatureRule(meta, ["nccl.shm"], (hits) => {
+  const size = hits.map((h) => h.captures.size ?? h.captures.sizeTo).find((v) => v !== undefined);
+  const bytes = size ? Number(size) : null;
+  const attach = hits.some((h) => h.captures.attach !== undefined);
   return {
     message: `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.`,
     remediation: [

@@ -1,30 +1,28 @@
 import type { Evidence } from "../../model.js";
-import type { FindingDraft, Rule, RuleContext, RuleMeta } from "../types.js";
+import type { FindingDraft, Rule, RuleContext } from "../types.js";
+import { defineRule, type RuleSpec } from "../define.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits, type Hit } from "../signals.js";
 
 /** A rule that fires on lines of its signatures (grammars/signatures.ts) and explains them with `explain`. */
 export function signatureRule(
-  meta: RuleMeta,
+  meta: RuleSpec,
   ids: readonly string[],
   explain: (hits: Hit[], ctx: RuleContext) => { message: string; remediation: string[]; extraEvidence?: Evidence[] },
 ): Rule {
-  return {
-    meta,
-    check(ctx: RuleContext): FindingDraft[] {
-      const hits = signalHits(ctx, ids);
-      if (!hits.length) return [];
-      const { message, remediation, extraEvidence } = explain(hits, ctx);
-      const retrying = ids.every((id) => !ctx.signals[id] || ctx.signals[id].onlyRetries);
-      return [{
-        message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
-        remediation,
-        evidence: uniqueEvidence([...hits.map((h) => h.ev), ...(extraEvidence ?? [])]),
-        evidenceCount: signalCount(ctx, ids),
-        ...(retrying ? { severity: "warning" as const } : {}),
-      }];
-    },
-  };
+  return defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
+    const hits = signalHits(ctx, ids);
+    if (!hits.length) return [];
+    const { message, remediation, extraEvidence } = explain(hits, ctx);
+    const retrying = ids.every((id) => !ctx.signals[id] || ctx.signals[id].onlyRetries);
+    return [{
+      message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
+      remediation,
+      evidence: uniqueEvidence([...hits.map((h) => h.ev), ...(extraEvidence ?? [])]),
+      evidenceCount: signalCount(ctx, ids),
+      ...(retrying ? { severity: "warning" as const } : {}),
+    }];
+  });
 }
 
 /** The ranks the lines of these signatures name (launcher prefixes, PyTorch's `[Rank N]`). */

@@ -1,22 +1,21 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { interNodeKinds } from "../../gate/transport.js";
 import { ncclEnv } from "./net-common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/socket-fallback",
   defaultSeverity: "warning",
   title: "Inter-node NCCL traffic goes over TCP sockets",
   tags: ["nccl", "network", "multi-node", "performance"],
-  docs: docsPath("nccl/socket-fallback"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (GPUDirect RDMA: via NET/Socket is the inefficient TCP fallback)",
     "NCCL User Guide: env.html NCCL_IB_DISABLE, NCCL_NET, NCCL_IB_HCA; NVIDIA/nccl#259 (Socket is irrelevant on one node)",
   ],
   thresholds: ["maxGpusPerNode"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
@@ -56,4 +55,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

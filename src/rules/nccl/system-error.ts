@@ -1,24 +1,22 @@
-import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { signalHits } from "../signals.js";
+import type { RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/system-error",
   defaultSeverity: "error",
   title: "NCCL: unhandled system error",
   tags: ["nccl", "error"],
-  docs: docsPath("nccl/system-error"),
   sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
-export const rule: Rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
+export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
   const shm = "nccl.shm" in ctx.signals;
   const ib = "nccl.ibError" in ctx.signals;
   const sockWarn = signalHits(ctx, ["nccl.socketWarn"])[0];
   // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
-  const call = sockWarn ? /(connect to|recv from|send to|closed by remote peer) (\S+?)(?:<(\d+)>)?(?: failed)?(?: : (.+))?$/i.exec(sockWarn.text) : null;
-  const sockWhat = call ? ` (${call[1].toLowerCase()} ${call[2]}${call[3] ? ` port ${call[3]}` : ""}${call[4] ? `: ${call[4].trim()}` : ""})` : "";
+  const call = sockWarn?.captures.call !== undefined ? sockWarn.captures : null;
+  const sockWhat = call ? ` (${call.call.toLowerCase()} ${call.callPeer}${call.callPort ? ` port ${call.callPort}` : ""}${call.callError ? `: ${call.callError.trim()}` : ""})` : "";
   const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,

@@ -1,38 +1,31 @@
 import type { Evidence } from "../../model.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
-import { findHits, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import type { RuleContext, FindingDraft } from "../types.js";
+import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { ncclEnv } from "./net-common.js";
 import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "nccl/wrong-interface",
   defaultSeverity: "warning",
   title: "NCCL bootstrap or sockets bound to a docker/virtual/loopback interface",
   tags: ["nccl", "network", "config"],
-  docs: docsPath("nccl/wrong-interface"),
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME", "vLLM docs: usage/troubleshooting.md (Incorrect network setup: VLLM_HOST_IP, NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 export const VIRTUAL_IFACE = /^(?:docker\d*|veth\w*|virbr\d*|lo|br-\w+|cni\d*|flannel[.\w]*|cali\w+|lxcbr\d*|vmnet\d*|tun\d*|tap\w*|tailscale\d*|ip6tnl\d*|podman\d*|kube-\w+|weave|vxlan[.\w]*)$/;
-const USING = /(Bootstrap|NET\/Socket)\s?: Using (.*)$/;
-// NCCL 2.21+ prints the bootstrap interface without its `[N]` index: `Bootstrap : Using eth0:10.0.0.1<0>`
-const ITEM = /(?:\[(\d+)\]|(?<=Using |^))([^:\s[\]]+):([^<\s]+)<\d+>/g;
-
 interface Iface {
   name: string;
   addr: string;
   index: number;
   ev: Evidence;
   role: string;
+  count: number;
 }
 
+/** The interfaces NCCL's `Bootstrap : Using` and `NET/Socket : Using` lines list (facts.nccl.interfaces), in log order. */
 export function interfacesIn(ctx: RuleContext): Iface[] {
-  const out: Iface[] = [];
-  for (const h of findHits(ctx.events, USING)) {
-    for (const m of h.match[2].matchAll(ITEM)) out.push({ index: Number(m[1] ?? 0), name: m[2], addr: m[3], ev: h.ev, role: h.match[1] });
-  }
-  return out;
+  return (ctx.facts.nccl.interfaces ?? []).filter((i) => i.role !== "NET/IB OOB").map((i) => ({ index: i.index, name: i.name, addr: i.address, ev: i.evidence, role: i.role, count: i.count }));
 }
 
 const PRIVATE_V4 = /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
@@ -46,29 +39,22 @@ export function privateInterface(ctx: RuleContext): { name: string; addr: string
   for (const i of interfacesIn(ctx)) {
     if (VIRTUAL_IFACE.test(i.name) || !PRIVATE_V4.test(i.addr)) continue;
     const v = votes.get(i.name) ?? { name: i.name, addr: i.addr, n: 0 };
-    v.n++;
+    v.n += i.count;
     votes.set(i.name, v);
   }
   const best = [...votes.values()].sort((a, b) => b.n - a.n)[0];
   return best ? { name: best.name, addr: best.addr } : null;
 }
 
-/** NCCL's words for "no usable interface": the filter matched nothing, or the address it was handed is garbage. */
-const NO_IFACE = /no socket interface found|NET\/Socket : no interface found|No usable listening interface found|no device found matching \S*|NET\/IB : No IP interface found/i;
-const BAD_ADDR = /connecting to address (\S*)\s*with family (\d+) is neither AF_INET\(2\) nor AF_INET6|neither AF_INET\(2\) nor AF_INET6/;
-const BAD_COMM_ID = /Invalid NCCL_COMM_ID/;
-/** Gloo (torch's CPU process group, also used by vLLM) with a GLOO_SOCKET_IFNAME that names no interface here. */
-const GLOO_NO_IFACE = /Unable to find address for:? (\S+)|Unable to find interface for:? (\S+)/;
-
 export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
   const virtual = ifaces.filter((i) => VIRTUAL_IFACE.test(i.name));
   const firstVirtual = virtual.filter((i) => i.index === 0);
-  const failures = signalHits(ctx, ["nccl.bootstrap", "nccl.bootstrapWeak"]).filter((h) => !NO_IFACE.test(h.text));
-  const noIface = findHits(ctx.events, NO_IFACE);
-  const badAddr = findHits(ctx.events, BAD_ADDR);
-  const badCommId = findHits(ctx.events, BAD_COMM_ID);
-  const gloo = findHits(ctx.events, GLOO_NO_IFACE);
+  const noIface = signalHits(ctx, ["nccl.noInterface"]);
+  const failures = signalHits(ctx, ["nccl.bootstrap", "nccl.bootstrapWeak"]).filter((h) => !noIface.some((n) => n.input === h.input && n.ev.line === h.ev.line));
+  const badAddr = signalHits(ctx, ["nccl.badAddress"]);
+  const badCommId = signalHits(ctx, ["nccl.badCommId"]);
+  const gloo = signalHits(ctx, ["torch.glooNoInterface"]);
   const ifname = ncclEnv(ctx, "NCCL_SOCKET_IFNAME");
   const oobIfname = ncclEnv(ctx, "NCCL_OOB_NET_IFNAME");
   if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length) return [];
@@ -81,12 +67,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
     parts.push(filter ? `no network interface matches ${filter} on this node (a typo, or an interface that does not exist inside the container)` : "NCCL found no usable socket interface (the interface filter matches nothing here, or the container has no routable interface)");
   }
   if (badAddr.length) {
-    const m = badAddr[0].match;
-    const addr = m[1] !== undefined ? (m[1] ? `'${m[1]}'` : "an empty address") : "an address";
-    parts.push(`NCCL was handed ${addr}${m[2] ? ` of family ${m[2]}` : ""}, which is neither IPv4 nor IPv6: the bootstrap address it received is empty or garbage, usually because the interface${ifname ? ` named by NCCL_SOCKET_IFNAME=${ifname.value}` : ""} has no address on some node, or ranks disagree on the interface or master address`);
+    const m = badAddr[0].captures;
+    const addr = m.address !== undefined ? (m.address ? `'${m.address}'` : "an empty address") : "an address";
+    parts.push(`NCCL was handed ${addr}${m.family ? ` of family ${m.family}` : ""}, which is neither IPv4 nor IPv6: the bootstrap address it received is empty or garbage, usually because the interface${ifname ? ` named by NCCL_SOCKET_IFNAME=${ifname.value}` : ""} has no address on some node, or ranks disagree on the interface or master address`);
   }
   if (gloo.length) {
-    const name = gloo[0].match[1] ?? gloo[0].match[2];
+    const name = gloo[0].captures["1"] ?? gloo[0].captures["2"];
     parts.push(`Gloo (torch's CPU process group) found no address for the interface ${name}: GLOO_SOCKET_IFNAME names an interface that does not exist on this node, or the interface has no address`);
   }
   if (badCommId.length) parts.push("NCCL_COMM_ID is not of the form <ipv4>:<port>, [<ipv6>]:<port> or <hostname>:<port>");
@@ -107,4 +93,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

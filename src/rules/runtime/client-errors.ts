@@ -1,19 +1,18 @@
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { sourceOf } from "./common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "runtime/client-errors",
   defaultSeverity: "warning",
   title: "Requests answered with HTTP errors",
   tags: ["runtime", "http", "clients"],
-  docs: docsPath("runtime/client-errors"),
   sources: [
     "uvicorn access log: `INFO:     ip:port - \"POST /v1/chat/completions HTTP/1.1\" 404 Not Found`",
     "vllm/entrypoints/openai/serving_engine.py: `The model `x` does not exist.` (NotFoundError, 404)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** 4xx responses below this share of all responses (and no unknown model) are reported as info */
 export const MINOR_4XX_SHARE = 0.01;
@@ -67,4 +66,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return out;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

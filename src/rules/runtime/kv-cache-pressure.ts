@@ -1,22 +1,21 @@
 import type { Facts } from "../../facts/schema.js";
 import { planFromFacts } from "../../plan/from-run.js";
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { overLines, pct, sourceOf, statsOf } from "./common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "runtime/kv-cache-pressure",
   defaultSeverity: "warning",
   title: "The KV cache was full: requests waited or were preempted",
   tags: ["runtime", "kv-cache", "capacity", "latency"],
-  docs: docsPath("runtime/kv-cache-pressure"),
   sources: [
     "vllm/engine/metrics.py and vllm/v1/metrics/loggers.py: the periodic stats line (GPU KV cache usage, Waiting/Pending, Preemptions)",
     "vllm/core/scheduler.py: `Sequence group … is preempted by PreemptionMode… total_num_cumulative_preemption=N`",
     "vLLM docs: configuration/optimization (Preemption: raise gpu_memory_utilization, lower max_num_seqs / max_num_batched_tokens, more TP or PP)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** stats lines with requests waiting at >= 95% KV usage needed (besides any preemption) */
 export const MIN_FULL_LINES = 3;
@@ -69,4 +68,4 @@ function remediation(facts: Facts, demand: number | null): string[] {
   return out;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,19 +1,18 @@
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { overLines, sourceOf, statsOf } from "./common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "runtime/queue-with-free-kv",
   defaultSeverity: "warning",
   title: "Requests waited while the KV cache had room: a scheduler limit, not memory",
   tags: ["runtime", "scheduler", "latency"],
-  docs: docsPath("runtime/queue-with-free-kv"),
   sources: [
     "vllm/v1/core/sched/scheduler.py and vllm/core/scheduler.py: a request is scheduled only while running < max_num_seqs and the step's tokens < max_num_batched_tokens",
     "vLLM docs: configuration/optimization (max_num_seqs, max_num_batched_tokens, chunked prefill)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** stats lines with requests waiting at <= 50% KV usage needed */
 export const MIN_LINES = 3;
@@ -44,4 +43,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,18 +1,17 @@
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, factEvidence, uniqueEvidence } from "../helpers.js";
 import { overLines, pct, sourceOf, statsOf } from "./common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "runtime/small-batch-tp",
   defaultSeverity: "warning",
   title: "Tensor parallelism serving one or two requests at a time: communication overhead dominates",
   tags: ["runtime", "parallelism", "throughput"],
-  docs: docsPath("runtime/small-batch-tp"),
   sources: [
     "vLLM docs: serving/parallelism_scaling — slow performance with tensor parallelism: small batch sizes (communication overhead dominates); increase batch size or concurrent requests",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** busy stats lines needed before the rule judges */
 export const MIN_BUSY_LINES = 6;
@@ -47,4 +46,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

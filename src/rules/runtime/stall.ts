@@ -1,20 +1,19 @@
 import type { Facts } from "../../facts/schema.js";
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { duration, statsOf } from "./common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "runtime/stall",
   defaultSeverity: "error",
   title: "The engine stopped generating while requests were running",
   tags: ["runtime", "hang"],
-  docs: docsPath("runtime/stall"),
   sources: [
     "vllm/engine/metrics.py and vllm/v1/metrics/loggers.py: the stats line every 5 s (V0) or VLLM_LOG_STATS_INTERVAL (V1, 10 s)",
     "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
@@ -66,4 +65,4 @@ function ncclSuspect(facts: Facts): string | null {
   return null;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,17 +1,16 @@
 import type { RuntimeFacts } from "../../facts/schema.js";
-import type { FindingDraft, Rule, RuleContext } from "../types.js";
-import { docsPath } from "../types.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { duration, sourceOf, statsOf } from "./common.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "runtime/throughput-drop",
   defaultSeverity: "warning",
   title: "Generation throughput fell by more than half at a similar load",
   tags: ["runtime", "throughput", "degradation"],
-  docs: docsPath("runtime/throughput-drop"),
   sources: ["vllm/engine/metrics.py and vllm/v1/metrics/loggers.py: `Avg generation throughput` and `Running` of the periodic stats line"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** timestamped stats lines needed in each third */
 export const MIN_LINES_PER_THIRD = 3;
@@ -71,4 +70,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,17 +1,16 @@
 import type { Evidence } from "../../model.js";
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
-import { findHits } from "../helpers.js";
+import type { RuleContext, FindingDraft } from "../types.js";
+import { signalHits } from "../signals.js";
 import { interfacesIn, privateInterface } from "../nccl/wrong-interface.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "security/public-address",
   defaultSeverity: "warning",
   title: "Distributed traffic bound to a public IP address",
   tags: ["security", "network", "multi-node"],
-  docs: docsPath("security/public-address"),
   sources: ["vLLM docs: serving/parallelism_scaling (Network security: distributed traffic is unencrypted; use private networks, VLLM_HOST_IP)"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** Whether an IPv4 address is routable on the internet (not private, loopback, link-local, CGNAT, multicast or reserved). */
 export function isPublicIPv4(ip: string): boolean {
@@ -38,7 +37,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   add("VLLM_HOST_IP", facts.distributed.hostIp, facts.sources["distributed.hostIp"]);
   add("the master address (--master-addr)", facts.config.masterAddr, facts.sources["config.masterAddr"]);
   for (const i of interfacesIn(ctx)) if (i.role === "Bootstrap" && i.index === 0) add(`the NCCL bootstrap interface ${i.name}`, i.addr, i.ev);
-  for (const h of findHits(ctx.events, /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/)) add("the torch.distributed rendezvous address", h.match[1] ?? h.match[2] ?? h.match[3], h.ev);
+  for (const h of signalHits(ctx, ["torch.rendezvousAddress"])) add("the torch.distributed rendezvous address", h.captures["1"] ?? h.captures["2"] ?? h.captures["3"], h.ev);
   if (!found.length) return [];
   const priv = privateInterface(ctx);
   return [{
@@ -52,4 +51,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,22 +1,19 @@
 import type { Rule } from "../types.js";
-import { docsPath } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "../signals.js";
-import { parallelSummary, phaseOfFailure } from "./context.js";
+import { parallelSummary } from "./context.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/cuda-oom",
   defaultSeverity: "error",
   title: "CUDA out of memory",
   tags: ["vllm", "memory", "startup"],
-  docs: docsPath("vllm/cuda-oom"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (Troubleshooting: out of memory errors)",
     "vLLM docs: usage/troubleshooting.md (Out of memory), configuration/conserving_memory.md",
   ],
-} satisfies Rule["meta"];
-
-const DETAIL = /Tried to allocate ([\d.]+ [KMGT]i?B)\.?\s*GPU (\d+) has a total capacity of ([\d.]+ [KMGT]i?B) of which ([\d.]+ [KMGT]i?B) is free/;
+} satisfies RuleSpec;
 
 export function check(ctx: Parameters<Rule["check"]>[0]) {
   // advice and help text name the error without reporting it
@@ -24,17 +21,18 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   if (!hits.length) return [];
   const { facts } = ctx;
   const c = facts.config;
-  const detail = hits.map((h) => DETAIL.exec(h.text)).find(Boolean);
-  const phase = phaseOfFailure(ctx.events);
+  const detail = hits.find((h) => h.captures.tried !== undefined)?.captures;
+  // the deepest known frame of the first traceback that shows where in the engine's life it failed
+  const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
   const what = detail
-    ? `GPU ${detail[2]} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail[1]} with ${detail[4]} free of ${detail[3]}.`
+    ? `GPU ${detail.gpu} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail.tried} with ${detail.free} free of ${detail.capacity}.`
     : `CUDA ran out of memory${phase ? ` ${phase}` : ""}.`;
   const tp = c.tensorParallelSize ?? 1;
   const pp = c.pipelineParallelSize ?? 1;
   const gmu = c.gpuMemoryUtilization;
   const weights = facts.memory.modelWeightsGiB;
   const flag = flagsFor(facts);
-  const total = detail ? gib(detail[3]) : (facts.gpu.memoryGiB ?? null);
+  const total = detail ? gib(detail.capacity) : (facts.gpu.memoryGiB ?? null);
   const need = weights ?? weightsEstimate(c.model, c.dtype, c.quantization);
   const spread = `Spread the model over more GPUs: raise ${flag.tp} (now ${tp}) to ${tp * 2}${flag.pp ? `, or add ${flag.pp} ${pp * 2} to split the layers across GPUs or nodes` : ""}.`;
   const quant = `Use quantization: a quantized checkpoint (AWQ, GPTQ, FP8) or --quantization fp8${c.quantization ? ` (now ${c.quantization})` : ""}.`;
@@ -91,4 +89,4 @@ function flagsFor(facts: Parameters<Rule["check"]>[0]["facts"]) {
   return { tp: "--tensor-parallel-size", pp: "--pipeline-parallel-size", util: "--gpu-memory-utilization", utilDefault: 0.9, maxLen: "--max-model-len", maxSeqs: "--max-num-seqs", batched: "--max-num-batched-tokens", eager: "--enforce-eager" };
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

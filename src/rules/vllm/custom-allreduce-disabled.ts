@@ -1,40 +1,35 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
-import { signalMatches } from "../signals.js";
+import { signalHits } from "../signals.js";
 import { planAdvice } from "./context.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/custom-allreduce-disabled",
   defaultSeverity: "warning",
   title: "Custom all-reduce is off: tensor-parallel traffic goes over PCIe",
   tags: ["vllm", "performance", "tensor-parallel", "topology"],
-  docs: docsPath("vllm/custom-allreduce-disabled"),
   sources: [
     "vLLM docs: serving/parallelism_scaling (pipeline parallelism for GPUs without NVLink, e.g. L40S)",
     "vLLM source: vllm/distributed/device_communicators/custom_all_reduce.py",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 /** vLLM's warnings (`Custom allreduce is disabled because ...`, `Disabled the custom all-reduce ...`) and launcher status lines (`custom all-reduce OFF`). */
 
 type Why = "pcie" | "world-size" | "multi-node" | "platform" | "unknown";
 
 /** What a disabling line says about the cause. */
-function whyOf(h: { text: string }): Why {
-  const t = h.text;
-  if (/PCIe-only|lacks GPU P2P|P2P test failed|P2P(?: access)?:?\s+(?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink/i.test(t)) return "pcie";
-  if (/unsupported world size/i.test(t)) return "world-size";
-  if (/spans? across nodes|multi-node|multiple nodes/i.test(t)) return "multi-node";
-  if (/missing custom allreduce library|AMD GPUs|current platform|with pipeline parallelism|\bROCm\b|\bXPU\b/.test(t)) return "platform";
-  return "unknown";
+function whyOf(h: { captures: Record<string, string> }): Why {
+  const said = (k: string) => h.captures[k] !== undefined;
+  return said("pcie") ? "pcie" : said("worldSize") ? "world-size" : said("multiNode") ? "multi-node" : said("platform") ? "platform" : "unknown";
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signalMatches(ctx, "vllm.customAllreduceDisabled");
+  const hits = signalHits(ctx, ["vllm.customAllreduceDisabled"]);
   if (!hits.length) return [];
   const { facts } = ctx;
-  const reasons = [...new Set(hits.map((h) => (h.match[1] ?? h.match[2])?.trim()).filter(Boolean))] as string[];
+  const reasons = [...new Set(hits.map((h) => (h.captures["1"] ?? h.captures["2"])?.trim()).filter(Boolean))] as string[];
   const whys = new Set(hits.map(whyOf));
   const tp = facts.config.tensorParallelSize;
   const pp = facts.config.pipelineParallelSize ?? 1;
@@ -47,8 +42,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation.push(...(nodeAdvice.length ? nodeAdvice : ["The tensor-parallel group spans nodes: set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes, so all-reduce stays inside a node."]));
   }
   if (whys.has("world-size")) {
-    const size = /unsupported world size: (\d+)\. Supported world sizes: \[([\d, ]+)\]/.exec(hits.map((h) => h.text).join("\n"));
-    remediation.push(size ? `Tensor parallel size ${size[1]} is not one the custom all-reduce supports (${size[2]}); pick one of those sizes if the model divides by it, or accept NCCL's all-reduce.` : "Pick a tensor parallel size the custom all-reduce supports (2, 4, 6 or 8) if the model divides by it.");
+    const size = hits.find((h) => h.captures.size !== undefined)?.captures;
+    remediation.push(size ? `Tensor parallel size ${size.size} is not one the custom all-reduce supports (${size.supported}); pick one of those sizes if the model divides by it, or accept NCCL's all-reduce.` : "Pick a tensor parallel size the custom all-reduce supports (2, 4, 6 or 8) if the model divides by it.");
   }
   if (whys.has("pcie") || whys.has("unknown") || remediation.length === 0) {
     const nvlinkAdvice = advice.filter((a) => a.includes("no NVLink"));
@@ -74,4 +69,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

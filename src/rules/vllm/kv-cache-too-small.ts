@@ -1,19 +1,18 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../signals.js";
+import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/kv-cache-too-small",
   defaultSeverity: "error",
   title: "max_model_len is larger than the KV cache can hold",
   tags: ["vllm", "memory", "kv-cache", "startup"],
-  docs: docsPath("vllm/kv-cache-too-small"),
   sources: [
     "vLLM docs: configuration/conserving_memory.md (linked from the error message since v0.13)",
     "vLLM source: vllm/v1/core/kv_cache_utils.py check_enough_kv_cache_memory; V0 vllm/worker/worker.py raise_if_cache_size_invalid",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -21,23 +20,23 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const gmu = facts.config.gpuMemoryUtilization;
   const raise = `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
   const more = "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
-  const v0 = signalMatches(ctx, "vllm.kvTooSmallV0");
+  const v0 = signalHits(ctx, ["vllm.kvTooSmallV0"]);
   if (v0.length) {
-    const len = num(v0[0].match[1])!;
-    const cap = num(v0[0].match[2])!;
+    const len = num(v0[0].captures.len)!;
+    const cap = num(v0[0].captures.cap)!;
     return [{
       message: `max_model_len ${fmt(len)} needs ${fmt(len)} tokens of KV cache; the cache holds ${fmt(cap)}.`,
       evidence: hitEvidence(v0),
       remediation: [`Lower --max-model-len to ${cap} (what the cache holds), or ${raise}.`, `Otherwise ${more}.`],
     }];
   }
-  const v1 = signalMatches(ctx, "vllm.kvTooSmallV1");
+  const v1 = signalHits(ctx, ["vllm.kvTooSmallV1"]);
   if (v1.length) {
-    const len = num(v1[0].match[1])!;
-    const need = Number(v1[0].match[2]);
-    const have = Number(v1[0].match[3]);
-    const est = signalMatches(ctx, "vllm.maxLenEstimate")[0];
-    const estimate = est ? num(est.match[1]) : null;
+    const len = num(v1[0].captures.len)!;
+    const need = Number(v1[0].captures.need);
+    const have = Number(v1[0].captures.have);
+    const est = signalHits(ctx, ["vllm.maxLenEstimate"])[0];
+    const estimate = est ? num(est.captures.len) : null;
     const fit = estimate ?? Math.floor((len * have) / need);
     return [{
       message: `max_model_len ${fmt(len)} needs ${need} GiB of KV cache for one request; only ${have} GiB is available, enough for about ${fmt(fit, 0)} tokens${estimate ? " (vLLM's own estimate)" : ""}.`,
@@ -61,4 +60,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,17 +1,16 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, fmt, num } from "../helpers.js";
-import { signalHits, signalMatches } from "../signals.js";
+import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/low-concurrency",
   defaultSeverity: "warning",
   title: "Low maximum concurrency: the KV cache holds few full-length requests",
   tags: ["vllm", "kv-cache", "capacity"],
-  docs: docsPath("vllm/low-concurrency"),
   sources: ["vLLM docs: serving/parallelism_scaling (Memory and capacity planning: GPU KV cache size, Maximum concurrency)"],
   thresholds: ["minConcurrency"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -20,11 +19,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   let perReq = facts.kvCache.tokensPerRequest;
   let evidence = factEvidence(facts, "kvCache.maxConcurrency", "kvCache.tokens");
   if (conc === null) {
-    const hits = signalMatches(ctx, "vllm.maxConcurrency");
+    const hits = signalHits(ctx, ["vllm.maxConcurrency"]);
     if (!hits.length) return [];
-    const low = hits.reduce((a, b) => (Number(b.match[2]) < Number(a.match[2]) ? b : a));
-    conc = Number(low.match[2]);
-    perReq = num(low.match[1]);
+    const low = hits.reduce((a, b) => (Number(b.captures.x) < Number(a.captures.x) ? b : a));
+    conc = Number(low.captures.x);
+    perReq = num(low.captures.tokens);
     evidence = [low.ev];
   }
   if (conc >= thresholds.minConcurrency) return [];
@@ -45,4 +44,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

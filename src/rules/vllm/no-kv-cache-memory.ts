@@ -1,25 +1,24 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../signals.js";
+import { firstValue, signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/no-kv-cache-memory",
   defaultSeverity: "error",
   title: "No GPU memory left for the KV cache",
   tags: ["vllm", "memory", "kv-cache", "startup"],
-  docs: docsPath("vllm/no-kv-cache-memory"),
   sources: [
     "vLLM docs: usage/troubleshooting.md and configuration/conserving_memory.md",
     "vLLM source: vllm/v1/core/kv_cache_utils.py ('No available memory for the cache blocks')",
   ],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 // `# CPU blocks: 0` is the normal V0 line without swap space: only the device blocks count
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
-  const hits = signalMatches(ctx, "vllm.noKvMemory");
+  const hits = signalHits(ctx, ["vllm.noKvMemory"]);
   const factZero = facts.kvCache.gpuBlocks === 0 || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
   if (!hits.length && !factZero) return [];
   const m = facts.memory;
@@ -32,7 +31,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (m.nonTorchGiB !== null) parts.push(`non-torch ${m.nonTorchGiB} GiB`);
   const budget = parts.length ? ` (${parts.join(", ")})` : "";
   // how far below zero the KV budget came out: `Available KV cache memory: -2.14 GiB`
-  const neg = facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB < 0 ? -facts.kvCache.availableGiB : hits.map((h) => /Available KV cache memory: -([\d.]+) ?GiB/.exec(h.text)).find(Boolean)?.[1];
+  const neg = facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB < 0 ? -facts.kvCache.availableGiB : firstValue(hits, "negativeGiB");
   const short = neg !== undefined && neg !== null ? Number(neg) : null;
   const total = m.totalGpuGiB ?? facts.gpu.memoryGiB;
   const raise = raiseAdvice(gmu, short, total);
@@ -65,4 +64,4 @@ function raiseAdvice(gmu: number | null, short: number | null, total: number | n
   return { covers: true, text: `Raise --gpu-memory-utilization${gmu !== null ? ` from ${gmu} to ${next}` : " (default 0.9)"} if no other process uses the GPU.` };
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,42 +1,33 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
-import { signalHits } from "../signals.js";
+import { firstValue, signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/ray-insufficient-resources",
   defaultSeverity: "error",
   title: "Ray cannot place the vLLM workers",
   tags: ["vllm", "ray", "multi-node", "startup"],
-  docs: docsPath("vllm/ray-insufficient-resources"),
   sources: ["vLLM docs: serving/distributed_troubleshooting.md (No available node types can fulfill resource request)", "vLLM source: vllm/executor/ray_utils.py (placement group wait)"],
-} satisfies Rule["meta"];
-
-const SPECS = /specs=\[(.*?)\]/;
-/** vLLM's fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count */
-const GAVE_UP = /Cannot provide a placement group/i;
-const REQUIRING = /placement group requiring (\d+) GPUs?/i;
-
-/** vLLM repeats this every 10 s while Ray gathers the GPUs; on a cluster that is still starting it is followed by success. */
-const WAITING = /Waiting for creating a placement group/i;
+} satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const progressed = facts.memory.modelWeightsGiB !== null || facts.kvCache.tokens !== null || (facts.kvCache.gpuBlocks ?? 0) > 0 || facts.server.ready || facts.distributed.worldSize !== null;
   let hits = signalHits(ctx, ["vllm.rayPlacement"]);
   // vLLM warns that the current placement group is too small, then waits for a new one: once the engine moved on, both were transient
-  if (progressed) hits = hits.filter((h) => !WAITING.test(h.text) && !(h.captures.level === "warning" && /exceeds the total number of available GPUs/.test(h.text)));
+  if (progressed) hits = hits.filter((h) => h.captures.waiting === undefined && !(h.captures.level === "warning" && h.captures.exceedsAvailable !== undefined));
   if (!hits.length) return [];
-  const onlyWaiting = hits.every((h) => WAITING.test(h.text));
+  const onlyWaiting = hits.every((h) => h.captures.waiting !== undefined);
   const c = ctx.facts.config;
   const needed = (c.tensorParallelSize ?? 1) * (c.pipelineParallelSize ?? 1) * (c.dataParallelSize ?? 1);
-  const spec = hits.map((h) => SPECS.exec(h.text)).find(Boolean);
-  const bundles = spec ? (spec[1].match(/'GPU'/g) ?? []).length : 0;
-  const requiring = hits.map((h) => REQUIRING.exec(h.text)).find(Boolean);
-  const want = (requiring ? Number(requiring[1]) : 0) || bundles || (needed > 1 ? needed : null);
+  const spec = firstValue(hits, "specs");
+  const bundles = spec !== undefined ? (spec.match(/'GPU'/g) ?? []).length : 0;
+  const requiring = firstValue(hits, "requiring");
+  const want = (requiring ? Number(requiring) : 0) || bundles || (needed > 1 ? needed : null);
   const avail = signalHits(ctx, ["vllm.rayGpusAvailable"])[0];
   const have = avail ? Number(avail.captures.available ?? avail.captures.reserved) : ctx.facts.gpu.count;
-  const gaveUp = hits.find((h) => GAVE_UP.test(h.text));
+  const gaveUp = hits.find((h) => h.captures.gaveUp !== undefined);
   const gpus = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
   const versus = want && have !== null && have !== undefined && have < want ? ` The job asks for ${gpus(want)}; the log shows ${gpus(have)} available.` : "";
   return [{
@@ -53,4 +44,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

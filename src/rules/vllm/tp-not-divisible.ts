@@ -1,28 +1,27 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
-import { signalHits, signalMatches } from "../signals.js";
+import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/tp-not-divisible",
   defaultSeverity: "error",
   title: "The tensor parallel size does not divide the model",
   tags: ["vllm", "tensor-parallel", "config", "startup"],
-  docs: docsPath("vllm/tp-not-divisible"),
   sources: ["vLLM docs: serving/parallelism_scaling (Edge case: uneven GPU splits)", "vLLM source: vllm/config ModelConfig.verify_with_parallel_config"],
   thresholds: ["maxGpusPerNode"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 
 export function check(ctx: RuleContext): FindingDraft[] {
   // a warning that vLLM pads or replicates to make the split work is not a failure
-  const exact = signalMatches(ctx, "vllm.tpNotDivisibleHeads");
-  const hits = exact.length ? exact : signalMatches(ctx, "vllm.tpNotDivisible");
+  const exact = signalHits(ctx, ["vllm.tpNotDivisibleHeads"]);
+  const hits = exact.length ? exact : signalHits(ctx, ["vllm.tpNotDivisible"]);
   if (!hits.length) return [];
-  const m = exact[0]?.match;
-  const what = m ? m[1] : "heads";
-  const count = m ? Number(m[2]) : null;
-  const tp = m ? Number(m[3]) : ctx.facts.config.tensorParallelSize;
+  const m = exact[0]?.captures;
+  const what = m ? m.what : "heads";
+  const count = m ? Number(m.n) : null;
+  const tp = m ? Number(m.tp) : ctx.facts.config.tensorParallelSize;
   const divisors = count ? divisorsUpTo(count, Math.max(ctx.thresholds.maxGpusPerNode, tp ?? 1)) : [];
   const gpus = tp ?? 0;
   return [{
@@ -45,4 +44,4 @@ function divisorsUpTo(n: number, max: number): number[] {
   return out;
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

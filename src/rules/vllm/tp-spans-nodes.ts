@@ -1,17 +1,16 @@
-import type { Rule, RuleContext, FindingDraft } from "../types.js";
-import { docsPath } from "../types.js";
+import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { planAdvice } from "./context.js";
+import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
   id: "vllm/tp-spans-nodes",
   defaultSeverity: "warning",
   title: "The tensor-parallel group spans nodes",
   tags: ["vllm", "tensor-parallel", "multi-node", "performance"],
-  docs: docsPath("vllm/tp-spans-nodes"),
   sources: ["vLLM docs: serving/parallelism_scaling (TP = GPUs per node, PP = number of nodes)"],
   thresholds: ["maxGpusPerNode"],
-} satisfies Rule["meta"];
+} satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts, thresholds } = ctx;
@@ -47,4 +46,4 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
-export const rule: Rule = { meta, check };
+export const rule = defineRule(meta, check);

@@ -1,0 +1,182 @@
+import type { Event } from "../events/index.js";
+import type { TracebackEvent } from "../events/common.js";
+import type { Evidence } from "../model.js";
+import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+
+/*
+ * `facts.tracebacks`: what the folded Python tracebacks say about a failure — where in vLLM's life it happened
+ * (start-up or serving, and the phase), which library it failed in (NCCL, the model hub), and the root cause the
+ * log names (the first exception that is not only a pointer to another). Rules read these instead of frames.
+ */
+
+/** Functions on the start-up path of vLLM (V0 and V1): a traceback through one of them is an init failure. */
+export const INIT_FUNCS = new Set([
+  "init_device", "load_model", "get_model", "_init_executor", "_initialize_kv_caches", "initialize_kv_caches",
+  "determine_available_memory", "determine_num_available_blocks", "profile_run", "initialize_model_parallel",
+  "init_worker_distributed_environment", "ensure_model_parallel_initialized", "init_distributed_environment",
+  "init_model_parallel_group", "init_process_group", "launch_core_engines", "wait_for_engine_startup",
+  "make_async_mp_client", "make_client", "_init_workers_ray", "_init_engine", "create_engine_config",
+  "initialize_from_config", "initialize_cache", "capture_model", "compile_or_warm_up_model", "init_worker",
+  "_run_workers", "run_engine_core", "_initialize_model", "load_weights", "initialize_ray_cluster",
+  "_verify_args", "verify_with_parallel_config", "from_engine_args", "build_async_engine_client_from_engine_args",
+]);
+
+/** Functions of a running engine: a traceback through one of them (and no start-up function) failed while serving. */
+export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
+
+/** The phase of the engine's life a frame's function belongs to (the deepest known frame decides). */
+const PHASES: [RegExp, string][] = [
+  [/^(load_model|get_model|load_weights|_initialize_model)$/, "while loading the model weights"],
+  [/^(profile_run|determine_available_memory|determine_num_available_blocks)$/, "while profiling memory"],
+  [/^(_initialize_kv_caches|initialize_kv_caches|initialize_cache|initialize_from_config)$/, "while allocating the KV cache"],
+  [/^(capture_model|compile_or_warm_up_model)$/, "while capturing CUDA graphs"],
+  [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, "while running the model"],
+];
+
+/** The libraries a traceback can fail in that rules care about, by the file of a frame. */
+const LIBRARIES: Record<TracebackLibrary, RegExp> = {
+  nccl: /pynccl|ProcessGroupNCCL|nccl/i,
+  hub: /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_http|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/,
+};
+export type TracebackLibrary = "nccl" | "hub";
+
+/** Tracebacks that are not a failure of the engine: a warning raised as an exception, the user's Ctrl-C, a clean exit. */
+const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|GeneratorExit|CancelledError)$/;
+/** Messages that only point elsewhere for the cause. */
+const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore (?:hit an exception|failed to start)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
+/** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
+const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
+
+/** Tracebacks kept: the first few of the log, and the first few of each kind a rule looks for (so none is hidden by others). */
+const FIRST = 16;
+const PER_TAG = 8;
+const MAX_TEXT = 1000;
+
+type Tag = "init" | "runtime" | "phase" | TracebackLibrary;
+const TAGS: readonly Tag[] = ["init", "runtime", "phase", "nccl", "hub"];
+
+interface Kept {
+  at: Located;
+  end: Located | null;
+  errorType: string | null;
+  message: string;
+  /** start-up (a start-up function on the stack), serving (only a running engine's functions), or neither */
+  stage: "init" | "runtime" | null;
+  phase: string | null;
+  /** library -> the functions of its frames, outermost first (the last two) */
+  libraries: Partial<Record<TracebackLibrary, string[]>>;
+  tags: Tag[];
+}
+
+interface Candidate {
+  text: string;
+  at: Located;
+  /** 0: the exception of a start-up traceback or a chained cause; 1: another traceback or a typed error line; 2: an error line */
+  rank: number;
+}
+
+export interface TracebacksState {
+  kept: Kept[];
+  count: number;
+  byTag: Partial<Record<Tag, number>>;
+  rootCause: Candidate | null;
+}
+
+export interface TracebackFact {
+  evidence: Evidence;
+  errorType: string | null;
+  message: string;
+  stage: "init" | "runtime" | null;
+  phase: string | null;
+  libraries: Partial<Record<TracebackLibrary, string[]>>;
+}
+
+export interface TracebacksFacts {
+  count: number;
+  /** tracebacks through a start-up function / only a running engine's functions / a known phase / NCCL / the model hub */
+  counts: { init: number; runtime: number; phase: number; nccl: number; hub: number };
+  /** the first tracebacks of the log and the first of each kind, in log order */
+  list: TracebackFact[];
+  /** the first exception or error line that is not only a pointer to another (`See root cause above`) */
+  rootCause: { text: string; evidence: Evidence } | null;
+}
+
+const clipped = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
+const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.input || a.at.line - b.at.line;
+
+/** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
+function stageOf(t: TracebackEvent): Kept["stage"] {
+  const frames = t.frames ?? [];
+  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func));
+  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType));
+  if (failure && frames.some((f) => INIT_FUNCS.has(f.func) && f.func !== "run_engine_core" && f.func !== "_run_workers")) return "init";
+  if (failure && frames.some((f) => f.func === "run_engine_core") && !serving) return "init";
+  return serving ? "runtime" : null;
+}
+
+function summarize(t: TracebackEvent): Kept {
+  const frames = t.frames ?? [];
+  let phase: string | null = null;
+  for (const f of frames) for (const [re, p] of PHASES) if (re.test(f.func)) phase = p;
+  const libraries: Kept["libraries"] = {};
+  for (const [lib, re] of Object.entries(LIBRARIES) as [TracebackLibrary, RegExp][]) {
+    const funcs = frames.filter((f) => re.test(f.file)).map((f) => f.func);
+    if (funcs.length) libraries[lib] = funcs.slice(-2);
+  }
+  const stage = stageOf(t);
+  const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, tags };
+}
+
+function better(a: Candidate | null, b: Candidate | null): Candidate | null {
+  if (!a || !b) return a ?? b;
+  if (a.rank !== b.rank) return a.rank < b.rank ? a : b;
+  return earlier(a.at, b.at) === a.at ? a : b;
+}
+
+/** Keeps the first FIRST tracebacks and the first PER_TAG of each tag; the same set whichever order they arrive in. */
+function retain(list: Kept[]): Kept[] {
+  const sorted = [...list].sort(byPlace);
+  const seen: Partial<Record<Tag, number>> = {};
+  return sorted.filter((k, i) => {
+    let keep = i < FIRST;
+    for (const tag of k.tags) {
+      seen[tag] = (seen[tag] ?? 0) + 1;
+      if (seen[tag]! <= PER_TAG) keep = true;
+    }
+    return keep;
+  });
+}
+
+export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
+  name: "tracebacks",
+  init: () => ({ kept: [], count: 0, byTag: {}, rootCause: null }),
+  reduce(s, e: Event) {
+    if (e.kind === "traceback") {
+      const k = summarize(e);
+      s.count++;
+      for (const tag of k.tags) s.byTag[tag] = (s.byTag[tag] ?? 0) + 1;
+      // events arrive in log order within a state: a traceback is kept while the first slots or those of one of its tags have room
+      if (s.count <= FIRST || k.tags.some((tag) => s.byTag[tag]! <= PER_TAG)) s.kept.push(k);
+      const text = e.errorType ? `${e.errorType}: ${e.message}` : e.message;
+      const at = e.end ? { ...e.end, input: e.input } : located(e);
+      if (text && !WRAPPER.test(e.message ?? "") && !WRAPPER.test(text)) s.rootCause = better(s.rootCause, { text: clipped(text), at, rank: k.stage === "init" ? 0 : 1 });
+      for (const c of e.causes ?? []) if (!WRAPPER.test(c.message)) s.rootCause = better(s.rootCause, { text: clipped(`${c.errorType}: ${c.message}`), at, rank: 0 });
+    } else if (e.kind === "error") {
+      if (ERROR_RETURN.test(e.ev.text) || WRAPPER.test(e.message) || WRAPPER.test(e.ev.text)) return;
+      const text = e.errorType && !e.message.startsWith(e.errorType) ? `${e.errorType}: ${e.message}` : e.message;
+      s.rootCause = better(s.rootCause, { text: clipped(text), at: located(e), rank: e.errorType ? 1 : 2 });
+    }
+  },
+  merge(a, b) {
+    const byTag: Partial<Record<Tag, number>> = { ...a.byTag };
+    for (const [k, v] of Object.entries(b.byTag) as [Tag, number][]) byTag[k] = (byTag[k] ?? 0) + v;
+    return { kept: retain([...a.kept, ...b.kept]), count: a.count + b.count, byTag, rootCause: better(a.rootCause, b.rootCause) };
+  },
+  finalize(s) {
+    const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag };
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries }));
+    const rootCause = s.rootCause ? { text: s.rootCause.text.trim(), evidence: plain(s.rootCause.at)! } : null;
+    return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
+  },
+};
