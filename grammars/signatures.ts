@@ -412,15 +412,42 @@ export interface SignatureMatch {
 /** How much of a line the patterns read: what a failure says is at its start, and the patterns stay linear in it. */
 export const SIGNATURE_SPAN = 4096;
 
-/** The signatures a line is (none for most lines: one regex test). */
-export function matchSignatures(whole: string): SignatureMatch[] {
+/** `lower` holds one of `words` (a loop, not `some` with a closure: this runs per signature on every line the prefilter passes) */
+function holdsAny(lower: string, words: readonly string[]): boolean {
+  for (let k = 0; k < words.length; k++) if (lower.includes(words[k])) return true;
+  return false;
+}
+
+/** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
+export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
-  if (!PREFILTER.test(line)) return [];
+  // NCCL prints its set-up lines again and again verbatim (`Channel 00/0 : …`, `Bootstrap : Using …`, `GPU Direct
+  // RDMA Enabled …` for communicator after communicator): for its INFO lines the answer, which depends on the text
+  // alone, is kept (frozen) for the last few thousand distinct ones (not for an `Init START|COMPLETE` line: it names
+  // its communicator, so it never comes again, and keeping it would only fill the heap)
+  if (line.length > SEEN_LINE_CHARS || !line.includes("NCCL INFO") || line.includes(" Init ")) return PREFILTER.test(line) ? matchAll(line) : NONE;
+  let out = seenLines.get(line);
+  if (out === undefined) {
+    out = PREFILTER.test(line) ? Object.freeze(matchAll(line).map((f) => Object.freeze({ ...f, match: Object.freeze(f.match) }))) : NONE;
+    if (seenLines.size >= SEEN_LINES) seenLines.clear();
+    seenLines.set(line, out);
+  }
+  return out;
+}
+
+const NONE: readonly SignatureMatch[] = Object.freeze([]);
+
+const SEEN_LINES = 2048;
+/** (a longer line is read afresh: 2,048 of them kept could hold megabytes) */
+const SEEN_LINE_CHARS = 512;
+const seenLines = new Map<string, readonly SignatureMatch[]>();
+
+function matchAll(line: string): SignatureMatch[] {
   const lower = line.toLowerCase();
   const out: SignatureMatch[] = [];
   let benign: boolean | undefined;
   for (const s of SIGNATURES) {
-    if (!s.anyOf.some((a) => lower.includes(a))) continue;
+    if (!holdsAny(lower, s.anyOf)) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
     if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;

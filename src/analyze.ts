@@ -48,6 +48,8 @@ export interface AnalyzeOptions {
   oneRun?: boolean;
 }
 
+const whereAt = (name: string, at: number | "end") => (at === "end" ? `${name}: end` : `${name}:${at}`);
+
 export interface Analysis {
   report: Report;
   state: FactState;
@@ -87,23 +89,27 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   let bytes = 0;
   let cutLines = 0;
   let unparsedLines = 0;
-  /** runs a reader step; a text too deep for a grammar, or a reader failing on a record, costs only that record */
-  const guarded = (step: () => void, where: string) => {
+  /**
+   * runs a reader step on `arg` (at line `at`, or at the end); a text too deep for a grammar, or a reader failing on
+   * a record, costs only that record (no closure or text made per record: this runs on every line read the ordinary way)
+   */
+  const guarded = <T>(step: (arg: T) => void, arg: T, at: number | "end") => {
     const deep = tooDeepCount();
     try {
-      step();
+      step(arg);
     } catch (e) {
       if (e instanceof InputError) throw e;
-      debug("unparsed", `${where}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      debug("unparsed", `${whereAt(source.name, at)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       unparsedLines++;
       return;
     }
     const more = tooDeepCount() - deep;
     if (more > 0) {
-      debug("unparsed", `${where}: nested deeper than ${MAX_NESTING} levels`);
+      debug("unparsed", `${whereAt(source.name, at)}: nested deeper than ${MAX_NESTING} levels`);
       unparsedLines += more;
     }
   };
+  const dispatchRecord = (rec: import("./model.js").LogRecord) => dispatcher.dispatch(rec, emit);
   let ordinary = 0;
   let ordinaryChars = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -126,7 +132,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         opts.recordPatterns?.onRecord(rec);
         // a record the grammars cannot read (nested too deep for them, or a reader's own failure) is read as
         // text: counted, seen by user rules, and named in a notice; it never costs the rest of the report
-        guarded(() => dispatcher.dispatch(rec, emit), `${source.name}:${lineNo}`);
+        guarded(dispatchRecord, rec, lineNo);
       }
     };
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
@@ -158,7 +164,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     if (!(e instanceof InputError)) throw e;
     error = e.message;
   }
-  guarded(() => dispatcher.end(emit), `${source.name}: end`);
+  guarded((e: typeof emit) => dispatcher.end(e), emit, "end");
   debug("fast", `${source.name}: ${ordinary} of ${lines} lines read the ordinary way on this thread`);
   state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices.length ? { notices } : {}) });
   return { state, events: store.events };
@@ -336,7 +342,8 @@ export function noticesOf(state: FactState): string[] {
       if (!c || !(c.dropped > 0)) continue;
       const reader = readerCaps.get(what);
       const things = CAPPED_NAMES[what] ?? what;
-      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; ${c.dropped} more were counted but not kept (memory cap)`);
+      // dropped counts the lines that named a value past the cap, not distinct values (telling those apart needs the memory the cap saves)
+      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; ${c.dropped} more line${c.dropped === 1 ? "" : "s"} about ${things} past the cap not kept (memory cap)`);
       else {
         folded.add(`NCCL ${what} capped at ${reader}`);
         capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${things} after ${reader})`);

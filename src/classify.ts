@@ -28,6 +28,13 @@ export function createDispatcher(): Dispatcher {
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
   const observeDialect = createDialectObserver();
+  // the events made of the record at hand are counted (see `noteQuiet`)
+  let outer: Emit = () => {};
+  let emitted = 0;
+  const counting: Emit = (e) => {
+    emitted++;
+    outer(e);
+  };
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
@@ -35,21 +42,25 @@ export function createDispatcher(): Dispatcher {
     fast: runtimeFirst(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
     dispatch(rec, emit) {
+      outer = emit;
+      const before = emitted;
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
-      observeVllmOrigin(rec, emit);
+      observeVllmOrigin(rec, counting);
       // a request or access line holds the client's text (a prompt, a path): the vLLM reader counts the line, the
       // others see it only up to where that text starts
       const cut = clientDataAt(rec.text);
       const seen = cut < 0 ? rec : beforeClientData(rec, cut);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
-      readSignals(seen, emit);
-      observeDialect(seen, emit);
+      readSignals(seen, counting);
+      observeDialect(seen, counting);
       let r: LogRecord = seen;
       for (const reader of readers) {
-        const out = reader.read(reader === vllm && cut >= 0 ? rec : r, emit);
-        if (out === true) return;
+        const out = reader.read(reader === vllm && cut >= 0 ? rec : r, counting);
+        if (out === true) break;
         if (out !== false) r = out;
       }
+      // a record nothing made an event of: the NCCL reader may let the fast path take its like
+      if (emitted === before) nccl.noteQuiet(rec);
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { peel, stripAnsi } from "../src/records/peel.js";
+import { peel, peelWrapped, plainRecord, stripAnsi } from "../src/records/peel.js";
 
 const VLLM = "INFO 04-16 11:09:10 [core.py:61] Initializing a V1 LLM engine";
 const NCCL = "gpu-node-1:4095:4484 [1] NCCL INFO Channel 00/0 : 1[1] -> 2[2] via P2P/IPC";
@@ -161,5 +161,42 @@ describe("peel: colour residue versus real brackets", () => {
   });
   it("strips a bare `[m` reset before a space", () => {
     expect(peel("(pid=3) [m INFO 03-27 10:29:03 [core.py:1] x").text).toBe("INFO 03-27 10:29:03 [core.py:1] x");
+  });
+});
+
+describe("a record with nothing to peel is told without trying the wrappers", () => {
+  // headers and messages of every era, then tails and heads that a wrapper or a suffix could be made of
+  const heads = ["gpu-node-a:41000:41000 [0]", "ip-10-0-0-1.ec2.internal:12:34 [3]", "a:1:2 [0]", "Dec:1:2 [0]", "node_07-x:99:100 [7] misc/socket.cc:12 (ncclSocketConnect)", "h:1:2 [0] 1736.123 proxy.cc:55"];
+  const msgs = [
+    "NCCL INFO Channel 00/0 : 15[7] -> 0[0] [send] via NET/IB/0/GDRDMA",
+    "NCCL INFO Ring 00 : 0[1b000] -> 1[1c000] via P2P/IPC",
+    "NCCL INFO Channel 00 : 7[7] -> 6[6] via SHM/direct/direct",
+    "NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/RoCE [RO]; OOB eth0:10.20.0.11<0>",
+    "NCCL INFO GPU Direct RDMA Enabled for GPU 0 / HCA 0 (distance 4 <= 4), read 1 mode Default",
+    "NCCL INFO ncclCommInitRank comm 0x55d1a0000000 rank 0 nranks 16 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a - Init START",
+    "NCCL WARN Connect to 10.0.0.2<43210> failed : Connection refused",
+  ];
+  const tails = ["", " ", "\t", " [1m", " [m", " [0;36mx", " [12;m", " [m|", "[1mx", " (x)", " [repeated 3x across cluster]", " x]", " |", " │", " é", " [repeated 2x ac", " a [2m b", " [1234/5678]", " [m ", " [3]x"];
+  const fronts = ["", " ", "1", "2024-01-01T10:12:34 ", "(RayWorkerWrapper pid=1, ip=10.0.0.1) ", "vllm-head-1  | ", "_bk;t=1741619240123", "\x1b[0m", "[1,0]<stdout>:", "host: "];
+  const lines: string[] = [];
+  for (const f of fronts) for (const h of heads) for (const m of msgs) for (const t of tails) lines.push(`${f}${h} ${m}${t}`);
+  // and lines that only look like a header at their start
+  lines.push("abc:1 x", "abc: 1 x y z w v u", "abc:x:1 [0] NCCL INFO x", "Jan 12 10:00:00 host proc[12]: x y", "name pid=12) INFO x y z", "vllm-1  |     raise", "a.b-c:1", "ab:1 for more options.)");
+
+  it("every line reads as when each wrapper is tried, and a bare NCCL record takes the short way", () => {
+    let plain = 0;
+    for (const l of lines) {
+      expect(peel(l), JSON.stringify(l)).toEqual(peelWrapped(l));
+      if (plainRecord(l)) {
+        plain++;
+        expect(peelWrapped(l), JSON.stringify(l)).toEqual({ text: l, origin: {}, stamp: undefined });
+      }
+    }
+    // the bare NCCL lines with a plain end: 6 heads × 7 messages × the tails that end in a letter or digit
+    expect(plain).toBeGreaterThan(6 * 7 * 3);
+    expect(plainRecord("gpu-node-a:41000:41000 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC")).toBe(true);
+    for (const l of ["gpu-node-a:41000:41000 [0] NCCL INFO x [1m", "gpu-node-a:41000:41000 [0] NCCL INFO x ", "2gpu:1:2 [0] NCCL INFO x", "gpu:1:2 [0] NCCL INFO x [repeated 2x across cluster] y"]) {
+      expect(plainRecord(l), l).toBe(false);
+    }
   });
 });

@@ -17,6 +17,7 @@ import { messageText, redactStderr } from "../redact/redact.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
+import { collectOver, heapKeeper } from "../util/heap.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -55,6 +56,19 @@ export const FORMATS: Record<string, () => Promise<Renderer>> = {
     return (r, o) => renderNdjson(r, { events: o.events });
   },
 };
+
+/** the pieces of a report's text, with the heap kept down as they are made (as while reading: src/util/heap.ts) */
+function* keptSmall(pieces: Iterable<string>): Generator<string> {
+  // (what reading left behind goes first)
+  collectOver();
+  // (all of what is made here dies as soon as it is written: every 4 MB, whatever the heap holds)
+  const keep = heapKeeper(undefined, undefined, 0);
+  let chars = 0;
+  for (const p of pieces) {
+    yield p;
+    keep((chars += p.length));
+  }
+}
 
 /** The renderer of a format, or a usage error naming the formats there are. */
 export async function loadRenderer(format: string): Promise<Renderer> {
@@ -131,7 +145,9 @@ export function registerAnalyze(program: Command): void {
       }
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
-      await writeOutput(opts.output, render(out.report, { color, events: out.events }));
+      // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
+      const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report)) : render(out.report, { color, events: out.events });
+      await writeOutput(opts.output, body);
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);
       process.exitCode = result.failures.length ? 2 : errors ? 1 : 0;

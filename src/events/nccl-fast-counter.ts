@@ -104,6 +104,12 @@ export function fastHeader(key: string): NcclWho | null {
 }
 
 const FAST_MAX_KEYS = 4096;
+/** lines read to nothing kept (see `learnQuiet`), in all and after one header */
+const MAX_QUIET = 4096;
+const MAX_QUIET_PER_KEY = 64;
+const MAX_QUIET_TEXT = 512;
+/** a line `learnQuiet` was told of (no counter to bump) */
+const QUIET = -1;
 const KEY_SHIFT = 20;
 const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
 
@@ -117,6 +123,8 @@ interface FastKey {
   hostSeen: boolean;
   /** the next header of the same hash */
   next: FastKey | undefined;
+  /** what the reader read to nothing after this header (see `learnQuiet`), or undefined */
+  quiet: Literal[] | undefined;
   /** the last communicator seen after this header and its counters */
   comm: Literal | null;
   commAct: Activity | null;
@@ -173,6 +181,11 @@ export interface FastCounter {
   lastFastLine(): number;
   /** speculative: the input's records stand behind wrappers that name their origin, which only the reader in order can count */
   gaveUp(): boolean;
+  /**
+   * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to nothing (no event, no counter) and would
+   * be again wherever it stands (the reader says when): a bare line of the same text is taken from now on
+   */
+  learnQuiet(text: string): void;
   /** what was counted, for `absorb` on the thread that reads the input in order */
   counts(): NcclFastCounts;
   /** adds what a speculative counter counted over lines that follow the last read here, numbered from `lineOffset + 1` */
@@ -209,10 +222,24 @@ export function createFastCounter(
     const probe = `${key} NCCL INFO x`;
     const p = h ? peel(probe) : null;
     const ok = !!h && !!p && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
-    return {
+    const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
-      next: undefined, hostSeen: false, comm: null, commAct: null, devAct: undefined,
+      next: undefined, hostSeen: false, quiet: undefined, comm: null, commAct: null, devAct: undefined,
     };
+    if (ok) keysByText.set(key, k);
+    return k;
+  };
+  const keysByText = new Map<string, FastKey>();
+  let quietCount = 0;
+  const learnQuiet = (text: string): void => {
+    const head = HEADER_AHEAD.exec(text);
+    const k = head ? keysByText.get(head[0]) : undefined;
+    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return;
+    const rest = text.slice(head![0].length);
+    const list = (k.quiet ??= []);
+    if (list.length >= MAX_QUIET_PER_KEY || list.some((q) => q.length === rest.length && q.text === rest)) return;
+    list.push(new Literal(rest));
+    quietCount++;
   };
   /** the header `[p, i]` (i: its `]`) as known, registered when new; undefined past the cap or when too long */
   const keyFor = (p: number, i: number): FastKey | undefined => {
@@ -402,8 +429,12 @@ export function createFastCounter(
     const i = keyEnd;
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
-    const kind = matchAfterHeader(body, view, i, e);
-    if (kind === NO_MATCH) return false;
+    let kind = matchAfterHeader(body, view, i, e);
+    if (kind === NO_MATCH) {
+      // (only a bare line: it is then the very text the reader read to nothing)
+      if (k.quiet === undefined || p !== s || !quietAfter(k.quiet, i + 1, e)) return false;
+      kind = QUIET;
+    }
     // (what stands in a learned wrapper is no danger)
     if (dangerAt < p) dangerAt = dangers.nextAt(p);
     if (dangerAt < e) return false;
@@ -437,7 +468,7 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
-    } else {
+    } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !arm(a)) return false;
       if (a) {
@@ -447,6 +478,12 @@ export function createFastCounter(
     }
     lastFastLine = lineNo;
     return true;
+  };
+  /** the rest of the line, `[r, e)`, is one of `quiet` */
+  const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {
+    const len = e - r;
+    for (let q = 0; q < quiet.length; q++) if (quiet[q].length === len && quiet[q].at(view, r, e)) return true;
+    return false;
   };
   const counter: ChunkLineCounter = {
     line(s, nl, lineNo) {
@@ -533,6 +570,7 @@ export function createFastCounter(
     },
     lastFastLine: () => lastFastLine,
     gaveUp: () => gaveUp,
+    learnQuiet,
     counts: fastCounts,
     absorb,
   };

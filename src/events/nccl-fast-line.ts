@@ -25,10 +25,12 @@ export const CHAT = 3;
  */
 export class Literal {
   readonly length: number;
+  readonly text: string;
   private readonly words: Uint32Array;
   private readonly tail: Uint8Array;
   constructor(text: string) {
     const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+    this.text = text;
     this.length = bytes.length;
     const whole = bytes.length & ~3;
     const view = new DataView(bytes.buffer);

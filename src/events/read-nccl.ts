@@ -1,5 +1,5 @@
-import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
-import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../../grammars/nccl-messages.js";
+import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
@@ -9,7 +9,7 @@ import { base, type Emit, type RecordReader } from "./types.js";
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
-export const NCCL_READER_LIMITS = { heads: 20_000, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
+export const NCCL_READER_LIMITS = { heads: 20_000, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
@@ -26,6 +26,39 @@ const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment vari
 const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
 const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*\]?)?(?: -> (\d+)(\[[0-9A-Fa-f]*\]?)?)?(.*)$/;
+
+const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
+
+const NO_HEADER = Object.freeze({ header: null, who: Object.freeze({ host: null, pid: null, dev: null }) as NcclWho });
+
+/**
+ * `read`, its answer kept for the last `limit` distinct texts (at most: all are forgotten when that many are kept),
+ * of at most KEPT_TEXT characters (a set-up line's are short; a long one, made up or cut, is read afresh)
+ */
+function kept<T>(limit: number, read: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    if (text.length > KEPT_TEXT) return read(text);
+    let v = seen.get(text);
+    if (v === undefined) {
+      v = read(text);
+      if (seen.size >= limit) seen.clear();
+      seen.set(text, v);
+    }
+    return v;
+  };
+}
+
+const KEPT_TEXT = 1024;
+
+/** `v` and all it holds, frozen: a value kept for reuse cannot be changed by one of those it is given to */
+function frozen<T>(v: T): T {
+  if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) frozen(x);
+    Object.freeze(v);
+  }
+  return v;
+}
 
 /** Ranks visible in a connection line that was cut (`-> 1[`, `[se`, `vERROR`); not in ring-order lines. */
 export function looseConnectionRanks(msg: string): number[] {
@@ -58,6 +91,13 @@ function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
 export interface NcclReader extends RecordReader {
   /** the counting fast path (./nccl-fast-counter.ts) */
   fast: LineCounter;
+  /**
+   * The record just read made no event (the caller knows: no reader, observer or signature made one of it): if this
+   * reader only read an INFO message to nothing either, one that would read to nothing wherever it stood (no
+   * counter, no communicator of its thread: a message the phrase table and the rank patterns have nothing for),
+   * the fast path takes the lines of the same record text from now on.
+   */
+  noteQuiet(rec: LogRecord): void;
   /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
@@ -67,7 +107,6 @@ export interface NcclReader extends RecordReader {
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  */
 export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean } = {}): NcclReader {
-  const heads = new Map<string, NcclHeader | null>();
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -93,15 +132,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
 
-  const headerOf = (head: string): NcclHeader | null => {
-    let h = heads.get(head);
-    if (h === undefined) {
-      h = parseNcclHeader(head);
-      if (heads.size >= NCCL_READER_LIMITS.heads) heads.clear();
-      heads.set(head, h);
-    }
-    return h;
-  };
+  // a header's parse and who it names; and, since a set-up log prints the same lines for communicator after
+  // communicator, each distinct connection line and phrase-table message: each read once (the grammar's answer
+  // depends on the text alone) and frozen, as the events made of it share it
+  const headerOf = kept(NCCL_READER_LIMITS.heads, (head): { header: NcclHeader | null; who: NcclWho } => {
+    const header = parseNcclHeader(head);
+    return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
+  });
+  const connectionOf = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
+    const conn = parseConnection(msg);
+    return frozen({ conn, kind: conn ? transportKind(conn.via) : null });
+  });
+  const messageOf = kept(NCCL_READER_LIMITS.messages, (msg) => frozen(readNcclMessage(msg)));
 
   const table = new ActivityTable();
   const activityOf = (who: NcclWho, comm: string | null) => table.get(who, comm);
@@ -229,19 +271,22 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
-        const conn = parseConnection(msg);
-        const kind = conn ? transportKind(conn.via) : null;
+        const { conn, kind } = connectionOf(msg);
         if (conn && kind) {
+          // (written out, not spread: a set-up log's most frequent event)
           emit({
-            kind: "nccl.connection", ...base(rec, evidenceOf(rec)), ...who, channel: conn.channel, connIndex: conn.connIndex,
-            from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev, direction: conn.direction,
-            via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
+            kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
+            channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
+            direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
           });
           return;
         }
       }
       for (const r of looseConnectionRanks(msg)) rank(rec, emit, who, r, "connection");
-      if (!msg.startsWith("Coll")) return;
+      if (!msg.startsWith("Coll")) {
+        quiet = true;
+        return;
+      }
     }
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
@@ -252,38 +297,37 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
     }
-    const parsed = readNcclMessage(msg);
-    const ev = () => base(rec, evidenceOf(rec));
+    const parsed = messageOf(msg);
     switch (parsed.kind) {
       case "version":
-        emit({ kind: "nccl.version", ...ev(), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
+        emit({ kind: "nccl.version", ...eventBase(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
         return;
       case "usingNetwork":
-        emit({ kind: "nccl.network", ...ev(), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
+        emit({ kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
         return;
       case "ibUsing":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
         return;
       case "ibHcaLegacy":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
         return;
       case "ibNoDevice":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ib-none", hcas: [], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] });
         return;
       case "socketUsing":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
         return;
       case "ofi":
-        emit({ kind: "nccl.netDevices", ...ev(), ...who, transport: "ofi", hcas: [], ifaces: [] });
+        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] });
         return;
       case "bootstrapUsing":
-        emit({ kind: "nccl.bootstrap", ...ev(), ...who, ifaces: parsed.ifaces });
+        emit({ kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces });
         return;
       case "env":
-        emit({ kind: "nccl.env", ...ev(), ...who, name: parsed.name, value: parsed.value });
+        emit({ kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value });
         return;
       case "init":
-        emit({ kind: "nccl.init", ...ev(), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
         noteComm(who, tid, parsed.comm);
         return;
       case "commSummary":
@@ -295,11 +339,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
-        emit({ kind: "nccl.gdr", ...ev(), ...who, enabled: parsed.enabled, scope: parsed.scope });
+        emit({ kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope });
         return;
       case "nvls":
       case "collnet":
-        emit({ kind: "nccl.feature", ...ev(), ...who, feature: parsed.kind, text: parsed.text });
+        emit({ kind: "nccl.feature", ...eventBase(rec), ...who, feature: parsed.kind, text: parsed.text });
         return;
       case "collective": {
         const a = activityOf(who, parsed.comm);
@@ -312,11 +356,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
       case "errorReturn":
-        emit({ kind: "nccl.errorReturn", ...ev(), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
-        if (parsed.code !== 0) emit({ kind: "error", ...ev(), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
+        emit({ kind: "nccl.errorReturn", ...eventBase(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
+        if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
         return;
       case "retry":
-        emit({ kind: "error", ...ev(), source: "nccl", message: msg });
+        emit({ kind: "error", ...eventBase(rec), source: "nccl", message: msg });
         return;
     }
     let m: RegExpExecArray | null;
@@ -325,13 +369,21 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
+    quiet = true;
   };
+
+  // readInfo read the record just read to nothing (no event of its own, no counter): see noteQuiet
+  let quiet = false;
 
   return {
     name: "nccl",
     fast: counter.fast,
     absorb: counter.absorb,
+    noteQuiet(rec) {
+      if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
+    },
     read(rec, emit) {
+      quiet = false;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
@@ -339,9 +391,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
       if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
       if (!span) return readForeign(rec, emit);
-      lastNccl = { input: rec.input, line: rec.line };
-      const header = span.head === "" ? null : headerOf(span.head);
-      const who: NcclWho = { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null };
+      // (changed in place: every NCCL record passes here)
+      if (lastNccl) {
+        lastNccl.input = rec.input;
+        lastNccl.line = rec.line;
+      } else lastNccl = { input: rec.input, line: rec.line };
+      const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
       noteHost(rec, who, emit);
       if (span.level === "TRACE" || span.level === "CALL") {
         const a = activityOf(who, null);

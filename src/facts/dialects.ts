@@ -53,7 +53,9 @@ export const dialectsDomain: FactDomain<DialectsState, DialectFact[]> = {
   name: "dialects",
   init: () => ({ first: {}, torchrun: false, ncclInfo: false }),
   reduce(state, e) {
-    const d = dialectOf(e);
+    // (an NCCL event after the first NCCL line changes nothing here: not read again, for a set-up log's many events)
+    const known = e.kind.startsWith("nccl.") ? state.first.nccl : undefined;
+    const d = known && e.ev && (known.input < e.input || (known.input === e.input && known.line <= e.ev.line)) ? null : dialectOf(e);
     if (d && e.ev) {
       const at = state.first[d];
       if (!at || at.input > e.input || (at.input === e.input && at.line > e.ev.line)) state.first[d] = located(e as { ev: Evidence; input: number });

@@ -33,6 +33,11 @@ export function located(e: { ev: Evidence; input: number }): Located {
   return { ...e.ev, input: e.input };
 }
 
+/** `earlier(cur, located(e))`, with no copy of the evidence made when `cur` stays (a reducer's hot path) */
+export function earlierThan(cur: Located | null | undefined, e: { ev: Evidence; input: number }): Located {
+  return !cur || e.input < cur.input || (e.input === cur.input && e.ev.line < cur.line) ? located(e) : cur;
+}
+
 export function plain(l: Located | null | undefined): Evidence | null {
   if (!l) return null;
   return { file: l.file, line: l.line, text: l.text };

@@ -3,7 +3,7 @@ import type { NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
-import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
 /** connection lines kept per transport kind as evidence */
@@ -167,7 +167,10 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
 }
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
-  for (const [k, v] of Object.entries(f) as [keyof typeof f, unknown][]) {
+  // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
+  for (const key in f) {
+    const k = key as keyof typeof f;
+    const v: unknown = f[k];
     if (v === null || v === undefined) continue;
     if (k === "nranks" || k === "nNodes" || k === "localRanks") (l as unknown as Record<string, number | null>)[k] = Math.max((l[k] as number | null) ?? 0, v as number);
     else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = v;
@@ -226,33 +229,32 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         const n = (s.networks[e.net] ??= { count: 0, at: located(e) });
         n.count++;
-        n.at = earlier(n.at, located(e));
+        n.at = earlierThan(n.at, e);
         if (!s.printedNets.includes(e.printed)) s.printedNets.push(e.printed);
         return;
       }
       case "nccl.netDevices": {
         s.anyRecord = true;
-        const at = located(e);
         if (e.host) for (const i of e.ifaces) {
           const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
           if (m) link(s, "links", m[1], e.host);
         }
         if (e.transport === "ib" || e.transport === "ib-legacy") {
-          s.ibUsing = earlier(s.ibUsing, at);
+          s.ibUsing = earlierThan(s.ibUsing, e);
           const list = (s.ibHcas ??= []);
           for (const h of e.hcas) {
             const name = `${h.dev}:${h.port}`;
             if (!list.includes(name)) list.push(name);
           }
-          s.ibHcasAt = earlier(s.ibHcasAt, at);
-        } else if (e.transport === "ib-none") s.ibNone = earlier(s.ibNone, at);
-        else if (e.transport === "socket") s.socketUsing = earlier(s.socketUsing, at);
-        else if (e.transport === "ofi") s.ofi = earlier(s.ofi, at);
-        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, at);
+          s.ibHcasAt = earlierThan(s.ibHcasAt, e);
+        } else if (e.transport === "ib-none") s.ibNone = earlierThan(s.ibNone, e);
+        else if (e.transport === "socket") s.socketUsing = earlierThan(s.socketUsing, e);
+        else if (e.transport === "ofi") s.ofi = earlierThan(s.ofi, e);
+        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, located(e));
         return;
       }
       case "nccl.netHint":
-        s.netHints[e.net] = earlier(s.netHints[e.net], located(e));
+        s.netHints[e.net] = earlierThan(s.netHints[e.net], e);
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
@@ -274,7 +276,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         if (e.phase === "COMPLETE") {
           s.initComplete++;
-          s.initCompleteAt = earlier(s.initCompleteAt, located(e));
+          s.initCompleteAt = earlierThan(s.initCompleteAt, e);
         }
         const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
@@ -304,14 +306,14 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         return;
       case "nccl.gdr":
-        if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlier(s.gdrDisabledHca, located(e));
-        if (e.enabled) s.gdrEnabledSaid = earlier(s.gdrEnabledSaid, located(e));
+        if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlierThan(s.gdrDisabledHca, e);
+        if (e.enabled) s.gdrEnabledSaid = earlierThan(s.gdrEnabledSaid, e);
         return;
       case "nccl.warn":
         s.anyRecord = true;
         s.warnCount++;
         add(s.warnKinds, e.warnKind);
-        s.firstWarn = earlier(s.firstWarn, located(e));
+        s.firstWarn = earlierThan(s.firstWarn, e);
         return;
       case "nccl.activity":
         for (const a of e.entries) {

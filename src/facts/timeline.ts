@@ -1,5 +1,5 @@
 import type { Event } from "../events/index.js";
-import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import type { Facts } from "./schema.js";
 import { isTentative } from "./errors.js";
 
@@ -59,7 +59,15 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
   name: "timeline",
   init: () => ({ byHost: {} }),
   reduce(state, e) {
-    if (e.kind.startsWith("nccl.") && "host" in e && typeof e.host === "string" && e.host) state.lastHost = { input: e.input, line: e.ev.line, host: e.host };
+    if (e.kind.startsWith("nccl.") && "host" in e && typeof e.host === "string" && e.host) {
+      // (changed in place: every NCCL event of a set-up log passes here)
+      const last = state.lastHost;
+      if (last) {
+        last.input = e.input;
+        last.line = e.ev.line;
+        last.host = e.host;
+      } else state.lastHost = { input: e.input, line: e.ev.line, host: e.host };
+    }
     const slot = slotOf(e);
     if (!slot) return;
     const key = keyOf(state, e);
@@ -68,8 +76,7 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
       if (Object.keys(state.byHost).length >= MAX_HOSTS) return;
       h = state.byHost[key] = {};
     }
-    const at = located(e);
-    if (!h[slot] || earlier(h[slot], at) === at) h[slot] = at;
+    h[slot] = earlierThan(h[slot], e);
   },
   merge(a, b) {
     const lastHost = b.lastHost ?? a.lastHost;

@@ -93,6 +93,60 @@ export interface Peeled {
 
 /** Peels one physical line (or one piece of one). Pure. */
 export function peel(raw: string): Peeled {
+  return plainRecord(raw) ? { text: raw, origin: {}, stamp: undefined } : peelWrapped(raw);
+}
+
+/**
+ * A record with nothing to peel, told without trying the wrappers (most lines of an NCCL INFO log): it starts with
+ * a letter and a name (`[\w.\-]*`) ended by `:` and a digit, as `host:pid:tid [dev] NCCL …` does, which none of the
+ * wrappers below can start with; it ends with a visible ASCII character other than `)` and `]` (no padding, box
+ * edge, tmux marker or Ray advice to cut); it holds no ESC, no colour residue and no Ray dedup suffix. Then
+ * `peelWrapped` gives the line back whole with no origin (test/peel.test.ts holds the two to each other).
+ */
+export function plainRecord(s: string): boolean {
+  const n = s.length;
+  if (n <= RAY_DEDUP_TAIL.length) return false;
+  const first = s.charCodeAt(0);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false;
+  const last = s.charCodeAt(n - 1);
+  if (last <= 32 || last >= 127 || last === 41 /* ) */ || last === 93 /* ] */) return false;
+  let i = 1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!(WORDISH[c] === 1)) break;
+  }
+  if (s.charCodeAt(i) !== 58 /* : */) return false;
+  const d = s.charCodeAt(i + 1);
+  if (!(d >= 48 && d <= 57)) return false;
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0;
+}
+
+/** `[\w.\-]` by character code (ASCII) */
+const WORDISH = new Uint8Array(128).map((_, c) => (/[\w.\-]/.test(String.fromCharCode(c)) ? 1 : 0));
+
+/**
+ * ANSI_QUICK may match: a `[` followed by digits and semicolons then `m`, or by `m` and then anything but a visible
+ * ASCII character (the regex's `\s` takes Unicode spaces too). One pass over the `[`s, no regex.
+ */
+function mayHoldAnsiQuick(s: string): boolean {
+  for (let i = s.indexOf("["); i >= 0; i = s.indexOf("[", i + 1)) {
+    let j = i + 1;
+    let c = s.charCodeAt(j);
+    if (c === 109 /* m */) {
+      const after = s.charCodeAt(j + 1);
+      if (!(after > 32 && after < 127)) return true;
+      continue;
+    }
+    if (!(c >= 48 && c <= 57)) continue;
+    do c = s.charCodeAt(++j);
+    while ((c >= 48 && c <= 57) || c === 59);
+    if (c === 109) return true;
+  }
+  return false;
+}
+
+/** `peel` trying every wrapper (what `peel` does for any line `plainRecord` does not take). */
+export function peelWrapped(raw: string): Peeled {
   const origin: Origin = {};
   let stamp: string | undefined;
   let s = stripAnsi(raw);

@@ -16,8 +16,11 @@ const GLUED_START = /(?<=[^\s(])(?:(?:ERROR|WARNING|CRITICAL)(?=\s|$)|\((?:[\w .
 // (bounded: a half row is short, a host name shorter still)
 const ROW_THEN_NCCL = /^\s{0,20}\d{1,20}\s{1,20}\d{1,20}\s{1,20}\w{1,20}\s[^\n]{0,200}?[\dA](?=[A-Za-z][\w.\-]{0,100}:\d{1,10}:\d{1,10} \[\d{1,4}\] NCCL (?:INFO|WARN|TRACE) )/;
 
+// what GLUED_START needs, searched in one pass (four `indexOf`s showed in a set-up log's profile)
+const MAY_GLUE = /ERROR|WARNING|CRITICAL|pid=/;
+
 function gluedAt(p: string): number {
-  if (p.indexOf("ERROR") < 0 && p.indexOf("WARNING") < 0 && p.indexOf("CRITICAL") < 0 && p.indexOf("pid=") < 0) return -1;
+  if (!MAY_GLUE.test(p)) return -1;
   GLUED_START.lastIndex = 0;
   for (let m = GLUED_START.exec(p); m; m = GLUED_START.exec(p)) {
     const before = p.slice(0, m.index);
@@ -33,11 +36,13 @@ function splitGlued(raw: string): string[] {
     const row = ROW_THEN_NCCL.exec(raw);
     if (row) return [row[0], ...splitGlued(raw.slice(row[0].length))];
   }
-  let pieces = [raw];
-  if (raw.indexOf("   ") >= 0) {
-    pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
-    if (pieces.length === 0) return [raw];
+  if (raw.indexOf("   ") < 0) {
+    // (most lines: no padding, so one piece, maybe glued)
+    const at = gluedAt(raw);
+    return at > 0 ? [raw.slice(0, at), raw.slice(at)] : [raw];
   }
+  const pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
+  if (pieces.length === 0) return [raw];
   const out: string[] = [];
   for (const p of pieces) {
     const at = gluedAt(p);

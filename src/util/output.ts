@@ -3,7 +3,7 @@ import { dirname, basename, join } from "node:path";
 import { isSystemError, systemErrorText, UsageError } from "./errors.js";
 
 /**
- * Writes a report. `-` or no path: stdout. Otherwise only ever a regular file, atomically: a new temporary file
+ * Writes a report (a text, or its pieces in order). `-` or no path: stdout. Otherwise only ever a regular file, atomically: a new temporary file
  * beside it (never an existing one), the text, the existing file's mode, then a rename over it. What is not a
  * regular file is refused, exit 2, with the path the user gave:
  *  - a symbolic link is written through: the file it points to is replaced (atomically) and the link stays;
@@ -11,11 +11,13 @@ import { isSystemError, systemErrorText, UsageError } from "./errors.js";
  *  - a device (`/dev/null`, `/dev/full`), FIFO, socket or directory is refused (the shell's `>` writes to those);
  *  - a missing folder, a file the user may not write, a full disk: refused, and no temporary file is left.
  */
-export async function writeOutput(path: string | undefined, text: string): Promise<void> {
+export async function writeOutput(path: string | undefined, text: string | Iterable<string>): Promise<void> {
   if (!path || path === "-") {
-    await new Promise<void>((resolve, reject) =>
-      process.stdout.write(text, (e) => (e ? reject(isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, "<stdout>") : e) : resolve())),
-    );
+    for (const piece of typeof text === "string" ? [text] : text) {
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(piece, (e) => (e ? reject(isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, "<stdout>") : e) : resolve())),
+      );
+    }
     return;
   }
   const target = await outputTarget(path);
@@ -26,7 +28,8 @@ export async function writeOutput(path: string | undefined, text: string): Promi
     // `wx`: a new file, never one (or a link) someone put at the temporary name
     fh = await fs.open(tmp, "wx", target.mode ?? 0o666);
     made = true;
-    await fh.writeFile(text);
+    if (typeof text === "string") await fh.writeFile(text);
+    else for (const piece of text) await fh.write(piece);
     if (target.mode !== undefined) {
       await fh.chmod(target.mode);
       // keep the owner too when we may (root writing over another user's report)
