@@ -32,7 +32,7 @@ function ranksInfo() {
     const node = NODES[Math.floor(r / GPUS)];
     const dev = r % GPUS;
     const pid = 41000 + r * 7;
-    return { r, dev, node, pid, tid: pid + 112, proxyTid: pid + 140, busId: `${hex(0x18 + dev * 0x10)}000`, comm: `0x55d0${hex(0xc9a1b2c0 + r * 0x100)}`, stream: `0x55d0${hex(0xc9a1c000 + r * 0x100)}` };
+    return { r, dev, node, pid, proxyTid: pid + 140, busId: `${hex(0x18 + dev * 0x10)}000`, comm: `0x55d0${hex(0xc9a1b2c0 + r * 0x100)}`, stream: `0x55d0${hex(0xc9a1c000 + r * 0x100)}` };
   });
 }
 
@@ -71,7 +71,8 @@ function* ncclInit(ranks, random) {
     yield `${p} ncclCommInitRank comm ${k.comm} rank ${k.r} nranks ${RANKS} cudaDev ${k.dev} nvmlDev ${k.dev} busId ${k.busId} commId 0x7a3e5c1d9b2f4e60 - Init START`;
   }
   for (const k of ranks) {
-    const p = `${k.node.host}:${k.pid}:${k.tid} [${k.dev}] NCCL INFO`;
+    // NCCL prints Init START, the connections and Init COMPLETE from the one thread that initialises the communicator
+    const p = `${k.node.host}:${k.pid}:${k.pid} [${k.dev}] NCCL INFO`;
     for (let c = 0; c < 4; c++) {
       const next = (k.r + 1) % RANKS;
       const prev = (k.r + RANKS - 1) % RANKS;

@@ -38,7 +38,9 @@ const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+))?(?:\
 const USING_NETWORK = /^Using network (.+?)\s*$/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
 const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
-const IB_LEGACY = /^NET\/IB ?: ?\[\d+\] ([\w\-.]+):(\d+)\/(\w+)/;
+// one line per HCA: pre-2.5 `NET/IB: [0] mlx5_0:1/IB`; the device list of ≈2.19 on (and RCCL), with the verbs device
+// between name and port, `NET/IB: [0] mlx5_0:uverbs0:1/IB provider=Mlx5 speed=400000 context=0x… pciPath=… ar=1`
+const IB_LEGACY = /^NET\/IB ?: ?\[\d+\] ([\w\-.]+):(?:uverbs\d+:)?(\d+)\/(\w+)/;
 const IFACE_ITEM = /(?:\[\d+\])?([\w.\-@]+):([0-9A-Fa-f.:%\w<>\-]+?)<\d+>/g;
 const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;

@@ -33,8 +33,10 @@ export type PhraseId =
   | "model.logo"
   | "headless.launch"
   | "config.maxModelLen"
+  | "config.maxModelLenAutoFit"
   | "config.chunkedPrefill"
   | "config.defaultBackend"
+  | "config.asyncSchedulingBackend"
   | "config.gpuUtilEquivalent"
   | "config.gpuUtilRequested"
   | "dist.inferredDpRank"
@@ -93,8 +95,25 @@ type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Stated | n
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
+/**
+ * V1's KV cache size. From v0.8 two lines (`GPU KV cache size: 643,232 tokens`, then `Maximum concurrency for 40,960 tokens
+ * per request: 15.70x`); since `update_kv_cache_capacity` (2026) one line, `GPU KV cache size: N tokens, Maximum
+ * concurrency for M tokens per request: X.XXx`. Other devices name themselves: `NPU` (vllm-ascend), `CPU`, `XPU`, `Spyre`.
+ */
+const KV_TOKENS: Entry = {
+  id: "kv.tokens",
+  re: /^(?:GPU|NPU|XPU|HPU|TPU|CPU|Spyre) KV cache size: ([\d,]+) tokens(?:,\s*Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)?/,
+  map: (m): Stated => ({
+    "kvCache.tokens": num(m[1]),
+    ...(m[2] !== undefined ? { "kvCache.tokensPerRequest": num(m[2]), "kvCache.maxConcurrency": num(m[3]) } : {}),
+    "vllm.engine": "v1",
+  }),
+};
+
 /** Phrases at the start of a vLLM message, by first character. */
 const BY_FIRST: Record<string, Entry[]> = {
+  H: [KV_TOKENS],
+  X: [KV_TOKENS],
   "#": [
     // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
     { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
@@ -104,8 +123,22 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]) }) },
     // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
     { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m): Stated => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
+    // `--max-model-len auto` (2026): the length the engine then runs with, decided after the banner printed the model's own
+    {
+      id: "config.maxModelLenAutoFit",
+      re: /^Auto-fit max_model_len: (?:reduced from \d+ to (\d+)|full model context length (\d+) fits)/,
+      map: (m): Stated => ({ "config.maxModelLen": num(m[1] ?? m[2]) }),
+      priority: 10,
+    },
+    // ≈v0.11+ (vllm/config/vllm.py): names the executor backend that rules async scheduling out (`ray`, ...)
+    {
+      id: "config.asyncSchedulingBackend",
+      re: /^Async scheduling will be disabled because it is not supported with the `(\w+)` distributed executor backend/,
+      map: (m): Stated => ({ "config.executorBackend": m[1] }),
+    },
   ],
   C: [
+    KV_TOKENS,
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m): Stated => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
     // ≈v0.21: `The current --gpu-memory-utilization=0.9000 is equivalent to ...` states the configured value
@@ -132,7 +165,10 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }) },
   ],
   G: [
-    { id: "kv.tokens", re: /^GPU KV cache size: ([\d,]+) tokens/, map: (m): Stated => ({ "kvCache.tokens": num(m[1]), "vllm.engine": "v1" }) },
+    KV_TOKENS,
+    // the V0 blocks line pasted outside a code block: markdown made `# GPU blocks: …` a heading and its `# ` is gone
+    { id: "kv.blocks", re: /^(GPU|CUDA) blocks: (\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1], "vllm.engine": "v0" }) },
+    { id: "kv.v1Blocks", re: /^GPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
     { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Stated => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
   ],
   I: [
@@ -170,6 +206,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "memory.profileV1Debug", re: /^Memory profiling takes [\d.]+ seconds\. (.*)$/, map: (m) => profileV1(m[1]) },
   ],
   N: [
+    KV_TOKENS,
     { id: "kv.noCacheMemory", re: /^No available memory for the cache blocks/, map: () => ({}) },
   ],
   O: [
@@ -177,10 +214,12 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.override", re: /^Overriding num_gpu_blocks=\d+ with num_gpu_blocks_override=(\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }), priority: 7 },
   ],
   S: [
+    KV_TOKENS,
     { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m): Stated => ({ "config.model": m[1] }), priority: 2 },
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [
+    KV_TOKENS,
     // Ray ≈v0.11.1+: the GPUs visible on this node
     {
       id: "config.tpExceedsGpus",
@@ -262,7 +301,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     key: "max seq len (",
     entry: {
       id: "kv.insufficientV1",
-      re: new RegExp(String.raw`To serve at least one request with the models?'s max seq len \((\d+)\), \(${GIB} KV cache is needed, which is larger than the available KV cache memory \(${GIB}\)(?:\. Based on the available memory, the estimated maximum model length is (\d+))?`),
+      re: new RegExp(String.raw`To serve at least one request with the models?'s max seq len \((\d+)\),? \(?${GIB} KV cache is needed, which is larger than the available KV cache memory \(${GIB}\)(?:\. Based on the available memory, the estimated maximum model length is (\d+))?`),
       map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.neededGiB": num(m[2]), "kvCache.availableGiB": num(m[3]) }),
     },
   },
@@ -366,6 +405,9 @@ const MESSAGE_HEADS = (() => {
     "args: Namespace\\(",
     "rank \\d+ in world size \\d+ is assigned as ",
     "Casting torch\\.\\w+ to torch\\.",
+    ...["GPU", "NPU", "XPU", "HPU", "TPU", "CPU", "Spyre"].map((d) => `${d} KV cache size: \\d`),
+    "GPU blocks: \\d",
+    "CUDA blocks: \\d+, # CPU blocks: ",
   ]);
   for (const list of Object.values(BY_FIRST))
     for (const e of list) {
@@ -521,7 +563,8 @@ export function matchLogo(msg: string): PhraseMatch | null {
 
 /** The banner: `Initializing a V1 LLM engine (v0.9.1) with config: ...` -> label, version and the dump text. */
 export function parseBanner(msg: string): { engine: "v0" | "v1" | null; version: string | null; dump: string } | null {
-  const m = /^Initializing (an|a V0|a V1) LLM engine(?: \(v([^)\s]+)\))? with config: /.exec(msg);
+  // (a paste may put the dump on the lines after `... with config`, the colon kept or not)
+  const m = /^Initializing (an|a V0|a V1) LLM engine(?: \(v([^)\s]+)\))? with config(?:: |:?\s*$)/.exec(msg);
   if (!m) return null;
   const engine = m[1] === "a V0" ? "v0" : m[1] === "a V1" ? "v1" : null;
   return { engine, version: m[2] ?? null, dump: msg.slice(m[0].length) };

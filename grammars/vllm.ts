@@ -129,10 +129,13 @@ class PrefixParser extends EmbeddedActionsParser {
   head = this.RULE("head", (): HeadParts => {
     const lead: string[] = [];
     this.MANY(() => {
+      // a wrapper's own clock (`07:29:02 [INFO] [job] ...`) may be part of the text before the level
       const t = this.OR([
         { ALT: () => this.CONSUME(LeadText) },
         { ALT: () => this.CONSUME(PLBracket) },
         { ALT: () => this.CONSUME(PRBracket) },
+        { ALT: () => this.CONSUME2(Time) },
+        { ALT: () => this.CONSUME2(MonthDay) },
       ]);
       this.ACTION(() => lead.push(t.image));
     });
@@ -459,7 +462,7 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 // ---------------------------------------------------------------- pasted command lines
 
 // `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`
-const CMD_START = /(?:^|[\s\/"'=])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
+const CMD_START = /(?:^|[\s\/"'=`])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
 // `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
@@ -467,9 +470,14 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 /** `LLM(model=..., tensor_parallel_size=...)` and the engine-args classes: keyword calls in a pasted script */
 const CALL_START = /(?:^|[\s=(.,])(?:LLM|AsyncEngineArgs|EngineArgs)\(/;
 
+// another engine's launcher, whose `--model X --tp 8` are not vLLM's
+const OTHER_ENGINE = /\bsglang\b|\blmdeploy\b|text-generation-launcher|\btrtllm-serve\b|\btensorrt_llm\b|\bllama-server\b|\bollama\b/;
+
 /** Does `text` hold a `vllm serve ...` / `python -m vllm.entrypoints...` / `... --model X` command? */
 export function isCommandLine(text: string): boolean {
-  return CMD_START.test(text) || CONTAINER_START.test(text);
+  if (!CMD_START.test(text) && !CONTAINER_START.test(text)) return false;
+  // `--model` alone does not make a vLLM command when another engine is named and vLLM is not
+  return !(OTHER_ENGINE.test(text) && !/vllm/i.test(text));
 }
 
 /** Where a continued (`\`) launch command is: container flags before the image, or the vLLM arguments. */
@@ -537,10 +545,11 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     const m = CMD_START.exec(text);
     if (!c && !m) return out;
     const at = c && (!m || c.index <= m.index) ? c.index : m!.index;
-    // `bash -c "NCCL_DEBUG=INFO vllm serve m -tp 2"`, `command: 'vllm serve ...'`: a quoted command ends at its quote
+    // `bash -c "NCCL_DEBUG=INFO vllm serve m -tp 2"`, `command: 'vllm serve ...'`: a quoted command ends at its quote;
+    // so does one in markdown's inline-code backticks
     let start = 0;
     let end = text.length;
-    for (const q of ['"', "'"]) {
+    for (const q of ['"', "'", "`"]) {
       const open = text.lastIndexOf(q, at);
       if (open < 0 || (text.slice(0, open).split(q).length - 1) % 2 !== 0) continue;
       start = open + 1;

@@ -14,7 +14,7 @@ import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { verdictOf } from "./rules/verdict.js";
 import { groupRuns, type RunPart } from "./runs.js";
-import { chainOnRecord, createUserMatcher, withRecordMatches } from "./rules/user-hook.js";
+import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
 import { MAX_NESTING, tooDeepCount } from "../grammars/chevrotain.js";
@@ -79,6 +79,14 @@ export class EventStore {
 /** Reads one input into a fact state and its kept events. */
 export async function analyzeSource(source: InputSource, inputIndex: number, opts: AnalyzeOptions = {}): Promise<{ state: FactState; events: Event[] }> {
   const state = initState();
+  const userMatcher = createUserPatternMatcher(opts.rules?.userRules);
+  if (userMatcher) {
+    // the user rules only need the records their patterns may match, when that can be told from a chunk at once
+    const seeAll = opts.onRecord;
+    opts = createLinePrefilter(userMatcher.patterns)
+      ? { ...opts, recordPatterns: { patterns: userMatcher.patterns, onRecord: userMatcher.onRecord } }
+      : { ...opts, onRecord: seeAll ? (rec) => (seeAll(rec), userMatcher.onRecord(rec)) : userMatcher.onRecord };
+  }
   const store = new EventStore(opts.maxEventsPerKind ?? 2000);
   const emit = (e: Event) => {
     reduceEvent(state, e);
@@ -165,6 +173,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     error = e.message;
   }
   guarded((e: typeof emit) => dispatcher.end(e), emit, "end");
+  if (userMatcher) state.userMatches = userMatcher.results();
   debug("fast", `${source.name}: ${ordinary} of ${lines} lines read the ordinary way on this thread`);
   state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices.length ? { notices } : {}) });
   return { state, events: store.events };
@@ -204,14 +213,6 @@ export interface InputFailure {
 /** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
   const { sources, failures, notices } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
-  const userMatcher = createUserMatcher(opts.rules);
-  if (userMatcher) {
-    // the user rules only need the records their patterns may match, when that can be told from a chunk at once
-    const patterns = opts.rules!.userRules!.flatMap((r) => (r.pattern ? [r.pattern] : []));
-    opts = createLinePrefilter(patterns)
-      ? { ...opts, recordPatterns: { patterns, onRecord: userMatcher.onRecord } }
-      : { ...opts, onRecord: chainOnRecord(opts.onRecord, userMatcher.onRecord) };
-  }
   const events: Event[] = [];
   // merged like a binary counter (two parts of equal weight at a time): merging each part into the total
   // would copy the total's input list every time, quadratic in the number of files
@@ -230,7 +231,7 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
     for (const e of part.events) events.push(i === 0 ? e : { ...e, input: i, ev: e.ev });
   };
   // a user rule sees every record, which only this thread can give it: with one, everything is read here
-  if ((opts.jobs ?? 1) > 1 && sources.length > 1 && !opts.onRecord && !opts.recordPatterns) {
+  if ((opts.jobs ?? 1) > 1 && sources.length > 1 && !opts.onRecord && !opts.recordPatterns && !opts.rules?.userRules?.some((r) => r.pattern)) {
     const { analyzeInWorkers } = await import("./parallel/pool.js");
     const parts = await analyzeInWorkers(sources, opts);
     parts.forEach((p, i) => add(i, p));
@@ -242,7 +243,7 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   for (let k = stack.length - 2; k >= 0; k--) state = mergeStates(stack[k].state, state);
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
-  const rules = withRecordMatches(opts.rules, userMatcher, events);
+  const rules = opts.rules;
   const report = buildReport(state, rules);
   const groups = opts.oneRun || parts.length < 2 ? [] : groupRuns(parts);
   if (groups.length > 1) {

@@ -8,6 +8,7 @@ import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
 import { createDialectObserver } from "./events/read-dialect.js";
+import { createWrapJoiner } from "./events/wrapped.js";
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -35,6 +36,8 @@ export function createDispatcher(): Dispatcher {
     emitted++;
     outer(e);
   };
+  // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
+  const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
@@ -52,6 +55,9 @@ export function createDispatcher(): Dispatcher {
       const seen = cut < 0 ? rec : beforeClientData(rec, cut);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
       readSignals(seen, counting);
+      // (a request or access line is never the start of a message a terminal wrapped, nor its rest: the joiner skips it,
+      // as it skips a line the fast path only counts)
+      if (cut < 0) wraps.next(rec, counting);
       observeDialect(seen, counting);
       let r: LogRecord = seen;
       for (const reader of readers) {

@@ -68,6 +68,26 @@ describe("configuration", () => {
     expect(off.status).toBe(2);
   });
 
+  it("a user pattern rule sees every input, a merge of saved reports and --follow alike (its matches are in the fact state)", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "a.log"), ["INFO starting", "WARNING our-wrapper: quota almost exhausted (91%)"].join("\n") + "\n");
+    writeFileSync(join(dir, "b.log"), ["INFO x", "INFO y", "WARNING our-wrapper: quota almost exhausted (97%)"].join("\n") + "\n");
+    writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({
+      userRules: [{ id: "team/quota", severity: "error", title: "Quota", message: "quota warning seen {count} time(s), first at {match}", pattern: "quota almost exhausted \\((\\d+%)\\)", remediation: ["ask"] }],
+    }));
+    const quota = (r: { report: { findings: { ruleId: string }[] } }) => r.report.findings.find((f) => f.ruleId === "team/quota");
+    const both = runJson(["analyze", "a.log", "b.log", "--one-run"], { cwd: dir });
+    expect(quota(both)).toMatchObject({ message: "quota warning seen 2 time(s), first at 91%", evidence: [{ file: "a.log", line: 2 }, { file: "b.log", line: 3 }] });
+    expect(runCli(["analyze", "a.log", "--format", "json", "-o", "a.json"], { cwd: dir }).status).toBe(1);
+    expect(runCli(["analyze", "b.log", "--format", "json", "-o", "b.json"], { cwd: dir }).status).toBe(1);
+    const merged = runJson(["merge", "a.json", "b.json"], { cwd: dir });
+    expect(quota(merged)).toMatchObject({ message: "quota warning seen 2 time(s), first at 91%", evidence: [{ file: "a.log", line: 2 }, { file: "b.log", line: 3 }] });
+    // --follow used to drop pattern rules: its reads never handed the matches to the rules
+    const followed = runCli(["analyze", "b.log", "--follow", "--until-idle", "0.3"], { cwd: dir });
+    expect(followed.status).toBe(1);
+    expect(followed.stdout).toContain("Failed (team/quota): quota warning seen 1 time(s), first at 97%.");
+  });
+
   it("exits 2 with one line on an invalid configuration", () => {
     const dir = tmp();
     writeFileSync(join(dir, "run.log"), "INFO x\n");

@@ -7,6 +7,7 @@ import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
 import { FORMATS, loadRenderer } from "./analyze.js";
+import { rulesConfig } from "../config/cli.js";
 
 interface MergeCliOptions {
   format: string;
@@ -15,6 +16,7 @@ interface MergeCliOptions {
   redact?: boolean;
   redactModels?: boolean;
   events?: boolean;
+  config?: string;
 }
 
 /** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
@@ -67,13 +69,15 @@ export function registerMerge(program: Command): void {
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
+    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
     .action(async (paths: string[], opts: MergeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
       for (const p of paths) parts.push(stateOf(await readJsonReport(p), p));
-      const merged = mergeAnalyses(parts);
+      // the rules run again on the merged facts: with the same configuration analyze used (severities, user rules)
+      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, undefined));
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));

@@ -15,11 +15,17 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } {
+export function createVllmReader(): RecordReader & {
+  fast: RuntimeLineCounter;
+  /** a record a terminal hard-wrapped, joined again (src/events/wrapped.ts): the phrase only the join states */
+  readJoined: (joined: LogRecord, halves: [string, string], emit: Emit) => void;
+  /** does the joined record state a phrase neither half does */
+  joinedPhrase: (joined: LogRecord, halves: [string, string]) => boolean;
+} {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { launch: null, call: null, list: null, envName: null, gpus: new Set() };
+  const other: OtherState = { launch: null, flagLines: false, call: null, list: null, envName: null, gpus: new Set() };
   const runtime = createRuntimeTap();
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
@@ -43,6 +49,9 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
     const msg = head.message;
     runtime.clock(head.date, head.time);
     fileMarkers(rec, head, emit, marker);
+    // a process prefix the peel could not take off, inside a wrapper's text before the level
+    // (`07:29:02 [INFO] [job] (EngineCore_DP0 pid=497) INFO ...`, ANSI rendered as HTML `<b>(Worker_TP0 pid=9)</b>`)
+    if (head.leading.length > 8 && head.leading.indexOf(" pid=") > 0) leadingMarkers(rec, head.leading, emit, marker);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
@@ -50,6 +59,8 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
       if (!isTracebackStructure(msg)) {
         const et = /^((?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
+        // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
+        if (et || msg.indexOf("Error") >= 0) pathMarkers(rec, msg, 2, emit, marker);
       } else if (msg.length > 8) pathMarkers(rec, msg, 2, emit, marker);
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
@@ -85,6 +96,8 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
       if (b) {
         const engine = b.engine ?? (file === null ? null : file.endsWith("core.py") || file.startsWith("v1/") ? "v1" : "v0");
         const facts: Record<string, string> = engine ? { "vllm.engine": engine } : {};
+        // without the logger's file, `an LLM engine` is V0's wording (V1 used it too only while opt-in, v0.6.5–v0.7.0): a weak marker
+        if (!engine) marker(rec, { marker: "phrase:Initializing an LLM engine", engine: "v0", strength: 1 }, emit);
         if (b.version) facts["vllm.version"] = b.version;
         emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "banner", facts, priority: b.engine ? 9 : 8, level, message: clipMsg(msg) });
         startDump(rec, b.dump, "banner", emit);
@@ -136,6 +149,8 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
     read(rec, emit) {
       const text = rec.text;
       if (pending) {
+        // a banner whose dump a paste put on the next lines, inside a code fence
+        if (pending.parts === 0 && pending.text.trim() === "" && /^(?:`{3,}|~{3,})[\w-]*\s*$/.test(text)) return true;
         if (pending.parts < 6 && isContinuation(text)) {
           pending.text += text;
           pending.parts++;
@@ -153,9 +168,16 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
         if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
         // a message ends a command or call that a paste left open
         other.launch = null;
+        other.flagLines = false;
         other.call = null;
         other.list = null;
         return false;
+      }
+      other.flagLines = false;
+      if (other.list) {
+        const list = other.list;
+        other.list = null;
+        readWords(list.rec, list.words.join(" "), emit, other);
       }
       // (a request line's id and prompt are the client's: a record quoted there is no record)
       const next = isRequestMessage(head.message) ? -1 : nextRecordStart(head.message);
@@ -184,11 +206,25 @@ export function createVllmReader(): RecordReader & { fast: RuntimeLineCounter } 
       }
       return true;
     },
-    // a request or access line closes a config dump left open (the line is no part of it): the fast path leaves such
-    // a line to the ordinary way
-    fast: createRuntimeFast(runtime.fast, () => pending === null),
+    joinedPhrase(joined, [a, b]) {
+      const hit = matchAnywhere(joined.text);
+      return hit !== null && matchAnywhere(a)?.id !== hit.id && matchAnywhere(b)?.id !== hit.id;
+    },
+    readJoined(joined, [a, b], emit) {
+      const hit = matchAnywhere(joined.text);
+      if (!hit || matchAnywhere(a)?.id === hit.id || matchAnywhere(b)?.id === hit.id) return;
+      emit({ kind: "vllm.message", ...base(joined, evidenceOf(joined)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(joined.text) });
+    },
+    // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
+    // leaves such a line to the ordinary way
+    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
+      if (other.list) {
+        const list = other.list;
+        other.list = null;
+        readWords(list.rec, list.words.join(" "), emit, other);
+      }
       runtime.end(emit);
       const m = metrics.event();
       if (m) emit(m);
@@ -243,6 +279,14 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
 }
 
 const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;
+
+function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: MarkerFn): void {
+  for (const m of leading.matchAll(PREFIX_NAME)) {
+    const name = m[1].trim();
+    const hint = processHint(name);
+    if (hint) marker(rec, { marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint }, emit);
+  }
+}
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray" } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
@@ -301,12 +345,14 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
 
 /** Source paths in traceback lines: `vllm/v1/...`, V0's `vllm/worker/`, executors, `AsyncLLMEngine`. */
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
-  if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0) return;
+  if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
   else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
   else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 1 }, emit);
   if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
+  // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
+  else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
   if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
 }
@@ -314,8 +360,16 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
 interface OtherState {
   /** the previous record was a launch command ending in a backslash: how this one continues it */
   launch: LaunchState | null;
-  /** a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`) */
-  list: { rec: LogRecord; words: string[] } | null;
+  /**
+   * the previous record was a vLLM command (or one of its flag lines) that did not end in a backslash: a paste whose
+   * markdown ate the backslashes puts the rest of the command on lines of flags (`--tensor-parallel-size 8 `)
+   */
+  flagLines: boolean;
+  /**
+   * a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`); `quoted`: a JSON or
+   * Python list of arguments written one quoted item per line (`"--tensor-parallel-size",`), brackets not pasted
+   */
+  list: { rec: LogRecord; words: string[]; quoted?: boolean } | null;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
   envName: string | null;
   /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
@@ -377,6 +431,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  if (state.flagLines) {
+    state.flagLines = false;
+    if (text.length < 4000 && FLAG_LINE.test(text)) {
+      readLaunch(rec, parseLaunch(text, { phase: "vllm", modelNext: false }), emit, state);
+      if (state.launch === null) state.flagLines = true;
+      return false;
+    }
+  }
   if (state.call) {
     // `llm = LLM(` then `    model="m",` lines: the keyword arguments, Python comments left out; a line of another
     // shape (a traceback showing only the call's first line) ends it
@@ -393,9 +455,9 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     readCall(call.rec, call.text, emit);
   }
   if (state.list) {
-    const item = YAML_ITEM.exec(text);
+    const item = state.list.quoted ? QUOTED_ITEM.exec(text) : YAML_ITEM.exec(text);
     if (item && state.list.words.length < MAX_CALL_LINES) {
-      state.list.words.push(shellWord(item[1].replace(/^(["'])(.*)\1$/, "$2")));
+      state.list.words.push(shellWord(state.list.quoted ? item[2] : item[1].replace(/^(["'])(.*)\1$/, "$2")));
       return false;
     }
     const list = state.list;
@@ -439,6 +501,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     if (m) {
       if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
       if (m[1] === "ERROR" || m[1] === "CRITICAL") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      pathMarkers(rec, m[2], 1, emit, marker);
       return false;
     }
   }
@@ -454,7 +517,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const words = commandOfArray(text);
     if (words !== null && readWords(rec, words, emit, state)) return false;
   }
-  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0) && isCommandLine(text)) {
+  // (`python -m vllm.entrypoints.openai.api_server \` may stand alone on its line, its flags on the next ones)
+  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
     return false;
   }
@@ -466,6 +530,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
     if (YAML_COMMAND_KEY.test(text)) {
       state.list = { rec, words: [] };
+      return false;
+    }
+  }
+  if ((c === 34 /* " */ || c === 39) /* ' */ && text.length < 400) {
+    // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`
+    const item = QUOTED_ITEM.exec(text);
+    if (item && item[2].length > 0) {
+      state.list = { rec, words: [shellWord(item[2])], quoted: true };
       return false;
     }
   }
@@ -519,18 +591,28 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   return false;
 }
 
+// a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
+// (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
+const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
+
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
 const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
+const QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*,?\s*$/;
+// flags only vLLM has among the launchers pasted with it: an argument list holding one is vLLM's (`vllm-openai` image args)
+const VLLM_FLAG = /(?:^|\s)--(?:tensor-parallel-size|pipeline-parallel-size|data-parallel-size|gpu-memory-utilization|max-model-len|distributed-executor-backend|served-model-name|max-num-batched-tokens|kv-cache-dtype)(?:[\s=]|$)/;
 const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
 const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 
 /** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
 function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
   const line = ` ${words}`;
-  if (!isCommandLine(line)) return false;
-  readLaunch(rec, parseLaunch(line), emit, state);
+  if (isCommandLine(line)) readLaunch(rec, parseLaunch(line), emit, state);
+  // vLLM's arguments alone (a container's `args:`, a list whose first lines were not pasted)
+  else if (VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line)) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
+  else return false;
   state.launch = null;
+  state.flagLines = false;
   return true;
 }
 
@@ -545,6 +627,7 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
+  state.flagLines = line.cont === null && line.flags.size > 0;
 }
 
 function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["via"], emit: Emit): void {
@@ -562,10 +645,11 @@ function emitPhrase(rec: LogRecord, hit: PhraseMatch, level: string | null, msg:
     delete facts["vllm.engine"];
     marker(rec, { marker: `phrase:${hit.id}`, engine, strength: 3 }, emit);
   }
-  if (hit.id === "config.defaultBackend") {
+  if (hit.id === "config.defaultBackend" || hit.id === "config.asyncSchedulingBackend") {
     const b = String(facts["config.executorBackend"]);
     delete facts["config.executorBackend"];
-    if (b === "mp" || b === "ray" || b === "uni" || b === "external_launcher") marker(rec, { marker: "phrase:Defaulting to use", backend: b, strength: 4 }, emit);
+    const name = hit.id === "config.defaultBackend" ? "phrase:Defaulting to use" : "phrase:Async scheduling will be disabled";
+    if (b === "mp" || b === "ray" || b === "uni" || b === "external_launcher") marker(rec, { marker: name, backend: b, strength: 4 }, emit);
   }
   const values: Record<string, string | number | boolean> = facts;
   if (hit.id === "customAllReduce.disabled") {
@@ -763,9 +847,18 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
   return out;
 }
 
+// argparse takes an unambiguous prefix of a flag (`--tensor_parallel 2`); these have no other vLLM flag that starts alike
+const ABBREVIABLE = ["tensor_parallel_size", "pipeline_parallel_size", "gpu_memory_utilization", "max_model_len"];
+
+function unabbreviated(k: string): string {
+  if (CONFIG_KEYS[k] || k.length < 7) return k;
+  return ABBREVIABLE.find((f) => f.startsWith(k)) ?? k;
+}
+
 export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
-  for (const [k, v] of flags) {
+  for (const [key, v] of flags) {
+    const k = unabbreviated(key);
     // argparse's BooleanOptionalAction: `--no-enforce-eager`
     const negated = k.startsWith("no_") && BOOLEAN.has(CONFIG_KEYS[k.slice(3)] ?? "") && v === true;
     if (negated) {

@@ -8,9 +8,13 @@ const NCCL_HEADER = /(?:^|\s)([\w.-]+):\d+:\d+ \[\d+\]/;
 const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
 const RANK_MARK = /\[(?:PG [^\]]*?)?Rank (\d+)\]|\[rank(\d+)\]/;
 
-/** Applies the signature table to one record: a `signal` event for each signature the record is. */
-export function readSignals(rec: LogRecord, emit: Emit): void {
-  const found = matchSignatures(rec.text);
+/**
+ * Applies the signature table to one record: a `signal` event for each signature the record is. `except`: ids not to
+ * emit (those a hard-wrapped record's halves already gave, see src/events/wrapped.ts).
+ */
+export function readSignals(rec: LogRecord, emit: Emit, except?: ReadonlySet<string>): void {
+  let found = matchSignatures(rec.text);
+  if (except && found.length) found = found.filter((f) => !except.has(f.id));
   if (!found.length) return;
   const marked = RANK_MARK.exec(rec.raw);
   const rank = rec.origin.rank ?? (marked ? Number(marked[1] ?? marked[2]) : null);

@@ -12,6 +12,7 @@ import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js"
 import { dialectsDomain, type DialectsState } from "./dialects.js";
 import { tracebacksDomain, type TracebacksState } from "./tracebacks.js";
 import { versionsDomain, type VersionsState } from "./versions.js";
+import { mergeRecordMatches, type RecordMatches } from "../events/user-patterns.js";
 import { finalizeTimeline, timelineDomain, type TimelineState } from "./timeline.js";
 
 /** Everything an analysis knows before rules run; plain JSON, mergeable. */
@@ -32,6 +33,8 @@ export interface FactState {
   /** absent in states written before they existed */
   versions?: VersionsState;
   tracebacks?: TracebacksState;
+  /** what the user rules' patterns matched (src/events/user-patterns.ts); absent when no user rule has one */
+  userMatches?: RecordMatches;
 }
 
 export function initState(): FactState {
@@ -63,6 +66,8 @@ export function reduceEvent(state: FactState, e: Event): void {
   }
 }
 
+const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+
 /** Combines the states of two analyses; b's inputs are numbered after a's. */
 export function mergeStates(a: FactState, b: FactState): FactState {
   const shifted = shiftInputs(b, a.inputs.length);
@@ -81,6 +86,7 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     timeline: timelineDomain.merge(a.timeline ?? timelineDomain.init(), shifted.timeline ?? timelineDomain.init()),
     versions: versionsDomain.merge(a.versions ?? versionsDomain.init(), shifted.versions ?? versionsDomain.init()),
     tracebacks: tracebacksDomain.merge(a.tracebacks ?? tracebacksDomain.init(), shifted.tracebacks ?? tracebacksDomain.init()),
+    ...optional("userMatches", mergeRecordMatches(a.userMatches, shifted.userMatches)),
   };
 }
 

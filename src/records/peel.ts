@@ -27,7 +27,11 @@ const GPUSTACK = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d
 const TORCHSERVE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+ \[(?:DEBUG|INFO |WARN |ERROR)\s*\] [\w\-.]+ (?:MODEL_LOG|MODEL_METRICS) - /;
 const LEMONADE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[\w+\] \(\w+\) /;
 const RAY_DRIVER_TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?\s+(?=[A-Za-z(<])/;
-const JOURNALD = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) ([^\s\[]+)\[(\d+)\]:\s/;
+// journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
+// `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
+// weekday and a zone name; `short-unix` is seconds since the epoch.
+const SYSLOG_STAMP = String.raw`(?:(?:\p{L}{2,5}\.?|\d{1,2}[月월])\s{1,2}\d{1,2}日?\s\d\d:\d\d:\d\d(?:\.\d+)?|(?:\p{L}{2,3}\s)?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d|\s[A-Z]{2,5})?|\d{9,10}\.\d+)`;
+const JOURNALD = new RegExp(String.raw`^${SYSLOG_STAMP} (\S+) ([^\s\[]+)\[(\d+)\]:\s`, "u");
 const APP_WRAPPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]\s+[\w.]+:\d+\s+(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s*/;
 const COMPOSE = /^([A-Za-z0-9][\w.\-]*?)\s*\|\s(?=\S)/;
 // `vllm-1  |     raise ...`, `proj_vllm_1  |   File "..."`: indented text after the prefix; only a name with compose's
@@ -36,7 +40,8 @@ const COMPOSE_INDENTED = /^([A-Za-z0-9][\w.\-]*?[-_]\d+)\s*\|(?=[ \t]{2,}\S)/;
 // a blank line of the container's output: nothing after the prefix
 const COMPOSE_BLANK = /^[A-Za-z0-9][\w.\-]*?[-_]\d+\s*\|$/;
 const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
-const MPIRUN = /^\[(\d+),(\d+)\]<(?:stdout|stderr)>:\s?/;
+// Open MPI's --tag-output `[job,rank]<stdout>:`; SageMaker's MPI launcher writes `[1,mpirank:0,algo-1]<stdout>:` (rank and host)
+const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdout|stderr)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
 const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
@@ -67,9 +72,22 @@ function mayHoldAnsiResidue(s: string): boolean {
   return false;
 }
 
+// a colour code of any position once its ESC byte is lost
+const ANSI_RESIDUE_ANYWHERE = /\[\d{1,3}(?:;\d{1,3})*m/g;
+
 export function stripAnsi(s: string): string {
   if (s.indexOf("\x1b") < 0 && !(mayHoldAnsiResidue(s) && ANSI_QUICK.test(s))) return s;
-  return s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
+  const out = s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
+  // codes glued to the text they colour (vLLM ≥0.12 on a TTY: `[32mINFO[0m [90m12-01 10:00:00[0m [90m[core.py:61][0m`):
+  // they come in pairs, so a line that held two or more loses all of them
+  if (out.indexOf("m") >= 0 && ANSI_RESIDUE_ANYWHERE.test(out)) {
+    ANSI_RESIDUE_ANYWHERE.lastIndex = 0;
+    const n = s.match(ANSI_RESIDUE_ANYWHERE)?.length ?? 0;
+    ANSI_RESIDUE_ANYWHERE.lastIndex = 0;
+    if (n >= 2) return out.replace(ANSI_RESIDUE_ANYWHERE, "");
+  }
+  ANSI_RESIDUE_ANYWHERE.lastIndex = 0;
+  return out;
 }
 
 function procOrigin(name: string, origin: Origin): void {
@@ -83,6 +101,12 @@ function procOrigin(name: string, origin: Origin): void {
   }
   const dp = /^EngineCore_(?:DP)?(\d+)$/.exec(name);
   if (dp && origin.dp === undefined) origin.dp = Number(dp[1]);
+}
+
+function journald(m: RegExpExecArray, origin: Origin): void {
+  origin.host ??= m[1];
+  origin.process ??= m[2];
+  origin.pid ??= Number(m[3]);
 }
 
 export interface Peeled {
@@ -209,6 +233,7 @@ export function peelWrapped(raw: string): Peeled {
     if (c === 91 /* [ */) {
       if ((m = MPIRUN.exec(s))) {
         origin.rank ??= Number(m[2]);
+        if (m[3]) origin.host ??= m[3];
         s = s.slice(m[0].length);
         continue;
       }
@@ -248,6 +273,12 @@ export function peelWrapped(raw: string): Peeled {
       }
     }
     if (c >= 48 && c <= 57 /* digit */) {
+      if ((m = JOURNALD.exec(s))) {
+        journald(m, origin);
+        if (m[0].charCodeAt(4) === 45 /* - */) stamp ??= m[0].slice(0, m[0].indexOf(" ", 11));
+        s = s.slice(m[0].length);
+        continue;
+      }
       if ((m = PY_LOGGING.exec(s)) || (m = FASTCHAT.exec(s)) || (m = GPUSTACK.exec(s)) || (m = TORCHSERVE.exec(s)) || (m = LEMONADE.exec(s))) {
         stamp ??= m[0].slice(0, 19);
         s = s.slice(m[0].length);
@@ -283,10 +314,8 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if (c >= 65 && c <= 90 && (m = JOURNALD.exec(s))) {
-      origin.host ??= m[1];
-      origin.process ??= m[2];
-      origin.pid ??= Number(m[3]);
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128) && (m = JOURNALD.exec(s))) {
+      journald(m, origin);
       s = s.slice(m[0].length);
       continue;
     }

@@ -4,7 +4,8 @@ import { RULES } from "./index.js";
 import { orderFindings, relationOf } from "./order.js";
 import { DEBUG_HINT } from "./nccl/signature-rule.js";
 import { DEFAULT_THRESHOLDS, docsPath, docsUrl, type FindingDraft, type Rule, type RuleContext, type RuleMeta, type Thresholds } from "./types.js";
-import { runUserRules, type RecordMatches, type UserRule } from "./user.js";
+import type { RecordMatches } from "../events/user-patterns.js";
+import { runUserRules, type UserRule } from "./user.js";
 import { hasNcclInfo } from "../facts/dialects.js";
 
 /** Per-rule severity or "off", thresholds, user rules: filled by the configuration loader (src/config). */
@@ -56,7 +57,7 @@ export function runRules(facts: Facts, state: FactState, config?: RulesConfig): 
   }
   if (config?.userRules?.length) {
     try {
-      for (const u of runUserRules(config.userRules, facts, config.recordMatches ?? {})) {
+      for (const u of runUserRules(config.userRules, facts, config.recordMatches ?? state.userMatches ?? {})) {
         // a user rule's page is the team's own (its `docs` URL), or none; `docs` names where user rules are explained
         findings.push(toFinding(u.id, u.title, u.severity, u.draft, thresholds.maxEvidence, { docs: USER_RULES_DOCS, ...(u.docs ? { docsUrl: u.docs } : {}) }));
       }

@@ -1,5 +1,5 @@
 import type { Facts, Severity } from "../facts/schema.js";
-import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
+import type { RecordMatches } from "../events/user-patterns.js";
 import type { FindingDraft } from "./types.js";
 
 export type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=" | "exists" | "missing";
@@ -16,43 +16,6 @@ export interface UserRule {
   docs?: string;
   pattern?: RegExp;
   when?: { fact: string; op: Comparison; value?: string | number | boolean | null };
-}
-
-/** Per user rule: the first matching lines and how many matched. */
-export type RecordMatches = Record<string, { evidence: Evidence[]; count: number; first: string | null }>;
-
-const KEEP = 20;
-
-/** Feeds records to the user rules' regexes; bounded memory (the first few lines and a count per rule). */
-export function createRecordMatcher(rules: readonly UserRule[]): { onRecord(rec: LogRecord): void; results(): RecordMatches } {
-  const withPattern = rules.filter((r) => r.pattern);
-  const out: RecordMatches = {};
-  for (const r of withPattern) out[r.id] = { evidence: [], count: 0, first: null };
-  return {
-    onRecord(rec) {
-      for (const r of withPattern) {
-        const m = r.pattern!.exec(rec.text);
-        if (!m) continue;
-        const slot = out[r.id];
-        slot.count++;
-        if (slot.evidence.length < KEEP) slot.evidence.push(evidenceOf(rec));
-        slot.first ??= m[1] ?? m[0];
-      }
-    },
-    results: () => out,
-  };
-}
-
-/** Merges the matches of several inputs (counts add, evidence keeps the first lines). */
-export function mergeRecordMatches(a: RecordMatches, b: RecordMatches): RecordMatches {
-  const out: RecordMatches = { ...a };
-  for (const [id, m] of Object.entries(b)) {
-    const cur = out[id];
-    out[id] = cur
-      ? { count: cur.count + m.count, evidence: [...cur.evidence, ...m.evidence].slice(0, KEEP), first: cur.first ?? m.first }
-      : m;
-  }
-  return out;
 }
 
 export function factValue(facts: Facts, path: string): unknown {

@@ -1,0 +1,107 @@
+import { matchSignatures } from "../../grammars/signatures.js";
+import type { LogRecord } from "../model.js";
+import { readSignals } from "./signals.js";
+import type { Emit } from "./types.js";
+
+/**
+ * A terminal or viewer that hard-wraps long lines at a fixed width splits one record over several physical lines, the
+ * later ones with no prefix at all (`(EngineCore pid=316) ValueError: To serve at least one request with the model's
+ * max seq len (100000), (4.26 GiB KV cach` / `e is needed, which is larger than the available KV cache memory (4.25
+ * GiB). ...`). Each half is read as it is; the two joined are read as well, and only what the join alone states (a
+ * signature or vLLM phrase neither half matched) is added, so a wrong join adds nothing unless it forms a whole message.
+ */
+export interface WrapJoiner {
+  /** `rec` follows the previous record: reads the two joined when `rec` may continue it */
+  next(rec: LogRecord, emit: Emit): void;
+}
+
+/** shorter records are not cut by a terminal's width */
+const MIN_CUT = 60;
+// what starts a record of its own: a level word or glog letter, a date, a bracket/paren prefix, traceback structure, a prompt
+const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[IWEF]\d{4} |\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|Traceback|File "|During handling|The above exception|\([^()]*\bpid=|\((?:raylet|gcs_server)\)|[\[<#$>|=*+~^`{}])/;
+// a host:pid:tid NCCL prefix
+const NCCL_START = /^[\w.\-]+:\d+:\d+ /;
+
+export function createWrapJoiner(
+  readPhrases: (joined: LogRecord, halves: [string, string], emit: Emit) => void,
+  hasPhrase: (joined: LogRecord, halves: [string, string]) => boolean,
+): WrapJoiner {
+  // the records the next line may continue: a record alone, or a join so far (`hard`: a terminal's cut at its width,
+  // nothing lost but the blank the peel trims at a break; `soft`: wraps at blanks that the paste dropped, so a blank
+  // goes back at every break)
+  let cands: Candidate[] = [];
+  let lastLine = -1;
+  let lastInput = -1;
+  return {
+    next(rec, emit) {
+      const adjacent = rec.line === lastLine + 1 && rec.input === lastInput;
+      lastLine = rec.line;
+      lastInput = rec.input;
+      // the longest join first: it holds the most of the message
+      const from = adjacent && cands.length && continues(rec) ? [...cands].sort((a, b) => b.rec.text.length - a.rec.text.length) : [];
+      let own: Set<string> | undefined;
+      const ownSignatures = () => (own ??= new Set(matchSignatures(rec.text).map((f) => f.id)));
+      const next: Candidate[] = mayBeCut(rec) && INTEREST.test(rec.text) ? [{ rec, mode: "new", sigs: ownSignatures() }] : [];
+      for (const c of from) {
+        const p = c.rec;
+        const pieces = (c.pieces ?? 1) + 1;
+        const blank = /\s$/.test(p.raw) || /^\s/.test(rec.raw);
+        const tries: ["hard" | "soft", string][] =
+          c.mode === "hard" ? [["hard", blank ? " " : ""]] : c.mode === "soft" ? [["soft", " "]] : blank ? [["hard", " "]] : [["hard", ""], ["soft", " "]];
+        for (const [mode, sep] of tries) {
+          // the evidence is the first line's, with the message whole (rules read a signal's text again)
+          const joined: LogRecord = { ...p, text: p.text + sep + rec.text, raw: p.raw.trimEnd() + sep + rec.raw.trim() };
+          const halves = new Set<string>([...c.sigs, ...ownSignatures()]);
+          const sigs = new Set(matchSignatures(joined.text).map((f) => f.id));
+          if ([...sigs].some((id) => !halves.has(id)) || hasPhrase(joined, [p.text, rec.text])) {
+            readSignals(joined, emit, halves);
+            readPhrases(joined, [p.text, rec.text], emit);
+            cands = grows(joined, pieces) ? [{ rec: joined, mode, sigs, pieces }] : next;
+            return;
+          }
+          if (grows(joined, pieces) && next.length < 3) next.push({ rec: joined, mode, sigs, pieces });
+        }
+      }
+      cands = next;
+    },
+  };
+}
+
+interface Candidate {
+  rec: LogRecord;
+  mode: "new" | "hard" | "soft";
+  /** the signatures its text matches already */
+  sigs: Set<string>;
+  /** physical lines joined */
+  pieces?: number;
+}
+
+// the start of a message worth joining says what it is about: the signatures and phrases are all failures, limits and
+// network or memory statements (ordinary prose is never joined)
+const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect/;
+
+/** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
+const MAX_JOIN = 1500;
+const MAX_PIECES = 4;
+
+function grows(joined: LogRecord, pieces: number): boolean {
+  return pieces < MAX_PIECES && joined.text.length < MAX_JOIN && mayBeCut(joined);
+}
+
+function mayBeCut(rec: LogRecord): boolean {
+  const t = rec.text;
+  // (the width is the physical line's, wrappers included)
+  if (rec.raw.length < MIN_CUT || t.length === 0) return false;
+  // a terminal cuts at its width, wherever that falls; only a sentence's end is taken for the record's end
+  const c = t.charCodeAt(t.length - 1);
+  return c !== 46 /* . */ && c !== 33 /* ! */ && c !== 63 /* ? */;
+}
+
+function continues(rec: LogRecord): boolean {
+  const t = rec.text;
+  if (t.length === 0 || t.length > 4000) return false;
+  // the continuation of a wrapped line has no wrapper of its own (prefix, stamp, process)
+  if (rec.raw.length - t.length > 2 && !rec.raw.startsWith(t)) return false;
+  if (rec.origin.process !== undefined || rec.origin.pid !== undefined || rec.stamp !== undefined) return false;
+  return !RECORD_START.test(t) && !NCCL_START.test(t);
+}
