@@ -119,6 +119,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   };
   const dispatchRecord = (rec: import("./model.js").LogRecord) => dispatcher.dispatch(rec, emit);
   let ordinary = 0;
+  let ordinaryChars = 0;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let error: string | undefined;
   const notices: string[] = [];
@@ -130,6 +131,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     const countCut = () => cutLines++;
     const readRecords = (raw: string, lineNo: number) => {
       ordinary++;
+      ordinaryChars += raw.length;
       if (raw.length === 0) return;
       const pieces = splitPhysicalLine(raw);
       for (const piece of pieces) {
@@ -153,7 +155,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       const { next } = await readLineLoop(stream, {
         maxLineChars: maxChars, onBytes, sniff, firstLine, skipUntil, counter: fast, prefilter, onLine: readRecords, onCut: countCut,
         onChunk: (nextLine) => {
-          keepHeap(bytes);
+          // (only what was read the ordinary way makes garbage: a read the fast path counts never asks for the RSS)
+          keepHeap(ordinaryChars);
           lines = nextLine - 1;
           opts.onBatch?.(state, store.events);
         },

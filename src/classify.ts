@@ -1,9 +1,9 @@
 import type { Emit, RecordReader } from "./events/types.js";
-import type { ChunkLineCounter, LineCounter } from "./events/fast.js";
+import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
-import type { RuntimeLineCounter } from "./events/read-runtime.js";
+import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
@@ -42,20 +42,26 @@ export function createDispatcher(): Dispatcher {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
     // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
-    fast: bothCounters(vllm.fast, nccl.fast),
+    fast: runtimeFirst(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
     dispatch(rec, emit) {
       outer = emit;
       const before = emitted;
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, counting);
+      // a request or access line holds the client's text (a prompt, a path): the vLLM reader counts the line, the
+      // others see it only up to where that text starts
+      const cut = clientDataAt(rec.text);
+      const seen = cut < 0 ? rec : beforeClientData(rec, cut);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
-      readSignals(rec, counting);
-      wraps.next(rec, counting);
-      observeDialect(rec, counting);
-      let r: LogRecord = rec;
+      readSignals(seen, counting);
+      // (a request or access line is never the start of a message a terminal wrapped, nor its rest: the joiner skips it,
+      // as it skips a line the fast path only counts)
+      if (cut < 0) wraps.next(rec, counting);
+      observeDialect(seen, counting);
+      let r: LogRecord = seen;
       for (const reader of readers) {
-        const out = reader.read(r, counting);
+        const out = reader.read(reader === vllm && cut >= 0 ? rec : r, counting);
         if (out === true) break;
         if (out !== false) r = out;
       }
@@ -68,26 +74,10 @@ export function createDispatcher(): Dispatcher {
   };
 }
 
-/** The runtime counter first (its lines are never NCCL lines), then the NCCL counter; a line either counts is gone. */
-function bothCounters(a: RuntimeLineCounter, b: LineCounter): LineCounter {
-  return {
-    begin(bytes, maxChars, opts): ChunkLineCounter {
-      const cb = b.begin(bytes, maxChars, opts);
-      // the server-line counter reads ASCII chunks only, and none under a user rule's prefilter (a pattern anchored at
-      // a record's start must see the records behind wrappers)
-      const ca = opts?.bare || opts?.ascii === false ? undefined : a.begin(bytes, maxChars);
-      if (!ca) return cb;
-      return {
-        line: (s, e, n) => ca.line(s, e, n) || cb.line(s, e, n),
-        pass() {
-          ca.pass();
-          cb.pass();
-        },
-        done() {
-          ca.done();
-          cb.done();
-        },
-      };
-    },
-  };
+/** A record's text and raw line cut where the client's text starts (at `cut` of the text). */
+function beforeClientData(rec: LogRecord, cut: number): LogRecord {
+  const text = rec.text.slice(0, cut);
+  const at = rec.raw.indexOf(text);
+  return { ...rec, text, raw: at >= 0 ? rec.raw.slice(0, at + cut) : text };
 }
+

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analyze.js";
-import { runtimeFastLines } from "../src/events/read-runtime.js";
+import { runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
+import { toRecord } from "../src/records/peel.js";
 import { healthy, kvPressure, queueFreeKv, smallBatchTp, stall, throughputDrop, wrongModel, type Era } from "./fixtures/runtime/logs.js";
+import { analyzeText } from "./rules/analyze-text.js";
 
 /**
  * The counting fast path for request and access lines (src/events/read-runtime.ts) must leave the analysis
@@ -85,5 +87,92 @@ describe("runtime fast path", () => {
       const { fast, slow } = await both(text);
       expect(fast).toEqual(slow);
     }
+  });
+
+  /** how collectors write each line: the fast path must count behind them, with the same report as without it */
+  const WRAPPERS: Record<string, (line: string, i: number) => string> = {
+    kubectl: (l, i) => `2025-08-19T10:${String(10 + (i % 50)).padStart(2, "0")}:0${i % 10}.${String(i * 7919).padStart(9, "0").slice(-9)}Z ${l}`,
+    compose: (l) => `vllm-1  | ${l}`,
+    "kubectl + compose": (l, i) => `2025-08-19T10:11:${String(i % 60).padStart(2, "0")}.${String(i).padStart(6, "0")}Z vllm-1  | ${l}`,
+    crlf: (l) => `${l}\r`,
+  };
+  /** request and access lines whose client text (prompt, id, path) quotes what other readers read, or ends as the peel reads */
+  const CLIENT_TRAPS = (p: string) => [
+    `${p}INFO 08-19 10:09:10 [logger.py:41] Received request chatcmpl-q1: prompt: 'why CUDA out of memory. Tried to allocate 2.00 GiB and Connection refused and ibv_poll_cq failed', params: SamplingParams(n=1), lora_request: None.`,
+    `${p}INFO 08-19 10:09:10 [logger.py:41] Received request chatcmpl-q2: prompt: 'see INFO 08-19 10:00:00 [core.py:74] Initializing a V1 LLM engine (v0.99.0) with config: model=\'evil\', tensor_parallel_size=64', params: SamplingParams(n=1), lora_request: None.`,
+    `${p}INFO 08-19 10:09:11 [async_llm.py:269] Added request Avg prompt throughput: 1.0 tokens/s, Avg generation throughput: 2.0 tokens/s, Running: 99 reqs, Waiting: 0 reqs, GPU KV cache usage: 99.0%.`,
+    `${p}INFO 08-19 10:09:11 [logger.py:41] Received request chatcmpl-q3: prompt: 'résumé 東京 ✓', params: SamplingParams(n=1), lora_request: None.`,
+    `${p}INFO 08-19 10:09:12 [logger.py:41] Received request chatcmpl-q4: prompt: '\x1b[31mred\x1b[0m and [0m', params: SamplingParams(n=1), lora_request: None.`,
+    `${p}INFO 08-19 10:09:12 [async_llm.py:269] Added request chatcmpl-q4. [repeated 3x across cluster]`,
+    `${p}INFO 08-19 10:09:13 [logger.py:41] Received request chatcmpl-q5: prompt: 'set RAY_DEDUP_LOGS=0 to disable log deduplication, see the docs for more options.)`,
+    `${p}INFO 08-19 10:09:13 [async_llm.py:269] Added request chatcmpl-q5.[0m`,
+    `${p}INFO 08-19 10:09:13.250 [logger.py:41] Received request chatcmpl-q6: prompt: 'a header with milliseconds', params: SamplingParams(n=1), lora_request: None.`,
+    `${p}INFO 08-19 10:09:14 [async_llm.py:269] Added request chatcmpl-q6 |`,
+    `${p}INFO:     10.0.0.1:5004 - "GET /v1/models?x=[1] HTTP/1.1" 200 OK`,
+    `${p}INFO:     10.0.0.1:5005 - "GET /v1/models HTTP/1.1" 200 OK [repeated 2x across cluster]`,
+    `${p}INFO:     10.0.0.1:5006 - "GET /health HTTP/1.1" \x1b[32m200 OK\x1b[0m`,
+    `${p}INFO:     10.0.0.1:5007 - "GET /x Avg prompt throughput: 1.0 tokens/s, Running: 3 reqs HTTP/1.1" 200 OK`,
+    `${p}INFO:     10.0.0.1:5008 - "GET /v1/models HTTP/1.1" 304 Not Modified`,
+    `${p}INFO:     10.0.0.1:5009 - "GET /NCCL_timeout HTTP/1.1" 200 OK`,
+    `vllm-2  | ${p}INFO 08-19 10:09:15 [logger.py:41] Received request chatcmpl-q7: prompt: 'another container', params: SamplingParams(n=1), lora_request: None.`,
+  ];
+
+  for (const era of eras) {
+    it(`${era}: the same report behind collectors' wrappers and with look-alike client text, and most lines counted`, async () => {
+      const prefix = era === "v1-0.10" ? "(APIServer pid=1) " : era === "newest" ? "(APIServer pid=7) " : "";
+      const lines = [healthy(era), queueFreeKv(era)].join("").trimEnd().split("\n");
+      const mid = Math.floor(lines.length / 2);
+      const mixed = [...lines.slice(0, mid), ...CLIENT_TRAPS(prefix), ...lines.slice(mid)];
+      for (const [name, wrap] of Object.entries(WRAPPERS)) {
+        const { fast, slow, counted } = await both(mixed.map(wrap).join("\n") + "\n");
+        expect(fast, name).toEqual(slow);
+        expect(counted, name).toBeGreaterThan(40);
+      }
+    });
+  }
+
+  it("a prompt is the client's text: what it quotes is not read as the server's own lines", async () => {
+    const base = healthy("v1-0.10");
+    const lines = base.trimEnd().split("\n");
+    // (at a time inside the stats lines' span, so that they do not seem to stop early)
+    const quoting = CLIENT_TRAPS("(APIServer pid=1) ").slice(0, 3).map((l) => l.replace("10:09:1", "10:02:0"));
+    const r = await analyzeText([...lines.slice(0, 40), ...quoting, ...lines.slice(40)].join("\n") + "\n");
+    const plain = await analyzeText(base);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(plain.findings.map((f) => f.ruleId));
+    expect(r.facts.config?.tensorParallelSize).toBe(1);
+    expect(r.facts.runtime?.statsLines).toBe(plain.facts.runtime?.statsLines);
+    expect(r.facts.runtime?.requests?.received).toBe((plain.facts.runtime?.requests?.received ?? 0) + 2);
+    expect(r.facts.runtime?.addedRequests).toBe((plain.facts.runtime?.addedRequests ?? 0) + 1);
+  });
+
+  it("learns a wrapper as bytes, with any digit where the peel takes the digits off alike, and the origin's digits as they are", () => {
+    const text = "INFO 08-19 10:09:01 [async_llm.py:269] Added request chatcmpl-1.";
+    const shown = (raw: string) => {
+      const t = wrapperTemplate(toRecord("t.log", 0, 1, raw));
+      return t && Buffer.from(t.map((c) => (c === 0 ? 35 : c))).toString("latin1");
+    };
+    expect(shown(`2025-08-19T10:09:01.123456789Z (APIServer pid=40990) ${text}`)).toBe("####-##-##T##:##:##.#########Z (APIServer pid=40990) ");
+    expect(shown(`vllm-head-1  | ${text}`)).toBe("vllm-head-1  | ");
+    // (behind a process prefix, the container's name is no origin to the peel)
+    expect(shown(`vllm-head-1  | (EngineCore_DP1 pid=7) ${text}`)).toBe("vllm-head-#  | (EngineCore_DP1 pid=7) ");
+    expect(shown(`2025-08-19 10:09:01,123 - vllm.entrypoints - INFO - ${text}`)).toBe("####-##-## ##:##:##,### - vllm.entrypoints - INFO - ");
+    expect(shown(text)).toBe("");
+    // a wrapper the line reader reads otherwise (JSON lines), or that holds what splits a line, is not learnt
+    expect(shown(` ${text}`)).toBeNull();
+    expect(shown(`NCCL-1  | ${text}`)).toBeNull();
+  });
+
+  it("a counted line counts toward the records the dialect observer looks at (the first 5,000)", async () => {
+    const lines = healthy("v1-0.10").trimEnd().split("\n");
+    const many = Array.from({ length: 3000 }, (_, i) => [
+      `(APIServer pid=1) INFO 08-19 10:02:0${i % 10} [logger.py:41] Received request chatcmpl-m${i}: prompt: 'hello', params: SamplingParams(n=1), lora_request: None.`,
+      `(APIServer pid=1) INFO 08-19 10:02:0${i % 10} [async_llm.py:269] Added request chatcmpl-m${i}.`,
+    ]).flat();
+    // record 6,000 or so: past what the observer looks at, whichever way the lines before it were read
+    const late = "2025-08-19 10:02:09,123\tINFO worker.py:1821 -- Connecting to existing Ray cluster at address: 10.0.0.1:6379...";
+    const { fast, slow, counted } = await both([...lines.slice(0, 40), ...many, late, ...lines.slice(40)].join("\n") + "\n");
+    expect(counted).toBeGreaterThan(5000);
+    expect(slow.facts.dialects.map((d: { name: string }) => d.name)).not.toContain("ray");
+    expect(fast).toEqual(slow);
   });
 });

@@ -30,7 +30,7 @@ export const SNIFF_RECORDS = 5000;
  * first records of each input. NCCL, nccl-tests and the vLLM benchmarks are told by their own readers' events
  * (src/facts/dialects.ts).
  */
-export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
+export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) & { skip(n: number): void } {
   const seen = new Set<Dialect>();
   let torchrun = false;
   const note = (rec: LogRecord, name: Dialect, emit: Emit, detail?: string) => {
@@ -42,7 +42,7 @@ export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
   // name) could name a program, the raw line only for prefixes the peel takes off (`[rank0]:`, `(RayWorkerWrapper`) and runs its regex only on the few lines that pass it; and only the
   // first records are looked at (a program shows itself at start-up; later, its errors and tracebacks do, see
   // src/facts/dialects.ts), so a long log pays a few milliseconds at most
-  return (rec, emit) => {
+  const observe = (rec: LogRecord, emit: Emit) => {
     if (++records > SNIFF_RECORDS || (seen.size >= 4 && torchrun)) return;
     const t = rec.text;
     const raw = rec.raw;
@@ -61,4 +61,6 @@ export function createDialectObserver(): (rec: LogRecord, emit: Emit) => void {
     }
     if (!seen.has("ray") && (raw.includes("ray") || raw.includes("Ray") || raw.includes("placement group")) && RAY.test(raw)) note(rec, "ray", emit);
   };
+  // records a fast path only counted are records all the same: the first SNIFF_RECORDS are those of the file
+  return Object.assign(observe, { skip: (n: number) => void (records += n) });
 }

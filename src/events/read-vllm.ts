@@ -4,7 +4,7 @@ import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, m
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeFast, createRuntimeTap, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeLineCounter, type RuntimeTap } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 
 /**
@@ -16,7 +16,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
  * ERROR level.
  */
 export function createVllmReader(): RecordReader & {
-  fast: import("./read-runtime.js").RuntimeLineCounter;
+  fast: RuntimeLineCounter;
   /** a record a terminal hard-wrapped, joined again (src/events/wrapped.ts): the phrase only the join states */
   readJoined: (joined: LogRecord, halves: [string, string], emit: Emit) => void;
   /** does the joined record state a phrase neither half does */
@@ -42,6 +42,8 @@ export function createVllmReader(): RecordReader & {
     emitDump(p, emit);
   };
 
+  /** the message just read was a stats line */
+  let statsRead = false;
   /** reads one vLLM record; true when it was a runtime line that no later reader needs (see createRuntimeFast) */
   const readRecord = (rec: LogRecord, head: VllmHead, emit: Emit): boolean | void => {
     const msg = head.message;
@@ -63,7 +65,10 @@ export function createVllmReader(): RecordReader & {
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
     }
+    statsRead = false;
     readMessage(rec, msg, level, head.file, emit);
+    // a request line (what follows its words is the client's) and a stats line are no later reader's
+    return level === "INFO" && (statsRead || isRequestMessage(msg));
   };
 
   /**
@@ -72,18 +77,19 @@ export function createVllmReader(): RecordReader & {
    */
   const readMessage = (rec: LogRecord, msg: string, level: VllmLevel | null, file: string | null, emit: Emit): boolean => {
     if (msg.length === 0) return false;
-    // the frequent line first
+    // request, preemption, spec-decoding lines of the running server (facts.runtime), before the stats line: a
+    // request's id and prompt are the client's and may quote anything
+    if (runtime.message(rec, msg, emit)) return level === "INFO";
     const c = msg.charCodeAt(0);
     if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
       const mt = parseMetrics(msg);
       if (mt) {
         metrics.add(rec, mt);
         runtime.stats(rec, msg, mt, true, emit);
+        statsRead = true;
         return true;
       }
     }
-    // request, preemption, spec-decoding lines of the running server (facts.runtime)
-    if (runtime.message(rec, msg, emit)) return level === "INFO";
     // config dumps
     if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
       const b = parseBanner(msg);
@@ -153,6 +159,9 @@ export function createVllmReader(): RecordReader & {
         }
         flush(emit);
       }
+      // a uvicorn access line: its request is the client's, where no header or phrase is looked for
+      // (a pasted command line or call left open is continued after it, as it is after a counted one)
+      if (text.charCodeAt(4) === 58 /* : */ && runtime.other(rec, text, emit)) return true;
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
       if (!head) {
@@ -170,7 +179,8 @@ export function createVllmReader(): RecordReader & {
         other.list = null;
         readWords(list.rec, list.words.join(" "), emit, other);
       }
-      const next = nextRecordStart(head.message);
+      // (a request line's id and prompt are the client's: a record quoted there is no record)
+      const next = isRequestMessage(head.message) ? -1 : nextRecordStart(head.message);
       if (next < 0) {
         if (readRecord(rec, head, emit) === true) return true;
         return { ...rec, text: head.message };
@@ -205,6 +215,8 @@ export function createVllmReader(): RecordReader & {
       if (!hit || matchAnywhere(a)?.id === hit.id || matchAnywhere(b)?.id === hit.id) return;
       emit({ kind: "vllm.message", ...base(joined, evidenceOf(joined)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(joined.text) });
     },
+    // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
+    // leaves such a line to the ordinary way
     fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);

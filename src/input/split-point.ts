@@ -32,6 +32,31 @@ export function splitPoint(path: string, at: number): number | null {
   }
 }
 
+const SAMPLE_BYTES = 64 << 10;
+const NCCL = Buffer.from("NCCL", "latin1");
+
+/**
+ * Whether a second thread would find lines to count in `[at, size)` of a file: it counts only NCCL lines, so a file
+ * whose samples there (64 KiB at the cut, in the middle of the rest and at its end) hold no `NCCL` (a vLLM server's
+ * request and stats lines) is read on one thread. False when the file cannot be read.
+ */
+export function mayCountFrom(path: string, at: number, size: number): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const window = Buffer.alloc(SAMPLE_BYTES);
+    for (const from of [at, Math.floor((at + size) / 2), Math.max(at, size - SAMPLE_BYTES)]) {
+      const got = readSync(fd, window, 0, window.length, from);
+      if (window.subarray(0, got).indexOf(NCCL) >= 0) return true;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** The file's head says its lines may be read straight from its bytes: not gzip, UTF-16 or a JSON document. */
 export function plainHead(fd: number): boolean {
   const head = Buffer.alloc(4096);

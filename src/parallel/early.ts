@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_LINE_CHARS } from "../input/defaults.js";
-import { SPLIT_DEFAULTS, segmentStarts, splitPoint } from "../input/split-point.js";
+import { SPLIT_DEFAULTS, mayCountFrom, segmentStarts, splitPoint } from "../input/split-point.js";
 import { newClaims } from "./claims.js";
 import { debug } from "../util/debug.js";
 import type { RangeResult } from "./range.js";
@@ -139,7 +139,7 @@ export function earlyJob(argv: readonly string[]): RangeJobSpec | null {
   const st = statSync(path);
   if (!st.isFile() || st.size < Math.max(SPLIT_DEFAULTS.minBytes, 2)) return null;
   const at = splitPoint(path, Math.max(1, Math.floor(st.size * SPLIT_DEFAULTS.share)));
-  if (at === null || at >= st.size) return null;
+  if (at === null || at >= st.size || !mayCountFrom(path, at, st.size)) return null;
   return {
     path, start: at, end: st.size, chunkBytes: DEFAULT_CHUNK_BYTES, maxLineChars: DEFAULT_MAX_LINE_CHARS,
     maxResidualChars: SPLIT_DEFAULTS.maxResidualChars, segmentBytes: SPLIT_DEFAULTS.segmentBytes,

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { NcclFastCounts } from "../events/nccl-fast-counter.js";
 import type { InputLimits, InputSource } from "../input/sources.js";
-import { SPLIT_DEFAULTS, plainFile, splitPoint } from "../input/split-point.js";
+import { SPLIT_DEFAULTS, mayCountFrom, plainFile, splitPoint } from "../input/split-point.js";
 import { debug } from "../util/debug.js";
 import { claimFront, frontEnd } from "./claims.js";
 import type { RangeCounter } from "./split.js";
@@ -101,5 +101,11 @@ async function planSplit(source: InputSource, o: PlanOptions): Promise<{ at: num
   } catch {
     at = null;
   }
-  return at === null || at >= source.size ? null : { at, counter, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes };
+  if (at === null || at >= source.size) return null;
+  // (a counter passed in is a test's, which splits what it is given)
+  if (!split.counter && !mayCountFrom(source.path, at, source.size)) {
+    debug("threads", `${source.name}: no NCCL line to count after the cut; read on one thread`);
+    return null;
+  }
+  return { at, counter, maxResidualChars: split.maxResidualChars, segmentBytes: split.segmentBytes };
 }

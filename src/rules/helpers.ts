@@ -2,6 +2,7 @@ import type { Facts } from "../facts/schema.js";
 import type { Evidence } from "../model.js";
 import type { RuleContext } from "./types.js";
 import { multiNodeReasons } from "../facts/reconcile.js";
+import { formatNumber } from "../util/number-format.js";
 
 /** Evidence without duplicates (same file and line), nulls dropped, order kept. */
 export function uniqueEvidence(list: readonly (Evidence | null | undefined)[]): Evidence[] {
@@ -26,8 +27,9 @@ export function factEvidence(facts: Facts, ...paths: string[]): Evidence[] {
   return uniqueEvidence(paths.map((p) => facts.sources[p]));
 }
 
+/** A number as the reports write it (`1,234.57`; see formatNumber). */
 export function fmt(n: number, digits = 2): string {
-  return n.toLocaleString("en-US", { maximumFractionDigits: digits });
+  return formatNumber(n, digits);
 }
 
 /** Parses a number written with thousands separators ("623,873"). */

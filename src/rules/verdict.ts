@@ -1,4 +1,5 @@
 import type { Facts, Finding, InputInfo } from "../facts/schema.js";
+import { formatNumber } from "../util/number-format.js";
 
 /*
  * The answer first: one or two sentences that say what is wrong and what to do first, or that the run is healthy
@@ -6,7 +7,7 @@ import type { Facts, Finding, InputInfo } from "../facts/schema.js";
  * else explains is the root cause.
  */
 
-const fmt = (v: number, digits = 2) => v.toLocaleString("en-US", { maximumFractionDigits: digits });
+const fmt = formatNumber;
 
 /** The few facts that identify a run, as short phrases (absent facts are left out). */
 export function keyFacts(f: Facts): string[] {

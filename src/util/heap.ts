@@ -4,9 +4,10 @@ import { runInNewContext } from "node:vm";
 /**
  * Keeps a long read's peak memory down. Lines read the ordinary way make much short-lived garbage, and V8 lets the
  * heap grow far past what is live (a few MB of fact state and kept events) before it collects: an NCCL set-up log
- * of 400 MB peaked at 240 MB. Asked with the bytes read so far; every `everyBytes`, when the process holds more
- * than `limitBytes` and the heap twice what the last collection left, a full collection runs (a few ms with so
- * little live). A read the fast path counts stays below the limit and never pays for one.
+ * of 400 MB peaked at 240 MB. Asked with the characters read the ordinary way so far (the fast path makes no
+ * garbage); every `everyBytes` of them, when the process holds more than `limitBytes` and the heap twice what the
+ * last collection left, a full collection runs (a few ms with so little live). A read the fast path counts seldom
+ * looks at the RSS (a look costs up to a fraction of a ms) and stays below the limit.
  */
 export function heapKeeper(limitBytes = HEAP_LIMIT, everyBytes = 4 << 20, usedFloor = USED_FLOOR): (bytesRead: number) => void {
   let next = everyBytes;
