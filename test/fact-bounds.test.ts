@@ -14,7 +14,7 @@ describe("the facts rules read instead of kept lines are bounded, and the bounds
     const t = r.facts.tracebacks!;
     expect([t.count, t.counts.hub, t.list.length]).toEqual([41, 1, 17]);
     expect(t.list.at(-1)!.libraries.hub).toEqual(["hf_hub_download"]);
-    expect(t.rootCause).toEqual({ text: "ValueError: bad request 0", evidence: { file: expect.stringContaining("run.log"), line: 4, text: "ValueError: bad request 0" } });
+    expect(t.rootCause).toEqual({ text: "ValueError: bad request 0", evidence: { file: expect.stringContaining("run.log"), line: 4, text: "ValueError: bad request 0" }, kind: null });
     expect(ids(r)).toContain("vllm/model-download");
     expect(r.findings.find((f) => f.ruleId === "vllm/model-download")!.evidence.map((e) => e.line)).toContain(164);
   });

@@ -345,7 +345,14 @@ export const FactsSchema = z.object({
       phase: s,
       libraries: z.object({ nccl: z.array(z.string()).optional(), hub: z.array(z.string()).optional() }),
     })),
-    rootCause: z.object({ text: z.string(), evidence: EvidenceSchema }).nullable(),
+    rootCause: z.object({
+      text: z.string(),
+      evidence: EvidenceSchema,
+      /** what the root cause is about, when its words say (src/facts/tracebacks.ts ROOT_CAUSE_KINDS) */
+      kind: z.enum(["free-memory", "cuda-oom", "kv-cache", "tp-not-divisible", "nccl", "import", "model-fetch"]).nullable().optional(),
+      /** kind free-memory: the numbers of vLLM's start-up check (GiB free and total, the utilisation asked and the GiB it wants) */
+      freeMemory: z.object({ freeGiB: z.number(), totalGiB: z.number(), utilization: z.number(), wantGiB: z.number() }).optional(),
+    }).nullable(),
   }).optional(),
   /** environment variables the input shows set (NCCL_*, VLLM_*, CUDA_VISIBLE_DEVICES ...): name -> value; `env.NAME` in sources */
   env: z.record(z.string(), z.string()),

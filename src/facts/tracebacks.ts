@@ -1,6 +1,7 @@
 import type { Event } from "../events/index.js";
 import type { TracebackEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
+import type { Facts } from "./schema.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 
 /*
@@ -176,7 +177,31 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag };
     const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries }));
-    const rootCause = s.rootCause ? { text: s.rootCause.text.trim(), evidence: plain(s.rootCause.at)! } : null;
+    const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },
 };
+
+type RootCause = NonNullable<NonNullable<Facts["tracebacks"]>["rootCause"]>;
+
+/** What a root cause's words say it is about, first match wins (the rules give each kind its advice). */
+const ROOT_CAUSE_KINDS: readonly [NonNullable<RootCause["kind"]>, RegExp][] = [
+  ["cuda-oom", /out of memory|OutOfMemoryError/i],
+  ["kv-cache", /KV cache|cache blocks/i],
+  ["tp-not-divisible", /divisible/i],
+  ["nccl", /NCCL|nccl|DistBackendError/],
+  ["import", /ImportError|ModuleNotFoundError|undefined symbol/i],
+  ["model-fetch", /huggingface|gated|401|403|RepositoryNotFound|LocalEntryNotFound/i],
+];
+
+// `Free memory on device (69.36/79.19 GiB) on startup is less than desired GPU memory utilization (0.92, 72.85 GiB)`
+const FREE_MEMORY = /Free memory on device(?: \S+)? \(([\d.]+)\/([\d.]+) ?GiB\).*?less than desired GPU memory utilization \(([\d.]+), ([\d.]+) ?GiB\)/i;
+
+export function classifyRootCause(text: string, evidence: Evidence): RootCause {
+  const free = FREE_MEMORY.exec(text);
+  if (free) {
+    const [freeGiB, totalGiB, utilization, wantGiB] = free.slice(1).map(Number);
+    return { text, evidence, kind: "free-memory", freeMemory: { freeGiB, totalGiB, utilization, wantGiB } };
+  }
+  return { text, evidence, kind: ROOT_CAUSE_KINDS.find(([, re]) => re.test(text))?.[0] ?? null };
+}

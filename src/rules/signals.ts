@@ -45,3 +45,10 @@ export function firstValue(hits: readonly Hit[], name: string): string | undefin
 export function signalCount(ctx: RuleContext, ids: readonly string[]): number {
   return ids.reduce((n, id) => n + (ctx.signals[id]?.count ?? 0), 0);
 }
+
+/** The failure and warning signatures a kept line matched (the first lines of each signature are kept, so an early line is found). */
+export function signatureIdsAt(ctx: RuleContext, at: Pick<Evidence, "file" | "line">): string[] {
+  return Object.values(ctx.signals)
+    .filter((sig) => !NOTABLE.has(sig.id) && (sig.lines.some((l) => l.line === at.line && l.file === at.file) || (sig.last.line === at.line && sig.last.file === at.file)))
+    .map((sig) => sig.id);
+}

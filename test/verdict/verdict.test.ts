@@ -179,6 +179,10 @@ describe("more specifics and recovered failures", () => {
     const r = await analyzeText(log);
     expect(r.findings[0].ruleId).toBe("vllm/engine-init-failed");
     expect(r.findings[0].remediation[0]).toBe("Only 69.36 of 79.19 GiB were free at start-up and --gpu-memory-utilization 0.92 asks for 72.85 GiB (3.49 GiB more): lower it to 0.86 or less, or stop the other process on the GPU (`nvidia-smi` lists it).");
+    expect(r.facts.tracebacks?.rootCause).toMatchObject({ kind: "free-memory", freeMemory: { freeGiB: 69.36, totalGiB: 79.19, utilization: 0.92, wantGiB: 72.85 } });
+    // newer vLLM names the device (`on device cuda:0 (…)`): the same advice
+    const named = await analyzeText(log.replace("Free memory on device (", "Free memory on device cuda:0 ("));
+    expect(named.findings[0].remediation[0]).toBe(r.findings[0].remediation[0]);
   });
   it("a connection NCCL retried and then made is no failure: no finding, no first error, listed as recovered", async () => {
     const log = [

@@ -1,8 +1,8 @@
-import type { Facts } from "../../facts/schema.js";
 import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { duration, statsOf } from "./common.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { signatureIdsAt } from "../signals.js";
 
 export const meta = {
   id: "runtime/stall",
@@ -31,7 +31,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     parts.push(`the stats lines stop at line ${r.statsStoppedAt.line} with requests in flight, while the log goes on: the engine loop stopped reporting, which is what a hung engine or a dead engine core looks like`);
     evidence.push(r.statsStoppedAt);
   }
-  const suspect = ncclSuspect(facts);
+  const suspect = ncclSuspect(ctx);
   if (suspect) parts.push(suspect);
   if (facts.firstError) evidence.push(facts.firstError);
   return [{
@@ -49,7 +49,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** When the NCCL facts point at a collective: ranks that stopped at different operation counts. */
-function ncclSuspect(facts: Facts): string | null {
+function ncclSuspect(ctx: RuleContext): string | null {
+  const { facts } = ctx;
   const ranks = facts.nccl.rankMap.filter((r) => r.lastOpCount !== null);
   if (ranks.length >= 2) {
     const counts = ranks.map((r) => r.lastOpCount!);
@@ -60,8 +61,9 @@ function ncclSuspect(facts: Facts): string | null {
       return `the NCCL lines show rank${behind.length > 1 ? "s" : ""} ${behind.slice(0, 4).join(", ")} stopped at collective ${lo} while others reached ${hi}: a collective is the suspect`;
     }
   }
-  const err = facts.firstError?.text ?? "";
-  if (/Watchdog caught collective operation timeout|NCCL (?:error|timeout)|ncclSystemError|ProcessGroupNCCL/i.test(err)) return `the first error is an NCCL/collective failure (line ${facts.firstError!.line}): a collective is the suspect`;
+  // the first error is one of NCCL's or torch's NCCL failure signatures (a watchdog timeout, an NCCL error)
+  const first = facts.firstError;
+  if (first && signatureIdsAt(ctx, first).some((id) => id.startsWith("nccl."))) return `the first error is an NCCL/collective failure (line ${facts.firstError!.line}): a collective is the suspect`;
   return null;
 }
 

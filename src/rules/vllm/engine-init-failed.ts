@@ -1,4 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
+import type { Facts } from "../../facts/schema.js";
 import { hitEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
@@ -32,9 +33,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
   if (!explicit.length && !initTracebacks.length && !diedAtStart) return [];
   const cause = facts.tracebacks?.rootCause ?? null;
-  const root = cause ? { text: cause.text, ev: cause.evidence } : null;
-  const evidence = uniqueEvidence([root?.ev, ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
-  const remediation = root ? adviceFor(root.text) : [];
+  const evidence = uniqueEvidence([cause?.evidence, ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
+  const remediation = cause ? adviceFor(cause) : [];
   remediation.push(
     "Read the first traceback of the failing process (the worker or EngineCore rank that failed first): later errors in the API server only report that the engine died.",
     hasNcclInfo(facts)
@@ -42,8 +42,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : "Rerun with VLLM_LOGGING_LEVEL=DEBUG (and NCCL_DEBUG=INFO for distributed start-ups) to see the step that failed.",
   );
   return [{
-    message: root
-      ? `The engine did not start. Root cause in the log: ${clipText(root.text)} (${root.ev.file}:${root.ev.line}).`
+    message: cause
+      ? `The engine did not start. Root cause in the log: ${clipText(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
       : "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
     evidence,
     remediation,
@@ -54,22 +54,22 @@ function clipText(s: string): string {
   return s.length > 300 ? s.slice(0, 299) + "…" : s;
 }
 
-/** Next steps for common root causes (the dedicated rules give the full advice). */
-function adviceFor(root: string): string[] {
-  // `Free memory on device (69.36/79.19 GiB) on startup is less than desired GPU memory utilization (0.92, 72.85 GiB)`
-  const free = /Free memory on device \(([\d.]+)\/([\d.]+) GiB\).*?less than desired GPU memory utilization \(([\d.]+), ([\d.]+) GiB\)/i.exec(root);
+/** Next steps for the common root causes (the dedicated rules give the full advice). */
+function adviceFor(cause: NonNullable<NonNullable<Facts["tracebacks"]>["rootCause"]>): string[] {
+  const free = cause.freeMemory;
   if (free) {
-    const [have, total, util, want] = free.slice(1).map(Number);
-    const fits = Math.floor((have / total) * 100 - 1) / 100;
-    return [`Only ${have} of ${total} GiB were free at start-up and --gpu-memory-utilization ${util} asks for ${want} GiB (${Math.round((want - have) * 100) / 100} GiB more): lower it to ${fits} or less, or stop the other process on the GPU (\`nvidia-smi\` lists it).`];
+    const fits = Math.floor((free.freeGiB / free.totalGiB) * 100 - 1) / 100;
+    return [`Only ${free.freeGiB} of ${free.totalGiB} GiB were free at start-up and --gpu-memory-utilization ${free.utilization} asks for ${free.wantGiB} GiB (${Math.round((free.wantGiB - free.freeGiB) * 100) / 100} GiB more): lower it to ${fits} or less, or stop the other process on the GPU (\`nvidia-smi\` lists it).`];
   }
-  if (/out of memory|OutOfMemoryError/i.test(root)) return ["The root cause is CUDA out of memory: see vllm/cuda-oom (more TP/PP, lower --gpu-memory-utilization or --max-model-len, quantization)."];
-  if (/KV cache|cache blocks/i.test(root)) return ["The root cause is the KV cache: see vllm/kv-cache-too-small and vllm/no-kv-cache-memory (lower --max-model-len or raise --gpu-memory-utilization)."];
-  if (/divisible/i.test(root)) return ["Choose a tensor parallel size that divides the attention heads (see vllm/tp-not-divisible)."];
-  if (/NCCL|nccl|DistBackendError/.test(root)) return ["The root cause is in NCCL: see the nccl/* findings for the transport or connection that failed (rerun with NCCL_DEBUG=INFO if the log has no NCCL INFO lines)."];
-  if (/ImportError|ModuleNotFoundError|undefined symbol/i.test(root)) return ["A compiled extension or package does not match this vLLM/torch build: reinstall vLLM for this CUDA and torch version, or use the official container image."];
-  if (/huggingface|gated|401|403|RepositoryNotFound|LocalEntryNotFound/i.test(root)) return ["The model could not be fetched: see vllm/model-download (HF_TOKEN, local path, pre-download)."];
-  return [];
+  switch (cause.kind) {
+    case "cuda-oom": return ["The root cause is CUDA out of memory: see vllm/cuda-oom (more TP/PP, lower --gpu-memory-utilization or --max-model-len, quantization)."];
+    case "kv-cache": return ["The root cause is the KV cache: see vllm/kv-cache-too-small and vllm/no-kv-cache-memory (lower --max-model-len or raise --gpu-memory-utilization)."];
+    case "tp-not-divisible": return ["Choose a tensor parallel size that divides the attention heads (see vllm/tp-not-divisible)."];
+    case "nccl": return ["The root cause is in NCCL: see the nccl/* findings for the transport or connection that failed (rerun with NCCL_DEBUG=INFO if the log has no NCCL INFO lines)."];
+    case "import": return ["A compiled extension or package does not match this vLLM/torch build: reinstall vLLM for this CUDA and torch version, or use the official container image."];
+    case "model-fetch": return ["The model could not be fetched: see vllm/model-download (HF_TOKEN, local path, pre-download)."];
+    default: return [];
+  }
 }
 
 export const rule = defineRule(meta, check);

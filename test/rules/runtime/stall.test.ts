@@ -23,6 +23,13 @@ describe("runtime/stall", () => {
     expect(f[0].message).toMatch(/the first error is an NCCL\/collective failure \(line 33\): a collective is the suspect\.$/);
   });
 
+  it("names no collective when the first error is not NCCL's (a Python error, then an NCCL error)", async () => {
+    const text = stall("v1-0.10") + "ERROR 08-19 10:06:40 [core.py:700] ValueError: invalid sampling parameter\n" + "RuntimeError: NCCL error: unhandled system error\n";
+    const f = await mine(text);
+    expect(f).toHaveLength(1);
+    expect(f[0].message).not.toContain("collective");
+  });
+
   it("stays quiet on a healthy server, on an idle one and on a short pause", async () => {
     expect(await mine(healthy("v1-0.10"))).toEqual([]);
     expect(await mine(serverLog({ era: "v0.6", ticks: ticks(10, () => ({ prompt: 0, gen: 0, running: 0, waiting: 0, kv: 0 })) }))).toEqual([]);
