@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Formats found in a second round of real pastes (NCCL multi-node set-ups, Ray/verl timeouts, NCCL ≤2.3 and 2.5–2.12
+ * output) that the corpus does not hold. Every log text here is written for the test, in the format's shape, under
+ * several wrappers, and the facts checked are exact.
+ */
+
+describe("a connection record hard-wrapped right after `via`", () => {
+  // a terminal copy pads each record to its width and glues several on a line; the width falls after `via`
+  const pad = (s: string) => s.padEnd(150, " ");
+  it("reads the kind from the next line (padded, glued records; IBext plugin, GDRDMA)", async () => {
+    const text = [
+      pad("gpu-a:101:201 [0] NCCL INFO Channel 00/0 : 8[0] -> 0[0] [receive] via NET/IBext/0/GDRDMA") +
+        pad("gpu-a:102:202 [1] NCCL INFO Channel 00/0 : 1[1] -> 9[1] [send] via NET/IBext/1/GDRDMA") +
+        "gpu-a:103:203 [2] NCCL INFO Channel 01/0 : 10[2] -> 2[2] [receive] via",
+      pad(" NET/IBext/2/GDRDMA") + "gpu-a:104:204 [3] NCCL INFO Channel 01/0 : 3[3] -> 11[3] [send] via NET/IBext/3/GDRDMA",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.transports["NET/IB/GDRDMA"]).toBe(4);
+    expect(r.facts.nccl.ranks).toBe(8);
+    expect(r.facts.nccl.gdr).toBe(true);
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("under an mpirun tag, with the kind alone on the next line (P2P/IPC/read, SHM, the 2.5 `direct shared memory`)", async () => {
+    const text = [
+      "[1,0]<stdout>:node1:11:21 [0] NCCL INFO Channel 00 : 0[3d000] -> 1[3e000] via",
+      "P2P/IPC/read",
+      "[1,1]<stdout>:node1:12:22 [1] NCCL INFO Channel 00 : 1[3e000] -> 2[b1000] via",
+      "SHM/direct/direct",
+      "[1,2]<stdout>:node1:13:23 [2] NCCL INFO Ring 00 : 2[b1000] -> 3[b2000] via",
+      "direct shared memory",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.transports["P2P/IPC"]).toBe(1);
+    expect(r.facts.nccl.transports.SHM).toBe(2);
+  });
+
+  it("does not take a line that is not a kind, nor one two lines below, for the rest of the record", async () => {
+    const text = [
+      "node1:11:21 [0] NCCL INFO Channel 00 : 0[3d000] -> 1[3e000] via",
+      "NET has been slow today",
+      "node1:11:21 [0] NCCL INFO Channel 01 : 0[3d000] -> 1[3e000] via",
+      "",
+      "NET/Socket/0",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(Object.values(r.facts.nccl.transports).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});
+
+describe("NCCL ≤2.3's bare `rank N nranks M` init line", () => {
+  it("counts the ranks it names (with the later `comm 0x… rank N nranks M`)", async () => {
+    const text = [
+      "gpu2:600:600 [0] NCCL INFO Using internal Network Socket",
+      "NCCL version 2.3.7+cuda9.0",
+      "gpu2:600:600 [0] NCCL INFO rank 0 nranks 8",
+      "gpu2:601:601 [1] NCCL INFO rank 1 nranks 8",
+      "gpu2:602:602 [2] NCCL INFO rank 2 nranks 8",
+      "gpu2:601:700 [1] NCCL INFO comm 0x7f1300000000 rank 1 nranks 8",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.ranks).toBe(3);
+    expect(r.facts.nccl.version).toBe("2.3.7");
+    expect(r.facts.nccl.net).toBe("Socket");
+  });
+
+  it("under a Ray worker prefix too, and not from a sentence that only mentions a rank", async () => {
+    const text = [
+      "(RayWorkerVllm pid=51) node7:51:51 [0] NCCL INFO rank 4 nranks 8",
+      "(RayWorkerVllm pid=52) node7:52:52 [1] NCCL INFO rank 5 nranks 8",
+      "node7:52:52 [1] NCCL INFO the rank 6 nranks 8 layout was chosen",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.ranks).toBe(2);
+  });
+});
+
+describe("graph/search.cc `Could not find a path for pattern N, falling back to simple order`", () => {
+  it("is a benign WARN (2.5–2.12): first WARN, but no error and no failure finding", async () => {
+    const text = [
+      "box:404:404 [0] NCCL INFO NCCL_IB_DISABLE set by environment to 1.",
+      "box:404:404 [0] NCCL INFO Using network Socket",
+      "NCCL version 2.8.4+cuda11.2",
+      "",
+      "box:404:456 [0] graph/search.cc:765 NCCL WARN Could not find a path for pattern 4, falling back to simple order",
+      "",
+      "[1,1]<stdout>:box:405:457 [1] graph/search.cc:765 NCCL WARN Could not find a path for pattern 3, falling back to simple order",
+      "box:404:456 [0] NCCL INFO Channel 00/02 :    0   1",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.firstWarn?.line).toBe(5);
+    expect(r.facts.firstError).toBeNull();
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("stays a failure in the 2.4 form that returns ncclInternalError", async () => {
+    const text = "box:404:456 [0] graph/search.cc:700 NCCL WARN Could not find a path for pattern 4\n";
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r, "error").length).toBeGreaterThan(0);
+  });
+});
+
+describe("a PyTorch watchdog timeout line cut after `Watchdog caught collective`", () => {
+  const cut = "[rank62]:[E809 14:59:33.656957424 ProcessGroupNCCL.cpp:629] [Rank 62] Watchdog caught collective oper";
+  for (const [name, line] of [
+    ["bare", cut],
+    ["under a Ray actor with ip", `(WorkerDict pid=833, ip=172.26.1.2) ${cut}`],
+    ["cut right after `collective`", "(RayWorkerWrapper pid=9) [rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught collective"],
+  ] as const)
+    it(`is still a collective timeout (${name})`, async () => {
+      const r = await analyzeText(`(WorkerDict pid=833, ip=172.26.1.2) /usr/lib/x86_64-linux-gnu/libc.so.6(+0x94ac3) [0x14c05d3fdac3]\n${line}\n`);
+      expect(ids(r)).toContain("nccl/collective-timeout");
+      expect(r.facts.firstError?.line).toBe(2);
+    });
+
+  it("is not read from a sentence that goes on after `collective`", async () => {
+    const r = await analyzeText("INFO 01-01 00:00:00 [x.py:1] Watchdog caught collective behaviour changes in the last release notes\n");
+    expect(ids(r)).not.toContain("nccl/collective-timeout");
+  });
+});
