@@ -128,3 +128,61 @@ describe("a PyTorch watchdog timeout line cut after `Watchdog caught collective`
     expect(ids(r)).not.toContain("nccl/collective-timeout");
   });
 });
+
+describe("a flattened paste (every record of a traceback on one line, indentation gone)", () => {
+  const flat = (head: string) =>
+    [
+      `Traceback (most recent call last): ${head} File "/venv/lib/python3.12/site-packages/vllm/worker/worker_base.py", line 40, in execute_method ${head} return run_method(self, method, args, kwargs) ${head} File "/venv/lib/python3.12/site-packages/vllm/utils.py", line 2196, in run_method ${head} return func(*args, **kwargs)`,
+      ` ${head} ValueError: No available memory for the cache blocks. Try increasing \`gpu_memory_utilization\` when initializing the engine.`,
+      "",
+    ].join("\n");
+  for (const [name, head] of [
+    ["≤0.7 header", "(VllmWorkerProcess pid=52) ERROR 03-05 07:15:39 multiproc_worker_utils.py:240]"],
+    ["≥0.8 header with a v1 path", "ERROR 11-04 18:02:56 [v1/executor/multiproc_executor.py:597]"],
+  ] as const)
+    it(`reads a frame's code line as part of the traceback, the exception as the first error (${name})`, async () => {
+      const r = await analyzeText(flat(head));
+      expect(r.facts.firstError?.line).toBe(2);
+    });
+
+  it("the code line after a frame cut before the first header (`…, line 139, in **init** ERROR …`) too", async () => {
+    const text =
+      'l/lib/python3.12/site-packages/vllm/distributed/pynccl.py", line 139, in **init** ERROR 11-04 18:02:56 [v1/executor/multiproc_executor.py:597] self.all_reduce(data) ERROR 11-04 18:02:56 [v1/executor/multiproc_executor.py:597] RuntimeError: NCCL error: invalid usage\n';
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(r.facts.firstError?.text).toContain("RuntimeError: NCCL error");
+  });
+
+  it("an unindented message after an exception is still an error", async () => {
+    const h = "ERROR 01-02 03:04:05 [core.py:1]";
+    const r = await analyzeText(`${h} EngineCore failed to start. ${h} Traceback (most recent call last):\n`);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r)).toContain("vllm/engine-init-failed");
+  });
+});
+
+describe("an NCCL record glued after a vLLM record on one line", () => {
+  it("is split off: the vLLM error is read, and the NCCL record too", async () => {
+    const text = [
+      "INFO 11-04 18:02:50 [pynccl.py:70] vLLM is using nccl==2.26.2",
+      "(Worker_TP1 pid=213) ERROR 11-04 18:02:56 [multiproc_executor.py:597] RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details) gpu-7:213:213 [1] NCCL INFO cudaDriverVersion 12080 gpu-7:213:213 [1] NCCL INFO Using network Socket",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(r.facts.firstError?.text.startsWith("(Worker_TP1 pid=213) ERROR")).toBe(true);
+    expect(r.facts.nccl.nodes).toBe(1);
+    expect(r.facts.vllm.engine).toBe("v1");
+  });
+
+  it("leaves a kubectl stamp or a Ray prefix before an NCCL record alone", async () => {
+    const text = [
+      "2024-10-23T19:30:56.633819710Z pod-a:273:273 [3] NCCL INFO Using network Socket",
+      "(RayWorkerWrapper pid=9, ip=10.0.0.2) pod-b:9:9 [0] NCCL INFO Using network Socket",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.nodes).toBe(2);
+    expect(r.facts.nccl.net).toBe("Socket");
+  });
+});

@@ -189,14 +189,19 @@ export function createVllmReader(): RecordReader & {
       let rest = head.message;
       let cur: VllmHead | null = { ...head, message: rest.slice(0, next).trimEnd() };
       rest = rest.slice(next + 1);
+      // the flattening took the indentation of a traceback's code lines: a message right after a `File "…", line N,
+      // in f` frame (or after the cut tail of one, before the first header) is the frame's code line
+      let afterFrame = FRAME_TAIL.test(head.leading);
       for (let guard = 0; cur && guard < 200; guard++) {
+        if (afterFrame) cur = codeLine(cur);
+        afterFrame = FRAME_TAIL.test(cur.message) && /^\s*File "/.test(cur.message);
         readRecord(rec, cur, emit);
         if (pending) flush(emit);
         const h = fastHead(rest);
         if (!h) break;
         const n = nextRecordStart(h.message);
         if (n < 0) {
-          cur = h;
+          cur = afterFrame ? codeLine(h) : h;
           rest = "";
           readRecord(rec, cur, emit);
           break;
@@ -734,12 +739,25 @@ function nextRecordStart(msg: string): number {
   return m ? m.index : -1;
 }
 
+// a traceback frame's end, `line 139, in __init__` (markdown may have turned `__init__` into `**init**`)
+// (in a flattened paste the next record's process prefix, `(VllmWorkerProcess pid=52)`, ends the message before it)
+const FRAME_TAIL = /\bline \d+, in [^\s]+(?:\s+\([^()]*\bpid=\d+[^()]*\))?\s*$/;
+const EXCEPTION_LINE = /^(?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt)(?::|$)/;
+
+/** a flattened record's message that stands where a frame's code line does: indented back, unless it is the exception */
+function codeLine(h: VllmHead): VllmHead {
+  const m = h.message;
+  return m.length === 0 || m.charCodeAt(0) === 32 || EXCEPTION_LINE.test(m) || /^File "/.test(m) ? h : { ...h, message: `    ${m}` };
+}
+
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
   if (c === 32 || c === 9) return true;
   if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
+  // a frame whose indentation a flattened paste took
+  if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return true;
   if (c === 80 /* P */ && /^Process [\w.\-]+(?::\d+)*:\s*$/.test(msg)) return true;
   if ((c === 94 || c === 126) && /^[~^\s]+$/.test(msg)) return true;
   if (c === 84 && msg.startsWith("The above exception was the direct cause")) return true;
