@@ -186,3 +186,20 @@ describe("an NCCL record glued after a vLLM record on one line", () => {
     expect(r.facts.nccl.net).toBe("Socket");
   });
 });
+
+describe("NCCL <2.5: `NET/Socket : Using` names the data network only when IB is unavailable", () => {
+  const head = ["NCCL version 2.4.8+cuda10.1", "node-a:5359:5359 [0] NCCL INFO NET/Socket : Using [0]eth0:10.1.1.2<0> [1]docker0:172.17.0.1<0>"];
+  it("a missing verbs library (WARN Failed to open libibverbs.so) says Socket", async () => {
+    const r = await analyzeText([...head, "", "node-a:5359:5359 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]", ""].join("\n"));
+    expect(r.facts.nccl.net).toBe("Socket");
+    expect(r.facts.firstError).toBeNull();
+  });
+  it("under an mpirun tag too", async () => {
+    const r = await analyzeText(["[1,0]<stdout>:" + head[1], "[1,0]<stdout>:node-a:5359:5359 [0] misc/ibvwrap.cu:63 NCCL WARN Failed to open libibverbs.so[.1]", "[1,0]<stdout>:" + head[0], ""].join("\n"));
+    expect(r.facts.nccl.net).toBe("Socket");
+  });
+  it("without it the line may be the bootstrap interface of an IB run: no network is claimed", async () => {
+    const r = await analyzeText([...head, ""].join("\n"));
+    expect(r.facts.nccl.net).toBeNull();
+  });
+});
