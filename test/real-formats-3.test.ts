@@ -203,3 +203,66 @@ describe("NCCL <2.5: `NET/Socket : Using` names the data network only when IB is
     expect(r.facts.nccl.net).toBeNull();
   });
 });
+
+describe("Google Cloud Logging's copy/download format (`SEVERITY TIMESTAMP [field: value] message`)", () => {
+  const gcp = (sev: string, ts: string, fields: string, msg: string) => `${sev} ${ts}${fields} ${msg}`;
+  for (const [name, fields] of [
+    ["with a container summary field", " [resource.labels.containerName: vllm]"],
+    ["with two summary fields", " [resource.labels.podName: vllm-0] [labels.k8s-pod/app: vllm]"],
+    ["with none", ""],
+  ] as const)
+    it(`peels it and reads the vLLM record inside (${name})`, async () => {
+      const text = [
+        gcp("INFO", "2025-11-19T20:16:36.096625454Z", fields, "(EngineCore_DP0 pid=270) ERROR 11-19 12:16:36 [v1/engine/core.py:842] Traceback (most recent call last):"),
+        gcp("ERROR", "2025-11-19T20:16:36.096638074Z", fields, "(EngineCore_DP0 pid=270) ERROR 11-19 12:16:36 [v1/engine/core.py:842] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.47 GiB."),
+        "",
+      ].join("\n");
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(r.facts.vllm.engine).toBe("v1");
+      expect(ids(r)).toContain("vllm/cuda-oom");
+    });
+});
+
+describe("a traceback's code lines whose indentation a log viewer took", () => {
+  const h = "(EngineCore_DP0 pid=270) ERROR 11-19 12:16:36 [v1/engine/core.py:842]";
+  it("assignment, return, raise, await, call and block lines are structure; the exception is the first error", async () => {
+    const text = [
+      `${h} logits_sort, logits_idx = logits.sort(dim=-1, descending=False)`,
+      `${h} self.x[0] += f(y)`,
+      `${h} return self._call_impl(*args, **kwargs)`,
+      `${h} raise RuntimeError(f"NCCL error: {error_str}")`,
+      `${h} await engine_core.get_output_async()`,
+      `${h} self.run()`,
+      `${h} with torch.cuda.graph(cudagraph, pool=self.graph_pool):`,
+      `${h} torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.47 GiB.`,
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(8);
+  });
+  it("a sentence is still an error, lowercase or not", async () => {
+    for (const msg of ["model loading failed: no such file", "EngineCore failed to start.", "error(s) occurred while loading", "check(x) failed"]) {
+      const r = await analyzeText(`${h} ${msg}\n`);
+      expect(r.facts.firstError?.line, msg).toBe(1);
+    }
+  });
+});
+
+describe("a launch argument vector printed as a Python list (pprint: one item a line)", () => {
+  it("reads `['serve', model, --flag, value, ...]` under a Ray actor prefix, with underscore flags", async () => {
+    const items = ["'/mnt/w/Qwen2.5-32B',", "'--max_model_len',", "'131072',", "'--gpu_memory_utilization',", "'0.8',", "'--tensor_parallel_size',", "'2']"];
+    const text = ["(vLLMHttpServer pid=61) ['serve',", ...items.map((i) => `(vLLMHttpServer pid=61)  ${i}`), ""].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.config.model).toBe("/mnt/w/Qwen2.5-32B");
+    expect(r.facts.config.maxModelLen).toBe(131072);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.8);
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+  });
+  it("bare (after a vLLM line), with double quotes and hyphen flags", async () => {
+    const text = ["INFO 05-26 03:09:13 [__init__.py:243] Automatically detected platform cuda.", '["serve",', ' "meta-llama/Llama-3.1-8B",', ' "--tensor-parallel-size",', ' "4"]', ""].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.config.model).toBe("meta-llama/Llama-3.1-8B");
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+  });
+});

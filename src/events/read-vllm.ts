@@ -460,14 +460,18 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     readCall(call.rec, call.text, emit);
   }
   if (state.list) {
-    const item = state.list.quoted ? QUOTED_ITEM.exec(text) : YAML_ITEM.exec(text);
+    const item = state.list.quoted ? QUOTED_ITEM.exec(text.trimStart()) : YAML_ITEM.exec(text);
     if (item && state.list.words.length < MAX_CALL_LINES) {
       state.list.words.push(shellWord(state.list.quoted ? item[2] : item[1].replace(/^(["'])(.*)\1$/, "$2")));
       return false;
     }
+    // the last item closes the list on its line: `'2']`
+    const last = state.list.quoted ? LAST_QUOTED_ITEM.exec(text.trimStart()) : null;
+    if (last) state.list.words.push(shellWord(last[2]));
     const list = state.list;
     state.list = null;
     readWords(list.rec, list.words.join(" "), emit, state);
+    if (last) return false;
   }
   if (state.envName) {
     // Kubernetes: `- name: NCCL_SOCKET_IFNAME` then `value: eth0`
@@ -538,9 +542,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
-  if ((c === 34 /* " */ || c === 39) /* ' */ && text.length < 400) {
-    // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`
-    const item = QUOTED_ITEM.exec(text);
+  if ((c === 34 /* " */ || c === 39 /* ' */ || c === 91) /* [ */ && text.length < 400) {
+    // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`; pprint
+    // opens the list on its first item's line (`['serve',` then ` '/models/m',`)
+    const item = QUOTED_ITEM.exec(c === 91 ? text.replace(/^\[\s*/, "") : text);
     if (item && item[2].length > 0) {
       state.list = { rec, words: [shellWord(item[2])], quoted: true };
       return false;
@@ -604,6 +609,7 @@ const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
 const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
 const QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*,?\s*$/;
+const LAST_QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*\]\s*$/;
 // flags only vLLM has among the launchers pasted with it: an argument list holding one is vLLM's (`vllm-openai` image args)
 const VLLM_FLAG = /(?:^|\s)--(?:tensor-parallel-size|pipeline-parallel-size|data-parallel-size|gpu-memory-utilization|max-model-len|distributed-executor-backend|served-model-name|max-num-batched-tokens|kv-cache-dtype)(?:[\s=]|$)/;
 const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
@@ -611,7 +617,8 @@ const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 
 /** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
 function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
-  const line = ` ${words}`;
+  // the argument vector of the `vllm` entry point (`sys.argv[1:]`, as a launcher prints it) starts at the subcommand
+  const line = /^serve\s/.test(words) ? ` vllm ${words}` : ` ${words}`;
   if (isCommandLine(line)) readLaunch(rec, parseLaunch(line), emit, state);
   // vLLM's arguments alone (a container's `args:`, a list whose first lines were not pasted)
   else if (VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line)) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
@@ -750,14 +757,20 @@ function codeLine(h: VllmHead): VllmHead {
   return m.length === 0 || m.charCodeAt(0) === 32 || EXCEPTION_LINE.test(m) || /^File "/.test(m) ? h : { ...h, message: `    ${m}` };
 }
 
+// a statement: `a, b = f(x)` / `self.x = y[0]`, `return f(...)`, `raise E(...)`, `await f()`, `self.run()`, a block header
+const UNINDENTED_CODE =
+  /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= \S.*[)\],\w]$|(?:return|raise|await|yield|assert|del) [\w.(\[{"'*-].*$|(?:async )?(?:with|for|if|elif|while|try|except) .*:$|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?$)/;
+
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
   if (c === 32 || c === 9) return true;
   if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
-  // a frame whose indentation a flattened paste took
+  // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
+  // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence
   if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return true;
+  if (c >= 97 && c <= 122 && UNINDENTED_CODE.test(msg)) return true;
   if (c === 80 /* P */ && /^Process [\w.\-]+(?::\d+)*:\s*$/.test(msg)) return true;
   if ((c === 94 || c === 126) && /^[~^\s]+$/.test(msg)) return true;
   if (c === 84 && msg.startsWith("The above exception was the direct cause")) return true;
