@@ -266,3 +266,37 @@ describe("a launch argument vector printed as a Python list (pprint: one item a 
     expect(r.facts.config.tensorParallelSize).toBe(4);
   });
 });
+
+describe("LMCache's records inside vLLM's processes", () => {
+  it("an LMCache ERROR is an error record, a WARNING a warning (current format, under V1 prefixes and journald)", async () => {
+    const text = [
+      "(EngineCore_DP0 pid=21) INFO 10-08 06:08:17 [core.py:218] init engine (profile, create kv cache, warmup model) took 13.90 seconds",
+      "(EngineCore_DP0 pid=21) [2025-12-19 02:07:16,164] LMCache WARNING: The cache block is in the storage, but it can't be retrieved (cache_engine.py:1473:lmcache.v1.cache_engine)",
+      "(EngineCore_DP0 pid=21) [2025-12-19 02:07:16,164] LMCache INFO: Retrieved 0 out of 256 required tokens (cache_engine.py:703:lmcache.v1.cache_engine)",
+      "Dec 19 02:07:16 gpu-a bash[21]: (EngineCore_DP0 pid=21) [2025-12-19 02:07:16,165] LMCache ERROR: Num retrieved tokens: 0, num expected tokens: 16 (vllm_v1_adapter.py:1038:lmcache.integration.vllm.vllm_v1_adapter)",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(4);
+  });
+  it("with the stamp's `[` eaten by the paste, under a V1 worker prefix", async () => {
+    const text = [
+      "[2025-06-21 20:59:57,672] LMCache INFO: Reqid: chatcmpl-1, Total tokens 263, LMCache hit tokens: 256, need to load: 256 (vllm_v1_adapter.py:812:lmcache.integration.vllm.vllm_v1_adapter)",
+      "(VllmWorker rank=4 engine_index=0 pid=31778)2025-06-21 20:59:57,675] LMCache ERROR:Num retrieved tokens: 0, num expected tokens: 253 (vllm_v1_adapter.py:558:lmcache.integration.vllm.vllm_v1_adapter)",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(r.facts.vllm.engine).toBe("v1");
+  });
+  it("lmcache-vllm 0.6's `LEVEL LMCache: msg [stamp] -- path`", async () => {
+    const text = [
+      "INFO 11-19 20:08:40 api_server.py:585] vLLM API server version 0.6.3.post1",
+      "INFO LMCache: Stored/updated 1 chunks, total time 0.00s [2024-11-19 20:08:43,749] -- /envs/lmcache/cache_engine.py:311",
+      "ERROR LMCache: Failed to connect to remote backend [2024-11-19 20:08:44,001] -- /envs/lmcache/storage_backend/remote_backend.py:90",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(3);
+  });
+});

@@ -402,8 +402,8 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
-    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text);
-    if (m) return { level: LEVELS_BY_WORD[m[1]], length: m[0].length };
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text);
+    if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
   }
   if (rec.raw.length === text.length) return null;
   const at = rec.raw.lastIndexOf(text);
@@ -414,6 +414,9 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
 }
 
+// LMCache, a KV connector logging inside vLLM's processes: `[2025-06-21 20:59:57,675] LMCache ERROR: msg (file.py:554:module)`
+// (the peel takes the stamp off; a paste may have eaten its `[`), and lmcache-vllm 0.6's `ERROR LMCache: msg [stamp] -- path`
+const LMCACHE = /^(?:\[?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+\]\s*)?(?:LMCache (DEBUG|INFO|WARNING|ERROR|CRITICAL):|(DEBUG|INFO|WARNING|ERROR|CRITICAL) LMCache:)\s?/;
 const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
