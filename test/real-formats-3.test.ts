@@ -242,7 +242,7 @@ describe("a traceback's code lines whose indentation a log viewer took", () => {
     expect(r.facts.firstError?.line).toBe(8);
   });
   it("a sentence is still an error, lowercase or not", async () => {
-    for (const msg of ["model loading failed: no such file", "EngineCore failed to start.", "error(s) occurred while loading", "check(x) failed"]) {
+    for (const msg of ["model loading failed: no such file", "EngineCore failed to start.", "error(s) occurred while loading", "check(x) failed", "max_tokens = 100 is too large", "return code 1 from worker 3"]) {
       const r = await analyzeText(`${h} ${msg}\n`);
       expect(r.facts.firstError?.line, msg).toBe(1);
     }

@@ -762,7 +762,7 @@ function codeLine(h: VllmHead): VllmHead {
 
 // a statement: `a, b = f(x)` / `self.x = y[0]`, `return f(...)`, `raise E(...)`, `await f()`, `self.run()`, a block header
 const UNINDENTED_CODE =
-  /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= \S.*[)\],\w]$|(?:return|raise|await|yield|assert|del) [\w.(\[{"'*-].*$|(?:async )?(?:with|for|if|elif|while|try|except) .*:$|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?$)/;
+  /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?)$/;
 
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
 export function isTracebackStructure(msg: string): boolean {
