@@ -181,6 +181,9 @@ const BENIGN_WARN = [
   /Could not find real path of/,
   /NET\/Plugin ?: ?(?:No plugin found|Could not find)/,
   /Failed to find ncclNetPlugin_v\d+ symbol/,
+  // graph/search.cc 2.5–2.12 (INFO from 2.13): no topology path, so NCCL uses a simple ring and goes on. The 2.4
+  // form without "falling back" returns ncclInternalError and stays a failure.
+  /Could not find a path for pattern \d+, falling back to simple order/,
 ];
 
 export function isBenignWarn(msg: string): boolean {

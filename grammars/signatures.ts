@@ -50,7 +50,7 @@ export interface Signature {
 export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\//;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
-export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|async event\s*:\s*(?:port active|GID table change|LID change|client reregistration|SM change|P_Key change)|set by environment to/i;
+export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|async event\s*:\s*(?:port active|GID table change|LID change|client reregistration|SM change|P_Key change)|set by environment to/i;
 
 /** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
@@ -188,11 +188,13 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server"],
   },
   {
-    id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out"],
+    id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out", "watchdog caught collective"],
     values: TIMEOUT_VALUES,
-    pattern: anyOfSources(["Watchdog caught collective operation timeout", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
+    // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout)
+    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
+      "(WorkerDict pid=9, ip=10.0.0.2) [rank7]:[E101 10:00:00.000000001 ProcessGroupNCCL.cpp:629] [Rank 7] Watchdog caught collective oper",
     ],
   },
   {

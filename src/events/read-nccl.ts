@@ -16,6 +16,10 @@ const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;
 const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
+// a connection record cut right after `via` (`Channel 15/0 : 12[4] -> 4[4] [receive] via`), and the line below that
+// holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
+const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
+const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
@@ -265,22 +269,36 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
   };
 
+  const readConnection = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, msg: string): boolean => {
+    const { conn, kind } = connectionOf(msg);
+    if (!conn || !kind) return false;
+    // (written out, not spread: a set-up log's most frequent event)
+    emit({
+      kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
+      channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
+      direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
+    });
+    return true;
+  };
+  // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
+  let cutVia: { rec: LogRecord; who: NcclWho; tid: number | null; msg: string } | null = null;
+  const readCutVia = (rec: LogRecord, emit: Emit): boolean => {
+    const cut = cutVia;
+    cutVia = null;
+    if (!cut || rec.input !== cut.rec.input || rec.line !== cut.rec.line + 1) return false;
+    const m = VIA_CONTINUATION.exec(rec.text);
+    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`);
+  };
+
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
-        const { conn, kind } = connectionOf(msg);
-        if (conn && kind) {
-          // (written out, not spread: a set-up log's most frequent event)
-          emit({
-            kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
-            channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
-            direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
-          });
-          return;
-        }
+        if (readConnection(rec, emit, who, tid, msg)) return;
+        // a terminal's hard wrap right after `via`: the kind token starts the next physical line
+        if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
       }
       for (const r of looseConnectionRanks(msg)) rank(rec, emit, who, r, "connection");
       if (!msg.startsWith("Coll")) {
@@ -365,7 +383,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
     let m: RegExpExecArray | null;
     if (msg.includes("rank")) {
-      if (/^(?:\[Rank \d+\] )?(?:\w+ )?comm /.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
+      // `comm 0x… rank N nranks M …`, and NCCL ≤2.3's bare `rank N nranks M` (init.cc, printed once per rank at init)
+      if (/^(?:(?:\[Rank \d+\] )?(?:\w+ )?comm |rank \d+ nranks \d+\s*$)/.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
@@ -390,7 +409,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       lastRec = rec;
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
       if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
-      if (!span) return readForeign(rec, emit);
+      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || readForeign(rec, emit);
+      cutVia = null;
       // (changed in place: every NCCL record passes here)
       if (lastNccl) {
         lastNccl.input = rec.input;

@@ -189,14 +189,19 @@ export function createVllmReader(): RecordReader & {
       let rest = head.message;
       let cur: VllmHead | null = { ...head, message: rest.slice(0, next).trimEnd() };
       rest = rest.slice(next + 1);
+      // the flattening took the indentation of a traceback's code lines: a message right after a `File "…", line N,
+      // in f` frame (or after the cut tail of one, before the first header) is the frame's code line
+      let afterFrame = FRAME_TAIL.test(head.leading);
       for (let guard = 0; cur && guard < 200; guard++) {
+        if (afterFrame) cur = codeLine(cur);
+        afterFrame = FRAME_TAIL.test(cur.message) && /^\s*File "/.test(cur.message);
         readRecord(rec, cur, emit);
         if (pending) flush(emit);
         const h = fastHead(rest);
         if (!h) break;
         const n = nextRecordStart(h.message);
         if (n < 0) {
-          cur = h;
+          cur = afterFrame ? codeLine(h) : h;
           rest = "";
           readRecord(rec, cur, emit);
           break;
@@ -397,8 +402,8 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
-    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text);
-    if (m) return { level: LEVELS_BY_WORD[m[1]], length: m[0].length };
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text);
+    if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
   }
   if (rec.raw.length === text.length) return null;
   const at = rec.raw.lastIndexOf(text);
@@ -409,6 +414,9 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
 }
 
+// LMCache, a KV connector logging inside vLLM's processes: `[2025-06-21 20:59:57,675] LMCache ERROR: msg (file.py:554:module)`
+// (the peel takes the stamp off; a paste may have eaten its `[`), and lmcache-vllm 0.6's `ERROR LMCache: msg [stamp] -- path`
+const LMCACHE = /^(?:\[?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+\]\s*)?(?:LMCache (DEBUG|INFO|WARNING|ERROR|CRITICAL):|(DEBUG|INFO|WARNING|ERROR|CRITICAL) LMCache:)\s?/;
 const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
@@ -455,14 +463,18 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     readCall(call.rec, call.text, emit);
   }
   if (state.list) {
-    const item = state.list.quoted ? QUOTED_ITEM.exec(text) : YAML_ITEM.exec(text);
+    const item = state.list.quoted ? QUOTED_ITEM.exec(text.trimStart()) : YAML_ITEM.exec(text);
     if (item && state.list.words.length < MAX_CALL_LINES) {
       state.list.words.push(shellWord(state.list.quoted ? item[2] : item[1].replace(/^(["'])(.*)\1$/, "$2")));
       return false;
     }
+    // the last item closes the list on its line: `'2']`
+    const last = state.list.quoted ? LAST_QUOTED_ITEM.exec(text.trimStart()) : null;
+    if (last) state.list.words.push(shellWord(last[2]));
     const list = state.list;
     state.list = null;
     readWords(list.rec, list.words.join(" "), emit, state);
+    if (last) return false;
   }
   if (state.envName) {
     // Kubernetes: `- name: NCCL_SOCKET_IFNAME` then `value: eth0`
@@ -533,9 +545,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
-  if ((c === 34 /* " */ || c === 39) /* ' */ && text.length < 400) {
-    // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`
-    const item = QUOTED_ITEM.exec(text);
+  if ((c === 34 /* " */ || c === 39 /* ' */ || c === 91) /* [ */ && text.length < 400) {
+    // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`; pprint
+    // opens the list on its first item's line (`['serve',` then ` '/models/m',`)
+    const item = QUOTED_ITEM.exec(c === 91 ? text.replace(/^\[\s*/, "") : text);
     if (item && item[2].length > 0) {
       state.list = { rec, words: [shellWord(item[2])], quoted: true };
       return false;
@@ -599,6 +612,7 @@ const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
 const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
 const QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*,?\s*$/;
+const LAST_QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*\]\s*$/;
 // flags only vLLM has among the launchers pasted with it: an argument list holding one is vLLM's (`vllm-openai` image args)
 const VLLM_FLAG = /(?:^|\s)--(?:tensor-parallel-size|pipeline-parallel-size|data-parallel-size|gpu-memory-utilization|max-model-len|distributed-executor-backend|served-model-name|max-num-batched-tokens|kv-cache-dtype)(?:[\s=]|$)/;
 const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
@@ -606,7 +620,8 @@ const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 
 /** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
 function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
-  const line = ` ${words}`;
+  // the argument vector of the `vllm` entry point (`sys.argv[1:]`, as a launcher prints it) starts at the subcommand
+  const line = /^serve\s/.test(words) ? ` vllm ${words}` : ` ${words}`;
   if (isCommandLine(line)) readLaunch(rec, parseLaunch(line), emit, state);
   // vLLM's arguments alone (a container's `args:`, a list whose first lines were not pasted)
   else if (VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line)) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
@@ -734,12 +749,31 @@ function nextRecordStart(msg: string): number {
   return m ? m.index : -1;
 }
 
+// a traceback frame's end, `line 139, in __init__` (markdown may have turned `__init__` into `**init**`)
+// (in a flattened paste the next record's process prefix, `(VllmWorkerProcess pid=52)`, ends the message before it)
+const FRAME_TAIL = /\bline \d+, in [^\s]+(?:\s+\([^()]*\bpid=\d+[^()]*\))?\s*$/;
+const EXCEPTION_LINE = /^(?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt)(?::|$)/;
+
+/** a flattened record's message that stands where a frame's code line does: indented back, unless it is the exception */
+function codeLine(h: VllmHead): VllmHead {
+  const m = h.message;
+  return m.length === 0 || m.charCodeAt(0) === 32 || EXCEPTION_LINE.test(m) || /^File "/.test(m) ? h : { ...h, message: `    ${m}` };
+}
+
+// a statement: `a, b = f(x)` / `self.x = y[0]`, `return f(...)`, `raise E(...)`, `await f()`, `self.run()`, a block header
+const UNINDENTED_CODE =
+  /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?)$/;
+
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
   if (c === 32 || c === 9) return true;
   if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
+  // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
+  // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence
+  if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return true;
+  if (c >= 97 && c <= 122 && UNINDENTED_CODE.test(msg)) return true;
   if (c === 80 /* P */ && /^Process [\w.\-]+(?::\d+)*:\s*$/.test(msg)) return true;
   if ((c === 94 || c === 126) && /^[~^\s]+$/.test(msg)) return true;
   if (c === 84 && msg.startsWith("The above exception was the direct cause")) return true;

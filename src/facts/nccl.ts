@@ -314,6 +314,9 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.warnCount++;
         add(s.warnKinds, e.warnKind);
         s.firstWarn = earlierThan(s.firstWarn, e);
+        // no verbs library, so no IB transport: before 2.5 this (or `NET/IB : No device found`) is what says the
+        // `NET/Socket : Using` line names the data network, not only the bootstrap interface
+        if (/Failed to open libibverbs/.test(e.message)) s.ibNone = earlierThan(s.ibNone, e);
         return;
       case "nccl.activity":
         for (const a of e.entries) {

@@ -52,6 +52,8 @@ const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplica
 const RAY_DEDUP_CUT = /[ \t]*\[repeated (\d+)x(?: [a-z ]{0,15})?$/;
 const RAY_DEDUP_TAIL = " across cluster]";
 const RAY_ADVICE_TAIL = /^\S*(?:\s+\S+){0,24}?\s*for more options\.\)\s*$/;
+// Google Cloud Logging (Logs Explorer copy / download): `SEVERITY TIMESTAMP [summary field: value] ... message`
+const GCP_LOGGING = /^(?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))(?: \[[\w.]+: [^\]]*\])*(?: |$)/;
 const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\](?:\s|$)/;
 const ANSI_QUICK = /\[\d[\d;]*m|\[m(?:\s|$)/;
 const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
@@ -305,6 +307,11 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
+    }
+    if (c >= 65 && c <= 90 && (m = GCP_LOGGING.exec(s))) {
+      stamp ??= m[1];
+      s = s.slice(m[0].length);
+      continue;
     }
     if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && (m = HALF_PROC.exec(s))) {
       // a process prefix whose `(` was lost in the paste: `RayWorkerWrapper pid=1861983) INFO ...`

@@ -30,8 +30,23 @@ function gluedAt(p: string): number {
   return -1;
 }
 
+// an NCCL record glued after a vLLM record on one line (a flattened paste: `... ERROR 11-04 18:02:56 [x.py:597]
+// RuntimeError: NCCL error: unhandled cuda error ... host:213:213 [1] NCCL INFO cudaDriverVersion 12080`)
+const VLLM_HEAD = /(?:^|\s)(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d /;
+const NCCL_HEAD_AFTER = /\s(?=[A-Za-z0-9][\w.\-]{0,100}:\d{1,10}:\d{1,10} \[\d{1,4}\] NCCL (?:INFO|WARN|TRACE) )/g;
+
+function ncclAfterVllm(raw: string): number {
+  const d = raw.indexOf("] NCCL ");
+  if (d < 40 || !VLLM_HEAD.test(raw.slice(0, d))) return -1;
+  NCCL_HEAD_AFTER.lastIndex = 0;
+  for (let m = NCCL_HEAD_AFTER.exec(raw); m && m.index < d; m = NCCL_HEAD_AFTER.exec(raw)) if (VLLM_HEAD.test(raw.slice(0, m.index))) return m.index + 1;
+  return -1;
+}
+
 function splitGlued(raw: string): string[] {
   if (raw.indexOf("NCCL") < 0) return [raw];
+  const after = ncclAfterVllm(raw);
+  if (after > 0) return [raw.slice(0, after).trimEnd(), ...splitGlued(raw.slice(after))];
   if (raw.charCodeAt(0) <= 57) {
     const row = ROW_THEN_NCCL.exec(raw);
     if (row) return [row[0], ...splitGlued(raw.slice(row[0].length))];
