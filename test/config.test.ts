@@ -88,6 +88,23 @@ describe("configuration", () => {
     expect(followed.stdout).toContain("Failed (team/quota): quota warning seen 1 time(s), first at 97%.");
   });
 
+  it("diff and a check baseline that are logs are analyzed with the configuration too", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "a.log"), ["INFO starting", "WARNING our-wrapper: quota almost exhausted (91%)"].join("\n") + "\n");
+    writeFileSync(join(dir, "b.log"), "INFO starting\n");
+    writeFileSync(join(dir, "team.json"), JSON.stringify({
+      userRules: [{ id: "team/quota", severity: "error", title: "Quota", message: "quota at {match}", pattern: "quota almost exhausted \\((\\d+%)\\)" }],
+    }));
+    // diff read its logs with the default rules: the user's rule never showed as gone
+    const d = runCli(["diff", "a.log", "b.log", "--format", "json", "--config", "team.json"], { cwd: dir });
+    expect(d.status).toBe(0);
+    expect(JSON.parse(d.stdout).findings).toEqual({ appeared: [], resolved: [{ ruleId: "team/quota", severity: "error", title: "Quota" }] });
+    // a baseline log's error count is the one its own analyze reports
+    const c = runCli(["check", "b.log", "--baseline", "a.log", "--max-regression", "summary.errors=0", "--config", "team.json"], { cwd: dir });
+    expect(c.status).toBe(0);
+    expect(c.stdout).toContain("pass  max-regression summary.errors=0: summary.errors 1 → 0");
+  });
+
   it("exits 2 with one line on an invalid configuration", () => {
     const dir = tmp();
     writeFileSync(join(dir, "run.log"), "INFO x\n");

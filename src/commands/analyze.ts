@@ -70,10 +70,12 @@ function* keptSmall(pieces: Iterable<string>): Generator<string> {
   }
 }
 
-/** The renderer of a format, or a usage error naming the formats there are. */
-export async function loadRenderer(format: string): Promise<Renderer> {
+/** The renderer of a format, or a usage error naming the formats there are (or saying --events needs ndjson). */
+export async function loadRenderer(format: string, events?: boolean): Promise<Renderer> {
   const load = Object.hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
   if (!load) throw new UsageError(`unknown format '${format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+  // only the ndjson report carries events: asked for with another format, they would be dropped without a word
+  if (events && format !== "ndjson") throw new UsageError(`--events goes with --format ndjson (the ${format} report carries no events)`);
   return load();
 }
 
@@ -132,7 +134,7 @@ export function registerAnalyze(program: Command): void {
     .option("--one-run", "read all inputs as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
-      const render = await loadRenderer(opts.format);
+      const render = await loadRenderer(opts.format, opts.events);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       libOpts.oneRun = opts.oneRun;

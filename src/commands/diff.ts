@@ -3,6 +3,7 @@ import { Redactor, hostsOf } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { writeOutput } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
+import { rulesConfig } from "../config/cli.js";
 
 interface DiffCliOptions {
   format: string;
@@ -10,6 +11,7 @@ interface DiffCliOptions {
   exitCode?: boolean;
   redact?: boolean;
   redactModels?: boolean;
+  config?: string;
 }
 
 export function registerDiff(program: Command): void {
@@ -23,11 +25,14 @@ export function registerDiff(program: Command): void {
     .option("--exit-code", "exit 1 when anything differs (like git diff --exit-code)")
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
     .option("--redact-models", "with --redact: also replace model names and paths")
+    .option("--config <file>", "rule configuration for a side that is a log (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
       const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
-      const ra = await loadReportOrLog(a);
-      const rb = await loadReportOrLog(b);
+      // a side that is a log is analyzed with the rule configuration analyze would use (severities, user rules)
+      const rules = await rulesConfig(opts.config, undefined);
+      const ra = await loadReportOrLog(a, { rules });
+      const rb = await loadReportOrLog(b, { rules });
       let diff = diffReports(ra, rb);
       if (opts.redact || opts.redactModels) {
         // one redactor for both sides, so a host keeps its pseudonym across the two runs

@@ -72,7 +72,7 @@ export function registerMerge(program: Command): void {
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
     .action(async (paths: string[], opts: MergeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
-      const render = await loadRenderer(opts.format);
+      const render = await loadRenderer(opts.format, opts.events);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
       for (const p of paths) parts.push(stateOf(await readJsonReport(p), p));

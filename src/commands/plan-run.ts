@@ -33,9 +33,18 @@ async function loadShape(path: string | undefined): Promise<ModelShape | null> {
   }
 }
 
+/** The options `plan --from` reads (every other one plans from flags). */
+const FROM_FLAGS = new Set(["from", "targetConcurrency", "modelConfig", "gpu", "gpuMemory", "gpusPerNode", "format", "output"]);
+const flagName = (key: string) => "--" + key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+
 /** `vllm-doctor plan`: from flags, or from a run's log with --from. */
-export async function runPlanCommand(opts: PlanCliOptions): Promise<void> {
+export async function runPlanCommand(opts: PlanCliOptions, given: string[] = []): Promise<void> {
   if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
+  if (opts.from !== undefined) {
+    // the run's log states these itself: taken silently, they would change nothing in the plan
+    const unused = given.filter((k) => !FROM_FLAGS.has(k));
+    if (unused.length) throw new UsageError(`${unused.map(flagName).join(", ")} ${unused.length === 1 ? "does" : "do"} not go with --from (the plan reads the run's own values; it takes ${[...FROM_FLAGS].filter((k) => k !== "from").map(flagName).join(", ")})`);
+  }
   const shape = await loadShape(opts.modelConfig);
   if (opts.from !== undefined) {
     await planFromLog(opts, shape);

@@ -32,5 +32,9 @@ export function registerPlan(program: Command): void {
     .option("--target-concurrency <n>", "with --from: the concurrent full-length requests wanted")
     .option("-f, --format <format>", "text or json", "text")
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(async (opts: PlanCliOptions) => (await import("./plan-run.js")).runPlanCommand(opts));
+    .action(async (opts: PlanCliOptions, cmd: Command) => {
+      // the flags the user typed (a default such as --dtype bf16 is not one): --from refuses those it would not read
+      const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === "cli");
+      return (await import("./plan-run.js")).runPlanCommand(opts, given);
+    });
 }

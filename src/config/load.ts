@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isSafePattern } from "redos-detector";
 import type { z } from "zod";
-import { UsageError } from "../util/errors.js";
+import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
 import type { RulesConfig } from "../rules/engine.js";
 import { allRuleMetas } from "../rules/index.js";
 import type { UserRule } from "../rules/user.js";
@@ -20,7 +20,7 @@ export function loadConfig(explicit?: string, cwd: string = process.cwd()): { pa
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read configuration: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, path);
+    throw new UsageError(`cannot read configuration: ${isSystemError(e) ? systemErrorText(e) : String(e)}`, path);
   }
   let json: unknown;
   try {
