@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { analyze } from "../analyze.js";
-import { writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
@@ -149,6 +149,7 @@ export function registerAnalyze(program: Command): void {
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
       const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report)) : render(out.report, { color, events: out.events });
+      await refuseInputAsOutput(opts.output, result.report.inputs.map((i) => i.path));
       await writeOutput(opts.output, body);
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);

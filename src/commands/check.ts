@@ -6,7 +6,7 @@ import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
-import { writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -108,6 +108,7 @@ export function registerCheck(program: Command): void {
       const color = toTerminal && opts.color !== false && wantsColor(process.stdout);
       let text = render(out.report, { color, events: out.events });
       if (opts.format === "text") text += renderGateText(out.report.gate!);
+      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline]);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
         for (const r of out.report.gate!.requirements) if (!r.passed && r.kind !== "inputs") process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");

@@ -4,7 +4,7 @@ import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
 import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
 import { FORMATS, loadRenderer } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -80,6 +80,7 @@ export function registerMerge(program: Command): void {
       const merged = mergeAnalyses(parts, await rulesConfig(opts.config, undefined));
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
+      await refuseInputAsOutput(opts.output, paths);
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));
       process.exitCode = merged.report.summary.errors > 0 ? 1 : 0;
     });

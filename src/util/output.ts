@@ -46,6 +46,21 @@ export async function writeOutput(path: string | undefined, text: string | Itera
   }
 }
 
+/**
+ * Refuses an output path that is one of the inputs (the same file, through any name or link): a report written
+ * over the log it was made from would destroy the evidence. Nothing at the path is a new file: nothing to check.
+ */
+export async function refuseInputAsOutput(output: string | undefined, inputs: Iterable<string | undefined>): Promise<void> {
+  if (!output || output === "-") return;
+  const out = await fs.stat(output).catch(() => null);
+  if (!out?.isFile()) return;
+  for (const input of inputs) {
+    if (!input || input === "-" || input === "<stdin>") continue;
+    const st = await fs.stat(input).catch(() => null);
+    if (st && st.dev === out.dev && st.ino === out.ino) throw refuse(`${input === output ? "it is" : `it is the same file as ${input},`} one of the inputs: write the report somewhere else`, output);
+  }
+}
+
 interface Target {
   /** where the report goes: the path, or the file a symbolic link at it points to */
   path: string;
