@@ -9,6 +9,10 @@ import { jsonLineText } from "../src/input/ndjson.js";
 import { DEFAULT_LIMITS, resolveInputs, type InputSource } from "../src/input/sources.js";
 import { splitPhysicalLine } from "../src/records/split.js";
 import { toRecord } from "../src/records/peel.js";
+import { analyze } from "../src/analyze.js";
+import { renderJson } from "../src/report/json.js";
+import { renderNdjson } from "../src/report/ndjson.js";
+import { renderText } from "../src/report/text.js";
 
 /** every line the reader yields, with its physical number */
 async function linesOf(input: Buffer | string, chunk = 1 << 16): Promise<[number, string][]> {
@@ -143,5 +147,27 @@ describe("NDJSON logs", () => {
       [4, "ValueError: bad"],
       [5, "last"],
     ]);
+  });
+});
+
+describe("a report of this tool given as a log", () => {
+  it("is refused, JSON, NDJSON, text or gzipped (a folder's earlier `-o report.json` gave facts about its quoted evidence); other JSON is read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-own-report-"));
+    const log = join(dir, "run.log");
+    writeFileSync(log, "INFO 10-14 09:12:03 [api_server.py:1896] vLLM API server version 0.11.2\nINFO 10-14 09:13:01 [kv_cache_utils.py:1087] GPU KV cache size: 380,880 tokens\n");
+    const { report } = await analyze([log]);
+    writeFileSync(join(dir, "report.json"), renderJson(report));
+    writeFileSync(join(dir, "report.ndjson.gz"), gzipSync(renderNdjson(report)));
+    writeFileSync(join(dir, "report.txt"), renderText(report, { color: false, width: 80, cwd: dir }));
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ schemaVersion: 1, tool: { name: "other" }, note: "vllm-doctor" }));
+    const r = await analyze([dir]);
+    const refusedJson = "a vllm-doctor JSON report, not a log (`vllm-doctor diff`, `merge` and `check --baseline` read reports)";
+    expect(r.failures).toEqual([
+      { path: join(dir, "report.json"), message: refusedJson },
+      { path: join(dir, "report.ndjson.gz"), message: refusedJson },
+      { path: join(dir, "report.txt"), message: "a vllm-doctor text report, not a log (write reports with --format json to compare or merge them)" },
+    ]);
+    expect(r.report.facts.kvCache.tokens).toBe(380880);
+    expect(r.report.inputs.find((i) => i.path === join(dir, "other.json"))).toMatchObject({ lines: 1 });
   });
 });
