@@ -93,6 +93,11 @@ describe("inputs: files, gzip, directories, stdin", () => {
     expect(sources[0].name).toBe("<stdin>");
     expect(await linesOfSource(sources[0])).toEqual([[1, "s1"], [2, "s2"]]);
   });
+  it("`-` twice is standard input once, with a notice (the second read nothing)", async () => {
+    const { sources, notices } = await resolveInputs(["-", join(dir, "a.log"), "-"], Readable.from([Buffer.from("s1\n")]));
+    expect(sources.map((s) => s.name)).toEqual(["<stdin>", join(dir, "a.log")]);
+    expect(notices.get(0)).toEqual(["- (standard input) is given twice: read once"]);
+  });
   it("a missing file is a failure, not a crash", async () => {
     const { sources, failures } = await resolveInputs([join(dir, "nope.log")]);
     expect(sources).toEqual([]);

@@ -78,7 +78,10 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
   };
   for (const op of operands) {
     if (op === "-") {
-      sources.push(stdinSource(stdin));
+      // a second `-` would read nothing (standard input is already used up): read once, and say so
+      const first = sources.findIndex((src) => src.name === "<stdin>");
+      if (first >= 0) notices.set(first, [...(notices.get(first) ?? []), "- (standard input) is given twice: read once"]);
+      else sources.push(stdinSource(stdin));
       continue;
     }
     let st: Stats;
