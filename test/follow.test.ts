@@ -82,6 +82,17 @@ describe("analyze --follow", () => {
     expect(followed.stderr.split("\n").filter(Boolean).map((l) => LIVE.exec(l)?.[3])).toEqual(["nccl/bootstrap-failure", "vllm/cuda-oom"]);
   });
 
+  it("--redact: the live lines use the report's pseudonyms (a file named after its host gave the host away)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-red-"));
+    const log = join(dir, "gpu-node-a.log");
+    writeFileSync(log, START);
+    const r = runCli(["analyze", "--follow", log, "--until-idle", "0.3", "--redact"]);
+    expect(r.status).toBe(1);
+    const live = r.stdout.split("\n").filter((l) => LIVE.test(l));
+    expect(live.map((l) => LIVE.exec(l)![4])).toEqual([join(dir, "host-1.log")]);
+    expect(r.stdout).not.toMatch(/gpu-node-a|10\.20\.0\.12/);
+  });
+
   it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-follow3-"));
     const log = join(dir, "server.log");

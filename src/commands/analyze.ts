@@ -13,7 +13,7 @@ import { promises as fsp } from "node:fs";
 import { availableParallelism } from "node:os";
 import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
-import { messageText, redactStderr } from "../redact/redact.js";
+import { messageText, redactMessagesWith, redactStderr } from "../redact/redact.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
@@ -212,7 +212,11 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       untilIdleMs,
       signal: stop.signal,
       analyze: libOpts,
-      onFinding: (f) => live.write(messageText(renderLiveFinding(f, new Date())) + "\n"),
+      onFinding: (f, report) => {
+        // with --redact, the hosts and models the log has shown so far are replaced too (a file may be named after its host)
+        redactMessagesWith(report, { models: Boolean(opts.redactModels) });
+        live.write(messageText(renderLiveFinding(f, new Date())) + "\n");
+      },
       onNotice: (m) => process.stderr.write(safeLine(messageText(`vllm-doctor: ${m}`)) + "\n"),
     });
   } finally {
