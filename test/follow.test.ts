@@ -110,6 +110,12 @@ describe("analyze --follow", () => {
 
   it("usage errors: --follow needs one file; --until-idle needs --follow", () => {
     expect(runCli(["analyze", "--follow", "-"]).stderr).toBe("vllm-doctor: --follow reads exactly one log file\n");
+    // an -o that cannot be written is refused before following, not after the session (whose report it lost)
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-o-"));
+    writeFileSync(join(dir, "s.log"), START);
+    const t0 = Date.now();
+    expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
+    expect(Date.now() - t0).toBeLessThan(8000);
     const r = runCli(["analyze", "x.log", "--until-idle", "1"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");

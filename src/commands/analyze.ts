@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { analyze } from "../analyze.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
@@ -135,6 +135,7 @@ export function registerAnalyze(program: Command): void {
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
+      await checkOutputPath(opts.output);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       libOpts.oneRun = opts.oneRun;

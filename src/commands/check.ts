@@ -6,7 +6,7 @@ import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -78,6 +78,7 @@ export function registerCheck(program: Command): void {
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
+      await checkOutputPath(opts.output);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");

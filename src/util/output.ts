@@ -46,6 +46,11 @@ export async function writeOutput(path: string | undefined, text: string | Itera
   }
 }
 
+/** Refuses an `-o` path the report could not be written to, before the inputs are read (a long read, or a --follow session, would be lost). */
+export async function checkOutputPath(path: string | undefined): Promise<void> {
+  if (path && path !== "-") await outputTarget(path);
+}
+
 /**
  * Refuses an output path that is one of the inputs (the same file, through any name or link): a report written
  * over the log it was made from would destroy the evidence. Nothing at the path is a new file: nothing to check.
