@@ -141,5 +141,14 @@ describe("merge", () => {
     delete r.state;
     writeFileSync(noState, JSON.stringify(r));
     expect(runCli(["merge", noState])).toMatchObject({ status: 2, stderr: expect.stringContaining("carries no mergeable state") });
+    // one report given twice, or a copy of it, is read once: its lines used to count twice
+    const copy = join(tmp, "r1-copy.json");
+    writeFileSync(copy, readFileSync(reports[0]));
+    const twice = runCli(["merge", reports[0], reports[0], copy, reports[1]]);
+    const again = JSON.parse(twice.stdout);
+    expect(again.inputs).toEqual(JSON.parse(whole.stdout).inputs);
+    expect(again.facts.nccl.transports).toEqual(JSON.parse(whole.stdout).facts.nccl.transports);
+    expect(Object.values(again.facts.nccl.transports as Record<string, number>).some((n) => n > 0)).toBe(true);
+    expect(again.notices).toEqual([reports[0], copy].map((p) => `${p} holds the same analysis as ${reports[0]} (${logs[0]}): read once`));
   });
 });

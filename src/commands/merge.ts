@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { createHash } from "node:crypto";
 import { mergeAnalyses, type MergeableState } from "../analyze.js";
 import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
@@ -75,9 +76,24 @@ export function registerMerge(program: Command): void {
       const render = await loadRenderer(opts.format, opts.events);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
-      for (const p of paths) parts.push(stateOf(await readJsonReport(p), p));
+      const notices: string[] = [];
+      const seen = new Map<string, string>();
+      for (const p of paths) {
+        const part = stateOf(await readJsonReport(p), p);
+        // one report given twice (or a copy of it, or another report of the same log) is read once, as analyze
+        // reads a log given twice: merged again, its lines would count twice
+        const key = createHash("sha256").update(JSON.stringify(part)).digest("hex");
+        const same = seen.get(key);
+        if (same !== undefined) {
+          notices.push(`${p} holds the same analysis as ${same} (${part.facts.inputs.map((i) => i.path).join(", ")}): read once`);
+          continue;
+        }
+        seen.set(key, p);
+        parts.push(part);
+      }
       // the rules run again on the merged facts: with the same configuration analyze used (severities, user rules)
       const merged = mergeAnalyses(parts, await rulesConfig(opts.config, undefined));
+      if (notices.length) merged.report.notices = [...(merged.report.notices ?? []), ...notices];
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       await refuseInputAsOutput(opts.output, paths);
