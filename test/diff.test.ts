@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffReports, percentText, renderDiffText } from "../src/gate/diff.js";
-import { runCli } from "./helpers/cli.js";
+import { ROOT, runCli } from "./helpers/cli.js";
+import { analyzeText } from "./rules/analyze-text.js";
 import { sampleReport } from "./report-fixture.js";
 
 /** The good run: bigger KV cache, InfiniBand with GPU Direct RDMA, a newer NCCL, only the info finding. */
@@ -44,6 +45,16 @@ describe("diff of two reports", () => {
     const back = diffReports(sampleReport(), goodRun());
     expect(back.findings.resolved.map((f) => f.ruleId)).toEqual(["nccl/socket-fallback", "vllm/low-concurrency"]);
     expect(back.changes[1].text).toBe("KV cache 1,310,000 → 2,040,000 tokens (+55.7%)".replace("+55.7%", "+56%"));
+  });
+
+  it("one log under two names (or with lines moved) is no change: evidence compares by its text", async () => {
+    const text = readFileSync(join(ROOT, "samples", "ray-tp8-pp2-two-nodes.log"), "utf8");
+    const a = await analyzeText(text, "yesterday.log");
+    const b = await analyzeText("INFO an extra line first\n" + text, "today.log");
+    // the file name and line of every evidence-bearing fact (dialects, timeline, versions, interfaces, first connections) used to show as changed
+    expect(diffReports(a, b).changes).toEqual([]);
+    const changed = await analyzeText(text.replaceAll("nccl==2.21.5", "nccl==2.21.6"), "today.log");
+    expect(diffReports(a, changed).changes.map((c) => c.path)).toContain("nccl.version");
   });
 
   it("renders text, and says when nothing changed", () => {
