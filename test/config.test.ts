@@ -114,6 +114,8 @@ describe("configuration", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^vllm-doctor: invalid configuration: userRules 'team\/x': the regular expression can backtrack catastrophically/);
     expect(loadConfig(undefined, dir).path).toBe(null);
+    // `--config "$CFG"` with CFG unset used to fall back to the file found upward (or none) without a word
+    expect(() => loadConfig("", dir)).toThrow("--config needs a file name");
   });
 });
 

@@ -184,6 +184,9 @@ describe("check: exit codes (README table)", () => {
     expect(runCli(["check", quiet, "--fail-on", "fatal"]).status).toBe(2);
     expect(runCli(["check", quiet, "--max-warnings", "x"]).status).toBe(2);
     expect(runCli(["check", quiet, "--max-regression", "kvCache.tokens=10%"])).toMatchObject({ status: 2, stderr: expect.stringContaining("needs --baseline") });
+    // a kind no connection has: --forbid-transport Socket always passed, --require-transport IB always failed
+    expect(runCli(["check", quiet, "--forbid-transport", "Socket"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: --forbid-transport 'Socket' is not a transport kind: NCCL's kinds are P2P\/IPC, .*NET\/Socket/) });
+    expect(runCli(["check", quiet, "--forbid-transport", "net/socket", "--require", "nccl.version==null"]).status).toBe(0);
     // asked for and then dropped without a word, they used to exit 0
     expect(runCli(["check", quiet, "--baseline", quiet])).toMatchObject({ status: 2, stderr: "vllm-doctor: --baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)\n" });
     expect(runCli(["check", quiet, "--events", "--format", "json"])).toMatchObject({ status: 2, stderr: "vllm-doctor: --events goes with --format ndjson (the json report carries no events)\n" });

@@ -150,6 +150,10 @@ describe("inputs are read-only; -o is atomic", () => {
     expect(readFileSync(log).equals(before)).toBe(true);
   });
 
+  it("-o '' (an unset shell variable) is refused, not taken for stdout", () => {
+    expect(runCli(["analyze", evilName, "-o", ""])).toMatchObject({ status: 2, stdout: "", stderr: "vllm-doctor: -o needs a file name (or - for stdout)\n" });
+  });
+
   it("-o into a directory that does not exist: one line, exit 2, nothing created", () => {
     const outDir = mkdtempSync(join(tmpdir(), "vd-o2-"));
     mkdirSync(join(outDir, "exists"));

@@ -14,6 +14,8 @@ export { CONFIG_NAME, findConfig };
 
 /** Reads the configuration named by `--config`, else the nearest one found upward; none → defaults. */
 export function loadConfig(explicit?: string, cwd: string = process.cwd()): { path: string | null; config: RulesConfig } {
+  // (`--config "$CFG"` with CFG unset: a configuration was asked for, not the one found upward)
+  if (explicit === "") throw new UsageError("--config needs a file name");
   const path = explicit ? resolve(cwd, explicit) : findConfig(cwd);
   if (!path) return { path: null, config: {} };
   let text: string;

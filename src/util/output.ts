@@ -12,7 +12,9 @@ import { isSystemError, systemErrorText, UsageError } from "./errors.js";
  *  - a missing folder, a file the user may not write, a full disk: refused, and no temporary file is left.
  */
 export async function writeOutput(path: string | undefined, text: string | Iterable<string>): Promise<void> {
-  if (!path || path === "-") {
+  // (`-o "$OUT"` with OUT unset: the report was asked for in a file, not on stdout)
+  if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
+  if (path === undefined || path === "-") {
     for (const piece of typeof text === "string" ? [text] : text) {
       await new Promise<void>((resolve, reject) =>
         process.stdout.write(piece, (e) => (e ? reject(isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, "<stdout>") : e) : resolve())),
@@ -48,6 +50,7 @@ export async function writeOutput(path: string | undefined, text: string | Itera
 
 /** Refuses an `-o` path the report could not be written to, before the inputs are read (a long read, or a --follow session, would be lost). */
 export async function checkOutputPath(path: string | undefined): Promise<void> {
+  if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
   if (path && path !== "-") await outputTarget(path);
 }
 
