@@ -66,6 +66,16 @@ describe("configuration", () => {
     expect(r.report.findings.some((f: { ruleId: string }) => f.ruleId === "team/no-model")).toBe(true);
     const off = runJson(["analyze", "run.log", "--config", join(dir, "other.json")], { cwd: dir });
     expect(off.status).toBe(2);
+    // `rules` lists the user rules, and explain used to call them unknown
+    const explained = runCli(["explain", "team/quota"], { cwd: dir });
+    expect(explained.status).toBe(0);
+    expect(explained.stdout).toBe([
+      "# team/quota: Quota", "",
+      `A user rule of ${join(dir, ".vllm-doctor.json")} (severity error); see docs/configuration.md, "userRules".`, "",
+      "- fires on a record matching `/quota almost exhausted \\((\\d+%)\\)/`",
+      "- message: quota warning seen {count} time(s), first at {match}",
+      "- what to do: ask for more quota", "",
+    ].join("\n"));
   });
 
   it("a user pattern rule sees every input, a merge of saved reports and --follow alike (its matches are in the fact state)", () => {
