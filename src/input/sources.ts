@@ -102,14 +102,9 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
     }
     if (st.isDirectory()) {
       const found: { path: string; st: Stats }[] = [];
-      const unread: string[] = [];
-      await walk(op, found, failures, unread);
-      // logs compressed in a format this tool does not open are named, never left out without a word
-      const unreadText = `${unread.length} file${unread.length === 1 ? "" : "s"} compressed in a format vllm-doctor does not read (bzip2, lz4, zip, 7z; decompress ${unread.length === 1 ? "it" : "them"} first): ${unread.slice(0, 5).join(", ")}${unread.length > 5 ? `, and ${unread.length - 5} more` : ""}`;
-      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory${unread.length ? `; skipped ${unreadText}` : ""}` });
-      const first = sources.length;
+      await walk(op, found, failures);
+      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory` });
       for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st);
-      if (unread.length && sources.length > first) notices.set(first, [...(notices.get(first) ?? []), `${op}: skipped ${unreadText}`]);
     } else if (st.isFile()) {
       add(op, st);
     } else if (st.isFIFO() || st.isCharacterDevice()) {
@@ -130,10 +125,10 @@ async function expandGlob(pattern: string): Promise<string[]> {
   return matched.sort();
 }
 
-/** Names of logs compressed in formats the reader refuses (see ./decode.ts), which a directory scan names instead of reading. */
-const UNREAD_COMPRESSED = /\.(?:bz2|lz4|zip|7z)$/i;
+/** Names of logs compressed in formats the reader refuses (see ./decode.ts): a directory scan names them as failed. */
+const UNREAD_COMPRESSED = /\.(bz2|lz4|zip|7z)$/i;
 
-async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[], unread: string[] = []): Promise<void> {
+async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[]): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -145,9 +140,10 @@ async function walk(dir: string, out: { path: string; st: Stats }[], failures: {
     const p = join(dir, ent.name);
     if (ent.isDirectory()) {
       if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
-      await walk(p, out, failures, unread);
-    } else if ((ent.isFile() || ent.isSymbolicLink()) && UNREAD_COMPRESSED.test(ent.name) && !ent.name.startsWith(".")) {
-      unread.push(p);
+      await walk(p, out, failures);
+    } else if ((ent.isFile() || ent.isSymbolicLink()) && UNREAD_COMPRESSED.test(ent.name)) {
+      // a log this tool cannot open is an input it could not read (as an unreadable file is): named, never left out without a word
+      failures.push({ path: p, message: `compressed (${UNREAD_COMPRESSED.exec(ent.name)![1].toLowerCase()}) input is not supported; decompress it first` });
     } else if ((ent.isFile() || ent.isSymbolicLink()) && scannedName(ent.name)) {
       // a symlink is followed to a file (never to a directory: no loops); a dangling one is named as failed
       try {
