@@ -79,10 +79,9 @@ async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Prom
   const { analyze } = await import("../analyze.js");
   const result = await analyze([opts.from!]);
   if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
-  // one plan is of one run: facts joined across different runs (a folder of several) would describe none of them
-  const runs = result.report.runs ?? [];
-  if (runs.length > 1)
-    throw new UsageError(`these logs are ${runs.length} different runs (${runs.slice(0, 3).map((r) => r.inputs.join(" + ")).join("; ")}${runs.length > 3 ? "; …" : ""}): give --from the log of one run`, opts.from!);
+  // one plan is of one run (a folder of several is refused)
+  const { refuseSeveralRuns } = await import("../runs.js");
+  refuseSeveralRuns(result.report, opts.from!, "give --from the log of one run");
   const runPlan = planFromFacts(result.report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpusPerNode });
   const text = opts.format === "json" ? JSON.stringify(runPlanToJson(runPlan, opts.from!), null, 2) + "\n" : renderRunPlanText(runPlan, opts.from!);
   await refuseInputAsOutput(opts.output, [opts.from, opts.modelConfig]);

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { analyze, type AnalyzeOptions } from "../analyze.js";
 import { ReportSchema, type Report } from "../facts/schema.js";
 import { UsageError } from "../util/errors.js";
+import { refuseSeveralRuns } from "../runs.js";
 import { parseJsonFile } from "../util/json.js";
 
 /** Reads a JSON report written by `analyze --format json`; a usage error when it is not one. */
@@ -36,12 +37,17 @@ export function parseJsonReport(text: string, path: string): Report {
  * is neither a report nor a benchmark result) is a usage error, not an empty baseline.
  */
 export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): Promise<Report> {
-  if (await looksLikeJsonReport(path)) return readJsonReport(path);
-  const result = await analyze([path], opts);
-  if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
-  if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
-    throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
-  return result.report;
+  const report = await (async () => {
+    if (await looksLikeJsonReport(path)) return readJsonReport(path);
+    const result = await analyze([path], opts);
+    if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
+    if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
+      throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
+    return result.report;
+  })();
+  // one side of a comparison is one run (a folder of several is refused)
+  refuseSeveralRuns(report, path, "compare one run at a time");
+  return report;
 }
 
 /** Does the file hold exactly one JSON value (checked only for files up to 64 MiB)? */
