@@ -13,6 +13,10 @@ import { analyze } from "../src/analyze.js";
 import { renderJson } from "../src/report/json.js";
 import { renderNdjson } from "../src/report/ndjson.js";
 import { renderText } from "../src/report/text.js";
+import { renderMarkdown } from "../src/report/markdown.js";
+import { renderHtml } from "../src/report/html.js";
+import { renderSarif } from "../src/report/sarif.js";
+import { renderJunit } from "../src/report/junit.js";
 
 /** every line the reader yields, with its physical number */
 async function linesOf(input: Buffer | string, chunk = 1 << 16): Promise<[number, string][]> {
@@ -173,6 +177,11 @@ describe("a report of this tool given as a log", () => {
     writeFileSync(join(dir, "report.ndjson.gz"), gzipSync(renderNdjson(report)));
     writeFileSync(join(dir, "report.txt"), renderText(report, { color: false, width: 80, cwd: dir }));
     writeFileSync(join(dir, "other.json"), JSON.stringify({ schemaVersion: 1, tool: { name: "other" }, note: "vllm-doctor" }));
+    // the other formats, given by name (a directory scan does not pick their names)
+    const others = { "report.md": renderMarkdown(report), "report.html": renderHtml(report), "report.sarif": renderSarif(report), "report.xml": renderJunit(report, { ruleIds: [] }) };
+    for (const [name, text] of Object.entries(others)) writeFileSync(join(dir, name), text);
+    const named = await analyze(Object.keys(others).map((n) => join(dir, n)));
+    expect(named.failures.map((f) => f.message)).toEqual(["Markdown", "HTML", "SARIF", "JUnit"].map((k) => `a vllm-doctor ${k} report, not a log (write reports with --format json to compare or merge them)`));
     const r = await analyze([dir]);
     const refusedJson = "a vllm-doctor JSON report, not a log (`vllm-doctor diff`, `merge` and `check --baseline` read reports)";
     expect(r.failures).toEqual([
