@@ -105,6 +105,23 @@ describe("inputs: files, gzip, directories, stdin", () => {
     expect(sources.map((s) => s.name)).toEqual([join(d, "a.log")]);
     expect(failures).toEqual([{ path: join(d, "old.log.1.bz2"), message: "compressed (bz2) input is not supported; decompress it first" }]);
   });
+  it("a quoted glob expands as the shell does: a matched folder is read as a folder (it was left out)", async () => {
+    const g = mkdtempSync(join(tmpdir(), "vd-glob-"));
+    mkdirSync(join(g, "node1"));
+    mkdirSync(join(g, "node2"));
+    writeFileSync(join(g, "node1", "a.log"), "a\n");
+    writeFileSync(join(g, "node2", "b.log"), "b\n");
+    writeFileSync(join(g, "top.log"), "t\n");
+    const names = async (pattern: string) => {
+      const r = await resolveInputs([join(g, pattern)]);
+      return { names: r.sources.map((s) => s.name.slice(g.length + 1)), notices: [...r.notices.values()], failures: r.failures };
+    };
+    expect(await names("*")).toEqual({ names: ["node1/a.log", "node2/b.log", "top.log"], notices: [], failures: [] });
+    expect((await names("node*")).names).toEqual(["node1/a.log", "node2/b.log"]);
+    expect((await names("*/")).names).toEqual(["node1/a.log", "node2/b.log"]);
+    // a file matched by name and inside a matched folder is one match, without a "given twice" notice
+    expect(await names("**")).toEqual({ names: ["node1/a.log", "node2/b.log", "top.log"], notices: [], failures: [] });
+  });
   it("`-` twice is standard input once, with a notice (the second read nothing)", async () => {
     const { sources, notices } = await resolveInputs(["-", join(dir, "a.log"), "-"], Readable.from([Buffer.from("s1\n")]));
     expect(sources.map((s) => s.name)).toEqual(["<stdin>", join(dir, "a.log")]);

@@ -91,9 +91,21 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       if (GLOB_CHARS.test(op) && (e as NodeJS.ErrnoException)?.code === "ENOENT") {
         const matched = await expandGlob(op);
         if (matched.length === 0) failures.push({ path: op, message: "no file matches this pattern" });
+        // as the shell expands it: a matched directory is read as a directory operand is (`'logs/*'` with logs/node1/
+        // left the folders out); a file matched both by name and inside a matched folder (`**`) is one match, no notice
+        const files: { path: string; st: Stats }[] = [];
         for (const m of matched) {
           const mst = await fs.stat(m).catch(() => null);
-          if (mst?.isFile()) add(m, mst);
+          // (a pattern ending in `/` matches folders only, in the shell)
+          if (mst?.isFile() && !/[\\/]$/.test(op)) files.push({ path: m, st: mst });
+          else if (mst?.isDirectory()) await walk(m.replace(/(.)\/+$/, "$1"), files, failures);
+        }
+        const once = new Set<string>();
+        for (const f of files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) {
+          const key = `${f.st.dev}:${f.st.ino}`;
+          if (f.st.ino && once.has(key)) continue;
+          once.add(key);
+          add(f.path, f.st);
         }
         continue;
       }
@@ -116,12 +128,12 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
   return { sources, failures, notices };
 }
 
-/** The files a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
+/** The files and folders a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
 async function expandGlob(pattern: string): Promise<string[]> {
   const { glob } = await import("tinyglobby");
   // Windows paths use backslashes; elsewhere a backslash escapes a glob character (`odd\[1\].log`)
   const posix = process.platform === "win32" ? pattern.replace(/\\/g, "/") : pattern;
-  const matched = await glob([posix], { onlyFiles: true, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
+  const matched = await glob([posix], { onlyFiles: false, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
   return matched.sort();
 }
 
