@@ -115,6 +115,7 @@ describe("analyze --follow", () => {
     writeFileSync(join(dir, "s.log"), START);
     const t0 = Date.now();
     expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
+    expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "s.log")])).toMatchObject({ status: 2, stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${join(dir, "s.log")})\n` });
     expect(Date.now() - t0).toBeLessThan(8000);
     const r = runCli(["analyze", "x.log", "--until-idle", "1"]);
     expect(r.status).toBe(2);

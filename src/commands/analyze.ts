@@ -135,7 +135,9 @@ export function registerAnalyze(program: Command): void {
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
+      // (the operands as given now; the files of folders and globs once they are known, below)
       await checkOutputPath(opts.output);
+      await refuseInputAsOutput(opts.output, inputs);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       libOpts.oneRun = opts.oneRun;

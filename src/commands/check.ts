@@ -79,6 +79,7 @@ export function registerCheck(program: Command): void {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
       await checkOutputPath(opts.output);
+      await refuseInputAsOutput(opts.output, [...inputs, opts.baseline]);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
