@@ -37,7 +37,8 @@ export interface InputLimits {
 export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: DEFAULT_CHUNK_BYTES };
 
 /** logrotate's `vllm.log.1` (its compressed siblings match by extension) */
-const ROTATED_LOG = /\.log\.\d+$/i;
+// logrotate's numbered (`.log.3`) and dated names (`dateext`: `.log-20260105`, `.log.2026-01-05`, `.log-2026010512`)
+const ROTATED_LOG = /\.log(?:\.\d+|[.-]\d{4}-?\d{2}-?\d{2}\d*)$/i;
 
 /** What a directory scan reads, by file name (see DIRECTORY_SCAN in ./defaults.ts, which --help and the README quote). */
 export function scannedName(name: string): boolean {
