@@ -18,6 +18,7 @@ interface MergeCliOptions {
   redactModels?: boolean;
   events?: boolean;
   config?: string;
+  expectBusbw?: string;
 }
 
 /** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
@@ -71,6 +72,7 @@ export function registerMerge(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (as analyze takes it: the rules run again on the merged facts)")
     .action(async (paths: string[], opts: MergeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
@@ -92,7 +94,7 @@ export function registerMerge(program: Command): void {
         parts.push(part);
       }
       // the rules run again on the merged facts: with the same configuration analyze used (severities, user rules)
-      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, undefined));
+      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, opts.expectBusbw));
       if (notices.length) merged.report.notices = [...(merged.report.notices ?? []), ...notices];
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
