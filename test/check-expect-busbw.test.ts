@@ -34,4 +34,9 @@ describe("merge --expect-busbw", () => {
     const merged = runCli(["merge", part, "--expect-busbw", "500"]);
     expect(JSON.parse(merged.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(["bench/low-busbw"]);
   });
+
+  it("diff reads its logs with it too", () => {
+    const d = runCli(["diff", "samples/bench-nccl-baseline.txt", "samples/bench-nccl-today.txt", "--expect-busbw", "500", "--format", "json"]);
+    expect(JSON.parse(d.stdout).findings.appeared.map((f: { ruleId: string }) => f.ruleId)).toEqual(["bench/low-busbw"]);
+  });
 });

@@ -12,6 +12,7 @@ interface DiffCliOptions {
   redact?: boolean;
   redactModels?: boolean;
   config?: string;
+  expectBusbw?: string;
 }
 
 export function registerDiff(program: Command): void {
@@ -26,11 +27,12 @@ export function registerDiff(program: Command): void {
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--config <file>", "rule configuration for a side that is a log (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach, for a side that is a log (as analyze takes it)")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
       const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
       // a side that is a log is analyzed with the rule configuration analyze would use (severities, user rules)
-      const rules = await rulesConfig(opts.config, undefined);
+      const rules = await rulesConfig(opts.config, opts.expectBusbw);
       const ra = await loadReportOrLog(a, { rules });
       const rb = await loadReportOrLog(b, { rules });
       let diff = diffReports(ra, rb);
