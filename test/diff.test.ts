@@ -102,6 +102,7 @@ describe("diff command", () => {
     expect(runCli(["diff", a, join(tmp, "missing.log")]).status).toBe(2);
     expect(runCli(["diff", a, b, "--format", "html"]).status).toBe(2);
     // a folder of different runs was compared as the facts of them all joined
-    expect(runCli(["diff", "samples", a])).toMatchObject({ status: 2, stdout: "", stderr: expect.stringMatching(/^vllm-doctor: these logs are \d+ different runs \(samples\/bench-nccl-baseline\.txt \+ .*\): compare one run at a time \(samples\)\n$/) });
+    expect(runCli(["diff", "samples", a])).toMatchObject({ status: 2, stdout: "", stderr: expect.stringMatching(/^vllm-doctor: these logs are \d+ different runs \(samples\/bench-nccl-baseline\.txt \+ .*\): compare one run at a time \(--one-run reads them as one\) \(samples\)\n$/) });
+    expect(runCli(["diff", "samples", "samples", "--one-run", "--exit-code"]).status).toBe(0);
   });
 });

@@ -87,7 +87,7 @@ export function registerCheck(program: Command): void {
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       // the report loader validates with zod: loaded only for a baseline; a baseline log is read as the inputs are
-      const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline, { rules: libOpts.rules, limits: libOpts.limits }) : undefined;
+      const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline, { rules: libOpts.rules, limits: libOpts.limits, oneRun: opts.oneRun }) : undefined;
       libOpts.oneRun = opts.oneRun;
       const result = await analyze(inputs, libOpts);
       libOpts.progressEnd?.();

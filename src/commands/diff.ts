@@ -13,6 +13,7 @@ interface DiffCliOptions {
   redactModels?: boolean;
   config?: string;
   expectBusbw?: string;
+  oneRun?: boolean;
 }
 
 export function registerDiff(program: Command): void {
@@ -28,13 +29,14 @@ export function registerDiff(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--config <file>", "rule configuration for a side that is a log (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach, for a side that is a log (as analyze takes it)")
+    .option("--one-run", "read a side that is a folder of logs as one run, even when they look like different runs")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
       const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
       // a side that is a log is analyzed with the rule configuration analyze would use (severities, user rules)
       const rules = await rulesConfig(opts.config, opts.expectBusbw);
-      const ra = await loadReportOrLog(a, { rules });
-      const rb = await loadReportOrLog(b, { rules });
+      const ra = await loadReportOrLog(a, { rules, oneRun: opts.oneRun });
+      const rb = await loadReportOrLog(b, { rules, oneRun: opts.oneRun });
       let diff = diffReports(ra, rb);
       if (opts.redact || opts.redactModels) {
         // one redactor for both sides, so a host keeps its pseudonym across the two runs

@@ -34,7 +34,7 @@ async function loadShape(path: string | undefined): Promise<ModelShape | null> {
 }
 
 /** The options `plan --from` reads (every other one plans from flags). */
-const FROM_FLAGS = new Set(["from", "targetConcurrency", "modelConfig", "gpu", "gpuMemory", "gpusPerNode", "format", "output"]);
+const FROM_FLAGS = new Set(["from", "oneRun", "targetConcurrency", "modelConfig", "gpu", "gpuMemory", "gpusPerNode", "format", "output"]);
 const flagName = (key: string) => "--" + key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 
 /** `vllm-doctor plan`: from flags, or from a run's log with --from. */
@@ -51,6 +51,7 @@ export async function runPlanCommand(opts: PlanCliOptions, given: string[] = [])
     return;
   }
   if (opts.targetConcurrency !== undefined) throw new UsageError("--target-concurrency needs --from run.log");
+  if (opts.oneRun) throw new UsageError("--one-run needs --from logs/");
   const { input, dtype, kvCacheDtype, notes } = buildPlanInput(opts, shape);
   const plan = planParallelism(input);
   const model = opts.model ?? shape?.name ?? "<MODEL>";
@@ -77,11 +78,11 @@ async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Prom
   const gpusPerNode = positiveInt("--gpus-per-node", opts.gpusPerNode) ?? null;
   // loaded here so that planning from flags does not load the log pipeline
   const { analyze } = await import("../analyze.js");
-  const result = await analyze([opts.from!]);
+  const result = await analyze([opts.from!], { oneRun: opts.oneRun });
   if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
   // one plan is of one run (a folder of several is refused)
   const { refuseSeveralRuns } = await import("../runs.js");
-  refuseSeveralRuns(result.report, opts.from!, "give --from the log of one run");
+  refuseSeveralRuns(result.report, opts.from!, "give --from the log of one run (--one-run reads them as one)");
   const runPlan = planFromFacts(result.report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpusPerNode });
   const text = opts.format === "json" ? JSON.stringify(runPlanToJson(runPlan, opts.from!), null, 2) + "\n" : renderRunPlanText(runPlan, opts.from!);
   await refuseInputAsOutput(opts.output, [opts.from, opts.modelConfig]);

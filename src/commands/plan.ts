@@ -7,6 +7,7 @@ export interface PlanCliOptions extends PlanFlags {
   modelConfig?: string;
   model?: string;
   from?: string;
+  oneRun?: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -30,6 +31,7 @@ export function registerPlan(program: Command): void {
     .option("--overhead <size>", "per-GPU reserve for activations, CUDA graphs and non-torch memory (default 2GiB)")
     .option("--from <log>", "plan from a run's log instead: its KV cache, concurrency and what to change")
     .option("--target-concurrency <n>", "with --from: the concurrent full-length requests wanted")
+    .option("--one-run", "with --from: read a folder of logs as one run, even when they look like different runs")
     .option("-f, --format <format>", "text or json", "text")
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(async (opts: PlanCliOptions, cmd: Command) => {

@@ -46,7 +46,7 @@ export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): 
     return result.report;
   })();
   // one side of a comparison is one run (a folder of several is refused)
-  refuseSeveralRuns(report, path, "compare one run at a time");
+  refuseSeveralRuns(report, path, "compare one run at a time (--one-run reads them as one)");
   return report;
 }
 
