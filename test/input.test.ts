@@ -197,8 +197,11 @@ describe("a report of this tool given as a log", () => {
     // the other formats, given by name (a directory scan does not pick their names)
     const others = { "report.md": renderMarkdown(report), "report.html": renderHtml(report), "report.sarif": renderSarif(report), "report.xml": renderJunit(report, { ruleIds: [] }) };
     for (const [name, text] of Object.entries(others)) writeFileSync(join(dir, name), text);
-    const named = await analyze(Object.keys(others).map((n) => join(dir, n)));
-    expect(named.failures.map((f) => f.message)).toEqual(["Markdown", "HTML", "SARIF", "JUnit"].map((k) => `a vllm-doctor ${k} report, not a log (write reports with --format json to compare or merge them)`));
+    // the text report of several runs opens with their verdict
+    const two = { ...report, runs: [0, 1].map(() => ({ inputs: [log], why: "they serve different models", verdict: "Healthy.", facts: report.facts, findings: [], summary: report.summary })) };
+    writeFileSync(join(dir, "runs.md"), renderText({ ...two, verdict: "2 separate runs, each reported on its own because they serve different models: run 1 healthy; run 2 healthy." }, { color: false, width: 80, cwd: dir }));
+    const named = await analyze([...Object.keys(others), "runs.md"].map((n) => join(dir, n)));
+    expect(named.failures.map((f) => f.message)).toEqual(["Markdown", "HTML", "SARIF", "JUnit", "text"].map((k) => `a vllm-doctor ${k} report, not a log (write reports with --format json to compare or merge them)`));
     const r = await analyze([dir]);
     const refusedJson = "a vllm-doctor JSON report, not a log (`vllm-doctor diff`, `merge` and `check --baseline` read reports)";
     expect(r.failures).toEqual([

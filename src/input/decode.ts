@@ -113,7 +113,8 @@ function ownReport(head: Buffer): string | null {
     if (/"schemaVersion"\s*:\s*\d/.test(text) && /"tool"\s*:\s*\{\s*"name"\s*:\s*"vllm-doctor"/.test(text)) return "JSON";
     return /"\$schema"\s*:\s*"[^"]*sarif/.test(text) && /"driver"\s*:\s*\{\s*"name"\s*:\s*"vllm-doctor"/.test(text) ? "SARIF" : null;
   }
-  if (/^vllm-doctor \d+\.\d+\.\d+\S* {2}\S/.test(text)) return "text";
+  // (a report of several runs opens with their verdict, then ` Run 1 of N ` and the first run's header)
+  if (/^vllm-doctor \d+\.\d+\.\d+\S* {2}\S/.test(text) || (/^\d+ separate runs, each reported on its own /.test(text) && /\n(?:\x1b\[\d+m)? Run 1 of \d+ (?:\x1b\[\d+m)?[^\n]*\nvllm-doctor \d/.test(head.toString("latin1")))) return "text";
   if (/^# vllm-doctor report/.test(text)) return "Markdown";
   if (/^<!DOCTYPE html>/i.test(text) && /<title>vllm-doctor: /.test(text)) return "HTML";
   return /^<\?xml[^>]*>\s*<testsuites name="vllm-doctor"/.test(text) ? "JUnit" : null;
