@@ -242,18 +242,22 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = opts.rules;
   const report = buildReport(state, rules);
-  const groups = opts.oneRun || parts.length < 2 ? [] : groupRuns(parts);
-  if (groups.length > 1) {
-    const runs = groups.map((g) => {
-      let st = initState();
-      for (const m of g.members) st = mergeStates(st, parts[m].state);
-      const r = buildReport(st, rules);
-      return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
-    });
-    report.runs = runs;
-    report.verdict = runsVerdict(runs, groups.map((g) => g.kind));
-  }
+  if (!opts.oneRun) addRuns(report, parts, rules);
   return { report, state, events, failures };
+}
+
+/** Inputs that look like different runs (see ./runs.ts): each run's own report in `runs`, and their verdict. */
+function addRuns(report: Report, parts: readonly RunPart[], rules: RulesConfig | undefined): void {
+  const groups = parts.length < 2 ? [] : groupRuns(parts);
+  if (groups.length < 2) return;
+  const runs = groups.map((g) => {
+    let st = initState();
+    for (const m of g.members) st = mergeStates(st, parts[m].state);
+    const r = buildReport(st, rules);
+    return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
+  });
+  report.runs = runs;
+  report.verdict = runsVerdict(runs, groups.map((g) => g.kind));
 }
 
 /** The verdict of inputs read as several runs: how many, why apart, and each run's own verdict. */
@@ -368,7 +372,7 @@ export function mergeableStateOf(analysis: { state: FactState; events: Event[] }
 }
 
 /** Combines the states of several reports, in order, into the analysis of all their inputs at once. */
-export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig): Analysis {
+export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig, opts: { oneRun?: boolean } = {}): Analysis {
   let state = initState();
   const events: Event[] = [];
   for (const part of parts) {
@@ -376,5 +380,9 @@ export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig): Ana
     state = mergeStates(state, part.facts);
     for (const e of part.events) events.push(offset === 0 ? e : { ...e, input: e.input + offset });
   }
-  return { report: buildReport(state, rules), state, events };
+  const report = buildReport(state, rules);
+  // reports of different runs are reported run by run, as analyze of all their logs does (one imaginary run
+  // gave, among others, a cluster/version-mismatch between the runs)
+  if (!opts.oneRun) addRuns(report, parts.map((p) => ({ state: p.facts, events: p.events })), rules);
+  return { report, state, events };
 }

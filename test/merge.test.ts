@@ -50,6 +50,17 @@ async function expectMergeEqualsWhole(text: string, name: string) {
 }
 
 describe("merge", () => {
+  it("reports of different runs merge into a report run by run, as analyze of their logs gives", async () => {
+    const logs = ["cuda-oom.log", "v1-single-gpu.log"].map((f) => join(ROOT, "samples", f));
+    const parts = await Promise.all(logs.map(async (l) => mergeableStateOf(await analyze([l]))));
+    const merged = mergeAnalyses(parts);
+    const whole = await analyze(logs);
+    // it used to be one imaginary run, with a cluster/version-mismatch between the two runs in its verdict
+    expect(merged.report.runs?.map((r) => r.inputs)).toEqual([[logs[0]], [logs[1]]]);
+    expect(merged.report).toEqual(whole.report);
+    expect(mergeAnalyses(parts, undefined, { oneRun: true }).report.runs).toBeUndefined();
+  });
+
   it("merge(analyze(node 1), analyze(node 2)) equals analyze(node 1, node 2)", async () => {
     const { merged } = await expectMergeEqualsWhole(TWO_HOST_LOG, "two-host");
     // the split really spread the facts over the parts

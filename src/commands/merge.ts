@@ -19,6 +19,7 @@ interface MergeCliOptions {
   events?: boolean;
   config?: string;
   expectBusbw?: string;
+  oneRun?: boolean;
 }
 
 /** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
@@ -73,6 +74,7 @@ export function registerMerge(program: Command): void {
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (as analyze takes it: the rules run again on the merged facts)")
+    .option("--one-run", "read all reports as one run, even when they look like different runs")
     .action(async (paths: string[], opts: MergeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
@@ -94,7 +96,7 @@ export function registerMerge(program: Command): void {
         parts.push(part);
       }
       // the rules run again on the merged facts: with the same configuration analyze used (severities, user rules)
-      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, opts.expectBusbw));
+      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, opts.expectBusbw), { oneRun: opts.oneRun });
       if (notices.length) merged.report.notices = [...(merged.report.notices ?? []), ...notices];
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
