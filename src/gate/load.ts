@@ -37,8 +37,9 @@ export function parseJsonReport(text: string, path: string): Report {
  * is neither a report nor a benchmark result) is a usage error, not an empty baseline.
  */
 export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): Promise<Report> {
+  const saved = await looksLikeJsonReport(path);
   const report = await (async () => {
-    if (await looksLikeJsonReport(path)) return readJsonReport(path);
+    if (saved) return readJsonReport(path);
     const result = await analyze([path], opts);
     if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
     if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
@@ -46,7 +47,7 @@ export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): 
     return result.report;
   })();
   // one side of a comparison is one run (a folder of several is refused)
-  refuseSeveralRuns(report, path, "compare one run at a time (--one-run reads them as one)");
+  refuseSeveralRuns(report, path, saved ? "compare one run at a time (`analyze --one-run` writes their logs as one)" : "compare one run at a time (--one-run reads them as one)");
   return report;
 }
 
