@@ -74,7 +74,7 @@ export function registerCheck(program: Command): void {
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
-    .option("--one-run", "read all inputs as one run, even when they look like different runs")
+    .option("--one-run", "read all inputs (and a --baseline that is a folder of logs) as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
