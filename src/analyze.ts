@@ -209,7 +209,7 @@ export interface InputFailure {
 
 /** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
-  const { sources, failures, notices } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
+  const { sources, failures, notices, found } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
   const events: Event[] = [];
   // merged like a binary counter (two parts of equal weight at a time): merging each part into the total
   // would copy the total's input list every time, quadratic in the number of files
@@ -238,6 +238,14 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   // the rest from the smallest part up: each step copies a part and what was merged after it, 2n in all
   let state = stack.length ? stack[stack.length - 1].state : initState();
   for (let k = stack.length - 2; k >= 0; k--) state = mergeStates(stack[k].state, state);
+  // a report of this tool that a folder or glob brought in (an earlier `-o logs/report.json`) is no log: left out
+  // with a notice when there are logs beside it; named by the user, or alone, it stays an input error
+  const readSome = state.inputs.some((i) => !i.error);
+  for (const inp of state.inputs) {
+    if (!readSome || !inp.error || !found.has(inp.path) || !OWN_REPORT.test(inp.error)) continue;
+    inp.notices = [...(inp.notices ?? []), `${inp.path}: left out: ${inp.error}`];
+    delete inp.error;
+  }
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = opts.rules;
@@ -245,6 +253,9 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   if (!opts.oneRun) addRuns(report, parts, rules);
   return { report, state, events, failures };
 }
+
+/** The input error of a report of this tool given as a log (src/input/decode.ts). */
+const OWN_REPORT = /^a vllm-doctor \S+ report, not a log /;
 
 /** Inputs that look like different runs (see ./runs.ts): each run's own report in `runs`, and their verdict. */
 function addRuns(report: Report, parts: readonly RunPart[], rules: RulesConfig | undefined): void {

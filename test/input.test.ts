@@ -202,12 +202,22 @@ describe("a report of this tool given as a log", () => {
     writeFileSync(join(dir, "runs.md"), renderText({ ...two, verdict: "2 separate runs, each reported on its own because they serve different models: run 1 healthy; run 2 healthy." }, { color: false, width: 80, cwd: dir }));
     const named = await analyze([...Object.keys(others), "runs.md"].map((n) => join(dir, n)));
     expect(named.failures.map((f) => f.message)).toEqual(["Markdown", "HTML", "SARIF", "JUnit", "text"].map((k) => `a vllm-doctor ${k} report, not a log (write reports with --format json to compare or merge them)`));
-    const r = await analyze([dir]);
     const refusedJson = "a vllm-doctor JSON report, not a log (`vllm-doctor diff`, `merge` and `check --baseline` read reports)";
-    expect(r.failures).toEqual([
+    const refusedText = "a vllm-doctor text report, not a log (write reports with --format json to compare or merge them)";
+    // named by the user: input errors
+    const byName = await analyze(["report.json", "report.ndjson.gz", "report.txt"].map((n) => join(dir, n)));
+    expect(byName.failures).toEqual([
       { path: join(dir, "report.json"), message: refusedJson },
       { path: join(dir, "report.ndjson.gz"), message: refusedJson },
-      { path: join(dir, "report.txt"), message: "a vllm-doctor text report, not a log (write reports with --format json to compare or merge them)" },
+      { path: join(dir, "report.txt"), message: refusedText },
+    ]);
+    // found beside logs in a folder: left out with a notice (a folder a report was saved into still reads)
+    const r = await analyze([dir]);
+    expect(r.failures).toEqual([]);
+    expect(r.report.notices).toEqual([
+      `${join(dir, "report.json")}: left out: ${refusedJson}`,
+      `${join(dir, "report.ndjson.gz")}: left out: ${refusedJson}`,
+      `${join(dir, "report.txt")}: left out: ${refusedText}`,
     ]);
     expect(r.report.facts.kvCache.tokens).toBe(380880);
     expect(r.report.inputs.find((i) => i.path === join(dir, "other.json"))).toMatchObject({ lines: 1 });

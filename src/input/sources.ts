@@ -53,6 +53,8 @@ export interface ResolvedInputs {
   failures: { path: string; message: string }[];
   /** per source (by index), what the reader must know about how the operands were resolved */
   notices: Map<number, string[]>;
+  /** the paths found by a directory scan or a glob, not named by the user */
+  found: Set<string>;
 }
 
 /**
@@ -65,7 +67,9 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
   const failures: { path: string; message: string }[] = [];
   const notices = new Map<number, string[]>();
   const seen = new Map<string, number>();
-  const add = (path: string, st: Stats) => {
+  const scannedPaths = new Set<string>();
+  const add = (path: string, st: Stats, scanned = false) => {
+    if (scanned) scannedPaths.add(path);
     const key = `${st.dev}:${st.ino}`;
     const first = st.ino ? seen.get(key) : undefined;
     if (first !== undefined) {
@@ -106,7 +110,7 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
           const key = `${f.st.dev}:${f.st.ino}`;
           if (f.st.ino && once.has(key)) continue;
           once.add(key);
-          add(f.path, f.st);
+          add(f.path, f.st, true);
         }
         continue;
       }
@@ -117,7 +121,7 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       const found: { path: string; st: Stats }[] = [];
       await walk(op, found, failures);
       if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory` });
-      for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st);
+      for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st, true);
     } else if (st.isFile()) {
       add(op, st);
     } else if (st.isFIFO() || st.isCharacterDevice()) {
@@ -126,7 +130,7 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       failures.push({ path: op, message: "not a regular file or directory" });
     }
   }
-  return { sources, failures, notices };
+  return { sources, failures, notices, found: scannedPaths };
 }
 
 /** The files and folders a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
