@@ -77,13 +77,19 @@ async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Prom
   const { gpu } = resolveGpu(opts, false);
   const gpusPerNode = positiveInt("--gpus-per-node", opts.gpusPerNode) ?? null;
   // loaded here so that planning from flags does not load the log pipeline
-  const { analyze } = await import("../analyze.js");
-  const result = await analyze([opts.from!], { oneRun: opts.oneRun });
-  if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
+  const [{ analyze }, { looksLikeJsonReport, readJsonReport }] = await Promise.all([import("../analyze.js"), import("../gate/load.js")]);
+  // a saved JSON report holds the run's facts: planned from them (read as a log, it was refused)
+  const saved = await looksLikeJsonReport(opts.from!);
+  const report = saved
+    ? await readJsonReport(opts.from!)
+    : await analyze([opts.from!], { oneRun: opts.oneRun }).then((result) => {
+        if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
+        return result.report;
+      });
   // one plan is of one run (a folder of several is refused)
   const { refuseSeveralRuns } = await import("../runs.js");
-  refuseSeveralRuns(result.report, opts.from!, "give --from the log of one run (--one-run reads them as one)");
-  const runPlan = planFromFacts(result.report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpusPerNode });
+  refuseSeveralRuns(report, opts.from!, saved ? "give --from the report of one run (`analyze --one-run` writes their logs as one)" : "give --from the log of one run (--one-run reads them as one)");
+  const runPlan = planFromFacts(report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpusPerNode });
   const text = opts.format === "json" ? JSON.stringify(runPlanToJson(runPlan, opts.from!), null, 2) + "\n" : renderRunPlanText(runPlan, opts.from!);
   await refuseInputAsOutput(opts.output, [opts.from, opts.modelConfig]);
   await writeOutput(opts.output, text);

@@ -63,7 +63,8 @@ async function isOneJsonValue(path: string): Promise<boolean> {
   }
 }
 
-async function looksLikeJsonReport(path: string): Promise<boolean> {
+/** Does the file start as a JSON report of this tool (`{` and a schemaVersion in its first 512 bytes)? */
+export async function looksLikeJsonReport(path: string): Promise<boolean> {
   if (path === "-") return false;
   let fh: fs.FileHandle | undefined;
   try {
