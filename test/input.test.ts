@@ -127,6 +127,10 @@ describe("inputs: files, gzip, directories, stdin", () => {
     expect(sources.map((s) => s.name)).toEqual(["<stdin>", join(dir, "a.log")]);
     expect(notices.get(0)).toEqual(["- (standard input) is given twice: read once"]);
   });
+  it("a system error is named in words, the path given once (Node's message repeated it: `ENAMETOOLONG: …, stat '…'`)", async () => {
+    const long = join(dir, "a".repeat(300) + ".log");
+    expect((await resolveInputs([long])).failures).toEqual([{ path: long, message: "file name too long" }]);
+  });
   it("a missing file is a failure, not a crash", async () => {
     const { sources, failures } = await resolveInputs([join(dir, "nope.log")]);
     expect(sources).toEqual([]);

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import { analyze, type AnalyzeOptions } from "../analyze.js";
 import { ReportSchema, type Report } from "../facts/schema.js";
-import { UsageError } from "../util/errors.js";
+import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
 import { refuseSeveralRuns } from "../runs.js";
 import { parseJsonFile } from "../util/json.js";
 
@@ -85,5 +85,5 @@ function describeFsError(e: unknown): string {
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES") return "permission denied";
   if (code === "EISDIR") return "is a directory";
-  return String((e as Error)?.message ?? e);
+  return isSystemError(e) ? systemErrorText(e) : String((e as Error)?.message ?? e);
 }

@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
 import { decodeInput } from "./decode.js";
 import { InputError } from "./errors.js";
+import { isSystemError, systemErrorText } from "../util/errors.js";
 
 export { InputError };
 
@@ -303,7 +304,8 @@ export function describeFsError(e: unknown): string {
     case "EMFILE":
       return "too many open files";
     default:
-      return err?.message ?? String(e);
+      // (Node's own message repeats the path, which the line gives once: `ENAMETOOLONG: name too long, stat '…'`)
+      return isSystemError(e) ? systemErrorText(e) : (err?.message ?? String(e));
   }
 }
 
