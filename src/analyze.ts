@@ -212,7 +212,7 @@ export interface InputFailure {
 
 /** Analyzes inputs (paths, directories, `-`) into one report. Failed inputs are named in the report. */
 export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Promise<Analysis & { failures: InputFailure[] }> {
-  const { sources, failures, notices } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
+  const { sources, failures, notices, found } = await resolveInputs(operands, (opts.stdin ?? process.stdin) as never);
   const events: Event[] = [];
   // merged like a binary counter (two parts of equal weight at a time): merging each part into the total
   // would copy the total's input list every time, quadratic in the number of files
@@ -241,22 +241,37 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   // the rest from the smallest part up: each step copies a part and what was merged after it, 2n in all
   let state = stack.length ? stack[stack.length - 1].state : initState();
   for (let k = stack.length - 2; k >= 0; k--) state = mergeStates(stack[k].state, state);
+  // a report of this tool that a folder or glob brought in (an earlier `-o logs/report.json`) is no log: left out
+  // with a notice when there are logs beside it; named by the user, or alone, it stays an input error
+  const readSome = state.inputs.some((i) => !i.error);
+  for (const inp of state.inputs) {
+    if (!readSome || !inp.error || !found.has(inp.path) || !OWN_REPORT.test(inp.error)) continue;
+    inp.notices = [...(inp.notices ?? []), `${inp.path}: left out: ${inp.error}`];
+    delete inp.error;
+  }
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = opts.rules;
   const report = buildReport(state, rules);
-  const groups = opts.oneRun || parts.length < 2 ? [] : groupRuns(parts);
-  if (groups.length > 1) {
-    const runs = groups.map((g) => {
-      let st = initState();
-      for (const m of g.members) st = mergeStates(st, parts[m].state);
-      const r = buildReport(st, rules);
-      return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
-    });
-    report.runs = runs;
-    report.verdict = runsVerdict(runs, groups.map((g) => g.kind));
-  }
+  if (!opts.oneRun) addRuns(report, parts, rules);
   return { report, state, events, failures };
+}
+
+/** The input error of a report of this tool given as a log (src/input/decode.ts). */
+const OWN_REPORT = /^a vllm-doctor \S+ report, not a log /;
+
+/** Inputs that look like different runs (see ./runs.ts): each run's own report in `runs`, and their verdict. */
+function addRuns(report: Report, parts: readonly RunPart[], rules: RulesConfig | undefined): void {
+  const groups = parts.length < 2 ? [] : groupRuns(parts);
+  if (groups.length < 2) return;
+  const runs = groups.map((g) => {
+    let st = initState();
+    for (const m of g.members) st = mergeStates(st, parts[m].state);
+    const r = buildReport(st, rules);
+    return { inputs: r.inputs.map((i) => i.path), why: g.why, verdict: r.verdict ?? "", facts: r.facts, findings: r.findings, summary: r.summary };
+  });
+  report.runs = runs;
+  report.verdict = runsVerdict(runs, groups.map((g) => g.kind));
 }
 
 /** The verdict of inputs read as several runs: how many, why apart, and each run's own verdict. */
@@ -371,7 +386,7 @@ export function mergeableStateOf(analysis: { state: FactState; events: Event[] }
 }
 
 /** Combines the states of several reports, in order, into the analysis of all their inputs at once. */
-export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig): Analysis {
+export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig, opts: { oneRun?: boolean } = {}): Analysis {
   let state = initState();
   const events: Event[] = [];
   for (const part of parts) {
@@ -379,5 +394,9 @@ export function mergeAnalyses(parts: MergeableState[], rules?: RulesConfig): Ana
     state = mergeStates(state, part.facts);
     for (const e of part.events) events.push(offset === 0 ? e : { ...e, input: e.input + offset });
   }
-  return { report: buildReport(state, rules), state, events };
+  const report = buildReport(state, rules);
+  // reports of different runs are reported run by run, as analyze of all their logs does (one imaginary run
+  // gave, among others, a cluster/version-mismatch between the runs)
+  if (!opts.oneRun) addRuns(report, parts.map((p) => ({ state: p.facts, events: p.events })), rules);
+  return { report, state, events };
 }

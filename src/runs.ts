@@ -1,5 +1,7 @@
 import type { Event } from "./events/index.js";
 import { finalizeFacts, type FactState } from "./facts/state.js";
+import type { Report } from "./facts/schema.js";
+import { UsageError } from "./util/errors.js";
 
 /*
  * One run at a time: inputs that look like different runs (another model, another parallel layout, another day
@@ -107,4 +109,14 @@ function sameWhy(ids: Identity[]): string {
   if (shared) return `the inputs share NCCL commId ${shared}`;
   const model = ids.find((x) => x.model)?.model;
   return ids.length > 1 ? `nothing in the inputs disagrees${model ? ` (model ${model})` : ""}` : "one input";
+}
+
+/**
+ * Refuses a report of several runs where one run is wanted (plan --from, a side of diff, a baseline): the facts
+ * of different runs joined describe none of them.
+ */
+export function refuseSeveralRuns(report: Report, path: string, advice: string): void {
+  const runs = report.runs ?? [];
+  if (runs.length > 1)
+    throw new UsageError(`these logs are ${runs.length} different runs (${runs.slice(0, 3).map((r) => r.inputs.join(" + ")).join("; ")}${runs.length > 3 ? "; …" : ""}): ${advice}`, path);
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runCli } from "./helpers/cli.js";
 
 describe("check --expect-busbw", () => {
@@ -20,5 +23,20 @@ describe("check --expect-busbw", () => {
     const r = runCli(["check", "samples/bench-nccl-today.txt", "--expect-busbw", "fast"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("vllm-doctor: --expect-busbw wants a bandwidth in GB/s above 0, not 'fast'\n");
+  });
+});
+
+describe("merge --expect-busbw", () => {
+  it("the rules run again on the merged facts with the expectation analyze had (merge had no way to take it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-merge-busbw-"));
+    const part = join(dir, "today.json");
+    expect(runCli(["analyze", "samples/bench-nccl-today.txt", "--expect-busbw", "500", "--format", "json", "-o", part]).status).toBe(0);
+    const merged = runCli(["merge", part, "--expect-busbw", "500"]);
+    expect(JSON.parse(merged.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(["bench/low-busbw"]);
+  });
+
+  it("diff reads its logs with it too", () => {
+    const d = runCli(["diff", "samples/bench-nccl-baseline.txt", "samples/bench-nccl-today.txt", "--expect-busbw", "500", "--format", "json"]);
+    expect(JSON.parse(d.stdout).findings.appeared.map((f: { ruleId: string }) => f.ruleId)).toEqual(["bench/low-busbw"]);
   });
 });

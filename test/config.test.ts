@@ -66,6 +66,16 @@ describe("configuration", () => {
     expect(r.report.findings.some((f: { ruleId: string }) => f.ruleId === "team/no-model")).toBe(true);
     const off = runJson(["analyze", "run.log", "--config", join(dir, "other.json")], { cwd: dir });
     expect(off.status).toBe(2);
+    // `rules` lists the user rules, and explain used to call them unknown
+    const explained = runCli(["explain", "team/quota"], { cwd: dir });
+    expect(explained.status).toBe(0);
+    expect(explained.stdout).toBe([
+      "# team/quota: Quota", "",
+      `A user rule of ${join(dir, ".vllm-doctor.json")} (severity error); see docs/configuration.md, "userRules".`, "",
+      "- fires on a record matching `/quota almost exhausted \\((\\d+%)\\)/`",
+      "- message: quota warning seen {count} time(s), first at {match}",
+      "- what to do: ask for more quota", "",
+    ].join("\n"));
   });
 
   it("a user pattern rule sees every input, a merge of saved reports and --follow alike (its matches are in the fact state)", () => {
@@ -88,6 +98,23 @@ describe("configuration", () => {
     expect(followed.stdout).toContain("Failed (team/quota): quota warning seen 1 time(s), first at 97%.");
   });
 
+  it("diff and a check baseline that are logs are analyzed with the configuration too", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "a.log"), ["INFO starting", "WARNING our-wrapper: quota almost exhausted (91%)"].join("\n") + "\n");
+    writeFileSync(join(dir, "b.log"), "INFO starting\n");
+    writeFileSync(join(dir, "team.json"), JSON.stringify({
+      userRules: [{ id: "team/quota", severity: "error", title: "Quota", message: "quota at {match}", pattern: "quota almost exhausted \\((\\d+%)\\)" }],
+    }));
+    // diff read its logs with the default rules: the user's rule never showed as gone
+    const d = runCli(["diff", "a.log", "b.log", "--format", "json", "--config", "team.json"], { cwd: dir });
+    expect(d.status).toBe(0);
+    expect(JSON.parse(d.stdout).findings).toEqual({ appeared: [], resolved: [{ ruleId: "team/quota", severity: "error", title: "Quota" }] });
+    // a baseline log's error count is the one its own analyze reports
+    const c = runCli(["check", "b.log", "--baseline", "a.log", "--max-regression", "summary.errors=0", "--config", "team.json"], { cwd: dir });
+    expect(c.status).toBe(0);
+    expect(c.stdout).toContain("pass  max-regression summary.errors=0: summary.errors 1 → 0");
+  });
+
   it("exits 2 with one line on an invalid configuration", () => {
     const dir = tmp();
     writeFileSync(join(dir, "run.log"), "INFO x\n");
@@ -97,6 +124,8 @@ describe("configuration", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^vllm-doctor: invalid configuration: userRules 'team\/x': the regular expression can backtrack catastrophically/);
     expect(loadConfig(undefined, dir).path).toBe(null);
+    // `--config "$CFG"` with CFG unset used to fall back to the file found upward (or none) without a word
+    expect(() => loadConfig("", dir)).toThrow("--config needs a file name");
   });
 });
 

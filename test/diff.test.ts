@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffReports, percentText, renderDiffText } from "../src/gate/diff.js";
-import { runCli } from "./helpers/cli.js";
+import { ROOT, runCli } from "./helpers/cli.js";
+import { analyzeText } from "./rules/analyze-text.js";
 import { sampleReport } from "./report-fixture.js";
 
 /** The good run: bigger KV cache, InfiniBand with GPU Direct RDMA, a newer NCCL, only the info finding. */
@@ -44,6 +45,16 @@ describe("diff of two reports", () => {
     const back = diffReports(sampleReport(), goodRun());
     expect(back.findings.resolved.map((f) => f.ruleId)).toEqual(["nccl/socket-fallback", "vllm/low-concurrency"]);
     expect(back.changes[1].text).toBe("KV cache 1,310,000 → 2,040,000 tokens (+55.7%)".replace("+55.7%", "+56%"));
+  });
+
+  it("one log under two names (or with lines moved) is no change: evidence compares by its text", async () => {
+    const text = readFileSync(join(ROOT, "samples", "ray-tp8-pp2-two-nodes.log"), "utf8");
+    const a = await analyzeText(text, "yesterday.log");
+    const b = await analyzeText("INFO an extra line first\n" + text, "today.log");
+    // the file name and line of every evidence-bearing fact (dialects, timeline, versions, interfaces, first connections) used to show as changed
+    expect(diffReports(a, b).changes).toEqual([]);
+    const changed = await analyzeText(text.replaceAll("nccl==2.21.5", "nccl==2.21.6"), "today.log");
+    expect(diffReports(a, changed).changes.map((c) => c.path)).toContain("nccl.version");
   });
 
   it("renders text, and says when nothing changed", () => {
@@ -90,5 +101,8 @@ describe("diff command", () => {
     expect(runCli(["diff", a, a, "--exit-code"]).status).toBe(0);
     expect(runCli(["diff", a, join(tmp, "missing.log")]).status).toBe(2);
     expect(runCli(["diff", a, b, "--format", "html"]).status).toBe(2);
+    // a folder of different runs was compared as the facts of them all joined
+    expect(runCli(["diff", "samples", a])).toMatchObject({ status: 2, stdout: "", stderr: expect.stringMatching(/^vllm-doctor: these logs are \d+ different runs \(samples\/bench-nccl-baseline\.txt \+ .*\): compare one run at a time \(--one-run reads them as one\) \(samples\)\n$/) });
+    expect(runCli(["diff", "samples", "samples", "--one-run", "--exit-code"]).status).toBe(0);
   });
 });

@@ -82,6 +82,17 @@ describe("analyze --follow", () => {
     expect(followed.stderr.split("\n").filter(Boolean).map((l) => LIVE.exec(l)?.[3])).toEqual(["nccl/bootstrap-failure", "vllm/cuda-oom"]);
   });
 
+  it("--redact: the live lines use the report's pseudonyms (a file named after its host gave the host away)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-red-"));
+    const log = join(dir, "gpu-node-a.log");
+    writeFileSync(log, START);
+    const r = runCli(["analyze", "--follow", log, "--until-idle", "0.3", "--redact"]);
+    expect(r.status).toBe(1);
+    const live = r.stdout.split("\n").filter((l) => LIVE.test(l));
+    expect(live.map((l) => LIVE.exec(l)![4])).toEqual([join(dir, "host-1.log")]);
+    expect(r.stdout).not.toMatch(/gpu-node-a|10\.20\.0\.12/);
+  });
+
   it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-follow3-"));
     const log = join(dir, "server.log");
@@ -99,6 +110,13 @@ describe("analyze --follow", () => {
 
   it("usage errors: --follow needs one file; --until-idle needs --follow", () => {
     expect(runCli(["analyze", "--follow", "-"]).stderr).toBe("vllm-doctor: --follow reads exactly one log file\n");
+    // an -o that cannot be written is refused before following, not after the session (whose report it lost)
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-o-"));
+    writeFileSync(join(dir, "s.log"), START);
+    const t0 = Date.now();
+    expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
+    expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "s.log")])).toMatchObject({ status: 2, stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${join(dir, "s.log")})\n` });
+    expect(Date.now() - t0).toBeLessThan(8000);
     const r = runCli(["analyze", "x.log", "--until-idle", "1"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compare, parseRequirement } from "../src/gate/expr.js";
 import { evaluateGate, parseGateSpec, severityFails } from "../src/gate/check.js";
@@ -183,6 +184,24 @@ describe("check: exit codes (README table)", () => {
     expect(runCli(["check", quiet, "--fail-on", "fatal"]).status).toBe(2);
     expect(runCli(["check", quiet, "--max-warnings", "x"]).status).toBe(2);
     expect(runCli(["check", quiet, "--max-regression", "kvCache.tokens=10%"])).toMatchObject({ status: 2, stderr: expect.stringContaining("needs --baseline") });
+    // a kind no connection has: --forbid-transport Socket always passed, --require-transport IB always failed
+    expect(runCli(["check", quiet, "--forbid-transport", "Socket"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: --forbid-transport 'Socket' is not a transport kind: NCCL's kinds are P2P\/IPC, .*NET\/Socket/) });
+    expect(runCli(["check", quiet, "--forbid-transport", "net/socket", "--require", "nccl.version==null"]).status).toBe(0);
+    // asked for and then dropped without a word, they used to exit 0
+    expect(runCli(["check", quiet, "--baseline", quiet])).toMatchObject({ status: 2, stderr: "vllm-doctor: --baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)\n" });
+    expect(runCli(["check", quiet, "--events", "--format", "json"])).toMatchObject({ status: 2, stderr: "vllm-doctor: --events goes with --format ndjson (the json report carries no events)\n" });
+  });
+
+  it("an input read only in part fails the gate in every format, not only in the exit status", () => {
+    const part = join(tmp, "part.log.gz");
+    const gz = gzipSync(TWO_NODE_SOCKET_LOG);
+    writeFileSync(part, gz.subarray(0, gz.length - 4));
+    const r = runCli(["check", part, "--format", "json", "--fail-on", "none"]);
+    expect(r.status).toBe(2);
+    const gate = JSON.parse(r.stdout).gate;
+    expect(gate.passed).toBe(false);
+    expect(gate.requirements[0]).toMatchObject({ kind: "inputs", name: `read ${part}`, passed: false });
+    expect(r.stderr).toContain("vllm-doctor: gate failed\n");
   });
 
   it("2: unreadable baseline, unknown format, no input", () => {

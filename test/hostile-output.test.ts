@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, promises as fsp } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync, promises as fsp } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -133,6 +133,25 @@ describe("inputs are read-only; -o is atomic", () => {
     expect(runCli(["analyze", a, "--format", "json", "-o", out]).status).toBe(1);
     expect(JSON.parse(readFileSync(out, "utf8")).inputs).toHaveLength(1);
     expect(readdirSync(outDir)).toEqual(["report.json"]);
+  });
+
+  it("-o naming an input (itself, a link to it, a file found in a directory given) is refused: the log stays", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-self-"));
+    const log = join(dir, "run.log");
+    writeFileSync(log, evilLines.join("\n") + "\n");
+    symlinkSync(log, join(dir, "report.md"));
+    const before = readFileSync(log);
+    // it used to write the report over the log it was made from
+    const self = runCli(["analyze", log, "-o", log]);
+    expect(self).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${log})\n` });
+    const viaLink = runCli(["check", dir, "-o", join(dir, "report.md")]);
+    expect(viaLink.status).toBe(2);
+    expect(viaLink.stderr).toContain(`vllm-doctor: cannot write the report: it is the same file as ${log}, one of the inputs: write the report somewhere else (${join(dir, "report.md")})`);
+    expect(readFileSync(log).equals(before)).toBe(true);
+  });
+
+  it("-o '' (an unset shell variable) is refused, not taken for stdout", () => {
+    expect(runCli(["analyze", evilName, "-o", ""])).toMatchObject({ status: 2, stdout: "", stderr: "vllm-doctor: -o needs a file name (or - for stdout)\n" });
   });
 
   it("-o into a directory that does not exist: one line, exit 2, nothing created", () => {

@@ -9,6 +9,14 @@ import { jsonLineText } from "../src/input/ndjson.js";
 import { DEFAULT_LIMITS, resolveInputs, type InputSource } from "../src/input/sources.js";
 import { splitPhysicalLine } from "../src/records/split.js";
 import { toRecord } from "../src/records/peel.js";
+import { analyze } from "../src/analyze.js";
+import { renderJson } from "../src/report/json.js";
+import { renderNdjson } from "../src/report/ndjson.js";
+import { renderText } from "../src/report/text.js";
+import { renderMarkdown } from "../src/report/markdown.js";
+import { renderHtml } from "../src/report/html.js";
+import { renderSarif } from "../src/report/sarif.js";
+import { renderJunit } from "../src/report/junit.js";
 
 /** every line the reader yields, with its physical number */
 async function linesOf(input: Buffer | string, chunk = 1 << 16): Promise<[number, string][]> {
@@ -89,6 +97,40 @@ describe("inputs: files, gzip, directories, stdin", () => {
     expect(sources[0].name).toBe("<stdin>");
     expect(await linesOfSource(sources[0])).toEqual([[1, "s1"], [2, "s2"]]);
   });
+  it("a directory names the logs compressed in formats it does not read as failed (they were left out without a word)", async () => {
+    const d = mkdtempSync(join(tmpdir(), "vd-unread-"));
+    writeFileSync(join(d, "a.log"), "x\n");
+    writeFileSync(join(d, "old.log.1.bz2"), "BZh9");
+    const { sources, failures } = await resolveInputs([d]);
+    expect(sources.map((s) => s.name)).toEqual([join(d, "a.log")]);
+    expect(failures).toEqual([{ path: join(d, "old.log.1.bz2"), message: "compressed (bz2) input is not supported; decompress it first" }]);
+  });
+  it("a quoted glob expands as the shell does: a matched folder is read as a folder (it was left out)", async () => {
+    const g = mkdtempSync(join(tmpdir(), "vd-glob-"));
+    mkdirSync(join(g, "node1"));
+    mkdirSync(join(g, "node2"));
+    writeFileSync(join(g, "node1", "a.log"), "a\n");
+    writeFileSync(join(g, "node2", "b.log"), "b\n");
+    writeFileSync(join(g, "top.log"), "t\n");
+    const names = async (pattern: string) => {
+      const r = await resolveInputs([join(g, pattern)]);
+      return { names: r.sources.map((s) => s.name.slice(g.length + 1)), notices: [...r.notices.values()], failures: r.failures };
+    };
+    expect(await names("*")).toEqual({ names: ["node1/a.log", "node2/b.log", "top.log"], notices: [], failures: [] });
+    expect((await names("node*")).names).toEqual(["node1/a.log", "node2/b.log"]);
+    expect((await names("*/")).names).toEqual(["node1/a.log", "node2/b.log"]);
+    // a file matched by name and inside a matched folder is one match, without a "given twice" notice
+    expect(await names("**")).toEqual({ names: ["node1/a.log", "node2/b.log", "top.log"], notices: [], failures: [] });
+  });
+  it("`-` twice is standard input once, with a notice (the second read nothing)", async () => {
+    const { sources, notices } = await resolveInputs(["-", join(dir, "a.log"), "-"], Readable.from([Buffer.from("s1\n")]));
+    expect(sources.map((s) => s.name)).toEqual(["<stdin>", join(dir, "a.log")]);
+    expect(notices.get(0)).toEqual(["- (standard input) is given twice: read once"]);
+  });
+  it("a system error is named in words, the path given once (Node's message repeated it: `ENAMETOOLONG: …, stat '…'`)", async () => {
+    const long = join(dir, "a".repeat(300) + ".log");
+    expect((await resolveInputs([long])).failures).toEqual([{ path: long, message: "file name too long" }]);
+  });
   it("a missing file is a failure, not a crash", async () => {
     const { sources, failures } = await resolveInputs([join(dir, "nope.log")]);
     expect(sources).toEqual([]);
@@ -143,5 +185,45 @@ describe("NDJSON logs", () => {
       [4, "ValueError: bad"],
       [5, "last"],
     ]);
+  });
+});
+
+describe("a report of this tool given as a log", () => {
+  it("is refused, JSON, NDJSON, text or gzipped (a folder's earlier `-o report.json` gave facts about its quoted evidence); other JSON is read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-own-report-"));
+    const log = join(dir, "run.log");
+    writeFileSync(log, "INFO 10-14 09:12:03 [api_server.py:1896] vLLM API server version 0.11.2\nINFO 10-14 09:13:01 [kv_cache_utils.py:1087] GPU KV cache size: 380,880 tokens\n");
+    const { report } = await analyze([log]);
+    writeFileSync(join(dir, "report.json"), renderJson(report));
+    writeFileSync(join(dir, "report.ndjson.gz"), gzipSync(renderNdjson(report)));
+    writeFileSync(join(dir, "report.txt"), renderText(report, { color: false, width: 80, cwd: dir }));
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ schemaVersion: 1, tool: { name: "other" }, note: "vllm-doctor" }));
+    // the other formats, given by name (a directory scan does not pick their names)
+    const others = { "report.md": renderMarkdown(report), "report.html": renderHtml(report), "report.sarif": renderSarif(report), "report.xml": renderJunit(report, { ruleIds: [] }) };
+    for (const [name, text] of Object.entries(others)) writeFileSync(join(dir, name), text);
+    // the text report of several runs opens with their verdict
+    const two = { ...report, runs: [0, 1].map(() => ({ inputs: [log], why: "they serve different models", verdict: "Healthy.", facts: report.facts, findings: [], summary: report.summary })) };
+    writeFileSync(join(dir, "runs.md"), renderText({ ...two, verdict: "2 separate runs, each reported on its own because they serve different models: run 1 healthy; run 2 healthy." }, { color: false, width: 80, cwd: dir }));
+    const named = await analyze([...Object.keys(others), "runs.md"].map((n) => join(dir, n)));
+    expect(named.failures.map((f) => f.message)).toEqual(["Markdown", "HTML", "SARIF", "JUnit", "text"].map((k) => `a vllm-doctor ${k} report, not a log (write reports with --format json to compare or merge them)`));
+    const refusedJson = "a vllm-doctor JSON report, not a log (`vllm-doctor diff`, `merge` and `check --baseline` read reports)";
+    const refusedText = "a vllm-doctor text report, not a log (write reports with --format json to compare or merge them)";
+    // named by the user: input errors
+    const byName = await analyze(["report.json", "report.ndjson.gz", "report.txt"].map((n) => join(dir, n)));
+    expect(byName.failures).toEqual([
+      { path: join(dir, "report.json"), message: refusedJson },
+      { path: join(dir, "report.ndjson.gz"), message: refusedJson },
+      { path: join(dir, "report.txt"), message: refusedText },
+    ]);
+    // found beside logs in a folder: left out with a notice (a folder a report was saved into still reads)
+    const r = await analyze([dir]);
+    expect(r.failures).toEqual([]);
+    expect(r.report.notices).toEqual([
+      `${join(dir, "report.json")}: left out: ${refusedJson}`,
+      `${join(dir, "report.ndjson.gz")}: left out: ${refusedJson}`,
+      `${join(dir, "report.txt")}: left out: ${refusedText}`,
+    ]);
+    expect(r.report.facts.kvCache.tokens).toBe(380880);
+    expect(r.report.inputs.find((i) => i.path === join(dir, "other.json"))).toMatchObject({ lines: 1 });
   });
 });

@@ -50,6 +50,17 @@ async function expectMergeEqualsWhole(text: string, name: string) {
 }
 
 describe("merge", () => {
+  it("reports of different runs merge into a report run by run, as analyze of their logs gives", async () => {
+    const logs = ["cuda-oom.log", "v1-single-gpu.log"].map((f) => join(ROOT, "samples", f));
+    const parts = await Promise.all(logs.map(async (l) => mergeableStateOf(await analyze([l]))));
+    const merged = mergeAnalyses(parts);
+    const whole = await analyze(logs);
+    // it used to be one imaginary run, with a cluster/version-mismatch between the two runs in its verdict
+    expect(merged.report.runs?.map((r) => r.inputs)).toEqual([[logs[0]], [logs[1]]]);
+    expect(merged.report).toEqual(whole.report);
+    expect(mergeAnalyses(parts, undefined, { oneRun: true }).report.runs).toBeUndefined();
+  });
+
   it("merge(analyze(node 1), analyze(node 2)) equals analyze(node 1, node 2)", async () => {
     const { merged } = await expectMergeEqualsWhole(TWO_HOST_LOG, "two-host");
     // the split really spread the facts over the parts
@@ -141,5 +152,14 @@ describe("merge", () => {
     delete r.state;
     writeFileSync(noState, JSON.stringify(r));
     expect(runCli(["merge", noState])).toMatchObject({ status: 2, stderr: expect.stringContaining("carries no mergeable state") });
+    // one report given twice, or a copy of it, is read once: its lines used to count twice
+    const copy = join(tmp, "r1-copy.json");
+    writeFileSync(copy, readFileSync(reports[0]));
+    const twice = runCli(["merge", reports[0], reports[0], copy, reports[1]]);
+    const again = JSON.parse(twice.stdout);
+    expect(again.inputs).toEqual(JSON.parse(whole.stdout).inputs);
+    expect(again.facts.nccl.transports).toEqual(JSON.parse(whole.stdout).facts.nccl.transports);
+    expect(Object.values(again.facts.nccl.transports as Record<string, number>).some((n) => n > 0)).toBe(true);
+    expect(again.notices).toEqual([reports[0], copy].map((p) => `${p} holds the same analysis as ${reports[0]} (${logs[0]}): read once`));
   });
 });

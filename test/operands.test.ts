@@ -78,12 +78,13 @@ describe("operands", () => {
   });
 
   it("names what a directory scan reads, and reads exactly that", async () => {
-    expect(DIRECTORY_SCAN).toBe("*.log, *.txt, *.out, *.gz, *.zst, *.xz, *.json, *.jsonl, *.ndjson and rotated *.log.N");
+    expect(DIRECTORY_SCAN).toBe("*.log, *.txt, *.out, *.err, *.gz, *.zst, *.xz, *.json, *.jsonl, *.ndjson and rotated *.log.N and *.log-DATE");
     const dir = join(tmp, "scan");
-    const names = ["a.log", "b.txt", "c.out", "d.log.gz", "e.log.zst", "f.log.xz", "g.json", "h.jsonl", "i.ndjson", "j.log.1", "k.LOG", "skip.csv", "skip.log.bak", ".hidden/x.log", "node_modules/y.log"];
+    // (*.err, Slurm's stderr files, and logrotate's dated names were left out without a word)
+    const names = ["a.log", "b.txt", "c.out", "d.log.gz", "e.log.zst", "f.log.xz", "g.json", "h.jsonl", "i.ndjson", "j.log.1", "k.LOG", "l.err", "m.log-20260105", "n.log.2026-01-05", "skip.csv", "skip.log.bak", "skip.log-old", ".hidden/x.log", "node_modules/y.log"];
     for (const n of names) write(join(dir, n), "");
     const r = await resolveInputs([dir]);
-    expect(r.sources.map((s) => relative(dir, s.name))).toEqual(names.slice(0, 11));
+    expect(r.sources.map((s) => relative(dir, s.name))).toEqual(names.slice(0, 14));
     for (const cmd of ["analyze", "check"]) expect(help(cmd).replace(/\s+/g, " "), cmd).toContain(DIRECTORY_SCAN);
   });
 

@@ -90,6 +90,11 @@ describe("vllm-doctor plan (flags)", () => {
     [["plan", "--params", "70B", "--gpu", "H100", "--model-config", join(FIX, "nope.json")], "cannot read the model config"],
     [["plan", "--params", "70B", "--gpu", "H100", "--model-config", join(FIX, "v1-llama8b-single-h100.log")], "cannot use the model config"],
     [["plan", "--from", join(FIX, "nope.log")], "no such file or directory"],
+    // a folder of different runs: their facts joined were planned as one run (a model of one, the GPUs of another)
+    [["plan", "--from", "samples"], " different runs (samples/bench-nccl-baseline.txt + samples/bench-nccl-today.txt; "],
+    [["plan", "--params", "70B", "--gpu", "H100", "--one-run"], "--one-run needs --from"],
+    // --from reads the run's own values: a flag it would not read is refused, not dropped without a word
+    [["plan", "--from", join(FIX, "v1-llama8b-single-h100.log"), "--max-model-len", "8192"], "--max-model-len does not go with --from"],
   ])("bad input %j → one line on stderr, exit 2", (args, message) => {
     const r = runCli(args as string[]);
     expect(r.status).toBe(2);

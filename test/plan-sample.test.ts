@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { runJson } from "./helpers/cli.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli, runJson } from "./helpers/cli.js";
 
 /** Issue 8's "must show": `plan --from` on a bundled sample agrees with the log's own KV numbers within 2%. */
 describe("plan --from samples/v1-single-gpu.log", () => {
@@ -11,5 +14,15 @@ describe("plan --from samples/v1-single-gpu.log", () => {
     expect(report.check.computedTokens).toBe(380896);
     expect(Math.abs(report.check.tokensDeltaPct)).toBeLessThan(2);
     expect(Math.abs(report.check.concurrencyDeltaPct)).toBeLessThan(2);
+  });
+
+  it("plans from the run's saved JSON report as from its log (the report was read as a log, then refused)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-plan-report-"));
+    const saved = join(dir, "run.json");
+    expect(runCli(["analyze", "samples/v1-single-gpu.log", "--format", "json", "-o", saved]).status).toBe(0);
+    const fromLog = runJson(["plan", "--from", "samples/v1-single-gpu.log"]);
+    const fromReport = runJson(["plan", "--from", saved]);
+    expect(fromReport.status).toBe(0);
+    expect({ ...fromReport.report, from: null }).toEqual({ ...fromLog.report, from: null });
   });
 });

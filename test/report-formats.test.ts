@@ -309,6 +309,18 @@ describe("github", () => {
     expect(text).toContain("## Gate: FAILED");
     expect(appendStepSummary(sampleReport(), {})).toBe(false);
   });
+
+  it("never appends the summary to an input or a folder, and says it is the summary that failed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-gh-in-"));
+    const log = join(dir, "run.log");
+    writeFileSync(log, "INFO x\n");
+    const report = sampleReport({ inputs: [{ path: log, lines: 1, bytes: 7 }] });
+    // it used to append the Markdown summary to the log itself
+    expect(() => appendStepSummary(report, { GITHUB_STEP_SUMMARY: log })).toThrow("cannot append the job summary (GITHUB_STEP_SUMMARY): it is one of the inputs");
+    expect(readFileSync(log, "utf8")).toBe("INFO x\n");
+    expect(() => appendStepSummary(report, { GITHUB_STEP_SUMMARY: dir })).toThrow("cannot append the job summary (GITHUB_STEP_SUMMARY): is a directory");
+    expect(() => appendStepSummary(report, { GITHUB_STEP_SUMMARY: join(dir, "no", "s.md") })).toThrow("cannot append the job summary (GITHUB_STEP_SUMMARY): no such file or directory");
+  });
 });
 
 describe("ndjson", () => {

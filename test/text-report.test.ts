@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { renderText } from "../src/report/text.js";
+import { sampleReport } from "./report-fixture.js";
 
 /** The text report's "Not in the log" hints: headline facts spelled out, the rest counted, NCCL hints only where NCCL runs. */
 describe("text report: missing evidence hints", () => {
@@ -15,5 +17,17 @@ describe("text report: missing evidence hints", () => {
     expect(r.stdout).toContain("Not in the log");
     expect(r.stdout).not.toContain("nccl.transports:");
     expect(r.stdout).toContain("  · kvCache.tokens: no `GPU KV cache size: N tokens` line (V1) in the input");
+  });
+});
+
+describe("text report of several runs", () => {
+  it("names the findings of all inputs read as one that no run has (every other format lists them)", () => {
+    const all = sampleReport();
+    const run = (input: string) => ({ inputs: [input], why: "they serve different models", verdict: "Healthy.", facts: all.facts, findings: [], summary: { errors: 0, warnings: 0, infos: 0 } });
+    const text = renderText({ ...all, runs: [run(all.inputs[0].path), run(all.inputs[1].path)] }, { color: false, width: 200 });
+    const tail = text.slice(text.indexOf("Only with all inputs read as one (--one-run shows them in full)"));
+    expect(tail).not.toBe(text);
+    expect(all.findings.length).toBeGreaterThan(1);
+    for (const f of all.findings) expect(tail).toContain(`${f.severity} ${f.title} [${f.ruleId}]`);
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { analyze } from "../analyze.js";
-import { writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
@@ -13,7 +13,7 @@ import { promises as fsp } from "node:fs";
 import { availableParallelism } from "node:os";
 import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
-import { messageText, redactStderr } from "../redact/redact.js";
+import { messageText, redactMessagesWith, redactStderr } from "../redact/redact.js";
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
@@ -70,10 +70,12 @@ function* keptSmall(pieces: Iterable<string>): Generator<string> {
   }
 }
 
-/** The renderer of a format, or a usage error naming the formats there are. */
-export async function loadRenderer(format: string): Promise<Renderer> {
+/** The renderer of a format, or a usage error naming the formats there are (or saying --events needs ndjson). */
+export async function loadRenderer(format: string, events?: boolean): Promise<Renderer> {
   const load = Object.hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
   if (!load) throw new UsageError(`unknown format '${format}'; choose one of ${Object.keys(FORMATS).join(", ")}`);
+  // only the ndjson report carries events: asked for with another format, they would be dropped without a word
+  if (events && format !== "ndjson") throw new UsageError(`--events goes with --format ndjson (the ${format} report carries no events)`);
   return load();
 }
 
@@ -132,7 +134,10 @@ export function registerAnalyze(program: Command): void {
     .option("--one-run", "read all inputs as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
-      const render = await loadRenderer(opts.format);
+      const render = await loadRenderer(opts.format, opts.events);
+      // (the operands as given now; the files of folders and globs once they are known, below)
+      await checkOutputPath(opts.output);
+      await refuseInputAsOutput(opts.output, inputs);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       libOpts.oneRun = opts.oneRun;
@@ -147,6 +152,7 @@ export function registerAnalyze(program: Command): void {
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
       const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report)) : render(out.report, { color, events: out.events });
+      await refuseInputAsOutput(opts.output, result.report.inputs.map((i) => i.path));
       await writeOutput(opts.output, body);
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);
@@ -209,7 +215,11 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       untilIdleMs,
       signal: stop.signal,
       analyze: libOpts,
-      onFinding: (f) => live.write(messageText(renderLiveFinding(f, new Date())) + "\n"),
+      onFinding: (f, report) => {
+        // with --redact, the hosts and models the log has shown so far are replaced too (a file may be named after its host)
+        redactMessagesWith(report, { models: Boolean(opts.redactModels) });
+        live.write(messageText(renderLiveFinding(f, new Date())) + "\n");
+      },
       onNotice: (m) => process.stderr.write(safeLine(messageText(`vllm-doctor: ${m}`)) + "\n"),
     });
   } finally {

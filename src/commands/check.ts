@@ -6,7 +6,7 @@ import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
-import { writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -74,17 +74,20 @@ export function registerCheck(program: Command): void {
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
-    .option("--one-run", "read all inputs as one run, even when they look like different runs")
+    .option("--one-run", "read all inputs (and a --baseline that is a folder of logs) as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
-      const render = await loadRenderer(opts.format);
+      const render = await loadRenderer(opts.format, opts.events);
+      await checkOutputPath(opts.output);
+      await refuseInputAsOutput(opts.output, [...inputs, opts.baseline]);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
-      // the report loader validates with zod: loaded only for a baseline
-      const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline) : undefined;
+      if (opts.baseline !== undefined && !spec.maxRegression.length) throw new UsageError("--baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)");
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
+      // the report loader validates with zod: loaded only for a baseline; a baseline log is read as the inputs are
+      const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline, { rules: libOpts.rules, limits: libOpts.limits, oneRun: opts.oneRun }) : undefined;
       libOpts.oneRun = opts.oneRun;
       const result = await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
@@ -93,7 +96,10 @@ export function registerCheck(program: Command): void {
         const f = result.failures[0];
         throw new UsageError(f.message, f.path);
       }
-      const gate = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
+      const judged = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
+      // an input read only in part (a truncated .gz, an unreadable file in a folder) never lets the gate pass
+      const unread = result.failures.map((f) => ({ kind: "inputs", name: `read ${f.path}`, passed: false, reason: `${f.message}: the gate cannot judge what the tool could not read` }));
+      const gate: Gate = unread.length ? { ...judged, passed: false, requirements: [...unread, ...judged.requirements] } : judged;
       // (a failed fail-on repeats the findings the verdict already leads with)
       const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
       // the answer first: a failed gate says which requirement failed before what the log shows
@@ -104,9 +110,10 @@ export function registerCheck(program: Command): void {
       const color = toTerminal && opts.color !== false && wantsColor(process.stdout);
       let text = render(out.report, { color, events: out.events });
       if (opts.format === "text") text += renderGateText(out.report.gate!);
+      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline]);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
-        for (const r of out.report.gate!.requirements) if (!r.passed) process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
+        for (const r of out.report.gate!.requirements) if (!r.passed && r.kind !== "inputs") process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
         process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { Redactor, hostsOf } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
+import { rulesConfig } from "../config/cli.js";
 
 interface DiffCliOptions {
   format: string;
@@ -10,6 +11,9 @@ interface DiffCliOptions {
   exitCode?: boolean;
   redact?: boolean;
   redactModels?: boolean;
+  config?: string;
+  expectBusbw?: string;
+  oneRun?: boolean;
 }
 
 export function registerDiff(program: Command): void {
@@ -23,11 +27,16 @@ export function registerDiff(program: Command): void {
     .option("--exit-code", "exit 1 when anything differs (like git diff --exit-code)")
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
     .option("--redact-models", "with --redact: also replace model names and paths")
+    .option("--config <file>", "rule configuration for a side that is a log (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach, for a side that is a log (as analyze takes it)")
+    .option("--one-run", "read a side that is a folder of logs as one run, even when they look like different runs")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
       const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
-      const ra = await loadReportOrLog(a);
-      const rb = await loadReportOrLog(b);
+      // a side that is a log is analyzed with the rule configuration analyze would use (severities, user rules)
+      const rules = await rulesConfig(opts.config, opts.expectBusbw);
+      const ra = await loadReportOrLog(a, { rules, oneRun: opts.oneRun });
+      const rb = await loadReportOrLog(b, { rules, oneRun: opts.oneRun });
       let diff = diffReports(ra, rb);
       if (opts.redact || opts.redactModels) {
         // one redactor for both sides, so a host keeps its pseudonym across the two runs
@@ -37,6 +46,7 @@ export function registerDiff(program: Command): void {
         diff = r.value(diff);
       }
       const text = opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : safeText(renderDiffText(diff));
+      await refuseInputAsOutput(opts.output, [a, b]);
       await writeOutput(opts.output, text);
       const differs = diff.changes.length > 0 || diff.findings.appeared.length > 0 || diff.findings.resolved.length > 0;
       process.exitCode = opts.exitCode && differs ? 1 : 0;

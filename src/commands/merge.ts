@@ -1,10 +1,11 @@
 import type { Command } from "commander";
+import { createHash } from "node:crypto";
 import { mergeAnalyses, type MergeableState } from "../analyze.js";
 import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
 import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
 import { FORMATS, loadRenderer } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
@@ -17,6 +18,8 @@ interface MergeCliOptions {
   redactModels?: boolean;
   events?: boolean;
   config?: string;
+  expectBusbw?: string;
+  oneRun?: boolean;
 }
 
 /** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
@@ -70,16 +73,34 @@ export function registerMerge(program: Command): void {
     .option("--redact-models", "with --redact: also replace model names and paths")
     .option("--events", "ndjson: also write every kept event")
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (as analyze takes it: the rules run again on the merged facts)")
+    .option("--one-run", "read all reports as one run, even when they look like different runs")
     .action(async (paths: string[], opts: MergeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
-      const render = await loadRenderer(opts.format);
+      const render = await loadRenderer(opts.format, opts.events);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
-      for (const p of paths) parts.push(stateOf(await readJsonReport(p), p));
+      const notices: string[] = [];
+      const seen = new Map<string, string>();
+      for (const p of paths) {
+        const part = stateOf(await readJsonReport(p), p);
+        // one report given twice (or a copy of it, or another report of the same log) is read once, as analyze
+        // reads a log given twice: merged again, its lines would count twice
+        const key = createHash("sha256").update(JSON.stringify(part)).digest("hex");
+        const same = seen.get(key);
+        if (same !== undefined) {
+          notices.push(`${p} holds the same analysis as ${same} (${part.facts.inputs.map((i) => i.path).join(", ")}): read once`);
+          continue;
+        }
+        seen.set(key, p);
+        parts.push(part);
+      }
       // the rules run again on the merged facts: with the same configuration analyze used (severities, user rules)
-      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, undefined));
+      const merged = mergeAnalyses(parts, await rulesConfig(opts.config, opts.expectBusbw), { oneRun: opts.oneRun });
+      if (notices.length) merged.report.notices = [...(merged.report.notices ?? []), ...notices];
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
+      await refuseInputAsOutput(opts.output, paths);
       await writeOutput(opts.output, render(out.report, { color, events: out.events }));
       process.exitCode = merged.report.summary.errors > 0 ? 1 : 0;
     });

@@ -7,6 +7,7 @@ export interface PlanCliOptions extends PlanFlags {
   modelConfig?: string;
   model?: string;
   from?: string;
+  oneRun?: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -28,9 +29,14 @@ export function registerPlan(program: Command): void {
     .option("--kv-cache-dtype <dtype>", "auto or fp8", "auto")
     .option("--attention-heads <n>", "attention heads, when there is no --model-config")
     .option("--overhead <size>", "per-GPU reserve for activations, CUDA graphs and non-torch memory (default 2GiB)")
-    .option("--from <log>", "plan from a run's log instead: its KV cache, concurrency and what to change")
+    .option("--from <log>", "plan from a run's log (or its JSON report) instead: its KV cache, concurrency and what to change")
     .option("--target-concurrency <n>", "with --from: the concurrent full-length requests wanted")
+    .option("--one-run", "with --from: read a folder of logs as one run, even when they look like different runs")
     .option("-f, --format <format>", "text or json", "text")
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(async (opts: PlanCliOptions) => (await import("./plan-run.js")).runPlanCommand(opts));
+    .action(async (opts: PlanCliOptions, cmd: Command) => {
+      // the flags the user typed (a default such as --dtype bf16 is not one): --from refuses those it would not read
+      const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === "cli");
+      return (await import("./plan-run.js")).runPlanCommand(opts, given);
+    });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isSafePattern } from "redos-detector";
 import type { z } from "zod";
-import { UsageError } from "../util/errors.js";
+import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
 import type { RulesConfig } from "../rules/engine.js";
 import { allRuleMetas } from "../rules/index.js";
 import type { UserRule } from "../rules/user.js";
@@ -14,13 +14,15 @@ export { CONFIG_NAME, findConfig };
 
 /** Reads the configuration named by `--config`, else the nearest one found upward; none → defaults. */
 export function loadConfig(explicit?: string, cwd: string = process.cwd()): { path: string | null; config: RulesConfig } {
+  // (`--config "$CFG"` with CFG unset: a configuration was asked for, not the one found upward)
+  if (explicit === "") throw new UsageError("--config needs a file name");
   const path = explicit ? resolve(cwd, explicit) : findConfig(cwd);
   if (!path) return { path: null, config: {} };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read configuration: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, path);
+    throw new UsageError(`cannot read configuration: ${isSystemError(e) ? systemErrorText(e) : String(e)}`, path);
   }
   let json: unknown;
   try {

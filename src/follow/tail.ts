@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import { PassThrough } from "node:stream";
 import { analyzeSource, buildReport, type Analysis, type AnalyzeOptions } from "../analyze.js";
 import type { Event } from "../events/index.js";
-import type { Finding } from "../facts/schema.js";
+import type { Finding, Report } from "../facts/schema.js";
 import { initState, mergeStates, type FactState } from "../facts/state.js";
 import { describeFsError, InputError, type InputSource } from "../input/sources.js";
 
@@ -14,7 +14,8 @@ export interface FollowOptions {
   /** how often the rules are re-run, when something new was read */
   rulesEveryMs?: number;
   /** each finding the first time it appears */
-  onFinding?: (f: Finding) => void;
+  /** a new finding, and the report of everything read so far (which holds it) */
+  onFinding?: (f: Finding, report: Report) => void;
   /** things worth telling the user while following (the file was truncated, ...) */
   onNotice?: (message: string) => void;
   /** stops following (Ctrl-C) */
@@ -121,11 +122,12 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   const announce = (parts: { state: FactState; events: readonly Event[] }[]) => {
     let state = initState();
     for (const p of parts) state = mergeStates(state, p.state);
-    for (const f of buildReport(state, opts.analyze?.rules).findings) {
+    const report = buildReport(state, opts.analyze?.rules);
+    for (const f of report.findings) {
       const key = findingKey(f);
       if (seen.has(key)) continue;
       seen.add(key);
-      opts.onFinding?.(f);
+      opts.onFinding?.(f, report);
     }
   };
 

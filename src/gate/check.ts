@@ -40,6 +40,9 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
     (list ?? []).map((k) => {
       const t = k.trim();
       if (!t) throw new UsageError(`${flag} needs a transport kind such as NET/IB or NET/Socket`);
+      // a kind no connection can have would never match: a forbidden one always passes, a required one always fails
+      if (!/^(?:P2P|SHM|NET|NVLS|CollNet)(?:\/[^/\s]+)*\/?$/i.test(t))
+        throw new UsageError(`${flag} '${t}' is not a transport kind: NCCL's kinds are P2P/IPC, P2P/CUMEM, P2P/direct, SHM, NET/IB, NET/IB/GDRDMA, NET/Socket, NET/OFI, NET/<plugin>, NVLS and CollNet`);
       return t;
     });
   return {

@@ -73,15 +73,22 @@ const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\
   /^runtime\.series(\.|$)/, /^runtime\.stalls(\.|$)/, /^runtime\.statsStoppedAt(\.|$)/];
 const EVIDENCE_PATHS = new Set(["firstError", "firstWarning", "nccl.firstWarn"]);
 
+/** A log line as evidence: `{ file, line, text }`. */
+function isEvidence(v: unknown): v is { file: string; line: number; text: string } {
+  return v !== null && typeof v === "object" && typeof (v as { file?: unknown }).file === "string" && typeof (v as { line?: unknown }).line === "number" && typeof (v as { text?: unknown }).text === "string";
+}
+
+/** Evidence compares by its text: where it is (the file's name, the line number) differs between any two runs. */
+const evidenceAsText = (_k: string, x: unknown) => (isEvidence(x) ? x.text.trim() : x);
+
 function leaves(v: unknown, prefix: string, out: Map<string, unknown>): void {
   if (SKIP.some((re) => re.test(prefix))) return;
-  if (EVIDENCE_PATHS.has(prefix)) {
-    const e = v as { file: string; line: number; text: string } | null;
-    out.set(prefix, e ? e.text.trim() : null);
+  if (EVIDENCE_PATHS.has(prefix) || isEvidence(v)) {
+    out.set(prefix, isEvidence(v) ? v.text.trim() : null);
     return;
   }
   if (Array.isArray(v)) {
-    out.set(prefix, v.every((x) => x === null || typeof x !== "object") ? v.join(", ") : JSON.stringify(v));
+    out.set(prefix, v.every((x) => x === null || typeof x !== "object") ? v.join(", ") : JSON.stringify(v, evidenceAsText));
     return;
   }
   if (v !== null && typeof v === "object") {

@@ -1,7 +1,8 @@
 import { promises as fs } from "node:fs";
 import { analyze, type AnalyzeOptions } from "../analyze.js";
 import { ReportSchema, type Report } from "../facts/schema.js";
-import { UsageError } from "../util/errors.js";
+import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
+import { refuseSeveralRuns } from "../runs.js";
 import { parseJsonFile } from "../util/json.js";
 
 /** Reads a JSON report written by `analyze --format json`; a usage error when it is not one. */
@@ -36,12 +37,18 @@ export function parseJsonReport(text: string, path: string): Report {
  * is neither a report nor a benchmark result) is a usage error, not an empty baseline.
  */
 export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): Promise<Report> {
-  if (await looksLikeJsonReport(path)) return readJsonReport(path);
-  const result = await analyze([path], opts);
-  if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
-  if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
-    throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
-  return result.report;
+  const saved = await looksLikeJsonReport(path);
+  const report = await (async () => {
+    if (saved) return readJsonReport(path);
+    const result = await analyze([path], opts);
+    if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
+    if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
+      throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
+    return result.report;
+  })();
+  // one side of a comparison is one run (a folder of several is refused)
+  refuseSeveralRuns(report, path, saved ? "compare one run at a time (`analyze --one-run` writes their logs as one)" : "compare one run at a time (--one-run reads them as one)");
+  return report;
 }
 
 /** Does the file hold exactly one JSON value (checked only for files up to 64 MiB)? */
@@ -56,7 +63,8 @@ async function isOneJsonValue(path: string): Promise<boolean> {
   }
 }
 
-async function looksLikeJsonReport(path: string): Promise<boolean> {
+/** Does the file start as a JSON report of this tool (`{` and a schemaVersion in its first 512 bytes)? */
+export async function looksLikeJsonReport(path: string): Promise<boolean> {
   if (path === "-") return false;
   let fh: fs.FileHandle | undefined;
   try {
@@ -77,5 +85,5 @@ function describeFsError(e: unknown): string {
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES") return "permission denied";
   if (code === "EISDIR") return "is a directory";
-  return String((e as Error)?.message ?? e);
+  return isSystemError(e) ? systemErrorText(e) : String((e as Error)?.message ?? e);
 }

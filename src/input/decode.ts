@@ -90,6 +90,10 @@ async function decodeLayers(raw: Readable | AsyncIterable<Buffer>, path: string,
       notice(`${path}: read as ${utf16 === "utf-16le" ? "UTF-16 LE" : "UTF-16 BE"} text (it has no byte order mark)`);
       return replay(Buffer.from(utf16 === "utf-16le" ? [0xff, 0xfe] : [0xfe, 0xff]));
     }
+    // a report of this tool (a JSON or NDJSON one, or the text report: a folder's `-o report.json` of an earlier
+    // run) read as a log gives facts about its own quoted evidence: refused, like any input that is not a log
+    const report = ownReport(head);
+    if (report) throw new InputError(report === "JSON" ? "a vllm-doctor JSON report, not a log (`vllm-doctor diff`, `merge` and `check --baseline` read reports)" : `a vllm-doctor ${report} report, not a log (write reports with --format json to compare or merge them)`, path);
     // read all the same (a tar of logs, a log with a crash's zero-filled block), but say so
     if (looksBinary(head)) notice(`${path}: ${layers.length ? `the ${what} data is` : "it looks like"} binary data, not text; read as text all the same`);
     return replay();
@@ -100,6 +104,20 @@ async function decodeLayers(raw: Readable | AsyncIterable<Buffer>, path: string,
   // when the whole input was in the head, the opener must not ask the finished iterator for more
   const rest: AsyncIterator<Buffer> = done ? { next: async () => (failed ? Promise.reject(failed) : { done: true, value: undefined }) } : iter;
   return decodeLayers(guard(open(rest, head, path, limits, notice), container, path, limits), path, limits, notice, [...layers, container]);
+}
+
+/** The format of a report this tool wrote when the head is the start of one, else null. */
+function ownReport(head: Buffer): string | null {
+  const text = head.subarray(0, 2048).toString("latin1").replace(/^\uFEFF|^\xEF\xBB\xBF/, "");
+  if (/^\s*\{/.test(text)) {
+    if (/"schemaVersion"\s*:\s*\d/.test(text) && /"tool"\s*:\s*\{\s*"name"\s*:\s*"vllm-doctor"/.test(text)) return "JSON";
+    return /"\$schema"\s*:\s*"[^"]*sarif/.test(text) && /"driver"\s*:\s*\{\s*"name"\s*:\s*"vllm-doctor"/.test(text) ? "SARIF" : null;
+  }
+  // (a report of several runs opens with their verdict, then ` Run 1 of N ` and the first run's header)
+  if (/^vllm-doctor \d+\.\d+\.\d+\S* {2}\S/.test(text) || (/^\d+ separate runs, each reported on its own /.test(text) && /\n(?:\x1b\[\d+m)? Run 1 of \d+ (?:\x1b\[\d+m)?[^\n]*\nvllm-doctor \d/.test(head.toString("latin1")))) return "text";
+  if (/^# vllm-doctor report/.test(text)) return "Markdown";
+  if (/^<!DOCTYPE html>/i.test(text) && /<title>vllm-doctor: /.test(text)) return "HTML";
+  return /^<\?xml[^>]*>\s*<testsuites name="vllm-doctor"/.test(text) ? "JUnit" : null;
 }
 
 /** The bounded-expansion guard: a decompressed layer may not grow past `maxDecompressedBytes`. */

@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
 import { decodeInput } from "./decode.js";
 import { InputError } from "./errors.js";
+import { isSystemError, systemErrorText } from "../util/errors.js";
 
 export { InputError };
 
@@ -37,7 +38,8 @@ export interface InputLimits {
 export const DEFAULT_LIMITS: InputLimits = { maxDecompressedBytes: 16 * 1024 ** 3, chunkBytes: DEFAULT_CHUNK_BYTES };
 
 /** logrotate's `vllm.log.1` (its compressed siblings match by extension) */
-const ROTATED_LOG = /\.log\.\d+$/i;
+// logrotate's numbered (`.log.3`) and dated names (`dateext`: `.log-20260105`, `.log.2026-01-05`, `.log-2026010512`)
+const ROTATED_LOG = /\.log(?:\.\d+|[.-]\d{4}-?\d{2}-?\d{2}\d*)$/i;
 
 /** What a directory scan reads, by file name (see DIRECTORY_SCAN in ./defaults.ts, which --help and the README quote). */
 export function scannedName(name: string): boolean {
@@ -52,6 +54,8 @@ export interface ResolvedInputs {
   failures: { path: string; message: string }[];
   /** per source (by index), what the reader must know about how the operands were resolved */
   notices: Map<number, string[]>;
+  /** the paths found by a directory scan or a glob, not named by the user */
+  found: Set<string>;
 }
 
 /**
@@ -64,7 +68,9 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
   const failures: { path: string; message: string }[] = [];
   const notices = new Map<number, string[]>();
   const seen = new Map<string, number>();
-  const add = (path: string, st: Stats) => {
+  const scannedPaths = new Set<string>();
+  const add = (path: string, st: Stats, scanned = false) => {
+    if (scanned) scannedPaths.add(path);
     const key = `${st.dev}:${st.ino}`;
     const first = st.ino ? seen.get(key) : undefined;
     if (first !== undefined) {
@@ -78,7 +84,10 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
   };
   for (const op of operands) {
     if (op === "-") {
-      sources.push(stdinSource(stdin));
+      // a second `-` would read nothing (standard input is already used up): read once, and say so
+      const first = sources.findIndex((src) => src.name === "<stdin>");
+      if (first >= 0) notices.set(first, [...(notices.get(first) ?? []), "- (standard input) is given twice: read once"]);
+      else sources.push(stdinSource(stdin));
       continue;
     }
     let st: Stats;
@@ -88,9 +97,21 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       if (GLOB_CHARS.test(op) && (e as NodeJS.ErrnoException)?.code === "ENOENT") {
         const matched = await expandGlob(op);
         if (matched.length === 0) failures.push({ path: op, message: "no file matches this pattern" });
+        // as the shell expands it: a matched directory is read as a directory operand is (`'logs/*'` with logs/node1/
+        // left the folders out); a file matched both by name and inside a matched folder (`**`) is one match, no notice
+        const files: { path: string; st: Stats }[] = [];
         for (const m of matched) {
           const mst = await fs.stat(m).catch(() => null);
-          if (mst?.isFile()) add(m, mst);
+          // (a pattern ending in `/` matches folders only, in the shell)
+          if (mst?.isFile() && !/[\\/]$/.test(op)) files.push({ path: m, st: mst });
+          else if (mst?.isDirectory()) await walk(m.replace(/(.)\/+$/, "$1"), files, failures);
+        }
+        const once = new Set<string>();
+        for (const f of files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) {
+          const key = `${f.st.dev}:${f.st.ino}`;
+          if (f.st.ino && once.has(key)) continue;
+          once.add(key);
+          add(f.path, f.st, true);
         }
         continue;
       }
@@ -101,7 +122,7 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       const found: { path: string; st: Stats }[] = [];
       await walk(op, found, failures);
       if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory` });
-      for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st);
+      for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st, true);
     } else if (st.isFile()) {
       add(op, st);
     } else if (st.isFIFO() || st.isCharacterDevice()) {
@@ -110,17 +131,20 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       failures.push({ path: op, message: "not a regular file or directory" });
     }
   }
-  return { sources, failures, notices };
+  return { sources, failures, notices, found: scannedPaths };
 }
 
-/** The files a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
+/** The files and folders a pattern matches, sorted (tinyglobby: `*`, `**`, `?`, `[…]`, `{a,b}`). */
 async function expandGlob(pattern: string): Promise<string[]> {
   const { glob } = await import("tinyglobby");
   // Windows paths use backslashes; elsewhere a backslash escapes a glob character (`odd\[1\].log`)
   const posix = process.platform === "win32" ? pattern.replace(/\\/g, "/") : pattern;
-  const matched = await glob([posix], { onlyFiles: true, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
+  const matched = await glob([posix], { onlyFiles: false, absolute: isAbsolute(pattern), dot: false, followSymbolicLinks: true, expandDirectories: false });
   return matched.sort();
 }
+
+/** Names of logs compressed in formats the reader refuses (see ./decode.ts): a directory scan names them as failed. */
+const UNREAD_COMPRESSED = /\.(bz2|lz4|zip|7z)$/i;
 
 async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[]): Promise<void> {
   let entries;
@@ -135,6 +159,9 @@ async function walk(dir: string, out: { path: string; st: Stats }[], failures: {
     if (ent.isDirectory()) {
       if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
       await walk(p, out, failures);
+    } else if ((ent.isFile() || ent.isSymbolicLink()) && UNREAD_COMPRESSED.test(ent.name)) {
+      // a log this tool cannot open is an input it could not read (as an unreadable file is): named, never left out without a word
+      failures.push({ path: p, message: `compressed (${UNREAD_COMPRESSED.exec(ent.name)![1].toLowerCase()}) input is not supported; decompress it first` });
     } else if ((ent.isFile() || ent.isSymbolicLink()) && scannedName(ent.name)) {
       // a symlink is followed to a file (never to a directory: no loops); a dangling one is named as failed
       try {
@@ -277,7 +304,8 @@ export function describeFsError(e: unknown): string {
     case "EMFILE":
       return "too many open files";
     default:
-      return err?.message ?? String(e);
+      // (Node's own message repeats the path, which the line gives once: `ENAMETOOLONG: name too long, stat '…'`)
+      return isSystemError(e) ? systemErrorText(e) : (err?.message ?? String(e));
   }
 }
 

@@ -405,12 +405,26 @@ let lastRedactor: Redactor | null = null;
 
 /** The report and events with hosts, addresses, user names and secrets (and models, when asked) replaced. */
 export function redactReport<E>(report: Report, events: readonly E[] = [], opts: RedactOptions = {}): { report: Report; events: E[] } {
+  const r = redactorOf(report, events, opts);
+  lastRedactor = r;
+  return { report: r.value(report), events: r.value([...events]) };
+}
+
+/** A redactor that knows the report's hosts and models. */
+function redactorOf(report: Report, events: readonly unknown[], opts: RedactOptions): Redactor {
   const r = new Redactor(opts);
   r.learnHosts(hostsOf(report, events));
   const c = report.facts.config;
   r.learnModels([c.model, c.servedModelName].filter((m): m is string => typeof m === "string" && m.length > 1));
-  lastRedactor = r;
-  return { report: r.value(report), events: r.value([...events]) };
+  return r;
+}
+
+/**
+ * Stderr and live messages (with --redact) from now on use the pseudonyms of this report, before there is a
+ * final one: `--follow` prints findings as they come, with the hosts the log has shown so far.
+ */
+export function redactMessagesWith(report: Report, opts: RedactOptions = {}): void {
+  if (redactMessages) lastRedactor = redactorOf(report, [], opts);
 }
 
 let redactMessages = false;

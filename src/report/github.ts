@@ -1,5 +1,6 @@
 import { safeText } from "../util/terminal.js";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, statSync } from "node:fs";
+import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { renderMarkdown } from "./markdown.js";
 
@@ -43,6 +44,19 @@ export function renderGithubSummary(report: Report): string {
 export function appendStepSummary(report: Report, env: NodeJS.ProcessEnv = process.env): boolean {
   const path = env.GITHUB_STEP_SUMMARY;
   if (!path) return false;
-  appendFileSync(path, renderGithubSummary(report));
+  const fail = (what: string) => new UsageError(`cannot append the job summary (GITHUB_STEP_SUMMARY): ${what}`, path);
+  // only ever a regular file (or a new one), and never one of the inputs: the summary is appended, not atomic
+  const st = statSync(path, { throwIfNoEntry: false });
+  // (a character device such as /dev/null takes an append as it is: nothing there is replaced)
+  if (st && !st.isFile() && !st.isCharacterDevice()) throw fail(st.isDirectory() ? "is a directory" : "not a regular file");
+  for (const input of report.inputs) {
+    const i = st ? statSync(input.path, { throwIfNoEntry: false }) : undefined;
+    if (i && i.dev === st!.dev && i.ino === st!.ino) throw fail(input.path === path ? "it is one of the inputs" : `it is the same file as ${input.path}, one of the inputs`);
+  }
+  try {
+    appendFileSync(path, renderGithubSummary(report));
+  } catch (e) {
+    throw isSystemError(e) ? fail(systemErrorText(e)) : e;
+  }
   return true;
 }

@@ -127,6 +127,8 @@ function gatePlace(r: GateRequirement, report: Report): Place {
   const sources = report.facts.sources;
   const fromFindings = (sev: Severity[]) => report.findings.find((f) => sev.includes(f.severity) && f.evidence.length)?.evidence[0];
   let e: Evidence | undefined | null;
+  // (an input the gate could not read: its name is `read <path>`)
+  if (r.kind === "inputs") return { file: r.name.replace(/^read /, ""), line: 1 };
   if (r.kind === "fail-on") e = fromFindings(["error", "warning", "info"]);
   else if (r.kind === "max-warnings") e = fromFindings(["warning"]);
   else if (r.kind === "require-transport" || r.kind === "forbid-transport") e = sources["nccl.net"] ?? sources["nccl.initComplete"] ?? sources["nccl.version"];

@@ -92,6 +92,17 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push("", c.inverse(` Run ${i + 1} of ${report.runs!.length} `) + (i > 0 ? " " + c.dim(safeText(`apart because ${report.runs![i].why}`)) : ""));
     out.push(renderOne(r, opts).trimEnd());
   });
+  // findings of all inputs read as one that no run has (facts joined across runs): every other format lists
+  // them with the top level's findings, and they count in the exit status, so they are named here too
+  const inRuns = new Set(report.runs.flatMap((r) => r.findings.map((f) => f.ruleId)));
+  const across = report.findings.filter((f) => !inRuns.has(f.ruleId));
+  if (across.length) {
+    out.push("", c.bold("Only with all inputs read as one (--one-run shows them in full)"));
+    for (const f of across) {
+      const at = f.evidence[0] ? ` (${safeLine(shownPath(f.evidence[0].file, opts.cwd))}:${f.evidence[0].line})` : "";
+      out.push(...wrap(safeText(`${f.severity} ${f.title} [${f.ruleId}]${at}: ${f.message}`), width, "  ", "    "));
+    }
+  }
   if (report.notices?.length) {
     out.push("", c.bold("Notices"));
     for (const m of report.notices) out.push(...wrap(safeText(m), width, "  ! ", "    "));

@@ -62,7 +62,9 @@ export function consequencesOf(root: Finding, findings: readonly Finding[]): Fin
 
 /** One or two sentences: what is wrong and what to do first; or healthy, with the headline facts. */
 export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: readonly InputInfo[]): string {
-  if (inputs.length > 0 && inputs.every((i) => i.error)) return `Nothing could be read: ${inputs[0].error}.`;
+  if (inputs.length > 0 && inputs.every((i) => i.error && i.lines === 0)) return `Nothing could be read: ${inputs[0].error}.`;
+  // every input failed part-way (a truncated .gz): what was read is judged, and the verdict says it is a part
+  if (inputs.length > 0 && inputs.every((i) => i.error)) return `Read only in part (${inputs[0].error}). ${verdictOf(facts, findings, [])}`;
   const lead = findings.find((f) => f.severity === "error") ?? findings.find((f) => f.severity === "warning");
   if (lead) {
     const label = lead.severity === "error" ? "Failed" : "Works, with a warning";

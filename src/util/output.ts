@@ -12,7 +12,9 @@ import { isSystemError, systemErrorText, UsageError } from "./errors.js";
  *  - a missing folder, a file the user may not write, a full disk: refused, and no temporary file is left.
  */
 export async function writeOutput(path: string | undefined, text: string | Iterable<string>): Promise<void> {
-  if (!path || path === "-") {
+  // (`-o "$OUT"` with OUT unset: the report was asked for in a file, not on stdout)
+  if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
+  if (path === undefined || path === "-") {
     for (const piece of typeof text === "string" ? [text] : text) {
       await new Promise<void>((resolve, reject) =>
         process.stdout.write(piece, (e) => (e ? reject(isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, "<stdout>") : e) : resolve())),
@@ -43,6 +45,27 @@ export async function writeOutput(path: string | undefined, text: string | Itera
     await fh?.close().catch(() => {});
     if (made) await fs.rm(tmp, { force: true });
     throw isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, path) : e;
+  }
+}
+
+/** Refuses an `-o` path the report could not be written to, before the inputs are read (a long read, or a --follow session, would be lost). */
+export async function checkOutputPath(path: string | undefined): Promise<void> {
+  if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
+  if (path && path !== "-") await outputTarget(path);
+}
+
+/**
+ * Refuses an output path that is one of the inputs (the same file, through any name or link): a report written
+ * over the log it was made from would destroy the evidence. Nothing at the path is a new file: nothing to check.
+ */
+export async function refuseInputAsOutput(output: string | undefined, inputs: Iterable<string | undefined>): Promise<void> {
+  if (!output || output === "-") return;
+  const out = await fs.stat(output).catch(() => null);
+  if (!out?.isFile()) return;
+  for (const input of inputs) {
+    if (!input || input === "-" || input === "<stdin>") continue;
+    const st = await fs.stat(input).catch(() => null);
+    if (st && st.dev === out.dev && st.ino === out.ino) throw refuse(`${input === output ? "it is" : `it is the same file as ${input},`} one of the inputs: write the report somewhere else`, output);
   }
 }
 

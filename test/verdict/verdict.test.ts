@@ -270,3 +270,13 @@ describe("the cause table", () => {
     for (const id of Object.keys(RELATIONS)) expect(ids.has(id), `${id} in the table is no rule`).toBe(true);
   });
 });
+
+describe("verdict of inputs read in part", () => {
+  it("says 'read only in part' and judges what was read; 'nothing could be read' only when nothing was", async () => {
+    const r = await analyzeText("INFO 10-14 09:12:03 [api_server.py:1896] vLLM API server version 0.11.2\n");
+    const cut = [{ path: "a.log.gz", lines: 6, bytes: 500, error: "corrupt or truncated gzip data: unexpected end of file" }];
+    // it said "Nothing could be read" above the facts of the six lines it had read
+    expect(verdictOf(r.facts, r.findings, cut)).toBe(`Read only in part (corrupt or truncated gzip data: unexpected end of file). ${verdictOf(r.facts, r.findings, [])}`);
+    expect(verdictOf(r.facts, r.findings, [{ ...cut[0], lines: 0 }])).toBe("Nothing could be read: corrupt or truncated gzip data: unexpected end of file.");
+  });
+});
