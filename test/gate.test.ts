@@ -204,6 +204,17 @@ describe("check: exit codes (README table)", () => {
     expect(r.stderr).toContain("vllm-doctor: gate failed\n");
   });
 
+  it("an empty log fails the gate (exit 1, said on stderr): a job that wrote nothing is no passing run", () => {
+    const empty = join(tmp, "empty.log");
+    writeFileSync(empty, "");
+    const r = runCli(["check", empty, "--format", "json", "--fail-on", "none"]);
+    expect(r.status).toBe(1);
+    const gate = JSON.parse(r.stdout).gate;
+    expect(gate.passed).toBe(false);
+    expect(gate.requirements[0]).toEqual({ kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" });
+    expect(r.stderr).toBe("vllm-doctor: gate failed: inputs hold lines: every input is empty: there is nothing to judge\nvllm-doctor: gate failed\n");
+  });
+
   it("2: unreadable baseline, unknown format, no input", () => {
     expect(runCli(["check", quiet, "--baseline", join(tmp, "nope.json"), "--max-regression", "kvCache.tokens=10%"]).status).toBe(2);
     expect(runCli(["check", quiet, "--format", "yaml"]).status).toBe(2);

@@ -99,6 +99,8 @@ export function registerCheck(program: Command): void {
       const judged = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
       // an input read only in part (a truncated .gz, an unreadable file in a folder) never lets the gate pass
       const unread = result.failures.map((f) => ({ kind: "inputs", name: `read ${f.path}`, passed: false, reason: `${f.message}: the gate cannot judge what the tool could not read` }));
+      // an empty log (a job that crashed before it wrote, a collector that caught nothing) is no evidence of a good run
+      if (!unread.length && result.report.inputs.every((i) => i.lines === 0)) unread.push({ kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" });
       const gate: Gate = unread.length ? { ...judged, passed: false, requirements: [...unread, ...judged.requirements] } : judged;
       // (a failed fail-on repeats the findings the verdict already leads with)
       const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
@@ -113,7 +115,8 @@ export function registerCheck(program: Command): void {
       await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline]);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
-        for (const r of out.report.gate!.requirements) if (!r.passed && r.kind !== "inputs") process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
+        // (an input that failed is named below, with its error)
+        for (const r of out.report.gate!.requirements) if (!r.passed && (r.kind !== "inputs" || !result.failures.length)) process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
         process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");

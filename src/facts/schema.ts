@@ -424,7 +424,7 @@ export const ReportSchema = z.object({
 });
 
 export const GateRequirementSchema = z.object({
-  /** fail-on | max-warnings | require | require-transport | forbid-transport | max-regression | inputs (an input read only in part) */
+  /** fail-on | max-warnings | require | require-transport | forbid-transport | max-regression | inputs (an input read only in part, or every input empty) */
   kind: z.string(),
   /** the requirement as the user wrote it, e.g. `kvCache.tokens>=500000` */
   name: z.string(),
