@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // vitest would use one worker on a 2-core machine (cores - 1); the tests mostly wait on the CLI processes they spawn
+    maxWorkers: 2,
   },
 });
