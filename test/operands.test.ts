@@ -52,9 +52,15 @@ describe("operands", () => {
     symlinkSync(one, join(containers, "vllm-0_ns_vllm-abc.log"));
     symlinkSync(two, join(containers, "vllm-1_ns_vllm-def.log"));
     symlinkSync(pods, join(containers, "pods-dir.log"));
+    symlinkSync(pods, join(containers, "pods"));
     const ok = await resolveInputs([containers]);
     expect(ok.sources.map((s) => relative(containers, s.name))).toEqual(["vllm-0_ns_vllm-abc.log", "vllm-1_ns_vllm-def.log"]);
     expect(ok.failures).toEqual([]);
+    // what the scan passes over is said, on the first input it found, not left out without a word
+    expect(ok.notices.get(0)).toEqual([
+      `${join(containers, "pods-dir.log")}: left out: not a regular file (a folder with a log's name)`,
+      `${join(containers, "pods")}: left out: a symlinked folder is not followed (links can loop); give it as an operand to read it`,
+    ]);
     symlinkSync(join(tmp, "gone.log"), join(containers, "zz-dangling.log"));
     const r = await analyze([containers]);
     expect(r.report.facts.nccl.transports["P2P/IPC"]).toBe(2);

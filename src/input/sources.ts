@@ -100,19 +100,31 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
         // as the shell expands it: a matched directory is read as a directory operand is (`'logs/*'` with logs/node1/
         // left the folders out); a file matched both by name and inside a matched folder (`**`) is one match, no notice
         const files: { path: string; st: Stats }[] = [];
+        const skipped: string[] = [];
         for (const m of matched) {
-          const mst = await fs.stat(m).catch(() => null);
+          let mst: Stats | null = null;
+          try {
+            mst = await fs.stat(m);
+          } catch (e) {
+            // a match that cannot be opened (a dangling symlink) is named as failed, as a folder scan names it
+            failures.push({ path: m, message: describeFsError(e) });
+            continue;
+          }
           // (a pattern ending in `/` matches folders only, in the shell)
-          if (mst?.isFile() && !/[\\/]$/.test(op)) files.push({ path: m, st: mst });
-          else if (mst?.isDirectory()) await walk(m.replace(/(.)\/+$/, "$1"), files, failures);
+          if (mst.isFile() && !/[\\/]$/.test(op)) files.push({ path: m, st: mst });
+          else if (mst.isDirectory()) await walk(m.replace(/(.)\/+$/, "$1"), files, failures, skipped);
+          else if (!mst.isFile()) skipped.push(`${m}: left out: not a regular file${mst.isFIFO() ? " (a FIFO)" : ""}; give it as an operand to read it`);
         }
         const once = new Set<string>();
+        const firstAdded = sources.length;
         for (const f of files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) {
           const key = `${f.st.dev}:${f.st.ino}`;
           if (f.st.ino && once.has(key)) continue;
           once.add(key);
           add(f.path, f.st, true);
         }
+        if (skipped.length && sources.length > firstAdded) notices.set(firstAdded, [...(notices.get(firstAdded) ?? []), ...skipped.sort()]);
+        else if (skipped.length && !files.length) failures.push({ path: op, message: `nothing readable matches this pattern (${skipped.join("; ")})` });
         continue;
       }
       failures.push({ path: op, message: describeFsError(e) });
@@ -120,9 +132,12 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
     }
     if (st.isDirectory()) {
       const found: { path: string; st: Stats }[] = [];
-      await walk(op, found, failures);
-      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory` });
+      const skipped: string[] = [];
+      await walk(op, found, failures, skipped);
+      if (found.length === 0 && !failures.some((f) => f.path.startsWith(op))) failures.push({ path: op, message: `no ${DIRECTORY_SCAN} files in this directory${skipped.length ? ` (${skipped.join("; ")})` : ""}` });
+      const firstAdded = sources.length;
       for (const f of found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) add(f.path, f.st, true);
+      if (skipped.length && sources.length > firstAdded) notices.set(firstAdded, [...(notices.get(firstAdded) ?? []), ...skipped.sort()]);
     } else if (st.isFile()) {
       add(op, st);
     } else if (st.isFIFO() || st.isCharacterDevice()) {
@@ -146,7 +161,11 @@ async function expandGlob(pattern: string): Promise<string[]> {
 /** Names of logs compressed in formats the reader refuses (see ./decode.ts): a directory scan names them as failed. */
 const UNREAD_COMPRESSED = /\.(bz2|lz4|zip|7z)$/i;
 
-async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[]): Promise<void> {
+/**
+ * Finds the logs under `dir`. What it passes over that a user may have meant as input goes to `skipped` (said as a
+ * notice): a symlinked folder (never followed: links can loop) and a log name that is no regular file (a FIFO).
+ */
+async function walk(dir: string, out: { path: string; st: Stats }[], failures: { path: string; message: string }[], skipped: string[] = []): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -158,7 +177,7 @@ async function walk(dir: string, out: { path: string; st: Stats }[], failures: {
     const p = join(dir, ent.name);
     if (ent.isDirectory()) {
       if (ent.name === "node_modules" || ent.name.startsWith(".")) continue;
-      await walk(p, out, failures);
+      await walk(p, out, failures, skipped);
     } else if ((ent.isFile() || ent.isSymbolicLink()) && UNREAD_COMPRESSED.test(ent.name)) {
       // a log this tool cannot open is an input it could not read (as an unreadable file is): named, never left out without a word
       failures.push({ path: p, message: `compressed (${UNREAD_COMPRESSED.exec(ent.name)![1].toLowerCase()}) input is not supported; decompress it first` });
@@ -167,12 +186,20 @@ async function walk(dir: string, out: { path: string; st: Stats }[], failures: {
       try {
         // on this thread: a directory of many small files would wait on the thread pool for each
         const st = statSync(p);
-        if (!st.isFile()) continue;
+        if (!st.isFile()) {
+          skipped.push(`${p}: left out: not a regular file${st.isDirectory() ? " (a folder with a log's name)" : st.isFIFO() ? " (a FIFO)" : ""}`);
+          continue;
+        }
         accessSync(p, fsc.R_OK);
         out.push({ path: p, st });
       } catch (e) {
         failures.push({ path: p, message: describeFsError(e) });
       }
+    } else if (ent.isSymbolicLink() && !ent.name.startsWith(".")) {
+      const st = await fs.stat(p).catch(() => null);
+      if (st?.isDirectory()) skipped.push(`${p}: left out: a symlinked folder is not followed (links can loop); give it as an operand to read it`);
+    } else if ((ent.isFIFO() || ent.isSocket()) && scannedName(ent.name)) {
+      skipped.push(`${p}: left out: not a regular file (a ${ent.isFIFO() ? "FIFO" : "socket"}); give it as an operand to read it`);
     }
   }
 }
