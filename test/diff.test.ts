@@ -24,6 +24,16 @@ function goodRun() {
 describe("diff of two reports", () => {
   const d = diffReports(goodRun(), sampleReport());
 
+  it("reads a changed list of records by what names them, not as JSON (the JSON diff keeps the JSON)", () => {
+    const a = sampleReport();
+    const b = sampleReport();
+    a.facts.dialects = [{ name: "vllm", label: "vLLM 0.7.3 (V0 engine)", evidence: "INFO x" }, { name: "ray", label: "Ray", evidence: "(raylet) y" }] as never;
+    b.facts.dialects = [{ name: "vllm", label: "vLLM 0.8.3 (V1 engine)", evidence: "INFO z" }] as never;
+    const change = diffReports(a, b).changes.find((c) => c.path === "dialects")!;
+    expect(change.text).toBe("dialects vLLM 0.7.3 (V0 engine), Ray → vLLM 0.8.3 (V1 engine)");
+    expect(JSON.parse(String(change.before))).toEqual([{ name: "vllm", label: "vLLM 0.7.3 (V0 engine)", evidence: "INFO x" }, { name: "ray", label: "Ray", evidence: "(raylet) y" }]);
+  });
+
   it("states each changed fact with its unit and relative change", () => {
     const texts = d.changes.map((c) => c.text);
     expect(texts.slice(0, 5)).toEqual([

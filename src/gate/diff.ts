@@ -103,7 +103,34 @@ const fmtNum = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits:
 function show(v: unknown, unit?: string): string {
   if (v === null || v === undefined || v === "") return "none";
   if (typeof v === "number") return unit === "x" ? `${fmtNum(v)}x` : fmtNum(v);
+  // a list of records is compared as its JSON; a person reads what names each record
+  if (typeof v === "string" && v.startsWith("[{")) {
+    try {
+      const items = (JSON.parse(v) as unknown[]).map(itemText);
+      // the same text many times (an interface on every rank) reads as one with a count
+      const counts = new Map<string, number>();
+      for (const t of items) counts.set(t, (counts.get(t) ?? 0) + 1);
+      const text = [...counts].filter(([t]) => t).map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(", ");
+      return text || `${items.length} entr${items.length === 1 ? "y" : "ies"}`;
+    } catch {
+      return v;
+    }
+  }
   return String(v);
+}
+
+/** How a record of a fact list reads in one line: its label or name (and version), else its fields. */
+function itemText(x: unknown): string {
+  if (x === null || typeof x !== "object") return String(x);
+  const o = x as Record<string, unknown>;
+  const withVersion = (n: unknown) => (n !== undefined ? `${n}${o.version !== undefined ? ` ${o.version}` : ""}` : undefined);
+  const named = o.label ?? withVersion(o.name) ?? withVersion(o.what) ?? o.host ?? o.id;
+  if (typeof named === "string" && named) return named;
+  return Object.entries(o)
+    // (the quoted line is what differs between any two runs; it stays in the JSON diff)
+    .filter(([k, y]) => y !== null && typeof y !== "object" && k !== "evidence" && k !== "text" && String(y).length <= 60)
+    .map(([k, y]) => `${k} ${y}`)
+    .join(" ");
 }
 
 export function percentText(p: number): string {
