@@ -96,6 +96,13 @@ type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Stated | n
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
 /**
+ * V1's start-up memory check: `Free memory on device cuda:0 (7.34/15.49 GiB) on startup is less than desired GPU memory
+ * utilization (0.8, 12.39 GiB)` — groups: GiB free, GiB in all (both absent when a paste cut the line before `is less
+ * than`), the utilisation asked, the GiB it asks for.
+ */
+export const FREE_MEMORY_CHECK = /(?:Free memory on device(?: \S+)? \((-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?) ?GiB\) on startup\s+)?is less than desired GPU memory utilization \((\d+(?:\.\d+)?), (-?\d+(?:\.\d+)?) ?GiB\)/;
+
+/**
  * V1's KV cache size. From v0.8 two lines (`GPU KV cache size: 643,232 tokens`, then `Maximum concurrency for 40,960 tokens
  * per request: 15.70x`); since `update_kv_cache_capacity` (2026) one line, `GPU KV cache size: N tokens, Maximum
  * concurrency for M tokens per request: X.XXx`. Other devices name themselves: `NPU` (vllm-ascend), `CPU`, `XPU`, `Spyre`.
@@ -353,8 +360,8 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     key: "less than desired GPU memory utilization (",
     entry: {
       id: "err.gpuUtilTooHigh",
-      re: /(?:Free memory on device(?: \S+)? \(-?\d+(?:\.\d+)?\/(\d+(?:\.\d+)?) ?GiB\) on startup\s+)?is less than desired GPU memory utilization \((\d+(?:\.\d+)?), -?\d+(?:\.\d+)? ?GiB\)/,
-      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
+      re: FREE_MEMORY_CHECK,
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[3]), ...(m[2] !== undefined ? { "gpu.memoryGiB": num(m[2]) } : {}) }),
       priority: 6,
     },
   },

@@ -66,12 +66,10 @@ export function reduceEvent(state: FactState, e: Event): void {
   }
 }
 
-const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
-
 /** Combines the states of two analyses; b's inputs are numbered after a's. */
 export function mergeStates(a: FactState, b: FactState): FactState {
   const shifted = shiftInputs(b, a.inputs.length);
-  return {
+  const merged: FactState = {
     inputs: [...a.inputs, ...shifted.inputs],
     vllm: vllmDomain.merge(a.vllm, shifted.vllm),
     nccl: ncclDomain.merge(a.nccl, shifted.nccl),
@@ -86,8 +84,9 @@ export function mergeStates(a: FactState, b: FactState): FactState {
     timeline: timelineDomain.merge(a.timeline ?? timelineDomain.init(), shifted.timeline ?? timelineDomain.init()),
     versions: versionsDomain.merge(a.versions ?? versionsDomain.init(), shifted.versions ?? versionsDomain.init()),
     tracebacks: tracebacksDomain.merge(a.tracebacks ?? tracebacksDomain.init(), shifted.tracebacks ?? tracebacksDomain.init()),
-    ...optional("userMatches", mergeRecordMatches(a.userMatches, shifted.userMatches)),
   };
+  const userMatches = mergeRecordMatches(a.userMatches, shifted.userMatches);
+  return userMatches ? { ...merged, userMatches } : merged;
 }
 
 export function finalizeFacts(state: FactState): Facts {

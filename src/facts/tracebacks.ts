@@ -2,6 +2,7 @@ import type { Event } from "../events/index.js";
 import type { TracebackEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
 import type { Facts } from "./schema.js";
+import { FREE_MEMORY_CHECK } from "../../grammars/vllm-messages.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 
 /*
@@ -194,12 +195,10 @@ const ROOT_CAUSE_KINDS: readonly [NonNullable<RootCause["kind"]>, RegExp][] = [
   ["model-fetch", /huggingface|gated|401|403|RepositoryNotFound|LocalEntryNotFound/i],
 ];
 
-// `Free memory on device (69.36/79.19 GiB) on startup is less than desired GPU memory utilization (0.92, 72.85 GiB)`
-const FREE_MEMORY = /Free memory on device(?: \S+)? \(([\d.]+)\/([\d.]+) ?GiB\).*?less than desired GPU memory utilization \(([\d.]+), ([\d.]+) ?GiB\)/i;
-
 export function classifyRootCause(text: string, evidence: Evidence): RootCause {
-  const free = FREE_MEMORY.exec(text);
-  if (free) {
+  // (the advice needs all four numbers: a line cut before `is less than` is classified by its words below)
+  const free = FREE_MEMORY_CHECK.exec(text);
+  if (free && free[1] !== undefined) {
     const [freeGiB, totalGiB, utilization, wantGiB] = free.slice(1).map(Number);
     return { text, evidence, kind: "free-memory", freeMemory: { freeGiB, totalGiB, utilization, wantGiB } };
   }
