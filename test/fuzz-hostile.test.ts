@@ -18,6 +18,7 @@ import { renderText } from "../src/report/text.js";
 import { renderJunit } from "../src/report/junit.js";
 import { renderMarkdown } from "../src/report/markdown.js";
 import { renderGithub } from "../src/report/github.js";
+import { cpuMsSince } from "./helpers/cpu.js";
 
 /**
  * Issue 17: generators for the classes of hostile input behind its items. Deep nesting in every grammar (to depth
@@ -139,8 +140,7 @@ const bound = (ms: number, length: number) => 50 + (ms * length) / N;
 function cpuMs(f: () => void): number {
   const cpu = process.cpuUsage();
   f();
-  const used = process.cpuUsage(cpu);
-  return (used.user + used.system) / 1000;
+  return cpuMsSince(cpu);
 }
 
 describe("fuzz: every signature and redaction regex stays linear on its own pathological shapes", () => {

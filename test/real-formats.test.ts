@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
 import { peel } from "../src/records/peel.js";
+import { cpuMsSince } from "./helpers/cpu.js";
 
 /**
  * Formats found in real pastes that the corpus does not hold. Every log text here is written for the test, in the
@@ -371,14 +372,14 @@ describe("the new line shapes stay linear on hostile input", () => {
     // CPU time, not wall time: a busy machine must not fail it; a backtracking pattern takes minutes here
     const t = process.cpuUsage();
     await analyzeText(`vllm serve m\n--a${"-a".repeat(10000)}!"\n${"-a ".repeat(5000)}"\n`);
-    expect(cpuSince(t)).toBeLessThan(2000);
+    expect(cpuMsSince(t)).toBeLessThan(2000);
   });
 
   it("long bare lines that keep continuing each other are joined over a few lines only", async () => {
     const line = "GPU memory error fail socket connect ".repeat(4);
     const t = process.cpuUsage();
     const r = await analyzeText(Array.from({ length: 3000 }, () => line).join("\n") + "\n");
-    expect(cpuSince(t)).toBeLessThan(4000);
+    expect(cpuMsSince(t)).toBeLessThan(4000);
     expect(r.facts.kvCache.tokens).toBeNull();
   });
 });
@@ -441,9 +442,3 @@ describe("--max-model-len auto (2026): the fitted length outranks the banner's",
     expect(full.facts.config.maxModelLen).toBe(262144);
   });
 });
-
-/** milliseconds of this process's CPU since `from` */
-function cpuSince(from: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(from);
-  return (used.user + used.system) / 1000;
-}
