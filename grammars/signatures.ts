@@ -10,6 +10,8 @@
  * ProcessGroupNCCL texts), vllm-log-formats.md (CUDA OOM texts of torch and vLLM).
  */
 
+import { memoByText } from "../src/util/memo.js";
+
 export type Dialect = "nccl" | "torch" | "vllm" | "any";
 
 /**
@@ -427,22 +429,17 @@ export function matchSignatures(whole: string): readonly SignatureMatch[] {
   // RDMA Enabled …` for communicator after communicator): for its INFO lines the answer, which depends on the text
   // alone, is kept (frozen) for the last few thousand distinct ones (not for an `Init START|COMPLETE` line: it names
   // its communicator, so it never comes again, and keeping it would only fill the heap)
-  if (line.length > SEEN_LINE_CHARS || !line.includes("NCCL INFO") || line.includes(" Init ")) return PREFILTER.test(line) ? matchAll(line) : NONE;
-  let out = seenLines.get(line);
-  if (out === undefined) {
-    out = PREFILTER.test(line) ? Object.freeze(matchAll(line).map((f) => Object.freeze({ ...f, match: Object.freeze(f.match) }))) : NONE;
-    if (seenLines.size >= SEEN_LINES) seenLines.clear();
-    seenLines.set(line, out);
-  }
-  return out;
+  if (!line.includes("NCCL INFO") || line.includes(" Init ")) return PREFILTER.test(line) ? matchAll(line) : NONE;
+  return matchNcclInfo(line);
 }
 
 const NONE: readonly SignatureMatch[] = Object.freeze([]);
 
-const SEEN_LINES = 2048;
-/** (a longer line is read afresh: 2,048 of them kept could hold megabytes) */
-const SEEN_LINE_CHARS = 512;
-const seenLines = new Map<string, readonly SignatureMatch[]>();
+// (a line over 512 characters is read afresh: 2,048 of them kept could hold megabytes)
+const matchNcclInfo = memoByText(
+  (line): readonly SignatureMatch[] => (PREFILTER.test(line) ? Object.freeze(matchAll(line).map((f) => Object.freeze({ ...f, match: Object.freeze(f.match) }))) : NONE),
+  { limit: 2048, maxChars: 512 },
+);
 
 function matchAll(line: string): SignatureMatch[] {
   const lower = line.toLowerCase();

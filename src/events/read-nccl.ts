@@ -5,6 +5,7 @@ import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { NcclActivityEvent, NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
+import { memoByText } from "../util/memo.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
@@ -35,25 +36,8 @@ const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
 const NO_HEADER = Object.freeze({ header: null, who: Object.freeze({ host: null, pid: null, dev: null }) as NcclWho });
 
-/**
- * `read`, its answer kept for the last `limit` distinct texts (at most: all are forgotten when that many are kept),
- * of at most KEPT_TEXT characters (a set-up line's are short; a long one, made up or cut, is read afresh)
- */
-function kept<T>(limit: number, read: (text: string) => T): (text: string) => T {
-  const seen = new Map<string, T>();
-  return (text) => {
-    if (text.length > KEPT_TEXT) return read(text);
-    let v = seen.get(text);
-    if (v === undefined) {
-      v = read(text);
-      if (seen.size >= limit) seen.clear();
-      seen.set(text, v);
-    }
-    return v;
-  };
-}
-
-const KEPT_TEXT = 1024;
+/** `read`, its answer kept per distinct text (src/util/memo.ts); a set-up line's text is short, a long one (made up or cut) is read afresh */
+const kept = <T>(limit: number, read: (text: string) => T) => memoByText(read, { limit, maxChars: 1024 });
 
 /** `v` and all it holds, frozen: a value kept for reuse cannot be changed by one of those it is given to */
 function frozen<T>(v: T): T {
