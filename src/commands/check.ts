@@ -98,10 +98,10 @@ export function registerCheck(program: Command): void {
       }
       const judged = gateEveryRun(result.report, (r) => evaluateGate(r, spec, baseline));
       // an input read only in part (a truncated .gz, an unreadable file in a folder) never lets the gate pass
-      const unread = result.failures.map((f) => ({ kind: "inputs", name: `read ${f.path}`, passed: false, reason: `${f.message}: the gate cannot judge what the tool could not read` }));
+      const inputFailures = result.failures.map((f) => ({ kind: "inputs", name: `read ${f.path}`, passed: false, reason: `${f.message}: the gate cannot judge what the tool could not read` }));
       // an empty log (a job that crashed before it wrote, a collector that caught nothing) is no evidence of a good run
-      if (!unread.length && result.report.inputs.every((i) => i.lines === 0)) unread.push({ kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" });
-      const gate: Gate = unread.length ? { ...judged, passed: false, requirements: [...unread, ...judged.requirements] } : judged;
+      if (!inputFailures.length && result.report.inputs.every((i) => i.lines === 0)) inputFailures.push({ kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" });
+      const gate: Gate = inputFailures.length ? { ...judged, passed: false, requirements: [...inputFailures, ...judged.requirements] } : judged;
       // (a failed fail-on repeats the findings the verdict already leads with)
       const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
       // the answer first: a failed gate says which requirement failed before what the log shows
