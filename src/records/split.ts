@@ -67,10 +67,43 @@ function splitGlued(raw: string): string[] {
   return out;
 }
 
+// a vLLM record glued to what stood before it on the line with no break: a tqdm bar, which ends without a newline
+// (`| 1/5 [00:06<00:26,  6.52s/it]INFO 04-28 11:18:59 [metrics.py:481] Avg prompt throughput: ...`), or another vLLM
+// record whose newline a paste lost (`... Prefix cache hit rate: 0.0%INFO 07-28 06:41:19 [loggers.py:118] Engine 000: ...`)
+const GLUE_WORDS = ["INFO ", "WARNING ", "ERROR "] as const;
+const HEAD_DATE = /\d\d-\d\d \d\d:\d\d:\d\d/y;
+const TQDM_BAR = /\d%\|/;
+
+/** where a vLLM record glued to a bar or a record before it starts, or -1 */
+function vllmGluedAt(raw: string): number {
+  let at = -1;
+  for (const word of GLUE_WORDS) {
+    for (let k = raw.indexOf(word, 1); k > 0 && (at < 0 || k < at); k = raw.indexOf(word, k + 1)) {
+      // a wrapper's own end (`[1,0]<stdout>:`, `svc-1 |`, `(pid=1) `, a stamp's blank) is no glue
+      const c = raw.charCodeAt(k - 1);
+      if (c <= 32 || c === 58 /* : */ || c === 124 /* | */ || c === 40 /* ( */ || c === 91 /* [ */ || c === 62 /* > */) continue;
+      HEAD_DATE.lastIndex = k + word.length;
+      if (!HEAD_DATE.test(raw)) continue;
+      const before = raw.slice(0, k);
+      if (TQDM_BAR.test(before) || VLLM_HEAD.test(before)) {
+        at = k;
+        break;
+      }
+    }
+  }
+  return at;
+}
+
+function splitPiece(raw: string): string[] {
+  const at = vllmGluedAt(raw);
+  if (at < 0) return splitGlued(raw);
+  return [...splitGlued(raw.slice(0, at)), ...splitPiece(raw.slice(at))];
+}
+
 export function splitPhysicalLine(raw: string): string[] {
-  if (raw.indexOf("\r") < 0) return splitGlued(raw);
+  if (raw.indexOf("\r") < 0) return splitPiece(raw);
   return raw
     .split("\r")
     .filter((p) => p.trim().length > 0)
-    .flatMap(splitGlued);
+    .flatMap(splitPiece);
 }
