@@ -85,6 +85,8 @@ function vllmGluedAt(raw: string): number {
       HEAD_DATE.lastIndex = k + word.length;
       if (!HEAD_DATE.test(raw)) continue;
       const before = raw.slice(0, k);
+      // (a request line's prompt is the client's text: nothing in it starts a record)
+      if (before.indexOf("ed request ") >= 0) break;
       if (TQDM_BAR.test(before) || VLLM_HEAD.test(before)) {
         at = k;
         break;
