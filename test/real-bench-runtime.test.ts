@@ -124,6 +124,25 @@ describe("nccl-tests pasted from the column header down", () => {
   });
 });
 
+describe("nccl-tests pasted from the header's units line down", () => {
+  it("reads the rows a paste kept below `(B) (elements)` (2.17's two-space header, kubectl stamps, CRLF)", async () => {
+    const stamp = "2026-02-03T04:05:06.000000001Z ";
+    const text = [
+      "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)             (us)  (GB/s)  (GB/s)         ",
+      "  4294967296    1073741824     float     sum      -1    25377  169.24  338.16       0    25456  168.72  337.11       0",
+      "  8589934592    2147483648     float     sum      -1    47078  182.46  364.57       2    46939  183.00  365.65       0",
+      "HCA-9: Test NCCL failure common.cu:1204 'unhandled cuda error (run with NCCL_DEBUG=INFO for details) / '",
+      "",
+    ].map((l) => (l ? stamp + l : l)).join("\r\n");
+    const r = await analyzeText(text);
+    const t = r.facts.bench!.ncclTests!;
+    expect(t.maxBusbwGBs).toBe(364.57);
+    expect(t.wrongTotal).toBe(2);
+    expect(t.rowsComplete).toBe(2);
+    expect(t.errorColumn).toBe("#wrong");
+  });
+});
+
 describe("benchmark_serving.py of 2023 (plain lines, no table)", () => {
   it("reads the duration, request rate and average latency, not an offline throughput (CRLF)", async () => {
     const text = [

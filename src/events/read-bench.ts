@@ -167,6 +167,11 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0).readHeader(t);
       return true;
     }
+    // the header's units line (`#        (B)    (elements)   ...`): a paste cut above it still starts the table
+    if (/^#\s*\(B\)\s+\(elements\)/.test(t)) {
+      ncclRun(rec, emit, (r) => r.rows.length > 0);
+      return true;
+    }
     if (!nccl) return false;
     if (t.includes(" : ") || t.includes(":")) {
       const row = parseLabelRow(t.replace(/^#\s*/, ""));
