@@ -33,6 +33,15 @@ describe("vLLM records glued to what stood before them on the line", () => {
     expect(ids(r, "error")).toEqual([]);
   });
 
+  it("splits a record glued to one under an mpirun tag, whose header follows the tag's colon", async () => {
+    const r = await analyzeText(`[1,0]<stdout>:${v1("10:00:00", 3, 0, "10.0", "20.0")}${v1("10:00:10", 9, 4, "50.5", "30.0")}\n`);
+    const rt = r.facts.runtime!;
+    expect(rt.statsLines).toBe(2);
+    expect(rt.running!.max).toBe(9);
+    expect(rt.waiting!.max).toBe(4);
+    expect(rt.gpuKvUsagePct!.max).toBe(50.5);
+  });
+
   it("reads V0's preemption warning glued to a bar under docker compose's prefix, with the count it states", async () => {
     const text = [
       `vllm-1  | ${bar(1)}WARNING 05-09 00:49:33 scheduler.py:1057] Sequence group 12 is preempted by PreemptionMode.SWAP mode because there is not enough KV cache space. This can affect the end-to-end performance. Increase gpu_memory_utilization or tensor_parallel_size to provide more KV cache memory. total_num_cumulative_preemption=51`,

@@ -73,6 +73,8 @@ function splitGlued(raw: string): string[] {
 const GLUE_WORDS = ["INFO ", "WARNING ", "ERROR "] as const;
 const HEAD_DATE = /\d\d-\d\d \d\d:\d\d:\d\d/y;
 const TQDM_BAR = /\d%\|/;
+// a vLLM record's header anywhere before, a wrapper's end (`[1,0]<stdout>:`, `svc-1  | `) included
+const HEAD_BEFORE = /(?:^|[^A-Za-z0-9])(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
 
 /** where a vLLM record glued to a bar or a record before it starts, or -1 */
 function vllmGluedAt(raw: string): number {
@@ -87,7 +89,7 @@ function vllmGluedAt(raw: string): number {
       const before = raw.slice(0, k);
       // (a request line's prompt is the client's text: nothing in it starts a record)
       if (before.indexOf("ed request ") >= 0) break;
-      if (TQDM_BAR.test(before) || VLLM_HEAD.test(before)) {
+      if (TQDM_BAR.test(before) || HEAD_BEFORE.test(before)) {
         at = k;
         break;
       }
