@@ -133,6 +133,42 @@ describe("nccl-tests pasted from the column header down", () => {
   });
 });
 
+describe("nccl-tests rows cut short by another program's text", () => {
+  const header = [
+    "#       size         count      type   redop    root     time   algbw   busbw  #wrong     time   algbw   busbw  #wrong ",
+    "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)             (us)  (GB/s)  (GB/s)         ",
+  ];
+  it("reads no number of a failure glued to a row as a value (mpirun tag), so no wrong values are reported", async () => {
+    const tag = (l: string) => `[1,0]<stdout>:${l}`;
+    const text = [
+      ...header.map(tag),
+      tag("   134217728      33554432     float     sum      -1   1205.3  111.36  208.80       0   1201.9  111.67  209.38       0"),
+      tag("   268435456      67108864     float     sum      -1 gpu-b7: Test NCCL failure common.cu:1007 'remote process exited or there was a network error / '"),
+      tag(" .. gpu-b7 pid 4411: Test failure common.cu:2003"),
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    const t = r.facts.bench!.ncclTests!;
+    expect(t.wrongTotal).toBe(0);
+    expect(t.maxBusbwGBs).toBe(208.8);
+    expect(t.rowsComplete).toBe(1);
+    expect(ids(r)).not.toContain("bench/nccl-tests-wrong");
+  });
+
+  it("keeps a whole row whose trailing timestamp column (-S) follows the in-place half", async () => {
+    const text = [
+      header[0] + "          timestamp",
+      "   268435456      67108864     float     sum      -1   2401.7  111.77  209.57       4   2399.0  111.90  209.81       0  2025-11-01 10:00:00",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    const t = r.facts.bench!.ncclTests!;
+    expect(t.rowsComplete).toBe(1);
+    expect(t.maxBusbwGBs).toBe(209.57);
+    expect(t.wrongTotal).toBe(4);
+  });
+});
+
 describe("nccl-tests pasted from the header's units line down", () => {
   it("reads the rows a paste kept below `(B) (elements)` (2.17's two-space header, kubectl stamps, CRLF)", async () => {
     const stamp = "2026-02-03T04:05:06.000000001Z ";
