@@ -601,12 +601,14 @@ export function parseMetrics(msg: string): MetricsLine | null {
   const numAfter = (label: string): number | null => numberAfter(msg, label, at);
   const promptTps = numAfter("Avg prompt throughput: ");
   const genTps = numAfter("Avg generation throughput: ");
-  if (promptTps === null || genTps === null) return null;
+  // (a line cut before its `Running:` count is no stats line: every version prints it)
+  const running = numAfter("Running: ");
+  if (promptTps === null || genTps === null || running === null) return null;
   return {
     engine,
     promptTps,
     genTps,
-    running: numAfter("Running: ") ?? 0,
+    running,
     waiting: numAfter("Waiting: ") ?? numAfter("Pending: ") ?? 0,
     kvUsagePct: numAfter("GPU KV cache usage: "),
   };

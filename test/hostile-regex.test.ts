@@ -48,6 +48,11 @@ const SHAPES: Record<string, readonly [string, string, string]> = {
   "command array": fill('command: ["', 'vllm", "'),
   "shell assignments": fill("", "NCCL_A=1 "),
   "foreign header then separators": fill("[2025-01-01 10:00:00] ", "[x] "),
+  // vLLM records glued on one line (src/records/split.ts): heads after a word (never split), after a bar (each one
+  // split), inside a request's prompt (never split)
+  "vLLM heads glued to words": fill("", "xINFO 07-25 10:11:12 "),
+  "vLLM records glued after a bar": fill("1%|", "]INFO 07-25 10:11:12 a "),
+  "vLLM heads in a request's prompt": fill("INFO 07-25 10:11:12 [logger.py:1] Received request x: prompt: '", "%INFO 07-25 10:11:12 "),
 };
 
 describe("hostile lines: linear time on every shape", () => {

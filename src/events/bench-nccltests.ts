@@ -81,8 +81,12 @@ export class NcclTestsRun {
 
   /** A table row, or the in-place half of the row before (printed after NCCL's own lines); false when the line is neither. */
   readRow(t: string): boolean {
-    const cells = tableCells(t);
-    if (!cells) return false;
+    const all = tableCells(t);
+    if (!all) return false;
+    // a row another program's text cut short (`... -1 node0: Test CUDA failure common.cu:389 'an illegal memory ...'`):
+    // its cells end at the first word past the type and op columns, so no number of that text is read as a value
+    const cut = all.findIndex((c, i) => i >= 4 && c.value === null && c.text !== "N/A" && /[A-Za-z:]/.test(c.text));
+    const cells = cut > 0 ? all.slice(0, cut) : all;
     if (this.halfRow && cells.length >= 2 && cells.length <= 5 && cells.every((c) => c.value !== null || c.text === "N/A")) {
       const whole = [...this.halfRow, ...cells];
       this.rows[this.rows.length - 1] = this.rowOf(whole);

@@ -28,6 +28,8 @@ export function throughputFromRow(row: LabelRow): Record<string, unknown> | null
   const total = find(/^total tokens\/s$/);
   const output = find(/^output tokens\/s$/);
   const old = total === null && output === null ? find(/^tokens\/s$/) : null;
+  // a line with requests/s alone is the 2023 serving benchmark's (see bench-serve.ts), not this tool's
+  if (total === null && output === null && old === null) return null;
   return {
     requestsPerS,
     totalTokensPerS: total ?? old,

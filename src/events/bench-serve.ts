@@ -36,6 +36,23 @@ const ROW_KEYS: Record<string, string> = {
   "accepted tokens": "specAcceptedTokens",
 };
 
+// the first benchmark_serving.py (2023-06 .. 2024-02) printed plain lines, no table: `Total time: 165.50 s`,
+// `Throughput: 6.04 requests/s`, `Average latency: 77.68 s`, `Average latency per token: 0.27 s`,
+// `Average latency per output token: 1.03 s` (label -> [fact key, the unit the value must carry])
+const LEGACY_ROWS: Record<string, [string, string]> = {
+  "total time": ["durationS", "s"],
+  "throughput": ["requestThroughput", "requests/s"],
+  "average latency": ["averageLatencyS", "s"],
+  "average latency per token": ["averageLatencyPerTokenS", "s"],
+  "average latency per output token": ["averageLatencyPerOutputTokenS", "s"],
+};
+
+/** `Total time: 165.50 s` / `Throughput: 6.04 requests/s` (a requests-only line: the offline tool's has tokens/s): a 2023 serve row */
+export function isLegacyServeRow(row: LabelRow): boolean {
+  const unit = LEGACY_ROWS[row.label.toLowerCase()];
+  return !!unit && !!row.value?.number && row.rest.length === 1 && row.rest[0].text === unit[1];
+}
+
 const METRIC_ROW = /^(mean|median|std|p(\d+(?:\.\d+)?)) (ttft|tpot|itl|e2el)$/;
 const POSITION_ROW = /^position (\d+)$/;
 
@@ -74,9 +91,16 @@ export class ServeBlock {
 
   constructor(readonly banner: boolean) {}
 
+  /** a block of the 2023 layout counts once it has its `Throughput: N requests/s` row (a lone `Total time: 3 s` is no result) */
+  get isResult(): boolean {
+    return this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.banner);
+  }
+
   /** Takes one row; false when the row is not one of this block's. */
   addRow(row: LabelRow): boolean {
-    const key = serveRowKey(row.label);
+    const legacy = LEGACY_ROWS[row.label.toLowerCase()];
+    if (legacy && !isLegacyServeRow(row)) return false;
+    const key = legacy ? legacy[0] : serveRowKey(row.label);
     if (!key) return false;
     if (row.value?.number) {
       let value = Number(row.value.text);

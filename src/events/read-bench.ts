@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isLegacyServeRow, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -38,7 +38,7 @@ export function createBenchReader(): RecordReader {
 
   const endServe = (emit: Emit) => {
     if (!serve) return;
-    if (serve.data.rows > 0) result(emit, serve.rec, "serve", "text", serve.data.finish(context));
+    if (serve.data.isResult) result(emit, serve.rec, "serve", "text", serve.data.finish(context));
     serve = null;
     context = {};
     foreign = 0;
@@ -162,11 +162,17 @@ export function createBenchReader(): RecordReader {
       endNccl(emit);
       return true;
     }
-    if (!nccl) return false;
     if (isColumnHeader(t)) {
-      nccl.data.readHeader(t);
+      // (a paste may start at the table: no settings or device lines above it)
+      ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0).readHeader(t);
       return true;
     }
+    // the header's units line (`#        (B)    (elements)   ...`): a paste cut above it still starts the table
+    if (/^#\s*\(B\)\s+\(elements\)/.test(t)) {
+      ncclRun(rec, emit, (r) => r.rows.length > 0);
+      return true;
+    }
+    if (!nccl) return false;
     if (t.includes(" : ") || t.includes(":")) {
       const row = parseLabelRow(t.replace(/^#\s*/, ""));
       if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
@@ -223,12 +229,21 @@ export function createBenchReader(): RecordReader {
         if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
       }
       if (c === 84 /* T */) {
-        if (t.startsWith("Throughput:")) {
+        if (t.startsWith("Throughput:") || t.startsWith("Total time:")) {
           const row = parseLabelRow(t);
           const data = row && throughputFromRow(row);
           if (data) {
             endThroughput(emit);
             throughput = { rec, data };
+            return true;
+          }
+          if (row && isLegacyServeRow(row)) {
+            // the 2023 serving layout (`Total time: 165.50 s`, `Throughput: 6.04 requests/s`, `Average latency: ...`)
+            const block = new ServeBlock(false);
+            block.addRow(row);
+            serve = { rec, data: block };
+            serveHashed = false;
+            foreign = 0;
             return true;
           }
         }

@@ -150,6 +150,15 @@ export function createRuntimeTap(): RuntimeTap {
     flush,
   };
 
+  /** V0's `Sequence group 221 is preempted by PreemptionMode.RECOMPUTE mode ... total_num_cumulative_preemption=101` */
+  const preempted = (rec: LogRecord, msg: string, emit: Emit): boolean => {
+    if (!msg.startsWith("Sequence group ") || msg.indexOf("is preempted by") < 0) return false;
+    // the key was `total_cumulative_preemption_cnt=` in some versions (and in vLLM's optimization docs)
+    const n = numAfter(msg, "total_num_cumulative_preemption=") ?? numAfter(msg, "total_cumulative_preemption_cnt=");
+    count(rec, "preempted", n ?? 1, emit);
+    return true;
+  };
+
   return {
     clock(date, time) {
       timeOf(date, time);
@@ -220,12 +229,7 @@ export function createRuntimeTap(): RuntimeTap {
           }
           return false;
         case 83: // S
-          if (msg.startsWith("Sequence group ") && msg.indexOf("is preempted by") > 0) {
-            // the key was `total_cumulative_preemption_cnt=` in some versions (and in vLLM's optimization docs)
-            const n = numAfter(msg, "total_num_cumulative_preemption=") ?? numAfter(msg, "total_cumulative_preemption_cnt=");
-            count(rec, "preempted", n ?? 1, emit);
-            return true;
-          }
+          if (preempted(rec, msg, emit)) return true;
           if (msg.startsWith("SpecDecoding metrics: ")) {
             // ≥0.9: `... Avg Draft acceptance rate: 61.2%`; 0.8.x: `SpecDecoding metrics: Draft acceptance rate: 61.2%, ...` (both in percent)
             const v = numAfter(msg, "Avg Draft acceptance rate: ") ?? numAfter(msg, "Draft acceptance rate: ");
@@ -260,6 +264,8 @@ export function createRuntimeTap(): RuntimeTap {
     },
     other(rec, text, emit) {
       const c = text.charCodeAt(0);
+      // the warning pasted without its logger header (an eval harness's output, a quote)
+      if (c === 83 /* S */) return preempted(rec, text, emit);
       if (c === 73 /* I */ && text.charCodeAt(5) === 32 && text.indexOf(' - "') > 0) {
         const m = UVICORN_ACCESS.exec(text);
         if (!m) return false;

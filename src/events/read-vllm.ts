@@ -500,6 +500,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
     return false;
   }
+  // V0's preemption warning that lost its logger header (an eval harness's output, a quote in an issue)
+  if (c === 83 /* S */ && runtime.other(rec, text, emit)) return true;
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
   if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
     const mt = parseMetrics(text);

@@ -67,10 +67,57 @@ function splitGlued(raw: string): string[] {
   return out;
 }
 
+// a vLLM record glued to what stood before it on the line with no break: a tqdm bar, which ends without a newline
+// (`| 1/5 [00:06<00:26,  6.52s/it]INFO 04-28 11:18:59 [metrics.py:481] Avg prompt throughput: ...`), or another vLLM
+// record whose newline a paste lost (`... Prefix cache hit rate: 0.0%INFO 07-28 06:41:19 [loggers.py:118] Engine 000: ...`)
+// a record header that may be glued (searched only on a line that holds one of the words past its start)
+const GLUED_HEAD = /(?:INFO|WARNING|ERROR) (?=\d\d-\d\d \d\d:\d\d:\d\d)/g;
+const TQDM_BAR = /\d%\|/;
+// a vLLM record's header (after a wrapper's end too: `[1,0]<stdout>:INFO ...`, `svc-1  | INFO ...`)
+const HEAD_ANYWHERE = /(?<![A-Za-z0-9])(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
+const NO_POINTS: number[] = [];
+
+/** where vLLM records glued to a bar or to a record before them start (linear: every search runs once per line) */
+function vllmGluedAt(raw: string): number[] {
+  if (raw.indexOf("INFO ", 1) < 0 && raw.indexOf("WARNING ", 1) < 0 && raw.indexOf("ERROR ", 1) < 0) return NO_POINTS;
+  let points: number[] | null = null;
+  // a glued record needs a bar or a record before it: the first position where one has been seen
+  let from = -1;
+  let start = 0;
+  let request = -2;
+  GLUED_HEAD.lastIndex = 1;
+  for (let m = GLUED_HEAD.exec(raw); m; m = GLUED_HEAD.exec(raw)) {
+    const k = m.index;
+    // a wrapper's own end (`[1,0]<stdout>:`, `svc-1 |`, `(pid=1) `, a stamp's blank) is no glue
+    const c = raw.charCodeAt(k - 1);
+    if (c <= 32 || c === 58 /* : */ || c === 124 /* | */ || c === 40 /* ( */ || c === 91 /* [ */ || c === 62 /* > */) continue;
+    if (from < 0) {
+      const bar = TQDM_BAR.exec(raw);
+      const head = HEAD_ANYWHERE.exec(raw);
+      from = Math.min(bar ? bar.index + bar[0].length : Infinity, head ? head.index + 1 : Infinity);
+    }
+    if (k < from) continue;
+    // (a request line's prompt is the client's text: nothing in it starts a record)
+    if (request !== -1 && request < start) request = raw.indexOf("ed request ", start);
+    if (request >= 0 && request < k) break;
+    (points ??= []).push(k);
+    start = k;
+  }
+  return points ?? NO_POINTS;
+}
+
+function splitPiece(raw: string): string[] {
+  const points = vllmGluedAt(raw);
+  if (points.length === 0) return splitGlued(raw);
+  const out = splitGlued(raw.slice(0, points[0]));
+  for (let i = 0; i < points.length; i++) out.push(...splitGlued(raw.slice(points[i], points[i + 1])));
+  return out;
+}
+
 export function splitPhysicalLine(raw: string): string[] {
-  if (raw.indexOf("\r") < 0) return splitGlued(raw);
+  if (raw.indexOf("\r") < 0) return splitPiece(raw);
   return raw
     .split("\r")
     .filter((p) => p.trim().length > 0)
-    .flatMap(splitGlued);
+    .flatMap(splitPiece);
 }

@@ -28,7 +28,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const preempt = facts.runtime?.preemptions ?? 0;
   if (!r && preempt === 0) return [];
   const full = r?.waitingFullKvLines ?? 0;
-  if (preempt === 0 && full < MIN_FULL_LINES) return [];
+  // (a short paste counts when every stats line it shows has the cache full and requests waiting)
+  const allFull = r !== null && full > 0 && full === r.statsLines;
+  if (preempt === 0 && full < MIN_FULL_LINES && !allFull) return [];
   const parts: string[] = [];
   if (r?.gpuKvUsagePct) parts.push(`GPU KV cache usage reached ${fmt(r.gpuKvUsagePct.max, 1)}% and was at 95% or more on ${pct(r.kvFullShare ?? 0)} of ${overLines(r)}`);
   if (full > 0 && r) parts.push(`on ${fmt(full, 0)} of them requests waited (up to ${fmt(r.waiting.max, 0)}) while ${fmt(r.running.max, 0)} ran at most`);
@@ -39,7 +41,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? ` The KV cache holds ${fmt(kv.tokens, 0)} tokens${kv.maxConcurrency !== null ? ` (${fmt(kv.maxConcurrency)}x requests of ${fmt(kv.tokensPerRequest ?? facts.config.maxModelLen ?? 0, 0)} tokens)` : ""}.`
     : "";
   // a few preemptions and no queue at a full cache: worth knowing, not yet a problem
-  const minor = full < MIN_FULL_LINES && preempt < MINOR_PREEMPTIONS;
+  const minor = full < MIN_FULL_LINES && !allFull && preempt < MINOR_PREEMPTIONS;
   return [{
     ...(minor ? { severity: "info" as const } : {}),
     message: `${parts.join("; ")}.${capacity} Requests queue for KV space rather than for compute, so time to first token grows with the queue and preempted requests start over.`,
