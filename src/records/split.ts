@@ -2,7 +2,8 @@
  * Splits one physical line into the records it holds. Most lines hold one. A carriage return inside a
  * line (tqdm redraws, `\r\n` continuation lines of vLLM's formatter) separates records. Terminal copies
  * pad records to the screen width and glue several on one line (`...3b000      [1,0]<stdout>:host:...`),
- * and a record cut short can be followed by another (`... -> 1[1] vERROR`, `... via P2P(APIServer pid=1)`):
+ * and a record cut short can be followed by another (`... -> 1[1] vERROR`, `... via P2P(APIServer pid=1)`, an NCCL
+ * record right after a cut one):
  * those become one record each, all with the same line number.
  */
 
@@ -30,6 +31,61 @@ function gluedAt(p: string): number {
   return -1;
 }
 
+// an NCCL record glued to another NCCL record cut short before it, with no separator (two processes writing one terminal
+// unbuffered: `... 7[7] -> 6[g183:161258:161696 [1] NCCL INFO Connected all rings`, `... NCCL INFO g183:1:2 [5] NCCL INFO ...`):
+// the second record starts at its own `host:pid:tid [dev] [file:line [(func)]] ` header, just before its level token
+const LEVEL_TOKEN = /NCCL (?:INFO|WARN|TRACE) /g;
+const HEAD_BEFORE = /(\S{1,400}) \[\d{1,4}\] (?:\S{1,300} (?:\(\S{0,200}\) )?)?$/;
+const TRIPLE_END = /([^:\[\]()]+):\d{1,10}:\d{1,10}$/;
+// a line holding more records than this is not a paste of interleaved output: its tail stays one record
+const MAX_GLUED = 32;
+
+function splitNcclRecords(p: string): string[] {
+  const first = p.indexOf("NCCL ");
+  if (first < 0 || p.indexOf("NCCL ", first + 5) < 0) return [p];
+  const out: string[] = [];
+  const hosts: string[] = []; // of the records read so far on this line
+  let from = 0;
+  let after = -1; // where the current record's level token ends
+  LEVEL_TOKEN.lastIndex = first;
+  for (let m = LEVEL_TOKEN.exec(p); m && out.length < MAX_GLUED; m = LEVEL_TOKEN.exec(p)) {
+    const lo = Math.max(after, m.index - 1000, 0);
+    const h = HEAD_BEFORE.exec(p.slice(lo, m.index));
+    const t = h ? TRIPLE_END.exec(h[1]) : null;
+    if (after < 0) {
+      if (t) hosts.push(t[1]);
+      after = m.index + m[0].length;
+      continue;
+    }
+    if (!h || !t) continue;
+    let start = lo + h.index + t.index;
+    let host = t[1];
+    const before = p.charCodeAt(start - 1);
+    // where the host starts: after a space or bracket it is the whole run; glued to the cut text of the record before,
+    // it is that record's host when the run ends with it (`…threadThresholds 8g183:…`, `…parent 0x55cd375g183:…`), or
+    // the run without the digits of a cut pid/tid (`…:16169g183:…`); otherwise the start is not known: no split
+    const known = hosts.find((k) => host.length > k.length && host.endsWith(k));
+    if (known) {
+      start += host.length - known.length;
+      host = known;
+    } else if (before === 58 /* : */) {
+      const digits = /^\d+(?=[A-Za-z])/.exec(host);
+      if (digits) {
+        start += digits[0].length;
+        host = host.slice(digits[0].length);
+      }
+    } else if (start > 0 && !(before === 32 || before === 9 || before === 91 /* [ */ || before === 93 /* ] */ || before === 40 || before === 41)) continue;
+    if (start <= after) continue;
+    out.push(p.slice(from, start).trimEnd());
+    hosts.push(host);
+    from = start;
+    after = m.index + m[0].length;
+  }
+  if (from === 0) return [p];
+  out.push(p.slice(from));
+  return out;
+}
+
 // an NCCL record glued after a vLLM record on one line (a flattened paste: `... ERROR 11-04 18:02:56 [x.py:597]
 // RuntimeError: NCCL error: unhandled cuda error ... host:213:213 [1] NCCL INFO cudaDriverVersion 12080`)
 const VLLM_HEAD = /(?:^|\s)(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d /;
@@ -54,15 +110,15 @@ function splitGlued(raw: string): string[] {
   if (raw.indexOf("   ") < 0) {
     // (most lines: no padding, so one piece, maybe glued)
     const at = gluedAt(raw);
-    return at > 0 ? [raw.slice(0, at), raw.slice(at)] : [raw];
+    return at > 0 ? [raw.slice(0, at), ...splitNcclRecords(raw.slice(at))] : splitNcclRecords(raw);
   }
   const pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
   if (pieces.length === 0) return [raw];
   const out: string[] = [];
   for (const p of pieces) {
     const at = gluedAt(p);
-    if (at > 0) out.push(p.slice(0, at), p.slice(at));
-    else out.push(p);
+    if (at > 0) out.push(p.slice(0, at), ...splitNcclRecords(p.slice(at)));
+    else out.push(...splitNcclRecords(p));
   }
   return out;
 }
