@@ -168,6 +168,8 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     const parts = tri.image.split(":");
     let host = parts.slice(0, -2).join(":");
     if (hostPrefix.endsWith(":") || /\d$/.test(hostPrefix)) host = host.replace(/^\d+(?=[A-Za-z])/, "");
+    // markdown residue stuck to the first line of a paste (`` `ps-8:796:796 [1] NCCL INFO …``): no host name holds these
+    host = host.replace(/^[`'"*>]+/, "");
     out.host = host;
     out.pid = toInt(parts[parts.length - 2]);
     out.tid = toInt(parts[parts.length - 1]);

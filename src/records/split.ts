@@ -35,10 +35,52 @@ function gluedAt(p: string): number {
 // unbuffered: `... 7[7] -> 6[g183:161258:161696 [1] NCCL INFO Connected all rings`, `... NCCL INFO g183:1:2 [5] NCCL INFO ...`):
 // the second record starts at its own `host:pid:tid [dev] [file:line [(func)]] ` header, just before its level token
 const LEVEL_TOKEN = /NCCL (?:INFO|WARN|TRACE) /g;
-const HEAD_BEFORE = /(\S{1,400}) \[\d{1,4}\] (?:\S{1,300} (?:\(\S{0,200}\) )?)?$/;
-const TRIPLE_END = /([^:\[\]()]+):\d{1,10}:\d{1,10}$/;
-// a line holding more records than this is not a paste of interleaved output: its tail stays one record
-const MAX_GLUED = 32;
+const DEV = /^\[\d{1,4}\]$/;
+const TRIPLE_END = /([^\s:]+):\d{1,10}:\d{1,10}$/;
+// a line holding more level tokens than this is not a paste of interleaved output: its tail stays one record
+const MAX_TOKENS = 64;
+
+/**
+ * The `host:pid:tid` token of the header before a level token (`… 6[g183:1:2 [1] NCCL INFO`), with where it starts:
+ * `[dev]` ends at most two tokens before the level (a WARN's `file:line`, 2.30.7's `(func)`), the triple right before
+ * it. `w` is the text before the level token; token by token from its end, so a line of any length costs its window.
+ */
+function headerBefore(w: string): { run: string; at: number } | null {
+  if (w.charCodeAt(w.length - 1) !== 32) return null;
+  let end = w.length - 1;
+  for (let k = 0; k < 3; k++) {
+    const sp = w.lastIndexOf(" ", end - 1);
+    if (sp < 0) return null;
+    if (DEV.test(w.slice(sp + 1, end))) {
+      const from = Math.max(w.lastIndexOf(" ", sp - 1) + 1, sp - 300);
+      const t = TRIPLE_END.exec(w.slice(from, sp));
+      return t ? { run: t[1], at: from + t.index } : null;
+    }
+    end = sp;
+  }
+  return null;
+}
+
+/**
+ * Where the host name of a glued record's `host:pid:tid` starts within `run`, the characters before its `:pid`
+ * (`6[g183`, `16169g183`, `peer hpc-a<3345hpc-a`), or -1 when it cannot be told. The host is one of the line's
+ * earlier hosts when the run ends with one; else it starts after a bracket, and digits glued to it after `:` or `<`
+ * are the cut pid, tid or port of the record before.
+ */
+function hostStart(run: string, before: number, known: readonly string[]): number {
+  const k = known.find((h) => run.length > h.length && run.endsWith(h));
+  if (k) return run.length - k.length;
+  let at = Math.max(run.lastIndexOf("["), run.lastIndexOf("]"), run.lastIndexOf("("), run.lastIndexOf(")")) + 1;
+  const lt = run.indexOf("<", at);
+  if (lt >= 0 && /\d/.test(run.charAt(lt + 1))) at = lt + 1; // `…peer hpc-a<3345hpc-a`: after a port's `<`
+  const prev = at > 0 ? run.charCodeAt(at - 1) : before;
+  if (prev === 58 /* : */ || prev === 60 /* < */) {
+    const digits = /^\d+(?=[A-Za-z])/.exec(run.slice(at));
+    if (digits) at += digits[0].length;
+  }
+  const host = run.slice(at);
+  return host !== "" && !host.includes("/") && /[A-Za-z0-9]/.test(host) ? at : -1;
+}
 
 function splitNcclRecords(p: string): string[] {
   const first = p.indexOf("NCCL ");
@@ -47,37 +89,23 @@ function splitNcclRecords(p: string): string[] {
   const hosts: string[] = []; // of the records read so far on this line
   let from = 0;
   let after = -1; // where the current record's level token ends
+  let tokens = 0;
   LEVEL_TOKEN.lastIndex = first;
-  for (let m = LEVEL_TOKEN.exec(p); m && out.length < MAX_GLUED; m = LEVEL_TOKEN.exec(p)) {
+  for (let m = LEVEL_TOKEN.exec(p); m && tokens++ < MAX_TOKENS; m = LEVEL_TOKEN.exec(p)) {
     const lo = Math.max(after, m.index - 1000, 0);
-    const h = HEAD_BEFORE.exec(p.slice(lo, m.index));
-    const t = h ? TRIPLE_END.exec(h[1]) : null;
+    const h = headerBefore(p.slice(lo, m.index));
     if (after < 0) {
-      if (t) hosts.push(t[1]);
+      if (h) hosts.push(h.run.slice(Math.max(0, hostStart(h.run, 32, []))));
       after = m.index + m[0].length;
       continue;
     }
-    if (!h || !t) continue;
-    let start = lo + h.index + t.index;
-    let host = t[1];
-    const before = p.charCodeAt(start - 1);
-    // where the host starts: after a space or bracket it is the whole run; glued to the cut text of the record before,
-    // it is that record's host when the run ends with it (`…threadThresholds 8g183:…`, `…parent 0x55cd375g183:…`), or
-    // the run without the digits of a cut pid/tid (`…:16169g183:…`); otherwise the start is not known: no split
-    const known = hosts.find((k) => host.length > k.length && host.endsWith(k));
-    if (known) {
-      start += host.length - known.length;
-      host = known;
-    } else if (before === 58 /* : */) {
-      const digits = /^\d+(?=[A-Za-z])/.exec(host);
-      if (digits) {
-        start += digits[0].length;
-        host = host.slice(digits[0].length);
-      }
-    } else if (start > 0 && !(before === 32 || before === 9 || before === 91 /* [ */ || before === 93 /* ] */ || before === 40 || before === 41)) continue;
-    if (start <= after) continue;
+    if (!h) continue;
+    const runAt = lo + h.at;
+    const at = hostStart(h.run, p.charCodeAt(runAt - 1), hosts);
+    const start = runAt + at;
+    if (at < 0 || start <= after) continue;
     out.push(p.slice(from, start).trimEnd());
-    hosts.push(host);
+    hosts.push(h.run.slice(at));
     from = start;
     after = m.index + m[0].length;
   }
