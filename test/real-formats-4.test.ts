@@ -25,6 +25,8 @@ describe("an NCCL record glued to another one cut short before it (two processes
       "hpc-a:7002:7102 [1] NCCL INFO ncclCommSplit comm 0x7f00aa rank 1 nranks 8 cudaDev 1 nvmlDev 1 busId 1b000 parent 0x55cdhpc-a:7003:7103 [2] NCCL INFO ncclCommSplit comm 0x7f00bb rank 5 nranks 8 cudaDev 2 nvmlDev 2 busId 3d000 parent 0x55cd37 color 1 key 5 commId 0x11 - Init START",
       // a WARN cut in the peer's port, then a connection record
       "hpc-b:8001:8101 [0] misc/socket.cc:50 NCCL WARN socketProgress: Connection closed by remote peer hpc-a<3345hpc-a:7004:7104 [3] NCCL INFO Channel 02/0 : 6[3] -> 7[4] via P2P/CUMEM",
+      // 2.30.7's WARN header with the function, glued after a record cut in its `to` endpoint
+      "hpc-a:7001:7101 [0] NCCL INFO Channel 03/0 : 0[0] -> 1[hpc-b:8001:8101 [0] misc/socket.cc:50 (socketProgress) NCCL WARN socketProgress: Connection closed by remote peer hpc-a<3345>",
       "",
     ].join("\n");
     const r = await analyzeText(text);
@@ -37,6 +39,8 @@ describe("an NCCL record glued to another one cut short before it (two processes
     expect(n.firstWarn?.line).toBe(5);
     expect(n.firstWarn?.text).toBe("hpc-b:8001:8101 [0] misc/socket.cc:50 NCCL WARN socketProgress: Connection closed by remote peer hpc-a<3345");
     expect(ids(r)).toContain("nccl/remote-process-exited");
+    const remote = r.findings.find((f) => f.ruleId === "nccl/remote-process-exited");
+    expect(remote?.evidence.map((e) => e.line)).toEqual([5, 6]);
   });
 
   it("a 2.3 line whose message is another process's whole record, and the message's rest on the line below", async () => {
