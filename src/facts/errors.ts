@@ -89,10 +89,11 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
     firstError: earlier(a.firstError, b.firstError),
     tentative: [...(a.tentative ?? []), ...(b.tentative ?? [])].slice(0, MAX_TENTATIVE * 4),
     recovered: [...(a.recovered ?? []), ...(b.recovered ?? [])].slice(0, MAX_RECOVERED * 4),
-    firmWarn: { ...a.firmWarn, ...b.firmWarn },
     firstWarning: earlier(a.firstWarning, b.firstWarning),
     errorCount: a.errorCount + b.errorCount,
     warningCount: a.warningCount + b.warningCount,
+    // last, and only when a side has it: the state reads the same merged or read in one go (reduce adds it last)
+    ...(a.firmWarn || b.firmWarn ? { firmWarn: mergeFirmWarn(a.firmWarn, b.firmWarn) } : {}),
   }),
   finalize(state) {
     const sources: Record<string, Evidence> = {};
@@ -115,6 +116,13 @@ const MAX_TENTATIVE = 64;
 const MAX_RECOVERED = 16;
 /** NCCL's `host:pid:tid [dev]` line header */
 const NCCL_PID = /[\w.-]+:(\d+):\d+ \[\d+\]/;
+/** both sides' failing-WARN lines per thread, the later line where both have one */
+function mergeFirmWarn(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b ?? {})) out[k] = Math.max(out[k] ?? 0, v);
+  return out;
+}
+
 /** the same header's `host:pid:tid`: one NCCL thread */
 const NCCL_THREAD = /([\w.-]+:\d+:\d+) \[\d+\]/;
 /** how many lines after a failing WARN its thread's error-return chain may still come (other threads interleave) */
