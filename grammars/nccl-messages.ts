@@ -34,7 +34,8 @@ export type NcclMessage =
   | { kind: "retry"; text: string }
   | { kind: "other" };
 
-const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+))?(?:\s|$)/;
+const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+)?(?:\s|$)/;
+const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 const USING_NETWORK = /^Using network (.+?)\s*$/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
 const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
@@ -100,6 +101,9 @@ export function readNcclMessage(msg: string): NcclMessage {
         if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         if (/^NET\/[\w ]+?\s?:\s?Using\b/.test(msg) || /Selected Provider/.test(msg)) return { kind: "plugin", text: msg };
       }
+      break;
+    case 82 /* R */:
+      if ((m = RCCL_VERSION.exec(msg))) return { kind: "version", version: m[1], cuda: null };
       break;
     case 85 /* U */:
       if ((m = USING_NETWORK.exec(msg))) return { kind: "usingNetwork", net: m[1] };

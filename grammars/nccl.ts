@@ -64,8 +64,17 @@ export function scanLegacyRecord(text: string): NcclRecordSpan | null {
   return { head: m[0].slice(0, m[0].length - m[6].length - 1).trimEnd(), level: m[6] as NcclLevel, msg: text.slice(m[0].length).trim(), legacy: true };
 }
 
-/** The bare version banner (no prefix): `NCCL version 2.21.5+cuda12.4`. */
-export const BANNER = /(?:^|\s)NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+))?(?=$|[\s,.;)])/;
+/**
+ * The bare version banner (no prefix): `NCCL version 2.21.5+cuda12.4`. A build whose CUDA macros were not expanded
+ * prints `2.8.3+cudaCUDA_MAJOR.CUDA_MINOR` (TensorFlow's bazel build): the release is read, the tag is not a CUDA version.
+ */
+export const BANNER = /(?:^|\s)NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+)?(?=$|[\s,.;)])/;
+
+/**
+ * RCCL's banner, the NCCL release it follows: `RCCL version 2.18.3+hip6.0` (init.cc's VERSION_STRING) and, from ROCm
+ * 6.x, `RCCL version : 2.21.5-HEAD:9a0e6a1` followed by `HIP version  : …` lines.
+ */
+export const RCCL_BANNER = /(?:^|\s)RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-,;)])/;
 
 // ---------------------------------------------------------------------------------------------------
 // Header: `host:pid:tid [dev] [ms] [file:line] [(func)]`
@@ -159,6 +168,8 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     const parts = tri.image.split(":");
     let host = parts.slice(0, -2).join(":");
     if (hostPrefix.endsWith(":") || /\d$/.test(hostPrefix)) host = host.replace(/^\d+(?=[A-Za-z])/, "");
+    // markdown residue stuck to the first line of a paste (`` `ps-8:796:796 [1] NCCL INFO …``): no host name holds these
+    host = host.replace(/^[`'"*>]+/, "");
     out.host = host;
     out.pid = toInt(parts[parts.length - 2]);
     out.tid = toInt(parts[parts.length - 1]);

@@ -62,6 +62,11 @@ const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|e
 
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
+/**
+ * One error-return line of that chain, `file:line -> N`, in every era's file names: `init.cu` / `transport/net_ib.cu`
+ * (≤2.4), `*.cc` (2.5+), `include/*.h`, the IB plugin's `ib_plugin.c`; 2.30.7 adds the function, `file:line (func) -> N`.
+ */
+const chainReturn = (codes: string) => new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b`);
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
 const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
@@ -86,8 +91,11 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
-    pattern: /\.(?:cc|cpp|c|h):\d+ -> 2\b/,
-    samples: ["ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]"],
+    pattern: chainReturn("2"),
+    samples: [
+      "ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]",
+      "[1,4]<stdout>:gpu7:4105:4372 [0] NCCL INFO transport/net_ib.cu:407 -> 2", "node:1:2 [0] NCCL INFO misc/socket.cc:564 (ncclSocketConnect) -> 2",
+    ],
     nearMisses: ["node:1:2 [0] NCCL INFO init.cc:100 -> 20"],
   },
   {
@@ -100,7 +108,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     values: INTERNAL_VALUES,
-    pattern: /\.cc:\d+ -> 3\b/,
+    pattern: chainReturn("3"),
     samples: ["gpu1:210:230 [0] NCCL INFO bootstrap.cc:150 -> 3"],
   },
   {
@@ -122,7 +130,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     values: REMOTE_VALUES,
-    pattern: /\.cc?:\d+ -> 6\b/,
+    pattern: chainReturn("6"),
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
   {
@@ -134,7 +142,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
     values: CUDA_VALUES,
-    pattern: /\.cc:\d+ -> 1\b/,
+    pattern: chainReturn("1"),
     samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
   },
   {
@@ -213,7 +221,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
     values: [/(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/],
-    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|c|h):\d+ -> [1-9]\d*\b|RuntimeError: NCCL/,
+    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL/,
     samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
   },
   {

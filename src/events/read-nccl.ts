@@ -1,4 +1,4 @@
-import { BANNER, CHATTER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
@@ -23,6 +23,11 @@ const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
+// the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
+const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
+// NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
+// printed, then another process's whole line, then the rest (two processes writing one terminal)
+const BARE_COMM_RANK = /^comm 0x[0-9a-fA-F]+ rank (\d+) nranks (\d+)\s*$/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
 // `Found nccl from library libnccl.so.2.18.1`, `Found nccl from environment variable VLLM_NCCL_SO_PATH=/x/libnccl.so.2.18.1`,
 // ≤0.4.0 `Loading nccl from library /x/libnccl.so.2.18.1`
@@ -189,7 +194,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const bare = /^NCCL version \S+\s*$/.test(t);
       emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: m[2] ?? null, source: bare ? "banner" : "pytorch" });
       if (bare) return true;
-    }
+    } else if (t.includes("RCCL version") && (m = RCCL_BANNER.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "banner" });
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
@@ -208,12 +213,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
         rank(rec, emit, who, Number(m[1]), "ncclTests");
-      } else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
+      } else if (t.includes("#") && (m = TESTS_HEADER_CUT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
+      else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
       if ((m = RANK_AND_RANK.exec(t)) && /Duplicate GPU/.test(t)) {
         rank(rec, emit, NOBODY, Number(m[1]), "duplicateGpu");
         rank(rec, emit, NOBODY, Number(m[2]), "duplicateGpu");
       }
     }
+    if (t.startsWith("comm 0x") && (m = BARE_COMM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "comm", Number(m[2]));
     // a record cut right after its `host:pid:tid` prefix still names its host
     if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word

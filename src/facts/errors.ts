@@ -13,6 +13,12 @@ export interface ErrorsState {
   tentative?: (Located & { pid?: number })[];
   /** tentative failures a later line showed NCCL went on from (the first few) */
   recovered?: RecoveredState[];
+  /**
+   * Per NCCL thread (`input|host:pid:tid`), the line of its last failing `NCCL WARN`: the error-return chain that
+   * follows it on that thread is that failure travelling up (`ibv_create_qp failed`, then `net_ib.cu:371 -> 2` …
+   * `init.cu:593 -> 2`), not a probe NCCL may go on from. Absent in states written before it existed.
+   */
+  firmWarn?: Record<string, number>;
   firstWarning: Located | null;
   errorCount: number;
   warningCount: number;
@@ -50,11 +56,21 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   reduce(state, e: Event) {
     if (e.kind === "error") {
       state.errorCount++;
-      if (isTentative(e.ev.text)) {
+      const thread = NCCL_THREAD.exec(e.ev.text);
+      const key = thread ? `${e.input}|${thread[1]}` : null;
+      const warnAt = key !== null ? state.firmWarn?.[key] : undefined;
+      if (isTentative(e.ev.text) && !(warnAt !== undefined && e.ev.line >= warnAt && e.ev.line - warnAt <= CHAIN_SPAN)) {
         const t = (state.tentative ??= []);
         const pid = NCCL_PID.exec(e.ev.text);
         if (t.length < MAX_TENTATIVE) t.push({ ...located(e), ...(pid ? { pid: Number(pid[1]) } : {}) });
-      } else state.firstError = earlier(state.firstError, located(e));
+      } else {
+        state.firstError = earlier(state.firstError, located(e));
+        if (key !== null && e.ev.text.includes("NCCL WARN ") && !isTentative(e.ev.text)) {
+          const w = (state.firmWarn ??= {});
+          if (!(key in w) && Object.keys(w).length >= MAX_THREADS) state.firmWarn = {};
+          state.firmWarn[key] = Math.max(state.firmWarn[key] ?? 0, e.ev.line);
+        }
+      }
     } else if (state.tentative?.length && isRecovery(e)) {
       const rec = (state.recovered ??= []);
       state.tentative = state.tentative.filter((t) => {
@@ -76,6 +92,8 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
     firstWarning: earlier(a.firstWarning, b.firstWarning),
     errorCount: a.errorCount + b.errorCount,
     warningCount: a.warningCount + b.warningCount,
+    // last, and only when a side has it: the state reads the same merged or read in one go (reduce adds it last)
+    ...(a.firmWarn || b.firmWarn ? { firmWarn: mergeFirmWarn(a.firmWarn, b.firmWarn) } : {}),
   }),
   finalize(state) {
     const sources: Record<string, Evidence> = {};
@@ -98,6 +116,19 @@ const MAX_TENTATIVE = 64;
 const MAX_RECOVERED = 16;
 /** NCCL's `host:pid:tid [dev]` line header */
 const NCCL_PID = /[\w.-]+:(\d+):\d+ \[\d+\]/;
+/** both sides' failing-WARN lines per thread, the later line where both have one */
+function mergeFirmWarn(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b ?? {})) out[k] = Math.max(out[k] ?? 0, v);
+  return out;
+}
+
+/** the same header's `host:pid:tid`: one NCCL thread */
+const NCCL_THREAD = /([\w.-]+:\d+:\d+) \[\d+\]/;
+/** how many lines after a failing WARN its thread's error-return chain may still come (other threads interleave) */
+const CHAIN_SPAN = 64;
+/** NCCL threads whose last failing WARN is kept */
+const MAX_THREADS = 1024;
 
 function kindOf(text: string): RecoveredKind {
   return /\bretrying\b/.test(text) ? "retry" : /NCCL WARN/.test(text) ? "net-plugin" : "error-return";

@@ -2,7 +2,8 @@
  * Splits one physical line into the records it holds. Most lines hold one. A carriage return inside a
  * line (tqdm redraws, `\r\n` continuation lines of vLLM's formatter) separates records. Terminal copies
  * pad records to the screen width and glue several on one line (`...3b000      [1,0]<stdout>:host:...`),
- * and a record cut short can be followed by another (`... -> 1[1] vERROR`, `... via P2P(APIServer pid=1)`):
+ * and a record cut short can be followed by another (`... -> 1[1] vERROR`, `... via P2P(APIServer pid=1)`, an NCCL
+ * record right after a cut one):
  * those become one record each, all with the same line number.
  */
 
@@ -30,6 +31,89 @@ function gluedAt(p: string): number {
   return -1;
 }
 
+// an NCCL record glued to another NCCL record cut short before it, with no separator (two processes writing one terminal
+// unbuffered: `... 7[7] -> 6[g183:161258:161696 [1] NCCL INFO Connected all rings`, `... NCCL INFO g183:1:2 [5] NCCL INFO ...`):
+// the second record starts at its own `host:pid:tid [dev] [file:line [(func)]] ` header, just before its level token
+const LEVEL_TOKEN = /NCCL (?:INFO|WARN|TRACE) /g;
+const DEV = /^\[\d{1,4}\]$/;
+const TRIPLE_END = /([^\s:]+):\d{1,10}:\d{1,10}$/;
+// a line holding more level tokens than this is not a paste of interleaved output: its tail stays one record
+const MAX_TOKENS = 64;
+
+/**
+ * The `host:pid:tid` token of the header before a level token (`… 6[g183:1:2 [1] NCCL INFO`), with where it starts:
+ * `[dev]` ends at most two tokens before the level (a WARN's `file:line`, 2.30.7's `(func)`), the triple right before
+ * it. `w` is the text before the level token; token by token from its end, so a line of any length costs its window.
+ */
+function headerBefore(w: string): { run: string; at: number } | null {
+  if (w.charCodeAt(w.length - 1) !== 32) return null;
+  let end = w.length - 1;
+  for (let k = 0; k < 3; k++) {
+    const sp = w.lastIndexOf(" ", end - 1);
+    if (sp < 0) return null;
+    if (DEV.test(w.slice(sp + 1, end))) {
+      const from = Math.max(w.lastIndexOf(" ", sp - 1) + 1, sp - 300);
+      const t = TRIPLE_END.exec(w.slice(from, sp));
+      return t ? { run: t[1], at: from + t.index } : null;
+    }
+    end = sp;
+  }
+  return null;
+}
+
+/**
+ * Where the host name of a glued record's `host:pid:tid` starts within `run`, the characters before its `:pid`
+ * (`6[g183`, `16169g183`, `peer hpc-a<3345hpc-a`), or -1 when it cannot be told. The host is one of the line's
+ * earlier hosts when the run ends with one; else it starts after a bracket, and digits glued to it after `:` or `<`
+ * are the cut pid, tid or port of the record before.
+ */
+function hostStart(run: string, before: number, known: readonly string[]): number {
+  const k = known.find((h) => run.length > h.length && run.endsWith(h));
+  if (k) return run.length - k.length;
+  let at = Math.max(run.lastIndexOf("["), run.lastIndexOf("]"), run.lastIndexOf("("), run.lastIndexOf(")")) + 1;
+  const lt = run.indexOf("<", at);
+  if (lt >= 0 && /\d/.test(run.charAt(lt + 1))) at = lt + 1; // `…peer hpc-a<3345hpc-a`: after a port's `<`
+  const prev = at > 0 ? run.charCodeAt(at - 1) : before;
+  if (prev === 58 /* : */ || prev === 60 /* < */) {
+    const digits = /^\d+(?=[A-Za-z])/.exec(run.slice(at));
+    if (digits) at += digits[0].length;
+  }
+  const host = run.slice(at);
+  return host !== "" && !host.includes("/") && /[A-Za-z0-9]/.test(host) ? at : -1;
+}
+
+function splitNcclRecords(p: string): string[] {
+  const first = p.indexOf("NCCL ");
+  if (first < 0 || p.indexOf("NCCL ", first + 5) < 0) return [p];
+  const out: string[] = [];
+  const hosts: string[] = []; // of the records read so far on this line
+  let from = 0;
+  let after = -1; // where the current record's level token ends
+  let tokens = 0;
+  LEVEL_TOKEN.lastIndex = first;
+  for (let m = LEVEL_TOKEN.exec(p); m && tokens++ < MAX_TOKENS; m = LEVEL_TOKEN.exec(p)) {
+    const lo = Math.max(after, m.index - 1000, 0);
+    const h = headerBefore(p.slice(lo, m.index));
+    if (after < 0) {
+      if (h) hosts.push(h.run.slice(Math.max(0, hostStart(h.run, 32, []))));
+      after = m.index + m[0].length;
+      continue;
+    }
+    if (!h) continue;
+    const runAt = lo + h.at;
+    const at = hostStart(h.run, p.charCodeAt(runAt - 1), hosts);
+    const start = runAt + at;
+    if (at < 0 || start <= after) continue;
+    out.push(p.slice(from, start).trimEnd());
+    hosts.push(h.run.slice(at));
+    from = start;
+    after = m.index + m[0].length;
+  }
+  if (from === 0) return [p];
+  out.push(p.slice(from));
+  return out;
+}
+
 // an NCCL record glued after a vLLM record on one line (a flattened paste: `... ERROR 11-04 18:02:56 [x.py:597]
 // RuntimeError: NCCL error: unhandled cuda error ... host:213:213 [1] NCCL INFO cudaDriverVersion 12080`)
 const VLLM_HEAD = /(?:^|\s)(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d /;
@@ -54,15 +138,15 @@ function splitGlued(raw: string): string[] {
   if (raw.indexOf("   ") < 0) {
     // (most lines: no padding, so one piece, maybe glued)
     const at = gluedAt(raw);
-    return at > 0 ? [raw.slice(0, at), raw.slice(at)] : [raw];
+    return at > 0 ? [raw.slice(0, at), ...splitNcclRecords(raw.slice(at))] : splitNcclRecords(raw);
   }
   const pieces = raw.split(PADDED_START).filter((p) => p.trim().length > 0);
   if (pieces.length === 0) return [raw];
   const out: string[] = [];
   for (const p of pieces) {
     const at = gluedAt(p);
-    if (at > 0) out.push(p.slice(0, at), p.slice(at));
-    else out.push(p);
+    if (at > 0) out.push(p.slice(0, at), ...splitNcclRecords(p.slice(at)));
+    else out.push(...splitNcclRecords(p));
   }
   return out;
 }
