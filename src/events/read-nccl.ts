@@ -3,7 +3,7 @@ import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normali
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
-import type { NcclActivityEvent, NcclWho } from "./nccl.js";
+import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 
@@ -86,6 +86,17 @@ export interface NcclReader extends RecordReader {
    * the fast path takes the lines of the same record text from now on.
    */
   noteQuiet(rec: LogRecord): void;
+  /**
+   * The record just read made one event, `e` (the caller knows: no reader, observer or signature made another): if it
+   * is this reader's of a set-up line that reads alike wherever it stands (but for its thread's communicator), and
+   * neither the event store nor the fact domain's samples would keep another of its kind, the fast path folds the
+   * lines of the same record text from now on (`flushFolds` makes them events).
+   */
+  noteFold(rec: LogRecord, e: unknown): void;
+  /** some lines are folded and not yet made events */
+  folding(): boolean;
+  /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
+  flushFolds(emit: Emit): void;
   /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
@@ -94,7 +105,7 @@ export interface NcclReader extends RecordReader {
  * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean } = {}): NcclReader {
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -176,6 +187,30 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
   });
 
+  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
+  const keptPerKind = opts.keptPerKind ?? Infinity;
+  const folds: { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean }[] = [];
+  // the events of the folded kinds made so far, by kind, and the connection events by transport kind
+  const made = new Map<string, number>();
+  const madeConns = new Map<string, number>();
+  // the event of the record at hand that a line of its text would make again (set by `foldable`)
+  let candidate: (typeof folds)[number] | null = null;
+  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false) => {
+    made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
+    if (rec.raw === rec.text) candidate = { e, who, tid, threadComm };
+    emit(e);
+  };
+
+  const flushFolds = (emit: Emit) =>
+    counter.takeFolds((id, n, first, last) => {
+      const f = folds[id];
+      const ev = { file: f.e.ev.file, line: first, text: f.e.ev.text };
+      // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
+      // ordinary way sets: the one it has now, as none was read since these lines)
+      const of: NcclFoldedEvent = f.threadComm && f.e.kind === "nccl.connection" ? { ...f.e, ev, comm: commOf(f.who, f.tid) } : { ...f.e, ev };
+      emit({ kind: "nccl.repeat", ev, origin: of.origin, input: of.input, of, n, last });
+    });
+
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
 
@@ -253,15 +288,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
   };
 
-  const readConnection = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, msg: string): boolean => {
+  /** `whole`: the record is the connection line (not one cut after `via`, read with the line below) */
+  const readConnection = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, msg: string, whole: boolean): boolean => {
     const { conn, kind } = connectionOf(msg);
     if (!conn || !kind) return false;
+    madeConns.set(kind, (madeConns.get(kind) ?? 0) + 1);
     // (written out, not spread: a set-up log's most frequent event)
-    emit({
+    const e: NcclFoldedEvent = {
       kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
       channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
       direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
-    });
+    };
+    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null);
+    else emit(e);
     return true;
   };
   // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
@@ -271,7 +310,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     cutVia = null;
     if (!cut || rec.input !== cut.rec.input || rec.line !== cut.rec.line + 1) return false;
     const m = VIA_CONTINUATION.exec(rec.text);
-    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`);
+    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
@@ -280,7 +319,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
-        if (readConnection(rec, emit, who, tid, msg)) return;
+        if (readConnection(rec, emit, who, tid, msg, true)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
         if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
       }
@@ -302,31 +341,31 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const parsed = messageOf(msg);
     switch (parsed.kind) {
       case "version":
-        emit({ kind: "nccl.version", ...eventBase(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
+        foldable(rec, emit, { kind: "nccl.version", ...eventBase(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" }, who, tid);
         return;
       case "usingNetwork":
-        emit({ kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
+        foldable(rec, emit, { kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) }, who, tid);
         return;
       case "ibUsing":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] }, who, tid);
         return;
       case "ibHcaLegacy":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] }, who, tid);
         return;
       case "ibNoDevice":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] }, who, tid);
         return;
       case "socketUsing":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces }, who, tid);
         return;
       case "ofi":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] }, who, tid);
         return;
       case "bootstrapUsing":
-        emit({ kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces });
+        foldable(rec, emit, { kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces }, who, tid);
         return;
       case "env":
-        emit({ kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value });
+        foldable(rec, emit, { kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value }, who, tid);
         return;
       case "init":
         emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
@@ -341,7 +380,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
-        emit({ kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope });
+        foldable(rec, emit, { kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope }, who, tid);
         return;
       case "nvls":
       case "collnet":
@@ -385,8 +424,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteQuiet(rec) {
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
+    noteFold(rec, e) {
+      const c = candidate;
+      if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
+      if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
+      if (counter.learnFold(rec.text, folds.length)) folds.push(c);
+    },
+    folding: () => counter.folding(),
+    flushFolds,
     read(rec, emit) {
       quiet = false;
+      candidate = null;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
@@ -425,6 +473,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       return true;
     },
     end(emit) {
+      if (counter.folding()) flushFolds(emit);
       counter.settle();
       const overflow = table.overflow;
       if (table.size === 0 && !overflow) return;

@@ -1,13 +1,11 @@
 import type { Event } from "../events/index.js";
-import type { NcclProcessEvent } from "../events/nccl.js";
+import { CONN_SAMPLES, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
-/** connection lines kept per transport kind as evidence */
-const CONN_SAMPLES = 16;
 import type { Missing, NcclFacts } from "./schema.js";
 import { missingFact } from "./catalog.js";
 

@@ -43,6 +43,7 @@ export function initState(): FactState {
 
 export function reduceEvent(state: FactState, e: Event): void {
   const k = e.kind;
+  if (k === "nccl.repeat") return reduceRepeat(state, e);
   if (k.startsWith("nccl.")) ncclDomain.reduce(state.nccl, e);
   else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
@@ -64,6 +65,28 @@ export function reduceEvent(state: FactState, e: Event): void {
     ncclDomain.reduce(state.nccl, e);
     vllmDomain.reduce(state.vllm, e);
   }
+}
+
+/**
+ * `e.n` lines alike (see NcclRepeatEvent), as reading each would: the NCCL and env domains count every one (their caps
+ * count what they drop per line); for the others a line like one read before changes nothing but where the last NCCL
+ * line stands (the timeline's last host).
+ */
+function reduceRepeat(state: FactState, e: Extract<Event, { kind: "nccl.repeat" }>): void {
+  const of = e.of;
+  for (let i = 0; i < e.n; i++) {
+    ncclDomain.reduce(state.nccl, of);
+    if (of.kind === "nccl.env") envDomain.reduce(state.env, of);
+  }
+  errorsDomain.reduce(state.errors, of);
+  dialectsDomain.reduce((state.dialects ??= dialectsDomain.init()), of);
+  const timeline = (state.timeline ??= timelineDomain.init());
+  const last = timeline.lastHost ? { ...timeline.lastHost } : undefined;
+  timelineDomain.reduce(timeline, of);
+  // (the lines of one fold come after those of the folds flushed with it, or before: the last line read is the latest)
+  const now = timeline.lastHost!;
+  if (last && last.input === e.input && last.line > e.last) Object.assign(now, last);
+  else now.line = e.last;
 }
 
 /** Combines the states of two analyses; b's inputs are numbered after a's. */
