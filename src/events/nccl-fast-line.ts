@@ -29,11 +29,11 @@ export class Literal {
   private readonly words: Uint32Array;
   private readonly tail: Uint8Array;
   constructor(text: string) {
-    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+    const bytes = Buffer.from(text, "latin1");
     this.text = text;
     this.length = bytes.length;
     const whole = bytes.length & ~3;
-    const view = new DataView(bytes.buffer);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this.words = new Uint32Array(whole / 4);
     for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);
     this.tail = bytes.slice(whole);

@@ -138,11 +138,25 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const header = parseNcclHeader(head);
     return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
   });
-  const connectionOf = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
+  // (`seen`: the last message asked of these two was read before, so its line may come again: see `foldable`)
+  let seen = false;
+  const connectionKept = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
+    seen = false;
     const conn = parseConnection(msg);
     return frozen({ conn, kind: conn ? transportKind(conn.via) : null });
   });
-  const messageOf = kept(NCCL_READER_LIMITS.messages, (msg) => frozen(readNcclMessage(msg)));
+  const messageKept = kept(NCCL_READER_LIMITS.messages, (msg) => {
+    seen = false;
+    return frozen(readNcclMessage(msg));
+  });
+  const connectionOf = (msg: string) => {
+    seen = msg.length <= 1024;
+    return connectionKept(msg);
+  };
+  const messageOf = (msg: string) => {
+    seen = msg.length <= 1024;
+    return messageKept(msg);
+  };
 
   const table = new ActivityTable();
   const activityOf = (who: NcclWho, comm: string | null) => table.get(who, comm);
@@ -193,11 +207,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
-  // the event of the record at hand that a line of its text would make again (set by `foldable`)
+  // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
+  // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
   let candidate: (typeof folds)[number] | null = null;
   const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
-    if (rec.raw === rec.text) candidate = { e, who, tid, threadComm };
+    if (seen && rec.raw === rec.text) candidate = { e, who, tid, threadComm };
     emit(e);
   };
 

@@ -177,9 +177,22 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
 
 function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string): void {
   const list = s[table][key];
-  if (list?.includes(host)) return;
+  if (list && holds(list, host)) return;
   if (!keep(s, "links")) return;
-  (s[table][key] ??= []).push(host);
+  if (list) {
+    list.push(host);
+    listSets.get(list)?.add(host);
+  } else s[table][key] = [host];
+}
+
+// a long list's items as a set beside it (a pid that every node of a big job has names hundreds of hosts), made again
+// when the list changed elsewhere (a merge copies the lists)
+const listSets = new WeakMap<string[], Set<string>>();
+function holds(list: string[], x: string): boolean {
+  if (list.length < 16) return list.includes(x);
+  let set = listSets.get(list);
+  if (!set || set.size !== list.length) listSets.set(list, (set = new Set(list)));
+  return set.has(x);
 }
 
 const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
