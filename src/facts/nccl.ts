@@ -121,19 +121,26 @@ interface IfaceState {
 }
 
 /** Notes each `name:address` item of an interface list with its index in the list. */
-function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, at: Located): void {
+function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
   list.forEach((item, index) => {
     const i = item.indexOf(":");
     if (i <= 0) return;
     const name = item.slice(0, i);
     const address = item.slice(i + 1).replace(/<\d+>$/, "");
-    offerIface(all, { role, index, name, address, host, pid, count: 1, at });
+    // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
+    const cur = all[ifaceKey(role, index, name, address, host, pid)];
+    if (cur) {
+      cur.count++;
+      cur.at = earlierThan(cur.at, e);
+    } else offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) });
   });
 }
 
+const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}`;
+
 function offerIface(all: Record<string, IfaceState>, v: IfaceState): void {
-  const k = `${v.role}|${v.index}|${v.name}|${v.address}|${v.host ?? ""}|${v.pid ?? ""}`;
+  const k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid);
   const cur = all[k];
   if (cur) {
     cur.count += v.count;
@@ -157,12 +164,20 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
 }
 
 function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null): LocalComm | null {
+  // (the last one asked of this state first: a thread prints a communicator's lines one after another)
+  const last = lastLocal.get(s.locals);
+  if (last !== undefined && last.host === host && last.pid === pid && last.ptr === (ptr ?? "") && s.locals[last.key] === last.l) return last.l;
   const key = `${host ?? ""}|${pid ?? ""}|${ptr ?? ""}`;
-  const cur = s.locals[key];
-  if (cur) return cur;
-  if (!keep(s, "communicators")) return null;
-  return (s.locals[key] = { host, pid, ptr: ptr ?? "", commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
+  let l = s.locals[key];
+  if (!l) {
+    if (!keep(s, "communicators")) return null;
+    l = s.locals[key] = { host, pid, ptr: ptr ?? "", commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+  }
+  lastLocal.set(s.locals, { host, pid, ptr: ptr ?? "", key, l });
+  return l;
 }
+
+const lastLocal = new WeakMap<object, { host: string | null; pid: number | null; ptr: string; key: string; l: LocalComm }>();
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
   // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
@@ -261,7 +276,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         } else if (e.transport === "ib-none") s.ibNone = earlierThan(s.ibNone, e);
         else if (e.transport === "socket") s.socketUsing = earlierThan(s.socketUsing, e);
         else if (e.transport === "ofi") s.ofi = earlierThan(s.ofi, e);
-        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, located(e));
+        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, e);
         return;
       }
       case "nccl.netHint":
@@ -269,7 +284,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
-        noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, located(e));
+        noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
         for (const i of e.ifaces) {
           if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
           const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);

@@ -81,11 +81,12 @@ function reduceRepeat(state: FactState, e: Extract<Event, { kind: "nccl.repeat" 
   errorsDomain.reduce(state.errors, of);
   dialectsDomain.reduce((state.dialects ??= dialectsDomain.init()), of);
   const timeline = (state.timeline ??= timelineDomain.init());
-  const last = timeline.lastHost ? { ...timeline.lastHost } : undefined;
+  const was = timeline.lastHost;
+  const [input, line, host] = was ? [was.input, was.line, was.host] : [-1, 0, ""];
   timelineDomain.reduce(timeline, of);
   // (the lines of one fold come after those of the folds flushed with it, or before: the last line read is the latest)
   const now = timeline.lastHost!;
-  if (last && last.input === e.input && last.line > e.last) Object.assign(now, last);
+  if (input === e.input && line > e.last) Object.assign(now, { input, line, host });
   else now.line = e.last;
 }
 
