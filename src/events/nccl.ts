@@ -164,13 +164,14 @@ export type NcclFoldedEvent = NcclConnectionEvent | NcclVersionEvent | NcclNetwo
 
 /**
  * `n` lines of one text after one header that the fast path folded (src/events/nccl-fast-counter.ts): the facts are
- * those of `of` read `n` times, `of.ev` being the first line and `last` the last. Made only once the event store
- * holds all it keeps of `of.kind` and the fact domain all its samples (so neither would have kept one of them); not
- * kept in the store itself.
+ * those of `of` (the event the first line of that text made) read `n` times, of communicator `comm` for a connection,
+ * `ev` being the first of the lines and `last` the last. Made only once the event store holds all it keeps of
+ * `of.kind` and the fact domain all its samples (so neither would have kept one of them); not kept in the store itself.
  */
 export interface NcclRepeatEvent extends EventBase {
   kind: "nccl.repeat";
   of: NcclFoldedEvent;
+  comm: string | null;
   n: number;
   last: number;
 }

@@ -218,12 +218,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last) => {
-      const f = folds[id];
-      const ev = { file: f.e.ev.file, line: first, text: f.e.ev.text };
+      const { e } = folds[id];
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
-      const of: NcclFoldedEvent = f.threadComm && f.e.kind === "nccl.connection" ? { ...f.e, ev, comm: commOf(f.who, f.tid) } : { ...f.e, ev };
-      emit({ kind: "nccl.repeat", ev, origin: of.origin, input: of.input, of, n, last });
+      const comm = e.kind !== "nccl.connection" ? null : folds[id].threadComm ? commOf(folds[id].who, folds[id].tid) : e.comm;
+      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last });
     });
 
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>

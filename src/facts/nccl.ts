@@ -1,5 +1,5 @@
 import type { Event } from "../events/index.js";
-import { CONN_SAMPLES, type NcclProcessEvent } from "../events/nccl.js";
+import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
@@ -19,14 +19,15 @@ interface CapCounters {
   kept: Record<Capped, number>;
 }
 
-function keep(s: NcclState, what: Capped): boolean {
+/** `lines`: how many lines alike ask (each one a cap drops counts) */
+function keep(s: NcclState, what: Capped, lines = 1): boolean {
   const limit = NCCL_STATE_LIMITS[what];
   if (s.cap.kept[what] < limit) {
     s.cap.kept[what]++;
     return true;
   }
   const c = (s.capped[what] ??= { limit, dropped: 0 });
-  c.dropped++;
+  c.dropped += lines;
   return false;
 }
 
@@ -163,21 +164,25 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
   return e.host ?? e.origin.ip ?? null;
 }
 
-function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null): LocalComm | null {
-  // (the last one asked of this state first: a thread prints a communicator's lines one after another)
+function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
+  // (the last one asked of this state first, kept or dropped by the cap: a thread prints a communicator's lines one
+  // after another, and a set-up log of communicator after communicator reaches the cap)
+  const p = ptr ?? "";
   const last = lastLocal.get(s.locals);
-  if (last !== undefined && last.host === host && last.pid === pid && last.ptr === (ptr ?? "") && s.locals[last.key] === last.l) return last.l;
-  const key = `${host ?? ""}|${pid ?? ""}|${ptr ?? ""}`;
-  let l = s.locals[key];
-  if (!l) {
-    if (!keep(s, "communicators")) return null;
-    l = s.locals[key] = { host, pid, ptr: ptr ?? "", commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+  let key: string;
+  if (last !== undefined && last.host === host && last.pid === pid && last.ptr === p) {
+    if (last.l !== null && s.locals[last.key] === last.l) return last.l;
+    key = last.key;
+  } else key = `${host ?? ""}|${pid ?? ""}|${p}`;
+  let l: LocalComm | null = s.locals[key] ?? null;
+  if (!l && keep(s, "communicators", lines)) {
+    l = s.locals[key] = { host, pid, ptr: p, commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
   }
-  lastLocal.set(s.locals, { host, pid, ptr: ptr ?? "", key, l });
+  lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
   return l;
 }
 
-const lastLocal = new WeakMap<object, { host: string | null; pid: number | null; ptr: string; key: string; l: LocalComm }>();
+const lastLocal = new WeakMap<object, { host: string | null; pid: number | null; ptr: string; key: string; l: LocalComm | null }>();
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
   // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
@@ -190,10 +195,10 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
   }
 }
 
-function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string): void {
+function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string, lines = 1): void {
   const list = s[table][key];
   if (list && holds(list, host)) return;
-  if (!keep(s, "links")) return;
+  if (!keep(s, "links", lines)) return;
   if (list) {
     list.push(host);
     listSets.get(list)?.add(host);
@@ -212,6 +217,43 @@ function holds(list: string[], x: string): boolean {
 
 const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
 
+/**
+ * `lines` connection lines alike of communicator `comm`: `e` read that many times (a fold, src/facts/state.ts
+ * `reduceRepeat`, comes only once its kind's samples are all kept, and after a line of its text: its evidence is then
+ * never kept, nor the first of anything).
+ */
+export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number): void {
+  s.anyRecord = true;
+  add(s.transports, e.transport, lines);
+  const host = hostOfEvent(e);
+  const pid = e.pid ?? e.origin.pid ?? null;
+  const l = local(s, host, pid, comm, lines);
+  const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
+  if (l) {
+    const c = l.conns[key];
+    if (c) c.n += lines;
+    else if (keep(s, "connections", lines)) l.conns[key] = { n: lines };
+    if (e.dev !== null) l.device ??= e.dev;
+  }
+  // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
+  const list = (s.connSamples[e.transport] ??= []);
+  if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${comm ?? ""}`, conn: key });
+  if (host && pid !== null) link(s, "pidHosts", String(pid), host, lines);
+  if (e.via.includes("GDRDMA")) {
+    if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
+  } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
+}
+
+/** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
+export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
+  if (e.kind !== "nccl.connection") {
+    for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    return;
+  }
+  if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
+  reduceConnections(s, e, comm, lines);
+}
+
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
@@ -224,28 +266,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   reduce(s, e: Event) {
     if (e.kind.startsWith("nccl.") && "host" in e && e.host && e.origin?.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host);
     switch (e.kind) {
-      case "nccl.connection": {
-        s.anyRecord = true;
-        add(s.transports, e.transport);
-        const host = hostOfEvent(e);
-        const pid = e.pid ?? e.origin.pid ?? null;
-        const l = local(s, host, pid, e.comm);
-        const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
-        if (l) {
-          const c = l.conns[key];
-          if (c) c.n++;
-          else if (keep(s, "connections")) l.conns[key] = { n: 1 };
-          if (e.dev !== null) l.device ??= e.dev;
-        }
-        // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
-        const list = (s.connSamples[e.transport] ??= []);
-        if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${e.comm ?? ""}`, conn: key });
-        if (host && pid !== null) link(s, "pidHosts", String(pid), host);
-        if (e.via.includes("GDRDMA")) {
-          if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
-        } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
-        return;
-      }
+      case "nccl.connection":
+        return reduceConnections(s, e, e.comm, 1);
       case "nccl.version":
         if (s.versions.length < 1000 && !s.versions.some((v) => v.version === e.version && v.source === e.source && v.host === e.host && v.pid === e.pid)) {
           s.versions.push({ version: e.version, source: e.source, host: e.host, pid: e.pid, at: located(e) });

@@ -3,7 +3,7 @@ import { benchDomain, type BenchState } from "./bench.js";
 import { shiftInputs } from "./domain.js";
 import { envDomain, type EnvState } from "./env.js";
 import { errorsDomain, type ErrorsState } from "./errors.js";
-import { ncclDomain, type NcclState } from "./nccl.js";
+import { ncclDomain, reduceRepeated, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
@@ -73,21 +73,23 @@ export function reduceEvent(state: FactState, e: Event): void {
  * line stands (the timeline's last host).
  */
 function reduceRepeat(state: FactState, e: Extract<Event, { kind: "nccl.repeat" }>): void {
+  // `e.of` stands where the first line of its text did, before these: for what keeps the first of something it changes
+  // nothing, and a connection's samples are all kept already
   const of = e.of;
-  for (let i = 0; i < e.n; i++) {
-    ncclDomain.reduce(state.nccl, of);
-    if (of.kind === "nccl.env") envDomain.reduce(state.env, of);
-  }
-  errorsDomain.reduce(state.errors, of);
-  dialectsDomain.reduce((state.dialects ??= dialectsDomain.init()), of);
+  reduceRepeated(state.nccl, of, e.comm, e.n);
+  if (of.kind === "nccl.env") for (let i = 0; i < e.n; i++) envDomain.reduce(state.env, of);
+  // a failure NCCL went on after is recovered by the first of these lines after it (none was, before the first line)
+  if (state.errors.tentative?.length) errorsDomain.reduce(state.errors, { ...of, ev: e.ev });
+  // (the dialects domain has nothing to do with an NCCL line after the first; the timeline keeps the last NCCL line's
+  // host: the last of these, unless a fold flushed with it holds a later one)
   const timeline = (state.timeline ??= timelineDomain.init());
-  const was = timeline.lastHost;
-  const [input, line, host] = was ? [was.input, was.line, was.host] : [-1, 0, ""];
-  timelineDomain.reduce(timeline, of);
-  // (the lines of one fold come after those of the folds flushed with it, or before: the last line read is the latest)
-  const now = timeline.lastHost!;
-  if (input === e.input && line > e.last) Object.assign(now, { input, line, host });
-  else now.line = e.last;
+  const last = timeline.lastHost;
+  if (!last) timeline.lastHost = { input: e.input, line: e.last, host: of.host! };
+  else if (last.input !== e.input || last.line < e.last) {
+    last.input = e.input;
+    last.line = e.last;
+    last.host = of.host!;
+  }
 }
 
 /** Combines the states of two analyses; b's inputs are numbered after a's. */
