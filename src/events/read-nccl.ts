@@ -143,7 +143,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const connectionKept = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
     seen = false;
     const conn = parseConnection(msg);
-    return frozen({ conn, kind: conn ? transportKind(conn.via) : null });
+    // (a connection holds no object: frozen as it is, for a big job's set-up reads one afresh per line)
+    return Object.freeze({ conn: conn && Object.freeze(conn), kind: conn ? transportKind(conn.via) : null });
   });
   const messageKept = kept(NCCL_READER_LIMITS.messages, (msg) => {
     seen = false;
