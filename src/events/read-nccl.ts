@@ -122,10 +122,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     threadComm.set(`${who.pid}|${tid}`, { host: who.host, comm });
     procComm.set(`${who.pid}`, { host: who.host, comm });
   };
-  const commOf = (who: NcclWho, tid: number | null): string | null => {
-    const t = threadComm.get(`${who.pid}|${tid}`);
+  const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`): string | null => {
+    const t = threadComm.get(threadKey);
     if (t && sameHost(t.host, who.host)) return t.comm;
-    const p = procComm.get(`${who.pid}`);
+    const p = procComm.get(procKey);
     return p && sameHost(p.host, who.host) ? p.comm : null;
   };
   let lastRec: LogRecord | null = null;
@@ -204,7 +204,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  const folds: { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean }[] = [];
+  const folds: { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string] }[] = [];
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
@@ -219,10 +219,15 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last) => {
-      const { e } = folds[id];
+      const f = folds[id];
+      const e = f.e;
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
-      const comm = e.kind !== "nccl.connection" ? null : folds[id].threadComm ? commOf(folds[id].who, folds[id].tid) : e.comm;
+      let comm: string | null = null;
+      if (e.kind === "nccl.connection") {
+        const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
+        comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
+      }
       emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last });
     });
 

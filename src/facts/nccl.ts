@@ -222,13 +222,12 @@ const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
  * `reduceRepeat`, comes only once its kind's samples are all kept, and after a line of its text: its evidence is then
  * never kept, nor the first of anything).
  */
-export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number): void {
+export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key = connKey(e)): void {
   s.anyRecord = true;
   add(s.transports, e.transport, lines);
   const host = hostOfEvent(e);
   const pid = e.pid ?? e.origin.pid ?? null;
   const l = local(s, host, pid, comm, lines);
-  const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
   if (l) {
     const c = l.conns[key];
     if (c) c.n += lines;
@@ -251,8 +250,15 @@ export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | 
     return;
   }
   if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
-  reduceConnections(s, e, comm, lines);
+  let key = foldKeys.get(e);
+  if (key === undefined) foldKeys.set(e, (key = connKey(e)));
+  reduceConnections(s, e, comm, lines, key);
 }
+
+/** a connection's key in `LocalComm.conns` */
+const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
+// (a fold's event comes again at every flush)
+const foldKeys = new WeakMap<NcclConnectionEvent, string>();
 
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
