@@ -180,7 +180,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 // ---- shapes: the same content as the collectors write it, and two logs of other line mixes ----
 
 /** The shapes `npm run bench -- --shapes` measures (see `shapedLog`). */
-export const SHAPES = ["bare", "kubectl", "compose", "ray", "crlf", "nonascii", "vllm-server", "nccl-setup"];
+export const SHAPES = ["bare", "kubectl", "compose", "ray", "crlf", "nonascii", "vllm-server", "nccl-setup", "nccl-setup-wide"];
 
 const NCCL_HEAD = /^([A-Za-z0-9][\w.\-]*):(\d+):\d+ \[\d+\]/;
 const TQDM_EVERY = 5000;
@@ -224,6 +224,7 @@ function wrapLine(shape, line, n, t, ascii) {
 export function* shapedLog(shape, { bytes, seed = 42, chunkChars = 1 << 20 }) {
   if (shape === "vllm-server") return yield* vllmServerLog({ bytes, seed, chunkChars });
   if (shape === "nccl-setup") return yield* ncclSetupLog({ bytes, seed, chunkChars });
+  if (shape === "nccl-setup-wide") return yield* ncclSetupWideLog({ bytes });
   if (shape === "bare") return yield* generateLog({ bytes, seed, chunkChars });
   let n = 0;
   let t = Date.UTC(2025, 10, 20, 9, 14, 2);
@@ -290,6 +291,77 @@ function* ncclSetupLog({ bytes, seed, chunkChars }) {
     yield text;
   }
   void chunkChars;
+}
+
+/**
+ * A big job's NCCL set-up (2.21-era lines): 256 nodes x 8 GPUs in one communicator over 32 channels, rings and trees,
+ * started again with new processes until the size is reached, so no line repeats. Each node's log in turn, its 8
+ * processes' lines interleaved as they share its output.
+ */
+function* ncclSetupWideLog({ bytes }) {
+  const NODES_W = 256;
+  const LOCAL = 8;
+  const NR = NODES_W * LOCAL;
+  const CH = 32;
+  let produced = 0;
+  for (let attempt = 0; produced < bytes; attempt++) {
+    const commId = `0x${hex(0x3c5e7a9b1d2f0000 + attempt * 0x1000)}`;
+    for (let node = 0; node < NODES_W && produced < bytes; node++) {
+      const host = `dgx-h100-${String(node).padStart(3, "0")}`;
+      const ip = `10.64.${node >> 6}.${(node & 63) + 10}`;
+      const per = [];
+      for (let l = 0; l < LOCAL; l++) {
+        const r = node * LOCAL + l;
+        const pid = 20000 + ((attempt * 97 + l * 13) % 40000);
+        const p = `${host}:${pid}:${pid + 31} [${l}] NCCL INFO`;
+        const comm = `0x7f${hex(0x3a000000 + attempt * 0x10000 + l * 0x100)}0`;
+        const busId = `${hex(0x18 + l * 0x10)}000`;
+        const init = (phase) => `${p} ncclCommInitRank comm ${comm} rank ${r} nranks ${NR} cudaDev ${l} nvmlDev ${l} busId ${busId} commId ${commId} - Init ${phase}`;
+        const ls = [
+          `${p} Bootstrap : Using ib0:${ip}<0>`,
+          `${p} cudaDriverVersion 12040`,
+          `${p} NCCL_IB_HCA set by environment to mlx5_0,mlx5_3,mlx5_4,mlx5_5`,
+          `${p} NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_3:1/IB [2]mlx5_4:1/IB [3]mlx5_5:1/IB [RO]; OOB ib0:${ip}<0>`,
+          `${p} Using network IB`,
+          `${p} DMA-BUF is available on GPU device ${l}`,
+          init("START"),
+          `${p} Setting affinity for GPU ${l} to ffff,ffffffff`,
+          `${p} comm ${comm} rank ${r} nRanks ${NR} nNodes ${NODES_W} localRanks ${LOCAL} localRank ${l} MNNVL 0`,
+          `${p} Trees [0] ${l === 0 ? `${r + 1}/${(r + 8) % NR}/-1->${r}->${(r + NR - 8) % NR}` : `${(r + 1) % NR}/-1/-1->${r}->${r - 1}`} [1] ${(r + 1) % NR}/-1/-1->${r}->${r === 0 ? -1 : r - 1}`,
+          `${p} P2P Chunksize set to 524288`,
+        ];
+        const net = (c) => `NET/IB/${c % 4}/GDRDMA`;
+        const cc = (c) => String(c).padStart(2, "0");
+        for (let c = 0; c < CH; c++) {
+          const next = (r + 1) % NR;
+          if (l < LOCAL - 1) ls.push(`${p} Channel ${cc(c)}/0 : ${r}[${l}] -> ${next}[${l + 1}] via P2P/IPC/read`);
+          else ls.push(`${p} Channel ${cc(c)}/0 : ${r}[${l}] -> ${next}[0] [send] via ${net(c)}`);
+          if (l === 0) ls.push(`${p} Channel ${cc(c)}/0 : ${(r + NR - 1) % NR}[${LOCAL - 1}] -> ${r}[0] [receive] via ${net(c)}`);
+        }
+        ls.push(`${p} Connected all rings, use ring PXN 0 GDR 1`);
+        for (let c = 0; c < CH; c++) {
+          if (l === 0) {
+            const up = (r + NR - 8 * (1 + (c % 2))) % NR;
+            ls.push(`${p} Channel ${cc(c)}/0 : ${r}[0] -> ${up}[0] [send] via ${net(c)}`);
+            ls.push(`${p} Channel ${cc(c)}/0 : ${up}[0] -> ${r}[0] [receive] via ${net(c)}`);
+          } else ls.push(`${p} Channel ${cc(c)}/0 : ${r}[${l}] -> ${r - 1}[${l - 1}] via P2P/IPC/read`);
+        }
+        ls.push(
+          `${p} Connected all trees`,
+          `${p} threadThresholds 8/8/64 | 16384/8/64 | 512 | 512`,
+          `${p} 32 coll channels, 32 collnet channels, 0 nvls channels, 32 p2p channels, 32 p2p channels per peer`,
+          init("COMPLETE"),
+          `${p} Init timings - ncclCommInitRank: rank ${r} nranks ${NR} total ${(1.5 + (r % 97) / 100).toFixed(2)} (kernels 0.12, alloc 0.05, bootstrap 0.88, allgathers 0.04, topo 0.51, graphs 0.02, connections 0.61, rest 0.08)`,
+        );
+        per.push(ls);
+      }
+      const out = [];
+      for (let i = 0; per.some((ls) => i < ls.length); i++) for (const ls of per) if (i < ls.length) out.push(ls[i]);
+      const text = out.join("\n") + "\n";
+      produced += text.length;
+      yield text;
+    }
+  }
 }
 
 /** Writes `shapedLog(shape)` to `path` as a stream; resolves with the byte count. */

@@ -116,6 +116,7 @@ const SHAPE_NOTE = {
   nonascii: "a tqdm progress line with `█` after every 5,000th line",
   "vllm-server": "a vLLM API server under load: request, access and stats lines, no NCCL",
   "nccl-setup": "NCCL set-up only, communicator after communicator: bootstrap, network, channels, connections, Init lines",
+  "nccl-setup-wide": "NCCL set-up of a big job, no line twice: 256 nodes × 8 GPUs, 32 channels of rings and trees, restarted with new processes",
 };
 
 async function main() {

@@ -250,6 +250,41 @@ const COMM_SUFFIX = /\s+comm (0x[0-9a-fA-F]+)(?:\s+nRanks\s+\d+)?\s*$/;
 
 /** Reads a connection line's message (`Channel 00/0 : 0[0] -> 1[1] via P2P/IPC`). Null when it is not one (ring order, Trees, cut). */
 export function parseConnection(msg: string): NcclConnection | null {
+  const m = CONNECTION_LINE.exec(msg);
+  return m ? connectionOf(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]) : parseConnectionByGrammar(msg);
+}
+
+/**
+ * The usual shape of a connection line, single-spaced, as the grammar below reads it (its tokens in their order, no
+ * skipped blank but one space between them): read with one regex, the grammar reading every other shape.
+ * test/nccl-grammar.test.ts holds the two to each other.
+ */
+const CONNECTION_LINE = /^(Channel|Ring) (\d+)(?:\/(\d+))? : (\d+)(\[[0-9A-Fa-f]*\])? -> (\d+)(\[[0-9A-Fa-f]*\])?(?: \[(send|receive)\])? (via[ \t]+[^\n]*)$/;
+
+function connectionOf(keyword: string, channel: string, connIndex: string | undefined, from: string, fromDev: string | undefined, to: string | undefined, toDev: string | undefined, dir: string | undefined, viaToken: string): NcclConnection {
+  let via = viaToken.replace(/^via[ \t]+/, "").trimEnd();
+  let comm: string | null = null;
+  const sfx = COMM_SUFFIX.exec(via);
+  if (sfx) {
+    comm = sfx[1];
+    via = via.slice(0, sfx.index);
+  }
+  return {
+    keyword,
+    channel: Number(channel),
+    connIndex: connIndex !== undefined ? Number(connIndex) : null,
+    from: Number(from),
+    fromDev: fromDev !== undefined ? fromDev.slice(1, -1) : null,
+    to: to !== undefined ? Number(to) : null,
+    toDev: toDev !== undefined ? toDev.slice(1, -1) : null,
+    direction: dir === "send" ? "send" : dir === "receive" ? "receive" : null,
+    via,
+    comm,
+  };
+}
+
+/** parseConnection by the grammar alone (exported for the test that holds CONNECTION_LINE to it) */
+export function parseConnectionByGrammar(msg: string): NcclConnection | null {
   const lexed = connLexer().tokenize(msg);
   if (lexed.errors.length) return null;
   const parser = connParser();
@@ -261,31 +296,12 @@ export function parseConnection(msg: string): NcclConnection | null {
   const toNode = c.to?.[0] as CstNode | undefined;
   const keyword = (c.Kw[0] as IToken).image;
   if (!toNode && !/^Coll/.test(keyword)) return null;
-  const rank = (n: CstNode) => Number((n.children.rank[0] as IToken).image);
-  const dev = (n: CstNode) => {
-    const t = n.children.dev?.[0] as IToken | undefined;
-    return t ? t.image.slice(1, -1) : null;
-  };
-  let via = (c.Via[0] as IToken).image.replace(/^via[ \t]+/, "").trimEnd();
-  let comm: string | null = null;
-  const sfx = COMM_SUFFIX.exec(via);
-  if (sfx) {
-    comm = sfx[1];
-    via = via.slice(0, sfx.index);
-  }
-  const dirTok = c.Send?.[0] as IToken | undefined;
-  return {
-    keyword,
-    channel: Number((c.channel[0] as IToken).image),
-    connIndex: c.connIndex ? Number((c.connIndex[0] as IToken).image) : null,
-    from: rank(fromNode),
-    fromDev: dev(fromNode),
-    to: toNode ? rank(toNode) : null,
-    toDev: toNode ? dev(toNode) : null,
-    direction: dirTok ? (dirTok.image === "[send]" ? "send" : "receive") : null,
-    via,
-    comm,
-  };
+  const image = (t: unknown) => (t as IToken | undefined)?.image;
+  const dirTok = image(c.Send?.[0]);
+  return connectionOf(
+    keyword, image(c.channel[0])!, image(c.connIndex?.[0]), image(fromNode.children.rank[0])!, image(fromNode.children.dev?.[0]),
+    toNode ? image(toNode.children.rank[0]) : undefined, toNode ? image(toNode.children.dev?.[0]) : undefined, dirTok?.slice(1, -1), image(c.Via[0])!,
+  );
 }
 
 /**

@@ -66,6 +66,8 @@ export class EventStore {
     // the running server's per-line events (stats, request, HTTP lines) are folded into facts.runtime and not kept:
     // rules read the facts, and a server log has millions of them
     if (e.kind.charCodeAt(0) === 114 /* r */ && e.kind.startsWith("runtime.")) return;
+    // lines the fast path folded: only once this store keeps no more of their kind (src/events/nccl.ts)
+    if (e.kind === "nccl.repeat") return;
     const n = this.perKind.get(e.kind) ?? 0;
     if (n >= this.maxPerKind) {
       this.dropped++;
@@ -87,12 +89,13 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
       ? { ...opts, recordPatterns: { patterns: userMatcher.patterns, onRecord: userMatcher.onRecord } }
       : { ...opts, onRecord: seeAll ? (rec) => (seeAll(rec), userMatcher.onRecord(rec)) : userMatcher.onRecord };
   }
-  const store = new EventStore(opts.maxEventsPerKind ?? 2000);
+  const keptPerKind = opts.maxEventsPerKind ?? 2000;
+  const store = new EventStore(keptPerKind);
   const emit = (e: Event) => {
     reduceEvent(state, e);
     store.add(e);
   };
-  const dispatcher = createDispatcher();
+  const dispatcher = createDispatcher({ keptPerKind });
   let lines = 0;
   let bytes = 0;
   let cutLines = 0;
@@ -157,6 +160,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         onChunk: (nextLine) => {
           // (only what was read the ordinary way makes garbage: a read the fast path counts never asks for the RSS)
           keepHeap(ordinaryChars);
+          // (what --follow reports after each chunk holds the lines folded in it)
+          if (opts.onBatch) dispatcher.flush(emit);
           lines = nextLine - 1;
           opts.onBatch?.(state, store.events);
         },

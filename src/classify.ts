@@ -16,15 +16,18 @@ import { createWrapJoiner } from "./events/wrapped.js";
  */
 export interface Dispatcher {
   dispatch(rec: LogRecord, emit: Emit): void;
+  /** makes events of the lines the fast path folded (they are made before any later line's in any case) */
+  flush(emit: Emit): void;
   end(emit: Emit): void;
   fast: LineCounter;
   /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
 
-export function createDispatcher(): Dispatcher {
+/** `keptPerKind`: the events of one kind the caller keeps (set-up lines are folded once it keeps no more) */
+export function createDispatcher(opts: { keptPerKind?: number } = {}): Dispatcher {
   const observeVllmOrigin = createVllmOriginObserver();
-  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet });
+  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind });
   const vllm = createVllmReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
@@ -32,8 +35,10 @@ export function createDispatcher(): Dispatcher {
   // the events made of the record at hand are counted (see `noteQuiet`)
   let outer: Emit = () => {};
   let emitted = 0;
+  let last: unknown = null;
   const counting: Emit = (e) => {
     emitted++;
+    last = e;
     outer(e);
   };
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
@@ -44,8 +49,12 @@ export function createDispatcher(): Dispatcher {
     // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
     fast: runtimeFirst(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
+    flush(emit) {
+      if (nccl.folding()) nccl.flushFolds(emit);
+    },
     dispatch(rec, emit) {
       outer = emit;
+      if (nccl.folding()) nccl.flushFolds(emit);
       const before = emitted;
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, counting);
@@ -67,6 +76,8 @@ export function createDispatcher(): Dispatcher {
       }
       // a record nothing made an event of: the NCCL reader may let the fast path take its like
       if (emitted === before) nccl.noteQuiet(rec);
+      // one event: the NCCL reader may let the fast path fold the lines of its text
+      else if (emitted === before + 1) nccl.noteFold(rec, last);
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind } from "../grammars/nccl.js";
+import { parseConnection, parseConnectionByGrammar, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind } from "../grammars/nccl.js";
 import { classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../grammars/nccl-messages.js";
 
 /** header + message + (when it is one) connection of one line */
@@ -90,6 +90,36 @@ describe("NCCL record per era", () => {
     const c = parseConnection("Channel 00/0 : 0[0] -> 1[1] via P2P/IPC comm 0x9bbf3b0 nRanks 32")!;
     expect(c).toMatchObject({ via: "P2P/IPC", comm: "0x9bbf3b0" });
     expect(readNcclMessage("transport/net.cc:1298 (ncclProxy) -> 6 [Progress Thread]")).toEqual({ kind: "errorReturn", src: "transport/net.cc:1298", code: 6, thread: "Progress Thread" });
+  });
+});
+
+describe("a connection line read by one regex", () => {
+  it("is what the grammar reads, for every shape built from the parts of every era's lines and their cut or odd forms", () => {
+    // (each part's first two are its usual forms, taken three times in four)
+    const pick = <T>(xs: readonly T[], r: number) => xs[(r & 3) !== 0 ? (r >> 2) % 2 : (r >> 2) % xs.length];
+    const parts = {
+      kw: ["Channel", "Ring", "Coll", "CollNet", "Chan", "channel"],
+      ch: ["00", "7", "31", "", "0a"],
+      conn: ["", "/0", "/1", "/", "/x"],
+      colon: [" : ", " : ", ":", "  :  ", " :", ": ", " ; "],
+      rank: ["0", "12", "", "1023", "-1"],
+      dev: ["", "[0]", "[1b000]", "[", "[x]", "[send]", "[]", "[7] "],
+      arrow: [" -> ", " -> ", "->", " - ", "", "  ->  ", " => "],
+      dir: ["", " [send]", " [receive]", " [sendx]", "[send]", " [send] [receive]", "  [receive]"],
+      via: [" via P2P/IPC", " via NET/IB/0/GDRDMA", " via SHM/direct/direct", " via  SHM/direct/direct", " via", " via\tP2P/IPC/read", "via P2P", " via P2P/IPC comm 0x9bbf3b0 nRanks 32", " via direct shared memory", " via NET/Socket/0 ", " via P2P/CUMEM/read", " via NET/IB/3(12)/GDRDMA/Shared", " vi", " via NET/IB/0\r", " via P2P/IPC\nx"],
+    };
+    let x = 12345;
+    const next = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8);
+    let regexRead = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const msg = pick(parts.kw, next()) + " " + pick(parts.ch, next()) + pick(parts.conn, next()) + pick(parts.colon, next()) + pick(parts.rank, next()) + pick(parts.dev, next()) +
+        pick(parts.arrow, next()) + pick(parts.rank, next()) + pick(parts.dev, next()) + pick(parts.dir, next()) + pick(parts.via, next());
+      const want = parseConnectionByGrammar(msg);
+      expect(parseConnection(msg), JSON.stringify(msg)).toEqual(want);
+      if (want && /^(?:Channel|Ring) \d+(?:\/\d+)? : \d/.test(msg)) regexRead++;
+    }
+    // (enough of them of the usual shape that the regex read them)
+    expect(regexRead).toBeGreaterThan(2000);
   });
 });
 

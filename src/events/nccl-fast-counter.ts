@@ -110,6 +110,11 @@ const MAX_QUIET_PER_KEY = 64;
 const MAX_QUIET_TEXT = 512;
 /** a line `learnQuiet` was told of (no counter to bump) */
 const QUIET = -1;
+/** a line `learnFold` was told of (folded with the lines alike until the ordinary way reads a line) */
+const FOLD = -2;
+/** lines folded (see `learnFold`) kept, in all and after one header */
+const MAX_FOLDS = 16384;
+const MAX_FOLDS_PER_KEY = 128;
 const KEY_SHIFT = 20;
 const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
 
@@ -125,6 +130,8 @@ interface FastKey {
   next: FastKey | undefined;
   /** what the reader read to nothing after this header (see `learnQuiet`), or undefined */
   quiet: Literal[] | undefined;
+  /** what the reader reads to one event alike each time after this header (see `learnFold`), or undefined */
+  folds: Fold[] | undefined;
   /** the last communicator seen after this header and its counters */
   comm: Literal | null;
   commAct: Activity | null;
@@ -145,6 +152,15 @@ export interface LearnedWrapper {
   origin: Origin;
   /** for the readers that see origins: what they worked out of it once (they own these) */
   memo: { key?: string; namesSeen?: boolean; sig?: string };
+}
+
+/** A text the fast path folds (see `learnFold`), and how many lines of it are pending. */
+interface Fold {
+  rest: Literal;
+  id: number;
+  n: number;
+  first: number;
+  last: number;
 }
 
 interface Template {
@@ -186,6 +202,16 @@ export interface FastCounter {
    * be again wherever it stands (the reader says when): a bare line of the same text is taken from now on
    */
   learnQuiet(text: string): void;
+  /**
+   * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
+   * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
+   * the same text is folded from now on, `id` standing for it, until `takeFolds`
+   */
+  learnFold(text: string, id: number): boolean;
+  /** hands over (in the order of their first lines) and forgets the lines folded since the last call: `visit(id, n, first, last)` */
+  takeFolds(visit: (id: number, n: number, first: number, last: number) => void): void;
+  /** some lines are folded and not yet taken */
+  folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
   counts(): NcclFastCounts;
   /** adds what a speculative counter counted over lines that follow the last read here, numbered from `lineOffset + 1` */
@@ -224,7 +250,7 @@ export function createFastCounter(
     const ok = !!h && !!p && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
-      next: undefined, hostSeen: false, quiet: undefined, comm: null, commAct: null, devAct: undefined,
+      next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -240,6 +266,28 @@ export function createFastCounter(
     if (list.length >= MAX_QUIET_PER_KEY || list.some((q) => q.length === rest.length && q.text === rest)) return;
     list.push(new Literal(rest));
     quietCount++;
+  };
+  let foldCount = 0;
+  // the folds with lines pending, in the order of their first lines
+  const folded: Fold[] = [];
+  const learnFold = (text: string, id: number): boolean => {
+    const head = HEADER_AHEAD.exec(text);
+    const k = head ? keysByText.get(head[0]) : undefined;
+    if (k === undefined || k.ok === false || foldCount >= MAX_FOLDS || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return false;
+    const rest = text.slice(head![0].length);
+    const list = (k.folds ??= []);
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.rest.length === rest.length && f.rest.text === rest)) return false;
+    list.push({ rest: new Literal(rest), id, n: 0, first: 0, last: 0 });
+    foldCount++;
+    return true;
+  };
+  const takeFolds = (visit: (id: number, n: number, first: number, last: number) => void): void => {
+    for (const f of folded) {
+      const n = f.n;
+      f.n = 0;
+      visit(f.id, n, f.first, f.last);
+    }
+    folded.length = 0;
   };
   /** the header `[p, i]` (i: its `]`) as known, registered when new; undefined past the cap or when too long */
   const keyFor = (p: number, i: number): FastKey | undefined => {
@@ -430,10 +478,13 @@ export function createFastCounter(
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
     let kind = matchAfterHeader(body, view, i, e);
+    let fold: Fold | undefined;
     if (kind === NO_MATCH) {
-      // (only a bare line: it is then the very text the reader read to nothing)
-      if (k.quiet === undefined || p !== s || !quietAfter(k.quiet, i + 1, e)) return false;
-      kind = QUIET;
+      // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
+      if (p !== s) return false;
+      if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
+      else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
+      else return false;
     }
     // (what stands in a learned wrapper is no danger)
     if (dangerAt < p) dangerAt = dangers.nextAt(p);
@@ -468,6 +519,13 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
+    } else if (kind === FOLD) {
+      const f = fold!;
+      if (f.n++ === 0) {
+        f.first = lineNo;
+        folded.push(f);
+      }
+      f.last = lineNo;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !arm(a)) return false;
@@ -478,6 +536,12 @@ export function createFastCounter(
     }
     lastFastLine = lineNo;
     return true;
+  };
+  /** the fold whose text is the rest of the line, `[r, e)`, or undefined */
+  const foldAfter = (folds: Fold[], r: number, e: number): Fold | undefined => {
+    const len = e - r;
+    for (let q = 0; q < folds.length; q++) if (folds[q].rest.length === len && folds[q].rest.at(view, r, e)) return folds[q];
+    return undefined;
   };
   /** the rest of the line, `[r, e)`, is one of `quiet` */
   const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {
@@ -571,6 +635,9 @@ export function createFastCounter(
     lastFastLine: () => lastFastLine,
     gaveUp: () => gaveUp,
     learnQuiet,
+    learnFold,
+    takeFolds,
+    folding: () => folded.length > 0,
     counts: fastCounts,
     absorb,
   };

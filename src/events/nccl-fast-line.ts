@@ -29,11 +29,11 @@ export class Literal {
   private readonly words: Uint32Array;
   private readonly tail: Uint8Array;
   constructor(text: string) {
-    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+    const bytes = Buffer.from(text, "latin1");
     this.text = text;
     this.length = bytes.length;
     const whole = bytes.length & ~3;
-    const view = new DataView(bytes.buffer);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this.words = new Uint32Array(whole / 4);
     for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);
     this.tail = bytes.slice(whole);
@@ -97,6 +97,17 @@ function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
   return 0;
 }
 
+// the first two characters of CHATTER's words (`proxyProgress`, `Connected to proxy`, `NET/IB: NCCL Dev`, …); its
+// `file.cc:NNN …` forms hold `.cc:` or `.h:` (a message that matches neither is no chatter, without making its string)
+const CHATTER_STARTS = new Set(["pr", "Re", "Ne", "NE", "nc", "re", "Co", "se", "Al", "Me", "tr", "CU"].map((w) => w.charCodeAt(0) | (w.charCodeAt(1) << 8)));
+const DOT_CC = new Literal(".cc:");
+const DOT_H = new Literal(".h:");
+function mayBeChatter(b: Buffer, dv: DataView, m: number, nl: number): boolean {
+  if (CHATTER_STARTS.has(b[m] | (b[m + 1] << 8))) return true;
+  for (let d = b.indexOf(46 /* . */, m); d >= 0 && d < nl; d = b.indexOf(46, d + 1)) if (DOT_CC.at(dv, d, nl) || DOT_H.at(dv, d, nl)) return true;
+  return false;
+}
+
 /**
  * What the line whose header ends with the `]` at `b[i]` and whose `\n` is at `b[nl]` is after that header,
  * as `fastLineRegex` reads it: COLL, CHAT, TRACE or NO_MATCH. `b` holds ASCII; `dv` views the same bytes.
@@ -120,7 +131,7 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
     const m = i + 1 + NCCL_INFO.length;
     const last = b[nl - 1];
     if (m >= nl || last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
-    if (!CHATTER.test(b.toString("latin1", m, nl))) return NO_MATCH;
+    if (!mayBeChatter(b, dv, m, nl) || !CHATTER.test(b.toString("latin1", m, nl))) return NO_MATCH;
     return restIsPlain(b, dv, m, nl) ? CHAT : NO_MATCH;
   }
   let p = i + 2;

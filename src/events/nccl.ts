@@ -156,7 +156,28 @@ export interface NcclProcessEvent extends EventBase {
   dp: number | null;
 }
 
+/** Connection lines the fact domain keeps per transport kind as evidence (the first ones of each input). */
+export const CONN_SAMPLES = 16;
+
+/** The NCCL events a line the fast path folds may stand for (see NcclRepeatEvent). */
+export type NcclFoldedEvent = NcclConnectionEvent | NcclVersionEvent | NcclNetworkEvent | NcclNetDevicesEvent | NcclBootstrapEvent | NcclEnvEvent | NcclGdrEvent;
+
+/**
+ * `n` lines of one text after one header that the fast path folded (src/events/nccl-fast-counter.ts): the facts are
+ * those of `of` (the event the first line of that text made) read `n` times, of communicator `comm` for a connection,
+ * `ev` being the first of the lines and `last` the last. Made only once the event store holds all it keeps of
+ * `of.kind` and the fact domain all its samples (so neither would have kept one of them); not kept in the store itself.
+ */
+export interface NcclRepeatEvent extends EventBase {
+  kind: "nccl.repeat";
+  of: NcclFoldedEvent;
+  comm: string | null;
+  n: number;
+  last: number;
+}
+
 export type NcclEvent =
+  | NcclRepeatEvent
   | NcclConnectionEvent
   | NcclVersionEvent
   | NcclNetworkEvent

@@ -3,7 +3,7 @@ import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normali
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
-import type { NcclActivityEvent, NcclWho } from "./nccl.js";
+import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 
@@ -91,6 +91,17 @@ export interface NcclReader extends RecordReader {
    * the fast path takes the lines of the same record text from now on.
    */
   noteQuiet(rec: LogRecord): void;
+  /**
+   * The record just read made one event, `e` (the caller knows: no reader, observer or signature made another): if it
+   * is this reader's of a set-up line that reads alike wherever it stands (but for its thread's communicator), and
+   * neither the event store nor the fact domain's samples would keep another of its kind, the fast path folds the
+   * lines of the same record text from now on (`flushFolds` makes them events).
+   */
+  noteFold(rec: LogRecord, e: unknown): void;
+  /** some lines are folded and not yet made events */
+  folding(): boolean;
+  /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
+  flushFolds(emit: Emit): void;
   /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
 }
@@ -99,7 +110,7 @@ export interface NcclReader extends RecordReader {
  * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean } = {}): NcclReader {
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -116,10 +127,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     threadComm.set(`${who.pid}|${tid}`, { host: who.host, comm });
     procComm.set(`${who.pid}`, { host: who.host, comm });
   };
-  const commOf = (who: NcclWho, tid: number | null): string | null => {
-    const t = threadComm.get(`${who.pid}|${tid}`);
+  const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`): string | null => {
+    const t = threadComm.get(threadKey);
     if (t && sameHost(t.host, who.host)) return t.comm;
-    const p = procComm.get(`${who.pid}`);
+    const p = procComm.get(procKey);
     return p && sameHost(p.host, who.host) ? p.comm : null;
   };
   let lastRec: LogRecord | null = null;
@@ -132,11 +143,26 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const header = parseNcclHeader(head);
     return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
   });
-  const connectionOf = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
+  // (`seen`: the last message asked of these two was read before, so its line may come again: see `foldable`)
+  let seen = false;
+  const connectionKept = kept(NCCL_READER_LIMITS.connections, (msg): { conn: NcclConnection | null; kind: string | null } => {
+    seen = false;
     const conn = parseConnection(msg);
-    return frozen({ conn, kind: conn ? transportKind(conn.via) : null });
+    // (a connection holds no object: frozen as it is, for a big job's set-up reads one afresh per line)
+    return Object.freeze({ conn: conn && Object.freeze(conn), kind: conn ? transportKind(conn.via) : null });
   });
-  const messageOf = kept(NCCL_READER_LIMITS.messages, (msg) => frozen(readNcclMessage(msg)));
+  const messageKept = kept(NCCL_READER_LIMITS.messages, (msg) => {
+    seen = false;
+    return frozen(readNcclMessage(msg));
+  });
+  const connectionOf = (msg: string) => {
+    seen = msg.length <= 1024;
+    return connectionKept(msg);
+  };
+  const messageOf = (msg: string) => {
+    seen = msg.length <= 1024;
+    return messageKept(msg);
+  };
 
   const table = new ActivityTable();
   const activityOf = (who: NcclWho, comm: string | null) => table.get(who, comm);
@@ -180,6 +206,35 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     hostSeen: (host) => hosts.has(host),
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
   });
+
+  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
+  const keptPerKind = opts.keptPerKind ?? Infinity;
+  const folds: { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string] }[] = [];
+  // the events of the folded kinds made so far, by kind, and the connection events by transport kind
+  const made = new Map<string, number>();
+  const madeConns = new Map<string, number>();
+  // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
+  // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
+  let candidate: (typeof folds)[number] | null = null;
+  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false) => {
+    made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
+    if (seen && rec.raw === rec.text) candidate = { e, who, tid, threadComm };
+    emit(e);
+  };
+
+  const flushFolds = (emit: Emit) =>
+    counter.takeFolds((id, n, first, last) => {
+      const f = folds[id];
+      const e = f.e;
+      // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
+      // ordinary way sets: the one it has now, as none was read since these lines)
+      let comm: string | null = null;
+      if (e.kind === "nccl.connection") {
+        const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
+        comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
+      }
+      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last });
+    });
 
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
@@ -260,15 +315,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
   };
 
-  const readConnection = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, msg: string): boolean => {
+  /** `whole`: the record is the connection line (not one cut after `via`, read with the line below) */
+  const readConnection = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, msg: string, whole: boolean): boolean => {
     const { conn, kind } = connectionOf(msg);
     if (!conn || !kind) return false;
+    madeConns.set(kind, (madeConns.get(kind) ?? 0) + 1);
     // (written out, not spread: a set-up log's most frequent event)
-    emit({
+    const e: NcclFoldedEvent = {
       kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
       channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
       direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
-    });
+    };
+    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null);
+    else emit(e);
     return true;
   };
   // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
@@ -278,7 +337,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     cutVia = null;
     if (!cut || rec.input !== cut.rec.input || rec.line !== cut.rec.line + 1) return false;
     const m = VIA_CONTINUATION.exec(rec.text);
-    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`);
+    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
@@ -287,7 +346,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
-        if (readConnection(rec, emit, who, tid, msg)) return;
+        if (readConnection(rec, emit, who, tid, msg, true)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
         if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
       }
@@ -309,31 +368,31 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const parsed = messageOf(msg);
     switch (parsed.kind) {
       case "version":
-        emit({ kind: "nccl.version", ...eventBase(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" });
+        foldable(rec, emit, { kind: "nccl.version", ...eventBase(rec), ...who, version: parsed.version, cuda: parsed.cuda, source: "info" }, who, tid);
         return;
       case "usingNetwork":
-        emit({ kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) });
+        foldable(rec, emit, { kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) }, who, tid);
         return;
       case "ibUsing":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] }, who, tid);
         return;
       case "ibHcaLegacy":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] }, who, tid);
         return;
       case "ibNoDevice":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-none", hcas: [], ifaces: [] }, who, tid);
         return;
       case "socketUsing":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces }, who, tid);
         return;
       case "ofi":
-        emit({ kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] });
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] }, who, tid);
         return;
       case "bootstrapUsing":
-        emit({ kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces });
+        foldable(rec, emit, { kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces }, who, tid);
         return;
       case "env":
-        emit({ kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value });
+        foldable(rec, emit, { kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value }, who, tid);
         return;
       case "init":
         emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
@@ -348,7 +407,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
       case "gdr":
-        emit({ kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope });
+        foldable(rec, emit, { kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope }, who, tid);
         return;
       case "nvls":
       case "collnet":
@@ -392,8 +451,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteQuiet(rec) {
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
+    noteFold(rec, e) {
+      const c = candidate;
+      if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
+      if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
+      if (counter.learnFold(rec.text, folds.length)) folds.push(c);
+    },
+    folding: () => counter.folding(),
+    flushFolds,
     read(rec, emit) {
       quiet = false;
+      candidate = null;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
@@ -432,6 +500,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       return true;
     },
     end(emit) {
+      if (counter.folding()) flushFolds(emit);
       counter.settle();
       const overflow = table.overflow;
       if (table.size === 0 && !overflow) return;

@@ -143,15 +143,17 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   for (const n of names) add(n);
 
   // a name cut at its start by interleaving is the same host: it lost one character, or it shares a pid with the whole name
-  const sharesPid = new Set<string>();
-  for (const hs of Object.values(input.pidHosts)) for (const a of hs) for (const b of hs) if (a !== b) sharesPid.add(`${a}\u0000${b}`);
+  // (the pids each name was seen with: a pid that every node of a big job has names hundreds of hosts)
+  const pidsOf = new Map<string, string[]>();
+  for (const [pid, hs] of Object.entries(input.pidHosts)) for (const h of hs) (pidsOf.get(h) ?? pidsOf.set(h, []).get(h)!).push(pid);
+  const sharesPid = (a: string, b: string) => a !== b && (pidsOf.get(a) ?? []).some((pid) => input.pidHosts[pid].includes(b));
   const byLength = [...hostNames].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   for (let i = 0; i < byLength.length; i++) {
     const n = byLength[i];
     if (n.length < 2) continue;
     for (let j = 0; j < i; j++) {
       const o = byLength[j];
-      if (o.length > n.length && o.endsWith(n) && (o.length === n.length + 1 || sharesPid.has(`${o}\u0000${n}`))) {
+      if (o.length > n.length && o.endsWith(n) && (o.length === n.length + 1 || sharesPid(o, n))) {
         union(o, n);
         break;
       }

@@ -43,7 +43,12 @@ export const envDomain: FactDomain<EnvState, Record<string, string>> = {
   init: () => ({ vars: {}, dropped: 0 }),
   reduce(s, e: Event) {
     if (e.kind === "env.var") offer(s, e.name, { value: e.value.slice(0, MAX_VALUE_CHARS), at: located(e), prio: e.via === "nccl" ? 2 : 1 });
-    else if (e.kind === "nccl.env" && ENV_NAME.test(e.name)) offer(s, e.name, { value: e.value.slice(0, MAX_VALUE_CHARS), at: located(e), prio: 2 });
+    else if (e.kind === "nccl.env" && ENV_NAME.test(e.name)) {
+      // (NCCL echoes its variables for every communicator: an echo after the one kept changes nothing, nor is copied)
+      const cur = s.vars[e.name];
+      if (cur && cur.prio === 2 && (cur.at.input < e.input || (cur.at.input === e.input && cur.at.line <= e.ev.line))) return;
+      offer(s, e.name, { value: e.value.slice(0, MAX_VALUE_CHARS), at: located(e), prio: 2 });
+    }
   },
   merge(a, b) {
     const out: EnvState = { vars: { ...a.vars }, dropped: a.dropped + b.dropped };

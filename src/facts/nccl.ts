@@ -1,13 +1,11 @@
 import type { Event } from "../events/index.js";
-import type { NcclProcessEvent } from "../events/nccl.js";
+import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
-/** connection lines kept per transport kind as evidence */
-const CONN_SAMPLES = 16;
 import type { Missing, NcclFacts } from "./schema.js";
 import { missingFact } from "./catalog.js";
 
@@ -21,14 +19,15 @@ interface CapCounters {
   kept: Record<Capped, number>;
 }
 
-function keep(s: NcclState, what: Capped): boolean {
+/** `lines`: how many lines alike ask (each one a cap drops counts) */
+function keep(s: NcclState, what: Capped, lines = 1): boolean {
   const limit = NCCL_STATE_LIMITS[what];
   if (s.cap.kept[what] < limit) {
     s.cap.kept[what]++;
     return true;
   }
   const c = (s.capped[what] ??= { limit, dropped: 0 });
-  c.dropped++;
+  c.dropped += lines;
   return false;
 }
 
@@ -123,19 +122,26 @@ interface IfaceState {
 }
 
 /** Notes each `name:address` item of an interface list with its index in the list. */
-function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, at: Located): void {
+function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
   list.forEach((item, index) => {
     const i = item.indexOf(":");
     if (i <= 0) return;
     const name = item.slice(0, i);
     const address = item.slice(i + 1).replace(/<\d+>$/, "");
-    offerIface(all, { role, index, name, address, host, pid, count: 1, at });
+    // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
+    const cur = all[ifaceKey(role, index, name, address, host, pid)];
+    if (cur) {
+      cur.count++;
+      cur.at = earlierThan(cur.at, e);
+    } else offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) });
   });
 }
 
+const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}`;
+
 function offerIface(all: Record<string, IfaceState>, v: IfaceState): void {
-  const k = `${v.role}|${v.index}|${v.name}|${v.address}|${v.host ?? ""}|${v.pid ?? ""}`;
+  const k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid);
   const cur = all[k];
   if (cur) {
     cur.count += v.count;
@@ -158,13 +164,25 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
   return e.host ?? e.origin.ip ?? null;
 }
 
-function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null): LocalComm | null {
-  const key = `${host ?? ""}|${pid ?? ""}|${ptr ?? ""}`;
-  const cur = s.locals[key];
-  if (cur) return cur;
-  if (!keep(s, "communicators")) return null;
-  return (s.locals[key] = { host, pid, ptr: ptr ?? "", commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
+function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
+  // (the last one asked of this state first, kept or dropped by the cap: a thread prints a communicator's lines one
+  // after another, and a set-up log of communicator after communicator reaches the cap)
+  const p = ptr ?? "";
+  const last = lastLocal.get(s.locals);
+  let key: string;
+  if (last !== undefined && last.host === host && last.pid === pid && last.ptr === p) {
+    if (last.l !== null && s.locals[last.key] === last.l) return last.l;
+    key = last.key;
+  } else key = `${host ?? ""}|${pid ?? ""}|${p}`;
+  let l: LocalComm | null = s.locals[key] ?? null;
+  if (!l && keep(s, "communicators", lines)) {
+    l = s.locals[key] = { host, pid, ptr: p, commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+  }
+  lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
+  return l;
 }
+
+const lastLocal = new WeakMap<object, { host: string | null; pid: number | null; ptr: string; key: string; l: LocalComm | null }>();
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
   // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
@@ -177,14 +195,70 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
   }
 }
 
-function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string): void {
+function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string, lines = 1): void {
   const list = s[table][key];
-  if (list?.includes(host)) return;
-  if (!keep(s, "links")) return;
-  (s[table][key] ??= []).push(host);
+  if (list && holds(list, host)) return;
+  if (!keep(s, "links", lines)) return;
+  if (list) {
+    list.push(host);
+    listSets.get(list)?.add(host);
+  } else s[table][key] = [host];
+}
+
+// a long list's items as a set beside it (a pid that every node of a big job has names hundreds of hosts), made again
+// when the list changed elsewhere (a merge copies the lists)
+const listSets = new WeakMap<string[], Set<string>>();
+function holds(list: string[], x: string): boolean {
+  if (list.length < 16) return list.includes(x);
+  let set = listSets.get(list);
+  if (!set || set.size !== list.length) listSets.set(list, (set = new Set(list)));
+  return set.has(x);
 }
 
 const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
+
+/**
+ * `lines` connection lines alike of communicator `comm`: `e` read that many times (a fold, src/facts/state.ts
+ * `reduceRepeat`, comes only once its kind's samples are all kept, and after a line of its text: its evidence is then
+ * never kept, nor the first of anything).
+ */
+export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key = connKey(e)): void {
+  s.anyRecord = true;
+  add(s.transports, e.transport, lines);
+  const host = hostOfEvent(e);
+  const pid = e.pid ?? e.origin.pid ?? null;
+  const l = local(s, host, pid, comm, lines);
+  if (l) {
+    const c = l.conns[key];
+    if (c) c.n += lines;
+    else if (keep(s, "connections", lines)) l.conns[key] = { n: lines };
+    if (e.dev !== null) l.device ??= e.dev;
+  }
+  // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
+  const list = (s.connSamples[e.transport] ??= []);
+  if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${comm ?? ""}`, conn: key });
+  if (host && pid !== null) link(s, "pidHosts", String(pid), host, lines);
+  if (e.via.includes("GDRDMA")) {
+    if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
+  } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
+}
+
+/** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
+export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
+  if (e.kind !== "nccl.connection") {
+    for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    return;
+  }
+  if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
+  let key = foldKeys.get(e);
+  if (key === undefined) foldKeys.set(e, (key = connKey(e)));
+  reduceConnections(s, e, comm, lines, key);
+}
+
+/** a connection's key in `LocalComm.conns` */
+const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
+// (a fold's event comes again at every flush)
+const foldKeys = new WeakMap<NcclConnectionEvent, string>();
 
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
@@ -198,28 +272,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   reduce(s, e: Event) {
     if (e.kind.startsWith("nccl.") && "host" in e && e.host && e.origin?.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host);
     switch (e.kind) {
-      case "nccl.connection": {
-        s.anyRecord = true;
-        add(s.transports, e.transport);
-        const host = hostOfEvent(e);
-        const pid = e.pid ?? e.origin.pid ?? null;
-        const l = local(s, host, pid, e.comm);
-        const key = `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
-        if (l) {
-          const c = l.conns[key];
-          if (c) c.n++;
-          else if (keep(s, "connections")) l.conns[key] = { n: 1 };
-          if (e.dev !== null) l.device ??= e.dev;
-        }
-        // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
-        const list = (s.connSamples[e.transport] ??= []);
-        if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${e.comm ?? ""}`, conn: key });
-        if (host && pid !== null) link(s, "pidHosts", String(pid), host);
-        if (e.via.includes("GDRDMA")) {
-          if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
-        } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
-        return;
-      }
+      case "nccl.connection":
+        return reduceConnections(s, e, e.comm, 1);
       case "nccl.version":
         if (s.versions.length < 1000 && !s.versions.some((v) => v.version === e.version && v.source === e.source && v.host === e.host && v.pid === e.pid)) {
           s.versions.push({ version: e.version, source: e.source, host: e.host, pid: e.pid, at: located(e) });
@@ -250,7 +304,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         } else if (e.transport === "ib-none") s.ibNone = earlierThan(s.ibNone, e);
         else if (e.transport === "socket") s.socketUsing = earlierThan(s.socketUsing, e);
         else if (e.transport === "ofi") s.ofi = earlierThan(s.ofi, e);
-        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, located(e));
+        if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, e);
         return;
       }
       case "nccl.netHint":
@@ -258,7 +312,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
-        noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, located(e));
+        noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
         for (const i of e.ifaces) {
           if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
           const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);

@@ -3,7 +3,7 @@ import { benchDomain, type BenchState } from "./bench.js";
 import { shiftInputs } from "./domain.js";
 import { envDomain, type EnvState } from "./env.js";
 import { errorsDomain, type ErrorsState } from "./errors.js";
-import { ncclDomain, type NcclState } from "./nccl.js";
+import { ncclDomain, reduceRepeated, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
@@ -43,6 +43,7 @@ export function initState(): FactState {
 
 export function reduceEvent(state: FactState, e: Event): void {
   const k = e.kind;
+  if (k === "nccl.repeat") return reduceRepeat(state, e);
   if (k.startsWith("nccl.")) ncclDomain.reduce(state.nccl, e);
   else if (k.startsWith("vllm.")) vllmDomain.reduce(state.vllm, e);
   else if (k.startsWith("bench.")) benchDomain.reduce(state.bench, e);
@@ -63,6 +64,31 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k === "error" || k === "warning" || k === "traceback") {
     ncclDomain.reduce(state.nccl, e);
     vllmDomain.reduce(state.vllm, e);
+  }
+}
+
+/**
+ * `e.n` lines alike (see NcclRepeatEvent), as reading each would: the NCCL and env domains count every one (their caps
+ * count what they drop per line); for the others a line like one read before changes nothing but where the last NCCL
+ * line stands (the timeline's last host).
+ */
+function reduceRepeat(state: FactState, e: Extract<Event, { kind: "nccl.repeat" }>): void {
+  // `e.of` stands where the first line of its text did, before these: for what keeps the first of something it changes
+  // nothing, and a connection's samples are all kept already
+  const of = e.of;
+  reduceRepeated(state.nccl, of, e.comm, e.n);
+  if (of.kind === "nccl.env") for (let i = 0; i < e.n; i++) envDomain.reduce(state.env, of);
+  // a failure NCCL went on after is recovered by the first of these lines after it (none was, before the first line)
+  if (state.errors.tentative?.length) errorsDomain.reduce(state.errors, { ...of, ev: e.ev });
+  // (the dialects domain has nothing to do with an NCCL line after the first; the timeline keeps the last NCCL line's
+  // host: the last of these, unless a fold flushed with it holds a later one)
+  const timeline = (state.timeline ??= timelineDomain.init());
+  const last = timeline.lastHost;
+  if (!last) timeline.lastHost = { input: e.input, line: e.last, host: of.host! };
+  else if (last.input !== e.input || last.line < e.last) {
+    last.input = e.input;
+    last.line = e.last;
+    last.host = of.host!;
   }
 }
 
