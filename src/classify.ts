@@ -2,6 +2,7 @@ import type { Emit, RecordReader } from "./events/types.js";
 import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
+import type { LearnedWrapper } from "./events/nccl-fast-counter.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
@@ -20,6 +21,8 @@ export interface Dispatcher {
   fast: LineCounter;
   /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
+  /** a speculative NCCL counter counted lines behind this wrapper here: the vLLM origin observer takes note (false: it had something to say) */
+  countedBehind(w: LearnedWrapper): boolean;
 }
 
 export function createDispatcher(): Dispatcher {
@@ -44,6 +47,7 @@ export function createDispatcher(): Dispatcher {
     // a running server's request and access lines are only counted by the vLLM reader (src/events/read-runtime.ts)
     fast: runtimeFirst(vllm.fast, nccl.fast, observeDialect.skip),
     absorb: nccl.absorb,
+    countedBehind: observeVllmOrigin.quiet,
     dispatch(rec, emit) {
       outer = emit;
       const before = emitted;
