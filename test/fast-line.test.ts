@@ -127,6 +127,29 @@ describe("Literal and DangerScan", () => {
     expect(lit.at(dv, 5, b.length)).toBe(false);
   });
 
+  it("Literal says what comparing the bytes says, for any length and bytes (eight at a time only where that is exact)", () => {
+    let x = 3;
+    const rnd = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    // bytes that make float64 NaN and ±0 patterns (0x00, 0x80, 0x7f, 0xff, 0xf8) among text
+    const alphabet = [0x00, 0x80, 0x7f, 0xff, 0xf8, 0x41, 0x42, 0x20];
+    for (let t = 0; t < 3000; t++) {
+      const n = 1 + rnd(40);
+      const lit = Array.from({ length: n }, () => alphabet[rnd(alphabet.length)]);
+      const b = Buffer.from(Array.from({ length: 64 }, () => alphabet[rnd(alphabet.length)]));
+      const at = rnd(64);
+      // most probes hold the literal, some with one byte changed (0x00 for 0x80 makes -0 of +0)
+      if (rnd(3) > 0) b.set(lit.slice(0, 64 - at), at);
+      if (rnd(2) === 0 && at + n <= 64) b[at + rnd(n)] ^= [0x80, 0x01, 0x7f][rnd(3)];
+      const dv = new DataView(b.buffer, b.byteOffset, b.length);
+      const limit = at + rnd(64 - at + 1);
+      const want = at + n <= limit && Buffer.from(lit).equals(b.subarray(at, at + n));
+      expect(new Literal(String.fromCharCode(...lit)).at(dv, at, limit), `${lit} at ${at} of ${[...b]}`).toBe(want);
+    }
+  });
+
   it("DangerScan finds each danger in the lines that hold it, asked in order", () => {
     const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "\x1b[1m", "c\rr", "crlf\r", "ok\r", "cr\r\r"];
     const clear = linesClear(lines);

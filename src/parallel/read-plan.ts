@@ -75,7 +75,8 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
   const firstDone = performance.now();
   const counted = await count.segments.catch(() => null);
   const from = frontEnd(claims);
-  debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms`);
+  const otherDone = counted?.size ? Math.max(...[...counted.values()].map((r) => r.doneAt)) - performance.timeOrigin : NaN;
+  debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms, the other at ${Math.round(otherDone)} ms`);
   // the other thread's segments, in order: the lines it handed back, then its counts
   for (let k = from; k < starts.length - 1; k++) {
     const r = counted?.get(k);
