@@ -168,7 +168,9 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
 /**
  * Finds FAST_DANGERS in a chunk: each is searched natively, from where a line's record starts, only once the search
  * before has been passed (so a chunk is searched about once per danger, however many lines hold one in a wrapper
- * the line's check skips); a byte above 0x7F is found a window at a time when the chunk begins. A line's check is
+ * the line's check skips; one that cannot start a header is not looked at where a line starts, so a wrapper that
+ * starts every line with it is skipped in the same search); a byte above 0x7F is found a window at a time when the
+ * chunk begins. A line's check is
  * then a few comparisons (and has no rarely taken path that would make the optimizing compiler drop its caller's
  * code).
  */
@@ -179,6 +181,8 @@ export class DangerScan {
   private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
   /** for each needle, where it next stands at or after the last place asked (-1: not searched yet) */
   private readonly at = new Int32Array(this.needles.length);
+  private readonly firstByte = FAST_DANGERS.map((d) => d.charCodeAt(0));
+  private readonly notHeadStart = FAST_DANGERS.map((d) => !/^[A-Za-z0-9]/.test(d));
   private b: Buffer = Buffer.alloc(0);
   /** where the lines holding a byte above 0x7F hold their first, ascending, ended by a sentinel past any line */
   private high: number[] = [NOWHERE];
@@ -210,10 +214,14 @@ export class DangerScan {
   private find(k: number, s: number): number {
     const b = this.b;
     const needle = this.needles[k];
-    let x = b.indexOf(needle as never, s);
-    // a CR right before a `\n` is a CRLF line end
-    if (needle === 13) while (x >= 0 && b[x + 1] === 10) x = b.indexOf(13, x + 2);
-    return x < 0 ? NOWHERE : x;
+    const first = this.firstByte[k];
+    for (let x = b.indexOf(needle as never, s); ; ) {
+      if (x < 0) return NOWHERE;
+      // a CR right before a `\n` is a CRLF line end; a danger that cannot start a header is none where a line starts
+      // (a record counted there starts with its header, so it stands in the line's wrapper: Ray's `(` on every line)
+      if ((first === 13 && b[x + 1] === 10) || (this.notHeadStart[k] && b[x - 1] === 10)) x = b.indexOf(needle as never, x + 1);
+      else return x;
+    }
   }
 }
 
