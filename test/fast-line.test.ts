@@ -103,10 +103,10 @@ describe("matchAfterHeader reads what fastLineRegex reads", () => {
 });
 
 /** for each line, whether no danger starts in it (asked in order, as the counter asks) */
-function linesClear(lines: string[]): boolean[] {
-  const b = Buffer.from(lines.join("\n") + "\n", "latin1");
+function linesClear(lines: string[], ascii = true): boolean[] {
+  const b = Buffer.from(lines.join("\n") + "\n", ascii ? "latin1" : "utf8");
   const scan = new DangerScan();
-  scan.begin(b);
+  scan.begin(b, ascii);
   const clear: boolean[] = [];
   for (let s = 0; s < b.length; ) {
     const nl = b.indexOf(10, s);
@@ -165,7 +165,8 @@ describe("Literal and DangerScan", () => {
   });
 
   it("DangerScan: a byte above 0x7F is a danger in the line that holds it, wherever the line stands", () => {
-    const lines = Array.from({ length: 4000 }, (_, i) => (i % 997 === 5 ? `tqdm ${"█".repeat(i % 13)}| ${i}` : i % 1500 === 7 ? `${"x".repeat(5000)}é` : `plain ${i}`));
+    // (over several of the wide windows it looks at first, with lines across their edges)
+    const lines = Array.from({ length: 40_000 }, (_, i) => (i % 9973 === 3 || i === 5 ? `tqdm ${"█".repeat(i % 13)}| ${i}` : i % 1500 === 7 ? `${"x".repeat(i % 2 ? 5000 : 70_000)}é` : `plain ${i}`));
     const b = Buffer.from(lines.join("\n") + "\n", "utf8");
     const scan = new DangerScan();
     scan.begin(b, false);
@@ -176,5 +177,10 @@ describe("Literal and DangerScan", () => {
       s = nl + 1;
     }
     expect(clear).toEqual(lines.map((l) => !/[^\x00-\x7f]/.test(l)));
+    // one such line anywhere in 200 KB of ASCII
+    for (let at = 3; at < 20_000; at += 397) {
+      const sparse = Array.from({ length: 20_000 }, (_, i) => (i === at ? "é" : `line ${i % 10}`));
+      expect(linesClear(sparse, false).indexOf(false), `line ${at}`).toBe(at);
+    }
   });
 });

@@ -228,7 +228,18 @@ export class DangerScan {
 /** Where each line of `b` that holds a byte above 0x7F holds its first, ascending, then NOWHERE. */
 function highBytes(b: Buffer): number[] {
   const out: number[] = [];
+  // (a wide window first: most are ASCII, and each window asked costs a Buffer)
+  let wideEnd = 0;
+  let wideAscii = false;
   for (let from = 0; from < b.length; from += HIGH_WINDOW) {
+    if (from >= wideEnd) {
+      wideEnd = Math.min(b.length, from + 16 * HIGH_WINDOW);
+      wideAscii = isAscii(b.subarray(from, wideEnd));
+    }
+    if (wideAscii) {
+      from = wideEnd - HIGH_WINDOW;
+      continue;
+    }
     const to = Math.min(b.length, from + HIGH_WINDOW);
     if (isAscii(b.subarray(from, to))) continue;
     for (let p = from; p < to; p++) {
