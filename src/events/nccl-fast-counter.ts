@@ -169,7 +169,7 @@ interface Template {
 interface ExactWrapper extends LearnedWrapper {
   bytes: Literal;
   next: ExactWrapper | undefined;
-  // speculative counting (see `behindArmed`):
+  // speculative counting (see `armed`):
   /** its lines may be counted: no nested prefix names a process the origin does not */
   countable: boolean;
   /** its origin, for telling origins apart (equal origins: the readers in order note them alike) */
@@ -225,7 +225,7 @@ export interface FastCounter {
  * another reader reads up to there; it cannot know what came before, so the first line it could count of each
  * process or communicator goes the ordinary way (the caller hands it to the other reader, in order), which creates
  * the counters there and notes the host as a one-thread reading would; `absorb` then adds the rest. So does the
- * first line behind each origin-naming wrapper in a region (see `behindArmed`).
+ * first line behind each origin-naming wrapper in a region (see `armed`).
  */
 export function createFastCounter(
   table: ActivityTable,
