@@ -176,6 +176,8 @@ interface ExactWrapper extends LearnedWrapper {
   originKey: string;
   /** the region in which a line behind it went back to the reader in order, or -1 */
   armedIn: number;
+  /** `pidChanges` when its pid last had its origin */
+  pidOkAt: number;
 }
 
 const MAX_TEMPLATES = 32;
@@ -372,7 +374,7 @@ export function createFastCounter(
       const o = peeled.origin;
       // (a nested prefix naming another process: the observer's note of a line behind it depends on more than its origin)
       const countable = o.process === undefined || processNames(o.process, wrapper).size === 1;
-      wrapSlots[slot] = { wrapper, origin: o, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot], countable, originKey: originKey(o), armedIn: -1 };
+      wrapSlots[slot] = { wrapper, origin: o, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot], countable, originKey: originKey(o), armedIn: -1, pidOkAt: -1 };
       if (!wrapLengths.includes(wlen)) wrapLengths.push(wlen);
     }
     // the header behind it, so that its next line finds it
@@ -534,6 +536,13 @@ export function createFastCounter(
   let region = 0;
   /** the origin each pid has for the readers in order at the line at hand, as far as this region shows */
   const pidOrigin = new Map<number, string>();
+  // how often a pid was given another origin (a wrapper whose pid had its origin since need not look again)
+  let pidChanges = 0;
+  const setPidOrigin = (pid: number, key: string) => {
+    if (pidOrigin.get(pid) === key) return;
+    pidOrigin.set(pid, key);
+    pidChanges++;
+  };
   let lastBehind: ExactWrapper | undefined;
   let handed = 0;
   let behindList: CountedBehind[] = [];
@@ -542,9 +551,11 @@ export function createFastCounter(
     const ok = arm(a);
     if (w === undefined) return ok;
     const pid = w.origin.pid;
+    if (w.armedIn === region && w.pidOkAt === pidChanges) return ok;
     const wOk = w.armedIn === region && (pid === undefined || pidOrigin.get(pid) === w.originKey);
     w.armedIn = region;
-    if (pid !== undefined) pidOrigin.set(pid, w.originKey);
+    if (pid !== undefined) setPidOrigin(pid, w.originKey);
+    w.pidOkAt = pidChanges;
     return ok && wOk;
   };
   const noteBehind = () => {
@@ -559,7 +570,7 @@ export function createFastCounter(
     if (pidOrigin.size === 0) return;
     for (const piece of splitPhysicalLine(text)) {
       const o = peel(piece).origin;
-      if (o.pid !== undefined) pidOrigin.set(o.pid, originKey(o));
+      if (o.pid !== undefined) setPidOrigin(o.pid, originKey(o));
     }
   };
   /** the line goes the ordinary way: the counters it may touch must be up to date */
