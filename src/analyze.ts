@@ -171,7 +171,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // (a second thread would count lines the user rules' patterns are to see, or that --follow wants as they come)
     const splittable = !!fast && !opts.onBatch && !opts.recordPatterns;
     lines = await readPlanned(source, { jobs: opts.jobs, split: opts.split, limits, maxLineChars: maxChars, splittable, notice }, {
-      readStream, readLine: readRecords, absorb: dispatcher.absorb, onBytes, cut: (n) => (cutLines += n),
+      readStream, readLine: readRecords, absorb: dispatcher.absorb, countedBehind: dispatcher.countedBehind, onBytes, cut: (n) => (cutLines += n),
     });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

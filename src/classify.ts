@@ -2,6 +2,7 @@ import type { Emit, RecordReader } from "./events/types.js";
 import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
 import { createNcclReader, type NcclFastCounts } from "./events/read-nccl.js";
+import type { LearnedWrapper } from "./events/nccl-fast-counter.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
@@ -22,6 +23,8 @@ export interface Dispatcher {
   fast: LineCounter;
   /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
+  /** a speculative NCCL counter counted lines behind this wrapper here: the vLLM origin observer takes note (false: it had something to say) */
+  countedBehind(w: LearnedWrapper): boolean;
 }
 
 /** `keptPerKind`: the events of one kind the caller keeps (set-up lines are folded once it keeps no more) */
@@ -52,6 +55,7 @@ export function createDispatcher(opts: { keptPerKind?: number } = {}): Dispatche
     flush(emit) {
       if (nccl.folding()) nccl.flushFolds(emit);
     },
+    countedBehind: observeVllmOrigin.quiet,
     dispatch(rec, emit) {
       outer = emit;
       if (nccl.folding()) nccl.flushFolds(emit);

@@ -6,6 +6,7 @@ import { analyzeSource, buildReport, type AnalyzeOptions } from "../src/analyze.
 import { memorySource } from "../src/input/memory.js";
 import { fileSource } from "../src/input/sources.js";
 import { localRangeCounter } from "../src/parallel/split.js";
+import { greedyRangeCounter } from "./helpers/range-counter.js";
 import { isAscii } from "node:buffer";
 import { createDispatcher } from "../src/classify.js";
 import { chunkLine } from "../src/input/lines.js";
@@ -78,7 +79,7 @@ describe("the bench's shapes read to the bare log's report", () => {
 
   it("a wrapped file read in two parts (the later part counted speculatively) gives the report of reading it in one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-shapes-"));
-    for (const [name, text] of [["kubectl", shape("kubectl")], ["ray", shape("ray")], ["awkward", awkward()]]) {
+    for (const [name, text] of [["kubectl", shape("kubectl")], ["ray", shape("ray")], ["compose", shape("compose")], ["awkward", awkward()]]) {
       const path = join(dir, `${name}.log`);
       writeFileSync(path, text);
       const readFile = async (opts: AnalyzeOptions) => {
@@ -87,6 +88,8 @@ describe("the bench's shapes read to the bare log's report", () => {
       };
       const one = await readFile({ jobs: 1 });
       expect(await readFile({ jobs: 2, split: { minBytes: 0, share: 0.3, segmentBytes: 8192, counter: localRangeCounter } }), name).toBe(one);
+      // (every segment counted speculatively)
+      expect(await readFile({ jobs: 2, split: { minBytes: 0, share: 0.3, segmentBytes: 8192, counter: greedyRangeCounter().counter } }), name).toBe(one);
     }
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import { fileSource } from "../src/input/sources.js";
 import { localRangeCounter, type RangeCounter } from "../src/parallel/split.js";
 import { runCli } from "./helpers/cli.js";
 import { mixedLog } from "./helpers/nccl-mixed.js";
+import { greedyRangeCounter } from "./helpers/range-counter.js";
 // @ts-expect-error a plain ES module without types
 import { generateLog } from "../bench/generate.mjs";
 
@@ -59,6 +60,8 @@ describe("a file read in two parts gives the report of reading it in one", () =>
     const parts = await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes, counter: s.counter, ...(maxResidualChars ? { maxResidualChars } : {}) } });
     expect(s.calls).toBe(1);
     expect(parts).toBe(whole);
+    const split = { minBytes: 0, share, segmentBytes, counter: greedyRangeCounter().counter, ...(maxResidualChars ? { maxResidualChars } : {}) };
+    expect(await readWith(path, { jobs: 2, split }), "every segment counted").toBe(whole);
   });
 
   it("every sample and corpus log, cut at a third and at two thirds", { timeout: 300_000 }, async () => {
@@ -71,6 +74,8 @@ describe("a file read in two parts gives the report of reading it in one", () =>
         const s = spy();
         expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
         split += s.calls;
+        // every segment after the cut counted speculatively
+        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: greedyRangeCounter().counter } }), `${path} at ${share}, counted`).toBe(whole);
       }
     }
     // most logs can be cut (not JSON, a line end after the cut point)

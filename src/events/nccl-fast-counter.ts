@@ -1,5 +1,6 @@
 import { peel } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
+import { processNames } from "../records/process-names.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
@@ -53,6 +54,17 @@ export interface NcclFastEntry {
 export interface NcclFastCounts {
   entries: NcclFastEntry[];
   lastFastLine: number;
+}
+
+/**
+ * Speculative: lines behind this origin-naming wrapper were counted last before the `at`-th line handed back (or,
+ * `at` = all of them, before the end): the reader in order takes note of the wrapper there, as it would have of each
+ * counted line (the vLLM origin observer's last origin).
+ */
+export interface CountedBehind {
+  at: number;
+  wrapper: string;
+  origin: Origin;
 }
 
 
@@ -173,6 +185,15 @@ interface Template {
 interface ExactWrapper extends LearnedWrapper {
   bytes: Literal;
   next: ExactWrapper | undefined;
+  // speculative counting (see `armed`):
+  /** its lines may be counted: no nested prefix names a process the origin does not */
+  countable: boolean;
+  /** its origin, for telling origins apart (equal origins: the readers in order note them alike) */
+  originKey: string;
+  /** the region in which a line behind it went back to the reader in order, or -1 */
+  armedIn: number;
+  /** `pidChanges` when its pid last had its origin */
+  pidOkAt: number;
 }
 
 const MAX_TEMPLATES = 32;
@@ -188,6 +209,7 @@ const sameOrigin = (a: Origin, b: Origin) => {
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 };
 const NCCL_INFO_LENGTH = " NCCL INFO ".length;
+const originKey = (o: Origin) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k as keyof Origin]]));
 
 export interface FastCounter {
   fast: LineCounter;
@@ -195,8 +217,10 @@ export interface FastCounter {
   settle(): void;
   /** the last line counted here, or 0 */
   lastFastLine(): number;
-  /** speculative: the input's records stand behind wrappers that name their origin, which only the reader in order can count */
-  gaveUp(): boolean;
+  /** speculative: the line was handed back to the reader in order (it reads it before the lines that follow) */
+  handedBack(text: string): void;
+  /** speculative: where the reader in order takes note of the wrappers lines were counted behind (see CountedBehind) */
+  behind(): CountedBehind[];
   /**
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to nothing (no event, no counter) and would
    * be again wherever it stands (the reader says when): a bare line of the same text is taken from now on
@@ -228,7 +252,8 @@ export interface FastCounter {
  * host event stands where it would without the fast path). `speculative`: counting a later part of an input that
  * another reader reads up to there; it cannot know what came before, so the first line it could count of each
  * process or communicator goes the ordinary way (the caller hands it to the other reader, in order), which creates
- * the counters there and notes the host as a one-thread reading would; `absorb` then adds the rest.
+ * the counters there and notes the host as a one-thread reading would; `absorb` then adds the rest. So does the
+ * first line behind each origin-naming wrapper in a region (see `armed`).
  */
 export function createFastCounter(
   table: ActivityTable,
@@ -332,7 +357,6 @@ export function createFastCounter(
   const wrapLengths: number[] = [];
   let wrapCount = 0;
   let learnTries = 0;
-  let gaveUp = false;
   let ncclAt = -1;
   let wrappersOn = true;
   const wrapHash = (p: number, len: number) => (Math.imul(view.getUint32(p + len - 4, true) ^ (len << 24) ^ (body[p + (len >> 1)] << 16), 0x9e3779b1) >>> 22) & (WRAP_SLOTS - 1);
@@ -392,15 +416,13 @@ export function createFastCounter(
       const bytes = Uint8Array.from(wrapper, (c) => c.charCodeAt(0));
       templates.push({ length: wlen, bytes, digit: bytes.map((c) => (c >= 48 && c <= 57 ? 1 : 0)) });
     } else {
-      if (speculative) {
-        // it cannot know what the origin readers would say here: the reader in order is better off reading it all
-        gaveUp = true;
-        return;
-      }
-      if (!options.originQuiet || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
+      if (!(options.originQuiet || speculative) || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
       wrapCount++;
       const slot = wrapHash(p, wlen);
-      wrapSlots[slot] = { wrapper, origin: peeled.origin, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot] };
+      const o = peeled.origin;
+      // (a nested prefix naming another process: the observer's note of a line behind it depends on more than its origin)
+      const countable = o.process === undefined || processNames(o.process, wrapper).size === 1;
+      wrapSlots[slot] = { wrapper, origin: o, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot], countable, originKey: originKey(o), armedIn: -1, pidOkAt: -1 };
       if (!wrapLengths.includes(wlen)) wrapLengths.push(wlen);
     }
     // the header behind it, so that its next line finds it
@@ -493,7 +515,7 @@ export function createFastCounter(
       if (!options.hostSeen(k.who.host!)) return false;
       k.hostSeen = true;
     }
-    if (exact !== undefined && !options.originQuiet!(exact)) return false;
+    if (exact !== undefined && !(speculative ? exact.countable : options.originQuiet!(exact))) return false;
     if (kind === COLL) {
       // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
       const at = commAfter(i, e);
@@ -512,7 +534,7 @@ export function createFastCounter(
           a = k.commAct = table.get(k.who, comm);
         }
       }
-      if (speculative && !arm(a)) return false;
+      if (speculative && !armed(a, exact)) return false;
       if (a) {
         a.collectives++;
         a.lastLine = lineNo;
@@ -528,12 +550,13 @@ export function createFastCounter(
       f.last = lineNo;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
-      if (speculative && !arm(a)) return false;
+      if (speculative && !armed(a, exact)) return false;
       if (a) {
         if (kind === CHAT) a.proxy++;
         else a.trace++;
       }
     }
+    if (speculative && exact !== undefined && exact.origin.process !== undefined) lastBehind = exact;
     lastFastLine = lineNo;
     return true;
   };
@@ -566,6 +589,53 @@ export function createFastCounter(
     if (a.armed) return true;
     a.armed = true;
     return false;
+  };
+
+  // Speculative counting behind an origin-naming wrapper. A line behind one is counted only when the readers in
+  // order, reading it there, would say nothing of its origin: the NCCL reader notes a process whenever its pid comes
+  // with another origin than last time, the vLLM origin observer each process name it has not seen. So in each
+  // region the first line behind a wrapper goes back to them (its pid then has the wrapper's origin, its names are
+  // seen, for good), and so does every line behind it after a line handed back gave its pid another origin; for
+  // the observer's last origin, `behind` says where lines behind which wrapper were counted.
+  let region = 0;
+  /** the origin each pid has for the readers in order at the line at hand, as far as this region shows */
+  const pidOrigin = new Map<number, string>();
+  // how often a pid was given another origin (a wrapper whose pid had its origin since need not look again)
+  let pidChanges = 0;
+  const setPidOrigin = (pid: number, key: string) => {
+    if (pidOrigin.get(pid) === key) return;
+    pidOrigin.set(pid, key);
+    pidChanges++;
+  };
+  let lastBehind: ExactWrapper | undefined;
+  let handed = 0;
+  let behindList: CountedBehind[] = [];
+  /** may the line at hand, of activity `a` behind `w`, be counted here? (if not, it goes back, which arms them) */
+  const armed = (a: Activity | null, w: ExactWrapper | undefined): boolean => {
+    const ok = arm(a);
+    if (w === undefined) return ok;
+    const pid = w.origin.pid;
+    if (w.armedIn === region && w.pidOkAt === pidChanges) return ok;
+    const wOk = w.armedIn === region && (pid === undefined || pidOrigin.get(pid) === w.originKey);
+    w.armedIn = region;
+    if (pid !== undefined) setPidOrigin(pid, w.originKey);
+    w.pidOkAt = pidChanges;
+    return ok && wOk;
+  };
+  const noteBehind = () => {
+    if (lastBehind === undefined) return;
+    behindList.push({ at: handed, wrapper: lastBehind.wrapper, origin: lastBehind.origin });
+    lastBehind = undefined;
+  };
+  const handedBack = (text: string) => {
+    noteBehind();
+    handed++;
+    // a pid this line gives another origin (any record's origin reaches the NCCL reader's process notes)
+    if (pidOrigin.size === 0) return;
+    for (const piece of splitPhysicalLine(text)) {
+      const o = peel(piece).origin;
+      if (o.pid !== undefined) setPidOrigin(o.pid, originKey(o));
+    }
   };
   /** the line goes the ordinary way: the counters it may touch must be up to date */
   const leave = (): false => {
@@ -616,6 +686,11 @@ export function createFastCounter(
     if (pending.length) settle();
     table.reset();
     lastFastLine = 0;
+    region++;
+    pidOrigin.clear();
+    lastBehind = undefined;
+    handed = 0;
+    behindList = [];
     // what a header remembered of its counters belongs to the last region
     for (let k of keySlots) {
       for (; k !== undefined; k = k.next) {
@@ -633,7 +708,11 @@ export function createFastCounter(
       if (pending.length) settle();
     },
     lastFastLine: () => lastFastLine,
-    gaveUp: () => gaveUp,
+    handedBack,
+    behind: () => {
+      noteBehind();
+      return behindList;
+    },
     learnQuiet,
     learnFold,
     takeFolds,

@@ -20,27 +20,41 @@ export const TRACE = 2;
 export const CHAT = 3;
 
 /**
- * A fixed string of bytes, compared four at a time through a DataView over the chunk (a chunk is read once per
+ * A fixed string of bytes, compared eight at a time (as float64: equal bits are equal numbers and the reverse, but
+ * for NaN and ±0, which no eight bytes of text here are; the last eight overlap when the length is no multiple of
+ * eight), or four at a time when shorter or not text, through a DataView over the chunk (a chunk is read once per
  * line for several of these, so the per-byte loop showed in profiles).
  */
 export class Literal {
   readonly length: number;
   readonly text: string;
+  /** eight bytes at a time, the last eight at `length - 8`; empty when compared four at a time */
+  private readonly eights: Float64Array;
   private readonly words: Uint32Array;
   private readonly tail: Uint8Array;
   constructor(text: string) {
     const bytes = Buffer.from(text, "latin1");
     this.text = text;
     this.length = bytes.length;
-    const whole = bytes.length & ~3;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const n = bytes.length;
+    const eights = n >= 8 ? Array.from({ length: Math.ceil(n / 8) }, (_, k) => view.getFloat64(Math.min(8 * k, n - 8), true)) : [];
+    this.eights = new Float64Array(eights.every((f) => f === f && f !== 0) ? eights : []);
+    const whole = this.eights.length ? 0 : bytes.length & ~3;
     this.words = new Uint32Array(whole / 4);
     for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);
-    this.tail = bytes.slice(whole);
+    this.tail = this.eights.length ? new Uint8Array(0) : bytes.slice(whole);
   }
   /** the literal stands at `dv[p]` (p ≥ 0), wholly before `limit` (at most the view's length) */
   at(dv: DataView, p: number, limit: number): boolean {
-    if (p + this.length > limit) return false;
+    const n = this.length;
+    if (p + n > limit) return false;
+    const f = this.eights;
+    if (f.length > 0) {
+      const last = f.length - 1;
+      for (let k = 0; k < last; k++) if (dv.getFloat64(p + 8 * k, true) !== f[k]) return false;
+      return dv.getFloat64(p + n - 8, true) === f[last];
+    }
     const w = this.words;
     let q = p;
     for (let k = 0; k < w.length; k++, q += 4) if (dv.getUint32(q, true) !== w[k]) return false;
@@ -165,7 +179,9 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
 /**
  * Finds FAST_DANGERS in a chunk: each is searched natively, from where a line's record starts, only once the search
  * before has been passed (so a chunk is searched about once per danger, however many lines hold one in a wrapper
- * the line's check skips); a byte above 0x7F is found a window at a time when the chunk begins. A line's check is
+ * the line's check skips; one that cannot start a header is not looked at where a line starts, so a wrapper that
+ * starts every line with it is skipped in the same search); a byte above 0x7F is found a window at a time when the
+ * chunk begins. A line's check is
  * then a few comparisons (and has no rarely taken path that would make the optimizing compiler drop its caller's
  * code).
  */
@@ -176,6 +192,8 @@ export class DangerScan {
   private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
   /** for each needle, where it next stands at or after the last place asked (-1: not searched yet) */
   private readonly at = new Int32Array(this.needles.length);
+  private readonly firstByte = FAST_DANGERS.map((d) => d.charCodeAt(0));
+  private readonly notHeadStart = FAST_DANGERS.map((d) => !/^[A-Za-z0-9]/.test(d));
   private b: Buffer = Buffer.alloc(0);
   /** where the lines holding a byte above 0x7F hold their first, ascending, ended by a sentinel past any line */
   private high: number[] = [NOWHERE];
@@ -207,17 +225,32 @@ export class DangerScan {
   private find(k: number, s: number): number {
     const b = this.b;
     const needle = this.needles[k];
-    let x = b.indexOf(needle as never, s);
-    // a CR right before a `\n` is a CRLF line end
-    if (needle === 13) while (x >= 0 && b[x + 1] === 10) x = b.indexOf(13, x + 2);
-    return x < 0 ? NOWHERE : x;
+    const first = this.firstByte[k];
+    for (let x = b.indexOf(needle as never, s); ; ) {
+      if (x < 0) return NOWHERE;
+      // a CR right before a `\n` is a CRLF line end; a danger that cannot start a header is none where a line starts
+      // (a record counted there starts with its header, so it stands in the line's wrapper: Ray's `(` on every line)
+      if ((first === 13 && b[x + 1] === 10) || (this.notHeadStart[k] && b[x - 1] === 10)) x = b.indexOf(needle as never, x + 1);
+      else return x;
+    }
   }
 }
 
 /** Where each line of `b` that holds a byte above 0x7F holds its first, ascending, then NOWHERE. */
 function highBytes(b: Buffer): number[] {
   const out: number[] = [];
+  // (a wide window first: most are ASCII, and each window asked costs a Buffer)
+  let wideEnd = 0;
+  let wideAscii = false;
   for (let from = 0; from < b.length; from += HIGH_WINDOW) {
+    if (from >= wideEnd) {
+      wideEnd = Math.min(b.length, from + 16 * HIGH_WINDOW);
+      wideAscii = isAscii(b.subarray(from, wideEnd));
+    }
+    if (wideAscii) {
+      from = wideEnd - HIGH_WINDOW;
+      continue;
+    }
     const to = Math.min(b.length, from + HIGH_WINDOW);
     if (isAscii(b.subarray(from, to))) continue;
     for (let p = from; p < to; p++) {

@@ -6,6 +6,7 @@ import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
 import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeLineCounter, type RuntimeTap } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
+import { PREFIX_NAME, processNames } from "../records/process-names.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -241,15 +242,6 @@ export function createVllmReader(): RecordReader & {
 export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => void) & { quiet: (w: LearnedWrapper) => boolean } {
   let lastKey = "";
   const seen = new Set<string>();
-  /** the process names a record's wrappers (its raw line before its text) give */
-  const namesOf = (process: string, wrappers: string): Set<string> => {
-    const head = wrappers.length > 300 ? wrappers.slice(0, 300) : wrappers;
-    PREFIX_NAME.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    const names = new Set<string>([process]);
-    while ((m = PREFIX_NAME.exec(head))) names.add(m[1].trim());
-    return names;
-  };
   const observe = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
     if (o.process === undefined) return;
@@ -259,7 +251,7 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
     // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` the peel took off
     // (only the wrappers before the text: a prefix glued inside a cut record's text is not this record's)
     const at = rec.text ? rec.raw.indexOf(rec.text) : -1;
-    for (const name of namesOf(o.process, at >= 0 ? rec.raw.slice(0, at) : rec.raw)) {
+    for (const name of processNames(o.process, at >= 0 ? rec.raw.slice(0, at) : rec.raw)) {
       if (seen.has(name)) continue;
       seen.add(name);
       const hint = processHint(name);
@@ -274,7 +266,7 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
     const key = (w.memo.key ??= `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`);
     if (key === lastKey) return true;
     if (!w.memo.namesSeen) {
-      for (const name of namesOf(o.process, w.wrapper)) if (!seen.has(name)) return false;
+      for (const name of processNames(o.process, w.wrapper)) if (!seen.has(name)) return false;
       w.memo.namesSeen = true;
     }
     lastKey = key;
@@ -282,8 +274,6 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
   };
   return Object.assign(observe, { quiet });
 }
-
-const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;
 
 function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: MarkerFn): void {
   for (const m of leading.matchAll(PREFIX_NAME)) {

@@ -1,4 +1,4 @@
-import { ActivityTable, createFastCounter, type FastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
+import { ActivityTable, createFastCounter, type CountedBehind, type FastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
 import { readLineLoop } from "../input/line-loop.js";
 import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import { segmentStarts } from "../input/split-point.js";
@@ -17,6 +17,8 @@ export interface RangeResult {
   /** how many of them were cut to the line cap */
   cut: number;
   counts: NcclFastCounts;
+  /** where lines behind which origin-naming wrapper were counted, between the lines handed back */
+  behind: CountedBehind[];
   /** lines in the range (when it was read to its end) */
   lines: number;
   /**
@@ -50,6 +52,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   let cut = 0;
   const keep = (text: string, line: number) => {
     if (text.length === 0) return;
+    fast.handedBack(text);
     residual.push(text);
     residualLines.push(line);
     chars += text.length + 16;
@@ -63,9 +66,9 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     },
     onCut: () => cut++,
     // (leaving the loop closes the stream) a part it mostly hands back is better read by the first thread alone
-    stop: () => chars > opts.maxResidualChars || fast.gaveUp() || (read >= MOSTLY_AFTER && chars > read / 4),
+    stop: () => chars > opts.maxResidualChars || (read >= MOSTLY_AFTER && chars > read / 4),
   });
-  return { residual, residualLines, cut, counts: fast.counts(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
+  return { residual, residualLines, cut, counts: fast.counts(), behind: fast.behind(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
 }
 
 /**

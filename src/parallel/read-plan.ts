@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { NcclFastCounts } from "../events/nccl-fast-counter.js";
+import type { LearnedWrapper, NcclFastCounts } from "../events/nccl-fast-counter.js";
 import type { InputLimits, InputSource } from "../input/sources.js";
 import { SPLIT_DEFAULTS, mayCountFrom, plainFile, splitPoint } from "../input/split-point.js";
 import { debug } from "../util/debug.js";
@@ -27,6 +27,8 @@ export interface OrderedReader {
   readLine(text: string, lineNo: number): void;
   /** what the other thread counted over the lines after `lineOffset` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
+  /** the other thread counted lines behind this wrapper here (false: the readers in order would have said something of them) */
+  countedBehind(w: LearnedWrapper): boolean;
   /** lines the other thread cut to the line cap */
   cut(n: number): void;
   onBytes(n: number): void;
@@ -73,7 +75,8 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
   const firstDone = performance.now();
   const counted = await count.segments.catch(() => null);
   const from = frontEnd(claims);
-  debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms`);
+  const otherDone = counted?.size ? Math.max(...[...counted.values()].map((r) => r.doneAt)) - performance.timeOrigin : NaN;
+  debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms, the other at ${Math.round(otherDone)} ms`);
   // the other thread's segments, in order: the lines it handed back, then its counts
   for (let k = from; k < starts.length - 1; k++) {
     const r = counted?.get(k);
@@ -82,11 +85,23 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
       continue;
     }
     const base = lineNo - 1;
-    for (let j = 0; j < r.residual.length; j++) reader.readLine(r.residual[j], base + r.residualLines[j]);
+    let b = 0;
+    const behindTo = (j: number) => {
+      for (; b < r.behind.length && r.behind[b].at <= j; b++) {
+        const { wrapper, origin } = r.behind[b];
+        if (!reader.countedBehind({ wrapper, origin, memo: {} })) debug("threads", `${source.name}: lines counted behind ${wrapper.trim()} before line ${base + (r.residualLines[j] ?? r.lines + 1)} were not quiet`);
+      }
+    };
+    for (let j = 0; j < r.residual.length; j++) {
+      behindTo(j);
+      reader.readLine(r.residual[j], base + r.residualLines[j]);
+    }
+    behindTo(r.residual.length);
     reader.cut(r.cut);
     reader.absorb(r.counts, base);
     lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
   }
+  debug("threads", `${source.name}: the other thread's part taken in at ${Math.round(performance.now())} ms`);
   return lineNo - 1;
 }
 

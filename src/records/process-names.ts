@@ -1,0 +1,13 @@
+/** A process prefix's name, `(Name pid=N…`, wherever it stands in a line's wrappers. */
+export const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;
+
+/**
+ * The process names a record's wrappers (its raw line before its text) give: the origin's process (the outer
+ * prefix's, as peeling keeps it) and every `(Name pid=N…)` in the first 300 characters (nested prefixes).
+ */
+export function processNames(process: string, wrappers: string): Set<string> {
+  const head = wrappers.length > 300 ? wrappers.slice(0, 300) : wrappers;
+  const names = new Set<string>([process]);
+  for (const m of head.matchAll(PREFIX_NAME)) names.add(m[1].trim());
+  return names;
+}
