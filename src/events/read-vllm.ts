@@ -334,6 +334,8 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
       marker(rec, { marker: `file:${name}`, engine: "v0", strength: 2 }, emit);
       break;
     case "ray_distributed_executor.py":
+    // V1's Ray executor since 0.11 (vllm/v1/executor/ray_executor.py; ray_distributed_executor.py stays as an alias)
+    case "ray_executor.py":
     case "ray_utils.py":
       marker(rec, { marker: `file:${name}`, backend: "ray", strength: 3 }, emit);
       break;
@@ -354,7 +356,8 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
   else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
-  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 1 }, emit);
+  // V1 up to 0.10 still runs through vllm/worker/worker_base.py and vllm/engine/arg_utils.py: a V1 path in the same log outweighs these
+  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 0.5 }, emit);
   if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
   // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
   else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
