@@ -138,3 +138,29 @@ describe("huggingface_hub before 0.21 raised from utils/_errors.py (hf_raise_for
     expect(ids(r, "error")).toContain("vllm/model-download");
   });
 });
+
+describe("`--max-model-len` / `--max-num-batched-tokens` with vLLM's human-readable suffixes (0.9 on)", () => {
+  const config = async (text: string) => (await analyzeText(text + "\n")).facts.config;
+
+  it("lowercase is decimal, uppercase binary, on a `vllm serve` line", async () => {
+    const c = await config("vllm serve Qwen/Qwen3-8B --max-model-len 32K --max-num-batched-tokens 16k -tp 2");
+    expect(c.maxModelLen).toBe(32768);
+    expect(c.maxNumBatchedTokens).toBe(16000);
+    expect((await config("vllm serve Qwen/Qwen3-8B --max-model-len=25.6k")).maxModelLen).toBe(25600);
+  });
+
+  it("in a Kubernetes args list and a docker run line too", async () => {
+    const k8s = ["        args:", '        - "--model=meta-llama/Llama-3.1-8B-Instruct"', '        - "--max-model-len"', '        - "128K"', '        - "--tensor-parallel-size=4"'].join("\n");
+    const c = await config(k8s);
+    expect(c.maxModelLen).toBe(131072);
+    expect(c.tensorParallelSize).toBe(4);
+    const d = await config("docker run --gpus all vllm/vllm-openai:v0.11.0 --model Qwen/Qwen3-8B --max-model-len 1m");
+    expect(d.maxModelLen).toBe(1000000);
+  });
+
+  it("states no length for `auto` or `-1` (vLLM chooses), nor for a decimal with a binary suffix (vLLM rejects it)", async () => {
+    expect((await config("vllm serve Qwen/Qwen3-8B --max-model-len auto -tp 2")).maxModelLen).toBeNull();
+    expect((await config("vllm serve Qwen/Qwen3-8B --max-model-len -1 -tp 2")).maxModelLen).toBeNull();
+    expect((await config("vllm serve Qwen/Qwen3-8B --max-model-len 1.5K -tp 2")).maxModelLen).toBeNull();
+  });
+});

@@ -892,6 +892,20 @@ function unabbreviated(k: string): string {
   return ABBREVIABLE.find((f) => f.startsWith(k)) ?? k;
 }
 
+// vLLM reads these two flags with `human_readable_int` (0.9 on): lowercase suffixes are decimal (`25.6k` = 25600),
+// uppercase binary (`32K` = 32768, whole numbers only); `--max-model-len auto` / `-1` (0.11 on) asks vLLM to choose
+const HUMAN_READABLE = new Set(["maxModelLen", "maxNumBatchedTokens"]);
+const HUMAN_INT = /^(\d+(?:\.\d+)?)([kmgtKMGT])$/;
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+function humanReadableInt(v: string): string | null {
+  const m = HUMAN_INT.exec(v);
+  if (!m) return v === "auto" || v.startsWith("-") ? null : v;
+  const binary = m[2] === m[2].toUpperCase();
+  if (binary && m[1].includes(".")) return null;
+  return String(Math.trunc(Number(m[1]) * SUFFIX[m[2]]));
+}
+
 export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
   for (const [key, v] of flags) {
@@ -905,7 +919,8 @@ export function configFromFlags(flags: Map<string, string | true>): Record<strin
     }
     const fact = CONFIG_KEYS[k];
     if (!fact || out[fact] !== undefined) continue;
-    const fv = factValue(fact, v === true ? (BOOLEAN.has(fact) ? true : null) : v);
+    const given = HUMAN_READABLE.has(fact) && typeof v === "string" ? humanReadableInt(v) : v;
+    const fv = factValue(fact, given === true ? (BOOLEAN.has(fact) ? true : null) : given);
     if (fv !== undefined) out[fact] = fv;
   }
   return out;
