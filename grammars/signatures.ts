@@ -58,7 +58,7 @@ export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|C
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
 
 /** Advice and help texts that name an OOM without reporting one. */
-const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:CUDA )?(?:out of memory|OOM|OutOfMemoryError)/i;
+const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:(?:CUDA|HIP|XPU|NPU) )?(?:out of memory|OOM|OutOfMemoryError)/i;
 
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
@@ -218,11 +218,18 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],
-    values: [/Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/],
-    pattern: /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
+    values: [
+      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
+      // PyTorch <2.1 and torch_npu / IPEX still print `(GPU 0; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; ...)`
+      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B) \((?:GPU|NPU|XPU) (?<gpu>\d+); (?<capacity>[\d.]+ [KMGT]i?B) total capacity;[^)]*?(?<free>[\d.]+ [KMGT]i?B) free/,
+      /\b(?<device>HIP|XPU|NPU) out of memory/,
+    ],
+    // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu)
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA error: out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
+      "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
     ],
     nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization"],
   },

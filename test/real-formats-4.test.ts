@@ -164,3 +164,28 @@ describe("`--max-model-len` / `--max-num-batched-tokens` with vLLM's human-reada
     expect((await config("vllm serve Qwen/Qwen3-8B --max-model-len 1.5K -tp 2")).maxModelLen).toBeNull();
   });
 });
+
+describe("out of memory on other accelerators: ROCm (HIP), Intel (XPU), Ascend (NPU)", () => {
+  it("torch_npu's message under vllm-ascend's Ray worker (`(NPU 3; … total capacity; … free; …)`, Ray dedup suffix)", async () => {
+    const text =
+      "(NPURayWorkerWrapper pid=45464) ERROR 06-09 06:57:48 worker_base.py:581] RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation. [repeated 6x across cluster]";
+    const r = await analyzeText(text + "\n");
+    expect(ids(r, "error")).toEqual(["vllm/cuda-oom"]);
+    const f = r.findings.find((x) => x.ruleId === "vllm/cuda-oom")!;
+    expect(f.message).toContain("NPU 3 ran out of memory: it tried to allocate 30.00 MiB with 14.24 MiB free of 60.96 GiB");
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+
+  it("IPEX's XPU message without a free figure, and PyTorch <2.1's CUDA form with one", async () => {
+    const xpu = await analyzeText("(EngineCore pid=518) ERROR 07-29 21:48:54 [core.py:1141] RuntimeError: XPU out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.11 GiB total capacity; 12.00 GiB already allocated)\n");
+    expect(ids(xpu, "error")).toContain("vllm/cuda-oom");
+    expect(xpu.findings.find((x) => x.ruleId === "vllm/cuda-oom")!.message).toMatch(/^XPU ran out of memory/);
+    const old = await analyzeText("torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 1; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; 22.10 GiB reserved in total by PyTorch)\n");
+    expect(old.findings.find((x) => x.ruleId === "vllm/cuda-oom")!.message).toContain("GPU 1 ran out of memory: it tried to allocate 20.00 MiB with 3.06 MiB free of 23.69 GiB");
+  });
+
+  it("advice that names the device is not an out-of-memory error", async () => {
+    const r = await analyzeText("WARNING 06-09 06:57:40 platform.py:90] To avoid NPU out of memory errors, lower gpu_memory_utilization.\n");
+    expect(ids(r)).not.toContain("vllm/cuda-oom");
+  });
+});
