@@ -390,6 +390,17 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
   },
   {
+    // ModelConfig's check of --max-model-len against the model's config.json: a ValueError (≤0.9), pydantic's
+    // `Value error, …` (0.10 on), or a WARNING when VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 lets it through
+    id: "vllm.maxModelLenDerived", dialect: "vllm", level: "error", anyOf: ["derived max_model_len"],
+    pattern: /User-specified max_model_len \((?<want>\d+)\) is greater than the derived max_model_len \((?<key>[\w.]+)=(?<derived>\d+)/,
+    samples: [
+      "ValueError: User-specified max_model_len (131072) is greater than the derived max_model_len (max_position_embeddings=32768 or model_max_length=None in model's config.json). This may lead to incorrect model outputs or CUDA errors.",
+      "ValueError: User-specified max_model_len (4096) is greater than the derived max_model_len (None=2048 in model's config.json). This may lead to incorrect model outputs or CUDA errors. Make sure the value is correct and within the model context size.",
+    ],
+    nearMisses: ["INFO 05-01 10:00:00 [config.py:1] Using max model len 32768, the derived max_model_len of the model"],
+  },
+  {
     id: "vllm.tpNotDivisibleHeads", dialect: "any", level: "error", anyOf: ["divisible by"],
     pattern: /(?:number of )?(?<what>attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]{0,80}\((?<n>\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((?<tp>\d+)\)/i,
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
