@@ -248,9 +248,12 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.rayPlacement", dialect: "vllm", level: "error",
     // `waiting`: vLLM repeats it every 10 s while Ray gathers the GPUs (on a cluster still starting, success follows);
     // `gaveUp`: the fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count (`requiring`)
-    values: [/(?<waiting>Waiting for creating a placement group)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i],
-    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate"],
-    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
+    // Ray's autoscaler says the same while the group waits: `(autoscaler +1m2s) Warning: The following resource request
+    // cannot be scheduled right now: {'GPU': 1.0, ...}`, `The autoscaler could not find a node type to satisfy the
+    // request: [{'GPU': 1.0}, ...]` (a request without GPUs is not vLLM's workers)
+    values: [/(?<waiting>Waiting for creating a placement group|cannot be scheduled right now|could not find a node type to satisfy the request)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i],
+    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate", "cannot be scheduled right now", "could not find a node type"],
+    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|resource request cannot be scheduled right now: \{[^}]{0,300}'GPU'|could not find a node type to satisfy the request: \[\{[^\]]{0,300}'GPU'|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
     samples: [
       "INFO 03-18 11:21:42 ray_utils.py:214] Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0}, {'GPU': 1.0}]. Check `ray status`",
       "Error: No available node types can fulfill resource request {'GPU': 8.0}. Add suitable node types to this cluster to resolve this issue.",

@@ -189,3 +189,21 @@ describe("out of memory on other accelerators: ROCm (HIP), Intel (XPU), Ascend (
     expect(ids(r)).not.toContain("vllm/cuda-oom");
   });
 });
+
+describe("Ray's autoscaler on GPUs it cannot place (what a vLLM placement group waits on)", () => {
+  it("both autoscaler wordings are a Ray placement wait: a warning, not an error", async () => {
+    for (const line of [
+      "(autoscaler +1m2s) Warning: The following resource request cannot be scheduled right now: {'GPU': 1.0, 'node:10.0.0.2': 0.001}. This is likely due to all cluster resources being claimed by actors. Consider creating fewer actors or adding more nodes to this Ray cluster.",
+      "2025-08-29 14:19:36,207\tWARNING resource_demand_scheduler.py:839 -- The autoscaler could not find a node type to satisfy the request: [{'GPU': 1.0}, {'GPU': 1.0}]. Please specify a node type with the necessary resources.",
+    ]) {
+      const r = await analyzeText(line + "\n");
+      expect(ids(r)).toEqual(["vllm/ray-insufficient-resources"]);
+      expect(ids(r, "error")).toEqual([]);
+    }
+  });
+
+  it("a request without GPUs is not vLLM's workers", async () => {
+    const r = await analyzeText("(autoscaler +1m2s) Warning: The following resource request cannot be scheduled right now: {'CPU': 1.0}. This is likely due to all cluster resources being claimed by actors.\n");
+    expect(ids(r)).toEqual([]);
+  });
+});
