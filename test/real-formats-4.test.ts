@@ -207,3 +207,21 @@ describe("Ray's autoscaler on GPUs it cannot place (what a vLLM placement group 
     expect(ids(r)).toEqual([]);
   });
 });
+
+describe("uvicorn's and Python logging's own ERROR records (`ERROR:    msg`, `ERROR:logger:msg`)", () => {
+  it("uvicorn's error is the first error, bare or behind vLLM's APIServer prefix (v0.10.1 on)", async () => {
+    const text = [
+      "(APIServer pid=1) INFO 05-01 10:00:00 [api_server.py:1] Starting vLLM API server 0 on http://0.0.0.0:8000",
+      "(APIServer pid=1) ERROR:    Exception in ASGI application",
+      "(APIServer pid=1) Traceback (most recent call last):",
+    ].join("\n");
+    expect((await analyzeText(text + "\n")).facts.firstError?.line).toBe(2);
+    expect((await analyzeText("INFO:     Started server process [7]\nCRITICAL: Application startup failed. Exiting.\n")).facts.firstError?.line).toBe(2);
+  });
+
+  it("Python's default format on another logger counts too; a traceback header, an INFO or WARNING record does not", async () => {
+    expect((await analyzeText("INFO:     Started server process [7]\nERROR:asyncio:Task exception was never retrieved\n")).facts.firstError?.line).toBe(2);
+    const quiet = await analyzeText("ERROR:    Traceback (most recent call last):\nINFO:     Waiting for application startup.\nWARNING:root:slow tokenizer\n");
+    expect(quiet.facts.firstError).toBeNull();
+  });
+});

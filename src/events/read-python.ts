@@ -16,6 +16,8 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
 
 /** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
 const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
+/** a logging level word: never an exception's name (uvicorn's `INFO:     …`, Python's `WARNING:root:…`) */
+const LEVEL_WORD = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/;
 const PYDANTIC_TYPE = /\[type=(?:value_error|assertion_error)\b/;
 const MAX_ASSEMBLERS = 64;
 const MAX_FRAMES_HEAD = 8;
@@ -432,6 +434,8 @@ export function createPythonReader(): RecordReader {
         (firstIsLetter && (EXC_SHAPE.test(lead) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(lead))));
       if (maybePy) line = classifyPythonLine(text);
       if (line && line.kind === "exception" && !EXC_SHAPE.test(lead) && !(a && !a.ended)) line = null;
+      // `INFO:     Waiting for application startup.` after a cut traceback is uvicorn's record, not an exception named INFO
+      if (line && line.kind === "exception" && LEVEL_WORD.test(line.errorType ?? "")) line = null;
       if (!line && text.includes("Traceback (most recent call last)")) line = { kind: "header", indent: 0 };
 
       if (line) {

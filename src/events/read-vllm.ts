@@ -424,6 +424,8 @@ const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO"
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
+// uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
+const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
 const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
@@ -502,6 +504,13 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return true;
     }
     return false;
+  }
+  // an ERROR record of uvicorn (`ERROR:    Exception in ASGI application`, its `%(levelprefix)s` padded to 9 columns;
+  // `(APIServer pid=N) ` in front from v0.10.1) or of Python's default format on another logger (`ERROR:asyncio:…`;
+  // a `vllm…` logger's record is read as vLLM's own): an error unless it is traceback structure
+  if ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR:") || text.startsWith("CRITICAL:"))) {
+    const m = PY_ERROR_RECORD.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
   if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
