@@ -58,7 +58,7 @@ export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|C
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
 
 /** Advice and help texts that name an OOM without reporting one. */
-const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:CUDA )?(?:out of memory|OOM|OutOfMemoryError)/i;
+const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:(?:CUDA|HIP|XPU|NPU) )?(?:out of memory|OOM|OutOfMemoryError)/i;
 
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
@@ -226,11 +226,18 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],
-    values: [/Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/],
-    pattern: /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
+    values: [
+      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
+      // PyTorch <2.1 and torch_npu / IPEX still print `(GPU 0; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; ...)`
+      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B) \((?:GPU|NPU|XPU) (?<gpu>\d+); (?<capacity>[\d.]+ [KMGT]i?B) total capacity;[^)]*?(?<free>[\d.]+ [KMGT]i?B) free/,
+      /\b(?<device>HIP|XPU|NPU) out of memory/,
+    ],
+    // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu)
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA error: out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
+      "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
     ],
     nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization"],
   },
@@ -249,9 +256,12 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.rayPlacement", dialect: "vllm", level: "error",
     // `waiting`: vLLM repeats it every 10 s while Ray gathers the GPUs (on a cluster still starting, success follows);
     // `gaveUp`: the fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count (`requiring`)
-    values: [/(?<waiting>Waiting for creating a placement group)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i],
-    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate"],
-    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
+    // Ray's autoscaler says the same while the group waits: `(autoscaler +1m2s) Warning: The following resource request
+    // cannot be scheduled right now: {'GPU': 1.0, ...}`, `The autoscaler could not find a node type to satisfy the
+    // request: [{'GPU': 1.0}, ...]` (a request without GPUs is not vLLM's workers)
+    values: [/(?<waiting>Waiting for creating a placement group|cannot be scheduled right now|could not find a node type to satisfy the request)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i],
+    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate", "cannot be scheduled right now", "could not find a node type"],
+    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|resource request cannot be scheduled right now: \{[^}]{0,300}'GPU'|could not find a node type to satisfy the request: \[\{[^\]]{0,300}'GPU'|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
     samples: [
       "INFO 03-18 11:21:42 ray_utils.py:214] Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0}, {'GPU': 1.0}]. Check `ray status`",
       "Error: No available node types can fulfill resource request {'GPU': 8.0}. Add suitable node types to this cluster to resolve this issue.",
@@ -389,6 +399,17 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/,
     samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048"],
     nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
+  },
+  {
+    // ModelConfig's check of --max-model-len against the model's config.json: a ValueError (≤0.9), pydantic's
+    // `Value error, …` (0.10 on), or a WARNING when VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 lets it through
+    id: "vllm.maxModelLenDerived", dialect: "vllm", level: "error", anyOf: ["derived max_model_len"],
+    pattern: /User-specified max_model_len \((?<want>\d+)\) is greater than the derived max_model_len \((?<key>[\w.]+)=(?<derived>\d+)/,
+    samples: [
+      "ValueError: User-specified max_model_len (131072) is greater than the derived max_model_len (max_position_embeddings=32768 or model_max_length=None in model's config.json). This may lead to incorrect model outputs or CUDA errors.",
+      "ValueError: User-specified max_model_len (4096) is greater than the derived max_model_len (None=2048 in model's config.json). This may lead to incorrect model outputs or CUDA errors. Make sure the value is correct and within the model context size.",
+    ],
+    nearMisses: ["INFO 05-01 10:00:00 [config.py:1] Using max model len 32768, the derived max_model_len of the model"],
   },
   {
     id: "vllm.tpNotDivisibleHeads", dialect: "any", level: "error", anyOf: ["divisible by"],

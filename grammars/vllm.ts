@@ -224,6 +224,9 @@ export function mayHaveHead(text: string): boolean {
 const CWS = createToken({ name: "CWS", pattern: /\s+/, group: Lexer.SKIPPED });
 const SqStr = createToken({ name: "SqStr", pattern: /'(?:[^'\\]|\\.)*'/ });
 const DqStr = createToken({ name: "DqStr", pattern: /"(?:[^"\\]|\\.)*"/ });
+// a string whose quotes a markdown renderer made typographic (`model=‘meta-llama/Llama-3.2-3B-Instruct’`);
+// a lone or same-facing pair (`[‘‘]`) is left to `Bare`
+const CurlyStr = createToken({ name: "CurlyStr", pattern: /[‘“][^‘’“”\n\[\](){},=]*[’”]/ });
 const Num = createToken({ name: "Num", pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?![\w.\/-])/ });
 const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?![\w\/.~-])/ });
 const Eq = createToken({ name: "Eq", pattern: /=/ });
@@ -238,7 +241,8 @@ const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
 // unquoted text: paths, `google/gemma-2-27b-it`, `cuda:1` pieces, `<...>` reprs
 const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
-const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
+const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, CurlyStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
+const QUOTED: ReadonlySet<TokenType> = new Set([SqStr, DqStr, CurlyStr]);
 const dumpLexer = once(() => new Lexer(dumpTokens, LEXER_OPTIONS));
 const OPENERS: ReadonlySet<TokenType> = new Set([LParen, LBrack, LBrace]);
 const CLOSERS: ReadonlySet<TokenType> = new Set([RParen, RBrack, RBrace]);
@@ -290,7 +294,8 @@ class DumpParser extends EmbeddedActionsParser {
   kwPair = this.RULE("kwPair", (): void => {
     const key = this.CONSUME(Ident).image;
     this.CONSUME(Eq);
-    const v = this.SUBRULE(this.value);
+    // `middleware=,`: a paste whose markdown ate an empty `[]` leaves no value; the pairs after it still count
+    const v = this.OPTION(() => this.SUBRULE(this.value)) ?? { tokens: [], closed: false };
     this.ACTION(() => {
       this.commit();
       this.pending = [key, v];
@@ -323,7 +328,7 @@ class DumpParser extends EmbeddedActionsParser {
   });
 
   dictPair = this.RULE("dictPair", (): void => {
-    const k = this.OR([{ ALT: () => this.CONSUME(SqStr) }, { ALT: () => this.CONSUME(DqStr) }]);
+    const k = this.OR([{ ALT: () => this.CONSUME(SqStr) }, { ALT: () => this.CONSUME(DqStr) }, { ALT: () => this.CONSUME(CurlyStr) }]);
     this.CONSUME(Colon);
     const v = this.SUBRULE(this.value);
     this.ACTION(() => {
@@ -337,6 +342,7 @@ class DumpParser extends EmbeddedActionsParser {
     this.OR([
       { ALT: () => this.CONSUME(SqStr) },
       { ALT: () => this.CONSUME(DqStr) },
+      { ALT: () => this.CONSUME(CurlyStr) },
       { ALT: () => this.CONSUME(Num) },
       { ALT: () => this.CONSUME(Ident) },
       { ALT: () => this.CONSUME(Bare) },
@@ -355,7 +361,7 @@ class DumpParser extends EmbeddedActionsParser {
             const t = this.SUBRULE(this.atom);
             this.ACTION(() => {
               tokens.push(t);
-              closed = t.tokenType === SqStr || t.tokenType === DqStr;
+              closed = QUOTED.has(t.tokenType);
             });
           },
         },
@@ -408,9 +414,11 @@ function unquote(s: string): string {
 
 function toValue(text: string, v: RawValue): DumpValue {
   const t = v.tokens;
+  if (t.length === 0) return "";
   if (t.length === 1) {
     const tok = t[0];
     if (tok.tokenType === SqStr || tok.tokenType === DqStr) return unquote(tok.image);
+    if (tok.tokenType === CurlyStr) return tok.image.slice(1, -1);
     if (tok.tokenType === Num) return Number(tok.image);
     if (tok.tokenType === Ident) {
       if (tok.image === "None") return null;

@@ -14,6 +14,11 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
  * traceback frames, code lines, `Traceback (most recent call last):` and `Process X:` headers never do.
  */
 
+/** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
+const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
+/** a logging level word: never an exception's name (uvicorn's `INFO:     …`, Python's `WARNING:root:…`) */
+const LEVEL_WORD = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/;
+const PYDANTIC_TYPE = /\[type=(?:value_error|assertion_error)\b/;
 const MAX_ASSEMBLERS = 64;
 const MAX_FRAMES_HEAD = 8;
 const MAX_FRAMES_TAIL = 40;
@@ -429,6 +434,8 @@ export function createPythonReader(): RecordReader {
         (firstIsLetter && (EXC_SHAPE.test(lead) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(lead))));
       if (maybePy) line = classifyPythonLine(text);
       if (line && line.kind === "exception" && !EXC_SHAPE.test(lead) && !(a && !a.ended)) line = null;
+      // `INFO:     Waiting for application startup.` after a cut traceback is uvicorn's record, not an exception named INFO
+      if (line && line.kind === "exception" && LEVEL_WORD.test(line.errorType ?? "")) line = null;
       if (!line && text.includes("Traceback (most recent call last)")) line = { kind: "header", indent: 0 };
 
       if (line) {
@@ -499,6 +506,15 @@ export function createPythonReader(): RecordReader {
 
       // PyTorch error lines outside a glog head
       const trimmed = text.trimStart();
+      // pydantic's line for each failed check under a `ValidationError` (vLLM validates its configs with pydantic since
+      // 0.10): `  Value error, <what the validator raised> [type=value_error, input_value=..., input_type=...]`; pasted on its own it is the error
+      const pd = (trimmed.charCodeAt(0) === 86 /* V */ || trimmed.charCodeAt(0) === 65) /* A */ ? PYDANTIC_DETAIL.exec(trimmed) : null;
+      const tail = pd ? trimmed.search(PYDANTIC_TYPE) : -1;
+      if (pd && tail > 0) {
+        const type = pd[1] === "Value error" ? "ValueError" : "AssertionError";
+        emitError(rec, emit, "python", `${type}: ${trimmed.slice(pd[0].length, tail).trimEnd()}`, type);
+        return true;
+      }
       if (trimmed.startsWith("what():")) {
         emitError(rec, emit, "torch", trimmed.slice(7).trim(), "what()");
         torchMessage(rec, key, trimmed, null, null, emit);

@@ -324,6 +324,8 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
       marker(rec, { marker: `file:${name}`, engine: "v0", strength: 2 }, emit);
       break;
     case "ray_distributed_executor.py":
+    // V1's Ray executor since 0.11 (vllm/v1/executor/ray_executor.py; ray_distributed_executor.py stays as an alias)
+    case "ray_executor.py":
     case "ray_utils.py":
       marker(rec, { marker: `file:${name}`, backend: "ray", strength: 3 }, emit);
       break;
@@ -344,7 +346,8 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
   else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
-  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 1 }, emit);
+  // V1 up to 0.10 still runs through vllm/worker/worker_base.py and vllm/engine/arg_utils.py: a V1 path in the same log outweighs these
+  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 0.5 }, emit);
   if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
   // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
   else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
@@ -411,6 +414,8 @@ const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO"
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
+// uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
+const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
 const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
@@ -492,6 +497,13 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   // V0's preemption warning that lost its logger header (an eval harness's output, a quote in an issue)
   if (c === 83 /* S */ && runtime.other(rec, text, emit)) return true;
+  // an ERROR record of uvicorn (`ERROR:    Exception in ASGI application`, its `%(levelprefix)s` padded to 9 columns;
+  // `(APIServer pid=N) ` in front from v0.10.1) or of Python's default format on another logger (`ERROR:asyncio:…`;
+  // a `vllm…` logger's record is read as vLLM's own): an error unless it is traceback structure
+  if ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR:") || text.startsWith("CRITICAL:"))) {
+    const m = PY_ERROR_RECORD.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  }
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
   if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
     const mt = parseMetrics(text);
@@ -881,6 +893,20 @@ function unabbreviated(k: string): string {
   return ABBREVIABLE.find((f) => f.startsWith(k)) ?? k;
 }
 
+// vLLM reads these two flags with `human_readable_int` (0.9 on): lowercase suffixes are decimal (`25.6k` = 25600),
+// uppercase binary (`32K` = 32768, whole numbers only); `--max-model-len auto` / `-1` (0.11 on) asks vLLM to choose
+const HUMAN_READABLE = new Set(["maxModelLen", "maxNumBatchedTokens"]);
+const HUMAN_INT = /^(\d+(?:\.\d+)?)([kmgtKMGT])$/;
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+function humanReadableInt(v: string): string | null {
+  const m = HUMAN_INT.exec(v);
+  if (!m) return v === "auto" || v.startsWith("-") ? null : v;
+  const binary = m[2] === m[2].toUpperCase();
+  if (binary && m[1].includes(".")) return null;
+  return String(Math.trunc(Number(m[1]) * SUFFIX[m[2]]));
+}
+
 export function configFromFlags(flags: Map<string, string | true>): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
   for (const [key, v] of flags) {
@@ -894,7 +920,8 @@ export function configFromFlags(flags: Map<string, string | true>): Record<strin
     }
     const fact = CONFIG_KEYS[k];
     if (!fact || out[fact] !== undefined) continue;
-    const fv = factValue(fact, v === true ? (BOOLEAN.has(fact) ? true : null) : v);
+    const given = HUMAN_READABLE.has(fact) && typeof v === "string" ? humanReadableInt(v) : v;
+    const fv = factValue(fact, given === true ? (BOOLEAN.has(fact) ? true : null) : given);
     if (fv !== undefined) out[fact] = fv;
   }
   return out;

@@ -38,7 +38,8 @@ const PHASES: [RegExp, string][] = [
 /** The libraries a traceback can fail in that rules care about, by the file of a frame. */
 const LIBRARIES: Record<TracebackLibrary, RegExp> = {
   nccl: /pynccl|ProcessGroupNCCL|nccl/i,
-  hub: /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_http|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/,
+  // `hf_raise_for_status` lives in utils/_http.py since huggingface_hub 0.21 and in utils/_errors.py before it
+  hub: /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_(?:http|errors)|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/,
 };
 export type TracebackLibrary = "nccl" | "hub";
 

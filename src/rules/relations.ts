@@ -24,13 +24,14 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
-const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/ray-insufficient-resources", "vllm/model-download", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/model-download", "cluster/version-mismatch"];
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
   // setup: configuration, placement, versions, downloads
   "vllm/tp-not-divisible": { layer: "setup", dialects: VLLM },
+  "vllm/max-model-len-exceeds-model": { layer: "setup", dialects: VLLM },
   "vllm/ray-insufficient-resources": { layer: "setup", dialects: VLLM },
   // the Hugging Face Hub and CUDA memory fail the same way under any Python server: these two apply to every log
   "vllm/model-download": { layer: "setup" },

@@ -24,9 +24,12 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const detail = hits.find((h) => h.captures.tried !== undefined)?.captures;
   // the deepest known frame of the first traceback that shows where in the engine's life it failed
   const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
+  // ROCm (HIP), Intel (XPU) and Ascend (NPU) allocators name their device; CUDA's is the default
+  const device = hits.find((h) => h.captures.device !== undefined)?.captures.device;
+  const unit = device === "NPU" ? "NPU" : "GPU";
   const what = detail
-    ? `GPU ${detail.gpu} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail.tried} with ${detail.free} free of ${detail.capacity}.`
-    : `CUDA ran out of memory${phase ? ` ${phase}` : ""}.`;
+    ? `${unit} ${detail.gpu} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail.tried} with ${detail.free} free of ${detail.capacity}.`
+    : `${device ?? "CUDA"} ran out of memory${phase ? ` ${phase}` : ""}.`;
   const tp = c.tensorParallelSize ?? 1;
   const pp = c.pipelineParallelSize ?? 1;
   const gmu = c.gpuMemoryUtilization;
