@@ -28,8 +28,6 @@ export interface RuntimeTap {
   fast: RuntimeFastSink;
 }
 
-/** A header time as one number (month, day, hour, minute, second), for comparing. */
-const timeKey = (mo: number, d: number, h: number, mi: number, s: number) => (((mo * 32 + d) * 24 + h) * 60 + mi) * 61 + s;
 
 /** What the fast path tells the tap: request and access lines it counted, and their header times. */
 export interface RuntimeFastSink {
@@ -509,7 +507,8 @@ const NOWHERE = 0x7fffffff;
 
 /**
  * Bytes to compare four at a time (0 in `bytes`: any digit): per word of four, the bytes that must be as they are
- * (`want` under `exact`) and the bytes that must be digits (`digit`, the high bit of each such byte).
+ * (`want` under `exact`) and the bytes that must be digits (`digit`, the high bit of each such byte). The last word
+ * may reach past the literal: what it holds there is no part of it (neither exact nor a digit).
  */
 interface Literal {
   bytes: Uint8Array;
@@ -519,16 +518,15 @@ interface Literal {
 }
 
 function literal(bytes: Uint8Array): Literal {
-  const n = bytes.length >> 2;
+  const n = (bytes.length + 3) >> 2;
   const want = new Int32Array(n), exact = new Int32Array(n), digit = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    for (let k = 0; k < 4; k++) {
-      const c = bytes[j * 4 + k];
-      if (c === 0) digit[j] |= 0x80 << (8 * k);
-      else {
-        want[j] |= c << (8 * k);
-        exact[j] |= 0xff << (8 * k);
-      }
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    const j = i >> 2, shift = 8 * (i & 3);
+    if (c === 0) digit[j] |= 0x80 << shift;
+    else {
+      want[j] |= c << shift;
+      exact[j] |= 0xff << shift;
     }
   }
   return { bytes, want, exact, digit };
@@ -541,20 +539,24 @@ function literal(bytes: Uint8Array): Literal {
  */
 const digits = (x: number) => ((x | 0x80808080) - 0x30303030) & ~((x & 0x7f7f7f7f) + 0x46464646) & ~x & 0x80808080;
 
-/** `x` stands in the chunk at `at` (its end at most `e`) */
+/** `x` stands in the chunk at `i` (its end at most `e`), compared a word at a time (small: the engine inlines it) */
 function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolean {
-  const bytes = x.bytes;
-  const n = bytes.length;
-  if (i + n > e) return false;
+  if (i + x.bytes.length > e) return false;
   const { want, exact, digit } = x;
-  let k = 0;
-  for (let j = 0; j < want.length; j++, k += 4) {
-    const w = view.getInt32(i + k, true);
+  if (i + (want.length << 2) > view.byteLength) return atEnd(b, i, x);
+  for (let j = 0, k = i; j < want.length; j++, k += 4) {
+    const w = view.getInt32(k, true);
     if (((w ^ want[j]) & exact[j]) !== 0) return false;
     const d = digit[j];
     if (d !== 0 && (digits(w) & d) !== d) return false;
   }
-  for (; k < n; k++) {
+  return true;
+}
+
+/** `at` a byte at a time, where the last word would reach past the chunk */
+function atEnd(b: Buffer, i: number, x: Literal): boolean {
+  const bytes = x.bytes;
+  for (let k = 0; k < bytes.length; k++) {
     const c = b[i + k];
     const wanted = bytes[k];
     if (wanted === 0 ? !(c >= 48 && c <= 57) : c !== wanted) return false;
@@ -563,6 +565,9 @@ function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolea
 }
 
 const NCCL = Buffer.from("NCCL", "latin1");
+/** `INFO` as a little-endian word, and the date and time after it (any digit where 0 stands) */
+const INFO = Buffer.from("INFO", "latin1").readInt32LE(0);
+const TIME = literal(Buffer.from(" 00-00 00:00:00 ", "latin1").map((c) => (c === 48 ? 0 : c)));
 /** what starts a record of vLLM's or uvicorn's (read as a record's start by the wrap joiner's RECORD_START) */
 const LEVEL_WORDS = ["INFO ", "INFO:", "WARNING ", "ERROR ", "DEBUG ", "CRITICAL "].map((w) => literal(Buffer.from(w, "latin1")));
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -588,11 +593,12 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   const shapes = sink.shapes;
   // the shapes as literals, brought up to date when a chunk starts and when a line went the ordinary way
   const wrappers: Literal[] = [];
+  /** each request head after its date and time (`[logger.py:43] Received request `), whose bytes are exact */
   const heads: Literal[] = [];
   const statsShapes: { head: Literal; lits: Literal[]; shape: StatsShape }[] = [];
   const sync = () => {
     while (wrappers.length < shapes.wrappers.length) wrappers.push(literal(shapes.wrappers[wrappers.length]));
-    while (heads.length < shapes.heads.length) heads.push(literal(shapes.heads[heads.length]));
+    while (heads.length < shapes.heads.length) heads.push(literal(shapes.heads[heads.length].subarray(HEAD_AT)));
     while (statsShapes.length < shapes.stats.length) {
       const x = shapes.stats[statsShapes.length];
       statsShapes.push({ head: literal(x.head), lits: x.lits.map(literal), shape: x });
@@ -600,8 +606,12 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   };
   /** the numbers of the stats line read last */
   const nums = new Float64Array(MAX_STATS_NUMBERS);
-  /** the header time last given to the sink, while no line went the ordinary way since */
-  let lastTime = -1;
+  /** the header time last given to the sink (its bytes as four words), while no line went the ordinary way since */
+  let timeKnown = false;
+  let time0 = 0, time1 = 0, time2 = 0, time3 = 0;
+  /** what `quiet` said since the last line that went the ordinary way (only such a line changes the vLLM reader) */
+  let quietSaid = 0;
+  const isQuiet = () => (quietSaid === 0 ? (quietSaid = quiet() ? 1 : 2) : quietSaid) === 1;
   // what was counted since the sink was last told (it is told before any line goes the ordinary way)
   const counted = new Int32Array(REQUEST_KINDS.length);
   const http = new Int32Array(200);
@@ -643,24 +653,26 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   };
   /** the request line `<head: INFO MM-DD HH:MM:SS, file token, words><client's text>.` at p */
   const request = (s: number, p: number, e: number): boolean => {
-    if (b[e - 1] !== 46 /* . */) return false;
+    if (b[e - 1] !== 46 /* . */ || !at(view, b, p + 4, e, TIME)) return false;
     let k = 0;
-    while (k < heads.length && !at(view, b, p, e, heads[k])) k++;
-    if (k === heads.length || !clean(s, e) || !quiet()) return false;
+    while (k < heads.length && !at(view, b, p + HEAD_AT, e, heads[k])) k++;
+    if (k === heads.length || !clean(s, e) || !isQuiet()) return false;
     clockAt(p);
     counted[shapes.kinds[k]]++;
     any = true;
     return true;
   };
-  /** the header time `INFO MM-DD HH:MM:SS` at p, to the sink when it changed */
+  /** the header time `INFO MM-DD HH:MM:SS` at p (checked digits), to the sink when it changed */
   const clockAt = (p: number) => {
+    const w0 = view.getInt32(p + 4, true), w1 = view.getInt32(p + 8, true), w2 = view.getInt32(p + 12, true), w3 = view.getInt32(p + 16, true);
+    if (timeKnown && w0 === time0 && w1 === time1 && w2 === time2 && w3 === time3) return;
     const d = p + 5;
-    const mo = two(b, d), dd = two(b, d + 3), hh = two(b, d + 6), mi = two(b, d + 9), ss = two(b, d + 12);
-    const t = timeKey(mo, dd, hh, mi, ss);
-    if (t !== lastTime) {
-      sink.clock(mo, dd, hh, mi, ss);
-      lastTime = t;
-    }
+    sink.clock(two(b, d), two(b, d + 3), two(b, d + 6), two(b, d + 9), two(b, d + 12));
+    timeKnown = true;
+    time0 = w0;
+    time1 = w1;
+    time2 = w2;
+    time3 = w3;
   };
   /** the stats line of shape x at p (to e): its numbers into `nums` */
   const statsAt = (p: number, e: number, x: (typeof statsShapes)[number]): boolean => {
@@ -712,7 +724,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   const stats = (s: number, p: number, e: number, nl: number, w: number, line: number): boolean => {
     let k = 0;
     while (k < statsShapes.length && !statsAt(p, e, statsShapes[k])) k++;
-    if (k === statsShapes.length || !recordNext(nl) || !clean(s, e) || !quiet()) return false;
+    if (k === statsShapes.length || !recordNext(nl) || !clean(s, e) || !isQuiet()) return false;
     const raw = b.toString("latin1", s, e);
     const x = statsShapes[k].shape;
     const c = x.values;
@@ -755,7 +767,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     const last = b[e - 1];
     if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
     const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
-    if (status < 200 || status >= 400 || !clean(s, e) || !quiet()) return false;
+    if (status < 200 || status >= 400 || !clean(s, e) || !isQuiet()) return false;
     if (http[status - 200]++ === 0) statuses.push(status - 200);
     any = true;
     return true;
@@ -770,7 +782,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
         const x = wrappers[w];
         if (!at(view, b, s, e, x)) continue;
         const p = s + x.bytes.length;
-        if (b[p] !== 73 || b[p + 1] !== 78 || b[p + 2] !== 70 || b[p + 3] !== 79) continue;
+        if (p + HEAD_AT > e || view.getInt32(p, true) !== INFO) continue;
         const c4 = b[p + 4];
         if (c4 === 32 ? request(s, p, e) || (statsShapes.length > 0 && stats(s, p, e, nl, w, n)) : c4 === 58 && access(s, p, e)) {
           runtimeFastLines.count++;
@@ -780,7 +792,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       return false;
     },
     pass() {
-      lastTime = -1;
+      timeKnown = false;
+      quietSaid = 0;
       tell();
       sync();
     },
@@ -793,7 +806,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     begin(bytes, max, nccl) {
       sync();
       // (another thread's runs may have been told since the last chunk)
-      lastTime = -1;
+      timeKnown = false;
+      quietSaid = 0;
       b = bytes;
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxChars = max;
