@@ -543,7 +543,8 @@ const digits = (x: number) => ((x | 0x80808080) - 0x30303030) & ~((x & 0x7f7f7f7
 function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolean {
   if (i + x.bytes.length > e) return false;
   const { want, exact, digit } = x;
-  if (i + (want.length << 2) > view.byteLength) return atEnd(b, i, x);
+  // (the buffer's length: a DataView's byteLength is a call the engine does not inline)
+  if (i + (want.length << 2) > b.length) return atEnd(b, i, x);
   for (let j = 0, k = i; j < want.length; j++, k += 4) {
     const w = view.getInt32(k, true);
     if (((w ^ want[j]) & exact[j]) !== 0) return false;
