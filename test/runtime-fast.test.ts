@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analyze.js";
-import { runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
+import { indexOfNccl, runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
 import { toRecord } from "../src/records/peel.js";
 import { healthy, kvPressure, queueFreeKv, smallBatchTp, stall, throughputDrop, wrongModel, type Era } from "./fixtures/runtime/logs.js";
 import { analyzeText } from "./rules/analyze-text.js";
@@ -224,6 +224,15 @@ describe("runtime fast path", () => {
     expect(r.facts.runtime?.statsLines).toBe(plain.facts.runtime?.statsLines);
     expect(r.facts.runtime?.requests?.received).toBe((plain.facts.runtime?.requests?.received ?? 0) + 2);
     expect(r.facts.runtime?.addedRequests).toBe((plain.facts.runtime?.addedRequests ?? 0) + 1);
+  });
+
+  it("finds `NCCL` where Buffer#indexOf does, from any offset", () => {
+    let seed = 3;
+    const pick = (s: string) => s[(seed = (seed * 16807) % 2147483647) % s.length];
+    for (let n = 0; n < 300; n++) {
+      const b = Buffer.from(Array.from({ length: 1 + (n % 40) }, () => pick("NCL xN")).join(""), "latin1");
+      for (let from = 0; from <= b.length; from++) expect(indexOfNccl(b, from), `${b} ${from}`).toBe(b.indexOf("NCCL", from));
+    }
   });
 
   it("learns a wrapper as bytes, with any digit where the peel takes the digits off alike, and the origin's digits as they are", () => {

@@ -565,7 +565,16 @@ function atEnd(b: Buffer, i: number, x: Literal): boolean {
   return true;
 }
 
-const NCCL = Buffer.from("NCCL", "latin1");
+const CCL = Buffer.from("CCL", "latin1");
+
+/**
+ * `b.indexOf("NCCL", from)`, found as `CCL` after an `N`: the search for `NCCL` stops at every `N` (one in each
+ * `INFO`), the one for `CCL` at every `C`, which a server's lines seldom hold.
+ */
+export function indexOfNccl(b: Buffer, from: number): number {
+  for (let i = b.indexOf(CCL, from + 1); i >= 0; i = b.indexOf(CCL, i + 1)) if (b[i - 1] === 78 /* N */) return i - 1;
+  return -1;
+}
 /** `INFO` as a little-endian word, and the date and time after it (any digit where 0 stands) */
 const INFO = Buffer.from("INFO", "latin1").readInt32LE(0);
 const TIME = literal(Buffer.from(" 00-00 00:00:00 ", "latin1").map((c) => (c === 48 ? 0 : c)));
@@ -647,18 +656,21 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       if (cr < 0) cr = NOWHERE;
     }
     if (ncclAt < s) {
-      ncclAt = b.indexOf(NCCL, s);
+      ncclAt = indexOfNccl(b, s);
       if (ncclAt < 0) ncclAt = NOWHERE;
     }
     return cr >= e && ncclAt >= e;
   };
   /** the request line `<head: INFO MM-DD HH:MM:SS, file token, words><client's text>.` at p */
   const request = (s: number, p: number, e: number): boolean => {
-    if (b[e - 1] !== 46 /* . */ || !at(view, b, p + 4, e, TIME)) return false;
+    if (b[e - 1] !== 46 /* . */) return false;
+    // (the date and time of the line before, checked then, need no checking again)
+    const sameTime = timeKnown && view.getInt32(p + 4, true) === time0 && view.getInt32(p + 8, true) === time1 && view.getInt32(p + 12, true) === time2 && view.getInt32(p + 16, true) === time3;
+    if (!sameTime && !at(view, b, p + 4, e, TIME)) return false;
     let k = 0;
     while (k < heads.length && !at(view, b, p + HEAD_AT, e, heads[k])) k++;
     if (k === heads.length || !clean(s, e) || !isQuiet()) return false;
-    clockAt(p);
+    if (!sameTime) clockAt(p);
     counted[shapes.kinds[k]]++;
     any = true;
     return true;
@@ -854,7 +866,7 @@ export function runtimeFirst(a: RuntimeLineCounter, b: LineCounter, skipped?: (r
   return {
     begin(bytes, maxChars, opts): ChunkLineCounter {
       cb = b.begin(bytes, maxChars, opts);
-      const nccl = bytes.indexOf(NCCL);
+      const nccl = indexOfNccl(bytes, 0);
       ncclIn = nccl >= 0;
       // none under a user rule's prefilter (a pattern anchored at a record's start must see the records behind wrappers)
       ca = opts?.bare ? null : a.begin(bytes, maxChars, nccl);
