@@ -512,6 +512,8 @@ const NOWHERE = 0x7fffffff;
  */
 interface Literal {
   bytes: Uint8Array;
+  /** bytes.length (a number kept apart: the bytes are a Buffer or a Uint8Array) */
+  n: number;
   want: Int32Array;
   exact: Int32Array;
   digit: Int32Array;
@@ -529,7 +531,7 @@ function literal(bytes: Uint8Array): Literal {
       exact[j] |= 0xff << shift;
     }
   }
-  return { bytes, want, exact, digit };
+  return { bytes, n: bytes.length, want, exact, digit };
 }
 
 /**
@@ -541,7 +543,7 @@ const digits = (x: number) => ((x | 0x80808080) - 0x30303030) & ~((x & 0x7f7f7f7
 
 /** `x` stands in the chunk at `i` (its end at most `e`), compared a word at a time (small: the engine inlines it) */
 function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolean {
-  if (i + x.bytes.length > e) return false;
+  if (i + x.n > e) return false;
   const { want, exact, digit } = x;
   // (the buffer's length: a DataView's byteLength is a call the engine does not inline)
   if (i + (want.length << 2) > b.length) return atEnd(b, i, x);
@@ -693,14 +695,14 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     const m = x.shape;
     const lits = x.lits;
     const last = lits.length - 1;
-    const msgAt = p + x.head.bytes.length;
+    const msgAt = p + x.head.n;
     let q = msgAt;
     let label = NOWHERE;
     for (let i = 0; ; i++) {
       if (i === m.labelLit) label = q - msgAt + m.labelAt;
       const lit = lits[i];
       if (!at(view, b, q, e, lit)) return false;
-      q += lit.bytes.length;
+      q += lit.n;
       if (i === last) break;
       // digits, a dot and digits, read as Number() reads them: exact below 2^53, then one correctly rounded division
       let v = 0;
@@ -728,7 +730,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     if (b[n0] === 10 || (b[n0] === 13 && n0 + 1 < end && b[n0 + 1] === 10)) return true;
     for (let w = 0; w < wrappers.length; w++) {
       if (!at(view, b, n0, end, wrappers[w])) continue;
-      const q = n0 + wrappers[w].bytes.length;
+      const q = n0 + wrappers[w].n;
       for (const level of LEVEL_WORDS) if (at(view, b, q, end, level)) return true;
     }
     return false;
@@ -794,7 +796,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       for (let w = 0; w < wrappers.length; w++) {
         const x = wrappers[w];
         if (!at(view, b, s, e, x)) continue;
-        const p = s + x.bytes.length;
+        const p = s + x.n;
         if (p + HEAD_AT > e || view.getInt32(p, true) !== INFO) continue;
         const c4 = b[p + 4];
         if (c4 === 32 ? request(s, p, e) || (statsShapes.length > 0 && stats(s, p, e, nl, w, n)) : c4 === 58 && access(s, p, e)) {
