@@ -651,6 +651,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   // the next CR and `NCCL` at or after the line at hand (searched again only once passed)
   let cr = -1;
   let ncclAt = -1;
+  /** no DANGER in b[s, e): at once when the next CR and NCCL known lie past it (most lines) */
+  const clear = (s: number, e: number): boolean => (cr >= e && ncclAt >= e) || clean(s, e);
   /** no DANGER in b[s, e) (asked with `s` not decreasing) */
   const clean = (s: number, e: number): boolean => {
     if (cr < s) {
@@ -671,7 +673,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     if (!sameTime && !at(view, b, p + 4, e, TIME)) return false;
     let k = 0;
     while (k < heads.length && !at(view, b, p + HEAD_AT, e, heads[k])) k++;
-    if (k === heads.length || !clean(s, e) || !isQuiet()) return false;
+    if (k === heads.length || !clear(s, e) || !isQuiet()) return false;
     if (!sameTime) clockAt(p);
     counted[shapes.kinds[k]]++;
     any = true;
@@ -739,7 +741,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   const stats = (s: number, p: number, e: number, nl: number, w: number, line: number): boolean => {
     let k = 0;
     while (k < statsShapes.length && !statsAt(p, e, statsShapes[k])) k++;
-    if (k === statsShapes.length || !recordNext(nl) || !clean(s, e) || !isQuiet()) return false;
+    if (k === statsShapes.length || !recordNext(nl) || !clear(s, e) || !isQuiet()) return false;
     const raw = b.toString("latin1", s, e);
     const x = statsShapes[k].shape;
     const c = x.values;
@@ -782,7 +784,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     const last = b[e - 1];
     if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
     const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
-    if (status < 200 || status >= 400 || !clean(s, e) || !isQuiet()) return false;
+    if (status < 200 || status >= 400 || !clear(s, e) || !isQuiet()) return false;
     if (http[status - 200]++ === 0) statuses.push(status - 200);
     any = true;
     return true;
