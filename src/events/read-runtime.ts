@@ -161,7 +161,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
     flush();
     emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), t: lastT });
   };
-  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [] };
+  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set() };
   /** a request or 2xx/3xx access line read the ordinary way: its shape may take the fast path from now on */
   const learn = (rec: LogRecord, emit: Emit, what: RequestWhat | null, msgStart: number) => {
     lastEmit = emit;
@@ -331,6 +331,8 @@ export interface RuntimeShapes {
   /** each head's kind, as its index in REQUEST_KINDS */
   kinds: number[];
   stats: StatsShape[];
+  /** the stats shapes weighed (learnStats), by their header and text */
+  tried: Set<string>;
 }
 
 /**
@@ -375,7 +377,6 @@ function learnStats(shapes: RuntimeShapes, rec: LogRecord, msg: string, v: Stats
   const { raw, text } = rec;
   const headLen = text.length - msg.length;
   if (!raw.endsWith(text) || !text.endsWith(msg) || !PRINTABLE.test(text) || !STATS_HEAD.test(text.slice(0, headLen))) return;
-  if (fastHead(text)?.message !== msg || clientDataAt(text) >= 0 || GLUED_LEVEL.test(msg) || !signatureFreeAroundNumbers(text.split(NUMBER_RUN))) return;
   const lits: string[] = [];
   const nums: string[] = [];
   let from = 0;
@@ -391,9 +392,12 @@ function learnStats(shapes: RuntimeShapes, rec: LogRecord, msg: string, v: Stats
   if (nums.length > MAX_STATS_NUMBERS || nums.some((n) => n.replace(".", "").length > MAX_DIGITS)) return;
   const head = Buffer.from(text.slice(0, headLen), "latin1");
   for (let i = 5; i < HEAD_AT; i++) if (head[i] >= 48 && head[i] <= 57) head[i] = 0;
-  const litBytes = lits.map((l) => Buffer.from(l, "latin1"));
-  // (a line of a shape learnt already went the ordinary way for what came after it, or the chunk's end)
-  if (shapes.stats.some((x) => x.head.equals(head) && x.lits.length === litBytes.length && x.lits.every((l, k) => l.equals(litBytes[k])))) return;
+  // a shape is weighed once (a line of a shape learnt already went the ordinary way for what came after it, or the
+  // chunk's end; one of a shape turned down comes again)
+  const key = `${head.toString("latin1")}\n${lits.join("\n")}`;
+  if (shapes.tried.has(key) || shapes.tried.size >= MAX_TRIED) return;
+  shapes.tried.add(key);
+  if (fastHead(text)?.message !== msg || clientDataAt(text) >= 0 || GLUED_LEVEL.test(msg) || !signatureFreeAroundNumbers(text.split(NUMBER_RUN))) return;
   const feeds: (StatsNumber | null)[] = [];
   const whole: boolean[] = [];
   const fed = new Set<StatsNumber>();
@@ -414,9 +418,11 @@ function learnStats(shapes: RuntimeShapes, rec: LogRecord, msg: string, v: Stats
   while (labelLit < lits.length - 1 && start + lits[labelLit].length + nums[labelLit].length <= at) start += lits[labelLit].length + nums[labelLit++].length;
   const labelAt = at - start;
   if (labelAt < 0 || labelAt + METRICS_LABEL.length > lits[labelLit].length) return;
-  shapes.stats.push({ head, lits: litBytes, feeds, whole, values: { ...v }, labelLit, labelAt });
+  shapes.stats.push({ head, lits: lits.map((l) => Buffer.from(l, "latin1")), feeds, whole, values: { ...v }, labelLit, labelAt });
 }
 
+/** stats shapes weighed at most (learnt or turned down) */
+const MAX_TRIED = 256;
 const MAX_SHAPES = 16;
 const MAX_WRAPPER = 160;
 /** `INFO MM-DD HH:MM:SS `: the header's fixed part before its file token */
