@@ -433,6 +433,29 @@ export const SIGNATURE_VALUES: ReadonlyMap<string, readonly RegExp[]> = new Map(
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");
 
+const PREFILTER_WORDS = [...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map((w) => w.toLowerCase());
+/** each prefilter word that holds digits or dots (`.cc:`, `gdr 0`): what stands before and after its run of them, or null (two runs) */
+const WORDS_WITH_NUMBERS = PREFILTER_WORDS.filter((w) => /[0-9.]/.test(w)).map((w) => {
+  const m = /^([^0-9.]*)[0-9.]+([^0-9.]*)$/.exec(w);
+  return m ? { before: m[1], after: m[2] } : null;
+});
+
+/**
+ * No signature matches a line made of `parts` with any run of digits and dots between each two (the parts hold
+ * neither): a prefilter word without them lies within one part, and one with them would have to start or end
+ * against a run, as the parts around it do not allow. (A run stands for the numbers of a stats line, which the
+ * fast path reads from the bytes: src/events/read-runtime.ts.)
+ */
+export function signatureFreeAroundNumbers(parts: readonly string[]): boolean {
+  const lower = parts.map((p) => p.toLowerCase());
+  if (lower.some((p) => /[0-9.]/.test(p) || PREFILTER.test(p))) return false;
+  for (const w of WORDS_WITH_NUMBERS) {
+    if (!w) return false;
+    for (let k = 0; k + 1 < lower.length; k++) if (lower[k].endsWith(w.before) && lower[k + 1].startsWith(w.after)) return false;
+  }
+  return true;
+}
+
 export interface SignatureMatch {
   id: string;
   match: RegExpExecArray;

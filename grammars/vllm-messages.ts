@@ -590,16 +590,20 @@ export interface MetricsLine {
   kvUsagePct: number | null;
 }
 
+/** Where a stats line's numbers start (after `Engine 000: ` or `N Engines Aggregated: `, at most METRICS_MAX_AT in). */
+export const METRICS_LABEL = "Avg prompt throughput: ";
+export const METRICS_MAX_AT = 40;
+
 export function parseMetrics(msg: string): MetricsLine | null {
-  const at = msg.indexOf("Avg prompt throughput: ");
-  if (at < 0 || at > 40) return null;
+  const at = msg.indexOf(METRICS_LABEL);
+  if (at < 0 || at > METRICS_MAX_AT) return null;
   let engine: number | null = null;
   if (at > 0) {
     const e = /^Engine (\d+): /.exec(msg);
     if (e) engine = Number(e[1]);
   }
   const numAfter = (label: string): number | null => numberAfter(msg, label, at);
-  const promptTps = numAfter("Avg prompt throughput: ");
+  const promptTps = numAfter(METRICS_LABEL);
   const genTps = numAfter("Avg generation throughput: ");
   // (a line cut before its `Running:` count is no stats line: every version prints it)
   const running = numAfter("Running: ");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analyze.js";
-import { runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
+import { indexOfNccl, runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
 import { toRecord } from "../src/records/peel.js";
 import { healthy, kvPressure, queueFreeKv, smallBatchTp, stall, throughputDrop, wrongModel, type Era } from "./fixtures/runtime/logs.js";
 import { analyzeText } from "./rules/analyze-text.js";
@@ -19,11 +19,13 @@ async function both(text: string) {
   const f = join(tmp, `log${++n}.log`);
   writeFileSync(f, text);
   const before = runtimeFastLines.count;
+  const statsBefore = runtimeFastLines.stats;
   // small chunks: the shapes are learnt in the first, counted in the later ones
   const fast = await analyze([f], { limits: { chunkBytes: 2048 } });
   const counted = runtimeFastLines.count - before;
+  const stats = runtimeFastLines.stats - statsBefore;
   const slow = await analyze([f], { limits: { chunkBytes: 2048 }, fastPath: false });
-  return { fast: JSON.parse(JSON.stringify(fast.report)), slow: JSON.parse(JSON.stringify(slow.report)), counted };
+  return { fast: JSON.parse(JSON.stringify(fast.report)), slow: JSON.parse(JSON.stringify(slow.report)), counted, stats };
 }
 
 /** request lines whose text the other readers would read: each must go the ordinary way */
@@ -50,9 +52,11 @@ describe("runtime fast path", () => {
   for (const era of eras) {
     it(`${era}: the same report with and without it, and it counts most request lines`, async () => {
       const text = [healthy(era), wrongModel(era), queueFreeKv(era)].join("");
-      const { fast, slow, counted } = await both(text);
+      const { fast, slow, counted, stats } = await both(text);
       expect(fast).toEqual(slow);
       expect(counted).toBeGreaterThan(40);
+      // (of 30 + 12 + 18 stats lines: the first of each shape, and a few at a chunk's end, go the ordinary way)
+      expect(stats).toBeGreaterThan(40);
     });
   }
 
@@ -124,12 +128,89 @@ describe("runtime fast path", () => {
       const mid = Math.floor(lines.length / 2);
       const mixed = [...lines.slice(0, mid), ...CLIENT_TRAPS(prefix), ...lines.slice(mid)];
       for (const [name, wrap] of Object.entries(WRAPPERS)) {
-        const { fast, slow, counted } = await both(mixed.map(wrap).join("\n") + "\n");
+        const { fast, slow, counted, stats } = await both(mixed.map(wrap).join("\n") + "\n");
         expect(fast, name).toEqual(slow);
         expect(counted, name).toBeGreaterThan(40);
+        expect(stats, name).toBeGreaterThan(20);
       }
     });
   }
+
+  /**
+   * Stats lines the fast path must leave to the ordinary way, each after a line of the shape it learns: numbers it
+   * does not read alike (`\d+` with a dot, too many digits, two dots), a line a terminal cut, or one whose next line
+   * continues it into a signature, text a client or wrapper put in it, and words a number could complete.
+   */
+  const STATS_TRAPS = (p: string) => {
+    const h = (t: string, file = "loggers.py:123") => `${p}INFO 08-19 10:09:${t} [${file}] `;
+    const line = (t: string, rest: string, file?: string) => `${h(t, file)}Engine 000: Avg prompt throughput: 812.0 tokens/s, Avg generation throughput: 1500.0 tokens/s, ${rest}`;
+    const ok = "Running: 21 reqs, Waiting: 0 reqs, GPU KV cache usage: 40.0%, Prefix cache hit rate: 41.0%";
+    const req = (t: string, i: number) => `${p}INFO 08-19 10:09:${t} [logger.py:41] Received request chatcmpl-s${i}: prompt: 'hi', params: SamplingParams(n=1), lora_request: None.`;
+    return [
+      line("20", ok),
+      req("20", 1),
+      line("21", "Running: 1.5 reqs, Waiting: 0 reqs, GPU KV cache usage: 5.%, Prefix cache hit rate: 007.0%"),
+      req("21", 2),
+      line("21", ok).replace("Engine 000", "Engine 0.0"),
+      req("21", 3),
+      line("22", ok).replace("812.0", "1234567890123456.5"),
+      req("22", 4),
+      line("22", ok).replace("40.0%", "4.0.0%"),
+      req("22", 5),
+      // cut by a terminal, the rest on the next line
+      line("23", "Running: 21 reqs, Wai"),
+      "ting: 0 reqs, GPU KV cache usage: 40.0%, Prefix cache hit rate: 41.0%",
+      // a shape learnt, then the same shape whose next line, joined, states a signature (`CUDA out of memory`)
+      line("24", `${ok}, CUDA out of`),
+      req("24", 6),
+      line("25", `${ok}, CUDA out of`),
+      "memory. Tried to allocate 2.00 GiB",
+      line("26", `${ok}, CUDA out of`),
+      req("26", 7),
+      // a client's text, a word a number completes (`gdr 0`), trailing blanks, colour, a fraction of a second, another file
+      line("27", `${ok}, prompt: 'CUDA out of memory'`),
+      line("27", `${ok}, prompt: 'CUDA out of memory'`),
+      line("28", `${ok}, GDR 1 reqs`),
+      line("28", `${ok}, GDR 0 reqs`),
+      line("29", `${ok}  `),
+      line("29", `${ok}  `),
+      line("30", ok).replace(`${p}INFO`, `${p}\x1b[32mINFO\x1b[0m`),
+      line("30.250", ok),
+      line("31", ok, "metrics.py:351"),
+      line("31", ok, "metrics.py:351"),
+      req("31", 8),
+      line("32", ok).replace("Engine 000: ", "2 Engines Aggregated: "),
+      line("32", ok).replace("Engine 000: ", "12 Engines Aggregated: "),
+      line("33", ok).replace("Engine 000: ", "12.5 Engines Aggregated: "),
+      req("33", 9),
+    ];
+  };
+
+  it("stats lines it must not read from the bytes go the ordinary way, with the same report", async () => {
+    for (const [era, prefix] of [["v1-0.10", "(APIServer pid=1) "], ["v1-0.8", ""]] as const) {
+      const lines = healthy(era).trimEnd().split("\n");
+      const mid = Math.floor(lines.length / 2);
+      for (const [name, wrap] of Object.entries({ bare: (l: string) => l, ...WRAPPERS })) {
+        const text = [...lines.slice(0, mid), ...STATS_TRAPS(prefix), ...lines.slice(mid), ...STATS_TRAPS(prefix)].map(wrap).join("\n") + "\n";
+        const { fast, slow, stats } = await both(text);
+        expect(fast, `${era} ${name}`).toEqual(slow);
+        expect(stats, `${era} ${name}`).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it("a stats line read from the bytes reads as the ordinary way reads it, number by number", async () => {
+    // one stats line between request lines, many times over: every one after the first is read from the bytes
+    const many = Array.from({ length: 400 }, (_, i) => [
+      `(APIServer pid=1) INFO 08-19 10:${String(10 + Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} [loggers.py:123] Engine 00${i % 3}: Avg prompt throughput: ${(i * 37.3) % 9000 | 0}.${i % 10} tokens/s, Avg generation throughput: ${((i * 0.37) % 3).toFixed(2)} tokens/s, Running: ${i % 70} reqs, Waiting: ${(i * 7) % 13} reqs${i % 4 === 0 ? `, Preemptions: ${i % 9}` : ""}, GPU KV cache usage: ${(i % 1000) / 10}%, Prefix cache hit rate: ${i % 2 ? "100.0" : "0.0"}%`,
+      `(APIServer pid=1) INFO 08-19 10:10:00 [logger.py:41] Received request chatcmpl-n${i}: prompt: 'hi', params: SamplingParams(n=1), lora_request: None.`,
+    ]).flat();
+    const { fast, slow, stats } = await both(many.join("\n") + "\n");
+    expect(fast).toEqual(slow);
+    // (a stats line that ends a 2 kB chunk goes the ordinary way: what follows it is not known yet)
+    expect(stats).toBeGreaterThan(300);
+    expect(fast.facts.runtime.statsLines).toBe(400);
+  });
 
   it("a prompt is the client's text: what it quotes is not read as the server's own lines", async () => {
     const base = healthy("v1-0.10");
@@ -143,6 +224,15 @@ describe("runtime fast path", () => {
     expect(r.facts.runtime?.statsLines).toBe(plain.facts.runtime?.statsLines);
     expect(r.facts.runtime?.requests?.received).toBe((plain.facts.runtime?.requests?.received ?? 0) + 2);
     expect(r.facts.runtime?.addedRequests).toBe((plain.facts.runtime?.addedRequests ?? 0) + 1);
+  });
+
+  it("finds `NCCL` where Buffer#indexOf does, from any offset", () => {
+    let seed = 3;
+    const pick = (s: string) => s[(seed = (seed * 16807) % 2147483647) % s.length];
+    for (let n = 0; n < 300; n++) {
+      const b = Buffer.from(Array.from({ length: 1 + (n % 40) }, () => pick("NCL xN")).join(""), "latin1");
+      for (let from = 0; from <= b.length; from++) expect(indexOfNccl(b, from), `${b} ${from}`).toBe(b.indexOf("NCCL", from));
+    }
   });
 
   it("learns a wrapper as bytes, with any digit where the peel takes the digits off alike, and the origin's digits as they are", () => {

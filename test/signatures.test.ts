@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SIGNATURES } from "../grammars/signatures.js";
+import { matchSignatures, SIGNATURES, signatureFreeAroundNumbers } from "../grammars/signatures.js";
 import { analyzeLines } from "../src/analyze.js";
 import { finalizeSignals } from "../src/facts/state.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
@@ -48,4 +48,24 @@ describe("no cap can hide a finding: 100,000 error lines before the lines that m
     expect(oom.evidence.map((e) => e.line)).toEqual([100_005]);
     expect(r.findings.find((f) => f.ruleId === "nccl/system-error")!.evidence[0].line).toBe(100_001);
   }, 120_000);
+});
+
+describe("signatureFreeAroundNumbers: no signature, whatever numbers stand between the parts", () => {
+  const stats = "INFO 08-19 10:02:00 [loggers.py:123] Engine 000: Avg prompt throughput: 812.0 tokens/s, Running: 21 reqs, GPU KV cache usage: 40.0%";
+  it("a stats line's parts are free of signatures, and so is every line made of them", () => {
+    const parts = stats.split(/[0-9.]+/);
+    expect(signatureFreeAroundNumbers(parts)).toBe(true);
+    for (const n of ["0", "9", "0.0", "12345.67", "1.", "99999999999"]) expect(matchSignatures(parts.join(n))).toEqual([]);
+  });
+  it("a part holding a word, or parts a number may complete into one, are not", () => {
+    expect(signatureFreeAroundNumbers([stats.split(/[0-9.]+/)[0], ", then Connection refused"])).toBe(false);
+    // `.cc:`, `ib_plugin.c`, `gdr 0`, `p2p is`: a number's dot or digit would complete the word
+    expect(signatureFreeAroundNumbers(["see misc/socket", "cc: y"])).toBe(false);
+    expect(signatureFreeAroundNumbers(["transport/ib_plugin", "c: x"])).toBe(false);
+    expect(signatureFreeAroundNumbers(["NET/IB : Using mlx5_ GDR ", " reqs"])).toBe(false);
+    expect(signatureFreeAroundNumbers(["P", "P is not supported"])).toBe(false);
+    // the same words with text that no number completes
+    expect(signatureFreeAroundNumbers(["see misc/socket", " y"])).toBe(true);
+    expect(signatureFreeAroundNumbers(["Using GDR", " reqs"])).toBe(true);
+  });
 });

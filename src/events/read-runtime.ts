@@ -1,5 +1,7 @@
-import { numberAfter, type MetricsLine } from "../../grammars/vllm-messages.js";
-import { evidenceOf, type LogRecord } from "../model.js";
+import { METRICS_LABEL, METRICS_MAX_AT, numberAfter, parseMetrics, type MetricsLine } from "../../grammars/vllm-messages.js";
+import { signatureFreeAroundNumbers } from "../../grammars/signatures.js";
+import { fastHead } from "../../grammars/vllm.js";
+import { evidenceOf, type LogRecord, type Origin } from "../model.js";
 import { peel } from "../records/peel.js";
 import type { RuntimeCountWhat } from "./runtime.js";
 import { base, type Emit } from "./types.js";
@@ -15,8 +17,8 @@ import { headerSeconds, headerSecondsOf, YEAR } from "../util/header-time.js";
 export interface RuntimeTap {
   /** every vLLM record's header time (MM-DD, HH:MM:SS), for the span and for stats that stop early */
   clock(date: string, time: string): void;
-  /** a stats line the vLLM reader parsed */
-  stats(rec: LogRecord, msg: string, m: MetricsLine, hasHead: boolean, emit: Emit): void;
+  /** a stats line the vLLM reader parsed (readStats) */
+  stats(rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, emit: Emit): void;
   /** any other vLLM message; true when it was a runtime line */
   message(rec: LogRecord, msg: string, emit: Emit): boolean;
   /** a record without a vLLM header (uvicorn `INFO:     ip:port - "POST ..." 200 OK`, a bare stats line); true when read */
@@ -26,8 +28,6 @@ export interface RuntimeTap {
   fast: RuntimeFastSink;
 }
 
-/** A header time as one number (month, day, hour, minute, second), for comparing. */
-const timeKey = (mo: number, d: number, h: number, mi: number, s: number) => (((mo * 32 + d) * 24 + h) * 60 + mi) * 61 + s;
 
 /** What the fast path tells the tap: request and access lines it counted, and their header times. */
 export interface RuntimeFastSink {
@@ -35,6 +35,8 @@ export interface RuntimeFastSink {
   readonly shapes: RuntimeShapes;
   /** `n` more lines of a kind (`status`: an access line's) */
   count(what: RequestWhat | "http", status: number, n: number): void;
+  /** a stats line of a learnt shape (after its clock), as `stats` reads it: line `line`, its text behind a wrapper of `origin` */
+  stats(line: number, raw: string, text: string, origin: Origin, v: StatsValues): void;
   clock(mo: number, d: number, h: number, mi: number, sec: number): void;
   /** emits what was counted (the chunk is done) */
   flush(): void;
@@ -68,13 +70,46 @@ export function isRequestMessage(msg: string): boolean {
   return (c === 82 || c === 65 || c === 70) && REQUEST_KINDS.some((k) => msg.startsWith(REQUEST_WORDS[k]));
 }
 
+/**
+ * What a stats line states: parseMetrics's numbers, and the tap's own (the engine or engines it sums, the V0 form,
+ * the prefix-cache hit rate and preemptions of V1). The fast path reads a learnt shape's numbers with this very
+ * function (see learnStats), so the two cannot read a line otherwise.
+ */
+export interface StatsValues extends MetricsLine {
+  /** N of `N Engines Aggregated:` */
+  aggregated: number | null;
+  prefixHitPct: number | null;
+  preemptions: number | null;
+  v0: boolean;
+}
+
+export function readStats(msg: string): StatsValues | null {
+  const m = parseMetrics(msg);
+  if (!m) return null;
+  const at = msg.indexOf(METRICS_LABEL);
+  let aggregated: number | null = null;
+  if (m.engine === null && at > 0) {
+    const a = AGGREGATED.exec(msg);
+    if (a) aggregated = Number(a[1]);
+  }
+  const v0 = msg.indexOf("Pending: ", at) > 0 || msg.indexOf("Swapped: ", at) > 0;
+  return {
+    ...m,
+    aggregated,
+    prefixHitPct: v0 ? null : numAfter(msg, "Prefix cache hit rate: ", at),
+    preemptions: v0 ? null : numAfter(msg, "Preemptions: ", at),
+    v0,
+  };
+}
+
 const AGGREGATED = /^(\d+) Engines Aggregated: /;
 /** seconds of log time between two runtime.clock events */
 const CLOCK_EVENT_S = 10;
 const UVICORN_ACCESS = /^INFO:\s+\S+ - "([A-Z]+) (\S+)[^"]*" (\d{3})\b/;
 const UNKNOWN_MODEL = /The model `([^`]{1,200})` does not exist/;
 
-export function createRuntimeTap(): RuntimeTap {
+/** `tally`: what else a stats line with a vLLM header is told to (the vLLM reader's metrics), for the ones the fast path reads */
+export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void): RuntimeTap {
   let lastDate = "";
   let lastTime = "";
   let lastT: number | null = null;
@@ -126,12 +161,35 @@ export function createRuntimeTap(): RuntimeTap {
     flush();
     emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), t: lastT });
   };
-  const shapes: RuntimeShapes = { wrappers: [], heads: [], kinds: [] };
+  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set() };
   /** a request or 2xx/3xx access line read the ordinary way: its shape may take the fast path from now on */
   const learn = (rec: LogRecord, emit: Emit, what: RequestWhat | null, msgStart: number) => {
     lastEmit = emit;
     lastRecord = rec;
     learnShape(shapes, rec, what, msgStart);
+  };
+  const statsEvent = (rec: LogRecord, v: StatsValues, hasHead: boolean, emit: Emit) => {
+    if (hasHead) lastStatsRec = rec;
+    lastEmit = emit;
+    lastRecord = rec;
+    flush();
+    emit({
+      kind: "runtime.stats",
+      ev: evidenceOf(rec),
+      origin: rec.origin,
+      input: rec.input,
+      t: hasHead ? lastT : null,
+      engine: v.engine !== null ? String(v.engine) : v.aggregated !== null ? "agg" : "",
+      aggregated: v.aggregated,
+      running: v.running,
+      waiting: v.waiting,
+      kvPct: v.kvUsagePct,
+      promptTps: v.promptTps,
+      genTps: v.genTps,
+      prefixHitPct: v.prefixHitPct,
+      preemptions: v.preemptions,
+      v0: v.v0,
+    });
   };
   const fastSink: RuntimeFastSink = {
     shapes,
@@ -139,6 +197,12 @@ export function createRuntimeTap(): RuntimeTap {
       pending.any = true;
       if (what === "http") pending.http.set(status, (pending.http.get(status) ?? 0) + n);
       else pending[what] += n;
+    },
+    stats(line, raw, text, origin, v) {
+      const at = lastRecord!;
+      const rec: LogRecord = { file: at.file, input: at.input, line, raw, text, origin };
+      tally(rec, v);
+      statsEvent(rec, v, true, lastEmit!);
     },
     clock(mo, d, h, mi, sec) {
       const t0 = headerSecondsOf(mo, d, h, mi, sec);
@@ -163,39 +227,11 @@ export function createRuntimeTap(): RuntimeTap {
     clock(date, time) {
       timeOf(date, time);
     },
-    stats(rec, msg, m, hasHead, emit) {
-      const at = msg.indexOf("Avg prompt throughput: ");
-      let engine = m.engine !== null ? String(m.engine) : "";
-      let aggregated: number | null = null;
-      if (m.engine === null && at > 0) {
-        const a = AGGREGATED.exec(msg);
-        if (a) {
-          engine = "agg";
-          aggregated = Number(a[1]);
-        }
-      }
-      const v0 = msg.indexOf("Pending: ", at) > 0 || msg.indexOf("Swapped: ", at) > 0;
-      const prefixHitPct = v0 ? null : numAfter(msg, "Prefix cache hit rate: ", at);
-      const preemptions = v0 ? null : numAfter(msg, "Preemptions: ", at);
-      if (hasHead) lastStatsRec = rec;
-      lastEmit = emit;
-      lastRecord = rec;
-      flush();
-      emit({
-        kind: "runtime.stats",
-        ...base(rec, evidenceOf(rec)),
-        t: hasHead ? lastT : null,
-        engine,
-        aggregated,
-        running: m.running,
-        waiting: m.waiting,
-        kvPct: m.kvUsagePct,
-        promptTps: m.promptTps,
-        genTps: m.genTps,
-        prefixHitPct,
-        preemptions,
-        v0,
-      });
+    stats(rec, msg, v, hasHead, emit) {
+      statsEvent(rec, v, hasHead, emit);
+      if (!hasHead) return;
+      learnShape(shapes, rec, null, 0);
+      learnStats(shapes, rec, msg, v);
     },
     message(rec, msg, emit) {
       const c = msg.charCodeAt(0);
@@ -295,11 +331,104 @@ export function createRuntimeTap(): RuntimeTap {
  */
 export interface RuntimeShapes {
   wrappers: Uint8Array[];
+  /** the origin the peel gives a record behind each wrapper */
+  origins: Origin[];
   heads: Buffer[];
   /** each head's kind, as its index in REQUEST_KINDS */
   kinds: number[];
+  stats: StatsShape[];
+  /** the stats shapes weighed (learnStats), by their header and text */
+  tried: Set<string>;
 }
 
+/**
+ * A stats line's shape: its header through `] ` (0 for the digits of the date and time) and its message cut into
+ * the text between numbers (`lits`, ASCII with no digit, nor a dot next to a number; the first one empty when the
+ * message starts with a number) and the numbers (one fewer: digits, a dot and digits).
+ */
+export interface StatsShape {
+  head: Buffer;
+  lits: Buffer[];
+  /** which value each number is (null: none), read as Number() reads it; `whole`: a value read as `\d+` (no dot) */
+  feeds: (StatsNumber | null)[];
+  whole: boolean[];
+  /** what the line learnt from read: the values no number feeds */
+  values: StatsValues;
+  /** METRICS_LABEL starts `labelAt` into literal `labelLit` (parseMetrics's `at` depends on the numbers before it) */
+  labelLit: number;
+  labelAt: number;
+}
+
+type StatsNumber = { [K in keyof StatsValues]: StatsValues[K] extends boolean ? never : K }[keyof StatsValues];
+const STATS_NUMBERS: StatsNumber[] = ["engine", "aggregated", "promptTps", "genTps", "running", "waiting", "kvUsagePct", "prefixHitPct", "preemptions"];
+/** the header of a stats line the fast path reads: INFO, the date and time (no fraction) and the file, as fastHead reads them */
+const STATS_HEAD = /^INFO \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\[\]]{1,200}?:\d+\] $/;
+const NUMBER_RUN = /[0-9.]+/g;
+const NUMBER = /^\d+(?:\.\d*)?$/;
+/** a level word inside a message: a record glued on (see read-vllm's nextRecordStart) */
+const GLUED_LEVEL = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) /;
+const MAX_STATS_NUMBERS = 32;
+/** digits a number may have to be read exactly from the bytes (below 2^53) */
+const MAX_DIGITS = 15;
+
+/**
+ * Learns the shape of a stats line the ordinary way read (`msg` after its header, `v` what readStats read of it), when
+ * every line of that shape reads alike but for its numbers: the other readers' tests look for words (which lie in the
+ * text between numbers), and readStats reads each value as the number right after a label of no digit or dot,
+ * or `\d+` at the start. Which number is which value is found by reading the message again with one number
+ * changed at a time (readStats itself: no second list of labels).
+ */
+function learnStats(shapes: RuntimeShapes, rec: LogRecord, msg: string, v: StatsValues): void {
+  if (shapes.stats.length >= MAX_SHAPES) return;
+  const { raw, text } = rec;
+  const headLen = text.length - msg.length;
+  if (!raw.endsWith(text) || !text.endsWith(msg) || !PRINTABLE.test(text) || !STATS_HEAD.test(text.slice(0, headLen))) return;
+  const lits: string[] = [];
+  const nums: string[] = [];
+  let from = 0;
+  for (const m of msg.matchAll(NUMBER_RUN)) {
+    // (dots alone are text: V0's line ends in `%.`)
+    if (!/\d/.test(m[0])) continue;
+    if (!NUMBER.test(m[0])) return;
+    lits.push(msg.slice(from, m.index));
+    nums.push(m[0]);
+    from = m.index + m[0].length;
+  }
+  lits.push(msg.slice(from));
+  if (nums.length > MAX_STATS_NUMBERS || nums.some((n) => n.replace(".", "").length > MAX_DIGITS)) return;
+  const head = Buffer.from(text.slice(0, headLen), "latin1");
+  for (let i = 5; i < HEAD_AT; i++) if (head[i] >= 48 && head[i] <= 57) head[i] = 0;
+  // a shape is weighed once (a line of a shape learnt already went the ordinary way for what came after it, or the
+  // chunk's end; one of a shape turned down comes again)
+  const key = `${head.toString("latin1")}\n${lits.join("\n")}`;
+  if (shapes.tried.has(key) || shapes.tried.size >= MAX_TRIED) return;
+  shapes.tried.add(key);
+  if (fastHead(text)?.message !== msg || clientDataAt(text) >= 0 || GLUED_LEVEL.test(msg) || !signatureFreeAroundNumbers(text.split(NUMBER_RUN))) return;
+  const feeds: (StatsNumber | null)[] = [];
+  const whole: boolean[] = [];
+  const fed = new Set<StatsNumber>();
+  for (let i = 0; i < nums.length; i++) {
+    // the same number with every digit changed: the value it is changes with it, and nothing else does
+    const other = nums[i].replace(/\d/g, (d) => String((Number(d) + 1) % 10));
+    const w = readStats(lits.map((l, k) => (k < nums.length ? l + (k === i ? other : nums[k]) : l)).join(""));
+    if (!w || w.v0 !== v.v0) return;
+    const changed = STATS_NUMBERS.filter((k) => w[k] !== v[k]);
+    if (changed.length > 1 || (changed.length === 1 && (fed.has(changed[0]) || w[changed[0]] !== Number(other)))) return;
+    feeds.push(changed[0] ?? null);
+    whole.push(changed[0] === "engine" || changed[0] === "aggregated");
+    if (changed.length) fed.add(changed[0]);
+  }
+  const at = msg.indexOf(METRICS_LABEL);
+  let labelLit = 0;
+  let start = 0;
+  while (labelLit < lits.length - 1 && start + lits[labelLit].length + nums[labelLit].length <= at) start += lits[labelLit].length + nums[labelLit++].length;
+  const labelAt = at - start;
+  if (labelAt < 0 || labelAt + METRICS_LABEL.length > lits[labelLit].length) return;
+  shapes.stats.push({ head, lits: lits.map((l) => Buffer.from(l, "latin1")), feeds, whole, values: { ...v }, labelLit, labelAt });
+}
+
+/** stats shapes weighed at most (learnt or turned down) */
+const MAX_TRIED = 256;
 const MAX_SHAPES = 16;
 const MAX_WRAPPER = 160;
 /** `INFO MM-DD HH:MM:SS `: the header's fixed part before its file token */
@@ -328,7 +457,10 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
   const { raw, text } = rec;
   if (raw.endsWith(text) && shapes.wrappers.some((w) => fits(w, raw, raw.length - text.length))) return;
   const wrapper = wrapperTemplate(rec);
-  if (wrapper && !shapes.wrappers.some((w) => w.length === wrapper.length && w.every((x, i) => x === wrapper[i]))) shapes.wrappers.push(wrapper);
+  if (wrapper && !shapes.wrappers.some((w) => w.length === wrapper.length && w.every((x, i) => x === wrapper[i]))) {
+    shapes.wrappers.push(wrapper);
+    shapes.origins.push(rec.origin);
+  }
 }
 
 /** `raw`'s first `n` characters are what the template `w` stands for */
@@ -387,29 +519,31 @@ const NOWHERE = 0x7fffffff;
 
 /**
  * Bytes to compare four at a time (0 in `bytes`: any digit): per word of four, the bytes that must be as they are
- * (`want` under `exact`) and the bytes that must be digits (`digit`, the high bit of each such byte).
+ * (`want` under `exact`) and the bytes that must be digits (`digit`, the high bit of each such byte). The last word
+ * may reach past the literal: what it holds there is no part of it (neither exact nor a digit).
  */
 interface Literal {
   bytes: Uint8Array;
+  /** bytes.length (a number kept apart: the bytes are a Buffer or a Uint8Array) */
+  n: number;
   want: Int32Array;
   exact: Int32Array;
   digit: Int32Array;
 }
 
 function literal(bytes: Uint8Array): Literal {
-  const n = bytes.length >> 2;
+  const n = (bytes.length + 3) >> 2;
   const want = new Int32Array(n), exact = new Int32Array(n), digit = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    for (let k = 0; k < 4; k++) {
-      const c = bytes[j * 4 + k];
-      if (c === 0) digit[j] |= 0x80 << (8 * k);
-      else {
-        want[j] |= c << (8 * k);
-        exact[j] |= 0xff << (8 * k);
-      }
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    const j = i >> 2, shift = 8 * (i & 3);
+    if (c === 0) digit[j] |= 0x80 << shift;
+    else {
+      want[j] |= c << shift;
+      exact[j] |= 0xff << shift;
     }
   }
-  return { bytes, want, exact, digit };
+  return { bytes, n: bytes.length, want, exact, digit };
 }
 
 /**
@@ -419,20 +553,25 @@ function literal(bytes: Uint8Array): Literal {
  */
 const digits = (x: number) => ((x | 0x80808080) - 0x30303030) & ~((x & 0x7f7f7f7f) + 0x46464646) & ~x & 0x80808080;
 
-/** `x` stands in the chunk at `at` (its end at most `e`) */
+/** `x` stands in the chunk at `i` (its end at most `e`), compared a word at a time (small: the engine inlines it) */
 function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolean {
-  const bytes = x.bytes;
-  const n = bytes.length;
-  if (i + n > e) return false;
+  if (i + x.n > e) return false;
   const { want, exact, digit } = x;
-  let k = 0;
-  for (let j = 0; j < want.length; j++, k += 4) {
-    const w = view.getInt32(i + k, true);
+  // (the buffer's length: a DataView's byteLength is a call the engine does not inline)
+  if (i + (want.length << 2) > b.length) return atEnd(b, i, x);
+  for (let j = 0, k = i; j < want.length; j++, k += 4) {
+    const w = view.getInt32(k, true);
     if (((w ^ want[j]) & exact[j]) !== 0) return false;
     const d = digit[j];
     if (d !== 0 && (digits(w) & d) !== d) return false;
   }
-  for (; k < n; k++) {
+  return true;
+}
+
+/** `at` a byte at a time, where the last word would reach past the chunk */
+function atEnd(b: Buffer, i: number, x: Literal): boolean {
+  const bytes = x.bytes;
+  for (let k = 0; k < bytes.length; k++) {
     const c = b[i + k];
     const wanted = bytes[k];
     if (wanted === 0 ? !(c >= 48 && c <= 57) : c !== wanted) return false;
@@ -440,12 +579,26 @@ function at(view: DataView, b: Buffer, i: number, e: number, x: Literal): boolea
   return true;
 }
 
-const NCCL = Buffer.from("NCCL", "latin1");
+const CCL = Buffer.from("CCL", "latin1");
+
+/**
+ * `b.indexOf("NCCL", from)`, found as `CCL` after an `N`: the search for `NCCL` stops at every `N` (one in each
+ * `INFO`), the one for `CCL` at every `C`, which a server's lines seldom hold.
+ */
+export function indexOfNccl(b: Buffer, from: number): number {
+  for (let i = b.indexOf(CCL, from + 1); i >= 0; i = b.indexOf(CCL, i + 1)) if (b[i - 1] === 78 /* N */) return i - 1;
+  return -1;
+}
+/** `INFO` as a little-endian word, and the date and time after it (any digit where 0 stands) */
+const INFO = Buffer.from("INFO", "latin1").readInt32LE(0);
+const TIME = literal(Buffer.from(" 00-00 00:00:00 ", "latin1").map((c) => (c === 48 ? 0 : c)));
+/** what starts a record of vLLM's or uvicorn's (read as a record's start by the wrap joiner's RECORD_START) */
+const LEVEL_WORDS = ["INFO ", "INFO:", "WARNING ", "ERROR ", "DEBUG ", "CRITICAL "].map((w) => literal(Buffer.from(w, "latin1")));
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const two = (b: Buffer, i: number) => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
 /** lines the fast path counted in this process (for tests and VLLM_DOCTOR_DEBUG) */
-export const runtimeFastLines = { count: 0 };
+export const runtimeFastLines = { count: 0, stats: 0 };
 
 export interface RuntimeLineCounter {
   /** `nccl`: where the chunk's first `NCCL` is, -1 for none (when the caller searched for it) */
@@ -464,16 +617,30 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   const shapes = sink.shapes;
   // the shapes as literals, brought up to date when a chunk starts and when a line went the ordinary way
   const wrappers: Literal[] = [];
+  /** each request head after its date and time (`[logger.py:43] Received request `), whose bytes are exact */
   const heads: Literal[] = [];
+  const statsShapes: { head: Literal; lits: Literal[]; shape: StatsShape }[] = [];
   const sync = () => {
     while (wrappers.length < shapes.wrappers.length) wrappers.push(literal(shapes.wrappers[wrappers.length]));
-    while (heads.length < shapes.heads.length) heads.push(literal(shapes.heads[heads.length]));
+    while (heads.length < shapes.heads.length) heads.push(literal(shapes.heads[heads.length].subarray(HEAD_AT)));
+    while (statsShapes.length < shapes.stats.length) {
+      const x = shapes.stats[statsShapes.length];
+      statsShapes.push({ head: literal(x.head), lits: x.lits.map(literal), shape: x });
+    }
   };
-  /** the header time last given to the sink, while no line went the ordinary way since */
-  let lastTime = -1;
+  /** the numbers of the stats line read last */
+  const nums = new Float64Array(MAX_STATS_NUMBERS);
+  /** the header time last given to the sink (its bytes as four words), while no line went the ordinary way since */
+  let timeKnown = false;
+  let time0 = 0, time1 = 0, time2 = 0, time3 = 0;
+  /** what `quiet` said since the last line that went the ordinary way (only such a line changes the vLLM reader) */
+  let quietSaid = 0;
+  const isQuiet = () => (quietSaid === 0 ? (quietSaid = quiet() ? 1 : 2) : quietSaid) === 1;
   // what was counted since the sink was last told (it is told before any line goes the ordinary way)
   const counted = new Int32Array(REQUEST_KINDS.length);
   const http = new Int32Array(200);
+  /** the statuses (less 200) counted in `http` */
+  const statuses: number[] = [];
   let any = false;
   const tell = () => {
     if (!any) return;
@@ -482,10 +649,12 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       if (counted[k] > 0) sink.count(REQUEST_KINDS[k], 0, counted[k]);
       counted[k] = 0;
     }
-    for (let i = 0; i < http.length; i++) {
-      if (http[i] > 0) sink.count("http", 200 + i, http[i]);
+    if (statuses.length > 1) statuses.sort((x, y) => x - y);
+    for (const i of statuses) {
+      sink.count("http", 200 + i, http[i]);
       http[i] = 0;
     }
+    statuses.length = 0;
   };
   // the chunk at hand (the functions below are made once: made for each chunk, the engine would compile them anew)
   let b: Buffer = Buffer.alloc(0);
@@ -494,6 +663,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   // the next CR and `NCCL` at or after the line at hand (searched again only once passed)
   let cr = -1;
   let ncclAt = -1;
+  /** no DANGER in b[s, e): at once when the next CR and NCCL known lie past it (most lines) */
+  const clear = (s: number, e: number): boolean => (cr >= e && ncclAt >= e) || clean(s, e);
   /** no DANGER in b[s, e) (asked with `s` not decreasing) */
   const clean = (s: number, e: number): boolean => {
     if (cr < s) {
@@ -501,7 +672,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       if (cr < 0) cr = NOWHERE;
     }
     if (ncclAt < s) {
-      ncclAt = b.indexOf(NCCL, s);
+      ncclAt = indexOfNccl(b, s);
       if (ncclAt < 0) ncclAt = NOWHERE;
     }
     return cr >= e && ncclAt >= e;
@@ -509,18 +680,95 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   /** the request line `<head: INFO MM-DD HH:MM:SS, file token, words><client's text>.` at p */
   const request = (s: number, p: number, e: number): boolean => {
     if (b[e - 1] !== 46 /* . */) return false;
+    // (the date and time of the line before, checked then, need no checking again)
+    const sameTime = timeKnown && view.getInt32(p + 4, true) === time0 && view.getInt32(p + 8, true) === time1 && view.getInt32(p + 12, true) === time2 && view.getInt32(p + 16, true) === time3;
+    if (!sameTime && !at(view, b, p + 4, e, TIME)) return false;
     let k = 0;
-    while (k < heads.length && !at(view, b, p, e, heads[k])) k++;
-    if (k === heads.length || !clean(s, e) || !quiet()) return false;
-    const d = p + 5;
-    const mo = two(b, d), dd = two(b, d + 3), hh = two(b, d + 6), mi = two(b, d + 9), ss = two(b, d + 12);
-    const t = timeKey(mo, dd, hh, mi, ss);
-    if (t !== lastTime) {
-      sink.clock(mo, dd, hh, mi, ss);
-      lastTime = t;
-    }
+    while (k < heads.length && !at(view, b, p + HEAD_AT, e, heads[k])) k++;
+    if (k === heads.length || !clear(s, e) || !isQuiet()) return false;
+    if (!sameTime) clockAt(p);
     counted[shapes.kinds[k]]++;
     any = true;
+    return true;
+  };
+  /** the header time `INFO MM-DD HH:MM:SS` at p (checked digits), to the sink when it changed */
+  const clockAt = (p: number) => {
+    const w0 = view.getInt32(p + 4, true), w1 = view.getInt32(p + 8, true), w2 = view.getInt32(p + 12, true), w3 = view.getInt32(p + 16, true);
+    if (timeKnown && w0 === time0 && w1 === time1 && w2 === time2 && w3 === time3) return;
+    const d = p + 5;
+    sink.clock(two(b, d), two(b, d + 3), two(b, d + 6), two(b, d + 9), two(b, d + 12));
+    timeKnown = true;
+    time0 = w0;
+    time1 = w1;
+    time2 = w2;
+    time3 = w3;
+  };
+  /** the stats line of shape x at p (to e): its numbers into `nums` */
+  const statsAt = (p: number, e: number, x: (typeof statsShapes)[number]): boolean => {
+    if (!at(view, b, p, e, x.head)) return false;
+    const m = x.shape;
+    const lits = x.lits;
+    const last = lits.length - 1;
+    const msgAt = p + x.head.n;
+    let q = msgAt;
+    let label = NOWHERE;
+    for (let i = 0; ; i++) {
+      if (i === m.labelLit) label = q - msgAt + m.labelAt;
+      const lit = lits[i];
+      if (!at(view, b, q, e, lit)) return false;
+      q += lit.n;
+      if (i === last) break;
+      // digits, a dot and digits, read as Number() reads them: exact below 2^53, then one correctly rounded division
+      let v = 0;
+      let digits = 0;
+      let scale = 1;
+      for (; q < e && isDigit(b[q]); q++, digits++) v = v * 10 + (b[q] - 48);
+      if (digits === 0) return false;
+      if (q < e && b[q] === 46) {
+        if (m.whole[i]) return false;
+        for (q++; q < e && isDigit(b[q]); q++, digits++, scale *= 10) v = v * 10 + (b[q] - 48);
+      }
+      if (digits > MAX_DIGITS) return false;
+      nums[i] = v / scale;
+    }
+    return q === e && label <= METRICS_MAX_AT;
+  };
+  /**
+   * The line after a stats line starts a record (or is empty): a terminal's hard wrap cannot have cut the stats
+   * line there, which the ordinary way would try to join (src/events/wrapped.ts). Its wrapper and a level word.
+   */
+  const recordNext = (nl: number): boolean => {
+    const n0 = nl + 1;
+    const end = b.length;
+    if (n0 >= end) return false;
+    if (b[n0] === 10 || (b[n0] === 13 && n0 + 1 < end && b[n0 + 1] === 10)) return true;
+    for (let w = 0; w < wrappers.length; w++) {
+      if (!at(view, b, n0, end, wrappers[w])) continue;
+      const q = n0 + wrappers[w].n;
+      for (const level of LEVEL_WORDS) if (at(view, b, q, end, level)) return true;
+    }
+    return false;
+  };
+  /** a stats line of a learnt shape behind wrapper w: read as the ordinary way reads it, unless a signature is in it */
+  const stats = (s: number, p: number, e: number, nl: number, w: number, line: number): boolean => {
+    let k = 0;
+    while (k < statsShapes.length && !statsAt(p, e, statsShapes[k])) k++;
+    if (k === statsShapes.length || !recordNext(nl) || !clear(s, e) || !isQuiet()) return false;
+    const raw = b.toString("latin1", s, e);
+    const x = statsShapes[k].shape;
+    const c = x.values;
+    const v: StatsValues = {
+      engine: c.engine, promptTps: c.promptTps, genTps: c.genTps, running: c.running, waiting: c.waiting, kvUsagePct: c.kvUsagePct,
+      aggregated: c.aggregated, prefixHitPct: c.prefixHitPct, preemptions: c.preemptions, v0: c.v0,
+    };
+    for (let i = 0; i < x.feeds.length; i++) {
+      const f = x.feeds[i];
+      if (f !== null) v[f] = nums[i];
+    }
+    tell();
+    clockAt(p);
+    sink.stats(line, raw, raw.slice(p - s), shapes.origins[w], v);
+    runtimeFastLines.stats++;
     return true;
   };
   /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status and two quotes */
@@ -548,13 +796,13 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     const last = b[e - 1];
     if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
     const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
-    if (status < 200 || status >= 400 || !clean(s, e) || !quiet()) return false;
-    http[status - 200]++;
+    if (status < 200 || status >= 400 || !clear(s, e) || !isQuiet()) return false;
+    if (http[status - 200]++ === 0) statuses.push(status - 200);
     any = true;
     return true;
   };
   const chunk: ChunkLineCounter = {
-    line(s, nl) {
+    line(s, nl, n) {
       if (wrappers.length === 0 || nl - s > maxChars) return false;
       // (the line reader takes a CR before the `\n` off)
       const e = b[nl - 1] === 13 ? nl - 1 : nl;
@@ -562,10 +810,10 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       for (let w = 0; w < wrappers.length; w++) {
         const x = wrappers[w];
         if (!at(view, b, s, e, x)) continue;
-        const p = s + x.bytes.length;
-        if (b[p] !== 73 || b[p + 1] !== 78 || b[p + 2] !== 70 || b[p + 3] !== 79) continue;
+        const p = s + x.n;
+        if (p + HEAD_AT > e || view.getInt32(p, true) !== INFO) continue;
         const c4 = b[p + 4];
-        if (c4 === 32 ? request(s, p, e) : c4 === 58 && access(s, p, e)) {
+        if (c4 === 32 ? request(s, p, e) || (statsShapes.length > 0 && stats(s, p, e, nl, w, n)) : c4 === 58 && access(s, p, e)) {
           runtimeFastLines.count++;
           return true;
         }
@@ -573,7 +821,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       return false;
     },
     pass() {
-      lastTime = -1;
+      timeKnown = false;
+      quietSaid = 0;
       tell();
       sync();
     },
@@ -586,7 +835,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     begin(bytes, max, nccl) {
       sync();
       // (another thread's runs may have been told since the last chunk)
-      lastTime = -1;
+      timeKnown = false;
+      quietSaid = 0;
       b = bytes;
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxChars = max;
@@ -632,7 +882,7 @@ export function runtimeFirst(a: RuntimeLineCounter, b: LineCounter, skipped?: (r
   return {
     begin(bytes, maxChars, opts): ChunkLineCounter {
       cb = b.begin(bytes, maxChars, opts);
-      const nccl = bytes.indexOf(NCCL);
+      const nccl = indexOfNccl(bytes, 0);
       ncclIn = nccl >= 0;
       // none under a user rule's prefilter (a pattern anchored at a record's start must see the records behind wrappers)
       ca = opts?.bare ? null : a.begin(bytes, maxChars, nccl);

@@ -1,10 +1,10 @@
 import { commandOfArray, fastHead, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
-import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, parseMetrics, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeFast, createRuntimeTap, isRequestMessage, type RuntimeLineCounter, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type RuntimeLineCounter, type RuntimeTap } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 
@@ -27,7 +27,7 @@ export function createVllmReader(): RecordReader & {
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
   const other: OtherState = { launch: null, flagLines: false, call: null, list: null, envName: null, gpus: new Set() };
-  const runtime = createRuntimeTap();
+  const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -83,10 +83,10 @@ export function createVllmReader(): RecordReader & {
     if (runtime.message(rec, msg, emit)) return level === "INFO";
     const c = msg.charCodeAt(0);
     if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
-      const mt = parseMetrics(msg);
-      if (mt) {
-        metrics.add(rec, mt);
-        runtime.stats(rec, msg, mt, true, emit);
+      const v = readStats(msg);
+      if (v) {
+        metrics.add(rec, v);
+        runtime.stats(rec, msg, v, true, emit);
         statsRead = true;
         return true;
       }
@@ -506,9 +506,9 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
   if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
-    const mt = parseMetrics(text);
-    if (mt) {
-      runtime.stats(rec, text, mt, false, emit);
+    const v = readStats(text);
+    if (v) {
+      runtime.stats(rec, text, v, false, emit);
       return true;
     }
   }
@@ -798,7 +798,7 @@ class MetricsTally {
   peakKv: number | null = null;
   peakRunning = 0;
   peakWaiting = 0;
-  add(rec: LogRecord, m: ReturnType<typeof parseMetrics> & object): void {
+  add(rec: LogRecord, m: MetricsLine): void {
     this.count++;
     this.first ??= rec;
     this.lastRec = rec;

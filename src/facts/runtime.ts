@@ -154,7 +154,10 @@ export function newHist(): Hist {
 function coarseKey(k: number): number {
   const a = Math.abs(k);
   if (a < 1000) return k;
-  const p = 10 ** (Math.floor(Math.log10(a)) - 2);
+  // 10 ** (floor(log10(a)) - 2), without the logarithm (the same for every finite key)
+  let p = 10;
+  if (a < 1e300) while (a >= p * 1000) p *= 10;
+  else p = 10 ** (Math.floor(Math.log10(a)) - 2);
   return Math.round(k / p) * p;
 }
 
@@ -176,7 +179,8 @@ function coarsen(h: Hist): void {
 export function histAdd(h: Hist, v: number, times = 1): void {
   let k = Math.round(v * 100);
   if (!h.exact) k = coarseKey(k);
-  const key = String(k);
+  // (a number as the key is the same property as its string, without making the string)
+  const key = k as unknown as string;
   const cur = h.h[key];
   if (cur === undefined) {
     h.h[key] = times;
@@ -349,7 +353,8 @@ function closeInput(state: RuntimeState): void {
 }
 
 function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
-  const at = located(e);
+  // (located(e), written out: a stats event's evidence is a record's, with no `derived`)
+  const at: Located = { file: e.ev.file, line: e.ev.line, text: e.ev.text, input: e.input };
   state.statsLines++;
   if (e.v0) state.v0Lines++;
   else state.v1Lines++;
