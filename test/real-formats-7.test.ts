@@ -176,3 +176,31 @@ describe("copy damage", () => {
     expect(b.facts.config.tensorParallelSize).toBe(2);
   });
 });
+
+describe("a traceback cut inside vLLM's NCCL set-up", () => {
+  const cut = (code: string, prefix = "") =>
+    [
+      "Traceback (most recent call last):",
+      '  File "/usr/local/lib/python3.12/dist-packages/vllm/distributed/parallel_state.py", line 376, in __init__',
+      "    self.device_communicator = device_comm_cls(",
+      "                               ^^^^^^^^^^^^^^^^",
+      '  File "/usr/local/lib/python3.12/dist-packages/vllm/distributed/device_communicators/pynccl.py", line 143, in __init__',
+      `    ${code}`,
+      "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    ]
+      .map((l) => prefix + l)
+      .join("\n");
+
+  it("is no NCCL error when its last line is a plain torch call (where a CUDA fault of the device surfaces)", async () => {
+    const a = await analyzeText(cut("data = torch.zeros(1, device=device)") + "\n");
+    expect(ids(a)).not.toContain("nccl/error");
+    // the same behind a worker's ERROR prefix
+    const b = await analyzeText(cut("data = torch.zeros(1, device=device)", "(Worker_TP1 pid=365) ERROR 04-18 15:45:48 [multiproc_executor.py:870] ") + "\n");
+    expect(ids(b)).not.toContain("nccl/error");
+  });
+
+  it("is still one when its last line calls NCCL", async () => {
+    const r = await analyzeText(cut("self.comm: ncclComm_t = self.nccl.ncclCommInitRank(") + "\n");
+    expect(ids(r, "error")).toContain("nccl/error");
+  });
+});
