@@ -160,6 +160,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   D: [
     { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
+    // ≈v0.11 (vllm/engine/arg_utils.py): async scheduling picks the executor (≈v0.10 wrote `Using mp-based ...`)
+    { id: "config.defaultBackend", re: /^Defaulting to (\w+)-based distributed executor backend\b/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
     { id: "customAllReduce.disabled", re: /^Disabled the custom all-reduce (.*)$/, map: () => ({}) },
     {
       id: "dist.dpLeader",
@@ -199,6 +201,13 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   L: [
     { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]) }) },
+    // Intel Gaudi (HabanaAI/vllm-fork, vllm-gaudi hpu_model_runner.py): `Loading model weights took in total 15.05 GiB of device
+    // memory (15.05 GiB/30.15 GiB used) and 1.134 GiB of host memory (...)` (HabanaMemoryProfiler's units: B, KiB, MiB, GiB)
+    {
+      id: "memory.weightsTook",
+      re: /^Loading model weights took in total (\d+(?:\.\d+)?) (GiB|MiB) of device memory/,
+      map: (m): Stated => ({ "memory.modelWeightsGiB": m[2] === "GiB" ? num(m[1]) : Math.round((num(m[1]) / 1024) * 10000) / 10000 }),
+    },
     { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m): Stated => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
     { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
   ],
@@ -238,6 +247,7 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   U: [
     { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }) },
+    { id: "config.defaultBackend", re: /^Using (\w+)-based distributed executor backend\b/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
   ],
   i: [
     {
@@ -329,6 +339,16 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     },
   },
   {
+    // ≈v0.11.1+ (vllm/config/parallel.py), as a ValueError or inside pydantic's `Value error, ...`
+    key: "cannot be larger than the number of available GPUs",
+    entry: {
+      id: "config.tpExceedsGpus",
+      re: /Tensor parallel size \((\d+)\) cannot be larger than the number of available GPUs \((\d+)\)/,
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
+      priority: 6,
+    },
+  },
+  {
     key: "to less than max local gpu count",
     entry: {
       id: "dist.tpOverLocalGpus",
@@ -364,6 +384,12 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[3]), ...(m[2] !== undefined ? { "gpu.memoryGiB": num(m[2]) } : {}) }),
       priority: 6,
     },
+  },
+  {
+    // a platform without the executor asked for (vllm/platforms/cpu.py, xpu.py): `uni is not supported on CPU, fallback to
+    // mp distributed executor backend.` (the backend quoted in some versions: `ray`)
+    key: "distributed executor backend",
+    entry: { id: "config.defaultBackend", re: /^`?\w+`? is not supported on \w+, fallback to `?(\w+)`? distributed executor backend/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
   },
   { key: "No available memory for the cache blocks", entry: { id: "kv.noCacheMemory", re: /No available memory for the cache blocks/, map: () => ({}) } },
   {
@@ -408,6 +434,7 @@ const MESSAGE_HEADS = (() => {
   const heads = new Set<string>([
     "# [A-Za-z]+ blocks: \\d",
     "Initializing (?:an?|a V[01]) LLM engine",
+    "Dumping input data for V[01] LLM engine",
     "non-default args: \\{",
     "args: Namespace\\(",
     "rank \\d+ in world size \\d+ is assigned as ",
@@ -568,13 +595,19 @@ export function matchLogo(msg: string): PhraseMatch | null {
   return null;
 }
 
-/** The banner: `Initializing a V1 LLM engine (v0.9.1) with config: ...` -> label, version and the dump text. */
+/**
+ * The banner: `Initializing a V1 LLM engine (v0.9.1) with config: ...` -> label, version and the dump text. The engine
+ * dumps the same config when a step fails (vllm/logging_utils/dump_input.py, at ERROR): ≈v0.9 in a record of its own
+ * after `Dumping input data` (`V1 LLM engine (v0.9.1) with config: ...`, V0's `V0 LLM engine ...`), from ≈v0.10 in one
+ * record (`Dumping input data for V1 LLM engine (v0.11.0) with config: ...`).
+ */
 export function parseBanner(msg: string): { engine: "v0" | "v1" | null; version: string | null; dump: string } | null {
   // (a paste may put the dump on the lines after `... with config`, the colon kept or not)
-  const m = /^Initializing (an|a V0|a V1) LLM engine(?: \(v([^)\s]+)\))? with config(?:: |:?\s*$)/.exec(msg);
+  const m = /^(?:Initializing (an|a V0|a V1)|(?:Dumping input data for )?(V0|V1)) LLM engine(?: \(v([^)\s]+)\))? with config(?:: |:?\s*$)/.exec(msg);
   if (!m) return null;
-  const engine = m[1] === "a V0" ? "v0" : m[1] === "a V1" ? "v1" : null;
-  return { engine, version: m[2] ?? null, dump: msg.slice(m[0].length) };
+  const label = m[1] ?? m[2];
+  const engine = label === "a V0" || label === "V0" ? "v0" : label === "a V1" || label === "V1" ? "v1" : null;
+  return { engine, version: m[3] ?? null, dump: msg.slice(m[0].length) };
 }
 
 /**

@@ -469,8 +469,9 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 
 // ---------------------------------------------------------------- pasted command lines
 
-// `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`
-const CMD_START = /(?:^|[\s\/"'=`])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py)\b|\s--model[\s=]/;
+// `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`,
+// KServe's `python -m huggingfaceserver` (its vLLM backend takes vLLM's engine flags)
+const CMD_START = /(?:^|[\s\/"'=`])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface))\b|\s--model[\s=]/;
 // `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
@@ -481,17 +482,46 @@ const CALL_START = /(?:^|[\s=(.,])(?:LLM|AsyncEngineArgs|EngineArgs)\(/;
 // another engine's launcher, whose `--model X --tp 8` are not vLLM's
 const OTHER_ENGINE = /\bsglang\b|\blmdeploy\b|text-generation-launcher|\btrtllm-serve\b|\btensorrt_llm\b|\bllama-server\b|\bollama\b/;
 
+/**
+ * lm-evaluation-harness (`lm_eval --model vllm --model_args pretrained=M,tensor_parallel_size=2,...`, also `lm-eval`,
+ * `python -m lm_eval`): its `--model` names the backend, and `--model_args` holds what it passes to vLLM's `LLM(...)`.
+ */
+const LM_EVAL = /(?:^|[\s\/"'`])lm[_-]eval(?=\s)/;
+
+/**
+ * lm-evaluation-harness's model arguments as vLLM config keys (`--model_args a=1,b=x`; the harness splits at commas and
+ * the first `=`): `pretrained` is the model; `data_parallel_size` is the harness's own count of vLLM replicas (each its
+ * own `LLM`), not vLLM's data parallelism, so it is left out.
+ */
+export function harnessModelArgs(pairs: Iterable<[string, DumpValue]>): Map<string, DumpValue> {
+  const out = new Map<string, DumpValue>();
+  for (const [k, v] of pairs) {
+    if (k === "data_parallel_size") continue;
+    out.set(k === "pretrained" ? "model" : k, v);
+  }
+  return out;
+}
+
+function modelArgsList(s: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const part of unq(s).split(",")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) out.push([part.slice(0, eq).trim(), unq(part.slice(eq + 1).trim())]);
+  }
+  return out;
+}
+
 /** Does `text` hold a `vllm serve ...` / `python -m vllm.entrypoints...` / `... --model X` command? */
 export function isCommandLine(text: string): boolean {
-  if (!CMD_START.test(text) && !CONTAINER_START.test(text)) return false;
+  if (!CMD_START.test(text) && !CONTAINER_START.test(text) && !LM_EVAL.test(text)) return false;
   // `--model` alone does not make a vLLM command when another engine is named and vLLM is not
   return !(OTHER_ENGINE.test(text) && !/vllm/i.test(text));
 }
 
 /** Where a continued (`\`) launch command is: container flags before the image, or the vLLM arguments. */
 export interface LaunchState {
-  /** `other`: the rest of another program's command (only continuation lines to skip) */
-  phase: "container" | "vllm" | "other";
+  /** `other`: the rest of another program's command (only continuation lines to skip); `lmeval`: lm-evaluation-harness's */
+  phase: "container" | "vllm" | "other" | "lmeval";
   /** the next positional word is the model (`vllm serve MODEL`, the vllm-openai image's arguments) */
   modelNext: boolean;
 }
@@ -530,6 +560,29 @@ function assignment(w: string): [string, string] | null {
   return m ? [m[1], unq(m[2])] : null;
 }
 
+/** The words of an lm-evaluation-harness command (line): `--model_args` read when the backend is vLLM. */
+function lmEvalWords(ws: string[], out: LaunchLine): LaunchLine {
+  const continued = ws.length > 0 && ws[ws.length - 1].endsWith("\\");
+  if (ws.length && ws[ws.length - 1] === "\\") ws = ws.slice(0, -1);
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i];
+    const eq = w.indexOf("=");
+    const name = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
+    const val = name !== w ? w.slice(eq + 1) : ws[i + 1];
+    if (name === "--model" && val !== undefined) {
+      // another backend (`hf`, `sglang`, `local-completions`): none of its arguments are vLLM's
+      if (!/^['"]?vllm/.test(val)) return { ...out, flags: new Map(), cont: continued ? { phase: "other", modelNext: false } : null };
+    } else if (name === "--model_args" && val !== undefined) {
+      for (const [k, v] of harnessModelArgs(modelArgsList(val.replace(/\\$/, "")))) if (typeof v === "string" && !v.includes("$") && !flags.has(k)) flags.set(k, v);
+    } else continue;
+    if (name === w) i++;
+  }
+  for (const [k, v] of flags) if (!out.flags.has(k)) out.flags.set(k, v);
+  out.cont = continued ? { phase: "lmeval", modelNext: false } : null;
+  return out;
+}
+
 /**
  * Reads one line of a pasted launch command: `vllm serve MODEL --flags`, a wrapper's `Run vllm with arguments: serve ...`,
  * `python -m vllm.entrypoints.openai.api_server --model X -tp 2`, `docker run ... -e NAME=value IMAGE [args]`
@@ -548,9 +601,12 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       out.cont = ws[ws.length - 1]?.endsWith("\\") ? state : null;
       return out;
     }
+    if (state.phase === "lmeval") return lmEvalWords(ws, out);
   } else {
     const c = CONTAINER_START.exec(text);
     const m = CMD_START.exec(text);
+    const h = LM_EVAL.exec(text);
+    if (h && (!m || h.index < m.index) && (!c || h.index < c.index)) return lmEvalWords(words(text.slice(h.index)), out);
     if (!c && !m) return out;
     const at = c && (!m || c.index <= m.index) ? c.index : m!.index;
     // `bash -c "NCCL_DEBUG=INFO vllm serve m -tp 2"`, `command: 'vllm serve ...'`: a quoted command ends at its quote;

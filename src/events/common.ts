@@ -46,6 +46,8 @@ export interface TracebackEvent extends EventBase {
   framesDropped?: number;
   /** false when the log ended, or the origin moved on, before the `Type: message` line */
   complete?: boolean;
+  /** the code line under the innermost frame, when one was printed (`data = torch.zeros(1, device=device)`) */
+  lastCode?: string;
 }
 
 export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent | import("./read-dialect.js").DialectEvent;

@@ -45,6 +45,8 @@ interface Assembler {
   chained: boolean;
   /** the last line was a frame: the next deeper line is its code */
   lastFrameIndent: number;
+  /** the code line of the last frame read (null until one follows it) */
+  lastCode: string | null;
 }
 
 interface PendingNcclError {
@@ -160,6 +162,7 @@ export function createPythonReader(): RecordReader {
     };
     if (a.process) ev.process = a.process;
     if (a.dropped) ev.framesDropped = a.dropped;
+    if (a.lastCode !== null) ev.lastCode = a.lastCode;
     emit(ev);
   };
 
@@ -184,6 +187,7 @@ export function createPythonReader(): RecordReader {
       ended: null,
       chained: false,
       lastFrameIndent: -1,
+      lastCode: null,
     };
     const proc = processHeaders.get(key);
     if (proc !== undefined) {
@@ -195,6 +199,7 @@ export function createPythonReader(): RecordReader {
   };
 
   const addFrame = (a: Assembler, frame: { file: string; line: number; func: string }): void => {
+    a.lastCode = null;
     if (a.frames.length < MAX_FRAMES_HEAD) a.frames.push(frame);
     else {
       a.tail.push(frame);
@@ -453,6 +458,7 @@ export function createPythonReader(): RecordReader {
               a.frames = [];
               a.tail = [];
               a.lastFrameIndent = -1;
+              a.lastCode = null;
               a.indent = indent;
               a.headless = false;
             } else open(rec, key, indent, false, emit);
@@ -496,7 +502,14 @@ export function createPythonReader(): RecordReader {
       // code lines and message continuations of an open traceback
       if (a) {
         if (!a.ended) {
-          if (indentOf(rec) > a.indent) return true;
+          if (indentOf(rec) > a.indent) {
+            // the first line under a frame is its code (a caret line `^^^^` under it is not)
+            if (a.lastCode === null && a.lastFrameIndent >= 0 && indentOf(rec) > a.lastFrameIndent) {
+              const code = text.trim();
+              if (code && !/^[\^~\s]+$/.test(code)) a.lastCode = code.length > 200 ? code.slice(0, 200) : code;
+            }
+            return true;
+          }
           // back at the traceback's own indentation without a `Type: message` line: it was cut off
           flush(a, emit);
         } else if (!a.chained && a.ended.extra < MAX_MESSAGE_LINES) {

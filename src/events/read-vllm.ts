@@ -1,4 +1,4 @@
-import { commandOfArray, fastHead, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
+import { commandOfArray, fastHead, harnessModelArgs, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
 import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
@@ -92,7 +92,7 @@ export function createVllmReader(): RecordReader & {
       }
     }
     // config dumps
-    if (c === 73 /* I */ && msg.startsWith("Initializing ")) {
+    if ((c === 73 /* I */ && msg.startsWith("Initializing ")) || (c === 68 /* D */ && msg.startsWith("Dumping input data for ")) || (c === 86 /* V */ && / LLM engine /.test(msg.slice(2, 14)))) {
       const b = parseBanner(msg);
       if (b) {
         const engine = b.engine ?? (file === null ? null : file.endsWith("core.py") || file.startsWith("v1/") ? "v1" : "v0");
@@ -123,6 +123,18 @@ export function createVllmReader(): RecordReader & {
   const readBare = (rec: LogRecord, emit: Emit): boolean => {
     const text = rec.text;
     if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
+    if (text.charCodeAt(0) === 91 /* [ */) {
+      // the tail of a ≥0.8 header whose level and time a paste cut off (`[multiproc_executor.py:492] ValueError: ...`):
+      // the level is lost, so only an exception line counts as an error
+      const cut = CUT_HEAD.exec(text);
+      if (cut) {
+        const msg = text.slice(cut[0].length);
+        const et = CUT_HEAD_EXCEPTION.exec(msg);
+        if (et) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", errorType: et[1], message: clipMsg(msg) });
+        readMessage(rec, msg, null, cut[1], emit);
+        return false;
+      }
+    }
     // a vLLM logger's record in another logging format: its level counts as the header's would
     const foreign = foreignHeader(rec);
     if (foreign) {
@@ -416,6 +428,12 @@ const MAX_BARE_CHARS = 20000;
 
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
 const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
+// vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
+const CUT_HEAD = /^\[((?:[\w\-]+\/)*[\w\-]+\.py):\d+\] (?=\S)/;
+const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception)): \S/;
+// `%(process)s %(name)s %(levelname)s [%(filename)s:%(funcName)s():%(lineno)s] %(message)s` (KServe) and its uvicorn
+// formatter's `%(process)s %(name)s %(levelprefix)s %(message)s`, after the peel took `%(asctime)s.%(msecs)03d ` off
+const PID_LOGGER_RECORD = /^\d+ [A-Za-z_][\w.\-]* (DEBUG|INFO|WARNING|ERROR|CRITICAL)(?: \[[^\]\s]+:\d+\]|:) +(\S.*)$/;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
 const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
@@ -504,6 +522,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = PY_ERROR_RECORD.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
+  // KServe's model server (kserve/logging.py; the peel took the stamp off): `1 kserve ERROR [__main__.py:<module>():254] msg`,
+  // its uvicorn records `1 uvicorn.error ERROR:    msg`
+  if (c >= 49 && c <= 57 && (text.indexOf(" ERROR") > 0 || text.indexOf(" CRITICAL") > 0)) {
+    const m = PID_LOGGER_RECORD.exec(text);
+    if (m && (m[1] === "ERROR" || m[1] === "CRITICAL") && !isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[2]) });
+  }
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
   if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
     const v = readStats(text);
@@ -558,6 +582,16 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  // lm-evaluation-harness's evaluator: `Initializing vllm model, with arguments: {'pretrained': 'm', 'tensor_parallel_size': 2}`
+  // (behind its own logging header), what it passes to vLLM's `LLM(...)`
+  if (c >= 48 && c <= 73 && text.length < 8000) {
+    const at = text.indexOf("Initializing vllm model, with arguments: {");
+    if (at >= 0) {
+      const values = configFromDump(harnessModelArgs(parseConfigDump(text.slice(at + 41), "dict", true)));
+      if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+      return false;
+    }
+  }
   if (text.length < 8000 && text.indexOf("(") > 0 && isEngineCall(text)) {
     if (balanced(text)) readCall(rec, text, emit);
     else state.call = { rec, text, lines: 1 };
@@ -599,6 +633,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
       emitEnv(rec, new Map([[String(env.facts.name), String(env.facts.value)]]), "shell", emit);
     } else if (text.indexOf("=") > 0) emitEnv(rec, parseEnvSettings(text), "launcher", emit);
+  }
+  // Ray's RayActorError names the dead actor's class on a line of its own (`\tclass_name: RayWorkerWrapper`)
+  if ((c === 9 || c === 32 || c === 99) /* c */ && text.indexOf("class_name: ") >= 0) {
+    const m = /^\s*class_name: (\w+)\s*$/.exec(text);
+    const hint = m ? processHint(m[1]) : null;
+    if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${m![1]}`, strength: 3, ...hint }, emit);
   }
   if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("desired GPU memory") >= 0) {
     const hit = matchAnywhere(text);

@@ -42,6 +42,9 @@ const LIBRARIES: Record<TracebackLibrary, RegExp> = {
   hub: /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_(?:http|errors)|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/,
 };
 export type TracebackLibrary = "nccl" | "hub";
+/** a code line that calls torch outside torch.distributed (`data = torch.zeros(1, device=device)`) */
+const TORCH_CALL = /^(?:[\w.\[\], ]+=\s*)?torch\.(?!distributed\b)[\w.]+\(/;
+const NCCL_CALL = /nccl|all_reduce|all_gather|broadcast|barrier|reduce_scatter/i;
 
 /** Tracebacks that are not a failure of the engine: a warning raised as an exception, the user's Ctrl-C, a clean exit. */
 const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|GeneratorExit|CancelledError)$/;
@@ -122,7 +125,11 @@ function summarize(t: TracebackEvent): Kept {
   let phase: string | null = null;
   for (const f of frames) for (const [re, p] of PHASES) if (re.test(f.func)) phase = p;
   const libraries: Kept["libraries"] = {};
+  const innermost = frames[frames.length - 1];
   for (const [lib, re] of Object.entries(LIBRARIES) as [TracebackLibrary, RegExp][]) {
+    // the innermost frame is in NCCL's set-up but its line is a plain torch call (pynccl's first
+    // `torch.zeros(1, device=device)` is where a CUDA fault of the device surfaces): it did not fail in NCCL
+    if (lib === "nccl" && innermost && re.test(innermost.file) && t.lastCode !== undefined && TORCH_CALL.test(t.lastCode) && !NCCL_CALL.test(t.lastCode)) continue;
     const funcs = frames.filter((f) => re.test(f.file)).map((f) => f.func);
     if (funcs.length) libraries[lib] = funcs.slice(-2);
   }

@@ -188,6 +188,8 @@ export function peelWrapped(raw: string): Peeled {
     return { text: "", origin };
   }
   if (s.length <= RAY_DEDUP_TAIL.length && s.length >= 3 && s.endsWith("]") && RAY_DEDUP_TAIL.endsWith(s.trim())) return { text: "", origin };
+  // a carriage return in caret notation (`cat -v`, less, vim on a CRLF file): `... in run_engine_core^M`
+  if (s.endsWith("^M")) s = s.slice(0, -2);
   const last = s.charCodeAt(s.length - 1);
   if (last === 0x2502 || last === 0x2503 || last === 32) {
     s = s.trimEnd();
