@@ -157,7 +157,7 @@ const WARN_KINDS: [RegExp, NcclWarnKind][] = [
   [/Duplicate GPU detected|Multiple [Rr]anks .*same GPU/, "duplicate-gpu"],
   [/Mismatched NCCL version|version mismatch/i, "version-mismatch"],
   [/Cuda failure|CUDA calloc|cudaIpc|unhandled cuda error|CUDA driver/i, "cuda"],
-  [/shared memory|\/dev\/shm|shmutils|Error: failed to extend/i, "shm"],
+  [/shared memory|\/dev\/shm|shmutils|Error: failed to extend|posix_fallocate/i, "shm"],
   [/^NET\/IB|ibv_|ibvwrap|Got completion from peer|libibverbs|async (?:fatal )?event|IbDev|mlx\d/, "ib"],
   [/^NET\/OFI|OFI|libfabric|efa/i, "ofi"],
   [/Bootstrap|bootstrap/, "bootstrap"],
