@@ -48,8 +48,11 @@ export interface Signature {
   nearMisses?: readonly string[];
 }
 
-/** A line said by or about NCCL (its WARN/INFO records, PyTorch's c10d NCCL errors, vLLM's pynccl). */
-export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\//;
+/**
+ * A line said by or about NCCL (its WARN/INFO records, PyTorch's c10d NCCL errors, vLLM's pynccl), including NCCL
+ * ≤2.3's WARN record, which has no `NCCL` token: `host:pid:tid [0] include/socket.h:196 WARN Connection closed ...`.
+ */
+export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\/|\[\d+\] [\w./\-]+\.(?:cc|cu|h|c):\d+ WARN /;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
 export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|async event\s*:\s*(?:port active|GID table change|LID change|client reregistration|SM change|P_Key change)|set by environment to/i;

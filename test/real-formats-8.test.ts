@@ -118,3 +118,26 @@ describe("an nccl-tests table pasted without its header (a sweep's tail and foot
     expect(r.facts.bench?.ncclTests ?? null).toBeNull();
   });
 });
+
+describe("NCCL ≤2.3's WARN record without the NCCL token (`[0] include/socket.h:196 WARN ...`, `.cu` sources)", () => {
+  it("a peer closing the connection is a remote exit, as in later NCCLs", async () => {
+    const text = [
+      "trainer-a:454:484 [0] include/socket.h:185 WARN Call to connect failed : Connection refused",
+      "trainer-a:454:484 [0] INFO bootstrap.cu:76 -> 2 [bthread]",
+      "",
+      "trainer-b:301:388 [1] include/socket.h:196 WARN Connection closed by remote peer",
+      "trainer-b:301:388 [1] INFO transport/net_socket.cu:149 -> 2",
+      "trainer-b:301:388 [1] INFO misc/group.cu:70 -> 2 [Async thread]",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(r.facts.nccl.hosts).toEqual(["trainer-a", "trainer-b"]);
+    expect(ids(r)).toEqual(expect.arrayContaining(["nccl/remote-process-exited", "nccl/bootstrap-failure", "nccl/system-error"]));
+  });
+
+  it("the same words from a program that is not NCCL stay unread", async () => {
+    const r = await analyzeText("2024-01-01 10:00:00 client.py:12 WARN Connection closed by remote peer while streaming\n");
+    expect(ids(r)).not.toContain("nccl/remote-process-exited");
+  });
+});
