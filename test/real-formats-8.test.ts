@@ -141,3 +141,50 @@ describe("NCCL ≤2.3's WARN record without the NCCL token (`[0] include/socket.
     expect(ids(r)).not.toContain("nccl/remote-process-exited");
   });
 });
+
+describe("GitHub auto-links pasted back as markdown (`transport/[net_ib.cc:101](http://net_ib.cc:101/)`, IPs)", () => {
+  it("reads the records as if unlinked: headers, hosts, error chains, peers", async () => {
+    const text = [
+      "> node201:127799:127863 [0] transport/[net_ib.cc:101](http://net_ib.cc:101/) NCCL WARN NET/IB : mlx5_0:1 Got async event : local access violation work queue error",
+      // no quote, https, an IP link in the message and a link in an error chain
+      "node023:10214:10303 [0] transport/[net_ib.cc:1909](https://net_ib.cc:1909/) NCCL WARN NET/IB : Got completion from peer [10.1.3.201](http://10.1.3.201/)<33057> with status=9 opcode=0 len=0 vendor err 138 (Send)",
+      "node023:10214:10303 [0] NCCL INFO transport/[net.cc:1137](http://net.cc:1137/) -> 6",
+      "node023:10214:10303 [0] NCCL INFO [proxy.cc:698](http://proxy.cc:698) -> 6",
+      // a link whose text is not its address stays as written
+      "node023:10214:10214 [0] NCCL INFO see [the docs](https://docs.nvidia.com/deeplearning/nccl/) for NCCL_IB_HCA",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.hosts).toEqual(["node023", "node201"]);
+    expect(r.facts.nccl.firstWarn?.line).toBe(1);
+    expect(ids(r)).toEqual(expect.arrayContaining(["nccl/ib-error", "nccl/remote-process-exited"]));
+  });
+});
+
+describe("net_ib.cc's routine async events are not failures, whole or cut at the end of the record", () => {
+  it("`client reregistration` after Init COMPLETE: a first warning, no first error, no IB error", async () => {
+    const text = [
+      "gpu1:5022:5377 [1] NCCL INFO comm 0x4438f540 rank 1 nranks 8 cudaDev 1 busId 52000 - Init COMPLETE",
+      "",
+      "gpu1:5021:5386 [0] transport/net_ib.cc:93 NCCL WARN NET/IB : Got async event : client reregistration",
+      "",
+      "gpu1:5026:5383 [0] transport/net_ib.cc:93 NCCL WARN NET/IB : mlx5_2:1 Got async event : port acti",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.firstWarn?.line).toBe(3);
+    expect(r.facts.firstError).toBeNull();
+    expect(ids(r)).not.toContain("nccl/ib-error");
+  });
+
+  it("a fatal event, or a cut too short to name the event, is still an IB failure", async () => {
+    const text = [
+      "gpu1:5021:5386 [0] transport/net_ib.cc:93 NCCL WARN NET/IB : Got async event : local catastrophic error",
+      "gpu1:5022:5387 [1] transport/net_ib.cc:93 NCCL WARN NET/IB : Got async event : cl",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r)).toContain("nccl/ib-error");
+  });
+});
