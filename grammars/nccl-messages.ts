@@ -157,7 +157,7 @@ const WARN_KINDS: [RegExp, NcclWarnKind][] = [
   [/Duplicate GPU detected|Multiple [Rr]anks .*same GPU/, "duplicate-gpu"],
   [/Mismatched NCCL version|version mismatch/i, "version-mismatch"],
   [/Cuda failure|CUDA calloc|cudaIpc|unhandled cuda error|CUDA driver/i, "cuda"],
-  [/shared memory|\/dev\/shm|shmutils|Error: failed to extend/i, "shm"],
+  [/shared memory|\/dev\/shm|shmutils|Error: failed to extend|posix_fallocate/i, "shm"],
   [/^NET\/IB|ibv_|ibvwrap|Got completion from peer|libibverbs|async (?:fatal )?event|IbDev|mlx\d/, "ib"],
   [/^NET\/OFI|OFI|libfabric|efa/i, "ofi"],
   [/Bootstrap|bootstrap/, "bootstrap"],
@@ -178,8 +178,20 @@ export function classifyWarn(msg: string): NcclWarnKind {
   return "other";
 }
 
+/**
+ * net_ib.cc's async-event thread WARNs every event, fatal or not: these are the subnet manager's routine ones (the
+ * port coming up, a LID/GID/P_Key table or SM change, `client reregistration`). A record cut inside the event's
+ * name (`... Got async event : client reregistr`) is the same event: 4+ of its first characters end the line.
+ */
+const BENIGN_ASYNC_EVENTS = ["port active", "GID table change", "LID change", "client reregistration", "SM change", "P_Key change"];
+const cutAt = (name: string, min: number): string =>
+  name.slice(0, min).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + [...name.slice(min)].reduceRight((rest, c) => `(?:${c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${rest})?`, "");
+/** `async event : <benign event>` (the name whole, or cut at the end of the line) */
+export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_ASYNC_EVENTS.map((n) => `${n}|${cutAt(n, Math.min(4, n.length))}\\s*$`).join("|")})`, "i");
+
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
+  BENIGN_ASYNC_EVENT,
   /Failed to open libibverbs\.so/,
   /CollNet is not supported.*ignoring/i,
   /Could not find real path of/,

@@ -48,9 +48,11 @@ export function scanNcclRecord(text: string): NcclRecordSpan | null {
   for (;;) {
     const i = text.indexOf("NCCL ", from);
     if (i < 0) break;
-    if (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9) {
+    const before = i === 0 ? 32 : text.charCodeAt(i - 1);
+    // markdown bold pasted around the record's text (`file.cc:28 **NCCL WARN ...**`) is residue, not part of the header
+    if (before === 32 || before === 9 || before === 42) {
       const level = levelAt(text, i + 5);
-      if (level) return { head: text.slice(0, i).trimEnd(), level, msg: text.slice(i + 5 + level.length).trim(), legacy: false };
+      if (level) return { head: (before === 42 ? text.slice(0, i).replace(/\*+$/, "") : text.slice(0, i)).trimEnd(), level, msg: text.slice(i + 5 + level.length).trim(), legacy: false };
     }
     from = i + 5;
   }

@@ -11,6 +11,7 @@
  */
 
 import { memoByText } from "../src/util/memo.js";
+import { BENIGN_ASYNC_EVENT } from "./nccl-messages.js";
 
 export type Dialect = "nccl" | "torch" | "vllm" | "any";
 
@@ -48,11 +49,14 @@ export interface Signature {
   nearMisses?: readonly string[];
 }
 
-/** A line said by or about NCCL (its WARN/INFO records, PyTorch's c10d NCCL errors, vLLM's pynccl). */
-export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\//;
+/**
+ * A line said by or about NCCL (its WARN/INFO records, PyTorch's c10d NCCL errors, vLLM's pynccl), including NCCL
+ * ≤2.3's WARN record, which has no `NCCL` token: `host:pid:tid [0] include/socket.h:196 WARN Connection closed ...`.
+ */
+export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\/|\[\d+\] [\w./\-]+\.(?:cc|cu|h|c):\d+ WARN /;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
-export const BENIGN_WARN = /Failed to open libibverbs|CollNet is not supported|Could not find real path|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|async event\s*:\s*(?:port active|GID table change|LID change|client reregistration|SM change|P_Key change)|set by environment to/i;
+export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
 
 /** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
@@ -161,10 +165,11 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000"],
   },
   {
-    id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen"],
+    id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate"],
     values: [/\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i],
-    pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device")], "i"),
-    samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)"],
+    pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device"), "Call to posix_fallocate failed"], "i"),
+    // NCCL 2.4-2.11 sized the segment with posix_fallocate in include/shm.h: `Call to posix_fallocate failed : %s`
+    samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)", "h:1:1 [1] include/shm.h:28 NCCL WARN Call to posix_fallocate failed : No space left on device"],
   },
   {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],

@@ -219,6 +219,23 @@ function defaultColumns(cells: Cell[]): string[] {
 
 const DEVIATION = /^\d(?:e-\d+|e\+00)$/;
 
+// nccl-tests' type and op names (common.cu test_typenames / test_opnames; `none` for the collectives without one)
+const ROW_TYPE = /^(?:u?int(?:8|32|64)|half|float|double|bfloat16|f8e\dm\d|char|int)$/;
+const ROW_OP = /^(?:sum|prod|max|min|avg|mulsum|premulsum|none)$/;
+
+/**
+ * A whole data row (`134217728  33554432  float  sum  -1  27691  4.85  4.85  0  27634 ...`) on its own: 12 cells
+ * (before 2022) or 13 (with `root`), size and count integers, a type and an op name, then numbers or `N/A`. Specific
+ * enough to start a table whose paste begins below the column header (a sweep's tail and footer only).
+ */
+export function isWholeTableRow(t: string): boolean {
+  const cells = tableCells(t);
+  if (!cells || (cells.length !== 12 && cells.length !== 13)) return false;
+  if (!Number.isInteger(cells[0].value) || !Number.isInteger(cells[1].value)) return false;
+  if (!ROW_TYPE.test(cells[2].text) || !ROW_OP.test(cells[3].text)) return false;
+  return cells.slice(4).every((c) => c.value !== null || c.text === "N/A");
+}
+
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }

@@ -3,7 +3,7 @@ import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltes
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
 import { isClosingRule, isLegacyServeRow, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
-import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
+import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
@@ -216,6 +216,9 @@ export function createBenchReader(): RecordReader {
         readJson(rec, t, emit);
         return false;
       }
+      // a paste that starts below the column header (rows and footer only), or a second run's rows after a footer:
+      // a whole data row starts the table
+      if (c >= 48 && c <= 57 && (!nccl || nccl.data.footerDone) && isWholeTableRow(t)) ncclRun(rec, emit, (r) => r.footerDone);
       if (nccl && ((c >= 48 && c <= 57) || c === 45)) {
         if (!nccl.data.footerDone && nccl.data.readRow(t)) return true;
       }

@@ -433,8 +433,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
     let m: RegExpExecArray | null;
     if (msg.includes("rank")) {
-      // `comm 0x… rank N nranks M …`, and NCCL ≤2.3's bare `rank N nranks M` (init.cc, printed once per rank at init)
-      if (/^(?:(?:\[Rank \d+\] )?(?:\w+ )?comm |rank \d+ nranks \d+\s*$)/.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
+      // `comm 0x… rank N nranks M …`, `bootstrapSplit: comm 0x… parent 0x… rank N nranks M color … - DONE` (bootstrap.cc,
+      // ncclCommSplit), and NCCL ≤2.3's bare `rank N nranks M` (init.cc, printed once per rank at init)
+      if (/^(?:(?:\[Rank \d+\] )?(?:\w+:? )?comm |rank \d+ nranks \d+\s*$)/.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }

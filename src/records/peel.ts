@@ -144,7 +144,16 @@ export function plainRecord(s: string): boolean {
   if (s.charCodeAt(i) !== 58 /* : */) return false;
   const d = s.charCodeAt(i + 1);
   if (!(d >= 48 && d <= 57)) return false;
-  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0;
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0;
+}
+
+/**
+ * GitHub's auto-links, pasted back as markdown: a name it took for a domain (`net_ib.cc` — `.cc` is a TLD — or an IP)
+ * becomes `[net_ib.cc:101](http://net_ib.cc:101/)`. The link is undone only where its text is its own address.
+ */
+const AUTOLINK = /\[([^\[\]()\s]+)\]\(https?:\/\/([^()\s]+?)\/?\)/g;
+function unlinkAutolinks(s: string): string {
+  return s.replace(AUTOLINK, (whole, text: string, url: string) => (url === text ? text : whole));
 }
 
 /** `[\w.\-]` by character code (ASCII) */
@@ -176,6 +185,7 @@ export function peelWrapped(raw: string): Peeled {
   const origin: Origin = {};
   let stamp: string | undefined;
   let s = stripAnsi(raw);
+  if (s.includes("](http")) s = unlinkAutolinks(s);
   // Ray's dedup suffix and tmux/k9s decorations sit at the end
   let m: RegExpExecArray | null = null;
   if (s.includes("[repeated ")) {
