@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from "../src/input/sources.js";
 /**
  * Issue 7 §1 and §6: any byte sequence gives a report that validates, never an exception; the report does not
  * depend on how the input is cut into chunks; the same input always gives byte-identical JSON. Inputs are kept
- * small so that 10,000+ cases run in a few seconds.
+ * small: the generator's fragments, not the number of cases, make the test strong.
  */
 
 async function reportOf(bytes: Uint8Array, chunkBytes: number, maxLineChars?: number): Promise<Report> {
@@ -45,7 +45,7 @@ const logLike = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }).map((
 const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 160 }), logLike, fc.tuple(logLike, fc.uint8Array({ maxLength: 40 }), logLike).map((p) => Buffer.concat(p)));
 
 describe("fuzz: any bytes, any chunking", () => {
-  it("10,000 cases: a valid report, no exception, the same JSON whatever the chunk size", async () => {
+  it("4,000 cases: a valid report, no exception, the same JSON whatever the chunk size", async () => {
     await fc.assert(
       fc.asyncProperty(anyBytes, fc.integer({ min: 1, max: 64 }), fc.constantFrom(undefined, 16, 50), async (bytes, chunk, maxLineChars) => {
         const whole = await reportOf(bytes, 1 << 20, maxLineChars);
@@ -54,7 +54,7 @@ describe("fuzz: any bytes, any chunking", () => {
         const chunked = await reportOf(bytes, chunk, maxLineChars);
         expect(JSON.stringify(chunked)).toBe(JSON.stringify(whole));
       }),
-      { numRuns: 10_000 },
+      { numRuns: 4_000 },
     );
   });
 

@@ -71,15 +71,18 @@ describe("a file read in two parts gives the report of reading it in one", () =>
     for (const path of logs) {
       const whole = await readWith(path, { jobs: 1 });
       for (const share of [0.34, 0.67]) {
-        const s = spy();
-        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
-        split += s.calls;
+        // the usual sharing (this thread from the front, the worker from the back) at one cut
+        if (share < 0.5) {
+          const s = spy();
+          expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
+          split += s.calls;
+        }
         // every segment after the cut counted speculatively
         expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: greedyRangeCounter().counter } }), `${path} at ${share}, counted`).toBe(whole);
       }
     }
     // most logs can be cut (not JSON, a line end after the cut point)
-    expect(split).toBeGreaterThan(logs.length);
+    expect(split).toBeGreaterThan(logs.length / 2);
   });
 
   it("the second thread's counts are in the report: collectives counted there add up", async () => {
