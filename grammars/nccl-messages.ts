@@ -24,7 +24,7 @@ export type NcclMessage =
   | { kind: "plugin"; text: string }
   | { kind: "env"; name: string; value: string }
   | { kind: "init"; phase: "START" | "COMPLETE"; comm: string | null; rank: number | null; nranks: number | null; cudaDev: number | null; nvmlDev: number | null; busId: string | null; commId: string | null }
-  | { kind: "commSummary"; comm: string; rank: number; nranks: number; nNodes: number; localRanks: number; localRank: number }
+  | { kind: "commSummary"; comm: string; rank: number; nranks: number; nNodes: number; localRanks: number | null; localRank: number | null }
   | { kind: "initTimings"; rank: number; nranks: number }
   | { kind: "gdr"; enabled: boolean; scope: "hca" | "gpu"; text: string }
   | { kind: "nvls"; text: string }
@@ -47,7 +47,8 @@ const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
 const INIT_LOOSE = /- Init (START|COMPLETE)/;
-const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+) localRanks (\d+) localRank (\d+)/;
+// (a record cut after `nNodes K` still says how many nodes the communicator spans)
+const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+)(?= |$)(?: localRanks (\d+)(?: localRank (\d+))?)?/;
 const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
 const COLLECTIVE = /^(\w+): opCount ([0-9a-fA-F]+)\b(?:.*? comm (0x[0-9a-fA-F]+))?(?:.*?\[nranks=(\d+)\])?/;
 // `NET/IB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'`; plugins and NCCL's DMA-BUF path: `GPU Direct RDMA (DMABUF) enabled for HCA …`
@@ -90,6 +91,8 @@ export function readNcclMessage(msg: string): NcclMessage {
       }
       if (msg.startsWith("NET/Socket")) {
         if ((m = /^NET\/Socket ?: ?Using (.*)$/.exec(msg)) && !/threads/.test(m[1])) return { kind: "socketUsing", ifaces: ifaces(m[1]) };
+        // NCCL's topology check names the network in use: `NET/Socket : GPU Direct RDMA Disabled for HCA 0 'lo'`
+        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         break;
       }
       if (msg.startsWith("NET/OFI")) return { kind: "ofi", text: msg };
@@ -138,7 +141,7 @@ export function readNcclMessage(msg: string): NcclMessage {
     }
   }
   if (msg.startsWith("comm 0x") && (m = COMM_SUMMARY.exec(msg))) {
-    return { kind: "commSummary", comm: m[1], rank: Number(m[2]), nranks: Number(m[3]), nNodes: Number(m[4]), localRanks: Number(m[5]), localRank: Number(m[6]) };
+    return { kind: "commSummary", comm: m[1], rank: Number(m[2]), nranks: Number(m[3]), nNodes: Number(m[4]), localRanks: m[5] ? Number(m[5]) : null, localRank: m[6] ? Number(m[6]) : null };
   }
   if (msg.includes(" -> ") && (m = ERROR_RETURN.exec(msg))) return { kind: "errorReturn", src: `${m[1]}:${m[2]}`, code: Number(m[3]), thread: m[4] ?? null };
   if (msg.includes(": opCount ") && (m = COLLECTIVE.exec(msg))) return { kind: "collective", op: m[1], opCount: m[2], comm: m[3] ?? null, nranks: m[4] ? Number(m[4]) : null };

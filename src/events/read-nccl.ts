@@ -39,6 +39,13 @@ const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*
 
 const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
+/**
+ * NCCL INFO message bodies pasted without their `host:pid:tid [d] NCCL INFO` head (the user cut it): the HCA list, the
+ * communicator lines (`ncclCommInitRank[Config] comm 0x.. rank N nranks M ..`, `comm 0x.. rank N nRanks M nNodes K ..`,
+ * `Init timings`), `Using network X` and connection lines `Channel 00/0 : 0[0] -> 1[1] via ..`.
+ */
+const STRIPPED_INFO = /^\s*(?:NET\/IB ?: ?Using (?:\[\d+\]|\[RO\])|Using network \w+\s*$|(?:ncclCommInitRank\w* )?comm 0x[0-9a-fA-F]+ rank \d+ n[Rr]anks \d+ (?:nNodes \d+|cudaDev \d+)|Init timings\b.*\brank \d+ nranks \d+|Channel \d+(?:\/\d+)? : \d+\[[\da-f]+\] -> \d+\[[\da-f]+\] .*\bvia \S)/;
+
 const NO_HEADER = Object.freeze({ header: null, who: Object.freeze({ host: null, pid: null, dev: null }) as NcclWho });
 
 /** `read`, its answer kept per distinct text (src/util/memo.ts); a set-up line's text is short, a long one (made up or cut) is read afresh */
@@ -400,7 +407,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       case "commSummary":
         if (commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
-        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks, comm: parsed.comm });
+        rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks ?? undefined, comm: parsed.comm });
         noteComm(who, tid, parsed.comm);
         return;
       case "initTimings":
@@ -469,6 +476,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       lastRec = rec;
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
       if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
+      // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
+      if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
       if (!span) return (cutVia !== null && readCutVia(rec, emit)) || readForeign(rec, emit);
       cutVia = null;
       // (changed in place: every NCCL record passes here)
