@@ -133,3 +133,27 @@ describe("a vLLM command inside a launcher's bracketed argument list", () => {
     expect(r.facts.config.maxModelLen).toBeNull();
   });
 });
+
+describe("an engine-args call that the paste cut before its closing parenthesis", () => {
+  it("reads Ray Serve's `Starting with engine args: AsyncEngineArgs(...` when it is the last line", async () => {
+    const r = await analyzeText(
+      "INFO 2024-11-18 01:46:34,210 default_VLLMDeployment ujj4diu5 app.py:47 - Starting with engine args: AsyncEngineArgs(model='NousResearch/Meta-Llama-3-8B-Instruct', max_model_len=None, pipeline_parallel_size=1, tensor_parallel_size=2, gpu_memory_utilization=0.85, max_num_seqs=256, tokenizer_pool_size=0,",
+    );
+    expect(r.facts.config.model).toBe("NousResearch/Meta-Llama-3-8B-Instruct");
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.85);
+    expect(r.facts.config.maxModelLen).toBeNull();
+  });
+
+  it("reads an `LLM(` call cut by the next vLLM record, with the arguments it had", async () => {
+    const r = await analyzeText(
+      [
+        "llm = LLM(model='Qwen/Qwen2.5-1.5B-Instruct', tensor_parallel_size=4, max_model_len=4096,",
+        "INFO 07-01 13:54:43 config.py:1020] Defaulting to use mp for distributed inference",
+      ].join("\n"),
+    );
+    expect(r.facts.config.model).toBe("Qwen/Qwen2.5-1.5B-Instruct");
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+    expect(r.facts.config.maxModelLen).toBe(4096);
+  });
+});
