@@ -471,7 +471,7 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 
 // `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`,
 // KServe's `python -m huggingfaceserver` (its vLLM backend takes vLLM's engine flags)
-const CMD_START = /(?:^|[\s\/"'=`])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface))\b|\s--model[\s=]/;
+const CMD_START = /(?:^|[\s\/"'=`\[])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface))\b|\s--model[\s=]/;
 // `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
@@ -621,6 +621,11 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       if (close > 0) end = close;
       break;
     }
+    // a launcher's bracketed argument list (gpustack: `arguments: [vllm serve m --max-model-len 8192 ...], ports: [...]`)
+    if (text[at] === "[") {
+      const close = text.indexOf("]", at);
+      if (close > 0 && close < end) end = close;
+    }
     // assignments right before the command (`A=1 B=2 vllm serve`, `env A=1 vllm serve`)
     const before = words(text.slice(start, at));
     for (let k = before.length - 1; k >= 0; k--) {
@@ -628,7 +633,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       if (a) out.env.set(a[0], a[1]);
       else if (before[k] !== "env" && before[k] !== "sudo" && before[k] !== "-E") break;
     }
-    ws = words(text.slice(text[at] === '"' || text[at] === "'" ? at + 1 : at, end));
+    ws = words(text.slice(text[at] === '"' || text[at] === "'" || text[at] === "[" ? at + 1 : at, end));
     if (c && c.index === at) {
       state = { phase: "container", modelNext: false };
       ws = ws.slice(ws.findIndex((w) => w === "run" || w === "create") + 1);

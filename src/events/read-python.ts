@@ -104,6 +104,10 @@ const DAMAGED_HEAD = /^[A-Z]{1,8} \d\d-\d\d \d\d:\d\d:\d\d \[?[\w.\/]+:\d+\]\s/;
 
 // cheap gates, tested before any grammar
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
+/** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
+const FLAT_FRAME = /(?:^|\s)File "([^"]{1,500})", line (\d{1,9}), in ([\w<>.]{1,200})/g;
+/** a vLLM record head: a joined line holding one is split by the vLLM reader */
+const FLAT_VLLM_HEAD = /(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
 const NCCL_ERROR_AT = /NCCL error(?: in)?:/;
 // `NCCL error in: <file>:<line>, <reason> (run with NCCL_DEBUG=INFO for details), NCCL version X`, or `NCCL error: <reason>, ...`;
 // a flattened paste may go on with the detail and `Last error:` on the same line
@@ -208,6 +212,23 @@ export function createPythonReader(): RecordReader {
         a.dropped++;
       }
     }
+  };
+
+  /** Frames joined on one line (`… in from_vllm_config     return cls(   File "…", line 124, in __init__ …`): each one, with its code line. */
+  const readFlatFrames = (rec: LogRecord, key: string, a: Assembler | undefined, text: string, emit: Emit): boolean => {
+    if (FLAT_VLLM_HEAD.test(text)) return false;
+    const hits = [...text.matchAll(FLAT_FRAME)];
+    if (hits.length < 2) return false;
+    const cur = a && !a.ended ? a : open(rec, key, 0, true, emit);
+    hits.forEach((m, i) => {
+      addFrame(cur, { file: m[1]!, line: Number(m[2]), func: m[3]! });
+      cur.lastFrameIndent = 0;
+      const end = i + 1 < hits.length ? hits[i + 1]!.index : text.length;
+      // the code line runs to the caret line under it (Python 3.11+) or to the next frame
+      const code = text.slice(m.index + m[0].length, end).split(/\s[\^~]{2,}/)[0]!.trim();
+      if (code) cur.lastCode = code.length > 200 ? code.slice(0, 200) : code;
+    });
+    return true;
   };
 
   const emitError = (rec: LogRecord, emit: Emit, source: "python" | "torch" | "nccl", message: string, errorType?: string): void => {
@@ -414,6 +435,7 @@ export function createPythonReader(): RecordReader {
       if (p && continueNccl(p, text, emit)) return true;
       const la = lastErrorAfter.size ? lastErrorAfter.get(key) : undefined;
       if (la && continueLastError(la, key, rec, text, emit)) return true;
+      if (text.length > 80 && text.indexOf('File "') !== text.lastIndexOf('File "') && readFlatFrames(rec, key, a, text, emit)) return true;
 
       // a message handed on by the vLLM reader keeps its indentation; the grammar measures it
       const lead = text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 ? text.trimStart() : text;

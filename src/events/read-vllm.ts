@@ -27,6 +27,11 @@ export function createVllmReader(): RecordReader & {
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
   const other: OtherState = { launch: null, flagLines: false, call: null, list: null, envName: null, gpus: new Set() };
+  const endCall = (emit: Emit): void => {
+    const call = other.call;
+    other.call = null;
+    if (call) readCall(call.rec, call.text, emit);
+  };
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
@@ -179,10 +184,10 @@ export function createVllmReader(): RecordReader & {
       if (!head && mayHaveHead(text)) head = parseHead(text);
       if (!head) {
         if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
-        // a message ends a command or call that a paste left open
+        // a message ends a command or call that a paste left open (the call's arguments so far are read)
         other.launch = null;
         other.flagLines = false;
-        other.call = null;
+        endCall(emit);
         other.list = null;
         return false;
       }
@@ -238,6 +243,8 @@ export function createVllmReader(): RecordReader & {
     fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
+      // a call the paste cut (`AsyncEngineArgs(model='m', ..., tokenizer_pool_size=0,` as the last line)
+      endCall(emit);
       if (other.list) {
         const list = other.list;
         other.list = null;

@@ -110,12 +110,19 @@ export interface TracebacksFacts {
 const clipped = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
 const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.input || a.at.line - b.at.line;
 
+/** The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`). */
+const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
+
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
   const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func));
   const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType));
-  if (failure && frames.some((f) => INIT_FUNCS.has(f.func) && f.func !== "run_engine_core" && f.func !== "_run_workers")) return "init";
+  // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
+  // it (V0's `run_mp_engine` serves too, but its `MQLLMEngine.from_engine_args(` line is the start-up)
+  const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
+  const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
+  if (failure && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
   if (failure && frames.some((f) => f.func === "run_engine_core") && !serving) return "init";
   return serving ? "runtime" : null;
 }
