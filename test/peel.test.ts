@@ -164,7 +164,7 @@ describe("a record with nothing to peel is told without trying the wrappers", ()
     "NCCL INFO ncclCommInitRank comm 0x55d1a0000000 rank 0 nranks 16 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a - Init START",
     "NCCL WARN Connect to 10.0.0.2<43210> failed : Connection refused",
   ];
-  const tails = ["", " ", "\t", " [1m", " [m", " [0;36mx", " [12;m", " [m|", "[1mx", " (x)", " [repeated 3x across cluster]", " x]", " |", " │", " é", " [repeated 2x ac", " a [2m b", " [1234/5678]", " [m ", " [3]x"];
+  const tails = ["", " ", "\t", " [1m", " [m", " [0;36mx", " [12;m", " [m|", "[1mx", " (x)", " [repeated 3x across cluster]", " x]", " |", " │", " é", " [repeated 2x ac", " a [2m b", " [1234/5678]", " [m ", " [3]x", "^M", " x^M", " [a.cc:1](http://a.cc:1/)"];
   const fronts = ["", " ", "1", "2024-01-01T10:12:34 ", "(RayWorkerWrapper pid=1, ip=10.0.0.1) ", "vllm-head-1  | ", "_bk;t=1741619240123", "\x1b[0m", "[1,0]<stdout>:", "host: "];
   const lines: string[] = [];
   for (const f of fronts) for (const h of heads) for (const m of msgs) for (const t of tails) lines.push(`${f}${h} ${m}${t}`);

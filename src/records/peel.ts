@@ -126,8 +126,9 @@ export function peel(raw: string): Peeled {
  * A record with nothing to peel, told without trying the wrappers (most lines of an NCCL INFO log): it starts with
  * a letter and a name (`[\w.\-]*`) ended by `:` and a digit, as `host:pid:tid [dev] NCCL …` does, which none of the
  * wrappers below can start with; it ends with a visible ASCII character other than `)` and `]` (no padding, box
- * edge, tmux marker or Ray advice to cut); it holds no ESC, no colour residue and no Ray dedup suffix. Then
- * `peelWrapped` gives the line back whole with no origin (test/peel.test.ts holds the two to each other).
+ * edge, tmux marker, Ray advice or caret-notation CR to cut); it holds no ESC, no colour residue, no Ray dedup
+ * suffix and no markdown auto-link. Then `peelWrapped` gives the line back whole with no origin (test/peel.test.ts
+ * holds the two to each other).
  */
 export function plainRecord(s: string): boolean {
   const n = s.length;
@@ -144,7 +145,7 @@ export function plainRecord(s: string): boolean {
   if (s.charCodeAt(i) !== 58 /* : */) return false;
   const d = s.charCodeAt(i + 1);
   if (!(d >= 48 && d <= 57)) return false;
-  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0;
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M");
 }
 
 /**
