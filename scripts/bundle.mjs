@@ -1,18 +1,23 @@
 // Bundles the compiled code, because a Node start that loads ~120 modules one by one spends ~50 ms resolving,
 // reading and linking them. Runs after tsc (`npm run build`). What the package ships is the bundles and tsc's
 // type declarations, nothing else:
-// - dist/src/cli.js (the bin) and dist/src/index.js (the library's ESM entry) become entries of one ESM bundle,
-//   their code in dist/src/bundle-*.js, with each worker thread's entry next to them;
+// - dist/src/index.js (the library's ESM entry) becomes an entry of one ESM bundle, its code in
+//   dist/src/bundle-*.js, with each worker thread's entry next to it;
+// - the command (dist/src/cli.js) and the thread that counts a big file's later part (dist/src/range-worker.js)
+//   are one CommonJS file each, <name>.cjs, run by scripts/entry-loader.js (copied to <name>.js) with V8's code
+//   cache, which a warm-up run writes here (<name>.<V8 version>.code-cache);
 // - dist/src/index.cjs is the library for `require`: one CommonJS file with its dependencies inside (chevrotain,
 //   chalk and others are ESM-only); its types are dist/src/index.d.cts;
 // - every other .js that tsc wrote is removed (the .d.ts files stay: they are the types of both).
 // chevrotain is bundled from the single-file build its package ships. A later `npx tsc -p .` writes the
 // unbundled modules back, so a stale bundle cannot outlive a build.
 import { build } from "esbuild";
-import { existsSync, openSync, readSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, openSync, readSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const OUT = fileURLToPath(new URL("../dist/src/", import.meta.url));
 const MARK = "// bundled by scripts/bundle.mjs";
@@ -22,12 +27,12 @@ const BESIDE = /new URL\("(\.{1,2}\/[^"]+)", import\.meta\.url\)/g;
 const cli = join(OUT, "cli.js");
 if (!existsSync(cli)) fail("dist/src/cli.js is missing: run `npx tsc -p .` first");
 if (isBundleOutput(cli)) fail("dist/src/cli.js is a bundle already: run `npx tsc -p .` first (`npm run build` does both)");
-for (const f of readdirSync(OUT)) if (f.endsWith(".js") && isBundleOutput(join(OUT, f))) rmSync(join(OUT, f));
+for (const f of readdirSync(OUT)) if ((f.endsWith(".js") && isBundleOutput(join(OUT, f))) || f.endsWith(".code-cache")) rmSync(join(OUT, f));
 
 // The bundle's files all sit in dist/src/, so a module that finds its worker at "./worker.js" next to itself
 // finds it at dist/src/worker.js once bundled: each such worker becomes an entry of that name (and the CLI
 // and its workers share one set of chunks).
-const entryPoints = { cli, index: join(OUT, "index.js") };
+const entryPoints = { index: join(OUT, "index.js") };
 for (const file of jsFiles(OUT)) {
   for (const m of readFileSync(file, "utf8").matchAll(BESIDE)) {
     const target = join(dirname(file), m[1]);
@@ -38,6 +43,11 @@ for (const file of jsFiles(OUT)) {
     entryPoints[name] = target;
   }
 }
+
+// the command and the thread that counts a file's later part are bundled apart (below)
+const CACHED = { cli, "range-worker": entryPoints["range-worker"] };
+if (!CACHED["range-worker"]) fail("no module starts dist/src/range-worker.js any more: update CACHED");
+delete entryPoints["range-worker"];
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -72,10 +82,13 @@ const result = await build({
   logLevel: "warning",
 });
 
-// the library for require(): everything in one CommonJS file beside the ESM entry (so `./worker.js` and
-// `../../package.json` are found from it as from the ESM bundle)
+// One CommonJS file each, with everything inside: the library for require(), beside the ESM entry (so `./worker.js`
+// and `../../package.json` are found from it as from the ESM bundle); the command and the thread that counts a
+// file's later part, which start faster so: scripts/entry-loader.js, copied to dist/src/<name>.js, runs each with
+// V8's code cache for it (a code cache is per script; writeCodeCache makes them). The library's ESM entry and its
+// chunks spawn the same counting thread (its URL is dist/src/range-worker.js either way).
 const cjs = await build({
-  entryPoints: { index: join(OUT, "index.js") },
+  entryPoints: { index: join(OUT, "index.js"), ...CACHED },
   outExtension: { ".js": ".cjs" },
   outdir: OUT,
   allowOverwrite: true,
@@ -89,6 +102,14 @@ const cjs = await build({
   metafile: true,
   logLevel: "warning",
 });
+const loader = readFileSync(join(ROOT, "scripts", "entry-loader.js"), "utf8").replace(/\n/, `\n${MARK}\n`);
+for (const name of Object.keys(CACHED)) {
+  const bundle = join(OUT, `${name}.cjs`);
+  // (the loader wraps the bundle in a function, where a `#!` line cannot stand)
+  writeFileSync(bundle, readFileSync(bundle, "utf8").replace(/^#!.*\n/, ""));
+  writeFileSync(join(OUT, `${name}.js`), loader);
+}
+
 // its types: the ESM entry's declarations read as an ES module ("resolution-mode": "import"), every type as it is
 // and every value by name (a plain `export * from` in a .d.cts would be a require() of an ES module to tsc)
 const values = Object.keys(createRequire(import.meta.url)(join(OUT, "index.cjs"))).filter((n) => n !== "__esModule").sort();
@@ -104,13 +125,44 @@ writeFileSync(
 );
 
 // ship the bundles only: the modules tsc wrote are inside them now
-const outputs = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(cjs.metafile.outputs)].map((f) => join(ROOT, f)));
+const bundles = [...Object.keys(result.metafile.outputs), ...Object.keys(cjs.metafile.outputs)];
+const outputs = new Set([...bundles.map((f) => join(ROOT, f)), ...Object.keys(CACHED).map((name) => join(OUT, `${name}.js`))]);
 for (const file of jsFiles(join(ROOT, "dist"))) if (!outputs.has(file)) rmSync(file);
 
 // every file the code looks for next to itself (workers, package.json) must be where the bundle looks
-for (const file of [...Object.keys(result.metafile.outputs), ...Object.keys(cjs.metafile.outputs)]) {
+for (const file of bundles) {
   for (const m of readFileSync(file, "utf8").matchAll(BESIDE)) {
     if (!existsSync(join(dirname(file), m[1]))) fail(`${file} looks for ${m[1]}, which is not there`);
+  }
+}
+
+writeCodeCache();
+
+/**
+ * Runs the command once on a small log of every kind it reads fast (bench/generate.mjs's, else a sample) for the
+ * code cache: V8 keeps the compiled code of each function that ran. A failure leaves no cache, never a broken one.
+ */
+function writeCodeCache() {
+  const dir = mkdtempSync(join(tmpdir(), "vllm-doctor-warm-"));
+  try {
+    const generator = join(ROOT, "bench", "generate.mjs");
+    let log = join(ROOT, "samples", "ray-tp8-pp2-two-nodes.log");
+    if (existsSync(generator)) {
+      log = join(dir, "warm.log");
+      const made = spawnSync(process.execPath, ["--input-type=module", "-e", `import { writeLog } from ${JSON.stringify(pathToFileURL(generator).href)}; await writeLog(${JSON.stringify(log)}, { bytes: 2e6 });`], { stdio: "inherit" });
+      if (made.status !== 0) fail("could not write the warm-up log");
+    }
+    const env = { ...process.env, VLLM_DOCTOR_WRITE_CODE_CACHE: "1" };
+    const run = spawnSync(process.execPath, [cli, "analyze", "--jobs", "1", "--format", "json", "--no-progress", log], { env, stdio: ["ignore", "ignore", "inherit"] });
+    if (run.status !== 0 && run.status !== 1) fail(`the warm-up run exited ${run.status}`);
+    // the counting thread's: its loader writes it once the code is loaded (most of what it runs is the command's
+    // own reading code, compiled on first use)
+    const worker = `new (require("node:worker_threads").Worker)(${JSON.stringify(join(OUT, "range-worker.js"))})`;
+    const thread = spawnSync(process.execPath, ["-e", worker], { env, stdio: ["ignore", "ignore", "inherit"] });
+    if (thread.status !== 0) fail(`the counting thread's warm-up exited ${thread.status}`);
+    for (const name of Object.keys(CACHED)) if (!existsSync(join(OUT, `${name}.${process.versions.v8}.code-cache`))) fail(`the warm-up wrote no code cache for ${name}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -20,5 +20,5 @@ const lastResort = (e: unknown) => {
 process.on("uncaughtException", lastResort);
 process.on("unhandledRejection", lastResort);
 
-const { main } = await import("./cli-main.js");
-await main(process.argv);
+// (no top-level await: the build bundles this file as CommonJS, see scripts/bundle.mjs)
+void import("./cli-main.js").then(({ main }) => main(process.argv));

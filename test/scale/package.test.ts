@@ -26,6 +26,11 @@ describe("the packed package", () => {
     expect(files).toContain("bin/vllm-doctor.js");
     expect(files).toContain("dist/src/index.cjs");
     expect(files).toContain("dist/src/index.d.cts");
+    // the command and the counting thread: their bundles and the code cache for the V8 that built them
+    for (const name of ["cli", "range-worker"]) {
+      expect(files).toContain(`dist/src/${name}.cjs`);
+      expect(files).toContain(`dist/src/${name}.${process.versions.v8}.code-cache`);
+    }
     expect(files.filter((f) => f.startsWith("dist/") && /\.js$/.test(f) && !/^dist\/src\/(?:bundle-[\w-]+|cli|index|worker|range-worker)\.js$/.test(f))).toEqual([]);
     expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
