@@ -2,6 +2,7 @@ import { peel } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import { processNames } from "../records/process-names.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
+import { at as wildAt, literal as wildLiteral, type Literal as WildLiteral } from "./byte-literal.js";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
@@ -175,13 +176,6 @@ interface Fold {
   last: number;
 }
 
-interface Template {
-  length: number;
-  bytes: Uint8Array;
-  /** 1 where any digit may stand */
-  digit: Uint8Array;
-}
-
 interface ExactWrapper extends LearnedWrapper {
   bytes: Literal;
   next: ExactWrapper | undefined;
@@ -352,7 +346,8 @@ export function createFastCounter(
   };
 
   // wrappers learned from the input (none when a user rule's patterns are searched in the raw bytes)
-  const templates: Template[] = [];
+  /** learnt wrappers that say nothing of the origin: their bytes, 0 where any digit may stand */
+  const templates: WildLiteral[] = [];
   const wrapSlots: (ExactWrapper | undefined)[] = new Array(WRAP_SLOTS).fill(undefined);
   const wrapLengths: number[] = [];
   let wrapCount = 0;
@@ -362,16 +357,7 @@ export function createFastCounter(
   const wrapHash = (p: number, len: number) => (Math.imul(view.getUint32(p + len - 4, true) ^ (len << 24) ^ (body[p + (len >> 1)] << 16), 0x9e3779b1) >>> 22) & (WRAP_SLOTS - 1);
   /** the length of a learned template at `p` (before `e`), or 0 */
   const templateAt = (p: number, e: number): number => {
-    for (let t = 0; t < templates.length; t++) {
-      const { length, bytes, digit } = templates[t];
-      if (p + length > e) continue;
-      let q = 0;
-      for (; q < length; q++) {
-        const c = body[p + q];
-        if (digit[q] === 1 ? c < 48 || c > 57 : c !== bytes[q]) break;
-      }
-      if (q === length) return length;
-    }
+    for (let t = 0; t < templates.length; t++) if (wildAt(view, body, p, e, templates[t])) return templates[t].n;
     return 0;
   };
   /** the learned exact wrapper at `p` (before `e`), or undefined */
@@ -413,8 +399,7 @@ export function createFastCounter(
     if (Object.keys(peeled.origin).length === 0) {
       if (templates.length >= MAX_TEMPLATES || wlen < 2) return;
       if (!holds(wrapper, {}) || !holds(wrapper.replace(/\d/g, "0"), {}) || !holds(wrapper.replace(/\d/g, "9"), {})) return;
-      const bytes = Uint8Array.from(wrapper, (c) => c.charCodeAt(0));
-      templates.push({ length: wlen, bytes, digit: bytes.map((c) => (c >= 48 && c <= 57 ? 1 : 0)) });
+      templates.push(wildLiteral(Uint8Array.from(wrapper, (c) => (c >= "0" && c <= "9" ? 0 : c.charCodeAt(0)))));
     } else {
       if (!(options.originQuiet || speculative) || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
       wrapCount++;
