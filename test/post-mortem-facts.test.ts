@@ -74,7 +74,7 @@ describe("facts.timeline: the first events of each host", () => {
     ]);
   });
 
-  it("an NCCL failure NCCL may go on after is a host's first error only when nothing recovered it, as facts.firstError", async () => {
+  it("an NCCL failure NCCL may go on after is the first error of the run and of its host (CONTRACT), recovered or not", async () => {
     const failing = [
       "node-c:300:301 [0] NCCL INFO init.cc:903 -> 5",
       "node-c:300:300 [0] init.cc:497 NCCL WARN Duplicate GPU detected : rank 2 and rank 0 both on CUDA device 1000",
@@ -91,7 +91,8 @@ describe("facts.timeline: the first events of each host", () => {
         "",
       ].join("\n"),
     );
-    expect(recovered.facts.firstError).toBeNull();
-    expect(recovered.facts.timeline!.map((t) => [t.host, t.ncclInit?.line ?? null, t.firstError?.line ?? null])).toEqual([["node-c", 3, null]]);
+    expect(recovered.facts.firstError?.line).toBe(2);
+    expect(recovered.facts.recovered?.map((x) => [x.kind, x.failure.line, x.by.line])).toEqual([["error-return", 2, 3]]);
+    expect(recovered.facts.timeline!.map((t) => [t.host, t.ncclInit?.line ?? null, t.firstError?.line ?? null])).toEqual([["node-c", 3, 2]]);
   });
 });

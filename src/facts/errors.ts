@@ -98,7 +98,9 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   finalize(state) {
     const sources: Record<string, Evidence> = {};
     const missing: import("./schema.js").Missing[] = [];
-    const first = (state.tentative ?? []).reduce<Located | null>((a, t) => earlier(a, t), state.firstError);
+    // the first line that reports a failure (CONTRACT.md), whether or not NCCL went on after it: a failure it
+    // recovered from is also in `recovered`, which the rules and the verdict read
+    const first = [...(state.tentative ?? []), ...(state.recovered ?? []).map((r) => r.failure as Located)].reduce<Located | null>((a, t) => earlier(a, t), state.firstError);
     if (first) sources.firstError = plain(first)!;
     return {
       facts: {

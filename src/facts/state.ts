@@ -140,7 +140,7 @@ export function finalizeFacts(state: FactState): Facts {
     sources: { ...v.sources, ...n.sources, ...e.sources, ...b.sources, ...env.sources, ...r.sources },
     missing: [...v.missing, ...n.missing, ...e.missing, ...b.missing, ...r.missing],
   });
-  facts.timeline = finalizeTimeline(state.timeline, facts.nccl, facts.firstError);
+  facts.timeline = finalizeTimeline(state.timeline, facts.nccl);
   return facts;
 }
 

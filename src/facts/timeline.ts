@@ -1,7 +1,6 @@
 import type { Event } from "../events/index.js";
 import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import type { Facts } from "./schema.js";
-import { isTentative } from "./errors.js";
 
 /**
  * The first events of each host: the engine starting, NCCL initialising, the first warning and the first error.
@@ -16,8 +15,6 @@ interface HostFirsts {
   ncclInit?: Located;
   firstWarning?: Located;
   firstError?: Located;
-  /** an NCCL failure NCCL may go on after: the first error only when facts.firstError says it is (nothing recovered it) */
-  tentativeError?: Located;
 }
 export interface TimelineState {
   /** host name, `ip:ADDRESS`, or "" for lines that name no host -> its first events */
@@ -48,8 +45,7 @@ function slotOf(e: Event): keyof HostFirsts | null {
     case "nccl.warn":
       return "firstWarning";
     case "error":
-      // an NCCL failure NCCL may go on after is the first error only if nothing recovered it (errors.ts decides)
-      return isTentative(e.ev.text) ? "tentativeError" : "firstError";
+      return "firstError";
     default:
       return null;
   }
@@ -98,7 +94,7 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
  * address is the host whose ranks carry it, and lines naming no host are the driver's node when exactly one host
  * has ranks without an address.
  */
-export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["nccl"], firstError: Facts["firstError"]): NonNullable<Facts["timeline"]> {
+export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["nccl"]): NonNullable<Facts["timeline"]> {
   const byIp = new Map<string, string>();
   for (const r of nccl.rankMap) if (r.ip && r.host) byIp.set(r.ip, r.host);
   const unaddressed = [...new Set(nccl.rankMap.filter((r) => !r.ip && r.host).map((r) => r.host!))];
@@ -111,10 +107,6 @@ export function finalizeTimeline(state: TimelineState | undefined, nccl: Facts["
     merged.set(host, into);
   }
   const slots: Slot[] = ["engineStart", "ncclInit", "firstWarning", "firstError"];
-  for (const h of merged.values()) {
-    const t = h.tentativeError;
-    if (t && firstError && t.file === firstError.file && t.line === firstError.line) h.firstError = earlier(h.firstError, t);
-  }
   const out = [...merged].map(([host, h]) => {
     const engine = h.engineStart ?? h.anyConfig;
     const first = [engine, h.ncclInit, h.firstWarning, h.firstError].reduce<Located | undefined>((x, y) => earlier(x, y), undefined)!;

@@ -18,3 +18,9 @@ export function helpfulMissing(f: Facts): Missing[] {
     return !noVllm;
   });
 }
+
+/** What shows NCCL went on after the first error, when that error is one it recovered from (facts.recovered). */
+export function recoveredFrom(f: Facts): NonNullable<Facts["recovered"]>[number] | undefined {
+  const first = f.firstError;
+  return first ? f.recovered?.find((r) => r.failure.file === first.file && r.failure.line === first.line) : undefined;
+}

@@ -5,7 +5,7 @@ import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
 import { configRows, kindsText, kvRows, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
-import { helpfulMissing } from "./hints.js";
+import { helpfulMissing, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { timelineChart } from "./html-timeline.js";
@@ -51,7 +51,10 @@ export function renderHtml(report: Report): string {
   if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
   for (const fd of report.findings.slice(0, 5))
     body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` <span class="muted">— caused by ${esc(fd.causedBy.join(", "))}</span>` : ""}</li>`);
-  if (f.firstError) body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${esc(f.firstError.text.trim())}</code></li>`);
+  if (f.firstError) {
+    const went = recoveredFrom(f);
+    body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${esc(f.firstError.text.trim())}</code>${went ? ` (NCCL went on after it: ${esc(where(went.by))})` : ""}</li>`);
+  }
   for (const r of report.gate?.requirements.filter((q) => !q.passed) ?? []) body.push(`<li class="bad">Gate failed: ${esc(r.name)} — ${esc(r.reason)}</li>`);
   body.push(`</ul>`);
 

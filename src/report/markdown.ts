@@ -4,7 +4,7 @@ import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
-import { helpfulMissing } from "./hints.js";
+import { helpfulMissing, recoveredFrom } from "./hints.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -196,7 +196,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (top.length === 0) out.push("- No problems found.");
   for (const fd of top) out.push(`- **${SEVERITY_LABEL[fd.severity]}** ${mdEscape(fd.title)} (${mdEscape(fd.ruleId)})${fd.evidence[0] ? ` at ${mdEscape(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` — caused by ${mdEscape(fd.causedBy.join(", "))}` : ""}`);
   if (report.findings.length > top.length) out.push(`- … and ${report.findings.length - top.length} more findings below.`);
-  if (f.firstError) out.push(`- First error at ${mdEscape(where(f.firstError))}: ${mdEscape(clipText(f.firstError.text, 200))}`);
+  if (f.firstError) {
+    const went = recoveredFrom(f);
+    out.push(`- First error at ${mdEscape(where(f.firstError))}: ${mdEscape(clipText(f.firstError.text, 200))}${went ? ` (NCCL went on after it: ${mdEscape(where(went.by))})` : ""}`);
+  }
   if (f.kvCache.tokens !== null) out.push(`- KV cache ${mdEscape(num(f.kvCache.tokens, 0))} tokens${f.kvCache.maxConcurrency !== null ? `, maximum concurrency ${mdEscape(num(f.kvCache.maxConcurrency))}x` : ""}.`);
   if (report.gate) for (const r of report.gate.requirements.filter((q) => !q.passed)) out.push(`- Gate failed: ${mdEscape(r.name)} — ${mdEscape(r.reason)}`);
   out.push("");

@@ -6,7 +6,7 @@ import { keyFacts } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
-import { helpfulMissing } from "./hints.js";
+import { helpfulMissing, recoveredFrom } from "./hints.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
 
@@ -146,6 +146,8 @@ function renderOne(report: Report, opts: TextOptions): string {
   if (f.firstError) {
     out.push(`  ${c.cyan(safeText(where(f.firstError)))}`);
     out.push(...wrap(safeText(f.firstError.text.trim()), width, "  ", "  ", MAX_EVIDENCE_ROWS).map((l) => c.red(l)));
+    const went = recoveredFrom(f);
+    if (went) out.push(...wrap(safeText(`NCCL went on after it (${where(went.by)}: ${went.by.text.trim()})`), width, "  ", "  ", 2).map((l) => c.dim(l)));
   } else out.push(`  ${c.dim("none")}`);
 
   const helpful = helpfulMissing(f);

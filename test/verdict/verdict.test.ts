@@ -6,7 +6,8 @@ import { analyzeText } from "../rules/analyze-text.js";
 import { runCli } from "../helpers/cli.js";
 import { orderFindings } from "../../src/rules/order.js";
 import { firstSentence, verdictOf } from "../../src/rules/verdict.js";
-import { wrap } from "../../src/report/text.js";
+import { renderText, wrap } from "../../src/report/text.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
 import type { Finding } from "../../src/facts/schema.js";
 import { IPV6_LINK_LOCAL, NCCL_TESTS_OK, PEER_REFUSED, SGLANG_OOM, TORCHRUN_TIMEOUT } from "./logs.js";
 
@@ -184,7 +185,7 @@ describe("more specifics and recovered failures", () => {
     const named = await analyzeText(log.replace("Free memory on device (", "Free memory on device cuda:0 ("));
     expect(named.findings[0].remediation[0]).toBe(r.findings[0].remediation[0]);
   });
-  it("a connection NCCL retried and then made is no failure: no finding, no first error, listed as recovered", async () => {
+  it("a connection NCCL retried and then made is no failure: no finding, a healthy verdict; its first retry is the first error (CONTRACT), listed as recovered", async () => {
     const log = [
       "gpu-1:5001:5001 [0] NCCL INFO Bootstrap : Using ens5:10.82.101.17<0>",
       "gpu-1:5001:5230 [0] NCCL INFO Call to connect returned Connection refused, retrying",
@@ -195,8 +196,12 @@ describe("more specifics and recovered failures", () => {
     ].join("\n");
     const r = await analyzeText(log);
     expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
-    expect(r.facts.firstError).toBeNull();
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(r.facts.recovered?.map((x) => [x.kind, x.failure.line, x.by.line])).toEqual([["retry", 2, 4], ["retry", 3, 4]]);
     expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 1 rank/);
+    // the reports say so beside the first error
+    expect(renderText(r, { color: false, width: 200 })).toMatch(/First error\n {2}\S*run\.log:2\n {2}gpu-1:5001:5230 \[0\] NCCL INFO Call to connect returned Connection refused, retrying\n {2}NCCL went on after it \(\S*run\.log:4: gpu-1:5001:5001 \[0\] NCCL INFO Using network IB\)\n/);
+    expect(renderMarkdown(r)).toMatch(/First error at \S*run\.log:2: .*retrying \(NCCL went on after it: \S*run\.log:4\)/);
   });
 });
 
