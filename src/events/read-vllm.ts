@@ -121,6 +121,9 @@ export function createVllmReader(): RecordReader & {
     const hit = matchMessage(msg) ?? matchLogo(msg) ?? (msg.indexOf("P2P") >= 0 || msg.indexOf("ll-reduce") >= 0 || msg.indexOf("llreduce") >= 0 ? matchTopologyStatus(msg) : null);
     if (hit) emitPhrase(rec, hit, level, msg, emit, marker);
     else if (level !== null && msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+    // V0's multiprocessing front end and engine name themselves in their own records (vllm/engine/multiprocessing/:
+    // `Waiting for output from MQLLMEngine.`, `MQLLMEngine is already dead, terminating server process`); V1 has no such class
+    else if (level !== null && msg.indexOf("MQLLMEngine") >= 0 && /\bMQLLMEngine\b/.test(msg)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
     return hit !== null;
   };
 
@@ -302,10 +305,14 @@ function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: Mar
   }
 }
 
-function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray" } | null {
+function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
   if (/^VllmWorker\b/.test(name)) return { engine: "v1", backend: "mp" };
-  if (/^Worker(?:_|$)/.test(name)) return { engine: "v1", backend: "mp" };
+  if (/^Worker_/.test(name)) return { engine: "v1", backend: "mp" };
+  // the bare name is V1's worker before it knows its ranks or with no parallel suffix (`Worker_TP0`...), but also Ray's
+  // name for vLLM 0.1-0.2's Ray worker actor (class `Worker`, `(Worker pid=N)` beside `Started a local Ray instance`):
+  // weak hints, that any other marker of the log outweighs (an earlier Ray driver line wins the executor)
+  if (name === "Worker") return { engine: "v1", backend: "mp", strength: 1 };
   if (/^RayWorkerWrapper$/.test(name)) return { backend: "ray" };
   if (/^RayWorker(?:Vllm)?$/.test(name)) return { engine: "v0", backend: "ray" };
   if (/^(?:DP)?(?:MoE)?EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
@@ -443,6 +450,10 @@ const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception))
 const PID_LOGGER_RECORD = /^\d+ [A-Za-z_][\w.\-]* (DEBUG|INFO|WARNING|ERROR|CRITICAL)(?: \[[^\]\s]+:\d+\]|:) +(\S.*)$/;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
 const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
+// Ray Serve's component logger (ray/serve/_private/logging_utils.py), its timestamp after the level: `%(levelname)s
+// %(asctime)s {component_name} {component_id} [request id, route, app] -- %(message)s` (Ray ≥2.10: `ERROR 2025-06-11
+// 13:15:51,444 controller 45327 -- Exception in Replica(...)`), before that `... %(filename)s:%(lineno)d - %(message)s`
+const RAY_SERVE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:\S+ ){1,6}?(?:--|[\w.]+\.py:\d+ -) (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
@@ -552,6 +563,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  // a Ray Serve record: the date right after the level word
+  if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {
+    const m = RAY_SERVE.exec(text);
+    if (m) {
+      if (!isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      pathMarkers(rec, m[2], 1, emit, marker);
+      return false;
+    }
+  }
   if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
     if (m) {
@@ -647,7 +667,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const hint = m ? processHint(m[1]) : null;
     if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${m![1]}`, strength: 3, ...hint }, emit);
   }
-  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("desired GPU memory") >= 0) {
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
   }
