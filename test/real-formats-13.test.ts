@@ -242,3 +242,28 @@ describe("guards for shapes round 13 read right before any change", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("vLLM's Ray executor checking its cluster (vllm/executor/ray_utils.py)", () => {
+  it("reads the Ray executor from `Current node has no GPU available` behind a Ray task prefix whose ESC a paste lost", async () => {
+    const r = await analyzeText(
+      [
+        "lighteval vllm model_name=org/m,dtype=bfloat16,data_parallel_size=2 --output-dir out",
+        "[36m(run_inference_one_model pid=2816)[0m ValueError: Current node has no GPU available. current_node_resource={'CPU': 96.0, 'memory': 1824080048128.0}. vLLM engine cannot start without GPU. Make sure you have at least 1 GPU available in a node ",
+      ].join("\n"),
+    );
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(ids(r, "error")).toContain("vllm/ray-insufficient-resources");
+  });
+
+  it("reads it from `Ray does not allocate any GPUs on the driver node` under a CI timestamp (variant)", async () => {
+    const r = await analyzeText(
+      [
+        "[2024-07-13T07:40:01Z] INFO 07-13 07:40:01 llm_engine.py:174] Initializing an LLM engine (v0.5.1) with config: model='m', tensor_parallel_size=2, pipeline_parallel_size=2, seed=0)",
+        "[2024-07-13T07:43:35Z] ValueError: Ray does not allocate any GPUs on the driver node. Consider adjusting the Ray placement group or running the driver on a GPU node.",
+      ].join("\n"),
+    );
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(r.facts.config.pipelineParallelSize).toBe(2);
+  });
+});

@@ -368,6 +368,10 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
 
 /** Source paths in traceback lines: `vllm/v1/...`, V0's `vllm/worker/`, executors, `AsyncLLMEngine`. */
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
+  // vLLM's Ray executor checking its cluster (vllm/executor/ray_utils.py): `ValueError: Current node has no GPU available.
+  // current_node_resource={...}. vLLM engine cannot start without GPU.`, `Ray does not allocate any GPUs on the driver node.`
+  if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
+    marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
