@@ -267,3 +267,39 @@ describe("vLLM's Ray executor checking its cluster (vllm/executor/ray_utils.py)"
     expect(r.facts.config.pipelineParallelSize).toBe(2);
   });
 });
+
+describe("vLLM's records re-formatted by a wrapper's root handler (`[stamp] [%(levelname)8s]: msg (file.py:N)`, lighteval)", () => {
+  it("takes an ERROR record as the first error and reads the banner and KV lines with the file after the message", async () => {
+    const r = await analyzeText(
+      [
+        '> lighteval vllm "pretrained=org/m-1.7b,dtype=bfloat16" "leaderboard|truthfulqa:mc|0|0"',
+        "[2025-02-25 19:17:54,082] [    INFO]: --- LOADING MODEL --- (pipeline.py:186)",
+        "[2025-02-25 19:18:00,444] [    INFO]: Initializing a V0 LLM engine (v0.7.3) with config: model='org/m-1.7b', tokenizer='org/m-1.7b', dtype=torch.bfloat16, max_seq_len=4096, tensor_parallel_size=1, pipeline_parallel_size=1, seed=0, served_model_name=org/m-1.7b, use_async_output_proc=True, mm_processor_kwargs=None (llm_engine.py:234)",
+        "[2025-02-25 19:18:09,010] [    INFO]: # CUDA blocks: 9362, # CPU blocks: 1365 (executor_base.py:111)",
+        "[2025-02-25 19:18:09,011] [    INFO]: Maximum concurrency for 4096 tokens per request: 36.57x (executor_base.py:116)",
+        "[2025-02-25 19:18:20,300] [ WARNING]: Your GPU does not have native support for FP8 computation. (fp8.py:53)",
+        "[2025-02-25 19:18:21,300] [   ERROR]: Error in model execution: CUDA error: an illegal memory access was encountered (model_runner.py:1750)",
+      ].join("\n"),
+    );
+    expect(r.facts.vllm.version).toBe("0.7.3");
+    expect(r.facts.vllm.engine).toBe("v0");
+    expect(r.facts.config.model).toBe("org/m-1.7b");
+    expect(r.facts.config.maxModelLen).toBe(4096);
+    expect(r.facts.kvCache.gpuBlocks).toBe(9362);
+    expect(r.facts.kvCache.cpuBlocks).toBe(1365);
+    expect(r.facts.kvCache.maxConcurrency).toBe(36.57);
+    expect(r.facts.kvCache.tokensPerRequest).toBe(4096);
+    expect(r.facts.firstError?.line).toBe(7);
+  });
+
+  it("reads a CRITICAL record and a V1 KV line in the same format (variant)", async () => {
+    const r = await analyzeText(
+      [
+        "[2025-06-01 10:00:00,001] [    INFO]: GPU KV cache size: 204,800 tokens (kv_cache_utils.py:716)",
+        "[2025-06-01 10:00:05,001] [CRITICAL]: Engine core proc EngineCore_0 died unexpectedly, shutting down client. (core_client.py:369)",
+      ].join("\n"),
+    );
+    expect(r.facts.kvCache.tokens).toBe(204800);
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+});

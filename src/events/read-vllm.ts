@@ -147,7 +147,7 @@ export function createVllmReader(): RecordReader & {
     const foreign = foreignHeader(rec);
     if (foreign) {
       const level = foreign.level;
-      const msg = text.slice(foreign.length);
+      const msg = foreign.fileTail ? text.slice(foreign.length).replace(FILE_TAIL, "") : text.slice(foreign.length);
       if (level === "ERROR" || level === "CRITICAL") {
         if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
       } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
@@ -421,12 +421,14 @@ const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vll
 const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
 
 /** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
-function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | null {
+function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; fileTail?: boolean } | null {
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
     const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
+    const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
+    if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
   }
   if (rec.raw.length === text.length) return null;
   const at = rec.raw.lastIndexOf(text);
@@ -436,6 +438,12 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   const l = PEELED_HEADER.exec(head);
   return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
 }
+
+// a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
+// (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`
+const PADDED_LEVEL = /^\[ {0,4}(DEBUG|INFO|WARNING|ERROR|CRITICAL)\]: /;
+/** the `(file.py:N)` such a format writes after the message */
+const FILE_TAIL = / \([\w.\-]+\.py:\d+\)\s*$/;
 
 // LMCache, a KV connector logging inside vLLM's processes: `[2025-06-21 20:59:57,675] LMCache ERROR: msg (file.py:554:module)`
 // (the peel takes the stamp off; a paste may have eaten its `[`), and lmcache-vllm 0.6's `ERROR LMCache: msg [stamp] -- path`
