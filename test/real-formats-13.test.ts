@@ -303,3 +303,42 @@ describe("vLLM's records re-formatted by a wrapper's root handler (`[stamp] [%(l
     expect(r.facts.firstError?.line).toBe(2);
   });
 });
+
+describe("error records of the programs around vLLM, in their own formats", () => {
+  it("takes Rust `tracing`'s ERROR record (Dynamo) as the first error, not its INFO/WARN records", async () => {
+    const r = await analyzeText(
+      [
+        "(EngineCore_DP0 pid=1) " + cur("INFO", "core.py:218", "init engine (profile, create kv cache, warmup model) took 10.52 seconds"),
+        "2025-11-27T03:23:59.116013Z  INFO dynamo_llm::block_manager::distributed::worker: Initializing KvbmWorker with params: num_device_blocks=3202",
+        "2025-11-27T03:24:11.116013Z  WARN dynamo_llm::kv_router::scheduler: no endpoints yet",
+        "2025-11-27T03:24:12.116013Z ERROR dynamo_runtime::pipeline::network: failed to connect to nats: connection refused",
+      ].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(4);
+    expect(r.facts.firstError?.text).toContain("failed to connect to nats");
+  });
+
+  it("reads a span before the target, and leaves a plain `ERROR word: msg` that is no Rust path alone (variants)", async () => {
+    const r = await analyzeText(
+      [
+        "INFO 03-19 17:02:10 model_runner.py:1115] Loading model weights took 14.9888 GB",
+        "ERROR note: this line is prose, not a tracing record",
+        "2025-06-05T18:11:50.100Z ERROR request{id=42}: dynamo_llm::http::service: stream ended before the first token",
+      ].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(3);
+  });
+
+  it("takes transformers' explicit format `[ERROR|file.py:N] stamp >> msg` (LLaMA-Factory) as an error record, not its INFO lines", async () => {
+    const r = await analyzeText(
+      [
+        "INFO 04-05 17:48:59 llm_engine.py:74] Initializing an LLM engine (v0.4.0.post1) with config: model='/m/sft-13b', tokenizer='/m/sft-13b', max_seq_len=2048, tensor_parallel_size=2, seed=0)",
+        "[INFO|tokenization_utils_base.py:2082] 2024-04-05 17:48:59,887 >> loading file tokenizer.model",
+        "[WARNING|logging.py:314] 2024-04-05 17:49:00,101 >> Special tokens have been added in the vocabulary",
+        "[ERROR|trainer.py:2081] 2024-04-05 17:49:10,001 >> Checkpoint /out/checkpoint-500 could not be loaded",
+      ].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(4);
+    expect(r.facts.config.model).toBe("/m/sft-13b");
+  });
+});

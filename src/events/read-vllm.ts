@@ -466,6 +466,11 @@ const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$
 // %(asctime)s {component_name} {component_id} [request id, route, app] -- %(message)s` (Ray ≥2.10: `ERROR 2025-06-11
 // 13:15:51,444 controller 45327 -- Exception in Replica(...)`), before that `... %(filename)s:%(lineno)d - %(message)s`
 const RAY_SERVE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:\S+ ){1,6}?(?:--|[\w.]+\.py:\d+ -) (.*)$/;
+// Rust's `tracing` fmt (Dynamo's runtime and front end beside vLLM), the stamp peeled: `ERROR dynamo_runtime::pipeline: msg`,
+// spans before the target (`ERROR request{id=5}: dynamo_llm::http: msg`); the target is a Rust path (`a::b`)
+const RUST_TRACING = /^ERROR (?:[A-Za-z_]\w*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+: (\S.*)$/;
+// transformers' explicit format (HF Trainer, LLaMA-Factory): `[ERROR|trainer.py:123] 2024-04-05 17:49:10,001 >> msg`
+const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} >> (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
@@ -574,6 +579,17 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       pathMarkers(rec, m[2], 1, emit, marker);
       return false;
     }
+  }
+  if (c === 69 /* E */ && text.startsWith("ERROR ") && text.indexOf("::") > 0) {
+    const m = RUST_TRACING.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+      return false;
+    }
+  }
+  if (c === 91 /* [ */ && (text.startsWith("[ERROR|") || text.startsWith("[CRITICAL|"))) {
+    const m = HF_EXPLICIT.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
   // a Ray Serve record: the date right after the level word
   if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {
