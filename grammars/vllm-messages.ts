@@ -39,6 +39,7 @@ export type PhraseId =
   | "config.asyncSchedulingBackend"
   | "config.gpuUtilEquivalent"
   | "config.gpuUtilRequested"
+  | "config.gpuUtilDesired"
   | "dist.inferredDpRank"
   | "config.dtypeCast"
   | "config.tpExceedsGpus"
@@ -385,6 +386,18 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       id: "err.gpuUtilTooHigh",
       re: FREE_MEMORY_CHECK,
       map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[3]), ...(m[2] !== undefined ? { "gpu.memoryGiB": num(m[2]) } : {}) }),
+      priority: 6,
+    },
+  },
+  {
+    // V1 (≈v0.11+, gpu_worker.py) after profiling, INFO: `Free memory on device (47.23/47.53 GiB) on startup. Desired GPU
+    // memory utilization is (0.15, 7.13 GiB). Actual usage is ... Replace gpu_memory_utilization config with
+    // --kv-cache-memory=...` — the utilisation configured and the device's total (a paste may start at `Desired`)
+    key: "Desired GPU memory utilization is (",
+    entry: {
+      id: "config.gpuUtilDesired",
+      re: /(?:Free memory on device(?: \S+)? \(-?\d+(?:\.\d+)?\/(\d+(?:\.\d+)?) ?GiB\) on startup\.\s+)?Desired GPU memory utilization is \((\d+(?:\.\d+)?), -?\d+(?:\.\d+)? ?GiB\)/,
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
       priority: 6,
     },
   },

@@ -121,6 +121,9 @@ export function createVllmReader(): RecordReader & {
     const hit = matchMessage(msg) ?? matchLogo(msg) ?? (msg.indexOf("P2P") >= 0 || msg.indexOf("ll-reduce") >= 0 || msg.indexOf("llreduce") >= 0 ? matchTopologyStatus(msg) : null);
     if (hit) emitPhrase(rec, hit, level, msg, emit, marker);
     else if (level !== null && msg.length > 8 && level !== "ERROR" && level !== "CRITICAL" && msg.charCodeAt(0) === 32) pathMarkers(rec, msg, 2, emit, marker);
+    // V0's multiprocessing front end and engine name themselves in their own records (vllm/engine/multiprocessing/:
+    // `Waiting for output from MQLLMEngine.`, `MQLLMEngine is already dead, terminating server process`); V1 has no such class
+    else if (level !== null && msg.indexOf("MQLLMEngine") >= 0 && /\bMQLLMEngine\b/.test(msg)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
     return hit !== null;
   };
 
@@ -144,7 +147,7 @@ export function createVllmReader(): RecordReader & {
     const foreign = foreignHeader(rec);
     if (foreign) {
       const level = foreign.level;
-      const msg = text.slice(foreign.length);
+      const msg = foreign.fileTail ? text.slice(foreign.length).replace(FILE_TAIL, "") : text.slice(foreign.length);
       if (level === "ERROR" || level === "CRITICAL") {
         if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
       } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
@@ -302,10 +305,14 @@ function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: Mar
   }
 }
 
-function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray" } | null {
+function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
   if (/^VllmWorker\b/.test(name)) return { engine: "v1", backend: "mp" };
-  if (/^Worker(?:_|$)/.test(name)) return { engine: "v1", backend: "mp" };
+  if (/^Worker_/.test(name)) return { engine: "v1", backend: "mp" };
+  // the bare name is V1's worker before it knows its ranks or with no parallel suffix (`Worker_TP0`...), but also Ray's
+  // name for vLLM 0.1-0.2's Ray worker actor (class `Worker`, `(Worker pid=N)` beside `Started a local Ray instance`):
+  // weak hints, that any other marker of the log outweighs (an earlier Ray driver line wins the executor)
+  if (name === "Worker") return { engine: "v1", backend: "mp", strength: 1 };
   if (/^RayWorkerWrapper$/.test(name)) return { backend: "ray" };
   if (/^RayWorker(?:Vllm)?$/.test(name)) return { engine: "v0", backend: "ray" };
   if (/^(?:DP)?(?:MoE)?EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
@@ -361,6 +368,10 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
 
 /** Source paths in traceback lines: `vllm/v1/...`, V0's `vllm/worker/`, executors, `AsyncLLMEngine`. */
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
+  // vLLM's Ray executor checking its cluster (vllm/executor/ray_utils.py): `ValueError: Current node has no GPU available.
+  // current_node_resource={...}. vLLM engine cannot start without GPU.`, `Ray does not allocate any GPUs on the driver node.`
+  if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
+    marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
@@ -410,12 +421,14 @@ const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vll
 const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
 
 /** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
-function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | null {
+function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; fileTail?: boolean } | null {
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
     const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
+    const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
+    if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
   }
   if (rec.raw.length === text.length) return null;
   const at = rec.raw.lastIndexOf(text);
@@ -425,6 +438,12 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number } | n
   const l = PEELED_HEADER.exec(head);
   return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
 }
+
+// a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
+// (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`
+const PADDED_LEVEL = /^\[ {0,4}(DEBUG|INFO|WARNING|ERROR|CRITICAL)\]: /;
+/** the `(file.py:N)` such a format writes after the message */
+const FILE_TAIL = / \([\w.\-]+\.py:\d+\)\s*$/;
 
 // LMCache, a KV connector logging inside vLLM's processes: `[2025-06-21 20:59:57,675] LMCache ERROR: msg (file.py:554:module)`
 // (the peel takes the stamp off; a paste may have eaten its `[`), and lmcache-vllm 0.6's `ERROR LMCache: msg [stamp] -- path`
@@ -443,6 +462,15 @@ const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception))
 const PID_LOGGER_RECORD = /^\d+ [A-Za-z_][\w.\-]* (DEBUG|INFO|WARNING|ERROR|CRITICAL)(?: \[[^\]\s]+:\d+\]|:) +(\S.*)$/;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
 const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
+// Ray Serve's component logger (ray/serve/_private/logging_utils.py), its timestamp after the level: `%(levelname)s
+// %(asctime)s {component_name} {component_id} [request id, route, app] -- %(message)s` (Ray ≥2.10: `ERROR 2025-06-11
+// 13:15:51,444 controller 45327 -- Exception in Replica(...)`), before that `... %(filename)s:%(lineno)d - %(message)s`
+const RAY_SERVE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:\S+ ){1,6}?(?:--|[\w.]+\.py:\d+ -) (.*)$/;
+// Rust's `tracing` fmt (Dynamo's runtime and front end beside vLLM), the stamp peeled: `ERROR dynamo_runtime::pipeline: msg`,
+// spans before the target (`ERROR request{id=5}: dynamo_llm::http: msg`); the target is a Rust path (`a::b`)
+const RUST_TRACING = /^ERROR (?:[A-Za-z_]\w*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+: (\S.*)$/;
+// transformers' explicit format (HF Trainer, LLaMA-Factory): `[ERROR|trainer.py:123] 2024-04-05 17:49:10,001 >> msg`
+const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} >> (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
@@ -552,6 +580,26 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  if (c === 69 /* E */ && text.startsWith("ERROR ") && text.indexOf("::") > 0) {
+    const m = RUST_TRACING.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+      return false;
+    }
+  }
+  if (c === 91 /* [ */ && (text.startsWith("[ERROR|") || text.startsWith("[CRITICAL|"))) {
+    const m = HF_EXPLICIT.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  }
+  // a Ray Serve record: the date right after the level word
+  if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {
+    const m = RAY_SERVE.exec(text);
+    if (m) {
+      if (!isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      pathMarkers(rec, m[2], 1, emit, marker);
+      return false;
+    }
+  }
   if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
     if (m) {
@@ -647,7 +695,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const hint = m ? processHint(m[1]) : null;
     if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${m![1]}`, strength: 3, ...hint }, emit);
   }
-  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("desired GPU memory") >= 0) {
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
   }
