@@ -39,6 +39,8 @@ const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*
 
 const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
+/** a pre-2.4 WARN without the `[dev]` bracket: NCCL 1.x `WARN file:line`, or a quoted `file:line WARN` (grammars/nccl.ts) */
+const LEGACY_WARN_HINT = /^WARN \S+:\d+ |^\S+:\d+ WARN /;
 /**
  * NCCL INFO message bodies pasted without their `host:pid:tid [d] NCCL INFO` head (the user cut it): the HCA list, the
  * communicator lines (`ncclCommInitRank[Config] comm 0x.. rank N nranks M ..`, `comm 0x.. rank N nRanks M nNodes K ..`,
@@ -313,6 +315,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     if (/^NET\/IB\b|^NET\/IBext/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
     else if (/^NET\/OFI\b/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
+    // net_socket.cc's data-path WARNs (`NET/Socket : [peer X] message truncated`, `unable to allocate requests`) come
+    // from a socket connection in use; its init WARN (`NET/Socket : no interface found`) does not
+    else if (/^NET\/Socket ?: (?!no interface)/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "Socket" });
     if (!span.legacy) {
       emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
     }
@@ -475,7 +480,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const prev = lastRec;
       lastRec = rec;
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
-      if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
+      if (!span && !t.includes("NCCL") && (((t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] "))) || (t.includes("WARN ") && LEGACY_WARN_HINT.test(t)))) span = scanLegacyRecord(t);
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
       if (!span) return (cutVia !== null && readCutVia(rec, emit)) || readForeign(rec, emit);
