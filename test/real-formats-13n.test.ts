@@ -145,3 +145,19 @@ describe("a watchdog timeout's C++ stack pasted without its message", () => {
     expect(ids(await analyzeText(other))).not.toContain("nccl/collective-timeout");
   });
 });
+
+describe("ProcessGroupNCCL's `[Rank M]` behind a torchrun `[rankN]:` prefix naming another rank", () => {
+  it("is a subgroup's rank, not a global one; where the two agree, or there is no prefix, it counts", async () => {
+    const text = [
+      " 2025-03-04 05:06 [rank9]:[E304 05:06:07.100000001 ProcessGroupNCCL.cpp:616] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=7, OpType=ALLTOALL_BASE, NumelIn=8, NumelOut=8, Timeout(ms)=600000) ran for 600010 milliseconds before timing out.",
+      " 2025-03-04 05:06 [rank11]:[E304 05:06:07.100000002 ProcessGroupNCCL.cpp:1795] [PG ID 3 PG GUID 17 Rank 3] Exception (either an error or timeout) detected by watchdog at work: 7, last enqueued NCCL work: 8, last completed NCCL work: 6.",
+      "[rank4]:[E304 05:06:08.000000003 ProcessGroupNCCL.cpp:616] [Rank 4] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=7, OpType=ALLREDUCE, NumelIn=8, NumelOut=8, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.ranks).toBe(3);
+    expect(ids(r, "error")).toContain("nccl/collective-timeout");
+    const bare = "[E ProcessGroupNCCL.cpp:475] [Rank 5] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=2, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 1800321 milliseconds before timing out.\n";
+    expect((await analyzeText(bare)).facts.nccl.ranks).toBe(1);
+  });
+});

@@ -266,13 +266,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
     }
+    // torchrun's `[rankN]:` is the process's global rank; ProcessGroupNCCL's own `[Rank M]` / `[PG .. Rank M]` is its
+    // rank in that process group, global only in the default group: behind a `[rankN]:` naming another rank it is a
+    // subgroup's (`[rank13]:[E.. ProcessGroupNCCL.cpp:616] [Rank 1] Watchdog caught ...`) and not counted
+    let global: number | null = null;
     if (rec.raw.includes("[rank")) {
       TORCHRUN_RANK.lastIndex = 0;
-      for (let r = TORCHRUN_RANK.exec(rec.raw); r; r = TORCHRUN_RANK.exec(rec.raw)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
+      for (let r = TORCHRUN_RANK.exec(rec.raw); r; r = TORCHRUN_RANK.exec(rec.raw)) rank(rec, emit, NOBODY, (global = Number(r[1])), "pytorch");
     }
     if (t.includes("ank")) {
       PYTORCH_RANK.lastIndex = 0;
-      for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
+      for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) if (global === null || Number(r[1]) === global) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
       if (t.includes("#") && (m = TESTS_HEADER.exec(t))) {
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
