@@ -161,3 +161,37 @@ describe("ProcessGroupNCCL's `[Rank M]` behind a torchrun `[rankN]:` prefix nami
     expect((await analyzeText(bare)).facts.nccl.ranks).toBe(1);
   });
 });
+
+describe("nccl-tests output pasted outside a code fence, and nccl-tests' own failure prints", () => {
+  it("reads the device header whose `#` GitHub took for a markdown heading, old and new form", async () => {
+    const text = [
+      " Using devices",
+      " Rank  0 Group  0 Pid  2201 on gpu-node-a device  0 [0000:1b:00] NVIDIA H100 80GB HBM3",
+      "  Rank  1 Group  0 Pid  3302 on gpu-node-b device  0 [0000:1b:00] NVIDIA H100 80GB HBM3",
+      "   Rank  2 Pid   4403 on gpu-node-b device  1 [0x1c] Tesla V100-SXM2-32GB",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.ranks).toBe(3);
+    expect(r.facts.nccl.nodes).toBe(2);
+    // prose naming a rank and a pid is not a header: the device bracket must follow
+    const prose = await analyzeText("Rank 0 Pid 12 on my laptop device 0 was slow\n");
+    expect(prose.facts.nccl.ranks).toBeNull();
+  });
+
+  it("takes `host: Test CUDA|NCCL failure file:line '...'` and ` .. host pid N: Test failure` for failures, under mpirun tags too", async () => {
+    const text = [
+      "# Using devices",
+      "[1,3]<stdout>:node-a: Test NCCL failure common.cu:958 'unhandled system error (run with NCCL_DEBUG=INFO for details) / Call to connect returned Connection refused'",
+      "[1,3]<stdout>: .. node-a pid 4411: Test failure common.cu:842",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(ids(r, "error")).toContain("nccl/system-error");
+    const old = await analyzeText("#\n .. gpu7 pid 120: Test failure common.cu:501\n");
+    expect(old.facts.firstError?.line).toBe(2);
+    // a test's name in prose is not one
+    expect((await analyzeText("Test failure rates went down after the fix\n")).facts.firstError).toBeNull();
+  });
+});

@@ -23,6 +23,14 @@ const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
+// the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
+// (` Rank  0 Group  0 Pid  11004 on node-29 device  0 [0000:61:00] NVIDIA L40S`): the device bracket must follow
+const TESTS_HEADER_BARE = /^\s*Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)\s+\[/;
+/**
+ * nccl-tests' own failure prints (src/common.h): `host: Test CUDA failure common.cu:732 'invalid device ordinal'`,
+ * `host: Test NCCL failure common.cu:958 'internal error / ...'` and the ` .. host pid N: Test failure common.cu:891` after them
+ */
+const TESTS_FAILURE = /(?:^|\s)Test (?:CUDA |NCCL )?failure [\w./\-]+\.(?:cu|cc|h):\d+/;
 // the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
 const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
 // NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
@@ -277,7 +285,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (t.includes("ank")) {
       PYTORCH_RANK.lastIndex = 0;
       for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) if (global === null || Number(r[1]) === global) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
-      if (t.includes("#") && (m = TESTS_HEADER.exec(t))) {
+      if ((t.includes("#") && (m = TESTS_HEADER.exec(t))) || (t.includes(" Pid ") && (m = TESTS_HEADER_BARE.exec(t)))) {
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
         rank(rec, emit, who, Number(m[1]), "ncclTests");
@@ -289,6 +297,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
     }
     if (t.startsWith("comm 0x") && (m = BARE_COMM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "comm", Number(m[2]));
+    if (t.includes("Test ") && t.includes(" failure ") && TESTS_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
     // a record cut right after its `host:pid:tid` prefix still names its host
     if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word
