@@ -195,3 +195,39 @@ describe("nccl-tests output pasted outside a code fence, and nccl-tests' own fai
     expect((await analyzeText("Test failure rates went down after the fix\n")).facts.firstError).toBeNull();
   });
 });
+
+describe("NCCL 2.4's PCI-path probe of a virtual NIC", () => {
+  it("is no failure when the window ends before NCCL's next lines, in the plain and the bazel (TensorFlow) build", async () => {
+    for (const src of ["include/net.h:24", "bazel-out/k8-opt/bin/external/nccl_archive/_virtual_includes/include_hdrs/net.h:24"]) {
+      const text = [
+        "NCCL version 2.4.7+cudaCUDA_MAJOR.CUDA_MINOR",
+        "[1,0]<stdout>:pod-0:31:70 [0] NCCL INFO Setting affinity for GPU 0 to ffff",
+        "[1,0]<stdout>:pod-0:31:70 [0] NCCL INFO Could not find real path of /sys/class/net/eth0/device",
+        `[1,0]<stdout>:pod-0:31:70 [0] NCCL INFO ${src} -> 2`,
+        "",
+      ].join("\n");
+      const r = await analyzeText(text);
+      expect(r.facts.firstError).toBeNull();
+      expect(ids(r, "error")).toEqual([]);
+      expect(r.facts.recovered?.[0]?.failure.line).toBe(4);
+    }
+  });
+
+  it("stays a failure when the return is not the probe's: another call, another thread, or no path miss before it", async () => {
+    const otherCall = [
+      "pod-0:31:70 [0] NCCL INFO Could not find real path of /sys/class/net/eth0/device",
+      "pod-0:31:70 [0] NCCL INFO transport/net_socket.cc:300 -> 2",
+      "",
+    ].join("\n");
+    expect((await analyzeText(otherCall)).facts.firstError?.line).toBe(2);
+    const otherThread = [
+      "pod-0:31:70 [0] NCCL INFO Could not find real path of /sys/class/net/eth0/device",
+      "pod-0:31:99 [0] NCCL INFO include/net.h:28 -> 2",
+      "",
+    ].join("\n");
+    expect((await analyzeText(otherThread)).facts.firstError?.line).toBe(2);
+    const r = await analyzeText("pod-0:31:70 [0] NCCL INFO include/net.h:28 -> 2\n");
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r, "error")).toContain("nccl/system-error");
+  });
+});

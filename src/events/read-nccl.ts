@@ -4,7 +4,7 @@ import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclWho } from "./nccl.js";
-import { base, type Emit, type RecordReader } from "./types.js";
+import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
@@ -365,6 +365,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
+  // the last `Could not find real path of ...` INFO record (see the errorReturn case below)
+  let pciPathMiss: { input: number; key: string; ev: EventBase["ev"] } | null = null;
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
@@ -389,6 +391,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         noteComm(who, tid, parsed.comm);
         return;
       }
+    }
+    if (msg.startsWith("Could not find real path")) {
+      pciPathMiss = { input: rec.input, key: `${who.host}|${who.pid}|${tid}`, ev: evidenceOf(rec) };
+      return;
     }
     const parsed = messageOf(msg);
     switch (parsed.kind) {
@@ -448,10 +454,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         }
         return;
       }
-      case "errorReturn":
+      case "errorReturn": {
         emit({ kind: "nccl.errorReturn", ...eventBase(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
-        if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
+        // 2.4's netDistance asks the net for the NIC's PCI path; a virtual NIC has none (`Could not find real path of
+        // /sys/class/net/eth0/device`), ncclNetPciPath returns `include/net.h:24 -> 2` and NCCL takes the NIC at SYS distance
+        const probe = pciPathMiss?.input === rec.input && pciPathMiss.key === `${who.host}|${who.pid}|${tid}` && rec.line - pciPathMiss.ev.line <= 2 ? pciPathMiss.ev : null;
+        pciPathMiss = null;
+        const tolerated = probe && parsed.code === 2 && /(?:^|\/)net\.h:\d+$/.test(parsed.src) ? { toleratedBy: probe } : {};
+        if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg, ...tolerated });
         return;
+      }
       case "retry":
         emit({ kind: "error", ...eventBase(rec), source: "nccl", message: msg });
         return;
