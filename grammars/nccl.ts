@@ -59,11 +59,26 @@ export function scanNcclRecord(text: string): NcclRecordSpan | null {
   return null;
 }
 
+/**
+ * WARNs older than 2.1's `host:pid:tid` header, and 2.1–2.3 ones quoted without it. NCCL 1.x printed
+ * `WARN src/reduce.cu:126 <msg>` (debug.h: `"WARN %s:%d "`); 2.0 printed the host and device but no pid:tid
+ * (`host [0] include/socket.h:185 WARN <msg>`, the host often redacted to several words); a user quoting a 2.x
+ * record may keep only `include/socket.h:344 WARN <msg>`. Each needs the WARN's `file:line`, so prose does not match.
+ */
+const LEGACY_WARN_1X = /^WARN ([\w./\-]+\.(?:cc|cu|cpp|h|c):\d+) /;
+const LEGACY_WARN_DEV = /^(?:[^\s\[\]][^\[\]]{0,80} )?(\[\d+\] [\w./\-]+\.(?:cc|cu|cpp|h|c):\d+) WARN /;
+const LEGACY_WARN_SRC = /^([\w./\-]+\.(?:cc|cu|cpp|h|c):\d+) WARN /;
+
 /** The 2.2-era record: `host:pid:tid [0] INFO ...`, `[0] INFO ...`, `host:pid:tid [0] include/socket.h:360 WARN ...`. */
 export function scanLegacyRecord(text: string): NcclRecordSpan | null {
   const m = LEGACY.exec(text);
-  if (!m) return null;
-  return { head: m[0].slice(0, m[0].length - m[6].length - 1).trimEnd(), level: m[6] as NcclLevel, msg: text.slice(m[0].length).trim(), legacy: true };
+  if (m) return { head: m[0].slice(0, m[0].length - m[6].length - 1).trimEnd(), level: m[6] as NcclLevel, msg: text.slice(m[0].length).trim(), legacy: true };
+  const w = LEGACY_WARN_1X.exec(text);
+  if (w) return { head: w[1], level: "WARN", msg: text.slice(w[0].length).trim(), legacy: true };
+  // (a host before the device bracket is dropped: NOTES counts nodes from `host:pid:tid` prefixes only)
+  const b = LEGACY_WARN_DEV.exec(text) ?? LEGACY_WARN_SRC.exec(text);
+  if (b) return { head: b[1], level: "WARN", msg: text.slice(b[0].length).trim(), legacy: true };
+  return null;
 }
 
 /**

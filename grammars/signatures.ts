@@ -103,9 +103,10 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO init.cc:100 -> 20"],
   },
   {
-    id: "nccl.internalError", dialect: "nccl", level: "error", anyOf: ["internal error", "ncclinternalerror", "internal check failed"],
+    id: "nccl.internalError", dialect: "nccl", level: "error", anyOf: ["internal error", "ncclinternalerror", "internal check failed", "does not loop back", "does not contain rank"],
     values: INTERNAL_VALUES,
-    pattern: /\binternal error\b|ncclInternalError|Internal check failed/i, needsContext: true,
+    // graph/rings.cc's ring checks WARN and return ncclInternalError (2.4 → 2.30): `Error : ring 0 does not loop back to start (13 != 15)`
+    pattern: /\binternal error\b|ncclInternalError|Internal check failed|\bring \d+ does not (?:loop back to start|contain rank)\b/i, needsContext: true,
     samples: ["RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1275, internal error - please report this issue to the NCCL developers, NCCL version 2.18.1"],
     nearMisses: ["INFO 01-01 00:00:00 server.py:1] Internal Server Error for request 7"],
   },
@@ -210,8 +211,10 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out", "watchdog caught collective"],
     values: TIMEOUT_VALUES,
-    // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout)
-    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out")], "i"),
+    // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout;
+    // the C++ stack of that error, pasted without its message, still names where it was raised: `frame #1:
+    // c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout(...)`, `Exception raised from checkTimeout at ...`)
+    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at "], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
       "(WorkerDict pid=9, ip=10.0.0.2) [rank7]:[E101 10:00:00.000000001 ProcessGroupNCCL.cpp:629] [Rank 7] Watchdog caught collective oper",

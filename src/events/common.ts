@@ -8,6 +8,12 @@ export interface ErrorLineEvent extends EventBase {
   /** exception class or error code when the line names one (RuntimeError, ncclSystemError, ...) */
   errorType?: string;
   message: string;
+  /**
+   * a failure NCCL's own next lines show it went on from, told by the line that is its cause: 2.4's pciPath probe
+   * (`Could not find real path of /sys/class/net/eth0/device`, then `include/net.h:24 -> 2`, then the NIC taken at SYS
+   * distance). facts.recovered then holds it, never firstError.
+   */
+  toleratedBy?: EventBase["ev"];
 }
 
 /** A record read as one of the signatures of grammars/signatures.ts (one event per signature it is). */

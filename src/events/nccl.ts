@@ -138,7 +138,7 @@ export interface NcclActivityEvent extends EventBase {
   notice?: string;
 }
 
-/** The network named by other evidence: `NET/IB :` or `NET/OFI` inside error text, `Using internal Network`. */
+/** The network named by other evidence: `NET/IB :`, `NET/OFI` or a socket data-path WARN (`NET/Socket : .. message truncated`) inside error text, `Using internal Network`. */
 export interface NcclNetHintEvent extends EventBase {
   kind: "nccl.netHint";
   net: string;

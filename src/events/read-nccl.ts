@@ -4,7 +4,7 @@ import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclWho } from "./nccl.js";
-import { base, type Emit, type RecordReader } from "./types.js";
+import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
@@ -23,6 +23,14 @@ const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
+// the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
+// (` Rank  0 Group  0 Pid  11004 on node-29 device  0 [0000:61:00] NVIDIA L40S`): the device bracket must follow
+const TESTS_HEADER_BARE = /^\s*Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)\s+\[/;
+/**
+ * nccl-tests' own failure prints (src/common.h): `host: Test CUDA failure common.cu:732 'invalid device ordinal'`,
+ * `host: Test NCCL failure common.cu:958 'internal error / ...'` and the ` .. host pid N: Test failure common.cu:891` after them
+ */
+const TESTS_FAILURE = /(?:^|\s)Test (?:CUDA |NCCL )?failure [\w./\-]+\.(?:cu|cc|h):\d+/;
 // the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
 const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
 // NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
@@ -39,6 +47,8 @@ const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*
 
 const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
 
+/** a pre-2.4 WARN without the `[dev]` bracket: NCCL 1.x `WARN file:line`, or a quoted `file:line WARN` (grammars/nccl.ts) */
+const LEGACY_WARN_HINT = /^WARN \S+:\d+ |^\S+:\d+ WARN /;
 /**
  * NCCL INFO message bodies pasted without their `host:pid:tid [d] NCCL INFO` head (the user cut it): the HCA list, the
  * communicator lines (`ncclCommInitRank[Config] comm 0x.. rank N nranks M ..`, `comm 0x.. rank N nRanks M nNodes K ..`,
@@ -268,14 +278,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
     }
+    // torchrun's `[rankN]:` is the process's global rank; ProcessGroupNCCL's own `[Rank M]` / `[PG .. Rank M]` is its
+    // rank in that process group, global only in the default group: behind a `[rankN]:` naming another rank it is a
+    // subgroup's (`[rank13]:[E.. ProcessGroupNCCL.cpp:616] [Rank 1] Watchdog caught ...`) and not counted
+    let global: number | null = null;
     if (rec.raw.includes("[rank")) {
       TORCHRUN_RANK.lastIndex = 0;
-      for (let r = TORCHRUN_RANK.exec(rec.raw); r; r = TORCHRUN_RANK.exec(rec.raw)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
+      for (let r = TORCHRUN_RANK.exec(rec.raw); r; r = TORCHRUN_RANK.exec(rec.raw)) rank(rec, emit, NOBODY, (global = Number(r[1])), "pytorch");
     }
     if (t.includes("ank")) {
       PYTORCH_RANK.lastIndex = 0;
-      for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
-      if (t.includes("#") && (m = TESTS_HEADER.exec(t))) {
+      for (let r = PYTORCH_RANK.exec(t); r; r = PYTORCH_RANK.exec(t)) if (global === null || Number(r[1]) === global) rank(rec, emit, NOBODY, Number(r[1]), "pytorch");
+      if ((t.includes("#") && (m = TESTS_HEADER.exec(t))) || (t.includes(" Pid ") && (m = TESTS_HEADER_BARE.exec(t)))) {
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
         rank(rec, emit, who, Number(m[1]), "ncclTests");
@@ -287,6 +301,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
     }
     if (t.startsWith("comm 0x") && (m = BARE_COMM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "comm", Number(m[2]));
+    if (t.includes("Test ") && t.includes(" failure ") && TESTS_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
     // a record cut right after its `host:pid:tid` prefix still names its host
     if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word
@@ -317,6 +332,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     if (/^NET\/IB\b|^NET\/IBext/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
     else if (/^NET\/OFI\b/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
+    // net_socket.cc's data-path WARNs (`NET/Socket : [peer X] message truncated`, `unable to allocate requests`) come
+    // from a socket connection in use; its init WARN (`NET/Socket : no interface found`) does not
+    else if (/^NET\/Socket ?: (?!no interface)/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "Socket" });
     if (!span.legacy) {
       emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
     }
@@ -351,6 +369,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
+  // the last `Could not find real path of ...` INFO record (see the errorReturn case below)
+  let pciPathMiss: { input: number; key: string; ev: EventBase["ev"] } | null = null;
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
@@ -375,6 +395,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         noteComm(who, tid, parsed.comm);
         return;
       }
+    }
+    if (msg.startsWith("Could not find real path")) {
+      pciPathMiss = { input: rec.input, key: `${who.host}|${who.pid}|${tid}`, ev: evidenceOf(rec) };
+      return;
     }
     const parsed = messageOf(msg);
     switch (parsed.kind) {
@@ -434,10 +458,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         }
         return;
       }
-      case "errorReturn":
+      case "errorReturn": {
         emit({ kind: "nccl.errorReturn", ...eventBase(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
-        if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg });
+        // 2.4's netDistance asks the net for the NIC's PCI path; a virtual NIC has none (`Could not find real path of
+        // /sys/class/net/eth0/device`), ncclNetPciPath returns `include/net.h:24 -> 2` and NCCL takes the NIC at SYS distance
+        const probe = pciPathMiss?.input === rec.input && pciPathMiss.key === `${who.host}|${who.pid}|${tid}` && rec.line - pciPathMiss.ev.line <= 2 ? pciPathMiss.ev : null;
+        pciPathMiss = null;
+        const tolerated = probe && parsed.code === 2 && /(?:^|\/)net\.h:\d+$/.test(parsed.src) ? { toleratedBy: probe } : {};
+        if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg, ...tolerated });
         return;
+      }
       case "retry":
         emit({ kind: "error", ...eventBase(rec), source: "nccl", message: msg });
         return;
@@ -479,7 +509,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const prev = lastRec;
       lastRec = rec;
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
-      if (!span && (t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] ")) && !t.includes("NCCL")) span = scanLegacyRecord(t);
+      if (!span && !t.includes("NCCL") && (((t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] "))) || (t.includes("WARN ") && LEGACY_WARN_HINT.test(t)))) span = scanLegacyRecord(t);
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
       if (!span) return (cutVia !== null && readCutVia(rec, emit)) || readForeign(rec, emit);

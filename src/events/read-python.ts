@@ -118,6 +118,8 @@ const NCCL_VERSION = /NCCL version (\d+\.\d+\.\d+[\w.+\-]*)/;
 const NCCL_DETAIL_IN = /(?:^|\s)(nccl[A-Z]\w*):\s/;
 const NCCL_DETAIL = /^(nccl[A-Z]\w*|Unknown NCCL error!?)(?::\s*(.*))?$/;
 const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
+/** XLA's wording of a failed NCCL call (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives) */
+const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
 
 export function createPythonReader(): RecordReader {
@@ -368,6 +370,17 @@ export function createPythonReader(): RecordReader {
     if (at >= 0) startNccl(rec, key, msg.slice(at), rank, emit);
   };
 
+  /**
+   * XLA (JAX, TensorFlow) returns a failed NCCL call as a Status line of its own: `INTERNAL: .../nccl_utils.cc:275:
+   * NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled cuda error` (xla/service/gpu).
+   */
+  const xlaNcclFailure = (rec: LogRecord, text: string, emit: Emit): boolean => {
+    const at = text.includes("NCCL operation ") ? text.search(XLA_NCCL_FAILED) : -1;
+    if (at < 0) return false;
+    emitError(rec, emit, "nccl", text.slice(at).trim());
+    return true;
+  };
+
   const readGlog = (rec: LogRecord, key: string, text: string, emit: Emit): boolean => {
     const g = parseGlogHead(text);
     if (!g) return false;
@@ -515,6 +528,8 @@ export function createPythonReader(): RecordReader {
               }
               flush(a, emit);
             }
+            // XLA's Status line `INTERNAL: ... NCCL operation ... failed: ...` is shaped like an exception named INTERNAL
+            if (!(a && !a.ended) && !isErrorTypeName(line.errorType ?? "") && xlaNcclFailure(rec, text, emit)) return true;
             readException(rec, line, a && !a.ended ? a : undefined, emit);
             torchMessage(rec, key, text, null, null, emit);
             return true;
@@ -565,6 +580,7 @@ export function createPythonReader(): RecordReader {
           return true;
         }
       }
+      if (xlaNcclFailure(rec, text, emit)) return true;
       for (const phrase of TORCH_ERROR_PHRASES) {
         if (text.includes(phrase)) {
           emitError(rec, emit, "torch", text);

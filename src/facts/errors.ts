@@ -54,7 +54,12 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   name: "errors",
   init: () => ({ firstError: null, tentative: [], recovered: [], firstWarning: null, errorCount: 0, warningCount: 0 }),
   reduce(state, e: Event) {
-    if (e.kind === "error") {
+    if (e.kind === "error" && e.toleratedBy) {
+      // its cause's own line says NCCL went on from it (see ErrorLineEvent.toleratedBy)
+      state.errorCount++;
+      const rec = (state.recovered ??= []);
+      if (rec.length < MAX_RECOVERED) rec.push({ failure: located(e), by: located({ ev: e.toleratedBy, input: e.input }), kind: "error-return" });
+    } else if (e.kind === "error") {
       state.errorCount++;
       const thread = NCCL_THREAD.exec(e.ev.text);
       const key = thread ? `${e.input}|${thread[1]}` : null;

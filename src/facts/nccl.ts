@@ -628,6 +628,6 @@ function pickNet(s: NcclState, version: string | null): { net: string; at: Locat
   const ibOff = s.ibNone !== null || s.env.NCCL_IB_DISABLE === "1";
   if (s.socketUsing && (ibOff || versionBefore(version, 2, 5) === false || (version === null && !s.ibUsing))) return { net: "Socket", at: s.socketUsing };
   if (s.socketUsing && s.ibUsing && s.ibNone) return { net: "Socket", at: s.socketUsing };
-  for (const n of ["IB", "OFI"]) if (s.netHints[n]) return { net: n, at: s.netHints[n] };
+  for (const n of ["IB", "OFI", "Socket"]) if (s.netHints[n]) return { net: n, at: s.netHints[n] };
   return null;
 }

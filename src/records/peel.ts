@@ -230,6 +230,11 @@ export function peelWrapped(raw: string): Peeled {
       s = s.replace(BLOCKQUOTE, "");
       continue;
     }
+    // a whole line pasted in markdown bold (`**NCCL version 2.4.7+cuda..**`, `**host:pid:tid [0] .. NCCL WARN ..**`)
+    if (c === 42 /* * */ && s.length > 4 && s.startsWith("**") && s.charCodeAt(2) !== 42 && s.trimEnd().endsWith("**")) {
+      s = s.trimEnd().slice(2, -2);
+      continue;
+    }
     if (c === 40 /* ( */) {
       m = /^\(([^()]*?)\s*(?:pid=(\d+))(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/.exec(s);
       if (m) {
