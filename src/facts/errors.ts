@@ -105,7 +105,8 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
     const missing: import("./schema.js").Missing[] = [];
     // the first line that reports a failure (CONTRACT.md), whether or not NCCL went on after it: a failure it
     // recovered from is also in `recovered`, which the rules and the verdict read
-    const first = [...(state.tentative ?? []), ...(state.recovered ?? []).map((r) => r.failure as Located)].reduce<Located | null>((a, t) => earlier(a, t), state.firstError);
+    const failures = (state.recovered ?? []).map((r) => r.failure as Located);
+    const first = [...(state.tentative ?? []), ...failures].reduce<Located | null>((a, t) => earlier(a, t), state.firstError);
     if (first) sources.firstError = plain(first)!;
     return {
       facts: {
