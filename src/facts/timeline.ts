@@ -25,11 +25,17 @@ export interface TimelineState {
 
 const MAX_HOSTS = 64;
 
+/** NCCL's `host:pid:tid [dev]` line header (a host has a letter: `21:34:20 [0]` is a time) */
+const NCCL_HEADER_HOST = /(?:^|\s)([\w.-]*[A-Za-z][\w.-]*):\d+:\d+ \[\d+\] /;
+
 function keyOf(state: TimelineState, e: Event): string {
   const host = "host" in e && typeof e.host === "string" && e.host ? e.host : null;
   if (host) return host;
   const last = state.lastHost;
   if (last && last.input === e.input && last.line === e.ev.line) return last.host;
+  // a line no NCCL event placed (an INFO error return, a retried connection) names its host in its header
+  const header = NCCL_HEADER_HOST.exec(e.ev.text);
+  if (header) return header[1];
   if (e.origin.host) return e.origin.host;
   if (e.origin.ip) return `ip:${e.origin.ip}`;
   return "";

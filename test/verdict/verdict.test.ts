@@ -199,6 +199,8 @@ describe("more specifics and recovered failures", () => {
     expect(r.facts.firstError?.line).toBe(2);
     expect(r.facts.recovered?.map((x) => [x.kind, x.failure.line, x.by.line])).toEqual([["retry", 2, 4], ["retry", 3, 4]]);
     expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 1 rank/);
+    // on its host's line of the timeline (the retry line is placed by its own header)
+    expect(r.facts.timeline?.map((t) => [t.host, t.firstError?.line, t.ncclInit?.line])).toEqual([["gpu-1", 2, 5]]);
     // the reports say so beside the first error
     expect(renderText(r, { color: false, width: 200 })).toMatch(/First error\n {2}\S*run\.log:2\n {2}gpu-1:5001:5230 \[0\] NCCL INFO Call to connect returned Connection refused, retrying\n {2}NCCL went on after it \(\S*run\.log:4: gpu-1:5001:5001 \[0\] NCCL INFO Using network IB\)\n/);
     expect(renderMarkdown(r)).toMatch(/First error at \S*run\.log:2: .*retrying \(NCCL went on after it: \S*run\.log:4\)/);
