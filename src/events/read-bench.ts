@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isLegacyServeRow, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -133,6 +133,15 @@ export function createBenchReader(): RecordReader {
     return false;
   }
 
+  /** `#  Rank  0 Group  0 Pid 1234 on host device  0 [0x1b] NVIDIA A100` (the `#` may be gone): true when it was one */
+  function readDevice(rec: LogRecord, t: string, emit: Emit): boolean {
+    const d = parseDeviceLine(t);
+    if (!d) return false;
+    ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
+    emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
+    return true;
+  }
+
   function readNcclComment(rec: LogRecord, t: string, emit: Emit): boolean {
     // t starts with `#`
     if (t.includes("nThread") && t.includes("nGpus")) {
@@ -141,13 +150,7 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
       return true;
     }
-    if (t.includes("Rank") && t.includes(" on ")) {
-      const d = parseDeviceLine(t);
-      if (!d) return false;
-      ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
-      emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
-      return true;
-    }
+    if (t.includes("Rank") && t.includes(" on ")) return readDevice(rec, t, emit);
     if (t.startsWith("# nccl-tests version")) {
       ncclRun(rec, emit, (r) => r.started).readVersion(t);
       return true;
@@ -275,6 +278,14 @@ export function createBenchReader(): RecordReader {
           return true;
         }
       }
+      if (c === 45 /* - */ && isMetricSectionRule(t)) {
+        // a paste that starts at a metric section (`-----Time per Output Token (excl. 1st token)------`): the block's tail
+        endServe(emit);
+        serve = { rec, data: new ServeBlock(false, true) };
+        serveHashed = false;
+        foreign = 0;
+        return true;
+      }
       if (c === 83 /* S */ && t.startsWith("Successful requests:")) {
         // the banner-less layout of 2024-02..05 (or a paste that starts below the banner)
         const row = parseLabelRow(t);
@@ -298,6 +309,8 @@ export function createBenchReader(): RecordReader {
           else pendingCollective = name;
         }
       }
+      // the device lines of an output whose `#` a markdown rendering took (headings) or of 2017's nccl-tests, after its settings line
+      if (c === 82 /* R */ && nccl?.data.settings && nccl.data.rows.length === 0 && t.startsWith("Rank ") && t.includes(" on ") && readDevice(rec, t, emit)) return true;
       if (c === 110 /* n */ && t.startsWith("nThread ") && t.includes("nGpus")) {
         // the uncommented settings line of 2017
         const settings = parseSettingsLine(t);
