@@ -140,3 +140,61 @@ describe("nccl-tests device lines without their `#`, and one cut after the host"
     expect(ids(r, "error")).toEqual([]);
   });
 });
+
+const preempt = (n: number) =>
+  `WARNING 05-02 11:20:31 scheduler.py:1560] Sequence group cmpl-9f2-0 is preempted by PreemptionMode.RECOMPUTE mode because there is not enough KV cache space. This can affect the end-to-end performance. Increase gpu_memory_utilization or tensor_parallel_size to provide more KV cache memory. total_num_cumulative_preemption=${n}`;
+const v0stats = (run: number, pend: number, kv: string) =>
+  `INFO 05-02 11:20:35 metrics.py:351] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 210.4 tokens/s, Running: ${run} reqs, Swapped: 0 reqs, Pending: ${pend} reqs, GPU KV cache usage: ${kv}%, CPU KV cache usage: 0.0%.`;
+
+describe("a flattened paste whose first vLLM record follows other text on the line", () => {
+  it("reads the records from the first header on: the preemption count and the stats record after it", async () => {
+    // (an issue body whose line breaks a scraper dropped: the first header far into the line, past a sentence and a command)
+    const intro =
+      "### Describe the bug When the server runs with a small cache the benchmark slows down. Client: ``` python benchmark_serving.py --model m --request-rate 4 --num-prompts 500 --dataset-path data.json ``` Server: ``` vllm serve m --max-model-len 4096 --gpu-memory-utilization 0.5 --swap-space 4 --max-num-seqs 64 ``` Server-side log: ```";
+    const text = `${intro} ${preempt(51)} ${v0stats(20, 3, "99.1")} ERROR 05-02 11:20:36 engine.py:135] AssertionError \`\`\`\n`;
+    const r = await analyzeText(text);
+    const rt = r.facts.runtime!;
+    expect(rt.preemptions).toBe(51);
+    expect([rt.statsLines, rt.running!.max, rt.waiting!.max, rt.gpuKvUsagePct!.max]).toEqual([1, 20, 3, 99.1]);
+    expect(ids(r)).toContain("runtime/kv-cache-pressure");
+  });
+
+  it("reads V1's bracketed header behind a sentence, and nothing from a sentence that only names a level and a date", async () => {
+    const v1 = "INFO 07-01 09:00:10 [loggers.py:123] Engine 000: Avg prompt throughput: 5.0 tokens/s, Avg generation throughput: 61.0 tokens/s, Running: 4 reqs, Waiting: 0 reqs, GPU KV cache usage: 12.5%, Prefix cache hit rate: 0.0%";
+    const said = "We run the model behind a gateway on two nodes, with prefix caching on and the default scheduler settings; after an hour under a steady load of about forty users the replies slowed down a lot, and the only thing the server kept printing, every ten seconds, was the line below, which we copied from the pod's log viewer:";
+    expect(said.length).toBeGreaterThan(300);
+    const r = await analyzeText(`${said} ${v1}\n`);
+    expect([r.facts.runtime!.statsLines, r.facts.runtime!.running!.max, r.facts.runtime!.generationThroughput!.max]).toEqual([1, 4, 61]);
+
+    const prose = await analyzeText("we saw an INFO 07-01 09:00:10 line and then a WARNING about KV cache space being low, nothing else\n");
+    expect(prose.facts.runtime?.statsLines ?? 0).toBe(0);
+    expect(prose.facts.runtime?.preemptions ?? null).toBeNull();
+  });
+});
+
+describe("a stats record a terminal hard-wrapped", () => {
+  const v1 = (t: string, run: number, kv: string, gen: string) =>
+    `(APIServer pid=1) INFO 10-14 17:00:${t} [loggers.py:123] Engine 000: Avg prompt throughput: 1479.5 tokens/s, Avg generation throughput: ${gen} tokens/s, Running: ${run} reqs, Waiting: 2 reqs, GPU KV cache usage: ${kv}%, Prefix cache hit rate: 42.4%`;
+  const stamp = (s: string) => `2025-10-15T00:00:${s}.753199366Z `;
+
+  it("reads the record once from its two halves, cut inside a label (kubectl stamps on the first half only, CRLF)", async () => {
+    const whole = v1("48", 39, "75.8", "834.0");
+    const cut = whole.indexOf("throughput: 834.0") + 6;
+    const text = [
+      `${stamp("43")}(APIServer pid=1) INFO:     10.250.5.33:58396 - "GET /metrics HTTP/1.1" 200 OK`,
+      stamp("48") + whole.slice(0, cut),
+      whole.slice(cut),
+      stamp("58") + v1("58", 40, "76.0", "820.9"),
+      "",
+    ].join("\r\n");
+    const rt = (await analyzeText(text)).facts.runtime!;
+    expect([rt.statsLines, rt.running!.max, rt.waiting!.max, rt.gpuKvUsagePct!.max, rt.generationThroughput!.max]).toEqual([2, 40, 2, 76, 834]);
+  });
+
+  it("counts two whole adjacent records once each, and joins nothing onto a line that starts a record", async () => {
+    const whole = v1("48", 7, "10.0", "50.0");
+    const text = [whole, v1("58", 8, "11.0", "51.0"), whole.slice(0, 90), `INFO 10-14 17:01:08 [loggers.py:123] Engine 000: ${whole.slice(whole.indexOf("Avg prompt"))}`, ""].join("\n");
+    const rt = (await analyzeText(text)).facts.runtime!;
+    expect([rt.statsLines, rt.running!.max]).toEqual([3, 8]);
+  });
+});
