@@ -198,3 +198,22 @@ describe("a stats record a terminal hard-wrapped", () => {
     expect([rt.statsLines, rt.running!.max]).toEqual([3, 8]);
   });
 });
+
+describe("offline results kept as comments", () => {
+  it("reads latency runs whose lines are `# ` comments under labels, with trailing blanks", async () => {
+    const run = (avg: string, ps: string[]) => [`# Avg latency: ${avg} seconds`, ...["10", "50", "90", "99"].map((p, i) => `# ${p}% percentile latency: ${ps[i]} seconds`)];
+    const text = ["## int4 weights", ...run("0.8123", ["0.8001", "0.8110", "0.8250", "0.8399"]).map((l) => l.padEnd(120)), "", "## baseline", ...run("1.2950", ["1.2800", "1.2931", "1.3102", "1.3300"]), ""].join("\n");
+    const b = (await analyzeText(text)).facts.bench!;
+    expect(b.latency!.avgLatencyS).toBe(0.8123);
+    expect((b.latency as Record<string, unknown>).percentilesS).toEqual({ "10": 0.8001, "50": 0.811, "90": 0.825, "99": 0.8399 });
+    expect(b.runs.filter((r) => r.kind === "latency").map((r) => r.values.avgLatencyS)).toEqual([0.8123, 1.295]);
+  });
+
+  it("reads a throughput run behind `#` and leaves comments that only mention the words", async () => {
+    const text = ["# Throughput: 3.10 requests/s, 1590.20 total tokens/s, 397.55 output tokens/s", "# Total num prompt tokens:  153600", "# Total num output tokens:  38400", "# Throughput: should be near 3 requests/s", "# Avg latency: lower is better", ""].join("\n");
+    const b = (await analyzeText(text)).facts.bench!;
+    const t = b.throughput as Record<string, unknown>;
+    expect([t.requestsPerS, t.totalTokensPerS, t.outputTokensPerS, t.totalPromptTokens, t.totalOutputTokens, t.runCount]).toEqual([3.1, 1590.2, 397.55, 153600, 38400, 1]);
+    expect(b.latency ?? null).toBeNull();
+  });
+});

@@ -9,6 +9,8 @@ import { base, type Emit, type RecordReader } from "./types.js";
 
 /** a banner block ends after this many lines that are not its rows (a paste that lost its closing rule) */
 const MAX_FOREIGN_LINES_IN_BLOCK = 8;
+/** the lines of `vllm bench throughput` / `latency` a paste may keep behind a `# ` */
+const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
 
@@ -183,7 +185,7 @@ export function createBenchReader(): RecordReader {
     return /^#\s*(?:\(B\)|Using devices|$|out-of-place|\s)/.test(t);
   }
 
-  return {
+  const reader: RecordReader = {
     name: "bench",
     read(rec, emit) {
       const t = rec.text;
@@ -208,6 +210,9 @@ export function createBenchReader(): RecordReader {
         }
         if (c === 35) {
           if (readNcclComment(rec, t, emit)) return true;
+          // offline results kept as comments (`# Avg latency: 0.97 seconds`, `# Throughput: 7.15 requests/s, ...`)
+          const u = t.replace(/^#+\s*/, "");
+          if (OFFLINE_RESULT.test(u)) return reader.read({ ...rec, text: u }, emit);
           if (throughput || latency) {
             endThroughput(emit);
             endLatency(emit);
@@ -332,4 +337,5 @@ export function createBenchReader(): RecordReader {
       endLatency(emit);
     },
   };
+  return reader;
 }
