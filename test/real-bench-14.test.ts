@@ -133,6 +133,15 @@ describe("nccl-tests device lines without their `#`, and one cut after the host"
     expect(((await analyzeText(prose)).facts.bench!.ncclTests! as Record<string, unknown>).ranks).toBe(1);
   });
 
+  it("counts a rank whose line a paste cut before the host (after `Pid`, inside the pid), and no longer line that is not one", async () => {
+    const dev = (r: number) => `#  Rank ${String(r).padStart(2)} Group  0 Pid  31200 on   node-x device ${String(r).padStart(2)} [0000:${(r * 16 + 5).toString(16).padStart(2, "0")}:00] AMD Instinct MI300X`;
+    const head = "# nThread 1 nGpus 4 minBytes 16 maxBytes 1024 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0";
+    for (const [last, ranks] of [["#  Rank  3 Group  0 Pid", 4], ["#  Rank  3 Group  0 Pid 312", 4], ["#  Rank  3", 4], ["#  Rank  3 Group  0 Pid 312 was killed", 3]] as const) {
+      const n = (await analyzeText([head, "# Using devices", dev(0), dev(1), dev(2), last, ""].join("\n"))).facts.bench!.ncclTests! as Record<string, unknown>;
+      expect([last, n.ranks, n.hosts]).toEqual([last, ranks, ["node-x"]]);
+    }
+  });
+
   it("leaves an uncommented `Rank ... on ...` line alone when no nccl-tests settings line came before", async () => {
     const text = ["Rank 0 on node1 device 0 [0x1b] is ready", "Rank 1 on node1 device 1 [0x1c] is ready", ""].join("\n");
     const r = await analyzeText(text);

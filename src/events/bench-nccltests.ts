@@ -45,6 +45,8 @@ export class NcclTestsRun {
   ncclLibrary: string | null = null;
   collective: string | null = null;
   devices: DeviceLine[] = [];
+  /** ranks of device lines a paste cut before their host (`#  Rank  7 Group  0 Pid`) */
+  cutRanks = new Set<number>();
   columns: string[] | null = null;
   rows: NcclTestsRow[] = [];
   rowsIncomplete = 0;
@@ -173,7 +175,7 @@ export class NcclTestsRun {
     const stepUnit = typeof s.stepUnit === "string" ? s.stepUnit : null;
     return {
       collective: this.collective,
-      ranks: this.devices.length ? new Set(this.devices.map((d) => d.rank)).size : null,
+      ranks: this.devices.length || this.cutRanks.size ? new Set([...this.devices.map((d) => d.rank), ...this.cutRanks]).size : null,
       avgBusbwGBs: this.avg?.value ?? null,
       maxBusbwGBs: busbws.length ? Math.max(...busbws) : null,
       wrongTotal,

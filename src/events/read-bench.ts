@@ -9,6 +9,8 @@ import { base, type Emit, type RecordReader } from "./types.js";
 
 /** a banner block ends after this many lines that are not its rows (a paste that lost its closing rule) */
 const MAX_FOREIGN_LINES_IN_BLOCK = 8;
+/** a prefix of a device line that ends before the host (`#  Rank  7 Group  0 Pid 153052 on`): nothing after what it has */
+const CUT_DEVICE = /^#?\s*Rank\s+(\d+)(?:\s+Group(?:\s+\d+)?)?(?:\s+Pid(?:\s+\d+)?)?(?:\s+on)?\s*$/;
 /** the lines of `vllm bench throughput` / `latency` a paste may keep behind a `# ` */
 const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
@@ -138,7 +140,14 @@ export function createBenchReader(): RecordReader {
   /** `#  Rank  0 Group  0 Pid 1234 on host device  0 [0x1b] NVIDIA A100` (the `#` may be gone): true when it was one */
   function readDevice(rec: LogRecord, t: string, emit: Emit): boolean {
     const d = parseDeviceLine(t);
-    if (!d) return false;
+    if (!d) {
+      // a device line a paste cut before its host: its rank still counts
+      const cut = CUT_DEVICE.exec(t);
+      if (!cut) return false;
+      const rank = Number(cut[1]);
+      ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.cutRanks.has(rank) || r.devices.some((x) => x.rank === rank)).cutRanks.add(rank);
+      return true;
+    }
     ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
     emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
     return true;
@@ -152,7 +161,7 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
       return true;
     }
-    if (t.includes("Rank") && t.includes(" on ")) return readDevice(rec, t, emit);
+    if (t.includes("Rank") && (t.includes(" on ") || CUT_DEVICE.test(t))) return readDevice(rec, t, emit);
     if (t.startsWith("# nccl-tests version")) {
       ncclRun(rec, emit, (r) => r.started).readVersion(t);
       return true;
