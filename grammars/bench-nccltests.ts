@@ -30,7 +30,8 @@ export interface DeviceLine {
   group: number | null;
   pid: number | null;
   host: string;
-  device: number;
+  /** null on a line a paste cut after the host */
+  device: number | null;
   busId: string | null;
   gpuName: string | null;
 }
@@ -66,14 +67,18 @@ class NcclTestsParser extends EmbeddedActionsParser {
     this.AT_LEAST_ONE(() => {
       host.push(this.OR([{ ALT: () => this.CONSUME(Word) }, { ALT: () => this.CONSUME4(Num) }, { ALT: () => this.CONSUME(Colon) }, { ALT: () => this.CONSUME(Paren) }]));
     });
-    this.CONSUME(DeviceKw);
-    const device = this.CONSUME5(Num);
+    let device: IToken | undefined;
     let bus: IToken | undefined;
-    this.OPTION4(() => {
-      bus = this.CONSUME(BusId);
+    // (a paste cut right after the host name keeps the rank: the device part is optional here, parseDeviceLine checks the cut)
+    this.OPTION5(() => {
+      this.CONSUME(DeviceKw);
+      device = this.CONSUME5(Num);
+      this.OPTION4(() => {
+        bus = this.CONSUME(BusId);
+      });
+      // the GPU name: any words, read back from the text by offset
+      this.MANY(() => this.OR2([{ ALT: () => this.CONSUME2(Word) }, { ALT: () => this.CONSUME6(Num) }, { ALT: () => this.CONSUME2(Colon) }, { ALT: () => this.CONSUME2(Paren) }, { ALT: () => this.CONSUME2(Hash) }, { ALT: () => this.CONSUME2(BusId) }]));
     });
-    // the GPU name: any words, read back from the text by offset
-    this.MANY(() => this.OR2([{ ALT: () => this.CONSUME2(Word) }, { ALT: () => this.CONSUME6(Num) }, { ALT: () => this.CONSUME2(Colon) }, { ALT: () => this.CONSUME2(Paren) }, { ALT: () => this.CONSUME2(Hash) }, { ALT: () => this.CONSUME2(BusId) }]));
     return { rank, group, pid, host, device, bus };
   });
 
@@ -104,7 +109,7 @@ function tokens(text: string): IToken[] | null {
 
 const int = (t: IToken | undefined): number | null => (t ? Number.parseInt(t.image, 10) : null);
 
-/** Reads a `# Rank N ... on HOST device D [bus] GPU name` line; null when it is not one. Never throws. */
+/** Reads a `# Rank N ... on HOST device D [bus] GPU name` line (`#` optional); null when it is not one. Never throws. */
 export function parseDeviceLine(text: string): DeviceLine | null {
   const toks = tokens(text);
   if (!toks || toks.length === 0) return null;
@@ -112,17 +117,19 @@ export function parseDeviceLine(text: string): DeviceLine | null {
   parser.input = toks;
   const out = parser.deviceLine();
   if (parser.errors.length > 0 || !out) return null;
+  // a line cut after its host (`#  Rank  7 Group  0 Pid 153052 on    kolyoz2`): one host word and nothing more
+  if (!out.device && out.host.length !== 1) return null;
   const first = out.host[0];
   const last = out.host[out.host.length - 1];
   const host = text.slice(first.startOffset, last.startOffset + last.image.length).trim();
-  const tail = out.bus ? out.bus : out.device;
-  const gpuName = text.slice(tail.startOffset + tail.image.length).trim() || null;
+  const tail = out.bus ?? out.device;
+  const gpuName = tail ? text.slice(tail.startOffset + tail.image.length).trim() || null : null;
   return {
     rank: int(out.rank) ?? 0,
     group: int(out.group),
     pid: int(out.pid),
     host,
-    device: int(out.device) ?? 0,
+    device: int(out.device),
     busId: out.bus ? out.bus.image.slice(1, -1) : null,
     gpuName,
   };

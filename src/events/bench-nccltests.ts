@@ -45,6 +45,8 @@ export class NcclTestsRun {
   ncclLibrary: string | null = null;
   collective: string | null = null;
   devices: DeviceLine[] = [];
+  /** ranks of device lines a paste cut before their host (`#  Rank  7 Group  0 Pid`) */
+  cutRanks = new Set<number>();
   columns: string[] | null = null;
   rows: NcclTestsRow[] = [];
   rowsIncomplete = 0;
@@ -104,7 +106,10 @@ export class NcclTestsRun {
   }
 
   private rowOf(cells: Cell[]): NcclTestsRow {
-    const cols = this.columns ?? defaultColumns(cells);
+    let cols = this.columns ?? defaultColumns(cells);
+    // alltoall before 2022 printed its op as an empty `%6s` under a `redop` header: one cell fewer, a number where the op is
+    const op = cols.indexOf("redop");
+    if (op >= 0 && cells.length === cols.length - 1 && cells[op]?.value !== null) cols = cols.filter((_, i) => i !== op);
     if (!this.columns) this.guessedErrorColumn = ERROR_COLUMNS.find((c) => cols.includes(c)) ?? null;
     const at = (name: string, nth: number): number => {
       let seen = -1;
@@ -170,7 +175,7 @@ export class NcclTestsRun {
     const stepUnit = typeof s.stepUnit === "string" ? s.stepUnit : null;
     return {
       collective: this.collective,
-      ranks: this.devices.length ? new Set(this.devices.map((d) => d.rank)).size : null,
+      ranks: this.devices.length || this.cutRanks.size ? new Set([...this.devices.map((d) => d.rank), ...this.cutRanks]).size : null,
       avgBusbwGBs: this.avg?.value ?? null,
       maxBusbwGBs: busbws.length ? Math.max(...busbws) : null,
       wrongTotal,
@@ -207,6 +212,11 @@ export class NcclTestsRun {
 }
 
 function defaultColumns(cells: Cell[]): string[] {
+  // 11 cells with a number where the op would be: a collective without an op column (sendrecv, alltoall of 2019-2021)
+  if (cells.length === 11 && cells[3]?.value !== null) {
+    const side = ["time", "algbw", "busbw", DEVIATION.test(cells[6]?.text ?? "") ? "error" : "#wrong"];
+    return ["size", "count", "type", ...side, ...side];
+  }
   const base = ["size", "count", "type", "redop"];
   // 13 cells: the `root` column of 2022+; 12: without it
   const withRoot = cells.length === 13 || (cells.length > 4 && cells.length !== 12 && Number.isInteger(cells[4].value) && (cells[4].value ?? 0) < 0);
@@ -225,13 +235,19 @@ const ROW_OP = /^(?:sum|prod|max|min|avg|mulsum|premulsum|none)$/;
 
 /**
  * A whole data row (`134217728  33554432  float  sum  -1  27691  4.85  4.85  0  27634 ...`) on its own: 12 cells
- * (before 2022) or 13 (with `root`), size and count integers, a type and an op name, then numbers or `N/A`. Specific
- * enough to start a table whose paste begins below the column header (a sweep's tail and footer only).
+ * (before 2022) or 13 (with `root`), size and count integers, a type and an op name, then numbers or `N/A`; or 11 with
+ * no op name, whose two `error` cells are deviations (`0e+00`). Specific enough to start a table whose paste begins
+ * below the column header (a sweep's tail and footer only).
  */
 export function isWholeTableRow(t: string): boolean {
   const cells = tableCells(t);
-  if (!cells || (cells.length !== 12 && cells.length !== 13)) return false;
+  if (!cells || cells.length < 11 || cells.length > 13) return false;
   if (!Number.isInteger(cells[0].value) || !Number.isInteger(cells[1].value)) return false;
+  if (cells.length === 11) {
+    // no op column (sendrecv, alltoall of 2019-2021): time, algbw, busbw and the `error` deviation (`0e+00`) twice
+    const dev = (c: Cell) => DEVIATION.test(c.text) || c.text === "N/A";
+    return ROW_TYPE.test(cells[2].text) && cells.slice(3).every((c) => c.value !== null || c.text === "N/A") && dev(cells[6]) && dev(cells[10]);
+  }
   if (!ROW_TYPE.test(cells[2].text) || !ROW_OP.test(cells[3].text)) return false;
   return cells.slice(4).every((c) => c.value !== null || c.text === "N/A");
 }

@@ -83,17 +83,23 @@ export const isClosingRule = (t: string): boolean => /^={20,}$/.test(t);
 /** `---------------Time to First Token----------------` */
 export const isSectionRule = (t: string): boolean => t.startsWith("-----") && t.endsWith("---");
 
+// the metric sections serve.py prints (`"{s:{c}^{n}}".format(s=header, n=50, c="-")`): TTFT, TPOT, ITL, E2EL
+const METRIC_SECTION = /^-{3,}(?:Time to First Token|Time per Output Token(?: \(excl\. 1st token\))?|Inter-token Latency|End-to-end Latency)-{3,}$/;
+/** A metric section's rule: where a paste that starts below the block's head (no banner, no request rows) begins */
+export const isMetricSectionRule = (t: string): boolean => METRIC_SECTION.test(t);
+
 /** Collects the rows of one printed block. */
 export class ServeBlock {
   readonly values: Record<string, unknown> = {};
   complete = false;
   rows = 0;
 
-  constructor(readonly banner: boolean) {}
+  /** `section`: the block is a paste's tail that starts at a metric section's rule (its rows are latency metrics only) */
+  constructor(readonly banner: boolean, readonly section = false) {}
 
   /** a block of the 2023 layout counts once it has its `Throughput: N requests/s` row (a lone `Total time: 3 s` is no result) */
   get isResult(): boolean {
-    return this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.banner);
+    return this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.banner || this.section);
   }
 
   /** Takes one row; false when the row is not one of this block's. */

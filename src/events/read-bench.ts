@@ -2,13 +2,17 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isLegacyServeRow, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
 /** a banner block ends after this many lines that are not its rows (a paste that lost its closing rule) */
 const MAX_FOREIGN_LINES_IN_BLOCK = 8;
+/** a prefix of a device line that ends before the host (`#  Rank  7 Group  0 Pid 153052 on`): nothing after what it has */
+const CUT_DEVICE = /^#?\s*Rank\s+(\d+)(?:\s+Group(?:\s+\d+)?)?(?:\s+Pid(?:\s+\d+)?)?(?:\s+on)?\s*$/;
+/** the lines of `vllm bench throughput` / `latency` a paste may keep behind a `# ` */
+const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
 
@@ -133,6 +137,22 @@ export function createBenchReader(): RecordReader {
     return false;
   }
 
+  /** `#  Rank  0 Group  0 Pid 1234 on host device  0 [0x1b] NVIDIA A100` (the `#` may be gone): true when it was one */
+  function readDevice(rec: LogRecord, t: string, emit: Emit): boolean {
+    const d = parseDeviceLine(t);
+    if (!d) {
+      // a device line a paste cut before its host: its rank still counts
+      const cut = CUT_DEVICE.exec(t);
+      if (!cut) return false;
+      const rank = Number(cut[1]);
+      ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.cutRanks.has(rank) || r.devices.some((x) => x.rank === rank)).cutRanks.add(rank);
+      return true;
+    }
+    ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
+    emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
+    return true;
+  }
+
   function readNcclComment(rec: LogRecord, t: string, emit: Emit): boolean {
     // t starts with `#`
     if (t.includes("nThread") && t.includes("nGpus")) {
@@ -141,13 +161,7 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
       return true;
     }
-    if (t.includes("Rank") && t.includes(" on ")) {
-      const d = parseDeviceLine(t);
-      if (!d) return false;
-      ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
-      emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
-      return true;
-    }
+    if (t.includes("Rank") && (t.includes(" on ") || CUT_DEVICE.test(t))) return readDevice(rec, t, emit);
     if (t.startsWith("# nccl-tests version")) {
       ncclRun(rec, emit, (r) => r.started).readVersion(t);
       return true;
@@ -180,7 +194,7 @@ export function createBenchReader(): RecordReader {
     return /^#\s*(?:\(B\)|Using devices|$|out-of-place|\s)/.test(t);
   }
 
-  return {
+  const reader: RecordReader = {
     name: "bench",
     read(rec, emit) {
       const t = rec.text;
@@ -205,6 +219,9 @@ export function createBenchReader(): RecordReader {
         }
         if (c === 35) {
           if (readNcclComment(rec, t, emit)) return true;
+          // offline results kept as comments (`# Avg latency: 0.97 seconds`, `# Throughput: 7.15 requests/s, ...`)
+          const u = t.replace(/^#+\s*/, "");
+          if (OFFLINE_RESULT.test(u)) return reader.read({ ...rec, text: u }, emit);
           if (throughput || latency) {
             endThroughput(emit);
             endLatency(emit);
@@ -275,6 +292,14 @@ export function createBenchReader(): RecordReader {
           return true;
         }
       }
+      if (c === 45 /* - */ && isMetricSectionRule(t)) {
+        // a paste that starts at a metric section (`-----Time per Output Token (excl. 1st token)------`): the block's tail
+        endServe(emit);
+        serve = { rec, data: new ServeBlock(false, true) };
+        serveHashed = false;
+        foreign = 0;
+        return true;
+      }
       if (c === 83 /* S */ && t.startsWith("Successful requests:")) {
         // the banner-less layout of 2024-02..05 (or a paste that starts below the banner)
         const row = parseLabelRow(t);
@@ -298,6 +323,8 @@ export function createBenchReader(): RecordReader {
           else pendingCollective = name;
         }
       }
+      // the device lines of an output whose `#` a markdown rendering took (headings) or of 2017's nccl-tests, after its settings line
+      if (c === 82 /* R */ && nccl?.data.settings && nccl.data.rows.length === 0 && t.startsWith("Rank ") && t.includes(" on ") && readDevice(rec, t, emit)) return true;
       if (c === 110 /* n */ && t.startsWith("nThread ") && t.includes("nGpus")) {
         // the uncommented settings line of 2017
         const settings = parseSettingsLine(t);
@@ -319,4 +346,5 @@ export function createBenchReader(): RecordReader {
       endLatency(emit);
     },
   };
+  return reader;
 }

@@ -4,7 +4,7 @@ import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, m
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
-import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type RuntimeLineCounter, type RuntimeTap } from "./read-runtime.js";
+import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type RuntimeLineCounter, type RuntimeTap, type StatsValues } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 
@@ -185,6 +185,15 @@ export function createVllmReader(): RecordReader & {
       if (text.charCodeAt(4) === 58 /* : */ && runtime.other(rec, text, emit)) return true;
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
+      if (!head && text.length >= 40) {
+        // a flattened paste whose first record follows other text (a sentence, an inline fence): the text before it
+        // is read as a bare record, the records from that header on as below
+        const at = nextRecordStart(text);
+        if (at > 0) {
+          head = fastHead(text.slice(at + 1));
+          if (head) readBare({ ...rec, text: text.slice(0, at) }, emit);
+        }
+      }
       if (!head) {
         if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
@@ -233,10 +242,19 @@ export function createVllmReader(): RecordReader & {
       return true;
     },
     joinedPhrase(joined, [a, b]) {
+      if (joinedStats(joined.text, a, b)) return true;
       const hit = matchAnywhere(joined.text);
       return hit !== null && matchAnywhere(a)?.id !== hit.id && matchAnywhere(b)?.id !== hit.id;
     },
     readJoined(joined, [a, b], emit) {
+      // a stats record a terminal cut in two (`... Avg generation throug` / `hput: 834.0 tokens/s, Running: 39 reqs, ...`):
+      // read once, as a record without its clock (no shape is learnt from a join)
+      const st = joinedStats(joined.text, a, b);
+      if (st) {
+        metrics.add(joined, st.v);
+        runtime.stats(joined, st.msg, st.v, false, emit);
+        return;
+      }
       const hit = matchAnywhere(joined.text);
       if (!hit || matchAnywhere(a)?.id === hit.id || matchAnywhere(b)?.id === hit.id) return;
       emit({ kind: "vllm.message", ...base(joined, evidenceOf(joined)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(joined.text) });
@@ -839,6 +857,16 @@ function emitDump(p: PendingDump, emit: Emit): void {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** The stats line two joined halves make when neither half is one alone: its message and values. */
+function joinedStats(joined: string, a: string, b: string): { msg: string; v: StatsValues } | null {
+  if (joined.indexOf("Avg prompt throughput: ") < 0) return null;
+  const msgOf = (t: string) => fastHead(t)?.message ?? t;
+  const msg = msgOf(joined);
+  const v = readStats(msg);
+  if (!v || v.running === null || readStats(msgOf(a)) || readStats(b)) return null;
+  return { msg, v };
+}
 
 const NEXT_RECORD = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\]]+:\d+\] /;
 
