@@ -466,6 +466,25 @@ export function signatureFreeAroundNumbers(parts: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * No signature matches `text` (of at most SIGNATURE_SPAN characters) with the digits at `[a, b)` changed to any
+ * others: the prefilter passes neither it nor, at any place that overlaps them, a word whose letters there are digits.
+ */
+const DIGIT_WORDS = PREFILTER_WORDS.filter((w) => /[0-9]/.test(w));
+export function signatureFreeWhateverDigits(text: string, a: number, b: number): boolean {
+  if (text.length > SIGNATURE_SPAN || PREFILTER.test(text)) return false;
+  const lower = text.toLowerCase();
+  const digit = (c: string) => c >= "0" && c <= "9";
+  for (const w of DIGIT_WORDS) {
+    for (let o = Math.max(0, a - w.length + 1); o < b && o + w.length <= lower.length; o++) {
+      let i = 0;
+      for (; i < w.length; i++) if (o + i >= a && o + i < b ? !digit(w[i]) : lower[o + i] !== w[i]) break;
+      if (i === w.length) return false;
+    }
+  }
+  return true;
+}
+
 export interface SignatureMatch {
   id: string;
   match: RegExpExecArray;

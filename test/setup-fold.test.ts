@@ -1,12 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
-import { createDispatcher } from "../src/classify.js";
-import { chunkLine } from "../src/input/lines.js";
-import { toRecord } from "../src/records/peel.js";
-import { splitPhysicalLine } from "../src/records/split.js";
 import { NCCL_STATE_LIMITS } from "../src/facts/nccl.js";
-import type { Event } from "../src/events/index.js";
+import { foldedLines } from "./helpers/folded.js";
 
 /**
  * The fast path folds a set-up line it has seen read to one event (a connection, bootstrap, network, env, GDR line)
@@ -133,29 +129,7 @@ async function read(text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384)
   return JSON.stringify({ report, state: mergeableStateOf(part), events: part.events });
 }
 
-/** how many lines of `text` the fast path folded, reading it as analyzeSource does with a store of KEPT a kind */
-function folded(text: string): number {
-  const b = Buffer.from(text, "latin1");
-  const d = createDispatcher({ keptPerKind: KEPT });
-  const c = d.fast.begin(b, 10_000, { ascii: true });
-  let repeats = 0;
-  const emit = (e: Event) => {
-    if (e.kind === "nccl.repeat") repeats += e.n;
-  };
-  let n = 0;
-  for (let s = 0; s < b.length; ) {
-    const nl = b.indexOf(10, s);
-    n++;
-    if (!c.line(s, nl, n)) {
-      c.pass();
-      for (const piece of splitPhysicalLine(chunkLine({ head: null, headCut: 0, bytes: b, ascii: true, text: "", start: 0, end: b.length }, s, nl, 10_000))) d.dispatch(toRecord("x", 0, n, piece), emit);
-    }
-    s = nl + 1;
-  }
-  c.done();
-  d.end(emit);
-  return repeats;
-}
+const folded = (text: string) => foldedLines(text, KEPT);
 
 const ERAS = ["2.4", "2.7", "2.18", "2.21", "2.30"];
 

@@ -115,7 +115,8 @@ export function fastHeader(key: string): NcclWho | null {
   return { host: m[1], pid: Number(m[2]), dev: Number(m[4]) };
 }
 
-const FAST_MAX_KEYS = 4096;
+/** headers kept, and lines folded (see `learnFold`) kept in all: past either, all are forgotten (tests lower them) */
+export const FAST_LIMITS = { keys: 4096, folds: 16384 };
 /** lines read to nothing kept (see `learnQuiet`), in all and after one header */
 const MAX_QUIET = 4096;
 const MAX_QUIET_PER_KEY = 64;
@@ -124,9 +125,17 @@ const MAX_QUIET_TEXT = 512;
 const QUIET = -1;
 /** a line `learnFold` was told of (folded with the lines alike until the ordinary way reads a line) */
 const FOLD = -2;
-/** lines folded (see `learnFold`) kept, in all and after one header */
-const MAX_FOLDS = 16384;
+/** lines folded (see `learnFold`) kept after one header */
 const MAX_FOLDS_PER_KEY = 128;
+/**
+ * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
+ * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
+ */
+const wholeLine = (text: string): boolean => {
+  if (text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return false;
+  const pieces = splitPhysicalLine(text);
+  return pieces.length === 1 && pieces[0] === text;
+};
 const KEY_SHIFT = 20;
 const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
 
@@ -168,11 +177,22 @@ export interface LearnedWrapper {
 
 /** A text the fast path folds (see `learnFold`), and how many lines of it are pending. */
 interface Fold {
-  rest: Literal;
-  id: number;
+  /** the rest of the line after the header (compared whole when no digits may vary) */
+  rest: Literal | undefined;
+  text: string;
+  length: number;
+  /** a connection's channel number: `[a, b)` of the rest may hold any digits, `pre` and `post` the rest around them */
+  a: number;
+  b: number;
+  pre: Literal | undefined;
+  post: Literal | undefined;
+  /** what the reader folds the lines into */
+  id: unknown;
   n: number;
   first: number;
   last: number;
+  /** the channel digits of the first line pending (when they may vary) */
+  digits: string | undefined;
 }
 
 interface Template {
@@ -229,11 +249,15 @@ export interface FastCounter {
   /**
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
    * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
-   * the same text is folded from now on, `id` standing for it, until `takeFolds`
+   * the same text is folded from now on, `id` standing for it, until `takeFolds`. `digits`: `[a, b)` of the text may
+   * hold any other digits too (a connection's channel: the reader says the line reads alike but for it).
    */
-  learnFold(text: string, id: number): boolean;
-  /** hands over (in the order of their first lines) and forgets the lines folded since the last call: `visit(id, n, first, last)` */
-  takeFolds(visit: (id: number, n: number, first: number, last: number) => void): void;
+  learnFold(text: string, id: unknown, digits?: readonly [number, number]): boolean;
+  /**
+   * hands over (in the order of their first lines) and forgets the lines folded since the last call:
+   * `visit(id, n, first, last, digits)`, `digits` those of the first line where they may vary
+   */
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, digits: string | undefined) => void): void;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -285,7 +309,7 @@ export function createFastCounter(
   const learnQuiet = (text: string): void => {
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return;
+    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || !wholeLine(text)) return;
     const rest = text.slice(head![0].length);
     const list = (k.quiet ??= []);
     if (list.length >= MAX_QUIET_PER_KEY || list.some((q) => q.length === rest.length && q.text === rest)) return;
@@ -295,29 +319,53 @@ export function createFastCounter(
   let foldCount = 0;
   // the folds with lines pending, in the order of their first lines
   const folded: Fold[] = [];
-  const learnFold = (text: string, id: number): boolean => {
+  const learnFold = (text: string, id: unknown, digits?: readonly [number, number]): boolean => {
+    // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
+    if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || foldCount >= MAX_FOLDS || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return false;
-    const rest = text.slice(head![0].length);
+    if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds || !wholeLine(text)) return false;
+    const h = head![0].length;
+    const rest = text.slice(h);
+    const [a, b] = digits ? [digits[0] - h, digits[1] - h] : [0, 0];
+    if (a < 0 || b > rest.length || !/^[0-9]*$/.test(rest.slice(a, b))) return false;
     const list = (k.folds ??= []);
-    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.rest.length === rest.length && f.rest.text === rest)) return false;
-    list.push({ rest: new Literal(rest), id, n: 0, first: 0, last: 0 });
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.length === rest.length && f.a === a && f.b === b && (b > a ? f.pre!.text === rest.slice(0, a) && f.post!.text === rest.slice(b) : f.text === rest))) return false;
+    const varies = b > a;
+    list.push({
+      rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, a, b, pre: varies ? new Literal(rest.slice(0, a)) : undefined,
+      post: varies ? new Literal(rest.slice(b)) : undefined, id, n: 0, first: 0, last: 0, digits: undefined,
+    });
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: number, n: number, first: number, last: number) => void): void => {
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, digits: string | undefined) => void): void => {
     for (const f of folded) {
       const n = f.n;
       f.n = 0;
-      visit(f.id, n, f.first, f.last);
+      visit(f.id, n, f.first, f.last, f.digits);
     }
     folded.length = 0;
+  };
+  const eachKey = (f: (k: FastKey) => void) => {
+    for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
+  };
+  const forgetFolds = () => {
+    eachKey((k) => (k.folds = undefined));
+    foldCount = 0;
   };
   /** the header `[p, i]` (i: its `]`) as known, registered when new; undefined past the cap or when too long */
   const keyFor = (p: number, i: number): FastKey | undefined => {
     const len = i + 1 - p;
-    if (len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return undefined;
+    if (len > 160 || len < 8) return undefined;
+    // (past the cap, the headers are forgotten and learnt afresh, with what was learnt after them: a big job's
+    // set-up brings new processes; lines folded and not yet taken stay)
+    if (keyCount >= FAST_LIMITS.keys) {
+      keySlots.fill(undefined);
+      keyLengths.length = 0;
+      keysByText.clear();
+      keyCount = quietCount = foldCount = 0;
+    }
     // ` [<digits>]` ends a header (most lines' first `]` ends something else: `[logger.py:43]`)
     let d = i - 1;
     while (d > p && body[d] >= 48 && body[d] <= 57) d--;
@@ -508,9 +556,12 @@ export function createFastCounter(
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
       else return false;
     }
-    // (what stands in a learned wrapper is no danger)
-    if (dangerAt < p) dangerAt = dangers.nextAt(p);
-    if (dangerAt < e) return false;
+    // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
+    // left whole: see `wholeLine`)
+    if (kind > 0) {
+      if (dangerAt < p) dangerAt = dangers.nextAt(p);
+      if (dangerAt < e) return false;
+    }
     if (!k.hostSeen && !speculative) {
       if (!options.hostSeen(k.who.host!)) return false;
       k.hostSeen = true;
@@ -546,6 +597,7 @@ export function createFastCounter(
       if (f.n++ === 0) {
         f.first = lineNo;
         folded.push(f);
+        if (f.b > f.a) f.digits = body.toString("latin1", i + 1 + f.a, i + 1 + f.b);
       }
       f.last = lineNo;
     } else if (kind !== QUIET) {
@@ -563,8 +615,15 @@ export function createFastCounter(
   /** the fold whose text is the rest of the line, `[r, e)`, or undefined */
   const foldAfter = (folds: Fold[], r: number, e: number): Fold | undefined => {
     const len = e - r;
-    for (let q = 0; q < folds.length; q++) if (folds[q].rest.length === len && folds[q].rest.at(view, r, e)) return folds[q];
+    for (let q = 0; q < folds.length; q++) {
+      const f = folds[q];
+      if (f.length === len && (f.post === undefined ? f.rest!.at(view, r, e) : f.pre!.at(view, r, r + f.a) && digitsAt(r + f.a, r + f.b) && f.post.at(view, r + f.b, e))) return f;
+    }
     return undefined;
+  };
+  const digitsAt = (from: number, to: number): boolean => {
+    for (let x = from; x < to; x++) if (body[x] < 48 || body[x] > 57) return false;
+    return true;
   };
   /** the rest of the line, `[r, e)`, is one of `quiet` */
   const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {

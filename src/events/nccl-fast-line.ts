@@ -25,6 +25,8 @@ export const CHAT = 3;
  * eight), or four at a time when shorter or not text, through a DataView over the chunk (a chunk is read once per
  * line for several of these, so the per-byte loop showed in profiles).
  */
+const NO_EIGHTS = new Float64Array(0);
+
 export class Literal {
   readonly length: number;
   readonly text: string;
@@ -38,8 +40,13 @@ export class Literal {
     this.length = bytes.length;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     const n = bytes.length;
-    const eights = n >= 8 ? Array.from({ length: Math.ceil(n / 8) }, (_, k) => view.getFloat64(Math.min(8 * k, n - 8), true)) : [];
-    this.eights = new Float64Array(eights.every((f) => f === f && f !== 0) ? eights : []);
+    // (a loop: the fast path makes one for each text it folds, tens of thousands in a big job's set-up)
+    let eights = n >= 8 ? new Float64Array(Math.ceil(n / 8)) : NO_EIGHTS;
+    for (let k = 0; k < eights.length; k++) {
+      const f = (eights[k] = view.getFloat64(Math.min(8 * k, n - 8), true));
+      if (f !== f || f === 0) eights = NO_EIGHTS;
+    }
+    this.eights = eights;
     const whole = this.eights.length ? 0 : bytes.length & ~3;
     this.words = new Uint32Array(whole / 4);
     for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);

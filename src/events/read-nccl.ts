@@ -1,4 +1,4 @@
-import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, RCCL_BANNER, connectionChannelSpan, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
@@ -6,6 +6,9 @@ import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, 
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
+import { peel } from "../records/peel.js";
+import { splitPhysicalLine } from "../records/split.js";
+import { signatureFreeWhateverDigits } from "../../grammars/signatures.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
@@ -214,25 +217,28 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
   });
 
-  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
+  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for;
+  // `channel`: where a connection line's channel number stands in its text, when lines alike but for it fold too
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  const folds: { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string] }[] = [];
+  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; channel?: [number, number] };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
   // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
   // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
-  let candidate: (typeof folds)[number] | null = null;
-  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false) => {
+  let candidate: Folded | null = null;
+  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, channel?: [number, number]) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
-    if (seen && rec.raw === rec.text) candidate = { e, who, tid, threadComm };
+    if ((seen || channel) && rec.raw === rec.text) candidate = { e, who, tid, threadComm, channel };
     emit(e);
   };
 
   const flushFolds = (emit: Emit) =>
-    counter.takeFolds((id, n, first, last) => {
-      const f = folds[id];
+    counter.takeFolds((id, n, first, last, digits) => {
+      const f = id as Folded;
       const e = f.e;
+      // (lines alike but for their channel: the first one's own text)
+      const text = digits === undefined ? e.ev.text : e.ev.text.slice(0, f.channel![0]) + digits + e.ev.text.slice(f.channel![1]);
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
       let comm: string | null = null;
@@ -240,7 +246,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last });
+      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text }, origin: e.origin, input: e.input, of: e, comm, n, last });
     });
 
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
@@ -333,8 +339,37 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
       direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
     };
-    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null);
+    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null, channelIn(rec.text, msg));
     else emit(e);
+    return true;
+  };
+  /** where the channel number of connection message `msg` stands in record text `text` (see `alikeButChannel`) */
+  const channelIn = (text: string, msg: string): [number, number] | undefined => {
+    const at = connectionChannelSpan(msg);
+    if (at === null || !text.endsWith(msg)) return undefined;
+    const off = text.length - msg.length;
+    return [off + at[0], off + at[1]];
+  };
+  /**
+   * A bare record, read to connection `e`, reads alike with any other digits at `[a, b)` (its channel number) but for
+   * the channel: checked with all 0s and all 9s there through each step of the ordinary way that reads text (peeling,
+   * splitting, the record's span, chatter, the connection's reading), and no signature can match whatever they are.
+   */
+  const alikeButChannel = (text: string, [a, b]: [number, number], e: NcclFoldedEvent, threadComm: boolean): boolean => {
+    if (e.kind !== "nccl.connection" || !signatureFreeWhateverDigits(text, a, b)) return false;
+    for (const d of ["0", "9"]) {
+      const digits = d.repeat(b - a);
+      const v = text.slice(0, a) + digits + text.slice(b);
+      const pieces = splitPhysicalLine(v);
+      const p = peel(v);
+      if (pieces.length !== 1 || pieces[0] !== v || p.text !== v || p.stamp !== undefined || Object.keys(p.origin).length > 0) return false;
+      const span = scanNcclRecord(v);
+      if (!span || span.level !== "INFO" || span.legacy || CHATTER.test(span.msg) || !v.endsWith(span.msg)) return false;
+      const c = parseConnection(span.msg);
+      if (!c || c.channel !== Number(digits) || transportKind(c.via) !== e.transport) return false;
+      if (c.from !== e.from || (c.to ?? c.from) !== e.to || c.fromDev !== e.fromDev || c.toDev !== e.toDev || c.direction !== e.direction || c.via !== e.via || c.connIndex !== e.connIndex) return false;
+      if (threadComm ? c.comm !== null : c.comm !== e.comm) return false;
+    }
     return true;
   };
   // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
@@ -463,7 +498,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const c = candidate;
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
-      if (counter.learnFold(rec.text, folds.length)) folds.push(c);
+      if (c.channel !== undefined && !alikeButChannel(rec.text, c.channel, c.e, c.threadComm)) c.channel = undefined;
+      if (c.channel !== undefined || seen) counter.learnFold(rec.text, c, c.channel);
     },
     folding: () => counter.folding(),
     flushFolds,
