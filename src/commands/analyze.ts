@@ -62,7 +62,7 @@ function* keptSmall(pieces: Iterable<string>): Generator<string> {
   // (what reading left behind goes first)
   collectOver();
   // (all of what is made here dies as soon as it is written: every 4 MB, whatever the heap holds)
-  const keep = heapKeeper(undefined, undefined, 0);
+  const keep = heapKeeper(undefined, 4 << 20, 0);
   let chars = 0;
   for (const p of pieces) {
     yield p;
