@@ -175,24 +175,41 @@ export interface LearnedWrapper {
   memo: { key?: string; namesSeen?: boolean; sig?: string };
 }
 
-/** A text the fast path folds (see `learnFold`), and how many lines of it are pending. */
+/** A text the fast path folds (see `learnFold`). */
 interface Fold {
-  /** the rest of the line after the header (compared whole when no digits may vary) */
+  /** the rest of the line after the header (compared whole when nothing in it may vary) */
   rest: Literal | undefined;
   text: string;
   length: number;
-  /** a connection's channel number: `[a, b)` of the rest may hold any digits, `pre` and `post` the rest around them */
-  a: number;
-  b: number;
-  pre: Literal | undefined;
-  post: Literal | undefined;
+  /** where the rest may vary (`[a, b)` pairs, ascending), and the literals around them (one more than the pairs) */
+  spans: number[];
+  segs: Literal[];
+  /** what may stand there: any digits, or any lower-case hex digits */
+  hex: boolean;
+  /** each line is its own (an Init line): no line alike folds with it, nor across it */
+  each: boolean;
   /** what the reader folds the lines into */
   id: unknown;
+  /** its lines pending since the last line that ended a run (an `each` line, or the ordinary way's) */
+  open: Pending | undefined;
+  openRun: number;
+}
+
+/** Lines of one fold pending, in the order of their first lines. */
+interface Pending {
+  fold: Fold;
   n: number;
   first: number;
   last: number;
-  /** the channel digits of the first line pending (when they may vary) */
-  digits: string | undefined;
+  /** the first line's rest, when it may vary */
+  rest: string | undefined;
+}
+
+/** How the text `learnFold` is told of may vary: at `spans` (`[a, b)` pairs of the text), digits or hex digits. */
+export interface FoldVariance {
+  spans: readonly number[];
+  hex?: boolean;
+  each?: boolean;
 }
 
 interface Template {
@@ -249,15 +266,15 @@ export interface FastCounter {
   /**
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
    * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
-   * the same text is folded from now on, `id` standing for it, until `takeFolds`. `digits`: `[a, b)` of the text may
-   * hold any other digits too (a connection's channel: the reader says the line reads alike but for it).
+   * the same text is folded from now on, `id` standing for it, until `takeFolds`. `vary`: where the text may hold other
+   * digits too (a connection's channel, an Init line's communicator: the reader says the line reads alike but for them)
    */
-  learnFold(text: string, id: unknown, digits?: readonly [number, number]): boolean;
+  learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
-   * `visit(id, n, first, last, digits)`, `digits` those of the first line where they may vary
+   * `visit(id, n, first, last, rest)`, `rest` the first line's text after its header where it may vary
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, digits: string | undefined) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -317,9 +334,10 @@ export function createFastCounter(
     quietCount++;
   };
   let foldCount = 0;
-  // the folds with lines pending, in the order of their first lines
-  const folded: Fold[] = [];
-  const learnFold = (text: string, id: unknown, digits?: readonly [number, number]): boolean => {
+  // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
+  const folded: Pending[] = [];
+  let run = 0;
+  const learnFold = (text: string, id: unknown, vary?: FoldVariance): boolean => {
     // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
     if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
@@ -327,25 +345,30 @@ export function createFastCounter(
     if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds || !wholeLine(text)) return false;
     const h = head![0].length;
     const rest = text.slice(h);
-    const [a, b] = digits ? [digits[0] - h, digits[1] - h] : [0, 0];
-    if (a < 0 || b > rest.length || !/^[0-9]*$/.test(rest.slice(a, b))) return false;
+    const spans = (vary?.spans ?? []).map((x) => x - h);
+    const hex = vary?.hex === true;
+    const segs: string[] = [];
+    for (let q = 0, from = 0; q <= spans.length; q += 2) {
+      const a = q < spans.length ? spans[q] : rest.length;
+      if (a < from || (q < spans.length && !(hex ? /^[0-9a-f]+$/ : /^[0-9]+$/).test(rest.slice(a, spans[q + 1])))) return false;
+      segs.push(rest.slice(from, a));
+      from = spans[q + 1];
+    }
+    const shape = spans.join();
     const list = (k.folds ??= []);
-    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.length === rest.length && f.a === a && f.b === b && (b > a ? f.pre!.text === rest.slice(0, a) && f.post!.text === rest.slice(b) : f.text === rest))) return false;
-    const varies = b > a;
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.length === rest.length && f.hex === hex && f.spans.join() === shape && f.segs.every((g, x) => g.text === segs[x]))) return false;
+    const varies = spans.length > 0;
     list.push({
-      rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, a, b, pre: varies ? new Literal(rest.slice(0, a)) : undefined,
-      post: varies ? new Literal(rest.slice(b)) : undefined, id, n: 0, first: 0, last: 0, digits: undefined,
+      rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, spans, segs: varies ? segs.map((g) => new Literal(g)) : [], hex,
+      each: vary?.each === true, id, open: undefined, openRun: -1,
     });
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, digits: string | undefined) => void): void => {
-    for (const f of folded) {
-      const n = f.n;
-      f.n = 0;
-      visit(f.id, n, f.first, f.last, f.digits);
-    }
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void => {
+    for (const p of folded) visit(p.fold.id, p.n, p.first, p.last, p.rest);
     folded.length = 0;
+    run++;
   };
   const eachKey = (f: (k: FastKey) => void) => {
     for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
@@ -594,12 +617,20 @@ export function createFastCounter(
       }
     } else if (kind === FOLD) {
       const f = fold!;
-      if (f.n++ === 0) {
-        f.first = lineNo;
-        folded.push(f);
-        if (f.b > f.a) f.digits = body.toString("latin1", i + 1 + f.a, i + 1 + f.b);
+      const o = f.open;
+      if (o !== undefined && f.openRun === run) {
+        o.n++;
+        o.last = lineNo;
+      } else {
+        const pend: Pending = { fold: f, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        folded.push(pend);
+        // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
+        if (f.each) run++;
+        else {
+          f.open = pend;
+          f.openRun = run;
+        }
       }
-      f.last = lineNo;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !armed(a, exact)) return false;
@@ -617,13 +648,23 @@ export function createFastCounter(
     const len = e - r;
     for (let q = 0; q < folds.length; q++) {
       const f = folds[q];
-      if (f.length === len && (f.post === undefined ? f.rest!.at(view, r, e) : f.pre!.at(view, r, r + f.a) && digitsAt(r + f.a, r + f.b) && f.post.at(view, r + f.b, e))) return f;
+      if (f.length === len && (f.rest !== undefined ? f.rest.at(view, r, e) : variedAt(f, r, e))) return f;
     }
     return undefined;
   };
-  const digitsAt = (from: number, to: number): boolean => {
-    for (let x = from; x < to; x++) if (body[x] < 48 || body[x] > 57) return false;
-    return true;
+  /** the rest `[r, e)` is fold `f`'s text, any digits (or hex digits) where it may vary */
+  const variedAt = (f: Fold, r: number, e: number): boolean => {
+    const { spans, segs } = f;
+    let from = r;
+    for (let q = 0; q < spans.length; q += 2) {
+      if (!segs[q >> 1].at(view, from, r + spans[q])) return false;
+      for (let x = r + spans[q]; x < r + spans[q + 1]; x++) {
+        const c = body[x];
+        if ((c < 48 || c > 57) && (!f.hex || c < 97 || c > 102)) return false;
+      }
+      from = r + spans[q + 1];
+    }
+    return segs[spans.length >> 1].at(view, from, e);
   };
   /** the rest of the line, `[r, e)`, is one of `quiet` */
   const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {

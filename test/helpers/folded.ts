@@ -4,8 +4,11 @@ import { chunkLine } from "../../src/input/lines.js";
 import { toRecord } from "../../src/records/peel.js";
 import { splitPhysicalLine } from "../../src/records/split.js";
 
-/** how many lines of `text` the fast path folded, reading it as analyzeSource does with a store of `kept` events a kind */
-export function foldedLines(text: string, kept: number): number {
+/**
+ * How many lines of `text` the fast path folded (`repeats`) and how many it left to the ordinary way, reading it as
+ * analyzeSource does with a store of `kept` events a kind.
+ */
+export function foldedLines(text: string, kept: number): { repeats: number; ordinary: string[] } {
   const b = Buffer.from(text, "latin1");
   const d = createDispatcher({ keptPerKind: kept });
   const c = d.fast.begin(b, 10_000, { ascii: true });
@@ -14,16 +17,19 @@ export function foldedLines(text: string, kept: number): number {
     if (e.kind === "nccl.repeat") repeats += e.n;
   };
   let n = 0;
+  const ordinary: string[] = [];
   for (let s = 0; s < b.length; ) {
     const nl = b.indexOf(10, s);
     n++;
     if (!c.line(s, nl, n)) {
       c.pass();
-      for (const piece of splitPhysicalLine(chunkLine({ head: null, headCut: 0, bytes: b, ascii: true, text: "", start: 0, end: b.length }, s, nl, 10_000))) d.dispatch(toRecord("x", 0, n, piece), emit);
+      const line = chunkLine({ head: null, headCut: 0, bytes: b, ascii: true, text: "", start: 0, end: b.length }, s, nl, 10_000);
+      ordinary.push(line);
+      for (const piece of splitPhysicalLine(line)) d.dispatch(toRecord("x", 0, n, piece), emit);
     }
     s = nl + 1;
   }
   c.done();
   d.end(emit);
-  return repeats;
+  return { repeats, ordinary };
 }
