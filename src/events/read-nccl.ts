@@ -3,6 +3,7 @@ import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normali
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import type { SignalEvent } from "./common.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
@@ -107,7 +108,7 @@ export interface NcclReader extends RecordReader {
    * neither the event store nor the fact domain's samples would keep another of its kind, the fast path folds the
    * lines of the same record text from now on (`flushFolds` makes them events).
    */
-  noteFold(rec: LogRecord, e: unknown): void;
+  noteFold(rec: LogRecord, e: unknown, signal?: SignalEvent): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
@@ -220,7 +221,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for;
   // `channel`: where a connection line's channel number stands in its text, when lines alike but for it fold too
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; channel?: [number, number]; init?: undefined };
+  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; channel?: [number, number]; init?: undefined; signal?: SignalEvent };
   /** the text of a line the fast path took, of the header of `e`'s and `rest` (see FastCounter.takeFolds), as evidence */
   const textOf = (e: { ev: { text: string } }, rest: string) => (e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")) + rest).trimEnd();
   // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
@@ -252,7 +253,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text }, origin: e.origin, input: e.input, of: e, comm, n, last });
+      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text }, origin: e.origin, input: e.input, of: e, comm, n, last, ...(f.signal ? { signal: f.signal } : {}) });
     });
 
   /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
@@ -565,7 +566,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteQuiet(rec) {
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
-    noteFold(rec, e) {
+    noteFold(rec, e, signal) {
       const c = candidate;
       if (c !== null && c.init !== undefined) {
         if (c.init === e && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
@@ -573,6 +574,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
+      // (a line a signature also reads folds only whole: the signal is the same for the same text alone)
+      if (signal !== undefined) {
+        if (seen) counter.learnFold(rec.text, { ...c, channel: undefined, signal });
+        return;
+      }
       if (c.channel !== undefined && !alikeButChannel(rec.text, c.channel, c.e, c.threadComm)) c.channel = undefined;
       if (c.channel !== undefined || seen) counter.learnFold(rec.text, c, c.channel && { spans: c.channel });
     },
