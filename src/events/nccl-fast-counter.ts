@@ -354,9 +354,9 @@ export function createFastCounter(
       segs.push(rest.slice(from, a));
       from = spans[q + 1];
     }
-    const shape = spans.join();
     const list = (k.folds ??= []);
-    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.length === rest.length && f.hex === hex && f.spans.join() === shape && f.segs.every((g, x) => g.text === segs[x]))) return false;
+    const same = (f: Fold) => f.length === rest.length && f.hex === hex && f.spans.length === spans.length && f.spans.every((x, q) => x === spans[q]) && (f.rest !== undefined ? f.rest.text === rest : f.segs.every((g, x) => g.text === segs[x]));
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some(same)) return false;
     const varies = spans.length > 0;
     list.push({
       rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, spans, segs: varies ? segs.map((g) => new Literal(g)) : [], hex,
