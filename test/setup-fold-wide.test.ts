@@ -26,6 +26,8 @@ interface Wide {
   wrap?: "bare" | "kubectl" | "ray" | "crlf";
   /** a host name that holds a signature's word (`timeout`), or a digit-bearing one (`gdr 0` is a signature word) */
   host?: string;
+  /** this node's host name is a signature's (`ncclsystemerror`): its lines read otherwise than the others' alike */
+  signatureHostAt?: number;
   /** channel numbers unpadded (`Channel 7`), or of three digits */
   channelForm?: "padded" | "bare" | "wide";
   /** a line cut in its channel number (its rest on the line below) */
@@ -53,7 +55,7 @@ function wideLog(o: Wide): string {
   const send = o.era === "2.4" ? "" : " [send]";
   for (let attempt = 0; attempt < o.attempts; attempt++) {
     for (let node = 0; node < o.nodes; node++) {
-      const host = `${o.host ?? "dgx"}-${String(node).padStart(3, "0")}`;
+      const host = `${node === o.signatureHostAt ? "ncclsystemerror" : (o.host ?? "dgx")}-${String(node).padStart(3, "0")}`;
       const ip = `10.64.0.${node + 10}`;
       const per: { pid: number; lines: string[] }[] = [];
       for (let l = 0; l < o.gpus; l++) {
@@ -63,7 +65,7 @@ function wideLog(o: Wide): string {
         const comm = `0x7f${hex(0x3a000000 + attempt * 0x10000 + l * 0x100)}0`;
         const sfx = o.era === "rccl" ? ` comm ${comm} nRanks ${nr}` : "";
         const init = (phase: string) => `${h} ncclCommInitRank comm ${comm} rank ${r} nranks ${nr} cudaDev ${l} busId ${hex(0x18 + l * 0x10)}000 commId 0x3c5e${hex(attempt)} - Init ${phase}`;
-        const ls = [`${h} Bootstrap : Using ib0:${ip}<0>`, `${h} NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_3:1/IB ; OOB ib0:${ip}<0>`, `${h} Using network IB`, init("START")];
+        const ls = [`${h} Bootstrap : Using ib0:${ip}<0>`, `${h} cudaDriverVersion 12040`, `${h} NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_3:1/IB ; OOB ib0:${ip}<0>`, `${h} Using network IB`, init("START")];
         const next = (r + 1) % nr;
         for (let c = 0; c < o.channels; c++) {
           if (l < o.gpus - 1) ls.push(`${h} ${chan(c)} : ${r}[${dev(r)}] -> ${next}[${dev(next)}] via P2P/IPC${o.era === "2.30" ? "/read" : ""}${sfx}`);
@@ -116,6 +118,7 @@ describe("connection lines alike but for the channel, folded by the fast path", 
       { era: "2.21", nodes: 2, gpus: 4, channels: 6, attempts: 2, tentative: true },
       { era: "2.21", nodes: 2, gpus: 4, channels: 5, attempts: 2, host: "timeout" },
       { era: "2.21", nodes: 2, gpus: 4, channels: 5, attempts: 2, host: "gdr" },
+      { era: "2.21", nodes: 3, gpus: 4, channels: 5, attempts: 2, signatureHostAt: 1 },
     ];
     for (const o of cases) {
       const text = wideLog(o);
@@ -136,6 +139,10 @@ describe("connection lines alike but for the channel, folded by the fast path", 
     // transport, 6 the first of their kind before the store is full, 12 over sockets (a signature's)
     const text = wideLog({ era: "2.21", nodes: 2, gpus: 4, channels: 16, attempts: 1 });
     expect(foldedLines(text, KEPT).repeats).toBeGreaterThan(150);
+    // lines read to nothing after one header are taken after every other (each header's first line aside)
+    const { ordinary } = foldedLines(wideLog({ era: "2.21", nodes: 3, gpus: 4, channels: 4, attempts: 2 }), KEPT);
+    expect(ordinary.filter((l) => l.endsWith("Connected all rings")).length).toBe(1);
+    expect(ordinary.filter((l) => l.endsWith("cudaDriverVersion 12040")).length).toBe(1);
     // a host name a signature reads: nothing folds but what repeats whole (nothing here)
     expect(foldedLines(wideLog({ era: "2.21", nodes: 2, gpus: 4, channels: 16, attempts: 1, host: "timeout" }), KEPT).repeats).toBe(0);
   });

@@ -298,7 +298,16 @@ export interface FastCounter {
  */
 export function createFastCounter(
   table: ActivityTable,
-  options: { speculative: boolean; hostSeen: (host: string) => boolean; originQuiet?: (w: LearnedWrapper) => boolean },
+  options: {
+    speculative: boolean;
+    hostSeen: (host: string) => boolean;
+    originQuiet?: (w: LearnedWrapper) => boolean;
+    /**
+     * a bare line whose text after its header was read to nothing after another header: whether it reads to nothing
+     * too (the message does: the reader checks what the header could change, peeling, splitting, signatures)
+     */
+    quietElsewhere?: (line: string, rest: string) => boolean;
+  },
 ): FastCounter {
   const speculative = options.speculative;
   // headers seen, by `keyHash`, chained; and the lengths of those that may take the fast path
@@ -330,8 +339,35 @@ export function createFastCounter(
     const rest = text.slice(head![0].length);
     const list = (k.quiet ??= []);
     if (list.length >= MAX_QUIET_PER_KEY || list.some((q) => q.length === rest.length && q.text === rest)) return;
-    list.push(new Literal(rest));
+    const lit = new Literal(rest);
+    list.push(lit);
     quietCount++;
+    // (and after any header, once the reader says so of its line: a big job's ranks print the same set-up lines)
+    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET) {
+      const h = restHash(rest);
+      const same = quietRests.get(h);
+      if (same === undefined) quietRests.set(h, [lit]);
+      else if (same.some((q) => q.text === rest)) return;
+      else same.push(lit);
+      quietRestCount++;
+    }
+  };
+  // texts read to nothing after some header, by `restHash` (see learnQuiet)
+  const quietRests = new Map<number, Literal[]>();
+  let quietRestCount = 0;
+  const restHash = (rest: string): number => {
+    let h = 0x811c9dc5;
+    for (let x = 0; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
+    return h;
+  };
+  /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
+  const quietElsewhere = (r: number, e: number): Literal | undefined => {
+    let h = 0x811c9dc5;
+    for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
+    const same = quietRests.get(h);
+    if (same === undefined) return undefined;
+    for (const q of same) if (q.length === e - r && q.at(view, r, e)) return q;
+    return undefined;
   };
   let foldCount = 0;
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
@@ -575,9 +611,13 @@ export function createFastCounter(
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
+      let q: Literal | undefined;
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
-      else return false;
+      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
+        kind = QUIET;
+        (k.quiet ??= []).push(q);
+      } else return false;
     }
     // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
     // left whole: see `wholeLine`)

@@ -216,6 +216,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     speculative: false,
     hostSeen: (host) => hosts.has(host),
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
+    quietElsewhere: (line, rest) => {
+      const span = recordSpan(line);
+      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
+    },
   });
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for;
