@@ -573,7 +573,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteFold(rec, e, signal) {
       const c = candidate;
       if (c !== null && c.init !== undefined) {
-        if (c.init === e && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
+        if (c.init === e && signal === undefined && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
         return;
       }
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
