@@ -18,7 +18,7 @@ import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
 import { MAX_NESTING, tooDeepCount } from "../grammars/chevrotain.js";
-import { heapKeeper } from "./util/heap.js";
+import { collectOver, heapKeeper } from "./util/heap.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -149,7 +149,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
     const prefilter = fast && opts.recordPatterns ? createLinePrefilter(opts.recordPatterns.patterns) : null;
-    const keepHeap = heapKeeper();
+    const keepHeap = heapKeeper(undefined, undefined, undefined, 1.5);
     const onBytes = (n: number) => {
       bytes += n;
       opts.onBytes?.(n);
@@ -257,6 +257,8 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   for (const inp of state.inputs) if (inp.error) failures.push({ path: inp.path, message: inp.error });
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = opts.rules;
+  // (what reading left behind goes before the report is built: a big set-up log's heap is mostly garbage by now)
+  collectOver();
   const report = buildReport(state, rules);
   if (!opts.oneRun) addRuns(report, parts, rules);
   return { report, state, events, failures };

@@ -10,6 +10,9 @@ import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
 import { createDialectObserver } from "./events/read-dialect.js";
 import { createWrapJoiner } from "./events/wrapped.js";
+import type { SignalEvent } from "./events/common.js";
+import { SIGNAL_SAMPLES } from "./facts/signals.js";
+import { VERSION_SIGNATURES } from "./facts/versions.js";
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -39,11 +42,36 @@ export function createDispatcher(opts: { keptPerKind?: number } = {}): Dispatche
   let outer: Emit = () => {};
   let emitted = 0;
   let last: unknown = null;
+  let prev: unknown = null;
+  // signal events made, and the lines each signature was seen on (up to the samples its fact keeps)
+  let signals = 0;
+  const signalLines = new Map<string, { lines: number; input: number; line: number }>();
   const counting: Emit = (e) => {
     emitted++;
+    prev = last;
     last = e;
+    if (e.kind === "signal") {
+      signals++;
+      // (a soft line is not among the first lines a fact keeps of its signature)
+      const s = e.soft ? null : signalLines.get(e.id);
+      if (s === undefined) signalLines.set(e.id, { lines: 1, input: e.input, line: e.ev.line });
+      else if (s !== null && s.lines < SIGNAL_SAMPLES && (s.input !== e.input || s.line !== e.ev.line)) {
+        s.lines++;
+        s.input = e.input;
+        s.line = e.ev.line;
+      }
+    }
     outer(e);
   };
+  const keptPerKind = opts.keptPerKind ?? Infinity;
+  /**
+   * a signal of a line that also made one NCCL event, which lines alike may fold with (src/facts/state.ts
+   * reduceRepeat): a hard one, of no version or memory fact, once the store keeps no more signals and the signature's
+   * fact all its first lines
+   */
+  const foldableSignal = (e: unknown): e is SignalEvent =>
+    (e as SignalEvent).kind === "signal" && !(e as SignalEvent).soft && signals >= keptPerKind && VERSION_SIGNATURES[(e as SignalEvent).id] === undefined &&
+    (e as SignalEvent).id !== "vllm.cudaOom" && (signalLines.get((e as SignalEvent).id)?.lines ?? 0) >= SIGNAL_SAMPLES;
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
   const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
   return {
@@ -82,6 +110,7 @@ export function createDispatcher(opts: { keptPerKind?: number } = {}): Dispatche
       if (emitted === before) nccl.noteQuiet(rec);
       // one event: the NCCL reader may let the fast path fold the lines of its text
       else if (emitted === before + 1) nccl.noteFold(rec, last);
+      else if (emitted === before + 2 && foldableSignal(prev)) nccl.noteFold(rec, last, prev);
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);

@@ -59,9 +59,9 @@ describe("the bench's shapes read to the bare log's report", () => {
 
   it("the fast path counts nearly every collective and TRACE line whatever the wrapper, CRLF and non-ASCII lines included", () => {
     for (const [name, text] of [["bare", bare], ["kubectl", shape("kubectl")], ["compose", shape("compose")], ["ray", shape("ray")], ["crlf", shape("crlf")], ["nonascii", withProgress(bare, "█")]]) {
-      const { counted, fastLike } = fastShare(text);
+      const { counted, fastLike, quiet } = fastShare(text);
       expect(counted, name).toBeGreaterThan(fastLike * 0.97);
-      expect(counted, name).toBeLessThanOrEqual(fastLike);
+      expect(counted, name).toBeLessThanOrEqual(fastLike + quiet);
     }
   });
 
@@ -95,7 +95,7 @@ describe("the bench's shapes read to the bare log's report", () => {
 });
 
 /** how many lines the NCCL reader's fast counter took (the rest read the ordinary way), of those that look like COLL/TRACE */
-function fastShare(text: string): { counted: number; fastLike: number } {
+function fastShare(text: string): { counted: number; fastLike: number; quiet: number } {
   const b = Buffer.from(text, "utf8");
   const d = createDispatcher();
   const c = d.fast.begin(b, 10_000, { ascii: isAscii(b) });
@@ -112,7 +112,10 @@ function fastShare(text: string): { counted: number; fastLike: number } {
     s = nl + 1;
   }
   c.done();
-  return { counted, fastLike: text.split("\n").filter((l) => / NCCL INFO \w+: opCount | NCCL TRACE /.test(l)).length };
+  // (`quiet`: set-up lines NCCL reads to nothing, which a bare line takes once read so after another header: see
+  // test/setup-fold-wide.test.ts)
+  const lines = text.split("\n");
+  return { counted, fastLike: lines.filter((l) => / NCCL INFO \w+: opCount | NCCL TRACE /.test(l)).length, quiet: lines.filter((l) => / NCCL INFO (?:cudaDriverVersion \d+|Connected all rings.*)\r?$/.test(l)).length };
 }
 
 /**

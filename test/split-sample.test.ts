@@ -26,5 +26,10 @@ describe("mayCountFrom", () => {
     // (an NCCL line between the samples is not seen: the file is then read on one thread, with the same report)
     expect(mayCountFrom(file("between.log", body.slice(0, 300000) + nccl + body.slice(300000)), 1000, size + nccl.length)).toBe(false);
     expect(mayCountFrom(join(dir, "missing.log"), 0, 10)).toBe(false);
+    // NCCL's set-up lines only: nothing the second thread counts (it would hand each back)
+    const setup = "host-1:812:812 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC\nhost-1:812:812 [0] NCCL INFO comm 0x55 rank 0 nranks 8 cudaDev 0 busId 1b000 - Init COMPLETE\n";
+    expect(mayCountFrom(file("setup.log", setup.repeat(20000)), 1000, setup.length * 20000)).toBe(false);
+    const trace = "host-1:812:900 [0] 1234.567 transport/net.cc:873 NCCL TRACE sendProxy [3] posted\n";
+    expect(mayCountFrom(file("trace.log", setup.repeat(20000) + trace), 1000, (setup.length * 20000) + trace.length)).toBe(true);
   });
 });

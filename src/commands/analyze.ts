@@ -61,8 +61,9 @@ export const FORMATS: Record<string, () => Promise<Renderer>> = {
 function* keptSmall(pieces: Iterable<string>): Generator<string> {
   // (what reading left behind goes first)
   collectOver();
-  // (all of what is made here dies as soon as it is written: every 4 MB, whatever the heap holds)
-  const keep = heapKeeper(undefined, undefined, 0);
+  // (all of what is made here dies as soon as it is written: every 1 MB, once the heap grew by a quarter; pieces of
+  // 64 KB, each a string too small for V8's large-object space, which only a full collection empties)
+  const keep = heapKeeper(undefined, 1 << 20, 0, 1.25);
   let chars = 0;
   for (const p of pieces) {
     yield p;
@@ -151,7 +152,7 @@ export function registerAnalyze(program: Command): void {
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
-      const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report)) : render(out.report, { color, events: out.events });
+      const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report, 1 << 16)) : render(out.report, { color, events: out.events });
       await refuseInputAsOutput(opts.output, result.report.inputs.map((i) => i.path));
       await writeOutput(opts.output, body);
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");

@@ -116,7 +116,8 @@ export function fastHeader(key: string): NcclWho | null {
   return { host: m[1], pid: Number(m[2]), dev: Number(m[4]) };
 }
 
-const FAST_MAX_KEYS = 4096;
+/** headers kept, and lines folded (see `learnFold`) kept in all: past either, all are forgotten (tests lower them) */
+export const FAST_LIMITS = { keys: 4096, folds: 16384 };
 /** lines read to nothing kept (see `learnQuiet`), in all and after one header */
 const MAX_QUIET = 4096;
 const MAX_QUIET_PER_KEY = 64;
@@ -125,9 +126,17 @@ const MAX_QUIET_TEXT = 512;
 const QUIET = -1;
 /** a line `learnFold` was told of (folded with the lines alike until the ordinary way reads a line) */
 const FOLD = -2;
-/** lines folded (see `learnFold`) kept, in all and after one header */
-const MAX_FOLDS = 16384;
+/** lines folded (see `learnFold`) kept after one header */
 const MAX_FOLDS_PER_KEY = 128;
+/**
+ * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
+ * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
+ */
+const wholeLine = (text: string): boolean => {
+  if (text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return false;
+  const pieces = splitPhysicalLine(text);
+  return pieces.length === 1 && pieces[0] === text;
+};
 const KEY_SHIFT = 20;
 const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
 
@@ -167,13 +176,41 @@ export interface LearnedWrapper {
   memo: { key?: string; namesSeen?: boolean; sig?: string };
 }
 
-/** A text the fast path folds (see `learnFold`), and how many lines of it are pending. */
+/** A text the fast path folds (see `learnFold`). */
 interface Fold {
-  rest: Literal;
-  id: number;
+  /** the rest of the line after the header (compared whole when nothing in it may vary) */
+  rest: Literal | undefined;
+  text: string;
+  length: number;
+  /** where the rest may vary (`[a, b)` pairs, ascending), and the literals around them (one more than the pairs) */
+  spans: number[];
+  segs: Literal[];
+  /** what may stand there: any digits, or any lower-case hex digits */
+  hex: boolean;
+  /** each line is its own (an Init line): no line alike folds with it, nor across it */
+  each: boolean;
+  /** what the reader folds the lines into */
+  id: unknown;
+  /** its lines pending since the last line that ended a run (an `each` line, or the ordinary way's) */
+  open: Pending | undefined;
+  openRun: number;
+}
+
+/** Lines of one fold pending, in the order of their first lines. */
+interface Pending {
+  fold: Fold;
   n: number;
   first: number;
   last: number;
+  /** the first line's rest, when it may vary */
+  rest: string | undefined;
+}
+
+/** How the text `learnFold` is told of may vary: at `spans` (`[a, b)` pairs of the text), digits or hex digits. */
+export interface FoldVariance {
+  spans: readonly number[];
+  hex?: boolean;
+  each?: boolean;
 }
 
 interface ExactWrapper extends LearnedWrapper {
@@ -223,11 +260,15 @@ export interface FastCounter {
   /**
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
    * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
-   * the same text is folded from now on, `id` standing for it, until `takeFolds`
+   * the same text is folded from now on, `id` standing for it, until `takeFolds`. `vary`: where the text may hold other
+   * digits too (a connection's channel, an Init line's communicator: the reader says the line reads alike but for them)
    */
-  learnFold(text: string, id: number): boolean;
-  /** hands over (in the order of their first lines) and forgets the lines folded since the last call: `visit(id, n, first, last)` */
-  takeFolds(visit: (id: number, n: number, first: number, last: number) => void): void;
+  learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
+  /**
+   * hands over (in the order of their first lines) and forgets the lines folded since the last call:
+   * `visit(id, n, first, last, rest)`, `rest` the first line's text after its header where it may vary
+   */
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -251,7 +292,16 @@ export interface FastCounter {
  */
 export function createFastCounter(
   table: ActivityTable,
-  options: { speculative: boolean; hostSeen: (host: string) => boolean; originQuiet?: (w: LearnedWrapper) => boolean },
+  options: {
+    speculative: boolean;
+    hostSeen: (host: string) => boolean;
+    originQuiet?: (w: LearnedWrapper) => boolean;
+    /**
+     * a bare line whose text after its header was read to nothing after another header: whether it reads to nothing
+     * too (the message does: the reader checks what the header could change, peeling, splitting, signatures)
+     */
+    quietElsewhere?: (line: string, rest: string) => boolean;
+  },
 ): FastCounter {
   const speculative = options.speculative;
   // headers seen, by `keyHash`, chained; and the lengths of those that may take the fast path
@@ -279,39 +329,96 @@ export function createFastCounter(
   const learnQuiet = (text: string): void => {
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return;
+    if (k === undefined || k.ok === false || quietCount >= MAX_QUIET || !wholeLine(text)) return;
     const rest = text.slice(head![0].length);
     const list = (k.quiet ??= []);
     if (list.length >= MAX_QUIET_PER_KEY || list.some((q) => q.length === rest.length && q.text === rest)) return;
-    list.push(new Literal(rest));
+    const lit = new Literal(rest);
+    list.push(lit);
     quietCount++;
+    // (and after any header, once the reader says so of its line: a big job's ranks print the same set-up lines)
+    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET) {
+      const h = restHash(rest);
+      const same = quietRests.get(h);
+      if (same === undefined) quietRests.set(h, [lit]);
+      else if (same.some((q) => q.text === rest)) return;
+      else same.push(lit);
+      quietRestCount++;
+    }
+  };
+  // texts read to nothing after some header, by `restHash` (see learnQuiet)
+  const quietRests = new Map<number, Literal[]>();
+  let quietRestCount = 0;
+  const restHash = (rest: string): number => {
+    let h = 0x811c9dc5;
+    for (let x = 0; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
+    return h;
+  };
+  /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
+  const quietElsewhere = (r: number, e: number): Literal | undefined => {
+    let h = 0x811c9dc5;
+    for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
+    const same = quietRests.get(h);
+    if (same === undefined) return undefined;
+    for (const q of same) if (q.length === e - r && q.at(view, r, e)) return q;
+    return undefined;
   };
   let foldCount = 0;
-  // the folds with lines pending, in the order of their first lines
-  const folded: Fold[] = [];
-  const learnFold = (text: string, id: number): boolean => {
+  // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
+  const folded: Pending[] = [];
+  let run = 0;
+  const learnFold = (text: string, id: unknown, vary?: FoldVariance): boolean => {
+    // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
+    if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || foldCount >= MAX_FOLDS || text.length > MAX_QUIET_TEXT || !/^[\x20-\x7e]*$/.test(text)) return false;
-    const rest = text.slice(head![0].length);
+    if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds || !wholeLine(text)) return false;
+    const h = head![0].length;
+    const rest = text.slice(h);
+    const spans = (vary?.spans ?? []).map((x) => x - h);
+    const hex = vary?.hex === true;
+    const segs: string[] = [];
+    for (let q = 0, from = 0; q <= spans.length; q += 2) {
+      const a = q < spans.length ? spans[q] : rest.length;
+      if (a < from || (q < spans.length && !(hex ? /^[0-9a-f]+$/ : /^[0-9]+$/).test(rest.slice(a, spans[q + 1])))) return false;
+      segs.push(rest.slice(from, a));
+      from = spans[q + 1];
+    }
     const list = (k.folds ??= []);
-    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.rest.length === rest.length && f.rest.text === rest)) return false;
-    list.push({ rest: new Literal(rest), id, n: 0, first: 0, last: 0 });
+    const same = (f: Fold) => f.length === rest.length && f.hex === hex && f.spans.length === spans.length && f.spans.every((x, q) => x === spans[q]) && (f.rest !== undefined ? f.rest.text === rest : f.segs.every((g, x) => g.text === segs[x]));
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some(same)) return false;
+    const varies = spans.length > 0;
+    list.push({
+      rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, spans, segs: varies ? segs.map((g) => new Literal(g)) : [], hex,
+      each: vary?.each === true, id, open: undefined, openRun: -1,
+    });
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: number, n: number, first: number, last: number) => void): void => {
-    for (const f of folded) {
-      const n = f.n;
-      f.n = 0;
-      visit(f.id, n, f.first, f.last);
-    }
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void => {
+    for (const p of folded) visit(p.fold.id, p.n, p.first, p.last, p.rest);
     folded.length = 0;
+    run++;
+  };
+  const eachKey = (f: (k: FastKey) => void) => {
+    for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
+  };
+  const forgetFolds = () => {
+    eachKey((k) => (k.folds = undefined));
+    foldCount = 0;
   };
   /** the header `[p, i]` (i: its `]`) as known, registered when new; undefined past the cap or when too long */
   const keyFor = (p: number, i: number): FastKey | undefined => {
     const len = i + 1 - p;
-    if (len > 160 || len < 8 || keyCount >= FAST_MAX_KEYS) return undefined;
+    if (len > 160 || len < 8) return undefined;
+    // (past the cap, the headers are forgotten and learnt afresh, with what was learnt after them: a big job's
+    // set-up brings new processes; lines folded and not yet taken stay)
+    if (keyCount >= FAST_LIMITS.keys) {
+      keySlots.fill(undefined);
+      keyLengths.length = 0;
+      keysByText.clear();
+      keyCount = quietCount = foldCount = 0;
+    }
     // ` [<digits>]` ends a header (most lines' first `]` ends something else: `[logger.py:43]`)
     let d = i - 1;
     while (d > p && body[d] >= 48 && body[d] <= 57) d--;
@@ -489,13 +596,20 @@ export function createFastCounter(
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
+      let q: Literal | undefined;
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
-      else return false;
+      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
+        kind = QUIET;
+        (k.quiet ??= []).push(q);
+      } else return false;
     }
-    // (what stands in a learned wrapper is no danger)
-    if (dangerAt < p) dangerAt = dangers.nextAt(p);
-    if (dangerAt < e) return false;
+    // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
+    // left whole: see `wholeLine`)
+    if (kind > 0) {
+      if (dangerAt < p) dangerAt = dangers.nextAt(p);
+      if (dangerAt < e) return false;
+    }
     if (!k.hostSeen && !speculative) {
       if (!options.hostSeen(k.who.host!)) return false;
       k.hostSeen = true;
@@ -528,11 +642,20 @@ export function createFastCounter(
       }
     } else if (kind === FOLD) {
       const f = fold!;
-      if (f.n++ === 0) {
-        f.first = lineNo;
-        folded.push(f);
+      const o = f.open;
+      if (o !== undefined && f.openRun === run) {
+        o.n++;
+        o.last = lineNo;
+      } else {
+        const pend: Pending = { fold: f, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        folded.push(pend);
+        // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
+        if (f.each) run++;
+        else {
+          f.open = pend;
+          f.openRun = run;
+        }
       }
-      f.last = lineNo;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !armed(a, exact)) return false;
@@ -548,8 +671,25 @@ export function createFastCounter(
   /** the fold whose text is the rest of the line, `[r, e)`, or undefined */
   const foldAfter = (folds: Fold[], r: number, e: number): Fold | undefined => {
     const len = e - r;
-    for (let q = 0; q < folds.length; q++) if (folds[q].rest.length === len && folds[q].rest.at(view, r, e)) return folds[q];
+    for (let q = 0; q < folds.length; q++) {
+      const f = folds[q];
+      if (f.length === len && (f.rest !== undefined ? f.rest.at(view, r, e) : variedAt(f, r, e))) return f;
+    }
     return undefined;
+  };
+  /** the rest `[r, e)` is fold `f`'s text, any digits (or hex digits) where it may vary */
+  const variedAt = (f: Fold, r: number, e: number): boolean => {
+    const { spans, segs } = f;
+    let from = r;
+    for (let q = 0; q < spans.length; q += 2) {
+      if (!segs[q >> 1].at(view, from, r + spans[q])) return false;
+      for (let x = r + spans[q]; x < r + spans[q + 1]; x++) {
+        const c = body[x];
+        if ((c < 48 || c > 57) && (!f.hex || c < 97 || c > 102)) return false;
+      }
+      from = r + spans[q + 1];
+    }
+    return segs[spans.length >> 1].at(view, from, e);
   };
   /** the rest of the line, `[r, e)`, is one of `quiet` */
   const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {

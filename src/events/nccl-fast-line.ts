@@ -25,6 +25,16 @@ export const CHAT = 3;
  * eight), or four at a time when shorter or not text, through a DataView over the chunk (a chunk is read once per
  * line for several of these, so the per-byte loop showed in profiles).
  */
+const NO_EIGHTS = new Float64Array(0);
+const NO_WORDS = new Uint32Array(0);
+const NO_TAIL = new Uint8Array(0);
+// eight characters of a text as the bytes a chunk holds them (latin1), read as one float64
+const SCRATCH = new DataView(new ArrayBuffer(8));
+const eightAt = (text: string, p: number): number => {
+  for (let k = 0; k < 8; k++) SCRATCH.setUint8(k, text.charCodeAt(p + k) & 0xff);
+  return SCRATCH.getFloat64(0, true);
+};
+
 export class Literal {
   readonly length: number;
   readonly text: string;
@@ -32,18 +42,26 @@ export class Literal {
   private readonly eights: Float64Array;
   private readonly words: Uint32Array;
   private readonly tail: Uint8Array;
+  // (made from the text alone, with no buffer or view of its own: the fast path makes one for each text it folds,
+  // tens of thousands in a big job's set-up, and each lives long enough to reach the old heap)
   constructor(text: string) {
-    const bytes = Buffer.from(text, "latin1");
     this.text = text;
-    this.length = bytes.length;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    const n = bytes.length;
-    const eights = n >= 8 ? Array.from({ length: Math.ceil(n / 8) }, (_, k) => view.getFloat64(Math.min(8 * k, n - 8), true)) : [];
-    this.eights = new Float64Array(eights.every((f) => f === f && f !== 0) ? eights : []);
-    const whole = this.eights.length ? 0 : bytes.length & ~3;
-    this.words = new Uint32Array(whole / 4);
-    for (let k = 0; k < whole; k += 4) this.words[k / 4] = view.getUint32(k, true);
-    this.tail = this.eights.length ? new Uint8Array(0) : bytes.slice(whole);
+    const n = (this.length = text.length);
+    let eights = n >= 8 ? new Float64Array(Math.ceil(n / 8)) : NO_EIGHTS;
+    for (let k = 0; k < eights.length; k++) {
+      const f = eightAt(text, Math.min(8 * k, n - 8));
+      if (f !== f || f === 0) {
+        eights = NO_EIGHTS;
+        break;
+      }
+      eights[k] = f;
+    }
+    this.eights = eights;
+    const whole = eights.length ? 0 : n & ~3;
+    const byte = (k: number) => text.charCodeAt(k) & 0xff;
+    this.words = whole ? new Uint32Array(whole / 4) : NO_WORDS;
+    for (let k = 0; k < whole; k += 4) this.words[k / 4] = (byte(k) | (byte(k + 1) << 8) | (byte(k + 2) << 16) | (byte(k + 3) << 24)) >>> 0;
+    this.tail = eights.length || whole === n ? NO_TAIL : Uint8Array.from({ length: n - whole }, (_, k) => byte(whole + k));
   }
   /** the literal stands at `dv[p]` (p ≥ 0), wholly before `limit` (at most the view's length) */
   at(dv: DataView, p: number, limit: number): boolean {

@@ -1,4 +1,5 @@
 import type { EventBase } from "./types.js";
+import type { SignalEvent } from "./common.js";
 import type { IbHca, NcclWarnKind } from "../../grammars/nccl-messages.js";
 
 /** Who printed an NCCL record, from its `host:pid:tid [dev]` prefix (null where the prefix lacks it). */
@@ -171,6 +172,8 @@ export type NcclFoldedEvent = NcclConnectionEvent | NcclVersionEvent | NcclNetwo
 export interface NcclRepeatEvent extends EventBase {
   kind: "nccl.repeat";
   of: NcclFoldedEvent;
+  /** the signal each line also made (a hard one, its signature's first lines all kept: see src/classify.ts) */
+  signal?: SignalEvent;
   comm: string | null;
   n: number;
   last: number;

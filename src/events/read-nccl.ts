@@ -1,11 +1,15 @@
-import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, RCCL_BANNER, connectionChannelSpan, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
-import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclWho } from "./nccl.js";
+import type { SignalEvent } from "./common.js";
+import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
+import { peel } from "../records/peel.js";
+import { splitPhysicalLine } from "../records/split.js";
+import { signatureFreeWhateverDigits } from "../../grammars/signatures.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
@@ -118,7 +122,7 @@ export interface NcclReader extends RecordReader {
    * neither the event store nor the fact domain's samples would keep another of its kind, the fast path folds the
    * lines of the same record text from now on (`flushFolds` makes them events).
    */
-  noteFold(rec: LogRecord, e: unknown): void;
+  noteFold(rec: LogRecord, e: unknown, signal?: SignalEvent): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
@@ -226,27 +230,40 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     speculative: false,
     hostSeen: (host) => hosts.has(host),
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
+    quietElsewhere: (line, rest) => {
+      const span = recordSpan(line);
+      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
+    },
   });
 
-  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
+  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for;
+  // `channel`: where a connection line's channel number stands in its text, when lines alike but for it fold too
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  const folds: { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string] }[] = [];
+  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; channel?: [number, number]; init?: undefined; signal?: SignalEvent };
+  /** the text of a line the fast path took, of the header of `e`'s and `rest` (see FastCounter.takeFolds), as evidence */
+  const textOf = (e: { ev: { text: string } }, rest: string) => (e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")) + rest).trimEnd();
+  // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
+  // commId's) comes (each its own event): `spans`, where they stand in the text
+  type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[] };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
   // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
   // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
-  let candidate: (typeof folds)[number] | null = null;
-  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false) => {
+  let candidate: Folded | InitFolded | null = null;
+  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, channel?: [number, number]) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
-    if (seen && rec.raw === rec.text) candidate = { e, who, tid, threadComm };
+    if ((seen || channel) && rec.raw === rec.text) candidate = { e, who, tid, threadComm, channel };
     emit(e);
   };
 
   const flushFolds = (emit: Emit) =>
-    counter.takeFolds((id, n, first, last) => {
-      const f = folds[id];
+    counter.takeFolds((id, n, first, last, rest) => {
+      const f = id as Folded | InitFolded;
+      if (f.init !== undefined) return takeInit(f, first, rest!, emit);
       const e = f.e;
+      // (lines alike but for their channel: the first one's own text)
+      const text = rest === undefined ? e.ev.text : textOf(e, rest);
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
       let comm: string | null = null;
@@ -254,8 +271,72 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last });
+      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text }, origin: e.origin, input: e.input, of: e, comm, n, last, ...(f.signal ? { signal: f.signal } : {}) });
     });
+
+  /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
+  const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
+    const e = f.init;
+    const text = textOf(e, rest);
+    const at = (k: number) => text.slice(f.spans[k] - 2, f.spans[k + 1]);
+    const comm = at(0);
+    const commId = f.spans.length > 2 ? at(2) : e.commId;
+    emit({ ...e, ev: { file: e.ev.file, line, text }, comm, commId });
+    if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
+    noteComm(f.who, f.tid, comm);
+  };
+  /**
+   * A bare Init record, read to `e`, reads alike with other hex digits for its communicator (and commId) at `spans`
+   * but for those: checked with all 0s and all fs there through each step of the ordinary way that reads text, and
+   * no signature can match whatever they are.
+   */
+  const alikeButComm = (text: string, spans: number[], e: NcclInitEvent): boolean => {
+    if (text !== text.trimEnd() || !signatureFreeWhateverDigits(text, spans, true)) return false;
+    for (const d of ["0", "f"]) {
+      let v = text;
+      for (let q = 0; q < spans.length; q += 2) v = v.slice(0, spans[q]) + d.repeat(spans[q + 1] - spans[q]) + v.slice(spans[q + 1]);
+      const span = recordSpan(v);
+      if (!span || !(span.msg.includes("Init COMPLETE") || span.msg.includes("Init START")) || span.msg.charCodeAt(0) !== text.charCodeAt(text.length - span.msg.length)) return false;
+      const m = readNcclMessage(span.msg);
+      const hex = (k: number) => v.slice(spans[k] - 2, spans[k + 1]);
+      if (m.kind !== "init" || m.comm !== hex(0) || m.commId !== (spans.length > 2 ? hex(2) : e.commId) || m.phase !== e.phase || m.rank !== e.rank || m.nranks !== e.nranks || (m.nvmlDev ?? m.cudaDev) !== e.nvmlDev || m.busId !== e.busId) return false;
+    }
+    return true;
+  };
+  /** the span of bare record text `v` as the ordinary way reads it (a whole INFO record, no wrapper), or null */
+  const recordSpan = (v: string): NcclRecordSpan | null => {
+    const pieces = splitPhysicalLine(v);
+    const p = peel(v);
+    if (pieces.length !== 1 || pieces[0] !== v || p.text !== v || p.stamp !== undefined || Object.keys(p.origin).length > 0) return null;
+    const span = scanNcclRecord(v);
+    return span && span.level === "INFO" && !span.legacy && !CHATTER.test(span.msg) && v.endsWith(span.msg) ? span : null;
+  };
+  // the Init phases each thread printed (1: START, 2: COMPLETE)
+  const initPhases = new Map<string, number>();
+  const initAgain = (who: NcclWho, tid: number | null, phase: "START" | "COMPLETE"): boolean => {
+    const key = `${who.host}|${who.pid}|${tid}`;
+    const bit = phase === "START" ? 1 : 2;
+    const had = initPhases.get(key) ?? 0;
+    if (had & bit) return true;
+    if (initPhases.size >= NCCL_READER_LIMITS.comms) initPhases.clear();
+    initPhases.set(key, had | bit);
+    return false;
+  };
+  /** where the hex digits of Init message `msg`'s communicator (and commId) stand in record text `text` */
+  const initSpans = (text: string, msg: string, comm: string | null, commId: string | null): number[] | null => {
+    if (comm === null || !comm.startsWith("0x") || !text.endsWith(msg)) return null;
+    const off = text.length - msg.length;
+    // (` comm 0x…`, or the message's start in NCCL ≤2.7: `comm 0x… rank …`)
+    const c = msg.startsWith(`comm ${comm} `) ? -1 : msg.indexOf(` comm ${comm} `);
+    if (c < 0 && !msg.startsWith("comm ")) return null;
+    const spans = [off + c + 8, off + c + 6 + comm.length];
+    if (commId !== null) {
+      const i = msg.indexOf(`commId ${commId}`, c);
+      if (i < 0) return null;
+      spans.push(off + i + 9, off + i + 7 + commId.length);
+    }
+    return spans;
+  };
 
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
@@ -355,8 +436,34 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
       direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
     };
-    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null);
+    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null, channelIn(rec.text, msg));
     else emit(e);
+    return true;
+  };
+  /** where the channel number of connection message `msg` stands in record text `text` (see `alikeButChannel`) */
+  const channelIn = (text: string, msg: string): [number, number] | undefined => {
+    const at = connectionChannelSpan(msg);
+    if (at === null || !text.endsWith(msg)) return undefined;
+    const off = text.length - msg.length;
+    return [off + at[0], off + at[1]];
+  };
+  /**
+   * A bare record, read to connection `e`, reads alike with any other digits at `[a, b)` (its channel number) but for
+   * the channel: checked with all 0s and all 9s there through each step of the ordinary way that reads text (peeling,
+   * splitting, the record's span, chatter, the connection's reading), and no signature can match whatever they are.
+   */
+  const alikeButChannel = (text: string, [a, b]: [number, number], e: NcclFoldedEvent, threadComm: boolean): boolean => {
+    if (e.kind !== "nccl.connection" || !signatureFreeWhateverDigits(text, [a, b])) return false;
+    for (const d of ["0", "9"]) {
+      const digits = d.repeat(b - a);
+      const v = text.slice(0, a) + digits + text.slice(b);
+      const span = recordSpan(v);
+      if (!span) return false;
+      const c = parseConnection(span.msg);
+      if (!c || c.channel !== Number(digits) || transportKind(c.via) !== e.transport) return false;
+      if (c.from !== e.from || (c.to ?? c.from) !== e.to || c.fromDev !== e.fromDev || c.toDev !== e.toDev || c.direction !== e.direction || c.via !== e.via || c.connIndex !== e.connIndex) return false;
+      if (threadComm ? c.comm !== null : c.comm !== e.comm) return false;
+    }
     return true;
   };
   // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
@@ -390,7 +497,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
       if (parsed.kind === "init") {
-        emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId };
+        emit(e);
+        // (only on a thread that printed an Init line of this phase before: one whose communicators come and go)
+        const spans = rec.raw === rec.text && initAgain(who, tid, parsed.phase) ? initSpans(rec.text, msg, parsed.comm, parsed.commId) : null;
+        if (spans !== null) candidate = { init: e, who, tid, spans };
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
         noteComm(who, tid, parsed.comm);
         return;
@@ -493,11 +604,21 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteQuiet(rec) {
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
-    noteFold(rec, e) {
+    noteFold(rec, e, signal) {
       const c = candidate;
+      if (c !== null && c.init !== undefined) {
+        if (c.init === e && signal === undefined && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
+        return;
+      }
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
-      if (counter.learnFold(rec.text, folds.length)) folds.push(c);
+      // (a line a signature also reads folds only whole: the signal is the same for the same text alone)
+      if (signal !== undefined) {
+        if (seen) counter.learnFold(rec.text, { ...c, channel: undefined, signal });
+        return;
+      }
+      if (c.channel !== undefined && !alikeButChannel(rec.text, c.channel, c.e, c.threadComm)) c.channel = undefined;
+      if (c.channel !== undefined || seen) counter.learnFold(rec.text, c, c.channel && { spans: c.channel });
     },
     folding: () => counter.folding(),
     flushFolds,

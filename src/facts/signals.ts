@@ -1,4 +1,5 @@
 import type { Event } from "../events/index.js";
+import type { SignalEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
 import { earlier, located, type FactDomain, type Located } from "./domain.js";
 
@@ -53,6 +54,16 @@ function keepFirst(list: SignalLine[], l: SignalLine): void {
 const later = (a: SignalLine | null | undefined, b: SignalLine | null | undefined) => (!a ? b ?? null : !b ? a : earlier(a, b) === a ? b : a);
 
 const fresh = (): SignalState => ({ count: 0, first: [], last: null, ranks: [], soft: { count: 0, first: [], lastByInput: {} } });
+
+/**
+ * `n` lines after the first alike that each made signal `e` (a hard one, whose first lines are all kept: see
+ * src/classify.ts), the last at line `last`: as reading each would (they are later than every line kept first).
+ */
+export function reduceSignalRepeat(s: SignalsState, e: SignalEvent, n: number, last: number): void {
+  const st = s.byId[e.id];
+  st.count += n;
+  st.last = later(st.last, { ...located({ ev: { ...e.ev, line: last }, input: e.input }), captures: e.captures, rank: e.rank, retry: e.retry });
+}
 
 export const signalsDomain: FactDomain<SignalsState, Signals> = {
   name: "signals",

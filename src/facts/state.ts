@@ -7,7 +7,7 @@ import { ncclDomain, reduceRepeated, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
-import { signalsDomain, type Signals, type SignalsState } from "./signals.js";
+import { reduceSignalRepeat, signalsDomain, type Signals, type SignalsState } from "./signals.js";
 import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
 import { dialectsDomain, type DialectsState } from "./dialects.js";
 import { tracebacksDomain, type TracebacksState } from "./tracebacks.js";
@@ -77,6 +77,7 @@ function reduceRepeat(state: FactState, e: Extract<Event, { kind: "nccl.repeat" 
   // nothing, and a connection's samples are all kept already
   const of = e.of;
   reduceRepeated(state.nccl, of, e.comm, e.n);
+  if (e.signal) reduceSignalRepeat((state.signals ??= signalsDomain.init()), e.signal, e.n, e.last);
   if (of.kind === "nccl.env") for (let i = 0; i < e.n; i++) envDomain.reduce(state.env, of);
   // a failure NCCL went on after is recovered by the first of these lines after it (none was, before the first line)
   if (state.errors.tentative?.length) errorsDomain.reduce(state.errors, { ...of, ev: e.ev });

@@ -33,12 +33,14 @@ export function splitPoint(path: string, at: number): number | null {
 }
 
 const SAMPLE_BYTES = 64 << 10;
-const NCCL = Buffer.from("NCCL", "latin1");
+// what a line the second thread counts holds: a collective's `opCount`, a TRACE record
+const COUNTED = [Buffer.from(" opCount ", "latin1"), Buffer.from("NCCL TRACE", "latin1")];
 
 /**
- * Whether a second thread would find lines to count in `[at, size)` of a file: it counts only NCCL lines, so a file
- * whose samples there (64 KiB at the cut, in the middle of the rest and at its end) hold no `NCCL` (a vLLM server's
- * request and stats lines) is read on one thread. False when the file cannot be read.
+ * Whether a second thread would find lines to count in `[at, size)` of a file: it counts only NCCL collective and
+ * TRACE lines, so a file whose samples there (64 KiB at the cut, in the middle of the rest and at its end) hold none
+ * (a vLLM server's request and stats lines; NCCL's set-up lines, which it would hand back to this thread) is read on
+ * one thread. False when the file cannot be read.
  */
 export function mayCountFrom(path: string, at: number, size: number): boolean {
   let fd: number | undefined;
@@ -47,7 +49,8 @@ export function mayCountFrom(path: string, at: number, size: number): boolean {
     const window = Buffer.alloc(SAMPLE_BYTES);
     for (const from of [at, Math.floor((at + size) / 2), Math.max(at, size - SAMPLE_BYTES)]) {
       const got = readSync(fd, window, 0, window.length, from);
-      if (window.subarray(0, got).indexOf(NCCL) >= 0) return true;
+      const sample = window.subarray(0, got);
+      if (COUNTED.some((c) => sample.indexOf(c) >= 0)) return true;
     }
     return false;
   } catch {

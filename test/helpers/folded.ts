@@ -1,0 +1,35 @@
+import { createDispatcher } from "../../src/classify.js";
+import type { Event } from "../../src/events/index.js";
+import { chunkLine } from "../../src/input/lines.js";
+import { toRecord } from "../../src/records/peel.js";
+import { splitPhysicalLine } from "../../src/records/split.js";
+
+/**
+ * How many lines of `text` the fast path folded (`repeats`) and how many it left to the ordinary way, reading it as
+ * analyzeSource does with a store of `kept` events a kind.
+ */
+export function foldedLines(text: string, kept: number): { repeats: number; ordinary: string[] } {
+  const b = Buffer.from(text, "latin1");
+  const d = createDispatcher({ keptPerKind: kept });
+  const c = d.fast.begin(b, 10_000, { ascii: true });
+  let repeats = 0;
+  const emit = (e: Event) => {
+    if (e.kind === "nccl.repeat") repeats += e.n;
+  };
+  let n = 0;
+  const ordinary: string[] = [];
+  for (let s = 0; s < b.length; ) {
+    const nl = b.indexOf(10, s);
+    n++;
+    if (!c.line(s, nl, n)) {
+      c.pass();
+      const line = chunkLine({ head: null, headCut: 0, bytes: b, ascii: true, text: "", start: 0, end: b.length }, s, nl, 10_000);
+      ordinary.push(line);
+      for (const piece of splitPhysicalLine(line)) d.dispatch(toRecord("x", 0, n, piece), emit);
+    }
+    s = nl + 1;
+  }
+  c.done();
+  d.end(emit);
+  return { repeats, ordinary };
+}
