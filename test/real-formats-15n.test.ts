@@ -102,3 +102,28 @@ describe("NCCL's bare version banner glued between records of a line that lost i
     expect(r.facts.firstError?.line).toBe(1);
   });
 });
+
+describe("a flattened paste whose one traceback frame runs on into PyTorch's NCCL error", () => {
+  it("takes the line as the first error (srun labels between the parts, or none), but not a frame line alone", async () => {
+    const labelled =
+      'File "/usr/lib/python3.11/site-packages/torch/distributed/distributed_c10d.py", line 2288, in all_reduce 3: work = group.allreduce([tensor], opts) 3: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5 3: ncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error. 3: Last error: 3: socketStartConnect: Connect to 10.0.0.9<40211> failed : Connection refused';
+    let r = await analyzeText(["step 10 loss 2.31", labelled, ""].join("\n"));
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(ids(r, "error")).toContain("nccl/system-error");
+    const bare =
+      'File "train.py", line 88, in main    dist.barrier() RuntimeError: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5';
+    r = await analyzeText(bare + "\n");
+    expect(r.facts.firstError?.line).toBe(1);
+    // an ordinary frame and its code line: no failure on them, the exception line below is the first error
+    r = await analyzeText(
+      [
+        "Traceback (most recent call last):",
+        '  File "train.py", line 88, in main',
+        '    print("NCCL error handling enabled")',
+        "ValueError: bad config",
+        "",
+      ].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(4);
+  });
+});
