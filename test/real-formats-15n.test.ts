@@ -89,6 +89,17 @@ describe("NCCL's bare version banner glued between records of a line that lost i
     expect(r.facts.firstError?.line).toBe(2);
   });
 
+  it("reads it behind a Ray prefix and with CRLF line ends too", async () => {
+    const text = [
+      "(RayWorkerWrapper pid=310, ip=10.2.0.4) gpu9:310:310 [1] NCCL INFO Bootstrap : Using eth0:10.2.0.4<0> NCCL version 2.21.5+cuda12.4 gpu9:310:401 [1] NCCL INFO Using network IB",
+      "",
+    ].join("\r\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.version).toBe("2.21.5");
+    expect(r.facts.nccl.net).toBe("IB");
+    expect(r.facts.nccl.nodes).toBe(1);
+  });
+
   it("does not cut PyTorch's `..., NCCL version N` nor the prefixed `NCCL INFO NCCL version` record of a joined line", async () => {
     let r = await analyzeText(
       "n1:5:5 [0] NCCL INFO cudaDriverVersion 12040 n1:5:5 [0] NCCL INFO NCCL version 2.26.2+cuda12.2 n1:5:9 [0] NCCL INFO Using network IB\n",
