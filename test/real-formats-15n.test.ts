@@ -59,6 +59,17 @@ describe("`GPU Direct RDMA Disabled for HCA` lines alone name the network that p
     expect(r.facts.nccl.ibHcas).toBeNull();
     // one host, no connection lines: nothing says traffic leaves the node
     expect(ids(r)).not.toContain("nccl/gdrdma-disabled");
+    // two hosts and NCCL's own nNodes 2: the run's inter-node traffic goes over IB without GDR
+    const two = [
+      "gpu-a:3100:3150 [2] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_2'",
+      "gpu-b:4100:4150 [2] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_2'",
+      "gpu-a:3100:3150 [2] NCCL INFO comm 0x7f00 rank 2 nRanks 16 nNodes 2 localRanks 8 localRank 2 MNNVL 0",
+      "",
+    ].join("\n");
+    const m = await analyzeText(two);
+    expect(m.facts.nccl.net).toBe("IB");
+    expect(m.facts.nccl.nodes).toBe(2);
+    expect(ids(m, "warning")).toContain("nccl/gdrdma-disabled");
   });
 
   it("lets a printed `Using network` decide over the hint, and reads the topology check's NET/Socket form as Socket", async () => {
