@@ -197,7 +197,9 @@ const BENIGN_WARN = [
   BENIGN_ASYNC_EVENT,
   /Failed to open libibverbs\.so/,
   /CollNet is not supported.*ignoring/i,
-  /Could not find real path of/,
+  // a NIC's path (`rxe0`, `/sys/class/net/eth0/device`): NCCL goes on without it. The GPU's bus path
+  // (graph/xml.cc getPciPath, `/sys/class/pci_bus/0000:21/../../0000:21:00.0`) returns ncclSystemError in every version
+  /Could not find real path of (?!\/sys\/class\/pci_bus\/)/,
   /NET\/Plugin ?: ?(?:No plugin found|Could not find)/,
   /Failed to find ncclNetPlugin_v\d+ symbol/,
   // graph/search.cc 2.5–2.12 (INFO from 2.13): no topology path, so NCCL uses a simple ring and goes on. The 2.4

@@ -552,9 +552,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       case "initTimings":
         rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
         return;
-      case "gdr":
+      case "gdr": {
         foldable(rec, emit, { kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope }, who, tid);
+        // the network transport in use prints it while NCCL reads the NICs' properties (net_ib.cc, or the topology
+        // check naming NET/Socket): it names that network
+        const net = /^NET\/(IB|Socket)\b/.exec(parsed.text);
+        if (net) emit({ kind: "nccl.netHint", ...eventBase(rec), net: net[1] });
         return;
+      }
       case "nvls":
       case "collnet":
         emit({ kind: "nccl.feature", ...eventBase(rec), ...who, feature: parsed.kind, text: parsed.text });

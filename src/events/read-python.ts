@@ -105,6 +105,7 @@ const DAMAGED_HEAD = /^[A-Z]{1,8} \d\d-\d\d \d\d:\d\d:\d\d \[?[\w.\/]+:\d+\]\s/;
 // cheap gates, tested before any grammar
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
+const FRAME_THEN_NCCL_ERROR = /^File "[^"]{1,500}", line \d{1,9}, in \S{1,200} .{0,2000}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:Error|Exception)): (NCCL error\b.{0,500})/;
 const FLAT_FRAME = /(?:^|\s)File "([^"]{1,500})", line (\d{1,9}), in ([\w<>.]{1,200})/g;
 /** a vLLM record head: a joined line holding one is split by the vLLM reader */
 const FLAT_VLLM_HEAD = /(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
@@ -449,6 +450,13 @@ export function createPythonReader(): RecordReader {
       const la = lastErrorAfter.size ? lastErrorAfter.get(key) : undefined;
       if (la && continueLastError(la, key, rec, text, emit)) return true;
       if (text.length > 80 && text.indexOf('File "') !== text.lastIndexOf('File "') && readFlatFrames(rec, key, a, text, emit)) return true;
+      // a flattened paste whose one frame line runs on into PyTorch's NCCL error (srun's `10: ` labels between the parts:
+      // `File "…", line 1906, in broadcast 10: work = … 10: torch.distributed.DistBackendError: NCCL error in: …`): the
+      // line reports the failure. (A code line never holds `…Error: NCCL error`, PyTorch's C++ message.)
+      if (text.startsWith('File "') && text.includes("NCCL error")) {
+        const m = FRAME_THEN_NCCL_ERROR.exec(text);
+        if (m) emitError(rec, emit, "torch", `${m[1]}: ${m[2]}`, m[1]);
+      }
 
       // a message handed on by the vLLM reader keeps its indentation; the grammar measures it
       const lead = text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 ? text.trimStart() : text;

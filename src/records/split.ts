@@ -82,6 +82,18 @@ function hostStart(run: string, before: number, known: readonly string[]): numbe
   return host !== "" && !host.includes("/") && /[A-Za-z0-9]/.test(host) ? at : -1;
 }
 
+// NCCL's bare banner (`NCCL version 2.18.1+cuda12.1`, printed with no prefix) between two records of a line that lost
+// its line breaks: `... No such file or directory NCCL version 2.18.1+cuda12.1 host:1:3 [0] NCCL INFO ...`. Not
+// PyTorch's `..., NCCL version 2.20.5` and not the prefixed record `NCCL INFO NCCL version ...` itself.
+const GLUED_BANNER = /(?<![,:]) NCCL version \d+\.\d+\.\d+\S*$/;
+
+/** a record followed by another on its line; `body` is where its message starts (after its level token) */
+function pushRecord(out: string[], rec: string, body: number): void {
+  const b = rec.indexOf(" NCCL version ", body) >= body ? GLUED_BANNER.exec(rec) : null;
+  if (b && b.index >= body) out.push(rec.slice(0, b.index), rec.slice(b.index + 1));
+  else out.push(rec);
+}
+
 function splitNcclRecords(p: string): string[] {
   const first = p.indexOf("NCCL ");
   if (first < 0 || p.indexOf("NCCL ", first + 5) < 0) return [p];
@@ -104,7 +116,7 @@ function splitNcclRecords(p: string): string[] {
     const at = hostStart(h.run, p.charCodeAt(runAt - 1), hosts);
     const start = runAt + at;
     if (at < 0 || start <= after) continue;
-    out.push(p.slice(from, start).trimEnd());
+    pushRecord(out, p.slice(from, start).trimEnd(), after - from);
     hosts.push(h.run.slice(at));
     from = start;
     after = m.index + m[0].length;
