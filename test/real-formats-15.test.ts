@@ -146,3 +146,59 @@ describe("≤0.1.x's unclamped `# GPU blocks: -N`", () => {
     expect(ids(cuda)).toContain("vllm/no-kv-cache-memory");
   });
 });
+
+describe("commands pasted from Windows consoles and notebooks", () => {
+  it("reads a command right after cmd.exe's prompt and a notebook's `!` shell escape", async () => {
+    const cmd = await analyzeText("C:\\Users\\ana\\proj>vllm serve Qwen/Qwen3-8B --max-model-len 4096 --gpu-memory-utilization 0.8\n");
+    expect(cmd.facts.config.model).toBe("Qwen/Qwen3-8B");
+    expect(cmd.facts.config.maxModelLen).toBe(4096);
+    expect(cmd.facts.config.gpuMemoryUtilization).toBe(0.8);
+    const nb = await analyzeText("!vllm serve meta-llama/Llama-3.2-1B-Instruct --tensor-parallel-size 2 --max-model-len 2048\n");
+    expect(nb.facts.config.model).toBe("meta-llama/Llama-3.2-1B-Instruct");
+    expect(nb.facts.config.tensorParallelSize).toBe(2);
+  });
+
+  it("follows cmd.exe's `^` and PowerShell's backtick line continuations, as the shell's `\\` (variants)", async () => {
+    const caret = await analyzeText(["D:\\llm>vllm serve Qwen/Qwen3-8B ^", "  --max-model-len 8192 ^", "  --tensor-parallel-size 2"].join("\r\n"));
+    expect(caret.facts.config.maxModelLen).toBe(8192);
+    expect(caret.facts.config.tensorParallelSize).toBe(2);
+    const tick = await analyzeText(["PS C:\\llm> vllm serve Qwen/Qwen3-8B `", "    --max-model-len 16384 `", "    --pipeline-parallel-size 2"].join("\n"));
+    expect(tick.facts.config.model).toBe("Qwen/Qwen3-8B");
+    expect(tick.facts.config.maxModelLen).toBe(16384);
+    expect(tick.facts.config.pipelineParallelSize).toBe(2);
+  });
+
+  it("does not take the next line as flags when the command ends without a continuation word (near miss)", async () => {
+    const r = await analyzeText(["C:\\llm>vllm serve Qwen/Qwen3-8B --max-model-len 4096", "  --tensor-parallel-size 8 is what the docs suggest"].join("\n"));
+    expect(r.facts.config.maxModelLen).toBe(4096);
+    expect(r.facts.config.tensorParallelSize).toBeNull();
+  });
+});
+
+describe("loguru's default format around vLLM's output (a launcher forwarding the server's lines)", () => {
+  const lg = (level: string, where: string, msg: string, t = "10:00:01.123") => `2026-05-06 ${t} | ${level.padEnd(8)} | ${where} - ${msg}`;
+
+  it("reads vLLM's records behind the header, with their own level", async () => {
+    const r = await analyzeText(
+      [
+        lg("INFO", "launcher.vllm:_forward:88", "(APIServer pid=1) " + cur("INFO", "api_server.py:1", "vLLM API server version 0.11.0", "05-06 10:00:01")),
+        lg("INFO", "launcher.vllm:_forward:88", "(EngineCore_DP0 pid=90) " + cur("ERROR", "core.py:708", "EngineCore failed to start.", "05-06 10:00:09"), "10:00:09.456"),
+        lg("ERROR", "launcher.vllm:wait:120", "vLLM exited before /health became reachable", "10:00:09.457"),
+      ].join("\n"),
+    );
+    expect(r.facts.vllm.version).toBe("0.11.0");
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+
+  it("takes the launcher's own ERROR record as the first error when vLLM logged none, not its INFO or WARNING ones (variants)", async () => {
+    const r = await analyzeText(
+      [
+        lg("WARNING", "app.server:start:41", "port 8000 busy, retrying"),
+        lg("SUCCESS", "app.server:start:44", "container started"),
+        lg("CRITICAL", "app.server:health:77", "vllm-server failed to start within 600 s", "10:10:01.000"),
+      ].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(3);
+    expect(r.facts.firstError?.text).toContain("failed to start within 600 s");
+  });
+});

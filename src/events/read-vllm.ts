@@ -475,9 +475,10 @@ const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 
-// Lemonade's server log (it runs vLLM as a wrapped server), its header peeled off the text:
-// `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`
-const LEMONADE_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[(?:Error|Critical|Fatal)\] \(\w+\) /;
+// a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
+// `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`, and
+// loguru's default format, `2026-05-06 10:00:09.457 | ERROR    | launcher.vllm:wait:120 - vLLM exited before ...`
+const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critical|Fatal)\] \(\w+\) |\| (?:ERROR|CRITICAL) *\| [\w.<>\-]+:[\w.<>\-]+:\d+ - )/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
@@ -544,7 +545,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   const c = text.charCodeAt(0);
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */) {
-    if (LEMONADE_ERROR.test(rec.raw) && !isTracebackStructure(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
+    if (WRAPPER_ERROR.test(rec.raw) && !isTracebackStructure(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
   }
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     if (runtime.other(rec, text, emit)) return true;
