@@ -202,3 +202,26 @@ describe("loguru's default format around vLLM's output (a launcher forwarding th
     expect(r.facts.firstError?.text).toContain("failed to start within 600 s");
   });
 });
+
+describe("a Windows install's backslash paths in tracebacks", () => {
+  it("names the V1 engine from `vllm\\v1\\` frames and reads the start-up failure", async () => {
+    const r = await analyzeText(
+      [
+        "Traceback (most recent call last):",
+        '  File "D:\\envs\\llm\\Lib\\site-packages\\vllm\\entrypoints\\openai\\api_server.py", line 136, in build_async_engine_client_from_engine_args',
+        "    async_llm = AsyncLLM.from_vllm_config(",
+        '  File "D:\\envs\\llm\\Lib\\site-packages\\vllm\\v1\\engine\\async_llm.py", line 146, in __init__',
+        "    self.engine_core = EngineCoreClient.make_async_mp_client(",
+      ].join("\r\n"),
+    );
+    expect(r.facts.vllm.engine).toBe("v1");
+    expect(ids(r)).toContain("vllm/engine-init-failed");
+  });
+
+  it("names Ray's executor from `executor\\ray_` frames, and takes a `vllm\\worker\\` frame alone as the weak V0 hint the posix path is (variants)", async () => {
+    const ray = await analyzeText('  File "C:\\py\\Lib\\site-packages\\vllm\\executor\\ray_utils.py", line 132, in execute_method\n');
+    expect(ray.facts.config.executorBackend).toBe("ray");
+    const v0 = await analyzeText('  File "C:\\py\\Lib\\site-packages\\vllm\\worker\\worker.py", line 183, in load_model\n');
+    expect(v0.facts.vllm.engine).toBe("v0");
+  });
+});

@@ -373,12 +373,13 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
     marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
-  if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
+  // (a Windows install writes the same paths with backslashes: `C:\venv\Lib\site-packages\vllm\v1\engine\core.py`)
+  if (text.includes("vllm/v1/") || text.includes("vllm\\v1\\")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
   else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
   // V1 up to 0.10 still runs through vllm/worker/worker_base.py and vllm/engine/arg_utils.py: a V1 path in the same log outweighs these
-  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 0.5 }, emit);
-  if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
+  else if (/vllm[\/\\](?:worker|engine)[\/\\]/.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 0.5 }, emit);
+  if (/executor[\/\\]ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
   // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
   else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
