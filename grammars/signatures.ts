@@ -407,10 +407,11 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["INFO 08-19 10:03:10 [kv_cache_utils.py:637] Maximum concurrency for 32,768 tokens per request: 39.98x"],
   },
   {
-    id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "available kv cache memory: -"],
+    id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "blocks: -", "available kv cache memory: -"],
     values: [/Available KV cache memory: -(?<negativeGiB>[\d.]+) ?GiB/],
-    pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: 0\b|Available KV cache memory: -[\d.]+ ?GiB/,
-    samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048"],
+    // ≤0.1.x did not clamp the profiled count: `# GPU blocks: -1`
+    pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: (?:0|-\d+)\b|Available KV cache memory: -[\d.]+ ?GiB/,
+    samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048", "INFO 06-21 10:00:18 llm_engine.py:128] # GPU blocks: -1, # CPU blocks: 512"],
     nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
   },
   {
@@ -431,8 +432,10 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.tpNotDivisible", dialect: "any", level: "error", anyOf: ["divisible", "divide evenly"],
-    pattern: new RegExp(firstThen("(?:divisible by|not divisible by|divide evenly)", ".*tensor.?parallel") + "|" + firstThen("tensor.?parallel", ".*(?:not divisible|must divide)"), "i"),
-    samples: ["AssertionError: 8 is not divisible by tensor parallel size 3"],
+    // vLLM's `ensure_divisibility` (vllm/distributed/utils.py, from Megatron) names no dimension: `assert numerator %
+    // denominator == 0, "{} is not divisible by {}"`, raised by `divide(size, tp_size)` in the parallel layers
+    pattern: new RegExp(firstThen("(?:divisible by|not divisible by|divide evenly)", ".*tensor.?parallel") + "|" + firstThen("tensor.?parallel", ".*(?:not divisible|must divide)") + String.raw`|\bAssertionError: \d+ is not divisible by \d+\s*$`, "i"),
+    samples: ["AssertionError: 8 is not divisible by tensor parallel size 3", "[rank0]: AssertionError: 32768 is not divisible by 3"],
   },
 ];
 

@@ -125,7 +125,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   X: [KV_TOKENS],
   "#": [
     // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
-    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
+    // ≤0.1.x printed the profiled count unclamped: `# GPU blocks: -1` when the weights left no memory
+    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
     { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
   ],
   A: [
@@ -178,7 +179,7 @@ const BY_FIRST: Record<string, Entry[]> = {
   G: [
     KV_TOKENS,
     // the V0 blocks line pasted outside a code block: markdown made `# GPU blocks: …` a heading and its `# ` is gone
-    { id: "kv.blocks", re: /^(GPU|CUDA) blocks: (\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1], "vllm.engine": "v0" }) },
+    { id: "kv.blocks", re: /^(GPU|CUDA) blocks: (-?\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1], "vllm.engine": "v0" }) },
     { id: "kv.v1Blocks", re: /^GPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
     { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Stated => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
   ],
@@ -292,11 +293,13 @@ const BY_FIRST: Record<string, Entry[]> = {
   w: [
     {
       id: "dist.worldSize",
-      // v0.4.1 printed `f"{world_size=} ..."`: string values in quotes
-      re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method='?([^\s']+)'? backend='?(\w+)'?/,
+      // v0.4.1 printed `f"{world_size=} ..."`: string values in quotes; a paste or a window may cut the line after any
+      // field (`... local_rank=0 distributed_init_method=`), and the sizes before the cut still hold
+      re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+)(?: distributed_init_method='?([^\s']*)'?(?: backend='?(\w+)'?)?)?(?:\s|$)/,
       map: (m): Stated => {
-        const out: Stated = { "distributed.worldSize": num(m[1]), "distributed.backend": m[5] };
-        const ip = /^tcp:\/\/\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(m[4]);
+        const out: Stated = { "distributed.worldSize": num(m[1]) };
+        if (m[5]) out["distributed.backend"] = m[5];
+        const ip = /^tcp:\/\/\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(m[4] ?? "");
         if (ip) out["distributed.hostIp"] = ip[1];
         return out;
       },
@@ -448,7 +451,7 @@ const LITERAL_HEAD = /^\^((?:[^\\()[\]{}.*+?|$^]|\\[#'\s.()\-])+)/;
 const MESSAGE_HEADS = (() => {
   // phrases whose literal start is short, written out to their specific part
   const heads = new Set<string>([
-    "# [A-Za-z]+ blocks: \\d",
+    "# [A-Za-z]+ blocks: -?\\d",
     "Initializing (?:an?|a V[01]) LLM engine",
     "Dumping input data for V[01] LLM engine",
     "non-default args: \\{",
@@ -456,7 +459,7 @@ const MESSAGE_HEADS = (() => {
     "rank \\d+ in world size \\d+ is assigned as ",
     "Casting torch\\.\\w+ to torch\\.",
     ...["GPU", "NPU", "XPU", "HPU", "TPU", "CPU", "Spyre"].map((d) => `${d} KV cache size: \\d`),
-    "GPU blocks: \\d",
+    "GPU blocks: -?\\d",
     "CUDA blocks: \\d+, # CPU blocks: ",
   ]);
   for (const list of Object.values(BY_FIRST))

@@ -471,7 +471,8 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 
 // `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`,
 // KServe's `python -m huggingfaceserver` (its vLLM backend takes vLLM's engine flags)
-const CMD_START = /(?:^|[\s\/"'=`\[])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface))\b|\s--model[\s=]/;
+// (also right after a Windows cmd prompt, `C:\Users\me>vllm serve m`, and a notebook's shell escape, `!vllm serve m`)
+const CMD_START = /(?:^|[\s\/"'=`\[>!])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface))\b|\s--model[\s=]/;
 // `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
@@ -548,6 +549,8 @@ const CONTAINER_VALUED = new Set([
   "--log-opt", "--add-host", "--dns", "--group-add", "--pid", "--uts", "--cgroupns", "--tmpfs", "--health-cmd", "--stop-signal",
 ]);
 
+/** a line-continuation word at a command line's end: POSIX shells' `\`, cmd.exe's `^`, PowerShell's backtick */
+const CONTINUATION = new Set(["\\", "^", "`"]);
 function words(text: string): string[] {
   return text.match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
 }
@@ -598,7 +601,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     state = { ...cont };
     ws = words(text);
     if (state.phase === "other") {
-      out.cont = ws[ws.length - 1]?.endsWith("\\") ? state : null;
+      out.cont = ws[ws.length - 1]?.endsWith("\\") || CONTINUATION.has(ws[ws.length - 1]) ? state : null;
       return out;
     }
     if (state.phase === "lmeval") return lmEvalWords(ws, out);
@@ -646,7 +649,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       }
     }
   }
-  const continued = ws.length > 0 && ws[ws.length - 1] === "\\";
+  const continued = ws.length > 0 && CONTINUATION.has(ws[ws.length - 1]);
   if (continued) ws = ws.slice(0, -1);
   else if (ws.length && ws[ws.length - 1].endsWith("\\")) ws[ws.length - 1] = ws[ws.length - 1].slice(0, -1);
   let i = 0;

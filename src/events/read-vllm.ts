@@ -391,12 +391,13 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
     marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
-  if (text.includes("vllm/v1/")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
+  // (a Windows install writes the same paths with backslashes: `C:\venv\Lib\site-packages\vllm\v1\engine\core.py`)
+  if (text.includes("vllm/v1/") || text.includes("vllm\\v1\\")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
   // the dotted module path of a V1-only class: `vllm.v1.engine.exceptions.EngineDeadError: ...`
   else if (text.includes("vllm.v1.")) marker(rec, { marker: "module:vllm.v1.", engine: "v1", strength }, emit);
   // V1 up to 0.10 still runs through vllm/worker/worker_base.py and vllm/engine/arg_utils.py: a V1 path in the same log outweighs these
-  else if (/vllm\/(?:worker|engine)\//.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 0.5 }, emit);
-  if (/executor\/ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
+  else if (/vllm[\/\\](?:worker|engine)[\/\\]/.test(text)) marker(rec, { marker: "path:vllm/worker|engine/", engine: "v0", strength: 0.5 }, emit);
+  if (/executor[\/\\]ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
   // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
   else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
@@ -493,6 +494,11 @@ const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 
+// a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
+// `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`, and
+// loguru's default format, `2026-05-06 10:00:09.457 | ERROR    | launcher.vllm:wait:120 - vLLM exited before ...`
+const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critical|Fatal)\] \(\w+\) |\| (?:ERROR|CRITICAL) *\| [\w.<>\-]+:[\w.<>\-]+:\d+ - )/;
+
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
   const text = rec.text;
@@ -557,6 +563,9 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     return false;
   }
   const c = text.charCodeAt(0);
+  if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */) {
+    if (WRAPPER_ERROR.test(rec.raw) && !isTracebackStructure(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
+  }
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     if (runtime.other(rec, text, emit)) return true;
     const msg = text.slice(5).trimStart();

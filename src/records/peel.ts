@@ -21,11 +21,16 @@ const CRI_STREAM = /^(?:stdout|stderr) [FP](?: |$)/;
 const BUILDKITE_GUTTER = /^\s*\|\s(?=\s*\[?\d{4}-)/;
 const CLOUDWATCH_GUTTER = /^\s*\|\s*(?=\d{4}-\d\d-\d\dT)/;
 const TABLE_PIPE = /^\s*\|\s+/;
-const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ - [\w.\-]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
+// `%(asctime)s - %(name)s - %(levelname)s - `, or without the logger's name; a launcher that forwards a container's
+// output may tag it after its own header (`2026-05-29 09:14:45,594 - INFO - [container] (APIServer pid=557) ...`)
+const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ - (?:[\w.\-]+ - )?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:\[[a-z][\w\-]*\] (?=\(|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d ))?/;
 const FASTCHAT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \| [\w.\-]+ \| /;
 const GPUSTACK = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? - [\w.\-]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
 const TORCHSERVE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+ \[(?:DEBUG|INFO |WARN |ERROR)\s*\] [\w\-.]+ (?:MODEL_LOG|MODEL_METRICS) - /;
 const LEMONADE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[\w+\] \(\w+\) /;
+// loguru's default format (a launcher that forwards vLLM's output into its own logger):
+// `2026-05-06 10:00:01.123 | INFO     | launcher.vllm:_forward:88 - msg`
+const LOGURU = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \| (?:TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL) *\| [\w.<>\-]+:[\w.<>\-]+:\d+ - /;
 const RAY_DRIVER_TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?\s+(?=[A-Za-z(<])/;
 // journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
 // `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
@@ -299,7 +304,7 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
-      if ((m = PY_LOGGING.exec(s)) || (m = FASTCHAT.exec(s)) || (m = GPUSTACK.exec(s)) || (m = TORCHSERVE.exec(s)) || (m = LEMONADE.exec(s))) {
+      if ((m = PY_LOGGING.exec(s)) || (m = FASTCHAT.exec(s)) || (m = GPUSTACK.exec(s)) || (m = TORCHSERVE.exec(s)) || (m = LEMONADE.exec(s)) || (m = LOGURU.exec(s))) {
         stamp ??= m[0].slice(0, 19);
         s = s.slice(m[0].length);
         continue;

@@ -19,7 +19,7 @@ export const meta = {
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const hits = signalHits(ctx, ["vllm.noKvMemory"]);
-  const factZero = facts.kvCache.gpuBlocks === 0 || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
+  const factZero = (facts.kvCache.gpuBlocks !== null && facts.kvCache.gpuBlocks <= 0) || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
   if (!hits.length && !factZero) return [];
   const m = facts.memory;
   const gmu = facts.config.gpuMemoryUtilization;
