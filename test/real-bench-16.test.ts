@@ -88,3 +88,62 @@ describe("a serve paste that starts with an earlier run's tail and goes on into 
     expect(s.runCount).toBe(2);
   });
 });
+
+// nccl-tests' printf layouts: settings `# nThread %d nGpus %d minBytes %ld ...`, devices `#  Rank %2d Group %2d Pid %6d on %10s device %2d [%s] %s`
+const settingsLine = (minBytes: number) =>
+  `# nThread 1 nGpus 4 minBytes ${minBytes} maxBytes 67108864 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0`;
+const device = (rank: number, pid: number, host: string, dev: number, bus: string) =>
+  `#  Rank ${String(rank).padStart(2)} Group  0 Pid ${String(pid).padStart(6)} on ${host.padStart(10)} device ${String(dev).padStart(2)} [${bus}] NVIDIA A100-SXM4-80GB`;
+const header = [
+  "#                                                              out-of-place                       in-place          ",
+  "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+  "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       ",
+];
+const ncclRow = (size: number, busbw: string) =>
+  `${String(size).padStart(12)}  ${String(size / 16).padStart(12)}  ${"float".padStart(8)}  ${"sum".padStart(6)}  ${"-1".padStart(6)}  ${"812.4".padStart(7)}  ${"20.65".padStart(6)}  ${busbw.padStart(6)}  ${"0".padStart(5)}  ${"815.0".padStart(7)}  ${"20.58".padStart(6)}  ${busbw.padStart(6)}  ${"0".padStart(5)}`;
+
+describe("nccl-tests output of a build without MPI under mpirun: every process prints the header", () => {
+  it("keeps the repeated settings line in one run (Open MPI's [1,N]<stdout>: prefixes)", async () => {
+    const out = [
+      "mpirun -np 2 --host node-a,node-b ./build/reduce_scatter_perf -b 8M -e 64M -f 2 -g 4",
+      `[1,0]<stdout>:${settingsLine(8388608)}`,
+      "[1,0]<stdout>:#",
+      "[1,0]<stdout>:# Using devices",
+      `[1,1]<stdout>:${settingsLine(8388608)}`,
+      "[1,1]<stdout>:#",
+      "[1,1]<stdout>:# Using devices",
+      ...[0, 1, 2, 3].map((i) => `[1,0]<stdout>:${device(i, 7120, "node-a", i, `0x${(0x1b + i).toString(16)}`)}`),
+      ...header.map((l) => `[1,0]<stdout>:${l}`),
+      `[1,0]<stdout>:${ncclRow(8388608, "61.20")}`,
+    ];
+    const r = await analyzeText(out.join("\n") + "\n");
+    const n = r.facts.bench!.ncclTests! as Record<string, unknown>;
+    expect([n.collective, n.ranks, n.nGpus, n.hosts, n.maxBusbwGBs, n.runCount]).toEqual(["reduce_scatter_perf", 4, 4, ["node-a"], 61.2, 1]);
+  });
+
+  it("still starts a second run when the next settings line differs", async () => {
+    const out = [settingsLine(8), "#", "# Using devices", settingsLine(1024), "#", "# Using devices", device(0, 300, "node-a", 0, "0x1b")];
+    const n = (await analyzeText(out.join("\n") + "\n")).facts.bench!.ncclTests! as Record<string, unknown>;
+    expect(n.runCount).toBe(2);
+    expect(n.minBytes).toBe(8);
+  });
+});
+
+describe("nccl-tests device lines whose `#` a markdown rendering took, with no settings line above", () => {
+  it("reads the ranks below a bare `Using devices` line (CRLF, the command above)", async () => {
+    const out = [
+      "mpirun -np 2 ./build/all_gather_perf -b 1M -e 1G -f 2 -g 1",
+      "Using devices ",
+      device(0, 4411, "gpu-a", 0, "0x1b").replace(/^#\s+/, ""),
+      device(1, 4412, "gpu-a", 1, "0x1c").replace(/^#\s+/, ""),
+      "Rank  1 Group  0 Pid   4412 on      gpu-a dev",
+    ];
+    const n = (await analyzeText(out.join("\r\n") + "\r\n")).facts.bench!.ncclTests! as Record<string, unknown>;
+    expect([n.collective, n.ranks, n.processes, n.hosts]).toEqual(["all_gather_perf", 2, 2, ["gpu-a"]]);
+  });
+
+  it("reads no run from a prose `Using devices` line without device lines", async () => {
+    const r = await analyzeText("Using devices\nRank order does not matter here.\n");
+    expect(r.facts.bench?.ncclTests ?? null).toBeNull();
+  });
+});
