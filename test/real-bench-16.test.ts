@@ -147,3 +147,22 @@ describe("nccl-tests device lines whose `#` a markdown rendering took, with no s
     expect(r.facts.bench?.ncclTests ?? null).toBeNull();
   });
 });
+
+describe("an nccl-tests device line cut right after the word `device`", () => {
+  it("counts its rank with the host and no device number (Ray prefix, -t 4 in one process)", async () => {
+    const settings = "# nThread 4 nGpus 1 minBytes 8 maxBytes 1073741824 step: 4(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0";
+    const out = [
+      "./build/all_gather_perf -b 8 -e 1G -f 4 -g 1 -t 4",
+      settings,
+      "#",
+      "# Using devices",
+      device(0, 91, "c0ffee01", 0, "0x07"),
+      device(1, 91, "c0ffee01", 1, "0x0b"),
+      "#  Rank  2 Group  0 Pid     91 on   c0ffee01 device",
+    ].map((l) => `(RayWorkerWrapper pid=91, ip=10.0.0.5) ${l}`);
+    const n = (await analyzeText(out.join("\n") + "\n")).facts.bench!.ncclTests! as Record<string, unknown>;
+    expect([n.collective, n.ranks, n.hosts, n.nThreads]).toEqual(["all_gather_perf", 3, ["c0ffee01"], 4]);
+    const devices = n.devices as { rank: number; device: number | null }[];
+    expect(devices.map((d) => [d.rank, d.device])).toEqual([[0, 0], [1, 1], [2, null]]);
+  });
+});
