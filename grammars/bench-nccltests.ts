@@ -117,10 +117,12 @@ export function parseDeviceLine(text: string): DeviceLine | null {
   parser.input = toks;
   const out = parser.deviceLine();
   if (parser.errors.length > 0 || !out) return null;
-  // a line cut after its host (`#  Rank  7 Group  0 Pid 153052 on    kolyoz2`): one host word and nothing more
-  if (!out.device && out.host.length !== 1) return null;
-  const first = out.host[0];
-  const last = out.host[out.host.length - 1];
+  // a line cut after its host (`#  Rank  7 Group  0 Pid 153052 on    kolyoz2`) or after the word `device` that follows it
+  // (`... on 930ae2939a89 device`): one host word and nothing more
+  const hostToks = !out.device && out.host.length === 2 && out.host[1].image === "device" ? out.host.slice(0, 1) : out.host;
+  if (!out.device && hostToks.length !== 1) return null;
+  const first = hostToks[0];
+  const last = hostToks[hostToks.length - 1];
   const host = text.slice(first.startOffset, last.startOffset + last.image.length).trim();
   const tail = out.bus ?? out.device;
   const gpuName = tail ? text.slice(tail.startOffset + tail.image.length).trim() || null : null;

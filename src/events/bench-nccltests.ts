@@ -45,6 +45,8 @@ export class NcclTestsRun {
   ncclLibrary: string | null = null;
   collective: string | null = null;
   devices: DeviceLine[] = [];
+  /** a bare `Using devices` line (its `#` lost) opened the run: uncommented `Rank N ... on host` lines below are its devices */
+  devicesListed = false;
   /** ranks of device lines a paste cut before their host (`#  Rank  7 Group  0 Pid`) */
   cutRanks = new Set<number>();
   columns: string[] | null = null;

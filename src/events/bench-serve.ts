@@ -128,6 +128,8 @@ export class ServeBlock {
     Object.assign(out, this.values);
     for (const k of SERVE_CONTRACT_KEYS) out[k] ??= null;
     out.complete = this.complete;
+    // a tail pasted from a metric section down: the headline run only when the text has no whole block
+    if (this.section) out.tailOnly = true;
     if (context.numPrompts !== undefined) {
       out.numPromptsInCommand = context.numPrompts;
       const ok = out.successfulRequests;

@@ -64,6 +64,13 @@ export function createBenchReader(): RecordReader {
     if (latency) result(emit, latency.rec, "latency", "text", latencyFacts(latency.data.avg, latency.data.percentiles));
     latency = null;
   };
+  /**
+   * A settings line starts a new run unless it repeats the current run's own before any device line or table: processes
+   * of a build without MPI each print the header (`mpirun -np 2` without `MPI=1`), and the copies belong to one output.
+   */
+  const againSettings = (r: NcclTestsRun, settings: Record<string, number | string>): boolean =>
+    r.rows.length > 0 ||
+    (r.settings !== null && (r.devices.length > 0 || r.columns !== null || JSON.stringify(r.settings) !== JSON.stringify(settings)));
   /** an nccl-tests run whose next part begins: a new one when the current one has gone past that part */
   const ncclRun = (rec: LogRecord, emit: Emit, startsAgain: (r: NcclTestsRun) => boolean): NcclTestsRun => {
     if (nccl && startsAgain(nccl.data)) endNccl(emit);
@@ -158,7 +165,7 @@ export function createBenchReader(): RecordReader {
     if (t.includes("nThread") && t.includes("nGpus")) {
       const settings = parseSettingsLine(t);
       if (!settings) return false;
-      ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
+      ncclRun(rec, emit, (r) => againSettings(r, settings)).settings = settings;
       return true;
     }
     if (t.includes("Rank") && (t.includes(" on ") || CUT_DEVICE.test(t))) return readDevice(rec, t, emit);
@@ -324,12 +331,17 @@ export function createBenchReader(): RecordReader {
         }
       }
       // the device lines of an output whose `#` a markdown rendering took (headings) or of 2017's nccl-tests, after its settings line
-      if (c === 82 /* R */ && nccl?.data.settings && nccl.data.rows.length === 0 && t.startsWith("Rank ") && t.includes(" on ") && readDevice(rec, t, emit)) return true;
+      // (or after a bare `Using devices`, where the paste starts: no settings line above)
+      if (c === 85 /* U */ && /^Using devices\s*$/.test(t)) {
+        ncclRun(rec, emit, (r) => r.devices.length > 0 || r.columns !== null || r.rows.length > 0).devicesListed = true;
+        return true;
+      }
+      if (c === 82 /* R */ && (nccl?.data.settings || nccl?.data.devicesListed) && nccl.data.rows.length === 0 && t.startsWith("Rank ") && t.includes(" on ") && readDevice(rec, t, emit)) return true;
       if (c === 110 /* n */ && t.startsWith("nThread ") && t.includes("nGpus")) {
         // the uncommented settings line of 2017
         const settings = parseSettingsLine(t);
         if (settings) {
-          ncclRun(rec, emit, (r) => r.settings !== null || r.rows.length > 0).settings = settings;
+          ncclRun(rec, emit, (r) => againSettings(r, settings)).settings = settings;
           return true;
         }
       }

@@ -83,7 +83,8 @@ export const benchDomain: FactDomain<BenchState, BenchFacts> = {
     const ordered = [...state.runs].sort((x, y) => x.input - y.input || x.line - y.line);
     const first = (kind: string): Record<string, unknown> | null => {
       const runs = ordered.filter((r) => r.kind === kind);
-      const run = runs[0];
+      // a serve block's tail (the paste of an earlier run, from a metric section down) yields to a whole block after it
+      const run = runs.find((r) => r.values.tailOnly !== true) ?? runs[0];
       if (!run) return null;
       sources[CONTRACT[kind].path] = { file: run.file, line: run.line, text: run.text ?? "" };
       const values: Record<string, unknown> = { ...run.values, format: run.format ?? "text", runCount: runs.length };
