@@ -205,6 +205,9 @@ const BENIGN_WARN = [
   // graph/search.cc 2.5–2.12 (INFO from 2.13): no topology path, so NCCL uses a simple ring and goes on. The 2.4
   // form without "falling back" returns ncclInternalError and stays a failure.
   /Could not find a path for pattern \d+, falling back to simple order/,
+  // RCCL's start-up advice (init.cc reads /proc/cmdline and the environment, warns and goes on): `Missing "iommu=pt" from
+  // kernel command line which can lead to system instablity or hang!`, `Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment ..`
+  /^Missing "[^"]+" from (?:kernel command line|environment) which can lead to /,
 ];
 
 export function isBenignWarn(msg: string): boolean {

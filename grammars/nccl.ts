@@ -98,7 +98,9 @@ export const RCCL_BANNER = /(?:^|\s)RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+
 
 const HWs = createToken({ name: "HWs", pattern: /[ \t]+/, group: Lexer.SKIPPED });
 const Triple = createToken({ name: "Triple", pattern: /[^\s:]+:[\w]+:[\w]+/ });
-const SrcLoc = createToken({ name: "SrcLoc", pattern: /[A-Za-z_][\w./\-]*:\d+/ });
+// a WARN's file:line, relative (`transport/net_ib.cc:1295`) or the absolute path of a build that kept it (RCCL's hipified
+// sources: `/home/u/rccl/build/release/hipify/src/init.cc:125`, `/longer_pathname_so_that_rpms_can_support_packaging_..`)
+const SrcLoc = createToken({ name: "SrcLoc", pattern: /\/?[A-Za-z_][\w./\-]*:\d+/ });
 const Millis = createToken({ name: "Millis", pattern: /\d+\.\d+/ });
 const Dev = createToken({ name: "Dev", pattern: /\[\d+\]/ });
 const Func = createToken({ name: "Func", pattern: /\([^()\s]*\)/ });
@@ -169,7 +171,7 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     const devOk = dev >= 0 && /^\[\d+\]/.test(h.slice(dev));
     if (devOk) h = h.slice(dev);
     else {
-      const src = /(?:^|\s)([A-Za-z_][\w./\-]*:\d+(?: \([^()\s]*\))?)$/.exec(h);
+      const src = /(?:^|\s)(\/?[A-Za-z_][\w./\-]*:\d+(?: \([^()\s]*\))?)$/.exec(h);
       h = src ? src[1] : h === "" ? "" : h;
     }
   }

@@ -35,6 +35,12 @@ const TESTS_HEADER_BARE = /^\s*Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+o
  * `host: Test NCCL failure common.cu:958 'internal error / ...'` and the ` .. host pid N: Test failure common.cu:891` after them
  */
 const TESTS_FAILURE = /(?:^|\s)Test (?:CUDA |NCCL )?failure [\w./\-]+\.(?:cu|cc|h):\d+/;
+/**
+ * An application's check macros as NCCL's own examples write them (User Guide, examples: `printf("Failed, NCCL error
+ * %s:%d '%s'\n", __FILE__, __LINE__, ncclGetErrorString(r))`, and `Failed: Cuda error %s:%d '%s'`), copied into many
+ * programs (Transformer Engine's userbuffers, Paddle): `Failed, NCCL error /paddle/../NCCLTools.h:227 'unhandled cuda error'`
+ */
+const CHECK_MACRO_FAILURE = /(?:^|\s)Failed(?:, NCCL|: Cuda) error \S+:\d+ '/;
 // the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
 const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
 // NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
@@ -383,6 +389,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
     if (t.startsWith("comm 0x") && (m = BARE_COMM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "comm", Number(m[2]));
     if (t.includes("Test ") && t.includes(" failure ") && TESTS_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
+    else if (t.includes("Failed") && CHECK_MACRO_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
     // a record cut right after its `host:pid:tid` prefix still names its host
     if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word

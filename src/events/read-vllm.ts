@@ -493,6 +493,13 @@ const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
+// Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
+// n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
+const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\S.*)$/;
+// Ascend CANN's log record (its dlog/plog format `[LEVEL] MODULE(pid,process):yyyy-mm-dd-hh:mm:ss.ms.us [file:line]...`):
+// `[ERROR] HCCL(36035,mindie_llm_backend_connector):2025-05-13-02:25:58.068.817 [op_base.cc:974]... HcclCommInitRootInfo failed.`
+// (another program's `[ERROR] [myapp] msg` is not an error of the run: test/pasted-messages.test.ts)
+const BRACKET_LEVEL_ERROR = /^\[ERROR\] ([A-Z][A-Z0-9_]*\(\d+,[^)\s]*\):\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\S* .*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
 // `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`, and
@@ -617,6 +624,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c === 91 /* [ */ && (text.startsWith("[ERROR|") || text.startsWith("[CRITICAL|"))) {
     const m = HF_EXPLICIT.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  }
+  if (c === 91 /* [ */ && text.startsWith("[ERROR] ")) {
+    const m = BRACKET_LEVEL_ERROR.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+  }
+  if (c === 115 /* s */ && text.indexOf(": error: ") > 0) {
+    const m = SLURM_ERROR.exec(text);
+    if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
   // a Ray Serve record: the date right after the level word
   if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {
