@@ -134,3 +134,24 @@ describe("a launcher's echo of vLLM's arguments in brackets (`label: [--flag v .
     expect(r.facts.config.maxModelLen).toBeNull();
   });
 });
+
+describe("vLLM ≤0.5's `--worker-use-ray` (`worker_use_ray=True`)", () => {
+  it("reads the Ray executor from the flag on a pasted command line", async () => {
+    const r = await analyzeText(
+      "python3 -m vllm.entrypoints.openai.api_server --model /models/m --tensor-parallel-size 4 --worker-use-ray --max-model-len 2048\n",
+    );
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+  });
+
+  it("reads it from the args Namespace too, and not when it is False or another backend is given (variants, near misses)", async () => {
+    const ns = (extra: string) =>
+      v0("INFO", "api_server.py:150", `args: Namespace(host=None, port=8000, model='org/m', ${extra}, pipeline_parallel_size=1, tensor_parallel_size=2, block_size=16)`, "05-22 23:31:03");
+    const on = await analyzeText(ns("distributed_executor_backend=None, worker_use_ray=True") + "\n");
+    expect(on.facts.config.executorBackend).toBe("ray");
+    const off = await analyzeText(ns("distributed_executor_backend=None, worker_use_ray=False") + "\n");
+    expect(off.facts.config.executorBackend).not.toBe("ray");
+    const mp = await analyzeText("vllm serve org/m --worker-use-ray --distributed-executor-backend mp -tp 2\n");
+    expect(mp.facts.config.executorBackend).toBe("mp");
+  });
+});

@@ -1031,7 +1031,16 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
     const fv = factValue("model", raw.get("model_tag")!);
     if (fv !== undefined) out.model = fv;
   }
+  workerUseRay(out, raw.get("worker_use_ray"));
   return out;
+}
+
+/**
+ * vLLM ≤0.4's `--worker-use-ray` (`worker_use_ray=True` in its args): the Ray executor; 0.5–0.6 keep the flag and turn it
+ * into `distributed_executor_backend="ray"` when that is not given. `False` says nothing (the default).
+ */
+function workerUseRay(out: Record<string, ConfigValue>, v: unknown): void {
+  if (out.executorBackend === undefined && (v === true || v === "True" || v === "true")) out.executorBackend = "ray";
 }
 
 // argparse takes an unambiguous prefix of a flag (`--tensor_parallel 2`); these have no other vLLM flag that starts alike
@@ -1073,5 +1082,6 @@ export function configFromFlags(flags: Map<string, string | true>): Record<strin
     const fv = factValue(fact, given === true ? (BOOLEAN.has(fact) ? true : null) : given);
     if (fv !== undefined) out[fact] = fv;
   }
+  workerUseRay(out, flags.get("worker_use_ray"));
   return out;
 }
