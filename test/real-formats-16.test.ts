@@ -155,3 +155,30 @@ describe("vLLM ≤0.5's `--worker-use-ray` (`worker_use_ray=True`)", () => {
     expect(mp.facts.config.executorBackend).toBe("mp");
   });
 });
+
+describe("a vLLM process's record whose time and file the paste trimmed (`(Worker_TP0 pid=N) ERROR msg`)", () => {
+  it("takes the ERROR record as the first error, after a command whose `\\` lines end in spaces", async () => {
+    const r = await analyzeText(
+      [
+        "vllm serve org/moe-fp8 \\  ",
+        "  --tensor-parallel-size 4 \\  ",
+        "  --gpu-memory-utilization 0.85",
+        "",
+        "(Worker_TP2 pid=4410) ERROR WorkerProc failed to start.",
+        '(Worker_TP2 pid=4410)   File "vllm/v1/executor/multiproc_executor.py", line 679, in __init__',
+        "(Worker_TP2 pid=4410)     self.worker.load_model()",
+      ].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(5);
+    expect(ids(r)).toContain("vllm/engine-init-failed");
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.85);
+  });
+
+  it("reads the other levels and process names the same way (variants), not a level word behind no vLLM process (near miss)", async () => {
+    const warn = await analyzeText("(EngineCore_DP0 pid=7) WARNING Using default MoE config. Performance might be sub-optimal!\n(APIServer pid=3) CRITICAL Engine died.\n");
+    expect(warn.facts.firstError?.line).toBe(2);
+    const other = await analyzeText("(train pid=12) ERROR dataset shard missing\nERROR something else entirely\n");
+    expect(other.facts.firstError).toBeNull();
+  });
+});

@@ -442,6 +442,8 @@ const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
 // (the logger in brackets, dotted or followed by a colon: `INFO vllm serve ...` is a command, not a record)
 const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vllm(?:\.[\w.]+)?\]|vllm\.[\w.]+:?|vllm:)\s+/;
+// a level word alone before the message (no date after it: that is vLLM's own header, read elsewhere)
+const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?=\S)/;
 // a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
 // `2025-03-04 10:11:12 | ERROR | vllm.engine | `
 const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
@@ -455,6 +457,11 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
     const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
     if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
+    // a vLLM process's record whose time and file a paste trimmed: `(Worker_TP0 pid=9) ERROR WorkerProc failed to start.`
+    if (rec.origin.process !== undefined && processHint(rec.origin.process)) {
+      const t = TRIMMED_LEVEL.exec(text);
+      if (t) return { level: LEVELS_BY_WORD[t[1]], length: t[0].length };
+    }
   }
   if (rec.raw.length === text.length) return null;
   const at = rec.raw.lastIndexOf(text);
