@@ -146,6 +146,9 @@ export function createVllmReader(): RecordReader & {
     // a vLLM logger's record in another logging format: its level counts as the header's would
     const foreign = foreignHeader(rec);
     if (foreign) {
+      // a peeled wrapper that names the record's logger names vLLM's module (VLLM_LOGGING_CONFIG_PATH with `%(name)s`,
+      // under syslog too: `Apr  3 17:38:52 host app[9]: 2025-04-03 17:38:52,710 - vllm.v1.metrics.loggers - INFO - Avg ...`)
+      if (foreign.length === 0 && rec.raw.lastIndexOf("vllm.v1.", rec.raw.length - text.length) >= 0) marker(rec, { marker: "logger:vllm.v1.", engine: "v1", strength: 2 }, emit);
       const level = foreign.level;
       const msg = foreign.fileTail ? text.slice(foreign.length).replace(FILE_TAIL, "") : text.slice(foreign.length);
       if (level === "ERROR" || level === "CRITICAL") {
@@ -285,13 +288,16 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
   const observe = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
     if (o.process === undefined) return;
-    const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
-    if (key === lastKey) return;
-    lastKey = key;
     // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` the peel took off
     // (only the wrappers before the text: a prefix glued inside a cut record's text is not this record's)
     const at = rec.text ? rec.raw.indexOf(rec.text) : -1;
-    for (const name of processNames(o.process, at >= 0 ? rec.raw.slice(0, at) : rec.raw)) {
+    const wrappers = at >= 0 ? rec.raw.slice(0, at) : rec.raw;
+    // an inner prefix under the same outer process (`(EngineCore_0 pid=7) (VllmWorker TP0 pid=9) `) is news too
+    const inner = wrappers.indexOf(" pid=") !== wrappers.lastIndexOf(" pid=");
+    const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
+    if (key === lastKey && !inner) return;
+    lastKey = key;
+    for (const name of processNames(o.process, wrappers)) {
       if (seen.has(name)) continue;
       seen.add(name);
       const hint = processHint(name);
@@ -304,11 +310,12 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
     const o = w.origin;
     if (o.process === undefined) return true;
     const key = (w.memo.key ??= `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`);
-    if (key === lastKey) return true;
+    // the names first: a nested wrapper shares its outer process's key but may name a new inner process
     if (!w.memo.namesSeen) {
       for (const name of processNames(o.process, w.wrapper)) if (!seen.has(name)) return false;
       w.memo.namesSeen = true;
     }
+    if (key === lastKey) return true;
     lastKey = key;
     return true;
   };
@@ -435,6 +442,8 @@ const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
 // (the logger in brackets, dotted or followed by a colon: `INFO vllm serve ...` is a command, not a record)
 const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vllm(?:\.[\w.]+)?\]|vllm\.[\w.]+:?|vllm:)\s+/;
+// a level word alone before the message (no date after it: that is vLLM's own header, read elsewhere)
+const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?=\S)/;
 // a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
 // `2025-03-04 10:11:12 | ERROR | vllm.engine | `
 const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
@@ -448,6 +457,11 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
     const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
     if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
+    // a vLLM process's record whose time and file a paste trimmed: `(Worker_TP0 pid=9) ERROR WorkerProc failed to start.`
+    if (rec.origin.process !== undefined && processHint(rec.origin.process)) {
+      const t = TRIMMED_LEVEL.exec(text);
+      if (t) return { level: LEVELS_BY_WORD[t[1]], length: t[0].length };
+    }
   }
   if (rec.raw.length === text.length) return null;
   const at = rec.raw.lastIndexOf(text);
@@ -654,6 +668,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const words = commandOfArray(text);
     if (words !== null && readWords(rec, words, emit, state)) return false;
   }
+  // a launcher's echo of the arguments it passes, unquoted in brackets (a shell's `echo "vLLM engine args: [$ARGS]"`):
+  // vLLM's own arguments when they hold a flag only vLLM has (readWords)
+  if (text.indexOf("[--") > 0) {
+    const m = ECHOED_ARGS.exec(text);
+    if (m && readWords(rec, m[1], emit, state)) return false;
+  }
   // (`python -m vllm.entrypoints.openai.api_server \` may stand alone on its line, its flags on the next ones)
   if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
@@ -756,6 +776,8 @@ const QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*,?\s*$/;
 const LAST_QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*\]\s*$/;
 // flags only vLLM has among the launchers pasted with it: an argument list holding one is vLLM's (`vllm-openai` image args)
 const VLLM_FLAG = /(?:^|\s)--(?:tensor-parallel-size|pipeline-parallel-size|data-parallel-size|gpu-memory-utilization|max-model-len|distributed-executor-backend|served-model-name|max-num-batched-tokens|kv-cache-dtype)(?:[\s=]|$)/;
+// `label: [--flag value --flag value]`, the list closing the line
+const ECHOED_ARGS = /:\s*\[(--[^[\]]*)\]\s*$/;
 const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
 const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 
@@ -763,9 +785,11 @@ const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
   // the argument vector of the `vllm` entry point (`sys.argv[1:]`, as a launcher prints it) starts at the subcommand
   const line = /^serve\s/.test(words) ? ` vllm ${words}` : ` ${words}`;
-  if (isCommandLine(line)) readLaunch(rec, parseLaunch(line), emit, state);
-  // vLLM's arguments alone (a container's `args:`, a list whose first lines were not pasted)
-  else if (VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line)) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
+  // vLLM's arguments alone (a container's `args:`, a list whose first lines were not pasted): all of them are vLLM's,
+  // also those before a `--model` (which alone would start a command line there)
+  const vllmArgs = VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line);
+  if (isCommandLine(line) && !(vllmArgs && line.startsWith(" -"))) readLaunch(rec, parseLaunch(line), emit, state);
+  else if (vllmArgs) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
   else return false;
   state.launch = null;
   state.flagLines = false;
@@ -1029,7 +1053,16 @@ export function configFromDump(raw: Map<string, DumpValue>): Record<string, Conf
     const fv = factValue("model", raw.get("model_tag")!);
     if (fv !== undefined) out.model = fv;
   }
+  workerUseRay(out, raw.get("worker_use_ray"));
   return out;
+}
+
+/**
+ * vLLM ≤0.4's `--worker-use-ray` (`worker_use_ray=True` in its args): the Ray executor; 0.5–0.6 keep the flag and turn it
+ * into `distributed_executor_backend="ray"` when that is not given. `False` says nothing (the default).
+ */
+function workerUseRay(out: Record<string, ConfigValue>, v: unknown): void {
+  if (out.executorBackend === undefined && (v === true || v === "True" || v === "true")) out.executorBackend = "ray";
 }
 
 // argparse takes an unambiguous prefix of a flag (`--tensor_parallel 2`); these have no other vLLM flag that starts alike
@@ -1071,5 +1104,6 @@ export function configFromFlags(flags: Map<string, string | true>): Record<strin
     const fv = factValue(fact, given === true ? (BOOLEAN.has(fact) ? true : null) : given);
     if (fv !== undefined) out[fact] = fv;
   }
+  workerUseRay(out, flags.get("worker_use_ray"));
   return out;
 }

@@ -119,11 +119,13 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func));
   const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType));
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
-  // it (V0's `run_mp_engine` serves too, but its `MQLLMEngine.from_engine_args(` line is the start-up)
+  // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up)
   const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   if (failure && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
-  if (failure && frames.some((f) => f.func === "run_engine_core") && !serving) return "init";
+  // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
+  // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
+  if (failure && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";
   return serving ? "runtime" : null;
 }
 
