@@ -33,6 +33,8 @@ const script = new vm.Script(Module.wrap(source), {
   cachedData,
   importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
+// (V8 has taken what it needs: the buffer need not live as long as the process)
+cachedData = undefined;
 const writeCache = (to) => {
   try {
     writeFileSync(`${to}.${process.pid}.tmp`, script.createCachedData());
