@@ -21,13 +21,11 @@ const source = readFileSync(file, "utf8");
 const warmUp = process.env.VLLM_DOCTOR_WRITE_CODE_CACHE === "1";
 const built = join(dirname(self), `${name}.${process.versions.v8}.code-cache`);
 const userCacheOn = !warmUp && isMainThread && process.env.VLLM_DOCTOR_CODE_CACHE !== "0";
-const cacheFile = warmUp ? built : [built, userCacheOn ? userCache() : undefined].find((f) => f && readable(f));
-let cachedData;
-try {
-  cachedData = cacheFile && !warmUp ? readFileSync(cacheFile) : undefined;
-} catch {
-  cachedData = undefined;
-}
+// the build's cache, else (the command, under another V8) this user's; none in the build's warm-up, which writes one
+let cachedData = warmUp ? undefined : readIfThere(built);
+const userFile = cachedData === undefined && userCacheOn ? userCache() : undefined;
+if (userFile) cachedData = readIfThere(userFile);
+const found = cachedData !== undefined;
 const script = new vm.Script(Module.wrap(source), {
   filename: file,
   cachedData,
@@ -46,10 +44,8 @@ const writeCache = (to) => {
 // the build's warm-up: the command's cache is written when a run ends (it then holds the code of every function
 // the run compiled), a worker thread's once its code is loaded (and the thread ends there); a command that found
 // no cache for its V8 writes one when it ends
-if (isMainThread && (warmUp || (!cacheFile && userCacheOn))) {
-  const to = warmUp ? built : userCache();
-  if (to) process.on("exit", () => writeCache(to));
-}
+const writeTo = warmUp && isMainThread ? built : found ? undefined : userFile;
+if (writeTo) process.on("exit", () => writeCache(writeTo));
 const module = { exports: {}, filename: file, id: file, loaded: false };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 if (warmUp && !isMainThread) {
@@ -76,10 +72,10 @@ function userCache() {
   }
 }
 
-function readable(f) {
+function readIfThere(f) {
   try {
-    return statSync(f).isFile();
+    return readFileSync(f);
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -7,7 +7,7 @@ import type { SignalEvent } from "./common.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
-import { peel } from "../records/peel.js";
+import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import { signatureFreeWhateverDigits } from "../../grammars/signatures.js";
 
@@ -107,10 +107,9 @@ function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
     prev.text === "" &&
     prev.origin.pid !== undefined &&
     prev.origin.pid === rec.origin.pid &&
-    prev.raw.replace(ANSI_SGR, "").trim().length > 20
+    stripAnsi(prev.raw).trim().length > 20
   );
 }
-const ANSI_SGR = /\x1b\[[0-9;]*m/g;
 
 export interface NcclReader extends RecordReader {
   /** the counting fast path (./nccl-fast-counter.ts) */

@@ -54,13 +54,17 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   name: "errors",
   init: () => ({ firstError: null, tentative: [], recovered: [], firstWarning: null, errorCount: 0, warningCount: 0 }),
   reduce(state, e: Event) {
+    if (e.kind === "error") {
+      state.errorCount++;
+      // the first line that reports a failure (CONTRACT.md), whether or not NCCL went on after it: a failure it
+      // recovered from is also in `recovered`, which the rules and the verdict read
+      state.firstError = earlier(state.firstError, located(e));
+    }
     if (e.kind === "error" && e.toleratedBy) {
       // its cause's own line says NCCL went on from it (see ErrorLineEvent.toleratedBy)
-      state.errorCount++;
       const rec = (state.recovered ??= []);
       if (rec.length < MAX_RECOVERED) rec.push({ failure: located(e), by: located({ ev: e.toleratedBy, input: e.input }), kind: "error-return" });
     } else if (e.kind === "error") {
-      state.errorCount++;
       const thread = NCCL_THREAD.exec(e.ev.text);
       const key = thread ? `${e.input}|${thread[1]}` : null;
       const warnAt = key !== null ? state.firmWarn?.[key] : undefined;
@@ -68,13 +72,10 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
         const t = (state.tentative ??= []);
         const pid = NCCL_PID.exec(e.ev.text);
         if (t.length < MAX_TENTATIVE) t.push({ ...located(e), ...(pid ? { pid: Number(pid[1]) } : {}) });
-      } else {
-        state.firstError = earlier(state.firstError, located(e));
-        if (key !== null && e.ev.text.includes("NCCL WARN ") && !isTentative(e.ev.text)) {
-          const w = (state.firmWarn ??= {});
-          if (!(key in w) && Object.keys(w).length >= MAX_THREADS) state.firmWarn = {};
-          state.firmWarn[key] = Math.max(state.firmWarn[key] ?? 0, e.ev.line);
-        }
+      } else if (key !== null && e.ev.text.includes("NCCL WARN ") && !isTentative(e.ev.text)) {
+        const w = (state.firmWarn ??= {});
+        if (!(key in w) && Object.keys(w).length >= MAX_THREADS) state.firmWarn = {};
+        state.firmWarn[key] = Math.max(state.firmWarn[key] ?? 0, e.ev.line);
       }
     } else if (state.tentative?.length && isRecovery(e)) {
       const rec = (state.recovered ??= []);
@@ -103,14 +104,10 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
   finalize(state) {
     const sources: Record<string, Evidence> = {};
     const missing: import("./schema.js").Missing[] = [];
-    // the first line that reports a failure (CONTRACT.md), whether or not NCCL went on after it: a failure it
-    // recovered from is also in `recovered`, which the rules and the verdict read
-    const failures = (state.recovered ?? []).map((r) => r.failure as Located);
-    const first = [...(state.tentative ?? []), ...failures].reduce<Located | null>((a, t) => earlier(a, t), state.firstError);
-    if (first) sources.firstError = plain(first)!;
+    if (state.firstError) sources.firstError = plain(state.firstError)!;
     return {
       facts: {
-        firstError: plain(first),
+        firstError: plain(state.firstError),
         firstWarning: plain(state.firstWarning),
         recovered: (state.recovered ?? []).map((r) => ({ kind: r.kind, failure: plain(r.failure)!, by: plain(r.by)!, ...(r.net ? { net: r.net } : {}), ...(r.kind === "net-plugin" ? pluginFailure(r.failure.text) : {}) })),
       },
