@@ -192,6 +192,20 @@ const cutAt = (name: string, min: number): string =>
 /** `async event : <benign event>` (the name whole, or cut at the end of the line) */
 export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_ASYNC_EVENTS.map((n) => `${n}|${cutAt(n, Math.min(4, n.length))}\\s*$`).join("|")})`, "i");
 
+/**
+ * RCCL's advisory WARNs, printed while the communicator comes up and followed by a normal start (ROCm/rccl src/init.cc,
+ * src/misc/api_trace.cc):
+ * - the start-up advice read from /proc/cmdline and the environment, `Missing "iommu=pt" from kernel command line which
+ *   can lead to system instablity or hang!`, `Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment ..`;
+ * - the optional profiler hook, `[rocprofiler-sdk-rccl][PID] rocprofiler-register failed with error code 4 : ..`:
+ *   RcclGetFunctionTable warns and returns the API table all the same;
+ * - MSCCL++ left off, `MSCCL++: Cannot enable MSCCL++; environment is not MSCCL compatible`, `.. on gfx90a
+ *   architecture`, `MSCCL++: Feature not enabled. ENABLE_MSCCLPP must be defined ..`: init goes on and sets
+ *   initState = ncclSuccess.
+ * Unanchored: the signature reader tests whole lines with it.
+ */
+export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)/;
+
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
   BENIGN_ASYNC_EVENT,
@@ -205,9 +219,7 @@ const BENIGN_WARN = [
   // graph/search.cc 2.5–2.12 (INFO from 2.13): no topology path, so NCCL uses a simple ring and goes on. The 2.4
   // form without "falling back" returns ncclInternalError and stays a failure.
   /Could not find a path for pattern \d+, falling back to simple order/,
-  // RCCL's start-up advice (init.cc reads /proc/cmdline and the environment, warns and goes on): `Missing "iommu=pt" from
-  // kernel command line which can lead to system instablity or hang!`, `Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment ..`
-  /^Missing "[^"]+" from (?:kernel command line|environment) which can lead to /,
+  RCCL_ADVISORY_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

@@ -26,6 +26,15 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 const APP_RANK = /\(rank (\d+)\)/;
+/**
+ * PyTorch Lightning's rank prints (lightning_utilities rank_zero.py `rank_prefixed_message`: `[rank: 0] Seed set to 42`;
+ * fabric/pytorch `_init_dist_connection`: `Initializing distributed: GLOBAL_RANK: 1, MEMBER: 2/2`, lower-case
+ * `initializing` before 1.6) name the process's global rank, as the `(rank N)` of an app's `distributed init` line does
+ */
+const LIGHTNING_RANK = /(?:^|\s)\[rank: (\d+)\] /;
+const LIGHTNING_INIT = /\b[Ii]nitializing distributed: GLOBAL_RANK: (\d+), MEMBER: \d+\/(\d+)\b/;
+/** PyTorch's ProcessGroupNCCL start-up line (glog INFO, torch ≥2.2): `[PG ID 0 PG GUID 0 Rank 1] ProcessGroupNCCL environments: NCCL version: 2.20.5, TORCH_NCCL_...` */
+const PG_ENV_VERSION = /\bProcessGroupNCCL environments: NCCL version: (\d+\.\d+\.\d+)(?=[,\s]|$)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
 // (` Rank  0 Group  0 Pid  11004 on node-29 device  0 [0000:61:00] NVIDIA L40S`): the device bracket must follow
@@ -357,6 +366,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: m[2] ?? null, source: bare ? "banner" : "pytorch" });
       if (bare) return true;
     } else if (t.includes("RCCL version") && (m = RCCL_BANNER.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "banner" });
+    else if (t.includes("environments: NCCL version") && (m = PG_ENV_VERSION.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "pytorch" });
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
@@ -381,11 +391,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         rank(rec, emit, who, Number(m[1]), "ncclTests");
       } else if (t.includes("#") && (m = TESTS_HEADER_CUT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
       else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
+      else if (t.includes("[rank: ") && (m = LIGHTNING_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app");
       if ((m = RANK_AND_RANK.exec(t)) && /Duplicate GPU/.test(t)) {
         rank(rec, emit, NOBODY, Number(m[1]), "duplicateGpu");
         rank(rec, emit, NOBODY, Number(m[2]), "duplicateGpu");
       }
     }
+    if (t.includes("GLOBAL_RANK: ") && (m = LIGHTNING_INIT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app", Number(m[2]));
     if (t.startsWith("comm 0x") && (m = BARE_COMM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "comm", Number(m[2]));
     if (t.includes("Test ") && t.includes(" failure ") && TESTS_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
     else if (t.includes("Failed") && CHECK_MACRO_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
