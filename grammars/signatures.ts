@@ -158,6 +158,7 @@ export const SIGNATURES: readonly Signature[] = [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
     ],
+    nearMisses: ["node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
   },
   {
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable"],
@@ -441,7 +442,14 @@ export const SIGNATURES: readonly Signature[] = [
 
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
 const PADDED = /\bpad(?:ding|ded)?\b|replicat/i;
-export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED };
+/**
+ * An optional verbs call the NIC or its driver does not support (`ibv_set_ece`, `ibv_query_ece`, `ibv_reg_dmabuf_mr`):
+ * ibvwrap.cc's IBV_INT_CHECK_RET_ERRNO_OPTIONAL prints it at INFO level (`Call to ibv_set_ece failed with error Operation
+ * not supported errno 95`, other versions `.. not supported` / `.. skipped, ..`), marks the feature unsupported and
+ * returns ncclSuccess. A verbs call that really failed is a WARN (`NCCL WARN Call to ibv_modify_qp failed with error ..`).
+ */
+const IB_OPTIONAL_CALL = /NCCL INFO Call to ibv_\w+ (?:failed with error|not supported|skipped)/;
+export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED, "nccl.ibError": IB_OPTIONAL_CALL };
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */
 export const SIGNATURE_VALUES: ReadonlyMap<string, readonly RegExp[]> = new Map(SIGNATURES.flatMap((s) => (s.values ? [[s.id, s.values] as const] : [])));

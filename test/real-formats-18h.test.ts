@@ -133,3 +133,27 @@ describe("benign warnings of healthy vLLM start-ups raise nothing", () => {
     expect(r.facts.kvCache.availableGiB).toBe(11.17);
   });
 });
+
+describe("an optional verbs call the NIC does not support is INFO, not an InfiniBand failure", () => {
+  it("`NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95` among a healthy IB set-up", async () => {
+    const r = await analyzeText(
+      [
+        "node0:4744:4765 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [RO]; OOB eth0:10.0.0.1<0>",
+        "node0:4744:4765 [0] NCCL INFO Using network IB",
+        "node0:4744:4765 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95",
+        "[1,1]<stdout>:node1:5120:5131 [0] NCCL INFO Call to ibv_query_ece not supported",
+        "node0:4744:4765 [0] NCCL INFO NET/IB: IbDev 0 Port 1 qpn 42 set_ece={supported=0, vendor_id=0x763f, options=0x20046360, comp_mask=0x763f}",
+        "node0:4744:4765 [0] NCCL INFO Channel 00/0 : 1[0] -> 0[0] [receive] via NET/IB/0/GDRDMA",
+      ].join("\n"),
+    );
+    expect(ids(r)).toEqual([]);
+    expect(r.facts.firstError).toBeNull();
+    expect(r.facts.nccl.net).toBe("IB");
+    expect(r.facts.nccl.gdr).toBe(true);
+  });
+
+  it("the same call failing at WARN level is one", async () => {
+    const r = await analyzeText("node0:4744:4765 [0] misc/ibvwrap.cc:292 NCCL WARN Call to ibv_set_ece failed with error Invalid argument errno 22\n");
+    expect(ids(r, "error")).toEqual(["nccl/ib-error"]);
+  });
+});
