@@ -157,3 +157,19 @@ describe("an optional verbs call the NIC does not support is INFO, not an Infini
     expect(ids(r, "error")).toEqual(["nccl/ib-error"]);
   });
 });
+
+describe("a V1 object printed in a message names the engine", () => {
+  it("`<vllm.v1.worker.gpu_worker.Worker object at 0x..>` under a Ray actor with the dedup suffix, and a `<class 'vllm.v1...'>`", async () => {
+    const ray = await analyzeText(
+      "(WorkerDict pid=72) WARNING 05-08 15:29:41 [utils.py:2413] Methods determine_num_available_blocks,initialize_cache not implemented in <vllm.v1.worker.gpu_worker.Worker object at 0x7f9588089210> [repeated 7x across cluster]\n",
+    );
+    expect(ray.facts.vllm.engine).toBe("v1");
+    const cls = await analyzeText("INFO 01-01 00:00:00 core.py:1] engine class <class 'vllm.v1.engine.core.EngineCoreProc'>\r\n");
+    expect(cls.facts.vllm.engine).toBe("v1");
+  });
+
+  it("a module name alone in prose is not one", async () => {
+    const r = await analyzeText("WARNING 01-01 00:00:00 [utils.py:1] Set VLLM_USE_V1=1 to try vllm.v1.engine, the new engine.\n");
+    expect(r.facts.vllm.engine).toBeNull();
+  });
+});

@@ -124,6 +124,9 @@ export function createVllmReader(): RecordReader & {
     // V0's multiprocessing front end and engine name themselves in their own records (vllm/engine/multiprocessing/:
     // `Waiting for output from MQLLMEngine.`, `MQLLMEngine is already dead, terminating server process`); V1 has no such class
     else if (level !== null && msg.indexOf("MQLLMEngine") >= 0 && /\bMQLLMEngine\b/.test(msg)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
+    // a V1 object or class printed in a message (`Methods ... not implemented in <vllm.v1.worker.gpu_worker.Worker object
+    // at 0x7f..>`, `<class 'vllm.v1.engine.core.EngineCore'>`): V1 code runs in this process
+    if (level !== null && msg.indexOf("vllm.v1.") >= 0 && V1_OBJECT.test(msg)) marker(rec, { marker: "object:vllm.v1.", engine: "v1", strength: 2 }, emit);
     return hit !== null;
   };
 
@@ -329,6 +332,9 @@ function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: Mar
     if (hint) marker(rec, { marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint }, emit);
   }
 }
+
+/** a Python object or class repr of a V1 module: `<vllm.v1.worker.gpu_worker.Worker object at 0x7f..>`, `<class 'vllm.v1.x.Y'>` */
+const V1_OBJECT = /<(?:class ')?vllm\.v1\.[\w.]+(?: object at 0x|'>)/;
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
