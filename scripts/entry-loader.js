@@ -17,7 +17,8 @@ import { isMainThread } from "node:worker_threads";
 const self = fileURLToPath(import.meta.url);
 const name = basename(self, ".js");
 const file = join(dirname(self), `${name}.cjs`);
-const source = readFileSync(file, "utf8");
+// (the build makes the bundle ASCII, so latin1 reads it as UTF-8 would, as a copy rather than a decoding)
+const source = readFileSync(file, "latin1");
 const warmUp = process.env.VLLM_DOCTOR_WRITE_CODE_CACHE === "1";
 const built = join(dirname(self), `${name}.${process.versions.v8}.code-cache`);
 const userCacheOn = !warmUp && isMainThread && process.env.VLLM_DOCTOR_CODE_CACHE !== "0";
