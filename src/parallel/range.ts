@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import { segmentStarts } from "../input/split-point.js";
 import { claimBack } from "./claims.js";
 import type { RangeJob } from "./worker.js";
+import { objectArray } from "../util/arrays.js";
 
 /**
  * What a second thread made of the later part of an input: the lines it only counted (NCCL collective and
@@ -46,7 +47,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   // counts only: every line it does not count goes back as text, so no host is ever noted here
   const fast = counter ?? speculativeCounter();
   if (counter) counter.newRegion();
-  const residual: string[] = [];
+  const residual = objectArray<string>();
   const residualLines: number[] = [];
   let chars = 0;
   let cut = 0;
