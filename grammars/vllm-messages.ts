@@ -607,9 +607,9 @@ function profileV1(s: string): Stated {
 /** The ASCII logo of ≥0.15 (`▄▄ ▄█ █ ... version 0.16.0` / `... model   Qwen/Qwen3-8B`). */
 export function matchLogo(msg: string): PhraseMatch | null {
   if (msg.indexOf("█") < 0 && msg.indexOf("▀") < 0 && msg.indexOf("▄") < 0) return null;
-  const v = /[█▀▄]\s+version\s+(\S+)\s*$/.exec(msg);
+  const v = /[\u2588\u2580\u2584]\s+version\s+(\S+)\s*$/.exec(msg);
   if (v) return { id: "version.logo", facts: { "vllm.version": v[1] } };
-  const m = /[█▀▄]\s+model\s+(\S+)\s*$/.exec(msg);
+  const m = /[\u2588\u2580\u2584]\s+model\s+(\S+)\s*$/.exec(msg);
   if (m) return { id: "model.logo", facts: { "config.model": m[1] } };
   return null;
 }

@@ -226,7 +226,7 @@ const SqStr = createToken({ name: "SqStr", pattern: /'(?:[^'\\]|\\.)*'/ });
 const DqStr = createToken({ name: "DqStr", pattern: /"(?:[^"\\]|\\.)*"/ });
 // a string whose quotes a markdown renderer made typographic (`model=‘meta-llama/Llama-3.2-3B-Instruct’`);
 // a lone or same-facing pair (`[‘‘]`) is left to `Bare`
-const CurlyStr = createToken({ name: "CurlyStr", pattern: /[‘“][^‘’“”\n\[\](){},=]*[’”]/ });
+const CurlyStr = createToken({ name: "CurlyStr", pattern: /[\u2018\u201c][^\u2018\u2019\u201c\u201d\n\[\](){},=]*[\u2019\u201d]/ }); // ‘“ … ’”
 const Num = createToken({ name: "Num", pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?![\w.\/-])/ });
 const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?![\w\/.~-])/ });
 const Eq = createToken({ name: "Eq", pattern: /=/ });

@@ -6,6 +6,7 @@
 // when a run ends, where Node keeps its own compile cache (the temporary directory; VLLM_DOCTOR_CODE_CACHE=0 turns
 // that off). V8 checks a cache against the code, its version and flags: one that does not fit (a profiler's flag)
 // is ignored, the code compiled as usual, and nothing else changes.
+import { isAscii } from "node:buffer";
 import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -17,7 +18,7 @@ import { isMainThread } from "node:worker_threads";
 const self = fileURLToPath(import.meta.url);
 const name = basename(self, ".js");
 const file = join(dirname(self), `${name}.cjs`);
-const source = readFileSync(file, "utf8");
+const source = readSource(file);
 const warmUp = process.env.VLLM_DOCTOR_WRITE_CODE_CACHE === "1";
 const built = join(dirname(self), `${name}.${process.versions.v8}.code-cache`);
 const userCacheOn = !warmUp && isMainThread && process.env.VLLM_DOCTOR_CODE_CACHE !== "0";
@@ -70,6 +71,15 @@ function userCache() {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The bundle's text. The build makes it ASCII: latin1 then reads it as UTF-8 would, as a copy rather than a decoding
+ * into a two-byte string (~10 ms and 7 MB less a start).
+ */
+function readSource(f) {
+  const bytes = readFileSync(f);
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 
 function readIfThere(f) {

@@ -7,6 +7,7 @@ import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./n
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
+import { objectArray } from "../util/arrays.js";
 
 /**
  * The counting fast path of the NCCL reader (see ./fast.ts): collective and TRACE lines after a header already
@@ -365,7 +366,7 @@ export function createFastCounter(
   };
   let foldCount = 0;
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
-  const folded: Pending[] = [];
+  const folded = objectArray<Pending>();
   let run = 0;
   const learnFold = (text: string, id: unknown, vary?: FoldVariance): boolean => {
     // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
@@ -454,7 +455,7 @@ export function createFastCounter(
 
   // wrappers learned from the input (none when a user rule's patterns are searched in the raw bytes)
   /** learnt wrappers that say nothing of the origin: their bytes, 0 where any digit may stand */
-  const templates: WildLiteral[] = [];
+  const templates = objectArray<WildLiteral>();
   const wrapSlots: (ExactWrapper | undefined)[] = new Array(WRAP_SLOTS).fill(undefined);
   const wrapLengths: number[] = [];
   let wrapCount = 0;
@@ -534,7 +535,7 @@ export function createFastCounter(
   let maxLine = 0;
   // collectives counted but whose opCount and name are not yet read: read from their last line when the chunk
   // ends or before the ordinary path may touch the same counters
-  const pending: Activity[] = [];
+  const pending = objectArray<Activity>();
   const settle = () => {
     for (const a of pending) {
       const at = a.fastAt;

@@ -109,15 +109,22 @@ const isWord = (c: number) => (CLASSES[c] & WORD) !== 0;
 const isLetter = (c: number) => (CLASSES[c] & LETTER) !== 0;
 const isFuncChar = (c: number) => (CLASSES[c] & FUNC) !== 0;
 
+// (the rest of a line after a `[` this short is looked at byte by byte: a search would run on into the next line)
+const SHORT_REST = 40;
+
 /** FAST_REST over `b[r, nl)`: every `[` is followed by neither `\d*[\],;m]` nor `repeated `. */
 function restIsPlain(b: Buffer, dv: DataView, r: number, nl: number): boolean {
-  for (let p = b.indexOf(91, r); p >= 0 && p < nl; p = b.indexOf(91, p + 1)) {
+  let p = b.indexOf(91, r);
+  while (p >= 0 && p < nl) {
     let q = p + 1;
     while (isDigit(b[q])) q++;
     const c = b[q];
     if (c === 93 || c === 44 || c === 59 || c === 109) return false;
-    if (REPEATED.at(dv, p + 1, nl)) return false;
+    if (c === 114 && REPEATED.at(dv, p + 1, nl)) return false;
     if (q >= nl) break;
+    // the next `[` (none in the digits after this one)
+    if (nl - q > SHORT_REST) p = b.indexOf(91, q);
+    else for (p = q; p < nl && b[p] !== 91; ) p++;
   }
   return true;
 }

@@ -8,6 +8,7 @@ import { base, type Emit } from "./types.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { at, literal, type Literal } from "./byte-literal.js";
 import { headerSeconds, headerSecondsOf, YEAR } from "../util/header-time.js";
+import { objectArray } from "../util/arrays.js";
 
 /**
  * Reads the running server's lines for facts.runtime, called by the vLLM reader (src/events/read-vllm.ts),
@@ -555,10 +556,10 @@ export interface RuntimeLineCounter {
 export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): RuntimeLineCounter {
   const shapes = sink.shapes;
   // the shapes as literals, brought up to date when a chunk starts and when a line went the ordinary way
-  const wrappers: Literal[] = [];
+  const wrappers = objectArray<Literal>();
   /** each request head after its date and time (`[logger.py:43] Received request `), whose bytes are exact */
-  const heads: Literal[] = [];
-  const statsShapes: { head: Literal; lits: Literal[]; shape: StatsShape }[] = [];
+  const heads = objectArray<Literal>();
+  const statsShapes = objectArray<{ head: Literal; lits: Literal[]; shape: StatsShape }>();
   const sync = () => {
     while (wrappers.length < shapes.wrappers.length) wrappers.push(literal(shapes.wrappers[wrappers.length]));
     while (heads.length < shapes.heads.length) heads.push(literal(shapes.heads[heads.length].subarray(HEAD_AT)));

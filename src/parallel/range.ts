@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import { segmentStarts } from "../input/split-point.js";
 import { claimBack } from "./claims.js";
 import type { RangeJob } from "./worker.js";
+import { objectArray } from "../util/arrays.js";
 
 /**
  * What a second thread made of the later part of an input: the lines it only counted (NCCL collective and
@@ -41,22 +42,42 @@ const MOSTLY_AFTER = 1 << 20;
 
 const speculativeCounter = () => createFastCounter(new ActivityTable(), { speculative: true, hostSeen: () => false });
 
+/**
+ * The lines a counter hands back, taken by one function for all the ranges it counts (a function made per range would
+ * be a new call target in the reading loop each time, which throws the loop's optimized code away).
+ */
+class HandBack {
+  residual = objectArray<string>();
+  residualLines: number[] = [];
+  chars = 0;
+  constructor(private readonly fast: FastCounter) {}
+  /** a new range: its own lists (the last range's were handed on) */
+  start(): this {
+    this.residual = objectArray<string>();
+    this.residualLines = [];
+    this.chars = 0;
+    return this;
+  }
+  readonly keep = (text: string, line: number): void => {
+    if (text.length === 0) return;
+    this.fast.handedBack(text);
+    this.residual.push(text);
+    this.residualLines.push(line);
+    this.chars += text.length + 16;
+  };
+}
+const handBacks = new WeakMap<FastCounter, HandBack>();
+
 /** Reads the later part of an input (a stream that starts at a line start) as `RangeResult` says. */
 export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeOptions, counter?: FastCounter): Promise<RangeResult> {
   // counts only: every line it does not count goes back as text, so no host is ever noted here
   const fast = counter ?? speculativeCounter();
   if (counter) counter.newRegion();
-  const residual: string[] = [];
-  const residualLines: number[] = [];
-  let chars = 0;
+  let back = handBacks.get(fast);
+  if (!back) handBacks.set(fast, (back = new HandBack(fast)));
+  const h = back.start();
+  const { residual, residualLines, keep } = h;
   let cut = 0;
-  const keep = (text: string, line: number) => {
-    if (text.length === 0) return;
-    fast.handedBack(text);
-    residual.push(text);
-    residualLines.push(line);
-    chars += text.length + 16;
-  };
   let read = 0;
   const { next, stopped } = await readLineLoop(stream, {
     maxLineChars: opts.maxLineChars, sniff: false, firstLine: 1, counter: fast.fast, onLine: keep,
@@ -66,7 +87,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     },
     onCut: () => cut++,
     // (leaving the loop closes the stream) a part it mostly hands back is better read by the first thread alone
-    stop: () => chars > opts.maxResidualChars || (read >= MOSTLY_AFTER && chars > read / 4),
+    stop: () => h.chars > opts.maxResidualChars || (read >= MOSTLY_AFTER && h.chars > read / 4),
   });
   return { residual, residualLines, cut, counts: fast.counts(), behind: fast.behind(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
 }

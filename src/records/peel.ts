@@ -35,7 +35,7 @@ const RAY_DRIVER_TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?\s+(?=[A-Za-z(
 // journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
 // `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
 // weekday and a zone name; `short-unix` is seconds since the epoch.
-const SYSLOG_STAMP = String.raw`(?:(?:\p{L}{2,5}\.?|\d{1,2}[月월])\s{1,2}\d{1,2}日?\s\d\d:\d\d:\d\d(?:\.\d+)?|(?:\p{L}{2,3}\s)?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d|\s[A-Z]{2,5})?|\d{9,10}\.\d+)`;
+const SYSLOG_STAMP = String.raw`(?:(?:\p{L}{2,5}\.?|\d{1,2}[\u6708\uc6d4])\s{1,2}\d{1,2}\u65e5?\s\d\d:\d\d:\d\d(?:\.\d+)?|(?:\p{L}{2,3}\s)?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d|\s[A-Z]{2,5})?|\d{9,10}\.\d+)`;
 const JOURNALD = new RegExp(String.raw`^${SYSLOG_STAMP} (\S+) ([^\s\[]+)\[(\d+)\]:\s`, "u");
 const APP_WRAPPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]\s+[\w.]+:\d+\s+(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s*/;
 const COMPOSE = /^([A-Za-z0-9][\w.\-]*?)\s*\|\s(?=\S)/;
@@ -50,8 +50,8 @@ const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdo
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
 const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
-const BOX_LEFT = /^\s*[│┃|]\s/;
-const BOX_RIGHT = /\s*[│┃]\s*$/;
+const BOX_LEFT = /^\s*[\u2502\u2503|]\s/;
+const BOX_RIGHT = /\s*[\u2502\u2503]\s*$/;
 const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplicates logs[^)]*\)?)?(?:\s+\[[\d;]*)?\s*$/;
 // a dedup suffix cut by a hard wrap (`[repeated 2x ac`), and the pieces such wraps leave on the next line
 const RAY_DEDUP_CUT = /[ \t]*\[repeated (\d+)x(?: [a-z ]{0,15})?$/;
