@@ -21,6 +21,8 @@ export const INIT_FUNCS = new Set([
   "initialize_from_config", "initialize_cache", "capture_model", "compile_or_warm_up_model", "init_worker",
   "_run_workers", "run_engine_core", "_initialize_model", "load_weights", "initialize_ray_cluster",
   "_verify_args", "verify_with_parallel_config", "from_engine_args", "build_async_engine_client_from_engine_args",
+  // vLLM ≤0.3's worker and engine set-up (`Worker.__init__` -> `_init_distributed_environment`, `_init_cache`)
+  "_init_distributed_environment", "profile_num_available_blocks", "init_cache_engine", "_init_workers", "_init_cache",
 ]);
 
 /** Functions of a running engine: a traceback through one of them (and no start-up function) failed while serving. */

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Formats found in an eighteenth round of real vLLM pastes (vLLM 0.1 to 0.27, Ray actors, V1 engine cores and
+ * workers, LMCache/NIXL disaggregation, Kubernetes and journald wrappers) that the corpus does not hold. Every log
+ * text here is written for the test, in the format's shape, with variants the pastes did not show (another version's
+ * names, kubectl timestamps, colour, CRLF).
+ */
+
+/** the same log as kubectl --timestamps, as a coloured terminal and with Windows line ends */
+function variants(lines: string[]): string[] {
+  const stamp = (l: string, i: number) => `2026-02-03T10:11:${String(10 + i).padStart(2, "0")}.123456789Z ${l}`;
+  return [
+    lines.join("\n"),
+    lines.map(stamp).join("\n"),
+    lines.map((l) => l.replace(/^\((\w[^)]*)\) /, "\x1b[36m($1)\x1b[0m ")).join("\n"),
+    lines.join("\r\n"),
+  ];
+}
+
+describe("vLLM 0.1-0.3's Ray worker actor failing in its constructor", () => {
+  it("reads Ray's `Exception raised in creation task` record as a start-up failure of the Ray executor (V0)", async () => {
+    const lines = [
+      "2023-08-01 09:00:01,100\tINFO worker.py:1612 -- Started a local Ray instance.",
+      "(Worker pid=4410) 2023-08-01 09:00:09,512\tERROR worker.py:844 -- Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=4410, ip=10.1.2.3, actor_id=aa11, repr=<vllm.worker.worker.Worker object at 0x7f11>)",
+      '(Worker pid=4410)   File "/opt/venv/lib/python3.10/site-packages/vllm/worker/worker.py", line 41, in __init__',
+      "(Worker pid=4410)     _init_distributed_environment(parallel_config, rank,",
+      "(Worker pid=4410) RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1207, unhandled system error, NCCL version 2.14.3",
+    ];
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text);
+      expect(r.facts.config.executorBackend).toBe("ray");
+      expect(r.facts.vllm.engine).toBe("v0");
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+    }
+  });
+
+  it("takes the actor's name alone (no Ray driver line, no V0 path) over the bare `(Worker pid=N)` prefix", async () => {
+    const text = [
+      "(Worker pid=77, ip=10.0.0.9) 2023-06-30 07:19:07,337\tERROR worker.py:861 -- Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=77, ip=10.0.0.9, actor_id=bb22, repr=<vllm.worker.worker.Worker object at 0x7e00>)",
+      "(Worker pid=77, ip=10.0.0.9)     torch.distributed.all_reduce(torch.zeros(1).cuda())",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(r.facts.firstError?.text).toContain("ERROR worker.py:861 -- Exception raised in creation task");
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+
+  it("counts the later actors' constructors too (`RayWorkerVllm`, `RayWorkerWrapper`)", async () => {
+    for (const actor of ["RayWorkerVllm", "RayWorkerWrapper"]) {
+      const text = `(${actor} pid=12) 2024-04-07 00:57:46,001\tERROR worker.py:406 -- Exception raised in creation task: The actor died because of an error raised in its creation task, ray::${actor}.__init__() (pid=12, ip=10.0.0.4, actor_id=cc33, repr=<vllm.engine.ray_utils.${actor} object at 0x7f00>)\n`;
+      const r = await analyzeText(text);
+      expect(r.facts.config.executorBackend).toBe("ray");
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+    }
+  });
+
+  it("leaves another framework's `Worker` actor alone, and keeps V1's `(Worker pid=N)` a multiprocessing worker", async () => {
+    const other = await analyzeText(
+      "(Worker pid=5) 2025-01-01 10:00:00,000\tERROR worker.py:861 -- Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=5, ip=10.0.0.1, actor_id=dd44, repr=<trainer.Worker object at 0x7f00>)\n",
+    );
+    expect(ids(other, "error")).not.toContain("vllm/engine-init-failed");
+    const v1 = await analyzeText([
+      "(Worker pid=1939) INFO 10-11 10:42:13 [monitor.py:34] torch.compile takes 85.33 s in total",
+      "(Worker pid=1939) INFO 10-11 10:42:14 [gpu_worker.py:298] Available KV cache memory: 13.69 GiB",
+      "",
+    ].join("\n"));
+    expect(v1.facts.config.executorBackend).toBe("mp");
+    expect(v1.facts.vllm.engine).toBe("v1");
+    expect(v1.facts.kvCache.availableGiB).toBe(13.69);
+  });
+
+  it("reads a V0.2 traceback through the engine's cache set-up as a start-up failure", async () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "/opt/venv/lib/python3.10/site-packages/vllm/engine/llm_engine.py", line 88, in __init__',
+      "    self._init_cache()",
+      '  File "/opt/venv/lib/python3.10/site-packages/vllm/engine/llm_engine.py", line 190, in _init_cache',
+      '    num_blocks = self._run_workers("profile_num_available_blocks", get_all_outputs=True)',
+      "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(ids(r, "error")).toEqual(expect.arrayContaining(["vllm/no-kv-cache-memory", "vllm/engine-init-failed"]));
+  });
+});
+
+describe("a vLLM error record whose level and time the paste cut off", () => {
+  it("takes a message vLLM logs only at ERROR as the first error when it opens the paste", async () => {
+    const lines = [
+      "EngineCore hit an exception: Traceback (most recent call last):",
+      'ERROR 02-18 01:08:08 core.py:283]   File "/srv/vllm/vllm/v1/engine/core.py", line 276, in run_engine_core',
+      "ERROR 02-18 01:08:08 core.py:283]     engine_core.run_busy_loop()",
+      'ERROR 02-18 01:08:08 core.py:283]   File "/srv/vllm/vllm/v1/executor/ray_distributed_executor.py", line 24, in result',
+    ];
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(1);
+      expect(r.facts.firstError?.text).toContain("EngineCore hit an exception");
+      expect(r.facts.config.executorBackend).toBe("ray");
+    }
+  });
+
+  it("reads the other ERROR-only messages the same way, behind a process prefix too", async () => {
+    for (const msg of [
+      "(EngineCore_DP0 pid=120) EngineCore failed to start.",
+      "(Worker_TP1 pid=88) WorkerProc failed to start.",
+      "EngineCore encountered a fatal error.",
+      "MultiprocExecutor got fatal signal from worker processes, shutting down. See stack trace above for root cause issue.",
+      "Exception in worker VllmWorkerProcess while processing method init_device.",
+      "Error executing method 'init_device'. This might cause deadlock in distributed execution.",
+    ]) {
+      const r = await analyzeText(["(APIServer pid=1) INFO 01-28 06:36:40 [api_server.py:1900] vLLM API server version 0.14.0", msg, ""].join("\n"));
+      expect(r.facts.firstError?.line).toBe(2);
+    }
+  });
+
+  it("does not take the same words in a sentence, a WARNING record or a quoted name for an error", async () => {
+    const r = await analyzeText([
+      "INFO 01-28 06:36:40 [api_server.py:1900] vLLM API server version 0.14.0",
+      "If EngineCore failed to start. the log says why above",
+      "WARNING 01-28 06:36:41 [core.py:100] retrying after: EngineCore hit an exception: Traceback (most recent call last):",
+      "see `EngineCore encountered a fatal error.` in the FAQ",
+      "EngineCore hit an exception count: 0",
+      "",
+    ].join("\n"));
+    expect(r.facts.firstError).toBeNull();
+  });
+});
+
+describe("custom all-reduce warnings by world size", () => {
+  it("says nothing of vLLM ≤0.3's warning at world size 1 (there is no all-reduce), but still warns at 16", async () => {
+    const one = await analyzeText(
+      "WARNING 01-30 21:39:03 custom_all_reduce.py:33] Custom allreduce is disabled due to an unsupported world size: 1. Supported world sizes: [2, 4, 6, 8]. To slience this warning, specifydisable_custom_all_reduce=True explicitly.\r\n",
+    );
+    expect(ids(one)).not.toContain("vllm/custom-allreduce-disabled");
+    const sixteen = await analyzeText(
+      "(VllmWorkerProcess pid=577) WARNING 04-12 07:54:15 [custom_all_reduce.py:97] Custom allreduce is disabled due to an unsupported world size: 16. Supported world sizes: [2, 4, 6, 8]. To silence this warning, specify disable_custom_all_reduce=True explicitly.\n",
+    );
+    expect(ids(sixteen, "warning")).toContain("vllm/custom-allreduce-disabled");
+  });
+});
