@@ -144,3 +144,72 @@ describe("custom all-reduce warnings by world size", () => {
     expect(ids(sixteen, "warning")).toContain("vllm/custom-allreduce-disabled");
   });
 });
+
+describe("a launch command whose output a paste ran onto the same line", () => {
+  it("reads the command's flags in front of the first record, whether the record starts near or far into the line", async () => {
+    const cmd = "user@gpu-7:~/srv$ cd /srv ; CUDA_VISIBLE_DEVICES=0,1 python -m vllm.entrypoints.openai.api_server --gpu-memory-utilization 0.85 --max-model-len 4096 --model Qwen/Qwen2-7B-Instruct --tensor-parallel-size 2 --port 8000";
+    const near = `${cmd} INFO 05-22 23:31:03 [api_server.py:1034] vLLM API server version 0.8.5`;
+    const far = `${cmd} 2024-05-22 23:31:01,969 INFO worker.py:1749 -- Started a local Ray instance. INFO 05-22 23:31:03 llm_engine.py:100] Initializing an LLM engine (v0.4.2) with config: model='Qwen/Qwen2-7B-Instruct', tokenizer='Qwen/Qwen2-7B-Instruct', max_seq_len=4096, tensor_parallel_size=2, seed=0)`;
+    const short = "$ vllm serve Qwen/Qwen2-7B-Instruct --tensor-parallel-size 2 --gpu-memory-utilization 0.85 --max-model-len 4096 INFO 05-22 23:31:03 [api_server.py:1034] vLLM API server version 0.8.5";
+    for (const line of [short, near, far, `> ${far}`]) {
+      const r = await analyzeText(`${line}\n`);
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.85);
+      expect(r.facts.config.tensorParallelSize).toBe(2);
+      expect(r.facts.config.maxModelLen).toBe(4096);
+      expect(r.facts.config.model).toBe("Qwen/Qwen2-7B-Instruct");
+    }
+  });
+
+  it("takes no flags from a sentence in front of a record", async () => {
+    const r = await analyzeText("see the notes -- the run below used defaults INFO 05-22 23:31:03 [api_server.py:1034] vLLM API server version 0.8.5\n");
+    expect(r.facts.config.gpuMemoryUtilization).toBeNull();
+    expect(r.facts.vllm.version).toBe("0.8.5");
+  });
+});
+
+describe("tracebacks through start-up functions, inside and outside vLLM", () => {
+  it("does not call a user's script failing in torch's process-group set-up a vLLM start-up failure", async () => {
+    const lines = [
+      "root@vllm-deployment-5c4d7b-x2k9q:/vllm-workspace# python3 check_nccl.py",
+      "Traceback (most recent call last):",
+      '  File "/vllm-workspace/check_nccl.py", line 7, in <module>',
+      '    dist.init_process_group(backend="nccl")',
+      '  File "/usr/local/lib/python3.12/dist-packages/torch/distributed/distributed_c10d.py", line 1710, in init_process_group',
+      "    store, rank, world_size = next(rendezvous_iterator)",
+      "ValueError: Error initializing torch.distributed using env:// rendezvous: environment variable RANK expected, but not set",
+    ];
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(7);
+      expect(ids(r)).not.toContain("vllm/engine-init-failed");
+    }
+  });
+
+  it("still reads the same torch set-up failing under vLLM's worker as a start-up failure", async () => {
+    const text = [
+      "(VllmWorker rank=1 pid=77) ERROR 08-11 10:45:36 [multiproc_executor.py:511] WorkerProc failed to start.",
+      "(VllmWorker rank=1 pid=77) ERROR 08-11 10:45:36 [multiproc_executor.py:511] Traceback (most recent call last):",
+      '(VllmWorker rank=1 pid=77) ERROR 08-11 10:45:36 [multiproc_executor.py:511]   File "/opt/venv/lib/python3.12/site-packages/vllm/distributed/parallel_state.py", line 1000, in init_distributed_environment',
+      '(VllmWorker rank=1 pid=77) ERROR 08-11 10:45:36 [multiproc_executor.py:511]   File "/opt/venv/lib/python3.12/site-packages/torch/distributed/distributed_c10d.py", line 1710, in init_process_group',
+      "(VllmWorker rank=1 pid=77) ERROR 08-11 10:45:36 [multiproc_executor.py:511] torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 1/2 clients joined.",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+
+  it("keeps the backslashes of a Windows install's frame paths (vLLM's package and its V1 executor are read from them)", async () => {
+    const text = [
+      '(EngineCore pid=4546) ERROR 07-17 21:06:24 [core.py:1240]   File "C:\\vllm-env\\Lib\\site-packages\\vllm\\v1\\executor\\multiproc_executor.py", line 108, in __init__',
+      "(EngineCore pid=4546) ERROR 07-17 21:06:24 [core.py:1240]     super().__init__(vllm_config)",
+      '(EngineCore pid=4546) ERROR 07-17 21:06:24 [core.py:1240]   File "C:\\vllm-env\\Lib\\site-packages\\vllm\\v1\\executor\\multiproc_executor.py", line 201, in _init_executor',
+      "(EngineCore pid=4546) ERROR 07-17 21:06:24 [core.py:1240]     self.workers = WorkerProc.wait_for_ready(unready_workers)",
+    ];
+    for (const text2 of [text.join("\n"), text.join("\r\n")]) {
+      const r = await analyzeText(text2);
+      expect(r.facts.vllm.engine).toBe("v1");
+      expect(r.facts.config.executorBackend).toBe("mp");
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+    }
+  });
+});

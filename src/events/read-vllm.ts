@@ -58,6 +58,9 @@ export function createVllmReader(): RecordReader & {
     // a process prefix the peel could not take off, inside a wrapper's text before the level
     // (`07:29:02 [INFO] [job] (EngineCore_DP0 pid=497) INFO ...`, ANSI rendered as HTML `<b>(Worker_TP0 pid=9)</b>`)
     if (head.leading.length > 8 && head.leading.indexOf(" pid=") > 0) leadingMarkers(rec, head.leading, emit, marker);
+    // a paste that lost its line breaks puts the launch command in front of the first record, on one line
+    // (`user@host:~$ python -m vllm.entrypoints.openai.api_server --tensor-parallel-size 4 ... INFO 05-22 23:31:03 llm_engine.py:100] ...`)
+    if (head.leading.length > 20 && head.leading.indexOf(" --") > 0 && isCommandLine(head.leading)) readLeadingLaunch(rec, head.leading, emit);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
@@ -194,7 +197,12 @@ export function createVllmReader(): RecordReader & {
         const at = nextRecordStart(text);
         if (at > 0) {
           head = fastHead(text.slice(at + 1));
-          if (head) readBare({ ...rec, text: text.slice(0, at) }, emit);
+          if (head) {
+            const lead = text.slice(0, at);
+            readBare({ ...rec, text: lead }, emit);
+            // the text before it may be the launch command, its output run onto the same line
+            if (lead.indexOf(" --") > 0 && isCommandLine(lead)) readLeadingLaunch(rec, lead, emit);
+          }
         }
       }
       if (!head) {
@@ -823,6 +831,14 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
+}
+
+/** The launch command a flattened paste left before a record's header: its flags and environment, as on a line of its own. */
+function readLeadingLaunch(rec: LogRecord, leading: string, emit: Emit): void {
+  const line = parseLaunch(leading);
+  const values = configFromFlags(line.flags);
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+  emitEnv(rec, line.env, "shell", emit);
 }
 
 function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["via"], emit: Emit): void {

@@ -112,6 +112,9 @@ export interface TracebacksFacts {
 const clipped = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
 const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.input || a.at.line - b.at.line;
 
+/** a frame's file inside vLLM's package (`site-packages/vllm/...`, a source tree's `vllm/vllm/...`, `...\\vllm\\v1\\...`) */
+const VLLM_PACKAGE = /(?:^|[\/\\])vllm[\/\\]/;
+
 /** The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`). */
 const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 
@@ -124,7 +127,10 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up)
   const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
-  if (failure && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
+  // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py` ->
+  // `init_process_group`), is no start-up of vLLM's engine
+  const outsideVllm = frames.length > 0 && !frames.some((f) => VLLM_PACKAGE.test(f.file));
+  if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
   if (failure && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";
