@@ -198,6 +198,21 @@ describe("tracebacks through start-up functions, inside and outside vLLM", () =>
     expect(ids(r, "error")).toContain("vllm/engine-init-failed");
   });
 
+  it("counts a platform plugin's frames (vllm_gaudi, vllm_ascend) as vLLM's, with or without the worker's prefix", async () => {
+    const frames = [
+      "Traceback (most recent call last):",
+      '  File "/workspace/vllm-gaudi/vllm_gaudi/v1/worker/hpu_worker.py", line 249, in compile_or_warm_up_model',
+      "    self.model_runner.warmup_model()",
+      '  File "/usr/local/lib/python3.12/dist-packages/torch/utils/_contextlib.py", line 116, in decorate_context',
+      "    return func(*args, **kwargs)",
+      "RuntimeError: synStatus=26 [Generic failure] Device acquire failed.",
+    ];
+    for (const text of [frames.join("\n"), frames.map((l) => `(Worker_TP6 pid=142964) ERROR 09-17 20:31:15 [multiproc_executor.py:671] ${l}`).join("\n")]) {
+      const r = await analyzeText(text);
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+    }
+  });
+
   it("keeps the backslashes of a Windows install's frame paths (vLLM's package and its V1 executor are read from them)", async () => {
     const text = [
       '(EngineCore pid=4546) ERROR 07-17 21:06:24 [core.py:1240]   File "C:\\vllm-env\\Lib\\site-packages\\vllm\\v1\\executor\\multiproc_executor.py", line 108, in __init__',
@@ -211,5 +226,24 @@ describe("tracebacks through start-up functions, inside and outside vLLM", () =>
       expect(r.facts.config.executorBackend).toBe("mp");
       expect(ids(r, "error")).toContain("vllm/engine-init-failed");
     }
+  });
+});
+
+describe("vLLM 0.8-0.10's engine oracle falling back to V0", () => {
+  it("reads V0 from either wording, with no other engine marker in the log", async () => {
+    for (const line of [
+      "WARNING 07-21 10:02:11 [arg_utils.py:1761] --task transcription is not supported by the V1 Engine. Falling back to V0. ",
+      "INFO 08-16 18:11:21 [arg_utils.py:1746] rocm is experimental on VLLM_USE_V1=1. Falling back to V0 Engine.",
+    ]) {
+      for (const text of variants([line, "INFO 07-21 10:02:12 [api_server.py:257] Started engine process with PID 14775"])) {
+        const r = await analyzeText(text);
+        expect(r.facts.vllm.engine).toBe("v0");
+      }
+    }
+  });
+
+  it("does not read V0 from a sentence that only mentions the fallback", async () => {
+    const r = await analyzeText("INFO 07-21 10:02:12 [api_server.py:257] Started engine process with PID 14775\nnote: Falling back to V0 is not what we want here\n");
+    expect(r.facts.vllm.engine).not.toBe("v0");
   });
 });

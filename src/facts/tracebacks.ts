@@ -112,8 +112,11 @@ export interface TracebacksFacts {
 const clipped = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
 const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.input || a.at.line - b.at.line;
 
-/** a frame's file inside vLLM's package (`site-packages/vllm/...`, a source tree's `vllm/vllm/...`, `...\\vllm\\v1\\...`) */
-const VLLM_PACKAGE = /(?:^|[\/\\])vllm[\/\\]/;
+/**
+ * a frame's file inside vLLM's package (`site-packages/vllm/...`, a source tree's `vllm/vllm/...`, `...\\vllm\\v1\\...`)
+ * or a platform plugin's (`vllm_gaudi/v1/worker/...`, `vllm_ascend/...`)
+ */
+const VLLM_PACKAGE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]/;
 
 /** The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`). */
 const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
@@ -129,7 +132,8 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py` ->
   // `init_process_group`), is no start-up of vLLM's engine
-  const outsideVllm = frames.length > 0 && !frames.some((f) => VLLM_PACKAGE.test(f.file));
+  // (a traceback a vLLM process printed behind its prefix is vLLM's, whatever its frames)
+  const outsideVllm = frames.length > 0 && t.origin.process === undefined && !frames.some((f) => VLLM_PACKAGE.test(f.file));
   if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
