@@ -247,3 +247,19 @@ describe("vLLM 0.8-0.10's engine oracle falling back to V0", () => {
     expect(r.facts.vllm.engine).not.toBe("v0");
   });
 });
+
+describe("a pasted command's short flags written with `=`", () => {
+  it("reads `-tp=2` / `-pp=2` / `-dp=4` as argparse does, the command hard-wrapped or not", async () => {
+    for (const text of [
+      "root@6aa4:~/llm# CUDA_VISIBLE_DEVICES=1,2  vllm serve /root/llm/model-a -tp=2 -pp=2 -dp=4 --gpu-memory-utilization 0.95 --sw\nap-space 8\n",
+      "$ vllm serve /root/llm/model-a -tp=2 -pp=2 -dp=4 --gpu-memory-utilization=0.95\r\n",
+    ]) {
+      const r = await analyzeText(text);
+      expect(r.facts.config.model).toBe("/root/llm/model-a");
+      expect(r.facts.config.tensorParallelSize).toBe(2);
+      expect(r.facts.config.pipelineParallelSize).toBe(2);
+      expect(r.facts.config.dataParallelSize).toBe(4);
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.95);
+    }
+  });
+});
