@@ -185,6 +185,18 @@ describe("tracebacks through start-up functions, inside and outside vLLM", () =>
     }
   });
 
+  it("keeps a window of torch's frames alone (the tail of vLLM's own traceback) a start-up failure", async () => {
+    const r = await analyzeText([
+      '  File "/usr/local/lib/python3.12/dist-packages/torch/distributed/c10d_logger.py", line 81, in wrapper',
+      "    return func(*args, **kwargs)",
+      '  File "/usr/local/lib/python3.12/dist-packages/torch/distributed/distributed_c10d.py", line 1710, in init_process_group',
+      "    store, rank, world_size = next(rendezvous_iterator)",
+      "torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 1/2 clients joined.",
+      "",
+    ].join("\n"));
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+
   it("still reads the same torch set-up failing under vLLM's worker as a start-up failure", async () => {
     const text = [
       "(VllmWorker rank=1 pid=77) ERROR 08-11 10:45:36 [multiproc_executor.py:511] WorkerProc failed to start.",

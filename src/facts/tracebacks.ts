@@ -117,6 +117,8 @@ const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.in
  * or a platform plugin's (`vllm_gaudi/v1/worker/...`, `vllm_ascend/...`)
  */
 const VLLM_PACKAGE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]/;
+/** a frame's file in an installed package, not a script of the user's */
+const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
 
 /** The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`). */
 const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
@@ -130,10 +132,13 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up)
   const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
-  // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py` ->
-  // `init_process_group`), is no start-up of vLLM's engine
-  // (a traceback a vLLM process printed behind its prefix is vLLM's, whatever its frames)
-  const outsideVllm = frames.length > 0 && t.origin.process === undefined && !frames.some((f) => VLLM_PACKAGE.test(f.file));
+  // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
+  // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the
+  // tail of vLLM's own traceback, and one a vLLM process printed behind its prefix is vLLM's, whatever its frames
+  const outsideVllm =
+    t.origin.process === undefined &&
+    frames.some((f) => f.func === "<module>" && !INSTALLED.test(f.file)) &&
+    !frames.some((f) => VLLM_PACKAGE.test(f.file));
   if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
