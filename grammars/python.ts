@@ -79,8 +79,9 @@ class PyParser extends EmbeddedActionsParser {
   });
 }
 
+/** Python's traceback writes the file name as it is (`File "{}"`, not its repr): a Windows path keeps its backslashes */
 function unquote(s: string): string {
-  return s.slice(1, -1).replace(/\\(.)/g, "$1");
+  return s.slice(1, -1);
 }
 
 const pyParser = once(() => new PyParser());

@@ -377,9 +377,12 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
   },
   {
-    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "failed to initialize the engine"],
-    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Error executing method '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine/i,
-    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start."],
+    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "failed to initialize the engine", "creation task"],
+    // Ray's word for a worker actor whose constructor raised: vLLM ≤0.2's `Worker` (set up its process group in
+    // `__init__`), and the `RayWorkerVllm` / `RayWorkerWrapper` actors of later versions
+    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Error executing method '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))/i,
+    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "(Worker pid=81) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=81, ip=10.0.0.5, repr=<vllm.worker.worker.Worker object at 0x7f00>)"],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
   },
   {
     id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],

@@ -26,6 +26,7 @@ export interface PhraseMatch {
 
 export type PhraseId =
   | "banner"
+  | "engine.v0Fallback"
   | "version.apiServer"
   | "version.server"
   | "version.logo"
@@ -321,6 +322,15 @@ const BY_FIRST: Record<string, Entry[]> = {
  * least one request ...`), found by a fixed substring first.
  */
 const ANYWHERE: { key: string; entry: Entry }[] = [
+  {
+    // 0.8-0.10's engine oracle (vllm/engine/arg_utils.py `_raise_or_fallback` / `_warn_or_fallback`): V0 runs
+    key: "Falling back to V0",
+    entry: {
+      id: "engine.v0Fallback",
+      re: /(?:is not supported by the V1 Engine|is experimental on VLLM_USE_V1=1)\. Falling back to V0\b/,
+      map: (): Stated => ({ "vllm.engine": "v0" }),
+    },
+  },
   {
     key: "max seq len (",
     entry: {

@@ -701,7 +701,11 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     let key: string | undefined;
     let val: string | true | undefined;
     if (SHORT[w]) key = SHORT[w];
-    else if (w.startsWith("--") && w.length > 2) {
+    // argparse takes a short form with `=` too: `-tp=2`, `-pp=2`
+    else if (w.charCodeAt(1) !== 45 /* - */ && w.indexOf("=") > 1 && SHORT[w.slice(0, w.indexOf("="))]) {
+      key = SHORT[w.slice(0, w.indexOf("="))];
+      val = unq(w.slice(w.indexOf("=") + 1));
+    } else if (w.startsWith("--") && w.length > 2) {
       const eq = w.indexOf("=");
       const name = eq > 0 ? w.slice(0, eq) : w;
       key = SHORT[name] ?? name.slice(2).replace(/-/g, "_");

@@ -58,6 +58,9 @@ export function createVllmReader(): RecordReader & {
     // a process prefix the peel could not take off, inside a wrapper's text before the level
     // (`07:29:02 [INFO] [job] (EngineCore_DP0 pid=497) INFO ...`, ANSI rendered as HTML `<b>(Worker_TP0 pid=9)</b>`)
     if (head.leading.length > 8 && head.leading.indexOf(" pid=") > 0) leadingMarkers(rec, head.leading, emit, marker);
+    // a paste that lost its line breaks puts the launch command in front of the first record, on one line
+    // (`user@host:~$ python -m vllm.entrypoints.openai.api_server --tensor-parallel-size 4 ... INFO 05-22 23:31:03 llm_engine.py:100] ...`)
+    if (head.leading.length > 20 && head.leading.indexOf(" --") > 0 && isCommandLine(head.leading)) readLeadingLaunch(rec, head.leading, emit);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
@@ -197,7 +200,12 @@ export function createVllmReader(): RecordReader & {
         const at = nextRecordStart(text);
         if (at > 0) {
           head = fastHead(text.slice(at + 1));
-          if (head) readBare({ ...rec, text: text.slice(0, at) }, emit);
+          if (head) {
+            const lead = text.slice(0, at);
+            readBare({ ...rec, text: lead }, emit);
+            // the text before it may be the launch command, its output run onto the same line
+            if (lead.indexOf(" --") > 0 && isCommandLine(lead)) readLeadingLaunch(rec, lead, emit);
+          }
         }
       }
       if (!head) {
@@ -413,6 +421,9 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   if (/executor[\/\\]ray_|ray_distributed_executor|ray_gpu_executor/.test(text)) marker(rec, { marker: "path:ray executor", backend: "ray", strength }, emit);
   // Ray's own name for a task of vLLM's Ray worker actor, in RayTaskError/ActorDiedError text: `ray::RayWorkerWrapper.execute_method()`
   else if (/\bray::RayWorker(?:Wrapper|Vllm)?\.|vllm\.executor\.ray_(?:utils|distributed_executor|gpu_executor)\b/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", strength }, emit);
+  // vLLM 0.1-0.2 ran its V0 `Worker` class itself as the Ray actor: `ray::Worker.__init__() (pid=81, ..., repr=<vllm.worker.worker.Worker ...>)`
+  // (outweighs the bare `(Worker pid=N)` prefix, which since 0.11 is also V1's multiprocessing worker)
+  else if (/\bray::Worker\.\w+\(\)/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", engine: "v0", strength: strength + 1 }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
   if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
 }
@@ -448,8 +459,15 @@ const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
 // (the logger in brackets, dotted or followed by a colon: `INFO vllm serve ...` is a command, not a record)
 const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vllm(?:\.[\w.]+)?\]|vllm\.[\w.]+:?|vllm:)\s+/;
-// a level word alone before the message (no date after it: that is vLLM's own header, read elsewhere)
-const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?=\S)/;
+// the start of messages vLLM logs only at ERROR or CRITICAL: V1's engine core (`EngineCore hit an exception`, 0.8-0.9;
+// `EngineCore failed to start.`, `EngineCore encountered a fatal error.`), its workers (`WorkerProc failed to start.`,
+// `WorkerProc hit an exception.`), the executors' `(Mulitproc|Multiproc)Executor got fatal signal ...` / `Got fatal signal
+// from worker processes`, V0's `Exception in worker VllmWorkerProcess while processing method ...`, the workers'
+// `Error executing method 'init_device'. This might cause deadlock ...` and the API server's `AsyncLLM output_handler failed.`
+const VLLM_ERROR_ONLY = /^(?:EngineCore (?:hit an exception:|failed to start\.|encountered a fatal error\.)|WorkerProc (?:failed to start|hit an exception)\.|(?:Mulitproc|Multiproc)Executor got fatal signal from worker processes|Got fatal signal from worker processes|Exception in worker VllmWorkerProcess while processing method |Error executing method '?\w+'?\. This might cause deadlock|AsyncLLM output_handler failed\.)/;
+// a level word alone before the message (no date after it: that is vLLM's own header, read elsewhere; nor a file and
+// ` -- `: that is Ray's own logger inside the worker actor, `(Worker pid=81) ERROR worker.py:861 -- Exception raised ...`)
+const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?![\w.]+\.py:\d+ -- )(?=\S)/;
 // a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
 // `2025-03-04 10:11:12 | ERROR | vllm.engine | `
 const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
@@ -649,6 +667,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = BRACKET_LEVEL_ERROR.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
+  // a vLLM record whose level, time and file a paste cut off, its message one vLLM logs only at ERROR or CRITICAL
+  // (logger.exception / logger.critical): `EngineCore hit an exception: Traceback (most recent call last):`
+  if ((c === 69 /* E */ || c === 87 /* W */ || c === 77 /* M */ || c === 71 /* G */ || c === 65 /* A */) && VLLM_ERROR_ONLY.test(text)) {
+    emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(text) });
+  }
   if (c === 115 /* s */ && text.indexOf(": error: ") > 0) {
     const m = SLURM_ERROR.exec(text);
     if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
@@ -814,6 +837,14 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
+}
+
+/** The launch command a flattened paste left before a record's header: its flags and environment, as on a line of its own. */
+function readLeadingLaunch(rec: LogRecord, leading: string, emit: Emit): void {
+  const line = parseLaunch(leading);
+  const values = configFromFlags(line.flags);
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+  emitEnv(rec, line.env, "shell", emit);
 }
 
 function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["via"], emit: Emit): void {

@@ -21,6 +21,8 @@ export const INIT_FUNCS = new Set([
   "initialize_from_config", "initialize_cache", "capture_model", "compile_or_warm_up_model", "init_worker",
   "_run_workers", "run_engine_core", "_initialize_model", "load_weights", "initialize_ray_cluster",
   "_verify_args", "verify_with_parallel_config", "from_engine_args", "build_async_engine_client_from_engine_args",
+  // vLLM ≤0.3's worker and engine set-up (`Worker.__init__` -> `_init_distributed_environment`, `_init_cache`)
+  "_init_distributed_environment", "profile_num_available_blocks", "init_cache_engine", "_init_workers", "_init_cache",
 ]);
 
 /** Functions of a running engine: a traceback through one of them (and no start-up function) failed while serving. */
@@ -110,6 +112,14 @@ export interface TracebacksFacts {
 const clipped = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
 const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.input || a.at.line - b.at.line;
 
+/**
+ * a frame's file inside vLLM's package (`site-packages/vllm/...`, a source tree's `vllm/vllm/...`, `...\\vllm\\v1\\...`)
+ * or a platform plugin's (`vllm_gaudi/v1/worker/...`, `vllm_ascend/...`)
+ */
+const VLLM_PACKAGE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]/;
+/** a frame's file in an installed package, not a script of the user's */
+const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
+
 /** The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`). */
 const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 
@@ -122,7 +132,14 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up)
   const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
-  if (failure && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
+  // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
+  // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the
+  // tail of vLLM's own traceback, and one a vLLM process printed behind its prefix is vLLM's, whatever its frames
+  const outsideVllm =
+    t.origin.process === undefined &&
+    frames.some((f) => f.func === "<module>" && !INSTALLED.test(f.file)) &&
+    !frames.some((f) => VLLM_PACKAGE.test(f.file));
+  if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
   if (failure && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";

@@ -26,7 +26,9 @@ function whyOf(h: { captures: Record<string, string> }): Why {
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signalHits(ctx, ["vllm.customAllreduceDisabled"]);
+  // vLLM ≤0.3 also warned at world size 1 (`unsupported world size: 1`), where there is no all-reduce to speed up
+  // (removed by vllm-project/vllm#2674): that warning says nothing about the GPUs' links
+  const hits = signalHits(ctx, ["vllm.customAllreduceDisabled"]).filter((h) => h.captures.size !== "1");
   if (!hits.length) return [];
   const { facts } = ctx;
   const reasons = [...new Set(hits.map((h) => (h.captures["1"] ?? h.captures["2"])?.trim()).filter(Boolean))] as string[];
