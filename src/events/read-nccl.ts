@@ -25,6 +25,13 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 // holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
 const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
+// a connection record whose head was lost to interleaving: its tail alone on a line, the head glued to another record
+// lines above (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA`, `: 2[2] -> 0[0] via ..`), or
+// the record with a mangled prefix of at most two words (`NFO Channel 00/0 : ..`, `host:L INFO Channel ..`)
+const HEADLESS_CONNECTION =
+  /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +)?(?:\d+\[[\da-fx]+\] +)?(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
+// `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
+const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
@@ -360,6 +367,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
+    // (only after an NCCL record of this input: a line of other text that ends so is no connection)
+    if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t))) {
+      if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
+      const transport = transportKind(m[3]);
+      if (transport && !m[1].startsWith("Channel ")) {
+        emit({ kind: "nccl.connectionTail", ...base(rec, evidenceOf(rec)), via: m[3], transport, to: m[2] === undefined ? null : Number(m[2]) });
+        if (m[2] !== undefined) rank(rec, emit, NOBODY, Number(m[2]), "connection");
+        return true;
+      }
+    }
     if (t.includes("NET/")) {
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
@@ -491,6 +508,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
         if (readConnection(rec, emit, who, tid, msg, true)) return;
+        // another program's output (a progress bar) printed inside the record, between its ranks and its `] via X`
+        const inner = INTERRUPTED_CONNECTION.exec(msg);
+        if (inner && readConnection(rec, emit, who, tid, `${inner[1]} via ${inner[2]}`, false)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
         if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
       }
