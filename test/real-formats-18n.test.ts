@@ -159,3 +159,53 @@ describe("2.24+ retry reports (`<func>: connect to <addr> returned <err>, retryi
     expect(ids(r, "error")).toEqual([]);
   });
 });
+
+describe("ACCL's bracketed record header `[host][pid:tid][dev][file:line]`", () => {
+  it("reads the host, pid and device of WARN and INFO records, behind a Ray prefix or none", async () => {
+    for (const pre of ["", "(ActorModelRayActor pid=16101) ", "(WorkerDict pid=88, ip=10.1.2.3) "]) {
+      const text = [
+        `${pre}[dlc1abc-master-0][16101:17880][0][init.cc:1815] NCCL WARN init.cc:1815 -> 5`,
+        `${pre}[dlc1abc-master-0][16101:17880][0][group.cc:74] NCCL INFO /ACCL-P/src/group.cc:74 -> 5 [Async thread]`,
+        `${pre}`,
+        `${pre}[dlc1abc-worker-1][2207:2290][3][group.cc:585] NCCL WARN group.cc:585 -> 3`,
+        "",
+      ].join("\n");
+      const r = await analyzeText(text);
+      expect(r.facts.nccl.hosts).toEqual(["dlc1abc-master-0", "dlc1abc-worker-1"]);
+      expect(r.facts.nccl.nodes).toBe(2);
+      expect(r.facts.nccl.firstWarn?.line).toBe(1);
+      expect(r.facts.firstError?.line).toBe(1);
+    }
+  });
+
+  it("does not read a bracketed timestamp or an MPI tag as such a header", async () => {
+    const text = [
+      "[2026-04-28 14:14:49] node-x:11:12 [0] NCCL INFO Using network IB",
+      "[1,0]<stdout>:node-y:21:22 [0] NCCL INFO Using network IB",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.hosts).toEqual(["node-x", "node-y"]);
+  });
+});
+
+describe("Google's network plugins (GPUDirect-TCPX, TCPXO/FasTrak, gIB)", () => {
+  it("names the plugin's network and counts its connections apart from IB and Socket", async () => {
+    for (const [net, dev] of [["gIB", "6"], ["FasTrak", "3"], ["GPUDirectTCPX", "0"]]) {
+      const text = [
+        `a3-vm-0:606:642 [6] NCCL INFO NET/${net} 2026-07-28T11:09:08.733195619+00:00: Initializing network ${net}, version: 1.0.17`,
+        `a3-vm-0:606:642 [6] NCCL INFO Using network ${net}`,
+        `a3-vm-1:611:650 [6] NCCL INFO Using network ${net}`,
+        `a3-vm-0:606:642 [6] NCCL INFO Channel 00/0 : 6[6] -> 14[6] [send] via NET/${net}/${dev}/GDRDMA`,
+        `a3-vm-1:611:650 [6] NCCL INFO Channel 00/0 : 6[6] -> 14[6] [receive] via NET/${net}/${dev}/GDRDMA`,
+        "",
+      ].join("\r\n");
+      const r = await analyzeText(text);
+      expect(r.facts.nccl.net).toBe(net);
+      expect(r.facts.nccl.nodes).toBe(2);
+      expect(r.facts.nccl.transports[`NET/${net}/GDRDMA`]).toBe(2);
+      expect(r.facts.nccl.transports["NET/Socket"]).toBe(0);
+      expect(ids(r)).not.toContain("nccl/socket-fallback");
+    }
+  });
+});
