@@ -209,3 +209,26 @@ describe("Google's network plugins (GPUDirect-TCPX, TCPXO/FasTrak, gIB)", () => 
     }
   });
 });
+
+describe("a PyTorch watchdog record glued into an NCCL record (two processes writing one stream)", () => {
+  it("is the first error, on the physical line that holds it", async () => {
+    for (const glue of ["[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1]", "[rank1]:[E722 08:55:15.721744728 ProcessGroupNCCL.cpp:632] [Rank 1]"]) {
+      const text = [
+        "x3200c0s19b1n0:192867:192985 [1] NCCL INFO Channel 07/0 : 1[1] -> 3[1] [send] via NET/AWS Libfabric/1",
+        `x3200c0s19b1n0:192867:192985 [1] NCCL INFO C${glue} Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=1048576, NumelOut=1048576, Timeout(ms)=120000) ran for 120005 milliseconds before timing out.`,
+        "x3200c0s1b0n0:201743:201892 [0] 1184.853747 register_mr_buffers:584 NCCL TRACE NET/OFI Skip registering[rank3]:[E ProcessGroupNCCL.cpp:563] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=1048576, NumelOut=1048576, Timeout(ms)=120000) ran for 120008 milliseconds before timing out.",
+        "[rank1]:[E ProcessGroupNCCL.cpp:1537] [PG 0 Rank 1] Timeout at NCCL work: 1, last enqueued NCCL work: 1, last completed NCCL work: 0.",
+        "",
+      ].join("\n");
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(ids(r, "error")).toContain("nccl/collective-timeout");
+      expect(r.facts.nccl.transports["NET/OFI"]).toBe(1);
+    }
+  });
+
+  it("leaves a record that only mentions a rank alone", async () => {
+    const r = await analyzeText("node-a:1:2 [0] NCCL INFO comm 0x1 rank 1 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE\nnode-a:1:2 [0] NCCL INFO [Rank 1] ncclCommInitRank comm 0x1 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 1000 commId 0x9 - Init START\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});

@@ -32,6 +32,16 @@ const HEADLESS_CONNECTION =
   /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +)?(?:\d+\[[\da-fx]+\] +)?(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
+// a PyTorch ProcessGroupNCCL record glued into an NCCL record by two processes writing one stream unbuffered
+// (`host:1:2 [1] NCCL INFO C[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught ..`): the rest is read as
+// its own record by the readers after this one
+const GLUED_TORCH = /\[rank\d+\]:\[[EWIF]|\[[EWIF]\d{0,4}(?: \d\d:\d\d:\d\d\.\d+)? ProcessGroupNCCL\.cpp:\d+\]/;
+const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
+  if (!t.includes("ProcessGroupNCCL") && !t.includes("]:[")) return true;
+  const at = t.search(GLUED_TORCH);
+  const nccl = t.indexOf(" NCCL ");
+  return at > nccl && nccl >= 0 ? { ...rec, text: t.slice(at) } : true;
+};
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
@@ -676,7 +686,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (span.level === "TRACE" || span.level === "CALL") {
         const a = activityOf(who, null);
         if (a) a.trace++;
-        return true;
+        return gluedTorch(rec, t);
       }
       if (span.level === "WARN") {
         readWarn(rec, emit, who, header, span, prev && startsWarnRecord(prev, rec) ? prev.line : rec.line);
@@ -693,7 +703,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return true;
       }
       readInfo(rec, emit, who, header?.tid ?? null, span);
-      return true;
+      return gluedTorch(rec, t);
     },
     end(emit) {
       if (counter.folding()) flushFolds(emit);
