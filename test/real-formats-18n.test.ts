@@ -73,11 +73,13 @@ describe("connection records whose head was lost to interleaving", () => {
         "NFO Channel 02/0 : 5[1] -> 1[1] [send] via NET/AWS Libfabric/3/GDRDMA",
         // a progress bar printed between the ranks and the direction's `]`
         "node-a:3100:3190 [1] NCCL INFO Channel 03/0 : 3[3] -> 7[3] [senpre-train:   0%|          | 0/3104 [00:00<?, ?it/s]d] via NET/AWS Libfabric/1/GDRDMA",
+        // the same with the bar's carriage return: the record is cut inside its direction bracket, its end a later record
+        "node-a:3100:3190 [1] NCCL INFO Channel 04/0 : 3[3] -> 7[3] [rece\rtrain:   1%|          | 31/3104 [00:01<02:00, 25.1it/s]ive] via NET/AWS Libfabric/1/GDRDMA",
         "",
       ].join(eol);
       const r = await analyzeText(text);
       expect(r.facts.nccl.transports["P2P/CUMEM"]).toBe(2);
-      expect(r.facts.nccl.transports["NET/OFI"]).toBe(4);
+      expect(r.facts.nccl.transports["NET/OFI"]).toBe(5);
     }
   });
 

@@ -42,6 +42,8 @@ const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
   const nccl = t.indexOf(" NCCL ");
   return at > nccl && nccl >= 0 ? { ...rec, text: t.slice(at) } : true;
 };
+const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
+const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
@@ -509,6 +511,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
+  // a connection record cut inside its direction bracket by another program's output (a progress bar's `\r`, a glued
+  // record): `Channel 03/0 : 3[3] -> 7[3] [sen`, its end `..?it/s]d] via NET/..` a later record of that line or the next
+  let cutHead: { rec: LogRecord; who: NcclWho; tid: number | null; head: string } | null = null;
+  const readCutHead = (rec: LogRecord, emit: Emit): boolean => {
+    const cut = cutHead;
+    cutHead = null;
+    if (!cut || rec.input !== cut.rec.input || rec.line - cut.rec.line > 1) return false;
+    const m = CUT_HEAD_END.exec(rec.text);
+    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.head} via ${m[1]}`, false);
+  };
+
   // the last `Could not find real path of ...` INFO record (see the errorReturn case below)
   let pciPathMiss: { input: number; key: string; ev: EventBase["ev"] } | null = null;
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
@@ -523,6 +536,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         if (inner && readConnection(rec, emit, who, tid, `${inner[1]} via ${inner[2]}`, false)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
         if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
+      } else {
+        const h = CUT_IN_DIRECTION.exec(msg);
+        if (h) cutHead = { rec, who, tid, head: h[1] };
       }
       for (const r of looseConnectionRanks(msg)) rank(rec, emit, who, r, "connection");
       if (!msg.startsWith("Coll")) {
@@ -674,8 +690,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (!span && !t.includes("NCCL") && (((t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] "))) || (t.includes("WARN ") && LEGACY_WARN_HINT.test(t)))) span = scanLegacyRecord(t);
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
-      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || readForeign(rec, emit);
+      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || (cutHead !== null && readCutHead(rec, emit)) || readForeign(rec, emit);
       cutVia = null;
+      if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
       // (changed in place: every NCCL record passes here)
       if (lastNccl) {
         lastNccl.input = rec.input;
