@@ -194,9 +194,7 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     if (hostPrefix.endsWith(":") || /\d$/.test(hostPrefix)) host = host.replace(/^\d+(?=[A-Za-z])/, "");
     // markdown residue stuck to the first line of a paste (`` `ps-8:796:796 [1] NCCL INFO …``): no host name holds these
     host = host.replace(/^[`'"*>]+/, "");
-    // a bare number is the tail of a name cut by interleaving (`0:212090:212312 [1] ..`), not a host: gethostname()
-    // names hold a letter or a separator (`10-4-3-3`, `192.168.0.3`)
-    out.host = /^\d+$/.test(host) ? null : host;
+    out.host = host;
     out.pid = toInt(parts[parts.length - 2]);
     out.tid = toInt(parts[parts.length - 1]);
   }

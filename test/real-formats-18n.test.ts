@@ -30,8 +30,8 @@ describe("host names that interleaving glued or cut (two nodes' output in one st
     `${b.slice(0, 5)}${a}:1002:1102 [1] NCCL INFO 4 coll channels, 4 p2p channels`,
     // the tail of a name alone, with the process's pid
     `${b.slice(-2)}:2001:2101 [0] NCCL INFO comm 0x55aa rank 1 nranks 4 cudaDev 0 busId 1000 - Init COMPLETE`,
-    // a bare number is the end of a name cut by interleaving, not a host
-    `1:2002:2102 [1] NCCL INFO comm 0x55bb rank 3 nranks 4 cudaDev 1 busId 2000 - Init COMPLETE`,
+    // a name cut down to its last character, a bare number or letter, with its process's pid
+    `${b.slice(-1)}:2002:2102 [1] NCCL INFO comm 0x55bb rank 3 nranks 4 cudaDev 1 busId 2000 - Init COMPLETE`,
   ];
 
   it("counts the two real hosts, names them as the log does most often, and keeps the connections", async () => {
@@ -43,6 +43,13 @@ describe("host names that interleaving glued or cut (two nodes' output in one st
       expect(r.facts.nccl.transports["P2P/IPC"]).toBe(2);
       expect(r.facts.nccl.initComplete).toBe(2);
     }
+  });
+
+  it("keeps a container's numeric host name a host", async () => {
+    const text = [...[0, 1, 2, 3].map((c) => conn("64", 220, 5, c, 14, 5, "NET/IB/7/GDRDMA", "receive")), conn("64", 215, 0, 0, 0, 6, "P2P/IPC"), ""].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.hosts).toEqual(["64"]);
+    expect(r.facts.nccl.nodes).toBe(1);
   });
 
   it("never joins two well-attested hosts whose names end alike", async () => {

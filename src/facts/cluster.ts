@@ -139,7 +139,9 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   const isAddress = (x: string) => /^[\d.]+$/.test(x) || (x.includes(":") && /^[0-9a-f:%.]+$/i.test(x));
   const names = new Set<string>([...input.ncclHosts, ...extraNames]);
   for (const hs of Object.values(input.pidHosts)) for (const h of hs) names.add(h);
-  const hostNames = [...names].filter((n) => !isAddress(n));
+  // a bare number is a container's host name (`64:220:577 [5] ..`) or the end of a cut one (`0:212090:212312 [1] ..`):
+  // it may be a piece of a longer name, never an address
+  const pieceNames = [...names].filter((n) => !isAddress(n) || /^\d+$/.test(n));
   for (const n of names) add(n);
 
   // a name cut at its start by interleaving is the same host: it lost one character, or it shares a pid with the whole name
@@ -171,11 +173,11 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   };
   // rarest first, each into the best-attested name it is a piece of (a short piece such as `n0` ends several hosts' names:
   // it joins one of them, never two)
-  const byWeight = [...hostNames].sort((x, y) => w(x) - w(y) || x.length - y.length || (x < y ? -1 : 1));
+  const byWeight = [...pieceNames].sort((x, y) => w(x) - w(y) || x.length - y.length || (x < y ? -1 : 1));
   for (const x of byWeight) {
     if (x.length < 1) continue;
     let best: string | null = null;
-    for (const y of hostNames) {
+    for (const y of pieceNames) {
       if (y === x || w(y) < w(x) || !pieceOf(x, y)) continue;
       if (best === null || w(y) > w(best) || (w(y) === w(best) && y.length > best.length)) best = y;
     }
