@@ -241,3 +241,20 @@ describe("a PyTorch watchdog record glued into an NCCL record (two processes wri
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("many pods that all print pid 1 (containers)", () => {
+  it("counts every pod, and a glued piece still joins its own pod", async () => {
+    const lines: string[] = [];
+    for (let h = 0; h < 400; h++) {
+      const host = `train-worker-${h}`;
+      lines.push(`${host}:1:${40 + h} [0] NCCL INFO Channel 00/0 : ${h}[0] -> ${(h + 1) % 400}[0] [send] via NET/IB/0/GDRDMA`);
+      lines.push(`${host}:1:${40 + h} [0] NCCL INFO Channel 00/0 : ${(h + 399) % 400}[0] -> ${h}[0] [receive] via NET/IB/0/GDRDMA`);
+    }
+    // the end of one pod's record glued before another pod's name
+    lines.push("train-worker-7:1:47 [0] NCCL INFO Connected all rtrain-worker-8:1:48 [0] NCCL INFO Connected all rings");
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.nccl.nodes).toBe(400);
+    expect(r.facts.nccl.hosts).toHaveLength(400);
+    expect(r.facts.nccl.transports["NET/IB/GDRDMA"]).toBe(800);
+  });
+});

@@ -173,11 +173,23 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   };
   // rarest first, each into the best-attested name it is a piece of (a short piece such as `n0` ends several hosts' names:
   // it joins one of them, never two)
+  // (the names each name could be a piece of, found from suffixes and shared pids rather than by pairing every two
+  // names: a big job's log names thousands of hosts)
+  const pieceSet = new Set(pieceNames);
+  const endingWith = new Map<string, string[]>();
+  for (const y of pieceNames) for (let i = 1; i < y.length; i++) (endingWith.get(y.slice(i)) ?? endingWith.set(y.slice(i), []).get(y.slice(i))!).push(y);
+  const candidates = (x: string): Set<string> => {
+    const out = new Set<string>(endingWith.get(x) ?? []);
+    for (let i = 1; i < x.length - 1; i++) if (pieceSet.has(x.slice(i))) out.add(x.slice(i));
+    // (a pid that many hosts print, as every container's pid 1, says nothing of which host a piece belongs to)
+    if (w(x) <= 2) for (const pid of pidsOf.get(x) ?? []) if (input.pidHosts[pid].length <= 32) for (const y of input.pidHosts[pid]) if (pieceSet.has(y)) out.add(y);
+    return out;
+  };
   const byWeight = [...pieceNames].sort((x, y) => w(x) - w(y) || x.length - y.length || (x < y ? -1 : 1));
   for (const x of byWeight) {
     if (x.length < 1) continue;
     let best: string | null = null;
-    for (const y of pieceNames) {
+    for (const y of candidates(x)) {
       if (y === x || w(y) < w(x) || !pieceOf(x, y)) continue;
       if (best === null || w(y) > w(best) || (w(y) === w(best) && y.length > best.length)) best = y;
     }
