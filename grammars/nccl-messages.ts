@@ -43,6 +43,7 @@ const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
 // between name and port, `NET/IB: [0] mlx5_0:uverbs0:1/IB provider=Mlx5 speed=400000 context=0x… pciPath=… ar=1`
 const IB_LEGACY = /^NET\/IB ?: ?\[\d+\] ([\w\-.]+):(?:uverbs\d+:)?(\d+)\/(\w+)/;
 const IFACE_ITEM = /(?:\[\d+\])?([\w.\-@]+):([0-9A-Fa-f.:%\w<>\-]+?)<\d+>/g;
+const RETRY_REPORT = /^\w+: connect to \S+ returned .*, retrying \(\d+\/\d+\)|^Call to \w+ failed with .*, retrying \d+\/\d+/;
 const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
@@ -127,6 +128,9 @@ export function readNcclMessage(msg: string): NcclMessage {
       if ((m = INIT_TIMINGS.exec(msg))) return { kind: "initTimings", rank: Number(m[1]), nranks: Number(m[2]) };
       break;
   }
+  // 2.24+ (os/linux.cc, misc/socket.cc): `ncclOsSocketPollConnect: connect to 10.0.0.2<58525> returned Connection refused,
+  // retrying (34/34) after sleep for 3400 msec`; and `Call to ibv_modify_qp failed with 110 .., retrying 1/10 after 20 msec of sleep`
+  if (msg.includes(", retrying") && RETRY_REPORT.test(msg)) return { kind: "retry", text: msg };
   if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
   if (msg.endsWith("START") || msg.endsWith("COMPLETE") || msg.includes("- Init ")) {
     if ((m = INIT.exec(msg))) {

@@ -158,8 +158,13 @@ const token = (node: CstNode, name: string): IToken | undefined => (node.childre
 const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 
 /** Reads a record header. Returns null when the header is not NCCL's (then the line is not a record). */
+// Alibaba's ACCL (an NCCL fork) brackets each part: `[host][pid:tid][dev][file:line] NCCL WARN ..`
+const BRACKETED_HEAD = /(?:^|\s)\[([^\s\[\]:]+)\]\[(\d+):(\d+)\]\[(\d+)\](?:\[(\/?[A-Za-z_][\w./\-]*:\d+)\])?$/;
+
 export function parseNcclHeader(head: string): NcclHeader | null {
   let h = (head.length > MAX_HEAD ? head.slice(-MAX_HEAD) : head).trim();
+  const b = h.endsWith("]") ? BRACKETED_HEAD.exec(h) : null;
+  if (b && /[A-Za-z]/.test(b[1])) return { host: b[1], pid: Number(b[2]), tid: Number(b[3]), dev: Number(b[4]), ms: null, src: b[5] ?? null, func: null };
   const start = lastTripleStart(h);
   let hostPrefix = "";
   if (start > 0) {

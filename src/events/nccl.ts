@@ -91,6 +91,18 @@ export interface NcclRankEvent extends EventBase, NcclWho {
   comm?: string | null;
 }
 
+/**
+ * The tail of a connection record whose head was printed on an earlier line, glued to another process's record by
+ * interleaving (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA` alone on a line): the connection
+ * counts in the transports, though its channel and first rank are not known.
+ */
+export interface NcclConnectionTailEvent extends EventBase {
+  kind: "nccl.connectionTail";
+  via: string;
+  transport: string;
+  to: number | null;
+}
+
 /** A host seen in an NCCL prefix (or in an nccl-tests header), once per reader. */
 export interface NcclHostEvent extends EventBase, NcclWho {
   kind: "nccl.host";
@@ -190,6 +202,7 @@ export type NcclEvent =
   | NcclInitEvent
   | NcclRankEvent
   | NcclHostEvent
+  | NcclConnectionTailEvent
   | NcclGdrEvent
   | NcclWarnEvent
   | NcclErrorReturnEvent

@@ -25,6 +25,25 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 // holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
 const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
+// a connection record whose head was lost to interleaving: its tail alone on a line, the head glued to another record
+// lines above (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA`, `: 2[2] -> 0[0] via ..`), or
+// the record with a mangled prefix of at most two words (`NFO Channel 00/0 : ..`, `host:L INFO Channel ..`)
+const HEADLESS_CONNECTION =
+  /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +)?(?:\d+\[[\da-fx]+\] +)?(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
+// `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
+const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
+// a PyTorch ProcessGroupNCCL record glued into an NCCL record by two processes writing one stream unbuffered
+// (`host:1:2 [1] NCCL INFO C[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught ..`): the rest is read as
+// its own record by the readers after this one
+const GLUED_TORCH = /\[rank\d+\]:\[[EWIF]|\[[EWIF]\d{0,4}(?: \d\d:\d\d:\d\d\.\d+)? ProcessGroupNCCL\.cpp:\d+\]/;
+const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
+  if (!t.includes("ProcessGroupNCCL") && !t.includes("]:[")) return true;
+  const at = t.search(GLUED_TORCH);
+  const nccl = t.indexOf(" NCCL ");
+  return at > nccl && nccl >= 0 ? { ...rec, text: t.slice(at) } : true;
+};
+const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
+const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
 /**
  * PyTorch Lightning's rank prints (lightning_utilities rank_zero.py `rank_prefixed_message`: `[rank: 0] Seed set to 42`;
@@ -370,6 +389,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
+    // (only after an NCCL record of this input: a line of other text that ends so is no connection)
+    if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t))) {
+      if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
+      const transport = transportKind(m[3]);
+      if (transport && !m[1].startsWith("Channel ")) {
+        emit({ kind: "nccl.connectionTail", ...base(rec, evidenceOf(rec)), via: m[3], transport, to: m[2] === undefined ? null : Number(m[2]) });
+        if (m[2] !== undefined) rank(rec, emit, NOBODY, Number(m[2]), "connection");
+        return true;
+      }
+    }
     if (t.includes("NET/")) {
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
@@ -494,6 +523,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
+  // a connection record cut inside its direction bracket by another program's output (a progress bar's `\r`, a glued
+  // record): `Channel 03/0 : 3[3] -> 7[3] [sen`, its end `..?it/s]d] via NET/..` a later record of that line or the next
+  let cutHead: { rec: LogRecord; who: NcclWho; tid: number | null; head: string } | null = null;
+  const readCutHead = (rec: LogRecord, emit: Emit): boolean => {
+    const cut = cutHead;
+    cutHead = null;
+    if (!cut || rec.input !== cut.rec.input || rec.line - cut.rec.line > 1) return false;
+    const m = CUT_HEAD_END.exec(rec.text);
+    return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.head} via ${m[1]}`, false);
+  };
+
   // the last `Could not find real path of ...` INFO record (see the errorReturn case below)
   let pciPathMiss: { input: number; key: string; ev: EventBase["ev"] } | null = null;
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
@@ -503,8 +543,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
         if (readConnection(rec, emit, who, tid, msg, true)) return;
+        // another program's output (a progress bar) printed inside the record, between its ranks and its `] via X`
+        const inner = INTERRUPTED_CONNECTION.exec(msg);
+        if (inner && readConnection(rec, emit, who, tid, `${inner[1]} via ${inner[2]}`, false)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
         if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
+      } else {
+        const h = CUT_IN_DIRECTION.exec(msg);
+        if (h) cutHead = { rec, who, tid, head: h[1] };
       }
       for (const r of looseConnectionRanks(msg)) rank(rec, emit, who, r, "connection");
       if (!msg.startsWith("Coll")) {
@@ -656,8 +702,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (!span && !t.includes("NCCL") && (((t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] "))) || (t.includes("WARN ") && LEGACY_WARN_HINT.test(t)))) span = scanLegacyRecord(t);
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
-      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || readForeign(rec, emit);
+      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || (cutHead !== null && readCutHead(rec, emit)) || readForeign(rec, emit);
       cutVia = null;
+      if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
       // (changed in place: every NCCL record passes here)
       if (lastNccl) {
         lastNccl.input = rec.input;
@@ -668,7 +715,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (span.level === "TRACE" || span.level === "CALL") {
         const a = activityOf(who, null);
         if (a) a.trace++;
-        return true;
+        return gluedTorch(rec, t);
       }
       if (span.level === "WARN") {
         readWarn(rec, emit, who, header, span, prev && startsWarnRecord(prev, rec) ? prev.line : rec.line);
@@ -685,7 +732,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return true;
       }
       readInfo(rec, emit, who, header?.tid ?? null, span);
-      return true;
+      return gluedTorch(rec, t);
     },
     end(emit) {
       if (counter.folding()) flushFolds(emit);

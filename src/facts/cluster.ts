@@ -115,7 +115,7 @@ function sharedAddress(ip: string): boolean {
 }
 
 /** Union-find over host names and addresses: one machine is one host however the log names it. */
-export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" | "pidHosts">, extraNames: Iterable<string>): (name: string | null) => string | null {
+export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" | "pidHosts"> & { locals?: LocalComm[] }, extraNames: Iterable<string>): (name: string | null) => string | null {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -139,7 +139,9 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   const isAddress = (x: string) => /^[\d.]+$/.test(x) || (x.includes(":") && /^[0-9a-f:%.]+$/i.test(x));
   const names = new Set<string>([...input.ncclHosts, ...extraNames]);
   for (const hs of Object.values(input.pidHosts)) for (const h of hs) names.add(h);
-  const hostNames = [...names].filter((n) => !isAddress(n));
+  // a bare number is a container's host name (`64:220:577 [5] ..`) or the end of a cut one (`0:212090:212312 [1] ..`):
+  // it may be a piece of a longer name, never an address
+  const pieceNames = [...names].filter((n) => !isAddress(n) || /^\d+$/.test(n));
   for (const n of names) add(n);
 
   // a name cut at its start by interleaving is the same host: it lost one character, or it shares a pid with the whole name
@@ -147,17 +149,51 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   const pidsOf = new Map<string, string[]>();
   for (const [pid, hs] of Object.entries(input.pidHosts)) for (const h of hs) (pidsOf.get(h) ?? pidsOf.set(h, []).get(h)!).push(pid);
   const sharesPid = (a: string, b: string) => a !== b && (pidsOf.get(a) ?? []).some((pid) => input.pidHosts[pid].includes(b));
-  const byLength = [...hostNames].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
-  for (let i = 0; i < byLength.length; i++) {
-    const n = byLength[i];
-    if (n.length < 2) continue;
-    for (let j = 0; j < i; j++) {
-      const o = byLength[j];
-      if (o.length > n.length && o.endsWith(n) && (o.length === n.length + 1 || sharesPid(o, n))) {
-        union(o, n);
-        break;
-      }
+  // how well a name is attested: its processes, communicators and connection lines (a name made by interleaving, a host
+  // cut at its start or glued to the text before it, shows on a line or two; the real one on every line of its processes)
+  const weight = new Map<string, number>();
+  const bump = (h: string, n: number) => weight.set(h, (weight.get(h) ?? 0) + n);
+  for (const [h, pids] of pidsOf) bump(h, pids.length);
+  for (const l of input.locals ?? []) if (l.host) bump(l.host, 1 + Object.values(l.conns).reduce((n, c) => n + c.n, 0));
+  const w = (h: string) => weight.get(h) ?? 1;
+  const commonSuffix = (a: string, b: string) => {
+    let k = 0;
+    while (k < a.length && k < b.length && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+    return k;
+  };
+  // the name `x` is a piece of `y`'s: cut at its start (one character lost, or the same process), glued after other text
+  // (`3.38it/s]host`, `x3207c0s25b1x3207c0s25b0n0`: the rare name ends with the whole one), or both (`NCC00c0s13b1n0`:
+  // the tail of the name after the head of another record, the same process)
+  const pieceOf = (x: string, y: string): boolean => {
+    if (y.length > x.length && y.endsWith(x)) return y.length === x.length + 1 || sharesPid(x, y);
+    const rare = w(x) <= 2 && w(y) >= 3 * w(x);
+    if (x.length > y.length && x.endsWith(y)) return y.length >= 2 && (sharesPid(x, y) || rare);
+    const k = commonSuffix(x, y);
+    return rare && k >= 4 && 2 * k >= Math.min(x.length, y.length) && sharesPid(x, y);
+  };
+  // rarest first, each into the best-attested name it is a piece of (a short piece such as `n0` ends several hosts' names:
+  // it joins one of them, never two)
+  // (the names each name could be a piece of, found from suffixes and shared pids rather than by pairing every two
+  // names: a big job's log names thousands of hosts)
+  const pieceSet = new Set(pieceNames);
+  const endingWith = new Map<string, string[]>();
+  for (const y of pieceNames) for (let i = 1; i < y.length; i++) (endingWith.get(y.slice(i)) ?? endingWith.set(y.slice(i), []).get(y.slice(i))!).push(y);
+  const candidates = (x: string): Set<string> => {
+    const out = new Set<string>(endingWith.get(x) ?? []);
+    for (let i = 1; i < x.length - 1; i++) if (pieceSet.has(x.slice(i))) out.add(x.slice(i));
+    // (a pid that many hosts print, as every container's pid 1, says nothing of which host a piece belongs to)
+    if (w(x) <= 2) for (const pid of pidsOf.get(x) ?? []) if (input.pidHosts[pid].length <= 32) for (const y of input.pidHosts[pid]) if (pieceSet.has(y)) out.add(y);
+    return out;
+  };
+  const byWeight = [...pieceNames].sort((x, y) => w(x) - w(y) || x.length - y.length || (x < y ? -1 : 1));
+  for (const x of byWeight) {
+    if (x.length < 1) continue;
+    let best: string | null = null;
+    for (const y of candidates(x)) {
+      if (y === x || w(y) < w(x) || !pieceOf(x, y)) continue;
+      if (best === null || w(y) > w(best) || (w(y) === w(best) && y.length > best.length)) best = y;
     }
+    if (best !== null) union(best, x);
   }
   // an address names the host it was seen with, unless several hosts share it (a container bridge, a NAT)
   for (const [ip, hs] of Object.entries(input.links)) {
@@ -172,7 +208,9 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
     const r = find(n);
     const cur = display.get(r);
     const better = (a: string, b: string | undefined) =>
-      b === undefined || (isAddress(b) && !isAddress(a)) || (isAddress(a) === isAddress(b) && (a.length > b.length || (a.length === b.length && a < b)));
+      b === undefined ||
+      (isAddress(b) && !isAddress(a)) ||
+      (isAddress(a) === isAddress(b) && (w(a) > w(b) || (w(a) === w(b) && (a.length > b.length || (a.length === b.length && a < b)))));
     if (better(n, cur)) display.set(r, n);
   }
   return (name) => (name === null ? null : parent.has(name) ? display.get(find(name))! : name);
@@ -204,7 +242,7 @@ export function buildCluster(input: ClusterInput): Cluster {
   const localKey = new Map(Object.entries(input.locals).map(([k, l]) => [l, k]));
   const locals = Object.values(input.locals);
   const scopeOf = new Map<string, Scope>();
-  const hostOf = reconcileHosts(input, [
+  const hostOf = reconcileHosts({ ...input, locals }, [
     ...locals.flatMap((l) => (l.host ? [l.host] : [])),
     ...Object.values(input.anonPlaced).flatMap((p) => (p.host ? [p.host] : [])),
   ]);

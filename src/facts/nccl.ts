@@ -102,6 +102,8 @@ export interface NcclState {
   activity: Record<string, ActivityState>;
   notices: string[];
   anyRecord: boolean;
+  /** the nodes NCCL's `NVLS Head h: r r ..` line lists (one head rank per node, up to 20), where a log shows one host */
+  nvlsHeadNodes?: { n: number; at: Located };
   cap: CapCounters;
   /** what a cap dropped: collection -> limit and how many more distinct values were seen */
   capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
@@ -274,6 +276,16 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     switch (e.kind) {
       case "nccl.connection":
         return reduceConnections(s, e, e.comm, 1);
+      case "nccl.feature": {
+        // `NVLS Head  0:  0  8`: node 0 prints each head's rank on every node (connect.cc, at most 20)
+        const m = e.feature === "nvls" ? /^NVLS Head\s+\d+:((?:\s+-?\d+)+)\s*$/.exec(e.text) : null;
+        const n = m ? m[1].trim().split(/\s+/).length : 0;
+        if (n > (s.nvlsHeadNodes?.n ?? 0)) s.nvlsHeadNodes = { n, at: located(e) };
+        return;
+      }
+      case "nccl.connectionTail":
+        add(s.transports, e.transport, 1);
+        return;
       case "nccl.version":
         if (s.versions.length < 1000 && !s.versions.some((v) => v.version === e.version && v.source === e.source && v.host === e.host && v.pid === e.pid)) {
           s.versions.push({ version: e.version, source: e.source, host: e.host, pid: e.pid, at: located(e) });
@@ -439,6 +451,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     }
     out.ibHcasAt = earlier(a.ibHcasAt, b.ibHcasAt);
     for (const [k, v] of Object.entries(b.hosts)) out.hosts[k] = earlier(out.hosts[k], v);
+    if (b.nvlsHeadNodes && b.nvlsHeadNodes.n > (out.nvlsHeadNodes?.n ?? 0)) out.nvlsHeadNodes = b.nvlsHeadNodes;
     out.initComplete += b.initComplete;
     out.initCompleteAt = earlier(a.initCompleteAt, b.initCompleteAt);
     out.firstWarn = earlier(a.firstWarn, b.firstWarn);
@@ -496,6 +509,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       const other = seen.find(([h]) => cluster.hostOf(h) !== first);
       if (other) sources["nccl.nodes"] = plain(other[1])!;
     }
+    if (s.nvlsHeadNodes && s.nvlsHeadNodes.n > (cluster.nodes ?? 0)) sources["nccl.nodes"] = plain(s.nvlsHeadNodes.at)!;
     for (const [k, at] of Object.entries(cluster.firstOf)) sources[`nccl.${k.startsWith("inter:") ? "interNode" : "intraNode"}.${k.slice(k.indexOf(":") + 1)}`] = plain(at)!;
     const lastOf = new Map<string, ActivityState>();
     for (const a of Object.values(s.activity)) {
@@ -533,7 +547,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         ibHcas: s.ibHcas,
         gdr,
         ranks: cluster.ranks,
-        nodes: cluster.nodes,
+        nodes: Math.max(cluster.nodes ?? 0, s.nvlsHeadNodes?.n ?? 0) || null,
         initComplete: s.initComplete,
         transports,
         firstWarn: plain(s.firstWarn),
