@@ -128,6 +128,10 @@ const QUIET = -1;
 const FOLD = -2;
 /** lines folded (see `learnFold`) kept after one header */
 const MAX_FOLDS_PER_KEY = 128;
+/** connection line shapes learnt (see learnConnShape) */
+const MAX_SHAPES = 256;
+/** a connection line read from the bytes (see learnConnShape): pending with its like until the ordinary way reads a line */
+const CONN = -3;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -158,6 +162,13 @@ interface FastKey {
   comm: Literal | null;
   commAct: Activity | null;
   devAct: Activity | null | undefined;
+  /** its thread id; whether a connection line after it may be read from the bytes (asked once); the reader's notes */
+  tid: number;
+  connOk: boolean | undefined;
+  memo: { thread?: string; proc?: string };
+  /** the connection lines read from the bytes after it in the current run, by shape and peers (see `connRead`) */
+  connOpen: Pending[];
+  connRun: number;
 }
 
 /**
@@ -196,14 +207,164 @@ interface Fold {
   openRun: number;
 }
 
-/** Lines of one fold pending, in the order of their first lines. */
+/** Lines of one fold, or connection lines of one shape and peers after one header, pending, in the order of their first lines. */
 interface Pending {
-  fold: Fold;
+  fold: Fold | undefined;
+  conn: ConnRead | undefined;
   n: number;
   first: number;
   last: number;
   /** the first line's rest, when it may vary */
   rest: string | undefined;
+}
+
+/**
+ * A connection line's shape as the regex of the ordinary way reads it (grammars/nccl.ts `CONNECTION_LINE`):
+ * `Channel|Ring <channel>[/<connIndex>] : <from>[[<dev>]] -> <to>[[<dev>]][ [send]| [receive]] via …`, each number of
+ * 1 to 9 digits, each device bracket of its length and kind of digits, the text from `via` to the line's end as it was.
+ */
+export interface ConnShape {
+  ring: boolean;
+  connIndex: boolean;
+  /** the device brackets' lengths (-1: none) and whether they hold hex digits */
+  fromDev: number;
+  fromHex: boolean;
+  toDev: number;
+  toHex: boolean;
+  /** 0, or 1 for ` [send]`, 2 for ` [receive]` */
+  dir: number;
+  tail: Literal;
+  /** what the reader reads lines of this shape to (see `learnConnShape`) */
+  id: unknown;
+}
+
+/** A connection line read from the bytes: its header's, and its numbers (see `ConnShape`). */
+export interface ConnRead {
+  shape: ConnShape;
+  /** the header, `host:pid:tid [dev]` */
+  head: string;
+  who: NcclWho;
+  tid: number;
+  memo: { thread?: string; proc?: string };
+  channel: number;
+  connIndex: number | null;
+  from: number;
+  to: number;
+  fromDev: string | null;
+  toDev: string | null;
+}
+
+/** where connParse found a connection line's parts (start, end pairs; -1 where absent) */
+const C_CH = 0, C_CI = 2, C_FROM = 4, C_FD = 6, C_TO = 8, C_TD = 10, C_DIR = 12, C_TAIL = 13, C_RING = 14;
+const NCCL_INFO_BYTES = Buffer.from(" NCCL INFO ", "latin1");
+/** a run of 1 to 9 decimal digits at `x` (before `e`): where it ends, or -1 */
+const digitsAt = (b: Uint8Array, x: number, e: number): number => {
+  const s = x;
+  while (x < e && b[x] >= 48 && b[x] <= 57) x++;
+  return x > s && x - s <= 9 ? x : -1;
+};
+const bracketAt = (b: Uint8Array, x: number, e: number, out: Int32Array, at: number): number => {
+  if (b[x] !== 91 /* [ */) {
+    out[at] = out[at + 1] = -1;
+    return x;
+  }
+  let y = x + 1;
+  while (y < e && y - x <= 16 && isHex(b[y])) y++;
+  if (b[y] !== 93 || y >= e) return -1;
+  out[at] = x + 1;
+  out[at + 1] = y;
+  return y + 1;
+};
+const same = (b: Uint8Array, x: number, lit: Uint8Array | string): boolean => {
+  for (let q = 0; q < lit.length; q++) if (b[x + q] !== (typeof lit === "string" ? lit.charCodeAt(q) : lit[q])) return false;
+  return true;
+};
+/**
+ * Reads the rest of a record after its header, `[r, e)` (` NCCL INFO Channel …`), as a connection line of the usual
+ * shape into `out` (see C_*): false when it is not one.
+ */
+export function connParse(b: Uint8Array, r: number, e: number, out: Int32Array): boolean {
+  if (e - r < 30 || !same(b, r, NCCL_INFO_BYTES)) return false;
+  let x = r + 11;
+  if (same(b, x, "Channel ")) {
+    out[C_RING] = 0;
+    x += 8;
+  } else if (same(b, x, "Ring ")) {
+    out[C_RING] = 1;
+    x += 5;
+  } else return false;
+  let y = digitsAt(b, x, e);
+  if (y < 0) return false;
+  out[C_CH] = x;
+  out[C_CH + 1] = y;
+  x = y;
+  out[C_CI] = out[C_CI + 1] = -1;
+  if (b[x] === 47 /* / */) {
+    if ((y = digitsAt(b, x + 1, e)) < 0) return false;
+    out[C_CI] = x + 1;
+    out[C_CI + 1] = y;
+    x = y;
+  }
+  if (!same(b, x, " : ") || (y = digitsAt(b, x + 3, e)) < 0) return false;
+  out[C_FROM] = x + 3;
+  out[C_FROM + 1] = y;
+  if ((x = bracketAt(b, y, e, out, C_FD)) < 0 || !same(b, x, " -> ") || (y = digitsAt(b, x + 4, e)) < 0) return false;
+  out[C_TO] = x + 4;
+  out[C_TO + 1] = y;
+  if ((x = bracketAt(b, y, e, out, C_TD)) < 0) return false;
+  out[C_DIR] = 0;
+  if (same(b, x, " [send]")) {
+    out[C_DIR] = 1;
+    x += 7;
+  } else if (same(b, x, " [receive]")) {
+    out[C_DIR] = 2;
+    x += 10;
+  }
+  if (b[x] !== 32 || x + 1 >= e) return false;
+  out[C_TAIL] = x + 1;
+  return true;
+}
+/** the number of the digits `[a, b)` (at most 9) */
+const numberAt = (b: Uint8Array, a: number, z: number): number => {
+  let n = 0;
+  for (let x = a; x < z; x++) n = n * 10 + b[x] - 48;
+  return n;
+};
+/** the bracket `[a, b)` is of length `len` (-1: none) and holds digits of its kind */
+const bracketFits = (b: Uint8Array, a: number, z: number, len: number, hex: boolean): boolean => {
+  if (a < 0 || len < 0) return a < 0 && len < 0;
+  if (z - a !== len) return false;
+  for (let x = a; x < z; x++) if (!(hex ? isHex(b[x]) : b[x] >= 48 && b[x] <= 57)) return false;
+  return true;
+};
+/** How a connection line of the usual shape is made, for the reader to check (see `learnConnShape`). */
+export interface ConnLayout {
+  /** the text around the numbers and device digits, after the header: one more than `runs` */
+  parts: string[];
+  /** what stands between them: channel, [connIndex,] from, [fromDev,] to, [toDev] */
+  runs: { field: "channel" | "connIndex" | "from" | "fromDev" | "to" | "toDev"; hex: boolean; min: number; max: number }[];
+}
+/** the layout of rest-of-record `rest` (` NCCL INFO Channel …`) as a connection line of the usual shape, or null */
+export function connLayout(rest: string): ConnLayout | null {
+  const b = Buffer.from(rest, "latin1");
+  const at = new Int32Array(16);
+  if (!connParse(b, 0, b.length, at)) return null;
+  const spans: [ConnLayout["runs"][number]["field"], number][] = [["channel", C_CH], ["connIndex", C_CI], ["from", C_FROM], ["fromDev", C_FD], ["to", C_TO], ["toDev", C_TD]];
+  const parts: string[] = [];
+  const runs: ConnLayout["runs"] = [];
+  let from = 0;
+  for (const [field, k] of spans) {
+    const a = at[k];
+    const z = at[k + 1];
+    if (a < 0) continue;
+    const dev = field === "fromDev" || field === "toDev";
+    if (dev && a === z) continue;
+    parts.push(rest.slice(from, a));
+    runs.push(dev ? { field, hex: /[^0-9]/.test(rest.slice(a, z)), min: z - a, max: z - a } : { field, hex: false, min: 1, max: 9 });
+    from = z;
+  }
+  parts.push(rest.slice(from));
+  return { parts, runs };
 }
 
 /** How the text `learnFold` is told of may vary: at `spans` (`[a, b)` pairs of the text), digits or hex digits. */
@@ -266,9 +427,19 @@ export interface FastCounter {
   learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
-   * `visit(id, n, first, last, rest)`, `rest` the first line's text after its header where it may vary
+   * `visit(id, n, first, last, rest, conn)`, `rest` the first line's text after its header where it may vary, `conn`
+   * the first line's reading for connection lines read from the bytes
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined) => void): void;
+  /**
+   * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
+   * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
+   * in a run become one pending entry, as a fold's lines do; `takeFolds` hands them over). `headerOk`: whether such a
+   * line may be read so after a header (asked once per header).
+   */
+  learnConnShape(text: string, id: unknown): boolean;
+  /** the shape learnConnShape learnt of `text`'s shape, if any */
+  connShapeOf(text: string): ConnShape | undefined;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -301,6 +472,8 @@ export function createFastCounter(
      * too (the message does: the reader checks what the header could change, peeling, splitting, signatures)
      */
     quietElsewhere?: (line: string, rest: string) => boolean;
+    /** whether a connection line of a learnt shape may be read from the bytes after this header (see learnConnShape) */
+    connHeaderOk?: (header: string) => boolean;
   },
 ): FastCounter {
   const speculative = options.speculative;
@@ -320,6 +493,7 @@ export function createFastCounter(
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
+      tid: h ? Number(FAST_HEADER.exec(key)![3]) : -1, connOk: undefined, memo: {}, connOpen: [], connRun: -1,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -395,10 +569,79 @@ export function createFastCounter(
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void => {
-    for (const p of folded) visit(p.fold.id, p.n, p.first, p.last, p.rest);
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined) => void): void => {
+    for (const p of folded) visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn);
     folded.length = 0;
     run++;
+  };
+
+  // connection line shapes learnt (see learnConnShape), and where connParse found the parts of the line at hand
+  const shapes: ConnShape[] = [];
+  const cf = new Int32Array(16);
+  const shapeFits = (sh: ConnShape, b: Uint8Array, e: number): boolean =>
+    sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 && sh.dir === cf[C_DIR] &&
+    bracketFits(b, cf[C_FD], cf[C_FD + 1], sh.fromDev, sh.fromHex) && bracketFits(b, cf[C_TD], cf[C_TD + 1], sh.toDev, sh.toHex) &&
+    sh.tail.length === e - cf[C_TAIL] && sh.tail.at(view, cf[C_TAIL], e);
+  const connShapeOf = (text: string): ConnShape | undefined => {
+    const head = HEADER_AHEAD.exec(text);
+    if (!head) return undefined;
+    const b = Buffer.from(text, "latin1");
+    if (!connParse(b, head[0].length, b.length, cf)) return undefined;
+    const save = view;
+    view = new DataView(b.buffer, b.byteOffset, b.length);
+    try {
+      return shapes.find((sh) => shapeFits(sh, b, b.length));
+    } finally {
+      view = save;
+    }
+  };
+  const learnConnShape = (text: string, id: unknown): boolean => {
+    const head = HEADER_AHEAD.exec(text);
+    if (!head || shapes.length >= MAX_SHAPES || !wholeLine(text) || connShapeOf(text) !== undefined) return false;
+    const b = Buffer.from(text, "latin1");
+    if (!connParse(b, head[0].length, b.length, cf)) return false;
+    const len = (k: number) => (cf[k] < 0 ? -1 : cf[k + 1] - cf[k]);
+    const hex = (k: number) => cf[k] >= 0 && /[^0-9]/.test(text.slice(cf[k], cf[k + 1]));
+    shapes.push({
+      ring: cf[C_RING] === 1, connIndex: cf[C_CI] >= 0, fromDev: len(C_FD), fromHex: hex(C_FD), toDev: len(C_TD), toHex: hex(C_TD), dir: cf[C_DIR],
+      tail: new Literal(text.slice(cf[C_TAIL])), id,
+    });
+    return true;
+  };
+  /** the learnt shape the rest of the line `[r, e)` after header `k` is of (its parts in `cf`), or undefined */
+  const connAt = (k: FastKey, r: number, e: number): ConnShape | undefined => {
+    if (!connParse(body, r, e, cf)) return undefined;
+    let sh: ConnShape | undefined;
+    for (let q = 0; q < shapes.length && sh === undefined; q++) if (shapeFits(shapes[q], body, e)) sh = shapes[q];
+    if (sh === undefined) return undefined;
+    if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
+    return k.connOk ? sh : undefined;
+  };
+  /** the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with its like */
+  const connRead = (k: FastKey, sh: ConnShape, r: number, e: number, lineNo: number): void => {
+    const from = numberAt(body, cf[C_FROM], cf[C_FROM + 1]);
+    const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);
+    const open = k.connOpen;
+    if (k.connRun !== run) {
+      open.length = 0;
+      k.connRun = run;
+    }
+    for (let q = 0; q < open.length; q++) {
+      const c = open[q].conn!;
+      if (c.shape === sh && c.from === from && c.to === to) {
+        open[q].n++;
+        open[q].last = lineNo;
+        return;
+      }
+    }
+    const dev = (a: number, z: number) => (a < 0 ? null : body.toString("latin1", a, z));
+    const conn: ConnRead = {
+      shape: sh, head: k.key.text, who: k.who, tid: k.tid, memo: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]), connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]),
+      from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
+    };
+    const pend: Pending = { fold: undefined, conn, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) };
+    folded.push(pend);
+    if (open.length < MAX_FOLDS_PER_KEY) open.push(pend);
   };
   const eachKey = (f: (k: FastKey) => void) => {
     for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
@@ -593,12 +836,14 @@ export function createFastCounter(
     if (k.ok === undefined) k.ok = true;
     let kind = matchAfterHeader(body, view, i, e);
     let fold: Fold | undefined;
+    let shape: ConnShape | undefined;
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
       let q: Literal | undefined;
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
+      else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
@@ -640,14 +885,15 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
-    } else if (kind === FOLD) {
+    } else if (kind === CONN) connRead(k, shape!, i + 1, e, lineNo);
+    else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
       if (o !== undefined && f.openRun === run) {
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        const pend: Pending = { fold: f, conn: undefined, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
         folded.push(pend);
         // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
         if (f.each) run++;
@@ -840,6 +1086,8 @@ export function createFastCounter(
     },
     learnQuiet,
     learnFold,
+    learnConnShape,
+    connShapeOf,
     takeFolds,
     folding: () => folded.length > 0,
     counts: fastCounts,
