@@ -552,12 +552,6 @@ export interface SignatureMatch {
 /** How much of a line the patterns read: what a failure says is at its start, and the patterns stay linear in it. */
 export const SIGNATURE_SPAN = 4096;
 
-/** `lower` holds one of `words` (a loop, not `some` with a closure: this runs per signature on every line the prefilter passes) */
-function holdsAny(lower: string, words: readonly string[]): boolean {
-  for (let k = 0; k < words.length; k++) if (lower.includes(words[k])) return true;
-  return false;
-}
-
 /** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
 export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
@@ -577,12 +571,34 @@ const matchNcclInfo = memoByText(
   { limit: 2048, maxChars: 512 },
 );
 
+// each signature's words by their first two characters (every word has two), and the words a line holds (see held)
+const WORDS_AT = new Map<number, string[]>();
+for (const w of new Set(SIGNATURES.flatMap((s) => s.anyOf))) {
+  if (w.length < 2) throw new Error(`signature word too short: ${w}`);
+  const k = w.charCodeAt(0) | (w.charCodeAt(1) << 16);
+  WORDS_AT.set(k, [...(WORDS_AT.get(k) ?? []), w]);
+}
+const heldWords = new Set<string>();
+/** the signatures' words `lower` holds, into heldWords (one pass over the line, not one search per word) */
+function held(lower: string): void {
+  heldWords.clear();
+  for (let i = 0; i + 1 < lower.length; i++) {
+    const ws = WORDS_AT.get(lower.charCodeAt(i) | (lower.charCodeAt(i + 1) << 16));
+    if (ws !== undefined) for (const w of ws) if (lower.startsWith(w, i)) heldWords.add(w);
+  }
+}
+const holdsHeld = (words: readonly string[]): boolean => {
+  for (let k = 0; k < words.length; k++) if (heldWords.has(words[k])) return true;
+  return false;
+};
+
 function matchAll(line: string): SignatureMatch[] {
   const lower = line.toLowerCase();
   const out: SignatureMatch[] = [];
   let benign: boolean | undefined;
+  held(lower);
   for (const s of SIGNATURES) {
-    if (!holdsAny(lower, s.anyOf)) continue;
+    if (!holdsHeld(s.anyOf)) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
     if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;

@@ -3,7 +3,7 @@ import { splitPhysicalLine } from "../records/split.js";
 import { processNames } from "../records/process-names.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { at as wildAt, literal as wildLiteral, type Literal as WildLiteral } from "./byte-literal.js";
-import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader, newChunk } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
@@ -166,9 +166,15 @@ interface FastKey {
   tid: number;
   connOk: boolean | undefined;
   memo: { thread?: string; proc?: string };
-  /** the connection lines read from the bytes after it in the current run, by shape and peers (see `connRead`) */
-  connOpen: Pending[];
-  connRun: number;
+  /** the connection lines read from the bytes after it, by shape and peers (see `connRead`), or undefined */
+  conns: ConnGroup[] | undefined;
+}
+
+/** Connection lines of one shape and peers after one header (see `connRead`). */
+interface ConnGroup extends ConnRead {
+  /** its lines pending in the current run */
+  open: Pending | undefined;
+  openRun: number;
 }
 
 /**
@@ -238,14 +244,16 @@ export interface ConnShape {
   id: unknown;
 }
 
-/** A connection line read from the bytes: its header's, and its numbers (see `ConnShape`). */
+/** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
 export interface ConnRead {
   shape: ConnShape;
+  /** what the reader made of the first line (it keeps it here) */
+  memo: { of?: unknown };
   /** the header, `host:pid:tid [dev]` */
   head: string;
   who: NcclWho;
   tid: number;
-  memo: { thread?: string; proc?: string };
+  keys: { thread?: string; proc?: string };
   channel: number;
   connIndex: number | null;
   from: number;
@@ -275,10 +283,16 @@ const bracketAt = (b: Uint8Array, x: number, e: number, out: Int32Array, at: num
   out[at + 1] = y;
   return y + 1;
 };
-const same = (b: Uint8Array, x: number, lit: Uint8Array | string): boolean => {
-  for (let q = 0; q < lit.length; q++) if (b[x + q] !== (typeof lit === "string" ? lit.charCodeAt(q) : lit[q])) return false;
+const same = (b: Uint8Array, x: number, lit: Uint8Array): boolean => {
+  for (let q = 0; q < lit.length; q++) if (b[x + q] !== lit[q]) return false;
   return true;
 };
+const CHANNEL_ = Buffer.from("Channel ", "latin1");
+const RING_ = Buffer.from("Ring ", "latin1");
+const _COLON_ = Buffer.from(" : ", "latin1");
+const _ARROW_ = Buffer.from(" -> ", "latin1");
+const _SEND = Buffer.from(" [send]", "latin1");
+const _RECEIVE = Buffer.from(" [receive]", "latin1");
 /**
  * Reads the rest of a record after its header, `[r, e)` (` NCCL INFO Channel …`), as a connection line of the usual
  * shape into `out` (see C_*): false when it is not one.
@@ -286,10 +300,10 @@ const same = (b: Uint8Array, x: number, lit: Uint8Array | string): boolean => {
 export function connParse(b: Uint8Array, r: number, e: number, out: Int32Array): boolean {
   if (e - r < 30 || !same(b, r, NCCL_INFO_BYTES)) return false;
   let x = r + 11;
-  if (same(b, x, "Channel ")) {
+  if (same(b, x, CHANNEL_)) {
     out[C_RING] = 0;
     x += 8;
-  } else if (same(b, x, "Ring ")) {
+  } else if (same(b, x, RING_)) {
     out[C_RING] = 1;
     x += 5;
   } else return false;
@@ -305,18 +319,18 @@ export function connParse(b: Uint8Array, r: number, e: number, out: Int32Array):
     out[C_CI + 1] = y;
     x = y;
   }
-  if (!same(b, x, " : ") || (y = digitsAt(b, x + 3, e)) < 0) return false;
+  if (!same(b, x, _COLON_) || (y = digitsAt(b, x + 3, e)) < 0) return false;
   out[C_FROM] = x + 3;
   out[C_FROM + 1] = y;
-  if ((x = bracketAt(b, y, e, out, C_FD)) < 0 || !same(b, x, " -> ") || (y = digitsAt(b, x + 4, e)) < 0) return false;
+  if ((x = bracketAt(b, y, e, out, C_FD)) < 0 || !same(b, x, _ARROW_) || (y = digitsAt(b, x + 4, e)) < 0) return false;
   out[C_TO] = x + 4;
   out[C_TO + 1] = y;
   if ((x = bracketAt(b, y, e, out, C_TD)) < 0) return false;
   out[C_DIR] = 0;
-  if (same(b, x, " [send]")) {
+  if (same(b, x, _SEND)) {
     out[C_DIR] = 1;
     x += 7;
-  } else if (same(b, x, " [receive]")) {
+  } else if (same(b, x, _RECEIVE)) {
     out[C_DIR] = 2;
     x += 10;
   }
@@ -493,7 +507,7 @@ export function createFastCounter(
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
-      tid: h ? Number(FAST_HEADER.exec(key)![3]) : -1, connOk: undefined, memo: {}, connOpen: [], connRun: -1,
+      tid: h ? Number(FAST_HEADER.exec(key)![3]) : -1, connOk: undefined, memo: {}, conns: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -579,9 +593,9 @@ export function createFastCounter(
   const shapes: ConnShape[] = [];
   const cf = new Int32Array(16);
   const shapeFits = (sh: ConnShape, b: Uint8Array, e: number): boolean =>
-    sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 && sh.dir === cf[C_DIR] &&
+    sh.tail.length === e - cf[C_TAIL] && sh.dir === cf[C_DIR] && sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 &&
     bracketFits(b, cf[C_FD], cf[C_FD + 1], sh.fromDev, sh.fromHex) && bracketFits(b, cf[C_TD], cf[C_TD + 1], sh.toDev, sh.toHex) &&
-    sh.tail.length === e - cf[C_TAIL] && sh.tail.at(view, cf[C_TAIL], e);
+    sh.tail.at(view, cf[C_TAIL], e);
   const connShapeOf = (text: string): ConnShape | undefined => {
     const head = HEADER_AHEAD.exec(text);
     if (!head) return undefined;
@@ -617,31 +631,33 @@ export function createFastCounter(
     if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
     return k.connOk ? sh : undefined;
   };
-  /** the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with its like */
-  const connRead = (k: FastKey, sh: ConnShape, r: number, e: number, lineNo: number): void => {
+  /**
+   * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
+   * lines of its header, shape and peers in this run; false past the groups kept after a header
+   */
+  const connRead = (k: FastKey, sh: ConnShape, r: number, e: number, lineNo: number): boolean => {
     const from = numberAt(body, cf[C_FROM], cf[C_FROM + 1]);
     const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);
-    const open = k.connOpen;
-    if (k.connRun !== run) {
-      open.length = 0;
-      k.connRun = run;
+    const groups = (k.conns ??= []);
+    let g: ConnGroup | undefined;
+    for (let q = 0; q < groups.length && g === undefined; q++) if (groups[q].shape === sh && groups[q].from === from && groups[q].to === to) g = groups[q];
+    if (g === undefined) {
+      if (groups.length >= MAX_FOLDS_PER_KEY) return false;
+      const dev = (a: number, z: number) => (a < 0 ? null : body.toString("latin1", a, z));
+      groups.push((g = {
+        shape: sh, memo: {}, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]),
+        connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]), from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
+        open: undefined, openRun: -1,
+      }));
     }
-    for (let q = 0; q < open.length; q++) {
-      const c = open[q].conn!;
-      if (c.shape === sh && c.from === from && c.to === to) {
-        open[q].n++;
-        open[q].last = lineNo;
-        return;
-      }
+    if (g.open !== undefined && g.openRun === run) {
+      g.open.n++;
+      g.open.last = lineNo;
+      return true;
     }
-    const dev = (a: number, z: number) => (a < 0 ? null : body.toString("latin1", a, z));
-    const conn: ConnRead = {
-      shape: sh, head: k.key.text, who: k.who, tid: k.tid, memo: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]), connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]),
-      from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
-    };
-    const pend: Pending = { fold: undefined, conn, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) };
-    folded.push(pend);
-    if (open.length < MAX_FOLDS_PER_KEY) open.push(pend);
+    folded.push((g.open = { fold: undefined, conn: g, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
+    g.openRun = run;
+    return true;
   };
   const eachKey = (f: (k: FastKey) => void) => {
     for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
@@ -885,8 +901,9 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
-    } else if (kind === CONN) connRead(k, shape!, i + 1, e, lineNo);
-    else if (kind === FOLD) {
+    } else if (kind === CONN) {
+      if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
+    } else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
       if (o !== undefined && f.openRun === run) {
@@ -1017,6 +1034,7 @@ export function createFastCounter(
     begin(bytes, maxChars, opts) {
       if (pending.length) settle();
       body = bytes;
+      newChunk();
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxLine = maxChars;
       wrappersOn = opts?.bare !== true;

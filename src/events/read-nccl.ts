@@ -294,13 +294,15 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
    */
   const takeConn = (f: Folded, conn: ConnRead, n: number, first: number, last: number, rest: string, emit: Emit) => {
     const e = f.e as NcclConnectionEvent;
-    const { who, tid, memo } = conn;
-    const comm = f.threadComm ? commOf(who, tid, (memo.thread ??= `${who.pid}|${tid}`), (memo.proc ??= `${who.pid}`)) : e.comm;
+    const { who, tid, keys } = conn;
+    const comm = f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
     const ev = { file: e.ev.file, line: first, text: (conn.head + rest).trimEnd() };
-    const of: NcclConnectionEvent = {
+    // (the event of the first line of its header, shape and peers stands for all: read again, they differ in nothing
+    // the facts read but their communicator, given apart)
+    const of = (conn.memo.of ??= {
       kind: "nccl.connection", ev, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev, channel: conn.channel, connIndex: conn.connIndex,
       from: conn.from, to: conn.to, fromDev: conn.fromDev, toDev: conn.toDev, direction: e.direction, via: e.via, transport: e.transport, comm,
-    };
+    } satisfies NcclConnectionEvent) as NcclConnectionEvent;
     emit({ kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of, comm, n, last });
   };
   /**
