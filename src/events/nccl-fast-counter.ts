@@ -217,6 +217,8 @@ interface Fold {
 interface Pending {
   fold: Fold | undefined;
   conn: ConnRead | undefined;
+  /** the communicator connection lines of a shape with RCCL's suffix name */
+  comm: string | null;
   n: number;
   first: number;
   last: number;
@@ -239,7 +241,10 @@ export interface ConnShape {
   toHex: boolean;
   /** 0, or 1 for ` [send]`, 2 for ` [receive]` */
   dir: number;
+  /** the text from `via` to the line's end, or (`comm`) to RCCL's ` comm 0x<hex>[ nRanks <n>]` there */
   tail: Literal;
+  comm: boolean;
+  nRanks: boolean;
   /** what the reader reads lines of this shape to (see `learnConnShape`) */
   id: unknown;
 }
@@ -263,7 +268,7 @@ export interface ConnRead {
 }
 
 /** where connParse found a connection line's parts (start, end pairs; -1 where absent) */
-const C_CH = 0, C_CI = 2, C_FROM = 4, C_FD = 6, C_TO = 8, C_TD = 10, C_DIR = 12, C_TAIL = 13, C_RING = 14;
+const C_CH = 0, C_CI = 2, C_FROM = 4, C_FD = 6, C_TO = 8, C_TD = 10, C_DIR = 12, C_TAIL = 13, C_RING = 14, C_COMM = 15, C_NR = 17, C_SFX = 19, C_SIZE = 20;
 const NCCL_INFO_BYTES = Buffer.from(" NCCL INFO ", "latin1");
 /** a run of 1 to 9 decimal digits at `x` (before `e`): where it ends, or -1 */
 const digitsAt = (b: Uint8Array, x: number, e: number): number => {
@@ -293,6 +298,8 @@ const _COLON_ = Buffer.from(" : ", "latin1");
 const _ARROW_ = Buffer.from(" -> ", "latin1");
 const _SEND = Buffer.from(" [send]", "latin1");
 const _RECEIVE = Buffer.from(" [receive]", "latin1");
+const _COMM_0X = Buffer.from(" comm 0x", "latin1");
+const _NRANKS_ = Buffer.from(" nRanks ", "latin1");
 /**
  * Reads the rest of a record after its header, `[r, e)` (` NCCL INFO Channel …`), as a connection line of the usual
  * shape into `out` (see C_*): false when it is not one.
@@ -336,6 +343,25 @@ export function connParse(b: Uint8Array, r: number, e: number, out: Int32Array):
   }
   if (b[x] !== 32 || x + 1 >= e) return false;
   out[C_TAIL] = x + 1;
+  // RCCL's ` comm 0x<hex>[ nRanks <n>]` at the end: `[C_TAIL, C_SFX)` is then the rest
+  out[C_SFX] = e;
+  out[C_COMM] = out[C_COMM + 1] = out[C_NR] = out[C_NR + 1] = -1;
+  for (let q = e - 9; q > x; q--) {
+    if (b[q] !== 32 || b[q + 1] !== 99 || !same(b, q, _COMM_0X)) continue;
+    let h = q + 8;
+    while (h < e && h - q <= 24 && isHex(b[h])) h++;
+    if (h === q + 8) break;
+    let nr = -1;
+    if (h < e && (!same(b, h, _NRANKS_) || (nr = digitsAt(b, h + 8, e)) !== e)) break;
+    out[C_SFX] = q;
+    out[C_COMM] = q + 6;
+    out[C_COMM + 1] = h;
+    if (nr > 0) {
+      out[C_NR] = h + 8;
+      out[C_NR + 1] = nr;
+    }
+    break;
+  }
   return true;
 }
 /** the number of the digits `[a, b)` (at most 9) */
@@ -355,15 +381,15 @@ const bracketFits = (b: Uint8Array, a: number, z: number, len: number, hex: bool
 export interface ConnLayout {
   /** the text around the numbers and device digits, after the header: one more than `runs` */
   parts: string[];
-  /** what stands between them: channel, [connIndex,] from, [fromDev,] to, [toDev] */
-  runs: { field: "channel" | "connIndex" | "from" | "fromDev" | "to" | "toDev"; hex: boolean; min: number; max: number }[];
+  /** what stands between them: channel, [connIndex,] from, [fromDev,] to, [toDev,] [comm hex digits, [nRanks]] */
+  runs: { field: "channel" | "connIndex" | "from" | "fromDev" | "to" | "toDev" | "comm" | "nRanks"; hex: boolean; min: number; max: number }[];
 }
 /** the layout of rest-of-record `rest` (` NCCL INFO Channel …`) as a connection line of the usual shape, or null */
 export function connLayout(rest: string): ConnLayout | null {
   const b = Buffer.from(rest, "latin1");
-  const at = new Int32Array(16);
+  const at = new Int32Array(C_SIZE);
   if (!connParse(b, 0, b.length, at)) return null;
-  const spans: [ConnLayout["runs"][number]["field"], number][] = [["channel", C_CH], ["connIndex", C_CI], ["from", C_FROM], ["fromDev", C_FD], ["to", C_TO], ["toDev", C_TD]];
+  const spans: [ConnLayout["runs"][number]["field"], number][] = [["channel", C_CH], ["connIndex", C_CI], ["from", C_FROM], ["fromDev", C_FD], ["to", C_TO], ["toDev", C_TD], ["comm", C_COMM], ["nRanks", C_NR]];
   const parts: string[] = [];
   const runs: ConnLayout["runs"] = [];
   let from = 0;
@@ -373,8 +399,10 @@ export function connLayout(rest: string): ConnLayout | null {
     if (a < 0) continue;
     const dev = field === "fromDev" || field === "toDev";
     if (dev && a === z) continue;
-    parts.push(rest.slice(from, a));
-    runs.push(dev ? { field, hex: /[^0-9]/.test(rest.slice(a, z)), min: z - a, max: z - a } : { field, hex: false, min: 1, max: 9 });
+    // (the communicator's `0x` stays in the text around it)
+    const x = field === "comm" ? a + 2 : a;
+    parts.push(rest.slice(from, x));
+    runs.push(dev ? { field, hex: /[^0-9]/.test(rest.slice(a, z)), min: z - a, max: z - a } : field === "comm" ? { field, hex: true, min: 1, max: 16 } : { field, hex: false, min: 1, max: 9 });
     from = z;
   }
   parts.push(rest.slice(from));
@@ -441,10 +469,11 @@ export interface FastCounter {
   learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
-   * `visit(id, n, first, last, rest, conn)`, `rest` the first line's text after its header where it may vary, `conn`
-   * the first line's reading for connection lines read from the bytes
+   * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
+   * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
+   * `comm` the communicator an RCCL suffix names
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void;
   /**
    * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
    * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
@@ -583,19 +612,19 @@ export function createFastCounter(
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined) => void): void => {
-    for (const p of folded) visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn);
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
+    for (const p of folded) visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
     folded.length = 0;
     run++;
   };
 
   // connection line shapes learnt (see learnConnShape), and where connParse found the parts of the line at hand
   const shapes: ConnShape[] = [];
-  const cf = new Int32Array(16);
+  const cf = new Int32Array(C_SIZE);
   const shapeFits = (sh: ConnShape, b: Uint8Array, e: number): boolean =>
-    sh.tail.length === e - cf[C_TAIL] && sh.dir === cf[C_DIR] && sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 &&
+    sh.tail.length === cf[C_SFX] - cf[C_TAIL] && sh.comm === cf[C_COMM] >= 0 && sh.nRanks === cf[C_NR] >= 0 && sh.dir === cf[C_DIR] && sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 &&
     bracketFits(b, cf[C_FD], cf[C_FD + 1], sh.fromDev, sh.fromHex) && bracketFits(b, cf[C_TD], cf[C_TD + 1], sh.toDev, sh.toHex) &&
-    sh.tail.at(view, cf[C_TAIL], e);
+    sh.tail.at(view, cf[C_TAIL], cf[C_SFX]);
   const connShapeOf = (text: string): ConnShape | undefined => {
     const head = HEADER_AHEAD.exec(text);
     if (!head) return undefined;
@@ -618,7 +647,7 @@ export function createFastCounter(
     const hex = (k: number) => cf[k] >= 0 && /[^0-9]/.test(text.slice(cf[k], cf[k + 1]));
     shapes.push({
       ring: cf[C_RING] === 1, connIndex: cf[C_CI] >= 0, fromDev: len(C_FD), fromHex: hex(C_FD), toDev: len(C_TD), toHex: hex(C_TD), dir: cf[C_DIR],
-      tail: new Literal(text.slice(cf[C_TAIL])), id,
+      tail: new Literal(text.slice(cf[C_TAIL], cf[C_SFX])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
     });
     return true;
   };
@@ -635,6 +664,12 @@ export function createFastCounter(
    * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
    * lines of its header, shape and peers in this run; false past the groups kept after a header
    */
+  /** the chunk's `[a, z)` holds the text `t` */
+  const sameText = (t: string, a: number, z: number): boolean => {
+    if (z - a !== t.length) return false;
+    for (let q = 0; q < t.length; q++) if (body[a + q] !== t.charCodeAt(q)) return false;
+    return true;
+  };
   const connRead = (k: FastKey, sh: ConnShape, r: number, e: number, lineNo: number): boolean => {
     const from = numberAt(body, cf[C_FROM], cf[C_FROM + 1]);
     const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);
@@ -650,12 +685,14 @@ export function createFastCounter(
         open: undefined, openRun: -1,
       }));
     }
-    if (g.open !== undefined && g.openRun === run) {
-      g.open.n++;
-      g.open.last = lineNo;
+    const o = g.open;
+    if (o !== undefined && g.openRun === run && (o.comm === null || sameText(o.comm, cf[C_COMM], cf[C_COMM + 1]))) {
+      o.n++;
+      o.last = lineNo;
       return true;
     }
-    folded.push((g.open = { fold: undefined, conn: g, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
+    const comm = sh.comm ? body.toString("latin1", cf[C_COMM], cf[C_COMM + 1]) : null;
+    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
     g.openRun = run;
     return true;
   };
@@ -910,7 +947,7 @@ export function createFastCounter(
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, conn: undefined, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
         folded.push(pend);
         // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
         if (f.each) run++;

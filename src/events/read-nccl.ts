@@ -272,9 +272,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   };
 
   const flushFolds = (emit: Emit) =>
-    counter.takeFolds((id, n, first, last, rest, conn) => {
+    counter.takeFolds((id, n, first, last, rest, conn, own) => {
       const f = id as Folded | InitFolded;
-      if (conn !== undefined) return takeConn(f as Folded, conn, n, first, last, rest!, emit);
+      if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
       if (f.init !== undefined) return takeInit(f, first, rest!, emit);
       const e = f.e;
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
@@ -290,12 +290,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   /**
    * `n` connection lines of one header, shape and peers the fast path read from the bytes (see learnShape), `f` what
    * the line it learnt the shape from was read to, `conn` the first line's reading and `rest` its text after the
-   * header: the event the first line reads to, read `n` times, of its thread's communicator now (none was read since)
+   * header: the event the first line reads to, read `n` times, of the communicator their RCCL suffix names (`own`),
+   * else of their thread's communicator now (none was read since)
    */
-  const takeConn = (f: Folded, conn: ConnRead, n: number, first: number, last: number, rest: string, emit: Emit) => {
+  const takeConn = (f: Folded, conn: ConnRead, own: string | null, n: number, first: number, last: number, rest: string, emit: Emit) => {
     const e = f.e as NcclConnectionEvent;
     const { who, tid, keys } = conn;
-    const comm = f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
+    const comm = conn.shape.comm ? own : f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
     const ev = { file: e.ev.file, line: first, text: (conn.head + rest).trimEnd() };
     // (the event of the first line of its header, shape and peers stands for all: read again, they differ in nothing
     // the facts read but their communicator, given apart)
@@ -321,16 +322,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const values: Record<string, string> = {};
       let v = head + layout.parts[0];
       layout.runs.forEach((r, k) => {
-        const x = r.min === r.max ? (fill === "F" && !r.hex ? "9" : fill).repeat(r.max) : fill === "0" ? "0" : "987654321".slice(0, fill === "9" ? 9 : 4);
+        // (the fewest digits, the most, and some of each case of hex digits)
+        const x = r.min === r.max ? (fill === "F" && !r.hex ? "9" : fill).repeat(r.max) : fill === "0" ? "0" : r.hex ? (fill === "9" ? "9876543210abcdef" : "ABCDEF") : fill === "9" ? "987654321" : "4321";
         values[r.field] = x;
         v += x + layout.parts[k + 1];
       });
       const span = recordSpan(v);
       const got = span && parseConnection(span.msg);
       const num = (f: string) => (values[f] === undefined ? null : Number(values[f]));
+      // (RCCL's nRanks is read by no one)
       if (!got || got.channel !== num("channel") || got.connIndex !== num("connIndex") || got.from !== num("from") || got.to !== num("to")) return false;
       if (got.fromDev !== (values.fromDev ?? e.fromDev) || got.toDev !== (values.toDev ?? e.toDev) || got.direction !== e.direction || got.via !== e.via || transportKind(got.via) !== e.transport) return false;
-      if (c.threadComm ? got.comm !== null : got.comm !== e.comm) return false;
+      if (got.comm !== (values.comm !== undefined ? `0x${values.comm}` : c.threadComm ? null : e.comm)) return false;
     }
     return counter.learnConnShape(text, c);
   };
