@@ -487,6 +487,7 @@ export interface VaryingRun {
 export function signatureFreeWithRuns(parts: readonly string[], runs: readonly VaryingRun[]): boolean {
   if (parts.length !== runs.length + 1 || parts.join("").length + runs.reduce((n, r) => n + r.max, 0) > SIGNATURE_SPAN) return false;
   const lower = parts.map((p) => p.toLowerCase());
+  if (parts.some((p) => PREFILTER.test(p))) return false;
   const fits = (c: string, r: VaryingRun) => (c >= "0" && c <= "9") || (r.hex && c >= "a" && c <= "f");
   for (const w of PREFILTER_WORDS) {
     // w[j..] from offset o of part k, or from run k with c characters of it taken
@@ -499,8 +500,11 @@ export function signatureFreeWithRuns(parts: readonly string[], runs: readonly V
       if (c >= runs[k].min && inPart(j, k + 1, 0)) return true;
       return c < runs[k].max && fits(w[j], runs[k]) && inRun(j + 1, k, c + 1);
     };
-    for (let k = 0; k < lower.length; k++) for (let o = 0; o < lower[k].length; o++) if (inPart(0, k, o)) return false;
-    for (let k = 0; k < runs.length; k++) for (let c = 0; c < runs[k].max; c++) if (inRun(0, k, c)) return false;
+    // (a word that stands within a part the prefilter found below: here only those that reach a run)
+    for (let k = 0; k < runs.length; k++) {
+      for (let o = Math.max(0, lower[k].length - w.length + 1); o < lower[k].length; o++) if (inPart(0, k, o)) return false;
+      for (let c = 0; c < runs[k].max; c++) if (inRun(0, k, c)) return false;
+    }
   }
   return true;
 }
@@ -552,6 +556,12 @@ export interface SignatureMatch {
 /** How much of a line the patterns read: what a failure says is at its start, and the patterns stay linear in it. */
 export const SIGNATURE_SPAN = 4096;
 
+/** `lower` holds one of `words` (a loop, not `some` with a closure: this runs per signature on every line the prefilter passes) */
+function holdsAny(lower: string, words: readonly string[]): boolean {
+  for (let k = 0; k < words.length; k++) if (lower.includes(words[k])) return true;
+  return false;
+}
+
 /** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
 export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;
@@ -571,34 +581,12 @@ const matchNcclInfo = memoByText(
   { limit: 2048, maxChars: 512 },
 );
 
-// each signature's words by their first two characters (every word has two), and the words a line holds (see held)
-const WORDS_AT = new Map<number, string[]>();
-for (const w of new Set(SIGNATURES.flatMap((s) => s.anyOf))) {
-  if (w.length < 2) throw new Error(`signature word too short: ${w}`);
-  const k = w.charCodeAt(0) | (w.charCodeAt(1) << 16);
-  WORDS_AT.set(k, [...(WORDS_AT.get(k) ?? []), w]);
-}
-const heldWords = new Set<string>();
-/** the signatures' words `lower` holds, into heldWords (one pass over the line, not one search per word) */
-function held(lower: string): void {
-  heldWords.clear();
-  for (let i = 0; i + 1 < lower.length; i++) {
-    const ws = WORDS_AT.get(lower.charCodeAt(i) | (lower.charCodeAt(i + 1) << 16));
-    if (ws !== undefined) for (const w of ws) if (lower.startsWith(w, i)) heldWords.add(w);
-  }
-}
-const holdsHeld = (words: readonly string[]): boolean => {
-  for (let k = 0; k < words.length; k++) if (heldWords.has(words[k])) return true;
-  return false;
-};
-
 function matchAll(line: string): SignatureMatch[] {
   const lower = line.toLowerCase();
   const out: SignatureMatch[] = [];
   let benign: boolean | undefined;
-  held(lower);
   for (const s of SIGNATURES) {
-    if (!holdsHeld(s.anyOf)) continue;
+    if (!holdsAny(lower, s.anyOf)) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
     if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;

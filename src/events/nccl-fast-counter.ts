@@ -175,6 +175,12 @@ interface ConnGroup extends ConnRead {
   /** its lines pending in the current run */
   open: Pending | undefined;
   openRun: number;
+  /**
+   * its first line's rest after the channel number and the rest's length, when its shape has no RCCL suffix: a line of
+   * the same text but for the channel is of the group (found without reading the line's parts)
+   */
+  after: Literal | undefined;
+  restLength: number;
 }
 
 /**
@@ -243,6 +249,8 @@ export interface ConnShape {
   dir: number;
   /** the text from `via` to the line's end, or (`comm`) to RCCL's ` comm 0x<hex>[ nRanks <n>]` there */
   tail: Literal;
+  /** the rest before the channel number (` NCCL INFO Channel `) */
+  pre: Literal;
   comm: boolean;
   nRanks: boolean;
   /** what the reader reads lines of this shape to (see `learnConnShape`) */
@@ -647,7 +655,7 @@ export function createFastCounter(
     const hex = (k: number) => cf[k] >= 0 && /[^0-9]/.test(text.slice(cf[k], cf[k + 1]));
     shapes.push({
       ring: cf[C_RING] === 1, connIndex: cf[C_CI] >= 0, fromDev: len(C_FD), fromHex: hex(C_FD), toDev: len(C_TD), toHex: hex(C_TD), dir: cf[C_DIR],
-      tail: new Literal(text.slice(cf[C_TAIL], cf[C_SFX])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
+      tail: new Literal(text.slice(cf[C_TAIL], cf[C_SFX])), pre: new Literal(text.slice(head[0].length, cf[C_CH])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
     });
     return true;
   };
@@ -682,19 +690,38 @@ export function createFastCounter(
       groups.push((g = {
         shape: sh, memo: {}, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]),
         connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]), from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
-        open: undefined, openRun: -1,
+        open: undefined, openRun: -1, after: sh.comm ? undefined : new Literal(body.toString("latin1", cf[C_CH + 1], e)), restLength: e - r,
       }));
     }
+    connPend(g, sh.comm ? cf[C_COMM] : -1, r, e, lineNo);
+    return true;
+  };
+  /** the group of header `k` whose first line's text the rest `[r, e)` is but for the channel number, or undefined */
+  const groupAt = (groups: ConnGroup[], r: number, e: number): ConnGroup | undefined => {
+    for (let q = 0; q < groups.length; q++) {
+      const g = groups[q];
+      const after = g.after;
+      if (after === undefined || g.restLength !== e - r) continue;
+      const pre = g.shape.pre;
+      let x = r + pre.length;
+      if (!pre.at(view, r, x)) continue;
+      const d = x;
+      while (x < e && body[x] >= 48 && body[x] <= 57) x++;
+      if (x > d && x - d <= 9 && e - x === after.length && after.at(view, x, e)) return g;
+    }
+    return undefined;
+  };
+  /** the line `lineNo` of group `g` (`[r, e)` its rest, `c` where its RCCL communicator starts or -1): pending with its like */
+  const connPend = (g: ConnGroup, c: number, r: number, e: number, lineNo: number): void => {
     const o = g.open;
-    if (o !== undefined && g.openRun === run && (o.comm === null || sameText(o.comm, cf[C_COMM], cf[C_COMM + 1]))) {
+    if (o !== undefined && g.openRun === run && (o.comm === null || sameText(o.comm, c, cf[C_COMM + 1]))) {
       o.n++;
       o.last = lineNo;
-      return true;
+      return;
     }
-    const comm = sh.comm ? body.toString("latin1", cf[C_COMM], cf[C_COMM + 1]) : null;
+    const comm = c >= 0 ? body.toString("latin1", c, cf[C_COMM + 1]) : null;
     folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
     g.openRun = run;
-    return true;
   };
   const eachKey = (f: (k: FastKey) => void) => {
     for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
@@ -890,12 +917,14 @@ export function createFastCounter(
     let kind = matchAfterHeader(body, view, i, e);
     let fold: Fold | undefined;
     let shape: ConnShape | undefined;
+    let group: ConnGroup | undefined;
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
       let q: Literal | undefined;
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
+      else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
       else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
         kind = QUIET;
@@ -939,7 +968,8 @@ export function createFastCounter(
         a.fastAt = i;
       }
     } else if (kind === CONN) {
-      if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
+      if (group !== undefined) connPend(group, -1, i + 1, e, lineNo);
+      else if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
     } else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
