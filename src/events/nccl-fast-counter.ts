@@ -116,6 +116,16 @@ export function fastHeader(key: string): NcclWho | null {
   return { host: m[1], pid: Number(m[2]), dev: Number(m[4]) };
 }
 
+/**
+ * The whole header of fastHeader's shape as the header grammar reads it (the reader takes it so: a big job's set-up
+ * brings a new header with each rank), or null (test/nccl-fast-counter.test.ts compares them).
+ */
+export function fastNcclHeader(key: string): { host: string; pid: number; tid: number; dev: number; ms: null; src: null; func: null } | null {
+  const m = FAST_HEADER.exec(key);
+  if (!m || !/[A-Za-z]/.test(m[1])) return null;
+  return { host: m[1], pid: Number(m[2]), tid: Number(m[3]), dev: Number(m[4]), ms: null, src: null, func: null };
+}
+
 /** headers kept, and lines folded (see `learnFold`) kept in all: past either, all are forgotten (tests lower them) */
 export const FAST_LIMITS = { keys: 4096, folds: 16384 };
 /** lines read to nothing kept (see `learnQuiet`), in all and after one header */

@@ -2,7 +2,7 @@ import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLeg
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
@@ -171,7 +171,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // communicator, each distinct connection line and phrase-table message: each read once (the grammar's answer
   // depends on the text alone) and frozen, as the events made of it share it
   const headerOf = kept(NCCL_READER_LIMITS.heads, (head): { header: NcclHeader | null; who: NcclWho } => {
-    const header = parseNcclHeader(head);
+    const header = fastNcclHeader(head) ?? parseNcclHeader(head);
     return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
   });
   // (`seen`: the last message asked of these two was read before, so its line may come again: see `foldable`)
