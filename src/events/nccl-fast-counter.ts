@@ -631,7 +631,11 @@ export function createFastCounter(
     return true;
   };
   const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
-    for (const p of folded) visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
+    for (const p of folded) {
+      visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
+      // (a group keeps no text past its run)
+      if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
+    }
     folded.length = 0;
     run++;
   };
