@@ -142,6 +142,8 @@ const MAX_FOLDS_PER_KEY = 128;
 const MAX_SHAPES = 256;
 /** a connection line read from the bytes (see learnConnShape): pending with its like until the ordinary way reads a line */
 const CONN = -3;
+/** an Init line read from the bytes (see learnInitShape) */
+const INIT = -4;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -232,7 +234,9 @@ interface Fold {
 /** Lines of one fold, or connection lines of one shape and peers after one header, pending, in the order of their first lines. */
 interface Pending {
   fold: Fold | undefined;
-  conn: ConnRead | undefined;
+  /** connection lines, or an Init line (`init`), read from the bytes */
+  conn: LineRead | undefined;
+  init: boolean;
   /** the communicator connection lines of a shape with RCCL's suffix name */
   comm: string | null;
   n: number;
@@ -267,16 +271,32 @@ export interface ConnShape {
   id: unknown;
 }
 
-/** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
-export interface ConnRead {
-  shape: ConnShape;
-  /** what the reader made of the first line (it keeps it here) */
-  memo: { of?: unknown };
+/** A line read from the bytes after a header: what the reader reads its shape to, and the header's. */
+export interface LineRead {
+  shape: { id: unknown };
   /** the header, `host:pid:tid [dev]` */
   head: string;
   who: NcclWho;
   tid: number;
+  /** the reader's notes on the header */
   keys: { thread?: string; proc?: string };
+}
+
+/**
+ * An Init line's shape (see `learnInitShape`): the text after the header, `parts` around `runs` of digits (or hex
+ * digits) where its numbers stand.
+ */
+export interface InitShape {
+  parts: Literal[];
+  runs: { hex: boolean; min: number; max: number }[];
+  id: unknown;
+}
+
+/** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
+export interface ConnRead extends LineRead {
+  shape: ConnShape;
+  /** what the reader made of the first line (it keeps it here) */
+  memo: { of?: unknown };
   channel: number;
   connIndex: number | null;
   from: number;
@@ -491,7 +511,7 @@ export interface FastCounter {
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
    * `comm` the communicator an RCCL suffix names
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: LineRead | undefined, comm: string | null) => void): void;
   /**
    * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
    * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
@@ -499,6 +519,12 @@ export interface FastCounter {
    * line may be read so after a header (asked once per header).
    */
   learnConnShape(text: string, id: unknown): boolean;
+  /**
+   * Init lines of `text`'s shape (a bare ASCII record: after its header, `parts` around `runs` where its numbers may
+   * be any others, as the reader checked) are read from the bytes after any header from now on, each its own pending
+   * entry (ending every run), `id` standing for what the reader reads them to
+   */
+  learnInitShape(text: string, parts: string[], runs: InitShape["runs"], id: unknown): boolean;
   /** the shape learnConnShape learnt of `text`'s shape, if any */
   connShapeOf(text: string): ConnShape | undefined;
   /** some lines are folded and not yet taken */
@@ -630,11 +656,11 @@ export function createFastCounter(
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: LineRead | undefined, comm: string | null) => void): void => {
     for (const p of folded) {
       visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
       // (a group keeps no text past its run)
-      if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
+      if (p.conn !== undefined && !p.init) (p.conn as ConnGroup).open = undefined;
     }
     folded.length = 0;
     run++;
@@ -672,6 +698,39 @@ export function createFastCounter(
       tail: new Literal(text.slice(cf[C_TAIL], cf[C_SFX])), pre: new Literal(text.slice(head[0].length, cf[C_CH])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
     });
     return true;
+  };
+  // Init line shapes learnt (see learnInitShape)
+  const initShapes: InitShape[] = [];
+  const learnInitShape = (text: string, parts: string[], runs: InitShape["runs"], id: unknown): boolean => {
+    if (initShapes.length >= MAX_SHAPES || !wholeLine(text) || !HEADER_AHEAD.test(text)) return false;
+    // (a run is read to its last digit: what follows must not be one)
+    for (let q = 0; q < runs.length; q++) if (parts[q + 1].length > 0 ? isHex(parts[q + 1].charCodeAt(0)) : q + 1 < runs.length) return false;
+    initShapes.push({ parts: parts.map((t) => new Literal(t)), runs, id });
+    return true;
+  };
+  /** the rest `[r, e)` is of Init shape `sh` */
+  const initFits = (sh: InitShape, r: number, e: number): boolean => {
+    const { parts, runs } = sh;
+    let x = r;
+    for (let q = 0; ; q++) {
+      const lit = parts[q];
+      if (!lit.at(view, x, e)) return false;
+      x += lit.length;
+      if (q === runs.length) return x === e;
+      const run = runs[q];
+      const d = x;
+      while (x < e && x - d < run.max && (run.hex ? isHex(body[x]) : body[x] >= 48 && body[x] <= 57)) x++;
+      if (x - d < run.min) return false;
+    }
+  };
+  /** the learnt Init shape the rest `[r, e)` after header `k` is of, or undefined */
+  const initAt = (k: FastKey, r: number, e: number): InitShape | undefined => {
+    for (let q = 0; q < initShapes.length; q++) {
+      if (!initFits(initShapes[q], r, e)) continue;
+      if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
+      return k.connOk ? initShapes[q] : undefined;
+    }
+    return undefined;
   };
   /** the learnt shape the rest of the line `[r, e)` after header `k` is of (its parts in `cf`), or undefined */
   const connAt = (k: FastKey, r: number, e: number): ConnShape | undefined => {
@@ -734,7 +793,7 @@ export function createFastCounter(
       return;
     }
     const comm = c >= 0 ? body.toString("latin1", c, cf[C_COMM + 1]) : null;
-    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
+    folded.push((g.open = { fold: undefined, conn: g, init: false, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
     g.openRun = run;
   };
   const eachKey = (f: (k: FastKey) => void) => {
@@ -932,6 +991,7 @@ export function createFastCounter(
     let fold: Fold | undefined;
     let shape: ConnShape | undefined;
     let group: ConnGroup | undefined;
+    let init: InitShape | undefined;
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
@@ -940,6 +1000,7 @@ export function createFastCounter(
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
       else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
       else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
+      else if (initShapes.length > 0 && (init = initAt(k, i + 1, e)) !== undefined) kind = INIT;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
@@ -981,6 +1042,10 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
+    } else if (kind === INIT) {
+      // (its own event; it ends the run of every fold, as an Init line folded after its header does)
+      folded.push({ fold: undefined, conn: { shape: init!, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", i + 1, e) });
+      run++;
     } else if (kind === CONN) {
       if (group !== undefined) connPend(group, -1, i + 1, e, lineNo);
       else if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
@@ -991,7 +1056,7 @@ export function createFastCounter(
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        const pend: Pending = { fold: f, conn: undefined, init: false, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
         folded.push(pend);
         // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
         if (f.each) run++;
@@ -1186,6 +1251,7 @@ export function createFastCounter(
     learnQuiet,
     learnFold,
     learnConnShape,
+    learnInitShape,
     connShapeOf,
     takeFolds,
     folding: () => folded.length > 0,

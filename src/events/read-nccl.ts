@@ -1,8 +1,8 @@
 import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
-import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
+import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, initNumberSpans, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type InitShape, type LineRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
@@ -274,7 +274,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
       const f = id as Folded | InitFolded;
-      if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
+      if ((f as unknown as InitShaped).initShape) return takeInitShaped(f as unknown as InitShaped, conn!, first, rest!, emit);
+      if (conn !== undefined) return takeConn(f as Folded, conn as ConnRead, own, n, first, last, rest!, emit);
       if (f.init !== undefined) return takeInit(f, first, rest!, emit);
       const e = f.e;
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
@@ -336,6 +337,89 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (got.comm !== (values.comm !== undefined ? `0x${values.comm}` : c.threadComm ? null : e.comm)) return false;
     }
     return counter.learnConnShape(text, c);
+  };
+  // the Init event of the bare record at hand, whose shape the fast path may learn (see learnInit), and the shapes
+  // tried (each once)
+  let initLearn: NcclInitEvent | null = null;
+  const initTried = new Set<string>();
+  type InitShaped = { initShape: true; e: NcclInitEvent; fields: string[] };
+  /**
+   * Lets the fast path read Init lines of the shape of bare record `text` (read to `e`) after any header from the bytes:
+   * any numbers (1 to 9 digits; communicator, busId and commId 1 to 16 hex digits) where the message's numbers stand.
+   * Checked with numbers of the fewest and the most digits, each other than the rest, through each step of the
+   * ordinary way that reads text (peeling, splitting, the record's span, chatter, the message's reading), and no
+   * signature can match whatever they are.
+   */
+  const learnInit = (text: string, e: NcclInitEvent): void => {
+    const h = text.indexOf("] NCCL INFO ") + 1;
+    const rest = text.slice(h);
+    const spans = h > 0 ? initNumberSpans(rest.slice(11)) : null;
+    if (spans === null || /^ NCCL INFO (?:Channel |Ring |Coll)/.test(rest)) return;
+    const fields = Object.keys(spans).sort((a, b) => spans[a][0] - spans[b][0]);
+    const parts: string[] = [];
+    const runs: { hex: boolean; min: number; max: number }[] = [];
+    let from = 0;
+    for (const f of fields) {
+      parts.push(rest.slice(from, 11 + spans[f][0]));
+      const hex = f === "comm" || f === "commId" || f === "busId";
+      runs.push({ hex, min: 1, max: hex ? 16 : 9 });
+      from = 11 + spans[f][1];
+    }
+    parts.push(rest.slice(from));
+    const key = `${parts.join("\u0001")}|${fields.join()}`;
+    if (initTried.has(key)) return;
+    if (initTried.size >= 256) initTried.clear();
+    initTried.add(key);
+    if (!signatureFreeWithRuns(parts, runs)) return;
+    const head = text.slice(0, h);
+    for (const probe of [0, 1, 2]) {
+      const values = runs.map((r, k) =>
+        probe === 0 ? (r.hex ? "abcdef0123456789"[k] : String((k + 1) % 10)) : probe === 1 ? (r.hex ? "F".repeat(15) + "abcdef0123456789"[k] : String(k + 1).padStart(9, "9")) : r.hex ? `${k}Ab${k}` : String((k + 1) * 37),
+      );
+      const v = head + parts.map((p, k) => p + (k < values.length ? values[k] : "")).join("");
+      const span = recordSpan(v);
+      const m = span && (span.msg.includes("Init COMPLETE") || span.msg.includes("Init START")) ? readNcclMessage(span.msg) : null;
+      if (!m || m.kind !== "init" || m.phase !== e.phase) return;
+      const want = (f: string) => {
+        const k = fields.indexOf(f);
+        return k < 0 ? undefined : f === "comm" || f === "commId" ? `0x${values[k]}` : f === "busId" ? values[k] : Number(values[k]);
+      };
+      const got: Record<string, unknown> = { comm: m.comm, rank: m.rank, nranks: m.nranks, cudaDev: m.cudaDev, nvmlDev: m.nvmlDev, busId: m.busId, commId: m.commId };
+      const learnt: Record<string, unknown> = { comm: e.comm, rank: e.rank, nranks: e.nranks, busId: e.busId, commId: e.commId };
+      for (const f of Object.keys(got)) {
+        const w = want(f);
+        // (a field without a run: as the line read to, where the event shows it; cudaDev and nvmlDev only by their runs)
+        if (w !== undefined ? got[f] !== w : f in learnt ? got[f] !== learnt[f] : got[f] !== null) return;
+      }
+    }
+    counter.learnInitShape(text, parts, runs, { initShape: true, e, fields } satisfies InitShaped);
+  };
+  /** an Init line the fast path read from the bytes (see learnInit), `rest` its text after the header: as readInfo reads it */
+  const takeInitShaped = (f: InitShaped, read: LineRead, line: number, rest: string, emit: Emit) => {
+    const { e, fields } = f;
+    const shape = read.shape as InitShape;
+    const values: Record<string, string> = {};
+    let x = 0;
+    for (let q = 0; q < shape.runs.length; q++) {
+      x += shape.parts[q].length;
+      const r = shape.runs[q];
+      const d = x;
+      for (let c = rest.charCodeAt(x); x < rest.length && x - d < r.max && ((c >= 48 && c <= 57) || (r.hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)))); c = rest.charCodeAt(++x));
+      values[fields[q]] = rest.slice(d, x);
+    }
+    const num = (k: string) => (values[k] === undefined ? null : Number(values[k]));
+    const { who, tid } = read;
+    const parsedComm = values.comm !== undefined ? `0x${values.comm}` : e.comm;
+    const cudaDev = num("cudaDev");
+    const ev: NcclInitEvent = {
+      kind: "nccl.init", ev: { file: e.ev.file, line, text: (read.head + rest).trimEnd() }, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev,
+      phase: e.phase, comm: parsedComm ?? commOf(who, tid), rank: values.rank !== undefined ? Number(values.rank) : e.rank, nranks: values.nranks !== undefined ? Number(values.nranks) : e.nranks,
+      nvmlDev: num("nvmlDev") ?? cudaDev, busId: values.busId ?? e.busId, commId: values.commId !== undefined ? `0x${values.commId}` : e.commId,
+    };
+    emit(ev);
+    initAgain(who, tid, e.phase);
+    if (parsedComm && ev.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsedComm}`, ev.rank);
+    noteComm(who, tid, parsedComm);
   };
   /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
   const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
@@ -540,6 +624,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         // (only on a thread that printed an Init line of this phase before: one whose communicators come and go)
         const spans = rec.raw === rec.text && initAgain(who, tid, parsed.phase) ? initSpans(rec.text, msg, parsed.comm, parsed.commId) : null;
         if (spans !== null) candidate = { init: e, who, tid, spans };
+        if (rec.raw === rec.text) initLearn = e;
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
         noteComm(who, tid, parsed.comm);
         return;
@@ -648,6 +733,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
     noteFold(rec, e, signal) {
+      if (initLearn !== null && initLearn === e && signal === undefined) learnInit(rec.text, initLearn);
       const c = candidate;
       if (c !== null && c.init !== undefined) {
         if (c.init === e && signal === undefined && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
@@ -668,6 +754,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     read(rec, emit) {
       quiet = false;
       candidate = null;
+      initLearn = null;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
