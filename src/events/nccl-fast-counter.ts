@@ -213,20 +213,11 @@ export interface LearnedWrapper {
 
 /** A text the fast path folds (see `learnFold`). */
 interface Fold {
-  /** the rest of the line after the header (compared whole when nothing in it may vary) */
-  rest: Literal | undefined;
-  text: string;
-  length: number;
-  /** where the rest may vary (`[a, b)` pairs, ascending), and the literals around them (one more than the pairs) */
-  spans: number[];
-  segs: Literal[];
-  /** what may stand there: any digits, or any lower-case hex digits */
-  hex: boolean;
-  /** each line is its own (an Init line): no line alike folds with it, nor across it */
-  each: boolean;
+  /** the rest of the line after the header */
+  rest: Literal;
   /** what the reader folds the lines into */
   id: unknown;
-  /** its lines pending since the last line that ended a run (an `each` line, or the ordinary way's) */
+  /** its lines pending since the last line that ended a run (an Init line, or the ordinary way's) */
   open: Pending | undefined;
   openRun: number;
 }
@@ -447,13 +438,6 @@ export function connLayout(rest: string): ConnLayout | null {
   return { parts, runs };
 }
 
-/** How the text `learnFold` is told of may vary: at `spans` (`[a, b)` pairs of the text), digits or hex digits. */
-export interface FoldVariance {
-  spans: readonly number[];
-  hex?: boolean;
-  each?: boolean;
-}
-
 interface ExactWrapper extends LearnedWrapper {
   bytes: Literal;
   next: ExactWrapper | undefined;
@@ -501,10 +485,9 @@ export interface FastCounter {
   /**
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
    * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
-   * the same text is folded from now on, `id` standing for it, until `takeFolds`. `vary`: where the text may hold other
-   * digits too (a connection's channel, an Init line's communicator: the reader says the line reads alike but for them)
+   * the same text is folded from now on, `id` standing for it, until `takeFolds`
    */
-  learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
+  learnFold(text: string, id: unknown): boolean;
   /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
    * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
@@ -628,31 +611,16 @@ export function createFastCounter(
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
   const folded: Pending[] = [];
   let run = 0;
-  const learnFold = (text: string, id: unknown, vary?: FoldVariance): boolean => {
+  const learnFold = (text: string, id: unknown): boolean => {
     // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
     if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
     if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds || !wholeLine(text)) return false;
-    const h = head![0].length;
-    const rest = text.slice(h);
-    const spans = (vary?.spans ?? []).map((x) => x - h);
-    const hex = vary?.hex === true;
-    const segs: string[] = [];
-    for (let q = 0, from = 0; q <= spans.length; q += 2) {
-      const a = q < spans.length ? spans[q] : rest.length;
-      if (a < from || (q < spans.length && !(hex ? /^[0-9a-f]+$/ : /^[0-9]+$/).test(rest.slice(a, spans[q + 1])))) return false;
-      segs.push(rest.slice(from, a));
-      from = spans[q + 1];
-    }
+    const rest = text.slice(head![0].length);
     const list = (k.folds ??= []);
-    const same = (f: Fold) => f.length === rest.length && f.hex === hex && f.spans.length === spans.length && f.spans.every((x, q) => x === spans[q]) && (f.rest !== undefined ? f.rest.text === rest : f.segs.every((g, x) => g.text === segs[x]));
-    if (list.length >= MAX_FOLDS_PER_KEY || list.some(same)) return false;
-    const varies = spans.length > 0;
-    list.push({
-      rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, spans, segs: varies ? segs.map((g) => new Literal(g)) : [], hex,
-      each: vary?.each === true, id, open: undefined, openRun: -1,
-    });
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.rest.text === rest)) return false;
+    list.push({ rest: new Literal(rest), id, open: undefined, openRun: -1 });
     foldCount++;
     return true;
   };
@@ -1056,14 +1024,10 @@ export function createFastCounter(
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, conn: undefined, init: false, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        const pend: Pending = { fold: f, conn: undefined, init: false, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined };
         folded.push(pend);
-        // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
-        if (f.each) run++;
-        else {
-          f.open = pend;
-          f.openRun = run;
-        }
+        f.open = pend;
+        f.openRun = run;
       }
     } else if (kind !== QUIET) {
       const a = devActivity(k);
@@ -1080,25 +1044,8 @@ export function createFastCounter(
   /** the fold whose text is the rest of the line, `[r, e)`, or undefined */
   const foldAfter = (folds: Fold[], r: number, e: number): Fold | undefined => {
     const len = e - r;
-    for (let q = 0; q < folds.length; q++) {
-      const f = folds[q];
-      if (f.length === len && (f.rest !== undefined ? f.rest.at(view, r, e) : variedAt(f, r, e))) return f;
-    }
+    for (let q = 0; q < folds.length; q++) if (folds[q].rest.length === len && folds[q].rest.at(view, r, e)) return folds[q];
     return undefined;
-  };
-  /** the rest `[r, e)` is fold `f`'s text, any digits (or hex digits) where it may vary */
-  const variedAt = (f: Fold, r: number, e: number): boolean => {
-    const { spans, segs } = f;
-    let from = r;
-    for (let q = 0; q < spans.length; q += 2) {
-      if (!segs[q >> 1].at(view, from, r + spans[q])) return false;
-      for (let x = r + spans[q]; x < r + spans[q + 1]; x++) {
-        const c = body[x];
-        if ((c < 48 || c > 57) && (!f.hex || c < 97 || c > 102)) return false;
-      }
-      from = r + spans[q + 1];
-    }
-    return segs[spans.length >> 1].at(view, from, e);
   };
   /** the rest of the line, `[r, e)`, is one of `quiet` */
   const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {

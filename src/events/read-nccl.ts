@@ -9,7 +9,7 @@ import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
-import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns } from "../../grammars/signatures.js";
+import { signatureFreeHeader, signatureFreeWithRuns } from "../../grammars/signatures.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
@@ -238,7 +238,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
     quietElsewhere: (line, rest) => {
       const span = recordSpan(line);
-      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
+      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWithRuns([line], []);
     },
     // (the header as the ordinary way reads it: who and thread, and no signature's word in it)
     connHeaderOk: (header) => {
@@ -252,18 +252,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; init?: undefined; signal?: SignalEvent };
-  /** the text of a line the fast path took, of the header of `e`'s and `rest` (see FastCounter.takeFolds), as evidence */
-  const textOf = (e: { ev: { text: string } }, rest: string) => (e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")) + rest).trimEnd();
-  // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
-  // commId's) comes (each its own event): `spans`, where they stand in the text
-  type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[] };
+  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; signal?: SignalEvent };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
   // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
   // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
-  let candidate: Folded | InitFolded | null = null;
+  let candidate: Folded | null = null;
   // (`shaped`: a connection line of the usual shape, which the fast path may read from the bytes: see learnShape)
   const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, shaped = false) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
@@ -273,10 +268,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
-      const f = id as Folded | InitFolded;
-      if ((f as unknown as InitShaped).initShape) return takeInitShaped(f as unknown as InitShaped, conn!, first, rest!, emit);
-      if (conn !== undefined) return takeConn(f as Folded, conn as ConnRead, own, n, first, last, rest!, emit);
-      if (f.init !== undefined) return takeInit(f, first, rest!, emit);
+      if ((id as InitShaped).initShape) return takeInitShaped(id as InitShaped, conn!, first, rest!, emit);
+      const f = id as Folded;
+      if (conn !== undefined) return takeConn(f, conn as ConnRead, own, n, first, last, rest!, emit);
       const e = f.e;
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
@@ -417,38 +411,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       nvmlDev: num("nvmlDev") ?? cudaDev, busId: values.busId ?? e.busId, commId: values.commId !== undefined ? `0x${values.commId}` : e.commId,
     };
     emit(ev);
-    initAgain(who, tid, e.phase);
     if (parsedComm && ev.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsedComm}`, ev.rank);
     noteComm(who, tid, parsedComm);
-  };
-  /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
-  const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
-    const e = f.init;
-    const text = textOf(e, rest);
-    const at = (k: number) => text.slice(f.spans[k] - 2, f.spans[k + 1]);
-    const comm = at(0);
-    const commId = f.spans.length > 2 ? at(2) : e.commId;
-    emit({ ...e, ev: { file: e.ev.file, line, text }, comm, commId });
-    if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
-    noteComm(f.who, f.tid, comm);
-  };
-  /**
-   * A bare Init record, read to `e`, reads alike with other hex digits for its communicator (and commId) at `spans`
-   * but for those: checked with all 0s and all fs there through each step of the ordinary way that reads text, and
-   * no signature can match whatever they are.
-   */
-  const alikeButComm = (text: string, spans: number[], e: NcclInitEvent): boolean => {
-    if (text !== text.trimEnd() || !signatureFreeWhateverDigits(text, spans, true)) return false;
-    for (const d of ["0", "f"]) {
-      let v = text;
-      for (let q = 0; q < spans.length; q += 2) v = v.slice(0, spans[q]) + d.repeat(spans[q + 1] - spans[q]) + v.slice(spans[q + 1]);
-      const span = recordSpan(v);
-      if (!span || !(span.msg.includes("Init COMPLETE") || span.msg.includes("Init START")) || span.msg.charCodeAt(0) !== text.charCodeAt(text.length - span.msg.length)) return false;
-      const m = readNcclMessage(span.msg);
-      const hex = (k: number) => v.slice(spans[k] - 2, spans[k + 1]);
-      if (m.kind !== "init" || m.comm !== hex(0) || m.commId !== (spans.length > 2 ? hex(2) : e.commId) || m.phase !== e.phase || m.rank !== e.rank || m.nranks !== e.nranks || (m.nvmlDev ?? m.cudaDev) !== e.nvmlDev || m.busId !== e.busId) return false;
-    }
-    return true;
   };
   /** the span of bare record text `v` as the ordinary way reads it (a whole INFO record, no wrapper), or null */
   const recordSpan = (v: string): NcclRecordSpan | null => {
@@ -458,33 +422,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const span = scanNcclRecord(v);
     return span && span.level === "INFO" && !span.legacy && !CHATTER.test(span.msg) && v.endsWith(span.msg) ? span : null;
   };
-  // the Init phases each thread printed (1: START, 2: COMPLETE)
-  const initPhases = new Map<string, number>();
-  const initAgain = (who: NcclWho, tid: number | null, phase: "START" | "COMPLETE"): boolean => {
-    const key = `${who.host}|${who.pid}|${tid}`;
-    const bit = phase === "START" ? 1 : 2;
-    const had = initPhases.get(key) ?? 0;
-    if (had & bit) return true;
-    if (initPhases.size >= NCCL_READER_LIMITS.comms) initPhases.clear();
-    initPhases.set(key, had | bit);
-    return false;
-  };
-  /** where the hex digits of Init message `msg`'s communicator (and commId) stand in record text `text` */
-  const initSpans = (text: string, msg: string, comm: string | null, commId: string | null): number[] | null => {
-    if (comm === null || !comm.startsWith("0x") || !text.endsWith(msg)) return null;
-    const off = text.length - msg.length;
-    // (` comm 0x…`, or the message's start in NCCL ≤2.7: `comm 0x… rank …`)
-    const c = msg.startsWith(`comm ${comm} `) ? -1 : msg.indexOf(` comm ${comm} `);
-    if (c < 0 && !msg.startsWith("comm ")) return null;
-    const spans = [off + c + 8, off + c + 6 + comm.length];
-    if (commId !== null) {
-      const i = msg.indexOf(`commId ${commId}`, c);
-      if (i < 0) return null;
-      spans.push(off + i + 9, off + i + 7 + commId.length);
-    }
-    return spans;
-  };
-
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
 
@@ -621,9 +558,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (parsed.kind === "init") {
         const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId };
         emit(e);
-        // (only on a thread that printed an Init line of this phase before: one whose communicators come and go)
-        const spans = rec.raw === rec.text && initAgain(who, tid, parsed.phase) ? initSpans(rec.text, msg, parsed.comm, parsed.commId) : null;
-        if (spans !== null) candidate = { init: e, who, tid, spans };
+        // (its shape may be read from the bytes from now on: see learnInit)
         if (rec.raw === rec.text) initLearn = e;
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
         noteComm(who, tid, parsed.comm);
@@ -735,10 +670,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteFold(rec, e, signal) {
       if (initLearn !== null && initLearn === e && signal === undefined) learnInit(rec.text, initLearn);
       const c = candidate;
-      if (c !== null && c.init !== undefined) {
-        if (c.init === e && signal === undefined && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
-        return;
-      }
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
       // (a line a signature also reads folds only whole: the signal is the same for the same text alone)
