@@ -144,6 +144,8 @@ const MAX_SHAPES = 256;
 const CONN = -3;
 /** an Init line read from the bytes (see learnInitShape) */
 const INIT = -4;
+/** a line of a text read after another header to an event no header but the one it names changes (see learnElsewhere) */
+const ELSE = -5;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -220,6 +222,14 @@ interface Fold {
   /** its lines pending since the last line that ended a run (an Init line, or the ordinary way's) */
   open: Pending | undefined;
   openRun: number;
+}
+
+/** A text read to one event of the header's process alone (see `learnElsewhere`). */
+interface Elsewhere {
+  rest: Literal;
+  shape: { id: unknown };
+  /** a signature's word stands in it: a line of it is read so only when no signature matches it */
+  check: boolean;
 }
 
 /** Lines of one fold, or connection lines of one shape and peers after one header, pending, in the order of their first lines. */
@@ -508,6 +518,13 @@ export interface FastCounter {
    * entry (ending every run), `id` standing for what the reader reads them to
    */
   learnInitShape(text: string, parts: string[], runs: InitShape["runs"], id: unknown): boolean;
+  /**
+   * `text`, a bare ASCII record, was read to one event that the same text after another header reads to but for the
+   * header's host, pid and device (the reader says when): a bare line of the same text after any header is read so
+   * from now on, each its own pending entry, `id` standing for the event; `check`: a signature's word stands in the
+   * text (the line is then read so only when no signature matches it)
+   */
+  learnElsewhere(text: string, id: unknown, check: boolean): boolean;
   /** the shape learnConnShape learnt of `text`'s shape, if any */
   connShapeOf(text: string): ConnShape | undefined;
   /** some lines are folded and not yet taken */
@@ -544,6 +561,8 @@ export function createFastCounter(
     quietElsewhere?: (line: string, rest: string) => boolean;
     /** whether a connection line of a learnt shape may be read from the bytes after this header (see learnConnShape) */
     connHeaderOk?: (header: string) => boolean;
+    /** no signature matches this line (see learnElsewhere) */
+    signatureFree?: (line: string) => boolean;
   },
 ): FastCounter {
   const speculative = options.speculative;
@@ -598,13 +617,40 @@ export function createFastCounter(
     for (let x = 0; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
     return h;
   };
-  /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
-  const quietElsewhere = (r: number, e: number): Literal | undefined => {
+  /** the hash of the rest `[r, e)` as restHash makes it, and the texts read after another header it may be */
+  const hashAt = (r: number, e: number): number => {
     let h = 0x811c9dc5;
     for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
+    return h;
+  };
+  /** the text read to nothing after another header that the rest `[r, e)` (of hash `h`) is, or undefined */
+  const quietElsewhere = (h: number, r: number, e: number): Literal | undefined => {
     const same = quietRests.get(h);
     if (same === undefined) return undefined;
     for (const q of same) if (q.length === e - r && q.at(view, r, e)) return q;
+    return undefined;
+  };
+  // texts read to one event that no header but the one it names changes (see learnElsewhere), by restHash
+  const elseRests = new Map<number, Elsewhere[]>();
+  let elseCount = 0;
+  const learnElsewhere = (text: string, id: unknown, check: boolean): boolean => {
+    const head = HEADER_AHEAD.exec(text);
+    if (!head || elseCount >= MAX_QUIET || !wholeLine(text)) return false;
+    const rest = text.slice(head[0].length);
+    const h = restHash(rest);
+    const same = elseRests.get(h);
+    if (same?.some((x) => x.rest.text === rest)) return false;
+    const x: Elsewhere = { rest: new Literal(rest), shape: { id }, check };
+    if (same === undefined) elseRests.set(h, [x]);
+    else same.push(x);
+    elseCount++;
+    return true;
+  };
+  /** the text learnElsewhere was told of that the rest `[r, e)` (of hash `h`) is, or undefined */
+  const elsewhereAt = (h: number, r: number, e: number): Elsewhere | undefined => {
+    const same = elseRests.get(h);
+    if (same === undefined) return undefined;
+    for (const x of same) if (x.rest.length === e - r && x.rest.at(view, r, e)) return x;
     return undefined;
   };
   let foldCount = 0;
@@ -695,8 +741,7 @@ export function createFastCounter(
   const initAt = (k: FastKey, r: number, e: number): InitShape | undefined => {
     for (let q = 0; q < initShapes.length; q++) {
       if (!initFits(initShapes[q], r, e)) continue;
-      if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
-      return k.connOk ? initShapes[q] : undefined;
+      return headerOk(k) ? initShapes[q] : undefined;
     }
     return undefined;
   };
@@ -706,9 +751,10 @@ export function createFastCounter(
     let sh: ConnShape | undefined;
     for (let q = 0; q < shapes.length && sh === undefined; q++) if (shapeFits(shapes[q], body, e)) sh = shapes[q];
     if (sh === undefined) return undefined;
-    if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
-    return k.connOk ? sh : undefined;
+    return headerOk(k) ? sh : undefined;
   };
+  /** a line of a learnt shape may be read from the bytes after header `k` (asked of the reader once) */
+  const headerOk = (k: FastKey): boolean => (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false);
   /**
    * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
    * lines of its header, shape and peers in this run; false past the groups kept after a header
@@ -960,6 +1006,7 @@ export function createFastCounter(
     let shape: ConnShape | undefined;
     let group: ConnGroup | undefined;
     let init: InitShape | undefined;
+    let other: Elsewhere | undefined;
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
@@ -969,10 +1016,14 @@ export function createFastCounter(
       else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
       else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       else if (initShapes.length > 0 && (init = initAt(k, i + 1, e)) !== undefined) kind = INIT;
-      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
-        kind = QUIET;
-        (k.quiet ??= []).push(q);
-      } else return false;
+      else {
+        const h = quietRestCount > 0 || elseCount > 0 ? hashAt(i + 1, e) : 0;
+        if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(h, i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
+          kind = QUIET;
+          (k.quiet ??= []).push(q);
+        } else if (elseCount > 0 && (other = elsewhereAt(h, i + 1, e)) !== undefined && headerOk(k) && (!other.check || options.signatureFree!(body.toString("latin1", s, e)))) kind = ELSE;
+        else return false;
+      }
     }
     // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
     // left whole: see `wholeLine`)
@@ -1010,6 +1061,9 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
+    } else if (kind === ELSE) {
+      // (its own event, as the text's but of this header)
+      folded.push({ fold: undefined, conn: { shape: other!.shape, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: other!.rest.text });
     } else if (kind === INIT) {
       // (its own event; it ends the run of every fold, as an Init line folded after its header does)
       folded.push({ fold: undefined, conn: { shape: init!, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", i + 1, e) });
@@ -1199,6 +1253,7 @@ export function createFastCounter(
     learnFold,
     learnConnShape,
     learnInitShape,
+    learnElsewhere,
     connShapeOf,
     takeFolds,
     folding: () => folded.length > 0,

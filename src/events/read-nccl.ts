@@ -9,7 +9,7 @@ import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
-import { signatureFreeHeader, signatureFreeWithRuns } from "../../grammars/signatures.js";
+import { matchSignatures, signatureFreeHeader, signatureFreeWithRuns } from "../../grammars/signatures.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
@@ -240,6 +240,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const span = recordSpan(line);
       return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWithRuns([line], []);
     },
+    signatureFree: (line) => matchSignatures(line).length === 0,
     // (the header as the ordinary way reads it: who and thread, and no signature's word in it)
     connHeaderOk: (header) => {
       const m = FAST_HEADER.exec(header);
@@ -269,6 +270,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
       if ((id as InitShaped).initShape) return takeInitShaped(id as InitShaped, conn!, first, rest!, emit);
+      if ((id as Elsewhere).elsewhere) return takeElsewhere(id as Elsewhere, conn!, first, rest!, emit);
       const f = id as Folded;
       if (conn !== undefined) return takeConn(f, conn as ConnRead, own, n, first, last, rest!, emit);
       const e = f.e;
@@ -331,6 +333,21 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (got.comm !== (values.comm !== undefined ? `0x${values.comm}` : c.threadComm ? null : e.comm)) return false;
     }
     return counter.learnConnShape(text, c);
+  };
+  // texts read to one event that only the header's host, pid and device change, tried (see noteFold)
+  type Elsewhere = { elsewhere: true; e: NcclFoldedEvent };
+  const elseTried = new Set<string>();
+  /** a line of such a text after another header (`read`), line `line`: its event, as readInfo makes it */
+  const takeElsewhere = (f: Elsewhere, read: LineRead, line: number, rest: string, emit: Emit) => {
+    const e = f.e;
+    const { who, tid } = read;
+    const made1 = (made.get(e.kind) ?? 0) + 1;
+    made.set(e.kind, made1);
+    const text = read.head + rest;
+    const own = { ...e, ev: { file: e.ev.file, line, text: text.trimEnd() }, host: who.host, pid: who.pid, dev: who.dev } as NcclFoldedEvent;
+    emit(own);
+    // (as noteFold would of the line read the ordinary way: the lines of its text after its header fold from now on)
+    if (made1 >= keptPerKind) counter.learnFold(text, { e: own, who, tid, threadComm: false } satisfies Folded);
   };
   // the Init event of the bare record at hand, whose shape the fast path may learn (see learnInit), and the shapes
   // tried (each once)
@@ -670,6 +687,15 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     noteFold(rec, e, signal) {
       if (initLearn !== null && initLearn === e && signal === undefined) learnInit(rec.text, initLearn);
       const c = candidate;
+      // (a bootstrap, network, env or GDR line: its event names the header's process and nothing else of it)
+      if (c !== null && c.e === e && c.e.kind !== "nccl.connection" && signal === undefined && rec.raw === rec.text) {
+        const rest = rec.text.slice(rec.text.indexOf("] NCCL INFO ") + 1);
+        if (!elseTried.has(rest)) {
+          if (elseTried.size >= 4096) elseTried.clear();
+          elseTried.add(rest);
+          counter.learnElsewhere(rec.text, { elsewhere: true, e: c.e } satisfies Elsewhere, !signatureFreeWithRuns([rest], []));
+        }
+      }
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
       // (a line a signature also reads folds only whole: the signal is the same for the same text alone)
