@@ -288,7 +288,8 @@ export interface LineRead {
  * digits) where its numbers stand.
  */
 export interface InitShape {
-  parts: Literal[];
+  /** (bytes, not Literals: a short one would send Literal.at, which every line's header takes, down other paths) */
+  parts: Uint8Array[];
   runs: { hex: boolean; min: number; max: number }[];
   id: unknown;
 }
@@ -719,16 +720,19 @@ export function createFastCounter(
     if (initShapes.length >= MAX_SHAPES || !wholeLine(text) || !HEADER_AHEAD.test(text)) return false;
     // (a run is read to its last digit: what follows must not be one)
     for (let q = 0; q < runs.length; q++) if (parts[q + 1].length > 0 ? isHex(parts[q + 1].charCodeAt(0)) : q + 1 < runs.length) return false;
-    initShapes.push({ parts: parts.map((t) => new Literal(t)), runs, id });
+    initShapes.push({ parts: parts.map((t) => Buffer.from(t, "latin1")), runs, id });
     return true;
   };
   /** the rest `[r, e)` is of Init shape `sh` */
   const initFits = (sh: InitShape, r: number, e: number): boolean => {
     const { parts, runs } = sh;
+    // (its end first: the phase tells the shapes apart)
+    const end = parts[runs.length];
+    if (e - end.length < r || !same(body, e - end.length, end)) return false;
     let x = r;
     for (let q = 0; ; q++) {
       const lit = parts[q];
-      if (!lit.at(view, x, e)) return false;
+      if (x + lit.length > e || !same(body, x, lit)) return false;
       x += lit.length;
       if (q === runs.length) return x === e;
       const run = runs[q];
@@ -1001,30 +1005,9 @@ export function createFastCounter(
     const i = keyEnd;
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
-    let kind = matchAfterHeader(body, view, i, e);
-    let fold: Fold | undefined;
-    let shape: ConnShape | undefined;
-    let group: ConnGroup | undefined;
-    let init: InitShape | undefined;
-    let other: Elsewhere | undefined;
-    if (kind === NO_MATCH) {
-      // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
-      if (p !== s) return false;
-      let q: Literal | undefined;
-      if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
-      else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
-      else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
-      else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
-      else if (initShapes.length > 0 && (init = initAt(k, i + 1, e)) !== undefined) kind = INIT;
-      else {
-        const h = quietRestCount > 0 || elseCount > 0 ? hashAt(i + 1, e) : 0;
-        if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(h, i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
-          kind = QUIET;
-          (k.quiet ??= []).push(q);
-        } else if (elseCount > 0 && (other = elsewhereAt(h, i + 1, e)) !== undefined && headerOk(k) && (!other.check || options.signatureFree!(body.toString("latin1", s, e)))) kind = ELSE;
-        else return false;
-      }
-    }
+    const kind = matchAfterHeader(body, view, i, e);
+    // (only a bare line: it is then the very text the reader read to nothing, or a set-up line: see setupTaken)
+    if (kind === NO_MATCH) return p === s && setupTaken(k, s, i, e, lineNo);
     // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
     // left whole: see `wholeLine`)
     if (kind > 0) {
@@ -1061,18 +1044,75 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
-    } else if (kind === ELSE) {
+    } else {
+      const a = devActivity(k);
+      if (speculative && !armed(a, exact)) return false;
+      if (a) {
+        if (kind === CHAT) a.proxy++;
+        else a.trace++;
+      }
+    }
+    if (speculative && exact !== undefined && exact.origin.process !== undefined) lastBehind = exact;
+    lastFastLine = lineNo;
+    return true;
+  };
+  // what setupKind found for setupLine
+  let hitFold: Fold | undefined;
+  let hitShape: ConnShape | undefined;
+  let hitGroup: ConnGroup | undefined;
+  let hitInit: InitShape | undefined;
+  let hitOther: Elsewhere | undefined;
+  /**
+   * A bare line `[s, e)` after header `k` (its `]` at `i`), line `lineNo`, that is no collective, chatter or TRACE line:
+   * whether the fast path takes it (see setupKind). (One function apart from `count`, too big to be inlined there: a
+   * collective line's path stays what the optimizing compiler inlines into `count`.)
+   */
+  const setupTaken = (k: FastKey, s: number, i: number, e: number, lineNo: number): boolean => {
+    const kind = setupKind(k, s, i, e);
+    if (kind === NO_MATCH) return false;
+    if (!k.hostSeen && !speculative) {
+      if (!options.hostSeen(k.who.host!)) return false;
+      k.hostSeen = true;
+    }
+    if (kind !== QUIET && !setupLine(k, kind, i, e, lineNo)) return false;
+    lastFastLine = lineNo;
+    return true;
+  };
+  /**
+   * What a bare line `[s, e)` after header `k` (its `]` at `i`) that is no collective, chatter or TRACE line is: QUIET
+   * (read to nothing), FOLD, CONN, INIT, ELSE (see the learn* functions), or NO_MATCH.
+   */
+  const setupKind = (k: FastKey, s: number, i: number, e: number): number => {
+    hitFold = hitShape = hitGroup = hitInit = hitOther = undefined;
+    let q: Literal | undefined;
+    if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) return QUIET;
+    if (k.folds !== undefined && (hitFold = foldAfter(k.folds, i + 1, e)) !== undefined) return FOLD;
+    if (k.conns !== undefined && (hitGroup = groupAt(k.conns, i + 1, e)) !== undefined) return CONN;
+    if (shapes.length > 0 && (hitShape = connAt(k, i + 1, e)) !== undefined) return CONN;
+    if (initShapes.length > 0 && (hitInit = initAt(k, i + 1, e)) !== undefined) return INIT;
+    if (quietRestCount === 0 && elseCount === 0) return NO_MATCH;
+    const h = hashAt(i + 1, e);
+    if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(h, i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
+      (k.quiet ??= []).push(q);
+      return QUIET;
+    }
+    if (elseCount > 0 && (hitOther = elsewhereAt(h, i + 1, e)) !== undefined && headerOk(k) && (!hitOther.check || options.signatureFree!(body.toString("latin1", s, e)))) return ELSE;
+    return NO_MATCH;
+  };
+  /** the set-up line at hand, of `kind` as setupKind found it, pending with its like; false if it goes the ordinary way after all */
+  const setupLine = (k: FastKey, kind: number, i: number, e: number, lineNo: number): boolean => {
+    if (kind === ELSE) {
       // (its own event, as the text's but of this header)
-      folded.push({ fold: undefined, conn: { shape: other!.shape, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: other!.rest.text });
+      folded.push({ fold: undefined, conn: { shape: hitOther!.shape, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: hitOther!.rest.text });
     } else if (kind === INIT) {
-      // (its own event; it ends the run of every fold, as an Init line folded after its header does)
-      folded.push({ fold: undefined, conn: { shape: init!, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", i + 1, e) });
+      // (its own event; it ends the run of every fold: the lines alike after it are of another communicator)
+      folded.push({ fold: undefined, conn: { shape: hitInit!, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", i + 1, e) });
       run++;
     } else if (kind === CONN) {
-      if (group !== undefined) connPend(group, -1, i + 1, e, lineNo);
-      else if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
-    } else if (kind === FOLD) {
-      const f = fold!;
+      if (hitGroup !== undefined) connPend(hitGroup, -1, i + 1, e, lineNo);
+      else if (!connRead(k, hitShape!, i + 1, e, lineNo)) return false;
+    } else {
+      const f = hitFold!;
       const o = f.open;
       if (o !== undefined && f.openRun === run) {
         o.n++;
@@ -1083,16 +1123,7 @@ export function createFastCounter(
         f.open = pend;
         f.openRun = run;
       }
-    } else if (kind !== QUIET) {
-      const a = devActivity(k);
-      if (speculative && !armed(a, exact)) return false;
-      if (a) {
-        if (kind === CHAT) a.proxy++;
-        else a.trace++;
-      }
     }
-    if (speculative && exact !== undefined && exact.origin.process !== undefined) lastBehind = exact;
-    lastFastLine = lineNo;
     return true;
   };
   /** the fold whose text is the rest of the line, `[r, e)`, or undefined */

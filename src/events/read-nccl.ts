@@ -409,23 +409,32 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const takeInitShaped = (f: InitShaped, read: LineRead, line: number, rest: string, emit: Emit) => {
     const { e, fields } = f;
     const shape = read.shape as InitShape;
-    const values: Record<string, string> = {};
+    // (each field's digits; undefined where the shape has no run for it)
+    let comm: string | undefined, rank: string | undefined, nranks: string | undefined, cudaDev: string | undefined, nvmlDev: string | undefined, busId: string | undefined, commId: string | undefined;
     let x = 0;
     for (let q = 0; q < shape.runs.length; q++) {
       x += shape.parts[q].length;
       const r = shape.runs[q];
       const d = x;
       for (let c = rest.charCodeAt(x); x < rest.length && x - d < r.max && ((c >= 48 && c <= 57) || (r.hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)))); c = rest.charCodeAt(++x));
-      values[fields[q]] = rest.slice(d, x);
+      const v = rest.slice(d, x);
+      switch (fields[q]) {
+        case "comm": comm = v; break;
+        case "rank": rank = v; break;
+        case "nranks": nranks = v; break;
+        case "cudaDev": cudaDev = v; break;
+        case "nvmlDev": nvmlDev = v; break;
+        case "busId": busId = v; break;
+        default: commId = v;
+      }
     }
-    const num = (k: string) => (values[k] === undefined ? null : Number(values[k]));
     const { who, tid } = read;
-    const parsedComm = values.comm !== undefined ? `0x${values.comm}` : e.comm;
-    const cudaDev = num("cudaDev");
+    const parsedComm = comm !== undefined ? `0x${comm}` : e.comm;
+    // (made as a copy of the event the shape was learnt from: the events reducers see keep one layout)
     const ev: NcclInitEvent = {
-      kind: "nccl.init", ev: { file: e.ev.file, line, text: (read.head + rest).trimEnd() }, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev,
-      phase: e.phase, comm: parsedComm ?? commOf(who, tid), rank: values.rank !== undefined ? Number(values.rank) : e.rank, nranks: values.nranks !== undefined ? Number(values.nranks) : e.nranks,
-      nvmlDev: num("nvmlDev") ?? cudaDev, busId: values.busId ?? e.busId, commId: values.commId !== undefined ? `0x${values.commId}` : e.commId,
+      ...e, ev: { file: e.ev.file, line, text: (read.head + rest).trimEnd() }, host: who.host, pid: who.pid, dev: who.dev,
+      comm: parsedComm ?? commOf(who, tid), rank: rank !== undefined ? Number(rank) : e.rank, nranks: nranks !== undefined ? Number(nranks) : e.nranks,
+      nvmlDev: nvmlDev !== undefined ? Number(nvmlDev) : cudaDev !== undefined ? Number(cudaDev) : null, busId: busId ?? e.busId, commId: commId !== undefined ? `0x${commId}` : e.commId,
     };
     emit(ev);
     if (parsedComm && ev.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsedComm}`, ev.rank);
