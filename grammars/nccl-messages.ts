@@ -47,27 +47,6 @@ const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
 const INIT_LOOSE = /- Init (START|COMPLETE)/;
-const INIT_AT = new RegExp(INIT.source, "d");
-/**
- * Where an Init message's numbers stand as readNcclMessage reads them (`[start, end)` of the communicator's and the
- * commId's hex digits after `0x`, of rank, nranks, cudaDev, nvmlDev and busId), by field; null when INIT does not read
- * it (the loose form, or another message first).
- */
-export function initNumberSpans(msg: string): Record<string, [number, number]> | null {
-  const first = readNcclMessage(msg);
-  const m = first.kind === "init" ? INIT_AT.exec(msg) : null;
-  if (!m?.indices) return null;
-  const out: Record<string, [number, number]> = {};
-  const names = ["comm", "rank", "nranks", "cudaDev", "nvmlDev", "busId", "commId"];
-  names.forEach((name, k) => {
-    const at = m.indices![k + 1];
-    if (!at) return;
-    const hex0x = name === "comm" || name === "commId";
-    if (hex0x && !m[k + 1].startsWith("0x")) return;
-    out[name] = hex0x ? [at[0] + 2, at[1]] : [at[0], at[1]];
-  });
-  return out;
-}
 // (a record cut after `nNodes K` still says how many nodes the communicator spans)
 const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+)(?= |$)(?: localRanks (\d+)(?: localRank (\d+))?)?/;
 const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;

@@ -3,6 +3,7 @@ import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } fro
 import { memorySource } from "../src/input/memory.js";
 import { foldedLines } from "./helpers/folded.js";
 import { FAST_LIMITS } from "../src/events/nccl-fast-counter.js";
+import { signatureFreeWhateverDigits, matchSignatures } from "../grammars/signatures.js";
 
 /**
  * A big job's set-up prints no line twice, but each rank prints its connections channel after channel: lines alike
@@ -144,5 +145,27 @@ describe("connection lines alike but for the channel, folded by the fast path", 
     expect(ordinary.filter((l) => l.endsWith("cudaDriverVersion 12040")).length).toBe(1);
     // a host name a signature reads: nothing folds but what repeats whole (nothing here)
     expect(foldedLines(wideLog({ era: "2.21", nodes: 2, gpus: 4, channels: 16, attempts: 1, host: "timeout" }), KEPT).repeats).toBe(0);
+  });
+});
+
+describe("signatureFreeWhateverDigits", () => {
+  it("says a line matches no signature whatever digits stand at [a, b), as trying them all does", () => {
+    const lines = [
+      "h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+      "gdr:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+      "h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via NET/IB/0 GDR 00",
+      "h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via NET/Socket/0",
+      "timeout:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+    ];
+    for (const line of lines) {
+      for (const [a, b] of [[28, 30], [line.length - 2, line.length]] as const) {
+        let any = false;
+        for (let d = 0; d < 100; d++) any ||= matchSignatures(line.slice(0, a) + String(d).padStart(2, "0") + line.slice(b)).length > 0;
+        if (signatureFreeWhateverDigits(line, [a, b])) expect(any, `${line} ${a}`).toBe(false);
+      }
+    }
+    expect(signatureFreeWhateverDigits(lines[0], [28, 30])).toBe(true);
+    // `GDR 0` is a signature's word: the digits there could make it
+    expect(signatureFreeWhateverDigits(lines[2], [lines[2].length - 2, lines[2].length])).toBe(false);
   });
 });

@@ -196,10 +196,9 @@ describe("set-up lines folded by the fast path", () => {
     expect(folded(setupLog(cases[1]))).toBeGreaterThan(70);
     for (const era of ["2.4", "2.21"]) {
       const text = setupLog({ era, wrap: "bare", sizes: [4], rounds: 6, net: "ib" });
-      // (48 Init lines: the first of each phase goes the ordinary way, and its shape is learnt: the others are read from
-      // the bytes, after whatever header)
+      // (48 Init lines: the first of each thread and phase go the ordinary way, and the second, which is learnt)
       expect(text.split("\n").filter((l) => l.includes(" - Init ")).length, era).toBe(48);
-      expect(foldedLines(text, KEPT).ordinary.filter((l) => l.includes(" - Init ")).length, era).toBe(2);
+      expect(foldedLines(text, KEPT).ordinary.filter((l) => l.includes(" - Init ")).length, era).toBe(16);
     }
     const recovered = JSON.parse(await read(setupLog(cases.find((c) => c.tentative)!)));
     expect(recovered.report.facts.recovered).toMatchObject([{ kind: "error-return", failure: { text: expect.stringContaining("socket.cc:564 -> 2") } }]);

@@ -142,10 +142,6 @@ const MAX_FOLDS_PER_KEY = 128;
 const MAX_SHAPES = 256;
 /** a connection line read from the bytes (see learnConnShape): pending with its like until the ordinary way reads a line */
 const CONN = -3;
-/** an Init line read from the bytes (see learnInitShape) */
-const INIT = -4;
-/** a line of a text read after another header to an event no header but the one it names changes (see learnElsewhere) */
-const ELSE = -5;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -215,29 +211,28 @@ export interface LearnedWrapper {
 
 /** A text the fast path folds (see `learnFold`). */
 interface Fold {
-  /** the rest of the line after the header */
-  rest: Literal;
+  /** the rest of the line after the header (compared whole when nothing in it may vary) */
+  rest: Literal | undefined;
+  text: string;
+  length: number;
+  /** where the rest may vary (`[a, b)` pairs, ascending), and the literals around them (one more than the pairs) */
+  spans: number[];
+  segs: Literal[];
+  /** what may stand there: any digits, or any lower-case hex digits */
+  hex: boolean;
+  /** each line is its own (an Init line): no line alike folds with it, nor across it */
+  each: boolean;
   /** what the reader folds the lines into */
   id: unknown;
-  /** its lines pending since the last line that ended a run (an Init line, or the ordinary way's) */
+  /** its lines pending since the last line that ended a run (an `each` line, or the ordinary way's) */
   open: Pending | undefined;
   openRun: number;
-}
-
-/** A text read to one event of the header's process alone (see `learnElsewhere`). */
-interface Elsewhere {
-  rest: Literal;
-  shape: { id: unknown };
-  /** a signature's word stands in it: a line of it is read so only when no signature matches it */
-  check: boolean;
 }
 
 /** Lines of one fold, or connection lines of one shape and peers after one header, pending, in the order of their first lines. */
 interface Pending {
   fold: Fold | undefined;
-  /** connection lines, or an Init line (`init`), read from the bytes */
-  conn: LineRead | undefined;
-  init: boolean;
+  conn: ConnRead | undefined;
   /** the communicator connection lines of a shape with RCCL's suffix name */
   comm: string | null;
   n: number;
@@ -272,33 +267,16 @@ export interface ConnShape {
   id: unknown;
 }
 
-/** A line read from the bytes after a header: what the reader reads its shape to, and the header's. */
-export interface LineRead {
-  shape: { id: unknown };
+/** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
+export interface ConnRead {
+  shape: ConnShape;
+  /** what the reader made of the first line (it keeps it here) */
+  memo: { of?: unknown };
   /** the header, `host:pid:tid [dev]` */
   head: string;
   who: NcclWho;
   tid: number;
-  /** the reader's notes on the header */
   keys: { thread?: string; proc?: string };
-}
-
-/**
- * An Init line's shape (see `learnInitShape`): the text after the header, `parts` around `runs` of digits (or hex
- * digits) where its numbers stand.
- */
-export interface InitShape {
-  /** (bytes, not Literals: a short one would send Literal.at, which every line's header takes, down other paths) */
-  parts: Uint8Array[];
-  runs: { hex: boolean; min: number; max: number }[];
-  id: unknown;
-}
-
-/** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
-export interface ConnRead extends LineRead {
-  shape: ConnShape;
-  /** what the reader made of the first line (it keeps it here) */
-  memo: { of?: unknown };
   channel: number;
   connIndex: number | null;
   from: number;
@@ -449,6 +427,13 @@ export function connLayout(rest: string): ConnLayout | null {
   return { parts, runs };
 }
 
+/** How the text `learnFold` is told of may vary: at `spans` (`[a, b)` pairs of the text), digits or hex digits. */
+export interface FoldVariance {
+  spans: readonly number[];
+  hex?: boolean;
+  each?: boolean;
+}
+
 interface ExactWrapper extends LearnedWrapper {
   bytes: Literal;
   next: ExactWrapper | undefined;
@@ -496,16 +481,17 @@ export interface FastCounter {
   /**
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
    * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
-   * the same text is folded from now on, `id` standing for it, until `takeFolds`
+   * the same text is folded from now on, `id` standing for it, until `takeFolds`. `vary`: where the text may hold other
+   * digits too (a connection's channel, an Init line's communicator: the reader says the line reads alike but for them)
    */
-  learnFold(text: string, id: unknown): boolean;
+  learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
    * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
    * `comm` the communicator an RCCL suffix names
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: LineRead | undefined, comm: string | null) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void;
   /**
    * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
    * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
@@ -513,19 +499,6 @@ export interface FastCounter {
    * line may be read so after a header (asked once per header).
    */
   learnConnShape(text: string, id: unknown): boolean;
-  /**
-   * Init lines of `text`'s shape (a bare ASCII record: after its header, `parts` around `runs` where its numbers may
-   * be any others, as the reader checked) are read from the bytes after any header from now on, each its own pending
-   * entry (ending every run), `id` standing for what the reader reads them to
-   */
-  learnInitShape(text: string, parts: string[], runs: InitShape["runs"], id: unknown): boolean;
-  /**
-   * `text`, a bare ASCII record, was read to one event that the same text after another header reads to but for the
-   * header's host, pid and device (the reader says when): a bare line of the same text after any header is read so
-   * from now on, each its own pending entry, `id` standing for the event; `check`: a signature's word stands in the
-   * text (the line is then read so only when no signature matches it)
-   */
-  learnElsewhere(text: string, id: unknown, check: boolean): boolean;
   /** the shape learnConnShape learnt of `text`'s shape, if any */
   connShapeOf(text: string): ConnShape | undefined;
   /** some lines are folded and not yet taken */
@@ -562,8 +535,6 @@ export function createFastCounter(
     quietElsewhere?: (line: string, rest: string) => boolean;
     /** whether a connection line of a learnt shape may be read from the bytes after this header (see learnConnShape) */
     connHeaderOk?: (header: string) => boolean;
-    /** no signature matches this line (see learnElsewhere) */
-    signatureFree?: (line: string) => boolean;
   },
 ): FastCounter {
   const speculative = options.speculative;
@@ -618,64 +589,52 @@ export function createFastCounter(
     for (let x = 0; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
     return h;
   };
-  /** the hash of the rest `[r, e)` as restHash makes it, and the texts read after another header it may be */
-  const hashAt = (r: number, e: number): number => {
+  /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
+  const quietElsewhere = (r: number, e: number): Literal | undefined => {
     let h = 0x811c9dc5;
     for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
-    return h;
-  };
-  /** the text read to nothing after another header that the rest `[r, e)` (of hash `h`) is, or undefined */
-  const quietElsewhere = (h: number, r: number, e: number): Literal | undefined => {
     const same = quietRests.get(h);
     if (same === undefined) return undefined;
     for (const q of same) if (q.length === e - r && q.at(view, r, e)) return q;
-    return undefined;
-  };
-  // texts read to one event that no header but the one it names changes (see learnElsewhere), by restHash
-  const elseRests = new Map<number, Elsewhere[]>();
-  let elseCount = 0;
-  const learnElsewhere = (text: string, id: unknown, check: boolean): boolean => {
-    const head = HEADER_AHEAD.exec(text);
-    if (!head || elseCount >= MAX_QUIET || !wholeLine(text)) return false;
-    const rest = text.slice(head[0].length);
-    const h = restHash(rest);
-    const same = elseRests.get(h);
-    if (same?.some((x) => x.rest.text === rest)) return false;
-    const x: Elsewhere = { rest: new Literal(rest), shape: { id }, check };
-    if (same === undefined) elseRests.set(h, [x]);
-    else same.push(x);
-    elseCount++;
-    return true;
-  };
-  /** the text learnElsewhere was told of that the rest `[r, e)` (of hash `h`) is, or undefined */
-  const elsewhereAt = (h: number, r: number, e: number): Elsewhere | undefined => {
-    const same = elseRests.get(h);
-    if (same === undefined) return undefined;
-    for (const x of same) if (x.rest.length === e - r && x.rest.at(view, r, e)) return x;
     return undefined;
   };
   let foldCount = 0;
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
   const folded: Pending[] = [];
   let run = 0;
-  const learnFold = (text: string, id: unknown): boolean => {
+  const learnFold = (text: string, id: unknown, vary?: FoldVariance): boolean => {
     // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
     if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
     if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds || !wholeLine(text)) return false;
-    const rest = text.slice(head![0].length);
+    const h = head![0].length;
+    const rest = text.slice(h);
+    const spans = (vary?.spans ?? []).map((x) => x - h);
+    const hex = vary?.hex === true;
+    const segs: string[] = [];
+    for (let q = 0, from = 0; q <= spans.length; q += 2) {
+      const a = q < spans.length ? spans[q] : rest.length;
+      if (a < from || (q < spans.length && !(hex ? /^[0-9a-f]+$/ : /^[0-9]+$/).test(rest.slice(a, spans[q + 1])))) return false;
+      segs.push(rest.slice(from, a));
+      from = spans[q + 1];
+    }
     const list = (k.folds ??= []);
-    if (list.length >= MAX_FOLDS_PER_KEY || list.some((f) => f.rest.text === rest)) return false;
-    list.push({ rest: new Literal(rest), id, open: undefined, openRun: -1 });
+    const same = (f: Fold) => f.length === rest.length && f.hex === hex && f.spans.length === spans.length && f.spans.every((x, q) => x === spans[q]) && (f.rest !== undefined ? f.rest.text === rest : f.segs.every((g, x) => g.text === segs[x]));
+    if (list.length >= MAX_FOLDS_PER_KEY || list.some(same)) return false;
+    const varies = spans.length > 0;
+    list.push({
+      rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, spans, segs: varies ? segs.map((g) => new Literal(g)) : [], hex,
+      each: vary?.each === true, id, open: undefined, openRun: -1,
+    });
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: LineRead | undefined, comm: string | null) => void): void => {
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
     for (const p of folded) {
       visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
       // (a group keeps no text past its run)
-      if (p.conn !== undefined && !p.init) (p.conn as ConnGroup).open = undefined;
+      if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
     }
     folded.length = 0;
     run++;
@@ -714,51 +673,15 @@ export function createFastCounter(
     });
     return true;
   };
-  // Init line shapes learnt (see learnInitShape)
-  const initShapes: InitShape[] = [];
-  const learnInitShape = (text: string, parts: string[], runs: InitShape["runs"], id: unknown): boolean => {
-    if (initShapes.length >= MAX_SHAPES || !wholeLine(text) || !HEADER_AHEAD.test(text)) return false;
-    // (a run is read to its last digit: what follows must not be one)
-    for (let q = 0; q < runs.length; q++) if (parts[q + 1].length > 0 ? isHex(parts[q + 1].charCodeAt(0)) : q + 1 < runs.length) return false;
-    initShapes.push({ parts: parts.map((t) => Buffer.from(t, "latin1")), runs, id });
-    return true;
-  };
-  /** the rest `[r, e)` is of Init shape `sh` */
-  const initFits = (sh: InitShape, r: number, e: number): boolean => {
-    const { parts, runs } = sh;
-    // (its end first: the phase tells the shapes apart)
-    const end = parts[runs.length];
-    if (e - end.length < r || !same(body, e - end.length, end)) return false;
-    let x = r;
-    for (let q = 0; ; q++) {
-      const lit = parts[q];
-      if (x + lit.length > e || !same(body, x, lit)) return false;
-      x += lit.length;
-      if (q === runs.length) return x === e;
-      const run = runs[q];
-      const d = x;
-      while (x < e && x - d < run.max && (run.hex ? isHex(body[x]) : body[x] >= 48 && body[x] <= 57)) x++;
-      if (x - d < run.min) return false;
-    }
-  };
-  /** the learnt Init shape the rest `[r, e)` after header `k` is of, or undefined */
-  const initAt = (k: FastKey, r: number, e: number): InitShape | undefined => {
-    for (let q = 0; q < initShapes.length; q++) {
-      if (!initFits(initShapes[q], r, e)) continue;
-      return headerOk(k) ? initShapes[q] : undefined;
-    }
-    return undefined;
-  };
   /** the learnt shape the rest of the line `[r, e)` after header `k` is of (its parts in `cf`), or undefined */
   const connAt = (k: FastKey, r: number, e: number): ConnShape | undefined => {
     if (!connParse(body, r, e, cf)) return undefined;
     let sh: ConnShape | undefined;
     for (let q = 0; q < shapes.length && sh === undefined; q++) if (shapeFits(shapes[q], body, e)) sh = shapes[q];
     if (sh === undefined) return undefined;
-    return headerOk(k) ? sh : undefined;
+    if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
+    return k.connOk ? sh : undefined;
   };
-  /** a line of a learnt shape may be read from the bytes after header `k` (asked of the reader once) */
-  const headerOk = (k: FastKey): boolean => (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false);
   /**
    * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
    * lines of its header, shape and peers in this run; false past the groups kept after a header
@@ -811,7 +734,7 @@ export function createFastCounter(
       return;
     }
     const comm = c >= 0 ? body.toString("latin1", c, cf[C_COMM + 1]) : null;
-    folded.push((g.open = { fold: undefined, conn: g, init: false, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
+    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
     g.openRun = run;
   };
   const eachKey = (f: (k: FastKey) => void) => {
@@ -1005,9 +928,23 @@ export function createFastCounter(
     const i = keyEnd;
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
-    const kind = matchAfterHeader(body, view, i, e);
-    // (only a bare line: it is then the very text the reader read to nothing, or a set-up line: see setupTaken)
-    if (kind === NO_MATCH) return p === s && setupTaken(k, s, i, e, lineNo);
+    let kind = matchAfterHeader(body, view, i, e);
+    let fold: Fold | undefined;
+    let shape: ConnShape | undefined;
+    let group: ConnGroup | undefined;
+    if (kind === NO_MATCH) {
+      // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
+      if (p !== s) return false;
+      let q: Literal | undefined;
+      if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
+      else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
+      else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
+      else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
+      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
+        kind = QUIET;
+        (k.quiet ??= []).push(q);
+      } else return false;
+    }
     // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
     // left whole: see `wholeLine`)
     if (kind > 0) {
@@ -1044,7 +981,26 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
-    } else {
+    } else if (kind === CONN) {
+      if (group !== undefined) connPend(group, -1, i + 1, e, lineNo);
+      else if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
+    } else if (kind === FOLD) {
+      const f = fold!;
+      const o = f.open;
+      if (o !== undefined && f.openRun === run) {
+        o.n++;
+        o.last = lineNo;
+      } else {
+        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        folded.push(pend);
+        // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
+        if (f.each) run++;
+        else {
+          f.open = pend;
+          f.openRun = run;
+        }
+      }
+    } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !armed(a, exact)) return false;
       if (a) {
@@ -1056,81 +1012,28 @@ export function createFastCounter(
     lastFastLine = lineNo;
     return true;
   };
-  // what setupKind found for setupLine
-  let hitFold: Fold | undefined;
-  let hitShape: ConnShape | undefined;
-  let hitGroup: ConnGroup | undefined;
-  let hitInit: InitShape | undefined;
-  let hitOther: Elsewhere | undefined;
-  /**
-   * A bare line `[s, e)` after header `k` (its `]` at `i`), line `lineNo`, that is no collective, chatter or TRACE line:
-   * whether the fast path takes it (see setupKind). (One function apart from `count`, too big to be inlined there: a
-   * collective line's path stays what the optimizing compiler inlines into `count`.)
-   */
-  const setupTaken = (k: FastKey, s: number, i: number, e: number, lineNo: number): boolean => {
-    const kind = setupKind(k, s, i, e);
-    if (kind === NO_MATCH) return false;
-    if (!k.hostSeen && !speculative) {
-      if (!options.hostSeen(k.who.host!)) return false;
-      k.hostSeen = true;
-    }
-    if (kind !== QUIET && !setupLine(k, kind, i, e, lineNo)) return false;
-    lastFastLine = lineNo;
-    return true;
-  };
-  /**
-   * What a bare line `[s, e)` after header `k` (its `]` at `i`) that is no collective, chatter or TRACE line is: QUIET
-   * (read to nothing), FOLD, CONN, INIT, ELSE (see the learn* functions), or NO_MATCH.
-   */
-  const setupKind = (k: FastKey, s: number, i: number, e: number): number => {
-    hitFold = hitShape = hitGroup = hitInit = hitOther = undefined;
-    let q: Literal | undefined;
-    if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) return QUIET;
-    if (k.folds !== undefined && (hitFold = foldAfter(k.folds, i + 1, e)) !== undefined) return FOLD;
-    if (k.conns !== undefined && (hitGroup = groupAt(k.conns, i + 1, e)) !== undefined) return CONN;
-    if (shapes.length > 0 && (hitShape = connAt(k, i + 1, e)) !== undefined) return CONN;
-    if (initShapes.length > 0 && (hitInit = initAt(k, i + 1, e)) !== undefined) return INIT;
-    if (quietRestCount === 0 && elseCount === 0) return NO_MATCH;
-    const h = hashAt(i + 1, e);
-    if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(h, i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
-      (k.quiet ??= []).push(q);
-      return QUIET;
-    }
-    if (elseCount > 0 && (hitOther = elsewhereAt(h, i + 1, e)) !== undefined && headerOk(k) && (!hitOther.check || options.signatureFree!(body.toString("latin1", s, e)))) return ELSE;
-    return NO_MATCH;
-  };
-  /** the set-up line at hand, of `kind` as setupKind found it, pending with its like; false if it goes the ordinary way after all */
-  const setupLine = (k: FastKey, kind: number, i: number, e: number, lineNo: number): boolean => {
-    if (kind === ELSE) {
-      // (its own event, as the text's but of this header)
-      folded.push({ fold: undefined, conn: { shape: hitOther!.shape, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: hitOther!.rest.text });
-    } else if (kind === INIT) {
-      // (its own event; it ends the run of every fold: the lines alike after it are of another communicator)
-      folded.push({ fold: undefined, conn: { shape: hitInit!, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo }, init: true, comm: null, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", i + 1, e) });
-      run++;
-    } else if (kind === CONN) {
-      if (hitGroup !== undefined) connPend(hitGroup, -1, i + 1, e, lineNo);
-      else if (!connRead(k, hitShape!, i + 1, e, lineNo)) return false;
-    } else {
-      const f = hitFold!;
-      const o = f.open;
-      if (o !== undefined && f.openRun === run) {
-        o.n++;
-        o.last = lineNo;
-      } else {
-        const pend: Pending = { fold: f, conn: undefined, init: false, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined };
-        folded.push(pend);
-        f.open = pend;
-        f.openRun = run;
-      }
-    }
-    return true;
-  };
   /** the fold whose text is the rest of the line, `[r, e)`, or undefined */
   const foldAfter = (folds: Fold[], r: number, e: number): Fold | undefined => {
     const len = e - r;
-    for (let q = 0; q < folds.length; q++) if (folds[q].rest.length === len && folds[q].rest.at(view, r, e)) return folds[q];
+    for (let q = 0; q < folds.length; q++) {
+      const f = folds[q];
+      if (f.length === len && (f.rest !== undefined ? f.rest.at(view, r, e) : variedAt(f, r, e))) return f;
+    }
     return undefined;
+  };
+  /** the rest `[r, e)` is fold `f`'s text, any digits (or hex digits) where it may vary */
+  const variedAt = (f: Fold, r: number, e: number): boolean => {
+    const { spans, segs } = f;
+    let from = r;
+    for (let q = 0; q < spans.length; q += 2) {
+      if (!segs[q >> 1].at(view, from, r + spans[q])) return false;
+      for (let x = r + spans[q]; x < r + spans[q + 1]; x++) {
+        const c = body[x];
+        if ((c < 48 || c > 57) && (!f.hex || c < 97 || c > 102)) return false;
+      }
+      from = r + spans[q + 1];
+    }
+    return segs[spans.length >> 1].at(view, from, e);
   };
   /** the rest of the line, `[r, e)`, is one of `quiet` */
   const quietAfter = (quiet: Literal[], r: number, e: number): boolean => {
@@ -1283,8 +1186,6 @@ export function createFastCounter(
     learnQuiet,
     learnFold,
     learnConnShape,
-    learnInitShape,
-    learnElsewhere,
     connShapeOf,
     takeFolds,
     folding: () => folded.length > 0,

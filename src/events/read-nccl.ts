@@ -1,15 +1,15 @@
 import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
-import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, initNumberSpans, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
+import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type InitShape, type LineRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
-import { matchSignatures, signatureFreeHeader, signatureFreeWithRuns } from "../../grammars/signatures.js";
+import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns } from "../../grammars/signatures.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
@@ -238,9 +238,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
     quietElsewhere: (line, rest) => {
       const span = recordSpan(line);
-      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWithRuns([line], []);
+      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
     },
-    signatureFree: (line) => matchSignatures(line).length === 0,
     // (the header as the ordinary way reads it: who and thread, and no signature's word in it)
     connHeaderOk: (header) => {
       const m = FAST_HEADER.exec(header);
@@ -253,13 +252,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; signal?: SignalEvent };
+  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; init?: undefined; signal?: SignalEvent };
+  /** the text of a line the fast path took, of the header of `e`'s and `rest` (see FastCounter.takeFolds), as evidence */
+  const textOf = (e: { ev: { text: string } }, rest: string) => (e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")) + rest).trimEnd();
+  // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
+  // commId's) comes (each its own event): `spans`, where they stand in the text
+  type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[] };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
   // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
   // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
-  let candidate: Folded | null = null;
+  let candidate: Folded | InitFolded | null = null;
   // (`shaped`: a connection line of the usual shape, which the fast path may read from the bytes: see learnShape)
   const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, shaped = false) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
@@ -269,10 +273,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
-      if ((id as InitShaped).initShape) return takeInitShaped(id as InitShaped, conn!, first, rest!, emit);
-      if ((id as Elsewhere).elsewhere) return takeElsewhere(id as Elsewhere, conn!, first, rest!, emit);
-      const f = id as Folded;
-      if (conn !== undefined) return takeConn(f, conn as ConnRead, own, n, first, last, rest!, emit);
+      const f = id as Folded | InitFolded;
+      if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
+      if (f.init !== undefined) return takeInit(f, first, rest!, emit);
       const e = f.e;
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
@@ -334,111 +337,34 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
     return counter.learnConnShape(text, c);
   };
-  // texts read to one event that only the header's host, pid and device change, tried (see noteFold)
-  type Elsewhere = { elsewhere: true; e: NcclFoldedEvent };
-  const elseTried = new Set<string>();
-  /** a line of such a text after another header (`read`), line `line`: its event, as readInfo makes it */
-  const takeElsewhere = (f: Elsewhere, read: LineRead, line: number, rest: string, emit: Emit) => {
-    const e = f.e;
-    const { who, tid } = read;
-    const made1 = (made.get(e.kind) ?? 0) + 1;
-    made.set(e.kind, made1);
-    const text = read.head + rest;
-    const own = { ...e, ev: { file: e.ev.file, line, text: text.trimEnd() }, host: who.host, pid: who.pid, dev: who.dev } as NcclFoldedEvent;
-    emit(own);
-    // (as noteFold would of the line read the ordinary way: the lines of its text after its header fold from now on)
-    if (made1 >= keptPerKind) counter.learnFold(text, { e: own, who, tid, threadComm: false } satisfies Folded);
+  /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
+  const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
+    const e = f.init;
+    const text = textOf(e, rest);
+    const at = (k: number) => text.slice(f.spans[k] - 2, f.spans[k + 1]);
+    const comm = at(0);
+    const commId = f.spans.length > 2 ? at(2) : e.commId;
+    emit({ ...e, ev: { file: e.ev.file, line, text }, comm, commId });
+    if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
+    noteComm(f.who, f.tid, comm);
   };
-  // the Init event of the bare record at hand, whose shape the fast path may learn (see learnInit), and the shapes
-  // tried (each once)
-  let initLearn: NcclInitEvent | null = null;
-  const initTried = new Set<string>();
-  type InitShaped = { initShape: true; e: NcclInitEvent; fields: string[] };
   /**
-   * Lets the fast path read Init lines of the shape of bare record `text` (read to `e`) after any header from the bytes:
-   * any numbers (1 to 9 digits; communicator, busId and commId 1 to 16 hex digits) where the message's numbers stand.
-   * Checked with numbers of the fewest and the most digits, each other than the rest, through each step of the
-   * ordinary way that reads text (peeling, splitting, the record's span, chatter, the message's reading), and no
-   * signature can match whatever they are.
+   * A bare Init record, read to `e`, reads alike with other hex digits for its communicator (and commId) at `spans`
+   * but for those: checked with all 0s and all fs there through each step of the ordinary way that reads text, and
+   * no signature can match whatever they are.
    */
-  const learnInit = (text: string, e: NcclInitEvent): void => {
-    const h = text.indexOf("] NCCL INFO ") + 1;
-    const rest = text.slice(h);
-    const spans = h > 0 ? initNumberSpans(rest.slice(11)) : null;
-    if (spans === null || /^ NCCL INFO (?:Channel |Ring |Coll)/.test(rest)) return;
-    const fields = Object.keys(spans).sort((a, b) => spans[a][0] - spans[b][0]);
-    const parts: string[] = [];
-    const runs: { hex: boolean; min: number; max: number }[] = [];
-    let from = 0;
-    for (const f of fields) {
-      parts.push(rest.slice(from, 11 + spans[f][0]));
-      const hex = f === "comm" || f === "commId" || f === "busId";
-      runs.push({ hex, min: 1, max: hex ? 16 : 9 });
-      from = 11 + spans[f][1];
-    }
-    parts.push(rest.slice(from));
-    const key = `${parts.join("\u0001")}|${fields.join()}`;
-    if (initTried.has(key)) return;
-    if (initTried.size >= 256) initTried.clear();
-    initTried.add(key);
-    if (!signatureFreeWithRuns(parts, runs)) return;
-    const head = text.slice(0, h);
-    for (const probe of [0, 1, 2]) {
-      const values = runs.map((r, k) =>
-        probe === 0 ? (r.hex ? "abcdef0123456789"[k] : String((k + 1) % 10)) : probe === 1 ? (r.hex ? "F".repeat(15) + "abcdef0123456789"[k] : String(k + 1).padStart(9, "9")) : r.hex ? `${k}Ab${k}` : String((k + 1) * 37),
-      );
-      const v = head + parts.map((p, k) => p + (k < values.length ? values[k] : "")).join("");
+  const alikeButComm = (text: string, spans: number[], e: NcclInitEvent): boolean => {
+    if (text !== text.trimEnd() || !signatureFreeWhateverDigits(text, spans, true)) return false;
+    for (const d of ["0", "f"]) {
+      let v = text;
+      for (let q = 0; q < spans.length; q += 2) v = v.slice(0, spans[q]) + d.repeat(spans[q + 1] - spans[q]) + v.slice(spans[q + 1]);
       const span = recordSpan(v);
-      const m = span && (span.msg.includes("Init COMPLETE") || span.msg.includes("Init START")) ? readNcclMessage(span.msg) : null;
-      if (!m || m.kind !== "init" || m.phase !== e.phase) return;
-      const want = (f: string) => {
-        const k = fields.indexOf(f);
-        return k < 0 ? undefined : f === "comm" || f === "commId" ? `0x${values[k]}` : f === "busId" ? values[k] : Number(values[k]);
-      };
-      const got: Record<string, unknown> = { comm: m.comm, rank: m.rank, nranks: m.nranks, cudaDev: m.cudaDev, nvmlDev: m.nvmlDev, busId: m.busId, commId: m.commId };
-      const learnt: Record<string, unknown> = { comm: e.comm, rank: e.rank, nranks: e.nranks, busId: e.busId, commId: e.commId };
-      for (const f of Object.keys(got)) {
-        const w = want(f);
-        // (a field without a run: as the line read to, where the event shows it; cudaDev and nvmlDev only by their runs)
-        if (w !== undefined ? got[f] !== w : f in learnt ? got[f] !== learnt[f] : got[f] !== null) return;
-      }
+      if (!span || !(span.msg.includes("Init COMPLETE") || span.msg.includes("Init START")) || span.msg.charCodeAt(0) !== text.charCodeAt(text.length - span.msg.length)) return false;
+      const m = readNcclMessage(span.msg);
+      const hex = (k: number) => v.slice(spans[k] - 2, spans[k + 1]);
+      if (m.kind !== "init" || m.comm !== hex(0) || m.commId !== (spans.length > 2 ? hex(2) : e.commId) || m.phase !== e.phase || m.rank !== e.rank || m.nranks !== e.nranks || (m.nvmlDev ?? m.cudaDev) !== e.nvmlDev || m.busId !== e.busId) return false;
     }
-    counter.learnInitShape(text, parts, runs, { initShape: true, e, fields } satisfies InitShaped);
-  };
-  /** an Init line the fast path read from the bytes (see learnInit), `rest` its text after the header: as readInfo reads it */
-  const takeInitShaped = (f: InitShaped, read: LineRead, line: number, rest: string, emit: Emit) => {
-    const { e, fields } = f;
-    const shape = read.shape as InitShape;
-    // (each field's digits; undefined where the shape has no run for it)
-    let comm: string | undefined, rank: string | undefined, nranks: string | undefined, cudaDev: string | undefined, nvmlDev: string | undefined, busId: string | undefined, commId: string | undefined;
-    let x = 0;
-    for (let q = 0; q < shape.runs.length; q++) {
-      x += shape.parts[q].length;
-      const r = shape.runs[q];
-      const d = x;
-      for (let c = rest.charCodeAt(x); x < rest.length && x - d < r.max && ((c >= 48 && c <= 57) || (r.hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)))); c = rest.charCodeAt(++x));
-      const v = rest.slice(d, x);
-      switch (fields[q]) {
-        case "comm": comm = v; break;
-        case "rank": rank = v; break;
-        case "nranks": nranks = v; break;
-        case "cudaDev": cudaDev = v; break;
-        case "nvmlDev": nvmlDev = v; break;
-        case "busId": busId = v; break;
-        default: commId = v;
-      }
-    }
-    const { who, tid } = read;
-    const parsedComm = comm !== undefined ? `0x${comm}` : e.comm;
-    // (made as a copy of the event the shape was learnt from: the events reducers see keep one layout)
-    const ev: NcclInitEvent = {
-      ...e, ev: { file: e.ev.file, line, text: (read.head + rest).trimEnd() }, host: who.host, pid: who.pid, dev: who.dev,
-      comm: parsedComm ?? commOf(who, tid), rank: rank !== undefined ? Number(rank) : e.rank, nranks: nranks !== undefined ? Number(nranks) : e.nranks,
-      nvmlDev: nvmlDev !== undefined ? Number(nvmlDev) : cudaDev !== undefined ? Number(cudaDev) : null, busId: busId ?? e.busId, commId: commId !== undefined ? `0x${commId}` : e.commId,
-    };
-    emit(ev);
-    if (parsedComm && ev.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsedComm}`, ev.rank);
-    noteComm(who, tid, parsedComm);
+    return true;
   };
   /** the span of bare record text `v` as the ordinary way reads it (a whole INFO record, no wrapper), or null */
   const recordSpan = (v: string): NcclRecordSpan | null => {
@@ -448,6 +374,33 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const span = scanNcclRecord(v);
     return span && span.level === "INFO" && !span.legacy && !CHATTER.test(span.msg) && v.endsWith(span.msg) ? span : null;
   };
+  // the Init phases each thread printed (1: START, 2: COMPLETE)
+  const initPhases = new Map<string, number>();
+  const initAgain = (who: NcclWho, tid: number | null, phase: "START" | "COMPLETE"): boolean => {
+    const key = `${who.host}|${who.pid}|${tid}`;
+    const bit = phase === "START" ? 1 : 2;
+    const had = initPhases.get(key) ?? 0;
+    if (had & bit) return true;
+    if (initPhases.size >= NCCL_READER_LIMITS.comms) initPhases.clear();
+    initPhases.set(key, had | bit);
+    return false;
+  };
+  /** where the hex digits of Init message `msg`'s communicator (and commId) stand in record text `text` */
+  const initSpans = (text: string, msg: string, comm: string | null, commId: string | null): number[] | null => {
+    if (comm === null || !comm.startsWith("0x") || !text.endsWith(msg)) return null;
+    const off = text.length - msg.length;
+    // (` comm 0x…`, or the message's start in NCCL ≤2.7: `comm 0x… rank …`)
+    const c = msg.startsWith(`comm ${comm} `) ? -1 : msg.indexOf(` comm ${comm} `);
+    if (c < 0 && !msg.startsWith("comm ")) return null;
+    const spans = [off + c + 8, off + c + 6 + comm.length];
+    if (commId !== null) {
+      const i = msg.indexOf(`commId ${commId}`, c);
+      if (i < 0) return null;
+      spans.push(off + i + 9, off + i + 7 + commId.length);
+    }
+    return spans;
+  };
+
   const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
 
@@ -584,8 +537,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (parsed.kind === "init") {
         const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId };
         emit(e);
-        // (its shape may be read from the bytes from now on: see learnInit)
-        if (rec.raw === rec.text) initLearn = e;
+        // (only on a thread that printed an Init line of this phase before: one whose communicators come and go)
+        const spans = rec.raw === rec.text && initAgain(who, tid, parsed.phase) ? initSpans(rec.text, msg, parsed.comm, parsed.commId) : null;
+        if (spans !== null) candidate = { init: e, who, tid, spans };
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
         noteComm(who, tid, parsed.comm);
         return;
@@ -694,16 +648,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
     noteFold(rec, e, signal) {
-      if (initLearn !== null && initLearn === e && signal === undefined) learnInit(rec.text, initLearn);
       const c = candidate;
-      // (a bootstrap, network, env or GDR line: its event names the header's process and nothing else of it)
-      if (c !== null && c.e === e && c.e.kind !== "nccl.connection" && signal === undefined && rec.raw === rec.text) {
-        const rest = rec.text.slice(rec.text.indexOf("] NCCL INFO ") + 1);
-        if (!elseTried.has(rest)) {
-          if (elseTried.size >= 4096) elseTried.clear();
-          elseTried.add(rest);
-          counter.learnElsewhere(rec.text, { elsewhere: true, e: c.e } satisfies Elsewhere, !signatureFreeWithRuns([rest], []));
-        }
+      if (c !== null && c.init !== undefined) {
+        if (c.init === e && signal === undefined && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
+        return;
       }
       if (c === null || c.e !== e || rec.raw !== rec.text || (made.get(c.e.kind) ?? 0) < keptPerKind) return;
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
@@ -720,7 +668,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     read(rec, emit) {
       quiet = false;
       candidate = null;
-      initLearn = null;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
