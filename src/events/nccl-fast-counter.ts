@@ -937,8 +937,9 @@ export function createFastCounter(
       if (p !== s) return false;
       let q: Literal | undefined;
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
-      else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
+      // (a connection line of a group first: most set-up lines are)
       else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
+      else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
       else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
         kind = QUIET;
