@@ -483,6 +483,51 @@ export function signatureFreeAroundNumbers(parts: readonly string[]): boolean {
   return true;
 }
 
+/** A run of characters that may vary in a line: `min` to `max` digits (`hex`: or hex digits, either case). */
+export interface VaryingRun {
+  hex: boolean;
+  min: number;
+  max: number;
+}
+
+/**
+ * No signature matches a line made of `parts` with, between each two, any run of `runs` (one fewer than the parts):
+ * the prefilter passes no word that could lie in the line, whatever the runs hold (each word tried at every place
+ * it could start, a run taking any count of characters it allows).
+ */
+export function signatureFreeWithRuns(parts: readonly string[], runs: readonly VaryingRun[]): boolean {
+  if (parts.length !== runs.length + 1 || parts.join("").length + runs.reduce((n, r) => n + r.max, 0) > SIGNATURE_SPAN) return false;
+  const lower = parts.map((p) => p.toLowerCase());
+  if (parts.some((p) => PREFILTER.test(p))) return false;
+  const fits = (c: string, r: VaryingRun) => (c >= "0" && c <= "9") || (r.hex && c >= "a" && c <= "f");
+  for (const w of PREFILTER_WORDS) {
+    // w[j..] from offset o of part k, or from run k with c characters of it taken
+    const inPart = (j: number, k: number, o: number): boolean => {
+      for (; j < w.length && o < lower[k].length; j++, o++) if (lower[k][o] !== w[j]) return false;
+      return j === w.length || (k < runs.length && inRun(j, k, 0));
+    };
+    const inRun = (j: number, k: number, c: number): boolean => {
+      if (j === w.length) return true;
+      if (c >= runs[k].min && inPart(j, k + 1, 0)) return true;
+      return c < runs[k].max && fits(w[j], runs[k]) && inRun(j + 1, k, c + 1);
+    };
+    // (a word that stands within a part the prefilter found below: here only those that reach a run)
+    for (let k = 0; k < runs.length; k++) {
+      for (let o = Math.max(0, lower[k].length - w.length + 1); o < lower[k].length; o++) if (inPart(0, k, o)) return false;
+      for (let c = 0; c < runs[k].max; c++) if (inRun(0, k, c)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * No signature's prefilter word lies in a line's start `text`, a record header that ends in `]`, nor runs on past it
+ * (no prefilter word holds a `]`): what follows it is then judged alone.
+ */
+export function signatureFreeHeader(text: string): boolean {
+  return text.length <= SIGNATURE_SPAN && text.endsWith("]") && !PREFILTER.test(text) && !PREFILTER_WORDS.some((w) => w.includes("]"));
+}
+
 const DIGIT_WORDS = PREFILTER_WORDS.filter((w) => /[0-9]/.test(w));
 /**
  * No signature matches `text` (of at most SIGNATURE_SPAN characters) with the characters at `spans` (`[a, b)` pairs)

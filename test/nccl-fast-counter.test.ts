@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fastHeader } from "../src/events/nccl-fast-counter.js";
+import { fastHeader, fastNcclHeader } from "../src/events/nccl-fast-counter.js";
 import { FAST_KEY } from "../src/events/nccl-fast-line.js";
 import { parseNcclHeader } from "../grammars/nccl.js";
 
 /**
  * The fast counter reads a header with a regular expression instead of the NCCL header grammar (so that a worker
- * thread that only counts loads no grammar): it must name the same host, pid and device, or leave the header alone.
+ * thread that only counts loads no grammar): it must name the same host, pid and device, or leave the header alone;
+ * and the NCCL reader takes a header of that shape so too (fastNcclHeader): the grammar's whole reading of it.
  */
 
 const hosts = ["gpu-node-a", "ip-10-0-0-1", "node1.cluster.local", "a", "A_b", "x.y-z", "123abc", "h100-sxm-7", "12345", "10.0.0.1", "_x", "-x", "a:b"];
@@ -31,6 +32,7 @@ describe("fastHeader reads a header as the grammar does", () => {
             read++;
             expect(FAST_KEY.test(h), h).toBe(true);
             expect(fast, h).toEqual(grammarWho(h));
+            expect(fastNcclHeader(h), h).toEqual(parseNcclHeader(h));
           }
         }
       }
@@ -52,6 +54,7 @@ describe("fastHeader reads a header as the grammar does", () => {
         if (fast === null) continue;
         read++;
         expect(fast, `${f}: ${m[1]}`).toEqual(grammarWho(m[1]));
+        expect(fastNcclHeader(m[1]), `${f}: ${m[1]}`).toEqual(parseNcclHeader(m[1]));
       }
     }
     expect(read).toBeGreaterThan(300);

@@ -7,10 +7,10 @@ import { signatureFreeWhateverDigits, matchSignatures } from "../grammars/signat
 
 /**
  * A big job's set-up prints no line twice, but each rank prints its connections channel after channel: lines alike
- * but for the channel number, which the fast path folds once the event store keeps no more connections (the
- * reader checks that any other digits there read alike: src/events/read-nccl.ts `alikeButChannel`). Past the fast
- * path's caps on headers and folds, it forgets them and learns afresh. The report, its state and the events kept
- * must be those of reading every line.
+ * but for the channel number, which the fast path reads from the bytes once the event store keeps no more
+ * connections (src/events/read-nccl.ts `learnShape`; test/setup-conn-bytes.test.ts). Past the fast path's caps on
+ * headers and folds, it forgets them and learns afresh. The report, its state and the events kept must be those of
+ * reading every line.
  */
 
 const hex = (n: number) => n.toString(16);

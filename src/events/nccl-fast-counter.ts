@@ -3,7 +3,7 @@ import { splitPhysicalLine } from "../records/split.js";
 import { processNames } from "../records/process-names.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { at as wildAt, literal as wildLiteral, type Literal as WildLiteral } from "./byte-literal.js";
-import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader } from "./nccl-fast-line.js";
+import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader, newChunk } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
@@ -117,6 +117,16 @@ export function fastHeader(key: string): NcclWho | null {
   return { host: m[1], pid: Number(m[2]), dev: Number(m[4]) };
 }
 
+/**
+ * The whole header of fastHeader's shape as the header grammar reads it (the reader takes it so: a big job's set-up
+ * brings a new header with each rank), or null (test/nccl-fast-counter.test.ts compares them).
+ */
+export function fastNcclHeader(key: string): { host: string; pid: number; tid: number; dev: number; ms: null; src: null; func: null } | null {
+  const m = FAST_HEADER.exec(key);
+  if (!m || !/[A-Za-z]/.test(m[1])) return null;
+  return { host: m[1], pid: Number(m[2]), tid: Number(m[3]), dev: Number(m[4]), ms: null, src: null, func: null };
+}
+
 /** headers kept, and lines folded (see `learnFold`) kept in all: past either, all are forgotten (tests lower them) */
 export const FAST_LIMITS = { keys: 4096, folds: 16384 };
 /** lines read to nothing kept (see `learnQuiet`), in all and after one header */
@@ -129,6 +139,10 @@ const QUIET = -1;
 const FOLD = -2;
 /** lines folded (see `learnFold`) kept after one header */
 const MAX_FOLDS_PER_KEY = 128;
+/** connection line shapes learnt (see learnConnShape) */
+const MAX_SHAPES = 256;
+/** a connection line read from the bytes (see learnConnShape): pending with its like until the ordinary way reads a line */
+const CONN = -3;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -159,6 +173,25 @@ interface FastKey {
   comm: Literal | null;
   commAct: Activity | null;
   devAct: Activity | null | undefined;
+  /** its thread id; whether a connection line after it may be read from the bytes (asked once); the reader's notes */
+  tid: number;
+  connOk: boolean | undefined;
+  memo: { thread?: string; proc?: string };
+  /** the connection lines read from the bytes after it, by shape and peers (see `connRead`), or undefined */
+  conns: ConnGroup[] | undefined;
+}
+
+/** Connection lines of one shape and peers after one header (see `connRead`). */
+interface ConnGroup extends ConnRead {
+  /** its lines pending in the current run */
+  open: Pending | undefined;
+  openRun: number;
+  /**
+   * its first line's rest after the channel number and the rest's length, when its shape has no RCCL suffix: a line of
+   * the same text but for the channel is of the group (found without reading the line's parts)
+   */
+  after: Literal | undefined;
+  restLength: number;
 }
 
 /**
@@ -197,14 +230,202 @@ interface Fold {
   openRun: number;
 }
 
-/** Lines of one fold pending, in the order of their first lines. */
+/** Lines of one fold, or connection lines of one shape and peers after one header, pending, in the order of their first lines. */
 interface Pending {
-  fold: Fold;
+  fold: Fold | undefined;
+  conn: ConnRead | undefined;
+  /** the communicator connection lines of a shape with RCCL's suffix name */
+  comm: string | null;
   n: number;
   first: number;
   last: number;
   /** the first line's rest, when it may vary */
   rest: string | undefined;
+}
+
+/**
+ * A connection line's shape as the regex of the ordinary way reads it (grammars/nccl.ts `CONNECTION_LINE`):
+ * `Channel|Ring <channel>[/<connIndex>] : <from>[[<dev>]] -> <to>[[<dev>]][ [send]| [receive]] via …`, each number of
+ * 1 to 9 digits, each device bracket of its length and kind of digits, the text from `via` to the line's end as it was.
+ */
+export interface ConnShape {
+  ring: boolean;
+  connIndex: boolean;
+  /** the device brackets' lengths (-1: none) and whether they hold hex digits */
+  fromDev: number;
+  fromHex: boolean;
+  toDev: number;
+  toHex: boolean;
+  /** 0, or 1 for ` [send]`, 2 for ` [receive]` */
+  dir: number;
+  /** the text from `via` to the line's end, or (`comm`) to RCCL's ` comm 0x<hex>[ nRanks <n>]` there */
+  tail: Literal;
+  /** the rest before the channel number (` NCCL INFO Channel `) */
+  pre: Literal;
+  comm: boolean;
+  nRanks: boolean;
+  /** what the reader reads lines of this shape to (see `learnConnShape`) */
+  id: unknown;
+}
+
+/** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
+export interface ConnRead {
+  shape: ConnShape;
+  /** what the reader made of the first line (it keeps it here) */
+  memo: { of?: unknown };
+  /** the header, `host:pid:tid [dev]` */
+  head: string;
+  who: NcclWho;
+  tid: number;
+  keys: { thread?: string; proc?: string };
+  channel: number;
+  connIndex: number | null;
+  from: number;
+  to: number;
+  fromDev: string | null;
+  toDev: string | null;
+}
+
+/** where connParse found a connection line's parts (start, end pairs; -1 where absent) */
+const C_CH = 0, C_CI = 2, C_FROM = 4, C_FD = 6, C_TO = 8, C_TD = 10, C_DIR = 12, C_TAIL = 13, C_RING = 14, C_COMM = 15, C_NR = 17, C_SFX = 19, C_SIZE = 20;
+const NCCL_INFO_BYTES = Buffer.from(" NCCL INFO ", "latin1");
+/** a run of 1 to 9 decimal digits at `x` (before `e`): where it ends, or -1 */
+const digitsAt = (b: Uint8Array, x: number, e: number): number => {
+  const s = x;
+  while (x < e && b[x] >= 48 && b[x] <= 57) x++;
+  return x > s && x - s <= 9 ? x : -1;
+};
+const bracketAt = (b: Uint8Array, x: number, e: number, out: Int32Array, at: number): number => {
+  if (b[x] !== 91 /* [ */) {
+    out[at] = out[at + 1] = -1;
+    return x;
+  }
+  let y = x + 1;
+  while (y < e && y - x <= 16 && isHex(b[y])) y++;
+  if (b[y] !== 93 || y >= e) return -1;
+  out[at] = x + 1;
+  out[at + 1] = y;
+  return y + 1;
+};
+const same = (b: Uint8Array, x: number, lit: Uint8Array): boolean => {
+  for (let q = 0; q < lit.length; q++) if (b[x + q] !== lit[q]) return false;
+  return true;
+};
+const CHANNEL_ = Buffer.from("Channel ", "latin1");
+const RING_ = Buffer.from("Ring ", "latin1");
+const _COLON_ = Buffer.from(" : ", "latin1");
+const _ARROW_ = Buffer.from(" -> ", "latin1");
+const _SEND = Buffer.from(" [send]", "latin1");
+const _RECEIVE = Buffer.from(" [receive]", "latin1");
+const _COMM_0X = Buffer.from(" comm 0x", "latin1");
+const _NRANKS_ = Buffer.from(" nRanks ", "latin1");
+/**
+ * Reads the rest of a record after its header, `[r, e)` (` NCCL INFO Channel …`), as a connection line of the usual
+ * shape into `out` (see C_*): false when it is not one.
+ */
+export function connParse(b: Uint8Array, r: number, e: number, out: Int32Array): boolean {
+  if (e - r < 30 || !same(b, r, NCCL_INFO_BYTES)) return false;
+  let x = r + 11;
+  if (same(b, x, CHANNEL_)) {
+    out[C_RING] = 0;
+    x += 8;
+  } else if (same(b, x, RING_)) {
+    out[C_RING] = 1;
+    x += 5;
+  } else return false;
+  let y = digitsAt(b, x, e);
+  if (y < 0) return false;
+  out[C_CH] = x;
+  out[C_CH + 1] = y;
+  x = y;
+  out[C_CI] = out[C_CI + 1] = -1;
+  if (b[x] === 47 /* / */) {
+    if ((y = digitsAt(b, x + 1, e)) < 0) return false;
+    out[C_CI] = x + 1;
+    out[C_CI + 1] = y;
+    x = y;
+  }
+  if (!same(b, x, _COLON_) || (y = digitsAt(b, x + 3, e)) < 0) return false;
+  out[C_FROM] = x + 3;
+  out[C_FROM + 1] = y;
+  if ((x = bracketAt(b, y, e, out, C_FD)) < 0 || !same(b, x, _ARROW_) || (y = digitsAt(b, x + 4, e)) < 0) return false;
+  out[C_TO] = x + 4;
+  out[C_TO + 1] = y;
+  if ((x = bracketAt(b, y, e, out, C_TD)) < 0) return false;
+  out[C_DIR] = 0;
+  if (same(b, x, _SEND)) {
+    out[C_DIR] = 1;
+    x += 7;
+  } else if (same(b, x, _RECEIVE)) {
+    out[C_DIR] = 2;
+    x += 10;
+  }
+  if (b[x] !== 32 || x + 1 >= e) return false;
+  out[C_TAIL] = x + 1;
+  // RCCL's ` comm 0x<hex>[ nRanks <n>]` at the end: `[C_TAIL, C_SFX)` is then the rest
+  out[C_SFX] = e;
+  out[C_COMM] = out[C_COMM + 1] = out[C_NR] = out[C_NR + 1] = -1;
+  for (let q = e - 9; q > x; q--) {
+    if (b[q] !== 32 || b[q + 1] !== 99 || !same(b, q, _COMM_0X)) continue;
+    let h = q + 8;
+    while (h < e && h - q <= 24 && isHex(b[h])) h++;
+    if (h === q + 8) break;
+    let nr = -1;
+    if (h < e && (!same(b, h, _NRANKS_) || (nr = digitsAt(b, h + 8, e)) !== e)) break;
+    out[C_SFX] = q;
+    out[C_COMM] = q + 6;
+    out[C_COMM + 1] = h;
+    if (nr > 0) {
+      out[C_NR] = h + 8;
+      out[C_NR + 1] = nr;
+    }
+    break;
+  }
+  return true;
+}
+/** the number of the digits `[a, b)` (at most 9) */
+const numberAt = (b: Uint8Array, a: number, z: number): number => {
+  let n = 0;
+  for (let x = a; x < z; x++) n = n * 10 + b[x] - 48;
+  return n;
+};
+/** the bracket `[a, b)` is of length `len` (-1: none) and holds digits of its kind */
+const bracketFits = (b: Uint8Array, a: number, z: number, len: number, hex: boolean): boolean => {
+  if (a < 0 || len < 0) return a < 0 && len < 0;
+  if (z - a !== len) return false;
+  for (let x = a; x < z; x++) if (!(hex ? isHex(b[x]) : b[x] >= 48 && b[x] <= 57)) return false;
+  return true;
+};
+/** How a connection line of the usual shape is made, for the reader to check (see `learnConnShape`). */
+export interface ConnLayout {
+  /** the text around the numbers and device digits, after the header: one more than `runs` */
+  parts: string[];
+  /** what stands between them: channel, [connIndex,] from, [fromDev,] to, [toDev,] [comm hex digits, [nRanks]] */
+  runs: { field: "channel" | "connIndex" | "from" | "fromDev" | "to" | "toDev" | "comm" | "nRanks"; hex: boolean; min: number; max: number }[];
+}
+/** the layout of rest-of-record `rest` (` NCCL INFO Channel …`) as a connection line of the usual shape, or null */
+export function connLayout(rest: string): ConnLayout | null {
+  const b = Buffer.from(rest, "latin1");
+  const at = new Int32Array(C_SIZE);
+  if (!connParse(b, 0, b.length, at)) return null;
+  const spans: [ConnLayout["runs"][number]["field"], number][] = [["channel", C_CH], ["connIndex", C_CI], ["from", C_FROM], ["fromDev", C_FD], ["to", C_TO], ["toDev", C_TD], ["comm", C_COMM], ["nRanks", C_NR]];
+  const parts: string[] = [];
+  const runs: ConnLayout["runs"] = [];
+  let from = 0;
+  for (const [field, k] of spans) {
+    const a = at[k];
+    const z = at[k + 1];
+    if (a < 0) continue;
+    const dev = field === "fromDev" || field === "toDev";
+    if (dev && a === z) continue;
+    // (the communicator's `0x` stays in the text around it)
+    const x = field === "comm" ? a + 2 : a;
+    parts.push(rest.slice(from, x));
+    runs.push(dev ? { field, hex: /[^0-9]/.test(rest.slice(a, z)), min: z - a, max: z - a } : field === "comm" ? { field, hex: true, min: 1, max: 16 } : { field, hex: false, min: 1, max: 9 });
+    from = z;
+  }
+  parts.push(rest.slice(from));
+  return { parts, runs };
 }
 
 /** How the text `learnFold` is told of may vary: at `spans` (`[a, b)` pairs of the text), digits or hex digits. */
@@ -267,9 +488,20 @@ export interface FastCounter {
   learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
-   * `visit(id, n, first, last, rest)`, `rest` the first line's text after its header where it may vary
+   * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
+   * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
+   * `comm` the communicator an RCCL suffix names
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void;
+  /**
+   * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
+   * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
+   * in a run become one pending entry, as a fold's lines do; `takeFolds` hands them over). `headerOk`: whether such a
+   * line may be read so after a header (asked once per header).
+   */
+  learnConnShape(text: string, id: unknown): boolean;
+  /** the shape learnConnShape learnt of `text`'s shape, if any */
+  connShapeOf(text: string): ConnShape | undefined;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -302,6 +534,8 @@ export function createFastCounter(
      * too (the message does: the reader checks what the header could change, peeling, splitting, signatures)
      */
     quietElsewhere?: (line: string, rest: string) => boolean;
+    /** whether a connection line of a learnt shape may be read from the bytes after this header (see learnConnShape) */
+    connHeaderOk?: (header: string) => boolean;
   },
 ): FastCounter {
   const speculative = options.speculative;
@@ -321,6 +555,7 @@ export function createFastCounter(
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
+      tid: h ? Number(FAST_HEADER.exec(key)![3]) : -1, connOk: undefined, memo: {}, conns: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -396,10 +631,112 @@ export function createFastCounter(
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined) => void): void => {
-    for (const p of folded) visit(p.fold.id, p.n, p.first, p.last, p.rest);
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
+    for (const p of folded) {
+      visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
+      // (a group keeps no text past its run)
+      if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
+    }
     folded.length = 0;
     run++;
+  };
+
+  // connection line shapes learnt (see learnConnShape), and where connParse found the parts of the line at hand
+  const shapes: ConnShape[] = [];
+  const cf = new Int32Array(C_SIZE);
+  const shapeFits = (sh: ConnShape, b: Uint8Array, e: number): boolean =>
+    sh.tail.length === cf[C_SFX] - cf[C_TAIL] && sh.comm === cf[C_COMM] >= 0 && sh.nRanks === cf[C_NR] >= 0 && sh.dir === cf[C_DIR] && sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 &&
+    bracketFits(b, cf[C_FD], cf[C_FD + 1], sh.fromDev, sh.fromHex) && bracketFits(b, cf[C_TD], cf[C_TD + 1], sh.toDev, sh.toHex) &&
+    sh.tail.at(view, cf[C_TAIL], cf[C_SFX]);
+  const connShapeOf = (text: string): ConnShape | undefined => {
+    const head = HEADER_AHEAD.exec(text);
+    if (!head) return undefined;
+    const b = Buffer.from(text, "latin1");
+    if (!connParse(b, head[0].length, b.length, cf)) return undefined;
+    const save = view;
+    view = new DataView(b.buffer, b.byteOffset, b.length);
+    try {
+      return shapes.find((sh) => shapeFits(sh, b, b.length));
+    } finally {
+      view = save;
+    }
+  };
+  const learnConnShape = (text: string, id: unknown): boolean => {
+    const head = HEADER_AHEAD.exec(text);
+    if (!head || shapes.length >= MAX_SHAPES || !wholeLine(text) || connShapeOf(text) !== undefined) return false;
+    const b = Buffer.from(text, "latin1");
+    if (!connParse(b, head[0].length, b.length, cf)) return false;
+    const len = (k: number) => (cf[k] < 0 ? -1 : cf[k + 1] - cf[k]);
+    const hex = (k: number) => cf[k] >= 0 && /[^0-9]/.test(text.slice(cf[k], cf[k + 1]));
+    shapes.push({
+      ring: cf[C_RING] === 1, connIndex: cf[C_CI] >= 0, fromDev: len(C_FD), fromHex: hex(C_FD), toDev: len(C_TD), toHex: hex(C_TD), dir: cf[C_DIR],
+      tail: new Literal(text.slice(cf[C_TAIL], cf[C_SFX])), pre: new Literal(text.slice(head[0].length, cf[C_CH])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
+    });
+    return true;
+  };
+  /** the learnt shape the rest of the line `[r, e)` after header `k` is of (its parts in `cf`), or undefined */
+  const connAt = (k: FastKey, r: number, e: number): ConnShape | undefined => {
+    if (!connParse(body, r, e, cf)) return undefined;
+    let sh: ConnShape | undefined;
+    for (let q = 0; q < shapes.length && sh === undefined; q++) if (shapeFits(shapes[q], body, e)) sh = shapes[q];
+    if (sh === undefined) return undefined;
+    if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
+    return k.connOk ? sh : undefined;
+  };
+  /**
+   * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
+   * lines of its header, shape and peers in this run; false past the groups kept after a header
+   */
+  /** the chunk's `[a, z)` holds the text `t` */
+  const sameText = (t: string, a: number, z: number): boolean => {
+    if (z - a !== t.length) return false;
+    for (let q = 0; q < t.length; q++) if (body[a + q] !== t.charCodeAt(q)) return false;
+    return true;
+  };
+  const connRead = (k: FastKey, sh: ConnShape, r: number, e: number, lineNo: number): boolean => {
+    const from = numberAt(body, cf[C_FROM], cf[C_FROM + 1]);
+    const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);
+    const groups = (k.conns ??= []);
+    let g: ConnGroup | undefined;
+    for (let q = 0; q < groups.length && g === undefined; q++) if (groups[q].shape === sh && groups[q].from === from && groups[q].to === to) g = groups[q];
+    if (g === undefined) {
+      if (groups.length >= MAX_FOLDS_PER_KEY) return false;
+      const dev = (a: number, z: number) => (a < 0 ? null : body.toString("latin1", a, z));
+      groups.push((g = {
+        shape: sh, memo: {}, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]),
+        connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]), from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
+        open: undefined, openRun: -1, after: sh.comm ? undefined : new Literal(body.toString("latin1", cf[C_CH + 1], e)), restLength: e - r,
+      }));
+    }
+    connPend(g, sh.comm ? cf[C_COMM] : -1, r, e, lineNo);
+    return true;
+  };
+  /** the group of header `k` whose first line's text the rest `[r, e)` is but for the channel number, or undefined */
+  const groupAt = (groups: ConnGroup[], r: number, e: number): ConnGroup | undefined => {
+    for (let q = 0; q < groups.length; q++) {
+      const g = groups[q];
+      const after = g.after;
+      if (after === undefined || g.restLength !== e - r) continue;
+      const pre = g.shape.pre;
+      let x = r + pre.length;
+      if (!pre.at(view, r, x)) continue;
+      const d = x;
+      while (x < e && body[x] >= 48 && body[x] <= 57) x++;
+      if (x > d && x - d <= 9 && e - x === after.length && after.at(view, x, e)) return g;
+    }
+    return undefined;
+  };
+  /** the line `lineNo` of group `g` (`[r, e)` its rest, `c` where its RCCL communicator starts or -1): pending with its like */
+  const connPend = (g: ConnGroup, c: number, r: number, e: number, lineNo: number): void => {
+    const o = g.open;
+    if (o !== undefined && g.openRun === run && (o.comm === null || sameText(o.comm, c, cf[C_COMM + 1]))) {
+      o.n++;
+      o.last = lineNo;
+      return;
+    }
+    const comm = c >= 0 ? body.toString("latin1", c, cf[C_COMM + 1]) : null;
+    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
+    g.openRun = run;
   };
   const eachKey = (f: (k: FastKey) => void) => {
     for (let k of keySlots) for (; k !== undefined; k = k.next) f(k);
@@ -594,12 +931,17 @@ export function createFastCounter(
     if (k.ok === undefined) k.ok = true;
     let kind = matchAfterHeader(body, view, i, e);
     let fold: Fold | undefined;
+    let shape: ConnShape | undefined;
+    let group: ConnGroup | undefined;
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
       let q: Literal | undefined;
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
+      // (a connection line of a group first: most set-up lines are)
+      else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
+      else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
@@ -641,6 +983,9 @@ export function createFastCounter(
         if (a.fastAt < 0) pending.push(a);
         a.fastAt = i;
       }
+    } else if (kind === CONN) {
+      if (group !== undefined) connPend(group, -1, i + 1, e, lineNo);
+      else if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
     } else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
@@ -648,7 +993,7 @@ export function createFastCounter(
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
         folded.push(pend);
         // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
         if (f.each) run++;
@@ -772,6 +1117,7 @@ export function createFastCounter(
     begin(bytes, maxChars, opts) {
       if (pending.length) settle();
       body = bytes;
+      newChunk();
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxLine = maxChars;
       wrappersOn = opts?.bare !== true;
@@ -841,6 +1187,8 @@ export function createFastCounter(
     },
     learnQuiet,
     learnFold,
+    learnConnShape,
+    connShapeOf,
     takeFolds,
     folding: () => folded.length > 0,
     counts: fastCounts,

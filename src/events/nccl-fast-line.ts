@@ -141,9 +141,26 @@ function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
 const CHATTER_STARTS = new Set(["pr", "Re", "Ne", "NE", "nc", "re", "Co", "se", "Al", "Me", "tr", "CU"].map((w) => w.charCodeAt(0) | (w.charCodeAt(1) << 8)));
 const DOT_CC = new Literal(".cc:");
 const DOT_H = new Literal(".h:");
+// the first `.` at or after `dotFrom` in `dotIn` (-1: none), as last searched: lines come in order, so a chunk is
+// searched about once however many lines hold no `.` (a set-up log's connection lines); forgotten with each chunk
+// (`newChunk`: a buffer may be filled again)
+let dotIn: Buffer | null = null;
+export function newChunk(): void {
+  dotIn = null;
+}
+let dotFrom = 0;
+let dotAt = -1;
 function mayBeChatter(b: Buffer, dv: DataView, m: number, nl: number): boolean {
   if (CHATTER_STARTS.has(b[m] | (b[m + 1] << 8))) return true;
-  for (let d = b.indexOf(46 /* . */, m); d >= 0 && d < nl; d = b.indexOf(46, d + 1)) if (DOT_CC.at(dv, d, nl) || DOT_H.at(dv, d, nl)) return true;
+  let d: number;
+  if (dotIn === b && dotFrom <= m && (dotAt >= m || dotAt < 0)) d = dotAt;
+  else {
+    d = b.indexOf(46 /* . */, m);
+    dotIn = b;
+    dotFrom = m;
+    dotAt = d;
+  }
+  for (; d >= 0 && d < nl; d = b.indexOf(46, d + 1)) if (DOT_CC.at(dv, d, nl) || DOT_H.at(dv, d, nl)) return true;
   return false;
 }
 

@@ -1,15 +1,16 @@
-import { BANNER, CHATTER, RCCL_BANNER, connectionChannelSpan, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, createFastCounter, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
-import { CONN_SAMPLES, type NcclActivityEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
+import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
-import { signatureFreeWhateverDigits } from "../../grammars/signatures.js";
+import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns } from "../../grammars/signatures.js";
+import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
@@ -198,7 +199,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // communicator, each distinct connection line and phrase-table message: each read once (the grammar's answer
   // depends on the text alone) and frozen, as the events made of it share it
   const headerOf = kept(NCCL_READER_LIMITS.heads, (head): { header: NcclHeader | null; who: NcclWho } => {
-    const header = parseNcclHeader(head);
+    const header = fastNcclHeader(head) ?? parseNcclHeader(head);
     return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
   });
   // (`seen`: the last message asked of these two was read before, so its line may come again: see `foldable`)
@@ -267,12 +268,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const span = recordSpan(line);
       return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
     },
+    // (the header as the ordinary way reads it: who and thread, and no signature's word in it)
+    connHeaderOk: (header) => {
+      const m = FAST_HEADER.exec(header);
+      const span = m && signatureFreeHeader(header) ? recordSpan(`${header} NCCL INFO x`) : null;
+      if (!m || !span) return false;
+      const { header: h, who } = headerOf(span.head);
+      return h !== null && who.host === m[1] && who.pid === Number(m[2]) && h.tid === Number(m[3]) && who.dev === Number(m[4]);
+    },
   });
 
-  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for;
-  // `channel`: where a connection line's channel number stands in its text, when lines alike but for it fold too
+  // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
   const keptPerKind = opts.keptPerKind ?? Infinity;
-  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; channel?: [number, number]; init?: undefined; signal?: SignalEvent };
+  type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; init?: undefined; signal?: SignalEvent };
   /** the text of a line the fast path took, of the header of `e`'s and `rest` (see FastCounter.takeFolds), as evidence */
   const textOf = (e: { ev: { text: string } }, rest: string) => (e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")) + rest).trimEnd();
   // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
@@ -284,19 +292,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // the event of the record at hand that a line of its text would make again (set by `foldable`: only when its message
   // was read before, as in a log of communicator after communicator, not in a big job's set-up where no line repeats)
   let candidate: Folded | InitFolded | null = null;
-  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, channel?: [number, number]) => {
+  // (`shaped`: a connection line of the usual shape, which the fast path may read from the bytes: see learnShape)
+  const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, shaped = false) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
-    if ((seen || channel) && rec.raw === rec.text) candidate = { e, who, tid, threadComm, channel };
+    if ((seen || shaped) && rec.raw === rec.text) candidate = { e, who, tid, threadComm };
     emit(e);
   };
 
   const flushFolds = (emit: Emit) =>
-    counter.takeFolds((id, n, first, last, rest) => {
+    counter.takeFolds((id, n, first, last, rest, conn, own) => {
       const f = id as Folded | InitFolded;
+      if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
       if (f.init !== undefined) return takeInit(f, first, rest!, emit);
       const e = f.e;
-      // (lines alike but for their channel: the first one's own text)
-      const text = rest === undefined ? e.ev.text : textOf(e, rest);
       // (a connection line without its own `comm` is of its thread's communicator, which only a line read the
       // ordinary way sets: the one it has now, as none was read since these lines)
       let comm: string | null = null;
@@ -304,9 +312,59 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text }, origin: e.origin, input: e.input, of: e, comm, n, last, ...(f.signal ? { signal: f.signal } : {}) });
+      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last, ...(f.signal ? { signal: f.signal } : {}) });
     });
 
+  /**
+   * `n` connection lines of one header, shape and peers the fast path read from the bytes (see learnShape), `f` what
+   * the line it learnt the shape from was read to, `conn` the first line's reading and `rest` its text after the
+   * header: the event the first line reads to, read `n` times, of the communicator their RCCL suffix names (`own`),
+   * else of their thread's communicator now (none was read since)
+   */
+  const takeConn = (f: Folded, conn: ConnRead, own: string | null, n: number, first: number, last: number, rest: string, emit: Emit) => {
+    const e = f.e as NcclConnectionEvent;
+    const { who, tid, keys } = conn;
+    const comm = conn.shape.comm ? own : f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
+    const ev = { file: e.ev.file, line: first, text: (conn.head + rest).trimEnd() };
+    // (the event of the first line of its header, shape and peers stands for all: read again, they differ in nothing
+    // the facts read but their communicator, given apart)
+    const of = (conn.memo.of ??= {
+      kind: "nccl.connection", ev, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev, channel: conn.channel, connIndex: conn.connIndex,
+      from: conn.from, to: conn.to, fromDev: conn.fromDev, toDev: conn.toDev, direction: e.direction, via: e.via, transport: e.transport, comm,
+    } satisfies NcclConnectionEvent) as NcclConnectionEvent;
+    emit({ kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of, comm, n, last });
+  };
+  /**
+   * Lets the fast path read connection lines of the shape of bare record `text` (read to `c.e`) after any header from
+   * the bytes: any numbers (1 to 9 digits) for channel, connIndex and peers, any device digits of the length and kind
+   * seen. Checked with the least and the most digits through each step of the ordinary way that reads text (peeling,
+   * splitting, the record's span, chatter, the connection's reading), and no signature can match whatever they are.
+   */
+  const learnShape = (text: string, c: Folded): boolean => {
+    const e = c.e;
+    const h = text.indexOf("] NCCL INFO ") + 1;
+    const layout = h > 0 ? connLayout(text.slice(h)) : null;
+    if (e.kind !== "nccl.connection" || layout === null || counter.connShapeOf(text) !== undefined || !signatureFreeWithRuns(layout.parts, layout.runs)) return false;
+    const head = text.slice(0, h);
+    for (const fill of ["0", "9", "F"]) {
+      const values: Record<string, string> = {};
+      let v = head + layout.parts[0];
+      layout.runs.forEach((r, k) => {
+        // (the fewest digits, the most, and some of each case of hex digits)
+        const x = r.min === r.max ? (fill === "F" && !r.hex ? "9" : fill).repeat(r.max) : fill === "0" ? "0" : r.hex ? (fill === "9" ? "9876543210abcdef" : "ABCDEF") : fill === "9" ? "987654321" : "4321";
+        values[r.field] = x;
+        v += x + layout.parts[k + 1];
+      });
+      const span = recordSpan(v);
+      const got = span && parseConnection(span.msg);
+      const num = (f: string) => (values[f] === undefined ? null : Number(values[f]));
+      // (RCCL's nRanks is read by no one)
+      if (!got || got.channel !== num("channel") || got.connIndex !== num("connIndex") || got.from !== num("from") || got.to !== num("to")) return false;
+      if (got.fromDev !== (values.fromDev ?? e.fromDev) || got.toDev !== (values.toDev ?? e.toDev) || got.direction !== e.direction || got.via !== e.via || transportKind(got.via) !== e.transport) return false;
+      if (got.comm !== (values.comm !== undefined ? `0x${values.comm}` : c.threadComm ? null : e.comm)) return false;
+    }
+    return counter.learnConnShape(text, c);
+  };
   /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
   const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
     const e = f.init;
@@ -483,34 +541,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
       direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
     };
-    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null, channelIn(rec.text, msg));
+    if (whole) foldable(rec, emit, e, who, tid, conn.comm === null, true);
     else emit(e);
-    return true;
-  };
-  /** where the channel number of connection message `msg` stands in record text `text` (see `alikeButChannel`) */
-  const channelIn = (text: string, msg: string): [number, number] | undefined => {
-    const at = connectionChannelSpan(msg);
-    if (at === null || !text.endsWith(msg)) return undefined;
-    const off = text.length - msg.length;
-    return [off + at[0], off + at[1]];
-  };
-  /**
-   * A bare record, read to connection `e`, reads alike with any other digits at `[a, b)` (its channel number) but for
-   * the channel: checked with all 0s and all 9s there through each step of the ordinary way that reads text (peeling,
-   * splitting, the record's span, chatter, the connection's reading), and no signature can match whatever they are.
-   */
-  const alikeButChannel = (text: string, [a, b]: [number, number], e: NcclFoldedEvent, threadComm: boolean): boolean => {
-    if (e.kind !== "nccl.connection" || !signatureFreeWhateverDigits(text, [a, b])) return false;
-    for (const d of ["0", "9"]) {
-      const digits = d.repeat(b - a);
-      const v = text.slice(0, a) + digits + text.slice(b);
-      const span = recordSpan(v);
-      if (!span) return false;
-      const c = parseConnection(span.msg);
-      if (!c || c.channel !== Number(digits) || transportKind(c.via) !== e.transport) return false;
-      if (c.from !== e.from || (c.to ?? c.from) !== e.to || c.fromDev !== e.fromDev || c.toDev !== e.toDev || c.direction !== e.direction || c.via !== e.via || c.connIndex !== e.connIndex) return false;
-      if (threadComm ? c.comm !== null : c.comm !== e.comm) return false;
-    }
     return true;
   };
   // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
@@ -683,11 +715,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
       // (a line a signature also reads folds only whole: the signal is the same for the same text alone)
       if (signal !== undefined) {
-        if (seen) counter.learnFold(rec.text, { ...c, channel: undefined, signal });
+        if (seen) counter.learnFold(rec.text, { ...c, signal });
         return;
       }
-      if (c.channel !== undefined && !alikeButChannel(rec.text, c.channel, c.e, c.threadComm)) c.channel = undefined;
-      if (c.channel !== undefined || seen) counter.learnFold(rec.text, c, c.channel && { spans: c.channel });
+      if (c.e.kind === "nccl.connection" && learnShape(rec.text, c)) return;
+      if (seen) counter.learnFold(rec.text, c);
     },
     folding: () => counter.folding(),
     flushFolds,

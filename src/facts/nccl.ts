@@ -148,8 +148,15 @@ function offerIface(all: Record<string, IfaceState>, v: IfaceState): void {
   if (cur) {
     cur.count += v.count;
     cur.at = earlier(cur.at, v.at);
-  } else if (Object.keys(all).length < MAX_IFACES) all[k] = { ...v };
+    return;
+  }
+  // (the entries counted once per list: a big job's set-up offers a new one per process and line)
+  const n = ifaceCounts.get(all) ?? Object.keys(all).length;
+  if (n >= MAX_IFACES) return;
+  all[k] = { ...v };
+  ifaceCounts.set(all, n + 1);
 }
+const ifaceCounts = new WeakMap<Record<string, IfaceState>, number>();
 
 const add = (o: Record<string, number>, k: string, n = 1) => {
   o[k] = (o[k] ?? 0) + n;
