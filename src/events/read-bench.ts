@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, unbold, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -131,9 +131,16 @@ export function createBenchReader(): RecordReader {
       return true;
     }
     if (isSectionRule(t)) return true;
+    t = unbold(t);
     if (t.includes(":") || /^[A-Z]/.test(t)) {
       const row = parseLabelRow(t);
       if (row && block.data.addRow(row)) {
+        foreign = 0;
+        return true;
+      }
+      // a row of a section with no key here (`vllm bench serve --omni`'s `Mean PEAK_MEMORY_MB (MB):`, stage durations in
+      // seconds): the block's all the same, so its later metric sections are still read as its own
+      if (row && block.data.banner && isUnitRow(row)) {
         foreign = 0;
         return true;
       }
@@ -210,6 +217,18 @@ export function createBenchReader(): RecordReader {
         return false;
       }
       if (!t) return false;
+      // a result block flattened onto one line: its pieces are read as the lines they were
+      if (t.length > 60 && t.includes("Serving Benchmark Result")) {
+        const flat = splitFlattenedServe(t);
+        if (flat) {
+          if (flat.before) reader.read({ ...rec, text: flat.before }, emit);
+          // (the command before the banner is this block's, whatever the text round it)
+          endServe(emit);
+          if (/--num[-_]prompts|--max[-_]concurrency/.test(flat.before)) readServeContext(flat.before, context);
+          for (const p of flat.pieces) reader.read({ ...rec, text: p }, emit);
+          return false;
+        }
+      }
       const c = t.charCodeAt(0);
       if (serve) {
         if (readServeLine(rec, t, emit)) return true;

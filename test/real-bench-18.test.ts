@@ -1,0 +1,265 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Shapes of an eighteenth round of real benchmark outputs: `vllm bench serve` blocks that a digest flattened onto one
+ * line, sections the reader has no key for (`vllm bench serve --omni`), rows a markdown paste put in bold, sglang's
+ * bench_serving (a fork of benchmark_serving.py with rows of its own), a server log flattened with its access lines
+ * and a label a hard wrap split, and other tools' outputs that must give no serve facts. Every text is written for
+ * the test in the printed layout (`{:<40} {:<10.2f}`, section rules `"{s:{c}^{n}}".format(s=header, n=50, c="-")`).
+ */
+
+const row = (label: string, value: string, pad = true) => `${label.padEnd(40)} ${pad ? value.padEnd(10) : value}`;
+const section = (name: string) => {
+  const left = Math.floor((50 - name.length) / 2);
+  return "-".repeat(left) + name + "-".repeat(50 - left - name.length);
+};
+const banner = "============ Serving Benchmark Result ============";
+const flat = (lines: string[]) => lines.map((l) => l.trim()).join(" ");
+
+describe("a serve block flattened onto one line", () => {
+  it("reads every row of a 2026 block behind prose and an inline fence, and drops a value the paste cut", async () => {
+    const block = [
+      banner,
+      row("Successful requests:", "240"),
+      row("Failed requests:", "0"),
+      row("Maximum request concurrency:", "16"),
+      row("Benchmark duration (s):", "71.05"),
+      row("Total input tokens:", "245760"),
+      row("Total generated tokens:", "61440"),
+      row("Request throughput (req/s):", "3.38"),
+      row("Output token throughput (tok/s):", "864.74"),
+      row("Peak output token throughput (tok/s):", "1120.00"),
+      row("Peak concurrent requests:", "31.00"),
+      row("Total token throughput (tok/s):", "4323.68"),
+      section("Time to First Token"),
+      row("Mean TTFT (ms):", "812.40"),
+      row("Median TTFT (ms):", "640.12"),
+      row("P99 TTFT (ms):", "2410.77"),
+      section("Time per Output Token (excl. 1st token)"),
+      row("Mean TPOT (ms):", "17.20"),
+      row("Median TPOT (ms):", "16.95"),
+      row("P99 TPOT (ms):", "21.48"),
+      section("Inter-token Latency"),
+      row("Mean ITL (ms):", "17.05"),
+    ];
+    const text = `### 🐛 Describe the bug Bench command: \`\`\` vllm bench serve --model m --num-prompts 500 --max-concurrency 16 --num-prompts 240 \`\`\` Output: \`\`\` ${flat(block)} Median ITL (ms): 16.9...\n`;
+    const r = await analyzeText(text);
+    const s = r.facts.bench!.serve!;
+    expect(s.successfulRequests).toBe(240);
+    expect(s.failedRequests).toBe(0);
+    expect(s.maxRequestConcurrency).toBe(16);
+    expect(s.durationS).toBe(71.05);
+    expect(s.requestThroughput).toBe(3.38);
+    expect(s.outputThroughput).toBe(864.74);
+    expect(s.peakOutputThroughput).toBe(1120);
+    expect(s.peakConcurrentRequests).toBe(31);
+    expect(s.totalTokenThroughput).toBe(4323.68);
+    expect([s.meanTtftMs, s.medianTtftMs, s.p99TtftMs]).toEqual([812.4, 640.12, 2410.77]);
+    expect([s.meanTpotMs, s.p99TpotMs, s.meanItlMs]).toEqual([17.2, 21.48, 17.05]);
+    // `16.9...`: a value the paste cut is no value
+    expect(s.medianItlMs).toBeUndefined();
+    expect(s.p99ItlMs).toBeNull();
+    expect(s.complete).toBe(false);
+    expect(s.runCount).toBe(1);
+    // argparse keeps the last --num-prompts of a command line
+    expect(s.numPromptsInCommand).toBe(240);
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("reads a 2024 block with bold rows, its closing rule, and a second flattened block on the same line as a run of its own", async () => {
+    const first = [
+      banner,
+      row("Successful requests:", "1000"),
+      `**${row("Benchmark duration (s):", "118.85", false)}**`,
+      row("Total input tokens:", "686000"),
+      row("Total generated tokens:", "56000"),
+      `**${row("Request throughput (req/s):", "8.41", false)}**`,
+      row("Input token throughput (tok/s):", "5772.20"),
+      row("Output token throughput (tok/s):", "471.20"),
+      section("Time to First Token"),
+      row("Mean TTFT (ms):", "47476.00"),
+      row("Median TTFT (ms):", "50637.58"),
+      row("P99 TTFT (ms):", "98138.44"),
+      "=".repeat(50),
+    ];
+    const second = [banner, row("Successful requests:", "998"), row("Benchmark duration (s):", "131.02")];
+    const text = `### fp16 python benchmark_serving.py --num-prompts 1000 ${flat(first)} ### awq: ${flat(second)}\r\n`;
+    const r = await analyzeText(text);
+    const s = r.facts.bench!.serve!;
+    expect(s.successfulRequests).toBe(1000);
+    expect(s.durationS).toBe(118.85);
+    expect(s.requestThroughput).toBe(8.41);
+    expect(s.inputThroughput).toBe(5772.2);
+    expect(s.outputThroughput).toBe(471.2);
+    expect(s.totalTokenThroughput).toBeNull();
+    expect(s.p99TtftMs).toBe(98138.44);
+    expect(s.complete).toBe(true);
+    expect(s.runCount).toBe(2);
+    const runs = r.facts.bench!.runs.filter((x) => x.kind === "serve");
+    expect(runs[1].values.successfulRequests).toBe(998);
+    expect(runs[1].values.durationS).toBe(131.02);
+  });
+
+  it("reads a pooling block flattened with the command after it, and leaves a lone banner line to the line reader", async () => {
+    const rerank = [
+      banner,
+      row("Successful requests:", "120", false),
+      row("Failed requests:", "0", false),
+      row("Request rate configured (RPS):", "inf", false),
+      row("Benchmark duration (s):", "12.40", false),
+      row("Total input tokens:", "0", false),
+      row("Request throughput (req/s):", "9.68", false),
+      row("Total Token throughput (tok/s):", "0.00", false),
+    ];
+    const r = await analyzeText(`using vllm 0.12.0 \`\`\` ${flat(rerank)} \`\`\` running \`\`\` vllm bench serve --backend vllm-rerank --num-prompts 3000 \`\`\`\n`);
+    const s = r.facts.bench!.serve!;
+    expect(s.successfulRequests).toBe(120);
+    expect(s.failedRequests).toBe(0);
+    expect(s.requestRateConfiguredRps).toBe("inf");
+    expect(s.durationS).toBe(12.4);
+    expect(s.requestThroughput).toBe(9.68);
+    expect(s.totalTokenThroughput).toBe(0);
+    expect(s.totalInputTokens).toBe(0);
+    // the lines layout is untouched: a `# `-commented block, one row per line
+    const lines = [banner, row("Successful requests:", "8"), row("Benchmark duration (s):", "3.10"), "=".repeat(50)].map((l) => `# ${l}`);
+    const r2 = await analyzeText(lines.join("\n") + "\n");
+    expect(r2.facts.bench!.serve!.successfulRequests).toBe(8);
+    expect(r2.facts.bench!.serve!.complete).toBe(true);
+  });
+});
+
+describe("sections and rows the serve reader has no key for", () => {
+  it("keeps `vllm bench serve --omni` sections (MB, s rows) in the block, so its E2EL section is the block's own", async () => {
+    const lines = [
+      banner,
+      row("Successful requests:", "10", false),
+      row("Failed requests:", "0", false),
+      row("Maximum request concurrency:", "1", false),
+      row("Benchmark duration (s):", "58.70", false),
+      row("Request throughput (req/s):", "0.17", false),
+      section("Peak Memory"),
+      row("Mean PEAK_MEMORY_MB (MB):", "40960.00", false),
+      row("Median PEAK_MEMORY_MB (MB):", "40960.00", false),
+      row("P99 PEAK_MEMORY_MB (MB):", "40960.00", false),
+      section(" Stage Durations "),
+      ...["Text Encoder Forward", "Denoise", "Vae Decode"].flatMap((n) => ["Mean", "Median", "P99"].map((s) => row(`${s} ${n} (s):`, "0.42", false))),
+      row("Mean Queue Wait (ms):", "0.35", false),
+      section("End-to-end Latency"),
+      row("Mean E2EL (ms):", "5870.12", false),
+      row("P99 E2EL (ms):", "5901.77", false),
+      "=".repeat(50),
+    ];
+    const r = await analyzeText(lines.map((l) => `omni-bench-1  | ${l}`).join("\n") + "\n");
+    const s = r.facts.bench!.serve!;
+    expect(s.successfulRequests).toBe(10);
+    expect(s.durationS).toBe(58.7);
+    expect(s.meanE2elMs).toBe(5870.12);
+    expect(s.p99E2elMs).toBe(5901.77);
+    expect(s.complete).toBe(true);
+    expect(s.runCount).toBe(1);
+    expect(s.outputThroughput).toBeNull();
+  });
+
+  it("reads sglang's bench_serving block: its E2E Latency rows are E2EL, its own rows give no fact, --num-prompts is compared", async () => {
+    const lines = [
+      "python3 -m sglang.bench_serving --backend sglang --num-prompts 300",
+      banner,
+      row("Backend:", "sglang"),
+      row("Traffic request rate:", "inf"),
+      row("Max request concurrency:", "not set"),
+      row("Successful requests:", "288"),
+      row("Benchmark duration (s):", "40.11"),
+      row("Total input tokens:", "61240"),
+      row("Total generated tokens:", "55301"),
+      row("Total generated tokens (retokenized):", "55288"),
+      row("Request throughput (req/s):", "7.18"),
+      row("Input token throughput (tok/s):", "1526.80"),
+      row("Output token throughput (tok/s):", "1378.73"),
+      row("Total token throughput (tok/s):", "2905.53"),
+      row("Concurrency:", "211.40"),
+      section("End-to-End Latency"),
+      row("Mean E2E Latency (ms):", "29441.08"),
+      row("Median E2E Latency (ms):", "30017.55"),
+      section("Time to First Token"),
+      row("Mean TTFT (ms):", "11890.31"),
+      row("Median TTFT (ms):", "11522.09"),
+      row("P99 TTFT (ms):", "25011.73"),
+      section("Inter-Token Latency"),
+      row("Mean ITL (ms):", "33.71"),
+      row("Median ITL (ms):", "30.02"),
+      row("P95 ITL (ms):", "61.40"),
+      row("P99 ITL (ms):", "120.88"),
+      row("Max ITL (ms):", "2011.50"),
+      "=".repeat(50),
+    ];
+    const r = await analyzeText(lines.map((l) => `\x1b[0m${l}`).join("\r\n") + "\r\n");
+    const s = r.facts.bench!.serve!;
+    expect(s.successfulRequests).toBe(288);
+    expect(s.failedRequests).toBeNull();
+    expect(s.totalGeneratedTokens).toBe(55301);
+    expect(s.meanE2elMs).toBe(29441.08);
+    expect(s.medianE2elMs).toBe(30017.55);
+    expect([s.meanTtftMs, s.p99TtftMs, s.meanItlMs, s.p99ItlMs]).toEqual([11890.31, 25011.73, 33.71, 120.88]);
+    expect(s.meanTpotMs).toBeNull();
+    expect(s.complete).toBe(true);
+    expect(s.numPromptsInCommand).toBe(300);
+    expect(s.unsuccessfulRequestsInferred).toBe(12);
+    expect(s.maxRequestConcurrency).toBeUndefined();
+  });
+});
+
+describe("a server log flattened with its access lines", () => {
+  it("reads the stats records after a run of access lines, one of whose labels a hard wrap split", async () => {
+    const access = (port: number) => `(APIServer pid=4410) INFO:     10.0.0.7:${port} - "POST /v1/embeddings HTTP/1.1" 200 OK`;
+    const stats = (engine: string, gen: string, running: number, waiting: number, kv: string) =>
+      `(APIServer pid=4410) INFO 03-02 11:20:40 [loggers.py:127] Engine ${engine}: Avg prompt throughput: 1520.4 tokens/s, Avg generation throughpu t: ${gen} tokens/s, Running: ${running} reqs, Waiting: ${waiting} reqs, GPU KV cache usage: ${kv}%, Prefix cache hit rate: 12.5%`;
+    const line = [access(50110), access(50112), stats("000", "88.0", 3, 1, "4.2"), stats("001", "91.5", 5, 0, "6.8"), "(APIServer pid=4410) INFO 03-02 11:20:41 [logger..."].join(" ");
+    const r = await analyzeText(`${line}\n`);
+    const rt = r.facts.runtime!;
+    expect(rt.statsLines).toBe(2);
+    expect(rt.running!.max).toBe(5);
+    expect(rt.waiting!.max).toBe(1);
+    expect(rt.gpuKvUsagePct!.max).toBe(6.8);
+    expect(rt.generationThroughput!.max).toBe(91.5);
+    expect(rt.engines).toBe(2);
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("still reads a lone access line and a stats line whose labels are whole", async () => {
+    const text = [
+      'INFO:     127.0.0.1:40522 - "POST /v1/completions HTTP/1.1" 200 OK',
+      "INFO 03-02 11:20:40 [loggers.py:127] Engine 000: Avg prompt throughput: 10.0 tokens/s, Avg generation throughput: 42.0 tokens/s, Running: 2 reqs, Waiting: 0 reqs, GPU KV cache usage: 1.5%, Prefix cache hit rate: 0.0%",
+    ].join("\n");
+    const r = await analyzeText(`${text}\n`);
+    expect(r.facts.runtime!.statsLines).toBe(1);
+    expect(r.facts.runtime!.generationThroughput!.max).toBe(42);
+    expect(r.facts.runtime!.http).toEqual({ "2xx": 1, "4xx": 0, "5xx": 0 });
+  });
+});
+
+describe("other tools' outputs are not vLLM results", () => {
+  it("gives no serve, throughput or nccl-tests facts for genai-perf, guidellm, aiperf tables and vLLM's other scripts", async () => {
+    const texts = [
+      [
+        "                                        NVIDIA GenAI-Perf | LLM Metrics",
+        "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━┓",
+        "┃                            Statistic ┃       avg ┃       p99 ┃",
+        "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━┩",
+        "│             Time To First Token (ms) │  1,204.10 │  1,611.52 │",
+        "│             Request Throughput (per sec) │      3.10 │       N/A │",
+      ],
+      ["Benchmark Results:", "=".repeat(50), "Completed requests: 64/64 (100.00%)", "Request throughput: 5.10 requests/s", "Output Token throughput: 2011.00 tokens/s", "Time to First Token (ms):", "  Mean: 61.20", "  P99: 140.07"],
+      ["====Result for Model: m====", "Total time: 98.20 s", "Successful/total requests: 64/64", "Requests/min: 39.10", "Average Time to First Token (s): 0.42"],
+      ["| Test name | Request rate (req/s) | Tput (req/s) | TTFT (ms) |", "|:---|---:|---:|---:|", "| serving_llama8B_tp1_qps_1 | 1 | 0.99 | 31.20 |"],
+      ["Statistics summary:", "runtime_sec = 40.210", "requests_per_sec = 0.050", "                   count      mean      std", "ttft_ms              2.0  20010.10  1001.22"],
+    ];
+    for (const t of texts) {
+      const r = await analyzeText(t.join("\n") + "\n");
+      expect(r.facts.bench?.serve ?? null).toBeNull();
+      expect(r.facts.bench?.throughput ?? null).toBeNull();
+      expect(r.facts.bench?.ncclTests ?? null).toBeNull();
+      expect(ids(r, "error")).toEqual([]);
+    }
+  });
+});
