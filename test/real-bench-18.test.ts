@@ -129,6 +129,58 @@ describe("a serve block flattened onto one line", () => {
   });
 });
 
+describe("a serve block pasted as a markdown table or side by side", () => {
+  const block = (ok: string, dur: string, p99: string) => [
+    banner,
+    row("Successful requests:", ok),
+    row("Benchmark duration (s):", dur),
+    row("Request throughput (req/s):", "8.19"),
+    row("Total token throughput (tok/s):", "6001.10"),
+    section("Time to First Token"),
+    row("Mean TTFT (ms):", "120.50"),
+    row("P99 TTFT (ms):", p99),
+    "=".repeat(50),
+  ];
+
+  it("reads the rows of a markdown table (with or without the colon, bold labels, several run columns: the first)", async () => {
+    const text = [
+      "| Metric | main | this PR |",
+      "|:---|---:|---:|",
+      "| Successful requests: | 500 | 499 |",
+      "| **Benchmark duration (s)** | 61.02 | 70.33 |",
+      "| Request throughput (req/s) | 8.19 | 7.10 |",
+      "| Mean TTFT (ms) | 120.50 | 130.50 |",
+      "| P99 TTFT (ms) | **400.12** | 480.12 |",
+      "",
+      "TTFT got worse on the PR.",
+    ].join("\n");
+    const r = await analyzeText(`${text}\n`);
+    const s = r.facts.bench!.serve!;
+    expect([s.successfulRequests, s.durationS, s.requestThroughput, s.meanTtftMs, s.p99TtftMs]).toEqual([500, 61.02, 8.19, 120.5, 400.12]);
+    expect(s.complete).toBe(false);
+    expect(s.runCount).toBe(1);
+  });
+
+  it("gives no serve facts for a table of other metrics (an aiperf sweep, a nightly summary)", async () => {
+    const text = ["| ISL | OSL | Concur | TTFT Avg (ms) | Req/s |", "|---|---|---|---|---|", "| 128 | 128 | 1 | 92.3 | 0.1956 |", "| Test name | Tput (req/s) |", "| serving_qps_1 | 0.99 |"].join("\n");
+    const r = await analyzeText(`${text}\n`);
+    expect(r.facts.bench?.serve ?? null).toBeNull();
+  });
+
+  it("reads the left run of two blocks side by side, closing rule included (paste with ' | ', diff -y)", async () => {
+    const a = block("500", "61.02", "400.12");
+    const b = block("499", "70.33", "480.12");
+    for (const sep of ["  |  ", " | "]) {
+      const text = a.map((l, i) => `${l.padEnd(60)}${l === b[i] ? "   " : sep}${b[i]}`).join("\n");
+      const r = await analyzeText(`${text}\n`);
+      const s = r.facts.bench!.serve!;
+      expect([s.successfulRequests, s.durationS, s.p99TtftMs]).toEqual([500, 61.02, 400.12]);
+      expect(s.complete).toBe(true);
+      expect(s.runCount).toBe(1);
+    }
+  });
+});
+
 describe("sections and rows the serve reader has no key for", () => {
   it("keeps `vllm bench serve --omni` sections (MB, s rows) in the block, so its E2EL section is the block's own", async () => {
     const lines = [

@@ -127,7 +127,22 @@ export const unbold = (t: string): string => (t.charCodeAt(0) === 42 /* * */ || 
 
 /** `Mean PEAK_MEMORY_MB (MB): 43518.00`, `Mean Vae Decode (s): 1.69`: a row of a section this reader has no key for (a label with its unit, a number) */
 export const isUnitRow = (row: LabelRow): boolean => !!row.value?.number && /^[A-Z][\w .\-/%]{0,60} \([^()]{1,20}\)$/.test(row.label);
-export const isClosingRule = (t: string): boolean => /^={20,}$/.test(t);
+/** the closing rule, alone or twice side by side (`paste`/`diff -y` of two runs: `=====...   |  =====...`) */
+export const isClosingRule = (t: string): boolean => /^={20,}(?:\s+[|<>]?\s*={20,})?$/.test(t);
+
+/**
+ * `| Benchmark duration (s): | 61.02 |` (or without the colon, or with more value columns: several runs): a row of
+ * the block that a paste turned into a markdown table, as the row it was (`Benchmark duration (s): 61.02`, the first
+ * value column); null for any other line.
+ */
+export function tableRowAsRow(t: string): string | null {
+  const cells = t.replace(/^\s*\|/, "").split("|");
+  if (cells.length < 2) return null;
+  const label = cells[0].replace(/\*\*/g, "").trim().replace(/:$/, "");
+  if (!label || !serveRowKey(label)) return null;
+  const value = cells[1].replace(/\*\*/g, "").trim();
+  return /^(?:[-+]?\d+(?:\.\d+)?|inf)$/i.test(value) ? `${label}: ${value}` : null;
+}
 /** `---------------Time to First Token----------------` */
 export const isSectionRule = (t: string): boolean => t.startsWith("-----") && t.endsWith("---");
 

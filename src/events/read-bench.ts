@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, unbold, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -230,6 +230,18 @@ export function createBenchReader(): RecordReader {
         }
       }
       const c = t.charCodeAt(0);
+      // a row of the block in a markdown table: read as the row it was; the first such row of a text starts a block
+      if (t.indexOf("|") >= 0 && (c === 124 || c === 42 /* * */ || c >= 65)) {
+        const asRow = tableRowAsRow(t);
+        if (asRow) {
+          if (!serve) {
+            serve = { rec, data: new ServeBlock(false) };
+            serveHashed = false;
+            foreign = 0;
+          }
+          if (readServeLine(rec, asRow, emit)) return true;
+        }
+      }
       if (serve) {
         if (readServeLine(rec, t, emit)) return true;
         if (serve) return false;
