@@ -181,6 +181,54 @@ describe("a serve block pasted as a markdown table or side by side", () => {
   });
 });
 
+describe("a result file that is no JSON any more", () => {
+  const result = {
+    date: "20260301-120000",
+    backend: "vllm",
+    model_id: "m",
+    num_prompts: 200,
+    request_rate: "inf",
+    max_concurrency: 16,
+    duration: 41.5,
+    completed: 197,
+    failed: 3,
+    total_input_tokens: 204800,
+    total_output_tokens: 51200,
+    request_throughput: 4.75,
+    output_throughput: 1233.73,
+    total_token_throughput: 6168.67,
+    mean_ttft_ms: 210.4,
+    p99_ttft_ms: 912.75,
+  };
+
+  it("reads the scalar keys of a --save-result file whose arrays a paste elided, and of the dict a script printed", async () => {
+    const elided = JSON.stringify({ ...result, ttfts: [0.1, 0.2], errors: ["", ""] }, null, 2)
+      .replace(/\[\s*0\.1,\s*0\.2\s*\]/, "[0.1, 0.2, ...]")
+      .replace(/\[\s*"",\s*""\s*\]/, '["", "", ...]');
+    const pyRepr = "{" + Object.entries(result).map(([k, v]) => `'${k}': ${typeof v === "string" ? `'${v}'` : v}`).join(", ") + ", 'request_goodput': None}";
+    for (const text of [`$ cat result.json\n${elided}\n`, `${pyRepr}\r\n`]) {
+      const r = await analyzeText(text);
+      const s = r.facts.bench!.serve!;
+      expect([s.successfulRequests, s.failedRequests, s.durationS, s.requestThroughput, s.totalTokenThroughput, s.p99TtftMs]).toEqual([197, 3, 41.5, 4.75, 6168.67, 912.75]);
+      expect(s.maxRequestConcurrency).toBe(16);
+      expect(s.requestRate).toBe("inf");
+      expect(s.format).toBe("json");
+      expect(s.jsonRepaired).toBe(true);
+      // an elided `errors` list counts nothing
+      expect(s.errorsNonempty).toBeUndefined();
+      expect(ids(r, "error")).toEqual(["bench/failed-requests"]);
+    }
+  });
+
+  it("reads a latency result printed as a dict, and leaves a dict of something else alone", async () => {
+    const r = await analyzeText("{'avg_latency': 1.8342, 'latencies': [1.82, 1.84, ...], 'percentiles': {'10': 1.81, '50': 1.83, '99': 1.9}}\n");
+    expect(r.facts.bench!.latency!.avgLatencyS).toBe(1.8342);
+    expect(r.facts.bench!.latency!.jsonRepaired).toBe(true);
+    const other = await analyzeText("{'duration': 3.5, 'completed': 10, 'status': 'ok', 'items': [1, 2, ...]}\n");
+    expect(other.facts.bench?.serve ?? null).toBeNull();
+  });
+});
+
 describe("sections and rows the serve reader has no key for", () => {
   it("keeps `vllm bench serve --omni` sections (MB, s rows) in the block, so its E2EL section is the block's own", async () => {
     const lines = [

@@ -16,6 +16,28 @@ const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Th
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
 
+// `"key": value` / `'key': value` with a scalar value (JSON's or Python's spelling)
+const SCALAR_PAIR = /["']([A-Za-z_][\w.:]{0,60})["']\s*:\s*("(?:[^"\\]|\\.){0,200}"|'[^']{0,200}'|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|null|None|true|True|false|False)(?=\s*[,}\n])/g;
+
+/**
+ * The scalar keys of an object text that is no JSON (elided arrays, Python's repr), as an object; null unless it is a
+ * result the bench reader knows (serve, throughput or latency: flat objects, so every key is a top-level one).
+ */
+function scalarKeys(text: string): Record<string, unknown> | null {
+  const o: Record<string, unknown> = {};
+  for (const m of text.matchAll(SCALAR_PAIR)) {
+    const v = m[2];
+    const c = v.charCodeAt(0);
+    o[m[1]] =
+      c === 34 || c === 39 ? v.slice(1, -1) : v === "null" || v === "None" ? null : v === "true" || v === "True" ? true : v === "false" || v === "False" ? false : Number(v);
+  }
+  // (a latency result's lists are elided or nested: their keys name it)
+  if ("avg_latency" in o && /["']latencies["']\s*:/.test(text)) o.latencies = null;
+  if (!(isServeJson(o) || isThroughputJson(o) || isLatencyJson(o))) return null;
+  o.$repaired = true;
+  return o;
+}
+
 interface Pending<T> {
   rec: LogRecord;
   data: T;
@@ -102,17 +124,22 @@ export function createBenchReader(): RecordReader {
     try {
       doc = JSON.parse(j.text);
     } catch {
-      return;
+      // a result file a paste elided (`"ttfts": [0.1, 0.2, ...]`) or a script printed as a Python dict (`{'completed': 98,
+      // 'duration': 30.5, ...}`): its plain scalar keys, if they make a result
+      doc = scalarKeys(j.text);
+      if (!doc) return;
     }
     for (const o of Array.isArray(doc) ? doc : [doc]) {
       if (!o || typeof o !== "object" || Array.isArray(o)) continue;
       const obj = o as Record<string, unknown>;
-      if (isServeJson(obj)) result(emit, j.rec, "serve", "json", serveFromJson(obj));
+      // (read from an object text that is no JSON: said so)
+      const mark = (v: Record<string, unknown>) => (obj.$repaired ? { ...v, jsonRepaired: true } : v);
+      if (isServeJson(obj)) result(emit, j.rec, "serve", "json", mark(serveFromJson(obj)));
       else if (isNcclTestsJson(obj)) {
         const v = ncclTestsFromJson(obj);
         if (v) result(emit, j.rec, "ncclTests", "json", v);
-      } else if (isThroughputJson(obj)) result(emit, j.rec, "throughput", "json", throughputFromJson(obj));
-      else if (isLatencyJson(obj)) result(emit, j.rec, "latency", "json", latencyFromJson(obj));
+      } else if (isThroughputJson(obj)) result(emit, j.rec, "throughput", "json", mark(throughputFromJson(obj)));
+      else if (isLatencyJson(obj)) result(emit, j.rec, "latency", "json", mark(latencyFromJson(obj)));
     }
   }
 
