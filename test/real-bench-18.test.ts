@@ -181,6 +181,33 @@ describe("a serve block pasted as a markdown table or side by side", () => {
   });
 });
 
+describe("offline results flattened onto one line", () => {
+  it("reads each throughput run, old and new line, and the token totals, from a line of prose and inline fences", async () => {
+    const text =
+      "On main: ```shell $ vllm bench throughput --model m --input-len 1024 --output-len 128 Throughput: 12.40 requests/s, 14287.51 total tokens/s, 1587.20 output tokens/s Total num prompt tokens:  1048576 Total num output tokens:  131072 ``` " +
+      "On v0.5: ```shell $ python benchmarks/benchmark_throughput.py --model m Throughput: 9.85 requests/s, 11346.06 tokens/s ``` and the next run was cut: ``` Throughput: 1.02 requests/s, 1175.04 total tokens/s, 130.5...\r\n";
+    const r = await analyzeText(text);
+    const t = r.facts.bench!.throughput!;
+    expect([t.requestsPerS, t.totalTokensPerS, t.outputTokensPerS]).toEqual([12.4, 14287.51, 1587.2]);
+    expect([t.totalPromptTokens, t.totalOutputTokens]).toEqual([1048576, 131072]);
+    expect(t.runCount).toBe(3);
+    const runs = r.facts.bench!.runs.filter((x) => x.kind === "throughput").map((x) => x.values);
+    expect([runs[1].requestsPerS, runs[1].totalTokensPerS, runs[1].outputTokensPerS, runs[1].lineFormat]).toEqual([9.85, 11346.06, null, "requests+tokens"]);
+    // the output figure the paste cut is not read
+    expect([runs[2].totalTokensPerS, runs[2].outputTokensPerS]).toEqual([1175.04, null]);
+  });
+
+  it("reads a latency run flattened with its percentiles, and a whole throughput line alone stays as it was", async () => {
+    const r = await analyzeText("# now ``` Avg latency: 0.5762 seconds 10% percentile latency: 0.5759 seconds 50% percentile latency: 0.5762 seconds 99% percentile latency: 0.5775 seconds ``` # before\n");
+    const l = r.facts.bench!.latency!;
+    expect(l.avgLatencyS).toBe(0.5762);
+    expect(l.percentilesS).toEqual({ "10": 0.5759, "50": 0.5762, "99": 0.5775 });
+    const one = await analyzeText("Throughput: 7.15 requests/s, 4656.00 total tokens/s, 1072.15 output tokens/s\n");
+    expect(one.facts.bench!.throughput!.outputTokensPerS).toBe(1072.15);
+    expect(one.facts.bench!.throughput!.runCount).toBe(1);
+  });
+});
+
 describe("a result file that is no JSON any more", () => {
   const result = {
     date: "20260301-120000",

@@ -13,6 +13,9 @@ const MAX_FOREIGN_LINES_IN_BLOCK = 8;
 const CUT_DEVICE = /^#?\s*Rank\s+(\d+)(?:\s+Group(?:\s+\d+)?)?(?:\s+Pid(?:\s+\d+)?)?(?:\s+on)?\s*$/;
 /** the lines of `vllm bench throughput` / `latency` a paste may keep behind a `# ` */
 const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
+/** the lines of `vllm bench throughput` / `latency` inside a longer line (a paste that flattened them, or text glued after one) */
+const OFFLINE_IN_LINE =
+  /Throughput: \d[\d.]* requests\/s(?:, \d[\d.]* (?:total )?tokens\/s)?(?:, \d[\d.]* output tokens\/s)?|Total num (?:prompt|output) tokens: +\d+|Avg latency: [-+\d.eE]+ seconds|\d+(?:\.\d+)?% percentile latency: [-+\d.eE]+ seconds/g;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
 
@@ -253,6 +256,15 @@ export function createBenchReader(): RecordReader {
           endServe(emit);
           if (/--num[-_]prompts|--max[-_]concurrency/.test(flat.before)) readServeContext(flat.before, context);
           for (const p of flat.pieces) reader.read({ ...rec, text: p }, emit);
+          return false;
+        }
+      }
+      // offline results flattened onto one line with other text (`... ray Throughput: 101.53 requests/s, 20305.47 tokens/s ``` With ...`):
+      // each result line read as the line it was
+      if (t.length > 60 && (t.includes("Throughput: ") || t.includes(" latency: "))) {
+        const found = t.match(OFFLINE_IN_LINE);
+        if (found && found.join(" ") !== t.trim()) {
+          for (const p of found) reader.read({ ...rec, text: p }, emit);
           return false;
         }
       }
