@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
+import { banner, row, section } from "./helpers/serve-block.js";
 
 /**
  * Shapes of an eighteenth round of real benchmark outputs: `vllm bench serve` blocks that a digest flattened onto one
@@ -9,12 +10,6 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
  * the test in the printed layout (`{:<40} {:<10.2f}`, section rules `"{s:{c}^{n}}".format(s=header, n=50, c="-")`).
  */
 
-const row = (label: string, value: string, pad = true) => `${label.padEnd(40)} ${pad ? value.padEnd(10) : value}`;
-const section = (name: string) => {
-  const left = Math.floor((50 - name.length) / 2);
-  return "-".repeat(left) + name + "-".repeat(50 - left - name.length);
-};
-const banner = "============ Serving Benchmark Result ============";
 const flat = (lines: string[]) => lines.map((l) => l.trim()).join(" ");
 
 describe("a serve block flattened onto one line", () => {
