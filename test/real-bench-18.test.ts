@@ -96,6 +96,19 @@ describe("a serve block flattened onto one line", () => {
     expect(runs[1].values.durationS).toBe(131.02);
   });
 
+  it("reads the banner-less layout of 2024-02 flattened after prose (units after the values, no table)", async () => {
+    const rows = ["Successful requests: 300", "Benchmark duration: 61.204518 s", "Total input tokens: 66120", "Request throughput: 4.90 requests/s", "Input token throughput: 1080.32 tokens/s", "Output token throughput: 1010.77 tokens/s", "Mean TTFT: 288.40 ms", "Median TTFT: 250.10 ms", "P99 TTFT: 1020.55 ms", "Mean TPOT: 39.90 ms", "P99 TPOT: 80.12 ms"];
+    const r = await analyzeText(`vllm 0.3.3 on L40S \`\`\` python benchmarks/benchmark_serving.py --num-prompts 320 \`\`\` \`\`\` ${rows.join(" ")} \`\`\` Is this expected?\n`);
+    const s = r.facts.bench!.serve!;
+    expect([s.successfulRequests, s.durationS, s.requestThroughput, s.inputThroughput, s.outputThroughput]).toEqual([300, 61.204518, 4.9, 1080.32, 1010.77]);
+    expect([s.meanTtftMs, s.medianTtftMs, s.p99TtftMs, s.meanTpotMs, s.p99TpotMs]).toEqual([288.4, 250.1, 1020.55, 39.9, 80.12]);
+    expect(s.numPromptsInCommand).toBe(320);
+    expect(s.unsuccessfulRequestsInferred).toBe(20);
+    // a line that only starts with the row is the line layout's
+    const one = await analyzeText("Successful requests: 300\nBenchmark duration: 61.204518 s\n");
+    expect(one.facts.bench!.serve!.durationS).toBe(61.204518);
+  });
+
   it("reads a pooling block flattened with the command after it, and leaves a lone banner line to the line reader", async () => {
     const rerank = [
       banner,

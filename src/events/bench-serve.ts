@@ -83,6 +83,8 @@ export const isServeBanner = (t: string): boolean => t.charCodeAt(0) === 61 /* =
 
 /** the banner anywhere in a line */
 const BANNER_IN_LINE = /={3,} ?Serving Benchmark Result ?={3,}/;
+/** the banner-less layout of 2024-02..05 inside a longer line: `... Successful requests: 100 Benchmark duration: 29.060651 s ...` */
+const PLAIN_IN_LINE = /(?:^|\s)(?=Successful requests: +\d+\s+(?:\*\*)?Benchmark duration\b)/;
 /**
  * Where a row of a flattened block starts: a label the block prints (first letter capital, as printed; an unknown
  * label stays with the row before it, whose value is its first token), a metric row, a section rule or the closing
@@ -94,7 +96,7 @@ const FLAT_ROW_START = new RegExp(
       .map((l) => l[0].toUpperCase() + l.slice(1))
       .sort((a, b) => b.length - a.length)
       .join("|") +
-    ")(?: \\([^)]{1,40}\\))?:|(?:Mean|Median|Std|P\\d+(?:\\.\\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency) \\(ms\\):|-{3,}[A-Z ]|={20,}|={3,} ?Serving Benchmark Result))",
+    ")(?: \\([^)]{1,40}\\))?:|(?:Mean|Median|Std|P\\d+(?:\\.\\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency)(?: \\(ms\\))?:|-{3,}[A-Z ]|={20,}|={3,} ?Serving Benchmark Result))",
   "g",
 );
 
@@ -106,11 +108,16 @@ const FLAT_ROW_START = new RegExp(
  * banner alone, with or without a prefix before it).
  */
 export function splitFlattenedServe(text: string): { before: string; pieces: string[] } | null {
-  const m = BANNER_IN_LINE.exec(text);
-  if (!m) return null;
+  let m: { index: number; 0: string } | null = BANNER_IN_LINE.exec(text);
+  if (!m) {
+    // (no banner: the block of 2024-02..05 starts at its first row, which the line reader starts a block at)
+    const plain = text.length > 80 ? PLAIN_IN_LINE.exec(text) : null;
+    if (!plain || plain.index === 0) return null;
+    m = { index: plain.index, 0: "" };
+  }
   const after = text.slice(m.index + m[0].length);
   if (after.trim() === "") return null;
-  const out: string[] = [m[0]];
+  const out: string[] = m[0] ? [m[0]] : [];
   for (const piece of after.split(FLAT_ROW_START)) {
     const p = piece.trim();
     if (!p) continue;

@@ -248,7 +248,7 @@ export function createBenchReader(): RecordReader {
       }
       if (!t) return false;
       // a result block flattened onto one line: its pieces are read as the lines they were
-      if (t.length > 60 && t.includes("Serving Benchmark Result")) {
+      if (t.length > 60 && (t.includes("Serving Benchmark Result") || t.includes("Successful requests: "))) {
         const flat = splitFlattenedServe(t);
         if (flat) {
           if (flat.before) reader.read({ ...rec, text: flat.before }, emit);
