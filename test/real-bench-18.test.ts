@@ -398,3 +398,37 @@ describe("other tools' outputs are not vLLM results", () => {
     }
   });
 });
+
+describe("nccl-tests #wrong totals", () => {
+  const head = [
+    "# nThread 1 nGpus 2 minBytes 1073741824 maxBytes 2147483648 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 0 graph: 0",
+    "#",
+    "# Using devices",
+    "#  Rank  0 Group  0 Pid  12345 on      node1 device  0 [0x1b] NVIDIA H100 80GB HBM3",
+    "#  Rank  1 Group  0 Pid  12345 on      node1 device  1 [0x2c] NVIDIA H100 80GB HBM3",
+    "#",
+    "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+    "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       ",
+  ];
+
+  it("gives no total when validation was off (-c 0: every #wrong N/A) or no row is there, and counts an alltoall's numeric column", async () => {
+    const unchecked = [
+      ...head,
+      "  1073741824     268435456     float     sum      -1   9201.1  116.70  116.70    N/A   9200.2  116.71  116.71    N/A",
+      "# Out of bounds values : 0 OK",
+      "# Avg bus bandwidth    : 116.705 ",
+    ];
+    const r = await analyzeText(unchecked.map((l) => `[1,0]<stdout>:${l}`).join("\n") + "\n");
+    const t = r.facts.bench!.ncclTests!;
+    expect(t.wrongTotal).toBeNull();
+    expect(t.maxBusbwGBs).toBe(116.7);
+    expect(t.validation).toBe(0);
+    expect(r.facts.missing.some((m) => m.fact === "bench.ncclTests.wrongTotal")).toBe(true);
+    const headerOnly = await analyzeText(head.join("\r\n") + "\r\n");
+    expect(headerOnly.facts.bench!.ncclTests!.wrongTotal).toBeNull();
+    const alltoall = await analyzeText(
+      [...head.slice(0, 6), head[6].replace("sum", "none"), head[7], "  1073741824     134217728     float    none      -1   9801.3  109.55   54.78      0   9800.0  109.56   54.78    N/A"].join("\n") + "\n",
+    );
+    expect(alltoall.facts.bench!.ncclTests!.wrongTotal).toBe(0);
+  });
+});
