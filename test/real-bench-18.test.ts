@@ -432,3 +432,33 @@ describe("nccl-tests #wrong totals", () => {
     expect(alltoall.facts.bench!.ncclTests!.wrongTotal).toBe(0);
   });
 });
+
+describe("nccl-tests output behind srun --label and pdsh prefixes", () => {
+  it("reads the table when every line carries `0: ` or `host: ` (and the row of `Test CUDA failure` keeps its own host)", async () => {
+    const lines = [
+      "# nThread 1 nGpus 1 minBytes 1073741824 maxBytes 2147483648 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+      "#",
+      "# Using devices",
+      ...[0, 1, 2, 3].map((i) => `#  Rank ${String(i).padStart(2)} Group  0 Pid  2200${i} on      gn-0${i >> 1} device ${String(i % 2).padStart(2)} [0000:${i}b:00] NVIDIA A100-SXM4-80GB`),
+      "#",
+      "#                                                              out-of-place                       in-place          ",
+      "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+      "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       ",
+      "  1073741824     268435456     float     sum      -1    12402   86.58  129.87      0    12398   86.61  129.91      0",
+      "  2147483648     536870912     float     sum      -1    24611   87.26  130.89      3    24605   87.28  130.92      0",
+      "# Out of bounds values : 1 FAILED",
+      "# Avg bus bandwidth    : 130.398 ",
+      "#",
+    ];
+    for (const prefix of ["0: ", "gn-00: ", "10.1.2.3: "]) {
+      const r = await analyzeText(lines.map((l) => prefix + l).join("\n") + "\n");
+      const t = r.facts.bench!.ncclTests!;
+      expect([t.ranks, t.maxBusbwGBs, t.avgBusbwGBs, t.wrongTotal, t.outOfBoundsOk]).toEqual([4, 130.89, 130.398, 3, false]);
+      expect(t.hosts).toEqual(["gn-00", "gn-01"]);
+      expect(ids(r, "error")).toContain("bench/nccl-tests-wrong");
+    }
+    // a sentence that happens to start with a word and a colon is not a prefix
+    const prose = await analyzeText("Note: # of GPUs was 8, see below\nResult: 12 34 float sum -1 is not a row\n");
+    expect(prose.facts.bench?.ncclTests ?? null).toBeNull();
+  });
+});
