@@ -665,10 +665,13 @@ export function parseMetrics(msg: string): MetricsLine | null {
     if (e) engine = Number(e[1]);
   }
   const numAfter = (label: string): number | null => numberAfter(msg, label, at);
+  // (the labels every version prints: a paste that hard-wrapped the line and joined it back with a blank may have put
+  // one inside a word, `Avg generation throughpu t: 0.0 tokens/s`)
+  const required = (label: string): number | null => numAfter(label) ?? numberAfterSpaced(msg, label, at);
   const promptTps = numAfter(METRICS_LABEL);
-  const genTps = numAfter("Avg generation throughput: ");
+  const genTps = required("Avg generation throughput: ");
   // (a line cut before its `Running:` count is no stats line: every version prints it)
-  const running = numAfter("Running: ");
+  const running = required("Running: ");
   if (promptTps === null || genTps === null || running === null) return null;
   return {
     engine,
@@ -695,6 +698,25 @@ export function matchGpuLine(text: string): { index: number | null; name: string
   if (m) return { index: Number(m[1]), name: m[2].trim(), memoryGiB: null };
   const mem = SMI_MEMORY_ROW.exec(text);
   return mem ? { index: null, name: null, memoryGiB: Math.round((Number(mem[1]) / 1024) * 100) / 100 } : null;
+}
+
+const SPACED = new Map<string, RegExp>();
+
+/** numberAfter for a label with (at most) one blank put inside each of its words; null when absent. */
+export function numberAfterSpaced(msg: string, label: string, from = 0): number | null {
+  let re = SPACED.get(label);
+  if (!re) {
+    const body = label
+      .trim()
+      .split(" ")
+      .map((w) => [...w].map((ch) => ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join(" ?"))
+      .join(" ");
+    re = new RegExp(`${body} ?(\\d+(?:\\.\\d*)?)`, "g");
+    SPACED.set(label, re);
+  }
+  re.lastIndex = from;
+  const m = re.exec(msg);
+  return m ? Number(m[1]) : null;
 }
 
 /** The number right after `label` (digits and one dot) in `msg`, from `from`; null when absent. */

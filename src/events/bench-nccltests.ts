@@ -168,8 +168,18 @@ export class NcclTestsRun {
     const errName = this.columns ? ERROR_COLUMNS.find((c) => this.columns!.includes(c)) ?? null : this.rows.length ? this.guessedErrorColumn ?? "#wrong" : null;
     let wrongTotal: number | null = null;
     if (errName === "#wrong") {
-      wrongTotal = 0;
-      for (const r of this.rows) for (const side of [r.outOfPlace, r.inPlace]) if (side && side.wrong !== null) wrongTotal += side.wrong;
+      // (no count at all, every cell `N/A` as with `-c 0` or no row: nothing was checked, so no total; not 0)
+      let counts = 0;
+      let sum = 0;
+      for (const r of this.rows) {
+        for (const side of [r.outOfPlace, r.inPlace]) {
+          if (side && side.wrong !== null) {
+            sum += side.wrong;
+            counts++;
+          }
+        }
+      }
+      wrongTotal = counts > 0 ? sum : null;
     }
     const hosts = unique(this.devices.map((d) => d.host));
     const ob = this.outOfBounds;

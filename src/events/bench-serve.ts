@@ -53,7 +53,8 @@ export function isLegacyServeRow(row: LabelRow): boolean {
   return !!unit && !!row.value?.number && row.rest.length === 1 && row.rest[0].text === unit[1];
 }
 
-const METRIC_ROW = /^(mean|median|std|p(\d+(?:\.\d+)?)) (ttft|tpot|itl|e2el)$/;
+// (sglang's bench_serving, a fork of benchmark_serving.py, prints the end-to-end rows as `Mean E2E Latency (ms):`)
+const METRIC_ROW = /^(mean|median|std|p(\d+(?:\.\d+)?)) (ttft|tpot|itl|e2el|e2e latency)$/;
 const POSITION_ROW = /^position (\d+)$/;
 
 /** `P99.9` -> `p99_9`; `Mean` -> `mean` */
@@ -72,14 +73,83 @@ export function serveRowKey(label: string): string | null {
   if (direct) return direct;
   if (l.startsWith("rtfx")) return "rtfx";
   const m = METRIC_ROW.exec(l);
-  if (m) return metricKey(m[1], m[3]);
+  if (m) return metricKey(m[1], m[3] === "e2e latency" ? "e2el" : m[3]);
   const p = POSITION_ROW.exec(l);
   if (p) return `specPosition${p[1]}AcceptancePct`;
   return null;
 }
 
 export const isServeBanner = (t: string): boolean => t.charCodeAt(0) === 61 /* = */ && t.includes("Serving Benchmark Result");
-export const isClosingRule = (t: string): boolean => /^={20,}$/.test(t);
+
+/** the banner anywhere in a line */
+const BANNER_IN_LINE = /={3,} ?Serving Benchmark Result ?={3,}/;
+/** the banner-less layout of 2024-02..05 inside a longer line: `... Successful requests: 100 Benchmark duration: 29.060651 s ...` */
+const PLAIN_IN_LINE = /(?:^|\s)(?=Successful requests: +\d+\s+(?:\*\*)?Benchmark duration\b)/;
+/**
+ * Where a row of a flattened block starts: a label the block prints (first letter capital, as printed; an unknown
+ * label stays with the row before it, whose value is its first token), a metric row, a section rule or the closing
+ * rule, after a blank (and a markdown `**` a paste may have put round a row).
+ */
+const FLAT_ROW_START = new RegExp(
+  "\\s+(?=(?:\\*\\*)?(?:(?:" +
+    [...Object.keys(ROW_KEYS).filter((l) => l !== "rtfx"), "total Token throughput", "rTFx"]
+      .map((l) => l[0].toUpperCase() + l.slice(1))
+      .sort((a, b) => b.length - a.length)
+      .join("|") +
+    ")(?: \\([^)]{1,40}\\))?:|(?:Mean|Median|Std|P\\d+(?:\\.\\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency)(?: \\(ms\\))?:|-{3,}[A-Z ]|={20,}|={3,} ?Serving Benchmark Result))",
+  "g",
+);
+
+/**
+ * A result block that a paste flattened onto one line (a digest that joined an issue's lines with blanks:
+ * `... ``` ============ Serving Benchmark Result ============ Successful requests: 100 Benchmark duration (s): 108.04 ...`):
+ * the text before the banner (the command may be there), then the banner and one piece per row as the block printed
+ * them (a closing rule, and a later block's banner, are pieces of their own). Null when the line is no such paste (a
+ * banner alone, with or without a prefix before it).
+ */
+export function splitFlattenedServe(text: string): { before: string; pieces: string[] } | null {
+  let m: { index: number; 0: string } | null = BANNER_IN_LINE.exec(text);
+  if (!m) {
+    // (no banner: the block of 2024-02..05 starts at its first row, which the line reader starts a block at)
+    const plain = text.length > 80 ? PLAIN_IN_LINE.exec(text) : null;
+    if (!plain || plain.index === 0) return null;
+    m = { index: plain.index, 0: "" };
+  }
+  const after = text.slice(m.index + m[0].length);
+  if (after.trim() === "") return null;
+  const out: string[] = m[0] ? [m[0]] : [];
+  for (const piece of after.split(FLAT_ROW_START)) {
+    const p = piece.trim();
+    if (!p) continue;
+    // the closing rule, and what follows it (the paste's next text)
+    const close = /^(={20,})\s+(.+)$/.exec(p);
+    if (close) out.push(close[1], close[2]);
+    else out.push(p);
+  }
+  return { before: text.slice(0, m.index).trim(), pieces: out };
+}
+
+/** `**Benchmark duration (s): 118.85**`: a row a markdown paste put in bold */
+export const unbold = (t: string): string => (t.charCodeAt(0) === 42 /* * */ || t.endsWith("**") ? t.replace(/^\*\*\s*|\s*\*\*$/g, "") : t);
+
+/** `Mean PEAK_MEMORY_MB (MB): 43518.00`, `Mean Vae Decode (s): 1.69`: a row of a section this reader has no key for (a label with its unit, a number) */
+export const isUnitRow = (row: LabelRow): boolean => !!row.value?.number && /^[A-Z][\w .\-/%]{0,60} \([^()]{1,20}\)$/.test(row.label);
+/** the closing rule, alone or twice side by side (`paste`/`diff -y` of two runs: `=====...   |  =====...`) */
+export const isClosingRule = (t: string): boolean => /^={20,}(?:\s+[|<>]?\s*={20,})?$/.test(t);
+
+/**
+ * `| Benchmark duration (s): | 61.02 |` (or without the colon, or with more value columns: several runs): a row of
+ * the block that a paste turned into a markdown table, as the row it was (`Benchmark duration (s): 61.02`, the first
+ * value column); null for any other line.
+ */
+export function tableRowAsRow(t: string): string | null {
+  const cells = t.replace(/^\s*\|/, "").split("|");
+  if (cells.length < 2) return null;
+  const label = cells[0].replace(/\*\*/g, "").trim().replace(/:$/, "");
+  if (!label || !serveRowKey(label)) return null;
+  const value = cells[1].replace(/\*\*/g, "").trim();
+  return /^(?:[-+]?\d+(?:\.\d+)?|inf)$/i.test(value) ? `${label}: ${value}` : null;
+}
 /** `---------------Time to First Token----------------` */
 export const isSectionRule = (t: string): boolean => t.startsWith("-----") && t.endsWith("---");
 
@@ -151,7 +221,9 @@ export interface ServeContext {
 /** Reads `--num-prompts N` / `--max-concurrency N` from a command line or a `Maximum request concurrency: N` line. */
 export function readServeContext(text: string, ctx: ServeContext): boolean {
   let hit = false;
-  const n = /--num[-_]prompts[= ]+(\d+)/.exec(text);
+  // (the last one given counts, as argparse takes it)
+  const all = [...text.matchAll(/--num[-_]prompts[= ]+(\d+)/g)];
+  const n = all[all.length - 1];
   if (n) {
     ctx.numPrompts = Number(n[1]);
     hit = true;

@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, readServeContext, ServeBlock, serveFromJson, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -13,8 +13,33 @@ const MAX_FOREIGN_LINES_IN_BLOCK = 8;
 const CUT_DEVICE = /^#?\s*Rank\s+(\d+)(?:\s+Group(?:\s+\d+)?)?(?:\s+Pid(?:\s+\d+)?)?(?:\s+on)?\s*$/;
 /** the lines of `vllm bench throughput` / `latency` a paste may keep behind a `# ` */
 const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
+/** the lines of `vllm bench throughput` / `latency` inside a longer line (a paste that flattened them, or text glued after one) */
+const OFFLINE_IN_LINE =
+  /Throughput: \d[\d.]* requests\/s(?:, \d[\d.]* (?:total )?tokens\/s)?(?:, \d[\d.]* output tokens\/s)?|Total num (?:prompt|output) tokens: +\d+|Avg latency: [-+\d.eE]+ seconds|\d+(?:\.\d+)?% percentile latency: [-+\d.eE]+ seconds/g;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
+
+// `"key": value` / `'key': value` with a scalar value (JSON's or Python's spelling)
+const SCALAR_PAIR = /["']([A-Za-z_][\w.:]{0,60})["']\s*:\s*("(?:[^"\\]|\\.){0,200}"|'[^']{0,200}'|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|null|None|true|True|false|False)(?=\s*[,}\n])/g;
+
+/**
+ * The scalar keys of an object text that is no JSON (elided arrays, Python's repr), as an object; null unless it is a
+ * result the bench reader knows (serve, throughput or latency: flat objects, so every key is a top-level one).
+ */
+function scalarKeys(text: string): Record<string, unknown> | null {
+  const o: Record<string, unknown> = {};
+  for (const m of text.matchAll(SCALAR_PAIR)) {
+    const v = m[2];
+    const c = v.charCodeAt(0);
+    o[m[1]] =
+      c === 34 || c === 39 ? v.slice(1, -1) : v === "null" || v === "None" ? null : v === "true" || v === "True" ? true : v === "false" || v === "False" ? false : Number(v);
+  }
+  // (a latency result's lists are elided or nested: their keys name it)
+  if ("avg_latency" in o && /["']latencies["']\s*:/.test(text)) o.latencies = null;
+  if (!(isServeJson(o) || isThroughputJson(o) || isLatencyJson(o))) return null;
+  o.$repaired = true;
+  return o;
+}
 
 interface Pending<T> {
   rec: LogRecord;
@@ -102,17 +127,22 @@ export function createBenchReader(): RecordReader {
     try {
       doc = JSON.parse(j.text);
     } catch {
-      return;
+      // a result file a paste elided (`"ttfts": [0.1, 0.2, ...]`) or a script printed as a Python dict (`{'completed': 98,
+      // 'duration': 30.5, ...}`): its plain scalar keys, if they make a result
+      doc = scalarKeys(j.text);
+      if (!doc) return;
     }
     for (const o of Array.isArray(doc) ? doc : [doc]) {
       if (!o || typeof o !== "object" || Array.isArray(o)) continue;
       const obj = o as Record<string, unknown>;
-      if (isServeJson(obj)) result(emit, j.rec, "serve", "json", serveFromJson(obj));
+      // (read from an object text that is no JSON: said so)
+      const mark = (v: Record<string, unknown>) => (obj.$repaired ? { ...v, jsonRepaired: true } : v);
+      if (isServeJson(obj)) result(emit, j.rec, "serve", "json", mark(serveFromJson(obj)));
       else if (isNcclTestsJson(obj)) {
         const v = ncclTestsFromJson(obj);
         if (v) result(emit, j.rec, "ncclTests", "json", v);
-      } else if (isThroughputJson(obj)) result(emit, j.rec, "throughput", "json", throughputFromJson(obj));
-      else if (isLatencyJson(obj)) result(emit, j.rec, "latency", "json", latencyFromJson(obj));
+      } else if (isThroughputJson(obj)) result(emit, j.rec, "throughput", "json", mark(throughputFromJson(obj)));
+      else if (isLatencyJson(obj)) result(emit, j.rec, "latency", "json", mark(latencyFromJson(obj)));
     }
   }
 
@@ -131,9 +161,16 @@ export function createBenchReader(): RecordReader {
       return true;
     }
     if (isSectionRule(t)) return true;
+    t = unbold(t);
     if (t.includes(":") || /^[A-Z]/.test(t)) {
       const row = parseLabelRow(t);
       if (row && block.data.addRow(row)) {
+        foreign = 0;
+        return true;
+      }
+      // a row of a section with no key here (`vllm bench serve --omni`'s `Mean PEAK_MEMORY_MB (MB):`, stage durations in
+      // seconds): the block's all the same, so its later metric sections are still read as its own
+      if (row && block.data.banner && isUnitRow(row)) {
         foreign = 0;
         return true;
       }
@@ -210,7 +247,40 @@ export function createBenchReader(): RecordReader {
         return false;
       }
       if (!t) return false;
+      // a result block flattened onto one line: its pieces are read as the lines they were
+      if (t.length > 60 && (t.includes("Serving Benchmark Result") || t.includes("Successful requests: "))) {
+        const flat = splitFlattenedServe(t);
+        if (flat) {
+          if (flat.before) reader.read({ ...rec, text: flat.before }, emit);
+          // (the command before the banner is this block's, whatever the text round it)
+          endServe(emit);
+          if (/--num[-_]prompts|--max[-_]concurrency/.test(flat.before)) readServeContext(flat.before, context);
+          for (const p of flat.pieces) reader.read({ ...rec, text: p }, emit);
+          return false;
+        }
+      }
+      // offline results flattened onto one line with other text (`... ray Throughput: 101.53 requests/s, 20305.47 tokens/s ``` With ...`):
+      // each result line read as the line it was
+      if (t.length > 60 && (t.includes("Throughput: ") || t.includes(" latency: "))) {
+        const found = t.match(OFFLINE_IN_LINE);
+        if (found && found.join(" ") !== t.trim()) {
+          for (const p of found) reader.read({ ...rec, text: p }, emit);
+          return false;
+        }
+      }
       const c = t.charCodeAt(0);
+      // a row of the block in a markdown table: read as the row it was; the first such row of a text starts a block
+      if (t.indexOf("|") >= 0 && (c === 124 || c === 42 /* * */ || c >= 65)) {
+        const asRow = tableRowAsRow(t);
+        if (asRow) {
+          if (!serve) {
+            serve = { rec, data: new ServeBlock(false) };
+            serveHashed = false;
+            foreign = 0;
+          }
+          if (readServeLine(rec, asRow, emit)) return true;
+        }
+      }
       if (serve) {
         if (readServeLine(rec, t, emit)) return true;
         if (serve) return false;

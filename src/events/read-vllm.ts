@@ -191,7 +191,15 @@ export function createVllmReader(): RecordReader & {
       }
       // a uvicorn access line: its request is the client's, where no header or phrase is looked for
       // (a pasted command line or call left open is continued after it, as it is after a counted one)
-      if (text.charCodeAt(4) === 58 /* : */ && runtime.other(rec, text, emit)) return true;
+      if (text.charCodeAt(4) === 58 /* : */ && runtime.other(rec, text, emit)) {
+        // a flattened paste: the access line runs on into the server's next records (`... 200 OK (APIServer pid=9) INFO
+        // 09-11 06:22:48 [loggers.py:123] Engine 000: Avg prompt throughput: ...`); they are read from the first header
+        // after the request's closing quote (the request itself is the client's)
+        const q = text.length > 120 ? text.indexOf('" ', text.indexOf(' - "') + 4) : -1;
+        const next = q > 0 ? nextRecordStart(text.slice(q)) : -1;
+        if (next >= 0) this.read({ ...rec, text: text.slice(q + next + 1) }, emit);
+        return true;
+      }
       let head = fastHead(text);
       if (!head && mayHaveHead(text)) head = parseHead(text);
       if (!head && text.length >= 40) {

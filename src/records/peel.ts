@@ -62,8 +62,10 @@ const GCP_LOGGING = /^(?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|
 const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\](?:\s|$)/;
 const ANSI_QUICK = /\[\d[\d;]*m|\[m(?:\s|$)/;
 const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
-// pdsh / pssh `host: `, `ip: ` and srun `--label` `N: ` before an NCCL, vLLM, process-prefixed or torchrun `[rankN]:` record
-const PDSH = /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:)/;
+// pdsh / pssh `host: `, `ip: ` and srun `--label` `N: ` before an NCCL, vLLM, process-prefixed or torchrun `[rankN]:` record,
+// or before nccl-tests' output (its `#` lines, and its rows: size, count, type, op, then a number)
+const PDSH =
+  /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|#(?: nThread \d| Using devices|\s+Rank\s+\d+ | nccl-tests version | Collective test |\s+size\s+count|\s+\(B\)|\s+out-of-place| Out of bounds values| Avg bus bandwidth|\s*$)|\s+\d+\s+\d+\s+[a-z]\w*\s+\S+\s+-?\d)/;
 const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
