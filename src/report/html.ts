@@ -9,6 +9,7 @@ import { helpfulMissing, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { timelineChart } from "./html-timeline.js";
+import { findingsAcrossRuns, runReports } from "./text.js";
 
 /*
  * One self-contained HTML file: no script, no network, no inline style attributes. Pictures are inline SVG
@@ -24,7 +25,7 @@ table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:
 .ok{color:#1a7f37}.bad{color:#c62828}
 .banner{border-left:8px solid;border-radius:6px;padding:10px 16px;margin:10px 0 16px}.banner p{margin:2px 0}.banner .headline{font-size:16px;font-weight:600}
 .banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}
-h2.collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
+.collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
 .sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
@@ -35,18 +36,74 @@ const CSS_HASH = createHash("sha256").update(CSS).digest("base64");
 export const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
 
 export function renderHtml(report: Report): string {
-  const f = report.facts;
-  const title = f.config.model ?? f.config.servedModelName ?? (report.inputs.map((i) => i.path).join(", ") || "run");
-  const body: string[] = [];
-  body.push(`<h1>vllm-doctor report: ${esc(title)}</h1>`);
-  body.push(verdictBanner(report));
-  body.push(`<p class="muted">vllm-doctor ${esc(report.tool.version)} · ${report.inputs.map((i) => `${esc(i.path)} (${esc(num(i.lines, 0))} lines${i.error ? `, failed: ${esc(i.error)}` : ""})`).join(", ")}</p>`);
-
-  if (report.runs?.length) {
-    body.push(`<h2>Runs</h2><p class="muted">The inputs look like different runs; each is judged on its own (--one-run reads them as one). The sections below are of all inputs together.</p><ol>`);
-    for (const r of report.runs) body.push(`<li><strong>${esc(r.inputs.join(", "))}</strong>: ${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`);
-    body.push(`</ol>`);
+  const runs = runReports(report);
+  if (runs.length === 0) return page(titleOf(report), reportSections(report, `vllm-doctor report: ${titleOf(report)}`));
+  // inputs read as several runs: each run its own section, as `analyze` judged it, and the findings only their
+  // facts joined give after them
+  const body = [`<h1>vllm-doctor report: ${runs.length} runs</h1>`, verdictBanner(report), inputsLine(report)];
+  body.push(`<h2>Runs</h2><p class="muted">The inputs look like different runs; each is judged on its own below (--one-run reads them as one).</p><ol>`);
+  report.runs!.forEach((r, i) => body.push(`<li><a href="#run-${i + 1}"><strong>${esc(r.inputs.join(", "))}</strong></a>: ${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`));
+  body.push(`</ol>`);
+  runs.forEach((r, i) => {
+    const sections = reportSections({ ...r, gate: undefined }, `Run ${i + 1} of ${runs.length}: ${titleOf(r)}`);
+    body.push(`<section id="run-${i + 1}">`, nestedIn(sections.join("\n"), `run-${i + 1}`), `</section>`);
+  });
+  const across = findingsAcrossRuns(report);
+  if (across.length) {
+    body.push(`<h2>Only with all inputs read as one (${across.length})</h2><p class="muted">The runs' facts joined give these; --one-run shows that reading in full.</p>`);
+    for (const fd of across) body.push(renderFinding(fd));
   }
+  if (report.gate) body.push(renderGate(report.gate));
+  if (report.notices?.length) body.push(noticesList(report.notices));
+  return page(`${runs.length} runs`, body);
+}
+
+function titleOf(report: Report): string {
+  const c = report.facts.config;
+  return c.model ?? c.servedModelName ?? (report.inputs.map((i) => i.path).join(", ") || "run");
+}
+
+function inputsLine(report: Report): string {
+  return `<p class="muted">vllm-doctor ${esc(report.tool.version)} · ${report.inputs.map((i) => `${esc(i.path)} (${esc(num(i.lines, 0))} lines${i.error ? `, failed: ${esc(i.error)}` : ""})`).join(", ")}</p>`;
+}
+
+function noticesList(notices: string[]): string {
+  return `<h2>Notices</h2><ul>${notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`;
+}
+
+/**
+ * A run's sections one heading level down and with ids of their own (`verdict` becomes `run-1-verdict`). Every text
+ * in them went through `esc`, so `<h` and ` id="` stand only in tags written here.
+ */
+function nestedIn(html: string, scope: string): string {
+  return html.replace(/<(\/?)h([1-5])\b/g, (_, slash: string, level: string) => `<${slash}h${Number(level) + 1}`).replace(/ id="/g, ` id="${scope}-`);
+}
+
+function page(title: string, body: string[]): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vllm-doctor: ${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+${body.join("\n")}
+</body>
+</html>
+`;
+}
+
+/** One run's report: the answer first, then the facts by area, the findings, what is missing, gate and notices. */
+function reportSections(report: Report, heading: string): string[] {
+  const f = report.facts;
+  const body: string[] = [];
+  body.push(`<h1>${esc(heading)}</h1>`);
+  body.push(verdictBanner(report));
+  body.push(inputsLine(report));
   body.push(`<h2>Summary</h2><ul>`);
   if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
   for (const fd of report.findings.slice(0, 5))
@@ -108,23 +165,8 @@ export function renderHtml(report: Report): string {
     body.push(`</table>`);
   }
   if (report.gate) body.push(renderGate(report.gate));
-  if (report.notices?.length) body.push(`<h2>Notices</h2><ul>${report.notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`);
-
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vllm-doctor: ${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-${body.join("\n")}
-</body>
-</html>
-`;
+  if (report.notices?.length) body.push(noticesList(report.notices));
+  return body;
 }
 
 const SEVERITY_ORDER = ["error", "warning", "info"] as const;

@@ -5,6 +5,7 @@ import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { helpfulMissing, recoveredFrom } from "./hints.js";
+import { findingsAcrossRuns, runReports } from "./text.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -179,19 +180,51 @@ export interface MarkdownOptions {
 }
 
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
-  const f = report.facts;
-  const out: string[] = [];
-  const title = f.config.model ?? f.config.servedModelName ?? report.inputs.map((i) => i.path).join(", ");
-  out.push(`# vllm-doctor report: ${mdEscape(title || "run")}`, "");
+  const runs = runReports(report);
+  if (runs.length === 0) return finish(reportSections(report, opts, `vllm-doctor report: ${titleOf(report)}`, 0));
+  // inputs read as several runs: each run its own section, as `analyze` judged it, and the findings only their
+  // facts joined give after them
+  const out = [`# vllm-doctor report: ${runs.length} runs`, ""];
   if (report.verdict) out.push(`> **${mdEscape(report.verdict)}**`, "");
   out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
-
-  if (report.runs?.length) {
-    out.push("## Runs", "", "The inputs look like different runs; each is judged on its own (`--one-run` reads them as one). The sections below are of all inputs together.", "");
-    report.runs.forEach((r, i) => out.push(`${i + 1}. **${mdEscape(r.inputs.join(", "))}** — ${mdEscape(r.verdict)} _(${mdEscape(r.why)})_`));
-    out.push("");
+  out.push("## Runs", "", "The inputs look like different runs; each is judged on its own below (`--one-run` reads them as one).", "");
+  report.runs!.forEach((r, i) => out.push(`${i + 1}. **${mdEscape(r.inputs.join(", "))}** — ${mdEscape(r.verdict)} _(${mdEscape(r.why)})_`));
+  out.push("");
+  runs.forEach((r, i) => out.push(...reportSections({ ...r, gate: undefined }, opts, `Run ${i + 1} of ${runs.length}: ${titleOf(r)}`, 1)));
+  const across = findingsAcrossRuns(report);
+  if (across.length) {
+    out.push(`## Only with all inputs read as one (${across.length})`, "", "The runs' facts joined give these; `--one-run` shows that reading in full.", "");
+    across.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false, "###")));
   }
-  out.push("## Summary", "");
+  if (report.gate) out.push(...renderGate(report.gate));
+  if (report.notices?.length) out.push(...noticesList(report.notices, "##"));
+  return finish(out);
+}
+
+function titleOf(report: Report): string {
+  const c = report.facts.config;
+  return c.model ?? c.servedModelName ?? (report.inputs.map((i) => i.path).join(", ") || "run");
+}
+
+function finish(out: string[]): string {
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+}
+
+function noticesList(notices: string[], h: string): string[] {
+  return [`${h} Notices`, "", ...notices.map((m) => `- ${mdEscape(m)}`), ""];
+}
+
+/** One run's report, its headings `depth` levels down: the answer first, the facts by area, findings, what is missing. */
+function reportSections(report: Report, opts: MarkdownOptions, heading: string, depth: number): string[] {
+  const f = report.facts;
+  const out: string[] = [];
+  const h1 = "#".repeat(1 + depth);
+  const h2 = "#".repeat(2 + depth);
+  const h3 = "#".repeat(3 + depth);
+  out.push(`${h1} ${mdEscape(heading)}`, "");
+  if (report.verdict) out.push(`> **${mdEscape(report.verdict)}**`, "");
+  out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
+  out.push(`${h2} Summary`, "");
   const top = report.findings.slice(0, 5);
   if (top.length === 0) out.push("- No problems found.");
   for (const fd of top) out.push(`- **${SEVERITY_LABEL[fd.severity]}** ${mdEscape(fd.title)} (${mdEscape(fd.ruleId)})${fd.evidence[0] ? ` at ${mdEscape(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` — caused by ${mdEscape(fd.causedBy.join(", "))}` : ""}`);
@@ -204,50 +237,46 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (report.gate) for (const r of report.gate.requirements.filter((q) => !q.passed)) out.push(`- Gate failed: ${mdEscape(r.name)} — ${mdEscape(r.reason)}`);
   out.push("");
 
-  out.push("## Inputs", "");
+  out.push(`${h2} Inputs`, "");
   out.push(...table(["file", "lines", "bytes", "note"], report.inputs.map((i) => [i.path, num(i.lines, 0), num(i.bytes, 0), i.error ? `failed: ${i.error}` : [i.cutLines ? `${i.cutLines} long lines cut` : "", i.unparsedLines ? `${i.unparsedLines} lines not parsed` : ""].filter(Boolean).join(", ")])), "");
 
-  out.push("## Configuration", "");
+  out.push(`${h2} Configuration`, "");
   out.push(...table(["setting", "value"], configRows(f)), "");
 
-  out.push("## Memory and KV cache", "");
+  out.push(`${h2} Memory and KV cache`, "");
   out.push(...table(["fact", "value"], kvRows(f)), "");
 
   const n = f.nccl;
   if (n.version || n.net || n.ranks || n.nodePairs.length || Object.keys(n.transports).length) {
-    out.push("## NCCL", "");
+    out.push(`${h2} NCCL`, "");
     out.push(...table(["fact", "value"], ncclRows(f)), "");
     if (n.nodePairs.length) {
-      out.push("### Transport by node pair", "");
+      out.push(`${h3} Transport by node pair`, "");
       out.push(...table(["node A", "node B", "scope", "transports"], pairRows(f).map((p) => [p.a, p.b, p.scope, kindsText(p.kinds)])), "");
     }
   }
 
   const benches = benchSections(f);
   if (benches.length) {
-    out.push("## Benchmarks", "");
-    for (const b of benches) out.push(`### ${mdEscape(b.title)}`, "", ...table(["metric", "value"], b.rows), "");
+    out.push(`${h2} Benchmarks`, "");
+    for (const b of benches) out.push(`${h3} ${mdEscape(b.title)}`, "", ...table(["metric", "value"], b.rows), "");
   }
 
   const runtime = runtimeRows(f);
-  if (runtime.length) out.push("## Runtime", "", ...table(["topic", "value"], runtime), "");
+  if (runtime.length) out.push(`${h2} Runtime`, "", ...table(["topic", "value"], runtime), "");
 
-  out.push(`## Findings (${report.findings.length})`, "");
+  out.push(`${h2} Findings (${report.findings.length})`, "");
   if (report.findings.length === 0) out.push("No problems found.", "");
-  report.findings.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false)));
+  report.findings.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false, h3)));
 
   const missing = helpfulMissing(f);
   if (missing.length) {
-    out.push("## Missing evidence", "");
+    out.push(`${h2} Missing evidence`, "");
     out.push(...table(["fact", "why it is missing", "how to get it"], missing.map((m) => [m.fact, m.why, m.howToGet])), "");
   }
   if (report.gate) out.push(...renderGate(report.gate));
-  if (report.notices?.length) {
-    out.push("## Notices", "");
-    for (const m of report.notices) out.push(`- ${mdEscape(m)}`);
-    out.push("");
-  }
-  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  if (report.notices?.length) out.push(...noticesList(report.notices, h2));
+  return out;
 }
 
 function clipText(s: string, max: number): string {
@@ -255,9 +284,9 @@ function clipText(s: string, max: number): string {
   return t.length > max ? t.slice(0, max - 1) + "…" : t;
 }
 
-function renderFinding(fd: Finding, index: number, compact: boolean): string[] {
+function renderFinding(fd: Finding, index: number, compact: boolean, h: string): string[] {
   const cause = fd.causedBy?.length ? ` Caused by ${mdEscape(fd.causedBy.join(", "))} (above).` : "";
-  const out = [`### ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}.${cause} ${mdEscape(fd.message)}`, ""];
+  const out = [`${h} ${index}. ${SEVERITY_LABEL[fd.severity]}: ${mdEscape(fd.title)}`, "", `Rule ${mdEscape(fd.ruleId)}.${cause} ${mdEscape(fd.message)}`, ""];
   const shown = fd.evidence.slice(0, compact ? 3 : 10);
   if (shown.length) {
     out.push("Evidence:", "");

@@ -82,6 +82,15 @@ export function runReports(report: Report): Report[] {
   }));
 }
 
+/**
+ * Findings of all inputs read as one that no run has (facts joined across runs). They count in the exit status and
+ * the machine formats list them with the top level's findings, so the reports a person reads name them too.
+ */
+export function findingsAcrossRuns(report: Report): Report["findings"] {
+  const inRuns = new Set((report.runs ?? []).flatMap((r) => r.findings.map((f) => f.ruleId)));
+  return report.findings.filter((f) => !inRuns.has(f.ruleId));
+}
+
 /** The answer first (verdict, key facts, findings in cause order), then the facts by area; several runs one by one. */
 export function renderText(report: Report, opts: TextOptions): string {
   if (!report.runs?.length) return renderOne(report, opts);
@@ -92,10 +101,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push("", c.inverse(` Run ${i + 1} of ${report.runs!.length} `) + (i > 0 ? " " + c.dim(safeText(`apart because ${report.runs![i].why}`)) : ""));
     out.push(renderOne(r, opts).trimEnd());
   });
-  // findings of all inputs read as one that no run has (facts joined across runs): every other format lists
-  // them with the top level's findings, and they count in the exit status, so they are named here too
-  const inRuns = new Set(report.runs.flatMap((r) => r.findings.map((f) => f.ruleId)));
-  const across = report.findings.filter((f) => !inRuns.has(f.ruleId));
+  const across = findingsAcrossRuns(report);
   if (across.length) {
     out.push("", c.bold("Only with all inputs read as one (--one-run shows them in full)"));
     for (const f of across) {
