@@ -125,7 +125,9 @@ export function parseDeviceLine(text: string): DeviceLine | null {
   const last = hostToks[hostToks.length - 1];
   const host = text.slice(first.startOffset, last.startOffset + last.image.length).trim();
   const tail = out.bus ?? out.device;
-  const gpuName = tail ? text.slice(tail.startOffset + tail.image.length).trim() || null : null;
+  let gpuName = tail ? text.slice(tail.startOffset + tail.image.length).trim() || null : null;
+  // a line cut inside its bus id (`... device  1 [0x10`): no GPU name
+  if (gpuName && !out.bus && /^\[[^\]\s]*$/.test(gpuName)) gpuName = null;
   return {
     rank: int(out.rank) ?? 0,
     group: int(out.group),

@@ -153,8 +153,9 @@ export function tableRowAsRow(t: string): string | null {
 /** `---------------Time to First Token----------------` */
 export const isSectionRule = (t: string): boolean => t.startsWith("-----") && t.endsWith("---");
 
-// the metric sections serve.py prints (`"{s:{c}^{n}}".format(s=header, n=50, c="-")`): TTFT, TPOT, ITL, E2EL
-const METRIC_SECTION = /^-{3,}(?:Time to First Token|Time per Output Token(?: \(excl\. 1st token\))?|Inter-token Latency|End-to-end Latency)-{3,}$/;
+// the metric sections serve.py prints (`"{s:{c}^{n}}".format(s=header, n=50, c="-")`): TTFT, TPOT, ITL, E2EL (sglang's
+// fork capitalises `Inter-Token Latency` and `End-to-End Latency`)
+const METRIC_SECTION = /^-{3,}(?:Time to First Token|Time per Output Token(?: \(excl\. 1st token\))?|Inter-token Latency|End-to-end Latency)-{3,}$/i;
 /** A metric section's rule: where a paste that starts below the block's head (no banner, no request rows) begins */
 export const isMetricSectionRule = (t: string): boolean => METRIC_SECTION.test(t);
 
@@ -164,12 +165,28 @@ export class ServeBlock {
   complete = false;
   rows = 0;
 
-  /** `section`: the block is a paste's tail that starts at a metric section's rule (its rows are latency metrics only) */
-  constructor(readonly banner: boolean, readonly section = false) {}
+  /**
+   * `section`: the block is a paste's tail that starts at a metric section's rule (its rows are latency metrics only);
+   * `table`: its rows came from a markdown table
+   */
+  constructor(readonly banner: boolean, readonly section = false, readonly table = false) {}
 
-  /** a block of the 2023 layout counts once it has its `Throughput: N requests/s` row (a lone `Total time: 3 s` is no result) */
+  /**
+   * A block of the 2023 layout counts once it has its `Throughput: N requests/s` row (a lone `Total time: 3 s` is no
+   * result). A markdown table needs a row only this block prints (`Successful requests`, `Benchmark duration`): other
+   * tools' summary tables share labels such as `Failed requests` and `Request throughput (req/s)` (evalscope perf).
+   */
   get isResult(): boolean {
+    if (this.table) return "successfulRequests" in this.values || "durationS" in this.values;
     return this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.banner || this.section);
+  }
+
+  /**
+   * A block without its banner that already holds the head rows (`Successful requests:` and more): a later row this
+   * reader has no key for (sglang's `Concurrency: 252.93`, `Max ITL (ms): 938.36`) stays inside it, as in a bannered block.
+   */
+  get established(): boolean {
+    return !this.banner && !this.table && "successfulRequests" in this.values && this.rows >= 2;
   }
 
   /** Takes one row; false when the row is not one of this block's. */

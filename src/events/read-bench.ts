@@ -174,6 +174,9 @@ export function createBenchReader(): RecordReader {
         foreign = 0;
         return true;
       }
+      // a `Label: number` row with no key here inside a banner-less block that has its head rows (sglang's
+      // `Concurrency: 252.93` between the throughput rows and the latency sections): the block goes on
+      if (row?.value?.number && block.data.established && row.rest.length === 0 && ++foreign < MAX_FOREIGN_LINES_IN_BLOCK) return true;
       // a cut last line (`Mean TPOT (ms)`, `P90 TPO`) is the block's but yields nothing
       if (!t.includes(":") && /^(?:Mean|Median|P\d|Std|Total|Request|Output|Peak|Successful|Failed|Benchmark|Maximum)\b/.test(t)) return true;
     }
@@ -274,7 +277,7 @@ export function createBenchReader(): RecordReader {
         const asRow = tableRowAsRow(t);
         if (asRow) {
           if (!serve) {
-            serve = { rec, data: new ServeBlock(false) };
+            serve = { rec, data: new ServeBlock(false, false, true) };
             serveHashed = false;
             foreign = 0;
           }
