@@ -470,9 +470,16 @@ export function parseConfigDump(text: string, kind: DumpKind, complete = false):
 // ---------------------------------------------------------------- pasted command lines
 
 // `vllm serve`, a wrapper's echo of it (`Run vllm with arguments: serve ...`), `python -m vllm.entrypoints...`, `--model X`,
-// KServe's `python -m huggingfaceserver` (its vLLM backend takes vLLM's engine flags)
+// KServe's `python -m huggingfaceserver` (its vLLM backend takes vLLM's engine flags), FastChat's vLLM worker
+// (`python -m fastchat.serve.vllm_worker`: vLLM's engine flags plus its own, see FASTCHAT_KEYS)
 // (also right after a Windows cmd prompt, `C:\Users\me>vllm serve m`, and a notebook's shell escape, `!vllm serve m`)
-const CMD_START = /(?:^|[\s\/"'=`\[>!])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface))\b|\s--model[\s=]/;
+const CMD_START = /(?:^|[\s\/"'=`\[>!])(?:vllm(?: with arguments:)? serve|vllm\.entrypoints\.[\w.]+|vllm\.entrypoints\/[\w\/]+\.py|-m huggingfaceserver(?!.*\s--backend[= ]huggingface)|fastchat(?:\.serve\.vllm_worker|\/serve\/vllm_worker\.py))\b|\s--model[\s=]/;
+const FASTCHAT_WORKER = /fastchat[.\/]serve[.\/]vllm_worker/;
+/**
+ * FastChat's vllm_worker adds its own flags to vLLM's engine arguments (fastchat/serve/vllm_worker.py): `--model-path`
+ * becomes vLLM's model, and `--num-gpus N` above 1 becomes the tensor parallel size (over `--tensor-parallel-size`).
+ */
+const FASTCHAT_KEYS: Record<string, string> = { model_path: "model" };
 // `docker run ...`, `podman run ...`, `nerdctl run ...` (also `docker container run`, `create`)
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
@@ -525,6 +532,8 @@ export interface LaunchState {
   phase: "container" | "vllm" | "other" | "lmeval";
   /** the next positional word is the model (`vllm serve MODEL`, the vllm-openai image's arguments) */
   modelNext: boolean;
+  /** FastChat's vllm_worker: its own flags name vLLM's settings (FASTCHAT_KEYS) */
+  fastchat?: boolean;
 }
 
 export interface LaunchLine {
@@ -641,7 +650,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       state = { phase: "container", modelNext: false };
       ws = ws.slice(ws.findIndex((w) => w === "run" || w === "create") + 1);
     } else {
-      state = { phase: "vllm", modelNext: false };
+      state = { phase: "vllm", modelNext: false, ...(FASTCHAT_WORKER.test(ws[0] ?? "") ? { fastchat: true } : {}) };
       const serve = ws.findIndex((w, k) => w === "serve" && k <= 4);
       if (serve >= 0) {
         ws = ws.slice(serve + 1);
@@ -672,7 +681,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       if (cmd && cmd.index === 0) {
         const serve = rest.findIndex((x, k) => x === "serve" && k <= 4);
         ws = serve >= 0 ? rest.slice(serve + 1) : rest;
-        state = { phase: "vllm", modelNext: serve >= 0 };
+        state = { phase: "vllm", modelNext: serve >= 0, ...(FASTCHAT_WORKER.test(rest[0] ?? "") ? { fastchat: true } : {}) };
       } else if (/vllm/i.test(w)) {
         ws = rest;
         state = { phase: "vllm", modelNext: true };
@@ -720,6 +729,13 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       } else val = true;
     }
     if (typeof val === "string" && val.includes("$")) continue;
+    if (state.fastchat) {
+      if (key === "num_gpus") {
+        if (typeof val === "string" && Number(val) > 1) out.flags.set("tensor_parallel_size", val);
+        continue;
+      }
+      key = FASTCHAT_KEYS[key] ?? key;
+    }
     if (!out.flags.has(key)) out.flags.set(key, val);
   }
   out.cont = continued ? state : null;

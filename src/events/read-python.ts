@@ -122,6 +122,9 @@ const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\
 /** XLA's wording of a failed NCCL call (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives) */
 const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
+// CPython's fatal error (Py_FatalError, and faulthandler on a signal): `Fatal Python error: Segmentation fault`,
+// `Fatal Python error: Bus error`, `Fatal Python error: Aborted`; the thread stacks it dumps next are frames
+const FATAL_PYTHON = /^Fatal Python error: (\S.*)$/;
 
 export function createPythonReader(): RecordReader {
   const assemblers = new Map<string, Assembler>();
@@ -589,6 +592,10 @@ export function createPythonReader(): RecordReader {
         }
       }
       if (xlaNcclFailure(rec, text, emit)) return true;
+      if (trimmed.startsWith("Fatal Python error: ") && FATAL_PYTHON.test(trimmed)) {
+        emitError(rec, emit, "python", trimmed, "Fatal Python error");
+        return true;
+      }
       for (const phrase of TORCH_ERROR_PHRASES) {
         if (text.includes(phrase)) {
           emitError(rec, emit, "torch", text);

@@ -539,6 +539,9 @@ const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
 // (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
 const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
+// the stack its failure signal handler dumps after `*** SIGBUS received at time=...`, one frame a record at level E:
+// `    @     0x7f8e0b442df0       1536  (unknown)`, `PC: @ 0x7f2a1c0b5e2d (unknown) raise` (frames, not failures)
+const RAY_CPP_FRAME = /^\s*(?:PC: )?@\s+(?:0x[0-9a-fA-F]+|\(nil\))(?:\s|$)/;
 // Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
 // n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
 const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\S.*)$/;
@@ -696,7 +699,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
     if (m) {
-      if (m[1] === "E" || m[1] === "F") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      if ((m[1] === "E" || m[1] === "F") && !RAY_CPP_FRAME.test(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
       return false;
     }
   }
@@ -712,7 +715,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     if (m && readWords(rec, m[1], emit, state)) return false;
   }
   // (`python -m vllm.entrypoints.openai.api_server \` may stand alone on its line, its flags on the next ones)
-  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0) && isCommandLine(text)) {
+  if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0 || text.indexOf("vllm_worker") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
     return false;
   }
