@@ -93,3 +93,48 @@ describe("the duplicate-GPU message body quoted without NCCL's head", () => {
     expect(ids(r)).not.toContain("nccl/duplicate-gpu");
   });
 });
+
+describe("the socket transport's devices named by its GPU Direct RDMA check", () => {
+  const gdr = (host: string, dev: number, hca: number, name: string) => `${host}:4100:4190 [${dev}] NCCL INFO NET/Socket : GPU Direct RDMA Disabled for HCA ${hca} '${name}'`;
+
+  it("takes a virtual bridge among them for a data NIC in use (wrong interface), under a Ray Train prefix", async () => {
+    const text = [
+      `(RayTrainWorker pid=4100) ${gdr("trainhost", 1, 0, "enp65s0")}`,
+      `(RayTrainWorker pid=4100) ${gdr("trainhost", 1, 1, "virbr0")}`,
+      `(RayTrainWorker pid=4100) ${gdr("trainhost", 1, 2, "br-0a1b2c3d4e5f")}`,
+      "",
+    ].join("\r\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.gdr).toBe(false);
+    const names = (r.facts.nccl.interfaces ?? []).filter((i) => i.role === "NET/Socket").map((i) => `${i.index}:${i.name}`);
+    expect(names).toEqual(["0:enp65s0", "1:virbr0", "2:br-0a1b2c3d4e5f"]);
+    const f = r.findings.find((x) => x.ruleId === "nccl/wrong-interface");
+    expect(f?.message).toContain("uses the virtual or loopback interfaces virbr0, br-0a1b2c3d4e5f");
+    expect(f?.severity).toBe("info"); // one node, nothing failed
+  });
+
+  it("counts a virtual device at any index of `NET/Socket : Using` as in use on two nodes", async () => {
+    const text = [
+      "nodeA:11:21 [0] NCCL INFO NET/Socket : Using [0]ens5:10.0.1.5<0> [1]docker0:172.17.0.1<0>",
+      "nodeB:12:22 [0] NCCL INFO NET/Socket : Using [0]ens5:10.0.1.6<0> [1]docker0:172.17.0.1<0>",
+      "nodeA:11:21 [0] NCCL INFO Using network Socket",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    const f = r.findings.find((x) => x.ruleId === "nccl/wrong-interface");
+    expect(f?.message).toContain("docker0 (172.17.0.1)");
+    expect(f?.severity).toBe("warning");
+  });
+
+  it("leaves a bootstrap list's later virtual entries and an IB HCA's check alone", async () => {
+    const text = [
+      "nodeA:11:21 [0] NCCL INFO Bootstrap : Using [0]ens5:10.0.1.5<0> [1]virbr0:192.168.122.1<0>",
+      "nodeA:11:21 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'",
+      "nodeA:11:21 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB ens5:10.0.1.5<0>",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(ids(r)).not.toContain("nccl/wrong-interface");
+    expect((r.facts.nccl.interfaces ?? []).some((i) => i.role === "NET/Socket")).toBe(false);
+  });
+});
