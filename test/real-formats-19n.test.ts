@@ -72,6 +72,17 @@ describe("PyTorch's NCCL error line with its head cut off", () => {
     }
   });
 
+  it("keeps the head's line the first error when a terminal wrapped the message inside its path", async () => {
+    const text = [
+      "RuntimeError: NCCL error in: /opt/pytorch/pytorch/torch/csrc/distributed/c10d/ProcessGrou",
+      "pNCCL.cpp:1275, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.18.1",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r)).toContain("nccl/system-error");
+  });
+
   it("does not take prose or a file list that only mentions an NCCL version for an error", async () => {
     const text = ["see utils.cpp:12, built with NCCL version 2.18.1", "setup.cc:40, retrying later, NCCL version 2.18.1", ""].join("\n");
     const r = await analyzeText(text);
