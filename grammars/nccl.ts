@@ -253,7 +253,7 @@ class ConnectionParser extends CstParser {
 const connParser = once(() => new ConnectionParser());
 
 export interface NcclConnection {
-  /** `Ring`, `Channel`, `CollNet` or `Coll` */
+  /** `Ring`, `Channel`, `CollNet` or `Coll`; "" for the ≤2.3 net record `7 -> 8 via NET/Socket/0` (PRE_RING_NET_LINE) */
   keyword: string;
   channel: number;
   connIndex: number | null;
@@ -275,8 +275,18 @@ const COMM_SUFFIX = /\s+comm (0x[0-9a-fA-F]+)(?:\s+nRanks\s+\d+)?\s*$/;
 /** Reads a connection line's message (`Channel 00/0 : 0[0] -> 1[1] via P2P/IPC`). Null when it is not one (ring order, Trees, cut). */
 export function parseConnection(msg: string): NcclConnection | null {
   const m = CONNECTION_LINE.exec(msg);
-  return m ? connectionOf(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]) : parseConnectionByGrammar(msg);
+  if (m) return connectionOf(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]);
+  const old = PRE_RING_NET_LINE.exec(msg);
+  return old ? connectionOf("", "0", undefined, old[1], undefined, old[2], undefined, "receive", old[3]) : parseConnectionByGrammar(msg);
 }
+
+/**
+ * The early (≤2.3) net transport's record, printed by the receiving side's setup with no ring number or devices:
+ * `INFO("%d -> %d via NET/%s/%d%s", peerRank, myRank, netName, dev, hostDevMem ? "/GDCopy" : "")`, e.g.
+ * `7 -> 8 via NET/Socket/0`, `3 -> 4 via NET/IB/1/GDCopy` (P2P and SHM records of that era carry `Ring NN :`).
+ * Read as a `[receive]` connection of keyword "" and channel 0 (not printed).
+ */
+const PRE_RING_NET_LINE = /^(\d{1,9}) -> (\d{1,9}) (via[ \t]+NET\/\S[^\n]*)$/;
 
 /**
  * Where the channel number of a connection message stands when CONNECTION_LINE reads it, `[start, end)`; null when

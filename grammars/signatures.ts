@@ -161,10 +161,11 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
   },
   {
-    id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable"],
+    id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable", "both on cuda device"],
     values: [/rank (?<rankA>\d+) and rank (?<rankB>\d+) both on CUDA device (?<device>\w+)/],
-    pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE"], "i"),
-    samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000"],
+    // (init.cc's message body alone, quoted without `Duplicate GPU detected :`, still names two ranks on one device)
+    pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE", "\\brank \\d+ and rank \\d+ both on CUDA device \\w"], "i"),
+    samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000", "ERROR: two processes share a GPU: rank 5 and rank 1 both on CUDA device 3b000"],
   },
   {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate"],

@@ -487,7 +487,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       } else if (t.includes("#") && (m = TESTS_HEADER_CUT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
       else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
       else if (t.includes("[rank: ") && (m = LIGHTNING_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app");
-      if ((m = RANK_AND_RANK.exec(t)) && /Duplicate GPU/.test(t)) {
+      if ((m = RANK_AND_RANK.exec(t)) && /Duplicate GPU| both on CUDA device /.test(t)) {
         rank(rec, emit, NOBODY, Number(m[1]), "duplicateGpu");
         rank(rec, emit, NOBODY, Number(m[2]), "duplicateGpu");
       }
@@ -597,6 +597,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         quiet = true;
         return;
       }
+    }
+    // the ≤2.3 net transport's record has neither `Ring NN :` nor devices: `7 -> 8 via NET/Socket/0` (grammars/nccl.ts)
+    if (c >= 48 && c <= 57 && msg.includes(" via NET/") && readConnection(rec, emit, who, tid, msg, true)) {
+      quiet = true;
+      return;
     }
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);

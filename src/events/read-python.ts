@@ -119,6 +119,13 @@ const NCCL_VERSION = /NCCL version (\d+\.\d+\.\d+[\w.+\-]*)/;
 const NCCL_DETAIL_IN = /(?:^|\s)(nccl[A-Z]\w*):\s/;
 const NCCL_DETAIL = /^(nccl[A-Z]\w*|Unknown NCCL error!?)(?::\s*(.*))?$/;
 const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\d+), last enqueued NCCL work: (-?\d+), last completed NCCL work: (-?\d+)/;
+/**
+ * PyTorch's `NCCL error in: <file>:<line>, <error string>, NCCL version X` with its head cut off by the paste (the line
+ * starts inside the file's path: `GroupNCCL.cpp:1275, internal error, NCCL version 2.14.3`): the error strings are
+ * ncclGetErrorString's (NCCL src/misc/argcheck.cc, later init.cc), with 2.13+'s longer internal-error text.
+ */
+const CUT_NCCL_ERROR =
+  /^\S*?\.(?:cpp|hpp|cc|cu|h):\d{1,6}, (?:unhandled (?:cuda|system) error|internal error(?: - please report this issue to the NCCL developers)?|invalid (?:argument|usage)|remote process exited or there was a network error)(?: \(run with NCCL_DEBUG=INFO for details\))?, NCCL version \d+\.\d+\.\d+\S*\s*$/;
 /** XLA's wording of a failed NCCL call (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives) */
 const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
@@ -590,6 +597,13 @@ export function createPythonReader(): RecordReader {
           torchMessage(rec, key, text, null, null, emit);
           return true;
         }
+      }
+      // the same message whose head (`…Error: NCCL error in: /path/ProcessGroupN`) a paste or a copy cut off
+      const cut = text.includes(", NCCL version ") ? CUT_NCCL_ERROR.exec(text) : null;
+      if (cut) {
+        emitError(rec, emit, "torch", text.trim());
+        startNccl(rec, key, `NCCL error in: ${text.trim()}`, null, emit);
+        return true;
       }
       if (xlaNcclFailure(rec, text, emit)) return true;
       if (trimmed.startsWith("Fatal Python error: ") && FATAL_PYTHON.test(trimmed)) {

@@ -129,16 +129,24 @@ function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly strin
   list.forEach((item, index) => {
     const i = item.indexOf(":");
     if (i <= 0) return;
-    const name = item.slice(0, i);
-    const address = item.slice(i + 1).replace(/<\d+>$/, "");
-    // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
-    const cur = all[ifaceKey(role, index, name, address, host, pid)];
-    if (cur) {
-      cur.count++;
-      cur.at = earlierThan(cur.at, e);
-    } else offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) });
+    noteIface(all, role, index, item.slice(0, i), item.slice(i + 1).replace(/<\d+>$/, ""), host, pid, e);
   });
 }
+
+function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
+  // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
+  const cur = all[ifaceKey(role, index, name, address, host, pid)];
+  if (cur) {
+    cur.count++;
+    cur.at = earlierThan(cur.at, e);
+  } else offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) });
+}
+
+/**
+ * The socket transport's topology check names each of its devices, which are the data NICs (transport/net.cc, ≥2.7):
+ * `NET/Socket : GPU Direct RDMA Disabled for HCA 1 'virbr0'` (the address is not printed)
+ */
+const SOCKET_GDR_HCA = /\bNET\/Socket ?: ?GPU Direct RDMA (?:Disabled|Enabled) for HCA (\d{1,3}) '([^'\s]{1,64})'/;
 
 const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}`;
 
@@ -378,10 +386,13 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (e.pid !== null) link(s, "pidHosts", String(e.pid), e.host!);
         s.anyRecord = true;
         return;
-      case "nccl.gdr":
+      case "nccl.gdr": {
         if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlierThan(s.gdrDisabledHca, e);
+        const sock = e.scope === "hca" && e.ev.text.includes("NET/Socket") ? SOCKET_GDR_HCA.exec(e.ev.text) : null;
+        if (sock) noteIface((s.ifaces ??= {}), "NET/Socket", Number(sock[1]), sock[2], "", hostOfEvent(e), e.pid, e);
         if (e.enabled) s.gdrEnabledSaid = earlierThan(s.gdrEnabledSaid, e);
         return;
+      }
       case "nccl.warn":
         s.anyRecord = true;
         s.warnCount++;

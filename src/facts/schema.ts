@@ -171,7 +171,7 @@ export const NcclFactsSchema = z.object({
   rankMap: z.array(RankInfoSchema),
   env: z.record(z.string(), z.string()),
   bootstrapInterfaces: z.array(z.string()),
-  /** the interfaces NCCL's `Bootstrap : Using`, `NET/Socket : Using` and `NET/IB : Using … OOB` lines list: one entry per role, list index, interface, address, host and process, with how many lines listed it and the first */
+  /** the interfaces NCCL's `Bootstrap : Using`, `NET/Socket : Using` and `NET/IB : Using … OOB` lines list (and the socket transport's `NET/Socket : GPU Direct RDMA Disabled for HCA N 'name'`, whose address is ""): one entry per role, list index, interface, address, host and process, with how many lines listed it and the first */
   interfaces: z.array(z.object({
     role: z.enum(["Bootstrap", "NET/Socket", "NET/IB OOB"]),
     index: z.number().int(),

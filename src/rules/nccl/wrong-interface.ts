@@ -49,7 +49,8 @@ export function privateInterface(ctx: RuleContext): { name: string; addr: string
 export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
   const virtual = ifaces.filter((i) => VIRTUAL_IFACE.test(i.name));
-  const firstVirtual = virtual.filter((i) => i.index === 0);
+  // the bootstrap uses its first interface only; the socket transport carries data over every device it lists
+  const firstVirtual = virtual.filter((i) => i.index === 0 || i.role === "NET/Socket");
   const noIface = signalHits(ctx, ["nccl.noInterface"]);
   const failures = signalHits(ctx, ["nccl.bootstrap", "nccl.bootstrapWeak"]).filter((h) => !noIface.some((n) => n.input === h.input && n.ev.line === h.ev.line));
   const badAddr = signalHits(ctx, ["nccl.badAddress"]);
@@ -58,7 +59,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const ifname = ncclEnv(ctx, "NCCL_SOCKET_IFNAME");
   const oobIfname = ncclEnv(ctx, "NCCL_OOB_NET_IFNAME");
   if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length) return [];
-  const names = [...new Set((firstVirtual.length ? firstVirtual : virtual).map((i) => `${i.name} (${i.addr})`))];
+  const names = [...new Set((firstVirtual.length ? firstVirtual : virtual).map((i) => (i.addr ? `${i.name} (${i.addr})` : i.name)))];
   const parts: string[] = [];
   if (names.length) parts.push(`NCCL ${firstVirtual.length ? "uses" : "also lists"} the virtual or loopback interface${names.length > 1 ? "s" : ""} ${names.join(", ")}, which other nodes usually cannot reach`);
   if (virtual.length && failures.length) parts.push("and connections between ranks fail or time out");
