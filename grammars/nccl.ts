@@ -289,15 +289,6 @@ export function parseConnection(msg: string): NcclConnection | null {
 const PRE_RING_NET_LINE = /^(\d{1,9}) -> (\d{1,9}) (via[ \t]+NET\/\S[^\n]*)$/;
 
 /**
- * Where the channel number of a connection message stands when CONNECTION_LINE reads it, `[start, end)`; null when
- * the grammar would read it instead. Any other digits there read alike, but for `channel`.
- */
-export function connectionChannelSpan(msg: string): [number, number] | null {
-  const m = CONNECTION_LINE.exec(msg);
-  return m ? [m[1].length + 1, m[1].length + 1 + m[2].length] : null;
-}
-
-/**
  * The usual shape of a connection line, single-spaced, as the grammar below reads it (its tokens in their order, no
  * skipped blank but one space between them): read with one regex, the grammar reading every other shape.
  * test/nccl-grammar.test.ts holds the two to each other.

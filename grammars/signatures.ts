@@ -529,31 +529,21 @@ export function signatureFreeHeader(text: string): boolean {
   return text.length <= SIGNATURE_SPAN && text.endsWith("]") && !PREFILTER.test(text) && !PREFILTER_WORDS.some((w) => w.includes("]"));
 }
 
-const DIGIT_WORDS = PREFILTER_WORDS.filter((w) => /[0-9]/.test(w));
 /**
- * No signature matches `text` (of at most SIGNATURE_SPAN characters) with the characters at `spans` (`[a, b)` pairs)
- * changed to any other digits (`hex`: or lower-case hex digits): the prefilter passes neither it nor, at any place
- * that overlaps them, a word whose letters there could stand in them.
+ * No signature matches `text` (of at most SIGNATURE_SPAN characters) with the characters at `spans` (`[a, b)` pairs,
+ * in order) changed to any other digits (`hex`: or hex digits): `signatureFreeWithRuns` with runs of their lengths.
  */
 export function signatureFreeWhateverDigits(text: string, spans: readonly number[], hex = false): boolean {
-  if (text.length > SIGNATURE_SPAN || PREFILTER.test(text)) return false;
-  const lower = text.toLowerCase();
-  const varies = (x: number) => {
-    for (let q = 0; q < spans.length; q += 2) if (x >= spans[q] && x < spans[q + 1]) return true;
-    return false;
-  };
-  const fits = (c: string) => (c >= "0" && c <= "9") || (hex && c >= "a" && c <= "f");
-  // (a word can only be made there of what may stand there: with digits alone, only one that holds a digit)
-  for (const w of hex ? PREFILTER_WORDS : DIGIT_WORDS) {
-    for (let q = 0; q < spans.length; q += 2) {
-      for (let o = Math.max(0, spans[q] - w.length + 1); o < spans[q + 1] && o + w.length <= lower.length; o++) {
-        let i = 0;
-        for (; i < w.length; i++) if (varies(o + i) ? !fits(w[i]) : lower[o + i] !== w[i]) break;
-        if (i === w.length) return false;
-      }
-    }
+  const parts: string[] = [];
+  const runs: VaryingRun[] = [];
+  let from = 0;
+  for (let q = 0; q < spans.length; q += 2) {
+    parts.push(text.slice(from, spans[q]));
+    runs.push({ hex, min: spans[q + 1] - spans[q], max: spans[q + 1] - spans[q] });
+    from = spans[q + 1];
   }
-  return true;
+  parts.push(text.slice(from));
+  return signatureFreeWithRuns(parts, runs);
 }
 
 export interface SignatureMatch {

@@ -112,9 +112,8 @@ export class ActivityTable {
  * which the grammar may read otherwise.
  */
 export function fastHeader(key: string): NcclWho | null {
-  const m = FAST_HEADER.exec(key);
-  if (!m || !/[A-Za-z]/.test(m[1])) return null;
-  return { host: m[1], pid: Number(m[2]), dev: Number(m[4]) };
+  const h = fastNcclHeader(key);
+  return h && { host: h.host, pid: h.pid, dev: h.dev };
 }
 
 /**
@@ -548,14 +547,14 @@ export function createFastCounter(
   let lastFastLine = 0;
 
   const registerKey = (key: string): FastKey => {
-    const h = fastHeader(key);
+    const h = fastNcclHeader(key);
     const probe = `${key} NCCL INFO x`;
     const p = h ? peel(probe) : null;
     const ok = !!h && !!p && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
-      tid: h ? Number(FAST_HEADER.exec(key)![3]) : -1, connOk: undefined, memo: {}, conns: undefined,
+      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -683,16 +682,16 @@ export function createFastCounter(
     if (k.connOk === undefined) k.connOk = options.connHeaderOk?.(k.key.text) ?? false;
     return k.connOk ? sh : undefined;
   };
-  /**
-   * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
-   * lines of its header, shape and peers in this run; false past the groups kept after a header
-   */
   /** the chunk's `[a, z)` holds the text `t` */
   const sameText = (t: string, a: number, z: number): boolean => {
     if (z - a !== t.length) return false;
     for (let q = 0; q < t.length; q++) if (body[a + q] !== t.charCodeAt(q)) return false;
     return true;
   };
+  /**
+   * the connection line at hand (after `connAt`), line `lineNo`, after header `k`, `[r, e)` its rest: pending with the
+   * lines of its header, shape and peers in this run; false past the groups kept after a header
+   */
   const connRead = (k: FastKey, sh: ConnShape, r: number, e: number, lineNo: number): boolean => {
     const from = numberAt(body, cf[C_FROM], cf[C_FROM + 1]);
     const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);

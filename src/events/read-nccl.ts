@@ -53,12 +53,12 @@ const APP_RANK = /\(rank (\d+)\)/;
  */
 const LIGHTNING_RANK = /(?:^|\s)\[rank: (\d+)\] /;
 const LIGHTNING_INIT = /\b[Ii]nitializing distributed: GLOBAL_RANK: (\d+), MEMBER: \d+\/(\d+)\b/;
-/** PyTorch's ProcessGroupNCCL start-up line (glog INFO, torch ≥2.2): `[PG ID 0 PG GUID 0 Rank 1] ProcessGroupNCCL environments: NCCL version: 2.20.5, TORCH_NCCL_...` */
 /**
  * The bare banner with its first letter lost in a paste (`CCL version 2.21.5+cuda12.4`, as corpus 049's `RROR` and 089's
  * `O 04-11`): alone on its line and with NCCL's `+cuda` tag, so no other library's `... version` line reads as NCCL's.
  */
 const CUT_BANNER = /^CCL version (\d+\.\d+\.\d+)\+cuda(\d+\.\d+)\s*$/;
+/** PyTorch's ProcessGroupNCCL start-up line (glog INFO, torch ≥2.2): `[PG ID 0 PG GUID 0 Rank 1] ProcessGroupNCCL environments: NCCL version: 2.20.5, TORCH_NCCL_...` */
 const PG_ENV_VERSION = /\bProcessGroupNCCL environments: NCCL version: (\d+\.\d+\.\d+)(?=[,\s]|$)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
