@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeSource, buildReport, mergeableStateOf } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { foldedLines } from "./helpers/folded.js";
+import { rng } from "./helpers/cluster-logs.js";
 import { connLayout } from "../src/events/nccl-fast-counter.js";
 import { matchSignatures, signatureFreeWithRuns } from "../grammars/signatures.js";
 
@@ -92,18 +93,6 @@ async function read(text: string, fastPath: boolean, chunkBytes: number) {
   return JSON.stringify({ report: buildReport(part.state, part.events), state: mergeableStateOf(part), events: part.events });
 }
 
-/** a deterministic random number generator (xorshift) */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 describe("connection lines read from the bytes after any header", () => {
   it("read to the report, state and events of reading every line, in every era's forms, and most lines so", async () => {

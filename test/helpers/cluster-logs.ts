@@ -46,7 +46,8 @@ interface Proc {
   lines: string[];
 }
 
-function rng(seed: number): () => number {
+/** a deterministic random number generator (xorshift32) in [0, 1) */
+export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;
