@@ -318,6 +318,7 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
     lastKey = key;
     for (const name of processNames(o.process, wrappers)) {
       if (seen.has(name)) continue;
+      if (name === "Worker" && rayActorOffNode(wrappers)) continue;
       seen.add(name);
       const hint = processHint(name);
       if (!hint) continue;
@@ -344,9 +345,19 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
 function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: MarkerFn): void {
   for (const m of leading.matchAll(PREFIX_NAME)) {
     const name = m[1].trim();
+    if (name === "Worker" && rayActorOffNode(leading)) continue;
     const hint = processHint(name);
     if (hint) marker(rec, { marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint }, emit);
   }
+}
+
+/**
+ * `(Worker pid=N, ip=A.B.C.D)`: Ray's prefix for an actor of class `Worker` on another node, which any Ray job may
+ * run (a collective test, a trainer); vLLM's multiprocessing `(Worker pid=N)` never carries an ip, so the bare name
+ * says nothing of vLLM's engine or executor there.
+ */
+function rayActorOffNode(wrappers: string): boolean {
+  return /\(Worker pid=\d+, ip=/.test(wrappers);
 }
 
 /** a Python object or class repr of a V1 module: `<vllm.v1.worker.gpu_worker.Worker object at 0x7f..>`, `<class 'vllm.v1.x.Y'>` */
