@@ -22,6 +22,7 @@ export type NcclMessage =
   | { kind: "bootstrapUsing"; ifaces: string[] }
   | { kind: "ofi"; text: string }
   | { kind: "plugin"; text: string }
+  | { kind: "pluginUsing"; net: string }
   | { kind: "env"; name: string; value: string }
   | { kind: "init"; phase: "START" | "COMPLETE"; comm: string | null; rank: number | null; nranks: number | null; cudaDev: number | null; nvmlDev: number | null; busId: string | null; commId: string | null }
   | { kind: "commSummary"; comm: string; rank: number; nranks: number; nNodes: number; localRanks: number | null; localRank: number | null }
@@ -37,6 +38,7 @@ export type NcclMessage =
 const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+)?(?:\s|$)/;
 const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 const USING_NETWORK = /^Using network (.+?)\s*$/;
+const PLUGIN_USING = /^NET\/([A-Za-z][\w-]*) ?: ?Using \[\d+\]/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
 const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
 // one line per HCA: pre-2.5 `NET/IB: [0] mlx5_0:1/IB`; the device list of ≈2.19 on (and RCCL), with the verbs device
@@ -103,6 +105,8 @@ export function readNcclMessage(msg: string): NcclMessage {
       if ((m = ENV_HCA.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
       if (msg.startsWith("NET/")) {
         if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
+        // a net plugin listing the devices it will use, as NCCL's own transports do (`NET/FastSocket : Using [0]ibs108:..`)
+        if ((m = PLUGIN_USING.exec(msg))) return { kind: "pluginUsing", net: m[1] };
         if (/^NET\/[\w ]+?\s?:\s?Using\b/.test(msg) || /Selected Provider/.test(msg)) return { kind: "plugin", text: msg };
       }
       break;

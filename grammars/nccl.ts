@@ -364,5 +364,13 @@ export function transportKind(via: string): string | null {
   return `NET/${name}${gdr}`;
 }
 
+/**
+ * Whether a network transport kind carries data over TCP sockets: NCCL's own `NET/Socket` or a socket plugin such as
+ * Google's `NET/FastSocket`. GPU Direct RDMA does not apply to them, so their lines never carry `/GDRDMA`.
+ */
+export function isTcpKind(kind: string): boolean {
+  return /^NET\/[\w-]*Socket(?:\/|$)/i.test(kind);
+}
+
 /** The ten kinds the report always lists. */
 export const TRANSPORT_KINDS = ["P2P/IPC", "P2P/CUMEM", "P2P/direct", "SHM", "NET/IB", "NET/IB/GDRDMA", "NET/Socket", "NET/OFI", "NVLS", "CollNet"] as const;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { analyzeSource, buildReport } from "../src/analyze.js";
+import { memorySource } from "../src/input/memory.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
 
 /**
@@ -120,6 +122,62 @@ describe("multi-node NCCL behind launchers, healthy", () => {
     expect(r.facts.nccl.transports["P2P/IPC"]).toBe(1);
     // not a fallback to TCP, not RDMA without GPU Direct
     expect(ids(r)).toEqual([]);
+  });
+});
+
+describe("TCP socket net plugins and plugins' own device lines", () => {
+  // Google's nccl-fastsocket plugin moves data over TCP on several NICs; it prints NCCL's socket transport lines
+  // under its own name, and GPU Direct RDMA does not apply to it
+  const fastSocket = (eol: string) =>
+    [
+      "a3-node-0:1200:1200 [0] NCCL INFO NET/FastSocket : Using [0]ibs108:10.0.19.12<0> [1]ibs109:10.0.19.13<0> [2]ibs110:10.0.19.14<0>",
+      "a3-node-0:1200:1290 [0] NCCL INFO Channel 00/0 : 8[0] -> 0[0] [receive] via NET/FastSocket/0",
+      "a3-node-1:2200:2290 [0] NCCL INFO Channel 00/0 : 8[0] -> 0[0] [send] via NET/FastSocket/1",
+      "a3-node-1:2200:2290 [0] NCCL INFO Channel 00/0 : 8[0] -> 9[1] via P2P/CUMEM/read",
+    ].join(eol) + eol;
+
+  it("FastSocket between nodes: its name as the network, no GPU Direct RDMA verdict, no finding", async () => {
+    for (const eol of ["\n", "\r\n"]) {
+      const r = await analyzeText(fastSocket(eol));
+      expect(r.facts.nccl.net).toBe("FastSocket");
+      expect(r.facts.nccl.gdr).toBeNull();
+      expect(r.facts.nccl.nodes).toBe(2);
+      expect(r.facts.nccl.transports["NET/FastSocket"]).toBe(2);
+      expect(ids(r)).toEqual([]);
+    }
+  });
+
+  it("NCCL's own socket transport still counts as inter-node TCP, and IB without /GDRDMA is still a warning", async () => {
+    const socket = await analyzeText(fastSocket("\n").replaceAll("FastSocket", "Socket"));
+    expect(socket.facts.nccl.net).toBe("Socket");
+    expect(socket.facts.nccl.gdr).toBeNull();
+    expect(ids(socket)).toEqual(["nccl/socket-fallback"]);
+    const ib = await analyzeText(fastSocket("\n").replace(/NET\/FastSocket : Using .*/, "NET/IB : Using [0]mlx5_0:1/IB ; OOB eth0:10.0.19.2<0>").replaceAll("NET/FastSocket", "NET/IB"));
+    expect(ib.facts.nccl.gdr).toBe(false);
+    expect(ids(ib)).toEqual(["nccl/gdrdma-disabled"]);
+  });
+
+  it("a plugin's device line alone names the network, with or without the host prefix; `NET/Plugin :` lines do not", async () => {
+    for (const prefix of ["", "a3-node-0:1200:1200 [0] ", "(RayWorkerWrapper pid=9, ip=10.0.0.2) a3-node-1:9:9 [0] "]) {
+      const r = await analyzeText(`${prefix}NCCL INFO NET/FastSocket : Using [0]ibs108:10.0.19.12<0> [1]ibs109:10.0.19.13<0>\n`);
+      expect(r.facts.nccl.net, prefix).toBe("FastSocket");
+    }
+    const gib = await analyzeText("a4-w0:3590:3758 [7] NCCL INFO NET/gIB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'\n");
+    expect(gib.facts.nccl.net).toBe("gIB");
+    const loader = await analyzeText("host1:11:11 [0] NCCL INFO NET/Plugin : Plugin load returned 2 : libnccl-net.so: cannot open shared object file\n");
+    expect(loader.facts.nccl.net).toBeNull();
+    // `Using network X` outranks a device line
+    const both = await analyzeText("h:1:1 [0] NCCL INFO NET/FastSocket : Using [0]ibs108:10.0.19.12<0>\nh:1:1 [0] NCCL INFO Using network Socket\n");
+    expect(both.facts.nccl.net).toBe("Socket");
+  });
+
+  it("the same report with the fast path on and off", async () => {
+    const text = Array.from({ length: 40 }, () => fastSocket("\n")).join("");
+    const run = async (fastPath: boolean) => {
+      const part = await analyzeSource(memorySource("fs.log", text), 0, { fastPath, limits: { chunkBytes: 4096 } });
+      return JSON.stringify(buildReport(part.state, part.events));
+    };
+    expect(await run(true)).toBe(await run(false));
   });
 });
 

@@ -643,6 +643,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       case "ofi":
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] }, who, tid);
         return;
+      case "pluginUsing":
+        emit({ kind: "nccl.netHint", ...eventBase(rec), net: normalizeNet(parsed.net) });
+        return;
       case "bootstrapUsing":
         foldable(rec, emit, { kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces }, who, tid);
         return;
@@ -663,10 +666,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       case "gdr": {
         foldable(rec, emit, { kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope }, who, tid);
-        // the network transport in use prints it while NCCL reads the NICs' properties (net_ib.cc, or the topology
-        // check naming NET/Socket): it names that network
-        const net = /^NET\/(IB|Socket)\b/.exec(parsed.text);
-        if (net) emit({ kind: "nccl.netHint", ...eventBase(rec), net: net[1] });
+        // the network transport in use prints it while NCCL reads the NICs' properties (net_ib.cc, a net plugin
+        // such as `NET/gIB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'`, or the topology check naming NET/Socket):
+        // it names that network
+        const net = /^NET\/([A-Za-z][\w-]*) ?:/.exec(parsed.text);
+        if (net) emit({ kind: "nccl.netHint", ...eventBase(rec), net: normalizeNet(net[1]) });
         return;
       }
       case "nvls":

@@ -1,7 +1,7 @@
 import type { Event } from "../events/index.js";
 import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
-import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
+import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
@@ -172,8 +172,9 @@ const add = (o: Record<string, number>, k: string, n = 1) => {
 
 const OWN_RANK_SOURCES = new Set(["commSummary", "initTimings", "comm", "ncclTests"]);
 
+/** a network kind GPU Direct RDMA applies to (not TCP sockets, NCCL's or a plugin's) */
 function isNetKind(kind: string): boolean {
-  return kind.startsWith("NET/") && kind !== "NET/Socket";
+  return kind.startsWith("NET/") && !isTcpKind(kind);
 }
 
 /** the host a record names: NCCL's prefix, else the node address a launcher prefix gave */
@@ -661,5 +662,8 @@ function pickNet(s: NcclState, version: string | null): { net: string; at: Locat
   if (s.socketUsing && (ibOff || versionBefore(version, 2, 5) === false || (version === null && !s.ibUsing))) return { net: "Socket", at: s.socketUsing };
   if (s.socketUsing && s.ibUsing && s.ibNone) return { net: "Socket", at: s.socketUsing };
   for (const n of ["IB", "OFI", "Socket"]) if (s.netHints[n]) return { net: n, at: s.netHints[n] };
-  return null;
+  // a net plugin's own device list (`NET/FastSocket : Using [0]..`), the earliest if several
+  let plugin: [string, Located] | null = null;
+  for (const [n, at] of Object.entries(s.netHints)) if (!plugin || earlier(plugin[1], at) === at) plugin = [n, at];
+  return plugin ? { net: plugin[0], at: plugin[1] } : null;
 }

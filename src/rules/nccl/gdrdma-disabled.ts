@@ -2,6 +2,7 @@ import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { interNodeKinds } from "../../gate/transport.js";
+import { isTcpKind } from "../../../grammars/nccl.js";
 import { ncclEnv } from "./net-common.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -29,8 +30,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const n = facts.nccl;
   const kinds = interNodeKinds(facts);
-  const netKinds = Object.keys(kinds).filter((k) => k.startsWith("NET/") && k !== "NET/Socket");
-  if (!netKinds.length) return []; // GDR only matters for network traffic between nodes
+  // GDR only matters for network traffic between nodes, and not over TCP sockets (NCCL's or a plugin's, `NET/FastSocket`)
+  const netKinds = Object.keys(kinds).filter((k) => k.startsWith("NET/") && !isTcpKind(k));
+  if (!netKinds.length) return [];
   // lines without /GDRDMA; OFI does not split GDR out of its kind, so there the gdr fact decides
   const lacking = netKinds.filter((k) => !k.endsWith("/GDRDMA") && (k !== "NET/OFI" || n.gdr === false) && (kinds[k] > 0 || n.gdr === false));
   if (!lacking.length) return [];
