@@ -257,3 +257,28 @@ describe("healthy vLLM servers and engines", () => {
     expect(r.facts.config.gpuMemoryUtilization).toBe(0.9);
   });
 });
+
+describe("a public bootstrap address on a job that is not vLLM's", () => {
+  it("names the job's traffic, not vLLM's, and counts the addresses; a vLLM log keeps vLLM's wording", async () => {
+    const training = await analyzeText(
+      [
+        "gpu-a:3120:3120 [0] NCCL INFO Bootstrap : Using enp36s0f1:168.188.129.189<0>",
+        "gpu-b:4120:4120 [0] NCCL INFO Bootstrap : Using enp36s0f1:168.188.129.190<0>",
+        "gpu-a:3120:3120 [0] NCCL INFO NET/Socket : Using [0]enp36s0f1:168.188.129.189<0>",
+      ].join("\n"),
+    );
+    const t = training.findings.find((f) => f.ruleId === "security/public-address");
+    expect(t?.message).toContain("public addresses. The job's distributed traffic (NCCL, torch.distributed) is unencrypted");
+    expect(t?.message).not.toContain("vLLM");
+    expect(t?.remediation[0]).not.toContain("VLLM_HOST_IP");
+    const served = await analyzeText(
+      [
+        "INFO 07-14 23:06:54 api_server.py:212] vLLM API server version 0.5.1",
+        "flow-matic:820398:820398 [0] NCCL INFO Bootstrap : Using eno3:169.229.48.108<0>",
+      ].join("\n"),
+    );
+    const v = served.findings.find((f) => f.ruleId === "security/public-address");
+    expect(v?.message).toContain("a public address. vLLM's distributed traffic");
+    expect(v?.remediation[0]).toContain("VLLM_HOST_IP");
+  });
+});

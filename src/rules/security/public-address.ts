@@ -40,11 +40,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
   for (const h of signalHits(ctx, ["torch.rendezvousAddress"])) add("the torch.distributed rendezvous address", h.captures["1"] ?? h.captures["2"] ?? h.captures["3"], h.ev);
   if (!found.length) return [];
   const priv = privateInterface(ctx);
+  // a training job or a bare NCCL test has no vLLM processes: say whose traffic it is only when the log is vLLM's
+  const vllm = facts.vllm.engine !== null || facts.vllm.version !== null || facts.config.executorBackend !== null || facts.config.model !== null;
+  const ips = new Set(found.map((f) => f.ip)).size;
   return [{
-    message: `${found.map((f) => `${f.what} is ${f.ip}`).join("; ")}: a public address. vLLM's distributed traffic (NCCL, torch.distributed, its message queues) is unencrypted and accepts data that can lead to remote code execution.`,
+    message: `${found.map((f) => `${f.what} is ${f.ip}`).join("; ")}: ${ips > 1 ? "public addresses" : "a public address"}. ${vllm ? "vLLM's distributed traffic (NCCL, torch.distributed, its message queues)" : "The job's distributed traffic (NCCL, torch.distributed)"} is unencrypted and accepts data that can lead to remote code execution.`,
     evidence: found.map((f) => f.ev).filter((e): e is Evidence => e !== null),
     remediation: [
-      "Put the nodes on a private network segment and set VLLM_HOST_IP on each node to its private address (e.g. 10.x / 172.16–31.x / 192.168.x).",
+      vllm
+        ? "Put the nodes on a private network segment and set VLLM_HOST_IP on each node to its private address (e.g. 10.x / 172.16–31.x / 192.168.x)."
+        : "Put the nodes on a private network segment and give the job their private addresses (e.g. 10.x / 172.16–31.x / 192.168.x).",
       `Pin NCCL and Gloo to the private interface: ${priv ? `NCCL_SOCKET_IFNAME=${priv.name} GLOO_SOCKET_IFNAME=${priv.name} (${priv.addr} in this log)` : "NCCL_SOCKET_IFNAME=<private iface> GLOO_SOCKET_IFNAME=<private iface>"}, and use a private --master-addr.`,
       "Firewall the distributed ports from the internet; expose only the API server port, behind authentication.",
     ],
