@@ -282,3 +282,17 @@ describe("a public bootstrap address on a job that is not vLLM's", () => {
     expect(v?.remediation[0]).toContain("VLLM_HOST_IP");
   });
 });
+
+describe("the verdict of a vLLM log that shows only its executor", () => {
+  it("says vLLM and the executor, not that nothing was recognised", async () => {
+    const r = await analyzeText(
+      [
+        "(VllmGenerationWorker pid=8926, ip=10.4.1.7) INFO 02-27 17:46:23 [ray_executor.py:538] RAY_CGRAPH_get_timeout is set to 300",
+        "(VllmGenerationWorker pid=8926, ip=10.4.1.7) INFO 02-27 17:46:23 [ray_executor.py:605] Using RayPPCommunicator (which wraps vLLM _PP GroupCoordinator) for Ray Compiled Graph communication.",
+        "▶ Computing advantages...",
+      ].join("\n"),
+    );
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(r.verdict).toBe("Healthy: vLLM (ray executor).");
+  });
+});
