@@ -296,3 +296,20 @@ describe("the verdict of a vLLM log that shows only its executor", () => {
     expect(r.verdict).toBe("Healthy: vLLM (ray executor).");
   });
 });
+
+describe("XLA's communicator lines (JAX, TensorFlow) name the ranks", () => {
+  it("both eras of `Initialized NCCL communicator ... for rank R of N`, behind glog and TensorFlow prefixes", async () => {
+    const r = await analyzeText(
+      [
+        "I0612 10:00:00.123456   4121 nccl_communicator.cc:196] [0] [rank=0] Initialized NCCL communicator for rank 0 of 4 in 12.3ms",
+        "2026-06-12 10:00:00.123999: I external/xla/xla/backends/gpu/collectives/nccl_communicator.cc:196] [1] [rank=1] Initialized NCCL communicator for rank 1 of 4 in 12.4ms",
+        "[2] [rank=2] Initialized NCCL communicator 0x70ebfc0bdc20 for rank 2 of 4 in 192.514143ms; devices=4:[0,1,2,3]; size(id)=1; fingerprint(id)=1197051945",
+        "[0,1] [ranks=0,1] Split 2 NCCL communicators using color 0 and keys [0,1]",
+        "[0] [rank=0] Split NCCL communicator 0x70ebfc0bdc20 -> 0x70ea60513490 with color 0 and key 0 in 168.850032ms",
+      ].join("\r\n"),
+    );
+    expect(r.facts.nccl.ranks).toBe(3);
+    expect(r.facts.nccl.nodes).toBeNull();
+    expect(ids(r)).toEqual([]);
+  });
+});

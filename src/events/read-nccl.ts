@@ -53,6 +53,9 @@ const APP_RANK = /\(rank (\d+)\)/;
  */
 const LIGHTNING_RANK = /(?:^|\s)\[rank: (\d+)\] /;
 const LIGHTNING_INIT = /\b[Ii]nitializing distributed: GLOBAL_RANK: (\d+), MEMBER: \d+\/(\d+)\b/;
+// XLA's GPU collectives (JAX, TensorFlow) at VLOG(1): `[0] [rank=0] Initialized NCCL communicator for rank 0 of 2 in
+// 192.5ms`, since 2026 with the communicator's address (`communicator 0x70eb.. for rank 0 of 2 in ..; devices=..`)
+const XLA_COMM_INIT = /\bInitialized NCCL communicator (?:0x[0-9a-f]+ )?for rank (\d+) of (\d+)\b/;
 /**
  * The bare banner with its first letter lost in a paste (`CCL version 2.21.5+cuda12.4`, as corpus 049's `RROR` and 089's
  * `O 04-11`): alone on its line and with NCCL's `+cuda` tag, so no other library's `... version` line reads as NCCL's.
@@ -493,6 +496,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
     }
     if (t.includes("GLOBAL_RANK: ") && (m = LIGHTNING_INIT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app", Number(m[2]));
+    if (t.includes("NCCL communicator") && (m = XLA_COMM_INIT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app", Number(m[2]));
     if (t.startsWith("comm 0x") && (m = BARE_COMM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "comm", Number(m[2]));
     if (t.includes("Test ") && t.includes(" failure ") && TESTS_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
     else if (t.includes("Failed") && CHECK_MACRO_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
