@@ -446,9 +446,12 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   else if (/\bray::Worker\.\w+\(\)/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", engine: "v0", strength: strength + 1 }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
   // the single-process executor's module (vllm/executor/uniproc_executor.py 0.7-0.10, vllm/v1/executor/ since 0.11): a frame
-  // of it is `distributed_executor_backend="uni"`, or "external_launcher" where its subclass for torchrun is named
-  else if (text.indexOf("uniproc_executor") >= 0 && /\buniproc_executor\.py\b/.test(text))
-    marker(rec, { marker: "path:uniproc executor", backend: text.indexOf("ExecutorWithExternalLauncher") >= 0 ? "external_launcher" : "uni", strength }, emit);
+  // of it is `distributed_executor_backend="uni"`; its subclass for torchrun, named, is "external_launcher" (and outweighs
+  // the frames the two share)
+  else if (text.indexOf("uniproc_executor") >= 0) {
+    if (text.indexOf("ExecutorWithExternalLauncher") >= 0) marker(rec, { marker: "name:ExecutorWithExternalLauncher", backend: "external_launcher", strength: strength + 1 }, emit);
+    else if (/\buniproc_executor\.py\b/.test(text)) marker(rec, { marker: "path:uniproc executor", backend: "uni", strength }, emit);
+  }
   if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
 }
 

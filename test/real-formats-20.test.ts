@@ -1,0 +1,191 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Formats found in a twentieth round of real vLLM pastes (TPU and ROCm threads, Dynamo's wrappers, vllm-omni, a custom
+ * logging config, a paste that lost its line breaks) that the readers had not been written for. Every log text here
+ * is written for the test, in the format's shape, with variants the pastes did not show (other versions and names,
+ * kubectl timestamps, colour, CRLF).
+ */
+
+/** the same log as kubectl --timestamps, as a coloured terminal and with Windows line ends */
+function variants(lines: string[]): string[] {
+  const stamp = (l: string, i: number) => `2026-03-04T05:06:${String(10 + i).padStart(2, "0")}.123456789Z ${l}`;
+  return [
+    lines.join("\n"),
+    lines.map(stamp).join("\n"),
+    lines.map((l) => l.replace(/^\((\w[^)]*)\) /, "\x1b[36m($1)\x1b[0m ")).join("\n"),
+    lines.join("\r\n"),
+  ];
+}
+
+describe("the single-process executor in a traceback (`uniproc_executor.py`)", () => {
+  it("names the executor `uni` from its frames, V1's path since 0.11 and the shared one of 0.7-0.10", async () => {
+    const v1 = [
+      "(EngineCore_DP0 pid=412) ERROR 02-11 09:14:03 [core.py:866] EngineCore failed to start.",
+      "(EngineCore_DP0 pid=412) ERROR 02-11 09:14:03 [core.py:866] Traceback (most recent call last):",
+      '(EngineCore_DP0 pid=412) ERROR 02-11 09:14:03 [core.py:866]   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 98, in __init__',
+      "(EngineCore_DP0 pid=412) ERROR 02-11 09:14:03 [core.py:866]     self.model_executor = executor_class(vllm_config)",
+      '(EngineCore_DP0 pid=412) ERROR 02-11 09:14:03 [core.py:866]   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/executor/uniproc_executor.py", line 51, in _init_executor',
+      "(EngineCore_DP0 pid=412) ERROR 02-11 09:14:03 [core.py:866]     self.driver_worker.load_model()",
+    ];
+    for (const text of variants(v1)) {
+      const r = await analyzeText(text);
+      expect(r.facts.config.executorBackend).toBe("uni");
+      expect(r.facts.vllm.engine).toBe("v1");
+      expect(ids(r)).toContain("vllm/engine-init-failed");
+    }
+    // vLLM 0.8-0.10 kept the module outside v1/, and a bare paste has no logger header at all
+    const bare = [
+      "Traceback (most recent call last):",
+      '  File "/usr/local/lib/python3.10/dist-packages/vllm/executor/executor_base.py", line 52, in __init__',
+      "    self._init_executor()",
+      '  File "/usr/local/lib/python3.10/dist-packages/vllm/executor/uniproc_executor.py", line 47, in _init_executor',
+      '    self.collective_rpc("init_device")',
+    ].join("\n");
+    expect((await analyzeText(bare)).facts.config.executorBackend).toBe("uni");
+  });
+
+  it("takes the torchrun subclass of the same module for `external_launcher`, and leaves other executors' frames alone", async () => {
+    const ext = await analyzeText(
+      [
+        "[rank1]: Traceback (most recent call last):",
+        '[rank1]:   File "/usr/local/lib/python3.12/dist-packages/vllm/executor/uniproc_executor.py", line 133, in _init_executor',
+        "[rank1]:     super()._init_executor()",
+        "[rank1]: AssertionError: <vllm.executor.uniproc_executor.ExecutorWithExternalLauncher object at 0x7f1c2a3b4c50> needs torchrun",
+      ].join("\n"),
+    );
+    expect(ext.facts.config.executorBackend).toBe("external_launcher");
+    const mp = await analyzeText('  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/executor/multiproc_executor.py", line 96, in _init_executor\n');
+    expect(mp.facts.config.executorBackend).toBe("mp");
+    // a file that only shares the name's letters is no frame of vLLM's
+    const other = await analyzeText('  File "/home/u/proj/my_uniproc_executor_test.py", line 3, in <module>\n');
+    expect(other.facts.config.executorBackend).toBeNull();
+  });
+});
+
+describe("a paste that lost its line breaks between the records of one process", () => {
+  const glued =
+    '(APIServer pid=4410)   File "/usr/local/lib/python3.12/dist-packages/huggingface_hub/utils/_http.py", line 409, in hf_raise_for_status(APIServer pid=4410)     raise _format(GatedRepoError, message, response) from e' +
+    "(APIServer pid=4410) huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6700aa11-0bc2)(APIServer pid=4410)(APIServer pid=4410) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json." +
+    "(APIServer pid=4410) Access to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be authenticated to access it. Please log in.";
+
+  it("splits the line where its process prefix comes again: the exception inside it is the first error, the hub the cause", async () => {
+    for (const text of [glued, `2026-03-04T05:06:10.123456789Z ${glued}`, glued.replaceAll("(APIServer pid=4410)", "\x1b[36m(APIServer pid=4410)\x1b[0m"), `${glued}\r\n`]) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(1);
+      expect(r.facts.firstError?.text).toContain("GatedRepoError");
+      expect(r.facts.vllm.engine).toBe("v1");
+      expect(ids(r)).toContain("vllm/model-download");
+    }
+  });
+
+  it("splits a Ray worker's glued records too, and leaves nested prefixes of two processes as one record", async () => {
+    const ray = await analyzeText(
+      "(RayWorkerWrapper pid=913, ip=10.0.3.7) INFO 05-02 11:00:01 [gpu_worker.py:227] Available KV cache memory: 21.4 GiB(RayWorkerWrapper pid=913, ip=10.0.3.7) ERROR 05-02 11:00:09 [worker_base.py:620] Error executing method 'determine_available_memory'. This might cause deadlock in distributed execution.\n",
+    );
+    expect(ray.facts.kvCache.availableGiB).toBe(21.4);
+    expect(ray.facts.firstError?.text).toContain("Error executing method");
+    expect(ray.facts.config.executorBackend).toBe("ray");
+    const nested = await analyzeText("(EngineCore_DP0 pid=88) (RayWorkerWrapper pid=310, ip=10.0.3.8) INFO 05-02 11:00:02 [kv_cache_utils.py:716] GPU KV cache size: 212,880 tokens\n");
+    expect(nested.facts.kvCache.tokens).toBe(212880);
+    expect(nested.facts.firstError).toBeNull();
+  });
+});
+
+describe("Rust `tracing` records whose span name is not an identifier (Dynamo's HTTP front end)", () => {
+  it("reads `ERROR http-request{...}: tower_http::...: msg` as an error record, with or without the span's fields", async () => {
+    const lines = [
+      "2025-10-15T09:43:02.100211Z  INFO dynamo_runtime::distributed: Distributed runtime started",
+      "2025-10-15T09:43:07.387037Z ERROR http-request{method=GET uri=/health version=HTTP/1.1}: tower_http::trace::on_failure: response failed classification=Status code: 503 Service Unavailable latency=0 ms",
+      "2025-10-15T09:43:13.902042Z  INFO gpu_worker.determine_available_memory: Available KV cache memory: 16.83 GiB",
+    ];
+    for (const text of [lines.join("\n"), lines.join("\r\n"), lines.map((l) => l.replace(/\{[^}]*\}/, "")).join("\n")]) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(2);
+    }
+    // spans nested, the outer one hyphenated: still one record at ERROR; the same shape at WARN is no error
+    const nested = await analyzeText("2026-01-09T10:00:00.000001Z ERROR grpc-server: request{id=7}: dynamo_llm::grpc::service: stream closed before the first token\n");
+    expect(nested.facts.firstError?.text).toContain("stream closed");
+    const warn = await analyzeText("2026-01-09T10:00:00.000001Z  WARN http-request: tower_http::trace::on_failure: response failed classification=Status code: 503\n");
+    expect(warn.facts.firstError).toBeNull();
+  });
+});
+
+describe("a logging config of the user's that writes the process id where vLLM writes its date", () => {
+  const lines = [
+    "2024-12-19 21:40:30 INFO 56542 [model_runner.py:1072] Loading model weights took 14.9888 GB",
+    "2024-12-19 21:40:33 INFO 56542 [gpu_executor.py:122] # GPU blocks: 2013, # CPU blocks: 512",
+    "2024-12-19 21:40:35 ERROR 56542 [async_llm_engine.py:64]   File \"/opt/conda/lib/python3.10/site-packages/vllm/worker/model_runner_base.py\", line 146, in _wrapper^M",
+    '2024-12-19 21:40:35 ERROR 56542 [async_llm_engine.py:64]     raise type(err)(f"Error in model execution: "^M',
+    "2024-12-19 21:40:35 ERROR 56542 [async_llm_engine.py:64] RuntimeError: Error in model execution: CUDA error: an illegal memory access was encountered^M",
+  ];
+
+  it("reads its records as vLLM's: the facts of INFO lines, the first ERROR that is no traceback structure", async () => {
+    for (const text of [lines.join("\n"), lines.join("\r\n"), lines.map((l) => l.slice(20)).join("\n")]) {
+      const r = await analyzeText(text);
+      expect(r.facts.memory.modelWeightsGiB).toBe(14.9888);
+      expect(r.facts.kvCache.gpuBlocks).toBe(2013);
+      expect(r.facts.kvCache.cpuBlocks).toBe(512);
+      expect(r.facts.firstError?.line).toBe(5);
+    }
+  });
+
+  it("needs the bracketed Python file: a level and a number alone are no such record", async () => {
+    const r = await analyzeText("ERROR 404 [GET /v1/models] not found\nERROR 3 files failed to sync\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});
+
+describe("a process prefix whose `pid=N) LEVEL` a wrapper ate (Dynamo 0.1's vLLM worker)", () => {
+  it("still tells V0's multiprocessing worker, and V1's by its rank, from the name before vLLM's date", async () => {
+    const lines = [
+      "2025-04-23T03:32:58.533Z  INFO dynamo_engine_vllm::worker: VLLM: (VllmWorkerProcess 04-23 11:32:58 model_runner.py:1115] Loading model weights took 8.4974 GB",
+      "2025-04-23T03:33:57.400Z  INFO dynamo_engine_vllm::worker: VLLM: (VllmWorkerProcess 04-23 11:33:57 worker.py:270] the current vLLM instance can use total_gpu_memory (79.15GiB) x gpu_memory_utilization (0.90) = 71.24GiB",
+    ];
+    for (const text of [lines.join("\n"), lines.join("\r\n")]) {
+      const r = await analyzeText(text);
+      expect(r.facts.config.executorBackend).toBe("mp");
+      expect(r.facts.vllm.engine).toBe("v0");
+      expect(r.facts.memory.modelWeightsGiB).toBe(8.4974);
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.9);
+    }
+    const v1 = await analyzeText("2025-06-01T10:00:00.000Z  INFO launcher: (VllmWorker rank=1 06-01 18:00:00 [gpu_model_runner.py:1534] Model loading took 7.12 GiB and 3.1 seconds\n");
+    expect(v1.facts.config.executorBackend).toBe("mp");
+    expect(v1.facts.vllm.engine).toBe("v1");
+    // a name that is no vLLM process says nothing
+    const other = await analyzeText("2025-06-01T10:00:00.000Z  INFO app: (Scheduler 06-01 18:00:00 queue.py:12] 3 jobs waiting\n");
+    expect(other.facts.config.executorBackend).toBeNull();
+  });
+});
+
+describe("vLLM's start-up memory check (`Free memory on device ... on startup is less than desired GPU memory utilization`)", () => {
+  it("is an engine that did not start, with no traceback around it and under CI, colour and vllm-omni's stage tag", async () => {
+    const msg = "ValueError: Free memory on device cuda:0 (1.53/22.05 GiB) on startup is less than desired GPU memory utilization (0.9, 19.84 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.";
+    const texts = [
+      `(EngineCore_DP0 pid=972) ERROR 01-28 15:59:42 [core.py:935] ${msg}`,
+      `> [2026-01-28T23:59:42Z] (EngineCore_DP0 pid=972) ERROR 01-28 15:59:42 [core.py:935] ${msg}`,
+      `[2026-01-26T17:25:37Z] \x1b[0;36m(EngineCore_DP0 pid=738)\x1b[0;0m \x1b[31mERROR\x1b[0m \x1b[90m01-26 09:25:37\x1b[0m \x1b[90m[core.py:935]\x1b[0m ${msg}`,
+      `(Worker pid=2291010) [Stage-0] ERROR 03-12 08:22:28 [multiproc_executor.py:800] ${msg}\r\n[Stage-1] INFO 03-12 08:22:28 [diffusion_model_runner.py:172] Model runner: Initialization complete.`,
+    ];
+    for (const text of texts) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(1);
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.9);
+      const f = r.findings.find((x) => x.ruleId === "vllm/engine-init-failed");
+      expect(f?.severity).toBe("error");
+      expect(f?.remediation[0]).toContain("lower it to 0.05 or less");
+    }
+  });
+
+  it("leaves a healthy start-up alone: the same numbers in a line that is no failure do not count", async () => {
+    const r = await analyzeText(
+      [
+        "(EngineCore_DP0 pid=12) INFO 01-28 15:59:42 [gpu_worker.py:298] Available KV cache memory: 16.23 GiB",
+        "(EngineCore_DP0 pid=12) INFO 01-28 15:59:43 [kv_cache_utils.py:1087] GPU KV cache size: 425,424 tokens",
+        "(APIServer pid=1) INFO 01-28 15:59:50 [api_server.py:1940] Starting vLLM API server 0 on http://0.0.0.0:8000",
+      ].join("\n"),
+    );
+    expect(ids(r, "error")).toEqual([]);
+  });
+});
