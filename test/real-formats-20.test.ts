@@ -189,3 +189,22 @@ describe("vLLM's start-up memory check (`Free memory on device ... on startup is
     expect(ids(r, "error")).toEqual([]);
   });
 });
+
+describe("Ray's autoscaler events on the driver (`(autoscaler +44s) ...`)", () => {
+  it("takes its `Error:` event for an error record, the placement failure for Ray's resources; `Warning:` and `Tip:` are none", async () => {
+    const lines = [
+      "(autoscaler +7s) Tip: use `ray status` to view detailed cluster status. To disable these messages, set RAY_SCHEDULER_EVENTS=0.",
+      "(autoscaler +7s) Warning: The following resource request cannot be scheduled right now: {'CPU': 1.0, 'GPU': 8.0}. This is likely due to all cluster resources being claimed by actors.",
+      "(autoscaler +1m19s) Error: No available node types can fulfill resource request {'GPU': 8.0, 'CPU': 1.0}. Add suitable node types to this cluster to resolve this issue.",
+    ];
+    for (const text of [lines.join("\n"), lines.join("\r\n"), lines.map((l, i) => `2025-05-20 18:19:0${i},100\t${l}`).join("\n")]) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(3);
+      expect(ids(r)).toContain("vllm/ray-insufficient-resources");
+    }
+    const hours = await analyzeText("(autoscaler +1h2m3s) Error: Failed to launch 2 node(s) of type gpu_worker.\n");
+    expect(hours.facts.firstError?.line).toBe(1);
+    const tip = await analyzeText(lines[0] + "\n");
+    expect(tip.facts.firstError).toBeNull();
+  });
+});

@@ -567,6 +567,7 @@ const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|lo
 // the stack its failure signal handler dumps after `*** SIGBUS received at time=...`, one frame a record at level E:
 // `    @     0x7f8e0b442df0       1536  (unknown)`, `PC: @ 0x7f2a1c0b5e2d (unknown) raise` (frames, not failures)
 const RAY_CPP_FRAME = /^\s*(?:PC: )?@\s+(?:0x[0-9a-fA-F]+|\(nil\))(?:\s|$)/;
+const RAY_AUTOSCALER_ERROR = /^\(autoscaler \+(?:\d+h)?(?:\d+m)?\d+s\) Error: (\S.*)$/;
 // Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
 // n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
 const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\S.*)$/;
@@ -720,6 +721,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       pathMarkers(rec, m[2], 1, emit, marker);
       return false;
     }
+  }
+  // Ray's autoscaler events, printed to the driver by elapsed time: `(autoscaler +1m19s) Error: No available node types can
+  // fulfill resource request {...}` (its `Tip:` and `Warning:` events are no failure)
+  if (c === 40 /* ( */ && text.startsWith("(autoscaler +")) {
+    const m = RAY_AUTOSCALER_ERROR.exec(text);
+    if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[1]) });
   }
   if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
