@@ -208,3 +208,23 @@ describe("Ray's autoscaler events on the driver (`(autoscaler +44s) ...`)", () =
     expect(tip.facts.firstError).toBeNull();
   });
 });
+
+describe("Python logging with the level before a dotted logger name (`%(asctime)s - %(levelname)s - %(name)s - `)", () => {
+  it("peels the header, with or without milliseconds, and keeps an ERROR of a vLLM plugin's logger an error", async () => {
+    const lines = [
+      "2025-03-26 11:48:53 - INFO - vllm_ascend.worker.model_runner - Loading model weights took 5.7560 GB",
+      "2025-03-26 11:48:54,120 - INFO - vllm.executor.executor_base - # npu blocks: 3915, # CPU blocks: 910",
+      "2025-03-26 11:49:00 - ERROR - vllm_ascend.worker.worker - the device could not allocate its KV cache",
+    ];
+    for (const text of [lines.join("\n"), lines.join("\r\n"), lines.map((l) => `ray-worker-1  | ${l}`).join("\n")]) {
+      const r = await analyzeText(text);
+      expect(r.facts.memory.modelWeightsGiB).toBe(5.756);
+      expect(r.facts.kvCache.gpuBlocks).toBe(3915);
+      expect(r.facts.kvCache.cpuBlocks).toBe(910);
+      expect(r.facts.firstError?.line).toBe(3);
+    }
+    // another program's logger at INFO is no vLLM error, and a message's own dashes stay in it
+    const other = await analyzeText("2025-03-26 11:49:02 - INFO - trl.trainer.grpo - step 1 - loss 0.12\n");
+    expect(other.facts.firstError).toBeNull();
+  });
+});

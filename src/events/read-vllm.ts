@@ -497,7 +497,8 @@ const VLLM_ERROR_ONLY = /^(?:EngineCore (?:hit an exception:|failed to start\.|e
 const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?![\w.]+\.py:\d+ -- )(?=\S)/;
 // a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
 // `2025-03-04 10:11:12 | ERROR | vllm.engine | `
-const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
+// `2025-03-26 11:48:53 - ERROR - vllm_ascend.worker.model_runner - ` (the level first; a platform plugin's logger)
+const PEELED_HEADER = /(?:\s-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\||\s-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-)\s*$/;
 
 /** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
 function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; fileTail?: boolean } | null {
@@ -520,7 +521,7 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
   const head = rec.raw.slice(Math.max(0, at - 200), at);
   if (head.indexOf("vllm") < 0) return null;
   const l = PEELED_HEADER.exec(head);
-  return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
+  return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2] ?? l[3]], length: 0 } : null;
 }
 
 // a logging config of the user's (VLLM_LOGGING_CONFIG_PATH) that puts the process id where vLLM's format has its date,

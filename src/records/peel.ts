@@ -22,8 +22,11 @@ const BUILDKITE_GUTTER = /^\s*\|\s(?=\s*\[?\d{4}-)/;
 const CLOUDWATCH_GUTTER = /^\s*\|\s*(?=\d{4}-\d\d-\d\dT)/;
 const TABLE_PIPE = /^\s*\|\s+/;
 // `%(asctime)s - %(name)s - %(levelname)s - `, or without the logger's name; a launcher that forwards a container's
-// output may tag it after its own header (`2026-05-29 09:14:45,594 - INFO - [container] (APIServer pid=557) ...`)
-const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ - (?:[\w.\-]+ - )?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:\[[a-z][\w\-]*\] (?=\(|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d ))?/;
+// output may tag it after its own header (`2026-05-29 09:14:45,594 - INFO - [container] (APIServer pid=557) ...`); the
+// level before a dotted logger name (`%(asctime)s - %(levelname)s - %(name)s - `, vllm-ascend's plugin loggers:
+// `2025-03-26 11:48:53 - INFO - vllm_ascend.worker.model_runner - Loading model weights took 5.7560 GB`), a datefmt
+// without milliseconds
+const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - (?:[\w.\-]+ - )?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:[A-Za-z_][\w\-]*(?:\.[\w\-]+)+ - )?(?:\[[a-z][\w\-]*\] (?=\(|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d ))?/;
 const FASTCHAT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \| [\w.\-]+ \| /;
 const GPUSTACK = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? - [\w.\-]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
 const TORCHSERVE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+ \[(?:DEBUG|INFO |WARN |ERROR)\s*\] [\w\-.]+ (?:MODEL_LOG|MODEL_METRICS) - /;
