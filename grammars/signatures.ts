@@ -436,6 +436,33 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
+    // a port the server or its processes bind is taken (Linux errno 98 EADDRINUSE, Windows WSAEADDRINUSE 10048): the API
+    // server's socket (uvicorn's `[Errno 98] error while attempting to bind on address ('0.0.0.0', 8000)`, vLLM's own
+    // `OSError: [Errno 98] Address already in use` from create_server_socket), torch.distributed's store (`The server
+    // socket has failed to listen on any local network address. port: 29500, ... name: EADDRINUSE`), the ZMQ sockets
+    // of the engine handshake and data parallel RPC (`zmq.error.ZMQError: Address already in use (addr='tcp://...')`).
+    // NCCL's optional RAS listener (`ras/client_support.cc ... NCCL WARN Call to bind failed: Address already in use`)
+    // is not: NCCL goes on without it.
+    id: "vllm.portInUse", dialect: "any", level: "error", anyOf: ["address already in use", "eaddrinuse", "only one usage of each socket address"],
+    values: [
+      /bind on address \((?:'(?<host>[^']*)'|\[?(?<host6>[^\],)]*)\]?), (?<port>\d+)(?:, \d+, \d+)?\)/,
+      /(?<store>server socket has failed to listen|TCPStore)/i,
+      /\bport:? (?<storePort>\d{2,5})\b/,
+      /(?<zmq>ZMQError)(?:[^]*?addr='?[a-z]+:\/\/(?<zmqHost>[^:'\s]+):(?<zmqPort>\d+))?/,
+    ],
+    pattern: /^(?![^]*?(?:NCCL WARN|ras\/client_support))[^]*?(?:[Aa]ddress already in use|\bEADDRINUSE\b|Only one usage of each socket address)/,
+    samples: [
+      "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use",
+      "OSError: [Errno 98] Address already in use",
+      "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use",
+      "zmq.error.ZMQError: Address already in use (addr='tcp://10.0.0.5:13345')",
+    ],
+    nearMisses: [
+      "paula09:2528103:2528103 [0] ras/client_support.cc:160 NCCL WARN Call to bind failed: Address already in use",
+      "DEBUG 09-04 17:38:34 launcher.py:64] port 44319 is used by process psutil.Process(pid=60914, name='pt_main_thread', status='sleeping')",
+    ],
+  },
+  {
     id: "vllm.tpNotDivisible", dialect: "any", level: "error", anyOf: ["divisible", "divide evenly"],
     // vLLM's `ensure_divisibility` (vllm/distributed/utils.py, from Megatron) names no dimension: `assert numerator %
     // denominator == 0, "{} is not divisible by {}"`, raised by `divide(size, tp_size)` in the parallel layers

@@ -228,3 +228,37 @@ describe("Python logging with the level before a dotted logger name (`%(asctime)
     expect(other.facts.firstError).toBeNull();
   });
 });
+
+describe("a port that is already in use (vllm/port-in-use)", () => {
+  it("reports the API server's bind failure under CI's quoted gutter, kubectl stamps and CRLF", async () => {
+    const lines = [
+      "INFO:     Started server process [60858]",
+      "INFO:     Waiting for application startup.",
+      "INFO:     Application startup complete.",
+      "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 44319): [errno 98] address already in use",
+      "INFO:     Waiting for application shutdown.",
+    ];
+    const quoted = lines.map((l, i) => `${i === 0 ? ">" : ">   |"} [2024-09-05T00:38:3${i}Z] ${l}`).join("\n");
+    for (const text of [...variants(lines), quoted]) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(4);
+      const f = r.findings.find((x) => x.ruleId === "vllm/port-in-use");
+      expect(f?.message).toContain("port 44319");
+    }
+  });
+
+  it("reports torch's store and a bare OSError inside a worker's traceback, and nothing on NCCL's RAS listener", async () => {
+    const store = await analyzeText(
+      [
+        "(EngineCore_0 pid=892803)   File \"/usr/lib/python3.12/site-packages/torch/distributed/rendezvous.py\", line 189, in _create_c10d_store",
+        "(EngineCore_0 pid=892803)     return TCPStore(",
+        "(EngineCore_0 pid=892803) torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 41723, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use",
+      ].join("\n"),
+    );
+    expect(store.findings.find((x) => x.ruleId === "vllm/port-in-use")?.message).toContain("store's port 41723");
+    const bare = await analyzeText('  File "/usr/lib/python3.10/site-packages/vllm/utils.py", line 572, in get_open_port\n    s.bind(("", 0))\nOSError: [Errno 98] Address already in use\n');
+    expect(ids(bare)).toContain("vllm/port-in-use");
+    const ras = await analyzeText("[2025-06-05 10:45:19] node9:2528103:2528103 [0] ras/client_support.cc:160 NCCL WARN Call to bind failed: Address already in use\n");
+    expect(ids(ras)).not.toContain("vllm/port-in-use");
+  });
+});

@@ -11,6 +11,7 @@ import { rule as vllmRayInsufficientResources } from "./vllm/ray-insufficient-re
 import { rule as vllmEngineInitFailed } from "./vllm/engine-init-failed.js";
 import { rule as vllmModelDownload } from "./vllm/model-download.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
+import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -54,6 +55,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmEngineInitFailed,
   vllmModelDownload,
   vllmMaxModelLenExceedsModel,
+  vllmPortInUse,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,
