@@ -436,6 +436,29 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
+    // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
+    // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
+    // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed
+    // with error 'CUDA error: ...'`): the faults of a running kernel and a build without kernels for the GPU. CUDA's own
+    // `out of memory` is vllm/cuda-oom's, NCCL's `unhandled cuda error` nccl/cuda-error's.
+    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: "],
+    values: [
+      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+      /(?<assert>device-side assert)/,
+      /(?<arch>no kernel image is available|invalid device function)/,
+      /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
+    ],
+    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+    samples: [
+      "RuntimeError: CUDA error: an illegal memory access was encountered",
+      "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
+      "[rank0]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 0] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
+      "torch.AcceleratorError: CUDA error: device-side assert triggered",
+      "RuntimeError: HIP error: no kernel image is available for execution on the device",
+    ],
+    nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
+  },
+  {
     // a port the server or its processes bind is taken (Linux errno 98 EADDRINUSE, Windows WSAEADDRINUSE 10048): the API
     // server's socket (uvicorn's `[Errno 98] error while attempting to bind on address ('0.0.0.0', 8000)`, vLLM's own
     // `OSError: [Errno 98] Address already in use` from create_server_socket), torch.distributed's store (`The server

@@ -262,3 +262,55 @@ describe("a port that is already in use (vllm/port-in-use)", () => {
     expect(ids(ras)).not.toContain("vllm/port-in-use");
   });
 });
+
+describe("colour in caret notation (`cat -v`, less: `^[[0;36m`)", () => {
+  it("is peeled like the ESC byte: the process prefix, the level and the message read as from a plain record", async () => {
+    const lines = [
+      "^[[0;36m(Worker_TP1 pid=812)^[[0;0m ^[[32mINFO^[[0m ^[[90m01-26 09:25:30^[[0m ^[[90m[gpu_model_runner.py:2602]^[[0m Model loading took 7.1 GiB and 3.2 seconds",
+      "> [2026-01-26T17:25:37Z] ^[[0;36m(EngineCore_DP0 pid=738)^[[0;0m ^[[31mERROR^[[0m ^[[90m01-26 09:25:37^[[0m ^[[90m[core.py:935]^[[0m ValueError: Free memory on device cuda:0 (1.54/22.05 GiB) on startup is less than desired GPU memory utilization (0.9, 19.84 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.",
+    ];
+    for (const text of [lines.join("\n"), lines.join("\r\n")]) {
+      const r = await analyzeText(text);
+      expect(r.facts.memory.modelWeightsGiB).toBe(7.1);
+      expect(r.facts.config.executorBackend).toBe("mp");
+      expect(r.facts.vllm.engine).toBe("v1");
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(ids(r)).toContain("vllm/engine-init-failed");
+    }
+    // a Python caret line is no colour code
+    const carets = await analyzeText('  File "/x/vllm/v1/engine/core.py", line 98, in __init__\n    self.model_executor = executor_class(vllm_config)\n                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n');
+    expect(carets.facts.firstError).toBeNull();
+  });
+});
+
+describe("a CUDA kernel fault in vLLM's processes (vllm/cuda-error)", () => {
+  it("is reported from every era's wording: V1 worker and engine core, V0 model execution, the watchdog, a k9s pane", async () => {
+    const texts = [
+      variants([
+        "(Worker_TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:671]     return F.gelu(input, approximate=self.approximate)",
+        "(Worker_TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:671] torch.AcceleratorError: CUDA error: an illegal memory access was encountered",
+        "(Worker_TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:671] CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+      ]),
+      ["(EngineCore_DP0 pid=12244) ERROR 07-15 21:01:01 [core.py:1240] RuntimeError: Worker failed with error 'CUDA error: an illegal memory access was encountered", "(EngineCore_DP0 pid=12244) ERROR 07-15 21:01:01 [core.py:1240] ', please check the stack trace above for the root cause"].join("\r\n"),
+      "ERROR 12-19 21:40:35 [async_llm_engine.py:64] RuntimeError: Error in model execution: CUDA error: misaligned address^M\n",
+      "[rank3]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 3] Process group watchdog thread terminated with exception: CUDA error: unspecified launch failure\n",
+      `│ ERROR 09-27 06:46:46 engine.py:157] RuntimeError: CUDA error: an illegal memory access was encountered${" ".repeat(40)}│\n`,
+    ].flat();
+    for (const text of texts) {
+      const r = await analyzeText(text);
+      const f = r.findings.find((x) => x.ruleId === "vllm/cuda-error");
+      expect(f?.severity).toBe("error");
+      expect(f?.remediation[0]).toContain("CUDA_LAUNCH_BLOCKING=1");
+      expect(ids(r)).not.toContain("nccl/cuda-error");
+    }
+  });
+
+  it("says a build has no kernels for the GPU, and leaves the advice lines and CUDA's out of memory alone", async () => {
+    const hip = await analyzeText("(EngineCore_DP0 pid=88) ERROR 01-15 10:42:37 [core.py:866] RuntimeError: HIP error: no kernel image is available for execution on the device\n");
+    expect(hip.findings.find((x) => x.ruleId === "vllm/cuda-error")?.remediation[0]).toContain("no kernels for this GPU's architecture");
+    const advice = await analyzeText("CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\nFor debugging consider passing CUDA_LAUNCH_BLOCKING=1\n");
+    expect(ids(advice)).toEqual([]);
+    const oom = await analyzeText("(VllmWorker rank=3 pid=1090) ERROR 06-05 06:18:13 [multiproc_executor.py:470] RuntimeError: CUDA error: out of memory\n");
+    expect(ids(oom)).not.toContain("vllm/cuda-error");
+  });
+});
