@@ -314,3 +314,26 @@ describe("a CUDA kernel fault in vLLM's processes (vllm/cuda-error)", () => {
     expect(ids(oom)).not.toContain("vllm/cuda-error");
   });
 });
+
+describe("the round's new rules in the cause order", () => {
+  it("puts a kernel fault or a taken port before the engine start-up failure they explain", async () => {
+    const fault = await analyzeText(
+      [
+        "(EngineCore_DP0 pid=77) ERROR 02-11 09:14:03 [core.py:866] EngineCore failed to start.",
+        '(EngineCore_DP0 pid=77) ERROR 02-11 09:14:03 [core.py:866]   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_model_runner.py", line 2811, in profile_run',
+        "(EngineCore_DP0 pid=77) ERROR 02-11 09:14:03 [core.py:866]     hidden_states = self._dummy_run(self.max_num_tokens)",
+        "(EngineCore_DP0 pid=77) ERROR 02-11 09:14:03 [core.py:866] torch.AcceleratorError: CUDA error: an illegal memory access was encountered",
+      ].join("\n"),
+    );
+    const init = fault.findings.find((x) => x.ruleId === "vllm/engine-init-failed");
+    expect(init?.causedBy).toContain("vllm/cuda-error");
+    expect(ids(fault).indexOf("vllm/cuda-error")).toBeLessThan(ids(fault).indexOf("vllm/engine-init-failed"));
+    const port = await analyzeText(
+      [
+        "(EngineCore_0 pid=5) ERROR 05-02 11:00:09 [core.py:710] EngineCore failed to start.",
+        "(EngineCore_0 pid=5) ERROR 05-02 11:00:09 [core.py:710] torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 41723, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use",
+      ].join("\n"),
+    );
+    expect(port.findings.find((x) => x.ruleId === "vllm/engine-init-failed")?.causedBy).toContain("vllm/port-in-use");
+  });
+});
