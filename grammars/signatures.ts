@@ -436,6 +436,56 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
+    // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
+    // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
+    // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed
+    // with error 'CUDA error: ...'`): the faults of a running kernel and a build without kernels for the GPU. CUDA's own
+    // `out of memory` is vllm/cuda-oom's, NCCL's `unhandled cuda error` nccl/cuda-error's.
+    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: "],
+    values: [
+      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+      /(?<assert>device-side assert)/,
+      /(?<arch>no kernel image is available|invalid device function)/,
+      /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
+    ],
+    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+    samples: [
+      "RuntimeError: CUDA error: an illegal memory access was encountered",
+      "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
+      "[rank0]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 0] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
+      "torch.AcceleratorError: CUDA error: device-side assert triggered",
+      "RuntimeError: HIP error: no kernel image is available for execution on the device",
+    ],
+    nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
+  },
+  {
+    // a port the server or its processes bind is taken (Linux errno 98 EADDRINUSE, Windows WSAEADDRINUSE 10048): the API
+    // server's socket (uvicorn's `[Errno 98] error while attempting to bind on address ('0.0.0.0', 8000)`, vLLM's own
+    // `OSError: [Errno 98] Address already in use` from create_server_socket), torch.distributed's store (`The server
+    // socket has failed to listen on any local network address. port: 29500, ... name: EADDRINUSE`), the ZMQ sockets
+    // of the engine handshake and data parallel RPC (`zmq.error.ZMQError: Address already in use (addr='tcp://...')`).
+    // NCCL's optional RAS listener (`ras/client_support.cc ... NCCL WARN Call to bind failed: Address already in use`)
+    // is not: NCCL goes on without it.
+    id: "vllm.portInUse", dialect: "any", level: "error", anyOf: ["address already in use", "eaddrinuse", "only one usage of each socket address"],
+    values: [
+      /bind on address \((?:'(?<host>[^']*)'|\[?(?<host6>[^\],)]*)\]?), (?<port>\d+)(?:, \d+, \d+)?\)/,
+      /(?<store>server socket has failed to listen|TCPStore)/i,
+      /\bport:? (?<storePort>\d{2,5})\b/,
+      /(?<zmq>ZMQError)(?:[^]*?addr='?[a-z]+:\/\/(?<zmqHost>[^:'\s]+):(?<zmqPort>\d+))?/,
+    ],
+    pattern: /^(?![^]*?(?:NCCL WARN|ras\/client_support))[^]*?(?:[Aa]ddress already in use|\bEADDRINUSE\b|Only one usage of each socket address)/,
+    samples: [
+      "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use",
+      "OSError: [Errno 98] Address already in use",
+      "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use",
+      "zmq.error.ZMQError: Address already in use (addr='tcp://10.0.0.5:13345')",
+    ],
+    nearMisses: [
+      "paula09:2528103:2528103 [0] ras/client_support.cc:160 NCCL WARN Call to bind failed: Address already in use",
+      "DEBUG 09-04 17:38:34 launcher.py:64] port 44319 is used by process psutil.Process(pid=60914, name='pt_main_thread', status='sleeping')",
+    ],
+  },
+  {
     id: "vllm.tpNotDivisible", dialect: "any", level: "error", anyOf: ["divisible", "divide evenly"],
     // vLLM's `ensure_divisibility` (vllm/distributed/utils.py, from Megatron) names no dimension: `assert numerator %
     // denominator == 0, "{} is not divisible by {}"`, raised by `divide(size, tp_size)` in the parallel layers

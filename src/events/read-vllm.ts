@@ -137,6 +137,7 @@ export function createVllmReader(): RecordReader & {
   const readBare = (rec: LogRecord, emit: Emit): boolean => {
     const text = rec.text;
     if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
+    if (text.indexOf("(") >= 0) eatenPrefixMarker(rec, text, emit, marker);
     if (text.charCodeAt(0) === 91 /* [ */) {
       // the tail of a ≥0.8 header whose level and time a paste cut off (`[multiproc_executor.py:492] ValueError: ...`):
       // the level is lost, so only an exception line counts as an error
@@ -363,6 +364,17 @@ function rayActorOffNode(wrappers: string): boolean {
 /** a Python object or class repr of a V1 module: `<vllm.v1.worker.gpu_worker.Worker object at 0x7f..>`, `<class 'vllm.v1.x.Y'>` */
 const V1_OBJECT = /<(?:class ')?vllm\.v1\.[\w.]+(?: object at 0x|'>)/;
 
+// a wrapper that re-logs vLLM's lines through its own pattern can eat a process prefix's `pid=N) LEVEL`, leaving the name
+// right before vLLM's date (Dynamo 0.1's worker: `INFO dynamo_engine_vllm::worker: VLLM: (VllmWorkerProcess 04-23 11:32:58
+// model_runner.py:1115] Loading model weights took 8.4974 GB`): the name still tells the process, a little less surely
+const EATEN_PREFIX = /\(([A-Za-z_]\w*(?: rank=\d+| TP\d+)?) \d\d-\d\d \d\d:\d\d:\d\d /;
+
+function eatenPrefixMarker(rec: LogRecord, text: string, emit: Emit, marker: MarkerFn): void {
+  const m = EATEN_PREFIX.exec(text);
+  const hint = m ? processHint(m[1]) : null;
+  if (hint) marker(rec, { marker: `prefix:${m![1].replace(/[ _]?(?:rank=\d+|\d+|TP\d+)/g, "")}`, strength: 2, ...hint }, emit);
+}
+
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
   if (/^VllmWorker\b/.test(name)) return { engine: "v1", backend: "mp" };
@@ -444,6 +456,13 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // (outweighs the bare `(Worker pid=N)` prefix, which since 0.11 is also V1's multiprocessing worker)
   else if (/\bray::Worker\.\w+\(\)/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", engine: "v0", strength: strength + 1 }, emit);
   else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
+  // the single-process executor's module (vllm/executor/uniproc_executor.py 0.7-0.10, vllm/v1/executor/ since 0.11): a frame
+  // of it is `distributed_executor_backend="uni"`; its subclass for torchrun, named, is "external_launcher" (and outweighs
+  // the frames the two share)
+  else if (text.indexOf("uniproc_executor") >= 0) {
+    if (text.indexOf("ExecutorWithExternalLauncher") >= 0) marker(rec, { marker: "name:ExecutorWithExternalLauncher", backend: "external_launcher", strength: strength + 1 }, emit);
+    else if (/\buniproc_executor\.py\b/.test(text)) marker(rec, { marker: "path:uniproc executor", backend: "uni", strength }, emit);
+  }
   if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
 }
 
@@ -489,14 +508,15 @@ const VLLM_ERROR_ONLY = /^(?:EngineCore (?:hit an exception:|failed to start\.|e
 const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?![\w.]+\.py:\d+ -- )(?=\S)/;
 // a header the peel took off, right before the text: `2025-03-04 10:11:12,512 - vllm.engine - ERROR - `,
 // `2025-03-04 10:11:12 | ERROR | vllm.engine | `
-const PEELED_HEADER = /(?:\s-\s+vllm(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\|)\s*$/;
+// `2025-03-26 11:48:53 - ERROR - vllm_ascend.worker.model_runner - ` (the level first; a platform plugin's logger)
+const PEELED_HEADER = /(?:\s-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\||\s-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-)\s*$/;
 
 /** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
 function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; fileTail?: boolean } | null {
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
-    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text);
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
     const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
     if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
@@ -512,8 +532,13 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
   const head = rec.raw.slice(Math.max(0, at - 200), at);
   if (head.indexOf("vllm") < 0) return null;
   const l = PEELED_HEADER.exec(head);
-  return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2]], length: 0 } : null;
+  return l ? { level: LEVELS_BY_WORD[l[1] ?? l[2] ?? l[3]], length: 0 } : null;
 }
+
+// a logging config of the user's (VLLM_LOGGING_CONFIG_PATH) that puts the process id where vLLM's format has its date,
+// `%(asctime)s %(levelname)s %(process)d [%(filename)s:%(lineno)d] %(message)s`, the stamp peeled:
+// `ERROR 56542 [async_llm_engine.py:64] RuntimeError: ...`
+const LEVEL_PID_FILE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{1,9} \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
 
 // a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
 // (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`
@@ -544,7 +569,8 @@ const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$
 const RAY_SERVE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:\S+ ){1,6}?(?:--|[\w.]+\.py:\d+ -) (.*)$/;
 // Rust's `tracing` fmt (Dynamo's runtime and front end beside vLLM), the stamp peeled: `ERROR dynamo_runtime::pipeline: msg`,
 // spans before the target (`ERROR request{id=5}: dynamo_llm::http: msg`); the target is a Rust path (`a::b`)
-const RUST_TRACING = /^ERROR (?:[A-Za-z_]\w*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+: (\S.*)$/;
+// (a span's name is any string: `http-request{method=GET uri=/live}: tower_http::trace::on_failure: response failed ...`)
+const RUST_TRACING = /^ERROR (?:[A-Za-z_][\w\-]*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+: (\S.*)$/;
 // transformers' explicit format (HF Trainer, LLaMA-Factory): `[ERROR|trainer.py:123] 2024-04-05 17:49:10,001 >> msg`
 const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} >> (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
@@ -553,6 +579,7 @@ const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|lo
 // the stack its failure signal handler dumps after `*** SIGBUS received at time=...`, one frame a record at level E:
 // `    @     0x7f8e0b442df0       1536  (unknown)`, `PC: @ 0x7f2a1c0b5e2d (unknown) raise` (frames, not failures)
 const RAY_CPP_FRAME = /^\s*(?:PC: )?@\s+(?:0x[0-9a-fA-F]+|\(nil\))(?:\s|$)/;
+const RAY_AUTOSCALER_ERROR = /^\(autoscaler \+(?:\d+h)?(?:\d+m)?\d+s\) Error: (\S.*)$/;
 // Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
 // n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
 const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\S.*)$/;
@@ -706,6 +733,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       pathMarkers(rec, m[2], 1, emit, marker);
       return false;
     }
+  }
+  // Ray's autoscaler events, printed to the driver by elapsed time: `(autoscaler +1m19s) Error: No available node types can
+  // fulfill resource request {...}` (its `Tip:` and `Warning:` events are no failure)
+  if (c === 40 /* ( */ && text.startsWith("(autoscaler +")) {
+    const m = RAY_AUTOSCALER_ERROR.exec(text);
+    if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[1]) });
   }
   if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);

@@ -5,10 +5,11 @@ import type { LogRecord, Origin } from "../model.js";
  * nothing more comes off. Keeps what the wrappers say about the origin (process, pid, rank, ip, host).
  */
 
-// Real and ESC-less ANSI SGR sequences (GitHub drops the ESC byte; pagers print it as the text "ESC"; a paste of Python
-// reprs or Ray output writes it out as the text `\x1b`, `\033`, `\u001b` or `\e`).
+// Real and ESC-less ANSI SGR sequences (GitHub drops the ESC byte; pagers print it as the text "ESC"; `cat -v`, less and
+// vim write it in caret notation, `^[[0;36m`; a paste of Python reprs or Ray output writes it out as the text `\x1b`,
+// `\033`, `\u001b` or `\e`).
 // APC `ESC _ ... BEL` carries the Buildkite agent's per-line timestamp in raw job logs (`ESC_bk;t=1741619240123 BEL`).
-const ANSI_ANY = /(?:\x1b|ESC)\[[0-9;]*[A-Za-z]|\\(?:x1[bB]|033|u001[bB]|e)\[[0-9;]*[mK]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+const ANSI_ANY = /(?:\x1b|ESC|\^\[)\[[0-9;]*[A-Za-z]|\\(?:x1[bB]|033|u001[bB]|e)\[[0-9;]*[mK]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 // the same timestamp once a paste has dropped the control bytes
 // milliseconds since the epoch: 13 digits (2001-2286), so a line that starts with digits keeps them
 const BUILDKITE_APC_RESIDUE = /^_bk;t=\d{13}\x07?/;
@@ -22,8 +23,11 @@ const BUILDKITE_GUTTER = /^\s*\|\s(?=\s*\[?\d{4}-)/;
 const CLOUDWATCH_GUTTER = /^\s*\|\s*(?=\d{4}-\d\d-\d\dT)/;
 const TABLE_PIPE = /^\s*\|\s+/;
 // `%(asctime)s - %(name)s - %(levelname)s - `, or without the logger's name; a launcher that forwards a container's
-// output may tag it after its own header (`2026-05-29 09:14:45,594 - INFO - [container] (APIServer pid=557) ...`)
-const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ - (?:[\w.\-]+ - )?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:\[[a-z][\w\-]*\] (?=\(|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d ))?/;
+// output may tag it after its own header (`2026-05-29 09:14:45,594 - INFO - [container] (APIServer pid=557) ...`); the
+// level before a dotted logger name (`%(asctime)s - %(levelname)s - %(name)s - `, vllm-ascend's plugin loggers:
+// `2025-03-26 11:48:53 - INFO - vllm_ascend.worker.model_runner - Loading model weights took 5.7560 GB`), a datefmt
+// without milliseconds
+const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - (?:[\w.\-]+ - )?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:[A-Za-z_][\w\-]*(?:\.[\w\-]+)+ - )?(?:\[[a-z][\w\-]*\] (?=\(|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d ))?/;
 const FASTCHAT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \| [\w.\-]+ \| /;
 const GPUSTACK = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? - [\w.\-]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
 const TORCHSERVE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+ \[(?:DEBUG|INFO |WARN |ERROR)\s*\] [\w\-.]+ (?:MODEL_LOG|MODEL_METRICS) - /;

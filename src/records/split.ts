@@ -202,7 +202,35 @@ function vllmGluedAt(raw: string): number[] {
   return points ?? NO_POINTS;
 }
 
+// a line that lost its line breaks between records of one process: each record kept its prefix, so the prefix that
+// starts the line comes again (`(APIServer pid=9)     raise _format(...) from e(APIServer pid=9) huggingface_hub.errors.
+// RepositoryNotFoundError: 401 Client Error. ...(APIServer pid=9) Invalid username or password.`)
+const LINE_PROC = /\((?:[A-Za-z_][\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\)/;
+/** where the records of a line that repeats its first process prefix start again (none: the line is one record) */
+function repeatedPrefixAt(raw: string): number[] {
+  const first = raw.indexOf("pid=");
+  if (first < 0 || first > 240 || raw.indexOf("pid=", first + 4) < 0) return NO_POINTS;
+  const m = LINE_PROC.exec(raw.length > 300 ? raw.slice(0, 300) : raw);
+  if (!m) return NO_POINTS;
+  let points: number[] | null = null;
+  for (let at = raw.indexOf(m[0], m.index + m[0].length); at >= 0; at = raw.indexOf(m[0], at + m[0].length)) (points ??= []).push(at);
+  return points ?? NO_POINTS;
+}
+
 function splitPiece(raw: string): string[] {
+  const again = repeatedPrefixAt(raw);
+  if (again.length > 0) {
+    const out = splitRecords(raw.slice(0, again[0]));
+    for (let i = 0; i < again.length; i++) {
+      const piece = raw.slice(again[i], again[i + 1]);
+      if (piece.trim().length > 0) out.push(...splitRecords(piece));
+    }
+    return out;
+  }
+  return splitRecords(raw);
+}
+
+function splitRecords(raw: string): string[] {
   const points = vllmGluedAt(raw);
   if (points.length === 0) return splitGlued(raw);
   const out = splitGlued(raw.slice(0, points[0]));

@@ -10,7 +10,9 @@ import { rule as vllmTpSpansNodes } from "./vllm/tp-spans-nodes.js";
 import { rule as vllmRayInsufficientResources } from "./vllm/ray-insufficient-resources.js";
 import { rule as vllmEngineInitFailed } from "./vllm/engine-init-failed.js";
 import { rule as vllmModelDownload } from "./vllm/model-download.js";
+import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
+import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -53,7 +55,9 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayInsufficientResources,
   vllmEngineInitFailed,
   vllmModelDownload,
+  vllmCudaError,
   vllmMaxModelLenExceedsModel,
+  vllmPortInUse,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,

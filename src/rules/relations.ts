@@ -24,8 +24,9 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
-const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/model-download", "cluster/version-mismatch"];
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/model-download", "vllm/port-in-use", "cluster/version-mismatch"];
+// the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -35,6 +36,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/ray-insufficient-resources": { layer: "setup", dialects: VLLM },
   // the Hugging Face Hub and CUDA memory fail the same way under any Python server: these two apply to every log
   "vllm/model-download": { layer: "setup" },
+  // a port taken: the API server's (uvicorn's message is the same under any Python server), torch's store, ZMQ
+  "vllm/port-in-use": { layer: "setup" },
   "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },
   "cluster/version-mismatch": { layer: "setup" },
   "nccl/duplicate-gpu": { layer: "setup" },
@@ -51,18 +54,19 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/p2p-disabled": { layer: "network" },
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
+  "vllm/cuda-error": { layer: "memory" },
   "vllm/no-kv-cache-memory": { layer: "memory", dialects: VLLM },
   "vllm/kv-cache-too-small": { layer: "memory", dialects: VLLM },
   // NCCL errors: how a failure below surfaced in NCCL
   "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
   "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "nccl/duplicate-gpu"] },
-  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "nccl/cuda-error"] },
+  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
   "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, ...NCCL_FAILURES] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
-  "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom"] },
+  "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/failed-requests": { layer: "symptom", causedBy: ["vllm/engine-init-failed", ...MEMORY_FAILURES, "nccl/collective-timeout", ...NCCL_FAILURES] },

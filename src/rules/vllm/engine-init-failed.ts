@@ -31,8 +31,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
   const started = facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
   const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
-  if (!explicit.length && !initTracebacks.length && !diedAtStart) return [];
   const cause = facts.tracebacks?.rootCause ?? null;
+  // the root cause is vLLM's start-up memory check (`Free memory on device ... on startup is less than desired GPU memory
+  // utilization`, raised only while a worker sets up its device): the engine did not start, with or without frames
+  const startupCheck = cause?.kind === "free-memory";
+  if (!explicit.length && !initTracebacks.length && !diedAtStart && !startupCheck) return [];
   const evidence = uniqueEvidence([cause?.evidence, ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
   const remediation = cause ? adviceFor(cause) : [];
   remediation.push(
