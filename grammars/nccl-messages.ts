@@ -20,6 +20,7 @@ export type NcclMessage =
   | { kind: "ibNoDevice" }
   | { kind: "socketUsing"; ifaces: string[] }
   | { kind: "bootstrapUsing"; ifaces: string[] }
+  | { kind: "legacyIface"; iface: string }
   | { kind: "ofi"; text: string }
   | { kind: "plugin"; text: string }
   | { kind: "env"; name: string; value: string }
@@ -38,6 +39,9 @@ const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cud
 const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 const USING_NETWORK = /^Using network (.+?)\s*$/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
+// NCCL ≤2.3 (include/socket.h findInterfaces): one line per interface found, `NET : Using interface lo:127.0.0.1<0>`;
+// the bootstrap asks for one interface, the socket transport for all of them (then `NET/Socket : N interfaces found`)
+const LEGACY_IFACE = /^NET ?: ?Using interface (\S+)\s*$/;
 const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
 // one line per HCA: pre-2.5 `NET/IB: [0] mlx5_0:1/IB`; the device list of ≈2.19 on (and RCCL), with the verbs device
 // between name and port, `NET/IB: [0] mlx5_0:uverbs0:1/IB provider=Mlx5 speed=400000 context=0x… pciPath=… ar=1`
@@ -97,6 +101,11 @@ export function readNcclMessage(msg: string): NcclMessage {
         break;
       }
       if (msg.startsWith("NET/OFI")) return { kind: "ofi", text: msg };
+      if (msg.charCodeAt(3) !== 47 /* / */ && (m = LEGACY_IFACE.exec(msg))) {
+        const item = ifaces(m[1]);
+        if (item.length === 1) return { kind: "legacyIface", iface: item[0] };
+        break;
+      }
       if (msg.startsWith("NET/Plugin") || msg.startsWith("NET/Plugin:")) return { kind: "plugin", text: msg };
       if (msg.startsWith("NVLS")) return { kind: "nvls", text: msg };
       if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };

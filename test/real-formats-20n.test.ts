@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Formats found in a twentieth round of real NCCL logs (horovod, PyTorch, accelerate, vissl, ArcticTraining, UCCL,
+ * HPC-centre and workshop pages). Every log text here is written for the test, in the format's shape, with variants
+ * the logs did not show (other wrappers, IPv6, token-less INFO, CRLF, several hosts).
+ */
+
+describe("NCCL ≤2.3 interface lines, one per interface: `NET : Using interface name:address`", () => {
+  // include/socket.h findInterfaces (NCCL 2.0–2.3): INFO("NET : Using interface %s:%s", name, address) for each
+  // interface it keeps; the bootstrap asks for one, the socket transport for all (then `NET/Socket : N interfaces found`)
+  const socketList = (pre: string, wrap: (l: string) => string, host: string, pid: number, ifs: string[]) => [
+    ...ifs.map((i) => wrap(`${host}:${pid}:${pid} [0] ${pre}INFO NET : Using interface ${i}`)),
+    wrap(`${host}:${pid}:${pid} [0] ${pre}INFO NET/Socket : ${ifs.length} interfaces found`),
+  ];
+
+  it("reads each line's interface, the first of a thread's run at index 0 and the rest as the socket transport's", async () => {
+    for (const pre of ["NCCL ", ""]) {
+      for (const wrap of [(l: string) => l, (l: string) => `[1,0]<stdout>:${l}`]) {
+        for (const eol of ["\n", "\r\n"]) {
+          const text = [
+            wrap(`hostA:41:41 [0] ${pre}INFO Using internal Network Socket`),
+            ...socketList(pre, wrap, "hostA", 41, ["lo:127.0.0.1<0>", "ens3:10.1.2.3<0>", "ib0:fe80::966d:ae03:8b:df54%ib0<0>"]),
+            "",
+          ].join(eol);
+          const r = await analyzeText(text);
+          const got = (r.facts.nccl.interfaces ?? []).map((i) => [i.role, i.index, i.name, i.address]);
+          expect(got).toEqual([
+            ["Bootstrap", 0, "lo", "127.0.0.1"],
+            ["NET/Socket", 1, "ens3", "10.1.2.3"],
+            ["NET/Socket", 2, "ib0", "fe80::966d:ae03:8b:df54%ib0"],
+          ]);
+          // loopback first: the bootstrap and the socket transport both start with it (one host: only a note)
+          expect(ids(r, "info")).toContain("nccl/wrong-interface");
+        }
+      }
+    }
+  });
+
+  it("warns when a multi-node job's legacy list holds a loopback or docker interface, and not for real NICs", async () => {
+    const bad = [
+      ...socketList("NCCL ", (l) => l, "gpu-a", 10, ["eth1:9.73.128.149<0>", "docker0:172.17.0.1<0>"]),
+      ...socketList("NCCL ", (l) => l, "gpu-b", 20, ["eth1:9.73.128.150<0>", "docker0:172.17.0.1<0>"]),
+      "gpu-a:10:10 [0] NCCL INFO rank 0 nranks 2",
+      "gpu-b:20:20 [0] NCCL INFO rank 1 nranks 2",
+      "",
+    ].join("\n");
+    const r = await analyzeText(bad);
+    const finding = r.findings.find((f) => f.ruleId === "nccl/wrong-interface");
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.message).toContain("docker0 (172.17.0.1)");
+
+    const good = [...socketList("NCCL ", (l) => l, "gpu-a", 10, ["eth1:10.0.0.1<0>", "eth2:10.0.1.1<0>"]), ""].join("\n");
+    const g = await analyzeText(good);
+    expect(ids(g)).not.toContain("nccl/wrong-interface");
+    expect(g.facts.nccl.interfaces?.map((i) => i.name)).toEqual(["eth1", "eth2"]);
+  });
+
+  it("starts a new run after any other line of the thread, so the bootstrap's single line stays the bootstrap's", async () => {
+    const text = [
+      "node7:5:5 [2] NCCL INFO NET : Using interface eth0:10.2.0.7<0>",
+      "node7:5:5 [2] NCCL INFO NET/IB : Using interface eth0 for sideband communication",
+      // another process's line between two of this thread's does not end its run
+      "node7:5:9 [2] NCCL INFO NET : Using interface eth0:10.2.0.7<0>",
+      "node7:6:6 [3] NCCL INFO NET : Using interface eth0:10.2.0.7<0>",
+      "node7:5:9 [2] NCCL INFO NET : Using interface virbr0:192.168.122.1<0>",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    const got = (r.facts.nccl.interfaces ?? []).map((i) => `${i.role}#${i.index}:${i.name}`);
+    // (one entry per process: pid 5's eth0 twice, pid 6's once)
+    expect(got).toEqual(["Bootstrap#0:eth0", "Bootstrap#0:eth0", "NET/Socket#1:virbr0"]);
+    expect(r.facts.nccl.interfaces?.map((i) => i.count)).toEqual([2, 1, 1]);
+    // virbr0 is carried by the socket transport's list: in use
+    expect(r.findings.find((f) => f.ruleId === "nccl/wrong-interface")?.message).toContain("uses the virtual or loopback interface virbr0");
+  });
+
+  it("leaves lines that only look alike alone", async () => {
+    const text = [
+      "node7:5:5 [2] NCCL INFO NET/IB : Using interface eth0 for sideband communication",
+      "node7:5:5 [2] NCCL INFO NET : Using interface for nothing",
+      "NET : Using interface lo:127.0.0.1<0>", // not a record: no NCCL prefix
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl.interfaces ?? []).toEqual([]);
+    expect(ids(r)).not.toContain("nccl/wrong-interface");
+  });
+});
