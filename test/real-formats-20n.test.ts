@@ -88,3 +88,47 @@ describe("NCCL ≤2.3 interface lines, one per interface: `NET : Using interface
     expect(ids(r)).not.toContain("nccl/wrong-interface");
   });
 });
+
+describe("PyTorch's failed fetch of NCCL's unique id from the c10d store", () => {
+  // ProcessGroupNCCL::broadcastUniqueNCCLID: `[rank] is setting up NCCL communicator and retrieving ncclUniqueId from
+  // [0] via c10d key-value store by key '<key>', but store->get('<key>') got error: <what the store said>`
+  const line = (rank: number, key: string, error: string, verb = "retrieving") =>
+    `torch.distributed.DistBackendError: [${rank}] is setting up NCCL communicator and ${verb} ncclUniqueId from [0] via c10d key-value store by key '${key}', but store->get('${key}') got error: ${error}`;
+
+  it("is a bootstrap failure naming the waiting ranks and the store's error, not a collective timeout", async () => {
+    for (const wrap of [(l: string) => l, (l: string, r = 0) => `[rank${r}]: ${l}`, (l: string) => `(RayWorkerWrapper pid=41, ip=10.0.0.9) ${l}`]) {
+      for (const eol of ["\n", "\r\n"]) {
+        const text = [wrap(line(4, "0", "Socket Timeout")), wrap(line(5, "0", "Socket Timeout")), ""].join(eol);
+        const r = await analyzeText(text);
+        expect(ids(r)).toEqual(["nccl/bootstrap-failure"]);
+        const f = r.findings[0];
+        expect(f.severity).toBe("error");
+        expect(f.message).toContain("Ranks 4, 5 could not get NCCL's unique id from rank 0");
+        expect(f.message).toContain("(Socket Timeout)");
+        expect(f.message).toContain("never put it there in time");
+        expect(r.facts.firstError?.line).toBe(1);
+      }
+    }
+  });
+
+  it("reads the other store errors and the older `retreiving` spelling", async () => {
+    const closed = await analyzeText(`${line(3, "0:1", "Failed to recv, got 0 bytes. Connection was likely closed.", "retreiving")}\n`);
+    expect(ids(closed)).toEqual(["nccl/bootstrap-failure"]);
+    expect(closed.findings[0].message).toContain("the store's connection was closed");
+    const wait = await analyzeText(`[rank8]: ${line(8, "0", "wait timeout after 600000ms, keys: /default_pg//0//cuda//0")}\n`);
+    expect(ids(wait)).toEqual(["nccl/bootstrap-failure"]);
+    expect(wait.findings[0].message).toContain("Rank 8 could not get");
+  });
+
+  it("leaves a real collective timeout and NCCL's own bootstrap failures as they were", async () => {
+    const watchdog = "torch.distributed.DistBackendError: NCCL communicator was aborted on rank 3.  Original reason for failure was: [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=8, OpType=BROADCAST, Timeout(ms)=600000) ran for 600030 milliseconds before timing out.";
+    expect(ids(await analyzeText(`${watchdog}\n`))).toContain("nccl/collective-timeout");
+    const both = await analyzeText([
+      "node1:7:9 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.9.0.1<40111> failed : Connection refused",
+      line(1, "0", "Socket Timeout"),
+      "",
+    ].join("\n"));
+    expect(ids(both)).toEqual(["nccl/bootstrap-failure"]);
+    expect(both.findings[0].message).toContain("to 10.9.0.1 port 40111");
+  });
+});
