@@ -132,3 +132,24 @@ describe("PyTorch's failed fetch of NCCL's unique id from the c10d store", () =>
     expect(both.findings[0].message).toContain("to 10.9.0.1 port 40111");
   });
 });
+
+describe("a wrapper's `Failed to create NCCL communicator` report", () => {
+  it("is the first error, whatever the wrapper prefixes, and a string literal in code is not", async () => {
+    for (const line of [
+      "Failed to create NCCL communicator: INTERNAL: ncclCommInitRankConfig(&comm, 16, id, 3, &config) failed: invalid usage",
+      "thread 'main' panicked at src/comm.rs:41: Failed to create NCCL communicator: DriverError(CUDA_ERROR_INVALID_VALUE)",
+      "RuntimeError: Failed to create NCCL communicators for 2 GPUs",
+    ]) {
+      const r = await analyzeText(["INFO starting worker 3", line, ""].join("\r\n"));
+      expect(r.facts.firstError?.line).toBe(2);
+    }
+    const code = await analyzeText([
+      "Traceback (most recent call last):",
+      '  File "comm.py", line 9, in init',
+      '    raise RuntimeError("Failed to create NCCL communicator (worker did not return comm)")',
+      "ValueError: bad world size 0",
+      "",
+    ].join("\n"));
+    expect(code.facts.firstError?.text).toContain("ValueError: bad world size 0");
+  });
+});
