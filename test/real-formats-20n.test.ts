@@ -153,3 +153,45 @@ describe("a wrapper's `Failed to create NCCL communicator` report", () => {
     expect(code.facts.firstError?.text).toContain("ValueError: bad world size 0");
   });
 });
+
+describe("a healthy multi-node log of one communicator, with the application's own `[Rank N]` prints", () => {
+  // NCCL 2.23 + aws-ofi-nccl over EFA: init on one thread, the first collective's connections on another, then the
+  // training script's prints
+  const host = (n: number) => `compute-gpu-st-train-${n}`;
+  const lines = (wrap: (l: string) => string) => [
+    ...[1, 2].flatMap((n) => {
+      const pid = 7000 + n;
+      const rank = n - 1;
+      return [
+        `${host(n)}:${pid}:${pid + 80} [0] NCCL INFO Using network AWS Libfabric`,
+        `${host(n)}:${pid}:${pid + 80} [0] NCCL INFO ncclCommInitRankConfig comm 0x55aa0${n} rank ${rank} nranks 2 cudaDev 0 nvmlDev 0 busId 1e0 commId 0x1ce7 - Init START`,
+        `${host(n)}:${pid}:${pid + 80} [0] NCCL INFO comm 0x55aa0${n} rank ${rank} nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
+        `${host(n)}:${pid}:${pid + 80} [0] NCCL INFO ncclCommInitRankConfig comm 0x55aa0${n} rank ${rank} nranks 2 cudaDev 0 nvmlDev 0 busId 1e0 commId 0x1ce7 - Init COMPLETE`,
+        `${host(n)}:${pid}:${pid + 83} [0] NCCL INFO Channel 00/0 : ${1 - rank}[0] -> ${rank}[0] [receive] via NET/AWS Libfabric/0`,
+        `${host(n)}:${pid}:${pid + 83} [0] NCCL INFO Channel 00/0 : ${rank}[0] -> ${1 - rank}[0] [send] via NET/AWS Libfabric/0`,
+      ].map(wrap);
+    }),
+    "[Rank 0] Synchronized, proceeding...",
+    "[Rank 1] Synchronized, proceeding...",
+    "",
+  ];
+
+  it("reports one communicator spanning both nodes, not a second one made of the prints", async () => {
+    for (const wrap of [(l: string) => l, (l: string) => `0: ${l}`]) {
+      const r = await analyzeText(lines(wrap).join("\n"));
+      const n = r.facts.nccl;
+      expect(n.communicatorCount).toBe(1);
+      expect(n.communicators.map((c) => [c.commId, c.nranks, c.nNodes, c.ranksSeen, c.hosts.length])).toEqual([["0x1ce7", 2, 2, 2, 2]]);
+      expect(n.ranks).toBe(2);
+      expect(n.nodes).toBe(2);
+      expect(n.interNode).toEqual({ "NET/OFI": 4 });
+      expect(n.initComplete).toBe(2);
+    }
+  });
+
+  it("keeps a rank the communicator does not hold apart", async () => {
+    const r = await analyzeText([...lines((l) => l), "[Rank 5] Synchronized, proceeding...", ""].join("\n"));
+    expect(r.facts.nccl.communicatorCount).toBe(2);
+    expect(r.facts.nccl.communicators.find((c) => c.commId === null)?.ranksSeen).toBe(1);
+  });
+});

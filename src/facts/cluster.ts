@@ -310,7 +310,11 @@ export function buildCluster(input: ClusterInput): Cluster {
   if (Object.keys(input.anonRanks).length || Object.keys(input.anonPlaced).length) {
     const g = groups.get("anon") ?? { key: "anon", commId: null, nranks: null, nNodes: null, members: [], ranks: new Set<number>(), placed: new Map(), inferred: new Map() };
     groups.set("anon", g);
-    for (const r of Object.keys(input.anonRanks)) g.ranks.add(Number(r));
+    // (a rank a foreign line names, `[Rank 1] Loading ...`, that the log's only communicator already holds is of that one,
+    // not of another communicator nobody printed)
+    const real = [...groups.values()].filter((x) => x.commId !== null);
+    const soleGroup = real.length === 1 ? real[0] : null;
+    for (const r of Object.keys(input.anonRanks)) if (!soleGroup?.ranks.has(Number(r))) g.ranks.add(Number(r));
     for (const [r, p] of Object.entries(input.anonPlaced)) {
       // printed by a process that took part in one communicator only: the rank is of that one
       const id = only(procIds.get(procKey(p.host, p.pid))) ?? sole;
