@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
+import { renderText } from "../src/report/text.js";
 
 /**
  * Formats found in a twentieth round of real NCCL logs (horovod, PyTorch, accelerate, vissl, ArcticTraining, UCCL,
@@ -193,5 +194,29 @@ describe("a healthy multi-node log of one communicator, with the application's o
     const r = await analyzeText([...lines((l) => l), "[Rank 5] Synchronized, proceeding...", ""].join("\n"));
     expect(r.facts.nccl.communicatorCount).toBe(2);
     expect(r.facts.nccl.communicators.find((c) => c.commId === null)?.ranksSeen).toBe(1);
+  });
+});
+
+describe("a communicator only partly in the log: its hosts are a lower bound on the nodes it spans", () => {
+  // Slurm job of 8 ranks on three hosts, pasted from the middle: Init START of ranks 7 and 0-3 (two hosts); the third
+  // host printed only its network lines
+  const start = (host: string, pid: number, dev: number, rank: number) =>
+    `${host}:${pid}:${pid + 30} [${dev}] NCCL INFO comm 0x5${pid} rank ${rank} nranks 8 cudaDev ${dev} nvmlDev ${dev} busId 31000 commId 0x26b3 - Init START`;
+  const partial = [
+    "nodeC:9502:9525 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB ib0:10.0.0.9<0>",
+    "nodeC:9502:9525 [0] NCCL INFO Using network IB",
+    start("nodeB", 4305, 1, 7),
+    ...[0, 1, 2, 3].map((r) => start("nodeA", 35182 + r, r % 2, r)),
+    "",
+  ];
+  it("says `at least` when some of its ranks printed nothing, and the exact count when all did or NCCL printed nNodes", async () => {
+    const text = async (lines: string[]) => renderText(await analyzeText(lines.join("\n")), { color: false, width: 200 }).split("\n").find((l) => l.includes("communicators"))?.trim();
+    expect(await text(partial)).toBe("communicators          1 × 8 ranks across at least 2 nodes");
+    // every rank seen: the hosts are the span
+    const all = [...partial.slice(0, -1), ...[4, 5, 6].map((r) => start("nodeB", 4302 + r, r - 4, r)), ""];
+    expect(await text(all)).toBe("communicators          1 × 8 ranks across 2 nodes");
+    // NCCL's own count wins
+    const withN = [...partial.slice(0, -1), "nodeA:35182:35212 [0] NCCL INFO comm 0x535182 rank 0 nRanks 8 nNodes 3 localRanks 4 localRank 0 MNNVL 0", ""];
+    expect(await text(withN)).toBe("communicators          1 × 8 ranks across 3 nodes");
   });
 });

@@ -107,6 +107,15 @@ export interface Cluster {
 }
 
 const INTRA_ONLY = (kind: string) => kind.startsWith("P2P/") || kind === "SHM" || kind === "NVLS";
+/**
+ * How many nodes a communicator spans, as the log can tell: NCCL's own `nNodes`, else the hosts its ranks were seen on.
+ * Those hosts are only a lower bound when some of its ranks never printed a line (a paste of part of a job).
+ */
+export function commNodes(c: { nNodes: number | null; hosts: string[]; nranks: number | null; ranksSeen: number }): { nodes: number; atLeast: boolean } {
+  if (c.nNodes !== null) return { nodes: c.nNodes, atLeast: false };
+  return { nodes: c.hosts.length, atLeast: c.nranks !== null && c.ranksSeen < c.nranks };
+}
+
 export const LIST_LIMITS = { communicators: 64, rankMap: 4096 };
 
 /** Addresses that many machines share (loopback, docker's default bridge, link-local): never evidence of identity. */
