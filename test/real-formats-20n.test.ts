@@ -220,3 +220,26 @@ describe("a communicator only partly in the log: its hosts are a lower bound on 
     expect(await text(withN)).toBe("communicators          1 × 8 ranks across 3 nodes");
   });
 });
+
+describe("an Init line its author abridged: `ncclCommInitRank … rank 0 nranks 2 … Init COMPLETE`", () => {
+  it("still counts the Init COMPLETE and reads its rank, with `…` or `...` and either phase", async () => {
+    for (const dots of ["…", "..."]) {
+      for (const phase of ["START", "COMPLETE"]) {
+        const r = await analyzeText([
+          "<redacted-nid>:229905:229905 [0] NCCL INFO NET/OFI Selected Provider is cxi (found 4 nics)",
+          dots,
+          `<redacted-nid>:229905:229905 [0] NCCL INFO ncclCommInitRank ${dots} rank 3 nranks 8 ${dots} Init ${phase}`,
+          `gpu-b:7:9 [1] NCCL INFO comm ${dots} rank 5 nranks 8 ${dots}Init ${phase}`,
+          "",
+        ].join("\n"));
+        expect(r.facts.nccl.initComplete).toBe(phase === "COMPLETE" ? 2 : 0);
+        expect(r.facts.nccl.ranks).toBe(2);
+      }
+    }
+  });
+
+  it("not a sentence that only mentions the phase", async () => {
+    const r = await analyzeText(["gpu-b:7:9 [1] NCCL INFO waiting for rank 5 nranks 8 to reach Init COMPLETE", ""].join("\n"));
+    expect(r.facts.nccl.initComplete).toBe(0);
+  });
+});
