@@ -243,3 +243,47 @@ describe("an Init line its author abridged: `ncclCommInitRank … rank 0 nranks 
     expect(r.facts.nccl.initComplete).toBe(0);
   });
 });
+
+describe("communicators without commId on two nodes (NCCL ≤ 2.18: the comm pointer comes only with Init COMPLETE)", () => {
+  // 2 nodes × 2 GPUs: the world (4 ranks) and two 2-rank groups across the nodes and two inside them, every record
+  // printed on the process's main thread before its Init COMPLETE, as pre-commId NCCL does
+  const host = (g: number) => (g < 2 ? "nodeA" : "nodeB");
+  const bus = (g: number) => (g % 2 ? "7d000" : "3e000");
+  const comms = [[0, 1, 2, 3], [0, 2], [1, 3], [0, 1], [2, 3]];
+  const log = (hosts: (g: number) => string) => {
+    const out: string[] = [];
+    let ptr = 0x5000;
+    for (const members of comms) {
+      const n = members.length;
+      const pre = (g: number) => `${hosts(g)}:${100 + g}:${100 + g} [${g % 2}] NCCL INFO `;
+      members.forEach((g, r) => {
+        const nr = (r + 1) % n;
+        const gn = members[nr];
+        const head = `Channel 00 : ${r}[${bus(g)}] -> ${nr}[${bus(gn)}]`;
+        if (host(g) === host(gn)) out.push(`${pre(g)}${head} via P2P/IPC`);
+        else out.push(`${pre(g)}${head} [send] via NET/IB/0/GDRDMA`, `${pre(gn)}${head} [receive] via NET/IB/0/GDRDMA`);
+      });
+      members.forEach((g, r) => out.push(`${pre(g)}comm 0x${(ptr += 1).toString(16)} rank ${r} nranks ${n} cudaDev ${g % 2} busId ${bus(g)} - Init COMPLETE`));
+    }
+    return [...out, ""].join("\n");
+  };
+
+  it("places each network record's far end on the one other host that printed its other half", async () => {
+    const n = (await analyzeText(log(host))).facts.nccl;
+    expect(n.nodes).toBe(2);
+    expect(n.interNode).toEqual({ "NET/IB/GDRDMA": 12 });
+    expect(n.nodePairs.map((p) => [p.a, p.b, p.scope, p.kinds])).toEqual([
+      ["nodeA", "nodeA", "intra", { "P2P/IPC": 3 }],
+      ["nodeA", "nodeB", "inter", { "NET/IB/GDRDMA": 12 }],
+      ["nodeB", "nodeB", "intra", { "P2P/IPC": 3 }],
+    ]);
+  });
+
+  it("leaves the far end unknown when two other hosts printed the other half", async () => {
+    // the same job twice over on nodes C/D: each record's other half comes from two hosts
+    const twice = log(host) + log((g) => (g < 2 ? "nodeC" : "nodeD")).replace(/:10(\d):10\1 /g, ":20$1:20$1 ");
+    const n = (await analyzeText(twice)).facts.nccl;
+    expect(n.nodes).toBe(4);
+    expect(n.nodePairs.filter((p) => p.scope === "inter").every((p) => p.b === null)).toBe(true);
+  });
+});

@@ -354,6 +354,37 @@ export function buildCluster(input: ClusterInput): Cluster {
     }
   }
 
+  // each NET record's other half, `[send]` for `[receive]`: the hosts that printed it, per group. Where the far rank's
+  // number alone cannot be placed (two hosts claim it: communicators without commId mixed in one group; or it printed
+  // nothing else), the one other host that printed the record's other half is the far end
+  const halves = new Map<Group, Map<string, Set<string>>>();
+  const halvesOf = (g: Group): Map<string, Set<string>> => {
+    let m = halves.get(g);
+    if (m) return m;
+    halves.set(g, (m = new Map()));
+    for (const l of g.members) {
+      const lh = hostOf(l.host);
+      if (!lh) continue;
+      for (const key of Object.keys(l.conns)) {
+        if (!key.endsWith(">s") && !key.endsWith(">r")) continue;
+        (m.get(key) ?? m.set(key, new Set()).get(key)!).add(lh);
+      }
+    }
+    return m;
+  };
+  const otherHalfHost = (g: Group, key: string, c: { dir: string }, lh: string | null): string | null => {
+    if (!lh || (c.dir !== "s" && c.dir !== "r")) return null;
+    const hosts = halvesOf(g).get(`${key.slice(0, -1)}${c.dir === "s" ? "r" : "s"}`);
+    if (!hosts) return null;
+    let far: string | null = null;
+    for (const h of hosts) {
+      if (h === lh) continue;
+      if (far !== null) return null;
+      far = h;
+    }
+    return far;
+  };
+
   const interNode: Record<string, number> = {};
   const intraNode: Record<string, number> = {};
   const firstOf: Record<string, Located> = {};
@@ -375,7 +406,7 @@ export function buildCluster(input: ClusterInput): Cluster {
         const c = parseConn(key);
         add(transports, c.kind, n);
         const remote = c.from === c.to ? null : c.dir === "r" ? c.from : c.to;
-        const rh = remote === null ? null : hostOfRank(g, remote);
+        const rh = remote === null ? null : (hostOfRank(g, remote) ?? (INTRA_ONLY(c.kind) || g.nNodes === 1 ? null : otherHalfHost(g, key, c, lh)));
         let scope: Scope;
         let other: string | null;
         if (INTRA_ONLY(c.kind) || remote === null) {
