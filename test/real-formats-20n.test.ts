@@ -3,9 +3,9 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
 import { renderText } from "../src/report/text.js";
 
 /**
- * Formats found in a twentieth round of real NCCL logs (horovod, PyTorch, accelerate, vissl, ArcticTraining, UCCL,
- * HPC-centre and workshop pages). Every log text here is written for the test, in the format's shape, with variants
- * the logs did not show (other wrappers, IPv6, token-less INFO, CRLF, several hosts).
+ * Formats found in a twentieth round of real NCCL logs (horovod, PyTorch, LlamaFactory, JAX/XLA, UCCL, AWS workshop
+ * and scheduler docs, users' debugging notes). Every log text here is written for the test, in the format's shape,
+ * with variants the logs did not show (other wrappers, IPv6, token-less INFO, CRLF, several hosts).
  */
 
 describe("NCCL ≤2.3 interface lines, one per interface: `NET : Using interface name:address`", () => {
