@@ -20,6 +20,7 @@ export type NcclMessage =
   | { kind: "ibNoDevice" }
   | { kind: "socketUsing"; ifaces: string[] }
   | { kind: "bootstrapUsing"; ifaces: string[] }
+  | { kind: "legacyIface"; iface: string }
   | { kind: "ofi"; text: string }
   | { kind: "plugin"; text: string }
   | { kind: "pluginUsing"; net: string }
@@ -40,6 +41,9 @@ const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 const USING_NETWORK = /^Using network (.+?)\s*$/;
 const PLUGIN_USING = /^NET\/([A-Za-z][\w-]*) ?: ?Using \[\d+\]/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
+// NCCL ≤2.3 (include/socket.h findInterfaces): one line per interface found, `NET : Using interface lo:127.0.0.1<0>`;
+// the bootstrap asks for one interface, the socket transport for all of them (then `NET/Socket : N interfaces found`)
+const LEGACY_IFACE = /^NET ?: ?Using interface (\S+)\s*$/;
 const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
 // one line per HCA: pre-2.5 `NET/IB: [0] mlx5_0:1/IB`; the device list of ≈2.19 on (and RCCL), with the verbs device
 // between name and port, `NET/IB: [0] mlx5_0:uverbs0:1/IB provider=Mlx5 speed=400000 context=0x… pciPath=… ar=1`
@@ -49,7 +53,8 @@ const RETRY_REPORT = /^\w+: connect to \S+ returned .*, retrying \(\d+\/\d+\)|^C
 const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
-const INIT_LOOSE = /- Init (START|COMPLETE)/;
+// (also a line its author abridged, the ` - ` gone with what stood before it: `ncclCommInitRank … rank 0 nranks 2 … Init COMPLETE`)
+const INIT_LOOSE = /(?:- |(?:…|\.\.\.) ?)Init (START|COMPLETE)/;
 // (a record cut after `nNodes K` still says how many nodes the communicator spans)
 const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+)(?= |$)(?: localRanks (\d+)(?: localRank (\d+))?)?/;
 const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
@@ -99,6 +104,11 @@ export function readNcclMessage(msg: string): NcclMessage {
         break;
       }
       if (msg.startsWith("NET/OFI")) return { kind: "ofi", text: msg };
+      if (msg.charCodeAt(3) !== 47 /* / */ && (m = LEGACY_IFACE.exec(msg))) {
+        const item = ifaces(m[1]);
+        if (item.length === 1) return { kind: "legacyIface", iface: item[0] };
+        break;
+      }
       if (msg.startsWith("NET/Plugin") || msg.startsWith("NET/Plugin:")) return { kind: "plugin", text: msg };
       if (msg.startsWith("NVLS")) return { kind: "nvls", text: msg };
       if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };

@@ -199,6 +199,20 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
+    // PyTorch's ProcessGroupNCCL (broadcastUniqueNCCLID) fetches the NCCL unique id that rank 0 (or a root) put in the
+    // c10d store before any NCCL call: `[4] is setting up NCCL communicator and retrieving ncclUniqueId from [0] via c10d
+    // key-value store by key '0', but store->get('0') got error: Socket Timeout` (or `wait timeout after 600000ms`,
+    // `Connection reset by peer`, `Failed to recv, got 0 bytes`); older PyTorch spelled it `retreiving`
+    id: "torch.uniqueIdStore", dialect: "torch", level: "error", anyOf: ["uniqueid from"],
+    values: [/\[(?<rank>\d+)\] is setting up/, /UniqueId from \[(?<root>\d+)\]/i, /got error: (?<storeError>.+?)\s*$/, /(?<timedOut>time ?out|timed out)/i, /(?<closed>reset by peer|closed|got 0 bytes|broken pipe|refused)/i],
+    pattern: /setting up NCCL communicator and retr(?:ie|ei)ving ncclUniqueId from \[\d+\]/i,
+    samples: [
+      "torch.distributed.DistBackendError: [4] is setting up NCCL communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0', but store->get('0') got error: Socket Timeout",
+      "[rank3]: RuntimeError: [3] is setting up NCCL communicator and retreiving ncclUniqueId from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: wait timeout after 600000ms",
+    ],
+    nearMisses: ["[rank0]:[W ProcessGroupNCCL.cpp:1] NCCL communicator set up in 2.1 seconds"],
+  },
+  {
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
     values: BOOTSTRAP_VALUES,
     // an ibverbs call's errno text (`Call to ibv_modify_qp failed with 110 Connection timed out`, NCCL's ibvwrap) is a
@@ -216,7 +230,7 @@ export const SIGNATURES: readonly Signature[] = [
     // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout;
     // the C++ stack of that error, pasted without its message, still names where it was raised: `frame #1:
     // c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout(...)`, `Exception raised from checkTimeout at ...`)
-    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at "], "i"),
+    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)(?! and retr)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at "], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
       "(WorkerDict pid=9, ip=10.0.0.2) [rank7]:[E101 10:00:00.000000001 ProcessGroupNCCL.cpp:629] [Rank 7] Watchdog caught collective oper",

@@ -53,10 +53,16 @@ export interface NcclNetDevicesEvent extends EventBase, NcclWho {
   ifaces: string[];
 }
 
-/** `Bootstrap : Using ...`: the out-of-band interfaces. */
+/**
+ * `Bootstrap : Using ...`: the out-of-band interfaces. NCCL ≤2.3 printed one `NET : Using interface name:address` line
+ * per interface instead, for the bootstrap's one interface and again for the socket transport's list: `legacyIndex` is
+ * the line's place in its thread's run of such lines (the single interface a run names past its first is the socket
+ * transport's).
+ */
 export interface NcclBootstrapEvent extends EventBase, NcclWho {
   kind: "nccl.bootstrap";
   ifaces: string[];
+  legacyIndex?: number;
 }
 
 /** `NCCL_X set by environment to Y`. */

@@ -17,6 +17,8 @@ export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
 export const NCCL_READER_LIMITS = { heads: 20_000, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
+/** a ≤2.3 interface line (grammars/nccl-messages.ts legacyIface), which continues its thread's run of them */
+const LEGACY_IFACE_LINE = /^NET ?: ?Using interface /;
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
@@ -580,9 +582,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   // the last `Could not find real path of ...` INFO record (see the errorReturn case below)
   let pciPathMiss: { input: number; key: string; ev: EventBase["ev"] } | null = null;
+  // NCCL ≤2.3 prints one `NET : Using interface name:address` line per interface a search found: how many lines of the
+  // current run each thread printed (a run ends at any other line of that thread)
+  const legacyIfaceRuns = new Map<string, number>();
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
+    if (legacyIfaceRuns.size !== 0 && !LEGACY_IFACE_LINE.test(msg)) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${tid}`);
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
       if (msg.includes("via")) {
@@ -653,6 +659,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       case "bootstrapUsing":
         foldable(rec, emit, { kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces }, who, tid);
         return;
+      case "legacyIface": {
+        const key = `${who.host}|${who.pid}|${tid}`;
+        const index = legacyIfaceRuns.get(key) ?? 0;
+        if (legacyIfaceRuns.size >= NCCL_READER_LIMITS.hosts) legacyIfaceRuns.clear();
+        legacyIfaceRuns.set(key, index + 1);
+        emit({ kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: [parsed.iface], legacyIndex: index });
+        return;
+      }
       case "env":
         foldable(rec, emit, { kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value }, who, tid);
         return;

@@ -128,6 +128,12 @@ const CUT_NCCL_ERROR =
   /^\S*?\.(?:cpp|hpp|cc|cu|h):\d{1,6}, (?:unhandled (?:cuda|system) error|internal error(?: - please report this issue to the NCCL developers)?|invalid (?:argument|usage)|remote process exited or there was a network error)(?: \(run with NCCL_DEBUG=INFO for details\))?, NCCL version \d+\.\d+\.\d+\S*\s*$/;
 /** XLA's wording of a failed NCCL call (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives) */
 const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
+/**
+ * The wrappers' own report that a communicator could not be made (JAX/XLA clique set-up, Rust cudarc and other
+ * bindings, serving engines): `Failed to create NCCL communicator: INTERNAL: ncclCommInitRankConfig(...) failed: ...`;
+ * not inside a string literal (`raise RuntimeError("Failed to create NCCL communicator ...")` reports nothing)
+ */
+const COMM_CREATE_FAILED = /(?<!["'`(])\bFailed to create NCCL communicators?\b/i;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
 // CPython's fatal error (Py_FatalError, and faulthandler on a signal): `Fatal Python error: Segmentation fault`,
 // `Fatal Python error: Bus error`, `Fatal Python error: Aborted`; the thread stacks it dumps next are frames
@@ -386,7 +392,8 @@ export function createPythonReader(): RecordReader {
    * NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled cuda error` (xla/service/gpu).
    */
   const xlaNcclFailure = (rec: LogRecord, text: string, emit: Emit): boolean => {
-    const at = text.includes("NCCL operation ") ? text.search(XLA_NCCL_FAILED) : -1;
+    let at = text.includes("NCCL operation ") ? text.search(XLA_NCCL_FAILED) : -1;
+    if (at < 0 && text.includes("NCCL communicator")) at = text.search(COMM_CREATE_FAILED);
     if (at < 0) return false;
     emitError(rec, emit, "nccl", text.slice(at).trim());
     return true;

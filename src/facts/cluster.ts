@@ -107,6 +107,15 @@ export interface Cluster {
 }
 
 const INTRA_ONLY = (kind: string) => kind.startsWith("P2P/") || kind === "SHM" || kind === "NVLS";
+/**
+ * How many nodes a communicator spans, as the log can tell: NCCL's own `nNodes`, else the hosts its ranks were seen on.
+ * Those hosts are only a lower bound when some of its ranks never printed a line (a paste of part of a job).
+ */
+export function commNodes(c: { nNodes: number | null; hosts: string[]; nranks: number | null; ranksSeen: number }): { nodes: number; atLeast: boolean } {
+  if (c.nNodes !== null) return { nodes: c.nNodes, atLeast: false };
+  return { nodes: c.hosts.length, atLeast: c.nranks !== null && c.ranksSeen < c.nranks };
+}
+
 export const LIST_LIMITS = { communicators: 64, rankMap: 4096 };
 
 /** Addresses that many machines share (loopback, docker's default bridge, link-local): never evidence of identity. */
@@ -310,7 +319,11 @@ export function buildCluster(input: ClusterInput): Cluster {
   if (Object.keys(input.anonRanks).length || Object.keys(input.anonPlaced).length) {
     const g = groups.get("anon") ?? { key: "anon", commId: null, nranks: null, nNodes: null, members: [], ranks: new Set<number>(), placed: new Map(), inferred: new Map() };
     groups.set("anon", g);
-    for (const r of Object.keys(input.anonRanks)) g.ranks.add(Number(r));
+    // (a rank a foreign line names, `[Rank 1] Loading ...`, that the log's only communicator already holds is of that one,
+    // not of another communicator nobody printed)
+    const real = [...groups.values()].filter((x) => x.commId !== null);
+    const soleGroup = real.length === 1 ? real[0] : null;
+    for (const r of Object.keys(input.anonRanks)) if (!soleGroup?.ranks.has(Number(r))) g.ranks.add(Number(r));
     for (const [r, p] of Object.entries(input.anonPlaced)) {
       // printed by a process that took part in one communicator only: the rank is of that one
       const id = only(procIds.get(procKey(p.host, p.pid))) ?? sole;
@@ -341,6 +354,37 @@ export function buildCluster(input: ClusterInput): Cluster {
     }
   }
 
+  // each NET record's other half, `[send]` for `[receive]`: the hosts that printed it, per group. Where the far rank's
+  // number alone cannot be placed (two hosts claim it: communicators without commId mixed in one group; or it printed
+  // nothing else), the one other host that printed the record's other half is the far end
+  const halves = new Map<Group, Map<string, Set<string>>>();
+  const halvesOf = (g: Group): Map<string, Set<string>> => {
+    let m = halves.get(g);
+    if (m) return m;
+    halves.set(g, (m = new Map()));
+    for (const l of g.members) {
+      const lh = hostOf(l.host);
+      if (!lh) continue;
+      for (const key of Object.keys(l.conns)) {
+        if (!key.endsWith(">s") && !key.endsWith(">r")) continue;
+        (m.get(key) ?? m.set(key, new Set()).get(key)!).add(lh);
+      }
+    }
+    return m;
+  };
+  const otherHalfHost = (g: Group, key: string, c: { dir: string }, lh: string | null): string | null => {
+    if (!lh || (c.dir !== "s" && c.dir !== "r")) return null;
+    const hosts = halvesOf(g).get(`${key.slice(0, -1)}${c.dir === "s" ? "r" : "s"}`);
+    if (!hosts) return null;
+    let far: string | null = null;
+    for (const h of hosts) {
+      if (h === lh) continue;
+      if (far !== null) return null;
+      far = h;
+    }
+    return far;
+  };
+
   const interNode: Record<string, number> = {};
   const intraNode: Record<string, number> = {};
   const firstOf: Record<string, Located> = {};
@@ -362,7 +406,7 @@ export function buildCluster(input: ClusterInput): Cluster {
         const c = parseConn(key);
         add(transports, c.kind, n);
         const remote = c.from === c.to ? null : c.dir === "r" ? c.from : c.to;
-        const rh = remote === null ? null : hostOfRank(g, remote);
+        const rh = remote === null ? null : (hostOfRank(g, remote) ?? (INTRA_ONLY(c.kind) || g.nNodes === 1 ? null : otherHalfHost(g, key, c, lh)));
         let scope: Scope;
         let other: string | null;
         if (INTRA_ONLY(c.kind) || remote === null) {

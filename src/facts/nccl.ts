@@ -340,6 +340,12 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.bootstrap":
         s.anyRecord = true;
+        // (a ≤2.3 line past the first of its run lists an interface the socket transport carries data over)
+        if (e.legacyIndex) {
+          const i = e.ifaces[0].indexOf(":");
+          if (i > 0) noteIface((s.ifaces ??= {}), "NET/Socket", e.legacyIndex, e.ifaces[0].slice(0, i), e.ifaces[0].slice(i + 1), hostOfEvent(e), e.pid, e);
+          return;
+        }
         noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
         for (const i of e.ifaces) {
           if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);

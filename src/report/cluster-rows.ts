@@ -1,4 +1,5 @@
 import type { Facts } from "../facts/schema.js";
+import { commNodes } from "../facts/cluster.js";
 
 /** `2 × 8 ranks (TP group), 8 × 2 ranks across 2 nodes (PP group)`: the communicators by shape. */
 export function communicatorLine(n: Facts["nccl"]): string | null {
@@ -6,8 +7,8 @@ export function communicatorLine(n: Facts["nccl"]): string | null {
   for (const c of n.communicators) {
     if (c.commId === null) continue;
     const size = c.nranks ?? c.ranksSeen;
-    const nodes = c.nNodes ?? c.hosts.length;
-    const key = `${size} rank${size === 1 ? "" : "s"}${nodes > 1 ? ` across ${nodes} nodes` : ""}${c.role ? ` (${c.role})` : ""}`;
+    const { nodes, atLeast } = commNodes(c);
+    const key = `${size} rank${size === 1 ? "" : "s"}${nodes > 1 ? ` across ${atLeast ? "at least " : ""}${nodes} nodes` : ""}${c.role ? ` (${c.role})` : ""}`;
     shapes.set(key, (shapes.get(key) ?? 0) + 1);
   }
   if (!shapes.size) return null;

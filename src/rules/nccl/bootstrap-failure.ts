@@ -1,6 +1,7 @@
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
 import type { RuleSpec } from "../define.js";
+import type { Hit } from "../signals.js";
 
 export const meta = {
   id: "nccl/bootstrap-failure",
@@ -10,7 +11,11 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"], (hits, ctx) => {
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore"], (all, ctx) => {
+  // PyTorch's fetch of NCCL's unique id from the c10d store, which comes before any NCCL connection
+  const idFetch = all.filter((h) => h.id === "torch.uniqueIdStore");
+  const hits = all.filter((h) => h.id !== "torch.uniqueIdStore");
+  if (!hits.length) return uniqueIdFailure(idFetch);
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
   const said = (k: string) => hits.some((h) => h.captures[k] !== undefined);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
@@ -35,3 +40,23 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak"]
   };
 });
 export const check = rule.check;
+
+/** Ranks that never got NCCL's unique id from the root through torch's key-value store: the communicator never started. */
+function uniqueIdFailure(hits: Hit[]): { message: string; remediation: string[] } {
+  const c = hits[0].captures;
+  const ranks = [...new Set(hits.map((h) => h.captures.rank).filter((r): r is string => r !== undefined))];
+  const root = c.root ?? "0";
+  const why = hits.some((h) => h.captures.timedOut !== undefined)
+    ? `rank ${root} never put it there in time: it crashed, hung or was still busy before creating its communicator (a prompt waiting for input, a slow load, an earlier error), or it cannot reach the store`
+    : hits.some((h) => h.captures.closed !== undefined)
+      ? `the store's connection was closed: rank ${root} (or the process holding the store) died`
+      : `the store returned an error`;
+  return {
+    message: `${ranks.length ? `Rank${ranks.length > 1 ? "s" : ""} ${ranks.join(", ")}` : "A rank"} could not get NCCL's unique id from rank ${root} through torch's c10d key-value store${c.storeError ? ` (${c.storeError})` : ""}: ${why}. The NCCL communicator never started, so no NCCL network setting is involved yet.`,
+    remediation: [
+      `Read rank ${root}'s own output first: its error or its last line before the hang is the cause; the other ranks only waited for it.`,
+      "Check that every node reaches MASTER_ADDR:MASTER_PORT (the store) and that all ranks use the same address, port and world size.",
+      "If rank 0 legitimately needs longer before its first collective (loading, interactive login such as wandb), raise the process group timeout (init_process_group(timeout=...)).",
+    ],
+  };
+}

@@ -5,7 +5,7 @@ import { signalCount, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
-const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "nccl.timeout", "nccl.versionMismatch"];
+const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch"];
 
 export const meta = {
   id: "nccl/error",

@@ -2,6 +2,7 @@ import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
 import { planAdvice } from "./context.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { commNodes } from "../../facts/cluster.js";
 
 export const meta = {
   id: "vllm/tp-spans-nodes",
@@ -11,6 +12,12 @@ export const meta = {
   sources: ["vLLM docs: serving/parallelism_scaling (TP = GPUs per node, PP = number of nodes)"],
   thresholds: ["maxGpusPerNode"],
 } satisfies RuleSpec;
+
+/** `2`, or `at least 2` when some of the communicator's ranks printed nothing */
+function spanWords(c: Parameters<typeof commNodes>[0]): string {
+  const { nodes, atLeast } = commNodes(c);
+  return `${atLeast ? "at least " : ""}${nodes}`;
+}
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts, thresholds } = ctx;
@@ -28,7 +35,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const why = tooBig
     ? `tensor parallel size ${tp} is more than the ${thresholds.maxGpusPerNode} GPUs a node holds`
     : tpComm
-      ? `NCCL's ${tp}-rank communicator runs on ${tpComm.nNodes ?? tpComm.hosts.length} nodes${tpComm.hosts.length > 1 ? ` (${tpComm.hosts.slice(0, 4).join(", ")})` : ""}`
+      ? `NCCL's ${tp}-rank communicator runs on ${spanWords(tpComm)} nodes${tpComm.hosts.length > 1 ? ` (${tpComm.hosts.slice(0, 4).join(", ")})` : ""}`
       : `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`;
   const perNode = nodes ? Math.max(1, Math.floor(tp / nodes)) : thresholds.maxGpusPerNode;
   // the plan's decision tree (TP = GPUs per node, PP = nodes), with the node size the log shows or the threshold
