@@ -172,7 +172,7 @@ interface FastKey {
   comm: Literal | null;
   commAct: Activity | null;
   devAct: Activity | null | undefined;
-  /** the exact wrapper its last line behind one stood behind, or undefined */
+  /** the exact wrapper the last of its lines behind one stood behind (compared first: see `exactAt`), or undefined */
   wrap: ExactWrapper | undefined;
   /** its thread id; whether a connection line after it may be read from the bytes (asked once); the reader's notes */
   tid: number;
