@@ -103,9 +103,9 @@ describe("wrappers that change mid-file, a CR or a non-ASCII character inside a 
   };
   const third = Math.floor(lines.length / 3);
   // a container renamed, then two containers writing the same processes' lines in turn; a process's Ray prefix names
-  // another node for a while, then the one before (each header's lines stand behind one wrapper, then another)
+  // another node (a wrapper of another length) for a while, then the one before
   const compose = lines.map((l, i) => `vllm-${i < third ? "head" : i < 2 * third ? "worker" : i % 2 ? "head" : "worker"}-1  | ${l}`).join("\n") + "\n";
-  const moved = lines.map((l, i) => ray(l, i >= third && i < 2 * third && l.includes(":41014:") ? "10.20.0.99" : "10.20.0.11")).join("\n") + "\n";
+  const moved = lines.map((l, i) => ray(l, i >= third && i < 2 * third && l.includes(":41014:") ? "10.20.0.9" : "10.20.0.11")).join("\n") + "\n";
   // CRLF, with a CR inside a record now and then (after the opCount, in a TRACE line, at a wrapper's end, before the CRLF)
   const cr = lines
     .map((l, i) => (i % 97 === 5 ? l.replace(" sendbuff ", " sendbuff\r") : i % 97 === 40 ? l.replace(" posted,", "\r posted,") : i % 97 === 70 ? `vllm-head-1  |\r ${l}` : i % 97 === 90 ? `${l}\r` : l))

@@ -815,14 +815,19 @@ export function createFastCounter(
   const exactAt = (p: number, e: number): ExactWrapper | undefined => {
     for (let n = 0; n < wrapLengths.length; n++) {
       const len = wrapLengths[n];
-      if (p + len >= e) continue;
-      const k = (exactKey = keyAt(p + len, e));
-      const last = k?.wrap;
-      if (last !== undefined && last.bytes.length === len && last.bytes.at(view, p, p + len)) return last;
-      const w = wrapsByText.get(body.toString("latin1", p, p + len));
+      const k = p + len < e ? keyAt(p + len, e) : undefined;
+      if (k === undefined) continue;
+      const last = k.wrap;
+      const w = last !== undefined && last.bytes.length === len && last.bytes.at(view, p, p + len) ? last : wrapsByText.get(body.toString("latin1", p, p + len));
       if (w === undefined) continue;
-      if (k !== undefined) k.wrap = w;
-      return w;
+      exactKey = k;
+      return (k.wrap = w);
+    }
+    // no known header behind one: the line goes the ordinary way, and what stands behind a wrapper is learnt
+    exactKey = undefined;
+    for (let n = 0; n < wrapLengths.length; n++) {
+      const w = p + wrapLengths[n] < e ? wrapsByText.get(body.toString("latin1", p, p + wrapLengths[n])) : undefined;
+      if (w !== undefined) return w;
     }
     return undefined;
   };
