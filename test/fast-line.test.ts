@@ -151,11 +151,11 @@ describe("Literal and DangerScan", () => {
   });
 
   it("DangerScan finds each danger in the lines that hold it, asked in order", () => {
-    const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "a\x1b[1m", "c\rr", "crlf\r", "ok\r", "cr\r\r", "(Ray pid=1) h", "\x1b[1m", "\rx", "ERROR at the start", "(x) (y"];
+    const lines = ["plain line", "has ( paren", "plain", "an ERROR here", "x", "ESC[0m", "Init COMPLETE", "a\x1b[1m", "c\rr", "crlf\r", "ok\r", "cr\r\r", "(Ray pid=1) h", "\x1b[1m", "\rx", "ERROR at the start", "(x) (y", "0x9CRITICAL y", "CRITICAL", "a WARNING"];
     const clear = linesClear(lines);
     // a CR is a danger, but not the one that ends a CRLF line; a `(`, ESC or CR is none where a line starts (no
     // record the fast path counts starts with one: it is the line's wrapper)
-    expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true, true, false, true, true, true, false, false]);
+    expect(clear).toEqual([true, false, true, false, true, false, false, false, false, true, true, false, true, true, true, false, false, false, false, false]);
   });
 
   it("DangerScan: a chunk crowded with one danger still finds the clean lines between and after", () => {

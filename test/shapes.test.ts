@@ -94,6 +94,57 @@ describe("the bench's shapes read to the bare log's report", () => {
   }, 60_000);
 });
 
+describe("wrappers that change mid-file, a CR or a non-ASCII character inside a record", () => {
+  const bare = shape("bare").slice(0, 90_000);
+  const lines = bare.slice(0, bare.lastIndexOf("\n")).split("\n");
+  const ray = (l: string, ip: string) => {
+    const m = /^[\w.\-]+:(\d+):\d+ \[\d+\] /.exec(l);
+    return m ? `(RayWorkerWrapper pid=${m[1]}, ip=${ip}) ${l}` : l;
+  };
+  const third = Math.floor(lines.length / 3);
+  // a container renamed, then two containers writing the same processes' lines in turn; a process's Ray prefix names
+  // another node (a wrapper of another length) for a while, then the one before
+  const compose = lines.map((l, i) => `vllm-${i < third ? "head" : i < 2 * third ? "worker" : i % 2 ? "head" : "worker"}-1  | ${l}`).join("\n") + "\n";
+  const moved = lines.map((l, i) => ray(l, i >= third && i < 2 * third && l.includes(":41014:") ? "10.20.0.9" : "10.20.0.11")).join("\n") + "\n";
+  // CRLF, with a CR inside a record now and then (after the opCount, in a TRACE line, at a wrapper's end, before the CRLF)
+  const cr = lines
+    .map((l, i) => (i % 97 === 5 ? l.replace(" sendbuff ", " sendbuff\r") : i % 97 === 40 ? l.replace(" posted,", "\r posted,") : i % 97 === 70 ? `vllm-head-1  |\r ${l}` : i % 97 === 90 ? `${l}\r` : l))
+    .join("\r\n") + "\r\n";
+  // a non-ASCII character inside collective, TRACE and chatter records, in a wrapper, and a tqdm bar now and then
+  const high = lines
+    .map((l, i) => (i % 89 === 3 ? l.replace(" datatype ", " datatypé ") : i % 89 === 30 ? l.replace(" posted,", " posted \u2192") : i % 89 === 60 ? `vllm-h\u00e9ad-1  | ${l}` : i % 89 === 80 ? `${l}\nLoading shards:  50% |\u2588\u2588\u2588     | 1/2` : l))
+    .join("\n") + "\n";
+  const texts = { compose, moved, cr, high };
+
+  it("each reads the same with the fast path on and off, in one part or two (the later part counted speculatively)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-wrap-change-"));
+    for (const [name, text] of Object.entries(texts)) {
+      const slow = JSON.stringify(await read(text, { fastPath: false }));
+      for (const chunk of [4096, 65536]) expect(JSON.stringify(await read(text, {}, chunk)), `${name} / ${chunk}`).toBe(slow);
+      const path = join(dir, `${name}.log`);
+      writeFileSync(path, text);
+      const readFile = async (opts: AnalyzeOptions) => {
+        const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
+        return JSON.stringify({ report: buildReport(part.state), events: part.events });
+      };
+      const one = await readFile({ jobs: 1 });
+      expect(await readFile({ jobs: 2, split: { minBytes: 0, share: 0.3, segmentBytes: 8192, counter: greedyRangeCounter().counter } }), name).toBe(one);
+    }
+  }, 60_000);
+
+  it("the lines behind a wrapper are counted again once it changed, and so are the lines after a CR or non-ASCII record", () => {
+    for (const [name, text] of Object.entries(texts)) {
+      const { counted, fastLike, quiet } = fastShare(text);
+      // (a line holding a CR before its end or a non-ASCII character goes the ordinary way, and so do the first lines of
+      // each header behind each wrapper)
+      const odd = text.split("\n").filter((l) => / NCCL INFO \w+: opCount | NCCL TRACE /.test(l) && /\r(?!$)|[^\x00-\x7f]/.test(l)).length;
+      if (name === "cr" || name === "high") expect(odd, name).toBeGreaterThan(5);
+      expect(counted, name).toBeGreaterThan((fastLike - odd) * 0.97);
+      expect(counted, name).toBeLessThanOrEqual(fastLike + quiet - odd);
+    }
+  });
+});
+
 /** how many lines the NCCL reader's fast counter took (the rest read the ordinary way), of those that look like COLL/TRACE */
 function fastShare(text: string): { counted: number; fastLike: number; quiet: number } {
   const b = Buffer.from(text, "utf8");

@@ -172,6 +172,8 @@ interface FastKey {
   comm: Literal | null;
   commAct: Activity | null;
   devAct: Activity | null | undefined;
+  /** the exact wrapper the last of its lines behind one stood behind (compared first: see `exactAt`), or undefined */
+  wrap: ExactWrapper | undefined;
   /** its thread id; whether a connection line after it may be read from the bytes (asked once); the reader's notes */
   tid: number;
   connOk: boolean | undefined;
@@ -436,7 +438,8 @@ export interface FoldVariance {
 
 interface ExactWrapper extends LearnedWrapper {
   bytes: Literal;
-  next: ExactWrapper | undefined;
+  /** `quietEra` when the readers that see origins last said nothing of a line behind it (see `count`) */
+  quietIn: number;
   // speculative counting (see `armed`):
   /** its lines may be counted: no nested prefix names a process the origin does not */
   countable: boolean;
@@ -451,7 +454,6 @@ interface ExactWrapper extends LearnedWrapper {
 const MAX_TEMPLATES = 32;
 const MAX_EXACT_WRAPPERS = 1024;
 const MAX_WRAPPER_LENGTH = 200;
-const WRAP_SLOTS = 1 << 10;
 // a fast record after the wrapper: its header, then a space
 const HEADER_AHEAD = /^[A-Za-z0-9][\w.\-]*:\d+:\d+ \[\d+\](?= )/;
 
@@ -554,7 +556,7 @@ export function createFastCounter(
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
-      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined,
+      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined, wrap: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -792,24 +794,40 @@ export function createFastCounter(
   // wrappers learned from the input (none when a user rule's patterns are searched in the raw bytes)
   /** learnt wrappers that say nothing of the origin: their bytes, 0 where any digit may stand */
   const templates = objectArray<WildLiteral>();
-  const wrapSlots: (ExactWrapper | undefined)[] = new Array(WRAP_SLOTS).fill(undefined);
+  const wrapsByText = new Map<string, ExactWrapper>();
   const wrapLengths: number[] = [];
   let wrapCount = 0;
   let learnTries = 0;
   let ncclAt = -1;
   let wrappersOn = true;
-  const wrapHash = (p: number, len: number) => (Math.imul(view.getUint32(p + len - 4, true) ^ (len << 24) ^ (body[p + (len >> 1)] << 16), 0x9e3779b1) >>> 22) & (WRAP_SLOTS - 1);
   /** the length of a learned template at `p` (before `e`), or 0 */
   const templateAt = (p: number, e: number): number => {
     for (let t = 0; t < templates.length; t++) if (wildAt(view, body, p, e, templates[t])) return templates[t].n;
     return 0;
   };
-  /** the learned exact wrapper at `p` (before `e`), or undefined */
+  // the known header behind the wrapper `exactAt` found, or undefined
+  let exactKey: FastKey | undefined;
+  /**
+   * The learned exact wrapper at `p` (before `e`), or undefined; the known header behind it in `exactKey`. A header's
+   * lines stand behind one wrapper (a process prefix names the process of the header): the one its last line stood
+   * behind is compared first, and a wrapper is looked up by its text only when that fails.
+   */
   const exactAt = (p: number, e: number): ExactWrapper | undefined => {
     for (let n = 0; n < wrapLengths.length; n++) {
       const len = wrapLengths[n];
-      if (p + len >= e) continue;
-      for (let w = wrapSlots[wrapHash(p, len)]; w !== undefined; w = w.next) if (w.bytes.length === len && w.bytes.at(view, p, p + len)) return w;
+      const k = p + len < e ? keyAt(p + len, e) : undefined;
+      if (k === undefined) continue;
+      const last = k.wrap;
+      const w = last !== undefined && last.bytes.length === len && last.bytes.at(view, p, p + len) ? last : wrapsByText.get(body.toString("latin1", p, p + len));
+      if (w === undefined) continue;
+      exactKey = k;
+      return (k.wrap = w);
+    }
+    // no known header behind one: the line goes the ordinary way, and what stands behind a wrapper is learnt
+    exactKey = undefined;
+    for (let n = 0; n < wrapLengths.length; n++) {
+      const w = p + wrapLengths[n] < e ? wrapsByText.get(body.toString("latin1", p, p + wrapLengths[n])) : undefined;
+      if (w !== undefined) return w;
     }
     return undefined;
   };
@@ -845,13 +863,12 @@ export function createFastCounter(
       if (!holds(wrapper, {}) || !holds(wrapper.replace(/\d/g, "0"), {}) || !holds(wrapper.replace(/\d/g, "9"), {})) return;
       templates.push(wildLiteral(Uint8Array.from(wrapper, (c) => (c >= "0" && c <= "9" ? 0 : c.charCodeAt(0)))));
     } else {
-      if (!(options.originQuiet || speculative) || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || !holds(wrapper, peeled.origin)) return;
+      if (!(options.originQuiet || speculative) || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || wrapsByText.has(wrapper) || !holds(wrapper, peeled.origin)) return;
       wrapCount++;
-      const slot = wrapHash(p, wlen);
       const o = peeled.origin;
       // (a nested prefix naming another process: the observer's note of a line behind it depends on more than its origin)
       const countable = o.process === undefined || processNames(o.process, wrapper).size === 1;
-      wrapSlots[slot] = { wrapper, origin: o, memo: {}, bytes: new Literal(wrapper), next: wrapSlots[slot], countable, originKey: originKey(o), armedIn: -1, pidOkAt: -1 };
+      wrapsByText.set(wrapper, { wrapper, origin: o, memo: {}, bytes: new Literal(wrapper), countable, originKey: originKey(o), armedIn: -1, pidOkAt: -1, quietIn: -1 });
       if (!wrapLengths.includes(wlen)) wrapLengths.push(wlen);
     }
     // the header behind it, so that its next line finds it
@@ -893,6 +910,18 @@ export function createFastCounter(
     return -1;
   };
 
+  // What the readers that see origins say of a wrapper (`originQuiet`) changes only when they read a line: so between
+  // two lines the ordinary way reads (an era), each wrapper is asked once, and before the next such line they take
+  // note of the wrapper lines were counted behind last, as they would have of each line (their only note: the vLLM
+  // origin observer's last origin; asking again of a wrapper they were quiet about changes nothing else).
+  let quietEra = 0;
+  let behindLast: ExactWrapper | undefined;
+  const endQuietEra = () => {
+    if (!speculative) options.originQuiet!(behindLast!);
+    behindLast = undefined;
+    quietEra++;
+  };
+
   // one function that only says whether it counted the line, and one place that sends a line the ordinary way:
   // a call site the optimizing compiler has seen no call at makes it throw its code away when the call comes
   const count = (s: number, nl: number, lineNo: number): boolean => {
@@ -910,7 +939,10 @@ export function createFastCounter(
         const t = templateAt(p, e);
         if (t > 0) k = keyAt((p += t), e);
       }
-      if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) k = keyAt((p += exact.bytes.length), e);
+      if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) {
+        p += exact.bytes.length;
+        k = exactKey;
+      }
     }
     if (k === undefined) {
       if (wrappersOn) {
@@ -956,7 +988,15 @@ export function createFastCounter(
       if (!options.hostSeen(k.who.host!)) return false;
       k.hostSeen = true;
     }
-    if (exact !== undefined && !(speculative ? exact.countable : options.originQuiet!(exact))) return false;
+    if (exact !== undefined) {
+      if (speculative) {
+        if (!exact.countable) return false;
+      } else if (exact.quietIn !== quietEra) {
+        if (!options.originQuiet!(exact)) return false;
+        exact.quietIn = quietEra;
+      }
+      behindLast = exact;
+    }
     if (kind === COLL) {
       // the first ` comm 0x<hex>` is the communicator, as the COLLECTIVE phrase reads it
       const at = commAfter(i, e);
@@ -1048,9 +1088,11 @@ export function createFastCounter(
     },
     pass() {
       if (pending.length) settle();
+      if (behindLast !== undefined) endQuietEra();
     },
     done() {
       if (pending.length) settle();
+      if (behindLast !== undefined) endQuietEra();
     },
   };
   /** speculative: may this activity's lines be counted here yet? (its first one goes the ordinary way) */
@@ -1110,6 +1152,7 @@ export function createFastCounter(
   /** the line goes the ordinary way: the counters it may touch must be up to date */
   const leave = (): false => {
     if (pending.length) settle();
+    if (behindLast !== undefined) endQuietEra();
     return false;
   };
   const fast: LineCounter = {

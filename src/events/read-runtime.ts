@@ -749,9 +749,9 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       if (e - s < 30) return false;
       for (let w = 0; w < wrappers.length; w++) {
         const x = wrappers[w];
-        if (!at(view, b, s, e, x)) continue;
         const p = s + x.n;
-        if (p + HEAD_AT > e || view.getInt32(p, true) !== INFO) continue;
+        // (`INFO` after it first: an NCCL line behind the wrapper has a header there)
+        if (p + HEAD_AT > e || view.getInt32(p, true) !== INFO || !at(view, b, s, e, x)) continue;
         const c4 = b[p + 4];
         if (c4 === 32 ? request(s, p, e) || (statsShapes.length > 0 && stats(s, p, e, nl, w, n)) : c4 === 58 && access(s, p, e)) {
           runtimeFastLines.count++;
