@@ -66,6 +66,32 @@ function missingOf(kind: string, key: string, values: Record<string, unknown>): 
   return { fact, why: "the nccl-tests output does not show it (a cut paste or an older version)", howToGet: how[key] ?? "keep the whole nccl-tests output" };
 }
 
+const round2 = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
+
+/**
+ * The same serve run printed twice, as the block and as its `--save-result` JSON next to it (a job script that cats the
+ * result file after the output): the JSON gives no run of its own. The same run has the same request count and the
+ * same duration (the block prints it to 2 decimals) and total input tokens.
+ */
+function isEcho(a: BenchRun, b: BenchRun): boolean {
+  if (a.kind !== "serve" || b.kind !== "serve" || a.input !== b.input || (a.format ?? "text") === (b.format ?? "text")) return false;
+  const same = (k: string) => a.values[k] !== null && a.values[k] !== undefined && round2(a.values[k]) === round2(b.values[k]);
+  return same("successfulRequests") && same("durationS") && (a.values.totalInputTokens == null || b.values.totalInputTokens == null || same("totalInputTokens"));
+}
+
+function dropEchoes(runs: BenchRun[]): BenchRun[] {
+  const out: BenchRun[] = [];
+  let prev: BenchRun | null = null; // the serve run just before (other kinds' runs between them aside)
+  for (const r of runs) {
+    if (r.kind === "serve") {
+      if (prev && isEcho(prev, r)) continue;
+      prev = r;
+    }
+    out.push(r);
+  }
+  return out;
+}
+
 export const benchDomain: FactDomain<BenchState, BenchFacts> = {
   name: "bench",
   init: () => ({ runs: [], devices: [] }),
@@ -80,7 +106,7 @@ export const benchDomain: FactDomain<BenchState, BenchFacts> = {
   finalize(state) {
     const sources: Record<string, Evidence> = {};
     const missing: Missing[] = [];
-    const ordered = [...state.runs].sort((x, y) => x.input - y.input || x.line - y.line);
+    const ordered = dropEchoes([...state.runs].sort((x, y) => x.input - y.input || x.line - y.line));
     const first = (kind: string): Record<string, unknown> | null => {
       const runs = ordered.filter((r) => r.kind === kind);
       // a serve block's tail (the paste of an earlier run, from a metric section down) yields to a whole block after it
