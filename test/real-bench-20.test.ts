@@ -203,3 +203,25 @@ describe("stats lines quoted out of time order (notes that piece several runs to
     expect(g[0].message).toContain("the stats lines stop at line");
   });
 });
+
+describe("the same shapes behind a log wrapper (kubectl --timestamps, docker compose)", () => {
+  const wrappers: Array<(l: string) => string> = [(l) => `2025-05-30T20:38:10.123456789Z ${l}`, (l) => `bench-1  | ${l}`];
+  const offline = [
+    "====== Offline Throughput Benchmark Result =======",
+    row("Successful requests:", "1000", true),
+    row("Benchmark duration (s):", "88.20", true),
+    row("Request throughput (req/s):", "11.34", true),
+    "=".repeat(50),
+  ];
+  it("reads a cut closing rule, ignores the offline block and folds the JSON echo, line by line behind the wrapper", async () => {
+    for (const w of wrappers) {
+      const echo = JSON.stringify({ completed: 768, duration: 121.4423, request_throughput: 6.3239, total_input_tokens: 3145728, total_token_throughput: 25910.1 });
+      const lines = [...offline, "", ...head(true), ...latency(true), "=".repeat(50), echo, "", ...head(false), ...latency(false), "=".repeat(44)];
+      const bench = (await analyzeText(lines.map(w).join("\n") + "\n")).facts.bench!;
+      const s = bench.serve!;
+      expect([s.successfulRequests, s.durationS, s.complete, s.runCount]).toEqual([768, 121.44, true, 2]);
+      const runs = bench.runs!.filter((r) => r.kind === "serve");
+      expect(runs.map((r) => [r.values.format, r.values.complete])).toEqual([["text", true], ["text", false]]);
+    }
+  });
+});
