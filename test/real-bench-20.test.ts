@@ -129,6 +129,12 @@ describe("another benchmark's result block in the serve layout", () => {
     }
   });
 
+  it("gives no serve result behind the `# ` of output saved as shell comments either, and a hashed serve block after it is read", async () => {
+    const text = [...offline(true), ...head(true), ...latency(true), "=".repeat(50)].map((l) => `# ${l}`).join("\n") + "\n";
+    const s = (await analyzeText(text)).facts.bench!.serve!;
+    expect([s.successfulRequests, s.durationS, s.runCount, s.complete]).toEqual([768, 121.44, 1, true]);
+  });
+
   it("still reads a serve block that follows it, with or without the other block's closing rule", async () => {
     for (const closed of [true, false]) {
       const other = offline(true).slice(0, closed ? undefined : -1);

@@ -257,11 +257,12 @@ export function createBenchReader(): RecordReader {
       }
       if (foreignBlock > 0) {
         // another tool's block ends at its closing rule (or a blank line, or a serve banner); its rows are not the serve block's
-        if (!t || isClosingRule(t)) {
+        const u = t.charCodeAt(0) === 35 ? t.replace(/^#\s?/, "").trim() : t;
+        if (!u || isClosingRule(u)) {
           foreignBlock = 0;
           return false;
         }
-        if (!isServeBanner(t)) {
+        if (!isServeBanner(u)) {
           foreignBlock--;
           return false;
         }
@@ -307,7 +308,7 @@ export function createBenchReader(): RecordReader {
           if (readServeLine(rec, asRow, emit)) return true;
         }
       }
-      if (c === 61 /* = */ && isForeignResultBanner(t)) {
+      if ((c === 61 /* = */ || c === 35 /* # */) && isForeignResultBanner(c === 35 ? t.replace(/^#\s?/, "").trim() : t)) {
         endServe(emit);
         foreignBlock = MAX_FOREIGN_BLOCK_LINES;
         return false;
