@@ -97,6 +97,15 @@ describe("the --save-result JSON echoed next to its block", () => {
     }
   });
 
+  it("a pretty-printed result file catted after the block (several lines, per-request arrays) is the same run too", async () => {
+    const pretty = JSON.stringify({ backend: "vllm", duration: 121.437, completed: 768, total_input_tokens: 3145728, total_output_tokens: 768, request_throughput: 6.3242,
+      output_throughput: 6.3242, total_token_throughput: 25910.6, mean_ttft_ms: 33120.51, input_lens: [4096, 4096], output_lens: [1, 1], ttfts: [33.1, 33.2], itls: [[], []],
+      generated_texts: ["a", "b"], errors: ["", ""] }, null, 2);
+    const text = [...head(true), ...latency(true), "=".repeat(50), "$ cat results.json", ...pretty.split("\n")].join("\n") + "\n";
+    const s = (await analyzeText(text)).facts.bench!.serve!;
+    expect([s.runCount, s.format, s.successfulRequests, s.durationS]).toEqual([1, "text", 768, 121.44]);
+  });
+
   it("a JSON file alone is one run read from the JSON", async () => {
     const s = (await analyzeText(json(768, 121.4398) + "\n", "result.json")).facts.bench!.serve!;
     expect([s.runCount, s.format, s.successfulRequests, s.durationS]).toEqual([1, "json", 768, 121.4398]);
