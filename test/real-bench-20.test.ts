@@ -217,6 +217,18 @@ describe("stats lines quoted out of time order (notes that piece several runs to
     const g = (await analyzeText(base)).findings.filter((x) => x.ruleId === "runtime/stall");
     expect(g[0].message).toContain("the stats lines stop at line");
   });
+
+  it("still judges the stop when the lines that step back are another node's clock in another time zone (whole hours, half hours)", async () => {
+    const lines = stall("v1-0.10").split("\n");
+    const at = lines.findIndex((l) => l.includes("10:06:05"));
+    for (const [stamp, zone] of [["02:06:09", "UTC-8h"], ["04:36:07", "UTC-5h30"], ["11:06:06", "UTC+1h"]] as const) {
+      const worker = `(RayWorkerWrapper pid=412, ip=10.0.0.2) INFO 08-19 ${stamp} [custom_all_reduce.py:210] Registering 4 cuda graph addresses (${zone})`;
+      const text = [...lines.slice(0, at + 1), worker, ...lines.slice(at + 1)].join("\n");
+      const f = (await analyzeText(text)).findings.filter((x) => x.ruleId === "runtime/stall");
+      expect(f).toHaveLength(1);
+      expect(f[0].message).toContain("the stats lines stop at line");
+    }
+  });
 });
 
 describe("the same shapes behind a log wrapper (kubectl --timestamps, docker compose)", () => {

@@ -109,6 +109,11 @@ const AGGREGATED = /^(\d+) Engines Aggregated: /;
 const CLOCK_EVENT_S = 10;
 /** a line stamped this much before the last stats line, after it: the text is no one log in time order */
 const CLOCK_BACK_S = 60;
+/**
+ * A step back from the line before of about a whole number of half hours (±5 min) is another node's clock in another
+ * time zone (Ray workers' lines among the head's), not a paste out of order.
+ */
+const isZoneStep = (back: number): boolean => back >= 1500 && (back % 1800 <= 300 || back % 1800 >= 1500);
 const UVICORN_ACCESS = /^INFO:\s+\S+ - "([A-Z]+) (\S+)[^"]*" (\d{3})\b/;
 const UNKNOWN_MODEL = /The model `([^`]{1,200})` does not exist/;
 
@@ -131,8 +136,9 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
       yearOffset += YEAR;
       t += YEAR;
     }
+    const prev = lastT;
     lastT = t;
-    if (statsT !== null && t < statsT - CLOCK_BACK_S) backSinceStats = true;
+    if (statsT !== null && t < statsT - CLOCK_BACK_S && !(prev !== null && isZoneStep(prev - t))) backSinceStats = true;
     // the clock for --follow, now and then (the stats lines may have stopped while the log goes on)
     if (lastEmit && lastRecord && (clockSent === null || t - clockSent >= CLOCK_EVENT_S)) {
       clockSent = t;
