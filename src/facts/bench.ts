@@ -81,11 +81,15 @@ function missingOf(kind: string, key: string, values: Record<string, unknown>): 
 
 /**
  * The benchmark a traceback frame's file belongs to: benchmarks/benchmark_serving.py (and its request functions),
- * vllm/benchmarks/serve.py (`vllm bench serve`), the throughput and latency scripts of either layout.
+ * vllm/benchmarks/serve.py (`vllm bench serve`), the throughput and latency scripts of either layout. A script run as
+ * the program shows `<module>` as its first frame; a module of the vllm package at `<module>` is only being imported.
  */
-function benchToolOfFrame(file: string): BenchTool | null {
+function benchToolOfFrame(file: string, func: string): BenchTool | null {
   const f = file.replace(/\\/g, "/");
-  if (/(?:^|\/)(?:benchmark_serving\w*|backend_request_func)\.py$|\/benchmarks\/(?:serve|lib\/endpoint_request_func)\.py$/.test(f)) return "serve";
+  // a module of the vllm package at `<module>` is being imported (the CLI imports every benchmark), not run
+  const packaged = /\/vllm\/benchmarks\//.test(f);
+  if (packaged && func === "<module>") return null;
+  if (/(?:^|\/)(?:benchmark_serving\w*|backend_request_func)\.py$|\/vllm\/benchmarks\/(?:serve|lib\/endpoint_request_func)\.py$/.test(f)) return "serve";
   if (/(?:^|\/)benchmark_throughput\.py$|\/vllm\/benchmarks\/throughput\.py$/.test(f)) return "throughput";
   if (/(?:^|\/)benchmark_latency\.py$|\/vllm\/benchmarks\/latency\.py$/.test(f)) return "latency";
   return null;
@@ -130,7 +134,7 @@ export const benchDomain: FactDomain<BenchState, BenchFacts> = {
   init: () => ({ runs: [], devices: [] }),
   reduce(state, e: Event) {
     if (e.kind === "traceback") {
-      const tool = e.frames.map((f) => benchToolOfFrame(f.file)).find((t) => t !== null) ?? null;
+      const tool = e.frames.map((f) => benchToolOfFrame(f.file, f.func)).find((t) => t !== null) ?? null;
       if (tool) (state.aborts ??= []).push({ tool, file: e.ev.file, line: e.ev.line, text: e.ev.text, input: e.input, errorType: e.errorType, message: e.message });
     } else if (e.kind === "bench.result") {
       state.runs.push({ kind: e.tool, format: e.format, file: e.ev.file, line: e.ev.line, text: e.ev.text, input: e.input, values: e.values });

@@ -71,6 +71,16 @@ describe("bench/aborted", () => {
     expect(r.findings.filter((x) => x.ruleId === "bench/aborted")).toEqual([]);
   });
 
+  it("stays quiet on the vllm CLI failing at import, whose chain passes through the benchmark modules at `<module>`", async () => {
+    const text = ["$ vllm serve Qwen/Qwen3-8B --tensor-parallel-size 4", "Traceback (most recent call last):", '  File "/opt/venv/bin/vllm", line 5, in <module>',
+      "    from vllm.entrypoints.cli.main import main", `  File "${PKG}/entrypoints/cli/benchmark/latency.py", line 5, in <module>`,
+      "    from vllm.benchmarks.latency import add_cli_args, main", `  File "${PKG}/benchmarks/latency.py", line 16, in <module>`,
+      "    from vllm import LLM, SamplingParams", "ImportError: /opt/venv/lib/python3.12/site-packages/vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEab"].join("\n") + "\n";
+    const r = await analyzeText(text);
+    expect(r.facts.bench.aborted ?? null).toBeNull();
+    expect(r.findings.filter((x) => x.ruleId === "bench/aborted")).toEqual([]);
+  });
+
   it("still fires for the second of two runs when only the first printed its result", async () => {
     const text = [banner, row("Successful requests:", "200"), row("Benchmark duration (s):", "31.20"), "=".repeat(50), ...servePreamble, ...serveTraceback(INITIAL)].join("\n") + "\n";
     const f = await mine(text);
