@@ -122,11 +122,12 @@ function dropEchoes(runs: BenchRun[]): BenchRun[] {
 }
 
 /** The first benchmark that died (a traceback through its script) with no result of that benchmark after it in the same input. */
-function abortedOf(aborts: BenchAbort[], runs: BenchRun[]): BenchFacts["aborted"] {
+function aborted(aborts: BenchAbort[], runs: BenchRun[]): Pick<BenchFacts, "aborted"> {
   const a = [...aborts]
     .sort((x, y) => x.input - y.input || x.line - y.line)
     .find((x) => !runs.some((r) => r.kind === x.tool && r.input === x.input && r.line > x.line));
-  return a ? { tool: a.tool, errorType: a.errorType, message: a.message, evidence: { file: a.file, line: a.line, text: a.text } } : null;
+  // (present only when a benchmark died: a report of a log without one is unchanged)
+  return a ? { aborted: { tool: a.tool, errorType: a.errorType, message: a.message, evidence: { file: a.file, line: a.line, text: a.text } } } : {};
 }
 
 export const benchDomain: FactDomain<BenchState, BenchFacts> = {
@@ -167,7 +168,7 @@ export const benchDomain: FactDomain<BenchState, BenchFacts> = {
         latency: first("latency") as never,
         ncclTests: first("ncclTests") as never,
         runs: ordered.map(({ kind, file, line, values, format }) => ({ kind, file, line, values: { ...values, format: format ?? "text" } })),
-        aborted: abortedOf(state.aborts ?? [], ordered),
+        ...aborted(state.aborts ?? [], ordered),
       },
       sources,
       missing,
