@@ -20,7 +20,7 @@ const FIRST = [
   "nccl/socket-fallback", "nccl/ib-disabled", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/shm-too-small", "nccl/wrong-interface", "nccl/net-plugin-fallback",
   "nccl/ib-error", "nccl/bootstrap-failure", "nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu",
   "nccl/collective-timeout",
-  "bench/failed-requests", "bench/nccl-tests-wrong", "bench/low-busbw", "bench/kv-cache-limits-concurrency", "bench/degraded-server",
+  "bench/aborted", "bench/failed-requests", "bench/nccl-tests-wrong", "bench/low-busbw", "bench/kv-cache-limits-concurrency", "bench/degraded-server",
   "runtime/stall", "runtime/kv-cache-pressure", "runtime/queue-with-free-kv", "runtime/small-batch-tp", "runtime/throughput-drop", "runtime/client-errors",
 ];
 /** rules that report only what the others of their area do not explain come after all of them */

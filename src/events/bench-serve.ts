@@ -80,6 +80,13 @@ export function serveRowKey(label: string): string | null {
 }
 
 export const isServeBanner = (t: string): boolean => t.charCodeAt(0) === 61 /* = */ && t.includes("Serving Benchmark Result");
+/**
+ * Another benchmark's banner in the same layout, `====== Offline Throughput Benchmark Result =======` (sglang's
+ * bench_offline_throughput): its rows share labels with the serve block (`Successful requests:`, `Request throughput
+ * (req/s):`) but are no serve result.
+ */
+export const isForeignResultBanner = (t: string): boolean =>
+  t.charCodeAt(0) === 61 && /^={3,} ?[A-Z][\w ()/-]{0,60} Benchmark Result ?={3,}$/.test(t) && !t.includes("Serving Benchmark Result");
 
 /** the banner anywhere in a line */
 const BANNER_IN_LINE = /={3,} ?Serving Benchmark Result ?={3,}/;
@@ -134,8 +141,13 @@ export const unbold = (t: string): string => (t.charCodeAt(0) === 42 /* * */ || 
 
 /** `Mean PEAK_MEMORY_MB (MB): 43518.00`, `Mean Vae Decode (s): 1.69`: a row of a section this reader has no key for (a label with its unit, a number) */
 export const isUnitRow = (row: LabelRow): boolean => !!row.value?.number && /^[A-Z][\w .\-/%]{0,60} \([^()]{1,20}\)$/.test(row.label);
-/** the closing rule, alone or twice side by side (`paste`/`diff -y` of two runs: `=====...   |  =====...`) */
+/**
+ * A row of `=` that ends the block: the closing rule (`"=" * 50`), alone or twice side by side (`paste`/`diff -y` of
+ * two runs: `=====...   |  =====...`), or a shorter one (a paste cut inside the closing rule; a script's own separator).
+ */
 export const isClosingRule = (t: string): boolean => /^={20,}(?:\s+[|<>]?\s*={20,})?$/.test(t);
+/** the whole closing rule: the block is complete (a rule cut short, `=====...=` of 40, is no proof the block ended) */
+export const isWholeClosingRule = (t: string): boolean => /^={50,}(?:\s+[|<>]?\s*={50,})?$/.test(t);
 
 /**
  * `| Benchmark duration (s): | 61.02 |` (or without the colon, or with more value columns: several runs): a row of
@@ -164,6 +176,11 @@ export class ServeBlock {
   readonly values: Record<string, unknown> = {};
   complete = false;
   rows = 0;
+  /**
+   * the banner was a line of its own (not a piece of a flattened line, not quoted in prose): a paste cut right below it,
+   * or one whose rows this reader has no key for (sglang's `Backend:`), is still a result, not complete
+   */
+  bannerLine = false;
 
   /**
    * `section`: the block is a paste's tail that starts at a metric section's rule (its rows are latency metrics only);
@@ -173,12 +190,12 @@ export class ServeBlock {
 
   /**
    * A block of the 2023 layout counts once it has its `Throughput: N requests/s` row (a lone `Total time: 3 s` is no
-   * result). A markdown table needs a row only this block prints (`Successful requests`, `Benchmark duration`): other
+   * result); a banner on a line of its own counts with no row under it. A markdown table needs a row only this block prints (`Successful requests`, `Benchmark duration`): other
    * tools' summary tables share labels such as `Failed requests` and `Request throughput (req/s)` (evalscope perf).
    */
   get isResult(): boolean {
     if (this.table) return "successfulRequests" in this.values || "durationS" in this.values;
-    return this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.banner || this.section);
+    return (this.banner && (this.rows > 0 || this.bannerLine)) || (this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.section));
   }
 
   /**

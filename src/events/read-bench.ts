@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isLegacyServeRow, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isForeignResultBanner, isLegacyServeRow, isWholeClosingRule, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -16,6 +16,8 @@ const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Th
 /** the lines of `vllm bench throughput` / `latency` inside a longer line (a paste that flattened them, or text glued after one) */
 const OFFLINE_IN_LINE =
   /Throughput: \d[\d.]* requests\/s(?:, \d[\d.]* (?:total )?tokens\/s)?(?:, \d[\d.]* output tokens\/s)?|Total num (?:prompt|output) tokens: +\d+|Avg latency: [-+\d.eE]+ seconds|\d+(?:\.\d+)?% percentile latency: [-+\d.eE]+ seconds/g;
+/** another tool's result block (its own banner) is given up past this many lines without its closing rule */
+const MAX_FOREIGN_BLOCK_LINES = 60;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
 
@@ -55,6 +57,10 @@ export function createBenchReader(): RecordReader {
   let serve: Pending<ServeBlock> | null = null;
   let serveHashed = false;
   let foreign = 0;
+  /** the pieces of a flattened line are being read (a banner among them is no line of its own) */
+  let inFlattened = false;
+  /** lines left of another benchmark's result block (`=== Offline Throughput Benchmark Result ===`): no serve rows there */
+  let foreignBlock = 0;
   let context: ServeContext = {};
   let nccl: Pending<NcclTestsRun> | null = null;
   let pendingCollective: string | null = null;
@@ -156,7 +162,7 @@ export function createBenchReader(): RecordReader {
       return false;
     }
     if (isClosingRule(t)) {
-      block.data.complete = true;
+      block.data.complete = isWholeClosingRule(t);
       endServe(emit);
       return true;
     }
@@ -249,6 +255,19 @@ export function createBenchReader(): RecordReader {
         readJson(rec, t, emit);
         return false;
       }
+      if (foreignBlock > 0) {
+        // another tool's block ends at its closing rule (or a blank line, or a serve banner); its rows are not the serve block's
+        const u = t.charCodeAt(0) === 35 ? t.replace(/^#\s?/, "").trim() : t;
+        if (!u || isClosingRule(u)) {
+          foreignBlock = 0;
+          return false;
+        }
+        if (!isServeBanner(u)) {
+          foreignBlock--;
+          return false;
+        }
+        foreignBlock = 0;
+      }
       if (!t) return false;
       // a result block flattened onto one line: its pieces are read as the lines they were
       if (t.length > 60 && (t.includes("Serving Benchmark Result") || t.includes("Successful requests: "))) {
@@ -258,7 +277,12 @@ export function createBenchReader(): RecordReader {
           // (the command before the banner is this block's, whatever the text round it)
           endServe(emit);
           if (/--num[-_]prompts|--max[-_]concurrency/.test(flat.before)) readServeContext(flat.before, context);
-          for (const p of flat.pieces) reader.read({ ...rec, text: p }, emit);
+          inFlattened = true;
+          try {
+            for (const p of flat.pieces) reader.read({ ...rec, text: p }, emit);
+          } finally {
+            inFlattened = false;
+          }
           return false;
         }
       }
@@ -284,6 +308,11 @@ export function createBenchReader(): RecordReader {
           if (readServeLine(rec, asRow, emit)) return true;
         }
       }
+      if ((c === 61 /* = */ || c === 35 /* # */) && isForeignResultBanner(c === 35 ? t.replace(/^#\s?/, "").trim() : t)) {
+        endServe(emit);
+        foreignBlock = MAX_FOREIGN_BLOCK_LINES;
+        return false;
+      }
       if (serve) {
         if (readServeLine(rec, t, emit)) return true;
         if (serve) return false;
@@ -293,6 +322,7 @@ export function createBenchReader(): RecordReader {
         if (isServeBanner(unhashed)) {
           endServe(emit);
           serve = { rec, data: new ServeBlock(true) };
+          serve.data.bannerLine = !inFlattened;
           serveHashed = c === 35;
           foreign = 0;
           return true;

@@ -107,6 +107,13 @@ export function readStats(msg: string): StatsValues | null {
 const AGGREGATED = /^(\d+) Engines Aggregated: /;
 /** seconds of log time between two runtime.clock events */
 const CLOCK_EVENT_S = 10;
+/** a line stamped this much before the last stats line, after it: the text is no one log in time order */
+const CLOCK_BACK_S = 60;
+/**
+ * A step back from the line before of about a whole number of half hours (±5 min) is another node's clock in another
+ * time zone (Ray workers' lines among the head's), not a paste out of order.
+ */
+const isZoneStep = (back: number): boolean => back >= 1500 && (back % 1800 <= 300 || back % 1800 >= 1500);
 const UVICORN_ACCESS = /^INFO:\s+\S+ - "([A-Z]+) (\S+)[^"]*" (\d{3})\b/;
 const UNKNOWN_MODEL = /The model `([^`]{1,200})` does not exist/;
 
@@ -120,13 +127,18 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
   let lastStatsRec: LogRecord | null = null;
 
   let clockSent: number | null = null;
+  /** the last stats line's time, and whether a later line was stamped well before it */
+  let statsT: number | null = null;
+  let backSinceStats = false;
   const advance = (t0: number): number => {
     let t = t0 + yearOffset;
     if (lastT !== null && t < lastT - YEAR / 2) {
       yearOffset += YEAR;
       t += YEAR;
     }
+    const prev = lastT;
     lastT = t;
+    if (statsT !== null && t < statsT - CLOCK_BACK_S && !(prev !== null && isZoneStep(prev - t))) backSinceStats = true;
     // the clock for --follow, now and then (the stats lines may have stopped while the log goes on)
     if (lastEmit && lastRecord && (clockSent === null || t - clockSent >= CLOCK_EVENT_S)) {
       clockSent = t;
@@ -171,7 +183,11 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
     learnShape(shapes, rec, what, msgStart);
   };
   const statsEvent = (rec: LogRecord, v: StatsValues, hasHead: boolean, emit: Emit) => {
-    if (hasHead) lastStatsRec = rec;
+    if (hasHead) {
+      lastStatsRec = rec;
+      statsT = lastT;
+      backSinceStats = false;
+    }
     lastEmit = emit;
     lastRecord = rec;
     flush();
@@ -319,7 +335,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
       flush();
       const at = lastStatsRec;
       if (!at) return;
-      emit({ kind: "runtime.end", ...base(at, evidenceOf(at)), lastT });
+      emit({ kind: "runtime.end", ...base(at, evidenceOf(at)), lastT, ...(backSinceStats ? { clockBack: true } : {}) });
     },
   };
 }

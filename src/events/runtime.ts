@@ -56,6 +56,11 @@ export interface RuntimeCountEvent extends EventBase {
 export interface RuntimeEndEvent extends EventBase {
   kind: "runtime.end";
   lastT: number | null;
+  /**
+   * a line after the last stats line is stamped well before it: the text is pieced together from several runs or
+   * moments (notes, a thread that quotes logs out of order), so how long the log went on after the stats is unknown
+   */
+  clockBack?: boolean;
 }
 
 /** The log's clock moved on (at most one every CLOCK_EVENT_S of log time): lets --follow see stats lines that stopped. */

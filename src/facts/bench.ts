@@ -2,6 +2,7 @@ import type { Event } from "../events/index.js";
 import type { Evidence } from "../model.js";
 import type { FactDomain } from "./domain.js";
 import type { BenchFacts, Missing } from "./schema.js";
+import type { BenchTool } from "../events/bench.js";
 
 export interface BenchRun {
   kind: string;
@@ -22,8 +23,20 @@ export interface BenchDevice {
   input: number;
 }
 
+/** a Python traceback through a benchmark script: the benchmark died there */
+export interface BenchAbort {
+  tool: BenchTool;
+  file: string;
+  line: number;
+  text: string;
+  input: number;
+  errorType: string | null;
+  message: string;
+}
+
 export interface BenchState {
   runs: BenchRun[];
+  aborts?: BenchAbort[];
   /** nccl-tests device lines (rank, host, GPU), for the NCCL domain and rules */
   devices?: BenchDevice[];
 }
@@ -66,21 +79,75 @@ function missingOf(kind: string, key: string, values: Record<string, unknown>): 
   return { fact, why: "the nccl-tests output does not show it (a cut paste or an older version)", howToGet: how[key] ?? "keep the whole nccl-tests output" };
 }
 
+/**
+ * The benchmark a traceback frame's file belongs to: benchmarks/benchmark_serving.py (and its request functions),
+ * vllm/benchmarks/serve.py (`vllm bench serve`), the throughput and latency scripts of either layout. A script run as
+ * the program shows `<module>` as its first frame; a module of the vllm package at `<module>` is only being imported.
+ */
+function benchToolOfFrame(file: string, func: string): BenchTool | null {
+  const f = file.replace(/\\/g, "/");
+  // a module of the vllm package at `<module>` is being imported (the CLI imports every benchmark), not run
+  const packaged = /\/vllm\/benchmarks\/(?:serve|throughput|latency|lib\/endpoint_request_func)\.py$/.test(f);
+  if (packaged && func === "<module>") return null;
+  if (/(?:^|\/)(?:benchmark_serving\w*|backend_request_func)\.py$|\/vllm\/benchmarks\/(?:serve|lib\/endpoint_request_func)\.py$/.test(f)) return "serve";
+  if (/(?:^|\/)benchmark_throughput\.py$|\/vllm\/benchmarks\/throughput\.py$/.test(f)) return "throughput";
+  if (/(?:^|\/)benchmark_latency\.py$|\/vllm\/benchmarks\/latency\.py$/.test(f)) return "latency";
+  return null;
+}
+
+const round2 = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
+
+/**
+ * The same serve run printed twice, as the block and as its `--save-result` JSON next to it (a job script that cats the
+ * result file after the output): the JSON gives no run of its own. The same run has the same request count and the
+ * same duration (the block prints it to 2 decimals) and total input tokens.
+ */
+function isEcho(a: BenchRun, b: BenchRun): boolean {
+  if (a.kind !== "serve" || b.kind !== "serve" || a.input !== b.input || (a.format ?? "text") === (b.format ?? "text")) return false;
+  const same = (k: string) => a.values[k] !== null && a.values[k] !== undefined && round2(a.values[k]) === round2(b.values[k]);
+  return same("successfulRequests") && same("durationS") && (a.values.totalInputTokens == null || b.values.totalInputTokens == null || same("totalInputTokens"));
+}
+
+function dropEchoes(runs: BenchRun[]): BenchRun[] {
+  const out: BenchRun[] = [];
+  let prev: BenchRun | null = null; // the serve run just before (other kinds' runs between them aside)
+  for (const r of runs) {
+    if (r.kind === "serve") {
+      if (prev && isEcho(prev, r)) continue;
+      prev = r;
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+/** The first benchmark that died (a traceback through its script) with no result of that benchmark after it in the same input. */
+function aborted(aborts: BenchAbort[], runs: BenchRun[]): Pick<BenchFacts, "aborted"> {
+  const a = [...aborts]
+    .sort((x, y) => x.input - y.input || x.line - y.line)
+    .find((x) => !runs.some((r) => r.kind === x.tool && r.input === x.input && r.line > x.line));
+  // (present only when a benchmark died: a report of a log without one is unchanged)
+  return a ? { aborted: { tool: a.tool, errorType: a.errorType, message: a.message, evidence: { file: a.file, line: a.line, text: a.text } } } : {};
+}
+
 export const benchDomain: FactDomain<BenchState, BenchFacts> = {
   name: "bench",
   init: () => ({ runs: [], devices: [] }),
   reduce(state, e: Event) {
-    if (e.kind === "bench.result") {
+    if (e.kind === "traceback") {
+      const tool = e.frames.map((f) => benchToolOfFrame(f.file, f.func)).find((t) => t !== null) ?? null;
+      if (tool) (state.aborts ??= []).push({ tool, file: e.ev.file, line: e.ev.line, text: e.ev.text, input: e.input, errorType: e.errorType, message: e.message });
+    } else if (e.kind === "bench.result") {
       state.runs.push({ kind: e.tool, format: e.format, file: e.ev.file, line: e.ev.line, text: e.ev.text, input: e.input, values: e.values });
     } else if (e.kind === "bench.ncclTestsDevice") {
       (state.devices ??= []).push({ rank: e.rank, host: e.host, gpuName: e.gpuName, file: e.ev.file, line: e.ev.line, input: e.input });
     }
   },
-  merge: (a, b) => ({ runs: [...a.runs, ...b.runs], devices: [...(a.devices ?? []), ...(b.devices ?? [])] }),
+  merge: (a, b) => ({ runs: [...a.runs, ...b.runs], devices: [...(a.devices ?? []), ...(b.devices ?? [])], aborts: [...(a.aborts ?? []), ...(b.aborts ?? [])] }),
   finalize(state) {
     const sources: Record<string, Evidence> = {};
     const missing: Missing[] = [];
-    const ordered = [...state.runs].sort((x, y) => x.input - y.input || x.line - y.line);
+    const ordered = dropEchoes([...state.runs].sort((x, y) => x.input - y.input || x.line - y.line));
     const first = (kind: string): Record<string, unknown> | null => {
       const runs = ordered.filter((r) => r.kind === kind);
       // a serve block's tail (the paste of an earlier run, from a metric section down) yields to a whole block after it
@@ -101,6 +168,7 @@ export const benchDomain: FactDomain<BenchState, BenchFacts> = {
         latency: first("latency") as never,
         ncclTests: first("ncclTests") as never,
         runs: ordered.map(({ kind, file, line, values, format }) => ({ kind, file, line, values: { ...values, format: format ?? "text" } })),
+        ...aborted(state.aborts ?? [], ordered),
       },
       sources,
       missing,

@@ -340,8 +340,9 @@ function checkStopped(state: RuntimeState): void {
   if (end - last.t >= Math.max(STOPPED_EARLY_MIN_S, STOPPED_EARLY_INTERVALS * interval)) state.stoppedEarly = last.at;
 }
 
-function closeInput(state: RuntimeState): void {
-  checkStopped(state);
+/** `clockBack`: the input's lines after its last stats line go back in time (no one log in time order): no judgement of when the stats stopped */
+function closeInput(state: RuntimeState, clockBack = false): void {
+  if (!clockBack) checkStopped(state);
   state.logLastT = null;
   for (const r of Object.values(state.open)) closeRun(state, r);
   state.open = {};
@@ -462,7 +463,7 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
         break;
       case "runtime.end":
         if (e.lastT !== null && (state.logLastT === null || e.lastT > state.logLastT)) state.logLastT = e.lastT;
-        closeInput(state);
+        closeInput(state, e.clockBack === true);
         break;
     }
   },

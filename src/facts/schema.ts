@@ -207,6 +207,11 @@ export const BenchFactsSchema = z.object({
   latency: LatencySchema.nullable(),
   ncclTests: NcclTestsSchema.nullable(),
   runs: z.array(z.object({ kind: z.string(), file: z.string(), line: z.number(), values: z.record(z.string(), z.unknown()) })),
+  /**
+   * extension: a benchmark that died with a Python traceback through its own script (`benchmark_serving.py`,
+   * `vllm/benchmarks/serve.py`, the throughput and latency scripts) and printed no result of that kind after it
+   */
+  aborted: z.object({ tool: z.string(), errorType: s, message: z.string(), evidence: EvidenceSchema }).nullable().optional(),
 });
 
 const PercentilesSchema = z.object({ min: z.number(), median: z.number(), p95: z.number(), max: z.number() });

@@ -54,6 +54,8 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
   if (k === "signal" || k === "vllm.message") versionsDomain.reduce((state.versions ??= versionsDomain.init()), e);
   if (k === "traceback" || k === "error") tracebacksDomain.reduce((state.tracebacks ??= tracebacksDomain.init()), e);
+  // a traceback through a benchmark script: the benchmark stopped (facts.bench.aborted)
+  if (k === "traceback") benchDomain.reduce(state.bench, e);
   // the numbers of a CUDA out-of-memory error are memory facts
   if (k === "signal" && e.id === "vllm.cudaOom") vllmDomain.reduce(state.vllm, e);
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);

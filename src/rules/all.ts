@@ -31,6 +31,7 @@ import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as clusterVersionMismatch } from "./cluster/version-mismatch.js";
 import { rule as securityPublicAddress } from "./security/public-address.js";
+import { rule as benchAborted } from "./bench/aborted.js";
 import { rule as benchFailedRequests } from "./bench/failed-requests.js";
 import { rule as benchNcclTestsWrong } from "./bench/nccl-tests-wrong.js";
 import { rule as benchLowBusbw } from "./bench/low-busbw.js";
@@ -76,6 +77,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclError,
   clusterVersionMismatch,
   securityPublicAddress,
+  benchAborted,
   benchFailedRequests,
   benchNcclTestsWrong,
   benchLowBusbw,
