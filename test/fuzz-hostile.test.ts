@@ -179,6 +179,25 @@ describe("fuzz: every signature and redaction regex stays linear on its own path
       { numRuns: 80 },
     );
   });
+
+  it("every redaction piece followed by a run of blanks, at 8 K and 32 K characters", () => {
+    // `key:` then 32 K blanks took 2 s (the key-value detector's `\s*\[?\s*` split the run every way); the draw
+    // above finds such a shape only now and then, so each piece is tried with each blank
+    const pieces = [...new Set(DETECTORS.flatMap((d) => [...piecesOf(d.pattern), ...d.redacts.map(([t]) => t.slice(0, 12)), ...d.keeps.map((t) => t.slice(0, 12))]))].filter((p) => p.length >= 2);
+    const redact = (line: string) => {
+      const r = new Redactor({ models: true });
+      r.learnHosts(["gpu-node-07", "node7"]);
+      return Math.min(cpuMs(() => r.text(line)), cpuMs(() => r.text(line)));
+    };
+    for (const piece of pieces) {
+      for (const blank of [" ", "\t", " \t"]) {
+        const at = (n: number) => (piece + blank.repeat(n)).slice(0, n);
+        const small = redact(at(N / 8));
+        const large = redact(at(N / 2));
+        expect(large < 20 || large < 8 * small, `${JSON.stringify(piece + blank)}…: ${small.toFixed(1)} ms at 8 K, ${large.toFixed(1)} ms at 32 K`).toBe(true);
+      }
+    }
+  });
 });
 
 /** every C0 control a file name can hold (not NUL, not /), DEL, C1 controls, bidi controls, and line separators */

@@ -155,7 +155,7 @@ export const DETECTORS: Detector[] = [
   {
     id: "key-value",
     what: "`key=value` / `key: value` / `'key': 'value'`: under a secret's name (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY, password, credentials) → `redacted-secret-N`; under an address's name (MASTER_ADDR, host, hostname, VLLM_HOST_IP) a host name → `host-N`",
-    pattern: /(?<![\w.-])([A-Za-z_][\w.-]*)(['"]?\s*[=:]\s*\[?\s*['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-|host-\d)([^\s'",)\]}]+)/g,
+    pattern: /(?<![\w.-])([A-Za-z_][\w.-]*)(['"]?\s*[=:]\s*(?:\[\s*)?['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-|host-\d)([^\s'",)\]}]+)/g,
     replace: (r, m, g) => {
       const key = g[0]!.length > 64 ? g[0]!.slice(-64) : g[0]!;
       const value = g[2]!;
