@@ -132,7 +132,7 @@ function aborted(aborts: BenchAbort[], runs: BenchRun[]): Pick<BenchFacts, "abor
 
 export const benchDomain: FactDomain<BenchState, BenchFacts> = {
   name: "bench",
-  init: () => ({ runs: [], devices: [] }),
+  init: () => ({ runs: [], devices: [], aborts: [] }),
   reduce(state, e: Event) {
     if (e.kind === "traceback") {
       const tool = e.frames.map((f) => benchToolOfFrame(f.file, f.func)).find((t) => t !== null) ?? null;
