@@ -498,8 +498,10 @@ export interface VaryingRun {
  */
 export function signatureFreeWithRuns(parts: readonly string[], runs: readonly VaryingRun[]): boolean {
   if (parts.length !== runs.length + 1 || parts.join("").length + runs.reduce((n, r) => n + r.max, 0) > SIGNATURE_SPAN) return false;
-  const lower = parts.map((p) => p.toLowerCase());
   if (parts.some((p) => PREFILTER.test(p))) return false;
+  // (no run: a word lies within the one part, which the prefilter passed)
+  if (runs.length === 0) return true;
+  const lower = parts.map((p) => p.toLowerCase());
   const fits = (c: string, r: VaryingRun) => (c >= "0" && c <= "9") || (r.hex && c >= "a" && c <= "f");
   for (const w of PREFILTER_WORDS) {
     // w[j..] from offset o of part k, or from run k with c characters of it taken
