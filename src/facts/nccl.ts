@@ -3,7 +3,7 @@ import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type Nccl
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
-import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
+import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
 import type { Missing, NcclFacts } from "./schema.js";
@@ -193,7 +193,7 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
   } else key = `${host ?? ""}|${pid ?? ""}|${p}`;
   let l: LocalComm | null = s.locals[key] ?? null;
   if (!l && keep(s, "communicators", lines)) {
-    l = s.locals[key] = { host, pid, ptr: p, commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+    l = s.locals[key] = { host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
   }
   lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
   return l;
@@ -208,7 +208,7 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
     const v: unknown = f[k];
     if (v === null || v === undefined) continue;
     if (k === "nranks" || k === "nNodes" || k === "localRanks") (l as unknown as Record<string, number | null>)[k] = Math.max((l[k] as number | null) ?? 0, v as number);
-    else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = v;
+    else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = typeof v === "string" ? detached(v) : v;
   }
 }
 
