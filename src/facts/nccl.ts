@@ -195,7 +195,14 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
   if (!l && keep(s, "communicators", lines)) {
     l = s.locals[key] = { host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
   }
-  lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
+  if (last === undefined) lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
+  else {
+    last.host = host;
+    last.pid = pid;
+    last.ptr = p;
+    last.key = key;
+    last.l = l;
+  }
   return l;
 }
 
