@@ -126,16 +126,26 @@ interface IfaceState {
 /** Notes each `name:address` item of an interface list with its index in the list. */
 function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
-  list.forEach((item, index) => {
-    const i = item.indexOf(":");
-    if (i <= 0) return;
-    noteIface(all, role, index, item.slice(0, i), item.slice(i + 1).replace(/<\d+>$/, ""), host, pid, e);
-  });
+  // (a folded line's event comes again at every flush: what its list reads to is worked out once)
+  let items = e === repeated ? repeatedIfaces.get(e) : undefined;
+  if (items === undefined || items.role !== role || items.list !== list || items.host !== host || items.pid !== pid) {
+    items = { role, list, host, pid, each: list.map((item, index) => {
+      const i = item.indexOf(":");
+      if (i <= 0) return null;
+      const name = item.slice(0, i), address = item.slice(i + 1).replace(/<\d+>$/, "");
+      return { index, name, address, key: ifaceKey(role, index, name, address, host, pid) };
+    }) };
+    if (e === repeated) repeatedIfaces.set(e, items);
+  }
+  for (const x of items.each) if (x !== null) noteIface(all, role, x.index, x.name, x.address, host, pid, e, x.key);
 }
+// (the event `reduceRepeated` reads again, and what noteIfaces worked out of its lists)
+let repeated: object | null = null;
+const repeatedIfaces = new WeakMap<object, { role: string; list: readonly string[]; host: string | null; pid: number | null; each: ({ index: number; name: string; address: string; key: string } | null)[] }>();
 
-function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
+function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }, key = ifaceKey(role, index, name, address, host, pid)): void {
   // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
-  const cur = all[ifaceKey(role, index, name, address, host, pid)];
+  const cur = all[key];
   if (cur) {
     cur.count++;
     cur.at = earlierThan(cur.at, e);
@@ -270,7 +280,12 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
 /** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
 export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
   if (e.kind !== "nccl.connection") {
-    for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    repeated = e;
+    try {
+      for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    } finally {
+      repeated = null;
+    }
     return;
   }
   if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
