@@ -562,8 +562,10 @@ export interface VaryingRun {
  */
 export function signatureFreeWithRuns(parts: readonly string[], runs: readonly VaryingRun[]): boolean {
   if (parts.length !== runs.length + 1 || parts.join("").length + runs.reduce((n, r) => n + r.max, 0) > SIGNATURE_SPAN) return false;
-  const lower = parts.map((p) => p.toLowerCase());
   if (parts.some((p) => PREFILTER.test(p))) return false;
+  // (no run: a word lies within the one part, which the prefilter passed)
+  if (runs.length === 0) return true;
+  const lower = parts.map((p) => p.toLowerCase());
   const fits = (c: string, r: VaryingRun) => (c >= "0" && c <= "9") || (r.hex && c >= "a" && c <= "f");
   for (const w of PREFILTER_WORDS) {
     // w[j..] from offset o of part k, or from run k with c characters of it taken
@@ -622,10 +624,24 @@ export interface SignatureMatch {
 /** How much of a line the patterns read: what a failure says is at its start, and the patterns stay linear in it. */
 export const SIGNATURE_SPAN = 4096;
 
-/** `lower` holds one of `words` (a loop, not `some` with a closure: this runs per signature on every line the prefilter passes) */
-function holdsAny(lower: string, words: readonly string[]): boolean {
-  for (let k = 0; k < words.length; k++) if (lower.includes(words[k])) return true;
-  return false;
+// the signatures by each word of theirs, and every word in one search: a line's words are found where the search
+// stops (then from the next character on, so a word inside another is found too), not by searching for each word
+const SIGNATURES_BY_WORD = new Map<string, number[]>();
+SIGNATURES.forEach((s, i) => s.anyOf.forEach((w) => SIGNATURES_BY_WORD.set(w, [...(SIGNATURES_BY_WORD.get(w) ?? []), i])));
+const WORD_STARTS = new RegExp([...SIGNATURES_BY_WORD.keys()].map(escape).join("|"), "g");
+const WORDS_BY_FIRST = new Map<number, [string, number[]][]>();
+for (const [w, sigs] of SIGNATURES_BY_WORD) WORDS_BY_FIRST.set(w.charCodeAt(0), [...(WORDS_BY_FIRST.get(w.charCodeAt(0)) ?? []), [w, sigs]]);
+
+/** which signatures have a word `lower` holds (1 at their index; exported for its test) */
+export function signaturesWithWords(lower: string): Uint8Array {
+  const marks = new Uint8Array(SIGNATURES.length);
+  WORD_STARTS.lastIndex = 0;
+  for (let m = WORD_STARTS.exec(lower); m !== null; m = WORD_STARTS.exec(lower)) {
+    const p = m.index;
+    for (const [w, sigs] of WORDS_BY_FIRST.get(lower.charCodeAt(p)) ?? []) if (lower.startsWith(w, p)) for (const i of sigs) marks[i] = 1;
+    WORD_STARTS.lastIndex = p + 1;
+  }
+  return marks;
 }
 
 /** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
@@ -648,11 +664,12 @@ const matchNcclInfo = memoByText(
 );
 
 function matchAll(line: string): SignatureMatch[] {
-  const lower = line.toLowerCase();
+  const words = signaturesWithWords(line.toLowerCase());
   const out: SignatureMatch[] = [];
   let benign: boolean | undefined;
-  for (const s of SIGNATURES) {
-    if (!holdsAny(lower, s.anyOf)) continue;
+  for (let i = 0; i < SIGNATURES.length; i++) {
+    const s = SIGNATURES[i];
+    if (words[i] === 0) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
     if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;

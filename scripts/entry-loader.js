@@ -14,6 +14,13 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { isMainThread } from "node:worker_threads";
+import { setFlagsFromString } from "node:v8";
+
+// V8 allocates an allocation site's objects in the old heap once most of them outlived a young collection: a site
+// whose first objects are kept (the first events of a kind, learnt headers) goes on making garbage there that only a
+// full collection frees (a big job's set-up log: ~15% more CPU and ~20 MB more peak RSS with it on). Set before the
+// code is compiled: V8 checks a code cache against the flags it was made under.
+setFlagsFromString("--no-allocation-site-pretenuring");
 
 const self = fileURLToPath(import.meta.url);
 const name = basename(self, ".js");

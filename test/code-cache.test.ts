@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirS
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cli.js";
@@ -11,12 +12,21 @@ import { ROOT } from "./helpers/cli.js";
 // written by scripts/bundle.mjs). A cache V8 rejects costs only time, so these check that the build's fits.
 const DIST = join(ROOT, "dist", "src");
 const SAMPLE = join(ROOT, "samples", "cuda-oom.log");
+// the V8 flags the loader sets before it compiles (scripts/entry-loader.js): V8 checks a cache against the flags too
+const LOADER_FLAGS = [...readFileSync(join(DIST, "cli.js"), "utf8").matchAll(/setFlagsFromString\("(--[\w-]+)"\)/g)].map((m) => m[1]);
+const undo = (flag: string) => (flag.startsWith("--no-") ? `--${flag.slice(5)}` : `--no-${flag.slice(2)}`);
 
 describe("the code cache", () => {
   it.each(["cli", "range-worker"])("the build's cache for %s is one V8 takes for its bundle", (name) => {
     const cache = join(DIST, `${name}.${process.versions.v8}.code-cache`);
-    const script = new vm.Script(Module.wrap(readFileSync(join(DIST, `${name}.cjs`), "utf8")), { filename: join(DIST, `${name}.cjs`), cachedData: readFileSync(cache) });
-    expect(script.cachedDataRejected).toBe(false);
+    expect(LOADER_FLAGS).toEqual(["--no-allocation-site-pretenuring"]);
+    for (const f of LOADER_FLAGS) setFlagsFromString(f);
+    try {
+      const script = new vm.Script(Module.wrap(readFileSync(join(DIST, `${name}.cjs`), "utf8")), { filename: join(DIST, `${name}.cjs`), cachedData: readFileSync(cache) });
+      expect(script.cachedDataRejected).toBe(false);
+    } finally {
+      for (const f of LOADER_FLAGS) setFlagsFromString(undo(f));
+    }
     // and no other V8's is left behind
     expect(readdirSync(DIST).filter((f) => f.startsWith(`${name}.`) && f.endsWith(".code-cache"))).toEqual([`${name}.${process.versions.v8}.code-cache`]);
   });

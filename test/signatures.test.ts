@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { matchSignatures, SIGNATURES, signatureFreeAroundNumbers } from "../grammars/signatures.js";
+import { matchSignatures, SIGNATURES, signatureFreeAroundNumbers, signaturesWithWords } from "../grammars/signatures.js";
+import { rng } from "./helpers/cluster-logs.js";
 import { analyzeLines } from "../src/analyze.js";
 import { finalizeSignals } from "../src/facts/state.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
@@ -29,6 +30,28 @@ describe("the signature table: every entry is checked by its own sample lines", 
   it("benign NCCL WARNs are never failures (only notable lines a rule may read)", () => {
     const notable = new Set(SIGNATURES.filter((s) => s.level === "info").map((s) => s.id));
     expect(readAs("node:1:2 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]").filter((id) => !notable.has(id))).toEqual([]);
+  });
+});
+
+describe("signaturesWithWords: the signatures a line holds a word of, found in one search", () => {
+  it("are those of searching for each word, in samples, near misses and words run into each other", () => {
+    const ODD = " :/-._x\u212a\u0130";
+    const bySearch = (lower: string) => SIGNATURES.map((s) => (s.anyOf.some((w) => lower.includes(w)) ? 1 : 0));
+    const words = [...new Set(SIGNATURES.flatMap((s) => s.anyOf))];
+    const lines = SIGNATURES.flatMap((s) => [...s.samples, ...(s.nearMisses ?? [])]);
+    const random = rng(7);
+    const next = () => Math.floor(random() * 1e9);
+    for (let n = 0; n < 3000; n++) {
+      // words overlapping, one inside another, cut, between odd characters and cases (`connection timed out`, `timeout`)
+      let line = "";
+      for (let k = next() % 6; k >= 0; k--) {
+        const w = words[next() % words.length];
+        line += next() % 3 === 0 ? w.slice(next() % w.length) : next() % 4 === 0 ? w.toUpperCase() : w;
+        if (next() % 2) line += ODD[next() % ODD.length];
+      }
+      lines.push(line);
+    }
+    for (const line of lines) expect([...signaturesWithWords(line.toLowerCase())], line).toEqual(bySearch(line.toLowerCase()));
   });
 });
 

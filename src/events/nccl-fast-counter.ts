@@ -168,6 +168,8 @@ interface FastKey {
   quiet: Literal[] | undefined;
   /** what the reader reads to one event alike each time after this header (see `learnFold`), or undefined */
   folds: Fold[] | undefined;
+  /** the hashes of the texts `learnFold` was told of once after this header (learnt when told again), or undefined */
+  asked: number[] | undefined;
   /** the last communicator seen after this header and its counters */
   comm: Literal | null;
   commAct: Activity | null;
@@ -555,7 +557,7 @@ export function createFastCounter(
     const ok = !!h && !!p && p.text === probe && p.stamp === undefined && Object.keys(p.origin).length === 0 && splitPhysicalLine(probe).length === 1;
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
-      next: undefined, hostSeen: false, quiet: undefined, folds: undefined, comm: null, commAct: null, devAct: undefined,
+      next: undefined, hostSeen: false, quiet: undefined, folds: undefined, asked: undefined, comm: null, commAct: null, devAct: undefined,
       tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined, wrap: undefined,
     };
     if (ok) keysByText.set(key, k);
@@ -586,9 +588,9 @@ export function createFastCounter(
   // texts read to nothing after some header, by `restHash` (see learnQuiet)
   const quietRests = new Map<number, Literal[]>();
   let quietRestCount = 0;
-  const restHash = (rest: string): number => {
+  const restHash = (rest: string, from = 0): number => {
     let h = 0x811c9dc5;
-    for (let x = 0; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
+    for (let x = from; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
     return h;
   };
   /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
@@ -609,8 +611,18 @@ export function createFastCounter(
     if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds || !wholeLine(text)) return false;
+    if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds) return false;
     const h = head![0].length;
+    // (a text whole, learnt when its header prints it again: in a big job's set-up a thread prints each text once)
+    if (vary === undefined) {
+      const asked = (k.asked ??= []);
+      const hash = restHash(text, h);
+      if (!asked.includes(hash)) {
+        if (asked.length < MAX_FOLDS_PER_KEY) asked.push(hash);
+        return false;
+      }
+    }
+    if (!wholeLine(text)) return false;
     const rest = text.slice(h);
     const spans = (vary?.spans ?? []).map((x) => x - h);
     const hex = vary?.hex === true;

@@ -25,9 +25,7 @@ export const CHAT = 3;
  * eight), or four at a time when shorter or not text, through a DataView over the chunk (a chunk is read once per
  * line for several of these, so the per-byte loop showed in profiles).
  */
-const NO_EIGHTS = new Float64Array(0);
-const NO_WORDS = new Uint32Array(0);
-const NO_TAIL = new Uint8Array(0);
+const NO_NUMBERS: readonly number[] = [];
 // eight characters of a text as the bytes a chunk holds them (latin1), read as one float64
 const SCRATCH = new DataView(new ArrayBuffer(8));
 const eightAt = (text: string, p: number): number => {
@@ -39,29 +37,34 @@ export class Literal {
   readonly length: number;
   readonly text: string;
   /** eight bytes at a time, the last eight at `length - 8`; empty when compared four at a time */
-  private readonly eights: Float64Array;
-  private readonly words: Uint32Array;
-  private readonly tail: Uint8Array;
-  // (made from the text alone, with no buffer or view of its own: the fast path makes one for each text it folds,
-  // tens of thousands in a big job's set-up, and each lives long enough to reach the old heap)
+  private readonly eights: readonly number[];
+  /** four bytes at a time (as int32), then the bytes left */
+  private readonly words: readonly number[];
+  private readonly tail: readonly number[];
+  // (made from the text alone, with no buffer or view of its own, its numbers in plain arrays, not typed ones (a
+  // typed array and its buffer cost some 200 bytes more): the fast path makes one for each header and connection
+  // group, tens of thousands in a big job's set-up, and each lives long enough to reach the old heap)
   constructor(text: string) {
     this.text = text;
     const n = (this.length = text.length);
-    let eights = n >= 8 ? new Float64Array(Math.ceil(n / 8)) : NO_EIGHTS;
-    for (let k = 0; k < eights.length; k++) {
+    let eights: number[] = [];
+    for (let k = 0; n >= 8 && k < Math.ceil(n / 8); k++) {
       const f = eightAt(text, Math.min(8 * k, n - 8));
       if (f !== f || f === 0) {
-        eights = NO_EIGHTS;
+        eights = [];
         break;
       }
-      eights[k] = f;
+      eights.push(f);
     }
-    this.eights = eights;
+    this.eights = eights.length ? eights : NO_NUMBERS;
     const whole = eights.length ? 0 : n & ~3;
     const byte = (k: number) => text.charCodeAt(k) & 0xff;
-    this.words = whole ? new Uint32Array(whole / 4) : NO_WORDS;
-    for (let k = 0; k < whole; k += 4) this.words[k / 4] = (byte(k) | (byte(k + 1) << 8) | (byte(k + 2) << 16) | (byte(k + 3) << 24)) >>> 0;
-    this.tail = eights.length || whole === n ? NO_TAIL : Uint8Array.from({ length: n - whole }, (_, k) => byte(whole + k));
+    const words: number[] = [];
+    for (let k = 0; k < whole; k += 4) words.push(byte(k) | (byte(k + 1) << 8) | (byte(k + 2) << 16) | (byte(k + 3) << 24));
+    this.words = words.length ? words : NO_NUMBERS;
+    const tail: number[] = [];
+    for (let k = whole; !eights.length && k < n; k++) tail.push(byte(k));
+    this.tail = tail.length ? tail : NO_NUMBERS;
   }
   /** the literal stands at `dv[p]` (p ≥ 0), wholly before `limit` (at most the view's length) */
   at(dv: DataView, p: number, limit: number): boolean {
@@ -75,7 +78,7 @@ export class Literal {
     }
     const w = this.words;
     let q = p;
-    for (let k = 0; k < w.length; k++, q += 4) if (dv.getUint32(q, true) !== w[k]) return false;
+    for (let k = 0; k < w.length; k++, q += 4) if (dv.getInt32(q, true) !== w[k]) return false;
     const t = this.tail;
     for (let k = 0; k < t.length; k++) if (dv.getUint8(q + k) !== t[k]) return false;
     return true;

@@ -15,7 +15,7 @@ import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
-export const NCCL_READER_LIMITS = { heads: 20_000, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
+export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 /** a ≤2.3 interface line (grammars/nccl-messages.ts legacyIface), which continues its thread's run of them */
 const LEGACY_IFACE_LINE = /^NET ?: ?Using interface /;

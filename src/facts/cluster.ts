@@ -248,6 +248,9 @@ const add = (o: Record<string, number>, k: string, n: number) => {
 };
 
 export function buildCluster(input: ClusterInput): Cluster {
+  // (each key read once: the loops below read every communicator's connections, a set-up log's thousands of them)
+  const conns = new Map<string, ReturnType<typeof parseConn>>();
+  const connOf = (key: string) => conns.get(key) ?? conns.set(key, parseConn(key)).get(key)!;
   const localKey = new Map(Object.entries(input.locals).map(([k, l]) => [l, k]));
   const locals = Object.values(input.locals);
   const scopeOf = new Map<string, Scope>();
@@ -310,7 +313,7 @@ export function buildCluster(input: ClusterInput): Cluster {
       place(g, l.rank, { host: l.host, pid: l.pid, device: l.device, busId: l.busId });
     }
     for (const key of Object.keys(l.conns)) {
-      const c = parseConn(key);
+      const c = connOf(key);
       g.ranks.add(c.from);
       g.ranks.add(c.to);
       place(g, c.dir === "r" ? c.to : c.from, { host: l.host, pid: l.pid, device: null, busId: null });
@@ -346,7 +349,7 @@ export function buildCluster(input: ClusterInput): Cluster {
       const lh = hostOf(l.host);
       if (!lh) continue;
       for (const key of Object.keys(l.conns)) {
-        const c = parseConn(key);
+        const c = connOf(key);
         if (!INTRA_ONLY(c.kind)) continue;
         const remote = c.dir === "r" ? c.from : c.to;
         if (!g.placed.has(remote) && !g.inferred.has(remote)) g.inferred.set(remote, lh);
@@ -403,7 +406,7 @@ export function buildCluster(input: ClusterInput): Cluster {
     for (const l of g.members) {
       const lh = hostOf(l.host);
       for (const [key, { n }] of Object.entries(l.conns)) {
-        const c = parseConn(key);
+        const c = connOf(key);
         add(transports, c.kind, n);
         const remote = c.from === c.to ? null : c.dir === "r" ? c.from : c.to;
         const rh = remote === null ? null : (hostOfRank(g, remote) ?? (INTRA_ONLY(c.kind) || g.nNodes === 1 ? null : otherHalfHost(g, key, c, lh)));
@@ -483,7 +486,7 @@ export function buildCluster(input: ClusterInput): Cluster {
   if (widest) {
     for (const l of widest.members) {
       for (const [key, { n }] of Object.entries(l.conns)) {
-        const c = parseConn(key);
+        const c = connOf(key);
         const row = (matrix[String(c.from)] ??= {});
         add((row[String(c.to)] ??= {}), c.kind, n);
       }

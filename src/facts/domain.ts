@@ -38,6 +38,14 @@ export function earlierThan(cur: Located | null | undefined, e: { ev: Evidence; 
   return !cur || e.input < cur.input || (e.input === cur.input && e.ev.line < cur.line) ? located(e) : cur;
 }
 
+/**
+ * `s` apart from the text it was cut from: V8 keeps a substring of 13 characters or more as a view of its whole line,
+ * which a state that keeps the substring (a communicator's pointer, of a set-up log's 16,384) would keep alive too.
+ */
+export function detached<T extends string | null>(s: T): T {
+  return (s === null || s.length < 13 ? s : (" " + s).slice(1)) as T;
+}
+
 export function plain(l: Located | null | undefined): Evidence | null {
   if (!l) return null;
   return { file: l.file, line: l.line, text: l.text };

@@ -3,7 +3,7 @@ import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type Nccl
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
-import { earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
+import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
 import type { Missing, NcclFacts } from "./schema.js";
@@ -126,16 +126,26 @@ interface IfaceState {
 /** Notes each `name:address` item of an interface list with its index in the list. */
 function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
-  list.forEach((item, index) => {
-    const i = item.indexOf(":");
-    if (i <= 0) return;
-    noteIface(all, role, index, item.slice(0, i), item.slice(i + 1).replace(/<\d+>$/, ""), host, pid, e);
-  });
+  // (a folded line's event comes again at every flush: what its list reads to is worked out once)
+  let items = e === repeated ? repeatedIfaces.get(e) : undefined;
+  if (items === undefined || items.role !== role || items.list !== list || items.host !== host || items.pid !== pid) {
+    items = { role, list, host, pid, each: list.map((item, index) => {
+      const i = item.indexOf(":");
+      if (i <= 0) return null;
+      const name = item.slice(0, i), address = item.slice(i + 1).replace(/<\d+>$/, "");
+      return { index, name, address, key: ifaceKey(role, index, name, address, host, pid) };
+    }) };
+    if (e === repeated) repeatedIfaces.set(e, items);
+  }
+  for (const x of items.each) if (x !== null) noteIface(all, role, x.index, x.name, x.address, host, pid, e, x.key);
 }
+// (the event `reduceRepeated` reads again, and what noteIfaces worked out of its lists)
+let repeated: object | null = null;
+const repeatedIfaces = new WeakMap<object, { role: string; list: readonly string[]; host: string | null; pid: number | null; each: ({ index: number; name: string; address: string; key: string } | null)[] }>();
 
-function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
+function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }, key = ifaceKey(role, index, name, address, host, pid)): void {
   // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
-  const cur = all[ifaceKey(role, index, name, address, host, pid)];
+  const cur = all[key];
   if (cur) {
     cur.count++;
     cur.at = earlierThan(cur.at, e);
@@ -194,9 +204,16 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
   } else key = `${host ?? ""}|${pid ?? ""}|${p}`;
   let l: LocalComm | null = s.locals[key] ?? null;
   if (!l && keep(s, "communicators", lines)) {
-    l = s.locals[key] = { host, pid, ptr: p, commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+    l = s.locals[key] = { host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
   }
-  lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
+  if (last === undefined) lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
+  else {
+    last.host = host;
+    last.pid = pid;
+    last.ptr = p;
+    last.key = key;
+    last.l = l;
+  }
   return l;
 }
 
@@ -209,7 +226,7 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
     const v: unknown = f[k];
     if (v === null || v === undefined) continue;
     if (k === "nranks" || k === "nNodes" || k === "localRanks") (l as unknown as Record<string, number | null>)[k] = Math.max((l[k] as number | null) ?? 0, v as number);
-    else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = v;
+    else if (l[k] === null) (l as unknown as Record<string, unknown>)[k] = typeof v === "string" ? detached(v) : v;
   }
 }
 
@@ -264,7 +281,12 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
 /** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
 export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
   if (e.kind !== "nccl.connection") {
-    for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    repeated = e;
+    try {
+      for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    } finally {
+      repeated = null;
+    }
     return;
   }
   if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);

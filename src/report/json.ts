@@ -25,9 +25,20 @@ export function* renderJsonPieces(report: Report, batch = 1 << 20): Generator<st
   yield parts.join("");
 }
 
-/** the top levels are always taken apart, deeper only a collection of many entries */
+/** the top levels are always taken apart, deeper only a collection of many entries or one that holds one */
 const SPLIT_DEPTH = 3;
 const SPLIT_ENTRIES = 64;
+
+/** `value` (an object or array) holds a collection of SPLIT_ENTRIES entries or more (a set-up log's communicators) */
+function holdsMany(value: object): boolean {
+  for (const k in value) {
+    const v: unknown = (value as Record<string, unknown>)[k];
+    if (v === null || typeof v !== "object") continue;
+    let n = 0;
+    for (const _ in v) if (++n >= SPLIT_ENTRIES) return true;
+  }
+  return false;
+}
 
 /** what JSON.stringify leaves out of an object (and writes as `null` in an array) */
 const skipped = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
@@ -44,7 +55,7 @@ function* jsonPieces(value: unknown, pad: string, depth: number): Generator<stri
   const array = Array.isArray(value);
   const keys = array ? null : Object.keys(value).filter((k) => !skipped((value as Record<string, unknown>)[k]));
   const n = array ? (value as unknown[]).length : keys!.length;
-  if (depth >= SPLIT_DEPTH && n < SPLIT_ENTRIES) {
+  if (depth >= SPLIT_DEPTH && n < SPLIT_ENTRIES && !holdsMany(value)) {
     yield indented(JSON.stringify(value, null, 2), pad);
     return;
   }
