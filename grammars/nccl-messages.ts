@@ -54,7 +54,7 @@ const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
 // (also a line its author abridged, the ` - ` gone with what stood before it: `ncclCommInitRank … rank 0 nranks 2 … Init COMPLETE`)
-const INIT_LOOSE = /(?:- |(?:…|\.\.\.) ?)Init (START|COMPLETE)/;
+const INIT_LOOSE = /(?:- |(?:\u2026|\.\.\.) ?)Init (START|COMPLETE)/;
 // (a record cut after `nNodes K` still says how many nodes the communicator spans)
 const COMM_SUMMARY = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+)(?= |$)(?: localRanks (\d+)(?: localRank (\d+))?)?/;
 const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
