@@ -17,6 +17,12 @@ const LOADER_FLAGS = [...readFileSync(join(DIST, "cli.js"), "utf8").matchAll(/se
 const undo = (flag: string) => (flag.startsWith("--no-") ? `--${flag.slice(5)}` : `--no-${flag.slice(2)}`);
 
 describe("the code cache", () => {
+  it.each(["cli", "range-worker"])("the %s bundle is ASCII (the loader reads it as latin1, without decoding)", (name) => {
+    const text = readFileSync(join(DIST, `${name}.cjs`), "latin1");
+    const wide = /[^\x00-\x7f]/.exec(text);
+    expect(wide ? text.slice(Math.max(0, wide.index - 40), wide.index + 10) : null).toBeNull();
+  });
+
   it.each(["cli", "range-worker"])("the build's cache for %s is one V8 takes for its bundle", (name) => {
     const cache = join(DIST, `${name}.${process.versions.v8}.code-cache`);
     expect(LOADER_FLAGS).toEqual(["--no-allocation-site-pretenuring"]);
