@@ -7,6 +7,8 @@ import { compare, parseRequirement } from "../src/gate/expr.js";
 import { evaluateGate, parseGateSpec, severityFails } from "../src/gate/check.js";
 import { judgeRegression, parseRegressionLimit } from "../src/gate/regression.js";
 import { readPath } from "../src/gate/path.js";
+import { unknownReportPath } from "../src/gate/known-path.js";
+import { analyzeText } from "./rules/analyze-text.js";
 import { runCli } from "./helpers/cli.js";
 import { sampleReport } from "./report-fixture.js";
 
@@ -69,19 +71,73 @@ describe("gate verdicts", () => {
   });
 
   it("--require passes, fails with the value, and fails on a null fact saying it is missing", () => {
-    const g = gateOf({ failOn: "none", require: ["kvCache.tokens>=500000", "kvCache.tokens>=2000000", "kvCache.gpuBlocks>100", "nccl.ibHcas!=null", "kvCache.bogus>1"] });
+    const g = gateOf({ failOn: "none", require: ["kvCache.tokens>=500000", "kvCache.tokens>=2000000", "kvCache.gpuBlocks>100", "nccl.ibHcas!=null", "bench.serve.p99TtftMs<=800", "bench.ncclTests.p90BusbwGBs>1", "runtime.preemptions==null"] });
     expect(g.requirements.slice(1)).toEqual([
       { kind: "require", name: "kvCache.tokens>=500000", passed: true, reason: "kvCache.tokens is 1,310,000" },
       { kind: "require", name: "kvCache.tokens>=2000000", passed: false, reason: "kvCache.tokens is 1,310,000, required >= 2,000,000" },
       { kind: "require", name: "kvCache.gpuBlocks>100", passed: false, reason: "kvCache.gpuBlocks is missing from the logs" },
       { kind: "require", name: "nccl.ibHcas!=null", passed: false, reason: "nccl.ibHcas is null, required != null" },
-      { kind: "require", name: "kvCache.bogus>1", passed: false, reason: "kvCache.bogus is not a fact of the report" },
+      // a section the logs do not show (no benchmark in them) reads as null: missing, with what would show it
+      { kind: "require", name: "bench.serve.p99TtftMs<=800", passed: false, reason: "bench.serve.p99TtftMs is missing from the logs (the inputs hold no `vllm bench serve` / benchmark_serving.py result block or --save-result JSON)" },
+      { kind: "require", name: "bench.ncclTests.p90BusbwGBs>1", passed: false, reason: "bench.ncclTests.p90BusbwGBs is missing from the logs (the inputs hold no nccl-tests output: no all_reduce_perf-style table)" },
+      { kind: "require", name: "runtime.preemptions==null", passed: true, reason: "runtime.preemptions is null" },
+    ]);
+    // a benchmark metric the output did not print (the sections take any name: their keys follow the tool's output)
+    const serve = sampleReport();
+    serve.facts.bench.serve = { p99TtftMs: 700 } as never;
+    expect(gateOf({ failOn: "none", require: ["bench.serve.p99_9TtftMs<=900", "bench.serve.p99TtftMs<=800"] }, serve).requirements.slice(1).map((q) => [q.passed, q.reason])).toEqual([
+      [false, "bench.serve.p99_9TtftMs is missing from the logs (bench.serve does not show it)"],
+      [true, "bench.serve.p99TtftMs is 700"],
     ]);
     // a missing fact quotes the report's own explanation when it has one
     const r = sampleReport();
     r.facts.nccl.ibHcas = null;
     const g2 = gateOf({ failOn: "none", require: ["nccl.ibHcas==mlx5_0"] }, r);
     expect(g2.requirements[1].reason).toBe("nccl.ibHcas is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
+  });
+
+  it("a name the report cannot hold is a usage error before any log is read, with the nearest name", () => {
+    const err = (o: Parameters<typeof parseGateSpec>[0]) => {
+      try {
+        parseGateSpec(o);
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    // it used to be judged against the log: "kvCache.tokenz is not a fact of the report", exit 1 like a real failure
+    expect(err({ require: ["kvCache.tokenz>=500000"] })).toBe("UsageError: --require 'kvCache.tokenz>=500000': kvCache.tokenz is not a fact of the report (did you mean kvCache.tokens?)");
+    expect(err({ require: ["KVCache.tokens>=1"] })).toBe("UsageError: --require 'KVCache.tokens>=1': KVCache is not a fact of the report (did you mean kvCache?)");
+    expect(err({ require: ["summary.error==0"] })).toBe("UsageError: --require 'summary.error==0': summary.error is not a fact of the report (did you mean summary.errors?)");
+    expect(err({ require: ["kvCache.tokens.max>1"] })).toBe("UsageError: --require 'kvCache.tokens.max>1': kvCache.tokens is a single value: it has no max");
+    expect(err({ require: ["nccl.hosts.first==a"] })).toBe("UsageError: --require 'nccl.hosts.first==a': nccl.hosts is a list: name an item by its number (nccl.hosts.0)");
+    expect(err({ require: ["nccl.gdrdma==true"] })).toMatch(/^UsageError: --require 'nccl.gdrdma==true': nccl.gdrdma is not a fact of the report \(nccl has: version, net, ibHcas, gdr, ranks, /);
+    expect(err({ maxRegression: ["bench.srve.outputThroughput=5%"] })).toBe("UsageError: --max-regression 'bench.srve.outputThroughput=5%': bench.srve is not a fact of the report (did you mean bench.serve?)");
+    // open parts take any name: records (transport kinds, env), benchmark metrics, list items, report keys
+    for (const ok of ["nccl.transports.NET/IB/GDRDMA>0", "nccl.interNode.NET/Socket==0", "env.NCCL_IB_DISABLE==1", "bench.serve.p99_9TtftMs<1", "bench.ncclTests.largeSizeBusbwGBs>1", "nccl.rankMap.0.host==a", "runtime.gpuKvUsagePct.p95<=90", "facts.kvCache.tokens>1", "inputs.0.lines>0", "nccl.gdr==true"])
+      expect(err({ require: [ok] }), ok).toBe("no error");
+  });
+
+  it("every path of real reports is a name the gate accepts (the schema walk knows the whole report)", async () => {
+    const names = ["ray-tp8-pp2-two-nodes.log", "cuda-oom.log", "v0.5-gpu-blocks.log", "bench-serve-today.txt", "bench-serve-yesterday.json", "bench-nccl-socket.txt", "server-kv-pressure.log"];
+    const refused: string[] = [];
+    let paths = 0;
+    for (const name of names) {
+      const r = await analyzeText(readFileSync(join("samples", name), "utf8"), name);
+      const walk = (v: unknown, p: string) => {
+        if (p) {
+          paths++;
+          const why = unknownReportPath(p);
+          if (why) refused.push(`${name}: ${p}: ${why}`);
+        }
+        if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, p ? `${p}.${k}` : k);
+      };
+      // (facts.sources is keyed by dotted fact paths, which no dotted path can name)
+      const { sources: _s, ...facts } = r.facts;
+      walk({ facts, summary: r.summary, inputs: r.inputs, findings: r.findings }, "");
+    }
+    expect(refused).toEqual([]);
+    expect(paths).toBeGreaterThan(3000);
   });
 
   it("--require-transport / --forbid-transport judge only inter-node connections", () => {
@@ -187,6 +243,12 @@ describe("check: exit codes (README table)", () => {
     // a kind no connection has: --forbid-transport Socket always passed, --require-transport IB always failed
     expect(runCli(["check", quiet, "--forbid-transport", "Socket"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: --forbid-transport 'Socket' is not a transport kind: NCCL's kinds are P2P\/IPC, .*NET\/Socket/) });
     expect(runCli(["check", quiet, "--forbid-transport", "net/socket", "--require", "nccl.version==null"]).status).toBe(0);
+    // a misspelt fact name used to fail the gate (exit 1) as if the log lacked the fact; no report is written
+    expect(runCli(["check", quiet, "--require", "kvCache.tokens>=1", "--require", "kvCache.tokenz>=1", "--format", "junit"])).toMatchObject({
+      status: 2,
+      stdout: "",
+      stderr: "vllm-doctor: --require 'kvCache.tokenz>=1': kvCache.tokenz is not a fact of the report (did you mean kvCache.tokens?)\n",
+    });
     // asked for and then dropped without a word, they used to exit 0
     expect(runCli(["check", quiet, "--baseline", quiet])).toMatchObject({ status: 2, stderr: "vllm-doctor: --baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)\n" });
     expect(runCli(["check", quiet, "--events", "--format", "json"])).toMatchObject({ status: 2, stderr: "vllm-doctor: --events goes with --format ndjson (the json report carries no events)\n" });

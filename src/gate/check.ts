@@ -4,6 +4,7 @@ import { compare, formatValue, parseRequirement, type Requirement } from "./expr
 import { readPath } from "./path.js";
 import { judgeRegression, parseRegressionLimit, type RegressionLimit } from "./regression.js";
 import { interNodeKinds, kindMatches } from "./transport.js";
+import { unknownReportPath } from "./known-path.js";
 
 export type FailOn = "error" | "warning" | "info" | "none";
 export const FAIL_ON_LEVELS: FailOn[] = ["error", "warning", "info", "none"];
@@ -45,13 +46,20 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
         throw new UsageError(`${flag} '${t}' is not a transport kind: NCCL's kinds are P2P/IPC, P2P/CUMEM, P2P/direct, SHM, NET/IB, NET/IB/GDRDMA, NET/Socket, NET/OFI, NET/<plugin>, NVLS and CollNet`);
       return t;
     });
+  const require = (input.require ?? []).map(parseRequirement);
+  const maxRegression = (input.maxRegression ?? []).map(parseRegressionLimit);
+  // a name the report cannot hold is a mistake in the command, not a fact the log lacks: it could never pass
+  for (const [flag, r] of [...require.map((x) => ["--require", x] as const), ...maxRegression.map((x) => ["--max-regression", x] as const)]) {
+    const why = unknownReportPath(r.path);
+    if (why) throw new UsageError(`${flag} '${r.text}': ${why}`);
+  }
   return {
     failOn,
     maxWarnings,
-    require: (input.require ?? []).map(parseRequirement),
+    require,
     requireTransport: kinds(input.requireTransport, "--require-transport"),
     forbidTransport: kinds(input.forbidTransport, "--forbid-transport"),
-    maxRegression: (input.maxRegression ?? []).map(parseRegressionLimit),
+    maxRegression,
   };
 }
 
@@ -103,26 +111,44 @@ function judgeFailOn(report: Report, failOn: FailOn): GateRequirement {
   return { kind: "fail-on", name, passed: false, reason: `${failing.length} finding${failing.length === 1 ? "" : "s"} at or above ${failOn}: ${list}${more}` };
 }
 
-/** Whether a prefix of `path` is a null fact that facts.missing explains (e.g. `runtime` for `runtime.preemptions`). */
-function missingSection(report: Report, path: string): boolean {
+/** Why a benchmark section is null: the inputs hold no result of that kind. */
+const NO_BENCH: Record<string, string> = {
+  "bench.serve": "the inputs hold no `vllm bench serve` / benchmark_serving.py result block or --save-result JSON",
+  "bench.throughput": "the inputs hold no `vllm bench throughput` result",
+  "bench.latency": "the inputs hold no `vllm bench latency` result",
+  "bench.ncclTests": "the inputs hold no nccl-tests output: no all_reduce_perf-style table",
+};
+
+/** The deepest prefix of `path` that the report holds, and its value (`runtime` null for `runtime.preemptions`). */
+function deepestPrefix(report: Report, path: string): { prefix: string; value: unknown } | null {
   const parts = path.split(".");
   for (let i = parts.length - 1; i > 0; i--) {
     const prefix = parts.slice(0, i).join(".");
     const { found, value } = readPath(report, prefix);
-    if (found) return value === null && report.facts.missing.some((m) => m.fact === prefix || prefix === m.fact);
+    if (found) return { prefix, value };
   }
-  return false;
+  return null;
 }
 
 function judgeRequirement(report: Report, r: Requirement): GateRequirement {
   const base = { kind: "require", name: r.text };
-  const { found, value } = readPath(report, r.path);
-  // a whole section the log does not show is null (facts.runtime without stats lines): its fields are missing, not unknown
-  const nullSection = !found && missingSection(report, r.path);
-  if (!found && !nullSection) return { ...base, passed: false, reason: `${r.path} is not a fact of the report` };
-  if ((nullSection || value === null || value === undefined) && r.value !== null) {
+  const read = readPath(report, r.path);
+  let value = read.value;
+  let detail: string | undefined;
+  if (!read.found) {
+    // parseGateSpec refuses a name the report cannot hold; one that is absent here is a fact the logs do not show
+    // (a null section such as `runtime` without stats lines or `bench.serve` without a benchmark, or a benchmark
+    // metric the output did not print): it reads as null
+    const unknown = unknownReportPath(r.path);
+    if (unknown) return { ...base, passed: false, reason: unknown };
+    const at = deepestPrefix(report, r.path);
+    detail = at && at.value === null ? NO_BENCH[at.prefix] : at ? `${at.prefix} does not show it` : undefined;
+    value = null;
+  }
+  if ((value === null || value === undefined) && r.value !== null) {
     const why = report.facts.missing.find((m) => m.fact === r.path || r.path.startsWith(m.fact + "."));
-    return { ...base, passed: false, reason: `${r.path} is missing from the logs${why ? ` (${why.why}; ${why.howToGet})` : ""}` };
+    detail = why ? `${why.why}; ${why.howToGet}` : detail;
+    return { ...base, passed: false, reason: `${r.path} is missing from the logs${detail ? ` (${detail})` : ""}` };
   }
   if (value !== null && typeof value === "object") return { ...base, passed: false, reason: `${r.path} is not a single value; name one of its fields` };
   const ok = compare(value, r.op, r.value);
