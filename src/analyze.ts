@@ -14,6 +14,7 @@ import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { verdictOf } from "./rules/verdict.js";
 import { groupRuns, type RunPart } from "./runs.js";
+import { runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
 import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -341,6 +342,7 @@ export function noticesOf(state: FactState): string[] {
       out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed; VLLM_DOCTOR_DEBUG=unparsed says which) and read as plain text`);
     }
   }
+  for (const r of runsInOneInput(state.vllm, state.inputs)) out.push(runsInOneInputText(r));
   // a reader that stops taking new values of a collection says `NCCL hosts capped at 8192`; when the fact domain
   // caps the same collection too, the two become one notice whose numbers agree (the domain's count of what it
   // dropped is then a lower bound: the reader no longer passed new values on)

@@ -297,3 +297,36 @@ describe("check: exit codes (README table)", () => {
     expect(JSON.parse(readFileSync(baseline, "utf8")).facts.kvCache.tokens).toBe(2040000);
   });
 });
+
+describe("one file that holds several runs", () => {
+  const start = (pid: number, tp: number, tokens: string) => [
+    `(EngineCore_DP0 pid=${pid}) INFO 11-04 09:0${tp}:15 [core.py:77] Initializing a V1 LLM engine (v0.11.2) with config: model='Qwen/Qwen3-32B', speculative_config=None, tokenizer='Qwen/Qwen3-32B', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=${tp}, pipeline_parallel_size=1, data_parallel_size=1, enforce_eager=False`,
+    `(EngineCore_DP0 pid=${pid}) INFO 11-04 09:0${tp}:50 [kv_cache_utils.py:1087] GPU KV cache size: ${tokens} tokens`,
+  ];
+  // a log appended to across a restart with another layout: the first run's KV cache used to pass the gate alone
+  const appended = [...start(100, 1, "61,440"), "INFO 11-04 09:01:59 [launcher.py:44] Shutting down", ...start(200, 2, "210,000"), ""].join("\n");
+  const sameTwice = [...start(100, 2, "210,000"), ...start(200, 2, "210,000"), ""].join("\n");
+
+  it("is said in a notice, with each start's configuration and line", async () => {
+    const r = await analyzeText(appended, "server.log");
+    expect(r.notices?.filter((n) => n.includes("engine starts"))).toEqual([
+      expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 to read each run on its own$/),
+    ]);
+    // a restart with the same configuration is the same run as far as the facts go: no notice
+    expect((await analyzeText(sameTwice, "server.log")).notices ?? []).toEqual([]);
+  });
+
+  it("check fails the gate on it (exit 1) unless --one-run says to judge the file as one run", () => {
+    const file = join(tmp, "appended.log");
+    writeFileSync(file, appended);
+    const r = runCli(["check", file, "--require", "kvCache.tokens>=50000", "--format", "json"]);
+    expect(r.status).toBe(1);
+    const gate = JSON.parse(r.stdout).gate;
+    expect(gate.passed).toBe(false);
+    expect(gate.requirements.map((q: { name: string; passed: boolean }) => [q.name, q.passed])).toEqual([[`one run in ${file}`, false], ["fail-on error", true], ["kvCache.tokens>=50000", true]]);
+    expect(gate.requirements[0].reason).toBe(`${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 to read each run on its own (or pass --one-run to judge them as one)`);
+    expect(r.stderr).toContain(`vllm-doctor: gate failed: one run in ${file}: ${file} holds 2 engine starts`);
+    const one = runCli(["check", file, "--one-run", "--require", "kvCache.tokens>=50000", "--format", "json"]);
+    expect([one.status, JSON.parse(one.stdout).gate.requirements.map((q: { name: string }) => q.name)]).toEqual([0, ["fail-on error", "kvCache.tokens>=50000"]]);
+  });
+});
