@@ -329,4 +329,12 @@ describe("one file that holds several runs", () => {
     const one = runCli(["check", file, "--one-run", "--require", "kvCache.tokens>=50000", "--format", "json"]);
     expect([one.status, JSON.parse(one.stdout).gate.requirements.map((q: { name: string }) => q.name)]).toEqual([0, ["fail-on error", "kvCache.tokens>=50000"]]);
   });
+
+  it("as a side of diff or a --baseline log it is refused (exit 2), as a folder of several runs is", () => {
+    const file = join(tmp, "appended-side.log");
+    writeFileSync(file, appended);
+    const r = runCli(["diff", sockets, file]);
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`vllm-doctor: ${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 to read each run on its own; compare one run at a time (--one-run reads it as one) (${file})\n`);
+  });
 });
