@@ -277,6 +277,13 @@ describe("check: exit codes (README table)", () => {
     expect(r.stderr).toBe("vllm-doctor: gate failed: inputs hold lines: every input is empty: there is nothing to judge\nvllm-doctor: gate failed\n");
   });
 
+  it("-o /dev/stdout is stdout, a pipe here as in CI (it was refused: 'a symbolic link to a file that does not exist', exit 2)", () => {
+    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=500000", "-o", "/dev/stdout", "--format", "junit"]);
+    expect([r.status, r.stderr]).toEqual([0, "vllm-doctor: gate passed\n"]);
+    expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="vllm-doctor" tests="\d+" failures="0" errors="0">/);
+    expect(r.stdout).toContain('<testcase classname="vllm-doctor.gate" name="kvCache.tokens&gt;=500000" time="0">');
+  });
+
   it("2: unreadable baseline, unknown format, no input", () => {
     expect(runCli(["check", quiet, "--baseline", join(tmp, "nope.json"), "--max-regression", "kvCache.tokens=10%"]).status).toBe(2);
     expect(runCli(["check", quiet, "--format", "yaml"]).status).toBe(2);
