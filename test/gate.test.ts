@@ -92,8 +92,8 @@ describe("gate verdicts", () => {
     // a missing fact quotes the report's own explanation when it has one
     const r = sampleReport();
     r.facts.nccl.ibHcas = null;
-    const g2 = gateOf({ failOn: "none", require: ["nccl.ibHcas==mlx5_0"] }, r);
-    expect(g2.requirements[1].reason).toBe("nccl.ibHcas is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
+    const g2 = gateOf({ failOn: "none", require: ["nccl.ibHcas.0==mlx5_0"] }, r);
+    expect(g2.requirements[1].reason).toBe("nccl.ibHcas.0 is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
   });
 
   it("a name the report cannot hold is a usage error before any log is read, with the nearest name", () => {
@@ -113,6 +113,15 @@ describe("gate verdicts", () => {
     expect(err({ require: ["nccl.hosts.first==a"] })).toBe("UsageError: --require 'nccl.hosts.first==a': nccl.hosts is a list: name an item by its number (nccl.hosts.0)");
     expect(err({ require: ["nccl.gdrdma==true"] })).toMatch(/^UsageError: --require 'nccl.gdrdma==true': nccl.gdrdma is not a fact of the report \(nccl has: version, net, ibHcas, gdr, ranks, /);
     expect(err({ maxRegression: ["bench.srve.outputThroughput=5%"] })).toBe("UsageError: --max-regression 'bench.srve.outputThroughput=5%': bench.srve is not a fact of the report (did you mean bench.serve?)");
+    // a value the fact's type can never compare with (it was judged on the log: "cannot be compared", exit 1)
+    expect(err({ require: ["kvCache.tokens>=500k"] })).toBe("UsageError: --require 'kvCache.tokens>=500k': kvCache.tokens is a number, and '500k' is not one (write 500000 or 500_000, with no unit)");
+    expect(err({ require: ["kvCache.tokens>=1e400"] })).toBe("UsageError: --require 'kvCache.tokens>=1e400': the value is too large to be a number");
+    expect(err({ require: ["nccl.gdr==yes"] })).toBe("UsageError: --require 'nccl.gdr==yes': nccl.gdr is true or false, not 'yes'");
+    expect(err({ require: ["nccl.gdr>=true"] })).toBe("UsageError: --require 'nccl.gdr>=true': nccl.gdr is true or false: compare it with == or !=");
+    expect(err({ require: ["kvCache>=1"] })).toBe("UsageError: --require 'kvCache>=1': kvCache is not a single value; name one of its fields");
+    expect(err({ maxRegression: ["nccl.version=1%"] })).toBe("UsageError: --max-regression 'nccl.version=1%': nccl.version is not a number (it is string): only a number can regress");
+    for (const ok of ["nccl.gdr==true", "nccl.gdr!=null", "nccl.version>=2.21", "nccl.net==IB", "kvCache.tokens==null", "config.enforceEager==false", "vllm.engine==v1"]) expect(err({ require: [ok] }), ok).toBe("no error");
+    for (const ok of ["bench.serve.p99TtftMs=50", "summary.warnings=0", "nccl.transports.NET/IB/GDRDMA=10%"]) expect(err({ maxRegression: [ok] }), ok).toBe("no error");
     // open parts take any name: records (transport kinds, env), benchmark metrics, list items, report keys
     for (const ok of ["nccl.transports.NET/IB/GDRDMA>0", "nccl.interNode.NET/Socket==0", "env.NCCL_IB_DISABLE==1", "bench.serve.p99_9TtftMs<1", "bench.ncclTests.largeSizeBusbwGBs>1", "nccl.rankMap.0.host==a", "runtime.gpuKvUsagePct.p95<=90", "facts.kvCache.tokens>1", "inputs.0.lines>0", "nccl.gdr==true"])
       expect(err({ require: [ok] }), ok).toBe("no error");

@@ -4,7 +4,7 @@ import { compare, formatValue, parseRequirement, type Requirement } from "./expr
 import { readPath } from "./path.js";
 import { judgeRegression, parseRegressionLimit, type RegressionLimit } from "./regression.js";
 import { interNodeKinds, kindMatches } from "./transport.js";
-import { unknownReportPath } from "./known-path.js";
+import { reportPathType, unknownReportPath } from "./known-path.js";
 
 export type FailOn = "error" | "warning" | "info" | "none";
 export const FAIL_ON_LEVELS: FailOn[] = ["error", "warning", "info", "none"];
@@ -50,7 +50,7 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
   const maxRegression = (input.maxRegression ?? []).map(parseRegressionLimit);
   // a name the report cannot hold is a mistake in the command, not a fact the log lacks: it could never pass
   for (const [flag, r] of [...require.map((x) => ["--require", x] as const), ...maxRegression.map((x) => ["--max-regression", x] as const)]) {
-    const why = unknownReportPath(r.path);
+    const why = unknownReportPath(r.path) ?? typeProblem(r, reportPathType(r.path));
     if (why) throw new UsageError(`${flag} '${r.text}': ${why}`);
   }
   return {
@@ -61,6 +61,22 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
     forbidTransport: kinds(input.forbidTransport, "--forbid-transport"),
     maxRegression,
   };
+}
+
+/**
+ * Why a requirement could never hold for the type the report gives its fact (null when it can): a number against
+ * text (`kvCache.tokens>=500k`), a number that is no number (`1e400`), an order on true/false, a regression of
+ * something that is not a number. It used to be judged on the log: "cannot be compared", exit 1.
+ */
+function typeProblem(r: Requirement | RegressionLimit, type: string | null): string | null {
+  if (!("op" in r)) return type === null || type === "number" || type === "unknown" ? null : `${r.path} is not a number (it is ${type === "enum" ? "text" : type}): only a number can regress`;
+  const v = r.value;
+  if (typeof v === "number" && !Number.isFinite(v)) return "the value is too large to be a number";
+  if (type === "number" && typeof v === "string") return `${r.path} is a number, and '${v}' is not one (write 500000 or 500_000, with no unit)`;
+  if (type === "boolean" && typeof v !== "boolean" && v !== null) return `${r.path} is true or false, not '${v}'`;
+  if (type === "boolean" && r.op !== "==" && r.op !== "!=") return `${r.path} is true or false: compare it with == or !=`;
+  if ((type === "object" || type === "record" || type === "array") && v !== null) return `${r.path} is not a single value; name one of its fields`;
+  return null;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -39,11 +39,13 @@ function unwrap(s: Schema): Schema {
   return s;
 }
 
-/** null when the rest of the path can name something under `s`, else why not */
-function walk(s: Schema, parts: string[], i: number, prefix: string): string | null {
-  if (i === parts.length) return null;
+type Walked = { why: string } | { leaf: string };
+
+/** What the rest of the path names under `s`: the type of its value (`number`, `object`, `unknown` for an open part), or why nothing */
+function walk(s: Schema, parts: string[], i: number, prefix: string): Walked {
   const node = unwrap(s);
   const d = node._zod.def;
+  if (i === parts.length) return { leaf: d.type };
   const part = parts[i];
   const here = prefix ? `${prefix}.${part}` : part;
   switch (d.type) {
@@ -53,43 +55,54 @@ function walk(s: Schema, parts: string[], i: number, prefix: string): string | n
       if (d.catchall && d.catchall._zod.def.type !== "never") return walk(d.catchall, parts, i + 1, here);
       const names = Object.keys(shape);
       const near = nearest(part, names);
-      return `${here} is not a fact of the report (${near ? `did you mean ${prefix ? `${prefix}.` : ""}${near}?` : `${prefix || "the facts"} ${prefix ? "has" : "are"}: ${names.join(", ")}`})`;
+      return { why: `${here} is not a fact of the report (${near ? `did you mean ${prefix ? `${prefix}.` : ""}${near}?` : `${prefix || "the facts"} ${prefix ? "has" : "are"}: ${names.join(", ")}`})` };
     }
     case "record":
-      return d.valueType ? walk(d.valueType, parts, i + 1, here) : null;
+      return d.valueType ? walk(d.valueType, parts, i + 1, here) : { leaf: "unknown" };
     case "array":
-      if (!/^\d+$/.test(part)) return `${prefix} is a list: name an item by its number (${prefix}.0)`;
-      return d.element ? walk(d.element, parts, i + 1, here) : null;
+      if (!/^\d+$/.test(part)) return { why: `${prefix} is a list: name an item by its number (${prefix}.0)` };
+      return d.element ? walk(d.element, parts, i + 1, here) : { leaf: "unknown" };
     case "union": {
-      let first: string | null = null;
+      let first: Walked | null = null;
       for (const o of d.options ?? []) {
-        const why = walk(o, parts, i, prefix);
-        if (why === null) return null;
-        first ??= why;
+        const w = walk(o, parts, i, prefix);
+        // (which option holds the value is known only from the report: its type is open)
+        if ("leaf" in w) return { leaf: "unknown" };
+        first ??= w;
       }
-      return first;
+      return first ?? { leaf: "unknown" };
     }
     case "unknown":
     case "any":
-      return null;
+      return { leaf: "unknown" };
     default:
-      return `${prefix} is a single value: it has no ${part}`;
+      return { why: `${prefix} is a single value: it has no ${part}` };
   }
+}
+
+function walkPath(path: string, underFacts: boolean): Walked {
+  const parts = path.split(".").filter((p) => p.length > 0);
+  if (parts.length === 0) return { why: "an empty path names no fact" };
+  const root = !underFacts && REPORT_KEYS.has(parts[0]) ? ReportSchema : FactsSchema;
+  return walk(root as unknown as Schema, parts, 0, "");
 }
 
 /** null when `path` names a place in the report (`kvCache.tokens`, `summary.errors`, `nccl.transports.NET/IB`), else a one-line reason. */
 export function unknownReportPath(path: string): string | null {
-  const parts = path.split(".").filter((p) => p.length > 0);
-  if (parts.length === 0) return "an empty path names no fact";
-  if (REPORT_KEYS.has(parts[0])) return walk(ReportSchema as unknown as Schema, parts, 0, "");
-  return walk(FactsSchema as unknown as Schema, parts, 0, "");
+  const w = walkPath(path, false);
+  return "why" in w ? w.why : null;
 }
 
 /** The same for a path read under `facts` only (a user rule's `when.fact`). */
 export function unknownFactsPath(path: string): string | null {
-  const parts = path.split(".").filter((p) => p.length > 0);
-  if (parts.length === 0) return "an empty path names no fact";
-  return walk(FactsSchema as unknown as Schema, parts, 0, "");
+  const w = walkPath(path, true);
+  return "why" in w ? w.why : null;
+}
+
+/** The type the report's schema gives the value at `path` (`number`, `string`, `boolean`, `enum`, `object`, …; `unknown` where open), or null when the path names nothing. */
+export function reportPathType(path: string): string | null {
+  const w = walkPath(path, false);
+  return "leaf" in w ? w.leaf : null;
 }
 
 /** The name closest to `want` (case aside, or at most a few edits away), if one is close enough to be a typo. */
