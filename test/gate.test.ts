@@ -96,6 +96,24 @@ describe("gate verdicts", () => {
     expect(g2.requirements[1].reason).toBe("nccl.ibHcas.0 is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
   });
 
+  it("a benchmark requirement holds only when it holds for every run of that benchmark in the inputs", () => {
+    // a sweep in one file: facts.bench.ncclTests is the first run's, and a slow second run used to pass unseen
+    const r = sampleReport();
+    const run = (line: number, busbw: number, extra: Record<string, unknown> = {}) => ({ kind: "ncclTests", file: "sweep.txt", line, values: { largeSizeBusbwGBs: busbw, wrongTotal: 0, ...extra } });
+    r.facts.bench.ncclTests = { ...run(1, 349.48).values } as never;
+    r.facts.bench.runs = [run(1, 349.48), run(75, 11.4), { kind: "serve", file: "s.txt", line: 3, values: { p99TtftMs: 700 } }];
+    const g = gateOf({ failOn: "none", require: ["bench.ncclTests.largeSizeBusbwGBs>=300", "bench.ncclTests.wrongTotal==0", "bench.serve.p99TtftMs<=800"] }, r);
+    expect(g.requirements.slice(1)).toEqual([
+      { kind: "require", name: "bench.ncclTests.largeSizeBusbwGBs>=300", passed: false, reason: "run 2 of 2 (sweep.txt:75): bench.ncclTests.largeSizeBusbwGBs is 11.4, required >= 300" },
+      { kind: "require", name: "bench.ncclTests.wrongTotal==0", passed: true, reason: "in each of the 2 ncclTests runs: run 1 of 2 (sweep.txt:1): bench.ncclTests.wrongTotal is 0; run 2 of 2 (sweep.txt:75): bench.ncclTests.wrongTotal is 0" },
+      // one run of its kind: judged as any fact (here facts.bench.serve is null in the fixture: missing)
+      { kind: "require", name: "bench.serve.p99TtftMs<=800", passed: false, reason: "bench.serve.p99TtftMs is missing from the logs (the inputs hold no `vllm bench serve` / benchmark_serving.py result block or --save-result JSON)" },
+    ]);
+    // a serve block's tail pasted from an earlier run is not a run of its own
+    r.facts.bench.runs = [run(1, 349.48), run(75, 11.4, { tailOnly: true })];
+    expect(gateOf({ failOn: "none", require: ["bench.ncclTests.largeSizeBusbwGBs>=300"] }, r).requirements[1]).toMatchObject({ passed: true, reason: "bench.ncclTests.largeSizeBusbwGBs is 349.48" });
+  });
+
   it("a name the report cannot hold is a usage error before any log is read, with the nearest name", () => {
     const err = (o: Parameters<typeof parseGateSpec>[0]) => {
       try {

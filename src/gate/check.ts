@@ -99,7 +99,7 @@ export function evaluateGate(report: Report, spec: GateSpec, baseline?: Report):
       reason: `${w} warning${w === 1 ? "" : "s"}, at most ${spec.maxWarnings} allowed`,
     });
   }
-  for (const r of spec.require) reqs.push(judgeRequirement(report, r));
+  for (const r of spec.require) reqs.push(judgeBenchRuns(report, r) ?? judgeRequirement(report, r));
   for (const k of spec.requireTransport) reqs.push(judgeRequiredTransport(report.facts, k));
   for (const k of spec.forbidTransport) reqs.push(judgeForbiddenTransport(report.facts, k));
   for (const l of spec.maxRegression) {
@@ -170,6 +170,29 @@ function judgeRequirement(report: Report, r: Requirement): GateRequirement {
   const ok = compare(value, r.op, r.value);
   if (ok === undefined) return { ...base, passed: false, reason: `${r.path} is ${formatValue(value)}, which cannot be compared with ${formatValue(r.value)}` };
   return { ...base, passed: ok, reason: `${r.path} is ${formatValue(value)}${ok ? "" : `, required ${r.op} ${formatValue(r.value)}`}` };
+}
+
+/**
+ * A requirement on a benchmark metric when the inputs hold several runs of that benchmark (a sweep of nccl-tests,
+ * two `vllm bench serve` blocks in one CI log): every run is judged, and the requirement holds only when it holds
+ * for each. `facts.bench.<kind>` is the first run's alone, so a slow second run used to pass unseen. null when
+ * there is one run or none (judged as any fact).
+ */
+function judgeBenchRuns(report: Report, r: Requirement): GateRequirement | null {
+  const m = /^(?:facts\.)?bench\.(serve|throughput|latency|ncclTests)\.(.+)$/.exec(r.path);
+  if (!m) return null;
+  const all = report.facts.bench.runs.filter((x) => x.kind === m[1]);
+  // (a serve block's tail pasted from an earlier run yields to the whole blocks, as in facts.bench)
+  const runs = all.some((x) => x.values.tailOnly !== true) ? all.filter((x) => x.values.tailOnly !== true) : all;
+  if (runs.length < 2) return null;
+  const judged = runs.map((run) => {
+    const one: Report = { ...report, facts: { ...report.facts, bench: { ...report.facts.bench, [m[1]]: { ...run.values } } } };
+    return { run, q: judgeRequirement(one, r) };
+  });
+  const where = (i: number) => `run ${i + 1} of ${runs.length} (${judged[i].run.file}:${judged[i].run.line})`;
+  const failed = judged.map((j, i) => ({ ...j, i })).filter((j) => !j.q.passed);
+  if (failed.length) return { kind: "require", name: r.text, passed: false, reason: failed.map((j) => `${where(j.i)}: ${j.q.reason}`).join("; ") };
+  return { kind: "require", name: r.text, passed: true, reason: `in each of the ${runs.length} ${m[1]} runs: ${judged.map((j, i) => `${where(i)}: ${j.q.reason}`).join("; ")}` };
 }
 
 const kindList = (k: Record<string, number>) => Object.entries(k).map(([n, c]) => (c > 0 ? `${n} ×${c}` : `${n} (no connection lines; implied by the network NCCL chose)`)).join(", ");
