@@ -22,7 +22,9 @@ export function parseJsonReport(text: string, path: string): Report {
   try {
     data = parseJsonFile(text);
   } catch (e) {
-    throw new UsageError(`not a JSON report (${(e as Error).message})`, path);
+    // a log given where a report is wanted (`merge node1.log …`): say what to do with it
+    const log = !text.trimStart().startsWith("{") ? ": a log, not a report; analyze it (`vllm-doctor analyze LOG --format json -o report.json`) or give the logs to analyze together" : "";
+    throw new UsageError(`not a JSON report (${(e as Error).message})${log}`, path);
   }
   const parsed = ReportSchema.safeParse(data);
   if (!parsed.success) {
