@@ -565,6 +565,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       if (!version) missing.push(missingFact("nccl.version"));
       if (!Object.keys(s.transports).length) missing.push(missingFact("nccl.transports"));
       if (!net) missing.push(missingFact("nccl.net"));
+      // (what a gate on `nccl.gdr==true` reads when it fails)
+      if (gdr === null) missing.push(missingFact("nccl.gdr", net?.net === "Socket" ? { case: "socket" } : {}));
     }
     const versions = [...new Set(s.versions.map((v) => v.version.replace(/\+cuda[\d.]*$/, "")))];
     return {
