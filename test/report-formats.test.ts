@@ -259,10 +259,12 @@ describe("sarif", () => {
         { kind: "inputs", name: "read logs/b.log.gz", passed: false, reason: "corrupt or truncated gzip data: the gate cannot judge what the tool could not read" },
         { kind: "inputs", name: "one run in logs/c.log", passed: false, reason: "logs/c.log holds 2 engine starts of different configurations (m on TP 1 × PP 1 at line 3; m on TP 2 × PP 1 at line 90): its facts mix these runs; split it at line 90 to read each run on its own" },
         { kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" },
+        { kind: "require", name: "bench.ncclTests.largeSizeBusbwGBs>=300", passed: false, reason: "run 2 of 2 (logs/sweep.txt:75): bench.ncclTests.largeSizeBusbwGBs is 11.4, required >= 300" },
       ],
     };
-    const at = (JSON.parse(renderSarif(sampleReport({ gate: inputs }))).runs[0].results as any[]).filter((r) => r.ruleId === "gate/inputs").map((r) => [r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine]);
-    expect(at).toEqual([["logs/b.log.gz", 1], ["logs/c.log", 90], ["file:///home/jdoe/runs/gpu-node-alpha.log", 1]]);
+    const at = (JSON.parse(renderSarif(sampleReport({ gate: inputs }))).runs[0].results as any[]).filter((r) => r.ruleId.startsWith("gate/")).map((r) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine]);
+    // (a benchmark requirement that failed on a later run: at that run)
+    expect(at).toEqual([["gate/inputs", "logs/b.log.gz", 1], ["gate/inputs", "logs/c.log", 90], ["gate/inputs", "file:///home/jdoe/runs/gpu-node-alpha.log", 1], ["gate/require", "logs/sweep.txt", 75]]);
   });
 });
 

@@ -131,6 +131,9 @@ export function gatePlace(r: GateRequirement, report: Report): Place {
   // second engine start); `inputs hold lines` names no file
   const input = /^(?:read|one run in) (.+)$/.exec(r.name)?.[1];
   if (r.kind === "inputs" && input) return { file: input, line: Number(/split it at line (\d+)/.exec(r.reason)?.[1] ?? 1) };
+  // a benchmark requirement that failed on a later run of several: that run's first line (src/gate/check.ts)
+  const run = r.passed ? null : /^run \d+ of \d+ \((.+):(\d+)\): /.exec(r.reason);
+  if (r.kind === "require" && run) return { file: run[1], line: Number(run[2]) };
   if (r.kind === "fail-on") e = fromFindings(["error", "warning", "info"]);
   else if (r.kind === "max-warnings") e = fromFindings(["warning"]);
   else if (r.kind === "require-transport" || r.kind === "forbid-transport") e = sources["nccl.net"] ?? sources["nccl.initComplete"] ?? sources["nccl.version"];
