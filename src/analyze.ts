@@ -318,11 +318,19 @@ export function buildReport(state: FactState, rules?: RulesConfig): Report {
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
     inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices?.length ? { notices } : {}) })),
     facts,
-    verdict: verdictOf(facts, findings, state.inputs),
+    verdict: mixedRunsLead(state) + verdictOf(facts, findings, state.inputs),
     findings,
     summary,
     ...(notices.length ? { notices } : {}),
   };
+}
+
+/** The verdict's warning, first, when an input holds engine starts of different configurations: what follows mixes runs. */
+function mixedRunsLead(state: FactState): string {
+  const mixed = runsInOneInput(state.vllm, state.inputs);
+  if (!mixed.length) return "";
+  const each = mixed.map((r) => `${r.path} holds ${r.starts.length} runs (engine starts of different configurations at lines ${r.starts.map((x) => x.line).join(", ")})`);
+  return `Mixed runs: ${each.join("; ")}, so the facts below mix them; split the file to read each run. `;
 }
 
 /** A fact domain that stops collecting distinct values past a limit records it here: what -> limit and how many more it saw. */

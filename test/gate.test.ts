@@ -346,8 +346,11 @@ describe("one file that holds several runs", () => {
     expect(r.notices?.filter((n) => n.includes("engine starts"))).toEqual([
       expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 to read each run on its own$/),
     ]);
+    // and first in the verdict, which a post-mortem reader sees before the facts it warns about
+    expect(r.verdict).toMatch(/^Mixed runs: \S*server\.log holds 2 runs \(engine starts of different configurations at lines 1, 4\), so the facts below mix them; split the file to read each run\. Healthy: /);
     // a restart with the same configuration is the same run as far as the facts go: no notice
-    expect((await analyzeText(sameTwice, "server.log")).notices ?? []).toEqual([]);
+    const same = await analyzeText(sameTwice, "server.log");
+    expect([same.notices ?? [], same.verdict?.startsWith("Healthy: ")]).toEqual([[], true]);
   });
 
   it("check fails the gate on it (exit 1) unless --one-run says to judge the file as one run", () => {
