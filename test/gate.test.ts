@@ -344,7 +344,7 @@ describe("one file that holds several runs", () => {
   it("is said in a notice, with each start's configuration and line", async () => {
     const r = await analyzeText(appended, "server.log");
     expect(r.notices?.filter((n) => n.includes("engine starts"))).toEqual([
-      expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 to read each run on its own$/),
+      expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 \(or, services interleaved, give each service's log alone\) to read each run on its own$/),
     ]);
     // and first in the verdict, which a post-mortem reader sees before the facts it warns about
     expect(r.verdict).toMatch(/^Mixed runs: \S*server\.log holds 2 runs \(engine starts of different configurations at lines 1, 4\), so the facts below mix them; split the file to read each run\. Healthy: /);
@@ -361,7 +361,7 @@ describe("one file that holds several runs", () => {
     const gate = JSON.parse(r.stdout).gate;
     expect(gate.passed).toBe(false);
     expect(gate.requirements.map((q: { name: string; passed: boolean }) => [q.name, q.passed])).toEqual([[`one run in ${file}`, false], ["fail-on error", true], ["kvCache.tokens>=50000", true]]);
-    expect(gate.requirements[0].reason).toBe(`${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 to read each run on its own (or pass --one-run to judge them as one)`);
+    expect(gate.requirements[0].reason).toBe(`${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 (or, services interleaved, give each service's log alone) to read each run on its own (or pass --one-run to judge them as one)`);
     expect(r.stderr).toContain(`vllm-doctor: gate failed: one run in ${file}: ${file} holds 2 engine starts`);
     const one = runCli(["check", file, "--one-run", "--require", "kvCache.tokens>=50000", "--format", "json"]);
     expect([one.status, JSON.parse(one.stdout).gate.requirements.map((q: { name: string }) => q.name)]).toEqual([0, ["fail-on error", "kvCache.tokens>=50000"]]);
@@ -372,6 +372,6 @@ describe("one file that holds several runs", () => {
     writeFileSync(file, appended);
     const r = runCli(["diff", sockets, file]);
     expect([r.status, r.stdout]).toEqual([2, ""]);
-    expect(r.stderr).toBe(`vllm-doctor: ${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 to read each run on its own; compare one run at a time (--one-run reads it as one) (${file})\n`);
+    expect(r.stderr).toBe(`vllm-doctor: ${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 (or, services interleaved, give each service's log alone) to read each run on its own; compare one run at a time (--one-run reads it as one) (${file})\n`);
   });
 });

@@ -292,5 +292,5 @@ export function runsInOneInput(state: VllmState, inputs: readonly { path: string
 /** The notice (and the gate's reason) for one such input. */
 export function runsInOneInputText(r: { path: string; starts: { config: string; line: number }[] }): string {
   const list = r.starts.slice(0, 4).map((s) => `${s.config} at line ${s.line}`).join("; ");
-  return `${r.path} holds ${r.starts.length} engine starts of different configurations (${list}${r.starts.length > 4 ? "; …" : ""}): its facts mix these runs; split it at line ${r.starts[1].line} to read each run on its own`;
+  return `${r.path} holds ${r.starts.length} engine starts of different configurations (${list}${r.starts.length > 4 ? "; …" : ""}): its facts mix these runs; split it at line ${r.starts[1].line} (or, services interleaved, give each service's log alone) to read each run on its own`;
 }
