@@ -14,7 +14,7 @@ import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { verdictOf } from "./rules/verdict.js";
 import { groupRuns, type RunPart } from "./runs.js";
-import { runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
+import { MIXED_RUNS_LEAD, runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
 import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -330,7 +330,7 @@ function mixedRunsLead(state: FactState): string {
   const mixed = runsInOneInput(state.vllm, state.inputs);
   if (!mixed.length) return "";
   const each = mixed.map((r) => `${r.path} holds ${r.starts.length} runs (engine starts of different configurations at lines ${r.starts.map((x) => x.line).join(", ")})`);
-  return `Mixed runs: ${each.join("; ")}, so the facts below mix them; split the file to read each run. `;
+  return `${MIXED_RUNS_LEAD}${each.join("; ")}, so the facts below mix them; split the file to read each run. `;
 }
 
 /** A fact domain that stops collecting distinct values past a limit records it here: what -> limit and how many more it saw. */

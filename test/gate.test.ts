@@ -349,6 +349,9 @@ describe("one file that holds several runs", () => {
     // and first in the verdict, which a post-mortem reader sees before the facts it warns about
     expect(r.verdict).toMatch(/^Mixed runs: \S*server\.log holds 2 runs \(engine starts of different configurations at lines 1, 4\), so the facts below mix them; split the file to read each run\. Healthy: /);
     // a restart with the same configuration is the same run as far as the facts go: no notice
+    // the post-mortem page's banner is amber, not green, over facts that mix runs
+    const { renderHtml } = await import("../src/report/html.js");
+    expect(renderHtml(r)).toContain('id="verdict" data-tone="warning"><p class="headline">Mixed runs: ');
     const same = await analyzeText(sameTwice, "server.log");
     expect([same.notices ?? [], same.verdict?.startsWith("Healthy: ")]).toEqual([[], true]);
   });

@@ -289,6 +289,9 @@ export function runsInOneInput(state: VllmState, inputs: readonly { path: string
   return out;
 }
 
+/** How the verdict starts when an input holds several runs (src/analyze.ts); the HTML banner is then amber at best. */
+export const MIXED_RUNS_LEAD = "Mixed runs: ";
+
 /** The notice (and the gate's reason) for one such input. */
 export function runsInOneInputText(r: { path: string; starts: { config: string; line: number }[] }): string {
   const list = r.starts.slice(0, 4).map((s) => `${s.config} at line ${s.line}`).join("; ");
