@@ -14,6 +14,7 @@ import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { verdictOf } from "./rules/verdict.js";
 import { groupRuns, type RunPart } from "./runs.js";
+import { MIXED_RUNS_LEAD, runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
 import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -318,11 +319,19 @@ export function buildReport(state: FactState, rules?: RulesConfig): Report {
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
     inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices?.length ? { notices } : {}) })),
     facts,
-    verdict: verdictOf(facts, findings, state.inputs),
+    verdict: mixedRunsLead(state) + verdictOf(facts, findings, state.inputs),
     findings,
     summary,
     ...(notices.length ? { notices } : {}),
   };
+}
+
+/** The verdict's warning, first, when an input holds engine starts of different configurations: what follows mixes runs. */
+function mixedRunsLead(state: FactState): string {
+  const mixed = runsInOneInput(state.vllm, state.inputs);
+  if (!mixed.length) return "";
+  const each = mixed.map((r) => `${r.path} holds ${r.starts.length} runs (engine starts of different configurations at lines ${r.starts.map((x) => x.line).join(", ")})`);
+  return `${MIXED_RUNS_LEAD}${each.join("; ")}, so the facts below mix them; split the file to read each run. `;
 }
 
 /** A fact domain that stops collecting distinct values past a limit records it here: what -> limit and how many more it saw. */
@@ -342,6 +351,7 @@ export function noticesOf(state: FactState): string[] {
       out.push(`${inp.path}: ${n} line${n === 1 ? " was" : "s were"} not parsed (nested deeper than ${MAX_NESTING} brackets, or a reader failed; VLLM_DOCTOR_DEBUG=unparsed says which) and read as plain text`);
     }
   }
+  for (const r of runsInOneInput(state.vllm, state.inputs)) out.push(runsInOneInputText(r));
   // a reader that stops taking new values of a collection says `NCCL hosts capped at 8192`; when the fact domain
   // caps the same collection too, the two become one notice whose numbers agree (the domain's count of what it
   // dropped is then a lower bound: the reader no longer passed new values on)

@@ -42,6 +42,12 @@ describe("configuration", () => {
     expect(() => parseConfig({ rules: { "nccl/socket-fallback": "loud" } })).toThrow(/^invalid configuration: rules\.nccl\/socket-fallback: /);
     expect(() => parseConfig({ thresholds: { minConcurency: 1 } })).toThrow(/^invalid configuration: thresholds: /);
     expect(() => parseConfig({ userRules: [{ id: "team/x", title: "t", message: "m" }] })).toThrow("needs a pattern, a when condition, or both");
+    // a misspelt fact is never present: the rule never fired (and with `missing` always did), silently
+    const when = (fact: string, op = "<") => parseConfig({ userRules: [{ id: "team/kv", title: "t", message: "m", when: { fact, op, value: 500000 } }] }, "/etc/vd.json");
+    expect(() => when("kvCache.tokenz")).toThrow("invalid configuration: userRules 'team/kv': when.fact: kvCache.tokenz is not a fact of the report (did you mean kvCache.tokens?)");
+    expect(() => when("facts.kvCache.tokens", "missing")).toThrow(/^invalid configuration: userRules 'team\/kv': when\.fact: facts is not a fact of the report \(the facts are: vllm, config, /);
+    expect(when("kvCache.tokens").userRules?.[0].when).toEqual({ fact: "kvCache.tokens", op: "<", value: 500000 });
+    expect(when("bench.serve.p99_9TtftMs", ">").userRules?.[0].when?.fact).toBe("bench.serve.p99_9TtftMs");
   });
 
   it("refuses user regexes that can backtrack catastrophically, accepts ordinary ones", () => {

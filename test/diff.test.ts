@@ -34,6 +34,14 @@ describe("diff of two reports", () => {
     expect(JSON.parse(String(change.before))).toEqual([{ name: "vllm", label: "vLLM 0.7.3 (V0 engine)", evidence: "INFO x" }, { name: "ray", label: "Ray", evidence: "(raylet) y" }]);
   });
 
+  it("an empty list and no value are no change (it used to list `bench.serve.detailedArrays none → none`)", () => {
+    const a = sampleReport();
+    const b = sampleReport();
+    a.facts.bench.serve = { detailedArrays: [], p99TtftMs: 700 } as never;
+    b.facts.bench.serve = { detailedArrays: null, p99TtftMs: 900 } as never;
+    expect(diffReports(a, b).changes.map((c) => c.text)).toEqual(["bench.serve.p99TtftMs 700 → 900 (+29%)"]);
+  });
+
   it("states each changed fact with its unit and relative change", () => {
     const texts = d.changes.map((c) => c.text);
     expect(texts.slice(0, 5)).toEqual([

@@ -7,6 +7,8 @@ import { compare, parseRequirement } from "../src/gate/expr.js";
 import { evaluateGate, parseGateSpec, severityFails } from "../src/gate/check.js";
 import { judgeRegression, parseRegressionLimit } from "../src/gate/regression.js";
 import { readPath } from "../src/gate/path.js";
+import { unknownReportPath } from "../src/gate/known-path.js";
+import { analyzeText } from "./rules/analyze-text.js";
 import { runCli } from "./helpers/cli.js";
 import { sampleReport } from "./report-fixture.js";
 
@@ -69,19 +71,100 @@ describe("gate verdicts", () => {
   });
 
   it("--require passes, fails with the value, and fails on a null fact saying it is missing", () => {
-    const g = gateOf({ failOn: "none", require: ["kvCache.tokens>=500000", "kvCache.tokens>=2000000", "kvCache.gpuBlocks>100", "nccl.ibHcas!=null", "kvCache.bogus>1"] });
+    const g = gateOf({ failOn: "none", require: ["kvCache.tokens>=500000", "kvCache.tokens>=2000000", "kvCache.gpuBlocks>100", "nccl.ibHcas!=null", "bench.serve.p99TtftMs<=800", "bench.ncclTests.p90BusbwGBs>1", "runtime.preemptions==null"] });
     expect(g.requirements.slice(1)).toEqual([
       { kind: "require", name: "kvCache.tokens>=500000", passed: true, reason: "kvCache.tokens is 1,310,000" },
       { kind: "require", name: "kvCache.tokens>=2000000", passed: false, reason: "kvCache.tokens is 1,310,000, required >= 2,000,000" },
       { kind: "require", name: "kvCache.gpuBlocks>100", passed: false, reason: "kvCache.gpuBlocks is missing from the logs" },
       { kind: "require", name: "nccl.ibHcas!=null", passed: false, reason: "nccl.ibHcas is null, required != null" },
-      { kind: "require", name: "kvCache.bogus>1", passed: false, reason: "kvCache.bogus is not a fact of the report" },
+      // a section the logs do not show (no benchmark in them) reads as null: missing, with what would show it
+      { kind: "require", name: "bench.serve.p99TtftMs<=800", passed: false, reason: "bench.serve.p99TtftMs is missing from the logs (the inputs hold no `vllm bench serve` / benchmark_serving.py result block or --save-result JSON)" },
+      { kind: "require", name: "bench.ncclTests.p90BusbwGBs>1", passed: false, reason: "bench.ncclTests.p90BusbwGBs is missing from the logs (the inputs hold no nccl-tests output: no all_reduce_perf-style table)" },
+      { kind: "require", name: "runtime.preemptions==null", passed: true, reason: "runtime.preemptions is null" },
+    ]);
+    // a benchmark metric the output did not print (the sections take any name: their keys follow the tool's output)
+    const serve = sampleReport();
+    serve.facts.bench.serve = { p99TtftMs: 700 } as never;
+    expect(gateOf({ failOn: "none", require: ["bench.serve.p99_9TtftMs<=900", "bench.serve.p99TtftMs<=800"] }, serve).requirements.slice(1).map((q) => [q.passed, q.reason])).toEqual([
+      [false, "bench.serve.p99_9TtftMs is missing from the logs (bench.serve does not show it)"],
+      [true, "bench.serve.p99TtftMs is 700"],
     ]);
     // a missing fact quotes the report's own explanation when it has one
     const r = sampleReport();
     r.facts.nccl.ibHcas = null;
-    const g2 = gateOf({ failOn: "none", require: ["nccl.ibHcas==mlx5_0"] }, r);
-    expect(g2.requirements[1].reason).toBe("nccl.ibHcas is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
+    const g2 = gateOf({ failOn: "none", require: ["nccl.ibHcas.0==mlx5_0"] }, r);
+    expect(g2.requirements[1].reason).toBe("nccl.ibHcas.0 is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
+  });
+
+  it("a benchmark requirement holds only when it holds for every run of that benchmark in the inputs", () => {
+    // a sweep in one file: facts.bench.ncclTests is the first run's, and a slow second run used to pass unseen
+    const r = sampleReport();
+    const run = (line: number, busbw: number, extra: Record<string, unknown> = {}) => ({ kind: "ncclTests", file: "sweep.txt", line, values: { largeSizeBusbwGBs: busbw, wrongTotal: 0, ...extra } });
+    r.facts.bench.ncclTests = { ...run(1, 349.48).values } as never;
+    r.facts.bench.runs = [run(1, 349.48), run(75, 11.4), { kind: "serve", file: "s.txt", line: 3, values: { p99TtftMs: 700 } }];
+    const g = gateOf({ failOn: "none", require: ["bench.ncclTests.largeSizeBusbwGBs>=300", "bench.ncclTests.wrongTotal==0", "bench.serve.p99TtftMs<=800"] }, r);
+    expect(g.requirements.slice(1)).toEqual([
+      { kind: "require", name: "bench.ncclTests.largeSizeBusbwGBs>=300", passed: false, reason: "run 2 of 2 (sweep.txt:75): bench.ncclTests.largeSizeBusbwGBs is 11.4, required >= 300" },
+      { kind: "require", name: "bench.ncclTests.wrongTotal==0", passed: true, reason: "in each of the 2 ncclTests runs: run 1 of 2 (sweep.txt:1): bench.ncclTests.wrongTotal is 0; run 2 of 2 (sweep.txt:75): bench.ncclTests.wrongTotal is 0" },
+      // one run of its kind: judged as any fact (here facts.bench.serve is null in the fixture: missing)
+      { kind: "require", name: "bench.serve.p99TtftMs<=800", passed: false, reason: "bench.serve.p99TtftMs is missing from the logs (the inputs hold no `vllm bench serve` / benchmark_serving.py result block or --save-result JSON)" },
+    ]);
+    // a serve block's tail pasted from an earlier run is not a run of its own
+    r.facts.bench.runs = [run(1, 349.48), run(75, 11.4, { tailOnly: true })];
+    expect(gateOf({ failOn: "none", require: ["bench.ncclTests.largeSizeBusbwGBs>=300"] }, r).requirements[1]).toMatchObject({ passed: true, reason: "bench.ncclTests.largeSizeBusbwGBs is 349.48" });
+  });
+
+  it("a name the report cannot hold is a usage error before any log is read, with the nearest name", () => {
+    const err = (o: Parameters<typeof parseGateSpec>[0]) => {
+      try {
+        parseGateSpec(o);
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    // it used to be judged against the log: "kvCache.tokenz is not a fact of the report", exit 1 like a real failure
+    expect(err({ require: ["kvCache.tokenz>=500000"] })).toBe("UsageError: --require 'kvCache.tokenz>=500000': kvCache.tokenz is not a fact of the report (did you mean kvCache.tokens?)");
+    expect(err({ require: ["KVCache.tokens>=1"] })).toBe("UsageError: --require 'KVCache.tokens>=1': KVCache is not a fact of the report (did you mean kvCache?)");
+    expect(err({ require: ["summary.error==0"] })).toBe("UsageError: --require 'summary.error==0': summary.error is not a fact of the report (did you mean summary.errors?)");
+    expect(err({ require: ["kvCache.tokens.max>1"] })).toBe("UsageError: --require 'kvCache.tokens.max>1': kvCache.tokens is a single value: it has no max");
+    expect(err({ require: ["nccl.hosts.first==a"] })).toBe("UsageError: --require 'nccl.hosts.first==a': nccl.hosts is a list: name an item by its number (nccl.hosts.0)");
+    expect(err({ require: ["nccl.gdrdma==true"] })).toMatch(/^UsageError: --require 'nccl.gdrdma==true': nccl.gdrdma is not a fact of the report \(nccl has: version, net, ibHcas, gdr, ranks, /);
+    expect(err({ maxRegression: ["bench.srve.outputThroughput=5%"] })).toBe("UsageError: --max-regression 'bench.srve.outputThroughput=5%': bench.srve is not a fact of the report (did you mean bench.serve?)");
+    // a value the fact's type can never compare with (it was judged on the log: "cannot be compared", exit 1)
+    expect(err({ require: ["kvCache.tokens>=500k"] })).toBe("UsageError: --require 'kvCache.tokens>=500k': kvCache.tokens is a number, and '500k' is not one (write 500000 or 500_000, with no unit)");
+    expect(err({ require: ["kvCache.tokens>=1e400"] })).toBe("UsageError: --require 'kvCache.tokens>=1e400': the value is too large to be a number");
+    expect(err({ require: ["nccl.gdr==yes"] })).toBe("UsageError: --require 'nccl.gdr==yes': nccl.gdr is true or false, not 'yes'");
+    expect(err({ require: ["nccl.gdr>=true"] })).toBe("UsageError: --require 'nccl.gdr>=true': nccl.gdr is true or false: compare it with == or !=");
+    expect(err({ require: ["kvCache>=1"] })).toBe("UsageError: --require 'kvCache>=1': kvCache is not a single value; name one of its fields");
+    expect(err({ maxRegression: ["nccl.version=1%"] })).toBe("UsageError: --max-regression 'nccl.version=1%': nccl.version is not a number (it is string): only a number can regress");
+    for (const ok of ["nccl.gdr==true", "nccl.gdr!=null", "nccl.version>=2.21", "nccl.net==IB", "kvCache.tokens==null", "config.enforceEager==false", "vllm.engine==v1"]) expect(err({ require: [ok] }), ok).toBe("no error");
+    for (const ok of ["bench.serve.p99TtftMs=50", "summary.warnings=0", "nccl.transports.NET/IB/GDRDMA=10%"]) expect(err({ maxRegression: [ok] }), ok).toBe("no error");
+    // open parts take any name: records (transport kinds, env), benchmark metrics, list items, report keys
+    for (const ok of ["nccl.transports.NET/IB/GDRDMA>0", "nccl.interNode.NET/Socket==0", "env.NCCL_IB_DISABLE==1", "bench.serve.p99_9TtftMs<1", "bench.ncclTests.largeSizeBusbwGBs>1", "nccl.rankMap.0.host==a", "runtime.gpuKvUsagePct.p95<=90", "facts.kvCache.tokens>1", "inputs.0.lines>0", "nccl.gdr==true"])
+      expect(err({ require: [ok] }), ok).toBe("no error");
+  });
+
+  it("every path of real reports is a name the gate accepts (the schema walk knows the whole report)", async () => {
+    const names = ["ray-tp8-pp2-two-nodes.log", "cuda-oom.log", "v0.5-gpu-blocks.log", "bench-serve-today.txt", "bench-serve-yesterday.json", "bench-nccl-socket.txt", "server-kv-pressure.log"];
+    const refused: string[] = [];
+    let paths = 0;
+    for (const name of names) {
+      const r = await analyzeText(readFileSync(join("samples", name), "utf8"), name);
+      const walk = (v: unknown, p: string) => {
+        if (p) {
+          paths++;
+          const why = unknownReportPath(p);
+          if (why) refused.push(`${name}: ${p}: ${why}`);
+        }
+        if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, p ? `${p}.${k}` : k);
+      };
+      // (facts.sources is keyed by dotted fact paths, which no dotted path can name)
+      const { sources: _s, ...facts } = r.facts;
+      walk({ facts, summary: r.summary, inputs: r.inputs, findings: r.findings }, "");
+    }
+    expect(refused).toEqual([]);
+    expect(paths).toBeGreaterThan(3000);
   });
 
   it("--require-transport / --forbid-transport judge only inter-node connections", () => {
@@ -187,6 +270,12 @@ describe("check: exit codes (README table)", () => {
     // a kind no connection has: --forbid-transport Socket always passed, --require-transport IB always failed
     expect(runCli(["check", quiet, "--forbid-transport", "Socket"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: --forbid-transport 'Socket' is not a transport kind: NCCL's kinds are P2P\/IPC, .*NET\/Socket/) });
     expect(runCli(["check", quiet, "--forbid-transport", "net/socket", "--require", "nccl.version==null"]).status).toBe(0);
+    // a misspelt fact name used to fail the gate (exit 1) as if the log lacked the fact; no report is written
+    expect(runCli(["check", quiet, "--require", "kvCache.tokens>=1", "--require", "kvCache.tokenz>=1", "--format", "junit"])).toMatchObject({
+      status: 2,
+      stdout: "",
+      stderr: "vllm-doctor: --require 'kvCache.tokenz>=1': kvCache.tokenz is not a fact of the report (did you mean kvCache.tokens?)\n",
+    });
     // asked for and then dropped without a word, they used to exit 0
     expect(runCli(["check", quiet, "--baseline", quiet])).toMatchObject({ status: 2, stderr: "vllm-doctor: --baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)\n" });
     expect(runCli(["check", quiet, "--events", "--format", "json"])).toMatchObject({ status: 2, stderr: "vllm-doctor: --events goes with --format ndjson (the json report carries no events)\n" });
@@ -215,6 +304,13 @@ describe("check: exit codes (README table)", () => {
     expect(r.stderr).toBe("vllm-doctor: gate failed: inputs hold lines: every input is empty: there is nothing to judge\nvllm-doctor: gate failed\n");
   });
 
+  it("-o /dev/stdout is stdout, a pipe here as in CI (it was refused: 'a symbolic link to a file that does not exist', exit 2)", () => {
+    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=500000", "-o", "/dev/stdout", "--format", "junit"]);
+    expect([r.status, r.stderr]).toEqual([0, "vllm-doctor: gate passed\n"]);
+    expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="vllm-doctor" tests="\d+" failures="0" errors="0">/);
+    expect(r.stdout).toContain('<testcase classname="vllm-doctor.gate" name="kvCache.tokens&gt;=500000" time="0">');
+  });
+
   it("2: unreadable baseline, unknown format, no input", () => {
     expect(runCli(["check", quiet, "--baseline", join(tmp, "nope.json"), "--max-regression", "kvCache.tokens=10%"]).status).toBe(2);
     expect(runCli(["check", quiet, "--format", "yaml"]).status).toBe(2);
@@ -233,5 +329,52 @@ describe("check: exit codes (README table)", () => {
     expect(r.stdout).toContain("kvCache.tokens 2,040,000 → 1,310,000 (−35.8%): regressed by more than the allowed 10%");
     expect(runCli(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=40%"]).status).toBe(0);
     expect(JSON.parse(readFileSync(baseline, "utf8")).facts.kvCache.tokens).toBe(2040000);
+  });
+});
+
+describe("one file that holds several runs", () => {
+  const start = (pid: number, tp: number, tokens: string) => [
+    `(EngineCore_DP0 pid=${pid}) INFO 11-04 09:0${tp}:15 [core.py:77] Initializing a V1 LLM engine (v0.11.2) with config: model='Qwen/Qwen3-32B', speculative_config=None, tokenizer='Qwen/Qwen3-32B', dtype=torch.bfloat16, max_seq_len=32768, tensor_parallel_size=${tp}, pipeline_parallel_size=1, data_parallel_size=1, enforce_eager=False`,
+    `(EngineCore_DP0 pid=${pid}) INFO 11-04 09:0${tp}:50 [kv_cache_utils.py:1087] GPU KV cache size: ${tokens} tokens`,
+  ];
+  // a log appended to across a restart with another layout: the first run's KV cache used to pass the gate alone
+  const appended = [...start(100, 1, "61,440"), "INFO 11-04 09:01:59 [launcher.py:44] Shutting down", ...start(200, 2, "210,000"), ""].join("\n");
+  const sameTwice = [...start(100, 2, "210,000"), ...start(200, 2, "210,000"), ""].join("\n");
+
+  it("is said in a notice, with each start's configuration and line", async () => {
+    const r = await analyzeText(appended, "server.log");
+    expect(r.notices?.filter((n) => n.includes("engine starts"))).toEqual([
+      expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 \(or, services interleaved, give each service's log alone\) to read each run on its own$/),
+    ]);
+    // and first in the verdict, which a post-mortem reader sees before the facts it warns about
+    expect(r.verdict).toMatch(/^Mixed runs: \S*server\.log holds 2 runs \(engine starts of different configurations at lines 1, 4\), so the facts below mix them; split the file to read each run\. Healthy: /);
+    // a restart with the same configuration is the same run as far as the facts go: no notice
+    // the post-mortem page's banner is amber, not green, over facts that mix runs
+    const { renderHtml } = await import("../src/report/html.js");
+    expect(renderHtml(r)).toContain('id="verdict" data-tone="warning"><p class="headline">Mixed runs: ');
+    const same = await analyzeText(sameTwice, "server.log");
+    expect([same.notices ?? [], same.verdict?.startsWith("Healthy: ")]).toEqual([[], true]);
+  });
+
+  it("check fails the gate on it (exit 1) unless --one-run says to judge the file as one run", () => {
+    const file = join(tmp, "appended.log");
+    writeFileSync(file, appended);
+    const r = runCli(["check", file, "--require", "kvCache.tokens>=50000", "--format", "json"]);
+    expect(r.status).toBe(1);
+    const gate = JSON.parse(r.stdout).gate;
+    expect(gate.passed).toBe(false);
+    expect(gate.requirements.map((q: { name: string; passed: boolean }) => [q.name, q.passed])).toEqual([[`one run in ${file}`, false], ["fail-on error", true], ["kvCache.tokens>=50000", true]]);
+    expect(gate.requirements[0].reason).toBe(`${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 (or, services interleaved, give each service's log alone) to read each run on its own (or pass --one-run to judge them as one)`);
+    expect(r.stderr).toContain(`vllm-doctor: gate failed: one run in ${file}: ${file} holds 2 engine starts`);
+    const one = runCli(["check", file, "--one-run", "--require", "kvCache.tokens>=50000", "--format", "json"]);
+    expect([one.status, JSON.parse(one.stdout).gate.requirements.map((q: { name: string }) => q.name)]).toEqual([0, ["fail-on error", "kvCache.tokens>=50000"]]);
+  });
+
+  it("as a side of diff or a --baseline log it is refused (exit 2), as a folder of several runs is", () => {
+    const file = join(tmp, "appended-side.log");
+    writeFileSync(file, appended);
+    const r = runCli(["diff", sockets, file]);
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`vllm-doctor: ${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 (or, services interleaved, give each service's log alone) to read each run on its own; compare one run at a time (--one-run reads it as one) (${file})\n`);
   });
 });

@@ -146,7 +146,11 @@ describe("merge", () => {
     expect(merged.stderr).toBe("");
     expect(merged.status).toBe(whole.status);
     expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
-    expect(runCli(["merge", reports[0], logs[0]])).toMatchObject({ status: 2, stderr: expect.stringContaining("not a JSON report") });
+    // a log given to merge says what to do with it
+    const withLog = runCli(["merge", reports[0], logs[0]]);
+    expect([withLog.status, withLog.stdout]).toEqual([2, ""]);
+    expect(withLog.stderr).toMatch(/^vllm-doctor: not a JSON report \([^\n]*\): a log, not a report; analyze it \(`vllm-doctor analyze LOG --format json -o report\.json`\) or give the logs to analyze together \(([^\n]+)\)\n$/);
+    expect(withLog.stderr.endsWith(`(${logs[0]})\n`)).toBe(true);
     const noState = join(tmp, "nostate.json");
     const r = JSON.parse(readFileSync(reports[0], "utf8"));
     delete r.state;

@@ -90,6 +90,14 @@ describe("nccl facts", () => {
     expect((await factsOf("h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/IBext_v8/0")).facts.nccl.gdr).toBe(false);
     expect((await factsOf("h:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'")).facts.nccl.gdr).toBe(false);
     expect((await factsOf("h:1:2 [0] NCCL INFO Channel 00 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0")).facts.nccl.gdr).toBeNull();
+     // a connection line with no host prefix (the fuzz found it): the network is known, its source is absent, never null
+    const bare = (await factsOf("NCCL INFO NCCL_IB_HCA set by environment to mlx5_0\n(Channel 02/1 : 3[3] -> 11[3] [send] via NET/IB/1/GDRDMA")).facts;
+    expect([bare.nccl.net, "nccl.net" in bare.sources, Object.values(bare.sources).includes(null as never)]).toEqual(["IB", false, false]);
+     // gdr null is explained (what a failed `--require nccl.gdr==true` quotes): over sockets it cannot be true
+    const gdrWhy = async (text: string) => (await factsOf(text)).facts.missing.find((m) => m.fact === "nccl.gdr")?.why;
+    expect(await gdrWhy("h:1:2 [0] NCCL INFO Using network Socket\nh:1:2 [0] NCCL INFO Channel 00 : 1[1e0] -> 0[1e0] [receive] via NET/Socket/0")).toBe("the run's network is TCP sockets (NET/Socket): GPU Direct RDMA is a property of InfiniBand/RoCE connections");
+    expect(await gdrWhy("h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC")).toBe("no NET/IB connection line (`via NET/IB/N/GDRDMA`, or without `/GDRDMA`) and no `GPU Direct RDMA Disabled` line");
+    expect(await gdrWhy("h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/IB/0/GDRDMA")).toBeUndefined();
   });
 
   it("first WARN and first error: benign WARNs are WARNs but not errors; error returns with N != 0 are errors", async () => {

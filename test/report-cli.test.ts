@@ -63,7 +63,7 @@ describe("every format from the command line", () => {
     writeFileSync(summary, "");
     const gh = runCli(["check", log, "--format", "github", "--require", "kvCache.tokens>=2000000"], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(gh.status).toBe(1);
-    expect(gh.stdout).toContain("::error title=vllm-doctor gate%3A kvCache.tokens>=2000000::kvCache.tokens is 1,310,000, required >= 2,000,000\n");
+    expect(gh.stdout).toMatch(/^::error file=[^,]+two-host\.log,line=\d+,title=vllm-doctor gate%3A kvCache.tokens>=2000000::kvCache.tokens is 1,310,000, required >= 2,000,000$/m);
     expect(gh.stdout).toMatch(/^::(error|warning|notice) file=[^,]+two-host\.log,line=\d+,title=nccl\/socket-fallback%3A /m);
     const md = readFileSync(summary, "utf8");
     expect(md).toContain("## Gate: FAILED");

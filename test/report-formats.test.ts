@@ -250,6 +250,21 @@ describe("sarif", () => {
     expect(run.results[4].message.text).toBe("forbid-transport NET/Socket: inter-node connections use NET/Socket ×8 <&>");
     expect(run.properties.gate.passed).toBe(false);
     expect(artifactUri("logs/run #1.log")).toBe("logs/run%20%231.log");
+    // an input requirement points at its file (a file that holds several runs: at the second start), and one that
+    // names no file at the first input; `inputs hold lines` used to become a file of that name
+    const inputs: Gate = {
+      passed: false,
+      failOn: "error",
+      requirements: [
+        { kind: "inputs", name: "read logs/b.log.gz", passed: false, reason: "corrupt or truncated gzip data: the gate cannot judge what the tool could not read" },
+        { kind: "inputs", name: "one run in logs/c.log", passed: false, reason: "logs/c.log holds 2 engine starts of different configurations (m on TP 1 × PP 1 at line 3; m on TP 2 × PP 1 at line 90): its facts mix these runs; split it at line 90 to read each run on its own" },
+        { kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" },
+        { kind: "require", name: "bench.ncclTests.largeSizeBusbwGBs>=300", passed: false, reason: "run 2 of 2 (logs/sweep.txt:75): bench.ncclTests.largeSizeBusbwGBs is 11.4, required >= 300" },
+      ],
+    };
+    const at = (JSON.parse(renderSarif(sampleReport({ gate: inputs }))).runs[0].results as any[]).filter((r) => r.ruleId.startsWith("gate/")).map((r) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine]);
+    // (a benchmark requirement that failed on a later run: at that run)
+    expect(at).toEqual([["gate/inputs", "logs/b.log.gz", 1], ["gate/inputs", "logs/c.log", 90], ["gate/inputs", "file:///home/jdoe/runs/gpu-node-alpha.log", 1], ["gate/require", "logs/sweep.txt", 75]]);
   });
 });
 
@@ -293,8 +308,10 @@ describe("github", () => {
     );
     expect(out[1]).toMatch(/^::warning file=\/Users\/jdoe\/logs\/gpu-node-bravo\.log,line=3,title=vllm\/low-concurrency%3A Low maximum concurrency::/);
     expect(out[2]).toMatch(/^::notice title=vllm\/custom-allreduce-disabled%3A Custom all-reduce disabled::Custom allreduce/);
-    expect(out[3]).toBe("::error title=vllm-doctor gate%3A fail-on warning::2 findings at or above warning: nccl/socket-fallback (error), vllm/low-concurrency (warning)");
-    expect(out[4]).toBe("::error title=vllm-doctor gate%3A forbid-transport NET/Socket::inter-node connections use NET/Socket ×8 <&>");
+    // a failed requirement is annotated where SARIF puts it: the first failing finding; the NCCL network line, else
+    // (this fixture has no source for it) line 1 of the first input
+    expect(out[3]).toBe("::error file=/home/jdoe/runs/gpu-node-alpha.log,line=812,title=vllm-doctor gate%3A fail-on warning::2 findings at or above warning: nccl/socket-fallback (error), vllm/low-concurrency (warning)");
+    expect(out[4]).toBe("::error file=/home/jdoe/runs/gpu-node-alpha.log,line=1,title=vllm-doctor gate%3A forbid-transport NET/Socket::inter-node connections use NET/Socket ×8 <&>");
     expect(out[5]).toBe("vllm-doctor: 1 error(s), 1 warning(s), 1 info; gate failed");
     expect(escapeProperty("a,b:c%\r\n")).toBe("a%2Cb%3Ac%25%0D%0A");
     expect(escapeData("a,b:c%\r\n")).toBe("a,b:c%25%0D%0A");

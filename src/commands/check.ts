@@ -10,6 +10,7 @@ import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/outpu
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
+import { runsInOneInput, runsInOneInputText } from "../facts/vllm.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -101,6 +102,9 @@ export function registerCheck(program: Command): void {
       const inputFailures = result.failures.map((f) => ({ kind: "inputs", name: `read ${f.path}`, passed: false, reason: `${f.message}: the gate cannot judge what the tool could not read` }));
       // an empty log (a job that crashed before it wrote, a collector that caught nothing) is no evidence of a good run
       if (!inputFailures.length && result.report.inputs.every((i) => i.lines === 0)) inputFailures.push({ kind: "inputs", name: "inputs hold lines", passed: false, reason: "every input is empty: there is nothing to judge" });
+      // a file that holds several runs (a log appended to across restarts) gives facts of none of them: a requirement
+      // would be judged on the first run's values and the others' mixed in (unless --one-run says to read it so)
+      if (!opts.oneRun) for (const r of runsInOneInput(result.state.vllm, result.state.inputs)) inputFailures.push({ kind: "inputs", name: `one run in ${r.path}`, passed: false, reason: `${runsInOneInputText(r)} (or pass --one-run to judge them as one)` });
       const gate: Gate = inputFailures.length ? { ...judged, passed: false, requirements: [...inputFailures, ...judged.requirements] } : judged;
       // (a failed fail-on repeats the findings the verdict already leads with)
       const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");

@@ -9,6 +9,7 @@ import type { UserRule } from "../rules/user.js";
 import { ConfigSchema, type ConfigFile } from "./schema.js";
 import { CONFIG_NAME, findConfig } from "./find.js";
 import { parseJsonFile } from "../util/json.js";
+import { unknownFactsPath } from "../gate/known-path.js";
 
 export { CONFIG_NAME, findConfig };
 
@@ -44,6 +45,9 @@ export function parseConfig(json: unknown, path?: string): RulesConfig {
     if (known.has(u.id)) throw new UsageError(`invalid configuration: userRules id '${u.id}' is a built-in rule id`, path);
     if (userIds.has(u.id)) throw new UsageError(`invalid configuration: userRules id '${u.id}' is used twice`, path);
     userIds.add(u.id);
+    // a misspelt fact is never present: the rule would never fire (or, with `missing`, always)
+    const why = u.when ? unknownFactsPath(u.when.fact) : null;
+    if (why) throw new UsageError(`invalid configuration: userRules '${u.id}': when.fact: ${why}`, path);
   }
   for (const id of Object.keys(cfg.rules)) {
     if (!known.has(id) && !userIds.has(id)) throw new UsageError(`invalid configuration: rules: unknown rule id '${id}' (see \`vllm-doctor rules\`)`, path);

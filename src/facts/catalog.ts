@@ -82,6 +82,12 @@ export const FACT_CATALOG: readonly FactInfo[] = [
   },
   { path: "nccl.version", headline: true, why: "NCCL prints its version banner only on rank 0 (and as INFO from 2.22)", howToGet: "include rank 0's output, or set NCCL_DEBUG=INFO on NCCL 2.22+" },
   { path: "nccl.net", headline: true, why: "no `Using network` or NET/ lines", howToGet: "set NCCL_DEBUG_SUBSYS=INIT,NET" },
+  {
+    path: "nccl.gdr",
+    why: "no NET/IB connection line (`via NET/IB/N/GDRDMA`, or without `/GDRDMA`) and no `GPU Direct RDMA Disabled` line",
+    howToGet: "set NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET on a run across nodes (connections inside a node use P2P or SHM, not the network)",
+    cases: { socket: { why: "the run's network is TCP sockets (NET/Socket): GPU Direct RDMA is a property of InfiniBand/RoCE connections", howToGet: "give NCCL InfiniBand/RoCE (see nccl/socket-fallback); over sockets a requirement on nccl.gdr cannot hold" } },
+  },
   // a running server (src/facts/runtime.ts)
   {
     path: "runtime",

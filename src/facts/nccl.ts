@@ -538,7 +538,9 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     const version = pickVersion(s);
     if (version) sources["nccl.version"] = plain(version.at)!;
     const net = pickNet(s, version?.version ?? null);
-    if (net) sources["nccl.net"] = plain(net.at)!;
+    // (a network told only by connection lines with no host prefix has no line to point at: no source, never null)
+    const netAt = plain(net?.at);
+    if (netAt) sources["nccl.net"] = netAt;
     // GDR is about network connections: `/GDRDMA` on them, or NCCL saying it enabled GDR (DMA-BUF or peermem)
     // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false. An `Enabled`/`(DMABUF) enabled`
     // line only says the NIC could do it, not that network connections use it
@@ -585,6 +587,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       if (!version) missing.push(missingFact("nccl.version"));
       if (!Object.keys(s.transports).length) missing.push(missingFact("nccl.transports"));
       if (!net) missing.push(missingFact("nccl.net"));
+      // (what a gate on `nccl.gdr==true` reads when it fails)
+      if (gdr === null) missing.push(missingFact("nccl.gdr", net?.net === "Socket" ? { case: "socket" } : {}));
     }
     const versions = [...new Set(s.versions.map((v) => v.version.replace(/\+cuda[\d.]*$/, "")))];
     return {

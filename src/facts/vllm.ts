@@ -27,7 +27,11 @@ export interface VllmState {
   ranks?: Record<string, [number, number, number, number, Located]>;
   /** the first CUDA out-of-memory error whose message has PyTorch's numbers */
   oom?: { value: TorchOom; at: Located };
+  /** `input:model on TP t × PP p` -> where the first engine banner of that configuration stands in that input (bounded) */
+  starts?: Record<string, Located>;
 }
+
+const MAX_STARTS = 32;
 
 const MAX_RANKS = 4096;
 
@@ -56,6 +60,12 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         const at = located(e);
         const prio = CONFIG_PRIORITY[e.source] ?? 5;
         for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source);
+        // each engine start prints its banner: two configurations in one input are two runs in one file
+        if (e.source === "banner" && typeof e.values.model === "string" && e.values.model) {
+          const key = `${e.input}:${e.values.model} on TP ${e.values.tensorParallelSize ?? 1} × PP ${e.values.pipelineParallelSize ?? 1}`;
+          const starts = (state.starts ??= {});
+          if (key in starts ? earlier(starts[key], at) === at : Object.keys(starts).length < MAX_STARTS) starts[key] = at;
+        }
         break;
       }
       case "vllm.message": {
@@ -104,6 +114,11 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     out.metrics.last = !la ? lb : !lb ? la : earlier(la, lb) === la ? lb : la;
     const oom = !a.oom ? b.oom : !b.oom ? a.oom : earlier(a.oom.at, b.oom.at) === a.oom.at ? a.oom : b.oom;
     if (oom) out.oom = oom;
+    if (a.starts || b.starts) {
+      const starts: Record<string, Located> = { ...(a.starts ?? {}) };
+      for (const [k, v] of Object.entries(b.starts ?? {})) if (k in starts ? earlier(starts[k], v) === v : Object.keys(starts).length < MAX_STARTS) starts[k] = v;
+      out.starts = starts;
+    }
     if (a.ranks || b.ranks) {
       out.ranks = { ...(a.ranks ?? {}) };
       for (const [k, v] of Object.entries(b.ranks ?? {})) if (!(k in out.ranks) && Object.keys(out.ranks).length < MAX_RANKS) out.ranks[k] = v;
@@ -254,4 +269,31 @@ function missingOf(facts: Section): Missing[] {
     if (value === null || value === undefined) out.push(missingFact(f.path));
   }
   return out;
+}
+
+/**
+ * Inputs that hold engine starts of different configurations (another model or parallel layout): a log appended to
+ * across restarts, or several runs pasted into one file. Their facts mix the runs (the first statement of each
+ * fact wins), so a gate on them judges no run; each with its starts in line order.
+ */
+export function runsInOneInput(state: VllmState, inputs: readonly { path: string }[]): { path: string; starts: { config: string; line: number }[] }[] {
+  const byInput = new Map<number, { config: string; line: number }[]>();
+  for (const [key, at] of Object.entries(state.starts ?? {})) {
+    const list = byInput.get(at.input) ?? [];
+    list.push({ config: key.slice(key.indexOf(":") + 1), line: at.line });
+    byInput.set(at.input, list);
+  }
+  const out: { path: string; starts: { config: string; line: number }[] }[] = [];
+  for (const [input, starts] of [...byInput].sort((x, y) => x[0] - y[0]))
+    if (starts.length > 1) out.push({ path: inputs[input]?.path ?? "?", starts: starts.sort((x, y) => x.line - y.line) });
+  return out;
+}
+
+/** How the verdict starts when an input holds several runs (src/analyze.ts); the HTML banner is then amber at best. */
+export const MIXED_RUNS_LEAD = "Mixed runs: ";
+
+/** The notice (and the gate's reason) for one such input. */
+export function runsInOneInputText(r: { path: string; starts: { config: string; line: number }[] }): string {
+  const list = r.starts.slice(0, 4).map((s) => `${s.config} at line ${s.line}`).join("; ");
+  return `${r.path} holds ${r.starts.length} engine starts of different configurations (${list}${r.starts.length > 4 ? "; …" : ""}): its facts mix these runs; split it at line ${r.starts[1].line} (or, services interleaved, give each service's log alone) to read each run on its own`;
 }

@@ -4,6 +4,7 @@ import { compare, formatValue, parseRequirement, type Requirement } from "./expr
 import { readPath } from "./path.js";
 import { judgeRegression, parseRegressionLimit, type RegressionLimit } from "./regression.js";
 import { interNodeKinds, kindMatches } from "./transport.js";
+import { reportPathType, unknownReportPath } from "./known-path.js";
 
 export type FailOn = "error" | "warning" | "info" | "none";
 export const FAIL_ON_LEVELS: FailOn[] = ["error", "warning", "info", "none"];
@@ -45,14 +46,37 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
         throw new UsageError(`${flag} '${t}' is not a transport kind: NCCL's kinds are P2P/IPC, P2P/CUMEM, P2P/direct, SHM, NET/IB, NET/IB/GDRDMA, NET/Socket, NET/OFI, NET/<plugin>, NVLS and CollNet`);
       return t;
     });
+  const require = (input.require ?? []).map(parseRequirement);
+  const maxRegression = (input.maxRegression ?? []).map(parseRegressionLimit);
+  // a name the report cannot hold is a mistake in the command, not a fact the log lacks: it could never pass
+  for (const [flag, r] of [...require.map((x) => ["--require", x] as const), ...maxRegression.map((x) => ["--max-regression", x] as const)]) {
+    const why = unknownReportPath(r.path) ?? typeProblem(r, reportPathType(r.path));
+    if (why) throw new UsageError(`${flag} '${r.text}': ${why}`);
+  }
   return {
     failOn,
     maxWarnings,
-    require: (input.require ?? []).map(parseRequirement),
+    require,
     requireTransport: kinds(input.requireTransport, "--require-transport"),
     forbidTransport: kinds(input.forbidTransport, "--forbid-transport"),
-    maxRegression: (input.maxRegression ?? []).map(parseRegressionLimit),
+    maxRegression,
   };
+}
+
+/**
+ * Why a requirement could never hold for the type the report gives its fact (null when it can): a number against
+ * text (`kvCache.tokens>=500k`), a number that is no number (`1e400`), an order on true/false, a regression of
+ * something that is not a number. It used to be judged on the log: "cannot be compared", exit 1.
+ */
+function typeProblem(r: Requirement | RegressionLimit, type: string | null): string | null {
+  if (!("op" in r)) return type === null || type === "number" || type === "unknown" ? null : `${r.path} is not a number (it is ${type === "enum" ? "text" : type}): only a number can regress`;
+  const v = r.value;
+  if (typeof v === "number" && !Number.isFinite(v)) return "the value is too large to be a number";
+  if (type === "number" && typeof v === "string") return `${r.path} is a number, and '${v}' is not one (write 500000 or 500_000, with no unit)`;
+  if (type === "boolean" && typeof v !== "boolean" && v !== null) return `${r.path} is true or false, not '${v}'`;
+  if (type === "boolean" && r.op !== "==" && r.op !== "!=") return `${r.path} is true or false: compare it with == or !=`;
+  if ((type === "object" || type === "record" || type === "array") && v !== null) return `${r.path} is not a single value; name one of its fields`;
+  return null;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -75,7 +99,7 @@ export function evaluateGate(report: Report, spec: GateSpec, baseline?: Report):
       reason: `${w} warning${w === 1 ? "" : "s"}, at most ${spec.maxWarnings} allowed`,
     });
   }
-  for (const r of spec.require) reqs.push(judgeRequirement(report, r));
+  for (const r of spec.require) reqs.push(judgeBenchRuns(report, r) ?? judgeRequirement(report, r));
   for (const k of spec.requireTransport) reqs.push(judgeRequiredTransport(report.facts, k));
   for (const k of spec.forbidTransport) reqs.push(judgeForbiddenTransport(report.facts, k));
   for (const l of spec.maxRegression) {
@@ -103,31 +127,72 @@ function judgeFailOn(report: Report, failOn: FailOn): GateRequirement {
   return { kind: "fail-on", name, passed: false, reason: `${failing.length} finding${failing.length === 1 ? "" : "s"} at or above ${failOn}: ${list}${more}` };
 }
 
-/** Whether a prefix of `path` is a null fact that facts.missing explains (e.g. `runtime` for `runtime.preemptions`). */
-function missingSection(report: Report, path: string): boolean {
+/** Why a benchmark section is null: the inputs hold no result of that kind. */
+const NO_BENCH: Record<string, string> = {
+  "bench.serve": "the inputs hold no `vllm bench serve` / benchmark_serving.py result block or --save-result JSON",
+  "bench.throughput": "the inputs hold no `vllm bench throughput` result",
+  "bench.latency": "the inputs hold no `vllm bench latency` result",
+  "bench.ncclTests": "the inputs hold no nccl-tests output: no all_reduce_perf-style table",
+};
+
+/** The deepest prefix of `path` that the report holds, and its value (`runtime` null for `runtime.preemptions`). */
+function deepestPrefix(report: Report, path: string): { prefix: string; value: unknown } | null {
   const parts = path.split(".");
   for (let i = parts.length - 1; i > 0; i--) {
     const prefix = parts.slice(0, i).join(".");
     const { found, value } = readPath(report, prefix);
-    if (found) return value === null && report.facts.missing.some((m) => m.fact === prefix || prefix === m.fact);
+    if (found) return { prefix, value };
   }
-  return false;
+  return null;
 }
 
 function judgeRequirement(report: Report, r: Requirement): GateRequirement {
   const base = { kind: "require", name: r.text };
-  const { found, value } = readPath(report, r.path);
-  // a whole section the log does not show is null (facts.runtime without stats lines): its fields are missing, not unknown
-  const nullSection = !found && missingSection(report, r.path);
-  if (!found && !nullSection) return { ...base, passed: false, reason: `${r.path} is not a fact of the report` };
-  if ((nullSection || value === null || value === undefined) && r.value !== null) {
+  const read = readPath(report, r.path);
+  let value = read.value;
+  let detail: string | undefined;
+  if (!read.found) {
+    // parseGateSpec refuses a name the report cannot hold; one that is absent here is a fact the logs do not show
+    // (a null section such as `runtime` without stats lines or `bench.serve` without a benchmark, or a benchmark
+    // metric the output did not print): it reads as null
+    const unknown = unknownReportPath(r.path);
+    if (unknown) return { ...base, passed: false, reason: unknown };
+    const at = deepestPrefix(report, r.path);
+    detail = at && at.value === null ? NO_BENCH[at.prefix] : at ? `${at.prefix} does not show it` : undefined;
+    value = null;
+  }
+  if ((value === null || value === undefined) && r.value !== null) {
     const why = report.facts.missing.find((m) => m.fact === r.path || r.path.startsWith(m.fact + "."));
-    return { ...base, passed: false, reason: `${r.path} is missing from the logs${why ? ` (${why.why}; ${why.howToGet})` : ""}` };
+    detail = why ? `${why.why}; ${why.howToGet}` : detail;
+    return { ...base, passed: false, reason: `${r.path} is missing from the logs${detail ? ` (${detail})` : ""}` };
   }
   if (value !== null && typeof value === "object") return { ...base, passed: false, reason: `${r.path} is not a single value; name one of its fields` };
   const ok = compare(value, r.op, r.value);
   if (ok === undefined) return { ...base, passed: false, reason: `${r.path} is ${formatValue(value)}, which cannot be compared with ${formatValue(r.value)}` };
   return { ...base, passed: ok, reason: `${r.path} is ${formatValue(value)}${ok ? "" : `, required ${r.op} ${formatValue(r.value)}`}` };
+}
+
+/**
+ * A requirement on a benchmark metric when the inputs hold several runs of that benchmark (a sweep of nccl-tests,
+ * two `vllm bench serve` blocks in one CI log): every run is judged, and the requirement holds only when it holds
+ * for each. `facts.bench.<kind>` is the first run's alone, so a slow second run used to pass unseen. null when
+ * there is one run or none (judged as any fact).
+ */
+function judgeBenchRuns(report: Report, r: Requirement): GateRequirement | null {
+  const m = /^(?:facts\.)?bench\.(serve|throughput|latency|ncclTests)\.(.+)$/.exec(r.path);
+  if (!m) return null;
+  const all = report.facts.bench.runs.filter((x) => x.kind === m[1]);
+  // (a serve block's tail pasted from an earlier run yields to the whole blocks, as in facts.bench)
+  const runs = all.some((x) => x.values.tailOnly !== true) ? all.filter((x) => x.values.tailOnly !== true) : all;
+  if (runs.length < 2) return null;
+  const judged = runs.map((run) => {
+    const one: Report = { ...report, facts: { ...report.facts, bench: { ...report.facts.bench, [m[1]]: { ...run.values } } } };
+    return { run, q: judgeRequirement(one, r) };
+  });
+  const where = (i: number) => `run ${i + 1} of ${runs.length} (${judged[i].run.file}:${judged[i].run.line})`;
+  const failed = judged.map((j, i) => ({ ...j, i })).filter((j) => !j.q.passed);
+  if (failed.length) return { kind: "require", name: r.text, passed: false, reason: failed.map((j) => `${where(j.i)}: ${j.q.reason}`).join("; ") };
+  return { kind: "require", name: r.text, passed: true, reason: `in each of the ${runs.length} ${m[1]} runs: ${judged.map((j, i) => `${where(i)}: ${j.q.reason}`).join("; ")}` };
 }
 
 const kindList = (k: Record<string, number>) => Object.entries(k).map(([n, c]) => (c > 0 ? `${n} ×${c}` : `${n} (no connection lines; implied by the network NCCL chose)`)).join(", ");

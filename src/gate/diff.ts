@@ -180,7 +180,9 @@ export function diffReports(a: Report, b: Report): ReportDiff {
   for (const p of paths) {
     const before = la.has(p) ? la.get(p) : null;
     const after = lb.has(p) ? lb.get(p) : null;
-    if (before === after || (before == null && after == null)) continue;
+    // (an empty list and no value both read "none": no change to show)
+    const none = (v: unknown) => v === null || v === undefined || v === "";
+    if (before === after || (none(before) && none(after))) continue;
     changes.push(describeChange(p, before ?? null, after ?? null));
   }
   const ra = refs(a.findings);

@@ -3,6 +3,7 @@ import { analyze, type AnalyzeOptions } from "../analyze.js";
 import { ReportSchema, type Report } from "../facts/schema.js";
 import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
 import { refuseSeveralRuns } from "../runs.js";
+import { runsInOneInput, runsInOneInputText } from "../facts/vllm.js";
 import { parseJsonFile } from "../util/json.js";
 
 /** Reads a JSON report written by `analyze --format json`; a usage error when it is not one. */
@@ -21,7 +22,9 @@ export function parseJsonReport(text: string, path: string): Report {
   try {
     data = parseJsonFile(text);
   } catch (e) {
-    throw new UsageError(`not a JSON report (${(e as Error).message})`, path);
+    // a log given where a report is wanted (`merge node1.log …`): say what to do with it
+    const log = !text.trimStart().startsWith("{") ? ": a log, not a report; analyze it (`vllm-doctor analyze LOG --format json -o report.json`) or give the logs to analyze together" : "";
+    throw new UsageError(`not a JSON report (${(e as Error).message})${log}`, path);
   }
   const parsed = ReportSchema.safeParse(data);
   if (!parsed.success) {
@@ -44,6 +47,9 @@ export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): 
     if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
     if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
       throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
+    // one file of several runs (a log appended to across restarts) is refused as a folder of several is
+    const mixed = opts.oneRun ? undefined : runsInOneInput(result.state.vllm, result.state.inputs)[0];
+    if (mixed) throw new UsageError(`${runsInOneInputText(mixed)}; compare one run at a time (--one-run reads it as one)`, path);
     return result.report;
   })();
   // one side of a comparison is one run (a folder of several is refused)

@@ -1,6 +1,6 @@
 import type { Report } from "../facts/schema.js";
 
-const REPORT_KEYS = new Set(["facts", "summary", "inputs", "findings", "tool", "schemaVersion", "notices"]);
+export const REPORT_KEYS: ReadonlySet<string> = new Set(["facts", "summary", "inputs", "findings", "tool", "schemaVersion", "notices"]);
 
 /**
  * Reads a dotted path of the report. A path that does not start with a top-level report key is read

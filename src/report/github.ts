@@ -3,6 +3,7 @@ import { appendFileSync, statSync } from "node:fs";
 import { isSystemError, systemErrorText, UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { renderMarkdown } from "./markdown.js";
+import { gatePlace } from "./sarif.js";
 
 /*
  * GitHub Actions workflow commands: one annotation per finding (error / warning / notice) at its first
@@ -27,7 +28,10 @@ export function renderGithub(report: Report): string {
     out.push(`::${COMMAND[f.severity]} ${props.join(",")}::${escapeData(msg)}`);
   }
   for (const r of report.gate?.requirements ?? []) {
-    if (!r.passed) out.push(`::error title=${escapeProperty(`vllm-doctor gate: ${r.name}`)}::${escapeData(r.reason)}`);
+    if (r.passed) continue;
+    // at the line the judged fact was read from, as in SARIF (line 1 of the first input when the log does not show it)
+    const at = gatePlace(r, report);
+    out.push(`::error file=${escapeProperty(at.file)},line=${Math.max(1, at.line)},title=${escapeProperty(`vllm-doctor gate: ${r.name}`)}::${escapeData(r.reason)}`);
   }
   const s = report.summary;
   const gate = report.gate ? `; gate ${report.gate.passed ? "passed" : "failed"}` : "";

@@ -123,12 +123,17 @@ function factPath(name: string): string | undefined {
 }
 
 /** Where a failed gate requirement points: the evidence of what it judged, else line 1 of the first input. */
-function gatePlace(r: GateRequirement, report: Report): Place {
+export function gatePlace(r: GateRequirement, report: Report): Place {
   const sources = report.facts.sources;
   const fromFindings = (sev: Severity[]) => report.findings.find((f) => sev.includes(f.severity) && f.evidence.length)?.evidence[0];
   let e: Evidence | undefined | null;
-  // (an input the gate could not read: its name is `read <path>`)
-  if (r.kind === "inputs") return { file: r.name.replace(/^read /, ""), line: 1 };
+  // an input the gate could not read (`read <path>`), or one that holds several runs (`one run in <path>`: at the
+  // second engine start); `inputs hold lines` names no file
+  const input = /^(?:read|one run in) (.+)$/.exec(r.name)?.[1];
+  if (r.kind === "inputs" && input) return { file: input, line: Number(/split it at line (\d+)/.exec(r.reason)?.[1] ?? 1) };
+  // a benchmark requirement that failed on a later run of several: that run's first line (src/gate/check.ts)
+  const run = r.passed ? null : /^run \d+ of \d+ \((.+):(\d+)\): /.exec(r.reason);
+  if (r.kind === "require" && run) return { file: run[1], line: Number(run[2]) };
   if (r.kind === "fail-on") e = fromFindings(["error", "warning", "info"]);
   else if (r.kind === "max-warnings") e = fromFindings(["warning"]);
   else if (r.kind === "require-transport" || r.kind === "forbid-transport") e = sources["nccl.net"] ?? sources["nccl.initComplete"] ?? sources["nccl.version"];
@@ -137,8 +142,8 @@ function gatePlace(r: GateRequirement, report: Report): Place {
     for (let p = factPath(r.name); p && !e; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : undefined) e = sources[p];
   }
   if (e) return { file: e.file, line: e.line, text: e.text };
-  const input = report.inputs.find((i) => !i.error) ?? report.inputs[0];
-  return { file: input?.path ?? "<stdin>", line: 1 };
+  const first = report.inputs.find((i) => !i.error) ?? report.inputs[0];
+  return { file: first?.path ?? "<stdin>", line: 1 };
 }
 
 function descriptor(r: RuleDescriptor) {

@@ -14,7 +14,7 @@ import { isSystemError, systemErrorText, UsageError } from "./errors.js";
 export async function writeOutput(path: string | undefined, text: string | Iterable<string>): Promise<void> {
   // (`-o "$OUT"` with OUT unset: the report was asked for in a file, not on stdout)
   if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
-  if (path === undefined || path === "-") {
+  if (path === undefined || path === "-" || isStdoutPath(path)) {
     for (const piece of typeof text === "string" ? [text] : text) {
       await new Promise<void>((resolve, reject) =>
         process.stdout.write(piece, (e) => (e ? reject(isSystemError(e) ? new UsageError(`cannot write the report: ${systemErrorText(e)}`, "<stdout>") : e) : resolve())),
@@ -51,7 +51,16 @@ export async function writeOutput(path: string | undefined, text: string | Itera
 /** Refuses an `-o` path the report could not be written to, before the inputs are read (a long read, or a --follow session, would be lost). */
 export async function checkOutputPath(path: string | undefined): Promise<void> {
   if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
-  if (path && path !== "-") await outputTarget(path);
+  if (path && path !== "-" && !isStdoutPath(path)) await outputTarget(path);
+}
+
+/**
+ * `-o /dev/stdout` (or `/dev/fd/1`, `/proc/self/fd/1`) is stdout, whatever it is: a pipe in CI, a terminal, a file
+ * the shell opened (a rename over it would leave the shell's file empty). It used to be refused as a FIFO, a
+ * character device or a link to nothing.
+ */
+export function isStdoutPath(path: string): boolean {
+  return path === "/dev/stdout" || path === "/dev/fd/1" || path === "/proc/self/fd/1";
 }
 
 /**
@@ -59,7 +68,7 @@ export async function checkOutputPath(path: string | undefined): Promise<void> {
  * over the log it was made from would destroy the evidence. Nothing at the path is a new file: nothing to check.
  */
 export async function refuseInputAsOutput(output: string | undefined, inputs: Iterable<string | undefined>): Promise<void> {
-  if (!output || output === "-") return;
+  if (!output || output === "-" || isStdoutPath(output)) return;
   const out = await fs.stat(output).catch(() => null);
   if (!out?.isFile()) return;
   for (const input of inputs) {
