@@ -33,6 +33,8 @@ export function createVllmReader(): RecordReader & {
     if (call) readCall(call.rec, call.text, emit);
   };
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
+  /** wrapped stats records read so far without their GPU KV cache usage (see joinedStats) */
+  const held: string[] = [];
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -265,15 +267,22 @@ export function createVllmReader(): RecordReader & {
       return true;
     },
     joinedPhrase(joined, [a, b]) {
-      if (joinedStats(joined.text, a, b)) return true;
+      const st = joinedStats(joined.text, a, b, held);
+      if (st?.defer) {
+        // (the next line may bring the rest; the last few held joins are kept, one for each way the lines were joined)
+        held.push(joined.text);
+        if (held.length > 4) held.shift();
+        return false;
+      }
+      if (st) return true;
       const hit = matchAnywhere(joined.text);
       return hit !== null && matchAnywhere(a)?.id !== hit.id && matchAnywhere(b)?.id !== hit.id;
     },
     readJoined(joined, [a, b], emit) {
       // a stats record a terminal cut in two (`... Avg generation throug` / `hput: 834.0 tokens/s, Running: 39 reqs, ...`):
       // read once, as a record without its clock (no shape is learnt from a join)
-      const st = joinedStats(joined.text, a, b);
-      if (st) {
+      const st = joinedStats(joined.text, a, b, held);
+      if (st && !st.defer) {
         metrics.add(joined, st.v);
         runtime.stats(joined, st.msg, st.v, false, emit);
         return;
@@ -999,13 +1008,19 @@ function emitDump(p: PendingDump, emit: Emit): void {
 // ---------------------------------------------------------------- helpers
 
 /** The stats line two joined halves make when neither half is one alone: its message and values. */
-function joinedStats(joined: string, a: string, b: string): { msg: string; v: StatsValues } | null {
+/**
+ * A stats record the joined lines state and neither line did alone. `held`: joins read as stats whose lines stopped
+ * before the GPU KV cache usage every version prints (a hand-wrapped or console-wrapped record, `..., Waiting: 0 reqs,` /
+ * `GPU KV cache usage: 16.4%, ...`): such a join is held (`defer`) for the next line, and a join that grows from a held
+ * one is still read.
+ */
+function joinedStats(joined: string, a: string, b: string, held: readonly string[]): { msg: string; v: StatsValues; defer: boolean } | null {
   if (joined.indexOf("Avg prompt throughput: ") < 0) return null;
   const msgOf = (t: string) => fastHead(t)?.message ?? t;
   const msg = msgOf(joined);
   const v = readStats(msg);
-  if (!v || v.running === null || readStats(msgOf(a)) || readStats(b)) return null;
-  return { msg, v };
+  if (!v || v.running === null || (readStats(msgOf(a)) && !held.includes(a)) || readStats(b)) return null;
+  return { msg, v, defer: v.kvUsagePct === null && msg.indexOf("GPU KV cache usage: ") < 0 };
 }
 
 const NEXT_RECORD = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\]]+:\d+\] /;
