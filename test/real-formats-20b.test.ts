@@ -108,3 +108,37 @@ describe("an error a write-up quotes after an arrow, wrapped over indented lines
     expect(r.facts.firstError?.line).toBe(1);
   });
 });
+
+describe("the engine's banner wrapped before its version", () => {
+  it("reads version, engine and the config dump that runs on over the indented lines below", async () => {
+    const text = [
+      "7: (EngineCore_DP0 pid=812) INFO 05-01 08:00:00 [core.py:74] Initializing a V1 LLM engine",
+      "    (v0.10.1.dev5+g123abc) with config: model='Qwen/Qwen3-30B-A3B', speculative_config=None, tokenizer='Qwen/Qwen3-30B-A3B',",
+      "    dtype=torch.bfloat16, max_seq_len=40960, tensor_parallel_size=2, pipeline_parallel_size=1,",
+      "    quantization=None, enforce_eager=False, seed=0",
+      "",
+      "9: (EngineCore_DP0 pid=812) INFO 05-01 08:00:09 [gpu_worker.py:276] Available KV cache memory: 20.50 GiB",
+      "",
+    ].join("\n");
+    const f = (await analyzeText(text)).facts;
+    expect(f.vllm.version).toBe("0.10.1.dev5+g123abc");
+    expect(f.vllm.engine).toBe("v1");
+    expect(f.config.model).toBe("Qwen/Qwen3-30B-A3B");
+    expect(f.config.maxModelLen).toBe(40960);
+    expect(f.config.tensorParallelSize).toBe(2);
+    expect(f.kvCache.availableGiB).toBe(20.5);
+  });
+
+  it("reads a V0 banner (`an LLM engine`) wrapped the same way under a four-space notebook indent", async () => {
+    const text = [
+      "    INFO 08-01 10:00:00 llm_engine.py:161] Initializing an LLM engine",
+      "        (v0.5.3) with config: model='/data/llama-7b', tokenizer='/data/llama-7b', max_seq_len=4096,",
+      "        tensor_parallel_size=1, seed=0)",
+      "",
+    ].join("\n");
+    const f = (await analyzeText(text)).facts;
+    expect(f.vllm.version).toBe("0.5.3");
+    expect(f.config.model).toBe("/data/llama-7b");
+    expect(f.config.maxModelLen).toBe(4096);
+  });
+});

@@ -83,8 +83,9 @@ interface Candidate {
 
 // the start of a message worth joining says what it is about: the signatures and phrases are all failures, limits and
 // network or memory statements (ordinary prose is never joined)
-// (and the running server's stats line, whose numbers a cut splits from their labels)
-const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput/;
+// (and the running server's stats line, whose numbers a cut splits from their labels, and the engine's banner cut before
+// its version)
+const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput| LLM engine$/;
 
 /** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
 const MAX_JOIN = 1500;
