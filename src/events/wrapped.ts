@@ -19,6 +19,8 @@ export interface WrapJoiner {
 const MIN_CUT = 60;
 // what starts a record of its own: a level word or glog letter, a date, a bracket/paren prefix, traceback structure, a prompt
 const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[IWEF]\d{4} |\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|Traceback|File "|During handling|The above exception|\([^()]*\bpid=|\((?:raylet|gcs_server)\)|[\[<#$>|=*+~^`{}])/;
+// a traceback's frame line, behind the record header a worker logs it with
+const FRAME_LINE = /(?:^|\] )\s*File "/;
 // a host:pid:tid NCCL prefix
 const NCCL_START = /^[\w.\-]+:\d+:\d+ /;
 
@@ -42,7 +44,8 @@ export function createWrapJoiner(
       // an indented continuation (a hanging indent, or the gutter a console re-wrapped the output in) only continues a
       // record that starts no deeper than it does
       const depth = cont === null ? 0 : indentOf(rec.raw);
-      const from = cont === null ? [] : [...cands].filter((c) => depth === 0 || indentOf(c.rec.raw) <= depth).sort((a, b) => b.rec.text.length - a.rec.text.length);
+      // (a traceback's frame line is followed by its indented code line: no wrap)
+      const from = cont === null ? [] : [...cands].filter((c) => depth === 0 || (indentOf(c.rec.raw) <= depth && !FRAME_LINE.test(c.rec.text))).sort((a, b) => b.rec.text.length - a.rec.text.length);
       let own: Set<string> | undefined;
       const ownSignatures = () => (own ??= signaturesOf(rec.text));
       // a record's own signatures are only looked up once a line continues it: most records are never joined
