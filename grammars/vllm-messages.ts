@@ -335,7 +335,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     key: "max seq len (",
     entry: {
       id: "kv.insufficientV1",
-      re: new RegExp(String.raw`To serve at least one request with the models?'s max seq len \((\d+)\),? \(?${GIB} KV cache is needed, which is larger than the available KV cache memory \(${GIB}\)(?:\. Based on the available memory, the estimated maximum model length is (\d+))?`),
+      re: new RegExp(String.raw`To serve at least one request with the models?(?:'s)? max seq len \((\d+)\),? \(?${GIB} KV cache is needed, which is larger than the available KV cache memory \(${GIB}\)(?:\. Based on the available memory, the estimated maximum model length is (\d+))?`),
       map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.neededGiB": num(m[2]), "kvCache.availableGiB": num(m[3]) }),
     },
   },

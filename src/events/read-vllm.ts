@@ -33,6 +33,8 @@ export function createVllmReader(): RecordReader & {
     if (call) readCall(call.rec, call.text, emit);
   };
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
+  /** wrapped stats records read so far without their GPU KV cache usage (see joinedStats) */
+  const held: string[] = [];
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -179,6 +181,12 @@ export function createVllmReader(): RecordReader & {
     name: "vllm",
     read(rec, emit) {
       const text = rec.text;
+      if (pending?.joinedTail !== undefined) {
+        // the line a join ended with: its text is in the dump already
+        const tail = pending.joinedTail;
+        pending.joinedTail = undefined;
+        if (tail === text.trim()) return true;
+      }
       if (pending) {
         // a banner whose dump a paste put on the next lines, inside a code fence
         if (pending.parts === 0 && pending.text.trim() === "" && /^(?:`{3,}|~{3,})[\w-]*\s*$/.test(text)) return true;
@@ -265,15 +273,34 @@ export function createVllmReader(): RecordReader & {
       return true;
     },
     joinedPhrase(joined, [a, b]) {
-      if (joinedStats(joined.text, a, b)) return true;
+      if (joinedBanner(joined.text, a) && pending === null) return true;
+      const st = joinedStats(joined.text, a, b, held);
+      if (st?.defer) {
+        // (the next line may bring the rest; the last few held joins are kept, one for each way the lines were joined)
+        held.push(joined.text);
+        if (held.length > 4) held.shift();
+        return false;
+      }
+      if (st) return true;
       const hit = matchAnywhere(joined.text);
       return hit !== null && matchAnywhere(a)?.id !== hit.id && matchAnywhere(b)?.id !== hit.id;
     },
     readJoined(joined, [a, b], emit) {
+      // a banner wrapped before its version (`... Initializing a V1 LLM engine` / `    (v0.19.1) with config: model='m', ...`):
+      // its dump is read from the join on, over the lines that follow it (the line at hand is in the join already)
+      const banner = pending === null ? joinedBanner(joined.text, a) : null;
+      if (banner) {
+        const facts: Record<string, string> = banner.engine ? { "vllm.engine": banner.engine } : {};
+        if (banner.version) facts["vllm.version"] = banner.version;
+        emit({ kind: "vllm.message", ...base(joined, evidenceOf(joined)), id: "banner", facts, priority: banner.engine ? 9 : 8, level: null, message: clipMsg(joined.text) });
+        startDump(joined, banner.dump, "banner", emit);
+        if (pending !== null) (pending as PendingDump).joinedTail = b.trim();
+        return;
+      }
       // a stats record a terminal cut in two (`... Avg generation throug` / `hput: 834.0 tokens/s, Running: 39 reqs, ...`):
       // read once, as a record without its clock (no shape is learnt from a join)
-      const st = joinedStats(joined.text, a, b);
-      if (st) {
+      const st = joinedStats(joined.text, a, b, held);
+      if (st && !st.defer) {
         metrics.add(joined, st.v);
         runtime.stats(joined, st.msg, st.v, false, emit);
         return;
@@ -938,6 +965,8 @@ interface PendingDump {
   text: string;
   kind: DumpKind;
   parts: number;
+  /** a dump started by a join (see readJoined): the text of the join's last line, which the reader sees next */
+  joinedTail?: string;
 }
 
 function isClosed(text: string, kind: DumpKind): boolean {
@@ -998,14 +1027,27 @@ function emitDump(p: PendingDump, emit: Emit): void {
 
 // ---------------------------------------------------------------- helpers
 
-/** The stats line two joined halves make when neither half is one alone: its message and values. */
-function joinedStats(joined: string, a: string, b: string): { msg: string; v: StatsValues } | null {
+/**
+ * The stats record two joined lines state and neither line did alone: its message and values. `held`: joins read as stats whose lines stopped
+ * before the GPU KV cache usage every version prints (a hand-wrapped or console-wrapped record, `..., Waiting: 0 reqs,` /
+ * `GPU KV cache usage: 16.4%, ...`): such a join is held (`defer`) for the next line, and a join that grows from a held
+ * one is still read.
+ */
+/** The banner two joined lines make when the first alone is none (`Initializing a V1 LLM engine` / `(v0.9.1) with config: ...`). */
+function joinedBanner(joined: string, a: string): ReturnType<typeof parseBanner> {
+  if (joined.indexOf(" LLM engine") < 0 || joined.indexOf("with config") < 0) return null;
+  const msgOf = (t: string) => fastHead(t)?.message ?? t;
+  const b = parseBanner(msgOf(joined));
+  return b && b.version !== null && parseBanner(msgOf(a)) === null ? b : null;
+}
+
+function joinedStats(joined: string, a: string, b: string, held: readonly string[]): { msg: string; v: StatsValues; defer: boolean } | null {
   if (joined.indexOf("Avg prompt throughput: ") < 0) return null;
   const msgOf = (t: string) => fastHead(t)?.message ?? t;
   const msg = msgOf(joined);
   const v = readStats(msg);
-  if (!v || v.running === null || readStats(msgOf(a)) || readStats(b)) return null;
-  return { msg, v };
+  if (!v || v.running === null || (readStats(msgOf(a)) && !held.includes(a)) || readStats(b)) return null;
+  return { msg, v, defer: v.kvUsagePct === null && msg.indexOf("GPU KV cache usage: ") < 0 };
 }
 
 const NEXT_RECORD = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\]]+:\d+\] /;

@@ -19,6 +19,8 @@ export interface WrapJoiner {
 const MIN_CUT = 60;
 // what starts a record of its own: a level word or glog letter, a date, a bracket/paren prefix, traceback structure, a prompt
 const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[IWEF]\d{4} |\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|Traceback|File "|During handling|The above exception|\([^()]*\bpid=|\((?:raylet|gcs_server)\)|[\[<#$>|=*+~^`{}])/;
+// a traceback's frame line, behind the record header a worker logs it with
+const FRAME_LINE = /(?:^|\] )\s*File "/;
 // a host:pid:tid NCCL prefix
 const NCCL_START = /^[\w.\-]+:\d+:\d+ /;
 
@@ -38,7 +40,12 @@ export function createWrapJoiner(
       lastLine = rec.line;
       lastInput = rec.input;
       // the longest join first: it holds the most of the message
-      const from = adjacent && cands.length && continues(rec) ? [...cands].sort((a, b) => b.rec.text.length - a.rec.text.length) : [];
+      const cont = adjacent && cands.length ? continuation(rec) : null;
+      // an indented continuation (a hanging indent, or the gutter a console re-wrapped the output in) only continues a
+      // record that starts no deeper than it does
+      const depth = cont === null ? 0 : indentOf(rec.raw);
+      // (a traceback's frame line is followed by its indented code line: no wrap)
+      const from = cont === null ? [] : [...cands].filter((c) => depth === 0 || (indentOf(c.rec.raw) <= depth && !FRAME_LINE.test(c.rec.text))).sort((a, b) => b.rec.text.length - a.rec.text.length);
       let own: Set<string> | undefined;
       const ownSignatures = () => (own ??= signaturesOf(rec.text));
       // a record's own signatures are only looked up once a line continues it: most records are never joined
@@ -46,17 +53,17 @@ export function createWrapJoiner(
       for (const c of from) {
         const p = c.rec;
         const pieces = (c.pieces ?? 1) + 1;
-        const blank = /\s$/.test(p.raw) || /^\s/.test(rec.raw);
+        const blank = /\s$/.test(p.raw) || /^\s/.test(rec.raw) || depth > 0;
         const tries: ["hard" | "soft", string][] =
           c.mode === "hard" ? [["hard", blank ? " " : ""]] : c.mode === "soft" ? [["soft", " "]] : blank ? [["hard", " "]] : [["hard", ""], ["soft", " "]];
         for (const [mode, sep] of tries) {
           // the evidence is the first line's, with the message whole (rules read a signal's text again)
-          const joined: LogRecord = { ...p, text: p.text + sep + rec.text, raw: p.raw.trimEnd() + sep + rec.raw.trim() };
+          const joined: LogRecord = { ...p, text: p.text + sep + cont, raw: p.raw.trimEnd() + sep + rec.raw.trim() };
           const halves = new Set<string>([...(c.sigs ??= signaturesOf(p.text)), ...ownSignatures()]);
           const sigs = signaturesOf(joined.text);
-          if ([...sigs].some((id) => !halves.has(id)) || hasPhrase(joined, [p.text, rec.text])) {
+          if ([...sigs].some((id) => !halves.has(id)) || hasPhrase(joined, [p.text, cont!])) {
             readSignals(joined, emit, halves);
-            readPhrases(joined, [p.text, rec.text], emit);
+            readPhrases(joined, [p.text, cont!], emit);
             cands = grows(joined, pieces) ? [{ rec: joined, mode, sigs, pieces }] : next;
             return;
           }
@@ -79,8 +86,9 @@ interface Candidate {
 
 // the start of a message worth joining says what it is about: the signatures and phrases are all failures, limits and
 // network or memory statements (ordinary prose is never joined)
-// (and the running server's stats line, whose numbers a cut splits from their labels)
-const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput/;
+// (and the running server's stats line, whose numbers a cut splits from their labels, and the engine's banner cut before
+// its version)
+const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput| LLM engine$/;
 
 /** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
 const MAX_JOIN = 1500;
@@ -101,11 +109,27 @@ function mayBeCut(rec: LogRecord): boolean {
   return c !== 46 /* . */ && c !== 33 /* ! */ && c !== 63 /* ? */;
 }
 
-function continues(rec: LogRecord): boolean {
-  const t = rec.text;
-  if (t.length === 0 || t.length > 4000) return false;
+/** the text `rec` adds to the record it continues (its indentation off), or null when it starts a record of its own */
+function continuation(rec: LogRecord): string | null {
+  let t = rec.text;
+  if (t.length === 0 || t.length > 4000) return null;
+  if (rec.origin.process !== undefined || rec.origin.pid !== undefined || rec.stamp !== undefined) return null;
+  // an indented line: a hand-wrapped record's hanging indent (`1201: INFO ... Avg prompt throughput: 2178.0 tokens/s,` /
+  // `      Avg generation throughput: 93.6 tokens/s, Running: 2 reqs, ...`) or a console's gutter the whole output was
+  // re-wrapped in; its indentation is all the wrapper it may have
+  t = t.trimStart();
+  const lead = indentOf(rec.raw);
+  if (t.length === 0) return null;
+  if (lead > 0 && rec.raw.startsWith(t, lead)) {
+    if (/^(?:File "|Traceback|\^|~)/.test(t)) return null;
+  }
   // the continuation of a wrapped line has no wrapper of its own (prefix, stamp, process)
-  if (rec.raw.length - t.length > 2 && !rec.raw.startsWith(t)) return false;
-  if (rec.origin.process !== undefined || rec.origin.pid !== undefined || rec.stamp !== undefined) return false;
-  return !RECORD_START.test(t) && !NCCL_START.test(t);
+  else if (rec.raw.length - t.length > 2 && !rec.raw.startsWith(t)) return null;
+  return !RECORD_START.test(t) && !NCCL_START.test(t) ? t : null;
+}
+
+function indentOf(raw: string): number {
+  let i = 0;
+  while (i < raw.length && (raw.charCodeAt(i) === 32 || raw.charCodeAt(i) === 9)) i++;
+  return i;
 }

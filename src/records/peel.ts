@@ -241,6 +241,11 @@ export function peelWrapped(raw: string): Peeled {
       s = s.replace(BLOCKQUOTE, "");
       continue;
     }
+    // an arrow a write-up puts before the output it quotes (`→ ValueError: To serve at least one request ...`)
+    if ((c === 0x2192 /* → */ || c === 0x21d2 /* ⇒ */) && (s.charCodeAt(1) === 32 || s.charCodeAt(1) === 9)) {
+      s = s.slice(2);
+      continue;
+    }
     // a whole line pasted in markdown bold (`**NCCL version 2.4.7+cuda..**`, `**host:pid:tid [0] .. NCCL WARN ..**`)
     if (c === 42 /* * */ && s.length > 4 && s.startsWith("**") && s.charCodeAt(2) !== 42 && s.trimEnd().endsWith("**")) {
       s = s.trimEnd().slice(2, -2);
