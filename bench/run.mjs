@@ -110,7 +110,7 @@ const LOG_NOTE = [
 const SHAPE_NOTE = {
   bare: "the log above",
   kubectl: "`kubectl logs --timestamps`: `2025-11-20T09:14:02.123456789Z ` before every line",
-  compose: "docker compose: `vllm-head-1  | ` before every line",
+  compose: "docker compose: `vllm-head-1  \\| ` before every line",
   ray: "`(RayWorkerWrapper pid=41007, ip=10.20.0.12) ` before every NCCL line (its own pid and node)",
   crlf: "CRLF line ends",
   nonascii: "a tqdm progress line with `█` after every 5,000th line",
