@@ -216,11 +216,14 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
     values: BOOTSTRAP_VALUES,
     // an ibverbs call's errno text (`Call to ibv_modify_qp failed with 110 Connection timed out`, NCCL's ibvwrap) is a
-    // queue pair that cannot reach its peer over the fabric, not a socket: nccl.ibError reads it
-    pattern: /^(?![^]*?\bibv_\w+ failed)[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
+    // queue pair that cannot reach its peer over the fabric, not a socket: nccl.ibError reads it. Python's own socket
+    // error text (`ConnectError: [Errno 111] Connection refused`, an HTTP client's health check of a server) is no
+    // NCCL or c10d socket: those print the C library's text alone or `(errno: 111 - Connection refused)`
+    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
     samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
     nearMisses: [
       "ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server",
+      "Last health check: ConnectError: [Errno 111] Connection refused",
       "node:1:2 [5] ibvwrap.c:262 NCCL WARN Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_0:1, curr state INIT, next state RTR",
     ],
   },

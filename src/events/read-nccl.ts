@@ -45,6 +45,12 @@ const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
   const nccl = t.indexOf(" NCCL ");
   return at > nccl && nccl >= 0 ? { ...rec, text: t.slice(at) } : true;
 };
+// the tail of an Init record whose head another process's output interrupted (ranks of one host writing one stream
+// unbuffered): init.cc ends the record `.. busId %lx commId 0x%llx - Init COMPLETE`, so the tail reads `000 commId
+// 0x4c1e.. - Init COMPLETE`, alone on a line or glued after another record's head (`.. (kernels 0.32, alloc 000 commId
+// 0x.. - Init COMPLETE`); older records end `busId %lx - Init COMPLETE`, and a tail of those has no commId to tell it
+const INIT_TAIL = /(?:^|[\s(,])(?:[\da-f]+ )?commId 0x[\da-f]+ - Init COMPLETE\s*$/;
+const INIT_TAIL_ALONE = /^\s*(?:[\w.]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\s*$/;
 const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
 const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
@@ -445,6 +451,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const NOBODY: NcclWho = { host: null, pid: null, dev: null };
 
   /** Lines that are not NCCL records but say something about NCCL: PyTorch errors and ranks, versions, nccl-tests headers. */
+  // an Init record's tail apart from its head: one more communicator complete, of a process the tail does not name
+  const initTail = (rec: LogRecord, emit: Emit): void => {
+    emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...NOBODY, phase: "COMPLETE", comm: null, rank: null, nranks: null, nvmlDev: null, busId: null, commId: null });
+  };
   const readForeign = (rec: LogRecord, emit: Emit): boolean => {
     const t = rec.text;
     let m: RegExpExecArray | null;
@@ -460,6 +470,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
+    // (only after an NCCL record of this input: a line of other text that ends so is no Init record's tail)
+    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && INIT_TAIL_ALONE.test(t)) {
+      initTail(rec, emit);
+      return true;
+    }
     // (only after an NCCL record of this input: a line of other text that ends so is no connection)
     if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t))) {
       if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
@@ -625,6 +640,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         noteComm(who, tid, parsed.comm);
         return;
       }
+      // another record's head with an Init record's tail glued after it (`Init timings - .. alloc 000 commId 0x.. -
+      // Init COMPLETE`): the tail counts, and the head reads on as its kind of record (its rank, cut short)
+      if (INIT_TAIL.test(msg)) initTail(rec, emit);
     }
     if (msg.startsWith("Could not find real path")) {
       pciPathMiss = { input: rec.input, key: `${who.host}|${who.pid}|${tid}`, ev: evidenceOf(rec) };
