@@ -214,7 +214,9 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  * RCCL's advisory WARNs, printed while the communicator comes up and followed by a normal start (ROCm/rccl src/init.cc,
  * src/misc/api_trace.cc):
  * - the start-up advice read from /proc/cmdline and the environment, `Missing "iommu=pt" from kernel command line which
- *   can lead to system instablity or hang!`, `Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment ..`;
+ *   can lead to system instablity or hang!`, `Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment ..`, and from
+ *   /proc/sys/kernel/numa_balancing `NUMA auto balancing enabled which can lead to variability in the RCCL performance!
+ *   Disable by "sudo sysctl kernel.numa_balancing=0"`;
  * - the optional profiler hook, `[rocprofiler-sdk-rccl][PID] rocprofiler-register failed with error code 4 : ..`:
  *   RcclGetFunctionTable warns and returns the API table all the same;
  * - MSCCL++ left off, `MSCCL++: Cannot enable MSCCL++; environment is not MSCCL compatible`, `.. on gfx90a
@@ -222,7 +224,7 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  *   initState = ncclSuccess.
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)/;
+export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)/;
 
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [

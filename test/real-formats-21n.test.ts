@@ -103,3 +103,25 @@ describe("Python's socket error text next to NCCL lines is no NCCL bootstrap fai
     expect(ids(r, "error")).toContain("nccl/bootstrap-failure");
   });
 });
+
+describe("RCCL's NUMA-balancing advice at start-up is no failure", () => {
+  // ROCm/rccl src/init.cc reads /proc/sys/kernel/numa_balancing and, when it is on, WARNs `NUMA auto balancing enabled
+  // which can lead to variability in the RCCL performance! Disable by "sudo sysctl kernel.numa_balancing=0"`, then
+  // comes up normally; the path is the build's (`/data/jenkins_workspace/.../hipify/src/init.cc:115`) or short
+  const numa = (path: string) => `nodeA:311:311 [0] ${path}init.cc:115 NCCL WARN NUMA auto balancing enabled which can lead to variability in the RCCL performance! Disable by "sudo sysctl kernel.numa_balancing=0"`;
+  const failing = "nodeA:311:325 [0] ucx_plugin.c:498 NCCL WARN Failed: UCX error ucx_plugin.c:498 '-5' Invalid parameter";
+
+  it("is the first WARN but not the first error, and raises no finding of its own", async () => {
+    for (const path of ["/data/jenkins_workspace/workspace/rccl_release/build/hipify/src/", "src/", ""]) {
+      for (const eol of ["\n", "\r\n"]) {
+        const head = [numa(path), "nodeA:311:311 [0] NCCL INFO ROCr version 1.1", "RCCL version 2.18.3+hip5.7 HEAD:b502725", "nodeA:311:325 [0] NCCL INFO comm 0x2a rank 0 nranks 2 cudaDev 0 busId b7000 commId 0x5 - Init START"];
+        const healthy = await analyzeText(head.join(eol) + eol);
+        expect(healthy.facts.nccl.firstWarn?.text).toBe(numa(path));
+        expect(healthy.facts.firstError).toBeNull();
+        expect(ids(healthy, "error")).toEqual([]);
+        const failed = await analyzeText([...head, failing, ""].join(eol));
+        expect(failed.facts.firstError?.text).toBe(failing);
+      }
+    }
+  });
+});
