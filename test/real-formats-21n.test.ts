@@ -36,6 +36,8 @@ describe("Init records of processes writing one stream unbuffered: the `... comm
       ["plain", (l) => l],
       ["kubectl --timestamps", (l) => `2026-03-02T11:04:05.123456789Z ${l}`],
       ["docker compose", (l) => `trainer-1  | ${l}`],
+      ["Ray worker", (l) => `(RayWorkerWrapper pid=4242, ip=10.0.0.7) ${l}`],
+      ["srun --label", (l) => `3: ${l}`],
     ];
     for (const [name, wrap] of wraps) {
       for (const eol of ["\n", "\r\n"]) {

@@ -50,7 +50,8 @@ const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
 // 0x4c1e.. - Init COMPLETE`, alone on a line or glued after another record's head (`.. (kernels 0.32, alloc 000 commId
 // 0x.. - Init COMPLETE`); older records end `busId %lx - Init COMPLETE`, and a tail of those has no commId to tell it
 const INIT_TAIL = /(?:^|[\s(,])(?:[\da-f]+ )?commId 0x[\da-f]+ - Init COMPLETE\s*$/;
-const INIT_TAIL_ALONE = /^\s*(?:[\w.]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\s*$/;
+// (a launcher's label kept before it, srun's `3: `, counts among the words before the commId)
+const INIT_TAIL_ALONE = /^\s*(?:[\w.:]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\s*$/;
 const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
 const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
