@@ -451,11 +451,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const NOBODY: NcclWho = { host: null, pid: null, dev: null };
 
-  /** Lines that are not NCCL records but say something about NCCL: PyTorch errors and ranks, versions, nccl-tests headers. */
   // an Init record's tail apart from its head: one more communicator complete, of a process the tail does not name
   const initTail = (rec: LogRecord, emit: Emit): void => {
     emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...NOBODY, phase: "COMPLETE", comm: null, rank: null, nranks: null, nvmlDev: null, busId: null, commId: null });
   };
+  /** Lines that are not NCCL records but say something about NCCL: PyTorch errors and ranks, versions, nccl-tests headers. */
   const readForeign = (rec: LogRecord, emit: Emit): boolean => {
     const t = rec.text;
     let m: RegExpExecArray | null;
