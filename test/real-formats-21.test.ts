@@ -136,3 +136,41 @@ describe("journald's prefix, with and without `grep -n` numbers, and a log viewe
     expect(r.facts.runtime.statsLines).toBe(1);
   });
 });
+
+describe("a stats record an author re-typeset one group of fields a line (its first line short)", () => {
+  it("joins the hanging-indented groups up to the GPU KV cache usage, V0 and V1 wording, LF and CRLF", async () => {
+    const v0 = [
+      "11-02 17:40:05  Avg prompt throughput: 812.4 tokens/s",
+      "                Avg generation throughput: 96.0 tokens/s",
+      "                Running: 14 reqs, Swapped: 0 reqs, Pending: 3 reqs",
+      "                GPU KV cache usage: 41.5%",
+      "",
+      "11-02 17:40:15  Prefix cache hit rate: GPU: 12.50%, CPU: 0.00%",
+    ];
+    const v1 = [
+      "INFO 11-02 17:40:05 [loggers.py:123] Engine 000:",
+      "    Avg prompt throughput: 0.0 tokens/s,",
+      "    Avg generation throughput: 58.2 tokens/s,",
+      "    Running: 6 reqs, Waiting: 0 reqs,",
+      "    GPU KV cache usage: 7.3%, Prefix cache hit rate: 30.0%",
+    ];
+    for (const eol of ["\n", "\r\n"]) {
+      const a = await analyzeText(v0.join(eol) + eol);
+      expect(a.facts.runtime).toMatchObject({ statsLines: 1, running: { max: 14 }, waiting: { max: 3 }, gpuKvUsagePct: { max: 41.5 }, generationThroughput: { max: 96 } });
+      const b = await analyzeText(["INFO 11-02 17:40:05 [loggers.py:123] Engine 000: Avg prompt throughput: 0.0 tokens/s,", ...v1.slice(2)].join(eol) + eol);
+      expect(b.facts.runtime).toMatchObject({ statsLines: 1, running: { max: 6 }, gpuKvUsagePct: { max: 7.3 }, generationThroughput: { max: 58.2 } });
+    }
+  });
+
+  it("counts no record from a short stats fragment that nothing completes, nor twice from a whole line", async () => {
+    const r = await analyzeText(
+      [
+        "07-29 04:29:38  Avg prompt throughput: 0.0 tokens/s",
+        "                (the rest of the record was left out)",
+        "INFO 07-29 04:29:48 [metrics.py:467] Avg prompt throughput: 5.0 tokens/s, Avg generation throughput: 20.0 tokens/s, Running: 2 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 1.0%, CPU KV cache usage: 0.0%.",
+        "                GPU KV cache usage: 99.0%",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.runtime).toMatchObject({ statsLines: 1, running: { max: 2 }, gpuKvUsagePct: { max: 1 } });
+  });
+});
