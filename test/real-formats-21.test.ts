@@ -39,6 +39,9 @@ describe("a driver older than the CUDA runtime of the build (vllm/cuda-driver-to
       const f = r.findings.find((x) => x.ruleId === "vllm/cuda-driver-too-old")!;
       expect(f.message).toContain("the driver supports CUDA up to 12.4");
       expect(f.evidence[0].line).toBe(7);
+      // the engine failed because of it: the cause leads, the engine failure names it
+      expect(r.findings[0].ruleId).toBe("vllm/cuda-driver-too-old");
+      expect(r.findings.find((x) => x.ruleId === "vllm/engine-init-failed")!.causedBy).toEqual(["vllm/cuda-driver-too-old"]);
     }
   });
 
