@@ -476,6 +476,37 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
   },
   {
+    // the host's NVIDIA driver is older than the CUDA runtime the image or wheels were built for: torch's `The NVIDIA
+    // driver on your system is too old (found version 12080)` (a RuntimeError, or a `CUDA initialization:` UserWarning
+    // after which no GPU is seen), c10's `Unexpected error from cudaGetDeviceCount() ... Error 804: forward compatibility
+    // was attempted on non supported HW` / `Error 803: system has unsupported display driver / cuda driver combination`,
+    // the runtime's `CUDA driver version is insufficient for CUDA runtime version` (cudaErrorInsufficientDriver), and the
+    // NVIDIA container toolkit refusing the container (`nvidia-container-cli: requirement error: unsatisfied condition:
+    // cuda>=12.8, please update your driver ...`). NGC's `CUDA Forward Compatibility mode ENABLED` banner is a healthy start.
+    id: "vllm.cudaDriver", dialect: "any", level: "error",
+    anyOf: ["driver on your system is too old", "forward compatibility was attempted", "unsupported display driver", "driver version is insufficient", "unsatisfied condition: cuda"],
+    values: [
+      /found version (?<found>\d{4,6})\b/,
+      /unsatisfied condition: cuda>=(?<required>\d+(?:\.\d+)?)/,
+      /Error (?<code>80[34]):/,
+      /(?<container>nvidia-container-cli|unsatisfied condition: cuda>=)/,
+    ],
+    pattern: /The NVIDIA driver on your system is too old|forward compatibility was attempted on non supported HW|system has unsupported display driver \/ cuda driver combination|CUDA driver version is insufficient for CUDA runtime version|unsatisfied condition: cuda>=\d/i,
+    samples: [
+      "RuntimeError: The NVIDIA driver on your system is too old (found version 12080). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver.",
+      "/usr/local/lib/python3.12/dist-packages/torch/cuda/__init__.py:182: UserWarning: CUDA initialization: The NVIDIA driver on your system is too old (found version 12020). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx",
+      "(EngineCore_DP0 pid=210) ERROR 09-02 10:11:12 [core.py:700] RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 804: forward compatibility was attempted on non supported HW",
+      "RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 803: system has unsupported display driver / cuda driver combination",
+      "RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime version",
+      "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy' nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.9, please update your driver to a newer version, or use an earlier cuda container: unknown.",
+    ],
+    nearMisses: [
+      "NOTE: CUDA Forward Compatibility mode ENABLED.",
+      "  Using CUDA 12.8 driver version 570.124.06 with kernel driver version 535.230.02.",
+      "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
+    ],
+  },
+  {
     // a port the server or its processes bind is taken (Linux errno 98 EADDRINUSE, Windows WSAEADDRINUSE 10048): the API
     // server's socket (uvicorn's `[Errno 98] error while attempting to bind on address ('0.0.0.0', 8000)`, vLLM's own
     // `OSError: [Errno 98] Address already in use` from create_server_socket), torch.distributed's store (`The server

@@ -102,8 +102,10 @@ function grows(joined: LogRecord, pieces: number): boolean {
 
 function mayBeCut(rec: LogRecord): boolean {
   const t = rec.text;
-  // (the width is the physical line's, wrappers included)
-  if (rec.raw.length < MIN_CUT || t.length === 0) return false;
+  // (the width is the physical line's, wrappers included; a stats record that has not reached its GPU KV cache usage is
+  // unfinished however short its line: an author re-typeset it one group of fields a line, `07-29 04:29:38  Avg prompt
+  // throughput: 0.0 tokens/s` / `                Avg generation throughput: ...`)
+  if (t.length === 0 || (rec.raw.length < MIN_CUT && !unfinishedStats(t))) return false;
   // a terminal cuts at its width, wherever that falls; only a sentence's end is taken for the record's end
   const c = t.charCodeAt(t.length - 1);
   return c !== 46 /* . */ && c !== 33 /* ! */ && c !== 63 /* ? */;
@@ -132,4 +134,10 @@ function indentOf(raw: string): number {
   let i = 0;
   while (i < raw.length && (raw.charCodeAt(i) === 32 || raw.charCodeAt(i) === 9)) i++;
   return i;
+}
+
+/** the first part of a stats record, cut before the GPU KV cache usage every version prints */
+function unfinishedStats(t: string): boolean {
+  const at = t.indexOf("Avg prompt throughput: ");
+  return at >= 0 && t.indexOf("GPU KV cache usage: ", at) < 0;
 }

@@ -10,6 +10,7 @@ import { rule as vllmTpSpansNodes } from "./vllm/tp-spans-nodes.js";
 import { rule as vllmRayInsufficientResources } from "./vllm/ray-insufficient-resources.js";
 import { rule as vllmEngineInitFailed } from "./vllm/engine-init-failed.js";
 import { rule as vllmModelDownload } from "./vllm/model-download.js";
+import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
@@ -56,6 +57,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayInsufficientResources,
   vllmEngineInitFailed,
   vllmModelDownload,
+  vllmCudaDriverTooOld,
   vllmCudaError,
   vllmMaxModelLenExceedsModel,
   vllmPortInUse,
