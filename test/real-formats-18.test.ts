@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
 
 /**
  * Formats found in an eighteenth round of real vLLM pastes (vLLM 0.1 to 0.27, Ray actors, V1 engine cores and
@@ -7,17 +8,6 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
  * text here is written for the test, in the format's shape, with variants the pastes did not show (another version's
  * names, kubectl timestamps, colour, CRLF).
  */
-
-/** the same log as kubectl --timestamps, as a coloured terminal and with Windows line ends */
-function variants(lines: string[]): string[] {
-  const stamp = (l: string, i: number) => `2026-02-03T10:11:${String(10 + i).padStart(2, "0")}.123456789Z ${l}`;
-  return [
-    lines.join("\n"),
-    lines.map(stamp).join("\n"),
-    lines.map((l) => l.replace(/^\((\w[^)]*)\) /, "\x1b[36m($1)\x1b[0m ")).join("\n"),
-    lines.join("\r\n"),
-  ];
-}
 
 describe("vLLM 0.1-0.3's Ray worker actor failing in its constructor", () => {
   it("reads Ray's `Exception raised in creation task` record as a start-up failure of the Ray executor (V0)", async () => {

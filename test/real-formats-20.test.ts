@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
 
 /**
  * Formats found in a twentieth round of real vLLM pastes (TPU and ROCm threads, Dynamo's wrappers, vllm-omni, a custom
@@ -7,17 +8,6 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
  * is written for the test, in the format's shape, with variants the pastes did not show (other versions and names,
  * kubectl timestamps, colour, CRLF).
  */
-
-/** the same log as kubectl --timestamps, as a coloured terminal and with Windows line ends */
-function variants(lines: string[]): string[] {
-  const stamp = (l: string, i: number) => `2026-03-04T05:06:${String(10 + i).padStart(2, "0")}.123456789Z ${l}`;
-  return [
-    lines.join("\n"),
-    lines.map(stamp).join("\n"),
-    lines.map((l) => l.replace(/^\((\w[^)]*)\) /, "\x1b[36m($1)\x1b[0m ")).join("\n"),
-    lines.join("\r\n"),
-  ];
-}
 
 describe("the single-process executor in a traceback (`uniproc_executor.py`)", () => {
   it("names the executor `uni` from its frames, V1's path since 0.11 and the shared one of 0.7-0.10", async () => {

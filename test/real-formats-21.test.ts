@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
+
+const variantsWithCompose = (lines: string[]) => variants(lines, { compose: true });
 
 /**
  * Formats found in a twenty-first round of real vLLM logs, all committed to repositories (READMEs, notes, agent
@@ -8,18 +11,6 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
  * written for the test, in the format's shape, with variants the logs did not show (other versions, wrappers,
  * kubectl timestamps, colour, CRLF).
  */
-
-/** the same log as kubectl --timestamps, as docker compose shows it, as a coloured terminal and with Windows line ends */
-function variants(lines: string[]): string[] {
-  const stamp = (l: string, i: number) => `2026-03-04T05:06:${String(10 + i).padStart(2, "0")}.123456789Z ${l}`;
-  return [
-    lines.join("\n"),
-    lines.map(stamp).join("\n"),
-    lines.map((l) => `vllm-1  | ${l}`).join("\n"),
-    lines.map((l) => l.replace(/^\((\w[^)]*)\) /, "\x1b[36m($1)\x1b[0m ")).join("\n"),
-    lines.join("\r\n"),
-  ];
-}
 
 describe("a driver older than the CUDA runtime of the build (vllm/cuda-driver-too-old)", () => {
   it("reads torch's `driver ... too old (found version N)` at start-up as the driver's CUDA, beside the engine failure", async () => {
@@ -33,7 +24,7 @@ describe("a driver older than the CUDA runtime of the build (vllm/cuda-driver-to
       "(EngineCore_DP0 pid=90) ERROR 11-02 08:00:09 [core.py:708] RuntimeError: The NVIDIA driver on your system is too old (found version 12040). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver.",
       "(APIServer pid=1) RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
     ];
-    for (const text of variants(log)) {
+    for (const text of variantsWithCompose(log)) {
       const r = await analyzeText(text + "\n");
       expect(ids(r, "error"), JSON.stringify(text.slice(0, 40))).toEqual(expect.arrayContaining(["vllm/cuda-driver-too-old", "vllm/engine-init-failed"]));
       const f = r.findings.find((x) => x.ruleId === "vllm/cuda-driver-too-old")!;

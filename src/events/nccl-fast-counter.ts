@@ -5,7 +5,7 @@ import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { at as wildAt, literal as wildLiteral, type Literal as WildLiteral } from "./byte-literal.js";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader, newChunk } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
-import type { NcclWho } from "./nccl.js";
+import type { NcclConnectionEvent, NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
 import { objectArray } from "../util/arrays.js";
 
@@ -272,7 +272,7 @@ export interface ConnShape {
 }
 
 /** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
-export interface ConnRead {
+export interface ConnRead extends Pick<NcclConnectionEvent, "channel" | "connIndex" | "from" | "to" | "fromDev" | "toDev"> {
   shape: ConnShape;
   /** what the reader made of the first line (it keeps it here) */
   memo: { of?: unknown };
@@ -281,12 +281,6 @@ export interface ConnRead {
   who: NcclWho;
   tid: number;
   keys: { thread?: string; proc?: string };
-  channel: number;
-  connIndex: number | null;
-  from: number;
-  to: number;
-  fromDev: string | null;
-  toDev: string | null;
 }
 
 /** where connParse found a connection line's parts (start, end pairs; -1 where absent) */
@@ -1099,12 +1093,10 @@ export function createFastCounter(
       return count(s, nl, lineNo) || leave();
     },
     pass() {
-      if (pending.length) settle();
-      if (behindLast !== undefined) endQuietEra();
+      leave();
     },
     done() {
-      if (pending.length) settle();
-      if (behindLast !== undefined) endQuietEra();
+      leave();
     },
   };
   /** speculative: may this activity's lines be counted here yet? (its first one goes the ordinary way) */
@@ -1161,7 +1153,7 @@ export function createFastCounter(
       if (o.pid !== undefined) setPidOrigin(o.pid, originKey(o));
     }
   };
-  /** the line goes the ordinary way: the counters it may touch must be up to date */
+  /** the line goes the ordinary way (or the pass ends): the counters it may touch must be up to date */
   const leave = (): false => {
     if (pending.length) settle();
     if (behindLast !== undefined) endQuietEra();

@@ -33,6 +33,11 @@ export interface VllmState {
 
 const MAX_STARTS = 32;
 
+/** The first place a configuration started (of at most MAX_STARTS configurations). */
+function keepStart(starts: Record<string, Located>, key: string, at: Located): void {
+  if (key in starts ? earlier(starts[key], at) === at : Object.keys(starts).length < MAX_STARTS) starts[key] = at;
+}
+
 const MAX_RANKS = 4096;
 
 /** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
@@ -63,8 +68,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         // each engine start prints its banner: two configurations in one input are two runs in one file
         if (e.source === "banner" && typeof e.values.model === "string" && e.values.model) {
           const key = `${e.input}:${e.values.model} on TP ${e.values.tensorParallelSize ?? 1} × PP ${e.values.pipelineParallelSize ?? 1}`;
-          const starts = (state.starts ??= {});
-          if (key in starts ? earlier(starts[key], at) === at : Object.keys(starts).length < MAX_STARTS) starts[key] = at;
+          keepStart((state.starts ??= {}), key, at);
         }
         break;
       }
@@ -116,7 +120,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     if (oom) out.oom = oom;
     if (a.starts || b.starts) {
       const starts: Record<string, Located> = { ...(a.starts ?? {}) };
-      for (const [k, v] of Object.entries(b.starts ?? {})) if (k in starts ? earlier(starts[k], v) === v : Object.keys(starts).length < MAX_STARTS) starts[k] = v;
+      for (const [k, v] of Object.entries(b.starts ?? {})) keepStart(starts, k, v);
       out.starts = starts;
     }
     if (a.ranks || b.ranks) {

@@ -36,6 +36,11 @@ export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
   return hits.sort((a, b) => a.input - b.input || a.ev.line - b.ev.line);
 }
 
+/** Whether any of these lines had a value read under a name: `const said = saidBy(hits); if (said("oom")) …` */
+export function saidBy(hits: readonly Hit[]): (name: string) => boolean {
+  return (name) => hits.some((h) => h.captures[name] !== undefined);
+}
+
 /** The first value a signature read under this name from these lines (Signature.values), in log order. */
 export function firstValue(hits: readonly Hit[], name: string): string | undefined {
   return hits.map((h) => h.captures[name]).find((v) => v !== undefined);

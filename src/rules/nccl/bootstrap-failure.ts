@@ -1,7 +1,7 @@
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
 import type { RuleSpec } from "../define.js";
-import type { Hit } from "../signals.js";
+import { saidBy, type Hit } from "../signals.js";
 
 export const meta = {
   id: "nccl/bootstrap-failure",
@@ -17,7 +17,7 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const hits = all.filter((h) => h.id !== "torch.uniqueIdStore");
   if (!hits.length) return uniqueIdFailure(idFetch);
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
-  const said = (k: string) => hits.some((h) => h.captures[k] !== undefined);
+  const said = saidBy(hits);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
   const target = at ? { host: at.target, port: at.port } : null;
   const kind = said("refused") ? "connection refused (nothing listening: the peer is not up yet, died, or uses another port)" : said("timedOut") ? "connection timed out (a firewall drops the packets, or the address is not routable from here)" : said("noRoute") ? "no route to host" : said("unreachable") ? "the network is unreachable (this node has no route to that address)" : said("noIface") ? "no usable network interface matches the NCCL_SOCKET_IFNAME filter" : "the connection failed";

@@ -1,6 +1,6 @@
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import type { RuleSpec } from "../define.js";
-import { firstValue } from "../signals.js";
+import { firstValue, saidBy } from "../signals.js";
 
 export const meta = {
   id: "nccl/cuda-error",
@@ -12,7 +12,7 @@ export const meta = {
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits) => {
   // what the lines say, as the signatures read it (grammars/signatures.ts CUDA_VALUES)
-  const said = (k: string) => hits.some((h) => h.captures[k] !== undefined);
+  const said = saidBy(hits);
   const failure = firstValue(hits, "cudaFailure");
   const what = failure ?? (said("unhandledCuda") ? "unhandled cuda error" : "a CUDA call failed");
   const remediation: string[] = [];

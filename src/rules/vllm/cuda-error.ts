@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
-import { signalHits } from "../signals.js";
+import { firstValue, saidBy, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -18,8 +18,8 @@ export const meta = {
 export function check(ctx: RuleContext): FindingDraft[] {
   const hits = signalHits(ctx, ["vllm.cudaFault"]);
   if (!hits.length) return [];
-  const said = (k: string) => hits.some((h) => h.captures[k] !== undefined);
-  const fault = hits.map((h) => h.captures.fault).find((f) => f !== undefined) ?? "a kernel fault";
+  const said = saidBy(hits);
+  const fault = firstValue(hits, "fault") ?? "a kernel fault";
   const remediation: string[] = [];
   if (said("arch")) {
     remediation.push(
