@@ -91,7 +91,8 @@ export interface InputCliOptions {
   untilIdle?: string;
 }
 
-export interface AnalyzeCliOptions extends InputCliOptions {
+/** The options of addOutputOptions and addReportOptions. */
+export interface ReportCliOptions {
   format: string;
   output?: string;
   color?: boolean;
@@ -103,8 +104,29 @@ export interface AnalyzeCliOptions extends InputCliOptions {
   oneRun?: boolean;
 }
 
+export interface AnalyzeCliOptions extends InputCliOptions, ReportCliOptions {}
+
 /** What the inputs operand takes (analyze and check). */
 export const INPUTS_HELP = `log files (plain, gzip, zstd or xz), directories (every ${DIRECTORY_SCAN} below, symlinked files followed), glob patterns ('logs/*.log') or - for stdin`;
+
+/** Where the report goes and in what format, the same on analyze, check and merge. */
+export function addOutputOptions(cmd: Command, defaultFormat = "text"): Command {
+  return cmd
+    .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, defaultFormat)
+    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
+    .option("--no-color", "never colour the text report");
+}
+
+/** What the report holds and which rules make it, the same on analyze, check and merge. */
+export function addReportOptions(cmd: Command, oneRunHelp: string): Command {
+  return cmd
+    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
+    .option("--redact-models", "with --redact: also replace model names and paths")
+    .option("--events", "ndjson: also write every kept event, one per line")
+    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
+    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
+    .option("--one-run", oneRunHelp);
+}
 
 /** The options about reading the inputs, the same on analyze and check. */
 export function addInputOptions(cmd: Command): Command {
@@ -120,19 +142,11 @@ export function registerAnalyze(program: Command): void {
   const cmd = program
     .command("analyze")
     .description("read vLLM / NCCL logs and print the facts and findings")
-    .argument("<inputs...>", INPUTS_HELP)
-    .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
-    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
-    .option("--no-color", "never colour the text report");
-  addInputOptions(cmd)
+    .argument("<inputs...>", INPUTS_HELP);
+  addInputOptions(addOutputOptions(cmd))
     .option("--follow", "tail one growing log: print findings as they appear, the report on Ctrl-C")
-    .option("--until-idle <seconds>", "with --follow: stop once the file has not grown for this long")
-    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
-    .option("--redact-models", "with --redact: also replace model names and paths")
-    .option("--events", "ndjson: also write every kept event, one per line")
-    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
-    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
-    .option("--one-run", "read all inputs as one run, even when they look like different runs")
+    .option("--until-idle <seconds>", "with --follow: stop once the file has not grown for this long");
+  addReportOptions(cmd, "read all inputs as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: AnalyzeCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);

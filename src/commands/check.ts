@@ -8,7 +8,7 @@ import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
 import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
-import { addInputOptions, FORMATS, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions } from "./analyze.js";
+import { addInputOptions, addOutputOptions, addReportOptions, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions, type ReportCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { runsInOneInput, runsInOneInputText } from "../facts/vllm.js";
 
@@ -17,10 +17,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 // for the help text, without loading the gate at start-up; the type makes it list every level
 const FAIL_ON_HELP: Record<FailOn, true> = { error: true, warning: true, info: true, none: true };
 
-interface CheckCliOptions extends InputCliOptions {
-  format: string;
-  output?: string;
-  color?: boolean;
+interface CheckCliOptions extends InputCliOptions, ReportCliOptions {
   failOn: string;
   maxWarnings?: string;
   require?: string[];
@@ -28,12 +25,6 @@ interface CheckCliOptions extends InputCliOptions {
   forbidTransport?: string[];
   baseline?: string;
   maxRegression?: string[];
-  redact?: boolean;
-  redactModels?: boolean;
-  events?: boolean;
-  config?: string;
-  expectBusbw?: string;
-  oneRun?: boolean;
 }
 
 /** One gate over every run of the report (inputs read as several runs): each requirement once per run. */
@@ -58,24 +49,16 @@ export function registerCheck(program: Command): void {
   const cmd = program
     .command("check")
     .description("CI gate: analyze logs and exit 0 (pass), 1 (gate failed) or 2 (usage or input error)")
-    .argument("<inputs...>", INPUTS_HELP)
-    .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "text")
-    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
-    .option("--no-color", "never colour the text report");
-  addInputOptions(cmd)
+    .argument("<inputs...>", INPUTS_HELP);
+  addInputOptions(addOutputOptions(cmd))
     .option("--fail-on <level>", `fail on findings of this severity or worse: ${Object.keys(FAIL_ON_HELP).join(", ")}`, "error")
     .option("--max-warnings <n>", "fail when there are more than N warnings")
     .option("--require <expr>", "a fact requirement such as 'kvCache.tokens>=500000' (>= <= > < == !=; repeatable)", collect)
     .option("--require-transport <kind>", "every inter-node NCCL connection must use this kind, e.g. NET/IB (repeatable)", collect)
     .option("--forbid-transport <kind>", "no inter-node NCCL connection may use this kind, e.g. NET/Socket (repeatable)", collect)
     .option("--baseline <report>", "a JSON report (or a log) of a known-good run, for --max-regression")
-    .option("--max-regression <limit>", "allowed worsening against the baseline, e.g. 'kvCache.tokens=10%' (repeatable)", collect)
-    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
-    .option("--redact-models", "with --redact: also replace model names and paths")
-    .option("--events", "ndjson: also write every kept event")
-    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
-    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
-    .option("--one-run", "read all inputs (and a --baseline that is a folder of logs) as one run, even when they look like different runs")
+    .option("--max-regression <limit>", "allowed worsening against the baseline, e.g. 'kvCache.tokens=10%' (repeatable)", collect);
+  addReportOptions(cmd, "read all inputs (and a --baseline that is a folder of logs) as one run, even when they look like different runs")
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);

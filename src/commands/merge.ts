@@ -7,20 +7,9 @@ import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
-import { FORMATS, loadRenderer } from "./analyze.js";
+import { addOutputOptions, addReportOptions, loadRenderer, type ReportCliOptions } from "./analyze.js";
 import { rulesConfig } from "../config/cli.js";
 
-interface MergeCliOptions {
-  format: string;
-  output?: string;
-  color?: boolean;
-  redact?: boolean;
-  redactModels?: boolean;
-  events?: boolean;
-  config?: string;
-  expectBusbw?: string;
-  oneRun?: boolean;
-}
 
 /** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
 export function stateOf(report: { state?: unknown }, path: string): MergeableState {
@@ -62,20 +51,12 @@ function stateDamage(facts: Record<string, unknown>): string | null {
 }
 
 export function registerMerge(program: Command): void {
-  program
+  const cmd = program
     .command("merge")
-    .description("combine the JSON reports of parts of a fleet into the report of all their logs at once")
-    .argument("<reports...>", "JSON reports written by `vllm-doctor analyze --format json`")
-    .option("-f, --format <format>", `output format: ${Object.keys(FORMATS).join(", ")}`, "json")
-    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
-    .option("--no-color", "never colour the text report")
-    .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms")
-    .option("--redact-models", "with --redact: also replace model names and paths")
-    .option("--events", "ndjson: also write every kept event")
-    .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above), as analyze reads it")
-    .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (as analyze takes it: the rules run again on the merged facts)")
-    .option("--one-run", "read all reports as one run, even when they look like different runs")
-    .action(async (paths: string[], opts: MergeCliOptions) => {
+    .description("combine the JSON reports of parts of a fleet into the report of all their logs at once (the rules run again on the merged facts)")
+    .argument("<reports...>", "JSON reports written by `vllm-doctor analyze --format json`");
+  addReportOptions(addOutputOptions(cmd, "json"), "read all reports as one run, even when they look like different runs")
+    .action(async (paths: string[], opts: ReportCliOptions) => {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
       const parts: MergeableState[] = [];
