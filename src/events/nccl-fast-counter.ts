@@ -4,7 +4,7 @@ import { processNames } from "../records/process-names.js";
 import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { at as wildAt, literal as wildLiteral, type Literal as WildLiteral } from "./byte-literal.js";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader, newChunk } from "./nccl-fast-line.js";
-import { FAST_HEADER } from "../../grammars/nccl-fast.js";
+import { FAST_DANGERS, FAST_HEADER } from "../../grammars/nccl-fast.js";
 import type { NcclConnectionEvent, NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
 import { objectArray } from "../util/arrays.js";
@@ -1160,6 +1160,7 @@ export function createFastCounter(
     return false;
   };
   const fast: LineCounter = {
+    dangers: FAST_DANGERS,
     begin(bytes, maxChars, opts) {
       if (pending.length) settle();
       body = bytes;
@@ -1168,7 +1169,7 @@ export function createFastCounter(
       maxLine = maxChars;
       wrappersOn = opts?.bare !== true;
       ncclAt = -1;
-      dangers.begin(bytes, opts?.ascii ?? true);
+      dangers.begin(bytes, opts?.ascii ?? true, opts?.scan);
       dangerAt = -1;
       return counter;
     },

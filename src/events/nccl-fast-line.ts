@@ -10,6 +10,7 @@ import { isAscii } from "node:buffer";
  */
 
 import { CHATTER, FAST_DANGERS, FAST_OPS } from "../../grammars/nccl-fast.js";
+import { chunkScanner, type ChunkScan } from "../input/chunk-scan.js";
 
 export { CHATTER, FAST_DANGERS, FAST_KEY, FAST_OPS, fastLineRegex } from "../../grammars/nccl-fast.js";
 
@@ -222,62 +223,45 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
 }
 
 /**
- * Finds FAST_DANGERS in a chunk: each is searched natively, from where a line's record starts, only once the search
- * before has been passed (so a chunk is searched about once per danger, however many lines hold one in a wrapper
- * the line's check skips; one that cannot start a header is not looked at where a line starts, so a wrapper that
- * starts every line with it is skipped in the same search); a byte above 0x7F is found a window at a time when the
- * chunk begins. A line's check is
- * then a few comparisons (and has no rarely taken path that would make the optimizing compiler drop its caller's
- * code).
+ * Where FAST_DANGERS start in a chunk, from the one pass over it (src/input/chunk-scan.ts) that the reading loop
+ * makes for its line ends too, or that this makes when first asked; a byte above 0x7F is found a window at a time
+ * when the chunk begins. A line's check is then a few comparisons (and has no rarely taken path that would make the
+ * optimizing compiler drop its caller's code).
  */
 const NOWHERE = 0x7fffffff;
 const HIGH_WINDOW = 4096;
 
 export class DangerScan {
-  private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
-  /** for each needle, where it next stands at or after the last place asked (-1: not searched yet) */
-  private readonly at = new Int32Array(this.needles.length);
-  private readonly firstByte = FAST_DANGERS.map((d) => d.charCodeAt(0));
-  private readonly notHeadStart = FAST_DANGERS.map((d) => !/^[A-Za-z0-9]/.test(d));
   private b: Buffer = Buffer.alloc(0);
+  /** the pass over the chunk, if made (its dangers ascending), and the next of them to look at */
+  private scan: ChunkScan | null = null;
+  private next = 0;
   /** where the lines holding a byte above 0x7F hold their first, ascending, ended by a sentinel past any line */
   private high: number[] = [NOWHERE];
   private nextHigh = 0;
 
-  /** `ascii`: the chunk holds no byte above 0x7F (else where they stand is found too) */
-  begin(b: Buffer, ascii = true): void {
+  /** `ascii`: the chunk holds no byte above 0x7F (else where they stand is found too); `scan`: the pass over the chunk's lines, made already */
+  begin(b: Buffer, ascii = true, scan?: ChunkScan): void {
     this.b = b;
-    this.at.fill(-1);
+    this.scan = scan ?? null;
+    this.next = 0;
     this.high = ascii ? [NOWHERE] : highBytes(b);
     this.nextHigh = 0;
   }
 
   /** Where the first danger at or after `s` starts; asked with `s` not decreasing. A caller may keep the answer for every later line that starts before it. */
   nextAt(s: number): number {
-    const at = this.at;
-    let min = NOWHERE;
-    for (let k = 0; k < at.length; k++) {
-      if (at[k] < s) at[k] = this.find(k, s);
-      if (at[k] < min) min = at[k];
-    }
+    const scan = this.scan ?? (this.scan = chunkScanner(FAST_DANGERS).scan(this.b, 0, this.b.length));
+    const at = scan.danger;
+    let j = this.next;
+    while (j < scan.dangerCount && at[j] < s) j++;
+    this.next = j;
+    const min = j < scan.dangerCount ? at[j] : NOWHERE;
     const high = this.high;
     let h = this.nextHigh;
     while (high[h] < s) h++;
     this.nextHigh = h;
     return high[h] < min ? high[h] : min;
-  }
-
-  private find(k: number, s: number): number {
-    const b = this.b;
-    const needle = this.needles[k];
-    const first = this.firstByte[k];
-    for (let x = b.indexOf(needle as never, s); ; ) {
-      if (x < 0) return NOWHERE;
-      // a CR right before a `\n` is a CRLF line end; a danger that cannot start a header is none where a line starts
-      // (a record counted there starts with its header, so it stands in the line's wrapper: Ray's `(` on every line)
-      if ((first === 13 && b[x + 1] === 10) || (this.notHeadStart[k] && b[x - 1] === 10)) x = b.indexOf(needle as never, x + 1);
-      else return x;
-    }
   }
 }
 

@@ -836,6 +836,7 @@ export function runtimeFirst(a: RuntimeLineCounter, b: LineCounter, skipped?: (r
     },
   };
   return {
+    dangers: b.dangers,
     begin(bytes, maxChars, opts): ChunkLineCounter {
       cb = b.begin(bytes, maxChars, opts);
       const nccl = indexOfNccl(bytes, 0);
