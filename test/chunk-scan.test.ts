@@ -4,7 +4,7 @@ import { chunkScanner, dangerAtByte, ringBuffer, scanReference } from "../src/in
 
 // The one pass over a chunk (WebAssembly SIMD) is held to the same pass in plain code, and that to the needles' meaning.
 
-const scanner = chunkScanner(FAST_DANGERS);
+const scanner = chunkScanner();
 const ring = ringBuffer(1 << 20);
 
 function seeded(seed: number) {
@@ -25,7 +25,8 @@ function found(b: Buffer, from: number, to: number, inRing: boolean) {
     bytes = ring!.subarray(0, b.length);
   }
   const r = scanner.scan(bytes, from, to);
-  return { nl: [...r.nl.subarray(0, r.nlCount)], danger: [...r.danger.subarray(0, r.dangerCount)] };
+  const list = (xs: Int32Array, n: number) => [...xs.subarray(0, n)];
+  return { nl: list(r.nl, r.nlCount), danger: list(r.danger, r.dangerCount), bracket: list(r.bracket, r.bracketCount), comm: list(r.comm, r.commCount) };
 }
 
 describe("chunk scan", () => {
@@ -33,6 +34,9 @@ describe("chunk scan", () => {
     const b = Buffer.from("(a\r\nInit x\r(ERROR\n(b WARNING\x1b[0m\n\x1bESC[TICAL\rInit", "latin1");
     const at = (s: string, from = 0) => b.indexOf(s, from, "latin1");
     expect(scanReference(b, 0, b.length, FAST_DANGERS)).toEqual({
+      // (the ANSI colour's `[0m`)
+      bracket: [at("[0m")],
+      comm: [],
       nl: [at("\n"), at("\n(b"), at("\n\x1bE")],
       // `(` at the chunk's start is one (no `\n` before it), the CR before `\n` is none, the CR before `(` is one,
       // `(` and ESC after a `\n` are none, `Init` at the very end is none (no space)
@@ -44,7 +48,7 @@ describe("chunk scan", () => {
   it("finds what the reference finds: any bytes, any range, in place and copied", () => {
     const rnd = seeded(7);
     // the needles' bytes, their neighbours and what they are told from
-    const alphabet = [..."\r\n\x1b([IEWTnitRROSCARNGICAL x"].map((c) => c.charCodeAt(0)).concat([0x80, 0xe2, 0x00]);
+    const alphabet = [..."\r\n\x1b([IEWTnitRROSCARNGICAL x[]],;m0123comrepated"].map((c) => c.charCodeAt(0)).concat([0x80, 0xe2, 0x00]);
     for (let t = 0; t < 4000; t++) {
       const len = 1 + rnd(t % 50 === 0 ? 5000 : 200);
       const b = Buffer.from(Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]));
@@ -57,7 +61,7 @@ describe("chunk scan", () => {
   });
 
   it("each danger at every position of a block of 64 bytes, at the chunk's ends and across them", () => {
-    for (const needle of [...FAST_DANGERS, "\r\n", "\n(", "\n\x1b", "\nInit "]) {
+    for (const needle of [...FAST_DANGERS, "\r\n", "\n(", "\n\x1b", "\nInit ", "[]", "[12;", "[0,", "[9m", "[repeated ", "[1repeated ", "[12/", " comm ", " comm", "comm "]) {
       for (const len of [needle.length, 63, 64, 65, 130]) {
         // (from its whole to its first byte at the chunk's last)
         for (let at = 0; at < len; at++) {
@@ -79,13 +83,21 @@ describe("chunk scan", () => {
     expect([r.nlCount, r.dangerCount]).toEqual([want.nl.length, want.danger.length]);
     expect([r.nl[r.nlCount - 1], r.danger[r.dangerCount - 1]]).toEqual([want.nl.at(-1), want.danger.at(-1)]);
     // and a small one after it
-    expect(found(Buffer.from("a(b\n"), 0, 4, false)).toEqual({ nl: [3], danger: [1] });
+    expect(found(Buffer.from("a(b\n"), 0, 4, false)).toEqual({ nl: [3], danger: [1], bracket: [], comm: [] });
   });
 
-  it("without needles it finds the line ends", () => {
-    const b = Buffer.from("a\nbb\r\n\n(ERROR\n", "latin1");
-    const r = chunkScanner([]).scan(b, 1, b.length);
-    expect([...r.nl.subarray(0, r.nlCount)]).toEqual([1, 5, 6, 13]);
-    expect(r.dangerCount).toBe(0);
+  it("the brackets FAST_REST refuses and each ` comm `", () => {
+    const b = Buffer.from("h [3] x [nranks=16] [12,3] [m [repeated 2x] [4repeated ] comm 0x1 comm\n comm [0/1] [", "latin1");
+    const at = (s: string, from = 0) => b.indexOf(s, from, "latin1");
+    const want = { bracket: [at("[3]"), at("[12,"), at("[m"), at("[repeated")], comm: [at(" comm 0x1"), at(" comm [")] };
+    expect(found(b, 0, b.length, false)).toMatchObject(want);
+    expect(scanReference(b, 0, b.length, FAST_DANGERS)).toMatchObject(want);
+  });
+
+  it("not full, it finds the line ends only", () => {
+    const b = Buffer.from("a\nbb\r\n\n(ERROR [1] comm \n", "latin1");
+    const r = chunkScanner().scan(b, 1, b.length, false);
+    expect([...r.nl.subarray(0, r.nlCount)]).toEqual([1, 5, 6, b.length - 1]);
+    expect([r.dangerCount, r.bracketCount, r.commCount]).toEqual([0, 0, 0]);
   });
 });

@@ -13,8 +13,8 @@ export interface LineCounter {
    * than `maxChars` are left to the ordinary path (which cuts them).
    */
   begin(bytes: Buffer, maxChars: number, opts?: ChunkOptions): ChunkLineCounter;
-  /** what its lines may not hold from a record's start: the reading loop finds them with the line ends (`ChunkOptions.scan`) */
-  readonly dangers?: readonly string[];
+  /** whether the reading loop's one pass over this chunk is to find more than the line ends (`ChunkOptions.scan`) */
+  fullScan?(bytes: Buffer, bare: boolean): boolean;
 }
 
 export interface ChunkOptions {
@@ -22,7 +22,7 @@ export interface ChunkOptions {
   ascii?: boolean;
   /** only lines without a wrapper before the record are counted (a user rule's patterns see the raw line) */
   bare?: boolean;
-  /** the one pass over the chunk's lines for their ends and the counter's `dangers` (src/input/chunk-scan.ts) */
+  /** the one pass over the chunk's lines (src/input/chunk-scan.ts): a counter that needs a full one counts nothing without it */
   scan?: ChunkScan;
 }
 

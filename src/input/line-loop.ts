@@ -38,8 +38,8 @@ export async function readLineLoop(stream: Readable | AsyncIterable<Uint8Array>,
   for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes: o.onBytes, sniff: o.sniff })) {
     if (o.stop?.()) return { next: lineNo, stopped: true };
     const { bytes, end } = chunk;
-    // (the line ends and the counter's dangers in one pass)
-    const scan = bytes && fast ? chunkScanner(fast.dangers ?? []).scan(bytes, chunk.start, end) : undefined;
+    // (the line ends and what the counter looks for in one pass)
+    const scan = bytes && fast ? chunkScanner().scan(bytes, chunk.start, end, fast.fullScan?.(bytes, !!prefilter) ?? false) : undefined;
     const counter = scan && fast ? fast.begin(bytes!, maxChars, { ascii: chunk.ascii, bare: !!prefilter, scan }) : undefined;
     if (chunk.head !== null) {
       if (lineNo >= skipUntil) {
