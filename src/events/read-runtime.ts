@@ -759,7 +759,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   };
   const chunk: ChunkLineCounter = {
     line(s, nl, n) {
-      if (wrappers.length === 0 || nl - s > maxChars) return false;
+      // (the length first: a comparison first made after the code was optimized would make the engine drop it)
+      if (nl - s > maxChars || wrappers.length === 0) return false;
       // (the line reader takes a CR before the `\n` off)
       const e = b[nl - 1] === 13 ? nl - 1 : nl;
       if (e - s < 30) return false;
