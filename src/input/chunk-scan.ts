@@ -129,6 +129,7 @@ const eq = [0x46];
 const ne = [0x47];
 const ltU = [0x49];
 const geU = [0x4f];
+const leU = [0x4d];
 const ctz = [0x68];
 const add = [0x6a];
 const sub = [0x6b];
@@ -137,6 +138,7 @@ const and = [0x71];
 const or = [0x72];
 const xor = [0x73];
 const shl = [0x74];
+const shrU = [0x76];
 const vload = (off: number) => [0xfd, 0x00, 0x00, ...leb(off)];
 const vconst = (bytes: number[]) => [0xfd, 0x0c, ...bytes];
 const swizzle = [0xfd, 0x0e];
@@ -149,7 +151,7 @@ const bitmask8 = [0xfd, 0x64];
 const shrU8 = [0xfd, 0x6d];
 
 // params: 0 from, 1 to (addresses), 2 base (the chunk's byte 0), 3 out (four counts, then the four lists), 4 a list's
-// bytes, 5 the class tables (low nibble, then high); locals: 6 p, 7 mask, 8 q, 9 c, 10 j, 11–14 the lists' counts,
+// bytes, 5 the class tables (low nibble, then high); locals: 6 p, 7 mask, 8 q, 9 c, 10 j, 11–14 where the lists' next entries go,
 // 15–18 where the lists start (i32); 19 the low-nibble table, 20 the high-nibble table, 21 0x0f in each lane, 22 zero,
 // 23 the bytes of a block, 24–27 the classes of four blocks (v128)
 const [FROM, TO, BASE, OUT, LIST_BYTES, TABLES, P, MASK, Q, C, J, N, L] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15];
@@ -174,8 +176,8 @@ function textAtQ(text: string, at: number): number[] {
 
 /** q - base + `delta` is noted in list `k` */
 const note = (k: number, delta = 0) => [
-  ...get(L + k), ...get(N + k), ...i32(2), ...shl, ...add, ...get(Q), ...get(BASE), ...sub, ...i32(delta), ...add, ...store32(0),
-  ...get(N + k), ...i32(1), ...add, ...set(N + k),
+  ...get(N + k), ...get(Q), ...get(BASE), ...sub, ...(delta ? [...i32(delta), ...add] : []), ...store32(0),
+  ...get(N + k), ...i32(4), ...add, ...set(N + k),
 ];
 
 /**
@@ -234,32 +236,36 @@ function assemble(needles: readonly string[]): Uint8Array<ArrayBuffer> {
     ...get(HI), ...get(V), ...i32(4), ...shrU8, ...swizzle,
     ...vand, ...tee(CLS + k),
   ];
-  // each byte of block k with a class, in order, if it is in [from, to)
-  const bytesOf = (k: number) => [
+  // each byte of block k with a class, in order (`inRange`: only those in [from, to), for a group that is not wholly in it)
+  const bytesOf = (k: number, inRange: boolean) => [
     ...get(CLS + k), ...get(ZERO), ...veq8, ...bitmask8, ...i32(0xffff), ...xor, ...set(MASK),
     ...block, ...loop,
     ...get(MASK), ...eqz, ...brIf(1),
     ...get(P), ...i32(16 * k), ...add, ...get(MASK), ...ctz, ...add, ...set(Q),
     ...get(MASK), ...get(MASK), ...i32(1), ...sub, ...and, ...set(MASK),
-    ...get(Q), ...get(FROM), ...geU, ...get(Q), ...get(TO), ...ltU, ...and, ...if_, ...check, ...end,
+    ...(inRange ? [...get(Q), ...get(FROM), ...geU, ...get(Q), ...get(TO), ...ltU, ...and, ...if_, ...check, ...end] : check),
     ...br(0),
     ...end, ...end,
   ];
   const body = [
     ...get(TABLES), ...vload(0), ...set(LO), ...get(TABLES), ...vload(16), ...set(HI), ...vconst(new Array(16).fill(15)), ...set(NIBBLE),
-    ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...i32(16), ...add, ...get(LIST_BYTES), ...i32(k), ...mul, ...add, ...set(L + k)]),
+    ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...i32(16), ...add, ...get(LIST_BYTES), ...i32(k), ...mul, ...add, ...tee(L + k), ...set(N + k)]),
     ...get(FROM), ...i32(~15), ...and, ...set(P),
     ...block, ...loop,
     ...get(P), ...get(TO), ...geU, ...brIf(1),
     ...classes(0),
     ...Array.from({ length: UNROLL - 1 }, (_, k) => [...classes(k + 1), ...vor]).flat(),
     ...anyTrue, ...if_,
-    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k)).flat(),
+    ...get(P), ...get(FROM), ...geU, ...get(P), ...i32(16 * UNROLL), ...add, ...get(TO), ...leU, ...and, ...if_,
+    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k, false)).flat(),
+    0x05 /* else */,
+    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k, true)).flat(),
+    ...end,
     ...end,
     ...get(P), ...i32(16 * UNROLL), ...add, ...set(P), ...br(0),
     ...end, ...end,
-    ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...get(N + k), ...store32(4 * k)]),
-    ...get(N),
+    ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...get(N + k), ...get(L + k), ...sub, ...i32(2), ...shrU, ...store32(4 * k)]),
+    ...get(N), ...get(L), ...sub, ...i32(2), ...shrU,
   ];
   const locals = [2, ...leb(13), 0x7f, ...leb(5 + UNROLL), 0x7b];
   const code = [...locals, ...body, ...end];
