@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, TRACE, matchAfterHeader } from "../src/events/nccl-fast-line.js";
+import { chunkScanner } from "../src/input/chunk-scan.js";
 import { CHATTER, FAST_DANGERS, FAST_OPS, fastLineRegex, parseNcclHeader, scanNcclRecord } from "../grammars/nccl.js";
 import { readNcclMessage } from "../grammars/nccl-messages.js";
 import { peel } from "../src/records/peel.js";
@@ -106,7 +107,7 @@ describe("matchAfterHeader reads what fastLineRegex reads", () => {
 function linesClear(lines: string[], ascii = true): boolean[] {
   const b = Buffer.from(lines.join("\n") + "\n", ascii ? "latin1" : "utf8");
   const scan = new DangerScan();
-  scan.begin(b, ascii);
+  scan.begin(b, ascii, chunkScanner().scan(b, 0, b.length));
   const clear: boolean[] = [];
   for (let s = 0; s < b.length; ) {
     const nl = b.indexOf(10, s);
@@ -169,7 +170,7 @@ describe("Literal and DangerScan", () => {
     const lines = Array.from({ length: 40_000 }, (_, i) => (i % 9973 === 3 || i === 5 ? `tqdm ${"█".repeat(i % 13)}| ${i}` : i % 1500 === 7 ? `${"x".repeat(i % 2 ? 5000 : 70_000)}é` : `plain ${i}`));
     const b = Buffer.from(lines.join("\n") + "\n", "utf8");
     const scan = new DangerScan();
-    scan.begin(b, false);
+    scan.begin(b, false, chunkScanner().scan(b, 0, b.length));
     const clear: boolean[] = [];
     for (let s = 0; s < b.length; ) {
       const nl = b.indexOf(10, s);

@@ -47,3 +47,42 @@ describe("the counting fast path counts what the ordinary path reads", () => {
     }
   }, 60_000);
 });
+
+describe("what the chunk pass finds, at every position of a counted line", () => {
+  // (src/input/chunk-scan.ts: the dangers, the `[` FAST_REST refuses and ` comm ` are found once a chunk; a line's
+  // check compares with the next of each)
+  const head = (tid: number) => `node-a:500:${tid} [0]`;
+  const collRest = (n: number) => ` NCCL INFO AllReduce: opCount ${n.toString(16)} sendbuff 0x7f3a80000000 count 1024 comm 0x55d0c9a1b2c0 [nranks=4] stream 0x55d0c9a1c000`;
+  const traceRest = (n: number) => ` ${(5120 + n / 1000).toFixed(6)} sendProxy:380 NCCL TRACE sendProxy [${n % 8}/0] Isend posted, size 2048`;
+  // (a refused `[` that the ordinary way reads otherwise: a glued record's launcher label, Ray's dedup suffix)
+  const tokens = ["\r", "\x1b", "ESC[", "(", "Init ", "ERROR", "WARNING", "CRITICAL", "é", "[3]", "[12;", "[m", " [repeated 2x across cluster]", " [1,0]<stdout>:node-z:1:2 [0] NCCL INFO Broadcast: opCount 5 comm 0x1", " comm 0x77 ", "comm"];
+
+  /** clean lines that teach the counter the header and its communicator, then each token at each position of each record */
+  function log(wrap: (line: string) => string): string {
+    const lines: string[] = [];
+    let n = 0;
+    const clean = () => {
+      lines.push(wrap(head(500) + collRest(n++)), wrap(head(640) + traceRest(n++)));
+    };
+    for (let k = 0; k < 4; k++) clean();
+    for (const [tid, rest] of [[500, collRest], [640, traceRest]] as const) {
+      const record = rest(7);
+      for (const t of tokens) {
+        for (let at = 1; at <= record.length; at += 1) {
+          lines.push(wrap(head(tid) + record.slice(0, at) + t + record.slice(at)));
+          clean();
+        }
+      }
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  it("the report is the one of the ordinary way, bare, CRLF and behind a Ray wrapper, across chunk ends", async () => {
+    for (const [name, wrap] of [["bare", (l: string) => l], ["CRLF", (l: string) => `${l}\r`], ["Ray", (l: string) => `(RayWorkerWrapper pid=500, ip=10.0.0.1) ${l}`]] as const) {
+      const text = log(wrap);
+      const slow = JSON.stringify(await reportOf(text, false, 8 << 20));
+      // (a chunk of 64 KiB, and one that ends at another place in a line, mid-token)
+      for (const chunk of [65536, 40961]) expect(JSON.stringify(await reportOf(text, true, chunk)), `${name}, chunk ${chunk}`).toBe(slow);
+    }
+  }, 120_000);
+});

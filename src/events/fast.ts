@@ -1,3 +1,5 @@
+import type { ChunkScan } from "../input/chunk-scan.js";
+
 /**
  * The counting fast path of the hot loop. Most lines of a big NCCL COLL/TRACE log only bump a counter;
  * a reader that can recognise such a line in the bytes of its chunk (without making a string of it, a
@@ -11,6 +13,8 @@ export interface LineCounter {
    * than `maxChars` are left to the ordinary path (which cuts them).
    */
   begin(bytes: Buffer, maxChars: number, opts?: ChunkOptions): ChunkLineCounter;
+  /** whether the reading loop's one pass over this chunk is to find more than the line ends (`ChunkOptions.scan`) */
+  fullScan?(bytes: Buffer, bare: boolean): boolean;
 }
 
 export interface ChunkOptions {
@@ -18,6 +22,8 @@ export interface ChunkOptions {
   ascii?: boolean;
   /** only lines without a wrapper before the record are counted (a user rule's patterns see the raw line) */
   bare?: boolean;
+  /** the one pass over the chunk's lines (src/input/chunk-scan.ts): a counter that needs a full one counts nothing without it */
+  scan?: ChunkScan;
 }
 
 export interface ChunkLineCounter {

@@ -5,6 +5,7 @@ import type { ChunkLineCounter, LineCounter } from "./fast.js";
 import { at as wildAt, literal as wildLiteral, type Literal as WildLiteral } from "./byte-literal.js";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, matchAfterHeader, newChunk } from "./nccl-fast-line.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
+import { chunkScanner, type ChunkScan } from "../input/chunk-scan.js";
 import type { NcclConnectionEvent, NcclWho } from "./nccl.js";
 import type { Origin } from "../model.js";
 import { objectArray } from "../util/arrays.js";
@@ -908,12 +909,18 @@ export function createFastCounter(
     }
     pending.length = 0;
   };
-  /** the first ` comm ` at or after `from` and before `nl`, or -1 */
+  // the chunk's pass (src/input/chunk-scan.ts), and the next ` comm ` in it to look at (asked with `from` not decreasing)
+  let scan: ChunkScan = chunkScanner().scan(body, 0, 0);
+  let commNext = 0;
+  let commFrom = -1;
+  /** the first ` comm ` at or after `from` and wholly before `nl`, or -1 */
   const commAfter = (from: number, nl: number): number => {
-    for (let m = body.indexOf(109 /* m */, from + 3); m >= 0 && m + 2 < nl; m = body.indexOf(109, m + 1)) {
-      if (body[m - 3] === 32 && body[m - 2] === 99 && body[m - 1] === 111 && body[m + 1] === 109 && body[m + 2] === 32) return m - 3;
-    }
-    return -1;
+    const at = scan.comm;
+    let j = from >= commFrom ? commNext : 0;
+    while (j < scan.commCount && at[j] < from) j++;
+    commNext = j;
+    commFrom = from;
+    return j < scan.commCount && at[j] + 5 < nl ? at[j] : -1;
   };
 
   // What the readers that see origins say of a wrapper (`originQuiet`) changes only when they read a line: so between
@@ -931,7 +938,7 @@ export function createFastCounter(
   // one function that only says whether it counted the line, and one place that sends a line the ordinary way:
   // a call site the optimizing compiler has seen no call at makes it throw its code away when the call comes
   const count = (s: number, nl: number, lineNo: number): boolean => {
-    if (nl - s > maxLine) return false;
+    if (nl - s > maxLine || !scan.full) return false;
     // (a CRLF line's CR is not part of it)
     const e = body[nl - 1] === 13 ? nl - 1 : nl;
     // the header: a known one is found by the length of a known header (its only `]` ends it), a hash of a few
@@ -1160,15 +1167,20 @@ export function createFastCounter(
     return false;
   };
   const fast: LineCounter = {
+    fullScan: () => true,
     begin(bytes, maxChars, opts) {
       if (pending.length) settle();
       body = bytes;
-      newChunk();
+      // (the reading loop's pass over the chunk, else one of its own; one for the line ends only counts nothing)
+      scan = opts?.scan ?? chunkScanner().scan(bytes, 0, bytes.length);
+      commNext = 0;
+      commFrom = -1;
+      newChunk(bytes, scan);
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       maxLine = maxChars;
       wrappersOn = opts?.bare !== true;
       ncclAt = -1;
-      dangers.begin(bytes, opts?.ascii ?? true);
+      dangers.begin(bytes, opts?.ascii ?? true, scan);
       dangerAt = -1;
       return counter;
     },

@@ -9,7 +9,8 @@ import { isAscii } from "node:buffer";
  * accept goes the ordinary way (records, peel, grammar).
  */
 
-import { CHATTER, FAST_DANGERS, FAST_OPS } from "../../grammars/nccl-fast.js";
+import { CHATTER, FAST_OPS } from "../../grammars/nccl-fast.js";
+import { referenceScanner, type ChunkScan } from "../input/chunk-scan.js";
 
 export { CHATTER, FAST_DANGERS, FAST_KEY, FAST_OPS, fastLineRegex } from "../../grammars/nccl-fast.js";
 
@@ -87,7 +88,6 @@ export class Literal {
 
 const NCCL_INFO = new Literal(" NCCL INFO ");
 const NCCL_TRACE = new Literal("NCCL TRACE");
-const REPEATED = new Literal("repeated ");
 // ` NCCL INFO <op>: opCount ` for each of FAST_OPS, by the first character of <op>
 const INFO_OP_AT = NCCL_INFO.length;
 // (no list where no op starts: every list read is then of one kind, and the compiled code stays)
@@ -112,24 +112,24 @@ const isWord = (c: number) => (CLASSES[c] & WORD) !== 0;
 const isLetter = (c: number) => (CLASSES[c] & LETTER) !== 0;
 const isFuncChar = (c: number) => (CLASSES[c] & FUNC) !== 0;
 
-// (the rest of a line after a `[` this short is looked at byte by byte: a search would run on into the next line)
-const SHORT_REST = 40;
+
+// the pass over the chunk (src/input/chunk-scan.ts) the counter began, and the next `[` it found that FAST_REST refuses
+// (asked with `r` not decreasing); a buffer no counter began (a test's) is scanned here, in plain code
+let scanOf: Buffer | null = null;
+let scanNow: ChunkScan | null = null;
+let bracketNext = 0;
+let bracketFrom = 0;
 
 /** FAST_REST over `b[r, nl)`: every `[` is followed by neither `\d*[\],;m]` nor `repeated `. */
-function restIsPlain(b: Buffer, dv: DataView, r: number, nl: number): boolean {
-  let p = b.indexOf(91, r);
-  while (p >= 0 && p < nl) {
-    let q = p + 1;
-    while (isDigit(b[q])) q++;
-    const c = b[q];
-    if (c === 93 || c === 44 || c === 59 || c === 109) return false;
-    if (c === 114 && REPEATED.at(dv, p + 1, nl)) return false;
-    if (q >= nl) break;
-    // the next `[` (none in the digits after this one)
-    if (nl - q > SHORT_REST) p = b.indexOf(91, q);
-    else for (p = q; p < nl && b[p] !== 91; ) p++;
-  }
-  return true;
+function restIsPlain(b: Buffer, r: number, nl: number): boolean {
+  if (scanOf !== b) newChunk(b, referenceScanner.scan(b, 0, b.length));
+  const scan = scanNow!;
+  const at = scan.bracket;
+  let j = r >= bracketFrom ? bracketNext : 0;
+  while (j < scan.bracketCount && at[j] < r) j++;
+  bracketNext = j;
+  bracketFrom = r;
+  return j >= scan.bracketCount || at[j] >= nl;
 }
 
 /** the length of ` NCCL INFO <op>: opCount ` at `b[p]` when <op> is one of FAST_OPS, else 0 */
@@ -148,8 +148,13 @@ const DOT_H = new Literal(".h:");
 // searched about once however many lines hold no `.` (a set-up log's connection lines); forgotten with each chunk
 // (`newChunk`: a buffer may be filled again)
 let dotIn: Buffer | null = null;
-export function newChunk(): void {
+/** a counter begins the chunk `b`, scanned as `scan` */
+export function newChunk(b: Buffer, scan: ChunkScan): void {
   dotIn = null;
+  scanOf = b;
+  scanNow = scan;
+  bracketNext = 0;
+  bracketFrom = 0;
 }
 let dotFrom = 0;
 let dotAt = -1;
@@ -183,7 +188,7 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
     const last = b[nl - 1];
     // (?<![\s)\]ET]) before the newline
     if (last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
-    return restIsPlain(b, dv, h, nl) ? COLL : NO_MATCH;
+    return restIsPlain(b, h, nl) ? COLL : NO_MATCH;
   }
   if (NCCL_INFO.at(dv, i + 1, nl)) {
     // INFO chatter: the message, as the reader reads it, starts as CHATTER says
@@ -191,7 +196,7 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
     const last = b[nl - 1];
     if (m >= nl || last === 32 || (last >= 9 && last <= 13) || last === 41 || last === 93 || last === 69 || last === 84) return NO_MATCH;
     if (!mayBeChatter(b, dv, m, nl) || !CHATTER.test(b.toString("latin1", m, nl))) return NO_MATCH;
-    return restIsPlain(b, dv, m, nl) ? CHAT : NO_MATCH;
+    return restIsPlain(b, m, nl) ? CHAT : NO_MATCH;
   }
   let p = i + 2;
   if (isDigit(b[p])) {
@@ -218,66 +223,46 @@ export function matchAfterHeader(b: Buffer, dv: DataView, i: number, nl: number)
   if (r === nl) return TRACE;
   if (b[r] !== 32 && b[r] !== 9) return NO_MATCH;
   if (b[nl - 1] === 41) return NO_MATCH;
-  return restIsPlain(b, dv, r + 1, nl) ? TRACE : NO_MATCH;
+  return restIsPlain(b, r + 1, nl) ? TRACE : NO_MATCH;
 }
 
 /**
- * Finds FAST_DANGERS in a chunk: each is searched natively, from where a line's record starts, only once the search
- * before has been passed (so a chunk is searched about once per danger, however many lines hold one in a wrapper
- * the line's check skips; one that cannot start a header is not looked at where a line starts, so a wrapper that
- * starts every line with it is skipped in the same search); a byte above 0x7F is found a window at a time when the
- * chunk begins. A line's check is
- * then a few comparisons (and has no rarely taken path that would make the optimizing compiler drop its caller's
- * code).
+ * Where FAST_DANGERS start in a chunk, from the one pass over it (src/input/chunk-scan.ts); a byte above 0x7F is found
+ * a window at a time when the chunk begins. A line's check is then a few comparisons (and has no rarely taken path that would make the
+ * optimizing compiler drop its caller's code).
  */
 const NOWHERE = 0x7fffffff;
 const HIGH_WINDOW = 4096;
 
 export class DangerScan {
-  private readonly needles = FAST_DANGERS.map((d) => (d.length === 1 ? d.charCodeAt(0) : Buffer.from(d, "latin1")));
-  /** for each needle, where it next stands at or after the last place asked (-1: not searched yet) */
-  private readonly at = new Int32Array(this.needles.length);
-  private readonly firstByte = FAST_DANGERS.map((d) => d.charCodeAt(0));
-  private readonly notHeadStart = FAST_DANGERS.map((d) => !/^[A-Za-z0-9]/.test(d));
-  private b: Buffer = Buffer.alloc(0);
+  /** the pass over the chunk (its dangers ascending), and the next of them to look at */
+  private scan: ChunkScan = referenceScanner.scan(Buffer.alloc(0), 0, 0);
+  private next = 0;
   /** where the lines holding a byte above 0x7F hold their first, ascending, ended by a sentinel past any line */
   private high: number[] = [NOWHERE];
   private nextHigh = 0;
 
-  /** `ascii`: the chunk holds no byte above 0x7F (else where they stand is found too) */
-  begin(b: Buffer, ascii = true): void {
-    this.b = b;
-    this.at.fill(-1);
+  /** `ascii`: the chunk holds no byte above 0x7F (else where they stand is found too); `scan`: the pass over it */
+  begin(b: Buffer, ascii: boolean, scan: ChunkScan): void {
+    this.scan = scan;
+    this.next = 0;
     this.high = ascii ? [NOWHERE] : highBytes(b);
     this.nextHigh = 0;
   }
 
   /** Where the first danger at or after `s` starts; asked with `s` not decreasing. A caller may keep the answer for every later line that starts before it. */
   nextAt(s: number): number {
-    const at = this.at;
-    let min = NOWHERE;
-    for (let k = 0; k < at.length; k++) {
-      if (at[k] < s) at[k] = this.find(k, s);
-      if (at[k] < min) min = at[k];
-    }
+    const scan = this.scan;
+    const at = scan.danger;
+    let j = this.next;
+    while (j < scan.dangerCount && at[j] < s) j++;
+    this.next = j;
+    const min = j < scan.dangerCount ? at[j] : NOWHERE;
     const high = this.high;
     let h = this.nextHigh;
     while (high[h] < s) h++;
     this.nextHigh = h;
     return high[h] < min ? high[h] : min;
-  }
-
-  private find(k: number, s: number): number {
-    const b = this.b;
-    const needle = this.needles[k];
-    const first = this.firstByte[k];
-    for (let x = b.indexOf(needle as never, s); ; ) {
-      if (x < 0) return NOWHERE;
-      // a CR right before a `\n` is a CRLF line end; a danger that cannot start a header is none where a line starts
-      // (a record counted there starts with its header, so it stands in the line's wrapper: Ray's `(` on every line)
-      if ((first === 13 && b[x + 1] === 10) || (this.notHeadStart[k] && b[x - 1] === 10)) x = b.indexOf(needle as never, x + 1);
-      else return x;
-    }
   }
 }
 

@@ -759,7 +759,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   };
   const chunk: ChunkLineCounter = {
     line(s, nl, n) {
-      if (wrappers.length === 0 || nl - s > maxChars) return false;
+      // (the length first: a comparison first made after the code was optimized would make the engine drop it)
+      if (nl - s > maxChars || wrappers.length === 0) return false;
       // (the line reader takes a CR before the `\n` off)
       const e = b[nl - 1] === 13 ? nl - 1 : nl;
       if (e - s < 30) return false;
@@ -818,6 +819,9 @@ export function runtimeFirst(a: RuntimeLineCounter, b: LineCounter, skipped?: (r
   let ca: ChunkLineCounter | null = null;
   let cb: ChunkLineCounter | null = null;
   let ncclIn = false;
+  // where the chunk asked about last holds `NCCL` (the pass over it is made before it begins)
+  let askedOf: Buffer | null = null;
+  let askedNccl = -1;
   const chunk: ChunkLineCounter = {
     line(s, e, n) {
       if (ca === null ? !cb!.line(s, e, n) : !ca.line(s, e, n) && !(ncclIn && cb!.line(s, e, n))) return false;
@@ -836,9 +840,16 @@ export function runtimeFirst(a: RuntimeLineCounter, b: LineCounter, skipped?: (r
     },
   };
   return {
+    // (the NCCL counter is offered lines of a chunk that holds `NCCL`, or every line under a user rule's prefilter)
+    fullScan(bytes, bare) {
+      askedOf = bytes;
+      askedNccl = indexOfNccl(bytes, 0);
+      return (bare || askedNccl >= 0) && (b.fullScan?.(bytes, bare) ?? false);
+    },
     begin(bytes, maxChars, opts): ChunkLineCounter {
       cb = b.begin(bytes, maxChars, opts);
-      const nccl = indexOfNccl(bytes, 0);
+      const nccl = askedOf === bytes ? askedNccl : indexOfNccl(bytes, 0);
+      askedOf = null;
       ncclIn = nccl >= 0;
       // none under a user rule's prefilter (a pattern anchored at a record's start must see the records behind wrappers)
       ca = opts?.bare ? null : a.begin(bytes, maxChars, nccl);

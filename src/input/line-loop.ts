@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { ChunkLineCounter, LineCounter } from "../events/fast.js";
 import type { LinePrefilter } from "../rules/line-prefilter.js";
+import { chunkScanner } from "./chunk-scan.js";
 import { chunkLine, lineEnd, readTextChunks, type TextChunk } from "./lines.js";
 
 export interface LineLoopOptions {
@@ -37,7 +38,9 @@ export async function readLineLoop(stream: Readable | AsyncIterable<Uint8Array>,
   for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes: o.onBytes, sniff: o.sniff })) {
     if (o.stop?.()) return { next: lineNo, stopped: true };
     const { bytes, end } = chunk;
-    const counter = bytes && fast ? fast.begin(bytes, maxChars, { ascii: chunk.ascii, bare: !!prefilter }) : undefined;
+    // (the line ends and what the counter looks for in one pass)
+    const scan = bytes && fast ? chunkScanner().scan(bytes, chunk.start, end, fast.fullScan?.(bytes, !!prefilter) ?? false) : undefined;
+    const counter = scan && fast ? fast.begin(bytes!, maxChars, { ascii: chunk.ascii, bare: !!prefilter, scan }) : undefined;
     if (chunk.head !== null) {
       if (lineNo >= skipUntil) {
         if (chunk.headCut) onCut();
@@ -47,9 +50,11 @@ export async function readLineLoop(stream: Readable | AsyncIterable<Uint8Array>,
     }
     let s = chunk.start;
     for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
-    if (bytes && counter) {
+    if (bytes && counter && scan) {
       prefilter?.begin(bytes);
-      lineNo = countLines(chunk, bytes, s, end, lineNo, counter, prefilter, maxChars, onLine, onCut);
+      let j = 0;
+      while (j < scan.nlCount && scan.nl[j] < s) j++;
+      lineNo = countLines(chunk, bytes, s, end, lineNo, counter, prefilter, maxChars, onLine, onCut, scan.nl, j);
       counter.done();
     } else {
       for (; s < end; ) {
@@ -71,9 +76,10 @@ export async function readLineLoop(stream: Readable | AsyncIterable<Uint8Array>,
 function countLines(
   chunk: TextChunk, bytes: Buffer, s: number, end: number, lineNo: number, counter: ChunkLineCounter,
   prefilter: LinePrefilter | null | undefined, maxChars: number, onLine: (text: string, lineNo: number) => void, onCut: () => void,
+  ends: Int32Array, j: number,
 ): number {
-  for (; s < end; ) {
-    const nl = bytes.indexOf(10, s);
+  for (; s < end; j++) {
+    const nl = ends[j];
     // a line a user rule's pattern may match is not offered to the counter: the rule must see its record
     if (prefilter?.mayMatch(s, nl) || !counter.line(s, nl, lineNo)) {
       counter.pass();

@@ -3,6 +3,7 @@ import type { Stats } from "node:fs";
 import { extname, isAbsolute, join } from "node:path";
 import { Readable } from "node:stream";
 import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
+import { ringBuffer } from "./chunk-scan.js";
 import { decodeInput } from "./decode.js";
 import { InputError } from "./errors.js";
 import { isSystemError, systemErrorText } from "../util/errors.js";
@@ -290,7 +291,7 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number, size = Infinity)
 async function* readRange(fd: number, chunkBytes: number, start: number, end: number, ring: Buffer[] = []): AsyncGenerator<Buffer> {
   try {
     for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
-      if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = Buffer.allocUnsafe(chunkBytes);
+      if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = ringBuffer(chunkBytes) ?? Buffer.allocUnsafe(chunkBytes);
       const n = readSync(fd, ring[k], 0, Math.min(ring[k].length, end - position), position);
       if (n === 0) return;
       position += n;
