@@ -215,6 +215,16 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m): Stated => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
     { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
   ],
+  P: [
+    // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both
+    // are there: `Pre-loading model weights on hpu:0 took 14.97 GiB of device memory (14.97 GiB/94.62 GiB used) and 2.95 GiB of host memory (...)`
+    {
+      id: "memory.weightsTook",
+      re: /^Pre-loading model weights on \S+ took (\d+(?:\.\d+)?) (GiB|MiB) of device memory/,
+      map: (m): Stated => ({ "memory.modelWeightsGiB": m[2] === "GiB" ? num(m[1]) : Math.round((num(m[1]) / 1024) * 10000) / 10000 }),
+      priority: 7,
+    },
+  ],
   M: [
     { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m): Stated => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
     {
@@ -345,6 +355,15 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       id: "kv.insufficientV0",
       re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/,
       map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
+    },
+  },
+  {
+    // the V1 message's opening clause without the sizes (cut, or wrapped after the comma)
+    key: "max seq len (",
+    entry: {
+      id: "kv.insufficientV1",
+      re: /To serve at least one request with the models?(?:'s)? max seq len \((\d+)\)/,
+      map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }),
     },
   },
   {
