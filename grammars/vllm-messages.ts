@@ -503,7 +503,8 @@ const MESSAGE_HEADS = (() => {
 const MESSAGE_AT = new RegExp(`(?:${MESSAGE_HEADS.join("|")})`, "y");
 // the characters a head starts with, by char code
 const HEAD_FIRST: boolean[] = Array.from({ length: 128 }, (_, c) => MESSAGE_HEADS.some((h) => h.charCodeAt(h[0] === "\\" ? 1 : 0) === c));
-const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm)/;
+// (and the logger of Xinference, which runs vLLM: `xinference.api.restful_api 1 ERROR    [address=...] msg`)
+const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm|xinference\.)/;
 /** a header of its own is shorter than this: a message starts within these first characters */
 const MAX_HEADER_CHARS = 300;
 
