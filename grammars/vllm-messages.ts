@@ -54,6 +54,7 @@ export type PhraseId =
   | "kv.numGpuBlocks"
   | "kv.numGpuBlocksBare"
   | "kv.insufficientV1"
+  | "kv.insufficientV1Head"
   | "kv.insufficientV0"
   | "kv.noCacheMemory"
   | "memory.profileV0Total"
@@ -358,10 +359,11 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     },
   },
   {
-    // the V1 message's opening clause without the sizes (cut, or wrapped after the comma)
+    // the V1 message's opening clause without the sizes (cut, or wrapped after the comma; a join of the wrapped halves
+    // reads the whole message, so this is another phrase than the whole one)
     key: "max seq len (",
     entry: {
-      id: "kv.insufficientV1",
+      id: "kv.insufficientV1Head",
       re: /To serve at least one request with the models?(?:'s)? max seq len \((\d+)\)/,
       map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }),
     },

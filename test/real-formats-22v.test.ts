@@ -162,3 +162,20 @@ describe("a V1 engine that died while serving", () => {
     for (const text of variants(log)) expect(ids(await analyzeText(text + "\n"), "error")).toContain("vllm/engine-init-failed");
   });
 });
+
+describe("the V1 KV-cache error that a terminal hard-wrapped mid-word", () => {
+  it("is read whole from the joined lines, sizes and all, as before the opening clause counted alone", async () => {
+    const log = [
+      '(EngineCore pid=52) File "/opt/venv/lib/python3.12/site-packages/vllm/v1/core/kv_cache_utils.py", line 758, in _check_enough_kv_cache_memory',
+      "(EngineCore pid=52)     raise ValueError(",
+      "(EngineCore pid=52) ValueError: To serve at least one request with the model's max seq len (65536), (8.50 GiB KV cach",
+      "e is needed, which is larger than the available KV cache memory (6.25 GiB). Based on the avai",
+    ];
+    for (const text of [log.join("\n"), log.join("\r\n")]) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.kvCache.availableGiB).toBe(6.25);
+      expect(r.facts.config.maxModelLen).toBe(65536);
+      expect(r.findings.find((x) => x.ruleId === "vllm/kv-cache-too-small")!.message).toContain("only 6.25 GiB is available");
+    }
+  });
+});
