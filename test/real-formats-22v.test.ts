@@ -179,3 +179,24 @@ describe("the V1 KV-cache error that a terminal hard-wrapped mid-word", () => {
     }
   });
 });
+
+describe("a log viewer's table copied with its columns tab-separated", () => {
+  it("reads the message column behind the time, source and node columns, with junk lines between rows", async () => {
+    const row = (t: string, msg: string) => `2025-08-27 16:58:${t}.962\tworker\t\tip-10-0-124-97\t${msg}`;
+    const rows = [
+      row("20", "(EngineCore_DP0 pid=3113) INFO 08-27 16:58:20 [kv_cache_utils.py:1087] GPU KV cache size: 223,392 tokens"),
+      row("26", "(EngineCore_DP0 pid=3113) ERROR 08-27 16:58:26 [core.py:708] EngineCore failed to start."),
+      row("26", '  File "/home/ray/anaconda3/lib/python3.11/site-packages/vllm/v1/worker/gpu_worker.py", line 181, in init_device'),
+      row("26", "    self.worker.init_device()  # type: ignore"),
+    ];
+    for (const lines of [rows, rows.flatMap((l) => [l, "U"])]) {
+      for (const text of [lines.join("\n"), lines.join("\r\n")]) {
+        const r = await analyzeText(text + "\n");
+        expect(r.facts.kvCache.tokens).toBe(223392);
+        expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+        expect(r.facts.firstError?.line).toBe(lines === rows ? 2 : 3);
+        expect(r.facts.vllm.engine).toBe("v1");
+      }
+    }
+  });
+});
