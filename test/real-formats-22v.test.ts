@@ -200,3 +200,16 @@ describe("a log viewer's table copied with its columns tab-separated", () => {
     }
   });
 });
+
+describe("PyTorch's NCCL error with a markdown backtick or quote after its version", () => {
+  it("still gives the NCCL version", async () => {
+    for (const tail of ["`", "'", '"', "]"]) {
+      const line = `(VllmWorkerProcess pid=221) ERROR 04-06 20:46:48 [multiproc_worker_utils.py:238] torch.distributed.DistBackendError: NCCL error in: /pytorch/torch/csrc/distributed/c10d/NCCLUtils.hpp:268, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5${tail}`;
+      for (const text of variants([line])) {
+        const r = await analyzeText(text + "\n");
+        expect(r.facts.nccl.version, tail).toBe("2.21.5");
+        expect(ids(r, "error")).toContain("nccl/system-error");
+      }
+    }
+  });
+});
