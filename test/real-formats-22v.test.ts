@@ -213,3 +213,20 @@ describe("PyTorch's NCCL error with a markdown backtick or quote after its versi
     }
   });
 });
+
+describe("Aphrodite's records behind uvicorn's level prefix", () => {
+  it("reads vLLM's blocks line from them, and nothing from uvicorn's access lines", async () => {
+    const log = [
+      "INFO:     Initializing the Aphrodite Engine (v0.5.2) with the following config:",
+      "INFO:     Model weights loaded. Memory usage: 3.88 GiB x 1 = 3.88 GiB",
+      "INFO:     # GPU blocks: 17194, # CPU blocks: 4096",
+      'INFO:     127.0.0.1:50412 - "GET /v1/models?q=%23%20GPU%20blocks:%201,%20%23%20CPU%20blocks:%202 HTTP/1.1" 200 OK',
+    ];
+    for (const text of variants(log)) {
+      const k = (await analyzeText(text + "\n")).facts.kvCache;
+      expect([k.gpuBlocks, k.cpuBlocks], JSON.stringify(text.slice(0, 30))).toEqual([17194, 4096]);
+    }
+    const access = (await analyzeText('INFO:     10.0.0.7:443 - "POST /v1/completions HTTP/1.1" 200 OK\n')).facts.kvCache;
+    expect(access.gpuBlocks).toBeNull();
+  });
+});

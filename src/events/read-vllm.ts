@@ -166,6 +166,12 @@ export function createVllmReader(): RecordReader & {
       readMessage(rec, msg, level, null, emit);
       return true;
     }
+    // uvicorn's level prefix on an engine's own record (Aphrodite, a fork of vLLM that logs this way: `INFO:     # GPU
+    // blocks: 17194, # CPU blocks: 4096`): read when a phrase of vLLM's follows it (not uvicorn's access lines)
+    if (text.charCodeAt(0) === 73 /* I */ && text.startsWith("INFO:  ") && !UVICORN_REQUEST.test(text)) {
+      const msg = text.slice(5).trimStart();
+      if (matchMessage(msg)) return readMessage(rec, msg, "INFO", null, emit) !== false;
+    }
     // a benchmark script of vLLM's printing the arguments it parsed (`print(args)` in benchmark_throughput.py and
     // `vllm bench`): `Namespace(subparser='bench', bench_type='throughput', ..., model='m', ..., tensor_parallel_size=1, ...)`
     if (text.charCodeAt(0) === 78 /* N */ && text.startsWith("Namespace(") && ENGINE_ARG.test(text)) {
@@ -584,6 +590,8 @@ const FILE_TAIL = / \([\w.\-]+\.py:\d+\)\s*$/;
 // (the peel takes the stamp off; a paste may have eaten its `[`), and lmcache-vllm 0.6's `ERROR LMCache: msg [stamp] -- path`
 const LMCACHE = /^(?:\[?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+\]\s*)?(?:LMCache (DEBUG|INFO|WARNING|ERROR|CRITICAL):|(DEBUG|INFO|WARNING|ERROR|CRITICAL) LMCache:)\s?/;
 const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
+/** uvicorn's access line: `INFO:     127.0.0.1:34636 - "GET /health HTTP/1.1" 200 OK` */
+const UVICORN_REQUEST = /^INFO:\s+\S+ - "/;
 /** an argument only vLLM's engine takes, under its own name (a trainer's `vllm_gpu_memory_utilization=` is not one) */
 const ENGINE_ARG = /[(, ](?:tensor_parallel_size|gpu_memory_utilization|max_model_len|max_num_seqs|enforce_eager)=/;
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
