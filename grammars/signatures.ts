@@ -395,12 +395,14 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
   },
   {
-    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "failed to initialize the engine", "creation task"],
+    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "while processing method", "failed to initialize the engine", "creation task"],
     // Ray's word for a worker actor whose constructor raised: vLLM ≤0.2's `Worker` (set up its process group in
     // `__init__`), and the `RayWorkerVllm` / `RayWorkerWrapper` actors of later versions
-    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Error executing method '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))/i,
-    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "(Worker pid=81) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=81, ip=10.0.0.5, repr=<vllm.worker.worker.Worker object at 0x7f00>)"],
-    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
+    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|(?:Error executing method|Exception in worker \S+ while processing method) '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))/i,
+    // V0's multiprocessing worker (multiproc_worker_utils.py): `Exception in worker VllmWorkerProcess while processing method
+    // initialize_cache: <error>, Traceback ...` (≤0.6; later `... processing method init_device.`)
+    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "(VllmWorkerProcess pid=7) ERROR 01-12 08:36:38 multiproc_worker_utils.py:233] Exception in worker VllmWorkerProcess while processing method initialize_cache: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (86432)., Traceback (most recent call last):", "(Worker pid=81) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=81, ip=10.0.0.5, repr=<vllm.worker.worker.Worker object at 0x7f00>)"],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered"],
   },
   {
     id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
@@ -417,6 +419,14 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.kvTooSmallV1", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\),? \(?(?<need>[\d.]+) Gi?B KV cache is needed, which is larger than the available KV cache memory \((?<have>[\d.]+) Gi?B\)/,
     samples: ["ValueError: To serve at least one request with the models's max seq len (131072), (16.00 GiB KV cache is needed, which is larger than the available KV cache memory (9.66 GiB). Based on the available memory, the estimated maximum model length is 79136. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],
+  },
+  {
+    // the opening clause alone: the sizes that follow were cut off or wrapped onto the next line (`... max seq len (1048576),` /
+    // `  23.32 GiB KV cache is needed, ...`); vLLM raises no other message that starts this way
+    id: "vllm.kvTooSmallV1Head", dialect: "vllm", level: "error", anyOf: ["max seq len"],
+    pattern: /To serve at least one request with the models?(?:'s)? max seq len \((?<len>\d[\d,]*)\)/,
+    samples: ["  ValueError: To serve at least one request with the model's max seq len (1048576),"],
+    nearMisses: ["The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648)."],
   },
   {
     id: "vllm.maxLenEstimate", dialect: "vllm", level: "info", anyOf: ["estimated maximum model length"],

@@ -54,6 +54,7 @@ export type PhraseId =
   | "kv.numGpuBlocks"
   | "kv.numGpuBlocksBare"
   | "kv.insufficientV1"
+  | "kv.insufficientV1Head"
   | "kv.insufficientV0"
   | "kv.noCacheMemory"
   | "memory.profileV0Total"
@@ -215,6 +216,16 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m): Stated => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
     { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
   ],
+  P: [
+    // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both
+    // are there: `Pre-loading model weights on hpu:0 took 14.97 GiB of device memory (14.97 GiB/94.62 GiB used) and 2.95 GiB of host memory (...)`
+    {
+      id: "memory.weightsTook",
+      re: /^Pre-loading model weights on \S+ took (\d+(?:\.\d+)?) (GiB|MiB) of device memory/,
+      map: (m): Stated => ({ "memory.modelWeightsGiB": m[2] === "GiB" ? num(m[1]) : Math.round((num(m[1]) / 1024) * 10000) / 10000 }),
+      priority: 7,
+    },
+  ],
   M: [
     { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m): Stated => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
     {
@@ -345,6 +356,16 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
       id: "kv.insufficientV0",
       re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/,
       map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
+    },
+  },
+  {
+    // the V1 message's opening clause without the sizes (cut, or wrapped after the comma; a join of the wrapped halves
+    // reads the whole message, so this is another phrase than the whole one)
+    key: "max seq len (",
+    entry: {
+      id: "kv.insufficientV1Head",
+      re: /To serve at least one request with the models?(?:'s)? max seq len \((\d+)\)/,
+      map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }),
     },
   },
   {
@@ -484,7 +505,8 @@ const MESSAGE_HEADS = (() => {
 const MESSAGE_AT = new RegExp(`(?:${MESSAGE_HEADS.join("|")})`, "y");
 // the characters a head starts with, by char code
 const HEAD_FIRST: boolean[] = Array.from({ length: 128 }, (_, c) => MESSAGE_HEADS.some((h) => h.charCodeAt(h[0] === "\\" ? 1 : 0) === c));
-const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm)/;
+// (and the logger of Xinference, which runs vLLM: `xinference.api.restful_api 1 ERROR    [address=...] msg`)
+const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm|xinference\.)/;
 /** a header of its own is shorter than this: a message starts within these first characters */
 const MAX_HEADER_CHARS = 300;
 

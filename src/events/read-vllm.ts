@@ -166,6 +166,18 @@ export function createVllmReader(): RecordReader & {
       readMessage(rec, msg, level, null, emit);
       return true;
     }
+    // uvicorn's level prefix on an engine's own record (Aphrodite, a fork of vLLM that logs this way: `INFO:     # GPU
+    // blocks: 17194, # CPU blocks: 4096`): read when a phrase of vLLM's follows it (not uvicorn's access lines)
+    if (text.charCodeAt(0) === 73 /* I */ && text.startsWith("INFO:  ") && !UVICORN_REQUEST.test(text)) {
+      const msg = text.slice(5).trimStart();
+      if (matchMessage(msg)) return readMessage(rec, msg, "INFO", null, emit) !== false;
+    }
+    // a benchmark script of vLLM's printing the arguments it parsed (`print(args)` in benchmark_throughput.py and
+    // `vllm bench`): `Namespace(subparser='bench', bench_type='throughput', ..., model='m', ..., tensor_parallel_size=1, ...)`
+    if (text.charCodeAt(0) === 78 /* N */ && text.startsWith("Namespace(") && ENGINE_ARG.test(text)) {
+      startDump(rec, text, "namespace", emit);
+      return true;
+    }
     const at = findMessageStart(text);
     if (at < 0) return false;
     return readMessage(rec, at === 0 ? text : text.slice(at), null, null, emit) !== false;
@@ -226,6 +238,7 @@ export function createVllmReader(): RecordReader & {
         }
       }
       if (!head) {
+        appErrorRecord(rec, emit);
         if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
         other.launch = null;
@@ -577,6 +590,10 @@ const FILE_TAIL = / \([\w.\-]+\.py:\d+\)\s*$/;
 // (the peel takes the stamp off; a paste may have eaten its `[`), and lmcache-vllm 0.6's `ERROR LMCache: msg [stamp] -- path`
 const LMCACHE = /^(?:\[?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+\]\s*)?(?:LMCache (DEBUG|INFO|WARNING|ERROR|CRITICAL):|(DEBUG|INFO|WARNING|ERROR|CRITICAL) LMCache:)\s?/;
 const LEVELS_BY_WORD: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
+/** uvicorn's access line: `INFO:     127.0.0.1:34636 - "GET /health HTTP/1.1" 200 OK` */
+const UVICORN_REQUEST = /^INFO:\s+\S+ - "/;
+/** an argument only vLLM's engine takes, under its own name (a trainer's `vllm_gpu_memory_utilization=` is not one) */
+const ENGINE_ARG = /[(, ](?:tensor_parallel_size|gpu_memory_utilization|max_model_len|max_num_seqs|enforce_eager)=/;
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
@@ -619,6 +636,19 @@ const BRACKET_LEVEL_ERROR = /^\[ERROR\] ([A-Z][A-Z0-9_]*\(\d+,[^)\s]*\):\d{4}-\d
 // `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`, and
 // loguru's default format, `2026-05-06 10:00:09.457 | ERROR    | launcher.vllm:wait:120 - vLLM exited before ...`
 const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critical|Fatal)\] \(\w+\) |\| (?:ERROR|CRITICAL) *\| [\w.<>\-]+:[\w.<>\-]+:\d+ - )/;
+// Xinference's record (it runs vLLM as one of its engines; `%(asctime)s %(name)s %(process)d %(levelname)s %(message)s`
+// on its own loggers), the stamp peeled or cut at its head by a paste: `025-04-12 21:57:39,467 xinference.api.restful_api 1
+// ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts)
+const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
+
+/** The error record of a program that runs vLLM, in its own logging format (the header peeled, or left on the text). */
+function appErrorRecord(rec: LogRecord, emit: Emit): void {
+  const text = rec.text;
+  let msg: string | null = null;
+  if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
+  else if ((text.indexOf(" ERROR ") > 0 || text.indexOf(" CRITICAL ") > 0) && text.length < MAX_BARE_CHARS) msg = LOGGER_PID_RECORD.exec(text)?.[1] ?? null;
+  if (msg !== null && !isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
+}
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
@@ -684,9 +714,6 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     return false;
   }
   const c = text.charCodeAt(0);
-  if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */) {
-    if (WRAPPER_ERROR.test(rec.raw) && !isTracebackStructure(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
-  }
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     if (runtime.other(rec, text, emit)) return true;
     const msg = text.slice(5).trimStart();

@@ -126,11 +126,12 @@ const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
-  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func));
   const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType));
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
-  // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up)
+  // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
+  // `run_engine_core` is the engine serving)
   const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
+  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee));
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
   // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the

@@ -19,6 +19,11 @@ const ANSI_RESIDUE = /(?:^|(?<=\s|\)|\]))\[(?:\d{1,3}(?:;\d{1,3})*m|m(?=\s|$))/g
 // `$`: a stamped blank line (kubectl --timestamps, Buildkite) is the stamp alone once its trailing space is trimmed
 const ISO_TS = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?:\s+|$|(?=[A-Za-z(<]))/;
 const CRI_STREAM = /^(?:stdout|stderr) [FP](?: |$)/;
+// a log viewer's table copied out with its columns tab-separated, the time first: `2025-08-27 16:58:26.962<TAB>worker<TAB><TAB>
+// ip-10-0-124-97<TAB>  File "..."` (Anyscale's console for Ray jobs): the short columns between the time and the message
+// (a level column is left for the readers)
+const VIEWER_COLUMNS = /^(?:[\w.:\-]{0,64}\t){1,3}/;
+const LEVEL_COLUMN = /(?:^|\t)(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\t/i;
 const BUILDKITE_GUTTER = /^\s*\|\s(?=\s*\[?\d{4}-)/;
 const CLOUDWATCH_GUTTER = /^\s*\|\s*(?=\d{4}-\d\d-\d\dT)/;
 const TABLE_PIPE = /^\s*\|\s+/;
@@ -322,8 +327,10 @@ export function peelWrapped(raw: string): Peeled {
       }
       if ((m = ISO_TS.exec(s))) {
         stamp ??= m[0].trim();
+        const tabbed = m[0].endsWith("\t");
         s = s.slice(m[0].length);
         if ((m = CRI_STREAM.exec(s))) s = s.slice(m[0].length);
+        else if (tabbed && (m = VIEWER_COLUMNS.exec(s)) && !LEVEL_COLUMN.test(m[0])) s = s.slice(m[0].length);
         continue;
       }
       if ((m = RAY_DRIVER_TS.exec(s)) && !NCCL_HOST_AHEAD.test(s)) {

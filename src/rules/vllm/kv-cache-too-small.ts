@@ -44,6 +44,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
       remediation: [`Lower --max-model-len to ${fit}, or ${raise} so the cache gains at least ${Math.round((need - have) * 100) / 100} GiB (each 0.01 is 1% of the GPU's memory).`, `Otherwise ${more}.`],
     }];
   }
+  // the message's opening clause only (the sizes cut off, or on a line a paste wrapped and lost)
+  const head = signalHits(ctx, ["vllm.kvTooSmallV1Head"]);
+  if (head.length) {
+    const len = num(head[0].captures.len)!;
+    return [{
+      message: `max_model_len ${fmt(len)} needs more KV cache for one request than is available (the sizes vLLM states after this are not in the excerpt).`,
+      evidence: hitEvidence(head),
+      remediation: [`Lower --max-model-len (vLLM's full message names a length that fits), or ${raise}.`, `Otherwise ${more}.`],
+    }];
+  }
   // from the facts: a cache smaller than one full-length request
   const tokens = facts.kvCache.tokens;
   const len = facts.config.maxModelLen ?? facts.kvCache.tokensPerRequest;
