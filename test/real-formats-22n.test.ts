@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
+
+/**
+ * Formats found in a twenty-second round of real NCCL logs (multi-node bring-up notes committed to repositories, issue
+ * threads of NCCL, RCCL, nccl-tests and the frameworks around them). Every log text here is written for the test, in
+ * the format's shape, with variants the logs did not show (other launcher prefixes, kubectl stamps, colour, CRLF).
+ */
+
+describe("a version line cut inside its `+cudaX.Y` suffix still names the release", () => {
+  // init.cc prints `NCCL version %s+cuda%d.%d` (2.25+ as an INFO record, before as a bare line); a paste or a Ray
+  // dedup can cut it anywhere in the suffix
+  const host = "gb200-rack2-03";
+  const lines = (tail: string) => [
+    `(W pid=811) ${host}:811:1022 [0] NCCL INFO cudaDriverVersion 13000`,
+    `(W pid=811) ${host}:811:1022 [0] NCCL INFO NCCL version 2.27.5${tail}`,
+  ];
+
+  it("reads 2.27.5 from every cut of the suffix, behind Ray's actor prefix, with stamps, colour or CRLF", async () => {
+    for (const tail of ["+cuda12.9", "+cuda12", "+cuda12.", "+cud", "+", ""]) {
+      for (const text of variants(lines(tail))) {
+        const r = await analyzeText(text + "\n");
+        expect(r.facts.nccl.version, `${JSON.stringify(tail)} ${JSON.stringify(text.slice(0, 40))}`).toBe("2.27.5");
+      }
+    }
+  });
+
+  it("the bare banner of older releases, cut the same way, behind srun's label", async () => {
+    const r = await analyzeText(["0: node-a:3112:3112 [0] NCCL INFO Bootstrap : Using ib0:10.1.0.5<0>", "0: NCCL version 2.18.5+cuda1", ""].join("\n"));
+    expect(r.facts.nccl.version).toBe("2.18.5");
+  });
+
+  it("a suffix that goes on with other text is no cut: the line is not read as a version", async () => {
+    const r = await analyzeText(["node-a:3112:3112 [0] NCCL INFO NCCL version 2.27.5+cudaXYZ built here", ""].join("\n"));
+    expect(r.facts.nccl.version).toBeNull();
+  });
+});
+
+describe("`Using network X` with the author's note after it", () => {
+  // net.cc prints `Using network %s` with the plugin's name, which may hold a space (`AWS Libfabric`); people pasting
+  // a log add their own note after it (`# Ethernet`, `<- EFA`, `// RoCE`)
+  const at = (msg: string) => `[7] NCCL INFO ${msg}`;
+
+  it("reads the network name without the note, and keeps a name with a space", async () => {
+    const cases: [string, string][] = [
+      ["Using network Socket # Ethernet only", "Socket"],
+      ["Using network Socket   # 이더넷", "Socket"],
+      ["Using network IB <- RoCE here", "IB"],
+      ["Using network AWS Libfabric // EFA", "OFI"],
+      ["Using network AWS Libfabric", "OFI"],
+    ];
+    for (const [msg, net] of cases) {
+      for (const text of variants([at("NCCL_SOCKET_IFNAME set by environment to eth0"), at(msg)])) {
+        const r = await analyzeText(text + "\n");
+        expect(r.facts.nccl.net, `${msg} ${JSON.stringify(text.slice(0, 30))}`).toBe(net);
+      }
+    }
+  });
+});
+
+describe("RCCL's AMD SMI advice WARN is no failure", () => {
+  // rccl src/misc/amdsmi_wrap.cc: without RCCL_USE_AMD_SMI_LIB, a HIP_FABRIC_API build WARNs, starts its internal rsmi
+  // and returns ncclSuccess; the 2.26+ timestamp prefix comes before the record
+  const host = "mi300-node-4";
+  const advice = (dev: number) =>
+    `[2026-10-01 08:12:44] ${host}:9120:9301 [${dev}] /opt/rocm/share/rccl/build/hipify/src/misc/amdsmi_wrap.cc:214 NCCL WARN RCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined. Fabric support is only available through AMD SMI. Rerun with RCCL_USE_AMD_SMI_LIB=1 to enable AMD SMI and UALoE fabric support.`;
+  const healthy = [
+    `${host}:9120:9301 [0] NCCL INFO NET/IB : No device found.`,
+    `${host}:9120:9301 [0] NCCL INFO Using network Socket`,
+    advice(0),
+    `${host}:9120:9301 [0] NCCL INFO initialized internal alternative rsmi functionality`,
+    `${host}:9120:9301 [0] NCCL INFO [Rank 0] ncclCommInitAll_impl comm 0x55aa10 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId b000 commId 0x1b36 - Init START`,
+    advice(1),
+  ];
+
+  it("leaves firstError empty and raises no error, whatever wraps the lines", async () => {
+    for (const text of variants(healthy, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.firstError, JSON.stringify(text.slice(0, 40))).toBeNull();
+      expect(ids(r, "error")).toEqual([]);
+      expect(r.facts.nccl.firstWarn?.line).toBe(3);
+    }
+  });
+
+  it("a real failure after it is still the first error", async () => {
+    const r = await analyzeText([...healthy, `${host}:9120:9301 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:256 NCCL WARN hipIpcGetMemHandle failed : invalid argument`, ""].join("\n"));
+    expect(r.facts.firstError?.line).toBe(7);
+  });
+});
