@@ -88,3 +88,33 @@ describe("RCCL's AMD SMI advice WARN is no failure", () => {
     expect(r.facts.firstError?.line).toBe(7);
   });
 });
+
+describe("a CollNet (SHARP) set-up that fails while NCCL goes on without it", () => {
+  // HPC-X's collnet plugin (sharp_plugin.c) WARNs `NET/IB : SHARP coll init error: Cannot create SHARP job(-11)` when the
+  // SHARP manager has no resource; transport.cc then WARNs `Cannot initialize CollNet, using point-to-point network
+  // instead` and returns ncclSystemError, which init.cc answers by turning collNetSupport off and going on
+  const lines = (host: string, pid: number, rank: number, end: boolean) => [
+    `${host}:${pid}:${pid + 40} [0] sharp_plugin.c:365 NCCL WARN NET/IB : SHARP coll init error: Cannot create SHARP job(-11)`,
+    `${host}:${pid}:${pid + 20} [0] NCCL INFO transport.cc:356 -> 2`,
+    `${host}:${pid}:${pid + 20} [0] transport.cc:384 NCCL WARN Cannot initialize CollNet, using point-to-point network instead`,
+    `${host}:${pid}:${pid + 20} [0] NCCL INFO transport/coll_net.cc:1358 -> 2`,
+    `${host}:${pid}:${pid + 20} [0] NCCL INFO 3 coll channels, 3 collnet channels, 0 nvls channels, 4 p2p channels, 1 p2p channels per peer`,
+    ...(end ? [`${host}:${pid}:${pid + 20} [0] NCCL INFO ncclCommInitRank comm 0x5468150 rank ${rank} nranks 4 cudaDev 0 nvmlDev 0 busId 7000 commId 0x70fb - Init COMPLETE`] : []),
+  ];
+
+  it("is recovered: the SHARP WARN stays the first error, and no rule calls it an InfiniBand failure", async () => {
+    const log = [...lines("gpu11", 3100, 0, true), ...lines("gpu12", 5200, 2, true)];
+    for (const text of variants(log)) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.firstError?.line, JSON.stringify(text.slice(0, 40))).toBe(1);
+      expect(ids(r, "error")).toEqual([]);
+      expect(new Set((r.facts.recovered ?? []).map((x) => x.kind))).toEqual(new Set(["collnet", "error-return"]));
+    }
+  });
+
+  it("without a line that shows NCCL went on, it stays a failure", async () => {
+    const r = await analyzeText(lines("gpu11", 3100, 0, false).join("\n") + "\n");
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r, "error").length).toBeGreaterThan(0);
+  });
+});
