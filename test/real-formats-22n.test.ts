@@ -118,3 +118,29 @@ describe("a CollNet (SHARP) set-up that fails while NCCL goes on without it", ()
     expect(ids(r, "error").length).toBeGreaterThan(0);
   });
 });
+
+describe("a connection tail whose head another Ray worker's output took: its sending rank behind ` : ` counts", () => {
+  // Ray forwards each worker's output in chunks, so a record can lose its head to another line: `(RayWorkerWrapper
+  // pid=630, ip=10.0.1.7)  : 4[4] -> 0[0] via P2P/IPC/read`. Behind ` : ` the sending rank is whole; a tail that starts
+  // with digits (`4[4] -> 0[0] via ..`) may hold the end of a longer number (`14[4]`), so only its receiver counts
+  const head = "pod-a-0:5969:23440 [0] NCCL INFO";
+  const log = (tail: string) => [
+    `${head} comm 0x7ec4 rank 0 nRanks 8 nNodes 2 localRanks 4 localRank 0 MNNVL 0`,
+    `${head} Channel 00/0 : 1[0] -> 0[0] [receive] via NET/IB/0/GDRDMA`,
+    `(RayWorkerWrapper pid=630, ip=10.0.1.7) ${tail}`,
+  ];
+
+  it("reads the ranks of both ends behind the colon, and counts the connection once", async () => {
+    for (const text of variants(log(" : 4[4] -> 6[6] via P2P/IPC/read"))) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.nccl.ranks, JSON.stringify(text.slice(0, 30))).toBe(4);
+      expect(r.facts.nccl.transports).toMatchObject({ "P2P/IPC": 1, "NET/IB/GDRDMA": 1 });
+    }
+  });
+
+  it("a tail that starts with the sending rank's digits gives only the receiver", async () => {
+    const r = await analyzeText(log("4[4] -> 6[6] via P2P/IPC/read").join("\n") + "\n");
+    expect(r.facts.nccl.ranks).toBe(3);
+    expect(r.facts.nccl.transports).toMatchObject({ "P2P/IPC": 1 });
+  });
+});
