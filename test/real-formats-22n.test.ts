@@ -144,3 +144,39 @@ describe("a connection tail whose head another Ray worker's output took: its sen
     expect(r.facts.nccl.transports).toMatchObject({ "P2P/IPC": 1 });
   });
 });
+
+describe("a failed socket connection to an IPv6 link-local peer behind Azure's accelerated-networking VF", () => {
+  // misc/socket.cc `socketStartConnect: Connect to fe80::...%enP7906s1<port> failed`: NCCL's interface search keeps
+  // link-local IPv6 addresses, so an interface whose only address is link-local can be chosen. bootstrap-failure
+  // already names the link-local peer as the cause (test/verdict); the enP<n>s<n> VF gets the Azure hint
+  const tag = "(head, rank=0, pid=5634) [vm-0:3]:";
+  const log = (peer: string) => [
+    `${tag}vm-0:11172:11249 [3] NCCL INFO transport/net.cc:687 -> 2`,
+    `${tag}`,
+    `${tag}vm-0:11172:11249 [3] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to ${peer}<51577> failed : Software caused connection abort`,
+    `${tag}vm-0:11172:11249 [3] NCCL INFO misc/socket.cc:567 -> 2`,
+  ];
+  const root = (r: Awaited<ReturnType<typeof analyzeText>>) => r.findings.find((x) => x.ruleId === "nccl/bootstrap-failure")!;
+
+  it("names the link-local peer and, for an enP VF, eth0, behind Ray's and torchrun's tags, stamps, colour or CRLF", async () => {
+    for (const text of variants(log("fe80::20d:3aff:fef7:74b3%enP7906s1"))) {
+      const r = await analyzeText(text + "\n");
+      const f = root(r);
+      expect(f.message, JSON.stringify(text.slice(0, 30))).toContain("fe80::20d:3aff:fef7:74b3 is an IPv6 link-local address");
+      expect(f.remediation[0]).toContain("enP7906s1 looks like the VF Azure's accelerated networking pairs with eth0");
+      expect(ids(r)).toContain("nccl/system-error");
+    }
+  });
+
+  it("a link-local peer on another interface gets no Azure hint", async () => {
+    const f = root(await analyzeText(log("fe80::966d:ae03:8b:df54%ib0").join("\n") + "\n"));
+    expect(f.message).toContain("IPv6 link-local");
+    expect(f.remediation.join(" ")).not.toContain("Azure");
+  });
+
+  it("a routable peer gets neither", async () => {
+    const f = root(await analyzeText(log("10.60.0.4").join("\n") + "\n"));
+    expect(f.message).not.toContain("link-local");
+    expect(f.remediation.join(" ")).not.toContain("Azure");
+  });
+});
