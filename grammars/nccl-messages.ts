@@ -231,6 +231,14 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  */
 export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined/;
 
+/**
+ * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up
+ * `ncclGetVersion` to decide whether to turn NVLS off for NCCL < 2.18.5; without the symbol it warns `Could not find
+ * ncclGetVersion symbol` and goes on (later releases print the same case as TRACE, `skipping NVLS NCCL version check`).
+ * Unanchored: the signature reader tests whole lines with it.
+ */
+export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbol/;
+
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
   BENIGN_ASYNC_EVENT,
@@ -245,6 +253,7 @@ const BENIGN_WARN = [
   // form without "falling back" returns ncclInternalError and stays a failure.
   /Could not find a path for pattern \d+, falling back to simple order/,
   RCCL_ADVISORY_WARN,
+  OFI_ADVISORY_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

@@ -180,3 +180,23 @@ describe("a failed socket connection to an IPv6 link-local peer behind Azure's a
     expect(f.remediation.join(" ")).not.toContain("Azure");
   });
 });
+
+describe("aws-ofi-nccl's `Could not find ncclGetVersion symbol` WARN is advice, not a failure", () => {
+  // configure_nvls_option looks up ncclGetVersion to decide on NVLS for NCCL < 2.18.5; without it the plugin warns and
+  // goes on (newer releases print it as TRACE)
+  const warn = "algo-1:46:58 [0] configure_nvls_option:287 NCCL WARN NET/OFI Could not find ncclGetVersion symbol";
+
+  it("raises no error and leaves firstError empty, in a SageMaker-style print-out with stamps, colour or CRLF", async () => {
+    for (const text of variants(["Let's use 4 GPUs!", "NCCL version 2.17.1+cuda11.8", warn, "Outside: input size torch.Size([30, 5]) output_size torch.Size([30, 2])"])) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.firstError, JSON.stringify(text.slice(0, 30))).toBeNull();
+      expect(r.findings.filter((f) => f.severity === "error").map((f) => f.ruleId)).toEqual([]);
+      expect(r.facts.nccl.firstWarn?.line).toBe(3);
+    }
+  });
+
+  it("the plugin's real failures next to it still count", async () => {
+    const r = await analyzeText([warn, "algo-1:46:58 [0] nccl_net_ofi_init:1244 NCCL WARN NET/OFI aws-ofi-nccl initialization failed", ""].join("\n"));
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+});
