@@ -36,9 +36,12 @@ export type NcclMessage =
   | { kind: "retry"; text: string }
   | { kind: "other" };
 
-const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+)?(?:\s|$)/;
+// (a record cut inside its `+cudaX.Y` suffix, `NCCL version 2.27.5+cuda12`, still names the release: the CUDA part stays unknown)
+const VERSION = /^NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+|\+(?:c(?:u(?:d(?:a\d*\.?)?)?)?)?(?=\s*$))?(?:\s|$)/;
 const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
-const USING_NETWORK = /^Using network (.+?)\s*$/;
+// (what the author wrote after it in a pasted log, `Using network Socket # Ethernet`, is not part of the name; names
+// may hold spaces: `AWS Libfabric`)
+const USING_NETWORK = /^Using network (.+?)(?:\s+(?:#|\/\/|<-|\u2190)\s.*)?\s*$/;
 const PLUGIN_USING = /^NET\/([A-Za-z][\w-]*) ?: ?Using \[\d+\]/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
 // NCCL ≤2.3 (include/socket.h findInterfaces): one line per interface found, `NET : Using interface lo:127.0.0.1<0>`;
@@ -221,10 +224,20 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  *   RcclGetFunctionTable warns and returns the API table all the same;
  * - MSCCL++ left off, `MSCCL++: Cannot enable MSCCL++; environment is not MSCCL compatible`, `.. on gfx90a
  *   architecture`, `MSCCL++: Feature not enabled. ENABLE_MSCCLPP must be defined ..`: init goes on and sets
- *   initState = ncclSuccess.
+ *   initState = ncclSuccess;
+ * - the AMD SMI choice (src/misc/amdsmi_wrap.cc), `RCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined. Fabric
+ *   support is only available through AMD SMI. Rerun with ..`: it then starts its internal rsmi and returns ncclSuccess.
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)/;
+export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined/;
+
+/**
+ * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up
+ * `ncclGetVersion` to decide whether to turn NVLS off for NCCL < 2.18.5; without the symbol it warns `Could not find
+ * ncclGetVersion symbol` and goes on (later releases print the same case as TRACE, `skipping NVLS NCCL version check`).
+ * Unanchored: the signature reader tests whole lines with it.
+ */
+export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbol/;
 
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
@@ -240,6 +253,7 @@ const BENIGN_WARN = [
   // form without "falling back" returns ncclInternalError and stays a failure.
   /Could not find a path for pattern \d+, falling back to simple order/,
   RCCL_ADVISORY_WARN,
+  OFI_ADVISORY_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

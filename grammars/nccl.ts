@@ -85,8 +85,9 @@ export function scanLegacyRecord(text: string): NcclRecordSpan | null {
  * The bare version banner (no prefix): `NCCL version 2.21.5+cuda12.4`. A build whose CUDA macros were not expanded
  * prints `2.8.3+cudaCUDA_MAJOR.CUDA_MINOR` (TensorFlow's bazel build): the release is read, the tag is not a CUDA version.
  * A quote or a markdown backtick may close the text around it (`... unhandled system error, NCCL version 2.21.5` + "`").
+ * A line cut inside the suffix (`NCCL version 2.27.5+cuda12`) still names the release; its CUDA part stays unknown.
  */
-export const BANNER = /(?:^|\s)NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+)?(?=$|[\s,.;)\]'"`])/;
+export const BANNER = /(?:^|\s)NCCL version (\d+\.\d+\.\d+[\w.\-]*?)(?:\+cuda(\d+\.\d+)|\+cuda[A-Z_]+\.[A-Z_]+|\+(?:c(?:u(?:d(?:a\d*\.?)?)?)?)?(?=\s*$))?(?=$|[\s,.;)\]'"`])/;
 
 /**
  * RCCL's banner, the NCCL release it follows: `RCCL version 2.18.3+hip6.0` (init.cc's VERSION_STRING) and, from ROCm

@@ -30,9 +30,10 @@ const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 // a connection record whose head was lost to interleaving: its tail alone on a line, the head glued to another record
 // lines above (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA`, `: 2[2] -> 0[0] via ..`), or
-// the record with a mangled prefix of at most two words (`NFO Channel 00/0 : ..`, `host:L INFO Channel ..`)
+// the record with a mangled prefix of at most two words (`NFO Channel 00/0 : ..`, `host:L INFO Channel ..`). Its sending
+// rank is read only behind the record's ` : ` (there it is whole; at the line's start it may be a number cut in two)
 const HEADLESS_CONNECTION =
-  /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +)?(?:\d+\[[\da-fx]+\] +)?(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
+  /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +(\d+)\[[\da-fx]+\] +|(?:: +)?(?:\d+\[[\da-fx]+\] +)?)(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 // a PyTorch ProcessGroupNCCL record glued into an NCCL record by two processes writing one stream unbuffered
@@ -479,10 +480,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // (only after an NCCL record of this input: a line of other text that ends so is no connection)
     if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t))) {
       if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
-      const transport = transportKind(m[3]);
+      const transport = transportKind(m[4]);
       if (transport && !m[1].startsWith("Channel ")) {
-        emit({ kind: "nccl.connectionTail", ...base(rec, evidenceOf(rec)), via: m[3], transport, to: m[2] === undefined ? null : Number(m[2]) });
+        emit({ kind: "nccl.connectionTail", ...base(rec, evidenceOf(rec)), via: m[4], transport, to: m[3] === undefined ? null : Number(m[3]) });
         if (m[2] !== undefined) rank(rec, emit, NOBODY, Number(m[2]), "connection");
+        if (m[3] !== undefined) rank(rec, emit, NOBODY, Number(m[3]), "connection");
         return true;
       }
     }

@@ -32,7 +32,7 @@ export interface RecoveredState {
   net?: string;
 }
 
-export type RecoveredKind = "net-plugin" | "error-return" | "retry";
+export type RecoveredKind = "net-plugin" | "error-return" | "retry" | "collnet";
 
 export interface RecoveredFact {
   kind: RecoveredKind;
@@ -136,15 +136,21 @@ const CHAIN_SPAN = 64;
 const MAX_THREADS = 1024;
 
 function kindOf(text: string): RecoveredKind {
-  return /\bretrying\b/.test(text) ? "retry" : /NCCL WARN/.test(text) ? "net-plugin" : "error-return";
+  return /\bretrying\b/.test(text) ? "retry" : COLLNET_FAILURE.test(text) ? "collnet" : /NCCL WARN/.test(text) ? "net-plugin" : "error-return";
 }
 
 /**
  * A failure NCCL may still recover from: an error-return line it logs at INFO level (`file.cc:N -> M`, on the
  * way to a fallback), a NET plugin that did not initialise (NCCL then uses its internal IB or socket
- * transport), or a connection it retries.
+ * transport), a connection it retries, or a CollNet set-up that failed: the collnet plugin's own WARN (HPC-X
+ * sharp_plugin.c `NET/IB : SHARP coll init error: Cannot create SHARP job(-11)`) and transport.cc's `Cannot initialize
+ * CollNet, using point-to-point network instead` (ncclTransportCollNetCheck returns ncclSystemError and init.cc turns
+ * collNetSupport off and goes on).
  */
-export const RECOVERABLE_NCCL = /NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b/;
+export const RECOVERABLE_NCCL = /NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
+
+/** the CollNet set-up failures of RECOVERABLE_NCCL */
+const COLLNET_FAILURE = /NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet\b/;
 
 /** The NET plugin a failure line names, and NCCL's words (the text after `NCCL WARN `). */
 function pluginFailure(text: string): { plugin: string; said: string } {

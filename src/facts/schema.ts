@@ -301,8 +301,9 @@ export const FactsSchema = z.object({
   firstError: EvidenceSchema.nullable(),
   /** extension: NCCL failures the log shows were recovered from (NCCL went on: a network chosen, a channel connected, Init COMPLETE) */
   recovered: z.array(z.object({
-    /** net-plugin: a NET plugin failed to initialise; error-return: an INFO `file.cc:N -> M` line; retry: a retried connection */
-    kind: z.enum(["net-plugin", "error-return", "retry"]),
+    /** net-plugin: a NET plugin failed to initialise; error-return: an INFO `file.cc:N -> M` line; retry: a retried connection;
+     * collnet: CollNet (SHARP) could not be set up and NCCL went on without it */
+    kind: z.enum(["net-plugin", "error-return", "retry", "collnet"]),
     failure: EvidenceSchema,
     /** the line that shows NCCL went on */
     by: EvidenceSchema,
