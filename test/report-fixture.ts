@@ -51,6 +51,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         interNode: { "NET/Socket": 8 },
         intraNode: { "P2P/IPC": 96 },
         netWithinHost: 0,
+        namesakes: [],
         interNodeNet: null,
         multiNode: true,
         communicators: [

@@ -123,6 +123,22 @@ interface IfaceState {
   at: Located;
 }
 
+/**
+ * The address each process bootstrapped from: the first of its `Bootstrap : Using` list, else of `NET/IB : Using … OOB`,
+ * else of `NET/Socket : Using` (NCCL picks these from one interface list, so one machine's processes print one address).
+ */
+function procAddresses(s: NcclState): { host: string; pid: number; address: string }[] {
+  const rank = { Bootstrap: 0, "NET/IB OOB": 1, "NET/Socket": 2 } as const;
+  const best = new Map<string, { host: string; pid: number; address: string; r: number }>();
+  for (const v of Object.values(s.ifaces ?? {})) {
+    if (v.index !== 0 || !v.host || v.pid === null || !v.address) continue;
+    const k = `${v.host}|${v.pid}`;
+    const cur = best.get(k);
+    if (!cur || rank[v.role] < cur.r) best.set(k, { host: v.host, pid: v.pid, address: v.address, r: rank[v.role] });
+  }
+  return [...best.values()].map(({ host, pid, address }) => ({ host, pid, address }));
+}
+
 /** Notes each `name:address` item of an interface list with its index in the list. */
 function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
@@ -550,7 +566,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
 
-    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts });
+    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts, procAddresses: procAddresses(s) });
     if (cluster.hosts.length > 1) {
       // the first line of a second host is what shows the run spans nodes
       const seen = Object.entries(s.hosts).sort(([, x], [, y]) => (earlier(x, y) === x ? -1 : 1));
@@ -609,6 +625,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         interNode: cluster.interNode,
         intraNode: cluster.intraNode,
         netWithinHost: cluster.netWithinHost,
+        namesakes: cluster.namesakes,
         interNodeNet: null,
         multiNode: false,
         communicators: cluster.communicators,

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { evaluateGate, parseGateSpec } from "../src/gate/check.js";
+import type { Report } from "../src/facts/schema.js";
+import { variants } from "./helpers/variants.js";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Multi-node runs (round 22, helper h): the inter-node answer (nodes, ranks, per-pair transports, the network) and
+ * the CI gate a user sets on it (`--require-transport NET/IB`, `--forbid-transport NET/Socket`). Every log text here
+ * is written for the test in the format's shape (other NCCL versions, launcher wrappers, colour, CRLF); the facts,
+ * findings and gate verdicts checked are exact.
+ */
+
+const gate = (r: Report) => {
+  const g = evaluateGate(r, parseGateSpec({ failOn: "none", requireTransport: ["NET/IB"], forbidTransport: ["NET/Socket"] }));
+  return Object.fromEntries(g.requirements.filter((q) => q.kind !== "fail-on").map((q) => [q.name, q.passed]));
+};
+
+describe("one host name for several machines: processes that bootstrap from different addresses", () => {
+  // Pastes are anonymised with one name for every node (`hostname`, `xxx-xxx-xxx-xxx`), and nodes built from one image
+  // can keep its host name. NCCL tells nodes apart by host name and boot id; the log shows the difference only in the
+  // address each process bootstrapped from.
+  const socketRun = (host: string, style: "2.18" | "2.19") => [
+    `${host}:2101:2101 [0] NCCL INFO Bootstrap : Using ens3:10.20.0.11<0>`,
+    `${host}:2101:2187 [0] NCCL INFO NET/IB : No device found.`,
+    `${host}:2101:2187 [0] NCCL INFO NET/Socket : Using [0]ens3:10.20.0.11<0>`,
+    `${host}:2101:2187 [0] NCCL INFO Using network Socket`,
+    `${host}:5307:5307 [0] NCCL INFO Bootstrap : Using ens3:10.20.0.12<0>`,
+    `${host}:5307:5390 [0] NCCL INFO NET/IB : No device found.`,
+    `${host}:5307:5390 [0] NCCL INFO NET/Socket : Using [0]ens3:10.20.0.12<0>`,
+    `${host}:5307:5390 [0] NCCL INFO Using network Socket`,
+    ...(style === "2.19"
+      ? [
+          `${host}:2101:2187 [0] NCCL INFO comm 0x55d1 rank 0 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
+          `${host}:5307:5390 [0] NCCL INFO comm 0x5602 rank 1 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
+        ]
+      : []),
+    `${host}:2101:2187 [0] NCCL INFO Channel 00/0 : 1[0] -> 0[0] [receive] via NET/Socket/0`,
+    `${host}:5307:5390 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [receive] via NET/Socket/0`,
+    `${host}:2101:2187 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/Socket/0`,
+    `${host}:5307:5390 [0] NCCL INFO Channel 00/0 : 1[0] -> 0[0] [send] via NET/Socket/0`,
+    `${host}:2101:2187 [0] NCCL INFO comm 0x55d1 rank 0 nranks 2 cudaDev 0 busId 1b000 - Init COMPLETE`,
+    `${host}:5307:5390 [0] NCCL INFO comm 0x5602 rank 1 nranks 2 cudaDev 0 busId 1b000 - Init COMPLETE`,
+  ];
+
+  it("a Socket run on two machines named alike fails --forbid-transport NET/Socket, in every wrapper (≤2.18: no nNodes)", async () => {
+    for (const text of variants(socketRun("hostname", "2.18"), { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      const n = r.facts.nccl;
+      expect(n.hosts).toEqual(["hostname"]);
+      expect(n.nodes).toBe(1); // the names as written
+      expect(n.namesakes).toEqual([{ host: "hostname", machines: ["hostname@10.20.0.11", "hostname@10.20.0.12"] }]);
+      expect(n.interNode).toEqual({ "NET/Socket": 4 });
+      expect(n.intraNode).toEqual({});
+      expect(n.netWithinHost).toBe(0);
+      expect(n.multiNode).toBe(true);
+      expect(n.nodePairs).toEqual([{ a: "hostname@10.20.0.11", b: "hostname@10.20.0.12", scope: "inter", kinds: { "NET/Socket": 4 } }]);
+      expect(ids(r)).toEqual(["nccl/socket-fallback"]);
+      expect(gate(r)).toEqual({ "require-transport NET/IB": false, "forbid-transport NET/Socket": false });
+    }
+  });
+
+  it("with NCCL's nNodes 2 the network lines are inter-node too: no P2P-disabled warning for them", async () => {
+    const r = await analyzeText(socketRun("localhost", "2.19").join("\n") + "\n");
+    const n = r.facts.nccl;
+    expect(n.nodes).toBe(2);
+    expect(n.ranks).toBe(2);
+    expect(n.interNode).toEqual({ "NET/Socket": 4 });
+    expect(n.netWithinHost).toBe(0);
+    expect(ids(r)).toEqual(["nccl/socket-fallback"]);
+    expect(gate(r)).toEqual({ "require-transport NET/IB": false, "forbid-transport NET/Socket": false });
+  });
+
+  it("an IB run whose excerpt has no connection lines passes --require-transport NET/IB by the network it chose", async () => {
+    const lines = [
+      "xxx-xxx-xxx-xxx:172719:172719 [0] NCCL INFO Bootstrap : Using bond0:10.140.28.100<0>",
+      "xxx-xxx-xxx-xxx:172719:172719 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB bond0:10.140.28.100<0>",
+      "xxx-xxx-xxx-xxx:172719:172719 [0] NCCL INFO Using network IB",
+      "xxx-xxx-xxx-xxx:162667:162667 [0] NCCL INFO Bootstrap : Using bond0:10.140.28.121<0>",
+      "xxx-xxx-xxx-xxx:162667:162667 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB bond0:10.140.28.121<0>",
+      "xxx-xxx-xxx-xxx:162667:162667 [0] NCCL INFO Using network IB",
+      "xxx-xxx-xxx-xxx:172719:172823 [0] NCCL INFO Trees [0] 1/-1/-1->0->-1 [1] -1/-1/-1->0->1",
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    const n = r.facts.nccl;
+    expect(n.nodes).toBe(1);
+    expect(n.multiNode).toBe(true);
+    expect(n.interNodeNet).toBe("NET/IB");
+    expect(gate(r)).toEqual({ "require-transport NET/IB": true, "forbid-transport NET/Socket": true });
+  });
+
+  it("stays one host: one address per name, a process with no address, a shared address, P2P between the two", async () => {
+    // the two processes bootstrap from one address: one machine, and NET between them is NET within a host
+    const oneAddress = socketRun("gpu-box", "2.18").map((l) => l.replace("10.20.0.12", "10.20.0.11"));
+    // the second process's address lines were cut from the excerpt: it could be on either machine
+    const cut = socketRun("gpu-box", "2.18").filter((l) => !l.includes("10.20.0.12"));
+    // docker's default bridge: every machine's containers get 172.17.0.x
+    const bridge = socketRun("gpu-box", "2.18").map((l) => l.replace("10.20.0.11", "172.17.0.2").replace("10.20.0.12", "172.17.0.3"));
+    for (const [name, lines] of [["one address", oneAddress], ["cut", cut], ["bridge", bridge]] as const) {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.facts.nccl.namesakes, name).toEqual([]);
+      expect(r.facts.nccl.interNode, name).toEqual({});
+      expect(r.facts.nccl.netWithinHost, name).toBe(4);
+    }
+    // two containers of one machine with one name: NCCL connects them over P2P, so they are one node
+    const p2p = [
+      "box:11:11 [0] NCCL INFO Bootstrap : Using eth0:10.1.0.5<0>",
+      "box:22:22 [1] NCCL INFO Bootstrap : Using eth0:10.1.0.6<0>",
+      "box:11:31 [0] NCCL INFO comm 0xa1 rank 0 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE",
+      "box:22:32 [1] NCCL INFO comm 0xb2 rank 1 nranks 2 cudaDev 1 busId 2000 - Init COMPLETE",
+      "box:11:31 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+      "box:22:32 [1] NCCL INFO Channel 00/0 : 1[1] -> 0[0] via P2P/IPC",
+    ];
+    const r = await analyzeText(p2p.join("\r\n") + "\r\n");
+    expect(r.facts.nccl.namesakes).toEqual([]);
+    expect(r.facts.nccl.intraNode).toEqual({ "P2P/IPC": 2 });
+    expect(r.facts.nccl.multiNode).toBe(false);
+  });
+});
