@@ -117,3 +117,37 @@ describe("one host name for several machines: processes that bootstrap from diff
     expect(r.facts.nccl.multiNode).toBe(false);
   });
 });
+
+describe("a host elided as dots is no host", () => {
+  // A writer who quotes a log elides the host name as `...` (`[default0]:...:78:108 [0] NCCL INFO ..`); NCCL prints the
+  // host name up to its first dot, so a host made of dots was never NCCL's
+  it("the pod's lines and the elided ones: one host, the elided records still read (ranks, Init COMPLETE)", async () => {
+    const lines = [
+      "[default0]:trainer-pod-0:41:41 [0] NCCL INFO NCCL version 2.26.2+cuda12.8",
+      "[default0]:trainer-pod-0:41:95 [0] NCCL INFO comm 0x7a1 rank 0 nRanks 4 nNodes 1 localRanks 4 localRank 0 MNNVL 0",
+      "[default2]:...:43:97 [2] NCCL INFO ncclCommInitRankConfig comm 0x7c3 rank 2 nranks 4 cudaDev 2 nvmlDev 2 busId 3b000 commId 0x9e1 - Init COMPLETE",
+      "[default3]:…:44:98 [3] NCCL INFO ncclCommInitRankConfig comm 0x7d4 rank 3 nranks 4 cudaDev 3 nvmlDev 3 busId 3c000 commId 0x9e1 - Init COMPLETE",
+      "[default0]:trainer-pod-0:41:95 [0] NCCL INFO Channel 00/1 : 0[0] -> 1[1] via P2P/CUMEM",
+    ];
+    for (const text of variants(lines)) {
+      const n = (await analyzeText(text + "\n")).facts.nccl;
+      expect(n.hosts).toEqual(["trainer-pod-0"]);
+      expect(n.nodes).toBe(1);
+      expect(n.ranks).toBe(4);
+      expect(n.initComplete).toBe(2);
+      expect(n.transports["P2P/CUMEM"]).toBe(1);
+    }
+  });
+});
+
+describe("vLLM's DP `Adjusting world_size=N` line cut at its end still gives the world size", () => {
+  it("whole (`.. for DP`), cut inside the address, behind an engine prefix and a stamp", async () => {
+    const whole = "(EngineCore_DP3 pid=5121) INFO 09-02 10:11:12 [parallel_state.py:1017] Adjusting world_size=16 rank=3 distributed_init_method=tcp://10.1.0.4:41233 for DP";
+    const cut = "(EngineCore_DP3 pid=5121) INFO 09-02 10:11:12 [parallel_state.py:1017] Adjusting world_size=16 rank=3 distributed_init_method=tcp://10.1.0.4:412";
+    for (const text of [...variants([whole]), ...variants([cut])]) {
+      expect((await analyzeText(text)).facts.distributed.worldSize).toBe(16);
+    }
+    // the line cut before its address is not read
+    expect((await analyzeText("INFO 09-02 10:11:12 [parallel_state.py:1017] Adjusting world_size=16 rank=3 distributed_init")).facts.distributed.worldSize).toBeNull();
+  });
+});
