@@ -151,3 +151,45 @@ describe("vLLM's DP `Adjusting world_size=N` line cut at its end still gives the
     expect((await analyzeText("INFO 09-02 10:11:12 [parallel_state.py:1017] Adjusting world_size=16 rank=3 distributed_init")).facts.distributed.worldSize).toBeNull();
   });
 });
+
+describe("nodes that chose different networks: one fell back to Socket", () => {
+  // A node whose container lacks the RDMA devices prints `NET/IB : No device found.` and `Using network Socket` while
+  // the others print `Using network IB`: inter-node traffic cannot be IB end to end.
+  const run = (bNet: "IB" | "Socket", prefix: (pid: number) => string) => [
+    `${prefix(880)}gpu-a:880:880 [0] NCCL INFO Bootstrap : Using eth0:10.4.0.7<0>`,
+    `${prefix(880)}gpu-a:880:951 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB [RO]; OOB eth0:10.4.0.7<0>`,
+    `${prefix(880)}gpu-a:880:951 [0] NCCL INFO Using network IB`,
+    `${prefix(1210)}gpu-b:1210:1210 [0] NCCL INFO Bootstrap : Using eth0:10.4.0.8<0>`,
+    ...(bNet === "Socket"
+      ? [`${prefix(1210)}gpu-b:1210:1277 [0] NCCL INFO NET/IB : No device found.`, `${prefix(1210)}gpu-b:1210:1277 [0] NCCL INFO NET/Socket : Using [0]eth0:10.4.0.8<0>`]
+      : [`${prefix(1210)}gpu-b:1210:1277 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB [RO]; OOB eth0:10.4.0.8<0>`]),
+    `${prefix(1210)}gpu-b:1210:1277 [0] NCCL INFO Using network ${bNet}`,
+    `${prefix(880)}gpu-a:880:951 [0] NCCL INFO ncclCommInitRank comm 0x5a10 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x77aa - Init START`,
+    `${prefix(1210)}gpu-b:1210:1277 [0] NCCL INFO ncclCommInitRank comm 0x6b20 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x77aa - Init START`,
+  ];
+  const plain = () => "";
+  const ray = (pid: number) => (pid === 1210 ? `(RayWorkerWrapper pid=${pid}, ip=10.4.0.8) ` : `(RayWorkerWrapper pid=${pid}) `);
+
+  it("the gate fails --require-transport NET/IB and --forbid-transport NET/Socket, and socket-fallback names the hosts", async () => {
+    for (const prefix of [plain, ray]) {
+      for (const text of variants(run("Socket", prefix))) {
+        const r = await analyzeText(text + "\n");
+        const n = r.facts.nccl;
+        expect(n.net).toBe("IB");
+        expect(n.netChoices).toEqual([{ net: "IB", hosts: ["gpu-a"] }, { net: "Socket", hosts: ["gpu-b"] }]);
+        expect(n.interNodeNet).toBe("NET/Socket");
+        expect(gate(r)).toEqual({ "require-transport NET/IB": false, "forbid-transport NET/Socket": false });
+        const f = r.findings.find((x) => x.ruleId === "nccl/socket-fallback");
+        expect(f?.message).toContain("the nodes chose different networks: Socket (gpu-b), IB (gpu-a)");
+      }
+    }
+  });
+
+  it("both nodes on IB: the gate passes on the network they chose", async () => {
+    const r = await analyzeText(run("IB", ray).join("\n") + "\n");
+    expect(r.facts.nccl.netChoices).toEqual([{ net: "IB", hosts: ["gpu-a", "gpu-b"] }]);
+    expect(r.facts.nccl.interNodeNet).toBe("NET/IB");
+    expect(ids(r)).toEqual([]);
+    expect(gate(r)).toEqual({ "require-transport NET/IB": true, "forbid-transport NET/Socket": true });
+  });
+});

@@ -52,6 +52,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         intraNode: { "P2P/IPC": 96 },
         netWithinHost: 0,
         namesakes: [],
+        netChoices: [{ net: "Socket", hosts: ["node-a", "node-b"] }],
         interNodeNet: null,
         multiNode: true,
         communicators: [

@@ -78,7 +78,8 @@ export interface NcclState {
   /** version -> where it was first seen, per source */
   versions: { version: string; source: string; host: string | null; pid: number | null; at: Located }[];
   /** normalized `Using network` value -> count and first evidence */
-  networks: Record<string, { count: number; at: Located }>;
+  /** each `Using network X` choice (normalised): how many lines, the first, and the hosts that printed it (at most NET_HOSTS) */
+  networks: Record<string, { count: number; at: Located; hosts?: string[] }>;
   printedNets: string[];
   ibUsing: Located | null;
   ibNone: Located | null;
@@ -108,6 +109,9 @@ export interface NcclState {
   /** what a cap dropped: collection -> limit and how many more distinct values were seen */
   capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
 }
+
+/** hosts kept per network choice (the report names a few; a choice that differs between hosts is what matters) */
+const NET_HOSTS = 64;
 
 /** distinct interface entries kept (a process prints its list once) */
 const MAX_IFACES = 256;
@@ -350,6 +354,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         const n = (s.networks[e.net] ??= { count: 0, at: located(e) });
         n.count++;
         n.at = earlierThan(n.at, e);
+        const h = hostOfEvent(e);
+        if (h && !(n.hosts ??= []).includes(h) && n.hosts.length < NET_HOSTS) n.hosts.push(h);
         if (!s.printedNets.includes(e.printed)) s.printedNets.push(e.printed);
         return;
       }
@@ -500,7 +506,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     for (const v of b.versions) if (!out.versions.some((x) => x.version === v.version && x.source === v.source && x.host === v.host && x.pid === v.pid)) out.versions.push(v);
     for (const [k, v] of Object.entries(b.networks)) {
       const cur = out.networks[k];
-      out.networks[k] = cur ? { count: cur.count + v.count, at: earlier(cur.at, v.at) } : { ...v };
+      const hosts = [...new Set([...(cur?.hosts ?? []), ...(v.hosts ?? [])])].slice(0, NET_HOSTS);
+      out.networks[k] = cur ? { count: cur.count + v.count, at: earlier(cur.at, v.at), ...(hosts.length ? { hosts } : {}) } : { ...v, ...(v.hosts ? { hosts: [...v.hosts] } : {}) };
     }
     for (const p of b.printedNets) if (!out.printedNets.includes(p)) out.printedNets.push(p);
     out.ibUsing = earlier(a.ibUsing, b.ibUsing);
@@ -642,6 +649,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         warnCount: s.warnCount,
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,
+        netChoices: Object.entries(s.networks).sort((x, y) => y[1].count - x[1].count || (x[0] < y[0] ? -1 : 1)).map(([net, v]) => ({ net, hosts: [...new Set((v.hosts ?? []).map((h) => cluster.hostOf(h)!))].sort() })),
       },
       sources,
       missing,

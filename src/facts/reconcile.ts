@@ -32,7 +32,10 @@ export function reconcileCluster(f: Facts): Facts {
   const out: Facts = { ...f, sources, nccl: { ...n, ranks, nodes, communicators } };
   const anyInter = Object.values(n.interNode).some((v) => v > 0);
   out.nccl.multiNode = multiNodeReasons(out).length > 0;
-  out.nccl.interNodeNet = !anyInter && out.nccl.multiNode && n.net ? netKind(n.net, n.gdr) : null;
+  // hosts that chose different networks cannot all talk over the best of them: a node that fell back to Socket makes
+  // the run's inter-node traffic TCP (or breaks it)
+  const socketToo = n.net !== "Socket" && n.netChoices.length > 1 && n.netChoices.some((c) => c.net === "Socket");
+  out.nccl.interNodeNet = !anyInter && out.nccl.multiNode && n.net ? (socketToo ? "NET/Socket" : netKind(n.net, n.gdr)) : null;
   return out;
 }
 

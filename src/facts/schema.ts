@@ -190,6 +190,8 @@ export const NcclFactsSchema = z.object({
   warnKinds: z.record(z.string(), z.number()).optional(),
   /** printed `Using network X` values */
   netPrinted: z.array(z.string()).optional(),
+  /** each network NCCL chose (`Using network X`, normalised as \`net\`) with the hosts that printed it, most printed first: hosts that chose differently (one node without RDMA devices falls back to Socket) show here */
+  netChoices: z.array(z.object({ net: z.string(), hosts: z.array(z.string()) })),
 });
 
 const ServeSchema = z.object({
