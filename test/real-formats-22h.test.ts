@@ -193,3 +193,24 @@ describe("nodes that chose different networks: one fell back to Socket", () => {
     expect(gate(r)).toEqual({ "require-transport NET/IB": true, "forbid-transport NET/Socket": true });
   });
 });
+
+describe("vLLM's Ray placement-group wait without its logger prefix", () => {
+  // vllm/executor/ray_utils.py logs the wait every 10 s; a kubectl pane or a quote may keep the message alone
+  const wait = (s: number) =>
+    `Waiting for creating a placement group of specs for ${s} seconds. specs=[{'node:10.2.0.5': 0.001, 'GPU': 1.0}, {'GPU': 1.0}]. Check \`ray status\` to see if you have enough resources, and make sure the IP addresses used by ray cluster are the same as VLLM_HOST_IP environment variable specified in each node if you are running on a multi-node.`;
+  it("names the Ray executor and the placement problem, bare or behind an engine prefix", async () => {
+    for (const text of [...variants([wait(150), wait(160)]), `(EngineCore_DP0 pid=88) INFO 05-06 07:08:09 [ray_utils.py:399] ${wait(30)}`]) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.config.executorBackend).toBe("ray");
+      expect(ids(r)).toEqual(["vllm/ray-insufficient-resources"]);
+    }
+  });
+  it("the Ray executor's local-GPU warning on a multi-node run is no placement failure", async () => {
+    // `Tensor parallel size (16) exceeds available GPUs (8)` counts the GPUs of the driver's node only
+    const r = await analyzeText(
+      "(EngineCore_DP0 pid=34) WARNING 03-30 14:11:45 [ray_utils.py:352] Tensor parallel size (16) exceeds available GPUs (8). This may result in Ray placement group allocation failures. Consider reducing tensor_parallel_size to 8 or less, or ensure your Ray cluster has 16 GPUs available.\n",
+    );
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(ids(r)).not.toContain("vllm/ray-insufficient-resources");
+  });
+});

@@ -469,6 +469,10 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // current_node_resource={...}. vLLM engine cannot start without GPU.`, `Ray does not allocate any GPUs on the driver node.`
   if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
     marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
+  // its placement-group wait, logged every 10 s, read whole even when a pane or a quote stripped the logger prefix:
+  // `Waiting for creating a placement group of specs for 150 seconds. specs=[{'GPU': 1.0, ...}]. Check \`ray status\` ..`
+  else if (text.indexOf("placement group of specs") >= 0 && /\bWaiting for creating a placement group of specs for \d+ seconds\b/.test(text))
+    marker(rec, { marker: "phrase:Ray executor placement wait", backend: "ray", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   // (a Windows install writes the same paths with backslashes: `C:\venv\Lib\site-packages\vllm\v1\engine\core.py`)
   if (text.includes("vllm/v1/") || text.includes("vllm\\v1\\")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
