@@ -214,3 +214,21 @@ describe("vLLM's Ray placement-group wait without its logger prefix", () => {
     expect(ids(r)).not.toContain("vllm/ray-insufficient-resources");
   });
 });
+
+describe("node IP mismatch in vLLM's Ray executor", () => {
+  it("the engine's ERROR record and the traceback's RuntimeError, in every wrapper: one error finding, first error on the record", async () => {
+    const msg = "Every node should have a unique IP address. Got 2 nodes with node ids ['5d0e61f3', '9a1c77b2'] and 1 unique IP addresses {'10.0.0.7'}. Please check your network configuration. If you set `VLLM_HOST_IP` environment variable, make sure it is unique for each node.";
+    const lines = [
+      "(EngineCore_DP0 pid=411) INFO 06-11 09:00:01 [ray_distributed_executor.py:176] use_ray_spmd_worker: True",
+      `(EngineCore_DP0 pid=411) ERROR 06-11 09:00:09 [core.py:708] ${msg}`,
+      `(EngineCore_DP0 pid=411) RuntimeError: ${msg}`,
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      expect(ids(r, "error")).toEqual(["vllm/ray-node-ip-mismatch"]);
+      expect(r.findings[0].message).toContain("It found 2 nodes but 1 distinct IP address (10.0.0.7).");
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(r.facts.config.executorBackend).toBe("ray");
+    }
+  });
+});
