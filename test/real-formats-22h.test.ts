@@ -232,3 +232,30 @@ describe("node IP mismatch in vLLM's Ray executor", () => {
     }
   });
 });
+
+describe("a headless node's log is part of a multi-node run", () => {
+  // `vllm serve --headless --data-parallel-start-rank 2 ..` on the second node: its engines join DP/EP groups whose other
+  // ranks are on the head node, so the network NCCL chose carries inter-node traffic
+  const lines = [
+    "INFO 07-01 10:00:03 [core.py:1184] Launching 2 data parallel engine(s) in headless mode, with head node address tcp://10.99.48.128:13345.",
+    "(EngineCore_DP2 pid=101) gpu-b:101:101 [0] NCCL INFO NET/IB : No device found.",
+    "(EngineCore_DP2 pid=101) gpu-b:101:101 [0] NCCL INFO NET/Socket : Using [0]eth0:10.99.48.129<0>",
+    "(EngineCore_DP2 pid=101) gpu-b:101:101 [0] NCCL INFO Using network Socket",
+  ];
+  it("--forbid-transport NET/Socket fails and socket-fallback says why, in every wrapper", async () => {
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.config.headless).toBe(true);
+      expect(r.facts.nccl.multiNode).toBe(true);
+      expect(r.facts.nccl.interNodeNet).toBe("NET/Socket");
+      expect(ids(r)).toContain("nccl/socket-fallback");
+      expect(r.findings.find((f) => f.ruleId === "nccl/socket-fallback")?.message).toContain("a headless node (--headless)");
+      expect(gate(r)).toEqual({ "require-transport NET/IB": false, "forbid-transport NET/Socket": false });
+    }
+  });
+  it("without --headless the same NCCL lines are one node's: no finding, no inter-node kind", async () => {
+    const r = await analyzeText(lines.slice(1).join("\n") + "\n");
+    expect(r.facts.nccl.multiNode).toBe(false);
+    expect(ids(r)).toEqual([]);
+  });
+});
