@@ -313,7 +313,9 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.rayGpusAvailable", dialect: "vllm", level: "warning", anyOf: ["available gpus (", "reserved number of gpus ("],
-    pattern: /available GPUs \((?<available>\d+)\)|reserved number of GPUs \((?<reserved>\d+) GPUs?\)/i,
+    // `Tensor parallel size (16) exceeds available GPUs (8)` (vllm/executor/ray_utils.py) and `.. bigger than a reserved number
+    // of GPUs (8 GPUs) in a node ..` count one node's GPUs (`perNode`); the placement-group ValueError counts the cluster's
+    pattern: /(?<perNode>exceeds )?available GPUs \((?<available>\d+)\)|reserved number of GPUs \((?<reserved>\d+) GPUs?\)/i,
     samples: ["ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group."],
   },
   {
