@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateGate, parseGateSpec } from "../src/gate/check.js";
+import { renderText } from "../src/report/text.js";
 import type { Report } from "../src/facts/schema.js";
 import { variants } from "./helpers/variants.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
@@ -63,6 +64,9 @@ describe("one host name for several machines: processes that bootstrap from diff
   it("with NCCL's nNodes 2 the network lines are inter-node too: no P2P-disabled warning for them", async () => {
     const r = await analyzeText(socketRun("localhost", "2.19").join("\n") + "\n");
     const n = r.facts.nccl;
+    const text = renderText(r, { color: false, width: 200 });
+    expect(text).toContain("one name, machines     localhost: 2 machines by bootstrap address (10.20.0.11, 10.20.0.12)");
+    expect(text).toContain("localhost@10.20.0.11 ↔ localhost@10.20.0.12");
     expect(n.nodes).toBe(2);
     expect(n.ranks).toBe(2);
     expect(n.interNode).toEqual({ "NET/Socket": 4 });
@@ -181,6 +185,7 @@ describe("nodes that chose different networks: one fell back to Socket", () => {
         expect(gate(r)).toEqual({ "require-transport NET/IB": false, "forbid-transport NET/Socket": false });
         const f = r.findings.find((x) => x.ruleId === "nccl/socket-fallback");
         expect(f?.message).toContain("the nodes chose different networks: Socket (gpu-b), IB (gpu-a)");
+        expect(renderText(r, { color: false, width: 200 })).toContain("networks chosen        IB (gpu-a); Socket (gpu-b)");
       }
     }
   });
