@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateGate, parseGateSpec } from "../src/gate/check.js";
 import { renderText } from "../src/report/text.js";
+import { clusterMap } from "../src/report/html-cluster.js";
 import type { Report } from "../src/facts/schema.js";
 import { variants } from "./helpers/variants.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
@@ -67,6 +68,11 @@ describe("one host name for several machines: processes that bootstrap from diff
     const text = renderText(r, { color: false, width: 200 });
     expect(text).toContain("one name, machines     localhost: 2 machines by bootstrap address (10.20.0.11, 10.20.0.12)");
     expect(text).toContain("localhost@10.20.0.11 ↔ localhost@10.20.0.12");
+    // the HTML picture draws the two machines, not a third box for the shared name
+    const svg = clusterMap(r.facts);
+    expect(svg).toContain(">localhost@10.20.0.11<");
+    expect(svg).toContain(">localhost@10.20.0.12<");
+    expect(svg).not.toMatch(/>localhost</);
     expect(n.nodes).toBe(2);
     expect(n.ranks).toBe(2);
     expect(n.interNode).toEqual({ "NET/Socket": 4 });
