@@ -270,3 +270,28 @@ describe("a headless node's log is part of a multi-node run", () => {
     expect(ids(r)).toEqual([]);
   });
 });
+
+describe("one host name on two Ray nodes: Ray's `ip=` tells the machines apart", () => {
+  // Ray folds the other processes' `Bootstrap : Using` lines into `[repeated Nx across cluster]`; its prefix still
+  // names each worker's node (`ip=`), and none on the driver's node
+  const lines = [
+    "(RayWorkerWrapper pid=501) ubuntu:501:501 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>",
+    "(RayWorkerWrapper pid=501) ubuntu:501:580 [0] NCCL INFO Using network Socket",
+    "(RayWorkerWrapper pid=733, ip=10.0.0.2) ubuntu:733:733 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0> [repeated 3x across cluster]",
+    "(RayWorkerWrapper pid=733, ip=10.0.0.2) ubuntu:733:790 [0] NCCL INFO Using network Socket",
+    "(RayWorkerWrapper pid=502) ubuntu:502:590 [1] NCCL INFO Channel 00/0 : 1[1] -> 0[0] via P2P/IPC",
+    "(RayWorkerWrapper pid=501) ubuntu:501:580 [0] NCCL INFO Channel 00/0 : 0[0] -> 2[0] [send] via NET/Socket/0",
+    "(RayWorkerWrapper pid=733, ip=10.0.0.2) ubuntu:733:790 [0] NCCL INFO Channel 00/0 : 0[0] -> 2[0] [receive] via NET/Socket/0",
+    "(RayWorkerWrapper pid=734, ip=10.0.0.2) ubuntu:734:791 [1] NCCL INFO Channel 00/0 : 3[1] -> 2[0] via P2P/IPC",
+  ];
+  it("the driver's-node workers and the ip= workers are two machines; the Socket line between them fails the gate", async () => {
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text + "\n");
+      const n = r.facts.nccl;
+      expect(n.namesakes).toEqual([{ host: "ubuntu", machines: ["ubuntu@10.0.0.1", "ubuntu@10.0.0.2"] }]);
+      expect(n.interNode).toEqual({ "NET/Socket": 2 });
+      expect(n.intraNode).toEqual({ "P2P/IPC": 2 });
+      expect(gate(r)).toEqual({ "require-transport NET/IB": false, "forbid-transport NET/Socket": false });
+    }
+  });
+});

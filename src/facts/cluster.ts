@@ -54,7 +54,10 @@ export interface ClusterInput {
   links: Record<string, string[]>;
   /** pid -> the host names its NCCL lines carried (a name cut by interleaving shows under the same pid) */
   pidHosts: Record<string, string[]>;
-  /** the address each process bootstrapped from (`Bootstrap : Using`, else `NET/IB … OOB`, else `NET/Socket : Using [0]`) */
+  /**
+   * what tells each process's machine: the address it bootstrapped from (`Bootstrap : Using`, else `NET/IB … OOB`, else
+   * `NET/Socket : Using [0]`), and Ray's `ip=` for it (RAY_DRIVER when Ray printed it without one); several per process
+   */
   procAddresses?: { host: string; pid: number; address: string }[];
 }
 
@@ -139,26 +142,51 @@ function sharedAddress(ip: string): boolean {
 function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => string | null, locals: LocalComm[], keep: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
   if (!input.procAddresses?.length) return out;
-  const addrs = new Map<string, Map<number, Set<string>>>();
+  // per name, per process: what tells its machine (bootstrap address, Ray's `ip=` or Ray's driver node)
+  const tokens = new Map<string, Map<number, Set<string>>>();
   for (const a of input.procAddresses) {
     const h = hostOf(a.host);
     if (!h || keep.has(h) || sharedAddress(a.address)) continue;
-    const byPid = addrs.get(h) ?? addrs.set(h, new Map()).get(h)!;
+    const byPid = tokens.get(h) ?? tokens.set(h, new Map()).get(h)!;
     (byPid.get(a.pid) ?? byPid.set(a.pid, new Set()).get(a.pid)!).add(a.address);
   }
-  for (const [h, byPid] of addrs) {
-    const all = new Set<string>();
-    for (const set of byPid.values()) for (const x of set) all.add(x);
-    if (all.size < 2 || [...byPid.values()].some((set) => set.size !== 1)) continue;
+  for (const [h, byPid] of tokens) {
+    // the tokens one process shows name one machine (its bootstrap address and the `ip=` Ray gave it, say)
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      while (parent.get(x) !== x) x = parent.get(x)!;
+      return x;
+    };
+    for (const set of byPid.values()) {
+      const [first, ...rest] = [...set];
+      if (!parent.has(first)) parent.set(first, first);
+      for (const t of rest) {
+        if (!parent.has(t)) parent.set(t, t);
+        const a = find(first), b = find(t);
+        if (a !== b) parent.set(b, a);
+      }
+    }
+    const roots = new Set([...parent.keys()].map(find));
+    if (roots.size < 2) continue;
     // every process that printed under the name must be placed: one with no address could be on either machine
     const pids = new Set<number>();
     for (const [pid, names] of Object.entries(input.pidHosts)) if (names.some((n) => hostOf(n) === h)) pids.add(Number(pid));
     for (const l of locals) if (l.pid !== null && hostOf(l.host) === h) pids.add(l.pid);
     if ([...pids].some((pid) => !byPid.has(pid))) continue;
-    for (const [pid, set] of byPid) out.set(`${h}|${pid}`, `${h}@${[...set][0]}`);
+    // a machine is shown by an address of its group (Ray's driver node has none of its own)
+    const shown = new Map<string, string>();
+    for (const t of parent.keys()) {
+      const r = find(t);
+      if (t !== RAY_DRIVER && (!shown.has(r) || shown.get(r) === RAY_DRIVER)) shown.set(r, t);
+      else if (!shown.has(r)) shown.set(r, t);
+    }
+    for (const [pid, set] of byPid) out.set(`${h}|${pid}`, `${h}@${shown.get(find([...set][0]))}`);
   }
   return out;
 }
+
+/** The address token of a process Ray prints without `ip=`: a worker on the driver's node. */
+export const RAY_DRIVER = "ray-driver-node";
 
 /** Union-find over host names and addresses: one machine is one host however the log names it. */
 export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" | "pidHosts"> & { locals?: LocalComm[] }, extraNames: Iterable<string>): (name: string | null) => string | null {

@@ -4,7 +4,7 @@ import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
-import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
+import { RAY_DRIVER, buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
 import type { Missing, NcclFacts } from "./schema.js";
 import { missingFact } from "./catalog.js";
@@ -140,7 +140,13 @@ function procAddresses(s: NcclState): { host: string; pid: number; address: stri
     const cur = best.get(k);
     if (!cur || rank[v.role] < cur.r) best.set(k, { host: v.host, pid: v.pid, address: v.address, r: rank[v.role] });
   }
-  return [...best.values()].map(({ host, pid, address }) => ({ host, pid, address }));
+  const out = [...best.values()].map(({ host, pid, address }) => ({ host, pid, address }));
+  // a launcher prefix with the worker's address (Ray's `ip=`): where a log has one, a process without it runs on the
+  // driver's node (Ray prints no `ip=` there, and the driver's own NCCL lines carry no Ray prefix). Ray folds the
+  // bootstrap lines of other processes into `[repeated Nx across cluster]`, so many processes show only this
+  const ips = Object.values(s.procs).some((p) => p.ip);
+  if (ips) for (const [pid, hosts] of Object.entries(s.pidHosts)) for (const host of hosts) out.push({ host, pid: Number(pid), address: s.procs[pid]?.ip ?? RAY_DRIVER });
+  return out;
 }
 
 /** Notes each `name:address` item of an interface list with its index in the list. */
