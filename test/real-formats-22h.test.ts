@@ -295,3 +295,21 @@ describe("one host name on two Ray nodes: Ray's `ip=` tells the machines apart",
     }
   });
 });
+
+describe("vLLM's header with its time elided by the writer (`ERROR ... [core.py:2178] ..`)", () => {
+  it("is a record of its level: the first error, not a stray line", async () => {
+    const lines = [
+      "INFO ... [shm_broadcast.py:698] No available shared memory broadcast block found in 600 seconds.",
+      "[W ... socket.cpp:764] [c10d] ... (errno: 97 - Address family not supported by protocol).",
+      "ERROR … [v1/engine/core.py:2178] RuntimeError: Timed out waiting 1800000ms for recv operation to complete",
+      "ERROR ... [core.py:2190] EngineCore encountered a fatal error.",
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.firstError?.line).toBe(3);
+    }
+    // an ellipsis with no file after it is no vLLM header
+    const r = await analyzeText("ERROR ... something went wrong somewhere\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});

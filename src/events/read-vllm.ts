@@ -547,7 +547,7 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
-    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text);
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text) ?? ELIDED_STAMP.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
     const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
     if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
@@ -570,6 +570,9 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
 // `%(asctime)s %(levelname)s %(process)d [%(filename)s:%(lineno)d] %(message)s`, the stamp peeled:
 // `ERROR 56542 [async_llm_engine.py:64] RuntimeError: ...`
 const LEVEL_PID_FILE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{1,9} \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
+
+// vLLM's header with its date and time elided by the writer who quoted it: `ERROR ... [core.py:2178] RuntimeError: ...`
+const ELIDED_STAMP = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?:\.{3}|\u2026) \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
 
 // a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
 // (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`
