@@ -300,8 +300,22 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    id: "vllm.rayUniqueIp", dialect: "vllm", level: "error",
+    // vLLM's Ray executor (ray_distributed_executor.py `_init_workers_ray`; V1's ray_executor.py) counts the nodes its workers
+    // landed on and the IPs they report (VLLM_HOST_IP, else the node's address): fewer IPs than nodes stops the start-up.
+    // The ids and addresses are optional: a window or a pane may cut the line after its first sentence
+    values: [/Got (?<nodes>\d+) nodes with node ids/, /and (?<ips>\d+) unique IP addresses \{(?<addresses>[^}]{0,400})\}/],
+    anyOf: ["unique ip address"],
+    pattern: /Every node should have a unique IP address/,
+    samples: [
+      "RuntimeError: Every node should have a unique IP address. Got 2 nodes with node ids ['8f1c', '2b7e'] and 1 unique IP addresses {'10.0.0.5'}. Please check your network configuration. If you set `VLLM_HOST_IP` environment variable, make sure it is unique for each node.",
+    ],
+  },
+  {
     id: "vllm.rayGpusAvailable", dialect: "vllm", level: "warning", anyOf: ["available gpus (", "reserved number of gpus ("],
-    pattern: /available GPUs \((?<available>\d+)\)|reserved number of GPUs \((?<reserved>\d+) GPUs?\)/i,
+    // `Tensor parallel size (16) exceeds available GPUs (8)` (vllm/executor/ray_utils.py) and `.. bigger than a reserved number
+    // of GPUs (8 GPUs) in a node ..` count one node's GPUs (`perNode`); the placement-group ValueError counts the cluster's
+    pattern: /(?<perNode>exceeds )?available GPUs \((?<available>\d+)\)|reserved number of GPUs \((?<reserved>\d+) GPUs?\)/i,
     samples: ["ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group."],
   },
   {

@@ -134,7 +134,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   A: [
     { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]) }) },
     // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
-    { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+ for DP/, map: (m): Stated => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
+    // (a window or a pane may cut the line inside its address: `.. distributed_init_method=tcp://127.0.0.1:376` at its end)
+    { id: "dist.dpAdjust", re: /^Adjusting world_size=(\d+) rank=\d+ distributed_init_method=\S+(?: for DP|\s*$)/, map: (m): Stated => ({ "distributed.worldSize": num(m[1]) }), priority: 7 },
     // `--max-model-len auto` (2026): the length the engine then runs with, decided after the banner printed the model's own
     {
       id: "config.maxModelLenAutoFit",

@@ -51,6 +51,8 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         interNode: { "NET/Socket": 8 },
         intraNode: { "P2P/IPC": 96 },
         netWithinHost: 0,
+        namesakes: [],
+        netChoices: [{ net: "Socket", hosts: ["node-a", "node-b"] }],
         interNodeNet: null,
         multiNode: true,
         communicators: [

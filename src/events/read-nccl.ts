@@ -218,7 +218,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // depends on the text alone) and frozen, as the events made of it share it
   const headerOf = kept(NCCL_READER_LIMITS.heads, (head): { header: NcclHeader | null; who: NcclWho } => {
     const header = fastNcclHeader(head) ?? parseNcclHeader(head);
-    return frozen({ header, who: { host: header?.host ?? null, pid: header?.pid ?? null, dev: header?.dev ?? null } });
+    // (a host of dots is a writer's elision, `[default0]:...:78:108 [0] NCCL INFO ..`: NCCL prints the host name up to
+    // its first dot, so never one made of dots; the record names no host)
+    const host = header?.host && /^[.\u2026]+$/.test(header.host) ? null : (header?.host ?? null);
+    return frozen({ header, who: { host, pid: header?.pid ?? null, dev: header?.dev ?? null } });
   });
   // (`seen`: the last message asked of these two was read before, so its line may come again: see `foldable`)
   let seen = false;

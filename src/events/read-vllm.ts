@@ -482,6 +482,10 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // current_node_resource={...}. vLLM engine cannot start without GPU.`, `Ray does not allocate any GPUs on the driver node.`
   if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
     marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
+  // its placement-group wait, logged every 10 s, read whole even when a pane or a quote stripped the logger prefix:
+  // `Waiting for creating a placement group of specs for 150 seconds. specs=[{'GPU': 1.0, ...}]. Check \`ray status\` ..`
+  else if (text.indexOf("placement group of specs") >= 0 && /\bWaiting for creating a placement group of specs for \d+ seconds\b/.test(text))
+    marker(rec, { marker: "phrase:Ray executor placement wait", backend: "ray", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   // (a Windows install writes the same paths with backslashes: `C:\venv\Lib\site-packages\vllm\v1\engine\core.py`)
   if (text.includes("vllm/v1/") || text.includes("vllm\\v1\\")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
@@ -556,7 +560,7 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
   const text = rec.text;
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
-    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text);
+    const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text) ?? ELIDED_STAMP.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
     const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
     if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
@@ -579,6 +583,9 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
 // `%(asctime)s %(levelname)s %(process)d [%(filename)s:%(lineno)d] %(message)s`, the stamp peeled:
 // `ERROR 56542 [async_llm_engine.py:64] RuntimeError: ...`
 const LEVEL_PID_FILE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{1,9} \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
+
+// vLLM's header with its date and time elided by the writer who quoted it: `ERROR ... [core.py:2178] RuntimeError: ...`
+const ELIDED_STAMP = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?:\.{3}|\u2026) \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
 
 // a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
 // (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`

@@ -54,6 +54,11 @@ export interface ClusterInput {
   links: Record<string, string[]>;
   /** pid -> the host names its NCCL lines carried (a name cut by interleaving shows under the same pid) */
   pidHosts: Record<string, string[]>;
+  /**
+   * what tells each process's machine: the address it bootstrapped from (`Bootstrap : Using`, else `NET/IB … OOB`, else
+   * `NET/Socket : Using [0]`), and Ray's `ip=` for it (RAY_DRIVER when Ray printed it without one); several per process
+   */
+  procAddresses?: { host: string; pid: number; address: string }[];
 }
 
 export type Scope = "intra" | "inter";
@@ -99,6 +104,8 @@ export interface Cluster {
   firstOf: Record<string, Located>;
   /** NET connections whose two ranks are known to sit on one host */
   netWithinHost: number;
+  /** host names that stand for several machines: the name and, per machine, `name@address` (see namesakeSplit) */
+  namesakes: { host: string; machines: string[] }[];
   rankMap: RankEntry[];
   /** rank -> rank -> kind -> count, for the widest communicator */
   matrix: Record<string, Record<string, Record<string, number>>>;
@@ -122,6 +129,64 @@ export const LIST_LIMITS = { communicators: 64, rankMap: 4096 };
 function sharedAddress(ip: string): boolean {
   return /^(?:127\.|172\.17\.|169\.254\.|0\.0\.0\.0)/.test(ip) || /^(?:fe80:|::1$|::$)/i.test(ip);
 }
+
+/**
+ * Processes of one host name that bootstrap from different addresses run on different machines: an anonymised paste
+ * prints one name for every node (`xxx-xxx-xxx-xxx`, `hostname`), and machines built from one image can keep its
+ * name. Such a name stands for one machine per address (`name@10.0.0.1`) where ranks are placed and connections
+ * classified, when every process of the name printed exactly one address (none a shared one: loopback, docker's
+ * bridge, link-local). NCCL itself tells nodes by host name and boot id, so two containers of one machine that share
+ * a name are one node: a split that a P2P/SHM connection between its parts contradicts is not made (`keep`). The names
+ * as written still count the hosts (facts.nccl.hosts, nodes). Returns `host|pid` -> that process's machine.
+ */
+function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => string | null, locals: LocalComm[], keep: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!input.procAddresses?.length) return out;
+  // per name, per process: what tells its machine (bootstrap address, Ray's `ip=` or Ray's driver node)
+  const tokens = new Map<string, Map<number, Set<string>>>();
+  for (const a of input.procAddresses) {
+    const h = hostOf(a.host);
+    if (!h || keep.has(h) || sharedAddress(a.address)) continue;
+    const byPid = tokens.get(h) ?? tokens.set(h, new Map()).get(h)!;
+    (byPid.get(a.pid) ?? byPid.set(a.pid, new Set()).get(a.pid)!).add(a.address);
+  }
+  for (const [h, byPid] of tokens) {
+    // the tokens one process shows name one machine (its bootstrap address and the `ip=` Ray gave it, say)
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      while (parent.get(x) !== x) x = parent.get(x)!;
+      return x;
+    };
+    for (const set of byPid.values()) {
+      const [first, ...rest] = [...set];
+      if (!parent.has(first)) parent.set(first, first);
+      for (const t of rest) {
+        if (!parent.has(t)) parent.set(t, t);
+        const a = find(first), b = find(t);
+        if (a !== b) parent.set(b, a);
+      }
+    }
+    const roots = new Set([...parent.keys()].map(find));
+    if (roots.size < 2) continue;
+    // every process that printed under the name must be placed: one with no address could be on either machine
+    const pids = new Set<number>();
+    for (const [pid, names] of Object.entries(input.pidHosts)) if (names.some((n) => hostOf(n) === h)) pids.add(Number(pid));
+    for (const l of locals) if (l.pid !== null && hostOf(l.host) === h) pids.add(l.pid);
+    if ([...pids].some((pid) => !byPid.has(pid))) continue;
+    // a machine is shown by an address of its group (Ray's driver node has none of its own)
+    const shown = new Map<string, string>();
+    for (const t of parent.keys()) {
+      const r = find(t);
+      if (t !== RAY_DRIVER && (!shown.has(r) || shown.get(r) === RAY_DRIVER)) shown.set(r, t);
+      else if (!shown.has(r)) shown.set(r, t);
+    }
+    for (const [pid, set] of byPid) out.set(`${h}|${pid}`, `${h}@${shown.get(find([...set][0]))}`);
+  }
+  return out;
+}
+
+/** The address token of a process Ray prints without `ip=`: a worker on the driver's node. */
+export const RAY_DRIVER = "ray-driver-node";
 
 /** Union-find over host names and addresses: one machine is one host however the log names it. */
 export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" | "pidHosts"> & { locals?: LocalComm[] }, extraNames: Iterable<string>): (name: string | null) => string | null {
@@ -247,7 +312,7 @@ const add = (o: Record<string, number>, k: string, n: number) => {
   o[k] = (o[k] ?? 0) + n;
 };
 
-export function buildCluster(input: ClusterInput): Cluster {
+export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string> = new Set()): Cluster {
   // (each key read once: the loops below read every communicator's connections, a set-up log's thousands of them)
   const conns = new Map<string, ReturnType<typeof parseConn>>();
   const connOf = (key: string) => conns.get(key) ?? conns.set(key, parseConn(key)).get(key)!;
@@ -258,6 +323,15 @@ export function buildCluster(input: ClusterInput): Cluster {
     ...locals.flatMap((l) => (l.host ? [l.host] : [])),
     ...Object.values(input.anonPlaced).flatMap((p) => (p.host ? [p.host] : [])),
   ]);
+
+  // the machine a process runs on: its host, or one machine of a name several share
+  const split = namesakeSplit(input, hostOf, locals, keepNames);
+  const baseOf = new Map<string, string>();
+  for (const [k, m] of split) baseOf.set(m, k.slice(0, k.lastIndexOf("|")));
+  const machineOf = (host: string | null, pid: number | null): string | null => {
+    const h = hostOf(host);
+    return h !== null && pid !== null && split.size ? (split.get(`${h}|${pid}`) ?? h) : h;
+  };
 
   // lines whose communicator is not known belong to the only one their process (or, failing that, their size) had
   // keyed by the reconciled host: a process whose host name was cut on some lines is one process
@@ -291,7 +365,7 @@ export function buildCluster(input: ClusterInput): Cluster {
     return g;
   };
   const place = (g: Group, rank: number, p: RankPlace) => {
-    const h = hostOf(p.host);
+    const h = machineOf(p.host, p.pid);
     if (!h) return;
     let at = g.placed.get(rank);
     if (!at) g.placed.set(rank, (at = new Map()));
@@ -343,19 +417,24 @@ export function buildCluster(input: ClusterInput): Cluster {
     if (at && at.size > 1) return null; // two hosts claim it: rank numbers of different communicators mixed
     return g.inferred.get(r) ?? null;
   };
-  // P2P and SHM never leave a node: a rank that printed nothing shares its peer's host
+  // P2P and SHM never leave a node: a rank that printed nothing shares its peer's host (and a rank placed on another
+  // machine of the same name says that name is one node after all)
+  const oneNode = new Set<string>();
   for (const g of groups.values()) {
     for (const l of g.members) {
-      const lh = hostOf(l.host);
+      const lh = machineOf(l.host, l.pid);
       if (!lh) continue;
       for (const key of Object.keys(l.conns)) {
         const c = connOf(key);
         if (!INTRA_ONLY(c.kind)) continue;
         const remote = c.dir === "r" ? c.from : c.to;
-        if (!g.placed.has(remote) && !g.inferred.has(remote)) g.inferred.set(remote, lh);
+        const at = g.placed.get(remote);
+        if (at && baseOf.has(lh)) for (const h of at.keys()) if (h !== lh && baseOf.get(h) === baseOf.get(lh)) oneNode.add(baseOf.get(lh)!);
+        if (!at && !g.inferred.has(remote)) g.inferred.set(remote, lh);
       }
     }
   }
+  if (oneNode.size) return buildCluster(input, new Set([...keepNames, ...oneNode]));
 
   // each NET record's other half, `[send]` for `[receive]`: the hosts that printed it, per group. Where the far rank's
   // number alone cannot be placed (two hosts claim it: communicators without commId mixed in one group; or it printed
@@ -366,7 +445,7 @@ export function buildCluster(input: ClusterInput): Cluster {
     if (m) return m;
     halves.set(g, (m = new Map()));
     for (const l of g.members) {
-      const lh = hostOf(l.host);
+      const lh = machineOf(l.host, l.pid);
       if (!lh) continue;
       for (const key of Object.keys(l.conns)) {
         if (!key.endsWith(">s") && !key.endsWith(">r")) continue;
@@ -398,13 +477,13 @@ export function buildCluster(input: ClusterInput): Cluster {
     const hosts = new Set<string>();
     for (const at of g.placed.values()) for (const h of at.keys()) hosts.add(h);
     for (const l of g.members) {
-      const h = hostOf(l.host);
+      const h = machineOf(l.host, l.pid);
       if (h) hosts.add(h);
     }
     const transports: Record<string, number> = {};
     const inter: Record<string, number> = {};
     for (const l of g.members) {
-      const lh = hostOf(l.host);
+      const lh = machineOf(l.host, l.pid);
       for (const [key, { n }] of Object.entries(l.conns)) {
         const c = connOf(key);
         add(transports, c.kind, n);
@@ -498,7 +577,15 @@ export function buildCluster(input: ClusterInput): Cluster {
     communicatorCount: summaries.length,
     nodePairs: [...pairs.values()].sort((x, y) => byCodeUnit(x.a, y.a) || byCodeUnit(x.b ?? "\uffff", y.b ?? "\uffff") || byCodeUnit(x.scope, y.scope)),
     interNode, intraNode, firstOf, netWithinHost, rankMap, matrix, hostOf,
+    namesakes: [...groupBy(baseOf)].map(([host, machines]) => ({ host, machines: machines.sort(byCodeUnit) })).sort((x, y) => byCodeUnit(x.host, y.host)),
   };
+}
+
+/** machine -> name, as name -> its machines */
+function groupBy(baseOf: Map<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [m, h] of baseOf) (out.get(h) ?? out.set(h, []).get(h)!).push(m);
+  return out;
 }
 
 // by code unit: a locale comparison would load ICU's collation data (milliseconds) for host names

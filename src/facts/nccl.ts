@@ -4,7 +4,7 @@ import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
-import { buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
+import { RAY_DRIVER, buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
 import type { Missing, NcclFacts } from "./schema.js";
 import { missingFact } from "./catalog.js";
@@ -78,7 +78,8 @@ export interface NcclState {
   /** version -> where it was first seen, per source */
   versions: { version: string; source: string; host: string | null; pid: number | null; at: Located }[];
   /** normalized `Using network` value -> count and first evidence */
-  networks: Record<string, { count: number; at: Located }>;
+  /** each `Using network X` choice (normalised): how many lines, the first, and the hosts that printed it (at most NET_HOSTS) */
+  networks: Record<string, { count: number; at: Located; hosts?: string[] }>;
   printedNets: string[];
   ibUsing: Located | null;
   ibNone: Located | null;
@@ -109,6 +110,9 @@ export interface NcclState {
   capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
 }
 
+/** hosts kept per network choice (the report names a few; a choice that differs between hosts is what matters) */
+const NET_HOSTS = 64;
+
 /** distinct interface entries kept (a process prints its list once) */
 const MAX_IFACES = 256;
 
@@ -121,6 +125,28 @@ interface IfaceState {
   pid: number | null;
   count: number;
   at: Located;
+}
+
+/**
+ * The address each process bootstrapped from: the first of its `Bootstrap : Using` list, else of `NET/IB : Using … OOB`,
+ * else of `NET/Socket : Using` (NCCL picks these from one interface list, so one machine's processes print one address).
+ */
+function procAddresses(s: NcclState): { host: string; pid: number; address: string }[] {
+  const rank = { Bootstrap: 0, "NET/IB OOB": 1, "NET/Socket": 2 } as const;
+  const best = new Map<string, { host: string; pid: number; address: string; r: number }>();
+  for (const v of Object.values(s.ifaces ?? {})) {
+    if (v.index !== 0 || !v.host || v.pid === null || !v.address) continue;
+    const k = `${v.host}|${v.pid}`;
+    const cur = best.get(k);
+    if (!cur || rank[v.role] < cur.r) best.set(k, { host: v.host, pid: v.pid, address: v.address, r: rank[v.role] });
+  }
+  const out = [...best.values()].map(({ host, pid, address }) => ({ host, pid, address }));
+  // a launcher prefix with the worker's address (Ray's `ip=`): where a log has one, a process without it runs on the
+  // driver's node (Ray prints no `ip=` there, and the driver's own NCCL lines carry no Ray prefix). Ray folds the
+  // bootstrap lines of other processes into `[repeated Nx across cluster]`, so many processes show only this
+  const ips = Object.values(s.procs).some((p) => p.ip);
+  if (ips) for (const [pid, hosts] of Object.entries(s.pidHosts)) for (const host of hosts) out.push({ host, pid: Number(pid), address: s.procs[pid]?.ip ?? RAY_DRIVER });
+  return out;
 }
 
 /** Notes each `name:address` item of an interface list with its index in the list. */
@@ -334,6 +360,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         const n = (s.networks[e.net] ??= { count: 0, at: located(e) });
         n.count++;
         n.at = earlierThan(n.at, e);
+        const h = hostOfEvent(e);
+        if (h && !(n.hosts ??= []).includes(h) && n.hosts.length < NET_HOSTS) n.hosts.push(h);
         if (!s.printedNets.includes(e.printed)) s.printedNets.push(e.printed);
         return;
       }
@@ -484,7 +512,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     for (const v of b.versions) if (!out.versions.some((x) => x.version === v.version && x.source === v.source && x.host === v.host && x.pid === v.pid)) out.versions.push(v);
     for (const [k, v] of Object.entries(b.networks)) {
       const cur = out.networks[k];
-      out.networks[k] = cur ? { count: cur.count + v.count, at: earlier(cur.at, v.at) } : { ...v };
+      const hosts = [...new Set([...(cur?.hosts ?? []), ...(v.hosts ?? [])])].slice(0, NET_HOSTS);
+      out.networks[k] = cur ? { count: cur.count + v.count, at: earlier(cur.at, v.at), ...(hosts.length ? { hosts } : {}) } : { ...v, ...(v.hosts ? { hosts: [...v.hosts] } : {}) };
     }
     for (const p of b.printedNets) if (!out.printedNets.includes(p)) out.printedNets.push(p);
     out.ibUsing = earlier(a.ibUsing, b.ibUsing);
@@ -550,7 +579,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
 
-    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts });
+    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts, procAddresses: procAddresses(s) });
     if (cluster.hosts.length > 1) {
       // the first line of a second host is what shows the run spans nodes
       const seen = Object.entries(s.hosts).sort(([, x], [, y]) => (earlier(x, y) === x ? -1 : 1));
@@ -609,6 +638,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         interNode: cluster.interNode,
         intraNode: cluster.intraNode,
         netWithinHost: cluster.netWithinHost,
+        namesakes: cluster.namesakes,
         interNodeNet: null,
         multiNode: false,
         communicators: cluster.communicators,
@@ -625,6 +655,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         warnCount: s.warnCount,
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,
+        netChoices: Object.entries(s.networks).sort((x, y) => y[1].count - x[1].count || (x[0] < y[0] ? -1 : 1)).map(([net, v]) => ({ net, hosts: [...new Set((v.hosts ?? []).map((h) => cluster.hostOf(h)!))].sort() })),
       },
       sources,
       missing,

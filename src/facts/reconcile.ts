@@ -32,7 +32,10 @@ export function reconcileCluster(f: Facts): Facts {
   const out: Facts = { ...f, sources, nccl: { ...n, ranks, nodes, communicators } };
   const anyInter = Object.values(n.interNode).some((v) => v > 0);
   out.nccl.multiNode = multiNodeReasons(out).length > 0;
-  out.nccl.interNodeNet = !anyInter && out.nccl.multiNode && n.net ? netKind(n.net, n.gdr) : null;
+  // hosts that chose different networks cannot all talk over the best of them: a node that fell back to Socket makes
+  // the run's inter-node traffic TCP (or breaks it)
+  const socketToo = n.net !== "Socket" && n.netChoices.length > 1 && n.netChoices.some((c) => c.net === "Socket");
+  out.nccl.interNodeNet = !anyInter && out.nccl.multiNode && n.net ? (socketToo ? "NET/Socket" : netKind(n.net, n.gdr)) : null;
   return out;
 }
 
@@ -45,6 +48,10 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   const out: { why: string; fact: string }[] = [];
   if ((n.nodes ?? 0) > 1) out.push({ why: n.hosts.length > 1 ? `NCCL lines come from ${n.hosts.length} hosts (${n.hosts.slice(0, 4).join(", ")})` : `the run has ${n.nodes} nodes`, fact: "nccl.nodes" });
   if ((f.config.nnodes ?? 0) > 1 && !((n.nodes ?? 0) > 1)) out.push({ why: `--nnodes ${f.config.nnodes}`, fact: "config.nnodes" });
+  // a headless node serves no API: vLLM starts one for the ranks of other nodes (multi-node DP, or --nnodes with mp)
+  if (f.config.headless === true && !((n.nodes ?? 0) > 1) && !((f.config.nnodes ?? 0) > 1)) out.push({ why: "a headless node (--headless): the API server and the other ranks run on another node", fact: "config.headless" });
+  const namesake = n.namesakes.find((x) => x.machines.length > 1);
+  if (namesake && !((n.nodes ?? 0) > 1)) out.push({ why: `the processes named ${namesake.host} bootstrap from ${namesake.machines.length} addresses (${namesake.machines.map((m) => m.slice(m.lastIndexOf("@") + 1)).slice(0, 4).join(", ")}): one name for several machines`, fact: "nccl.namesakes" });
   const wide = n.communicators.find((c) => (c.nNodes ?? 0) > 1);
   if (wide && !((n.nodes ?? 0) > 1)) out.push({ why: `NCCL reports nNodes ${wide.nNodes}`, fact: "nccl.nodes" });
   const big = n.communicators.find((c) => (c.nranks ?? 0) > gpusPerNode);

@@ -159,6 +159,8 @@ export const NcclFactsSchema = z.object({
   intraNode: ConnectionKindCountsSchema,
   /** NET connection lines whose two ranks are known to sit on one host */
   netWithinHost: z.number(),
+  /** host names that stand for several machines (processes of one name bootstrap from different addresses: an anonymised paste, or nodes that kept one image's name): the name and its machines, `name@address`, as nodePairs, rankMap and communicators name them */
+  namesakes: z.array(z.object({ host: z.string(), machines: z.array(z.string()) })),
   /** whether the run spans nodes (hosts, nNodes, --nnodes, a communicator wider than a node, Ray workers off the driver's node) */
   multiNode: z.boolean(),
   /** on a multi-node run whose log has no connection lines: the kind NCCL's chosen network implies (`Using network IB` → NET/IB) */
@@ -188,6 +190,8 @@ export const NcclFactsSchema = z.object({
   warnKinds: z.record(z.string(), z.number()).optional(),
   /** printed `Using network X` values */
   netPrinted: z.array(z.string()).optional(),
+  /** each network NCCL chose (`Using network X`, normalised as \`net\`) with the hosts that printed it, most printed first: hosts that chose differently (one node without RDMA devices falls back to Socket) show here */
+  netChoices: z.array(z.object({ net: z.string(), hosts: z.array(z.string()) })),
 });
 
 const ServeSchema = z.object({

@@ -85,7 +85,9 @@ interface Box {
 export function clusterMap(f: Facts): string {
   const n = f.nccl;
   const inter = n.nodePairs.filter((p) => p.scope === "inter");
-  const named = [...new Set([...n.hosts, ...n.rankMap.map((r) => r.host).filter((h): h is string => !!h), ...inter.flatMap((p) => [p.a, p.b]).filter((h): h is string => !!h)])];
+  // a host name that stands for several machines is drawn as those machines
+  const split = new Map(n.namesakes.map((x) => [x.host, x.machines]));
+  const named = [...new Set([...n.hosts.flatMap((h) => split.get(h) ?? [h]), ...n.rankMap.map((r) => r.host).filter((h): h is string => !!h), ...inter.flatMap((p) => [p.a, p.b]).filter((h): h is string => !!h)])];
   if (named.length === 0) return "";
   const hosts = named.slice(0, MAX_HOSTS);
   const unseenNodes = Math.max(0, (n.nodes ?? 0) - named.length);

@@ -237,7 +237,8 @@ const GRADE_LABEL: Record<Grade, string> = {
 
 function hostMatrix(f: Facts): string {
   const pairs = pairRows(f);
-  const hosts = [...new Set([...f.nccl.hosts, ...pairs.flatMap((p) => [p.a, p.b])])].sort();
+  const split = new Map(f.nccl.namesakes.map((x) => [x.host, x.machines]));
+  const hosts = [...new Set([...f.nccl.hosts.flatMap((h) => split.get(h) ?? [h]), ...pairs.flatMap((p) => [p.a, p.b])])].sort();
   const cell = hosts.length > 16 ? 22 : 56;
   const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => h.length), 4));
   const size = hosts.length * cell;

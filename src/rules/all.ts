@@ -14,6 +14,7 @@ import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
+import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -61,6 +62,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCudaError,
   vllmMaxModelLenExceedsModel,
   vllmPortInUse,
+  vllmRayNodeIpMismatch,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,

@@ -24,7 +24,7 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
-const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -34,6 +34,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/tp-not-divisible": { layer: "setup", dialects: VLLM },
   "vllm/max-model-len-exceeds-model": { layer: "setup", dialects: VLLM },
   "vllm/ray-insufficient-resources": { layer: "setup", dialects: VLLM },
+  "vllm/ray-node-ip-mismatch": { layer: "setup", dialects: VLLM },
   // the Hugging Face Hub and CUDA memory fail the same way under any Python server: these two apply to every log
   "vllm/model-download": { layer: "setup" },
   // a port taken: the API server's (uvicorn's message is the same under any Python server), torch's store, ZMQ

@@ -27,6 +27,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const forced = ncclEnv(ctx, "NCCL_NET");
   if (ibDisable?.value === "1" || (forced && /^socket$/i.test(forced.value))) return []; // nccl/ib-disabled says so instead
   const lines = kinds["NET/Socket"];
+  // the hosts disagree: some chose Socket, others a better network (`NET/IB : No device found` on one node only)
+  const named = (hosts: string[]) => (hosts.length ? ` (${hosts.slice(0, 3).join(", ")}${hosts.length > 3 ? ", …" : ""})` : "");
+  const sock = n.netChoices.find((c) => c.net === "Socket");
+  const others = n.netChoices.filter((c) => c.net !== "Socket");
+  const mixed = sock && others.length ? `the nodes chose different networks: Socket${named(sock.hosts)}, ${others.map((c) => `${c.net}${named(c.hosts)}`).join(", ")}` : null;
   const pairs = n.nodePairs.filter((p) => p.scope === "inter" && (p.kinds["NET/Socket"] ?? 0) > 0).map((p) => `${p.a} ↔ ${p.b ?? "a node not in the log"}`);
   const multi = multiNodeEvidence(ctx);
   const noVerbs = signalHits(ctx, ["nccl.noVerbs"]);
@@ -34,7 +39,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
   const why = lines > 0
     ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
-    : `NCCL chose the Socket network on a multi-node run: ${multi.why.join("; ")}`;
+    : mixed
+      ? `${mixed}, on a multi-node run: ${multi.why.join("; ")}`
+      : `NCCL chose the Socket network on a multi-node run: ${multi.why.join("; ")}`;
   const cause = noVerbs.length
     ? " libibverbs could not be loaded, so NCCL never tried InfiniBand/RoCE."
     : noDevice.length

@@ -29,13 +29,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const have = avail ? Number(avail.captures.available ?? avail.captures.reserved) : ctx.facts.gpu.count;
   const gaveUp = hits.find((h) => h.captures.gaveUp !== undefined);
   const gpus = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
-  const versus = want && have !== null && have !== undefined && have < want ? ` The job asks for ${gpus(want)}; the log shows ${gpus(have)} available.` : "";
+  // vLLM's own warnings count the GPUs of one node (the driver's), not the cluster's
+  const perNode = avail !== undefined && (avail.captures.perNode !== undefined || avail.captures.reserved !== undefined);
+  const short = want && have !== null && have !== undefined && have < want;
+  const versus = short ? (perNode ? ` The job asks for ${gpus(want)}; the driver's node has ${have} (vLLM's warning counts that node's GPUs only), so the others must come from nodes that joined the Ray cluster.` : ` The job asks for ${gpus(want)}; the log shows ${gpus(have)} available.`) : "";
   return [{
     message: `Ray could not reserve ${want ? gpus(want) : "the GPUs"} for the workers${needed > 1 ? ` (TP ${c.tensorParallelSize ?? 1} × PP ${c.pipelineParallelSize ?? 1})` : ""}; the engine waits or fails until the cluster offers them.${gaveUp ? " vLLM gave up waiting for the placement group and stopped." : ""}${versus}${onlyWaiting ? ` The log shows vLLM still waiting (${hits.length} time${hits.length > 1 ? "s" : ""}) and ends before the placement group was created or gave up.` : ""}`,
     ...(onlyWaiting ? { severity: "warning" as const } : {}),
     evidence: uniqueEvidence([...hits.map((h) => h.ev), avail?.ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
     remediation: [
-      `Run \`ray status\` and \`ray list nodes\` on the head node: the cluster must show ${want ? `${gpus(want)}` : "enough GPUs"} free on joined nodes${have !== null && have !== undefined && want && have < want ? ` (the log shows ${have})` : ""}.`,
+      `Run \`ray status\` and \`ray list nodes\` on the head node: the cluster must show ${want ? `${gpus(want)}` : "enough GPUs"} free on joined nodes${short ? (perNode ? ` (the driver's node has ${have})` : ` (the log shows ${have})`) : ""}.`,
       "Ask for fewer GPUs: make TP × PP (× DP) equal the GPUs the cluster really has (TP = GPUs per node, PP = number of nodes), or add nodes until it has enough.",
       "Check that every node's GPUs are visible to Ray: start `ray start` with CUDA_VISIBLE_DEVICES unset or covering all GPUs (or pass --num-gpus), and confirm each node lists its GPUs in `ray status`.",
       "On hosts with several addresses set VLLM_HOST_IP on every node to the address Ray uses for that node, so vLLM and Ray agree on node identity.",

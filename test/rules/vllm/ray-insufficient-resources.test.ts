@@ -40,7 +40,7 @@ describe("vllm/ray-insufficient-resources: vLLM gave up on the placement group",
     expect(f[0].evidence.map((e) => e.line)).toEqual([1]);
     expect(f[0].remediation[0]).toContain("`ray status`");
   });
-  it("names the GPUs asked for against those the log says are available", () => {
+  it("names the GPUs asked for against those vLLM's warning counts on the driver's node", () => {
     const f = run(rule, {
       lines: [
         "WARNING 11-02 17:45:19 [ray_utils.py:557] Tensor parallel size (16) exceeds available GPUs (8). This may result in Ray placement group allocation failures.",
@@ -50,8 +50,8 @@ describe("vllm/ray-insufficient-resources: vLLM gave up on the placement group",
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBeUndefined();
     expect(f[0].message).toContain("Ray could not reserve 16 GPUs for the workers");
-    expect(f[0].message).toContain("The job asks for 16 GPUs; the log shows 8 GPUs available.");
+    expect(f[0].message).toContain("The job asks for 16 GPUs; the driver's node has 8 (vLLM's warning counts that node's GPUs only), so the others must come from nodes that joined the Ray cluster.");
     expect(f[0].evidence.map((e) => e.line)).toEqual([1, 2]);
-    expect(f[0].remediation[0]).toContain("16 GPUs free on joined nodes (the log shows 8)");
+    expect(f[0].remediation[0]).toContain("16 GPUs free on joined nodes (the driver's node has 8)");
   });
 });
