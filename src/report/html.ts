@@ -9,6 +9,7 @@ import { helpfulMissing, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
+import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 
@@ -172,12 +173,14 @@ function reportSections(report: Report, heading: string): string[] {
 
 const SEVERITY_ORDER = ["error", "warning", "info"] as const;
 
-/** The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning (or mixed runs), green otherwise. */
+/** The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning (or mixed runs, or an error no rule explains), green otherwise. */
 function verdictBanner(report: Report): string {
   const worst = SEVERITY_ORDER.find((s) => report.findings.some((fd) => fd.severity === s));
   // (an input that holds several runs: what the page shows mixes them, so it is never green)
   const mixed = report.verdict?.startsWith(MIXED_RUNS_LEAD) === true;
-  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed ? "warning" : "ok";
+  // (nor is a log with an error no rule explains)
+  const unexplained = report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
+  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : "ok";
   const headline = report.verdict ?? (tone === "ok" ? "No problems found." : (report.findings[0]?.title ?? "Gate failed."));
   return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${esc(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
 }

@@ -9,6 +9,11 @@ import { formatNumber } from "../util/number-format.js";
 
 const fmt = formatNumber;
 
+/** How the verdict starts when the log holds an error but no finding is an error or a warning. */
+export const UNEXPLAINED_ERROR_LEAD = "Error with no known cause at ";
+
+const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1).replace(/\s+\S*$/, "")}\u2026`);
+
 /** The few facts that identify a run, as short phrases (absent facts are left out). */
 export function keyFacts(f: Facts): string[] {
   const out: string[] = [];
@@ -82,6 +87,11 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   const facts_ = keyFacts(facts);
   const notes = findings.length ? ` (${findings.length} note${findings.length === 1 ? "" : "s"} below)` : "";
+  // an error no rule explains is not health (one NCCL went on from is): the reader is sent to the line
+  const e = facts.firstError;
+  if (e && !facts.recovered?.some((r) => r.failure.file === e.file && r.failure.line === e.line)) {
+    return `${UNEXPLAINED_ERROR_LEAD}${e.file}:${e.line} (no rule of the catalog explains it: read that line and the ones before it${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(e.text.trim(), 160)}`;
+  }
   if (!facts_.length) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);
     return `Healthy as far as the log shows: no failure or warning in ${fmt(lines, 0)} line${lines === 1 ? "" : "s"}, and no vLLM, NCCL or benchmark facts were recognised${notes}.`;

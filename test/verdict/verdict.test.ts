@@ -207,6 +207,34 @@ describe("more specifics and recovered failures", () => {
   });
 });
 
+describe("an error no rule explains", () => {
+  it("is no health: the verdict names its line, amber in HTML and text, and the exit status stays 0", async () => {
+    const log = [
+      "INFO 03-02 10:00:00 [core.py:70] Initializing a V1 LLM engine (v0.9.1) with config: model='m', tensor_parallel_size=1",
+      "INFO 03-02 10:00:40 [kv_cache_utils.py:716] GPU KV cache size: 643,232 tokens",
+      "ERROR 03-02 10:05:00 [serving_chat.py:200] Error in preprocessing prompt inputs: the widget frobnicated",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(r.verdict).toMatch(/^Error with no known cause at \S*run\.log:3 \(no rule of the catalog explains it: read that line and the ones before it\): ERROR 03-02 10:05:00 \[serving_chat\.py:200\] Error in preprocessing prompt inputs: the widget frobnicated$/);
+    const { renderHtml } = await import("../../src/report/html.js");
+    expect(renderHtml(r)).toContain('<div class="banner warning" id="verdict" data-tone="warning">');
+    // a long line is cut at a word, and said so
+    const long = await analyzeText(log.replace("frobnicated", "frobnicated " + "and then the gadget ".repeat(12)));
+    expect(long.verdict).toMatch(/: ERROR 03-02 .* the gadget and then the\u2026$/);
+    expect(long.verdict!.length).toBeLessThan(long.verdict!.indexOf("): ") + 3 + 160);
+    const dir = mkdtempSync(join(tmpdir(), "vd-unexplained-"));
+    try {
+      writeFileSync(join(dir, "run.log"), log);
+      const cli = runCli(["analyze", join(dir, "run.log")], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+      expect([cli.status, cli.stdout.includes("\u001b[33m\u001b[1mError with no known cause at ")]).toEqual([0, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the interface to pin", () => {
   it("is a private-range one the other nodes' lines show in use, not the public one", async () => {
     const log = [
