@@ -281,9 +281,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     speculative: false,
     hostSeen: (host) => hosts.has(host),
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
-    quietElsewhere: (line, rest) => {
+    // (the rest after the header as the ordinary way reads it: the whole message, and no signature's word in it; with
+    // a header connHeaderOk passes, the line is then read alike)
+    quietElsewhere: (line) => {
       const span = recordSpan(line);
-      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
+      const rest = line.slice(line.indexOf("] NCCL INFO ") + 1);
+      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(rest, []);
     },
     // (the header as the ordinary way reads it: who and thread, and no signature's word in it)
     connHeaderOk: (header) => {
