@@ -631,8 +631,9 @@ export function signatureFreeWithRuns(parts: readonly string[], runs: readonly V
  * (no prefilter word holds a `]`): what follows it is then judged alone.
  */
 export function signatureFreeHeader(text: string): boolean {
-  return text.length <= SIGNATURE_SPAN && text.endsWith("]") && !PREFILTER.test(text) && !PREFILTER_WORDS.some((w) => w.includes("]"));
+  return text.length <= SIGNATURE_SPAN && text.endsWith("]") && !PREFILTER.test(text) && !WORD_WITH_BRACKET;
 }
+const WORD_WITH_BRACKET = PREFILTER_WORDS.some((w) => w.includes("]"));
 
 /**
  * No signature matches `text` (of at most SIGNATURE_SPAN characters) with the characters at `spans` (`[a, b)` pairs,

@@ -572,7 +572,7 @@ export function createFastCounter(
     quietCount++;
     // (and after any header `connHeaderOk` passes, once the reader says so of its rest: a big job's ranks print the
     // same set-up lines)
-    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET) {
+    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET && rest.length < quietLengths.length) {
       const h = restHash(rest);
       const same = quietRests.get(h);
       if (same !== undefined && same.some((q) => q.text === rest)) return;
@@ -580,11 +580,14 @@ export function createFastCounter(
       if (same === undefined) quietRests.set(h, [lit]);
       else same.push(lit);
       quietRestCount++;
+      quietLengths[rest.length] = 1;
     }
   };
   // texts read to nothing after some header, by `restHash` (see learnQuiet)
   const quietRests = new Map<number, Literal[]>();
   let quietRestCount = 0;
+  // (their lengths: most lines are of none, and are not hashed)
+  const quietLengths = new Uint8Array(1024);
   const restHash = (rest: string, from = 0): number => {
     let h = 0x811c9dc5;
     for (let x = from; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
@@ -592,6 +595,7 @@ export function createFastCounter(
   };
   /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
   const quietElsewhere = (r: number, e: number): Literal | undefined => {
+    if (e - r >= quietLengths.length || quietLengths[e - r] === 0) return undefined;
     let h = 0x811c9dc5;
     for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
     const same = quietRests.get(h);
