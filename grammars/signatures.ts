@@ -584,6 +584,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");
 
 const PREFILTER_WORDS = [...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map((w) => w.toLowerCase());
+const WORD_HAS_DIGIT = PREFILTER_WORDS.map((w) => /[0-9]/.test(w));
+const WORD_HAS_HEX_LETTER = PREFILTER_WORDS.map((w) => /[a-f]/.test(w));
 /** each prefilter word that holds digits or dots (`.cc:`, `gdr 0`): what stands before and after its run of them, or null (two runs) */
 const WORDS_WITH_NUMBERS = PREFILTER_WORDS.filter((w) => /[0-9.]/.test(w)).map((w) => {
   const m = /^([^0-9.]*)[0-9.]+([^0-9.]*)$/.exec(w);
@@ -625,7 +627,8 @@ export function signatureFreeWithRuns(parts: readonly string[], runs: readonly V
   if (runs.length === 0) return true;
   const lower = parts.map((p) => p.toLowerCase());
   const fits = (c: string, r: VaryingRun) => (c >= "0" && c <= "9") || (r.hex && c >= "a" && c <= "f");
-  for (const w of PREFILTER_WORDS) {
+  for (let x = 0; x < PREFILTER_WORDS.length; x++) {
+    const w = PREFILTER_WORDS[x];
     // w[j..] from offset o of part k, or from run k with c characters of it taken
     const inPart = (j: number, k: number, o: number): boolean => {
       for (; j < w.length && o < lower[k].length; j++, o++) if (lower[k][o] !== w[j]) return false;
@@ -636,8 +639,10 @@ export function signatureFreeWithRuns(parts: readonly string[], runs: readonly V
       if (c >= runs[k].min && inPart(j, k + 1, 0)) return true;
       return c < runs[k].max && fits(w[j], runs[k]) && inRun(j + 1, k, c + 1);
     };
-    // (a word that stands within a part the prefilter found below: here only those that reach a run)
+    // (a word that stands within a part the prefilter found below: here only those that reach a run, and one that
+    // reaches a run of at least one character holds a character it allows)
     for (let k = 0; k < runs.length; k++) {
+      if (runs[k].min > 0 && !WORD_HAS_DIGIT[x] && !(runs[k].hex && WORD_HAS_HEX_LETTER[x])) continue;
       for (let o = Math.max(0, lower[k].length - w.length + 1); o < lower[k].length; o++) if (inPart(0, k, o)) return false;
       for (let c = 0; c < runs[k].max; c++) if (inRun(0, k, c)) return false;
     }
@@ -650,8 +655,9 @@ export function signatureFreeWithRuns(parts: readonly string[], runs: readonly V
  * (no prefilter word holds a `]`): what follows it is then judged alone.
  */
 export function signatureFreeHeader(text: string): boolean {
-  return text.length <= SIGNATURE_SPAN && text.endsWith("]") && !PREFILTER.test(text) && !PREFILTER_WORDS.some((w) => w.includes("]"));
+  return text.length <= SIGNATURE_SPAN && text.endsWith("]") && !PREFILTER.test(text) && !WORD_WITH_BRACKET;
 }
+const WORD_WITH_BRACKET = PREFILTER_WORDS.some((w) => w.includes("]"));
 
 /**
  * No signature matches `text` (of at most SIGNATURE_SPAN characters) with the characters at `spans` (`[a, b)` pairs,

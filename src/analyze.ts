@@ -150,7 +150,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
     const prefilter = fast && opts.recordPatterns ? createLinePrefilter(opts.recordPatterns.patterns) : null;
-    const keepHeap = heapKeeper(undefined, undefined, undefined, 1.5);
+    const keepHeap = heapKeeper(undefined, undefined, undefined, 1.75);
     const onBytes = (n: number) => {
       bytes += n;
       opts.onBytes?.(n);

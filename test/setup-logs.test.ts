@@ -229,6 +229,38 @@ describe("lines NCCL reads to nothing", () => {
   });
 });
 
+describe("lines NCCL reads to nothing, after other headers", () => {
+  // a big job's ranks print the same quiet lines, each after its own header: once one was read to nothing, its text is
+  // taken after any header the fast path may read (not one holding a signature's word: `timeout-7`)
+  const quiet = ["Connected all rings", "cudaDriverVersion 12040", "P2P Chunksize set to 131072", "Trees [0] 1/-1/-1->0->-1 [1] 1/-1/-1->0->-1"];
+  const hosts = ["gpu-a", "gpu-b", "timeout-7", "gpu-c", "gpu-d"];
+  const lines = ["NCCL version 2.21.5+cuda12.4"];
+  hosts.forEach((host, n) => {
+    for (let d = 0; d < 2; d++) {
+      const h = `${host}:${4100 + d}:${4111 + d} [${d}]`;
+      lines.push(`${h} NCCL INFO Bootstrap : Using eth0:10.0.0.${n + 1}<0>`, `${h} NCCL INFO Using network IB`, ...quiet.map((q) => `${h} NCCL INFO ${q}`));
+      // (a quiet text with a signature's word is never taken, nor the same with a space at its end)
+      lines.push(`${h} NCCL INFO Connected all rings timeout`, `${h} NCCL INFO cudaDriverVersion 12040 `);
+    }
+  });
+  const text = lines.join("\n") + "\n";
+
+  it("are taken from the bytes after another header once read to nothing, but after one with a signature's word", () => {
+    const taken = takenFast(text);
+    // (the first header's are read the ordinary way; each later header's taken but those of `timeout-7`)
+    const want = hosts.flatMap((host, n) => (n === 0 || host === "timeout-7" ? [] : [0, 1].flatMap((d) => quiet.map((q) => `${host}:${4100 + d}:${4111 + d} [${d}] NCCL INFO ${q}`))));
+    expect(taken.filter((t) => !t.includes("gpu-a:4101"))).toEqual(want);
+  });
+
+  it("read to the same report and events with the fast path on and off", async () => {
+    const slow = await read(text, { fastPath: false });
+    for (const chunk of [256, 4096]) {
+      const fast = await read(text, {}, chunk);
+      expect(JSON.stringify({ report: fast.report, events: fast.events }), String(chunk)).toBe(JSON.stringify({ report: slow.report, events: slow.events }));
+    }
+  });
+});
+
 describe("a JSON report in pieces", () => {
   it("is the text of renderJson, for a set-up log's report with its state and for awkward values", async () => {
     const r = await read(setupLog("2.21", "ray", 40).text);

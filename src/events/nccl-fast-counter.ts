@@ -528,10 +528,11 @@ export function createFastCounter(
     hostSeen: (host: string) => boolean;
     originQuiet?: (w: LearnedWrapper) => boolean;
     /**
-     * a bare line whose text after its header was read to nothing after another header: whether it reads to nothing
-     * too (the message does: the reader checks what the header could change, peeling, splitting, signatures)
+     * a bare line read to nothing (see `learnQuiet`): whether its text after the header reads to nothing after any
+     * header `connHeaderOk` passes too (the message does: the reader checks what the rest could change with another
+     * header, peeling, splitting, signatures)
      */
-    quietElsewhere?: (line: string, rest: string) => boolean;
+    quietElsewhere?: (line: string) => boolean;
     /** whether a connection line of a learnt shape may be read from the bytes after this header (see learnConnShape) */
     connHeaderOk?: (header: string) => boolean;
   },
@@ -570,19 +571,24 @@ export function createFastCounter(
     const lit = new Literal(rest);
     list.push(lit);
     quietCount++;
-    // (and after any header, once the reader says so of its line: a big job's ranks print the same set-up lines)
-    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET) {
+    // (and after any header `connHeaderOk` passes, once the reader says so of its rest: a big job's ranks print the
+    // same set-up lines)
+    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET && rest.length < quietLengths.length) {
       const h = restHash(rest);
       const same = quietRests.get(h);
+      if (same !== undefined && same.some((q) => q.text === rest)) return;
+      if (!options.quietElsewhere(text)) return;
       if (same === undefined) quietRests.set(h, [lit]);
-      else if (same.some((q) => q.text === rest)) return;
       else same.push(lit);
       quietRestCount++;
+      quietLengths[rest.length] = 1;
     }
   };
   // texts read to nothing after some header, by `restHash` (see learnQuiet)
   const quietRests = new Map<number, Literal[]>();
   let quietRestCount = 0;
+  // (their lengths: most lines are of none, and are not hashed)
+  const quietLengths = new Uint8Array(1024);
   const restHash = (rest: string, from = 0): number => {
     let h = 0x811c9dc5;
     for (let x = from; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
@@ -590,6 +596,7 @@ export function createFastCounter(
   };
   /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
   const quietElsewhere = (r: number, e: number): Literal | undefined => {
+    if (e - r >= quietLengths.length || quietLengths[e - r] === 0) return undefined;
     let h = 0x811c9dc5;
     for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
     const same = quietRests.get(h);
@@ -986,7 +993,7 @@ export function createFastCounter(
       else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
       else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
-      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && options.quietElsewhere!(body.toString("latin1", s, e), q.text)) {
+      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
       } else return false;

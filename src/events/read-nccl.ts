@@ -197,12 +197,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const threadComm = new Map<string, { host: string | null; comm: string }>();
   const procComm = new Map<string, { host: string | null; comm: string }>();
   const sameHost = (a: string | null, b: string | null) => a === b || (a !== null && b !== null && (a.endsWith(b) || b.endsWith(a)));
-  const noteComm = (who: NcclWho, tid: number | null, comm: string | null) => {
+  const noteComm = (who: NcclWho, tid: number | null, comm: string | null, keys?: [string, string]) => {
     if (!comm || comm === "(nil)") return;
     if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
     if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
-    threadComm.set(`${who.pid}|${tid}`, { host: who.host, comm });
-    procComm.set(`${who.pid}`, { host: who.host, comm });
+    threadComm.set(keys?.[0] ?? `${who.pid}|${tid}`, { host: who.host, comm });
+    procComm.set(keys?.[1] ?? `${who.pid}`, { host: who.host, comm });
   };
   const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`): string | null => {
     const t = threadComm.get(threadKey);
@@ -285,9 +285,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     speculative: false,
     hostSeen: (host) => hosts.has(host),
     originQuiet: (w) => processQuiet(w) && (opts.originQuiet?.(w) ?? true),
-    quietElsewhere: (line, rest) => {
+    // (the rest after the header as the ordinary way reads it: the whole message, and no signature's word in it; with
+    // a header connHeaderOk passes, the line is then read alike)
+    quietElsewhere: (line) => {
       const span = recordSpan(line);
-      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(line, []);
+      const rest = line.slice(line.indexOf("] NCCL INFO ") + 1);
+      return span !== null && rest.startsWith(" NCCL INFO ") && span.msg === rest.slice(11) && signatureFreeWhateverDigits(rest, []);
     },
     // (the header as the ordinary way reads it: who and thread, and no signature's word in it)
     connHeaderOk: (header) => {
@@ -302,11 +305,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
   const keptPerKind = opts.keptPerKind ?? Infinity;
   type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; init?: undefined; signal?: SignalEvent };
-  /** the text of a line the fast path took, of the header of `e`'s and `rest` (see FastCounter.takeFolds), as evidence */
-  const textOf = (e: { ev: { text: string } }, rest: string) => (e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")) + rest).trimEnd();
   // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
   // commId's) comes (each its own event): `spans`, where they stand in the text
-  type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[] };
+  type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[]; head?: string; keys?: [string, string] };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
   const madeConns = new Map<string, number>();
@@ -346,7 +347,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const e = f.e as NcclConnectionEvent;
     const { who, tid, keys } = conn;
     const comm = conn.shape.comm ? own : f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
-    const ev = { file: e.ev.file, line: first, text: (conn.head + rest).trimEnd() };
+    // (trimmed only when it may end in a blank: trimEnd copies the joined text)
+    const ev = { file: e.ev.file, line: first, text: rest.charCodeAt(rest.length - 1) > 32 ? conn.head + rest : (conn.head + rest).trimEnd() };
     // (the event of the first line of its header, shape and peers stands for all: read again, they differ in nothing
     // the facts read but their communicator, given apart)
     const of = (conn.memo.of ??= {
@@ -389,13 +391,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
   const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
     const e = f.init;
-    const text = textOf(e, rest);
-    const at = (k: number) => text.slice(f.spans[k] - 2, f.spans[k + 1]);
+    // (its text is its header's and `rest`, which ends as the line learnt from does: in nothing trimEnd would take)
+    const head = (f.head ??= e.ev.text.slice(0, e.ev.text.indexOf(" NCCL INFO ")));
+    const at = (k: number) => rest.slice(f.spans[k] - 2 - head.length, f.spans[k + 1] - head.length);
     const comm = at(0);
     const commId = f.spans.length > 2 ? at(2) : e.commId;
-    emit({ ...e, ev: { file: e.ev.file, line, text }, comm, commId });
+    emit({ ...e, ev: { file: e.ev.file, line, text: head + rest }, comm, commId });
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
-    noteComm(f.who, f.tid, comm);
+    noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
   };
   /**
    * A bare Init record, read to `e`, reads alike with other hex digits for its communicator (and commId) at `spans`

@@ -319,6 +319,10 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const localKey = new Map(Object.entries(input.locals).map(([k, l]) => [l, k]));
   const locals = Object.values(input.locals);
   const scopeOf = new Map<string, Scope>();
+  // the connections the samples name, by their communicator's key: only their scope is looked up (a set-up log holds
+  // tens of thousands of connections and a few samples)
+  const sampled = new Map<string, Set<string>>();
+  for (const list of Object.values(input.samples ?? {})) for (const sm of list) (sampled.get(sm.local) ?? sampled.set(sm.local, new Set()).get(sm.local)!).add(sm.conn);
   const hostOf = reconcileHosts({ ...input, locals }, [
     ...locals.flatMap((l) => (l.host ? [l.host] : [])),
     ...Object.values(input.anonPlaced).flatMap((p) => (p.host ? [p.host] : [])),
@@ -484,6 +488,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     const inter: Record<string, number> = {};
     for (const l of g.members) {
       const lh = machineOf(l.host, l.pid);
+      const want = sampled.get(localKey.get(l)!);
       for (const [key, { n }] of Object.entries(l.conns)) {
         const c = connOf(key);
         add(transports, c.kind, n);
@@ -505,7 +510,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
         }
         if (scope === "inter") add(inter, c.kind, n);
         add(scope === "inter" ? interNode : intraNode, c.kind, n);
-        scopeOf.set(`${localKey.get(l)}\u0000${key}`, scope);
+        if (want?.has(key)) scopeOf.set(`${localKey.get(l)}\u0000${key}`, scope);
         const a = lh ?? other;
         if (!a) continue;
         const b = lh ? other : null;

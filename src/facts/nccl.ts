@@ -175,7 +175,7 @@ function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], in
   if (cur) {
     cur.count++;
     cur.at = earlierThan(cur.at, e);
-  } else offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) });
+  } else if ((ifaceCounts.get(all) ?? Object.keys(all).length) < MAX_IFACES) offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
 }
 
 /**
@@ -186,8 +186,7 @@ const SOCKET_GDR_HCA = /\bNET\/Socket ?: ?GPU Direct RDMA (?:Disabled|Enabled) f
 
 const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}`;
 
-function offerIface(all: Record<string, IfaceState>, v: IfaceState): void {
-  const k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid);
+function offerIface(all: Record<string, IfaceState>, v: IfaceState, k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid)): void {
   const cur = all[k];
   if (cur) {
     cur.count += v.count;

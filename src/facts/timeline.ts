@@ -57,6 +57,8 @@ function slotOf(e: Event): keyof HostFirsts | null {
   }
 }
 
+const hostCounts = new WeakMap<object, number>();
+
 export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: TimelineState, e: Event): void } = {
   name: "timeline",
   init: () => ({ byHost: {} }),
@@ -75,8 +77,11 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
     const key = keyOf(state, e);
     let h = state.byHost[key];
     if (!h) {
-      if (Object.keys(state.byHost).length >= MAX_HOSTS) return;
+      // (the hosts counted once per object: a big job's events of hosts past the cap come by the thousand)
+      const n = hostCounts.get(state.byHost) ?? Object.keys(state.byHost).length;
+      if (n >= MAX_HOSTS) return;
       h = state.byHost[key] = {};
+      hostCounts.set(state.byHost, n + 1);
     }
     h[slot] = earlierThan(h[slot], e);
   },

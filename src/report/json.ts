@@ -25,40 +25,55 @@ export function* renderJsonPieces(report: Report, batch = 1 << 20): Generator<st
   yield parts.join("");
 }
 
-/** the top levels are always taken apart, deeper only a collection of many entries or one that holds one */
+/** the top levels are always taken apart, deeper only a value too big to be one piece (see `spend`) */
 const SPLIT_DEPTH = 3;
-const SPLIT_ENTRIES = 64;
+const PIECE_BUDGET = 512;
 
-/** `value` (an object or array) holds a collection of SPLIT_ENTRIES entries or more (a set-up log's communicators) */
-function holdsMany(value: object): boolean {
-  for (const k in value) {
-    const v: unknown = (value as Record<string, unknown>)[k];
-    if (v === null || typeof v !== "object") continue;
-    let n = 0;
-    for (const _ in v) if (++n >= SPLIT_ENTRIES) return true;
+/**
+ * what is left of `budget` after `value`, or -1 once it is spent: 1 for each value, key and array item, and 1 for each
+ * 32 characters of a string (a piece is then at most some 16 kB of text; a set-up log's communicator with its
+ * connections is one, its thousands of communicators are not)
+ */
+function spend(value: unknown, budget: number): number {
+  if (typeof value === "string") return budget - 1 - (value.length >> 5);
+  if (value === null || typeof value !== "object") return budget - 1;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && budget >= 0; i++) budget = spend(value[i], budget - 1);
+  } else {
+    for (const k in value) {
+      budget = spend((value as Record<string, unknown>)[k], budget - 1 - (k.length >> 5));
+      if (budget < 0) return -1;
+    }
   }
-  return false;
+  return budget < 0 ? -1 : budget;
 }
 
 /** what JSON.stringify leaves out of an object (and writes as `null` in an array) */
 const skipped = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
 
-// (a JSON string holds no raw line break: each one is where the indentation goes)
-const indented = (text: string, pad: string) => (pad === "" ? text : text.replaceAll("\n", "\n" + pad));
+/**
+ * `JSON.stringify(value, null, 2)` as it reads at indentation `pad` (its first line not indented): the value
+ * stringified as deep in arrays as `pad` is, cut out of them (no copy of the text to indent it)
+ */
+function indented(value: unknown, pad: string): string {
+  if (pad === "") return JSON.stringify(value, null, 2);
+  const k = pad.length >> 1;
+  let v: unknown = value;
+  for (let i = 0; i < k; i++) v = [v];
+  const text = JSON.stringify(v, null, 2);
+  // (each array adds `[`, a line break and its items' indentation before, a line break, its own and `]` after)
+  return text.slice(2 * k + k * (k + 1), text.length - (2 * k + k * (k - 1)));
+}
 
 /** `JSON.stringify(value, null, 2)` as it reads at indentation `pad`, in pieces */
 function* jsonPieces(value: unknown, pad: string, depth: number): Generator<string> {
-  if (value === null || typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function") {
-    yield indented(JSON.stringify(value, null, 2), pad);
+  if (value === null || typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function" || (depth >= SPLIT_DEPTH && spend(value, PIECE_BUDGET) >= 0)) {
+    yield indented(value, pad);
     return;
   }
   const array = Array.isArray(value);
   const keys = array ? null : Object.keys(value).filter((k) => !skipped((value as Record<string, unknown>)[k]));
   const n = array ? (value as unknown[]).length : keys!.length;
-  if (depth >= SPLIT_DEPTH && n < SPLIT_ENTRIES && !holdsMany(value)) {
-    yield indented(JSON.stringify(value, null, 2), pad);
-    return;
-  }
   if (n === 0) {
     yield array ? "[]" : "{}";
     return;

@@ -7,8 +7,9 @@ import { runInNewContext } from "node:vm";
  * the ordinary way so far (the fast path makes little garbage); every `everyBytes` of them, when the process holds
  * more than `limitBytes` and the heap `growth` times what the last collection left (at least `usedFloor`), a full
  * collection runs. A read the fast path counts seldom looks at the RSS (a look costs up to a fraction of a ms) and
- * stays below the limit. (A big job's set-up log of 400 MB peaked at 246 MB looking every 4 MB with a growth of 2,
- * at ~200 MB every 256 KiB with 1.5, for ~10% more CPU.)
+ * stays below the limit. (A big job's set-up log of 1.6 GB peaks at ~157 MB looking every 256 KiB with a growth of
+ * 1.75, ~176 MB with 2 for no less CPU, ~142 MB with 1.5 for ~10% more, with V8's young generation kept at its first
+ * size: scripts/entry-loader.js.)
  */
 export function heapKeeper(limitBytes = HEAP_LIMIT, everyBytes = 256 << 10, usedFloor = USED_FLOOR, growth = 2): (bytesRead: number) => void {
   let next = everyBytes;
