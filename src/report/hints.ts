@@ -1,4 +1,5 @@
-import type { Facts, Missing } from "../facts/schema.js";
+import type { Facts, Missing, Report } from "../facts/schema.js";
+import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { hasNcclInfo } from "../facts/dialects.js";
 
 /**
@@ -23,4 +24,11 @@ export function helpfulMissing(f: Facts): Missing[] {
 export function recoveredFrom(f: Facts): NonNullable<Facts["recovered"]>[number] | undefined {
   const first = f.firstError;
   return first ? f.recovered?.find((r) => r.failure.file === first.file && r.failure.line === first.line) : undefined;
+}
+
+/** What a report with no finding says of it: no problem, or (beside an error no rule explains) no known one. */
+export function noFindings(report: Report): { text: string; healthy: boolean } {
+  return report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD)
+    ? { text: "No known problem matched: the first error is not explained.", healthy: false }
+    : { text: "No problems found.", healthy: true };
 }

@@ -5,7 +5,7 @@ import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
 import { configRows, kindsText, kvRows, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
-import { helpfulMissing, recoveredFrom } from "./hints.js";
+import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
@@ -107,7 +107,8 @@ function reportSections(report: Report, heading: string): string[] {
   body.push(verdictBanner(report));
   body.push(inputsLine(report));
   body.push(`<h2>Summary</h2><ul>`);
-  if (report.findings.length === 0) body.push(`<li class="ok">No problems found.</li>`);
+  const none = noFindings(report);
+  if (report.findings.length === 0) body.push(`<li${none.healthy ? ' class="ok"' : ""}>${esc(none.text)}</li>`);
   for (const fd of report.findings.slice(0, 5))
     body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` <span class="muted">— caused by ${esc(fd.causedBy.join(", "))}</span>` : ""}</li>`);
   if (f.firstError) {
@@ -157,7 +158,7 @@ function reportSections(report: Report, heading: string): string[] {
   if (runtime.length) body.push(`<h2>Runtime</h2>`, runtimeChart(f), rowsTable(runtime));
 
   body.push(`<h2>Findings (${report.findings.length})</h2>`);
-  if (report.findings.length === 0) body.push(`<p class="ok">No problems found.</p>`);
+  if (report.findings.length === 0) body.push(`<p${noFindings(report).healthy ? ' class="ok"' : ""}>${esc(noFindings(report).text)}</p>`);
   for (const fd of report.findings) body.push(renderFinding(fd));
 
   const missing = helpfulMissing(f);

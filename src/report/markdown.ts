@@ -4,7 +4,7 @@ import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
-import { helpfulMissing, recoveredFrom } from "./hints.js";
+import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 
 /*
@@ -226,7 +226,7 @@ function reportSections(report: Report, opts: MarkdownOptions, heading: string, 
   out.push(`**${mdEscape(verdictLine(report))}** — vllm-doctor ${mdEscape(report.tool.version)}`, "");
   out.push(`${h2} Summary`, "");
   const top = report.findings.slice(0, 5);
-  if (top.length === 0) out.push("- No problems found.");
+  if (top.length === 0) out.push(`- ${noFindings(report).text}`);
   for (const fd of top) out.push(`- **${SEVERITY_LABEL[fd.severity]}** ${mdEscape(fd.title)} (${mdEscape(fd.ruleId)})${fd.evidence[0] ? ` at ${mdEscape(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` — caused by ${mdEscape(fd.causedBy.join(", "))}` : ""}`);
   if (report.findings.length > top.length) out.push(`- … and ${report.findings.length - top.length} more findings below.`);
   if (f.firstError) {
@@ -266,7 +266,7 @@ function reportSections(report: Report, opts: MarkdownOptions, heading: string, 
   if (runtime.length) out.push(`${h2} Runtime`, "", ...table(["topic", "value"], runtime), "");
 
   out.push(`${h2} Findings (${report.findings.length})`, "");
-  if (report.findings.length === 0) out.push("No problems found.", "");
+  if (report.findings.length === 0) out.push(noFindings(report).text, "");
   report.findings.forEach((fd, i) => out.push(...renderFinding(fd, i + 1, opts.compact ?? false, h3)));
 
   const missing = helpfulMissing(f);

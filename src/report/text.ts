@@ -6,7 +6,7 @@ import { keyFacts, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
-import { helpfulMissing, recoveredFrom } from "./hints.js";
+import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
 
@@ -143,7 +143,8 @@ function renderOne(report: Report, opts: TextOptions): string {
   if (key.length) out.push(...wrap(safeText(key.join(" · ")), width, "key facts  ", "           "));
 
   head(`Findings (${report.summary.errors} error, ${report.summary.warnings} warning, ${report.summary.infos} info)${report.findings.some((x) => x.causedBy?.length) ? ", causes first" : ""}`);
-  if (report.findings.length === 0) out.push(`  ${c.green("no problems found")}`);
+  const noFinding = noFindings(report);
+  if (report.findings.length === 0) out.push(`  ${noFinding.healthy ? c.green("no problems found") : c.yellow(noFinding.text.replace(/^N/, "n").replace(/\.$/, ""))}`);
   // the first finding follows its heading directly: the root cause and its first remedy fit the first screen
   report.findings.forEach((fd, i) => out.push(...renderFinding(fd, c, width, where).slice(i === 0 ? 1 : 0)));
 

@@ -220,6 +220,9 @@ describe("an error no rule explains", () => {
     expect(r.verdict).toMatch(/^Error with no known cause at \S*run\.log:3 \(no rule of the catalog explains it: read that line and the ones before it\): ERROR 03-02 10:05:00 \[serving_chat\.py:200\] Error in preprocessing prompt inputs: the widget frobnicated$/);
     const { renderHtml } = await import("../../src/report/html.js");
     expect(renderHtml(r)).toContain('<div class="banner warning" id="verdict" data-tone="warning">');
+    expect(renderHtml(r)).toContain("<h2>Summary</h2><ul>\n<li>No known problem matched: the first error is not explained.</li>");
+    expect(renderMarkdown(r)).toContain("## Summary\n\n- No known problem matched: the first error is not explained.\n- First error at ");
+    expect(renderText(r, { color: false, width: 200 })).toContain("Findings (0 error, 0 warning, 0 info)\n  no known problem matched: the first error is not explained\n");
     // a long line is cut at a word, and said so
     const long = await analyzeText(log.replace("frobnicated", "frobnicated " + "and then the gadget ".repeat(12)));
     expect(long.verdict).toMatch(/: ERROR 03-02 .* the gadget and then the\u2026$/);
