@@ -534,6 +534,8 @@ export interface LaunchState {
   modelNext: boolean;
   /** FastChat's vllm_worker: its own flags name vLLM's settings (FASTCHAT_KEYS) */
   fastchat?: boolean;
+  /** keys set by a statement no later flag overrides (`vllm serve`'s positional model, FastChat's `--num-gpus`) */
+  fixed?: string[];
 }
 
 export interface LaunchLine {
@@ -543,6 +545,8 @@ export interface LaunchLine {
   env: Map<string, string>;
   /** the line ends with a backslash: how the next line continues the command */
   cont: LaunchState | null;
+  /** the keys no later flag of this command overrides (LaunchState.fixed), so far */
+  fixed?: string[];
 }
 
 // short forms of vLLM's flags (and the `--tp`-style shorthands users write)
@@ -698,12 +702,20 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       return out;
     }
   }
+  // argparse keeps the last of a flag given twice (`--max-model-len 4096 ... --max-model-len 8192`, also `-tp 2 ...
+  // --tensor-parallel-size 4`): so does this line; a continued command's lines are ordered by the facts (src/facts/vllm.ts).
+  // Two statements outrank a plain flag wherever they stand: `vllm serve`'s positional model (the serve command sets
+  // `args.model` from it) and FastChat's `--num-gpus` (its worker sets the tensor parallel size from it)
+  const fixed = new Set<string>(state.fixed);
   for (; i < ws.length; i++) {
     const w = ws[i];
     if (state.modelNext) {
       state.modelNext = false;
       if (!w.startsWith("-")) {
-        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m)$/.test(w)) out.flags.set("model", unq(w));
+        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m)$/.test(w)) {
+          out.flags.set("model", unq(w));
+          fixed.add("model");
+        }
         continue;
       }
     }
@@ -731,13 +743,17 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     if (typeof val === "string" && val.includes("$")) continue;
     if (state.fastchat) {
       if (key === "num_gpus") {
-        if (typeof val === "string" && Number(val) > 1) out.flags.set("tensor_parallel_size", val);
+        if (typeof val === "string" && Number(val) > 1) {
+          out.flags.set("tensor_parallel_size", val);
+          fixed.add("tensor_parallel_size");
+        }
         continue;
       }
       key = FASTCHAT_KEYS[key] ?? key;
     }
-    if (!out.flags.has(key)) out.flags.set(key, val);
+    if (!fixed.has(key)) out.flags.set(key, val);
   }
+  if (fixed.size) out.fixed = state.fixed = [...fixed];
   out.cont = continued ? state : null;
   return out;
 }

@@ -512,6 +512,8 @@ interface OtherState {
   gpus: Set<number>;
   /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
   call: { rec: LogRecord; text: string; lines: number } | null;
+  /** the launch command last read: the line it started on, the keys no later flag of it overrides (LaunchState.fixed) */
+  command?: { line: number; fixed?: string[] };
 }
 
 /** a keyword call is read over at most this many lines */
@@ -628,14 +630,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const cont = state.launch;
     state.launch = null;
     if (text.length < 4000) {
-      readLaunch(rec, parseLaunch(text, cont), emit, state);
+      readLaunch(rec, parseLaunch(text, cont), emit, state, true);
       return false;
     }
   }
   if (state.flagLines) {
     state.flagLines = false;
     if (text.length < 4000 && FLAG_LINE.test(text)) {
-      readLaunch(rec, parseLaunch(text, { phase: "vllm", modelNext: false }), emit, state);
+      const fixed = state.command?.fixed;
+      readLaunch(rec, parseLaunch(text, { phase: "vllm", modelNext: false, ...(fixed ? { fixed } : {}) }), emit, state, true);
       if (state.launch === null) state.flagLines = true;
       return false;
     }
@@ -912,10 +915,16 @@ function readCall(rec: LogRecord, text: string, emit: Emit): void {
   if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
 }
 
-/** A line of a launch command: its vLLM flags as config, its environment settings as env facts. */
-function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherState): void {
+/**
+ * A line of a launch command: its vLLM flags as config, its environment settings as env facts. `continues`: the line
+ * continues the command before it (after a backslash, or a line of flags): its values carry the line the command
+ * started on, so that the facts keep a flag's last statement in the command, as argparse does.
+ */
+function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherState, continues = false): void {
+  if (!continues || !state.command) state.command = { line: rec.line };
+  if (line.fixed) state.command.fixed = line.fixed;
   const values = configFromFlags(line.flags);
-  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values, command: state.command.line });
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;

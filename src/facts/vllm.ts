@@ -16,6 +16,8 @@ interface Sourced {
   prio: number;
   /** what kind of statement a config value came from (banner, non-default-args, namespace, command, line) */
   kind?: string;
+  /** a command line's value: the line its command began on (VllmConfigEvent.command) */
+  cmd?: number;
 }
 
 export interface VllmState {
@@ -46,13 +48,18 @@ const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-defau
 function better(cur: Sourced | undefined, next: Sourced): boolean {
   if (!cur) return true;
   if (next.prio !== cur.prio) return next.prio > cur.prio;
-  return earlier(cur.at, next.at) === next.at && !(cur.at.input === next.at.input && cur.at.line === next.at.line);
+  const first = earlier(cur.at, next.at);
+  if (cur.at.input === next.at.input && cur.at.line === next.at.line) return false;
+  // two lines of one launch command: argparse keeps a flag's last statement
+  if (cur.cmd !== undefined && cur.cmd === next.cmd && cur.at.input === next.at.input) return first === cur.at;
+  return first === next.at;
 }
 
-function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string): void {
+function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string, cmd?: number): void {
   if (value === null || value === undefined || value === "") return;
   if (typeof value === "number" && !Number.isFinite(value)) return;
   const next: Sourced = kind === undefined ? { value, at, prio } : { value, at, prio, kind };
+  if (cmd !== undefined) next.cmd = cmd;
   if (better(state.values[path], next)) state.values[path] = next;
 }
 
@@ -64,7 +71,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       case "vllm.config": {
         const at = located(e);
         const prio = CONFIG_PRIORITY[e.source] ?? 5;
-        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source);
+        const cmd = e.source === "command" ? e.command : undefined;
+        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source, cmd);
         // each engine start prints its banner: two configurations in one input are two runs in one file
         if (e.source === "banner" && typeof e.values.model === "string" && e.values.model) {
           const key = `${e.input}:${e.values.model} on TP ${e.values.tensorParallelSize ?? 1} × PP ${e.values.pipelineParallelSize ?? 1}`;
