@@ -91,3 +91,81 @@ describe("a flag given twice: the value argparse keeps (the last)", () => {
     expect(withArgs.facts.config.source).toBe("non-default-args");
   });
 });
+
+/** One engine start of vLLM 0.9 (V1), as an API server logs it; `kv` false: it stops before the KV cache lines. */
+function v1Start(o: { day: string; ver: string; tp: number; len: number; kv?: [tokens: string, conc: string, gib: string]; args?: string }): string[] {
+  const h = (t: string) => `INFO ${o.day} ${t}`;
+  return [
+    h(`10:00:00 [api_server.py:1043] vLLM API server version ${o.ver}`),
+    ...(o.args ? [h(`10:00:00 [cli_args.py:325] non-default args: {${o.args}}`)] : []),
+    h(
+      `10:00:10 [core.py:455] Initializing a V1 LLM engine (v${o.ver}) with config: model='org/m', speculative_config=None, tokenizer='org/m', ` +
+        `dtype=torch.bfloat16, max_seq_len=${o.len}, download_dir=None, load_format=auto, tensor_parallel_size=${o.tp}, pipeline_parallel_size=1, ` +
+        `quantization=None, enforce_eager=False, kv_cache_dtype=auto, seed=0, served_model_name=org/m, compilation_config={"level":3}`,
+    ),
+    h("10:00:40 [gpu_model_runner.py:1595] Model loading took 15.0 GiB and 5.1 seconds"),
+    ...(o.kv
+      ? [
+          h(`10:01:00 [gpu_worker.py:227] Available KV cache memory: ${o.kv[2]} GiB`),
+          h(`10:01:00 [kv_cache_utils.py:716] GPU KV cache size: ${o.kv[0]} tokens`),
+          h(`10:01:00 [kv_cache_utils.py:720] Maximum concurrency for ${o.len.toLocaleString("en-US")} tokens per request: ${o.kv[1]}x`),
+          h("10:01:05 [api_server.py:1081] Starting vLLM API server on http://0.0.0.0:8000"),
+          h("10:02:00 [loggers.py:118] Engine 000: Avg prompt throughput: 100.0 tokens/s, Avg generation throughput: 50.0 tokens/s, Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 10.0%, Prefix cache hit rate: 0.0%"),
+        ]
+      : []),
+  ];
+}
+
+describe("one file holding several runs (a log appended to across restarts)", () => {
+  it("each run's own KV cache and concurrency: the first run's where it states them, and the report says which run each fact is from", async () => {
+    const one = v1Start({ day: "05-14", ver: "0.9.1", tp: 1, len: 32768, kv: ["100,000", "3.05", "20.50"] });
+    const two = v1Start({ day: "05-15", ver: "0.9.2", tp: 2, len: 65536, kv: ["400,000", "6.10", "40.10"] });
+    for (const text of variants([...one, ...two])) {
+      const r = await analyzeText(text);
+      expect(r.facts.kvCache.tokens).toBe(100000);
+      expect(r.facts.kvCache.maxConcurrency).toBe(3.05);
+      expect(r.facts.kvCache.tokensPerRequest).toBe(32768);
+      expect(r.facts.config.tensorParallelSize).toBe(1);
+      expect(r.facts.vllm.version).toBe("0.9.1");
+      expect(r.facts.runtime?.statsLines).toBe(2);
+      const runs = r.inputs[0].runs!;
+      expect(runs.map((x) => [x.line, x.config])).toEqual([[2, "org/m on TP 1 × PP 1"], [10, "org/m on TP 2 × PP 1"]]);
+      expect(runs[0].facts).toEqual(expect.arrayContaining(["config.model", "config.tensorParallelSize", "kvCache.tokens", "kvCache.maxConcurrency", "server.ready"]));
+      expect(runs[1].facts).toEqual([]);
+      expect(r.verdict).toMatch(/^Mixed runs: /);
+      expect(r.notices?.[0]).toContain("its facts are from run 1 (line 2): vLLM version, model, max_model_len, TP, PP, model weights, KV cache memory, KV cache tokens, max concurrency, server ready (its runtime stats: all runs')");
+    }
+  });
+
+  it("a first run that stopped before its KV cache: the later run's KV facts, named as that run's", async () => {
+    const one = v1Start({ day: "05-14", ver: "0.9.1", tp: 1, len: 131072 });
+    const two = v1Start({ day: "05-15", ver: "0.9.1", tp: 2, len: 65536, kv: ["400,000", "6.10", "40.10"] });
+    const r = await analyzeText([...one, ...two].join("\n"));
+    expect(r.facts.config.maxModelLen).toBe(131072);
+    expect(r.facts.kvCache.tokens).toBe(400000);
+    expect(r.facts.kvCache.tokensPerRequest).toBe(65536);
+    const runs = r.inputs[0].runs!;
+    expect(runs[1].line).toBe(5);
+    expect(runs[1].facts).toEqual(expect.arrayContaining(["kvCache.tokens", "kvCache.maxConcurrency", "kvCache.availableGiB", "server.ready"]));
+    expect(runs[0].facts).not.toContain("kvCache.tokens");
+    expect(r.notices?.[0]).toContain("; run 2 (line 5): KV cache memory, KV cache tokens, max concurrency, server ready (its runtime stats: all runs')");
+  });
+
+  it("an earlier run's statement outranks a later run's stronger one (V0: the command, then another run's memory profiling line)", async () => {
+    const v0 = (day: string, tp: number, util: string) => [
+      `INFO ${day} 09:59:00 api_server.py:585] vLLM API server version 0.6.6`,
+      `INFO ${day} 10:00:00 llm_engine.py:234] Initializing an LLM engine (v0.6.6) with config: model='org/m', speculative_config=None, tokenizer='org/m', dtype=torch.bfloat16, max_seq_len=8192, download_dir=None, load_format=LoadFormat.AUTO, tensor_parallel_size=${tp}, pipeline_parallel_size=1, disable_custom_all_reduce=False, quantization=None, enforce_eager=False, kv_cache_dtype=auto, seed=0, served_model_name=org/m, use_cached_outputs=False, `,
+      `INFO ${day} 10:00:30 worker.py:266] the current vLLM instance can use total_gpu_memory (79.10GiB) x gpu_memory_utilization (${util}) = 60.00GiB`,
+    ];
+    const text = ["vllm serve org/m --gpu-memory-utilization 0.95", ...v0("05-14", 1, "0.95").slice(0, 2), ...v0("05-15", 2, "0.85")].join("\n");
+    const r = await analyzeText(text);
+    // run 1 crashed before profiling: its command's 0.95 stands, not run 2's profiling line (a stronger kind of line)
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.95);
+    expect(r.facts.sources["config.gpuMemoryUtilization"].line).toBe(1);
+    expect(r.facts.config.tensorParallelSize).toBe(1);
+    // one run in a file: the profiling line still outranks the command
+    const single = await analyzeText(["vllm serve org/m --gpu-memory-utilization 0.95", ...v0("05-15", 2, "0.85")].join("\n"));
+    expect(single.facts.config.gpuMemoryUtilization).toBe(0.85);
+    expect(single.inputs[0].runs).toBeUndefined();
+  });
+});
