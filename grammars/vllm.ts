@@ -238,10 +238,13 @@ const LBrack = createToken({ name: "LBrack", pattern: /\[/ });
 const RBrack = createToken({ name: "RBrack", pattern: /\]/ });
 const LBrace = createToken({ name: "LBrace", pattern: /\{/ });
 const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
+// an ellipsis standing for items a paste left out (`model='m', ..., max_seq_len=4096`, `{'model': 'm', ...}`): skipped
+// between pairs; inside a value it is a word like any other (`[1, 2, ..., 512]`)
+const Elision = createToken({ name: "Elision", pattern: /(?:\.\.\.|\u2026)(?![^\s,)\]}])/ });
 // unquoted text: paths, `google/gemma-2-27b-it`, `cuda:1` pieces, `<...>` reprs
 const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
-const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, CurlyStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
+const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, CurlyStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Elision, Bare];
 const QUOTED: ReadonlySet<TokenType> = new Set([SqStr, DqStr, CurlyStr]);
 const dumpLexer = once(() => new Lexer(dumpTokens, LEXER_OPTIONS));
 const OPENERS: ReadonlySet<TokenType> = new Set([LParen, LBrack, LBrace]);
@@ -287,6 +290,7 @@ class DumpParser extends EmbeddedActionsParser {
             this.ACTION(() => this.commit());
           },
         },
+        { ALT: () => this.CONSUME(Elision) },
       ]);
     });
   });
@@ -321,6 +325,7 @@ class DumpParser extends EmbeddedActionsParser {
             this.ACTION(() => this.commit());
           },
         },
+        { ALT: () => this.CONSUME(Elision) },
       ]);
     });
     this.CONSUME(RBrace);
@@ -347,6 +352,7 @@ class DumpParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(Ident) },
       { ALT: () => this.CONSUME(Bare) },
       { ALT: () => this.CONSUME(Colon) },
+      { ALT: () => this.CONSUME(Elision) },
     ]),
   );
 

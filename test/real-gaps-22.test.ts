@@ -169,3 +169,49 @@ describe("one file holding several runs (a log appended to across restarts)", ()
     expect(single.inputs[0].runs).toBeUndefined();
   });
 });
+
+describe("a config dump a paste elided with `...` or hand-wrapped with a hanging indent", () => {
+  it("V1 banner: the pairs after an ellipsis, and on indented lines after the header", async () => {
+    const lines = [
+      "(EngineCore_DP0 pid=7) INFO 04-07 15:56:59 [core.py:105] Initializing a V1 LLM engine (v0.18.0) with config: model='org/big-moe', ...",
+      "    dtype=torch.bfloat16, max_seq_len=131072, tensor_parallel_size=8,",
+      "    quantization=fp8, kv_cache_dtype=auto, … enable_prefix_caching=True,",
+      "    cudagraph_capture_sizes=[1, 2, 4, ..., 512], ...",
+      "",
+      "(EngineCore_DP0 pid=7) INFO 04-07 15:57:47 [default_loader.py:384] Loading weights took 34.89 seconds",
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text);
+      expect(r.facts.vllm.version).toBe("0.18.0");
+      expect(r.facts.config.model).toBe("org/big-moe");
+      expect(r.facts.config.maxModelLen).toBe(131072);
+      expect(r.facts.config.tensorParallelSize).toBe(8);
+      expect(r.facts.config.quantization).toBe("fp8");
+      expect(r.facts.config.source).toBe("banner");
+    }
+  });
+
+  it("V0 banner on one line and a `non-default args` dict, each with an ellipsis between pairs", async () => {
+    const r = await analyzeText(
+      [
+        "INFO 11-02 10:00:00 llm_engine.py:237] Initializing an LLM engine (v0.6.3) with config: model='org/m', ..., max_seq_len=4096, ..., tensor_parallel_size=2, pipeline_parallel_size=1, seed=0",
+        "INFO 11-02 10:00:01 [utils.py:326] non-default args: {'model': 'org/m', ..., 'gpu_memory_utilization': 0.7, …}",
+      ].join("\n"),
+    );
+    expect(r.facts.config.maxModelLen).toBe(4096);
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.7);
+  });
+
+  it("an indented line after a closed dump or a message is no part of a dump", async () => {
+    const r = await analyzeText(
+      [
+        "INFO 11-02 10:00:00 llm_engine.py:237] Initializing an LLM engine (v0.6.3) with config: model='org/m', max_seq_len=4096, tensor_parallel_size=2, use_cached_outputs=False, ",
+        "INFO 11-02 10:00:05 [api_server.py:1] Some message",
+        "    tensor_parallel_size=4, max_seq_len=9999,",
+      ].join("\n"),
+    );
+    expect(r.facts.config.maxModelLen).toBe(4096);
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+  });
+});

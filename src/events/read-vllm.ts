@@ -190,6 +190,13 @@ export function createVllmReader(): RecordReader & {
       if (pending) {
         // a banner whose dump a paste put on the next lines, inside a code fence
         if (pending.parts === 0 && pending.text.trim() === "" && /^(?:`{3,}|~{3,})[\w-]*\s*$/.test(text)) return true;
+        // a dump hand-wrapped with a hanging indent (`    dtype=torch.bfloat16, max_seq_len=4096,`): its pairs, after a blank
+        if (pending.parts < 6 && HANGING_PAIRS.test(text) && INDENTED.test(rec.raw.slice(0, rec.raw.lastIndexOf(text)))) {
+          pending.text += " " + text.trim();
+          pending.parts++;
+          if (isClosed(pending.text, pending.kind)) flush(emit);
+          return true;
+        }
         if (pending.parts < 6 && isContinuation(text)) {
           pending.text += text;
           pending.parts++;
@@ -1003,6 +1010,10 @@ function balanced(t: string): boolean {
   }
   return depth === 0 && quote === 0;
 }
+
+/** a line of a dump's `key=value, ` (or `'key': value, `) pairs, or of an ellipsis standing for some (indented: INDENTED before it) */
+const HANGING_PAIRS = /^(?:[A-Za-z_]\w*=[^=\s]|'\w+': \S|(?:\.\.\.|\u2026)[,\s])/;
+const INDENTED = /[ \t]{2}$/;
 
 /** A hard-wrapped piece of a dump: no prefix of its own, shaped like `key=value, ...` text. */
 function isContinuation(text: string): boolean {
