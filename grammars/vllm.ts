@@ -586,7 +586,7 @@ function assignment(w: string): [string, string] | null {
 function lmEvalWords(ws: string[], out: LaunchLine): LaunchLine {
   const continued = ws.length > 0 && ws[ws.length - 1].endsWith("\\");
   if (ws.length && ws[ws.length - 1] === "\\") ws = ws.slice(0, -1);
-  const flags = new Map<string, string | true>();
+  let flags = new Map<string, string | true>();
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i];
     const eq = w.indexOf("=");
@@ -596,7 +596,9 @@ function lmEvalWords(ws: string[], out: LaunchLine): LaunchLine {
       // another backend (`hf`, `sglang`, `local-completions`): none of its arguments are vLLM's
       if (!/^['"]?vllm/.test(val)) return { ...out, flags: new Map(), cont: continued ? { phase: "other", modelNext: false } : null };
     } else if (name === "--model_args" && val !== undefined) {
-      for (const [k, v] of harnessModelArgs(modelArgsList(val.replace(/\\$/, "")))) if (typeof v === "string" && !v.includes("$") && !flags.has(k)) flags.set(k, v);
+      // (given twice, argparse keeps the last string whole; in one, the harness's dict keeps a key's last value)
+      flags = new Map();
+      for (const [k, v] of harnessModelArgs(modelArgsList(val.replace(/\\$/, "")))) if (typeof v === "string" && !v.includes("$")) flags.set(k, v);
     } else continue;
     if (name === w) i++;
   }

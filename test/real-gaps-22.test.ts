@@ -68,6 +68,15 @@ describe("a flag given twice: the value argparse keeps (the last)", () => {
     expect(json.facts.config.maxModelLen).toBe(2048);
   });
 
+  it("lm-evaluation-harness: the last `--model_args` string, and a key's last value in it", async () => {
+    const r = await analyzeText(
+      "lm_eval --model vllm --model_args pretrained=org/a,tensor_parallel_size=2,max_model_len=2048 --tasks gsm8k --model_args pretrained=org/b,tensor_parallel_size=4,tensor_parallel_size=8\n",
+    );
+    expect(r.facts.config.model).toBe("org/b");
+    expect(r.facts.config.tensorParallelSize).toBe(8);
+    expect(r.facts.config.maxModelLen).toBeNull();
+  });
+
   it("statements that outrank a later flag: serve's positional model, FastChat's --num-gpus", async () => {
     const serve = await analyzeText(["vllm serve org/positional \\", "  --model org/flag \\", "  --max-model-len 4096"].join("\n"));
     expect(serve.facts.config.model).toBe("org/positional");
