@@ -27,6 +27,11 @@ describe("a flag given twice: the value argparse keeps (the last)", () => {
     }
   });
 
+  it("a continued command echoed by `set -x` under srun's task labels", async () => {
+    const r = await analyzeText(["0: + vllm serve org/m \\", "0:     --tensor-parallel-size 2 \\", "0:     --tensor-parallel-size 4"].join("\n"));
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+  });
+
   it("one line: the last of a flag and of its short form", async () => {
     const r = await analyzeText("$ vllm serve org/m -tp 2 --max-model-len 4096 --tensor-parallel-size 8 --max-model-len=32768 -pp 1 -pp=2\n");
     expect(r.facts.config.tensorParallelSize).toBe(8);
