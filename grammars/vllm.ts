@@ -238,10 +238,13 @@ const LBrack = createToken({ name: "LBrack", pattern: /\[/ });
 const RBrack = createToken({ name: "RBrack", pattern: /\]/ });
 const LBrace = createToken({ name: "LBrace", pattern: /\{/ });
 const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
+// an ellipsis standing for items a paste left out (`model='m', ..., max_seq_len=4096`, `{'model': 'm', ...}`): skipped
+// between pairs; inside a value it is a word like any other (`[1, 2, ..., 512]`)
+const Elision = createToken({ name: "Elision", pattern: /(?:\.\.\.|\u2026)(?![^\s,)\]}])/ });
 // unquoted text: paths, `google/gemma-2-27b-it`, `cuda:1` pieces, `<...>` reprs
 const Bare = createToken({ name: "Bare", pattern: /[^\s'",=:()\[\]{}]+/ });
 
-const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, CurlyStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Bare];
+const dumpTokens: TokenType[] = [CWS, SqStr, DqStr, CurlyStr, Num, Ident, Eq, Colon, Comma, LParen, RParen, LBrack, RBrack, LBrace, RBrace, Elision, Bare];
 const QUOTED: ReadonlySet<TokenType> = new Set([SqStr, DqStr, CurlyStr]);
 const dumpLexer = once(() => new Lexer(dumpTokens, LEXER_OPTIONS));
 const OPENERS: ReadonlySet<TokenType> = new Set([LParen, LBrack, LBrace]);
@@ -287,6 +290,7 @@ class DumpParser extends EmbeddedActionsParser {
             this.ACTION(() => this.commit());
           },
         },
+        { ALT: () => this.CONSUME(Elision) },
       ]);
     });
   });
@@ -321,6 +325,7 @@ class DumpParser extends EmbeddedActionsParser {
             this.ACTION(() => this.commit());
           },
         },
+        { ALT: () => this.CONSUME(Elision) },
       ]);
     });
     this.CONSUME(RBrace);
@@ -347,6 +352,7 @@ class DumpParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(Ident) },
       { ALT: () => this.CONSUME(Bare) },
       { ALT: () => this.CONSUME(Colon) },
+      { ALT: () => this.CONSUME(Elision) },
     ]),
   );
 
@@ -534,6 +540,8 @@ export interface LaunchState {
   modelNext: boolean;
   /** FastChat's vllm_worker: its own flags name vLLM's settings (FASTCHAT_KEYS) */
   fastchat?: boolean;
+  /** keys set by a statement no later flag overrides (`vllm serve`'s positional model, FastChat's `--num-gpus`) */
+  fixed?: string[];
 }
 
 export interface LaunchLine {
@@ -543,6 +551,8 @@ export interface LaunchLine {
   env: Map<string, string>;
   /** the line ends with a backslash: how the next line continues the command */
   cont: LaunchState | null;
+  /** the keys no later flag of this command overrides (LaunchState.fixed), so far */
+  fixed?: string[];
 }
 
 // short forms of vLLM's flags (and the `--tp`-style shorthands users write)
@@ -576,7 +586,7 @@ function assignment(w: string): [string, string] | null {
 function lmEvalWords(ws: string[], out: LaunchLine): LaunchLine {
   const continued = ws.length > 0 && ws[ws.length - 1].endsWith("\\");
   if (ws.length && ws[ws.length - 1] === "\\") ws = ws.slice(0, -1);
-  const flags = new Map<string, string | true>();
+  let flags = new Map<string, string | true>();
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i];
     const eq = w.indexOf("=");
@@ -586,7 +596,9 @@ function lmEvalWords(ws: string[], out: LaunchLine): LaunchLine {
       // another backend (`hf`, `sglang`, `local-completions`): none of its arguments are vLLM's
       if (!/^['"]?vllm/.test(val)) return { ...out, flags: new Map(), cont: continued ? { phase: "other", modelNext: false } : null };
     } else if (name === "--model_args" && val !== undefined) {
-      for (const [k, v] of harnessModelArgs(modelArgsList(val.replace(/\\$/, "")))) if (typeof v === "string" && !v.includes("$") && !flags.has(k)) flags.set(k, v);
+      // (given twice, argparse keeps the last string whole; in one, the harness's dict keeps a key's last value)
+      flags = new Map();
+      for (const [k, v] of harnessModelArgs(modelArgsList(val.replace(/\\$/, "")))) if (typeof v === "string" && !v.includes("$")) flags.set(k, v);
     } else continue;
     if (name === w) i++;
   }
@@ -698,12 +710,20 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       return out;
     }
   }
+  // argparse keeps the last of a flag given twice (`--max-model-len 4096 ... --max-model-len 8192`, also `-tp 2 ...
+  // --tensor-parallel-size 4`): so does this line; a continued command's lines are ordered by the facts (src/facts/vllm.ts).
+  // Two statements outrank a plain flag wherever they stand: `vllm serve`'s positional model (the serve command sets
+  // `args.model` from it) and FastChat's `--num-gpus` (its worker sets the tensor parallel size from it)
+  const fixed = new Set<string>(state.fixed);
   for (; i < ws.length; i++) {
     const w = ws[i];
     if (state.modelNext) {
       state.modelNext = false;
       if (!w.startsWith("-")) {
-        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m)$/.test(w)) out.flags.set("model", unq(w));
+        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m)$/.test(w)) {
+          out.flags.set("model", unq(w));
+          fixed.add("model");
+        }
         continue;
       }
     }
@@ -731,13 +751,17 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     if (typeof val === "string" && val.includes("$")) continue;
     if (state.fastchat) {
       if (key === "num_gpus") {
-        if (typeof val === "string" && Number(val) > 1) out.flags.set("tensor_parallel_size", val);
+        if (typeof val === "string" && Number(val) > 1) {
+          out.flags.set("tensor_parallel_size", val);
+          fixed.add("tensor_parallel_size");
+        }
         continue;
       }
       key = FASTCHAT_KEYS[key] ?? key;
     }
-    if (!out.flags.has(key)) out.flags.set(key, val);
+    if (!fixed.has(key)) out.flags.set(key, val);
   }
+  if (fixed.size) out.fixed = state.fixed = [...fixed];
   out.cont = continued ? state : null;
   return out;
 }

@@ -9,12 +9,12 @@ import { readLineLoop } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
-import type { Report } from "./facts/schema.js";
+import type { Facts, Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
 import { verdictOf } from "./rules/verdict.js";
 import { groupRuns, type RunPart } from "./runs.js";
-import { MIXED_RUNS_LEAD, runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
+import { MIXED_RUNS_LEAD, factsByRun, factsByRunText, runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
 import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
 import { debug } from "./util/debug.js";
@@ -313,17 +313,29 @@ export function buildReport(state: FactState, rules?: RulesConfig): Report {
     else if (f.severity === "warning") summary.warnings++;
     else summary.infos++;
   }
-  const notices = noticesOf(state);
+  const byRun = runsByInput(state, facts);
+  // (the notice of an input holding several runs says which run the headline facts are from)
+  const notices = noticesOf(state).map((n) => {
+    const r = runsInOneInput(state.vllm, state.inputs).find((x) => runsInOneInputText(x) === n);
+    return r ? n + factsByRunText(byRun.get(r.path) ?? [], facts.runtime !== null) : n;
+  });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "vllm-doctor", version: TOOL_VERSION },
-    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices?.length ? { notices } : {}) })),
+    inputs: state.inputs.map(({ path, lines, bytes, error, cutLines, unparsedLines, notices }) => ({ path, lines, bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices?.length ? { notices } : {}), ...(byRun.has(path) ? { runs: byRun.get(path) } : {}) })),
     facts,
     verdict: mixedRunsLead(state) + verdictOf(facts, findings, state.inputs),
     findings,
     summary,
     ...(notices.length ? { notices } : {}),
   };
+}
+
+/** Per input that holds several runs: each run's start and the facts read from it. */
+function runsByInput(state: FactState, facts: Facts): Map<string, { line: number; config: string; facts: string[] }[]> {
+  const out = new Map<string, { line: number; config: string; facts: string[] }[]>();
+  for (const r of runsInOneInput(state.vllm, state.inputs)) out.set(r.path, factsByRun(r, facts.sources, facts.firstError));
+  return out;
 }
 
 /** The verdict's warning, first, when an input holds engine starts of different configurations: what follows mixes runs. */

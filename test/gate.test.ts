@@ -344,7 +344,7 @@ describe("one file that holds several runs", () => {
   it("is said in a notice, with each start's configuration and line", async () => {
     const r = await analyzeText(appended, "server.log");
     expect(r.notices?.filter((n) => n.includes("engine starts"))).toEqual([
-      expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 \(or, services interleaved, give each service's log alone\) to read each run on its own$/),
+      expect.stringMatching(/server\.log holds 2 engine starts of different configurations \(Qwen\/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen\/Qwen3-32B on TP 2 × PP 1 at line 4\): its facts mix these runs; split it at line 4 \(or, services interleaved, give each service's log alone\) to read each run on its own; its facts are from run 1 \(line 1\): vLLM version, model, max_model_len, TP, PP, KV cache tokens$/),
     ]);
     // and first in the verdict, which a post-mortem reader sees before the facts it warns about
     expect(r.verdict).toMatch(/^Mixed runs: \S*server\.log holds 2 runs \(engine starts of different configurations at lines 1, 4\), so the facts below mix them; split the file to read each run\. Healthy: /);

@@ -210,7 +210,7 @@ describe("environment settings -> facts.env", () => {
     expect([...quoted.env]).toEqual([["NCCL_DEBUG", "INFO"]]);
     const l = parseLaunch("sudo -E env NCCL_P2P_LEVEL=NVL vllm serve m --port 8000 \\");
     expect([...l.env]).toEqual([["NCCL_P2P_LEVEL", "NVL"]]);
-    expect(l.cont).toEqual({ phase: "vllm", modelNext: false });
+    expect(l.cont).toEqual({ phase: "vllm", modelNext: false, fixed: ["model"] });
     expect(l.flags.get("model")).toBe("m");
   });
 });

@@ -202,6 +202,13 @@ export function createVllmReader(): RecordReader & {
       if (pending) {
         // a banner whose dump a paste put on the next lines, inside a code fence
         if (pending.parts === 0 && pending.text.trim() === "" && /^(?:`{3,}|~{3,})[\w-]*\s*$/.test(text)) return true;
+        // a dump hand-wrapped with a hanging indent (`    dtype=torch.bfloat16, max_seq_len=4096,`): its pairs, after a blank
+        if (pending.parts < 6 && HANGING_PAIRS.test(text) && INDENTED.test(rec.raw.slice(0, rec.raw.lastIndexOf(text)))) {
+          pending.text += " " + text.trim();
+          pending.parts++;
+          if (isClosed(pending.text, pending.kind)) flush(emit);
+          return true;
+        }
         if (pending.parts < 6 && isContinuation(text)) {
           pending.text += text;
           pending.parts++;
@@ -529,6 +536,8 @@ interface OtherState {
   gpus: Set<number>;
   /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
   call: { rec: LogRecord; text: string; lines: number } | null;
+  /** the launch command last read: the line it started on, the keys no later flag of it overrides (LaunchState.fixed) */
+  command?: { line: number; fixed?: string[] };
 }
 
 /** a keyword call is read over at most this many lines */
@@ -665,14 +674,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const cont = state.launch;
     state.launch = null;
     if (text.length < 4000) {
-      readLaunch(rec, parseLaunch(text, cont), emit, state);
+      readLaunch(rec, parseLaunch(text, cont), emit, state, true);
       return false;
     }
   }
   if (state.flagLines) {
     state.flagLines = false;
     if (text.length < 4000 && FLAG_LINE.test(text)) {
-      readLaunch(rec, parseLaunch(text, { phase: "vllm", modelNext: false }), emit, state);
+      const fixed = state.command?.fixed;
+      readLaunch(rec, parseLaunch(text, { phase: "vllm", modelNext: false, ...(fixed ? { fixed } : {}) }), emit, state, true);
       if (state.launch === null) state.flagLines = true;
       return false;
     }
@@ -946,10 +956,16 @@ function readCall(rec: LogRecord, text: string, emit: Emit): void {
   if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
 }
 
-/** A line of a launch command: its vLLM flags as config, its environment settings as env facts. */
-function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherState): void {
+/**
+ * A line of a launch command: its vLLM flags as config, its environment settings as env facts. `continues`: the line
+ * continues the command before it (after a backslash, or a line of flags): its values carry the line the command
+ * started on, so that the facts keep a flag's last statement in the command, as argparse does.
+ */
+function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherState, continues = false): void {
+  if (!continues || !state.command) state.command = { line: rec.line };
+  if (line.fixed) state.command.fixed = line.fixed;
   const values = configFromFlags(line.flags);
-  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values });
+  if (Object.keys(values).length) emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values, command: state.command.line });
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
@@ -1028,6 +1044,10 @@ function balanced(t: string): boolean {
   }
   return depth === 0 && quote === 0;
 }
+
+/** a line of a dump's `key=value, ` (or `'key': value, `) pairs, or of an ellipsis standing for some (indented: INDENTED before it) */
+const HANGING_PAIRS = /^(?:[A-Za-z_]\w*=[^=\s]|'\w+': \S|(?:\.\.\.|\u2026)[,\s])/;
+const INDENTED = /[ \t]{2}$/;
 
 /** A hard-wrapped piece of a dump: no prefix of its own, shaped like `key=value, ...` text. */
 function isContinuation(text: string): boolean {

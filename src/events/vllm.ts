@@ -11,6 +11,11 @@ export interface VllmConfigEvent extends EventBase {
   values: Record<string, ConfigValue>;
   /** every complete key of the dump as vLLM wrote it (`disable_custom_all_reduce` -> true), for rules */
   raw?: Record<string, ConfigValue>;
+  /**
+   * `command`: the line the launch command began on, when it spans lines (`vllm serve m \` then `  --flag value \`
+   * lines): a flag stated again on a later line of the same command replaces the earlier value, as argparse keeps the last
+   */
+  command?: number;
 }
 
 /**

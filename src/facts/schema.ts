@@ -401,6 +401,12 @@ export const InputInfoSchema = z.object({
   notices: z.array(z.string()).optional(),
   /** lines no grammar could read (nested deeper than the grammars go, or a reader failed on them); read as text */
   unparsedLines: z.number().optional(),
+  /**
+   * present when the input holds engine starts of different configurations (a log appended to across restarts): each
+   * run from its engine banner's line (lines before the first banner are the first run's), and the facts (paths of
+   * `facts.sources`, and `firstError`) read from it; `runtime.*` facts summarise every run's stats lines, so none is listed
+   */
+  runs: z.array(z.object({ line: z.number(), config: z.string(), facts: z.array(z.string()) })).optional(),
 });
 
 export const ReportSchema = z.object({

@@ -16,6 +16,10 @@ interface Sourced {
   prio: number;
   /** what kind of statement a config value came from (banner, non-default-args, namespace, command, line) */
   kind?: string;
+  /** a command line's value: the line its command began on (VllmConfigEvent.command) */
+  cmd?: number;
+  /** in an input that holds several runs (engine starts of different configurations): how many began before this one */
+  run?: number;
 }
 
 export interface VllmState {
@@ -29,13 +33,17 @@ export interface VllmState {
   oom?: { value: TorchOom; at: Located };
   /** `input:model on TP t × PP p` -> where the first engine banner of that configuration stands in that input (bounded) */
   starts?: Record<string, Located>;
+  /** input -> how many of `starts` it holds (runs begun in it so far: a statement's `run` while reading) */
+  runs?: Record<string, number>;
 }
 
 const MAX_STARTS = 32;
 
-/** The first place a configuration started (of at most MAX_STARTS configurations). */
-function keepStart(starts: Record<string, Located>, key: string, at: Located): void {
-  if (key in starts ? earlier(starts[key], at) === at : Object.keys(starts).length < MAX_STARTS) starts[key] = at;
+/** The first place a configuration started (of at most MAX_STARTS configurations); true when it is a new one. */
+function keepStart(starts: Record<string, Located>, key: string, at: Located): boolean {
+  const known = key in starts;
+  if (known ? earlier(starts[key], at) === at : Object.keys(starts).length < MAX_STARTS) starts[key] = at;
+  return !known && key in starts;
 }
 
 const MAX_RANKS = 4096;
@@ -45,14 +53,24 @@ const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-defau
 
 function better(cur: Sourced | undefined, next: Sourced): boolean {
   if (!cur) return true;
+  // an input appended to across restarts: an earlier run's statement outranks a later run's, however strong (the
+  // facts of such a file are its first run's where that run states them, as its first error and results are)
+  if (cur.at.input === next.at.input && (cur.run ?? 0) !== (next.run ?? 0)) return (next.run ?? 0) < (cur.run ?? 0);
   if (next.prio !== cur.prio) return next.prio > cur.prio;
-  return earlier(cur.at, next.at) === next.at && !(cur.at.input === next.at.input && cur.at.line === next.at.line);
+  const first = earlier(cur.at, next.at);
+  if (cur.at.input === next.at.input && cur.at.line === next.at.line) return false;
+  // two lines of one launch command: argparse keeps a flag's last statement
+  if (cur.cmd !== undefined && cur.cmd === next.cmd && cur.at.input === next.at.input) return first === cur.at;
+  return first === next.at;
 }
 
-function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string): void {
+function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string, cmd?: number): void {
   if (value === null || value === undefined || value === "") return;
   if (typeof value === "number" && !Number.isFinite(value)) return;
   const next: Sourced = kind === undefined ? { value, at, prio } : { value, at, prio, kind };
+  if (cmd !== undefined) next.cmd = cmd;
+  const run = (state.runs?.[at.input] ?? 1) - 1;
+  if (run > 0) next.run = run;
   if (better(state.values[path], next)) state.values[path] = next;
 }
 
@@ -64,12 +82,14 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       case "vllm.config": {
         const at = located(e);
         const prio = CONFIG_PRIORITY[e.source] ?? 5;
-        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source);
-        // each engine start prints its banner: two configurations in one input are two runs in one file
+        // each engine start prints its banner: two configurations in one input are two runs in one file (the banner's
+        // values are then the new run's)
         if (e.source === "banner" && typeof e.values.model === "string" && e.values.model) {
           const key = `${e.input}:${e.values.model} on TP ${e.values.tensorParallelSize ?? 1} × PP ${e.values.pipelineParallelSize ?? 1}`;
-          keepStart((state.starts ??= {}), key, at);
+          if (keepStart((state.starts ??= {}), key, at)) (state.runs ??= {})[e.input] = (state.runs?.[e.input] ?? 0) + 1;
         }
+        const cmd = e.source === "command" ? e.command : undefined;
+        for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source, cmd);
         break;
       }
       case "vllm.message": {
@@ -122,6 +142,9 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       const starts: Record<string, Located> = { ...(a.starts ?? {}) };
       for (const [k, v] of Object.entries(b.starts ?? {})) keepStart(starts, k, v);
       out.starts = starts;
+      // (counted again from the starts, whose evidence carries the input index a merge of reports shifts)
+      out.runs = {};
+      for (const at of Object.values(starts)) out.runs[at.input] = (out.runs[at.input] ?? 0) + 1;
     }
     if (a.ranks || b.ranks) {
       out.ranks = { ...(a.ranks ?? {}) };
@@ -291,6 +314,43 @@ export function runsInOneInput(state: VllmState, inputs: readonly { path: string
   for (const [input, starts] of [...byInput].sort((x, y) => x[0] - y[0]))
     if (starts.length > 1) out.push({ path: inputs[input]?.path ?? "?", starts: starts.sort((x, y) => x.line - y.line) });
   return out;
+}
+
+/**
+ * Which run of a mixed input each fact was read from: run k holds the lines from its banner to the next run's (the
+ * lines before the first banner are the first run's). `sources` are the report's `facts.sources`; `runtime.*` facts are
+ * left out (they summarise every stats line of the file).
+ */
+export function factsByRun(r: { path: string; starts: { config: string; line: number }[] }, sources: Record<string, Evidence>, firstError: Evidence | null): { line: number; config: string; facts: string[] }[] {
+  const runs = r.starts.map((s) => ({ line: s.line, config: s.config, facts: [] as string[] }));
+  const runAt = (line: number) => {
+    let k = 0;
+    while (k + 1 < runs.length && runs[k + 1].line <= line) k++;
+    return runs[k];
+  };
+  for (const [path, ev] of Object.entries(sources)) {
+    if (ev.file !== r.path || path.startsWith("runtime.") || path === "config.source") continue;
+    runAt(ev.line).facts.push(path);
+  }
+  if (firstError?.file === r.path) runAt(firstError.line).facts.push("firstError");
+  return runs;
+}
+
+/** Headline facts a notice names by run (the JSON lists them all). */
+const HEADLINE: Record<string, string> = {
+  "config.model": "model", "config.tensorParallelSize": "TP", "config.pipelineParallelSize": "PP", "config.maxModelLen": "max_model_len",
+  "config.gpuMemoryUtilization": "gpu_memory_utilization", "vllm.version": "vLLM version", "kvCache.tokens": "KV cache tokens",
+  "kvCache.maxConcurrency": "max concurrency", "kvCache.availableGiB": "KV cache memory", "kvCache.gpuBlocks": "GPU blocks",
+  "memory.modelWeightsGiB": "model weights", "server.ready": "server ready", firstError: "first error",
+};
+
+/** `run 1 (line 3): model, TP, ...; run 2 (line 12): KV cache tokens, ...` for a notice. */
+export function factsByRunText(runs: { line: number; facts: string[] }[], runtime: boolean): string {
+  const parts = runs.map((run, i) => {
+    const names = run.facts.filter((f) => f in HEADLINE).map((f) => HEADLINE[f]);
+    return names.length ? `run ${i + 1} (line ${run.line}): ${names.join(", ")}` : "";
+  }).filter(Boolean);
+  return parts.length ? `; its facts are from ${parts.join("; ")}${runtime ? " (its runtime stats: all runs')" : ""}` : "";
 }
 
 /** How the verdict starts when an input holds several runs (src/analyze.ts); the HTML banner is then amber at best. */
