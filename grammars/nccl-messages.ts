@@ -1,3 +1,4 @@
+import { IB_NET_NAME } from "./nccl.js";
 /**
  * The phrase table of NCCL messages (the text after `NCCL INFO|WARN`), NCCL 2.2 → 2.30. Syntax only:
  * each entry turns one message shape into a small typed value. Connection lines are read by the
@@ -274,7 +275,7 @@ export const NCCL_ERROR_NAME = /\bnccl(?:UnhandledCuda|System|Internal|InvalidAr
  */
 export function normalizeNet(name: string): string {
   const x = name.trim();
-  if (/^IB(?:ext(?:_v\d+)?)?$/i.test(x) || /^IBext/i.test(x) || /^NCCL RDMA (?:SHARP )?Plugin(?: v\d+)?$/i.test(x)) return "IB";
+  if (IB_NET_NAME.test(x) || /^IBext/i.test(x)) return "IB";
   if (/^Socket$/i.test(x)) return "Socket";
   if (/libfabric|^OFI$|^AWS/i.test(x)) return "OFI";
   return x;

@@ -112,6 +112,36 @@ describe("V0's memory profile message hand-wrapped at its semicolons", () => {
   });
 });
 
+describe("vLLM's messages as the items of a markdown list, without their headers", () => {
+  // a generated report (or notes) lists what the server log said, each message cut short: `- GPU KV cache size: ...`
+  const items = [
+    "GPU KV cache size: 112,347 tokens, Maximum concurrency for 98,304 tokens per request: 1.14x",
+    "non-default args: {'host': '0.0.0.0', 'port': 18982, 'model': '/models/view', 'dtype': 'bfloat16', 'max_model_len': 98304, 'served_model_name': ['fn'], 'tensor_parallel_si",
+    "Initializing a V1 LLM engine (v0.29.0) with config: model='/models/view', speculative_config=None, tokenizer='/models/view', skip_to",
+    "builds 1 (uniform 0, mixed/prefill 1) reuses 0",
+  ];
+
+  it("reads each item, with `-`, `*` or `+`, and a cut dump does not swallow the next item", async () => {
+    for (const mark of ["- ", "* ", "+ "]) {
+      for (const text of variants(["## KV cache configuration (vLLM log)", "", ...items.map((i) => mark + i)])) {
+        const r = await analyzeText(text + "\n");
+        const label = `${JSON.stringify(mark)} ${JSON.stringify(text.slice(0, 12))}`;
+        expect(r.facts.kvCache.tokens, label).toBe(112347);
+        expect(r.facts.kvCache.maxConcurrency, label).toBe(1.14);
+        expect(r.facts.config.model, label).toBe("/models/view");
+        expect(r.facts.config.maxModelLen, label).toBe(98304);
+        expect(r.facts.vllm.version, label).toBe("0.29.0");
+        expect(r.facts.vllm.engine, label).toBe("v1");
+      }
+    }
+  });
+
+  it("a list item that only names a phrase inside prose is not read, nor is a dash without its space", async () => {
+    const r = await analyzeText(["- the log's GPU KV cache size: 5 tokens line was missing", "-GPU KV cache size: 5 tokens", ""].join("\n"));
+    expect(r.facts.kvCache.tokens).toBeNull();
+  });
+});
+
 describe("NVIDIA NIM's record header: the year and milliseconds in vLLM's prefix", () => {
   // NIM for LLMs formats its records `LEVEL YYYY-MM-DD HH:MM:SS.mmm file.py:LINE] message`
   const nim = [
@@ -223,6 +253,26 @@ describe("HPC-X's net plugin by its own name: `Using network NCCL RDMA Plugin v8
     // another plugin's name stays its own
     const other = await analyzeText(lines("FooFabric").join("\n") + "\n");
     expect(other.facts.nccl.net).toBe("FooFabric");
+  });
+
+  it("a fork keeps the name, and its connections print it: `via NET/NCCL RDMA Plugin v6/0(2)/GDRDMA/Shared` is NET/IB/GDRDMA", async () => {
+    const conns = [
+      "vm-host38:33957:34018 [0] NCCL INFO Channel 01/1 : 1[0] -> 2[1] [receive] via NET/NCCL RDMA Plugin v6/0/GDRDMA/Shared",
+      "vm-host38:33958:34017 [1] NCCL INFO Channel 01/1 : 3[0] -> 0[1] [send] via NET/NCCL RDMA Plugin v6/0(2)/GDRDMA/Shared",
+      "vm-host38:33958:34017 [1] NCCL INFO Channel 03/1 : 1[0] -> 3[0] [receive] via NET/NCCL RDMA Plugin v6/1",
+      "vm-host38:33957:34018 [0] NCCL INFO Channel 00/1 : 2[1] -> 3[0] via P2P/CUMEM",
+    ];
+    for (const text of variants(["vm-host38:33957:34000 [0] NCCL INFO Plugin version : 1.2@Tencent Cloud", ...conns])) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.nccl.net).toBe("IB");
+      expect(r.facts.nccl.transports["NET/IB/GDRDMA"]).toBe(2);
+      expect(r.facts.nccl.transports["NET/IB"]).toBe(1);
+      expect(r.facts.nccl.transports["P2P/CUMEM"]).toBe(1);
+      expect(Object.keys(r.facts.nccl.transports).filter((k) => /Plugin/.test(k))).toEqual([]);
+    }
+    // another plugin's connections keep its name
+    const other = await analyzeText("h:1:2 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/FooFabric/0/GDRDMA\n");
+    expect(other.facts.nccl.transports["NET/FooFabric/GDRDMA"]).toBe(1);
   });
 });
 

@@ -1015,8 +1015,9 @@ function isContinuation(text: string): boolean {
   if (/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/.test(text)) return false;
   if (text.startsWith("Traceback") || text.startsWith("File ") || text.startsWith("Process ")) return false;
   if (mayHaveHead(text)) return false;
-  // the next message of a log without headers
-  if (findMessageStart(text) === 0) return false;
+  // the next message of a log without headers, or of a markdown list of them (`- Initializing a V1 LLM engine ...`)
+  const at = findMessageStart(text);
+  if (at === 0 || (at === 2 && /^[-*+] /.test(text))) return false;
   return /^[ \w'"{}\[\](),.=:\/~-]/.test(text);
 }
 
