@@ -1,3 +1,4 @@
+import { IB_NET_NAME } from "./nccl.js";
 /**
  * The phrase table of NCCL messages (the text after `NCCL INFO|WARN`), NCCL 2.2 → 2.30. Syntax only:
  * each entry turns one message shape into a small typed value. Connection lines are read by the
@@ -52,7 +53,9 @@ const IB_USING = /^NET\/IB ?: ?Using(?!\s+interface\b)\s*=?\s*(.*)$/;
 // between name and port, `NET/IB: [0] mlx5_0:uverbs0:1/IB provider=Mlx5 speed=400000 context=0x… pciPath=… ar=1`
 const IB_LEGACY = /^NET\/IB ?: ?\[\d+\] ([\w\-.]+):(?:uverbs\d+:)?(\d+)\/(\w+)/;
 const IFACE_ITEM = /(?:\[\d+\])?([\w.\-@]+):([0-9A-Fa-f.:%\w<>\-]+?)<\d+>/g;
-const RETRY_REPORT = /^\w+: connect to \S+ returned .*, retrying \(\d+\/\d+\)|^Call to \w+ failed with .*, retrying \d+\/\d+/;
+// misc/socket.cc: `%s: connect returned %s, retrying (%d/%ld) after sleep for %u msec` (2.24.3–2.26), `%s: connect to %s
+// returned %s, retrying (..)` (2.27.3+); transport/net_ib: `Call to ibv_modify_qp failed with .., retrying 1/10 after ..`
+const RETRY_REPORT = /^\w+: connect (?:to \S+ )?returned .*, retrying \(\d+\/\d+\)|^Call to \w+ failed with .*, retrying \d+\/\d+/;
 const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
@@ -224,12 +227,13 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  *   RcclGetFunctionTable warns and returns the API table all the same;
  * - MSCCL++ left off, `MSCCL++: Cannot enable MSCCL++; environment is not MSCCL compatible`, `.. on gfx90a
  *   architecture`, `MSCCL++: Feature not enabled. ENABLE_MSCCLPP must be defined ..`: init goes on and sets
- *   initState = ncclSuccess;
- * - the AMD SMI choice (src/misc/amdsmi_wrap.cc), `RCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined. Fabric
- *   support is only available through AMD SMI. Rerun with ..`: it then starts its internal rsmi and returns ncclSuccess.
+ *   initState = ncclSuccess.
+ * - AMD SMI left off in a build with fabric support (src/misc/amdsmi_wrap.cc), `RCCL_USE_AMD_SMI_LIB not set, but
+ *   HIP_FABRIC_API is defined. Fabric support is only available through AMD SMI. ..`: RCCL goes on with its internal
+ *   rsmi (`initialized internal alternative rsmi functionality`).
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined/;
+export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b/;
 
 /**
  * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up
@@ -275,10 +279,15 @@ export const NCCL_RESULT_NAMES: Record<number, string> = {
 /** `ncclSystemError`, `ncclRemoteError` ... named anywhere in a line. */
 export const NCCL_ERROR_NAME = /\bnccl(?:UnhandledCuda|System|Internal|InvalidArgument|InvalidUsage|Remote|Timeout)Error\b|\bnccl(?:InvalidArgument|InvalidUsage|Timeout)\b/;
 
-/** the normalized network of a printed name: IB (incl. IBext plugins), Socket, OFI, or the name */
+/**
+ * the normalized network of a printed name: IB (incl. IBext plugins), Socket, OFI, or the name. HPC-X's
+ * nccl-rdma-sharp-plugins names its net plugin `NCCL RDMA Plugin` / `NCCL RDMA SHARP Plugin` (src/p2p_plugin.c;
+ * `NCCL RDMA Plugin v8`, `.. v10` in later releases), which 2.19+ prints as `Using network NCCL RDMA Plugin v8`: its
+ * transport is the IBext verbs plugin (`P2P plugin v8 IBext_v8`) unless NCCL_PLUGIN_P2P picks UCX
+ */
 export function normalizeNet(name: string): string {
   const x = name.trim();
-  if (/^IB(?:ext(?:_v\d+)?)?$/i.test(x) || /^IBext/i.test(x)) return "IB";
+  if (IB_NET_NAME.test(x) || /^IBext/i.test(x)) return "IB";
   if (/^Socket$/i.test(x)) return "Socket";
   if (/libfabric|^OFI$|^AWS/i.test(x)) return "OFI";
   return x;

@@ -341,6 +341,13 @@ export function parseConnectionByGrammar(msg: string): NcclConnection | null {
 }
 
 /**
+ * A network name that means NCCL's IB verbs transport: `IB`, the IBext plugins (`IBext`, `IBext_v8`), and
+ * nccl-rdma-sharp-plugins' own name `NCCL RDMA Plugin v8` / `NCCL RDMA SHARP Plugin`, which its forks keep (Tencent
+ * Cloud's `NCCL RDMA Plugin v6`, whose connections print `via NET/NCCL RDMA Plugin v6/0(2)/GDRDMA/Shared`).
+ */
+export const IB_NET_NAME = /^IB(?:ext(?:_v\d+)?)?$|^NCCL RDMA (?:SHARP )?Plugin(?: v\d+)?$/i;
+
+/**
  * The CONTRACT's transport kind of a `via` text, or null when the text was cut before its kind token was
  * complete (`P2P/CUME`, `P2P`, `NET/IBext_v8/`).
  */
@@ -360,7 +367,7 @@ export function transportKind(via: string): string | null {
   if (!m) return null;
   const gdr = /\/GDRDMA/.test(m[3]) ? "/GDRDMA" : "";
   const name = m[1];
-  if (/^IB(?:ext(?:_v\d+)?)?$/i.test(name)) return "NET/IB" + gdr;
+  if (IB_NET_NAME.test(name)) return "NET/IB" + gdr;
   if (/^Socket$/i.test(name)) return "NET/Socket";
   if (/libfabric|^OFI$/i.test(name)) return "NET/OFI";
   return `NET/${name}${gdr}`;

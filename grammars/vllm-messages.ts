@@ -508,12 +508,14 @@ const MESSAGE_AT = new RegExp(`(?:${MESSAGE_HEADS.join("|")})`, "y");
 const HEAD_FIRST: boolean[] = Array.from({ length: 128 }, (_, c) => MESSAGE_HEADS.some((h) => h.charCodeAt(h[0] === "\\" ? 1 : 0) === c));
 // (and the logger of Xinference, which runs vLLM: `xinference.api.restful_api 1 ERROR    [address=...] msg`)
 const FOREIGN_HEAD = /^(?:[\[{<(\d]|[A-Z]{3,}(?:[ \]|\-]|:(?! {2}))|[A-Z]\d{4} |[\w.]*vllm|xinference\.)/;
+// a markdown list item's marker: `- GPU KV cache size: 112,347 tokens, ...` in a generated report
+const LIST_MARK = /^[-*+] (?=\S)/;
 /** a header of its own is shorter than this: a message starts within these first characters */
 const MAX_HEADER_CHARS = 300;
 
 /**
- * Where a vLLM message starts in `text` that has no vLLM logger header: 0 when the text is the message, the
- * offset after a foreign header (`[2025-01-02 10:11:12] [INFO] [vllm.worker] Loading model weights took ...`),
+ * Where a vLLM message starts in `text` that has no vLLM logger header: 0 when the text is the message, 2 after a
+ * markdown list marker (`- `, `* `, `+ `), the offset after a foreign header (`[2025-01-02 10:11:12] [INFO] [vllm.worker] Loading model weights took ...`),
  * -1 when no phrase of the table starts there. Only phrases whose start is specific are looked for, and only at
  * the start or after a separator that ends a header (space, `]`, `|`, `:`, `"`, `-`).
  */
@@ -522,6 +524,11 @@ export function findMessageStart(text: string): number {
   if (c0 < 128 && HEAD_FIRST[c0]) {
     MESSAGE_AT.lastIndex = 0;
     if (MESSAGE_AT.test(text)) return 0;
+  }
+  // a list item's message right after its marker, not one inside the item's prose
+  if (LIST_MARK.test(text)) {
+    MESSAGE_AT.lastIndex = 2;
+    return MESSAGE_AT.test(text) ? 2 : -1;
   }
   // past position 0 only behind what looks like a header: a bracket, brace or date, a level word (not uvicorn's
   // `INFO:     `), glog's `I0304 `, a `vllm...` logger name

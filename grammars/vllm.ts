@@ -34,7 +34,8 @@ export interface VllmHead {
 
 const LEVELS: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
 
-const FAST = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) (\d\d-\d\d) (\d\d:\d\d:\d\d)(?:[.,]\d+)? (\[?)([^\s\[\]]{1,200}?):(\d+)\]/;
+// (NVIDIA NIM's own formatter writes the year and milliseconds: `INFO 2025-01-24 21:14:50.213 metrics.py:351] ...`)
+const FAST = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) (?:\d{4}-)?(\d\d-\d\d) (\d\d:\d\d:\d\d)(?:[.,]\d+)? (\[?)([^\s\[\]]{1,200}?):(\d+)\]/;
 
 /** The hot path: a prefix at the very start of the text, no damage. */
 export function fastHead(text: string): VllmHead | null {
@@ -71,6 +72,8 @@ function startsWithLevel(text: string, i: number): boolean {
 const PWS = createToken({ name: "PWS", pattern: /[ \t]+/, group: Lexer.SKIPPED });
 const Time = createToken({ name: "Time", pattern: /\d\d:\d\d:\d\d(?:[.,]\d+)?/ });
 const MonthDay = createToken({ name: "MonthDay", pattern: /\d\d-\d\d(?![\d-])/ });
+// the year in front of the month and day (NIM's formatter, a wrapper's ISO date before the level)
+const Year = createToken({ name: "Year", pattern: /\d{4}-(?=\d\d-\d\d(?![\d-]))/ });
 const FileLoc = createToken({ name: "FileLoc", pattern: /[^\s\[\]:]{1,200}:\d+(?=\])/ });
 const PLBracket = createToken({ name: "PLBracket", pattern: /\[/ });
 const PRBracket = createToken({ name: "PRBracket", pattern: /\]/ });
@@ -107,13 +110,15 @@ const LeadText = createToken({
   line_breaks: false,
 });
 
-const prefixTokens: TokenType[] = [PWS, Time, MonthDay, FileLoc, PLBracket, PRBracket, Level, LevelFragment, LeadText];
+const prefixTokens: TokenType[] = [PWS, Time, Year, MonthDay, FileLoc, PLBracket, PRBracket, Level, LevelFragment, LeadText];
 const prefixLexer = once(() => new Lexer(prefixTokens, LEXER_OPTIONS));
 
 interface HeadParts {
   leading: string;
   levelText: string;
   fragment: boolean;
+  /** `2025-` before the month and day, or "" */
+  year: string;
   date: string;
   time: string;
   bracket: boolean;
@@ -136,6 +141,7 @@ class PrefixParser extends EmbeddedActionsParser {
         { ALT: () => this.CONSUME(PRBracket) },
         { ALT: () => this.CONSUME2(Time) },
         { ALT: () => this.CONSUME2(MonthDay) },
+        { ALT: () => this.CONSUME2(Year) },
       ]);
       this.ACTION(() => lead.push(t.image));
     });
@@ -150,6 +156,10 @@ class PrefixParser extends EmbeddedActionsParser {
         },
       },
     ]);
+    let year = "";
+    this.OPTION2(() => {
+      year = this.CONSUME(Year).image;
+    });
     const date = this.CONSUME(MonthDay).image;
     const time = this.CONSUME(Time).image;
     let bracket = false;
@@ -159,7 +169,7 @@ class PrefixParser extends EmbeddedActionsParser {
     });
     const fileLoc = this.CONSUME(FileLoc).image;
     this.CONSUME2(PRBracket);
-    return { leading: lead.join(""), levelText: level.image, fragment, date, time, bracket, fileLoc };
+    return { leading: lead.join(""), levelText: level.image, fragment, year, date, time, bracket, fileLoc };
   });
 }
 
@@ -200,7 +210,7 @@ export function parseHead(text: string): VllmHead | null {
     file: p.fileLoc.slice(0, colon),
     line: Number(p.fileLoc.slice(colon + 1)),
     bracket: p.bracket,
-    leading: leadingText(text, p.levelText, p.date),
+    leading: leadingText(text, p.levelText, p.year + p.date),
     damaged: p.fragment,
     message: messageAfter(text, end),
   };

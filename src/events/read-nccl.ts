@@ -100,6 +100,8 @@ const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment vari
 // the host must hold a letter; that is tested after the match, since a letter class inside the group backtracks quadratically
 const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
+// the same line cut right after its rank (`comm 0x55.. rank 1 nr`, the next process's record glued on): the rank is whole
+const CUT_COMM_RANK = /^(?:\w+:? )?comm 0x[0-9a-fA-F]+ rank (\d+)(?: n[A-Za-z]{0,5})?\s*$/;
 const LOOSE_CONNECTION = /^(?:Channel|Ring) \d+(?:\/\d+)? : (\d+)(\[[0-9A-Fa-f]*\]?)?(?: -> (\d+)(\[[0-9A-Fa-f]*\]?)?)?(.*)$/;
 
 const eventBase = (rec: LogRecord) => base(rec, evidenceOf(rec));
@@ -751,6 +753,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       // `comm 0x… rank N nranks M …`, `bootstrapSplit: comm 0x… parent 0x… rank N nranks M color … - DONE` (bootstrap.cc,
       // ncclCommSplit), and NCCL ≤2.3's bare `rank N nranks M` (init.cc, printed once per rank at init)
       if (/^(?:(?:\[Rank \d+\] )?(?:\w+:? )?comm |rank \d+ nranks \d+\s*$)/.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
+      else if ((m = CUT_COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }

@@ -215,6 +215,15 @@ export function createVllmReader(): RecordReader & {
           if (isClosed(pending.text, pending.kind)) flush(emit);
           return true;
         }
+        // a dump an author reflowed at its separators, every piece under a hanging indent (`INFO 09-20 15:54:42
+        // llm_engine.py:223] ` / `    Initializing an LLM engine (v0.6.1.post2) ` / `    with config: model='m', ` /
+        // `    max_seq_len=4096, download_dir=None, ...`): an indented piece continues it while the text so far ends at a comma
+        if (pending.parts < MAX_HANGING_PIECES && hangingIndent(rec) && /,\s*$/.test(pending.text) && DUMP_PIECE.test(text.trimStart())) {
+          pending.text = `${pending.text.trimEnd()} ${text.trim()}`;
+          pending.parts++;
+          if (isClosed(pending.text, pending.kind)) flush(emit);
+          return true;
+        }
         flush(emit);
       }
       // a uvicorn access line: its request is the client's, where no header or phrase is looked for
@@ -302,8 +311,8 @@ export function createVllmReader(): RecordReader & {
         return false;
       }
       if (st) return true;
-      const hit = matchAnywhere(joined.text);
-      return hit !== null && matchAnywhere(a)?.id !== hit.id && matchAnywhere(b)?.id !== hit.id;
+      const hit = joinPhrase(joined.text);
+      return hit !== null && joinPhrase(a)?.id !== hit.id && joinPhrase(b)?.id !== hit.id;
     },
     readJoined(joined, [a, b], emit) {
       // a banner wrapped before its version (`... Initializing a V1 LLM engine` / `    (v0.19.1) with config: model='m', ...`):
@@ -325,8 +334,8 @@ export function createVllmReader(): RecordReader & {
         runtime.stats(joined, st.msg, st.v, false, emit);
         return;
       }
-      const hit = matchAnywhere(joined.text);
-      if (!hit || matchAnywhere(a)?.id === hit.id || matchAnywhere(b)?.id === hit.id) return;
+      const hit = joinPhrase(joined.text);
+      if (!hit || joinPhrase(a)?.id === hit.id || joinPhrase(b)?.id === hit.id) return;
       emit({ kind: "vllm.message", ...base(joined, evidenceOf(joined)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(joined.text) });
     },
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
@@ -885,9 +894,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
   }
   if (c === 118 /* v */ && text.startsWith("vLLM Version")) {
-    // the NGC container banner (`vLLM Version 0.10.1.1+381074ae`), collect_env.py's `vLLM Version: 0.9.2`
+    // the NGC container banner (`vLLM Version 0.10.1.1+381074ae`), collect_env.py's `vLLM Version: 0.9.2`: below vLLM's
+    // own statement of its version, which the container's label may shorten (NGC 26.01 labels `0.13.0+faa43dbf`, the
+    // server says `vLLM API server version 0.13.0+faa43dbf.nv26.01`)
     const v = /^vLLM Version:? (\S+)/.exec(text);
-    if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 8, level: null, message: text });
+    if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 7, level: null, message: text });
     return false;
   }
   if (text.indexOf("█") >= 0 || text.indexOf("▄") >= 0) {
@@ -1058,8 +1069,9 @@ function isContinuation(text: string): boolean {
   if (/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/.test(text)) return false;
   if (text.startsWith("Traceback") || text.startsWith("File ") || text.startsWith("Process ")) return false;
   if (mayHaveHead(text)) return false;
-  // the next message of a log without headers
-  if (findMessageStart(text) === 0) return false;
+  // the next message of a log without headers, or of a markdown list of them (`- Initializing a V1 LLM engine ...`)
+  const at = findMessageStart(text);
+  if (at === 0 || (at === 2 && /^[-*+] /.test(text))) return false;
   return /^[ \w'"{}\[\](),.=:\/~-]/.test(text);
 }
 
@@ -1087,6 +1099,33 @@ function emitDump(p: PendingDump, emit: Emit): void {
  * `GPU KV cache usage: 16.4%, ...`): such a join is held (`defer`) for the next line, and a join that grows from a held
  * one is still read.
  */
+/** the line's text stands under an indent of two or more blanks (the peel takes the indent off the text, not the raw line) */
+function hangingIndent(rec: LogRecord): boolean {
+  const t = rec.text.trimStart();
+  const at = t.length ? rec.raw.lastIndexOf(t) : -1;
+  return at >= 2 && /[ \t]{2}$/.test(rec.raw.slice(0, at));
+}
+
+/** a piece of a `key=value, ...` dump: it starts with a key and its `=`, or closes what an earlier piece opened */
+const DUMP_PIECE = /^(?:[A-Za-z_]\w*=(?!=)|[\w'"\])}]*[,)}]\s*(?:[A-Za-z_]\w*=|$))/;
+
+/** a reflowed dump's pieces read at most (a V0 banner reflowed at 70 columns is some twenty lines) */
+const MAX_HANGING_PIECES = 40;
+
+/**
+ * The phrase a join's text states: one found anywhere in it, or the start-anchored one its message begins with (after a
+ * vLLM header, or where a known message starts: `model weights take 30.73GiB; non_torch_memory takes 0.74GiB;` /
+ * `PyTorch activation peak memory takes 1.41GiB;` / `the rest of the memory reserved for KV Cache is 53.19GiB.`).
+ */
+function joinPhrase(text: string): PhraseMatch | null {
+  const hit = matchAnywhere(text);
+  if (hit) return hit;
+  const head = fastHead(text);
+  if (head) return matchMessage(head.message);
+  const at = findMessageStart(text);
+  return at < 0 ? null : matchMessage(at === 0 ? text : text.slice(at));
+}
+
 /** The banner two joined lines make when the first alone is none (`Initializing a V1 LLM engine` / `(v0.9.1) with config: ...`). */
 function joinedBanner(joined: string, a: string): ReturnType<typeof parseBanner> {
   if (joined.indexOf(" LLM engine") < 0 || joined.indexOf("with config") < 0) return null;

@@ -23,6 +23,10 @@ const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[
 const FRAME_LINE = /(?:^|\] )\s*File "/;
 // a host:pid:tid NCCL prefix
 const NCCL_START = /^[\w.\-]+:\d+:\d+ /;
+// what stands before a blockquoted, indented line's text: `>` and the indent (`>     with config: model='m', `)
+const QUOTED_INDENT = /^[ \t]*>[ \t]{2,}$/;
+// a vLLM logger header with nothing after it (`INFO 09-20 15:54:42 llm_engine.py:223] `, `... [core.py:91]`)
+const HEAD_ONLY = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? \[?[^\s\[\]]+:\d+\]\s*$/;
 
 export function createWrapJoiner(
   readPhrases: (joined: LogRecord, halves: [string, string], emit: Emit) => void,
@@ -43,13 +47,14 @@ export function createWrapJoiner(
       const cont = adjacent && cands.length ? continuation(rec) : null;
       // an indented continuation (a hanging indent, or the gutter a console re-wrapped the output in) only continues a
       // record that starts no deeper than it does
-      const depth = cont === null ? 0 : indentOf(rec.raw);
+      const depth = cont === null ? 0 : depthOf(rec.raw);
       // (a traceback's frame line is followed by its indented code line: no wrap)
       const from = cont === null ? [] : [...cands].filter((c) => depth === 0 || (indentOf(c.rec.raw) <= depth && !FRAME_LINE.test(c.rec.text))).sort((a, b) => b.rec.text.length - a.rec.text.length);
       let own: Set<string> | undefined;
       const ownSignatures = () => (own ??= signaturesOf(rec.text));
       // a record's own signatures are only looked up once a line continues it: most records are never joined
-      const next: Candidate[] = mayBeCut(rec) && INTEREST.test(rec.text) ? [{ rec, mode: "new" }] : [];
+      // (a logger header alone on its line is a record an author reflowed: its message is on the lines that follow)
+      const next: Candidate[] = (mayBeCut(rec) && INTEREST.test(rec.text)) || HEAD_ONLY.test(rec.text) ? [{ rec, mode: "new" }] : [];
       for (const c of from) {
         const p = c.rec;
         const pieces = (c.pieces ?? 1) + 1;
@@ -105,7 +110,9 @@ function mayBeCut(rec: LogRecord): boolean {
   // (the width is the physical line's, wrappers included; a stats record that has not reached its GPU KV cache usage is
   // unfinished however short its line: an author re-typeset it one group of fields a line, `07-29 04:29:38  Avg prompt
   // throughput: 0.0 tokens/s` / `                Avg generation throughput: ...`)
-  if (t.length === 0 || (rec.raw.length < MIN_CUT && !unfinishedStats(t))) return false;
+  // (nor is a clause an author broke the line after, `model weights take 13.5GiB; non_torch_memory takes 0.25GiB;` /
+  // `PyTorch activation peak memory takes 2.06GiB;` / `the rest of the memory reserved for KV Cache is 20.78GiB.`)
+  if (t.length === 0 || (rec.raw.length < MIN_CUT && !unfinishedStats(t) && t.charCodeAt(t.length - 1) !== 59 /* ; */)) return false;
   // a terminal cuts at its width, wherever that falls; only a sentence's end is taken for the record's end
   const c = t.charCodeAt(t.length - 1);
   return c !== 46 /* . */ && c !== 33 /* ! */ && c !== 63 /* ? */;
@@ -122,12 +129,19 @@ function continuation(rec: LogRecord): string | null {
   t = t.trimStart();
   const lead = indentOf(rec.raw);
   if (t.length === 0) return null;
-  if (lead > 0 && rec.raw.startsWith(t, lead)) {
+  // (a blockquote's `> ` before the indent is the write-up's, not a collector's)
+  if ((lead > 0 && rec.raw.startsWith(t, lead)) || QUOTED_INDENT.test(rec.raw.slice(0, Math.max(0, rec.raw.indexOf(t))))) {
     if (/^(?:File "|Traceback|\^|~)/.test(t)) return null;
   }
   // the continuation of a wrapped line has no wrapper of its own (prefix, stamp, process)
   else if (rec.raw.length - t.length > 2 && !rec.raw.startsWith(t)) return null;
   return !RECORD_START.test(t) && !NCCL_START.test(t) ? t : null;
+}
+
+/** a continuation's indent: its leading blanks, or those after a blockquote's `>` (`>     with config: ..`) */
+function depthOf(raw: string): number {
+  const q = /^[ \t]*>[ \t]{2,}/.exec(raw);
+  return q ? q[0].length : indentOf(raw);
 }
 
 function indentOf(raw: string): number {

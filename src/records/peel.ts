@@ -57,6 +57,9 @@ const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?
 // Open MPI's --tag-output `[job,rank]<stdout>:`; SageMaker's MPI launcher writes `[1,mpirank:0,algo-1]<stdout>:` (rank and host)
 const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdout|stderr)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
+// horovodrun's own tag (horovod/runner/common/util/safe_shell_exec.py) `[index]<stdout>:` / `[index]<stderr>:`: the
+// process index, like a launcher's `[N] `, is no NCCL rank
+const HOROVOD = /^\[\d+\]<(?:stdout|stderr)>:\s?/;
 const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
 const BOX_LEFT = /^\s*[\u2502\u2503|]\s/;
@@ -275,6 +278,10 @@ export function peelWrapped(raw: string): Peeled {
       if ((m = MPIRUN.exec(s))) {
         origin.rank ??= Number(m[2]);
         if (m[3]) origin.host ??= m[3];
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if ((m = HOROVOD.exec(s))) {
         s = s.slice(m[0].length);
         continue;
       }
