@@ -3,7 +3,8 @@ import { createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARSER_OPTION
 /**
  * PyTorch's c10 / glog output, syntax only:
  *  - the glog head: `[E ProcessGroupNCCL.cpp:563]`, `[E723 19:34:51.785450177 ProcessGroupNCCL.cpp:1476]`,
- *    `W0714 23:06:54.603780 140446678845248 torch/distributed/run.py:757]`, `[W CUDAGraph.cpp:145]`;
+ *    `W0714 23:06:54.603780 140446678845248 torch/distributed/run.py:757]`, `[W CUDAGraph.cpp:145]`, and glog ≥0.7's
+ *    head with the year (`log_year_in_prefix`, on by default): `E20260608 14:45:44.404089 342420 transport.cpp:1107]`;
  *  - the process-group head: `[PG 2 Rank 0]`, `[PG 0 (default_pg) Rank 7]`,
  *    `[PG ID 0 PG GUID 0(default_pg) Rank 0]`, `[Rank 4]`;
  *  - the work repr: `WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=.., NumelOut=.., Timeout(ms)=600000)`
@@ -15,7 +16,7 @@ const WS = createToken({ name: "WS", pattern: /[ \t]+/, group: Lexer.SKIPPED });
 const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][\w.\-]*/ });
 const WorkNccl = createToken({ name: "WorkNccl", pattern: /WorkNCCL/, longer_alt: Ident });
 const TimeoutMs = createToken({ name: "TimeoutMs", pattern: /Timeout\(ms\)/ });
-const GlogStamp = createToken({ name: "GlogStamp", pattern: /[IWEF]\d{3,4}(?=[ \t])/ });
+const GlogStamp = createToken({ name: "GlogStamp", pattern: /[IWEF](?:\d{8}|\d{3,4})(?=[ \t])/ });
 const GlogLevel = createToken({ name: "GlogLevel", pattern: /[IWEF](?=[ \t])/ });
 const Clock = createToken({ name: "Clock", pattern: /\d{1,2}:\d\d:\d\d(?:\.\d+)?/ });
 const FileLine = createToken({ name: "FileLine", pattern: /[A-Za-z_<.][\w.\/\-<>]*\.[A-Za-z]\w*:\d+/ });
@@ -59,7 +60,7 @@ const lexer = once(() => new Lexer(allTokens, LEXER_OPTIONS));
 
 export interface GlogHead {
   level: "I" | "W" | "E" | "F";
-  /** `0714` / `723`: month and day as printed, when the head carries a time */
+  /** `0714` / `723` / `20260608`: the date as printed (month and day, glog ≥0.7 the year first), when the head carries a time */
   date?: string;
   time?: string;
   thread?: string;
@@ -192,7 +193,7 @@ function run<T>(text: string, rule: (parser: TorchParser) => T): { value: T; end
   return { value, end: last ? last.startOffset + last.image.length : 0 };
 }
 
-const GLOG_BARE = /^[IWEF]\d{3,4} \d{1,2}:\d\d:\d\d/;
+const GLOG_BARE = /^[IWEF](?:\d{8}|\d{3,4}) \d{1,2}:\d\d:\d\d/;
 
 /** Cheap test: does the text start with a c10/glog head? */
 export function looksLikeGlog(text: string): boolean {

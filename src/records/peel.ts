@@ -259,6 +259,21 @@ export function peelWrapped(raw: string): Peeled {
       s = s.trimEnd().slice(2, -2);
       continue;
     }
+    // a line pasted as markdown inline code: `` `ValueError: ...` `` whole, or the span's opening backtick alone
+    // (`` `(EngineCore_DP0 pid=25) ERROR ... `` with its close on a later line). A span that closes inside the line
+    // (`` `torch_dtype` is deprecated! ``) is the text's own quoting and stays.
+    if (c === 96 /* ` */ && s.charCodeAt(1) !== 96) {
+      const close = s.indexOf("`", 1);
+      const end = s.trimEnd();
+      if (close < 0) {
+        s = s.slice(1);
+        continue;
+      }
+      if (close === end.length - 1 && close > 1) {
+        s = end.slice(1, -1);
+        continue;
+      }
+    }
     if (c === 40 /* ( */) {
       m = /^\(([^()]*?)\s*(?:pid=(\d+))(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/.exec(s);
       if (m) {
