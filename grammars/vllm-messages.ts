@@ -110,10 +110,12 @@ export const FREE_MEMORY_CHECK = /(?:Free memory on device(?: \S+)? \((-?\d+(?:\
  * V1's KV cache size. From v0.8 two lines (`GPU KV cache size: 643,232 tokens`, then `Maximum concurrency for 40,960 tokens
  * per request: 15.70x`); since `update_kv_cache_capacity` (2026) one line, `GPU KV cache size: N tokens, Maximum
  * concurrency for M tokens per request: X.XXx`. Other devices name themselves: `NPU` (vllm-ascend), `CPU`, `XPU`, `Spyre`.
+ * Notes that quote the two-line form on one line join the messages with their own separator (` | `, `; `, ` / `), read
+ * like vLLM's own comma.
  */
 const KV_TOKENS: Entry = {
   id: "kv.tokens",
-  re: /^(?:GPU|NPU|XPU|HPU|TPU|CPU|Spyre) KV cache size: ([\d,]+) tokens(?:,\s*Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)?/,
+  re: /^(?:GPU|NPU|XPU|HPU|TPU|CPU|Spyre) KV cache size: ([\d,]+) tokens(?:\s*[,;|/·]\s*Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)?/,
   map: (m): Stated => ({
     "kvCache.tokens": num(m[1]),
     ...(m[2] !== undefined ? { "kvCache.tokensPerRequest": num(m[2]), "kvCache.maxConcurrency": num(m[3]) } : {}),
@@ -231,8 +233,10 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.concurrency", re: /^Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x/, map: (m): Stated => ({ "kvCache.tokensPerRequest": num(m[1]), "kvCache.maxConcurrency": num(m[2]) }) },
     {
       id: "memory.modelLoadingTook",
-      re: new RegExp(String.raw`^Model loading took ${GIB}(?: memory)? and (\d+(?:\.\d+)?) seconds`),
-      map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "memory.loadSeconds": num(m[2]) }),
+      // v0.7–0.10 `Model loading took 14.99 GiB and 5.23 seconds`, ≥0.11 `... GiB memory and ... seconds`; a quote cut or
+      // annotated after the size (`Model loading took 78.79 GiB memory   (text-only) ...`) still states the weights
+      re: new RegExp(String.raw`^Model loading took ${GIB}(?: memory)?(?: and (\d+(?:\.\d+)?) seconds)?`),
+      map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), ...(m[2] !== undefined ? { "memory.loadSeconds": num(m[2]) } : {}) }),
     },
     { id: "memory.profileResults", re: /^Memory profiling results: (.*)$/, map: (m) => profileResults(m[1]) },
     { id: "memory.profileV1Debug", re: /^Memory profiling takes [\d.]+ seconds\. (.*)$/, map: (m) => profileV1(m[1]) },
