@@ -115,7 +115,7 @@ export const FREE_MEMORY_CHECK = /(?:Free memory on device(?: \S+)? \((-?\d+(?:\
  */
 const KV_TOKENS: Entry = {
   id: "kv.tokens",
-  re: /^(?:GPU|NPU|XPU|HPU|TPU|CPU|Spyre) KV cache size: ([\d,]+) tokens(?:\s*[,;|/·]\s*Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)?/,
+  re: /^(?:GPU|NPU|XPU|HPU|TPU|CPU|Spyre) KV cache size: ([\d,]+) tokens(?:\s*[,;|/\u00b7]\s*Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)?/,
   map: (m): Stated => ({
     "kvCache.tokens": num(m[1]),
     ...(m[2] !== undefined ? { "kvCache.tokensPerRequest": num(m[2]), "kvCache.maxConcurrency": num(m[3]) } : {}),
