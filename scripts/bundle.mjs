@@ -114,7 +114,11 @@ for (const name of Object.keys(CACHED)) {
   // a start for this size (an ASCII one is copied, see entry-loader.js): esbuild escapes strings, not regular
   // expression literals or String.raw
   const wide = /[^\x00-\x7f]/.exec(text);
-  if (wide) console.warn(`bundle: ${name}.cjs holds ${JSON.stringify(text.slice(Math.max(0, wide.index - 40), wide.index + 10))}, so each start decodes it (~10 ms): write that character as a \\u escape in the source`);
+  // (the bundle is still written, but the build fails: a warning alone went unseen)
+  if (wide) {
+    console.error(`bundle: ${name}.cjs holds ${JSON.stringify(text.slice(Math.max(0, wide.index - 40), wide.index + 10))}, so each start would decode it (~10 ms): write that character as a \\u escape in the source`);
+    process.exitCode = 1;
+  }
   writeFileSync(bundle, text);
   writeFileSync(join(OUT, `${name}.js`), loader);
 }
