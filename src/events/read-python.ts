@@ -525,7 +525,9 @@ export function createPythonReader(): RecordReader {
             return true;
           case "frame": {
             let cur = a;
-            if (!cur || cur.ended) cur = open(rec, key, Math.max(0, indent - 2), true, emit);
+            // (a frame without its header sits two spaces in; one pasted flush left keeps its own level, and the one
+            // space a process prefix leaves before it (`(Actor pid=7) File "..."`) is no indentation of the traceback's)
+            if (!cur || cur.ended) cur = open(rec, key, indent >= 2 ? indent - 2 : indent, true, emit);
             addFrame(cur, line.frame!);
             cur.lastFrameIndent = indent;
             return true;

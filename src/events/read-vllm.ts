@@ -523,7 +523,10 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
     if (text.indexOf("ExecutorWithExternalLauncher") >= 0) marker(rec, { marker: "name:ExecutorWithExternalLauncher", backend: "external_launcher", strength: strength + 1 }, emit);
     else if (/\buniproc_executor\.py\b/.test(text)) marker(rec, { marker: "path:uniproc executor", backend: "uni", strength }, emit);
   }
-  if (/\b(?:MQLLMEngine|AsyncLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
+  // (`AsyncLLMEngine` is also V1's name: from 0.8 vllm/engine/async_llm_engine.py binds it to V1's AsyncLLM when V1 is on,
+  // so a caller's `AsyncLLMEngine.from_engine_args(...)` line above `vllm/v1/engine/async_llm.py` frames is V1's: weaker)
+  if (/\b(?:MQLLMEngine|AsyncEngineDeadError)\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 1 }, emit);
+  else if (/\bAsyncLLMEngine\b/.test(text)) marker(rec, { marker: "name:V0 engine class", engine: "v0", strength: 0.5 }, emit);
 }
 
 interface OtherState {
@@ -602,8 +605,9 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
 // `ERROR 56542 [async_llm_engine.py:64] RuntimeError: ...`
 const LEVEL_PID_FILE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{1,9} \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
 
-// vLLM's header with its date and time elided by the writer who quoted it: `ERROR ... [core.py:2178] RuntimeError: ...`
-const ELIDED_STAMP = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?:\.{3}|\u2026) \[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
+// vLLM's header (≥0.8, the file in brackets) with its date and time elided or cut out by the writer who quoted it:
+// `ERROR ... [core.py:2178] RuntimeError: ...`, `ERROR [core.py:1136] EngineCore failed to start.`
+const ELIDED_STAMP = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?:(?:\.{3}|\u2026) )?\[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
 
 // a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
 // (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`

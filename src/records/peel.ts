@@ -54,6 +54,12 @@ const COMPOSE_INDENTED = /^([A-Za-z0-9][\w.\-]*?[-_]\d+)\s*\|(?=[ \t]{2,}\S)/;
 // a blank line of the container's output: nothing after the prefix
 const COMPOSE_BLANK = /^[A-Za-z0-9][\w.\-]*?[-_]\d+\s*\|$/;
 const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
+// the same prefix with its pid blanked by the writer who quoted it (`(EngineCore pid=...)`, `(Worker_TP0 pid=xxx)`,
+// `(APIServer pid=<pid>)`): the name still tells the process; no pid is recorded
+const REDACTABLE_PROC = /^\(([^()]*?)\s*pid=(\d+|\.{3}|\u2026|[xX*#]{2,8}|<pid>|PID|N)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
+// a vLLM process's prefix with the whole pid cut out by the writer (`(EngineCore) ERROR [core.py:1136] ...`): only vLLM's
+// own process names, and only before a level word, so a parenthesised word in prose stays text
+const PIDLESS_VLLM_PROC = /^\((EngineCore(?:_DP\d+|_\d+)?|APIServer|ApiServer_\d+|Worker_[A-Z]{2}\d+(?:_[A-Z]{2}\d+)*|VllmWorker(?: rank=\d+)?|VllmWorkerProcess)\) (?=(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
 // Open MPI's --tag-output `[job,rank]<stdout>:`; SageMaker's MPI launcher writes `[1,mpirank:0,algo-1]<stdout>:` (rank and host)
 const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdout|stderr)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
@@ -275,16 +281,21 @@ export function peelWrapped(raw: string): Peeled {
       }
     }
     if (c === 40 /* ( */) {
-      m = /^\(([^()]*?)\s*(?:pid=(\d+))(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/.exec(s);
+      m = REDACTABLE_PROC.exec(s);
       if (m) {
         const name = m[1].trim();
         if (name) procOrigin(name, origin);
-        if (origin.pid === undefined) origin.pid = Number(m[2]);
+        if (origin.pid === undefined && m[2].charCodeAt(0) <= 57) origin.pid = Number(m[2]);
         if (m[3] && origin.ip === undefined) origin.ip = m[3];
         s = s.slice(m[0].length);
         continue;
       }
       if ((m = PROC.exec(s))) {
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if ((m = PIDLESS_VLLM_PROC.exec(s))) {
+        procOrigin(m[1], origin);
         s = s.slice(m[0].length);
         continue;
       }
