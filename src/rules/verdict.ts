@@ -87,14 +87,19 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   const facts_ = keyFacts(facts);
   const notes = findings.length ? ` (${findings.length} note${findings.length === 1 ? "" : "s"} below)` : "";
-  // an error no rule explains is not health (one NCCL went on from is): the reader is sent to the line
-  const e = facts.firstError;
-  if (e && !facts.recovered?.some((r) => r.failure.file === e.file && r.failure.line === e.line)) {
+  // an error no rule explains is not health (one NCCL went on from is, and one the server became ready after): the
+  // reader is sent to the line
+  const e = facts.firstError ?? null;
+  const ready = facts.server?.readyLine ?? null;
+  const outlived = e !== null && ready !== null && ready.file === e.file && ready.line > e.line;
+  if (e && !outlived && !facts.recovered?.some((r) => r.failure.file === e.file && r.failure.line === e.line)) {
     return `${UNEXPLAINED_ERROR_LEAD}${e.file}:${e.line} (no rule of the catalog explains it: read that line and the ones before it${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(e.text.trim(), 160)}`;
   }
-  if (!facts_.length) {
+  if (!facts_.length && !outlived) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);
     return `Healthy as far as the log shows: no failure or warning in ${fmt(lines, 0)} line${lines === 1 ? "" : "s"}, and no vLLM, NCCL or benchmark facts were recognised${notes}.`;
   }
-  return `Healthy: ${facts_.join("; ")}${facts.server.ready ? "; the server became ready" : ""}${notes}.`;
+  const after = outlived ? ` after the error record at ${e.file}:${e.line}` : "";
+  const served = facts.server?.ready ? [`the server became ready${after}`] : [];
+  return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
 }

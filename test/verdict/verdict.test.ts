@@ -208,7 +208,7 @@ describe("more specifics and recovered failures", () => {
 });
 
 describe("an error no rule explains", () => {
-  it("is no health: the verdict names its line, amber in HTML and text, and the exit status stays 0", async () => {
+  it("is no health: the verdict names its line, amber in HTML and text, and the exit status stays 0 (unless the server became ready after it)", async () => {
     const log = [
       "INFO 03-02 10:00:00 [core.py:70] Initializing a V1 LLM engine (v0.9.1) with config: model='m', tensor_parallel_size=1",
       "INFO 03-02 10:00:40 [kv_cache_utils.py:716] GPU KV cache size: 643,232 tokens",
@@ -227,6 +227,10 @@ describe("an error no rule explains", () => {
     const long = await analyzeText(log.replace("frobnicated", "frobnicated " + "and then the gadget ".repeat(12)));
     expect(long.verdict).toMatch(/: ERROR 03-02 .* the gadget and then the\u2026$/);
     expect(long.verdict!.length).toBeLessThan(long.verdict!.indexOf("): ") + 3 + 160);
+    // an error record the server became ready after (vLLM logs some at ERROR and goes on: FA2 on a T4) is outlived
+    const outlived = await analyzeText(log + "INFO:     Application startup complete.\n");
+    expect(outlived.verdict).toMatch(/^Healthy: vLLM 0\.9\.1 \(V1 engine\); m; KV cache 643,232 tokens; the server became ready after the error record at \S*run\.log:3\.$/);
+    expect(renderHtml(outlived)).toContain('<div class="banner ok" id="verdict" data-tone="ok">');
     const dir = mkdtempSync(join(tmpdir(), "vd-unexplained-"));
     try {
       writeFileSync(join(dir, "run.log"), log);
