@@ -36,7 +36,9 @@ export function keyFacts(f: Facts): string[] {
   } else if (f.kvCache.maxConcurrency !== null) out.push(`maximum concurrency ${fmt(f.kvCache.maxConcurrency)}x`);
   const n = f.nccl;
   if (n.version || n.net) {
-    const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}` : ""}` : "";
+    // (one node's log of a multi-node run: its hosts are all the log shows, not all the run has)
+    const partOf = n.nodes === 1 && n.multiNode ? " in the log, of a multi-node run" : "";
+    const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}${partOf}` : ""}` : "";
     out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
   }
   const b = f.bench;

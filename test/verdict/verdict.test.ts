@@ -207,6 +207,24 @@ describe("more specifics and recovered failures", () => {
   });
 });
 
+describe("one node's log of a multi-node run", () => {
+  it("says its node count is the log's, not the run's", async () => {
+    const log = [
+      "node-a:5021:5021 [0] NCCL INFO Using network IB",
+      "node-a:5021:5090 [0] NCCL INFO Channel 00/0 : 5[0] -> 6[1] via P2P/CUMEM/read",
+      "node-a:5022:5091 [1] NCCL INFO Channel 00/0 : 6[1] -> 14[0] [send] via NET/IB/0/GDRDMA",
+      "node-a:5022:5091 [1] NCCL INFO Channel 00/0 : 22[0] -> 6[1] [receive] via NET/IB/0/GDRDMA",
+      "",
+    ].join("\n");
+    const r = await analyzeText(log);
+    expect([r.facts.nccl.nodes, r.facts.nccl.multiNode]).toEqual([1, true]);
+    expect(r.verdict).toBe("Healthy: NCCL over IB with GPU Direct RDMA, 4 ranks on 1 node in the log, of a multi-node run.");
+    // a one-node run's log says no more than its count
+    const single = await analyzeText(log.split("\n").slice(0, 2).join("\n") + "\n");
+    expect(single.verdict).toMatch(/ on 1 node\.$/);
+  });
+});
+
 describe("an error no rule explains", () => {
   it("is no health: the verdict names its line, amber in HTML and text, and the exit status stays 0 (unless the server became ready after it)", async () => {
     const log = [
