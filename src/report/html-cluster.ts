@@ -37,6 +37,16 @@ function roleShort(role: string | null | undefined): string {
   return role.replace(/ group$/, "");
 }
 
+/**
+ * A text's attributes' end and the text: squeezed into `width` pixels when it would run past them (a process of two
+ * communicators, `TP rank 3 · PP rank 1`, in a GPU's cell), as SVG does with textLength.
+ */
+function squeeze(text: string, width: number, fontSize: number): string {
+  // (a rough width: ~0.58 em a character in the sans-serif the page uses)
+  const long = text.length * fontSize * 0.58 > width;
+  return `${long ? ` textLength="${width}" lengthAdjust="spacingAndGlyphs"` : ""}>${esc(text)}`;
+}
+
 function cellsOf(f: Facts, host: string): Cell[] {
   const roles = new Map(f.nccl.communicators.map((c) => [c.id, c.role]));
   const byProc = new Map<string, Cell>();
@@ -197,7 +207,7 @@ export function clusterMap(f: Facts): string {
       parts.push(`<g class="gpu" data-device="${c.device ?? ""}"><rect x="${cx}" y="${cy}" width="${CELL_W - 6}" height="${CELL_H - 6}" rx="4" fill="#e8edfb" stroke="#6c8ebf"/><title>${esc(tip)}</title>`);
       // NCCL names the device on most lines; a process whose lines did not is shown as one
       parts.push(`<text x="${cx + 6}" y="${cy + 15}" font-size="12" font-weight="600">${c.device !== null ? `GPU ${esc(c.device)}` : "process"}</text>`);
-      parts.push(`<text x="${cx + 6}" y="${cy + 28}" font-size="10" fill="#333">${esc(c.ranks.slice(0, 2).join(" · "))}</text>`);
+      parts.push(`<text x="${cx + 6}" y="${cy + 28}" font-size="10" fill="#333"${squeeze(c.ranks.slice(0, 2).join(" · "), CELL_W - 14, 10)}</text>`);
       parts.push(`<text x="${cx + 6}" y="${cy + 40}" font-size="10" fill="#777">${c.pid !== null ? `pid ${esc(c.pid)}` : ""}</text></g>`);
     });
     if (list.length > MAX_CELLS) {

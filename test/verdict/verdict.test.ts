@@ -219,6 +219,16 @@ describe("one node's log of a multi-node run", () => {
     const r = await analyzeText(log);
     expect([r.facts.nccl.nodes, r.facts.nccl.multiNode]).toEqual([1, true]);
     expect(r.verdict).toBe("Healthy: NCCL over IB with GPU Direct RDMA, 4 ranks on 1 node in the log, of a multi-node run.");
+    // two ranks in one cell (the host's peers whose own lines are not in the log) fit it in the HTML map
+    const two = await analyzeText([
+      "node-a:5021:6239 [6] NCCL INFO Channel 00/0 : 6[6] -> 7[7] via P2P/CUMEM/read",
+      "node-a:5021:6239 [6] NCCL INFO Channel 00/0 : 6[6] -> 5[5] via P2P/CUMEM/read",
+      "node-a:5021:6239 [6] NCCL INFO Channel 07/0 : 6[6] -> 14[6] [send] via NET/IB/11/GDRDMA",
+      "",
+    ].join("\n"));
+    const { renderHtml } = await import("../../src/report/html.js");
+    expect(renderHtml(two)).toMatch(/<text x="\d+" y="\d+" font-size="10" fill="#333" textLength="62" lengthAdjust="spacingAndGlyphs">rank 5 · rank 7<\/text>/);
+    expect(renderHtml(two)).toMatch(/<text x="\d+" y="\d+" font-size="10" fill="#333">rank 6<\/text>/);
     // a one-node run's log says no more than its count
     const single = await analyzeText(log.split("\n").slice(0, 2).join("\n") + "\n");
     expect(single.verdict).toMatch(/ on 1 node\.$/);
