@@ -89,12 +89,14 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   const facts_ = keyFacts(facts);
   const notes = findings.length ? ` (${findings.length} note${findings.length === 1 ? "" : "s"} below)` : "";
-  // an error no rule explains is not health (one NCCL went on from is, and one the server became ready after): the
-  // reader is sent to the line
+  // an error no rule explains is not health (one NCCL went on from is, one the server became ready after, and one a
+  // note cites): the reader is sent to the line
   const e = facts.firstError ?? null;
   const ready = facts.server?.readyLine ?? null;
   const outlived = e !== null && ready !== null && ready.file === e.file && ready.line > e.line;
-  if (e && !outlived && !facts.recovered?.some((r) => r.failure.file === e.file && r.failure.line === e.line)) {
+  const at = (ev: { file: string; line: number }) => e !== null && ev.file === e.file && ev.line === e.line;
+  const explained = findings.some((f) => f.evidence.some(at)) || facts.recovered?.some((r) => at(r.failure)) === true;
+  if (e && !outlived && !explained) {
     return `${UNEXPLAINED_ERROR_LEAD}${e.file}:${e.line} (no rule of the catalog explains it: read that line and the ones before it${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(e.text.trim(), 160)}`;
   }
   if (!facts_.length && !outlived) {

@@ -259,6 +259,10 @@ describe("an error no rule explains", () => {
     const outlived = await analyzeText(log + "INFO:     Application startup complete.\n");
     expect(outlived.verdict).toMatch(/^Healthy: vLLM 0\.9\.1 \(V1 engine\); m; KV cache 643,232 tokens; the server became ready after the error record at \S*run\.log:3\.$/);
     expect(renderHtml(outlived)).toContain('<div class="banner ok" id="verdict" data-tone="ok">');
+    // nor is one a note cites as its evidence (that rule judged the line)
+    const note: Finding = { ruleId: "runtime/kv-cache-pressure", severity: "info", title: "t", message: "m", evidence: [{ ...r.facts.firstError! }], remediation: [], docs: "" };
+    expect(verdictOf(r.facts, [note], r.inputs)).toBe("Healthy: vLLM 0.9.1 (V1 engine); m; KV cache 643,232 tokens (1 note below).");
+    expect(verdictOf(r.facts, [{ ...note, evidence: [{ ...r.facts.firstError!, line: 2 }] }], r.inputs)).toMatch(/^Error with no known cause at \S*run\.log:3 \(no rule of the catalog explains it: read that line and the ones before it; 1 note below\): ERROR/);
     const dir = mkdtempSync(join(tmpdir(), "vd-unexplained-"));
     try {
       writeFileSync(join(dir, "run.log"), log);
