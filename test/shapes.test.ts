@@ -24,6 +24,12 @@ import { shapedLog } from "../bench/generate.mjs";
 const BYTES = 160_000;
 const shape = (name: string, seed = 5): string => [...(shapedLog(name, { bytes: BYTES, seed }) as Iterable<string>)].join("");
 
+/** A file's report and events, read from disk in 4 KiB chunks (in two parts with `split`). */
+async function readPath(path: string, opts: AnalyzeOptions) {
+  const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
+  return JSON.stringify({ report: buildReport(part.state), events: part.events });
+}
+
 async function read(text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) {
   const part = await analyzeSource(memorySource("shape.log", text), 0, { limits: { chunkBytes }, jobs: 1, ...opts });
   return { report: buildReport(part.state), events: part.events };
@@ -82,10 +88,7 @@ describe("the bench's shapes read to the bare log's report", () => {
     for (const [name, text] of [["kubectl", shape("kubectl")], ["ray", shape("ray")], ["compose", shape("compose")], ["awkward", awkward()]]) {
       const path = join(dir, `${name}.log`);
       writeFileSync(path, text);
-      const readFile = async (opts: AnalyzeOptions) => {
-        const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
-        return JSON.stringify({ report: buildReport(part.state), events: part.events });
-      };
+      const readFile = (opts: AnalyzeOptions) => readPath(path, opts);
       const one = await readFile({ jobs: 1 });
       expect(await readFile({ jobs: 2, split: { minBytes: 0, share: 0.3, segmentBytes: 8192, counter: localRangeCounter } }), name).toBe(one);
       // (every segment counted speculatively)
@@ -123,10 +126,7 @@ describe("wrappers that change mid-file, a CR or a non-ASCII character inside a 
       for (const chunk of [4096, 65536]) expect(JSON.stringify(await read(text, {}, chunk)), `${name} / ${chunk}`).toBe(slow);
       const path = join(dir, `${name}.log`);
       writeFileSync(path, text);
-      const readFile = async (opts: AnalyzeOptions) => {
-        const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
-        return JSON.stringify({ report: buildReport(part.state), events: part.events });
-      };
+      const readFile = (opts: AnalyzeOptions) => readPath(path, opts);
       const one = await readFile({ jobs: 1 });
       expect(await readFile({ jobs: 2, split: { minBytes: 0, share: 0.3, segmentBytes: 8192, counter: greedyRangeCounter().counter } }), name).toBe(one);
     }

@@ -130,6 +130,32 @@ function sharedAddress(ip: string): boolean {
   return /^(?:127\.|172\.17\.|169\.254\.|0\.0\.0\.0)/.test(ip) || /^(?:fe80:|::1$|::$)/i.test(ip);
 }
 
+/** Disjoint sets of strings (union-find, paths compressed): `union` adds what it joins; the first one's root stays the root. */
+function disjointSets() {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    for (let c = x; c !== r; ) {
+      const n = parent.get(c)!;
+      parent.set(c, r);
+      c = n;
+    }
+    return r;
+  };
+  const add = (x: string) => {
+    if (!parent.has(x)) parent.set(x, x);
+  };
+  const union = (a: string, b: string) => {
+    add(a);
+    add(b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  return { add, find, union, has: (x: string) => parent.has(x), items: () => parent.keys() };
+}
+
 /**
  * Processes of one host name that bootstrap from different addresses run on different machines: an anonymised paste
  * prints one name for every node (`xxx-xxx-xxx-xxx`, `hostname`), and machines built from one image can keep its
@@ -152,21 +178,13 @@ function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => str
   }
   for (const [h, byPid] of tokens) {
     // the tokens one process shows name one machine (its bootstrap address and the `ip=` Ray gave it, say)
-    const parent = new Map<string, string>();
-    const find = (x: string): string => {
-      while (parent.get(x) !== x) x = parent.get(x)!;
-      return x;
-    };
+    const { add, find, union, items } = disjointSets();
     for (const set of byPid.values()) {
       const [first, ...rest] = [...set];
-      if (!parent.has(first)) parent.set(first, first);
-      for (const t of rest) {
-        if (!parent.has(t)) parent.set(t, t);
-        const a = find(first), b = find(t);
-        if (a !== b) parent.set(b, a);
-      }
+      add(first);
+      for (const t of rest) union(first, t);
     }
-    const roots = new Set([...parent.keys()].map(find));
+    const roots = new Set([...items()].map(find));
     if (roots.size < 2) continue;
     // every process that printed under the name must be placed: one with no address could be on either machine
     const pids = new Set<number>();
@@ -175,7 +193,7 @@ function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => str
     if ([...pids].some((pid) => !byPid.has(pid))) continue;
     // a machine is shown by an address of its group (Ray's driver node has none of its own)
     const shown = new Map<string, string>();
-    for (const t of parent.keys()) {
+    for (const t of items()) {
       const r = find(t);
       if (t !== RAY_DRIVER && (!shown.has(r) || shown.get(r) === RAY_DRIVER)) shown.set(r, t);
       else if (!shown.has(r)) shown.set(r, t);
@@ -190,26 +208,7 @@ export const RAY_DRIVER = "ray-driver-node";
 
 /** Union-find over host names and addresses: one machine is one host however the log names it. */
 export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" | "pidHosts"> & { locals?: LocalComm[] }, extraNames: Iterable<string>): (name: string | null) => string | null {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    let c = x;
-    while (c !== r) {
-      const n = parent.get(c)!;
-      parent.set(c, r);
-      c = n;
-    }
-    return r;
-  };
-  const add = (x: string) => {
-    if (!parent.has(x)) parent.set(x, x);
-  };
-  const union = (a: string, b: string) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(rb, ra);
-  };
+  const { add, find, union, has, items } = disjointSets();
   const isAddress = (x: string) => /^[\d.]+$/.test(x) || (x.includes(":") && /^[0-9a-f:%.]+$/i.test(x));
   const names = new Set<string>([...input.ncclHosts, ...extraNames]);
   for (const hs of Object.values(input.pidHosts)) for (const h of hs) names.add(h);
@@ -272,13 +271,13 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
   // an address names the host it was seen with, unless several hosts share it (a container bridge, a NAT)
   for (const [ip, hs] of Object.entries(input.links)) {
     if (sharedAddress(ip)) continue;
-    const roots = new Set(hs.filter((h) => parent.has(h)).map(find));
+    const roots = new Set(hs.filter(has).map(find));
     if (roots.size !== 1) continue;
     add(ip);
     union([...roots][0], ip);
   }
   const display = new Map<string, string>();
-  for (const n of parent.keys()) {
+  for (const n of items()) {
     const r = find(n);
     const cur = display.get(r);
     const better = (a: string, b: string | undefined) =>
@@ -287,7 +286,7 @@ export function reconcileHosts(input: Pick<ClusterInput, "ncclHosts" | "links" |
       (isAddress(a) === isAddress(b) && (w(a) > w(b) || (w(a) === w(b) && (a.length > b.length || (a.length === b.length && a < b)))));
     if (better(n, cur)) display.set(r, n);
   }
-  return (name) => (name === null ? null : parent.has(name) ? display.get(find(name))! : name);
+  return (name) => (name === null ? null : has(name) ? display.get(find(name))! : name);
 }
 
 interface Group {

@@ -107,8 +107,7 @@ function reportSections(report: Report, heading: string): string[] {
   body.push(verdictBanner(report));
   body.push(inputsLine(report));
   body.push(`<h2>Summary</h2><ul>`);
-  const none = noFindings(report);
-  if (report.findings.length === 0) body.push(`<li${none.healthy ? ' class="ok"' : ""}>${esc(none.text)}</li>`);
+  if (report.findings.length === 0) body.push(noFindingsLine(report, "li"));
   for (const fd of report.findings.slice(0, 5))
     body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` <span class="muted">— caused by ${esc(fd.causedBy.join(", "))}</span>` : ""}</li>`);
   if (f.firstError) {
@@ -158,7 +157,7 @@ function reportSections(report: Report, heading: string): string[] {
   if (runtime.length) body.push(`<h2>Runtime</h2>`, runtimeChart(f), rowsTable(runtime));
 
   body.push(`<h2>Findings (${report.findings.length})</h2>`);
-  if (report.findings.length === 0) body.push(`<p${noFindings(report).healthy ? ' class="ok"' : ""}>${esc(noFindings(report).text)}</p>`);
+  if (report.findings.length === 0) body.push(noFindingsLine(report, "p"));
   for (const fd of report.findings) body.push(renderFinding(fd));
 
   const missing = helpfulMissing(f);
@@ -170,6 +169,12 @@ function reportSections(report: Report, heading: string): string[] {
   if (report.gate) body.push(renderGate(report.gate));
   if (report.notices?.length) body.push(noticesList(report.notices));
   return body;
+}
+
+/** What a report with no finding says of it, green only when no error stands unexplained. */
+function noFindingsLine(report: Report, tag: "li" | "p"): string {
+  const none = noFindings(report);
+  return `<${tag}${none.healthy ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
 }
 
 const SEVERITY_ORDER = ["error", "warning", "info"] as const;
