@@ -135,6 +135,12 @@ describe("peel: damaged prefixes", () => {
     expect(p.text).toBe("INFO 03-27 10:29:03 [model_runner.py:1442] Capturing cudagraphs");
     expect(p.origin).toMatchObject({ process: "RayWorkerWrapper", pid: 1861983 });
   });
+  it("reads a process prefix whose pid the quoter blanked, recording no pid", () => {
+    for (const blank of ["...", "\u2026", "xxx", "##", "**", "<pid>", "PID", "N"]) {
+      const p = peel(`(EngineCore_DP0 pid=${blank}) ERROR 02-03 04:05:06 [core.py:700] EngineCore failed to start.`);
+      expect([p.text, p.origin.process, p.origin.pid], blank).toEqual(["ERROR 02-03 04:05:06 [core.py:700] EngineCore failed to start.", "EngineCore_DP0", undefined]);
+    }
+  });
   it("drops the cut ANSI residue after a dedup marker", () => {
     const p = peel(" [36m(RayWorkerVllm pid=5310) [0m [pod-name]:5310:5433 [7] NCCL INFO NET/IB : No device found.  [repeated 12x across cluster] [0");
     expect(p.text).toBe("[pod-name]:5310:5433 [7] NCCL INFO NET/IB : No device found.");

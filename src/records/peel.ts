@@ -285,7 +285,8 @@ export function peelWrapped(raw: string): Peeled {
       if (m) {
         const name = m[1].trim();
         if (name) procOrigin(name, origin);
-        if (origin.pid === undefined && m[2].charCodeAt(0) <= 57) origin.pid = Number(m[2]);
+        // (a blanked pid records none: `...`, `##` and `**` start below the digits too)
+        if (origin.pid === undefined && m[2].charCodeAt(0) >= 48 && m[2].charCodeAt(0) <= 57) origin.pid = Number(m[2]);
         if (m[3] && origin.ip === undefined) origin.ip = m[3];
         s = s.slice(m[0].length);
         continue;
