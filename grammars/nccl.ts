@@ -99,7 +99,9 @@ export const RCCL_BANNER = /(?:^|\s)RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+
 // Header: `host:pid:tid [dev] [ms] [file:line] [(func)]`
 
 const HWs = createToken({ name: "HWs", pattern: /[ \t]+/, group: Lexer.SKIPPED });
-const Triple = createToken({ name: "Triple", pattern: /[^\s:]+:[\w]+:[\w]+/ });
+// a pid or tid as printed, or the placeholder a user masked it with (`[Node-A]:[PID]:[Thread]`, `host:<pid>:<tid>`)
+const PID_FIELD = String.raw`(?:\w+|\[\w+\]|<\w+>)`;
+const Triple = createToken({ name: "Triple", pattern: new RegExp(String.raw`[^\s:]+:${PID_FIELD}:${PID_FIELD}`) });
 // a WARN's file:line, relative (`transport/net_ib.cc:1295`) or the absolute path of a build that kept it (RCCL's hipified
 // sources: `/home/u/rccl/build/release/hipify/src/init.cc:125`, `/longer_pathname_so_that_rpms_can_support_packaging_..`)
 const SrcLoc = createToken({ name: "SrcLoc", pattern: /\/?[A-Za-z_][\w./\-]*:\d+/ });
@@ -141,7 +143,7 @@ export interface NcclHeader {
 // the prefix proper starts at `host:pid:tid ` followed by `[dev]`, a file:line or the level; anything
 // before it (timestamps, stray wrappers) is skipped
 // (entered only where a run of host characters starts: from inside a long run it would rescan the run each time)
-const TRIPLE_AT = /(?<![^\s:])([^\s:]+):(\w+):(\w+)(?= \[\w+\]| \S+:\d+ |$)/g;
+const TRIPLE_AT = new RegExp(String.raw`(?<![^\s:])([^\s:]+):(${PID_FIELD}):(${PID_FIELD})(?= \[\w+\]| \S+:\d+ |$)`, "g");
 /**
  * A real header (a host name of at most 253 characters, pid, tid, device, ms, file:line and function) ends within
  * this many characters of ` NCCL `: only those are read, so a crafted line of 64 K characters before ` NCCL INFO`
@@ -163,17 +165,25 @@ const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null)
 // Alibaba's ACCL (an NCCL fork) brackets each part: `[host][pid:tid][dev][file:line] NCCL WARN ..`
 const BRACKETED_HEAD = /(?:^|\s)\[([^\s\[\]:]+)\]\[(\d+):(\d+)\]\[(\d+)\](?:\[(\/?[A-Za-z_][\w./\-]*:\d+)\])?$/;
 
+const GLUED_PAIR = /(?:^|\s)([A-Za-z][\w.\-]*):\d+ \[\d+\](?= |$)/;
+const SOURCE_NAME = /\.(?:cc|cu|cpp|cxx|c|h|hpp|py)$/;
+
 export function parseNcclHeader(head: string): NcclHeader | null {
   let h = (head.length > MAX_HEAD ? head.slice(-MAX_HEAD) : head).trim();
   const b = h.endsWith("]") ? BRACKETED_HEAD.exec(h) : null;
   if (b && /[A-Za-z]/.test(b[1])) return { host: b[1], pid: Number(b[2]), tid: Number(b[3]), dev: Number(b[4]), ms: null, src: b[5] ?? null, func: null };
   const start = lastTripleStart(h);
   let hostPrefix = "";
+  let glued: string | null = null;
   if (start > 0) {
     // `...-07:00ip-10-36-1-2:12:34`: a host glued to the timestamp before it keeps only its own name
     hostPrefix = h.slice(0, start);
     h = h.slice(start);
   } else if (start < 0) {
+    // a prefix that lost one of its colons in the paste (`ubuntu1583:1585 [0] init.cc:738 NCCL WARN`, host, pid and tid
+    // run together): the name before the device is the host as written; which number is which cannot be told
+    const pair = GLUED_PAIR.exec(h);
+    if (pair && !SOURCE_NAME.test(pair[1])) glued = pair[1];
     const dev = h.lastIndexOf("[");
     const devOk = dev >= 0 && /^\[\d+\]/.test(h.slice(dev));
     if (devOk) h = h.slice(dev);
@@ -200,6 +210,7 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     out.pid = toInt(parts[parts.length - 2]);
     out.tid = toInt(parts[parts.length - 1]);
   }
+  if (glued !== null && !tri) out.host = glued;
   const dev = token(cst, "Dev");
   if (dev) out.dev = Number(dev.image.slice(1, -1));
   const ms = token(cst, "Millis");

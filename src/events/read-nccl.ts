@@ -34,6 +34,9 @@ const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: poin
 // rank is read only behind the record's ` : ` (there it is whole; at the line's start it may be a number cut in two)
 const HEADLESS_CONNECTION =
   /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +(\d+)\[[\da-fx]+\] +|(?:: +)?(?:\d+\[[\da-fx]+\] +)?)(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
+// before any NCCL record of its input (a paste that starts inside a record: `5] -> 6[6] via P2P/IPC`) only the tail
+// that still holds the arrow to a `rank[dev]` is taken: prose says "via" but not `-> 6[6] via`
+const ARROW_DEV_VIA = /(?:^|\s)-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +\S/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 // a PyTorch ProcessGroupNCCL record glued into an NCCL record by two processes writing one stream unbuffered
@@ -486,7 +489,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       return true;
     }
     // (only after an NCCL record of this input: a line of other text that ends so is no connection)
-    if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t))) {
+    if (t.includes("via ") && (lastNccl?.input === rec.input || ARROW_DEV_VIA.test(t)) && (m = HEADLESS_CONNECTION.exec(t))) {
       if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
       const transport = transportKind(m[4]);
       if (transport && !m[1].startsWith("Channel ")) {
