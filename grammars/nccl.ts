@@ -165,25 +165,17 @@ const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null)
 // Alibaba's ACCL (an NCCL fork) brackets each part: `[host][pid:tid][dev][file:line] NCCL WARN ..`
 const BRACKETED_HEAD = /(?:^|\s)\[([^\s\[\]:]+)\]\[(\d+):(\d+)\]\[(\d+)\](?:\[(\/?[A-Za-z_][\w./\-]*:\d+)\])?$/;
 
-const GLUED_PAIR = /(?:^|\s)([A-Za-z][\w.\-]*):\d+ \[\d+\](?= |$)/;
-const SOURCE_NAME = /\.(?:cc|cu|cpp|cxx|c|h|hpp|py)$/;
-
 export function parseNcclHeader(head: string): NcclHeader | null {
   let h = (head.length > MAX_HEAD ? head.slice(-MAX_HEAD) : head).trim();
   const b = h.endsWith("]") ? BRACKETED_HEAD.exec(h) : null;
   if (b && /[A-Za-z]/.test(b[1])) return { host: b[1], pid: Number(b[2]), tid: Number(b[3]), dev: Number(b[4]), ms: null, src: b[5] ?? null, func: null };
   const start = lastTripleStart(h);
   let hostPrefix = "";
-  let glued: string | null = null;
   if (start > 0) {
     // `...-07:00ip-10-36-1-2:12:34`: a host glued to the timestamp before it keeps only its own name
     hostPrefix = h.slice(0, start);
     h = h.slice(start);
   } else if (start < 0) {
-    // a prefix that lost one of its colons in the paste (`ubuntu1583:1585 [0] init.cc:738 NCCL WARN`, host, pid and tid
-    // run together): the name before the device is the host as written; which number is which cannot be told
-    const pair = GLUED_PAIR.exec(h);
-    if (pair && !SOURCE_NAME.test(pair[1])) glued = pair[1];
     const dev = h.lastIndexOf("[");
     const devOk = dev >= 0 && /^\[\d+\]/.test(h.slice(dev));
     if (devOk) h = h.slice(dev);
@@ -210,7 +202,6 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     out.pid = toInt(parts[parts.length - 2]);
     out.tid = toInt(parts[parts.length - 1]);
   }
-  if (glued !== null && !tri) out.host = glued;
   const dev = token(cst, "Dev");
   if (dev) out.dev = Number(dev.image.slice(1, -1));
   const ms = token(cst, "Millis");
