@@ -134,6 +134,11 @@ describe("a paste that starts inside a connection record (`5] -> 6[6] via P2P/IP
     expect(cut.facts.nccl.transports["P2P/CUMEM"]).toBe(0);
     const prose = await analyzeText(["we route traffic via P2P/IPC between GPUs", "then -> next step via SHM/direct", ""].join("\n"));
     expect(Object.values(prose.facts.nccl.transports).reduce((a, b) => a + b, 0)).toBe(0);
+    // the tail alone, or before text that is no NCCL record, counts nothing: only a record after it shows it is NCCL's
+    for (const text of ["5] -> 6[6] via P2P/IPC\n", "5] -> 6[6] via P2P/IPC\nINFO 12-05 10:11:12 api_server.py:1] ready\n"]) {
+      const alone = await analyzeText(text);
+      expect(Object.values(alone.facts.nccl.transports ?? {}).reduce((a, b) => a + b, 0), JSON.stringify(text)).toBe(0);
+    }
   });
 
   it("the PyTorch watchdog record glued to the end of Python's `Extension modules:` line is the first error", async () => {

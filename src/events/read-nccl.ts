@@ -34,8 +34,10 @@ const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: poin
 // rank is read only behind the record's ` : ` (there it is whole; at the line's start it may be a number cut in two)
 const HEADLESS_CONNECTION =
   /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +(\d+)\[[\da-fx]+\] +|(?:: +)?(?:\d+\[[\da-fx]+\] +)?)(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
-// before any NCCL record of its input (a paste that starts inside a record: `5] -> 6[6] via P2P/IPC`) only the tail
-// that still holds the arrow to a `rank[dev]` is taken: prose says "via" but not `-> 6[6] via`
+// before any NCCL record of its input (a paste that starts inside a record: `5] -> 6[6] via P2P/IPC`) only a tail that
+// still holds the arrow to a `rank[dev]` is kept, and read once an NCCL record of the input follows (prose says "via"
+// but not `-> 6[6] via`; a file of other text never counts one)
+const MAX_PENDING_TAILS = 8;
 const ARROW_DEV_VIA = /(?:^|\s)-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +\S/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
@@ -217,6 +219,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   };
   let lastRec: LogRecord | null = null;
   let lastNccl: { input: number; line: number } | null = null;
+  // connection tails read before the first NCCL record of their input (see ARROW_DEV_VIA)
+  const pendingTails: LogRecord[] = [];
+  /** a connection record whose head was lost (HEADLESS_CONNECTION's match `m`): its connection, or its tail */
+  const readHeadless = (rec: LogRecord, m: RegExpExecArray, emit: Emit): boolean => {
+    if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
+    const transport = transportKind(m[4]);
+    if (!transport || m[1].startsWith("Channel ")) return false;
+    emit({ kind: "nccl.connectionTail", ...base(rec, evidenceOf(rec)), via: m[4], transport, to: m[3] === undefined ? null : Number(m[3]) });
+    if (m[2] !== undefined) rank(rec, emit, NOBODY, Number(m[2]), "connection");
+    if (m[3] !== undefined) rank(rec, emit, NOBODY, Number(m[3]), "connection");
+    return true;
+  };
 
   // a header's parse and who it names; and, since a set-up log prints the same lines for communicator after
   // communicator, each distinct connection line and phrase-table message: each read once (the grammar's answer
@@ -489,15 +503,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       return true;
     }
     // (only after an NCCL record of this input: a line of other text that ends so is no connection)
-    if (t.includes("via ") && (lastNccl?.input === rec.input || ARROW_DEV_VIA.test(t)) && (m = HEADLESS_CONNECTION.exec(t))) {
-      if (m[1].startsWith("Channel ") && readConnection(rec, emit, NOBODY, null, m[1], true)) return true;
-      const transport = transportKind(m[4]);
-      if (transport && !m[1].startsWith("Channel ")) {
-        emit({ kind: "nccl.connectionTail", ...base(rec, evidenceOf(rec)), via: m[4], transport, to: m[3] === undefined ? null : Number(m[3]) });
-        if (m[2] !== undefined) rank(rec, emit, NOBODY, Number(m[2]), "connection");
-        if (m[3] !== undefined) rank(rec, emit, NOBODY, Number(m[3]), "connection");
-        return true;
-      }
+    if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t)) && readHeadless(rec, m, emit)) return true;
+    // a paste that starts inside a record (`5] -> 6[6] via P2P/IPC`, its `Channel 09/0 : 5[` cut away): kept until an
+    // NCCL record of the same input shows the text is NCCL's, then read as above (a file of other text counts none)
+    if (t.includes("via ") && lastNccl?.input !== rec.input && ARROW_DEV_VIA.test(t) && HEADLESS_CONNECTION.test(t)) {
+      if (pendingTails.length && pendingTails[0].input !== rec.input) pendingTails.length = 0;
+      if (pendingTails.length < MAX_PENDING_TAILS) pendingTails.push(rec);
     }
     if (t.includes("NET/")) {
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
@@ -810,6 +821,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         lastNccl.input = rec.input;
         lastNccl.line = rec.line;
       } else lastNccl = { input: rec.input, line: rec.line };
+      if (pendingTails.length) {
+        for (const p of pendingTails.splice(0)) {
+          const pm = p.input === rec.input ? HEADLESS_CONNECTION.exec(p.text) : null;
+          if (pm) readHeadless(p, pm, emit);
+        }
+      }
       const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
       noteHost(rec, who, emit);
       if (span.level === "TRACE" || span.level === "CALL") {
