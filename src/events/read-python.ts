@@ -103,6 +103,12 @@ function vllmLevelOf(rec: LogRecord): string | null {
 const DAMAGED_HEAD = /^[A-Z]{1,8} \d\d-\d\d \d\d:\d\d:\d\d \[?[\w.\/]+:\d+\]\s/;
 
 // cheap gates, tested before any grammar
+/**
+ * A Python statement as a traceback shows it under a frame: a keyword statement, an assignment (`x, y = …`, `self.a[0] =
+ * …`) or a call (`self.model_runner.load_model()`, `super().__init__(`); never a log record's head, which starts with a
+ * level word and a date, a stamp or a bracket.
+ */
+const FLUSH_LEFT_CODE = /^(?:(?:return|raise|await|yield|(?:async )?with|for|if|elif|assert|del|import|from)\b(?! \d)|(?:self\.)?[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*\s*[+\-*\/|&]?=\s*[^=\s]|(?:[A-Za-z_][\w]*(?:\(\))?\.)*[A-Za-z_]\w*\()/;
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
 const FRAME_THEN_NCCL_ERROR = /^File "[^"]{1,500}", line \d{1,9}, in \S{1,200} .{0,2000}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:Error|Exception)): (NCCL error\b.{0,500})/;
@@ -572,6 +578,14 @@ export function createPythonReader(): RecordReader {
               const code = text.trim();
               if (code && !/^[\^~\s]+$/.test(code)) a.lastCode = code.length > 200 ? code.slice(0, 200) : code;
             }
+            return true;
+          }
+          // a traceback pasted with its indentation lost (`[rank0]: File "…", line 2904, in warmup_model` then
+          // `[rank0]: self.warmup_graphs(` flush left): the statement right after a frame, at the frame's own level, is
+          // that frame's code line, and the traceback goes on
+          if (a.lastCode === null && a.lastFrameIndent === a.indent && indentOf(rec) === a.indent && FLUSH_LEFT_CODE.test(text.trimStart())) {
+            const code = text.trim();
+            a.lastCode = code.length > 200 ? code.slice(0, 200) : code;
             return true;
           }
           // back at the traceback's own indentation without a `Type: message` line: it was cut off

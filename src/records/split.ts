@@ -206,8 +206,21 @@ function vllmGluedAt(raw: string): number[] {
 // starts the line comes again (`(APIServer pid=9)     raise _format(...) from e(APIServer pid=9) huggingface_hub.errors.
 // RepositoryNotFoundError: 401 Client Error. ...(APIServer pid=9) Invalid username or password.`)
 const LINE_PROC = /\((?:[A-Za-z_][\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\)/;
+// the same for PyTorch's `[rank0]:` prefix near the line's start, behind a stamp or not (`[rank0]: inputs = f( [rank0]:
+// File "…", line 233, in f`)
+const LINE_RANK = /(?:^|\s)(\[(?:rank|default)\d+\]:)\s/;
 /** where the records of a line that repeats its first process prefix start again (none: the line is one record) */
 function repeatedPrefixAt(raw: string): number[] {
+  const rk = raw.indexOf("]:");
+  if (rk > 0 && rk < 200) {
+    const r = LINE_RANK.exec(raw.slice(0, rk + 3));
+    if (r) {
+      let points: number[] | null = null;
+      // (only after a blank, so `x[rank0]:` inside a message stays text)
+      for (let at = raw.indexOf(r[1], rk + 2); at >= 0; at = raw.indexOf(r[1], at + r[1].length)) if (raw.charCodeAt(at - 1) === 32) (points ??= []).push(at);
+      if (points) return points;
+    }
+  }
   const first = raw.indexOf("pid=");
   if (first < 0 || first > 240 || raw.indexOf("pid=", first + 4) < 0) return NO_POINTS;
   const m = LINE_PROC.exec(raw.length > 300 ? raw.slice(0, 300) : raw);
