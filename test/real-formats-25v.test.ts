@@ -144,3 +144,73 @@ describe("a traceback pasted with its indentation lost behind PyTorch's [rankN]:
     expect(coded.facts.firstError?.line).toBe(3);
   });
 });
+
+describe("two vLLM records on one line, the second after a terminal's padding", () => {
+  it("splits at the padding: the frame glued behind the header is read, so the traceback is the start-up's", async () => {
+    const pad = " ".repeat(40);
+    for (const head of ["ERROR 10-11 16:03:09 engine.py:157]", "(VllmWorkerProcess pid=12) ERROR 10-11 16:03:09 multiproc_worker_utils.py:242]", "ERROR 05-06 07:08:09 [core.py:515]"]) {
+      for (const text of variants([
+        `${head} Traceback (most recent call last):${pad}${head}   File "/usr/lib/python3/site-packages/vllm/worker/worker.py", line 183, in load_model`,
+        `${head}     self.model_runner.load_model()`,
+        `${head} ValueError: cannot load the checkpoint`,
+      ])) {
+        const r = await analyzeText(text + "\n");
+        const what = `${head} ${JSON.stringify(text.slice(0, 30))}`;
+        expect(r.facts.tracebacks?.counts.init, what).toBe(1);
+        expect(r.facts.tracebacks?.list[0]?.phase, what).toBe("while loading the model weights");
+        expect(r.facts.firstError?.line, what).toBe(3);
+      }
+    }
+  });
+
+  it("leaves padding inside a message, or before a date that opens no record, on one record", async () => {
+    const r = await analyzeText(`INFO 01-02 03:04:05 [logger.py:39] Received request 1: prompt: 'columns:     ERROR 10-11 16:03:09 is text here'\n`);
+    expect(r.facts.firstError).toBeNull();
+  });
+});
+
+describe("an IPython (Jupyter) traceback", () => {
+  const ipy8 = (frame: (path: string, line: number, func: string) => string, cell: string) => [
+    "---------------------------------------------------------------------------",
+    "ValueError                                Traceback (most recent call last)",
+    cell,
+    "      1 from vllm import LLM",
+    '----> 3 llm = LLM(model="Qwen/Qwen2.5-0.5B", tensor_parallel_size=3)',
+    "",
+    frame("/opt/conda/lib/python3.11/site-packages/vllm/entrypoints/llm.py", 211, "LLM.__init__(self, model, **kwargs)"),
+    "    209     kwargs[\"disable_log_stats\"] = True",
+    "--> 211 self.llm_engine = LLMEngine.from_engine_args(",
+    "    212     engine_args=engine_args, usage_context=UsageContext.LLM_CLASS)",
+    "",
+    frame("/opt/conda/lib/python3.11/site-packages/vllm/config.py", 1105, "ParallelConfig._verify_args(self)"),
+    "   (...)",
+    "-> 1105     raise ValueError(",
+    "",
+    "ValueError: Total number of attention heads (14) must be divisible by tensor parallel size (3).",
+  ];
+
+  it("is read frame by frame (plain, markdown-linked, IPython 7 paths): the start-up failure and its message", async () => {
+    const styles: [(p: string, l: number, f: string) => string, string][] = [
+      [(p, l, f) => `File ${p}:${l}, in ${f}`, "Cell In[7], line 3"],
+      [(p, l, f) => `File [${p}:${l}](https://nb.example.com/lab/tree${p}#line=${l - 1}), in ${f}`, "Cell In [7], line 3"],
+      [(p, l, f) => `File ~${p.slice(10)}:${l}, in ${f}`, "Input In [7], in <cell line: 3>()"],
+      [(p, _l, f) => `${p} in ${f.slice(f.indexOf(".") + 1)}`, "<ipython-input-7-1f2e3d4c5b6a> in <module>"],
+    ];
+    for (const [frame, cell] of styles) {
+      for (const text of variants(ipy8(frame, cell))) {
+        const r = await analyzeText(text + "\n");
+        const what = `${cell} ${JSON.stringify(text.slice(0, 20))}`;
+        expect(r.facts.tracebacks?.count, what).toBe(1);
+        expect(r.facts.tracebacks?.counts.init, what).toBe(1);
+        expect(r.facts.firstError?.line, what).toBe(16);
+        expect(ids(r), what).toContain("vllm/tp-not-divisible");
+      }
+    }
+  });
+
+  it("takes a numbered line or an arrow outside an IPython traceback for no code, and a path in prose for no frame", async () => {
+    const r = await analyzeText(["--> 3 retries left", "    12 requests queued", "see /srv/app/run.py in production(for the details)"].join("\n") + "\n");
+    expect(r.facts.tracebacks?.count ?? 0).toBe(0);
+    expect(r.facts.firstError).toBeNull();
+  });
+});
