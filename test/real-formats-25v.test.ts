@@ -214,3 +214,28 @@ describe("an IPython (Jupyter) traceback", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("vLLM's header with its brackets escaped by a markdown editor (a forum post)", () => {
+  it("is read as the header: level, first error, the engine's config", async () => {
+    for (const text of variants([
+      "(EngineCore pid=31) INFO 04-24 10:21:03 \\[core.py:90\\] Initializing a V1 LLM engine (v0.19.1) with config: model='org/m-7b', speculative_config=None",
+      "(EngineCore pid=31) INFO 04-24 10:21:03 \\[gpu\\_model\\_runner.py:4820\\] Model loading took 18.47 GiB memory and 10.990096 seconds",
+      "\\[...\\]",
+      "(EngineCore pid=31) ERROR 04-24 10:22:26 \\[core.py:1108\\] EngineCore failed to start.",
+      "WARNING 04-24 10:22:27 \\[\\_\\_init\\_\\_.py:12\\] a warning",
+    ])) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 30));
+      expect(r.facts.firstError?.line, what).toBe(4);
+      expect(r.facts.vllm.version, what).toBe("0.19.1");
+      expect(r.facts.config.model, what).toBe("org/m-7b");
+      expect(r.facts.memory.modelWeightsGiB, what).toBe(18.47);
+      expect(r.facts.firstWarning?.line, what).toBe(5);
+    }
+  });
+
+  it("unescapes only the header: a message's own `\\[` stays", () => {
+    expect(peel("INFO 04-24 10:21:03 \\[api.py:1\\] pattern \\[a-z\\]+ kept").text).toBe("INFO 04-24 10:21:03 [api.py:1] pattern \\[a-z\\]+ kept");
+    expect(peel("note: \\[core.py:1\\] is not a header").text).toBe("note: \\[core.py:1\\] is not a header");
+  });
+});

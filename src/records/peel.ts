@@ -99,6 +99,9 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
+// a markdown editor's escapes (a forum post, Discourse, Notion) in vLLM's ≥0.8 header: `INFO 04-24 10:21:03
+// \[gpu_model_runner.py:4820\] ...`, `\_\_init\_\_.py`; only the header's file bracket is unescaped, the message stays
+const ESCAPED_HEAD = /^((?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? )\\\[((?:[\w.\/\-]|\\_)+:\d+)\\\](?= |$)/;
 
 /** a `[` followed by a digit or `m`, without which ANSI_QUICK cannot match (most lines' brackets hold file names) */
 function mayHoldAnsiResidue(s: string): boolean {
@@ -442,7 +445,9 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (s === before) break;
   }
-  const text = s.trimEnd();
+  let text = s.trimEnd();
+  const esc = text.indexOf("\\[");
+  if (esc > 0 && esc < 40 && (m = ESCAPED_HEAD.exec(text))) text = `${m[1]}[${m[2].replace(/\\_/g, "_")}]${text.slice(m[0].length)}`;
   if (container !== undefined) origin.process ??= container;
   // the pieces of Ray's dedup suffix and advice that a hard wrap leaves on a line of their own, behind a
   // per-line wrapper (kubectl --timestamps, CRI, compose) that only comes off above
