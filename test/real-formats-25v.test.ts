@@ -239,3 +239,35 @@ describe("vLLM's header with its brackets escaped by a markdown editor (a forum 
     expect(peel("note: \\[core.py:1\\] is not a header").text).toBe("note: \\[core.py:1\\] is not a header");
   });
 });
+
+describe("AWS Neuron's compiler-wrapper logger while vLLM compiles on Inferentia/Trainium", () => {
+  it("reads its ERROR record as the first error, with its stamp and pid or without, behind a launcher's prefix", async () => {
+    const lines = (err: string) => [
+      "(task, pid=4242) 2025-02-03 04:05:06.000123:  4242  INFO ||NEURON_CACHE||: Compile cache path: /var/tmp/neuron-compile-cache",
+      "(task, pid=4242) 2025-02-03 04:05:06.000124:  4242  INFO ||NEURON_CC_WRAPPER||: Call compiler with cmd: neuronx-cc compile --framework=XLA /tmp/x/model.hlo_module.pb",
+      "(task, pid=4242) ..Waiting for vllm api server to start...",
+      `(task, pid=4242) ${err}`,
+    ];
+    for (const err of [
+      "2025-02-03 04:06:10.000555:  4242  ERROR ||NEURON_CC_WRAPPER||: Failed compilation with ['neuronx-cc', 'compile', '--target=trn1']",
+      "ERROR ||NEURON_PARALLEL_COMPILE||: compilation of 3 graphs failed",
+    ]) {
+      for (const text of variants(lines(err))) {
+        const r = await analyzeText(text + "\n");
+        const what = `${err.slice(0, 30)} ${JSON.stringify(text.slice(0, 30))}`;
+        expect(r.facts.firstError?.line, what).toBe(4);
+      }
+    }
+  });
+
+  it("takes its INFO and WARNING records, and `||` in other text, for no error", async () => {
+    const r = await analyzeText(
+      [
+        "2025-02-03 04:05:06.000124:  4242  INFO ||NEURON_CC_WRAPPER||: Using a cached neff at /var/tmp/neuron-compile-cache/model.neff",
+        "2025-02-03 04:05:06.000125:  4242  WARNING ||NEURON_CC_WRAPPER||: retrying",
+        "if a ||: b then ERROR ||x||: is text",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.firstError).toBeNull();
+  });
+});
