@@ -272,7 +272,7 @@ export function createPythonReader(): RecordReader {
 
   /** An IPython (Jupyter) traceback's frame, or a source line under one (its arrow line is the frame's code). */
   const readIpython = (rec: LogRecord, key: string, a: Assembler | undefined, text: string, emit: Emit): boolean => {
-    const t = text.trimStart();
+    const t = text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 ? text.trimStart() : text;
     const open_ = a && !a.ended ? a : undefined;
     if (open_?.ipython) {
       const arrow = IPY_ARROW.exec(t);
