@@ -187,7 +187,7 @@ function vllmGluedAt(raw: string): number[] {
     // a wrapper's own end (`[1,0]<stdout>:`, `svc-1 |`, `(pid=1) `, a stamp's blank) is no glue; a terminal copy's padding
     // out to the screen's width is, after a record (`... Traceback (most recent call last):      ERROR 10-11 ... File ...`)
     const c = raw.charCodeAt(k - 1);
-    const padded = c === 32 && k >= 4 && raw.charCodeAt(k - 2) === 32 && raw.charCodeAt(k - 3) === 32 && raw.trimEnd().length > k;
+    const padded = c === 32 && k >= 4 && raw.charCodeAt(k - 2) === 32 && raw.charCodeAt(k - 3) === 32;
     if (!padded && (c <= 32 || c === 58 /* : */ || c === 124 /* | */ || c === 40 /* ( */ || c === 91 /* [ */ || c === 62) /* > */) continue;
     if (from < 0) {
       const bar = TQDM_BAR.exec(raw);
