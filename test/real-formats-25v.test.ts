@@ -208,6 +208,22 @@ describe("an IPython (Jupyter) traceback", () => {
     }
   });
 
+  it("is no failure while its exception line is missing (an interrupted cell looks the same), nor with KeyboardInterrupt", async () => {
+    const frames = [
+      "File ~/env/lib/python3.10/site-packages/vllm/worker/model_runner.py:1051, in GPUModelRunnerBase.load_model(self)",
+      "   1049 logger.info(\"Starting to load model %s...\", self.model_config.model)",
+      "-> 1051     self.model = get_model(vllm_config=self.vllm_config)",
+    ];
+    for (const end of [[], ["", "KeyboardInterrupt: "]]) {
+      const r = await analyzeText([...frames, ...end].join("\n") + "\n");
+      expect(r.facts.tracebacks?.count, JSON.stringify(end)).toBe(1);
+      expect(ids(r), JSON.stringify(end)).not.toContain("vllm/engine-init-failed");
+    }
+    const failed = await analyzeText([...frames, "", "OSError: [Errno 28] No space left on device"].join("\n") + "\n");
+    expect(failed.facts.tracebacks?.counts.init).toBe(1);
+    expect(ids(failed)).toContain("vllm/engine-init-failed");
+  });
+
   it("takes a numbered line or an arrow outside an IPython traceback for no code, and a path in prose for no frame", async () => {
     const r = await analyzeText(["--> 3 retries left", "    12 requests queued", "see /srv/app/run.py in production(for the details)"].join("\n") + "\n");
     expect(r.facts.tracebacks?.count ?? 0).toBe(0);

@@ -204,6 +204,7 @@ export function createPythonReader(): RecordReader {
       complete: a.ended !== null,
     };
     if (a.process) ev.process = a.process;
+    if (a.ipython) ev.notebook = true;
     if (a.dropped) ev.framesDropped = a.dropped;
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
     emit(ev);

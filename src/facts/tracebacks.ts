@@ -133,7 +133,9 @@ const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:a
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
-  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType));
+  // a notebook cell's traceback cut before its exception line may be the user interrupting the cell (Jupyter's
+  // interrupt during a long model load is routine): without that line it tells no failure
+  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false);
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)
