@@ -53,6 +53,14 @@ const SHAPES: Record<string, readonly [string, string, string]> = {
   "vLLM heads glued to words": fill("", "xINFO 07-25 10:11:12 "),
   "vLLM records glued after a bar": fill("1%|", "]INFO 07-25 10:11:12 a "),
   "vLLM heads in a request's prompt": fill("INFO 07-25 10:11:12 [logger.py:1] Received request x: prompt: '", "%INFO 07-25 10:11:12 "),
+  // round 25v: vLLM records after a terminal's padding, a quote bar's glyphs, a compose name before frames, an escaped
+  // header, IPython frames and arrows, a rank prefix repeated after blanks
+  "vLLM heads after padding": fill("INFO 07-25 10:11:12 [a.py:1] x", "    INFO 07-25 10:11:12 "),
+  "quote bars": fill("", "\u258e "),
+  "compose name before frame text": fill("vllm_server  |  ", " File \"a\", line 1"),
+  "escaped header brackets": fill("INFO 07-25 10:11:12 \\[", "a\\_"),
+  "IPython frame paths": fill("File ", "a/b:1, in ", "f("),
+  "IPython arrows": fill("", "---> 1 "),
 };
 
 describe("hostile lines: linear time on every shape", () => {

@@ -47,6 +47,8 @@ interface Assembler {
   lastFrameIndent: number;
   /** the code line of the last frame read (null until one follows it) */
   lastCode: string | null;
+  /** IPython's (Jupyter's) traceback: numbered source lines around an arrow on the frame's own line */
+  ipython?: boolean;
 }
 
 interface PendingNcclError {
@@ -103,6 +105,24 @@ function vllmLevelOf(rec: LogRecord): string | null {
 const DAMAGED_HEAD = /^[A-Z]{1,8} \d\d-\d\d \d\d:\d\d:\d\d \[?[\w.\/]+:\d+\]\s/;
 
 // cheap gates, tested before any grammar
+/**
+ * A Python statement as a traceback shows it under a frame: a keyword statement, an assignment (`x, y = …`, `self.a[0] =
+ * …`) or a call (`self.model_runner.load_model()`, `super().__init__(`); never a log record's head, which starts with a
+ * level word and a date, a stamp or a bracket.
+ */
+const FLUSH_LEFT_CODE = /^(?:(?:return|raise|await|yield|(?:async )?with|for|if|elif|assert|del|import|from)\b(?! \d)|(?:self\.)?[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*\s*[+\-*\/|&]?=\s*[^=\s]|(?:[A-Za-z_][\w]*(?:\(\))?\.)*[A-Za-z_]\w*\()/;
+/**
+ * IPython's (Jupyter's) traceback frames: IPython ≥8 `File /path/x.py:144, in LLM.__init__(self, model, ...)` (JupyterLab
+ * and VS Code copy the path as a markdown link, `File [/path/x.py:144](https://…), in …`), the notebook cell `Cell In[5],
+ * line 3` (8.0–8.5: `Input In [5], in <cell line: 3>()`), IPython 7 `/path/x.py in __init__(self, ...)` and
+ * `<ipython-input-3-5d3c> in <module>`
+ */
+const IPY_FRAME = /^File (?:\[([^\]"]+?):(\d+)\]\([^)]*\)|([^"\s][^"]*?):(\d+)), in ([\w.<>]+)\(/;
+const IPY_CELL = /^(?:Cell In ?\[\d*\], line (\d+)|Input In \[\d*\], in <cell line: (\d+)>)/;
+const IPY7_FRAME = /^((?:[~\/]|[A-Za-z]:\\)\S*?\.py|<ipython-input-[\w\-]+>) in ([\w<>.]+)\(/;
+/** the arrow on a frame's own line (`----> 3 llm = LLM(...)`, `--> 144 self.llm_engine = ...`) and the numbered lines around it */
+const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
+const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
 const FRAME_THEN_NCCL_ERROR = /^File "[^"]{1,500}", line \d{1,9}, in \S{1,200} .{0,2000}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:Error|Exception)): (NCCL error\b.{0,500})/;
@@ -184,6 +204,7 @@ export function createPythonReader(): RecordReader {
       complete: a.ended !== null,
     };
     if (a.process) ev.process = a.process;
+    if (a.ipython) ev.notebook = true;
     if (a.dropped) ev.framesDropped = a.dropped;
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
     emit(ev);
@@ -247,6 +268,39 @@ export function createPythonReader(): RecordReader {
       const code = text.slice(m.index + m[0].length, end).split(/\s[\^~]{2,}/)[0]!.trim();
       if (code) cur.lastCode = code.length > 200 ? code.slice(0, 200) : code;
     });
+    return true;
+  };
+
+  /** An IPython (Jupyter) traceback's frame, or a source line under one (its arrow line is the frame's code). */
+  const readIpython = (rec: LogRecord, key: string, a: Assembler | undefined, text: string, emit: Emit): boolean => {
+    const t = text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 ? text.trimStart() : text;
+    const open_ = a && !a.ended ? a : undefined;
+    if (open_?.ipython) {
+      const arrow = IPY_ARROW.exec(t);
+      if (arrow) {
+        const code = (arrow[2] ?? "").trim();
+        if (open_.lastCode === null && code) open_.lastCode = code.length > 200 ? code.slice(0, 200) : code;
+        return true;
+      }
+      if (IPY_CONTEXT.test(t)) return true;
+    }
+    let frame: { file: string; line: number; func: string } | null = null;
+    const c = t.charCodeAt(0);
+    if (c === 70 /* F */ && t.charCodeAt(5) !== 34 /* " */) {
+      const m = t.startsWith("File ") ? IPY_FRAME.exec(t) : null;
+      if (m) frame = { file: m[1] ?? m[3]!, line: Number(m[2] ?? m[4]), func: m[5]!.slice(m[5]!.lastIndexOf(".") + 1) };
+    } else if (c === 67 /* C */ || c === 73 /* I */) {
+      const m = IPY_CELL.exec(t);
+      if (m) frame = { file: "<cell>", line: Number(m[1] ?? m[2]), func: "<module>" };
+    } else if (c === 126 /* ~ */ || c === 47 /* / */ || c === 60 /* < */ || (c >= 65 && c <= 90 && t.charCodeAt(1) === 58)) {
+      const m = IPY7_FRAME.exec(t);
+      if (m) frame = { file: m[1]!, line: 0, func: m[2]!.slice(m[2]!.lastIndexOf(".") + 1) };
+    }
+    if (!frame) return false;
+    const cur = open_ ?? open(rec, key, indentOf(rec), true, emit);
+    cur.ipython = true;
+    addFrame(cur, frame);
+    cur.lastFrameIndent = indentOf(rec);
     return true;
   };
 
@@ -467,6 +521,7 @@ export function createPythonReader(): RecordReader {
       const la = lastErrorAfter.size ? lastErrorAfter.get(key) : undefined;
       if (la && continueLastError(la, key, rec, text, emit)) return true;
       if (text.length > 80 && text.indexOf('File "') !== text.lastIndexOf('File "') && readFlatFrames(rec, key, a, text, emit)) return true;
+      if (readIpython(rec, key, a, text, emit)) return true;
       // a flattened paste whose one frame line runs on into PyTorch's NCCL error (srun's `10: ` labels between the parts:
       // `File "…", line 1906, in broadcast 10: work = … 10: torch.distributed.DistBackendError: NCCL error in: …`): the
       // line reports the failure. (A code line never holds `…Error: NCCL error`, PyTorch's C++ message.)
@@ -572,6 +627,14 @@ export function createPythonReader(): RecordReader {
               const code = text.trim();
               if (code && !/^[\^~\s]+$/.test(code)) a.lastCode = code.length > 200 ? code.slice(0, 200) : code;
             }
+            return true;
+          }
+          // a traceback pasted with its indentation lost (`[rank0]: File "…", line 2904, in warmup_model` then
+          // `[rank0]: self.warmup_graphs(` flush left): the statement right after a frame, at the frame's own level, is
+          // that frame's code line, and the traceback goes on
+          if (a.lastCode === null && a.lastFrameIndent === a.indent && indentOf(rec) === a.indent && FLUSH_LEFT_CODE.test(text.trimStart())) {
+            const code = text.trim();
+            a.lastCode = code.length > 200 ? code.slice(0, 200) : code;
             return true;
           }
           // back at the traceback's own indentation without a `Type: message` line: it was cut off

@@ -670,11 +670,17 @@ const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critic
 // ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts)
 const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
 
+// AWS Neuron's compiler wrapper and cache loggers (libneuronxla, run while vLLM compiles its graphs on Inferentia/Trainium;
+// `%(asctime)s:  %(process)d  %(levelname)s ||%(name)s||: %(message)s`), with the stamp and pid or without:
+// `2024-06-21 09:33:40.000866:  38168  ERROR ||NEURON_CC_WRAPPER||: Failed compilation with [...]`
+const NEURON_LOGGER_ERROR = /^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?:\s+\d{1,9}\s+)?(?:ERROR|CRITICAL|FATAL) \|\|[A-Z][A-Z0-9_]*\|\|: (\S.*)$/;
+
 /** The error record of a program that runs vLLM, in its own logging format (the header peeled, or left on the text). */
 function appErrorRecord(rec: LogRecord, emit: Emit): void {
   const text = rec.text;
   let msg: string | null = null;
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
+  else if (text.indexOf("||: ") > 0 && text.indexOf(" ||") > 0) msg = NEURON_LOGGER_ERROR.exec(text.length > MAX_BARE_CHARS ? text.slice(0, MAX_BARE_CHARS) : text)?.[1] ?? null;
   else if ((text.indexOf(" ERROR ") > 0 || text.indexOf(" CRITICAL ") > 0) && text.length < MAX_BARE_CHARS) msg = LOGGER_PID_RECORD.exec(text)?.[1] ?? null;
   if (msg !== null && !isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
 }

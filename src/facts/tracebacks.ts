@@ -21,6 +21,10 @@ export const INIT_FUNCS = new Set([
   "initialize_from_config", "initialize_cache", "capture_model", "compile_or_warm_up_model", "init_worker",
   "_run_workers", "run_engine_core", "_initialize_model", "load_weights", "initialize_ray_cluster",
   "_verify_args", "verify_with_parallel_config", "from_engine_args", "build_async_engine_client_from_engine_args",
+  // the API server's context manager that builds the engine client (`async with build_async_engine_client(args) as
+  // engine_client:` — a frame on that line failed entering it), the engines' constructor from a VllmConfig (AsyncLLM,
+  // LLMEngine, MQLLMEngine `from_vllm_config`), and the warm-up a TPU/HPU/XPU model runner does before serving
+  "build_async_engine_client", "from_vllm_config", "warmup_model",
   // vLLM ≤0.3's worker and engine set-up (`Worker.__init__` -> `_init_distributed_environment`, `_init_cache`)
   "_init_distributed_environment", "profile_num_available_blocks", "init_cache_engine", "_init_workers", "_init_cache",
 ]);
@@ -120,13 +124,18 @@ const VLLM_PACKAGE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]/;
 /** a frame's file in an installed package, not a script of the user's */
 const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
 
-/** The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`). */
-const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
+/**
+ * The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`; `async with
+ * build_async_engine_client(` → `build_async_engine_client`).
+ */
+const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
-  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType));
+  // a notebook cell's traceback cut before its exception line may be the user interrupting the cell (Jupyter's
+  // interrupt during a long model load is routine): without that line it tells no failure
+  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false);
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)

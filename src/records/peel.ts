@@ -51,6 +51,12 @@ const COMPOSE = /^([A-Za-z0-9][\w.\-]*?)\s*\|\s(?=\S)/;
 // `vllm-1  |     raise ...`, `proj_vllm_1  |   File "..."`: indented text after the prefix; only a name with compose's
 // replica index qualifies, so `name  |   value` in a plain-text table is left alone
 const COMPOSE_INDENTED = /^([A-Za-z0-9][\w.\-]*?[-_]\d+)\s*\|(?=[ \t]{2,}\S)/;
+// a `container_name:` of the compose file replaces the service-and-index name (`vllm_server  |     return cls(`): a name
+// without an index qualifies before indented Python traceback text only: a frame or a caret or tilde line after any
+// name, a code line shaped as a statement (`return`, `raise`, `await`, `with`, an assignment or a call) after a compound
+// name (`vllm_server`, `llm-api`), so no plain-text table cell (`model    |    tp`) is taken for one
+const COMPOSE_NAMED_TRACEBACK =
+  /^([a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)\s*\|(?=[ \t]{2,}(?:File "[^"]+", line \d+|[\^~]{3,}[ \t]*$))|^([a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+)\s*\|(?=[ \t]{2,}(?:(?:return|raise|await|yield|(?:async )?with|for|if|assert)\b|(?:self\.)?[\w.]+(?:\[[^\]]*\])?\s*=\s*\S|[\w.]+\())/;
 // a blank line of the container's output: nothing after the prefix
 const COMPOSE_BLANK = /^[A-Za-z0-9][\w.\-]*?[-_]\d+\s*\|$/;
 const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
@@ -69,6 +75,10 @@ const HOROVOD = /^\[\d+\]<(?:stdout|stderr)>:\s?/;
 const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
 const BOX_LEFT = /^\s*[\u2502\u2503|]\s/;
+// the bar a terminal's or chat client's markdown renderer draws down a quoted block, where GitHub's `> ` would be
+// (`▎ ValueError: ...`, `▌ INFO ...`, `┃ ...`): a left-eighths block or a heavy or light vertical, then a space or the
+// line's end (an empty quoted line). Not the full, upper and lower blocks (`█ ▀ ▄`) vLLM's ≥0.19 banner is drawn with.
+const QUOTE_BAR = /^[\u2589-\u258f\u2502\u2503](?:[ \t]|$)/;
 const BOX_RIGHT = /\s*[\u2502\u2503]\s*$/;
 const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplicates logs[^)]*\)?)?(?:\s+\[[\d;]*)?\s*$/;
 // a dedup suffix cut by a hard wrap (`[repeated 2x ac`), and the pieces such wraps leave on the next line
@@ -89,6 +99,9 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
+// a markdown editor's escapes (a forum post, Discourse, Notion) in vLLM's ≥0.8 header: `INFO 04-24 10:21:03
+// \[gpu_model_runner.py:4820\] ...`, `\_\_init\_\_.py`; only the header's file bracket is unescaped, the message stays
+const ESCAPED_HEAD = /^((?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? )\\\[((?:[\w.\/\-]|\\_)+:\d+)\\\](?= |$)/;
 
 /** a `[` followed by a digit or `m`, without which ANSI_QUICK cannot match (most lines' brackets hold file names) */
 function mayHoldAnsiResidue(s: string): boolean {
@@ -255,6 +268,10 @@ export function peelWrapped(raw: string): Peeled {
       s = s.replace(BLOCKQUOTE, "");
       continue;
     }
+    if (c >= 0x2502 && c <= 0x258f && QUOTE_BAR.test(s)) {
+      s = s.slice(1);
+      continue;
+    }
     // an arrow a write-up puts before the output it quotes (`→ ValueError: To serve at least one request ...`)
     if ((c === 0x2192 /* → */ || c === 0x21d2 /* ⇒ */) && (s.charCodeAt(1) === 32 || s.charCodeAt(1) === 9)) {
       s = s.slice(2);
@@ -415,8 +432,8 @@ export function peelWrapped(raw: string): Peeled {
         continue;
       }
       // the indentation stays in the record's raw line, where the traceback reader measures it
-      if ((m = COMPOSE_INDENTED.exec(s))) {
-        container ??= m[1];
+      if ((m = COMPOSE_INDENTED.exec(s)) || (m = COMPOSE_NAMED_TRACEBACK.exec(s))) {
+        container ??= m[1] ?? m[2];
         s = s.slice(m[0].length);
         continue;
       }
@@ -428,7 +445,9 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (s === before) break;
   }
-  const text = s.trimEnd();
+  let text = s.trimEnd();
+  const esc = text.indexOf("\\[");
+  if (esc > 0 && esc < 40 && (m = ESCAPED_HEAD.exec(text))) text = `${m[1]}[${m[2].replace(/\\_/g, "_")}]${text.slice(m[0].length)}`;
   if (container !== undefined) origin.process ??= container;
   // the pieces of Ray's dedup suffix and advice that a hard wrap leaves on a line of their own, behind a
   // per-line wrapper (kubectl --timestamps, CRI, compose) that only comes off above

@@ -184,9 +184,11 @@ function vllmGluedAt(raw: string): number[] {
   GLUED_HEAD.lastIndex = 1;
   for (let m = GLUED_HEAD.exec(raw); m; m = GLUED_HEAD.exec(raw)) {
     const k = m.index;
-    // a wrapper's own end (`[1,0]<stdout>:`, `svc-1 |`, `(pid=1) `, a stamp's blank) is no glue
+    // a wrapper's own end (`[1,0]<stdout>:`, `svc-1 |`, `(pid=1) `, a stamp's blank) is no glue; a terminal copy's padding
+    // out to the screen's width is, after a record (`... Traceback (most recent call last):      ERROR 10-11 ... File ...`)
     const c = raw.charCodeAt(k - 1);
-    if (c <= 32 || c === 58 /* : */ || c === 124 /* | */ || c === 40 /* ( */ || c === 91 /* [ */ || c === 62 /* > */) continue;
+    const padded = c === 32 && k >= 4 && raw.charCodeAt(k - 2) === 32 && raw.charCodeAt(k - 3) === 32;
+    if (!padded && (c <= 32 || c === 58 /* : */ || c === 124 /* | */ || c === 40 /* ( */ || c === 91 /* [ */ || c === 62) /* > */) continue;
     if (from < 0) {
       const bar = TQDM_BAR.exec(raw);
       const head = HEAD_ANYWHERE.exec(raw);
@@ -206,8 +208,21 @@ function vllmGluedAt(raw: string): number[] {
 // starts the line comes again (`(APIServer pid=9)     raise _format(...) from e(APIServer pid=9) huggingface_hub.errors.
 // RepositoryNotFoundError: 401 Client Error. ...(APIServer pid=9) Invalid username or password.`)
 const LINE_PROC = /\((?:[A-Za-z_][\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\)/;
+// the same for PyTorch's `[rank0]:` prefix near the line's start, behind a stamp or not (`[rank0]: inputs = f( [rank0]:
+// File "…", line 233, in f`)
+const LINE_RANK = /(?:^|\s)(\[(?:rank|default)\d+\]:)\s/;
 /** where the records of a line that repeats its first process prefix start again (none: the line is one record) */
 function repeatedPrefixAt(raw: string): number[] {
+  const rk = raw.indexOf("]:");
+  if (rk > 0 && rk < 200) {
+    const r = LINE_RANK.exec(raw.slice(0, rk + 3));
+    if (r) {
+      let points: number[] | null = null;
+      // (only after a blank, so `x[rank0]:` inside a message stays text)
+      for (let at = raw.indexOf(r[1], rk + 2); at >= 0; at = raw.indexOf(r[1], at + r[1].length)) if (raw.charCodeAt(at - 1) === 32) (points ??= []).push(at);
+      if (points) return points;
+    }
+  }
   const first = raw.indexOf("pid=");
   if (first < 0 || first > 240 || raw.indexOf("pid=", first + 4) < 0) return NO_POINTS;
   const m = LINE_PROC.exec(raw.length > 300 ? raw.slice(0, 300) : raw);
