@@ -111,8 +111,6 @@ export function createDispatcher(opts: { keptPerKind?: number } = {}): Dispatche
       // one event: the NCCL reader may let the fast path fold the lines of its text
       else if (emitted === before + 1) nccl.noteFold(rec, last);
       else if (emitted === before + 2 && foldableSignal(prev)) nccl.noteFold(rec, last, prev);
-      // (read by the NCCL reader alone: it may let the fast path take its like but for the numbers)
-      if (r === seen && seen === rec) nccl.noteDirect(rec);
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);

@@ -143,13 +143,6 @@ const MAX_FOLDS_PER_KEY = 128;
 const MAX_SHAPES = 256;
 /** a connection line read from the bytes (see learnConnShape): pending with its like until the ordinary way reads a line */
 const CONN = -3;
-/** a line of a text read before but for its numbers, after any header (see learnDirect): pending, its own entry */
-const DIRECT = -4;
-/** texts learnDirect keeps, the runs of digits one may hold, and the longest run of each kind */
-const MAX_DIRECT = 256;
-const MAX_DIRECT_RUNS = 24;
-const DIRECT_DEC = 12;
-const DIRECT_HEX = 16;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -190,27 +183,6 @@ interface FastKey {
   memo: { thread?: string; proc?: string };
   /** the connection lines read from the bytes after it, by shape and peers (see `connRead`), or undefined */
   conns: ConnGroup[] | undefined;
-  /** what a line read after it by learnDirect's text is handed over with (made once) */
-  read: HeaderRead | undefined;
-}
-
-/** A header, as takeFolds hands a line read by a text learnDirect was told of over with. */
-export interface HeaderRead {
-  /** `host:pid:tid [dev]` */
-  head: string;
-  who: NcclWho;
-  tid: number;
-}
-
-/**
- * A text learnDirect was told of: its rest after the header cut at its numbers (see `directRuns`) into literal
- * `parts`, one more than the runs between them (`hex[q]`: run q holds lower-case hex digits after `0x`, else decimal
- * digits).
- */
-interface DirectText {
-  parts: Literal[];
-  hex: boolean[];
-  id: unknown;
 }
 
 /** Connection lines of one shape and peers after one header (see `connRead`). */
@@ -273,9 +245,6 @@ interface Pending {
   last: number;
   /** the first line's rest, when it may vary */
   rest: string | undefined;
-  /** a line read by a text learnDirect was told of: the header it stood after, and the text's id */
-  direct: HeaderRead | undefined;
-  directId: unknown;
 }
 
 /**
@@ -323,55 +292,6 @@ const digitsAt = (b: Uint8Array, x: number, e: number): number => {
   const s = x;
   while (x < e && b[x] >= 48 && b[x] <= 57) x++;
   return x > s && x - s <= 9 ? x : -1;
-};
-/** A run of digits a text learnDirect was told of may hold other digits in: `min` to `max` of them (`hex`: lower-case hex). */
-export interface DirectRun {
-  hex: boolean;
-  min: number;
-  max: number;
-}
-/** the hash of the text `directRuns` cut last: its literal bytes and the kind of each run */
-let directHash = 0;
-const isLowerHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-/**
- * Cuts `[r, e)` at its numbers: each run of decimal digits (1 to 12), or of lower-case hex digits (1 to 16) after
- * `0x`, its start and end in `out` (the end negated for a hex run); returns how many, or -1 (too many, too long).
- * Hashes the rest in `directHash`.
- */
-const directRuns = (b: Uint8Array, r: number, e: number, out: Int32Array): number => {
-  let h = 0x811c9dc5;
-  let n = 0;
-  let x = r;
-  while (x < e) {
-    const c = b[x];
-    if (c < 48 || c > 57) {
-      h = Math.imul(h ^ c, 16777619);
-      x++;
-      continue;
-    }
-    if (n === MAX_DIRECT_RUNS) return -1;
-    if (c === 48 && x + 2 < e && b[x + 1] === 120 && isLowerHex(b[x + 2])) {
-      // (`0x` is of the text, the hex digits after it the run)
-      h = Math.imul(Math.imul(h ^ 48, 16777619) ^ 120, 16777619);
-      x += 2;
-      const s = x;
-      while (x < e && isLowerHex(b[x])) x++;
-      if (x - s > DIRECT_HEX) return -1;
-      out[2 * n] = s;
-      out[2 * n + 1] = -x;
-      h = Math.imul(h ^ 2, 16777619);
-    } else {
-      const s = x;
-      while (x < e && b[x] >= 48 && b[x] <= 57) x++;
-      if (x - s > DIRECT_DEC) return -1;
-      out[2 * n] = s;
-      out[2 * n + 1] = x;
-      h = Math.imul(h ^ 1, 16777619);
-    }
-    n++;
-  }
-  directHash = h;
-  return n;
 };
 const bracketAt = (b: Uint8Array, x: number, e: number, out: Int32Array, at: number): number => {
   if (b[x] !== 91 /* [ */) {
@@ -570,7 +490,7 @@ export interface FastCounter {
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
    * `comm` the communicator an RCCL suffix names
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null, direct: HeaderRead | undefined) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void;
   /**
    * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
    * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
@@ -580,15 +500,6 @@ export interface FastCounter {
   learnConnShape(text: string, id: unknown): boolean;
   /** the shape learnConnShape learnt of `text`'s shape, if any */
   connShapeOf(text: string): ConnShape | undefined;
-  /**
-   * `text`, a bare ASCII record, was read the ordinary way by the reader alone (no other reader, observer or
-   * signature had anything of it), and would be so with any other numbers (the reader says when: `valid` is asked
-   * with its rest after the header cut into literal parts and runs of digits, once per such text): a bare line of
-   * the same text but for its numbers (runs of 1 to 12 digits, or of 1 to 16 lower-case hex digits after `0x`) after
-   * any header `connHeaderOk` passes is taken from now on, each its own pending entry (ending every run), `id`
-   * standing for the text. Not when counting speculatively.
-   */
-  learnDirect(text: string, id: unknown, valid: (parts: string[], runs: DirectRun[]) => boolean): void;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -643,7 +554,7 @@ export function createFastCounter(
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, asked: undefined, comm: null, commAct: null, devAct: undefined,
-      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined, wrap: undefined, read: undefined,
+      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined, wrap: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -735,69 +646,14 @@ export function createFastCounter(
     foldCount++;
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null, direct: HeaderRead | undefined) => void): void => {
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
     for (const p of folded) {
-      visit(p.conn !== undefined ? p.conn.shape.id : p.fold !== undefined ? p.fold.id : p.directId, p.n, p.first, p.last, p.rest, p.conn, p.comm, p.direct);
+      visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
       // (a group keeps no text past its run)
       if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
     }
     folded.length = 0;
     run++;
-  };
-
-  // texts learnDirect was told of, by `directRuns`'s hash, and how many; the hashes of texts tried, learnt or not
-  // (each is tried once)
-  const directTexts = new Map<number, DirectText[]>();
-  let directCount = 0;
-  const directTried = new Set<number>();
-  const runAt = new Int32Array(2 * MAX_DIRECT_RUNS + 2);
-  const learnDirect = (text: string, id: unknown, valid: (parts: string[], runs: DirectRun[]) => boolean): void => {
-    if (speculative || directCount >= MAX_DIRECT) return;
-    const head = HEADER_AHEAD.exec(text);
-    if (!head || !/^[\x20-\x7e]*$/.test(text)) return;
-    const b = Buffer.from(text, "latin1");
-    const h = head[0].length;
-    const n = directRuns(b, h, b.length, runAt);
-    if (n < 0 || directTried.has(directHash) || directTried.size >= 4 * MAX_DIRECT) return;
-    directTried.add(directHash);
-    const parts: string[] = [];
-    const runs: DirectRun[] = [];
-    for (let q = 0, from = h; q <= n; q++) {
-      parts.push(text.slice(from, q < n ? runAt[2 * q] : text.length));
-      if (q < n) {
-        const hex = runAt[2 * q + 1] < 0;
-        runs.push({ hex, min: 1, max: hex ? DIRECT_HEX : DIRECT_DEC });
-        from = Math.abs(runAt[2 * q + 1]);
-      }
-    }
-    if (!valid(parts, runs)) return;
-    const same = directTexts.get(directHash);
-    const t: DirectText = { parts: parts.map((x) => new Literal(x)), hex: runs.map((r) => r.hex), id };
-    if (same === undefined) directTexts.set(directHash, [t]);
-    else same.push(t);
-    directCount++;
-  };
-  /** the text learnDirect was told of that the rest `[r, e)` is but for its numbers, or undefined */
-  const directAt = (r: number, e: number): DirectText | undefined => {
-    const n = directRuns(body, r, e, runAt);
-    const same = n < 0 ? undefined : directTexts.get(directHash);
-    if (same === undefined) return undefined;
-    for (let x = 0; x < same.length; x++) {
-      const t = same[x];
-      if (t.hex.length !== n) continue;
-      let ok = true;
-      for (let q = 0, from = r; ok && q <= n; q++) {
-        const to = q < n ? runAt[2 * q] : e;
-        ok = t.parts[q].length === to - from && t.parts[q].at(view, from, to);
-        if (ok && q < n) {
-          const end = runAt[2 * q + 1];
-          ok = t.hex[q] === end < 0;
-          from = Math.abs(end);
-        }
-      }
-      if (ok) return t;
-    }
-    return undefined;
   };
 
   // connection line shapes learnt (see learnConnShape), and where connParse found the parts of the line at hand
@@ -894,7 +750,7 @@ export function createFastCounter(
       return;
     }
     const comm = c >= 0 ? body.toString("latin1", c, cf[C_COMM + 1]) : null;
-    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e), direct: undefined, directId: undefined }));
+    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
     g.openRun = run;
   };
   const eachKey = (f: (k: FastKey) => void) => {
@@ -1128,7 +984,6 @@ export function createFastCounter(
     let fold: Fold | undefined;
     let shape: ConnShape | undefined;
     let group: ConnGroup | undefined;
-    let direct: DirectText | undefined;
     if (kind === NO_MATCH) {
       // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
       if (p !== s) return false;
@@ -1141,8 +996,7 @@ export function createFastCounter(
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
-      } else if (directCount > 0 && (direct = directAt(i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) kind = DIRECT;
-      else return false;
+      } else return false;
     }
     // (what stands in a learned wrapper is no danger; nor in the very text of a line read before, which splitting
     // left whole: see `wholeLine`)
@@ -1191,11 +1045,6 @@ export function createFastCounter(
     } else if (kind === CONN) {
       if (group !== undefined) connPend(group, -1, i + 1, e, lineNo);
       else if (!connRead(k, shape!, i + 1, e, lineNo)) return false;
-    } else if (kind === DIRECT) {
-      // (its own entry; it ends every run, as the line read the ordinary way would)
-      const read = (k.read ??= { head: k.key.text, who: k.who, tid: k.tid });
-      folded.push({ fold: undefined, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", i + 1, e), direct: read, directId: direct!.id });
-      run++;
     } else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
@@ -1203,7 +1052,7 @@ export function createFastCounter(
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined, direct: undefined, directId: undefined };
+        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
         folded.push(pend);
         // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
         if (f.each) run++;
@@ -1405,7 +1254,6 @@ export function createFastCounter(
     learnFold,
     learnConnShape,
     connShapeOf,
-    learnDirect,
     takeFolds,
     folding: () => folded.length > 0,
     counts: fastCounts,

@@ -22,17 +22,6 @@ const SGLANG_WORD = /\bsglang\b|\bSGLang\b/;
 const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
 const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
 
-/**
- * The observer notes nothing of a bare record of this text (its raw line too), whatever it saw before: none of its
- * tests passes. (A record the fast path reads without the observer: src/events/read-nccl.ts noteDirect.)
- */
-export function dialectSilent(text: string): boolean {
-  return (
-    !VLLM_PREFIX.test(text) && !text.includes("vLLM API server version") && !text.includes("vllm serve ") && !SGLANG_PREFIX.test(text) && !SGLANG_WORD.test(text) &&
-    !TORCH.test(text) && !RAY.test(text)
-  );
-}
-
 /** Records of each input the observer looks at. */
 export const SNIFF_RECORDS = 5000;
 

@@ -2,7 +2,7 @@ import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLeg
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type DirectRun, type HeaderRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
@@ -11,13 +11,7 @@ import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
 import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns } from "../../grammars/signatures.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
-import { readSignals } from "./signals.js";
-import { clientDataAt } from "./read-runtime.js";
-import { dialectSilent } from "./read-dialect.js";
 
-const TMPT = !!process.env.TMP_TIME;
-const TMPA = [0, 0, 0, 0, 0];
-if (TMPT) process.on("exit", () => process.stderr.write(`direct: signals ${TMPA[0].toFixed(0)} ms, readSpan ${TMPA[1].toFixed(0)} ms, lines ${TMPA[2]}, with signals ${TMPA[3]}, of readSpan in emit ${TMPA[4].toFixed(0)} ms\n`));
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
@@ -183,12 +177,6 @@ export interface NcclReader extends RecordReader {
    * lines of the same record text from now on (`flushFolds` makes them events).
    */
   noteFold(rec: LogRecord, e: unknown, signal?: SignalEvent): void;
-  /**
-   * The record just read went through no reader but this one and made no signal (the caller knows): if this reader
-   * read it as a bare INFO record that would read through the same steps with any other numbers, the fast path hands
-   * the lines of its text but for their numbers over after any header from now on (`flushFolds` reads them here).
-   */
-  noteDirect(rec: LogRecord): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
@@ -310,7 +298,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     connHeaderOk: (header) => {
       const m = FAST_HEADER.exec(header);
       const span = m && signatureFreeHeader(header) ? recordSpan(`${header} NCCL INFO x`) : null;
-      if (!m || !span || span.head !== header) return false;
+      if (!m || !span) return false;
       const { header: h, who } = headerOf(span.head);
       return h !== null && who.host === m[1] && who.pid === Number(m[2]) && h.tid === Number(m[3]) && who.dev === Number(m[4]);
     },
@@ -336,8 +324,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   };
 
   const flushFolds = (emit: Emit) =>
-    counter.takeFolds((id, n, first, last, rest, conn, own, direct) => {
-      if (direct !== undefined) return takeDirect(id as DirectText, direct, first, rest!, emit);
+    counter.takeFolds((id, n, first, last, rest, conn, own) => {
       const f = id as Folded | InitFolded;
       if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
       if (f.init !== undefined) return takeInit(f, first, rest!, emit);
@@ -402,45 +389,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (got.comm !== (values.comm !== undefined ? `0x${values.comm}` : c.threadComm ? null : e.comm)) return false;
     }
     return counter.learnConnShape(text, c);
-  };
-  // the bare records a text learnDirect was told of is read from: their file, input and origin; and whether a
-  // signature's word may stand in it (its lines are then matched against the signatures, as every record is)
-  type DirectText = { file: string; input: number; origin: LogRecord["origin"]; signals: boolean };
-  /** a line the fast path took by such a text (line `line`, `rest` after header `h`): read as `read` reads it */
-  const takeDirect = (d: DirectText, h: HeaderRead, line: number, rest: string, emit: Emit) => {
-    const text = h.head + rest;
-    const rec: LogRecord = { file: d.file, input: d.input, line, raw: text, text, origin: d.origin, stamp: undefined };
-    const t0 = TMPT ? performance.now() : 0;
-    if (d.signals) readSignals(rec, emit);
-    const t1 = TMPT ? performance.now() : 0;
-    quiet = false;
-    candidate = null;
-    const prev = lastRec;
-    lastRec = rec;
-    readSpan(rec, TMPT ? (e) => { const a = performance.now(); emit(e); TMPA[4] += performance.now() - a; } : emit, { head: h.head, level: "INFO", msg: rest.slice(11), legacy: false }, prev);
-    candidate = null;
-    if (TMPT) { const t2 = performance.now(); TMPA[0] += t1 - t0; TMPA[1] += t2 - t1; TMPA[2]++; if (d.signals) TMPA[3]++; }
-  };
-  // `read` took the record just read through readInfo to a message of no counter and no connection (see noteDirect)
-  let directOk = false;
-  /**
-   * `text` (a bare record, its header `head`) with the runs between `parts` (its rest after the header) holding any
-   * digits they may: each step before this reader that reads text but the signatures has nothing of it, and it reads
-   * to the same span and through readInfo as it does (checked with the fewest and the most digits); `d.signals`
-   * whether a signature's word may stand in it (grammars/signatures.ts tries every count of digits)
-   */
-  const directValid = (d: DirectText, head: string, parts: string[], runs: DirectRun[]): boolean => {
-    if (parts.some((x) => x.includes("ProcessGroupNCCL") || x.includes("]:["))) return false;
-    d.signals = !signatureFreeWithRuns(parts, runs);
-    for (const fill of ["min", "max"]) {
-      let rest = parts[0];
-      runs.forEach((r, k) => (rest += (r.hex ? "f" : "9").repeat(fill === "min" ? r.min : r.max) + parts[k + 1]));
-      const v = head + rest;
-      const span = recordSpan(v);
-      if (span === null || span.head !== head || !rest.startsWith(" NCCL INFO ") || span.msg !== rest.slice(11) || span.msg.length > 1024) return false;
-      if (clientDataAt(v) >= 0 || !dialectSilent(v) || readNcclMessage(span.msg).kind === "collective") return false;
-    }
-    return true;
   };
   /** an Init line the fast path took (see InitFolded), `rest` its text after the header: as readInfo reads it */
   const takeInit = (f: InitFolded, line: number, rest: string, emit: Emit) => {
@@ -667,10 +615,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const msg = span.msg;
     const c = msg.charCodeAt(0);
     if (legacyIfaceRuns.size !== 0 && !LEGACY_IFACE_LINE.test(msg)) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${tid}`);
-    directOk = true;
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
-      directOk = false;
       if (msg.includes("via")) {
         if (readConnection(rec, emit, who, tid, msg, true)) return;
         // another program's output (a progress bar) printed inside the record, between its ranks and its `] via X`
@@ -690,7 +636,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
     // the ≤2.3 net transport's record has neither `Ring NN :` nor devices: `7 -> 8 via NET/Socket/0` (grammars/nccl.ts)
     if (c >= 48 && c <= 57 && msg.includes(" via NET/") && readConnection(rec, emit, who, tid, msg, true)) {
-      directOk = false;
       quiet = true;
       return;
     }
@@ -708,13 +653,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
       // another record's head with an Init record's tail glued after it (`Init timings - .. alloc 000 commId 0x.. -
       // Init COMPLETE`): the tail counts, and the head reads on as its kind of record (its rank, cut short)
-      if (INIT_TAIL.test(msg)) {
-        directOk = false;
-        initTail(rec, emit);
-      }
+      if (INIT_TAIL.test(msg)) initTail(rec, emit);
     }
     if (msg.startsWith("Could not find real path")) {
-      directOk = false;
       pciPathMiss = { input: rec.input, key: `${who.host}|${who.pid}|${tid}`, ev: evidenceOf(rec) };
       return;
     }
@@ -748,7 +689,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         foldable(rec, emit, { kind: "nccl.bootstrap", ...eventBase(rec), ...who, ifaces: parsed.ifaces }, who, tid);
         return;
       case "legacyIface": {
-        directOk = false;
         const key = `${who.host}|${who.pid}|${tid}`;
         const index = legacyIfaceRuns.get(key) ?? 0;
         if (legacyIfaceRuns.size >= NCCL_READER_LIMITS.hosts) legacyIfaceRuns.clear();
@@ -785,7 +725,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         emit({ kind: "nccl.feature", ...eventBase(rec), ...who, feature: parsed.kind, text: parsed.text });
         return;
       case "collective": {
-        directOk = false;
         const a = activityOf(who, parsed.comm);
         if (a) {
           a.collectives++;
@@ -796,7 +735,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
       case "errorReturn": {
-        directOk = false;
         emit({ kind: "nccl.errorReturn", ...eventBase(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
         // 2.4's netDistance asks the net for the NIC's PCI path; a virtual NIC has none (`Could not find real path of
         // /sys/class/net/eth0/device`), ncclNetPciPath returns `include/net.h:24 -> 2` and NCCL takes the NIC at SYS distance
@@ -807,7 +745,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
       case "retry":
-        directOk = false;
         emit({ kind: "error", ...eventBase(rec), source: "nccl", message: msg });
         return;
     }
@@ -821,41 +758,6 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     }
     quiet = true;
-  };
-
-  /** what `read` does with an NCCL record, once its span is found (`prev`: the record read before it) */
-  const readSpan = (rec: LogRecord, emit: Emit, span: NcclRecordSpan, prev: LogRecord | null): boolean | LogRecord => {
-    const t = rec.text;
-    cutVia = null;
-    if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
-    // (changed in place: every NCCL record passes here)
-    if (lastNccl) {
-      lastNccl.input = rec.input;
-      lastNccl.line = rec.line;
-    } else lastNccl = { input: rec.input, line: rec.line };
-    const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
-    noteHost(rec, who, emit);
-    if (span.level === "TRACE" || span.level === "CALL") {
-      const a = activityOf(who, null);
-      if (a) a.trace++;
-      return gluedTorch(rec, t);
-    }
-    if (span.level === "WARN") {
-      readWarn(rec, emit, who, header, span, prev && startsWarnRecord(prev, rec) ? prev.line : rec.line);
-      return true;
-    }
-    const msg = span.msg;
-    if (CHATTER.test(msg)) {
-      const a = activityOf(who, null);
-      if (a) a.proxy++;
-      return true;
-    }
-    if (span.legacy && msg.startsWith("Using internal Network")) {
-      emit({ kind: "nccl.network", ...base(rec, evidenceOf(rec)), ...who, printed: msg.replace(/^Using internal Network\s*/, ""), net: normalizeNet(msg.replace(/^Using internal Network\s*/, "")) });
-      return true;
-    }
-    readInfo(rec, emit, who, header?.tid ?? null, span);
-    return gluedTorch(rec, t);
   };
 
   // readInfo read the record just read to nothing (no event of its own, no counter): see noteQuiet
@@ -884,19 +786,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (c.e.kind === "nccl.connection" && learnShape(rec.text, c)) return;
       if (seen) counter.learnFold(rec.text, c);
     },
-    noteDirect(rec) {
-      if (!directOk || rec.raw !== rec.text) return;
-      directOk = false;
-      const head = rec.text.slice(0, rec.text.indexOf(" NCCL INFO "));
-      const d: DirectText = { file: rec.file, input: rec.input, origin: rec.origin, signals: true };
-      counter.learnDirect(rec.text, d, (parts, runs) => directValid(d, head, parts, runs));
-    },
     folding: () => counter.folding(),
     flushFolds,
     read(rec, emit) {
       quiet = false;
       candidate = null;
-      directOk = false;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
@@ -906,7 +800,36 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
       if (!span) return (cutVia !== null && readCutVia(rec, emit)) || (cutHead !== null && readCutHead(rec, emit)) || readForeign(rec, emit);
-      return readSpan(rec, emit, span, prev);
+      cutVia = null;
+      if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
+      // (changed in place: every NCCL record passes here)
+      if (lastNccl) {
+        lastNccl.input = rec.input;
+        lastNccl.line = rec.line;
+      } else lastNccl = { input: rec.input, line: rec.line };
+      const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
+      noteHost(rec, who, emit);
+      if (span.level === "TRACE" || span.level === "CALL") {
+        const a = activityOf(who, null);
+        if (a) a.trace++;
+        return gluedTorch(rec, t);
+      }
+      if (span.level === "WARN") {
+        readWarn(rec, emit, who, header, span, prev && startsWarnRecord(prev, rec) ? prev.line : rec.line);
+        return true;
+      }
+      const msg = span.msg;
+      if (CHATTER.test(msg)) {
+        const a = activityOf(who, null);
+        if (a) a.proxy++;
+        return true;
+      }
+      if (span.legacy && msg.startsWith("Using internal Network")) {
+        emit({ kind: "nccl.network", ...base(rec, evidenceOf(rec)), ...who, printed: msg.replace(/^Using internal Network\s*/, ""), net: normalizeNet(msg.replace(/^Using internal Network\s*/, "")) });
+        return true;
+      }
+      readInfo(rec, emit, who, header?.tid ?? null, span);
+      return gluedTorch(rec, t);
     },
     end(emit) {
       if (counter.folding()) flushFolds(emit);
