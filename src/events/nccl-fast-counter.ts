@@ -1263,7 +1263,7 @@ export function createFastCounter(
     folding: () => folded.length > 0,
     connsDone: (head) => {
       const k = keysByText.get(head);
-      if (k !== undefined && !process.env.TMP_KEEPCONNS) k.conns = undefined;
+      if (k !== undefined) k.conns = undefined;
     },
     counts: fastCounts,
     absorb,
