@@ -34,6 +34,11 @@ export interface Signature {
   /** a line must hold one of these (compared lower-cased) before `pattern` is tried */
   anyOf: readonly string[];
   pattern: RegExp;
+  /**
+   * every line `pattern` matches holds one of these too (lower-cased): a line with an `anyOf` word but none of these
+   * is not tried (a pattern slow on lines that only name its subject: `bootstrap` in every `Init timings` line)
+   */
+  alsoOneOf?: readonly string[];
   /** the line must also say it is about NCCL (a word such as `Connection refused` alone is not) */
   needsContext?: boolean;
   /**
@@ -189,6 +194,8 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
+    // (each alternative says `found`, `failed`, `refused`, `error` or `time[d] out`/`timeout`)
+    alsoOneOf: ["found", "fail", "refused", "error", "time"],
     values: BOOTSTRAP_VALUES,
     pattern: anyOfSources(["no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)", firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)")], "i"),
     samples: [
@@ -728,12 +735,13 @@ const matchNcclInfo = memoByText(
 );
 
 function matchAll(line: string): SignatureMatch[] {
-  const words = signaturesWithWords(line.toLowerCase());
+  const lower = line.toLowerCase();
+  const words = signaturesWithWords(lower);
   const out: SignatureMatch[] = [];
   let benign: boolean | undefined;
   for (let i = 0; i < SIGNATURES.length; i++) {
     const s = SIGNATURES[i];
-    if (words[i] === 0) continue;
+    if (words[i] === 0 || (s.alsoOneOf !== undefined && !s.alsoOneOf.some((w) => lower.includes(w)))) continue;
     const m = s.pattern.exec(line);
     if (!m) continue;
     if (s.dialect === "nccl" && s.level !== "info" && (benign ??= BENIGN_WARN.test(line))) continue;

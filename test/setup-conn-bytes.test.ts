@@ -128,6 +128,43 @@ describe("connection lines read from the bytes after any header", () => {
     }
   }, 60_000);
 
+  it("after a communicator's Init COMPLETE, a thread's next connection lines (lazy ones, the next communicator's) read as the ordinary way reads them", async () => {
+    // each thread sets up three communicators in a row, the same peers each time, and connects two more channels
+    // lazily after each Init COMPLETE: what the fast path read of its connection lines is forgotten at each
+    // COMPLETE read the ordinary way, so a later line's event stands for its own group
+    const lines: string[] = [];
+    for (let node = 0; node < 2; node++) {
+      const per: string[][] = [];
+      for (let l = 0; l < 4; l++) {
+        const r = node * 4 + l;
+        const h = `gpu-${node}:${700 + l}:${710 + l} [${l}] NCCL INFO`;
+        const ls: string[] = [];
+        for (let c = 0; c < 3; c++) {
+          const comm = `0x5c${c}${l}000`;
+          const init = (phase: string) => `${h} ncclCommInitRank comm ${comm} rank ${r} nranks 8 cudaDev ${l} nvmlDev ${l} busId ${l + 1}b000 commId 0xab${c}0 - Init ${phase}`;
+          ls.push(init("START"), `${h} comm ${comm} rank ${r} nRanks 8 nNodes 2 localRanks 4 localRank ${l} MNNVL 0`);
+          for (let ch = 0; ch < 6; ch++) ls.push(`${h} Channel ${String(ch).padStart(2, "0")}/0 : ${r}[${l}] -> ${(r + 1) % 8}[${(l + 1) % 4}] via P2P/IPC/read`);
+          ls.push(init("COMPLETE"));
+          for (let ch = 0; ch < 2; ch++) ls.push(`${h} Channel ${String(ch).padStart(2, "0")}/1 : ${r}[${l}] -> ${(r + 4) % 8}[${l}] [send] via NET/IB/${ch}/GDRDMA`);
+        }
+        per.push(ls);
+      }
+      for (let i = 0; per.some((p) => i < p.length); i++) for (const p of per) if (i < p.length) lines.push(p[i]);
+    }
+    const text = lines.join("\n") + "\n";
+    const slow = await read(text, false, 65536);
+    for (const chunk of [700, 65536]) expect(await read(text, true, chunk), String(chunk)).toBe(slow);
+    // most connection lines were read from the bytes, and a group read after a COMPLETE stands for a line after it
+    const { repeats, events } = foldedLines(text, KEPT);
+    expect(repeats).toBeGreaterThan(100);
+    // (the lines after the last node's first COMPLETE: their groups were made after it)
+    const completes = lines.flatMap((l, i) => (l.includes("Init COMPLETE") ? [i + 1] : []));
+    const after = completes[7];
+    const later = events.filter((e) => e.kind === "nccl.repeat" && e.of.kind === "nccl.connection" && e.ev.line > after);
+    expect(later.length).toBeGreaterThan(10);
+    expect(later.every((e) => e.kind === "nccl.repeat" && e.of.ev.line > completes[0])).toBe(true);
+  }, 60_000);
+
   it("only where no signature can match whatever the numbers are", () => {
     // the runs' every value of up to two characters against the signatures themselves
     const rests = [

@@ -33,6 +33,45 @@ describe("the signature table: every entry is checked by its own sample lines", 
   });
 });
 
+describe("alsoOneOf: a word every line a signature's pattern matches holds", () => {
+  it("is in every line the pattern matches, of each alternative, in any case, with words around", () => {
+    const random = rng(11);
+    const next = () => Math.floor(random() * 1e9);
+    // pieces of each alternative of the patterns that have one, and near them: the words the pattern needs, cut or changed
+    const pieces: Record<string, string[]> = {
+      "nccl.bootstrap": [
+        "no socket interface found", "socketStartConnect: Connect to 10.0.0.2<45763> failed", "Call to connect failed", "Connect to 10.1.0.1<43511> failed",
+        "connect returned Connection timed out", "connect returned Connection refused", "Bootstrap : timeout", "Bootstrap : time out", "Bootstrap : timedout",
+        "Bootstrap : timed out", "Bootstrap : failed", "bootstrapNetAccept error", "bootstrapRecv failed", "bootstrapConnect failed", "bootstrapSend: error",
+        "Bootstrap : Using eth0:10.0.0.1<0>", "bootstrap 0.88", "Init timings - ncclCommInitRank: rank 3 nranks 16 total 1.51 (bootstrap 0.88, connections 0.61)",
+        "socket interface", "connect to", "timings", "tim", "fai", "err", "refuse", "foun", " ", ": ", "x",
+      ],
+    };
+    let tried = 0;
+    for (const s of SIGNATURES.filter((x) => x.alsoOneOf)) {
+      const list = pieces[s.id];
+      expect(list, s.id).toBeDefined();
+      for (const line of s.samples) expect(s.alsoOneOf!.some((w) => line.toLowerCase().includes(w)), line).toBe(true);
+      for (let n = 0; n < 20000; n++) {
+        let line = "host:1:2 [0] NCCL " + (n % 2 ? "WARN " : "INFO ");
+        for (let k = next() % 4; k >= 0; k--) {
+          const p = list[next() % list.length];
+          line += next() % 3 === 0 ? p.toUpperCase() : next() % 5 === 0 ? p.slice(0, 1 + (next() % p.length)) : p;
+          line += next() % 2 ? " " : "";
+        }
+        if (s.pattern.test(line)) {
+          tried++;
+          expect(s.alsoOneOf!.some((w) => line.toLowerCase().includes(w)), line).toBe(true);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(1000);
+    // and the signature reads them as before: a line without the words is no failure, one with them is
+    expect(matchSignatures("h:1:2 [0] NCCL INFO Init timings - ncclCommInitRank: rank 3 nranks 16 total 1.51 (kernels 0.12, bootstrap 0.88)").map((m) => m.id)).toEqual([]);
+    expect(matchSignatures("h:1:2 [0] bootstrap.cc:77 NCCL WARN bootstrapRecv: connection timed out").map((m) => m.id)).toContain("nccl.bootstrap");
+  });
+});
+
 describe("signaturesWithWords: the signatures a line holds a word of, found in one search", () => {
   it("are those of searching for each word, in samples, near misses and words run into each other", () => {
     const ODD = " :/-._x\u212a\u0130";

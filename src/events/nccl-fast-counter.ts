@@ -500,6 +500,11 @@ export interface FastCounter {
   learnConnShape(text: string, id: unknown): boolean;
   /** the shape learnConnShape learnt of `text`'s shape, if any */
   connShapeOf(text: string): ConnShape | undefined;
+  /**
+   * The thread of header `head` finished a communicator (its `Init COMPLETE` line was read the ordinary way, so no
+   * line is pending): what was read of its connection lines is forgotten (a connection line after it is read afresh).
+   */
+  connsDone(head: string): void;
   /** some lines are folded and not yet taken */
   folding(): boolean;
   /** what was counted, for `absorb` on the thread that reads the input in order */
@@ -1256,6 +1261,10 @@ export function createFastCounter(
     connShapeOf,
     takeFolds,
     folding: () => folded.length > 0,
+    connsDone: (head) => {
+      const k = keysByText.get(head);
+      if (k !== undefined) k.conns = undefined;
+    },
     counts: fastCounts,
     absorb,
   };

@@ -663,6 +663,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         if (spans !== null) candidate = { init: e, who, tid, spans };
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
         noteComm(who, tid, parsed.comm);
+        if (parsed.phase === "COMPLETE" && !counter.folding()) counter.connsDone(span.head);
         return;
       }
       // another record's head with an Init record's tail glued after it (`Init timings - .. alloc 000 commId 0x.. -

@@ -8,12 +8,14 @@ import { splitPhysicalLine } from "../../src/records/split.js";
  * How many lines of `text` the fast path folded (`repeats`) and how many it left to the ordinary way, reading it as
  * analyzeSource does with a store of `kept` events a kind.
  */
-export function foldedLines(text: string, kept: number): { repeats: number; ordinary: string[] } {
+export function foldedLines(text: string, kept: number): { repeats: number; ordinary: string[]; events: Event[] } {
   const b = Buffer.from(text, "latin1");
   const d = createDispatcher({ keptPerKind: kept });
   const c = d.fast.begin(b, 10_000, { ascii: true });
   let repeats = 0;
+  const events: Event[] = [];
   const emit = (e: Event) => {
+    events.push(e);
     if (e.kind === "nccl.repeat") repeats += e.n;
   };
   let n = 0;
@@ -31,5 +33,5 @@ export function foldedLines(text: string, kept: number): { repeats: number; ordi
   }
   c.done();
   d.end(emit);
-  return { repeats, ordinary };
+  return { repeats, ordinary, events };
 }
