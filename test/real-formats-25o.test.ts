@@ -81,6 +81,16 @@ describe("vLLM's records through Dynamo's Python log handler (`module.func: msg`
     }
   });
 
+  it("reads tracing's coloured output (the stamp and target dimmed, the level coloured) and its ESC-less residue", async () => {
+    for (const esc of ["\x1b", ""]) {
+      const line = `${esc}[2m2025-06-12T11:14:08.162Z${esc}[0m ${esc}[31mERROR${esc}[0m ${esc}[2mmultiproc_worker_utils.run${esc}[0m${esc}[2m:${esc}[0m Worker VllmWorkerProcess pid 8773 died, exit code: -15`;
+      const fwd = `${esc}[2m2025-06-12T11:14:09.000Z${esc}[0m ${esc}[34mDEBUG${esc}[0m ${esc}[2mdynamo_run::subprocess${esc}[0m${esc}[2m:${esc}[0m RuntimeError: CUDA error: out of memory`;
+      const r = await analyzeText(`${line}\n${fwd}\n`);
+      expect(r.facts.firstError?.line, JSON.stringify(esc)).toBe(1);
+      expect(r.facts.config.executorBackend).toBe("mp");
+    }
+  });
+
   it("takes a stamp whose year a paste cut at its head, and a module-level record without a function", async () => {
     const r = await analyzeText("025-06-12T11:14:08.162Z ERROR multiproc_worker_utils.run: Worker VllmWorkerProcess pid 8773 died, exit code: -15   \n");
     expect(r.facts.firstError?.line).toBe(1);

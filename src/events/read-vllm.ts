@@ -7,6 +7,7 @@ import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } 
 import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type RuntimeLineCounter, type RuntimeTap, type StatsValues } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
+import { stripAnsi } from "../records/peel.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -597,8 +598,10 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
   if ((c === 68 || c === 73 || c === 87 || c === 69) && rec.raw.length > text.length) {
     const d = DYNAMO_PY.exec(text);
     if (d) {
-      const at = rec.raw.lastIndexOf(text);
-      if (at > 0 && DYNAMO_STAMP_BEFORE.test(rec.raw.slice(Math.max(0, at - 48), at))) return { level: LEVELS_BY_WORD[d[1]], length: d[0].length, file: `${d[2]}.py` };
+      // (tracing colours the stamp, level and target on a terminal: the raw line is read without the colour codes)
+      const raw = rec.raw.indexOf("[") >= 0 ? stripAnsi(rec.raw) : rec.raw;
+      const at = raw.lastIndexOf(text);
+      if (at > 0 && DYNAMO_STAMP_BEFORE.test(raw.slice(Math.max(0, at - 48), at))) return { level: LEVELS_BY_WORD[d[1]], length: d[0].length, file: `${d[2]}.py` };
     }
   }
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
