@@ -587,7 +587,7 @@ const PEELED_HEADER = /(?:\s-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WAR
 // `module.funcName` as the target (the module alone at module level) and the message alone: `%(asctime) %(level:>5)
 // module.func: msg`, the stamp peeled: `ERROR multiproc_worker_utils.run: Worker VllmWorkerProcess pid 8773 died, ...`,
 // ` INFO core.__init__: Initializing a V1 LLM engine ...`. Read only after an RFC 3339 stamp (see DYNAMO_STAMP_BEFORE).
-const DYNAMO_PY = /^(DEBUG|INFO|WARN|ERROR) +([a-z_][a-z0-9_]*)(?:\.(?:[A-Za-z_]\w*|<[\w]+>))?: (?=\S|$)/;
+const DYNAMO_PY = /^(DEBUG|INFO|WARN|ERROR) +([a-z_][a-z0-9_]*)(?:\.[A-Za-z_]\w*)?: (?=\S|$)/;
 /** the raw line's text before the record ends in the RFC 3339 stamp Rust's `tracing` writes (its year maybe cut by a paste) */
 const DYNAMO_STAMP_BEFORE = /\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s+$/;
 

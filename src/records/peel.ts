@@ -395,7 +395,7 @@ export function peelWrapped(raw: string): Peeled {
         continue;
       }
     }
-    if (c >= 65 && c <= 90 && (c === 68 || c === 73 || c === 84 || c === 87 || c === 69) && (m = DYNAMO_FORWARD.exec(s))) {
+    if ((c === 68 || c === 73 || c === 84 || c === 87 || c === 69) /* D I T W E */ && (m = DYNAMO_FORWARD.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
