@@ -124,6 +124,25 @@ describe("Xinference's field-style text records (`{ts} {level} {logger} pid:N ro
     }
   });
 
+  it("reads what the model process printed while loading, forwarded through its stdout/stderr loggers", async () => {
+    const w = (i: number, l: string) => `2026-08-07T18:25:4${i}.001Z INFO xinference.stderr pid:41 role:worker address:0.0.0.0:26776 node:n1 ${l}`;
+    const lines = [
+      w(0, "INFO 08-07 18:25:40 [core.py:93] Initializing a V1 LLM engine (v0.11.0) with config: model='Qwen/Qwen3-8B', max_seq_len=8192, tensor_parallel_size=1"),
+      w(1, "Traceback (most recent call last):"),
+      w(1, 'File "/usr/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 699, in run_engine_core'),
+      w(1, "engine_core = EngineCoreProc(*args, **kwargs)"),
+      w(2, "RuntimeError: CUDA error: no kernel image is available for execution on the device"),
+      "2026-08-07T18:25:43.001Z INFO xinference.stdout pid:41 role:worker address:0.0.0.0:26776 node:n1 Loading weights done",
+    ];
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.vllm.version).toBe("0.11.0");
+      expect(r.facts.config.maxModelLen).toBe(8192);
+      expect(r.facts.firstError?.line, JSON.stringify(text.slice(0, 40))).toBe(5);
+      expect(ids(r)).toContain("vllm/engine-init-failed");
+    }
+  });
+
   it("leaves another program's record in the same shape alone, and a traceback logged at ERROR", async () => {
     const r = await analyzeText(
       "2026-08-07T18:25:43.623Z ERROR myapp.worker pid:41 role:local address:x node:y Failed\n2026-08-07T18:25:43.623Z ERROR xinference.core.worker pid:41 role:local address:x node:y Traceback (most recent call last):\n",

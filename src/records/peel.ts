@@ -49,6 +49,10 @@ const CUT_ISO_TS = /^\d{1,3}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d
 // peeled: `DEBUG dynamo_run::subprocess:   File "...", line 586, in run_mp_engine`. What follows `: ` is the child's line,
 // its indentation kept in the raw line (where the traceback reader measures it)
 const DYNAMO_FORWARD = /^(?:TRACE|DEBUG|INFO|WARN|ERROR) +dynamo_run::subprocess: /;
+// Xinference ≥2 hands what its model process prints while it loads (vLLM's records and tracebacks) to its `xinference.stdout` /
+// `xinference.stderr` loggers (xinference/deploy/utils.py StreamToLogger, each line stripped), written by its text formatter,
+// the stamp peeled: `INFO xinference.stderr pid:41 role:worker address:0.0.0.0:26776 node:n1 RuntimeError: ...`
+const XINFERENCE_STREAM = /^(?:DEBUG|INFO|WARNING|ERROR) xinference\.std(?:out|err) pid:\d{1,9} role:\S* address:\S* node:\S* (?=\S)/;
 // journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
 // `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
 // weekday and a zone name; `short-unix` is seconds since the epoch.
@@ -396,6 +400,10 @@ export function peelWrapped(raw: string): Peeled {
       }
     }
     if ((c === 68 || c === 73 || c === 84 || c === 87 || c === 69) /* D I T W E */ && (m = DYNAMO_FORWARD.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if ((c === 68 || c === 73 || c === 87 || c === 69) && (m = XINFERENCE_STREAM.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
