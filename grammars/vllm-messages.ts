@@ -31,6 +31,7 @@ export type PhraseId =
   | "version.server"
   | "version.logo"
   | "version.ngc"
+  | "version.unsloth"
   | "model.logo"
   | "headless.launch"
   | "config.maxModelLen"

@@ -124,6 +124,8 @@ const IPY7_FRAME = /^((?:[~\/]|[A-Za-z]:\\)\S*?\.py|<ipython-input-[\w\-]+>) in 
 const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
 const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
+/** an exception line whose message is a traceback's header: `RuntimeError: Traceback (most recent call last):` */
+const EXC_BEFORE_HEADER = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([\w.]+\))?): Traceback \(most recent call last\):\s*$/;
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
 const FRAME_THEN_NCCL_ERROR = /^File "[^"]{1,500}", line \d{1,9}, in \S{1,200} .{0,2000}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:Error|Exception)): (NCCL error\b.{0,500})/;
 const FLAT_FRAME = /(?:^|\s)File "([^"]{1,500})", line (\d{1,9}), in ([\w<>.]{1,200})/g;
@@ -567,6 +569,13 @@ export function createPythonReader(): RecordReader {
             if (processHeaders.size > MAX_ASSEMBLERS) processHeaders.delete(processHeaders.keys().next().value as string);
             return true;
           case "header":
+            // an exception whose message is a whole traceback (Ray re-raises a remote failure as one, Ray Serve's
+            // controller logs `RuntimeError: Traceback (most recent call last):` before the replica's frames): the
+            // line names the failure, the frames below it are its message
+            if (lead.length < 160) {
+              const x = EXC_BEFORE_HEADER.exec(lead);
+              if (x && isErrorTypeName(x[1])) emitError(rec, emit, "python", lead.trimEnd(), x[1]);
+            }
             if (a && a.ended && a.chained) {
               a.ended = null;
               a.chained = false;

@@ -7,6 +7,7 @@ import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } 
 import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type RuntimeLineCounter, type RuntimeTap, type StatsValues } from "./read-runtime.js";
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
+import { stripAnsi } from "../records/peel.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -160,10 +161,12 @@ export function createVllmReader(): RecordReader & {
       if (foreign.length === 0 && rec.raw.lastIndexOf("vllm.v1.", rec.raw.length - text.length) >= 0) marker(rec, { marker: "logger:vllm.v1.", engine: "v1", strength: 2 }, emit);
       const level = foreign.level;
       const msg = foreign.fileTail ? text.slice(foreign.length).replace(FILE_TAIL, "") : text.slice(foreign.length);
+      // the module the record came from, as vLLM's own header names its file (`multiproc_worker_utils.py`: the executor)
+      if (foreign.file) fileMarkers(rec, { file: foreign.file } as VllmHead, emit, marker);
       if (level === "ERROR" || level === "CRITICAL") {
         if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
       } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
-      readMessage(rec, msg, level, null, emit);
+      readMessage(rec, msg, level, foreign.file ?? null, emit);
       return true;
     }
     // uvicorn's level prefix on an engine's own record (Aphrodite, a fork of vLLM that logs this way: `INFO:     # GPU
@@ -466,6 +469,10 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
     case "multiproc_gpu_executor.py":
       marker(rec, { marker: `file:${name}`, backend: "mp", engine: "v0", strength: 3 }, emit);
       break;
+    // V0's multiprocessing executor of 0.7-0.10 (vllm/executor/mp_distributed_executor.py)
+    case "mp_distributed_executor.py":
+      marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
+      break;
     // V0 had no `core.py`, `core_client.py` or `async_llm.py`; V1's engine core and client log from them
     case "core.py":
     case "core_client.py":
@@ -515,7 +522,7 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // vLLM 0.1-0.2 ran its V0 `Worker` class itself as the Ray actor: `ray::Worker.__init__() (pid=81, ..., repr=<vllm.worker.worker.Worker ...>)`
   // (outweighs the bare `(Worker pid=N)` prefix, which since 0.11 is also V1's multiprocessing worker)
   else if (/\bray::Worker\.\w+\(\)/.test(text)) marker(rec, { marker: "name:Ray worker actor", backend: "ray", engine: "v0", strength: strength + 1 }, emit);
-  else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
+  else if (/multiproc_executor|multiproc_worker_utils|multiproc_gpu_executor|mp_distributed_executor/.test(text)) marker(rec, { marker: "path:mp executor", backend: "mp", strength }, emit);
   // the single-process executor's module (vllm/executor/uniproc_executor.py 0.7-0.10, vllm/v1/executor/ since 0.11): a frame
   // of it is `distributed_executor_backend="uni"`; its subclass for torchrun, named, is "external_launcher" (and outweighs
   // the frames the two share)
@@ -576,10 +583,27 @@ const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?![\w
 // `2025-03-26 11:48:53 - ERROR - vllm_ascend.worker.model_runner - ` (the level first; a platform plugin's logger)
 const PEELED_HEADER = /(?:\s-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-|\|\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+\|\s+vllm(?:\.[\w.]+)?\s+\||\s-\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-\s+vllm(?:_\w+)?(?:\.[\w.]+)?\s+-)\s*$/;
 
+// Dynamo's Python log handler (dynamo/runtime/logging.py) hands vLLM's records to Rust's `tracing`, the record's
+// `module.funcName` as the target (the module alone at module level) and the message alone: `%(asctime) %(level:>5)
+// module.func: msg`, the stamp peeled: `ERROR multiproc_worker_utils.run: Worker VllmWorkerProcess pid 8773 died, ...`,
+// ` INFO core.__init__: Initializing a V1 LLM engine ...`. Read only after an RFC 3339 stamp (see DYNAMO_STAMP_BEFORE).
+const DYNAMO_PY = /^(DEBUG|INFO|WARN|ERROR) +([a-z_][a-z0-9_]*)(?:\.[A-Za-z_]\w*)?: (?=\S|$)/;
+/** the raw line's text before the record ends in the RFC 3339 stamp Rust's `tracing` writes (its year maybe cut by a paste) */
+const DYNAMO_STAMP_BEFORE = /\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s+$/;
+
 /** The level of a vLLM logger's record written by another logging format, and the header's length in the text. */
-function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; fileTail?: boolean } | null {
+function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; fileTail?: boolean; file?: string } | null {
   const text = rec.text;
   const c = text.charCodeAt(0);
+  if ((c === 68 || c === 73 || c === 87 || c === 69) && rec.raw.length > text.length) {
+    const d = DYNAMO_PY.exec(text);
+    if (d) {
+      // (tracing colours the stamp, level and target on a terminal: the raw line is read without the colour codes)
+      const raw = rec.raw.indexOf("[") >= 0 ? stripAnsi(rec.raw) : rec.raw;
+      const at = raw.lastIndexOf(text);
+      if (at > 0 && DYNAMO_STAMP_BEFORE.test(raw.slice(Math.max(0, at - 48), at))) return { level: LEVELS_BY_WORD[d[1]], length: d[0].length, file: `${d[2]}.py` };
+    }
+  }
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
     const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text) ?? ELIDED_STAMP.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
@@ -669,6 +693,10 @@ const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critic
 // on its own loggers), the stamp peeled or cut at its head by a paste: `025-04-12 21:57:39,467 xinference.api.restful_api 1
 // ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts)
 const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
+// Xinference ≥2's text formatter (xinference/deploy/utils.py TextFileFormatter): `{ts} {levelname} {name} pid:{process}
+// role:{role} address:{address} node:{hostname} {msg}`, its RFC 3339 stamp peeled: `ERROR xinference.core.worker pid:41
+// role:local address:0.0.0.0:26776 node:3d67e2e62a71 Failed to load model qwen3-rep0` (role and address may be empty)
+const XINFERENCE_FIELDS_RECORD = /^(?:ERROR|CRITICAL) xinference(?:\.[\w\-]+)* pid:\d{1,9} role:\S* address:\S* node:\S* (\S.*)$/;
 
 // AWS Neuron's compiler wrapper and cache loggers (libneuronxla, run while vLLM compiles its graphs on Inferentia/Trainium;
 // `%(asctime)s:  %(process)d  %(levelname)s ||%(name)s||: %(message)s`), with the stamp and pid or without:
@@ -682,8 +710,13 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
   else if (text.indexOf("||: ") > 0 && text.indexOf(" ||") > 0) msg = NEURON_LOGGER_ERROR.exec(text.length > MAX_BARE_CHARS ? text.slice(0, MAX_BARE_CHARS) : text)?.[1] ?? null;
   else if ((text.indexOf(" ERROR ") > 0 || text.indexOf(" CRITICAL ") > 0) && text.length < MAX_BARE_CHARS) msg = LOGGER_PID_RECORD.exec(text)?.[1] ?? null;
+  else if (text.charCodeAt(0) === 69 /* E */ || text.charCodeAt(0) === 67 /* C */) {
+    if (text.indexOf(" pid:") > 0 && text.length < MAX_BARE_CHARS) msg = XINFERENCE_FIELDS_RECORD.exec(text)?.[1] ?? null;
+  }
   if (msg !== null && !isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
 }
+
+const UNSLOTH_BANNER = /^==\(\(====\)\)==\s+Unsloth \S+: Fast \S+ patching\. Transformers: \S+?\. vLLM: (\d+\.\d+\S*?)\.\s*$/;
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
@@ -909,6 +942,13 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     // server says `vLLM API server version 0.13.0+faa43dbf.nv26.01`)
     const v = /^vLLM Version:? (\S+)/.exec(text);
     if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 7, level: null, message: text });
+    return false;
+  }
+  if (c === 61 /* = */ && text.startsWith("==((====))==")) {
+    // Unsloth's start banner (unsloth/models/*.py) names the vLLM it imports when `fast_inference` loads one:
+    // `==((====))==  Unsloth 2025.6.9: Fast Qwen3 patching. Transformers: 4.51.3. vLLM: 0.9.1.` (installed package metadata)
+    const v = UNSLOTH_BANNER.exec(text);
+    if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.unsloth", facts: { "vllm.version": v[1] }, priority: 7, level: null, message: text });
     return false;
   }
   if (text.indexOf("█") >= 0 || text.indexOf("▄") >= 0) {

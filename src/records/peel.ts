@@ -41,6 +41,18 @@ const LEMONADE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[\w+\] \(\w+\) /;
 // `2026-05-06 10:00:01.123 | INFO     | launcher.vllm:_forward:88 - msg`
 const LOGURU = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \| (?:TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL) *\| [\w.<>\-]+:[\w.<>\-]+:\d+ - /;
 const RAY_DRIVER_TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?\s+(?=[A-Za-z(<])/;
+// an RFC 3339 stamp whose year a paste cut at its head (`025-06-12T11:14:08.162Z ERROR ...`): the `T` and the zone make it
+// a stamp; it is taken off but not kept (the date is incomplete)
+const CUT_ISO_TS = /^\d{1,3}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s+(?=[A-Za-z(<\[])/;
+// Dynamo's `dynamo-run` forwards each line of its engine subprocess (vLLM, SGLang, TRT-LLM) through Rust's `tracing` under the
+// target `dynamo_run::subprocess` (launch/dynamo-run/src/subprocess.rs, at DEBUG; later versions WARN for stderr), the stamp
+// peeled: `DEBUG dynamo_run::subprocess:   File "...", line 586, in run_mp_engine`. What follows `: ` is the child's line,
+// its indentation kept in the raw line (where the traceback reader measures it)
+const DYNAMO_FORWARD = /^(?:TRACE|DEBUG|INFO|WARN|ERROR) +dynamo_run::subprocess: /;
+// Xinference ≥2 hands what its model process prints while it loads (vLLM's records and tracebacks) to its `xinference.stdout` /
+// `xinference.stderr` loggers (xinference/deploy/utils.py StreamToLogger, each line stripped), written by its text formatter,
+// the stamp peeled: `INFO xinference.stderr pid:41 role:worker address:0.0.0.0:26776 node:n1 RuntimeError: ...`
+const XINFERENCE_STREAM = /^(?:DEBUG|INFO|WARNING|ERROR) xinference\.std(?:out|err) pid:\d{1,9} role:\S* address:\S* node:\S* (?=\S)/;
 // journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
 // `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
 // weekday and a zone name; `short-unix` is seconds since the epoch.
@@ -384,6 +396,10 @@ export function peelWrapped(raw: string): Peeled {
         else if (tabbed && (m = VIEWER_COLUMNS.exec(s)) && !LEVEL_COLUMN.test(m[0])) s = s.slice(m[0].length);
         continue;
       }
+      if ((m = CUT_ISO_TS.exec(s))) {
+        s = s.slice(m[0].length);
+        continue;
+      }
       if ((m = RAY_DRIVER_TS.exec(s)) && !NCCL_HOST_AHEAD.test(s)) {
         stamp ??= m[0].trim();
         s = s.slice(m[0].length);
@@ -399,6 +415,14 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
+    }
+    if ((c === 68 || c === 73 || c === 84 || c === 87 || c === 69) /* D I T W E */ && (m = DYNAMO_FORWARD.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if ((c === 68 || c === 73 || c === 87 || c === 69) && (m = XINFERENCE_STREAM.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
     }
     if (c >= 65 && c <= 90 && (m = GCP_LOGGING.exec(s))) {
       stamp ??= m[1];
