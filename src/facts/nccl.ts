@@ -28,6 +28,7 @@ function keep(s: NcclState, what: Capped, lines = 1): boolean {
   }
   const c = (s.capped[what] ??= { limit, dropped: 0 });
   c.dropped += lines;
+  recording?.push(c, "dropped");
   return false;
 }
 
@@ -152,22 +153,12 @@ function procAddresses(s: NcclState): { host: string; pid: number; address: stri
 /** Notes each `name:address` item of an interface list with its index in the list. */
 function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
-  // (a folded line's event comes again at every flush: what its list reads to is worked out once)
-  let items = e === repeated ? repeatedIfaces.get(e) : undefined;
-  if (items === undefined || items.role !== role || items.list !== list || items.host !== host || items.pid !== pid) {
-    items = { role, list, host, pid, each: list.map((item, index) => {
-      const i = item.indexOf(":");
-      if (i <= 0) return null;
-      const name = item.slice(0, i), address = item.slice(i + 1).replace(/<\d+>$/, "");
-      return { index, name, address, key: ifaceKey(role, index, name, address, host, pid) };
-    }) };
-    if (e === repeated) repeatedIfaces.set(e, items);
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
+    const i = item.indexOf(":");
+    if (i > 0) noteIface(all, role, index, item.slice(0, i), item.slice(i + 1).replace(/<\d+>$/, ""), host, pid, e);
   }
-  for (const x of items.each) if (x !== null) noteIface(all, role, x.index, x.name, x.address, host, pid, e, x.key);
 }
-// (the event `reduceRepeated` reads again, and what noteIfaces worked out of its lists)
-let repeated: object | null = null;
-const repeatedIfaces = new WeakMap<object, { role: string; list: readonly string[]; host: string | null; pid: number | null; each: ({ index: number; name: string; address: string; key: string } | null)[] }>();
 
 function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }, key = ifaceKey(role, index, name, address, host, pid)): void {
   // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
@@ -175,7 +166,11 @@ function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], in
   if (cur) {
     cur.count++;
     cur.at = earlierThan(cur.at, e);
-  } else if ((ifaceCounts.get(all) ?? Object.keys(all).length) < MAX_IFACES) offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
+    recording?.push(cur, "count");
+  } else if ((ifaceCounts.get(all) ?? Object.keys(all).length) < MAX_IFACES) {
+    offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
+    recording?.push(all[key], "count");
+  }
 }
 
 /**
@@ -218,31 +213,63 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
 }
 
 function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
-  // (the last one asked of this state first, kept or dropped by the cap: a thread prints a communicator's lines one
-  // after another, and a set-up log of communicator after communicator reaches the cap)
   const p = ptr ?? "";
-  const last = lastLocal.get(s.locals);
-  let key: string;
-  if (last !== undefined && last.host === host && last.pid === pid && last.ptr === p) {
-    if (last.l !== null && s.locals[last.key] === last.l) return last.l;
-    key = last.key;
-  } else key = `${host ?? ""}|${pid ?? ""}|${p}`;
+  // (found through an index by host, pid and pointer: building the key `host|pid|ptr` and looking it up among a set-up
+  // log's 16,384 communicators cost ~0.5 µs an Init line; a key with a `|` in a part is ambiguous and looked up by text)
+  const h = host ?? "";
+  if (h.includes("|") || p.includes("|")) return localByKey(s, `${h}|${pid ?? ""}|${p}`, host, pid, p, lines);
+  const index = localIndex(s);
+  let byPid = index.get(h);
+  if (byPid === undefined) index.set(h, (byPid = new Map()));
+  let byPtr = byPid.get(pid);
+  if (byPtr === undefined) byPid.set(pid, (byPtr = new Map()));
+  const l = byPtr.get(p);
+  if (l !== undefined) return l;
+  // (not in the index, so not kept: past the cap no key is made)
+  if (!keep(s, "communicators", lines)) return null;
+  const made = newLocal(host, pid, p);
+  s.locals[`${h}|${pid ?? ""}|${p}`] = made;
+  byPtr.set(made.ptr, made);
+  indexed.set(index, s.cap.kept.communicators);
+  return made;
+}
+
+const newLocal = (host: string | null, pid: number | null, p: string): LocalComm => ({ host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
+
+function localByKey(s: NcclState, key: string, host: string | null, pid: number | null, p: string, lines: number): LocalComm | null {
   let l: LocalComm | null = s.locals[key] ?? null;
-  if (!l && keep(s, "communicators", lines)) {
-    l = s.locals[key] = { host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
-  }
-  if (last === undefined) lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
-  else {
-    last.host = host;
-    last.pid = pid;
-    last.ptr = p;
-    last.key = key;
-    last.l = l;
-  }
+  if (!l && keep(s, "communicators", lines)) l = s.locals[key] = newLocal(host, pid, p);
   return l;
 }
 
-const lastLocal = new WeakMap<object, { host: string | null; pid: number | null; ptr: string; key: string; l: LocalComm | null }>();
+/**
+ * `s.locals` by host ("" for none), pid and pointer (the keys without a `|` in a part), made again when the
+ * communicators kept are not the ones it was made of (a merge adds them elsewhere).
+ */
+type LocalIndex = Map<string, Map<number | null, Map<string, LocalComm>>>;
+const localIndexes = new WeakMap<object, LocalIndex>();
+const indexed = new WeakMap<LocalIndex, number>();
+function localIndex(s: NcclState): LocalIndex {
+  let index = localIndexes.get(s.locals);
+  if (index !== undefined && indexed.get(index) === s.cap.kept.communicators) return index;
+  index = new Map();
+  for (const key in s.locals) {
+    const a = key.indexOf("|"), b = key.indexOf("|", a + 1);
+    if (b < 0 || key.indexOf("|", b + 1) >= 0) continue;
+    const pidText = key.slice(a + 1, b);
+    const pid = pidText === "" ? null : Number(pidText);
+    if (pid !== null && String(pid) !== pidText) continue;
+    const h = key.slice(0, a);
+    let byPid = index.get(h);
+    if (byPid === undefined) index.set(h, (byPid = new Map()));
+    let byPtr = byPid.get(pid);
+    if (byPtr === undefined) byPid.set(pid, (byPtr = new Map()));
+    byPtr.set(key.slice(b + 1), s.locals[key]);
+  }
+  localIndexes.set(s.locals, index);
+  indexed.set(index, s.cap.kept.communicators);
+  return index;
+}
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
   // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
@@ -303,15 +330,31 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
   } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
 }
 
+/**
+ * What reading a folded event (not a connection's) again adds to a state once it was reduced there: counts only (an
+ * interface's or a network's lines, what a cap dropped), as `[object, field]` pairs. Its first reading kept the first of
+ * everything, and each list it offers a value to holds it or is full (caps only fill); `recording` collects them.
+ */
+const recounts = new WeakMap<object, { s: NcclState; bumps: unknown[] }>();
+let recording: unknown[] | null = null;
+
 /** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
 export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
   if (e.kind !== "nccl.connection") {
-    repeated = e;
-    try {
-      for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
-    } finally {
-      repeated = null;
+    let again = recounts.get(e);
+    if (again === undefined || again.s !== s) {
+      const bumps: unknown[] = [];
+      recording = bumps;
+      try {
+        ncclDomain.reduce(s, e);
+      } finally {
+        recording = null;
+      }
+      recounts.set(e, (again = { s, bumps }));
+      lines--;
     }
+    const b = again.bumps;
+    for (let i = 0; i < b.length; i += 2) (b[i] as Record<string, number>)[b[i + 1] as string] += lines;
     return;
   }
   if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
@@ -358,6 +401,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         const n = (s.networks[e.net] ??= { count: 0, at: located(e) });
         n.count++;
+        recording?.push(n, "count");
         n.at = earlierThan(n.at, e);
         const h = hostOfEvent(e);
         if (h && !(n.hosts ??= []).includes(h) && n.hosts.length < NET_HOSTS) n.hosts.push(h);
