@@ -203,8 +203,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (!comm || comm === "(nil)") return;
     if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
     if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
-    threadComm.set(keys?.[0] ?? `${who.pid}|${tid}`, { host: who.host, comm });
-    procComm.set(keys?.[1] ?? `${who.pid}`, { host: who.host, comm });
+    note(threadComm, keys?.[0] ?? `${who.pid}|${tid}`, who.host, comm);
+    note(procComm, keys?.[1] ?? `${who.pid}`, who.host, comm);
+  };
+  // (changed in place: a set-up log's every Init line passes here)
+  const note = (m: typeof threadComm, key: string, host: string | null, comm: string) => {
+    const cur = m.get(key);
+    if (cur === undefined) m.set(key, { host, comm });
+    else {
+      cur.host = host;
+      cur.comm = comm;
+    }
   };
   const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`): string | null => {
     const t = threadComm.get(threadKey);

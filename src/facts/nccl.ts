@@ -311,9 +311,15 @@ const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
  */
 export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key = connKey(e)): void {
   s.anyRecord = true;
-  add(s.transports, e.transport, lines);
   const host = hostOfEvent(e);
   const pid = e.pid ?? e.origin.pid ?? null;
+  countConnections(s, e, comm, lines, key, host, pid);
+  connectionOnce(s, e, host, pid, lines);
+}
+
+/** what each connection line adds: its transport's and connection's counts, the communicator, the samples */
+function countConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key: string, host: string | null, pid: number | null): void {
+  add(s.transports, e.transport, lines);
   const l = local(s, host, pid, comm, lines);
   if (l) {
     const c = l.conns[key];
@@ -324,6 +330,10 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
   // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
   const list = (s.connSamples[e.transport] ??= []);
   if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${comm ?? ""}`, conn: key });
+}
+
+/** what a connection line adds that a line of the same event read again adds only to a cap's count */
+function connectionOnce(s: NcclState, e: NcclConnectionEvent, host: string | null, pid: number | null, lines: number): void {
   if (host && pid !== null) link(s, "pidHosts", String(pid), host, lines);
   if (e.via.includes("GDRDMA")) {
     if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
@@ -331,42 +341,46 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
 }
 
 /**
- * What reading a folded event (not a connection's) again adds to a state once it was reduced there: counts only (an
- * interface's or a network's lines, what a cap dropped), as `[object, field]` pairs. Its first reading kept the first of
- * everything, and each list it offers a value to holds it or is full (caps only fill); `recording` collects them.
+ * What reading a folded event again adds to a state once it was reduced there, but for a connection's counts: counts
+ * only (an interface's or a network's lines, what a cap dropped), as `[object, field]` pairs. Its first reading kept the
+ * first of everything, and each list it offers a value to holds it or is full (caps only fill); `recording` collects
+ * them. (A connection's key in `LocalComm.conns` beside.)
  */
-const recounts = new WeakMap<object, { s: NcclState; bumps: unknown[] }>();
+const recounts = new WeakMap<object, { s: NcclState; bumps: unknown[]; key: string }>();
 let recording: unknown[] | null = null;
 
 /** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
 export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
-  if (e.kind !== "nccl.connection") {
-    let again = recounts.get(e);
-    if (again === undefined || again.s !== s) {
-      const bumps: unknown[] = [];
-      recording = bumps;
-      try {
-        ncclDomain.reduce(s, e);
-      } finally {
+  let again = recounts.get(e);
+  const conn = e.kind === "nccl.connection";
+  if (again === undefined || again.s !== s) {
+    const bumps: unknown[] = [];
+    again = { s, bumps, key: conn ? connKey(e) : "" };
+    recording = bumps;
+    try {
+      if (!conn) ncclDomain.reduce(s, e);
+      else {
+        if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host);
+        s.anyRecord = true;
+        const host = hostOfEvent(e);
+        const pid = e.pid ?? e.origin.pid ?? null;
         recording = null;
+        countConnections(s, e, comm, lines, again.key, host, pid);
+        recording = bumps;
+        connectionOnce(s, e, host, pid, 1);
       }
-      recounts.set(e, (again = { s, bumps }));
-      lines--;
+    } finally {
+      recording = null;
     }
-    const b = again.bumps;
-    for (let i = 0; i < b.length; i += 2) (b[i] as Record<string, number>)[b[i + 1] as string] += lines;
-    return;
-  }
-  if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
-  let key = foldKeys.get(e);
-  if (key === undefined) foldKeys.set(e, (key = connKey(e)));
-  reduceConnections(s, e, comm, lines, key);
+    recounts.set(e, again);
+    lines--;
+  } else if (conn) countConnections(s, e as NcclConnectionEvent, comm, lines, again.key, hostOfEvent(e), e.pid ?? e.origin.pid ?? null);
+  const b = again.bumps;
+  for (let i = 0; i < b.length; i += 2) (b[i] as Record<string, number>)[b[i + 1] as string] += lines;
 }
 
 /** a connection's key in `LocalComm.conns` */
 const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
-// (a fold's event comes again at every flush)
-const foldKeys = new WeakMap<NcclConnectionEvent, string>();
 
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
