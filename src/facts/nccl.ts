@@ -214,60 +214,55 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
 
 function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
   const p = ptr ?? "";
-  // (found through an index by host, pid and pointer: building the key `host|pid|ptr` and looking it up among a set-up
-  // log's 16,384 communicators cost ~0.5 µs an Init line; a key with a `|` in a part is ambiguous and looked up by text)
+  // (found through an index by pointer: building the key `host|pid|ptr` and looking it up among a set-up log's 16,384
+  // communicators cost ~0.5 µs an Init line; a key with a `|` in a part is ambiguous, looked up by its text)
   const h = host ?? "";
-  if (h.includes("|") || p.includes("|")) return localByKey(s, `${h}|${pid ?? ""}|${p}`, host, pid, p, lines);
+  if (h.includes("|") || p.includes("|")) {
+    const key = `${h}|${pid ?? ""}|${p}`;
+    let l: LocalComm | null = s.locals[key] ?? null;
+    if (!l && keep(s, "communicators", lines)) l = s.locals[key] = newLocal(host, pid, p);
+    return l;
+  }
   const index = localIndex(s);
-  let byPid = index.get(h);
-  if (byPid === undefined) index.set(h, (byPid = new Map()));
-  let byPtr = byPid.get(pid);
-  if (byPtr === undefined) byPid.set(pid, (byPtr = new Map()));
-  const l = byPtr.get(p);
-  if (l !== undefined) return l;
+  const first = index.byPtr.get(p);
+  for (let x = first; x !== undefined; x = x.next) if (x.h === h && (x.pid === pid || (x.pid !== x.pid && pid !== pid))) return x.l;
   // (not in the index, so not kept: past the cap no key is made)
   if (!keep(s, "communicators", lines)) return null;
-  const made = newLocal(host, pid, p);
-  s.locals[`${h}|${pid ?? ""}|${p}`] = made;
-  byPtr.set(made.ptr, made);
-  indexed.set(index, s.cap.kept.communicators);
-  return made;
+  const l = newLocal(host, pid, p);
+  s.locals[`${h}|${pid ?? ""}|${p}`] = l;
+  index.byPtr.set(l.ptr, { h: l.host ?? "", pid, l, next: first });
+  index.kept = s.cap.kept.communicators;
+  return l;
 }
 
 const newLocal = (host: string | null, pid: number | null, p: string): LocalComm => ({ host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
 
-function localByKey(s: NcclState, key: string, host: string | null, pid: number | null, p: string, lines: number): LocalComm | null {
-  let l: LocalComm | null = s.locals[key] ?? null;
-  if (!l && keep(s, "communicators", lines)) l = s.locals[key] = newLocal(host, pid, p);
-  return l;
-}
-
 /**
- * `s.locals` by host ("" for none), pid and pointer (the keys without a `|` in a part), made again when the
- * communicators kept are not the ones it was made of (a merge adds them elsewhere).
+ * `s.locals` by pointer, each with the host ("" for none) and pid of its key (the keys without a `|` in a part), made
+ * again when the communicators kept are not the ones it was made of (a merge adds them elsewhere).
  */
-type LocalIndex = Map<string, Map<number | null, Map<string, LocalComm>>>;
+interface LocalEntry {
+  h: string;
+  pid: number | null;
+  l: LocalComm;
+  next: LocalEntry | undefined;
+}
+type LocalIndex = { byPtr: Map<string, LocalEntry>; kept: number };
 const localIndexes = new WeakMap<object, LocalIndex>();
-const indexed = new WeakMap<LocalIndex, number>();
 function localIndex(s: NcclState): LocalIndex {
   let index = localIndexes.get(s.locals);
-  if (index !== undefined && indexed.get(index) === s.cap.kept.communicators) return index;
-  index = new Map();
+  if (index !== undefined && index.kept === s.cap.kept.communicators) return index;
+  const byPtr = new Map<string, LocalEntry>();
   for (const key in s.locals) {
     const a = key.indexOf("|"), b = key.indexOf("|", a + 1);
     if (b < 0 || key.indexOf("|", b + 1) >= 0) continue;
     const pidText = key.slice(a + 1, b);
     const pid = pidText === "" ? null : Number(pidText);
     if (pid !== null && String(pid) !== pidText) continue;
-    const h = key.slice(0, a);
-    let byPid = index.get(h);
-    if (byPid === undefined) index.set(h, (byPid = new Map()));
-    let byPtr = byPid.get(pid);
-    if (byPtr === undefined) byPid.set(pid, (byPtr = new Map()));
-    byPtr.set(key.slice(b + 1), s.locals[key]);
+    const p = key.slice(b + 1);
+    byPtr.set(p, { h: key.slice(0, a), pid, l: s.locals[key], next: byPtr.get(p) });
   }
-  localIndexes.set(s.locals, index);
-  indexed.set(index, s.cap.kept.communicators);
+  localIndexes.set(s.locals, (index = { byPtr, kept: s.cap.kept.communicators }));
   return index;
 }
 
@@ -341,21 +336,30 @@ function connectionOnce(s: NcclState, e: NcclConnectionEvent, host: string | nul
 }
 
 /**
- * What reading a folded event again adds to a state once it was reduced there, but for a connection's counts: counts
- * only (an interface's or a network's lines, what a cap dropped), as `[object, field]` pairs. Its first reading kept the
- * first of everything, and each list it offers a value to holds it or is full (caps only fill); `recording` collects
- * them. (A connection's key in `LocalComm.conns` beside.)
+ * What reading a folded event again adds to a state once it was read there twice, but for a connection's counts:
+ * counts only (an interface's or a network's lines, what a cap dropped), as `[object, field]` pairs. Its first reading
+ * kept the first of everything, and each list it offers a value to holds it or is full (caps only fill); `recording`
+ * collects them. Until then, its connection key alone (most of a big job's set-up lines come once).
  */
-const recounts = new WeakMap<object, { s: NcclState; bumps: unknown[]; key: string }>();
+const recounts = new WeakMap<object, string | { s: NcclState; bumps: unknown[]; key: string }>();
 let recording: unknown[] | null = null;
 
 /** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
 export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
-  let again = recounts.get(e);
   const conn = e.kind === "nccl.connection";
-  if (again === undefined || again.s !== s) {
+  let again = recounts.get(e);
+  if (again === undefined || (typeof again !== "string" && again.s !== s)) {
+    const key = conn ? connKey(e) : "";
+    recounts.set(e, key);
+    if (!conn) for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    else {
+      if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
+      reduceConnections(s, e, comm, lines, key);
+    }
+    return;
+  }
+  if (typeof again === "string") {
     const bumps: unknown[] = [];
-    again = { s, bumps, key: conn ? connKey(e) : "" };
     recording = bumps;
     try {
       if (!conn) ncclDomain.reduce(s, e);
@@ -365,14 +369,14 @@ export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | 
         const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
         recording = null;
-        countConnections(s, e, comm, lines, again.key, host, pid);
+        countConnections(s, e, comm, lines, again, host, pid);
         recording = bumps;
         connectionOnce(s, e, host, pid, 1);
       }
     } finally {
       recording = null;
     }
-    recounts.set(e, again);
+    recounts.set(e, (again = { s, bumps, key: again }));
     lines--;
   } else if (conn) countConnections(s, e as NcclConnectionEvent, comm, lines, again.key, hostOfEvent(e), e.pid ?? e.origin.pid ?? null);
   const b = again.bumps;
