@@ -345,7 +345,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last, ...(f.signal ? { signal: f.signal } : {}) });
+      const ev = { file: e.ev.file, line: first, text: e.ev.text };
+      // (no spread for the signal: this runs for every run of a set-up log's folded lines)
+      emit(f.signal ? { kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of: e, comm, n, last, signal: f.signal } : { kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of: e, comm, n, last });
     });
 
   /**
