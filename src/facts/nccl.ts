@@ -214,8 +214,8 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
 
 function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
   const p = ptr ?? "";
-  // (found through an index by pointer: building the key `host|pid|ptr` and looking it up among a set-up log's 16,384
-  // communicators cost ~0.5 µs an Init line; a key with a `|` in a part is ambiguous, looked up by its text)
+  // (found through an index by pointer: no key `host|pid|ptr` built and looked up among a set-up log's 16,384
+  // communicators per Init or connection line; a key with a `|` in a part is ambiguous, looked up by its text)
   const h = host ?? "";
   if (h.includes("|") || p.includes("|")) {
     const key = `${h}|${pid ?? ""}|${p}`;
