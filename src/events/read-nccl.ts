@@ -208,8 +208,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (!comm || comm === "(nil)") return;
     if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
     if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
-    threadComm.set(keys?.[0] ?? `${who.pid}|${tid}`, { host: who.host, comm });
-    procComm.set(keys?.[1] ?? `${who.pid}`, { host: who.host, comm });
+    note(threadComm, keys?.[0] ?? `${who.pid}|${tid}`, who.host, comm);
+    note(procComm, keys?.[1] ?? `${who.pid}`, who.host, comm);
+  };
+  // (changed in place: a set-up log's every Init line passes here)
+  const note = (m: typeof threadComm, key: string, host: string | null, comm: string) => {
+    const cur = m.get(key);
+    if (cur === undefined) m.set(key, { host, comm });
+    else {
+      cur.host = host;
+      cur.comm = comm;
+    }
   };
   const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`): string | null => {
     const t = threadComm.get(threadKey);
@@ -353,7 +362,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      emit({ kind: "nccl.repeat", ev: { file: e.ev.file, line: first, text: e.ev.text }, origin: e.origin, input: e.input, of: e, comm, n, last, ...(f.signal ? { signal: f.signal } : {}) });
+      const ev = { file: e.ev.file, line: first, text: e.ev.text };
+      // (no spread for the signal: this runs for every run of a set-up log's folded lines)
+      emit(f.signal ? { kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of: e, comm, n, last, signal: f.signal } : { kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of: e, comm, n, last });
     });
 
   /**

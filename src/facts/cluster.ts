@@ -315,17 +315,22 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   // (each key read once: the loops below read every communicator's connections, a set-up log's thousands of them)
   const conns = new Map<string, ReturnType<typeof parseConn>>();
   const connOf = (key: string) => conns.get(key) ?? conns.set(key, parseConn(key)).get(key)!;
-  const localKey = new Map(Object.entries(input.locals).map(([k, l]) => [l, k]));
-  const locals = Object.values(input.locals);
+  const localKey = new Map<LocalComm, string>();
+  const locals: LocalComm[] = [];
+  for (const k in input.locals) {
+    const l = input.locals[k];
+    locals.push(l);
+    localKey.set(l, k);
+  }
   const scopeOf = new Map<string, Scope>();
   // the connections the samples name, by their communicator's key: only their scope is looked up (a set-up log holds
   // tens of thousands of connections and a few samples)
   const sampled = new Map<string, Set<string>>();
   for (const list of Object.values(input.samples ?? {})) for (const sm of list) (sampled.get(sm.local) ?? sampled.set(sm.local, new Set()).get(sm.local)!).add(sm.conn);
-  const hostOf = reconcileHosts({ ...input, locals }, [
-    ...locals.flatMap((l) => (l.host ? [l.host] : [])),
-    ...Object.values(input.anonPlaced).flatMap((p) => (p.host ? [p.host] : [])),
-  ]);
+  const names: string[] = [];
+  for (const l of locals) if (l.host) names.push(l.host);
+  for (const p of Object.values(input.anonPlaced)) if (p.host) names.push(p.host);
+  const hostOf = reconcileHosts({ ...input, locals }, names);
 
   // the machine a process runs on: its host, or one machine of a name several share
   const split = namesakeSplit(input, hostOf, locals, keepNames);
@@ -339,24 +344,36 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   // lines whose communicator is not known belong to the only one their process (or, failing that, their size) had
   // keyed by the reconciled host: a process whose host name was cut on some lines is one process
   const procKey = (host: string | null, pid: number | null) => `${hostOf(host) ?? ""}|${pid ?? ""}`;
-  const procIds = new Map<string, Set<string>>();
-  const ptrIds = new Map<string, string>();
-  const sizeIds = new Map<number, Set<string>>();
-  for (const l of locals) {
-    if (!l.commId) continue;
-    const pk = procKey(l.host, l.pid);
-    (procIds.get(pk) ?? procIds.set(pk, new Set()).get(pk)!).add(l.commId);
-    if (l.ptr) ptrIds.set(`${pk}|${l.ptr}`, l.commId);
-    if (l.nranks !== null) (sizeIds.get(l.nranks) ?? sizeIds.set(l.nranks, new Set()).get(l.nranks)!).add(l.commId);
-  }
+  // (made when first asked: in a set-up log every communicator's Init line names its id)
+  let ids: { procIds: Map<string, Set<string>>; ptrIds: Map<string, string>; sizeIds: Map<number, Set<string>> } | undefined;
+  const idsOf = () => {
+    if (ids) return ids;
+    ids = { procIds: new Map(), ptrIds: new Map(), sizeIds: new Map() };
+    for (const l of locals) {
+      if (!l.commId) continue;
+      const pk = procKey(l.host, l.pid);
+      (ids.procIds.get(pk) ?? ids.procIds.set(pk, new Set()).get(pk)!).add(l.commId);
+      if (l.ptr) ids.ptrIds.set(`${pk}|${l.ptr}`, l.commId);
+      if (l.nranks !== null) (ids.sizeIds.get(l.nranks) ?? ids.sizeIds.set(l.nranks, new Set()).get(l.nranks)!).add(l.commId);
+    }
+    return ids;
+  };
   const only = (set: Set<string> | undefined) => (set && set.size === 1 ? [...set][0] : null);
   // a log with one communicator: every line is of it (excerpts often cut some processes' init lines)
-  const sole = only(new Set(locals.flatMap((l) => (l.commId ? [l.commId] : []))));
+  let sole: string | null = null;
+  for (const l of locals) {
+    if (!l.commId || l.commId === sole) continue;
+    if (sole !== null) {
+      sole = null;
+      break;
+    }
+    sole = l.commId;
+  }
   const commIdOf = (l: LocalComm): string | null =>
     l.commId ??
-    (l.ptr ? ptrIds.get(`${procKey(l.host, l.pid)}|${l.ptr}`) : undefined) ??
-    only(procIds.get(procKey(l.host, l.pid))) ??
-    (l.nranks !== null ? only(sizeIds.get(l.nranks)) : null) ??
+    (l.ptr ? idsOf().ptrIds.get(`${procKey(l.host, l.pid)}|${l.ptr}`) : undefined) ??
+    only(idsOf().procIds.get(procKey(l.host, l.pid))) ??
+    (l.nranks !== null ? only(idsOf().sizeIds.get(l.nranks)) : null) ??
     sole;
 
   const groups = new Map<string, Group>();
@@ -406,7 +423,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     for (const r of Object.keys(input.anonRanks)) if (!soleGroup?.ranks.has(Number(r))) g.ranks.add(Number(r));
     for (const [r, p] of Object.entries(input.anonPlaced)) {
       // printed by a process that took part in one communicator only: the rank is of that one
-      const id = only(procIds.get(procKey(p.host, p.pid))) ?? sole;
+      const id = only(idsOf().procIds.get(procKey(p.host, p.pid))) ?? sole;
       const target = (id && groups.get(`c:${id}`)) || g;
       target.ranks.add(Number(r));
       place(target, Number(r), p);
@@ -488,7 +505,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     for (const l of g.members) {
       const lh = machineOf(l.host, l.pid);
       const want = sampled.get(localKey.get(l)!);
-      for (const [key, { n }] of Object.entries(l.conns)) {
+      for (const key in l.conns) {
+        const n = l.conns[key].n;
         const c = connOf(key);
         add(transports, c.kind, n);
         const remote = c.from === c.to ? null : c.dir === "r" ? c.from : c.to;
@@ -568,10 +586,10 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const widest = summaries[0]?._g;
   if (widest) {
     for (const l of widest.members) {
-      for (const [key, { n }] of Object.entries(l.conns)) {
+      for (const key in l.conns) {
         const c = connOf(key);
         const row = (matrix[String(c.from)] ??= {});
-        add((row[String(c.to)] ??= {}), c.kind, n);
+        add((row[String(c.to)] ??= {}), c.kind, l.conns[key].n);
       }
     }
   }

@@ -28,6 +28,7 @@ function keep(s: NcclState, what: Capped, lines = 1): boolean {
   }
   const c = (s.capped[what] ??= { limit, dropped: 0 });
   c.dropped += lines;
+  recording?.push(c, "dropped");
   return false;
 }
 
@@ -152,22 +153,12 @@ function procAddresses(s: NcclState): { host: string; pid: number; address: stri
 /** Notes each `name:address` item of an interface list with its index in the list. */
 function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   const all = (s.ifaces ??= {});
-  // (a folded line's event comes again at every flush: what its list reads to is worked out once)
-  let items = e === repeated ? repeatedIfaces.get(e) : undefined;
-  if (items === undefined || items.role !== role || items.list !== list || items.host !== host || items.pid !== pid) {
-    items = { role, list, host, pid, each: list.map((item, index) => {
-      const i = item.indexOf(":");
-      if (i <= 0) return null;
-      const name = item.slice(0, i), address = item.slice(i + 1).replace(/<\d+>$/, "");
-      return { index, name, address, key: ifaceKey(role, index, name, address, host, pid) };
-    }) };
-    if (e === repeated) repeatedIfaces.set(e, items);
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
+    const i = item.indexOf(":");
+    if (i > 0) noteIface(all, role, index, item.slice(0, i), item.slice(i + 1).replace(/<\d+>$/, ""), host, pid, e);
   }
-  for (const x of items.each) if (x !== null) noteIface(all, role, x.index, x.name, x.address, host, pid, e, x.key);
 }
-// (the event `reduceRepeated` reads again, and what noteIfaces worked out of its lists)
-let repeated: object | null = null;
-const repeatedIfaces = new WeakMap<object, { role: string; list: readonly string[]; host: string | null; pid: number | null; each: ({ index: number; name: string; address: string; key: string } | null)[] }>();
 
 function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }, key = ifaceKey(role, index, name, address, host, pid)): void {
   // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
@@ -175,7 +166,11 @@ function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], in
   if (cur) {
     cur.count++;
     cur.at = earlierThan(cur.at, e);
-  } else if ((ifaceCounts.get(all) ?? Object.keys(all).length) < MAX_IFACES) offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
+    recording?.push(cur, "count");
+  } else if ((ifaceCounts.get(all) ?? Object.keys(all).length) < MAX_IFACES) {
+    offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
+    recording?.push(all[key], "count");
+  }
 }
 
 /**
@@ -218,31 +213,58 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
 }
 
 function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
-  // (the last one asked of this state first, kept or dropped by the cap: a thread prints a communicator's lines one
-  // after another, and a set-up log of communicator after communicator reaches the cap)
   const p = ptr ?? "";
-  const last = lastLocal.get(s.locals);
-  let key: string;
-  if (last !== undefined && last.host === host && last.pid === pid && last.ptr === p) {
-    if (last.l !== null && s.locals[last.key] === last.l) return last.l;
-    key = last.key;
-  } else key = `${host ?? ""}|${pid ?? ""}|${p}`;
-  let l: LocalComm | null = s.locals[key] ?? null;
-  if (!l && keep(s, "communicators", lines)) {
-    l = s.locals[key] = { host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+  // (found through an index by pointer: no key `host|pid|ptr` built and looked up among a set-up log's 16,384
+  // communicators per Init or connection line; a key with a `|` in a part is ambiguous, looked up by its text)
+  const h = host ?? "";
+  if (h.includes("|") || p.includes("|")) {
+    const key = `${h}|${pid ?? ""}|${p}`;
+    let l: LocalComm | null = s.locals[key] ?? null;
+    if (!l && keep(s, "communicators", lines)) l = s.locals[key] = newLocal(host, pid, p);
+    return l;
   }
-  if (last === undefined) lastLocal.set(s.locals, { host, pid, ptr: p, key, l });
-  else {
-    last.host = host;
-    last.pid = pid;
-    last.ptr = p;
-    last.key = key;
-    last.l = l;
-  }
+  const index = localIndex(s);
+  const first = index.byPtr.get(p);
+  for (let x = first; x !== undefined; x = x.next) if (x.h === h && (x.pid === pid || (x.pid !== x.pid && pid !== pid))) return x.l;
+  // (not in the index, so not kept: past the cap no key is made)
+  if (!keep(s, "communicators", lines)) return null;
+  const l = newLocal(host, pid, p);
+  s.locals[`${h}|${pid ?? ""}|${p}`] = l;
+  index.byPtr.set(l.ptr, { h: l.host ?? "", pid, l, next: first });
+  index.kept = s.cap.kept.communicators;
   return l;
 }
 
-const lastLocal = new WeakMap<object, { host: string | null; pid: number | null; ptr: string; key: string; l: LocalComm | null }>();
+const newLocal = (host: string | null, pid: number | null, p: string): LocalComm => ({ host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
+
+/**
+ * `s.locals` by pointer, each with the host ("" for none) and pid of its key (the keys without a `|` in a part), made
+ * again when the communicators kept are not the ones it was made of (a merge adds them elsewhere).
+ */
+interface LocalEntry {
+  h: string;
+  pid: number | null;
+  l: LocalComm;
+  next: LocalEntry | undefined;
+}
+type LocalIndex = { byPtr: Map<string, LocalEntry>; kept: number };
+const localIndexes = new WeakMap<object, LocalIndex>();
+function localIndex(s: NcclState): LocalIndex {
+  let index = localIndexes.get(s.locals);
+  if (index !== undefined && index.kept === s.cap.kept.communicators) return index;
+  const byPtr = new Map<string, LocalEntry>();
+  for (const key in s.locals) {
+    const a = key.indexOf("|"), b = key.indexOf("|", a + 1);
+    if (b < 0 || key.indexOf("|", b + 1) >= 0) continue;
+    const pidText = key.slice(a + 1, b);
+    const pid = pidText === "" ? null : Number(pidText);
+    if (pid !== null && String(pid) !== pidText) continue;
+    const p = key.slice(b + 1);
+    byPtr.set(p, { h: key.slice(0, a), pid, l: s.locals[key], next: byPtr.get(p) });
+  }
+  localIndexes.set(s.locals, (index = { byPtr, kept: s.cap.kept.communicators }));
+  return index;
+}
 
 function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "pid" | "ptr">>): void {
   // (`for in`, not `Object.entries`: this runs for every Init line of a set-up log)
@@ -284,9 +306,15 @@ const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
  */
 export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key = connKey(e)): void {
   s.anyRecord = true;
-  add(s.transports, e.transport, lines);
   const host = hostOfEvent(e);
   const pid = e.pid ?? e.origin.pid ?? null;
+  countConnections(s, e, comm, lines, key, host, pid);
+  connectionOnce(s, e, host, pid, lines);
+}
+
+/** what each connection line adds: its transport's and connection's counts, the communicator, the samples */
+function countConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key: string, host: string | null, pid: number | null): void {
+  add(s.transports, e.transport, lines);
   const l = local(s, host, pid, comm, lines);
   if (l) {
     const c = l.conns[key];
@@ -297,33 +325,66 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
   // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
   const list = (s.connSamples[e.transport] ??= []);
   if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${comm ?? ""}`, conn: key });
+}
+
+/** what a connection line adds that a line of the same event read again adds only to a cap's count */
+function connectionOnce(s: NcclState, e: NcclConnectionEvent, host: string | null, pid: number | null, lines: number): void {
   if (host && pid !== null) link(s, "pidHosts", String(pid), host, lines);
   if (e.via.includes("GDRDMA")) {
     if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
   } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
 }
 
+/**
+ * What reading a folded event again adds to a state once it was read there twice, but for a connection's counts:
+ * counts only (an interface's or a network's lines, what a cap dropped), as `[object, field]` pairs. Its first reading
+ * kept the first of everything, and each list it offers a value to holds it or is full (caps only fill); `recording`
+ * collects them. Until then, its connection key alone (most of a big job's set-up lines come once).
+ */
+const recounts = new WeakMap<object, string | { s: NcclState; bumps: unknown[]; key: string }>();
+let recording: unknown[] | null = null;
+
 /** `lines` lines alike that read to `e` (a connection's of communicator `comm`): what reading each would add. */
 export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | null, lines: number): void {
-  if (e.kind !== "nccl.connection") {
-    repeated = e;
-    try {
-      for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
-    } finally {
-      repeated = null;
+  const conn = e.kind === "nccl.connection";
+  let again = recounts.get(e);
+  if (again === undefined || (typeof again !== "string" && again.s !== s)) {
+    const key = conn ? connKey(e) : "";
+    recounts.set(e, key);
+    if (!conn) for (let i = 0; i < lines; i++) ncclDomain.reduce(s, e);
+    else {
+      if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
+      reduceConnections(s, e, comm, lines, key);
     }
     return;
   }
-  if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host, lines);
-  let key = foldKeys.get(e);
-  if (key === undefined) foldKeys.set(e, (key = connKey(e)));
-  reduceConnections(s, e, comm, lines, key);
+  if (typeof again === "string") {
+    const bumps: unknown[] = [];
+    recording = bumps;
+    try {
+      if (!conn) ncclDomain.reduce(s, e);
+      else {
+        if (e.host && e.origin.ip && e.origin.ip !== e.host) link(s, "links", e.origin.ip, e.host);
+        s.anyRecord = true;
+        const host = hostOfEvent(e);
+        const pid = e.pid ?? e.origin.pid ?? null;
+        recording = null;
+        countConnections(s, e, comm, lines, again, host, pid);
+        recording = bumps;
+        connectionOnce(s, e, host, pid, 1);
+      }
+    } finally {
+      recording = null;
+    }
+    recounts.set(e, (again = { s, bumps, key: again }));
+    lines--;
+  } else if (conn) countConnections(s, e as NcclConnectionEvent, comm, lines, again.key, hostOfEvent(e), e.pid ?? e.origin.pid ?? null);
+  const b = again.bumps;
+  for (let i = 0; i < b.length; i += 2) (b[i] as Record<string, number>)[b[i + 1] as string] += lines;
 }
 
 /** a connection's key in `LocalComm.conns` */
 const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;
-// (a fold's event comes again at every flush)
-const foldKeys = new WeakMap<NcclConnectionEvent, string>();
 
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
@@ -358,6 +419,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         const n = (s.networks[e.net] ??= { count: 0, at: located(e) });
         n.count++;
+        recording?.push(n, "count");
         n.at = earlierThan(n.at, e);
         const h = hostOfEvent(e);
         if (h && !(n.hosts ??= []).includes(h) && n.hosts.length < NET_HOSTS) n.hosts.push(h);

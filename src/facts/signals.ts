@@ -62,7 +62,17 @@ const fresh = (): SignalState => ({ count: 0, first: [], last: null, ranks: [], 
 export function reduceSignalRepeat(s: SignalsState, e: SignalEvent, n: number, last: number): void {
   const st = s.byId[e.id];
   st.count += n;
-  st.last = later(st.last, { ...located({ ev: { ...e.ev, line: last }, input: e.input }), captures: e.captures, rank: e.rank, retry: e.retry });
+  // (a line made only when it is the later: `later` keeps the one of the two at or after the other)
+  const cur = st.last;
+  if (cur !== null && (cur.input > e.input || (cur.input === e.input && cur.line > last))) return;
+  st.last = plainEvidence(e.ev) ? { file: e.ev.file, line: last, text: e.ev.text, input: e.input, captures: e.captures, rank: e.rank, retry: e.retry } : { ...located({ ev: { ...e.ev, line: last }, input: e.input }), captures: e.captures, rank: e.rank, retry: e.retry };
+}
+
+/** the evidence's fields are `file`, `line` and `text`, in that order (a copy of it made as one literal reads alike) */
+function plainEvidence(ev: Evidence): boolean {
+  let k = 0;
+  for (const key in ev) if (key !== (k === 0 ? "file" : k === 1 ? "line" : k === 2 ? "text" : "") || k++ > 2) return false;
+  return k === 3;
 }
 
 export const signalsDomain: FactDomain<SignalsState, Signals> = {
