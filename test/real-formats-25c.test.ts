@@ -118,3 +118,30 @@ describe("a printed concurrency below 1 on an engine that serves", () => {
     expect(ids(r, "error")).toContain("vllm/kv-cache-too-small");
   });
 });
+
+describe("RCCL's DMA-BUF advisories", () => {
+  it("are WARNs that report a setting, not a failure: no error finding, still the first WARN", async () => {
+    for (const warn of [
+      "DMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1",
+      "NCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not. Forcefully enabling DMA-BUF for hipMem.",
+    ]) {
+      const log = [
+        `gpu-node-3:4121:4121 [0] misc/rocmwrap.cc:180 NCCL WARN ${warn}`,
+        "gpu-node-3:4121:4188 [0] NCCL INFO NET/IB : Using [0]rdma0:1/RoCE [1]rdma1:1/RoCE [RO]; OOB eth0:10.1.2.3<0>",
+        "gpu-node-3:4121:4188 [0] NCCL INFO Using network IB",
+        "gpu-node-3:4121:4188 [0] NCCL INFO comm 0x5590e1c0 rank 0 nranks 2 cudaDev 0 busId 3000 - Init COMPLETE",
+      ];
+      for (const text of variants(log)) {
+        const r = await analyzeText(text + "\n");
+        expect(r.facts.nccl.firstWarn?.line).toBe(1);
+        expect(ids(r, "error"), warn).toEqual([]);
+        expect(r.facts.nccl.net).toBe("IB");
+      }
+    }
+  });
+
+  it("a real RCCL failure on the same file stays an error", async () => {
+    const r = await analyzeText("gpu-node-3:4121:4121 [0] misc/rocmwrap.cc:97 NCCL WARN Failed to load ROCm runtime: hipErrorNoDevice\n");
+    expect(ids(r, "error").length).toBeGreaterThan(0);
+  });
+});
