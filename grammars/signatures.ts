@@ -560,6 +560,20 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // argparse's own error (vLLM's FlexibleArgumentParser keeps ArgumentParser.error): the usage text, then
+    // `<prog>: error: <message>`, and exit status 2 before anything starts. prog is `vllm serve` / `vllm` for the CLI,
+    // `api_server.py` for `python -m vllm.entrypoints.openai.api_server`, a script's file name for the bench scripts.
+    id: "vllm.badCliArgs", dialect: "any", level: "error",
+    anyOf: [": error: unrecognized arguments", ": error: argument ", ": error: the following arguments are required", ": error: ambiguous option"],
+    pattern: /(?:^|\s)(?<prog>vllm(?: [\w-]+)?|[\w.\-]+\.py): error: (?:unrecognized arguments: (?<unrecognized>.+)|argument (?<flag>[^:]+): (?<problem>.+)|the following arguments are required: (?<required>.+)|ambiguous option: (?<ambiguous>.+))$/,
+    samples: [
+      "api_server.py: error: unrecognized arguments: --enable-reasoning --reasoning-parser deepseek_r1",
+      "vllm serve: error: argument --dtype: invalid choice: 'fp8' (choose from 'auto', 'half', 'float16', 'bfloat16', 'float', 'float32')",
+      "vllm: error: the following arguments are required: model_tag",
+    ],
+    nearMisses: ["error: unrecognized arguments are reported by argparse before the server starts"],
+  },
+  {
     id: "vllm.tpNotDivisible", dialect: "any", level: "error", anyOf: ["divisible", "divide evenly"],
     // vLLM's `ensure_divisibility` (vllm/distributed/utils.py, from Megatron) names no dimension: `assert numerator %
     // denominator == 0, "{} is not divisible by {}"`, raised by `divide(size, tp_size)` in the parallel layers

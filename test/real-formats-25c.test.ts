@@ -145,3 +145,23 @@ describe("RCCL's DMA-BUF advisories", () => {
     expect(ids(r, "error").length).toBeGreaterThan(0);
   });
 });
+
+describe("argparse rejecting vLLM's command line", () => {
+  it("reads `prog: error: ...` after the usage text, behind a launcher's own logging", async () => {
+    const log = [
+      "2026-01-05 08:00:01,100 - launcher - INFO - Starting vLLM server...",
+      "INFO 01-05 08:00:04 [__init__.py:239] Automatically detected platform cuda.",
+      "usage: api_server.py [-h] [--host HOST] [--port PORT]",
+      "                     [--max-model-len MAX_MODEL_LEN] [--enable-prefix-caching]",
+      "api_server.py: error: unrecognized arguments: --enable-reasoning --reasoning-parser deepseek_r1",
+      "2026-01-05 08:00:05,212 - launcher - ERROR - vLLM process terminated unexpectedly",
+    ];
+    for (const text of variants(log)) {
+      const r = await analyzeText(text + "\n");
+      const f = r.findings.find((x) => x.ruleId === "vllm/bad-cli-args");
+      expect(f?.severity, JSON.stringify(text.slice(0, 40))).toBe("error");
+      expect(f!.message).toContain("does not know --enable-reasoning --reasoning-parser deepseek_r1");
+      expect(f!.evidence[0].line).toBe(5);
+    }
+  });
+});
