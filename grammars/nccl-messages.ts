@@ -231,9 +231,12 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  * - AMD SMI left off in a build with fabric support (src/misc/amdsmi_wrap.cc), `RCCL_USE_AMD_SMI_LIB not set, but
  *   HIP_FABRIC_API is defined. Fabric support is only available through AMD SMI. ..`: RCCL goes on with its internal
  *   rsmi (`initialized internal alternative rsmi functionality`).
+ * - DMA-BUF turned on by setting (src/misc/rocmwrap.cc initOnceFunc): `DMA_BUF Support is force enabled, so explicitly
+ *   setting RCCL_FORCE_ENABLE_DMABUF=1` (RCCL_FORCE_ENABLE_DMABUF=1) and `NCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE
+ *   is not. Forcefully enabling DMA-BUF for hipMem.`: both set dmaBufSupport = 1 and go on to the ROCr checks.
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b/;
+export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF/;
 
 /**
  * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up

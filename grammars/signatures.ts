@@ -67,7 +67,7 @@ export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVIS
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
 
 /** Advice and help texts that name an OOM without reporting one. */
-const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:(?:CUDA|HIP|XPU|NPU) )?(?:out of memory|OOM|OutOfMemoryError)/i;
+const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|encounter|hit)|may cause) (?:a |an )?(?:(?:CUDA|HIP|XPU|NPU) (?:error: )?)?(?:out of memory|OOM|OutOfMemoryError)/i;
 
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
@@ -271,11 +271,13 @@ export const SIGNATURES: readonly Signature[] = [
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B) \((?:GPU|NPU|XPU) (?<gpu>\d+); (?<capacity>[\d.]+ [KMGT]i?B) total capacity;[^)]*?(?<free>[\d.]+ [KMGT]i?B) free/,
       /\b(?<device>HIP|XPU|NPU) out of memory/,
     ],
-    // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu)
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA error: out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
+    // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu); vLLM's own
+    // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA [Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
+      "RuntimeError: CUDA Error: out of memory at /src/vllm/csrc/cumem_allocator.cpp:62",
       "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
     ],
     nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization"],
@@ -563,6 +565,20 @@ export const SIGNATURES: readonly Signature[] = [
       "paula09:2528103:2528103 [0] ras/client_support.cc:160 NCCL WARN Call to bind failed: Address already in use",
       "DEBUG 09-04 17:38:34 launcher.py:64] port 44319 is used by process psutil.Process(pid=60914, name='pt_main_thread', status='sleeping')",
     ],
+  },
+  {
+    // argparse's own error (vLLM's FlexibleArgumentParser keeps ArgumentParser.error): the usage text, then
+    // `<prog>: error: <message>`, and exit status 2 before anything starts. prog is `vllm serve` / `vllm` for the CLI,
+    // `api_server.py` for `python -m vllm.entrypoints.openai.api_server`, a script's file name for the bench scripts.
+    id: "vllm.badCliArgs", dialect: "any", level: "error",
+    anyOf: [": error: unrecognized arguments", ": error: argument ", ": error: the following arguments are required", ": error: ambiguous option"],
+    pattern: /(?:^|\s)(?<prog>vllm(?: [\w-]+)?|[\w.\-]+\.py): error: (?:unrecognized arguments: (?<unrecognized>.+)|argument (?<flag>[^:]+): (?<problem>.+)|the following arguments are required: (?<required>.+)|ambiguous option: (?<ambiguous>.+))$/,
+    samples: [
+      "api_server.py: error: unrecognized arguments: --enable-reasoning --reasoning-parser deepseek_r1",
+      "vllm serve: error: argument --dtype: invalid choice: 'fp8' (choose from 'auto', 'half', 'float16', 'bfloat16', 'float', 'float32')",
+      "vllm: error: the following arguments are required: model_tag",
+    ],
+    nearMisses: ["error: unrecognized arguments are reported by argparse before the server starts"],
   },
   {
     id: "vllm.tpNotDivisible", dialect: "any", level: "error", anyOf: ["divisible", "divide evenly"],

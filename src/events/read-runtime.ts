@@ -35,8 +35,8 @@ export interface RuntimeTap {
 export interface RuntimeFastSink {
   /** the line shapes the ordinary path read (see createRuntimeFast) */
   readonly shapes: RuntimeShapes;
-  /** `n` more lines of a kind (`status`: an access line's) */
-  count(what: RequestWhat | "http", status: number, n: number): void;
+  /** `n` more lines of a kind (`status`: an access line's; `probes`: how many of them were not a POST) */
+  count(what: RequestWhat | "http", status: number, n: number, probes?: number): void;
   /** a stats line of a learnt shape (after its clock), as `stats` reads it: line `line`, its text behind a wrapper of `origin` */
   stats(line: number, raw: string, text: string, origin: Origin, v: StatsValues): void;
   clock(mo: number, d: number, h: number, mi: number, sec: number): void;
@@ -115,6 +115,15 @@ const CLOCK_BACK_S = 60;
  */
 const isZoneStep = (back: number): boolean => back >= 1500 && (back % 1800 <= 300 || back % 1800 >= 1500);
 const UVICORN_ACCESS = /^INFO:\s+\S+ - "([A-Z]+) (\S+)[^"]*" (\d{3})\b/;
+/**
+ * A POST to one of vLLM's control endpoints (sleep mode, cache resets, profiling, LoRA loading, tokenizing) or trl's
+ * weight-sync ones: no request for the engine to generate, so none the stats lines would show running.
+ */
+const CONTROL_PATH = /^\/(?:sleep|wake_up|is_sleeping|reset_|collective_rpc|update_|init_communicator|close_communicator|pause|resume|start_profile|stop_profile|tokenize|detokenize|load_lora_adapter|unload_lora_adapter|scale_elastic_ep)/;
+/** Whether an access line answered a request for the engine (an inference POST), not a probe, a scrape or a control call. */
+/** the longest name CONTROL_PATH tells apart, with its slash */
+const CONTROL_PATH_CHARS = 24;
+export const isEngineRequest = (method: string, path: string): boolean => method === "POST" && !CONTROL_PATH.test(path);
 const UNKNOWN_MODEL = /The model `([^`]{1,200})` does not exist/;
 
 /** `tally`: what else a stats line with a vLLM header is told to (the vLLM reader's metrics), for the ones the fast path reads */
@@ -159,7 +168,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
   // the fast path's counts, emitted as one event each before the next runtime event (and when a chunk is done)
   let lastEmit: Emit | null = null;
   let lastRecord: LogRecord | null = null;
-  const pending = { received: 0, added: 0, finished: 0, any: false, http: new Map<number, number>() };
+  const pending = { received: 0, added: 0, finished: 0, any: false, http: new Map<number, number>(), probes: new Map<number, number>() };
   const flush = () => {
     if (!pending.any || !lastEmit || !lastRecord) return;
     const b = base(lastRecord, { file: lastRecord.file, line: lastRecord.line, text: "" });
@@ -167,13 +176,17 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
       if (pending[what] > 0) lastEmit({ kind: "runtime.count", ...b, what, value: pending[what], t: lastT });
       pending[what] = 0;
     }
-    for (const [status, n] of pending.http) lastEmit({ kind: "runtime.count", ...b, what: "http", value: status, n, t: lastT });
+    for (const [status, n] of pending.http) {
+      const probes = pending.probes.get(status) ?? 0;
+      lastEmit({ kind: "runtime.count", ...b, what: "http", value: status, n, ...(probes > 0 ? { probes } : {}), t: lastT });
+    }
     pending.http.clear();
+    pending.probes.clear();
     pending.any = false;
   };
-  const count = (rec: LogRecord, what: RuntimeCountWhat, value: number, emit: Emit, label?: string) => {
+  const count = (rec: LogRecord, what: RuntimeCountWhat, value: number, emit: Emit, label?: string, probes?: number) => {
     flush();
-    emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), t: lastT });
+    emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), ...(probes ? { probes } : {}), t: lastT });
   };
   const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set() };
   /** a request or 2xx/3xx access line read the ordinary way: its shape may take the fast path from now on */
@@ -211,9 +224,12 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
   };
   const fastSink: RuntimeFastSink = {
     shapes,
-    count(what, status, n) {
+    count(what, status, n, probes) {
       pending.any = true;
-      if (what === "http") pending.http.set(status, (pending.http.get(status) ?? 0) + n);
+      if (what === "http") {
+        pending.http.set(status, (pending.http.get(status) ?? 0) + n);
+        if (probes) pending.probes.set(status, (pending.probes.get(status) ?? 0) + probes);
+      }
       else pending[what] += n;
     },
     stats(line, raw, text, origin, v) {
@@ -324,7 +340,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
         const m = UVICORN_ACCESS.exec(text);
         if (!m) return false;
         const status = Number(m[3]);
-        count(rec, "http", status, emit, `${m[1]} ${m[2]}`);
+        count(rec, "http", status, emit, `${m[1]} ${m[2]}`, isEngineRequest(m[1], m[2]) ? 0 : 1);
         if (status < 400) learn(rec, emit, null, 0);
         return true;
       }
@@ -595,6 +611,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   // what was counted since the sink was last told (it is told before any line goes the ordinary way)
   const counted = new Int32Array(REQUEST_KINDS.length);
   const http = new Int32Array(200);
+  /** of those, the responses to a request other than a POST (probes, monitoring) */
+  const httpProbes = new Int32Array(200);
   /** the statuses (less 200) counted in `http` */
   const statuses: number[] = [];
   let any = false;
@@ -607,8 +625,9 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     }
     if (statuses.length > 1) statuses.sort((x, y) => x - y);
     for (const i of statuses) {
-      sink.count("http", 200 + i, http[i]);
+      sink.count("http", 200 + i, http[i], httpProbes[i]);
       http[i] = 0;
+      httpProbes[i] = 0;
     }
     statuses.length = 0;
   };
@@ -754,6 +773,9 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
     if (status < 200 || status >= 400 || !clear(s, e) || !isQuiet()) return false;
     if (http[status - 200]++ === 0) statuses.push(status - 200);
+    // not a POST (a probe or a scrape: GET /metrics, /health) or a POST to a control endpoint: never the engine's work
+    const post = m - method === 4 && b[method] === 80 && b[method + 1] === 79 && b[method + 2] === 83 && b[method + 3] === 84;
+    if (!post || CONTROL_PATH.test(b.toString("latin1", m + 1, Math.min(close, m + 1 + CONTROL_PATH_CHARS)))) httpProbes[status - 200]++;
     any = true;
     return true;
   };

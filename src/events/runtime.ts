@@ -49,6 +49,11 @@ export interface RuntimeCountEvent extends EventBase {
   label?: string;
   /** for `http`: how many responses of this status (the fast path counts them in batches); 1 when absent */
   n?: number;
+  /**
+   * for `http`: how many of those `n` answered no request for the engine: a GET (/metrics, /health, /v1/models:
+   * monitoring and probes) or a POST to a control endpoint (/sleep, /wake_up, /reset_prefix_cache); 0 when absent
+   */
+  probes?: number;
   t: number | null;
 }
 

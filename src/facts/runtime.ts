@@ -450,7 +450,8 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
             const k = String(e.value);
             const n = e.n ?? 1;
             state.http[k] = (state.http[k] ?? 0) + n;
-            state.afterLast += n;
+            // a scrape of /metrics or a health probe after the last stats line is no request in flight
+            state.afterLast += n - (e.probes ?? 0);
             if (e.value >= 400 && e.value < 500) state.ev.first4xx ??= located(e);
             else if (e.value >= 500) state.ev.first5xx ??= located(e);
             break;

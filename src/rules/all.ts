@@ -10,6 +10,7 @@ import { rule as vllmTpSpansNodes } from "./vllm/tp-spans-nodes.js";
 import { rule as vllmRayInsufficientResources } from "./vllm/ray-insufficient-resources.js";
 import { rule as vllmEngineInitFailed } from "./vllm/engine-init-failed.js";
 import { rule as vllmModelDownload } from "./vllm/model-download.js";
+import { rule as vllmBadCliArgs } from "./vllm/bad-cli-args.js";
 import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
@@ -58,6 +59,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayInsufficientResources,
   vllmEngineInitFailed,
   vllmModelDownload,
+  vllmBadCliArgs,
   vllmCudaDriverTooOld,
   vllmCudaError,
   vllmMaxModelLenExceedsModel,

@@ -24,13 +24,15 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
-const SETUP_FAILURES = ["vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/bad-cli-args", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
   // setup: configuration, placement, versions, downloads
+  // argparse's `prog: error: ...` (the prog a vllm command or a .py script): the command line of any launcher
+  "vllm/bad-cli-args": { layer: "setup" },
   "vllm/tp-not-divisible": { layer: "setup", dialects: VLLM },
   "vllm/max-model-len-exceeds-model": { layer: "setup", dialects: VLLM },
   "vllm/ray-insufficient-resources": { layer: "setup", dialects: VLLM },
