@@ -60,6 +60,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         ],
         communicatorCount: 1,
         workerIps: [p.ipB],
+        remotePeers: [],
         rankMap: [
           { rank: 0, host: p.hostA, pid: 2291, device: 0, busId: "18000", ncclVersion: "2.21.5", lastOpCount: null, lastCollective: null },
           { rank: 8, host: p.hostB, pid: 3310, device: 0, busId: "18000", ncclVersion: "2.21.5", lastOpCount: null, lastCollective: null },

@@ -1,6 +1,6 @@
 import { commandOfArray, fastHead, harnessModelArgs, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
-import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, mayBeStats, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -35,6 +35,30 @@ export function createVllmReader(): RecordReader & {
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
   /** wrapped stats records read so far without their GPU KV cache usage (see joinedStats) */
   const held: string[] = [];
+  /**
+   * a stats record a terminal may have cut: it stops before the GPU KV cache usage every version prints (`... Running:
+   * 32 r`), or after it but not at the end of a field (`GPU KV cache usage: 1`): held until the next line, which may be
+   * its rest (`eqs, Swapped: 0 reqs, ... GPU KV cache usage: 17.6%, ...`, read then as one record by readJoined);
+   * `grown`: the line at hand continued it, the join still unfinished
+   */
+  let cut: { rec: LogRecord; msg: string; v: StatsValues; hasHead: boolean; tally: boolean; grown: boolean } | null = null;
+  const flushCut = (emit: Emit) => {
+    if (!cut) return;
+    const c = cut;
+    cut = null;
+    if (c.tally) metrics.add(c.rec, c.v);
+    runtime.stats(c.rec, c.msg, c.v, c.hasHead, emit);
+  };
+  /** a stats record read: counted, or held while a terminal may have cut it (`tally`: told to the metrics summary too) */
+  const statsRecord = (rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, tally: boolean, emit: Emit) => {
+    flushCut(emit);
+    if (rec.raw.length >= CUT_STATS_MIN && !wholeStats(msg)) {
+      cut = { rec, msg, v, hasHead, tally, grown: false };
+      return;
+    }
+    if (tally) metrics.add(rec, v);
+    runtime.stats(rec, msg, v, hasHead, emit);
+  };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -92,11 +116,10 @@ export function createVllmReader(): RecordReader & {
     // request's id and prompt are the client's and may quote anything
     if (runtime.message(rec, msg, emit)) return level === "INFO";
     const c = msg.charCodeAt(0);
-    if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
+    if (mayBeStats(msg)) {
       const v = readStats(msg);
       if (v) {
-        metrics.add(rec, v);
-        runtime.stats(rec, msg, v, true, emit);
+        statsRecord(rec, msg, v, true, true, emit);
         statsRead = true;
         return true;
       }
@@ -193,6 +216,11 @@ export function createVllmReader(): RecordReader & {
     name: "vllm",
     read(rec, emit) {
       const text = rec.text;
+      // (the line after a held stats record: its rest, joined already, or a record of its own)
+      if (cut) {
+        if (cut.grown) cut.grown = false;
+        else flushCut(emit);
+      }
       if (pending?.joinedTail !== undefined) {
         // the line a join ended with: its text is in the dump already
         const tail = pending.joinedTail;
@@ -255,7 +283,7 @@ export function createVllmReader(): RecordReader & {
       }
       if (!head) {
         appErrorRecord(rec, emit);
-        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
+        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
         other.launch = null;
         other.flagLines = false;
@@ -303,11 +331,13 @@ export function createVllmReader(): RecordReader & {
     },
     joinedPhrase(joined, [a, b]) {
       if (joinedBanner(joined.text, a) && pending === null) return true;
-      const st = joinedStats(joined.text, a, b, held);
+      const st = joinedStats(joined.text, a, b, held, cut?.rec.text);
       if (st?.defer) {
         // (the next line may bring the rest; the last few held joins are kept, one for each way the lines were joined)
         held.push(joined.text);
         if (held.length > 4) held.shift();
+        // (held in place of its first part: read as it is unless the next line brings the rest)
+        cut = { rec: joined, msg: st.msg, v: st.v, hasHead: fastHead(joined.text) !== null, tally: true, grown: true };
         return false;
       }
       if (st) return true;
@@ -328,10 +358,14 @@ export function createVllmReader(): RecordReader & {
       }
       // a stats record a terminal cut in two (`... Avg generation throug` / `hput: 834.0 tokens/s, Running: 39 reqs, ...`):
       // read once, as a record without its clock (no shape is learnt from a join)
-      const st = joinedStats(joined.text, a, b, held);
+      const st = joinedStats(joined.text, a, b, held, cut?.rec.text);
       if (st && !st.defer) {
+        // (the record held whole is this join's first part: the join is read in its place, with its clock)
+        // (a join whose first line has a vLLM header was read with that header's clock)
+        const hasHead = fastHead(joined.text) !== null;
+        if (cut !== null && (a === cut.rec.text || held.includes(a))) cut = null;
         metrics.add(joined, st.v);
-        runtime.stats(joined, st.msg, st.v, false, emit);
+        runtime.stats(joined, st.msg, st.v, hasHead, emit, false);
         return;
       }
       const hit = joinPhrase(joined.text);
@@ -340,9 +374,10 @@ export function createVllmReader(): RecordReader & {
     },
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
     // leaves such a line to the ordinary way
-    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
+      flushCut(emit);
       // a call the paste cut (`AsyncEngineArgs(model='m', ..., tokenizer_pool_size=0,` as the last line)
       endCall(emit);
       if (other.list) {
@@ -680,7 +715,22 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
 }
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
-function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
+/** a stats record read (see statsRecord in createVllmReader) */
+type StatsSink = (rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, tally: boolean, emit: Emit) => void;
+
+/** a stats record's physical line shorter than this is no terminal's cut (the shortest width a pasted log wraps at is 80) */
+const CUT_STATS_MIN = 60;
+
+/**
+ * A stats record that ends where a record of any version does: past its GPU KV cache usage, at the end of a field
+ * (`%`, V0's `%.`, a count of `reqs`). One that does not may be a terminal's cut (an author's elision ends in `...`).
+ */
+function wholeStats(msg: string): boolean {
+  const kv = msg.indexOf("GPU KV cache usage: ");
+  return kv >= 0 && /(?:%\.?|\breqs|\.\.\.|\u2026)\s*$/.test(msg.slice(kv));
+}
+
+function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap, stats: StatsSink): boolean | LogRecord {
   const text = rec.text;
   if (state.launch) {
     // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
@@ -769,10 +819,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     if (m && (m[1] === "ERROR" || m[1] === "CRITICAL") && !isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[2]) });
   }
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
-  if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
+  if (mayBeStats(text)) {
     const v = readStats(text);
     if (v) {
-      runtime.stats(rec, text, v, false, emit);
+      stats(rec, text, v, false, false, emit);
       return true;
     }
   }
@@ -1138,13 +1188,15 @@ function joinedBanner(joined: string, a: string): ReturnType<typeof parseBanner>
   return b && b.version !== null && parseBanner(msgOf(a)) === null ? b : null;
 }
 
-function joinedStats(joined: string, a: string, b: string, held: readonly string[]): { msg: string; v: StatsValues; defer: boolean } | null {
-  if (joined.indexOf("Avg prompt throughput: ") < 0) return null;
+function joinedStats(joined: string, a: string, b: string, held: readonly string[], cut?: string): { msg: string; v: StatsValues; defer: boolean } | null {
+  if (joined.indexOf("Avg prompt throughput: ") < 0 && joined.indexOf("Running: ") < 0) return null;
+  // (a blank put back between two digits splits a number a terminal cut: `usage: 1` / `7.6%` is 17.6, never 1)
+  if (joined.length > a.length + b.length && /[\d.]$/.test(a) && /^[\d.]/.test(b)) return null;
   const msgOf = (t: string) => fastHead(t)?.message ?? t;
   const msg = msgOf(joined);
   const v = readStats(msg);
-  if (!v || v.running === null || (readStats(msgOf(a)) && !held.includes(a)) || readStats(b)) return null;
-  return { msg, v, defer: v.kvUsagePct === null && msg.indexOf("GPU KV cache usage: ") < 0 };
+  if (!v || v.running === null || (readStats(msgOf(a)) && !held.includes(a) && a !== cut) || readStats(b)) return null;
+  return { msg, v, defer: !wholeStats(msg) };
 }
 
 const NEXT_RECORD = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\]]+:\d+\] /;

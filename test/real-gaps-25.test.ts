@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Gaps the readers had (round 25, helper gaps25), each closed for the format rather than for a file. Every log text
+ * here is written for the test in the format's shape, over versions and wrappers; the facts and findings are exact.
+ */
+
+/** `lines` as a terminal of `width` columns shows them: every physical line (its wrapper included) cut at the width */
+function terminal(lines: string[], width: number, eol = "\n"): string {
+  const out: string[] = [];
+  for (const l of lines) for (let i = 0; i < l.length || i === 0; i += width) out.push(l.slice(i, i + width));
+  return out.join(eol) + eol;
+}
+
+const WRAPPERS: [string, (l: string, i: number) => string][] = [
+  ["bare", (l) => l],
+  ["kubectl --timestamps", (l, i) => `2026-03-04T05:06:${String(10 + i).padStart(2, "0")}.123456789Z ${l}`],
+  ["docker compose", (l) => `vllm-openai-1  | ${l}`],
+  ["ANSI colour", (l) => `\x1b[32m${l}\x1b[0m`],
+];
+
+describe("a server's stats records cut by a terminal's width", () => {
+  // each record: running, waiting, GPU KV %, generation tokens/s, in every version's wording
+  const values: [number, number, number, number][] = [[31, 0, 17.6, 616.1], [32, 2, 48.25, 597.0], [28, 5, 96.4, 589.1], [30, 0, 29.6, 578.9]];
+  const fmt = (x: number) => x.toFixed(1);
+  const versions: [string, (v: [number, number, number, number], i: number) => string][] = [
+    // V0 ≤0.4 (`metrics.py:NNN]`, no trailing period)
+    ["V0 0.4", ([r, w, kv, g], i) => `INFO 07-03 23:2${i}:42 metrics.py:295] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: ${fmt(g)} tokens/s, Running: ${r} reqs, Swapped: 0 reqs, Pending: ${w} reqs, GPU KV cache usage: ${fmt(kv)}%, CPU KV cache usage: 0.0%`],
+    // V0 0.5–0.6 (a trailing period)
+    ["V0 0.6", ([r, w, kv, g], i) => `INFO 07-03 23:2${i}:42 metrics.py:351] Avg prompt throughput: 12.4 tokens/s, Avg generation throughput: ${fmt(g)} tokens/s, Running: ${r} reqs, Swapped: 0 reqs, Pending: ${w} reqs, GPU KV cache usage: ${fmt(kv)}%, CPU KV cache usage: 0.0%.`],
+    // V1 0.7.1 (the comma missing before the KV usage)
+    ["V1 0.7.1", ([r, w, kv, g], i) => `INFO 02-03 23:2${i}:42 loggers.py:78] Avg prompt throughput: 3.2 tokens/s, Avg generation throughput: ${fmt(g)} tokens/s, Running: ${r} reqs, Waiting: ${w} reqs GPU KV cache usage: ${fmt(kv)}%.`],
+    // V1 0.11 behind the API server's prefix
+    ["V1 0.11", ([r, w, kv, g], i) => `(APIServer pid=2211) INFO 10-03 23:2${i}:42 [loggers.py:127] Engine 000: Avg prompt throughput: 1523.4 tokens/s, Avg generation throughput: ${fmt(g)} tokens/s, Running: ${r} reqs, Waiting: ${w} reqs, GPU KV cache usage: ${fmt(kv)}%, Prefix cache hit rate: 41.2%`],
+  ];
+  for (const [version, line] of versions) {
+    it(`${version}: every record counted once with its KV usage, at every width and wrapper`, async () => {
+      for (const width of [80, 97, 128, 150]) {
+        for (const [name, wrap] of WRAPPERS) {
+          const lines = values.map((v, i) => wrap(line(v, i), i));
+          const r = await analyzeText(terminal(lines, width, name === "bare" && width === 128 ? "\r\n" : "\n"));
+          const rt = r.facts.runtime;
+          const at = `${version} at ${width} columns, ${name}`;
+          expect(rt?.statsLines, at).toBe(4);
+          expect(rt?.running.max, at).toBe(32);
+          expect(rt?.waiting.max, at).toBe(5);
+          expect(rt?.gpuKvUsagePct?.max, at).toBe(96.4);
+          expect(rt?.gpuKvUsagePct?.min, at).toBe(17.6);
+          expect(rt?.generationThroughput.max, at).toBe(616.1);
+        }
+      }
+    });
+  }
+
+  it("a record cut and the next glued to it (`Running: 32 $INFO ...`): the cut one counts without KV usage, the next whole", async () => {
+    const head = (s: number) => `INFO 07-03 23:23:${s} [metrics.py:536] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: `;
+    const text = [
+      `${head(42)}616.1 tokens/s, Running: 32 r`,
+      "eqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 17.6%, CPU KV cache usage: 0.0%.",
+      `${head(53)}597.0 tokens/s, Running: 32 $${head(58)}589.1 tokens/s, Running: 31 r`,
+      "eqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 24.8%, CPU KV cache usage: 0.0%.                    ",
+    ].join("\n");
+    const rt = (await analyzeText(text + "\n")).facts.runtime;
+    expect(rt?.statsLines).toBe(3);
+    expect(rt?.gpuKvUsagePct).toEqual({ min: 17.6, median: 17.6, p95: 24.8, max: 24.8 });
+    expect(rt?.generationThroughput.max).toBe(616.1);
+  });
+
+  it("a cut record whose rest never comes (the paste ends, or a record of its own follows) still counts", async () => {
+    const a = "INFO 07-03 23:23:42 [metrics.py:536] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 616.1 tokens/s, Running: 32 r";
+    for (const after of [[], ["INFO 07-03 23:23:44 [engine.py:310] Aborted request cmpl-1."], ["", "WARNING 07-03 23:23:45 [scheduler.py:1760] Sequence group 7 is preempted by PreemptionMode.RECOMPUTE mode because there is not enough KV cache space."]]) {
+      const rt = (await analyzeText([a, ...after].join("\n"))).facts.runtime;
+      expect(rt?.statsLines).toBe(1);
+      expect(rt?.running.max).toBe(32);
+      expect(rt?.gpuKvUsagePct).toBeNull();
+    }
+  });
+});
+
+describe("stats records an author shortened with `...` in a write-up", () => {
+  it("the records are counted with the values they keep; an elided value is no zero", async () => {
+    const text = [
+      "Engine 000: Avg prompt throughput: 91.0 tokens/s, Avg generation throughput: 46.1 tokens/s,",
+      "Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 27.7%,",
+      "Prefix cache hit rate: 43.4%",
+      "",
+      "Engine 000: ... Avg generation throughput: 0.6 tokens/s, Running: 5 reqs,",
+      "GPU KV cache usage: 99.0% ...",
+      "",
+      "INFO 04-07 18:11:25 [loggers.py:259] ... Avg generation throughput: 92.5 tokens/s, Running: 1 reqs, Waiting: 2 reqs, GPU KV cache usage: 0.5%, ...",
+      "INFO 04-07 18:12:25 [loggers.py:259] … Running: 0 reqs, Waiting: 0 reqs, GPU KV cache usage: 0.0%, Prefix cache hit rate: 71.0%",
+      "Engine 001: Avg generation throughput:  82.8 tokens/s, Running: 4 reqs, ..., GPU KV cache usage: 56.3%",
+    ].join("\n");
+    const rt = (await analyzeText(text + "\n")).facts.runtime;
+    expect(rt?.statsLines).toBe(5);
+    expect(rt?.running.max).toBe(5);
+    expect(rt?.waiting.max).toBe(2);
+    expect(rt?.gpuKvUsagePct?.max).toBe(99);
+    expect(rt?.generationThroughput).toEqual({ min: 0.6, median: 46.1, p95: 92.5, max: 92.5 });
+    // only the whole record states a prompt throughput
+    expect(rt?.promptThroughput).toEqual({ min: 91, median: 91, p95: 91, max: 91 });
+  });
+
+  it("prose that names the labels is no stats record", async () => {
+    const text = [
+      "Running: 3 reqs is what the dashboard showed, with the GPU KV cache usage: 40% panel flat.",
+      "We looked at Avg generation throughput in Grafana and Running: counts.",
+    ].join("\n");
+    expect((await analyzeText(text + "\n")).facts.runtime).toBeNull();
+  });
+});
+
+describe("a multi-node run shown only by a connection to another machine's address", () => {
+  // One node's log of a multi-node job: its own NCCL lines, and a socket call to a rank whose node printed nothing here.
+  // NCCL connects to the address each peer bootstrapped from; ranks on one host bootstrap from one interface.
+  const own = (host: string, addr: string, v: "2.10" | "2.18" | "2.21") => [
+    `${host}:796:796 [1] NCCL INFO Bootstrap : Using enp67s0:${addr}<0>`,
+    ...(v === "2.10" ? [`${host}:796:796 [1] NCCL INFO NET/Plugin : No plugin found (libnccl-net.so), using internal implementation`] : [`${host}:796:796 [1] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.`]),
+    `${host}:796:796 [1] NCCL INFO NET/IB : No device found.`,
+    `${host}:796:796 [1] NCCL INFO NET/Socket : Using [0]enp67s0:${addr}<0>`,
+    `${host}:796:796 [1] NCCL INFO Using network Socket`,
+  ];
+  const connect = (host: string, peer: string, v: "2.10" | "2.18" | "2.21") =>
+    v === "2.10"
+      ? `${host}:795:822 [0] include/socket.h:409 NCCL WARN Net : Connect to ${peer}<54263> failed : No route to host`
+      : v === "2.18"
+        ? `${host}:795:822 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to ${peer}<54263> failed : Connection refused`
+        : `${host}:795:822 [0] misc/socket.cc:533 NCCL WARN socketPollConnect: Connect to ${peer}<54263> returned 113(No route to host) errno 115(Operation now in progress)`;
+  const wrappers: [string, (l: string) => string][] = [
+    ["bare", (l) => l],
+    ["mpirun --tag-output", (l) => `[1,1]<stdout>:${l}`],
+    ["kubectl --timestamps", (l) => `2026-03-04T05:06:07.123456789Z ${l}`],
+    ["docker compose", (l) => `trainer-1  | ${l}`],
+  ];
+
+  for (const v of ["2.10", "2.18", "2.21"] as const) {
+    it(`NCCL ${v}: the Socket network carries inter-node traffic (socket-fallback), nodes stays the hosts seen`, async () => {
+      for (const [peer, mine] of [["192.168.1.9", "192.168.1.8"], ["fd00:10:0:1::22", "fd00:10:0:1::21"]]) {
+        for (const [name, wrap] of wrappers) {
+          for (const eol of ["\n", "\r\n"]) {
+            const r = await analyzeText([...own("ps-8", mine, v), "", connect("ps-8", peer, v)].map(wrap).join(eol) + eol);
+            const n = r.facts.nccl;
+            const at = `${v} ${peer} ${name}`;
+            expect(n.remotePeers, at).toEqual([peer]);
+            expect(n.multiNode, at).toBe(true);
+            expect(n.nodes, at).toBe(1);
+            expect(n.interNodeNet, at).toBe("NET/Socket");
+            expect(ids(r), at).toEqual(["nccl/bootstrap-failure", "nccl/socket-fallback"]);
+            const f = r.findings.find((x) => x.ruleId === "nccl/socket-fallback")!;
+            expect(f.message, at).toContain(`NCCL connects to ${peer}, an address of no process in the log (it runs on ${mine})`);
+            expect(f.evidence.map((e) => e.line), at).toContain(7);
+          }
+        }
+      }
+    });
+  }
+
+  it("no other machine: a connection to its own address, loopback, link-local, Docker's bridge, another network, or with no own address", async () => {
+    const cases: [string, string | null][] = [
+      ["192.168.1.8", "192.168.1.8"], // itself (NCCL's bootstrap connects to its own root)
+      ["127.0.0.1", "192.168.1.8"],
+      ["::1", "192.168.1.8"],
+      ["fe80::20d:3aff:fef7:74b3%enP7906s1", "fe80::20d:3aff:fef7:74b4"],
+      ["172.17.0.3", "172.17.0.2"], // two containers on the default bridge: one host
+      ["10.244.7.2", "192.168.1.8"], // another network than NCCL's own interface: a second interface of the host
+      ["192.168.1.9", null], // no own address in the log to compare with
+    ];
+    for (const [peer, mine] of cases) {
+      const lines = [...(mine ? own("gpu-a", mine, "2.18") : []), connect("gpu-a", peer, "2.18")];
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.facts.nccl.remotePeers, peer).toEqual([]);
+      expect(r.facts.nccl.multiNode, peer).toBe(false);
+      expect(ids(r), peer).not.toContain("nccl/socket-fallback");
+    }
+  });
+
+  it("an INFO trace of connections to its own bootstrap address is one node (NCCL_DEBUG_SUBSYS=NET)", async () => {
+    const lines = [
+      "host-2:38610:38610 [0] NCCL INFO Bootstrap : Using enp179s0f0:198.18.2.2<0>",
+      "host-2:38610:38610 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [RO]; OOB enp179s0f0:198.18.2.2<0>",
+      "host-2:38610:38610 [0] NCCL INFO Using network IB",
+      "host-2:38610:38610 [0] NCCL INFO socketStartConnect: Connect to 198.18.2.2<54298>",
+      "host-2:38610:38621 [0] NCCL INFO socketStartConnect: Connect to 198.18.2.2<36116>",
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.nccl.multiNode).toBe(false);
+    expect(ids(r)).toEqual([]);
+  });
+
+  it("vLLM's torch.distributed init method on another machine than NCCL's own address: multi-node; loopback or its own: not", async () => {
+    const log = (init: string) => [
+      `DEBUG 06-10 09:12:01 [parallel_state.py:945] world_size=2 rank=1 local_rank=0 distributed_init_method=tcp://${init}:29500 backend=nccl`,
+      "(RayWorkerWrapper pid=4100) gpu-b:4100:4100 [0] NCCL INFO Bootstrap : Using eth0:10.4.0.12<0>",
+      "(RayWorkerWrapper pid=4100) gpu-b:4100:4177 [0] NCCL INFO NET/IB : No device found.",
+      "(RayWorkerWrapper pid=4100) gpu-b:4100:4177 [0] NCCL INFO NET/Socket : Using [0]eth0:10.4.0.12<0>",
+      "(RayWorkerWrapper pid=4100) gpu-b:4100:4177 [0] NCCL INFO Using network Socket",
+    ].join("\n") + "\n";
+    const far = await analyzeText(log("10.4.0.11"));
+    expect(far.facts.distributed.hostIp).toBe("10.4.0.11");
+    expect(far.facts.nccl.multiNode).toBe(true);
+    expect(ids(far)).toEqual(["nccl/socket-fallback"]);
+    expect(far.findings[0].message).toContain("the distributed init method is on 10.4.0.11, an address of no process in the log (it runs on 10.4.0.12)");
+    for (const near of ["127.0.0.1", "10.4.0.12", "172.31.9.9"]) {
+      const r = await analyzeText(log(near));
+      expect(r.facts.nccl.multiNode, near).toBe(false);
+      expect(ids(r), near).toEqual([]);
+    }
+  });
+});
