@@ -220,7 +220,8 @@ const BY_FIRST: Record<string, Entry[]> = {
       map: (m): Stated => ({ "memory.modelWeightsGiB": m[2] === "GiB" ? num(m[1]) : Math.round((num(m[1]) / 1024) * 10000) / 10000 }),
     },
     { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m): Stated => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
-    { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
+    // (the count is this node's engines, data_parallel_size_local; the address the data-parallel head's RPC endpoint)
+    { id: "headless.dp", re: /^Launching (\d+) data parallel engine\(s\) in headless mode(?:, with head node address (?:tcp:\/\/)?\[?([^\s\]]+?)\]?(?::\d+)?\.?\s*$)?/, map: (m): Stated => ({ "config.headless": true, "config.dataParallelSizeLocal": num(m[1]), ...(m[2] ? { "config.dataParallelAddress": m[2] } : {}) }) },
   ],
   P: [
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both

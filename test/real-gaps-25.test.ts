@@ -208,3 +208,158 @@ describe("a multi-node run shown only by a connection to another machine's addre
     }
   });
 });
+
+describe("Ray's placement-group and resources sentences wrapped over up to six lines", () => {
+  /** `msg` wrapped at `width` at blanks (a console's word wrap), the first line after `head`, the rest under `indent` */
+  const wordWrap = (head: string, msg: string, width: number, indent: string): string[] => {
+    const out: string[] = [];
+    let cur = "";
+    for (const w of msg.split(" ")) {
+      if (cur && cur.length + 1 + w.length > width) {
+        out.push(cur);
+        cur = w;
+      } else cur = cur ? `${cur} ${w}` : w;
+    }
+    out.push(cur);
+    return out.map((l, i) => (i === 0 ? `${head}${l}` : `${indent}${l}`));
+  };
+  const sentences = [
+    "The number of required GPUs exceeds the total number of available GPUs in the placement group.",
+    "Current node has no GPU available. current_node_resource={'CPU': 16.0, 'memory': 6.1e10}. vLLM engine cannot start without GPU. Make sure you have at least 1 GPU available in a node current_node_id=8f1c current_ip=10.0.0.5.",
+    "Cannot provide a placement group requiring 8 GPUs (placement_group_specs=[{'GPU': 1.0, 'node:10.0.0.5': 0.001}, {'GPU': 1.0}]) within 1800 seconds.",
+    "Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0, 'node:10.0.0.5': 0.001}, {'GPU': 1.0}]. Check `ray status` and `ray list nodes` to see if you have enough resources.",
+  ];
+  it("a rich console's narrow message column (5–6 lines), its continuations bare or under the column's indent", async () => {
+    for (const s of sentences) {
+      for (const indent of ["", " ".repeat(28)]) {
+        // what a pipeline logs around vLLM's error: the sentence starts on the record's third or fourth line
+        const msg = `❌ Failed to load step 'generate_responses_0': Step load failed: ${s}`;
+        const lines = [...wordWrap("[10/21/24 06:53:04] ERROR    ['distilabel.pipeline'] ", msg, 36, indent), "", "[10/21/24 06:53:05] INFO     ['distilabel.pipeline'] 🛑 Stopping pipeline."];
+        for (const eol of ["\n", "\r\n"]) {
+          const r = await analyzeText(lines.join(eol) + eol);
+          expect(ids(r), `${s.slice(0, 30)} indent ${indent.length}`).toContain("vllm/ray-insufficient-resources");
+          expect(r.findings.find((f) => f.ruleId === "vllm/ray-insufficient-resources")?.evidence[0].line).toBe(1);
+        }
+      }
+    }
+  });
+  it("a terminal's hard cut at 60 columns behind a vLLM header and a Ray worker prefix", async () => {
+    const head = "(RayWorkerWrapper pid=4100, ip=10.0.0.5) WARNING 03-18 11:21:42 [ray_utils.py:214] ";
+    for (const s of sentences) {
+      const line = `${head}Ray placement: ${s}`;
+      const lines: string[] = [];
+      for (let i = 0; i < line.length; i += 60) lines.push(line.slice(i, i + 60));
+      expect(lines.length).toBeGreaterThanOrEqual(4);
+      expect(lines.length).toBeLessThanOrEqual(6);
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(ids(r), s.slice(0, 30)).toContain("vllm/ray-insufficient-resources");
+    }
+  });
+});
+
+describe("rich's console log records (RichHandler) around vLLM", () => {
+  it("an ERROR or CRITICAL record is the first error, with its time column, blank time column or squeezed padding", async () => {
+    const warn = "[10/21/24 06:53:03] WARNING  ['distilabel.pipeline'] ⚠️ Step 'x' has no GPUs left      local.py:288";
+    const info = "                    INFO     ['distilabel.pipeline'] ⏳ Waiting for all the steps       local.py:301";
+    const errors = [
+      "[10/21/24 06:53:04] ERROR    ['distilabel.pipeline'] ❌ Failed to load step 'x'       local.py:302",
+      "                    ERROR    ['distilabel.pipeline'] ❌ Failed to load step 'x'       local.py:302",
+      "[10/21/24 06:53:04] ERROR ['distilabel.pipeline'] ❌ Failed to local.py:302",
+      "[10/21/24 06:53:04] CRITICAL ['ray.job'] Job driver exited                           job.py:77",
+    ];
+    for (const e of errors) {
+      for (const wrap of [(l: string) => l, (l: string) => `2026-03-04T05:06:07.123456789Z ${l}`, (l: string) => `pipeline-1  | ${l}`]) {
+        const r = await analyzeText([warn, info, e, "load step"].map(wrap).join("\n") + "\n");
+        expect(r.facts.firstError?.line, e).toBe(3);
+      }
+    }
+    expect((await analyzeText([warn, info].join("\n") + "\n")).facts.firstError).toBeNull();
+  });
+});
+
+describe("multi-node data parallel (--data-parallel-address / -size-local / -start-rank / --headless)", () => {
+  const cfg = async (text: string) => (await analyzeText(text + "\n")).facts;
+  const nda = (args: string) => `(APIServer pid=4101) INFO 07-01 10:00:01 [utils.py:326] non-default args: {${args}}`;
+
+  it("the head node: nodes = data-parallel size / local size, the master address the data-parallel head's", async () => {
+    const texts = [
+      "$ vllm serve deepseek-ai/DeepSeek-V3 --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-address 10.99.48.128 --data-parallel-rpc-port 13345 --enable-expert-parallel",
+      "vllm serve deepseek-ai/DeepSeek-V3 -dp 4 -dpl 2 -dpa 10.99.48.128 -dpp 13345 -ep",
+      nda("'model_tag': 'deepseek-ai/DeepSeek-V3', 'model': 'deepseek-ai/DeepSeek-V3', 'data_parallel_size': 4, 'data_parallel_size_local': 2, 'data_parallel_address': '10.99.48.128', 'data_parallel_rpc_port': 13345, 'enable_expert_parallel': True"),
+      "INFO 05-20 10:00:01 api_server.py:1043] args: Namespace(model='deepseek-ai/DeepSeek-V3', tensor_parallel_size=1, data_parallel_size=4, data_parallel_size_local=2, data_parallel_start_rank=None, data_parallel_address='10.99.48.128', data_parallel_rpc_port=13345, headless=False, enable_expert_parallel=True)",
+    ];
+    for (const t of texts) {
+      const f = await cfg(t);
+      expect(f.config.dataParallelSize, t).toBe(4);
+      expect(f.config.dataParallelSizeLocal, t).toBe(2);
+      expect(f.config.dataParallelAddress, t).toBe("10.99.48.128");
+      expect(f.config.masterAddr, t).toBe("10.99.48.128");
+      expect(f.config.nnodes, t).toBe(2);
+      expect(f.config.nodeRank, t).toBeNull();
+      expect(f.sources["config.nnodes"]?.derived, t).toBe("data_parallel_size 4 / data_parallel_size_local 2");
+      expect(f.sources["config.masterAddr"]?.line, t).toBe(1);
+      // a run of two nodes, by vLLM's own count; no NCCL lines, so no node count of NCCL's
+      expect(f.nccl.multiNode, t).toBe(true);
+      expect(f.nccl.nodes, t).toBeNull();
+    }
+  });
+
+  it("the other node (--headless, start rank 2): node rank 1 of 2; its NCCL lines make a two-node run", async () => {
+    const lines = [
+      "vllm serve deepseek-ai/DeepSeek-V3 --headless --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-start-rank 2 --data-parallel-address 10.99.48.128 --data-parallel-rpc-port 13345",
+      "INFO 07-01 10:00:03 [serve.py:120] Launching 2 data parallel engine(s) in headless mode, with head node address tcp://10.99.48.128:13345.",
+      "(EngineCore_DP2 pid=101) gpu-b:101:101 [0] NCCL INFO Bootstrap : Using eth0:10.99.48.129<0>",
+      "(EngineCore_DP2 pid=101) gpu-b:101:101 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB eth0:10.99.48.129<0>",
+      "(EngineCore_DP2 pid=101) gpu-b:101:101 [0] NCCL INFO Using network IB",
+    ];
+    for (const text of [lines.join("\n"), lines.map((l) => `2026-03-04T05:06:07.123456789Z ${l}`).join("\n"), lines.join("\r\n")]) {
+      const f = await cfg(text);
+      expect(f.config.headless).toBe(true);
+      expect(f.config.nnodes).toBe(2);
+      expect(f.config.nodeRank).toBe(1);
+      expect(f.config.dataParallelStartRank).toBe(2);
+      expect(f.config.masterAddr).toBe("10.99.48.128");
+      expect(f.nccl.nodes).toBe(2);
+      expect(f.nccl.multiNode).toBe(true);
+      expect(f.nccl.interNodeNet).toBe("NET/IB");
+    }
+  });
+
+  it("the headless line alone: this node's engines and the head's address, no node count", async () => {
+    const f = await cfg("(APIServer pid=9) INFO 07-01 10:00:03 [serve.py:120] Launching 4 data parallel engine(s) in headless mode, with head node address tcp://10.99.48.128:13345.");
+    expect(f.config).toMatchObject({ headless: true, dataParallelSizeLocal: 4, dataParallelAddress: "10.99.48.128", masterAddr: "10.99.48.128", nnodes: null, nodeRank: null });
+  });
+
+  it("stated --nnodes / --master-addr win; one node's data parallel, an uneven split or no local size derive nothing", async () => {
+    const stated = await cfg("vllm serve m --nnodes 4 --node-rank 3 --master-addr 10.0.0.1 -dp 4 -dpl 2 -dpr 2 -dpa 10.0.0.9");
+    expect(stated.config).toMatchObject({ nnodes: 4, nodeRank: 3, masterAddr: "10.0.0.1", dataParallelAddress: "10.0.0.9" });
+    expect(stated.sources["config.nnodes"]?.derived).toBeUndefined();
+    for (const t of ["vllm serve m --data-parallel-size 4", "vllm serve m -dp 3 -dpl 2 -dpr 1", "vllm serve m -dp 4 -dpl 4"]) {
+      const f = await cfg(t);
+      expect(f.config.nnodes, t).toBeNull();
+      expect(f.config.nodeRank, t).toBeNull();
+      expect(f.config.masterAddr, t).toBeNull();
+    }
+  });
+
+  it("a front end with no local engines (--data-parallel-size-local 0) is part of a multi-node run", async () => {
+    const lines = [
+      "vllm serve m --data-parallel-size 2 --data-parallel-size-local 0 --data-parallel-address 10.99.48.128",
+      "gpu-a:101:101 [0] NCCL INFO Bootstrap : Using eth0:10.99.48.128<0>",
+      "gpu-a:101:150 [0] NCCL INFO NET/IB : No device found.",
+      "gpu-a:101:150 [0] NCCL INFO NET/Socket : Using [0]eth0:10.99.48.128<0>",
+      "gpu-a:101:150 [0] NCCL INFO Using network Socket",
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.config.nnodes).toBeNull();
+    expect(r.facts.nccl.multiNode).toBe(true);
+    expect(r.findings.find((f) => f.ruleId === "nccl/socket-fallback")?.message).toContain("--data-parallel-size-local 0: every data-parallel engine runs on another node");
+  });
+
+  it("a data-parallel head on a public address is named as such", async () => {
+    const r = await analyzeText("vllm serve m -dp 2 -dpl 1 -dpa 34.120.5.9 -dpp 13345\n");
+    const f = r.findings.find((x) => x.ruleId === "security/public-address");
+    expect(f?.message).toContain("the data-parallel head address (--data-parallel-address)");
+    expect(f?.message).toContain("34.120.5.9");
+  });
+});

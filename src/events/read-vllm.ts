@@ -661,6 +661,9 @@ const ENGINE_ARG = /[(, ](?:tensor_parallel_size|gpu_memory_utilization|max_mode
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
+// rich's log record: its time column (`[%x %X]`, or blank), the level padded to 8 columns, the message, its file:line at the right
+// (a paste may have squeezed the padding after a time column)
+const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
 const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
@@ -810,6 +813,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   // a `vllm…` logger's record is read as vLLM's own): an error unless it is traceback structure
   if ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR:") || text.startsWith("CRITICAL:"))) {
     const m = PY_ERROR_RECORD.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  }
+  // rich's RichHandler (a pipeline around vLLM: distilabel, a Ray job), its level padded to 8 columns after the time
+  // column, which it leaves blank for a record of the same second: `[10/21/24 06:53:04] ERROR    ['pipeline'] msg   file.py:302`
+  if ((c === 91 /* [ */ && (text.indexOf("] ERROR ") === 18 || text.indexOf("] CRITICAL ") === 18)) || ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR    ") || text.startsWith("CRITICAL ")))) {
+    const m = RICH_RECORD.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
   // KServe's model server (kserve/logging.py; the peel took the stamp off): `1 kserve ERROR [__main__.py:<module>():254] msg`,
@@ -1284,6 +1293,9 @@ const CONFIG_KEYS: Record<string, string> = {
   node_rank: "nodeRank",
   master_addr: "masterAddr",
   headless: "headless",
+  data_parallel_size_local: "dataParallelSizeLocal",
+  data_parallel_start_rank: "dataParallelStartRank",
+  data_parallel_address: "dataParallelAddress",
   dtype: "dtype",
   quantization: "quantization",
   kv_cache_dtype: "kvCacheDtype",
@@ -1294,7 +1306,7 @@ const CONFIG_KEYS: Record<string, string> = {
   seed: "seed",
   served_model_name: "servedModelName",
 };
-const NUMERIC = new Set(["tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "maxModelLen", "gpuMemoryUtilization", "nnodes", "nodeRank", "maxNumSeqs", "maxNumBatchedTokens", "blockSize", "seed"]);
+const NUMERIC = new Set(["tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "dataParallelSizeLocal", "dataParallelStartRank", "maxModelLen", "gpuMemoryUtilization", "nnodes", "nodeRank", "maxNumSeqs", "maxNumBatchedTokens", "blockSize", "seed"]);
 const BOOLEAN = new Set(["enableExpertParallel", "headless", "enforceEager"]);
 const BACKENDS = new Set(["mp", "ray", "uni", "external_launcher"]);
 

@@ -98,7 +98,7 @@ const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|time
 
 /** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
 const MAX_JOIN = 1500;
-const MAX_PIECES = 4;
+const MAX_PIECES = 6;
 
 const signaturesOf = (text: string) => new Set(matchSignatures(text).map((f) => f.id));
 

@@ -48,7 +48,12 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   const n = f.nccl;
   const out: { why: string; fact: string }[] = [];
   if ((n.nodes ?? 0) > 1) out.push({ why: n.hosts.length > 1 ? `NCCL lines come from ${n.hosts.length} hosts (${n.hosts.slice(0, 4).join(", ")})` : `the run has ${n.nodes} nodes`, fact: "nccl.nodes" });
-  if ((f.config.nnodes ?? 0) > 1 && !((n.nodes ?? 0) > 1)) out.push({ why: `--nnodes ${f.config.nnodes}`, fact: "config.nnodes" });
+  if ((f.config.nnodes ?? 0) > 1 && !((n.nodes ?? 0) > 1)) {
+    const dp = f.sources["config.nnodes"]?.derived ? `data parallel size ${f.config.dataParallelSize} with ${f.config.dataParallelSizeLocal} engine(s) a node: ${f.config.nnodes} nodes` : null;
+    out.push({ why: dp ?? `--nnodes ${f.config.nnodes}`, fact: "config.nnodes" });
+  }
+  // the front-end node of a data-parallel run whose engines all run elsewhere (--data-parallel-size-local 0)
+  if (f.config.dataParallelSizeLocal === 0 && (f.config.dataParallelSize ?? 0) > 0 && !((n.nodes ?? 0) > 1)) out.push({ why: "--data-parallel-size-local 0: every data-parallel engine runs on another node", fact: "config.dataParallelSizeLocal" });
   // a headless node serves no API: vLLM starts one for the ranks of other nodes (multi-node DP, or --nnodes with mp)
   if (f.config.headless === true && !((n.nodes ?? 0) > 1) && !((f.config.nnodes ?? 0) > 1)) out.push({ why: "a headless node (--headless): the API server and the other ranks run on another node", fact: "config.headless" });
   const namesake = n.namesakes.find((x) => x.machines.length > 1);

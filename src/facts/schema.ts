@@ -35,6 +35,10 @@ export const ConfigFactsSchema = z.object({
   nodeRank: n,
   masterAddr: s,
   headless: b,
+  // multi-node data parallel (vllm serve --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-address ...)
+  dataParallelSizeLocal: n,
+  dataParallelStartRank: n,
+  dataParallelAddress: s,
   // extensions
   dtype: s,
   quantization: s,
