@@ -363,3 +363,17 @@ describe("multi-node data parallel (--data-parallel-address / -size-local / -sta
     expect(f?.message).toContain("34.120.5.9");
   });
 });
+
+describe("a record whose level stands alone in brackets (`[ERROR] msg`)", () => {
+  it("is an error behind Ray's nested prefixes, kubectl stamps or none; transformers' docstring-check print is not", async () => {
+    const docCheck = "(EngineCore pid=367) [ERROR] `min_frames` is part of Qwen3VLVideoProcessorInitKwargs, but not documented. Make sure to add it to the docstring of the function in /usr/lib/transformers/video_processing.py.";
+    const err = "(EngineCore_DP0 pid=846) (RayWorkerWrapper pid=1027) [ERROR] TBE Subprocess[task_distribute] raise error[], main process disappeared!";
+    const later = "(EngineCore_DP0 pid=846) (RayWorkerWrapper pid=1027) ConnectionResetError: [Errno 104] Connection reset by peer";
+    for (const wrap of [(l: string) => l, (l: string) => `2026-03-04T05:06:07.123456789Z ${l}`, (l: string) => l.replace(/^\(EngineCore_DP0 pid=846\) /, "")]) {
+      const r = await analyzeText([docCheck, "(EngineCore pid=367) INFO 08-14 14:07:55 [vllm.py:979] Performance mode set to 'interactivity'.", err, later].map(wrap).join("\n") + "\n");
+      expect(r.facts.firstError?.line).toBe(3);
+    }
+    expect((await analyzeText(docCheck + "\n")).facts.firstError).toBeNull();
+    expect((await analyzeText("[ERROR]\n[WARNING] low disk space on /tmp\n")).facts.firstError).toBeNull();
+  });
+});
