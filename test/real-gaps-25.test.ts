@@ -377,3 +377,16 @@ describe("a record whose level stands alone in brackets (`[ERROR] msg`)", () => 
     expect((await analyzeText("[ERROR]\n[WARNING] low disk space on /tmp\n")).facts.firstError).toBeNull();
   });
 });
+
+describe("an exception line a write-up's markdown made a heading", () => {
+  it("`## ValueError: ...` and `- ## ValueError: ...` are the first error; a heading that names no error is not", async () => {
+    const msg = "ValueError: To serve at least one request with the models's max seq len (60000), (8.24 GiB KV cache is needed, which is larger than the available KV cache memory (4.00 GiB).";
+    for (const mark of ["## ", "- ## ", "### ", "* # "]) {
+      const r = await analyzeText(["# Notes on the 60k run", "", "Started with the usual command.", "", `${mark}${msg} `, "  - Based on the available memory, the estimated maximum model length is 29056. "].join("\n") + "\n");
+      expect(r.facts.firstError?.line, mark).toBe(5);
+      expect(r.facts.config.maxModelLen, mark).toBe(60000);
+      expect(ids(r), mark).toContain("vllm/kv-cache-too-small");
+    }
+    expect((await analyzeText("## Errors we saw\n- ## Running out of memory\n").then((r) => r.facts.firstError))).toBeNull();
+  });
+});

@@ -15,6 +15,8 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
  */
 
 /** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
+// a markdown heading's marks, perhaps in a list item, before an exception line a write-up turned into a heading
+const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;
 const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
 /** a logging level word: never an exception's name (uvicorn's `INFO:     …`, Python's `WARNING:root:…`) */
 const LEVEL_WORD = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/;
@@ -496,9 +498,11 @@ export function createPythonReader(): RecordReader {
         c === 102 /* f */ ||
         c === 69 /* E */ ||
         text.includes("Traceback (most recent call last)") ||
+        // (an exception line a write-up's markdown made a heading: `## ValueError: ...`, `- ## ValueError: ...`)
+        ((c === 35 || c === 45 || c === 42 || c === 43) && lead.includes("# ")) ||
         (firstIsLetter && (EXC_SHAPE.test(lead) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(lead))));
       if (maybePy) line = classifyPythonLine(text);
-      if (line && line.kind === "exception" && !EXC_SHAPE.test(lead) && !(a && !a.ended)) line = null;
+      if (line && line.kind === "exception" && !EXC_SHAPE.test(c === 35 || c === 45 || c === 42 || c === 43 ? lead.replace(MD_HEADING, "") : lead) && !(a && !a.ended)) line = null;
       // `INFO:     Waiting for application startup.` after a cut traceback is uvicorn's record, not an exception named INFO
       if (line && line.kind === "exception" && LEVEL_WORD.test(line.errorType ?? "")) line = null;
       if (!line && text.includes("Traceback (most recent call last)")) line = { kind: "header", indent: 0 };
