@@ -390,3 +390,22 @@ describe("an exception line a write-up's markdown made a heading", () => {
     expect((await analyzeText("## Errors we saw\n- ## Running out of memory\n").then((r) => r.facts.firstError))).toBeNull();
   });
 });
+
+describe("an NCCL prefix whose pid and tid the quoter blanked", () => {
+  it("still names its host (one token or two, X's, ellipses or placeholders)", async () => {
+    const warn = (head: string) => `${head} [5] ibvwrap.c:262 NCCL WARN Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_1:1, curr state INIT, next state RTR`;
+    for (const [a, b] of [["host-01.example.com:XXXXXX", "host-02.example.com:XXXXXX"], ["gpu-a:xxx:xxx", "gpu-b:xxx:xxx"], ["node3:<pid>:<tid>", "node4:<pid>:<tid>"], ["dgx1:...", "dgx2:..."]]) {
+      for (const stamp of ["", "[2026-03-13 22:26:02] "]) {
+        const one = await analyzeText(`${stamp}${warn(a)}\n`);
+        expect(one.facts.nccl.hosts, a).toEqual([a.slice(0, a.indexOf(":"))]);
+        expect(one.facts.nccl.nodes, a).toBe(1);
+        expect(one.facts.nccl.firstWarn?.line, a).toBe(1);
+        const two = await analyzeText(`${stamp}${warn(a)}\n${stamp}${warn(b)}\n`);
+        expect(two.facts.nccl.nodes, a).toBe(2);
+      }
+    }
+    // a number is no host name
+    const clock = await analyzeText(`10:xxx ${warn("").trimStart()}\n`);
+    expect(clock.facts.nccl.nodes).toBeNull();
+  });
+});
