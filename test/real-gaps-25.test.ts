@@ -409,3 +409,31 @@ describe("an NCCL prefix whose pid and tid the quoter blanked", () => {
     expect(clock.facts.nccl.nodes).toBeNull();
   });
 });
+
+describe("a traceback that stops inside the engine's construction (a caller's `LLM(` line, then vLLM's frames)", () => {
+  const frames = (build: string, inner: string[]) => [
+    "Traceback (most recent call last):",
+    '  File "/home/u/rl/verl/workers/fsdp_workers.py", line 384, in init_model',
+    "    self._build_rollout()",
+    '  File "/home/u/rl/verl/workers/rollout/vllm_rollout_spmd.py", line 76, in __init__',
+    `    ${build}`,
+    ...inner,
+  ];
+  const vllmInner = ['  File "/opt/conda/lib/python3.10/site-packages/vllm/utils.py", line 1161, in inner', "    return fn(*args, **kwargs)"];
+  it("is a start-up failure, behind FastChat-style and Ray prefixes, with or without the exception line", async () => {
+    for (const build of ["self.inference_engine = LLM(", "engine = AsyncLLMEngine.from_engine_args(engine_args)", "self.llm = vllm.LLM(model=path, tensor_parallel_size=2)"]) {
+      for (const tail of [[], ["RuntimeError: CUDA error: invalid device ordinal"]]) {
+        for (const wrap of [(l: string) => l, (l: string) => `2025-07-17 17:00:39 | ERROR | stderr | (pid=41424) ${l}`, (l: string) => `(WorkerDict pid=41424, ip=10.0.0.7) ${l}`]) {
+          const r = await analyzeText(frames(build, [...vllmInner, ...tail]).map(wrap).join("\n") + "\n");
+          expect(ids(r), `${build} ${tail.length}`).toContain("vllm/engine-init-failed");
+        }
+      }
+    }
+  });
+  it("not when the frames after it are the caller's own, nor for a call of a running engine", async () => {
+    const own = await analyzeText(frames("self.inference_engine = LLM(", ['  File "/home/u/rl/verl/utils/config.py", line 12, in check', "    raise ValueError(msg)", "ValueError: bad rollout config"]).join("\n") + "\n");
+    expect(ids(own)).not.toContain("vllm/engine-init-failed");
+    const running = await analyzeText(frames("outputs = self.inference_engine.generate(prompts)", [...vllmInner, "RuntimeError: CUDA error: an illegal memory access was encountered"]).join("\n") + "\n");
+    expect(ids(running)).not.toContain("vllm/engine-init-failed");
+  });
+});

@@ -54,6 +54,8 @@ export interface TracebackEvent extends EventBase {
   complete?: boolean;
   /** the code line under the innermost frame, when one was printed (`data = torch.zeros(1, device=device)`) */
   lastCode?: string;
+  /** the functions the frames' code lines called, outermost first (`self.inference_engine = LLM(` → `LLM`), when printed */
+  calls?: string[];
 }
 
 export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent | import("./read-dialect.js").DialectEvent;

@@ -15,6 +15,15 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
  */
 
 /** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
+/** callees kept per traceback */
+const MAX_CALLS = 16;
+/** the function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`, `self.x = LLM(` → `LLM`) */
+const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
+function calleeOf(code: string): string[] {
+  const m = CALLEE.exec(code.trim());
+  return m ? [m[1]] : [];
+}
+
 // a markdown heading's marks, perhaps in a list item, before an exception line a write-up turned into a heading
 const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;
 const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
@@ -49,6 +58,8 @@ interface Assembler {
   lastFrameIndent: number;
   /** the code line of the last frame read (null until one follows it) */
   lastCode: string | null;
+  /** the functions the code lines under the frames so far called (`self.engine = LLM(` → `LLM`), at most MAX_CALLS */
+  calls?: string[];
 }
 
 interface PendingNcclError {
@@ -188,6 +199,8 @@ export function createPythonReader(): RecordReader {
     if (a.process) ev.process = a.process;
     if (a.dropped) ev.framesDropped = a.dropped;
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
+    const calls = a.lastCode !== null ? [...(a.calls ?? []), ...calleeOf(a.lastCode)] : a.calls;
+    if (calls?.length) ev.calls = calls.slice(0, MAX_CALLS);
     emit(ev);
   };
 
@@ -224,6 +237,7 @@ export function createPythonReader(): RecordReader {
   };
 
   const addFrame = (a: Assembler, frame: { file: string; line: number; func: string }): void => {
+    if (a.lastCode !== null && (a.calls?.length ?? 0) < MAX_CALLS) (a.calls ??= []).push(...calleeOf(a.lastCode));
     a.lastCode = null;
     if (a.frames.length < MAX_FRAMES_HEAD) a.frames.push(frame);
     else {
@@ -523,6 +537,7 @@ export function createPythonReader(): RecordReader {
               a.tail = [];
               a.lastFrameIndent = -1;
               a.lastCode = null;
+              a.calls = undefined;
               a.indent = indent;
               a.headless = false;
             } else open(rec, key, indent, false, emit);
