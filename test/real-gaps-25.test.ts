@@ -420,9 +420,9 @@ describe("a traceback that stops inside the engine's construction (a caller's `L
     ...inner,
   ];
   const vllmInner = ['  File "/opt/conda/lib/python3.10/site-packages/vllm/utils.py", line 1161, in inner', "    return fn(*args, **kwargs)"];
-  it("is a start-up failure, behind FastChat-style and Ray prefixes, with or without the exception line", async () => {
+  it("is a start-up failure when the paste stops there, behind FastChat-style and Ray prefixes", async () => {
     for (const build of ["self.inference_engine = LLM(", "engine = AsyncLLMEngine.from_engine_args(engine_args)", "self.llm = vllm.LLM(model=path, tensor_parallel_size=2)"]) {
-      for (const tail of [[], ["RuntimeError: CUDA error: invalid device ordinal"]]) {
+      for (const tail of [[], ["(pid=41424) INFO 07-17 17:00:40 __init__.py:183] Automatically detected platform cuda."]]) {
         for (const wrap of [(l: string) => l, (l: string) => `2025-07-17 17:00:39 | ERROR | stderr | (pid=41424) ${l}`, (l: string) => `(WorkerDict pid=41424, ip=10.0.0.7) ${l}`]) {
           const r = await analyzeText(frames(build, [...vllmInner, ...tail]).map(wrap).join("\n") + "\n");
           expect(ids(r), `${build} ${tail.length}`).toContain("vllm/engine-init-failed");
@@ -430,7 +430,10 @@ describe("a traceback that stops inside the engine's construction (a caller's `L
       }
     }
   });
-  it("not when the frames after it are the caller's own, nor for a call of a running engine", async () => {
+  it("not when the whole traceback shows no start-up function (a caller's wrong argument), the frames after it are the caller's own, or the engine runs", async () => {
+    const args = await analyzeText(frames("llm = LLM(**model_args)", [...vllmInner, '  File "/opt/conda/lib/python3.11/site-packages/vllm/entrypoints/llm.py", line 210, in __init__', "    engine_args = EngineArgs(", "TypeError: EngineArgs.__init__() got an unexpected keyword argument 'worker_use_ray'"]).join("\n") + "\n");
+    expect(args.facts.firstError?.line).toBe(10);
+    expect(ids(args)).not.toContain("vllm/engine-init-failed");
     const own = await analyzeText(frames("self.inference_engine = LLM(", ['  File "/home/u/rl/verl/utils/config.py", line 12, in check', "    raise ValueError(msg)", "ValueError: bad rollout config"]).join("\n") + "\n");
     expect(ids(own)).not.toContain("vllm/engine-init-failed");
     const running = await analyzeText(frames("outputs = self.inference_engine.generate(prompts)", [...vllmInner, "RuntimeError: CUDA error: an illegal memory access was encountered"]).join("\n") + "\n");

@@ -145,8 +145,10 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
     !frames.some((f) => VLLM_PACKAGE.test(f.file));
   if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
   // a caller's code line that builds the engine (`self.inference_engine = LLM(`, `AsyncLLMEngine.from_engine_args(`),
-  // with vLLM's frames after it: the paste stops inside the engine's construction, before its start-up functions
-  const builds = (t.calls ?? []).findIndex((c) => ENGINE_BUILDERS.has(c) || initFunc(c));
+  // with vLLM's frames after it, and the paste stops there, before its exception line: inside the engine's construction.
+  // (A whole traceback that shows no start-up function failed before the start-up: `LLM(**kwargs)` -> `EngineArgs(`
+  // -> `TypeError: ... unexpected keyword argument`, a caller's mistake, not the engine's.)
+  const builds = t.complete === false ? (t.calls ?? []).findIndex((c) => ENGINE_BUILDERS.has(c) || initFunc(c)) : -1;
   if (failure && !serving && builds >= 0 && frames.slice(builds + 1).some((f) => VLLM_PACKAGE.test(f.file))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
