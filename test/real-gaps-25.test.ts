@@ -53,6 +53,21 @@ describe("a server's stats records cut by a terminal's width", () => {
     });
   }
 
+  it("a cut record among many whole ones (the fast path reads those): joined, counted once, its KV usage kept", async () => {
+    const line = (i: number, kv: string) => `(APIServer pid=7) INFO 10-03 23:${String(10 + Math.floor(i / 6)).padStart(2, "0")}:${String((i % 6) * 10).padStart(2, "0")} [loggers.py:127] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: ${100 + i}.0 tokens/s, Running: ${i % 9} reqs, Waiting: 0 reqs, GPU KV cache usage: ${kv}%, Prefix cache hit rate: 41.2%`;
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) lines.push(line(i, "10.0"));
+    const cut = line(40, "97.5");
+    const at = cut.indexOf("usage: 9") + 8;
+    lines.push(cut.slice(0, at), cut.slice(at));
+    for (let i = 41; i < 60; i++) lines.push(line(i, "10.0"));
+    const rt = (await analyzeText(lines.join("\n") + "\n")).facts.runtime;
+    expect(rt?.statsLines).toBe(60);
+    expect(rt?.gpuKvUsagePct?.max).toBe(97.5);
+    expect(rt?.gpuKvUsagePct?.min).toBe(10);
+    expect(rt?.generationThroughput.max).toBe(159);
+  });
+
   it("a record cut and the next glued to it (`Running: 32 $INFO ...`): the cut one counts without KV usage, the next whole", async () => {
     const head = (s: number) => `INFO 07-03 23:23:${s} [metrics.py:536] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: `;
     const text = [
