@@ -379,8 +379,8 @@ describe("multi-node data parallel (--data-parallel-address / -size-local / -sta
   });
 });
 
-describe("a record whose level stands alone in brackets (`[ERROR] msg`)", () => {
-  it("is an error behind Ray's nested prefixes, kubectl stamps or none; transformers' docstring-check print is not", async () => {
+describe("a record whose level stands alone in brackets (`[ERROR] msg`) from one of the run's processes", () => {
+  it("is an error behind Ray's nested prefixes, kubectl stamps; transformers' docstring-check print is not, nor another program's", async () => {
     const docCheck = "(EngineCore pid=367) [ERROR] `min_frames` is part of Qwen3VLVideoProcessorInitKwargs, but not documented. Make sure to add it to the docstring of the function in /usr/lib/transformers/video_processing.py.";
     const err = "(EngineCore_DP0 pid=846) (RayWorkerWrapper pid=1027) [ERROR] TBE Subprocess[task_distribute] raise error[], main process disappeared!";
     const later = "(EngineCore_DP0 pid=846) (RayWorkerWrapper pid=1027) ConnectionResetError: [Errno 104] Connection reset by peer";
@@ -390,6 +390,8 @@ describe("a record whose level stands alone in brackets (`[ERROR] msg`)", () => 
     }
     expect((await analyzeText(docCheck + "\n")).facts.firstError).toBeNull();
     expect((await analyzeText("[ERROR]\n[WARNING] low disk space on /tmp\n")).facts.firstError).toBeNull();
+    // a launcher's own print, no process of the run's in front
+    expect((await analyzeText("[ERROR] ssh to node-2 timed out, retrying\n")).facts.firstError).toBeNull();
   });
 });
 

@@ -706,8 +706,10 @@ const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critic
 // Xinference's record (it runs vLLM as one of its engines; `%(asctime)s %(name)s %(process)d %(levelname)s %(message)s`
 // on its own loggers), the stamp peeled or cut at its head by a paste: `025-04-12 21:57:39,467 xinference.api.restful_api 1
 // ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts)
-const BRACKET_LEVEL_RECORD = /^\[(?:ERROR|CRITICAL|FATAL)\] +(\S.*)$/;
-const UNDOCUMENTED_ARG = /^`[^`]+` is part of \S+, but not documented\b/;
+// a run's process's `[ERROR] msg` (not one whose message starts with a logger's name in brackets, `[ERROR] [myapp]
+// retrying`: another program's logging format, which counts only on a vLLM logger, see foreignHeader)
+const BRACKET_LEVEL_RECORD = /^\[(?:ERROR|CRITICAL|FATAL)\] +([^\s\[].*)$/;
+const UNDOCUMENTED_ARG = /^`[^`]+` is part of [^,]+, but not documented\b/;
 const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
 
 /** The error record of a program that runs vLLM, in its own logging format (the header peeled, or left on the text). */
@@ -716,10 +718,11 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
   let msg: string | null = null;
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
   else if ((text.indexOf(" ERROR ") > 0 || text.indexOf(" CRITICAL ") > 0) && text.length < MAX_BARE_CHARS) msg = LOGGER_PID_RECORD.exec(text)?.[1] ?? null;
-  // a record whose level stands alone in brackets at its start (Ascend CANN's `[ERROR] TBE Subprocess[...] raise
-  // error[], main process disappeared!`, a shell script's `[ERROR] ...`), behind whatever prefix the peel took off; not
-  // transformers 5's docstring check, which prints `[ERROR] \`min_frames\` is part of X, but not documented. ...` at import
-  else if (text.charCodeAt(0) === 91 /* [ */ && text.length < MAX_BARE_CHARS) {
+  // a record whose level stands alone in brackets at its start, printed by one of the run's processes (a vLLM or Ray
+  // process prefix): Ascend CANN's TBE compiler in a worker, `(RayWorkerWrapper pid=1027) [ERROR] TBE Subprocess[...]
+  // raise error[], main process disappeared!`; not transformers 5's docstring check, which prints `[ERROR] \`min_frames\`
+  // is part of X, but not documented. ...` at import
+  else if (text.charCodeAt(0) === 91 /* [ */ && rec.origin.process !== undefined && text.length < MAX_BARE_CHARS) {
     msg = BRACKET_LEVEL_RECORD.exec(text)?.[1] ?? null;
     if (msg !== null && UNDOCUMENTED_ARG.test(msg)) msg = null;
   }
