@@ -158,6 +158,10 @@ function lastTripleStart(head: string): number {
   return last;
 }
 
+// `host:` then a blanked pid (and tid): a run of X, x, * or #, an ellipsis, or a `<placeholder>`
+const BLANK_ID = String.raw`(?:[Xx*#]{2,}|\.{3}|\u2026|<[\w-]+>)`;
+const REDACTED_IDS = new RegExp(String.raw`(?:^|\s)([^\s:\[\]]+):${BLANK_ID}(?::${BLANK_ID})?$`);
+
 const token = (node: CstNode, name: string): IToken | undefined => (node.children[name]?.[0] as IToken | undefined);
 const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 
@@ -171,6 +175,7 @@ export function parseNcclHeader(head: string): NcclHeader | null {
   if (b && /[A-Za-z]/.test(b[1])) return { host: b[1], pid: Number(b[2]), tid: Number(b[3]), dev: Number(b[4]), ms: null, src: b[5] ?? null, func: null };
   const start = lastTripleStart(h);
   let hostPrefix = "";
+  let redactedHost: string | null = null;
   if (start > 0) {
     // `...-07:00ip-10-36-1-2:12:34`: a host glued to the timestamp before it keeps only its own name
     hostPrefix = h.slice(0, start);
@@ -178,7 +183,12 @@ export function parseNcclHeader(head: string): NcclHeader | null {
   } else if (start < 0) {
     const dev = h.lastIndexOf("[");
     const devOk = dev >= 0 && /^\[\d+\]/.test(h.slice(dev));
-    if (devOk) h = h.slice(dev);
+    if (devOk) {
+      // a host whose pid and tid a quoter blanked (`host-01.example.com:XXXXXX [5] ...`, `node3:<pid>:<tid> [0] ...`)
+      const r = REDACTED_IDS.exec(h.slice(0, dev).trimEnd());
+      if (r && /[A-Za-z]/.test(r[1])) redactedHost = r[1].replace(/^[`'"*>]+/, "");
+      h = h.slice(dev);
+    }
     else {
       const src = /(?:^|\s)(\/?[A-Za-z_][\w./\-]*:\d+(?: \([^()\s]*\))?)$/.exec(h);
       h = src ? src[1] : h === "" ? "" : h;
@@ -192,6 +202,7 @@ export function parseNcclHeader(head: string): NcclHeader | null {
   if (parser.errors.length) return null;
   const out: NcclHeader = { host: null, pid: null, tid: null, dev: null, ms: null, src: null, func: null };
   const tri = token(cst, "Triple");
+  if (!tri && redactedHost) out.host = redactedHost;
   if (tri) {
     const parts = tri.image.split(":");
     let host = parts.slice(0, -2).join(":");

@@ -223,5 +223,14 @@ export function classifyPythonLine(text: string): PyLine | null {
   if (c === 69 /* E */ && t.startsWith("Exception raised from ") && t.endsWith("(most recent call first):")) return { kind: "cpp-raised", indent };
   const ex = parseExceptionLine(t);
   if (ex) return { kind: "exception", indent, errorType: ex.errorType, message: ex.message };
+  // a write-up's markdown made the exception line a heading, perhaps of a list item (`- ## ValueError: To serve ...`):
+  // read when what follows the marks is an error's line
+  if (c === 35 /* # */ || ((c === 45 || c === 42 || c === 43) /* - * + */ && t.charCodeAt(1) === 32 && t.charCodeAt(2) === 35)) {
+    const m = MD_HEADING.exec(t);
+    const hx = m ? parseExceptionLine(t.slice(m[0].length)) : null;
+    if (hx && isErrorTypeName(hx.errorType) && hx.message) return { kind: "exception", indent, errorType: hx.errorType, message: hx.message };
+  }
   return null;
 }
+
+const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;

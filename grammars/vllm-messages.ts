@@ -221,7 +221,8 @@ const BY_FIRST: Record<string, Entry[]> = {
       map: (m): Stated => ({ "memory.modelWeightsGiB": m[2] === "GiB" ? num(m[1]) : Math.round((num(m[1]) / 1024) * 10000) / 10000 }),
     },
     { id: "headless.launch", re: /^Launching vLLM \(v(\S+)\) headless multiproc executor, with head node address (\S+?)(?::\d+)? /, map: (m): Stated => ({ "vllm.version": m[1], "config.headless": true, "config.masterAddr": m[2] }) },
-    { id: "headless.dp", re: /^Launching \d+ data parallel engine\(s\) in headless mode\b/, map: () => ({ "config.headless": true }) },
+    // (the count is this node's engines, data_parallel_size_local; the address the data-parallel head's RPC endpoint)
+    { id: "headless.dp", re: /^Launching (\d+) data parallel engine\(s\) in headless mode(?:, with head node address (?:tcp:\/\/)?\[?([^\s\]]+?)\]?(?::\d+)?\.?\s*$)?/, map: (m): Stated => ({ "config.headless": true, "config.dataParallelSizeLocal": num(m[1]), ...(m[2] ? { "config.dataParallelAddress": m[2] } : {}) }) },
   ],
   P: [
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both
@@ -683,8 +684,9 @@ export function parseBanner(msg: string): { engine: "v0" | "v1" | null; version:
  */
 export interface MetricsLine {
   engine: number | null;
-  promptTps: number;
-  genTps: number;
+  /** null where an author elided it (`Engine 000: ... Avg generation throughput: 0.6 tokens/s, Running: 5 reqs, ...`) */
+  promptTps: number | null;
+  genTps: number | null;
   running: number;
   waiting: number;
   kvUsagePct: number | null;
@@ -693,10 +695,31 @@ export interface MetricsLine {
 /** Where a stats line's numbers start (after `Engine 000: ` or `N Engines Aggregated: `, at most METRICS_MAX_AT in). */
 export const METRICS_LABEL = "Avg prompt throughput: ";
 export const METRICS_MAX_AT = 40;
+const GEN_LABEL = "Avg generation throughput: ";
+
+// a stats record an author shortened in a write-up: its first labels left out or replaced by an ellipsis, after the
+// engine's name (`Engine 000: Avg generation throughput: 26.9 tokens/s, Running: 1 reqs, ...`, `... Avg generation
+// throughput: 92.5 tokens/s, Running: 1 reqs, ...`, `... Running: 0 reqs, Waiting: 0 reqs, GPU KV cache usage: 0.0%, ...`)
+const ELIDED_START = /^(?:Engine \d+: |\d+ Engines Aggregated: )?(?:(?:\.{3}|\u2026),? ?)?(?=Avg generation throughput: |Running: \d)/;
+
+/**
+ * Where an elided stats record's numbers start, or -1. It must still hold what makes it a stats record: a running
+ * count of requests, and the generation throughput or the GPU KV cache usage (from `Running:` on, after an ellipsis
+ * or an engine's name, both).
+ */
+function elidedAt(msg: string): number {
+  const m = ELIDED_START.exec(msg);
+  if (!m || m[0].length > METRICS_MAX_AT || !/\bRunning: \d+ reqs\b/.test(msg)) return -1;
+  const at = m[0].length;
+  if (msg.startsWith(GEN_LABEL, at)) return at;
+  const marked = m[0].length > 0;
+  return marked && msg.indexOf("GPU KV cache usage: ", at) > 0 ? at : -1;
+}
 
 export function parseMetrics(msg: string): MetricsLine | null {
-  const at = msg.indexOf(METRICS_LABEL);
-  if (at < 0 || at > METRICS_MAX_AT) return null;
+  let at = msg.indexOf(METRICS_LABEL);
+  const elided = at < 0 || at > METRICS_MAX_AT;
+  if (elided && (at = elidedAt(msg)) < 0) return null;
   let engine: number | null = null;
   if (at > 0) {
     const e = /^Engine (\d+): /.exec(msg);
@@ -706,19 +729,26 @@ export function parseMetrics(msg: string): MetricsLine | null {
   // (the labels every version prints: a paste that hard-wrapped the line and joined it back with a blank may have put
   // one inside a word, `Avg generation throughpu t: 0.0 tokens/s`)
   const required = (label: string): number | null => numAfter(label) ?? numberAfterSpaced(msg, label, at);
-  const promptTps = numAfter(METRICS_LABEL);
-  const genTps = required("Avg generation throughput: ");
+  const promptTps = elided ? null : numAfter(METRICS_LABEL);
+  const genTps = required(GEN_LABEL);
   // (a line cut before its `Running:` count is no stats line: every version prints it)
   const running = required("Running: ");
-  if (promptTps === null || genTps === null || running === null) return null;
+  if (running === null || (!elided && (promptTps === null || genTps === null))) return null;
   return {
     engine,
     promptTps,
     genTps,
     running,
-    waiting: numAfter("Waiting: ") ?? numAfter("Pending: ") ?? 0,
-    kvUsagePct: numAfter("GPU KV cache usage: "),
+    waiting: numAfter("Waiting: ") ?? numAfter("Pending: ") ?? numberAfterSpaced(msg, "Waiting: ", at) ?? numberAfterSpaced(msg, "Pending: ", at) ?? 0,
+    kvUsagePct: required("GPU KV cache usage: "),
   };
+}
+
+/** Whether a message may be a stats record, whole or elided (a cheap test before parseMetrics). */
+export function mayBeStats(msg: string): boolean {
+  const c = msg.charCodeAt(0);
+  if (!(c === 65 /* A */ || c === 69 /* E */ || c === 82 /* R */ || c === 46 /* . */ || c === 0x2026 || (c >= 48 && c <= 57))) return false;
+  return msg.indexOf(METRICS_LABEL) >= 0 || (msg.indexOf("Running: ") >= 0 && (msg.indexOf(GEN_LABEL) >= 0 || msg.indexOf("GPU KV cache usage: ") >= 0));
 }
 
 /**
@@ -762,6 +792,8 @@ export function numberAfter(msg: string, label: string, from = 0): number | null
   const i = msg.indexOf(label, from);
   if (i < 0) return null;
   let j = i + label.length;
+  // (`Avg generation throughput:  82.8 tokens/s`: a blank or two more before the number)
+  if (msg.charCodeAt(j) === 32 && msg.charCodeAt(j - 1) === 32) while (j < i + label.length + 2 && msg.charCodeAt(j) === 32) j++;
   const start = j;
   while (j < msg.length) {
     const c = msg.charCodeAt(j);

@@ -569,6 +569,9 @@ export interface LaunchLine {
 const SHORT: Record<string, string> = {
   "-tp": "tensor_parallel_size", "--tp": "tensor_parallel_size", "-pp": "pipeline_parallel_size", "--pp": "pipeline_parallel_size",
   "-dp": "data_parallel_size", "--dp": "data_parallel_size", "-ep": "enable_expert_parallel", "-q": "quantization",
+  // the data-parallel flags' own short forms (vllm/engine/arg_utils.py)
+  "-dpl": "data_parallel_size_local", "-dpr": "data_parallel_start_rank", "-dpa": "data_parallel_address", "-dpp": "data_parallel_rpc_port",
+  "-dpn": "data_parallel_rank", "-dpb": "data_parallel_backend",
 };
 // container-runtime flags that take a value (the next word when not written `--flag=value`)
 const CONTAINER_VALUED = new Set([

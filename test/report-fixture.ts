@@ -30,7 +30,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
       config: {
         model: p.model, tensorParallelSize: 8, pipelineParallelSize: 2, dataParallelSize: 1, executorBackend: "ray",
         maxModelLen: 32768, gpuMemoryUtilization: 0.9, enableExpertParallel: null, nnodes: 2, nodeRank: 0,
-        masterAddr: p.ipA, headless: null, dtype: "bfloat16", quantization: null, kvCacheDtype: "auto", enforceEager: false,
+        masterAddr: p.ipA, headless: null, dataParallelSizeLocal: null, dataParallelStartRank: null, dataParallelAddress: null, dtype: "bfloat16", quantization: null, kvCacheDtype: "auto", enforceEager: false,
         maxNumSeqs: 256, maxNumBatchedTokens: 8192, blockSize: 16, seed: 0, servedModelName: null, source: "banner",
       },
       distributed: { worldSize: 16, backend: "nccl", hostIp: p.ipA },
@@ -60,6 +60,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         ],
         communicatorCount: 1,
         workerIps: [p.ipB],
+        remotePeers: [],
         rankMap: [
           { rank: 0, host: p.hostA, pid: 2291, device: 0, busId: "18000", ncclVersion: "2.21.5", lastOpCount: null, lastCollective: null },
           { rank: 8, host: p.hostB, pid: 3310, device: 0, busId: "18000", ncclVersion: "2.21.5", lastOpCount: null, lastCollective: null },

@@ -56,6 +56,8 @@ export interface TracebackEvent extends EventBase {
   lastCode?: string;
   /** IPython's (Jupyter's) traceback of a notebook cell */
   notebook?: boolean;
+  /** the functions the frames' code lines called, outermost first (`self.inference_engine = LLM(` → `LLM`), when printed */
+  calls?: string[];
 }
 
 export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent | import("./read-dialect.js").DialectEvent;

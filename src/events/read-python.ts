@@ -15,6 +15,17 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
  */
 
 /** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
+/** callees kept per traceback */
+const MAX_CALLS = 16;
+/** the function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`, `self.x = LLM(` → `LLM`) */
+const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
+function calleeOf(code: string): string[] {
+  const m = CALLEE.exec(code.trim());
+  return m ? [m[1]] : [];
+}
+
+// a markdown heading's marks, perhaps in a list item, before an exception line a write-up turned into a heading
+const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;
 const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
 /** a logging level word: never an exception's name (uvicorn's `INFO:     …`, Python's `WARNING:root:…`) */
 const LEVEL_WORD = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/;
@@ -49,6 +60,8 @@ interface Assembler {
   lastCode: string | null;
   /** IPython's (Jupyter's) traceback: numbered source lines around an arrow on the frame's own line */
   ipython?: boolean;
+  /** the functions the code lines under the frames so far called (`self.engine = LLM(` → `LLM`), at most MAX_CALLS */
+  calls?: string[];
 }
 
 interface PendingNcclError {
@@ -209,6 +222,8 @@ export function createPythonReader(): RecordReader {
     if (a.ipython) ev.notebook = true;
     if (a.dropped) ev.framesDropped = a.dropped;
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
+    const calls = a.lastCode !== null ? [...(a.calls ?? []), ...calleeOf(a.lastCode)] : a.calls;
+    if (calls?.length) ev.calls = calls.slice(0, MAX_CALLS);
     emit(ev);
   };
 
@@ -245,6 +260,7 @@ export function createPythonReader(): RecordReader {
   };
 
   const addFrame = (a: Assembler, frame: { file: string; line: number; func: string }): void => {
+    if (a.lastCode !== null && (a.calls?.length ?? 0) < MAX_CALLS) (a.calls ??= []).push(...calleeOf(a.lastCode));
     a.lastCode = null;
     if (a.frames.length < MAX_FRAMES_HEAD) a.frames.push(frame);
     else {
@@ -553,9 +569,11 @@ export function createPythonReader(): RecordReader {
         c === 102 /* f */ ||
         c === 69 /* E */ ||
         text.includes("Traceback (most recent call last)") ||
+        // (an exception line a write-up's markdown made a heading: `## ValueError: ...`, `- ## ValueError: ...`)
+        ((c === 35 || c === 45 || c === 42 || c === 43) && lead.includes("# ")) ||
         (firstIsLetter && (EXC_SHAPE.test(lead) || (a !== undefined && !a.ended && /^[A-Za-z_][\w.]*$/.test(lead))));
       if (maybePy) line = classifyPythonLine(text);
-      if (line && line.kind === "exception" && !EXC_SHAPE.test(lead) && !(a && !a.ended)) line = null;
+      if (line && line.kind === "exception" && !EXC_SHAPE.test(c === 35 || c === 45 || c === 42 || c === 43 ? lead.replace(MD_HEADING, "") : lead) && !(a && !a.ended)) line = null;
       // `INFO:     Waiting for application startup.` after a cut traceback is uvicorn's record, not an exception named INFO
       if (line && line.kind === "exception" && LEVEL_WORD.test(line.errorType ?? "")) line = null;
       if (!line && text.includes("Traceback (most recent call last)")) line = { kind: "header", indent: 0 };
@@ -583,6 +601,7 @@ export function createPythonReader(): RecordReader {
               a.tail = [];
               a.lastFrameIndent = -1;
               a.lastCode = null;
+              a.calls = undefined;
               a.indent = indent;
               a.headless = false;
             } else open(rec, key, indent, false, emit);

@@ -19,8 +19,8 @@ import { objectArray } from "../util/arrays.js";
 export interface RuntimeTap {
   /** every vLLM record's header time (MM-DD, HH:MM:SS), for the span and for stats that stop early */
   clock(date: string, time: string): void;
-  /** a stats line the vLLM reader parsed (readStats) */
-  stats(rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, emit: Emit): void;
+  /** a stats line the vLLM reader parsed (readStats); `learn`: its shape may take the fast path (not a join's) */
+  stats(rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, emit: Emit, learn?: boolean): void;
   /** any other vLLM message; true when it was a runtime line */
   message(rec: LogRecord, msg: string, emit: Emit): boolean;
   /** a record without a vLLM header (uvicorn `INFO:     ip:port - "POST ..." 200 OK`, a bare stats line); true when read */
@@ -261,9 +261,9 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
     clock(date, time) {
       timeOf(date, time);
     },
-    stats(rec, msg, v, hasHead, emit) {
+    stats(rec, msg, v, hasHead, emit, learn = hasHead) {
       statsEvent(rec, v, hasHead, emit);
-      if (!hasHead) return;
+      if (!hasHead || !learn) return;
       learnShape(shapes, rec, null, 0);
       learnStats(shapes, rec, msg, v);
     },

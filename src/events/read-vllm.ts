@@ -1,6 +1,6 @@
 import { commandOfArray, fastHead, harnessModelArgs, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
-import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
+import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, mayBeStats, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
 import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
@@ -36,6 +36,30 @@ export function createVllmReader(): RecordReader & {
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
   /** wrapped stats records read so far without their GPU KV cache usage (see joinedStats) */
   const held: string[] = [];
+  /**
+   * a stats record a terminal may have cut: it stops before the GPU KV cache usage every version prints (`... Running:
+   * 32 r`), or after it but not at the end of a field (`GPU KV cache usage: 1`): held until the next line, which may be
+   * its rest (`eqs, Swapped: 0 reqs, ... GPU KV cache usage: 17.6%, ...`, read then as one record by readJoined);
+   * `grown`: the line at hand continued it, the join still unfinished
+   */
+  let cut: { rec: LogRecord; msg: string; v: StatsValues; hasHead: boolean; tally: boolean; grown: boolean } | null = null;
+  const flushCut = (emit: Emit) => {
+    if (!cut) return;
+    const c = cut;
+    cut = null;
+    if (c.tally) metrics.add(c.rec, c.v);
+    runtime.stats(c.rec, c.msg, c.v, c.hasHead, emit);
+  };
+  /** a stats record read: counted, or held while a terminal may have cut it (`tally`: told to the metrics summary too) */
+  const statsRecord = (rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, tally: boolean, emit: Emit) => {
+    flushCut(emit);
+    if (rec.raw.length >= CUT_STATS_MIN && !wholeStats(msg)) {
+      cut = { rec, msg, v, hasHead, tally, grown: false };
+      return;
+    }
+    if (tally) metrics.add(rec, v);
+    runtime.stats(rec, msg, v, hasHead, emit);
+  };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
     const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
@@ -93,11 +117,10 @@ export function createVllmReader(): RecordReader & {
     // request's id and prompt are the client's and may quote anything
     if (runtime.message(rec, msg, emit)) return level === "INFO";
     const c = msg.charCodeAt(0);
-    if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && msg.indexOf("Avg prompt throughput: ") >= 0) {
+    if (mayBeStats(msg)) {
       const v = readStats(msg);
       if (v) {
-        metrics.add(rec, v);
-        runtime.stats(rec, msg, v, true, emit);
+        statsRecord(rec, msg, v, true, true, emit);
         statsRead = true;
         return true;
       }
@@ -196,6 +219,11 @@ export function createVllmReader(): RecordReader & {
     name: "vllm",
     read(rec, emit) {
       const text = rec.text;
+      // (the line after a held stats record: its rest, joined already, or a record of its own)
+      if (cut) {
+        if (cut.grown) cut.grown = false;
+        else flushCut(emit);
+      }
       if (pending?.joinedTail !== undefined) {
         // the line a join ended with: its text is in the dump already
         const tail = pending.joinedTail;
@@ -258,7 +286,7 @@ export function createVllmReader(): RecordReader & {
       }
       if (!head) {
         appErrorRecord(rec, emit);
-        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime);
+        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
         other.launch = null;
         other.flagLines = false;
@@ -306,11 +334,13 @@ export function createVllmReader(): RecordReader & {
     },
     joinedPhrase(joined, [a, b]) {
       if (joinedBanner(joined.text, a) && pending === null) return true;
-      const st = joinedStats(joined.text, a, b, held);
+      const st = joinedStats(joined.text, a, b, held, cut?.rec.text);
       if (st?.defer) {
         // (the next line may bring the rest; the last few held joins are kept, one for each way the lines were joined)
         held.push(joined.text);
         if (held.length > 4) held.shift();
+        // (held in place of its first part: read as it is unless the next line brings the rest)
+        cut = { rec: joined, msg: st.msg, v: st.v, hasHead: fastHead(joined.text) !== null, tally: true, grown: true };
         return false;
       }
       if (st) return true;
@@ -331,10 +361,14 @@ export function createVllmReader(): RecordReader & {
       }
       // a stats record a terminal cut in two (`... Avg generation throug` / `hput: 834.0 tokens/s, Running: 39 reqs, ...`):
       // read once, as a record without its clock (no shape is learnt from a join)
-      const st = joinedStats(joined.text, a, b, held);
+      const st = joinedStats(joined.text, a, b, held, cut?.rec.text);
       if (st && !st.defer) {
+        // (the record held whole is this join's first part: the join is read in its place, with its clock)
+        // (a join whose first line has a vLLM header was read with that header's clock)
+        const hasHead = fastHead(joined.text) !== null;
+        if (cut !== null && (a === cut.rec.text || held.includes(a))) cut = null;
         metrics.add(joined, st.v);
-        runtime.stats(joined, st.msg, st.v, false, emit);
+        runtime.stats(joined, st.msg, st.v, hasHead, emit, false);
         return;
       }
       const hit = joinPhrase(joined.text);
@@ -343,9 +377,10 @@ export function createVllmReader(): RecordReader & {
     },
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
     // leaves such a line to the ordinary way
-    fast: createRuntimeFast(runtime.fast, () => pending === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
     end(emit) {
       flush(emit);
+      flushCut(emit);
       // a call the paste cut (`AsyncEngineArgs(model='m', ..., tokenizer_pool_size=0,` as the last line)
       endCall(emit);
       if (other.list) {
@@ -650,6 +685,9 @@ const ENGINE_ARG = /[(, ](?:tensor_parallel_size|gpu_memory_utilization|max_mode
 /** longer lines are not one message without a header (a flattened paste is read by the header path) */
 const MAX_BARE_CHARS = 20000;
 
+// rich's log record: its time column (`[%x %X]`, or blank), the level padded to 8 columns, the message, its file:line at the right
+// (a paste may have squeezed the padding after a time column)
+const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
 const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
@@ -692,6 +730,10 @@ const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critic
 // Xinference's record (it runs vLLM as one of its engines; `%(asctime)s %(name)s %(process)d %(levelname)s %(message)s`
 // on its own loggers), the stamp peeled or cut at its head by a paste: `025-04-12 21:57:39,467 xinference.api.restful_api 1
 // ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts)
+// a run's process's `[ERROR] msg` (not one whose message starts with a logger's name in brackets, `[ERROR] [myapp]
+// retrying`: another program's logging format, which counts only on a vLLM logger, see foreignHeader)
+const BRACKET_LEVEL_RECORD = /^\[(?:ERROR|CRITICAL|FATAL)\] +([^\s\[].*)$/;
+const UNDOCUMENTED_ARG = /^`[^`]+` is part of [^,]+, but not documented\b/;
 const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
 // Xinference ≥2's text formatter (xinference/deploy/utils.py TextFileFormatter): `{ts} {levelname} {name} pid:{process}
 // role:{role} address:{address} node:{hostname} {msg}`, its RFC 3339 stamp peeled: `ERROR xinference.core.worker pid:41
@@ -713,13 +755,35 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
   else if (text.charCodeAt(0) === 69 /* E */ || text.charCodeAt(0) === 67 /* C */) {
     if (text.indexOf(" pid:") > 0 && text.length < MAX_BARE_CHARS) msg = XINFERENCE_FIELDS_RECORD.exec(text)?.[1] ?? null;
   }
+  // a record whose level stands alone in brackets at its start, printed by one of the run's processes (a vLLM or Ray
+  // process prefix): Ascend CANN's TBE compiler in a worker, `(RayWorkerWrapper pid=1027) [ERROR] TBE Subprocess[...]
+  // raise error[], main process disappeared!`; not transformers 5's docstring check, which prints `[ERROR] \`min_frames\`
+  // is part of X, but not documented. ...` at import
+  else if (text.charCodeAt(0) === 91 /* [ */ && rec.origin.process !== undefined && text.length < MAX_BARE_CHARS) {
+    msg = BRACKET_LEVEL_RECORD.exec(text)?.[1] ?? null;
+    if (msg !== null && UNDOCUMENTED_ARG.test(msg)) msg = null;
+  }
   if (msg !== null && !isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
 }
 
 const UNSLOTH_BANNER = /^==\(\(====\)\)==\s+Unsloth \S+: Fast \S+ patching\. Transformers: \S+?\. vLLM: (\d+\.\d+\S*?)\.\s*$/;
+/** a stats record read (see statsRecord in createVllmReader) */
+type StatsSink = (rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, tally: boolean, emit: Emit) => void;
+
+/** a stats record's physical line shorter than this is no terminal's cut (the shortest width a pasted log wraps at is 80) */
+const CUT_STATS_MIN = 60;
+
+/**
+ * A stats record that ends where a record of any version does: past its GPU KV cache usage, at the end of a field
+ * (`%`, V0's `%.`, a count of `reqs`). One that does not may be a terminal's cut (an author's elision ends in `...`).
+ */
+function wholeStats(msg: string): boolean {
+  const kv = msg.indexOf("GPU KV cache usage: ");
+  return kv >= 0 && /(?:%\.?|\breqs|\.\.\.|\u2026)\s*$/.test(msg.slice(kv));
+}
 
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
-function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap): boolean | LogRecord {
+function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap, stats: StatsSink): boolean | LogRecord {
   const text = rec.text;
   if (state.launch) {
     // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
@@ -801,6 +865,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = PY_ERROR_RECORD.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
+  // rich's RichHandler (a pipeline around vLLM: distilabel, a Ray job), its level padded to 8 columns after the time
+  // column, which it leaves blank for a record of the same second: `[10/21/24 06:53:04] ERROR    ['pipeline'] msg   file.py:302`
+  if ((c === 91 /* [ */ && (text.indexOf("] ERROR ") === 18 || text.indexOf("] CRITICAL ") === 18)) || ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR    ") || text.startsWith("CRITICAL ")))) {
+    const m = RICH_RECORD.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  }
   // KServe's model server (kserve/logging.py; the peel took the stamp off): `1 kserve ERROR [__main__.py:<module>():254] msg`,
   // its uvicorn records `1 uvicorn.error ERROR:    msg`
   if (c >= 49 && c <= 57 && (text.indexOf(" ERROR") > 0 || text.indexOf(" CRITICAL") > 0)) {
@@ -808,10 +878,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     if (m && (m[1] === "ERROR" || m[1] === "CRITICAL") && !isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[2]) });
   }
   // a stats line that lost its vLLM header (pasted, or cut by a wrapper): counted, without a time
-  if ((c === 65 /* A */ || c === 69 /* E */ || (c >= 48 && c <= 57)) && text.indexOf("Avg prompt throughput: ") >= 0) {
+  if (mayBeStats(text)) {
     const v = readStats(text);
     if (v) {
-      runtime.stats(rec, text, v, false, emit);
+      stats(rec, text, v, false, false, emit);
       return true;
     }
   }
@@ -1184,13 +1254,15 @@ function joinedBanner(joined: string, a: string): ReturnType<typeof parseBanner>
   return b && b.version !== null && parseBanner(msgOf(a)) === null ? b : null;
 }
 
-function joinedStats(joined: string, a: string, b: string, held: readonly string[]): { msg: string; v: StatsValues; defer: boolean } | null {
-  if (joined.indexOf("Avg prompt throughput: ") < 0) return null;
+function joinedStats(joined: string, a: string, b: string, held: readonly string[], cut?: string): { msg: string; v: StatsValues; defer: boolean } | null {
+  if (joined.indexOf("Avg prompt throughput: ") < 0 && joined.indexOf("Running: ") < 0) return null;
+  // (a blank put back between two digits splits a number a terminal cut: `usage: 1` / `7.6%` is 17.6, never 1)
+  if (joined.length > a.length + b.length && /[\d.]$/.test(a) && /^[\d.]/.test(b)) return null;
   const msgOf = (t: string) => fastHead(t)?.message ?? t;
   const msg = msgOf(joined);
   const v = readStats(msg);
-  if (!v || v.running === null || (readStats(msgOf(a)) && !held.includes(a)) || readStats(b)) return null;
-  return { msg, v, defer: v.kvUsagePct === null && msg.indexOf("GPU KV cache usage: ") < 0 };
+  if (!v || v.running === null || (readStats(msgOf(a)) && !held.includes(a) && a !== cut) || readStats(b)) return null;
+  return { msg, v, defer: !wholeStats(msg) };
 }
 
 const NEXT_RECORD = / (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\]]+:\d+\] /;
@@ -1278,6 +1350,9 @@ const CONFIG_KEYS: Record<string, string> = {
   node_rank: "nodeRank",
   master_addr: "masterAddr",
   headless: "headless",
+  data_parallel_size_local: "dataParallelSizeLocal",
+  data_parallel_start_rank: "dataParallelStartRank",
+  data_parallel_address: "dataParallelAddress",
   dtype: "dtype",
   quantization: "quantization",
   kv_cache_dtype: "kvCacheDtype",
@@ -1288,7 +1363,7 @@ const CONFIG_KEYS: Record<string, string> = {
   seed: "seed",
   served_model_name: "servedModelName",
 };
-const NUMERIC = new Set(["tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "maxModelLen", "gpuMemoryUtilization", "nnodes", "nodeRank", "maxNumSeqs", "maxNumBatchedTokens", "blockSize", "seed"]);
+const NUMERIC = new Set(["tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "dataParallelSizeLocal", "dataParallelStartRank", "maxModelLen", "gpuMemoryUtilization", "nnodes", "nodeRank", "maxNumSeqs", "maxNumBatchedTokens", "blockSize", "seed"]);
 const BOOLEAN = new Set(["enableExpertParallel", "headless", "enforceEager"]);
 const BACKENDS = new Set(["mp", "ray", "uni", "external_launcher"]);
 

@@ -19,8 +19,9 @@ export interface RuntimeStatsEvent extends EventBase {
   running: number;
   waiting: number;
   kvPct: number | null;
-  promptTps: number;
-  genTps: number;
+  /** null where an author elided it from a write-up */
+  promptTps: number | null;
+  genTps: number | null;
   prefixHitPct: number | null;
   /** V1 ≥0.11.1 `Preemptions: N` (preemptions in this interval), printed only when N > 0 */
   preemptions: number | null;

@@ -49,7 +49,7 @@ export interface VllmMarkerEvent extends EventBase {
 export interface VllmMetricsEvent extends EventBase {
   kind: "vllm.metrics";
   count: number;
-  last: { promptTps: number; genTps: number; running: number; waiting: number; kvUsagePct: number | null };
+  last: { promptTps: number | null; genTps: number | null; running: number; waiting: number; kvUsagePct: number | null };
   peakKvUsagePct: number | null;
   peakRunning: number;
   peakWaiting: number;

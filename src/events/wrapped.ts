@@ -91,13 +91,14 @@ interface Candidate {
 
 // the start of a message worth joining says what it is about: the signatures and phrases are all failures, limits and
 // network or memory statements (ordinary prose is never joined)
-// (and the running server's stats line, whose numbers a cut splits from their labels, and the engine's banner cut before
-// its version)
-const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput| LLM engine$/;
+// (and the running server's stats line, whose numbers a cut splits from their labels, also one cut inside its first
+// label behind the stats loggers' header, `INFO 07-03 23:20:42 metrics.py:295] Avg prompt th`; and the engine's banner cut
+// before its version)
+const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput|Avg generation throughput|Running: \d+ reqs|\b(?:metrics|loggers)\.py:\d+\] | LLM engine$/;
 
 /** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
 const MAX_JOIN = 1500;
-const MAX_PIECES = 4;
+const MAX_PIECES = 6;
 
 const signaturesOf = (text: string) => new Set(matchSignatures(text).map((f) => f.id));
 
@@ -150,8 +151,13 @@ function indentOf(raw: string): number {
   return i;
 }
 
-/** the first part of a stats record, cut before the GPU KV cache usage every version prints */
+/**
+ * the first part of a stats record, cut before the GPU KV cache usage every version prints (also one whose first labels
+ * an author elided: `Engine 000: ... Avg generation throughput: 0.6 tokens/s, Running: 5 reqs,`)
+ */
 function unfinishedStats(t: string): boolean {
-  const at = t.indexOf("Avg prompt throughput: ");
+  let at = t.indexOf("Avg prompt throughput: ");
+  if (at < 0) at = t.indexOf("Avg generation throughput: ");
+  if (at < 0) at = t.search(/(?:\.{3}|\u2026|Engine \d+:) ?Running: \d+ reqs/);
   return at >= 0 && t.indexOf("GPU KV cache usage: ", at) < 0;
 }

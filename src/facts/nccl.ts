@@ -104,6 +104,8 @@ export interface NcclState {
   activity: Record<string, ActivityState>;
   notices: string[];
   anyRecord: boolean;
+  /** addresses NCCL's socket calls connected to (`Connect to 10.0.0.2<43117> failed`): address -> the first such line (at most MAX_PEERS) */
+  peers?: Record<string, Located>;
   /** the nodes NCCL's `NVLS Head h: r r ..` line lists (one head rank per node, up to 20), where a log shows one host */
   nvlsHeadNodes?: { n: number; at: Located };
   cap: CapCounters;
@@ -148,6 +150,55 @@ function procAddresses(s: NcclState): { host: string; pid: number; address: stri
   const ips = Object.values(s.procs).some((p) => p.ip);
   if (ips) for (const [pid, hosts] of Object.entries(s.pidHosts)) for (const host of hosts) out.push({ host, pid: Number(pid), address: s.procs[pid]?.ip ?? RAY_DRIVER });
   return out;
+}
+
+// a socket call's peer in NCCL's messages (`Net : Connect to 10.0.0.2<43117> failed`, `socketStartConnect: Connect to
+// fe80::1%ib0<51577> failed`, `socketPollConnect: Connect to 10.0.0.4<56849> returned 113(No route to host)`)
+const CONNECT_TO = /\bConnect to \[?([0-9A-Fa-f.:]+?)\]?(?:%[\w.]+)?<\d+>/;
+const MAX_PEERS = 64;
+
+function notePeer(s: NcclState, address: string, at: Located): void {
+  const peers = (s.peers ??= {});
+  if (address in peers) peers[address] = earlier(peers[address], at)!;
+  else if (Object.keys(peers).length < MAX_PEERS) peers[address] = at;
+}
+
+/**
+ * The addresses NCCL connected to that are no process's of the log, on the network its own interfaces are on: another
+ * machine's (a rank on a node whose lines are not in the input). Not a loopback, link-local or unspecified address,
+ * nor Docker's default bridge (containers of one host talk over it), and only where the log lists addresses of its own
+ * to compare with: a connection to an address of a second interface of the host (another network) says nothing.
+ */
+function remotePeers(s: NcclState, workerIps: string[]): string[] {
+  if (!s.peers) return [];
+  const own = new Set<string>(workerIps);
+  for (const v of Object.values(s.ifaces ?? {})) if (v.address) own.add(v.address);
+  for (const a of Object.keys(s.links)) own.add(a);
+  return Object.keys(s.peers).filter((a) => isRemoteAddress(a, own)).sort();
+}
+
+/** `address` is another machine's: not one of `own` (the log's own addresses) nor local-only, on a network of one of them */
+export function isRemoteAddress(address: string, own: ReadonlySet<string>): boolean {
+  if (own.has(address) || localOnly(address)) return false;
+  const net = networkOf(address);
+  return net !== null && [...own].some((a) => networkOf(a) === net);
+}
+
+/** an address no other machine answers on: loopback, unspecified, link-local, Docker's default bridge */
+function localOnly(a: string): boolean {
+  return /^(?:127\.|0\.0\.0\.0$|169\.254\.|172\.17\.)/.test(a) || /^(?:::1?$|fe[89ab][0-9a-f]:)/i.test(a);
+}
+
+/** the network an address is on, as far as a log can tell: an IPv4 /16 or an IPv6 /64 (null for anything else) */
+function networkOf(a: string): string | null {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(a);
+  if (v4) return `${v4[1]}.${v4[2]}`;
+  if (!a.includes(":")) return null;
+  const [head, tail] = a.toLowerCase().split("::");
+  const groups = head ? head.split(":") : [];
+  if (tail === undefined && groups.length !== 8) return null;
+  while (groups.length < 4) groups.push("0");
+  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":");
 }
 
 /** Notes each `name:address` item of an interface list with its index in the list. */
@@ -511,15 +562,18 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (e.enabled) s.gdrEnabledSaid = earlierThan(s.gdrEnabledSaid, e);
         return;
       }
-      case "nccl.warn":
+      case "nccl.warn": {
         s.anyRecord = true;
         s.warnCount++;
+        const peer = CONNECT_TO.exec(e.message);
+        if (peer) notePeer(s, peer[1], located(e));
         add(s.warnKinds, e.warnKind);
         s.firstWarn = earlierThan(s.firstWarn, e);
         // no verbs library, so no IB transport: before 2.5 this (or `NET/IB : No device found`) is what says the
         // `NET/Socket : Using` line names the data network, not only the bootstrap interface
         if (/Failed to open libibverbs/.test(e.message)) s.ibNone = earlierThan(s.ibNone, e);
         return;
+      }
       case "nccl.activity":
         for (const a of e.entries) {
           const key = `${a.host ?? ""}|${a.pid ?? ""}|${a.comm ?? ""}`;
@@ -603,6 +657,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       out.envAt[k] = b.envAt[k];
     }
     for (const i of b.bootstrap) if (!out.bootstrap.includes(i)) out.bootstrap.push(i);
+    for (const [k, v] of Object.entries(b.peers ?? {})) notePeer(out, k, v);
     for (const v of Object.values(b.ifaces ?? {})) offerIface((out.ifaces ??= {}), v);
     for (const [k, v] of Object.entries(b.activity)) {
       const cur = out.activity[k];
@@ -670,6 +725,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       };
     });
     const workerIps = [...new Set(Object.values(s.procs).flatMap((p) => (p.ip ? [p.ip] : [])))].sort();
+    const remote = remotePeers(s, workerIps);
+    if (remote.length) sources["nccl.remotePeers"] = plain(remote.map((a) => s.peers![a]).reduce<Located | null>((x, y) => earlier(x, y), null))!;
 
     if (!s.anyRecord) {
       missing.push(missingFact("nccl.transports", { case: "noNcclLines" }));
@@ -705,6 +762,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         communicators: cluster.communicators,
         communicatorCount: cluster.communicatorCount,
         workerIps,
+        remotePeers: remote,
         rankMap,
         env: s.env,
         bootstrapInterfaces: s.bootstrap,

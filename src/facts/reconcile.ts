@@ -1,4 +1,5 @@
 import type { Facts } from "./schema.js";
+import { isRemoteAddress } from "./nccl.js";
 
 /**
  * The NCCL facts that need the vLLM side too: the run's rank and node counts (a head-node log of a 2-node
@@ -47,7 +48,12 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   const n = f.nccl;
   const out: { why: string; fact: string }[] = [];
   if ((n.nodes ?? 0) > 1) out.push({ why: n.hosts.length > 1 ? `NCCL lines come from ${n.hosts.length} hosts (${n.hosts.slice(0, 4).join(", ")})` : `the run has ${n.nodes} nodes`, fact: "nccl.nodes" });
-  if ((f.config.nnodes ?? 0) > 1 && !((n.nodes ?? 0) > 1)) out.push({ why: `--nnodes ${f.config.nnodes}`, fact: "config.nnodes" });
+  if ((f.config.nnodes ?? 0) > 1 && !((n.nodes ?? 0) > 1)) {
+    const dp = f.sources["config.nnodes"]?.derived ? `data parallel size ${f.config.dataParallelSize} with ${f.config.dataParallelSizeLocal} engine(s) a node: ${f.config.nnodes} nodes` : null;
+    out.push({ why: dp ?? `--nnodes ${f.config.nnodes}`, fact: "config.nnodes" });
+  }
+  // the front-end node of a data-parallel run whose engines all run elsewhere (--data-parallel-size-local 0)
+  if (f.config.dataParallelSizeLocal === 0 && (f.config.dataParallelSize ?? 0) > 0 && !((n.nodes ?? 0) > 1)) out.push({ why: "--data-parallel-size-local 0: every data-parallel engine runs on another node", fact: "config.dataParallelSizeLocal" });
   // a headless node serves no API: vLLM starts one for the ranks of other nodes (multi-node DP, or --nnodes with mp)
   if (f.config.headless === true && !((n.nodes ?? 0) > 1) && !((f.config.nnodes ?? 0) > 1)) out.push({ why: "a headless node (--headless): the API server and the other ranks run on another node", fact: "config.headless" });
   const namesake = n.namesakes.find((x) => x.machines.length > 1);
@@ -57,8 +63,17 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   const big = n.communicators.find((c) => (c.nranks ?? 0) > gpusPerNode);
   if (big) out.push({ why: `a communicator of ${big.nranks} ranks, more than the ${gpusPerNode} GPUs a node holds`, fact: "nccl.communicators" });
   if (Object.values(n.interNode).some((v) => v > 0) && !((n.nodes ?? 0) > 1)) out.push({ why: "network connections between ranks of different nodes", fact: "nccl.interNode" });
+  if (n.remotePeers.length && !((n.nodes ?? 0) > 1)) out.push({ why: `NCCL connects to ${n.remotePeers.slice(0, 4).join(", ")}, an address of no process in the log (it runs on ${ownAddresses(n).slice(0, 4).join(", ")})`, fact: "nccl.remotePeers" });
+  // torch.distributed's rendezvous (`distributed_init_method=tcp://10.0.0.2:29500`) on another machine than NCCL's own
+  const init = f.distributed.hostIp;
+  if (init && !((n.nodes ?? 0) > 1) && !n.remotePeers.includes(init) && isRemoteAddress(init, new Set([...ownAddresses(n), ...n.workerIps]))) out.push({ why: `the distributed init method is on ${init}, an address of no process in the log (it runs on ${ownAddresses(n).slice(0, 4).join(", ")})`, fact: "distributed.hostIp" });
   if (n.workerIps.length) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
   return out;
+}
+
+/** the addresses the log's NCCL processes bootstrapped or send from */
+function ownAddresses(n: Facts["nccl"]): string[] {
+  return [...new Set((n.interfaces ?? []).map((i) => i.address).filter((a) => a !== ""))];
 }
 
 /** The transport kind of NCCL's network name, as a `via NET/…` line would count it. */

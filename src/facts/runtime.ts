@@ -260,8 +260,8 @@ function seriesAdd(s: RuntimeState["series"], e: RuntimeStatsEvent, t: number): 
   if (e.running > p.runningMax) p.runningMax = e.running;
   if (e.waiting > p.waitingMax) p.waitingMax = e.waiting;
   if (e.kvPct !== null && e.kvPct > p.kvMax) p.kvMax = e.kvPct;
-  p.genSum += e.genTps;
-  p.promptSum += e.promptTps;
+  p.genSum += e.genTps ?? 0;
+  p.promptSum += e.promptTps ?? 0;
   if (pts.length > SERIES_MAX_POINTS) s.points = rebucket(pts, s.width, s.width * 2, s);
 }
 
@@ -317,7 +317,7 @@ export function initRuntime(): RuntimeState {
   };
 }
 
-const isStallLine = (e: RuntimeStatsEvent) => e.running > 0 && e.genTps === 0 && e.promptTps === 0;
+const isStallLine = (e: RuntimeStatsEvent) => e.running > 0 && e.genTps === 0 && (e.promptTps ?? 0) === 0;
 
 function closeRun(state: RuntimeState, r: Open): void {
   if (r.lines < STALL_MIN_LINES) return;
@@ -385,7 +385,7 @@ function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
       state.ev.firstWaitingFullKv ??= at;
     }
     // a queue while nothing moves is a stall, not a scheduler limit
-    if (e.waiting > 0 && e.kvPct <= 50 && (e.genTps > 0 || e.promptTps > 0)) {
+    if (e.waiting > 0 && e.kvPct <= 50 && ((e.genTps ?? 0) > 0 || (e.promptTps ?? 0) > 0)) {
       state.waitingFreeKv++;
       state.ev.firstWaitingFreeKv ??= at;
     }
@@ -394,8 +394,8 @@ function reduceStats(state: RuntimeState, e: RuntimeStatsEvent): void {
     state.busy++;
     if (e.running <= 2) state.smallBatch++;
   }
-  histAdd(state.prompt, e.promptTps);
-  histAdd(state.gen, e.genTps);
+  if (e.promptTps !== null) histAdd(state.prompt, e.promptTps);
+  if (e.genTps !== null) histAdd(state.gen, e.genTps);
   if (e.prefixHitPct !== null) histAdd(state.prefix, e.prefixHitPct);
   if (e.preemptions !== null && e.preemptions > 0) {
     state.v1Preemptions += e.preemptions;

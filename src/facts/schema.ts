@@ -35,6 +35,10 @@ export const ConfigFactsSchema = z.object({
   nodeRank: n,
   masterAddr: s,
   headless: b,
+  // multi-node data parallel (vllm serve --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-address ...)
+  dataParallelSizeLocal: n,
+  dataParallelStartRank: n,
+  dataParallelAddress: s,
   // extensions
   dtype: s,
   quantization: s,
@@ -161,7 +165,7 @@ export const NcclFactsSchema = z.object({
   netWithinHost: z.number(),
   /** host names that stand for several machines (processes of one name bootstrap from different addresses: an anonymised paste, or nodes that kept one image's name): the name and its machines, `name@address`, as nodePairs, rankMap and communicators name them */
   namesakes: z.array(z.object({ host: z.string(), machines: z.array(z.string()) })),
-  /** whether the run spans nodes (hosts, nNodes, --nnodes, a communicator wider than a node, Ray workers off the driver's node) */
+  /** whether the run spans nodes (hosts, nNodes, --nnodes, a communicator wider than a node, Ray workers off the driver's node, a connection to another machine's address) */
   multiNode: z.boolean(),
   /** on a multi-node run whose log has no connection lines: the kind NCCL's chosen network implies (`Using network IB` → NET/IB) */
   interNodeNet: s,
@@ -170,6 +174,8 @@ export const NcclFactsSchema = z.object({
   communicatorCount: z.number(),
   /** node addresses launcher prefixes name for worker processes (Ray's `ip=`: workers off the driver's node) */
   workerIps: z.array(z.string()),
+  /** addresses NCCL connected to (`Connect to 10.0.0.2<port>`) on the network of the log's own interfaces that no process of the log has: another machine's */
+  remotePeers: z.array(z.string()),
   rankMap: z.array(RankInfoSchema),
   env: z.record(z.string(), z.string()),
   bootstrapInterfaces: z.array(z.string()),

@@ -29,6 +29,9 @@ export const INIT_FUNCS = new Set([
   "_init_distributed_environment", "profile_num_available_blocks", "init_cache_engine", "_init_workers", "_init_cache",
 ]);
 
+/** Classes whose construction starts vLLM's engine (a caller's `llm = LLM(...)`) */
+const ENGINE_BUILDERS = new Set(["LLM", "LLMEngine", "AsyncLLMEngine", "AsyncLLM", "MQLLMEngine", "EngineCore", "EngineCoreProc"]);
+
 /** Functions of a running engine: a traceback through one of them (and no start-up function) failed while serving. */
 export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
 
@@ -150,6 +153,12 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
     frames.some((f) => f.func === "<module>" && !INSTALLED.test(f.file)) &&
     !frames.some((f) => VLLM_PACKAGE.test(f.file));
   if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
+  // a caller's code line that builds the engine (`self.inference_engine = LLM(`, `AsyncLLMEngine.from_engine_args(`),
+  // with vLLM's frames after it, and the paste stops there, before its exception line: inside the engine's construction.
+  // (A whole traceback that shows no start-up function failed before the start-up: `LLM(**kwargs)` -> `EngineArgs(`
+  // -> `TypeError: ... unexpected keyword argument`, a caller's mistake, not the engine's.)
+  const builds = t.complete === false ? (t.calls ?? []).findIndex((c) => ENGINE_BUILDERS.has(c) || initFunc(c)) : -1;
+  if (failure && !serving && builds >= 0 && frames.slice(builds + 1).some((f) => VLLM_PACKAGE.test(f.file))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
   if (failure && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";

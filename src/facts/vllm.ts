@@ -175,6 +175,9 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         nodeRank: get("config.nodeRank"),
         masterAddr: get("config.masterAddr"),
         headless: get("config.headless"),
+        dataParallelSizeLocal: get("config.dataParallelSizeLocal"),
+        dataParallelStartRank: get("config.dataParallelStartRank"),
+        dataParallelAddress: get("config.dataParallelAddress"),
         dtype: get("config.dtype"),
         quantization: get("config.quantization"),
         kvCacheDtype: get("config.kvCacheDtype"),
@@ -212,6 +215,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     };
     deriveV0Tokens(state, facts, sources);
     deriveLayout(state, facts, sources);
+    deriveDataParallelNodes(facts, sources);
     return { facts, sources, missing: missingOf(facts) };
   },
 };
@@ -263,6 +267,30 @@ function deriveLayout(state: VllmState, facts: Section, sources: Record<string, 
     (facts.config as Record<string, unknown>)[key] = n;
     sources[`config.${key}`] = { ...plain(first)!, derived: `the largest of ${world} ranks' \`rank … is assigned as\` coordinates + 1` };
   }
+}
+
+/**
+ * A multi-node data-parallel launch (`--data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-address
+ * 10.99.48.128`, and `--headless --data-parallel-start-rank 2` on the other node) states no --nnodes: vLLM counts its
+ * nodes as data_parallel_size / data_parallel_size_local (ParallelConfig's data-parallel node size), this node's rank as
+ * the start rank / the local size, and the data-parallel head's address is the run's master address. Each is marked
+ * `derived`; a stated --nnodes, --node-rank or --master-addr always wins.
+ */
+function deriveDataParallelNodes(facts: Section, sources: Record<string, Evidence>): void {
+  const c = facts.config;
+  const local = c.dataParallelSizeLocal;
+  const derive = (key: "nnodes" | "nodeRank" | "masterAddr", value: number | string, from: string, how: string) => {
+    if (c[key] !== null || !sources[from]) return;
+    (c as Record<string, unknown>)[key] = value;
+    sources[`config.${key}`] = { ...sources[from], derived: how };
+  };
+  if (c.dataParallelSize !== null && local !== null && local > 0 && local < c.dataParallelSize && c.dataParallelSize % local === 0) {
+    derive("nnodes", c.dataParallelSize / local, "config.dataParallelSizeLocal", `data_parallel_size ${c.dataParallelSize} / data_parallel_size_local ${local}`);
+  }
+  if (c.dataParallelStartRank !== null && local !== null && local > 0 && c.dataParallelStartRank % local === 0) {
+    derive("nodeRank", c.dataParallelStartRank / local, "config.dataParallelStartRank", `data_parallel_start_rank ${c.dataParallelStartRank} / data_parallel_size_local ${local}`);
+  }
+  if (c.dataParallelAddress !== null) derive("masterAddr", c.dataParallelAddress, "config.dataParallelAddress", "the data-parallel head's address (--data-parallel-address)");
 }
 
 /** The strongest kind of statement the config facts were read from: banner > non-default args > Namespace > command > line. */

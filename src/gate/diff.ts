@@ -68,7 +68,7 @@ const LABELS: Record<string, [label: string, unit?: string]> = {
 };
 
 /** Paths not compared leaf by leaf: provenance, big per-rank tables, and what is summarized otherwise. */
-const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.(?:interNode|intraNode|interNodeNet|communicators|workerIps)(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/,
+const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.(?:interNode|intraNode|interNodeNet|communicators|workerIps|remotePeers)(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/,
   // the runtime time series and stall evidence differ by nature between two runs: compared as counts and percentiles
   /^runtime\.series(\.|$)/, /^runtime\.stalls(\.|$)/, /^runtime\.statsStoppedAt(\.|$)/];
 const EVIDENCE_PATHS = new Set(["firstError", "firstWarning", "nccl.firstWarn"]);

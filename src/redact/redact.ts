@@ -377,8 +377,7 @@ export function hostsOf(report: Report, events: readonly unknown[] = []): Set<st
   }
   for (const c of n.communicators ?? []) for (const h of c.hosts) hosts.add(h);
   for (const r of n.rankMap) if (r.host) hosts.add(r.host);
-  const master = report.facts.config.masterAddr;
-  if (master && !isIP(master) && master !== "localhost") hosts.add(master);
+  for (const master of [report.facts.config.masterAddr, report.facts.config.dataParallelAddress]) if (master && !isIP(master) && master !== "localhost") hosts.add(master);
   const scan = (s: string) => {
     for (const m of s.matchAll(NCCL_HOST_PREFIX)) hosts.add(m[1]);
   };

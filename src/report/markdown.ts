@@ -37,10 +37,12 @@ export function configRows(f: Facts): Row[] {
   ];
   const optional: [string, string | number | boolean | null][] = [
     ["expert parallel", c.enableExpertParallel],
-    ["nodes (--nnodes)", c.nnodes],
+    ["nodes", c.nnodes],
     ["node rank", c.nodeRank],
     ["master address", c.masterAddr],
     ["headless", c.headless],
+    ["data-parallel engines on this node", c.dataParallelSizeLocal],
+    ["data-parallel start rank", c.dataParallelStartRank],
     ["dtype", c.dtype],
     ["quantization", c.quantization],
     ["KV cache dtype", c.kvCacheDtype],

@@ -35,7 +35,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     if (ip && isPublicIPv4(ip) && !found.some((f) => f.ip === ip && f.what === what)) found.push({ what, ip, ev: ev ?? null });
   };
   add("VLLM_HOST_IP", facts.distributed.hostIp, facts.sources["distributed.hostIp"]);
-  add("the master address (--master-addr)", facts.config.masterAddr, facts.sources["config.masterAddr"]);
+  add(facts.sources["config.masterAddr"]?.derived ? "the data-parallel head address (--data-parallel-address)" : "the master address (--master-addr)", facts.config.masterAddr, facts.sources["config.masterAddr"]);
   for (const i of interfacesIn(ctx)) if (i.role === "Bootstrap" && i.index === 0) add(`the NCCL bootstrap interface ${i.name}`, i.addr, i.ev);
   for (const h of signalHits(ctx, ["torch.rendezvousAddress"])) add("the torch.distributed rendezvous address", h.captures["1"] ?? h.captures["2"] ?? h.captures["3"], h.ev);
   if (!found.length) return [];
