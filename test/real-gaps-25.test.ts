@@ -457,3 +457,32 @@ describe("a traceback that stops inside the engine's construction (a caller's `L
     expect(ids(running)).not.toContain("vllm/engine-init-failed");
   });
 });
+
+describe("a traceback a paste cut inside a chain of imports", () => {
+  const head = [
+    "INFO 05-02 10:00:03 [api_server.py:1043] vLLM API server version 0.8.5",
+    "Traceback (most recent call last):",
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/entrypoints/openai/api_server.py", line 1078, in run_server',
+    "    async with build_async_engine_client(args) as engine_client:",
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/entrypoints/openai/api_server.py", line 166, in build_async_engine_client_from_engine_args',
+  ];
+  const modules = [
+    "    from vllm.v1.engine.async_llm import AsyncLLM",
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/async_llm.py", line 20, in <module>',
+    "    from vllm.v1.engine.core_client import EngineCoreClient",
+  ];
+  it("names no failure, whether it stops at a module's line or at the import in a start-up function", async () => {
+    for (const lines of [[...head, ...modules], [...head, modules[0]], [...head, ...modules.slice(0, 2)]]) {
+      for (const wrap of [(l: string) => l, (l: string) => `2025-05-02T10:00:04.000000000Z ${l}`, (l: string) => `(APIServer pid=7) ${l}`]) {
+        const r = await analyzeText(lines.map(wrap).join("\n") + "\n");
+        expect(ids(r), lines.at(-1)).not.toContain("vllm/engine-init-failed");
+      }
+    }
+  });
+  it("but a cut inside the engine's start-up call still does, and so does the chain's own exception line", async () => {
+    const call = await analyzeText([...head.slice(0, 4), '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core_client.py", line 130, in make_async_mp_client', "    return AsyncMPClient(*client_args)"].join("\n") + "\n");
+    expect(ids(call)).toContain("vllm/engine-init-failed");
+    const raised = await analyzeText([...head, ...modules, "ImportError: libcudart.so.12: cannot open shared object file: No such file or directory"].join("\n") + "\n");
+    expect(raised.facts.firstError?.line).toBe(9);
+  });
+});

@@ -133,12 +133,25 @@ const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
  */
 const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 
+/** an import statement (`from vllm.v1.engine.core import EngineCore`, `import torch`) */
+const IMPORT_CODE = /^(?:from\s+\.*[\w.]*\s+import\b|import\s+\w)/;
+
+/**
+ * A paste that stops inside a chain of imports (the innermost frame a module's top level, or its code line an import)
+ * shows no exception and no failure of what imported it: the cause, if any, is in the lines the paste left out.
+ */
+function cutInImports(t: TracebackEvent): boolean {
+  if (t.complete !== false) return false;
+  const innermost = t.frames?.[t.frames.length - 1];
+  return innermost?.func === "<module>" || (t.lastCode !== undefined && IMPORT_CODE.test(t.lastCode.trim()));
+}
+
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
   // a notebook cell's traceback cut before its exception line may be the user interrupting the cell (Jupyter's
   // interrupt during a long model load is routine): without that line it tells no failure
-  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false);
+  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false) && !cutInImports(t);
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)
