@@ -434,7 +434,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
-    pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache \((?<cap>\d[\d,]*)\)/,
+    pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],
   },
   {

@@ -268,7 +268,8 @@ const BY_FIRST: Record<string, Entry[]> = {
       map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
       priority: 6,
     },
-    { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
+    // (the cache's token count is left out when an error-help page quotes the message: `... stored in KV cache. Try ...`)
+    { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((\d+)\)|(?=\.))/, map: (m): Stated => (m[2] === undefined ? { "config.maxModelLen": num(m[1]) } : { "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
   ],
   U: [
     { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }) },
@@ -364,8 +365,8 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     key: "max seq len (",
     entry: {
       id: "kv.insufficientV0",
-      re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache \((\d+)\)/,
-      map: (m): Stated => ({ "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
+      re: /The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((\d+)\)|(?=\.))/,
+      map: (m): Stated => (m[2] === undefined ? { "config.maxModelLen": num(m[1]) } : { "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }),
     },
   },
   {

@@ -91,6 +91,7 @@ const BOX_LEFT = /^\s*[\u2502\u2503|]\s/;
 // (`▎ ValueError: ...`, `▌ INFO ...`, `┃ ...`): a left-eighths block or a heavy or light vertical, then a space or the
 // line's end (an empty quoted line). Not the full, upper and lower blocks (`█ ▀ ▄`) vLLM's ≥0.19 banner is drawn with.
 const QUOTE_BAR = /^[\u2589-\u258f\u2502\u2503](?:[ \t]|$)/;
+const PICTOGRAPH_MARK = /^\p{Extended_Pictographic}\uFE0F?[ \t]+(?=\S)/u;
 const BOX_RIGHT = /\s*[\u2502\u2503]\s*$/;
 const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplicates logs[^)]*\)?)?(?:\s+\[[\d;]*)?\s*$/;
 // a dedup suffix cut by a hard wrap (`[repeated 2x ac`), and the pieces such wraps leave on the next line
@@ -287,6 +288,14 @@ export function peelWrapped(raw: string): Peeled {
     // an arrow a write-up puts before the output it quotes (`→ ValueError: To serve at least one request ...`)
     if ((c === 0x2192 /* → */ || c === 0x21d2 /* ⇒ */) && (s.charCodeAt(1) === 32 || s.charCodeAt(1) === 9)) {
       s = s.slice(2);
+      continue;
+    }
+    // a pictograph a write-up, an error-help page or a chat client sets before the output it quotes (`🚫 ValueError: No
+    // available memory for the cache blocks.`, `❌ RuntimeError: ...`, `⚠️ WARNING ...`): an emoji, its variation
+    // selector if any, then a space. Checked from the Miscellaneous Symbols block up (and the astral emoji's high
+    // surrogates) only, so no box drawing or block glyph (vLLM's banner) reaches the test.
+    if (((c >= 0x2600 && c <= 0x27bf) || (c >= 0xd83c && c <= 0xd83e)) && (m = PICTOGRAPH_MARK.exec(s))) {
+      s = s.slice(m[0].length);
       continue;
     }
     // a whole line pasted in markdown bold (`**NCCL version 2.4.7+cuda..**`, `**host:pid:tid [0] .. NCCL WARN ..**`)

@@ -23,7 +23,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const v0 = signalHits(ctx, ["vllm.kvTooSmallV0"]);
   if (v0.length) {
     const len = num(v0[0].captures.len)!;
-    const cap = num(v0[0].captures.cap)!;
+    const cap = num(v0[0].captures.cap);
+    // (a quote of the message on an error-help page can leave the cache's token count out)
+    if (cap === null) {
+      return [{
+        message: `max_model_len ${fmt(len)} needs ${fmt(len)} tokens of KV cache; the cache holds fewer (the count vLLM states is not in the excerpt).`,
+        evidence: hitEvidence(v0),
+        remediation: [`Lower --max-model-len (vLLM's full message names how many tokens the cache holds), or ${raise}.`, `Otherwise ${more}.`],
+      }];
+    }
     return [{
       message: `max_model_len ${fmt(len)} needs ${fmt(len)} tokens of KV cache; the cache holds ${fmt(cap)}.`,
       evidence: hitEvidence(v0),
