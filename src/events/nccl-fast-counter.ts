@@ -187,7 +187,9 @@ interface FastKey {
 
 /** Connection lines of one shape and peers after one header (see `connRead`). */
 interface ConnGroup extends ConnRead {
-  /** its lines pending in the current run */
+  /** the group of its shape and peers its lines are pending with: itself, or the first of another network device index */
+  root: ConnGroup;
+  /** its lines pending in the current run (of a root) */
   open: Pending | undefined;
   openRun: number;
   /**
@@ -739,16 +741,25 @@ export function createFastCounter(
     const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);
     const groups = (k.conns ??= []);
     let g: ConnGroup | undefined;
-    for (let q = 0; q < groups.length && g === undefined; q++) if (groups[q].shape === sh && groups[q].from === from && groups[q].to === to) g = groups[q];
+    let root: ConnGroup | undefined;
+    for (let q = 0; q < groups.length && g === undefined; q++) {
+      const o = groups[q];
+      if (o.shape !== sh || o.from !== from || o.to !== to) continue;
+      // (one of another network device index: its lines are pending with that one's)
+      if (o.netDev === null || sameText(o.netDev, cf[C_NET], cf[C_NET + 1])) g = o;
+      else root ??= o.root;
+    }
     if (g === undefined) {
       if (groups.length >= MAX_FOLDS_PER_KEY) return false;
       const dev = (a: number, z: number) => (a < 0 ? null : body.toString("latin1", a, z));
       groups.push((g = {
+        root: undefined!,
         shape: sh, memo: {}, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]),
         connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]), from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
         netDev: sh.net ? body.toString("latin1", cf[C_NET], cf[C_NET + 1]) : null,
         open: undefined, openRun: -1, after: sh.comm ? undefined : new Literal(body.toString("latin1", cf[C_CH + 1], e)), restLength: e - r,
       }));
+      g.root = root ?? g;
     }
     connPend(g, sh.comm ? cf[C_COMM] : -1, r, e, lineNo);
     return true;
@@ -769,7 +780,8 @@ export function createFastCounter(
     return undefined;
   };
   /** the line `lineNo` of group `g` (`[r, e)` its rest, `c` where its RCCL communicator starts or -1): pending with its like */
-  const connPend = (g: ConnGroup, c: number, r: number, e: number, lineNo: number): void => {
+  const connPend = (line: ConnGroup, c: number, r: number, e: number, lineNo: number): void => {
+    const g = line.root;
     const o = g.open;
     if (o !== undefined && g.openRun === run && (o.comm === null || sameText(o.comm, c, cf[C_COMM + 1]))) {
       o.n++;
