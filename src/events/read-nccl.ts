@@ -430,7 +430,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const at = (k: number) => rest.slice(f.spans[k] - 2 - head.length, f.spans[k + 1] - head.length);
     const comm = at(0);
     const commId = f.spans.length > 2 ? at(2) : e.commId;
-    emit({ ...e, ev: { file: e.ev.file, line, text: head + rest }, comm, commId });
+    // (made whole, its keys in the order of the line it was learnt from: no spread, for every Init line of a set-up log)
+    emit({
+      kind: "nccl.init", ev: { file: e.ev.file, line, text: head + rest }, origin: e.origin, input: e.input, host: e.host, pid: e.pid, dev: e.dev, phase: e.phase, comm,
+      rank: e.rank, nranks: e.nranks, nvmlDev: e.nvmlDev, busId: e.busId, commId,
+    });
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
     noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
   };
