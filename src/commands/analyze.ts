@@ -17,7 +17,7 @@ import { messageText, redactMessagesWith, redactStderr } from "../redact/redact.
 import { mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
-import { collectOver, heapKeeper, heapLeft } from "../util/heap.js";
+import { collectOver, heapKeeper } from "../util/heap.js";
 
 export type Renderer = (report: Report, opts: { color: boolean; events?: unknown[] }) => string;
 
@@ -59,12 +59,11 @@ export const FORMATS: Record<string, () => Promise<Renderer>> = {
 
 /** the pieces of a report's text, with the heap kept down as they are made (as while reading: src/util/heap.ts) */
 function* keptSmall(pieces: Iterable<string>): Generator<string> {
-  // (what reading and the report left behind goes first, unless a collection just before the report left most of the
-  // heap: a big set-up log's report adds ~1 MB to some 35, which another collection (~30 ms) would not free)
-  collectOver(undefined, 1.25);
+  // (what reading left behind goes first)
+  collectOver();
   // (all of what is made here dies as soon as it is written: every 1 MB, once the heap grew by a quarter; pieces of
   // 64 KB, each a string too small for V8's large-object space, which only a full collection empties)
-  const keep = heapKeeper(undefined, 1 << 20, 1.25 * heapLeft(), 1.25);
+  const keep = heapKeeper(undefined, 1 << 20, 0, 1.25);
   let chars = 0;
   for (const p of pieces) {
     yield p;

@@ -27,17 +27,10 @@ const USED_FLOOR = 48 << 20;
 
 const HEAP_LIMIT = 128 << 20;
 
-/**
- * A full collection now if the process holds more than `limitBytes` (say, between reading a log and writing its
- * report) and the heap is more than `growth` times what the last one here left
- */
-export function collectOver(limitBytes = HEAP_LIMIT, growth = 0): void {
-  if (process.memoryUsage.rss() > limitBytes && getHeapStatistics().used_heap_size > growth * leftByLast) collect();
+/** A full collection now if the process holds more than `limitBytes` (say, between reading a log and writing its report). */
+export function collectOver(limitBytes = HEAP_LIMIT): void {
+  if (process.memoryUsage.rss() > limitBytes) collect();
 }
-
-/** what the last full collection here left of the heap (0: none ran) */
-let leftByLast = 0;
-export const heapLeft = (): number => leftByLast;
 
 let gc: (() => void) | null | undefined;
 
@@ -52,5 +45,4 @@ function collect(): void {
     }
   }
   gc?.();
-  leftByLast = getHeapStatistics().used_heap_size;
 }
