@@ -8,8 +8,8 @@ import { matchSignatures, signatureFreeWithRuns } from "../grammars/signatures.j
 
 /**
  * Connection lines of a shape the reader has read once (src/events/read-nccl.ts `learnShape`) are read from the bytes
- * after any header, whatever their channel, connIndex, peers, device digits (of the length and kind seen) and RCCL
- * communicator: the report, its state and the events kept must be those of reading every line, in every era's
+ * after any header, whatever their channel, connIndex, peers, device digits (of the length and kind seen), network
+ * device index (`via NET/<name>/<n>`) and RCCL communicator: the report, its state and the events kept must be those of reading every line, in every era's
  * forms and with lines that only look like them.
  */
 
@@ -26,17 +26,22 @@ interface Form {
   /** ` [send]` / ` [receive]` on network lines */
   dirs: boolean;
   p2p: string;
+  /** `{d}`: the network device's index, from the channel (of one and of two digits) */
   net: string;
 }
 
 const FORMS: Record<string, Form> = {
-  "2.4": { chan: "ring", dev: "busId", dirs: false, p2p: "P2P/IPC", net: "NET/IB/0" },
+  "2.4": { chan: "ring", dev: "busId", dirs: false, p2p: "P2P/IPC", net: "NET/IB/{d}" },
   "2.7": { chan: "bare", dev: "BUSID", dirs: true, p2p: "P2P/IPC", net: "NET/IB/1/GDRDMA" },
-  "2.12": { chan: "slash", dev: "busId", dirs: true, p2p: "direct shared memory", net: "NET/Socket/0" },
-  "2.21": { chan: "slash", dev: "nvml", dirs: true, p2p: "P2P/CUMEM/read", net: "NET/IB/0/GDRDMA" },
-  rccl: { chan: "slash", dev: "busId", rccl: "nRanks", dirs: true, p2p: "P2P/IPC", net: "NET/IB/0/GDRDMA" },
+  "2.12": { chan: "slash", dev: "busId", dirs: true, p2p: "direct shared memory", net: "NET/Socket/{d}" },
+  "2.12-pxn": { chan: "slash", dev: "nvml", dirs: true, p2p: "P2P/IPC/read", net: "NET/IB/{d}(3)/GDRDMA" },
+  "2.21": { chan: "slash", dev: "nvml", dirs: true, p2p: "P2P/CUMEM/read", net: "NET/IB/{d}/GDRDMA" },
+  "2.21-efa": { chan: "slash", dev: "nvml", dirs: true, p2p: "P2P/CUMEM/read", net: "NET/AWS Libfabric/{d}/GDRDMA" },
+  rccl: { chan: "slash", dev: "busId", rccl: "nRanks", dirs: true, p2p: "P2P/IPC", net: "NET/IB/{d}/GDRDMA" },
   "rccl-comm": { chan: "slash", dev: "nvml", rccl: "comm", dirs: true, p2p: "SHM/direct/direct", net: "NET/IB/2" },
 };
+/** a channel's network device index: one and two digits */
+const netDev = (c: number) => String([0, 1, 10, 3][c % 4]);
 
 /** the set-up of `nodes` × `gpus` ranks over `channels`, started `attempts` times with new processes, each node's lines interleaved */
 function setupLog(f: Form, nodes: number, gpus: number, channels: number, attempts: number, mutate?: (line: string, n: number) => string): string {
@@ -51,6 +56,7 @@ function setupLog(f: Form, nodes: number, gpus: number, channels: number, attemp
     return f.chan === "ring" ? `Ring ${cc}` : f.chan === "bare" ? `Channel ${cc}` : `Channel ${cc}/${ci}`;
   };
   let n = 0;
+  const net = (c: number) => f.net.replace("{d}", netDev(c));
   for (let attempt = 0; attempt < attempts; attempt++) {
     for (let node = 0; node < nodes; node++) {
       const host = `node-${String(node).padStart(2, "0")}`;
@@ -69,15 +75,15 @@ function setupLog(f: Form, nodes: number, gpus: number, channels: number, attemp
         for (let c = 0; c < channels; c++) {
           for (const ci of f.chan === "slash" ? [0, 1] : [0]) {
             if (l < gpus - 1) ls.push(`${h} ${chan(c, ci)} : ${r}[${dev(r)}] -> ${next}[${dev(next)}] via ${f.p2p}${sfx}`);
-            else ls.push(`${h} ${chan(c, ci)} : ${r}[${dev(r)}] -> ${next}[${dev(next)}]${dir("send")} via ${f.net}${sfx}`);
-            if (l === 0 && f.dirs) ls.push(`${h} ${chan(c, ci)} : ${prev}[${dev(prev)}] -> ${r}[${dev(r)}]${dir("receive")} via ${f.net}${sfx}`);
+            else ls.push(`${h} ${chan(c, ci)} : ${r}[${dev(r)}] -> ${next}[${dev(next)}]${dir("send")} via ${net(c)}${sfx}`);
+            if (l === 0 && f.dirs) ls.push(`${h} ${chan(c, ci)} : ${prev}[${dev(prev)}] -> ${r}[${dev(r)}]${dir("receive")} via ${net(c)}${sfx}`);
           }
         }
         ls.push(`${h} Connected all rings`);
         // trees: to the node's first rank and, from it, to the first rank of the next node
         for (let c = 0; c < channels; c++) {
           if (l > 0) ls.push(`${h} ${chan(c, 0)} : ${r}[${dev(r)}] -> ${node * gpus}[${dev(0)}] via ${f.p2p}${sfx}`);
-          else ls.push(`${h} ${chan(c, 0)} : ${r}[${dev(r)}] -> ${(r + gpus) % nr}[${dev(0)}]${dir("send")} via ${f.net}${sfx}`);
+          else ls.push(`${h} ${chan(c, 0)} : ${r}[${dev(r)}] -> ${(r + gpus) % nr}[${dev(0)}]${dir("send")} via ${net(c)}${sfx}`);
         }
         ls.push(init("COMPLETE"));
         per.push(ls);
@@ -108,6 +114,10 @@ describe("connection lines read from the bytes after any header", () => {
         // it, and the lines over sockets or `direct shared memory` a signature's words may make: read the ordinary way)
         if (!f.net.includes("Socket")) expect(ordinary.length, `${era} ${gpus}`).toBeLessThanOrEqual(48);
         expect(conns.length, era).toBeGreaterThan(190);
+        // a thread's network lines of one peer fold into one event a run whatever their device's index (one line each
+        // when each index was a shape of its own)
+        const netRepeats = foldedLines(text, KEPT).events.flatMap((e) => (e.kind === "nccl.repeat" && e.of.kind === "nccl.connection" && e.of.transport?.startsWith("NET") ? [e.n] : []));
+        if (!f.net.includes("Socket")) expect(netRepeats.reduce((a, b) => a + b, 0) / netRepeats.length, `${era} ${gpus}`).toBeGreaterThan(2.5);
       }
     }
   }, 60_000);

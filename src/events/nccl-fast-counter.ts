@@ -187,7 +187,9 @@ interface FastKey {
 
 /** Connection lines of one shape and peers after one header (see `connRead`). */
 interface ConnGroup extends ConnRead {
-  /** its lines pending in the current run */
+  /** the group of its shape and peers its lines are pending with: itself, or the first of another network device index */
+  root: ConnGroup;
+  /** its lines pending in the current run (of a root) */
   open: Pending | undefined;
   openRun: number;
   /**
@@ -262,8 +264,13 @@ export interface ConnShape {
   toHex: boolean;
   /** 0, or 1 for ` [send]`, 2 for ` [receive]` */
   dir: number;
-  /** the text from `via` to the line's end, or (`comm`) to RCCL's ` comm 0x<hex>[ nRanks <n>]` there */
+  /**
+   * the text from `via` to the line's end, or (`comm`) to RCCL's ` comm 0x<hex>[ nRanks <n>]` there; with `net`, up
+   * to the network's device digits (`via NET/<name>/`), `netTail` the text after them
+   */
   tail: Literal;
+  net: boolean;
+  netTail: Literal | undefined;
   /** the rest before the channel number (` NCCL INFO Channel `) */
   pre: Literal;
   comm: boolean;
@@ -275,6 +282,8 @@ export interface ConnShape {
 /** Connection lines of one shape and peers after one header read from the bytes: the header's, and the first line's numbers (see `ConnShape`). */
 export interface ConnRead extends Pick<NcclConnectionEvent, "channel" | "connIndex" | "from" | "to" | "fromDev" | "toDev"> {
   shape: ConnShape;
+  /** the first line's network device digits (a shape with `net`), or null */
+  netDev: string | null;
   /** what the reader made of the first line (it keeps it here) */
   memo: { of?: unknown };
   /** the header, `host:pid:tid [dev]` */
@@ -285,7 +294,7 @@ export interface ConnRead extends Pick<NcclConnectionEvent, "channel" | "connInd
 }
 
 /** where connParse found a connection line's parts (start, end pairs; -1 where absent) */
-const C_CH = 0, C_CI = 2, C_FROM = 4, C_FD = 6, C_TO = 8, C_TD = 10, C_DIR = 12, C_TAIL = 13, C_RING = 14, C_COMM = 15, C_NR = 17, C_SFX = 19, C_SIZE = 20;
+const C_CH = 0, C_CI = 2, C_FROM = 4, C_FD = 6, C_TO = 8, C_TD = 10, C_DIR = 12, C_TAIL = 13, C_RING = 14, C_COMM = 15, C_NR = 17, C_SFX = 19, C_NET = 20, C_SIZE = 22;
 const NCCL_INFO_BYTES = Buffer.from(" NCCL INFO ", "latin1");
 /** a run of 1 to 9 decimal digits at `x` (before `e`): where it ends, or -1 */
 const digitsAt = (b: Uint8Array, x: number, e: number): number => {
@@ -317,6 +326,7 @@ const _SEND = Buffer.from(" [send]", "latin1");
 const _RECEIVE = Buffer.from(" [receive]", "latin1");
 const _COMM_0X = Buffer.from(" comm 0x", "latin1");
 const _NRANKS_ = Buffer.from(" nRanks ", "latin1");
+const VIA_NET_ = Buffer.from("via NET/", "latin1");
 /**
  * Reads the rest of a record after its header, `[r, e)` (` NCCL INFO Channel …`), as a connection line of the usual
  * shape into `out` (see C_*): false when it is not one.
@@ -379,6 +389,18 @@ export function connParse(b: Uint8Array, r: number, e: number, out: Int32Array):
     }
     break;
   }
+  // a network's device digits, `via NET/<name>/<digits>` (as transportKind reads them)
+  out[C_NET] = out[C_NET + 1] = -1;
+  const t = x + 1;
+  if (same(b, t, VIA_NET_)) {
+    let n = t + 8;
+    while (n < out[C_SFX] && b[n] !== 47 /* / */) n++;
+    const z = n > t + 8 && n < out[C_SFX] ? digitsAt(b, n + 1, out[C_SFX]) : -1;
+    if (z > 0) {
+      out[C_NET] = n + 1;
+      out[C_NET + 1] = z;
+    }
+  }
   return true;
 }
 /** the number of the digits `[a, b)` (at most 9) */
@@ -398,15 +420,15 @@ const bracketFits = (b: Uint8Array, a: number, z: number, len: number, hex: bool
 export interface ConnLayout {
   /** the text around the numbers and device digits, after the header: one more than `runs` */
   parts: string[];
-  /** what stands between them: channel, [connIndex,] from, [fromDev,] to, [toDev,] [comm hex digits, [nRanks]] */
-  runs: { field: "channel" | "connIndex" | "from" | "fromDev" | "to" | "toDev" | "comm" | "nRanks"; hex: boolean; min: number; max: number }[];
+  /** what stands between them: channel, [connIndex,] from, [fromDev,] to, [toDev,] [netDev,] [comm hex digits, [nRanks]] */
+  runs: { field: "channel" | "connIndex" | "from" | "fromDev" | "to" | "toDev" | "netDev" | "comm" | "nRanks"; hex: boolean; min: number; max: number }[];
 }
 /** the layout of rest-of-record `rest` (` NCCL INFO Channel …`) as a connection line of the usual shape, or null */
 export function connLayout(rest: string): ConnLayout | null {
   const b = Buffer.from(rest, "latin1");
   const at = new Int32Array(C_SIZE);
   if (!connParse(b, 0, b.length, at)) return null;
-  const spans: [ConnLayout["runs"][number]["field"], number][] = [["channel", C_CH], ["connIndex", C_CI], ["from", C_FROM], ["fromDev", C_FD], ["to", C_TO], ["toDev", C_TD], ["comm", C_COMM], ["nRanks", C_NR]];
+  const spans: [ConnLayout["runs"][number]["field"], number][] = [["channel", C_CH], ["connIndex", C_CI], ["from", C_FROM], ["fromDev", C_FD], ["to", C_TO], ["toDev", C_TD], ["netDev", C_NET], ["comm", C_COMM], ["nRanks", C_NR]];
   const parts: string[] = [];
   const runs: ConnLayout["runs"] = [];
   let from = 0;
@@ -665,9 +687,9 @@ export function createFastCounter(
   const shapes: ConnShape[] = [];
   const cf = new Int32Array(C_SIZE);
   const shapeFits = (sh: ConnShape, b: Uint8Array, e: number): boolean =>
-    sh.tail.length === cf[C_SFX] - cf[C_TAIL] && sh.comm === cf[C_COMM] >= 0 && sh.nRanks === cf[C_NR] >= 0 && sh.dir === cf[C_DIR] && sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 &&
+    (sh.net ? cf[C_NET] >= 0 && sh.tail.length === cf[C_NET] - cf[C_TAIL] && sh.netTail!.length === cf[C_SFX] - cf[C_NET + 1] && sh.netTail!.at(view, cf[C_NET + 1], cf[C_SFX]) : sh.tail.length === cf[C_SFX] - cf[C_TAIL]) && sh.comm === cf[C_COMM] >= 0 && sh.nRanks === cf[C_NR] >= 0 && sh.dir === cf[C_DIR] && sh.ring === (cf[C_RING] === 1) && sh.connIndex === cf[C_CI] >= 0 &&
     bracketFits(b, cf[C_FD], cf[C_FD + 1], sh.fromDev, sh.fromHex) && bracketFits(b, cf[C_TD], cf[C_TD + 1], sh.toDev, sh.toHex) &&
-    sh.tail.at(view, cf[C_TAIL], cf[C_SFX]);
+    sh.tail.at(view, cf[C_TAIL], cf[C_TAIL] + sh.tail.length);
   const connShapeOf = (text: string): ConnShape | undefined => {
     const head = HEADER_AHEAD.exec(text);
     if (!head) return undefined;
@@ -688,9 +710,10 @@ export function createFastCounter(
     if (!connParse(b, head[0].length, b.length, cf)) return false;
     const len = (k: number) => (cf[k] < 0 ? -1 : cf[k + 1] - cf[k]);
     const hex = (k: number) => cf[k] >= 0 && /[^0-9]/.test(text.slice(cf[k], cf[k + 1]));
+    const net = cf[C_NET] >= 0;
     shapes.push({
       ring: cf[C_RING] === 1, connIndex: cf[C_CI] >= 0, fromDev: len(C_FD), fromHex: hex(C_FD), toDev: len(C_TD), toHex: hex(C_TD), dir: cf[C_DIR],
-      tail: new Literal(text.slice(cf[C_TAIL], cf[C_SFX])), pre: new Literal(text.slice(head[0].length, cf[C_CH])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
+      tail: new Literal(text.slice(cf[C_TAIL], net ? cf[C_NET] : cf[C_SFX])), net, netTail: net ? new Literal(text.slice(cf[C_NET + 1], cf[C_SFX])) : undefined, pre: new Literal(text.slice(head[0].length, cf[C_CH])), comm: cf[C_COMM] >= 0, nRanks: cf[C_NR] >= 0, id,
     });
     return true;
   };
@@ -718,15 +741,25 @@ export function createFastCounter(
     const to = numberAt(body, cf[C_TO], cf[C_TO + 1]);
     const groups = (k.conns ??= []);
     let g: ConnGroup | undefined;
-    for (let q = 0; q < groups.length && g === undefined; q++) if (groups[q].shape === sh && groups[q].from === from && groups[q].to === to) g = groups[q];
+    let root: ConnGroup | undefined;
+    for (let q = 0; q < groups.length && g === undefined; q++) {
+      const o = groups[q];
+      if (o.shape !== sh || o.from !== from || o.to !== to) continue;
+      // (one of another network device index: its lines are pending with that one's)
+      if (o.netDev === null || sameText(o.netDev, cf[C_NET], cf[C_NET + 1])) g = o;
+      else root ??= o.root;
+    }
     if (g === undefined) {
       if (groups.length >= MAX_FOLDS_PER_KEY) return false;
       const dev = (a: number, z: number) => (a < 0 ? null : body.toString("latin1", a, z));
       groups.push((g = {
+        root: undefined!,
         shape: sh, memo: {}, head: k.key.text, who: k.who, tid: k.tid, keys: k.memo, channel: numberAt(body, cf[C_CH], cf[C_CH + 1]),
         connIndex: cf[C_CI] < 0 ? null : numberAt(body, cf[C_CI], cf[C_CI + 1]), from, to, fromDev: dev(cf[C_FD], cf[C_FD + 1]), toDev: dev(cf[C_TD], cf[C_TD + 1]),
+        netDev: sh.net ? body.toString("latin1", cf[C_NET], cf[C_NET + 1]) : null,
         open: undefined, openRun: -1, after: sh.comm ? undefined : new Literal(body.toString("latin1", cf[C_CH + 1], e)), restLength: e - r,
       }));
+      g.root = root ?? g;
     }
     connPend(g, sh.comm ? cf[C_COMM] : -1, r, e, lineNo);
     return true;
@@ -747,7 +780,8 @@ export function createFastCounter(
     return undefined;
   };
   /** the line `lineNo` of group `g` (`[r, e)` its rest, `c` where its RCCL communicator starts or -1): pending with its like */
-  const connPend = (g: ConnGroup, c: number, r: number, e: number, lineNo: number): void => {
+  const connPend = (line: ConnGroup, c: number, r: number, e: number, lineNo: number): void => {
+    const g = line.root;
     const o = g.open;
     if (o !== undefined && g.openRun === run && (o.comm === null || sameText(o.comm, c, cf[C_COMM + 1]))) {
       o.n++;

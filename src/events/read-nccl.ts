@@ -38,6 +38,8 @@ const HEADLESS_CONNECTION =
 // still holds the arrow to a `rank[dev]` is kept, and read once an NCCL record of the input follows (prose says "via"
 // but not `-> 6[6] via`; a file of other text never counts one)
 const MAX_PENDING_TAILS = 8;
+/** `via` (`NET/<name>/<digits>…`) with `digits` for its network's device digits */
+const netDevIn = (via: string, digits: string): string => via.replace(/^(NET\/[^/]+\/)\d+/, (_, net: string) => net + digits);
 const ARROW_DEV_VIA = /(?:^|\s)-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +\S/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
@@ -383,7 +385,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // the facts read but their communicator, given apart)
     const of = (conn.memo.of ??= {
       kind: "nccl.connection", ev, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev, channel: conn.channel, connIndex: conn.connIndex,
-      from: conn.from, to: conn.to, fromDev: conn.fromDev, toDev: conn.toDev, direction: e.direction, via: e.via, transport: e.transport, comm,
+      from: conn.from, to: conn.to, fromDev: conn.fromDev, toDev: conn.toDev, direction: e.direction, via: conn.netDev === null ? e.via : netDevIn(e.via, conn.netDev), transport: e.transport, comm,
     } satisfies NcclConnectionEvent) as NcclConnectionEvent;
     emit({ kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of, comm, n, last });
   };
@@ -413,7 +415,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const num = (f: string) => (values[f] === undefined ? null : Number(values[f]));
       // (RCCL's nRanks is read by no one)
       if (!got || got.channel !== num("channel") || got.connIndex !== num("connIndex") || got.from !== num("from") || got.to !== num("to")) return false;
-      if (got.fromDev !== (values.fromDev ?? e.fromDev) || got.toDev !== (values.toDev ?? e.toDev) || got.direction !== e.direction || got.via !== e.via || transportKind(got.via) !== e.transport) return false;
+      // (a network's device digits are in `via`, whose transport kind and GDRDMA they change not)
+      const via = values.netDev === undefined ? e.via : netDevIn(e.via, values.netDev);
+      if (got.fromDev !== (values.fromDev ?? e.fromDev) || got.toDev !== (values.toDev ?? e.toDev) || got.direction !== e.direction || got.via !== via || transportKind(got.via) !== e.transport || got.via.includes("GDRDMA") !== e.via.includes("GDRDMA")) return false;
       if (got.comm !== (values.comm !== undefined ? `0x${values.comm}` : c.threadComm ? null : e.comm)) return false;
     }
     return counter.learnConnShape(text, c);
@@ -426,7 +430,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const at = (k: number) => rest.slice(f.spans[k] - 2 - head.length, f.spans[k + 1] - head.length);
     const comm = at(0);
     const commId = f.spans.length > 2 ? at(2) : e.commId;
-    emit({ ...e, ev: { file: e.ev.file, line, text: head + rest }, comm, commId });
+    // (made whole, its keys in the order of the line it was learnt from: no spread, for every Init line of a set-up log)
+    emit({
+      kind: "nccl.init", ev: { file: e.ev.file, line, text: head + rest }, origin: e.origin, input: e.input, host: e.host, pid: e.pid, dev: e.dev, phase: e.phase, comm,
+      rank: e.rank, nranks: e.nranks, nvmlDev: e.nvmlDev, busId: e.busId, commId,
+    });
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
     noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
   };

@@ -433,7 +433,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   }
   const hostOfRank = (g: Group, r: number): string | null => {
     const at = g.placed.get(r);
-    if (at && at.size === 1) return [...at.keys()][0];
+    if (at && at.size === 1) return at.keys().next().value!;
     if (at && at.size > 1) return null; // two hosts claim it: rank numbers of different communicators mixed
     return g.inferred.get(r) ?? null;
   };
@@ -490,7 +490,9 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const interNode: Record<string, number> = {};
   const intraNode: Record<string, number> = {};
   const firstOf: Record<string, Located> = {};
-  const pairs = new Map<string, { a: string; b: string | null; scope: Scope; kinds: Record<string, number> }>();
+  // (by scope, then its two ends: no key made per connection)
+  type Pair = { a: string; b: string | null; scope: Scope; kinds: Record<string, number> };
+  const pairs: Record<Scope, Map<string, Map<string, Pair>>> = { intra: new Map(), inter: new Map() };
   let netWithinHost = 0;
   const summaries: (CommunicatorSummary & { _g: Group })[] = [];
   for (const g of groups.values()) {
@@ -531,11 +533,13 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
         const a = lh ?? other;
         if (!a) continue;
         const b = lh ? other : null;
-        const [x, y] = scope === "intra" ? [a, a] : b === null || a <= b ? [a, b] : [b, a];
-        const pk = `${scope}\u0000${x}\u0000${y ?? ""}`;
-        const p = pairs.get(pk) ?? { a: x, b: scope === "intra" ? x : y, scope, kinds: {} };
+        const swap = scope !== "intra" && b !== null && a > b;
+        const x = swap ? b : a;
+        const y = scope === "intra" ? a : swap ? a : b;
+        const byX = pairs[scope].get(x) ?? pairs[scope].set(x, new Map()).get(x)!;
+        let p = byX.get(y ?? "");
+        if (p === undefined) byX.set(y ?? "", (p = { a: x, b: y, scope, kinds: {} }));
         add(p.kinds, c.kind, n);
-        pairs.set(pk, p);
       }
     }
     summaries.push({
@@ -597,7 +601,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     hosts, nodes, ranks,
     communicators: summaries.slice(0, LIST_LIMITS.communicators).map(({ _g, ...c }) => c),
     communicatorCount: summaries.length,
-    nodePairs: [...pairs.values()].sort((x, y) => byCodeUnit(x.a, y.a) || byCodeUnit(x.b ?? "\uffff", y.b ?? "\uffff") || byCodeUnit(x.scope, y.scope)),
+    nodePairs: [...pairs.intra.values(), ...pairs.inter.values()].flatMap((m) => [...m.values()]).sort((x, y) => byCodeUnit(x.a, y.a) || byCodeUnit(x.b ?? "\uffff", y.b ?? "\uffff") || byCodeUnit(x.scope, y.scope)),
     interNode, intraNode, firstOf, netWithinHost, rankMap, matrix, hostOf,
     namesakes: [...groupBy(baseOf)].map(([host, machines]) => ({ host, machines: machines.sort(byCodeUnit) })).sort((x, y) => byCodeUnit(x.host, y.host)),
   };

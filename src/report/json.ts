@@ -65,6 +65,16 @@ function indented(value: unknown, pad: string): string {
   return text.slice(2 * k + k * (k + 1), text.length - (2 * k + k * (k - 1)));
 }
 
+/**
+ * the keys `keys[i..j)` of `o` and their values, in that order (a run of an object's keys: its array-index keys come
+ * first, in order, as they do here), `__proto__` an own key too
+ */
+function pick(o: Record<string, unknown>, keys: string[], i: number, j: number): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (let q = i; q < j; q++) out[keys[q]] = o[keys[q]];
+  return out;
+}
+
 /** `JSON.stringify(value, null, 2)` as it reads at indentation `pad`, in pieces */
 function* jsonPieces(value: unknown, pad: string, depth: number): Generator<string> {
   if (value === null || typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function" || (depth >= SPLIT_DEPTH && spend(value, PIECE_BUDGET) >= 0)) {
@@ -82,6 +92,21 @@ function* jsonPieces(value: unknown, pad: string, depth: number): Generator<stri
   yield array ? "[" : "{";
   for (let i = 0; i < n; i++) {
     const sep = i ? ",\n" : "\n";
+    // (items each one piece, as many as one piece holds, stringified at once: a set-up log's tens of thousands of
+    // kept events and communicators are otherwise a call each)
+    if (depth + 1 >= SPLIT_DEPTH) {
+      let budget = PIECE_BUDGET;
+      let j = i;
+      while (j < n && (budget = spend(array ? (value as unknown[])[j] : (value as Record<string, unknown>)[keys![j]], budget - 1)) >= 0) j++;
+      if (j > i + 1) {
+        const some = array ? (value as unknown[]).slice(i, j) : pick(value as Record<string, unknown>, keys!, i, j);
+        const text = indented(some, pad);
+        // (`[` or `{` and its line break before the items, `\n` + pad and `]` or `}` after)
+        yield (i ? "," : "") + text.slice(1, text.length - pad.length - 2);
+        i = j - 1;
+        continue;
+      }
+    }
     if (array) {
       const v = (value as unknown[])[i];
       yield sep + inner;
