@@ -119,10 +119,14 @@ const UVICORN_ACCESS = /^INFO:\s+\S+ - "([A-Z]+) (\S+)[^"]*" (\d{3})\b/;
  * A POST to one of vLLM's control endpoints (sleep mode, cache resets, profiling, LoRA loading, tokenizing) or trl's
  * weight-sync ones: no request for the engine to generate, so none the stats lines would show running.
  */
-const CONTROL_PATH = /^\/(?:sleep|wake_up|is_sleeping|reset_|collective_rpc|update_|init_communicator|close_communicator|pause|resume|start_profile|stop_profile|tokenize|detokenize|load_lora_adapter|unload_lora_adapter|scale_elastic_ep)/;
-/** Whether an access line answered a request for the engine (an inference POST), not a probe, a scrape or a control call. */
+const CONTROL_NAMES = ["sleep", "wake_up", "is_sleeping", "reset_", "collective_rpc", "update_", "init_communicator", "close_communicator", "pause", "resume", "start_profile", "stop_profile", "tokenize", "detokenize", "load_lora_adapter", "unload_lora_adapter", "scale_elastic_ep"];
+const CONTROL_PATH = new RegExp(`^/(?:${CONTROL_NAMES.join("|")})`);
 /** the longest name CONTROL_PATH tells apart, with its slash */
-const CONTROL_PATH_CHARS = 24;
+const CONTROL_PATH_CHARS = Math.max(...CONTROL_NAMES.map((n) => n.length)) + 1;
+/** the first letters of those names: a path starting otherwise (`/v1/...`, `/generate`) is no control call, no string made */
+const CONTROL_FIRST = new Uint8Array(128);
+for (const n of CONTROL_NAMES) CONTROL_FIRST[n.charCodeAt(0)] = 1;
+/** Whether an access line answered a request for the engine (an inference POST), not a probe, a scrape or a control call. */
 export const isEngineRequest = (method: string, path: string): boolean => method === "POST" && !CONTROL_PATH.test(path);
 const UNKNOWN_MODEL = /The model `([^`]{1,200})` does not exist/;
 
@@ -775,7 +779,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     if (http[status - 200]++ === 0) statuses.push(status - 200);
     // not a POST (a probe or a scrape: GET /metrics, /health) or a POST to a control endpoint: never the engine's work
     const post = m - method === 4 && b[method] === 80 && b[method + 1] === 79 && b[method + 2] === 83 && b[method + 3] === 84;
-    if (!post || CONTROL_PATH.test(b.toString("latin1", m + 1, Math.min(close, m + 1 + CONTROL_PATH_CHARS)))) httpProbes[status - 200]++;
+    if (!post || (CONTROL_FIRST[b[m + 2]] === 1 && CONTROL_PATH.test(b.toString("latin1", m + 1, Math.min(close, m + 1 + CONTROL_PATH_CHARS))))) httpProbes[status - 200]++;
     any = true;
     return true;
   };
