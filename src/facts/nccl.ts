@@ -275,13 +275,14 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
     return l;
   }
   const index = localIndex(s);
-  const first = index.byPtr.get(p);
-  for (let x = first; x !== undefined; x = x.next) if (x.h === h && (x.pid === pid || (x.pid !== x.pid && pid !== pid))) return x.l;
+  const hosts = index.byPtr.get(p);
+  const first = hosts?.get(h);
+  for (let x = first; x !== undefined; x = x.next) if (x.pid === pid || (x.pid !== x.pid && pid !== pid)) return x.l;
   // (not in the index, so not kept: past the cap no key is made)
   if (!keep(s, "communicators", lines)) return null;
   const l = newLocal(host, pid, p);
   s.locals[`${h}|${pid ?? ""}|${p}`] = l;
-  index.byPtr.set(l.ptr, { h: l.host ?? "", pid, l, next: first });
+  addLocal(index.byPtr, l.ptr, l.host ?? "", pid, l);
   index.kept = s.cap.kept.communicators;
   return l;
 }
@@ -289,29 +290,34 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
 const newLocal = (host: string | null, pid: number | null, p: string): LocalComm => ({ host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
 
 /**
- * `s.locals` by pointer, each with the host ("" for none) and pid of its key (the keys without a `|` in a part), made
- * again when the communicators kept are not the ones it was made of (a merge adds them elsewhere).
+ * `s.locals` by pointer, then host ("" for none), each with the pid of its key (the keys without a `|` in a part), made
+ * again when the communicators kept are not the ones it was made of (a merge adds them elsewhere). By host too, not a
+ * chain of a pointer's hosts: lines of many hosts that share one pointer (none printed, or a big job's alike) would
+ * walk a chain as long as the cap each.
  */
 interface LocalEntry {
-  h: string;
   pid: number | null;
   l: LocalComm;
   next: LocalEntry | undefined;
 }
-type LocalIndex = { byPtr: Map<string, LocalEntry>; kept: number };
+type LocalIndex = { byPtr: Map<string, Map<string, LocalEntry>>; kept: number };
+function addLocal(byPtr: LocalIndex["byPtr"], p: string, h: string, pid: number | null, l: LocalComm): void {
+  let hosts = byPtr.get(p);
+  if (hosts === undefined) byPtr.set(p, (hosts = new Map()));
+  hosts.set(h, { pid, l, next: hosts.get(h) });
+}
 const localIndexes = new WeakMap<object, LocalIndex>();
 function localIndex(s: NcclState): LocalIndex {
   let index = localIndexes.get(s.locals);
   if (index !== undefined && index.kept === s.cap.kept.communicators) return index;
-  const byPtr = new Map<string, LocalEntry>();
+  const byPtr: LocalIndex["byPtr"] = new Map();
   for (const key in s.locals) {
     const a = key.indexOf("|"), b = key.indexOf("|", a + 1);
     if (b < 0 || key.indexOf("|", b + 1) >= 0) continue;
     const pidText = key.slice(a + 1, b);
     const pid = pidText === "" ? null : Number(pidText);
     if (pid !== null && String(pid) !== pidText) continue;
-    const p = key.slice(b + 1);
-    byPtr.set(p, { h: key.slice(0, a), pid, l: s.locals[key], next: byPtr.get(p) });
+    addLocal(byPtr, key.slice(b + 1), key.slice(0, a), pid, s.locals[key]);
   }
   localIndexes.set(s.locals, (index = { byPtr, kept: s.cap.kept.communicators }));
   return index;
