@@ -433,6 +433,21 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor."],
   },
   {
+    // V1's engine died after it had started: the API server's `EngineDeadError` (vllm/v1/engine/exceptions.py: raised
+    // when the engine core reports ENGINE_CORE_DEAD or its process monitor sees it die, both set up only once start-up
+    // finished; a start-up failure reads `Engine core initialization failed` instead) and the engine core's own
+    // `EngineCore encountered a fatal error.` (run_engine_core, logged when the engine object exists). V0's
+    // AsyncEngineDeadError / MQEngineDeadError are other classes (the `\b` keeps them out).
+    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error"],
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore encountered a fatal error/,
+    samples: [
+      "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
+      "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
+      "(EngineCore_DP0 pid=812) ERROR 11-02 04:10:09 [core.py:790] EngineCore encountered a fatal error.",
+    ],
+    nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
+  },
+  {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],

@@ -24,12 +24,15 @@ const DIED = /EngineCore hit an exception|fatal signal from worker processes|Wor
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const explicit = signalHits(ctx, ["vllm.engineInitFailed"]);
+  // V1's EngineDeadError / `EngineCore encountered a fatal error.` exist only for an engine that had started: its
+  // tracebacks (cut after `run_engine_core`, which wraps both the start-up and the busy loop) are the engine dying later
+  const deadAfterStart = signalHits(ctx, ["vllm.engineDeadAtRuntime"]).length > 0;
   // tracebacks through vLLM's start-up path (src/facts/tracebacks.ts)
-  const initTracebacks = (facts.tracebacks?.list ?? []).filter((t) => t.stage === "init");
+  const initTracebacks = deadAfterStart ? [] : (facts.tracebacks?.list ?? []).filter((t) => t.stage === "init");
   const died = signalHits(ctx, ["vllm.engineDied"]);
   const runtimeOnly = (facts.tracebacks?.counts.runtime ?? 0) > 0;
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
-  const started = facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  const started = deadAfterStart || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
   const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
   const cause = facts.tracebacks?.rootCause ?? null;
   // the root cause is vLLM's start-up memory check (`Free memory on device ... on startup is less than desired GPU memory
