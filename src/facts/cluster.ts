@@ -125,9 +125,12 @@ export function commNodes(c: { nNodes: number | null; hosts: string[]; nranks: n
 
 export const LIST_LIMITS = { communicators: 64, rankMap: 4096 };
 
-/** Addresses that many machines share (loopback, docker's default bridge, link-local): never evidence of identity. */
-function sharedAddress(ip: string): boolean {
-  return /^(?:127\.|172\.17\.|169\.254\.|0\.0\.0\.0)/.test(ip) || /^(?:fe80:|::1$|::$)/i.test(ip);
+/**
+ * Addresses that many machines share and no other machine answers on (loopback, unspecified, link-local, docker's
+ * default bridge): never evidence of identity, nor of another machine.
+ */
+export function sharedAddress(ip: string): boolean {
+  return /^(?:127\.|172\.17\.|169\.254\.|0\.0\.0\.0$)/.test(ip) || /^(?:::1?$|fe[89ab][0-9a-f]:)/i.test(ip);
 }
 
 /** Disjoint sets of strings (union-find, paths compressed): `union` adds what it joins; the first one's root stays the root. */

@@ -4,7 +4,7 @@ import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
 import { normalizeNet } from "../../grammars/nccl-messages.js";
 import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
-import { RAY_DRIVER, buildCluster, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
+import { RAY_DRIVER, buildCluster, sharedAddress, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
 import type { Missing, NcclFacts } from "./schema.js";
 import { missingFact } from "./catalog.js";
@@ -179,15 +179,11 @@ function remotePeers(s: NcclState, workerIps: string[]): string[] {
 
 /** `address` is another machine's: not one of `own` (the log's own addresses) nor local-only, on a network of one of them */
 export function isRemoteAddress(address: string, own: ReadonlySet<string>): boolean {
-  if (own.has(address) || localOnly(address)) return false;
+  if (own.has(address) || sharedAddress(address)) return false;
   const net = networkOf(address);
   return net !== null && [...own].some((a) => networkOf(a) === net);
 }
 
-/** an address no other machine answers on: loopback, unspecified, link-local, Docker's default bridge */
-function localOnly(a: string): boolean {
-  return /^(?:127\.|0\.0\.0\.0$|169\.254\.|172\.17\.)/.test(a) || /^(?:::1?$|fe[89ab][0-9a-f]:)/i.test(a);
-}
 
 /** the network an address is on, as far as a log can tell: an IPv4 /16 or an IPv6 /64 (null for anything else) */
 function networkOf(a: string): string | null {
