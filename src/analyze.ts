@@ -8,7 +8,7 @@ import { DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
 import { readLineLoop } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
-import { finalizeFacts, initState, mergeStates, reduceEvent, type FactState } from "./facts/state.js";
+import { finalizeFacts, initState, mergeStates, reduceEvent, reduceInitAgain, reduceRepeatLines, type FactState } from "./facts/state.js";
 import type { Facts, Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
@@ -77,6 +77,15 @@ export class EventStore {
     this.perKind.set(e.kind, n + 1);
     this.events.push(e);
   }
+  /** it keeps no more events of this kind */
+  full(kind: string): boolean {
+    return (this.perKind.get(kind) ?? 0) >= this.maxPerKind;
+  }
+  /** an event it would not keep (see `full`) was not offered: counted as add counts it */
+  drop(): true {
+    this.dropped++;
+    return true;
+  }
 }
 
 /** Reads one input into a fact state and its kept events. */
@@ -96,7 +105,13 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     reduceEvent(state, e);
     store.add(e);
   };
-  const dispatcher = createDispatcher({ keptPerKind });
+  // (the lines the fast path folds reduce the state with no event made: the store keeps no `nccl.repeat`; nor an Init
+  // line read from the bytes once it keeps no more of its kind)
+  const dispatcher = createDispatcher({
+    keptPerKind,
+    repeat: (of, comm, n, first, last, text, signal) => reduceRepeatLines(state, of, comm, n, first, last, text, signal),
+    init: (like, comm, commId, line, text) => store.full(like.kind) && reduceInitAgain(state, like, comm, commId, line, text) && store.drop(),
+  });
   let lines = 0;
   let bytes = 0;
   let cutLines = 0;

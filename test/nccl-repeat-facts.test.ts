@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { analyzeLines } from "../src/analyze.js";
 import { CONN_SAMPLES, type NcclFoldedEvent } from "../src/events/nccl.js";
 import { NCCL_STATE_LIMITS, ncclDomain, reduceRepeated, type NcclState } from "../src/facts/nccl.js";
+import { reduceEvent, reduceInitAgain, reduceRepeatLines, type FactState } from "../src/facts/state.js";
+import type { NcclInitEvent } from "../src/events/nccl.js";
 
 /**
  * `reduceRepeated` (a fold's `n` lines alike, src/facts/nccl.ts) works a folded event out once per state and then only
@@ -107,5 +109,86 @@ describe("folded set-up lines in the NCCL facts", () => {
     ncclDomain.reduce(s, { ...conn, host: "a", pid: 1, comm: "0x9" } as NcclFoldedEvent);
     expect(Object.keys(s.locals)).toEqual(["a|1|2|0x9", "a|1|0x9"]);
     expect(Object.values(s.locals["a|1|2|0x9"].conns)[0].n).toBe(2);
+  });
+});
+
+/**
+ * The sinks the fast path hands folded lines and Init lines read from the bytes to (src/facts/state.ts
+ * `reduceRepeatLines`, `reduceInitAgain`) do to a whole fact state what their events would through reduceEvent.
+ */
+describe("the fact state's sinks for folded and Init lines", () => {
+  const INIT = "nodeA:11:11 [0] NCCL INFO ncclCommInitRank comm 0x5d00a0 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a3e5c - Init";
+  const SETUP = [...LINES, `${INIT} START`, `${INIT} COMPLETE`, "nodeB:22:22 [1] NCCL INFO ncclCommInitRank comm 0x5d00b0 rank 1 nranks 2 cudaDev 1 busId 28000 - Init COMPLETE"];
+  const FAILURE = "nodeA:11:11 [0] NCCL INFO misc/socket.cc:564 -> 2";
+  /** the state and events of reading `lines` the ordinary way */
+  const read = (lines: string[]) => analyzeLines(lines);
+  const copy = (s: FactState): FactState => structuredClone(s);
+  const json = (s: FactState) => JSON.stringify(s);
+  const inits = (lines: string[]) => read(lines).events.filter((e): e is NcclInitEvent => e.kind === "nccl.init");
+
+  it("a run of folded lines reduces as its lines read one by one, with and without a failure waiting for one", () => {
+    // (a connection line folds once its kind's samples are all kept)
+    const samples = LINES.filter((l) => l.includes(" via ")).flatMap((l) => new Array<string>(CONN_SAMPLES).fill(l));
+    for (const lines of [[...SETUP, ...samples], [...SETUP, ...samples, FAILURE]]) {
+      const { state } = read(lines);
+      if (lines.includes(FAILURE)) expect(state.errors.tentative?.length).toBe(1);
+      for (const of of foldedEvents()) {
+        const comm = of.kind === "nccl.connection" ? "0x77" : of.comm ?? null;
+        const viaSink = copy(state);
+        const eachLine = copy(state);
+        // (the first line's text: a connection's of another channel)
+        const text = of.ev.text.replace("Channel 00", "Channel 07");
+        reduceRepeatLines(viaSink, of, comm, 3, 80, 82, text);
+        for (let line = 80; line <= 82; line++) reduceEvent(eachLine, { ...of, ev: { file: of.ev.file, line, text }, ...(of.kind === "nccl.connection" ? { comm } : {}) } as NcclFoldedEvent);
+        expect(json(viaSink)).toBe(json(eachLine));
+        if (lines.includes(FAILURE) && of.pid === 11 && (of.kind === "nccl.network" || of.kind === "nccl.connection")) expect(viaSink.errors.recovered?.[0]?.by).toMatchObject({ line: 80, text });
+      }
+    }
+  });
+
+  it("an Init line alike but for its communicator reduces as its event once nothing else would change, else is left to the event", () => {
+    const { state } = read(SETUP);
+    const [start, complete, other] = inits(SETUP);
+    const again = (s: FactState, like: NcclInitEvent, comm: string, commId: string | null, line: number) => {
+      const text = like.ev.text.replace(like.comm!, comm);
+      const viaSink = copy(s);
+      const viaEvent = copy(s);
+      const took = reduceInitAgain(viaSink, like, comm, commId, line, text);
+      reduceEvent(viaEvent, { ...like, ev: { file: like.ev.file, line, text }, comm, commId });
+      // (what it did is what the event does; what it left, it left untouched)
+      expect(json(viaSink)).toBe(took ? json(viaEvent) : json(s));
+      return took;
+    };
+    // later lines of a communicator met before or not, past the communicators kept or not
+    for (const capped of [false, true]) {
+      if (capped) Object.assign(NCCL_STATE_LIMITS, { communicators: Object.keys(state.nccl.locals).length });
+      const s = copy(state);
+      s.nccl.cap.kept.communicators = Object.keys(s.nccl.locals).length;
+      for (const like of [start, complete]) {
+        expect(again(s, like, "0x5d00a0", "0x7a3e5c", 50)).toBe(true);
+        expect(again(s, like, "0x5d1234", "0x99", 51)).toBe(true);
+        expect(again(s, like, "0x5d1234", null, 52)).toBe(true);
+      }
+      // the signals' last COMPLETE line moves on; the timeline's last host too
+      const t = copy(s);
+      expect(reduceInitAgain(t, complete, "0x5d1234", null, 60, complete.ev.text)).toBe(true);
+      expect(t.signals.completeAt[0]).toBe(60);
+      expect(t.timeline!.lastHost).toEqual({ input: 0, line: 60, host: "nodeA" });
+    }
+    // a failure waiting for a line that shows NCCL went on: the event recovers it
+    const failed = read([...SETUP, FAILURE]).state;
+    expect(again(failed, complete, "0x5d1234", null, 60)).toBe(false);
+    expect(again(failed, start, "0x5d1234", null, 60)).toBe(false);
+    // a line before the first NCCL line or its host's first Init line, of a host with none, of no host; no NCCL INFO yet
+    expect(again(state, start, "0x5d1234", null, 1)).toBe(false);
+    expect(again(state, start, "0x5d1234", null, SETUP.length - 3)).toBe(false);
+    expect(again(state, other, "0x5d1234", null, 60)).toBe(true);
+    const noHost = copy(state);
+    delete noHost.timeline!.byHost.nodeB;
+    expect(again(noHost, other, "0x5d1234", null, 60)).toBe(false);
+    expect(again(state, { ...start, host: null }, "0x5d1234", null, 60)).toBe(false);
+    const noInfo = copy(state);
+    noInfo.dialects!.ncclInfo = false;
+    expect(again(noInfo, start, "0x5d1234", null, 60)).toBe(false);
   });
 });

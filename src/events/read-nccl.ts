@@ -196,7 +196,21 @@ export interface NcclReader extends RecordReader {
  * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number } = {}): NcclReader {
+/**
+ * Where the lines the fast path folded go instead of `nccl.repeat` events (a "repeat sink"): the fact state, which does
+ * to itself what the event `{ kind: "nccl.repeat", ev: { file: of.ev.file, line: first, text }, origin: of.origin, input:
+ * of.input, of, comm, n, last, signal }` would (src/facts/state.ts `reduceRepeatLines`; the event store keeps none).
+ */
+export type RepeatSink = (of: NcclFoldedEvent, comm: string | null, n: number, first: number, last: number, text: string, signal?: SignalEvent) => void;
+/**
+ * Where an Init line the fast path read from the bytes may go instead of its `nccl.init` event, `{ ...like, ev: { file:
+ * like.ev.file, line, text }, comm, commId }`: true when the sink did to the fact state what the event would, and to
+ * the event store (which keeps no more of its kind); false when the event is to be made (src/facts/state.ts
+ * `reduceInitAgain`).
+ */
+export type InitSink = (like: NcclInitEvent, comm: string, commId: string | null, line: number, text: string) => boolean;
+
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -364,10 +378,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
         comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
       }
-      const ev = { file: e.ev.file, line: first, text: e.ev.text };
-      // (no spread for the signal: this runs for every run of a set-up log's folded lines)
-      emit(f.signal ? { kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of: e, comm, n, last, signal: f.signal } : { kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of: e, comm, n, last });
+      repeat(emit, e, comm, n, first, last, e.ev.text, f.signal);
     });
+  /** `n` lines folded into `of` (see RepeatSink): to the sink, else as an event */
+  const repeat = (emit: Emit, of: NcclFoldedEvent, comm: string | null, n: number, first: number, last: number, text: string, signal: SignalEvent | undefined) => {
+    if (sink !== undefined) return sink(of, comm, n, first, last, text, signal);
+    const ev = { file: of.ev.file, line: first, text };
+    emit(signal ? { kind: "nccl.repeat", ev, origin: of.origin, input: of.input, of, comm, n, last, signal } : { kind: "nccl.repeat", ev, origin: of.origin, input: of.input, of, comm, n, last });
+  };
+  const sink = opts.repeat;
+  const initSink = opts.init;
 
   /**
    * `n` connection lines of one header, shape and peers the fast path read from the bytes (see learnShape), `f` what
@@ -380,14 +400,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const { who, tid, keys } = conn;
     const comm = conn.shape.comm ? own : f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
     // (trimmed only when it may end in a blank: trimEnd copies the joined text)
-    const ev = { file: e.ev.file, line: first, text: rest.charCodeAt(rest.length - 1) > 32 ? conn.head + rest : (conn.head + rest).trimEnd() };
+    const text = rest.charCodeAt(rest.length - 1) > 32 ? conn.head + rest : (conn.head + rest).trimEnd();
     // (the event of the first line of its header, shape and peers stands for all: read again, they differ in nothing
     // the facts read but their communicator, given apart)
     const of = (conn.memo.of ??= {
-      kind: "nccl.connection", ev, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev, channel: conn.channel, connIndex: conn.connIndex,
+      kind: "nccl.connection", ev: { file: e.ev.file, line: first, text }, origin: e.origin, input: e.input, host: who.host, pid: who.pid, dev: who.dev, channel: conn.channel, connIndex: conn.connIndex,
       from: conn.from, to: conn.to, fromDev: conn.fromDev, toDev: conn.toDev, direction: e.direction, via: conn.netDev === null ? e.via : netDevIn(e.via, conn.netDev), transport: e.transport, comm,
     } satisfies NcclConnectionEvent) as NcclConnectionEvent;
-    emit({ kind: "nccl.repeat", ev, origin: e.origin, input: e.input, of, comm, n, last });
+    repeat(emit, of, comm, n, first, last, text, undefined);
   };
   /**
    * Lets the fast path read connection lines of the shape of bare record `text` (read to `c.e`) after any header from
@@ -431,10 +451,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const comm = at(0);
     const commId = f.spans.length > 2 ? at(2) : e.commId;
     // (made whole, its keys in the order of the line it was learnt from: no spread, for every Init line of a set-up log)
-    emit({
-      kind: "nccl.init", ev: { file: e.ev.file, line, text: head + rest }, origin: e.origin, input: e.input, host: e.host, pid: e.pid, dev: e.dev, phase: e.phase, comm,
-      rank: e.rank, nranks: e.nranks, nvmlDev: e.nvmlDev, busId: e.busId, commId,
-    });
+    if (initSink === undefined || !initSink(e, comm, commId, line, head + rest)) {
+      emit({
+        kind: "nccl.init", ev: { file: e.ev.file, line, text: head + rest }, origin: e.origin, input: e.input, host: e.host, pid: e.pid, dev: e.dev, phase: e.phase, comm,
+        rank: e.rank, nranks: e.nranks, nvmlDev: e.nvmlDev, busId: e.busId, commId,
+      });
+    }
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
     noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
   };

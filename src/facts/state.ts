@@ -1,4 +1,6 @@
 import type { Event } from "../events/index.js";
+import type { NcclFoldedEvent, NcclInitEvent } from "../events/nccl.js";
+import type { SignalEvent } from "../events/common.js";
 import { benchDomain, type BenchState } from "./bench.js";
 import { shiftInputs } from "./domain.js";
 import { envDomain, type EnvState } from "./env.js";
@@ -75,24 +77,72 @@ export function reduceEvent(state: FactState, e: Event): void {
  * line stands (the timeline's last host).
  */
 function reduceRepeat(state: FactState, e: Extract<Event, { kind: "nccl.repeat" }>): void {
-  // `e.of` stands where the first line of its text did, before these: for what keeps the first of something it changes
+  reduceRepeatLines(state, e.of, e.comm, e.n, e.ev.line, e.last, e.ev.text, e.signal);
+}
+
+/**
+ * What the `nccl.repeat` event of `n` folded lines (`{ ev: { file: of.ev.file, line: first, text }, origin: of.origin,
+ * input: of.input, of, comm, n, last, signal }`) does to a state, with no event made: the fast path hands a set-up log's
+ * folded lines over so (src/events/read-nccl.ts `flushFolds`, a "repeat sink"), some two million runs on 400 MB.
+ */
+export function reduceRepeatLines(state: FactState, of: NcclFoldedEvent, comm: string | null, n: number, first: number, last: number, text: string, signal?: SignalEvent): void {
+  // `of` stands where the first line of its text did, before these: for what keeps the first of something it changes
   // nothing, and a connection's samples are all kept already
-  const of = e.of;
-  reduceRepeated(state.nccl, of, e.comm, e.n);
-  if (e.signal) reduceSignalRepeat((state.signals ??= signalsDomain.init()), e.signal, e.n, e.last);
-  if (of.kind === "nccl.env") for (let i = 0; i < e.n; i++) envDomain.reduce(state.env, of);
+  reduceRepeated(state.nccl, of, comm, n);
+  if (signal) reduceSignalRepeat((state.signals ??= signalsDomain.init()), signal, n, last);
+  if (of.kind === "nccl.env") for (let i = 0; i < n; i++) envDomain.reduce(state.env, of);
   // a failure NCCL went on after is recovered by the first of these lines after it (none was, before the first line)
-  if (state.errors.tentative?.length) errorsDomain.reduce(state.errors, { ...of, ev: e.ev });
+  if (state.errors.tentative?.length) errorsDomain.reduce(state.errors, { ...of, ev: { file: of.ev.file, line: first, text } });
   // (the dialects domain has nothing to do with an NCCL line after the first; the timeline keeps the last NCCL line's
   // host: the last of these, unless a fold flushed with it holds a later one)
   const timeline = (state.timeline ??= timelineDomain.init());
-  const last = timeline.lastHost;
-  if (!last) timeline.lastHost = { input: e.input, line: e.last, host: of.host! };
-  else if (last.input !== e.input || last.line < e.last) {
-    last.input = e.input;
-    last.line = e.last;
-    last.host = of.host!;
+  const lastHost = timeline.lastHost;
+  if (!lastHost) timeline.lastHost = { input: of.input, line: last, host: of.host! };
+  else if (lastHost.input !== of.input || lastHost.line < last) {
+    lastHost.input = of.input;
+    lastHost.line = last;
+    lastHost.host = of.host!;
   }
+}
+
+/**
+ * An Init line the fast path read from the bytes (src/events/read-nccl.ts `takeInit`): reduced as reduceEvent reduces
+ * its event, the one of the line it was learnt from, `like`, but for communicator, commId and line (`{ ...like, ev: {
+ * file: like.ev.file, line, text }, comm, commId }`), with none of the domains that would make nothing of it asked: done
+ * (true) when only the NCCL facts, the signals' last COMPLETE line and the timeline's last host would change, the first
+ * NCCL line and its host's first Init line being earlier, and no failure waiting for a line that shows NCCL went on;
+ * otherwise nothing is done (false) and the caller reduces the event. A set-up log has some 600,000 on 400 MB.
+ */
+export function reduceInitAgain(state: FactState, like: NcclInitEvent, comm: string, commId: string | null, line: number, text: string): boolean {
+  const host = like.host;
+  const input = like.input;
+  const dialects = state.dialects;
+  const known = dialects?.first.nccl;
+  const firsts = host ? state.timeline?.byHost[host] : undefined;
+  const init = firsts?.ncclInit;
+  if (
+    !host ||
+    state.errors.tentative?.length ||
+    !dialects!.ncclInfo ||
+    !known ||
+    !(known.input < input || (known.input === input && known.line <= line)) ||
+    !init ||
+    input < init.input ||
+    (input === init.input && line < init.line)
+  )
+    return false;
+  ncclDomain.reduce(state.nccl, {
+    kind: "nccl.init", ev: { file: like.ev.file, line, text }, origin: like.origin, input, host, pid: like.pid, dev: like.dev, phase: like.phase, comm,
+    rank: like.rank, nranks: like.nranks, nvmlDev: like.nvmlDev, busId: like.busId, commId,
+  });
+  if (like.phase === "COMPLETE") state.signals.completeAt[input] = Math.max(state.signals.completeAt[input] ?? 0, line);
+  const last = state.timeline!.lastHost;
+  if (last) {
+    last.input = input;
+    last.line = line;
+    last.host = host;
+  } else state.timeline!.lastHost = { input, line, host };
+  return true;
 }
 
 /** Combines the states of two analyses; b's inputs are numbered after a's. */
