@@ -1019,19 +1019,25 @@ export function createFastCounter(
     const i = keyEnd;
     if (k.ok === false) return false;
     if (k.ok === undefined) k.ok = true;
-    let kind = matchAfterHeader(body, view, i, e);
+    let kind = NO_MATCH;
     let fold: Fold | undefined;
     let shape: ConnShape | undefined;
     let group: ConnGroup | undefined;
-    if (kind === NO_MATCH) {
-      // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds)
-      if (p !== s) return false;
-      let q: Literal | undefined;
+    // (only a bare line: it is then the very text the reader read to nothing, or to the one event it folds. Looked for
+    // before matchAfterHeader, which reads such a line to nothing: the reader counted none of them, and what an Init
+    // line or a group's line may hold else, hex digits after ` comm 0x`, a channel after ` NCCL INFO Channel ` or
+    // `Ring `, makes no collective, chatter or TRACE line; a set-up log's NET/IB and `Connected all rings` lines would
+    // each be made a string for CHATTER to refuse)
+    if (p === s) {
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
       // (a connection line of a group first: most set-up lines are)
       else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
       else if (k.folds !== undefined && (fold = foldAfter(k.folds, i + 1, e)) !== undefined) kind = FOLD;
-      else if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
+    }
+    if (kind === NO_MATCH && (kind = matchAfterHeader(body, view, i, e)) === NO_MATCH) {
+      if (p !== s) return false;
+      let q: Literal | undefined;
+      if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
