@@ -463,9 +463,25 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   /**
    * A bare Init record, read to `e`, reads alike with other hex digits for its communicator (and commId) at `spans`
    * but for those: checked with all 0s and all fs there through each step of the ordinary way that reads text, and
-   * no signature can match whatever they are.
+   * no signature can match whatever they are. (Asked again of a text alike but for those digits, as in a log of
+   * communicator after communicator, the answer is remembered: the signatures' check costs ~1 ms a line.)
    */
   const alikeButComm = (text: string, spans: number[], e: NcclInitEvent): boolean => {
+    let key = "";
+    for (let q = 0, from = 0; q <= spans.length; q += 2) {
+      key += q < spans.length ? `${text.slice(from, spans[q])}${"#".repeat(spans[q + 1] - spans[q])}` : text.slice(from);
+      from = spans[q + 1];
+    }
+    key += `|${spans.join(",")}|${e.phase}|${e.rank}|${e.nranks}|${e.nvmlDev}|${e.busId}|${spans.length > 2 ? "" : e.commId}`;
+    let alike = alikeInits.get(key);
+    if (alike === undefined) {
+      if (alikeInits.size >= NCCL_READER_LIMITS.heads) alikeInits.clear();
+      alikeInits.set(key, (alike = initAlike(text, spans, e)));
+    }
+    return alike;
+  };
+  const alikeInits = new Map<string, boolean>();
+  const initAlike = (text: string, spans: number[], e: NcclInitEvent): boolean => {
     if (text !== text.trimEnd() || !signatureFreeWhateverDigits(text, spans, true)) return false;
     for (const d of ["0", "f"]) {
       let v = text;
