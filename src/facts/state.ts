@@ -105,13 +105,6 @@ export function reduceRepeatLines(state: FactState, of: NcclFoldedEvent, comm: s
   }
 }
 
-const NO_ORIGIN = {};
-/** the event reduceInitAgain hands the NCCL facts (see there) */
-const initScratch: NcclInitEvent = {
-  kind: "nccl.init", ev: { file: "", line: 0, text: "" }, origin: NO_ORIGIN, input: 0, host: null, pid: null, dev: null, phase: "START", comm: null,
-  rank: null, nranks: null, nvmlDev: null, busId: null, commId: null,
-};
-
 /**
  * An Init line the fast path read from the bytes (src/events/read-nccl.ts `takeInit`): reduced as reduceEvent reduces
  * its event, the one of the line it was learnt from, `like`, but for communicator, commId and line (`{ ...like, ev: {
@@ -138,27 +131,10 @@ export function reduceInitAgain(state: FactState, like: NcclInitEvent, comm: str
     (input === init.input && line < init.line)
   )
     return false;
-  // (the event is one object filled afresh each time: the NCCL facts keep copies of what they keep of an Init event,
-  // never it or its evidence, and a set-up log's ~600,000 made ~110 MB of garbage)
-  const e = initScratch;
-  e.ev.file = like.ev.file;
-  e.ev.line = line;
-  e.ev.text = text;
-  e.origin = like.origin;
-  e.input = input;
-  e.host = host;
-  e.pid = like.pid;
-  e.dev = like.dev;
-  e.phase = like.phase;
-  e.comm = comm;
-  e.rank = like.rank;
-  e.nranks = like.nranks;
-  e.nvmlDev = like.nvmlDev;
-  e.busId = like.busId;
-  e.commId = commId;
-  ncclDomain.reduce(state.nccl, e);
-  e.origin = NO_ORIGIN;
-  e.ev.text = "";
+  ncclDomain.reduce(state.nccl, {
+    kind: "nccl.init", ev: { file: like.ev.file, line, text }, origin: like.origin, input, host, pid: like.pid, dev: like.dev, phase: like.phase, comm,
+    rank: like.rank, nranks: like.nranks, nvmlDev: like.nvmlDev, busId: like.busId, commId,
+  });
   if (like.phase === "COMPLETE") state.signals.completeAt[input] = Math.max(state.signals.completeAt[input] ?? 0, line);
   const last = state.timeline!.lastHost;
   if (last) {
