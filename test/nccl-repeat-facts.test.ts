@@ -175,6 +175,17 @@ describe("the fact state's sinks for folded and Init lines", () => {
       expect(t.signals.completeAt[0]).toBe(60);
       expect(t.timeline!.lastHost).toEqual({ input: 0, line: 60, host: "nodeA" });
     }
+    // one after another into one state (nothing the facts keep of one is changed by the next)
+    Object.assign(NCCL_STATE_LIMITS, limits);
+    const bySink = copy(state);
+    const byEvent = copy(state);
+    [start, complete, start, complete].forEach((like, n) => {
+      const comm = n < 2 ? "0x5d7777" : "0x5d8888";
+      expect(reduceInitAgain(bySink, like, comm, `0x${n}`, 70 + n, like.ev.text.replace(like.comm!, comm))).toBe(true);
+      reduceEvent(byEvent, { ...like, ev: { file: like.ev.file, line: 70 + n, text: like.ev.text.replace(like.comm!, comm) }, comm, commId: `0x${n}` });
+    });
+    expect(json(bySink)).toBe(json(byEvent));
+    expect(bySink.nccl.locals["nodeA|11|0x5d8888"]).toMatchObject({ commId: "0x2", rank: 0 });
     // a failure waiting for a line that shows NCCL went on: the event recovers it
     const failed = read([...SETUP, FAILURE]).state;
     expect(again(failed, complete, "0x5d1234", null, 60)).toBe(false);
