@@ -193,10 +193,6 @@ export interface NcclReader extends RecordReader {
 }
 
 /**
- * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
- * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
- */
-/**
  * Where the lines the fast path folded go instead of `nccl.repeat` events (a "repeat sink"): the fact state, which does
  * to itself what the event `{ kind: "nccl.repeat", ev: { file: of.ev.file, line: first, text }, origin: of.origin, input:
  * of.input, of, comm, n, last, signal }` would (src/facts/state.ts `reduceRepeatLines`; the event store keeps none).
@@ -210,6 +206,11 @@ export type RepeatSink = (of: NcclFoldedEvent, comm: string | null, n: number, f
  */
 export type InitSink = (like: NcclInitEvent, comm: string, commId: string | null, line: number, text: string) => boolean;
 
+/**
+ * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
+ * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
+ * `repeat`, `init`: where what the fast path folded goes instead of events (see RepeatSink, InitSink; none: events).
+ */
 export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
