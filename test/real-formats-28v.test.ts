@@ -79,10 +79,14 @@ describe("pydantic's `Value error, ...` line with its `[type=...]` details cut o
     }
   });
 
-  it("leaves prose that only starts the same way", async () => {
-    const r = await analyzeText("Value error, see the notes below for the fix\n");
-    expect(r.facts.firstError).toBeNull();
-    expect(ids(r, "error")).toEqual([]);
+  it("reads a message that starts with a setting's name, and leaves prose that only starts the same way", async () => {
+    const named = await analyzeText("INFO 08-02 10:11:12 [utils.py:233] non-default args: {'model': 'm'}\nValue error, max_num_batched_tokens (2048) is smaller than max_model_len (8192).\n");
+    expect(named.facts.firstError?.line).toBe(2);
+    for (const prose of ["Value error, see the notes below for the fix", "Value error, as we call it, comes first."]) {
+      const r = await analyzeText(`${prose}\n`);
+      expect(r.facts.firstError, prose).toBeNull();
+      expect(ids(r, "error"), prose).toEqual([]);
+    }
   });
 });
 
