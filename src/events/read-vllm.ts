@@ -1080,8 +1080,6 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   return false;
 }
 
-// a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
-// (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
 /**
  * A Python program started on a line that a backslash continues: `python3 ./server.py \`, `CUDA_VISIBLE_DEVICES=0 python -u
  * -m pkg.api_server --port 8000 \` (group 1: the flags on the line). Training launchers (`python -m torch.distributed.run`,
@@ -1090,6 +1088,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
 const SCRIPT_LAUNCH = /(?:^|[\s;&|])(?:\S*\/)?python\d*(?:\.\d+)?(?:\s+-[uOBsE]+)*\s+(?:-m\s+(?!torch\.|deepspeed|accelerate)[A-Za-z_][\w.]*|(?!-)\S+\.py)((?:\s+-\S*(?:\s+[^\s\\-]\S*)?)*)\s+\\\s*$/;
 /** another engine's server, whose `--model` / `--tp` flags are its own */
 const OTHER_ENGINE_SCRIPT = /\bsglang\b|\blmdeploy\b|\btensorrt_llm\b|\bllama[._-]cpp\b/;
+// a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
+// (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
 const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
 
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
