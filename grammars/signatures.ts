@@ -418,14 +418,19 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
   },
   {
-    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "while processing method", "failed to initialize the engine", "creation task"],
+    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "while processing method", "failed to initialize the engine", "creation task", "died during"],
     // Ray's word for a worker actor whose constructor raised: vLLM ≤0.2's `Worker` (set up its process group in
     // `__init__`), and the `RayWorkerVllm` / `RayWorkerWrapper` actors of later versions
-    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|(?:Error executing method|Exception in worker \S+ while processing method) '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))/i,
+    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|(?:Error executing method|Exception in worker \S+ while processing method) '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))|StageEngineCoreProc (?:failed to start|died during (?:HELLO|READY)\b)|Orchestrator initialization failed|\[(?:Async)?Orchestrator\] Stage initialization failed/i,
+    // vLLM-Omni's multi-stage server (vllm_omni/engine): a stage's engine process is EngineCoreProc's kin and says
+    // `StageEngineCoreProc failed to start.` (logger.exception before its engine exists), its handshake's
+    // `RuntimeError: StageEngineCoreProc died during READY (exit code 1)` (the parent waiting for HELLO / READY), the
+    // API server's `RuntimeError: Orchestrator initialization failed: ...`, and the older orchestrators'
+    // `[Orchestrator] Stage initialization failed, shutting down.`
     // V0's multiprocessing worker (multiproc_worker_utils.py): `Exception in worker VllmWorkerProcess while processing method
     // initialize_cache: <error>, Traceback ...` (≤0.6; later `... processing method init_device.`)
-    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "(VllmWorkerProcess pid=7) ERROR 01-12 08:36:38 multiproc_worker_utils.py:233] Exception in worker VllmWorkerProcess while processing method initialize_cache: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (86432)., Traceback (most recent call last):", "(Worker pid=81) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=81, ip=10.0.0.5, repr=<vllm.worker.worker.Worker object at 0x7f00>)"],
-    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered"],
+    samples: ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "(StageEngineCoreProc pid=91) ERROR 06-10 18:26:51 [stage_engine_core_proc.py:172] StageEngineCoreProc failed to start.", "(APIServer pid=7) ERROR 05-02 08:59:23 [async_omni_engine.py:971] RuntimeError: StageEngineCoreProc died during READY (exit code 1)", "RuntimeError: Orchestrator initialization failed: StageEngineCoreProc died during HELLO (exit code -9)", "ERROR 01-05 10:00:00 [omni.py:262] [Orchestrator] Stage initialization failed, shutting down. Suggestions:", "(VllmWorkerProcess pid=7) ERROR 01-12 08:36:38 multiproc_worker_utils.py:233] Exception in worker VllmWorkerProcess while processing method initialize_cache: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (86432)., Traceback (most recent call last):", "(Worker pid=81) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=81, ip=10.0.0.5, repr=<vllm.worker.worker.Worker object at 0x7f00>)"],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered", "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error."],
   },
   {
     id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
@@ -439,11 +444,13 @@ export const SIGNATURES: readonly Signature[] = [
     // `EngineCore encountered a fatal error.` (run_engine_core, logged when the engine object exists). V0's
     // AsyncEngineDeadError / MQEngineDeadError are other classes (the `\b` keeps them out).
     id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error"],
-    pattern: /\bEngineDeadError\b(?!\()|EngineCore encountered a fatal error/,
+    // (vLLM-Omni's stage engine process logs the same after its start: `StageEngineCoreProc encountered a fatal error.`)
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error/,
     samples: [
       "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
       "(EngineCore_DP0 pid=812) ERROR 11-02 04:10:09 [core.py:790] EngineCore encountered a fatal error.",
+      "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error.",
     ],
     nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
   },

@@ -59,6 +59,7 @@ export type PhraseId =
   | "kv.insufficientV0"
   | "kv.noCacheMemory"
   | "memory.profileV0Total"
+  | "memory.profileTable"
   | "memory.profileV0Parts"
   | "memory.profileResults"
   | "memory.profileV1Debug"
@@ -225,6 +226,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "headless.dp", re: /^Launching (\d+) data parallel engine\(s\) in headless mode(?:, with head node address (?:tcp:\/\/)?\[?([^\s\]]+?)\]?(?::\d+)?\.?\s*$)?/, map: (m): Stated => ({ "config.headless": true, "config.dataParallelSizeLocal": num(m[1]), ...(m[2] ? { "config.dataParallelAddress": m[2] } : {}) }) },
   ],
   P: [
+    { id: "memory.profileTable", re: new RegExp(String.raw`^PyTorch activation peak memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.peakActivationGiB": num(m[1]), "vllm.engine": "v0" }) },
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both
     // are there: `Pre-loading model weights on hpu:0 took 14.97 GiB of device memory (14.97 GiB/94.62 GiB used) and 2.95 GiB of host memory (...)`
     {
@@ -282,7 +284,17 @@ const BY_FIRST: Record<string, Entry[]> = {
       map: (m): Stated => ({ "memory.initEngineSeconds": num(m[1]) }),
     },
   ],
+  g: [
+    { id: "memory.profileTable", re: /^gpu_memory_utilization\s{2,}(\d(?:\.\d+)?)\s*$/, map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]), "vllm.engine": "v0" }) },
+  ],
+  a: [
+    { id: "memory.profileTable", re: new RegExp(String.raw`^available_kv_cache_memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]), "vllm.engine": "v0" }) },
+  ],
+  n: [
+    { id: "memory.profileTable", re: new RegExp(String.raw`^non_torch_memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.nonTorchGiB": num(m[1]), "vllm.engine": "v0" }) },
+  ],
   m: [
+    { id: "memory.profileTable", re: new RegExp(String.raw`^model weights take\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "vllm.engine": "v0" }) },
     {
       id: "memory.profileV0Parts",
       re: new RegExp(String.raw`^model weights take ${GIB}; non_torch_memory takes ${GIB}; PyTorch activation peak memory takes ${GIB}; the rest of the memory reserved for KV Cache is ${GIB}`),
@@ -301,6 +313,9 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
   ],
   t: [
+    // a development build of v0.6.5 (PR #10511, Dec 2024) printed the profile as a table, one `name<spaces>value` row a
+    // record under `Memory profiling results:`; the release printed the three-line form above (memory.profileV0Total)
+    { id: "memory.profileTable", re: new RegExp(String.raw`^total_gpu_memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.totalGpuGiB": num(m[1]), "vllm.engine": "v0" }) },
     {
       id: "config.tpExceedsGpus",
       re: /^tensor_parallel_size=(\d+) is bigger than a reserved number of GPUs \(\d+ GPUs\) in a node/,

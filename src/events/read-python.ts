@@ -30,6 +30,13 @@ const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
 /** a logging level word: never an exception's name (uvicorn's `INFO:     …`, Python's `WARNING:root:…`) */
 const LEVEL_WORD = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/;
 const PYDANTIC_TYPE = /\[type=(?:value_error|assertion_error)\b/;
+/** a pydantic detail line whose bracketed `[type=...]` part a paste cut off still ends its sentence */
+const PYDANTIC_SENTENCE_END = /[.)\]]\s*$/;
+/**
+ * ... and names what it checked, as vLLM's validators do: a value in brackets (`(64)`), a setting's name (`max_model_len`)
+ * or a quoted one; prose that only starts with the words (`Value error, as the docs call it, ...`) names none
+ */
+const PYDANTIC_VALUES = /\(-?\d|\b[a-z]\w*_\w+\b|`[^`]+`|'[^']+'/;
 const MAX_ASSEMBLERS = 64;
 const MAX_FRAMES_HEAD = 8;
 const MAX_FRAMES_TAIL = 40;
@@ -675,9 +682,12 @@ export function createPythonReader(): RecordReader {
       // PyTorch error lines outside a glog head
       const trimmed = text.trimStart();
       // pydantic's line for each failed check under a `ValidationError` (vLLM validates its configs with pydantic since
-      // 0.10): `  Value error, <what the validator raised> [type=value_error, input_value=..., input_type=...]`; pasted on its own it is the error
+      // 0.10): `  Value error, <what the validator raised> [type=value_error, input_value=..., input_type=...]`; pasted on its own it is the error.
+      // A paste that kept only the sentence (`Value error, Total number of attention heads (64) must be divisible by tensor
+      // parallel size (3).`, the bracketed details cut off) is the same line: its message ends the line with a full stop or bracket
       const pd = (trimmed.charCodeAt(0) === 86 /* V */ || trimmed.charCodeAt(0) === 65) /* A */ ? PYDANTIC_DETAIL.exec(trimmed) : null;
-      const tail = pd ? trimmed.search(PYDANTIC_TYPE) : -1;
+      const typeAt = pd ? trimmed.search(PYDANTIC_TYPE) : -1;
+      const tail = typeAt > 0 ? typeAt : pd && PYDANTIC_SENTENCE_END.test(trimmed) && PYDANTIC_VALUES.test(trimmed.slice(pd[0].length)) ? trimmed.length : -1;
       if (pd && tail > 0) {
         const type = pd[1] === "Value error" ? "ValueError" : "AssertionError";
         emitError(rec, emit, "python", `${type}: ${trimmed.slice(pd[0].length, tail).trimEnd()}`, type);

@@ -27,7 +27,7 @@ export function createVllmReader(): RecordReader & {
   const markers = new Set<string>();
   let pending: PendingDump | null = null;
   const metrics = new MetricsTally();
-  const other: OtherState = { launch: null, flagLines: false, call: null, list: null, envName: null, gpus: new Set() };
+  const other: OtherState = { launch: null, flagLines: false, call: null, list: null, script: null, envName: null, gpus: new Set() };
   const endCall = (emit: Emit): void => {
     const call = other.call;
     other.call = null;
@@ -300,6 +300,7 @@ export function createVllmReader(): RecordReader & {
         other.list = null;
         readWords(list.rec, list.words.join(" "), emit, other);
       }
+      endScript(other, emit);
       // (a request line's id and prompt are the client's: a record quoted there is no record)
       const next = isRequestMessage(head.message) ? -1 : nextRecordStart(head.message);
       if (next < 0) {
@@ -377,7 +378,7 @@ export function createVllmReader(): RecordReader & {
     },
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
     // leaves such a line to the ordinary way
-    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.script === null && other.envName === null),
     end(emit) {
       flush(emit);
       flushCut(emit);
@@ -388,6 +389,7 @@ export function createVllmReader(): RecordReader & {
         other.list = null;
         readWords(list.rec, list.words.join(" "), emit, other);
       }
+      endScript(other, emit);
       runtime.end(emit);
       const m = metrics.event();
       if (m) emit(m);
@@ -584,6 +586,11 @@ interface OtherState {
    * Python list of arguments written one quoted item per line (`"--tensor-parallel-size",`), brackets not pasted
    */
   list: { rec: LogRecord; words: string[]; quoted?: boolean } | null;
+  /**
+   * another Python program's launch continued over lines (`python3 ./server.py \` then `--model m \` lines): its flags,
+   * read as vLLM's when they hold one only vLLM has (a server that passes vLLM's engine arguments on, see endScript)
+   */
+  script: { rec: LogRecord; words: string[]; lines: number } | null;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
   envName: string | null;
   /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
@@ -794,6 +801,19 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  if (state.script) {
+    const script = state.script;
+    const t = text.trim();
+    // (the line before ended with a backslash: this one is the command's, whatever its words, `$(($1 + 1000))` too)
+    if (t.length < 4000 && script.lines < MAX_CALL_LINES) {
+      const more = t.endsWith("\\");
+      script.words.push(more ? t.slice(0, -1).trim() : t);
+      script.lines++;
+      if (!more) endScript(state, emit);
+      return false;
+    }
+    endScript(state, emit);
+  }
   if (state.flagLines) {
     state.flagLines = false;
     if (text.length < 4000 && FLAG_LINE.test(text)) {
@@ -951,6 +971,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = ECHOED_ARGS.exec(text);
     if (m && readWords(rec, m[1], emit, state)) return false;
   }
+  // another Python program launched over continued lines (`python3 ./sllm/.../api_server.py \`, ServerlessLLM's server with
+  // vLLM's engine flags on the lines after it): its flags are collected, read when the command ends (endScript)
+  if (text.indexOf("python") >= 0 && text.length < 4000) {
+    const m = SCRIPT_LAUNCH.exec(text);
+    if (m && !isCommandLine(text) && !OTHER_ENGINE_SCRIPT.test(text)) {
+      state.script = { rec, words: m[1] ? [m[1].trim()] : [], lines: 0 };
+      return false;
+    }
+  }
   // (`python -m vllm.entrypoints.openai.api_server \` may stand alone on its line, its flags on the next ones)
   if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0 || text.indexOf("vllm_worker") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
@@ -1051,6 +1080,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   return false;
 }
 
+/**
+ * A Python program started on a line that a backslash continues: `python3 ./server.py \`, `CUDA_VISIBLE_DEVICES=0 python -u
+ * -m pkg.api_server --port 8000 \` (group 1: the flags on the line). Training launchers (`python -m torch.distributed.run`,
+ * deepspeed, accelerate) are not it.
+ */
+const SCRIPT_LAUNCH = /(?:^|[\s;&|])(?:\S*\/)?python\d*(?:\.\d+)?(?:\s+-[uOBsE]+)*\s+(?:-m\s+(?!torch\.|deepspeed|accelerate)[A-Za-z_][\w.]*|(?!-)\S+\.py)((?:\s+-\S*(?:\s+[^\s\\-]\S*)?)*)\s+\\\s*$/;
+/** another engine's server, whose `--model` / `--tp` flags are its own */
+const OTHER_ENGINE_SCRIPT = /\bsglang\b|\blmdeploy\b|\btensorrt_llm\b|\bllama[._-]cpp\b/;
 // a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
 // (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
 const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
@@ -1080,6 +1117,20 @@ function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState)
   state.launch = null;
   state.flagLines = false;
   return true;
+}
+
+/**
+ * A Python program's launch read over its continued lines (OtherState.script): its flags are vLLM's engine arguments when
+ * one of them is a flag only vLLM has (VLLM_FLAG: `--tensor-parallel-size`, `--gpu-memory-utilization`, ...), as in the
+ * servers built on vLLM that take its arguments (ServerlessLLM, Llumnix, a team's own `api_server.py`); otherwise they are
+ * the program's own and nothing is read.
+ */
+function endScript(state: OtherState, emit: Emit): void {
+  const script = state.script;
+  if (!script) return;
+  state.script = null;
+  const words = script.words.join(" ").trim();
+  if (words && VLLM_FLAG.test(` ${words}`)) readWords(script.rec, words, emit, state);
 }
 
 function readCall(rec: LogRecord, text: string, emit: Emit): void {
