@@ -16,10 +16,6 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-/** Lines that say outright that start-up failed. */
-const INIT_FAILED = /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Error executing method '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine/i;
-/** Lines that say the engine died, at start-up or later: counted when the tracebacks point at start-up or the server never became ready. */
-const DIED = /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly/i;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
