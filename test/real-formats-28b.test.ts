@@ -243,3 +243,45 @@ describe("a result block wrapped in markdown emphasis", () => {
     expect(r.facts.bench?.serve ?? null).toBeNull();
   });
 });
+
+describe("nccl-tests output kept as comments", () => {
+  const out = [
+    "# Collective test starting: all_reduce_perf",
+    "# nThread 1 nGpus 4 minBytes 67108864 maxBytes 268435456 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+    "#",
+    "# Using devices",
+    ...[0, 1, 2, 3].map((i) => `#  Rank  ${i} Group  0 Pid  40112 on    gpu-h07 device  ${i} [0000:${["1b", "43", "52", "9d"][i]}:00] NVIDIA H100 80GB HBM3`),
+    "#",
+    "#                                                              out-of-place                       in-place          ",
+    "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+    "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       ",
+    "    67108864      16777216     float     sum      -1    401.2  167.27  250.91      0    400.8  167.44  251.16      0",
+    "   134217728      33554432     float     sum      -1    771.9  173.88  260.82      0    772.4  173.77  260.65      0",
+    "   268435456      67108864     float     sum      -1   1519.3  176.68  265.02      2   1518.7  176.75  265.13      0",
+    "# Out of bounds values : 1 FAILED",
+    "# Avg bus bandwidth    : 258.948 ",
+    "#",
+    "# Collective test concluded: all_reduce_perf",
+  ];
+
+  it("reads data rows a writer put behind `# ` (indented code comments), the `#` lines round them as they are", async () => {
+    const asCode = out.map((l) => "    " + (l.startsWith("#") ? l : "# " + l.trimStart()));
+    const r = await analyzeText(["    # Example output:", ...asCode].join("\n") + "\n");
+    const t = r.facts.bench!.ncclTests!;
+    expect([t.collective, t.ranks, t.rowsComplete, t.maxBusbwGBs, t.wrongTotal, t.avgBusbwGBs, t.outOfBoundsOk]).toEqual([
+      "all_reduce_perf", 4, 3, 265.02, 2, 258.948, false,
+    ]);
+    expect(ids(r, "error")).toContain("bench/nccl-tests-wrong");
+  });
+
+  it("reads an output whose every line got `# ` (its own `#` lines become `# #`), with CRLF", async () => {
+    const r = await analyzeText(out.map((l) => "# " + l).join("\r\n") + "\r\n");
+    const t = r.facts.bench!.ncclTests!;
+    expect([t.ranks, t.rowsComplete, t.maxBusbwGBs, t.wrongTotal, t.avgBusbwGBs, t.outOfBoundsOk]).toEqual([4, 3, 265.02, 2, 258.948, false]);
+  });
+
+  it("takes no commented number line outside a table for a row", async () => {
+    const r = await analyzeText(["# 134217728      33554432     float     sum      -1    582.1  230.57  403.50      0    581.7  230.73  403.77      0", "# done"].join("\n") + "\n");
+    expect(r.facts.bench?.ncclTests ?? null).toBeNull();
+  });
+});

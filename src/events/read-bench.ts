@@ -245,6 +245,13 @@ export function createBenchReader(): RecordReader {
       return true;
     }
     if (!nccl) return false;
+    // a data row that the writer put behind `# ` like the comment lines round it (an output kept as shell or Python
+    // comments: `# 134217728      33554432     float     sum      -1    582.1  230.57  403.50      0 ...`)
+    if (nccl.data.columns !== null && !nccl.data.footerDone) {
+      const u = t.replace(/^#\s*/, "");
+      const d = u.charCodeAt(0);
+      if (d >= 48 && d <= 57 && isWholeTableRow(u) && nccl.data.readRow(u)) return true;
+    }
     if (t.includes(" : ") || t.includes(":")) {
       const row = parseLabelRow(t.replace(/^#\s*/, ""));
       if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
@@ -337,6 +344,9 @@ export function createBenchReader(): RecordReader {
           return true;
         }
         if (c === 35) {
+          // an nccl-tests output kept as comments whole (`# # nThread 1 ...`, `# #  Rank  0 ...`, `# # Avg bus bandwidth ...`):
+          // its own `#` lines behind the writer's `# `
+          if (t.charCodeAt(1) === 32 && /^#\s+#/.test(t) && readNcclComment(rec, t.replace(/^#\s+/, ""), emit)) return true;
           if (readNcclComment(rec, t, emit)) return true;
           // offline results kept as comments (`# Avg latency: 0.97 seconds`, `# Throughput: 7.15 requests/s, ...`)
           const u = t.replace(/^#+\s*/, "");
