@@ -285,3 +285,79 @@ describe("nccl-tests output kept as comments", () => {
     expect(r.facts.bench?.ncclTests ?? null).toBeNull();
   });
 });
+
+describe("the newest serve.py sections (2026)", () => {
+  it("keeps the headline facts through the probe, client-queue and queue-inclusive sections", async () => {
+    const text = [
+      banner,
+      row("Successful requests:", "400"),
+      row("Failed requests:", "0"),
+      row("Maximum request concurrency:", "16"),
+      row("Request rate configured (RPS):", "8.00"),
+      row("Benchmark duration (s):", "52.31"),
+      row("Total input tokens:", "409600"),
+      row("Total generated tokens:", "51200"),
+      row("Request throughput (req/s):", "7.65"),
+      row("Output token throughput (tok/s):", "978.78"),
+      row("Peak output token throughput (tok/s):", "1312.00"),
+      row("Peak concurrent requests:", "18.00"),
+      row("Total token throughput (tok/s):", "8808.99"),
+      section("Probe Requests"),
+      row("Probe requests completed:", "52"),
+      row("Probe requests failed:", "1"),
+      row("Median probe E2EL (ms):", "48.20"),
+      row("P99 probe E2EL (ms):", "301.77"),
+      row("Max probe E2EL (ms):", "356.02"),
+      section("Time to First Token"),
+      row("Mean TTFT (ms):", "161.40"),
+      row("Median TTFT (ms):", "150.02"),
+      row("P99 TTFT (ms):", "402.33"),
+      section("Time per Output Token (excl. 1st token)"),
+      row("Mean TPOT (ms):", "15.11"),
+      row("Median TPOT (ms):", "15.02"),
+      row("P99 TPOT (ms):", "17.90"),
+      section("Inter-token Latency"),
+      row("Mean ITL (ms):", "15.08"),
+      row("Median ITL (ms):", "14.61"),
+      row("P99 ITL (ms):", "38.44"),
+      section("End-to-end Latency"),
+      row("Mean E2EL (ms):", "2081.53"),
+      row("Median E2EL (ms):", "2066.10"),
+      row("P99 E2EL (ms):", "2512.90"),
+      section("Client-side Queueing"),
+      row("Mean Client Queue Time (ms):", "3.02"),
+      row("Median Client Queue Time (ms):", "0.05"),
+      row("P99 Client Queue Time (ms):", "61.40"),
+      section("Queue-inclusive End-to-end Latency"),
+      row("Mean E2EL incl. Client Queue (ms):", "2084.55"),
+      row("Median E2EL incl. Client Queue (ms):", "2066.15"),
+      row("P99 E2EL incl. Client Queue (ms):", "2570.31"),
+      "=".repeat(50),
+    ];
+    const s = (await analyzeText(text.join("\n") + "\n")).facts.bench!.serve!;
+    expect([s.successfulRequests, s.failedRequests, s.requestRateConfiguredRps, s.totalTokenThroughput, s.p99TtftMs, s.p99ItlMs]).toEqual([400, 0, 8, 8808.99, 402.33, 38.44]);
+    // the queue-inclusive E2EL rows are not the E2EL rows, the probe's P99 is not one either
+    expect([s.meanE2elMs, s.p99E2elMs, s.complete, s.runCount]).toEqual([2081.53, 2512.9, true, 1]);
+  });
+
+  it("does not take an embedding run's `Input throughput (inputs/s)` for a token rate", async () => {
+    const text = [
+      banner,
+      row("Successful requests:", "1000"),
+      row("Failed requests:", "0"),
+      row("Benchmark duration (s):", "21.40"),
+      row("Total input tokens:", "512000"),
+      row("Request throughput (req/s):", "46.73"),
+      row("Input throughput (inputs/s):", "46.73"),
+      row("Total token throughput (tok/s):", "23925.23"),
+      section("End-to-end Latency"),
+      row("Mean E2EL (ms):", "402.17"),
+      row("Median E2EL (ms):", "398.60"),
+      row("P99 E2EL (ms):", "611.08"),
+      "=".repeat(50),
+    ];
+    const s = (await analyzeText(text.join("\n") + "\n")).facts.bench!.serve!;
+    expect([s.successfulRequests, s.requestThroughput, s.totalTokenThroughput, s.p99E2elMs]).toEqual([1000, 46.73, 23925.23, 611.08]);
+    expect(s.inputThroughput ?? null).toBeNull();
+  });
+});

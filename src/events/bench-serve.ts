@@ -29,11 +29,6 @@ const ROW_KEYS: Record<string, string> = {
   "peak concurrent requests": "peakConcurrentRequests",
   "rtfx": "rtfx",
   "total token throughput": "totalTokenThroughput",
-  // sglang's bench_serving of 2024 (and forks of it) printed `Input throughput (tok/s):`, `Output throughput (tok/s):` and
-  // `Total throughput (tok/s):` (its metrics' `total_throughput`: input plus output tokens over the duration)
-  "input throughput": "inputThroughput",
-  "output throughput": "outputThroughput",
-  "total throughput": "totalTokenThroughput",
   "acceptance rate": "specAcceptanceRatePct",
   "acceptance length": "specAcceptanceLength",
   "drafts": "specDrafts",
@@ -71,8 +66,19 @@ function metricKey(stat: string, metric: string): string {
   return `${statKey(stat)}${metric[0].toUpperCase()}${metric.slice(1).toLowerCase()}Ms`;
 }
 
+// sglang's bench_serving of 2024 (and forks of it) printed `Input throughput (tok/s):`, `Output throughput (tok/s):` and
+// `Total throughput (tok/s):` (its metrics' `total_throughput`: input plus output tokens over the duration); only in tokens:
+// vLLM's embedding runs print `Input throughput (inputs/s):`, a rate of sequences
+const TOKEN_ROW_KEYS: Record<string, string> = {
+  "input throughput (tok/s)": "inputThroughput",
+  "output throughput (tok/s)": "outputThroughput",
+  "total throughput (tok/s)": "totalTokenThroughput",
+};
+
 /** The fact key a printed row label stands for, or null when it is not a result row. */
 export function serveRowKey(label: string): string | null {
+  const token = TOKEN_ROW_KEYS[label.toLowerCase().trim()];
+  if (token) return token;
   const l = label.toLowerCase().replace(/\s*\([^)]*\)\s*$/, "").trim();
   const direct = ROW_KEYS[l];
   if (direct) return direct;
