@@ -66,8 +66,19 @@ function metricKey(stat: string, metric: string): string {
   return `${statKey(stat)}${metric[0].toUpperCase()}${metric.slice(1).toLowerCase()}Ms`;
 }
 
+// sglang's bench_serving of 2024 (and forks of it) printed `Input throughput (tok/s):`, `Output throughput (tok/s):` and
+// `Total throughput (tok/s):` (its metrics' `total_throughput`: input plus output tokens over the duration); only in tokens:
+// vLLM's embedding runs print `Input throughput (inputs/s):`, a rate of sequences
+const TOKEN_ROW_KEYS: Record<string, string> = {
+  "input throughput (tok/s)": "inputThroughput",
+  "output throughput (tok/s)": "outputThroughput",
+  "total throughput (tok/s)": "totalTokenThroughput",
+};
+
 /** The fact key a printed row label stands for, or null when it is not a result row. */
 export function serveRowKey(label: string): string | null {
+  const token = TOKEN_ROW_KEYS[label.toLowerCase().trim()];
+  if (token) return token;
   const l = label.toLowerCase().replace(/\s*\([^)]*\)\s*$/, "").trim();
   const direct = ROW_KEYS[l];
   if (direct) return direct;
@@ -274,7 +285,8 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 
 /** True when a parsed JSON object is a `--save-result` serve result. */
 export function isServeJson(o: Record<string, unknown>): boolean {
-  return "completed" in o && "duration" in o && ("request_throughput" in o || "request_inthroughput" in o || "total_token_throughput" in o);
+  // (sglang's bench_serving `--output-file` lines of 2024 carry no request_throughput: their output_throughput names them)
+  return "completed" in o && "duration" in o && ("request_throughput" in o || "request_inthroughput" in o || "total_token_throughput" in o || "output_throughput" in o);
 }
 
 const JSON_KEYS: Record<string, string> = {
@@ -285,6 +297,8 @@ const JSON_KEYS: Record<string, string> = {
   request_inthroughput: "requestThroughput",
   output_throughput: "outputThroughput",
   total_token_throughput: "totalTokenThroughput",
+  // sglang's bench_serving `--output-file` JSON lines
+  total_throughput: "totalTokenThroughput",
   input_throughput: "inputThroughput",
   total_input_tokens: "totalInputTokens",
   total_output_tokens: "totalGeneratedTokens",
@@ -297,7 +311,8 @@ const JSON_KEYS: Record<string, string> = {
   burstiness: "burstiness",
 };
 
-const JSON_METRIC = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
+// (sglang's JSON lines name the end-to-end latency `mean_e2e_latency_ms`, `p99_e2e_latency_ms`)
+const JSON_METRIC = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el|e2e_latency)_ms$/;
 const DETAIL_ARRAYS = ["errors", "generated_texts", "input_lens", "itls", "output_lens", "start_times", "ttfts"];
 
 /** Elements of a JSON array as digested by src/input/json-digest (a trailing `$elided` summary). */
@@ -320,7 +335,7 @@ export function serveFromJson(o: Record<string, unknown>): Record<string, unknow
       continue;
     }
     const m = JSON_METRIC.exec(k);
-    if (m && num(v) !== null) out[metricKey(m[1], m[3])] = v;
+    if (m && num(v) !== null) out[metricKey(m[1], m[3] === "e2e_latency" ? "e2el" : m[3])] = v;
   }
   if ("max_concurrency" in o) out.maxRequestConcurrency = num(o.max_concurrency);
   if ("request_rate" in o) out.requestRate = typeof o.request_rate === "string" || typeof o.request_rate === "number" ? o.request_rate : null;

@@ -16,6 +16,11 @@ const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Th
 /** the lines of `vllm bench throughput` / `latency` inside a longer line (a paste that flattened them, or text glued after one) */
 const OFFLINE_IN_LINE =
   /Throughput: \d[\d.]* requests\/s(?:, \d[\d.]* (?:total )?tokens\/s)?(?:, \d[\d.]* output tokens\/s)?|Total num (?:prompt|output) tokens: +\d+|Avg latency: [-+\d.eE]+ seconds|\d+(?:\.\d+)?% percentile latency: [-+\d.eE]+ seconds/g;
+/**
+ * The banner or the closing rule with a markdown emphasis a paste put round it (`_====== Serving Benchmark Result =======`,
+ * `================================_`, `**==...==**`): read as the line it was
+ */
+const EMPHASIZED_SERVE_RULE = /^[_*]{1,3}={3,} ?Serving Benchmark Result ?={3,}[_*]{0,3}$|^[_*]{0,3}={20,}[_*]{1,3}$|^[_*]{1,3}={20,}$/;
 /** another tool's result block (its own banner) is given up past this many lines without its closing rule */
 const MAX_FOREIGN_BLOCK_LINES = 60;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
@@ -240,6 +245,13 @@ export function createBenchReader(): RecordReader {
       return true;
     }
     if (!nccl) return false;
+    // a data row that the writer put behind `# ` like the comment lines round it (an output kept as shell or Python
+    // comments: `# 134217728      33554432     float     sum      -1    582.1  230.57  403.50      0 ...`)
+    if (nccl.data.columns !== null && !nccl.data.footerDone) {
+      const u = t.replace(/^#\s*/, "");
+      const d = u.charCodeAt(0);
+      if (d >= 48 && d <= 57 && isWholeTableRow(u) && nccl.data.readRow(u)) return true;
+    }
     if (t.includes(" : ") || t.includes(":")) {
       const row = parseLabelRow(t.replace(/^#\s*/, ""));
       if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
@@ -269,6 +281,10 @@ export function createBenchReader(): RecordReader {
         foreignBlock = 0;
       }
       if (!t) return false;
+      const c0 = t.charCodeAt(0);
+      if ((c0 === 95 /* _ */ || c0 === 42 /* * */ || c0 === 61) && EMPHASIZED_SERVE_RULE.test(t)) {
+        return reader.read({ ...rec, text: t.replace(/^[_*]+|[_*]+$/g, "") }, emit);
+      }
       // a result block flattened onto one line: its pieces are read as the lines they were
       if (t.length > 60 && (t.includes("Serving Benchmark Result") || t.includes("Successful requests: "))) {
         const flat = splitFlattenedServe(t);
@@ -328,6 +344,9 @@ export function createBenchReader(): RecordReader {
           return true;
         }
         if (c === 35) {
+          // an nccl-tests output kept as comments whole (`# # nThread 1 ...`, `# #  Rank  0 ...`, `# # Avg bus bandwidth ...`):
+          // its own `#` lines behind the writer's `# `
+          if (t.charCodeAt(1) === 32 && /^#\s+#/.test(t) && readNcclComment(rec, t.replace(/^#\s+/, ""), emit)) return true;
           if (readNcclComment(rec, t, emit)) return true;
           // offline results kept as comments (`# Avg latency: 0.97 seconds`, `# Throughput: 7.15 requests/s, ...`)
           const u = t.replace(/^#+\s*/, "");

@@ -104,9 +104,11 @@ const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\](?:\s|$)/;
 const ANSI_QUICK = /\[\d[\d;]*m|\[m(?:\s|$)/;
 const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
 // pdsh / pssh `host: `, `ip: ` and srun `--label` `N: ` before an NCCL, vLLM, process-prefixed or torchrun `[rankN]:` record,
-// or before nccl-tests' output (its `#` lines, and its rows: size, count, type, op, then a number)
+// before nccl-tests' output (its `#` lines, and its rows: size, count, type, op, then a number), or before the lines of
+// vLLM's benchmark clients (`srun -l vllm bench serve ...`): the serve block's banner, rules and rows as serve.py prints
+// them, and the `Throughput:` / `Avg latency:` / `N% percentile latency:` lines of `vllm bench throughput` and `latency`
 const PDSH =
-  /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|#(?: nThread \d| Using devices|\s+Rank\s+\d+ | nccl-tests version | Collective test |\s+size\s+count|\s+\(B\)|\s+out-of-place| Out of bounds values| Avg bus bandwidth|\s*$)|\s+\d+\s+\d+\s+[a-z]\w*\s+\S+\s+-?\d)/;
+  /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|#(?: nThread \d| Using devices|\s+Rank\s+\d+ | nccl-tests version | Collective test |\s+size\s+count|\s+\(B\)|\s+out-of-place| Out of bounds values| Avg bus bandwidth|\s*$)|\s+\d+\s+\d+\s+[a-z]\w*\s+\S+\s+-?\d|={3,} ?Serving Benchmark Result|={20,}\s*$|-{3,}[A-Z][\w .()\-]*-{3,}\s*$|(?:(?:Successful|Failed) requests|Max(?:imum)? request concurrency|Request rate configured|Traffic request rate|Benchmark duration|Total (?:input|generated) |Request (?:throughput|goodput)|(?:Input|Output|Peak output|Total) (?:[Tt]oken )?throughput|Peak concurrent requests|Acceptance (?:rate|length)|Drafts|Draft tokens|Accepted tokens|Per-position acceptance|\s+Position \d+|(?:Mean|Median|Std|P\d+(?:\.\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency))[\w ()\/%.]{0,40}: |Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
 const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
