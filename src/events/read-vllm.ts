@@ -722,6 +722,12 @@ const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\
 // `[ERROR] HCCL(36035,mindie_llm_backend_connector):2025-05-13-02:25:58.068.817 [op_base.cc:974]... HcclCommInitRootInfo failed.`
 // (another program's `[ERROR] [myapp] msg` is not an error of the run: test/pasted-messages.test.ts)
 const BRACKET_LEVEL_ERROR = /^\[ERROR\] ([A-Z][A-Z0-9_]*\(\d+,[^)\s]*\):\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\S* .*)$/;
+// BentoML's server records (`%(asctime)s [%(levelname)s] [%(component)s] %(message)s`, the stamp peeled), its components
+// the CLI, the API server and its workers, a runner, a service: `[ERROR] [runner:llm-llama-runner:1] An exception occurred
+// while instantiating runner ...`, `[ERROR] [entry_service:bentovllm-llama3-8b-service:1] Initializing service error`
+const BENTOML_ERROR = /^\[(?:ERROR|CRITICAL)\] \[(?:cli|(?:dev_)?api_server(?::\d+)?|(?:entry_)?service:[^\]\s]+|runner:[^\]\s]+)\] (\S.*)$/;
+// GPUStack's own record, the stamp peeled (records/peel.ts keeps this header for its ERROR and CRITICAL records only)
+const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
 // `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`, and
@@ -905,8 +911,13 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = HF_EXPLICIT.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
-  if (c === 91 /* [ */ && text.startsWith("[ERROR] ")) {
-    const m = BRACKET_LEVEL_ERROR.exec(text);
+  if (c === 91 /* [ */ && (text.startsWith("[ERROR] ") || text.startsWith("[CRITICAL] "))) {
+    const m = BRACKET_LEVEL_ERROR.exec(text) ?? BENTOML_ERROR.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+  }
+  // a serving framework's own error record (GPUStack), as KServe's above
+  if (c === 103 /* g */ && text.startsWith("gpustack")) {
+    const m = GPUSTACK_ERROR.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
   // a vLLM record whose level, time and file a paste cut off, its message one vLLM logs only at ERROR or CRITICAL
