@@ -7,7 +7,9 @@ import { variants } from "./helpers/variants.js";
  * trainers, platform plugins): a serving framework's own ERROR record (GPUStack's `stamp - gpustack.… - ERROR - msg`,
  * BentoML's `stamp [ERROR] [runner:…] msg`) is the run's first error, as KServe's is, while another program's stays
  * none; a markdown bold span a paste opened before a record and closed lines later; and a traceback cut inside the
- * constructor of a worker's part (a platform plugin's model runner building its input batch) is a start-up failure.
+ * constructor of a worker's part (a platform plugin's model runner building its input batch) is a start-up failure;
+ * a command written as an array whose items run over lines (a Dockerfile's exec form continued with `\`, a YAML flow
+ * sequence wrapped in a manifest) is read as one command.
  * Every log text here is written for the test, in the format's shape, with variants the threads did not show
  * (kubectl timestamps, compose, colour, CRLF).
  */
@@ -134,5 +136,53 @@ describe("a traceback cut inside the constructor of a worker's part", () => {
         expect(ids(r), JSON.stringify(text.slice(0, 80))).not.toContain("vllm/engine-init-failed");
       }
     }
+  });
+});
+
+describe("a command written as an array whose items run over lines", () => {
+  const forms: [string, string[]][] = [
+    ["Dockerfile exec form continued with backslashes, in markdown backticks", [
+      '`CMD [ "python", "-m", "vllm.entrypoints.openai.api_server", \\',
+      '        "--model", "Qwen/Qwen2.5-7B-Instruct", \\',
+      '        "--gpu-memory-utilization", "0.85", "--tensor-parallel-size", "2" ]`',
+    ]],
+    ["a YAML flow sequence wrapped in a manifest", [
+      '        command: ["python3", "-m", "vllm.entrypoints.openai.api_server",',
+      '                  "--model", "Qwen/Qwen2.5-7B-Instruct",',
+      "                  '--gpu-memory-utilization', '0.85',",
+      '                  "--tensor-parallel-size", "2"]',
+    ]],
+    ["an ENTRYPOINT whose last line closes the bracket alone", [
+      'ENTRYPOINT ["vllm", "serve", "Qwen/Qwen2.5-7B-Instruct", \\',
+      '    "--gpu-memory-utilization", "0.85", \\',
+      '    "--tensor-parallel-size", "2" \\',
+      "    ]",
+    ]],
+  ];
+  it("reads the model and the flags from every line of it", async () => {
+    for (const [what, lines] of forms) {
+      for (const text of variants(lines)) {
+        const c = (await analyzeText(text + "\n")).facts.config;
+        const tag = `${what}: ${JSON.stringify(text.slice(0, 60))}`;
+        expect(c.model, tag).toBe("Qwen/Qwen2.5-7B-Instruct");
+        expect(c.gpuMemoryUtilization, tag).toBe(0.85);
+        expect(c.tensorParallelSize, tag).toBe(2);
+      }
+    }
+  });
+
+  it("leaves an argument dump's open list and an unrelated array alone", async () => {
+    const c = (
+      await analyzeText(
+        [
+          "args: Namespace(host=None, port=8000, allowed_origins=['*'], lora_modules=['vllm-lora',",
+          "    'second'], model='meta-llama/Llama-3.1-8B')",
+          'tags: ["vllm", "--fast",',
+          '  "gpu"]',
+        ].join("\n") + "\n",
+      )
+    ).facts.config;
+    expect(c.tensorParallelSize).toBeNull();
+    expect(c.gpuMemoryUtilization).toBeNull();
   });
 });
