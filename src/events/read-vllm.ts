@@ -33,6 +33,12 @@ export function createVllmReader(): RecordReader & {
     other.call = null;
     if (call) readCall(call.rec, call.text, emit);
   };
+  // a command array a paste left open (its closing line cut, or another record after it): the items read so far
+  const endArray = (emit: Emit): void => {
+    const a = other.array;
+    other.array = null;
+    if (a) readArray(a, emit, other);
+  };
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
   /** wrapped stats records read so far without their GPU KV cache usage (see joinedStats) */
   const held: string[] = [];
@@ -291,10 +297,12 @@ export function createVllmReader(): RecordReader & {
         other.launch = null;
         other.flagLines = false;
         endCall(emit);
+        endArray(emit);
         other.list = null;
         return false;
       }
       other.flagLines = false;
+      endArray(emit);
       if (other.list) {
         const list = other.list;
         other.list = null;
@@ -378,12 +386,13 @@ export function createVllmReader(): RecordReader & {
     },
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
     // leaves such a line to the ordinary way
-    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.script === null && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.script === null && !other.array && other.envName === null),
     end(emit) {
       flush(emit);
       flushCut(emit);
       // a call the paste cut (`AsyncEngineArgs(model='m', ..., tokenizer_pool_size=0,` as the last line)
       endCall(emit);
+      endArray(emit);
       if (other.list) {
         const list = other.list;
         other.list = null;
@@ -591,6 +600,11 @@ interface OtherState {
    * read as vLLM's when they hold one only vLLM has (a server that passes vLLM's engine arguments on, see endScript)
    */
   script: { rec: LogRecord; words: string[]; lines: number } | null;
+  /**
+   * a command written as an array whose items run over lines (a Dockerfile's exec form continued with `\`, a YAML flow
+   * sequence wrapped by its writer): the items read so far, until the line that closes the bracket
+   */
+  array?: { rec: LogRecord; items: string[]; lines: number } | null;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
   envName: string | null;
   /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
@@ -729,6 +743,12 @@ const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\
 // `[ERROR] HCCL(36035,mindie_llm_backend_connector):2025-05-13-02:25:58.068.817 [op_base.cc:974]... HcclCommInitRootInfo failed.`
 // (another program's `[ERROR] [myapp] msg` is not an error of the run: test/pasted-messages.test.ts)
 const BRACKET_LEVEL_ERROR = /^\[ERROR\] ([A-Z][A-Z0-9_]*\(\d+,[^)\s]*\):\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\S* .*)$/;
+// BentoML's server records (`%(asctime)s [%(levelname)s] [%(component)s] %(message)s`, the stamp peeled), its components
+// the CLI, the API server and its workers, a runner, a service: `[ERROR] [runner:llm-llama-runner:1] An exception occurred
+// while instantiating runner ...`, `[ERROR] [entry_service:bentovllm-llama3-8b-service:1] Initializing service error`
+const BENTOML_ERROR = /^\[(?:ERROR|CRITICAL)\] \[(?:cli|(?:dev_)?api_server(?::\d+)?|(?:entry_)?service:[^\]\s]+|runner:[^\]\s]+)\] (\S.*)$/;
+// GPUStack's own record, the stamp peeled (records/peel.ts keeps this header for its ERROR and CRITICAL records only)
+const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
 // `2026-05-08 11:50:25.739 [Error] (Router) Retry also failed: vllm-server failed to start within timeout`, and
@@ -838,6 +858,21 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     state.call = null;
     readCall(call.rec, call.text, emit);
   }
+  if (state.array) {
+    const a = state.array;
+    const t = text.trim();
+    const more = ARRAY_MORE.exec(t);
+    if (more && a.lines < MAX_CALL_LINES) {
+      a.items.push(more[1]);
+      a.lines++;
+      return false;
+    }
+    state.array = null;
+    const last = ARRAY_LAST.exec(t);
+    if (last?.[1]) a.items.push(last[1]);
+    readArray(a, emit, state);
+    if (last) return false;
+  }
   if (state.list) {
     const item = state.list.quoted ? QUOTED_ITEM.exec(text.trimStart()) : YAML_ITEM.exec(text);
     if (item && state.list.words.length < MAX_CALL_LINES) {
@@ -925,8 +960,13 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = HF_EXPLICIT.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
-  if (c === 91 /* [ */ && text.startsWith("[ERROR] ")) {
-    const m = BRACKET_LEVEL_ERROR.exec(text);
+  if (c === 91 /* [ */ && (text.startsWith("[ERROR] ") || text.startsWith("[CRITICAL] "))) {
+    const m = BRACKET_LEVEL_ERROR.exec(text) ?? BENTOML_ERROR.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+  }
+  // a serving framework's own error record (GPUStack), as KServe's above
+  if (c === 103 /* g */ && text.startsWith("gpustack")) {
+    const m = GPUSTACK_ERROR.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
   // a vLLM record whose level, time and file a paste cut off, its message one vLLM logs only at ERROR or CRITICAL
@@ -961,9 +1001,16 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
   }
   // a command written as an array (`command: ["vllm", "serve", ...]`, `CMD [...]`) before the quoted words are read as one
-  if ((text.indexOf("[\"") >= 0 || text.indexOf("['") >= 0) && (text.indexOf("vllm") >= 0 || text.indexOf("--") >= 0)) {
+  if (text.indexOf("[") >= 0 && ARRAY_START.test(text) && (text.indexOf("vllm") >= 0 || text.indexOf("--") >= 0)) {
     const words = commandOfArray(text);
     if (words !== null && readWords(rec, words, emit, state)) return false;
+    // the array left open at the line's end (`CMD [ "python", "-m", "vllm.entrypoints.openai.api_server", \`): its
+    // items go on over the next lines
+    const open = words === null ? ARRAY_OPEN.exec(text) : null;
+    if (open) {
+      state.array = { rec, items: [open[1]], lines: 1 };
+      return false;
+    }
   }
   // a launcher's echo of the arguments it passes, unquoted in brackets (a shell's `echo "vLLM engine args: [$ARGS]"`):
   // vLLM's own arguments when they hold a flag only vLLM has (readWords)
@@ -1094,6 +1141,19 @@ const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[
 
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
+// quoted items of an array, comma-separated: `"--model", "m"` (ARRAY_*: a command array whose items run over lines)
+const QUOTED_ITEMS = String.raw`(?:"[^"]*"|'[^']*')(?:\s*,\s*(?:"[^"]*"|'[^']*'))*`;
+/** a bracket a quoted item follows (`["vllm"`, `[ "python"`, `['serve'`) */
+const ARRAY_START = /\[\s*["']/;
+/**
+ * an array opened on this line and not closed on it, perhaps continued with a backslash: at the line's start, or after a
+ * Dockerfile instruction (`CMD`, `ENTRYPOINT`, `RUN`), a YAML key (`command:`, `- args:`) or an assignment (`cmd = [`)
+ */
+const ARRAY_OPEN = new RegExp(String.raw`^(?:(?:CMD|ENTRYPOINT|RUN)\s+|(?:- )?[A-Za-z_][\w\-]*:\s*|[A-Za-z_][\w.]*\s*=\s*)?\[\s*(${QUOTED_ITEMS})\s*,?\s*\\?\s*$`);
+/** a line of the array's items only, the array still open */
+const ARRAY_MORE = new RegExp(String.raw`^(${QUOTED_ITEMS})\s*,?\s*\\?$`);
+/** the line that closes the array, with its last items if any */
+const ARRAY_LAST = new RegExp(String.raw`^(${QUOTED_ITEMS})?\s*,?\s*\]`);
 const YAML_ITEM = /^-\s+(\S.*?)\s*$/;
 const QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*,?\s*$/;
 const LAST_QUOTED_ITEM = /^(["'])([^"'\\]*)\1\s*\]\s*$/;
@@ -1105,6 +1165,12 @@ const YAML_ENV_NAME = /^(?:- )?name:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/;
 const YAML_VALUE = /^value:\s*(\S.*?)\s*$/;
 
 /** The words of a command from an array or a YAML list: a vLLM command, or vLLM's arguments alone (`--model m ...`). */
+/** the items of a command array read over lines, as one command */
+function readArray(a: NonNullable<OtherState["array"]>, emit: Emit, state: OtherState): void {
+  const words = commandOfArray(`[${a.items.join(", ")}]`);
+  if (words !== null) readWords(a.rec, words, emit, state);
+}
+
 function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState): boolean {
   // the argument vector of the `vllm` entry point (`sys.argv[1:]`, as a launcher prints it) starts at the subcommand
   const line = /^serve\s/.test(words) ? ` vllm ${words}` : ` ${words}`;

@@ -124,6 +124,10 @@ const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.in
  * or a platform plugin's (`vllm_gaudi/v1/worker/...`, `vllm_ascend/...`)
  */
 const VLLM_PACKAGE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]/;
+/** a file of vLLM's (or a platform plugin's) worker package: `vllm/worker/…`, `vllm/v1/worker/…`, `vllm_ascend/worker/…` */
+const VLLM_WORKER_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:v1[\/\\])?worker[\/\\][\w\-]+\.py$/;
+/** functions a running engine calls for every step to build its inputs (a constructor under them is no start-up) */
+const PER_STEP_FUNCS = new Set(["prepare_model_input", "_prepare_model_input_tensors", "_prepare_inputs", "_update_states", "execute_model", "sample_tokens"]);
 /** a frame's file in an installed package, not a script of the user's */
 const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
 
@@ -166,6 +170,11 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
     frames.some((f) => f.func === "<module>" && !INSTALLED.test(f.file)) &&
     !frames.some((f) => VLLM_PACKAGE.test(f.file));
   if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
+  // the constructor of a worker's or model runner's part (a platform plugin's too: `vllm_ascend/worker/model_runner_v1.py`,
+  // `__init__` -> `npu_input_batch.py` `__init__` -> `block_table.py` `__init__`) runs while the engine builds its
+  // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
+  // (V0's per-step `ModelInputForGPUBuilder.__init__` is called from `prepare_model_input`, a step's function.)
+  if (failure && !serving && frames.some((f) => f.func === "__init__" && VLLM_WORKER_FILE.test(f.file)) && !frames.some((f) => PER_STEP_FUNCS.has(f.func))) return "init";
   // a caller's code line that builds the engine (`self.inference_engine = LLM(`, `AsyncLLMEngine.from_engine_args(`),
   // with vLLM's frames after it, and the paste stops there, before its exception line: inside the engine's construction.
   // (A whole traceback that shows no start-up function failed before the start-up: `LLM(**kwargs)` -> `EngineArgs(`

@@ -35,6 +35,11 @@ const TABLE_PIPE = /^\s*\|\s+/;
 const PY_LOGGING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - (?:[\w.\-]+ - )?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:[A-Za-z_][\w\-]*(?:\.[\w\-]+)+ - )?(?:\[[a-z][\w\-]*\] (?=\(|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d ))?/;
 const FASTCHAT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \| [\w.\-]+ \| /;
 const GPUSTACK = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? - [\w.\-]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
+// GPUStack's own ERROR / CRITICAL record (its server and worker loggers are all `gpustack.…`; vLLM's output goes to
+// files of its own): only the stamp comes off, so the reader sees the serving framework's record header, as it does
+// KServe's (`gpustack.api.middlewares - ERROR - Error processing streaming response: 'usage'`). A space for the `T`
+// and microseconds are its newer stamp (`2026-02-25 09:58:44.960623+08:00 - gpustack.worker... - INFO - ...`).
+const GPUSTACK_OWN_ERROR = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? - (?=gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - )/;
 const TORCHSERVE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+ \[(?:DEBUG|INFO |WARN |ERROR)\s*\] [\w\-.]+ (?:MODEL_LOG|MODEL_METRICS) - /;
 const LEMONADE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[\w+\] \(\w+\) /;
 // loguru's default format (a launcher that forwards vLLM's output into its own logger):
@@ -114,6 +119,8 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
+// markdown's bold opener alone before a record's stamp or level word (its closer is on a later line)
+const MD_BOLD_OPEN = /^\*\*(?=\d{4}-\d\d-\d\d[T ]\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:)/;
 // a markdown editor's escapes (a forum post, Discourse, Notion) in vLLM's ≥0.8 header: `INFO 04-24 10:21:03
 // \[gpu_model_runner.py:4820\] ...`, `\_\_init\_\_.py`; only the header's file bracket is unescaped, the message stays
 const ESCAPED_HEAD = /^((?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? )\\\[((?:[\w.\/\-]|\\_)+:\d+)\\\](?= |$)/;
@@ -305,6 +312,12 @@ export function peelWrapped(raw: string): Peeled {
       s = s.trimEnd().slice(2, -2);
       continue;
     }
+    // a bold span a paste opened on this line and closed on a later one, before a stamped or levelled record
+    // (`**2023-08-23 08:52:55,683\tERROR services.py:1207 -- Failed to start the dashboard, return code -11`)
+    if (c === 42 /* * */ && (m = MD_BOLD_OPEN.exec(s))) {
+      s = s.slice(2);
+      continue;
+    }
     // a line pasted as markdown inline code: `` `ValueError: ...` `` whole, or the span's opening backtick alone
     // (`` `(EngineCore_DP0 pid=25) ERROR ... `` with its close on a later line). A span that closes inside the line
     // (`` `torch_dtype` is deprecated! ``) is the text's own quoting and stays.
@@ -391,6 +404,11 @@ export function peelWrapped(raw: string): Peeled {
       if ((m = JOURNALD.exec(s))) {
         journald(m, origin);
         if (m[0].charCodeAt(4) === 45 /* - */) stamp ??= m[0].slice(0, m[0].indexOf(" ", 11));
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if ((m = GPUSTACK_OWN_ERROR.exec(s))) {
+        stamp ??= m[0].slice(0, -3);
         s = s.slice(m[0].length);
         continue;
       }
