@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { parseConnection } from "../grammars/nccl.js";
+import { isBenignWarn } from "../grammars/nccl-messages.js";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Formats found in a twenty-eighth round of real NCCL logs, taken from places other than NCCL's own tracker
+ * (aws-ofi-nccl, RCCL/ROCm, Horovod, Lightning, PyTorch-based projects). Every log text here is written for the test,
+ * in the format's shape, with variants the logs did not show (other wrappers, CRLF, colour, other transports).
+ */
+
+const WRAPS: [string, (l: string) => string][] = [
+  ["plain", (l) => l],
+  ["mpirun --tag-output", (l) => `[1,3]<stdout>:${l}`],
+  ["srun --label", (l) => `3: ${l}`],
+  ["kubectl --timestamps", (l) => `2026-12-05T10:11:12.123456789Z ${l}`],
+  ["torchrun", (l) => `[rank3]:${l}`],
+  ["ANSI colour", (l) => `\x1b[36m${l}\x1b[0m`],
+];
+
+describe("NCCL 2.1/2.2 intra-node records with no ring number (`1[5224] -> 0[5223] via direct shared memory`)", () => {
+  // the closed-source releases before 2.3.5 print `<rank>[<pid>] -> <rank>[<pid>] via <transport>` with no `Ring NN :`,
+  // and INFO/WARN without the NCCL token; from 2.3.5 the same record reads `Ring 00 : 1[1] -> 0[0] via ...`
+  it("reads the record as a connection of channel 0, the bracket kept as no device", () => {
+    expect(parseConnection("1[5224] -> 0[5223] via direct shared memory")).toMatchObject({ keyword: "", channel: 0, from: 1, to: 0, fromDev: null, toDev: null, via: "direct shared memory" });
+    expect(parseConnection("2[31007] -> 3[31008] via P2P/IPC")).toMatchObject({ from: 2, to: 3, via: "P2P/IPC" });
+    expect(parseConnection("0[88] -> 1[89] via SHM/direct/direct")).toMatchObject({ from: 0, to: 1, via: "SHM/direct/direct" });
+    // a net record of that era keeps its own reading (`[receive]`, no brackets)
+    expect(parseConnection("7 -> 8 via NET/Socket/0")).toMatchObject({ from: 7, to: 8, direction: "receive" });
+    // not a transport after `via`, or a bracket that is no number: not a connection
+    expect(parseConnection("1[5224] -> 0[5223] via the bootstrap ring")).toBeNull();
+    expect(parseConnection("1[a] -> 0[b] via direct shared memory")).toBeNull();
+  });
+
+  const lines = (token: string) => [
+    `gpu-a:7001:7061 [0] ${token}Ring 00 :    0   1   2   3`,
+    `gpu-a:7001:7061 [0] ${token}0[7001] -> 1[7002] via P2P/IPC`,
+    `gpu-a:7002:7063 [1] ${token}1[7002] -> 2[7003] via direct shared memory`,
+    `gpu-a:7003:7064 [2] ${token}2[7003] -> 3[7004] via direct shared memory`,
+    `gpu-a:7004:7062 [3] ${token}3[7004] -> 0[7001] via P2P/IPC`,
+    `gpu-a:7003:7064 [2] ${token}2[7003] -> 3[7004] via direct shared memory`,
+    "",
+    `gpu-a:7004:7062 [3] misc/enqueue.cu:150 ${token.replace("INFO", "WARN")}Cuda failure 'invalid device function'`,
+    `gpu-a:7004:7062 [3] ${token}misc/enqueue.cu:205 -> 1`,
+  ];
+
+  it("counts them by kind and reads their ranks, with and without the NCCL token, whatever wraps the lines", async () => {
+    for (const token of ["INFO ", "NCCL INFO "]) {
+      for (const [name, wrap] of WRAPS) {
+        for (const eol of ["\n", "\r\n"]) {
+          const r = await analyzeText(lines(token).map(wrap).join(eol) + eol);
+          const at = `${token} ${name} ${JSON.stringify(eol)}`;
+          expect(r.facts.nccl.transports, at).toMatchObject({ "P2P/IPC": 2, SHM: 3 });
+          expect(r.facts.nccl.ranks, at).toBe(4);
+          expect(r.facts.nccl.nodes, at).toBe(1);
+          expect(r.facts.firstError?.line, at).toBe(8);
+          expect(ids(r), at).toContain("nccl/cuda-error");
+        }
+      }
+    }
+  });
+
+  it("a healthy 2.2 set-up with only these records raises no error finding", async () => {
+    const r = await analyzeText(lines("INFO ").slice(0, 6).join("\n") + "\n");
+    expect(r.facts.nccl.transports).toMatchObject({ "P2P/IPC": 2, SHM: 3 });
+    expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+describe("RCCL's cuMem capability WARNs are advisory (`cuMem support requires VMM RDMA support`)", () => {
+  // rocmwrap.cc's cuMem capability check WARNs and sets supported = 0; RCCL then comes up with cuMem off
+  const advisories = [
+    "cuMem support requires VMM RDMA support",
+    "cuMem support requires Linux kernel >= 6.8",
+    "cuMem support requires HIP_VERSION >= 7.2.0 (or ROCm 7.0.2.x backport)",
+    "NCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build (HIP_VERSION=60342134); disabling cuMem",
+  ];
+
+  it("classifies each as benign, and a real cuMem failure not", () => {
+    for (const a of advisories) expect(isBenignWarn(a), a).toBe(true);
+    expect(isBenignWarn("Cuda failure 'operation not supported'")).toBe(false);
+    expect(isBenignWarn("cuMem allocation failed")).toBe(false);
+  });
+
+  const log = (warn: string, stamp: boolean) => [
+    `${stamp ? "[2026-11-02 08:15:44] " : ""}mi-box:31:31 [1] /opt/src/rccl/build/hipify/src/misc/rocmwrap.cc:95 NCCL WARN ${warn}`,
+    "mi-box:31:31 [1] NCCL INFO NCCL_CUMEM_ENABLE set by environment to 0.",
+    "mi-box:31:31 [0] NCCL INFO RCCL version : 2.29.3-HEAD:1a2b3c4",
+    "HIP version  : 7.1.25424-0000000",
+    "mi-box:31:40 [1] NCCL INFO NET/Socket : Using [0]eth0:10.1.2.3<0>",
+    "mi-box:31:40 [1] NCCL INFO Using network Socket",
+    "mi-box:31:40 [1] NCCL INFO Channel 00/0 : 1[1] -> 0[0] via P2P/IPC",
+  ];
+
+  it("raises no error finding and no first error, whatever wraps the lines; the WARN stays the first warn", async () => {
+    for (const a of advisories) {
+      for (const stamp of [false, true]) {
+        for (const [name, wrap] of WRAPS) {
+          const r = await analyzeText(log(a, stamp).map(wrap).join("\r\n") + "\r\n");
+          const at = `${a} ${stamp} ${name}`;
+          expect(r.facts.firstError, at).toBeNull();
+          expect(r.facts.nccl.firstWarn?.line, at).toBe(1);
+          expect(r.findings.filter((f) => f.severity === "error").map((f) => f.ruleId), at).toEqual([]);
+          expect(r.facts.nccl.transports["P2P/IPC"], at).toBe(1);
+        }
+      }
+    }
+  });
+
+  it("a failure after the advisory is still the first error", async () => {
+    const text = [
+      ...log(advisories[0], true),
+      "",
+      "[2026-11-02 08:15:47] mi-box:31:40 [1] /opt/src/rccl/build/hipify/src/enqueue.cc:2061 NCCL WARN HIP failure 'the operation cannot be performed in the present state'",
+      "mi-box:31:40 [1] NCCL INFO /opt/src/rccl/build/hipify/src/enqueue.cc:2070 -> 1",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(r.facts.firstError?.line).toBe(9);
+    expect(r.facts.nccl.firstWarn?.line).toBe(1);
+  });
+});
