@@ -159,3 +159,28 @@ describe("the topology's per-GPU GDR verdicts (`GPU Direct RDMA Disabled for GPU
     expect(conn.facts.nccl.gdr).toBe(true);
   });
 });
+
+describe("a pre-2.4 WARN without the NCCL token that is benign (`misc/ibvwrap.cu:61 WARN Failed to open libibverbs.so[.1]`)", () => {
+  // ≤2.3 prints `WARN` with no `NCCL` token; the libibverbs one is the same advisory as later (NCCL goes on over
+  // sockets), while the era's real failures (`include/socket.h:311 WARN Socket creation failed : ..`) stay failures
+  const lines = (token: string) => [
+    `e66aa18dc444:3171:3171 [0] misc/ibvwrap.cu:61 ${token}Failed to open libibverbs.so[.1]`,
+    `e66aa18dc444:3171:3171 [0] ${token.replace("WARN", "INFO")}Using internal Network Socket`,
+    `e66aa18dc444:3171:3171 [0] include/socket.h:311 ${token}Socket creation failed : Address family not supported by protocol`,
+  ];
+
+  it("is no first error; the failure after it is, with or without the token, whatever wraps the lines", async () => {
+    for (const token of ["WARN ", "NCCL WARN "]) {
+      for (const [name, wrap] of WRAPS) {
+        for (const eol of ["\n", "\r\n"]) {
+          const at = `${token} ${name} ${JSON.stringify(eol)}`;
+          const r = await analyzeText(lines(token).map(wrap).join(eol) + eol);
+          expect(r.facts.firstError?.line, at).toBe(3);
+          const only = await analyzeText(lines(token).slice(0, 2).map(wrap).join(eol) + eol);
+          expect(only.facts.firstError, at).toBeNull();
+          expect(only.findings.filter((f) => f.severity === "error"), at).toEqual([]);
+        }
+      }
+    }
+  });
+});
