@@ -299,11 +299,12 @@ export function parseConnection(msg: string): NcclConnection | null {
 
 /**
  * The intra-node record of the closed-source 2.1/2.2 releases (before the GitHub history, which starts at 2.3.5 with
- * `Ring %02d : %d[%d] -> %d[%d] via ...`): no ring number, each rank followed by its process id in brackets, the
- * transport as later (`1[5224] -> 0[5223] via direct shared memory`, `0[5223] -> 1[5224] via P2P/IPC`). The bracket is
- * no CUDA device, so it is not kept as one. Read as a connection of keyword "" and channel 0 (not printed).
+ * `Ring %02d : %d[%d] -> %d[%d] via ...`): no ring number, the transport as later; 2.1 prints the bare ranks
+ * (`0 -> 1 via P2P/direct pointer`), 2.2 each rank followed by its process id in brackets (`1[5224] -> 0[5223] via
+ * direct shared memory`). The bracket is no CUDA device, so it is not kept as one. Read as a connection of keyword ""
+ * and channel 0 (not printed).
  */
-const PRE_RING_LOCAL_LINE = /^(\d{1,9})\[\d{1,9}\] -> (\d{1,9})\[\d{1,9}\] (via[ \t]+(?:P2P\/\S|SHM\b|direct shared memory)[^\n]*)$/;
+const PRE_RING_LOCAL_LINE = /^(\d{1,9})(?:\[\d{1,9}\])? -> (\d{1,9})(?:\[\d{1,9}\])? (via[ \t]+(?:P2P\/\S|SHM\b|direct shared memory)[^\n]*)$/;
 
 /**
  * The early (≤2.3) net transport's record, printed by the receiving side's setup with no ring number or devices:

@@ -25,6 +25,9 @@ describe("NCCL 2.1/2.2 intra-node records with no ring number (`1[5224] -> 0[522
     expect(parseConnection("1[5224] -> 0[5223] via direct shared memory")).toMatchObject({ keyword: "", channel: 0, from: 1, to: 0, fromDev: null, toDev: null, via: "direct shared memory" });
     expect(parseConnection("2[31007] -> 3[31008] via P2P/IPC")).toMatchObject({ from: 2, to: 3, via: "P2P/IPC" });
     expect(parseConnection("0[88] -> 1[89] via SHM/direct/direct")).toMatchObject({ from: 0, to: 1, via: "SHM/direct/direct" });
+    // 2.1 prints the bare ranks
+    expect(parseConnection("0 -> 1 via P2P/direct pointer")).toMatchObject({ from: 0, to: 1, fromDev: null, via: "P2P/direct pointer" });
+    expect(parseConnection("3 -> 2 via P2P/IPC")).toMatchObject({ from: 3, to: 2, direction: null });
     // a net record of that era keeps its own reading (`[receive]`, no brackets)
     expect(parseConnection("7 -> 8 via NET/Socket/0")).toMatchObject({ from: 7, to: 8, direction: "receive" });
     // not a transport after `via`, or a bracket that is no number: not a connection
@@ -57,6 +60,25 @@ describe("NCCL 2.1/2.2 intra-node records with no ring number (`1[5224] -> 0[522
           expect(ids(r), at).toContain("nccl/cuda-error");
         }
       }
+    }
+  });
+
+  it("reads 2.1's bracketless records too, double-spaced as pasted, under any wrapper", async () => {
+    const lines21 = [
+      "ip-10-0-0-9:8258:8258 [0] misc/ibvwrap.cu:60 WARN Failed to open libibverbs.so[.1]",
+      "ip-10-0-0-9:8258:8258 [0] INFO Using internal Network Socket",
+      "NCCL version 2.1.15+cuda9.0",
+      "ip-10-0-0-9:8258:8258 [1] INFO [0] Ring 0 :    0   1   2",
+      "ip-10-0-0-9:8258:8258 [0] INFO 0 -> 1 via P2P/direct pointer",
+      "ip-10-0-0-9:8258:8258 [1] INFO 1 -> 2 via P2P/IPC",
+      "ip-10-0-0-9:8258:8258 [2] INFO 2 -> 0 via direct shared memory",
+    ];
+    for (const [name, wrap] of WRAPS) {
+      const r = await analyzeText(lines21.map((l) => wrap(l) + "\n").join("\n"));
+      expect(r.facts.nccl.transports, name).toMatchObject({ "P2P/direct": 1, "P2P/IPC": 1, SHM: 1 });
+      expect(r.facts.nccl.ranks, name).toBe(3);
+      expect(r.facts.nccl.version, name).toBe("2.1.15");
+      expect(r.facts.firstError, name).toBeNull();
     }
   });
 

@@ -670,7 +670,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
     }
     // the ≤2.3 net transport's record has neither `Ring NN :` nor devices: `7 -> 8 via NET/Socket/0`, and 2.1/2.2's
-    // intra-node record no ring number: `1[5224] -> 0[5223] via direct shared memory` (grammars/nccl.ts)
+    // intra-node record no ring number: `0 -> 1 via P2P/direct pointer`, `1[5224] -> 0[5223] via direct shared memory`
+    // (grammars/nccl.ts)
     if (c >= 48 && c <= 57 && msg.includes(" via ") && readConnection(rec, emit, who, tid, msg, true)) {
       quiet = true;
       return;
