@@ -206,3 +206,67 @@ describe("a pre-2.4 WARN without the NCCL token that is benign (`misc/ibvwrap.cu
     }
   });
 });
+
+describe("the `ncclras` client's report (NCCL 2.24+ RAS): ranks it names and the job's node count", () => {
+  // ras/client_support.cc prints the job summary's totals as a `  Nodes  Processes ..` header, a line whose first
+  // column is `(total)`, and the numbers; when nodes differ it first prints per-node tables, then a shorter totals table
+  const consistent = [
+    "NCCL version 2.27.3 compiled with CUDA 12.8",
+    "CUDA runtime version 12080, driver version 12080",
+    "",
+    "Job summary",
+    "===========",
+    "",
+    "  Nodes  Processes         GPUs  Processes     GPUs",
+    "(total)   per node  per process    (total)  (total)",
+    "      3          8            1         24       24",
+    "",
+    "#0-0 (0123456789abcdef) MISSING",
+    "  Missing ranks (2 total)",
+    "  Rank 9 -- GPU 1 managed by process 4101 on node 10.0.0.12",
+    "  Rank 10 has status INIT -- GPU 2 managed by process 4102 on node 10.0.0.12",
+    "  Rank 17 has launched up to operation 88 -- GPU 1 managed by process 5201 on node 10.0.0.13",
+  ];
+  const uneven = [
+    "Job summary",
+    "===========",
+    "",
+    "  Nodes  Processes         GPUs",
+    "          per node  per process",
+    "      5          8            1",
+    "      1          7            1",
+    "",
+    "  Nodes  Processes         GPUs",
+    "(total)    (total)      (total)",
+    "      6         47           47",
+  ];
+
+  it("reads the node count and the named ranks, whatever wraps the lines", async () => {
+    // (the client is run once by hand, `ncclras` on a node: not under torchrun's or srun's rank labels)
+    for (const [name, wrap] of WRAPS.filter(([n]) => n !== "torchrun" && n !== "srun --label")) {
+      for (const eol of ["\n", "\r\n"]) {
+        const at = `${name} ${JSON.stringify(eol)}`;
+        const r = await analyzeText(consistent.map(wrap).join(eol) + eol);
+        expect(r.facts.nccl.nodes, at).toBe(3);
+        expect(r.facts.nccl.ranks, at).toBe(3);
+        expect(r.facts.nccl.version, at).toBe("2.27.3");
+        expect(r.facts.firstError, at).toBeNull();
+        const u = await analyzeText(uneven.map(wrap).join(eol) + eol);
+        // the per-node table (`per node` under `Nodes`) is no total: 6 from the totals table, not 5
+        expect(u.facts.nccl.nodes, at).toBe(6);
+      }
+    }
+  });
+
+  it("a table of other numbers, or a rank sentence of other text, counts nothing", async () => {
+    const r = await analyzeText([
+      "  Nodes  Processes",
+      "  a table from some other tool",
+      "      9         12",
+      "Rank 4 -- see the GPU managed by the scheduler",
+      "",
+    ].join("\n"));
+    expect(r.facts.nccl.nodes).toBeNull();
+    expect(r.facts.nccl.ranks).toBeNull();
+  });
+});
