@@ -270,3 +270,71 @@ describe("the `ncclras` client's report (NCCL 2.24+ RAS): ranks it names and the
     expect(r.facts.nccl.ranks).toBeNull();
   });
 });
+
+describe("aws-ofi-nccl's own failure lines name what to check (`NCCL WARN NET/OFI GDR disabled on GDR-supported instance type p5.48xlarge`)", () => {
+  // platform-aws (aws-ofi-nccl 1.7.3+) fails endpoint set-up on an instance type that needs GPUDirect RDMA when libfabric
+  // cannot do it; the plugin then gives up (`aws-ofi-nccl initialization failed`, `Initializing plugin failed`)
+  const WRAPS_OFI: [string, (l: string) => string][] = [
+    ...WRAPS,
+    // the CloudWatch console's copy: `  | <time> | ` before each row
+    ["CloudWatch", (l) => `  | 2026-12-05T10:11:12.123-07:00 | ${l}`],
+  ];
+  const head = [
+    "ip-10-1-2-3:511:511 [0] NCCL INFO Bootstrap : Using ens32:10.1.2.3<0>",
+    "NCCL version 2.23.4+cuda12.6",
+    "ip-10-1-2-3:511:602 [0] NCCL INFO NET/OFI Initializing aws-ofi-nccl 1.13.2",
+    "ip-10-1-2-3:511:602 [0] NCCL INFO NET/OFI Selected provider is efa, fabric is efa (found 32 nics)",
+    "ip-10-1-2-3:511:602 [0] platform_config_endpoint:640 NCCL WARN NET/OFI GDR disabled on GDR-supported instance type p5.48xlarge",
+    "ip-10-1-2-3:511:602 [0] nccl_net_ofi_domain_get_ep:981 NCCL WARN NET/OFI Creating new endpoint for domain 0x55d0c1 failed: Invalid argument",
+    "ip-10-1-2-3:511:602 [0] nccl_net_ofi_create_plugin:340 NCCL WARN NET/OFI aws-ofi-nccl initialization failed",
+  ];
+  const fallback = [
+    "ip-10-1-2-3:511:602 [0] NCCL INFO NET/IB : No device found.",
+    "ip-10-1-2-3:511:602 [0] NCCL INFO NET/Socket : Using [0]ens32:10.1.2.3<0>",
+    "ip-10-1-2-3:511:602 [0] NCCL INFO Using network Socket",
+  ];
+  const advice = (r: Awaited<ReturnType<typeof analyzeText>>, id: string) => r.findings.find((f) => f.ruleId === id)?.remediation ?? [];
+
+  it("the plugin's failure with nothing after it: an error whose advice starts from the GDR check, whatever wraps the lines", async () => {
+    for (const [name, wrap] of WRAPS_OFI) {
+      for (const eol of ["\n", "\r\n"]) {
+        const at = `${name} ${JSON.stringify(eol)}`;
+        const r = await analyzeText(head.map(wrap).join(eol) + eol);
+        expect(r.facts.firstError?.line, at).toBe(5);
+        expect(ids(r, "error"), at).toContain("nccl/error");
+        const tips = advice(r, "nccl/error");
+        const gdr = tips.findIndex((t) => t.includes("OFI_NCCL_DISABLE_GDR_REQUIRED_CHECK=1"));
+        expect(gdr, at).toBeGreaterThanOrEqual(0);
+        expect(tips[gdr], at).toContain("(p5.48xlarge)");
+        // the plugin's general checks come after it, the network-wide ones after both
+        expect(tips.findIndex((t) => t.includes("fi_info -p efa")), at).toBe(gdr + 1);
+      }
+    }
+  });
+
+  it("with NCCL going on over its own transport: the fallback warning carries the same GDR advice first", async () => {
+    for (const [name, wrap] of WRAPS_OFI) {
+      const at = name;
+      const r = await analyzeText([...head, ...fallback].map(wrap).join("\n") + "\n");
+      expect(ids(r), at).toContain("nccl/net-plugin-fallback");
+      expect(advice(r, "nccl/net-plugin-fallback")[0], at).toContain("OFI_NCCL_DISABLE_GDR_REQUIRED_CHECK=1");
+    }
+  });
+
+  it("another aws-ofi-nccl failure gets the plugin's checks and no GDR advice; a failure that is not the plugin's, neither", async () => {
+    const other = await analyzeText([
+      "ip-10-1-2-3:511:602 [0] nccl_net_ofi_rdma_init:7920 NCCL WARN NET/OFI Failed to initialize rdma protocol",
+      "ip-10-1-2-3:511:602 [0] nccl_net_ofi_create_plugin:340 NCCL WARN NET/OFI aws-ofi-nccl initialization failed",
+      "",
+    ].join("\n"));
+    const tips = advice(other, "nccl/error");
+    expect(tips.some((t) => t.includes("fi_info -p efa"))).toBe(true);
+    expect(tips.some((t) => t.includes("OFI_NCCL_DISABLE_GDR_REQUIRED_CHECK"))).toBe(false);
+    const ib = await analyzeText([
+      "node1:511:602 [0] transport/net_ib.cc:1012 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<5000> with status=12 opcode=0 len=0 vendor err 129 (Send)",
+      "node1:511:602 [0] NCCL INFO transport/net.cc:1300 -> 6",
+      "",
+    ].join("\n"));
+    expect(ib.findings.flatMap((f) => f.remediation).some((t) => t.includes("fi_info -p efa"))).toBe(false);
+  });
+});
