@@ -271,7 +271,7 @@ describe("the `ncclras` client's report (NCCL 2.24+ RAS): ranks it names and the
   });
 });
 
-describe("aws-ofi-nccl's own failure lines name what to check (`NCCL WARN NET/OFI GDR disabled on GDR-supported instance type p5.48xlarge`)", () => {
+describe("aws-ofi-nccl's own failure lines name what to check (`NCCL WARN NET/OFI GDR disabled on GDR-supported instance type p5.48xlarge`, `Unable to register memory (type = 2) .. RC: -22`)", () => {
   // platform-aws (aws-ofi-nccl 1.7.3+) fails endpoint set-up on an instance type that needs GPUDirect RDMA when libfabric
   // cannot do it; the plugin then gives up (`aws-ofi-nccl initialization failed`, `Initializing plugin failed`)
   const WRAPS_OFI: [string, (l: string) => string][] = [
@@ -330,6 +330,15 @@ describe("aws-ofi-nccl's own failure lines name what to check (`NCCL WARN NET/OF
     const tips = advice(other, "nccl/error");
     expect(tips.some((t) => t.includes("fi_info -p efa"))).toBe(true);
     expect(tips.some((t) => t.includes("OFI_NCCL_DISABLE_GDR_REQUIRED_CHECK"))).toBe(false);
+    // GPU memory registration refused with EINVAL (EFA installer < 1.29.1 under NCCL 2.19+), quoted bare or under a
+    // wrapper; ENOMEM (pinned-memory limits) is another story
+    for (const [name, wrap] of WRAPS_OFI) {
+      const reg = await analyzeText(wrap("register_rail_mr_buffer:617 NCCL WARN NET/OFI Unable to register memory (type = 2) for device 4. RC: -22, Error: Invalid argument") + "\r\n");
+      expect(reg.facts.firstError?.line, name).toBe(1);
+      expect(advice(reg, "nccl/error").some((t) => t.includes("FI_EFA_SET_CUDA_SYNC_MEMOPS=0")), name).toBe(true);
+    }
+    const enomem = await analyzeText("host-a:51:60 [1] register_mr_buffers:469 NCCL WARN NET/OFI Unable to register memory (type = 2) for device 1. RC: -12, Error: Cannot allocate memory\n");
+    expect(enomem.findings.flatMap((f) => f.remediation).some((t) => t.includes("FI_EFA_SET_CUDA_SYNC_MEMOPS"))).toBe(false);
     const ib = await analyzeText([
       "node1:511:602 [0] transport/net_ib.cc:1012 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<5000> with status=12 opcode=0 len=0 vendor err 129 (Send)",
       "node1:511:602 [0] NCCL INFO transport/net.cc:1300 -> 6",
