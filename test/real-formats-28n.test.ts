@@ -347,3 +347,62 @@ describe("aws-ofi-nccl's own failure lines name what to check (`NCCL WARN NET/OF
     expect(ib.findings.flatMap((f) => f.remediation).some((t) => t.includes("fi_info -p efa"))).toBe(false);
   });
 });
+
+describe("a topology XML without an attribute NCCL reads (`graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found`)", () => {
+  // graph/xml.h's xmlGetAttr* (2.6.4 → 2.30) WARN, then `graph/topo.cc:N -> 3`: NCCL_TOPO_FILE's XML (aws-ofi-nccl < 1.11's
+  // static p4d/p5 file, /etc/nccl.conf, a cloud image's) lacks what NCCL reads, often with only some of the GPUs visible
+  const chain = [
+    "gpu-pod-3:75:95 [2] graph/xml.h:101 NCCL WARN Attribute vendor of node cpu not found",
+    "gpu-pod-3:75:95 [2] NCCL INFO graph/topo.cc:493 -> 3",
+    "gpu-pod-3:75:95 [2] NCCL INFO init.cc:1012 -> 3",
+    "gpu-pod-3:75:95 [2] NCCL INFO group.cc:64 -> 3 [Async thread]",
+  ];
+  const topoFirst = (r: Awaited<ReturnType<typeof analyzeText>>) => r.findings.find((f) => f.ruleId === "nccl/internal-error");
+
+  it("the WARN and its internal-error returns: one finding that names the node and the file, whatever wraps the lines", async () => {
+    for (const [name, wrap] of WRAPS) {
+      for (const eol of ["\n", "\r\n"]) {
+        const at = `${name} ${JSON.stringify(eol)}`;
+        const r = await analyzeText(chain.map(wrap).join(eol) + eol);
+        const f = topoFirst(r);
+        expect(f?.message, at).toContain('cpu node without the "vendor" attribute');
+        expect(f?.remediation[0], at).toContain("NCCL_TOPO_FILE");
+        // nccl/error has nothing more to say
+        expect(ids(r, "error"), at).toEqual(["nccl/internal-error"]);
+        expect(r.facts.firstError?.line, at).toBe(1);
+      }
+    }
+    // the same chain quoted with every prefix stripped (NCCL 2.7: `graph/xml.h:77`)
+    const bare = await analyzeText(chain.map((l) => l.replace(/^\S+ \[\d\] /, "")).join("\n") + "\n");
+    expect(ids(bare, "error")).toEqual(["nccl/internal-error"]);
+    expect(topoFirst(bare)?.remediation[0]).toContain("NCCL_TOPO_FILE");
+  });
+
+  it("NCCL's text on its own line after PyTorch's `Last error:`, or inside XLA's last-warning note", async () => {
+    const torch = await analyzeText([
+      "[rank5]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, internal error - please report this issue to the NCCL developers, NCCL version 2.21.5",
+      "[rank5]: ncclInternalError: Internal check failed.",
+      "[rank5]: Last error:",
+      "[rank5]: Attribute busid of node nic not found",
+      "",
+    ].join("\r\n"));
+    expect(topoFirst(torch)?.message).toContain('nic node without the "busid" attribute');
+    const xla = await analyzeText("jaxlib.xla_extension.XlaRuntimeError: INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: internal error - please report this issue to the NCCL developers. Last NCCL warning(error) log entry (may be unrelated) 'Attribute arch of node cpu not found'.\n");
+    expect(topoFirst(xla)?.remediation[0]).toContain("aws-ofi-nccl before 1.11");
+  });
+
+  it("another internal error keeps the general advice, and nccl/error still speaks for a WARN of another kind", async () => {
+    const r = await analyzeText([
+      "node1:11:22 [0] misc/socket.cc:441 NCCL WARN socketFinalizeAccept: wrong type 4 != 3",
+      "node1:11:22 [0] NCCL INFO misc/socket.cc:561 -> 3",
+      "",
+    ].join("\n"));
+    expect(topoFirst(r)?.remediation.some((t) => t.includes("NCCL_TOPO_FILE"))).toBe(false);
+    const other = await analyzeText([
+      "node1:11:22 [0] transport/net_ib.cc:1012 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<5000> with status=12 opcode=0 len=0 vendor err 129 (Send)",
+      "node1:11:22 [0] NCCL INFO init.cc:1012 -> 3",
+      "",
+    ].join("\n"));
+    expect(other.findings.flatMap((f) => f.remediation).some((t) => t.includes("NCCL_TOPO_FILE"))).toBe(false);
+  });
+});
