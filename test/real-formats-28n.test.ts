@@ -389,6 +389,10 @@ describe("a topology XML without an attribute NCCL reads (`graph/xml.h:101 NCCL 
     expect(topoFirst(torch)?.message).toContain('nic node without the "busid" attribute');
     const xla = await analyzeText("jaxlib.xla_extension.XlaRuntimeError: INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: internal error - please report this issue to the NCCL developers. Last NCCL warning(error) log entry (may be unrelated) 'Attribute arch of node cpu not found'.\n");
     expect(topoFirst(xla)?.remediation[0]).toContain("aws-ofi-nccl before 1.11");
+    // vLLM 0.3's Ray worker re-logging the PyTorch error line by line
+    const ray = await analyzeText(["torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1333, internal error - please report this issue to the NCCL developers, NCCL version 2.18.6", "ncclInternalError: Internal check failed.", "Last error:", "Attribute busid of node nic not found"]
+      .map((l) => `(RayWorkerVllm pid=7602) ERROR 04-07 00:57:46 ray_utils.py:45] ${l}`).join("\n") + "\n");
+    expect(topoFirst(ray)?.message).toContain('nic node without the "busid" attribute');
   });
 
   it("another internal error keeps the general advice, and nccl/error still speaks for a WARN of another kind", async () => {
