@@ -142,46 +142,6 @@ describe("RCCL's cuMem capability WARNs are advisory (`cuMem support requires VM
   });
 });
 
-describe("the topology's per-GPU GDR verdicts (`GPU Direct RDMA Disabled for GPU ca000 / HCA 0 (distance 7 > 4)`)", () => {
-  // graph/paths.cc prints one per GPU/NIC pair it weighs: `for GPU %lx / HCA %d` (2.7-2.20), `HCA %lx` (2.21+),
-  // `for GPU <rank> / HCA %lx` (2.27+), Enabled ones ending `, read %d` (`.. mode %s` from 2.27)
-  const off = [
-    "GPU Direct RDMA Disabled for GPU ca000 / HCA 0 (distance 7 > 4)",
-    "GPU Direct RDMA Disabled for GPU 1b000 / HCA 3a0000 (distance 6 > 5)",
-    "GPU Direct RDMA Disabled for GPU 3 / HCA 1 (distance 7 > 4)",
-  ];
-  const on = [
-    "GPU Direct RDMA Enabled for GPU 81000 / HCA 1 (distance 4 <= 4), read 1",
-    "GPU Direct RDMA Enabled for GPU 7 / HCA 0 (distance 4 <= 4), read 1 mode Default",
-  ];
-  const line = (msg: string, dev = 0) => `node-a:4242:4300 [${dev}] NCCL INFO ${msg}`;
-
-  it("every verdict Disabled: gdr is false, whatever wraps the lines, and no finding without network connections", async () => {
-    for (const msg of off) {
-      for (const [name, wrap] of WRAPS) {
-        const r = await analyzeText([line("Using network IB"), line(msg)].map(wrap).join("\r\n") + "\r\n");
-        expect(r.facts.nccl.gdr, `${msg} ${name}`).toBe(false);
-        expect(ids(r), `${msg} ${name}`).not.toContain("nccl/gdrdma-disabled");
-      }
-    }
-    // the bare line as a user quotes it
-    expect((await analyzeText(`NCCL INFO ${off[0]}\n`)).facts.nccl.gdr).toBe(false);
-  });
-
-  it("one pair Enabled among them: the pairs differ and the verdicts give no answer; connection lines decide over both", async () => {
-    for (const yes of on) {
-      const mixed = await analyzeText([line(off[0], 0), line(yes, 1)].join("\n") + "\n");
-      expect(mixed.facts.nccl.gdr, yes).toBeNull();
-    }
-    const conn = await analyzeText([
-      line(off[0]),
-      line("Channel 00/0 : 8[0] -> 0[0] [receive] via NET/IB/0/GDRDMA"),
-      "node-b:5151:5200 [0] NCCL INFO Channel 00/0 : 0[0] -> 8[0] [send] via NET/IB/0/GDRDMA",
-    ].join("\n") + "\n");
-    expect(conn.facts.nccl.gdr).toBe(true);
-  });
-});
-
 describe("a pre-2.4 WARN without the NCCL token that is benign (`misc/ibvwrap.cu:61 WARN Failed to open libibverbs.so[.1]`)", () => {
   // ≤2.3 prints `WARN` with no `NCCL` token; the libibverbs one is the same advisory as later (NCCL goes on over
   // sockets), while the era's real failures (`include/socket.h:311 WARN Socket creation failed : ..`) stay failures

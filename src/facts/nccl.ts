@@ -74,12 +74,6 @@ export interface NcclState {
   gdrConn: Located | null;
   noGdrConn: Located | null;
   gdrDisabledHca: Located | null;
-  /**
-   * the topology's per-GPU verdicts (graph/paths.cc, 2.7+): `GPU Direct RDMA Disabled for GPU ca000 / HCA 0 (distance 7 > 4)`
-   * and `.. Enabled for GPU .. (distance 4 <= 4), read 1`; the first Disabled one, and whether any said Enabled
-   */
-  gdrDisabledGpu: Located | null;
-  gdrEnabledGpu: boolean;
   /** `GPU Direct RDMA (DMABUF) enabled` and the like: GDR said to be on, whatever the connection lines show */
   gdrEnabledSaid: Located | null;
   /** version -> where it was first seen, per source */
@@ -449,7 +443,7 @@ const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
-    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrDisabledGpu: null, gdrEnabledGpu: false, gdrEnabledSaid: null,
+    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
     versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
@@ -570,10 +564,6 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.gdr": {
         if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlierThan(s.gdrDisabledHca, e);
-        if (e.scope === "gpu") {
-          if (e.enabled) s.gdrEnabledGpu = true;
-          else s.gdrDisabledGpu = earlierThan(s.gdrDisabledGpu, e);
-        }
         const sock = e.scope === "hca" && e.ev.text.includes("NET/Socket") ? SOCKET_GDR_HCA.exec(e.ev.text) : null;
         if (sock) noteIface((s.ifaces ??= {}), "NET/Socket", Number(sock[1]), sock[2], "", hostOfEvent(e), e.pid, e);
         if (e.enabled) s.gdrEnabledSaid = earlierThan(s.gdrEnabledSaid, e);
@@ -640,8 +630,6 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.gdrConn = earlier(a.gdrConn, b.gdrConn);
     out.noGdrConn = earlier(a.noGdrConn, b.noGdrConn);
     out.gdrDisabledHca = earlier(a.gdrDisabledHca, b.gdrDisabledHca);
-    out.gdrDisabledGpu = earlier(a.gdrDisabledGpu, b.gdrDisabledGpu);
-    out.gdrEnabledGpu = a.gdrEnabledGpu || b.gdrEnabledGpu;
     out.gdrEnabledSaid = earlier(a.gdrEnabledSaid, b.gdrEnabledSaid);
     for (const v of b.versions) if (!out.versions.some((x) => x.version === v.version && x.source === v.source && x.host === v.host && x.pid === v.pid)) out.versions.push(v);
     for (const [k, v] of Object.entries(b.networks)) {
@@ -706,12 +694,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     const netAt = plain(net?.at);
     if (netAt) sources["nccl.net"] = netAt;
     // GDR is about network connections: `/GDRDMA` on them, or NCCL saying it enabled GDR (DMA-BUF or peermem)
-    // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false: one for an HCA, or the
-    // topology's per-GPU verdicts when every one printed says Disabled (some Enabled: the pairs differ, no answer). An
-    // `Enabled`/`(DMABUF) enabled` line only says the NIC could do it, not that network connections use it
-    const gdrOffGpu = s.gdrDisabledGpu && !s.gdrEnabledGpu ? s.gdrDisabledGpu : null;
-    const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca || gdrOffGpu ? false : null;
-    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrDisabledHca ?? gdrOffGpu)!;
+    // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false. An `Enabled`/`(DMABUF) enabled`
+    // line only says the NIC could do it, not that network connections use it
+    const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca ? false : null;
+    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrDisabledHca)!;
     if (s.ibHcasAt) sources["nccl.ibHcas"] = plain(s.ibHcasAt)!;
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
