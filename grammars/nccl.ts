@@ -292,8 +292,19 @@ export function parseConnection(msg: string): NcclConnection | null {
   const m = CONNECTION_LINE.exec(msg);
   if (m) return connectionOf(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]);
   const old = PRE_RING_NET_LINE.exec(msg);
-  return old ? connectionOf("", "0", undefined, old[1], undefined, old[2], undefined, "receive", old[3]) : parseConnectionByGrammar(msg);
+  if (old) return connectionOf("", "0", undefined, old[1], undefined, old[2], undefined, "receive", old[3]);
+  const local = PRE_RING_LOCAL_LINE.exec(msg);
+  return local ? connectionOf("", "0", undefined, local[1], undefined, local[2], undefined, undefined, local[3]) : parseConnectionByGrammar(msg);
 }
+
+/**
+ * The intra-node record of the closed-source 2.1/2.2 releases (before the GitHub history, which starts at 2.3.5 with
+ * `Ring %02d : %d[%d] -> %d[%d] via ...`): no ring number, the transport as later; 2.1 prints the bare ranks
+ * (`0 -> 1 via P2P/direct pointer`), 2.2 each rank followed by its process id in brackets (`1[5224] -> 0[5223] via
+ * direct shared memory`). The bracket is no CUDA device, so it is not kept as one. Read as a connection of keyword ""
+ * and channel 0 (not printed).
+ */
+const PRE_RING_LOCAL_LINE = /^(\d{1,9})(?:\[\d{1,9}\])? -> (\d{1,9})(?:\[\d{1,9}\])? (via[ \t]+(?:P2P\/\S|SHM\b|direct shared memory)[^\n]*)$/;
 
 /**
  * The early (≤2.3) net transport's record, printed by the receiving side's setup with no ring number or devices:

@@ -143,6 +143,15 @@ export interface NcclErrorReturnEvent extends EventBase, NcclWho {
 }
 
 /** NVLS or CollNet lines (NVLS prints no `via` lines). */
+/**
+ * The `ncclras` client's job summary (ras/client_support.cc, 2.24+): the job's node count from its totals table, a
+ * `  Nodes  Processes ..` header over a `(total) ..` line over the numbers (`      4          8            1  ..`).
+ */
+export interface NcclRasNodesEvent extends EventBase {
+  kind: "nccl.rasNodes";
+  nodes: number;
+}
+
 export interface NcclFeatureEvent extends EventBase, NcclWho {
   kind: "nccl.feature";
   feature: "nvls" | "collnet";
@@ -213,6 +222,7 @@ export type NcclEvent =
   | NcclWarnEvent
   | NcclErrorReturnEvent
   | NcclFeatureEvent
+  | NcclRasNodesEvent
   | NcclActivityEvent
   | NcclProcessEvent
   | NcclNetHintEvent;

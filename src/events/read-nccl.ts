@@ -100,6 +100,16 @@ const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
 // NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
 // printed, then another process's whole line, then the rest (two processes writing one terminal)
 const BARE_COMM_RANK = /^comm 0x[0-9a-fA-F]+ rank (\d+) nranks (\d+)\s*$/;
+/**
+ * The `ncclras` client's report (ras/client_support.cc, 2.24+) names the ranks a communicator misses or finds at odds:
+ * `  Rank 12 -- GPU 4 managed by process 323032 on node 10.137.190.124`, `  Rank 3 has status INIT -- GPU ..`,
+ * `  Rank 5 has launched up to operation 641 -- GPU ..` (the rank in that communicator, as in `comm .. rank N` lines)
+ */
+const RAS_RANK = /^\s*Rank (\d+) (?:has status \S+ |has launched up to operation \d+ )?-- GPU \S+ managed by process \d+ on node \S+/;
+/** its job summary's totals table: the header, then a line whose first column is `(total)`, then the numbers */
+const RAS_TOTALS_HEAD = /^\s*Nodes\s+Processes\b/;
+const RAS_TOTALS_SUB = /^\s*\(total\)\s+(?:per node|\(total\))/;
+const RAS_TOTALS_ROW = /^\s*(\d{1,7})\s+\d+/;
 const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
 // `Found nccl from library libnccl.so.2.18.1`, `Found nccl from environment variable VLLM_NCCL_SO_PATH=/x/libnccl.so.2.18.1`,
 // ≤0.4.0 `Loading nccl from library /x/libnccl.so.2.18.1`
@@ -539,10 +549,25 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const initTail = (rec: LogRecord, emit: Emit): void => {
     emit({ kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...NOBODY, phase: "COMPLETE", comm: null, rank: null, nranks: null, nvmlDev: null, busId: null, commId: null });
   };
+  // where the `ncclras` job summary's totals table is being read: its header's line, then its `(total)` line
+  let rasTotals: { input: number; line: number; sub: boolean } | null = null;
   /** Lines that are not NCCL records but say something about NCCL: PyTorch errors and ranks, versions, nccl-tests headers. */
   const readForeign = (rec: LogRecord, emit: Emit): boolean => {
     const t = rec.text;
     let m: RegExpExecArray | null;
+    if (rasTotals !== null && (rasTotals.input !== rec.input || rec.line !== rasTotals.line + 1)) rasTotals = null;
+    if (rasTotals === null) {
+      if (t.includes("Nodes") && RAS_TOTALS_HEAD.test(t)) rasTotals = { input: rec.input, line: rec.line, sub: false };
+    } else if (!rasTotals.sub) {
+      rasTotals = RAS_TOTALS_SUB.test(t) ? { ...rasTotals, line: rec.line, sub: true } : null;
+    } else {
+      rasTotals = null;
+      if ((m = RAS_TOTALS_ROW.exec(t))) {
+        emit({ kind: "nccl.rasNodes", ...base(rec, evidenceOf(rec)), nodes: Number(m[1]) });
+        return true;
+      }
+    }
+    if (t.includes(" managed by process ") && (m = RAS_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "ras");
     if (t.includes("NCCL version") && (m = BANNER.exec(t))) {
       const bare = /^NCCL version \S+\s*$/.test(t);
       emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: m[2] ?? null, source: bare ? "banner" : "pytorch" });
@@ -636,7 +661,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (!span.legacy) {
       emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
     }
-    if (!benign || span.legacy) {
+    // (a ≤2.3 WARN without the NCCL token is no nccl.warn, but a failure all the same unless benign: `misc/ibvwrap.cu:61
+    // WARN Failed to open libibverbs.so[.1]` is the same advisory in every era, NCCL going on over sockets)
+    if (!benign) {
       const name = NCCL_ERROR_NAME.exec(msg);
       emit({ kind: "error", ...base(rec, at), source: "nccl", ...(name ? { errorType: name[0] } : {}), message: msg });
     }
@@ -706,8 +733,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
     }
-    // the ≤2.3 net transport's record has neither `Ring NN :` nor devices: `7 -> 8 via NET/Socket/0` (grammars/nccl.ts)
-    if (c >= 48 && c <= 57 && msg.includes(" via NET/") && readConnection(rec, emit, who, tid, msg, true)) {
+    // the ≤2.3 net transport's record has neither `Ring NN :` nor devices: `7 -> 8 via NET/Socket/0`, and 2.1/2.2's
+    // intra-node record no ring number: `0 -> 1 via P2P/direct pointer`, `1[5224] -> 0[5223] via direct shared memory`
+    // (grammars/nccl.ts)
+    if (c >= 48 && c <= 57 && msg.includes(" via ") && readConnection(rec, emit, who, tid, msg, true)) {
       quiet = true;
       return;
     }

@@ -106,7 +106,10 @@ export interface NcclState {
   anyRecord: boolean;
   /** addresses NCCL's socket calls connected to (`Connect to 10.0.0.2<43117> failed`): address -> the first such line (at most MAX_PEERS) */
   peers?: Record<string, Located>;
-  /** the nodes NCCL's `NVLS Head h: r r ..` line lists (one head rank per node, up to 20), where a log shows one host */
+  /**
+   * a node count NCCL printed outside the communicator lines: the nodes its `NVLS Head h: r r ..` line lists (one head
+   * rank per node, up to 20, where a log shows one host), or the `ncclras` job summary's
+   */
   nvlsHeadNodes?: { n: number; at: Located };
   cap: CapCounters;
   /** what a cap dropped: collection -> limit and how many more distinct values were seen */
@@ -460,6 +463,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (n > (s.nvlsHeadNodes?.n ?? 0)) s.nvlsHeadNodes = { n, at: located(e) };
         return;
       }
+      case "nccl.rasNodes":
+        // the `ncclras` client's count of the job's nodes: NCCL's own, like nNodes
+        if (e.nodes > (s.nvlsHeadNodes?.n ?? 0)) s.nvlsHeadNodes = { n: e.nodes, at: located(e) };
+        return;
       case "nccl.connectionTail":
         add(s.transports, e.transport, 1);
         return;

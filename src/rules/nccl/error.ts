@@ -3,6 +3,7 @@ import { uniqueEvidence } from "../helpers.js";
 import { DEBUG_HINT } from "./signature-rule.js";
 import { signalCount, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { ofiAdvice } from "./ofi-advice.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
 const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch"];
@@ -18,7 +19,10 @@ export const meta = {
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
-  const specific = SPECIFIC.some((id) => id in ctx.signals);
+  // a topology XML without an attribute NCCL reads (`Attribute arch of node cpu not found`) followed by its `-> 3` returns
+  // is nccl/internal-error's, which names it, even with no `internal error` text in the log
+  const topoXml = "nccl.internalErrorReturn" in ctx.signals && signalHits(ctx, ["nccl.internalDetail"]).some((h) => h.captures.topoAttr !== undefined);
+  const specific = topoXml || SPECIFIC.some((id) => id in ctx.signals);
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
   const ncclTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.nccl);
   if (!all.length && ncclTracebacks.length) {
@@ -44,6 +48,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
       DEBUG_HINT,
+      // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts)
+      ...ofiAdvice(hits.map((h) => h.ev.text)),
       "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.",
       "Run the same container image (same vLLM, torch and NCCL) on every node.",
       ...(invalid ? ["'invalid usage' means the ranks called NCCL inconsistently: duplicate GPUs, mismatched versions or ranks, or a wrong NCCL_NET setting."] : []),

@@ -10,14 +10,27 @@ export const meta = {
   sources: ["NCCL source: src/include/checks.h (ncclInternalError = 3)", "NCCL troubleshooting notes (version mismatch symptoms)"],
 } satisfies RuleSpec;
 
+/**
+ * NCCL merges the file NCCL_TOPO_FILE names (set by hand, in /etc/nccl.conf or ~/.nccl.conf, by a cloud image, or by
+ * aws-ofi-nccl before 1.11 with its static p4d/p5 XML) into the topology it reads from sysfs; a file written for all the
+ * GPUs of the machine breaks a job that sees only some of them (CUDA_VISIBLE_DEVICES, a container with a GPU subset).
+ */
+const TOPO_FILE_ADVICE = "Find the topology file NCCL loaded (NCCL_TOPO_FILE in the environment, /etc/nccl.conf or ~/.nccl.conf; aws-ofi-nccl before 1.11 sets it to its static p4d/p5 XML; some cloud images ship one) and unset it or fix it: a file written for all the GPUs of the machine often breaks a job that sees only some of them. Upgrading aws-ofi-nccl to 1.11 or later makes it generate the topology instead.";
+
 export const rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErrorReturn"], (hits, ctx) => {
   // NCCL's own reason is often on a line of its own (`Last error:` text, a WARN before the error)
   const detail = signalHits(ctx, ["nccl.internalDetail"])[0] ?? hits.find((h) => h.captures.detail !== undefined);
   const said = detail ? detail.captures.message : null;
+  // graph/xml.h's `Attribute arch of node cpu not found` (on its own line, after PyTorch's `Last error:` or inside XLA's
+  // `Last NCCL warning(error) log entry`): the topology XML lacks what NCCL reads, not a version or network problem
+  const topo = [...signalHits(ctx, ["nccl.internalDetail"]), ...hits].find((h) => h.captures.topoAttr !== undefined)?.captures;
   return {
     extraEvidence: detail ? [detail.ev] : [],
-    message: `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
+    message: topo
+      ? `NCCL returned ncclInternalError: its topology has a ${topo.topoNode} node without the "${topo.topoAttr}" attribute NCCL reads (\`Attribute ${topo.topoAttr} of node ${topo.topoNode} not found\`). That comes from a topology XML file, not from the versions or the network.`
+      : `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
     remediation: [
+      ...(topo ? [TOPO_FILE_ADVICE] : []),
       "Make sure every rank and node runs the same container image (same NCCL, torch and vLLM versions): compare the `NCCL version` lines of all ranks.",
       ...(detail?.captures.badFamily !== undefined ? ["The address NCCL tried to use is empty or invalid: see nccl/wrong-interface (NCCL_SOCKET_IFNAME, MASTER_ADDR)."] : []),
       "Check NCCL_SOCKET_IFNAME on every node: it must name an interface that exists and has an address there.",

@@ -1,5 +1,6 @@
 import type { FindingDraft, RuleContext } from "../types.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { ofiGdrAdvice } from "./ofi-advice.js";
 
 export const meta = {
   id: "nccl/net-plugin-fallback",
@@ -21,10 +22,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const replaced = net ? `its internal ${net} transport` : "its internal transport";
   const why = fails.map((f) => f.said ?? "").filter((t, i, all) => all.indexOf(t) === i).slice(0, 2).join("; ");
   const socket = net === "Socket";
+  // platform-aws's GDR-required check names its own fix (./ofi-advice.ts)
+  const gdr = ofiGdrAdvice(fails.map((f) => f.failure.text));
   return [{
     message: `${plugin} failed to initialise (${why}); NCCL went on with ${replaced}, so the run is not stopped by it${socket ? ", but inter-node traffic now goes over TCP sockets" : ""}.`,
     evidence: [...fails.map((f) => f.failure), fails[fails.length - 1].by],
     remediation: [
+      ...(gdr ? [gdr] : []),
       `If this machine should use the plugin's fabric (EFA on AWS): check that the provider is there (\`fi_info -p efa\`), that the plugin version matches the NCCL version, and that the container sees the device (--device /dev/infiniband, the EFA device plugin on Kubernetes).`,
       `If it should not: remove the plugin from LD_LIBRARY_PATH or set NCCL_NET_PLUGIN=none, so NCCL stops trying it${net ? ` and uses ${net} directly` : ""}.`,
     ],
