@@ -173,18 +173,9 @@ const TQDM_BAR = /\d%\|/;
 const HEAD_ANYWHERE = /(?<![A-Za-z0-9])(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
 const NO_POINTS: number[] = [];
 
-function wordThenDigit(raw: string, word: string): boolean {
-  for (let at = raw.indexOf(word, 1); at >= 0; at = raw.indexOf(word, at + 1)) {
-    const c = raw.charCodeAt(at + word.length);
-    if (c >= 48 && c <= 57) return true;
-  }
-  return false;
-}
-
 /** where vLLM records glued to a bar or to a record before them start (linear: every search runs once per line) */
 function vllmGluedAt(raw: string): number[] {
-  // (what GLUED_HEAD needs first: a level word, a blank and a digit; every NCCL line holds `INFO ` or `WARN `)
-  if (!wordThenDigit(raw, "INFO ") && !wordThenDigit(raw, "WARNING ") && !wordThenDigit(raw, "ERROR ")) return NO_POINTS;
+  if (raw.indexOf("INFO ", 1) < 0 && raw.indexOf("WARNING ", 1) < 0 && raw.indexOf("ERROR ", 1) < 0) return NO_POINTS;
   let points: number[] | null = null;
   // a glued record needs a bar or a record before it: the first position where one has been seen
   let from = -1;
