@@ -481,7 +481,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         recording?.push(n, "count");
         n.at = earlierThan(n.at, e);
         const h = hostOfEvent(e);
-        if (h && !(n.hosts ??= []).includes(h) && n.hosts.length < NET_HOSTS) n.hosts.push(h);
+        if (h && (n.hosts ??= []).length < NET_HOSTS && !n.hosts.includes(h)) n.hosts.push(h);
         if (!s.printedNets.includes(e.printed)) s.printedNets.push(e.printed);
         return;
       }
