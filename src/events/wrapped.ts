@@ -49,7 +49,7 @@ export function createWrapJoiner(
       // record that starts no deeper than it does
       const depth = cont === null ? 0 : depthOf(rec.raw);
       // (a traceback's frame line is followed by its indented code line: no wrap)
-      const from = cont === null ? [] : [...cands].filter((c) => depth === 0 || (indentOf(c.rec.raw) <= depth && !FRAME_LINE.test(c.rec.text))).sort((a, b) => b.rec.text.length - a.rec.text.length);
+      const from = cont === null ? NO_CANDIDATES : [...cands].filter((c) => depth === 0 || (indentOf(c.rec.raw) <= depth && !FRAME_LINE.test(c.rec.text))).sort((a, b) => b.rec.text.length - a.rec.text.length);
       let own: Set<string> | undefined;
       const ownSignatures = () => (own ??= signaturesOf(rec.text));
       // a record's own signatures are only looked up once a line continues it: most records are never joined
@@ -79,6 +79,8 @@ export function createWrapJoiner(
     },
   };
 }
+
+const NO_CANDIDATES: readonly Candidate[] = [];
 
 interface Candidate {
   rec: LogRecord;

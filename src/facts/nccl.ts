@@ -212,12 +212,13 @@ function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly strin
 
 function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }, key = ifaceKey(role, index, name, address, host, pid)): void {
   // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
-  const cur = all[key];
+  const kept = ifaceIndex(all);
+  const cur = kept.get(key);
   if (cur) {
     cur.count++;
     cur.at = earlierThan(cur.at, e);
     recording?.push(cur, "count");
-  } else if ((ifaceCounts.get(all) ?? Object.keys(all).length) < MAX_IFACES) {
+  } else if (kept.size < MAX_IFACES) {
     offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
     recording?.push(all[key], "count");
   }
@@ -232,19 +233,24 @@ const SOCKET_GDR_HCA = /\bNET\/Socket ?: ?GPU Direct RDMA (?:Disabled|Enabled) f
 const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}`;
 
 function offerIface(all: Record<string, IfaceState>, v: IfaceState, k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid)): void {
-  const cur = all[k];
+  const index = ifaceIndex(all);
+  const cur = index.get(k);
   if (cur) {
     cur.count += v.count;
     cur.at = earlier(cur.at, v.at);
     return;
   }
-  // (the entries counted once per list: a big job's set-up offers a new one per process and line)
-  const n = ifaceCounts.get(all) ?? Object.keys(all).length;
-  if (n >= MAX_IFACES) return;
-  all[k] = { ...v };
-  ifaceCounts.set(all, n + 1);
+  if (index.size >= MAX_IFACES) return;
+  index.set(k, (all[k] = { ...v }));
 }
-const ifaceCounts = new WeakMap<Record<string, IfaceState>, number>();
+// a map of each `ifaces` beside it (made again for one a merge or a thread copied): a big job's set-up offers a new key
+// per process and line, and a fresh key looked up in an object of 256 costs a search of all strings the engine keeps
+const ifaceIndexes = new WeakMap<Record<string, IfaceState>, Map<string, IfaceState>>();
+function ifaceIndex(all: Record<string, IfaceState>): Map<string, IfaceState> {
+  let index = ifaceIndexes.get(all);
+  if (index === undefined) ifaceIndexes.set(all, (index = new Map(Object.entries(all))));
+  return index;
+}
 
 const add = (o: Record<string, number>, k: string, n = 1) => {
   o[k] = (o[k] ?? 0) + n;
@@ -482,7 +488,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         recording?.push(n, "count");
         n.at = earlierThan(n.at, e);
         const h = hostOfEvent(e);
-        if (h && !(n.hosts ??= []).includes(h) && n.hosts.length < NET_HOSTS) n.hosts.push(h);
+        if (h && (n.hosts ??= []).length < NET_HOSTS && !n.hosts.includes(h)) n.hosts.push(h);
         if (!s.printedNets.includes(e.printed)) s.printedNets.push(e.printed);
         return;
       }
@@ -519,7 +525,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         }
         noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
         for (const i of e.ifaces) {
-          if (!s.bootstrap.includes(i) && s.bootstrap.length < 256) s.bootstrap.push(i);
+          // (a big job's 256 hosts each name their own: a set beside the list, not a walk along it per line)
+          if (s.bootstrap.length < 256 && !holds(s.bootstrap, i)) {
+            s.bootstrap.push(i);
+            listSets.get(s.bootstrap)?.add(i);
+          }
           const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
           if (m && e.host) link(s, "links", m[1], e.host);
         }
