@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
+
+/**
+ * Shapes met in a twenty-eighth round of real logs, of runs that span several nodes or several communicators: Ray
+ * workers on other nodes whose NCCL lines carry the same host name and pid as a process of the driver's node
+ * (identical containers number their processes alike, and keep one image's host name), child communicators
+ * (ncclCommShrink, TP/PP groups) whose ranks are renumbered from 0, and NET transports of plugins outside the fixed
+ * kinds (UCX). Every log text is written for the test, in the format's shape, with variants the threads did not show.
+ */
+
+describe("two Ray nodes whose workers print one host name and one pid", () => {
+  // the driver's node prints its worker without `ip=`, the other node's worker with it: same name, same pid
+  const v0 = (ip: string | null, l: string) => (ip ? `(RayWorkerWrapper pid=245, ip=${ip}) ${l}` : l);
+  const v1 = (ip: string | null, l: string) => `(EngineCore_DP0 pid=88) (RayWorkerWrapper pid=301${ip ? `, ip=${ip}` : ""}) ${l}`;
+  const run = (wrap: (ip: string | null, l: string) => string, pid: number, net: "Socket" | "IB", suffix: string) => {
+    const a = "10.0.0.11", b = "10.0.0.12";
+    const p = `node:${pid}:${pid} [0] NCCL INFO`;
+    const via = net === "Socket" ? "NET/Socket/0" : "NET/IB/0/GDRDMA";
+    const using = (ip: string) => (net === "Socket" ? `NET/Socket : Using [0]eth0:${ip}<0>` : `NET/IB : Using [0]mlx5_0:1/IB [RO]; OOB eth0:${ip}<0>`);
+    return [
+      wrap(null, `${p} Bootstrap : Using eth0:${a}<0>`),
+      wrap(b, `${p} Bootstrap : Using eth0:${b}<0>`),
+      wrap(null, `${p} ${using(a)}`),
+      wrap(b, `${p} ${using(b)}`),
+      wrap(null, `${p} Using network ${net}`),
+      wrap(null, `${p} ncclCommInitRank comm 0x55a1 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0xabc - Init START`),
+      wrap(b, `${p} ncclCommInitRank comm 0x55b2 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0xabc - Init START`),
+      wrap(null, `${p} Channel 00/0 : 1[0] -> 0[0] [receive] via ${via}${suffix}`),
+      wrap(null, `${p} Channel 00/0 : 0[0] -> 1[0] [send] via ${via}${suffix}`),
+      wrap(b, `${p} Channel 00/0 : 0[0] -> 1[0] [receive] via ${via}${suffix}`),
+      wrap(b, `${p} Channel 00/0 : 1[0] -> 0[0] [send] via ${via}${suffix}`),
+      wrap(null, `${p} ncclCommInitRank comm 0x55a1 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0xabc - Init COMPLETE`),
+      wrap(b, `${p} ncclCommInitRank comm 0x55b2 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0xabc - Init COMPLETE`),
+    ];
+  };
+
+  it("judges the connections inter-node (no P2P warning), over sockets and over IB, V0 and V1 prefixes, in every wrapper", async () => {
+    const cases = [
+      { lines: run(v0, 245, "Socket", ""), kind: "NET/Socket" },
+      { lines: run(v1, 301, "IB", " comm 0x55a1 nRanks 02"), kind: "NET/IB/GDRDMA" },
+    ];
+    for (const { lines, kind } of cases)
+      for (const text of variants(lines, { compose: true })) {
+        const r = await analyzeText(text + "\n");
+        const what = `${kind} ${JSON.stringify(text.slice(0, 70))}`;
+        const n = r.facts.nccl;
+        expect(n.transports[kind], what).toBe(4);
+        expect(n.interNode, what).toEqual({ [kind]: 4 });
+        expect(n.intraNode, what).toEqual({});
+        expect(n.netWithinHost, what).toBe(0);
+        expect(n.ranks, what).toBe(2);
+        // the names as written count the hosts (corpus NOTES.md); the one name stands for two machines
+        expect(n.nodes, what).toBe(1);
+        expect(n.namesakes, what).toEqual([{ host: "node", machines: ["node@10.0.0.11", "node@10.0.0.12"] }]);
+        expect(ids(r), what).not.toContain("nccl/p2p-disabled");
+        if (kind === "NET/Socket") expect(ids(r), what).toContain("nccl/socket-fallback");
+        else expect(ids(r, "error"), what).toEqual([]);
+      }
+  });
+});
