@@ -60,3 +60,36 @@ describe("two Ray nodes whose workers print one host name and one pid", () => {
       }
   });
 });
+
+describe("TP groups inside each node and a PP group across them, Ray workers of one name and one pid set on both nodes", () => {
+  // V1 under Ray: the head node's workers print no `ip=`; both nodes' containers are `ubuntu` with pids 301, 302
+  const line = (ip: string | null, pid: number, t: string) => `(EngineCore_DP0 pid=88) (RayWorkerWrapper pid=${pid}${ip ? `, ip=${ip}` : ""}) ubuntu:${pid}:${pid} [${pid - 301}] NCCL INFO ${t}`;
+  const lines: string[] = [];
+  for (const [ip, comm] of [[null, "11"], ["10.9.0.2", "22"]] as const) {
+    for (const pid of [301, 302]) lines.push(line(ip, pid, `ncclCommInitRank comm 0x${comm}${pid} rank ${pid - 301} nranks 2 cudaDev ${pid - 301} nvmlDev ${pid - 301} busId ${pid - 300}000 commId 0x${comm} - Init START`));
+    lines.push(line(ip, 301, "Channel 00/0 : 0[0] -> 1[1] via P2P/IPC"), line(ip, 302, "Channel 00/0 : 1[1] -> 0[0] via P2P/IPC"));
+  }
+  lines.push(
+    line(null, 301, "ncclCommInitRank comm 0xc301 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1000 commId 0x33 - Init START"),
+    line("10.9.0.2", 301, "ncclCommInitRank comm 0xd301 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 1000 commId 0x33 - Init START"),
+    line(null, 301, "Channel 00/0 : 1[0] -> 0[0] [receive] via NET/IB/0/GDRDMA"),
+    line("10.9.0.2", 301, "Channel 00/0 : 0[0] -> 1[0] [receive] via NET/IB/0/GDRDMA"),
+  );
+
+  it("keeps each TP group on its node and the PP group's IB links inter-node, with no P2P warning, in every wrapper", async () => {
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 70));
+      const n = r.facts.nccl;
+      expect(n.intraNode, what).toEqual({ "P2P/IPC": 4 });
+      expect(n.interNode, what).toEqual({ "NET/IB/GDRDMA": 2 });
+      expect(n.netWithinHost, what).toBe(0);
+      // three communicators, each numbering its ranks from 0: the log shows ranks 0 and 1
+      expect(n.ranks, what).toBe(2);
+      expect(n.gdr, what).toBe(true);
+      expect(n.namesakes.map((x) => x.machines.length), what).toEqual([2]);
+      expect(ids(r), what).not.toContain("nccl/p2p-disabled");
+      expect(ids(r, "error"), what).toEqual([]);
+    }
+  });
+});
