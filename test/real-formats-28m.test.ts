@@ -93,3 +93,43 @@ describe("TP groups inside each node and a PP group across them, Ray workers of 
     }
   });
 });
+
+describe("torchrun on two nodes in identical containers: one host name, one pid, two bootstrap addresses", () => {
+  const node = (n: 0 | 1) => [
+    `trainer:78:78 [0] NCCL INFO Bootstrap : Using eth0:10.1.0.1${n}<0>`,
+    `trainer:78:78 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [RO]; OOB eth0:10.1.0.1${n}<0>`,
+    "trainer:78:78 [0] NCCL INFO Using network IB",
+    `trainer:78:90 [0] NCCL INFO comm 0x5a0${n} rank ${n} nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
+    `trainer:78:90 [0] NCCL INFO Channel 00/0 : ${1 - n}[0] -> ${n}[0] [receive] via NET/IB/0/GDRDMA`,
+    `trainer:78:90 [0] NCCL INFO Channel 00/0 : ${n}[0] -> ${1 - n}[0] [send] via NET/IB/0/GDRDMA`,
+    `trainer:78:90 [0] NCCL INFO ncclCommInitRank comm 0x5a0${n} rank ${n} nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0x77 - Init COMPLETE`,
+  ];
+
+  it("takes NCCL's `localRanks 1` as the word that each rank is alone on its node: the IB links are inter-node", async () => {
+    for (const text of variants([...node(0), ...node(1)], { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 70));
+      const n = r.facts.nccl;
+      expect(n.interNode, what).toEqual({ "NET/IB/GDRDMA": 4 });
+      expect(n.intraNode, what).toEqual({});
+      expect(n.netWithinHost, what).toBe(0);
+      expect(n.nodes, what).toBe(2); // NCCL's nNodes (the names as written say 1)
+      expect(n.ranks, what).toBe(2);
+      expect(ids(r), what).not.toContain("nccl/p2p-disabled");
+      expect(ids(r, "error"), what).toEqual([]);
+    }
+  });
+
+  it("still calls NET between two ranks NCCL counts on one node (`localRanks 2`) a connection within the host", async () => {
+    const lines = [
+      "box:78:90 [0] NCCL INFO comm 0x5a00 rank 0 nRanks 2 nNodes 1 localRanks 2 localRank 0 MNNVL 0",
+      "box:79:91 [1] NCCL INFO comm 0x5a01 rank 1 nRanks 2 nNodes 1 localRanks 2 localRank 1 MNNVL 0",
+      "box:78:90 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] [send] via NET/IB/0/GDRDMA",
+      "box:79:91 [1] NCCL INFO Channel 00/0 : 0[0] -> 1[1] [receive] via NET/IB/0/GDRDMA",
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.nccl.intraNode).toEqual({ "NET/IB/GDRDMA": 2 });
+    expect(r.facts.nccl.netWithinHost).toBe(2);
+    expect(ids(r)).toContain("nccl/p2p-disabled");
+  });
+});

@@ -535,7 +535,9 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
           scope = INTRA_ONLY(c.kind) || g.nNodes === 1 || hosts.size === 1 ? "intra" : "inter";
           other = scope === "intra" ? lh : null;
         } else if (lh && rh) {
-          scope = lh === rh ? "intra" : "inter";
+          // one name on both ends, yet NCCL put the printer alone on its node (`localRanks 1`, or as many nodes as
+          // ranks): two machines that share a name (identical containers, whose processes are numbered alike too)
+          scope = lh !== rh || l.localRanks === 1 || (g.nNodes !== null && g.nNodes > 1 && g.nNodes === g.nranks) ? "inter" : "intra";
           other = rh;
           if (scope === "intra") netWithinHost += n;
         } else {
