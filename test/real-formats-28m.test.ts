@@ -133,3 +133,23 @@ describe("torchrun on two nodes in identical containers: one host name, one pid,
     expect(ids(r)).toContain("nccl/p2p-disabled");
   });
 });
+
+describe("a Ray worker's NCCL lines of which only some kept their `ip=` prefix", () => {
+  it("stays one process on one machine (its prefix cut or buried is no second process of the driver's node)", async () => {
+    const lines = [
+      "(RayWorkerWrapper pid=3590, ip=10.48.4.17) gpu-w:3590:3778 [6] NCCL INFO NET/IB: IbDev 6 Port 1 qpn 2440 set_ece={supported=1}",
+      "[... (RayWorkerWrapper pid=3590, ip=10.48.4.17) [0m gpu-w:3590:3799 [2] NCCL INFO Channel 02/0 : 10[2] -> 2[2] [receive] via NET/IB/2/GDRDMA",
+      "gpu-w:3590:3799 [2] NCCL INFO Channel 02/0 : 2[2] -> 10[2] [send] via NET/IB/2/GDRDMA",
+    ];
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 70));
+      const n = r.facts.nccl;
+      expect(n.namesakes, what).toEqual([]);
+      expect(n.hosts, what).toEqual(["gpu-w"]);
+      expect(n.nodes, what).toBe(1);
+      expect(n.interNode, what).toEqual({ "NET/IB/GDRDMA": 2 });
+      expect(n.netWithinHost, what).toBe(0);
+    }
+  });
+});

@@ -352,9 +352,17 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const split = namesakeSplit(input, hostOf, locals, keepNames);
   const baseOf = new Map<string, string>();
   for (const m of split.values()) baseOf.set(m, m.slice(0, m.lastIndexOf("@")));
+  // a rank placed by a line that told no launcher address (an Init line without its communicator, say): the machine of
+  // its name and pid when only one process had them
+  const byPid = new Map<string, string | null>();
+  for (const [k, m] of split) {
+    const hp = k.slice(0, k.lastIndexOf("|"));
+    byPid.set(hp, byPid.has(hp) && byPid.get(hp) !== m ? null : m);
+  }
   const machineOf = (host: string | null, pid: number | null, via?: string): string | null => {
     const h = hostOf(host);
-    return h !== null && pid !== null && split.size ? (split.get(`${h}|${procToken(pid, via)}`) ?? h) : h;
+    if (h === null || pid === null || !split.size) return h;
+    return split.get(`${h}|${procToken(pid, via)}`) ?? (via === undefined ? byPid.get(`${h}|${pid}`) : undefined) ?? h;
   };
 
   // lines whose communicator is not known belong to the only one their process (or, failing that, their size) had

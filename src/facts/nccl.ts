@@ -72,8 +72,9 @@ export interface NcclState {
   /** pid -> host names its NCCL lines carried */
   pidHosts: Record<string, string[]>;
   /**
-   * `host|pid` -> the launcher addresses (Ray's `ip=`) its NCCL lines carried, "" for a line without one: one name and
-   * pid on two machines (the driver's process and a worker's in an identical container) are two processes
+   * `host|pid` -> the launcher addresses (Ray's `ip=`) its NCCL lines carried, `@` for a process prefix without one,
+   * "" for a line without a prefix: one name and pid on two machines (the driver's process and a worker's in an
+   * identical container) are two processes
    */
   procVias?: Record<string, string[]>;
   gdrConn: Located | null;
@@ -155,17 +156,21 @@ function procAddresses(s: NcclState): { host: string; pid: number; address: stri
   // driver's node (Ray prints no `ip=` there, and the driver's own NCCL lines carry no Ray prefix). Ray folds the
   // bootstrap lines of other processes into `[repeated Nx across cluster]`, so many processes show only this
   const vias = s.procVias ?? {};
-  const ips = Object.values(s.procs).some((p) => p.ip) || Object.values(vias).some((v) => v.some((x) => x !== ""));
+  const isAddress = (x: string) => x !== "" && x !== "@";
+  const ips = Object.values(s.procs).some((p) => p.ip) || Object.values(vias).some((v) => v.some(isAddress));
   if (!ips) return out;
-  // a pid whose NCCL lines carried an address names a worker there; the same pid without one is another process
+  // a pid whose NCCL lines carried an address names a worker there. The same pid under a process prefix without one
+  // is another process, on the driver's node; without any prefix it may be the driver's own process or that worker's
+  // lines whose prefix was cut: its bootstrap address alone tells (no Ray token)
   const viaPids = new Set<string>();
-  for (const [k, v] of Object.entries(vias)) if (v.some((x) => x !== "")) viaPids.add(k.slice(k.lastIndexOf("|") + 1));
-  const lineLess = (pid: string) => (viaPids.has(pid) ? RAY_DRIVER : (s.procs[pid]?.ip ?? RAY_DRIVER));
+  for (const [k, v] of Object.entries(vias)) if (v.some(isAddress)) viaPids.add(k.slice(k.lastIndexOf("|") + 1));
   for (const [pid, hosts] of Object.entries(s.pidHosts))
     for (const host of hosts) {
-      const seen = vias[`${host}|${pid}`];
-      if (!seen) out.push({ host, pid: Number(pid), address: lineLess(pid) });
-      else for (const via of seen) out.push(via ? { host, pid: Number(pid), address: via, via } : { host, pid: Number(pid), address: lineLess(pid) });
+      const seen = vias[`${host}|${pid}`] ?? [""];
+      for (const via of seen) {
+        if (isAddress(via)) out.push({ host, pid: Number(pid), address: via, via });
+        else if (via === "@" || !viaPids.has(pid)) out.push({ host, pid: Number(pid), address: via === "@" ? RAY_DRIVER : (s.procs[pid]?.ip ?? RAY_DRIVER) });
+      }
     }
   return out;
 }
@@ -313,12 +318,18 @@ const localKey = (host: string | null, pid: number | null, ptr: string | null, v
 /** what says a line's process is a launcher's worker on another node (Ray's `ip=`), none when it had no such prefix */
 const viaOf = (e: { origin: { ip?: string } }): string | undefined => e.origin.ip || undefined;
 
+/**
+ * What a line's launcher prefix says of its machine (see NcclState.procVias): the address (Ray's `ip=`), `@` for a
+ * process prefix without one (Ray prints none on the driver's node), "" for no prefix at all (the driver's own lines,
+ * or a line whose prefix was cut or buried)
+ */
+const viaTag = (e: { origin: { ip?: string; pid?: number } }): string => e.origin.ip || (e.origin.pid !== undefined ? "@" : "");
+
 /** the launcher addresses each process's NCCL lines carried (see NcclState.procVias) */
-function noteVia(s: NcclState, host: string, pid: number, via: string | undefined): void {
+function noteVia(s: NcclState, host: string, pid: number, v: string): void {
   const k = `${host}|${pid}`;
   const all = (s.procVias ??= {});
   const list = all[k];
-  const v = via ?? "";
   if (!list) {
     if (Object.keys(all).length < NCCL_STATE_LIMITS.procs) all[k] = [v];
   } else if (!list.includes(v) && list.length < 8) list.push(v);
@@ -424,7 +435,7 @@ function countConnections(s: NcclState, e: NcclConnectionEvent, comm: string | n
 function connectionOnce(s: NcclState, e: NcclConnectionEvent, host: string | null, pid: number | null, lines: number): void {
   if (host && pid !== null) {
     link(s, "pidHosts", String(pid), host, lines);
-    noteVia(s, host, pid, viaOf(e));
+    noteVia(s, host, pid, viaTag(e));
   }
   if (e.via.includes("GDRDMA")) {
     if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
@@ -577,7 +588,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         const pid = e.pid ?? e.origin.pid ?? null;
         if (host && pid !== null) {
           link(s, "pidHosts", String(pid), host);
-          noteVia(s, host, pid, viaOf(e));
+          noteVia(s, host, pid, viaTag(e));
         }
         if (e.comm && e.comm !== "(nil)") {
           const l = local(s, host, pid, e.comm, 1, viaOf(e));
@@ -602,7 +613,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (!s.hosts[e.host!] && keep(s, "hosts")) s.hosts[e.host!] = located(e);
         if (e.pid !== null) {
           link(s, "pidHosts", String(e.pid), e.host!);
-          noteVia(s, e.host!, e.pid, viaOf(e));
+          noteVia(s, e.host!, e.pid, viaTag(e));
         }
         s.anyRecord = true;
         return;
