@@ -72,9 +72,9 @@ export interface NcclState {
   /** pid -> host names its NCCL lines carried */
   pidHosts: Record<string, string[]>;
   /**
-   * `host|pid` -> the launcher addresses (Ray's `ip=`) its NCCL lines carried, `@` for a process prefix without one,
-   * "" for a line without a prefix: one name and pid on two machines (the driver's process and a worker's in an
-   * identical container) are two processes
+   * `host|pid` -> the launcher addresses (Ray's `ip=`) its NCCL lines carried, `@` for a process prefix without one
+   * (no entry: lines without a prefix only): one name and pid on two machines (the driver's process and a worker's in
+   * an identical container) are two processes
    */
   procVias?: Record<string, string[]>;
   gdrConn: Located | null;
@@ -327,6 +327,9 @@ const viaTag = (e: { origin: { ip?: string; pid?: number } }): string => e.origi
 
 /** the launcher addresses each process's NCCL lines carried (see NcclState.procVias) */
 function noteVia(s: NcclState, host: string, pid: number, v: string): void {
+  // (a line without a prefix adds nothing: a process no tag was seen for is one without a prefix, and the hot path of
+  // a plain set-up log builds no key per line)
+  if (v === "") return;
   const k = `${host}|${pid}`;
   const all = (s.procVias ??= {});
   const list = all[k];
