@@ -153,3 +153,54 @@ describe("a Ray worker's NCCL lines of which only some kept their `ip=` prefix",
     }
   });
 });
+
+describe("a child communicator (ncclCommShrink / ncclCommSplit) renumbering its parent's ranks", () => {
+  // the parent: ranks 0,1 on hostA, 2,3 on hostB; the child: hostB's two GPUs as ranks 0,1 (no commId printed)
+  const parent = (h: string, pid: number, r: number, dev: number) => [
+    `${h}:${pid}:${pid} [${dev}] NCCL INFO [Rank ${r}] ncclCommInitRank comm 0x7a${r}0 rank ${r} nranks 4 cudaDev ${dev} nvmlDev ${dev} busId ${dev}9000 commId 0xabc123 - Init START`,
+    `${h}:${pid}:${pid} [${dev}] NCCL INFO comm 0x7a${r}0 rank ${r} nRanks 4 nNodes 2 localRanks 2 localRank ${dev} MNNVL 0`,
+  ];
+  const child = (form: "shrink" | "split", pid: number, r: number, dev: number, phase: string) =>
+    form === "shrink"
+      ? `hostB:${pid}:${pid} [${dev}] NCCL INFO ncclCommShrink comm 0x9c${r}0 rank ${r} nranks 2 cudaDev ${dev} nvmlDev ${dev} busId ${dev}9000 parent 0x7a${r + 2}0 childCount 0 color 0 key ${r + 2}- Init ${phase}`
+      : `hostB:${pid}:${pid} [${dev}] NCCL INFO ncclCommSplit comm 0x9c${r}0 rank ${r} nranks 2 cudaDev ${dev} nvmlDev ${dev} busId ${dev}9000 parent 0x7a${r + 2}0 splitCount 1 color 7 key ${r} - Init ${phase}`;
+  const run = (form: "shrink" | "split") => [
+    ...parent("hostA", 100, 0, 0), ...parent("hostA", 101, 1, 1), ...parent("hostB", 200, 2, 0), ...parent("hostB", 201, 3, 1),
+    "hostA:100:100 [0] NCCL INFO Channel 00 : 0[0] -> 1[1] via P2P/IPC",
+    "hostA:101:101 [1] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [send] via NET/IB/0/GDRDMA",
+    "hostB:200:200 [0] NCCL INFO Channel 00/0 : 1[1] -> 2[0] [receive] via NET/IB/0/GDRDMA",
+    "hostB:200:200 [0] NCCL INFO Channel 00 : 2[0] -> 3[1] via P2P/IPC",
+    "hostB:201:201 [1] NCCL INFO Channel 00/0 : 3[1] -> 0[0] [send] via NET/IB/0/GDRDMA",
+    "hostA:100:100 [0] NCCL INFO Channel 00/0 : 3[1] -> 0[0] [receive] via NET/IB/0/GDRDMA",
+    child(form, 200, 0, 0, "START"), child(form, 201, 1, 1, "START"),
+    "hostB:200:200 [0] NCCL INFO comm 0x9c00 rank 0 nRanks 2 nNodes 1 localRanks 2 localRank 0 MNNVL 0",
+    "hostB:200:200 [0] NCCL INFO Channel 00 : 0[0] -> 1[1] via P2P/IPC",
+    "hostB:201:201 [1] NCCL INFO Channel 00 : 1[1] -> 0[0] via P2P/IPC",
+    child(form, 200, 0, 0, "COMPLETE"), child(form, 201, 1, 1, "COMPLETE"),
+  ];
+
+  it("is its own communicator on the one host, and leaves the parent's ranks where they are, in every wrapper", async () => {
+    for (const form of ["shrink", "split"] as const)
+      for (const text of variants(run(form), { compose: true })) {
+        const r = await analyzeText(text + "\n");
+        const what = `${form} ${JSON.stringify(text.slice(0, 70))}`;
+        const n = r.facts.nccl;
+        expect(n.communicatorCount, what).toBe(2);
+        const [world, kid] = n.communicators;
+        expect(world.id, what).toBe("0xabc123");
+        expect(world.hosts, what).toEqual(["hostA", "hostB"]);
+        expect(world.interNode, what).toEqual({ "NET/IB/GDRDMA": 4 });
+        expect(kid.id, what).toBe(`0xabc123/${form === "shrink" ? 0 : 7}`);
+        expect([kid.nranks, kid.nNodes, kid.hosts], what).toEqual([2, 1, ["hostB"]]);
+        expect(kid.transports, what).toEqual({ "P2P/IPC": 2 });
+        expect(n.ranks, what).toBe(4);
+        expect(n.nodes, what).toBe(2);
+        expect(n.interNode, what).toEqual({ "NET/IB/GDRDMA": 4 });
+        expect(n.intraNode, what).toEqual({ "P2P/IPC": 4 });
+        // the parent's ranks stay on their hosts (the child's 0 and 1 are hostB's GPUs, not hostA's ranks 0 and 1)
+        const world0 = n.rankMap.find((e) => e.comm === "0xabc123" && e.rank === 0);
+        expect(world0?.host, what).toBe("hostA");
+        expect(ids(r, "error"), what).toEqual([]);
+      }
+  });
+});

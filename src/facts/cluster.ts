@@ -23,6 +23,9 @@ export interface LocalComm {
    * and one pid with different ones are two processes on two machines (identical containers number their processes alike)
    */
   via?: string;
+  /** a child communicator's (ncclCommSplit / ncclCommShrink) parent pointer in the same process, and its colour */
+  parent?: string;
+  color?: number;
   nranks: number | null;
   nNodes: number | null;
   localRanks: number | null;
@@ -393,8 +396,22 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     }
     sole = l.commId;
   }
+  // a child communicator (ncclCommSplit, ncclCommShrink) prints no commId: it is its parent's children of one colour,
+  // whatever process (each names its own parent pointer), and never the parent itself, whose ranks it renumbers
+  let byPtr: Map<string, LocalComm> | undefined;
+  const childId = (l: LocalComm, depth: number): string | null => {
+    if (l.parent === undefined) return null;
+    if (!byPtr) {
+      byPtr = new Map();
+      for (const x of locals) if (x.ptr) byPtr.set(`${procKey(x.host, x.pid, x.via)}|${x.ptr}`, x);
+    }
+    const p = byPtr.get(`${procKey(l.host, l.pid, l.via)}|${l.parent}`);
+    const pid = p && p !== l && depth < 8 ? (p.commId ?? childId(p, depth + 1)) : null;
+    return pid ? `${pid}/${l.color ?? "?"}` : `${procKey(l.host, l.pid, l.via)}|${l.parent}/${l.color ?? "?"}`;
+  };
   const commIdOf = (l: LocalComm): string | null =>
     l.commId ??
+    childId(l, 0) ??
     (l.ptr ? idsOf().ptrIds.get(`${procKey(l.host, l.pid, l.via)}|${l.ptr}`) : undefined) ??
     only(idsOf().procIds.get(procKey(l.host, l.pid, l.via))) ??
     (l.nranks !== null ? only(idsOf().sizeIds.get(l.nranks)) : null) ??

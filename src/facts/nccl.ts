@@ -383,6 +383,13 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
   }
 }
 
+/** a child communicator's parent (see LocalComm.parent), the first a line names */
+function noteParent(l: LocalComm, parent: string, color: number | undefined): void {
+  if (l.parent !== undefined) return;
+  l.parent = detached(parent);
+  if (color !== undefined) l.color = color;
+}
+
 function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string, lines = 1): void {
   const list = s[table][key];
   if (list && holds(list, host)) return;
@@ -596,6 +603,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (e.comm && e.comm !== "(nil)") {
           const l = local(s, host, pid, e.comm, 1, viaOf(e));
           if (l) fillLocal(l, { commId: e.commId, rank: e.rank, nranks: e.nranks, device: e.nvmlDev ?? e.dev, busId: e.busId });
+          if (l && e.parent !== undefined) noteParent(l, e.parent, e.color);
         } else if (e.rank !== null) anonRank(s, e.rank, located(e), { host, pid, device: e.nvmlDev ?? e.dev, busId: e.busId });
         return;
       }
@@ -605,6 +613,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (e.comm && e.comm !== "(nil)" && OWN_RANK_SOURCES.has(e.source)) {
           const l = local(s, host, pid, e.comm, 1, viaOf(e));
           if (l) fillLocal(l, { rank: e.rank, nranks: e.nranks, nNodes: e.nNodes ?? null, localRanks: e.localRanks ?? null });
+          if (l && e.parent !== undefined) noteParent(l, e.parent, e.color);
           return;
         }
         // only lines a rank prints about itself place it; connection, duplicate-GPU and `from rank` lines name other ranks too
@@ -669,6 +678,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         continue;
       }
       fillLocal(cur, v);
+      if (v.parent !== undefined) noteParent(cur, v.parent, v.color);
       for (const [ck, c] of Object.entries(v.conns)) {
         const x = cur.conns[ck];
         cur.conns[ck] = x ? { n: x.n + c.n } : { ...c };
