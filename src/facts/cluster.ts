@@ -397,7 +397,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     sole = l.commId;
   }
   // a child communicator (ncclCommSplit, ncclCommShrink) prints no commId: it is its parent's children of one colour,
-  // whatever process (each names its own parent pointer), and never the parent itself, whose ranks it renumbers
+  // whatever process (each names its own parent pointer), and never the parent itself, whose ranks it renumbers (nor
+  // the only communicator its process had, as a line of unknown communicator is)
   let byPtr: Map<string, LocalComm> | undefined;
   const childId = (l: LocalComm, depth: number): string | null => {
     if (l.parent === undefined) return null;
@@ -407,7 +408,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     }
     const p = byPtr.get(`${procKey(l.host, l.pid, l.via)}|${l.parent}`);
     const pid = p && p !== l && depth < 8 ? (p.commId ?? childId(p, depth + 1)) : null;
-    return pid ? `${pid}/${l.color ?? "?"}` : `${procKey(l.host, l.pid, l.via)}|${l.parent}/${l.color ?? "?"}`;
+    // (a parent not in the log: the children of one split share a colour and a size, each split's colour its own)
+    return pid ? `${pid}/${l.color ?? "?"}` : l.color !== undefined ? `split/${l.color}/${l.nranks ?? "?"}` : null;
   };
   const commIdOf = (l: LocalComm): string | null =>
     l.commId ??
@@ -459,7 +461,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     groups.set("anon", g);
     // (a rank a foreign line names, `[Rank 1] Loading ...`, that the log's only communicator already holds is of that one,
     // not of another communicator nobody printed)
-    const real = [...groups.values()].filter((x) => x.commId !== null);
+    // (a child communicator, `<parent>/<colour>` or `split/…`, renumbers its parent's ranks: the parent is the one)
+    const real = [...groups.values()].filter((x) => x.commId !== null && !x.commId.includes("/"));
     const soleGroup = real.length === 1 ? real[0] : null;
     for (const r of Object.keys(input.anonRanks)) if (!soleGroup?.ranks.has(Number(r))) g.ranks.add(Number(r));
     for (const [r, p] of Object.entries(input.anonPlaced)) {
