@@ -204,3 +204,22 @@ describe("a child communicator (ncclCommShrink / ncclCommSplit) renumbering its 
       }
   });
 });
+
+describe("children of one split whose parent's lines are not in the paste", () => {
+  it("meet by colour and size: one communicator for the processes of one colour, one per colour", async () => {
+    const lines = [
+      "gpu-a:33:90 [0] NCCL INFO bootstrapSplit: comm 0x7fd77cf70b90 parent 0xd809c70 rank 2 nranks 8 color -934961569 key 2 prev 1 next 3 - DONE",
+      "gpu-a:38:95 [5] NCCL INFO bootstrapSplit: comm 0x7feb50f56ae0 parent 0xe1f0120 rank 7 nranks 8 color -934961569 key 7 prev 6 next 0 - DONE",
+      "gpu-a:40:97 [6] NCCL INFO ncclCommSplit comm 0x7f0000001000 rank 0 nranks 2 cudaDev 6 nvmlDev 6 busId c1000 parent 0xe2f0000 splitCount 1 color 923304772 key 0- Init START",
+      "gpu-a:41:98 [7] NCCL INFO ncclCommSplit comm 0x7f0000002000 rank 0 nranks 2 cudaDev 7 nvmlDev 7 busId c2000 parent 0xe3f0000 splitCount 1 color 1449462471 key 0- Init START",
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 70));
+      const ids_ = r.facts.nccl.communicators.map((c) => c.id).sort();
+      expect(ids_, what).toEqual(["split/-934961569/8", "split/1449462471/2", "split/923304772/2"]);
+      // the rank numbers shown: 2 and 7 of the 8-rank child, 0 of each 2-rank one
+      expect(r.facts.nccl.ranks, what).toBe(3);
+    }
+  });
+});
