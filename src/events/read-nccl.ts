@@ -27,9 +27,10 @@ const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 // a child communicator's line (init.cc `ncclCommSplit|ncclCommShrink comm %p … parent %p … color %d key %d`, bootstrap.cc
 // `bootstrapSplit: comm %p parent %p rank %d nranks %d color %d key %d …`): its parent and colour
 const SPLIT_OF = /\bparent (0x[0-9a-fA-F]+)\b.*?\bcolor (-?\d+)\b/;
+const NO_SPLIT: Record<string, never> = Object.freeze({});
 const splitOf = (msg: string): { parent: string; color: number } | Record<string, never> => {
   const m = msg.includes(" parent 0x") ? SPLIT_OF.exec(msg) : null;
-  return m ? { parent: m[1], color: Number(m[2]) } : {};
+  return m ? { parent: m[1], color: Number(m[2]) } : NO_SPLIT;
 };
 // a connection record cut right after `via` (`Channel 15/0 : 12[4] -> 4[4] [receive] via`), and the line below that
 // holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
@@ -438,12 +439,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const comm = at(0);
     const commId = f.spans.length > 2 ? at(2) : e.commId;
     // (made whole, its keys in the order of the line it was learnt from: no spread, for every Init line of a set-up log)
-    emit({
+    const out: NcclInitEvent = {
       kind: "nccl.init", ev: { file: e.ev.file, line, text: head + rest }, origin: e.origin, input: e.input, host: e.host, pid: e.pid, dev: e.dev, phase: e.phase, comm,
       rank: e.rank, nranks: e.nranks, nvmlDev: e.nvmlDev, busId: e.busId, commId,
-      // (a child communicator's parent is in the text the line shares with the one it was learnt from)
-      ...(e.parent !== undefined ? { parent: e.parent, color: e.color } : {}),
-    });
+    };
+    // (a child communicator's parent is in the text the line shares with the one it was learnt from)
+    if (e.parent !== undefined) {
+      out.parent = e.parent;
+      out.color = e.color;
+    }
+    emit(out);
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
     noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
   };
