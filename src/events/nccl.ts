@@ -82,6 +82,9 @@ export interface NcclInitEvent extends EventBase, NcclWho {
   nvmlDev: number | null;
   busId: string | null;
   commId: string | null;
+  /** a child communicator's parent (`ncclCommSplit` / `ncclCommShrink … parent 0x… color C`): pointer and colour */
+  parent?: string;
+  color?: number;
 }
 
 /** A global rank id seen outside connection and init lines. */
@@ -95,6 +98,9 @@ export interface NcclRankEvent extends EventBase, NcclWho {
   localRanks?: number;
   /** the communicator (`comm 0x…` pointer, within its process) the line is about, when known */
   comm?: string | null;
+  /** `bootstrapSplit: comm 0x… parent 0x… … color C`: the child communicator's parent pointer and colour */
+  parent?: string;
+  color?: number;
 }
 
 /**

@@ -24,6 +24,14 @@ const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;
 const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
+// a child communicator's line (init.cc `ncclCommSplit|ncclCommShrink comm %p … parent %p … color %d key %d`, bootstrap.cc
+// `bootstrapSplit: comm %p parent %p rank %d nranks %d color %d key %d …`): its parent and colour
+const SPLIT_OF = /\bparent (0x[0-9a-fA-F]+)\b.*?\bcolor (-?\d+)\b/;
+const NO_SPLIT: Record<string, never> = Object.freeze({});
+const splitOf = (msg: string): { parent: string; color: number } | Record<string, never> => {
+  const m = msg.includes(" parent 0x") ? SPLIT_OF.exec(msg) : null;
+  return m ? { parent: m[1], color: Number(m[2]) } : NO_SPLIT;
+};
 // a connection record cut right after `via` (`Channel 15/0 : 12[4] -> 4[4] [receive] via`), and the line below that
 // holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
 const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
@@ -463,11 +471,17 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const comm = at(0);
     const commId = f.spans.length > 2 ? at(2) : e.commId;
     // (made whole, its keys in the order of the line it was learnt from: no spread, for every Init line of a set-up log)
-    if (initSink === undefined || !initSink(e, comm, commId, line, head + rest)) {
-      emit({
+    // (a child communicator's parent is in the text the line shares with the one it was learnt from: the event carries it)
+    if (e.parent !== undefined || initSink === undefined || !initSink(e, comm, commId, line, head + rest)) {
+      const out: NcclInitEvent = {
         kind: "nccl.init", ev: { file: e.ev.file, line, text: head + rest }, origin: e.origin, input: e.input, host: e.host, pid: e.pid, dev: e.dev, phase: e.phase, comm,
         rank: e.rank, nranks: e.nranks, nvmlDev: e.nvmlDev, busId: e.busId, commId,
-      });
+      };
+      if (e.parent !== undefined) {
+        out.parent = e.parent;
+        out.color = e.color;
+      }
+      emit(out);
     }
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
     noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
@@ -541,7 +555,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return spans;
   };
 
-  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null } = {}) =>
+  const rank = (rec: LogRecord, emit: Emit, who: NcclWho, r: number, source: string, nranks: number | null = null, extra: { nNodes?: number; localRanks?: number; comm?: string | null; parent?: string; color?: number } = {}) =>
     emit({ kind: "nccl.rank", ...base(rec, evidenceOf(rec)), ...who, rank: r, nranks, source, ...extra });
 
   const NOBODY: NcclWho = { host: null, pid: null, dev: null };
@@ -744,7 +758,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
       if (parsed.kind === "init") {
-        const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId };
+        const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId, ...splitOf(msg) };
         emit(e);
         // (only on a thread that printed an Init line of this phase before: one whose communicators come and go)
         const spans = rec.raw === rec.text && initAgain(who, tid, parsed.phase) ? initSpans(rec.text, msg, parsed.comm, parsed.commId) : null;
@@ -803,7 +817,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         foldable(rec, emit, { kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value }, who, tid);
         return;
       case "init":
-        emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId });
+        emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId, ...splitOf(msg) });
         noteComm(who, tid, parsed.comm);
         return;
       case "commSummary":
@@ -855,7 +869,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (msg.includes("rank")) {
       // `comm 0x… rank N nranks M …`, `bootstrapSplit: comm 0x… parent 0x… rank N nranks M color … - DONE` (bootstrap.cc,
       // ncclCommSplit), and NCCL ≤2.3's bare `rank N nranks M` (init.cc, printed once per rank at init)
-      if (/^(?:(?:\[Rank \d+\] )?(?:\w+:? )?comm |rank \d+ nranks \d+\s*$)/.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
+      if (/^(?:(?:\[Rank \d+\] )?(?:\w+:? )?comm |rank \d+ nranks \d+\s*$)/.test(msg) && (m = COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", m[2] ? Number(m[2]) : null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null, ...splitOf(msg) });
       else if ((m = CUT_COMM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "comm", null, { comm: /\bcomm (0x[0-9a-fA-F]+)/.exec(msg)?.[1] ?? null });
       if ((m = FROM_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "fromRank");
       if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));

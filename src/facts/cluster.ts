@@ -18,6 +18,14 @@ export interface LocalComm {
   commId: string | null;
   /** this process's rank in the communicator */
   rank: number | null;
+  /**
+   * the node address a launcher prefix gave the printer (Ray's `ip=`), when it had one: two processes of one host name
+   * and one pid with different ones are two processes on two machines (identical containers number their processes alike)
+   */
+  via?: string;
+  /** a child communicator's (ncclCommSplit / ncclCommShrink) parent pointer in the same process, and its colour */
+  parent?: string;
+  color?: number;
   nranks: number | null;
   nNodes: number | null;
   localRanks: number | null;
@@ -30,6 +38,8 @@ export interface LocalComm {
 export interface RankPlace {
   host: string | null;
   pid: number | null;
+  /** the printer's launcher address (LocalComm.via) */
+  via?: string;
   device: number | null;
   busId: string | null;
 }
@@ -58,7 +68,7 @@ export interface ClusterInput {
    * what tells each process's machine: the address it bootstrapped from (`Bootstrap : Using`, else `NET/IB … OOB`, else
    * `NET/Socket : Using [0]`), and Ray's `ip=` for it (RAY_DRIVER when Ray printed it without one); several per process
    */
-  procAddresses?: { host: string; pid: number; address: string }[];
+  procAddresses?: { host: string; pid: number; address: string; via?: string }[];
 }
 
 export type Scope = "intra" | "inter";
@@ -166,18 +176,20 @@ function disjointSets() {
  * classified, when every process of the name printed exactly one address (none a shared one: loopback, docker's
  * bridge, link-local). NCCL itself tells nodes by host name and boot id, so two containers of one machine that share
  * a name are one node: a split that a P2P/SHM connection between its parts contradicts is not made (`keep`). The names
- * as written still count the hosts (facts.nccl.hosts, nodes). Returns `host|pid` -> that process's machine.
+ * as written still count the hosts (facts.nccl.hosts, nodes). Returns `host|pid|via` -> that process's machine.
  */
 function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => string | null, locals: LocalComm[], keep: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
   if (!input.procAddresses?.length) return out;
-  // per name, per process: what tells its machine (bootstrap address, Ray's `ip=` or Ray's driver node)
-  const tokens = new Map<string, Map<number, Set<string>>>();
+  // per name, per process (`pid|launcher address`): what tells its machine (bootstrap address, Ray's `ip=` or Ray's
+  // driver node). One pid under one name can be two processes: the driver's and a Ray worker's on another machine.
+  const tokens = new Map<string, Map<string, Set<string>>>();
   for (const a of input.procAddresses) {
     const h = hostOf(a.host);
     if (!h || keep.has(h) || sharedAddress(a.address)) continue;
     const byPid = tokens.get(h) ?? tokens.set(h, new Map()).get(h)!;
-    (byPid.get(a.pid) ?? byPid.set(a.pid, new Set()).get(a.pid)!).add(a.address);
+    const p = procToken(a.pid, a.via);
+    (byPid.get(p) ?? byPid.set(p, new Set()).get(p)!).add(a.address);
   }
   for (const [h, byPid] of tokens) {
     // the tokens one process shows name one machine (its bootstrap address and the `ip=` Ray gave it, say)
@@ -190,10 +202,11 @@ function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => str
     const roots = new Set([...items()].map(find));
     if (roots.size < 2) continue;
     // every process that printed under the name must be placed: one with no address could be on either machine
-    const pids = new Set<number>();
-    for (const [pid, names] of Object.entries(input.pidHosts)) if (names.some((n) => hostOf(n) === h)) pids.add(Number(pid));
-    for (const l of locals) if (l.pid !== null && hostOf(l.host) === h) pids.add(l.pid);
-    if ([...pids].some((pid) => !byPid.has(pid))) continue;
+    const placedPids = new Set<string>();
+    for (const p of byPid.keys()) placedPids.add(p.slice(0, p.indexOf("|")));
+    const unplaced = (pid: string) => !placedPids.has(pid);
+    if (Object.entries(input.pidHosts).some(([pid, names]) => names.some((n) => hostOf(n) === h) && unplaced(pid))) continue;
+    if (locals.some((l) => l.pid !== null && hostOf(l.host) === h && !byPid.has(procToken(l.pid, l.via)))) continue;
     // a machine is shown by an address of its group (Ray's driver node has none of its own)
     const shown = new Map<string, string>();
     for (const t of items()) {
@@ -201,10 +214,13 @@ function namesakeSplit(input: ClusterInput, hostOf: (name: string | null) => str
       if (t !== RAY_DRIVER && (!shown.has(r) || shown.get(r) === RAY_DRIVER)) shown.set(r, t);
       else if (!shown.has(r)) shown.set(r, t);
     }
-    for (const [pid, set] of byPid) out.set(`${h}|${pid}`, `${h}@${shown.get(find([...set][0]))}`);
+    for (const [p, set] of byPid) out.set(`${h}|${p}`, `${h}@${shown.get(find([...set][0]))}`);
   }
   return out;
 }
+
+/** a process among those of one host name: its pid and the launcher address its lines carried ("" for none) */
+const procToken = (pid: number, via: string | undefined) => `${pid}|${via ?? ""}`;
 
 /** The address token of a process Ray prints without `ip=`: a worker on the driver's node. */
 export const RAY_DRIVER = "ray-driver-node";
@@ -338,15 +354,23 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   // the machine a process runs on: its host, or one machine of a name several share
   const split = namesakeSplit(input, hostOf, locals, keepNames);
   const baseOf = new Map<string, string>();
-  for (const [k, m] of split) baseOf.set(m, k.slice(0, k.lastIndexOf("|")));
-  const machineOf = (host: string | null, pid: number | null): string | null => {
+  for (const m of split.values()) baseOf.set(m, m.slice(0, m.lastIndexOf("@")));
+  // a rank placed by a line that told no launcher address (an Init line without its communicator, say): the machine of
+  // its name and pid when only one process had them
+  const byPid = new Map<string, string | null>();
+  for (const [k, m] of split) {
+    const hp = k.slice(0, k.lastIndexOf("|"));
+    byPid.set(hp, byPid.has(hp) && byPid.get(hp) !== m ? null : m);
+  }
+  const machineOf = (host: string | null, pid: number | null, via?: string): string | null => {
     const h = hostOf(host);
-    return h !== null && pid !== null && split.size ? (split.get(`${h}|${pid}`) ?? h) : h;
+    if (h === null || pid === null || !split.size) return h;
+    return split.get(`${h}|${procToken(pid, via)}`) ?? (via === undefined ? byPid.get(`${h}|${pid}`) : undefined) ?? h;
   };
 
   // lines whose communicator is not known belong to the only one their process (or, failing that, their size) had
   // keyed by the reconciled host: a process whose host name was cut on some lines is one process
-  const procKey = (host: string | null, pid: number | null) => `${hostOf(host) ?? ""}|${pid ?? ""}`;
+  const procKey = (host: string | null, pid: number | null, via?: string) => `${hostOf(host) ?? ""}|${pid ?? ""}${via ? `|${via}` : ""}`;
   // (made when first asked: in a set-up log every communicator's Init line names its id)
   let ids: { procIds: Map<string, Set<string>>; ptrIds: Map<string, string>; sizeIds: Map<number, Set<string>> } | undefined;
   const idsOf = () => {
@@ -354,7 +378,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     ids = { procIds: new Map(), ptrIds: new Map(), sizeIds: new Map() };
     for (const l of locals) {
       if (!l.commId) continue;
-      const pk = procKey(l.host, l.pid);
+      const pk = procKey(l.host, l.pid, l.via);
       (ids.procIds.get(pk) ?? ids.procIds.set(pk, new Set()).get(pk)!).add(l.commId);
       if (l.ptr) ids.ptrIds.set(`${pk}|${l.ptr}`, l.commId);
       if (l.nranks !== null) (ids.sizeIds.get(l.nranks) ?? ids.sizeIds.set(l.nranks, new Set()).get(l.nranks)!).add(l.commId);
@@ -372,10 +396,26 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     }
     sole = l.commId;
   }
+  // a child communicator (ncclCommSplit, ncclCommShrink) prints no commId: it is its parent's children of one colour,
+  // whatever process (each names its own parent pointer), and never the parent itself, whose ranks it renumbers (nor
+  // the only communicator its process had, as a line of unknown communicator is)
+  let byPtr: Map<string, LocalComm> | undefined;
+  const childId = (l: LocalComm, depth: number): string | null => {
+    if (l.parent === undefined) return null;
+    if (!byPtr) {
+      byPtr = new Map();
+      for (const x of locals) if (x.ptr) byPtr.set(`${procKey(x.host, x.pid, x.via)}|${x.ptr}`, x);
+    }
+    const p = byPtr.get(`${procKey(l.host, l.pid, l.via)}|${l.parent}`);
+    const pid = p && p !== l && depth < 8 ? (p.commId ?? childId(p, depth + 1)) : null;
+    // (a parent not in the log: the children of one split share a colour and a size, each split's colour its own)
+    return pid ? `${pid}/${l.color ?? "?"}` : l.color !== undefined ? `split/${l.color}/${l.nranks ?? "?"}` : null;
+  };
   const commIdOf = (l: LocalComm): string | null =>
     l.commId ??
-    (l.ptr ? idsOf().ptrIds.get(`${procKey(l.host, l.pid)}|${l.ptr}`) : undefined) ??
-    only(idsOf().procIds.get(procKey(l.host, l.pid))) ??
+    childId(l, 0) ??
+    (l.ptr ? idsOf().ptrIds.get(`${procKey(l.host, l.pid, l.via)}|${l.ptr}`) : undefined) ??
+    only(idsOf().procIds.get(procKey(l.host, l.pid, l.via))) ??
     (l.nranks !== null ? only(idsOf().sizeIds.get(l.nranks)) : null) ??
     sole;
 
@@ -388,7 +428,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     return g;
   };
   const place = (g: Group, rank: number, p: RankPlace) => {
-    const h = machineOf(p.host, p.pid);
+    const h = machineOf(p.host, p.pid, p.via);
     if (!h) return;
     let at = g.placed.get(rank);
     if (!at) g.placed.set(rank, (at = new Map()));
@@ -407,13 +447,13 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     if (l.nNodes !== null) g.nNodes = Math.max(g.nNodes ?? 0, l.nNodes);
     if (l.rank !== null) {
       g.ranks.add(l.rank);
-      place(g, l.rank, { host: l.host, pid: l.pid, device: l.device, busId: l.busId });
+      place(g, l.rank, { host: l.host, pid: l.pid, via: l.via, device: l.device, busId: l.busId });
     }
     for (const key of Object.keys(l.conns)) {
       const c = connOf(key);
       g.ranks.add(c.from);
       g.ranks.add(c.to);
-      place(g, c.dir === "r" ? c.to : c.from, { host: l.host, pid: l.pid, device: null, busId: null });
+      place(g, c.dir === "r" ? c.to : c.from, { host: l.host, pid: l.pid, via: l.via, device: null, busId: null });
     }
   }
   if (Object.keys(input.anonRanks).length || Object.keys(input.anonPlaced).length) {
@@ -421,7 +461,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     groups.set("anon", g);
     // (a rank a foreign line names, `[Rank 1] Loading ...`, that the log's only communicator already holds is of that one,
     // not of another communicator nobody printed)
-    const real = [...groups.values()].filter((x) => x.commId !== null);
+    // (a child communicator, `<parent>/<colour>` or `split/…`, renumbers its parent's ranks: the parent is the one)
+    const real = [...groups.values()].filter((x) => x.commId !== null && !x.commId.includes("/"));
     const soleGroup = real.length === 1 ? real[0] : null;
     for (const r of Object.keys(input.anonRanks)) if (!soleGroup?.ranks.has(Number(r))) g.ranks.add(Number(r));
     for (const [r, p] of Object.entries(input.anonPlaced)) {
@@ -445,7 +486,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const oneNode = new Set<string>();
   for (const g of groups.values()) {
     for (const l of g.members) {
-      const lh = machineOf(l.host, l.pid);
+      const lh = machineOf(l.host, l.pid, l.via);
       if (!lh) continue;
       for (const key of Object.keys(l.conns)) {
         const c = connOf(key);
@@ -468,7 +509,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     if (m) return m;
     halves.set(g, (m = new Map()));
     for (const l of g.members) {
-      const lh = machineOf(l.host, l.pid);
+      const lh = machineOf(l.host, l.pid, l.via);
       if (!lh) continue;
       for (const key of Object.keys(l.conns)) {
         if (!key.endsWith(">s") && !key.endsWith(">r")) continue;
@@ -502,13 +543,13 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
     const hosts = new Set<string>();
     for (const at of g.placed.values()) for (const h of at.keys()) hosts.add(h);
     for (const l of g.members) {
-      const h = machineOf(l.host, l.pid);
+      const h = machineOf(l.host, l.pid, l.via);
       if (h) hosts.add(h);
     }
     const transports: Record<string, number> = {};
     const inter: Record<string, number> = {};
     for (const l of g.members) {
-      const lh = machineOf(l.host, l.pid);
+      const lh = machineOf(l.host, l.pid, l.via);
       const want = sampled.get(localKey.get(l)!);
       for (const key in l.conns) {
         const n = l.conns[key].n;
@@ -522,7 +563,9 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
           scope = INTRA_ONLY(c.kind) || g.nNodes === 1 || hosts.size === 1 ? "intra" : "inter";
           other = scope === "intra" ? lh : null;
         } else if (lh && rh) {
-          scope = lh === rh ? "intra" : "inter";
+          // one name on both ends, yet NCCL put the printer alone on its node (`localRanks 1`, or as many nodes as
+          // ranks): two machines that share a name (identical containers, whose processes are numbered alike too)
+          scope = lh !== rh || l.localRanks === 1 || (g.nNodes !== null && g.nNodes > 1 && g.nNodes === g.nranks) ? "inter" : "intra";
           other = rh;
           if (scope === "intra") netWithinHost += n;
         } else {

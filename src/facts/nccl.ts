@@ -71,6 +71,12 @@ export interface NcclState {
   links: Record<string, string[]>;
   /** pid -> host names its NCCL lines carried */
   pidHosts: Record<string, string[]>;
+  /**
+   * `host|pid` -> the launcher addresses (Ray's `ip=`) its NCCL lines carried, `@` for a process prefix without one
+   * (no entry: lines without a prefix only): one name and pid on two machines (the driver's process and a worker's in
+   * an identical container) are two processes
+   */
+  procVias?: Record<string, string[]>;
   gdrConn: Located | null;
   noGdrConn: Located | null;
   gdrDisabledHca: Located | null;
@@ -129,6 +135,8 @@ interface IfaceState {
   address: string;
   host: string | null;
   pid: number | null;
+  /** the launcher address (Ray's `ip=`) of the line, when it had one */
+  via?: string;
   count: number;
   at: Located;
 }
@@ -137,21 +145,36 @@ interface IfaceState {
  * The address each process bootstrapped from: the first of its `Bootstrap : Using` list, else of `NET/IB : Using … OOB`,
  * else of `NET/Socket : Using` (NCCL picks these from one interface list, so one machine's processes print one address).
  */
-function procAddresses(s: NcclState): { host: string; pid: number; address: string }[] {
+function procAddresses(s: NcclState): { host: string; pid: number; address: string; via?: string }[] {
   const rank = { Bootstrap: 0, "NET/IB OOB": 1, "NET/Socket": 2 } as const;
-  const best = new Map<string, { host: string; pid: number; address: string; r: number }>();
+  const best = new Map<string, { host: string; pid: number; address: string; via?: string; r: number }>();
   for (const v of Object.values(s.ifaces ?? {})) {
     if (v.index !== 0 || !v.host || v.pid === null || !v.address) continue;
-    const k = `${v.host}|${v.pid}`;
+    const k = `${v.host}|${v.pid}|${v.via ?? ""}`;
     const cur = best.get(k);
-    if (!cur || rank[v.role] < cur.r) best.set(k, { host: v.host, pid: v.pid, address: v.address, r: rank[v.role] });
+    if (!cur || rank[v.role] < cur.r) best.set(k, { host: v.host, pid: v.pid, address: v.address, via: v.via, r: rank[v.role] });
   }
-  const out = [...best.values()].map(({ host, pid, address }) => ({ host, pid, address }));
+  const out: { host: string; pid: number; address: string; via?: string }[] = [...best.values()].map(({ host, pid, address, via }) => (via ? { host, pid, address, via } : { host, pid, address }));
   // a launcher prefix with the worker's address (Ray's `ip=`): where a log has one, a process without it runs on the
   // driver's node (Ray prints no `ip=` there, and the driver's own NCCL lines carry no Ray prefix). Ray folds the
   // bootstrap lines of other processes into `[repeated Nx across cluster]`, so many processes show only this
-  const ips = Object.values(s.procs).some((p) => p.ip);
-  if (ips) for (const [pid, hosts] of Object.entries(s.pidHosts)) for (const host of hosts) out.push({ host, pid: Number(pid), address: s.procs[pid]?.ip ?? RAY_DRIVER });
+  const vias = s.procVias ?? {};
+  const isAddress = (x: string) => x !== "" && x !== "@";
+  const ips = Object.values(s.procs).some((p) => p.ip) || Object.values(vias).some((v) => v.some(isAddress));
+  if (!ips) return out;
+  // a pid whose NCCL lines carried an address names a worker there. The same pid under a process prefix without one
+  // is another process, on the driver's node; without any prefix it may be the driver's own process or that worker's
+  // lines whose prefix was cut: its bootstrap address alone tells (no Ray token)
+  const viaPids = new Set<string>();
+  for (const [k, v] of Object.entries(vias)) if (v.some(isAddress)) viaPids.add(k.slice(k.lastIndexOf("|") + 1));
+  for (const [pid, hosts] of Object.entries(s.pidHosts))
+    for (const host of hosts) {
+      const seen = vias[`${host}|${pid}`] ?? [""];
+      for (const via of seen) {
+        if (isAddress(via)) out.push({ host, pid: Number(pid), address: via, via });
+        else if (via === "@" || !viaPids.has(pid)) out.push({ host, pid: Number(pid), address: via === "@" ? RAY_DRIVER : (s.procs[pid]?.ip ?? RAY_DRIVER) });
+      }
+    }
   return out;
 }
 
@@ -201,7 +224,7 @@ function networkOf(a: string): string | null {
 }
 
 /** Notes each `name:address` item of an interface list with its index in the list. */
-function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number }): void {
+function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number; origin?: { ip?: string } }): void {
   const all = (s.ifaces ??= {});
   for (let index = 0; index < list.length; index++) {
     const item = list[index];
@@ -210,7 +233,7 @@ function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly strin
   }
 }
 
-function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number }, key = ifaceKey(role, index, name, address, host, pid)): void {
+function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], index: number, name: string, address: string, host: string | null, pid: number | null, e: { ev: Evidence; input: number; origin?: { ip?: string } }, via = e.origin?.ip, key = ifaceKey(role, index, name, address, host, pid, via)): void {
   // (the evidence copied only for a new entry or an earlier line: a set-up log repeats these lines per communicator)
   const kept = ifaceIndex(all);
   const cur = kept.get(key);
@@ -219,7 +242,7 @@ function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], in
     cur.at = earlierThan(cur.at, e);
     recording?.push(cur, "count");
   } else if (kept.size < MAX_IFACES) {
-    offerIface(all, { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
+    offerIface(all, via ? { role, index, name, address, host, pid, via, count: 1, at: located(e) } : { role, index, name, address, host, pid, count: 1, at: located(e) }, key);
     recording?.push(all[key], "count");
   }
 }
@@ -230,9 +253,9 @@ function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], in
  */
 const SOCKET_GDR_HCA = /\bNET\/Socket ?: ?GPU Direct RDMA (?:Disabled|Enabled) for HCA (\d{1,3}) '([^'\s]{1,64})'/;
 
-const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}`;
+const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null, via?: string) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}${via ? `|${via}` : ""}`;
 
-function offerIface(all: Record<string, IfaceState>, v: IfaceState, k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid)): void {
+function offerIface(all: Record<string, IfaceState>, v: IfaceState, k = ifaceKey(v.role, v.index, v.name, v.address, v.host, v.pid, v.via)): void {
   const index = ifaceIndex(all);
   const cur = index.get(k);
   if (cur) {
@@ -268,15 +291,16 @@ function hostOfEvent(e: { host: string | null; origin: { ip?: string } }): strin
   return e.host ?? e.origin.ip ?? null;
 }
 
-function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1): LocalComm | null {
+function local(s: NcclState, host: string | null, pid: number | null, ptr: string | null, lines = 1, via?: string): LocalComm | null {
   const p = ptr ?? "";
   // (found through an index by pointer: no key `host|pid|ptr` built and looked up among a set-up log's 16,384
-  // communicators per Init or connection line; a key with a `|` in a part is ambiguous, looked up by its text)
+  // communicators per Init or connection line; a key with a `|` in a part is ambiguous, looked up by its text, and so
+  // is a line with a launcher address: `host|pid|ptr|via`, another process than the same name and pid without one)
   const h = host ?? "";
-  if (h.includes("|") || p.includes("|")) {
-    const key = `${h}|${pid ?? ""}|${p}`;
+  if (via || h.includes("|") || p.includes("|")) {
+    const key = localKey(host, pid, p, via);
     let l: LocalComm | null = s.locals[key] ?? null;
-    if (!l && keep(s, "communicators", lines)) l = s.locals[key] = newLocal(host, pid, p);
+    if (!l && keep(s, "communicators", lines)) l = s.locals[key] = newLocal(host, pid, p, via);
     return l;
   }
   const index = localIndex(s);
@@ -292,7 +316,36 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
   return l;
 }
 
-const newLocal = (host: string | null, pid: number | null, p: string): LocalComm => ({ host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} });
+const newLocal = (host: string | null, pid: number | null, p: string, via?: string): LocalComm => {
+  const l: LocalComm = { host: detached(host), pid, ptr: detached(p), commId: null, rank: null, nranks: null, nNodes: null, localRanks: null, device: null, busId: null, conns: {} };
+  if (via) l.via = detached(via);
+  return l;
+};
+/** a process's communicator in `NcclState.locals` (and the samples' `local`) */
+const localKey = (host: string | null, pid: number | null, ptr: string | null, via?: string) => `${host ?? ""}|${pid ?? ""}|${ptr ?? ""}${via ? `|${via}` : ""}`;
+
+/** what says a line's process is a launcher's worker on another node (Ray's `ip=`), none when it had no such prefix */
+const viaOf = (e: { origin: { ip?: string } }): string | undefined => e.origin.ip || undefined;
+
+/**
+ * What a line's launcher prefix says of its machine (see NcclState.procVias): the address (Ray's `ip=`), `@` for a
+ * process prefix without one (Ray prints none on the driver's node), "" for no prefix at all (the driver's own lines,
+ * or a line whose prefix was cut or buried)
+ */
+const viaTag = (e: { origin: { ip?: string; pid?: number } }): string => e.origin.ip || (e.origin.pid !== undefined ? "@" : "");
+
+/** the launcher addresses each process's NCCL lines carried (see NcclState.procVias) */
+function noteVia(s: NcclState, host: string, pid: number, v: string): void {
+  // (a line without a prefix adds nothing: a process no tag was seen for is one without a prefix, and the hot path of
+  // a plain set-up log builds no key per line)
+  if (v === "") return;
+  const k = `${host}|${pid}`;
+  const all = (s.procVias ??= {});
+  const list = all[k];
+  if (!list) {
+    if (Object.keys(all).length < NCCL_STATE_LIMITS.procs) all[k] = [v];
+  } else if (!list.includes(v) && list.length < 8) list.push(v);
+}
 
 /**
  * `s.locals` by pointer, then host ("" for none), each with the pid of its key (the keys without a `|` in a part), made
@@ -339,6 +392,13 @@ function fillLocal(l: LocalComm, f: Partial<Omit<LocalComm, "conns" | "host" | "
   }
 }
 
+/** a child communicator's parent (see LocalComm.parent), the first a line names */
+function noteParent(l: LocalComm, parent: string, color: number | undefined): void {
+  if (l.parent !== undefined) return;
+  l.parent = detached(parent);
+  if (color !== undefined) l.color = color;
+}
+
 function link(s: NcclState, table: "links" | "pidHosts", key: string, host: string, lines = 1): void {
   const list = s[table][key];
   if (list && holds(list, host)) return;
@@ -377,7 +437,8 @@ export function reduceConnections(s: NcclState, e: NcclConnectionEvent, comm: st
 /** what each connection line adds: its transport's and connection's counts, the communicator, the samples */
 function countConnections(s: NcclState, e: NcclConnectionEvent, comm: string | null, lines: number, key: string, host: string | null, pid: number | null): void {
   add(s.transports, e.transport, lines);
-  const l = local(s, host, pid, comm, lines);
+  const via = viaOf(e);
+  const l = local(s, host, pid, comm, lines, via);
   if (l) {
     const c = l.conns[key];
     if (c) c.n += lines;
@@ -386,12 +447,15 @@ function countConnections(s: NcclState, e: NcclConnectionEvent, comm: string | n
   }
   // a few lines of each kind as evidence (every connection's own line would make a set-up log's state huge)
   const list = (s.connSamples[e.transport] ??= []);
-  if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: `${host ?? ""}|${pid ?? ""}|${comm ?? ""}`, conn: key });
+  if (list.length < CONN_SAMPLES) list.push({ ...located(e), local: localKey(host, pid, comm, via), conn: key });
 }
 
 /** what a connection line adds that a line of the same event read again adds only to a cap's count */
 function connectionOnce(s: NcclState, e: NcclConnectionEvent, host: string | null, pid: number | null, lines: number): void {
-  if (host && pid !== null) link(s, "pidHosts", String(pid), host, lines);
+  if (host && pid !== null) {
+    link(s, "pidHosts", String(pid), host, lines);
+    noteVia(s, host, pid, viaTag(e));
+  }
   if (e.via.includes("GDRDMA")) {
     if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
   } else if (isNetKind(e.transport) && (!s.noGdrConn || e.input < s.noGdrConn.input)) s.noGdrConn = located(e);
@@ -549,10 +613,14 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         }
         const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
-        if (host && pid !== null) link(s, "pidHosts", String(pid), host);
+        if (host && pid !== null) {
+          link(s, "pidHosts", String(pid), host);
+          noteVia(s, host, pid, viaTag(e));
+        }
         if (e.comm && e.comm !== "(nil)") {
-          const l = local(s, host, pid, e.comm);
+          const l = local(s, host, pid, e.comm, 1, viaOf(e));
           if (l) fillLocal(l, { commId: e.commId, rank: e.rank, nranks: e.nranks, device: e.nvmlDev ?? e.dev, busId: e.busId });
+          if (l && e.parent !== undefined) noteParent(l, e.parent, e.color);
         } else if (e.rank !== null) anonRank(s, e.rank, located(e), { host, pid, device: e.nvmlDev ?? e.dev, busId: e.busId });
         return;
       }
@@ -560,8 +628,9 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
         if (e.comm && e.comm !== "(nil)" && OWN_RANK_SOURCES.has(e.source)) {
-          const l = local(s, host, pid, e.comm);
+          const l = local(s, host, pid, e.comm, 1, viaOf(e));
           if (l) fillLocal(l, { rank: e.rank, nranks: e.nranks, nNodes: e.nNodes ?? null, localRanks: e.localRanks ?? null });
+          if (l && e.parent !== undefined) noteParent(l, e.parent, e.color);
           return;
         }
         // only lines a rank prints about itself place it; connection, duplicate-GPU and `from rank` lines name other ranks too
@@ -571,7 +640,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       }
       case "nccl.host":
         if (!s.hosts[e.host!] && keep(s, "hosts")) s.hosts[e.host!] = located(e);
-        if (e.pid !== null) link(s, "pidHosts", String(e.pid), e.host!);
+        if (e.pid !== null) {
+          link(s, "pidHosts", String(e.pid), e.host!);
+          noteVia(s, e.host!, e.pid, viaTag(e));
+        }
         s.anyRecord = true;
         return;
       case "nccl.gdr": {
@@ -623,6 +695,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         continue;
       }
       fillLocal(cur, v);
+      if (v.parent !== undefined) noteParent(cur, v.parent, v.color);
       for (const [ck, c] of Object.entries(v.conns)) {
         const x = cur.conns[ck];
         cur.conns[ck] = x ? { n: x.n + c.n } : { ...c };
@@ -639,6 +712,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       else for (const f of ["host", "pid", "device", "busId"] as const) if (cur[f] === null) (cur as unknown as Record<string, unknown>)[f] = v[f];
     }
     for (const t of ["links", "pidHosts"] as const) for (const [k, hs] of Object.entries(b[t])) for (const h of hs) if (!(out[t][k] ??= []).includes(h)) out[t][k].push(h);
+    if (b.procVias) for (const [k, vs] of Object.entries(b.procVias)) for (const v of vs) if (!((out.procVias ??= {})[k] ??= []).includes(v)) out.procVias[k].push(v);
     out.gdrConn = earlier(a.gdrConn, b.gdrConn);
     out.noGdrConn = earlier(a.noGdrConn, b.noGdrConn);
     out.gdrDisabledHca = earlier(a.gdrDisabledHca, b.gdrDisabledHca);

@@ -232,7 +232,9 @@ export function randomCluster(seed: number): RandomCluster {
       const head = `${p.host}:${p.pid}:${p.pid + c * tidStep} [${p.dev}] NCCL INFO`;
       const comm = `0x${(0x55000 + c * 0x100 + p.pid).toString(16)}`;
       p.lines.push(`${head} comm ${comm} rank ${r} nranks ${members.length} cudaDev ${p.dev} nvmlDev ${p.dev} busId 1b000 commId ${commId} - Init START`);
-      p.lines.push(`${head} comm ${comm} rank ${r} nRanks ${members.length} nNodes ${nNodes} localRanks 1 localRank 0 MNNVL 0`);
+      // NCCL's count of the communicator's ranks on this node, and this rank's place among them
+      const local = members.filter((m) => m.node === p.node);
+      p.lines.push(`${head} comm ${comm} rank ${r} nRanks ${members.length} nNodes ${nNodes} localRanks ${local.length} localRank ${local.indexOf(p)} MNNVL 0`);
     });
     members.forEach((p, r) => {
       const q = members[(r + 1) % members.length];
