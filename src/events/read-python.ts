@@ -645,7 +645,8 @@ export function createPythonReader(): RecordReader {
             // torch.AcceleratorError: CUDA error: …`): the traceback ends there
             const head = lead.length > 60 ? ONE_FLAT_FRAME.exec(lead) : null;
             const exc = head ? flatTailException(lead.slice(head[0].length)) : null;
-            if (exc) {
+            // (one that runs on into PyTorch's `…Error: NCCL error …` was read as that failure's line above)
+            if (exc && !exc.message.startsWith("NCCL error")) {
               const code = lead.slice(head![0].length, head![0].length + exc.at).trim();
               if (code) cur.lastCode = code.length > 200 ? code.slice(0, 200) : code;
               readException(rec, { kind: "exception", indent, errorType: exc.errorType, message: exc.message }, cur, emit);
