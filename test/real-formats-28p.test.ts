@@ -56,7 +56,7 @@ describe("one frame with its code and exception joined onto its line", () => {
   it("is the first error, behind a process prefix and in every wrapper", async () => {
     const one =
       'File "/opt/vllm/vllm/model_executor/layers/fused_moe/moe_align.py", line 90, in align idx = ids[perm.clamp(max=n - 1) // k] torch.AcceleratorError: CUDA error: an illegal memory access was encountered';
-    for (const line of [one, `(Worker_TP1 pid=311) ${one}`]) {
+    for (const line of [one, `(Worker_TP1 pid=311) ${one}`, `(EngineCore_DP0 pid=52) ERROR 03-04 05:06:11 [core.py:708] ${one}`]) {
       for (const text of variants(["INFO 03-04 05:06:10 [core.py:90] Engine step.", line])) {
         const r = await analyzeText(text + "\n");
         const what = JSON.stringify(text.slice(0, 60));

@@ -2,7 +2,7 @@ import type { Emit, RecordReader } from "./types.js";
 import type { Evidence, LogRecord, Origin } from "../model.js";
 import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
-import { classifyPythonLine, isErrorTypeName, isWarningTypeName, type PyLine } from "../../grammars/python.js";
+import { classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 
 /**
@@ -149,23 +149,8 @@ const EXC_BEFORE_HEADER = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([\w.]+\))?): Tr
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
 const FRAME_THEN_NCCL_ERROR = /^File "[^"]{1,500}", line \d{1,9}, in \S{1,200} .{0,2000}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:Error|Exception)): (NCCL error\b.{0,500})/;
 const FLAT_FRAME = /(?:^|\s)File "([^"]{1,500})", line (\d{1,9}), in ([\w<>.]{1,200})/g;
-/** the exception that ends a flattened traceback, after its last frame's code (`… varlen_fwd(...) torch.AcceleratorError: CUDA error: …`):
- * a dotted or plain type name after a space, then `: ` and the message (`except ValueError:` in a code line is not one) */
 /** a frame head with more text after it on the same line */
 const ONE_FLAT_FRAME = /^File "[^"]{1,500}", line \d{1,9}, in [\w<>.]{1,200}\s+(?=\S)/;
-const FLAT_TAIL_EXC = /(^|\s)((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:\([\w.]{1,120}\))?): (?=\S)/g;
-
-/** The first `Type: message` in the text after a flattened traceback's last frame whose type names an error, or null. */
-function flatTailException(rest: string): { at: number; errorType: string; message: string } | null {
-  if (rest.indexOf(": ") < 0) return null;
-  for (const m of rest.matchAll(FLAT_TAIL_EXC)) {
-    const type = m[2]!;
-    const at = m.index + m[1]!.length;
-    if (!isErrorTypeName(type) || /\b(?:except|raise|as)\s*$/.test(rest.slice(0, at))) continue;
-    return { at, errorType: type, message: rest.slice(at + type.length + 2).trim() };
-  }
-  return null;
-}
 /** a vLLM record head: a joined line holding one is split by the vLLM reader */
 const FLAT_VLLM_HEAD = /(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
 const NCCL_ERROR_AT = /NCCL error(?: in)?:/;
