@@ -136,6 +136,22 @@ export function isErrorTypeName(type: string): boolean {
   return /(?:Error|Exception|Exit|Interrupt|Failure|Fault|Abort|Timeout|Cancelled|DeadError|Full|Empty)$/.test(last) || last === "Exception" || last === "StopIteration";
 }
 
+/** the exception that ends a flattened traceback, after its last frame's code (`… varlen_fwd(...) torch.AcceleratorError: CUDA error: …`):
+ * a dotted or plain type name after a space, then `: ` and the message (`except ValueError:` in a code line is not one) */
+const FLAT_TAIL_EXC = /(^|\s)((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:\([\w.]{1,120}\))?): (?=\S)/g;
+
+/** The first `Type: message` in the text after a flattened traceback's last frame whose type names an error, or null. */
+export function flatTailException(rest: string): { at: number; errorType: string; message: string } | null {
+  if (rest.indexOf(": ") < 0) return null;
+  for (const m of rest.matchAll(FLAT_TAIL_EXC)) {
+    const type = m[2]!;
+    const at = m.index + m[1]!.length;
+    if (!isErrorTypeName(type) || /\b(?:except|raise|as)\s*$/.test(rest.slice(0, at))) continue;
+    return { at, errorType: type, message: rest.slice(at + type.length + 2).trim() };
+  }
+  return null;
+}
+
 /** `UserWarning: ...`, `FutureWarning: ...` printed by `warnings.warn`. */
 export function isWarningTypeName(type: string): boolean {
   return /Warning$/.test(type.replace(/\(.*\)$/, ""));

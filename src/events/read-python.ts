@@ -2,7 +2,7 @@ import type { Emit, RecordReader } from "./types.js";
 import type { Evidence, LogRecord, Origin } from "../model.js";
 import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
-import { classifyPythonLine, isErrorTypeName, isWarningTypeName, type PyLine } from "../../grammars/python.js";
+import { classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 
 /**
@@ -149,6 +149,8 @@ const EXC_BEFORE_HEADER = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([\w.]+\))?): Tr
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
 const FRAME_THEN_NCCL_ERROR = /^File "[^"]{1,500}", line \d{1,9}, in \S{1,200} .{0,2000}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}(?:Error|Exception)): (NCCL error\b.{0,500})/;
 const FLAT_FRAME = /(?:^|\s)File "([^"]{1,500})", line (\d{1,9}), in ([\w<>.]{1,200})/g;
+/** a frame head with more text after it on the same line */
+const ONE_FLAT_FRAME = /^File "[^"]{1,500}", line \d{1,9}, in [\w<>.]{1,200}\s+(?=\S)/;
 /** a vLLM record head: a joined line holding one is split by the vLLM reader */
 const FLAT_VLLM_HEAD = /(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d/;
 const NCCL_ERROR_AT = /NCCL error(?: in)?:/;
@@ -290,8 +292,12 @@ export function createPythonReader(): RecordReader {
       cur.lastFrameIndent = 0;
       const end = i + 1 < hits.length ? hits[i + 1]!.index : text.length;
       // the code line runs to the caret line under it (Python 3.11+) or to the next frame
-      const code = text.slice(m.index + m[0].length, end).split(/\s[\^~]{2,}/)[0]!.trim();
+      let code = text.slice(m.index + m[0].length, end).split(/\s[\^~]{2,}/)[0]!.trim();
+      // the last frame's code runs on into the exception the traceback ends with: that part is the exception line
+      const exc = i + 1 === hits.length ? flatTailException(code) : null;
+      if (exc) code = code.slice(0, exc.at).trim();
       if (code) cur.lastCode = code.length > 200 ? code.slice(0, 200) : code;
+      if (exc) readException(rec, { kind: "exception", indent: 0, errorType: exc.errorType, message: exc.message }, cur, emit);
     });
     return true;
   };
@@ -620,6 +626,16 @@ export function createPythonReader(): RecordReader {
             if (!cur || cur.ended) cur = open(rec, key, indent >= 2 ? indent - 2 : indent, true, emit);
             addFrame(cur, line.frame!);
             cur.lastFrameIndent = indent;
+            // one frame whose code and exception a copy joined onto its line (`File "…", line 90, in moe_permute a1q = …
+            // torch.AcceleratorError: CUDA error: …`): the traceback ends there
+            const head = lead.length > 60 ? ONE_FLAT_FRAME.exec(lead) : null;
+            const exc = head ? flatTailException(lead.slice(head[0].length)) : null;
+            // (one that runs on into PyTorch's `…Error: NCCL error …` was read as that failure's line above)
+            if (exc && !exc.message.startsWith("NCCL error")) {
+              const code = lead.slice(head![0].length, head![0].length + exc.at).trim();
+              if (code) cur.lastCode = code.length > 200 ? code.slice(0, 200) : code;
+              readException(rec, { kind: "exception", indent, errorType: exc.errorType, message: exc.message }, cur, emit);
+            }
             return true;
           }
           case "elision":

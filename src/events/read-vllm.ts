@@ -8,6 +8,7 @@ import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type 
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
+import { flatTailException } from "../../grammars/python.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -1393,6 +1394,7 @@ function nextRecordStart(msg: string): number {
 // a traceback frame's end, `line 139, in __init__` (markdown may have turned `__init__` into `**init**`)
 // (in a flattened paste the next record's process prefix, `(VllmWorkerProcess pid=52)`, ends the message before it)
 const FRAME_TAIL = /\bline \d+, in [^\s]+(?:\s+\([^()]*\bpid=\d+[^()]*\))?\s*$/;
+const FRAME_HEAD = /^File "[^"]*", line \d+, in \S+\s*/;
 const EXCEPTION_LINE = /^(?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt)(?::|$)/;
 
 /** a flattened record's message that stands where a frame's code line does: indented back, unless it is the exception */
@@ -1413,7 +1415,8 @@ export function isTracebackStructure(msg: string): boolean {
   if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
   // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
   // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence
-  if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return true;
+  // (unless the flattening ran on into the exception the traceback ends with: `File "…", line 90, in f a = … torch.AcceleratorError: …`)
+  if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return msg.length < 60 || flatTailException(msg.replace(FRAME_HEAD, "")) === null;
   if (c >= 97 && c <= 122 && UNINDENTED_CODE.test(msg)) return true;
   if (c === 80 /* P */ && /^Process [\w.\-]+(?::\d+)*:\s*$/.test(msg)) return true;
   if ((c === 94 || c === 126) && /^[~^\s]+$/.test(msg)) return true;
