@@ -63,3 +63,27 @@ describe("a config dump wrapped by a viewer that marks the cut with a backslash"
     expect(r.facts.config.maxModelLen).toBe(8192);
   });
 });
+
+describe("Ascend CANN's error report logged line by line at ERROR", () => {
+  it("reads an indented `... failed ...[FUNC:f][FILE:x.cc][LINE:n]` line as the first error, not a code line", async () => {
+    const lines = [
+      "(RayWorkerWrapper pid=2211) ERROR 03-11 10:20:30 worker_base.py:572]         rtGetDevMsg execute failed, reason=[driver error:internal error][FUNC:FuncErrorReason][FILE:error_message_manage.cc][LINE:53]",
+      "(RayWorkerWrapper pid=2211) ERROR 03-11 10:20:30 worker_base.py:572]         Failed to open device, retCode=0x7020014, deviceId=3.[FUNC:InitRawDriver][FILE:raw_device.cc][LINE:123]",
+    ];
+    for (const text of variants(lines)) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 40));
+      expect(r.facts.firstError?.line, what).toBe(1);
+      expect(r.facts.firstError?.text, what).toContain("rtGetDevMsg execute failed");
+    }
+  });
+
+  it("keeps indented code lines and a CANN line that states no failure out of the errors", async () => {
+    const r = await analyzeText([
+      "ERROR 03-11 10:20:30 [core.py:708]   File \"/vllm-workspace/vllm-ascend/vllm_ascend/worker/worker_v1.py\", line 90, in __init__",
+      "ERROR 03-11 10:20:30 [core.py:708]     init_ascend_soc_version()",
+      "ERROR 03-11 10:20:30 [core.py:708]         TraceBack (most recent call last):[FUNC:ReportInnerError][FILE:log_inner.cpp][LINE:145]",
+    ].join("\n") + "\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});

@@ -98,7 +98,9 @@ export function createVllmReader(): RecordReader & {
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (level === "ERROR" || level === "CRITICAL") {
-      if (!isTracebackStructure(msg)) {
+      if (msg.charCodeAt(0) === 32 && msg.indexOf("[FUNC:") > 0 && CANN_ERROR_DETAIL.test(msg)) {
+        emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg.trimStart() });
+      } else if (!isTracebackStructure(msg)) {
         const et = /^((?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
         // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
@@ -1418,6 +1420,14 @@ const UNINDENTED_CODE =
   /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?)$/;
 
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
+/**
+ * A failure line of Ascend CANN's error report, indented under the exception it belongs to (torch_npu puts the
+ * runtime's report in its RuntimeError's message, a worker logs each line at ERROR): its tail names the C++ function,
+ * file and line (`        rtSetDevice execute failed, reason=[device id error][FUNC:FuncErrorReason][FILE:error_message_manage.cc][LINE:53]`).
+ * Indented text is a traceback's code line otherwise.
+ */
+const CANN_ERROR_DETAIL = /^\s+\S.*\b(?:failed|[Ff]ailed to|error|invalid)\b.*\[FUNC:[\w:~]+\]\[FILE:[\w.\-]+\]\[LINE:\d+\]\s*$/;
+
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
