@@ -29,6 +29,12 @@ describe("Intel oneCCL's error record (XPU's xccl / ccl collectives)", () => {
   it("reads the record without its stamp (a paste that cut it), and no error in a log of CCL_WARN lines only", async () => {
     const cut = await analyzeText("|CCL_ERROR| atl_ofi_comm.cpp:301 init_transport: EXCEPTION: failed to initialize ATL\n");
     expect(cut.facts.firstError?.line).toBe(1);
+    // printed by a Ray worker of a V0 XPU run
+    const ray = await analyzeText([
+      "(RayWorkerWrapper pid=913, ip=10.0.0.7) INFO 01-20 08:15:01 xpu_worker.py:160] world_size=4 rank=1",
+      "(RayWorkerWrapper pid=913, ip=10.0.0.7) 2026:01:20-08:15:02:(  913) |CCL_ERROR| ze_fd_manager.cpp:214 fill_device_fds: condition fds[dev_idx] > 0 failed",
+    ].join("\n") + "\n");
+    expect(ray.facts.firstError?.line).toBe(2);
     const warns = await analyzeText([
       "2026:01:20-08:15:02:( 4101) |CCL_WARN| topology recognition shows PCIe connection between devices.",
       "(Worker pid=4101) INFO 01-20 08:15:03 [parallel_state.py:1615] world_size=2 rank=0 local_rank=0 backend=xccl",
