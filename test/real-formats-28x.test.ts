@@ -93,3 +93,24 @@ describe("Ascend CANN's error report logged line by line at ERROR", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("a worker that dies while the engine serves (Kunlun, any platform)", () => {
+  it("is no start-up failure when the engine dumps the step it failed", async () => {
+    const lines = [
+      "XX: (pid 5100,tid 140001)cuda/src/api/apimem.cc:302:cuapiMemFree_common cuapiMemFree() failed in cuiInitCheckCtx, Incompatible context or Context error, status= 700",
+      "(EngineCore pid=5020) ERROR 09-07 13:13:12 [multiproc_executor.py:284] Worker proc VllmWorker-0 died unexpectedly, shutting down executor.",
+      "(EngineCore pid=5020) INFO 09-07 13:13:13 [multiproc_executor.py:433] [shutdown] Executor: all workers exited gracefully",
+      "(EngineCore pid=5020) ERROR 09-07 13:13:13 [dump_input.py:72] Dumping input data for V1 LLM engine (v0.25.1) with config: model='Qwen/Qwen3-8B', speculative_config=None, tokenizer='Qwen/Qwen3-8B'",
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text + "\n");
+      const what = JSON.stringify(text.slice(0, 40));
+      expect(ids(r), what).not.toContain("vllm/engine-init-failed");
+      expect(r.facts.firstError?.line, what).toBe(2);
+      expect(r.facts.vllm.version, what).toBe("0.25.1");
+    }
+    // without the dump the same death is read as a start-up failure, as before
+    const atStart = await analyzeText(lines.slice(0, 3).join("\n") + "\n");
+    expect(ids(atStart)).toContain("vllm/engine-init-failed");
+  });
+});
