@@ -450,16 +450,22 @@ export const SIGNATURES: readonly Signature[] = [
     // finished; a start-up failure reads `Engine core initialization failed` instead) and the engine core's own
     // `EngineCore encountered a fatal error.` (run_engine_core, logged when the engine object exists). V0's
     // AsyncEngineDeadError / MQEngineDeadError are other classes (the `\b` keeps them out).
-    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error"],
+    // The engine's dump of the step it failed (vllm/logging_utils/dump_input.py dump_engine_exception, called with the
+    // scheduler output of a step being executed): `Dumping input data for V1 LLM engine (v0.25.1) with config: ...`
+    // (≈0.9: `Dumping input data` alone; V0 ≈0.8: `Engine crashed, dumping input data`) is a crash while serving too.
+    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data"],
     // (vLLM-Omni's stage engine process logs the same after its start: `StageEngineCoreProc encountered a fatal error.`)
-    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error/,
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)/,
     samples: [
       "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
       "(EngineCore_DP0 pid=812) ERROR 11-02 04:10:09 [core.py:790] EngineCore encountered a fatal error.",
       "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error.",
+      "(EngineCore pid=5662) ERROR 09-07 13:13:13 [dump_input.py:72] Dumping input data for V1 LLM engine (v0.25.1) with config: model='m', speculative_config=None",
+      "ERROR 06-10 08:00:00 [dump_input.py:68] Dumping input data",
+      "ERROR 04-02 08:00:00 [dump_input.py:60] Engine crashed, dumping input data",
     ],
-    nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
+    nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "INFO 06-10 08:00:00 [logger.py:1] Dumping input data to /tmp/x.json", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
   },
   {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],

@@ -99,7 +99,9 @@ export function createVllmReader(): RecordReader & {
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (level === "ERROR" || level === "CRITICAL") {
-      if (!isTracebackStructure(msg)) {
+      if (msg.charCodeAt(0) === 32 && msg.indexOf("[FUNC:") > 0 && CANN_ERROR_DETAIL.test(msg)) {
+        emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg.trimStart() });
+      } else if (!isTracebackStructure(msg)) {
         const et = /^((?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
         // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
@@ -248,7 +250,9 @@ export function createVllmReader(): RecordReader & {
           return true;
         }
         if (pending.parts < 6 && isContinuation(text)) {
-          pending.text += text;
+          // (a terminal editor or pager that marks its wrap with a backslash at the cut, Emacs's continuation glyph:
+          // `dtype=torch.bfloat16, max_seq_len=128, download_di\` / `r=None, ..., tensor_parallel_size=2, ...`)
+          pending.text = (WRAP_MARK.test(pending.text) ? pending.text.slice(0, -1) : pending.text) + text;
           pending.parts++;
           if (isClosed(pending.text, pending.kind)) flush(emit);
           return true;
@@ -773,11 +777,18 @@ const XINFERENCE_FIELDS_RECORD = /^(?:ERROR|CRITICAL) xinference(?:\.[\w\-]+)* p
 // `2024-06-21 09:33:40.000866:  38168  ERROR ||NEURON_CC_WRAPPER||: Failed compilation with [...]`
 const NEURON_LOGGER_ERROR = /^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?:\s+\d{1,9}\s+)?(?:ERROR|CRITICAL|FATAL) \|\|[A-Z][A-Z0-9_]*\|\|: (\S.*)$/;
 
+// Intel oneCCL's error record (the collective library under XPU's `xccl`/`ccl` backend; src/common/log/log.hpp LOG_ERROR
+// writes `%Y:%m:%d-%H:%M:%S:(tid) ` then `|CCL_ERROR| file:line function: msg`), with its stamp or without (a paste may cut it):
+// `2025:03:13-10:36:27:(  636) |CCL_ERROR| ze_fd_manager.cpp:214 fill_device_fds: condition fds[dev_idx] > 0 failed`
+// (its `|CCL_WARN|` records are advice, not failures)
+const ONECCL_ERROR = /^(?:\d{4}:\d\d:\d\d-\d\d:\d\d:\d\d:\(\s*\d+\)\s+)?\|CCL_ERROR\|\s+(\S.*)$/;
+
 /** The error record of a program that runs vLLM, in its own logging format (the header peeled, or left on the text). */
 function appErrorRecord(rec: LogRecord, emit: Emit): void {
   const text = rec.text;
   let msg: string | null = null;
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
+  else if (text.indexOf("|CCL_ERROR|") >= 0 && text.length < MAX_BARE_CHARS) msg = ONECCL_ERROR.exec(text)?.[1] ?? null;
   else if (text.indexOf("||: ") > 0 && text.indexOf(" ||") > 0) msg = NEURON_LOGGER_ERROR.exec(text.length > MAX_BARE_CHARS ? text.slice(0, MAX_BARE_CHARS) : text)?.[1] ?? null;
   else if ((text.indexOf(" ERROR ") > 0 || text.indexOf(" CRITICAL ") > 0) && text.length < MAX_BARE_CHARS) msg = LOGGER_PID_RECORD.exec(text)?.[1] ?? null;
   else if (text.charCodeAt(0) === 69 /* E */ || text.charCodeAt(0) === 67 /* C */) {
@@ -1298,6 +1309,9 @@ function balanced(t: string): boolean {
 const HANGING_PAIRS = /^(?:[A-Za-z_]\w*=[^=\s]|'\w+': \S|(?:\.\.\.|\u2026)[,\s])/;
 const INDENTED = /[ \t]{2}$/;
 
+/** a dump's text cut at a backslash a viewer put at its wrap, after a word, a value or a separator */
+const WRAP_MARK = /[\w=,.)'"]\\$/;
+
 /** A hard-wrapped piece of a dump: no prefix of its own, shaped like `key=value, ...` text. */
 function isContinuation(text: string): boolean {
   if (text.length === 0) return false;
@@ -1408,6 +1422,14 @@ const UNINDENTED_CODE =
   /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?)$/;
 
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
+/**
+ * A failure line of Ascend CANN's error report, indented under the exception it belongs to (torch_npu puts the
+ * runtime's report in its RuntimeError's message, a worker logs each line at ERROR): its tail names the C++ function,
+ * file and line (`        rtSetDevice execute failed, reason=[device id error][FUNC:FuncErrorReason][FILE:error_message_manage.cc][LINE:53]`).
+ * Indented text is a traceback's code line otherwise.
+ */
+const CANN_ERROR_DETAIL = /^\s+\S.*\b(?:failed|[Ff]ailed to|error|invalid)\b.*\[FUNC:[\w:~]+\]\[FILE:[\w.\-]+\]\[LINE:\d+\]\s*$/;
+
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
