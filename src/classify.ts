@@ -36,7 +36,8 @@ export interface Dispatcher {
  */
 export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSink; init?: InitSink } = {}): Dispatcher {
   const observeVllmOrigin = createVllmOriginObserver();
-  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init });
+  // (folds are learnt from a line read the ordinary way: `outer` is its caller's emit by the time runs pend)
+  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init, foldEmit: () => outer });
   const vllm = createVllmReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { NCCL_STATE_LIMITS } from "../src/facts/nccl.js";
+import { FAST_LIMITS } from "../src/events/nccl-fast-counter.js";
 import { foldedLines } from "./helpers/folded.js";
 
 /**
@@ -149,7 +150,11 @@ const ERAS = ["2.4", "2.7", "2.18", "2.21", "2.30"];
 
 describe("set-up lines folded by the fast path", () => {
   const limits = { ...NCCL_STATE_LIMITS };
-  afterEach(() => Object.assign(NCCL_STATE_LIMITS, limits));
+  const fastLimits = { ...FAST_LIMITS };
+  afterEach(() => {
+    Object.assign(NCCL_STATE_LIMITS, limits);
+    Object.assign(FAST_LIMITS, fastLimits);
+  });
 
   it("read to the report, state and events of reading every line, in every era's line shapes", async () => {
     for (const era of ERAS) {
@@ -226,6 +231,32 @@ describe("set-up lines folded by the fast path", () => {
     expect(JSON.parse(slow).state.facts.nccl.capped).toMatchObject({ communicators: { limit: 14 }, connections: { limit: 12 }, links: { limit: 5 } });
     for (const chunk of [2048, 65536]) expect(await read(text, {}, chunk), String(chunk)).toBe(slow);
   });
+
+  it("are handed over once runs pend past the limit, between lines the fast path reads, as before a line read the ordinary way", async () => {
+    const cases: Opts[] = [
+      // (one node: after the first rounds no line goes the ordinary way, and only the limit hands the runs over)
+      { era: "2.4", wrap: "bare", sizes: [2], rounds: 12, net: "ib", noGdr: true },
+      { era: "2.21", wrap: "bare", sizes: [2], rounds: 12, net: "ib", noGdr: true, interleave: true },
+      { era: "2.18", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", interleave: true, again: true },
+      { era: "2.21", wrap: "bare", sizes: [4], rounds: 4, net: "ib", tentative: true },
+      { era: "2.21", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", oddInits: true },
+    ];
+    const runs = (text: string) => foldedLines(text, KEPT).events.filter((e) => e.kind === "nccl.repeat").length;
+    for (const o of cases) {
+      const text = setupLog(o);
+      const slow = await read(text, { fastPath: false });
+      const { repeats, ordinary } = foldedLines(text, KEPT);
+      const before = runs(text);
+      for (const pending of [1, 2, 5]) {
+        FAST_LIMITS.pending = pending;
+        for (const chunk of [1024, 65536]) expect(await read(text, {}, chunk), `${JSON.stringify(o)} ${pending} ${chunk}`).toBe(slow);
+        // the same lines folded and read the ordinary way, in more runs
+        expect(foldedLines(text, KEPT), `${JSON.stringify(o)} ${pending}`).toMatchObject({ repeats, ordinary });
+        if (pending === 1) expect(runs(text), JSON.stringify(o)).toBeGreaterThan(before);
+      }
+      FAST_LIMITS.pending = fastLimits.pending;
+    }
+  }, 60_000);
 
   it("are made events before what --follow reports after each chunk", async () => {
     const text = setupLog({ era: "2.18", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", again: true });

@@ -222,7 +222,7 @@ export type InitSink = (like: NcclInitEvent, comm: string, commId: string | null
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  * `repeat`, `init`: where what the fast path folded goes instead of events (see RepeatSink, InitSink; none: events).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink } = {}): NcclReader {
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; foldEmit?: () => Emit } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -356,6 +356,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const { header: h, who } = headerOf(span.head);
       return h !== null && who.host === m[1] && who.pid === Number(m[2]) && h.tid === Number(m[3]) && who.dev === Number(m[4]);
     },
+    // (where the caller's flushFolds would send them before the next line read the ordinary way)
+    foldsFull: opts.foldEmit && (() => flushFolds(opts.foldEmit!())),
   });
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
