@@ -140,6 +140,8 @@ const MAX_QUIET_TEXT = 512;
 const QUIET = -1;
 /** a line `learnFold` was told of (folded with the lines alike until the ordinary way reads a line) */
 const FOLD = -2;
+/** bare texts folded (see `learnBare`) */
+const MAX_BARE = 8;
 /** lines folded (see `learnFold`) kept after one header */
 const MAX_FOLDS_PER_KEY = 128;
 /** connection line shapes learnt (see learnConnShape) */
@@ -510,6 +512,12 @@ export interface FastCounter {
    */
   learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
+   * `text`, a record with no header (NCCL's banner, `NCCL version 2.21.5+cuda12.4`), was read to events that a line of
+   * the same bytes with no wrapper would make again wherever it stands but for the line (the reader says when): such a
+   * line is folded alone from now on, `id` standing for it, until `takeFolds`
+   */
+  learnBare(text: string, id: unknown): boolean;
+  /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
    * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
@@ -685,6 +693,13 @@ export function createFastCounter(
       each: vary?.each === true, id, open: undefined, openRun: -1,
     });
     foldCount++;
+    return true;
+  };
+  // bare texts learnt (see learnBare), kept past the caps (a file has one banner or a few)
+  const bareFolds: Fold[] = [];
+  const learnBare = (text: string, id: unknown): boolean => {
+    if (bareFolds.length >= MAX_BARE || !wholeLine(text) || bareFolds.some((f) => f.text === text)) return false;
+    bareFolds.push({ rest: new Literal(text), text, length: text.length, spans: [], segs: [], hex: false, each: true, id, open: undefined, openRun: -1 });
     return true;
   };
   const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
@@ -1018,6 +1033,15 @@ export function createFastCounter(
       }
     }
     if (k === undefined) {
+      // (a bare text learnt: its very bytes, with no wrapper, each line its own pending entry, as a line read the
+      // ordinary way ends every run)
+      let f: Fold | undefined;
+      if (bareFolds.length > 0 && p === s && !speculative && (f = foldAfter(bareFolds, s, e)) !== undefined) {
+        folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined });
+        run++;
+        lastFastLine = lineNo;
+        return true;
+      }
       if (wrappersOn) {
         const before = templates.length + wrapCount;
         learnWrapper(s, p, e);
@@ -1312,6 +1336,7 @@ export function createFastCounter(
     },
     learnQuiet,
     learnFold,
+    learnBare,
     learnConnShape,
     connShapeOf,
     takeFolds,

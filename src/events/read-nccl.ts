@@ -4,6 +4,7 @@ import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
+import type { Event } from "./index.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
@@ -195,6 +196,12 @@ export interface NcclReader extends RecordReader {
    * lines of the same record text from now on (`flushFolds` makes them events).
    */
   noteFold(rec: LogRecord, e: unknown, signal?: SignalEvent): void;
+  /**
+   * The record just read, with no header nor wrapper, made these events, `made` (the caller knows: the events of the
+   * record, in order, and that a record of its text makes them again wherever it stands but for the line): once it
+   * was read so twice, the fast path folds the lines of its bytes, each made these events again (`flushFolds`).
+   */
+  noteAgain(rec: LogRecord, made: Event[]): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
@@ -365,6 +372,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; init?: undefined; signal?: SignalEvent };
   // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
   // commId's) comes (each its own event): `spans`, where they stand in the text
+  // a bare text's line (see noteAgain), and the texts read so once (learnt when read so again)
+  type AgainFolded = { again: Event[] };
+  const againAsked: string[] = [];
   type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[]; head?: string; keys?: [string, string] };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
@@ -381,6 +391,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
+      // (a bare text's line: each its own entry, made the events of the line it was learnt from, but for the line)
+      if ((id as AgainFolded).again !== undefined) {
+        for (const x of (id as AgainFolded).again) emit({ ...x, ev: { ...x.ev, line: first } } as Event);
+        return;
+      }
       const f = id as Folded | InitFolded;
       if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
       if (f.init !== undefined) return takeInit(f, first, rest!, emit);
@@ -890,6 +905,15 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
       if (c.e.kind === "nccl.connection" && learnShape(rec.text, c)) return;
       if (seen) counter.learnFold(rec.text, c);
+    },
+    noteAgain(rec, events) {
+      const t = rec.text;
+      if (rec.raw !== t) return;
+      if (!againAsked.includes(t)) {
+        if (againAsked.length < 8) againAsked.push(t);
+        return;
+      }
+      counter.learnBare(t, { again: events } satisfies AgainFolded);
     },
     folding: () => counter.folding(),
     flushFolds,
