@@ -223,13 +223,18 @@ export type RepeatSink = (of: NcclFoldedEvent, comm: string | null, n: number, f
  * `reduceInitAgain`).
  */
 export type InitSink = (like: NcclInitEvent, comm: string, commId: string | null, line: number, text: string) => boolean;
+/**
+ * Where a bare line folded (see noteAgain) may go instead of its events, `made` but for the line: true when the sink did
+ * to the fact state and the event store what they would (src/facts/state.ts `reduceBannerAgain`), false when they are to be made.
+ */
+export type AgainSink = (made: Event[], line: number) => boolean;
 
 /**
  * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  * `repeat`, `init`: where what the fast path folded goes instead of events (see RepeatSink, InitSink; none: events).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; foldEmit?: () => Emit } = {}): NcclReader {
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink; foldEmit?: () => Emit } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -392,8 +397,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
       // (a bare text's line: each its own entry, made the events of the line it was learnt from, but for the line)
-      if ((id as AgainFolded).again !== undefined) {
-        for (const x of (id as AgainFolded).again) emit({ ...x, ev: { ...x.ev, line: first } } as Event);
+      const made = (id as AgainFolded).again;
+      if (made !== undefined) {
+        if (opts.again === undefined || !opts.again(made, first)) for (const x of made) emit({ ...x, ev: { ...x.ev, line: first } } as Event);
         return;
       }
       const f = id as Folded | InitFolded;
