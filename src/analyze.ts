@@ -8,7 +8,7 @@ import { DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
 import { readLineLoop } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
-import { finalizeFacts, initState, mergeStates, reduceEvent, reduceInitAgain, reduceRepeatLines, type FactState } from "./facts/state.js";
+import { finalizeFacts, initState, mergeStates, reduceEvent, reduceBannerAgain, reduceInitAgain, reduceRepeatLines, type FactState } from "./facts/state.js";
 import type { Facts, Report } from "./facts/schema.js";
 import { SCHEMA_VERSION } from "./facts/schema-version.js";
 import { runRules, type RulesConfig } from "./rules/engine.js";
@@ -111,6 +111,8 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     keptPerKind,
     repeat: (of, comm, n, first, last, text, signal) => reduceRepeatLines(state, of, comm, n, first, last, text, signal),
     init: (like, comm, commId, line, text) => store.full(like.kind) && reduceInitAgain(state, like, comm, commId, line, text) && store.drop(),
+    again: ([sig, version], line) =>
+      sig.kind === "signal" && version.kind === "nccl.version" && store.full(sig.kind) && store.full(version.kind) && reduceBannerAgain(state, sig, version, line) && store.drop() && store.drop(),
   });
   let lines = 0;
   let bytes = 0;

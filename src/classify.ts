@@ -1,7 +1,7 @@
 import type { Emit, RecordReader } from "./events/types.js";
 import type { LineCounter } from "./events/fast.js";
 import type { LogRecord } from "./model.js";
-import { createNcclReader, type InitSink, type NcclFastCounts, type RepeatSink } from "./events/read-nccl.js";
+import { createNcclReader, type AgainSink, type InitSink, type NcclFastCounts, type RepeatSink } from "./events/read-nccl.js";
 import type { LearnedWrapper } from "./events/nccl-fast-counter.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
 import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
@@ -9,10 +9,14 @@ import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
 import { createDialectObserver } from "./events/read-dialect.js";
-import { createWrapJoiner } from "./events/wrapped.js";
+import { MIN_CUT, createWrapJoiner } from "./events/wrapped.js";
+import type { Event } from "./events/index.js";
 import type { SignalEvent } from "./events/common.js";
 import { SIGNAL_SAMPLES } from "./facts/signals.js";
 import { VERSION_SIGNATURES } from "./facts/versions.js";
+
+/** NCCL's banner as it prints it alone on a line (init.cc: `NCCL version %s+cuda%d.%d`) */
+const BARE_BANNER = /^NCCL version \d+\.\d+\.\d+[\w.+\-]*$/;
 
 /**
  * The hot path: every record passes here. Readers are asked in order; each does its own cheap
@@ -34,9 +38,10 @@ export interface Dispatcher {
  * `keptPerKind`: the events of one kind the caller keeps (set-up lines are folded once it keeps no more); `repeat`,
  * `init`: where folded lines and Init lines read from the bytes go instead of events (see RepeatSink, InitSink)
  */
-export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSink; init?: InitSink } = {}): Dispatcher {
+export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink } = {}): Dispatcher {
   const observeVllmOrigin = createVllmOriginObserver();
-  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init });
+  // (folds are learnt from a line read the ordinary way: `outer` is its caller's emit by the time runs pend)
+  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init, again: opts.again, foldEmit: () => outer });
   const vllm = createVllmReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
@@ -75,6 +80,14 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
   const foldableSignal = (e: unknown): e is SignalEvent =>
     (e as SignalEvent).kind === "signal" && !(e as SignalEvent).soft && signals >= keptPerKind && VERSION_SIGNATURES[(e as SignalEvent).id] === undefined &&
     (e as SignalEvent).id !== "vllm.cudaOom" && (signalLines.get((e as SignalEvent).id)?.lines ?? 0) >= SIGNAL_SAMPLES;
+  /**
+   * NCCL's banner alone on its line, read to its signal and its version (`source: "banner"`), which a line of its text
+   * makes again wherever it stands: no rank, no context (no reader before the NCCL reader sees it, which claims it),
+   * too short for a terminal to have cut it or to be continued (the wrap joiner holds nothing after it)
+   */
+  const bannerAgain = (rec: LogRecord, sig: unknown, e: unknown): boolean =>
+    (sig as SignalEvent).kind === "signal" && (sig as SignalEvent).id === "nccl.versionLine" && !(sig as SignalEvent).soft && (sig as SignalEvent).rank === null &&
+    (e as Event).kind === "nccl.version" && (e as { source?: string }).source === "banner" && rec.raw.length < MIN_CUT && BARE_BANNER.test(rec.raw);
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
   const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
   return {
@@ -114,6 +127,7 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       // one event: the NCCL reader may let the fast path fold the lines of its text
       else if (emitted === before + 1) nccl.noteFold(rec, last);
       else if (emitted === before + 2 && foldableSignal(prev)) nccl.noteFold(rec, last, prev);
+      else if (emitted === before + 2 && bannerAgain(rec, prev, last)) nccl.noteAgain(rec, [prev as Event, last as Event]);
     },
     end(emit) {
       for (const reader of readers) reader.end?.(emit);

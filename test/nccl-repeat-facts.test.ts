@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { analyzeLines } from "../src/analyze.js";
 import { CONN_SAMPLES, type NcclFoldedEvent } from "../src/events/nccl.js";
 import { NCCL_STATE_LIMITS, ncclDomain, reduceRepeated, type NcclState } from "../src/facts/nccl.js";
-import { reduceEvent, reduceInitAgain, reduceRepeatLines, type FactState } from "../src/facts/state.js";
-import type { NcclInitEvent } from "../src/events/nccl.js";
+import { reduceBannerAgain, reduceEvent, reduceInitAgain, reduceRepeatLines, type FactState } from "../src/facts/state.js";
+import type { NcclInitEvent, NcclVersionEvent } from "../src/events/nccl.js";
+import type { SignalEvent } from "../src/events/common.js";
+import { SIGNAL_SAMPLES } from "../src/facts/signals.js";
 
 /**
  * `reduceRepeated` (a fold's `n` lines alike, src/facts/nccl.ts) works a folded event out once per state and then only
@@ -125,6 +127,33 @@ describe("the fact state's sinks for folded and Init lines", () => {
   const copy = (s: FactState): FactState => structuredClone(s);
   const json = (s: FactState) => JSON.stringify(s);
   const inits = (lines: string[]) => read(lines).events.filter((e): e is NcclInitEvent => e.kind === "nccl.init");
+
+  it("NCCL's banner read again reduces as its signal and version do, or is left to them", () => {
+    const BANNER = "NCCL version 2.21.5+cuda12.4";
+    const made = read([BANNER]).events;
+    const sig = made.find((e): e is SignalEvent => e.kind === "signal" && e.id === "nccl.versionLine")!;
+    const version = made.find((e): e is NcclVersionEvent => e.kind === "nccl.version")!;
+    const again = (lines: string[], line: number): boolean => {
+      const { state } = read(lines);
+      const viaSink = copy(state);
+      const viaEvents = copy(state);
+      const took = reduceBannerAgain(viaSink, sig, version, line);
+      for (const e of [sig, version]) reduceEvent(viaEvents, { ...e, ev: { ...e.ev, line } } as SignalEvent | NcclVersionEvent);
+      expect(json(viaSink)).toBe(took ? json(viaEvents) : json(state));
+      return took;
+    };
+    const banners = (n: number) => new Array<string>(n).fill(BANNER);
+    // taken once the signal's first lines are all kept, earlier, with the version and the first NCCL line
+    expect(again([...banners(SIGNAL_SAMPLES), ...SETUP], 500)).toBe(true);
+    expect(again([...SETUP, ...banners(SIGNAL_SAMPLES + 2)], 500)).toBe(true);
+    // not while a later line may be among the first, nor with a failure waiting for a line that shows NCCL went on,
+    // nor where another version or none was read
+    expect(again([...banners(SIGNAL_SAMPLES - 1), ...SETUP], 500)).toBe(false);
+    expect(again([...banners(SIGNAL_SAMPLES), ...SETUP], SIGNAL_SAMPLES)).toBe(false);
+    expect(again([...banners(SIGNAL_SAMPLES), ...SETUP, FAILURE], 500)).toBe(false);
+    expect(again([...new Array<string>(SIGNAL_SAMPLES).fill("NCCL version 2.21.4+cuda12.4"), ...SETUP], 500)).toBe(false);
+    expect(again(SETUP, 500)).toBe(false);
+  });
 
   it("a run of folded lines reduces as its lines read one by one, with and without a failure waiting for one", () => {
     // (a connection line folds once its kind's samples are all kept)

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { NCCL_STATE_LIMITS } from "../src/facts/nccl.js";
+import { FAST_LIMITS } from "../src/events/nccl-fast-counter.js";
 import { foldedLines } from "./helpers/folded.js";
 
 /**
@@ -67,6 +68,11 @@ interface Opts {
   oddInits?: boolean;
   /** no GDR line (a signature's, read the ordinary way): round after round, no line but the first ones goes that way */
   noGdr?: boolean;
+  /**
+   * NCCL's banner again before each communicator (`two`: the odd ones another version's; `afterCut`: right after a
+   * connection record cut after `via`, whose rest the reader waits for)
+   */
+  banners?: "each" | "two" | "afterCut";
 }
 
 /** a set-up log: round after round, each thread creating communicators of `sizes` ranks, 2 GPUs a node */
@@ -91,6 +97,10 @@ function setupLog(o: Opts): string {
   for (let round = 0; round < o.rounds; round++) {
     for (const size of o.sizes) {
       comm++;
+      if (o.banners && comm > 1) {
+        if (o.banners === "afterCut") lines.push(`${head(threads[0][0])} NCCL INFO Channel 08/0 : 0[0] -> 1[1] via`);
+        lines.push(wrap(threads[0][0], `NCCL version ${o.era}.${o.banners === "two" && comm % 2 ? 4 : 3}+cuda12.2`));
+      }
       const odd = o.oddInits ? comm % 6 : -1;
       const ptr = (r: number) => (odd === 1 && r === 1 ? `0x7f${hex(0xa00000 + comm * 0x100)}` : odd === 2 && r === 0 ? `0x55D1${hex(0xa0000000 + comm * 0x10000).toUpperCase()}` : odd === 3 && r === 1 ? "(nil)" : `0x55d1${hex(0xa0000000 + comm * 0x10000 + r * 0x100)}`);
       const commId = odd === 4 ? `0x${hex(0x5c1d9b2f + comm)}` : `0x7a3e5c1d9b2f${hex(0x4e60 + comm)}`;
@@ -149,7 +159,11 @@ const ERAS = ["2.4", "2.7", "2.18", "2.21", "2.30"];
 
 describe("set-up lines folded by the fast path", () => {
   const limits = { ...NCCL_STATE_LIMITS };
-  afterEach(() => Object.assign(NCCL_STATE_LIMITS, limits));
+  const fastLimits = { ...FAST_LIMITS };
+  afterEach(() => {
+    Object.assign(NCCL_STATE_LIMITS, limits);
+    Object.assign(FAST_LIMITS, fastLimits);
+  });
 
   it("read to the report, state and events of reading every line, in every era's line shapes", async () => {
     for (const era of ERAS) {
@@ -226,6 +240,60 @@ describe("set-up lines folded by the fast path", () => {
     expect(JSON.parse(slow).state.facts.nccl.capped).toMatchObject({ communicators: { limit: 14 }, connections: { limit: 12 }, links: { limit: 5 } });
     for (const chunk of [2048, 65536]) expect(await read(text, {}, chunk), String(chunk)).toBe(slow);
   });
+
+  it("are handed over once runs pend past the limit, between lines the fast path reads, as before a line read the ordinary way", async () => {
+    const cases: Opts[] = [
+      // (one node: after the first rounds no line goes the ordinary way, and only the limit hands the runs over)
+      { era: "2.4", wrap: "bare", sizes: [2], rounds: 12, net: "ib", noGdr: true },
+      { era: "2.21", wrap: "bare", sizes: [2], rounds: 12, net: "ib", noGdr: true, interleave: true },
+      { era: "2.18", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", interleave: true, again: true },
+      { era: "2.21", wrap: "bare", sizes: [4], rounds: 4, net: "ib", tentative: true },
+      { era: "2.21", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", oddInits: true },
+    ];
+    const runs = (text: string) => foldedLines(text, KEPT).events.filter((e) => e.kind === "nccl.repeat").length;
+    for (const o of cases) {
+      const text = setupLog(o);
+      const slow = await read(text, { fastPath: false });
+      const { repeats, ordinary } = foldedLines(text, KEPT);
+      const before = runs(text);
+      for (const pending of [1, 2, 5]) {
+        FAST_LIMITS.pending = pending;
+        for (const chunk of [1024, 65536]) expect(await read(text, {}, chunk), `${JSON.stringify(o)} ${pending} ${chunk}`).toBe(slow);
+        // the same lines folded and read the ordinary way, in more runs
+        expect(foldedLines(text, KEPT), `${JSON.stringify(o)} ${pending}`).toMatchObject({ repeats, ordinary });
+        if (pending === 1) expect(runs(text), JSON.stringify(o)).toBeGreaterThan(before);
+      }
+      FAST_LIMITS.pending = fastLimits.pending;
+    }
+  }, 60_000);
+
+  it("NCCL's banner again: a bare line of its bytes made the events it was read to, but for the line", async () => {
+    const cases: Opts[] = [
+      { era: "2.21", wrap: "bare", sizes: [4], rounds: 6, net: "ib", banners: "each" },
+      { era: "2.18", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", interleave: true, banners: "two" },
+      { era: "2.18", wrap: "bare", sizes: [4], rounds: 6, net: "ib", cuts: true, banners: "afterCut" },
+      { era: "2.21", wrap: "bare", sizes: [4], rounds: 4, net: "ib", tentative: true, banners: "each" },
+      { era: "2.4", wrap: "bare", sizes: [2], rounds: 12, net: "ib", noGdr: true, banners: "each" },
+      { era: "2.21", wrap: "kubectl", sizes: [4, 2], rounds: 4, net: "ib", banners: "each" },
+    ];
+    const banner = (l: string) => /^(?:\S+Z )?NCCL version/.test(l);
+    const banners = (text: string) => foldedLines(text, KEPT).ordinary.filter(banner).length;
+    for (const o of cases) {
+      for (const crlf of [false, true]) {
+        const lf = setupLog(o);
+        const text = crlf ? lf.replace(/\n/g, "\r\n") : lf;
+        const slow = await read(text, { fastPath: false });
+        for (const chunk of [1024, 65536]) expect(await read(text, {}, chunk), `${JSON.stringify(o)} ${crlf} ${chunk}`).toBe(slow);
+      }
+      const lf = setupLog(o);
+      const all = lf.split("\n").filter(banner).length;
+      // a text's first two go the ordinary way (the second is learnt from), the rest are folded; a wrapped one never is
+      expect(banners(lf), JSON.stringify(o)).toBe(o.wrap !== "bare" ? all : o.banners === "two" ? 4 : 2);
+    }
+    // the version and the signal's count and last line are those of every banner read
+    const facts = JSON.parse(await read(setupLog(cases[1]))).report.facts;
+    expect(facts.nccl.versions).toEqual(["2.18.3", "2.18.4"]);
+  }, 60_000);
 
   it("are made events before what --follow reports after each chunk", async () => {
     const text = setupLog({ era: "2.18", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", again: true });

@@ -127,8 +127,11 @@ export function fastNcclHeader(key: string): { host: string; pid: number; tid: n
   return { host: m[1], pid: Number(m[2]), tid: Number(m[3]), dev: Number(m[4]), ms: null, src: null, func: null };
 }
 
-/** headers kept, and lines folded (see `learnFold`) kept in all: past either, all are forgotten (tests lower them) */
-export const FAST_LIMITS = { keys: 4096, folds: 16384 };
+/**
+ * headers kept, and lines folded (see `learnFold`) kept in all: past either, all are forgotten; runs pending at most,
+ * then handed over (`foldsFull`) before the next line (tests lower them)
+ */
+export const FAST_LIMITS = { keys: 4096, folds: 16384, pending: 128 };
 /** lines read to nothing kept (see `learnQuiet`), in all and after one header */
 const MAX_QUIET = 4096;
 const MAX_QUIET_PER_KEY = 64;
@@ -137,6 +140,8 @@ const MAX_QUIET_TEXT = 512;
 const QUIET = -1;
 /** a line `learnFold` was told of (folded with the lines alike until the ordinary way reads a line) */
 const FOLD = -2;
+/** bare texts folded (see `learnBare`) */
+const MAX_BARE = 8;
 /** lines folded (see `learnFold`) kept after one header */
 const MAX_FOLDS_PER_KEY = 128;
 /** connection line shapes learnt (see learnConnShape) */
@@ -507,6 +512,12 @@ export interface FastCounter {
    */
   learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
   /**
+   * `text`, a record with no header (NCCL's banner, `NCCL version 2.21.5+cuda12.4`), was read to events that a line of
+   * the same bytes with no wrapper would make again wherever it stands but for the line (the reader says when): such a
+   * line is folded alone from now on, `id` standing for it, until `takeFolds`
+   */
+  learnBare(text: string, id: unknown): boolean;
+  /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
    * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
@@ -562,6 +573,12 @@ export function createFastCounter(
     quietElsewhere?: (line: string) => boolean;
     /** whether a connection line of a learnt shape may be read from the bytes after this header (see learnConnShape) */
     connHeaderOk?: (header: string) => boolean;
+    /**
+     * `FAST_LIMITS.pending` runs are pending: the caller takes them (`takeFolds`) now, before the next line, as it
+     * would before a line read the ordinary way (held longer, runs outlive young collections: a set-up log with few
+     * lines read the ordinary way pends thousands, ~20% more CPU)
+     */
+    foldsFull?: () => void;
   },
 ): FastCounter {
   const speculative = options.speculative;
@@ -676,6 +693,13 @@ export function createFastCounter(
       each: vary?.each === true, id, open: undefined, openRun: -1,
     });
     foldCount++;
+    return true;
+  };
+  // bare texts learnt (see learnBare), kept past the caps (a file has one banner or a few)
+  const bareFolds: Fold[] = [];
+  const learnBare = (text: string, id: unknown): boolean => {
+    if (bareFolds.length >= MAX_BARE || !wholeLine(text) || bareFolds.some((f) => f.text === text)) return false;
+    bareFolds.push({ rest: new Literal(text), text, length: text.length, spans: [], segs: [], hex: false, each: true, id, open: undefined, openRun: -1 });
     return true;
   };
   const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
@@ -1009,6 +1033,15 @@ export function createFastCounter(
       }
     }
     if (k === undefined) {
+      // (a bare text learnt: its very bytes, with no wrapper, each line its own pending entry, as a line read the
+      // ordinary way ends every run)
+      let f: Fold | undefined;
+      if (bareFolds.length > 0 && p === s && !speculative && (f = foldAfter(bareFolds, s, e)) !== undefined) {
+        folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined });
+        run++;
+        lastFastLine = lineNo;
+        return true;
+      }
       if (wrappersOn) {
         const before = templates.length + wrapCount;
         learnWrapper(s, p, e);
@@ -1154,6 +1187,7 @@ export function createFastCounter(
   };
   const counter: ChunkLineCounter = {
     line(s, nl, lineNo) {
+      if (folded.length >= FAST_LIMITS.pending && options.foldsFull !== undefined) options.foldsFull();
       return count(s, nl, lineNo) || leave();
     },
     pass() {
@@ -1302,6 +1336,7 @@ export function createFastCounter(
     },
     learnQuiet,
     learnFold,
+    learnBare,
     learnConnShape,
     connShapeOf,
     takeFolds,

@@ -4,6 +4,7 @@ import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
 import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
+import type { Event } from "./index.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
 import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
@@ -203,6 +204,12 @@ export interface NcclReader extends RecordReader {
    * lines of the same record text from now on (`flushFolds` makes them events).
    */
   noteFold(rec: LogRecord, e: unknown, signal?: SignalEvent): void;
+  /**
+   * The record just read, with no header nor wrapper, made these events, `made` (the caller knows: the events of the
+   * record, in order, and that a record of its text makes them again wherever it stands but for the line): once it
+   * was read so twice, the fast path folds the lines of its bytes, each made these events again (`flushFolds`).
+   */
+  noteAgain(rec: LogRecord, made: Event[]): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
@@ -224,13 +231,18 @@ export type RepeatSink = (of: NcclFoldedEvent, comm: string | null, n: number, f
  * `reduceInitAgain`).
  */
 export type InitSink = (like: NcclInitEvent, comm: string, commId: string | null, line: number, text: string) => boolean;
+/**
+ * Where a bare line folded (see noteAgain) may go instead of its events, `made` but for the line: true when the sink did
+ * to the fact state and the event store what they would (src/facts/state.ts `reduceBannerAgain`), false when they are to be made.
+ */
+export type AgainSink = (made: Event[], line: number) => boolean;
 
 /**
  * Reads NCCL records into events; claims every NCCL record (returns true). `originQuiet`: whether the other
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  * `repeat`, `init`: where what the fast path folded goes instead of events (see RepeatSink, InitSink; none: events).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink } = {}): NcclReader {
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink; foldEmit?: () => Emit } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -364,6 +376,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       const { header: h, who } = headerOf(span.head);
       return h !== null && who.host === m[1] && who.pid === Number(m[2]) && h.tid === Number(m[3]) && who.dev === Number(m[4]);
     },
+    // (where the caller's flushFolds would send them before the next line read the ordinary way)
+    foldsFull: opts.foldEmit && (() => flushFolds(opts.foldEmit!())),
   });
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
@@ -371,6 +385,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   type Folded = { e: NcclFoldedEvent; who: NcclWho; tid: number | null; threadComm: boolean; keys?: [string, string]; init?: undefined; signal?: SignalEvent };
   // an Init line the fast path takes when another of the same text but for its communicator's hex digits (and its
   // commId's) comes (each its own event): `spans`, where they stand in the text
+  // a bare text's line (see noteAgain), and the texts read so once (learnt when read so again)
+  type AgainFolded = { again: Event[] };
+  const againAsked: string[] = [];
   type InitFolded = { init: NcclInitEvent; who: NcclWho; tid: number | null; spans: number[]; head?: string; keys?: [string, string] };
   // the events of the folded kinds made so far, by kind, and the connection events by transport kind
   const made = new Map<string, number>();
@@ -387,6 +404,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
 
   const flushFolds = (emit: Emit) =>
     counter.takeFolds((id, n, first, last, rest, conn, own) => {
+      // (a bare text's line: each its own entry, made the events of the line it was learnt from, but for the line)
+      const made = (id as AgainFolded).again;
+      if (made !== undefined) {
+        if (opts.again === undefined || !opts.again(made, first)) for (const x of made) emit({ ...x, ev: { ...x.ev, line: first } } as Event);
+        return;
+      }
       const f = id as Folded | InitFolded;
       if (conn !== undefined) return takeConn(f as Folded, conn, own, n, first, last, rest!, emit);
       if (f.init !== undefined) return takeInit(f, first, rest!, emit);
@@ -902,6 +925,15 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
       if (c.e.kind === "nccl.connection" && learnShape(rec.text, c)) return;
       if (seen) counter.learnFold(rec.text, c);
+    },
+    noteAgain(rec, events) {
+      const t = rec.text;
+      if (rec.raw !== t) return;
+      if (!againAsked.includes(t)) {
+        if (againAsked.length < 8) againAsked.push(t);
+        return;
+      }
+      counter.learnBare(t, { again: events } satisfies AgainFolded);
     },
     folding: () => counter.folding(),
     flushFolds,

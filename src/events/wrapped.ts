@@ -16,7 +16,7 @@ export interface WrapJoiner {
 }
 
 /** shorter records are not cut by a terminal's width */
-const MIN_CUT = 60;
+export const MIN_CUT = 60;
 // what starts a record of its own: a level word or glog letter, a date, a bracket/paren prefix, traceback structure, a prompt
 const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[IWEF](?:\d{8}|\d{4}) |\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|Traceback|File "|During handling|The above exception|\([^()]*\bpid=|\((?:raylet|gcs_server)\)|[\[<#$>|=*+~^`{}])/;
 // a traceback's frame line, behind the record header a worker logs it with

@@ -304,16 +304,27 @@ function local(s: NcclState, host: string | null, pid: number | null, ptr: strin
     return l;
   }
   const index = localIndex(s);
-  const hosts = index.byPtr.get(p);
-  const first = hosts?.get(h);
-  for (let x = first; x !== undefined; x = x.next) if (x.pid === pid || (x.pid !== x.pid && pid !== pid)) return x.l;
+  // (a pointer whose bit is clear is in no key: past the cap, a set-up log's lookups all miss)
+  const bit = ptrBit(p);
+  if ((index.ptrs[bit >>> 5] & (1 << (bit & 31))) !== 0) {
+    const first = index.byPtr.get(p)?.get(h);
+    for (let x = first; x !== undefined; x = x.next) if (x.pid === pid || (x.pid !== x.pid && pid !== pid)) return x.l;
+  }
   // (not in the index, so not kept: past the cap no key is made)
   if (!keep(s, "communicators", lines)) return null;
   const l = newLocal(host, pid, p);
   s.locals[`${h}|${pid ?? ""}|${p}`] = l;
-  addLocal(index.byPtr, l.ptr, l.host ?? "", pid, l);
+  addLocal(index, l.ptr, l.host ?? "", pid, l);
   index.kept = s.cap.kept.communicators;
   return l;
+}
+
+/** a pointer's bit in `LocalIndex.ptrs` (a hash of its text) */
+const PTR_BITS = 17;
+function ptrBit(p: string): number {
+  let x = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) x = Math.imul(x ^ p.charCodeAt(i), 0x01000193);
+  return (x ^ (x >>> 15)) >>> (32 - PTR_BITS);
 }
 
 const newLocal = (host: string | null, pid: number | null, p: string, via?: string): LocalComm => {
@@ -358,26 +369,29 @@ interface LocalEntry {
   l: LocalComm;
   next: LocalEntry | undefined;
 }
-type LocalIndex = { byPtr: Map<string, Map<string, LocalEntry>>; kept: number };
-function addLocal(byPtr: LocalIndex["byPtr"], p: string, h: string, pid: number | null, l: LocalComm): void {
-  let hosts = byPtr.get(p);
-  if (hosts === undefined) byPtr.set(p, (hosts = new Map()));
+/** `ptrs`: a bit set by `ptrBit` for each pointer in `byPtr` */
+type LocalIndex = { byPtr: Map<string, Map<string, LocalEntry>>; ptrs: Int32Array; kept: number };
+function addLocal(index: LocalIndex, p: string, h: string, pid: number | null, l: LocalComm): void {
+  let hosts = index.byPtr.get(p);
+  if (hosts === undefined) index.byPtr.set(p, (hosts = new Map()));
   hosts.set(h, { pid, l, next: hosts.get(h) });
+  const bit = ptrBit(p);
+  index.ptrs[bit >>> 5] |= 1 << (bit & 31);
 }
 const localIndexes = new WeakMap<object, LocalIndex>();
 function localIndex(s: NcclState): LocalIndex {
   let index = localIndexes.get(s.locals);
   if (index !== undefined && index.kept === s.cap.kept.communicators) return index;
-  const byPtr: LocalIndex["byPtr"] = new Map();
+  index = { byPtr: new Map(), ptrs: new Int32Array(1 << (PTR_BITS - 5)), kept: s.cap.kept.communicators };
   for (const key in s.locals) {
     const a = key.indexOf("|"), b = key.indexOf("|", a + 1);
     if (b < 0 || key.indexOf("|", b + 1) >= 0) continue;
     const pidText = key.slice(a + 1, b);
     const pid = pidText === "" ? null : Number(pidText);
     if (pid !== null && String(pid) !== pidText) continue;
-    addLocal(byPtr, key.slice(b + 1), key.slice(0, a), pid, s.locals[key]);
+    addLocal(index, key.slice(b + 1), key.slice(0, a), pid, s.locals[key]);
   }
-  localIndexes.set(s.locals, (index = { byPtr, kept: s.cap.kept.communicators }));
+  localIndexes.set(s.locals, index);
   return index;
 }
 

@@ -1,5 +1,5 @@
 import type { Event } from "../events/index.js";
-import type { NcclFoldedEvent, NcclInitEvent } from "../events/nccl.js";
+import type { NcclFoldedEvent, NcclInitEvent, NcclVersionEvent } from "../events/nccl.js";
 import type { SignalEvent } from "../events/common.js";
 import { benchDomain, type BenchState } from "./bench.js";
 import { shiftInputs } from "./domain.js";
@@ -9,11 +9,11 @@ import { ncclDomain, reduceRepeated, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
-import { reduceSignalRepeat, signalsDomain, type Signals, type SignalsState } from "./signals.js";
+import { SIGNAL_SAMPLES, reduceSignalRepeat, signalsDomain, type Signals, type SignalsState } from "./signals.js";
 import { finalizeRuntime, runtimeDomain, type RuntimeState } from "./runtime.js";
 import { dialectsDomain, type DialectsState } from "./dialects.js";
 import { tracebacksDomain, type TracebacksState } from "./tracebacks.js";
-import { versionsDomain, type VersionsState } from "./versions.js";
+import { versionKeptBefore, versionsDomain, type VersionsState } from "./versions.js";
 import { mergeRecordMatches, type RecordMatches } from "../events/user-patterns.js";
 import { finalizeTimeline, timelineDomain, type TimelineState } from "./timeline.js";
 
@@ -142,6 +142,32 @@ export function reduceInitAgain(state: FactState, like: NcclInitEvent, comm: str
     last.line = line;
     last.host = host;
   } else state.timeline!.lastHost = { input, line, host };
+  return true;
+}
+
+/**
+ * NCCL's banner alone on a line, folded by the fast path (src/events/read-nccl.ts `noteAgain`): its signal and version
+ * event, `sig` and `version`, made again at `line` (a later line of their input), reduced as reduceEvent reduces them,
+ * with none of the domains that would make nothing of them asked: done (true) when only the signal's count and last
+ * line would change (its first lines kept, the version kept by the NCCL and versions facts and the first NCCL line from
+ * earlier lines, no failure waiting for a line that shows NCCL went on); otherwise nothing is done (false) and the
+ * caller reduces the events. (No host, rank or `NCCL INFO`: the timeline and dialects take nothing of them.)
+ */
+export function reduceBannerAgain(state: FactState, sig: SignalEvent, version: NcclVersionEvent, line: number): boolean {
+  const st = state.signals.byId[sig.id];
+  const lastFirst = st?.first[st.first.length - 1];
+  const input = version.input;
+  const known = state.dialects?.first.nccl;
+  if (
+    state.errors.tentative?.length ||
+    sig.soft || sig.rank !== null || sig.input !== input || version.host !== null || version.pid !== null || version.ev.text.includes("NCCL INFO") ||
+    !st || st.first.length < SIGNAL_SAMPLES || !(lastFirst!.input < input || (lastFirst!.input === input && lastFirst!.line < line)) ||
+    !known || !(known.input < input || (known.input === input && known.line < line)) ||
+    !state.nccl.versions.some((v) => v.version === version.version && v.source === version.source && v.host === null && v.pid === null) ||
+    !versionKeptBefore((state.versions ??= versionsDomain.init()), sig, line)
+  )
+    return false;
+  reduceSignalRepeat(state.signals, sig, 1, line);
   return true;
 }
 

@@ -1,4 +1,5 @@
 import type { Event } from "../events/index.js";
+import type { SignalEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 
@@ -68,6 +69,28 @@ function offer(s: VersionsState, v: Seen): void {
   else s.dropped++;
 }
 
+/** what a version signature's signal says, or undefined */
+function seenOf(e: SignalEvent): Seen | undefined {
+  const what = VERSION_SIGNATURES[e.id];
+  const raw = what ? (e.captures["1"] ?? e.captures["2"] ?? e.captures["3"]) : undefined;
+  if (!what || !raw) return undefined;
+  const o = e.origin ?? {};
+  return { what, version: normalizeVersion(raw), node: o.ip ?? o.host ?? e.captures.ncclHost ?? null, rank: o.rank ?? null, at: located(e) };
+}
+
+/** reducing signal `e` at `line` (a later line of its input) would change nothing: what it says is kept, from an earlier line */
+export function versionKeptBefore(s: VersionsState, e: SignalEvent, line: number): boolean {
+  // (its key made once: a set-up log's banner is asked of some 20,000 times)
+  let key = seenKeys.get(e);
+  if (key === undefined) {
+    const v = seenOf(e);
+    seenKeys.set(e, (key = v ? keyOf(v) : ""));
+  }
+  const cur = key === "" ? undefined : s.seen[key];
+  return key === "" || (cur !== undefined && (cur.at.input < e.input || (cur.at.input === e.input && cur.at.line < line)));
+}
+const seenKeys = new WeakMap<SignalEvent, string>();
+
 function declare(s: VersionsState, name: string, version: string, at: Located): void {
   const cur = s.declared[name];
   if (!cur || earlier(cur.at, at) === at) s.declared[name] = { version, at };
@@ -78,11 +101,8 @@ export const versionsDomain: FactDomain<VersionsState, VersionsFacts> = {
   init: () => ({ seen: {}, dropped: 0, declared: {} }),
   reduce(s, e: Event) {
     if (e.kind === "signal") {
-      const what = VERSION_SIGNATURES[e.id];
-      const raw = what ? (e.captures["1"] ?? e.captures["2"] ?? e.captures["3"]) : undefined;
-      if (!what || !raw) return;
-      const o = e.origin ?? {};
-      offer(s, { what, version: normalizeVersion(raw), node: o.ip ?? o.host ?? e.captures.ncclHost ?? null, rank: o.rank ?? null, at: located(e) });
+      const v = seenOf(e);
+      if (v) offer(s, v);
     } else if (e.kind === "vllm.message" && e.id === "env.echo" && DECLARED.test(String(e.facts.name))) {
       const v = /^v?(\d+\.\d+(?:\.\d+)?)/.exec(String(e.facts.value));
       if (v) declare(s, String(e.facts.name), v[1], located(e));
