@@ -266,7 +266,13 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
-    values: [/(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/],
+    values: [
+      /(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/,
+      // aws-ofi-nccl's own lines (src/rules/nccl/ofi-advice.ts): the plugin, platform-aws's GDR-required check (the
+      // instance type as `[\w.-]` spells it: a colour code or a cut after it is no part of it), and GPU memory (type 2,
+      // NCCL_PTR_CUDA) registration refused with EINVAL
+      /(?<ofi>NET\/OFI\b|aws-ofi-nccl)/, /GDR disabled on GDR-supported instance type\s*(?<ofiGdrType>[\w.-]*)/, /(?<ofiRegisterEinval>Unable to register memory \(type = 2\).*RC: -22\b)/,
+    ],
     pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL/,
     samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
   },

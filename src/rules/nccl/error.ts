@@ -49,7 +49,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation: [
       DEBUG_HINT,
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts)
-      ...ofiAdvice(hits.map((h) => h.ev.text)),
+      ...ofiAdvice(hits.map((h) => h.captures)),
       "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.",
       "Run the same container image (same vLLM, torch and NCCL) on every node.",
       ...(invalid ? ["'invalid usage' means the ranks called NCCL inconsistently: duplicate GPUs, mismatched versions or ranks, or a wrong NCCL_NET setting."] : []),

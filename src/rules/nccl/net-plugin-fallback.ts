@@ -1,6 +1,6 @@
 import type { FindingDraft, RuleContext } from "../types.js";
 import { defineRule, type RuleSpec } from "../define.js";
-import { ofiGdrAdvice } from "./ofi-advice.js";
+import { ncclFailureCaptures, ofiGdrAdvice } from "./ofi-advice.js";
 
 export const meta = {
   id: "nccl/net-plugin-fallback",
@@ -23,7 +23,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const why = fails.map((f) => f.said ?? "").filter((t, i, all) => all.indexOf(t) === i).slice(0, 2).join("; ");
   const socket = net === "Socket";
   // platform-aws's GDR-required check names its own fix (./ofi-advice.ts)
-  const gdr = ofiGdrAdvice(fails.map((f) => f.failure.text));
+  const gdr = ofiGdrAdvice(ncclFailureCaptures(ctx));
   return [{
     message: `${plugin} failed to initialise (${why}); NCCL went on with ${replaced}, so the run is not stopped by it${socket ? ", but inter-node traffic now goes over TCP sockets" : ""}.`,
     evidence: [...fails.map((f) => f.failure), fails[fails.length - 1].by],

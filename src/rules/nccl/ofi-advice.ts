@@ -1,40 +1,42 @@
 /**
  * What to check when the failing lines are aws-ofi-nccl's (the NET/OFI plugin on libfabric, AWS EFA). Shared by
- * nccl/error (the plugin's WARNs with nothing later showing NCCL went on) and nccl/net-plugin-fallback (it did).
+ * nccl/error (the plugin's WARNs with nothing later showing NCCL went on) and nccl/net-plugin-fallback (it did). It
+ * reads the captures the signature table gives nccl.generic's lines (grammars/signatures.ts): `ofi`, `ofiGdrType`,
+ * `ofiRegisterEinval`.
  */
+import type { RuleContext } from "../types.js";
 
-/** aws-ofi-nccl's own failure lines: its WARNs say `NET/OFI`, its summary says `aws-ofi-nccl initialization failed`. */
-export const OFI_FAILURE = /NET\/OFI\b|aws-ofi-nccl/;
+type Captures = Readonly<Record<string, string>>;
+
+/** the captures of every kept nccl.generic line, recovered ones too (a plugin NCCL replaced still said why) */
+export function ncclFailureCaptures(ctx: RuleContext): Captures[] {
+  return (ctx.signals["nccl.generic"]?.lines ?? []).map((l) => l.captures);
+}
 
 /**
  * platform-aws (aws-ofi-nccl 1.7.3+, 2023-10): on an instance type where GPUDirect RDMA is required (p4d, p5 ..) the
  * plugin fails its endpoint set-up when libfabric cannot do GDR, `platform_config_endpoint:626 NCCL WARN NET/OFI GDR
  * disabled on GDR-supported instance type p4d.24xlarge`, then `Creating new endpoint .. failed: Invalid argument`.
+ * The advice for it when a line says it; null otherwise.
  */
-// (the type is what `[\w.-]` spells: a colour code or a cut line after it is not part of it)
-const GDR_REQUIRED = /GDR disabled on GDR-supported instance type\s*([\w.-]*)/;
-
-/** The advice for platform-aws's GDR-required failure, when a line says it; null otherwise. */
-export function ofiGdrAdvice(texts: readonly string[]): string | null {
-  const gdr = texts.map((t) => GDR_REQUIRED.exec(t)).find((m) => m);
+export function ofiGdrAdvice(lines: readonly Captures[]): string | null {
+  const gdr = lines.find((c) => c.ofiGdrType !== undefined);
   if (!gdr) return null;
-  const type = gdr[1] ? ` (${gdr[1]})` : "";
+  const type = gdr.ofiGdrType ? ` (${gdr.ofiGdrType})` : "";
   return `aws-ofi-nccl stops because GPUDirect RDMA is not available on an instance type that needs it${type}: load the nvidia-peermem module on the host (or use a driver and kernel with dma-buf), do not set FI_EFA_USE_DEVICE_RDMA=0, and give the container the EFA devices. OFI_NCCL_DISABLE_GDR_REQUIRED_CHECK=1 lets the plugin start without GDR, at a fraction of the bandwidth.`;
 }
 
 /**
- * GPU-memory registration refused with EINVAL (`register_rail_mr_buffer:617 NCCL WARN NET/OFI Unable to register memory
- * (type = 2) for device 4. RC: -22, Error: Invalid argument`; type 2 is NCCL_PTR_CUDA): the libfabric of EFA installers
- * before 1.29.1 under NCCL 2.19+ (AWS's EFA cheatsheet, awsome-distributed-training 1.architectures/efa-cheatsheet.md).
- * Other return codes (-12 ENOMEM: pinned-memory limits) have other causes.
+ * The remediation lines for these failure lines; none when no line is aws-ofi-nccl's. GPU-memory registration refused
+ * with EINVAL (`register_rail_mr_buffer:617 NCCL WARN NET/OFI Unable to register memory (type = 2) for device 4. RC:
+ * -22, Error: Invalid argument`) is the libfabric of EFA installers before 1.29.1 under NCCL 2.19+ (AWS's EFA
+ * cheatsheet, awsome-distributed-training 1.architectures/efa-cheatsheet.md); other return codes (-12 ENOMEM:
+ * pinned-memory limits) have other causes.
  */
-const REGISTER_CUDA_EINVAL = /Unable to register memory \(type = 2\).*RC: -22\b/;
-
-/** The remediation lines for these failure texts; none when no line is aws-ofi-nccl's. */
-export function ofiAdvice(texts: readonly string[]): string[] {
-  if (!texts.some((t) => OFI_FAILURE.test(t))) return [];
-  const gdr = ofiGdrAdvice(texts);
-  const register = texts.some((t) => REGISTER_CUDA_EINVAL.test(t));
+export function ofiAdvice(lines: readonly Captures[]): string[] {
+  if (!lines.some((c) => c.ofi !== undefined)) return [];
+  const gdr = ofiGdrAdvice(lines);
+  const register = lines.some((c) => c.ofiRegisterEinval !== undefined);
   return [
     ...(gdr ? [gdr] : []),
     ...(register ? ["Registering GPU memory with EFA failed with EINVAL: with NCCL 2.19 or later, the libfabric of EFA installers before 1.29.1 does this. Upgrade the EFA installer (host and container), or set FI_EFA_SET_CUDA_SYNC_MEMOPS=0."] : []),
