@@ -1079,6 +1079,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     else state.call = { rec, text, lines: 1 };
     return false;
   }
+  // a GPU census's stated total above its `GPU i: name` rows (FlashInfer's API-logging system information, torch-based
+  // environment reports: `Number of GPUs: 8`): outranks the rows counted, which a cut paste lists only in part
+  if (c === 78 /* N */ && text.startsWith("Number of GPUs: ")) {
+    const m = /^Number of GPUs: ([1-9]\d{0,3})\s*$/.exec(text);
+    if (m) {
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "gpu.list", facts: { "gpu.count": Number(m[1]) }, priority: 3, level: null, message: clipMsg(text) });
+      return false;
+    }
+  }
   if ((c === 71 /* G */ && text.startsWith("GPU ")) || ((c === 124 /* | */ || c === 78 /* N */ || (c >= 48 && c <= 57)) && (text.indexOf("MiB /") > 0 || text.indexOf("NVIDIA") > 0 || text.indexOf("Tesla") > 0))) {
     const g = matchGpuLine(text);
     if (g) {
