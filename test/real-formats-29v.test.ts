@@ -55,3 +55,64 @@ describe("real formats 29v: FlashInfer's GPU census", () => {
     expect(await gpuOf([...vllmLines(""), ...census(2, 2)])).toMatchObject({ name: H100, count: 2 });
   });
 });
+
+/**
+ * An issue's "launch command (relevant flags)": vLLM's arguments pasted one flag a line, with no `vllm serve` before them
+ * and no backslashes, then the log. The `--model` line starts the command as ` --model` does inside a line.
+ */
+describe("real formats 29v: vLLM's flags one a line with no command before them", () => {
+  const flags = [
+    "--model /srv/models/Llama-3.3-70B-Instruct",
+    "--served-model-name llama-70b",
+    "--tensor-parallel-size 4",
+    "--max-model-len 65536",
+    "--gpu-memory-utilization 0.88",
+    "--enable-prefix-caching",
+    `--compilation-config '{"cudagraph_mode":"FULL_AND_PIECEWISE"}'`,
+  ];
+  const tail = ["(APIServer pid=901) RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}"];
+
+  it("reads them as the launch command, also behind kubectl --timestamps, docker compose and CRLF", async () => {
+    const want = { model: "/srv/models/Llama-3.3-70B-Instruct", tensorParallelSize: 4, maxModelLen: 65536, gpuMemoryUtilization: 0.88 };
+    const variants: [string[], string][] = [
+      [[...flags, ...tail], "\n"],
+      [[...flags, ...tail].map((l, i) => `2026-08-21T10:02:${String(10 + i).padStart(2, "0")}.512${i}Z ${l}`), "\n"],
+      [[...flags, ...tail].map((l) => `vllm-server-1  | ${l}`), "\n"],
+      [[...flags, ...tail], "\r\n"],
+    ];
+    for (const [lines, eol] of variants) {
+      const r = await analyzeText(lines.join(eol) + eol);
+      expect(r.facts.config).toMatchObject(want);
+    }
+  });
+
+  it("takes `--model=value` and the short forms alike, and stops at the first line that is no flag", async () => {
+    const r = await analyzeText(["--model=Qwen/Qwen3-8B", "-tp 2", "--max-model-len=32768", "some prose in between", "--max-model-len 4096", ""].join("\n"));
+    expect(r.facts.config).toMatchObject({ model: "Qwen/Qwen3-8B", tensorParallelSize: 2, maxModelLen: 32768 });
+  });
+
+  it("reads no command from argparse's help (a metavar for a value) nor from prose that opens with a flag", async () => {
+    const help = [
+      "usage: vllm serve [model_tag] [options]",
+      "  --model MODEL         Name or path of the Hugging Face model to use.",
+      "--model MODEL",
+      "                        Name or path of the Hugging Face model to use.",
+      "--tensor-parallel-size TENSOR_PARALLEL_SIZE, -tp TENSOR_PARALLEL_SIZE",
+      "--model is required when no model tag is given",
+      "",
+    ];
+    const r = await analyzeText(help.join("\n"));
+    expect(r.facts.config).toMatchObject({ model: null, tensorParallelSize: null });
+  });
+
+  it("keeps the command's model when argparse's usage line follows it (`[model_tag]` is no model)", async () => {
+    const lines = [
+      "$ vllm serve Qwen/Qwen3-8B -tp 2 --max-model-len 16384 --enable-foo",
+      "usage: vllm serve [model_tag] [options]",
+      "vllm serve: error: unrecognized arguments: --enable-foo",
+      "",
+    ];
+    const r = await analyzeText(lines.join("\n"));
+    expect(r.facts.config).toMatchObject({ model: "Qwen/Qwen3-8B", tensorParallelSize: 2, maxModelLen: 16384 });
+  });
+});
