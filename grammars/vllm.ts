@@ -733,7 +733,8 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     if (state.modelNext) {
       state.modelNext = false;
       if (!w.startsWith("-")) {
-        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m)$/.test(w)) {
+        // (argparse's usage line names the positional `[model_tag]`; a placeholder `<model>` is no model either)
+        if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m|\[[^\]\s]*\]|<[^>\s]*>)$/.test(w)) {
           out.flags.set("model", unq(w));
           fixed.add("model");
         }

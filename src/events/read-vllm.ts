@@ -1039,6 +1039,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
+  // vLLM's arguments pasted one flag a line with no command before them (`--model m`, then `--tensor-parallel-size 8`
+  // ...: an issue's "launch command (relevant flags)"): the `--model` line starts the command at the line's start, as
+  // it does inside a line (CMD_START), and the flag lines after it continue it (flagLines); argparse's help (`--model
+  // MODEL` with its metavar) is no such line
+  if (c === 45 /* - */ && text.length < 4000 && HEADLESS_MODEL_FLAG.test(text) && FLAG_LINE.test(text)) {
+    readLaunch(rec, parseLaunch(` ${text}`), emit, state);
+    return false;
+  }
   // (`python -m vllm.entrypoints.openai.api_server \` may stand alone on its line, its flags on the next ones)
   if ((text.indexOf("--") >= 0 || text.indexOf(" serve") >= 0 || text.indexOf(" run ") >= 0 || text.indexOf("vllm.entrypoints") >= 0 || text.indexOf("vllm_worker") >= 0) && isCommandLine(text)) {
     readLaunch(rec, parseLaunch(text), emit, state);
@@ -1078,6 +1086,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     if (balanced(text)) readCall(rec, text, emit);
     else state.call = { rec, text, lines: 1 };
     return false;
+  }
+  // a GPU census's stated total above its `GPU i: name` rows (FlashInfer's API-logging system information, torch-based
+  // environment reports: `Number of GPUs: 8`): outranks the rows counted, which a cut paste lists only in part
+  if (c === 78 /* N */ && text.startsWith("Number of GPUs: ")) {
+    const m = /^Number of GPUs: ([1-9]\d{0,3})\s*$/.exec(text);
+    if (m) {
+      emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "gpu.list", facts: { "gpu.count": Number(m[1]) }, priority: 3, level: null, message: clipMsg(text) });
+      return false;
+    }
   }
   if ((c === 71 /* G */ && text.startsWith("GPU ")) || ((c === 124 /* | */ || c === 78 /* N */ || (c >= 48 && c <= 57)) && (text.indexOf("MiB /") > 0 || text.indexOf("NVIDIA") > 0 || text.indexOf("Tesla") > 0))) {
     const g = matchGpuLine(text);
@@ -1150,6 +1167,9 @@ const OTHER_ENGINE_SCRIPT = /\bsglang\b|\blmdeploy\b|\btensorrt_llm\b|\bllama[._
 // a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
 // (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
 const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
+
+/** a line that opens with `--model` and its value, the value no argparse metavar (`MODEL`) */
+const HEADLESS_MODEL_FLAG = /^--model(?:=|[ \t]+)(?!["']?[A-Z_]+["']?(?:\s|$))\S/;
 
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
