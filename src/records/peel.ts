@@ -119,6 +119,13 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
+// a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
+// before a record that says what it is (torchrun's `[rankN]:`, a glog `[E0205 ...`/`[E ...` head, vLLM's level and date, an
+// NCCL `host:pid:tid [dev]` prefix), so a `host:pid:tid` prefix itself, which looks alike, is never read as one
+const CLOCK_PREFIX = /^\d\d:\d\d:\d\d(?:[.,]\d{1,9})?[ \t]+(?=\[rank\d+\]:|\[[EWIF](?:\d{4})? |(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |[\w.\-<>]+:\d+:\d+ \[\d+\])/;
+// a runner's per-stream tag before each line of a child's output (milabench: `dinov2-giant-nodes.cn-d003.nolog [stderr] `):
+// a name without spaces, then `[stdout]` / `[stderr]` and a space or the line's end
+const STREAM_TAG = /^[A-Za-z0-9][\w.\-]{0,127} \[(?:stdout|stderr)\](?: |$)/;
 // markdown's bold opener alone before a record's stamp or level word (its closer is on a later line)
 const MD_BOLD_OPEN = /^\*\*(?=\d{4}-\d\d-\d\d[T ]\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:)/;
 // a markdown editor's escapes (a forum post, Discourse, Notion) in vLLM's ≥0.8 header: `INFO 04-24 10:21:03
@@ -438,6 +445,10 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
+      if ((m = CLOCK_PREFIX.exec(s))) {
+        s = s.slice(m[0].length);
+        continue;
+      }
     }
     if (c === 124 /* | */ || c === 0x2502 || c === 0x2503) {
       if ((m = BUILDKITE_GUTTER.exec(s)) || (m = CLOUDWATCH_GUTTER.exec(s)) || (m = BOX_LEFT.exec(s)) || (m = TABLE_PIPE.exec(s))) {
@@ -468,6 +479,10 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128) && (m = JOURNALD.exec(s))) {
       journald(m, origin);
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) && s.indexOf(" [std") > 0 && (m = STREAM_TAG.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
