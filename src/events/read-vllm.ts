@@ -610,6 +610,8 @@ interface OtherState {
    * sequence wrapped by its writer): the items read so far, until the line that closes the bracket
    */
   array?: { rec: LogRecord; items: string[]; lines: number } | null;
+  /** the record read before ended with a backslash (a shell command continued on this one) */
+  continued?: boolean;
   /** a Kubernetes `- name: NCCL_X` whose `value:` line comes next */
   envName: string | null;
   /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
@@ -824,6 +826,8 @@ function wholeStats(msg: string): boolean {
 /** Records without a vLLM prefix: uvicorn, Ray's driver, pasted command lines, exception lines, traceback paths. */
 function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherState, runtime: RuntimeTap, stats: StatsSink): boolean | LogRecord {
   const text = rec.text;
+  const continued = state.continued === true;
+  state.continued = endsWithBackslash(text);
   if (state.launch) {
     // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
     const cont = state.launch;
@@ -1043,7 +1047,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   // ...: an issue's "launch command (relevant flags)"): the `--model` line starts the command at the line's start, as
   // it does inside a line (CMD_START), and the flag lines after it continue it (flagLines); argparse's help (`--model
   // MODEL` with its metavar) is no such line
-  if (c === 45 /* - */ && text.length < 4000 && HEADLESS_MODEL_FLAG.test(text) && FLAG_LINE.test(text)) {
+  // (not the last line of another program's command a backslash continued: `python -m torch.distributed.run … \`)
+  if (c === 45 /* - */ && !continued && text.length < 4000 && HEADLESS_MODEL_FLAG.test(text) && FLAG_LINE.test(text)) {
     readLaunch(rec, parseLaunch(` ${text}`), emit, state);
     return false;
   }
@@ -1167,6 +1172,13 @@ const OTHER_ENGINE_SCRIPT = /\bsglang\b|\blmdeploy\b|\btensorrt_llm\b|\bllama[._
 // a line of nothing but command-line flags: `--max-model-len 10000 `, `-tp 2 --enforce-eager`, `--gpu-memory-utilization=0.8`
 // (a flag's name ends where `-`/word characters end, and a value never starts with `-`: one way to read each line)
 const FLAG_LINE = /^(?:-{1,2}[A-Za-z][\w-]*(?![\w-])(?:(?:=|[ \t]+)(?:"[^"]*"|'[^']*'|[^\s"'-]\S*))?\s*)+\\?\s*$/;
+
+/** the line ends with a backslash (spaces after it aside): a shell command goes on on the next line */
+function endsWithBackslash(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  return i >= 0 && text.charCodeAt(i) === 92;
+}
 
 /** a line that opens with `--model` and its value, the value no argparse metavar (`MODEL`) */
 const HEADLESS_MODEL_FLAG = /^--model(?:=|[ \t]+)(?!["']?[A-Z_]+["']?(?:\s|$))\S/;
