@@ -482,7 +482,8 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) && s.indexOf(" [std") > 0 && (m = STREAM_TAG.exec(s))) {
+    // (the tag's name holds no space: ` [std` stands at the line's first space or nowhere, so no search runs to the end)
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) && s.startsWith(" [std", s.indexOf(" ")) && (m = STREAM_TAG.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
