@@ -23,6 +23,11 @@ describe("cluster model invariants over generated multi-communicator logs", () =
         for (const k of Object.keys(n.interNode)) expect(k).not.toMatch(/^(?:P2P\/|SHM|NVLS)/);
         for (const p of n.nodePairs) if (p.scope === "inter") for (const k of Object.keys(p.kinds)) expect(k).not.toMatch(/^(?:P2P\/|SHM|NVLS)/);
         expect(n.hosts).toEqual(c.hosts);
+        // a rank's address is its own node's, and known wherever the log printed it beside the rank's process
+        for (const e of n.rankMap) {
+          const ip = c.ipOfHost[e.host!];
+          if (e.ip || c.log.includes(`, ip=${ip})`)) expect(e.ip, `${e.host} rank ${e.rank}`).toBe(ip);
+        }
         expect(n.nodes ?? 0).toBeGreaterThanOrEqual(c.hosts.length);
         if (c.complete) {
           expect(n.interNode).toEqual(c.inter);

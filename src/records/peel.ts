@@ -172,10 +172,10 @@ function procOrigin(name: string, origin: Origin): void {
   if (dp && origin.dp === undefined) origin.dp = Number(dp[1]);
 }
 
-function journald(m: RegExpExecArray, origin: Origin): void {
+/** the unit's name and pid stand for the process only when no process prefix inside names one (a Ray actor's, say) */
+function journald(m: RegExpExecArray, origin: Origin): { process: string; pid: number } {
   origin.host ??= m[1];
-  origin.process ??= m[2];
-  origin.pid ??= Number(m[3]);
+  return { process: m[2], pid: Number(m[3]) };
 }
 
 export interface Peeled {
@@ -283,6 +283,7 @@ export function peelWrapped(raw: string): Peeled {
   const unwrapped = s.length;
   // compose's container name is the process only when no prefix inside it names a more specific one
   let container: string | undefined;
+  let unit: { process: string; pid: number } | undefined;
   for (let guard = 0; guard < 24; guard++) {
     const before = s;
     s = s.replace(/^\s+/, "");
@@ -409,7 +410,7 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (c >= 48 && c <= 57 /* digit */) {
       if ((m = JOURNALD.exec(s))) {
-        journald(m, origin);
+        unit ??= journald(m, origin);
         if (m[0].charCodeAt(4) === 45 /* - */) stamp ??= m[0].slice(0, m[0].indexOf(" ", 11));
         s = s.slice(m[0].length);
         continue;
@@ -478,7 +479,7 @@ export function peelWrapped(raw: string): Peeled {
       continue;
     }
     if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128) && (m = JOURNALD.exec(s))) {
-      journald(m, origin);
+      unit ??= journald(m, origin);
       s = s.slice(m[0].length);
       continue;
     }
@@ -518,6 +519,10 @@ export function peelWrapped(raw: string): Peeled {
   const esc = text.indexOf("\\[");
   if (esc > 0 && esc < 40 && (m = ESCAPED_HEAD.exec(text))) text = `${m[1]}[${m[2].replace(/\\_/g, "_")}]${text.slice(m[0].length)}`;
   if (container !== undefined) origin.process ??= container;
+  if (unit && origin.process === undefined && origin.pid === undefined) {
+    origin.process = unit.process;
+    origin.pid = unit.pid;
+  }
   // the pieces of Ray's dedup suffix and advice that a hard wrap leaves on a line of their own, behind a
   // per-line wrapper (kubectl --timestamps, CRI, compose) that only comes off above
   if (text.length !== unwrapped && isRayLeftover(text)) return { text: "", origin, stamp };

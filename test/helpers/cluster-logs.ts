@@ -190,7 +190,12 @@ export interface RandomCluster {
   hosts: string[];
   /** every process's lines are in the log */
   complete: boolean;
+  /** the address a wrapper with Ray's `ip=` gives each host's lines */
+  ipOfHost: Record<string, string>;
 }
+
+/** Ray's prefix as vLLM's driver prints it: the head node's workers carry no `ip=` */
+const rayActor = (p: { pid: number; ip: string }) => (p.ip === "10.9.0.1" ? `(RayWorkerWrapper pid=${p.pid}) ` : `(RayWorkerWrapper pid=${p.pid}, ip=${p.ip}) `);
 
 const WRAPPERS: ((line: string, p: { pid: number; ip: string; host: string }, i: number) => string)[] = [
   (l) => l,
@@ -198,6 +203,10 @@ const WRAPPERS: ((line: string, p: { pid: number; ip: string; host: string }, i:
   (l, p) => `(RayWorkerWrapper pid=${p.pid}, ip=${p.ip}) ${l}`,
   (l, p) => `vllm-${p.host}-1  | ${l}`,
   (l) => `\x1b[36m${l}\x1b[0m`,
+  // one systemd unit's journal on the head: its own pid on every line, the Ray actor's inside
+  (l, p, i) => `Nov 20 09:14:${String(i % 60).padStart(2, "0")} head-0 vllm[777]: ${rayActor(p)}${l}`,
+  (l, p) => `[pod/vllm-head-0/vllm] ${rayActor(p)}${l}`,
+  (l, p, i) => JSON.stringify({ log: `${rayActor(p)}${l}\n`, stream: "stderr", time: `2025-11-20T09:14:${String(i % 60).padStart(2, "0")}.123456789Z` }),
 ];
 
 /** A random cluster: hosts, processes, communicators over random members, a transport per link, hidden hosts, wrappers. */
@@ -265,5 +274,6 @@ export function randomCluster(seed: number): RandomCluster {
     out.push(wrap(q.p.lines[q.i++], { pid: q.p.pid, ip: `10.9.0.${q.p.node + 1}`, host: q.p.host }, n++));
   }
   const hosts = [...new Set(shown.filter((p) => p.lines.length).map((p) => p.host))].sort();
-  return { log: out.join("\n") + "\n", inter, intra, hosts, complete: hidden < 0 };
+  const ipOfHost = Object.fromEntries(procs.map((p) => [p.host, `10.9.0.${p.node + 1}`]));
+  return { log: out.join("\n") + "\n", inter, intra, hosts, complete: hidden < 0, ipOfHost };
 }
