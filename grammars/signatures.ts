@@ -94,6 +94,9 @@ const INTERNAL_VALUES = [
 const TIMEOUT_VALUES = [
   /Rank (?<wRank>\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(?<seq>\d+), OpType=(?<op>\w+)(?:.*?Timeout\(ms\)=(?<timeoutMs>\d+))?\)(?: ran for (?<ranMs>\d+) milliseconds)?/,
   /Rank (?<pRank>\d+)\].*?(?:at NCCL work|watchdog at work): \d+, last enqueued NCCL work: (?<pEnqueued>-?\d+), last completed NCCL work: (?<pCompleted>-?\d+)/,
+  // the heartbeat monitor: `Heartbeat monitor timed out!` (PyTorch 2.2-2.3, with the stuck text as its exit message),
+  // `ProcessGroupNCCL's watchdog got stuck for N seconds ...` (2.4 on, its own record)
+  /(?<heartbeat>Heartbeat monitor timed out|watchdog got stuck for (?<stuckSec>\d+) seconds)/,
 ];
 
 export const SIGNATURES: readonly Signature[] = [
@@ -242,15 +245,16 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
-    id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out", "watchdog caught collective"],
+    id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out", "watchdog caught collective", "watchdog got stuck"],
     values: TIMEOUT_VALUES,
     // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout;
     // the C++ stack of that error, pasted without its message, still names where it was raised: `frame #1:
     // c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout(...)`, `Exception raised from checkTimeout at ...`)
-    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", firstThen("NCCL (?:communicator|operation)(?! and retr)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at "], "i"),
+    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", "ProcessGroup\\w*'s watchdog got stuck for \\d+ seconds", firstThen("NCCL (?:communicator|operation)(?! and retr)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at "], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
       "(WorkerDict pid=9, ip=10.0.0.2) [rank7]:[E101 10:00:00.000000001 ProcessGroupNCCL.cpp:629] [Rank 7] Watchdog caught collective oper",
+      "[rank2]:[E0304 11:22:33.000000004 ProcessGroupNCCL.cpp:1591] [PG ID 0 PG GUID 0(default_pg) Rank 2] ProcessGroupNCCL's watchdog got stuck for 600 seconds without making progress in monitoring enqueued collectives.",
     ],
   },
   {

@@ -47,11 +47,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
       s.completed ??= Number(w.pCompleted);
     }
   }
+  const stuckSec = hits.map((h) => h.captures.stuckSec).find((v) => v !== undefined);
+  const heartbeatOnly = ranks.size === 0 && hits.every((h) => h.captures.heartbeat !== undefined);
   const reported = [...ranks.keys()].sort((a, b) => a - b);
   const first = reported.map((r) => ranks.get(r)!).find((s) => s.op);
   const parts: string[] = [];
   if (first) {
     parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${first.seq !== undefined ? ` (SeqNum ${first.seq})` : ""}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
+  } else if (heartbeatOnly) {
+    parts.push(`PyTorch's heartbeat monitor found the process group's watchdog thread stuck${stuckSec ? ` for ${stuckSec} s` : ""} and ended the process: a CUDA or NCCL call it waits on hangs (a collective that never completes, or a CUDA call blocked by another thread)`);
   } else parts.push("A collective operation did not finish within the process group's timeout");
   const lag = laggingRanks(ranks, ctx.facts.distributed.worldSize ?? ctx.facts.nccl.ranks);
   if (lag) parts.push(lag);
@@ -67,6 +71,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
         ? "Check the transports in the NCCL INFO lines (the NCCL section of this report): a network that stalls without erroring (wrong interface, Socket fallback) can also cause this."
         : "Set NCCL_DEBUG=INFO to confirm the transports; a network that stalls without erroring (wrong interface, Socket fallback) can also cause this.",
       "Raise the timeout only when the work is legitimately long (e.g. first-time compilation): vLLM/torch's process-group timeout, not as a fix for a hang.",
+      ...(heartbeatOnly ? ["The heartbeat monitor has its own, shorter budget (TORCH_NCCL_HEARTBEAT_TIMEOUT_SEC, 480 s by default): raise it only when a rank legitimately waits longer than that (e.g. while another rank loads a model); TORCH_NCCL_ENABLE_MONITORING=0 turns the monitor off."] : []),
     ],
   }];
 }

@@ -13,6 +13,23 @@ describe("nccl/collective-timeout", () => {
     expect(f[0].message).toContain("waited in ALLREDUCE (SeqNum 1580) longer than the 600 s timeout");
     expect(f[0].message).toContain("rank 3 completed only NCCL work 1578 while others reached 1579");
   });
+  it("says the watchdog thread was stuck when only PyTorch's heartbeat monitor spoke, in either era's words", () => {
+    const newer = run(rule, { lines: [
+      "[rank1]:[E0611 08:15:42.118203947 ProcessGroupNCCL.cpp:1569] [PG ID 0 PG GUID 0(default_pg) Rank 1] ProcessGroupNCCL's watchdog got stuck for 480 seconds without making progress in monitoring enqueued collectives. This typically indicates a NCCL/CUDA API (e.g., CudaEventDestroy) hang blocking the watchdog.",
+    ] });
+    expect(newer).toHaveLength(1);
+    expect(newer[0].message).toContain("heartbeat monitor found the process group's watchdog thread stuck for 480 s");
+    expect(newer[0].remediation.join(" ")).toContain("TORCH_NCCL_HEARTBEAT_TIMEOUT_SEC");
+    const older = run(rule, { lines: ["[rank6]:[E ProcessGroupNCCL.cpp:1182] [PG 0 Rank 6] Heartbeat monitor timed out! Process will be terminated after dumping debug info. workMetaList_.size()=1"] });
+    expect(older[0].message).toContain("heartbeat monitor found the process group's watchdog thread stuck and ended the process");
+    // a watchdog timeout beside it is the better account: the stuck thread is its consequence
+    const both = run(rule, { lines: [
+      "[rank0]:[E321 02:07:08.408 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=12, OpType=ALLGATHER, NumelIn=4, NumelOut=8, Timeout(ms)=600000) ran for 600039 milliseconds before timing out.",
+      "[rank0]:[E321 02:15:08.408 ProcessGroupNCCL.cpp:1569] [PG ID 0 PG GUID 0(default_pg) Rank 0] ProcessGroupNCCL's watchdog got stuck for 480 seconds without making progress in monitoring enqueued collectives.",
+    ] });
+    expect(both[0].message).toContain("waited in ALLGATHER (SeqNum 12)");
+    expect(both[0].remediation.join(" ")).not.toContain("TORCH_NCCL_HEARTBEAT_TIMEOUT_SEC");
+  });
   it("stays quiet without a timeout", () => {
     expect(run(rule, { lines: ["[W CUDAGraph.cpp:145] Warning: Waiting for pending NCCL work to finish before starting graph capture."] })).toEqual([]);
   });
