@@ -125,3 +125,48 @@ describe("real formats 30w: a logging format with the thread's name and `>>>` be
     expect(r.facts.tracebacks?.count ?? 0).toBe(0);
   });
 });
+
+/** Hugging Face's TGI, which threads comparing servers paste beside vLLM's logs: its launcher's records and a shard's traceback */
+const tgiLaunch = [
+  `2024-03-05T11:20:41.118204Z  INFO text_generation_launcher: Args { model_id: "acme/chat-13b", revision: None, validation_workers: 2, sharded: None, num_shard: Some(2), quantize: None, max_input_length: 2048, max_total_tokens: 4096, master_addr: "localhost", master_port: 29500, env: false }`,
+  "2024-03-05T11:20:41.118390Z  INFO text_generation_launcher: Sharding model on 2 processes",
+];
+const tgiShardFailure = [
+  "Traceback (most recent call last):",
+  '  File "/opt/conda/lib/python3.10/site-packages/text_generation_server/server.py", line 141, in serve_inner',
+  "    model = get_model(",
+  '  File "/opt/conda/lib/python3.10/site-packages/text_generation_server/models/__init__.py", line 262, in get_model',
+  '    raise NotImplementedError("sharded is not supported for this model")',
+  "NotImplementedError: sharded is not supported for this model",
+  " rank=1",
+  "2024-03-05T11:20:58.402117Z ERROR shard-manager: text_generation_launcher: Error when initializing model",
+];
+
+describe("real formats 30w: Hugging Face's TGI is another program, not vLLM", () => {
+  it("is named as the writer, and a shard's start-up traceback is no vLLM engine failure", async () => {
+    for (const text of variants([...tgiLaunch, ...tgiShardFailure])) {
+      const r = await analyzeText(text + "\n");
+      expect(r.facts.dialects?.map((d) => d.name)).toEqual(["tgi"]);
+      expect(r.facts.dialects?.[0]).toMatchObject({ label: "TGI", evidence: { line: 1 } });
+      expect(ids(r)).toEqual([]);
+      expect(r.facts.config).toMatchObject({ model: null, tensorParallelSize: null, maxModelLen: null, masterAddr: null });
+      expect(r.facts.firstError?.line).toBe(8);
+    }
+  });
+
+  it("is told by a shard's frames alone, when the paste starts inside its traceback", async () => {
+    const r = await analyzeText(tgiShardFailure.slice(1, 6).join("\n") + "\n");
+    expect(r.facts.dialects?.map((d) => d.name)).toEqual(["tgi"]);
+    expect(ids(r)).not.toContain("vllm/engine-init-failed");
+  });
+
+  it("leaves vLLM's rules on where vLLM's own lines stand beside TGI's", async () => {
+    const vllmFailure = [
+      "INFO 03-05 11:31:02 llm_engine.py:161] Initializing an LLM engine (v0.4.0) with config: model='acme/chat-13b', tokenizer='acme/chat-13b', dtype=torch.float16, max_seq_len=4096, tensor_parallel_size=2, seed=0)",
+      "ERROR 03-05 11:31:40 worker_base.py:145] ValueError: The model's max seq len (4096) is larger than the maximum number of tokens that can be stored in KV cache (2912). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
+    ];
+    const r = await analyzeText([...tgiLaunch, ...vllmFailure].join("\n") + "\n");
+    expect(r.facts.dialects?.map((d) => d.name)).toEqual(["vllm", "tgi"]);
+    expect(ids(r)).toContain("vllm/kv-cache-too-small");
+  });
+});
