@@ -478,6 +478,19 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "INFO 06-10 08:00:00 [logger.py:1] Dumping input data to /tmp/x.json", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
   },
   {
+    // V0's AsyncLLMEngine (vllm/engine/async_llm_engine.py, run_engine_loop; the 0.4-0.8 records above) gives up on a step that has
+    // not returned within VLLM_ENGINE_ITERATION_TIMEOUT_S (60 s by default; "abort if iteration takes too long due to
+    // unrecoverable errors (eg. NCCL timeouts)"), marks the engine errored and raises: every later request then fails with
+    // AsyncEngineDeadError. The step hung (a worker stuck in a collective or a kernel) or is that slow (a CPU build).
+    id: "vllm.engineIterationTimeout", dialect: "vllm", level: "error", anyOf: ["engine iteration timed out"],
+    pattern: /\bEngine iteration timed out\. This should never happen!/,
+    samples: [
+      "ERROR 03-21 14:05:09 async_llm_engine.py:541] Engine iteration timed out. This should never happen!",
+      "ERROR 02-09 07:41:30 [async_llm_engine.py:862] Engine iteration timed out. This should never happen!",
+    ],
+    nearMisses: ["ERROR 03-21 14:05:09 async_llm_engine.py:61] Engine background task failed"],
+  },
+  {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],

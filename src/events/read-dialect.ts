@@ -19,6 +19,12 @@ const VLLM_PREFIX = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:
 /** SGLang's logger prefix: `[2025-03-04 10:11:12 TP0] ` (a rank tag is optional), or its module names. */
 const SGLANG_PREFIX = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] /;
 const SGLANG_WORD = /\bsglang\b|\bSGLang\b/;
+/**
+ * Hugging Face's Text Generation Inference: its launcher's and router's Rust `tracing` records name their crate as the
+ * target (`2023-08-22T18:35:50.966384Z  INFO text_generation_launcher: Args { ... }`, `ERROR shard-manager:
+ * text_generation_launcher: Error when initializing model`), its Python shards their package (`text_generation_server`).
+ */
+const TGI_WORD = /\btext_generation_(?:launcher|router|server)\b/;
 const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
 const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
 
@@ -43,7 +49,7 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
   // first records are looked at (a program shows itself at start-up; later, its errors and tracebacks do, see
   // src/facts/dialects.ts), so a long log pays a few milliseconds at most
   const observe = (rec: LogRecord, emit: Emit) => {
-    if (++records > SNIFF_RECORDS || (seen.size >= 4 && torchrun)) return;
+    if (++records > SNIFF_RECORDS || (seen.size >= 5 && torchrun)) return;
     const t = rec.text;
     const raw = rec.raw;
     if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || t.includes("vLLM API server version") || t.includes("vllm serve "))) note(rec, "vllm", emit);
@@ -51,6 +57,7 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
       const c1 = t.charCodeAt(1);
       if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || (t.includes("glang") && SGLANG_WORD.test(t))) note(rec, "sglang", emit);
     }
+    if (!seen.has("tgi") && t.includes("text_generation_") && TGI_WORD.test(t)) note(rec, "tgi", emit);
     if (!torchrun && (seen.has("pytorch") ? raw.includes("torchrun") || raw.includes("elastic") || raw.includes("distributed/run.py") : raw.includes("torch") || raw.includes("rank") || raw.includes("c10") || raw.includes("ProcessGroup"))) {
       const m = TORCH.exec(raw);
       if (m) {

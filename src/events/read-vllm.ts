@@ -169,7 +169,7 @@ export function createVllmReader(): RecordReader & {
   };
 
   /** A record without vLLM's header: its message when a phrase of the table starts it (or starts after a foreign header). */
-  const readBare = (rec: LogRecord, emit: Emit): boolean => {
+  const readBare = (rec: LogRecord, emit: Emit): boolean | LogRecord => {
     const text = rec.text;
     if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
     if (text.indexOf("(") >= 0) eatenPrefixMarker(rec, text, emit, marker);
@@ -199,7 +199,9 @@ export function createVllmReader(): RecordReader & {
         if (!isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
       } else if (level === "WARNING") emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(msg) });
       readMessage(rec, msg, level, foreign.file ?? null, emit);
-      return true;
+      // a traceback logged through that format (its frames and code lines, one record each): handed on, as a vLLM
+      // header's message is, for the python reader to fold (the record's exception line stays this reader's error)
+      return msg.length > 0 && isTracebackStructure(msg) ? { ...rec, text: msg } : true;
     }
     // uvicorn's level prefix on an engine's own record (Aphrodite, a fork of vLLM that logs this way: `INFO:     # GPU
     // blocks: 17194, # CPU blocks: 4096`): read when a phrase of vLLM's follows it (not uvicorn's access lines)
@@ -297,14 +299,15 @@ export function createVllmReader(): RecordReader & {
       }
       if (!head) {
         appErrorRecord(rec, emit);
-        if (!readBare(rec, emit)) return readOther(rec, emit, marker, other, runtime, statsRecord);
+        const bare = readBare(rec, emit);
+        if (!bare) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
         other.launch = null;
         other.flagLines = false;
         endCall(emit);
         endArray(emit);
         other.list = null;
-        return false;
+        return bare === true ? false : bare;
       }
       other.flagLines = false;
       endArray(emit);
@@ -630,8 +633,11 @@ const CALL_ARGUMENT = /^\s*(?:[A-Za-z_]\w*\s*=\s*\S.*|\)\s*(?:#.*)?)$/;
 // another logging format's header on a vLLM logger's record: `logging.basicConfig()`'s `INFO:vllm.worker.worker:`,
 // `[ERROR] [vllm.engine] `, `WARNING vllm.config: `
 const PY_DEFAULT = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL):vllm(?:\.[\w.]+)?:/;
-// (the logger in brackets, dotted or followed by a colon: `INFO vllm serve ...` is a command, not a record)
-const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[vllm(?:\.[\w.]+)?\]|vllm\.[\w.]+:?|vllm:)\s+/;
+// (the logger in brackets, dotted or followed by a colon: `INFO vllm serve ...` is a command, not a record); a format
+// may put the thread's name between the level and the logger and a separator after it (`[%(asctime)s] [%(levelname)s]
+// [%(threadName)s] [%(name)s] >>> %(message)s`, the stamp peeled: `[ERROR] [MainThread] [vllm.worker.worker_base] >>>   File ...`):
+// one space after the separator is the format's, the rest is the message's (a traceback's indentation)
+const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[[\w.\-]+\]\s+(?=\[vllm[.\]]))?(?:\[vllm(?:\.[\w.]+)?\]|vllm\.[\w.]+:?|vllm:)(?:\s+(?:>>>|-|\|) |\s+)/;
 // the start of messages vLLM logs only at ERROR or CRITICAL: V1's engine core (`EngineCore hit an exception`, 0.8-0.9;
 // `EngineCore failed to start.`, `EngineCore encountered a fatal error.`), its workers (`WorkerProc failed to start.`,
 // `WorkerProc hit an exception.`), the executors' `(Mulitproc|Multiproc)Executor got fatal signal ...` / `Got fatal signal
@@ -742,6 +748,7 @@ const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|lo
 // the stack its failure signal handler dumps after `*** SIGBUS received at time=...`, one frame a record at level E:
 // `    @     0x7f8e0b442df0       1536  (unknown)`, `PC: @ 0x7f2a1c0b5e2d (unknown) raise` (frames, not failures)
 const RAY_CPP_FRAME = /^\s*(?:PC: )?@\s+(?:0x[0-9a-fA-F]+|\(nil\))(?:\s|$)/;
+const RAY_CREATION_TASK = "Exception raised in creation task: ";
 const RAY_AUTOSCALER_ERROR = /^\(autoscaler \+(?:\d+h)?(?:\d+m)?\d+s\) Error: (\S.*)$/;
 // Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
 // n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
@@ -1009,6 +1016,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = RAY_AUTOSCALER_ERROR.exec(text);
     if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[1]) });
   }
+  // Ray's worker logs an actor whose `__init__` raised at ERROR (`ERROR worker.py:451 -- Exception raised in creation task:
+  // ...`, read above); on the driver the forwarded line keeps only the actor's tag, `(LLMRayActor pid=9) Exception raised
+  // in creation task: The actor died because of an error raised in its creation task, ray::LLMRayActor.__init__() (...)`
+  if (c === 69 /* E */ && text.startsWith(RAY_CREATION_TASK)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(text) });
   if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
     if (m) {

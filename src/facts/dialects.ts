@@ -39,7 +39,7 @@ function dialectOf(e: Event): Dialect | null {
     case "bench.ncclTestsDevice":
       return "nccl-tests";
     case "traceback":
-      return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
+      return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]text_generation_server[/\\]/.test(f.file)) ? "tgi" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
     default:
       // torch's NCCL error wrapper is what every NCCL user (vLLM too) prints: only its own logs tell of PyTorch
       if (e.kind.startsWith("torch.") && e.kind !== "torch.nccl-error") return "pytorch";

@@ -2,7 +2,7 @@ import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { duration, statsOf } from "./common.js";
 import { defineRule, type RuleSpec } from "../define.js";
-import { signatureIdsAt } from "../signals.js";
+import { signalHits, signatureIdsAt } from "../signals.js";
 
 export const meta = {
   id: "runtime/stall",
@@ -12,22 +12,29 @@ export const meta = {
   sources: [
     "vllm/engine/metrics.py and vllm/v1/metrics/loggers.py: the stats line every 5 s (V0) or VLLM_LOG_STATS_INTERVAL (V1, 10 s)",
     "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
+    "vllm/engine/async_llm_engine.py (V0): run_engine_loop aborts a step that takes longer than VLLM_ENGINE_ITERATION_TIMEOUT_S ('Engine iteration timed out')",
   ],
 } satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const r = statsOf(facts);
-  if (!r || (r.stalls.length === 0 && !r.statsStoppedEarly)) return [];
+  // V0's engine loop saying it gave up on a step (the signature's comment in grammars/signatures.ts)
+  const gaveUp = signalHits(ctx, ["vllm.engineIterationTimeout"])[0];
+  if (!gaveUp && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
   const parts: string[] = [];
   const evidence = [];
-  if (r.stalls.length) {
+  if (gaveUp) {
+    parts.push(`V0's engine loop gave up on a step at line ${gaveUp.ev.line} (\`Engine iteration timed out\`): the step did not finish within VLLM_ENGINE_ITERATION_TIMEOUT_S (60 s unless set), so the engine is marked dead and every later request fails`);
+    evidence.push(gaveUp.ev);
+  }
+  if (r && r.stalls.length) {
     const s = r.stalls.reduce((a, b) => (b.statsLines > a.statsLines ? b : a));
     const more = r.stallCount > 1 ? ` (${fmt(r.stallCount, 0)} such stretches in all)` : "";
     parts.push(`from line ${s.from.line} for ${fmt(s.statsLines, 0)} stats lines${s.seconds !== null ? ` (${duration(s.seconds + (r.intervalS ?? 0))})` : ""} requests were running but the engine produced no prompt or generation tokens${more}`);
     evidence.push(s.from, s.to);
   }
-  if (r.statsStoppedEarly && r.statsStoppedAt) {
+  if (r && r.statsStoppedEarly && r.statsStoppedAt) {
     parts.push(`the stats lines stop at line ${r.statsStoppedAt.line} with requests in flight, while the log goes on: the engine loop stopped reporting, which is what a hung engine or a dead engine core looks like`);
     evidence.push(r.statsStoppedAt);
   }
@@ -42,6 +49,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
       "Run again with VLLM_LOGGING_LEVEL=DEBUG and NCCL_DEBUG=INFO (TRACE for collectives) to see the last step each rank finished; CUDA_LAUNCH_BLOCKING=1 pins a failing kernel (slow: only while debugging).",
       "Set VLLM_LOG_STATS_INTERVAL=1 to see when generation stops to the second, and put a watchdog on the server: a /health probe alone can pass while the engine is stuck.",
       ...(suspect ? ["Check the network between the ranks (see the NCCL findings): a collective that never completes stalls every rank."] : []),
+      ...(gaveUp ? ["If the steps are only slow, not stuck (a CPU build, very long prompts), raise VLLM_ENGINE_ITERATION_TIMEOUT_S; if a worker hangs, the stack dumps above show where."] : []),
     ],
   }];
 }
