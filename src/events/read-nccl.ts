@@ -10,7 +10,7 @@ import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
-import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns } from "../../grammars/signatures.js";
+import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns, signaturePatternsFor } from "../../grammars/signatures.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
 import { readSignals } from "./signals.js";
 
@@ -406,8 +406,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // a set-up line's event that its text after the header makes after any header but for who: the host, pid and device
   // (a message's reading: no thread's communicator, no state of the reader's but `made`); after a header that did not
   // print the text yet, the fast path takes such a line and it is made here again for that header (see takeRest)
-  // (`words`: its rest holds a signature's word, so the line with another header may be a signature's: see takeRest)
-  type RestFolded = { restOf: Event & { ev: EventBase["ev"] }; counted: boolean; words?: boolean };
+  // (`patterns`: those of the signatures with a word in its rest, which may match the line with another header: see takeRest)
+  type RestFolded = { restOf: Event & { ev: EventBase["ev"] }; counted: boolean; patterns?: readonly RegExp[] };
   let restCandidate: RestFolded | null = null;
   /** a line of a text learnt so (see RestFolded) after header `at`, line `line`, `rest` its text after the header: its event, as readInfo makes it */
   const takeRest = (r: RestFolded, line: number, rest: string, at: FoldedAt, emit: Emit) => {
@@ -417,8 +417,14 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (legacyIfaceRuns.size !== 0) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${at.tid}`);
     const text = at.head + rest;
     const rec: LogRecord = { file: e.ev.file, input: e.input, line, raw: text, text, origin: e.origin, stamp: undefined };
-    // (the signature table reads every record before the readers: a signature's word in the rest may make one with this header)
-    if (r.words) readSignals(rec, emit);
+    // (the signature table reads every record before the readers: one with a word in the rest may match with this header)
+    const patterns = r.patterns!;
+    for (let q = 0; q < patterns.length; q++) {
+      if (patterns[q].test(text)) {
+        readSignals(rec, emit);
+        break;
+      }
+    }
     // (its keys in the order of the event learnt from: the spread keeps them)
     emit({ ...e, ev: evidenceOf(rec), host: who.host, pid: who.pid, dev: who.dev } as Event);
   };
@@ -944,7 +950,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
           const span = recordSpan(rec.text);
           const rest = rec.text.slice(rec.text.indexOf("] NCCL INFO ") + 1);
           if (span === null || !rest.startsWith(" NCCL INFO ") || span.msg !== rest.slice(11)) return undefined;
-          r.words = !signatureFreeWhateverDigits(rest, []);
+          r.patterns = signaturePatternsFor(rest);
           return r;
         });
       }
