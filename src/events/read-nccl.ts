@@ -213,6 +213,8 @@ export interface NcclReader extends RecordReader {
   noteAgain(rec: LogRecord, made: Event[]): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
+  /** the characters of the lines taken after another header made events again so far (see takeRest) */
+  madeChars(): number;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
   flushFolds(emit: Emit): void;
   /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
@@ -409,6 +411,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // (`patterns`: those of the signatures with a word in its rest, which may match the line with another header: see takeRest)
   type RestFolded = { restOf: Event & { ev: EventBase["ev"] }; counted: boolean; patterns?: readonly RegExp[] };
   let restCandidate: RestFolded | null = null;
+  let restChars = 0;
   /** a line of a text learnt so (see RestFolded) after header `at`, line `line`, `rest` its text after the header: its event, as readInfo makes it */
   const takeRest = (r: RestFolded, line: number, rest: string, at: FoldedAt, emit: Emit) => {
     const e = r.restOf;
@@ -416,6 +419,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (r.counted) made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
     if (legacyIfaceRuns.size !== 0) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${at.tid}`);
     const text = at.head + rest;
+    restChars += text.length;
     const rec: LogRecord = { file: e.ev.file, input: e.input, line, raw: text, text, origin: e.origin, stamp: undefined };
     // (the signature table reads every record before the readers: one with a word in the rest may match with this header)
     const patterns = r.patterns!;
@@ -979,6 +983,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       counter.learnBare(t, { again: events } satisfies AgainFolded);
     },
     folding: () => counter.folding(),
+    madeChars: () => restChars,
     flushFolds,
     read(rec, emit) {
       quiet = false;
