@@ -791,6 +791,18 @@ export function signaturesWithWords(lower: string): Uint8Array {
   return marks;
 }
 
+/**
+ * The patterns `matchSignatures` may try on a line that is a header holding no signature's word (`signatureFreeHeader`)
+ * and then `rest`: those of the signatures with a word in `rest` (no word reaches across the header's closing `]`).
+ * None of them matching the line, it is no signature's.
+ */
+export function signaturePatternsFor(rest: string): readonly RegExp[] {
+  const words = signaturesWithWords(rest.toLowerCase());
+  const out: RegExp[] = [];
+  for (let i = 0; i < SIGNATURES.length; i++) if (words[i] !== 0) out.push(SIGNATURES[i].pattern);
+  return out;
+}
+
 /** The signatures a line is (none for most lines: one regex test). The caller must not change what it returns. */
 export function matchSignatures(whole: string): readonly SignatureMatch[] {
   const line = whole.length > SIGNATURE_SPAN ? whole.slice(0, SIGNATURE_SPAN) : whole;

@@ -178,7 +178,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
         onChunk: (nextLine) => {
           // (what was read the ordinary way makes most garbage, lines the fast path folds into events some: a read it
           // only counts asks for the RSS every 4 MB, and never holds 128 MB)
-          keepHeap(ordinaryChars + bytes / 16);
+          keepHeap(ordinaryChars + dispatcher.madeChars() + bytes / 16);
           // (what --follow reports after each chunk holds the lines folded in it)
           if (opts.onBatch) dispatcher.flush(emit);
           lines = nextLine - 1;

@@ -32,6 +32,8 @@ export interface Dispatcher {
   absorb(counts: NcclFastCounts, lineOffset: number): void;
   /** a speculative NCCL counter counted lines behind this wrapper here: the vLLM origin observer takes note (false: it had something to say) */
   countedBehind(w: LearnedWrapper): boolean;
+  /** the characters of the lines the fast path took that were made events again (their garbage: see src/util/heap.ts) */
+  madeChars(): number;
 }
 
 /**
@@ -100,6 +102,7 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       if (nccl.folding()) nccl.flushFolds(emit);
     },
     countedBehind: observeVllmOrigin.quiet,
+    madeChars: () => nccl.madeChars(),
     dispatch(rec, emit) {
       outer = emit;
       if (nccl.folding()) nccl.flushFolds(emit);

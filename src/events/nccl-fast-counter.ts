@@ -148,6 +148,8 @@ const MAX_FOLDS_PER_KEY = 128;
 const MAX_SHAPES = 256;
 /** a connection line read from the bytes (see learnConnShape): pending with its like until the ordinary way reads a line */
 const CONN = -3;
+/** a line `learnRest` was told of after another header (the event it read to, made again for this header) */
+const REST = -4;
 /**
  * A record text a line of the same bytes reads as again: printable ASCII (no CR, ESC or byte above 0x7F) that
  * splitting leaves whole, so none of the fast path's dangers can read it otherwise (they are properties of the text).
@@ -188,6 +190,17 @@ interface FastKey {
   memo: { thread?: string; proc?: string };
   /** the connection lines read from the bytes after it, by shape and peers (see `connRead`), or undefined */
   conns: ConnGroup[] | undefined;
+  /** the texts `learnRest` was told of that a line after it was read to (each once), or undefined */
+  rests: Fold[] | undefined;
+  /** the header as `takeFolds` gives it (made once) */
+  at: FoldedAt | undefined;
+}
+
+/** The header a line taken by `learnRest` stood after (see `takeFolds`). */
+export interface FoldedAt {
+  head: string;
+  who: NcclWho;
+  tid: number;
 }
 
 /** Connection lines of one shape and peers after one header (see `connRead`). */
@@ -234,6 +247,8 @@ interface Fold {
   hex: boolean;
   /** each line is its own (an Init line): no line alike folds with it, nor across it */
   each: boolean;
+  /** a text `learnRest` was told of: its hash (see `restHash`) */
+  hash?: number;
   /** what the reader folds the lines into */
   id: unknown;
   /** its lines pending since the last line that ended a run (an `each` line, or the ordinary way's) */
@@ -252,6 +267,8 @@ interface Pending {
   last: number;
   /** the first line's rest, when it may vary */
   rest: string | undefined;
+  /** the header of a line `learnRest` was told of the text of */
+  at: FoldedAt | undefined;
 }
 
 /**
@@ -518,12 +535,19 @@ export interface FastCounter {
    */
   learnBare(text: string, id: unknown): boolean;
   /**
+   * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that its text after the header
+   * makes after any header `connHeaderOk` passes, but for the header's host, pid and device (the reader says when: `id()`
+   * is then what stands for it, else undefined; asked once a text): the first line of that text after any other
+   * header is taken from now on, each line its own entry (ending every run) that `takeFolds` hands over with its header
+   */
+  learnRest(text: string, id: () => unknown): boolean;
+  /**
    * hands over (in the order of their first lines) and forgets the lines folded since the last call:
    * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
    * `comm` the communicator an RCCL suffix names
    */
-  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void;
+  takeFolds(visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null, at: FoldedAt | undefined) => void): void;
   /**
    * Connection lines of `text`'s shape (see ConnShape: `text`, a bare ASCII record, is one), `id` standing for what the
    * reader reads them to, are read from the bytes after any header from now on (those of one header, shape and peers
@@ -603,7 +627,7 @@ export function createFastCounter(
     const k: FastKey = {
       key: new Literal(key), ok: ok ? undefined : false, who: { host: h?.host ?? null, pid: h?.pid ?? null, dev: h?.dev ?? null },
       next: undefined, hostSeen: false, quiet: undefined, folds: undefined, asked: undefined, comm: null, commAct: null, devAct: undefined,
-      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined, wrap: undefined,
+      tid: h?.tid ?? -1, connOk: undefined, memo: {}, conns: undefined, wrap: undefined, rests: undefined, at: undefined,
     };
     if (ok) keysByText.set(key, k);
     return k;
@@ -702,9 +726,42 @@ export function createFastCounter(
     bareFolds.push({ rest: new Literal(text), text, length: text.length, spans: [], segs: [], hex: false, each: true, id, open: undefined, openRun: -1 });
     return true;
   };
-  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null) => void): void => {
+  // texts read to one event after some header, by `restHash` (see learnRest), and their lengths (as quietRests)
+  const restFolds = new Map<number, Fold[]>();
+  let restCount = 0;
+  const restLengths = new Uint8Array(1024);
+  const learnRest = (text: string, idOf: () => unknown): boolean => {
+    const head = HEADER_AHEAD.exec(text);
+    const k = head ? keysByText.get(head[0]) : undefined;
+    if (k === undefined || k.ok === false || restCount >= MAX_QUIET) return false;
+    const rest = text.slice(head![0].length);
+    const hash = restHash(rest);
+    const same = restFolds.get(hash);
+    if (rest.length >= restLengths.length || same?.some((f) => f.text === rest) || !wholeLine(text)) return false;
+    const id = idOf();
+    if (id === undefined) return false;
+    const f: Fold = { rest: new Literal(rest), text: rest, length: rest.length, spans: [], segs: [], hex: false, each: true, hash, id, open: undefined, openRun: -1 };
+    if (same === undefined) restFolds.set(hash, [f]);
+    else same.push(f);
+    restCount++;
+    restLengths[rest.length] = 1;
+    // (its header took it: not again, see `count`)
+    (k.rests ??= []).push(f);
+    return true;
+  };
+  /** the text learnRest was told of that the rest `[r, e)` is, or undefined */
+  const restElsewhere = (r: number, e: number): Fold | undefined => {
+    if (e - r >= restLengths.length || restLengths[e - r] === 0) return undefined;
+    let h = 0x811c9dc5;
+    for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
+    const same = restFolds.get(h);
+    if (same === undefined) return undefined;
+    for (const f of same) if (f.length === e - r && f.rest!.at(view, r, e)) return f;
+    return undefined;
+  };
+  const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null, at: FoldedAt | undefined) => void): void => {
     for (const p of folded) {
-      visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm);
+      visit(p.conn !== undefined ? p.conn.shape.id : p.fold!.id, p.n, p.first, p.last, p.rest, p.conn, p.comm, p.at);
       // (a group keeps no text past its run)
       if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
     }
@@ -818,7 +875,7 @@ export function createFastCounter(
       return;
     }
     const comm = c >= 0 ? body.toString("latin1", c, cf[C_COMM + 1]) : null;
-    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e) }));
+    folded.push((g.open = { fold: undefined, conn: g, comm, n: 1, first: lineNo, last: lineNo, rest: body.toString("latin1", r, e), at: undefined }));
     g.openRun = run;
   };
   const eachKey = (f: (k: FastKey) => void) => {
@@ -1022,6 +1079,7 @@ export function createFastCounter(
     let p = s;
     let k = keyAt(p, e);
     let exact: ExactWrapper | undefined;
+    let first = false;
     if (k === undefined && wrappersOn) {
       if (templates.length > 0) {
         const t = templateAt(p, e);
@@ -1037,7 +1095,7 @@ export function createFastCounter(
       // ordinary way ends every run)
       let f: Fold | undefined;
       if (bareFolds.length > 0 && p === s && !speculative && (f = foldAfter(bareFolds, s, e)) !== undefined) {
-        folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined });
+        folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined, at: undefined });
         run++;
         lastFastLine = lineNo;
         return true;
@@ -1051,8 +1109,10 @@ export function createFastCounter(
       const to = Math.min(e, p + 161);
       let i = p;
       while (i < to && body[i] !== 93 /* ] */) i++;
-      if (i < to) keyFor(p, i);
-      return false;
+      // (a new header's first line is taken only as a text learnRest was told of, once its host was noted)
+      if (i >= to || (k = keyFor(p, i)) === undefined || speculative || restCount === 0 || p !== s) return false;
+      keyEnd = i;
+      first = true;
     }
     const i = keyEnd;
     if (k.ok === false) return false;
@@ -1066,7 +1126,10 @@ export function createFastCounter(
     // line or a group's line may hold else, hex digits after ` comm 0x`, a channel after ` NCCL INFO Channel ` or
     // `Ring `, makes no collective, chatter or TRACE line; a set-up log's NET/IB and `Connected all rings` lines would
     // each be made a string for CHATTER to refuse)
-    if (p === s) {
+    if (first) {
+      if ((fold = restElsewhere(i + 1, e)) === undefined || !(k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) return false;
+      kind = REST;
+    } else if (p === s) {
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
       // (a connection line of a group first: most set-up lines are)
       else if (k.conns !== undefined && (group = groupAt(k.conns, i + 1, e)) !== undefined) kind = CONN;
@@ -1076,6 +1139,8 @@ export function createFastCounter(
       if (p !== s) return false;
       let q: Literal | undefined;
       if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
+      // (a text its header printed before goes the ordinary way: that one learns to fold its like, see learnFold)
+      else if (restCount > 0 && !speculative && (fold = restElsewhere(i + 1, e)) !== undefined && !(k.rests?.includes(fold) ?? false) && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) kind = REST;
       else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
@@ -1135,7 +1200,7 @@ export function createFastCounter(
         o.n++;
         o.last = lineNo;
       } else {
-        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined };
+        const pend: Pending = { fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.spans.length > 0 ? body.toString("latin1", i + 1, e) : undefined, at: undefined };
         folded.push(pend);
         // (an Init line ends the run of every fold: the lines alike after it are of another communicator)
         if (f.each) run++;
@@ -1144,6 +1209,17 @@ export function createFastCounter(
           f.openRun = run;
         }
       }
+    } else if (kind === REST) {
+      const f = fold!;
+      const rests = (k.rests ??= []);
+      if (rests.length >= MAX_FOLDS_PER_KEY) return false;
+      rests.push(f);
+      // (as the ordinary way's reading would have asked learnFold of it: see there)
+      const asked = (k.asked ??= []);
+      if (asked.length < MAX_FOLDS_PER_KEY && !asked.includes(f.hash!)) asked.push(f.hash!);
+      folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.text, at: (k.at ??= { head: k.key.text, who: k.who, tid: k.tid }) });
+      // (its event is made alone, before any line after it: no run spans it)
+      run++;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !armed(a, exact)) return false;
@@ -1337,6 +1413,7 @@ export function createFastCounter(
     learnQuiet,
     learnFold,
     learnBare,
+    learnRest,
     learnConnShape,
     connShapeOf,
     takeFolds,

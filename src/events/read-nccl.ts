@@ -2,7 +2,7 @@ import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLeg
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type FoldedAt, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
 import type { Event } from "./index.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
@@ -10,8 +10,9 @@ import { base, type Emit, type EventBase, type RecordReader } from "./types.js";
 import { memoByText } from "../util/memo.js";
 import { peel, stripAnsi } from "../records/peel.js";
 import { splitPhysicalLine } from "../records/split.js";
-import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns } from "../../grammars/signatures.js";
+import { signatureFreeHeader, signatureFreeWhateverDigits, signatureFreeWithRuns, signaturePatternsFor } from "../../grammars/signatures.js";
 import { FAST_HEADER } from "../../grammars/nccl-fast.js";
+import { readSignals } from "./signals.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
@@ -212,6 +213,8 @@ export interface NcclReader extends RecordReader {
   noteAgain(rec: LogRecord, made: Event[]): void;
   /** some lines are folded and not yet made events */
   folding(): boolean;
+  /** the characters of the lines taken after another header made events again so far (see takeRest) */
+  madeChars(): number;
   /** the lines folded so far, as `nccl.repeat` events: before any other event (of a line read after them) */
   flushFolds(emit: Emit): void;
   /** adds what a speculative counter (src/parallel/range.ts) counted over lines that follow this reader's last, numbered from `lineOffset + 1` */
@@ -399,11 +402,40 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const foldable = (rec: LogRecord, emit: Emit, e: NcclFoldedEvent, who: NcclWho, tid: number | null, threadComm = false, shaped = false) => {
     made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
     if ((seen || shaped) && rec.raw === rec.text) candidate = { e, who, tid, threadComm };
+    if (!shaped && rec.raw === rec.text) restCandidate = { restOf: e, counted: true };
     emit(e);
+  };
+  // a set-up line's event that its text after the header makes after any header but for who: the host, pid and device
+  // (a message's reading: no thread's communicator, no state of the reader's but `made`); after a header that did not
+  // print the text yet, the fast path takes such a line and it is made here again for that header (see takeRest)
+  // (`patterns`: those of the signatures with a word in its rest, which may match the line with another header: see takeRest)
+  type RestFolded = { restOf: Event & { ev: EventBase["ev"] }; counted: boolean; patterns?: readonly RegExp[] };
+  let restCandidate: RestFolded | null = null;
+  let restChars = 0;
+  /** a line of a text learnt so (see RestFolded) after header `at`, line `line`, `rest` its text after the header: its event, as readInfo makes it */
+  const takeRest = (r: RestFolded, line: number, rest: string, at: FoldedAt, emit: Emit) => {
+    const e = r.restOf;
+    const who = at.who;
+    if (r.counted) made.set(e.kind, (made.get(e.kind) ?? 0) + 1);
+    if (legacyIfaceRuns.size !== 0) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${at.tid}`);
+    const text = at.head + rest;
+    restChars += text.length;
+    const rec: LogRecord = { file: e.ev.file, input: e.input, line, raw: text, text, origin: e.origin, stamp: undefined };
+    // (the signature table reads every record before the readers: one with a word in the rest may match with this header)
+    const patterns = r.patterns!;
+    for (let q = 0; q < patterns.length; q++) {
+      if (patterns[q].test(text)) {
+        readSignals(rec, emit);
+        break;
+      }
+    }
+    // (its keys in the order of the event learnt from: the spread keeps them)
+    emit({ ...e, ev: evidenceOf(rec), host: who.host, pid: who.pid, dev: who.dev } as Event);
   };
 
   const flushFolds = (emit: Emit) =>
-    counter.takeFolds((id, n, first, last, rest, conn, own) => {
+    counter.takeFolds((id, n, first, last, rest, conn, own, at) => {
+      if (at !== undefined) return takeRest(id as RestFolded, first, rest!, at, emit);
       // (a bare text's line: each its own entry, made the events of the line it was learnt from, but for the line)
       const made = (id as AgainFolded).again;
       if (made !== undefined) {
@@ -861,9 +893,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       }
       case "nvls":
-      case "collnet":
-        emit({ kind: "nccl.feature", ...eventBase(rec), ...who, feature: parsed.kind, text: parsed.text });
+      case "collnet": {
+        const e: Event = { kind: "nccl.feature", ...eventBase(rec), ...who, feature: parsed.kind, text: parsed.text };
+        if (rec.raw === rec.text) restCandidate = { restOf: e, counted: false };
+        emit(e);
         return;
+      }
       case "collective": {
         const a = activityOf(who, parsed.comm);
         if (a) {
@@ -911,6 +946,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (quiet && rec.raw === rec.text) counter.learnQuiet(rec.text);
     },
     noteFold(rec, e, signal) {
+      const r = restCandidate;
+      // (no record glued in for the readers after this one: see gluedTorch)
+      if (r !== null && r.restOf === e && signal === undefined && !rec.text.includes("ProcessGroupNCCL") && !rec.text.includes("]:[")) {
+        counter.learnRest(rec.text, () => {
+          // (the rest after the header as the ordinary way reads it: the whole message)
+          const span = recordSpan(rec.text);
+          const rest = rec.text.slice(rec.text.indexOf("] NCCL INFO ") + 1);
+          if (span === null || !rest.startsWith(" NCCL INFO ") || span.msg !== rest.slice(11)) return undefined;
+          r.patterns = signaturePatternsFor(rest);
+          return r;
+        });
+      }
       const c = candidate;
       if (c !== null && c.init !== undefined) {
         if (c.init === e && signal === undefined && rec.raw === rec.text && alikeButComm(rec.text, c.spans, c.init)) counter.learnFold(rec.text, c, { spans: c.spans, hex: true, each: true });
@@ -936,10 +983,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       counter.learnBare(t, { again: events } satisfies AgainFolded);
     },
     folding: () => counter.folding(),
+    madeChars: () => restChars,
     flushFolds,
     read(rec, emit) {
       quiet = false;
       candidate = null;
+      restCandidate = null;
       const t = rec.text;
       noteProcess(rec, emit);
       const prev = lastRec;
