@@ -474,6 +474,36 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "INFO 06-10 08:00:00 [logger.py:1] Dumping input data to /tmp/x.json", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
   },
   {
+    // Disaggregated prefill/decode through NIXL (vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py, later
+    // kv_connector/v1/nixl/*.py, and Dynamo's copy of the connector): the worker's `NIXL transfer failure: <type> |
+    // Context: {...}` (2026: handshake_failed, handshake_setup_failed, transfer_failed, ... with `. <message>` after the
+    // type at times), the older `Handshake with <remote engine id> failed` (logger.exception in the handshake's
+    // callback), `NIXL is not available` (the `nixl` package could not be imported; logged, then raised as a
+    // RuntimeError by the connector's constructor) and the NIXL bindings' own error codes (`nixl._bindings.
+    // nixlBackendError: NIXL_ERR_BACKEND`, `nixlRemoteDisconnectError: NIXL_ERR_REMOTE_DISCONNECT`). A handshake line is
+    // NIXL's when its logger file says so or the remote engine id is vLLM's default (a UUID): other programs handshake too.
+    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with"],
+    values: [
+      /NIXL transfer failure: (?<failure>[a-z_]+)/,
+      /Handshake with (?<engine>\S+) failed/,
+      /'remote_engine_id': '(?<remote>[^']+)'/,
+      /(?<unavailable>NIXL is not available)/,
+      /\b(?<code>NIXL_ERR_[A-Z_]+)/,
+    ],
+    pattern: /NIXL transfer failure: [a-z_]+|nixl[\w/]*\.py:\d+\]\s+Handshake with \S+ failed|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+/,
+    samples: [
+      "(Worker_TP1_EP1 pid=3120) ERROR 04-11 09:12:40 [worker.py:771] NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-1', 'engine_id': 'e1'}",
+      "ERROR 02-03 10:00:01 [nixl_connector.py:551] Handshake with 0d3b9a10-4c1e-4b7a-9f3e-2a6d8c1b5e07 failed",
+      "(EngineCore_DP0 pid=77) ERROR 02-03 10:00:01 [core.py:700] RuntimeError: NIXL is not available",
+      "nixl._bindings.nixlBackendError: NIXL_ERR_BACKEND",
+    ],
+    nearMisses: [
+      "(EngineCore_DP0 pid=594) INFO 11-25 02:39:44 [nixl_connector.py:800] Initializing NIXL worker 966415c7-c559-48e7-a664-c287e16856be",
+      "ERROR 02-03 10:00:01 [client.py:88] Handshake with server failed",
+      "(EngineCore_DP0 pid=5) 2026-02-03 10:00:01 NIXL INFO    _api.py:361 Backend UCX was instantiated",
+    ],
+  },
+  {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],

@@ -117,3 +117,53 @@ describe("real formats 30d: expert parallel read from the MoE layer's line and t
     for (const r of await variants(rank)) expect(r.facts.config.enableExpertParallel).toBeNull();
   });
 });
+
+/**
+ * Disaggregated prefill/decode over NIXL (vllm/kv-transfer-failed): a decode worker's `NIXL transfer failure: <type> |
+ * Context: {...}` with the traceback logged under it, the older `Handshake with <engine id> failed` of the
+ * nixl_connector, and the constructor's `NIXL is not available`.
+ */
+describe("real formats 30d: a failed NIXL handshake or transfer between prefill and decode", () => {
+  const w = "(Worker_TP1_EP1 pid=5120) ";
+  const head = `${w}ERROR 03-04 11:30:07 [worker.py:774] `;
+  const failure = [
+    `${head}NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-4a1', 'engine_id': 'b1e0c7d2-3f4a-4b5c-8d6e-7f8091a2b3c4', 'remote_engine_id': '0f9e8d7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f'}`,
+    `${head}Traceback (most recent call last):`,
+    `${head}  File "/opt/py/lib/python3.12/site-packages/vllm/distributed/kv_transfer/kv_connector/v1/nixl/worker.py", line 902, in _nixl_handshake`,
+    `${head}    remote_agent_name = self.add_remote_agent(metadata, p_remote_rank, remote_tp_size)`,
+    `${head}nixl._bindings.nixlBackendError: NIXL_ERR_BACKEND`,
+  ];
+
+  it("reports the handshake, its remote engine and NIXL's code, with the side channel first, behind each wrapper", async () => {
+    for (const r of await variants(failure)) {
+      expect(ids(r, "error")).toEqual(["vllm/kv-transfer-failed"]);
+      const f = r.findings[0];
+      expect(f.message).toContain("remote engine 0f9e8d7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f");
+      expect(f.message).toContain("NIXL_ERR_BACKEND");
+      expect(f.remediation[0]).toContain("VLLM_NIXL_SIDE_CHANNEL_HOST");
+      expect(r.verdict).toMatch(/^Failed \(vllm\/kv-transfer-failed\)/);
+    }
+  });
+
+  it("reads the older connector's handshake line and NIXL missing at start-up", async () => {
+    const old = ["ERROR 03-04 11:31:40 [nixl_connector.py:546] Handshake with 7d6c5b4a-3e2f-4a1b-9c8d-0e1f2a3b4c5d failed", "ERROR 03-04 11:31:40 [nixl_connector.py:546] Traceback (most recent call last):"];
+    for (const r of await variants(old)) expect(r.findings.find((f) => f.ruleId === "vllm/kv-transfer-failed")?.message).toContain("7d6c5b4a-3e2f-4a1b-9c8d-0e1f2a3b4c5d failed");
+    const missing = [
+      "(EngineCore_DP0 pid=311) ERROR 03-04 11:32:02 [nixl_connector.py:433] NIXL is not available",
+      "(EngineCore_DP0 pid=311) ERROR 03-04 11:32:02 [core.py:866] EngineCore failed to start.",
+    ];
+    for (const r of await variants(missing)) {
+      expect(ids(r, "error")).toEqual(expect.arrayContaining(["vllm/kv-transfer-failed", "vllm/engine-init-failed"]));
+      expect(r.findings.find((f) => f.ruleId === "vllm/kv-transfer-failed")?.remediation[0]).toContain("import nixl");
+    }
+  });
+
+  it("stays quiet on a healthy connector start-up", async () => {
+    const ok = [
+      "(EngineCore_DP0 pid=402) INFO 03-04 11:29:01 [nixl_connector.py:801] Initializing NIXL worker 2e1d0c9b-8a7f-4e6d-8c5b-4a3f2e1d0c9b",
+      "(EngineCore_DP0 pid=402) 2026-03-04 11:29:02 NIXL INFO    _api.py:361 Backend UCX was instantiated",
+      "(EngineCore_DP0 pid=402) INFO 03-04 11:29:04 [factory.py:64] Creating v1 connector with name: NixlConnector and engine_id: 2e1d0c9b-8a7f-4e6d-8c5b-4a3f2e1d0c9b",
+    ];
+    for (const r of await variants(ok)) expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});

@@ -57,6 +57,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/socket-fallback": { layer: "network", causedBy: ["nccl/ib-disabled", "nccl/ib-error", "nccl/net-plugin-fallback"] },
   "nccl/gdrdma-disabled": { layer: "network" },
   "nccl/p2p-disabled": { layer: "network" },
+  // disaggregated prefill/decode: the KV cache moving between instances over NIXL (UCX), a network of its own
+  "vllm/kv-transfer-failed": { layer: "network", dialects: VLLM },
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
   "vllm/cuda-error": { layer: "memory" },
