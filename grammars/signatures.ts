@@ -504,6 +504,30 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // DeepEP, the all-to-all kernels of expert parallel (--all2all-backend deepep_high_throughput / deepep_low_latency,
+    // VLLM_ALL2ALL_BACKEND before): its runtime raises `RuntimeError: DeepEP error: timeout (dispatch CPU)` (also
+    // `(combine CPU)`, and `CPU recv timeout` in older builds) when the other ranks' data never arrives, after printing
+    // `DeepEP timeout check failed: rank = R, thread = T, value = V)` per thread; a failed CUDA call of its buffer set-up
+    // reads `Failed: CUDA error <path>/deep_ep.cpp:N '<cuda message>'`.
+    id: "vllm.deepepFailure", dialect: "any", level: "error", anyOf: ["deepep", "deep_ep.cpp"],
+    values: [
+      /DeepEP error: (?<error>[^\n]*?)\s*$/,
+      /DeepEP timeout check failed: rank = (?<rank>\d+)/,
+      /deep_ep\.cpp:\d+ '(?<cuda>[^']+)'/,
+    ],
+    pattern: /DeepEP error: \S|DeepEP timeout check failed: rank = \d+|deep_ep\.cpp:\d+ '[^']+'/,
+    samples: [
+      "(Worker_DP3_EP3 pid=6120) RuntimeError: DeepEP error: timeout (dispatch CPU)",
+      "DeepEP timeout check failed: rank = 3, thread = 0, value = 512)",
+      "(EngineCore_DP1 pid=902) RuntimeError: DeepEP error: CPU recv timeout",
+      "RuntimeError: Failed: CUDA error /workspace/DeepEP/csrc/deep_ep.cpp:226 'invalid resource handle'",
+    ],
+    nearMisses: [
+      "(Worker_DP0_EP0 pid=71) INFO 03-04 11:20:31 [all2all.py:120] Using DeepEP High-Throughput all2all manager.",
+      "[2026-02-19 21:47:12 TP0 EP0] Only use 20 SMs for DeepEP communication. This may result in highly suboptimal performance.",
+    ],
+  },
+  {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],

@@ -167,3 +167,30 @@ describe("real formats 30d: a failed NIXL handshake or transfer between prefill 
     for (const r of await variants(ok)) expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
   });
 });
+
+/**
+ * Expert parallel with DeepEP (vllm/ep-all2all-failed): a worker's `RuntimeError: DeepEP error: timeout (dispatch CPU)`
+ * and DeepEP's per-thread `DeepEP timeout check failed: rank = R, ...`, here behind `kubectl logs --prefix` (llm-d).
+ */
+describe("real formats 30d: DeepEP's all-to-all timing out between EP ranks", () => {
+  const pod = "[pod/wide-ep-decode-1/vllm] ";
+  const lines = [
+    `${pod}(Worker_DP12_EP12 pid=3307) RuntimeError: DeepEP error: timeout (dispatch CPU)`,
+    ...[0, 1, 2].map((t) => `${pod}DeepEP timeout check failed: rank = 12, thread = ${t}, value = ${t === 0 ? 64 : 0})`),
+  ];
+
+  it("reports it with the rank, behind kubectl --prefix and the other wrappers, and reads expert parallel from the worker", async () => {
+    for (const r of await variants(lines)) {
+      expect(ids(r, "error")).toEqual(["vllm/ep-all2all-failed"]);
+      expect(r.findings[0].message).toContain("on rank 12");
+      expect(r.facts.config.enableExpertParallel).toBe(true);
+      expect(r.verdict).toMatch(/^Failed \(vllm\/ep-all2all-failed\)/);
+    }
+  });
+
+  it("with an older DeepEP's `CPU recv timeout` inside an engine core's traceback", async () => {
+    const p = "(EngineCore_DP2 pid=7001) ";
+    const tb = [`${p}Traceback (most recent call last):`, `${p}  File "/opt/DeepEP/deep_ep/buffer.py", line 391, in dispatch`, `${p}    self.runtime.intranode_dispatch(x, x_scales, topk_idx, topk_weights,`, `${p}RuntimeError: DeepEP error: CPU recv timeout`];
+    for (const r of await variants(tb)) expect(r.findings.find((f) => f.ruleId === "vllm/ep-all2all-failed")?.message).toContain("`CPU recv timeout`");
+  });
+});

@@ -59,6 +59,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/p2p-disabled": { layer: "network" },
   // disaggregated prefill/decode: the KV cache moving between instances over NIXL (UCX), a network of its own
   "vllm/kv-transfer-failed": { layer: "network", dialects: VLLM },
+  // expert parallel: DeepEP's all-to-all between the EP ranks (NVLink in a node, NVSHMEM over RDMA across nodes)
+  "vllm/ep-all2all-failed": { layer: "network", dialects: VLLM },
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
   "vllm/cuda-error": { layer: "memory" },
