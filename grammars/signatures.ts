@@ -490,7 +490,8 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<unavailable>NIXL is not available)/,
       /\b(?<code>NIXL_ERR_[A-Z_]+)/,
     ],
-    pattern: /NIXL transfer failure: [a-z_]+|nixl[\w/]*\.py:\d+\]\s+Handshake with \S+ failed|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+/,
+    // (the logger file's `nixl` only where a path part starts: tried from every `nixl` of a long word it is quadratic)
+    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake with \S+ failed|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+/,
     samples: [
       "(Worker_TP1_EP1 pid=3120) ERROR 04-11 09:12:40 [worker.py:771] NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-1', 'engine_id': 'e1'}",
       "ERROR 02-03 10:00:01 [nixl_connector.py:551] Handshake with 0d3b9a10-4c1e-4b7a-9f3e-2a6d8c1b5e07 failed",
@@ -511,7 +512,7 @@ export const SIGNATURES: readonly Signature[] = [
     // reads `Failed: CUDA error <path>/deep_ep.cpp:N '<cuda message>'`.
     id: "vllm.deepepFailure", dialect: "any", level: "error", anyOf: ["deepep", "deep_ep.cpp"],
     values: [
-      /DeepEP error: (?<error>[^\n]*?)\s*$/,
+      /DeepEP error: (?<error>\S(?:[^\n]*\S)?)/,
       /DeepEP timeout check failed: rank = (?<rank>\d+)/,
       /deep_ep\.cpp:\d+ '(?<cuda>[^']+)'/,
     ],
