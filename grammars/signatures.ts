@@ -529,6 +529,21 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // The data parallel start-up handshake (vllm/v1/engine/utils.py wait_for_engine_startup): an engine's READY carries
+    // the hash of its ParallelConfig, and the front end refuses one that differs from its own (`RuntimeError:
+    // Configuration mismatch detected for engine 3. All DP workers must have identical configurations ... Worker hash:
+    // ..., Expected hash: ...`; some builds print the sentences on lines of their own); an engine whose DP rank the front
+    // end does not expect reads `Message from engine with unexpected data parallel rank: 5`.
+    id: "vllm.dpConfigMismatch", dialect: "any", level: "error", anyOf: ["configuration mismatch detected", "unexpected data parallel rank"],
+    values: [/Configuration mismatch detected for engine (?<engine>\d+)/, /unexpected data parallel rank: (?<rank>\d+)/],
+    pattern: /Configuration mismatch detected for engine \d+|Message from engine with unexpected data parallel rank: \d+/,
+    samples: [
+      "(APIServer pid=3301) RuntimeError: Configuration mismatch detected for engine 3. All DP workers must have identical configurations for parameters that affect collective communication (e.g., enable_eplb, eplb_config.log_balancedness). Worker hash: 1a2b, Expected hash: 3c4d. Please ensure all workers are started with the same command-line arguments.",
+      "RuntimeError: Message from engine with unexpected data parallel rank: 5",
+    ],
+    nearMisses: ["(APIServer pid=3301) INFO 03-04 11:20:31 [utils.py:890] Waiting for 2 local, 2 remote core engine proc(s) to start."],
+  },
+  {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],

@@ -194,3 +194,41 @@ describe("real formats 30d: DeepEP's all-to-all timing out between EP ranks", ()
     for (const r of await variants(tb)) expect(r.findings.find((f) => f.ruleId === "vllm/ep-all2all-failed")?.message).toContain("`CPU recv timeout`");
   });
 });
+
+/**
+ * Multi-node data parallel whose nodes were launched differently (vllm/dp-config-mismatch): the front end's start-up
+ * handshake refuses an engine whose parallel-config hash differs, in one line or with its sentences on lines of
+ * their own, and the engine failure that follows is explained by it.
+ */
+describe("real formats 30d: data parallel engines started with different configurations", () => {
+  const api = "(APIServer pid=51220) ";
+  const split = [
+    `${api}RuntimeError: Configuration mismatch detected for engine 2.`,
+    "",
+    "All DP workers must have identical configurations for parameters that affect collective communication",
+    "(e.g., `enable_eplb`, `eplb_config.log_balancedness`).",
+    "",
+    "Worker hash:",
+    "  5d0c9a7e31f4b2a6c8e9d1f0a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5",
+    "",
+  ];
+
+  it("reports the refused engine, behind each wrapper", async () => {
+    for (const r of await variants(split)) {
+      expect(ids(r, "error")).toEqual(["vllm/dp-config-mismatch"]);
+      expect(r.findings[0].message).toContain("engine 2");
+      expect(r.verdict).toMatch(/^Failed \(vllm\/dp-config-mismatch\)/);
+    }
+  });
+
+  it("explains the engine start-up failure that follows it", async () => {
+    const lines = [
+      `${api}ERROR 03-04 11:40:02 [utils.py:1201] RuntimeError: Configuration mismatch detected for engine 1. All DP workers must have identical configurations for parameters that affect collective communication (e.g., enable_eplb, eplb_config.log_balancedness). Worker hash: 77aa, Expected hash: 88bb. Please ensure all workers are started with the same command-line arguments.`,
+      `${api}RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}`,
+    ];
+    for (const r of await variants(lines)) {
+      expect(ids(r, "error")).toEqual(["vllm/dp-config-mismatch", "vllm/engine-init-failed"]);
+      expect(r.findings.find((f) => f.ruleId === "vllm/engine-init-failed")?.causedBy).toContain("vllm/dp-config-mismatch");
+    }
+  });
+});
