@@ -491,6 +491,76 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ERROR 03-21 14:05:09 async_llm_engine.py:61] Engine background task failed"],
   },
   {
+    // Disaggregated prefill/decode through NIXL (vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py, later
+    // kv_connector/v1/nixl/*.py, and Dynamo's copy of the connector): the worker's `NIXL transfer failure: <type> |
+    // Context: {...}` (2026: handshake_failed, handshake_setup_failed, transfer_failed, ... with `. <message>` after the
+    // type at times), the older `Handshake with <remote engine id> failed` (logger.exception in the handshake's
+    // callback), `NIXL is not available` (the `nixl` package could not be imported; logged, then raised as a
+    // RuntimeError by the connector's constructor) and the NIXL bindings' own error codes (`nixl._bindings.
+    // nixlBackendError: NIXL_ERR_BACKEND`, `nixlRemoteDisconnectError: NIXL_ERR_REMOTE_DISCONNECT`). A handshake line is
+    // NIXL's when its logger file says so or the remote engine id is vLLM's default (a UUID): other programs handshake too.
+    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with"],
+    values: [
+      /NIXL transfer failure: (?<failure>[a-z_]+)/,
+      /Handshake with (?<engine>\S+) failed/,
+      /'remote_engine_id': '(?<remote>[^']+)'/,
+      /(?<unavailable>NIXL is not available)/,
+      /\b(?<code>NIXL_ERR_[A-Z_]+)/,
+    ],
+    // (the logger file's `nixl` only where a path part starts: tried from every `nixl` of a long word it is quadratic)
+    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake with \S+ failed|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+/,
+    samples: [
+      "(Worker_TP1_EP1 pid=3120) ERROR 04-11 09:12:40 [worker.py:771] NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-1', 'engine_id': 'e1'}",
+      "ERROR 02-03 10:00:01 [nixl_connector.py:551] Handshake with 0d3b9a10-4c1e-4b7a-9f3e-2a6d8c1b5e07 failed",
+      "(EngineCore_DP0 pid=77) ERROR 02-03 10:00:01 [core.py:700] RuntimeError: NIXL is not available",
+      "nixl._bindings.nixlBackendError: NIXL_ERR_BACKEND",
+    ],
+    nearMisses: [
+      "(EngineCore_DP0 pid=594) INFO 11-25 02:39:44 [nixl_connector.py:800] Initializing NIXL worker 966415c7-c559-48e7-a664-c287e16856be",
+      "ERROR 02-03 10:00:01 [client.py:88] Handshake with server failed",
+      "(EngineCore_DP0 pid=5) 2026-02-03 10:00:01 NIXL INFO    _api.py:361 Backend UCX was instantiated",
+    ],
+  },
+  {
+    // DeepEP, the all-to-all kernels of expert parallel (--all2all-backend deepep_high_throughput / deepep_low_latency,
+    // VLLM_ALL2ALL_BACKEND before): its runtime raises `RuntimeError: DeepEP error: timeout (dispatch CPU)` (also
+    // `(combine CPU)`, and `CPU recv timeout` in older builds) when the other ranks' data never arrives, after printing
+    // `DeepEP timeout check failed: rank = R, thread = T, value = V)` per thread; a failed CUDA call of its buffer set-up
+    // reads `Failed: CUDA error <path>/deep_ep.cpp:N '<cuda message>'`.
+    id: "vllm.deepepFailure", dialect: "any", level: "error", anyOf: ["deepep", "deep_ep.cpp"],
+    values: [
+      /DeepEP error: (?<error>\S(?:[^\n]*\S)?)/,
+      /DeepEP timeout check failed: rank = (?<rank>\d+)/,
+      /deep_ep\.cpp:\d+ '(?<cuda>[^']+)'/,
+    ],
+    pattern: /DeepEP error: \S|DeepEP timeout check failed: rank = \d+|deep_ep\.cpp:\d+ '[^']+'/,
+    samples: [
+      "(Worker_DP3_EP3 pid=6120) RuntimeError: DeepEP error: timeout (dispatch CPU)",
+      "DeepEP timeout check failed: rank = 3, thread = 0, value = 512)",
+      "(EngineCore_DP1 pid=902) RuntimeError: DeepEP error: CPU recv timeout",
+      "RuntimeError: Failed: CUDA error /workspace/DeepEP/csrc/deep_ep.cpp:226 'invalid resource handle'",
+    ],
+    nearMisses: [
+      "(Worker_DP0_EP0 pid=71) INFO 03-04 11:20:31 [all2all.py:120] Using DeepEP High-Throughput all2all manager.",
+      "[2026-02-19 21:47:12 TP0 EP0] Only use 20 SMs for DeepEP communication. This may result in highly suboptimal performance.",
+    ],
+  },
+  {
+    // The data parallel start-up handshake (vllm/v1/engine/utils.py wait_for_engine_startup): an engine's READY carries
+    // the hash of its ParallelConfig, and the front end refuses one that differs from its own (`RuntimeError:
+    // Configuration mismatch detected for engine 3. All DP workers must have identical configurations ... Worker hash:
+    // ..., Expected hash: ...`; some builds print the sentences on lines of their own); an engine whose DP rank the front
+    // end does not expect reads `Message from engine with unexpected data parallel rank: 5`.
+    id: "vllm.dpConfigMismatch", dialect: "any", level: "error", anyOf: ["configuration mismatch detected", "unexpected data parallel rank"],
+    values: [/Configuration mismatch detected for engine (?<engine>\d+)/, /unexpected data parallel rank: (?<rank>\d+)/],
+    pattern: /Configuration mismatch detected for engine \d+|Message from engine with unexpected data parallel rank: \d+/,
+    samples: [
+      "(APIServer pid=3301) RuntimeError: Configuration mismatch detected for engine 3. All DP workers must have identical configurations for parameters that affect collective communication (e.g., enable_eplb, eplb_config.log_balancedness). Worker hash: 1a2b, Expected hash: 3c4d. Please ensure all workers are started with the same command-line arguments.",
+      "RuntimeError: Message from engine with unexpected data parallel rank: 5",
+    ],
+    nearMisses: ["(APIServer pid=3301) INFO 03-04 11:20:31 [utils.py:890] Waiting for 2 local, 2 remote core engine proc(s) to start."],
+  },
+  {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
     samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],

@@ -43,6 +43,7 @@ export type PhraseId =
   | "config.gpuUtilRequested"
   | "config.gpuUtilDesired"
   | "dist.inferredDpRank"
+  | "config.expertParallelOn"
   | "config.dtypeCast"
   | "config.tpExceedsGpus"
   | "kv.blocks"
@@ -127,6 +128,16 @@ const KV_TOKENS: Entry = {
 
 /** Phrases at the start of a vLLM message, by first character. */
 const BY_FIRST: Record<string, Entry[]> = {
+  "[": [
+    {
+      // the fused-MoE layer of every rank, once (v0.9+): `[EP Rank 3/16] Expert parallelism is enabled. Local/global number
+      // of experts: ...` (from v0.11 with `Expert placement strategy: linear.` between). FusedMoE prints it only when it
+      // shards experts (enable_expert_parallel with more than one rank); the number after the slash is the EP size
+      id: "config.expertParallelOn",
+      re: /^\[EP Rank \d+\/\d+\] Expert parallelism is enabled\b/,
+      map: (): Stated => ({ "config.enableExpertParallel": true }),
+    },
+  ],
   H: [KV_TOKENS],
   X: [KV_TOKENS],
   "#": [

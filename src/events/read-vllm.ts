@@ -69,7 +69,7 @@ export function createVllmReader(): RecordReader & {
   };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
-    const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}`;
+    const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}${m.expertParallel ? "|ep" : ""}`;
     if (markers.has(key)) return;
     markers.add(key);
     emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), ...m });
@@ -488,10 +488,12 @@ function eatenPrefixMarker(rec: LogRecord, text: string, emit: Emit, marker: Mar
   if (hint) marker(rec, { marker: `prefix:${m![1].replace(/[ _]?(?:rank=\d+|\d+|TP\d+)/g, "")}`, strength: 2, ...hint }, emit);
 }
 
-function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; strength?: number } | null {
+function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; expertParallel?: true; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
   if (/^VllmWorker\b/.test(name)) return { engine: "v1", backend: "mp" };
-  if (/^Worker_/.test(name)) return { engine: "v1", backend: "mp" };
+  // V1's worker name lists its coordinates in the groups larger than one (`_DP1`, `_PP0`, `_TP3`), and `_EP<n>` last
+  // whenever expert parallelism is on (vllm/v1/executor/multiproc_executor.py, v0.11+): `Worker_TP0_EP0`, `Worker_DP0_TP5_EP5`
+  if (/^Worker_/.test(name)) return /_EP\d+$/.test(name) ? { engine: "v1", backend: "mp", expertParallel: true } : { engine: "v1", backend: "mp" };
   // the bare name is V1's worker before it knows its ranks or with no parallel suffix (`Worker_TP0`...), but also Ray's
   // name for vLLM 0.1-0.2's Ray worker actor (class `Worker`, `(Worker pid=N)` beside `Started a local Ray instance`):
   // weak hints, that any other marker of the log outweighs (an earlier Ray driver line wins the executor)

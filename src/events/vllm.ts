@@ -39,6 +39,8 @@ export interface VllmMarkerEvent extends EventBase {
   kind: "vllm.marker";
   engine?: "v0" | "v1";
   backend?: "mp" | "ray" | "uni" | "external_launcher";
+  /** a V1 worker named with its expert-parallel rank (`Worker_DP0_TP5_EP5`): vLLM adds `_EP<n>` only with --enable-expert-parallel */
+  expertParallel?: true;
   /** what was seen: `prefix:VllmWorkerProcess`, `file:multiproc_executor.py`, `path:vllm/v1/`, `ray-driver` ... */
   marker: string;
   /** 3: process prefix or log-line file; 2: traceback path inside a vLLM record; 1: weaker hints */

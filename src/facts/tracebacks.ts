@@ -126,6 +126,13 @@ const byPlace = (a: { at: Located }, b: { at: Located }) => a.at.input - b.at.in
 const VLLM_PACKAGE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]/;
 /** a file of vLLM's (or a platform plugin's) worker package: `vllm/worker/…`, `vllm/v1/worker/…`, `vllm_ascend/worker/…` */
 const VLLM_WORKER_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:v1[\/\\])?worker[\/\\][\w\-]+\.py$/;
+/**
+ * V1's engine-core module (`vllm/v1/engine/core.py`): its classes (EngineCore, EngineCoreProc, DPEngineCoreProc) are
+ * built once, when the engine starts, so a frame of a constructor there is the engine's start-up
+ */
+const V1_ENGINE_CORE_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]engine[\/\\]core\.py$/;
+/** a code line that re-raises what it caught (`raise e`, `raise`): it says nothing of where the exception came from */
+const RERAISE = /^raise(?:\s+\w+)?$/;
 /** functions a running engine calls for every step to build its inputs (a constructor under them is no start-up) */
 const PER_STEP_FUNCS = new Set(["prepare_model_input", "_prepare_model_input_tensors", "_prepare_inputs", "_update_states", "execute_model", "sample_tokens"]);
 /** a frame's file in an installed package, not a script of the user's */
@@ -175,6 +182,9 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
   // (V0's per-step `ModelInputForGPUBuilder.__init__` is called from `prepare_model_input`, a step's function.)
   if (failure && !serving && frames.some((f) => f.func === "__init__" && VLLM_WORKER_FILE.test(f.file)) && !frames.some((f) => PER_STEP_FUNCS.has(f.func))) return "init";
+  // the same for V1's engine core: a paste of the engine's traceback cut inside `EngineCore.__init__` (building its
+  // executor: `self.model_executor = executor_class(vllm_config)`) shows the start-up failing, whatever the prefix
+  if (failure && !serving && frames.some((f) => f.func === "__init__" && V1_ENGINE_CORE_FILE.test(f.file))) return "init";
   // a caller's code line that builds the engine (`self.inference_engine = LLM(`, `AsyncLLMEngine.from_engine_args(`),
   // with vLLM's frames after it, and the paste stops there, before its exception line: inside the engine's construction.
   // (A whole traceback that shows no start-up function failed before the start-up: `LLM(**kwargs)` -> `EngineArgs(`
@@ -183,7 +193,12 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   if (failure && !serving && builds >= 0 && frames.slice(builds + 1).some((f) => VLLM_PACKAGE.test(f.file))) return "init";
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
-  if (failure && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";
+  // V1's `run_engine_core` wraps both the engine's construction and its busy loop in one `try` and re-raises (`raise e`)
+  // whatever either threw: a paste cut at that re-raise, the innermost frame shown, tells neither (the frames below it,
+  // `engine_core = DPEngineCoreProc(...)` or `engine_core.run_busy_loop()`, are where the paste was cut)
+  const innermost = frames[frames.length - 1];
+  const cutAtReraise = t.complete === false && innermost?.func === "run_engine_core" && t.lastCode !== undefined && RERAISE.test(t.lastCode.trim());
+  if (failure && !cutAtReraise && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";
   return serving ? "runtime" : null;
 }
 

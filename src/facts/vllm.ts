@@ -106,6 +106,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         const at = located(e);
         if (e.engine) offer(state, "vllm.engine", e.engine, at, e.strength);
         if (e.backend) offer(state, "config.executorBackend", e.backend, at, e.strength);
+        if (e.expertParallel) offer(state, "config.enableExpertParallel", true, at, e.strength);
         break;
       }
       case "signal": {

@@ -13,6 +13,9 @@ import { rule as vllmModelDownload } from "./vllm/model-download.js";
 import { rule as vllmBadCliArgs } from "./vllm/bad-cli-args.js";
 import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
+import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
+import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
+import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
@@ -62,6 +65,9 @@ export const ALL_RULES: readonly Rule[] = [
   vllmBadCliArgs,
   vllmCudaDriverTooOld,
   vllmCudaError,
+  vllmDpConfigMismatch,
+  vllmEpAll2allFailed,
+  vllmKvTransferFailed,
   vllmMaxModelLenExceedsModel,
   vllmPortInUse,
   vllmRayNodeIpMismatch,

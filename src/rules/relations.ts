@@ -24,7 +24,7 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
-const SETUP_FAILURES = ["vllm/bad-cli-args", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/bad-cli-args", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -44,6 +44,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // the host's driver older than the build's CUDA runtime (torch's, c10's, the runtime's or the container toolkit's words)
   "vllm/cuda-driver-too-old": { layer: "setup" },
   "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },
+  // data parallel engines started with different configurations (the front end's start-up handshake compares them)
+  "vllm/dp-config-mismatch": { layer: "setup", dialects: VLLM },
   "cluster/version-mismatch": { layer: "setup" },
   "nccl/duplicate-gpu": { layer: "setup" },
   // network: interfaces, bootstrap, fabric
@@ -57,6 +59,10 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/socket-fallback": { layer: "network", causedBy: ["nccl/ib-disabled", "nccl/ib-error", "nccl/net-plugin-fallback"] },
   "nccl/gdrdma-disabled": { layer: "network" },
   "nccl/p2p-disabled": { layer: "network" },
+  // disaggregated prefill/decode: the KV cache moving between instances over NIXL (UCX), a network of its own
+  "vllm/kv-transfer-failed": { layer: "network", dialects: VLLM },
+  // expert parallel: DeepEP's all-to-all between the EP ranks (NVLink in a node, NVSHMEM over RDMA across nodes)
+  "vllm/ep-all2all-failed": { layer: "network", dialects: VLLM },
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
   "vllm/cuda-error": { layer: "memory" },

@@ -1,0 +1,66 @@
+import type { RuleContext, FindingDraft } from "../types.js";
+import { hitEvidence } from "../helpers.js";
+import { firstValue, signalHits, saidBy } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
+
+export const meta = {
+  id: "vllm/kv-transfer-failed",
+  defaultSeverity: "error",
+  title: "The KV cache transfer between prefill and decode instances failed (NIXL)",
+  tags: ["vllm", "disaggregated", "network"],
+  sources: [
+    "vLLM docs: features/nixl_connector_usage.md (VLLM_NIXL_SIDE_CHANNEL_HOST / _PORT, UCX_TLS, kv_load_failure_policy)",
+    "vLLM docs: features/disagg_prefill.md (kv_transfer_config, kv_role)",
+    "vLLM source: vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py (NixlConnectorWorker: handshake, _log_failure)",
+  ],
+} satisfies RuleSpec;
+
+/** The failure types the connector names (`NIXL transfer failure: <type>`), in words. */
+const FAILURES: Record<string, string> = {
+  handshake_failed: "the handshake with the remote engine failed",
+  handshake_setup_failed: "the handshake with the remote engine could not be set up",
+  transfer_failed: "a transfer of KV blocks failed",
+  transfer_setup_failed: "a transfer of KV blocks could not be set up",
+};
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const hits = signalHits(ctx, ["vllm.nixlFailure"]);
+  if (!hits.length) return [];
+  const said = saidBy(hits);
+  const failure = firstValue(hits, "failure");
+  const engine = firstValue(hits, "engine") ?? firstValue(hits, "remote");
+  const code = firstValue(hits, "code");
+  const unavailable = said("unavailable");
+  const handshake = failure?.startsWith("handshake") || firstValue(hits, "engine") !== undefined;
+  const what = unavailable
+    ? "the NixlConnector could not load NIXL in this process (`NIXL is not available`: the `nixl` package, or the UCX libraries it loads, could not be imported), so the instance cannot send or receive KV caches"
+    : failure !== undefined
+      ? `${FAILURES[failure] ?? `the connector reported \`${failure}\``}${engine ? ` (remote engine ${engine})` : ""}`
+      : firstValue(hits, "engine") !== undefined
+        ? `the NIXL handshake with the remote engine ${engine} failed`
+        : `NIXL returned ${code}`;
+  const remediation: string[] = [];
+  if (unavailable) {
+    remediation.push(
+      "Install NIXL in the environment vLLM runs in (`pip install nixl`, or the image built with vLLM's KV connectors) and check `python -c \"import nixl\"` in that environment, with the same CUDA version as torch.",
+      "If `import nixl` fails on UCX symbols, the UCX bundled with the wheel conflicts with a system UCX: use one of them (LD_LIBRARY_PATH), or build NIXL against the system UCX.",
+    );
+  } else {
+    if (handshake || code === "NIXL_ERR_REMOTE_DISCONNECT")
+      remediation.push(
+        "Check that the remote instance is alive and reachable from this one on its NIXL side channel: VLLM_NIXL_SIDE_CHANNEL_HOST (an address the other pod or node can reach, not 127.0.0.1 across hosts) and VLLM_NIXL_SIDE_CHANNEL_PORT (one port per TP rank from the base), open in firewalls and network policies.",
+        "Run prefill and decode with the same model, dtype, KV-cache dtype and block size; a different TP size on each side needs a vLLM whose NixlConnector supports it (heterogeneous TP).",
+      );
+    remediation.push(
+      "Check the UCX transports NIXL uses between the instances (UCX_TLS; with RDMA, the devices each side sees and `ucx_info -d`), and rerun with UCX_LOG_LEVEL=info and VLLM_LOGGING_LEVEL=DEBUG to see the step that failed.",
+      "To keep serving while a peer is unreachable, set kv_load_failure_policy to recompute in --kv-transfer-config (the decode instance then computes the prefill itself).",
+    );
+  }
+  return [{
+    message: `Disaggregated serving could not move the KV cache between instances: ${what}${code && (failure !== undefined || engine !== undefined) ? ` (${code})` : ""}.`,
+    evidence: hitEvidence(hits),
+    remediation,
+  }];
+}
+
+export const rule = defineRule(meta, check);
