@@ -45,6 +45,8 @@ export type PhraseId =
   | "dist.inferredDpRank"
   | "config.dtypeCast"
   | "config.tpExceedsGpus"
+  | "config.expertParallel"
+  | "config.expertParallelWorker"
   | "kv.blocks"
   | "kv.v1Blocks"
   | "kv.tokens"
@@ -127,6 +129,16 @@ const KV_TOKENS: Entry = {
 
 /** Phrases at the start of a vLLM message, by first character. */
 const BY_FIRST: Record<string, Entry[]> = {
+  "[": [
+    {
+      // vllm/model_executor/layers/fused_moe/layer.py, once a process when a MoE layer is built with expert parallelism
+      // (enable_expert_parallel and TP × DP > 1): `[EP Rank 1/4] Expert parallelism is enabled. Local/global number of
+      // experts: 32/128. ...` (≤0.10), `... is enabled. Expert placement strategy: linear. Local/global ...` (later)
+      id: "config.expertParallel",
+      re: /^\[EP Rank \d+\/\d+\] Expert parallelism is enabled\./,
+      map: (): Stated => ({ "config.enableExpertParallel": true }),
+    },
+  ],
   H: [KV_TOKENS],
   X: [KV_TOKENS],
   "#": [
