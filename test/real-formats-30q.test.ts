@@ -105,3 +105,61 @@ describe("real formats 30q: an OOM whose excerpt states no layout", () => {
     expect(r.findings.find((f) => f.ruleId === "vllm/cuda-oom")!.message).toContain("Layout: 8 ranks, their TP/PP split not read from the log.");
   });
 });
+
+describe("real formats 30q: a model nothing installed can build, or whose code must be trusted (vllm/model-support)", () => {
+  const pydantic = (p: string) => [
+    `${p}INFO 10-21 07:40:02 [utils.py:253] non-default args: {'model_tag': '/models/FooOCR-3B', 'model': '/models/FooOCR-3B', 'trust_remote_code': True}`,
+    `${p}Traceback (most recent call last):`,
+    `${p}  File "/usr/local/lib/python3.12/dist-packages/vllm/engine/arg_utils.py", line 1150, in create_model_config`,
+    `${p}    return ModelConfig(`,
+    `${p}pydantic_core._pydantic_core.ValidationError: 1 validation error for ModelConfig`,
+    `${p}  Value error, Model architectures ['FooOCRForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM', 'AquilaModel', 'ArceeForCausalLM']) [type=value_error, input_value=ArgsKwargs((), {'model': '/models/FooOCR-3B'}), input_type=ArgsKwargs]`,
+  ];
+
+  it("reads the registry's refusal inside a validation error behind the API server's prefix, kubectl stamps and CRLF", async () => {
+    const p = "(APIServer pid=352) ";
+    for (const [lines, eol] of [[pydantic(p), "\n"], [pydantic(p), "\r\n"], [pydantic(p).map((l, i) => `2025-10-21T07:40:0${i}.204118Z ${l}`), "\n"]] as const) {
+      const r = await analyzeText(lines.join(eol) + eol);
+      const f = r.findings.find((x) => x.ruleId === "vllm/model-support");
+      expect(f?.message).toBe("The model could not be built: this vLLM has no implementation of the model's architecture 'FooOCRForCausalLM': its model registry refused it before loading any weights.");
+      expect(f?.evidence[0].line).toBe(6);
+      expect(r.verdict).toMatch(/^Failed \(vllm\/model-support/);
+    }
+  });
+
+  it("explains the engine that did not start when the refusal is its root cause (a V0 engine's traceback, ms-swift's rank prefix)", async () => {
+    const v0 = [
+      "INFO 11-26 10:12:00 api_server.py:528] vLLM API server version 0.6.3.post1",
+      "ERROR 11-26 10:12:03 engine.py:158] Model architectures ['GlmForCausalLM'] are not supported for now. Supported architectures: ['AquilaModel', 'ChatGLMModel', 'LlamaForCausalLM']",
+      "ERROR 11-26 10:12:03 engine.py:158] Traceback (most recent call last):",
+      'ERROR 11-26 10:12:03 engine.py:158]   File "/opt/venv/lib/python3.11/site-packages/vllm/engine/multiprocessing/engine.py", line 156, in run_mp_engine',
+      "ERROR 11-26 10:12:03 engine.py:158]     engine = MQLLMEngine.from_engine_args(engine_args=engine_args,",
+      "ERROR 11-26 10:12:03 engine.py:158] ValueError: Model architectures ['GlmForCausalLM'] are not supported for now. Supported architectures: ['AquilaModel', 'ChatGLMModel', 'LlamaForCausalLM']",
+    ];
+    const r = await analyzeText(v0.join("\n") + "\n");
+    expect(r.findings[0]).toMatchObject({ ruleId: "vllm/model-support" });
+    expect(r.findings[0].message).toContain("vLLM 0.6.3.post1 has no implementation of the model's architecture 'GlmForCausalLM'");
+    const init = r.findings.find((f) => f.ruleId === "vllm/engine-init-failed");
+    expect(init?.causedBy).toContain("vllm/model-support");
+    const swift = await analyzeText([
+      "[rank0]: Traceback (most recent call last):",
+      '[rank0]:   File "/opt/conda/lib/python3.10/site-packages/swift/llm/infer/infer_engine/vllm_engine.py", line 118, in _prepare_engine',
+      "[rank0]: ValueError: The checkpoint you are trying to load has model type `qwen3_moe` but Transformers does not recognize this architecture. This could be because of an issue with the checkpoint, or because your version of Transformers is out of date.",
+    ].join("\n") + "\n");
+    expect(swift.findings.find((f) => f.ruleId === "vllm/model-support")?.message).toContain("does not know the model type 'qwen3_moe'");
+  });
+
+  it("tells a repository whose code must be trusted from a harmless trust_remote_code note", async () => {
+    const r = await analyzeText([
+      "INFO 03-21 14:02:11 api_server.py:149] vLLM API server version 0.3.3",
+      "RuntimeError: Failed to load the tokenizer. If the tokenizer is a custom tokenizer not yet available in the HuggingFace transformers library, consider setting `trust_remote_code=True` in LLM or using the `--trust-remote-code` flag in the CLI.",
+    ].join("\n") + "\n");
+    expect(r.findings.map((f) => f.ruleId)).toContain("vllm/model-support");
+    expect(r.findings.find((f) => f.ruleId === "vllm/model-support")!.remediation[0]).toContain("pass --trust-remote-code");
+    const note = await analyzeText([
+      "(APIServer pid=1) INFO 02-13 00:37:51 [utils.py:261] non-default args: {'model_tag': 'zai-org/GLM-4.6', 'model': 'zai-org/GLM-4.6', 'trust_remote_code': True, 'tensor_parallel_size': 8}",
+      "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
+    ].join("\n") + "\n");
+    expect(note.findings.map((f) => f.ruleId)).not.toContain("vllm/model-support");
+  });
+});

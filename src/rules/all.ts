@@ -14,6 +14,7 @@ import { rule as vllmBadCliArgs } from "./vllm/bad-cli-args.js";
 import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
+import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
@@ -63,6 +64,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCudaDriverTooOld,
   vllmCudaError,
   vllmMaxModelLenExceedsModel,
+  vllmModelSupport,
   vllmPortInUse,
   vllmRayNodeIpMismatch,
   ncclSocketFallback,
