@@ -163,3 +163,49 @@ describe("real formats 30q: a model nothing installed can build, or whose code m
     expect(note.findings.map((f) => f.ruleId)).not.toContain("vllm/model-support");
   });
 });
+
+describe("real formats 30q: a launch command's float written as Python reads it", () => {
+  it("takes --gpu-memory-utilization .95 from a docker run line, a shell prompt and a CRLF paste", async () => {
+    const cmd = "docker run --gpus all --ipc=host -p 8000:8000 vllm/vllm-openai:v0.9.2 --model Qwen/Qwen3-235B-A22B-FP8 --tensor-parallel-size 8 --max-model-len 32k --enable-expert-parallel --gpu-memory-utilization .95";
+    for (const [line, eol] of [[cmd, "\n"], [`root@gpu-node-3:~# ${cmd}`, "\n"], [cmd, "\r\n"]] as const) {
+      const c = (await analyzeText(line + eol)).facts.config;
+      expect(c).toMatchObject({ model: "Qwen/Qwen3-235B-A22B-FP8", tensorParallelSize: 8, maxModelLen: 32000, gpuMemoryUtilization: 0.95, enableExpertParallel: true });
+    }
+  });
+  it("still reads no size from a leading-dot value of an integer flag (argparse refuses it)", async () => {
+    const c = (await analyzeText("vllm serve Qwen/Qwen3-8B --tensor-parallel-size .5\n")).facts.config;
+    expect(c.tensorParallelSize).toBeNull();
+  });
+});
+
+describe("real formats 30q: a worker's traceback that the paste cuts before its exception line", () => {
+  const frames = (p: string) => [
+    "vllm serve zai-org/GLM-4.5V --tensor_parallel_size 4",
+    `${p}ERROR 08-13 22:40:00 [multiproc_executor.py:596]   File "/opt/venv/lib/python3.11/site-packages/vllm/compilation/cuda_piecewise_backend.py", line 112, in __call__`,
+    `${p}ERROR 08-13 22:40:00 [multiproc_executor.py:596]     return self.compiled_graph_for_general_shape(*args)`,
+    `${p}ERROR 08-13 22:40:00 [multiproc_executor.py:596]   File "/opt/venv/lib/python3.11/site-packages/torch/_functorch/aot_autograd.py", line 1209, in forward`,
+    `${p}ERROR 08-13 22:40:00 [multiproc_executor.py:596]     return compiled_fn(full_args)`,
+  ];
+
+  it("is no health: the verdict sends the reader to its first frame, behind the worker prefix, kubectl stamps and CRLF", async () => {
+    const p = "(VllmWorker TP0 pid=2748156) ";
+    for (const [lines, eol] of [[frames(p), "\n"], [frames(p), "\r\n"], [frames(p).map((l) => `2025-08-13T22:40:00.118230Z ${l}`), "\n"]] as const) {
+      const r = await analyzeText(lines.join(eol) + eol);
+      expect(r.verdict).toMatch(/^Error with no known cause at \S*run\.log:2 \(a traceback while running the model that the log cuts before its exception line: no rule of the catalog explains it; read the full log from there\): /);
+      expect(r.facts.firstError).toBeNull();
+      expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+    }
+  });
+
+  it("stays healthy for a paste cut inside a chain of imports, which shows no failure", async () => {
+    const r = await analyzeText([
+      "INFO 07-02 15:53:59 [__init__.py:244] Automatically detected platform cuda.",
+      "Traceback (most recent call last):",
+      '  File "/opt/venv/bin/vllm", line 5, in <module>',
+      "    from vllm.entrypoints.cli.main import main",
+      '  File "/opt/venv/lib/python3.12/site-packages/vllm/entrypoints/cli/__init__.py", line 3, in <module>',
+      "    from vllm.entrypoints.cli.benchmark.latency import BenchmarkLatencySubcommand",
+    ].join("\n") + "\n");
+    expect(r.verdict).not.toMatch(/a traceback .* that the log cuts before its exception line/);
+  });
+});

@@ -1560,7 +1560,9 @@ const BACKENDS = new Set(["mp", "ray", "uni", "external_launcher"]);
 function factValue(fact: string, v: DumpValue | true): ConfigValue | undefined {
   if (v === null) return undefined;
   if (NUMERIC.has(fact)) {
-    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d[\d,]*(?:\.\d+)?$/.test(v) ? Number(v.replace(/,/g, "")) : NaN;
+    // the float flag takes what Python's float() takes from a command line: `.95` and `1.` alike (argparse `type=float`)
+    const shape = fact === "gpuMemoryUtilization" ? /^-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)$/ : /^-?\d[\d,]*(?:\.\d+)?$/;
+    const n = typeof v === "number" ? v : typeof v === "string" && shape.test(v) ? Number(v.replace(/,/g, "")) : NaN;
     return Number.isFinite(n) ? n : undefined;
   }
   if (BOOLEAN.has(fact)) {
