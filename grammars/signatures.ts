@@ -311,6 +311,33 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // a model nothing installed can build, or one whose code lives in its repository. vLLM's registry
+    // (registry.py `_raise_for_unsupported`: `Model architectures ['X'] are not supported for now. Supported architectures:
+    // ...`; ≥0.10 inside pydantic's `Value error, ...`), its Transformers fallback (`Cannot find model module. 'X' is not a
+    // registered model in the Transformers library ...`, vLLM and SGLang alike), Transformers' config lookup (`The
+    // checkpoint you are trying to load has model type `x` but Transformers does not recognize this architecture`), the
+    // remote-code refusals (Transformers' `Loading X requires you to execute the configuration file in that repo ...` and
+    // `The repository for X contains custom code which must be executed to correctly load the model`; vLLM's own
+    // `Failed to load the tokenizer. If the tokenizer is a custom tokenizer ...` / `Failed to load the model config. If
+    // the model is a custom model ...`) and Transformers' `Tokenizer class X does not exist or is not currently imported`
+    id: "vllm.modelSupport", dialect: "any", level: "error",
+    anyOf: ["are not supported for now", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
+    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported/,
+    samples: [
+      "ValueError: Model architectures ['Glm4MoeForCausalLM'] are not supported for now. Supported architectures: dict_keys(['AquilaModel', 'LlamaForCausalLM'])",
+      "(APIServer pid=61) Value error, Model architectures ['FooVLForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM'])",
+      "ValueError: Cannot find model module. 'MiniMaxM1ForCausalLM' is not a registered model in the Transformers library (only relevant if the model is meant to be in Transformers) and 'AutoModel' is not present in the model config's 'auto_map' (relevant if the model is custom).",
+      "ValueError: The checkpoint you are trying to load has model type `qwen3_moe` but Transformers does not recognize this architecture. This could be because of an issue with the checkpoint, or because your version of Transformers is out of date.",
+      "ValueError: Loading /models/chatglm3-6b requires you to execute the configuration file in that repo on your local machine. Make sure you have read the code there to avoid malicious use, then set the option `trust_remote_code=True` to remove this error.",
+      "RuntimeError: Failed to load the tokenizer. If the tokenizer is a custom tokenizer not yet available in the HuggingFace transformers library, consider setting `trust_remote_code=True` in LLM or using the `--trust-remote-code` flag in the CLI.",
+      "ValueError: Tokenizer class BaichuanTokenizer does not exist or is not currently imported.",
+    ],
+    nearMisses: [
+      "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
+      "WARNING 05-02 10:11:12 [registry.py:380] Model architecture FooForCausalLM is already registered, and will be overwritten by the new model class",
+    ],
+  },
+  {
     id: "vllm.rayPlacement", dialect: "vllm", level: "error",
     // `waiting`: vLLM repeats it every 10 s while Ray gathers the GPUs (on a cluster still starting, success follows);
     // `gaveUp`: the fatal form after VLLM_RAY_PG_TIMEOUT (1800 s by default); newer releases state the GPU count (`requiring`)

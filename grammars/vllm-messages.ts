@@ -46,6 +46,7 @@ export type PhraseId =
   | "config.expertParallelOn"
   | "config.dtypeCast"
   | "config.tpExceedsGpus"
+  | "config.expertParallelWorker"
   | "kv.blocks"
   | "kv.v1Blocks"
   | "kv.tokens"

@@ -360,6 +360,8 @@ export const FactsSchema = z.object({
       stage: z.enum(["init", "runtime"]).nullable(),
       phase: s,
       libraries: z.object({ nccl: z.array(z.string()).optional(), hub: z.array(z.string()).optional() }),
+      /** a failure's traceback the paste cut before its exception line (a notebook cell's and a chain of imports' are not) */
+      cut: z.boolean().optional(),
     })),
     rootCause: z.object({
       text: z.string(),

@@ -80,6 +80,8 @@ interface Kept {
   phase: string | null;
   /** library -> the functions of its frames, outermost first (the last two) */
   libraries: Partial<Record<TracebackLibrary, string[]>>;
+  /** a failure's traceback the paste cut before its exception line */
+  cut: boolean;
   tags: Tag[];
 }
 
@@ -104,6 +106,8 @@ export interface TracebackFact {
   stage: "init" | "runtime" | null;
   phase: string | null;
   libraries: Partial<Record<TracebackLibrary, string[]>>;
+  /** a failure's traceback the paste cut before its exception line (not a notebook cell's, not a chain of imports) */
+  cut?: boolean;
 }
 
 export interface TracebacksFacts {
@@ -157,12 +161,19 @@ function cutInImports(t: TracebackEvent): boolean {
   return innermost?.func === "<module>" || (t.lastCode !== undefined && IMPORT_CODE.test(t.lastCode.trim()));
 }
 
+/**
+ * A failure's traceback: not a warning's or Ctrl-C's; a notebook cell's cut before its exception line may be the user
+ * interrupting the cell (Jupyter's interrupt during a long model load is routine), and a paste cut inside a chain of
+ * imports shows no failure of what imported it.
+ */
+function isFailure(t: TracebackEvent): boolean {
+  return !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false) && !cutInImports(t);
+}
+
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
-  // a notebook cell's traceback cut before its exception line may be the user interrupting the cell (Jupyter's
-  // interrupt during a long model load is routine): without that line it tells no failure
-  const failure = !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false) && !cutInImports(t);
+  const failure = isFailure(t);
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)
@@ -217,7 +228,8 @@ function summarize(t: TracebackEvent): Kept {
   }
   const stage = stageOf(t);
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, tags };
+  const cut = t.complete === false && t.errorType === null && isFailure(t);
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -267,7 +279,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

@@ -17,6 +17,7 @@ import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
+import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
@@ -69,6 +70,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmEpAll2allFailed,
   vllmKvTransferFailed,
   vllmMaxModelLenExceedsModel,
+  vllmModelSupport,
   vllmPortInUse,
   vllmRayNodeIpMismatch,
   ncclSocketFallback,

@@ -99,6 +99,13 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   if (e && !outlived && !explained) {
     return `${UNEXPLAINED_ERROR_LEAD}${e.file}:${e.line} (no rule of the catalog explains it: read that line and the ones before it${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(e.text.trim(), 160)}`;
   }
+  // no error line, but a traceback through the engine's code that the excerpt cuts before its exception line (a
+  // worker's frames logged at ERROR, its last line a frame): a process failed there, so the log is not healthy
+  const cut = facts.firstError === null && !facts.server?.ready ? facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null)) : undefined;
+  if (cut) {
+    const ev = cut.evidence;
+    return `${UNEXPLAINED_ERROR_LEAD}${ev.file}:${ev.line} (a traceback ${cut.phase ?? (cut.stage === "init" ? "during start-up" : "while serving")} that the log cuts before its exception line: no rule of the catalog explains it; read the full log from there${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(ev.text.trim(), 160)}`;
+  }
   if (!facts_.length && !outlived) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);
     return `Healthy as far as the log shows: no failure or warning in ${fmt(lines, 0)} line${lines === 1 ? "" : "s"}, and no vLLM, NCCL or benchmark facts were recognised${notes}.`;

@@ -154,7 +154,7 @@ describe("specifics", () => {
   });
   it("SGLang's OOM advice uses SGLang's flags", async () => {
     const r = await analyzeText(SGLANG_OOM);
-    expect(r.findings[0].remediation).toContain("Spread the model over more GPUs: raise --tp-size (now 1) to 2.");
+    expect(r.findings[0].remediation).toContain("Spread the model over more GPUs: raise --tp-size above its current value.");
   });
   it("a KV budget 2.14 GiB short is not told that a small utilisation step covers it", async () => {
     const r = await analyzeText((await import("./logs.js")).KV_SHORT);

@@ -3,6 +3,12 @@ import { adviseFromFacts, gpusPerNodeFromFacts, type RunFacts } from "../../plan
 
 /** "TP 4 × PP 2 (8 GPUs)" for messages. */
 export function parallelSummary(facts: Facts): string {
+  // an excerpt that states no size says nothing of the layout (vLLM's default of one GPU is not what it shows)
+  const c = facts.config;
+  if (c.tensorParallelSize === null && c.pipelineParallelSize === null && c.dataParallelSize === null) {
+    const world = facts.distributed.worldSize;
+    return world !== null ? `${world} ranks, their TP/PP split not read from the log` : "unknown (no tensor or pipeline parallel size read from the log)";
+  }
   const tp = facts.config.tensorParallelSize ?? 1;
   const pp = facts.config.pipelineParallelSize ?? 1;
   const dp = facts.config.dataParallelSize ?? 1;

@@ -37,7 +37,10 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const flag = flagsFor(facts);
   const total = detail ? gib(detail.capacity) : (facts.gpu.memoryGiB ?? null);
   const need = weights ?? weightsEstimate(c.model, c.dtype, c.quantization);
-  const spread = `Spread the model over more GPUs: raise ${flag.tp} (now ${tp}) to ${tp * 2}${flag.pp ? `, or add ${flag.pp} ${pp * 2} to split the layers across GPUs or nodes` : ""}.`;
+  // the sizes the log states; with none stated the current layout is unknown, not vLLM's default of one GPU
+  const spread = c.tensorParallelSize !== null || c.pipelineParallelSize !== null
+    ? `Spread the model over more GPUs: raise ${flag.tp} (now ${tp}) to ${tp * 2}${flag.pp ? `, or add ${flag.pp} ${pp * 2} to split the layers across GPUs or nodes` : ""}.`
+    : `Spread the model over more GPUs: raise ${flag.tp} above its current value${flag.pp ? `, or add ${flag.pp} to split the layers across GPUs or nodes` : ""}.`;
   const quant = `Use quantization: a quantized checkpoint (AWQ, GPTQ, FP8) or --quantization fp8${c.quantization ? ` (now ${c.quantization})` : ""}.`;
   const lowerUtil = gmu !== null
     ? `Lower ${flag.util} (now ${gmu}, e.g. ${Math.max(0.5, Math.round((gmu - 0.05) * 100) / 100)}) when other processes share the GPU; the engine then leaves more headroom.`

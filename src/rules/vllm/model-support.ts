@@ -1,0 +1,79 @@
+import type { RuleContext, FindingDraft } from "../types.js";
+import { hitEvidence } from "../helpers.js";
+import { signalHits, type Hit } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
+
+export const meta = {
+  id: "vllm/model-support",
+  defaultSeverity: "error",
+  title: "The model cannot be built: its architecture is unknown here, or its code must be trusted",
+  tags: ["vllm", "model", "startup", "config"],
+  sources: [
+    "vLLM source: vllm/model_executor/models/registry.py (`Model architectures [...] are not supported for now`), the Transformers backend (`Cannot find model module`)",
+    "vLLM docs: usage/troubleshooting.md (Model not supported), models/supported_models.md (custom models, --trust-remote-code, --model-impl transformers)",
+    "Transformers source: models/auto/configuration_auto.py (model type not recognized), dynamic_module_utils.py (trust_remote_code)",
+  ],
+} satisfies RuleSpec;
+
+type Kind = "registry" | "noModule" | "modelType" | "remoteCode" | "tokenizerClass";
+
+function kindOf(h: Hit): Kind | null {
+  const c = h.captures;
+  if (c.archs !== undefined) return "registry";
+  if (c.module !== undefined) return "noModule";
+  if (c.modelType !== undefined) return "modelType";
+  if (c.remote !== undefined) return "remoteCode";
+  if (c.tokenizerClass !== undefined) return "tokenizerClass";
+  return null;
+}
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const hits = signalHits(ctx, ["vllm.modelSupport"]);
+  const first = hits.find((h) => kindOf(h) !== null);
+  if (!first) return [];
+  const kind = kindOf(first)!;
+  const c = first.captures;
+  const version = ctx.facts.vllm.version;
+  const vllm = version ? `vLLM ${version}` : "this vLLM";
+  const model = ctx.facts.config.model;
+  const upgrade = `Upgrade vLLM to a release that lists the model on its supported-models page (\`pip install -U vllm\`, or a newer vllm/vllm-openai image)${version ? `: ${version} predates it` : ""}; a model published after the installed release needs a newer one.`;
+  const trust = "If the model keeps its own code in its repository (an `auto_map` in config.json, `modeling_*.py` files), pass --trust-remote-code (`trust_remote_code=True` in LLM(...)) after reading that code: it runs in every process that loads the model.";
+  let what: string;
+  let remediation: string[];
+  switch (kind) {
+    case "registry":
+      what = `${vllm} has no implementation of the model's architecture ${c.archs!.replace(/\\'/g, "'").trim()}: its model registry refused it before loading any weights`;
+      remediation = [
+        upgrade,
+        "Check the `architectures` field of the checkpoint's config.json: a converted or fine-tuned checkpoint may name a class of its own instead of the base model's.",
+        "Transformers-compatible models can also run through vLLM's Transformers backend (`--model-impl transformers`, with --trust-remote-code for custom code), slower than a native implementation.",
+      ];
+      break;
+    case "noModule":
+      what = `neither ${vllm} nor the installed Transformers has the architecture '${c.module}', and the model's config.json names no AutoModel in its \`auto_map\`: nothing here can build it`;
+      remediation = [upgrade, "For a model with custom code, its config.json must map `AutoModel` in `auto_map` to the repository's class; pass --trust-remote-code.", "Check the `architectures` field of config.json against the base model's."];
+      break;
+    case "modelType":
+      what = `the installed Transformers does not know the model type '${c.modelType}': the checkpoint is newer than this Transformers (or its config.json has a wrong \`model_type\`)`;
+      remediation = [
+        `Upgrade Transformers in the environment vLLM runs in (\`pip install -U transformers\`, or the version the model card names, at times from git), within the range the installed vLLM accepts; a newer vLLM image ships a newer Transformers.`,
+        "Check the `model_type` field of the checkpoint's config.json against the base model's.",
+      ];
+      break;
+    case "remoteCode":
+      what = `the model's repository ships its own code (configuration, tokenizer or modeling files), which Transformers runs only with trust_remote_code: loading stopped here${model ? ` for ${model}` : ""}`;
+      remediation = [trust, "Or use a variant of the checkpoint converted to a built-in architecture (often published with a `-hf` suffix), which needs no remote code."];
+      break;
+    case "tokenizerClass":
+      what = `the tokenizer class ${c.tokenizerClass} is not in the installed Transformers: it lives in the model's repository (remote code) or in a newer Transformers`;
+      remediation = [trust, "If the class belongs to Transformers itself, upgrade Transformers within the range the installed vLLM accepts."];
+      break;
+  }
+  return [{
+    message: `The model could not be built: ${what}.`,
+    evidence: hitEvidence(hits),
+    remediation,
+  }];
+}
+
+export const rule = defineRule(meta, check);
