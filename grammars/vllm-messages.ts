@@ -46,7 +46,6 @@ export type PhraseId =
   | "config.expertParallelOn"
   | "config.dtypeCast"
   | "config.tpExceedsGpus"
-  | "config.expertParallelWorker"
   | "kv.blocks"
   | "kv.v1Blocks"
   | "kv.tokens"

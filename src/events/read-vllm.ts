@@ -437,7 +437,6 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
       const hint = processHint(name);
       if (!hint) continue;
       emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint });
-      expertParallelWorker(rec, name, emit);
     }
   };
   /** `observe` would say nothing of a record behind this wrapper of the fast path; takes note of it as `observe` would */
@@ -464,20 +463,8 @@ function leadingMarkers(rec: LogRecord, leading: string, emit: Emit, marker: Mar
     const hint = processHint(name);
     if (hint) {
       marker(rec, { marker: `prefix:${name.replace(/[ _]?(?:rank=\d+|\d+|TP\d+|PP\d+|DP\d+|EP\d+)/g, "")}`, strength: 3, ...hint }, emit);
-      expertParallelWorker(rec, name, emit);
     }
   }
-}
-
-/**
- * V1's multiprocessing worker names itself `Worker` + `_DP<r>`, `_PP<r>`, `_TP<r>` … for each group larger than one, and
- * `_EP<r>` only when enable_expert_parallel is on (vllm/v1/executor/multiproc_executor.py): `(Worker_TP1_EP1 pid=633)`
- * states it, below any config line that states it (a weak statement of its own).
- */
-const EP_WORKER = /^Worker(?:_[A-Z]+\d+)*_EP\d+$/;
-function expertParallelWorker(rec: LogRecord, name: string, emit: Emit): void {
-  if (!EP_WORKER.test(name)) return;
-  emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "config.expertParallelWorker", facts: { "config.enableExpertParallel": true }, priority: 3, level: null, message: `(${name}) worker prefix` });
 }
 
 /**
