@@ -89,6 +89,9 @@ const INTERNAL_VALUES = [
   new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR})`, "i"),
   /(?<badFamily>neither AF_INET)/,
   /Attribute (?<topoAttr>\w+) of node (?<topoNode>\w+) not found/,
+  // a receive that got more bytes than it posted: NET/Socket's and NET/IB's `message truncated : receiving N bytes instead
+  // of M` (the ranks disagree on a collective's size, order or protocol), bootstrap's `Message truncated : received …`
+  /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|ed) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
 ];
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
 const TIMEOUT_VALUES = [
@@ -197,7 +200,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node"],
     values: INTERNAL_VALUES,
     pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}`, "i"),
-    samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found"],
+    samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],

@@ -16,6 +16,9 @@ export const meta = {
   sources: ["vLLM docs: serving/parallelism_scaling (Communication errors: reachability, firewall, same versions, NCCL_DEBUG=INFO)", "vLLM source: pynccl_wrapper.py (bare 'NCCL error: <string>')"],
 } satisfies RuleSpec;
 
+/** NCCL's own reading of `message truncated`, and what to check first */
+const TRUNCATED_HINT = "Make every rank issue the same collectives and point-to-point calls in the same order, with the same sizes and dtypes (a rank that skips or adds one, an uneven last batch, a data-dependent branch), and set NCCL_PROTO / NCCL_ALGO alike on every rank or on none; NCCL_DEBUG_SUBSYS=COLL shows each rank's opCount and count to compare.";
+
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
@@ -42,11 +45,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const code = hits.find((h) => h.captures.codeName !== undefined || h.captures.codeText !== undefined)?.captures;
   const what = code ? (code.codeName ? `nccl${code.codeName}` : code.codeText.trim()) : "an error";
   const invalid = hits.some((h) => h.captures.invalidUsage !== undefined);
+  // NET/Socket's or NET/IB's `message truncated`: NCCL names the cause itself (a receive smaller than what the peer sent)
+  const truncated = signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.truncated !== undefined);
+  const sizes = truncated?.captures.gotBytes !== undefined ? ` (${truncated.captures.gotBytes} bytes arrived where ${truncated.captures.wantBytes} were posted)` : "";
+  const on = ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : "";
   return [{
-    message: `NCCL reported ${what}${ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : ""}. The log does not show a more specific cause.`,
-    evidence: uniqueEvidence(hits.map((h) => h.ev)),
+    message: truncated
+      ? `NCCL reported ${what}${on}: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
+      : `NCCL reported ${what}${on}. The log does not show a more specific cause.`,
+    evidence: uniqueEvidence([...(truncated ? [truncated.ev] : []), ...hits.map((h) => h.ev)]),
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
+      ...(truncated ? [TRUNCATED_HINT] : []),
       DEBUG_HINT,
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts)
       ...ofiAdvice(hits.map((h) => h.captures)),
