@@ -275,9 +275,11 @@ export const SIGNATURES: readonly Signature[] = [
       // instance type as `[\w.-]` spells it: a colour code or a cut after it is no part of it), and GPU memory (type 2,
       // NCCL_PTR_CUDA) registration refused with EINVAL
       /(?<ofi>NET\/OFI\b|aws-ofi-nccl)/, /GDR disabled on GDR-supported instance type\s*(?<ofiGdrType>[\w.-]*)/, /(?<ofiRegisterEinval>Unable to register memory \(type = 2\).*RC: -22\b)/,
+      // the bootstrap root heard from one rank twice (bootstrap.cc, every version): two processes started as that rank
+      /Bootstrap Root : rank (?<twiceRank>\d+) of (?<twiceOf>\d+) ranks has already checked in/,
     ],
     pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL/,
-    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
+    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in"],
   },
   {
     id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],

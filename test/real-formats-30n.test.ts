@@ -153,3 +153,29 @@ describe("a rank id beyond one node's GPUs, and NET/Socket's truncated message",
     expect(ids(r)).not.toContain("nccl/socket-fallback");
   });
 });
+
+describe("NCCL's bootstrap root hearing from one rank twice", () => {
+  it("names the rank, says two processes started as it, and leads with the one-launcher fix", async () => {
+    const lines = [
+      "gpu-r12:30410:30410 [1] NCCL INFO Bootstrap : Using ib0:10.9.0.12<0>",
+      "gpu-r12:30410:30410 [1] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB ib0:10.9.0.12<0>",
+      "gpu-r13:7719:7719 [1] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB ib0:10.9.0.13<0>",
+      "",
+      "gpu-r12:30402:30655 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in",
+      "gpu-r13:7719:7719 [1] NCCL INFO Using network IB",
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(5);
+      const e = r.findings.find((f) => f.ruleId === "nccl/error")!;
+      expect(e.message).toContain("NCCL's bootstrap root heard from rank 3 of 16 twice, so two processes started as the same rank");
+      expect(e.remediation[0]).toMatch(/^Let one launcher start the processes/);
+      expect(e.evidence[0].line).toBe(5);
+    }
+  });
+
+  it("another bootstrap failure keeps the plain wording", async () => {
+    const r = await analyzeText("gpu-r12:30402:30655 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 16 : 8\n");
+    for (const f of r.findings) expect(f.message).not.toContain("twice");
+  });
+});

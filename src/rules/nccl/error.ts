@@ -19,6 +19,9 @@ export const meta = {
 /** NCCL's own reading of `message truncated`, and what to check first */
 const TRUNCATED_HINT = "Make every rank issue the same collectives and point-to-point calls in the same order, with the same sizes and dtypes (a rank that skips or adds one, an uneven last batch, a data-dependent branch), and set NCCL_PROTO / NCCL_ALGO alike on every rank or on none; NCCL_DEBUG_SUBSYS=COLL shows each rank's opCount and count to compare.";
 
+/** one launcher per process, distinct ranks, one rendezvous per run */
+const TWICE_HINT = "Let one launcher start the processes: under SLURM either srun starts one task per GPU (--ntasks-per-node = GPUs per node, the framework reading SLURM_PROCID / SLURM_LOCALID) or srun starts one torchrun per node (--ntasks-per-node=1) that spawns the GPUs, never both. Check that RANK differs across the processes (print it at start-up), and give runs that share nodes different MASTER_PORT values.";
+
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
@@ -49,14 +52,20 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const truncated = signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.truncated !== undefined);
   const sizes = truncated?.captures.gotBytes !== undefined ? ` (${truncated.captures.gotBytes} bytes arrived where ${truncated.captures.wantBytes} were posted)` : "";
   const on = ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : "";
+  // bootstrap.cc's root heard from one rank twice: the launcher started two processes as that rank
+  const twice = hits.find((h) => h.captures.twiceRank !== undefined);
+  const said = truncated
+    ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
+    : twice
+      ? `: NCCL's bootstrap root heard from rank ${twice.captures.twiceRank} of ${twice.captures.twiceOf} twice, so two processes started as the same rank and the communicator never forms. Either two launchers each started the processes (srun's tasks and torchrun's or the framework's own spawn), or two runs share one master address and port.`
+      : ". The log does not show a more specific cause.";
   return [{
-    message: truncated
-      ? `NCCL reported ${what}${on}: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
-      : `NCCL reported ${what}${on}. The log does not show a more specific cause.`,
-    evidence: uniqueEvidence([...(truncated ? [truncated.ev] : []), ...hits.map((h) => h.ev)]),
+    message: `NCCL reported ${what}${on}${said}`,
+    evidence: uniqueEvidence([...(truncated ? [truncated.ev] : []), ...(twice ? [twice.ev] : []), ...hits.map((h) => h.ev)]),
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
       ...(truncated ? [TRUNCATED_HINT] : []),
+      ...(twice ? [TWICE_HINT] : []),
       DEBUG_HINT,
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts)
       ...ofiAdvice(hits.map((h) => h.captures)),
