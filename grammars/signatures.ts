@@ -282,6 +282,16 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in"],
   },
   {
+    // init.cc's config check (`Invalid config blocking attribute value %d`), as a WARN or as PyTorch's `Last error:` text:
+    // -2147483648 is NCCL_CONFIG_UNDEF_INT, which newer nccl.h headers put in every field a caller leaves unset and NCCL
+    // before 2.17 rejects (it accepted only 0 and 1): the loaded libnccl is older than the one PyTorch was built with
+    id: "nccl.configBlocking", dialect: "any", level: "error", anyOf: ["invalid config blocking"],
+    values: [/Invalid config blocking attribute value (?<blockingValue>-?\d+)/],
+    pattern: /Invalid config blocking attribute value -?\d+/,
+    samples: ["Invalid config blocking attribute value -2147483648", "node:1:2 [0] init.cc:1416 NCCL WARN Invalid config blocking attribute value 7"],
+    nearMisses: ["node:1:2 [0] NCCL INFO NCCL_COMM_BLOCKING set by environment to 0."],
+  },
+  {
     id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],
     values: [
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,

@@ -179,3 +179,30 @@ describe("NCCL's bootstrap root hearing from one rank twice", () => {
     for (const f of r.findings) expect(f.message).not.toContain("twice");
   });
 });
+
+describe("NCCL refusing the config PyTorch passes (blocking = NCCL_CONFIG_UNDEF_INT)", () => {
+  const torchError = (lines: string[]) => [
+    "[rank1]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:219, invalid argument, NCCL version 2.15.1",
+    ...lines,
+  ];
+  it("as PyTorch's `Last error:` text: an NCCL older than PyTorch's, and the library-path fix first", async () => {
+    const lines = torchError(["[rank1]: ncclInvalidArgument: Invalid value for an argument.", "[rank1]: Last error:", "[rank1]: Invalid config blocking attribute value -2147483648"]);
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(1);
+      expect(r.facts.nccl.version).toBe("2.15.1");
+      const e = r.findings.find((f) => f.ruleId === "nccl/error")!;
+      expect(e.message).toContain("The libnccl loaded at run time is older than the NCCL PyTorch was built against");
+      expect(e.remediation[0]).toMatch(/^Make the process load the NCCL that comes with this PyTorch/);
+      expect(e.evidence[0].line).toBe(4);
+    }
+  });
+
+  it("as NCCL's own WARN, and another value stays a plain invalid argument", async () => {
+    const warn = (v: string) => `trn-a1:2210:2210 [0] init.cc:1416 NCCL WARN Invalid config blocking attribute value ${v}`;
+    const undef = await analyzeText([warn("-2147483648"), ...torchError([])].join("\n"));
+    expect(undef.findings.find((f) => f.ruleId === "nccl/error")!.message).toContain("older than the NCCL PyTorch was built against");
+    const other = await analyzeText([warn("7"), ...torchError([])].join("\n"));
+    expect(other.findings.find((f) => f.ruleId === "nccl/error")!.message).not.toContain("older than");
+  });
+});
