@@ -97,6 +97,8 @@ const INTERNAL_VALUES = [
 const TIMEOUT_VALUES = [
   /Rank (?<wRank>\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(?<seq>\d+), OpType=(?<op>\w+)(?:.*?Timeout\(ms\)=(?<timeoutMs>\d+))?\)(?: ran for (?<ranMs>\d+) milliseconds)?/,
   /Rank (?<pRank>\d+)\].*?(?:at NCCL work|watchdog at work): \d+, last enqueued NCCL work: (?<pEnqueued>-?\d+), last completed NCCL work: (?<pCompleted>-?\d+)/,
+  // ProcessGroupNCCL's `Some NCCL operations have failed or timed out.`: printed for a failed collective as for a timeout
+  /(?<failedOrTimedOut>NCCL operations have failed or timed out)/,
 ];
 
 export const SIGNATURES: readonly Signature[] = [

@@ -206,3 +206,32 @@ describe("NCCL refusing the config PyTorch passes (blocking = NCCL_CONFIG_UNDEF_
     expect(other.findings.find((f) => f.ruleId === "nccl/error")!.message).not.toContain("older than");
   });
 });
+
+describe("PyTorch's `Some NCCL operations have failed or timed out` beside an NCCL failure", () => {
+  const pg = [
+    "[E ProcessGroupNCCL.cpp:456] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels, subsequent GPU operations might run on corrupted/incomplete data.",
+    "[E ProcessGroupNCCL.cpp:461] To avoid data inconsistency, we are taking the entire process down.",
+  ];
+  it("after an IB completion error and `unhandled system error`: the operation failed, no timeout is claimed", async () => {
+    const lines = [
+      "dsn-04:17702:17811 [5] ib_plugin.c:1020 NCCL WARN NET/IB : Got completion from peer 10.8.1.44<51022> with error 12, opcode 0, len 0, vendor err 129",
+      "dsn-04:17702:17811 [5] NCCL INFO include/net.h:35 -> 2",
+      "dsn-04:17702:17811 [5] NCCL INFO proxy.cc:684 -> 2 [Proxy Thread]",
+      ...pg,
+      "terminate called after throwing an instance of 'std::runtime_error'",
+      "  what():  NCCL error: unhandled system error, NCCL version 2.14.3",
+    ];
+    for (const text of variants(lines, { compose: true })) {
+      const r = await analyzeText(text);
+      expect(ids(r)).toContain("nccl/ib-error");
+      expect(ids(r)).toContain("nccl/system-error");
+      expect(ids(r)).not.toContain("nccl/collective-timeout");
+    }
+  });
+
+  it("alone, or with the watchdog's timeout record, it is still the collective timeout", async () => {
+    expect(ids(await analyzeText(pg.join("\n")))).toContain("nccl/collective-timeout");
+    const withWatchdog = [...pg, "[E ProcessGroupNCCL.cpp:828] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=77, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 1800421 milliseconds before timing out.", "dsn-04:17702:17811 [5] NCCL INFO proxy.cc:684 -> 2 [Proxy Thread]", "  what():  NCCL error: unhandled system error, NCCL version 2.14.3"];
+    expect(ids(await analyzeText(withWatchdog.join("\n")))).toContain("nccl/collective-timeout");
+  });
+});
