@@ -89,6 +89,9 @@ const INTERNAL_VALUES = [
   new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR})`, "i"),
   /(?<badFamily>neither AF_INET)/,
   /Attribute (?<topoAttr>\w+) of node (?<topoNode>\w+) not found/,
+  // a receive that got more bytes than it posted: NET/Socket's and NET/IB's `message truncated : receiving N bytes instead
+  // of M` (the ranks disagree on a collective's size, order or protocol), bootstrap's `Message truncated : received …`
+  /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|ed) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
 ];
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
 const TIMEOUT_VALUES = [
@@ -97,6 +100,8 @@ const TIMEOUT_VALUES = [
   // the heartbeat monitor: `Heartbeat monitor timed out!` (PyTorch 2.2-2.3, with the stuck text as its exit message),
   // `ProcessGroupNCCL's watchdog got stuck for N seconds ...` (2.4 on, its own record)
   /(?<heartbeat>Heartbeat monitor timed out|watchdog got stuck for (?<stuckSec>\d+) seconds)/,
+  // ProcessGroupNCCL's `Some NCCL operations have failed or timed out.`: printed for a failed collective as for a timeout
+  /(?<failedOrTimedOut>NCCL operations have failed or timed out)/,
 ];
 
 export const SIGNATURES: readonly Signature[] = [
@@ -200,7 +205,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node"],
     values: INTERNAL_VALUES,
     pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}`, "i"),
-    samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found"],
+    samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
@@ -276,9 +281,21 @@ export const SIGNATURES: readonly Signature[] = [
       // instance type as `[\w.-]` spells it: a colour code or a cut after it is no part of it), and GPU memory (type 2,
       // NCCL_PTR_CUDA) registration refused with EINVAL
       /(?<ofi>NET\/OFI\b|aws-ofi-nccl)/, /GDR disabled on GDR-supported instance type\s*(?<ofiGdrType>[\w.-]*)/, /(?<ofiRegisterEinval>Unable to register memory \(type = 2\).*RC: -22\b)/,
+      // the bootstrap root heard from one rank twice (bootstrap.cc, every version): two processes started as that rank
+      /Bootstrap Root : rank (?<twiceRank>\d+) of (?<twiceOf>\d+) ranks has already checked in/,
     ],
     pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL/,
-    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)"],
+    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in"],
+  },
+  {
+    // init.cc's config check (`Invalid config blocking attribute value %d`), as a WARN or as PyTorch's `Last error:` text:
+    // -2147483648 is NCCL_CONFIG_UNDEF_INT, which newer nccl.h headers put in every field a caller leaves unset and NCCL
+    // before 2.17 rejects (it accepted only 0 and 1): the loaded libnccl is older than the one PyTorch was built with
+    id: "nccl.configBlocking", dialect: "any", level: "error", anyOf: ["invalid config blocking"],
+    values: [/Invalid config blocking attribute value (?<blockingValue>-?\d+)/],
+    pattern: /Invalid config blocking attribute value -?\d+/,
+    samples: ["Invalid config blocking attribute value -2147483648", "node:1:2 [0] init.cc:1416 NCCL WARN Invalid config blocking attribute value 7"],
+    nearMisses: ["node:1:2 [0] NCCL INFO NCCL_COMM_BLOCKING set by environment to 0."],
   },
   {
     id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],

@@ -136,7 +136,7 @@ const CHAIN_SPAN = 64;
 const MAX_THREADS = 1024;
 
 function kindOf(text: string): RecoveredKind {
-  return /\bretrying\b/.test(text) ? "retry" : COLLNET_FAILURE.test(text) ? "collnet" : /NCCL WARN/.test(text) ? "net-plugin" : "error-return";
+  return /\bretrying\b/.test(text) ? "retry" : COLLNET_FAILURE.test(text) ? "collnet" : VERBS_PROBE.test(text) ? "error-return" : /NCCL WARN/.test(text) ? "net-plugin" : "error-return";
 }
 
 /**
@@ -145,9 +145,15 @@ function kindOf(text: string): RecoveredKind {
  * transport), a connection it retries, or a CollNet set-up that failed: the collnet plugin's own WARN (HPC-X
  * sharp_plugin.c `NET/IB : SHARP coll init error: Cannot create SHARP job(-11)`) and transport.cc's `Cannot initialize
  * CollNet, using point-to-point network instead` (ncclTransportCollNetCheck returns ncclSystemError and init.cc turns
- * collNetSupport off and goes on).
+ * collNetSupport off and goes on), or a verbs call made while libibverbs is not loaded: ibvwrap.cc's CHECK_NOT_NULL
+ * (`misc/ibvwrap.cc:173 NCCL WARN lib wrapper not initialized.`, ncclInternalError) that NCCL 2.28's GDR/DMA-BUF probe
+ * (`transport/net_ib/gdr.cc:56 -> 3`) meets on a host without RDMA libraries, then `Failed to initialize any GIN plugin`
+ * and `Using network Socket`.
  */
-export const RECOVERABLE_NCCL = /NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
+export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
+
+/** the verbs-wrapper probe of RECOVERABLE_NCCL: no plugin, an error-return on the way to NCCL's own fallback */
+const VERBS_PROBE = /NCCL WARN lib wrapper not initialized/;
 
 /** the CollNet set-up failures of RECOVERABLE_NCCL */
 const COLLNET_FAILURE = /NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet\b/;

@@ -43,6 +43,8 @@ export function reconcileCluster(f: Facts): Facts {
 /** GPUs one node holds at most (HGX/DGX boards): a communicator with more ranks spans nodes. */
 export const GPUS_PER_NODE = 8;
 
+type RankHigh = Facts["nccl"]["rankMap"][number];
+
 /** Why the run spans nodes, each reason with the fact path that shows it (empty: one node, as far as the log tells). */
 export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: string; fact: string }[] {
   const n = f.nccl;
@@ -62,6 +64,10 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   if (wide && !((n.nodes ?? 0) > 1)) out.push({ why: `NCCL reports nNodes ${wide.nNodes}`, fact: "nccl.nodes" });
   const big = n.communicators.find((c) => (c.nranks ?? 0) > gpusPerNode);
   if (big) out.push({ why: `a communicator of ${big.nranks} ranks, more than the ${gpusPerNode} GPUs a node holds`, fact: "nccl.communicators" });
+  // a rank id as high as the GPUs a node holds (`[rank9]: Traceback …`, `rank 12 nRanks …` cut before its size): its
+  // communicator has more ranks than one node has GPUs, one GPU a rank
+  const high = big || (n.nodes ?? 0) > 1 ? null : n.rankMap.reduce<RankHigh | null>((m, r) => (m === null || r.rank > m.rank ? r : m), null);
+  if (high && high.rank >= gpusPerNode) out.push({ why: `rank ${high.rank}: at least ${high.rank + 1} ranks, more than the ${gpusPerNode} GPUs a node holds`, fact: "nccl.ranks" });
   if (Object.values(n.interNode).some((v) => v > 0) && !((n.nodes ?? 0) > 1)) out.push({ why: "network connections between ranks of different nodes", fact: "nccl.interNode" });
   if (n.remotePeers.length && !((n.nodes ?? 0) > 1)) out.push({ why: `NCCL connects to ${n.remotePeers.slice(0, 4).join(", ")}, an address of no process in the log (it runs on ${ownAddresses(n).slice(0, 4).join(", ")})`, fact: "nccl.remotePeers" });
   // torch.distributed's rendezvous (`distributed_init_method=tcp://10.0.0.2:29500`) on another machine than NCCL's own

@@ -25,12 +25,17 @@ interface RankState {
   completed?: number;
 }
 
+/** NCCL failures that make PyTorch's `Some NCCL operations have failed or timed out` a failure, not a timeout */
+const FAILURES = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap"];
+
 export function check(ctx: RuleContext): FindingDraft[] {
   const hits = signalHits(ctx, ["nccl.timeout"]);
   if (!hits.length) return [];
   const ranks = new Map<number, RankState>();
   const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
   const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
+  // only `failed or timed out`, beside an NCCL failure (a completion error, `unhandled system error` …): the operation failed
+  if (!progress.length && hits.every((h) => h.captures.failedOrTimedOut !== undefined) && signalHits(ctx, FAILURES).length) return [];
   for (const h of [...hits, ...progress]) {
     // the watchdog's and the progress line's values, as the signatures read them (grammars/signatures.ts TIMEOUT_VALUES)
     const w = h.captures;

@@ -16,6 +16,15 @@ export const meta = {
   sources: ["vLLM docs: serving/parallelism_scaling (Communication errors: reachability, firewall, same versions, NCCL_DEBUG=INFO)", "vLLM source: pynccl_wrapper.py (bare 'NCCL error: <string>')"],
 } satisfies RuleSpec;
 
+/** NCCL's own reading of `message truncated`, and what to check first */
+const TRUNCATED_HINT = "Make every rank issue the same collectives and point-to-point calls in the same order, with the same sizes and dtypes (a rank that skips or adds one, an uneven last batch, a data-dependent branch), and set NCCL_PROTO / NCCL_ALGO alike on every rank or on none; NCCL_DEBUG_SUBSYS=COLL shows each rank's opCount and count to compare.";
+
+/** the NCCL a PyTorch build expects */
+const UNDEF_HINT = "Make the process load the NCCL that comes with this PyTorch (the nvidia-nccl wheel of the same pip environment): remove the LD_LIBRARY_PATH or LD_PRELOAD entry that puts an older system, module or conda libnccl.so.2 first, or upgrade that NCCL to the wheel's version.";
+
+/** one launcher per process, distinct ranks, one rendezvous per run */
+const TWICE_HINT = "Let one launcher start the processes: under SLURM either srun starts one task per GPU (--ntasks-per-node = GPUs per node, the framework reading SLURM_PROCID / SLURM_LOCALID) or srun starts one torchrun per node (--ntasks-per-node=1) that spawns the GPUs, never both. Check that RANK differs across the processes (print it at start-up), and give runs that share nodes different MASTER_PORT values.";
+
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
@@ -42,11 +51,29 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const code = hits.find((h) => h.captures.codeName !== undefined || h.captures.codeText !== undefined)?.captures;
   const what = code ? (code.codeName ? `nccl${code.codeName}` : code.codeText.trim()) : "an error";
   const invalid = hits.some((h) => h.captures.invalidUsage !== undefined);
+  // NET/Socket's or NET/IB's `message truncated`: NCCL names the cause itself (a receive smaller than what the peer sent)
+  const truncated = signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.truncated !== undefined);
+  const sizes = truncated?.captures.gotBytes !== undefined ? ` (${truncated.captures.gotBytes} bytes arrived where ${truncated.captures.wantBytes} were posted)` : "";
+  const on = ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : "";
+  // bootstrap.cc's root heard from one rank twice: the launcher started two processes as that rank
+  const twice = hits.find((h) => h.captures.twiceRank !== undefined);
+  // NCCL_CONFIG_UNDEF_INT refused: an NCCL older than the headers PyTorch was built with
+  const undef = signalHits(ctx, ["nccl.configBlocking"]).find((h) => h.captures.blockingValue === "-2147483648");
+  const said = undef
+    ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
+    : truncated
+    ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
+    : twice
+      ? `: NCCL's bootstrap root heard from rank ${twice.captures.twiceRank} of ${twice.captures.twiceOf} twice, so two processes started as the same rank and the communicator never forms. Either two launchers each started the processes (srun's tasks and torchrun's or the framework's own spawn), or two runs share one master address and port.`
+      : ". The log does not show a more specific cause.";
   return [{
-    message: `NCCL reported ${what}${ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : ""}. The log does not show a more specific cause.`,
-    evidence: uniqueEvidence(hits.map((h) => h.ev)),
+    message: `NCCL reported ${what}${on}${said}`,
+    evidence: uniqueEvidence([...(undef ? [undef.ev] : []), ...(truncated ? [truncated.ev] : []), ...(twice ? [twice.ev] : []), ...hits.map((h) => h.ev)]),
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
+      ...(undef ? [UNDEF_HINT] : []),
+      ...(truncated ? [TRUNCATED_HINT] : []),
+      ...(twice ? [TWICE_HINT] : []),
       DEBUG_HINT,
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts)
       ...ofiAdvice(hits.map((h) => h.captures)),
