@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
+
+/**
+ * Shapes of a thirtieth round of real logs as CI systems and benchmark scripts print them: nccl-tests run under Intel
+ * MPI's `-l` (every chunk a process writes tagged `[rank] `, so the tag comes back inside a row that nccl-tests prints in
+ * three pieces), an rccl-tests / nccl-tests tail pasted from below `# Collective test starting:` (only
+ * `# Collective test concluded: X` names the test), and the one-line verdict of a benchmark output that has no footer or
+ * no rows. Every text is written for the test in the printed layout (common.cu's `%12li  %12li  %8s  %6s  %6s` row head,
+ * `  %7s  %6s  %6s  %6s` per placement, the `# %-20s : %g %s` footer).
+ */
+
+/** the row head nccl-tests prints first (size to root) */
+const head = (size: number, op = "sum", root = "-1") => `${String(size).padStart(12)}  ${String(size / 4).padStart(12)}  ${"float".padStart(8)}  ${op.padStart(6)}  ${root.padStart(6)}`;
+/** one placement's cells (time, algbw, busbw, #wrong) */
+const cells = (time: string, alg: string, bus: string, wrong = "0") => `  ${time.padStart(7)}  ${alg.padStart(6)}  ${bus.padStart(6)}  ${wrong.padStart(6)}`;
+
+const settings = "# nThread 1 nGpus 1 minBytes 1048576 maxBytes 8388608 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0";
+const header = [
+  "#                                                              out-of-place                       in-place          ",
+  "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+  "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       ",
+];
+const rows: [number, string, string, string, string, string, string][] = [
+  [1048576, "701.3", "1.50", "2.81", "698.2", "1.50", "2.82"],
+  [2097152, "811.9", "2.58", "4.84", "809.0", "2.59", "4.86"],
+  [4194304, "1402.6", "2.99", "5.61", "1398.4", "3.00", "5.62"],
+  [8388608, "2780.1", "3.02", "5.66", "2791.7", "3.00", "5.63"],
+];
+
+describe("nccl-tests under Intel MPI's -l: a `[rank] ` tag before every written chunk", () => {
+  // Hydra forwards what a process writes chunk by chunk and tags each chunk; nccl-tests writes a row's head, its
+  // out-of-place cells and its in-place cells (and the newline) separately
+  const tagged = (tag: string) => [
+    `${tag} ${settings}`,
+    `${tag} #`,
+    `${tag} # Using devices`,
+    `${tag} #  Rank  0 Group  0 Pid  40112 on   gpu-a01 device  0 [0000:17:00] NVIDIA L40S`,
+    `${tag} #  Rank  1 Group  0 Pid  40113 on   gpu-a01 device  1 [0000:65:00] NVIDIA L40S`,
+    `${tag} #`,
+    ...header.map((h) => `${tag} ${h}`),
+    ...rows.map(([size, t1, a1, b1, t2, a2, b2]) => `${tag} ${head(size)}${tag}${cells(t1, a1, b1)}${tag}${cells(t2, a2, b2)}`),
+    `${tag} # Out of bounds values : 0 OK`,
+    `${tag} # Avg bus bandwidth    : 4.73125 `,
+    `${tag} #`,
+  ];
+
+  it("reads the rows, the ranks and the footer through the tags, as it reads the untagged output", async () => {
+    const plain = await analyzeText(tagged("").map((l) => l.replace(/^ /, "")).join("\n") + "\n");
+    const want = plain.facts.bench.ncclTests!;
+    expect([want.ranks, want.maxBusbwGBs, want.wrongTotal, want.avgBusbwGBs, want.outOfBoundsOk]).toEqual([2, 5.66, 0, 4.73125, true]);
+    for (const tag of ["[0]", "[1]", "[12]"]) {
+      for (const text of variants(tagged(tag))) {
+        const r = await analyzeText(text + "\n");
+        const n = r.facts.bench.ncclTests!;
+        expect([n.ranks, n.maxBusbwGBs, n.wrongTotal, n.avgBusbwGBs, n.outOfBoundsOk]).toEqual([2, 5.66, 0, 4.73125, true]);
+        expect((n as unknown as { rowsComplete: number }).rowsComplete).toBe(4);
+      }
+    }
+  });
+
+  it("reads a paste that starts mid-row and has no header: the cut first line yields nothing, the whole rows count", async () => {
+    const lines = [
+      `[0]    ${"2291.4".padStart(7)}  ${"1.83".padStart(6)}  ${"3.43".padStart(6)}  ${"0".padStart(6)}[0]${cells("2288.0", "1.83", "3.44")}`,
+      ...rows.map(([size, t1, a1, b1, t2, a2, b2]) => `[0] ${head(size)}[0]${cells(t1, a1, b1)}[0]${cells(t2, a2, b2)}`),
+      `[0] ${head(16777216)}[0]  ${"5590.2".padStart(7)}`,
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    const n = r.facts.bench.ncclTests!;
+    expect([n.maxBusbwGBs, n.wrongTotal, n.avgBusbwGBs]).toEqual([5.66, 0, null]);
+    expect((n as unknown as { rowsComplete: number }).rowsComplete).toBe(4);
+  });
+
+  it("leaves a bracketed number before other text alone", async () => {
+    const r = await analyzeText(["[0] starting job 4411 on 2 nodes", "[1] 2048 tasks queued", "[3] Avg bus bandwidth    : 9.5"].join("\n") + "\n");
+    expect(r.facts.bench.ncclTests).toBeNull();
+  });
+});
+
+describe("a tail pasted from below `# Collective test starting:`", () => {
+  const tail = (name: string) => [
+    ...rows.map(([size, t1, a1, b1, t2, a2, b2]) => `${head(size, "none", "0")}${cells(t1, a1, b1)}${cells(t2, a2, b2)}`),
+    "# Errors with asterisks indicate errors that have exceeded the maximum threshold.",
+    "# Out of bounds values : 0 OK",
+    "# Avg bus bandwidth    : 4.73125 ",
+    "#",
+    `# Collective test concluded: ${name}`,
+  ];
+
+  it("names the test from `# Collective test concluded:` (rccl-tests' asterisk note between rows and footer)", async () => {
+    for (const text of variants(tail("broadcast_perf"))) {
+      const r = await analyzeText(text + "\n");
+      const n = r.facts.bench.ncclTests!;
+      expect([n.collective, n.maxBusbwGBs, n.avgBusbwGBs, n.outOfBoundsOk]).toEqual(["broadcast_perf", 5.66, 4.73125, true]);
+      expect(r.verdict).toContain("nccl-tests broadcast_perf: average bus bandwidth 4.73 GB/s");
+    }
+  });
+
+  it("keeps the name `# Collective test starting:` gave, and gives a concluded line's name to no later run", async () => {
+    const whole = ["# Collective test starting: all_gather_perf", settings, "#", ...header, ...tail("all_gather_perf")];
+    const r = await analyzeText([...whole, "", ...rows.slice(0, 2).map(([size, t1, a1, b1, t2, a2, b2]) => `${head(size)}${cells(t1, a1, b1)}${cells(t2, a2, b2)}`)].join("\n") + "\n");
+    const runs = r.facts.bench.runs.filter((x) => x.kind === "ncclTests");
+    expect(runs.map((x) => x.values.collective)).toEqual(["all_gather_perf", null]);
+  });
+});
+
+describe("the verdict of a benchmark output with no footer or no rows", () => {
+  it("names the peak bus bandwidth of a paste cut before the footer, and the ranks of one cut before the rows", async () => {
+    const cut = [settings, "#", ...header, ...rows.map(([size, t1, a1, b1, t2, a2, b2]) => `${head(size)}${cells(t1, a1, b1)}${cells(t2, a2, b2)}`)];
+    const r = await analyzeText(cut.join("\n") + "\n");
+    expect(r.verdict).toBe("Healthy: nccl-tests: peak bus bandwidth 5.66 GB/s (no average: the footer is not in the log).");
+    const devices = [settings, "#", "# Using devices", "#  Rank  0 Group  0 Pid   7001 on    node-17 device  0 [0000:1b:00] NVIDIA H100 80GB HBM3", "#  Rank  1 Group  0 Pid   7002 on    node-17 device  1 [0000:43:00] NVIDIA H100 80GB HBM3"];
+    const h = await analyzeText(devices.join("\n") + "\n");
+    expect(h.verdict).toBe("Healthy: nccl-tests: 2 ranks listed, no result rows.");
+  });
+
+  it("names the average of a latency run", async () => {
+    const r = await analyzeText(["Avg latency: 2.4125530891120434 seconds", "10% percentile latency: 2.3980152290035039 seconds", "50% percentile latency: 2.4101775381714106 seconds"].join("\n") + "\n");
+    expect(r.verdict).toBe("Healthy: latency benchmark: 2.41 s average.");
+  });
+});
