@@ -51,6 +51,9 @@ export function keyFacts(f: Facts): string[] {
     else if (nt.ranks !== null && nt.ranks !== undefined) out.push(`${name}: ${nt.ranks} rank${nt.ranks === 1 ? "" : "s"} listed, no result rows`);
   }
   if (b.serve?.requestThroughput !== null && b.serve?.requestThroughput !== undefined) out.push(`benchmark: ${fmt(b.serve.requestThroughput)} requests/s${b.serve.failedRequests ? `, ${b.serve.failedRequests} failed` : ""}`);
+  // a block cut above its throughput rows still counts its requests
+  else if (b.serve?.successfulRequests !== null && b.serve?.successfulRequests !== undefined)
+    out.push(`benchmark: ${fmt(b.serve.successfulRequests, 0)} successful request${b.serve.successfulRequests === 1 ? "" : "s"}${b.serve.failedRequests !== null && b.serve.failedRequests !== undefined ? `, ${fmt(b.serve.failedRequests, 0)} failed` : ""} (no throughput row in the log)`);
   if (b.throughput?.requestsPerS !== null && b.throughput?.requestsPerS !== undefined) out.push(`throughput benchmark: ${fmt(b.throughput.requestsPerS)} requests/s`);
   if (b.latency?.avgLatencyS !== null && b.latency?.avgLatencyS !== undefined) out.push(`latency benchmark: ${fmt(b.latency.avgLatencyS)} s average`);
   return out;
