@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "./rules/analyze-text.js";
 import { variants } from "./helpers/variants.js";
+import { banner, row } from "./helpers/serve-block.js";
 
 /**
  * Shapes of a thirtieth round of real logs as CI systems and benchmark scripts print them: nccl-tests run under Intel
@@ -123,14 +124,8 @@ describe("the verdict of a benchmark output with no footer or no rows", () => {
 
 describe("a serve block cut above its throughput rows", () => {
   it("is named in the verdict by its request counts", async () => {
-    const lines = [
-      "Starting main benchmark run...",
-      "Traffic request rate: 2.0",
-      "============ Serving Benchmark Result ============",
-      `${"Successful requests:".padEnd(40)} ${"120".padEnd(10)}`,
-      `${"Failed requests:".padEnd(40)} ${"0".padEnd(10)}`,
-      `${"Request rate configured (RPS):".padEnd(40)} ${"2.00".padEnd(10)}`,
-    ];
+    const counts: [string, string][] = [["Successful requests:", "120"], ["Failed requests:", "0"], ["Request rate configured (RPS):", "2.00"]];
+    const lines = ["Traffic request rate: 2.0", banner, ...counts.map(([label, value]) => row(label, value))];
     for (const text of variants(lines)) {
       const r = await analyzeText(text + "\n");
       expect(r.verdict).toBe("Healthy: benchmark: 120 successful requests, 0 failed (no throughput row in the log).");
@@ -140,14 +135,9 @@ describe("a serve block cut above its throughput rows", () => {
 
 describe("CUDA's driver check in a log vLLM did not write", () => {
   it("says the process, not vLLM, cannot use the GPU (PyTorch CI's `Mon DD HH:MM:SS ` stamps)", async () => {
-    const lines = [
-      "Mar 02 11:40:07 [ RUN      ] ProcessGroupNCCLTest.testAllreduce",
-      "Mar 02 11:40:07 unknown file: Failure",
-      'Mar 02 11:40:07 C++ exception with description "CUDA error: CUDA driver version is insufficient for CUDA runtime version',
-      "Mar 02 11:40:07 Exception raised from device_count_impl at /var/lib/ci/workspace/c10/cuda/CUDAFunctions.cpp:48 (most recent call first):",
-      "Mar 02 11:40:07 frame #0: c10::Error::Error(c10::SourceLocation, std::string) + 0x57 (0x7f02a1d4b8e7 in /var/lib/ci/workspace/build/lib/libc10.so)",
-    ];
-    const r = await analyzeText(lines.join("\n") + "\n");
+    const gtest = `[ RUN      ] ProcessGroupNCCLTest.testAllreduce\nunknown file: Failure\nC++ exception with description "CUDA error: CUDA driver version is insufficient for CUDA runtime version
+Exception raised from device_count_impl at /var/lib/ci/workspace/c10/cuda/CUDAFunctions.cpp:48 (most recent call first):`;
+    const r = await analyzeText(gtest.split("\n").map((l) => `Mar 02 11:40:07 ${l}`).join("\n") + "\n");
     const f = r.findings.find((x) => x.ruleId === "vllm/cuda-driver-too-old")!;
     expect(f.severity).toBe("error");
     expect(f.message).toBe("The process cannot use the GPU: the driver does not support the CUDA runtime the program (torch) was built with. It fails at its first CUDA call.");
