@@ -628,6 +628,23 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: new RegExp(firstThen("(?:divisible by|not divisible by|divide evenly)", ".*tensor.?parallel") + "|" + firstThen("tensor.?parallel", ".*(?:not divisible|must divide)") + String.raw`|\bAssertionError: \d+ is not divisible by \d+\s*$`, "i"),
     samples: ["AssertionError: 8 is not divisible by tensor parallel size 3", "[rank0]: AssertionError: 32768 is not divisible by 3"],
   },
+  {
+    // MLPerf Inference's LoadGen summary (loadgen/results.cc, PerformanceSummary::PrintResults): `Result is : VALID` or
+    // `INVALID`, the run is no result to submit or compare. A harness round vLLM (the reference SUTs of the LLM
+    // benchmarks) prints it at the end of mlperf_log_summary.txt and on stdout.
+    id: "bench.mlperfInvalid", dialect: "any", level: "warning", anyOf: ["result is : invalid"],
+    pattern: /^Result is : INVALID\s*$/,
+    samples: ["Result is : INVALID"],
+    nearMisses: ["Result is : VALID"],
+  },
+  {
+    // the summary's constraint lines below the result, each `Yes` or `NO` (`  Min queries satisfied : NO`, and the LLM
+    // benchmarks' `  Early stopping satisfied: NO`, whose colon has no space before it)
+    id: "bench.mlperfConstraint", dialect: "any", level: "info", anyOf: ["satisfied : no", "satisfied: no"],
+    pattern: /^\s*(?<constraint>Performance constraints|Min duration|Min queries|Early stopping|TTFT constraints|TPOT constraints) satisfied ?: NO\s*$/,
+    samples: ["  Min queries satisfied : NO", "  Early stopping satisfied: NO", "  Performance constraints satisfied : NO"],
+    nearMisses: ["  Min duration satisfied : Yes", "  Early stopping satisfied: Yes"],
+  },
 ];
 
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */
