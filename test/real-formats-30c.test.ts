@@ -146,3 +146,25 @@ Exception raised from device_count_impl at /var/lib/ci/workspace/c10/cuda/CUDAFu
     expect(v.findings.find((x) => x.ruleId === "vllm/cuda-driver-too-old")!.message).toMatch(/^vLLM cannot use the GPU: the driver does not support the CUDA runtime torch and vLLM were built with\./);
   });
 });
+
+describe("PyTorch's caching allocator warning with no OutOfMemoryError after it", () => {
+  const warn = (rank: number, dev: number) =>
+    `[rank${rank}]:[W301 10:04:55.812203114 CUDACachingAllocator.cpp:3933] memory allocation failed with OOM on device ${dev} while trying to allocate 4294967296 bytes (free: 1073741824, total: 85899345920).`;
+
+  it("is a cuda-oom warning that names the request, the free and the total memory", async () => {
+    for (const text of variants([warn(2, 2), "", warn(0, 0), "", warn(1, 1)])) {
+      const r = await analyzeText(text + "\n");
+      const f = r.findings.filter((x) => x.ruleId === "vllm/cuda-oom");
+      expect(f.map((x) => x.severity)).toEqual(["warning"]);
+      expect(f[0].message).toMatch(/^PyTorch's allocator could not allocate 4 GiB on GPU 2 \(1 GiB free of 80 GiB\), in 3 lines\. No `CUDA out of memory` error follows/);
+      expect(r.findings.filter((x) => x.severity === "error")).toEqual([]);
+    }
+  });
+
+  it("leaves the error to the OutOfMemoryError that follows", async () => {
+    const r = await analyzeText([warn(0, 0), "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 4.00 GiB. GPU 0 has a total capacity of 79.25 GiB of which 1.00 GiB is free."].join("\n") + "\n");
+    const f = r.findings.filter((x) => x.ruleId === "vllm/cuda-oom");
+    expect(f.map((x) => x.severity)).toEqual(["error"]);
+    expect(f[0].message).toMatch(/^GPU 0 ran out of memory: it tried to allocate 4\.00 GiB with 1\.00 GiB free of 79\.25 GiB\./);
+  });
+});
