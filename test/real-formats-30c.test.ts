@@ -168,3 +168,26 @@ describe("PyTorch's caching allocator warning with no OutOfMemoryError after it"
     expect(f[0].message).toMatch(/^GPU 0 ran out of memory: it tried to allocate 4\.00 GiB with 1\.00 GiB free of 79\.25 GiB\./);
   });
 });
+
+describe("a pre-2025-10 serve block with fewer successes than --num-prompts", () => {
+  const block = (ok: string) => [banner, ...([["Successful requests:", ok], ["Benchmark duration (s):", "86.44"], ["Total input tokens:", "75216"], ["Request throughput (req/s):", "0.19"]] as [string, string][]).map(([l, v]) => row(l, v, false)), "=".repeat(50)];
+  const command = "python3 benchmarks/benchmark_serving.py --backend openai-chat --model Qwen/Qwen2.5-VL-7B-Instruct --num-prompts 32 --save-result";
+
+  it("is a failed-requests warning that counts what the command asked for", async () => {
+    for (const text of variants([command, "", ...block("16")])) {
+      const r = await analyzeText(text + "\n");
+      const f = r.findings.filter((x) => x.ruleId === "bench/failed-requests");
+      expect(f.map((x) => x.severity)).toEqual(["warning"]);
+      expect(f[0].message).toBe(
+        "16 requests succeeded of the 32 the command's --num-prompts asked for, and this version of the result block prints no failed count: 16 requests failed, or the dataset held fewer prompts than asked for.",
+      );
+    }
+  });
+
+  it("stays quiet when every prompt succeeded or no command is in the log", async () => {
+    for (const lines of [[command, "", ...block("32")], block("16")]) {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.findings.filter((x) => x.ruleId === "bench/failed-requests")).toEqual([]);
+    }
+  });
+});
