@@ -645,7 +645,7 @@ export const SIGNATURES: readonly Signature[] = [
     // MLPerf Inference's LoadGen summary (loadgen/results.cc, PerformanceSummary::PrintResults): `Result is : VALID` or
     // `INVALID`, the run is no result to submit or compare. A harness round vLLM (the reference SUTs of the LLM
     // benchmarks) prints it at the end of mlperf_log_summary.txt and on stdout.
-    id: "bench.mlperfInvalid", dialect: "any", level: "warning", anyOf: ["result is : invalid"],
+    id: "vllm.mlperfInvalid", dialect: "any", level: "warning", anyOf: ["result is : invalid"],
     pattern: /^Result is : INVALID\s*$/,
     samples: ["Result is : INVALID"],
     nearMisses: ["Result is : VALID"],
@@ -653,7 +653,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // the summary's constraint lines below the result, each `Yes` or `NO` (`  Min queries satisfied : NO`, and the LLM
     // benchmarks' `  Early stopping satisfied: NO`, whose colon has no space before it)
-    id: "bench.mlperfConstraint", dialect: "any", level: "info", anyOf: ["satisfied : no", "satisfied: no"],
+    id: "vllm.mlperfConstraint", dialect: "any", level: "info", anyOf: ["satisfied : no", "satisfied: no"],
     pattern: /^\s*(?<constraint>Performance constraints|Min duration|Min queries|Early stopping|TTFT constraints|TPOT constraints) satisfied ?: NO\s*$/,
     samples: ["  Min queries satisfied : NO", "  Early stopping satisfied: NO", "  Performance constraints satisfied : NO"],
     nearMisses: ["  Min duration satisfied : Yes", "  Early stopping satisfied: Yes"],

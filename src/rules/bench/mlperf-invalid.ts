@@ -24,9 +24,9 @@ const ADVICE: Record<string, string> = {
 };
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const invalid = signalHits(ctx, ["bench.mlperfInvalid"]);
+  const invalid = signalHits(ctx, ["vllm.mlperfInvalid"]);
   if (!invalid.length) return [];
-  const unmet = signalHits(ctx, ["bench.mlperfConstraint"]);
+  const unmet = signalHits(ctx, ["vllm.mlperfConstraint"]);
   const names = [...new Set(unmet.map((h) => h.captures.constraint).filter((c): c is string => !!c))];
   return [{
     message:
