@@ -4,11 +4,12 @@ import { variants } from "./helpers/variants.js";
 import { banner, row } from "./helpers/serve-block.js";
 
 /**
- * Shapes of a thirtieth round of real logs as CI systems and benchmark scripts print them: nccl-tests run under Intel
- * MPI's `-l` (every chunk a process writes tagged `[rank] `, so the tag comes back inside a row that nccl-tests prints in
+ * Shapes of a thirtieth round of real logs as CI systems and benchmark scripts print them: nccl-tests run under hydra's
+ * `-l` (MPICH, Intel MPI: every chunk forwarded tagged `[rank] `, so the tag comes back inside a row that nccl-tests prints in
  * three pieces), an rccl-tests / nccl-tests tail pasted from below `# Collective test starting:` (only
  * `# Collective test concluded: X` names the test), and the one-line verdict of a benchmark output that has no footer or
- * no rows. Every text is written for the test in the printed layout (common.cu's `%12li  %12li  %8s  %6s  %6s` row head,
+ * no rows; from CI pastes, CUDA's driver check in a PyTorch test job, PyTorch's caching-allocator OOM warning with no error
+ * after it, and a pre-2025-10 serve block short of its --num-prompts. Every text is written for the test in the printed layout (common.cu's `%12li  %12li  %8s  %6s  %6s` row head,
  * `  %7s  %6s  %6s  %6s` per placement, the `# %-20s : %g %s` footer).
  */
 
@@ -30,7 +31,7 @@ const rows: [number, string, string, string, string, string, string][] = [
   [8388608, "2780.1", "3.02", "5.66", "2791.7", "3.00", "5.63"],
 ];
 
-describe("nccl-tests under Intel MPI's -l: a `[rank] ` tag before every written chunk", () => {
+describe("nccl-tests under hydra's -l (MPICH, Intel MPI): a `[rank] ` tag before every forwarded chunk", () => {
   // Hydra forwards what a process writes chunk by chunk and tags each chunk; nccl-tests writes a row's head, its
   // out-of-place cells and its in-place cells (and the newline) separately
   const tagged = (tag: string) => [

@@ -23,7 +23,7 @@ const OFFLINE_IN_LINE =
 const EMPHASIZED_SERVE_RULE = /^[_*]{1,3}={3,} ?Serving Benchmark Result ?={3,}[_*]{0,3}$|^[_*]{0,3}={20,}[_*]{1,3}$|^[_*]{1,3}={20,}$/;
 /** another tool's result block (its own banner) is given up past this many lines without its closing rule */
 const MAX_FOREIGN_BLOCK_LINES = 60;
-/** Intel MPI's per-chunk rank tag at a line's start, before nccl-tests' output (`[0] # nThread 1 ...`, `[12]      1048576 ...`) */
+/** Hydra's (MPICH, Intel MPI) per-chunk rank tag at a line's start, before nccl-tests' output (`[0] # nThread 1 ...`, `[12]      1048576 ...`) */
 const RANK_CHUNK_TAG = /^\[\d{1,6}\](?=\s)/;
 /** the same tag wherever a chunk began: the line's start, or glued after a cell (`-1[0]`, `0[0]`) */
 const RANK_CHUNK_TAGS = /\[\d{1,6}\](?=\s|$)/g;
@@ -289,7 +289,7 @@ export function createBenchReader(): RecordReader {
       }
       if (!t) return false;
       const c0 = t.charCodeAt(0);
-      // Intel MPI's `-l` / `-prepend-rank` puts `[rank] ` before every chunk a process writes, not only at a line's start:
+      // Hydra's `-l` / `-prepend-rank` (MPICH, Intel MPI) puts `[rank] ` where each chunk it forwards begins, not only at a line's start:
       // nccl-tests prints a row in three pieces (size to root, out-of-place, in-place), so the tag comes back inside it
       // (`[0]      1048576        262144     float     sum      -1[0]    1626.5    0.64    1.24      0[0]    2302.3 ...`)
       if (c0 === 91 /* [ */ && RANK_CHUNK_TAG.test(t)) {
