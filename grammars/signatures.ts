@@ -759,6 +759,36 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: new RegExp(firstThen("(?:divisible by|not divisible by|divide evenly)", ".*tensor.?parallel") + "|" + firstThen("tensor.?parallel", ".*(?:not divisible|must divide)") + String.raw`|\bAssertionError: \d+ is not divisible by \d+\s*$`, "i"),
     samples: ["AssertionError: 8 is not divisible by tensor parallel size 3", "[rank0]: AssertionError: 32768 is not divisible by 3"],
   },
+  {
+    // PyTorch's CUDA caching allocator when a cudaMalloc fails even after it freed its cache (c10/cuda/CUDACachingAllocator.cpp,
+    // a `[W…]` glog warning, torch ≥2.6): `memory allocation failed with OOM on device 3 while trying to allocate 26229080064
+    // bytes (free: 16487546880, total: 191503007744).` The OutOfMemoryError it raises next may be caught (vLLM's autotuner,
+    // a fallback path), so the line alone is a warning; a `CUDA out of memory` after it is the failure.
+    id: "torch.allocatorOom", dialect: "any", level: "warning", anyOf: ["allocation failed with oom"],
+    pattern: /memory allocation failed with OOM on device (?<gpu>\d+) while trying to allocate (?<bytes>\d+) bytes(?: \(free: (?<freeBytes>\d+), total: (?<totalBytes>\d+)\))?/,
+    samples: [
+      "[rank2]:[W301 10:04:55.812203114 CUDACachingAllocator.cpp:3933] memory allocation failed with OOM on device 2 while trying to allocate 4294967296 bytes (free: 1073741824, total: 85899345920).",
+      "[W301 10:04:55.812203114 CUDACachingAllocator.cpp:3933] memory allocation failed with OOM on device 0 while trying to allocate 536870912 bytes (free: 209715200, total: 25769803776).",
+    ],
+    nearMisses: ["memory allocation failed: not enough host memory for the pinned buffer"],
+  },
+  {
+    // MLPerf Inference's LoadGen summary (loadgen/results.cc, PerformanceSummary::PrintResults): `Result is : VALID` or
+    // `INVALID`, the run is no result to submit or compare. A harness round vLLM (the reference SUTs of the LLM
+    // benchmarks) prints it at the end of mlperf_log_summary.txt and on stdout.
+    id: "vllm.mlperfInvalid", dialect: "any", level: "warning", anyOf: ["result is : invalid"],
+    pattern: /^Result is : INVALID\s*$/,
+    samples: ["Result is : INVALID"],
+    nearMisses: ["Result is : VALID"],
+  },
+  {
+    // the summary's constraint lines below the result, each `Yes` or `NO` (`  Min queries satisfied : NO`, and the LLM
+    // benchmarks' `  Early stopping satisfied: NO`, whose colon has no space before it)
+    id: "vllm.mlperfConstraint", dialect: "any", level: "info", anyOf: ["satisfied : no", "satisfied: no"],
+    pattern: /^\s*(?<constraint>Performance constraints|Min duration|Min queries|Early stopping|TTFT constraints|TPOT constraints) satisfied ?: NO\s*$/,
+    samples: ["  Min queries satisfied : NO", "  Early stopping satisfied: NO", "  Performance constraints satisfied : NO"],
+    nearMisses: ["  Min duration satisfied : Yes", "  Early stopping satisfied: Yes"],
+  },
 ];
 
 /** Lines a signature must not be read from although its pattern matches (advice texts, benign NCCL WARNs). */

@@ -23,6 +23,10 @@ const OFFLINE_IN_LINE =
 const EMPHASIZED_SERVE_RULE = /^[_*]{1,3}={3,} ?Serving Benchmark Result ?={3,}[_*]{0,3}$|^[_*]{0,3}={20,}[_*]{1,3}$|^[_*]{1,3}={20,}$/;
 /** another tool's result block (its own banner) is given up past this many lines without its closing rule */
 const MAX_FOREIGN_BLOCK_LINES = 60;
+/** Hydra's (MPICH, Intel MPI) per-chunk rank tag at a line's start, before nccl-tests' output (`[0] # nThread 1 ...`, `[12]      1048576 ...`) */
+const RANK_CHUNK_TAG = /^\[\d{1,6}\](?=\s)/;
+/** the same tag wherever a chunk began: the line's start, or glued after a cell (`-1[0]`, `0[0]`) */
+const RANK_CHUNK_TAGS = /\[\d{1,6}\](?=\s|$)/g;
 /** a JSON document is given up past this many characters (the input digest keeps results far below it) */
 const MAX_JSON_CHARS = 4 << 20;
 
@@ -230,6 +234,9 @@ export function createBenchReader(): RecordReader {
       return true;
     }
     if (t.startsWith("# Collective test concluded:")) {
+      // (a paste that starts below `# Collective test starting:` still names the test here: the same program's name)
+      const name = t.slice(t.indexOf(":") + 1).trim();
+      if (nccl && nccl.data.collective === null && name) nccl.data.collective = name;
       if (nccl) nccl.data.concluded = true;
       endNccl(emit);
       return true;
@@ -282,6 +289,14 @@ export function createBenchReader(): RecordReader {
       }
       if (!t) return false;
       const c0 = t.charCodeAt(0);
+      // Hydra's `-l` / `-prepend-rank` (MPICH, Intel MPI) puts `[rank] ` where each chunk it forwards begins, not only at a line's start:
+      // nccl-tests prints a row in three pieces (size to root, out-of-place, in-place), so the tag comes back inside it
+      // (`[0]      1048576        262144     float     sum      -1[0]    1626.5    0.64    1.24      0[0]    2302.3 ...`)
+      if (c0 === 91 /* [ */ && RANK_CHUNK_TAG.test(t)) {
+        const u = t.replace(RANK_CHUNK_TAGS, " ").trim();
+        const d = u.charCodeAt(0);
+        if (d === 35 /* # */ || (d >= 48 && d <= 57)) return reader.read({ ...rec, text: u }, emit);
+      }
       if ((c0 === 95 /* _ */ || c0 === 42 /* * */ || c0 === 61) && EMPHASIZED_SERVE_RULE.test(t)) {
         return reader.read({ ...rec, text: t.replace(/^[_*]+|[_*]+$/g, "") }, emit);
       }

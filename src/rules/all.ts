@@ -44,6 +44,7 @@ import { rule as benchNcclTestsWrong } from "./bench/nccl-tests-wrong.js";
 import { rule as benchLowBusbw } from "./bench/low-busbw.js";
 import { rule as benchKvCacheLimitsConcurrency } from "./bench/kv-cache-limits-concurrency.js";
 import { rule as benchDegradedServer } from "./bench/degraded-server.js";
+import { rule as benchMlperfInvalid } from "./bench/mlperf-invalid.js";
 import { rule as runtimeStall } from "./runtime/stall.js";
 import { rule as runtimeKvCachePressure } from "./runtime/kv-cache-pressure.js";
 import { rule as runtimeQueueWithFreeKv } from "./runtime/queue-with-free-kv.js";
@@ -97,6 +98,7 @@ export const ALL_RULES: readonly Rule[] = [
   benchLowBusbw,
   benchKvCacheLimitsConcurrency,
   benchDegradedServer,
+  benchMlperfInvalid,
   runtimeStall,
   runtimeKvCachePressure,
   runtimeQueueWithFreeKv,

@@ -83,6 +83,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
+  "bench/mlperf-invalid": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
   "bench/failed-requests": { layer: "symptom", causedBy: ["vllm/engine-init-failed", ...MEMORY_FAILURES, "nccl/collective-timeout", ...NCCL_FAILURES] },
   "bench/nccl-tests-wrong": { layer: "symptom" },
   "bench/low-busbw": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/ib-disabled"] },

@@ -42,9 +42,20 @@ export function keyFacts(f: Facts): string[] {
     out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
   }
   const b = f.bench;
-  if (b.ncclTests?.avgBusbwGBs !== null && b.ncclTests?.avgBusbwGBs !== undefined) out.push(`nccl-tests${b.ncclTests.collective ? ` ${b.ncclTests.collective}` : ""}: average bus bandwidth ${fmt(b.ncclTests.avgBusbwGBs)} GB/s`);
+  const nt = b.ncclTests;
+  if (nt) {
+    // a paste cut before the footer still has its rows or its device lines: those are what it shows
+    const name = `nccl-tests${nt.collective ? ` ${nt.collective}` : ""}`;
+    if (nt.avgBusbwGBs !== null && nt.avgBusbwGBs !== undefined) out.push(`${name}: average bus bandwidth ${fmt(nt.avgBusbwGBs)} GB/s`);
+    else if (nt.maxBusbwGBs !== null && nt.maxBusbwGBs !== undefined) out.push(`${name}: peak bus bandwidth ${fmt(nt.maxBusbwGBs)} GB/s (no average: the footer is not in the log)`);
+    else if (nt.ranks !== null && nt.ranks !== undefined) out.push(`${name}: ${nt.ranks} rank${nt.ranks === 1 ? "" : "s"} listed, no result rows`);
+  }
   if (b.serve?.requestThroughput !== null && b.serve?.requestThroughput !== undefined) out.push(`benchmark: ${fmt(b.serve.requestThroughput)} requests/s${b.serve.failedRequests ? `, ${b.serve.failedRequests} failed` : ""}`);
+  // a block cut above its throughput rows still counts its requests
+  else if (b.serve?.successfulRequests !== null && b.serve?.successfulRequests !== undefined)
+    out.push(`benchmark: ${fmt(b.serve.successfulRequests, 0)} successful request${b.serve.successfulRequests === 1 ? "" : "s"}${b.serve.failedRequests !== null && b.serve.failedRequests !== undefined ? `, ${fmt(b.serve.failedRequests, 0)} failed` : ""} (no throughput row in the log)`);
   if (b.throughput?.requestsPerS !== null && b.throughput?.requestsPerS !== undefined) out.push(`throughput benchmark: ${fmt(b.throughput.requestsPerS)} requests/s`);
+  if (b.latency?.avgLatencyS !== null && b.latency?.avgLatencyS !== undefined) out.push(`latency benchmark: ${fmt(b.latency.avgLatencyS)} s average`);
   return out;
 }
 

@@ -20,7 +20,27 @@ function failures(v: Record<string, unknown>): { failed: number; how: string } |
   const errors = numberOf(v.errorsNonempty);
   if (errors !== null && errors > 0) return { failed: errors, how: "errors" };
   if (numberOf(v.successfulRequests) === 0) return { failed: numberOf(v.numPromptsInCommand) ?? numberOf(v.numPrompts) ?? 0, how: "none" };
+  // a layout with no failed count (before 2025-10) under a command that asked for more prompts than succeeded
+  const inferred = numberOf(v.unsuccessfulRequestsInferred);
+  if (inferred !== null && inferred > 0) return { failed: inferred, how: "inferred" };
   return null;
+}
+
+function inferredOnly(hits: { failed: number; ok: number | null; ev: FindingDraft["evidence"][number] }[]): FindingDraft {
+  const first = hits[0];
+  const asked = first.ok !== null ? first.ok + first.failed : null;
+  return {
+    severity: "warning",
+    message:
+      `${first.ok ?? "?"} request${first.ok === 1 ? "" : "s"} succeeded of the ${asked ?? "?"} the command's --num-prompts asked for, and this version of the result block prints no failed count: ` +
+      `${first.failed} request${first.failed === 1 ? "" : "s"} failed, or the dataset held fewer prompts than asked for${hits.length > 1 ? ` (${hits.length} runs short)` : ""}.`,
+    evidence: hits.map((h) => h.ev),
+    remediation: [
+      "Look in the server log of the same run for errors at that time (4xx/5xx responses, out of memory, requests longer than max_model_len).",
+      "Check that the dataset has at least --num-prompts entries after its length filters (custom, sonnet and hf datasets can hold fewer).",
+      "With vLLM 2025-10 or later the block prints `Failed requests:`, and --save-result's JSON keeps each request's error: gate on those.",
+    ],
+  };
 }
 
 export const rule = defineRule(meta, (ctx) => {
@@ -29,6 +49,8 @@ export const rule = defineRule(meta, (ctx) => {
     return f ? [{ ...f, ok: numberOf(r.values.successfulRequests), ev: r.ev }] : [];
   });
   if (hits.length === 0) return [];
+  // only counts inferred from --num-prompts: failures, or a dataset with fewer prompts than asked for; a warning
+  if (hits.every((h) => h.how === "inferred")) return [inferredOnly(hits)];
   const first = hits[0];
   const total = first.ok !== null ? first.ok + first.failed : null;
   const what =

@@ -18,7 +18,7 @@ export const meta = {
 export function check(ctx: Parameters<Rule["check"]>[0]) {
   // advice and help text name the error without reporting it
   const hits = signalHits(ctx, ["vllm.cudaOom"]);
-  if (!hits.length) return [];
+  if (!hits.length) return allocatorOnly(ctx);
   const { facts } = ctx;
   const c = facts.config;
   const detail = hits.find((h) => h.captures.tried !== undefined)?.captures;
@@ -67,6 +67,38 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
     evidence: uniqueEvidence(hits.map((h) => h.ev)),
     evidenceCount: signalCount(ctx, ["vllm.cudaOom"]),
     remediation,
+  }];
+}
+
+const GIB = 2 ** 30;
+const asGiB = (bytes: string | undefined) => (bytes === undefined ? null : Math.round((Number(bytes) / GIB) * 100) / 100);
+
+/**
+ * Only PyTorch's allocator warnings (`memory allocation failed with OOM on device N ...`) and no OutOfMemoryError: the
+ * process asked for more than the GPU had, but the exception may have been caught (an autotuner, a fallback path) or
+ * the log ends before it. A warning that names the request, not the error of a failed run.
+ */
+function allocatorOnly(ctx: Parameters<Rule["check"]>[0]) {
+  const hits = signalHits(ctx, ["torch.allocatorOom"]);
+  if (!hits.length) return [];
+  const c = hits[0].captures;
+  const tried = asGiB(c.bytes);
+  const free = asGiB(c.freeBytes);
+  const total = asGiB(c.totalBytes);
+  const count = signalCount(ctx, ["torch.allocatorOom"]);
+  return [{
+    severity: "warning" as const,
+    message:
+      `PyTorch's allocator could not allocate ${tried !== null ? `${tried} GiB` : "memory"} on GPU ${c.gpu}${free !== null && total !== null ? ` (${free} GiB free of ${total} GiB)` : ""}` +
+      `${count > 1 ? `, in ${count} lines` : ""}. ` +
+      "No `CUDA out of memory` error follows in the log: a caller may have caught it and gone on (an autotuner, a fallback), or the log ends before the failure.",
+    evidence: uniqueEvidence(hits.map((h) => h.ev)),
+    evidenceCount: count,
+    remediation: [
+      "Look after these lines for an OutOfMemoryError or a failed request: if the run went on, the request was retried or served another way; if it stopped, treat it as out of memory.",
+      "Leave more headroom: lower --gpu-memory-utilization, --max-num-seqs or --max-num-batched-tokens, or --max-model-len; large one-off requests (a prefill buffer, an autotuner's workspace) are what usually trips it.",
+      "Set PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True when the free memory is larger than the request (fragmentation).",
+    ],
   }];
 }
 
