@@ -194,3 +194,59 @@ describe("a headless traceback whose first frame lost a space, behind a collecto
     expect(r.facts.firstError?.line).toBe(3);
   });
 });
+
+describe("Triton's glog records and its vLLM backend", () => {
+  const triton = [
+    'I0302 08:14:02.118204 88 pinned_memory_manager.cc:277] "Pinned memory pool is created at \'0x7f5e40000000\' with size 268435456"',
+    'I0302 08:14:02.131907 88 model_lifecycle.cc:473] "loading: vllm_model:1"',
+    "INFO 03-02 08:14:09 [__init__.py:216] Automatically detected platform cuda.",
+    'I0302 08:14:12.604113 88 python_be.cc:2289] "TRITONBACKEND_ModelInstanceInitialize: vllm_model_0_0 (MODEL device 0)"',
+    'E0302 08:14:19.771032 88 model.py:251] "[vllm] Failed to start engine: ValueError: no GPU left for the KV cache"',
+    'I0302 08:14:19.771844 88 pb_stub.cc:388] "Failed to initialize Python stub: ValueError: no GPU left for the KV cache"',
+  ];
+  for (const [name, prefix] of [
+    ["bare", ""],
+    ["srun --label", "0: "],
+    ["stern", "triton-vllm-5f8d7 tritonserver "],
+  ]) {
+    for (const eol of ["\n", "\r\n"]) {
+      const at = `${name}${eol === "\r\n" ? ", CRLF" : ""}`;
+      it(`${at}: the backend's failed engine start is vLLM's, and no PyTorch wrote the log`, async () => {
+        const r = await analyzeText(wrap(triton, () => prefix, eol));
+        expect(r.facts.firstError?.line, at).toBe(5);
+        expect(ids(r, "error"), at).toContain("vllm/engine-init-failed");
+        const names = r.facts.dialects.map((d) => d.name);
+        expect(names, at).toContain("vllm");
+        expect(names, at).not.toContain("pytorch");
+      });
+    }
+  }
+  it("the backend's record alone names vLLM", async () => {
+    const r = await analyzeText('E0302 08:14:19.771032 88 model.py:251] "[vllm] Failed to start engine: ValueError: no GPU left"\n');
+    expect(r.facts.dialects.map((d) => d.name)).toEqual(["vllm"]);
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+  it("Triton's own records alone name no program; PyTorch's glog records still do", async () => {
+    const own = await analyzeText(triton.filter((l) => /\.cc:/.test(l)).join("\n") + "\n");
+    expect(own.facts.dialects.map((d) => d.name)).toEqual([]);
+    for (const line of [
+      "W0302 08:14:02.118204 140446678845248 torch/distributed/run.py:792] Setting OMP_NUM_THREADS environment variable for each process to be 1 in default",
+      "[rank1]:[W302 08:14:02.118204117 ProcessGroupNCCL.cpp:1250] Warning: WARNING: process group has NOT been destroyed before we destruct ProcessGroupNCCL.",
+    ]) {
+      const r = await analyzeText(line + "\n");
+      expect(r.facts.dialects.map((d) => d.name), line).toContain("pytorch");
+    }
+  });
+});
+
+describe("CloudWatch Logs Insights results as JSON lines (`@message`)", () => {
+  it("reads each event's `@message`", async () => {
+    const text = [...kvLines, ...engineTraceback]
+      .map((l, i) => JSON.stringify({ "@timestamp": `2026-03-02 08:14:${String(10 + i).padStart(2, "0")}.100`, "@message": l, "@logStream": "ecs/vllm/9c41e0b27a3f4d65b1c2" }))
+      .join("\n");
+    const r = await analyzeText(text + "\n", "insights.jsonl");
+    expect(r.facts.kvCache.tokens).toBe(190672);
+    expect(r.facts.firstError?.line).toBe(10);
+    expect(ids(r, "error")).toEqual(expect.arrayContaining(["nccl/system-error", "vllm/engine-init-failed"]));
+  });
+});
