@@ -250,3 +250,28 @@ describe("CloudWatch Logs Insights results as JSON lines (`@message`)", () => {
     expect(ids(r, "error")).toEqual(expect.arrayContaining(["nccl/system-error", "vllm/engine-init-failed"]));
   });
 });
+
+describe("Ray's C++ records (spdlog) under its system processes' prefixes", () => {
+  // src/ray/util/logging.cc: `[%Y-%m-%d %H:%M:%S,%e %L %P %t] (app) %v`, spdlog's letters (RAY_LOG(FATAL) is `C`)
+  const records: Array<[string, string, boolean]> = [
+    ["a fatal check behind a raylet on another node", "(raylet, ip=10.42.7.9) [2026-03-02 08:14:10,697 C 4179 4179] (raylet) node_manager.cc:1190: Check failed: worker != nullptr The local worker went away.", true],
+    ["an error under a driver-side `(pid=gcs_server)`", "(pid=gcs_server) [2026-03-02 08:14:10,697 E 311 311] (gcs_server) gcs_health_check_manager.cc:121: Health check failed for node 5f3a, now 2 failures.", true],
+    ["nested under vLLM's engine prefix", "(EngineCore_DP0 pid=811) (raylet, ip=10.42.7.9) [2026-03-02 08:14:10,697 C 4179 4179] (raylet) node_manager.cc:1190: Check failed: worker != nullptr", true],
+    ["an info record", "(raylet) [2026-03-02 08:14:10,697 I 4179 4179] (raylet) node_manager.cc:512: Node started with 8 GPUs.", false],
+    ["a warning record", "[2026-03-02 08:14:10,697 W 4179 4179] (raylet) node_manager.cc:512: Raylet is slow to heartbeat.", false],
+  ];
+  for (const [name, line, failure] of records) {
+    for (const eol of ["\n", "\r\n"]) {
+      it(`${name}${eol === "\r\n" ? ", CRLF" : ""}: ${failure ? "is" : "is no"} first failure`, async () => {
+        const r = await analyzeText(["INFO 03-02 08:14:09 [ray_utils.py:345] Connecting to existing Ray cluster at address: 10.42.7.2:6379.", line, ""].join(eol));
+        expect(r.facts.firstError?.line ?? null).toBe(failure ? 2 : null);
+      });
+    }
+  }
+  it("the system process's name is taken off as a prefix and kept as the origin", () => {
+    expect(peel("(pid=gcs_server, ip=10.42.7.2) [2026-03-02 08:14:10,697 E 311 311] (gcs_server) gcs_server.cc:303: x")).toMatchObject({
+      text: "E 311 311] (gcs_server) gcs_server.cc:303: x", // (its stamp comes off too)
+      origin: { process: "gcs_server", ip: "10.42.7.2" },
+    });
+  });
+});

@@ -80,6 +80,9 @@ const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?
 // the same prefix with its pid blanked by the writer who quoted it (`(EngineCore pid=...)`, `(Worker_TP0 pid=xxx)`,
 // `(APIServer pid=<pid>)`): the name still tells the process; no pid is recorded
 const REDACTABLE_PROC = /^\(([^()]*?)\s*pid=(\d+|\.{3}|\u2026|[xX*#]{2,8}|<pid>|PID|N)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
+// Ray's driver writes a system process's lines under its name as the pid (ray/_private/worker.py print_worker_logs:
+// `(pid=gcs_server) [2025-12-12 15:10:48,697 E 42791 42791] (gcs_server) gcs_server.cc:303: ...`, the node's ip after it)
+const RAY_SYSTEM_PROC = /^\(pid=(gcs_server|dashboard|dashboard_agent|runtime_env_agent|log_monitor|monitor|raylet|autoscaler)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 // a vLLM process's prefix with the whole pid cut out by the writer (`(EngineCore) ERROR [core.py:1136] ...`): only vLLM's
 // own process names, and only before a level word, so a parenthesised word in prose stays text
 const PIDLESS_VLLM_PROC = /^\((EngineCore(?:_DP\d+|_\d+)?|APIServer|ApiServer_\d+|Worker_[A-Z]{2}\d+(?:_[A-Z]{2}\d+)*|VllmWorker(?: rank=\d+)?|VllmWorkerProcess)\) (?=(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
@@ -381,6 +384,12 @@ export function peelWrapped(raw: string): Peeled {
       }
       if ((m = PIDLESS_VLLM_PROC.exec(s))) {
         procOrigin(m[1], origin);
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if ((m = RAY_SYSTEM_PROC.exec(s))) {
+        origin.process ??= m[1];
+        if (m[2]) origin.ip ??= m[2];
         s = s.slice(m[0].length);
         continue;
       }
