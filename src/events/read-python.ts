@@ -650,7 +650,10 @@ export function createPythonReader(): RecordReader {
             }
             return true;
           case "exception":
-            if (a && !a.ended && indent > a.indent) return true; // a code line shaped like `x: y`
+            // a code line shaped like `x: y` sits deeper than the traceback; in one without its header (its level guessed
+            // from the first frame) a line shallower than the frames is none: the frame's own indentation was cut by a
+            // paste (` File "…"` behind a collector's `svc-1  | `, its separator counted with it), the exception is not
+            if (a && !a.ended && indent > a.indent && !(a.headless && a.lastFrameIndent > indent)) return true;
             if (a && a.ended && !a.chained) {
               // a message that goes on over several lines (`ncclInvalidUsage: ...` after a DistBackendError)
               if (a.ended.extra < MAX_MESSAGE_LINES) {

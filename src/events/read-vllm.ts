@@ -747,8 +747,10 @@ const RUST_TRACING = /^ERROR (?:[A-Za-z_][\w\-]*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*
 // transformers' explicit format (HF Trainer, LLaMA-Factory): `[ERROR|trainer.py:123] 2024-04-05 17:49:10,001 >> msg`
 const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} >> (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
-// (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag
-const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([IWEF]) \d+ \d+\] [\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
+// (the peel may have taken the date off: `E 629624 629624] logging.cc:496: ...`), also under Ray's `(raylet) ` tag. Its
+// spdlog pattern (src/ray/util/logging.cc) `[%Y-%m-%d %H:%M:%S,%e %L %P %t] (app) %v` writes spdlog's level letters
+// (T D I W E C: RAY_LOG(FATAL) is `C`) and the process's name after the bracket: `[... C 42791 42791] (raylet) node_manager.cc:..`
+const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|log_monitor)(?:, ip=[\w.:]+)?\) )?(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?([TDIWEFC]) \d+ \d+\] (?:\([\w.\-]+\) )?[\w.\/-]+\.(?:cc|cpp|h):\d+: (.*)$/;
 // the stack its failure signal handler dumps after `*** SIGBUS received at time=...`, one frame a record at level E:
 // `    @     0x7f8e0b442df0       1536  (unknown)`, `PC: @ 0x7f2a1c0b5e2d (unknown) raise` (frames, not failures)
 const RAY_CPP_FRAME = /^\s*(?:PC: )?@\s+(?:0x[0-9a-fA-F]+|\(nil\))(?:\s|$)/;
@@ -1024,10 +1026,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   // ...`, read above); on the driver the forwarded line keeps only the actor's tag, `(LLMRayActor pid=9) Exception raised
   // in creation task: The actor died because of an error raised in its creation task, ray::LLMRayActor.__init__() (...)`
   if (c === 69 /* E */ && text.startsWith(RAY_CREATION_TASK)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(text) });
-  if ((c === 69 /* E */ || c === 70 /* F */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
+  if ((c === 69 /* E */ || c === 70 /* F */ || c === 67 /* C */ || c === 91 /* [ */ || c === 40 /* ( */) && text.indexOf("] ") > 0) {
     const m = RAY_CPP.exec(text);
     if (m) {
-      if ((m[1] === "E" || m[1] === "F") && !RAY_CPP_FRAME.test(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
+      if ((m[1] === "E" || m[1] === "F" || m[1] === "C") && !RAY_CPP_FRAME.test(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
       return false;
     }
   }

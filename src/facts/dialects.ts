@@ -20,6 +20,19 @@ export interface DialectFact {
   evidence: Evidence;
 }
 
+/**
+ * The program a glog record (`E1216 02:12:49.624646 179 file:N] msg`) comes from. PyTorch's C++ is `.cpp`/`.h`/`.hpp`/`.cu`
+ * (`ProcessGroupNCCL.cpp`) and its Python logs name their module (`torch/distributed/run.py`); Google-style `.cc` sources
+ * are other servers' (Triton's `model_lifecycle.cc`, `pb_stub.cc`; XLA's), and `model.py`, the file a Triton Python-backend
+ * model must be, is that model's. Triton's vLLM backend (vllm_backend's model.py) tags its own records `[vllm] ` (`"[vllm] Failed to start
+ * engine: ..."`): vLLM runs there.
+ */
+function glogDialect(file: string, message: string): Dialect | null {
+  if (/^"?\[vllm\] /.test(message)) return "vllm";
+  if (/\.cc$/.test(file) || /^model\.py$/.test(file)) return null;
+  return "pytorch";
+}
+
 /** Which dialect an event of another reader shows, if any. */
 function dialectOf(e: Event): Dialect | null {
   switch (e.kind) {
@@ -40,6 +53,8 @@ function dialectOf(e: Event): Dialect | null {
       return "nccl-tests";
     case "traceback":
       return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]text_generation_server[/\\]/.test(f.file)) ? "tgi" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
+    case "torch.log":
+      return glogDialect(e.file, e.message);
     default:
       // torch's NCCL error wrapper is what every NCCL user (vLLM too) prints: only its own logs tell of PyTorch
       if (e.kind.startsWith("torch.") && e.kind !== "torch.nccl-error") return "pytorch";

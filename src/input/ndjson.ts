@@ -10,7 +10,7 @@
  */
 
 /** Fields that hold the record text, in the order we look for them. */
-const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload"] as const;
+const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message"] as const;
 /** Objects that wrap the record (Elastic hits, GCP entries, Vector/Loki envelopes). */
 const NESTED = ["_source", "jsonPayload", "fields", "record", "event"] as const;
 const LEVEL_FIELDS = ["levelname", "level", "severity", "log.level"] as const;

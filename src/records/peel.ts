@@ -80,6 +80,9 @@ const PROC = /^\((?:[A-Za-z_][\w .=\-|]*? )?pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?
 // the same prefix with its pid blanked by the writer who quoted it (`(EngineCore pid=...)`, `(Worker_TP0 pid=xxx)`,
 // `(APIServer pid=<pid>)`): the name still tells the process; no pid is recorded
 const REDACTABLE_PROC = /^\(([^()]*?)\s*pid=(\d+|\.{3}|\u2026|[xX*#]{2,8}|<pid>|PID|N)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
+// Ray's driver writes a system process's lines under its name as the pid (ray/_private/worker.py print_worker_logs:
+// `(pid=gcs_server) [2025-12-12 15:10:48,697 E 42791 42791] (gcs_server) gcs_server.cc:303: ...`, the node's ip after it)
+const RAY_SYSTEM_PROC = /^\(pid=(gcs_server|dashboard|dashboard_agent|runtime_env_agent|log_monitor|monitor|raylet|autoscaler)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 // a vLLM process's prefix with the whole pid cut out by the writer (`(EngineCore) ERROR [core.py:1136] ...`): only vLLM's
 // own process names, and only before a level word, so a parenthesised word in prose stays text
 const PIDLESS_VLLM_PROC = /^\((EngineCore(?:_DP\d+|_\d+)?|APIServer|ApiServer_\d+|Worker_[A-Z]{2}\d+(?:_[A-Z]{2}\d+)*|VllmWorker(?: rank=\d+)?|VllmWorkerProcess)\) (?=(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
@@ -114,6 +117,30 @@ const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
 // them, and the `Throughput:` / `Avg latency:` / `N% percentile latency:` lines of `vllm bench throughput` and `latency`
 const PDSH =
   /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|#(?: nThread \d| Using devices|\s+Rank\s+\d+ | nccl-tests version | Collective test |\s+size\s+count|\s+\(B\)|\s+out-of-place| Out of bounds values| Avg bus bandwidth|\s*$)|\s+\d+\s+\d+\s+[a-z]\w*\s+\S+\s+-?\d|={3,} ?Serving Benchmark Result|={20,}\s*$|-{3,}[A-Z][\w .()\-]*-{3,}\s*$|(?:(?:Successful|Failed) requests|Max(?:imum)? request concurrency|Request rate configured|Traffic request rate|Benchmark duration|Total (?:input|generated) |Request (?:throughput|goodput)|(?:Input|Output|Peak output|Total) (?:[Tt]oken )?throughput|Peak concurrent requests|Acceptance (?:rate|length)|Drafts|Draft tokens|Accepted tokens|Per-position acceptance|\s+Position \d+|(?:Mean|Median|Std|P\d+(?:\.\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency))[\w ()\/%.]{0,40}: |Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
+// what a collector's tag may stand before besides the records PDSH lists: a Python traceback's header, frame or exception
+// line (`Traceback (most recent call last):`, `  File "…", line 12, in f`, `RuntimeError: …`, `pydantic_core._pydantic_core.
+// ValidationError: …`) and a glog record's head (`E1216 02:12:49.624646 179 model.py:248] `: Triton, PyTorch's c10)
+const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[^"]+", line \d+|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|Interrupt|Exit)(?::\s|:?\s*$)|\[?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\s\]]+:\d+\] `;
+// pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, or a glog head
+// (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
+const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG})`);
+// an exception's name before its message is no host (`RuntimeError: ValueError: bad value`)
+const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
+// stern's default template, `{{color .PodColor .PodName}} {{color .ContainerColor .ContainerName}} {{.Message}}` (its
+// colours peeled above): a pod name (Kubernetes' DNS-1123 subdomain; a generated one holds a `-`), one space, a container
+// name (a DNS-1123 label), one space, the message. Taken off only before a record that says what it is (PDSH's list, a
+// traceback's line or a glog head, `--timestamps`' RFC 3339 stamp), so two words of prose stay text (a traceback's code
+// line under a frame needs no peel: the traceback reader measures it in the raw line).
+const STERN = new RegExp(
+  String.raw`^([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)+) ([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?) (?=` +
+    String.raw`[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|` +
+    String.raw`NCCL version |\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG})`,
+);
+// `aws logs tail`'s default `--format detailed` (awscli/customizations/logs/tail.py): the event's time as Python's
+// `isoformat(timespec='microseconds')` in UTC (`2024-05-16T16:39:51.208000+00:00`), the log stream's name, the message.
+// The stream of an ECS task, a SageMaker endpoint or Fluent Bit's tag (`ecs/vllm/4f3c…`, `AllTraffic/i-0ab…`,
+// `kube.var.log.containers.vllm-0_ns_vllm-….log`) holds a `/`, `.` or `_` and no `:`; its colour codes are peeled above.
+const AWS_LOGS_TAIL = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d) ([^\s:*]*[\/._][^\s:*]*) /;
 const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
@@ -361,6 +388,12 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
+      if ((m = RAY_SYSTEM_PROC.exec(s))) {
+        origin.process ??= m[1];
+        if (m[2]) origin.ip ??= m[2];
+        s = s.slice(m[0].length);
+        continue;
+      }
     }
     if (c === 91 /* [ */) {
       if ((m = MPIRUN.exec(s))) {
@@ -409,6 +442,14 @@ export function peelWrapped(raw: string): Peeled {
       }
     }
     if (c >= 48 && c <= 57 /* digit */) {
+      if (s.charCodeAt(26) === 43 /* + */ || s.charCodeAt(26) === 45 /* - */) {
+        if ((m = AWS_LOGS_TAIL.exec(s))) {
+          stamp ??= m[1];
+          origin.host ??= m[2];
+          s = s.slice(m[0].length);
+          continue;
+        }
+      }
       if ((m = JOURNALD.exec(s))) {
         unit ??= journald(m, origin);
         if (m[0].charCodeAt(4) === 45 /* - */) stamp ??= m[0].slice(0, m[0].indexOf(" ", 11));
@@ -488,10 +529,15 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if ((m = PDSH.exec(s))) {
+    if ((m = PDSH.exec(s)) || ((m = PDSH_PY.exec(s)) && !EXC_NAME_LABEL.test(m[1]))) {
       if (IPV4.test(m[1])) origin.ip ??= m[1];
       else if (/^\d+$/.test(m[1])) origin.rank ??= Number(m[1]);
       else origin.host ??= m[1];
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) && (m = STERN.exec(s))) {
+      origin.host ??= m[1];
       s = s.slice(m[0].length);
       continue;
     }
