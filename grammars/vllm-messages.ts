@@ -414,13 +414,16 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     },
   },
   {
-    // ≈v0.11.1+ (vllm/config/parallel.py), as a ValueError or inside pydantic's `Value error, ...`
+    // ≈v0.11.1+ (vllm/config/parallel.py), as a ValueError or inside pydantic's `Value error, ...`. The number it calls the
+    // tensor parallel size is the world size (TP × PP: the f-string prints `self.world_size`, the check later worded
+    // `World size (N) is larger than ...`), and the GPUs are this node's. It equals TP only when PP is 1, so a TP the
+    // launch states (command line, args, banner) outranks it: `-tp 8 -pp 2` on one 8-GPU node prints `(16)`.
     key: "cannot be larger than the number of available GPUs",
     entry: {
       id: "config.tpExceedsGpus",
       re: /Tensor parallel size \((\d+)\) cannot be larger than the number of available GPUs \((\d+)\)/,
-      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
-      priority: 6,
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "distributed.worldSize": num(m[1]), "gpu.count": num(m[2]) }),
+      priority: 4,
     },
   },
   {
