@@ -116,6 +116,35 @@ describe("2.27+ init lines: Init timings with the API name, plugin assignment, I
       expect(ids(r, "error"), at).toEqual([]);
     }
   });
+
+  it("a paste cut before `Using network`: `Assigned NET plugin X to comm` still names the network", async () => {
+    const ib = [
+      "train-7f9c-x2k4p:3100:3100 [1] NCCL INFO Initialized NET plugin IB",
+      "train-7f9c-x2k4p:3100:3100 [1] NCCL INFO Assigned NET plugin IB to comm",
+      "train-7f9c-x2k4p:3100:3100 [1] NCCL INFO Assigned GIN plugin GIN_IB_GDAKI to comm",
+    ];
+    for (const text of variants(ib, { compose: true })) {
+      const r = await analyzeText(text);
+      expect(r.facts.nccl.net, JSON.stringify(text.slice(0, 40))).toBe("IB");
+      // a hint, not a printed `Using network` value
+      expect(r.facts.nccl.netPrinted, JSON.stringify(text.slice(0, 40))).toEqual([]);
+    }
+    const socket = [
+      "wkr-0:510:510 [0] NCCL INFO NET/IB : No device found.",
+      "wkr-0:510:510 [0] NCCL INFO Assigned NET plugin Socket to comm",
+      "wkr-0:510:510 [0] NCCL INFO ncclCommInitRankConfig comm 0x5a10c0 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1000 commId 0x99aa88bb77cc66dd - Init START",
+      "wkr-1:622:622 [0] NCCL INFO NET/IB : No device found.",
+      "wkr-1:622:622 [0] NCCL INFO Assigned NET plugin Socket to comm",
+      "wkr-1:622:622 [0] NCCL INFO ncclCommInitRankConfig comm 0x5a20c0 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 1000 commId 0x99aa88bb77cc66dd - Init START",
+    ];
+    for (const text of variants(socket, { compose: true })) {
+      const r = await analyzeText(text);
+      const at = JSON.stringify(text.slice(0, 40));
+      expect(r.facts.nccl.net, at).toBe("Socket");
+      expect(r.facts.nccl.nodes, at).toBe(2);
+      expect(ids(r), at).toContain("nccl/socket-fallback");
+    }
+  });
 });
 
 describe("timestamped WARN records, host-less comm lines, and lines that are no problem", () => {
