@@ -43,6 +43,7 @@ const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 // (what the author wrote after it in a pasted log, `Using network Socket # Ethernet`, is not part of the name; names
 // may hold spaces: `AWS Libfabric`)
 const USING_NETWORK = /^Using network (.+?)(?:\s+(?:#|\/\/|<-|\u2190)\s.*)?\s*$/;
+const ASSIGNED_NET = /^Assigned NET plugin (.+?) to comm\s*$/;
 const PLUGIN_USING = /^NET\/([A-Za-z][\w-]*) ?: ?Using \[\d+\]/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
 // NCCL ≤2.3 (include/socket.h findInterfaces): one line per interface found, `NET : Using interface lo:127.0.0.1<0>`;
@@ -171,6 +172,9 @@ export function readNcclMessage(msg: string): NcclMessage {
   if (msg.includes(": opCount ") && (m = COLLECTIVE.exec(msg))) return { kind: "collective", op: m[1], opCount: m[2], comm: m[3] ?? null, nranks: m[4] ? Number(m[4]) : null };
   if (/\bnvls channels\b|^NVLS|Connected NVLS/.test(msg)) return { kind: "nvls", text: msg };
   if (/collnet channels|CollNet/.test(msg)) return { kind: "collnet", text: msg };
+  // 2.28+ plugin/net.cc names the network plugin a communicator runs on, `Assigned NET plugin IB to comm` (then init.cc's
+  // `Using network IB`, which a cut or grepped paste can lack): the network in use, as a hint below `Using network`
+  if ((m = ASSIGNED_NET.exec(msg))) return { kind: "pluginUsing", net: m[1] };
   if (/(?:^|\s)(?:TUNER|PROFILER|NET|GIN|COLL)\/Plugin\b|^Initialized NET plugin|^Assigned (?:NET|GIN) plugin|^Using non-device net plugin|^P2P plugin|^Plugin Path|^Loaded (?:net|coll|collnet) plugin/.test(msg)) return { kind: "plugin", text: msg };
   return { kind: "other" };
 }
