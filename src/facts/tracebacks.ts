@@ -57,8 +57,13 @@ const NCCL_CALL = /nccl|all_reduce|all_gather|broadcast|barrier|reduce_scatter/i
 
 /** Tracebacks that are not a failure of the engine: a warning raised as an exception, the user's Ctrl-C, a clean exit. */
 const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|GeneratorExit|CancelledError)$/;
-/** Messages that only point elsewhere for the cause. */
-const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore (?:hit an exception|failed to start)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
+/**
+ * Messages that only point elsewhere for the cause. V1's processes log the traceback that follows under a bare
+ * `logger.exception` line: the engine core's `EngineCore failed to start.` / `EngineCore encountered a fatal error.`
+ * (`StageEngineCoreProc …` in vLLM-Omni), a multiproc worker's `WorkerProc failed to start.` / `WorkerProc hit an
+ * exception.` (worker_main, worker_busy_loop) and `AsyncLLM output_handler failed.`: none of them names a cause.
+ */
+const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 
