@@ -162,6 +162,46 @@ const wholeLine = (text: string): boolean => {
 const KEY_SHIFT = 20;
 const KEY_SLOTS = 1 << (32 - KEY_SHIFT);
 
+/** FNV-1a of a record's text after its header, from `from` (what `RestIndex.find` computes over a line's bytes). */
+function restHash(rest: string, from = 0): number {
+  let h = 0x811c9dc5;
+  for (let x = from; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
+  return h;
+}
+
+/**
+ * Texts after a header, learnt from one header's line and found again from the bytes of a line after any other: by
+ * hash, the lengths kept first (most lines are of none, and are not hashed).
+ */
+class RestIndex<T> {
+  private readonly byHash = new Map<number, { lit: Literal; item: T }[]>();
+  private readonly lengths = new Uint8Array(1024);
+  size = 0;
+  fits(rest: string): boolean {
+    return rest.length < this.lengths.length;
+  }
+  has(rest: string, hash: number): boolean {
+    return this.byHash.get(hash)?.some((x) => x.lit.text === rest) ?? false;
+  }
+  add(lit: Literal, item: T, hash: number): void {
+    const same = this.byHash.get(hash);
+    if (same === undefined) this.byHash.set(hash, [{ lit, item }]);
+    else same.push({ lit, item });
+    this.size++;
+    this.lengths[lit.length] = 1;
+  }
+  /** what was learnt of the rest `[r, e)` of `body`, or undefined */
+  find(body: Uint8Array, view: DataView, r: number, e: number): T | undefined {
+    if (e - r >= this.lengths.length || this.lengths[e - r] === 0) return undefined;
+    let h = 0x811c9dc5;
+    for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
+    const same = this.byHash.get(h);
+    if (same === undefined) return undefined;
+    for (const x of same) if (x.lit.length === e - r && x.lit.at(view, r, e)) return x.item;
+    return undefined;
+  }
+}
+
 interface FastKey {
   /** the header, `host:pid:tid [dev]` */
   key: Literal;
@@ -646,37 +686,14 @@ export function createFastCounter(
     quietCount++;
     // (and after any header `connHeaderOk` passes, once the reader says so of its rest: a big job's ranks print the
     // same set-up lines)
-    if (options.quietElsewhere !== undefined && quietRestCount < MAX_QUIET && rest.length < quietLengths.length) {
+    if (options.quietElsewhere !== undefined && quietRests.size < MAX_QUIET && quietRests.fits(rest)) {
       const h = restHash(rest);
-      const same = quietRests.get(h);
-      if (same !== undefined && same.some((q) => q.text === rest)) return;
-      if (!options.quietElsewhere(text)) return;
-      if (same === undefined) quietRests.set(h, [lit]);
-      else same.push(lit);
-      quietRestCount++;
-      quietLengths[rest.length] = 1;
+      if (quietRests.has(rest, h) || !options.quietElsewhere(text)) return;
+      quietRests.add(lit, lit, h);
     }
   };
-  // texts read to nothing after some header, by `restHash` (see learnQuiet)
-  const quietRests = new Map<number, Literal[]>();
-  let quietRestCount = 0;
-  // (their lengths: most lines are of none, and are not hashed)
-  const quietLengths = new Uint8Array(1024);
-  const restHash = (rest: string, from = 0): number => {
-    let h = 0x811c9dc5;
-    for (let x = from; x < rest.length; x++) h = Math.imul(h ^ rest.charCodeAt(x), 16777619);
-    return h;
-  };
-  /** the text read to nothing after another header that the rest `[r, e)` is, or undefined */
-  const quietElsewhere = (r: number, e: number): Literal | undefined => {
-    if (e - r >= quietLengths.length || quietLengths[e - r] === 0) return undefined;
-    let h = 0x811c9dc5;
-    for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
-    const same = quietRests.get(h);
-    if (same === undefined) return undefined;
-    for (const q of same) if (q.length === e - r && q.at(view, r, e)) return q;
-    return undefined;
-  };
+  // texts read to nothing after some header (see learnQuiet)
+  const quietRests = new RestIndex<Literal>();
   let foldCount = 0;
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
   const folded = objectArray<Pending>();
@@ -726,38 +743,23 @@ export function createFastCounter(
     bareFolds.push({ rest: new Literal(text), text, length: text.length, spans: [], segs: [], hex: false, each: true, id, open: undefined, openRun: -1 });
     return true;
   };
-  // texts read to one event after some header, by `restHash` (see learnRest), and their lengths (as quietRests)
-  const restFolds = new Map<number, Fold[]>();
-  let restCount = 0;
-  const restLengths = new Uint8Array(1024);
+  // texts read to one event after some header (see learnRest)
+  const restFolds = new RestIndex<Fold>();
   const learnRest = (text: string, idOf: () => unknown): boolean => {
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
-    if (k === undefined || k.ok === false || restCount >= MAX_QUIET) return false;
+    if (k === undefined || k.ok === false || restFolds.size >= MAX_QUIET) return false;
     const rest = text.slice(head![0].length);
     const hash = restHash(rest);
-    const same = restFolds.get(hash);
-    if (rest.length >= restLengths.length || same?.some((f) => f.text === rest) || !wholeLine(text)) return false;
+    if (!restFolds.fits(rest) || restFolds.has(rest, hash) || !wholeLine(text)) return false;
     const id = idOf();
     if (id === undefined) return false;
-    const f: Fold = { rest: new Literal(rest), text: rest, length: rest.length, spans: [], segs: [], hex: false, each: true, hash, id, open: undefined, openRun: -1 };
-    if (same === undefined) restFolds.set(hash, [f]);
-    else same.push(f);
-    restCount++;
-    restLengths[rest.length] = 1;
+    const lit = new Literal(rest);
+    const f: Fold = { rest: lit, text: rest, length: rest.length, spans: [], segs: [], hex: false, each: true, hash, id, open: undefined, openRun: -1 };
+    restFolds.add(lit, f, hash);
     // (its header took it: not again, see `count`)
     (k.rests ??= []).push(f);
     return true;
-  };
-  /** the text learnRest was told of that the rest `[r, e)` is, or undefined */
-  const restElsewhere = (r: number, e: number): Fold | undefined => {
-    if (e - r >= restLengths.length || restLengths[e - r] === 0) return undefined;
-    let h = 0x811c9dc5;
-    for (let x = r; x < e; x++) h = Math.imul(h ^ body[x], 16777619);
-    const same = restFolds.get(h);
-    if (same === undefined) return undefined;
-    for (const f of same) if (f.length === e - r && f.rest!.at(view, r, e)) return f;
-    return undefined;
   };
   const takeFolds = (visit: (id: unknown, n: number, first: number, last: number, rest: string | undefined, conn: ConnRead | undefined, comm: string | null, at: FoldedAt | undefined) => void): void => {
     for (const p of folded) {
@@ -1110,7 +1112,7 @@ export function createFastCounter(
       let i = p;
       while (i < to && body[i] !== 93 /* ] */) i++;
       // (a new header's first line is taken only as a text learnRest was told of, once its host was noted)
-      if (i >= to || (k = keyFor(p, i)) === undefined || speculative || restCount === 0 || p !== s) return false;
+      if (i >= to || (k = keyFor(p, i)) === undefined || speculative || restFolds.size === 0 || p !== s) return false;
       keyEnd = i;
       first = true;
     }
@@ -1127,7 +1129,7 @@ export function createFastCounter(
     // `Ring `, makes no collective, chatter or TRACE line; a set-up log's NET/IB and `Connected all rings` lines would
     // each be made a string for CHATTER to refuse)
     if (first) {
-      if ((fold = restElsewhere(i + 1, e)) === undefined || !(k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) return false;
+      if ((fold = restFolds.find(body, view, i + 1, e)) === undefined || !(k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) return false;
       kind = REST;
     } else if (p === s) {
       if (k.quiet !== undefined && quietAfter(k.quiet, i + 1, e)) kind = QUIET;
@@ -1140,8 +1142,8 @@ export function createFastCounter(
       let q: Literal | undefined;
       if (shapes.length > 0 && (shape = connAt(k, i + 1, e)) !== undefined) kind = CONN;
       // (a text its header printed before goes the ordinary way: that one learns to fold its like, see learnFold)
-      else if (restCount > 0 && !speculative && (fold = restElsewhere(i + 1, e)) !== undefined && !(k.rests?.includes(fold) ?? false) && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) kind = REST;
-      else if (quietRestCount > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietElsewhere(i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) {
+      else if (restFolds.size > 0 && !speculative && (fold = restFolds.find(body, view, i + 1, e)) !== undefined && !(k.rests?.includes(fold) ?? false) && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) kind = REST;
+      else if (quietRests.size > 0 && (k.quiet?.length ?? 0) < MAX_QUIET_PER_KEY && (q = quietRests.find(body, view, i + 1, e)) !== undefined && (k.connOk ??= options.connHeaderOk?.(k.key.text) ?? false)) {
         kind = QUIET;
         (k.quiet ??= []).push(q);
       } else return false;
