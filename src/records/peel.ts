@@ -115,8 +115,11 @@ const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
 // before nccl-tests' output (its `#` lines, and its rows: size, count, type, op, then a number), or before the lines of
 // vLLM's benchmark clients (`srun -l vllm bench serve ...`): the serve block's banner, rules and rows as serve.py prints
 // them, and the `Throughput:` / `Avg latency:` / `N% percentile latency:` lines of `vllm bench throughput` and `latency`
-const PDSH =
-  /^([A-Za-z0-9][\w.\-]*): (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|#(?: nThread \d| Using devices|\s+Rank\s+\d+ | nccl-tests version | Collective test |\s+size\s+count|\s+\(B\)|\s+out-of-place| Out of bounds values| Avg bus bandwidth|\s*$)|\s+\d+\s+\d+\s+[a-z]\w*\s+\S+\s+-?\d|={3,} ?Serving Benchmark Result|={20,}\s*$|-{3,}[A-Z][\w .()\-]*-{3,}\s*$|(?:(?:Successful|Failed) requests|Max(?:imum)? request concurrency|Request rate configured|Traffic request rate|Benchmark duration|Total (?:input|generated) |Request (?:throughput|goodput)|(?:Input|Output|Peak output|Total) (?:[Tt]oken )?throughput|Peak concurrent requests|Acceptance (?:rate|length)|Drafts|Draft tokens|Accepted tokens|Per-position acceptance|\s+Position \d+|(?:Mean|Median|Std|P\d+(?:\.\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency))[\w ()\/%.]{0,40}: |Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
+// the heads of records that say what they are: an NCCL header, vLLM's, a process prefix, torchrun's rank tag
+const RECORD_HEAD = String.raw`[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:`;
+const PDSH = new RegExp(
+  String.raw`^([A-Za-z0-9][\w.\-]*): (?=${RECORD_HEAD}|#(?: nThread \d| Using devices|\s+Rank\s+\d+ | nccl-tests version | Collective test |\s+size\s+count|\s+\(B\)|\s+out-of-place| Out of bounds values| Avg bus bandwidth|\s*$)|\s+\d+\s+\d+\s+[a-z]\w*\s+\S+\s+-?\d|={3,} ?Serving Benchmark Result|={20,}\s*$|-{3,}[A-Z][\w .()\-]*-{3,}\s*$|(?:(?:Successful|Failed) requests|Max(?:imum)? request concurrency|Request rate configured|Traffic request rate|Benchmark duration|Total (?:input|generated) |Request (?:throughput|goodput)|(?:Input|Output|Peak output|Total) (?:[Tt]oken )?throughput|Peak concurrent requests|Acceptance (?:rate|length)|Drafts|Draft tokens|Accepted tokens|Per-position acceptance|\s+Position \d+|(?:Mean|Median|Std|P\d+(?:\.\d+)?) (?:TTFT|TPOT|ITL|E2EL|E2E Latency))[\w ()\/%.]{0,40}: |Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )`,
+);
 // what a collector's tag may stand before besides the records PDSH lists: a Python traceback's header, frame or exception
 // line (`Traceback (most recent call last):`, `  File "…", line 12, in f`, `RuntimeError: …`, `pydantic_core._pydantic_core.
 // ValidationError: …`) and a glog record's head (`E1216 02:12:49.624646 179 model.py:248] `: Triton, PyTorch's c10)
@@ -128,12 +131,12 @@ const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG
 const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
 // stern's default template, `{{color .PodColor .PodName}} {{color .ContainerColor .ContainerName}} {{.Message}}` (its
 // colours peeled above): a pod name (Kubernetes' DNS-1123 subdomain; a generated one holds a `-`), one space, a container
-// name (a DNS-1123 label), one space, the message. Taken off only before a record that says what it is (PDSH's list, a
+// name (a DNS-1123 label), one space, the message. Taken off only before a record that says what it is (RECORD_HEAD, a
 // traceback's line or a glog head, `--timestamps`' RFC 3339 stamp), so two words of prose stay text (a traceback's code
 // line under a frame needs no peel: the traceback reader measures it in the raw line).
 const STERN = new RegExp(
   String.raw`^([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)+) ([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?) (?=` +
-    String.raw`[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\[(?:rank|default)\d+\]:|` +
+    `${RECORD_HEAD}|` +
     String.raw`NCCL version |\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG})`,
 );
 // `aws logs tail`'s default `--format detailed` (awscli/customizations/logs/tail.py): the event's time as Python's
