@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: scale ? ["test/scale/**/*.test.ts"] : ["test/**/*.test.ts"],
     exclude: scale ? [] : ["test/scale/**", "**/node_modules/**"],
+    globalSetup: ["test/helpers/global-tmp.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

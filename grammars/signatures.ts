@@ -370,6 +370,25 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // the parallel layout asks one node for more GPUs than it sees: the world size check of the config (V1: `World size
+    // (N) ... in this node`, naming --distributed-executor-backend ray and --nnodes as ways out), its ≈0.11.1+ wording that
+    // calls the world size the tensor parallel size, and the multiproc executor's assert of 0.4–0.6
+    id: "vllm.gpusShort", dialect: "vllm", level: "error",
+    anyOf: ["than the number of available gpus", "to less than max local gpu count"],
+    values: [/(?:World size|Tensor parallel size) \((?<worldSize>\d+)\)/, /tensor_parallel_size \((?<worldSize>\d+)\)/, /available GPUs \((?<gpus>\d+)\)/, /max local gpu count \((?<gpus>\d+)\)/],
+    pattern: /(?:World size \(\d+\) is larger|Tensor parallel size \(\d+\) cannot be larger) than the number of available GPUs \(\d+\)|please set tensor_parallel_size \(\d+\) to less than max local gpu count \(\d+\)/,
+    samples: [
+      "(APIServer pid=1) ValueError: World size (16) is larger than the number of available GPUs (8) in this node. If this is intentional and you are using:",
+      "  Value error, World size (2) is larger than the number of available GPUs (1) in this",
+      "  Value error, Tensor parallel size (4) cannot be larger than the number of available GPUs (2). [type=value_error, input_value=ArgsKwargs((), {}), input_type=ArgsKwargs]",
+      "AssertionError: please set tensor_parallel_size (4) to less than max local gpu count (2)",
+    ],
+    nearMisses: [
+      "RuntimeError: The local rank is larger than the number of available GPUs.",
+      "ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group.",
+    ],
+  },
+  {
     id: "vllm.rayUniqueIp", dialect: "vllm", level: "error",
     // vLLM's Ray executor (ray_distributed_executor.py `_init_workers_ray`; V1's ray_executor.py) counts the nodes its workers
     // landed on and the IPs they report (VLLM_HOST_IP, else the node's address): fewer IPs than nodes stops the start-up.

@@ -18,6 +18,7 @@ import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
+import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
@@ -72,6 +73,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmKvTransferFailed,
   vllmMaxModelLenExceedsModel,
   vllmModelSupport,
+  vllmNotEnoughGpus,
   vllmPortInUse,
   vllmRayNodeIpMismatch,
   ncclSocketFallback,

@@ -24,7 +24,7 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
-const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -48,6 +48,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },
   // data parallel engines started with different configurations (the front end's start-up handshake compares them)
   "vllm/dp-config-mismatch": { layer: "setup", dialects: VLLM },
+  // TP × PP larger than the GPUs this node sees (the config's check, before any worker starts)
+  "vllm/not-enough-gpus": { layer: "setup", dialects: VLLM },
   "cluster/version-mismatch": { layer: "setup" },
   "nccl/duplicate-gpu": { layer: "setup" },
   // network: interfaces, bootstrap, fabric
