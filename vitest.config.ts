@@ -16,6 +16,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // the test files share their workers' module graph: a fresh process per file (Node started, the sources imported
+    // and warmed up again, 200 times) was most of the suite's CPU; a test that changes a global restores it
+    isolate: false,
     // vitest would use one worker on a 2-core machine (cores - 1); the tests mostly wait on the CLI processes they spawn
     maxWorkers: 2,
   },

@@ -47,6 +47,12 @@ export interface AnalyzeOptions {
   split?: SplitOptions;
   /** read every input as one run even when they look like different runs (the report then has no `runs`) */
   oneRun?: boolean;
+  /**
+   * the process is the command's own: full garbage collections during a long read and before the report keep its
+   * peak memory down. Off for a library caller, whose process (and heap, which a full collection walks whole) is not
+   * ours: forced there, each call cost a collection of the caller's heap.
+   */
+  collectGarbage?: boolean;
 }
 
 const whereAt = (name: string, at: number | "end") => (at === "end" ? `${name}: end` : `${name}:${at}`);
@@ -167,7 +173,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // lines that only count (collective, proxy and TRACE chatter) never become records; a user rule sees every record
     const fast = opts.onRecord || opts.fastPath === false ? undefined : dispatcher.fast;
     const prefilter = fast && opts.recordPatterns ? createLinePrefilter(opts.recordPatterns.patterns) : null;
-    const keepHeap = heapKeeper(undefined, undefined, undefined, 1.75);
+    const keepHeap = opts.collectGarbage ? heapKeeper(undefined, undefined, undefined, 1.75) : () => {};
     const onBytes = (n: number) => {
       bytes += n;
       opts.onBytes?.(n);
@@ -277,7 +283,7 @@ export async function analyze(operands: string[], opts: AnalyzeOptions = {}): Pr
   for (const f of failures) if (!state.inputs.some((i) => i.path === f.path)) state.inputs.push({ path: f.path, lines: 0, bytes: 0, error: f.message });
   const rules = opts.rules;
   // (what reading left behind goes before the report is built: a big set-up log's heap is mostly garbage by now)
-  collectOver();
+  if (opts.collectGarbage) collectOver();
   const report = buildReport(state, rules);
   if (!opts.oneRun) addRuns(report, parts, rules);
   return { report, state, events, failures };

@@ -199,6 +199,7 @@ export async function scaleOptions(inputs: string[], opts: InputCliOptions): Pro
   if (opts.splitMin !== undefined && splitMin === undefined) throw new UsageError(`--split-min wants a size, not '${opts.splitMin}'`);
   const out: AnalyzeOptions & { progressEnd?: () => void } = {
     jobs,
+    collectGarbage: true,
     limits: { maxDecompressedBytes, ...(chunkBytes ? { chunkBytes } : {}) },
     ...(splitMin !== undefined ? { split: { minBytes: splitMin } } : {}),
   };

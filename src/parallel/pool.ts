@@ -26,7 +26,7 @@ export async function analyzeInWorkers(sources: InputSource[], opts: AnalyzeOpti
   const haveWorker = existsSync(fileURLToPath(WORKER_URL));
   sources.forEach((s, i) => (haveWorker && s.path ? fileJobs : local).push(i));
   const threads = Math.min(Math.max(1, opts.jobs ?? 1), fileJobs.length);
-  const jobOpts: WorkerJob["opts"] = { limits: opts.limits, maxLineChars: opts.maxLineChars, maxEventsPerKind: opts.maxEventsPerKind };
+  const jobOpts: WorkerJob["opts"] = { limits: opts.limits, maxLineChars: opts.maxLineChars, maxEventsPerKind: opts.maxEventsPerKind, collectGarbage: opts.collectGarbage };
 
   const runWorker = async (): Promise<void> => {
     const worker = new Worker(WORKER_URL);

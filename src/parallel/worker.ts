@@ -10,7 +10,7 @@ export interface WorkerJob {
   path: string;
   name: string;
   size?: number;
-  opts: { limits?: { maxDecompressedBytes?: number; chunkBytes?: number }; maxLineChars?: number; maxEventsPerKind?: number };
+  opts: { limits?: { maxDecompressedBytes?: number; chunkBytes?: number }; maxLineChars?: number; maxEventsPerKind?: number; collectGarbage?: boolean };
 }
 
 /**

@@ -267,7 +267,7 @@ describe("an error no rule explains", () => {
     try {
       writeFileSync(join(dir, "run.log"), log);
       const cli = runCli(["analyze", join(dir, "run.log")], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
-      expect([cli.status, cli.stdout.includes("\u001b[33m\u001b[1mError with no known cause at ")]).toEqual([0, true]);
+      expect([cli.status, cli.stdout.includes("\u001b[33m\u001b[1mError with no known cause at")]).toEqual([0, true]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
