@@ -258,6 +258,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   L: [
     { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]) }) },
+    // the first form (vllm-project/vllm#3120, early 2024) counted in MiB: `Loading model weights took 244.61 MB`
+    { id: "memory.weightsTook", re: /^Loading model weights took (\d+(?:\.\d+)?) ?MB\b/, map: (m): Stated => ({ "memory.modelWeightsGiB": Math.round((num(m[1]) / 1024) * 10000) / 10000 }) },
     // Intel Gaudi (HabanaAI/vllm-fork, vllm-gaudi hpu_model_runner.py): `Loading model weights took in total 15.05 GiB of device
     // memory (15.05 GiB/30.15 GiB used) and 1.134 GiB of host memory (...)` (HabanaMemoryProfiler's units: B, KiB, MiB, GiB)
     {

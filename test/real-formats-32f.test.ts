@@ -82,3 +82,39 @@ describe("V1 `Free memory on device ... Actual usage is ...` line: the memory br
     }
   });
 });
+
+describe("`vllm serve`'s positional model after the flags (argparse takes it wherever it stands)", () => {
+  it("reads the model written last, after boolean and `=` flags", async () => {
+    const line = "vllm serve --trust-remote-code --tensor_parallel_size 2 --gpu_memory_utilization=0.97  /data/models/Qwen2.5-14B-Instruct";
+    for (const r of await reportsOf([line, "INFO 05-02 11:20:31 model_runner.py:1115] Loading model weights took 13.9476 GB"])) {
+      expect(r.facts.config.model).toBe("/data/models/Qwen2.5-14B-Instruct");
+      expect([r.facts.config.tensorParallelSize, r.facts.config.gpuMemoryUtilization]).toEqual([2, 0.97]);
+    }
+  });
+
+  it("a boolean flag takes no value: the word after it is the model; a continued command and a redirection end alike", async () => {
+    const continued = ["nohup vllm serve --trust-remote-code \\", "    --max-model-len 16384 -tp 4 \\", "    /mnt/llm/glm-4-9b-chat > serve.log 2>&1 &"];
+    for (const r of [await analyzeText("vllm serve --trust-remote-code /mnt/llm/glm-4-9b-chat --port 8100\n"), await analyzeText(continued.join("\n") + "\n")]) {
+      expect(r.facts.config.model).toBe("/mnt/llm/glm-4-9b-chat");
+    }
+    const r = await analyzeText(continued.join("\n") + "\n");
+    expect([r.facts.config.maxModelLen, r.facts.config.tensorParallelSize]).toEqual([16384, 4]);
+  });
+
+  it("takes no model from a flag's further values or from prose around a command", async () => {
+    const names = await analyzeText("vllm serve --served-model-name qwen-chat qwen-2.5 -tp 2\n");
+    expect(names.facts.config.model).toBeNull();
+    expect(names.facts.config.tensorParallelSize).toBe(2);
+    const prose = await analyzeText("I start vllm serve --tensor-parallel-size 2 on both cards and it hangs\n");
+    expect(prose.facts.config.model).toBeNull();
+  });
+});
+
+describe("`Loading model weights took N MB` (the first form of the line, in MiB)", () => {
+  it("reads it in GiB", async () => {
+    for (const r of await reportsOf([">> INFO 03-01 09:12:44 model_runner.py:90] Loading model weights took 512.00 MB", "INFO 03-01 09:12:45 llm_engine.py:338] # GPU blocks: 61440, # CPU blocks: 7281"])) {
+      expect(r.facts.memory.modelWeightsGiB).toBe(0.5);
+      expect(r.facts.kvCache.gpuBlocks).toBe(61440);
+    }
+  });
+});
