@@ -118,3 +118,21 @@ describe("`Loading model weights took N MB` (the first form of the line, in MiB)
     }
   });
 });
+
+describe("docker compose `command:` written as a YAML block or a flow sequence over lines", () => {
+  it("reads a folded block (`command: >`), one argument per line, the image's positional model first", async () => {
+    const compose = ["services:", "  llm:", "    image: vllm/vllm-openai:v0.11.1", "    command: >", "      /models/Mistral-Small-24B", "      --trust-remote-code", "      --tensor-parallel-size 2", "      --max-model-len 24576", "      --gpu-memory-utilization 0.87", "    ports:", '      - "8000:8000"'];
+    for (const r of await Promise.all([analyzeText(compose.join("\n") + "\n"), analyzeText(compose.join("\r\n") + "\r\n")])) {
+      expect(r.facts.config.model).toBe("/models/Mistral-Small-24B");
+      expect([r.facts.config.tensorParallelSize, r.facts.config.maxModelLen, r.facts.config.gpuMemoryUtilization]).toEqual([2, 24576, 0.87]);
+    }
+    // a block that starts with the command itself
+    const serve = await analyzeText(["    command: |", "      vllm serve org/Model-8B", "      --max-model-len 8192", "    restart: always"].join("\n") + "\n");
+    expect([serve.facts.config.model, serve.facts.config.maxModelLen]).toEqual(["org/Model-8B", 8192]);
+  });
+
+  it("reads a flow sequence opened on the key's line, items several to a line", async () => {
+    const r = await analyzeText(["    command: [", '      "--model", "/mnt/weights/phi-4",', '      "--tensor-parallel-size", "4",', '      "--gpu-memory-utilization", "0.8"', "    ]"].join("\n") + "\n");
+    expect([r.facts.config.model, r.facts.config.tensorParallelSize, r.facts.config.gpuMemoryUtilization]).toEqual(["/mnt/weights/phi-4", 4, 0.8]);
+  });
+});
