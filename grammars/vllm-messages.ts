@@ -110,6 +110,39 @@ const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 export const FREE_MEMORY_CHECK = /(?:Free memory on device(?: \S+)? \((-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?) ?GiB\) on startup\s+)?is less than desired GPU memory utilization \((\d+(?:\.\d+)?), (-?\d+(?:\.\d+)?) ?GiB\)/;
 
 /**
+ * The memory breakdown in the rest of V1's `Free memory on device ... Desired GPU memory utilization is (u, w GiB).` line
+ * (gpu_worker.py, INFO from ≈v0.10.2), in each wording it had:
+ * - `Actual usage is 14.08 GiB for weight, 1.97 GiB for peak activation, 0.07 GiB for non-torch memory, and 0.67 GiB
+ *   for CUDAGraph memory. ... Current kv cache memory in use is 59212694937 bytes.` (≈v0.10.2: the KV size in bytes);
+ * - the same with `(27.39 GiB)` after each suggested size and `Current kv cache memory in use is 27.85 GiB.`;
+ * - `Actual usage is 56.89 GiB for consumed memory (weights + non-torch), 0.76 GiB for peak activation, and 0.32 GiB for
+ *   CUDAGraph memory.` (later: weights and non-torch memory as one sum, which is neither fact);
+ * - vllm-ascend's `Actual usage: 1.14 GiB for weights, 0.22 GiB for peak activation, 0.13 GiB for non-torch memory,
+ *   0.04 GiB for NPU graph memory.`
+ * The KV size is the worker's available_kv_cache_memory, the value `Available KV cache memory: X GiB` prints; the
+ * weights are the model runner's, the value `Model loading took X GiB` prints.
+ */
+const USAGE_PART = /(?:Actual usage(?: is|:)|,(?: and)?) (\d+(?:\.\d+)?) ?GiB for (weights?|peak activation|non-torch memory|(?:CUDA|NPU) ?[Gg]raph memory)\b/g;
+const KV_IN_USE = /Current kv cache memory in use is (\d+(?:\.\d+)?) ?(GiB|bytes)\b/;
+const USAGE_FACT: Record<string, "memory.modelWeightsGiB" | "memory.peakActivationGiB" | "memory.nonTorchGiB" | "memory.cudaGraphGiB"> = {
+  weight: "memory.modelWeightsGiB",
+  weights: "memory.modelWeightsGiB",
+  "peak activation": "memory.peakActivationGiB",
+  "non-torch memory": "memory.nonTorchGiB",
+};
+function actualUsage(text: string): Stated {
+  const out: Stated = {};
+  const at = text.indexOf("Actual usage");
+  if (at >= 0) {
+    USAGE_PART.lastIndex = at;
+    for (let m = USAGE_PART.exec(text); m; m = USAGE_PART.exec(text)) out[USAGE_FACT[m[2]] ?? "memory.cudaGraphGiB"] = num(m[1]);
+  }
+  const kv = KV_IN_USE.exec(text);
+  if (kv) out["kvCache.availableGiB"] = kv[2] === "bytes" ? Math.round((num(kv[1]) / 2 ** 30) * 100) / 100 : num(kv[1]);
+  return out;
+}
+
+/**
  * V1's KV cache size. From v0.8 two lines (`GPU KV cache size: 643,232 tokens`, then `Maximum concurrency for 40,960 tokens
  * per request: 15.70x`); since `update_kv_cache_capacity` (2026) one line, `GPU KV cache size: N tokens, Maximum
  * concurrency for M tokens per request: X.XXx`. Other devices name themselves: `NPU` (vllm-ascend), `CPU`, `XPU`, `Spyre`.
@@ -225,6 +258,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   L: [
     { id: "memory.weightsTook", re: new RegExp(String.raw`^Loading model weights took ${GIB}`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]) }) },
+    // the first form (vllm-project/vllm#3120, early 2024) counted in MiB: `Loading model weights took 244.61 MB`
+    { id: "memory.weightsTook", re: /^Loading model weights took (\d+(?:\.\d+)?) ?MB\b/, map: (m): Stated => ({ "memory.modelWeightsGiB": Math.round((num(m[1]) / 1024) * 10000) / 10000 }) },
     // Intel Gaudi (HabanaAI/vllm-fork, vllm-gaudi hpu_model_runner.py): `Loading model weights took in total 15.05 GiB of device
     // memory (15.05 GiB/30.15 GiB used) and 1.134 GiB of host memory (...)` (HabanaMemoryProfiler's units: B, KiB, MiB, GiB)
     {
@@ -471,7 +506,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "config.gpuUtilDesired",
       re: /(?:Free memory on device(?: \S+)? \(-?\d+(?:\.\d+)?\/(\d+(?:\.\d+)?) ?GiB\) on startup\.\s+)?Desired GPU memory utilization is \((\d+(?:\.\d+)?), -?\d+(?:\.\d+)? ?GiB\)/,
-      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}) }),
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[2]), ...(m[1] !== undefined ? { "gpu.memoryGiB": num(m[1]) } : {}), ...actualUsage(m.input) }),
       priority: 6,
     },
   },

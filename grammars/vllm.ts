@@ -548,6 +548,13 @@ export interface LaunchState {
   phase: "container" | "vllm" | "other" | "lmeval";
   /** the next positional word is the model (`vllm serve MODEL`, the vllm-openai image's arguments) */
   modelNext: boolean;
+  /**
+   * `vllm serve`'s positional model is still unset: argparse takes it wherever it stands, also after the flags
+   * (`vllm serve --trust-remote-code -tp 2 /models/qwen`)
+   */
+  modelOpen?: boolean;
+  /** the words that follow are more values of a flag that takes several (`--served-model-name a b`, `--lora-modules`) */
+  multi?: boolean;
   /** FastChat's vllm_worker: its own flags name vLLM's settings (FASTCHAT_KEYS) */
   fastchat?: boolean;
   /** keys set by a statement no later flag overrides (`vllm serve`'s positional model, FastChat's `--num-gpus`) */
@@ -580,6 +587,30 @@ const CONTAINER_VALUED = new Set([
   "-u", "--user", "--platform", "--label", "-l", "--hostname", "-h", "--pull", "--restart", "--memory", "-m", "--cpus", "--log-driver",
   "--log-opt", "--add-host", "--dns", "--group-add", "--pid", "--uts", "--cgroupns", "--tmpfs", "--health-cmd", "--stop-signal",
 ]);
+
+/**
+ * vLLM's flags that take no value (argparse `store_true` or BooleanOptionalAction, with `--no-` forms; some ≤0.9 ones
+ * a `True`/`False` after them): the word after one is the next argument, not its value (`--trust-remote-code /models/m`)
+ */
+const BOOLEAN_FLAGS = new Set([
+  "trust_remote_code", "enforce_eager", "enable_prefix_caching", "enable_chunked_prefill", "enable_lora", "enable_lora_bias",
+  "enable_expert_parallel", "enable_auto_tool_choice", "enable_reasoning", "disable_custom_all_reduce", "disable_log_requests",
+  "disable_log_stats", "enable_log_requests", "disable_sliding_window", "skip_tokenizer_init", "use_v2_block_manager",
+  "disable_frontend_multiprocessing", "enable_sleep_mode", "async_scheduling", "headless", "enable_prompt_tokens_details",
+  "disable_fastapi_docs", "enable_request_id_headers", "disable_uvicorn_access_log", "enable_server_load_tracking",
+  "enable_force_include_usage", "enable_tokenizer_info_endpoint", "return_tokens_as_token_ids", "enable_ssl_refresh",
+  "allow_credentials", "fully_sharded_loras", "ray_workers_use_nsight", "disable_async_output_proc", "enable_eplb", "enable_dbo",
+  "calculate_kv_scales", "disable_mm_preprocessor_cache", "disable_cascade_attn", "enable_return_routed_experts",
+  "disable_hybrid_kv_cache_manager", "disable_chunked_mm_input", "enable_mfu_metrics", "multi_step_stream_outputs",
+]);
+const BOOLEAN_LITERAL = /^(?:true|false|True|False|TRUE|FALSE|1|0|yes|no)$/;
+// flags that take several words (argparse nargs="+")
+const MULTI_VALUED = new Set(["served_model_name", "lora_modules", "prompt_adapters", "middleware", "allowed_origins", "allowed_methods", "allowed_headers", "api_key", "cuda_graph_sizes"]);
+// a positional word after the flags that names a model: a path or `org/name`, or a name with a version in it (`gpt2`,
+// `opt-125m`), not a word of prose around a quoted command
+const LATE_MODEL = /^['"]?(?:[^\s'"]*[\/\\][^\s'"]*|[A-Za-z][\w.]*[-_.\d][\w.\-]*)['"]?$/;
+// where a shell command line ends: a redirection, pipe, background or list operator, a comment
+const SHELL_END = /^(?:\d?>>?\S*|&>\S*|\|\|?|&&?|;|#.*)$/;
 
 /** a line-continuation word at a command line's end: POSIX shells' `\`, cmd.exe's `^`, PowerShell's backtick */
 const CONTINUATION = new Set(["\\", "^", "`"]);
@@ -680,6 +711,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       if (serve >= 0) {
         ws = ws.slice(serve + 1);
         state.modelNext = true;
+        state.modelOpen = true;
       }
     }
   }
@@ -706,10 +738,10 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       if (cmd && cmd.index === 0) {
         const serve = rest.findIndex((x, k) => x === "serve" && k <= 4);
         ws = serve >= 0 ? rest.slice(serve + 1) : rest;
-        state = { phase: "vllm", modelNext: serve >= 0, ...(FASTCHAT_WORKER.test(rest[0] ?? "") ? { fastchat: true } : {}) };
+        state = { phase: "vllm", modelNext: serve >= 0, modelOpen: serve >= 0, ...(FASTCHAT_WORKER.test(rest[0] ?? "") ? { fastchat: true } : {}) };
       } else if (/vllm/i.test(w)) {
         ws = rest;
-        state = { phase: "vllm", modelNext: true };
+        state = { phase: "vllm", modelNext: true, modelOpen: true };
       } else {
         // another program's image: only its environment counts
         state = { phase: "other", modelNext: false };
@@ -730,9 +762,15 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
   const fixed = new Set<string>(state.fixed);
   for (; i < ws.length; i++) {
     const w = ws[i];
-    if (state.modelNext) {
+    if (SHELL_END.test(w)) {
+      // the command ends here (`> serve.log 2>&1 &`, `| tee log`): no word after it is vLLM's
+      state.modelOpen = state.modelNext = state.multi = false;
+      break;
+    }
+    if (state.modelNext || (state.modelOpen && !state.multi && LATE_MODEL.test(w))) {
       state.modelNext = false;
       if (!w.startsWith("-")) {
+        state.modelOpen = false;
         // (argparse's usage line names the positional `[model_tag]`; a placeholder `<model>` is no model either)
         if (!w.includes("$") && !/^(?:python\d*(?:\.\d+)?|-m|\[[^\]\s]*\]|<[^>\s]*>)$/.test(w)) {
           out.flags.set("model", unq(w));
@@ -741,6 +779,8 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
         continue;
       }
     }
+    if (!w.startsWith("-")) continue;
+    state.multi = false;
     let key: string | undefined;
     let val: string | true | undefined;
     if (SHORT[w]) key = SHORT[w];
@@ -757,9 +797,11 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     if (!key) continue;
     if (val === undefined) {
       const next = ws[i + 1];
-      if (next !== undefined && !next.startsWith("-") && key !== "enable_expert_parallel") {
+      const boolean = BOOLEAN_FLAGS.has(key) || key.startsWith("no_");
+      if (next !== undefined && !next.startsWith("-") && !SHELL_END.test(next) && (!boolean || BOOLEAN_LITERAL.test(unq(next)))) {
         val = unq(next);
         i++;
+        if (MULTI_VALUED.has(key)) state.multi = true;
       } else val = true;
     }
     if (typeof val === "string" && val.includes("$")) continue;
@@ -776,6 +818,9 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     if (!fixed.has(key)) out.flags.set(key, val);
   }
   if (fixed.size) out.fixed = state.fixed = [...fixed];
+  // (the state a continued line carries names only what is still open)
+  if (!state.modelOpen) delete state.modelOpen;
+  if (!state.multi) delete state.multi;
   out.cont = continued ? state : null;
   return out;
 }

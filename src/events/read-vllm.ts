@@ -606,7 +606,7 @@ interface OtherState {
    * a YAML `command:` / `args:` list being read, item by item (`- --tensor-parallel-size`, `- "2"`); `quoted`: a JSON or
    * Python list of arguments written one quoted item per line (`"--tensor-parallel-size",`), brackets not pasted
    */
-  list: { rec: LogRecord; words: string[]; quoted?: boolean } | null;
+  list: { rec: LogRecord; words: string[]; quoted?: boolean; block?: boolean } | null;
   /**
    * another Python program's launch continued over lines (`python3 ./server.py \` then `--model m \` lines): its flags,
    * read as vLLM's when they hold one only vLLM has (a server that passes vLLM's engine arguments on, see endScript)
@@ -902,6 +902,18 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     readArray(a, emit, state);
     if (last) return false;
   }
+  if (state.list?.block) {
+    // a YAML block scalar's lines (`command: >` then `/model`, `--tensor-parallel-size 4`, ...): arguments until a line
+    // that is none (the next key, a list item)
+    const t = text.trim();
+    if (BLOCK_ARGS.test(t) && state.list.words.length < MAX_CALL_LINES) {
+      state.list.words.push(t);
+      return false;
+    }
+    const list = state.list;
+    state.list = null;
+    readWords(list.rec, list.words.join(" "), emit, state);
+  }
   if (state.list) {
     const item = state.list.quoted ? QUOTED_ITEM.exec(text.trimStart()) : YAML_ITEM.exec(text);
     if (item && state.list.words.length < MAX_CALL_LINES) {
@@ -1084,6 +1096,16 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       state.list = { rec, words: [] };
       return false;
     }
+    // docker compose's `command: >` (a folded block, one argument or flag per line) and `command: [` (a flow sequence
+    // whose quoted items follow on the next lines, several to a line)
+    if (YAML_BLOCK_KEY.test(text)) {
+      state.list = { rec, words: [], block: true };
+      return false;
+    }
+    if (YAML_FLOW_OPEN.test(text)) {
+      state.array = { rec, items: [], lines: 1 };
+      return false;
+    }
   }
   if ((c === 34 /* " */ || c === 39 /* ' */ || c === 91) /* [ */ && text.length < 400) {
     // the items of a JSON / Python argument list, one per line: `"--tensor-parallel-size",` then `"8",`; pprint
@@ -1202,6 +1224,10 @@ const HEADLESS_MODEL_FLAG = /^--model(?:=|[ \t]+)(?!["']?[A-Z_]+["']?(?:\s|$))\S
 
 // YAML: `command:` / `args:` with the list on the next lines, its items, a Kubernetes env entry
 const YAML_COMMAND_KEY = /^(?:- )?(?:command|args|entrypoint):\s*$/;
+const YAML_BLOCK_KEY = /^(?:- )?(?:command|args):\s*[>|][-+]?\s*$/;
+const YAML_FLOW_OPEN = /^(?:- )?(?:command|args|entrypoint):\s*\[\s*$/;
+/** a line of a block scalar that holds arguments: a flag and its value, or one word (the positional model) */
+const BLOCK_ARGS = /^(?:--?[A-Za-z][\w.\-]*(?:[= ]\S.*)?|[^\s:#'"\-][^\s]*)$/;
 // quoted items of an array, comma-separated: `"--model", "m"` (ARRAY_*: a command array whose items run over lines)
 const QUOTED_ITEMS = String.raw`(?:"[^"]*"|'[^']*')(?:\s*,\s*(?:"[^"]*"|'[^']*'))*`;
 /** a bracket a quoted item follows (`["vllm"`, `[ "python"`, `['serve'`) */
@@ -1239,7 +1265,8 @@ function readWords(rec: LogRecord, words: string, emit: Emit, state: OtherState)
   // also those before a `--model` (which alone would start a command line there)
   const vllmArgs = VLLM_FLAG.test(line) && !/(?:^|\s)(?:\S*\/)?(?:python\d*|torchrun|deepspeed|accelerate)(?:\s|$)|sglang/.test(line);
   if (isCommandLine(line) && !(vllmArgs && line.startsWith(" -"))) readLaunch(rec, parseLaunch(line), emit, state);
-  else if (vllmArgs) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: false }), emit, state);
+  // (a word before the first flag is the positional model the vllm-openai image's `vllm serve` entry point takes)
+  else if (vllmArgs) readLaunch(rec, parseLaunch(line, { phase: "vllm", modelNext: !line.startsWith(" -") }), emit, state);
   else return false;
   state.launch = null;
   state.flagLines = false;
