@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
+
+/**
+ * Shapes of a round of real NCCL_DEBUG=INFO pastes (the connection answer: network, GDR, P2P, per-pair transports)
+ * that the tool read short: SGLang's copy of pynccl's version line, NCCL_P2P_LEVEL=LOC (P2P off by its level),
+ * aws-ofi-nccl turning GPU Direct RDMA off, and a paste of intra-node connection lines only, whose verdict said no
+ * NCCL fact was recognised. Every text is written for the test in the printed layout (NCCL's `host:pid:tid [dev] NCCL
+ * INFO …`, SGLang's `[date TPn] …`); the collectors' wrappers (test/helpers/variants.ts) must not change the answer.
+ */
+
+const reportsOf = (lines: string[], opts: { compose?: boolean } = {}) => Promise.all(variants(lines, opts).map((text) => analyzeText(text + "\n")));
+
+describe("pynccl's `is using nccl==` line as SGLang and newer vLLM print it", () => {
+  it("SGLang's scheduler line gives the NCCL version, and the log stays SGLang's", async () => {
+    const lines = [
+      "[2026-01-12 03:14:15 TP0] Init torch distributed begin.",
+      "[2026-01-12 03:14:17 TP3] sglang is using nccl==2.27.3",
+      "gpu-node-7:4101:4101 [3] NCCL INFO Bootstrap : Using eth0:10.8.0.7<0>",
+    ];
+    for (const r of await reportsOf(lines, { compose: true })) {
+      expect(r.facts.nccl.version).toBe("2.27.3");
+      expect(r.facts.sources["nccl.version"]?.line).toBe(2);
+      expect(r.facts.vllm.version).toBeNull();
+    }
+  });
+
+  it("sglang-diffusion's line and vLLM's `(via nccl4py)` form too", async () => {
+    const diffusion = await analyzeText("[2026-02-01 10:00:00 TP1] sglang-diffusion is using nccl==2.26.2\n");
+    expect(diffusion.facts.nccl.version).toBe("2.26.2");
+    const v = await analyzeText("(Worker_TP0 pid=812) INFO 03-02 09:11:12 [pynccl.py:101] vLLM is using nccl==2.28.9 (via nccl4py)\n");
+    expect(v.facts.nccl.version).toBe("2.28.9");
+  });
+
+  it("a line that only mentions a package pin is no version", async () => {
+    const r = await analyzeText("pip install sglang==0.4.9 nvidia-nccl-cu12==2.27.3\n");
+    expect(r.facts.nccl.version).toBeNull();
+  });
+});
+
+describe("NCCL_P2P_LEVEL=LOC turns P2P off between GPUs (graph/paths.cc ncclGetLevel)", () => {
+  const node = (level: string) => [
+    "trainer-3:5120:5120 [0] NCCL INFO cudaDriverVersion 12040",
+    "trainer-3:5120:5188 [0] NCCL INFO NCCL_IB_DISABLE set by environment to 1.",
+    `trainer-3:5120:5188 [0] NCCL INFO NCCL_P2P_LEVEL set by environment to ${level}`,
+    "trainer-3:5121:5190 [1] NCCL INFO Using network Socket",
+  ];
+
+  it("the ≥2.5 form names the level: LOC is P2P off, with the env line as evidence", async () => {
+    for (const r of await reportsOf(node("LOC"), { compose: true })) {
+      expect(ids(r)).toContain("nccl/p2p-disabled");
+      const f = r.findings.find((x) => x.ruleId === "nccl/p2p-disabled")!;
+      expect(f.severity).toBe("warning");
+      expect(f.message).toMatch(/NCCL_P2P_LEVEL=LOC is set/);
+      expect(f.evidence.map((e) => e.line)).toContain(3);
+      expect(f.remediation[0]).toMatch(/Unset NCCL_P2P_LEVEL/);
+    }
+  });
+
+  it("NCCL 2.4 prints the number (`to 0.`): P2P off too", async () => {
+    const r = await analyzeText(node("0.").join("\n") + "\n");
+    expect(ids(r)).toContain("nccl/p2p-disabled");
+  });
+
+  it("a level that lets P2P through (NVL, PIX, SYS) is not P2P off", async () => {
+    for (const level of ["NVL", "PIX", "SYS"]) {
+      const r = await analyzeText(node(level).join("\n") + "\n");
+      expect(ids(r)).not.toContain("nccl/p2p-disabled");
+    }
+  });
+});
+
+describe("aws-ofi-nccl turning GPU Direct RDMA off", () => {
+  const init = [
+    "ip-10-1-2-3:711:790 [0] NCCL INFO NET/OFI Initializing aws-ofi-nccl 1.9.1-aws",
+    "ip-10-1-2-3:711:790 [0] NCCL INFO NET/OFI Selected Provider is efa (found 1 nics)",
+    "ip-10-1-2-3:711:790 [0] NCCL INFO NET/OFI Could not disable CUDA API usage for HMEM, disabling GDR",
+    "ip-10-1-2-3:711:790 [0] NCCL INFO NET/OFI Setting NCCL_PROTO to \"simple\"",
+    "ip-10-1-2-3:711:790 [0] NCCL INFO comm 0x3a1f0 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1e0 commId 0x77aa - Init START",
+  ];
+
+  it("the INFO line says GDR is off (nccl.gdr false, its line the source), the network OFI", async () => {
+    for (const r of await reportsOf(init)) {
+      expect(r.facts.nccl.gdr).toBe(false);
+      expect(r.facts.sources["nccl.gdr"]?.line).toBe(3);
+      expect(r.facts.nccl.net).toBe("OFI");
+    }
+  });
+
+  it("also with no host prefix (` [0] NCCL INFO NET/OFI …`) and behind mpirun's tag", async () => {
+    const bare = await analyzeText(init.map((l) => l.replace(/^\S+ /, " ")).join("\n") + "\n");
+    expect(bare.facts.nccl.gdr).toBe(false);
+    const tagged = await analyzeText(init.map((l) => `[1,0]<stdout>:${l}`).join("\n") + "\n");
+    expect(tagged.facts.nccl.gdr).toBe(false);
+  });
+
+  it("connection lines decide: `/GDRDMA` on them says GDR is on whatever a device line said", async () => {
+    const r = await analyzeText(
+      [...init, "ip-10-1-2-3:711:790 [0] NCCL INFO Channel 00/0 : 1[0] -> 0[0] [receive] via NET/AWS Libfabric/0/GDRDMA"].join("\n") + "\n",
+    );
+    expect(r.facts.nccl.gdr).toBe(true);
+  });
+
+  it("an OFI line about something else says nothing of GDR", async () => {
+    const r = await analyzeText(init.filter((l) => !l.includes("disabling GDR")).join("\n") + "\n");
+    expect(r.facts.nccl.gdr).toBeNull();
+  });
+});
+
+describe("a paste of intra-node connection lines only (no network named): the verdict names the transports", () => {
+  it("P2P/direct pointer lines of one process (2.7-era `Channel 00 : a[busid] -> b[busid]`)", async () => {
+    const lines = [
+      "dgx-a:9001:9050 [0] NCCL INFO Channel 00 : 0[7000] -> 1[b000] via P2P/direct pointer",
+      "dgx-a:9001:9051 [1] NCCL INFO Channel 00 : 1[b000] -> 2[48000] via P2P/direct pointer",
+      "dgx-a:9001:9052 [2] NCCL INFO Channel 00 : 2[48000] -> 0[7000] via P2P/direct pointer",
+    ];
+    for (const r of await reportsOf(lines)) {
+      expect(r.verdict).toBe("Healthy: NCCL via P2P/direct, 3 ranks on 1 node.");
+      expect(r.facts.nccl.transports["P2P/direct"]).toBe(3);
+    }
+  });
+
+  it("SHM and P2P/IPC lines of the 2.1x form name both kinds, the most used first", async () => {
+    const r = await analyzeText(
+      [
+        "box:300:340 [1] NCCL INFO Channel 00 : 1[1] -> 0[0] via SHM/direct/direct",
+        "box:300:340 [1] NCCL INFO Channel 01 : 1[1] -> 0[0] via SHM/direct/direct",
+        "box:301:341 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC/read",
+      ].join("\n") + "\n",
+    );
+    expect(r.verdict).toBe("Healthy: NCCL via SHM and P2P/IPC, 2 ranks on 1 node.");
+  });
+
+  it("a named network is still what the verdict names (`over IB`)", async () => {
+    const r = await analyzeText(
+      [
+        "n1:10:20 [0] NCCL INFO Using network IB",
+        "n1:10:20 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+      ].join("\n") + "\n",
+    );
+    expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 2 ranks/);
+    expect(r.verdict).not.toMatch(/via P2P/);
+  });
+});
