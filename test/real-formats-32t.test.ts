@@ -143,3 +143,41 @@ describe("a paste of intra-node connection lines only (no network named): the ve
     expect(r.verdict).not.toMatch(/via P2P/);
   });
 });
+
+describe("the rank map of a process that drives several GPUs (one thread per GPU, `-g 2`)", () => {
+  const init = (host: string, pid: number, tid: number, dev: number, rank: number, busId: string, commPtr: string, commId: string, nranks: number) =>
+    `${host}:${pid}:${tid} [${dev}] NCCL INFO comm ${commPtr} rank ${rank} nranks ${nranks} cudaDev ${dev} nvmlDev ${dev} busId ${busId} commId ${commId} - Init START`;
+
+  it("lists every rank with its own device and bus id, on each of two hosts", async () => {
+    const lines = [
+      init("gpu-a", 4410, 4421, 0, 0, "1b000", "0x55d1c0a0", "0x9f31c2d4e5a6b7c8", 4),
+      init("gpu-a", 4410, 4422, 1, 1, "3d000", "0x55d1c0b0", "0x9f31c2d4e5a6b7c8", 4),
+      init("gpu-b", 7702, 7711, 0, 2, "1b000", "0x5611a0c0", "0x9f31c2d4e5a6b7c8", 4),
+      init("gpu-b", 7702, 7712, 1, 3, "3d000", "0x5611a0d0", "0x9f31c2d4e5a6b7c8", 4),
+    ];
+    for (const r of await reportsOf(lines)) {
+      expect(r.facts.nccl.rankMap.map((e) => [e.rank, e.host, e.pid, e.device, e.busId])).toEqual([
+        [0, "gpu-a", 4410, 0, "1b000"],
+        [1, "gpu-a", 4410, 1, "3d000"],
+        [2, "gpu-b", 7702, 0, "1b000"],
+        [3, "gpu-b", 7702, 1, "3d000"],
+      ]);
+      expect(r.facts.nccl.ranks).toBe(4);
+    }
+  });
+
+  it("a process of one GPU in two communicators (world and a TP group) is still listed once, by its world rank", async () => {
+    // (pid, tid, device and rank, busId, comm pointer, commId, size): the world communicator, then each process's own
+    const comms: [number, number, number, number, string, string, string, number][] = [
+      [510, 530, 0, 0, "18000", "0x7f01", "0xaaaa000000000001", 2],
+      [511, 531, 1, 1, "2a000", "0x7f02", "0xaaaa000000000001", 2],
+      [510, 540, 0, 0, "18000", "0x7f03", "0xbbbb000000000002", 1],
+      [511, 541, 1, 0, "2a000", "0x7f04", "0xcccc000000000003", 1],
+    ];
+    const r = await analyzeText(comms.map((c) => init("node-1", ...c)).join("\n") + "\n");
+    expect(r.facts.nccl.rankMap.map((e) => [e.rank, e.pid, e.device, e.comm])).toEqual([
+      [0, 510, 0, "0xaaaa000000000001"],
+      [1, 511, 1, "0xaaaa000000000001"],
+    ]);
+  });
+});

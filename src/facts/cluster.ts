@@ -617,7 +617,9 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const ranks = (widestSize ? Math.min(seen.size, widestSize) : seen.size) || null;
 
   const rankMap: RankEntry[] = [];
-  const listed = new Set<string>();
+  // one entry per GPU of a process (the widest communicator's rank first): a process is listed again only for another
+  // device, as one that drives several GPUs is (nccl-tests `-g 2`, one thread per GPU: `host:pid:tid [1] … rank 1`)
+  const listed = new Map<string, Set<number | null>>();
   for (const c of summaries) {
     const g = c._g;
     for (const r of [...g.ranks].sort((x, y) => x - y)) {
@@ -625,9 +627,10 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
       const h = hostOfRank(g, r);
       const p = h ? g.placed.get(r)?.get(h) : undefined;
       const procKey = p?.pid != null && h ? `${h}|${p.pid}` : null;
-      if (procKey && listed.has(procKey)) continue;
+      const devices = procKey ? listed.get(procKey) : undefined;
+      if (devices && (p!.device === null || devices.has(p!.device) || devices.has(null))) continue;
       if (!procKey && g.commId !== null) continue; // a remote end of a known communicator: its own process lists it
-      if (procKey) listed.add(procKey);
+      if (procKey) (devices ?? listed.set(procKey, new Set()).get(procKey)!).add(p!.device);
       rankMap.push({ rank: r, comm: g.commId, host: h, rawHost: p?.rawHost ?? null, pid: p?.pid ?? null, device: p?.device ?? null, busId: p?.busId ?? null });
     }
   }
