@@ -181,3 +181,31 @@ describe("the rank map of a process that drives several GPUs (one thread per GPU
     ]);
   });
 });
+
+describe("P2P/MNNVL: NVLink between the hosts of one NVLink domain (GB200 NVL72), which NCCL counts as one node", () => {
+  const lines = [
+    "nvl-a:500:520 [0] NCCL INFO comm 0x5500 rank 0 nRanks 8 nNodes 1 localRanks 8 localRank 0 MNNVL 1",
+    "nvl-b:700:720 [0] NCCL INFO comm 0x7700 rank 4 nRanks 8 nNodes 1 localRanks 8 localRank 4 MNNVL 1",
+    "nvl-a:503:523 [3] NCCL INFO Channel 00/0 : 3[3] -> 4[0] via P2P/MNNVL",
+    "nvl-a:503:523 [3] NCCL INFO Channel 01/0 : 3[3] -> 4[0] via P2P/MNNVL/read",
+    "nvl-b:707:727 [3] NCCL INFO Channel 00/0 : 7[3] -> 0[0] via P2P/MNNVL",
+    "nvl-a:500:520 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/MNNVL",
+  ];
+
+  it("a hop whose two ranks are on two hosts is inter-node; one whose far rank's host is unknown stays in its node", async () => {
+    for (const r of await reportsOf(lines)) {
+      const n = r.facts.nccl;
+      expect(n.transports["P2P/MNNVL"]).toBe(4);
+      expect(n.interNode).toEqual({ "P2P/MNNVL": 3 });
+      expect(n.intraNode).toEqual({ "P2P/MNNVL": 1 });
+      expect(n.nodePairs.find((p) => p.scope === "inter")).toMatchObject({ a: "nvl-a", b: "nvl-b", kinds: { "P2P/MNNVL": 3 } });
+      expect(n.nodes).toBe(2);
+      expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    }
+  });
+
+  it("other P2P kinds between ranks printed on two hosts stay intra-node (P2P never leaves a host)", async () => {
+    const r = await analyzeText(lines.map((l) => l.replace("P2P/MNNVL", "P2P/CUMEM")).join("\n") + "\n");
+    expect(r.facts.nccl.interNode).toEqual({});
+  });
+});

@@ -123,7 +123,12 @@ export interface Cluster {
   hostOf(name: string | null): string | null;
 }
 
-const INTRA_ONLY = (kind: string) => kind.startsWith("P2P/") || kind === "SHM" || kind === "NVLS";
+/**
+ * Kinds that never leave a host. `P2P/MNNVL` is the exception among P2P kinds: NCCL ≥2.20 on a multi-node NVLink
+ * domain (GB200 NVL72) prints it for every P2P connection of an MNNVL communicator (transport/p2p.cc: `via P2P/%s` with
+ * "MNNVL" for "CUMEM"), those between two hosts of the domain included, while it counts the domain as one node (`nNodes 1`)
+ */
+const INTRA_ONLY = (kind: string) => (kind.startsWith("P2P/") && !kind.startsWith("P2P/MNNVL")) || kind === "SHM" || kind === "NVLS";
 /**
  * How many nodes a communicator spans, as the log can tell: NCCL's own `nNodes`, else the hosts its ranks were seen on.
  * Those hosts are only a lower bound when some of its ranks never printed a line (a paste of part of a job).
