@@ -209,3 +209,46 @@ describe("P2P/MNNVL: NVLink between the hosts of one NVLink domain (GB200 NVL72)
     expect(r.facts.nccl.interNode).toEqual({});
   });
 });
+
+describe("an HCA NCCL could not open is skipped, not a failure (ncclIbInit: `Unable to open device`, then `continue`)", () => {
+  const head = (host: string) => [
+    `${host}:4100:4100 [0] NCCL INFO NCCL_IB_DISABLE set by environment to 0.`,
+    `${host}:4100:4100 [0] misc/ibvwrap.cc:212 NCCL WARN Call to ibv_open_device failed`,
+    `${host}:4100:4100 [0] transport/net_ib.cc:148 NCCL WARN NET/IB : Unable to open device mlx5_bond_3`,
+    `${host}:4100:4100 [0] NCCL INFO NET/IB : No device found.`,
+  ];
+  const went = (host: string) => [`${host}:4100:4100 [0] NCCL INFO NET/Socket : Using [0]bond0:10.20.0.5<0>`, `${host}:4100:4100 [0] NCCL INFO Using network Socket`];
+
+  it("NCCL going on with sockets makes both WARNs recovered: no nccl/ib-error, the first one still the first error", async () => {
+    for (const r of await reportsOf([...head("trn-01"), ...went("trn-01")])) {
+      expect(ids(r)).not.toContain("nccl/ib-error");
+      expect(r.facts.recovered?.map((x) => [x.kind, x.failure.line, x.by.line])).toEqual([
+        ["error-return", 2, 6],
+        ["error-return", 3, 6],
+      ]);
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(r.verdict).toMatch(/^Healthy: NCCL over Socket/);
+    }
+  });
+
+  it("with the host prefixes stripped by the user, too", async () => {
+    const r = await analyzeText([...head("x"), ...went("x")].map((l) => l.replace(/^x:4100:4100 \[0\] /, "")).join("\n") + "\n");
+    expect(ids(r)).not.toContain("nccl/ib-error");
+    expect(r.facts.recovered?.length).toBe(2);
+  });
+
+  it("on a multi-node run the socket fallback names the device NCCL could not open", async () => {
+    const r = await analyzeText(
+      [...head("trn-01"), ...went("trn-01"), "trn-01:4100:4170 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/Socket/0", "trn-02:5200:5270 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [receive] via NET/Socket/0"].join("\n") + "\n",
+    );
+    const f = r.findings.find((x) => x.ruleId === "nccl/socket-fallback")!;
+    expect(f.message).toContain("NCCL could not open the RDMA device mlx5_bond_3 (ibv_open_device failed)");
+    expect(f.evidence.map((e) => e.line)).toContain(2);
+    expect(ids(r)).not.toContain("nccl/ib-error");
+  });
+
+  it("a log that ends before NCCL went on keeps it an InfiniBand failure", async () => {
+    const r = await analyzeText(head("trn-01").slice(0, 3).join("\n") + "\n");
+    expect(ids(r)).toContain("nccl/ib-error");
+  });
+});
