@@ -68,6 +68,7 @@ const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
 const COLLECTIVE = /^(\w+): opCount ([0-9a-fA-F]+)\b(?:.*? comm (0x[0-9a-fA-F]+))?(?:.*?\[nranks=(\d+)\])?/;
 // `NET/IB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'`; plugins and NCCL's DMA-BUF path: `GPU Direct RDMA (DMABUF) enabled for HCA …`
 const GDR_HCA = /GPU Direct RDMA (?:\(DMABUF\) )?(Enabled|Disabled|enabled|disabled)\b(?: for HCA)?/;
+const OFI_GDR_OFF = /\bdisabling GDR\b|\bwithout GPUDirect RDMA support\b/;
 const ERROR_RETURN = /^([\w./\-]+\.(?:cc|c|cpp|h|hpp|cu)):(\d+)(?: \(\w+\))? -> (\d+)(?: \[([^\]]+)\])?/;
 
 function hcas(list: string): IbHca[] {
@@ -110,7 +111,12 @@ export function readNcclMessage(msg: string): NcclMessage {
         if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         break;
       }
-      if (msg.startsWith("NET/OFI")) return { kind: "ofi", text: msg };
+      if (msg.startsWith("NET/OFI")) {
+        // aws-ofi-nccl turning GPU Direct RDMA off for its devices (nccl_ofi_net.c: the INFO `Could not disable CUDA API
+        // usage for HMEM, disabling GDR`; its TRACE `Using Libfabric 1.18 API, without GPUDirect RDMA support`)
+        if (OFI_GDR_OFF.test(msg)) return { kind: "gdr", enabled: false, scope: "hca", text: msg };
+        return { kind: "ofi", text: msg };
+      }
       if (msg.charCodeAt(3) !== 47 /* / */ && (m = LEGACY_IFACE.exec(msg))) {
         const item = ifaces(m[1]);
         if (item.length === 1) return { kind: "legacyIface", iface: item[0] };

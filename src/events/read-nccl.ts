@@ -120,7 +120,9 @@ const RAS_RANK = /^\s*Rank (\d+) (?:has status \S+ |has launched up to operation
 const RAS_TOTALS_HEAD = /^\s*Nodes\s+Processes\b/;
 const RAS_TOTALS_SUB = /^\s*\(total\)\s+(?:per node|\(total\))/;
 const RAS_TOTALS_ROW = /^\s*(\d{1,7})\s+\d+/;
-const VLLM_NCCL = /\bvLLM is using nccl==(\d+\.\d+\.\d+\S*)/;
+// pynccl's start-up line, as vLLM and its forks print it (`vLLM is using nccl==2.21.5`, 0.11+ `... (via nccl4py)`) and as
+// SGLang's copy does (`[2025-02-24 14:09:34 TP12] sglang is using nccl==2.21.5`, `sglang-diffusion is using nccl==..`)
+const VLLM_NCCL = /\b(?:vLLM|sglang(?:-diffusion)?) is using nccl==(\d+\.\d+\.\d+\S*)/;
 // `Found nccl from library libnccl.so.2.18.1`, `Found nccl from environment variable VLLM_NCCL_SO_PATH=/x/libnccl.so.2.18.1`,
 // ≤0.4.0 `Loading nccl from library /x/libnccl.so.2.18.1`
 const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment variable VLLM_NCCL_SO_PATH=)\s*\S*?\blibnccl\.so\.(\d+\.\d+\.\d+)(?![\d.])/;
@@ -890,6 +892,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         // it names that network
         const net = /^NET\/([A-Za-z][\w-]*) ?:/.exec(parsed.text);
         if (net) emit({ kind: "nccl.netHint", ...eventBase(rec), net: normalizeNet(net[1]) });
+        // (aws-ofi-nccl's `NET/OFI Could not disable CUDA API usage for HMEM, disabling GDR`: no colon, its plugin's name)
+        else if (parsed.text.startsWith("NET/OFI ")) emit({ kind: "nccl.netHint", ...eventBase(rec), net: normalizeNet("OFI") });
         return;
       }
       case "nvls":

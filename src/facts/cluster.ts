@@ -123,7 +123,12 @@ export interface Cluster {
   hostOf(name: string | null): string | null;
 }
 
-const INTRA_ONLY = (kind: string) => kind.startsWith("P2P/") || kind === "SHM" || kind === "NVLS";
+/**
+ * Kinds that never leave a host. `P2P/MNNVL` is the exception among P2P kinds: NCCL ≥2.20 on a multi-node NVLink
+ * domain (GB200 NVL72) prints it for every P2P connection of an MNNVL communicator (transport/p2p.cc: `via P2P/%s` with
+ * "MNNVL" for "CUMEM"), those between two hosts of the domain included, while it counts the domain as one node (`nNodes 1`)
+ */
+const INTRA_ONLY = (kind: string) => (kind.startsWith("P2P/") && !kind.startsWith("P2P/MNNVL")) || kind === "SHM" || kind === "NVLS";
 /**
  * How many nodes a communicator spans, as the log can tell: NCCL's own `nNodes`, else the hosts its ranks were seen on.
  * Those hosts are only a lower bound when some of its ranks never printed a line (a paste of part of a job).
@@ -617,7 +622,9 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
   const ranks = (widestSize ? Math.min(seen.size, widestSize) : seen.size) || null;
 
   const rankMap: RankEntry[] = [];
-  const listed = new Set<string>();
+  // one entry per GPU of a process (the widest communicator's rank first): a process is listed again only for another
+  // device, as one that drives several GPUs is (nccl-tests `-g 2`, one thread per GPU: `host:pid:tid [1] … rank 1`)
+  const listed = new Map<string, Set<number | null>>();
   for (const c of summaries) {
     const g = c._g;
     for (const r of [...g.ranks].sort((x, y) => x - y)) {
@@ -625,9 +632,10 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
       const h = hostOfRank(g, r);
       const p = h ? g.placed.get(r)?.get(h) : undefined;
       const procKey = p?.pid != null && h ? `${h}|${p.pid}` : null;
-      if (procKey && listed.has(procKey)) continue;
+      const devices = procKey ? listed.get(procKey) : undefined;
+      if (devices && (p!.device === null || devices.has(p!.device) || devices.has(null))) continue;
       if (!procKey && g.commId !== null) continue; // a remote end of a known communicator: its own process lists it
-      if (procKey) listed.add(procKey);
+      if (procKey) (devices ?? listed.set(procKey, new Set()).get(procKey)!).add(p!.device);
       rankMap.push({ rank: r, comm: g.commId, host: h, rawHost: p?.rawHost ?? null, pid: p?.pid ?? null, device: p?.device ?? null, busId: p?.busId ?? null });
     }
   }

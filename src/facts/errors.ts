@@ -148,12 +148,15 @@ function kindOf(text: string): RecoveredKind {
  * collNetSupport off and goes on), or a verbs call made while libibverbs is not loaded: ibvwrap.cc's CHECK_NOT_NULL
  * (`misc/ibvwrap.cc:173 NCCL WARN lib wrapper not initialized.`, ncclInternalError) that NCCL 2.28's GDR/DMA-BUF probe
  * (`transport/net_ib/gdr.cc:56 -> 3`) meets on a host without RDMA libraries, then `Failed to initialize any GIN plugin`
- * and `Using network Socket`.
+ * and `Using network Socket`; or an HCA that could not be opened (`misc/ibvwrap.cc:212 NCCL WARN Call to ibv_open_device
+ * failed`, then `transport/net_ib.cc:148 NCCL WARN NET/IB : Unable to open device mlx5_bond_0`): ncclIbInit skips that
+ * device in every version (net_ib.cc, net_ib/init.cc: `continue`), and NCCL goes on with the others or, with none
+ * (`NET/IB : No device found.`), with sockets (a container not given /dev/infiniband).
  */
-export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
+export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL WARN Call to ibv_open_device failed|NCCL WARN NET\/IB ?: ?Unable to open device|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
 
 /** the verbs-wrapper probe of RECOVERABLE_NCCL: no plugin, an error-return on the way to NCCL's own fallback */
-const VERBS_PROBE = /NCCL WARN lib wrapper not initialized/;
+const VERBS_PROBE = /NCCL WARN (?:lib wrapper not initialized|Call to ibv_open_device failed|NET\/IB ?: ?Unable to open device)/;
 
 /** the CollNet set-up failures of RECOVERABLE_NCCL */
 const COLLNET_FAILURE = /NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet\b/;

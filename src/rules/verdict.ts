@@ -35,11 +35,14 @@ export function keyFacts(f: Facts): string[] {
     out.push(`KV cache ${fmt(f.kvCache.tokens, 0)} tokens${conc}`);
   } else if (f.kvCache.maxConcurrency !== null) out.push(`maximum concurrency ${fmt(f.kvCache.maxConcurrency)}x`);
   const n = f.nccl;
-  if (n.version || n.net) {
+  // connection lines with no network named (one node's P2P/SHM, a paste of `Channel` lines only): the kinds they use
+  const kinds = Object.entries(n.transports ?? {}).filter(([, c]) => c > 0).sort(([, a], [, b]) => b - a).map(([k]) => k);
+  const via = !n.net && kinds.length ? ` via ${kinds.length > 1 ? `${kinds.slice(0, -1).join(", ")} and ${kinds[kinds.length - 1]}` : kinds[0]}` : "";
+  if (n.version || n.net || via) {
     // (one node's log of a multi-node run: its hosts are all the log shows, not all the run has)
     const partOf = n.nodes === 1 && n.multiNode ? " in the log, of a multi-node run" : "";
     const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}${partOf}` : ""}` : "";
-    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
+    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
   }
   const b = f.bench;
   const nt = b.ncclTests;

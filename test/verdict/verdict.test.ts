@@ -72,7 +72,9 @@ describe("cause order", () => {
 describe("dialects", () => {
   it("an SGLang crash gets no vLLM rule and no vLLM hints; the OOM is still found", async () => {
     const r = await analyzeText(SGLANG_OOM);
-    expect(r.facts.dialects?.map((d) => d.name)).toEqual(["sglang"]);
+    // (SGLang's pynccl line `sglang is using nccl==2.21.5` names the NCCL it loaded, as vLLM's does)
+    expect(r.facts.dialects?.map((d) => d.name)).toEqual(["sglang", "nccl"]);
+    expect(r.facts.nccl.version).toBe("2.21.5");
     expect(r.findings.map((f) => f.ruleId)).toEqual(["vllm/cuda-oom"]);
     expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom\): GPU 0 ran out of memory while loading the model weights/);
   });
@@ -81,10 +83,11 @@ describe("dialects", () => {
     expect(ray.facts.dialects?.map((d) => d.label)).toEqual(["vLLM 0.8.5", "Ray"]);
     const { renderText } = await import("../../src/report/text.js");
     const text = renderText(await analyzeText(SGLANG_OOM), { color: false });
-    expect(text).toContain("\nwritten by SGLang\n");
+    expect(text).toContain("\nwritten by SGLang · NCCL 2.21.5\n");
     expect(text).toContain("\nRun: no vLLM configuration in the log\n");
-    expect(text).toContain("\nNCCL: no NCCL lines\n");
-    expect(text).not.toContain("Not in the log");
+    expect(text).toMatch(/\nNCCL\n {2}version +2\.21\.5\n/);
+    // the hints it gives are NCCL's (TP 2, no INFO lines), none of vLLM's
+    expect(text).not.toMatch(/· (?:vllm|config|kvCache|memory)\./);
   });
   it("torchrun and nccl-tests logs name their programs", async () => {
     const t = await analyzeText(TORCHRUN_TIMEOUT);

@@ -20,23 +20,28 @@ export const meta = {
 export function check(ctx: RuleContext): FindingDraft[] {
   const n = ctx.facts.nccl;
   const env = ncclEnv(ctx, "NCCL_P2P_DISABLE");
+  // NCCL_P2P_LEVEL=LOC allows P2P only within one GPU, which is P2P off: NCCL ≥2.5 prints the level by name whatever
+  // was set (graph/paths.cc ncclGetLevel: the old number 0 prints as `LOC`), NCCL 2.4 prints the number (`to 0.`)
+  const level = ncclEnv(ctx, "NCCL_P2P_LEVEL");
+  const levelOff = level !== null && /^(?:LOC|0)\.?$/i.test(level.value.trim()) ? level : null;
   const said = signalHits(ctx, ["nccl.p2pUnavailable"]);
   // the cluster model's classification: SHM never leaves a node; NET between ranks of one host means neither P2P nor SHM was used
   const shm = n.intraNode.SHM ?? 0;
   const p2p = Object.entries(n.intraNode).filter(([k]) => k.startsWith("P2P/")).reduce((a, [, v]) => a + v, 0);
   const intraShm = shm > 0 && p2p === 0;
   const envOn = env?.value === "1";
-  if (!envOn && !said.length && !intraShm && n.netWithinHost === 0) return [];
+  if (!envOn && !levelOff && !said.length && !intraShm && n.netWithinHost === 0) return [];
   const parts: string[] = [];
   if (envOn) parts.push("NCCL_P2P_DISABLE=1 is set");
+  if (levelOff) parts.push(`NCCL_P2P_LEVEL=${levelOff.value.trim().replace(/\.$/, "")} is set (P2P only within one GPU)`);
   if (said.length) parts.push("the log says peer-to-peer access is unavailable");
   if (shm) parts.push(`${shm} intra-node connection line(s) go via SHM (host shared memory)`);
   if (n.netWithinHost) parts.push(`${n.netWithinHost} connection line(s) between GPUs of one host go over the network transport`);
   return [{
     message: `P2P between GPUs is off: ${parts.join("; ")}. Traffic between GPUs of one node is copied through host memory, which is much slower than NVLink or PCIe P2P.`,
-    evidence: uniqueEvidence([env?.ev, ...said.map((h) => h.ev), ctx.facts.sources["nccl.intraNode.SHM"], ...Object.entries(ctx.facts.sources).filter(([k]) => k.startsWith("nccl.intraNode.NET/")).map(([, v]) => v)]),
+    evidence: uniqueEvidence([env?.ev, levelOff?.ev, ...said.map((h) => h.ev), ctx.facts.sources["nccl.intraNode.SHM"], ...Object.entries(ctx.facts.sources).filter(([k]) => k.startsWith("nccl.intraNode.NET/")).map(([, v]) => v)]),
     remediation: [
-      envOn ? "Unset NCCL_P2P_DISABLE unless it was set to work around a hang; it is a workaround, not a fix." : "Do not set NCCL_P2P_DISABLE=1 except as a temporary workaround.",
+      envOn ? "Unset NCCL_P2P_DISABLE unless it was set to work around a hang; it is a workaround, not a fix." : levelOff ? "Unset NCCL_P2P_LEVEL (or raise it, e.g. to NVL or PIX) unless it was set to work around a hang; LOC turns P2P off between GPUs." : "Do not set NCCL_P2P_DISABLE=1 except as a temporary workaround.",
       "On bare metal, disable PCIe ACS (BIOS: IO virtualization / VT-d, or setpci on PLX switches; `lspci -vvv | grep ACSCtl` shows SrcValid+ when it is on) and check the IOMMU is off or in passthrough mode.",
       "In VMs, enable ATS on the passthrough devices with the right ACS settings; in containers, share the IPC namespace (--ipc=host) so ranks can open each other's memory.",
       "Check with `nvidia-smi topo -p2p r` and CUDA's p2pBandwidthLatencyTest; on PCIe-only GPUs prefer pipeline over tensor parallelism.",

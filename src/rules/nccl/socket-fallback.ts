@@ -37,6 +37,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const noVerbs = signalHits(ctx, ["nccl.noVerbs"]);
   const noDevice = signalHits(ctx, ["nccl.ibNoDevice"]);
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
+  // HCAs ncclIbInit could not open and skipped (facts.recovered: `NET/IB : Unable to open device mlx5_0`)
+  const unopened = [...new Set((facts.recovered ?? []).flatMap((r) => /Unable to open device (\S+)/.exec(r.failure.text)?.[1] ?? []))];
+  const openFailed = unopened.length > 0 || (facts.recovered ?? []).some((r) => r.failure.text.includes("Call to ibv_open_device failed"));
   const why = lines > 0
     ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
     : mixed
@@ -44,9 +47,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : `NCCL chose the Socket network on a multi-node run: ${multi.why.join("; ")}`;
   const cause = noVerbs.length
     ? " libibverbs could not be loaded, so NCCL never tried InfiniBand/RoCE."
-    : noDevice.length
-      ? ` NCCL found no active InfiniBand/RoCE device${hcaFilter ? ` matching NCCL_IB_HCA=${hcaFilter.value}` : ""}.`
-      : "";
+    : openFailed
+      ? ` NCCL could not open the RDMA device${unopened.length === 1 ? "" : "s"}${unopened.length ? ` ${unopened.slice(0, 4).join(", ")}` : ""} (ibv_open_device failed), so it had no InfiniBand/RoCE device to use.`
+      : noDevice.length
+        ? ` NCCL found no active InfiniBand/RoCE device${hcaFilter ? ` matching NCCL_IB_HCA=${hcaFilter.value}` : ""}.`
+        : "";
   const remediation = [
     noVerbs.length
       ? "Install the RDMA user-space libraries (rdma-core / libibverbs) in the image, and pass the RDMA devices to the container (--device /dev/infiniband, or --privileged), with IPC_LOCK / --ulimit memlock=-1."
@@ -57,7 +62,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   ];
   return [{
     message: `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
-    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, noDevice[0]?.ev]),
+    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
     remediation,
   }];
 }
