@@ -676,6 +676,8 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<assert>device-side assert)/,
       /(?<arch>no kernel image is available|invalid device function)/,
       /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
+      // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
+      /\b(?<api>CUDA|HIP) error: /,
     ],
     pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
     samples: [
@@ -684,6 +686,7 @@ export const SIGNATURES: readonly Signature[] = [
       "[rank0]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 0] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
       "torch.AcceleratorError: CUDA error: device-side assert triggered",
       "RuntimeError: HIP error: no kernel image is available for execution on the device",
+      "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
     ],
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
   },

@@ -35,11 +35,16 @@ export function keyFacts(f: Facts): string[] {
     out.push(`KV cache ${fmt(f.kvCache.tokens, 0)} tokens${conc}`);
   } else if (f.kvCache.maxConcurrency !== null) out.push(`maximum concurrency ${fmt(f.kvCache.maxConcurrency)}x`);
   const n = f.nccl;
-  if (n.version || n.net) {
+  // the transports of a paste that shows connection lines but no banner and no `Using network` line (a window of a
+  // set-up: `Channel 00/0 : 0[c1000] -> 1[c6000] via P2P/IPC`), and the ranks of one with only comm or Init lines
+  const kinds = Object.entries(n.transports ?? {}).filter(([, c]) => c > 0).map(([k]) => k);
+  // (an nccl-tests run's ranks are its own summary's: its header lists them)
+  if (n.version || n.net || kinds.length || (n.ranks !== null && !f.bench.ncclTests)) {
     // (one node's log of a multi-node run: its hosts are all the log shows, not all the run has)
     const partOf = n.nodes === 1 && n.multiNode ? " in the log, of a multi-node run" : "";
     const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}${partOf}` : ""}` : "";
-    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
+    const via = !n.net && kinds.length ? ` via ${kinds.join(", ")}` : "";
+    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
   }
   const b = f.bench;
   const nt = b.ncclTests;

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import { variants } from "./helpers/variants.js";
+
+/**
+ * Shapes of a round of real logs from vLLM on AMD ROCm (RCCL's NCCL_DEBUG output, HIP errors), Ascend NPUs
+ * (vllm-ascend, HCCL), Intel Gaudi and TPUs. Every log text here is written for the test, in the printed layout of the
+ * program that prints it; the values are made up.
+ */
+
+const reportsOf = (lines: string[], opts: { compose?: boolean } = {}) => Promise.all(variants(lines, opts).map((text) => analyzeText(text + "\n")));
+
+describe("a traceback frame a hard wrap cut inside its path is traceback structure, not an error line", () => {
+  // Python prints `File "<path>", line N, in <name>`; a paste that lost its line breaks (records glued on one
+  // physical line) and then wrapped at a fixed width ends one record inside the quoted path, and the path goes on
+  // at the start of the next physical line
+  const at = "(VllmWorkerProcess pid=5120) ERROR 03-11 08:12:40 [multiproc_worker_utils.py:238]";
+  const glued = [
+    `${at} Traceback (most recent call last): ${at} File "/opt/conda/envs/infer/lib/python3.10/site-packages/vllm/worker/model_runner.py", line 1690, in execute_model ${at} hidden = model_executable(**inputs) ${at} File "/opt/conda/envs/infer/`,
+    `lib/python3.10/site-packages/vllm/model_executor/models/qwen2.py", line 88, in forward ${at} RuntimeError: NPU out of memory.`,
+  ];
+
+  it("the first error is the exception on the next line, not the cut frame", async () => {
+    const r = await analyzeText(glued.join("\n") + "\n");
+    expect(r.facts.firstError?.line).toBe(2);
+    expect(r.facts.firstError?.text).toMatch(/RuntimeError: NPU out of memory\.$/);
+    expect(ids(r)).toContain("vllm/cuda-oom");
+  });
+
+  it("alike behind kubectl --timestamps, coloured prefixes and CRLF", async () => {
+    for (const r of await reportsOf(glued)) {
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(ids(r)).toContain("vllm/cuda-oom");
+    }
+  });
+
+  it("a cut after the quote (`…py\", li`) is a frame too; a record that only names a file is still an error", async () => {
+    const cutAfterQuote = `${at} File "/srv/app/lib/python3.10/site-packages/vllm/worker/worker.py", li`;
+    const r = await analyzeText([cutAfterQuote, `${at} RuntimeError: HIP error: an illegal memory access was encountered`, ""].join("\n"));
+    expect(r.facts.firstError?.line).toBe(2);
+    const sentence = await analyzeText(`${at} File "/models/qwen/config.json" could not be read: permission denied\n`);
+    expect(sentence.facts.firstError?.line).toBe(1);
+  });
+});
+
+describe("the verdict of an NCCL paste with connection or comm lines but no banner names what it read", () => {
+  // RCCL's connection lines carry its communicator (` comm 0x… nRanks 04`); a window of a set-up often holds neither
+  // the version banner nor `Using network`
+  const lines = [
+    "gpu-a:5101:5140 [0] NCCL INFO Channel 00/0 : 0[c1000] -> 1[c6000] via P2P/IPC comm 0x3a1f0 nRanks 04",
+    "gpu-a:5102:5141 [1] NCCL INFO Channel 00/0 : 1[c6000] -> 2[c9000] via P2P/IPC comm 0x3b2c0 nRanks 04",
+    "gpu-a:5103:5142 [2] NCCL INFO Channel 00/0 : 2[c9000] -> 3[ce000] via P2P/IPC comm 0x3c3d0 nRanks 04",
+    "gpu-a:5104:5143 [3] NCCL INFO Channel 00/0 : 3[ce000] -> 0[c1000] via P2P/IPC comm 0x3d4e0 nRanks 04",
+    "gpu-a:5104:5143 [3] NCCL INFO comm 0x3d4e0 rank 3 nranks 4 cudaDev 3 busId ce000 - Init COMPLETE",
+  ];
+
+  it("healthy, with the transports and ranks, never `no NCCL facts were recognised`", async () => {
+    for (const r of await reportsOf(lines)) {
+      expect(r.facts.nccl.transports["P2P/IPC"]).toBe(4);
+      expect(r.verdict).toMatch(/^Healthy: NCCL via P2P\/IPC, 4 ranks on 1 node\.$/);
+    }
+  });
+
+  it("comm lines alone (no connections) give the ranks", async () => {
+    const comm = ["nodeq:301:330 [0] NCCL INFO comm 0x2c61 rank 0 nRanks 2 nNodes 1 localRanks 2 localRank 0 MNNVL 0", "nodeq:302:331 [1] NCCL INFO comm 0x2c62 rank 1 nRanks 2 nNodes 1 localRanks 2 localRank 1 MNNVL 0"];
+    const r = await analyzeText(comm.join("\n") + "\n");
+    expect(r.verdict).toBe("Healthy: NCCL, 2 ranks on 1 node.");
+  });
+});
+
+describe("a HIP error (ROCm's torch) gets AMD's debugging switches, not CUDA's", () => {
+  const at = "(EngineCore_DP0 pid=7310) ERROR 05-02 10:41:07 [core.py:1100]";
+  it("an illegal memory access: AMD_SERIALIZE_KERNEL=3 and the amdgpu / amd-smi checks", async () => {
+    const lines = [
+      `${at} EngineCore failed to start.`,
+      `${at} Traceback (most recent call last):`,
+      `${at}   File "/usr/local/lib/python3.12/dist-packages/torch/cuda/__init__.py", line 1083, in synchronize`,
+      `${at}     return torch._C._cuda_synchronize()`,
+      `${at} torch.AcceleratorError: HIP error: an illegal memory access was encountered`,
+      `${at} Search for \`hipErrorIllegalAddress' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__HIPRT__TYPES.html for more information.`,
+    ];
+    for (const r of await reportsOf(lines)) {
+      const f = r.findings.find((x) => x.ruleId === "vllm/cuda-error")!;
+      expect(f.message).toMatch(/^A GPU kernel failed with HIP error: an illegal memory access was encountered\./);
+      expect(f.remediation.join(" ")).toMatch(/AMD_SERIALIZE_KERNEL=3/);
+      expect(f.remediation.join(" ")).toMatch(/amd-smi/);
+      expect(f.remediation.join(" ")).not.toMatch(/CUDA_LAUNCH_BLOCKING|nvidia-smi|Xid/);
+      expect(r.findings.find((x) => x.ruleId === "vllm/engine-init-failed")?.causedBy).toContain("vllm/cuda-error");
+    }
+  });
+
+  it("no kernel image: the gfx target and PYTORCH_ROCM_ARCH; the CUDA wording stays for CUDA", async () => {
+    const hip = await analyzeText("torch.AcceleratorError: HIP error: no kernel image is available for execution on the device\n");
+    const f = hip.findings.find((x) => x.ruleId === "vllm/cuda-error")!;
+    expect(f.remediation[0]).toMatch(/gfx target/);
+    expect(f.remediation.join(" ")).toMatch(/PYTORCH_ROCM_ARCH/);
+    expect(f.remediation.join(" ")).toMatch(/gcnArchName/);
+    const cuda = await analyzeText("RuntimeError: CUDA error: an illegal memory access was encountered\n");
+    const g = cuda.findings.find((x) => x.ruleId === "vllm/cuda-error")!;
+    expect(g.message).toMatch(/CUDA error: an illegal memory access/);
+    expect(g.remediation.join(" ")).toMatch(/CUDA_LAUNCH_BLOCKING=1/);
+  });
+});
