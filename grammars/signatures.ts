@@ -665,6 +665,31 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
+    // HCCL, Ascend's collective library, failing under torch_npu (vLLM-Ascend's device communicator, its ProcessGroupHCCL):
+    // HCCLUtils.hpp's HCCL_CHECK_ERROR raises `<func>:<file>:<line> HCCL function error: <the call as written>, error
+    // code is <HcclResult>` (hccl_types.h: 1 parameter, 7 unavailable, 9 timeout, 11/12 TCP/RoCE connect, ...) and tags it
+    // `ERR02200 DIST call hccl api failed.`; CANN prints HCCL's own failures as `EI0006: ...` / `EI0009: ... Transport init
+    // error. Reason: ...` codes, with a `Solution:` line after them (advice, not a failure)
+    id: "vllm.hcclError", dialect: "any", level: "error", anyOf: ["hccl function error", "call hccl api failed", "ei00"],
+    values: [
+      /HCCL function error: (?<call>[A-Za-z_]\w*)/,
+      /, error code is (?<code>\d+)/,
+      /\b(?<ei>EI\d{4}): (?:\[PID: \d+\] [\d\-:.]+ )?(?<reason>[^.\n]{1,160})/,
+    ],
+    pattern: /HCCL function error: [A-Za-z_]\w*\(.{0,400}?, error code is \d+|ERR02200 DIST call hccl api failed|(?:^|[\s:\]])EI\d{4}: (?:\[PID: \d+\] [\d\-:.]+ )?[^\n]{0,120}?(?:[Ee]rror|[Ff]ail|times? ?out|timed out)/,
+    samples: [
+      "RuntimeError: create_config:build/CMakeFiles/torch_npu.dir/compiler_depend.ts:148 HCCL function error: hcclCommInitRootInfoConfig(numRanks, &rootInfo, rank, config, &(comm->hcclComm_)), error code is 1",
+      "(Worker_TP1 pid=820) ERROR 10-02 11:20:31 [multiproc_executor.py:600] [ERROR] 2025-10-02-11:20:31 (PID:820, Device:1, RankID:-1) ERR02200 DIST call hccl api failed.",
+      "[rank1]: EI0009: [PID: 4410] 2025-09-24-20:59:48.119.066 Transport init error. Reason: [Create][DestLink]Create Dest error!",
+      "EI0006: Getting socket times out. Reason: 1. The remote does not initiate a connect request.",
+    ],
+    nearMisses: [
+      "[rank1]:         Solution: Check other NPUs that are not reporting errors, or check if there are any abnormalities on the other end's NPU.",
+      "INFO 10-02 11:20:00 [platform.py:200] HCCL_CONNECT_TIMEOUT is set to 1200",
+      "Device 0x1ei0009: ready",
+    ],
+  },
+  {
     // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
     // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
     // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed

@@ -101,3 +101,37 @@ describe("a HIP error (ROCm's torch) gets AMD's debugging switches, not CUDA's",
     expect(g.remediation.join(" ")).toMatch(/CUDA_LAUNCH_BLOCKING=1/);
   });
 });
+
+describe("HCCL failures under vllm-ascend (nccl/hccl-error) explain the engine that did not start", () => {
+  const at = (p: string) => `(EngineCore_DP0 pid=${p}) ERROR 10-10 17:15:01 [core.py:708]`;
+  const worker = (p: string) => [
+    `${at(p)}   File "/usr/local/lib64/python3.11/site-packages/vllm/v1/executor/multiproc_executor.py", line 248, in get_response`,
+    `${at(p)}     raise RuntimeError(`,
+    `${at(p)} RuntimeError: Worker failed with error 'create_config:build/CMakeFiles/torch_npu.dir/compiler_depend.ts:148 HCCL function error: hcclCommInitRootInfoConfig(numRanks, &rootInfo, rank, config, &(comm->hcclComm_)), error code is 11`,
+    `${at(p)} [ERROR] 2026-02-10-17:15:01 (PID:1195, Device:0, RankID:-1) ERR02200 DIST call hccl api failed.`,
+    `${at(p)} ', please check the stack trace above for the root cause`,
+    `(EngineCore_DP0 pid=${p}) ERROR 10-10 17:15:12 [multiproc_executor.py:154] Worker proc VllmWorker-2 died unexpectedly, shutting down`,
+  ];
+
+  it("V1's `Worker failed with error '… HCCL function error …'`: HCCL first, the engine after it", async () => {
+    for (const r of await reportsOf(worker("384"), { compose: true })) {
+      expect(ids(r, "error")).toEqual(["nccl/hccl-error", "vllm/engine-init-failed"]);
+      expect(r.findings[0].message).toMatch(/hcclCommInitRootInfoConfig with error code 11 \(HCCL_E_TCP_CONNECT/);
+      expect(r.findings[1].causedBy).toEqual(["nccl/hccl-error"]);
+      expect(r.verdict).toMatch(/^Failed \(nccl\/hccl-error, which explains vllm\/engine-init-failed\)/);
+      expect(r.facts.firstError?.line).toBe(3);
+    }
+  });
+
+  it("CANN's EI code behind torchrun's rank prefix is the finding; its Solution line is not", async () => {
+    const lines = [
+      "[rank0]: EI0009: [PID: 7731] 2026-02-11-09:01:12.201.331 Transport init error. Reason: [Create][DestLink]Create Dest error! createLink para:rank[0]-localUserrank[0]-localIpAddr[10.1.0.4], dst_rank[1]-remoteUserrank[1]-remote_ip_addr[10.1.0.5]",
+      "[rank0]:         Solution: Check other NPUs that are not reporting errors, or check if there are any abnormalities on the other end's NPU.",
+    ];
+    for (const r of await reportsOf(lines)) {
+      const f = r.findings.find((x) => x.ruleId === "nccl/hccl-error")!;
+      expect(f.message).toMatch(/CANN error EI0009, Transport init error/);
+      expect(f.evidence.map((e) => e.line)).toEqual([1]);
+    }
+  });
+});
