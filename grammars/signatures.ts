@@ -78,7 +78,7 @@ const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
 const chainReturn = (codes: string) => new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b`);
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
-const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
 const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
 const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
 
@@ -159,10 +159,14 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
   {
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda"],
+    // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`)
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc"],
     values: CUDA_VALUES,
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)/i,
-    samples: ["n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'"],
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed/i,
+    samples: [
+      "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
+      "mi-a:461:502 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument",
+    ],
   },
   {
     id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,

@@ -135,3 +135,54 @@ describe("HCCL failures under vllm-ascend (nccl/hccl-error) explain the engine t
     }
   });
 });
+
+describe("RCCL (ROCm's NCCL) is named as such: its release numbers are NCCL's, its build is not", () => {
+  const path = "/opt/rocm-6.4.1/share/rccl/build/hipify/src/";
+  const start = [
+    "mi-n7:9120:9120 [0] NCCL INFO Bootstrap : Using ens51f0:10.3.0.7<0>",
+    "mi-n7:9120:9120 [0] NCCL INFO NET/Plugin: Could not find: librccl-net.so. Using internal network plugin.",
+    `mi-n7:9120:9120 [0] ${path}init.cc:146 NCCL WARN Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment which can lead to low RCCL performance, system instablity or hang!`,
+    "RCCL version 2.22.3+hip6.4 HEAD:0a1b2c3",
+    "mi-n7:9120:9133 [0] NCCL INFO Using network Socket",
+  ];
+
+  it("the version fact stays the release number (contract), the verdict and the program say RCCL", async () => {
+    for (const r of await reportsOf(start, { compose: true })) {
+      expect(r.facts.nccl.version).toBe("2.22.3");
+      expect(r.verdict).toBe("Healthy: RCCL 2.22.3 over Socket.");
+      const d = r.facts.dialects?.find((x) => x.name === "nccl");
+      expect(d?.library).toBe("RCCL");
+      expect(d?.label).toBe("RCCL 2.22.3");
+      expect(ids(r, "error")).toEqual([]);
+    }
+  });
+
+  it("any one of RCCL's own lines shows it: the ≥6.x banner block, a plugin, a hipified WARN path", async () => {
+    const one = async (line: string) => (await analyzeText(["mi-n7:9120:9133 [0] NCCL INFO Using network Socket", line, ""].join("\n"))).facts.dialects?.find((x) => x.name === "nccl")?.library;
+    expect(await one("RCCL version : 2.21.5-HEAD:9a0e6a1")).toBe("RCCL");
+    expect(await one("mi-n7:9120:9120 [0] NCCL INFO TUNER/Plugin: Could not find: librccl-tuner.so. Using internal tuner plugin.")).toBe("RCCL");
+    expect(await one(`mi-n7:9120:9120 [0] ${path}misc/amdsmi_wrap.cc:214 NCCL WARN RCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined.`)).toBe("RCCL");
+    // NVIDIA's NCCL, and a vLLM log that only names the library in passing, stay NCCL
+    const nccl = await analyzeText(["gpu-a:11:11 [0] NCCL INFO NCCL version 2.21.5+cuda12.4", "gpu-a:11:40 [0] NCCL INFO Using network IB", ""].join("\n"));
+    expect(nccl.facts.dialects?.find((x) => x.name === "nccl")?.library).toBeUndefined();
+    expect(nccl.verdict).toBe("Healthy: NCCL 2.21.5 over IB.");
+  });
+
+  it("RCCL's HIP IPC failure: a HIP call inside RCCL, with the IPC set-up first", async () => {
+    const lines = [
+      ...start.slice(0, 4),
+      `mi-n7:9121:9160 [1] ${path}transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`,
+      `mi-n7:9121:9160 [1] ${path}transport/p2p.cc:241 NCCL WARN Cuda failure 'invalid argument'`,
+      `mi-n7:9121:9160 [1] NCCL INFO ${path}transport/p2p.cc:652 -> 1`,
+    ];
+    for (const r of await reportsOf(lines)) {
+      const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error")!;
+      expect(f.message).toBe("A HIP call inside RCCL failed: invalid argument.");
+      expect(f.remediation[0]).toMatch(/HIP IPC.*--ipc=host.*NCCL_P2P_DISABLE=1/);
+      expect(r.facts.firstError?.line).toBe(5);
+    }
+    // NCCL's own `Cuda failure` keeps its words
+    const nv = await analyzeText("gpu-a:11:40 [0] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'\n");
+    expect(nv.findings.find((x) => x.ruleId === "nccl/cuda-error")!.message).toBe("A CUDA call inside NCCL failed: out of memory.");
+  });
+});

@@ -292,6 +292,8 @@ export const DialectSchema = z.object({
   label: z.string(),
   /** `torchrun`, `NCCL_DEBUG=INFO` */
   detail: z.string().optional(),
+  /** nccl: the library that wrote NCCL's lines when it is not NVIDIA's NCCL: `RCCL` (ROCm's port, which keeps NCCL's release numbers) */
+  library: z.string().optional(),
   /** the first line that showed it */
   evidence: EvidenceSchema,
 });

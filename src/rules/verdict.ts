@@ -44,7 +44,9 @@ export function keyFacts(f: Facts): string[] {
     const partOf = n.nodes === 1 && n.multiNode ? " in the log, of a multi-node run" : "";
     const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}${partOf}` : ""}` : "";
     const via = !n.net && kinds.length ? ` via ${kinds.join(", ")}` : "";
-    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
+    // RCCL (ROCm's NCCL) keeps NCCL's release numbers: `RCCL 2.18.3` is no NCCL 2.18.3 build
+    const library = f.dialects?.find((d) => d.name === "nccl")?.library ?? "NCCL";
+    out.push(`${library}${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : ""}${via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
   }
   const b = f.bench;
   const nt = b.ncclTests;
