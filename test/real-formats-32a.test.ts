@@ -186,3 +186,31 @@ describe("RCCL (ROCm's NCCL) is named as such: its release numbers are NCCL's, i
     expect(nv.findings.find((x) => x.ruleId === "nccl/cuda-error")!.message).toBe("A CUDA call inside NCCL failed: out of memory.");
   });
 });
+
+describe("a window of traceback frames that vLLM logged at ERROR is a failure's, wherever it was cut", () => {
+  // a paste of the middle of a worker's `logger.exception` traceback: no start-up or serving function on the stack, no
+  // exception line; the records' ERROR level is what says a process failed there
+  const at = "ERROR 04-17 09:31:58 [engine.py:458]";
+  const frames = [
+    `${at}     output = tensor_model_parallel_all_reduce(output_parallel)`,
+    `${at}   File "/workspace/vllm/vllm/distributed/communication_op.py", line 14, in tensor_model_parallel_all_reduce`,
+    `${at}     return get_tp_group().all_reduce(input_)`,
+    `${at}   File "/workspace/vllm/vllm/distributed/parallel_state.py", line 359, in all_reduce`,
+    `${at}     return self._all_reduce_out_place(input_)`,
+  ];
+
+  it("is an error with no known cause at its first frame, not healthy", async () => {
+    for (const r of await reportsOf(frames, { compose: true })) {
+      expect(r.facts.tracebacks?.list[0]).toMatchObject({ cut: true, loggedAsError: true, stage: null });
+      expect(r.verdict).toMatch(/^Error with no known cause at \S*run\.log:2 \(a traceback logged at ERROR that the log cuts before its exception line/);
+      expect(ids(r, "error")).toEqual([]);
+    }
+  });
+
+  it("the same frames printed bare (a user's script, a warning's traceback) say nothing of a failure", async () => {
+    const bare = frames.map((l) => l.slice(at.length + 1));
+    const r = await analyzeText(bare.join("\n") + "\n");
+    expect(r.facts.tracebacks?.list[0]?.loggedAsError).toBeUndefined();
+    expect(r.verdict).not.toMatch(/^Error with no known cause/);
+  });
+});

@@ -201,7 +201,7 @@ export function createVllmReader(): RecordReader & {
       readMessage(rec, msg, level, foreign.file ?? null, emit);
       // a traceback logged through that format (its frames and code lines, one record each): handed on, as a vLLM
       // header's message is, for the python reader to fold (the record's exception line stays this reader's error)
-      return msg.length > 0 && isTracebackStructure(msg) ? { ...rec, text: msg } : true;
+      return msg.length > 0 && isTracebackStructure(msg) ? { ...rec, text: msg, ...(level === "ERROR" || level === "CRITICAL" ? { level } : {}) } : true;
     }
     // uvicorn's level prefix on an engine's own record (Aphrodite, a fork of vLLM that logs this way: `INFO:     # GPU
     // blocks: 17194, # CPU blocks: 4096`): read when a phrase of vLLM's follows it (not uvicorn's access lines)
@@ -321,7 +321,8 @@ export function createVllmReader(): RecordReader & {
       const next = isRequestMessage(head.message) ? -1 : nextRecordStart(head.message);
       if (next < 0) {
         if (readRecord(rec, head, emit) === true) return true;
-        return { ...rec, text: head.message };
+        // (a traceback logged at ERROR is a failure's, whatever window of it the paste holds)
+        return head.level === "ERROR" || head.level === "CRITICAL" ? { ...rec, text: head.message, level: head.level } : { ...rec, text: head.message };
       }
       // a flattened paste: several records on one line
       let rest = head.message;

@@ -364,6 +364,8 @@ export const FactsSchema = z.object({
       libraries: z.object({ nccl: z.array(z.string()).optional(), hub: z.array(z.string()).optional() }),
       /** a failure's traceback the paste cut before its exception line (a notebook cell's and a chain of imports' are not) */
       cut: z.boolean().optional(),
+      /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure's, whatever window of it the paste holds */
+      loggedAsError: z.boolean().optional(),
     })),
     rootCause: z.object({
       text: z.string(),
