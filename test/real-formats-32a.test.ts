@@ -214,3 +214,30 @@ describe("a window of traceback frames that vLLM logged at ERROR is a failure's,
     expect(r.verdict).not.toMatch(/^Error with no known cause/);
   });
 });
+
+describe("Intel Gaudi's `Free device memory: …` line states gpu_memory_utilization and the KV cache's memory", () => {
+  it("V0's form (vllm-fork's hpu_worker.py) with its `# HPU blocks` line", async () => {
+    const lines = [
+      "INFO 03-02 10:20:11 hpu_model_runner.py:794] Loading model weights took in total 15.05 GiB of device memory (15.05 GiB/94.62 GiB used) and 1.1 GiB of host memory (60.2 GiB/1007 GiB used)",
+      "INFO 03-02 10:20:12 hpu_worker.py:177] Free device memory: 79.57 GiB, 63.66 GiB usable (gpu_memory_utilization=0.8), 6.366 GiB reserved for HPUGraphs (VLLM_GRAPH_RESERVED_MEM=0.1), 57.29 GiB reserved for KV cache",
+      "INFO 03-02 10:20:12 hpu_executor.py:85] # HPU blocks: 3666, # CPU blocks: 256",
+    ];
+    for (const r of await reportsOf(lines)) {
+      expect(r.facts).toMatchObject({ config: { gpuMemoryUtilization: 0.8 }, kvCache: { availableGiB: 57.29, gpuBlocks: 3666 }, memory: { modelWeightsGiB: 15.05 } });
+    }
+  });
+
+  it("V1's form (vllm-gaudi) keeps a dummy block apart: the usable part is the KV cache's; MiB sizes convert", async () => {
+    const v1 = "(Worker_TP0 pid=2210) INFO 01-21 06:55:29 [hpu_worker.py:300] Free device memory: 94.62 GiB, 89.89 GiB usable (gpu_memory_utilization=0.95), 8.989 GiB reserved for HPUGraphs (VLLM_GRAPH_RESERVED_MEM=0.1), 2 MiB reserved for KV cache dummy block 80.9 GiB reserved for usable KV cache";
+    for (const r of await reportsOf([v1], { compose: true })) {
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.95);
+      expect(r.facts.kvCache.availableGiB).toBe(80.9);
+    }
+    const small = await analyzeText("INFO 03-02 10:20:12 hpu_worker.py:177] Free device memory: 3 GiB, 2.7 GiB usable (gpu_memory_utilization=0.9), 276.5 MiB reserved for HPUGraphs (VLLM_GRAPH_RESERVED_MEM=0.1), 512 MiB reserved for KV cache\n");
+    expect(small.facts.kvCache.availableGiB).toBe(0.5);
+    // a window cut after the utilization still states it, and no KV memory
+    const cut = await analyzeText("INFO 03-02 10:20:12 hpu_worker.py:177] Free device memory: 79.57 GiB, 63.66 GiB usable (gpu_memory_utilization=0.8), 6.366 GiB reserved for HPUG\n");
+    expect(cut.facts.config.gpuMemoryUtilization).toBe(0.8);
+    expect(cut.facts.kvCache.availableGiB).toBeNull();
+  });
+});
