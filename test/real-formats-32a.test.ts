@@ -241,3 +241,26 @@ describe("Intel Gaudi's `Free device memory: …` line states gpu_memory_utiliza
     expect(cut.facts.kvCache.availableGiB).toBeNull();
   });
 });
+
+describe("XLA's RESOURCE_EXHAUSTED on a TPU is an out-of-memory (vllm/cuda-oom), its memory space deciding the advice", () => {
+  it("HBM at run time (PJRT's device buffer): the TPU, the sizes, and the usual memory advice in chips", async () => {
+    const line = "(EngineCore_DP0 pid=311) ERROR 05-02 10:41:07 [core.py:700] RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)";
+    for (const r of await reportsOf([line])) {
+      const f = r.findings.find((x) => x.ruleId === "vllm/cuda-oom")!;
+      expect(f.message).toMatch(/^TPU ran out of memory: it tried to allocate 2\.00G with 1\.53G free\./);
+      expect(f.remediation[0]).toMatch(/TPU chips/);
+      expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom\)/);
+    }
+  });
+
+  it("a kernel outgrowing a core's scratch memory at compile time: the shapes, not the memory budget", async () => {
+    const r = await analyzeText("ERROR 09-10 18:02:11 engine.py:160] RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space smem. Used 1.00M of 1.00M smem. Exceeded smem capacity by 1.7K.\n");
+    const f = r.findings.find((x) => x.ruleId === "vllm/cuda-oom")!;
+    expect(f.message).toMatch(/\(the XLA compiler's SMEM: 1\.00M needed, 1\.00M there\)/);
+    expect(f.remediation).toHaveLength(1);
+    expect(f.remediation[0]).toMatch(/--max-model-len and --max-num-batched-tokens/);
+    // gRPC's RESOURCE_EXHAUSTED (a message over the size limit) is no device memory
+    const grpc = await analyzeText("ERROR 09-10 18:02:11 [client.py:90] grpc status RESOURCE_EXHAUSTED: received message larger than max (5242880 vs. 4194304)\n");
+    expect(ids(grpc)).not.toContain("vllm/cuda-oom");
+  });
+});
