@@ -78,7 +78,7 @@ const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
 const chainReturn = (codes: string) => new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b`);
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
-const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
 const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
 const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
 
@@ -159,10 +159,14 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
   {
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda"],
+    // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`)
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc"],
     values: CUDA_VALUES,
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)/i,
-    samples: ["n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'"],
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed/i,
+    samples: [
+      "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
+      "mi-a:461:502 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument",
+    ],
   },
   {
     id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
@@ -298,23 +302,32 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO NCCL_COMM_BLOCKING set by environment to 0."],
   },
   {
-    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed"],
+    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted"],
     values: [
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
       // PyTorch <2.1 and torch_npu / IPEX still print `(GPU 0; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; ...)`
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B) \((?:GPU|NPU|XPU) (?<gpu>\d+); (?<capacity>[\d.]+ [KMGT]i?B) total capacity;[^)]*?(?<free>[\d.]+ [KMGT]i?B) free/,
       /\b(?<device>HIP|XPU|NPU) out of memory/,
+      // XLA (torch_xla, JAX) on TPUs: PJRT's runtime allocation `RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to
+      // allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)` and the compiler's `RESOURCE_EXHAUSTED:
+      // XLA:TPU compile permanent error. Ran out of memory in memory space hbm. Used 21.95G of 15.48G hbm.` (also vmem, smem:
+      // a core's on-chip scratch memories, which a kernel's shapes outgrow)
+      /\b(?<xla>RESOURCE_EXHAUSTED)\b/,
+      /Ran out of memory in memory space (?<memSpace>\w+)\. Used (?<used>[\d.]+[KMGT]?) of (?<limit>[\d.]+[KMGT]?) \w+/,
+      /Attempting to (?:allocate|reserve) (?<xlaTried>[\d.]+[KMGT]?)\b.{0,80}?There are (?<xlaFree>[\d.]+[KMGT]?) free/,
     ],
     // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu); vLLM's own
     // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA [Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED/,
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA [Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
       "RuntimeError: CUDA Error: out of memory at /src/vllm/csrc/cumem_allocator.cpp:62",
       "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
+      "RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)",
+      "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M.",
     ],
-    nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization"],
+    nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization", "grpc status RESOURCE_EXHAUSTED: received message larger than max (5242880 vs. 4194304)"],
   },
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
@@ -684,6 +697,31 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
+    // HCCL, Ascend's collective library, failing under torch_npu (vLLM-Ascend's device communicator, its ProcessGroupHCCL):
+    // HCCLUtils.hpp's HCCL_CHECK_ERROR raises `<func>:<file>:<line> HCCL function error: <the call as written>, error
+    // code is <HcclResult>` (hccl_types.h: 1 parameter, 7 unavailable, 9 timeout, 11/12 TCP/RoCE connect, ...) and tags it
+    // `ERR02200 DIST call hccl api failed.`; CANN prints HCCL's own failures as `EI0006: ...` / `EI0009: ... Transport init
+    // error. Reason: ...` codes, with a `Solution:` line after them (advice, not a failure)
+    id: "vllm.hcclError", dialect: "any", level: "error", anyOf: ["hccl function error", "call hccl api failed", "ei00"],
+    values: [
+      /HCCL function error: (?<call>[A-Za-z_]\w*)/,
+      /, error code is (?<code>\d+)/,
+      /\b(?<ei>EI\d{4}): (?:\[PID: \d+\] [\d\-:.]+ )?(?<reason>[^.\n]{1,160})/,
+    ],
+    pattern: /HCCL function error: [A-Za-z_]\w*\(.{0,400}?, error code is \d+|ERR02200 DIST call hccl api failed|(?:^|[\s:\]])EI\d{4}: (?:\[PID: \d+\] [\d\-:.]+ )?[^\n]{0,120}?(?:[Ee]rror|[Ff]ail|times? ?out|timed out)/,
+    samples: [
+      "RuntimeError: create_config:build/CMakeFiles/torch_npu.dir/compiler_depend.ts:148 HCCL function error: hcclCommInitRootInfoConfig(numRanks, &rootInfo, rank, config, &(comm->hcclComm_)), error code is 1",
+      "(Worker_TP1 pid=820) ERROR 10-02 11:20:31 [multiproc_executor.py:600] [ERROR] 2025-10-02-11:20:31 (PID:820, Device:1, RankID:-1) ERR02200 DIST call hccl api failed.",
+      "[rank1]: EI0009: [PID: 4410] 2025-09-24-20:59:48.119.066 Transport init error. Reason: [Create][DestLink]Create Dest error!",
+      "EI0006: Getting socket times out. Reason: 1. The remote does not initiate a connect request.",
+    ],
+    nearMisses: [
+      "[rank1]:         Solution: Check other NPUs that are not reporting errors, or check if there are any abnormalities on the other end's NPU.",
+      "INFO 10-02 11:20:00 [platform.py:200] HCCL_CONNECT_TIMEOUT is set to 1200",
+      "Device 0x1ei0009: ready",
+    ],
+  },
+  {
     // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
     // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
     // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed
@@ -695,6 +733,8 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<assert>device-side assert)/,
       /(?<arch>no kernel image is available|invalid device function)/,
       /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
+      // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
+      /\b(?<api>CUDA|HIP) error: /,
     ],
     pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
     samples: [
@@ -703,6 +743,7 @@ export const SIGNATURES: readonly Signature[] = [
       "[rank0]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 0] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
       "torch.AcceleratorError: CUDA error: device-side assert triggered",
       "RuntimeError: HIP error: no kernel image is available for execution on the device",
+      "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
     ],
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
   },

@@ -65,6 +65,7 @@ export type PhraseId =
   | "memory.profileResults"
   | "memory.profileV1Debug"
   | "memory.weightsTook"
+  | "memory.hpuFree"
   | "memory.modelLoadingTook"
   | "model.startLoad"
   | "cudaGraph.captured"
@@ -101,6 +102,12 @@ export function num(s: string): number {
 type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Stated | null; priority?: number };
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
+
+/** Intel Gaudi's format_bytes (`504 MiB`, `64.17 GiB`, `2 MiB`, `0 B`): a size and its binary unit */
+const HPU_BYTES = String.raw`(-?\d+(?:\.\d+)?) (B|KiB|MiB|GiB|TiB)`;
+const HPU_UNIT_GIB: Readonly<Record<string, number>> = { B: 1 / 1024 ** 3, KiB: 1 / 1024 ** 2, MiB: 1 / 1024, GiB: 1, TiB: 1024 };
+/** a format_bytes size in GiB, to four places */
+const hpuGiB = (n: string, unit: string): number => Math.round(num(n) * HPU_UNIT_GIB[unit] * 10000) / 10000;
 
 /**
  * V1's start-up memory check: `Free memory on device cuda:0 (7.34/15.49 GiB) on startup is less than desired GPU memory
@@ -254,6 +261,22 @@ const BY_FIRST: Record<string, Entry[]> = {
       re: new RegExp(String.raw`^Initial free memory ${GIB}, reserved ${GIB} memory for KV Cache as specified by kv_cache_memory_bytes`),
       map: (m): Stated => ({ "kvCache.availableGiB": num(m[2]) }),
       priority: 7,
+    },
+  ],
+  F: [
+    // Intel Gaudi's worker (HabanaAI/vllm-fork hpu_worker.py, vllm-gaudi's V1 worker) after profiling: `Free device memory:
+    // 79.22 GiB, 71.3 GiB usable (gpu_memory_utilization=0.9), 7.13 GiB reserved for HPUGraphs (VLLM_GRAPH_RESERVED_MEM=0.1),
+    // 64.17 GiB reserved for KV cache`; the V1 worker keeps one block apart: `…, 2 MiB reserved for KV cache dummy block
+    // 76.64 GiB reserved for usable KV cache`. The memory the KV cache gets is what `Available KV cache memory` says elsewhere.
+    {
+      id: "memory.hpuFree",
+      re: new RegExp(
+        String.raw`^Free device memory: ${HPU_BYTES}, ${HPU_BYTES} usable \(gpu_memory_utilization=(\d+(?:\.\d+)?)\),(?: ${HPU_BYTES} reserved for HPUGraphs \(VLLM_GRAPH_RESERVED_MEM=[\d.]+\), (?:${HPU_BYTES} reserved for KV cache(?= *$)|${HPU_BYTES} reserved for KV cache dummy block ${HPU_BYTES} reserved for usable KV cache))?`,
+      ),
+      map: (m): Stated => ({
+        "config.gpuMemoryUtilization": num(m[5]),
+        ...(m[8] !== undefined ? { "kvCache.availableGiB": hpuGiB(m[8], m[9]) } : m[12] !== undefined ? { "kvCache.availableGiB": hpuGiB(m[12], m[13]) } : {}),
+      }),
     },
   ],
   L: [

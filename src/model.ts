@@ -39,6 +39,8 @@ export interface LogRecord {
   origin: Origin;
   /** an outer timestamp that a wrapper carried, as written */
   stamp?: string;
+  /** handed on by a reader as the message of a logger record of this level (`ERROR`, `CRITICAL`: a vLLM header's) */
+  level?: string;
 }
 
 /** Evidence keeps a line whole up to this many characters; a longer one is cut with the cut marked. */

@@ -58,6 +58,8 @@ export interface TracebackEvent extends EventBase {
   notebook?: boolean;
   /** the functions the frames' code lines called, outermost first (`self.inference_engine = LLM(` → `LLM`), when printed */
   calls?: string[];
+  /** its lines came as the messages of ERROR (or CRITICAL) records of a logger: vLLM's `logger.exception` */
+  loggedAsError?: boolean;
 }
 
 export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent | import("./read-dialect.js").DialectEvent;

@@ -26,6 +26,13 @@ const SGLANG_WORD = /\bsglang\b|\bSGLang\b/;
  */
 const TGI_WORD = /\btext_generation_(?:launcher|router|server)\b/;
 const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
+/**
+ * RCCL, ROCm's port of NCCL, which prints NCCL's records (`NCCL INFO`, `NCCL WARN`) under its own name in places: its
+ * banner (`RCCL version 2.18.3+hip6.0`, `RCCL version : 2.21.5-HEAD:…`), its plugins (`librccl-net.so`,
+ * `librccl-tuner.so`), its advice WARNs (`… low RCCL performance`, `RCCL_USE_AMD_SMI_LIB`, `rocprofiler-sdk-rccl`) and the
+ * hipified build paths of its WARN records (`…/rccl/build/hipify/src/init.cc:126 NCCL WARN …`).
+ */
+const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\//;
 const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
 
 /** Records of each input the observer looks at. */
@@ -39,6 +46,7 @@ export const SNIFF_RECORDS = 5000;
 export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) & { skip(n: number): void } {
   const seen = new Set<Dialect>();
   let torchrun = false;
+  let rccl = false;
   const note = (rec: LogRecord, name: Dialect, emit: Emit, detail?: string) => {
     seen.add(name);
     emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name, ...(detail ? { detail } : {}) });
@@ -67,6 +75,11 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
       }
     }
     if (!seen.has("ray") && (raw.includes("ray") || raw.includes("Ray") || raw.includes("placement group")) && RAY.test(raw)) note(rec, "ray", emit);
+    // (the library behind NCCL's lines: a fact of the nccl dialect, src/facts/dialects.ts)
+    if (!rccl && (t.includes("RCCL") || t.includes("rccl") || t.includes("hipify")) && RCCL.test(t)) {
+      rccl = true;
+      emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name: "nccl", detail: "RCCL" });
+    }
   };
   // records a fast path only counted are records all the same: the first SNIFF_RECORDS are those of the file
   return Object.assign(observe, { skip: (n: number) => void (records += n) });

@@ -69,6 +69,8 @@ interface Assembler {
   ipython?: boolean;
   /** the functions the code lines under the frames so far called (`self.engine = LLM(` → `LLM`), at most MAX_CALLS */
   calls?: string[];
+  /** a line of it came as an ERROR record's message */
+  atError?: boolean;
 }
 
 interface PendingNcclError {
@@ -233,6 +235,7 @@ export function createPythonReader(): RecordReader {
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
     const calls = a.lastCode !== null ? [...(a.calls ?? []), ...calleeOf(a.lastCode)] : a.calls;
     if (calls?.length) ev.calls = calls.slice(0, MAX_CALLS);
+    if (a.atError) ev.loggedAsError = true;
     emit(ev);
   };
 
@@ -259,6 +262,7 @@ export function createPythonReader(): RecordReader {
       lastFrameIndent: -1,
       lastCode: null,
     };
+    if (rec.level) a.atError = true;
     const proc = processHeaders.get(key);
     if (proc !== undefined) {
       a.process = proc;
@@ -543,6 +547,7 @@ export function createPythonReader(): RecordReader {
       }
       const key = originKey(rec.origin);
       const a = assemblers.size ? assemblers.get(key) : undefined;
+      if (a && rec.level) a.atError = true;
       if (!text) {
         // blank lines sit between a chained exception and its separator
         return false;

@@ -201,7 +201,7 @@ export function createVllmReader(): RecordReader & {
       readMessage(rec, msg, level, foreign.file ?? null, emit);
       // a traceback logged through that format (its frames and code lines, one record each): handed on, as a vLLM
       // header's message is, for the python reader to fold (the record's exception line stays this reader's error)
-      return msg.length > 0 && isTracebackStructure(msg) ? { ...rec, text: msg } : true;
+      return msg.length > 0 && isTracebackStructure(msg) ? { ...rec, text: msg, ...(level === "ERROR" || level === "CRITICAL" ? { level } : {}) } : true;
     }
     // uvicorn's level prefix on an engine's own record (Aphrodite, a fork of vLLM that logs this way: `INFO:     # GPU
     // blocks: 17194, # CPU blocks: 4096`): read when a phrase of vLLM's follows it (not uvicorn's access lines)
@@ -321,7 +321,8 @@ export function createVllmReader(): RecordReader & {
       const next = isRequestMessage(head.message) ? -1 : nextRecordStart(head.message);
       if (next < 0) {
         if (readRecord(rec, head, emit) === true) return true;
-        return { ...rec, text: head.message };
+        // (a traceback logged at ERROR is a failure's, whatever window of it the paste holds)
+        return head.level === "ERROR" || head.level === "CRITICAL" ? { ...rec, text: head.message, level: head.level } : { ...rec, text: head.message };
       }
       // a flattened paste: several records on one line
       let rest = head.message;
@@ -1497,6 +1498,9 @@ function codeLine(h: VllmHead): VllmHead {
 const UNINDENTED_CODE =
   /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?)$/;
 
+/** the start of a traceback frame that ends before its line number: inside the quoted path, or in `", line` */
+const CUT_FRAME = /^File "(?:[^"]*|[^"]*",?(?: (?:l|li|lin|line))?)\s*$/;
+
 /** Traceback structure logged at ERROR level: frames, code and caret lines, headers, chain separators. */
 /**
  * A failure line of Ascend CANN's error report, indented under the exception it belongs to (torch_npu puts the
@@ -1515,6 +1519,9 @@ export function isTracebackStructure(msg: string): boolean {
   // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence
   // (unless the flattening ran on into the exception the traceback ends with: `File "…", line 90, in f a = … torch.AcceleratorError: …`)
   if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return msg.length < 60 || flatTailException(msg.replace(FRAME_HEAD, "")) === null;
+  // a frame a hard wrap or a flattened paste cut before its line number (`File "/home/user/envs/py310/` and the path goes on
+  // on the next physical line): Python prints `File "<path>", line N, in <name>`, so the record ends inside that form
+  if (c === 70 && CUT_FRAME.test(msg)) return true;
   if (c >= 97 && c <= 122 && UNINDENTED_CODE.test(msg)) return true;
   if (c === 80 /* P */ && /^Process [\w.\-]+(?::\d+)*:\s*$/.test(msg)) return true;
   if ((c === 94 || c === 126) && /^[~^\s]+$/.test(msg)) return true;

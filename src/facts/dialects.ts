@@ -11,12 +11,16 @@ export interface DialectsState {
   torchrun: boolean;
   /** an NCCL INFO line was read (so "set NCCL_DEBUG=INFO" is no advice) */
   ncclInfo: boolean;
+  /** the first line that showed RCCL (ROCm's NCCL) wrote NCCL's lines, if one did */
+  rccl?: Located | null;
 }
 
 export interface DialectFact {
   name: Dialect;
   /** `torchrun` (PyTorch's elastic launcher), `NCCL_DEBUG=INFO` (NCCL INFO lines were read) */
   detail?: string;
+  /** for nccl: the library that wrote NCCL's lines when it is not NVIDIA's NCCL (`RCCL`, ROCm's port) */
+  library?: string;
   evidence: Evidence;
 }
 
@@ -68,6 +72,11 @@ export const dialectsDomain: FactDomain<DialectsState, DialectFact[]> = {
   name: "dialects",
   init: () => ({ first: {}, torchrun: false, ncclInfo: false }),
   reduce(state, e) {
+    // a line of RCCL's own (its banner, plugins, build paths) says which library the nccl dialect is, not that NCCL wrote it
+    if (e.kind === "dialect" && e.name === "nccl" && e.detail === "RCCL") {
+      state.rccl = earlier(state.rccl ?? null, located(e));
+      return;
+    }
     // (an NCCL event after the first NCCL line changes nothing here: not read again, for a set-up log's many events)
     const known = e.kind.startsWith("nccl.") ? state.first.nccl : undefined;
     const d = known && e.ev && (known.input < e.input || (known.input === e.input && known.line <= e.ev.line)) ? null : dialectOf(e);
@@ -86,11 +95,12 @@ export const dialectsDomain: FactDomain<DialectsState, DialectFact[]> = {
   merge(a, b) {
     const first: Partial<Record<Dialect, Located>> = { ...a.first };
     for (const [k, v] of Object.entries(b.first) as [Dialect, Located][]) first[k] = earlier(first[k], v);
-    return { first, torchrun: a.torchrun || b.torchrun, ncclInfo: a.ncclInfo || b.ncclInfo };
+    const rccl = earlier(a.rccl ?? null, b.rccl ?? null);
+    return { first, torchrun: a.torchrun || b.torchrun, ncclInfo: a.ncclInfo || b.ncclInfo, ...(rccl ? { rccl } : {}) };
   },
   finalize(state) {
     const detail = (d: Dialect) => (d === "pytorch" && state.torchrun ? "torchrun" : d === "nccl" && state.ncclInfo ? "NCCL_DEBUG=INFO" : undefined);
-    const facts = DIALECTS.filter((d) => state.first[d]).map((name) => ({ name, ...(detail(name) ? { detail: detail(name) } : {}), evidence: plain(state.first[name])! }));
+    const facts = DIALECTS.filter((d) => state.first[d]).map((name) => ({ name, ...(detail(name) ? { detail: detail(name) } : {}), ...(name === "nccl" && state.rccl ? { library: "RCCL" } : {}), evidence: plain(state.first[name])! }));
     return { facts, sources: {}, missing: [] };
   },
 };

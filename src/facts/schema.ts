@@ -292,6 +292,8 @@ export const DialectSchema = z.object({
   label: z.string(),
   /** `torchrun`, `NCCL_DEBUG=INFO` */
   detail: z.string().optional(),
+  /** nccl: the library that wrote NCCL's lines when it is not NVIDIA's NCCL: `RCCL` (ROCm's port, which keeps NCCL's release numbers) */
+  library: z.string().optional(),
   /** the first line that showed it */
   evidence: EvidenceSchema,
 });
@@ -362,6 +364,8 @@ export const FactsSchema = z.object({
       libraries: z.object({ nccl: z.array(z.string()).optional(), hub: z.array(z.string()).optional() }),
       /** a failure's traceback the paste cut before its exception line (a notebook cell's and a chain of imports' are not) */
       cut: z.boolean().optional(),
+      /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure's, whatever window of it the paste holds */
+      loggedAsError: z.boolean().optional(),
     })),
     rootCause: z.object({
       text: z.string(),

@@ -211,7 +211,7 @@ export function finalizeFacts(state: FactState): Facts {
     runtime: r.facts,
     firstError: e.facts.firstError,
     recovered: e.facts.recovered,
-    dialects: d.facts.map((x) => ({ ...x, label: dialectLabel(x.name, x.detail, v.facts.vllm, n.facts.version) })),
+    dialects: d.facts.map((x) => ({ ...x, label: dialectLabel(x.name, x.detail, v.facts.vllm, n.facts.version, x.library) })),
     firstWarning: e.facts.firstWarning,
     env: env.facts,
     versions: versions.facts,
@@ -231,8 +231,8 @@ export function finalizeSignals(state: FactState): Signals {
 const DIALECT_NAMES: Record<string, string> = { vllm: "vLLM", sglang: "SGLang", tgi: "TGI", pytorch: "PyTorch", nccl: "NCCL", "nccl-tests": "nccl-tests", ray: "Ray", "vllm-bench": "vLLM benchmark" };
 
 /** How the report names a program: with the version and engine the log showed. */
-function dialectLabel(name: string, detail: string | undefined, vllm: Facts["vllm"], ncclVersion: string | null): string {
-  const base = DIALECT_NAMES[name] ?? name;
+function dialectLabel(name: string, detail: string | undefined, vllm: Facts["vllm"], ncclVersion: string | null, library?: string): string {
+  const base = (name === "nccl" ? library : undefined) ?? DIALECT_NAMES[name] ?? name;
   if (name === "vllm") return `${base}${vllm.version ? ` ${vllm.version}` : ""}${vllm.engine ? ` (${vllm.engine.toUpperCase()} engine)` : ""}`;
   if (name === "nccl") return `${base}${ncclVersion ? ` ${ncclVersion}` : ""}`;
   if (name === "pytorch" && detail === "torchrun") return "PyTorch (torchrun)";

@@ -87,6 +87,8 @@ interface Kept {
   libraries: Partial<Record<TracebackLibrary, string[]>>;
   /** a failure's traceback the paste cut before its exception line */
   cut: boolean;
+  /** logged as ERROR records (vLLM's `logger.exception`) */
+  loggedAsError: boolean;
   tags: Tag[];
 }
 
@@ -113,6 +115,8 @@ export interface TracebackFact {
   libraries: Partial<Record<TracebackLibrary, string[]>>;
   /** a failure's traceback the paste cut before its exception line (not a notebook cell's, not a chain of imports) */
   cut?: boolean;
+  /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure whatever window of it a paste holds */
+  loggedAsError?: boolean;
 }
 
 export interface TracebacksFacts {
@@ -234,7 +238,7 @@ function summarize(t: TracebackEvent): Kept {
   const stage = stageOf(t);
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -284,7 +288,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}) }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

@@ -36,6 +36,7 @@ import { rule as ncclRemoteProcessExited } from "./nccl/remote-process-exited.js
 import { rule as ncclCudaError } from "./nccl/cuda-error.js";
 import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
+import { rule as ncclHcclError } from "./nccl/hccl-error.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as clusterVersionMismatch } from "./cluster/version-mismatch.js";
 import { rule as securityPublicAddress } from "./security/public-address.js";
@@ -91,6 +92,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclCudaError,
   ncclDuplicateGpu,
   ncclCollectiveTimeout,
+  ncclHcclError,
   ncclError,
   clusterVersionMismatch,
   securityPublicAddress,

@@ -23,7 +23,7 @@ export interface Relation {
 
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
-const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error"];
+const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
 const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
@@ -78,6 +78,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "nccl/duplicate-gpu"] },
   "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
+  // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
+  "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
   "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, ...NCCL_FAILURES] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)

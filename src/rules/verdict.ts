@@ -35,14 +35,18 @@ export function keyFacts(f: Facts): string[] {
     out.push(`KV cache ${fmt(f.kvCache.tokens, 0)} tokens${conc}`);
   } else if (f.kvCache.maxConcurrency !== null) out.push(`maximum concurrency ${fmt(f.kvCache.maxConcurrency)}x`);
   const n = f.nccl;
-  // connection lines with no network named (one node's P2P/SHM, a paste of `Channel` lines only): the kinds they use
+  // connection lines with no network named (one node's P2P/SHM, a paste of `Channel` lines only): the kinds they use,
+  // and the ranks of a paste with only comm or Init lines
   const kinds = Object.entries(n.transports ?? {}).filter(([, c]) => c > 0).sort(([, a], [, b]) => b - a).map(([k]) => k);
   const via = !n.net && kinds.length ? ` via ${kinds.length > 1 ? `${kinds.slice(0, -1).join(", ")} and ${kinds[kinds.length - 1]}` : kinds[0]}` : "";
-  if (n.version || n.net || via) {
+  // (an nccl-tests run's ranks are its own summary's: its header lists them)
+  if (n.version || n.net || via || (n.ranks !== null && !f.bench.ncclTests)) {
     // (one node's log of a multi-node run: its hosts are all the log shows, not all the run has)
     const partOf = n.nodes === 1 && n.multiNode ? " in the log, of a multi-node run" : "";
     const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}${partOf}` : ""}` : "";
-    out.push(`NCCL${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
+    // RCCL (ROCm's NCCL) keeps NCCL's release numbers: `RCCL 2.18.3` is no NCCL 2.18.3 build
+    const library = f.dialects?.find((d) => d.name === "nccl")?.library ?? "NCCL";
+    out.push(`${library}${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${where}`);
   }
   const b = f.bench;
   const nt = b.ncclTests;
@@ -115,10 +119,12 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   // no error line, but a traceback through the engine's code that the excerpt cuts before its exception line (a
   // worker's frames logged at ERROR, its last line a frame): a process failed there, so the log is not healthy
-  const cut = facts.firstError === null && !facts.server?.ready ? facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null)) : undefined;
+  // (a window of frames alone that a logger wrote as ERROR records is a failure's too, wherever it was)
+  const cut = facts.firstError === null && !facts.server?.ready ? facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null || t.loggedAsError === true)) : undefined;
   if (cut) {
     const ev = cut.evidence;
-    return `${UNEXPLAINED_ERROR_LEAD}${ev.file}:${ev.line} (a traceback ${cut.phase ?? (cut.stage === "init" ? "during start-up" : "while serving")} that the log cuts before its exception line: no rule of the catalog explains it; read the full log from there${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(ev.text.trim(), 160)}`;
+    const when = cut.phase ?? (cut.stage === "init" ? "during start-up" : cut.stage === "runtime" ? "while serving" : "logged at ERROR");
+    return `${UNEXPLAINED_ERROR_LEAD}${ev.file}:${ev.line} (a traceback ${when} that the log cuts before its exception line: no rule of the catalog explains it; read the full log from there${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(ev.text.trim(), 160)}`;
   }
   if (!facts_.length && !outlived) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);

@@ -10,7 +10,10 @@ export const meta = {
   sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits) => {
+export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
+  // RCCL (ROCm's NCCL) keeps NCCL's `Cuda failure` words for its HIP calls
+  const rccl = ctx.facts.dialects?.some((d) => d.name === "nccl" && d.library === "RCCL") === true;
+
   // what the lines say, as the signatures read it (grammars/signatures.ts CUDA_VALUES)
   const said = saidBy(hits);
   const failure = firstValue(hits, "cudaFailure");
@@ -21,7 +24,12 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   if (said("peerAccess")) remediation.push("Set NCCL_CUMEM_HOST_ENABLE=0 or upgrade the NVIDIA driver (a known driver issue on PCIe machines).");
   if (said("initError")) remediation.push("CUDA was probably initialised before the process forked: use the spawn start method (VLLM_WORKER_MULTIPROC_METHOD=spawn).");
   if (said("invalidArgument")) remediation.push("'invalid argument' has several causes (shared-memory registration, cuMem); upgrading NCCL fixed several reported cases, and NCCL_CUMEM_ENABLE=0 is worth a try.");
+  // RCCL's P2P transport maps another process's GPU buffer through HIP IPC (transport/p2p.cc)
+  if (said("hipIpc"))
+    remediation.unshift(
+      "RCCL could not map another GPU's memory through HIP IPC (its P2P transport): run the container with --ipc=host and every GPU's device (/dev/kfd, /dev/dri), check how the GPUs reach each other (`rocm-smi --showtopo`), or work around it with NCCL_P2P_DISABLE=1 (vLLM then also needs --disable-custom-all-reduce, which maps memory the same way).",
+    );
   remediation.push(DEBUG_HINT);
-  return { message: `A CUDA call inside NCCL failed: ${what}.`, remediation };
+  return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed: ${what}.`, remediation };
 });
 export const check = rule.check;

@@ -24,12 +24,19 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const detail = hits.find((h) => h.captures.tried !== undefined)?.captures;
   // the deepest known frame of the first traceback that shows where in the engine's life it failed
   const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
-  // ROCm (HIP), Intel (XPU) and Ascend (NPU) allocators name their device; CUDA's is the default
-  const device = hits.find((h) => h.captures.device !== undefined)?.captures.device;
+  // ROCm (HIP), Intel (XPU) and Ascend (NPU) allocators name their device; CUDA's is the default; XLA's RESOURCE_EXHAUSTED is a TPU's
+  const xla = hits.find((h) => h.captures.xla !== undefined)?.captures;
+  const device = xla ? "TPU" : hits.find((h) => h.captures.device !== undefined)?.captures.device;
   const unit = device === "NPU" ? "NPU" : "GPU";
+  const space = hits.find((h) => h.captures.memSpace !== undefined)?.captures;
+  const xlaDetail = space
+    ? ` (the XLA compiler's ${space.memSpace.toUpperCase()}: ${space.used} needed, ${space.limit} there)`
+    : xla?.xlaTried !== undefined
+      ? `: it tried to allocate ${xla.xlaTried} with ${xla.xlaFree} free`
+      : "";
   const what = detail
     ? `${unit} ${detail.gpu} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail.tried} with ${detail.free} free of ${detail.capacity}.`
-    : `${device ?? "CUDA"} ran out of memory${phase ? ` ${phase}` : ""}.`;
+    : `${device ?? "CUDA"} ran out of memory${phase ? ` ${phase}` : ""}${xlaDetail}.`;
   const tp = c.tensorParallelSize ?? 1;
   const pp = c.pipelineParallelSize ?? 1;
   const gmu = c.gpuMemoryUtilization;
@@ -61,12 +68,20 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
     "while capturing CUDA graphs": [eager, lowerUtil, spread],
     "while running the model": [`Serving needed more than the headroom left: lower ${flag.maxSeqs} and ${flag.batched}.`, lowerUtil, spread],
   };
-  const remediation = (phase && byPhase[phase]) || [spread, lowerUtil, shorter, `${quant} --kv-cache-dtype fp8 halves the KV cache.`, `If the OOM happens while capturing CUDA graphs, add ${flag.eager} (or capture fewer sizes).`];
+  // a TPU core's on-chip scratch memories (vmem, smem) hold a compiled kernel's working set, not the weights or the KV cache:
+  // the shapes the kernels are compiled for (the sequence and batch sizes) are what outgrew them
+  const scratch = space !== undefined && !/^hbm$/i.test(space.memSpace)
+    ? [
+        `The XLA compiler could not fit a kernel into the TPU core's ${space.memSpace.toUpperCase()} (on-chip scratch memory): lower ${flag.maxLen}${c.maxModelLen !== null ? ` (now ${c.maxModelLen})` : ""} and ${flag.batched}, the sizes the kernels are compiled for; more chips or a lower --gpu-memory-utilization do not help.`,
+      ]
+    : null;
+  const tpu = (s: string) => (device === "TPU" ? s.replace(/\bGPUs\b/g, "TPU chips") : s);
+  const remediation = scratch ?? ((phase && byPhase[phase]) || [spread, lowerUtil, shorter, `${quant} --kv-cache-dtype fp8 halves the KV cache.`, `If the OOM happens while capturing CUDA graphs, add ${flag.eager} (or capture fewer sizes).`]);
   return [{
     message: `${what}${weights !== null ? ` The weights take ${weights} GiB per GPU.` : ""} Layout: ${parallelSummary(facts)}.`,
     evidence: uniqueEvidence(hits.map((h) => h.ev)),
     evidenceCount: signalCount(ctx, ["vllm.cudaOom"]),
-    remediation,
+    remediation: remediation.map(tpu),
   }];
 }
 
