@@ -104,6 +104,19 @@ const TIMEOUT_VALUES = [
   /(?<failedOrTimedOut>NCCL operations have failed or timed out)/,
 ];
 
+/** the CUDA runtime's words (cudaGetErrorString) for the failures of stream capture, the CUDA graph recording */
+const CAPTURE_MESSAGES = [
+  "operation not permitted when stream is capturing",
+  "operation failed due to a previous error during capture",
+  "operation would result in a merge of separate capture sequences",
+  "capture was not ended in the same stream as it began",
+  "capturing stream has unjoined work",
+  "dependency created on uncaptured work in another stream",
+  "operation would make the legacy stream depend on a capturing blocking stream",
+  "operation not permitted on an event last recorded in a capturing stream",
+  "attempt to terminate a thread-local capture sequence from another thread",
+].join("|");
+
 export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.systemError", dialect: "nccl", level: "error", anyOf: ["system error", "ncclsystemerror"],
@@ -716,6 +729,49 @@ export const SIGNATURES: readonly Signature[] = [
       "NOTE: CUDA Forward Compatibility mode ENABLED.",
       "  Using CUDA 12.8 driver version 570.124.06 with kernel driver version 535.230.02.",
       "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
+    ],
+  },
+  {
+    // CUDA graph capture broken by a call capture does not allow (a sync, an allocation, a host copy, work on another
+    // stream) or invalidated by an earlier one: the CUDA runtime's cudaErrorStreamCapture* / cudaErrorCapturedEvent
+    // messages as cudaGetErrorString words them, however they are reported (torch's `RuntimeError: CUDA error: operation
+    // failed due to a previous error during capture` and its hint `Search for \`cudaErrorStreamCaptureUnsupported' in
+    // ...`, NCCL's `NCCL WARN Cuda failure 'dependency created on uncaptured work in another stream'`, HIP's hipError...)
+    id: "vllm.cudaGraphCapture", dialect: "any", level: "error",
+    anyOf: ["capturing", "during capture", "capture sequence", "uncaptured work", "streamcapture", "capturedevent", "same stream as it began"],
+    values: [
+      new RegExp(`(?<message>${CAPTURE_MESSAGES})`),
+      /(?<code>\b(?:cuda|hip)Error(?:StreamCapture(?:Unsupported|Invalidated|Merge|Unmatched|Unjoined|Isolation|Implicit|WrongThread)|CapturedEvent)\b)/,
+      /(?<previous>operation failed due to a previous error during capture|StreamCaptureInvalidated)/,
+    ],
+    pattern: new RegExp(`(?:error:? '?|failure ')(?:${CAPTURE_MESSAGES})|\\b(?:cuda|hip)Error(?:StreamCapture(?:Unsupported|Invalidated|Merge|Unmatched|Unjoined|Isolation|Implicit|WrongThread)|CapturedEvent)\\b`),
+    samples: [
+      "(VllmWorkerProcess pid=4121) ERROR 03-25 12:23:00 [multiproc_worker_utils.py:238] RuntimeError: CUDA error: operation failed due to a previous error during capture",
+      "(Worker_TP1 pid=77) ERROR 05-08 19:06:38 [multiproc_executor.py:962] Search for `cudaErrorStreamCaptureUnsupported' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "(RayWorkerVllm pid=51) node-3:51:51 [1] enqueue.cc:267 NCCL WARN Cuda failure 'dependency created on uncaptured work in another stream'",
+      "torch.AcceleratorError: CUDA error: operation not permitted when stream is capturing",
+      "RuntimeError: HIP error: operation would make the legacy stream depend on a capturing blocking stream",
+    ],
+    nearMisses: [
+      "(Worker_TP0 pid=9) INFO 05-08 19:06:30 [gpu_model_runner.py:3480] Capturing CUDA graphs (mixed prefill-decode, PIECEWISE): 100%",
+      "INFO 04-12 08:22:05 [model_runner.py:1456] Capturing cudagraphs for decoding. This may lead to unexpected consequences if the model is not static. If out-of-memory error occurs during cudagraph capture, consider decreasing `gpu_memory_utilization` or switching to eager mode.",
+      "RuntimeError: CUDA error: out of memory",
+    ],
+  },
+  {
+    // vLLM's custom all-reduce kernels (csrc/custom_all_reduce.cuh) check each CUDA call with a CUDACHECK macro that
+    // prints `Failed: Cuda error <file>:<line> '<cudaGetErrorString>'` and exits the process: opening a peer's IPC
+    // handle, registering buffers (the CUDA graphs' too), launching the kernel
+    id: "vllm.customAllreduceFailure", dialect: "any", level: "error", anyOf: ["custom_all_reduce", "custom_ar"],
+    values: [/(?<site>[\w.\-]*custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+) '(?<cuda>[^']+)'/],
+    pattern: /Failed: Cuda error \S*?custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+ '[^']+'/i,
+    samples: [
+      "Failed: Cuda error /workspace/csrc/custom_all_reduce.cuh:455 'invalid argument'",
+      "(VllmWorker rank=1 pid=312) Failed: Cuda error /tmp/vllm/csrc/custom_all_reduce.cuh:368 'peer access is not supported between these two devices'",
+    ],
+    nearMisses: [
+      "(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs.",
+      "Failed: Cuda error common.cu:732 'invalid device ordinal'",
     ],
   },
   {
