@@ -63,7 +63,7 @@ const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|Gen
  * (`StageEngineCoreProc …` in vLLM-Omni), a multiproc worker's `WorkerProc failed to start.` / `WorkerProc hit an
  * exception.` (worker_main, worker_busy_loop) and `AsyncLLM output_handler failed.`: none of them names a cause.
  */
-const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
+const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|is already dead, terminating server process|Dumping (?:input data|scheduler output|scheduler stats)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 

@@ -84,6 +84,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", ...NCCL_FAILURES] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
+  // the engine dying after its start: whatever failed in a worker or the engine core while serving
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "nccl/collective-timeout", "runtime/stall"] },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
