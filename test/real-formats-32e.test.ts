@@ -60,6 +60,15 @@ describe("a start-up traceback cut inside the model's constructors (engine-init-
       }
     }
   });
+  it("reads a device communicator's constructor behind a Ray worker's prefix as the start-up too", async () => {
+    const log = [
+      '(RayWorkerWrapper pid=901) ERROR 05-06 07:08:09 worker_base.py:145]   File "/usr/local/lib/python3.10/dist-packages/vllm/distributed/device_communicators/custom_all_reduce.py", line 201, in __init__',
+      "(RayWorkerWrapper pid=901) ERROR 05-06 07:08:09 worker_base.py:145]     handles, offsets = self._get_ipc_meta(self.meta)",
+      '(RayWorkerWrapper pid=901) ERROR 05-06 07:08:09 worker_base.py:145]   File "/usr/local/lib/python3.10/dist-packages/torch/distributed/distributed_c10d.py", line 2310, in all_gather_object',
+      "(RayWorkerWrapper pid=901) ERROR 05-06 07:08:09 worker_base.py:145]     object_list[i] = _tensor_to_object(tensor, tensor_size)",
+    ];
+    for (const text of all(log)) expect(ids(await analyzeText(text + "\n"), "error"), JSON.stringify(text.slice(0, 60))).toContain("vllm/engine-init-failed");
+  });
   it("does not when a forward pass is on the stack (a layer built while the model runs is no start-up)", async () => {
     const log = [
       '  File "/opt/venv/lib/python3.12/site-packages/vllm/model_executor/models/qwen2.py", line 360, in forward',

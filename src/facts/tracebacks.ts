@@ -142,9 +142,11 @@ const VLLM_WORKER_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:v1[\/\\])?work
 const V1_ENGINE_CORE_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]engine[\/\\]core\.py$/;
 /**
  * a file of vLLM's model executor that holds the model's classes (`vllm/model_executor/models/llama.py`,
- * `vllm/model_executor/layers/linear.py`): their constructors run while the model is built, inside `load_model`
+ * `vllm/model_executor/layers/linear.py`): their constructors run while the model is built, inside `load_model`; and
+ * its device communicators (`vllm/distributed/device_communicators/custom_all_reduce.py`, `pynccl.py`), which a
+ * process group builds while the workers set up their distributed environment
  */
-const VLLM_MODEL_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\]model_executor[\/\\](?:models|layers)[\/\\][\w\-\/\\]+\.py$/;
+const VLLM_MODEL_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:model_executor[\/\\](?:models|layers)|distributed[\/\\]device_communicators)[\/\\][\w\-\/\\]+\.py$/;
 /** a code line that re-raises what it caught (`raise e`, `raise`): it says nothing of where the exception came from */
 const RERAISE = /^raise(?:\s+\w+)?$/;
 /** functions a running engine calls for every step to build its inputs (a constructor under them is no start-up) */
@@ -203,9 +205,9 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
   // (V0's per-step `ModelInputForGPUBuilder.__init__` is called from `prepare_model_input`, a step's function.)
   if (failure && !serving && frames.some((f) => f.func === "__init__" && VLLM_WORKER_FILE.test(f.file)) && !frames.some((f) => PER_STEP_FUNCS.has(f.func))) return "init";
-  // the model's own constructors (a model class, a layer, `make_layers` building the decoder layers): a paste cut below
-  // `load_model` / `get_model` shows the model being built, which only the start-up does; a layer built under a
-  // `forward` or a step's function would be the model running
+  // the model's own constructors (a model class, a layer, `make_layers` building the decoder layers) and the device
+  // communicators' (custom all-reduce, pynccl): a paste cut below `load_model` / `init_device` shows them being built,
+  // which only the start-up does; one built under a `forward` or a step's function would be the model running
   if (
     failure && !serving &&
     frames.some((f) => (f.func === "__init__" || f.func === "make_layers") && VLLM_MODEL_FILE.test(f.file)) &&
