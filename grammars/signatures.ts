@@ -550,7 +550,7 @@ export const SIGNATURES: readonly Signature[] = [
     // engine's MQEngineDeadError, vllm/engine/multiprocessing), and the API server's launcher shutting down on it
     // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL)
     id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead"],
-    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b\w*Engine\w* is already dead, terminating server process/,
+    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process/,
     samples: [
       "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already.",
       "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running. Inspect the stacktrace to find the original error: RuntimeError('CUDA error').",
