@@ -527,11 +527,13 @@ export const SIGNATURES: readonly Signature[] = [
     // The engine's dump of the step it failed (vllm/logging_utils/dump_input.py dump_engine_exception, called with the
     // scheduler output of a step being executed): `Dumping input data for V1 LLM engine (v0.25.1) with config: ...`
     // (≈0.9: `Dumping input data` alone; V0 ≈0.8: `Engine crashed, dumping input data`) is a crash while serving too.
-    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler"],
+    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler", "output_handler failed"],
     // (vLLM-Omni's stage engine process logs the same after its start: `StageEngineCoreProc encountered a fatal error.`)
     // (the dump goes on with `Dumping scheduler output for model execution: SchedulerOutput(...)` and `Dumping scheduler
     // stats: ...`, records of their own that a window of the paste may show alone)
-    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): /,
+    // (and the API server's `AsyncLLM output_handler failed.`: its output task starts once AsyncLLM has its engine client,
+    // after the engine core reported ready, and fails when that engine dies)
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): |\bAsyncLLM output_handler failed\b/,
     samples: [
       "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
@@ -540,6 +542,7 @@ export const SIGNATURES: readonly Signature[] = [
       "(EngineCore pid=5662) ERROR 09-07 13:13:13 [dump_input.py:72] Dumping input data for V1 LLM engine (v0.25.1) with config: model='m', speculative_config=None",
       "ERROR 06-10 08:00:00 [dump_input.py:68] Dumping input data",
       "ERROR 04-02 08:00:00 [dump_input.py:60] Engine crashed, dumping input data",
+      "(APIServer pid=1) ERROR 06-02 01:41:21 [v1/engine/async_llm.py:704] AsyncLLM output_handler failed.",
       "(EngineCore_0 pid=81) ERROR 08-07 01:47:24 [dump_input.py:76] Dumping scheduler output for model execution: SchedulerOutput(scheduled_new_reqs=[], scheduled_cached_reqs=CachedRequestData(req_ids=[]), num_scheduled_tokens={}, total_num_scheduled_tokens=0)",
     ],
     nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "INFO 06-10 08:00:00 [logger.py:1] Dumping input data to /tmp/x.json", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],

@@ -159,6 +159,10 @@ describe("an engine that died after its start (vllm/engine-dead)", () => {
     );
     expect(ids(dump, "error")).toEqual(["vllm/engine-dead"]);
     expect(dump.facts.firstError!.line).toBe(1);
+    // the API server's output task, which runs only once the engine is up, failing with a blank line after it
+    const handler = await analyzeText("(APIServer pid=3) DEBUG 06-02 01:41:20 [v1/engine/core_client.py:600] shm reader cancelled\n(APIServer pid=3) ERROR 06-02 01:41:21 [v1/engine/async_llm.py:704] AsyncLLM output_handler failed.\n\n");
+    expect(ids(handler, "error")).toEqual(["vllm/engine-dead"]);
+    expect(handler.facts.firstError!.line).toBe(2);
     const v0 = await analyzeText(
       [
         "vllm-1  | INFO 05-06 07:08:09 metrics.py:351] Avg prompt throughput: 120.5 tokens/s, Avg generation throughput: 33.1 tokens/s, Running: 2 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 4.1%, CPU KV cache usage: 0.0%.",
