@@ -104,6 +104,19 @@ const TIMEOUT_VALUES = [
   /(?<failedOrTimedOut>NCCL operations have failed or timed out)/,
 ];
 
+/** the CUDA runtime's words (cudaGetErrorString) for the failures of stream capture, the CUDA graph recording */
+const CAPTURE_MESSAGES = [
+  "operation not permitted when stream is capturing",
+  "operation failed due to a previous error during capture",
+  "operation would result in a merge of separate capture sequences",
+  "capture was not ended in the same stream as it began",
+  "capturing stream has unjoined work",
+  "dependency created on uncaptured work in another stream",
+  "operation would make the legacy stream depend on a capturing blocking stream",
+  "operation not permitted on an event last recorded in a capturing stream",
+  "attempt to terminate a thread-local capture sequence from another thread",
+].join("|");
+
 export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.systemError", dialect: "nccl", level: "error", anyOf: ["system error", "ncclsystemerror"],
@@ -546,9 +559,13 @@ export const SIGNATURES: readonly Signature[] = [
     // The engine's dump of the step it failed (vllm/logging_utils/dump_input.py dump_engine_exception, called with the
     // scheduler output of a step being executed): `Dumping input data for V1 LLM engine (v0.25.1) with config: ...`
     // (≈0.9: `Dumping input data` alone; V0 ≈0.8: `Engine crashed, dumping input data`) is a crash while serving too.
-    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data"],
+    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler", "output_handler failed"],
     // (vLLM-Omni's stage engine process logs the same after its start: `StageEngineCoreProc encountered a fatal error.`)
-    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)/,
+    // (the dump goes on with `Dumping scheduler output for model execution: SchedulerOutput(...)` and `Dumping scheduler
+    // stats: ...`, records of their own that a window of the paste may show alone)
+    // (and the API server's `AsyncLLM output_handler failed.`: its output task starts once AsyncLLM has its engine client,
+    // after the engine core reported ready, and fails when that engine dies)
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): |\bAsyncLLM output_handler failed\b/,
     samples: [
       "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
@@ -557,8 +574,24 @@ export const SIGNATURES: readonly Signature[] = [
       "(EngineCore pid=5662) ERROR 09-07 13:13:13 [dump_input.py:72] Dumping input data for V1 LLM engine (v0.25.1) with config: model='m', speculative_config=None",
       "ERROR 06-10 08:00:00 [dump_input.py:68] Dumping input data",
       "ERROR 04-02 08:00:00 [dump_input.py:60] Engine crashed, dumping input data",
+      "(APIServer pid=1) ERROR 06-02 01:41:21 [v1/engine/async_llm.py:704] AsyncLLM output_handler failed.",
+      "(EngineCore_0 pid=81) ERROR 08-07 01:47:24 [dump_input.py:76] Dumping scheduler output for model execution: SchedulerOutput(scheduled_new_reqs=[], scheduled_cached_reqs=CachedRequestData(req_ids=[]), num_scheduled_tokens={}, total_num_scheduled_tokens=0)",
     ],
     nearMisses: ["vllm.engine.async_llm_engine.AsyncEngineDeadError: Task finished unexpectedly.", "INFO 06-10 08:00:00 [logger.py:1] Dumping input data to /tmp/x.json", "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running."],
+  },
+  {
+    // V0's front ends after their engine loop died (vllm/engine/async_llm_engine.py AsyncEngineDeadError: `Background loop
+    // has errored already.`, `Background loop is not running. ...`, `Task finished unexpectedly. ...`; the multiprocessing
+    // engine's MQEngineDeadError, vllm/engine/multiprocessing), and the API server's launcher shutting down on it
+    // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL)
+    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead"],
+    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process/,
+    samples: [
+      "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already.",
+      "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running. Inspect the stacktrace to find the original error: RuntimeError('CUDA error').",
+      "CRITICAL 01-24 07:01:39 launcher.py:88] AsyncLLMEngine is already dead, terminating server process",
+    ],
+    nearMisses: ["vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.", "except AsyncEngineDeadError() as e:"],
   },
   {
     // V0's AsyncLLMEngine (vllm/engine/async_llm_engine.py, run_engine_loop; the 0.4-0.8 records above) gives up on a step that has
@@ -776,6 +809,49 @@ export const SIGNATURES: readonly Signature[] = [
       "NOTE: CUDA Forward Compatibility mode ENABLED.",
       "  Using CUDA 12.8 driver version 570.124.06 with kernel driver version 535.230.02.",
       "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
+    ],
+  },
+  {
+    // CUDA graph capture broken by a call capture does not allow (a sync, an allocation, a host copy, work on another
+    // stream) or invalidated by an earlier one: the CUDA runtime's cudaErrorStreamCapture* / cudaErrorCapturedEvent
+    // messages as cudaGetErrorString words them, however they are reported (torch's `RuntimeError: CUDA error: operation
+    // failed due to a previous error during capture` and its hint `Search for \`cudaErrorStreamCaptureUnsupported' in
+    // ...`, NCCL's `NCCL WARN Cuda failure 'dependency created on uncaptured work in another stream'`, HIP's hipError...)
+    id: "vllm.cudaGraphCapture", dialect: "any", level: "error",
+    anyOf: ["capturing", "during capture", "capture sequence", "uncaptured work", "streamcapture", "capturedevent", "same stream as it began"],
+    values: [
+      new RegExp(`(?<message>${CAPTURE_MESSAGES})`),
+      /(?<code>\b(?:cuda|hip)Error(?:StreamCapture(?:Unsupported|Invalidated|Merge|Unmatched|Unjoined|Isolation|Implicit|WrongThread)|CapturedEvent)\b)/,
+      /(?<previous>operation failed due to a previous error during capture|StreamCaptureInvalidated)/,
+    ],
+    pattern: new RegExp(`(?:error:? '?|failure ')(?:${CAPTURE_MESSAGES})|\\b(?:cuda|hip)Error(?:StreamCapture(?:Unsupported|Invalidated|Merge|Unmatched|Unjoined|Isolation|Implicit|WrongThread)|CapturedEvent)\\b`),
+    samples: [
+      "(VllmWorkerProcess pid=4121) ERROR 03-25 12:23:00 [multiproc_worker_utils.py:238] RuntimeError: CUDA error: operation failed due to a previous error during capture",
+      "(Worker_TP1 pid=77) ERROR 05-08 19:06:38 [multiproc_executor.py:962] Search for `cudaErrorStreamCaptureUnsupported' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "(RayWorkerVllm pid=51) node-3:51:51 [1] enqueue.cc:267 NCCL WARN Cuda failure 'dependency created on uncaptured work in another stream'",
+      "torch.AcceleratorError: CUDA error: operation not permitted when stream is capturing",
+      "RuntimeError: HIP error: operation would make the legacy stream depend on a capturing blocking stream",
+    ],
+    nearMisses: [
+      "(Worker_TP0 pid=9) INFO 05-08 19:06:30 [gpu_model_runner.py:3480] Capturing CUDA graphs (mixed prefill-decode, PIECEWISE): 100%",
+      "INFO 04-12 08:22:05 [model_runner.py:1456] Capturing cudagraphs for decoding. This may lead to unexpected consequences if the model is not static. If out-of-memory error occurs during cudagraph capture, consider decreasing `gpu_memory_utilization` or switching to eager mode.",
+      "RuntimeError: CUDA error: out of memory",
+    ],
+  },
+  {
+    // vLLM's custom all-reduce kernels (csrc/custom_all_reduce.cuh) check each CUDA call with a CUDACHECK macro that
+    // prints `Failed: Cuda error <file>:<line> '<cudaGetErrorString>'` and exits the process: opening a peer's IPC
+    // handle, registering buffers (the CUDA graphs' too), launching the kernel
+    id: "vllm.customAllreduceFailure", dialect: "any", level: "error", anyOf: ["custom_all_reduce", "custom_ar"],
+    values: [/(?<site>[\w.\-]*custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+) '(?<cuda>[^']+)'/],
+    pattern: /Failed: Cuda error \S*?custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+ '[^']+'/i,
+    samples: [
+      "Failed: Cuda error /workspace/csrc/custom_all_reduce.cuh:455 'invalid argument'",
+      "(VllmWorker rank=1 pid=312) Failed: Cuda error /tmp/vllm/csrc/custom_all_reduce.cuh:368 'peer access is not supported between these two devices'",
+    ],
+    nearMisses: [
+      "(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs.",
+      "Failed: Cuda error common.cu:732 'invalid device ordinal'",
     ],
   },
   {

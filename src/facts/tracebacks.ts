@@ -63,7 +63,7 @@ const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|Gen
  * (`StageEngineCoreProc …` in vLLM-Omni), a multiproc worker's `WorkerProc failed to start.` / `WorkerProc hit an
  * exception.` (worker_main, worker_busy_loop) and `AsyncLLM output_handler failed.`: none of them names a cause.
  */
-const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
+const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|is already dead, terminating server process|Dumping (?:input data|scheduler output|scheduler stats)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 
@@ -144,6 +144,13 @@ const VLLM_WORKER_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:v1[\/\\])?work
  * built once, when the engine starts, so a frame of a constructor there is the engine's start-up
  */
 const V1_ENGINE_CORE_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]engine[\/\\]core\.py$/;
+/**
+ * a file of vLLM's model executor that holds the model's classes (`vllm/model_executor/models/llama.py`,
+ * `vllm/model_executor/layers/linear.py`): their constructors run while the model is built, inside `load_model`; and
+ * its device communicators (`vllm/distributed/device_communicators/custom_all_reduce.py`, `pynccl.py`), which a
+ * process group builds while the workers set up their distributed environment
+ */
+const VLLM_MODEL_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:model_executor[\/\\](?:models|layers)|distributed[\/\\]device_communicators)[\/\\][\w\-\/\\]+\.py$/;
 /** a code line that re-raises what it caught (`raise e`, `raise`): it says nothing of where the exception came from */
 const RERAISE = /^raise(?:\s+\w+)?$/;
 /** functions a running engine calls for every step to build its inputs (a constructor under them is no start-up) */
@@ -202,6 +209,14 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
   // (V0's per-step `ModelInputForGPUBuilder.__init__` is called from `prepare_model_input`, a step's function.)
   if (failure && !serving && frames.some((f) => f.func === "__init__" && VLLM_WORKER_FILE.test(f.file)) && !frames.some((f) => PER_STEP_FUNCS.has(f.func))) return "init";
+  // the model's own constructors (a model class, a layer, `make_layers` building the decoder layers) and the device
+  // communicators' (custom all-reduce, pynccl): a paste cut below `load_model` / `init_device` shows them being built,
+  // which only the start-up does; one built under a `forward` or a step's function would be the model running
+  if (
+    failure && !serving &&
+    frames.some((f) => (f.func === "__init__" || f.func === "make_layers") && VLLM_MODEL_FILE.test(f.file)) &&
+    !frames.some((f) => PER_STEP_FUNCS.has(f.func) || f.func === "forward")
+  ) return "init";
   // the same for V1's engine core: a paste of the engine's traceback cut inside `EngineCore.__init__` (building its
   // executor: `self.model_executor = executor_class(vllm_config)`) shows the start-up failing, whatever the prefix
   if (failure && !serving && frames.some((f) => f.func === "__init__" && V1_ENGINE_CORE_FILE.test(f.file))) return "init";

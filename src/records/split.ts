@@ -204,6 +204,25 @@ function vllmGluedAt(raw: string): number[] {
   return points ?? NO_POINTS;
 }
 
+// a process prefix glued to a tqdm bar (the bar ends in `\r`, lost in a paste): `Capturing CUDA graphs (PIECEWISE):
+// 82%|████▊   | 42/51 [00:39<00:08,  1.00it/s](EngineCore pid=9844) INFO 07-19 14:32:17 [shm_broadcast.py:705] ...`
+const PROC_AFTER_BAR = /\((?:[A-Za-z_][\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\) /g;
+
+/** where records behind a process prefix glued to a bar before them start (none when the line holds no bar) */
+function procGluedAt(raw: string): number[] {
+  if (raw.indexOf("pid=") < 0) return NO_POINTS;
+  const bar = TQDM_BAR.exec(raw);
+  if (!bar) return NO_POINTS;
+  let points: number[] | null = null;
+  PROC_AFTER_BAR.lastIndex = bar.index + bar[0].length;
+  for (let m = PROC_AFTER_BAR.exec(raw); m; m = PROC_AFTER_BAR.exec(raw)) {
+    // glued: right after the bar's last character, not after a blank or another bracket
+    const c = raw.charCodeAt(m.index - 1);
+    if (c > 32 && c !== 40 /* ( */ && c !== 91 /* [ */) (points ??= []).push(m.index);
+  }
+  return points ?? NO_POINTS;
+}
+
 // a line that lost its line breaks between records of one process: each record kept its prefix, so the prefix that
 // starts the line comes again (`(APIServer pid=9)     raise _format(...) from e(APIServer pid=9) huggingface_hub.errors.
 // RepositoryNotFoundError: 401 Client Error. ...(APIServer pid=9) Invalid username or password.`)
@@ -246,7 +265,9 @@ function splitPiece(raw: string): string[] {
 }
 
 function splitRecords(raw: string): string[] {
-  const points = vllmGluedAt(raw);
+  const heads = vllmGluedAt(raw);
+  const procs = procGluedAt(raw);
+  const points = procs.length === 0 ? heads : [...new Set([...heads, ...procs])].sort((a, b) => a - b);
   if (points.length === 0) return splitGlued(raw);
   const out = splitGlued(raw.slice(0, points[0]));
   for (let i = 0; i < points.length; i++) out.push(...splitGlued(raw.slice(points[i], points[i + 1])));

@@ -13,7 +13,10 @@ import { rule as vllmModelDownload } from "./vllm/model-download.js";
 import { rule as vllmBadCliArgs } from "./vllm/bad-cli-args.js";
 import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
+import { rule as vllmCudaGraphCaptureFailed } from "./vllm/cuda-graph-capture-failed.js";
+import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-failed.js";
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
+import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
@@ -69,7 +72,10 @@ export const ALL_RULES: readonly Rule[] = [
   vllmBadCliArgs,
   vllmCudaDriverTooOld,
   vllmCudaError,
+  vllmCudaGraphCaptureFailed,
+  vllmCustomAllreduceFailed,
   vllmDpConfigMismatch,
+  vllmEngineDead,
   vllmEpAll2allFailed,
   vllmKvTransferFailed,
   vllmMaxModelLenExceedsModel,

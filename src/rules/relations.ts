@@ -26,7 +26,7 @@ const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
 const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -70,20 +70,26 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
   "vllm/cuda-error": { layer: "memory" },
+  // a CUDA call that stream capture does not allow, while vLLM records its CUDA graphs (any program's capture reads the same)
+  "vllm/cuda-graph-capture-failed": { layer: "memory" },
+  // the custom all-reduce kernels' own CUDA check (peer access, IPC handles): the intra-node fabric, like P2P
+  "vllm/custom-allreduce-failed": { layer: "network", causedBy: ["nccl/p2p-disabled"] },
   "vllm/no-kv-cache-memory": { layer: "memory", dialects: VLLM },
   "vllm/kv-cache-too-small": { layer: "memory", dialects: VLLM },
   // NCCL errors: how a failure below surfaced in NCCL
   "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
   "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
-  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "nccl/duplicate-gpu"] },
+  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu"] },
   "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
-  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, ...NCCL_FAILURES] },
+  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", ...NCCL_FAILURES] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
+  // the engine dying after its start: whatever failed in a worker or the engine core while serving
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "nccl/collective-timeout", "runtime/stall"] },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },

@@ -1,0 +1,52 @@
+import type { RuleContext, FindingDraft } from "../types.js";
+import { hitEvidence, uniqueEvidence } from "../helpers.js";
+import { signalHits } from "../signals.js";
+import { defineRule, type RuleSpec } from "../define.js";
+
+export const meta = {
+  id: "vllm/engine-dead",
+  defaultSeverity: "error",
+  title: "The vLLM engine died after it had started: requests fail until the server restarts",
+  tags: ["vllm", "serving"],
+  sources: [
+    "vLLM source: vllm/v1/engine/exceptions.py (EngineDeadError), vllm/v1/engine/core.py run_engine_core (`EngineCore encountered a fatal error.`), vllm/logging_utils/dump_input.py",
+    "vLLM source: vllm/engine/async_llm_engine.py (AsyncEngineDeadError), vllm/engine/multiprocessing (MQEngineDeadError), vllm/entrypoints/launcher.py",
+    "vLLM docs: usage/troubleshooting.md (the root cause is the first traceback)",
+  ],
+} satisfies RuleSpec;
+
+export function check(ctx: RuleContext): FindingDraft[] {
+  const { facts } = ctx;
+  // what only a started engine says when it dies: V1's EngineDeadError, the engine core's fatal error and its input dump,
+  // V0's AsyncEngineDeadError / MQEngineDeadError and the launcher's `... is already dead`
+  const dead = signalHits(ctx, ["vllm.engineDeadAtRuntime", "vllm.v0EngineDead"]);
+  // an engine core or worker dying (`EngineCore hit an exception`, `died unexpectedly`): a death at runtime once the engine
+  // had started, or when its traceback shows the engine serving and no start-up (a start-up's is vllm/engine-init-failed's)
+  const started = facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  const tb = facts.tracebacks;
+  const servingTraceback = (tb?.counts.runtime ?? 0) > 0 && (tb?.counts.init ?? 0) === 0;
+  const died = started || servingTraceback ? signalHits(ctx, ["vllm.engineDied"]) : [];
+  if (!dead.length && !died.length) return [];
+  // a start-up that failed is told by vllm/engine-init-failed (V0's errors can follow it when a request came in)
+  if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
+  const hits = [...dead, ...died];
+  // (a cause is another line than the ones that report the death)
+  const cause = tb?.rootCause && !hits.some((h) => h.ev.line === tb.rootCause!.evidence.line && h.ev.file === tb.rootCause!.evidence.file) ? tb.rootCause : null;
+  return [{
+    message: cause
+      ? `The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. Root cause in the log: ${clip(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
+      : "The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. This excerpt does not show why: the first traceback of the engine core or of a worker, above these lines, does.",
+    evidence: uniqueEvidence([cause?.evidence, ...hitEvidence(hits)]),
+    remediation: [
+      "Find the first error of the engine core or worker process (an EngineCore_* / Worker_* / VllmWorkerProcess / RayWorkerWrapper traceback, an NCCL WARN, a CUDA error): the API server's EngineDeadError only reports it.",
+      "A worker killed without a traceback (`died unexpectedly`, exit code -9) is usually the host's OOM killer: check `dmesg` and the container's memory limit.",
+      "Restart the server (an orchestrator should restart on the failed health check: `/health` answers 5xx once the engine is dead); if it dies again on the same request, the engine's input dump (`Dumping input data ...`) shows that request.",
+    ],
+  }];
+}
+
+function clip(s: string): string {
+  return s.length > 300 ? s.slice(0, 299) + "…" : s;
+}
+
+export const rule = defineRule(meta, check);
