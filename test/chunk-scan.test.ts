@@ -1,11 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FAST_DANGERS } from "../grammars/nccl-fast.js";
-import { chunkScanner, dangerAtByte, ringBuffer, scanReference } from "../src/input/chunk-scan.js";
+import { chunkScanner, dangerAtByte, releaseRing, ringBuffer, scanReference } from "../src/input/chunk-scan.js";
 
 // The one pass over a chunk (WebAssembly SIMD) is held to the same pass in plain code, and that to the needles' meaning.
 
 const scanner = chunkScanner();
 const ring = ringBuffer(1 << 20);
+afterAll(() => releaseRing(ring ? [ring] : []));
 
 function seeded(seed: number) {
   let x = seed;
@@ -99,5 +100,21 @@ describe("chunk scan", () => {
     const r = chunkScanner().scan(b, 1, b.length, false);
     expect([...r.nl.subarray(0, r.nlCount)]).toEqual([1, 5, 6, b.length - 1]);
     expect([r.dangerCount, r.bracketCount, r.commCount]).toEqual([0, 0, 0]);
+  });
+  it("the ring's three buffers go back when a reader gives them, for the next file of the process", () => {
+    const taken = [ringBuffer(1 << 20), ringBuffer(1 << 20)];
+    expect(taken.every((b) => b !== undefined)).toBe(true);
+    // (this file holds the third)
+    expect(ringBuffer(1 << 20)).toBeUndefined();
+    const offsets = taken.map((b) => b!.byteOffset);
+    const held = taken as Buffer[];
+    releaseRing(held);
+    expect(held).toEqual([]);
+    const again = [ringBuffer(1 << 20), ringBuffer(1 << 20)];
+    expect(again.map((b) => b!.byteOffset).sort()).toEqual(offsets.sort());
+    // a buffer of other memory is no slot: giving it changes nothing
+    releaseRing([Buffer.alloc(16)]);
+    expect(ringBuffer(1 << 20)).toBeUndefined();
+    releaseRing(again as Buffer[]);
   });
 });

@@ -326,7 +326,8 @@ class Room {
 const RING_SLOTS = 3;
 const RING_CAP = 1 << 20;
 let ring: Room | null | undefined;
-let ringHandedOut = 0;
+// the slots no reader holds (a reader gives its back when its file is read: a process may read many files)
+let freeSlots: number[] | undefined;
 const ringRoom = (): Room | null => {
   if (ring === undefined) {
     try {
@@ -340,9 +341,18 @@ const ringRoom = (): Room | null => {
 
 /** A buffer of `size` bytes whose chunks are scanned in place, while there is one (else undefined). */
 export function ringBuffer(size: number): Buffer | undefined {
-  const r = size <= RING_CAP && ringHandedOut < RING_SLOTS && wasmScanner() !== null ? ringRoom() : null;
-  if (!r) return undefined;
-  return Buffer.from(r.memory.buffer, r.slotAt[ringHandedOut++], size);
+  const r = size <= RING_CAP && wasmScanner() !== null ? ringRoom() : null;
+  freeSlots ??= Array.from({ length: RING_SLOTS }, (_, k) => RING_SLOTS - 1 - k);
+  const slot = r ? freeSlots.pop() : undefined;
+  return slot === undefined ? undefined : Buffer.from(r!.memory.buffer, r!.slotAt[slot], size);
+}
+
+/** Gives back the buffers of a ring that `ringBuffer` handed out (others are left to the collector); empties it. */
+export function releaseRing(buffers: Buffer[]): void {
+  for (const b of buffers.splice(0)) {
+    const slot = ring && b.buffer === ring.memory.buffer ? ring.slotAt.indexOf(b.byteOffset) : -1;
+    if (slot >= 0 && !freeSlots!.includes(slot)) freeSlots!.push(slot);
+  }
 }
 
 let wasm: ChunkScanner | null | undefined;

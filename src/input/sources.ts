@@ -3,7 +3,7 @@ import type { Stats } from "node:fs";
 import { extname, isAbsolute, join } from "node:path";
 import { Readable } from "node:stream";
 import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
-import { ringBuffer } from "./chunk-scan.js";
+import { releaseRing, ringBuffer } from "./chunk-scan.js";
 import { decodeInput } from "./decode.js";
 import { InputError } from "./errors.js";
 import { isSystemError, systemErrorText } from "../util/errors.js";
@@ -288,7 +288,8 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number, size = Infinity)
  * threads reading one file each fault in fresh pages under the same process-wide lock). A caller that reads
  * several ranges one after the other passes its own ring to use for all (never two ranges at once).
  */
-async function* readRange(fd: number, chunkBytes: number, start: number, end: number, ring: Buffer[] = []): AsyncGenerator<Buffer> {
+async function* readRange(fd: number, chunkBytes: number, start: number, end: number, shared?: Buffer[]): AsyncGenerator<Buffer> {
+  const ring = shared ?? [];
   try {
     for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
       if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = ringBuffer(chunkBytes) ?? Buffer.allocUnsafe(chunkBytes);
@@ -299,6 +300,7 @@ async function* readRange(fd: number, chunkBytes: number, start: number, end: nu
     }
   } finally {
     closeSync(fd);
+    if (!shared) releaseRing(ring);
   }
 }
 

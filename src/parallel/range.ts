@@ -1,4 +1,5 @@
 import { ActivityTable, createFastCounter, type CountedBehind, type FastCounter, type NcclFastCounts } from "../events/nccl-fast-counter.js";
+import { releaseRing } from "../input/chunk-scan.js";
 import { readLineLoop } from "../input/line-loop.js";
 import { DEFAULT_LIMITS, fileSource } from "../input/sources.js";
 import { segmentStarts } from "../input/split-point.js";
@@ -106,10 +107,14 @@ export async function countSegments(job: Omit<RangeJob, "type">, onBytes: ((n: n
   const ring: Buffer[] = [];
   // one counter for all segments (a fresh one would be compiled afresh by the engine, slow for its first megabytes)
   const counter = speculativeCounter();
-  for (let k = claimBack(claims); k >= 0; k = budget > 0 ? claimBack(claims) : -1) {
-    const result = await countRange(await source.openRange!(starts[k], starts[k + 1], limits, ring), { maxLineChars: job.maxLineChars, maxResidualChars: budget, onBytes }, counter);
-    for (const t of result.residual) budget -= t.length + 16;
-    if (result.stoppedAt) budget = 0;
-    each(k, result);
+  try {
+    for (let k = claimBack(claims); k >= 0; k = budget > 0 ? claimBack(claims) : -1) {
+      const result = await countRange(await source.openRange!(starts[k], starts[k + 1], limits, ring), { maxLineChars: job.maxLineChars, maxResidualChars: budget, onBytes }, counter);
+      for (const t of result.residual) budget -= t.length + 16;
+      if (result.stoppedAt) budget = 0;
+      each(k, result);
+    }
+  } finally {
+    releaseRing(ring);
   }
 }

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { LearnedWrapper, NcclFastCounts } from "../events/nccl-fast-counter.js";
 import type { InputLimits, InputSource } from "../input/sources.js";
 import { SPLIT_DEFAULTS, mayCountFrom, plainFile, splitPoint } from "../input/split-point.js";
+import { releaseRing } from "../input/chunk-scan.js";
 import { debug } from "../util/debug.js";
 import { claimFront, frontEnd } from "./claims.js";
 import type { RangeCounter } from "./split.js";
@@ -68,41 +69,46 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
   );
   const { starts, claims } = count;
   const ring: Buffer[] = [];
-  const readSegment = async (k: number, firstLine: number, skipUntil = 0) => reader.readStream(await source.openRange!(starts[k], starts[k + 1], o.limits, ring), firstLine, false, skipUntil);
-  let lineNo = await reader.readStream(await source.openRange!(0, split.at, o.limits, ring), 1, true, 0);
-  let mine = 0;
-  for (let k = claimFront(claims); k >= 0; k = claimFront(claims), mine++) lineNo = await readSegment(k, lineNo);
-  const firstDone = performance.now();
-  const counted = await count.segments.catch(() => null);
-  const from = frontEnd(claims);
-  const otherDone = counted?.size ? Math.max(...[...counted.values()].map((r) => r.doneAt)) - performance.timeOrigin : NaN;
-  debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms, the other at ${Math.round(otherDone)} ms`);
-  // the other thread's segments, in order: the lines it handed back, then its counts
-  for (let k = from; k < starts.length - 1; k++) {
-    const r = counted?.get(k);
-    if (!r) {
-      lineNo = await readSegment(k, lineNo);
-      continue;
-    }
-    const base = lineNo - 1;
-    let b = 0;
-    const behindTo = (j: number) => {
-      for (; b < r.behind.length && r.behind[b].at <= j; b++) {
-        const { wrapper, origin } = r.behind[b];
-        if (!reader.countedBehind({ wrapper, origin, memo: {} })) debug("threads", `${source.name}: lines counted behind ${wrapper.trim()} before line ${base + (r.residualLines[j] ?? r.lines + 1)} were not quiet`);
+  try {
+    const readSegment = async (k: number, firstLine: number, skipUntil = 0) => reader.readStream(await source.openRange!(starts[k], starts[k + 1], o.limits, ring), firstLine, false, skipUntil);
+    let lineNo = await reader.readStream(await source.openRange!(0, split.at, o.limits, ring), 1, true, 0);
+    let mine = 0;
+    for (let k = claimFront(claims); k >= 0; k = claimFront(claims), mine++) lineNo = await readSegment(k, lineNo);
+    const firstDone = performance.now();
+    const counted = await count.segments.catch(() => null);
+    const from = frontEnd(claims);
+    const otherDone = counted?.size ? Math.max(...[...counted.values()].map((r) => r.doneAt)) - performance.timeOrigin : NaN;
+    debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms, the other at ${Math.round(otherDone)} ms`);
+    // the other thread's segments, in order: the lines it handed back, then its counts
+    for (let k = from; k < starts.length - 1; k++) {
+      const r = counted?.get(k);
+      if (!r) {
+        lineNo = await readSegment(k, lineNo);
+        continue;
       }
-    };
-    for (let j = 0; j < r.residual.length; j++) {
-      behindTo(j);
-      reader.readLine(r.residual[j], base + r.residualLines[j]);
+      const base = lineNo - 1;
+      let b = 0;
+      const behindTo = (j: number) => {
+        for (; b < r.behind.length && r.behind[b].at <= j; b++) {
+          const { wrapper, origin } = r.behind[b];
+          if (!reader.countedBehind({ wrapper, origin, memo: {} })) debug("threads", `${source.name}: lines counted behind ${wrapper.trim()} before line ${base + (r.residualLines[j] ?? r.lines + 1)} were not quiet`);
+        }
+      };
+      for (let j = 0; j < r.residual.length; j++) {
+        behindTo(j);
+        reader.readLine(r.residual[j], base + r.residualLines[j]);
+      }
+      behindTo(r.residual.length);
+      reader.cut(r.cut);
+      reader.absorb(r.counts, base);
+      lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
     }
-    behindTo(r.residual.length);
-    reader.cut(r.cut);
-    reader.absorb(r.counts, base);
-    lineNo = r.stoppedAt ? await readSegment(k, base + 1, base + r.stoppedAt) : base + r.lines + 1;
+    debug("threads", `${source.name}: the other thread's part taken in at ${Math.round(performance.now())} ms`);
+    return lineNo - 1;
+  } finally {
+    // (the ring's buffers go back for the next file this thread reads)
+    releaseRing(ring);
   }
-  debug("threads", `${source.name}: the other thread's part taken in at ${Math.round(performance.now())} ms`);
-  return lineNo - 1;
 }
 
 async function planSplit(source: InputSource, o: PlanOptions): Promise<{ at: number; counter: RangeCounter; maxResidualChars: number; segmentBytes: number } | null> {
