@@ -327,7 +327,9 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   S: [
     KV_TOKENS,
-    { id: "model.startLoad", re: /^Starting to load model (.+?)(?:\.\.\.)?\s*$/, map: (m): Stated => ({ "config.model": m[1] }), priority: 2 },
+    // (the model is one word, a name or a path: a quote that elided it, `Starting to load model ...`, or ran on into the
+    // next record, `Starting to load model ... ERROR ... RuntimeError: ...`, names none)
+    { id: "model.startLoad", re: /^Starting to load model (?=\S*[A-Za-z0-9])(\S+?)(?:\.\.\.)?\s*$/, map: (m): Stated => ({ "config.model": m[1] }), priority: 2 },
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [

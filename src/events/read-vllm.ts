@@ -681,6 +681,11 @@ function foreignHeader(rec: LogRecord): { level: VllmLevel; length: number; file
   if (c === 91 /* [ */ || (c >= 65 && c <= 90)) {
     const m = PY_DEFAULT.exec(text) ?? LEVEL_LOGGER.exec(text) ?? LMCACHE.exec(text) ?? LEVEL_PID_FILE.exec(text) ?? ELIDED_STAMP.exec(text);
     if (m) return { level: LEVELS_BY_WORD[m[1] ?? m[2]], length: m[0].length };
+    const e = c === 69 || c === 67 ? ELIDED_NO_FILE.exec(text) : null;
+    if (e) {
+      const msg = text.slice(e[0].length);
+      if (EXCEPTION_MESSAGE.test(msg) || VLLM_ERROR_ONLY.test(msg)) return { level: LEVELS_BY_WORD[e[1]], length: e[0].length };
+    }
     const p = c === 91 ? PADDED_LEVEL.exec(text) : null;
     if (p) return { level: LEVELS_BY_WORD[p[1]], length: p[0].length, fileTail: true };
     // a vLLM process's record whose time and file a paste trimmed: `(Worker_TP0 pid=9) ERROR WorkerProc failed to start.`
@@ -706,6 +711,11 @@ const LEVEL_PID_FILE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{1,9} \[(?:[\w\-]
 // vLLM's header (≥0.8, the file in brackets) with its date and time elided or cut out by the writer who quoted it:
 // `ERROR ... [core.py:2178] RuntimeError: ...`, `ERROR [core.py:1136] EngineCore failed to start.`
 const ELIDED_STAMP = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?:(?:\.{3}|\u2026) )?\[(?:[\w\-]+\/)*[\w\-]+\.py:\d+\] ?/;
+// the same with the file elided too, read only where the message is one of vLLM's failure records (an exception's line,
+// a message it logs only at ERROR): `ERROR ... RuntimeError: Engine core initialization failed.`; an ellipsis before
+// other words is no header (`ERROR ... something went wrong somewhere`)
+const ELIDED_NO_FILE = /^(ERROR|CRITICAL) (?:\.{3}|\u2026) (?=\S)/;
+const EXCEPTION_MESSAGE = /^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception): \S/;
 
 // a wrapper's root handler that re-formats vLLM's records (lighteval: `[%(asctime)s] [%(levelname)8s]: %(message)s
 // (%(filename)s:%(lineno)s)`), the stamp peeled: `[   ERROR]: msg (model_runner.py:1750)`, `[    INFO]: Initializing ...`

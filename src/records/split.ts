@@ -264,7 +264,41 @@ function splitPiece(raw: string): string[] {
   return splitRecords(raw);
 }
 
+// vLLM records whose writer elided the date and time (and maybe the file) with an ellipsis, `ERROR ... [core.py:2178]
+// RuntimeError: ...`, `INFO … Starting to load model ...`, on a line that lost its line breaks (a forum's or a digest's
+// copy joins the lines with blanks): the line starts with such a record, and each next one starts after a blank
+const ELIDED_HEAD = /(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) (?:\.{3}|\u2026) /g;
+
+/** where the records of a line of elided-header records start again after its first (none: one record, or no such line) */
+function elidedGluedAt(raw: string): number[] {
+  if (raw.indexOf("...") < 0 && raw.indexOf("\u2026") < 0) return NO_POINTS;
+  ELIDED_HEAD.lastIndex = 0;
+  const first = ELIDED_HEAD.exec(raw);
+  // (the first at the line's start, or after a prefix's blank, a process's or a wrapper's: not inside a record's message,
+  // after a header's `] `; NCCL's `NCCL INFO ...` is NCCL's record, not one of these)
+  if (!first || !elidedHeadAt(raw, first.index) || first.index > 160 || /\] \S/.test(raw.slice(0, first.index))) return NO_POINTS;
+  let points: number[] | null = null;
+  for (let m = ELIDED_HEAD.exec(raw); m; m = ELIDED_HEAD.exec(raw)) if (raw.charCodeAt(m.index - 1) === 32 && elidedHeadAt(raw, m.index)) (points ??= []).push(m.index);
+  return points ?? NO_POINTS;
+}
+
+function elidedHeadAt(raw: string, at: number): boolean {
+  if (at === 0) return true;
+  const c = raw.charCodeAt(at - 1);
+  return (c === 32 || c === 9) && !raw.slice(Math.max(0, at - 5), at).startsWith("NCCL");
+}
+
 function splitRecords(raw: string): string[] {
+  const elided = elidedGluedAt(raw);
+  if (elided.length > 0) {
+    const out = splitRecordsAt(raw.slice(0, elided[0]));
+    for (let i = 0; i < elided.length; i++) out.push(...splitRecordsAt(raw.slice(elided[i], elided[i + 1])));
+    return out;
+  }
+  return splitRecordsAt(raw);
+}
+
+function splitRecordsAt(raw: string): string[] {
   const heads = vllmGluedAt(raw);
   const procs = procGluedAt(raw);
   const points = procs.length === 0 ? heads : [...new Set([...heads, ...procs])].sort((a, b) => a - b);
