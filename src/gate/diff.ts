@@ -1,5 +1,6 @@
 import type { Facts, Finding, Report } from "../facts/schema.js";
 import { interNodeKinds, intraNodeKinds } from "./transport.js";
+import { formatNumber } from "../util/number-format.js";
 
 /*
  * Fact-by-fact comparison of two runs: the facts people compare first (KV cache, transports, versions)
@@ -98,7 +99,7 @@ function leaves(v: unknown, prefix: string, out: Map<string, unknown>): void {
   out.set(prefix, v);
 }
 
-const fmtNum = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+const fmtNum = (n: number) => formatNumber(n, 2);
 
 function show(v: unknown, unit?: string): string {
   if (v === null || v === undefined || v === "") return "none";

@@ -1,4 +1,5 @@
 import { UsageError } from "../util/errors.js";
+import { formatNumber } from "../util/number-format.js";
 
 export type Operator = ">=" | "<=" | ">" | "<" | "==" | "!=";
 export type Literal = number | string | boolean | null;
@@ -74,7 +75,7 @@ function looseEqual(actual: unknown, expected: Literal): boolean {
 
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return "null";
-  if (typeof v === "number") return v.toLocaleString("en-US", { maximumFractionDigits: 4 });
+  if (typeof v === "number") return formatNumber(v, 4);
   if (typeof v === "string") return v;
   return JSON.stringify(v);
 }

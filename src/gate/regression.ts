@@ -1,4 +1,5 @@
 import { UsageError } from "../util/errors.js";
+import { formatNumber } from "../util/number-format.js";
 
 export interface RegressionLimit {
   path: string;
@@ -26,7 +27,7 @@ export interface RegressionVerdict {
   reason: string;
 }
 
-const fmt = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 4 });
+const fmt = (v: number) => formatNumber(v, 4);
 
 export function judgeRegression(limit: RegressionLimit, baseline: unknown, current: unknown): RegressionVerdict {
   if (typeof baseline !== "number") return { passed: false, reason: `${limit.path} is missing from the baseline, so a regression cannot be ruled out` };

@@ -4,6 +4,7 @@ import { digestJsonChunks } from "./json-digest.js";
 import { bomlessUtf16, containerOf, looksBinary, type Container } from "./magic.js";
 import type { InputLimits } from "./sources.js";
 import { InputError } from "./errors.js";
+import { formatNumber } from "../util/number-format.js";
 
 /*
  * From raw bytes to the text the line reader wants: compressed containers are found by their magic bytes and
@@ -125,7 +126,7 @@ async function* guard(src: AsyncGenerator<Buffer>, container: Container, path: s
   let total = 0;
   for await (const chunk of src) {
     total += chunk.length;
-    if (total > limits.maxDecompressedBytes) throw new InputError(`${container} input expands past the limit of ${limits.maxDecompressedBytes.toLocaleString("en-US")} bytes; stopped (raise --max-decompressed)`, path);
+    if (total > limits.maxDecompressedBytes) throw new InputError(`${container} input expands past the limit of ${formatNumber(limits.maxDecompressedBytes, 3)} bytes; stopped (raise --max-decompressed)`, path);
     yield chunk;
   }
 }
@@ -203,7 +204,7 @@ async function* gunzip(src: AsyncIterator<Buffer>, first: Buffer, path: string, 
         garbage += pending.length;
         pending = EMPTY;
       }
-      notice(`${path}: ${garbage.toLocaleString("en-US")} byte${garbage === 1 ? "" : "s"} of trailing garbage after the gzip data were ignored`);
+      notice(`${path}: ${formatNumber(garbage, 3)} byte${garbage === 1 ? "" : "s"} of trailing garbage after the gzip data were ignored`);
       return;
     }
     pending = pending.subarray(hl);
@@ -320,7 +321,7 @@ async function* unzstd(src: AsyncIterator<Buffer>, first: Buffer, path: string):
         yield Buffer.from(c.buffer, c.byteOffset, c.length);
       }
       out = [];
-      if (failure) throw new InputError(`${/EOF|end/i.test(failure.message) ? "truncated" : "corrupt"} zstd data after ${size.toLocaleString("en-US")} decompressed bytes: ${failure.message}`, path);
+      if (failure) throw new InputError(`${/EOF|end/i.test(failure.message) ? "truncated" : "corrupt"} zstd data after ${formatNumber(size, 3)} decompressed bytes: ${failure.message}`, path);
       if (i >= b.length) break;
     }
   };
@@ -364,11 +365,11 @@ async function* unxz(src: AsyncIterator<Buffer>, first: Buffer, path: string): A
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`corrupt or truncated xz data after ${size.toLocaleString("en-US")} decompressed bytes: ${(e as Error).message ?? String(e)}`, path);
+    throw new InputError(`corrupt or truncated xz data after ${formatNumber(size, 3)} decompressed bytes: ${(e as Error).message ?? String(e)}`, path);
   }
 }
 
-const formatMiB = (n: number) => `${(n / 2 ** 20).toLocaleString("en-US", { maximumFractionDigits: 1 })} MiB`;
+const formatMiB = (n: number) => `${formatNumber(n / 2 ** 20, 1)} MiB`;
 
 function describeReadError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;

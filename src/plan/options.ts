@@ -4,6 +4,7 @@ import { DEFAULT_GPU_MEMORY_UTILIZATION, DEFAULT_OVERHEAD_GIB, type PlanGpu, typ
 import { findGpu, GPU_TABLE, type Interconnect } from "./gpus.js";
 import type { ModelShape } from "./model-config.js";
 import { DTYPE_BYTES, formatParams, GIB, kvDtypeBytes, parseBytes, parseDtype, parseParams, type WeightDtype } from "./units.js";
+import { formatNumber } from "../util/number-format.js";
 
 export interface PlanFlags {
   params?: string;
@@ -38,7 +39,7 @@ const MAX_GPU_BYTES = 1024 ** 5;
 export function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\s*\d+\s*$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a positive whole number, not '${v}'`);
-  if (Number(v) > MAX_COUNT) throw new UsageError(`${flag} must be at most ${MAX_COUNT.toLocaleString("en-US")}, not '${v.trim()}'`);
+  if (Number(v) > MAX_COUNT) throw new UsageError(`${flag} must be at most ${formatNumber(MAX_COUNT, 3)}, not '${v.trim()}'`);
   return Number(v);
 }
 
@@ -46,7 +47,7 @@ export function positiveNumber(flag: string, v: string | undefined): number | un
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, not '${v}'`);
-  if (n > MAX_COUNT) throw new UsageError(`${flag} must be at most ${MAX_COUNT.toLocaleString("en-US")}, not '${v.trim()}'`);
+  if (n > MAX_COUNT) throw new UsageError(`${flag} must be at most ${formatNumber(MAX_COUNT, 3)}, not '${v.trim()}'`);
   return n;
 }
 

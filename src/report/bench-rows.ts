@@ -1,4 +1,5 @@
 import type { Facts } from "../facts/schema.js";
+import { formatNumber } from "../util/number-format.js";
 
 /*
  * The benchmark numbers every human-readable report shows (text, Markdown, HTML), built once here so that
@@ -19,7 +20,7 @@ type Values = Record<string, unknown>;
 const numberOf = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const n = (v: unknown, digits = 2): string => {
   const x = numberOf(v);
-  return x === null ? "—" : x.toLocaleString("en-US", { maximumFractionDigits: digits });
+  return x === null ? "—" : formatNumber(x, digits);
 };
 const withUnit = (v: unknown, unit: string, digits = 2): string | null => (numberOf(v) === null ? null : `${n(v, digits)} ${unit}`);
 

@@ -12,6 +12,7 @@ import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
 import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
+import { formatNumber } from "../util/number-format.js";
 
 /*
  * One self-contained HTML file: no script, no network, no inline style attributes. Pictures are inline SVG
@@ -312,7 +313,7 @@ function busbwChart(values: Record<string, unknown>, index: number): string {
   const parts: string[] = [];
   for (let y = 0; y <= yMax + step / 2; y += step) {
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${fx(Y(y))}" y2="${fx(Y(y))}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${L - 6}" y="${fx(Y(y) + 4)}" text-anchor="end" font-size="11">${esc(Number(y.toFixed(6)).toLocaleString("en-US"))}</text>`);
+    parts.push(`<text x="${L - 6}" y="${fx(Y(y) + 4)}" text-anchor="end" font-size="11">${esc(formatNumber(Number(y.toFixed(6)), 3))}</text>`);
   }
   const every = Math.max(1, Math.ceil((Math.floor(x1) - Math.ceil(x0)) / 9));
   for (let k = Math.ceil(x0); k <= x1; k += every) {
@@ -357,7 +358,7 @@ function latencyChart(series: LatencySeries[]): string {
     parts.push(`<text x="${ox + L + (PW - L - 10) / 2}" y="14" text-anchor="middle" font-size="13" font-weight="600">${esc(`${s.metric} (ms)`)}</text>`);
     for (let y = 0; y <= yMax + step / 2; y += step) {
       parts.push(`<line x1="${ox + L}" x2="${ox + PW - 10}" y1="${fx(Y(y))}" y2="${fx(Y(y))}" stroke="#e5e7eb"/>`);
-      parts.push(`<text x="${ox + L - 4}" y="${fx(Y(y) + 4)}" text-anchor="end" font-size="10">${esc(Number(y.toFixed(6)).toLocaleString("en-US"))}</text>`);
+      parts.push(`<text x="${ox + L - 4}" y="${fx(Y(y) + 4)}" text-anchor="end" font-size="10">${esc(formatNumber(Number(y.toFixed(6)), 3))}</text>`);
     }
     const slot = (PW - L - 10) / s.points.length;
     const bw = Math.min(34, slot * 0.7);
@@ -365,7 +366,7 @@ function latencyChart(series: LatencySeries[]): string {
     s.points.forEach((p, i) => {
       const x = ox + L + i * slot + (slot - bw) / 2;
       const color = POINT_COLOR(p.label, p.label.startsWith("P") ? pct++ : 0);
-      const value = p.value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+      const value = formatNumber(p.value, 2);
       parts.push(`<rect class="latency-bar" data-metric="${esc(s.metric)}" data-point="${esc(p.label)}" x="${fx(x)}" y="${fx(Y(p.value))}" width="${fx(bw)}" height="${fx(Math.max(0.5, Y(0) - Y(p.value)))}" fill="${color}"><title>${esc(`${s.metric} ${p.label}: ${value} ms`)}</title></rect>`);
       parts.push(`<text x="${fx(x + bw / 2)}" y="${fx(Y(p.value) - 3)}" text-anchor="middle" font-size="9">${esc(value)}</text>`);
       parts.push(`<text x="${fx(x + bw / 2)}" y="${H - B + 14}" text-anchor="middle" font-size="10">${esc(p.label)}</text>`);

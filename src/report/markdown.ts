@@ -6,6 +6,7 @@ import { communicatorLine } from "./cluster-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
+import { formatNumber } from "../util/number-format.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -13,7 +14,7 @@ import { findingsAcrossRuns, runReports } from "./text.js";
  */
 
 export const num = (v: number | null | undefined, digits = 2): string =>
-  v === null || v === undefined ? "—" : v.toLocaleString("en-US", { maximumFractionDigits: digits });
+  v === null || v === undefined ? "—" : formatNumber(v, digits);
 
 const gib = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${num(v)} GiB`);
 const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? "—" : v ? "yes" : "no");

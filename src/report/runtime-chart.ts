@@ -1,6 +1,7 @@
 import type { Facts } from "../facts/schema.js";
 import { formatHeaderSeconds } from "../util/header-time.js";
 import { safeText } from "../util/terminal.js";
+import { formatNumber } from "../util/number-format.js";
 
 const esc = (s: string | number): string => safeText(String(s)).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 const fx = (v: number) => v.toFixed(1);
@@ -73,7 +74,7 @@ export function runtimeChart(f: Facts): string {
       parts.push(`<line x1="${L}" x2="${W - R}" y1="${fx(Y(p.threshold))}" y2="${fx(Y(p.threshold))}" stroke="#e0a100" stroke-dasharray="3 3"/>`);
     }
     parts.push(`<rect x="${L}" y="${top}" width="${W - L - R}" height="${PH}" fill="none" stroke="#ccc"/>`);
-    parts.push(`<text x="${L - 6}" y="${top + 10}" text-anchor="end" font-size="10">${esc(p.max.toLocaleString("en-US"))}${esc(p.unit.trim() === "%" ? "%" : "")}</text>`);
+    parts.push(`<text x="${L - 6}" y="${top + 10}" text-anchor="end" font-size="10">${esc(formatNumber(p.max, 3))}${esc(p.unit.trim() === "%" ? "%" : "")}</text>`);
     parts.push(`<text x="${L - 6}" y="${top + PH}" text-anchor="end" font-size="10">0</text>`);
     parts.push(`<text x="${L}" y="${top - 5}" font-size="11" font-weight="600">${esc(p.title)}</text>`);
     p.lines.forEach((ln, k) => {

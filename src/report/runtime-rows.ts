@@ -1,9 +1,10 @@
 import type { Facts } from "../facts/schema.js";
+import { formatNumber } from "../util/number-format.js";
 
 type Row = [string, string];
 type P = { min: number; median: number; p95: number; max: number } | null;
 
-const n = (v: number, d = 1) => v.toLocaleString("en-US", { maximumFractionDigits: d });
+const n = (v: number, d = 1) => formatNumber(v, d);
 const dist = (p: P, unit = "", d = 1) => (p ? `median ${n(p.median, d)}${unit}, p95 ${n(p.p95, d)}${unit}, max ${n(p.max, d)}${unit}` : "—");
 
 function span(s: number): string {

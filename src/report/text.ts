@@ -9,6 +9,7 @@ import { communicatorLine } from "./cluster-rows.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
+import { formatNumber } from "../util/number-format.js";
 
 
 export interface TextOptions {
@@ -20,7 +21,7 @@ export interface TextOptions {
 }
 
 const num = (v: number | null | undefined, digits = 0): string =>
-  v === null || v === undefined ? "—" : v.toLocaleString("en-US", { maximumFractionDigits: digits });
+  v === null || v === undefined ? "—" : formatNumber(v, digits);
 
 /** Evidence lines shown in full up to this many wrapped lines; longer ones end with "…" at a word break. */
 const MAX_EVIDENCE_ROWS = 4;

@@ -52,6 +52,7 @@ export function runRules(facts: Facts, state: FactState, config?: RulesConfig): 
       findings.push(ruleError(rule.meta.id, e, config));
       continue;
     }
+    if (!drafts.length) continue;
     const docs = { docs: rule.meta.docs, docsUrl: docsUrl(rule.meta.docs) };
     for (const d of drafts) findings.push(toFinding(rule.meta.id, rule.meta.title, d.severity && !configured ? d.severity : (configured ?? rule.meta.defaultSeverity), d, thresholds.maxEvidence, docs));
   }
