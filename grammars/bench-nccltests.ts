@@ -29,6 +29,7 @@ export interface DeviceLine {
   rank: number;
   group: number | null;
   pid: number | null;
+  /** "" when the machine's host name is empty (the field is blanks) */
   host: string;
   /** null on a line a paste cut after the host */
   device: number | null;
@@ -64,7 +65,8 @@ class NcclTestsParser extends EmbeddedActionsParser {
     });
     this.CONSUME(OnKw);
     const host: IToken[] = [];
-    this.AT_LEAST_ONE(() => {
+    // (no host at all when the name is empty: `%10s` of "" prints blanks, `on           device  0 [0x01] ...`)
+    this.MANY2(() => {
       host.push(this.OR([{ ALT: () => this.CONSUME(Word) }, { ALT: () => this.CONSUME4(Num) }, { ALT: () => this.CONSUME(Colon) }, { ALT: () => this.CONSUME(Paren) }]));
     });
     let device: IToken | undefined;
@@ -123,7 +125,8 @@ export function parseDeviceLine(text: string): DeviceLine | null {
   if (!out.device && hostToks.length !== 1) return null;
   const first = hostToks[0];
   const last = hostToks[hostToks.length - 1];
-  const host = text.slice(first.startOffset, last.startOffset + last.image.length).trim();
+  // (a machine whose host name is empty: the field is blanks, and the line names no host)
+  const host = first && last ? text.slice(first.startOffset, last.startOffset + last.image.length).trim() : "";
   const tail = out.bus ?? out.device;
   let gpuName = tail ? text.slice(tail.startOffset + tail.image.length).trim() || null : null;
   // a line cut inside its bus id (`... device  1 [0x10`): no GPU name

@@ -181,7 +181,7 @@ export class NcclTestsRun {
       }
       wrongTotal = counts > 0 ? sum : null;
     }
-    const hosts = unique(this.devices.map((d) => d.host));
+    const hosts = unique(this.devices.map((d) => d.host).filter((h) => h !== ""));
     const ob = this.outOfBounds;
     const outOfBoundsOk = ob ? (ob.status ? ob.status === "OK" : ob.count === 0) : null;
     const stepUnit = typeof s.stepUnit === "string" ? s.stepUnit : null;

@@ -88,6 +88,10 @@ const RAY_SYSTEM_PROC = /^\(pid=(gcs_server|dashboard|dashboard_agent|runtime_en
 const PIDLESS_VLLM_PROC = /^\((EngineCore(?:_DP\d+|_\d+)?|APIServer|ApiServer_\d+|Worker_[A-Z]{2}\d+(?:_[A-Z]{2}\d+)*|VllmWorker(?: rank=\d+)?|VllmWorkerProcess)\) (?=(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
 // Open MPI's --tag-output `[job,rank]<stdout>:`; SageMaker's MPI launcher writes `[1,mpirank:0,algo-1]<stdout>:` (rank and host)
 const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdout|stderr)>:\s?/;
+// the same with --timestamp-output (orte/mca/iof/base/iof_base_output.c): ctime's date with its newline dropped, then
+// the tag when --tag-output is also given, then the stream: `Thu Jul 18 15:41:05 2024<stdout>:`,
+// `Thu Jul  4 09:01:02 2024[1,3]<stderr>:`
+const MPIRUN_STAMPED = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}(?:\[(\d+),(\d+)\])?<(?:stdout|stderr|stddiag)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
 // horovodrun's own tag (horovod/runner/common/util/safe_shell_exec.py) `[index]<stdout>:` / `[index]<stderr>:`: the
 // process index, like a launcher's `[N] `, is no NCCL rank
@@ -511,6 +515,11 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (c >= 65 && c <= 90 && (m = GCP_LOGGING.exec(s))) {
       stamp ??= m[1];
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (c >= 65 && c <= 90 && s.charCodeAt(3) === 32 && (m = MPIRUN_STAMPED.exec(s))) {
+      if (m[2]) origin.rank ??= Number(m[2]);
       s = s.slice(m[0].length);
       continue;
     }
