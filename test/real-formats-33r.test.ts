@@ -124,3 +124,48 @@ describe("a caller's method run by a vLLM Ray worker is not the engine's start-u
     expect(ids(await analyzeText(text))).toContain("vllm/engine-init-failed");
   });
 });
+
+describe("Python's unraisable report (`Exception ignored in:`) is no failure", () => {
+  const ignored = (p: string, header: string) => [
+    `${p}${header}`,
+    `${p}Traceback (most recent call last):`,
+    `${p}  File "/usr/lib/python3/dist-packages/vllm/distributed/device_communicators/pynccl.py", line 120, in __del__`,
+    `${p}    self._destroy(self.handle)`,
+    `${p}AttributeError: 'PyNcclComm' object has no attribute 'handle'`,
+  ];
+  const headers = [
+    "Exception ignored in: <function PyNcclComm.__del__ at 0x7f1a2b3c4d50>",
+    "Exception ignored while calling deallocator <function PyNcclComm.__del__ at 0x7f1a2b3c4d50>:",
+  ];
+  const prefixes = ["", "(RayWorkerVllm pid=3301) ", "\x1b[36m(RayWorkerWrapper pid=3301, ip=10.4.0.9)\x1b[0m "];
+  for (const header of headers)
+    for (const p of prefixes)
+      it(`names neither a first error nor an NCCL failure (${header.slice(0, 24)}…, prefix ${JSON.stringify(p.slice(0, 16))})`, async () => {
+        const r = await analyzeText(ignored(p, header).join("\n"));
+        expect(r.facts.firstError).toBeNull();
+        expect(ids(r, "error")).toEqual([]);
+      });
+
+  it("the failure after it is the first error and names no ignored exception as the root cause", async () => {
+    const p = "(RayWorkerVllm pid=3301) ";
+    const r = await analyzeText([
+      ...ignored(p, headers[0]),
+      `${p}ERROR 04-17 09:00:33 ray_utils.py:44] Error executing method init_device. This might cause deadlock in distributed execution.`,
+      `${p}ERROR 04-17 09:00:33 ray_utils.py:44] Traceback (most recent call last):`,
+      `${p}ERROR 04-17 09:00:33 ray_utils.py:44]   File "/usr/lib/python3/dist-packages/vllm/worker/worker.py", line 100, in init_device`,
+    ].join("\n"));
+    expect(r.facts.firstError?.line).toBe(6);
+    expect(ids(r)).toContain("vllm/engine-init-failed");
+    expect(ids(r)).not.toContain("nccl/error");
+    expect(r.facts.tracebacks?.rootCause ?? null).toBeNull();
+  });
+
+  it("an exception line right after the header, without frames, is ignored too; the next one is not", async () => {
+    const r = await analyzeText([
+      "Exception ignored in: <function Pool.__del__ at 0x7f00>",
+      "ValueError: pool already closed",
+      "RuntimeError: NCCL error: unhandled system error",
+    ].join("\n"));
+    expect(r.facts.firstError?.line).toBe(3);
+  });
+});

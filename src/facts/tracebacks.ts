@@ -295,7 +295,8 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   name: "tracebacks",
   init: () => ({ kept: [], count: 0, byTag: {}, rootCause: null }),
   reduce(s, e: Event) {
-    if (e.kind === "traceback") {
+    // a traceback Python reported as unraisable and ignored is no failure
+    if (e.kind === "traceback" && !e.unraisable) {
       const k = summarize(e);
       s.count++;
       for (const tag of k.tags) s.byTag[tag] = (s.byTag[tag] ?? 0) + 1;
