@@ -161,11 +161,7 @@ describe("Python's unraisable report (`Exception ignored in:`) is no failure", (
   });
 
   it("an exception line right after the header, without frames, is ignored too; the next one is not", async () => {
-    const r = await analyzeText([
-      "Exception ignored in: <function Pool.__del__ at 0x7f00>",
-      "ValueError: pool already closed",
-      "RuntimeError: NCCL error: unhandled system error",
-    ].join("\n"));
-    expect(r.facts.firstError?.line).toBe(3);
+    const lines = ["Exception ignored in: <function Pool.__del__ at 0x7f00>", "ValueError: pool already closed", "RuntimeError: NCCL error: unhandled system error"];
+    expect((await analyzeText(lines.join("\n"))).facts.firstError?.line).toBe(3);
   });
 });
