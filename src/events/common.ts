@@ -60,6 +60,8 @@ export interface TracebackEvent extends EventBase {
   calls?: string[];
   /** its lines came as the messages of ERROR (or CRITICAL) records of a logger: vLLM's `logger.exception` */
   loggedAsError?: boolean;
+  /** Python reported it as unraisable and went on (`Exception ignored in: <function X.__del__ …>` before it): no failure */
+  unraisable?: boolean;
 }
 
 export type CommonEvent = ErrorLineEvent | WarningLineEvent | TracebackEvent | SignalEvent | import("./read-dialect.js").DialectEvent;

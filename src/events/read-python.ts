@@ -71,6 +71,8 @@ interface Assembler {
   calls?: string[];
   /** a line of it came as an ERROR record's message */
   atError?: boolean;
+  /** `Exception ignored in: …` came before it */
+  unraisable?: boolean;
 }
 
 interface PendingNcclError {
@@ -146,6 +148,9 @@ const IPY7_FRAME = /^((?:[~\/]|[A-Za-z]:\\)\S*?\.py|<ipython-input-[\w\-]+>) in 
 const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
 const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
+/** Python's report of an exception it could not raise: `Exception ignored in: <function X.__del__ at 0x…>`, 3.14's
+ * `Exception ignored while calling deallocator <function X.__del__ at 0x…>:` */
+const UNRAISABLE = /^Exception ignored (?:in: |in |while |on )\S/;
 /** an exception line whose message is a traceback's header: `RuntimeError: Traceback (most recent call last):` */
 const EXC_BEFORE_HEADER = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([\w.]+\))?): Traceback \(most recent call last\):\s*$/;
 /** a frame inside a traceback whose lines a log viewer or a copy joined into one (newlines became spaces) */
@@ -190,6 +195,10 @@ export function createPythonReader(): RecordReader {
   const pendingNccl = new Map<string, PendingNcclError>();
   /** `Process X:` headers waiting for their `Traceback` line */
   const processHeaders = new Map<string, string>();
+  /** origins whose last record was Python's `Exception ignored in: <obj>` (PyErr_WriteUnraisable, 3.13+ `Exception
+   * ignored while …:`): the traceback or the exception line that follows is reported and then ignored (a `__del__`
+   * that raised while a failed constructor's object was collected), no failure of the program */
+  const unraisable = new Set<string>();
   /** origins whose last line was a bare `ncclXxxError:` line: its `Last error:` text may follow */
   const lastErrorAfter = new Map<string, { awaiting: boolean; left: number }>();
 
@@ -236,6 +245,7 @@ export function createPythonReader(): RecordReader {
     const calls = a.lastCode !== null ? [...(a.calls ?? []), ...calleeOf(a.lastCode)] : a.calls;
     if (calls?.length) ev.calls = calls.slice(0, MAX_CALLS);
     if (a.atError) ev.loggedAsError = true;
+    if (a.unraisable) ev.unraisable = true;
     emit(ev);
   };
 
@@ -263,6 +273,7 @@ export function createPythonReader(): RecordReader {
       lastCode: null,
     };
     if (rec.level) a.atError = true;
+    if (unraisable.delete(key)) a.unraisable = true;
     const proc = processHeaders.get(key);
     if (proc !== undefined) {
       a.process = proc;
@@ -520,12 +531,13 @@ export function createPythonReader(): RecordReader {
     }
     if (a && !a.ended) {
       a.ended = { errorType: type, message: clip(message, MAX_MESSAGE_CHARS), ev: evidenceOf(rec), extra: 0 };
-      if (isWarningTypeName(type)) emitWarning(rec, emit, "python", `${type}: ${message}`);
+      if (isWarningTypeName(type) || a.unraisable) emitWarning(rec, emit, "python", `${type}: ${message}`);
       else emitError(rec, emit, "python", message ? `${type}: ${message}` : type, type);
       return;
     }
-    if (isError && message) emitError(rec, emit, "python", `${type}: ${message}`, type);
-    else if (isWarningTypeName(type) && message) emitWarning(rec, emit, "python", `${type}: ${message}`);
+    const ignored = unraisable.delete(originKey(rec.origin));
+    if (isError && message && !ignored) emitError(rec, emit, "python", `${type}: ${message}`, type);
+    else if ((isWarningTypeName(type) || ignored) && message) emitWarning(rec, emit, "python", `${type}: ${message}`);
   };
 
   return {
@@ -558,6 +570,12 @@ export function createPythonReader(): RecordReader {
       if (la && continueLastError(la, key, rec, text, emit)) return true;
       if (text.length > 80 && text.indexOf('File "') !== text.lastIndexOf('File "') && readFlatFrames(rec, key, a, text, emit)) return true;
       if (readIpython(rec, key, a, text, emit)) return true;
+      if (text.startsWith("Exception ignored ") && UNRAISABLE.test(text)) {
+        if (a) flush(a, emit);
+        unraisable.add(key);
+        if (unraisable.size > MAX_ASSEMBLERS) unraisable.delete(unraisable.values().next().value as string);
+        return true;
+      }
       // a flattened paste whose one frame line runs on into PyTorch's NCCL error (srun's `10: ` labels between the parts:
       // `File "…", line 1906, in broadcast 10: work = … 10: torch.distributed.DistBackendError: NCCL error in: …`): the
       // line reports the failure. (A code line never holds `…Error: NCCL error`, PyTorch's C++ message.)
@@ -757,6 +775,7 @@ export function createPythonReader(): RecordReader {
       for (const p of [...pendingNccl.values()]) flushNccl(p, emit);
       for (const a of [...assemblers.values()]) flush(a, emit);
       processHeaders.clear();
+      unraisable.clear();
     },
   };
 }

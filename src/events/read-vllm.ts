@@ -746,7 +746,8 @@ const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception))
 // formatter's `%(process)s %(name)s %(levelprefix)s %(message)s`, after the peel took `%(asctime)s.%(msecs)03d ` off
 const PID_LOGGER_RECORD = /^\d+ [A-Za-z_][\w.\-]* (DEBUG|INFO|WARNING|ERROR|CRITICAL)(?: \[[^\]\s]+:\d+\]|:) +(\S.*)$/;
 // Ray's Python logger: `ERROR worker.py:406 -- Unhandled error (suppress with ...): ...` (the timestamp is peeled)
-const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ -- (.*)$/;
+// (a forum that typesets `--` as an en or em dash, Discourse or Medium, prints ` – ` / ` — ` for it)
+const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ (?:--|\u2013|\u2014) (.*)$/;
 // Ray Serve's component logger (ray/serve/_private/logging_utils.py), its timestamp after the level: `%(levelname)s
 // %(asctime)s {component_name} {component_id} [request id, route, app] -- %(message)s` (Ray ≥2.10: `ERROR 2025-06-11
 // 13:15:51,444 controller 45327 -- Exception in Replica(...)`), before that `... %(filename)s:%(lineno)d - %(message)s`
@@ -992,7 +993,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return true;
     }
   }
-  if (c >= 65 && c <= 90 && text.indexOf(" -- ") > 0) {
+  if (c >= 65 && c <= 90 && (text.indexOf(" -- ") > 0 || text.indexOf(" \u2013 ") > 0 || text.indexOf(" \u2014 ") > 0)) {
     const m = RAY_DRIVER.exec(text);
     if (m) {
       if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);

@@ -186,6 +186,15 @@ function isFailure(t: TracebackEvent): boolean {
   return !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false) && !cutInImports(t);
 }
 
+// vLLM's functions that run a method named by its caller on a worker (V0's and Ray's `execute_method`, `run_method`, V1's
+// `collective_rpc`)
+const RPC_DISPATCH = new Set(["execute_method", "run_method", "collective_rpc"]);
+
+function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i])) return i;
+  return -1;
+}
+
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
 function stageOf(t: TracebackEvent): Kept["stage"] {
   const frames = t.frames ?? [];
@@ -203,7 +212,13 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
     t.origin.process === undefined &&
     frames.some((f) => f.func === "<module>" && !INSTALLED.test(f.file)) &&
     !frames.some((f) => VLLM_PACKAGE.test(f.file));
-  if (failure && !outsideVllm && (frames.some((f) => initFunc(f.func)) || (!serving && initFunc(callee)))) return "init";
+  // a method of the caller's own that a vLLM worker ran for it (`collective_rpc` / Ray's `execute_method` -> `run_method`
+  // -> an RL framework's worker extension `init_process_group` for its weight-sync group) runs on a started engine: its
+  // frames after vLLM's dispatch name no start-up of vLLM's, unless they are vLLM's own
+  const dispatch = lastIndex(frames, (f) => RPC_DISPATCH.has(f.func) && VLLM_PACKAGE.test(f.file));
+  const userFrom = dispatch >= 0 && dispatch + 1 < frames.length && !VLLM_PACKAGE.test(frames[dispatch + 1].file) ? dispatch + 1 : frames.length;
+  const startupFrame = frames.some((f, i) => initFunc(f.func) && (i < userFrom || VLLM_PACKAGE.test(f.file)));
+  if (failure && !outsideVllm && (startupFrame || (!serving && userFrom === frames.length && initFunc(callee)))) return "init";
   // the constructor of a worker's or model runner's part (a platform plugin's too: `vllm_ascend/worker/model_runner_v1.py`,
   // `__init__` -> `npu_input_batch.py` `__init__` -> `block_table.py` `__init__`) runs while the engine builds its
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
@@ -280,7 +295,8 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   name: "tracebacks",
   init: () => ({ kept: [], count: 0, byTag: {}, rootCause: null }),
   reduce(s, e: Event) {
-    if (e.kind === "traceback") {
+    // a traceback Python reported as unraisable and ignored is no failure
+    if (e.kind === "traceback" && !e.unraisable) {
       const k = summarize(e);
       s.count++;
       for (const tag of k.tags) s.byTag[tag] = (s.byTag[tag] ?? 0) + 1;

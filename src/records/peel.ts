@@ -7,9 +7,9 @@ import type { LogRecord, Origin } from "../model.js";
 
 // Real and ESC-less ANSI SGR sequences (GitHub drops the ESC byte; pagers print it as the text "ESC"; `cat -v`, less and
 // vim write it in caret notation, `^[[0;36m`; a paste of Python reprs or Ray output writes it out as the text `\x1b`,
-// `\033`, `\u001b` or `\e`).
+// `\033`, `\u001b` or `\e`; a Windows console copy shows the ESC byte as code page 437's glyph for 0x1B, `←`).
 // APC `ESC _ ... BEL` carries the Buildkite agent's per-line timestamp in raw job logs (`ESC_bk;t=1741619240123 BEL`).
-const ANSI_ANY = /(?:\x1b|ESC|\^\[)\[[0-9;]*[A-Za-z]|\\(?:x1[bB]|033|u001[bB]|e)\[[0-9;]*[mK]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+const ANSI_ANY = /(?:\x1b|ESC|\^\[|\u2190)\[[0-9;]*[A-Za-z]|\\(?:x1[bB]|033|u001[bB]|e)\[[0-9;]*[mK]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 // the same timestamp once a paste has dropped the control bytes
 // milliseconds since the epoch: 13 digits (2001-2286), so a line that starts with digits keeps them
 const BUILDKITE_APC_RESIDUE = /^_bk;t=\d{13}\x07?/;
