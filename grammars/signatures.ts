@@ -331,7 +331,7 @@ export const SIGNATURES: readonly Signature[] = [
     ],
     // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu); vLLM's own
     // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|OutOfMemoryError|CUDA [Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA [Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
@@ -412,6 +412,35 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: [
       "RuntimeError: The local rank is larger than the number of available GPUs.",
       "ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group.",
+    ],
+  },
+  {
+    // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
+    // code 137, bash's `Killed` for the job, torchrun's exit code -9 for SIGKILL) and Ray's memory monitor, which kills a
+    // task or actor past its threshold (RAY_memory_usage_threshold). `oom`: the words say memory (else SIGKILL only)
+    id: "vllm.hostMemoryKilled", dialect: "any", level: "error",
+    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure"],
+    values: [
+      /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure)/,
+      /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
+      /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure)/,
+    ],
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|Task was killed due to the node running low on memory|Workers? \(tasks \/ actors\) killed due to memory pressure \(OOM\)/,
+    samples: [
+      "Killed",
+      "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
+      "[81234.551234] Out of memory: Killed process 48213 (python3) total-vm:412345678kB, anon-rss:250123456kB, file-rss:0kB",
+      "      Reason:       OOMKilled",
+      "vllm-head-1 exited with code 137",
+      "torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 4411) of binary: /usr/bin/python3",
+      "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
+      "(raylet) [2025-03-01 10:00:00,000 E 512 512] (raylet) node_manager.cc:3084: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: ab12, IP: 10.0.0.5) over the last time period.",
+    ],
+    nearMisses: [
+      "INFO 03-18 11:21:42 [launcher.py:80] Killed the old engine process before restarting",
+      "Killed 3 stale processes",
+      "vllm-head-1 exited with code 0",
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
     ],
   },
   {

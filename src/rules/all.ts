@@ -18,6 +18,7 @@ import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-faile
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
 import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
+import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
@@ -77,6 +78,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmDpConfigMismatch,
   vllmEngineDead,
   vllmEpAll2allFailed,
+  vllmHostOom,
   vllmKvTransferFailed,
   vllmMaxModelLenExceedsModel,
   vllmModelSupport,

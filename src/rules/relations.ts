@@ -26,7 +26,7 @@ const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
 const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -69,6 +69,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/ep-all2all-failed": { layer: "network", dialects: VLLM },
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
+  // the host's RAM (the kernel's OOM killer, a container's limit, Ray's memory monitor): any program's process
+  "vllm/host-oom": { layer: "memory" },
   "vllm/cuda-error": { layer: "memory" },
   // a CUDA call that stream capture does not allow, while vLLM records its CUDA graphs (any program's capture reads the same)
   "vllm/cuda-graph-capture-failed": { layer: "memory" },
