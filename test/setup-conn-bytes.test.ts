@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeSource, buildReport, mergeableStateOf } from "../src/analyze.js";
-import { memorySource } from "../src/input/memory.js";
-import { foldedLines } from "./helpers/folded.js";
+import { foldedLines, readWhole } from "./helpers/folded.js";
 import { rng } from "./helpers/cluster-logs.js";
 import { connLayout } from "../src/events/nccl-fast-counter.js";
 import { matchSignatures, signatureFreeWithRuns } from "../grammars/signatures.js";
@@ -94,10 +92,7 @@ function setupLog(f: Form, nodes: number, gpus: number, channels: number, attemp
   return out.join("\n") + "\n";
 }
 
-async function read(text: string, fastPath: boolean, chunkBytes: number) {
-  const part = await analyzeSource(memorySource("conn.log", text), 0, { limits: { chunkBytes }, jobs: 1, maxEventsPerKind: KEPT, fastPath });
-  return JSON.stringify({ report: buildReport(part.state, part.events), state: mergeableStateOf(part), events: part.events });
-}
+const read = (text: string, fastPath: boolean, chunkBytes: number) => readWhole("conn.log", text, { maxEventsPerKind: KEPT, fastPath }, chunkBytes);
 
 
 describe("connection lines read from the bytes after any header", () => {

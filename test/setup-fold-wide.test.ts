@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
-import { memorySource } from "../src/input/memory.js";
-import { foldedLines } from "./helpers/folded.js";
+import type { AnalyzeOptions } from "../src/analyze.js";
+import { foldedLines, readWhole } from "./helpers/folded.js";
 import { FAST_LIMITS } from "../src/events/nccl-fast-counter.js";
 import { signatureFreeWhateverDigits, matchSignatures } from "../grammars/signatures.js";
 
@@ -89,11 +88,7 @@ function wideLog(o: Wide): string {
   return out.join("\n") + "\n";
 }
 
-async function read(text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) {
-  const part = await analyzeSource(memorySource("wide.log", text), 0, { limits: { chunkBytes }, jobs: 1, maxEventsPerKind: KEPT, ...opts });
-  const report = buildReport(part.state, part.events);
-  return JSON.stringify({ report, state: mergeableStateOf(part), events: part.events });
-}
+const read = (text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) => readWhole("wide.log", text, { maxEventsPerKind: KEPT, ...opts }, chunkBytes);
 
 describe("connection lines alike but for the channel, folded by the fast path", () => {
   const limits = { ...FAST_LIMITS };

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
+import { analyzeSource, type AnalyzeOptions } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { NCCL_STATE_LIMITS } from "../src/facts/nccl.js";
 import { FAST_LIMITS } from "../src/events/nccl-fast-counter.js";
-import { foldedLines } from "./helpers/folded.js";
+import { foldedLines, readWhole } from "./helpers/folded.js";
 
 /**
  * The fast path folds a set-up line it has seen read to one event (a connection, bootstrap, network, env, GDR line)
@@ -147,11 +147,7 @@ function setupLog(o: Opts): string {
 
 const KEPT = 3;
 
-async function read(text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) {
-  const part = await analyzeSource(memorySource("setup.log", text), 0, { limits: { chunkBytes }, jobs: 1, maxEventsPerKind: KEPT, ...opts });
-  const report = buildReport(part.state, part.events);
-  return JSON.stringify({ report, state: mergeableStateOf(part), events: part.events });
-}
+const read = (text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) => readWhole("setup.log", text, { maxEventsPerKind: KEPT, ...opts }, chunkBytes);
 
 const folded = (text: string) => foldedLines(text, KEPT).repeats;
 

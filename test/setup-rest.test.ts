@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../src/analyze.js";
-import { memorySource } from "../src/input/memory.js";
-import { foldedLines } from "./helpers/folded.js";
+import type { AnalyzeOptions } from "../src/analyze.js";
+import { foldedLines, readWhole } from "./helpers/folded.js";
 import { FAST_LIMITS } from "../src/events/nccl-fast-counter.js";
 import { matchSignatures, signaturePatternsFor } from "../grammars/signatures.js";
 
@@ -70,11 +69,7 @@ function jobLog(o: Job): string {
   return out.join("\n") + "\n";
 }
 
-async function read(text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) {
-  const part = await analyzeSource(memorySource("job.log", text), 0, { limits: { chunkBytes }, jobs: 1, ...opts });
-  const report = buildReport(part.state, part.events);
-  return JSON.stringify({ report, state: mergeableStateOf(part), events: part.events });
-}
+const read = (text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384) => readWhole("job.log", text, opts, chunkBytes);
 
 describe("set-up lines another header read to one event, taken after a header that has not printed them", () => {
   const limits = { ...FAST_LIMITS };

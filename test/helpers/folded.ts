@@ -1,4 +1,6 @@
+import { analyzeSource, buildReport, mergeableStateOf, type AnalyzeOptions } from "../../src/analyze.js";
 import { createDispatcher } from "../../src/classify.js";
+import { memorySource } from "../../src/input/memory.js";
 import type { Event } from "../../src/events/index.js";
 import { chunkLine } from "../../src/input/lines.js";
 import { toRecord } from "../../src/records/peel.js";
@@ -34,4 +36,13 @@ export function foldedLines(text: string, kept: number): { repeats: number; ordi
   c.done();
   d.end(emit);
   return { repeats, ordinary, events };
+}
+
+/**
+ * The report, the mergeable state and the kept events of reading `text` as one input named `name`, as JSON: what the
+ * fast path and the ordinary way (or any two ways of reading) must agree on.
+ */
+export async function readWhole(name: string, text: string, opts: AnalyzeOptions = {}, chunkBytes = 16384): Promise<string> {
+  const part = await analyzeSource(memorySource(name, text), 0, { limits: { chunkBytes }, jobs: 1, ...opts });
+  return JSON.stringify({ report: buildReport(part.state, part.events), state: mergeableStateOf(part), events: part.events });
 }
