@@ -119,6 +119,9 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     init: (like, comm, commId, line, text) => store.full(like.kind) && reduceInitAgain(state, like, comm, commId, line, text) && store.drop(),
     again: ([sig, version], line) =>
       sig.kind === "signal" && version.kind === "nccl.version" && store.full(sig.kind) && store.full(version.kind) && reduceBannerAgain(state, sig, version, line) && store.drop() && store.drop(),
+    // (folded lines reduce to counts, the latest line and host but for a failure that waits for a line to show NCCL went
+    // on, which the first of them after it recovers: none waits, and none can start to until a line is read the ordinary way)
+    anyOrder: () => !state.errors.tentative?.length,
   });
   let lines = 0;
   let bytes = 0;

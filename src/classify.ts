@@ -40,10 +40,10 @@ export interface Dispatcher {
  * `keptPerKind`: the events of one kind the caller keeps (set-up lines are folded once it keeps no more); `repeat`,
  * `init`: where folded lines and Init lines read from the bytes go instead of events (see RepeatSink, InitSink)
  */
-export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink } = {}): Dispatcher {
+export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink; anyOrder?: () => boolean } = {}): Dispatcher {
   const observeVllmOrigin = createVllmOriginObserver();
   // (folds are learnt from a line read the ordinary way: `outer` is its caller's emit by the time runs pend)
-  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init, again: opts.again, foldEmit: () => outer });
+  const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init, again: opts.again, foldEmit: () => outer, anyOrder: opts.anyOrder });
   const vllm = createVllmReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
   const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];

@@ -56,8 +56,11 @@ interface Opts {
   interleave?: boolean;
   /** cut lines: a connection line cut in its middle (its rest on the line below), one cut right after `via` */
   cuts?: boolean;
-  /** an error-return line NCCL goes on after (a connection line recovers it) */
-  tentative?: boolean;
+  /**
+   * an error-return line NCCL goes on after (a connection line recovers it; `beforeNetwork`: late in the log, right
+   * before a one-rank communicator's `Using network` line, folded by then, which recovers it before its Init COMPLETE)
+   */
+  tentative?: boolean | "beforeNetwork";
   /** the connection lines twice in a row (rings, then trees over the same peers): lines alike with no other between */
   again?: boolean;
   /**
@@ -116,17 +119,19 @@ function setupLog(o: Opts): string {
           `${h} NCCL INFO Bootstrap : Using eth0:${t.ip}<0>`,
           `${h} NCCL INFO NCCL_SOCKET_IFNAME set by environment to eth0`,
           o.net === "ib" ? `${h} NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/RoCE [RO]; OOB eth0:${t.ip}<0>` : `${h} NCCL INFO NET/Socket : Using [0]eth0:${t.ip}<0>`,
+          ...(o.tentative === "beforeNetwork" && size === 1 && round === o.rounds - 2 ? [`${h} NCCL INFO misc/socket.cc:564 -> 2`] : []),
           `${h} NCCL INFO Using network ${o.net === "ib" ? "IB" : "Socket"}`,
           `${h} NCCL INFO ${init(r, "START")}`,
         ];
         if (o.era === "2.30" || o.era === "2.21") ls.push(`${h} NCCL INFO comm ${ptr(r)} rank ${r} nRanks ${size} nNodes ${Math.ceil(size / gpus)} localRanks ${Math.min(gpus, size)} localRank ${r % gpus} MNNVL 0`);
-        for (let k = o.again ? 2 : 1; k > 0; k--) for (const c of ringLines(o.era, r, size, gpus, o.net)) ls.push(`${h} NCCL INFO ${c}`);
+        // (a communicator of one rank connects to no one)
+        if (size > 1) for (let k = o.again ? 2 : 1; k > 0; k--) for (const c of ringLines(o.era, r, size, gpus, o.net)) ls.push(`${h} NCCL INFO ${c}`);
         if (o.cuts && r === 1 && round % 2 === 1) {
           // a connection record cut in its middle, and one cut right after `via`, each with its rest on the line below
           ls.push(`${h} NCCL INFO Channel 07/0 : 1[1] -> 0[`, `0] via P2P/IPC`);
           ls.push(`${h} NCCL INFO Channel 08/0 : 1[1] -> 0[0] via`, ` P2P/IPC/read`);
         }
-        if (o.tentative && r === 0 && round === 1) ls.push(`${h} NCCL INFO misc/socket.cc:564 -> 2`);
+        if (o.tentative === true && r === 0 && round === 1) ls.push(`${h} NCCL INFO misc/socket.cc:564 -> 2`);
         if (o.net === "ib" && !o.noGdr) ls.push(`${h} NCCL INFO GPU Direct RDMA Enabled for GPU ${r % gpus} / HCA ${r % gpus} (distance 4 <= 4), read 1 mode Default`);
         ls.push(`${h} NCCL INFO Connected all rings`);
         const complete = `${h} NCCL INFO ${init(r, "COMPLETE")}`;
@@ -185,6 +190,7 @@ describe("set-up lines folded by the fast path", () => {
       { era: "2.18", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", interleave: true, again: true },
       { era: "2.18", wrap: "bare", sizes: [4], rounds: 6, net: "ib", cuts: true },
       { era: "2.21", wrap: "bare", sizes: [4], rounds: 4, net: "ib", tentative: true },
+      { era: "2.18", wrap: "bare", sizes: [4, 1], rounds: 6, net: "ib", noGdr: true, tentative: "beforeNetwork" },
       { era: "2.21", wrap: "kubectl", sizes: [4, 2], rounds: 4, net: "ib" },
       { era: "2.18", wrap: "ray", sizes: [4, 2], rounds: 4, net: "ib", interleave: true },
       { era: "2.21", wrap: "bare", sizes: [4, 2], rounds: 4, net: "ib", oddInits: true },
@@ -210,8 +216,14 @@ describe("set-up lines folded by the fast path", () => {
       expect(text.split("\n").filter((l) => l.includes(" - Init ")).length, era).toBe(48);
       expect(foldedLines(text, KEPT).ordinary.filter((l) => l.includes(" - Init ")).length, era).toBe(16);
     }
-    const recovered = JSON.parse(await read(setupLog(cases.find((c) => c.tentative)!)));
+    const recovered = JSON.parse(await read(setupLog(cases.find((c) => c.tentative === true)!)));
     expect(recovered.report.facts.recovered).toMatchObject([{ kind: "error-return", failure: { text: expect.stringContaining("socket.cc:564 -> 2") } }]);
+    // (recovered by the folded line right after it, though an Init line and a connection's follow before the next
+    // line read the ordinary way: the lines folded across Init lines are handed over in their order then)
+    const late = setupLog(cases.find((c) => c.tentative === "beforeNetwork")!);
+    const byLine = late.split("\n").findIndex((l) => l.endsWith("socket.cc:564 -> 2")) + 2;
+    expect(late.split("\n")[byLine - 1]).toMatch(/ NCCL INFO Using network IB$/);
+    expect(JSON.parse(await read(late)).report.facts.recovered).toMatchObject([{ kind: "error-return", by: { line: byLine } }]);
   }, 60_000);
 
   it("are learnt when their header prints them again: a text each thread prints twice at most is never folded", () => {

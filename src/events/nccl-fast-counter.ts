@@ -287,6 +287,12 @@ interface Fold {
   hex: boolean;
   /** each line is its own (an Init line): no line alike folds with it, nor across it */
   each: boolean;
+  /** its lines fold across an `each` line (see `learnFold`): their runs end at `era`'s ends, not `run`'s */
+  acrossInit: boolean;
+  /** (acrossInit) its lines gathered since the last `takeFolds`, when they may be handed over after the others (see `gather`) */
+  gathered: number;
+  gatheredFirst: number;
+  gatheredLast: number;
   /** a text `learnRest` was told of: its hash (see `restHash`) */
   hash?: number;
   /** what the reader folds the lines into */
@@ -565,9 +571,10 @@ export interface FastCounter {
    * `text`, a bare ASCII record `host:pid:tid [dev] NCCL INFO …`, was read to one event that a line of the same text
    * would make again wherever it stands, up to the communicator of its thread (the reader says when): a bare line of
    * the same text is folded from now on, `id` standing for it, until `takeFolds`. `vary`: where the text may hold other
-   * digits too (a connection's channel, an Init line's communicator: the reader says the line reads alike but for them)
+   * digits too (a connection's channel, an Init line's communicator: the reader says the line reads alike but for them).
+   * `acrossInit`: what the line reads to is not its thread's communicator's, so its lines fold across an Init line too
    */
-  learnFold(text: string, id: unknown, vary?: FoldVariance): boolean;
+  learnFold(text: string, id: unknown, vary?: FoldVariance, acrossInit?: boolean): boolean;
   /**
    * `text`, a record with no header (NCCL's banner, `NCCL version 2.21.5+cuda12.4`), was read to events that a line of
    * the same bytes with no wrapper would make again wherever it stands but for the line (the reader says when): such a
@@ -582,7 +589,8 @@ export interface FastCounter {
    */
   learnRest(text: string, id: () => unknown): boolean;
   /**
-   * hands over (in the order of their first lines) and forgets the lines folded since the last call:
+   * hands over (in the order of their first lines; those of a fold `learnFold` was told may fold across an Init line
+   * after all others, when `foldsInAnyOrder` allowed it) and forgets the lines folded since the last call:
    * `visit(id, n, first, last, rest, conn, comm)`, `rest` the first line's text after its header where it may vary,
    * for connection lines read from the bytes `conn` what was read of the first line of its header, shape and peers,
    * `comm` the communicator an RCCL suffix names
@@ -643,6 +651,11 @@ export function createFastCounter(
      * lines read the ordinary way pends thousands, ~20% more CPU)
      */
     foldsFull?: () => void;
+    /**
+     * whether the lines folded from now until the next `takeFolds` may be handed over out of the order of their first
+     * lines (the reader says: no fact it reduces them to depends on that order). Asked once between two `takeFolds`.
+     */
+    foldsInAnyOrder?: () => boolean;
   },
 ): FastCounter {
   const speculative = options.speculative;
@@ -698,9 +711,16 @@ export function createFastCounter(
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
   const folded = objectArray<Pending>();
   let run = 0;
-  const learnFold = (text: string, id: unknown, vary?: FoldVariance): boolean => {
+  // and `era` the runs of the folds whose lines fold across an Init line: only what ends every run but an Init line ends them
+  let era = 0;
+  // the folds whose lines fold across an Init line, with lines gathered on them (a set-up log's texts each folded
+  // once per communicator: ~60% of its lines, each a pending entry of its own else, as an Init line ends every run),
+  // and whether they may be (`foldsInAnyOrder`, asked once between two `takeFolds`)
+  const gathered: Fold[] = [];
+  let anyOrder: boolean | undefined;
+  const learnFold = (text: string, id: unknown, vary?: FoldVariance, acrossInit = false): boolean => {
     // (past the cap, what was learnt is forgotten and learnt afresh: a big job's set-up brings new processes)
-    if (foldCount >= FAST_LIMITS.folds && folded.length === 0) forgetFolds();
+    if (foldCount >= FAST_LIMITS.folds && folded.length === 0 && gathered.length === 0) forgetFolds();
     const head = HEADER_AHEAD.exec(text);
     const k = head ? keysByText.get(head[0]) : undefined;
     if (k === undefined || k.ok === false || foldCount >= FAST_LIMITS.folds) return false;
@@ -731,7 +751,7 @@ export function createFastCounter(
     const varies = spans.length > 0;
     list.push({
       rest: varies ? undefined : new Literal(rest), text: rest, length: rest.length, spans, segs: varies ? segs.map((g) => new Literal(g)) : [], hex,
-      each: vary?.each === true, id, open: undefined, openRun: -1,
+      each: vary?.each === true, acrossInit: acrossInit && vary?.each !== true, gathered: 0, gatheredFirst: 0, gatheredLast: 0, id, open: undefined, openRun: -1,
     });
     foldCount++;
     return true;
@@ -740,7 +760,7 @@ export function createFastCounter(
   const bareFolds: Fold[] = [];
   const learnBare = (text: string, id: unknown): boolean => {
     if (bareFolds.length >= MAX_BARE || !wholeLine(text) || bareFolds.some((f) => f.text === text)) return false;
-    bareFolds.push({ rest: new Literal(text), text, length: text.length, spans: [], segs: [], hex: false, each: true, id, open: undefined, openRun: -1 });
+    bareFolds.push({ rest: new Literal(text), text, length: text.length, spans: [], segs: [], hex: false, each: true, acrossInit: false, gathered: 0, gatheredFirst: 0, gatheredLast: 0, id, open: undefined, openRun: -1 });
     return true;
   };
   // texts read to one event after some header (see learnRest)
@@ -755,7 +775,7 @@ export function createFastCounter(
     const id = idOf();
     if (id === undefined) return false;
     const lit = new Literal(rest);
-    const f: Fold = { rest: lit, text: rest, length: rest.length, spans: [], segs: [], hex: false, each: true, hash, id, open: undefined, openRun: -1 };
+    const f: Fold = { rest: lit, text: rest, length: rest.length, spans: [], segs: [], hex: false, each: true, acrossInit: false, gathered: 0, gatheredFirst: 0, gatheredLast: 0, hash, id, open: undefined, openRun: -1 };
     restFolds.add(lit, f, hash);
     // (its header took it: not again, see `count`)
     (k.rests ??= []).push(f);
@@ -768,7 +788,14 @@ export function createFastCounter(
       if (p.conn !== undefined) (p.conn as ConnGroup).open = undefined;
     }
     folded.length = 0;
+    for (const f of gathered) {
+      visit(f.id, f.gathered, f.gatheredFirst, f.gatheredLast, undefined, undefined, null, undefined);
+      f.gathered = 0;
+    }
+    gathered.length = 0;
+    anyOrder = undefined;
     run++;
+    era++;
   };
 
   // connection line shapes learnt (see learnConnShape), and where connParse found the parts of the line at hand
@@ -1099,6 +1126,7 @@ export function createFastCounter(
       if (bareFolds.length > 0 && p === s && !speculative && (f = foldAfter(bareFolds, s, e)) !== undefined) {
         folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined, at: undefined });
         run++;
+        era++;
         lastFastLine = lineNo;
         return true;
       }
@@ -1198,7 +1226,14 @@ export function createFastCounter(
     } else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
-      if (o !== undefined && f.openRun === run) {
+      const current = f.acrossInit ? era : run;
+      if (f.acrossInit && (anyOrder ??= options.foldsInAnyOrder?.() ?? false)) {
+        if (f.gathered++ === 0) {
+          gathered.push(f);
+          f.gatheredFirst = lineNo;
+        }
+        f.gatheredLast = lineNo;
+      } else if (o !== undefined && f.openRun === current) {
         o.n++;
         o.last = lineNo;
       } else {
@@ -1208,7 +1243,7 @@ export function createFastCounter(
         if (f.each) run++;
         else {
           f.open = pend;
-          f.openRun = run;
+          f.openRun = current;
         }
       }
     } else if (kind === REST) {
@@ -1222,6 +1257,7 @@ export function createFastCounter(
       folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.text, at: (k.at ??= { head: k.key.text, who: k.who, tid: k.tid }) });
       // (its event is made alone, before any line after it: no run spans it)
       run++;
+      era++;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !armed(a, exact)) return false;
@@ -1419,7 +1455,7 @@ export function createFastCounter(
     learnConnShape,
     connShapeOf,
     takeFolds,
-    folding: () => folded.length > 0,
+    folding: () => folded.length > 0 || gathered.length > 0,
     connsDone: (head) => {
       const k = keysByText.get(head);
       if (k !== undefined) k.conns = undefined;

@@ -247,7 +247,7 @@ export type AgainSink = (made: Event[], line: number) => boolean;
  * readers that see every record's origin have nothing to say of a learned wrapper's (see createFastCounter).
  * `repeat`, `init`: where what the fast path folded goes instead of events (see RepeatSink, InitSink; none: events).
  */
-export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink; foldEmit?: () => Emit } = {}): NcclReader {
+export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => boolean; keptPerKind?: number; repeat?: RepeatSink; init?: InitSink; again?: AgainSink; foldEmit?: () => Emit; anyOrder?: () => boolean } = {}): NcclReader {
   const hosts = new Set<string>();
   const commRank = new Map<string, number>();
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
@@ -383,6 +383,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     },
     // (where the caller's flushFolds would send them before the next line read the ordinary way)
     foldsFull: opts.foldEmit && (() => flushFolds(opts.foldEmit!())),
+    // (a text's lines gathered across Init lines go to the repeat sink, as counts: with events made, each in its place)
+    foldsInAnyOrder: opts.repeat && opts.anyOrder,
   });
 
   // set-up lines folded by the fast path (see noteFold): what each text reads to, and the thread it stands for
@@ -971,11 +973,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (c.e.kind === "nccl.connection" && (madeConns.get(c.e.transport) ?? 0) < CONN_SAMPLES) return;
       // (a line a signature also reads folds only whole: the signal is the same for the same text alone)
       if (signal !== undefined) {
-        if (seen) counter.learnFold(rec.text, { ...c, signal });
+        if (seen) counter.learnFold(rec.text, { ...c, signal }, undefined, c.e.kind !== "nccl.connection");
         return;
       }
       if (c.e.kind === "nccl.connection" && learnShape(rec.text, c)) return;
-      if (seen) counter.learnFold(rec.text, c);
+      if (seen) counter.learnFold(rec.text, c, undefined, c.e.kind !== "nccl.connection");
     },
     noteAgain(rec, events) {
       const t = rec.text;

@@ -98,7 +98,7 @@ export function reduceRepeatLines(state: FactState, of: NcclFoldedEvent, comm: s
   const timeline = (state.timeline ??= timelineDomain.init());
   const lastHost = timeline.lastHost;
   if (!lastHost) timeline.lastHost = { input: of.input, line: last, host: of.host! };
-  else if (lastHost.input !== of.input || lastHost.line < last) {
+  else if (lastHost.input < of.input || (lastHost.input === of.input && lastHost.line < last)) {
     lastHost.input = of.input;
     lastHost.line = last;
     lastHost.host = of.host!;
@@ -136,12 +136,14 @@ export function reduceInitAgain(state: FactState, like: NcclInitEvent, comm: str
     rank: like.rank, nranks: like.nranks, nvmlDev: like.nvmlDev, busId: like.busId, commId,
   });
   if (like.phase === "COMPLETE") state.signals.completeAt[input] = Math.max(state.signals.completeAt[input] ?? 0, line);
+  // (only forward, as the timeline's own reduce: see there)
   const last = state.timeline!.lastHost;
-  if (last) {
+  if (!last) state.timeline!.lastHost = { input, line, host };
+  else if (last.input < input || (last.input === input && last.line <= line)) {
     last.input = input;
     last.line = line;
     last.host = host;
-  } else state.timeline!.lastHost = { input, line, host };
+  }
   return true;
 }
 

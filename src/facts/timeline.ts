@@ -64,13 +64,15 @@ export const timelineDomain: FactDomain<TimelineState, never> & { reduce(state: 
   init: () => ({ byHost: {} }),
   reduce(state, e) {
     if (e.kind.startsWith("nccl.") && "host" in e && typeof e.host === "string" && e.host) {
-      // (changed in place: every NCCL event of a set-up log passes here)
+      // (changed in place: every NCCL event of a set-up log passes here. Only ever forward: lines the fast path folded
+      // are handed over in the order of their first lines, a run of them may end after the next event's line)
       const last = state.lastHost;
-      if (last) {
+      if (!last) state.lastHost = { input: e.input, line: e.ev.line, host: e.host };
+      else if (last.input < e.input || (last.input === e.input && last.line <= e.ev.line)) {
         last.input = e.input;
         last.line = e.ev.line;
         last.host = e.host;
-      } else state.lastHost = { input: e.input, line: e.ev.line, host: e.host };
+      }
     }
     const slot = slotOf(e);
     if (!slot) return;
