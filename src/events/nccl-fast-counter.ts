@@ -962,7 +962,8 @@ export function createFastCounter(
   // wrappers learned from the input (none when a user rule's patterns are searched in the raw bytes)
   /** learnt wrappers that say nothing of the origin: their bytes, 0 where any digit may stand */
   const templates = objectArray<WildLiteral>();
-  const wrapsByText = new Map<string, ExactWrapper>();
+  // (by their bytes: a line whose wrapper is none of them is looked up with no string made, once per wrapper length)
+  const wrapsByText = new RestIndex<ExactWrapper>();
   const wrapLengths: number[] = [];
   let wrapCount = 0;
   let learnTries = 0;
@@ -986,7 +987,7 @@ export function createFastCounter(
       const k = p + len < e ? keyAt(p + len, e) : undefined;
       if (k === undefined) continue;
       const last = k.wrap;
-      const w = last !== undefined && last.bytes.length === len && last.bytes.at(view, p, p + len) ? last : wrapsByText.get(body.toString("latin1", p, p + len));
+      const w = last !== undefined && last.bytes.length === len && last.bytes.at(view, p, p + len) ? last : wrapsByText.find(body, view, p, p + len);
       if (w === undefined) continue;
       exactKey = k;
       return (k.wrap = w);
@@ -994,7 +995,7 @@ export function createFastCounter(
     // no known header behind one: the line goes the ordinary way, and what stands behind a wrapper is learnt
     exactKey = undefined;
     for (let n = 0; n < wrapLengths.length; n++) {
-      const w = p + wrapLengths[n] < e ? wrapsByText.get(body.toString("latin1", p, p + wrapLengths[n])) : undefined;
+      const w = p + wrapLengths[n] < e ? wrapsByText.find(body, view, p, p + wrapLengths[n]) : undefined;
       if (w !== undefined) return w;
     }
     return undefined;
@@ -1031,12 +1032,13 @@ export function createFastCounter(
       if (!holds(wrapper, {}) || !holds(wrapper.replace(/\d/g, "0"), {}) || !holds(wrapper.replace(/\d/g, "9"), {})) return;
       templates.push(wildLiteral(Uint8Array.from(wrapper, (c) => (c >= "0" && c <= "9" ? 0 : c.charCodeAt(0)))));
     } else {
-      if (!(options.originQuiet || speculative) || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || wrapsByText.has(wrapper) || !holds(wrapper, peeled.origin)) return;
+      if (!(options.originQuiet || speculative) || wrapCount >= MAX_EXACT_WRAPPERS || wlen < 4 || wrapsByText.has(wrapper, restHash(wrapper)) || !holds(wrapper, peeled.origin)) return;
       wrapCount++;
       const o = peeled.origin;
       // (a nested prefix naming another process: the observer's note of a line behind it depends on more than its origin)
       const countable = o.process === undefined || processNames(o.process, wrapper).size === 1;
-      wrapsByText.set(wrapper, { wrapper, origin: o, memo: {}, bytes: new Literal(wrapper), countable, originKey: originKey(o), armedIn: -1, pidOkAt: -1, quietIn: -1 });
+      const bytes = new Literal(wrapper);
+      wrapsByText.add(bytes, { wrapper, origin: o, memo: {}, bytes, countable, originKey: originKey(o), armedIn: -1, pidOkAt: -1, quietIn: -1 }, restHash(wrapper));
       if (!wrapLengths.includes(wlen)) wrapLengths.push(wlen);
     }
     // the header behind it, so that its next line finds it
@@ -1110,13 +1112,18 @@ export function createFastCounter(
     let exact: ExactWrapper | undefined;
     let first = false;
     if (k === undefined && wrappersOn) {
-      if (templates.length > 0) {
-        const t = templateAt(p, e);
-        if (t > 0) k = keyAt((p += t), e);
-      }
-      if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) {
-        p += exact.bytes.length;
-        k = exactKey;
+      // (behind a wrapper only a line with ` NCCL ` in it is counted: where the next stands, asked with `p` not
+      // decreasing, so the chunk is searched once; most lines of a vLLM log have none, and many wrappers were learnt)
+      if (ncclAt < p) ncclAt = body.indexOf(" NCCL ", p, "latin1") >>> 0;
+      if (ncclAt < e) {
+        if (templates.length > 0) {
+          const t = templateAt(p, e);
+          if (t > 0) k = keyAt((p += t), e);
+        }
+        if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) {
+          p += exact.bytes.length;
+          k = exactKey;
+        }
       }
     }
     if (k === undefined) {
