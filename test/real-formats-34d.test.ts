@@ -94,3 +94,40 @@ describe("DeepEP's NCCL backend reporting the NCCL library it loaded", () => {
     expect(r.facts.nccl.version).toBeNull();
   });
 });
+
+describe("the API servers of the multi-port external load balancer, one per data-parallel rank (`APIServer_DP1`)", () => {
+  const STATS = (prefix: string) =>
+    [
+      `${prefix} INFO:     127.0.0.1:41822 - "GET /health HTTP/1.1" 200 OK`,
+      `${prefix} INFO 05-20 10:42:11 [loggers.py:271] Engine 001: Avg prompt throughput: 12.0 tokens/s, Avg generation throughput: 1804.5 tokens/s, Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 4.2%, Prefix cache hit rate: 91.0%`,
+    ].join("\n");
+
+  for (const [name, wrap] of variants)
+    it(`its prefix marks a V1 run and its stats line reads (${name})`, async () => {
+      const r = await analyzeText(wrap(STATS("(APIServer_DP1 pid=6120)")) + "\n");
+      expect(r.facts.vllm.engine).toBe("v1");
+      expect(r.facts.runtime?.statsLines).toBe(1);
+      expect(r.facts.runtime?.generationThroughput.max).toBe(1804.5);
+    });
+
+  it("reads the same with the pid cut out by the writer, and the child's traceback header", async () => {
+    const cut = await analyzeText(STATS("(APIServer_DP1)") + "\n");
+    expect(cut.facts.vllm.engine).toBe("v1");
+    expect(cut.facts.runtime?.statsLines).toBe(1);
+    const r = await analyzeText(
+      [
+        "(APIServer_DPRank_3 pid=8811) Process APIServer_DPRank_3:",
+        "(APIServer_DPRank_3 pid=8811) Traceback (most recent call last):",
+        '(APIServer_DPRank_3 pid=8811)   File "/usr/lib/python3.12/multiprocessing/process.py", line 314, in _bootstrap',
+        "(APIServer_DPRank_3 pid=8811) RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.vllm.engine).toBe("v1");
+    expect(r.facts.firstError?.line).toBe(4);
+  });
+
+  it("a process of another program with a like name marks nothing", async () => {
+    const r = await analyzeText("(APIServer_DPX pid=1) INFO: started\n(MyAPIServer_DP1 pid=2) INFO: started\n");
+    expect(r.facts.vllm.engine).toBeNull();
+  });
+});
