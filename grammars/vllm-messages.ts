@@ -75,6 +75,7 @@ export type PhraseId =
   | "dist.worldSizeTooLarge"
   | "dist.dpAdjust"
   | "dist.dpLeader"
+  | "dist.apiServerCount"
   | "dist.tpOverLocalGpus"
   | "headless.dp"
   | "err.maxModelLenTooBig"
@@ -227,6 +228,11 @@ const BY_FIRST: Record<string, Entry[]> = {
     // ≈v0.11 (vllm/engine/arg_utils.py): async scheduling picks the executor (≈v0.10 wrote `Using mp-based ...`)
     { id: "config.defaultBackend", re: /^Defaulting to (\w+)-based distributed executor backend\b/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
     { id: "customAllReduce.disabled", re: /^Disabled the custom all-reduce (.*)$/, map: () => ({}) },
+    // `vllm serve` without --api-server-count (vllm/entrypoints/cli/serve.py, 2026-01+) starts one API server per data-parallel
+    // rank and says so when that is more than one: `Defaulting api_server_count to data_parallel_size (4).`, or with the
+    // hybrid load balancer one per local rank, `... to data_parallel_size_local (2) for hybrid LB mode.`
+    { id: "dist.apiServerCount", re: /^Defaulting api_server_count to data_parallel_size \((\d+)\)/, map: (m): Stated => ({ "config.dataParallelSize": num(m[1]) }) },
+    { id: "dist.apiServerCount", re: /^Defaulting api_server_count to data_parallel_size_local \((\d+)\) for hybrid LB mode/, map: (m): Stated => ({ "config.dataParallelSizeLocal": num(m[1]) }) },
     {
       id: "dist.dpLeader",
       re: /^DP group leader: node_rank=(\d+), node_rank_within_dp=\d+, master_addr=([^,\s]+),.*?\bworld_size=(\d+)/,

@@ -90,6 +90,12 @@ const XLA_COMM_INIT = /\bInitialized NCCL communicator (?:0x[0-9a-f]+ )?for rank
 const CUT_BANNER = /^CCL version (\d+\.\d+\.\d+)\+cuda(\d+\.\d+)\s*$/;
 /** PyTorch's ProcessGroupNCCL start-up line (glog INFO, torch ≥2.2): `[PG ID 0 PG GUID 0 Rank 1] ProcessGroupNCCL environments: NCCL version: 2.20.5, TORCH_NCCL_...` */
 const PG_ENV_VERSION = /\bProcessGroupNCCL environments: NCCL version: (\d+\.\d+\.\d+)(?=[,\s]|$)/;
+/**
+ * DeepEP's NCCL backend (its GPU-initiated networking transport, the all2all backend vLLM's expert parallelism can use) reports
+ * the NCCL library the process loaded, from ncclGetVersion: the first form `[NCCL Backend] NCCL version: 2.29.3 (loaded
+ * library)`, the later `DeepEP initialized with NCCL version: 2.31.2 (loaded library)` (with EP_BUFFER_DEBUG=1).
+ */
+const DEEPEP_NCCL = /(?:\[NCCL Backend\] |\bDeepEP initialized with )NCCL version: (\d+\.\d+\.\d+) \(loaded library\)/;
 const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)/;
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
 // (` Rank  0 Group  0 Pid  11004 on node-29 device  0 [0000:61:00] NVIDIA L40S`): the device bracket must follow
@@ -651,6 +657,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       return true;
     } else if (t.includes("RCCL version") && (m = RCCL_BANNER.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "banner" });
     else if (t.includes("environments: NCCL version") && (m = PG_ENV_VERSION.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "pytorch" });
+    // (the library the process loaded, like vLLM's `Found nccl from library libnccl.so.X.Y.Z`)
+    else if (t.includes("(loaded library)") && (m = DEEPEP_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     if (t.includes("nccl==") && (m = VLLM_NCCL.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });

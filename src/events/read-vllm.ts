@@ -505,7 +505,9 @@ function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ra
   if (/^RayWorker(?:Vllm)?$/.test(name)) return { engine: "v0", backend: "ray" };
   if (/^(?:DP)?(?:MoE)?EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
   if (/^EngineCore/.test(name)) return { engine: "v1" };
-  if (/^(?:APIServer|ApiServer_\d+)$/.test(name)) return { engine: "v1" };
+  // the API server, one of several (`--api-server-count`: `ApiServer_3`), or one per data-parallel rank under the
+  // multi-port external load balancer's supervisor (`APIServer_DP1`, its process `APIServer_DPRank_1`)
+  if (/^(?:APIServer(?:_DP\d+|_DPRank_\d+)?|ApiServer_\d+)$/.test(name)) return { engine: "v1" };
   return null;
 }
 

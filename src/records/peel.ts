@@ -85,7 +85,7 @@ const REDACTABLE_PROC = /^\(([^()]*?)\s*pid=(\d+|\.{3}|\u2026|[xX*#]{2,8}|<pid>|
 const RAY_SYSTEM_PROC = /^\(pid=(gcs_server|dashboard|dashboard_agent|runtime_env_agent|log_monitor|monitor|raylet|autoscaler)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 // a vLLM process's prefix with the whole pid cut out by the writer (`(EngineCore) ERROR [core.py:1136] ...`): only vLLM's
 // own process names, and only before a level word, so a parenthesised word in prose stays text
-const PIDLESS_VLLM_PROC = /^\((EngineCore(?:_DP\d+|_\d+)?|APIServer|ApiServer_\d+|Worker_[A-Z]{2}\d+(?:_[A-Z]{2}\d+)*|VllmWorker(?: rank=\d+)?|VllmWorkerProcess)\) (?=(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
+const PIDLESS_VLLM_PROC = /^\((EngineCore(?:_DP\d+|_\d+)?|APIServer(?:_DP\d+)?|ApiServer_\d+|Worker_[A-Z]{2}\d+(?:_[A-Z]{2}\d+)*|VllmWorker(?: rank=\d+)?|VllmWorkerProcess)\) (?=(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
 // Open MPI's --tag-output `[job,rank]<stdout>:`; SageMaker's MPI launcher writes `[1,mpirank:0,algo-1]<stdout>:` (rank and host)
 const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdout|stderr)>:\s?/;
 // the same with --timestamp-output (orte/mca/iof/base/iof_base_output.c): ctime's date with its newline dropped, then
