@@ -85,3 +85,30 @@ describe("merged virtual NICs in the NET/IB line (round 34n 022, nccl-tests#373)
       expect(r.facts.nccl.transports["NET/IB/GDRDMA"]).toBe(2);
     });
 });
+
+// NCCL 2.13-2.18 (misc/cudawrap.cc): dlopen of the driver library failed; NCCL goes on without the driver entry points
+// (no cuMem, DMA-BUF or multicast) and its init continues, as the log's next records show
+const CUDA_LIB_WARN = [
+  "trainbox:7130:7130 [1] misc/cudawrap.cc:90 NCCL WARN Failed to find CUDA library in (null) (NCCL_CUDA_PATH=(null))",
+  "trainbox:7130:7130 [1] NCCL INFO Bootstrap : Using eth0:172.18.0.4<0>",
+  "trainbox:7130:7244 [1] NCCL INFO NET/Socket : Using [0]eth0:172.18.0.4<0>",
+  "trainbox:7130:7244 [1] NCCL INFO Using network Socket",
+  "trainbox:7130:7244 [1] NCCL INFO comm 0x5603 rank 1 nranks 2 cudaDev 1 busId 2000 - Init COMPLETE",
+];
+
+describe("the driver-library WARN of cudawrap.cc is advisory (round 34n 040, ColossalAI#5039)", () => {
+  for (const [i, text] of wrapped(CUDA_LIB_WARN).entries())
+    it(`is the first WARN, but no error and no finding (variant ${i})`, async () => {
+      const r = await analyzeText(text);
+      expect(r.facts.nccl.firstWarn?.text).toContain("Failed to find CUDA library in (null)");
+      expect(r.facts.firstError).toBeNull();
+      expect(ids(r, "error")).toEqual([]);
+      expect(r.facts.nccl.initComplete).toBe(1);
+    });
+
+  it("still reads a real failure after it", async () => {
+    const r = await analyzeText([...CUDA_LIB_WARN.slice(0, 2), "trainbox:7130:7244 [1] init.cc:1012 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 2000"].join("\n"));
+    expect(r.facts.firstError?.line).toBe(3);
+    expect(ids(r)).toContain("nccl/duplicate-gpu");
+  });
+});
