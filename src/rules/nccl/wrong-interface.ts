@@ -28,10 +28,6 @@ export function interfacesIn(ctx: RuleContext): Iface[] {
   return (ctx.facts.nccl.interfaces ?? []).filter((i) => i.role !== "NET/IB OOB").map((i) => ({ index: i.index, name: i.name, addr: i.address, ev: i.evidence, role: i.role, count: i.count }));
 }
 
-// an IPv6 link-local address (fe80::/10, `fe80::966d:ae03:a2:8cf0%ib1`): it reaches only the hosts on that one link,
-// through the interface its `%scope` names, so a bootstrap or socket connection to another node over it usually fails
-const LINK_LOCAL_V6 = /^\[?fe[89ab][\da-f]:/i;
-
 const PRIVATE_V4 = /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
 
 /**
@@ -53,27 +49,23 @@ export function privateInterface(ctx: RuleContext): { name: string; addr: string
 export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
   const virtual = ifaces.filter((i) => VIRTUAL_IFACE.test(i.name));
-  // the bootstrap uses its first interface only; the socket transport carries data over every device it lists
-  const firstVirtual = virtual.filter((i) => i.index === 0 || i.role === "NET/Socket");
+  // the bootstrap uses its first interface only; the socket transport carries data over every device it lists, when
+  // it is the network: NCCL 2.4 prints the socket list also when the data goes over IB (the bootstrap's first entry)
+  const { net, netChoices } = ctx.facts.nccl;
+  const socketCarries = net == null || net === "Socket" || (netChoices ?? []).some((c) => c.net === "Socket");
+  const firstVirtual = virtual.filter((i) => i.index === 0 || (i.role === "NET/Socket" && socketCarries));
   const noIface = signalHits(ctx, ["nccl.noInterface"]);
   const failures = signalHits(ctx, ["nccl.bootstrap", "nccl.bootstrapWeak"]).filter((h) => !noIface.some((n) => n.input === h.input && n.ev.line === h.ev.line));
   const badAddr = signalHits(ctx, ["nccl.badAddress"]);
   const badCommId = signalHits(ctx, ["nccl.badCommId"]);
   const gloo = signalHits(ctx, ["torch.glooNoInterface"]);
-  // a failed connection to a link-local IPv6 address, or a bootstrap interface holding only one, in a log whose
-  // connections fail: NCCL picked an address other nodes cannot reach (ib1 with IPv6 but no IPv4, say)
-  const linkLocal = [
-    ...failures.filter((h) => LINK_LOCAL_V6.test(h.captures.target ?? "")).map((h) => ({ addr: h.captures.target, ev: h.ev })),
-    ...(failures.length ? ifaces.filter((i) => i.role === "Bootstrap" && i.index === 0 && LINK_LOCAL_V6.test(i.addr)).map((i) => ({ addr: i.addr, ev: i.ev })) : []),
-  ];
   const ifname = ncclEnv(ctx, "NCCL_SOCKET_IFNAME");
   const oobIfname = ncclEnv(ctx, "NCCL_OOB_NET_IFNAME");
-  if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length && !linkLocal.length) return [];
+  if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length) return [];
   const names = [...new Set((firstVirtual.length ? firstVirtual : virtual).map((i) => (i.addr ? `${i.name} (${i.addr})` : i.name)))];
   const parts: string[] = [];
   if (names.length) parts.push(`NCCL ${firstVirtual.length ? "uses" : "also lists"} the virtual or loopback interface${names.length > 1 ? "s" : ""} ${names.join(", ")}, which other nodes usually cannot reach`);
   if (virtual.length && failures.length) parts.push("and connections between ranks fail or time out");
-  if (linkLocal.length) parts.push(`NCCL connects over the IPv6 link-local address ${linkLocal[0].addr}, which reaches only the hosts on that one link (through the interface its %scope names), and the connection fails`);
   if (noIface.length) {
     const filter = [ifname ? `NCCL_SOCKET_IFNAME=${ifname.value}` : null, oobIfname ? `NCCL_OOB_NET_IFNAME=${oobIfname.value}` : null].filter(Boolean).join(", ");
     parts.push(filter ? `no network interface matches ${filter} on this node (a typo, or an interface that does not exist inside the container)` : "NCCL found no usable socket interface (the interface filter matches nothing here, or the container has no routable interface)");
@@ -95,9 +87,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length;
   return [{
     message: parts.join("; ") + "." + (harmless ? " The log shows a single node and no failed connection, so this only matters if more nodes join." : ""),
-    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...linkLocal.map((l) => l.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...gloo.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
+    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...gloo.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
     remediation: [
-      ...(linkLocal.length ? ["Give NCCL an address the other nodes route to: NCCL_SOCKET_FAMILY=AF_INET (IPv4 only), or NCCL_SOCKET_IFNAME naming an interface that has a routable IPv4 or global IPv6 address on every node."] : []),
       `Set NCCL_SOCKET_IFNAME on every node to the routable interface${good ? ` (here probably =${good.name})` : ""}, or exclude the virtual ones: NCCL_SOCKET_IFNAME=^docker,lo,veth,virbr.`,
       "Set GLOO_SOCKET_IFNAME the same way, and VLLM_HOST_IP to this node's address on that network (a different value per node); MASTER_ADDR must be an address every node reaches.",
       `Check with \`ip -br addr\` that ${ifname ? `an interface starting with '${ifname.value.replace(/^[=^]+/, "")}'` : "the interface"} exists with an address on every node; NCCL_SOCKET_IFNAME entries are prefixes unless they start with \`=\`.`,
