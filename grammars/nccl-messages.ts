@@ -260,6 +260,12 @@ export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line
  */
 export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbol/;
 
+/**
+ * misc/cudawrap.cc (2.13-2.18) `Failed to find CUDA library in (null) (NCCL_CUDA_PATH=(null))`: NCCL could not dlopen
+ * the CUDA driver library itself; its callers fall back (no cuMem, DMA-BUF or multicast) and init goes on.
+ */
+export const CUDA_LIB_ADVISORY_WARN = /\bFailed to find CUDA library in \S* \(NCCL_CUDA_PATH=/;
+
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
   BENIGN_ASYNC_EVENT,
@@ -275,6 +281,7 @@ const BENIGN_WARN = [
   /Could not find a path for pattern \d+, falling back to simple order/,
   RCCL_ADVISORY_WARN,
   OFI_ADVISORY_WARN,
+  CUDA_LIB_ADVISORY_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

@@ -49,8 +49,11 @@ export function privateInterface(ctx: RuleContext): { name: string; addr: string
 export function check(ctx: RuleContext): FindingDraft[] {
   const ifaces = interfacesIn(ctx);
   const virtual = ifaces.filter((i) => VIRTUAL_IFACE.test(i.name));
-  // the bootstrap uses its first interface only; the socket transport carries data over every device it lists
-  const firstVirtual = virtual.filter((i) => i.index === 0 || i.role === "NET/Socket");
+  // the bootstrap uses its first interface only; the socket transport carries data over every device it lists, when
+  // it is the network: NCCL 2.4 prints the socket list also when the data goes over IB (the bootstrap's first entry)
+  const { net, netChoices } = ctx.facts.nccl;
+  const socketCarries = net == null || net === "Socket" || (netChoices ?? []).some((c) => c.net === "Socket");
+  const firstVirtual = virtual.filter((i) => i.index === 0 || (i.role === "NET/Socket" && socketCarries));
   const noIface = signalHits(ctx, ["nccl.noInterface"]);
   const failures = signalHits(ctx, ["nccl.bootstrap", "nccl.bootstrapWeak"]).filter((h) => !noIface.some((n) => n.input === h.input && n.ev.line === h.ev.line));
   const badAddr = signalHits(ctx, ["nccl.badAddress"]);
