@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { variants } from "./helpers/variants.js";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Round 34o (vLLM's V0 releases, CPU / XPU / Neuron backends): shapes of real pastes the readers missed. The log texts
+ * are written for the test in the printed layouts; the facts checked are exact.
+ */
+
+describe("Ray's ActorDiedError logged inside a vLLM record names the Ray worker actor", () => {
+  // the engine logs the exception with its multi-line message: every line of it behind the logger's header
+  const ACTOR_DIED = [
+    "ERROR 05-06 14:20:15 [core.py:387]   File \"/opt/py/lib/python3.12/site-packages/ray/_private/worker.py\", line 921, in get_objects",
+    "ERROR 05-06 14:20:15 [core.py:387]     raise value",
+    "ERROR 05-06 14:20:15 [core.py:387] ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.",
+    "ERROR 05-06 14:20:15 [core.py:387] \tclass_name: RayWorkerWrapper",
+    "ERROR 05-06 14:20:15 [core.py:387] \tactor_id: 0a1b2c3d4e5f60718293a4b501000000",
+  ];
+
+  it.each(variants(ACTOR_DIED, { compose: true }).map((t, i) => [i, t]))("takes the Ray executor from `class_name: RayWorkerWrapper` (variant %i)", async (_i, text) => {
+    const r = await analyzeText(text);
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(r.facts.firstError?.line).toBe(3);
+  });
+
+  it("the same line with spaces for the tab (a paste's rendering), and the bare line Ray prints itself", async () => {
+    const spaced = await analyzeText(ACTOR_DIED.map((l) => l.replace("\t", "     ")).join("\n"));
+    expect(spaced.facts.config.executorBackend).toBe("ray");
+    const bare = await analyzeText(["ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.", "\tclass_name: RayWorkerWrapper"].join("\n"));
+    expect(bare.facts.config.executorBackend).toBe("ray");
+  });
+
+  it("an actor class that is not vLLM's Ray worker says nothing of the executor", async () => {
+    const r = await analyzeText(ACTOR_DIED.slice(0, 3).concat(["ERROR 05-06 14:20:15 [core.py:387] \tclass_name: TrainerActor"]).join("\n"));
+    expect(r.facts.config.executorBackend).toBeNull();
+    // a `class_name:` line in an INFO record is no dead actor's description
+    const info = await analyzeText("INFO 05-06 14:20:15 [core.py:90]   class_name: RayWorkerWrapper");
+    expect(info.facts.config.executorBackend).toBeNull();
+  });
+});
+
+describe("V0's multiprocessing worker logs the exception's words before its traceback (vLLM 0.5-0.6.0)", () => {
+  const WORKER_FAILED = [
+    "(VllmWorkerProcess pid=311) INFO 09-21 10:01:02 selector.py:128] Using Torch SDPA backend.",
+    "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method load_model: Attention sinks are not supported on this device., Traceback (most recent call last):",
+    "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:226]   File \"/opt/py/lib/python3.10/site-packages/vllm/executor/multiproc_worker_utils.py\", line 223, in _run_worker_process",
+    "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:226]     output = executor(*args, **kwargs)",
+  ];
+
+  it.each(variants(WORKER_FAILED, { compose: true }).map((t, i) => [i, t]))("names those words as the root cause of the failed start (variant %i)", async (_i, text) => {
+    const r = await analyzeText(text);
+    expect(r.facts.tracebacks?.rootCause?.text).toBe("Attention sinks are not supported on this device.");
+    expect(r.facts.tracebacks?.rootCause?.evidence.line).toBe(2);
+    expect(r.facts.firstError?.line).toBe(2);
+    const f = r.findings.find((x) => x.ruleId === "vllm/engine-init-failed");
+    expect(f?.message).toContain("Root cause in the log: Attention sinks are not supported on this device.");
+    expect(r.facts.config.executorBackend).toBe("mp");
+    expect(r.facts.vllm.engine).toBe("v0");
+  });
+
+  it("the exception line at the traceback's end outranks the words of the first line", async () => {
+    const r = await analyzeText(
+      WORKER_FAILED.concat([
+        "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:226]     raise NotImplementedError(\"Attention sinks are not supported on this device.\")",
+        "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:226] NotImplementedError: Attention sinks are not supported on this device.",
+      ]).join("\n"),
+    );
+    expect(r.facts.tracebacks?.rootCause?.text).toBe("NotImplementedError: Attention sinks are not supported on this device.");
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+
+  it("0.6.1's form (`while processing method load_model.`, the words only at the end) names no root cause from its first line", async () => {
+    const r = await analyzeText(
+      [
+        "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:233] Exception in worker VllmWorkerProcess while processing method load_model.",
+        "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:233] Traceback (most recent call last):",
+      ].join("\n"),
+    );
+    expect(r.facts.tracebacks?.rootCause ?? null).toBeNull();
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+});
