@@ -80,3 +80,35 @@ describe("V0's multiprocessing worker logs the exception's words before its trac
     expect(r.facts.firstError?.line).toBe(1);
   });
 });
+
+describe("the CPU and OpenVINO backends' KV-cache errors name their host-memory knob (V0 cpu_worker / openvino_worker)", () => {
+  const TOO_SMALL = "ValueError: The model's max seq len (65536) is larger than the maximum number of tokens that can be stored in KV cache (30720). Try increasing `VLLM_CPU_KVCACHE_SPACE` or decreasing `max_model_len` when initializing the engine.";
+
+  it.each(variants([`ERROR 03-02 11:12:13 engine.py:366] ${TOO_SMALL}`], { compose: true }).map((t, i) => [i, t]))("advises the knob, not --gpu-memory-utilization, when the cache is too small (variant %i)", async (_i, text) => {
+    const r = await analyzeText(text);
+    const f = r.findings.find((x) => x.ruleId === "vllm/kv-cache-too-small");
+    expect(f?.severity).toBe("error");
+    expect(f?.message).toBe("max_model_len 65,536 needs 65,536 tokens of KV cache; the cache holds 30,720.");
+    expect(f?.remediation[0]).toBe("Lower --max-model-len to 30720 (what the cache holds), or raise VLLM_CPU_KVCACHE_SPACE (the GiB of host memory the CPU backend sets aside for the KV cache).");
+    expect(f?.remediation.join(" ")).not.toContain("gpu-memory-utilization");
+  });
+
+  it("the GPU wording keeps the GPU advice", async () => {
+    const r = await analyzeText(TOO_SMALL.replace("`VLLM_CPU_KVCACHE_SPACE`", "`gpu_memory_utilization`"));
+    expect(r.findings.find((x) => x.ruleId === "vllm/kv-cache-too-small")?.remediation[0]).toBe("Lower --max-model-len to 30720 (what the cache holds), or raise --gpu-memory-utilization if nothing else uses the GPU.");
+  });
+
+  it("no room at all: the OpenVINO knob, named from the message", async () => {
+    const r = await analyzeText(
+      [
+        "INFO 07-09 12:00:01 openvino_executor.py:72] # CPU blocks: 0",
+        "ERROR 07-09 12:00:01 engine.py:366] ValueError: No available memory for the cache blocks. Try increasing `VLLM_OPENVINO_KVCACHE_SPACE` when initializing the engine.",
+      ].join("\n"),
+    );
+    const f = r.findings.find((x) => x.ruleId === "vllm/no-kv-cache-memory");
+    expect(f?.message).toBe("The OpenVINO backend found no room for a single KV cache block in the host memory VLLM_OPENVINO_KVCACHE_SPACE sets aside for it, so the engine cannot serve a request.");
+    expect(f?.remediation[0]).toBe("Raise VLLM_OPENVINO_KVCACHE_SPACE (GiB of host memory for the KV cache), keeping it within the host's free memory next to the weights.");
+    expect(f?.evidence.map((e) => e.line)).toEqual([2]);
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+});
