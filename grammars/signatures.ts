@@ -581,6 +581,19 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["(Worker_TP0 pid=31) INFO 03-02 10:11:12 [gpu_worker.py:300] Free memory on device (46.80/47.50 GiB) on startup. Desired GPU memory utilization is (0.5, 23.75 GiB). Actual usage is 20.1 GiB for weights.", "The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered", "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error."],
   },
   {
+    // Ray's raylet, forwarded to the driver, when a worker process (vLLM's Ray worker actor among them) ends without Python
+    // raising: `(raylet) A worker died or was killed while executing a task by an unexpected system error. ... Worker exit
+    // type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. ...`
+    // (the host's OOM killer, `ray stop --force`, or a crash such as SIGSEGV; Ray lists the three)
+    id: "vllm.rayWorkerDied", dialect: "vllm", level: "warning", anyOf: ["a worker died or was killed"],
+    values: [/Worker exit type: (?<exitType>[A-Z_]+)/, /Worker exit detail: (?<exitDetail>[^.]+)\./],
+    pattern: /A worker died or was killed while executing a task by an unexpected system error/,
+    samples: [
+      "(raylet) A worker died or was killed while executing a task by an unexpected system error. To troubleshoot the problem, check the logs for the dead worker. RayTask ID: ffff0001 Worker ID: 77aa Node ID: 88bb Worker IP address: 10.1.2.3 Worker port: 10005 Worker PID: 4242 Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There are some potential root causes.",
+    ],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
+  },
+  {
     id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
     pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly/i,
     samples: ["ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor."],

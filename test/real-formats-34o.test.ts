@@ -39,7 +39,7 @@ describe("Ray's ActorDiedError logged inside a vLLM record names the Ray worker 
   });
 });
 
-describe("V0's multiprocessing worker logs the exception's words before its traceback (vLLM 0.5-0.6.0)", () => {
+describe("V0's multiprocessing worker logs the exception's words before its traceback (multiproc_worker_utils.py)", () => {
   const WORKER_FAILED = [
     "(VllmWorkerProcess pid=311) INFO 09-21 10:01:02 selector.py:128] Using Torch SDPA backend.",
     "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method load_model: Attention sinks are not supported on this device., Traceback (most recent call last):",
@@ -69,7 +69,7 @@ describe("V0's multiprocessing worker logs the exception's words before its trac
     expect(ids(r, "error")).toContain("vllm/engine-init-failed");
   });
 
-  it("0.6.1's form (`while processing method load_model.`, the words only at the end) names no root cause from its first line", async () => {
+  it("the first releases' form (`while processing method load_model.`, the words only at the end) names no root cause from its first line", async () => {
     const r = await analyzeText(
       [
         "(VllmWorkerProcess pid=311) ERROR 09-21 10:01:03 multiproc_worker_utils.py:233] Exception in worker VllmWorkerProcess while processing method load_model.",
@@ -110,5 +110,31 @@ describe("the CPU and OpenVINO backends' KV-cache errors name their host-memory 
     expect(f?.remediation[0]).toBe("Raise VLLM_OPENVINO_KVCACHE_SPACE (GiB of host memory for the KV cache), keeping it within the host's free memory next to the weights.");
     expect(f?.evidence.map((e) => e.line)).toEqual([2]);
     expect(r.facts.firstError?.line).toBe(2);
+  });
+});
+
+describe("Ray's raylet line for a worker process that died without a Python error", () => {
+  const RAYLET = "(EngineCore pid=2210) (raylet) A worker died or was killed while executing a task by an unexpected system error. To troubleshoot the problem, check the logs for the dead worker. Lease ID: 04000000aa Worker ID: 5b5b Node ID: 6c6c Worker IP address: 10.20.30.40 Worker port: 10011 Worker PID: 917 Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. Some common causes include: (1) the process was killed by the OOM killer due to high memory usage, (2) ray stop --force was called, or (3) the worker crashed unexpectedly due to SIGSEGV or another unexpected error.";
+  const FAILED = [
+    RAYLET,
+    "(EngineCore pid=2210) ERROR 04-02 09:10:11 [core.py:1099] EngineCore failed to start.",
+    "(EngineCore pid=2210) ERROR 04-02 09:10:11 [core.py:1099] Traceback (most recent call last):",
+  ];
+
+  it.each(variants(FAILED, { compose: true }).map((t, i) => [i, t]))("the failed start names the worker's death and how it ended (variant %i)", async (_i, text) => {
+    const r = await analyzeText(text);
+    const f = r.findings.find((x) => x.ruleId === "vllm/engine-init-failed");
+    expect(f?.message.replace(/\(\S*run\.log:/, "(run.log:")).toBe(
+      "The engine did not start, after a Ray worker process died without a Python error (exit type SYSTEM_ERROR: Worker unexpectedly exits with a connection error code 2) (run.log:1): Ray names the host's OOM killer, `ray stop --force` or a crash such as SIGSEGV as the usual causes.",
+    );
+    expect(f?.evidence.map((e) => e.line)).toEqual([1, 2]);
+    // Ray's line is no failure record of its own: the first error stays vLLM's
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+
+  it("a worker's death with no failed start is no finding of this rule, and a root cause in the log wins", async () => {
+    expect(ids(await analyzeText(RAYLET))).not.toContain("vllm/engine-init-failed");
+    const r = await analyzeText(FAILED.concat(["(EngineCore pid=2210) ERROR 04-02 09:10:11 [core.py:1099] RuntimeError: NCCL error: unhandled system error"]).join("\n"));
+    expect(r.findings.find((x) => x.ruleId === "vllm/engine-init-failed")?.message).toContain("Root cause in the log: RuntimeError: NCCL error: unhandled system error");
   });
 });
