@@ -79,6 +79,12 @@ const chainReturn = (codes: string) => new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
 const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+/**
+ * The memory knob vLLM's KV-cache errors tell the user to raise: `gpu_memory_utilization` on GPUs, a host-memory size
+ * on the backends that keep the cache in RAM (V0 vllm/worker/cpu_worker.py and openvino_worker.py
+ * raise_if_cache_size_invalid: ``Try increasing `VLLM_CPU_KVCACHE_SPACE` ...``)
+ */
+const KV_SPACE_KNOB = /Try increasing `(?<knob>VLLM_\w+_KVCACHE_SPACE)`/;
 const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
 const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
 
@@ -575,6 +581,19 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["(Worker_TP0 pid=31) INFO 03-02 10:11:12 [gpu_worker.py:300] Free memory on device (46.80/47.50 GiB) on startup. Desired GPU memory utilization is (0.5, 23.75 GiB). Actual usage is 20.1 GiB for weights.", "The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered", "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error."],
   },
   {
+    // Ray's raylet, forwarded to the driver, when a worker process (vLLM's Ray worker actor among them) ends without Python
+    // raising: `(raylet) A worker died or was killed while executing a task by an unexpected system error. ... Worker exit
+    // type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. ...`
+    // (the host's OOM killer, `ray stop --force`, or a crash such as SIGSEGV; Ray lists the three)
+    id: "vllm.rayWorkerDied", dialect: "vllm", level: "warning", anyOf: ["a worker died or was killed"],
+    values: [/Worker exit type: (?<exitType>[A-Z_]+)/, /Worker exit detail: (?<exitDetail>[^.]+)\./],
+    pattern: /A worker died or was killed while executing a task by an unexpected system error/,
+    samples: [
+      "(raylet) A worker died or was killed while executing a task by an unexpected system error. To troubleshoot the problem, check the logs for the dead worker. RayTask ID: ffff0001 Worker ID: 77aa Node ID: 88bb Worker IP address: 10.1.2.3 Worker port: 10005 Worker PID: 4242 Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There are some potential root causes.",
+    ],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
+  },
+  {
     id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
     pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly/i,
     samples: ["ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor."],
@@ -708,7 +727,11 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "vllm.kvTooSmallV0", dialect: "vllm", level: "error", anyOf: ["max seq len"],
     pattern: /max seq len \((?<len>\d[\d,]*)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((?<cap>\d[\d,]*)\)|(?=\.))/,
-    samples: ["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."],
+    values: [KV_SPACE_KNOB],
+    samples: [
+      "ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
+      "ValueError: The model's max seq len (65536) is larger than the maximum number of tokens that can be stored in KV cache (30720). Try increasing `VLLM_CPU_KVCACHE_SPACE` or decreasing `max_model_len` when initializing the engine.",
+    ],
   },
   {
     // v0.7.0–v0.8.2 printed `GB` for the same GiB figures
@@ -736,10 +759,10 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "blocks: -", "available kv cache memory: -"],
-    values: [/Available KV cache memory: -(?<negativeGiB>[\d.]+) ?GiB/],
+    values: [/Available KV cache memory: -(?<negativeGiB>[\d.]+) ?GiB/, KV_SPACE_KNOB],
     // ≤0.1.x did not clamp the profiled count: `# GPU blocks: -1`
     pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: (?:0|-\d+)\b|Available KV cache memory: -[\d.]+ ?GiB/,
-    samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048", "INFO 06-21 10:00:18 llm_engine.py:128] # GPU blocks: -1, # CPU blocks: 512"],
+    samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048", "INFO 06-21 10:00:18 llm_engine.py:128] # GPU blocks: -1, # CPU blocks: 512", "ValueError: No available memory for the cache blocks. Try increasing `VLLM_CPU_KVCACHE_SPACE` when initializing the engine."],
     nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
   },
   {

@@ -106,7 +106,10 @@ export function createVllmReader(): RecordReader & {
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
         // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
         if (et || msg.indexOf("Error") >= 0) pathMarkers(rec, msg, 2, emit, marker);
-      } else if (msg.length > 8) pathMarkers(rec, msg, 2, emit, marker);
+      } else if (msg.length > 8) {
+        pathMarkers(rec, msg, 2, emit, marker);
+        actorClassMarker(rec, msg, emit, marker);
+      }
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
     }
@@ -489,6 +492,18 @@ function eatenPrefixMarker(rec: LogRecord, text: string, emit: Emit, marker: Mar
   const m = EATEN_PREFIX.exec(text);
   const hint = m ? processHint(m[1]) : null;
   if (hint) marker(rec, { marker: `prefix:${m![1].replace(/[ _]?(?:rank=\d+|\d+|TP\d+)/g, "")}`, strength: 2, ...hint }, emit);
+}
+
+/**
+ * Ray's RayActorError / ActorDiedError names the dead actor's class on a line of its own (`\tclass_name: RayWorkerWrapper`),
+ * bare or inside the vLLM record that logged the exception (`ERROR 05-06 14:20:15 [core.py:387]      class_name: RayWorkerWrapper`)
+ */
+function actorClassMarker(rec: LogRecord, text: string, emit: Emit, marker: MarkerFn): void {
+  const c = text.charCodeAt(0);
+  if ((c !== 9 && c !== 32 && c !== 99) /* c */ || text.indexOf("class_name: ") < 0) return;
+  const m = /^\s*class_name: (\w+)\s*$/.exec(text);
+  const hint = m ? processHint(m[1]) : null;
+  if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${m![1]}`, strength: 3, ...hint }, emit);
 }
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; expertParallel?: true; strength?: number } | null {
@@ -1200,12 +1215,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       emitEnv(rec, new Map([[String(env.facts.name), String(env.facts.value)]]), "shell", emit);
     } else if (text.indexOf("=") > 0) emitEnv(rec, parseEnvSettings(text), "launcher", emit);
   }
-  // Ray's RayActorError names the dead actor's class on a line of its own (`\tclass_name: RayWorkerWrapper`)
-  if ((c === 9 || c === 32 || c === 99) /* c */ && text.indexOf("class_name: ") >= 0) {
-    const m = /^\s*class_name: (\w+)\s*$/.exec(text);
-    const hint = m ? processHint(m[1]) : null;
-    if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${m![1]}`, strength: 3, ...hint }, emit);
-  }
+  actorClassMarker(rec, text, emit, marker);
   if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });

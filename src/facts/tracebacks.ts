@@ -63,7 +63,14 @@ const NOT_A_FAILURE = /^(?:\w+\.)*(?:\w*Warning|KeyboardInterrupt|SystemExit|Gen
  * (`StageEngineCoreProc …` in vLLM-Omni), a multiproc worker's `WorkerProc failed to start.` / `WorkerProc hit an
  * exception.` (worker_main, worker_busy_loop) and `AsyncLLM output_handler failed.`: none of them names a cause.
  */
-const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|is already dead, terminating server process|Dumping (?:input data|scheduler output|scheduler stats)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
+const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDeadError|EngineCore(?:Proc)? (?:hit an exception|failed to start|encountered a fatal error)|WorkerProc (?:hit an exception|failed to start)|output_handler failed|is already dead, terminating server process|Dumping (?:input data|scheduler output|scheduler stats)|fatal signal|root cause|stack trace above|Worker .*died|died unexpectedly|Traceback \(most recent|Error executing method|Exception in worker \S+ while processing method \w+\.\s*$|^\s*(?:RuntimeError|Exception)?:?\s*$|^Process \S+:$/i;
+/**
+ * V0's vllm/executor/multiproc_worker_utils.py (0.6 to the last V0 releases): `Exception in worker %s while processing method
+ * %s: %s, %s` with the exception and its formatted traceback (`Exception in worker VllmWorkerProcess while processing method
+ * load_model: <words>, Traceback (most recent call last):`); its first releases logged `... method %s.` by logger.exception,
+ * the words only at the traceback's end (a wrapper line, see WRAPPER)
+ */
+const WORKER_EXCEPTION = /^Exception in worker \S+ while processing method \w+: (.*\S), Traceback \(most recent call last\):?\s*$/;
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 
@@ -307,6 +314,12 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
       if (text && !WRAPPER.test(e.message ?? "") && !WRAPPER.test(text)) s.rootCause = better(s.rootCause, { text: clipped(text), at, rank: k.stage === "init" ? 0 : 1 });
       for (const c of e.causes ?? []) if (!WRAPPER.test(c.message)) s.rootCause = better(s.rootCause, { text: clipped(`${c.errorType}: ${c.message}`), at, rank: 0 });
     } else if (e.kind === "error") {
+      // V0's multiprocessing worker logs the exception's words before its traceback, on the record's first line
+      const worker = WORKER_EXCEPTION.exec(e.message);
+      if (worker) {
+        s.rootCause = better(s.rootCause, { text: clipped(worker[1]), at: located(e), rank: 2 });
+        return;
+      }
       if (ERROR_RETURN.test(e.ev.text) || WRAPPER.test(e.message) || WRAPPER.test(e.ev.text)) return;
       const text = e.errorType && !e.message.startsWith(e.errorType) ? `${e.errorType}: ${e.message}` : e.message;
       s.rootCause = better(s.rootCause, { text: clipped(text), at: located(e), rank: e.errorType ? 1 : 2 });

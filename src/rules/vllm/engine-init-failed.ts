@@ -1,7 +1,7 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import type { Facts } from "../../facts/schema.js";
 import { hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits } from "../signals.js";
+import { firstValue, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -35,8 +35,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // utilization`, raised only while a worker sets up its device): the engine did not start, with or without frames
   const startupCheck = cause?.kind === "free-memory";
   if (!explicit.length && !initTracebacks.length && !diedAtStart && !startupCheck) return [];
-  const evidence = uniqueEvidence([cause?.evidence, ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
+  // a Ray worker process that ended without a Python error (no root cause in any traceback): Ray's own line says how it ended
+  const rayDied = cause ? [] : signalHits(ctx, ["vllm.rayWorkerDied"]);
+  const evidence = uniqueEvidence([cause?.evidence, ...hitEvidence(rayDied), ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
   const remediation = cause ? adviceFor(cause) : [];
+  if (rayDied.length) remediation.push("Look for why the Ray worker process ended: the kernel's OOM killer (`dmesg`, the node's free memory), `ray stop --force`, or a crash (SIGSEGV) in the dead worker's log under /tmp/ray/session_latest/logs/.");
   remediation.push(
     "Read the first traceback of the failing process (the worker or EngineCore rank that failed first): later errors in the API server only report that the engine died.",
     hasNcclInfo(facts)
@@ -46,10 +49,20 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     message: cause
       ? `The engine did not start. Root cause in the log: ${clipText(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
-      : "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
+      : rayDied.length
+        ? `The engine did not start, after a Ray worker process died without a Python error${rayExit(rayDied)} (${rayDied[0].ev.file}:${rayDied[0].ev.line}): Ray names the host's OOM killer, \`ray stop --force\` or a crash such as SIGSEGV as the usual causes.`
+        : "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
     evidence,
     remediation,
   }];
+}
+
+/** ` (exit type SYSTEM_ERROR: Worker unexpectedly exits with a connection error code 2)` from Ray's line, when it says so */
+function rayExit(hits: ReturnType<typeof signalHits>): string {
+  const type = firstValue(hits, "exitType");
+  const detail = firstValue(hits, "exitDetail");
+  if (!type) return "";
+  return ` (exit type ${type}${detail ? `: ${detail}` : ""})`;
 }
 
 function clipText(s: string): string {

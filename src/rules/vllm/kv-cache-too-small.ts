@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
-import { signalHits } from "../signals.js";
+import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -18,9 +18,15 @@ export const meta = {
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const gmu = facts.config.gpuMemoryUtilization;
-  const raise = `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
-  const more = "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
   const v0 = signalHits(ctx, ["vllm.kvTooSmallV0"]);
+  // the CPU and OpenVINO backends keep the cache in host memory of a fixed size, and their message names that knob
+  const knob = firstValue(v0, "knob");
+  const raise = knob
+    ? `raise ${knob} (the GiB of host memory the ${/OPENVINO/.test(knob) ? "OpenVINO" : "CPU"} backend sets aside for the KV cache)`
+    : `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
+  const more = knob
+    ? `use a quantized or smaller model, which leaves more host memory for a larger ${knob}`
+    : "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
   if (v0.length) {
     const len = num(v0[0].captures.len)!;
     const cap = num(v0[0].captures.cap);

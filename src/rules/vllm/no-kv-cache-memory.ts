@@ -21,6 +21,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const hits = signalHits(ctx, ["vllm.noKvMemory"]);
   const factZero = (facts.kvCache.gpuBlocks !== null && facts.kvCache.gpuBlocks <= 0) || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
   if (!hits.length && !factZero) return [];
+  // the CPU and OpenVINO backends keep the cache in a fixed size of host memory, named in their message
+  const knob = firstValue(hits, "knob");
+  if (knob) {
+    const backend = /OPENVINO/.test(knob) ? "OpenVINO" : "CPU";
+    return [{
+      message: `The ${backend} backend found no room for a single KV cache block in the host memory ${knob} sets aside for it, so the engine cannot serve a request.`,
+      evidence: hitEvidence(hits),
+      remediation: [
+        `Raise ${knob} (GiB of host memory for the KV cache), keeping it within the host's free memory next to the weights.`,
+        `Lower --max-model-len${facts.config.maxModelLen !== null ? ` (now ${facts.config.maxModelLen})` : ""} and --max-num-seqs, or use a quantized or smaller model.`,
+      ],
+    }];
+  }
   const m = facts.memory;
   const gmu = facts.config.gpuMemoryUtilization;
   const parts: string[] = [];
