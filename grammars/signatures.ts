@@ -575,9 +575,17 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["(Worker_TP0 pid=31) INFO 03-02 10:11:12 [gpu_worker.py:300] Free memory on device (46.80/47.50 GiB) on startup. Desired GPU memory utilization is (0.5, 23.75 GiB). Actual usage is 20.1 GiB for weights.", "The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered", "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error."],
   },
   {
-    id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
-    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly/i,
-    samples: ["ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor."],
+    // V1's multiprocessing executor raises `RuntimeError: Worker failed with error '<the worker's exception>', please check
+    // the stack trace above for the root cause` (vllm/v1/executor/multiproc_executor.py, collective_rpc's get_response) when
+    // a worker's call failed: the engine died, at start-up unless the log shows it had started (the rule reads that)
+    id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly", "worker failed with error"],
+    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly|\bWorker failed with error '/i,
+    samples: [
+      "ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor.",
+      "(EngineCore_DP0 pid=52) RuntimeError: Worker failed with error 'no kernel image is available for execution on the device', please check the stack trace above for the root cause",
+      "RuntimeError: Worker failed with error '', please check the stack trace above for the root cause",
+    ],
+    nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks"],
   },
   {
     // V1's engine died after it had started: the API server's `EngineDeadError` (vllm/v1/engine/exceptions.py: raised
