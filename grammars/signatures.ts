@@ -652,26 +652,43 @@ export const SIGNATURES: readonly Signature[] = [
     // RuntimeError by the connector's constructor) and the NIXL bindings' own error codes (`nixl._bindings.
     // nixlBackendError: NIXL_ERR_BACKEND`, `nixlRemoteDisconnectError: NIXL_ERR_REMOTE_DISCONNECT`). A handshake line is
     // NIXL's when its logger file says so or the remote engine id is vLLM's default (a UUID): other programs handshake too.
-    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with"],
+    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with", "mooncake transfer failed", "ucx"],
     values: [
       /NIXL transfer failure: (?<failure>[a-z_]+)/,
       /Handshake with (?<engine>\S+) failed/,
       /'remote_engine_id': '(?<remote>[^']+)'/,
       /(?<unavailable>NIXL is not available)/,
       /\b(?<code>NIXL_ERR_[A-Z_]+)/,
+      // the handshake reached an engine other than the one the request named (nixl_connector.py `_nixl_handshake`):
+      // `RuntimeError: Remote NIXL agent engine ID mismatch. Expected <id>,received <id>.` (a wrap may cut the ids)
+      /(?<mismatch>Remote NIXL agent engine ID mismatch)/,
+      /\] (?<handshakeRequest>Handshake failed for request) /,
+      // the Mooncake connectors (vLLM's mooncake_connector.py, vllm-ascend's): `Mooncake transfer failed for request <id>`
+      // (later `... for request. remote_request_id=<id>, ret=-1.`), then `RuntimeError: Mooncake transfer failed, ret: -1`
+      /(?<mooncake>Mooncake transfer failed)(?:[^\n]*?\bret(?:: |=)(?<ret>-?\d+))?/,
+      // UCX's own ERROR/FATAL record (see read-vllm.ts UCX_RECORD): the transport NIXL moves the blocks over
+      /\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+(?<ucx>\S.*)$/,
     ],
     // (the logger file's `nixl` only where a path part starts: tried from every `nixl` of a long word it is quadratic)
-    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake with \S+ failed|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+/,
+    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake (?:with \S+ failed|failed for request )|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+|Remote NIXL agent engine ID mismatch|Mooncake transfer failed\b|\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+\S/,
     samples: [
       "(Worker_TP1_EP1 pid=3120) ERROR 04-11 09:12:40 [worker.py:771] NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-1', 'engine_id': 'e1'}",
       "ERROR 02-03 10:00:01 [nixl_connector.py:551] Handshake with 0d3b9a10-4c1e-4b7a-9f3e-2a6d8c1b5e07 failed",
       "(EngineCore_DP0 pid=77) ERROR 02-03 10:00:01 [core.py:700] RuntimeError: NIXL is not available",
       "nixl._bindings.nixlBackendError: NIXL_ERR_BACKEND",
+      "(Worker_DP1_EP1 pid=802) ERROR 03-04 12:00:01 [nixl_connector.py:815] RuntimeError: Remote NIXL agent engine ID mismatch. Expected 5b1d_dp1,received 0c2e_dp1.",
+      "(Worker_DP1_EP1 pid=802) ERROR 03-04 12:00:01 [nixl_connector.py:827] Handshake failed for request cmpl-77a1",
+      "(Worker_DP0_TP2 pid=4410) ERROR 03-04 12:00:01 [mooncake_connector.py:410] Mooncake transfer failed for request cmpl-3c9e-0",
+      "(EngineCore_DP0 pid=81) ERROR 03-04 12:00:01 [mooncake_connector.py:330] Failed to transfer KV cache for request cmpl-3c9e-0: Mooncake transfer failed, ret: -1",
+      "[1756797242.118230] [decode-0:311  :0]    ib_mlx5dv_md.c:1100 UCX  ERROR mlx5_3: ibv_reg_dm(size 8192) failed: Operation not supported",
     ],
     nearMisses: [
       "(EngineCore_DP0 pid=594) INFO 11-25 02:39:44 [nixl_connector.py:800] Initializing NIXL worker 966415c7-c559-48e7-a664-c287e16856be",
       "ERROR 02-03 10:00:01 [client.py:88] Handshake with server failed",
       "(EngineCore_DP0 pid=5) 2026-02-03 10:00:01 NIXL INFO    _api.py:361 Backend UCX was instantiated",
+      "[1746690000.100200] [gpu-3:4411 :0]     ucp_context.c:1268 UCX  WARN  transports 'cuda_ipc' are not available",
+      "ERROR 03-04 12:00:01 [decode.py:547] Decode handshake failed for request rank=0 rid=7",
+      "INFO 03-04 12:00:01 [mooncake_connector.py:900] Mooncake transfer engine initialized on 10.0.0.5",
     ],
   },
   {

@@ -117,3 +117,50 @@ describe("V1's `Worker failed with error '…'` (the executor's report of a work
     expect(ids(r)).toEqual([]);
   });
 });
+
+describe("KV transfer failures beyond NIXL's own failure records", () => {
+  const finding = (r: Awaited<ReturnType<typeof analyzeText>>) => r.findings.find((f) => f.ruleId === "vllm/kv-transfer-failed");
+
+  for (const [name, wrap] of WRAPS)
+    it(`an engine ID mismatch in the handshake points at the side channel host (${name})`, async () => {
+      // a terminal wrap inside the expected engine id, then the connector's own line for the request
+      const r = await analyzeText(wrap([
+        "(Worker_DP0_EP0 pid=4410) ERROR 03-04 12:00:01 [nixl_connector.py:815] RuntimeError: Remote NIXL agent engine ID mismatch. Expected 7a0c11d2-55e1",
+        "-4b7e-9f10-6c2d8e0a1b3c_dp0,received 3f9d2b70-0c4a-4e11-8d2e-91a0b7c6d5e4_dp0.",
+        "(Worker_DP0_EP0 pid=4410) ERROR 03-04 12:00:01 [nixl_connector.py:827] Handshake failed for request cmpl-51f0",
+      ].join("\n")));
+      const f = finding(r);
+      expect(f?.severity).toBe("error");
+      expect(f?.message).toContain("Remote NIXL agent engine ID mismatch");
+      expect(f?.remediation[0]).toContain("VLLM_NIXL_SIDE_CHANNEL_HOST on the prefill instance");
+      expect(f?.evidence.map((e) => e.line)).toEqual([1, 3]);
+    });
+
+  it("a Mooncake connector's failed transfer, its transfer engine's glog lines before it", async () => {
+    const r = await analyzeText([
+      "E0912 04:11:20.418210  8812 transfer_engine.cpp:611] Failed to connect to target: 10.20.0.7:17002, status: 103900",
+      "(Worker_DP0_TP0 pid=8790) ERROR 09-12 04:11:20 [mooncake_connector.py:774] Mooncake transfer failed for request. remote_request_id=cmpl-a81c-0, ret=-1.",
+      "(Worker_DP0_TP0 pid=8790) ERROR 09-12 04:11:20 [mooncake_connector.py:330] Failed to transfer KV cache for request cmpl-a81c-0: Mooncake transfer failed, ret: -1",
+    ].join("\n"));
+    const f = finding(r);
+    expect(f?.message).toContain("Mooncake transfer engine could not read the KV blocks from the prefill instance (ret -1)");
+    expect(f?.remediation.join(" ")).not.toContain("UCX_TLS");
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+
+  it("UCX's own ERROR record is a transport failure; its WARN record is not", async () => {
+    const err = await analyzeText("[1749803291.555759] [lmcache-pod-7d9:7053 :0]          tcp_ep.c:1260 UCX  ERROR tcp_ep 0x3c5 (state=CONNECTED): send(110) failed: Input/output error");
+    expect(finding(err)?.message).toContain("UCX, the transport NIXL moves the blocks over, reported: tcp_ep 0x3c5 (state=CONNECTED): send(110) failed");
+    const warn = await analyzeText("[1749803291.555759] [lmcache-pod-7d9:7053 :0]     ucp_context.c:1268 UCX  WARN  transports 'cuda_ipc' are not available");
+    expect(finding(warn)).toBeUndefined();
+  });
+
+  it("another framework's decode handshake and the connectors' start-up lines are no failure", async () => {
+    const r = await analyzeText([
+      "ERROR 03-04 12:00:01 [decode.py:547] Decode handshake failed for request rank=0 rid=7",
+      "INFO 03-04 12:00:01 [mooncake_connector.py:900] Mooncake transfer engine initialized on 10.0.0.5",
+      "(EngineCore_DP0 pid=594) WARNING 09-24 16:35:21 [nixl_connector.py:1048] Releasing expired KV blocks for request cmpl-3da2-0 which were retrieved by 0 decode worker(s) within 120 seconds.",
+    ].join("\n"));
+    expect(finding(r)).toBeUndefined();
+  });
+});
