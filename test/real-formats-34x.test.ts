@@ -164,3 +164,39 @@ describe("KV transfer failures beyond NIXL's own failure records", () => {
     expect(finding(r)).toBeUndefined();
   });
 });
+
+describe("a traceback through vLLM's torch.compile backend (the start-up's compilation)", () => {
+  const FRAMES = (func: string, head = "ERROR 05-27 11:47:57 [core.py:396] ") => [
+    `${head}  File "/opt/conda/lib/python3.10/site-packages/vllm/compilation/backends.py", line 264, in ${func}`,
+    `${head}    compiled_graph_for_general_shape = self.vllm_backend.compiler_manager.compile(`,
+    `${head}  File "/opt/conda/lib/python3.10/site-packages/vllm/compilation/compiler_interface.py", line 318, in compile`,
+    `${head}    compiled_graph = compile_fx(`,
+    `${head}  File "/opt/conda/lib/python3.10/site-packages/torch/_inductor/compile_fx.py", line 1552, in compile_fx`,
+    `${head}    return aot_autograd(`,
+  ].join("\n");
+
+  for (const [name, wrap] of WRAPS)
+    it(`frames of the piecewise compile alone are a start-up failure (${name})`, async () => {
+      const r = await analyzeText(wrap(FRAMES("call_module")));
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+      expect(r.facts.firstError).toBeNull();
+    });
+
+  it("behind a worker's prefix too", async () => {
+    const r = await analyzeText(FRAMES("call_module", "(VllmWorker rank=1 pid=3310) ERROR 05-27 11:47:57 [multiproc_executor.py:470] "));
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+
+  it("the compiled graph called while serving (a step on the stack) is no start-up", async () => {
+    const r = await analyzeText([
+      "ERROR 05-27 11:47:57 [core.py:400] EngineCore encountered a fatal error.",
+      "ERROR 05-27 11:47:57 [core.py:400] Traceback (most recent call last):",
+      'ERROR 05-27 11:47:57 [core.py:400]   File "/opt/conda/lib/python3.10/site-packages/vllm/v1/engine/core.py", line 220, in step',
+      "ERROR 05-27 11:47:57 [core.py:400]     output = self.model_executor.execute_model(scheduler_output)",
+      'ERROR 05-27 11:47:57 [core.py:400]   File "/opt/conda/lib/python3.10/site-packages/vllm/compilation/backends.py", line 610, in __call__',
+      "ERROR 05-27 11:47:57 [core.py:400]     return self.compiled_graph_for_general_shape(*args)",
+      "ERROR 05-27 11:47:57 [core.py:400] RuntimeError: CUDA error: an illegal memory access was encountered",
+    ].join("\n"));
+    expect(ids(r)).not.toContain("vllm/engine-init-failed");
+  });
+});
