@@ -575,6 +575,20 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["(Worker_TP0 pid=31) INFO 03-02 10:11:12 [gpu_worker.py:300] Free memory on device (46.80/47.50 GiB) on startup. Desired GPU memory utilization is (0.5, 23.75 GiB). Actual usage is 20.1 GiB for weights.", "The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered", "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error."],
   },
   {
+    // A LoRA adapter whose rank exceeds the server's --max-lora-rank (vllm/lora/peft_helper.py validate_legal; before
+    // that vllm/lora/models.py): `ValueError: LoRA rank 32 is greater than max_lora_rank 16.`, raised when the adapter is
+    // loaded, which a running engine does (a request naming it, `--lora-modules` after the engine started, the
+    // load_lora_adapter endpoint); V1 reports it through the executor as `Worker failed with error 'LoRA rank ...'`.
+    id: "vllm.loraRankTooLarge", dialect: "any", level: "error", anyOf: ["max_lora_rank"],
+    values: [/LoRA rank (?<rank>\d+) is greater than max_lora_rank (?<max>\d+)/],
+    pattern: /LoRA rank \d+ is greater than max_lora_rank \d+/,
+    samples: [
+      "ValueError: LoRA rank 64 is greater than max_lora_rank 16.",
+      "(EngineCore_DP0 pid=210) ERROR 11-19 12:54:26 [core.py:710] RuntimeError: Worker failed with error 'LoRA rank 128 is greater than max_lora_rank 32.', please check the stack trace above for the root cause",
+    ],
+    nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
+  },
+  {
     // V1's multiprocessing executor raises `RuntimeError: Worker failed with error '<the worker's exception>', please check
     // the stack trace above for the root cause` (vllm/v1/executor/multiproc_executor.py, collective_rpc's get_response) when
     // a worker's call failed: the engine died, at start-up unless the log shows it had started (the rule reads that)

@@ -200,3 +200,15 @@ describe("a traceback through vLLM's torch.compile backend (the start-up's compi
     expect(ids(r)).not.toContain("vllm/engine-init-failed");
   });
 });
+
+describe("a LoRA adapter refused for its rank, reported through V1's executor", () => {
+  for (const [name, wrap] of WRAPS)
+    it(`is the adapter's rank, not a start-up failure (${name})`, async () => {
+      const r = await analyzeText(wrap([
+        "(EngineCore_DP0 pid=210) ERROR 11-19 12:54:26 [core.py:710]     raise RuntimeError(",
+        "(EngineCore_DP0 pid=210) ERROR 11-19 12:54:26 [core.py:710] RuntimeError: Worker failed with error 'LoRA rank 64 is greater than max_lora_rank 16.', please check the stack trace above for the root cause",
+      ].join("\n")));
+      expect(ids(r, "error")).toEqual(["vllm/lora-rank-too-large"]);
+      expect(r.facts.firstError?.line).toBe(2);
+    });
+});
