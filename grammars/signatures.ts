@@ -594,9 +594,31 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
   },
   {
-    id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly"],
-    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly/i,
-    samples: ["ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor."],
+    // A LoRA adapter whose rank exceeds the server's --max-lora-rank (vllm/lora/peft_helper.py validate_legal; before
+    // that vllm/lora/models.py): `ValueError: LoRA rank 32 is greater than max_lora_rank 16.`, raised when the adapter is
+    // loaded, which a running engine does (a request naming it, `--lora-modules` after the engine started, the
+    // load_lora_adapter endpoint); V1 reports it through the executor as `Worker failed with error 'LoRA rank ...'`.
+    id: "vllm.loraRankTooLarge", dialect: "any", level: "error", anyOf: ["max_lora_rank"],
+    values: [/LoRA rank (?<rank>\d+) is greater than max_lora_rank (?<max>\d+)/],
+    pattern: /LoRA rank \d+ is greater than max_lora_rank \d+/,
+    samples: [
+      "ValueError: LoRA rank 64 is greater than max_lora_rank 16.",
+      "(EngineCore_DP0 pid=210) ERROR 11-19 12:54:26 [core.py:710] RuntimeError: Worker failed with error 'LoRA rank 128 is greater than max_lora_rank 32.', please check the stack trace above for the root cause",
+    ],
+    nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
+  },
+  {
+    // V1's multiprocessing executor raises `RuntimeError: Worker failed with error '<the worker's exception>', please check
+    // the stack trace above for the root cause` (vllm/v1/executor/multiproc_executor.py, collective_rpc's get_response) when
+    // a worker's call failed: the engine died, at start-up unless the log shows it had started (the rule reads that)
+    id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly", "worker failed with error"],
+    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly|\bWorker failed with error '/i,
+    samples: [
+      "ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor.",
+      "(EngineCore_DP0 pid=52) RuntimeError: Worker failed with error 'no kernel image is available for execution on the device', please check the stack trace above for the root cause",
+      "RuntimeError: Worker failed with error '', please check the stack trace above for the root cause",
+    ],
+    nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks"],
   },
   {
     // V1's engine died after it had started: the API server's `EngineDeadError` (vllm/v1/engine/exceptions.py: raised
@@ -663,26 +685,43 @@ export const SIGNATURES: readonly Signature[] = [
     // RuntimeError by the connector's constructor) and the NIXL bindings' own error codes (`nixl._bindings.
     // nixlBackendError: NIXL_ERR_BACKEND`, `nixlRemoteDisconnectError: NIXL_ERR_REMOTE_DISCONNECT`). A handshake line is
     // NIXL's when its logger file says so or the remote engine id is vLLM's default (a UUID): other programs handshake too.
-    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with"],
+    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with", "mooncake transfer failed", "ucx"],
     values: [
       /NIXL transfer failure: (?<failure>[a-z_]+)/,
       /Handshake with (?<engine>\S+) failed/,
       /'remote_engine_id': '(?<remote>[^']+)'/,
       /(?<unavailable>NIXL is not available)/,
       /\b(?<code>NIXL_ERR_[A-Z_]+)/,
+      // the handshake reached an engine other than the one the request named (nixl_connector.py `_nixl_handshake`):
+      // `RuntimeError: Remote NIXL agent engine ID mismatch. Expected <id>,received <id>.` (a wrap may cut the ids)
+      /(?<mismatch>Remote NIXL agent engine ID mismatch)/,
+      /\] (?<handshakeRequest>Handshake failed for request) /,
+      // the Mooncake connectors (vLLM's mooncake_connector.py, vllm-ascend's): `Mooncake transfer failed for request <id>`
+      // (later `... for request. remote_request_id=<id>, ret=-1.`), then `RuntimeError: Mooncake transfer failed, ret: -1`
+      /(?<mooncake>Mooncake transfer failed)(?:[^\n]*?\bret(?:: |=)(?<ret>-?\d+))?/,
+      // UCX's own ERROR/FATAL record (see read-vllm.ts UCX_RECORD): the transport NIXL moves the blocks over
+      /\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+(?<ucx>\S.*)$/,
     ],
     // (the logger file's `nixl` only where a path part starts: tried from every `nixl` of a long word it is quadratic)
-    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake with \S+ failed|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+/,
+    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake (?:with \S+ failed|failed for request )|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+|Remote NIXL agent engine ID mismatch|Mooncake transfer failed\b|\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+\S/,
     samples: [
       "(Worker_TP1_EP1 pid=3120) ERROR 04-11 09:12:40 [worker.py:771] NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-1', 'engine_id': 'e1'}",
       "ERROR 02-03 10:00:01 [nixl_connector.py:551] Handshake with 0d3b9a10-4c1e-4b7a-9f3e-2a6d8c1b5e07 failed",
       "(EngineCore_DP0 pid=77) ERROR 02-03 10:00:01 [core.py:700] RuntimeError: NIXL is not available",
       "nixl._bindings.nixlBackendError: NIXL_ERR_BACKEND",
+      "(Worker_DP1_EP1 pid=802) ERROR 03-04 12:00:01 [nixl_connector.py:815] RuntimeError: Remote NIXL agent engine ID mismatch. Expected 5b1d_dp1,received 0c2e_dp1.",
+      "(Worker_DP1_EP1 pid=802) ERROR 03-04 12:00:01 [nixl_connector.py:827] Handshake failed for request cmpl-77a1",
+      "(Worker_DP0_TP2 pid=4410) ERROR 03-04 12:00:01 [mooncake_connector.py:410] Mooncake transfer failed for request cmpl-3c9e-0",
+      "(EngineCore_DP0 pid=81) ERROR 03-04 12:00:01 [mooncake_connector.py:330] Failed to transfer KV cache for request cmpl-3c9e-0: Mooncake transfer failed, ret: -1",
+      "[1756797242.118230] [decode-0:311  :0]    ib_mlx5dv_md.c:1100 UCX  ERROR mlx5_3: ibv_reg_dm(size 8192) failed: Operation not supported",
     ],
     nearMisses: [
       "(EngineCore_DP0 pid=594) INFO 11-25 02:39:44 [nixl_connector.py:800] Initializing NIXL worker 966415c7-c559-48e7-a664-c287e16856be",
       "ERROR 02-03 10:00:01 [client.py:88] Handshake with server failed",
       "(EngineCore_DP0 pid=5) 2026-02-03 10:00:01 NIXL INFO    _api.py:361 Backend UCX was instantiated",
+      "[1746690000.100200] [gpu-3:4411 :0]     ucp_context.c:1268 UCX  WARN  transports 'cuda_ipc' are not available",
+      "ERROR 03-04 12:00:01 [decode.py:547] Decode handshake failed for request rank=0 rid=7",
+      "INFO 03-04 12:00:01 [mooncake_connector.py:900] Mooncake transfer engine initialized on 10.0.0.5",
     ],
   },
   {

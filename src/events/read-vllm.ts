@@ -827,9 +827,31 @@ const NEURON_LOGGER_ERROR = /^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?:\s+\d{
 // (its `|CCL_WARN|` records are advice, not failures)
 const ONECCL_ERROR = /^(?:\d{4}:\d\d:\d\d-\d\d:\d\d:\d\d:\(\s*\d+\)\s+)?\|CCL_ERROR\|\s+(\S.*)$/;
 
+// UCX's own log record (the transport under NIXL, vLLM's KV connector for disaggregated serving; ucs/debug/log.c
+// writes `[sec.usec] [host:pid:thread] file:line COMPONENT LEVEL message`, the file right-aligned in 16 to 18 columns,
+// the component `UCX` padded to four and the level to five; a short form leaves out the bracketed process part):
+// `[1754890927.298391] [decode-0:270  :0]    ib_mlx5dv_md.c:1100 UCX  ERROR mlx5_7: ibv_modify_qp(...) failed ...`.
+// FATAL and ERROR report failures, WARN and DIAG are advice; the other levels (INFO, DEBUG, TRACE, REQ, ...) are neither.
+// (the stamp and the process part may be peeled or cut by a paste: the file, line, component and level stay)
+const UCX_RECORD = /^(?:\[\d{6,}\.\d{1,9}\]\s+)?(?:\[[^\s\[\]:]+:\s*\d+\s*:\s*[\w.\-]+\]\s+)?[\w.\-\/]+\.(?:c|cc|cpp|h|inl):\d+\s+(?:UCX|UCS|UCT|UCP|UCC)\s+(FATAL|ERROR|WARN|DIAG)\s+(\S.*)$/;
+
+/** UCX's own FATAL/ERROR record is a failure, its WARN/DIAG record a warning (see UCX_RECORD). */
+function ucxRecord(rec: LogRecord, emit: Emit): boolean {
+  const text = rec.text;
+  const at = text.indexOf(" UC");
+  if (at < 0 || text.length > MAX_BARE_CHARS) return false;
+  const m = UCX_RECORD.exec(text.trimStart());
+  if (!m) return false;
+  const msg = clipMsg(m[2]);
+  if (m[1] === "FATAL" || m[1] === "ERROR") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: msg });
+  else emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "other", message: msg });
+  return true;
+}
+
 /** The error record of a program that runs vLLM, in its own logging format (the header peeled, or left on the text). */
 function appErrorRecord(rec: LogRecord, emit: Emit): void {
   const text = rec.text;
+  if (ucxRecord(rec, emit)) return;
   let msg: string | null = null;
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
   else if (text.indexOf("|CCL_ERROR|") >= 0 && text.length < MAX_BARE_CHARS) msg = ONECCL_ERROR.exec(text)?.[1] ?? null;

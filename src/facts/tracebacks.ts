@@ -150,6 +150,8 @@ const VLLM_WORKER_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:v1[\/\\])?work
  * V1's engine-core module (`vllm/v1/engine/core.py`): its classes (EngineCore, EngineCoreProc, DPEngineCoreProc) are
  * built once, when the engine starts, so a frame of a constructor there is the engine's start-up
  */
+/** vLLM's torch.compile backend (VllmBackend, its piecewise split and compiler manager) */
+const VLLM_COMPILE_BACKEND_FILE = /(?:^|[\/\\])vllm[\/\\]compilation[\/\\]backends\.py$/;
 const V1_ENGINE_CORE_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]engine[\/\\]core\.py$/;
 /**
  * a file of vLLM's model executor that holds the model's classes (`vllm/model_executor/models/llama.py`,
@@ -242,6 +244,11 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // the same for V1's engine core: a paste of the engine's traceback cut inside `EngineCore.__init__` (building its
   // executor: `self.model_executor = executor_class(vllm_config)`) shows the start-up failing, whatever the prefix
   if (failure && !serving && frames.some((f) => f.func === "__init__" && V1_ENGINE_CORE_FILE.test(f.file))) return "init";
+  // vLLM's torch.compile backend compiling the graph Dynamo traced (vllm/compilation/backends.py: the piecewise
+  // interpreter's `call_module` compiling each piece, the compiler manager's `compile`): that runs in the start-up's
+  // profiling and warm-up runs, which compile every size; a serving engine calls what they compiled. (Not the piecewise
+  // backend's per-call `__call__`, which older versions kept in the same file.)
+  if (failure && !serving && frames.some((f) => (f.func === "call_module" || f.func === "compile") && VLLM_COMPILE_BACKEND_FILE.test(f.file))) return "init";
   // a caller's code line that builds the engine (`self.inference_engine = LLM(`, `AsyncLLMEngine.from_engine_args(`),
   // with vLLM's frames after it, and the paste stops there, before its exception line: inside the engine's construction.
   // (A whole traceback that shows no start-up function failed before the start-up: `LLM(**kwargs)` -> `EngineArgs(`

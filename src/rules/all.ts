@@ -20,6 +20,7 @@ import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
+import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
@@ -80,6 +81,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmEpAll2allFailed,
   vllmHostOom,
   vllmKvTransferFailed,
+  vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmModelSupport,
   vllmNotEnoughGpus,

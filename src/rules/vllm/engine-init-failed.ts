@@ -28,7 +28,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const died = signalHits(ctx, ["vllm.engineDied"]);
   const runtimeOnly = (facts.tracebacks?.counts.runtime ?? 0) > 0;
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
-  const started = deadAfterStart || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  // (a LoRA adapter refused for its rank was being loaded, which only a started engine does: a worker's failure that
+  // names it is no start-up failure)
+  const adapterLoad = signalHits(ctx, ["vllm.loraRankTooLarge"]).length > 0;
+  const started = deadAfterStart || adapterLoad || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
   const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
   const cause = facts.tracebacks?.rootCause ?? null;
   // the root cause is vLLM's start-up memory check (`Free memory on device ... on startup is less than desired GPU memory
