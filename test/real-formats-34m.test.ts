@@ -56,3 +56,52 @@ describe("the warning of a run with CUDA graph memory profiling switched off (â‰
     expect(ids(r, "error")).toEqual([]);
   });
 });
+
+describe("an excerpt whose last line is cut inside the failure it names (a window of a paste)", () => {
+  const START = [
+    "INFO 11-30 00:08:51 [gpu_model_runner.py:1384] Model loading took 6.2210 GiB and 2.906115 seconds",
+    "INFO 11-30 00:08:51 [gpu_model_runner.py:1683] Encoder cache will be initialized with a budget of 4096 tokens, and profiled with 2 audio items of the maximum feature size.",
+  ];
+  const CUT = "ERROR 11-30 00:08:53 [core.py:390] EngineCore hit an exc";
+
+  for (const [name, wrap] of variants)
+    it(`reads the engine core's exception at start-up as the engine failing to start (${name})`, async () => {
+      const r = await analyzeText(wrap([...START, CUT].join("\n")) + "\n");
+      expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+      const f = r.findings.find((x) => x.ruleId === "vllm/engine-init-failed")!;
+      expect(f.evidence.map((e) => e.line)).toContain(3);
+      expect(r.facts.firstError?.line).toBe(3);
+    });
+
+  it("the same words on a line that is not the last are no cut (the excerpt went on)", async () => {
+    const r = await analyzeText([...START, CUT, "INFO 11-30 00:08:54 [launcher.py:28] Available routes are:"].join("\n") + "\n");
+    expect(ids(r)).not.toContain("vllm/engine-init-failed");
+  });
+
+  it("an INFO record cut in the same words, or an ERROR one whose words end at a word's end, states nothing", async () => {
+    for (const last of [
+      "INFO 11-30 00:08:53 [notes.py:12] we grep for EngineCore hit an exc",
+      "ERROR 11-30 00:08:53 [worker.py:77] the plugin failed to initialize",
+      "ERROR 11-30 00:08:53 [worker.py:77] a vLLMEngineCore hit an exc",
+    ]) {
+      const r = await analyzeText([...START, last].join("\n") + "\n");
+      expect(ids(r)).not.toContain("vllm/engine-init-failed");
+    }
+  });
+
+  it("a phrase cut too short to tell is not completed", async () => {
+    const r = await analyzeText([...START, "ERROR 11-30 00:08:53 [core.py:390] EngineCore hi"].join("\n") + "\n");
+    expect(ids(r)).not.toContain("vllm/engine-init-failed");
+  });
+
+  it("the cut line of a run that had started is the engine dying, not failing to start", async () => {
+    const r = await analyzeText(
+      [
+        ...START,
+        "INFO 11-30 00:09:10 [core.py:160] init engine (profile, create kv cache, warmup model) took 18.04 seconds",
+        "ERROR 11-30 00:12:41 [core.py:390] EngineCore hit an excep",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r, "error")).toEqual(["vllm/engine-dead"]);
+  });
+});
