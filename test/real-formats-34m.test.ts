@@ -105,3 +105,31 @@ describe("an excerpt whose last line is cut inside the failure it names (a windo
     expect(ids(r, "error")).toEqual(["vllm/engine-dead"]);
   });
 });
+
+describe("a worker's traceback through the KV cache layout of a hybrid model (v1/core/kv_cache_utils.py)", () => {
+  const FRAMES = [
+    '(Worker_TP1 pid=5120) ERROR 06-15 08:40:03 [multiproc_executor.py:962]   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/core/kv_cache_utils.py", line 1388, in unify_hybrid_kv_cache_specs',
+    "(Worker_TP1 pid=5120) ERROR 06-15 08:40:03 [multiproc_executor.py:962]     raise ValueError(",
+    "(Worker_TP1 pid=5120) ERROR 06-15 08:40:03 [multiproc_executor.py:962] ValueError: Hybrid KV cache manager is disabled but failed to convert the KV cache specs to one unified type.",
+  ].join("\n");
+
+  for (const [name, wrap] of variants)
+    it(`is the engine failing to start, its root cause the ValueError (${name})`, async () => {
+      const r = await analyzeText(wrap(FRAMES) + "\n");
+      expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+      expect(r.facts.firstError?.line).toBe(3);
+      expect(r.findings[0].message).toContain("failed to convert the KV cache specs to one unified type");
+    });
+
+  it("the same frames under a serving step are no start-up", async () => {
+    const r = await analyzeText(
+      [
+        "(Worker_TP1 pid=5120) ERROR 06-15 09:12:44 [multiproc_executor.py:962] Traceback (most recent call last):",
+        '(Worker_TP1 pid=5120) ERROR 06-15 09:12:44 [multiproc_executor.py:962]   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_worker.py", line 610, in execute_model',
+        "(Worker_TP1 pid=5120) ERROR 06-15 09:12:44 [multiproc_executor.py:962]     output = self.model_runner.execute_model(scheduler_output)",
+        "(Worker_TP1 pid=5120) ERROR 06-15 09:12:44 [multiproc_executor.py:962] RuntimeError: CUDA error: an illegal memory access was encountered",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r)).not.toContain("vllm/engine-init-failed");
+  });
+});
