@@ -220,6 +220,15 @@ const BY_FIRST: Record<string, Entry[]> = {
       map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]) }),
       priority: 6,
     },
+    // ≈v0.21, with VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0 (v1/worker/gpu_worker.py, a WARNING): `... Consider re-enabling it
+    // (the default as of v0.21.0) and increasing --gpu-memory-utilization from 0.9350 to 0.9595.` (earlier `Consider
+    // re-enabling it and increasing ...`): the first figure is the configured value, the second only a suggestion
+    {
+      id: "config.gpuUtilEquivalent",
+      re: /^CUDA graph memory profiling is disabled\b.*?\bincreasing --gpu-memory-utilization from (\d+(?:\.\d+)?) to \d/,
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]) }),
+      priority: 6,
+    },
     // `Casting torch.bfloat16 to torch.float16.`: the dtype the engine runs with
     { id: "config.dtypeCast", re: /^Casting (torch\.\w+) to (torch\.\w+)\.?\s*$/, map: (m): Stated => ({ "config.dtype": m[2] }), priority: 6 },
   ],

@@ -205,7 +205,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     if (!(e instanceof InputError)) throw e;
     error = e.message;
   }
-  guarded((e: typeof emit) => dispatcher.end(e), emit, "end");
+  guarded((e: typeof emit) => dispatcher.end(e, lines), emit, "end");
   if (userMatcher) state.userMatches = userMatcher.results();
   debug("fast", `${source.name}: ${ordinary} of ${lines} lines read the ordinary way on this thread`);
   state.inputs.push({ path: source.name, lines, bytes: source.size ?? bytes, ...(error ? { error } : {}), ...(cutLines ? { cutLines } : {}), ...(unparsedLines ? { unparsedLines } : {}), ...(notices.length ? { notices } : {}) });
@@ -229,7 +229,7 @@ export function analyzeLines(lines: readonly string[], file = "t.log"): { state:
     const pieces = splitPhysicalLine(raw);
     for (const piece of pieces) dispatcher.dispatch(toRecord(file, 0, i + 1, pieces.length === 1 ? raw : piece), emit);
   });
-  dispatcher.end(emit);
+  dispatcher.end(emit, lines.length);
   state.inputs.push({ path: file, lines: lines.length, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) });
   return { state, events };
 }

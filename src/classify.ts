@@ -8,6 +8,7 @@ import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
+import { readCutTail } from "./events/cut-tail.js";
 import { createDialectObserver } from "./events/read-dialect.js";
 import { MIN_CUT, createWrapJoiner } from "./events/wrapped.js";
 import type { Event } from "./events/index.js";
@@ -26,7 +27,8 @@ export interface Dispatcher {
   dispatch(rec: LogRecord, emit: Emit): void;
   /** makes events of the lines the fast path folded (they are made before any later line's in any case) */
   flush(emit: Emit): void;
-  end(emit: Emit): void;
+  /** `lastLine`: the input's last line, whose record an excerpt may have cut inside its message (src/events/cut-tail.ts) */
+  end(emit: Emit, lastLine?: number): void;
   fast: LineCounter;
   /** adds the counts of a speculative NCCL counter over later lines (see createNcclReader) */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
@@ -92,6 +94,8 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
     (e as Event).kind === "nccl.version" && (e as { source?: string }).source === "banner" && rec.raw.length < MIN_CUT && BARE_BANNER.test(rec.raw);
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
   const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
+  // the record of the furthest line read the ordinary way: an excerpt's last line, when it is the input's
+  let tail: LogRecord | null = null;
   return {
     // a line the NCCL reader only counts is its alone (it is the first reader and claims every NCCL record); one
     // behind a wrapper that names an origin is only counted while the vLLM origin observer has nothing to say of it;
@@ -115,6 +119,7 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       const seen = cut < 0 ? rec : beforeClientData(rec, cut);
       // the signature table sees every record, whichever reader claims it (one regex test for most lines)
       readSignals(seen, counting);
+      if (tail === null || rec.line >= tail.line) tail = seen;
       // (a request or access line is never the start of a message a terminal wrapped, nor its rest: the joiner skips it,
       // as it skips a line the fast path only counts)
       if (cut < 0) wraps.next(rec, counting);
@@ -132,7 +137,8 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       else if (emitted === before + 2 && foldableSignal(prev)) nccl.noteFold(rec, last, prev);
       else if (emitted === before + 2 && bannerAgain(rec, prev, last)) nccl.noteAgain(rec, [prev as Event, last as Event]);
     },
-    end(emit) {
+    end(emit, lastLine) {
+      if (tail !== null && tail.line === lastLine) readCutTail(tail, emit);
       for (const reader of readers) reader.end?.(emit);
     },
   };

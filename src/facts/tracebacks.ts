@@ -25,6 +25,11 @@ export const INIT_FUNCS = new Set([
   // engine_client:` — a frame on that line failed entering it), the engines' constructor from a VllmConfig (AsyncLLM,
   // LLMEngine, MQLLMEngine `from_vllm_config`), and the warm-up a TPU/HPU/XPU model runner does before serving
   "build_async_engine_client", "from_vllm_config", "warmup_model",
+  // V1's KV cache layout, worked out once while the engine starts (v1/core/kv_cache_utils.py, from EngineCore's
+  // `_initialize_kv_caches` or a worker's set-up): the groups of layers (`get_kv_cache_groups`, and for a hybrid model run
+  // without the hybrid manager `unify_hybrid_kv_cache_specs`, which raises `Hybrid KV cache manager is disabled but failed
+  // to convert the KV cache specs to one unified type.`), the configs and the memory check
+  "get_kv_cache_groups", "unify_hybrid_kv_cache_specs", "get_kv_cache_config", "get_kv_cache_configs", "check_enough_kv_cache_memory",
   // vLLM ≤0.3's worker and engine set-up (`Worker.__init__` -> `_init_distributed_environment`, `_init_cache`)
   "_init_distributed_environment", "profile_num_available_blocks", "init_cache_engine", "_init_workers", "_init_cache",
 ]);
