@@ -6,8 +6,8 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
 
 /**
  * Round 34j (logs as collectors and platforms hand them over): the facts of a log read out of a pretty-printed JSON
- * export (`gcloud logging read --format=json`, `aws logs filter-log-events`, an Elasticsearch `_search` response, `jq`
- * string output, Azure's `LogEntry`) and out of `logcli query` output must be those of the bare
+ * export (`gcloud logging read --format=json`, `aws logs filter-log-events`, an Elasticsearch `_search` response,
+ * Azure's `LogEntry`) and out of `logcli query` output must be those of the bare
  * log. The log texts are written for the test in vLLM's and NCCL's printed layouts (names and numbers made up).
  */
 
@@ -38,7 +38,6 @@ const exports: Array<[string, () => string]> = [
   ["Elasticsearch _search response", () => json({ took: 3, hits: { total: { value: RECORDS.length }, hits: RECORDS.map((t) => ({ _index: "logs-k8s", _source: { "@timestamp": "2026-05-14T09:12:01.000Z", message: t, kubernetes: { pod_name: "vllm-0" } } })) } }, 2)],
   ["aws logs filter-log-events saved with CRLF", () => json({ events: RECORDS.map((t, i) => ({ timestamp: 1778749921000 + i, message: t })) }, 4).replace(/\n/g, "\r\n")],
   ["gcloud export with tab indentation", () => JSON.stringify(RECORDS.map((t) => ({ severity: "DEFAULT", textPayload: t })), null, "\t") + "\n"],
-  ["jq string output", () => RECORDS.map((t) => JSON.stringify(t)).join("\n") + "\n"],
   ["Azure Log Analytics ContainerLog rows", () => json(RECORDS.map((t) => ({ TimeGenerated: "2026-05-14T09:12:01Z", Computer: "aks-gpu-1", LogEntry: t, LogEntrySource: "stdout" })), 2)],
 ];
 

@@ -77,7 +77,7 @@ const LINE_DECODER = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 export function finishLine(piece: string): string {
   if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
   const c = piece.charCodeAt(0);
-  return c === 123 || c === 32 || c === 34 || c === 9 ? (jsonLineText(piece) ?? piece) : piece;
+  return c === 123 || c === 32 || c === 9 ? (jsonLineText(piece) ?? piece) : piece;
 }
 
 /** The line `body[start, end)` of a chunk as `readLines` gives it; `onCut` is called with its length when it is cut. */

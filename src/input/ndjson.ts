@@ -6,8 +6,8 @@
  * Why not the `ndjson` package: its parser is a stream of parsed objects that drops blank and non-JSON
  * rows (or fails on them in strict mode), so it cannot tell which physical line an object came from, and
  * a file that mixes JSON and plain lines loses the plain ones. Line numbers are the file's physical lines,
- * so we parse per line, only lines that start with `{` (or, in a pretty-printed document, a text field's member
- * or a string element: see prettyJsonText).
+ * so we parse per line, only lines that start with `{` (or, in a pretty-printed document, a text field's
+ * member: see prettyJsonText).
  */
 
 /** Fields that hold the record text, in the order we look for them. */
@@ -56,12 +56,6 @@ function pick(o: Json, keys: readonly string[]): string | undefined {
 export function jsonLineText(line: string): string | null {
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  // (the JSON digest moves an element's comma to the head of the next element's line: `  ,"INFO ..."`)
-  if (line.charCodeAt(i) === 44 /* , */) {
-    const j = i + 1;
-    if (line.charCodeAt(j) === 34) return prettyJsonText(line, j);
-    return null;
-  }
   if (line.charCodeAt(i) === 34 /* " */) return prettyJsonText(line, i);
   if (line.charCodeAt(i) !== 123 /* { */) return null;
   const end = line.trimEnd();
@@ -97,11 +91,12 @@ export function jsonLineText(line: string): string | null {
 }
 
 /**
- * A JSON document pretty-printed one member or element a line, as log platforms' exports and CLIs write it
- * (`gcloud logging read --format=json`, `aws logs filter-log-events`, an Elasticsearch `_search` response, a Loki
- * query's `values` pairs, `jq '.[].textPayload'`): a line that is a text field's member (`"message": "..."`,
- * `"textPayload": "...",`) or a string element alone (`"INFO ...",`) holds one record, JSON-escaped. Any other
- * member (`"timestamp": ...`, `"severity": "INFO",`) is left as it is. Newlines inside become `\r`, as above.
+ * A JSON document pretty-printed one member a line, as log platforms' exports and CLIs write it (`gcloud logging
+ * read --format=json`, `aws logs filter-log-events`, an Elasticsearch `_search` response, Azure's `LogEntry` rows): a
+ * line that is a text field's member (`"message": "..."`, `"textPayload": "...",`) holds one record, JSON-escaped.
+ * Any other member (`"timestamp": ...`, `"severity": "INFO",`) is left as it is, and so is a string alone on its
+ * line (`"--model",`: an argument list written one item a line, which the config readers take quoted). Newlines
+ * inside become `\r`, as above.
  */
 const PRETTY_MEMBER = /^"([@\w.]+)"\s*:\s*(?=")/;
 const TEXT_FIELD_SET: ReadonlySet<string> = new Set(TEXT_FIELDS);
@@ -111,10 +106,8 @@ function prettyJsonText(line: string, start: number): string | null {
   if (body.charCodeAt(body.length - 1) === 44 /* , */) body = body.slice(0, -1).trimEnd();
   if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34 /* " */) return null;
   const m = PRETTY_MEMBER.exec(body);
-  if (m) {
-    if (!TEXT_FIELD_SET.has(m[1])) return null;
-    body = body.slice(m[0].length);
-  }
+  if (!m || !TEXT_FIELD_SET.has(m[1])) return null;
+  body = body.slice(m[0].length);
   let value: unknown;
   try {
     value = JSON.parse(body);
