@@ -77,6 +77,57 @@ const NCCL = [
   "gpu-b:411:460 [0] NCCL INFO comm 0x55d1c2e0 rank 2 nranks 4 cudaDev 0 busId 18000 - Init COMPLETE",
 ];
 
+/** The report and kept events of `text` with the counting fast path off, and with it on at two chunk sizes. */
+async function expectFastPathSame(name: string, text: string): Promise<void> {
+  const reportOf = async (fastPath: boolean, chunkBytes: number) => {
+    const part = await analyzeSource(memorySource(name, text), 0, { fastPath, limits: { chunkBytes } });
+    return JSON.stringify({ report: buildReport(part.state, part.events), events: part.events });
+  };
+  const slow = await reportOf(false, 8 << 20);
+  // the collectives were read out of the export (node-a, node-b, node-c and the lookalikes' hosts)
+  expect(JSON.parse(slow).report.facts.nccl.nodes).toBeGreaterThanOrEqual(3);
+  for (const chunk of [4096, 8 << 20]) expect(await reportOf(true, chunk), `chunk ${chunk}`).toBe(slow);
+}
+
+const mixedLines = () => mixedLog().split("\n").filter((l) => l && !l.includes("ümlaut")).slice(0, 3000);
+
+const csv = (rows: string[], stamp: (i: number) => string, header: string) =>
+  [header, ...rows.flatMap((t, i) => `${stamp(i)},"${t.replace(/"/g, '""')}"`.split("\n"))].join("\n") + "\n";
+
+describe("CSV exports of a log search (time, then the quoted message)", () => {
+  const variants: Array<[string, () => string]> = [
+    ["Kibana CSV report, every field quoted", () => csv(RECORDS, (i) => `"2026-05-14T09:12:0${i}.000Z"`, '"@timestamp","message"')],
+    ["Logs Insights table, bare time", () => csv(RECORDS, (i) => `2026-05-14 09:12:0${i}.000`, "@timestamp,@message")],
+    ["Logs Insights table saved with CRLF", () => csv(RECORDS, (i) => `2026-05-14 09:12:0${i}.000`, "@timestamp,@message").replace(/\n/g, "\r\n")],
+  ];
+  for (const [name, make] of variants)
+    it(`reads the same facts as from the bare log (${name})`, async () => {
+      const bare = await analyzeText(BARE);
+      const r = await analyzeText(make());
+      expect(r.facts.vllm.version).toBe("0.10.1.1");
+      expect(r.facts.config.model).toBe("acme/chat-9b");
+      expect(r.facts.memory.modelWeightsGiB).toBe(17.4021);
+      expect(r.facts.kvCache).toEqual(bare.facts.kvCache);
+      expect(r.facts.firstError?.text).toContain("EngineCore failed to start.");
+      expect(ids(r)).toContain("vllm/kv-cache-too-small");
+    });
+
+  it("a Python logging record or a stamped line that ends in a quote stays as it is", async () => {
+    const r = await analyzeText(
+      [
+        '2026-05-14 09:12:01,042 - launcher - INFO - serving "acme/chat-9b"',
+        '2026-05-14T09:12:01.5Z (APIServer pid=7) INFO 05-14 09:12:01 [api_server.py:1801] vLLM API server version 0.10.1.1 "x"',
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.vllm.version).toBe("0.10.1.1");
+    expect(r.facts.firstError).toBeNull();
+  });
+
+  it("the counting fast path reports the same on and off", async () => {
+    await expectFastPathSame("export.csv", csv(mixedLines(), (i) => `2026-05-14 09:12:${String(i % 60).padStart(2, "0")}.000`, "@timestamp,@message"));
+  });
+});
+
 describe("NCCL output in a pretty-printed JSON export", () => {
   it("counts the same transports, ranks, hosts and network as the bare output", async () => {
     const bare = await analyzeText(NCCL.join("\n") + "\n");
@@ -126,15 +177,6 @@ describe("`logcli query` output (time, padded label set, trimmed line)", () => {
 
 describe("the counting fast path on a pretty-printed JSON export", () => {
   it("reports the same with the fast path on and off", async () => {
-    const lines = mixedLog().split("\n").filter((l) => l && !l.includes("ümlaut")).slice(0, 3000);
-    const text = json({ events: lines.map((t, i) => ({ timestamp: 1778749921000 + i, message: t })) }, 4);
-    const reportOf = async (fastPath: boolean, chunkBytes: number) => {
-      const part = await analyzeSource(memorySource("export.json", text), 0, { fastPath, limits: { chunkBytes } });
-      return JSON.stringify({ report: buildReport(part.state, part.events), events: part.events });
-    };
-    const slow = await reportOf(false, 8 << 20);
-    // the collectives were read out of the export (node-a, node-b, node-c and the lookalikes' hosts)
-    expect(JSON.parse(slow).report.facts.nccl.nodes).toBeGreaterThanOrEqual(3);
-    for (const chunk of [4096, 8 << 20]) expect(await reportOf(true, chunk), `chunk ${chunk}`).toBe(slow);
+    await expectFastPathSame("export.json", json({ events: mixedLines().map((t, i) => ({ timestamp: 1778749921000 + i, message: t })) }, 4));
   });
 });

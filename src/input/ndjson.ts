@@ -120,6 +120,19 @@ function prettyJsonText(line: string, start: number): string | null {
 }
 
 /**
+ * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV):
+ * the time first, quoted or not, then the message as the last field, quoted as RFC 4180 does it (`"` written `""`),
+ * `2026-05-14T09:12:01.000Z,"(APIServer pid=7) INFO ..."`. The message is the record; the time is the export's own.
+ * A message the export split over several lines (a logged traceback) stays as its lines are.
+ */
+const CSV_ROW = /^"?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| UTC)?"?,"((?:[^"]|"")*)"$/;
+
+export function csvRowText(line: string): string | null {
+  const m = CSV_ROW.exec(line);
+  return m ? m[1].replace(/""/g, '"') : null;
+}
+
+/**
  * A structured logger (vLLM's JSON logging config with python-json-logger) keeps the level, time and
  * source apart from the message. Put them back in vLLM's own `LEVEL MM-DD HH:MM:SS [file:line] ` form, so
  * that the record reads like the text log it stands for.
