@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { isAscii } from "node:buffer";
-import { jsonLineText } from "./ndjson.js";
+import { csvRowText, jsonLineText } from "./ndjson.js";
 
 export interface LineBatch {
   /** decoded lines, without their terminator (a trailing `\r` is kept off too) */
@@ -77,7 +77,10 @@ const LINE_DECODER = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 export function finishLine(piece: string): string {
   if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
   const c = piece.charCodeAt(0);
-  return c === 123 || c === 32 ? (jsonLineText(piece) ?? piece) : piece;
+  if (c === 123 || c === 32 || c === 9) return jsonLineText(piece) ?? piece;
+  // (a CSV row ends in its quoted message: the last character is tested before anything else)
+  if ((c === 34 || (c >= 48 && c <= 57)) && piece.charCodeAt(piece.length - 1) === 34) return csvRowText(piece) ?? piece;
+  return piece;
 }
 
 /** The line `body[start, end)` of a chunk as `readLines` gives it; `onCut` is called with its length when it is cut. */

@@ -6,11 +6,12 @@
  * Why not the `ndjson` package: its parser is a stream of parsed objects that drops blank and non-JSON
  * rows (or fails on them in strict mode), so it cannot tell which physical line an object came from, and
  * a file that mixes JSON and plain lines loses the plain ones. Line numbers are the file's physical lines,
- * so we parse per line, only lines that start with `{`.
+ * so we parse per line, only lines that start with `{` (or, in a pretty-printed document, a text field's
+ * member: see prettyJsonText).
  */
 
 /** Fields that hold the record text, in the order we look for them. */
-const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message"] as const;
+const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message", "LogEntry", "LogMessage"] as const;
 /** Objects that wrap the record (Elastic hits, GCP entries, Vector/Loki envelopes). */
 const NESTED = ["_source", "jsonPayload", "fields", "record", "event"] as const;
 const LEVEL_FIELDS = ["levelname", "level", "severity", "log.level"] as const;
@@ -55,6 +56,7 @@ function pick(o: Json, keys: readonly string[]): string | undefined {
 export function jsonLineText(line: string): string | null {
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.charCodeAt(i) === 34 /* " */) return prettyJsonText(line, i);
   if (line.charCodeAt(i) !== 123 /* { */) return null;
   const end = line.trimEnd();
   if (end.charCodeAt(end.length - 1) !== 125 /* } */) return null;
@@ -86,6 +88,48 @@ export function jsonLineText(line: string): string | null {
   const pod = podPrefix(obj as Json);
   if (pod) text = pod + text;
   return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
+}
+
+/**
+ * A JSON document pretty-printed one member a line, as log platforms' exports and CLIs write it (`gcloud logging
+ * read --format=json`, `aws logs filter-log-events`, an Elasticsearch `_search` response, Azure's `LogEntry` rows): a
+ * line that is a text field's member (`"message": "..."`, `"textPayload": "...",`) holds one record, JSON-escaped.
+ * Any other member (`"timestamp": ...`, `"severity": "INFO",`) is left as it is, and so is a string alone on its
+ * line (`"--model",`: an argument list written one item a line, which the config readers take quoted). Newlines
+ * inside become `\r`, as above.
+ */
+const PRETTY_MEMBER = /^"([@\w.]+)"\s*:\s*(?=")/;
+const TEXT_FIELD_SET: ReadonlySet<string> = new Set(TEXT_FIELDS);
+
+function prettyJsonText(line: string, start: number): string | null {
+  let body = line.slice(start).trimEnd();
+  if (body.charCodeAt(body.length - 1) === 44 /* , */) body = body.slice(0, -1).trimEnd();
+  if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34 /* " */) return null;
+  const m = PRETTY_MEMBER.exec(body);
+  if (!m || !TEXT_FIELD_SET.has(m[1])) return null;
+  body = body.slice(m[0].length);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "string") return null;
+  const text = value.replace(/\r?\n$/, "");
+  return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
+}
+
+/**
+ * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV):
+ * the time first, quoted or not, then the message as the last field, quoted as RFC 4180 does it (`"` written `""`),
+ * `2026-05-14T09:12:01.000Z,"(APIServer pid=7) INFO ..."`. The message is the record; the time is the export's own.
+ * A message the export split over several lines (a logged traceback) stays as its lines are.
+ */
+const CSV_ROW = /^"?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| UTC)?"?,"((?:[^"]|"")*)"$/;
+
+export function csvRowText(line: string): string | null {
+  const m = CSV_ROW.exec(line);
+  return m ? m[1].replace(/""/g, '"') : null;
 }
 
 /**

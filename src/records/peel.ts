@@ -148,6 +148,12 @@ const STERN = new RegExp(
 // The stream of an ECS task, a SageMaker endpoint or Fluent Bit's tag (`ecs/vllm/4f3c…`, `AllTraffic/i-0ab…`,
 // `kube.var.log.containers.vllm-0_ns_vllm-….log`) holds a `/`, `.` or `_` and no `:`; its colour codes are peeled above.
 const AWS_LOGS_TAIL = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d) ([^\s:*]*[\/._][^\s:*]*) /;
+// Loki's `logcli query` default output (pkg/logcli/output/default.go): an RFC 3339 time, the stream's label set padded
+// to the widest one (`{app="vllm", pod="vllm-0"}   `), the line with its surrounding space trimmed. Taken off only after
+// the time came off, so a JSON object or a Python dict that begins a line is never read as one; the pod (or host) label
+// names the origin as kubectl's prefix does
+const LOKI_LABELS = /^\{(?:[A-Za-z_][\w.]*="(?:[^"\\]|\\.)*"(?:, )?)+\}(?: +|$)/;
+const LOKI_HOST_LABEL = /[{ ](?:pod|host|hostname|instance)="([^"\\\s]+)"/;
 const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
@@ -498,6 +504,12 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
+    }
+    if (c === 123 /* { */ && stamp !== undefined && (m = LOKI_LABELS.exec(s))) {
+      const host = LOKI_HOST_LABEL.exec(m[0]);
+      if (host) origin.host ??= host[1];
+      s = s.slice(m[0].length);
+      continue;
     }
     if (c === 124 /* | */ || c === 0x2502 || c === 0x2503) {
       if ((m = BUILDKITE_GUTTER.exec(s)) || (m = CLOUDWATCH_GUTTER.exec(s)) || (m = BOX_LEFT.exec(s)) || (m = TABLE_PIPE.exec(s))) {
