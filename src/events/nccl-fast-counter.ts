@@ -992,8 +992,12 @@ export function createFastCounter(
       exactKey = k;
       return (k.wrap = w);
     }
-    // no known header behind one: the line goes the ordinary way, and what stands behind a wrapper is learnt
+    // no known header behind one: the line goes the ordinary way, and what stands behind a wrapper is learnt (only of a
+    // line with ` NCCL ` in it: where the next stands, asked with `p` not decreasing, so the chunk is searched once;
+    // most lines of a vLLM log have none, and were each looked up behind every length of wrapper learnt)
     exactKey = undefined;
+    if (ncclAt < p) ncclAt = body.indexOf(" NCCL ", p, "latin1") >>> 0;
+    if (ncclAt >= e) return undefined;
     for (let n = 0; n < wrapLengths.length; n++) {
       const w = p + wrapLengths[n] < e ? wrapsByText.find(body, view, p, p + wrapLengths[n]) : undefined;
       if (w !== undefined) return w;
@@ -1112,18 +1116,13 @@ export function createFastCounter(
     let exact: ExactWrapper | undefined;
     let first = false;
     if (k === undefined && wrappersOn) {
-      // (behind a wrapper only a line with ` NCCL ` in it is counted: where the next stands, asked with `p` not
-      // decreasing, so the chunk is searched once; most lines of a vLLM log have none, and many wrappers were learnt)
-      if (ncclAt < p) ncclAt = body.indexOf(" NCCL ", p, "latin1") >>> 0;
-      if (ncclAt < e) {
-        if (templates.length > 0) {
-          const t = templateAt(p, e);
-          if (t > 0) k = keyAt((p += t), e);
-        }
-        if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) {
-          p += exact.bytes.length;
-          k = exactKey;
-        }
+      if (templates.length > 0) {
+        const t = templateAt(p, e);
+        if (t > 0) k = keyAt((p += t), e);
+      }
+      if (k === undefined && wrapLengths.length > 0 && (exact = exactAt(p, e)) !== undefined) {
+        p += exact.bytes.length;
+        k = exactKey;
       }
     }
     if (k === undefined) {
