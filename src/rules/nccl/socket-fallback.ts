@@ -22,7 +22,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const n = facts.nccl;
   // the gate's classification (facts.nccl.interNode, or the network a multi-node run without connection lines chose)
   const kinds = interNodeKinds(facts);
-  if (!("NET/Socket" in kinds)) return [];
+  // HCAs ncclIbInit could not open and skipped (facts.recovered: `NET/IB : Unable to open device mlx5_0`)
+  const unopened = [...new Set((facts.recovered ?? []).flatMap((r) => /Unable to open device (\S+)/.exec(r.failure.text)?.[1] ?? []))];
+  const openFailed = unopened.length > 0 || (facts.recovered ?? []).some((r) => r.failure.text.includes("Call to ibv_open_device failed"));
+  // a log that says nothing of its nodes (no host names, no nNodes: a paste whose NCCL prefixes were stripped) in
+  // which NCCL could not open the RDMA device it found and took Socket: the machine has the fabric the container
+  // was not given, which matters as soon as the run spans nodes (on one node it does not: NVIDIA/nccl#259)
+  const nodesUnknown = !n.multiNode && n.nodes === null && n.hosts.length === 0;
+  const unopenedFallback = !("NET/Socket" in kinds) && n.net === "Socket" && nodesUnknown && openFailed;
+  if (!("NET/Socket" in kinds) && !unopenedFallback) return [];
   const ibDisable = ncclEnv(ctx, "NCCL_IB_DISABLE");
   const forced = ncclEnv(ctx, "NCCL_NET");
   if (ibDisable?.value === "1" || (forced && /^socket$/i.test(forced.value))) return []; // nccl/ib-disabled says so instead
@@ -37,9 +45,6 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const noVerbs = signalHits(ctx, ["nccl.noVerbs"]);
   const noDevice = signalHits(ctx, ["nccl.ibNoDevice"]);
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
-  // HCAs ncclIbInit could not open and skipped (facts.recovered: `NET/IB : Unable to open device mlx5_0`)
-  const unopened = [...new Set((facts.recovered ?? []).flatMap((r) => /Unable to open device (\S+)/.exec(r.failure.text)?.[1] ?? []))];
-  const openFailed = unopened.length > 0 || (facts.recovered ?? []).some((r) => r.failure.text.includes("Call to ibv_open_device failed"));
   const why = lines > 0
     ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
     : mixed
@@ -61,7 +66,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
     "If the nodes have no InfiniBand/RoCE, prefer pipeline parallelism across nodes (TP inside a node) to keep the traffic over TCP small.",
   ];
   return [{
-    message: `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
+    message: unopenedFallback
+      ? `NCCL chose TCP sockets for its traffic between nodes:${cause} The log does not say how many nodes the run spans (no host names, no nNodes): on one node the choice goes unused; across nodes, TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`
+      : `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
     evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
     remediation,
   }];

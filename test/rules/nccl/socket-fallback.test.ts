@@ -4,10 +4,23 @@ import { ruleTester } from "../rule-tester.js";
 const A = { host: "gpu-a", ip: "10.0.0.1" };
 const B = { host: "gpu-b", ip: "10.0.0.2" };
 const two = (net: "Socket" | "IB-GDR") => clusterLog({ nodes: [A, B], gpusPerNode: 4, tp: 4, pp: 2, net, ray: true, seed: 3 });
+// NCCL's lines with their `host:pid:tid [dev]` prefix stripped by the one who pasted them (or `head` for one host): the
+// RDMA device is there but the container cannot open it, and NCCL takes Socket
+const unopened = (head: string) =>
+  [
+    "NCCL INFO NCCL_IB_DISABLE set by environment to 0.",
+    "misc/ibvwrap.cc:212 NCCL WARN Call to ibv_open_device failed",
+    "transport/net_ib.cc:148 NCCL WARN NET/IB : Unable to open device mlx5_bond_1",
+    "NCCL INFO NET/IB : No device found.",
+    "NCCL INFO NET/Socket : Using [0]bond1:10.7.3.2<0>",
+    "NCCL INFO Using network Socket",
+  ].map((l) => `${head}${l}`).join("\n") + "\n";
 
 ruleTester("nccl/socket-fallback", {
   valid: [
     { name: "IB with GDR between two nodes", log: two("IB-GDR") },
+    { name: "an RDMA device NCCL could not open, on the one host the log names (the network is not used)", log: unopened("node7:31:31 [0] ") },
+    { name: "Socket with no RDMA device at all, in a log that says nothing of its nodes", log: "NCCL INFO NET/IB : No device found.\nNCCL INFO NET/Socket : Using [0]eth0:10.7.3.2<0>\nNCCL INFO Using network Socket\n" },
     { name: "a single node's Socket choice (the network is not used)", log: "node1:1:1 [0] NCCL INFO Using network Socket\nnode1:1:1 [0] NCCL INFO comm 0x1 rank 0 nRanks 2 nNodes 1 localRanks 2 localRank 0 MNNVL 0\n" },
     {
       name: "NCCL_IB_DISABLE=1 set on purpose (nccl/ib-disabled says so)",
@@ -15,6 +28,11 @@ ruleTester("nccl/socket-fallback", {
     },
   ],
   invalid: [
+    {
+      name: "an RDMA device NCCL could not open, in a log that says nothing of its nodes (prefixes stripped)",
+      log: unopened(""),
+      findings: [{ lines: [6, 2, 4], messageIncludes: ["NCCL chose TCP sockets for its traffic between nodes", "could not open the RDMA device mlx5_bond_1", "does not say how many nodes"], severity: "warning" }],
+    },
     {
       name: "socket connections between two hosts of a TP 4 × PP 2 Ray run",
       log: two("Socket"),
