@@ -859,19 +859,21 @@ export const SIGNATURES: readonly Signature[] = [
     // `out of memory` is vllm/cuda-oom's, NCCL's `unhandled cuda error` nccl/cuda-error's.
     id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: "],
     values: [
-      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
       /(?<assert>device-side assert)/,
       /(?<arch>no kernel image is available|invalid device function)/,
       /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
       // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
       /\b(?<api>CUDA|HIP) error: /,
     ],
-    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
     samples: [
       "RuntimeError: CUDA error: an illegal memory access was encountered",
       "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
       "[rank0]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 0] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
       "torch.AcceleratorError: CUDA error: device-side assert triggered",
+      // cudaErrorUnknown (999), which the watchdog or a later call raises once the GPU or its driver has failed
+      "(RayWorkerVllm pid=812) [E ProcessGroupNCCL.cpp:916] [Rank 3] NCCL watchdog thread terminated with exception: CUDA error: unknown error",
       "RuntimeError: HIP error: no kernel image is available for execution on the device",
       "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
     ],

@@ -82,3 +82,20 @@ describe("vLLM's custom all-reduce check without the `Cuda error` words", () => 
     expect(ids(r)).not.toContain("vllm/custom-allreduce-failed");
   });
 });
+
+// cudaErrorUnknown (999) as ProcessGroupNCCL's watchdog rethrows it: the GPU or its driver failed under a collective
+const WATCHDOG_UNKNOWN = [
+  "INFO 02-01 08:00:00 llm_engine.py:706] Avg prompt throughput: 12.0 tokens/s, Avg generation throughput: 40.1 tokens/s, Running: 2 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 1.2%, CPU KV cache usage: 0.0%",
+  "[E ProcessGroupNCCL.cpp:916] [Rank 5] NCCL watchdog thread terminated with exception: CUDA error: unknown error",
+  "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+].join("\n");
+
+describe("CUDA's `unknown error` rethrown by the NCCL watchdog", () => {
+  for (const [name, wrap] of WRAPS)
+    it(`is a CUDA fault and the first error (${name})`, async () => {
+      const r = await analyzeText(wrap(WATCHDOG_UNKNOWN));
+      expect(ids(r, "error")).toContain("vllm/cuda-error");
+      expect(r.findings.find((f) => f.ruleId === "vllm/cuda-error")?.message).toContain("CUDA error: unknown error");
+      expect(r.facts.firstError?.line).toBe(2);
+    });
+});
