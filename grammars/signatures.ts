@@ -278,11 +278,17 @@ export const SIGNATURES: readonly Signature[] = [
     // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout;
     // the C++ stack of that error, pasted without its message, still names where it was raised: `frame #1:
     // c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout(...)`, `Exception raised from checkTimeout at ...`)
-    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", "ProcessGroup\\w*'s watchdog got stuck for \\d+ seconds", firstThen("NCCL (?:communicator|operation)(?! and retr)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at "], "i"),
+    pattern: anyOfSources(["Watchdog caught collective(?: operation timeout| ?[a-z ]{0,17}$)", "Timeout at NCCL work", "collective operation timeout", "ncclTimeout", "Heartbeat monitor timed out", "ProcessGroup\\w*'s watchdog got stuck for \\d+ seconds", firstThen("NCCL (?:communicator|operation)(?! and retr)", ".*timed? ?out"), "WorkNCCL::checkTimeout\\(", "Exception raised from checkTimeout at ",
+      // the flight recorder's dump request after a timeout, on the rank that timed out and on the ranks it told:
+      // PyTorch 2.2-2.3 `Received a timeout signal from this local rank` / `Received a global timeout from another
+      // rank`, 2.4+ `Received a dump signal due to a collective timeout from this local rank` / `from  rank N`
+      "Received a (?:dump signal due to a collective timeout|timeout signal) from", "Received a global timeout from another rank"], "i"),
     samples: [
       "[rank1]:[E1218 20:27:21.426415540 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=BROADCAST, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.",
       "(WorkerDict pid=9, ip=10.0.0.2) [rank7]:[E101 10:00:00.000000001 ProcessGroupNCCL.cpp:629] [Rank 7] Watchdog caught collective oper",
       "[rank2]:[E0304 11:22:33.000000004 ProcessGroupNCCL.cpp:1591] [PG ID 0 PG GUID 0(default_pg) Rank 2] ProcessGroupNCCL's watchdog got stuck for 600 seconds without making progress in monitoring enqueued collectives.",
+      "[rank3]:[E0707 07:07:07.000000003 ProcessGroupNCCL.cpp:1890] [PG ID 0 PG GUID 0(default_pg) Rank 3] Received a dump signal due to a collective timeout from  rank 5 and we will try our best to dump the debug info. Last enqueued NCCL work: 42, last completed NCCL work: 41.",
+      "[rank0]:[E0707 07:07:07.000000004 ProcessGroupNCCL.cpp:1340] [PG 0 Rank 0] Received a global timeout from another rank and will start to dump the debug info. Last enqueued NCCL work: 9, last completed NCCL work: 8.",
     ],
   },
   {
@@ -853,19 +859,21 @@ export const SIGNATURES: readonly Signature[] = [
     // `out of memory` is vllm/cuda-oom's, NCCL's `unhandled cuda error` nccl/cuda-error's.
     id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: "],
     values: [
-      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
       /(?<assert>device-side assert)/,
       /(?<arch>no kernel image is available|invalid device function)/,
       /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
       // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
       /\b(?<api>CUDA|HIP) error: /,
     ],
-    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution)/,
+    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
     samples: [
       "RuntimeError: CUDA error: an illegal memory access was encountered",
       "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
       "[rank0]:[E219 12:14:43.351647859 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 3 Rank 0] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
       "torch.AcceleratorError: CUDA error: device-side assert triggered",
+      // cudaErrorUnknown (999), which the watchdog or a later call raises once the GPU or its driver has failed
+      "(RayWorkerVllm pid=812) [E ProcessGroupNCCL.cpp:916] [Rank 3] NCCL watchdog thread terminated with exception: CUDA error: unknown error",
       "RuntimeError: HIP error: no kernel image is available for execution on the device",
       "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
     ],
@@ -935,9 +943,11 @@ export const SIGNATURES: readonly Signature[] = [
     // handle, registering buffers (the CUDA graphs' too), launching the kernel
     id: "vllm.customAllreduceFailure", dialect: "any", level: "error", anyOf: ["custom_all_reduce", "custom_ar"],
     values: [/(?<site>[\w.\-]*custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+) '(?<cuda>[^']+)'/],
-    pattern: /Failed: Cuda error \S*?custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+ '[^']+'/i,
+    // (builds of 2024-2025 printed it without the `Cuda error ` words: `Failed: <file>:<line> '<cudaGetErrorString>'`)
+    pattern: /Failed: (?:Cuda error )?\S*?custom_a(?:ll_reduce|r)[\w.\-]*\.(?:cuh|cu|cpp|h):\d+ '[^']+'/i,
     samples: [
       "Failed: Cuda error /workspace/csrc/custom_all_reduce.cuh:455 'invalid argument'",
+      "2026-01-02T03:04:05.678Z  INFO some_launcher::worker: VLLM: Failed: /build/vllm/csrc/custom_all_reduce.cuh:301 'invalid argument'",
       "(VllmWorker rank=1 pid=312) Failed: Cuda error /tmp/vllm/csrc/custom_all_reduce.cuh:368 'peer access is not supported between these two devices'",
     ],
     nearMisses: [

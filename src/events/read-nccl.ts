@@ -108,9 +108,11 @@ const TESTS_FAILURE = /(?:^|\s)Test (?:CUDA |NCCL )?failure [\w./\-]+\.(?:cu|cc|
 /**
  * An application's check macros as NCCL's own examples write them (User Guide, examples: `printf("Failed, NCCL error
  * %s:%d '%s'\n", __FILE__, __LINE__, ncclGetErrorString(r))`, and `Failed: Cuda error %s:%d '%s'`), copied into many
- * programs (Transformer Engine's userbuffers, Paddle): `Failed, NCCL error /paddle/../NCCLTools.h:227 'unhandled cuda error'`
+ * programs (Transformer Engine's userbuffers, Paddle): `Failed, NCCL error /paddle/../NCCLTools.h:227 'unhandled cuda error'`;
+ * vLLM's custom all-reduce builds of 2024-2025 printed the Cuda one without its two words:
+ * `Failed: /build/csrc/custom_all_reduce.cuh:310 'invalid argument'` (a source file's name and line, then the quoted error)
  */
-const CHECK_MACRO_FAILURE = /(?:^|\s)Failed(?:, NCCL|: Cuda) error \S+:\d+ '/;
+const CHECK_MACRO_FAILURE = /(?:^|\s)Failed(?:(?:, NCCL|: Cuda) error \S+:\d+ '|: \S+\.(?:cuh|cu|cc|cpp|c|h|hpp):\d+ '[^']+'\s*$)/;
 // the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
 const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
 // NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
