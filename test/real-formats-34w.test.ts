@@ -76,3 +76,44 @@ describe("Ray's /dev/shm size warning: a container's small /dev/shm before anyth
     expect(ids(r)).toEqual([]);
   });
 });
+
+describe("NCCL's cudawrap.cc WARN that names the CUDA library and dlerror's reason is advisory", () => {
+  // misc/cudawrap.cc: `WARN("Failed to find CUDA library %s (NCCL_CUDA_PATH='%s') : %s", path, …, dlerror())`, then
+  // initResult = ncclSystemError; ncclMemAlloc, the multicast and DMA-BUF checks fall back on that result and init goes
+  // on (WSL2 keeps libcuda.so in /usr/lib/wsl/lib): the first WARN, never the first error or an nccl/error finding
+  const lines = [
+    "winbox:4410:4410 [0] NCCL INFO Bootstrap : Using eth0:172.20.31.9<0>",
+    "winbox:4410:4410 [0] misc/cudawrap.cc:181 NCCL WARN Failed to find CUDA library libcuda.so (NCCL_CUDA_PATH='') : libcuda.so: cannot open shared object file: No such file or directory",
+    "NCCL version 2.18.3+cuda12.2",
+    "winbox:4410:4502 [0] NCCL INFO NET/Socket : Using [0]eth0:172.20.31.9<0>",
+    "winbox:4410:4502 [0] NCCL INFO Using network Socket",
+    "winbox:4410:4502 [0] NCCL INFO comm 0x5581c0a0 rank 0 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE",
+  ];
+
+  it("first WARN, no first error, no finding, in every wrapper", async () => {
+    const reports = await Promise.all(variants(lines).map((text) => analyzeText(`${text}\n`)));
+    expect(reports).toHaveLength(4);
+    for (const r of reports) {
+      expect(r.facts.nccl.firstWarn?.text).toContain("Failed to find CUDA library libcuda.so");
+      expect(r.facts.nccl.version).toBe("2.18.3");
+      expect(r.facts.firstError).toBeNull();
+      expect(ids(r)).toEqual([]);
+    }
+  });
+
+  it("the same records glued on one physical line (a paste that lost its breaks) read the same", async () => {
+    const r = await analyzeText(lines.slice(1, 5).join(" ") + "\n");
+    expect(r.facts.nccl.firstWarn?.line).toBe(1);
+    expect(r.facts.nccl.net).toBe("Socket");
+    expect(r.facts.firstError).toBeNull();
+    expect(ids(r)).toEqual([]);
+  });
+
+  it("a CUDA failure after it is still the first error", async () => {
+    const failing = [...lines.slice(0, 5), "winbox:4410:4502 [0] include/alloc.h:114 NCCL WARN Cuda failure 'out of memory'"];
+    const r = await analyzeText(failing.join("\n") + "\n");
+    expect(r.facts.nccl.firstWarn?.line).toBe(2);
+    expect(r.facts.firstError?.line).toBe(6);
+    expect(ids(r)).toContain("nccl/cuda-error");
+  });
+});
