@@ -261,10 +261,12 @@ export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line
 export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbol/;
 
 /**
- * misc/cudawrap.cc (2.13-2.18) `Failed to find CUDA library in (null) (NCCL_CUDA_PATH=(null))`: NCCL could not dlopen
- * the CUDA driver library itself; its callers fall back (no cuMem, DMA-BUF or multicast) and init goes on.
+ * misc/cudawrap.cc (2.13-2.18) `Failed to find CUDA library in (null) (NCCL_CUDA_PATH=(null))`, and the later form that
+ * names the library and dlerror's reason, `Failed to find CUDA library libcuda.so (NCCL_CUDA_PATH='') : <reason>`: NCCL
+ * could not dlopen the CUDA driver library itself; its callers fall back (no cuMem, DMA-BUF or multicast) and init
+ * goes on (WSL2, whose libcuda.so is outside the loader's path, prints it before a normal init).
  */
-export const CUDA_LIB_ADVISORY_WARN = /\bFailed to find CUDA library in \S* \(NCCL_CUDA_PATH=/;
+export const CUDA_LIB_ADVISORY_WARN = /\bFailed to find CUDA library (?:in \S* \(NCCL_CUDA_PATH=|\S+ \(NCCL_CUDA_PATH='[^']*'\) : )/;
 
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [

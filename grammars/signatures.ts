@@ -218,6 +218,16 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)", "h:1:1 [1] include/shm.h:28 NCCL WARN Call to posix_fallocate failed : No space left on device"],
   },
   {
+    // Ray's object store at start-up (python/ray/_private/services.py, Ray 1.x-2.x): `WARNING: The object store is using
+    // /tmp instead of /dev/shm because /dev/shm has only N bytes available. ... --shm-size ...` (later `/tmp/ray`). The
+    // number is the free size of the /dev/shm that NCCL's SHM transport and vLLM's shared-memory queues use as well
+    // (a container's default is 64 MB); the rule nccl/shm-too-small judges it
+    id: "vllm.rayDevShmSize", dialect: "vllm", level: "info", anyOf: ["/dev/shm has only"],
+    pattern: /\/dev\/shm has only (?<devShmBytes>\d+) bytes available/,
+    samples: ["2025-02-03 10:11:12,345\tWARNING services.py:2001 -- WARNING: The object store is using /tmp/ray instead of /dev/shm because /dev/shm has only 67108864 bytes available. This will harm performance!"],
+    nearMisses: ["df: /dev/shm has 64M available"],
+  },
+  {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
     values: [/(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),

@@ -97,7 +97,8 @@ describe("NCCL's bare version banner glued between records of a line that lost i
     expect(r.facts.nccl.version).toBe("2.19.3");
     expect(r.facts.nccl.net).toBe("Socket");
     expect(r.facts.nccl.firstWarn?.line).toBe(2);
-    expect(r.facts.firstError?.line).toBe(2);
+    // cudawrap.cc's `Failed to find CUDA library … : <dlerror>` is advisory (its callers fall back, init goes on): no error
+    expect(r.facts.firstError).toBeNull();
   });
 
   it("reads it behind a Ray prefix and with CRLF line ends too", async () => {

@@ -1,25 +1,63 @@
-import { signatureRule } from "./signature-rule.js";
-import type { RuleSpec } from "../define.js";
+import { defineRule, type RuleSpec } from "../define.js";
+import { uniqueEvidence } from "../helpers.js";
+import { signalCount, signalHits, type Hit } from "../signals.js";
+import type { FindingDraft, RuleContext } from "../types.js";
 
 export const meta = {
   id: "nccl/shm-too-small",
   defaultSeverity: "error",
   title: "Shared memory (/dev/shm) too small or unavailable",
   tags: ["nccl", "container", "memory"],
-  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)"],
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)", "Ray source: python/ray/_private/services.py (object store falls back to /tmp when /dev/shm is small)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.shm"], (hits) => {
-  const size = hits.map((h) => h.captures.size ?? h.captures.sizeTo).find((v) => v !== undefined);
-  const bytes = size ? Number(size) : null;
-  const attach = hits.some((h) => h.captures.attach !== undefined);
-  return {
-    message: `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.`,
-    remediation: [
-      "Docker: run with --ipc=host, or --shm-size=16g (and -v /dev/shm:/dev/shm when ranks run in different containers on one host).",
-      "Kubernetes: mount an emptyDir with medium: Memory at /dev/shm.",
-      "Check free space with `df -h /dev/shm` inside the container; NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
-    ],
-  };
+/**
+ * Below this a /dev/shm is a container's small default rather than a host's: NCCL's SHM transport takes a segment of
+ * about 9 MiB per peer, channel and direction, and vLLM's shared-memory queues take more, so with a few GPUs 64 MB
+ * runs out (a size Ray reports is its free space, which it finds short of its own object store).
+ */
+const SMALL_DEV_SHM = 2 ** 30;
+
+const REMEDIATION = [
+  "Docker: run with --ipc=host, or --shm-size=16g (and -v /dev/shm:/dev/shm when ranks run in different containers on one host).",
+  "Kubernetes: mount an emptyDir with medium: Memory at /dev/shm.",
+  "Check free space with `df -h /dev/shm` inside the container; NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
+];
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 1 : 0)} MiB`;
+
+export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
+  const failures = signalHits(ctx, ["nccl.shm"]);
+  // the smallest /dev/shm the log reports (Ray's start-up warning), when it is a container's small default
+  const small = signalHits(ctx, ["vllm.rayDevShmSize"])
+    .map((h): [Hit, number] => [h, Number(h.captures.devShmBytes)])
+    .filter(([, n]) => Number.isFinite(n) && n < SMALL_DEV_SHM)
+    .sort((a, b) => a[1] - b[1])[0];
+  const sizeSaid = small ? ` The log reports /dev/shm with only ${mib(small[1])} free (line ${small[0].ev.line}).` : "";
+  if (failures.length) {
+    const size = failures.map((h) => h.captures.size ?? h.captures.sizeTo).find((v) => v !== undefined);
+    const bytes = size ? Number(size) : null;
+    const attach = failures.some((h) => h.captures.attach !== undefined);
+    const retrying = !ctx.signals["nccl.shm"] || ctx.signals["nccl.shm"].onlyRetries;
+    const message = `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
+    return [{
+      message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
+      remediation: REMEDIATION,
+      evidence: uniqueEvidence([...failures.map((h) => h.ev), small?.[0].ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
+      evidenceCount: signalCount(ctx, ["nccl.shm"]) + (small ? 1 : 0),
+      ...(retrying ? { severity: "warning" as const } : {}),
+    }];
+  }
+  if (!small) return [];
+  // no failure yet: the size alone, a warning; a run the log shows on one GPU (TP 1, PP 1) never needs the room
+  const c = ctx.facts.config;
+  const gpus = (c.tensorParallelSize ?? 1) * (c.pipelineParallelSize ?? 1);
+  if (c.tensorParallelSize !== null && gpus === 1) return [];
+  return [{
+    severity: "warning",
+    message: `/dev/shm has only ${mib(small[1])} free (line ${small[0].ev.line}), about a container's default size. NCCL's SHM transport between GPUs of one host and vLLM's shared-memory queues allocate there, ${gpus > 1 ? `so with ${gpus} GPUs (TP × PP) ` : "so with several GPUs "}they can run out of room; that shows later as NCCL \`Error while creating shared memory segment\`, \`unhandled system error\` or a worker's \`Bus error\`.`,
+    remediation: REMEDIATION,
+    evidence: [small[0].ev],
+  }];
 });
 export const check = rule.check;
