@@ -195,11 +195,14 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib :", "net/ib:", "ib_plugin.c"],
-    values: [/(?:status=|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/],
+    // the completion status: `with error 12,` (in-tree net_ib before 2.19), `status=12` (HPC-X ib_plugin.c and 2.19-2.2x),
+    // `status=IBV_WC_RETRY_EXC_ERR(12)` (2.28+ prints ibvWcStatusStr(status) and then the number in brackets)
+    values: [/(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/],
     pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
+      "gpu7:40:41 [2] transport/net_ib/p2p.cc:648 NCCL WARN NET/IB: Got completion from peer 10.1.0.8<40100> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_RDMA_WRITE(1) vendor_err=129 localGid ::ffff:10.1.0.7 remoteGids::ffff:10.1.0.8 hca mlx5_3",
     ],
     nearMisses: ["node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
   },
