@@ -260,7 +260,10 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "cudaGraph.captured", re: new RegExp(String.raw`^Graph capturing finished in (\d+(?:\.\d+)?) secs?(?:, took ${GIB})?`), map: (m): Stated => (m[2] !== undefined ? { "memory.cudaGraphGiB": num(m[2]) } : {}) },
   ],
   I: [
-    { id: "banner", re: /^Initializing (?:an?|a V0|a V1) LLM engine/, map: () => ({}) },
+    // the banner's own words name the engine even where its `(vX) with config: ...` is gone (a window cut after
+    // `engine`, or an author's `Initializing a V1 LLM engine ... model='m', ...`): V1's core.py says `a V1`, V0's
+    // llm_engine.py `a V0` (0.8–0.10) or `an` (either engine while V1 was opt-in, so no engine from it)
+    { id: "banner", re: /^Initializing (?:an?|a (V0|V1)) LLM engine\b/, map: (m): Stated => (m[1] ? { "vllm.engine": m[1] === "V1" ? "v1" : "v0" } : {}) },
     // V1 DEBUG (2026-01+): `Initial free memory: 78.50 GiB; Requested memory: 0.920000 (util), 72.22 GiB`
     {
       id: "config.gpuUtilRequested",
