@@ -289,7 +289,7 @@ interface Fold {
   each: boolean;
   /** its lines fold across an `each` line (see `learnFold`): their runs end at `era`'s ends, not `run`'s */
   acrossInit: boolean;
-  /** (acrossInit) its lines gathered since the last `takeFolds`, when they may be handed over after the others (see `gather`) */
+  /** (acrossInit) its lines counted since the last `takeFolds`, when they may be handed over after the others (see `gathered`) */
   gathered: number;
   gatheredFirst: number;
   gatheredLast: number;
