@@ -37,8 +37,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (!all.length && ncclTracebacks.length) {
     if (specific) return [];
     const t = ncclTracebacks[0];
+    // (a communicator's constructor or its unique id is set-up; `all_reduce` → `NCCL_CHECK` is a collective)
+    const setUp = t.libraries.nccl!.some((f) => /init|unique_?id|create/i.test(f));
     return [{
-      message: `A traceback ends inside NCCL set-up (${t.libraries.nccl!.join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
+      message: `A traceback ends inside ${setUp ? "NCCL set-up" : "an NCCL call"} (${t.libraries.nccl!.join(" → ")})${t.errorType ? `: ${t.errorType}: ${t.message}` : ", and the excerpt stops before the error text"}.`,
       evidence: [t.evidence],
       remediation: [DEBUG_HINT, "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.", "Run the same container image (same vLLM, torch and NCCL) on every node."],
     }];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rule } from "../../../src/rules/nccl/error.js";
 import { run, traceback } from "../helpers.js";
+import { analyzeText } from "../analyze-text.js";
 
 describe("nccl/error", () => {
   it("reports an NCCL error no specific rule explains", () => {
@@ -17,6 +18,19 @@ describe("nccl/error", () => {
     const f = run(rule, { events: [t] });
     expect(f).toHaveLength(1);
     expect(f[0].message).toBe("A traceback ends inside NCCL set-up (__init__), and the excerpt stops before the error text.");
+  });
+  it("names a traceback cut inside a collective through vLLM's pynccl an NCCL call, not its set-up (log text in, report out)", async () => {
+    const pkg = "/opt/venv/lib/python3.11/site-packages/vllm";
+    const log = [
+      "Traceback (most recent call last):",
+      `  File "${pkg}/v1/worker/gpu_model_runner.py", line 1702, in execute_model`,
+      "    out = self.model(ids)",
+      `  File "${pkg}/distributed/device_communicators/pynccl.py", line 127, in all_reduce`,
+      "    self.nccl.ncclAllReduce(buffer_type(src.data_ptr()),",
+      `  File "${pkg}/distributed/device_communicators/pynccl_wrapper.py", line 301, in NCCL_CHECK`,
+    ].join("\n");
+    const f = (await analyzeText(`${log}\n`)).findings.filter((x) => x.ruleId === "nccl/error");
+    expect(f.map((x) => x.message)).toEqual(["A traceback ends inside an NCCL call (all_reduce → NCCL_CHECK), and the excerpt stops before the error text."]);
   });
   it("ignores benign warnings", () => {
     expect(run(rule, { lines: ["h:1:1 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]"] })).toEqual([]);
