@@ -287,7 +287,7 @@ interface Fold {
   hex: boolean;
   /** each line is its own (an Init line): no line alike folds with it, nor across it */
   each: boolean;
-  /** its lines fold across an `each` line (see `learnFold`): their runs end at `era`'s ends, not `run`'s */
+  /** its lines may fold across an `each` line (see `learnFold`), gathered on it while `foldsInAnyOrder` allows */
   acrossInit: boolean;
   /** (acrossInit) its lines counted since the last `takeFolds`, when they may be handed over after the others (see `gathered`) */
   gathered: number;
@@ -711,8 +711,6 @@ export function createFastCounter(
   // the lines folded pending, in the order of their first lines; `run` counts the runs they were cut into
   const folded = objectArray<Pending>();
   let run = 0;
-  // and `era` the runs of the folds whose lines fold across an Init line: only what ends every run but an Init line ends them
-  let era = 0;
   // the folds whose lines fold across an Init line, with lines gathered on them (a set-up log's texts each folded
   // once per communicator: ~60% of its lines, each a pending entry of its own else, as an Init line ends every run),
   // and whether they may be (`foldsInAnyOrder`, asked once between two `takeFolds`)
@@ -795,7 +793,6 @@ export function createFastCounter(
     gathered.length = 0;
     anyOrder = undefined;
     run++;
-    era++;
   };
 
   // connection line shapes learnt (see learnConnShape), and where connParse found the parts of the line at hand
@@ -1132,7 +1129,6 @@ export function createFastCounter(
       if (bareFolds.length > 0 && p === s && !speculative && (f = foldAfter(bareFolds, s, e)) !== undefined) {
         folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: undefined, at: undefined });
         run++;
-        era++;
         lastFastLine = lineNo;
         return true;
       }
@@ -1232,14 +1228,13 @@ export function createFastCounter(
     } else if (kind === FOLD) {
       const f = fold!;
       const o = f.open;
-      const current = f.acrossInit ? era : run;
       if (f.acrossInit && (anyOrder ??= options.foldsInAnyOrder?.() ?? false)) {
         if (f.gathered++ === 0) {
           gathered.push(f);
           f.gatheredFirst = lineNo;
         }
         f.gatheredLast = lineNo;
-      } else if (o !== undefined && f.openRun === current) {
+      } else if (o !== undefined && f.openRun === run) {
         o.n++;
         o.last = lineNo;
       } else {
@@ -1249,7 +1244,7 @@ export function createFastCounter(
         if (f.each) run++;
         else {
           f.open = pend;
-          f.openRun = current;
+          f.openRun = run;
         }
       }
     } else if (kind === REST) {
@@ -1263,7 +1258,6 @@ export function createFastCounter(
       folded.push({ fold: f, conn: undefined, comm: null, n: 1, first: lineNo, last: lineNo, rest: f.text, at: (k.at ??= { head: k.key.text, who: k.who, tid: k.tid }) });
       // (its event is made alone, before any line after it: no run spans it)
       run++;
-      era++;
     } else if (kind !== QUIET) {
       const a = devActivity(k);
       if (speculative && !armed(a, exact)) return false;
