@@ -40,9 +40,10 @@ export function readCutTail(rec: LogRecord, emit: Emit): void {
       have ??= new Set(matchSignatures(text).map((f) => f.id));
       if (have.has(id)) return;
       const whole: LogRecord = { ...rec, text: text + phrase.slice(k) };
-      if (!matchSignatures(whole.text).some((f) => f.id === id)) break;
+      const found = matchSignatures(whole.text).map((f) => f.id);
+      if (!found.includes(id)) break;
       // only the signature the phrase is of: the completion must not lend the line another's words
-      const others = new Set(matchSignatures(whole.text).map((f) => f.id).filter((x) => x !== id));
+      const others = new Set(found.filter((x) => x !== id));
       readSignals(whole, emit, others);
       return;
     }
