@@ -1,5 +1,5 @@
 import type { Facts } from "../facts/schema.js";
-import { kindsText } from "./markdown.js";
+import { kindsText } from "./node-pairs.js";
 import { esc, fx, GRADE_COLOR, middleCut, textWidth, worstGrade, type Grade } from "./html-util.js";
 
 /*

@@ -4,7 +4,8 @@ import { esc, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from "./html-ut
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
-import { configRows, kindsText, kvRows, ncclRows, num, pairRows, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
+import { configRows, kvRows, ncclRows, num, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
+import { groupedLead, groupLabel, kindsText, oddLead, pairRows, pairView, UNKNOWN_HOST, type PairRow } from "./node-pairs.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
@@ -135,12 +136,22 @@ function reportSections(report: Report, heading: string): string[] {
     if (cluster) body.push(`<h3>Hosts, GPUs and ranks</h3>`, cluster);
     body.push(rowsTable(ncclRows(f)));
     if (n.nodePairs.length) {
-      body.push(`<h3>Transport matrix</h3>`, hostMatrix(f), legend());
-      body.push(
-        `<table id="node-pairs"><tr><th>node A</th><th>node B</th><th>scope</th><th>transports</th></tr>${pairRows(f)
+      const matrix = hostMatrix(f);
+      body.push(`<h3>Transport matrix</h3>`, ...(typeof matrix === "string" ? [matrix, legend()] : [`<p>${matrix.hosts} hosts: a matrix is drawn for up to ${MATRIX_MAX_HOSTS}; the table below groups the pairs by transport.</p>`]));
+      const pairTable = (id: string, rows: PairRow[]) =>
+        `<table id="${id}"><tr><th>node A</th><th>node B</th><th>scope</th><th>transports</th></tr>${rows
           .map((p) => `<tr><td>${esc(p.a)}</td><td>${esc(p.b)}</td><td>${p.scope}</td><td>${esc(kindsText(p.kinds))}</td></tr>`)
-          .join("")}</table>`,
-      );
+          .join("")}</table>`;
+      const v = pairView(f);
+      if (!v.grouped) body.push(pairTable("node-pairs", v.rows));
+      else {
+        body.push(
+          `<p>${esc(groupedLead(v))}:</p><table id="node-pair-groups"><tr><th>pairs</th><th>scope</th><th>transports</th></tr>${v.groups
+            .map((g) => `<tr><td>${esc(groupLabel(g))}</td><td>${esc(g.scope)}</td><td>${esc(kindsText(g.kinds))}</td></tr>`)
+            .join("")}</table>`,
+        );
+        if (v.odd.length) body.push(`<p>${esc(oddLead(v))}:</p>`, pairTable("node-pairs-odd", v.odd));
+      }
     }
   } else body.push(collapsed("NCCL", "no NCCL lines"));
 
@@ -245,10 +256,14 @@ const GRADE_LABEL: Record<Grade, string> = {
   none: "no connection seen",
 };
 
-function hostMatrix(f: Facts): string {
+/** a matrix of more hosts would be thousands of cells (a 256-node job's: 65,536, 10 MB of page) no one reads */
+const MATRIX_MAX_HOSTS = 48;
+
+function hostMatrix(f: Facts): string | { hosts: number } {
   const pairs = pairRows(f);
   const split = new Map(f.nccl.namesakes.map((x) => [x.host, x.machines]));
   const hosts = [...new Set([...f.nccl.hosts.flatMap((h) => split.get(h) ?? [h]), ...pairs.flatMap((p) => [p.a, p.b])])].sort();
+  if (hosts.length > MATRIX_MAX_HOSTS) return { hosts: hosts.filter((h) => h !== UNKNOWN_HOST).length };
   const cell = hosts.length > 16 ? 22 : 56;
   const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => h.length), 4));
   const size = hosts.length * cell;

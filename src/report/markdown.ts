@@ -7,6 +7,7 @@ import { runtimeRows } from "./runtime-rows.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 import { formatNumber } from "../util/number-format.js";
+import { groupedLead, groupLabel, kindsText, oddLead, pairView, type PairRow } from "./node-pairs.js";
 
 /*
  * The incident post-mortem: a person reads it at a glance. The pieces of content (rows of the config
@@ -120,26 +121,6 @@ export function ncclRows(f: Facts): Row[] {
   return rows;
 }
 
-export interface PairRow {
-  a: string;
-  /** the other end's host, or UNKNOWN_HOST when it is not in the log */
-  b: string;
-  scope: "intra-node" | "inter-node";
-  kinds: [string, number][];
-}
-
-export const UNKNOWN_HOST = "(a node not in the log)";
-
-export function pairRows(f: Facts): PairRow[] {
-  return f.nccl.nodePairs.map((p) => ({
-    a: p.a,
-    b: p.b ?? UNKNOWN_HOST,
-    scope: p.scope === "intra" ? "intra-node" : "inter-node",
-    kinds: Object.entries(p.kinds).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]),
-  }));
-}
-
-export const kindsText = (kinds: [string, number][]) => (kinds.length ? kinds.map(([k, v]) => `${k} ×${v}`).join(", ") : "—");
 
 export const SEVERITY_LABEL = { error: "ERROR", warning: "WARNING", info: "INFO" } as const;
 
@@ -255,7 +236,13 @@ function reportSections(report: Report, opts: MarkdownOptions, heading: string, 
     out.push(...table(["fact", "value"], ncclRows(f)), "");
     if (n.nodePairs.length) {
       out.push(`${h3} Transport by node pair`, "");
-      out.push(...table(["node A", "node B", "scope", "transports"], pairRows(f).map((p) => [p.a, p.b, p.scope, kindsText(p.kinds)])), "");
+      const v = pairView(f);
+      const pairTable = (rows: PairRow[]) => table(["node A", "node B", "scope", "transports"], rows.map((p) => [p.a, p.b, p.scope, kindsText(p.kinds)]));
+      if (!v.grouped) out.push(...pairTable(v.rows), "");
+      else {
+        out.push(`${groupedLead(v)}:`, "", ...table(["pairs", "scope", "transports"], v.groups.map((g) => [groupLabel(g), g.scope, kindsText(g.kinds)])), "");
+        if (v.odd.length) out.push(`${oddLead(v)}:`, "", ...pairTable(v.odd), "");
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import { keyFacts, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
+import { groupLabel, kindsText, oddLead, pairView, UNKNOWN_HOST, type PairRow } from "./node-pairs.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
@@ -224,10 +225,19 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
     if (kinds.length) row("connections", kinds.map(([kk, v]) => `${kk} ×${v}`).join(", "));
     if (n.nodePairs.length) {
-      out.push(`  ${c.dim("node pairs")}`);
-      for (const p of n.nodePairs) {
-        const ks = Object.entries(p.kinds).filter(([, v]) => v > 0).map(([kk, v]) => `${kk} ×${v}`).join(", ");
-        out.push(`    ${safeText(p.scope === "intra" ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b ?? "another node (not in the log)"}`).padEnd(40)} ${ks}`);
+      const v = pairView(f);
+      const pairLine = (p: PairRow) =>
+        `    ${safeText(p.scope === "intra-node" ? `${p.a} (intra-node)` : `${p.a} ↔ ${p.b === UNKNOWN_HOST ? "another node (not in the log)" : p.b}`).padEnd(40)} ${kindsText(p.kinds)}`;
+      if (!v.grouped) {
+        out.push(`  ${c.dim("node pairs")}`);
+        for (const p of v.rows) out.push(pairLine(p));
+      } else {
+        row("node pairs", `${v.total}, grouped by the transports they use (--format json lists each)`);
+        for (const g of v.groups) out.push(`    ${groupLabel(g).padEnd(40)} ${kindsText(g.kinds)}`);
+        if (v.odd.length) {
+          out.push(`  ${c.dim(`${oddLead(v)}:`)}`);
+          for (const p of v.odd) out.push(pairLine(p));
+        }
       }
     }
   } else none("NCCL", "no NCCL lines");
