@@ -33,6 +33,8 @@ describe("node pairs in the reports a person reads", () => {
     const report = await analyzeText(big);
     expect(report.facts.nccl.nodePairs).toHaveLength(40);
     const text = renderText(report, { color: false, width: 120 });
+    // (ranks: the distinct rank ids NCCL prints, here the PP groups' 0–19; the corpus convention)
+    expect(text).toMatch(/\nkey facts {2}NCCL over IB with GPU Direct RDMA, 20 ranks on 20 nodes\n/);
     const block = text.slice(text.indexOf("  node pairs"), text.indexOf("\n\n", text.indexOf("  node pairs")));
     const inter = report.facts.nccl.nodePairs.filter((p) => p.scope === "inter").reduce((n, p) => n + (p.kinds["NET/IB/GDRDMA"] ?? 0), 0);
     const intra = report.facts.nccl.nodePairs.filter((p) => p.scope === "intra").reduce((n, p) => n + (p.kinds["P2P/IPC"] ?? 0), 0);
@@ -52,6 +54,8 @@ describe("node pairs in the reports a person reads", () => {
     const odd = pairs.filter((p) => p.scope === "inter" && (p.kinds["NET/Socket"] ?? 0) > 0).map((p) => `${p.a} ↔ ${p.b}`);
     expect(odd.sort()).toEqual(["gpu-06 ↔ gpu-07", "gpu-07 ↔ gpu-08"]);
     const text = renderText(report, { color: false, width: 120 });
+    // the key facts say the network is not the same everywhere
+    expect(text).toMatch(/\nkey facts {2}NCCL over IB with GPU Direct RDMA \(2 node pairs over TCP sockets\), 20 ranks on 20 nodes\n/);
     const block = text.slice(text.indexOf("  node pairs"), text.indexOf("\n\n", text.indexOf("  node pairs"))).split("\n");
     // (each of the two: gpu-07's own sends on sockets, the other end's on IB)
     expect(block.slice(1, 3).map((l) => l.replace(/ ×\d+/g, " ×N"))).toEqual([
