@@ -2,8 +2,8 @@
 // Generates a realistic log (bench/generate.mjs) into bench/out/, then times `vllm-doctor analyze --format json`
 // against `grep -cE` with the key patterns on the same file, with the peak RSS of each, and writes the figures
 // to bench/RESULTS.md. --scale also runs at four times the size, for time(4S)/time(S). --shapes also runs the
-// same content as collectors wrap it (kubectl, compose, Ray, CRLF, non-ASCII) and two other line mixes (a vLLM
-// server log, an NCCL log of set-up lines), each against grep on the same file.
+// same content as collectors wrap it (kubectl, compose, Ray, CRLF, non-ASCII) and other line mixes (a vLLM server
+// log, NCCL logs of set-up lines), each against grep on the same file; with --scale, each at four times the size too.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -126,6 +126,9 @@ async function main() {
   if (o.scale) rows.push(await benchSize(o.size * 4, o.runs, o.jobs));
   const shapes = [];
   if (o.shapes) for (const shape of SHAPES) shapes.push(await benchSize(o.size, o.runs, o.jobs, shape));
+  // (with --scale, every shape at four times the size too: the memory target holds at any size, the time grows linearly)
+  const shapesScaled = [];
+  if (o.shapes && o.scale) for (const shape of SHAPES) shapesScaled.push(await benchSize(o.size * 4, o.runs, o.jobs, shape));
   const cores = cpus().length;
   const load = loadavg().map((x) => x.toFixed(2)).join(" ");
   const cells = (r) => {
@@ -143,6 +146,19 @@ async function main() {
   const shapeLines = shapes.length
     ? ["Shapes (`--shapes`): the same content as collectors write it, and two other line mixes; grep on the same file in the same run.", "", `| shape | ${head}`, "|---|---|---|---|---|---|---|", ...shapes.map((r) => `| ${r.shape}: ${SHAPE_NOTE[r.shape]} | ${cells(r)}`), ""]
     : [];
+  const scaledLines = shapesScaled.length
+    ? [
+        "Shapes at four times the size (`--scale --shapes`): peak RSS and how the time grows (target ≤ 4.4).",
+        "",
+        `| shape | ${head} time(4×) / time(1×) wall, CPU |`,
+        "|---|---|---|---|---|---|---|---|",
+        ...shapesScaled.map((r, i) => {
+          const s = r.tool.wall / shapes[i].tool.wall;
+          return `| ${r.shape} | ${cells(r)} ${fmt(s)}, ${fmt(r.tool.cpu / shapes[i].tool.cpu)} ${s <= TARGETS.scaling ? "✓" : "✗"} |`;
+        }),
+        "",
+      ]
+    : [];
   const when = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const doc = [
     "# Benchmark results",
@@ -158,10 +174,11 @@ async function main() {
     ...LOG_NOTE,
     "",
     ...shapeLines,
+    ...scaledLines,
   ].join("\n");
   writeFileSync(join(ROOT, "bench", "RESULTS.md"), doc);
   process.stdout.write(doc);
-  if (!o.keep) for (const r of [...rows, ...shapes]) unlinkSync(r.file);
+  if (!o.keep) for (const r of [...rows, ...shapes, ...shapesScaled]) unlinkSync(r.file);
 }
 
 main().catch((e) => {
