@@ -836,6 +836,34 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // DeepGEMM, the FP8 GEMM kernels vLLM uses on Hopper/Blackwell (VLLM_USE_DEEP_GEMM; DeepSeek V3.2's sparse attention
+    // indexer needs it): vLLM's placeholder when the package is absent or too old (vllm/utils/deep_gemm.py `_missing`:
+    // `RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package ...`, later `... is not
+    // available or outdated. ...`), and DeepGEMM's own C++ errors (csrc/utils/exception.hpp DGException: `<Assertion|NVRTC|
+    // CUDA driver|CUDA runtime> error (<its source file>:<line>): <what>`), which its JIT (csrc/jit/: compile with NVCC or
+    // NVRTC, load the cubin) raises when a kernel cannot be built or loaded: `Assertion error (csrc/apis/../jit/
+    // kernel_runtime.hpp:45): exit_code == 0`, `CUDA driver error (.../jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE,
+    // ...)`. The file must be DeepGEMM's JIT or APIs (`jit`, `deep_gemm` in its path): other libraries throw alike.
+    id: "vllm.deepgemmFailure", dialect: "any", level: "error", anyOf: ["deepgemm backend is not available", " error ("],
+    values: [
+      /(?<missing>DeepGEMM backend is not available)(?<outdated> or outdated)?/,
+      /\b(?<dgKind>Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?<dgFile>[\w./-]*?(?:jit|deep_gemm)[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc)):\d+\): (?<dgWhat>\S(?:[^\n]*\S)?)/,
+    ],
+    pattern: /DeepGEMM backend is not available\b|\b(?:Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \([\w./-]*?(?:jit|deep_gemm)[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc):\d+\): \S/,
+    samples: [
+      "(EngineCore_DP0 pid=402) RuntimeError: Worker failed with error 'DeepGEMM backend is not available or outdated. Please install or update the `deep_gemm` to a newer version to enable FP8 kernels.', please check the stack trace above for the root cause",
+      "RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package to enable FP8 kernels.",
+      "(Worker_TP2 pid=8812) ERROR 05-06 10:11:12 [multiproc_executor.py:880] RuntimeError: Assertion error (csrc/apis/../jit_kernels/impls/../../jit/kernel_runtime.hpp:58): exit_code == 0",
+      "RuntimeError: CUDA driver error (/tmp/build/DeepGEMM/csrc/jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE, device kernel image is invalid)",
+      "RuntimeError: NVRTC error (csrc/jit/compiler.hpp:299): NVRTC_ERROR_COMPILATION",
+    ],
+    nearMisses: [
+      "(Worker_TP0 pid=31) INFO 03-02 10:11:12 [fp8_utils.py:120] Using DeepGEMM kernels for Fp8LinearMethod",
+      "RuntimeError: CUDA error (/workspace/csrc/custom_all_reduce.cuh:368): invalid argument",
+      "AssertionError: Assertion error (model.py:10): shape mismatch",
+    ],
+  },
+  {
     // NVSHMEM, the GPU-initiated RDMA library under DeepEP's internode and low-latency kernels (and pplx-kernels): its
     // host code reports a failed step on stderr with the source file of the step, in the forms of its error macros
     // (src/include/non_abi/c/nvshmemi_error_macros.h, every version): `<file>:<line>: non-zero status: N <message>`,

@@ -207,3 +207,39 @@ describe("processes killed by SIGBUS / SIGSEGV", () => {
     expect(ids(r)).not.toContain("vllm/fatal-signal");
   });
 });
+
+describe("DeepGEMM missing or failing in its JIT", () => {
+  const JIT = [
+    "(Worker_DP1_EP1 pid=902) ERROR 06-02 14:20:11 [multiproc_executor.py:880]   File \"/opt/vllm/vllm/utils/deep_gemm.py\", line 211, in fp8_gemm_nt",
+    "(Worker_DP1_EP1 pid=902) ERROR 06-02 14:20:11 [multiproc_executor.py:880]     return _fp8_gemm_nt_impl(*args, **kwargs)",
+    "(Worker_DP1_EP1 pid=902) ERROR 06-02 14:20:11 [multiproc_executor.py:880] RuntimeError: Assertion error (csrc/apis/../jit/kernel_runtime.hpp:58): exit_code == 0",
+  ].join("\n");
+
+  for (const [name, wrap] of variants)
+    it(`reads DeepGEMM's JIT assertion with its file (${name})`, async () => {
+      const r = await analyzeText(wrap(JIT) + "\n");
+      expect(ids(r)).toEqual(["vllm/deepgemm-failed"]);
+      const f = finding(r, "vllm/deepgemm-failed")!;
+      expect(f.message).toBe("DeepGEMM failed: DeepGEMM's own check failed in its JIT, which compiles and loads the kernels at run time (`Assertion error ... exit_code == 0` in jit/kernel_runtime.hpp).");
+      expect(f.evidence.map((e) => e.line)).toEqual([3]);
+    });
+
+  it("reads vLLM's placeholder for a missing or outdated package, inside the executor's error", async () => {
+    const r = await analyzeText(
+      "(EngineCore_DP0 pid=77) ERROR 06-02 14:20:11 [core.py:866] RuntimeError: Worker failed with error 'DeepGEMM backend is not available or outdated. Please install or update the `deep_gemm` to a newer version to enable FP8 kernels.', please check the stack trace above for the root cause\n",
+    );
+    const f = finding(r, "vllm/deepgemm-failed")!;
+    expect(f.message).toBe("DeepGEMM failed: vLLM took the DeepGEMM path for FP8 GEMMs but the `deep_gemm` package is missing or older than this vLLM expects.");
+    expect(f.remediation[0]).toContain("install_deepgemm.sh");
+  });
+
+  it("another library's error of the same form, and vLLM's choice of DeepGEMM, do not fire it", async () => {
+    const r = await analyzeText(
+      [
+        "(Worker_TP0 pid=31) INFO 03-02 10:11:12 [fp8_utils.py:120] Using DeepGEMM kernels for Fp8LinearMethod",
+        "RuntimeError: CUDA error (/workspace/csrc/custom_all_reduce.cuh:368): invalid argument",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r)).not.toContain("vllm/deepgemm-failed");
+  });
+});
