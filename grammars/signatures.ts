@@ -502,13 +502,16 @@ export const SIGNATURES: readonly Signature[] = [
     // code 137, bash's `Killed` for the job, torchrun's exit code -9 for SIGKILL) and Ray's memory monitor, which kills a
     // task or actor past its threshold (RAY_memory_usage_threshold). `oom`: the words say memory (else SIGKILL only)
     id: "vllm.hostMemoryKilled", dialect: "any", level: "error",
-    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure"],
+    // (SIGKILL in the other launchers' words: torch elastic's summary `exitcode  : -9 (pid: N)` and `Signal 9 (SIGKILL)
+    // received by PID N`, torch.multiprocessing's `terminated with signal SIGKILL`, subprocess's `died with
+    // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`)
+    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9"],
     values: [
       /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
       /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure)/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|Task was killed due to the node running low on memory|Workers? \(tasks \/ actors\) killed due to memory pressure \(OOM\)/,
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|Workers? \(tasks \/ actors\) killed due to memory pressure \(OOM\)/,
     samples: [
       "Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
@@ -516,6 +519,11 @@ export const SIGNATURES: readonly Signature[] = [
       "      Reason:       OOMKilled",
       "vllm-head-1 exited with code 137",
       "torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 4411) of binary: /usr/bin/python3",
+      "  exitcode  : -9 (pid: 4411)",
+      "  traceback : Signal 9 (SIGKILL) received by PID 4411",
+      "torch.multiprocessing.spawn.ProcessExitedException: process 3 terminated with signal SIGKILL",
+      "subprocess.CalledProcessError: Command '['python', 'convert.py']' died with <Signals.SIGKILL: 9>.",
+      "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -9",
       "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
       "(raylet) [2025-03-01 10:00:00,000 E 512 512] (raylet) node_manager.cc:3084: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: ab12, IP: 10.0.0.5) over the last time period.",
     ],
@@ -523,6 +531,8 @@ export const SIGNATURES: readonly Signature[] = [
       "INFO 03-18 11:21:42 [launcher.py:80] Killed the old engine process before restarting",
       "Killed 3 stale processes",
       "vllm-head-1 exited with code 0",
+      "  exitcode  : -7 (pid: 4411)",
+      "INFO 03-18 11:21:42 [launcher.py:80] Sending SIGKILL to the stale engine process",
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
     ],
   },

@@ -243,3 +243,25 @@ describe("DeepGEMM missing or failing in its JIT", () => {
     expect(ids(r)).not.toContain("vllm/deepgemm-failed");
   });
 });
+
+describe("SIGKILL in torchrun's summary and the other launchers' words", () => {
+  it("is the host's OOM killer's signal (a warning: the words do not say memory)", async () => {
+    const r = await analyzeText(
+      [
+        "Root Cause (first observed failure):",
+        "[0]:",
+        "  time      : 2026-04-11_09:12:41",
+        "  host      : gpu-b7",
+        "  rank      : 3 (local_rank: 3)",
+        "  exitcode  : -9 (pid: 322)",
+        "  error_file: <N/A>",
+        "  traceback : Signal 9 (SIGKILL) received by PID 322",
+        "ERROR 04-11 09:12:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 4410 died, exit code: -9",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r)).toEqual(["vllm/host-oom"]);
+    const f = finding(r, "vllm/host-oom")!;
+    expect(f.severity).toBe("warning");
+    expect(f.evidence.map((e) => e.line)).toEqual([6, 8, 9]);
+  });
+});
