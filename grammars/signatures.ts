@@ -857,9 +857,9 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.deepgemmFailure", dialect: "any", level: "error", anyOf: ["deepgemm backend is not available", " error ("],
     values: [
       /(?<missing>DeepGEMM backend is not available)(?<outdated> or outdated)?/,
-      /\b(?<dgKind>Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?<dgFile>[\w./-]*?(?:jit|deep_gemm)[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc)):\d+\): (?<dgWhat>\S(?:[^\n]*\S)?)/,
+      /\b(?<dgKind>Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))(?<dgFile>[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc)):\d+\): (?<dgWhat>\S(?:[^\n]*\S)?)/,
     ],
-    pattern: /DeepGEMM backend is not available\b|\b(?:Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \([\w./-]*?(?:jit|deep_gemm)[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc):\d+\): \S/,
+    pattern: /DeepGEMM backend is not available\b|\b(?:Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc):\d+\): \S/,
     samples: [
       "(EngineCore_DP0 pid=402) RuntimeError: Worker failed with error 'DeepGEMM backend is not available or outdated. Please install or update the `deep_gemm` to a newer version to enable FP8 kernels.', please check the stack trace above for the root cause",
       "RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package to enable FP8 kernels.",
@@ -900,7 +900,7 @@ export const SIGNATURES: readonly Signature[] = [
       /\] cuda failed with (?<cuda>.+?)\s*$/,
       /NULL value (?<nullValue>.+?)\.?\s*$/,
     ],
-    pattern: /(?<![\w./-])[\w./-]*?nvshmem[\w./-]*\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status: -?\d+|error status: -?\d+|NULL value \S)|\[[\w./-]*nvshmem[\w./-]*\.(?:cpp|cu|cc|c|h|hpp):\d+\] cuda failed with \S|init failed for transport: \w+|Unable to initialize any transports|nvshmem (?:initialization|detect topo) failed|aborting due to error in nvshmemi_init_thread|NVSHMEM API called before NVSHMEM initialization has completed|NVSHMEM INFO nvshmemi_common_init failed/,
+    pattern: /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status: -?\d+|error status: -?\d+|NULL value \S)|\[(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp):\d+\] cuda failed with \S|init failed for transport: \w+|Unable to initialize any transports|nvshmem (?:initialization|detect topo) failed|aborting due to error in nvshmemi_init_thread|NVSHMEM API called before NVSHMEM initialization has completed|NVSHMEM INFO nvshmemi_common_init failed/,
     samples: [
       "/opt/build/nvshmem_src/src/modules/transport/ibrc/ibrc.cpp:421: non-zero status: 110 ibv_modify_qp failed",
       "/opt/build/nvshmem_src/src/host/transport/transport.cpp:nvshmemi_transport_init:276: init failed for transport: IBGDA",
@@ -1214,7 +1214,7 @@ const IB_OPTIONAL_CALL = /NCCL INFO Call to ibv_\w+ (?:failed with error|not sup
  * NVSHMEM's own error line (`<its source file>:<line>: non-zero status: N ...`, see vllm.nvshmemFailure): its verbs calls
  * and its bootstrap's socket errors are NVSHMEM's (DeepEP's transport), not NCCL's, whatever words they share.
  */
-const NVSHMEM_ERROR_LINE = /(?<![\w./-])[\w./-]*?nvshmem[\w./-]*\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status|error status|NULL value)/;
+const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status|error status|NULL value)/;
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
   "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
