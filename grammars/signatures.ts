@@ -454,13 +454,16 @@ export const SIGNATURES: readonly Signature[] = [
     //   PyTorch's `!!!!!!! Segfault encountered !!!!!!!`, and its DataLoader's `DataLoader worker (pid 77) is killed by
     //   signal: Bus error.` / `Unexpected bus error encountered in worker. This might be caused by insufficient shared
     //   memory (shm).`;
+    // - UCX's error handler (HPC-X, NVSHMEM's and NIXL's transport): `[host:pid:tid:0] Caught signal 11 (Segmentation fault:
+    //   address not mapped to object at address (nil))`, then its `==== backtrace (tid: N) ====`;
     // - the shell: `Bus error (core dumped)`, `Segmentation fault (core dumped)`, a bare `Bus error`, and a script's job
     //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`.
     // Linux numbers: 4 SIGILL, 7 SIGBUS, 8 SIGFPE, 11 SIGSEGV (`code`); `signal` a name, `what` the words.
     id: "vllm.fatalSignal", dialect: "any", level: "error",
-    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault"],
+    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal"],
     values: [
       /Signal (?<code>\d+) \((?<signal>SIG[A-Z]+)\) received by PID/,
+      /Caught signal (?<code>\d+) \(/,
       /exitcode\s*: -(?<code>\d+)\b/,
       /died, exit code: -(?<code>\d+)\b/,
       /(?:terminated with signal |died with <Signals\.|\*\*\* )(?<signal>SIG[A-Z]+)\b/,
@@ -468,7 +471,7 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<what>Segfault) encountered|Unexpected (?<what2>bus error) encountered in worker/,
       /(?<shm>insufficient shared memory \(shm\))/,
     ],
-    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S/,
+    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S/,
     samples: [
       "ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 0 (pid: 812) of binary: /usr/bin/python3",
       "E0301 10:00:00.000000 4410 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -11) local_rank: 2 (pid: 4413) of binary: /opt/venv/bin/python",
@@ -485,6 +488,8 @@ export const SIGNATURES: readonly Signature[] = [
       "./serve.sh: line 9: 48213 Bus error               (core dumped) python -m vllm.entrypoints.openai.api_server --model org/m",
       "Segmentation fault (core dumped)",
       "Bus error",
+      "[gpu-b7:4410:0:4410] Caught signal 11 (Segmentation fault: address not mapped to object at address 0x18)",
+      "[gpu-b7:4410:0:4410] Caught signal 7 (Bus error: nonexistent physical address)",
     ],
     nearMisses: [
       "torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 4411) of binary: /usr/bin/python3",
@@ -495,6 +500,7 @@ export const SIGNATURES: readonly Signature[] = [
       "(RayWorkerWrapper pid=881) *** SIGTERM received at time=1714000000 on cpu 12 ***",
       "torch.multiprocessing.spawn.ProcessExitedException: process 0 terminated with signal SIGKILL",
       "INFO 03-18 11:21:42 [launcher.py:80] Handling SIGBUS and SIGSEGV with a stack dump",
+      "[gpu-b7:4410:0:4410] Caught signal 15 (Terminated)",
     ],
   },
   {

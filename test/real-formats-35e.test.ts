@@ -172,11 +172,13 @@ describe("processes killed by SIGBUS / SIGSEGV", () => {
         "",
         "!!!!!!! Segfault encountered !!!!!!!",
         "./start.sh: line 12: 7711 Segmentation fault      (core dumped) vllm serve acme/moe-lite",
+        "[gpu-b7:4410:0:4410] Caught signal 11 (Segmentation fault: address not mapped to object at address 0x18)",
+        "==== backtrace (tid:   4410) ====",
       ].join("\n") + "\n",
     );
     const f = finding(r, "vllm/fatal-signal")!;
     expect(f.message).toMatch(/^A process was killed by SIGSEGV\. /);
-    expect(f.evidence.map((e) => e.line)).toEqual([1, 3, 5, 6]);
+    expect(f.evidence.map((e) => e.line)).toEqual([1, 3, 5, 6, 7]);
   });
 
   it("reads vLLM V0's worker monitor, torch.multiprocessing, subprocess and the DataLoader", async () => {
