@@ -889,8 +889,11 @@ export const SIGNATURES: readonly Signature[] = [
     // transport/<transport>/...), under the build's own directory. Its start-up also says in words: `init failed for
     // transport: IBGDA`, `Unable to initialize any transports`, `nvshmem initialization failed`, `nvshmem detect topo
     // failed`, `aborting due to error in nvshmemi_init_thread`, and an API used after a failed init prints `NVSHMEM API
-    // called before NVSHMEM initialization has completed`. Its INFO record (`host:pid:tid [dev] NVSHMEM INFO ...`, with
-    // NVSHMEM_DEBUG=INFO) of `nvshmemi_common_init failed, continuing` is a failure said at INFO.
+    // called before NVSHMEM initialization has completed`. Its bootstrap's copy of NCCL's socket code reports a peer
+    // gone as `<nvshmem path>/ncclsocket_socket.cpp:socketProgress:59: socketProgress: Connection closed by remote peer
+    // <host><port>`. Its INFO record (`host:pid:tid [dev] NVSHMEM INFO ...`) `nvshmemi_common_init failed, continuing`
+    // is no failure of its own: NVSHMEM tries the set-up early and does it again at first use (nvshmemi_try_common_init,
+    // nvshmemi_check_state_and_init), which fails with the words above if it still cannot.
     // `transport`: the remote transport named (IBGDA, IBRC, UCX, libfabric, ...), from the words or the file's folder.
     id: "vllm.nvshmemFailure", dialect: "any", level: "error", anyOf: ["nvshmem", "transports", "init failed for transport"],
     values: [
@@ -906,7 +909,7 @@ export const SIGNATURES: readonly Signature[] = [
       /\] cuda failed with (?<cuda>.+?)\s*$/,
       /NULL value (?<nullValue>.+?)\.?\s*$/,
     ],
-    pattern: /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status: -?\d+|error status: -?\d+|NULL value \S)|\[(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp):\d+\] cuda failed with \S|init failed for transport: \w+|Unable to initialize any transports|nvshmem (?:initialization|detect topo) failed|aborting due to error in nvshmemi_init_thread|NVSHMEM API called before NVSHMEM initialization has completed|NVSHMEM INFO nvshmemi_common_init failed/,
+    pattern: /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status: -?\d+|error status: -?\d+|NULL value \S)|\[(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp):\d+\] cuda failed with \S|init failed for transport: \w+|Unable to initialize any transports|nvshmem (?:initialization|detect topo) failed|aborting due to error in nvshmemi_init_thread|NVSHMEM API called before NVSHMEM initialization has completed|(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp):socketProgress:\d+: socketProgress: Connection closed by remote peer\b/,
     samples: [
       "/opt/build/nvshmem_src/src/modules/transport/ibrc/ibrc.cpp:421: non-zero status: 110 ibv_modify_qp failed",
       "/opt/build/nvshmem_src/src/host/transport/transport.cpp:nvshmemi_transport_init:276: init failed for transport: IBGDA",
@@ -917,9 +920,10 @@ export const SIGNATURES: readonly Signature[] = [
       "/build/libnvshmem/src/host/mem/mem_heap.cpp:1498: error status: 2 (NVSHMEMX_ERROR_OUT_OF_MEMORY) cuMemCreate failed",
       "[/build/libnvshmem/src/host/coll/barrier/barrier.cpp:21] cuda failed with an illegal memory access was encountered",
       "NVSHMEM API called before NVSHMEM initialization has completed",
-      "gpu-node-3:4411:4411 [2] NVSHMEM INFO nvshmemi_common_init failed, continuing",
+      "/build/x/main_nvshmem/src/modules/bootstrap/uid/ncclSocket/ncclsocket_socket.cpp:socketProgress:59: socketProgress: Connection closed by remote peer node-b.example<41670>",
     ],
     nearMisses: [
+      "gpu-node-3:4411:4411 [2] NVSHMEM INFO nvshmemi_common_init failed, continuing",
       "gpu-node-3:4411:4411 [2] NVSHMEM INFO NVSHMEM_REMOTE_TRANSPORT set by environment to ibgda",
       "(Worker_DP0_EP0 pid=71) INFO 03-04 11:20:31 [all2all.py:120] Using DeepEP High-Throughput all2all manager.",
       "[pip3] nvidia-nvshmem-cu12==3.3.20",
@@ -1217,14 +1221,15 @@ const PADDED = /\bpad(?:ding|ded)?\b|replicat/i;
  */
 const IB_OPTIONAL_CALL = /NCCL INFO Call to ibv_\w+ (?:failed with error|not supported|skipped)/;
 /**
- * NVSHMEM's own error line (`<its source file>:<line>: non-zero status: N ...`, see vllm.nvshmemFailure): its verbs calls
- * and its bootstrap's socket errors are NVSHMEM's (DeepEP's transport), not NCCL's, whatever words they share.
+ * NVSHMEM's own line, from its source file (`<nvshmem path>/<file>[:<function>]:<line>: ...`, see vllm.nvshmemFailure):
+ * its verbs calls and its bootstrap's socket errors (a copy of NCCL's socket code) are NVSHMEM's, DeepEP's transport,
+ * not NCCL's, whatever words they share.
  */
-const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status|error status|NULL value)/;
+const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? /;
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
   "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
-  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE,
+  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": NVSHMEM_ERROR_LINE,
 };
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */
