@@ -197,7 +197,8 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib :", "net/ib:", "ib_plugin.c"],
     // the completion status: `with error 12,` (in-tree net_ib before 2.19), `status=12` (HPC-X ib_plugin.c and 2.19-2.2x),
     // `status=IBV_WC_RETRY_EXC_ERR(12)` (2.28+ prints ibvWcStatusStr(status) and then the number in brackets)
-    values: [/(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/],
+    // `ncclSays`: the line itself is NCCL's (a bare `ibv_modify_qp failed` may be another RDMA library's, as NVSHMEM's)
+    values: [/(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/],
     pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
@@ -440,17 +441,83 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // A process ended by a fatal signal of its own doing (not a SIGKILL or SIGTERM sent to it: those are
+    // vllm.hostMemoryKilled's and the launchers' own stops; nor SIGABRT, which is how a C++ error already reported ends a
+    // process, as PyTorch's NCCL watchdog does after a collective timeout), in the words of what saw it die:
+    // - torch elastic (torchrun): `failed (exitcode: -7) local_rank: 1 (pid: 5621) of binary: ...`, and its summary's
+    //   `exitcode  : -7 (pid: 100)` / `traceback : Signal 7 (SIGBUS) received by PID 100` (errors/__init__.py);
+    // - torch.multiprocessing.spawn: `process 3 terminated with signal SIGSEGV`;
+    // - Python's subprocess: `Command '[...]' died with <Signals.SIGBUS: 7>.` (CalledProcessError);
+    // - vLLM V0's worker monitor: `Worker VllmWorkerProcess pid 214281 died, exit code: -11` (multiproc_worker_utils.py);
+    // - the process itself: CPython's `Fatal Python error: Bus error` / `Segmentation fault` (faulthandler), the failure
+    //   signal handler that Ray (and abseil) install: `*** SIGBUS received at time=1692931519 on cpu 133 ***`,
+    //   PyTorch's `!!!!!!! Segfault encountered !!!!!!!`, and its DataLoader's `DataLoader worker (pid 77) is killed by
+    //   signal: Bus error.` / `Unexpected bus error encountered in worker. This might be caused by insufficient shared
+    //   memory (shm).`;
+    // - UCX's error handler (HPC-X, NVSHMEM's and NIXL's transport): `[host:pid:tid:0] Caught signal 11 (Segmentation fault:
+    //   address not mapped to object at address (nil))`, then its `==== backtrace (tid: N) ====`;
+    // - the shell: `Bus error (core dumped)`, `Segmentation fault (core dumped)`, a bare `Bus error`, and a script's job
+    //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`.
+    // Linux numbers: 4 SIGILL, 7 SIGBUS, 8 SIGFPE, 11 SIGSEGV (`code`); `signal` a name, `what` the words.
+    id: "vllm.fatalSignal", dialect: "any", level: "error",
+    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal"],
+    values: [
+      /Signal (?<code>\d+) \((?<signal>SIG[A-Z]+)\) received by PID/,
+      /Caught signal (?<code>\d+) \(/,
+      /exitcode\s*: -(?<code>\d+)\b/,
+      /died, exit code: -(?<code>\d+)\b/,
+      /(?:terminated with signal |died with <Signals\.|\*\*\* )(?<signal>SIG[A-Z]+)\b/,
+      /(?:Fatal Python error: |killed by signal: |^|\s)(?<what>Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
+      /(?<what>Segfault) encountered|Unexpected (?<what2>bus error) encountered in worker/,
+      /(?<shm>insufficient shared memory \(shm\))/,
+    ],
+    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S/,
+    samples: [
+      "ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 0 (pid: 812) of binary: /usr/bin/python3",
+      "E0301 10:00:00.000000 4410 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -11) local_rank: 2 (pid: 4413) of binary: /opt/venv/bin/python",
+      "  exitcode  : -7 (pid: 2231)",
+      "  traceback : Signal 7 (SIGBUS) received by PID 2231",
+      "torch.multiprocessing.spawn.ProcessExitedException: process 1 terminated with signal SIGSEGV",
+      "subprocess.CalledProcessError: Command '['/usr/bin/gcc', 'main.c']' died with <Signals.SIGBUS: 7>.",
+      "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -7",
+      "(RayWorkerWrapper pid=881) *** SIGBUS received at time=1714000000 on cpu 12 ***",
+      "Fatal Python error: Bus error",
+      "!!!!!!! Segfault encountered !!!!!!!",
+      "RuntimeError: DataLoader worker (pid 4410) is killed by signal: Bus error. It is possible that dataloader's workers are out of shared memory. Please try to raise your shared memory limit.",
+      "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).",
+      "./serve.sh: line 9: 48213 Bus error               (core dumped) python -m vllm.entrypoints.openai.api_server --model org/m",
+      "Segmentation fault (core dumped)",
+      "Bus error",
+      "[gpu-b7:4410:0:4410] Caught signal 11 (Segmentation fault: address not mapped to object at address 0x18)",
+      "[gpu-b7:4410:0:4410] Caught signal 7 (Bus error: nonexistent physical address)",
+    ],
+    nearMisses: [
+      "torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 4411) of binary: /usr/bin/python3",
+      "  exitcode  : 1 (pid: 2231)",
+      "ERROR 07-01 13:54:43 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 1159 died, exit code: -6",
+      "WARNING:torch.distributed.elastic.multiprocessing.api:Sending process 5620 closing signal SIGTERM",
+      "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -15",
+      "(RayWorkerWrapper pid=881) *** SIGTERM received at time=1714000000 on cpu 12 ***",
+      "torch.multiprocessing.spawn.ProcessExitedException: process 0 terminated with signal SIGKILL",
+      "INFO 03-18 11:21:42 [launcher.py:80] Handling SIGBUS and SIGSEGV with a stack dump",
+      "[gpu-b7:4410:0:4410] Caught signal 15 (Terminated)",
+    ],
+  },
+  {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
     // code 137, bash's `Killed` for the job, torchrun's exit code -9 for SIGKILL) and Ray's memory monitor, which kills a
     // task or actor past its threshold (RAY_memory_usage_threshold). `oom`: the words say memory (else SIGKILL only)
     id: "vllm.hostMemoryKilled", dialect: "any", level: "error",
-    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure"],
+    // (SIGKILL in the other launchers' words: torch elastic's summary `exitcode  : -9 (pid: N)` and `Signal 9 (SIGKILL)
+    // received by PID N`, torch.multiprocessing's `terminated with signal SIGKILL`, subprocess's `died with
+    // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`)
+    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9"],
     values: [
       /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
       /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure)/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|Task was killed due to the node running low on memory|Workers? \(tasks \/ actors\) killed due to memory pressure \(OOM\)/,
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|Workers? \(tasks \/ actors\) killed due to memory pressure \(OOM\)/,
     samples: [
       "Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
@@ -458,6 +525,11 @@ export const SIGNATURES: readonly Signature[] = [
       "      Reason:       OOMKilled",
       "vllm-head-1 exited with code 137",
       "torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 4411) of binary: /usr/bin/python3",
+      "  exitcode  : -9 (pid: 4411)",
+      "  traceback : Signal 9 (SIGKILL) received by PID 4411",
+      "torch.multiprocessing.spawn.ProcessExitedException: process 3 terminated with signal SIGKILL",
+      "subprocess.CalledProcessError: Command '['python', 'convert.py']' died with <Signals.SIGKILL: 9>.",
+      "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -9",
       "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
       "(raylet) [2025-03-01 10:00:00,000 E 512 512] (raylet) node_manager.cc:3084: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: ab12, IP: 10.0.0.5) over the last time period.",
     ],
@@ -465,6 +537,8 @@ export const SIGNATURES: readonly Signature[] = [
       "INFO 03-18 11:21:42 [launcher.py:80] Killed the old engine process before restarting",
       "Killed 3 stale processes",
       "vllm-head-1 exited with code 0",
+      "  exitcode  : -7 (pid: 4411)",
+      "INFO 03-18 11:21:42 [launcher.py:80] Sending SIGKILL to the stale engine process",
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
     ],
   },
@@ -749,22 +823,111 @@ export const SIGNATURES: readonly Signature[] = [
     // `(combine CPU)`, and `CPU recv timeout` in older builds) when the other ranks' data never arrives, after printing
     // `DeepEP timeout check failed: rank = R, thread = T, value = V)` per thread; a failed CUDA call of its buffer set-up
     // reads `Failed: CUDA error <path>/deep_ep.cpp:N '<cuda message>'`.
+    // The kernels print their own timeouts from the GPU before that (csrc/kernels/*.cu, every version: `DeepEP
+    // <kernel> timeout, channel: C, ...` such as `DeepEP dispatch NVL receiver timeout`, `DeepEP combine forwarder (RDMA
+    // check) timeout`, `DeepEP RDMA receiver timeout (polling), src_rank: R`, and `DeepEP timeout for dispatch senders,
+    // rank R, responsible_channel = C`): `kernelTimeout` names the kernel's words.
     id: "vllm.deepepFailure", dialect: "any", level: "error", anyOf: ["deepep", "deep_ep.cpp"],
     values: [
       /DeepEP error: (?<error>\S(?:[^\n]*\S)?)/,
-      /DeepEP timeout check failed: rank = (?<rank>\d+)/,
+      /DeepEP timeout (?:check failed: rank = |for \w+ \w+, rank )(?<rank>\d+)/,
       /deep_ep\.cpp:\d+ '(?<cuda>[^']+)'/,
+      /\bDeepEP (?<kernelTimeout>(?:[\w()/-]+ ){0,7}?timeout(?: for \w+ \w+| check failed| \([\w ]+\))?)(?:,|:)/,
     ],
-    pattern: /DeepEP error: \S|DeepEP timeout check failed: rank = \d+|deep_ep\.cpp:\d+ '[^']+'/,
+    pattern: /DeepEP error: \S|DeepEP timeout check failed: rank = \d+|deep_ep\.cpp:\d+ '[^']+'|\bDeepEP (?:[\w()/-]+ ){0,7}?timeout(?: for \w+ \w+| \([\w ]+\))?, (?:channel|rank|src_rank|responsible_channel)\b/,
     samples: [
       "(Worker_DP3_EP3 pid=6120) RuntimeError: DeepEP error: timeout (dispatch CPU)",
       "DeepEP timeout check failed: rank = 3, thread = 0, value = 512)",
       "(EngineCore_DP1 pid=902) RuntimeError: DeepEP error: CPU recv timeout",
       "RuntimeError: Failed: CUDA error /workspace/DeepEP/csrc/deep_ep.cpp:226 'invalid resource handle'",
+      "DeepEP dispatch NVL receiver timeout, channel: 5, RDMA: 0, nvl: 3, src NVL: 1, head: 17, tail: 17",
+      "(Worker_DP2_EP2 pid=77) DeepEP combine forwarder (RDMA check) timeout, channel: 2, RDMA: 1, nvl: 0, dst RDMA: 0, head: 8, tail: 9, chunked: 0",
+      "DeepEP timeout for combine receivers, rank 6, responsible_channel = 11, expect = 40",
+      "DeepEP RDMA receiver timeout (polling), src_rank: 12, expected: 3, got: 0",
     ],
     nearMisses: [
       "(Worker_DP0_EP0 pid=71) INFO 03-04 11:20:31 [all2all.py:120] Using DeepEP High-Throughput all2all manager.",
       "[2026-02-19 21:47:12 TP0 EP0] Only use 20 SMs for DeepEP communication. This may result in highly suboptimal performance.",
+      "DeepEP initialized with NCCL version: 2.27.3 (loaded library)",
+    ],
+  },
+  {
+    // DeepGEMM, the FP8 GEMM kernels vLLM uses on Hopper/Blackwell (VLLM_USE_DEEP_GEMM; DeepSeek V3.2's sparse attention
+    // indexer needs it): vLLM's placeholder when the package is absent or too old (vllm/utils/deep_gemm.py `_missing`:
+    // `RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package ...`, later `... is not
+    // available or outdated. ...`), and DeepGEMM's own C++ errors (csrc/utils/exception.hpp DGException: `<Assertion|NVRTC|
+    // CUDA driver|CUDA runtime> error (<its source file>:<line>): <what>`), which its JIT (csrc/jit/: compile with NVCC or
+    // NVRTC, load the cubin) raises when a kernel cannot be built or loaded: `Assertion error (csrc/apis/../jit/
+    // kernel_runtime.hpp:45): exit_code == 0`, `CUDA driver error (.../jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE,
+    // ...)`. The file must be DeepGEMM's JIT or APIs (`jit`, `deep_gemm` in its path): other libraries throw alike.
+    id: "vllm.deepgemmFailure", dialect: "any", level: "error", anyOf: ["deepgemm backend is not available", " error ("],
+    values: [
+      /(?<missing>DeepGEMM backend is not available)(?<outdated> or outdated)?/,
+      /\b(?<dgKind>Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))(?<dgFile>[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc)):\d+\): (?<dgWhat>\S(?:[^\n]*\S)?)/,
+    ],
+    pattern: /DeepGEMM backend is not available\b|\b(?:Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc):\d+\): \S/,
+    samples: [
+      "(EngineCore_DP0 pid=402) RuntimeError: Worker failed with error 'DeepGEMM backend is not available or outdated. Please install or update the `deep_gemm` to a newer version to enable FP8 kernels.', please check the stack trace above for the root cause",
+      "RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package to enable FP8 kernels.",
+      "(Worker_TP2 pid=8812) ERROR 05-06 10:11:12 [multiproc_executor.py:880] RuntimeError: Assertion error (csrc/apis/../jit_kernels/impls/../../jit/kernel_runtime.hpp:58): exit_code == 0",
+      "RuntimeError: CUDA driver error (/tmp/build/DeepGEMM/csrc/jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE, device kernel image is invalid)",
+      "RuntimeError: NVRTC error (csrc/jit/compiler.hpp:299): NVRTC_ERROR_COMPILATION",
+    ],
+    nearMisses: [
+      "(Worker_TP0 pid=31) INFO 03-02 10:11:12 [fp8_utils.py:120] Using DeepGEMM kernels for Fp8LinearMethod",
+      "RuntimeError: CUDA error (/workspace/csrc/custom_all_reduce.cuh:368): invalid argument",
+      "AssertionError: Assertion error (model.py:10): shape mismatch",
+    ],
+  },
+  {
+    // NVSHMEM, the GPU-initiated RDMA library under DeepEP's internode and low-latency kernels (and pplx-kernels): its
+    // host code reports a failed step on stderr with the source file of the step, in the forms of its error macros
+    // (src/include/non_abi/c/nvshmemi_error_macros.h, every version): `<file>:<line>: non-zero status: N <message>`,
+    // `<file>:<line>: non-zero status: N: <strerror>, exiting... <message>`, `<file>:<line>: error status: N (<name>)
+    // <message>`, `<file>:<line>: NULL value <message>`, `<file>:<function>:<line>: <message>`, and CUDA checks as
+    // `[<file>:<line>] cuda failed with <message>`; the file is NVSHMEM's source path (src/host/..., src/modules/
+    // transport/<transport>/...), under the build's own directory. Its start-up also says in words: `init failed for
+    // transport: IBGDA`, `Unable to initialize any transports`, `nvshmem initialization failed`, `nvshmem detect topo
+    // failed`, `aborting due to error in nvshmemi_init_thread`, and an API used after a failed init prints `NVSHMEM API
+    // called before NVSHMEM initialization has completed`. Its bootstrap's copy of NCCL's socket code reports a peer
+    // gone as `<nvshmem path>/ncclsocket_socket.cpp:socketProgress:59: socketProgress: Connection closed by remote peer
+    // <host><port>`. Its INFO record (`host:pid:tid [dev] NVSHMEM INFO ...`) `nvshmemi_common_init failed, continuing`
+    // is no failure of its own: NVSHMEM tries the set-up early and does it again at first use (nvshmemi_try_common_init,
+    // nvshmemi_check_state_and_init), which fails with the words above if it still cannot.
+    // `transport`: the remote transport named (IBGDA, IBRC, UCX, libfabric, ...), from the words or the file's folder.
+    id: "vllm.nvshmemFailure", dialect: "any", level: "error", anyOf: ["nvshmem", "transports", "init failed for transport"],
+    values: [
+      /init failed for transport: (?<transport>\w+)/,
+      /\/modules\/transport\/(?<transport>ibgda|ibrc|ibdevx|ucx|libfabric|gpunetio|common)\//,
+      /(?<noTransport>Unable to initialize any transports)/,
+      /(?<topo>nvshmem detect topo failed)/,
+      /(?<beforeInit>NVSHMEM API called before NVSHMEM initialization has completed)/,
+      /\/(?<bootstrap>bootstrap)[\w/]*\.\w+:/,
+      /\b(?<bootstrap>bootstrap_init\w*|nvshmemi_init_thread)\b/,
+      /non-zero status: -?\d+: (?<errno>[A-Z][\w ]+), exiting/,
+      /\b(?<verb>ibv_\w+|mlx5dv_\w+|cuMem\w+|cuda\w+) failed\b/,
+      /\] cuda failed with (?<cuda>.+?)\s*$/,
+      /NULL value (?<nullValue>.+?)\.?\s*$/,
+    ],
+    pattern: /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? (?:non-zero status: -?\d+|error status: -?\d+|NULL value \S)|\[(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp):\d+\] cuda failed with \S|init failed for transport: \w+|Unable to initialize any transports|nvshmem (?:initialization|detect topo) failed|aborting due to error in nvshmemi_init_thread|NVSHMEM API called before NVSHMEM initialization has completed|(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp):socketProgress:\d+: socketProgress: Connection closed by remote peer\b/,
+    samples: [
+      "/opt/build/nvshmem_src/src/modules/transport/ibrc/ibrc.cpp:421: non-zero status: 110 ibv_modify_qp failed",
+      "/opt/build/nvshmem_src/src/host/transport/transport.cpp:nvshmemi_transport_init:276: init failed for transport: IBGDA",
+      "/opt/build/nvshmem_src/src/host/transport/transport.cpp:nvshmemi_transport_init:290: Unable to initialize any transports. returning error.",
+      "/opt/build/nvshmem_src/src/host/init/init.cu:nvshmemi_check_state_and_init:1101: nvshmem initialization failed, exiting",
+      "/usr/local/nvshmem/include/host/nvshmemx_api.h:63: non-zero status: 7: No route to host, exiting... aborting due to error in nvshmemi_init_thread",
+      "/build/libnvshmem/src/modules/transport/ibgda/ibgda.cpp:2301: NULL value Unable to create ah.",
+      "/build/libnvshmem/src/host/mem/mem_heap.cpp:1498: error status: 2 (NVSHMEMX_ERROR_OUT_OF_MEMORY) cuMemCreate failed",
+      "[/build/libnvshmem/src/host/coll/barrier/barrier.cpp:21] cuda failed with an illegal memory access was encountered",
+      "NVSHMEM API called before NVSHMEM initialization has completed",
+      "/build/x/main_nvshmem/src/modules/bootstrap/uid/ncclSocket/ncclsocket_socket.cpp:socketProgress:59: socketProgress: Connection closed by remote peer node-b.example<41670>",
+    ],
+    nearMisses: [
+      "gpu-node-3:4411:4411 [2] NVSHMEM INFO nvshmemi_common_init failed, continuing",
+      "gpu-node-3:4411:4411 [2] NVSHMEM INFO NVSHMEM_REMOTE_TRANSPORT set by environment to ibgda",
+      "(Worker_DP0_EP0 pid=71) INFO 03-04 11:20:31 [all2all.py:120] Using DeepEP High-Throughput all2all manager.",
+      "[pip3] nvidia-nvshmem-cu12==3.3.20",
+      "WARN: Failed to initialize all selected devices. Perf may be limited.",
     ],
   },
   {
@@ -1057,7 +1220,17 @@ const PADDED = /\bpad(?:ding|ded)?\b|replicat/i;
  * returns ncclSuccess. A verbs call that really failed is a WARN (`NCCL WARN Call to ibv_modify_qp failed with error ..`).
  */
 const IB_OPTIONAL_CALL = /NCCL INFO Call to ibv_\w+ (?:failed with error|not supported|skipped)/;
-export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = { "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED, "nccl.ibError": IB_OPTIONAL_CALL };
+/**
+ * NVSHMEM's own line, from its source file (`<nvshmem path>/<file>[:<function>]:<line>: ...`, see vllm.nvshmemFailure):
+ * its verbs calls and its bootstrap's socket errors (a copy of NCCL's socket code) are NVSHMEM's, DeepEP's transport,
+ * not NCCL's, whatever words they share.
+ */
+const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? /;
+export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
+  "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
+  "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
+  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": NVSHMEM_ERROR_LINE,
+};
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */
 export const SIGNATURE_VALUES: ReadonlyMap<string, readonly RegExp[]> = new Map(SIGNATURES.flatMap((s) => (s.values ? [[s.id, s.values] as const] : [])));

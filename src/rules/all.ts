@@ -15,9 +15,11 @@ import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmCudaGraphCaptureFailed } from "./vllm/cuda-graph-capture-failed.js";
 import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-failed.js";
+import { rule as vllmDeepgemmFailed } from "./vllm/deepgemm-failed.js";
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
 import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
+import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
@@ -76,9 +78,11 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCudaError,
   vllmCudaGraphCaptureFailed,
   vllmCustomAllreduceFailed,
+  vllmDeepgemmFailed,
   vllmDpConfigMismatch,
   vllmEngineDead,
   vllmEpAll2allFailed,
+  vllmFatalSignal,
   vllmHostOom,
   vllmKvTransferFailed,
   vllmLoraRankTooLarge,

@@ -24,9 +24,9 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
-const SETUP_FAILURES = ["vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/lora-rank-too-large", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/lora-rank-too-large", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -47,6 +47,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/lora-rank-too-large": { layer: "setup" },
   // the host's driver older than the build's CUDA runtime (torch's, c10's, the runtime's or the container toolkit's words)
   "vllm/cuda-driver-too-old": { layer: "setup" },
+  // DeepGEMM's FP8 kernels absent or failing to build in its JIT (its words are the same under any program)
+  "vllm/deepgemm-failed": { layer: "setup" },
   "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },
   // data parallel engines started with different configurations (the front end's start-up handshake compares them)
   "vllm/dp-config-mismatch": { layer: "setup", dialects: VLLM },
@@ -67,12 +69,15 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/p2p-disabled": { layer: "network" },
   // disaggregated prefill/decode: the KV cache moving between instances over NIXL (UCX), a network of its own
   "vllm/kv-transfer-failed": { layer: "network", dialects: VLLM },
-  // expert parallel: DeepEP's all-to-all between the EP ranks (NVLink in a node, NVSHMEM over RDMA across nodes)
-  "vllm/ep-all2all-failed": { layer: "network", dialects: VLLM },
+  // expert parallel: DeepEP's all-to-all between the EP ranks (NVLink in a node, NVSHMEM over RDMA across nodes); DeepEP
+  // and NVSHMEM print the same lines under any program that uses them (SGLang, Megatron, their own tests)
+  "vllm/ep-all2all-failed": { layer: "network" },
   // memory: CUDA and KV cache
   "vllm/cuda-oom": { layer: "memory" },
   // the host's RAM (the kernel's OOM killer, a container's limit, Ray's memory monitor): any program's process
   "vllm/host-oom": { layer: "memory" },
+  // a process's own crash by a signal (SIGBUS from a full /dev/shm, SIGSEGV in native code): any program's process
+  "vllm/fatal-signal": { layer: "memory" },
   "vllm/cuda-error": { layer: "memory" },
   // a CUDA call that stream capture does not allow, while vLLM records its CUDA graphs (any program's capture reads the same)
   "vllm/cuda-graph-capture-failed": { layer: "memory" },
@@ -84,16 +89,16 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
   "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu"] },
-  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "nccl/cuda-error"] },
+  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
-  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", ...NCCL_FAILURES] },
+  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
-  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "nccl/collective-timeout", "runtime/stall"] },
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall"] },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },

@@ -29,5 +29,7 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits) => {
   if (code === 4) remediation.push("Status 4: disable PCIe ACS/IOMMU or test with NCCL_NET_GDR_LEVEL=0 to confirm GPU Direct RDMA is the problem.");
   remediation.push("Test the fabric outside NCCL with `ib_write_bw` between the two nodes, and compare `ibv_devinfo` on every node.", DEBUG_HINT);
   return { message: `InfiniBand/RDMA failed: ${parts.length ? parts.join("; ") : "an ibv_* call or a completion reported an error"}.`, remediation };
-});
+  // NVSHMEM (DeepEP's RDMA library) prints its verbs failures too, a bare `ibv_modify_qp failed` among them: where its
+  // set-up failed, only the lines that say they are NCCL's are this rule's (vllm/ep-all2all-failed explains the rest)
+}, (h, ctx) => h.captures.ncclSays !== undefined || ctx.signals["vllm.nvshmemFailure"] === undefined);
 export const check = rule.check;

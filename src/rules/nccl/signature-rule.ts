@@ -4,14 +4,19 @@ import { defineRule, type RuleSpec } from "../define.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits, type Hit } from "../signals.js";
 
-/** A rule that fires on lines of its signatures (grammars/signatures.ts) and explains them with `explain`. */
+/**
+ * A rule that fires on lines of its signatures (grammars/signatures.ts) and explains them with `explain`. `keep`: which
+ * of the lines are the rule's (all when absent), for words another program's lines share.
+ */
 export function signatureRule(
   meta: RuleSpec,
   ids: readonly string[],
   explain: (hits: Hit[], ctx: RuleContext) => { message: string; remediation: string[]; extraEvidence?: Evidence[] },
+  keep?: (hit: Hit, ctx: RuleContext) => boolean,
 ): Rule {
   return defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
-    const hits = signalHits(ctx, ids);
+    const all = signalHits(ctx, ids);
+    const hits = keep ? all.filter((h) => keep(h, ctx)) : all;
     if (!hits.length) return [];
     const { message, remediation, extraEvidence } = explain(hits, ctx);
     const retrying = ids.every((id) => !ctx.signals[id] || ctx.signals[id].onlyRetries);
