@@ -90,3 +90,29 @@ describe("an nccl-tests paste cut after its opening lines", () => {
     expect(r.verdict).toBe("Healthy: nccl-tests all_gather_perf: started, no rank or result rows in the log.");
   });
 });
+
+describe("nccl-tests rows pasted as a markdown table", () => {
+  // cells split by ` | `, GitHub's separator under the first row, a spreadsheet's dropped trailing zeros
+  const PIPES = [
+    "2048 | 512 | bfloat16 | sum | -1 | 6.1 | 0.34 | 0.59 | 0 | 6.02 | 0.34 | 0.6 | 0",
+    "-- | -- | -- | -- | -- | -- | -- | -- | -- | -- | -- | -- | --",
+    "4096 | 1024 | bfloat16 | sum | -1 | 6.33 | 0.65 | 1.13 | 0 | 6.3 | 0.65 | 1.14 | 0",
+    "8192 | 2048 | bfloat16 | sum | -1 | 6.9 | 1.19 | 2.08 | 0 | 6.85 | 1.2 | 2.09 | 0",
+    "16384 | 4096 | bfloat16 | sum | -1 | 7.4",
+  ];
+
+  it("reads each row as the row it was (a cut last row is an incomplete one)", async () => {
+    for (const lines of [PIPES, PIPES.map((l) => `| ${l} |`), PIPES.map((l) => `2024-07-01T10:00:00.000000000Z ${l}`)]) {
+      const t = (await analyzeText(text(lines))).facts.bench?.ncclTests;
+      expect(t?.maxBusbwGBs).toBe(2.08);
+      expect(t?.wrongTotal).toBe(0);
+      expect(t?.rowsComplete).toBe(3);
+      expect(t?.rowsIncomplete).toBe(1);
+    }
+  });
+
+  it("another program's table of numbers is no nccl-tests table", async () => {
+    const r = await analyzeText(text(["| 128 | 128 | 1 | 8 | 650.5 | 645.4 | 662.0 | 30.5 |", "| 256 | 128 | 4 | 8 | 700.1 | 690.0 | 720.3 | 31.0 |"]));
+    expect(r.facts.bench?.ncclTests ?? null).toBeNull();
+  });
+});

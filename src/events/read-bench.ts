@@ -377,6 +377,12 @@ export function createBenchReader(): RecordReader {
         readJson(rec, t, emit);
         return false;
       }
+      // nccl-tests rows pasted as a markdown table (`1024 | 512 | half | sum | -1 | 5.39 | 0.19 | 0.33 | 0 | ...`, GitHub's
+      // `-- | -- | ...` separator under the first): each read as the row it was, with blanks for its pipes
+      if (((c >= 48 && c <= 57) || c === 124) && t.indexOf("|") > 0) {
+        const asRow = pipeRowAsRow(t);
+        if (asRow && (isWholeTableRow(asRow) || (nccl !== null && !nccl.data.footerDone && nccl.data.rows.length > 0))) return reader.read({ ...rec, text: asRow }, emit);
+      }
       // a paste that starts below the column header (rows and footer only), or a second run's rows after a footer:
       // a whole data row starts the table
       if (c >= 48 && c <= 57 && (!nccl || nccl.data.footerDone) && isWholeTableRow(t)) ncclRun(rec, emit, (r) => r.footerDone);
@@ -496,4 +502,11 @@ export function createBenchReader(): RecordReader {
     },
   };
   return reader;
+}
+
+/** A markdown table row of numbers and words (`1024 | 512 | half | sum | -1 | 5.39 | ...`, outer pipes optional): its cells joined by blanks. */
+function pipeRowAsRow(t: string): string | null {
+  const cells = t.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((x) => x.trim());
+  if (cells.length < 4 || cells.some((x) => x === "" || /\s/.test(x))) return null;
+  return cells.join("  ");
 }
