@@ -116,3 +116,33 @@ describe("nccl-tests rows pasted as a markdown table", () => {
     expect(r.facts.bench?.ncclTests ?? null).toBeNull();
   });
 });
+
+describe("nccl-tests processes that ran as separate jobs (a build without the launcher's MPI)", () => {
+  const dev = (rank: number, pid: number, host: string) => `#  Rank ${String(rank).padStart(2)} Group  0 Pid ${String(pid).padStart(6)} on ${host.padStart(10)} device  ${rank} [0x1b] NVIDIA A100-SXM4-80GB`;
+  const header = (pid: number, host: string) => [
+    "# nThread 1 nGpus 1 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+    "#",
+    "# Using devices",
+    dev(0, pid, host),
+  ];
+  const ROW = "   134217728      33554432     float     sum      -1    812.4  165.21    0.00      0    801.9  167.38    0.00      0";
+  const FOOTER = ["# Out of bounds values : 0 OK", "# Avg bus bandwidth    : 0 ", "#"];
+
+  it("every process's own header, all Rank 0, is reported (also where a markdown rendering took the `#`)", async () => {
+    const hashed = [...header(41001, "gpu-node-a"), ...header(41002, "gpu-node-a"), ...header(52001, "gpu-node-b")];
+    const eaten = ["Using devices ", ...[[41001, "gpu-node-a"], [41002, "gpu-node-a"], [52001, "gpu-node-b"]].map(([p, h]) => dev(0, p as number, h as string).slice(3))];
+    for (const lines of [hashed, eaten, eaten.map((l) => `2024-09-26T03:11:09.120000000Z ${l}`)]) {
+      for (const t of [text(lines), text(lines).replace(/\n/g, "\r\n")]) {
+        const r = await analyzeText(t);
+        expect(ids(r, "error")).toEqual(["bench/nccl-tests-separate-processes"]);
+        expect(r.findings[0].message).toMatch(/^3 processes on gpu-node-a, gpu-node-b each printed their own nccl-tests header/);
+      }
+    }
+  });
+
+  it("one job's ranks, and runs one after another with their rows, are no such case", async () => {
+    const oneJob = ["# nThread 1 nGpus 1 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0", "#", "# Using devices", dev(0, 41001, "gpu-node-a"), dev(1, 41002, "gpu-node-a")];
+    const oneAfterAnother = [...header(41001, "gpu-node-a"), ROW, ...FOOTER, ...header(41077, "gpu-node-a"), ROW, ...FOOTER];
+    for (const lines of [oneJob, oneAfterAnother]) expect(ids(await analyzeText(text(lines)))).not.toContain("bench/nccl-tests-separate-processes");
+  });
+});

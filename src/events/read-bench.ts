@@ -210,7 +210,13 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.cutRanks.has(rank) || r.devices.some((x) => x.rank === rank)).cutRanks.add(rank);
       return true;
     }
-    ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
+    // (a rank listed again is another process's header, a build without MPI under mpirun: each process prints its own
+    // Rank 0..; where a markdown rendering took their `#`, its device lines go on being read in the run it starts)
+    const before = nccl?.data ?? null;
+    const listed = before !== null && (before.devicesListed || before.settings !== null) && !t.startsWith("#");
+    const run = ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank));
+    if (run !== before && listed) run.devicesListed = true;
+    run.devices.push(d);
     emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
     return true;
   }
