@@ -210,7 +210,13 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.cutRanks.has(rank) || r.devices.some((x) => x.rank === rank)).cutRanks.add(rank);
       return true;
     }
-    ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank)).devices.push(d);
+    // (a rank listed again is another process's header, a build without MPI under mpirun: each process prints its own
+    // Rank 0..; where a markdown rendering took their `#`, its device lines go on being read in the run it starts)
+    const before = nccl?.data ?? null;
+    const listed = before !== null && (before.devicesListed || before.settings !== null) && !t.startsWith("#");
+    const run = ncclRun(rec, emit, (r) => r.columns !== null || r.rows.length > 0 || r.devices.some((x) => x.rank === d.rank));
+    if (run !== before && listed) run.devicesListed = true;
+    run.devices.push(d);
     emit({ kind: "bench.ncclTestsDevice", ...base(rec, evidenceOf(rec)), ...d });
     return true;
   }
@@ -377,6 +383,12 @@ export function createBenchReader(): RecordReader {
         readJson(rec, t, emit);
         return false;
       }
+      // nccl-tests rows pasted as a markdown table (`1024 | 512 | half | sum | -1 | 5.39 | 0.19 | 0.33 | 0 | ...`, GitHub's
+      // `-- | -- | ...` separator under the first): each read as the row it was, with blanks for its pipes
+      if (((c >= 48 && c <= 57) || c === 124) && t.indexOf("|") > 0) {
+        const asRow = pipeRowAsRow(t);
+        if (asRow && (isWholeTableRow(asRow) || (nccl !== null && !nccl.data.footerDone && nccl.data.rows.length > 0))) return reader.read({ ...rec, text: asRow }, emit);
+      }
       // a paste that starts below the column header (rows and footer only), or a second run's rows after a footer:
       // a whole data row starts the table
       if (c >= 48 && c <= 57 && (!nccl || nccl.data.footerDone) && isWholeTableRow(t)) ncclRun(rec, emit, (r) => r.footerDone);
@@ -496,4 +508,11 @@ export function createBenchReader(): RecordReader {
     },
   };
   return reader;
+}
+
+/** A markdown table row of numbers and words (`1024 | 512 | half | sum | -1 | 5.39 | ...`, outer pipes optional): its cells joined by blanks. */
+function pipeRowAsRow(t: string): string | null {
+  const cells = t.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((x) => x.trim());
+  if (cells.length < 4 || cells.some((x) => x === "" || /\s/.test(x))) return null;
+  return cells.join("  ");
 }

@@ -77,13 +77,18 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
         if (!(key in w) && Object.keys(w).length >= MAX_THREADS) state.firmWarn = {};
         state.firmWarn[key] = Math.max(state.firmWarn[key] ?? 0, e.ev.line);
       }
-    } else if (state.tentative?.length && isRecovery(e)) {
+    } else if (state.tentative?.length && (isRecovery(e) || internalNet(e))) {
       const rec = (state.recovered ??= []);
+      const fellBackTo = internalNet(e);
       state.tentative = state.tentative.filter((t) => {
         // another process of the same file going on says nothing of this one
         const pid = "pid" in e && typeof e.pid === "number" ? e.pid : undefined;
         if (t.input !== e.input || t.line > e.ev.line || (t.pid !== undefined && pid !== undefined && t.pid !== pid)) return true;
-        if (rec.length < MAX_RECOVERED) rec.push({ failure: { input: t.input, file: t.file, line: t.line, text: t.text }, by: located(e), kind: kindOf(t.text), ...(e.kind === "nccl.network" ? { net: e.net } : {}) });
+        const kind = kindOf(t.text);
+        // an internal transport starting up answers a NET plugin that failed, and nothing else
+        if (fellBackTo && kind !== "net-plugin") return true;
+        const net = e.kind === "nccl.network" ? e.net : fellBackTo;
+        if (rec.length < MAX_RECOVERED) rec.push({ failure: { input: t.input, file: t.file, line: t.line, text: t.text }, by: located(e), kind, ...(net ? { net } : {}) });
         return false;
       });
     } else if (e.kind === "warning") {
@@ -171,6 +176,17 @@ function pluginFailure(text: string): { plugin: string; said: string } {
 
 export function isTentative(text: string): boolean {
   return RECOVERABLE_NCCL.test(text);
+}
+
+/**
+ * NCCL's own IB or socket transport initialising (`NET/IB : Using [0]mlx5_0:1/IB ...`, `NET/Socket : Using [0]ens5:...`):
+ * NCCL tries the NET plugin first and its internal transports only after the plugin's init failed (init.cc initNet in
+ * 2.4, net.cc ncclNetInit since), so after a plugin's failing WARN such a line says NCCL went on without it, also when a
+ * paste ends before `Using network`. The network it names, or null for any other event.
+ */
+function internalNet(e: Event): "IB" | "Socket" | null {
+  if (e.kind !== "nccl.netDevices") return null;
+  return e.transport === "socket" ? "Socket" : e.transport === "ib" || e.transport === "ib-legacy" ? "IB" : null;
 }
 
 /** A line that shows NCCL went on: it chose a network, connected a channel or finished initialising a communicator. */

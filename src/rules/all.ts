@@ -54,6 +54,7 @@ import { rule as benchLowBusbw } from "./bench/low-busbw.js";
 import { rule as benchKvCacheLimitsConcurrency } from "./bench/kv-cache-limits-concurrency.js";
 import { rule as benchDegradedServer } from "./bench/degraded-server.js";
 import { rule as benchMlperfInvalid } from "./bench/mlperf-invalid.js";
+import { rule as benchNcclTestsSeparateProcesses } from "./bench/nccl-tests-separate-processes.js";
 import { rule as runtimeStall } from "./runtime/stall.js";
 import { rule as runtimeKvCachePressure } from "./runtime/kv-cache-pressure.js";
 import { rule as runtimeQueueWithFreeKv } from "./runtime/queue-with-free-kv.js";
@@ -117,6 +118,7 @@ export const ALL_RULES: readonly Rule[] = [
   benchKvCacheLimitsConcurrency,
   benchDegradedServer,
   benchMlperfInvalid,
+  benchNcclTestsSeparateProcesses,
   runtimeStall,
   runtimeKvCachePressure,
   runtimeQueueWithFreeKv,

@@ -105,7 +105,9 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "bench/mlperf-invalid": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
   "bench/failed-requests": { layer: "symptom", causedBy: ["vllm/engine-init-failed", ...MEMORY_FAILURES, "nccl/collective-timeout", ...NCCL_FAILURES] },
   "bench/nccl-tests-wrong": { layer: "symptom" },
-  "bench/low-busbw": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/ib-disabled"] },
+  "bench/low-busbw": { layer: "symptom", causedBy: ["bench/nccl-tests-separate-processes", "nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/ib-disabled"] },
+  // nccl-tests launched as one job that ran as separate 1-process jobs (built without the launcher's MPI)
+  "bench/nccl-tests-separate-processes": { layer: "setup" },
   "bench/kv-cache-limits-concurrency": { layer: "symptom", causedBy: ["vllm/low-concurrency", "vllm/kv-cache-too-small"] },
   "bench/degraded-server": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "vllm/custom-allreduce-disabled", "vllm/tp-spans-nodes"] },
   "internal/rule-error": { layer: "symptom" },

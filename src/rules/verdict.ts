@@ -59,6 +59,8 @@ export function keyFacts(f: Facts): string[] {
     if (nt.avgBusbwGBs !== null && nt.avgBusbwGBs !== undefined) out.push(`${name}: average bus bandwidth ${fmt(nt.avgBusbwGBs)} GB/s`);
     else if (nt.maxBusbwGBs !== null && nt.maxBusbwGBs !== undefined) out.push(`${name}: peak bus bandwidth ${fmt(nt.maxBusbwGBs)} GB/s (no average: the footer is not in the log)`);
     else if (nt.ranks !== null && nt.ranks !== undefined) out.push(`${name}: ${nt.ranks} rank${nt.ranks === 1 ? "" : "s"} listed, no result rows`);
+    // a paste cut after the test's own opening lines (`# Collective test starting: X`, the nThread settings line)
+    else if (nt.collective || (nt.nThreads !== null && nt.nThreads !== undefined)) out.push(`${name}: started, no rank or result rows in the log`);
   }
   if (b.serve?.requestThroughput !== null && b.serve?.requestThroughput !== undefined) out.push(`benchmark: ${fmt(b.serve.requestThroughput)} requests/s${b.serve.failedRequests ? `, ${b.serve.failedRequests} failed` : ""}`);
   // a block cut above its throughput rows still counts its requests
