@@ -93,6 +93,15 @@ const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdo
 // `Thu Jul  4 09:01:02 2024[1,3]<stderr>:`
 const MPIRUN_STAMPED = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}(?:\[(\d+),(\d+)\])?<(?:stdout|stderr|stddiag)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
+// moreutils `ts` before each line of a CI console (`cmd 2>&1 | ts`; PyTorch's CI printed it so): its default strftime
+// format `%b %d %H:%M:%S` in the C locale, `%.S` for fractions (`Oct 16 02:07:00 RuntimeError: ...`). Tried after
+// journald's `STAMP host ident[pid]: `, which begins the same way; the stamp has no year, so none is kept.
+const MOREUTILS_TS = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?(?: |$)/;
+// pytest -v's result word with what another thread of the test wrote right after it, before pytest's newline
+// (`FAILED[E ProcessGroupNCCL.cpp:1182] [Rank 0] NCCL watchdog thread terminated ...`, `FAILED<TAB>(RayWorker pid=..`),
+// perhaps behind the test's node id (`tests/x.py::test_a FAILED[E ...`): taken off only before the head of a record
+// that says what it is (a torch glog head, torchrun's tag, an NCCL header, vLLM's level and date, a process prefix)
+const PYTEST_STATUS_GLUED = /^(?:\S+\.py::\S+ )?(?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\t?(?=\[[EWIF](?:\d{4} \d\d:\d\d:\d\d\.\d+(?: +\d+)?)? ?[\w.\-\/]+:\d+\] |\[(?:rank|default)\d+\]:|[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d)/;
 // horovodrun's own tag (horovod/runner/common/util/safe_shell_exec.py) `[index]<stdout>:` / `[index]<stderr>:`: the
 // process index, like a launcher's `[N] `, is no NCCL rank
 const HOROVOD = /^\[\d+\]<(?:stdout|stderr)>:\s?/;
@@ -545,6 +554,14 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128) && (m = JOURNALD.exec(s))) {
       unit ??= journald(m, origin);
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (c >= 65 && c <= 90 && s.charCodeAt(3) === 32 && (m = MOREUTILS_TS.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && (m = PYTEST_STATUS_GLUED.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Round 35c (CI consoles and launchers around vLLM/NCCL logs): shapes of real CI pastes the readers missed. The log
+ * texts are written for the test in the printed layouts; the facts checked are exact.
+ */
+
+const CI_WRAPS: Array<[string, (s: string) => string]> = [
+  ["bare", (s) => s],
+  ["CRLF", (s) => s.replace(/\n/g, "\r\n")],
+  ["Buildkite stamp", (s) => s.split("\n").map((l) => `[2026-02-14T09:12:44Z] ${l}`).join("\n")],
+  ["GitHub Actions stamp", (s) => s.split("\n").map((l, i) => `2026-02-14T09:12:4${i % 10}.5521907Z ${l}`).join("\n")],
+];
+
+// moreutils `ts` in front of every line (`python test/run_test.py 2>&1 | ts`): `%b %d %H:%M:%S`, or `%.S` with fractions
+const TS_FORMS: Array<[string, (i: number) => string]> = [
+  ["ts default", (i) => `Mar 04 11:20:3${i}`],
+  ["ts %.S", (i) => `Mar 04 11:20:3${i}.20481${i}`],
+  ["ts with a space-padded day", (i) => `Mar  4 11:20:3${i}`],
+];
+
+const UNDER_TS = [
+  "gpu-node-3:4410:4410 [0] NCCL INFO NCCL version 2.18.1+cuda12.1",
+  "gpu-node-3:4410:4452 [0] NCCL INFO Using network IB",
+  "FAIL [3.114s]: test_all_reduce_sum (__main__.DistributedDataParallelTest)",
+  "Traceback (most recent call last):",
+  '  File "/opt/conda/lib/python3.10/site-packages/torch/testing/_internal/common_distributed.py", line 540, in wrapper',
+  "    self._join_processes(fn)",
+  "AssertionError: False is not true : Expected zero exit code but got -6 for pid: 5127",
+].join("\n");
+
+describe("moreutils ts stamps before each line of a CI console", () => {
+  for (const [name, stamp] of TS_FORMS)
+    it(`come off, so the NCCL and Python records under them are read (${name})`, async () => {
+      const text = UNDER_TS.split("\n").map((l, i) => `${stamp(i)} ${l}`).join("\n");
+      const r = await analyzeText(text);
+      expect(r.facts.firstError?.line).toBe(7);
+      expect(r.facts.nccl.version).toBe("2.18.1");
+      expect(r.facts.nccl.net).toBe("IB");
+      expect(r.facts.nccl.nodes).toBe(1);
+      expect(r.facts.firstError?.text.endsWith("AssertionError: False is not true : Expected zero exit code but got -6 for pid: 5127")).toBe(true);
+    });
+
+  it("with CRLF line ends and a stamp left alone on an empty line", async () => {
+    const text = ["Mar 04 11:20:30 ", ...UNDER_TS.split("\n").map((l) => `Mar 04 11:20:31 ${l}`)].join("\r\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError?.line).toBe(8);
+    expect(r.facts.firstError?.text).toBe("Mar 04 11:20:31 AssertionError: False is not true : Expected zero exit code but got -6 for pid: 5127");
+  });
+
+  it("a journald line keeps its own reading (host and unit after the stamp)", async () => {
+    const r = await analyzeText("Mar 04 11:20:31 gpu-node-3 vllm[2231]: ERROR 03-04 11:20:31 [core.py:586] EngineCore failed to start.\n");
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+  });
+});
+
+// pytest -v's result word with the record another thread wrote before pytest's newline
+const GLUED = [
+  "tests/lora/test_punica_ops.py::test_kernels[0-cuda:1] PASSED",
+  "tests/lora/test_punica_ops.py::test_kernels[1-cuda:1] FAILED[E ProcessGroupNCCL.cpp:1182] [Rank 0] NCCL watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
+  "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+].join("\n");
+
+describe("a record glued to pytest's result word", () => {
+  for (const [name, wrap] of CI_WRAPS)
+    it(`is read from its own head (${name})`, async () => {
+      const r = await analyzeText(wrap(GLUED));
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(ids(r, "error")).toContain("vllm/cuda-error");
+    });
+
+  it("without the node id, and torchrun's tag after the word: a collective timeout", async () => {
+    const r = await analyzeText(
+      "FAILED[rank1]:[E1103 07:34:57.460843251 ProcessGroupNCCL.cpp:630] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=7, OpType=ALLREDUCE, NumelIn=64, NumelOut=64, Timeout(ms)=60000) ran for 60041 milliseconds before timing out.\n",
+    );
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r, "error")).toContain("nccl/collective-timeout");
+    expect(r.facts.nccl.ranks).toBe(1);
+  });
+
+  it("a TAB between the word and a Ray worker's record", async () => {
+    const r = await analyzeText("SKIPPED\t(RayWorkerWrapper pid=5120, ip=10.2.0.7) ERROR 03-10 08:07:20 worker_base.py:464] RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details)\n");
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(r.facts.config.executorBackend).toBe("ray");
+    expect(ids(r, "error")).toContain("nccl/cuda-error");
+  });
+
+  it("a result word before prose stays prose", async () => {
+    const r = await analyzeText("tests/basic_correctness/test_basic.py::test_models[facebook/opt-125m] FAILED\nFAILED and then some words\n");
+    expect(r.facts.firstError).toBeNull();
+    expect(ids(r, "error")).toEqual([]);
+  });
+});
+
+// pytest's short test summary: `FAILED <node id> - <Type>: <message>`
+const SUMMARY = [
+  "=========================== short test summary info ============================",
+  "FAILED tests/v1/test_async_llm_dp.py::test_load[ray-RequestOutputKind.DELTA] - vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
+  "ERROR tests/models/test_registry.py - ModuleNotFoundError: No module named 'flash_mla'",
+  "============ 1 failed, 1 error, 40 passed, 3 skipped in 312.07s (0:05:12) ============",
+].join("\n");
+
+describe("pytest's short test summary", () => {
+  for (const [name, wrap] of CI_WRAPS)
+    it(`names the exception that failed a test: the first error (${name})`, async () => {
+      const r = await analyzeText(wrap(SUMMARY));
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(r.facts.firstError?.text).toContain("EngineDeadError: EngineCore encountered an issue.");
+    });
+
+  it("a collection error on its own is the first error", async () => {
+    const r = await analyzeText("ERROR tests/models/test_registry.py - ModuleNotFoundError: No module named 'flash_mla'\n");
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+
+  it("a failed test without a message, or with no exception in it, is no error line", async () => {
+    const r = await analyzeText("FAILED tests/distributed/test_pipeline_parallel.py::test_tp_language_generation[2-1-0-1-0-ray]\nFAILED tests/a.py::test_b - assert 3 == 4\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+
+  it("vLLM's own ERROR record is not read as a summary line", async () => {
+    const r = await analyzeText("ERROR 05-19 19:28:09 [diffusion_worker.py:1033]   File \"/w/vllm_omni/sp_sharding.py\", line 101, in sp_gather\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});
