@@ -125,3 +125,66 @@ describe("pytest's short test summary", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+// `gh run view --log`: the job's name, TAB, the step's name, TAB, the runner's stored line
+const GH_LOG = [
+  "e2e / multicard (4, 2)\tRun pytest\t2026-03-01T10:00:01.1000000Z ##[group]Run pytest -sv tests/distributed/test_comm_ops.py",
+  "e2e / multicard (4, 2)\tRun pytest\t2026-03-01T10:00:01.1000100Z ##[endgroup]",
+  "e2e / multicard (4, 2)\tRun pytest\t2026-03-01T10:00:20.3310000Z (EngineCore_DP0 pid=812) INFO 03-01 10:00:20 [kv_cache_utils.py:1087] GPU KV cache size: 412,160 tokens",
+  "e2e / multicard (4, 2)\tRun pytest\t2026-03-01T10:00:21.0200000Z (EngineCore_DP0 pid=812) ERROR 03-01 10:00:21 [core.py:708] EngineCore failed to start.",
+  "e2e / multicard (4, 2)\tUNKNOWN STEP\t##[error]Process completed with exit code 1.",
+].join("\n");
+
+describe("GitHub CLI's run log (job and step columns before the runner's line)", () => {
+  for (const [name, wrap] of [
+    ["bare", (s: string) => s],
+    ["CRLF", (s: string) => s.replace(/\n/g, "\r\n")],
+  ] as Array<[string, (s: string) => string]>)
+    it(`the columns come off and the vLLM records are read (${name})`, async () => {
+      const r = await analyzeText(wrap(GH_LOG));
+      expect(r.facts.kvCache.tokens).toBe(412160);
+      expect(r.facts.firstError?.line).toBe(4);
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+    });
+
+  it("an exception line under the columns is the first error", async () => {
+    const r = await analyzeText("unit (3.12)\tRun tests\t2026-03-01T10:00:01.1000000Z Traceback (most recent call last):\nunit (3.12)\tRun tests\t2026-03-01T10:00:01.1000001Z   File \"t.py\", line 4, in <module>\nunit (3.12)\tRun tests\t2026-03-01T10:00:01.1000002Z AssertionError: expected 8 ranks, got 4\n");
+    expect(r.facts.firstError?.line).toBe(3);
+  });
+});
+
+describe("the GitHub Actions runner's marks", () => {
+  it("an error mark's message is read as its own line", async () => {
+    const r = await analyzeText([
+      "2026-03-01T10:00:01.1000000Z ##[group]Run python offline_tp3.py",
+      "2026-03-01T10:00:01.1000100Z ##[endgroup]",
+      "2026-03-01T10:00:05.5000000Z ##[error]ValueError: Total number of attention heads (40) must be divisible by tensor parallel size (3).",
+    ].join("\n"));
+    expect(r.facts.firstError?.line).toBe(3);
+    expect(ids(r, "error")).toContain("vllm/tp-not-divisible");
+  });
+
+  it("the runner's own exit line is no error of the run", async () => {
+    const r = await analyzeText("2026-03-01T10:00:05.5000000Z ##[error]Process completed with exit code 1.\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});
+
+// GitLab Runner's FF_TIMESTAMPS line header: the stamp, a stream id (2 hex digits, O or E, `+` or a space)
+describe("GitLab Runner's timestamped job log", () => {
+  it("the stream id comes off after the stamp", async () => {
+    const r = await analyzeText([
+      "2024-06-20T14:31:10.468049Z 00O $ python -m vllm.entrypoints.openai.api_server --model facebook/opt-125m",
+      "2024-06-20T14:31:19.100231Z 01E INFO 06-20 14:31:19 api_server.py:219] vLLM API server version 0.5.0",
+      "2024-06-20T14:31:25.000112Z 01E+torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 14.75 GiB of which 1.06 GiB is free.",
+    ].join("\n"));
+    expect(r.facts.vllm.version).toBe("0.5.0");
+    expect(r.facts.firstError?.line).toBe(3);
+    expect(ids(r, "error")).toContain("vllm/cuda-oom");
+  });
+
+  it("a kubectl stamp (nine fraction digits) keeps what follows it", async () => {
+    const r = await analyzeText("2024-06-20T14:31:25.000112345Z 01E some text\n2024-06-20T14:31:25.000112345Z 0aO ValueError: bad value\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});

@@ -97,6 +97,17 @@ const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
 // format `%b %d %H:%M:%S` in the C locale, `%.S` for fractions (`Oct 16 02:07:00 RuntimeError: ...`). Tried after
 // journald's `STAMP host ident[pid]: `, which begins the same way; the stamp has no year, so none is kept.
 const MOREUTILS_TS = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?(?: |$)/;
+// `gh run view --log` / `--log-failed` (GitHub CLI): each line of a run's job logs behind the job's name and the step's, each
+// ended by a TAB (`UNKNOWN STEP` where gh cannot map the line to a step), then the runner's line as stored: its RFC 3339 stamp
+// with 7 fraction digits, or a `##[...]` mark. Names hold no TAB; a job name may hold spaces, `/` and parentheses
+// (`e2e / multicard (4, 2)`). Only the two columns come off here; the stamp is read below as every stamp is.
+const GH_RUN_LOG = /^[^\t]{1,256}\t[^\t]{1,256}\t(?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?: |$)|##\[)/;
+// the GitHub Actions runner's marks at the head of a line (workflow commands as the log stores them): `##[group]Run pytest`,
+// `##[endgroup]`, `##[error]<message>`, `##[warning]<message>`; the message after the mark is read as any line
+const GHA_MARK = /^##\[(?:group|endgroup|error|warning|notice|debug|command|section)\]/;
+// GitLab Runner ≥17.0 with FF_TIMESTAMPS (on by default from 18.7): after each line's RFC 3339 stamp with 6 fraction digits, a
+// stream id of 2 hex digits, `O` (stdout) or `E` (stderr), and `+` for a line that continues the one before or a space
+const GITLAB_STREAM = /^[0-9a-f]{2}[OE](?:\+| |$)/;
 // pytest -v's result word with what another thread of the test wrote right after it, before pytest's newline
 // (`FAILED[E ProcessGroupNCCL.cpp:1182] [Rank 0] NCCL watchdog thread terminated ...`, `FAILED<TAB>(RayWorker pid=..`),
 // perhaps behind the test's node id (`tests/x.py::test_a FAILED[E ...`): taken off only before the head of a record
@@ -338,6 +349,15 @@ export function peelWrapped(raw: string): Peeled {
     s = s.replace(/^\s+/, "");
     if (!s) break;
     const c = s.charCodeAt(0);
+    if (c === 35 /* # */ && s.charCodeAt(1) === 35 && (m = GHA_MARK.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    const tab = s.indexOf("\t");
+    if (tab > 0 && tab <= 256 && (m = GH_RUN_LOG.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
     if (c === 95 /* _ */ && (m = BUILDKITE_APC_RESIDUE.exec(s))) {
       // colour residue that sat behind the timestamp, where stripAnsi could not tell it from text
       s = stripAnsi(s.slice(m[0].length));
@@ -491,8 +511,10 @@ export function peelWrapped(raw: string): Peeled {
       if ((m = ISO_TS.exec(s))) {
         stamp ??= m[0].trim();
         const tabbed = m[0].endsWith("\t");
+        const gitlab = m[0].length === 28 && m[0].charCodeAt(26) === 90 /* Z */ && m[0].charCodeAt(19) === 46 /* . */;
         s = s.slice(m[0].length);
         if ((m = CRI_STREAM.exec(s))) s = s.slice(m[0].length);
+        else if (gitlab && (m = GITLAB_STREAM.exec(s))) s = s.slice(m[0].length);
         else if (tabbed && (m = VIEWER_COLUMNS.exec(s)) && !LEVEL_COLUMN.test(m[0])) s = s.slice(m[0].length);
         continue;
       }
