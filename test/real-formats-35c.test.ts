@@ -188,3 +188,27 @@ describe("GitLab Runner's timestamped job log", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+// pytest's failure report: the exception's lines marked `E` at the source's indentation
+const E_LINES = [
+  "________________________ test_models[2-mp-facebook/opt-125m] ________________________",
+  "tests/distributed/test_basic_distributed_correctness.py:61: in test_models",
+  "    with vllm_runner(model, tensor_parallel_size=3) as vllm_model:",
+  "E   ValueError: Total number of attention heads (40) must be divisible by tensor parallel size (3).",
+  "",
+  "vllm/config.py:412: ValueError",
+].join("\n");
+
+describe("pytest's E-marked exception lines", () => {
+  for (const [name, wrap] of CI_WRAPS)
+    it(`the first names the exception (${name})`, async () => {
+      const r = await analyzeText(wrap(E_LINES));
+      expect(r.facts.firstError?.line).toBe(4);
+      expect(ids(r, "error")).toContain("vllm/tp-not-divisible");
+    });
+
+  it("the long form's eight columns, and the marked assert lines after an AssertionError are not errors of their own", async () => {
+    const r = await analyzeText("    def test_acc():\n>       assert acc > 0.8\nE       assert 0.71 > 0.8\nE        +  where 0.71 = score()\n\ntests/test_acc.py:9: AssertionError\nE       AssertionError: ranks disagree\n");
+    expect(r.facts.firstError?.line).toBe(7);
+  });
+});

@@ -765,6 +765,18 @@ export function createPythonReader(): RecordReader {
         emitError(rec, emit, "python", trimmed, "Fatal Python error");
         return true;
       }
+      // pytest's report of a failed test marks the exception's lines with `E` and the indentation of the source lines above
+      // them (_pytest/_code/code.py, `get_exconly`: `E       ValueError: ...`, `E   RuntimeError: ...` under --tb=short): the
+      // first such line names the exception; the marked lines after it (`E       assert 3 == 4`, `E        +  where ...`)
+      // and pytest's own `file.py:12: ValueError` line do not
+      if (text.charCodeAt(0) === 69 /* E */ && text.charCodeAt(1) === 32 && text.startsWith("E   ")) {
+        const marked = text.slice(1).trimStart();
+        const ex = EXC_SHAPE.test(marked) ? parseExceptionLine(marked) : null;
+        if (ex && isErrorTypeName(ex.errorType) && !LEVEL_WORD.test(ex.errorType)) {
+          emitError(rec, emit, "python", marked, ex.errorType);
+          return true;
+        }
+      }
       // pytest's short test summary (`-r`, on by default for failures and errors): `FAILED <node id> - <Type>: <message>`,
       // `ERROR <node id> - ...`, the message being the first line of the crash pytest reports for the test. It names the
       // exception that failed the test, as the traceback's own last line does
