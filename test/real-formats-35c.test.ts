@@ -212,3 +212,28 @@ describe("pytest's E-marked exception lines", () => {
     expect(r.facts.firstError?.line).toBe(7);
   });
 });
+
+// the counting fast path must count under the CI heads exactly what the ordinary path reads
+import { analyzeSource, buildReport } from "../src/analyze.js";
+import { memorySource } from "../src/input/memory.js";
+
+describe("NCCL collective lines under the CI heads: the fast path reads what the ordinary path reads", () => {
+  const coll = (n: number) => `gpu-a:4410:4452 [0] NCCL INFO AllReduce: opCount ${n.toString(16)} sendbuff 0x7f3a80000000 recvbuff 0x7f3a90000000 count 1024 datatype 7 op 0 root 0 comm 0x55d0c9a1b2c0 [nranks=2] stream 0x55d0c9a1c000`;
+  const heads: Array<[string, (n: number) => string]> = [
+    ["GitLab stream id", (n) => `2024-06-20T14:31:10.${String(100000 + n)}Z 0${n % 2 ? "1O" : "2E"} `],
+    ["gh run view columns", (n) => `nccl (8xH100)\tRun tests\t2026-03-01T10:00:01.${String(1000000 + n)}Z `],
+    ["moreutils ts", () => "Mar 04 11:20:31 "],
+  ];
+  for (const [name, head] of heads)
+    it(name, async () => {
+      const text = Array.from({ length: 120 }, (_, n) => head(n) + coll(n)).join("\n") + "\n";
+      const run = async (fastPath: boolean) => {
+        const part = await analyzeSource(memorySource("ci.log", text), 0, { fastPath, limits: { chunkBytes: 4096 } });
+        return { report: buildReport(part.state, part.events), events: part.events };
+      };
+      const slow = await run(false);
+      const activity = slow.events.find((e) => (e as { kind: string }).kind === "nccl.activity") as { entries: { host: string; collectives: number }[] } | undefined;
+      expect(activity?.entries.find((e) => e.host === "gpu-a")?.collectives).toBe(120);
+      expect(JSON.stringify(await run(true))).toBe(JSON.stringify(slow));
+    });
+});
