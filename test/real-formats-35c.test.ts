@@ -237,3 +237,23 @@ describe("NCCL collective lines under the CI heads: the fast path reads what the
       expect(JSON.stringify(await run(true))).toBe(JSON.stringify(slow));
     });
 });
+
+// PyTorch 2.1-2.3's own records, torchrun's agent among them: `[stamp] torch.name: [LEVEL] msg`
+const TORCH_LOGS = [
+  "[2024-04-14 08:08:43,891] torch.distributed.run: [WARNING] ",
+  "[2024-04-14 08:08:43,891] torch.distributed.run: [WARNING] *****************************************",
+  "[2024-04-14 08:11:02,310] torch.distributed.elastic.multiprocessing.api: [WARNING] Sending process 3155 closing signal SIGTERM",
+  "[2024-04-14 08:11:02,944] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 3154) of binary: /usr/bin/python3",
+  "Traceback (most recent call last):",
+  '  File "/usr/local/bin/torchrun", line 8, in <module>',
+  "    sys.exit(main())",
+  "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ",
+].join("\n");
+
+describe("PyTorch 2.1-2.3's logging format", () => {
+  for (const [name, wrap] of CI_WRAPS)
+    it(`an ERROR record of torchrun's agent is the first error, its WARNING records are not (${name})`, async () => {
+      const r = await analyzeText(wrap(TORCH_LOGS));
+      expect(r.facts.firstError?.line).toBe(4);
+    });
+});
