@@ -257,3 +257,27 @@ describe("PyTorch 2.1-2.3's logging format", () => {
       expect(r.facts.firstError?.line).toBe(4);
     });
 });
+
+// MPICH hydra's `-prepend-rank` / Intel MPI's `-l`: `[N] ` before each line of a process's output
+const PREPEND_RANK = [
+  "[1] INFO 04-16 11:09:10 [core.py:58] Initializing a V1 LLM engine (v0.8.5) with config: model='Qwen/Qwen2-7B', tokenizer='Qwen/Qwen2-7B'",
+  "[0] Traceback (most recent call last):",
+  '[0]   File "/opt/run_dp.py", line 41, in <module>',
+  '[0]     llm = LLM(model="Qwen/Qwen2-7B", tensor_parallel_size=3)',
+  "[0] ValueError: Total number of attention heads (28) must be divisible by tensor parallel size (3).",
+].join("\n");
+
+describe("a launcher's process index before a Python traceback", () => {
+  for (const [name, wrap] of CI_WRAPS)
+    it(`comes off: the exception line is the first error (${name})`, async () => {
+      const r = await analyzeText(wrap(PREPEND_RANK));
+      expect(r.facts.firstError?.line).toBe(5);
+      expect(r.facts.vllm.version).toBe("0.8.5");
+      expect(ids(r, "error")).toContain("vllm/tp-not-divisible");
+    });
+
+  it("stays before prose", async () => {
+    const r = await analyzeText("[2] Errors are listed in the next section\n[3] Timeout values: see below\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});

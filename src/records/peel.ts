@@ -176,7 +176,10 @@ const LOKI_LABELS = /^\{(?:[A-Za-z_][\w.]*="(?:[^"\\]|\\.)*"(?:, )?)+\}(?: +|$)/
 const LOKI_HOST_LABEL = /[{ ](?:pod|host|hostname|instance)="([^"\\\s]+)"/;
 const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
+// a launcher's process index (MPICH hydra's `-prepend-rank`, Intel MPI's `-l`: `[%d] `) before an NCCL record, or before a
+// Python traceback's header, frame or exception line or a glog head (a code line under a frame needs no peel: the traceback
+// reader measures it in the raw line)
+const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 // a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
