@@ -2,7 +2,7 @@ import type { Emit, RecordReader } from "./types.js";
 import type { Evidence, LogRecord, Origin } from "../model.js";
 import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
-import { classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, type PyLine } from "../../grammars/python.js";
+import { classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 
 /**
@@ -27,6 +27,9 @@ function calleeOf(code: string): string[] {
 // a markdown heading's marks, perhaps in a list item, before an exception line a write-up turned into a heading
 const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;
 const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
+/** pytest's short test summary line: the result word, the test's node id (a path to a `.py` file, `::` and the test's name
+ * with its parameters), ` - ` and the crash message (_pytest/terminal.py, `_get_line_with_reprcrash_message`) */
+const PYTEST_SUMMARY = /^(?:FAILED|ERROR) \S+?\.py(?:::.*?)? - (.+)$/;
 /** a logging level word: never an exception's name (uvicorn's `INFO:     …`, Python's `WARNING:root:…`) */
 const LEVEL_WORD = /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/;
 const PYDANTIC_TYPE = /\[type=(?:value_error|assertion_error)\b/;
@@ -761,6 +764,29 @@ export function createPythonReader(): RecordReader {
       if (trimmed.startsWith("Fatal Python error: ") && FATAL_PYTHON.test(trimmed)) {
         emitError(rec, emit, "python", trimmed, "Fatal Python error");
         return true;
+      }
+      // pytest's report of a failed test marks the exception's lines with `E` and the indentation of the source lines above
+      // them (_pytest/_code/code.py, `get_exconly`: `E       ValueError: ...`, `E   RuntimeError: ...` under --tb=short): the
+      // first such line names the exception; the marked lines after it (`E       assert 3 == 4`, `E        +  where ...`)
+      // and pytest's own `file.py:12: ValueError` line do not
+      if (text.charCodeAt(0) === 69 /* E */ && text.charCodeAt(1) === 32 && text.startsWith("E   ")) {
+        const marked = text.slice(1).trimStart();
+        const ex = EXC_SHAPE.test(marked) ? parseExceptionLine(marked) : null;
+        if (ex && isErrorTypeName(ex.errorType) && !LEVEL_WORD.test(ex.errorType)) {
+          emitError(rec, emit, "python", marked, ex.errorType);
+          return true;
+        }
+      }
+      // pytest's short test summary (`-r`, on by default for failures and errors): `FAILED <node id> - <Type>: <message>`,
+      // `ERROR <node id> - ...`, the message being the first line of the crash pytest reports for the test. It names the
+      // exception that failed the test, as the traceback's own last line does
+      if ((trimmed.charCodeAt(0) === 70 || trimmed.charCodeAt(0) === 69) /* F E */ && trimmed.includes(".py")) {
+        const sm = PYTEST_SUMMARY.exec(trimmed);
+        const ex = sm ? parseExceptionLine(sm[1]) : null;
+        if (ex && isErrorTypeName(ex.errorType) && !LEVEL_WORD.test(ex.errorType)) {
+          emitError(rec, emit, "python", sm![1], ex.errorType);
+          return true;
+        }
       }
       for (const phrase of TORCH_ERROR_PHRASES) {
         if (text.includes(phrase)) {

@@ -860,6 +860,7 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
   else if (text.charCodeAt(0) === 69 /* E */ || text.charCodeAt(0) === 67 /* C */) {
     if (text.indexOf(" pid:") > 0 && text.length < MAX_BARE_CHARS) msg = XINFERENCE_FIELDS_RECORD.exec(text)?.[1] ?? null;
   }
+  else if (text.charCodeAt(0) === 116 /* t */ && text.startsWith("torch.") && text.length < MAX_BARE_CHARS) msg = TORCH_LOGS_ERROR.exec(text)?.[1] ?? null;
   // a record whose level stands alone in brackets at its start, printed by one of the run's processes (a vLLM or Ray
   // process prefix): Ascend CANN's TBE compiler in a worker, `(RayWorkerWrapper pid=1027) [ERROR] TBE Subprocess[...]
   // raise error[], main process disappeared!`; not transformers 5's docstring check, which prints `[ERROR] \`min_frames\`
@@ -871,6 +872,11 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
   if (msg !== null && !isTracebackStructure(msg)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
 }
 
+// PyTorch 2.1-2.3's own log records (torch._logging's formatter on the `torch.*` loggers: `[%Y-%m-%d %H:%M:%S,ms] name:
+// [LEVEL] msg`), the stamp peeled: torchrun's agent, `torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode:
+// 1) local_rank: 0 (pid: 3154) of binary: /usr/bin/python3` (the format before 2.4's glog-like `E0816 01:45:43.466000 ...`
+// and after 2.0's `ERROR:torch.distributed.elastic...:`)
+const TORCH_LOGS_ERROR = /^torch(?:\.[A-Za-z_]\w*)+: \[(?:ERROR|CRITICAL)\] (\S.*)$/;
 const UNSLOTH_BANNER = /^==\(\(====\)\)==\s+Unsloth \S+: Fast \S+ patching\. Transformers: \S+?\. vLLM: (\d+\.\d+\S*?)\.\s*$/;
 /** a stats record read (see statsRecord in createVllmReader) */
 type StatsSink = (rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, tally: boolean, emit: Emit) => void;

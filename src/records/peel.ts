@@ -93,6 +93,26 @@ const MPIRUN = /^\[(\d+),(?:mpirank:)?(\d+)(?:,([A-Za-z0-9][\w.\-]*))?\]<(?:stdo
 // `Thu Jul  4 09:01:02 2024[1,3]<stderr>:`
 const MPIRUN_STAMPED = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}(?:\[(\d+),(\d+)\])?<(?:stdout|stderr|stddiag)>:\s?/;
 const TORCHRUN = /^\[(?:rank|default)(\d+)\]:\s?/;
+// moreutils `ts` before each line of a CI console (`cmd 2>&1 | ts`; PyTorch's CI printed it so): its default strftime
+// format `%b %d %H:%M:%S` in the C locale, `%.S` for fractions (`Oct 16 02:07:00 RuntimeError: ...`). Tried after
+// journald's `STAMP host ident[pid]: `, which begins the same way; the stamp has no year, so none is kept.
+const MOREUTILS_TS = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?(?: |$)/;
+// `gh run view --log` / `--log-failed` (GitHub CLI): each line of a run's job logs behind the job's name and the step's, each
+// ended by a TAB (`UNKNOWN STEP` where gh cannot map the line to a step), then the runner's line as stored: its RFC 3339 stamp
+// with 7 fraction digits, or a `##[...]` mark. Names hold no TAB; a job name may hold spaces, `/` and parentheses
+// (`e2e / multicard (4, 2)`). Only the two columns come off here; the stamp is read below as every stamp is.
+const GH_RUN_LOG = /^[^\t]{1,256}\t[^\t]{1,256}\t(?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?: |$)|##\[)/;
+// the GitHub Actions runner's marks at the head of a line (workflow commands as the log stores them): `##[group]Run pytest`,
+// `##[endgroup]`, `##[error]<message>`, `##[warning]<message>`; the message after the mark is read as any line
+const GHA_MARK = /^##\[(?:group|endgroup|error|warning|notice|debug|command|section)\]/;
+// GitLab Runner ≥17.0 with FF_TIMESTAMPS (on by default from 18.7): after each line's RFC 3339 stamp with 6 fraction digits, a
+// stream id of 2 hex digits, `O` (stdout) or `E` (stderr), and `+` for a line that continues the one before or a space
+const GITLAB_STREAM = /^[0-9a-f]{2}[OE](?:\+| |$)/;
+// pytest -v's result word with what another thread of the test wrote right after it, before pytest's newline
+// (`FAILED[E ProcessGroupNCCL.cpp:1182] [Rank 0] NCCL watchdog thread terminated ...`, `FAILED<TAB>(RayWorker pid=..`),
+// perhaps behind the test's node id (`tests/x.py::test_a FAILED[E ...`): taken off only before the head of a record
+// that says what it is (a torch glog head, torchrun's tag, an NCCL header, vLLM's level and date, a process prefix)
+const PYTEST_STATUS_GLUED = /^(?:\S+\.py::\S+ )?(?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\t?(?=\[[EWIF](?:\d{4} \d\d:\d\d:\d\d\.\d+(?: +\d+)?)? ?[\w.\-\/]+:\d+\] |\[(?:rank|default)\d+\]:|[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d)/;
 // horovodrun's own tag (horovod/runner/common/util/safe_shell_exec.py) `[index]<stdout>:` / `[index]<stderr>:`: the
 // process index, like a launcher's `[N] `, is no NCCL rank
 const HOROVOD = /^\[\d+\]<(?:stdout|stderr)>:\s?/;
@@ -156,7 +176,10 @@ const LOKI_LABELS = /^\{(?:[A-Za-z_][\w.]*="(?:[^"\\]|\\.)*"(?:, )?)+\}(?: +|$)/
 const LOKI_HOST_LABEL = /[{ ](?:pod|host|hostname|instance)="([^"\\\s]+)"/;
 const HALF_PROC = /^([A-Za-z_][\w\-]*(?: [\w=]+)?) pid=(\d+)(?:, ip=([0-9A-Fa-fx.:]+))?\)\s?/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-const LAUNCH_INDEX = /^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\])/;
+// a launcher's process index (MPICH hydra's `-prepend-rank`, Intel MPI's `-l`: `[%d] `) before an NCCL record, or before a
+// Python traceback's header, frame or exception line or a glog head (a code line under a frame needs no peel: the traceback
+// reader measures it in the raw line)
+const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 // a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
@@ -329,6 +352,15 @@ export function peelWrapped(raw: string): Peeled {
     s = s.replace(/^\s+/, "");
     if (!s) break;
     const c = s.charCodeAt(0);
+    if (c === 35 /* # */ && s.charCodeAt(1) === 35 && (m = GHA_MARK.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    const tab = s.indexOf("\t");
+    if (tab > 0 && tab <= 256 && (m = GH_RUN_LOG.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
     if (c === 95 /* _ */ && (m = BUILDKITE_APC_RESIDUE.exec(s))) {
       // colour residue that sat behind the timestamp, where stripAnsi could not tell it from text
       s = stripAnsi(s.slice(m[0].length));
@@ -482,8 +514,10 @@ export function peelWrapped(raw: string): Peeled {
       if ((m = ISO_TS.exec(s))) {
         stamp ??= m[0].trim();
         const tabbed = m[0].endsWith("\t");
+        const gitlab = m[0].length === 28 && m[0].charCodeAt(26) === 90 /* Z */ && m[0].charCodeAt(19) === 46 /* . */;
         s = s.slice(m[0].length);
         if ((m = CRI_STREAM.exec(s))) s = s.slice(m[0].length);
+        else if (gitlab && (m = GITLAB_STREAM.exec(s))) s = s.slice(m[0].length);
         else if (tabbed && (m = VIEWER_COLUMNS.exec(s)) && !LEVEL_COLUMN.test(m[0])) s = s.slice(m[0].length);
         continue;
       }
@@ -545,6 +579,14 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128) && (m = JOURNALD.exec(s))) {
       unit ??= journald(m, origin);
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (c >= 65 && c <= 90 && s.charCodeAt(3) === 32 && (m = MOREUTILS_TS.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && (m = PYTEST_STATUS_GLUED.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
