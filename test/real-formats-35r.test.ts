@@ -103,6 +103,18 @@ describe("a Ray compiled graph's failure in vLLM's engine core says the Ray exec
     for (const r of await reportsOf(lines)) expect(r.facts.config.executorBackend).toBe("ray");
   });
 
+  it("Ray's compiled-graph channel module logging inside the engine-core process (`torch_tensor_accelerator_channel.py`)", async () => {
+    const lines = [
+      "(EngineCore_DP0 pid=41207) 2026-02-17 06:40:11,903\tINFO torch_tensor_accelerator_channel.py:833 -- Communicator group initialized.",
+      "(EngineCore_DP0 pid=41207) INFO 02-17 06:40:12 [core.py:229] init engine (profile, create kv cache, warmup model) took 61.02 seconds",
+    ];
+    for (const r of await reportsOf(lines)) expect(r.facts.config.executorBackend).toBe("ray");
+    // the module's record in a process that is not vLLM's engine core (a program's own compiled graph) names no executor
+    for (const r of await reportsOf(["2026-02-17 06:40:11,903\tINFO torch_tensor_accelerator_channel.py:833 -- Communicator group initialized."])) {
+      expect(r.facts.config.executorBackend).toBeNull();
+    }
+  });
+
   it("the same exception printed by a program of its own (no vLLM record) names no executor", async () => {
     const lines = [
       "Traceback (most recent call last):",
@@ -110,6 +122,17 @@ describe("a Ray compiled graph's failure in vLLM's engine core says the Ray exec
       "ray.exceptions.RayChannelTimeoutError: System error: Timed out waiting for object available to read. ObjectID: 0a1b2c3d",
     ];
     for (const r of await reportsOf(lines)) expect(r.facts.config.executorBackend).toBeNull();
+  });
+});
+
+describe("ray.init's words for an address from the environment", () => {
+  it("`Using address ray://... set in the environment variable RAY_ADDRESS` before vLLM's start is its Ray executor connecting", async () => {
+    const lines = [
+      "2026-03-02 10:05:44,210\tINFO worker.py:1520 -- Using address ray://10.40.0.2:10001 set in the environment variable RAY_ADDRESS",
+      "2026-03-02 10:05:44,219\tINFO client_builder.py:244 -- Passing the following kwargs to ray.init() on the server: ignore_reinit_error, log_to_driver",
+      "Traceback (most recent call last):",
+    ];
+    for (const r of await reportsOf(lines)) expect(r.facts.config.executorBackend).toBe("ray");
   });
 });
 

@@ -532,6 +532,9 @@ function rayActorNameMarker(rec: LogRecord, text: string, emit: Emit, marker: Ma
  */
 const COMPILED_GRAPH = /\bray\.exceptions\.RayChannel\w*Error\b|[\/\\]ray[\/\\](?:dag[\/\\]compiled_dag_node|experimental[\/\\]channel[\/\\]\w+)\.py\b/;
 
+/** Ray compiled graph's modules (ray/dag/compiled_dag_node.py, ray/experimental/channel/*_channel.py, nccl_group.py) as Ray's logger names them */
+const COMPILED_GRAPH_MODULE = /^[A-Z]+ (?:compiled_dag_node|torch_tensor_(?:nccl|accelerator)_channel|shared_memory_channel|nccl_group)\.py:\d+ /;
+
 function compiledGraphMarker(rec: LogRecord, text: string, emit: Emit, marker: MarkerFn): void {
   if (COMPILED_GRAPH.test(text)) marker(rec, { marker: "ray:compiled graph", backend: "ray", strength: 2 }, emit);
 }
@@ -1065,7 +1068,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c >= 65 && c <= 90 && (text.indexOf(" -- ") > 0 || text.indexOf(" \u2013 ") > 0 || text.indexOf(" \u2014 ") > 0)) {
     const m = RAY_DRIVER.exec(text);
     if (m) {
-      if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      // ray.init's own words (worker.py): `Connecting to existing Ray cluster at address`, `Started a local Ray instance`, and
+      // for an address from the environment (a Ray client's `ray://` among them) `Using address X set in the environment variable RAY_ADDRESS`
+      if (/Ray cluster|local Ray instance|environment variable RAY_ADDRESS/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      // a Ray compiled graph's own modules logging in vLLM's engine-core process (`(EngineCore_DP0 pid=9) 2025-10-06 13:20:06,152 INFO
+      // torch_tensor_accelerator_channel.py:833 -- Communicator group initialized.`): the engine drives a compiled graph, which
+      // only vLLM's Ray executor builds
+      const proc = rec.origin.process;
+      if (proc !== undefined && proc.startsWith("EngineCore") && COMPILED_GRAPH_MODULE.test(text)) marker(rec, { marker: "ray:compiled graph", backend: "ray", strength: 2 }, emit);
       if (m[1] === "ERROR" || m[1] === "CRITICAL") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
       pathMarkers(rec, m[2], 1, emit, marker);
       return false;
