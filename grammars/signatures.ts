@@ -316,6 +316,16 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
   },
   {
+    // vLLM's Ray executor builds its compiled forward graph over its worker actors on the engine's first model step
+    // (`if self.forward_dag is None: self.forward_dag = self._compiled_ray_dag(...)` in execute_model, V0's SPMD workers and
+    // every V1 release), never while the engine starts; Ray tears the graph down at shutdown and logs each actor it stops
+    // (ray/dag/compiled_dag_node.py): a graph over vLLM's actors means the engine had run steps
+    id: "vllm.rayForwardDag", dialect: "any", level: "info", anyOf: ["cancelling compiled worker on actor"],
+    pattern: /Cancelling compiled worker on actor: Actor\(RayWorker(?:Wrapper)?, [0-9a-f]+\)/,
+    samples: ["2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(RayWorkerWrapper, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)"],
+    nearMisses: ["2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(Trainer, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)"],
+  },
+  {
     // Ray's check of a process joining a cluster (`check_version_info`: ray/worker.py ≤0.8, ray/_private/node.py, later
     // ray/_private/utils.py): `Version mismatch: The cluster was started with:` then `    Ray: X` / `    Python: Y` for the
     // cluster and `This process on node <ip> was started with:` (`on Ray Client`) for itself. A Ray or Python minor version

@@ -25,6 +25,23 @@ describe("Ray's names of vLLM's worker actor say the Ray executor", () => {
     for (const r of await reportsOf(lines, { compose: true })) expect(r.facts.config.executorBackend).toBe("ray");
   });
 
+  it("a torn-down forward graph means the engine had run: `EngineCore hit an exception` cut after run_engine_core is a death while serving", async () => {
+    const crash = [
+      "ERROR 01-14 08:02:11 [core.py:343] EngineCore hit an exception: Traceback (most recent call last):",
+      `ERROR 01-14 08:02:11 [core.py:343]   File "${site}/vllm/v1/engine/core.py", line 336, in run_engine_core`,
+    ];
+    const teardown = [
+      "2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2178 -- Tearing down compiled DAG",
+      "2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(RayWorkerWrapper, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)",
+    ];
+    for (const r of await reportsOf([...teardown, ...crash])) {
+      expect(ids(r)).toContain("vllm/engine-dead");
+      expect(ids(r)).not.toContain("vllm/engine-init-failed");
+    }
+    // without the graph the same cut traceback may be the start-up's (run_engine_core wraps both)
+    for (const r of await reportsOf(crash)) expect(ids(r)).toContain("vllm/engine-init-failed");
+  });
+
   it("a user's own compiled graph over its own actor class says nothing of vLLM's executor", async () => {
     const lines = [
       "2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(Trainer, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)",
