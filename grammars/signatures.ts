@@ -316,6 +316,21 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
   },
   {
+    // Ray's exception for an actor whose process ended while a call to it was pending (python/ray/exceptions.py
+    // ActorDiedError, earlier RayActorError): `The actor died unexpectedly before finishing this task.` then the actor's
+    // class_name / pid / ip lines, and `The actor is dead because its worker process has died. Worker exit type:
+    // SYSTEM_ERROR Worker exit detail: ...` (the raylet's own report of the death is vllm.rayWorkerDied)
+    id: "vllm.rayActorDied", dialect: "any", level: "error", anyOf: ["actor died unexpectedly before finishing", "actor is dead because its worker process has died"],
+    values: [/Worker exit type: (?<exitType>[A-Z_]+)/, /Worker exit detail: (?<exitDetail>[^.]+)\./],
+    pattern: /The actor died unexpectedly before finishing this task|The actor is dead because its worker process has died/,
+    samples: [
+      "ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.",
+      "ray.exceptions.RayActorError: The actor died unexpectedly before finishing this task.",
+      "ERROR 07-09 13:21:18 [core.py:396] The actor is dead because its worker process has died. Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file.",
+    ],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::LLMRayActor.__init__() (pid=9, ip=10.0.0.2)"],
+  },
+  {
     // vLLM's Ray executor builds its compiled forward graph over its worker actors on the engine's first model step
     // (`if self.forward_dag is None: self.forward_dag = self._compiled_ray_dag(...)` in execute_model, V0's SPMD workers and
     // every V1 release), never while the engine starts; Ray tears the graph down at shutdown and logs each actor it stops

@@ -208,3 +208,35 @@ describe("Ray's memory monitor, wrapped by a terminal or a syslog forwarder", ()
     for (const r of await reportsOf(lines)) expect(r.findings.find((f) => f.ruleId === "vllm/host-oom")?.severity).toBe("error");
   });
 });
+
+describe("a Ray worker process that died under a pending call (vllm/ray-worker-died)", () => {
+  const at = "(EngineCore_DP0 pid=3301) ERROR 08-19 22:05:31 [core.py:722]";
+  const died = [
+    `${at} ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.`,
+    `${at} \tclass_name: RayWorkerWrapper`,
+    `${at} \tactor_id: 0f1e2d3c4b5a69788796a5b4c3d2e1f0`,
+    `${at} The actor is dead because its worker process has died. Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file.`,
+  ];
+  it("inside the engine core's records: an error finding with the exit type, the Ray executor read from the class name", async () => {
+    for (const r of await reportsOf(died, { compose: true })) {
+      const f = r.findings.find((x) => x.ruleId === "vllm/ray-worker-died");
+      expect(f?.severity).toBe("error");
+      expect(f?.message).toContain("(exit type SYSTEM_ERROR: Worker unexpectedly exits with a connection error code 2)");
+      expect(f?.evidence.map((e) => e.line)).toEqual([1, 4]);
+      expect(r.facts.config.executorBackend).toBe("ray");
+    }
+  });
+  it("at start-up it is the cause the failed start names", async () => {
+    const start = [
+      "ERROR 08-19 22:05:31 [core.py:396] The actor is dead because its worker process has died. Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file.",
+      "Process EngineCore_0:",
+      "Traceback (most recent call last):",
+      `  File "${site}/vllm/v1/engine/core.py", line 387, in run_engine_core`,
+      "    engine_core = EngineCoreProc(*args, **kwargs)",
+    ];
+    for (const r of await reportsOf(start)) {
+      expect(ids(r)).toEqual(expect.arrayContaining(["vllm/ray-worker-died", "vllm/engine-init-failed"]));
+      expect(r.findings.find((x) => x.ruleId === "vllm/engine-init-failed")?.causedBy).toContain("vllm/ray-worker-died");
+    }
+  });
+});
