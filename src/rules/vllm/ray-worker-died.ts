@@ -9,7 +9,7 @@ export const meta = {
   title: "A Ray worker process died without a Python error",
   tags: ["vllm", "ray", "multi-node"],
   sources: [
-    "Ray source: python/ray/exceptions.py ActorDiedError ('The actor died unexpectedly before finishing this task', 'Worker exit type')",
+    "Ray source: python/ray/exceptions.py ActorDiedError ('The actor died unexpectedly before finishing this task'); src/ray/core_worker/transport/actor_task_submitter.cc and the GCS actor manager ('The actor is dead because its worker process has died.', then 'Worker exit type: ...')",
     "Ray source: the raylet's report of a dead worker ('A worker died or was killed while executing a task by an unexpected system error')",
     "Ray docs: ray-core/fault_tolerance/actors.rst and ray-observability logging (worker logs under /tmp/ray/session_latest/logs)",
   ],
@@ -19,7 +19,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // Ray's two reports of a worker process that ended under a pending call: the raylet's line and the caller's
   // ActorDiedError; a memory-monitor kill says so itself (ray.exceptions.OutOfMemoryError: vllm/host-oom)
   const hits = signalHits(ctx, ["vllm.rayWorkerDied", "vllm.rayActorDied"]);
-  if (!hits.length) return [];
+  // an exit Ray itself calls intended (`Worker exit type: INTENDED_USER_EXIT ... exit_actor() is called`, INTENDED_SYSTEM_EXIT
+  // when the job or cluster shuts down) is no death: only when every report says so
+  if (!hits.length || hits.every((h) => /^INTENDED_/.test(h.captures.exitType ?? ""))) return [];
   const exitType = firstValue(hits, "exitType");
   const exitDetail = firstValue(hits, "exitDetail");
   const ray = ctx.facts.config.executorBackend === "ray";

@@ -27,6 +27,9 @@ describe("vllm/ray-worker-died", () => {
     expect(f[0].message).toContain("vLLM runs its workers as Ray actors here (its Ray executor), so the engine lost a rank");
     expect(f[0].evidence.map((e) => e.line)).toEqual([1, 4]);
   });
+  it("stays quiet on an exit Ray calls intended (exit_actor(), a shutdown)", () => {
+    expect(run(rule, { lines: ["error_message: 'The actor is dead because its worker process has died. Worker exit type: INTENDED_USER_EXIT Worker exit detail: Worker exits by an user request. exit_actor() is called.'"] })).toEqual([]);
+  });
   it("stays quiet on a creation-task error (Python raised) and on Ray's memory monitor (vllm/host-oom)", () => {
     expect(run(rule, { lines: ["(LLMRayActor pid=9) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::LLMRayActor.__init__() (pid=9, ip=10.0.0.2)"] })).toEqual([]);
     expect(run(rule, { lines: ["ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory."] })).toEqual([]);
