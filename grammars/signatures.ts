@@ -317,6 +317,48 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] init.cc:1 NCCL WARN Mismatched NCCL version detected : rank 0 version 22105 rank 8 version 21903"],
   },
   {
+    // Ray's exception for an actor whose process ended while a call to it was pending (python/ray/exceptions.py
+    // ActorDiedError, earlier RayActorError): `The actor died unexpectedly before finishing this task.` then the actor's
+    // class_name / pid / ip lines, and `The actor is dead because its worker process has died. Worker exit type:
+    // SYSTEM_ERROR Worker exit detail: ...` (the raylet's own report of the death is vllm.rayWorkerDied)
+    id: "vllm.rayActorDied", dialect: "any", level: "error", anyOf: ["actor died unexpectedly before finishing", "actor is dead because its worker process has died"],
+    values: [/Worker exit type: (?<exitType>[A-Z_]+)/, /Worker exit detail: (?<exitDetail>[^.]+)\./],
+    pattern: /The actor died unexpectedly before finishing this task|The actor is dead because its worker process has died/,
+    samples: [
+      "ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.",
+      "ray.exceptions.RayActorError: The actor died unexpectedly before finishing this task.",
+      "ERROR 07-09 13:21:18 [core.py:396] The actor is dead because its worker process has died. Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file.",
+    ],
+    nearMisses: ["The actor died because of an error raised in its creation task, ray::LLMRayActor.__init__() (pid=9, ip=10.0.0.2)"],
+  },
+  {
+    // vLLM's Ray executor builds its compiled forward graph over its worker actors on the engine's first model step
+    // (`if self.forward_dag is None: self.forward_dag = self._compiled_ray_dag(...)` in execute_model, V0's SPMD workers and
+    // every V1 release), never while the engine starts; Ray tears the graph down at shutdown and logs each actor it stops
+    // (ray/dag/compiled_dag_node.py): a graph over vLLM's actors means the engine had run steps
+    id: "vllm.rayForwardDag", dialect: "any", level: "info", anyOf: ["cancelling compiled worker on actor"],
+    pattern: /Cancelling compiled worker on actor: Actor\(RayWorker(?:Wrapper)?, [0-9a-f]+\)/,
+    samples: ["2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(RayWorkerWrapper, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)"],
+    nearMisses: ["2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(Trainer, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)"],
+  },
+  {
+    // Ray's check of a process joining a cluster (`check_version_info`: ray/worker.py ≤0.8, ray/_private/node.py, later
+    // ray/_private/utils.py): `Version mismatch: The cluster was started with:` then `    Ray: X` / `    Python: Y` for the
+    // cluster and `This process on node <ip> was started with:` (`on Ray Client`) for itself. A Ray or Python minor version
+    // apart raises it (RuntimeError, ≤0.8 Exception); Python's patch version alone is only logged as a warning (the same
+    // header on Ray's `WARNING node.py:N --` record, newer `Python patch version mismatch: ...`): `patch` marks that form
+    id: "vllm.rayVersionMismatch", dialect: "any", level: "error", anyOf: ["version mismatch: the cluster was started with"],
+    values: [/(?<patch>Python patch version mismatch|\bWARNING [\w.]+:\d+ -- Version mismatch)/],
+    pattern: /[Vv]ersion mismatch: The cluster was started with\b/,
+    samples: [
+      "RuntimeError: Version mismatch: The cluster was started with:",
+      "Exception: Version mismatch: The cluster was started with:",
+      "2025-05-26 18:00:25,881 WARNING utils.py:1591 -- Python patch version mismatch: The cluster was started with:",
+      "2023-03-02 09:12:44,101\tWARNING node.py:310 -- Version mismatch: The cluster was started with:",
+    ],
+    nearMisses: ["Check for a version mismatch between the cluster and this process."],
+  },
+  {
     id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
     values: [
       /(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/,
@@ -511,13 +553,13 @@ export const SIGNATURES: readonly Signature[] = [
     // (SIGKILL in the other launchers' words: torch elastic's summary `exitcode  : -9 (pid: N)` and `Signal 9 (SIGKILL)
     // received by PID N`, torch.multiprocessing's `terminated with signal SIGKILL`, subprocess's `died with
     // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`)
-    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9"],
+    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold"],
     values: [
-      /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure)/,
+      /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure|exceeds the memory usage threshold)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
-      /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure)/,
+      /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker)/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|Workers? \(tasks \/ actors\) killed due to memory pressure \(OOM\)/,
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker/,
     samples: [
       "Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
@@ -532,6 +574,10 @@ export const SIGNATURES: readonly Signature[] = [
       "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -9",
       "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
       "(raylet) [2025-03-01 10:00:00,000 E 512 512] (raylet) node_manager.cc:3084: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: ab12, IP: 10.0.0.5) over the last time period.",
+      // a terminal or a syslog forwarder wrapped the raylet's line inside its subject
+      " actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: 9c0d, IP: 10.0.0.7) over the last",
+      // Ray 2.2+'s report of the kill itself, without the exception's first sentence
+      "Memory on the node (IP: 10.0.0.9, ID: 5e6f) where the task (actor ID: 0a1b, name=RayWorkerWrapper.__init__, pid=77, memory used=9.10GB) was running was 30.20GB / 31.50GB (0.958), which exceeds the memory usage threshold of 0.95. Ray killed this worker (ID: 2c3d) because it was the most recently scheduled task;",
     ],
     nearMisses: [
       "INFO 03-18 11:21:42 [launcher.py:80] Killed the old engine process before restarting",
@@ -652,10 +698,10 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
   },
   {
-    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "while processing method", "failed to initialize the engine", "creation task", "died during", "less than desired gpu memory utilization"],
+    id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "while processing method", "failed to initialize the engine", "creation task", "died during", "less than desired gpu memory utilization", "engine cannot start without"],
     // Ray's word for a worker actor whose constructor raised: vLLM ≤0.2's `Worker` (set up its process group in
     // `__init__`), and the `RayWorkerVllm` / `RayWorkerWrapper` actors of later versions
-    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|(?:Error executing method|Exception in worker \S+ while processing method) '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))|StageEngineCoreProc (?:failed to start|died during (?:HELLO|READY)\b)|Orchestrator initialization failed|\[(?:Async)?Orchestrator\] Stage initialization failed|\[vllm\] Failed to start engine\b|is less than desired GPU memory utilization \(/i,
+    pattern: /Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|(?:Error executing method|Exception in worker \S+ while processing method) '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|Engine process failed to start|Failed to initialize the engine|error raised in its creation task, ray::(?:Worker\.__init__\(\)(?=.*\bvllm\b)|RayWorker(?:Vllm|Wrapper)?\.__init__\(\))|StageEngineCoreProc (?:failed to start|died during (?:HELLO|READY)\b)|Orchestrator initialization failed|\[(?:Async)?Orchestrator\] Stage initialization failed|\[vllm\] Failed to start engine\b|is less than desired GPU memory utilization \(|vLLM engine cannot start without (?:GPU|\w+)\b/i,
     // vLLM-Omni's multi-stage server (vllm_omni/engine): a stage's engine process is EngineCoreProc's kin and says
     // `StageEngineCoreProc failed to start.` (logger.exception before its engine exists), its handshake's
     // `RuntimeError: StageEngineCoreProc died during READY (exit code 1)` (the parent waiting for HELLO / READY), the
@@ -668,6 +714,9 @@ export const SIGNATURES: readonly Signature[] = [
     // profiling (`Desired GPU memory utilization is (u, w GiB)`) is no failure.
     // Triton's vLLM backend (vllm_backend src/model.py) logs the exception its engine start raised through Triton's logger:
     // `E0302 08:14:19.771032 88 model.py:251] "[vllm] Failed to start engine: <exception>"`
+    // vLLM's Ray executor checks the node it starts on while the engine is being built (executor/ray_utils.py
+    // initialize_ray_cluster, V0 and V1): `ValueError: Current node has no GPU available. current_node_resource={...}. vLLM
+    // engine cannot start without GPU. Make sure ...` (the device word is the platform's: GPU, TPU, ...)
     // V0's multiprocessing worker (multiproc_worker_utils.py): `Exception in worker VllmWorkerProcess while processing method
     // initialize_cache: <error>, Traceback ...` (≤0.6; later `... processing method init_device.`)
     samples: [") on startup is less than desired GPU memory utilization (0.85, 20.40 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.", "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "(StageEngineCoreProc pid=91) ERROR 06-10 18:26:51 [stage_engine_core_proc.py:172] StageEngineCoreProc failed to start.", "(APIServer pid=7) ERROR 05-02 08:59:23 [async_omni_engine.py:971] RuntimeError: StageEngineCoreProc died during READY (exit code 1)", "RuntimeError: Orchestrator initialization failed: StageEngineCoreProc died during HELLO (exit code -9)", "ERROR 01-05 10:00:00 [omni.py:262] [Orchestrator] Stage initialization failed, shutting down. Suggestions:", "(VllmWorkerProcess pid=7) ERROR 01-12 08:36:38 multiproc_worker_utils.py:233] Exception in worker VllmWorkerProcess while processing method initialize_cache: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (86432)., Traceback (most recent call last):", "(Worker pid=81) Exception raised in creation task: The actor died because of an error raised in its creation task, ray::Worker.__init__() (pid=81, ip=10.0.0.5, repr=<vllm.worker.worker.Worker object at 0x7f00>)", 'E0302 08:14:19.771032 88 model.py:251] "[vllm] Failed to start engine: ValueError: no GPU left"'],

@@ -98,7 +98,9 @@ export function createVllmReader(): RecordReader & {
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
     if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
+    if (msg.indexOf("RayWorker") >= 0 || msg.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, msg, emit, marker);
     if (level === "ERROR" || level === "CRITICAL") {
+      if (msg.indexOf("RayChannel") >= 0 || msg.indexOf("compiled_dag_node") >= 0 || msg.indexOf("experimental") >= 0) compiledGraphMarker(rec, msg, emit, marker);
       if (msg.charCodeAt(0) === 32 && msg.indexOf("[FUNC:") > 0 && CANN_ERROR_DETAIL.test(msg)) {
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg.trimStart() });
       } else if (!isTracebackStructure(msg)) {
@@ -176,6 +178,7 @@ export function createVllmReader(): RecordReader & {
     const text = rec.text;
     if (text.length < 10 || text.length > MAX_BARE_CHARS) return false;
     if (text.indexOf("(") >= 0) eatenPrefixMarker(rec, text, emit, marker);
+    if (text.indexOf("RayWorker") >= 0 || text.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, text, emit, marker);
     if (text.charCodeAt(0) === 91 /* [ */) {
       // the tail of a ≥0.8 header whose level and time a paste cut off (`[multiproc_executor.py:492] ValueError: ...`):
       // the level is lost, so only an exception line counts as an error
@@ -504,6 +507,36 @@ function actorClassMarker(rec: LogRecord, text: string, emit: Emit, marker: Mark
   const m = /^\s*class_name: (\w+)\s*$/.exec(text);
   const hint = m ? processHint(m[1]) : null;
   if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${m![1]}`, strength: 3, ...hint }, emit);
+}
+
+/**
+ * Ray's own renderings of an actor's class, wherever a log quotes them: the actor handle's repr `Actor(RayWorkerWrapper,
+ * 8a68478b2d9178e85688a01607000000)` (ray/actor.py ActorHandle; compiled_dag_node.py logs it at teardown: `Cancelling compiled
+ * worker on actor: Actor(...)`), the memory monitor's kill report `(actor ID: ..., name=RayWorkerVllm.__init__, pid=308,
+ * memory used=11.15GB)` (raylet worker_killing_policy), and a task's process title `ray::RayWorkerWrapper.__ray_call__` (its
+ * `ray memory` / top-users table). The class is vLLM's Ray worker actor only under its Ray executor.
+ */
+const RAY_ACTOR_NAME = /\bActor\((\w+), [0-9a-f]{16,}\)|\bname=(\w+)\.\w+, pid=\d+|\bray::(\w+)\.\w+/;
+
+function rayActorNameMarker(rec: LogRecord, text: string, emit: Emit, marker: MarkerFn): void {
+  const m = RAY_ACTOR_NAME.exec(text);
+  const name = m ? (m[1] ?? m[2] ?? m[3]) : null;
+  const hint = name ? processHint(name) : null;
+  if (hint?.backend === "ray") marker(rec, { marker: `ray-actor:${name}`, strength: 3, ...hint }, emit);
+}
+
+/**
+ * A Ray compiled graph's failure inside a record vLLM's engine logged (`ERROR ... [core.py:505] ray.exceptions.RayChannelTimeoutError:
+ * System error: Timed out waiting for object available to read`, a frame in ray/dag/compiled_dag_node.py or ray/experimental/channel/):
+ * vLLM drives a compiled graph only from its Ray executor (the forward DAG of ray_distributed_executor.py / v1 ray_executor.py)
+ */
+const COMPILED_GRAPH = /\bray\.exceptions\.RayChannel\w*Error\b|[\/\\]ray[\/\\](?:dag[\/\\]compiled_dag_node|experimental[\/\\]channel[\/\\]\w+)\.py\b/;
+
+/** Ray compiled graph's modules (ray/dag/compiled_dag_node.py, ray/experimental/channel/*_channel.py, nccl_group.py) as Ray's logger names them */
+const COMPILED_GRAPH_MODULE = /^[A-Z]+ (?:compiled_dag_node|torch_tensor_(?:nccl|accelerator)_channel|shared_memory_channel|nccl_group)\.py:\d+ /;
+
+function compiledGraphMarker(rec: LogRecord, text: string, emit: Emit, marker: MarkerFn): void {
+  if (COMPILED_GRAPH.test(text)) marker(rec, { marker: "ray:compiled graph", backend: "ray", strength: 2 }, emit);
 }
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; expertParallel?: true; strength?: number } | null {
@@ -1041,7 +1074,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c >= 65 && c <= 90 && (text.indexOf(" -- ") > 0 || text.indexOf(" \u2013 ") > 0 || text.indexOf(" \u2014 ") > 0)) {
     const m = RAY_DRIVER.exec(text);
     if (m) {
-      if (/Ray cluster|local Ray instance/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      // ray.init's own words (worker.py): `Connecting to existing Ray cluster at address`, `Started a local Ray instance`, and
+      // for an address from the environment (a Ray client's `ray://` among them) `Using address X set in the environment variable RAY_ADDRESS`
+      if (/Ray cluster|local Ray instance|environment variable RAY_ADDRESS/.test(m[2])) marker(rec, { marker: "ray-driver", backend: "ray", strength: 1 }, emit);
+      // a Ray compiled graph's own modules logging in vLLM's engine-core process (`(EngineCore_DP0 pid=9) 2025-10-06 13:20:06,152 INFO
+      // torch_tensor_accelerator_channel.py:833 -- Communicator group initialized.`): the engine drives a compiled graph, which
+      // only vLLM's Ray executor builds
+      const proc = rec.origin.process;
+      if (proc !== undefined && proc.startsWith("EngineCore") && COMPILED_GRAPH_MODULE.test(text)) marker(rec, { marker: "ray:compiled graph", backend: "ray", strength: 2 }, emit);
       if (m[1] === "ERROR" || m[1] === "CRITICAL") emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(m[2]) });
       pathMarkers(rec, m[2], 1, emit, marker);
       return false;

@@ -78,6 +78,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/host-oom": { layer: "memory" },
   // a process's own crash by a signal (SIGBUS from a full /dev/shm, SIGSEGV in native code): any program's process
   "vllm/fatal-signal": { layer: "memory" },
+  // a Ray worker actor that died: the host's memory may have killed it; it makes the engine fail to start or die
+  "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom"] },
   "vllm/cuda-error": { layer: "memory" },
   // a CUDA call that stream capture does not allow, while vLLM records its CUDA graphs (any program's capture reads the same)
   "vllm/cuda-graph-capture-failed": { layer: "memory" },
@@ -94,11 +96,11 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
-  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES] },
+  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died"] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
-  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall"] },
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died"] },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },

@@ -1,6 +1,6 @@
 import type { Evidence } from "../../model.js";
 import type { RuleContext, FindingDraft } from "../types.js";
-import { uniqueEvidence } from "../helpers.js";
+import { hitEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { normalizeVersion, type VersionOf } from "../../facts/versions.js";
 import { defineRule, type RuleSpec } from "../define.js";
@@ -10,7 +10,7 @@ export const meta = {
   defaultSeverity: "warning",
   title: "Different versions across nodes or ranks",
   tags: ["cluster", "multi-node", "versions"],
-  sources: ["vLLM docs: serving/parallelism_scaling (Container consistency: identical images on all nodes)", "NCCL source: src/init.cc (Mismatched NCCL version detected, 2.23.4+)"],
+  sources: ["vLLM docs: serving/parallelism_scaling (Container consistency: identical images on all nodes)", "NCCL source: src/init.cc (Mismatched NCCL version detected, 2.23.4+)", "Ray source: check_version_info in python/ray/_private/node.py, later _private/utils.py ('Version mismatch: The cluster was started with')"],
 } satisfies RuleSpec;
 
 const KINDS: readonly VersionOf[] = ["NCCL", "vLLM's NCCL", "vLLM", "torch", "CUDA"];
@@ -27,6 +27,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (explicit.length) {
     const g = explicit[0].captures;
     found.push({ what: "NCCL", versions: `rank ${g.rankA} has ${decode(g.versionA)}, rank ${g.rankB} has ${decode(g.versionB)}`, evidence: explicit.map((h) => h.ev) });
+  }
+  // Ray's own check of a process joining its cluster: the Ray or Python version (minor; patch only in its warning form)
+  // the cluster was started with differs from this process's; the lines after the header name both
+  const ray = signalHits(ctx, ["vllm.rayVersionMismatch"]);
+  const rayRefused = ray.some((h) => h.captures.patch === undefined);
+  if (ray.length) {
+    found.push({
+      what: "Ray/Python",
+      versions: rayRefused
+        ? "differ between the Ray cluster and a process joining it: Ray refused the process (the lines after Ray's message name both versions)"
+        : "differ in Python's patch version between the Ray cluster and a process joining it (Ray only warns)",
+      evidence: hitEvidence(ray),
+    });
   }
   const manyInputs = ctx.state.inputs.length > 1;
   const seen = ctx.facts.versions?.seen ?? [];
@@ -70,7 +83,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
     "Pre-install the same vLLM and torch wheels everywhere; with Ray, start every node from the same environment.",
   ];
   for (const i of image) remediation.splice(i.what === "NCCL" ? 1 : remediation.length, 0, i.remediation);
+  if (ray.length) remediation.unshift("Install the Ray and Python versions of the cluster's head in the process that failed (`ray --version`, `python --version` on both sides): Ray compares its own version and Python's minor version (patch too, by default) when a node, driver or client joins; on Kubernetes use the same image tag for the head, the workers and the job.");
   return [{
+    ...(rayRefused ? { severity: "error" as const } : {}),
     message: parts.join(" "),
     evidence: uniqueEvidence([...found.flatMap((f) => f.evidence), ...image.flatMap((i) => i.evidence)]),
     remediation,

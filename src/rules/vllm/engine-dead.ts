@@ -22,7 +22,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const dead = signalHits(ctx, ["vllm.engineDeadAtRuntime", "vllm.v0EngineDead"]);
   // an engine core or worker dying (`EngineCore hit an exception`, `died unexpectedly`): a death at runtime once the engine
   // had started, or when its traceback shows the engine serving and no start-up (a start-up's is vllm/engine-init-failed's)
-  const started = facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  // (or the Ray executor's compiled forward graph, built on the engine's first step, existed: src/rules/vllm/engine-init-failed.ts)
+  const started = facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null || signalHits(ctx, ["vllm.rayForwardDag"]).length > 0;
   const tb = facts.tracebacks;
   const servingTraceback = (tb?.counts.runtime ?? 0) > 0 && (tb?.counts.init ?? 0) === 0;
   const died = started || servingTraceback ? signalHits(ctx, ["vllm.engineDied"]) : [];

@@ -23,15 +23,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // V1's EngineDeadError / `EngineCore encountered a fatal error.` exist only for an engine that had started: its
   // tracebacks (cut after `run_engine_core`, which wraps both the start-up and the busy loop) are the engine dying later
   const deadAfterStart = signalHits(ctx, ["vllm.engineDeadAtRuntime"]).length > 0;
+  // the Ray executor's compiled forward graph, built on the engine's first step, was torn down: the engine had run (a
+  // traceback cut after `run_engine_core` is then its busy loop's, not its start-up's)
+  const ranSteps = signalHits(ctx, ["vllm.rayForwardDag"]).length > 0;
   // tracebacks through vLLM's start-up path (src/facts/tracebacks.ts)
-  const initTracebacks = deadAfterStart ? [] : (facts.tracebacks?.list ?? []).filter((t) => t.stage === "init");
+  const initTracebacks = deadAfterStart ? [] : (facts.tracebacks?.list ?? []).filter((t) => t.stage === "init" && !(ranSteps && t.cut));
   const died = signalHits(ctx, ["vllm.engineDied"]);
   const runtimeOnly = (facts.tracebacks?.counts.runtime ?? 0) > 0;
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
   // (a LoRA adapter refused for its rank was being loaded, which only a started engine does: a worker's failure that
   // names it is no start-up failure)
   const adapterLoad = signalHits(ctx, ["vllm.loraRankTooLarge"]).length > 0;
-  const started = deadAfterStart || adapterLoad || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  const started = deadAfterStart || adapterLoad || ranSteps || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
   const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
   const cause = facts.tracebacks?.rootCause ?? null;
   // the root cause is vLLM's start-up memory check (`Free memory on device ... on startup is less than desired GPU memory
