@@ -47,7 +47,7 @@ export function keyFacts(f: Facts): string[] {
     // RCCL (ROCm's NCCL) keeps NCCL's release numbers: `RCCL 2.18.3` is no NCCL 2.18.3 build
     const library = f.dialects?.find((d) => d.name === "nccl")?.library ?? "NCCL";
     // (a network named, yet some node pairs connect over sockets: a node that lost its RDMA devices)
-    const socketPairs = n.net && n.net !== "Socket" ? n.nodePairs.filter((p) => p.scope === "inter" && (p.kinds["NET/Socket"] ?? 0) > 0).length : 0;
+    const socketPairs = n.net && n.net !== "Socket" ? (n.nodePairs ?? []).filter((p) => p.scope === "inter" && (p.kinds["NET/Socket"] ?? 0) > 0).length : 0;
     const mixed = socketPairs > 0 ? ` (${socketPairs} node pair${socketPairs === 1 ? "" : "s"} over TCP sockets)` : "";
     out.push(`${library}${n.version ? ` ${n.version}` : ""}${n.net ? ` over ${n.net}` : via}${n.gdr === true ? " with GPU Direct RDMA" : ""}${mixed}${where}`);
   }
