@@ -353,3 +353,12 @@ describe("ndjson", () => {
     expect(renderNdjson(sampleReport()).trimEnd().split("\n")).toHaveLength(5);
   });
 });
+
+describe("a post-mortem of a run without NCCL", () => {
+  it("has no NCCL section of dashes (a one-GPU run's CUDA OOM, read from the sample log)", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const report = await analyzeText(readFileSync(join(__dirname, "..", "samples", "cuda-oom.log"), "utf8"));
+    const heads = renderMarkdown(report).split("\n").filter((l) => l.startsWith("## "));
+    expect(heads).toEqual(["## Summary", "## Inputs", "## Configuration", "## Memory and KV cache", "## Findings (2)", "## Missing evidence"]);
+  });
+});
