@@ -170,8 +170,8 @@ describe("gate verdicts", () => {
   it("--require-transport / --forbid-transport judge only inter-node connections", () => {
     const g = gateOf({ failOn: "none", requireTransport: ["NET/IB"], forbidTransport: ["NET/Socket", "SHM", "P2P/IPC"] });
     expect(g.requirements.slice(1)).toEqual([
-      { kind: "require-transport", name: "require-transport NET/IB", passed: false, reason: "inter-node connections use NET/Socket ×8, not only NET/IB (all: NET/Socket ×8)" },
-      { kind: "forbid-transport", name: "forbid-transport NET/Socket", passed: false, reason: "inter-node connections use NET/Socket ×8" },
+      { kind: "require-transport", name: "require-transport NET/IB", passed: false, reason: "inter-node connections use NET/Socket ×8, not only NET/IB (all: NET/Socket ×8), between 1 node pair: gpu-node-alpha ↔ gpu-node-bravo" },
+      { kind: "forbid-transport", name: "forbid-transport NET/Socket", passed: false, reason: "inter-node connections use NET/Socket ×8, between 1 node pair: gpu-node-alpha ↔ gpu-node-bravo" },
       { kind: "forbid-transport", name: "forbid-transport SHM", passed: true, reason: "no inter-node connection uses SHM (NET/Socket ×8)" },
       // P2P/IPC is intra-node here: not judged
       { kind: "forbid-transport", name: "forbid-transport P2P/IPC", passed: true, reason: "no inter-node connection uses P2P/IPC (NET/Socket ×8)" },
@@ -236,7 +236,7 @@ describe("check: exit codes (README table)", () => {
     const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--forbid-transport", "NET/Socket"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("  FAIL  kvCache.tokens>=2000000: kvCache.tokens is 1,310,000, required >= 2,000,000\n");
-    expect(r.stdout).toContain("  FAIL  forbid-transport NET/Socket: inter-node connections use NET/Socket ×2\n");
+    expect(r.stdout).toContain("  FAIL  forbid-transport NET/Socket: inter-node connections use NET/Socket ×2, between 1 node pair: gpu-node-a ↔ gpu-node-b\n");
     // in another format the reasons go to stderr too
     const j = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--format", "json"]);
     expect(j.status).toBe(1);

@@ -48,7 +48,7 @@ describe("every format from the command line", () => {
     const doc = JSON.parse(sarif.stdout);
     const validate = sarifValidator();
     expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-    expect(doc.runs[0].results.find((r: any) => r.ruleId === "gate/forbid-transport").message.text).toBe("forbid-transport NET/Socket: inter-node connections use NET/Socket ×4");
+    expect(doc.runs[0].results.find((r: any) => r.ruleId === "gate/forbid-transport").message.text).toBe("forbid-transport NET/Socket: inter-node connections use NET/Socket ×4, between 1 node pair: node-head ↔ node-worker");
     const located = doc.runs[0].results.find((r: any) => r.locations);
     expect(located).toBeDefined();
     expect(located.locations[0].physicalLocation.artifactLocation.uri).toBe(`file://${log}`);

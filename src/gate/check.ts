@@ -197,12 +197,20 @@ function judgeBenchRuns(report: Report, r: Requirement): GateRequirement | null 
 
 const kindList = (k: Record<string, number>) => Object.entries(k).map(([n, c]) => (c > 0 ? `${n} ×${c}` : `${n} (no connection lines; implied by the network NCCL chose)`)).join(", ");
 
+/** `, between 2 node pairs: a ↔ b, c ↔ d`: the inter-node pairs whose connection lines use a kind `which` takes (the first three named) */
+function pairsUsing(facts: Facts, which: (kind: string) => boolean): string {
+  const pairs = (facts.nccl.nodePairs ?? []).filter((p) => p.scope === "inter" && Object.entries(p.kinds).some(([k, c]) => c > 0 && which(k)));
+  if (!pairs.length) return "";
+  const names = pairs.slice(0, 3).map((p) => `${p.a} ↔ ${p.b ?? "a node not in the log"}`);
+  return `, between ${pairs.length} node pair${pairs.length === 1 ? "" : "s"}: ${names.join(", ")}${pairs.length > 3 ? ", …" : ""}`;
+}
+
 function judgeRequiredTransport(facts: Facts, kind: string): GateRequirement {
   const base = { kind: "require-transport", name: `require-transport ${kind}` };
   const kinds = interNodeKinds(facts);
   if (Object.keys(kinds).length === 0) return { ...base, passed: false, reason: "no inter-node NCCL connections in the logs (a multi-node run with NCCL_DEBUG=INFO shows them)" };
   const other = Object.fromEntries(Object.entries(kinds).filter(([k]) => !kindMatches(k, kind)));
-  if (Object.keys(other).length) return { ...base, passed: false, reason: `inter-node connections use ${kindList(other)}, not only ${kind} (all: ${kindList(kinds)})` };
+  if (Object.keys(other).length) return { ...base, passed: false, reason: `inter-node connections use ${kindList(other)}, not only ${kind} (all: ${kindList(kinds)})${pairsUsing(facts, (k) => !kindMatches(k, kind))}` };
   return { ...base, passed: true, reason: `every inter-node connection uses ${kind} (${kindList(kinds)})` };
 }
 
@@ -211,6 +219,6 @@ function judgeForbiddenTransport(facts: Facts, kind: string): GateRequirement {
   const kinds = interNodeKinds(facts);
   if (Object.keys(kinds).length === 0) return { ...base, passed: true, reason: "no inter-node NCCL connections in the logs" };
   const bad = Object.fromEntries(Object.entries(kinds).filter(([k]) => kindMatches(k, kind)));
-  if (Object.keys(bad).length) return { ...base, passed: false, reason: `inter-node connections use ${kindList(bad)}` };
+  if (Object.keys(bad).length) return { ...base, passed: false, reason: `inter-node connections use ${kindList(bad)}${pairsUsing(facts, (k) => kindMatches(k, kind))}` };
   return { ...base, passed: true, reason: `no inter-node connection uses ${kind} (${kindList(kinds)})` };
 }
