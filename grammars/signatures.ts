@@ -1105,6 +1105,34 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
   },
   {
+    // ROCm's runtime (ROCR, core/runtime/runtime.cpp) aborting the process on a GPU fault, printed to stderr with no
+    // logger header and before any Python traceback: its VM fault handler's `Memory access fault by GPU node-N (Agent
+    // handle: 0x…) on address 0x…[(may not be exact address)]. Reason: R.` (ROCm ≤5 without the agent handle; the address
+    // `(nil)` for a null pointer) and its HW exception handler's `HW Exception by GPU node-N (Agent handle: 0x…) reason :R`
+    // (`GPU Hang` or `ECC`). N is the KFD topology node (the CPUs come first), not the HIP device index.
+    id: "vllm.rocrFault", dialect: "any", level: "error", anyOf: ["by gpu node-"],
+    values: [
+      /(?<rocr>Memory access fault|HW Exception) by GPU node-(?<node>\d+)/,
+      /Reason: (?<reason>.+?)\.?\s*$/,
+      /reason :\s*(?<reason>\S.*?)\s*$/,
+      /(?<hardware>\b(?:DRAM |SRAM )?ECC failure|reason :\s*ECC\b)/,
+      /reason :\s*(?<hang>GPU Hang)/,
+    ],
+    pattern: /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :)/,
+    samples: [
+      "Memory access fault by GPU node-5 (Agent handle: 0x460e3a50) on address 0x7ec4dfe0e000. Reason: Write access to a read-only page.",
+      "Memory access fault by GPU node-2 on address 0x7f1c2a600000. Reason: Page not present or supervisor privilege.",
+      "Memory access fault by GPU node-3 (Agent handle: 0x5581e2c0) on address (nil). Reason: Unknown.",
+      "Memory access fault by GPU node-9 (Agent handle: 0x7a10) on address 0x7f0000001000(may not be exact address). Reason: DRAM ECC failure.",
+      "HW Exception by GPU node-1 (Agent handle: 0x5b522e50) reason :GPU Hang",
+      "(EngineCore_DP0 pid=77) Memory access fault by GPU node-4 (Agent handle: 0x1d2e) on address 0x7e00dead0000. Reason: Page not present or supervisor privilege.",
+    ],
+    nearMisses: [
+      "INFO 03-02 10:11:12 [rocm.py:200] GPU node-2 is gfx942",
+      "a memory access fault by GPU node-1 usually means an out-of-bounds kernel",
+    ],
+  },
+  {
     // the host's NVIDIA driver is older than the CUDA runtime the image or wheels were built for: torch's `The NVIDIA
     // driver on your system is too old (found version 12080)` (a RuntimeError, or a `CUDA initialization:` UserWarning
     // after which no GPU is seen), c10's `Unexpected error from cudaGetDeviceCount() ... Error 804: forward compatibility

@@ -788,6 +788,8 @@ const MAX_BARE_CHARS = 20000;
 // (a paste may have squeezed the padding after a time column)
 const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
+/** ROCR's fault reports (core/runtime/runtime.cpp): the VM fault handler's and the HW exception handler's first words */
+const ROCR_FAULT = /\b(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :)/;
 const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
 const CUT_HEAD = /^\[((?:[\w\-]+\/)*[\w\-]+\.py):\d+\] (?=\S)/;
@@ -1031,6 +1033,16 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (text.length < 6) {
     if (YAML_COMMAND_KEY.test(text)) state.list = { rec, words: [] };
     return false;
+  }
+  // ROCm's runtime aborting the process on a GPU fault (`Memory access fault by GPU node-N ... Reason: R.`, `HW Exception
+  // by GPU node-N ... reason :GPU Hang`; see the vllm.rocrFault signature): a line that reports a failure, with no
+  // logger header and often the last one the process prints
+  if (text.indexOf(" by GPU node-") > 0) {
+    const m = ROCR_FAULT.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.slice(m.index).trim()) });
+      return false;
+    }
   }
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
