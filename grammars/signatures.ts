@@ -26,6 +26,12 @@ export function firstThen(x: string, rest: string): string {
 
 const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|"), flags);
 
+/**
+ * ROCm's runtime (ROCR, core/runtime/runtime.cpp) reporting a GPU fault before it aborts: its VM fault handler's, HW
+ * exception handler's and memory-free check's first words (see the vllm.rocrFault signature).
+ */
+export const ROCR_FAULT = /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :|Memory critical error by agent node-\d+ \(Agent handle: 0x[0-9a-fA-F]+\) on address )/;
+
 export interface Signature {
   id: string;
   dialect: Dialect;
@@ -1109,22 +1115,25 @@ export const SIGNATURES: readonly Signature[] = [
     // logger header and before any Python traceback: its VM fault handler's `Memory access fault by GPU node-N (Agent
     // handle: 0x…) on address 0x…[(may not be exact address)]. Reason: R.` (ROCm ≤5 without the agent handle; the address
     // `(nil)` for a null pointer) and its HW exception handler's `HW Exception by GPU node-N (Agent handle: 0x…) reason :R`
-    // (`GPU Hang` or `ECC`). N is the KFD topology node (the CPUs come first), not the HIP device index.
-    id: "vllm.rocrFault", dialect: "any", level: "error", anyOf: ["by gpu node-"],
+    // (`GPU Hang` or `ECC`), and its memory-free check's `Memory critical error by agent node-N (Agent handle: 0x…) on
+    // address 0x…. Reason: Memory in use.` (memory freed while a GPU still uses it). N is the KFD topology node (the CPUs
+    // come first), not the HIP device index.
+    id: "vllm.rocrFault", dialect: "any", level: "error", anyOf: ["by gpu node-", "by agent node-"],
     values: [
-      /(?<rocr>Memory access fault|HW Exception) by GPU node-(?<node>\d+)/,
+      /(?<rocr>Memory access fault|HW Exception|Memory critical error) by (?:GPU|agent) node-(?<node>\d+)/,
       /Reason: (?<reason>.+?)\.?\s*$/,
       /reason :\s*(?<reason>\S.*?)\s*$/,
       /(?<hardware>\b(?:DRAM |SRAM )?ECC failure|reason :\s*ECC\b)/,
       /reason :\s*(?<hang>GPU Hang)/,
     ],
-    pattern: /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :)/,
+    pattern: ROCR_FAULT,
     samples: [
       "Memory access fault by GPU node-5 (Agent handle: 0x460e3a50) on address 0x7ec4dfe0e000. Reason: Write access to a read-only page.",
       "Memory access fault by GPU node-2 on address 0x7f1c2a600000. Reason: Page not present or supervisor privilege.",
       "Memory access fault by GPU node-3 (Agent handle: 0x5581e2c0) on address (nil). Reason: Unknown.",
       "Memory access fault by GPU node-9 (Agent handle: 0x7a10) on address 0x7f0000001000(may not be exact address). Reason: DRAM ECC failure.",
       "HW Exception by GPU node-1 (Agent handle: 0x5b522e50) reason :GPU Hang",
+      "Memory critical error by agent node-1 (Agent handle: 0x2f00a1c0) on address 0x7f4c02000000. Reason: Memory in use. ",
       "(EngineCore_DP0 pid=77) Memory access fault by GPU node-4 (Agent handle: 0x1d2e) on address 0x7e00dead0000. Reason: Page not present or supervisor privilege.",
     ],
     nearMisses: [

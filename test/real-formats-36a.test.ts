@@ -80,6 +80,17 @@ describe("ROCm's runtime aborting on a GPU fault (ROCR's VM fault and HW excepti
     expect(finding(ecc, "vllm/cuda-error")!.remediation[0]).toContain("amd-smi metric --ecc");
   });
 
+  it("reads the runtime's memory-free check (`Memory critical error by agent node-N`), its trailing blank too", async () => {
+    const r = await analyzeText(
+      "(EngineCore_DP0 pid=61) INFO 05-02 09:12:00 [core.py:100] shutting down\nMemory critical error by agent node-2 (Agent handle: 0x3c01d0) on address 0x7f2200000000. Reason: Memory in use. \nAborted (core dumped)\n",
+    );
+    expect(ids(r)).toEqual(["vllm/cuda-error"]);
+    expect(finding(r, "vllm/cuda-error")!.message).toContain(
+      "a memory critical error (GPU memory freed while still in use) by agent node-2 (a KFD topology node, numbered after the CPUs, not the HIP device index), reason: Memory in use. ",
+    );
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+
   it("inside an RCCL log, too (a pure NCCL-dialect text)", async () => {
     const r = await analyzeText(
       [

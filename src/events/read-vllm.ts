@@ -9,6 +9,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
 import { flatTailException } from "../../grammars/python.js";
+import { ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -788,8 +789,6 @@ const MAX_BARE_CHARS = 20000;
 // (a paste may have squeezed the padding after a time column)
 const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
-/** ROCR's fault reports (core/runtime/runtime.cpp): the VM fault handler's and the HW exception handler's first words */
-const ROCR_FAULT = /\b(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :)/;
 const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
 const CUT_HEAD = /^\[((?:[\w\-]+\/)*[\w\-]+\.py):\d+\] (?=\S)/;
@@ -1035,9 +1034,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     return false;
   }
   // ROCm's runtime aborting the process on a GPU fault (`Memory access fault by GPU node-N ... Reason: R.`, `HW Exception
-  // by GPU node-N ... reason :GPU Hang`; see the vllm.rocrFault signature): a line that reports a failure, with no
+  // by GPU node-N ... reason :GPU Hang`, `Memory critical error by agent node-N ... Reason: Memory in use.`; see the
+  // vllm.rocrFault signature): a line that reports a failure, with no
   // logger header and often the last one the process prints
-  if (text.indexOf(" by GPU node-") > 0) {
+  if (text.indexOf(" by GPU node-") > 0 || text.indexOf(" by agent node-") > 0) {
     const m = ROCR_FAULT.exec(text);
     if (m) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.slice(m.index).trim()) });

@@ -83,8 +83,9 @@ export const rule = defineRule(meta, check);
 function rocrFault(hits: readonly Hit[]): { fault: string; what: string } | null {
   const h = hits[0];
   if (!h) return null;
-  const kind = h.captures.rocr === "HW Exception" ? "a hardware exception" : "a memory access fault";
+  const kind = h.captures.rocr === "HW Exception" ? "a hardware exception" : h.captures.rocr === "Memory critical error" ? "a memory critical error (GPU memory freed while still in use)" : "a memory access fault";
   const reason = h.captures.reason?.trim();
-  const node = h.captures.node !== undefined ? ` by GPU node-${h.captures.node} (a KFD topology node, numbered after the CPUs, not the HIP device index)` : "";
+  const who = h.captures.rocr === "Memory critical error" ? "agent" : "GPU";
+  const node = h.captures.node !== undefined ? ` by ${who} node-${h.captures.node} (a KFD topology node, numbered after the CPUs, not the HIP device index)` : "";
   return { fault: reason ?? kind, what: `${kind}${node}${reason ? `, reason: ${reason}` : ""}` };
 }
