@@ -117,3 +117,31 @@ describe("ROCm's runtime aborting on a GPU fault (ROCR's VM fault and HW excepti
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("RCCL's checks of HIP and HSA calls (rocmwrap.h: `HIP failure '...' at file:line`, `HSA failure '...' at file:line`)", () => {
+  const OOM = [
+    "mi300-b:7712:7712 [3] NCCL INFO RCCL version : 2.21.5-develop:9b1e2a0",
+    "mi300-b:7712:7790 [3] /opt/rccl/src/include/alloc.h:127 NCCL WARN HIP failure 'out of memory' at /opt/rccl/src/include/alloc.h:127",
+    "mi300-b:7712:7790 [3] NCCL INFO /opt/rccl/src/transport/p2p.cc:310 -> 1",
+    "mi300-b:7712:7790 [3] NCCL INFO /opt/rccl/src/init.cc:1502 -> 1",
+  ].join("\n");
+
+  for (const [name, wrap] of variants)
+    it(`names the HIP failure, not a generic NCCL error (${name})`, async () => {
+      const r = await analyzeText(wrap(OOM) + "\n");
+      expect(ids(r)).toEqual(["nccl/cuda-error"]);
+      const f = finding(r, "nccl/cuda-error")!;
+      expect(f.message).toBe("A HIP call inside RCCL failed: out of memory.");
+      expect(f.remediation[0]).toContain("lower --gpu-memory-utilization");
+      expect(r.facts.firstError?.line).toBe(2);
+      expect(r.facts.nccl.firstWarn?.line).toBe(2);
+    });
+
+  it("reads an HSA call's failure the same way", async () => {
+    const r = await analyzeText(
+      "mi300-b:7712:7790 [3] /opt/rccl/src/transport/net_ib.cc:901 NCCL WARN HSA failure 'HSA_STATUS_ERROR_INVALID_ARGUMENT: an argument is out of range.' at /opt/rccl/src/transport/net_ib.cc:901\n",
+    );
+    expect(ids(r)).toEqual(["nccl/cuda-error"]);
+    expect(finding(r, "nccl/cuda-error")!.message).toBe("A HIP call inside RCCL failed: HSA_STATUS_ERROR_INVALID_ARGUMENT: an argument is out of range.");
+  });
+});
