@@ -26,6 +26,12 @@ export function firstThen(x: string, rest: string): string {
 
 const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|"), flags);
 
+/**
+ * ROCm's runtime (ROCR, core/runtime/runtime.cpp) reporting a GPU fault before it aborts: its VM fault handler's, HW
+ * exception handler's and memory-free check's first words (see the vllm.rocrFault signature).
+ */
+export const ROCR_FAULT = /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :|Memory critical error by agent node-\d+ \(Agent handle: 0x[0-9a-fA-F]+\) on address )/;
+
 export interface Signature {
   id: string;
   dialect: Dialect;
@@ -78,7 +84,7 @@ const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
 const chainReturn = (codes: string) => new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b`);
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
-const CUDA_VALUES = [/Cuda failure (?:\d+ )?'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
 /**
  * The memory knob vLLM's KV-cache errors tell the user to raise: `gpu_memory_utilization` on GPUs, a host-memory size
  * on the backends that keep the cache in RAM (V0 vllm/worker/cpu_worker.py and openvino_worker.py
@@ -178,14 +184,18 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
   },
   {
-    // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`)
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc"],
+    // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`;
+    // its rocmwrap.h checks of HIP driver and HSA calls say `HIP failure 'out of memory' at file:line` and `HSA failure '...' at file:line`)
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '"],
     values: CUDA_VALUES,
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed/i,
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|\b(?:HIP|HSA) failure '/i,
     samples: [
       "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
       "mi-a:461:502 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument",
+      "mi-a:461:502 [1] /opt/rccl/src/include/alloc.h:212 NCCL WARN HIP failure 'out of memory' at /opt/rccl/src/include/alloc.h:212",
+      "mi-a:461:502 [1] /opt/rccl/src/transport/net_ib.cc:901 NCCL WARN HSA failure 'HSA_STATUS_ERROR_INVALID_ARGUMENT: One of the actual arguments does not meet a precondition stated in the documentation of the corresponding formal argument.' at /opt/rccl/src/transport/net_ib.cc:901",
     ],
+    nearMisses: ["[FATAL ERROR]: HIP failure: 'invalid device pointer'"],
   },
   {
     id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
@@ -1103,6 +1113,37 @@ export const SIGNATURES: readonly Signature[] = [
       "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
     ],
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
+  },
+  {
+    // ROCm's runtime (ROCR, core/runtime/runtime.cpp) aborting the process on a GPU fault, printed to stderr with no
+    // logger header and before any Python traceback: its VM fault handler's `Memory access fault by GPU node-N (Agent
+    // handle: 0x…) on address 0x…[(may not be exact address)]. Reason: R.` (ROCm ≤5 without the agent handle; the address
+    // `(nil)` for a null pointer) and its HW exception handler's `HW Exception by GPU node-N (Agent handle: 0x…) reason :R`
+    // (`GPU Hang` or `ECC`), and its memory-free check's `Memory critical error by agent node-N (Agent handle: 0x…) on
+    // address 0x…. Reason: Memory in use.` (memory freed while a GPU still uses it). N is the KFD topology node (the CPUs
+    // come first), not the HIP device index.
+    id: "vllm.rocrFault", dialect: "any", level: "error", anyOf: ["by gpu node-", "by agent node-"],
+    values: [
+      /(?<rocr>Memory access fault|HW Exception|Memory critical error) by (?:GPU|agent) node-(?<node>\d+)/,
+      /Reason: (?<reason>.+?)\.?\s*$/,
+      /reason :\s*(?<reason>\S.*?)\s*$/,
+      /(?<hardware>\b(?:DRAM |SRAM )?ECC failure|reason :\s*ECC\b)/,
+      /reason :\s*(?<hang>GPU Hang)/,
+    ],
+    pattern: ROCR_FAULT,
+    samples: [
+      "Memory access fault by GPU node-5 (Agent handle: 0x460e3a50) on address 0x7ec4dfe0e000. Reason: Write access to a read-only page.",
+      "Memory access fault by GPU node-2 on address 0x7f1c2a600000. Reason: Page not present or supervisor privilege.",
+      "Memory access fault by GPU node-3 (Agent handle: 0x5581e2c0) on address (nil). Reason: Unknown.",
+      "Memory access fault by GPU node-9 (Agent handle: 0x7a10) on address 0x7f0000001000(may not be exact address). Reason: DRAM ECC failure.",
+      "HW Exception by GPU node-1 (Agent handle: 0x5b522e50) reason :GPU Hang",
+      "Memory critical error by agent node-1 (Agent handle: 0x2f00a1c0) on address 0x7f4c02000000. Reason: Memory in use. ",
+      "(EngineCore_DP0 pid=77) Memory access fault by GPU node-4 (Agent handle: 0x1d2e) on address 0x7e00dead0000. Reason: Page not present or supervisor privilege.",
+    ],
+    nearMisses: [
+      "INFO 03-02 10:11:12 [rocm.py:200] GPU node-2 is gfx942",
+      "a memory access fault by GPU node-1 usually means an out-of-bounds kernel",
+    ],
   },
   {
     // the host's NVIDIA driver is older than the CUDA runtime the image or wheels were built for: torch's `The NVIDIA

@@ -9,6 +9,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
 import { flatTailException } from "../../grammars/python.js";
+import { ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -1031,6 +1032,17 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (text.length < 6) {
     if (YAML_COMMAND_KEY.test(text)) state.list = { rec, words: [] };
     return false;
+  }
+  // ROCm's runtime aborting the process on a GPU fault (`Memory access fault by GPU node-N ... Reason: R.`, `HW Exception
+  // by GPU node-N ... reason :GPU Hang`, `Memory critical error by agent node-N ... Reason: Memory in use.`; see the
+  // vllm.rocrFault signature): a line that reports a failure, with no
+  // logger header and often the last one the process prints
+  if (text.indexOf(" by GPU node-") > 0 || text.indexOf(" by agent node-") > 0) {
+    const m = ROCR_FAULT.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.slice(m.index).trim()) });
+      return false;
+    }
   }
   const c = text.charCodeAt(0);
   if (c === 73 /* I */ && text.startsWith("INFO:")) {

@@ -17,7 +17,8 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   // what the lines say, as the signatures read it (grammars/signatures.ts CUDA_VALUES)
   const said = saidBy(hits);
   const failure = firstValue(hits, "cudaFailure");
-  const what = failure ?? (said("unhandledCuda") ? "unhandled cuda error" : "a CUDA call failed");
+  // (an HSA status string ends in its own full stop)
+  const what = (failure ?? (said("unhandledCuda") ? "unhandled cuda error" : "a CUDA call failed")).replace(/\.+$/, "");
   const remediation: string[] = [];
   if (said("oom")) remediation.push("NCCL could not allocate its buffers because the GPU was already full: lower --gpu-memory-utilization (leave 1–2 GiB for NCCL) or reduce the number of NCCL channels (NCCL_MAX_NCHANNELS).");
   if (said("unknownError")) remediation.push("'unknown error' usually means the GPU or driver is in a bad state: check `dmesg` for Xid errors and `nvidia-smi`; reset or drain the GPU.");

@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
-import { firstValue, saidBy, signalHits } from "../signals.js";
+import { firstValue, saidBy, signalHits, type Hit } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -17,12 +17,18 @@ export const meta = {
 } satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signalHits(ctx, ["vllm.cudaFault"]);
+  const torchHits = signalHits(ctx, ["vllm.cudaFault"]);
+  // ROCm's runtime aborting on a GPU fault (`Memory access fault by GPU node-N ...`, `HW Exception by GPU node-N ...`)
+  const rocrHits = signalHits(ctx, ["vllm.rocrFault"]);
+  const hits = [...torchHits, ...rocrHits];
   if (!hits.length) return [];
   const said = saidBy(hits);
-  const fault = firstValue(hits, "fault") ?? "a kernel fault";
+  const rocr = rocrFault(rocrHits);
+  const fault = firstValue(torchHits, "fault") ?? rocr?.fault ?? "a kernel fault";
   // ROCm's torch raises the same faults as `HIP error: ...`: its debugging switches and tools are AMD's
-  const hip = firstValue(hits, "api") === "HIP";
+  const hip = firstValue(torchHits, "api") === "HIP" || rocr !== null;
+  // a GPU hang with no fault before it (a fault's abort often ends in the hang report, which then says nothing new)
+  const hangOnly = said("hang") && !torchHits.length && !rocrHits.some((h) => h.captures.rocr === "Memory access fault");
   const api = hip ? "HIP" : "CUDA";
   const remediation: string[] = [];
   if (said("arch")) {
@@ -34,9 +40,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
         ? "Check which gfx target torch sees (`python -c 'import torch; print(torch.cuda.get_device_properties(0).gcnArchName)'`) and that the vLLM wheel matches the torch and ROCm versions."
         : "Check that torch sees the GPU you expect (`python -c 'import torch; print(torch.cuda.get_device_capability())'`) and that the vLLM wheel matches the torch and CUDA/ROCm versions.",
     );
-  } else if (said("hardware")) {
+  } else if (said("hardware") || hangOnly) {
+    if (hangOnly && !said("hardware"))
+      remediation.push(
+        "The GPU stopped responding and the driver reset it: a kernel that never finishes (a deadlock in a custom or AITER kernel, a collective whose peers never arrive) or the hardware; look at `dmesg` for amdgpu ring timeouts and reset messages, and rerun with --enforce-eager and VLLM_ROCM_USE_AITER=0 to rule the kernels out.",
+      );
+    else
     remediation.push(
-      "The GPU reported an uncorrectable hardware error: take the node out of service and check `nvidia-smi -q -d ECC`, `dmesg` for Xid errors, and the fabric (NVLink) state before rerunning.",
+      hip
+        ? "The GPU reported an uncorrectable memory (ECC) error: take the node out of service and check `amd-smi metric --ecc` and `dmesg` for amdgpu RAS errors before rerunning."
+        : "The GPU reported an uncorrectable hardware error: take the node out of service and check `nvidia-smi -q -d ECC`, `dmesg` for Xid errors, and the fabric (NVLink) state before rerunning.",
     );
   } else {
     remediation.push(
@@ -56,11 +69,23 @@ export function check(ctx: RuleContext): FindingDraft[] {
         : "An illegal access after hours of serving with no code change can be the hardware: look for Xid errors in `dmesg` / `nvidia-smi -q`.",
     );
   }
+  const what = torchHits.length || rocr === null ? `A GPU kernel failed with ${api} error: ${fault}.` : `ROCm's runtime aborted the process: ${rocr.what}.`;
   return [{
-    message: `A GPU kernel failed with ${api} error: ${fault}. The process cannot use the device after this; the engine or worker stops.`,
+    message: `${what} The process cannot use the device after this; the engine or worker stops.`,
     evidence: hitEvidence(hits),
     remediation,
   }];
 }
 
 export const rule = defineRule(meta, check);
+
+/** What ROCm's runtime said of its fault: the kind, the KFD node and its reason (`Write access to a read-only page`, `GPU Hang`). */
+function rocrFault(hits: readonly Hit[]): { fault: string; what: string } | null {
+  const h = hits[0];
+  if (!h) return null;
+  const kind = h.captures.rocr === "HW Exception" ? "a hardware exception" : h.captures.rocr === "Memory critical error" ? "a memory critical error (GPU memory freed while still in use)" : "a memory access fault";
+  const reason = h.captures.reason?.trim();
+  const who = h.captures.rocr === "Memory critical error" ? "agent" : "GPU";
+  const node = h.captures.node !== undefined ? ` by ${who} node-${h.captures.node} (a KFD topology node, numbered after the CPUs, not the HIP device index)` : "";
+  return { fault: reason ?? kind, what: `${kind}${node}${reason ? `, reason: ${reason}` : ""}` };
+}
