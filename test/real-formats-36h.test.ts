@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+
+/**
+ * Round 36h (hangs and timeouts at start-up and while serving): shapes of real pastes the readers missed. The log
+ * texts are written for the test in the printed layouts; the facts checked are exact.
+ */
+
+const WRAPS: Array<[string, (s: string) => string]> = [
+  ["bare", (s) => s],
+  ["CRLF", (s) => s.replace(/\n/g, "\r\n")],
+  ["kubectl --timestamps", (s) => s.split("\n").map((l, i) => `2026-05-02T11:07:0${i % 10}.504118220Z ${l}`).join("\n")],
+  ["docker compose", (s) => s.split("\n").map((l) => `llm-1  | ${l}`).join("\n")],
+  ["Ray prefix", (s) => s.split("\n").map((l) => `(ServeReplica:llm:Server pid=5120, ip=10.2.0.7) ${l}`).join("\n")],
+];
+
+// V1's front end gives up on an engine core that never sent its first message (vllm/v1/engine/core_client.py): the
+// wording of 0.9-0.15 (two joined literals: `sendinitial`) and the one since early 2026 that names the timeout knob
+const READY_TIMEOUT_OLD = [
+  "(APIServer pid=3110) INFO 04-02 08:11:40 [core_client.py:612] Waiting for 1 core engine proc(s) to start: {0}",
+  "(APIServer pid=3110) Traceback (most recent call last):",
+  '(APIServer pid=3110)   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/engine/core_client.py", line 490, in __init__',
+  '(APIServer pid=3110)     raise TimeoutError("Timed out waiting for engines to send"',
+  "(APIServer pid=3110) TimeoutError: Timed out waiting for engines to sendinitial message on input socket.",
+].join("\n");
+
+const READY_TIMEOUT_NEW =
+  "(APIServer pid=81) TimeoutError: Timed out waiting for engine core processes to start. This is often caused by slow weight loading for large models. Waited 1200s (configured by VLLM_ENGINE_READY_TIMEOUT_S). To increase the timeout, set the environment variable: VLLM_ENGINE_READY_TIMEOUT_S=<seconds>\n";
+
+describe("the front end's timeout waiting for the engine core to start", () => {
+  for (const [name, wrap] of WRAPS)
+    it(`is an engine start-up failure and the first error (${name})`, async () => {
+      const r = await analyzeText(wrap(READY_TIMEOUT_OLD));
+      expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+      expect(r.facts.firstError?.line).toBe(5);
+    });
+
+  it("reads the wording that names VLLM_ENGINE_READY_TIMEOUT_S", async () => {
+    const r = await analyzeText(READY_TIMEOUT_NEW);
+    expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+
+  it("the front end's polling line alone is no failure", async () => {
+    const r = await analyzeText(
+      [
+        "DEBUG 04-02 08:11:30 [core_client.py:612] Waiting for 1 core engine proc(s) to start: {0}",
+        "(APIServer pid=3110) DEBUG 04-02 08:11:40 [v1/engine/utils.py:1239] Waiting for 1 local, 0 remote core engine proc(s) to start.",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r, "error")).toEqual([]);
+    expect(r.facts.firstError).toBeNull();
+  });
+});
+
+// A traceback whose exception line sits at its frames' level (two spaces in, under `  File` lines), as a V0
+// worker's traceback logged at ERROR was pasted: the exception line is the first error, the code lines are not
+const FRAME_LEVEL_EXC = [
+  '(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240]   File "/usr/lib/python3.12/site-packages/torch/distributed/distributed_c10d.py", line 1790, in _new_process_group_helper',
+  "(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240]     helper_pg = ProcessGroupGloo(store, rank, world_size, timeout=timeout)",
+  "(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240]                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+  "(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240]   torch.distributed.DistStoreError: wait timeout after 300000ms, keys: /default_pg/0//3//cuda//pg_wrapper:2/0/0",
+].join("\n");
+
+describe("an exception line at the frames' level of a traceback", () => {
+  for (const [name, wrap] of WRAPS)
+    it(`is the first error in a vLLM worker's ERROR records (${name})`, async () => {
+      const r = await analyzeText(wrap(FRAME_LEVEL_EXC));
+      expect(r.facts.firstError?.line).toBe(4);
+    });
+
+  // [log lines, the first error's line]
+  const cases: Array<[string, string[], number]> = [
+    [
+      "is the first error in a bare traceback with its header",
+      [
+        "Traceback (most recent call last):",
+        '  File "/srv/app/run.py", line 41, in main',
+        "    engine = build()",
+        '  File "/srv/app/build.py", line 12, in build',
+        "    return connect(store)",
+        "  torch.distributed.DistStoreError: wait timeout after 60000ms, keys: /rendezvous/1",
+      ],
+      6,
+    ],
+    [
+      "a code line shaped like `name: value` deeper than the frames is still code",
+      [
+        "(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240] Traceback (most recent call last):",
+        '(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240]   File "/srv/app/cfg.py", line 8, in load',
+        "(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240]     LookupError: type = lookup(name)",
+        "(VllmWorkerProcess pid=7301) ERROR 03-14 09:02:11 multiproc_worker_utils.py:240] KeyError: 'tp_size'",
+      ],
+      4,
+    ],
+  ];
+  for (const [title, lines, line] of cases)
+    it(title, async () => {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.facts.firstError?.line).toBe(line);
+    });
+});
