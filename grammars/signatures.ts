@@ -824,6 +824,20 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ERROR 03-21 14:05:09 async_llm_engine.py:61] Engine background task failed"],
   },
   {
+    // V1's multiprocessing executor (vllm/v1/executor/multiproc_executor.py, collective_rpc) waits for the workers' answer
+    // to a call only so long: execute_model and sample_tokens VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS (300 s), check_health
+    // 10 s; then `TimeoutError: RPC call to execute_model timed out.` and the engine core dies. V1's counterpart of V0's
+    // `Engine iteration timed out`: a worker is stuck in the step (a collective, a kernel, a lock) or that slow.
+    id: "vllm.rpcTimeout", dialect: "vllm", level: "error", anyOf: ["rpc call to"],
+    values: [/RPC call to (?<method>\w+) timed out/],
+    pattern: /\bRPC call to \w+ timed out\./,
+    samples: [
+      "(EngineCore_DP0 pid=412) ERROR 08-12 03:14:07 [core.py:712] TimeoutError: RPC call to execute_model timed out.",
+      "ERROR 11-02 19:40:55 [core.py:1138] TimeoutError: RPC call to sample_tokens timed out.",
+    ],
+    nearMisses: ["(EngineCore_DP0 pid=412) DEBUG 08-12 03:09:07 [multiproc_executor.py:240] RPC call to execute_model took 0.21 s"],
+  },
+  {
     // Disaggregated prefill/decode through NIXL (vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py, later
     // kv_connector/v1/nixl/*.py, and Dynamo's copy of the connector): the worker's `NIXL transfer failure: <type> |
     // Context: {...}` (2026: handshake_failed, handshake_setup_failed, transfer_failed, ... with `. <message>` after the

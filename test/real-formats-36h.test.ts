@@ -100,3 +100,30 @@ describe("an exception line at the frames' level of a traceback", () => {
       expect(r.facts.firstError?.line).toBe(line);
     });
 });
+
+// V1's executor giving up on the workers' answer (vllm/v1/executor/multiproc_executor.py collective_rpc): the serving
+// hang's line, as V0's `Engine iteration timed out` is
+const RPC_TIMEOUT = [
+  "(APIServer pid=51) INFO 09-30 22:10:04 [loggers.py:123] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 0.0 tokens/s, Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 4.1%, Prefix cache hit rate: 0.0%",
+  "(EngineCore_DP0 pid=188) ERROR 09-30 22:14:51 [core.py:710] EngineCore encountered a fatal error.",
+  "(EngineCore_DP0 pid=188) ERROR 09-30 22:14:51 [core.py:710] Traceback (most recent call last):",
+  '(EngineCore_DP0 pid=188) ERROR 09-30 22:14:51 [core.py:710]   File "/usr/local/lib/python3.12/dist-packages/vllm/v1/executor/multiproc_executor.py", line 264, in collective_rpc',
+  '(EngineCore_DP0 pid=188) ERROR 09-30 22:14:51 [core.py:710]     raise TimeoutError(f"RPC call to {method} timed out.") from e',
+  "(EngineCore_DP0 pid=188) ERROR 09-30 22:14:51 [core.py:710] TimeoutError: RPC call to sample_tokens timed out.",
+].join("\n");
+
+describe("V1's executor timing out on the workers' answer", () => {
+  for (const [name, wrap] of WRAPS)
+    it(`is a serving stall that names the call (${name})`, async () => {
+      const r = await analyzeText(wrap(RPC_TIMEOUT));
+      const stall = r.findings.find((f) => f.ruleId === "runtime/stall");
+      expect(stall?.severity).toBe("error");
+      expect(stall?.message).toContain("`sample_tokens` at line 6");
+      expect(r.facts.firstError?.line).toBe(2);
+    });
+
+  it("the code line that raises it is no timeout", async () => {
+    const r = await analyzeText(RPC_TIMEOUT.split("\n").slice(1, 5).join("\n") + "\n");
+    expect(r.findings.find((f) => f.ruleId === "runtime/stall")).toBeUndefined();
+  });
+});
