@@ -32,12 +32,15 @@ describe("the front end's timeout waiting for the engine core to start", () => {
     it(`is an engine start-up failure and the first error (${name})`, async () => {
       const r = await analyzeText(wrap(READY_TIMEOUT_OLD));
       expect(ids(r, "error")).toContain("vllm/engine-init-failed");
+      expect(r.findings.find((f) => f.ruleId === "vllm/engine-init-failed")!.message).toContain("gave up waiting for the engine core to report ready");
       expect(r.facts.firstError?.line).toBe(5);
     });
 
   it("reads the wording that names VLLM_ENGINE_READY_TIMEOUT_S", async () => {
     const r = await analyzeText(READY_TIMEOUT_NEW);
     expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+    expect(r.findings[0]!.message).toContain("after VLLM_ENGINE_READY_TIMEOUT_S (1200 s)");
+    expect(r.findings[0]!.remediation.join(" ")).toContain("waited 1200 s");
     expect(r.facts.firstError?.line).toBe(1);
   });
 
