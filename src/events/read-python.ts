@@ -676,10 +676,12 @@ export function createPythonReader(): RecordReader {
             }
             return true;
           case "exception":
-            // a code line shaped like `x: y` sits deeper than the traceback; in one without its header (its level guessed
-            // from the first frame) a line shallower than the frames is none: the frame's own indentation was cut by a
-            // paste (` File "…"` behind a collector's `svc-1  | `, its separator counted with it), the exception is not
-            if (a && !a.ended && indent > a.indent && !(a.headless && a.lastFrameIndent > indent)) return true;
+            // a code line shaped like `x: y` sits deeper than the traceback, and deeper than the frame above it too (Python
+            // indents a frame's code two spaces under its `File` line): a line shallower than the frames is none (the
+            // frame's own indentation was cut by a paste: ` File "…"` behind a collector's `svc-1  | `, its separator
+            // counted with it), nor is an error type's line at the frames' own level (`  torch.distributed.DistStoreError:
+            // …` two spaces in, under `  File` lines, as a V0 worker's traceback was pasted)
+            if (a && !a.ended && indent > a.indent && !(a.headless && a.lastFrameIndent > indent) && !(a.lastFrameIndent === indent && isErrorTypeName(line.errorType ?? ""))) return true;
             if (a && a.ended && !a.chained) {
               // a message that goes on over several lines (`ncclInvalidUsage: ...` after a DistBackendError)
               if (a.ended.extra < MAX_MESSAGE_LINES) {

@@ -1613,10 +1613,17 @@ const CUT_FRAME = /^File "(?:[^"]*|[^"]*",?(?: (?:l|li|lin|line))?)\s*$/;
  */
 const CANN_ERROR_DETAIL = /^\s+\S.*\b(?:failed|[Ff]ailed to|error|invalid)\b.*\[FUNC:[\w:~]+\]\[FILE:[\w.\-]+\]\[LINE:\d+\]\s*$/;
 
+/**
+ * An exception line at a traceback's frame level (`  torch.distributed.DistStoreError: wait timeout ...`, two spaces in
+ * like the `  File` lines above it, as a V0 worker's logged traceback was pasted): a frame's code line sits four or more
+ * spaces in, so a line less deep that names an error type is the exception, not code.
+ */
+const FRAME_LEVEL_EXCEPTION = /^ {1,3}(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)(?:\([\w.]+\))?: \S/;
+
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
-  if (c === 32 || c === 9) return true;
+  if (c === 32 || c === 9) return !(c === 32 && FRAME_LEVEL_EXCEPTION.test(msg));
   if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
   // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
   // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence

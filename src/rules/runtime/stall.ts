@@ -13,6 +13,7 @@ export const meta = {
     "vllm/engine/metrics.py and vllm/v1/metrics/loggers.py: the stats line every 5 s (V0) or VLLM_LOG_STATS_INTERVAL (V1, 10 s)",
     "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
     "vllm/engine/async_llm_engine.py (V0): run_engine_loop aborts a step that takes longer than VLLM_ENGINE_ITERATION_TIMEOUT_S ('Engine iteration timed out')",
+    "vllm/v1/executor/multiproc_executor.py (V1): collective_rpc gives up on the workers' answer after VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS ('RPC call to execute_model timed out.')",
   ],
 } satisfies RuleSpec;
 
@@ -21,12 +22,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const r = statsOf(facts);
   // V0's engine loop saying it gave up on a step (the signature's comment in grammars/signatures.ts)
   const gaveUp = signalHits(ctx, ["vllm.engineIterationTimeout"])[0];
-  if (!gaveUp && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
+  // V1's executor giving up on the workers' answer to a call (the signature's comment in grammars/signatures.ts)
+  const rpc = signalHits(ctx, ["vllm.rpcTimeout"])[0];
+  if (!gaveUp && !rpc && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
   const parts: string[] = [];
   const evidence = [];
   if (gaveUp) {
     parts.push(`V0's engine loop gave up on a step at line ${gaveUp.ev.line} (\`Engine iteration timed out\`): the step did not finish within VLLM_ENGINE_ITERATION_TIMEOUT_S (60 s unless set), so the engine is marked dead and every later request fails`);
     evidence.push(gaveUp.ev);
+  }
+  if (rpc) {
+    const method = rpc.captures.method ?? "a call";
+    parts.push(`V1's executor gave up waiting for the workers' answer to \`${method}\` at line ${rpc.ev.line} (\`RPC call to ${method} timed out\`): a worker did not finish the step within VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS (300 s unless set), so the engine core died`);
+    evidence.push(rpc.ev);
   }
   if (r && r.stalls.length) {
     const s = r.stalls.reduce((a, b) => (b.statsLines > a.statsLines ? b : a));
@@ -50,6 +58,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
       "Set VLLM_LOG_STATS_INTERVAL=1 to see when generation stops to the second, and put a watchdog on the server: a /health probe alone can pass while the engine is stuck.",
       ...(suspect ? ["Check the network between the ranks (see the NCCL findings): a collective that never completes stalls every rank."] : []),
       ...(gaveUp ? ["If the steps are only slow, not stuck (a CPU build, very long prompts), raise VLLM_ENGINE_ITERATION_TIMEOUT_S; if a worker hangs, the stack dumps above show where."] : []),
+      ...(rpc ? ["If the steps are only slow, not stuck (very long prompts, a first compilation), raise VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS; if a worker hangs, the stack dumps above show where."] : []),
     ],
   }];
 }

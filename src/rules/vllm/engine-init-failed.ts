@@ -45,6 +45,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const rayDied = cause ? [] : signalHits(ctx, ["vllm.rayWorkerDied"]);
   const evidence = uniqueEvidence([cause?.evidence, ...hitEvidence(rayDied), ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
   const remediation = cause ? adviceFor(cause) : [];
+  // the front end gave up waiting for the engine core's first message (VLLM_ENGINE_READY_TIMEOUT_S)
+  const readyTimeout = explicit.find((h) => h.captures.readyTimeout !== undefined);
+  const waited = firstValue(explicit, "waitedS");
+  if (readyTimeout) remediation.push(`The API server waited ${waited ? `${waited} s` : "VLLM_ENGINE_READY_TIMEOUT_S (600 s unless set)"} for the engine core to report ready: if the engine was only slow (loading a large model from slow storage, a first torch.compile or JIT build), raise VLLM_ENGINE_READY_TIMEOUT_S; if it was stuck (its last lines stop in NCCL or distributed set-up), \`py-spy dump --pid <pid>\` of the engine core and its workers shows where.`);
   if (rayDied.length) remediation.push("Look for why the Ray worker process ended: the kernel's OOM killer (`dmesg`, the node's free memory), `ray stop --force`, or a crash (SIGSEGV) in the dead worker's log under /tmp/ray/session_latest/logs/.");
   remediation.push(
     "Read the first traceback of the failing process (the worker or EngineCore rank that failed first): later errors in the API server only report that the engine died.",
@@ -53,7 +57,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : "Rerun with VLLM_LOGGING_LEVEL=DEBUG (and NCCL_DEBUG=INFO for distributed start-ups) to see the step that failed.",
   );
   return [{
-    message: cause
+    message: readyTimeout && (!cause || (cause.evidence.file === readyTimeout.ev.file && cause.evidence.line === readyTimeout.ev.line))
+      ? `The engine did not start in time: the API server gave up waiting for the engine core to report ready (${readyTimeout.ev.file}:${readyTimeout.ev.line}), after VLLM_ENGINE_READY_TIMEOUT_S${waited ? ` (${waited} s)` : ""}. The engine core was still loading, compiling or stuck; its own last lines show which.`
+      : cause
       ? `The engine did not start. Root cause in the log: ${clipText(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
       : rayDied.length
         ? `The engine did not start, after a Ray worker process died without a Python error${rayExit(rayDied)} (${rayDied[0].ev.file}:${rayDied[0].ev.line}): Ray names the host's OOM killer, \`ray stop --force\` or a crash such as SIGSEGV as the usual causes.`
