@@ -430,10 +430,14 @@ export const SIGNATURES: readonly Signature[] = [
     // remote-code refusals (Transformers' `Loading X requires you to execute the configuration file in that repo ...` and
     // `The repository for X contains custom code which must be executed to correctly load the model`; vLLM's own
     // `Failed to load the tokenizer. If the tokenizer is a custom tokenizer ...` / `Failed to load the model config. If
-    // the model is a custom model ...`) and Transformers' `Tokenizer class X does not exist or is not currently imported`
+    // the model is a custom model ...`), Transformers' `Tokenizer class X does not exist or is not currently imported`,
+    // and the registry's class check, which runs in a subprocess, failing there (registry.py `_try_inspect_model_cls` /
+    // `_try_load_model_cls`, ≥0.6.3: `Error in inspecting model architecture 'X'` / `Error in loading model architecture
+    // 'X'` logged with the subprocess's traceback; later releases then raise `Model architectures ['X'] failed to be
+    // inspected. Please check the logs for more details.`)
     id: "vllm.modelSupport", dialect: "any", level: "error",
-    anyOf: ["are not supported for now", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
-    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported/,
+    anyOf: ["are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
+    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected/,
     samples: [
       "ValueError: Model architectures ['Glm4MoeForCausalLM'] are not supported for now. Supported architectures: dict_keys(['AquilaModel', 'LlamaForCausalLM'])",
       "(APIServer pid=61) Value error, Model architectures ['FooVLForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM'])",
@@ -442,6 +446,9 @@ export const SIGNATURES: readonly Signature[] = [
       "ValueError: Loading /models/chatglm3-6b requires you to execute the configuration file in that repo on your local machine. Make sure you have read the code there to avoid malicious use, then set the option `trust_remote_code=True` to remove this error.",
       "RuntimeError: Failed to load the tokenizer. If the tokenizer is a custom tokenizer not yet available in the HuggingFace transformers library, consider setting `trust_remote_code=True` in LLM or using the `--trust-remote-code` flag in the CLI.",
       "ValueError: Tokenizer class BaichuanTokenizer does not exist or is not currently imported.",
+      "ERROR 03-02 09:14:51 registry.py:301] Error in inspecting model architecture 'AcmeForCausalLM'",
+      "(APIServer pid=7) ERROR 03-02 09:14:51 [registry.py:512] Error in loading model architecture 'AcmeForCausalLM'",
+      "ValueError: Model architectures ['AcmeForCausalLM'] failed to be inspected. Please check the logs for more details.",
     ],
     nearMisses: [
       "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
