@@ -743,6 +743,28 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
   },
   {
+    // The model's quantization refused while vLLM builds its config or its layers: an unknown method (config.py
+    // `_verify_quantization`, every release: `Unknown quantization method: X. Must be one of [...]`), --quantization
+    // contradicting the checkpoint's quant_method (`Quantization method specified in the model config (X) does not match
+    // the quantization method specified in the \`quantization\` argument (Y).`), a GPU older than the method needs
+    // (`The quantization method X is not supported for the current GPU. Minimum capability: 90. Current capability: 86.`),
+    // a dtype the method has no kernel for (≥0.10 inside pydantic's `Value error, torch.bfloat16 is not supported for
+    // quantization method awq. Supported dtypes: [torch.float16]`), the platform lacking it (`gptq quantization is
+    // currently not supported in ROCm.`), and a compressed-tensors MoE scheme with no kernel (`Unsupported FusedMoe scheme`)
+    id: "vllm.quantizationUnsupported", dialect: "any", level: "error",
+    anyOf: ["unknown quantization method", "does not match the quantization method", "is not supported for the current gpu", "is not supported for quantization method", "quantization is currently not supported in", "unsupported fusedmoe scheme"],
+    pattern: /Unknown quantization method: [`']?(?<unknown>[\w.-]+)[`']?\. Must be one of (?<known>\[[^\]]{0,600}\]|dict_keys\(\[[^\]]{0,600}\]\))?|Quantization method specified in the model config \((?<inConfig>[\w.-]+)\) does not match the quantization method specified in the [`']?quantization[`']? argument \((?<inArg>[\w.-]+)\)|The quantization method (?<method>[\w.-]+) is not supported for the current GPU\. Minimum capability: (?<minCap>\d+)\. Current capability: (?<curCap>\d+)|(?<dtype>torch\.\w+) is not supported for quantization method (?<dtypeMethod>[\w.-]+)\. Supported dtypes: (?<dtypes>\[[^\]]{0,200}\])|(?<platformMethod>[\w.-]+) quantization is currently not supported in (?<platform>\w+)|(?<moeScheme>Unsupported FusedMoe scheme)/,
+    samples: [
+      "ValueError: Unknown quantization method: gptq. Must be one of ['awq', 'squeezellm'].",
+      "ValueError: Quantization method specified in the model config (gptq) does not match the quantization method specified in the `quantization` argument (awq).",
+      "ValueError: The quantization method fp8 is not supported for the current GPU. Minimum capability: 89. Current capability: 80.",
+      "(APIServer pid=12) Value error, torch.bfloat16 is not supported for quantization method awq. Supported dtypes: [torch.float16] [type=value_error, input_value=ArgsKwargs((), {}), input_type=ArgsKwargs]",
+      "ValueError: gptq_marlin quantization is currently not supported in ROCm.",
+      "(EngineCore_DP0 pid=7) ERROR 09-25 12:08:30 [core.py:718] RuntimeError: Unsupported FusedMoe scheme: num_bits=4 type='int' symmetric=True",
+    ],
+    nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
+  },
+  {
     // A LoRA adapter whose rank exceeds the server's --max-lora-rank (vllm/lora/peft_helper.py validate_legal; before
     // that vllm/lora/models.py): `ValueError: LoRA rank 32 is greater than max_lora_rank 16.`, raised when the adapter is
     // loaded, which a running engine does (a request naming it, `--lora-modules` after the engine started, the

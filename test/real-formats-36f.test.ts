@@ -123,3 +123,48 @@ describe("the model registry's class check failing in its subprocess (vllm/model
     expect(finding(r, "vllm/model-support")!.message).toContain("knows the architecture 'AcmeForCausalLM', 'AcmeModel', but importing");
   });
 });
+
+describe("the checkpoint's quantization refused at start-up (vllm/quantization-unsupported)", () => {
+  // V0 with Ray: the exception line the driver prints, then the worker's `Error executing method load_model`
+  const CAPABILITY = [
+    "ValueError: The quantization method fp8 is not supported for the current GPU. Minimum capability: 89. Current capability: 80.",
+    "(RayWorkerWrapper pid=31877) ERROR 05-14 08:02:11 worker_base.py:157] Error executing method load_model. This might cause deadlock in distributed execution.",
+    "(RayWorkerWrapper pid=31877) ERROR 05-14 08:02:11 worker_base.py:157] Traceback (most recent call last):",
+    '(RayWorkerWrapper pid=31877) ERROR 05-14 08:02:11 worker_base.py:157]   File "/opt/venv/lib/python3.10/site-packages/vllm/worker/worker_base.py", line 149, in execute_method',
+    "(RayWorkerWrapper pid=31877) ERROR 05-14 08:02:11 worker_base.py:157]     return executor(*args, **kwargs)",
+  ].join("\n");
+  // V1's engine core logging the exception of a compressed-tensors MoE layer (≥0.8 header)
+  const MOE = [
+    "(EngineCore_DP0 pid=2210) ERROR 09-25 12:08:30 [core.py:718]   File \"/opt/venv/lib/python3.12/site-packages/vllm/model_executor/layers/quantization/compressed_tensors/compressed_tensors_moe.py\", line 135, in get_moe_method",
+    "(EngineCore_DP0 pid=2210) ERROR 09-25 12:08:30 [core.py:718]     raise RuntimeError(",
+    "(EngineCore_DP0 pid=2210) ERROR 09-25 12:08:30 [core.py:718] RuntimeError: Unsupported FusedMoe scheme: num_bits=4 type='int' symmetric=True group_size=64 strategy='group', num_bits=8 type='float' strategy='token' dynamic=True",
+  ].join("\n");
+  // ≥0.10: the config's validation error, its detail line behind the API server's prefix
+  const DTYPE = [
+    "(APIServer pid=88) pydantic_core._pydantic_core.ValidationError: 1 validation error for ModelConfig",
+    "(APIServer pid=88)   Value error, torch.float32 is not supported for quantization method gptq. Supported dtypes: [torch.float16, torch.bfloat16] [type=value_error, input_value=ArgsKwargs((), {'model': 'acme/m-gptq'}), input_type=ArgsKwargs]",
+  ].join("\n");
+
+  for (const [name, wrap] of variants) {
+    it(`names the GPU's capability, and the engine's failure it explains (${name})`, async () => {
+      const r = await analyzeText(wrap(CAPABILITY) + "\n");
+      expect(ids(r)).toEqual(["vllm/quantization-unsupported", "vllm/engine-init-failed"]);
+      const f = finding(r, "vllm/quantization-unsupported")!;
+      expect(f.severity).toBe("error");
+      expect(f.message).toBe("The model's quantization cannot run here: the method fp8 needs a GPU of compute capability 8.9 or newer, and this one has 8.0.");
+      expect(f.evidence.map((e) => e.line)).toEqual([1]);
+      expect(r.facts.firstError?.line).toBe(1);
+    });
+    it(`names a MoE scheme without a kernel (${name})`, async () => {
+      const r = await analyzeText(wrap(MOE) + "\n");
+      expect(ids(r)).toEqual(["vllm/quantization-unsupported"]);
+      expect(finding(r, "vllm/quantization-unsupported")!.evidence.map((e) => e.line)).toEqual([3]);
+      expect(r.facts.firstError?.line).toBe(3);
+    });
+    it(`names the dtype the method refuses (${name})`, async () => {
+      const r = await analyzeText(wrap(DTYPE) + "\n");
+      expect(ids(r)).toEqual(["vllm/quantization-unsupported"]);
+      expect(finding(r, "vllm/quantization-unsupported")!.message).toContain("gptq has no kernel for torch.float32 (it supports [torch.float16, torch.bfloat16])");
+    });
+  }
+});
