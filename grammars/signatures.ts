@@ -440,10 +440,14 @@ export const SIGNATURES: readonly Signature[] = [
     // remote-code refusals (Transformers' `Loading X requires you to execute the configuration file in that repo ...` and
     // `The repository for X contains custom code which must be executed to correctly load the model`; vLLM's own
     // `Failed to load the tokenizer. If the tokenizer is a custom tokenizer ...` / `Failed to load the model config. If
-    // the model is a custom model ...`) and Transformers' `Tokenizer class X does not exist or is not currently imported`
+    // the model is a custom model ...`), Transformers' `Tokenizer class X does not exist or is not currently imported`,
+    // and the registry's class check, which runs in a subprocess, failing there (registry.py `_try_inspect_model_cls` /
+    // `_try_load_model_cls`, ≥0.6.3: `Error in inspecting model architecture 'X'` / `Error in loading model architecture
+    // 'X'` logged with the subprocess's traceback; later releases then raise `Model architectures ['X'] failed to be
+    // inspected. Please check the logs for more details.`)
     id: "vllm.modelSupport", dialect: "any", level: "error",
-    anyOf: ["are not supported for now", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
-    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported/,
+    anyOf: ["are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
+    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected/,
     samples: [
       "ValueError: Model architectures ['Glm4MoeForCausalLM'] are not supported for now. Supported architectures: dict_keys(['AquilaModel', 'LlamaForCausalLM'])",
       "(APIServer pid=61) Value error, Model architectures ['FooVLForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM'])",
@@ -452,6 +456,9 @@ export const SIGNATURES: readonly Signature[] = [
       "ValueError: Loading /models/chatglm3-6b requires you to execute the configuration file in that repo on your local machine. Make sure you have read the code there to avoid malicious use, then set the option `trust_remote_code=True` to remove this error.",
       "RuntimeError: Failed to load the tokenizer. If the tokenizer is a custom tokenizer not yet available in the HuggingFace transformers library, consider setting `trust_remote_code=True` in LLM or using the `--trust-remote-code` flag in the CLI.",
       "ValueError: Tokenizer class BaichuanTokenizer does not exist or is not currently imported.",
+      "ERROR 03-02 09:14:51 registry.py:301] Error in inspecting model architecture 'AcmeForCausalLM'",
+      "(APIServer pid=7) ERROR 03-02 09:14:51 [registry.py:512] Error in loading model architecture 'AcmeForCausalLM'",
+      "ValueError: Model architectures ['AcmeForCausalLM'] failed to be inspected. Please check the logs for more details.",
     ],
     nearMisses: [
       "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
@@ -751,6 +758,28 @@ export const SIGNATURES: readonly Signature[] = [
       "(raylet) A worker died or was killed while executing a task by an unexpected system error. To troubleshoot the problem, check the logs for the dead worker. RayTask ID: ffff0001 Worker ID: 77aa Node ID: 88bb Worker IP address: 10.1.2.3 Worker port: 10005 Worker PID: 4242 Worker exit type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There are some potential root causes.",
     ],
     nearMisses: ["The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)"],
+  },
+  {
+    // The model's quantization refused while vLLM builds its config or its layers: an unknown method (config.py
+    // `_verify_quantization`, every release: `Unknown quantization method: X. Must be one of [...]`), --quantization
+    // contradicting the checkpoint's quant_method (`Quantization method specified in the model config (X) does not match
+    // the quantization method specified in the \`quantization\` argument (Y).`), a GPU older than the method needs
+    // (`The quantization method X is not supported for the current GPU. Minimum capability: 90. Current capability: 86.`),
+    // a dtype the method has no kernel for (≥0.10 inside pydantic's `Value error, torch.bfloat16 is not supported for
+    // quantization method awq. Supported dtypes: [torch.float16]`), the platform lacking it (`gptq quantization is
+    // currently not supported in ROCm.`), and a compressed-tensors MoE scheme with no kernel (`Unsupported FusedMoe scheme`)
+    id: "vllm.quantizationUnsupported", dialect: "any", level: "error",
+    anyOf: ["unknown quantization method", "does not match the quantization method", "is not supported for the current gpu", "is not supported for quantization method", "quantization is currently not supported in", "unsupported fusedmoe scheme"],
+    pattern: /Unknown quantization method: [`']?(?<unknown>[\w.-]{1,60})[`']?\. Must be one of (?<known>\[[^\]]{0,600}\]|dict_keys\(\[[^\]]{0,600}\]\))?|Quantization method specified in the model config \((?<inConfig>[\w.-]{1,60})\) does not match the quantization method specified in the [`']?quantization[`']? argument \((?<inArg>[\w.-]{1,60})\)|The quantization method (?<method>[\w.-]{1,60}) is not supported for the current GPU\. Minimum capability: (?<minCap>\d+)\. Current capability: (?<curCap>\d+)|(?<dtype>torch\.\w{1,30}) is not supported for quantization method (?<dtypeMethod>[\w.-]{1,60})\. Supported dtypes: (?<dtypes>\[[^\]]{0,200}\])|(?<![\w.-])(?<platformMethod>[\w.-]{1,60}) quantization is currently not supported in (?<platform>\w{1,40})|(?<moeScheme>Unsupported FusedMoe scheme)/,
+    samples: [
+      "ValueError: Unknown quantization method: gptq. Must be one of ['awq', 'squeezellm'].",
+      "ValueError: Quantization method specified in the model config (gptq) does not match the quantization method specified in the `quantization` argument (awq).",
+      "ValueError: The quantization method fp8 is not supported for the current GPU. Minimum capability: 89. Current capability: 80.",
+      "(APIServer pid=12) Value error, torch.bfloat16 is not supported for quantization method awq. Supported dtypes: [torch.float16] [type=value_error, input_value=ArgsKwargs((), {}), input_type=ArgsKwargs]",
+      "ValueError: gptq_marlin quantization is currently not supported in ROCm.",
+      "(EngineCore_DP0 pid=7) ERROR 09-25 12:08:30 [core.py:718] RuntimeError: Unsupported FusedMoe scheme: num_bits=4 type='int' symmetric=True",
+    ],
+    nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
   },
   {
     // A LoRA adapter whose rank exceeds the server's --max-lora-rank (vllm/lora/peft_helper.py validate_legal; before

@@ -17,8 +17,11 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
 /** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
 /** callees kept per traceback */
 const MAX_CALLS = 16;
-/** the function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`, `self.x = LLM(` → `LLM`) */
-const CALLEE = /^(?:return\s+|await\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
+/**
+ * the function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`, `self.x = LLM(` →
+ * `LLM`, `async with build_async_engine_client(args) as engine_client:` → `build_async_engine_client`)
+ */
+const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 function calleeOf(code: string): string[] {
   const m = CALLEE.exec(code.trim());
   return m ? [m[1]] : [];

@@ -178,6 +178,10 @@ const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
  */
 const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 
+/** contextlib's methods that enter a `with` / `async with` block of a generator-based context manager (contextlib.py) */
+const CONTEXT_ENTER = new Set(["__enter__", "__aenter__"]);
+const CONTEXTLIB_FILE = /(?:^|[\/\\])contextlib\.py$/;
+
 /** an import statement (`from vllm.v1.engine.core import EngineCore`, `import torch`) */
 const IMPORT_CODE = /^(?:from\s+\.*[\w.]*\s+import\b|import\s+\w)/;
 
@@ -260,6 +264,14 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // -> `TypeError: ... unexpected keyword argument`, a caller's mistake, not the engine's.)
   const builds = t.complete === false ? (t.calls ?? []).findIndex((c) => ENGINE_BUILDERS.has(c) || initFunc(c)) : -1;
   if (failure && !serving && builds >= 0 && frames.slice(builds + 1).some((f) => VLLM_PACKAGE.test(f.file))) return "init";
+  // a paste cut while entering a context manager that a start-up function returned (`async with
+  // build_async_engine_client(args) as engine_client:` -> contextlib's `__aenter__` -> `return await anext(self.gen)`):
+  // the generator whose first step raised is that start-up function, its own frame the next one the paste left out
+  const innermostFrame = frames[frames.length - 1];
+  if (failure && !serving && !outsideVllm && t.complete === false && innermostFrame && CONTEXT_ENTER.has(innermostFrame.func) && CONTEXTLIB_FILE.test(innermostFrame.file)) {
+    const entered = [...(t.calls ?? [])].reverse().find((c) => c !== "anext" && c !== "next");
+    if (initFunc(entered)) return "init";
+  }
   // V0's `run_mp_engine` re-raises only what building the engine threw: `MQLLMEngine.start()` logs and swallows the
   // errors of a running engine (its traceback starts at `start`), so a traceback through it that serves nothing is start-up
   // V1's `run_engine_core` wraps both the engine's construction and its busy loop in one `try` and re-raises (`raise e`)

@@ -27,6 +27,7 @@ import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceed
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
+import { rule as vllmQuantizationUnsupported } from "./vllm/quantization-unsupported.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
@@ -92,6 +93,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmModelSupport,
   vllmNotEnoughGpus,
   vllmPortInUse,
+  vllmQuantizationUnsupported,
   vllmRayNodeIpMismatch,
   vllmRayWorkerDied,
   ncclSocketFallback,

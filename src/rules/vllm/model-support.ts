@@ -15,11 +15,12 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-type Kind = "registry" | "noModule" | "modelType" | "remoteCode" | "tokenizerClass";
+type Kind = "registry" | "inspect" | "noModule" | "modelType" | "remoteCode" | "tokenizerClass";
 
 function kindOf(h: Hit): Kind | null {
   const c = h.captures;
   if (c.archs !== undefined) return "registry";
+  if (c.inspect !== undefined || c.inspectArchs !== undefined) return "inspect";
   if (c.module !== undefined) return "noModule";
   if (c.modelType !== undefined) return "modelType";
   if (c.remote !== undefined) return "remoteCode";
@@ -49,6 +50,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
         "Transformers-compatible models can also run through vLLM's Transformers backend (`--model-impl transformers`, with --trust-remote-code for custom code), slower than a native implementation.",
       ];
       break;
+    case "inspect": {
+      const arch = c.inspect !== undefined ? `'${c.inspect}'` : c.inspectArchs!.replace(/\\'/g, "'").trim();
+      what = `${vllm} knows the architecture ${arch}, but importing or inspecting its class failed: the registry checks it in a subprocess, and that subprocess's error (at the end of the traceback after the line) is the cause; a later \`not supported\` or \`failed to be inspected\` error only follows from it`;
+      remediation = [
+        "Read the last exception of the subprocess's traceback after the line: most often a compiled extension built for another torch or CUDA (`undefined symbol` in flash_attn or vllm._C), a missing or mismatched package (transformers, triton), or the subprocess failing to start at all.",
+        "Reinstall the extension for the installed torch (`pip uninstall flash-attn`, or a vLLM wheel or image built for that torch and CUDA), then start again.",
+        "Importing vLLM's model package by hand (`python -c \"import vllm.model_executor.models\"`) shows the same error without the registry around it.",
+      ];
+      break;
+    }
     case "noModule":
       what = `neither ${vllm} nor the installed Transformers has the architecture '${c.module}', and the model's config.json names no AutoModel in its \`auto_map\`: nothing here can build it`;
       remediation = [upgrade, "For a model with custom code, its config.json must map `AutoModel` in `auto_map` to the repository's class; pass --trust-remote-code.", "Check the `architectures` field of config.json against the base model's."];
