@@ -546,6 +546,43 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // vLLM's OpenAI server turns a SIGTERM that arrives before uvicorn installs its own signal handlers (the newest
+    // releases a SIGINT too), i.e. while the engine is still starting (download, weight loading, compile, CUDA graphs),
+    // into an exception: `raise KeyboardInterrupt("terminated")` in vllm/entrypoints/openai/api_server.py (run_server's
+    // `signal_handler` from 0.5 on, "Interrupt server on sigterm while initializing"; setup_server; `_interrupt_init` /
+    // setup_interrupt_handler later). Its exception line is the trace. Ctrl-C at Python's own handler is a bare
+    // `KeyboardInterrupt`, with no message (src/facts/tracebacks.ts counts neither as a failure of the engine).
+    id: "vllm.startupInterrupted", dialect: "any", level: "error", anyOf: ["keyboardinterrupt: terminated"],
+    pattern: /(?:^|[\s)\]|>])KeyboardInterrupt: terminated\s*$/,
+    samples: ["KeyboardInterrupt: terminated", "(APIServer pid=1) KeyboardInterrupt: terminated", "ERROR 05-08 00:44:02 [api_server.py:1102] KeyboardInterrupt: terminated"],
+    nearMisses: ["KeyboardInterrupt", "KeyboardInterrupt: ", '    raise KeyboardInterrupt("terminated")', "KeyboardInterrupt: terminated by the user at step 3"],
+  },
+  {
+    // the kubelet killing a container whose startup or liveness probe failed failureThreshold times in a row: its event
+    // (pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions, `Container %s failed %s probe` and the kill's
+    // `, will be restarted`) as `kubectl describe pod` (Events: Normal Killing) and `kubectl get events` print it
+    id: "vllm.probeRestart", dialect: "any", level: "error", anyOf: ["probe, will be restarted"],
+    values: [/Container (?<container>[a-z0-9][-a-z0-9.]*) failed (?<probe>startup|liveness) probe/],
+    pattern: /\bContainer [a-z0-9][-a-z0-9.]* failed (?:startup|liveness) probe, will be restarted/,
+    samples: [
+      "  Normal   Killing    3m2s (x4 over 14m)   kubelet            Container vllm failed startup probe, will be restarted",
+      "5m          Normal    Killing     pod/llm-7d9c-x2kqp   Container vllm-openai failed liveness probe, will be restarted",
+    ],
+    nearMisses: ["  Normal   Killing    12s   kubelet   Stopping container vllm", "Container vllm failed readiness probe"],
+  },
+  {
+    // the kubelet's prober on a failed check (pkg/kubelet/prober/prober.go: `%s probe failed: %s`, the probe type
+    // capitalised, then what the check said): a notable line, no failure alone (a probe fails while a server starts)
+    id: "vllm.probeFailed", dialect: "any", level: "info", anyOf: ["probe failed: "],
+    values: [/(?<probe>Startup|Liveness|Readiness) probe failed: (?<said>.{1,200}?)(?:\s+\(x\d+ over [\w.]+\))?\s*$/],
+    pattern: /\b(?:Startup|Liveness|Readiness) probe failed: \S/,
+    samples: [
+      '  Warning  Unhealthy  2m5s (x31 over 7m)  kubelet  Startup probe failed: Get "http://10.42.1.7:8000/health": dial tcp 10.42.1.7:8000: connect: connection refused',
+      "  Warning  Unhealthy  40s (x3 over 60s)   kubelet  Liveness probe failed: HTTP probe failed with statuscode: 500",
+    ],
+    nearMisses: ["the readiness probe failed twice before the model loaded"],
+  },
+  {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
     // code 137, bash's `Killed` for the job, torchrun's exit code -9 for SIGKILL) and Ray's memory monitor, which kills a
     // task or actor past its threshold (RAY_memory_usage_threshold). `oom`: the words say memory (else SIGKILL only)

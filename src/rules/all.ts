@@ -29,6 +29,7 @@ import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
+import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -94,6 +95,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmPortInUse,
   vllmRayNodeIpMismatch,
   vllmRayWorkerDied,
+  vllmStartupInterrupted,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,
