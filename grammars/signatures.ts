@@ -546,6 +546,50 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // vLLM's platform resolution (vllm/platforms/__init__.py resolve_current_platform_cls_qualname, 0.7.3 on) when no
+    // built-in or plugin platform activates: logged at INFO, it means the process sees no GPU it can use (no NVIDIA
+    // driver library, no device in the container); vLLM then fails at the first device it needs. Before 0.7.3 and after,
+    // the failure itself: vllm/config.py DeviceConfig's `Failed to infer device type` (0.6 to 0.10, later with advice to
+    // set VLLM_LOGGING_LEVEL=DEBUG), and torch's `Device string must not be empty` for the unspecified platform's empty
+    // device type (newer releases)
+    id: "vllm.noPlatform", dialect: "any", level: "error", anyOf: ["unspecifiedplatform", "failed to infer device type", "device string must not be empty"],
+    values: [/(?<verdict>No platform detected)/],
+    pattern: /No platform detected, vLLM is running on UnspecifiedPlatform|RuntimeError: Failed to infer device type|RuntimeError: Device string must not be empty/,
+    samples: [
+      "INFO 05-20 20:12:25 [__init__.py:252] No platform detected, vLLM is running on UnspecifiedPlatform",
+      "RuntimeError: Failed to infer device type",
+      "RuntimeError: Failed to infer device type, please set the environment variable `VLLM_LOGGING_LEVEL=DEBUG` to turn on verbose logging to help debug the issue.",
+      "RuntimeError: Device string must not be empty",
+    ],
+    nearMisses: ["INFO 05-20 20:12:25 [__init__.py:239] Automatically detected platform cuda."],
+  },
+  {
+    // why a GPU platform did not activate, as the same resolution says it at DEBUG (`CUDA platform is not available
+    // because: NVML Shared Library Not Found`, `Exception happens when checking CUDA platform: ...`), and the import of
+    // vLLM's kernels without the driver's library (`Failed to import from vllm._C with ImportError('libcuda.so.1: cannot
+    // open shared object file ...')`): notable lines, a cause when no platform was found
+    id: "vllm.gpuPlatformUnavailable", dialect: "any", level: "info", anyOf: ["platform is not available because", "exception happens when checking", "importerror('libcuda"],
+    values: [
+      /\b(?<platform>CUDA|ROCm) platform is not available because:? (?<why>.{1,200}?)\s*$/,
+      /Exception happens when checking (?<platform>CUDA|ROCm) platform: (?<why>.{1,200}?)\s*$/,
+      /(?<why>libcuda\.so\.1: cannot open shared object file)/,
+    ],
+    pattern: /\b(?:CUDA|ROCm) platform is not available because|Exception happens when checking (?:CUDA|ROCm) platform: |ImportError\('libcuda\.so\.1: cannot open shared object file/,
+    samples: [
+      "DEBUG 04-25 06:11:24 [__init__.py:93] CUDA platform is not available because: NVML Shared Library Not Found",
+      "DEBUG 04-25 06:11:24 [__init__.py:76] Exception happens when checking CUDA platform: NVML Shared Library Not Found",
+      "WARNING 09-02 06:44:03 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
+    ],
+    nearMisses: ["DEBUG 04-25 06:11:24 [__init__.py:44] TPU platform is not available because: No module named 'libtpu'"],
+  },
+  {
+    // the platform vLLM found (`Automatically detected platform cuda.`, `Platform plugin ascend is activated`)
+    id: "vllm.platformDetected", dialect: "any", level: "info", anyOf: ["automatically detected platform", "platform plugin"],
+    values: [/(?:Automatically detected platform |Platform plugin )(?<platform>[\w.\-]+)/],
+    pattern: /Automatically detected platform [\w.\-]+\.|Platform plugin [\w.\-]+ is activated/,
+    samples: ["INFO 07-01 10:00:00 [__init__.py:235] Automatically detected platform cuda.", "INFO 04-16 13:55:44 [__init__.py:207] Platform plugin ascend is activated"],
+  },
+  {
     // vLLM's OpenAI server turns a SIGTERM that arrives before uvicorn installs its own signal handlers (the newest
     // releases a SIGINT too), i.e. while the engine is still starting (download, weight loading, compile, CUDA graphs),
     // into an exception: `raise KeyboardInterrupt("terminated")` in vllm/entrypoints/openai/api_server.py (run_server's

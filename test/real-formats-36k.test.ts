@@ -125,3 +125,60 @@ describe("kubectl describe pod: the kubelet restarting vLLM's container after a 
     expect(ids(r, "error")).toEqual([]);
   });
 });
+
+describe("a container that sees no GPU: vLLM's UnspecifiedPlatform", () => {
+  const pod = [
+    'Defaulted container "vllm" out of: vllm, model-loader (init)',
+    "INFO 06-02 09:14:05 [__init__.py:252] No platform detected, vLLM is running on UnspecifiedPlatform",
+    "INFO 06-02 09:14:09 [api_server.py:1043] vLLM API server version 0.8.5",
+    "Traceback (most recent call last):",
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/engine/arg_utils.py", line 1093, in create_engine_config',
+    "    device_config = DeviceConfig(device=self.device)",
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/config.py", line 2119, in __post_init__',
+    "    raise RuntimeError(",
+    "RuntimeError: Failed to infer device type, please set the environment variable `VLLM_LOGGING_LEVEL=DEBUG` to turn on verbose logging to help debug the issue.",
+  ];
+
+  it("is vllm/no-gpu-platform, with the verdict and the failure as evidence, behind kubectl's wrappers too", async () => {
+    const variants = [
+      text(pod),
+      pod.map((l, i) => `2025-06-02T09:14:0${i}.000000001Z ${l}`).join("\n") + "\n",
+      pod.map((l) => `[pod/small-7b-decode-6f9c7d8b5-q2x7k/vllm] ${l}`).join("\n") + "\n",
+    ];
+    for (const t of variants) {
+      const r = await analyzeText(t);
+      const f = r.findings.find((x) => x.ruleId === "vllm/no-gpu-platform");
+      expect(f?.severity).toBe("error");
+      expect(f!.message).toBe("vLLM found no platform to run on (`No platform detected, vLLM is running on UnspecifiedPlatform`): this process sees no GPU it can use, so the engine fails at the first device it needs.");
+      expect(f!.evidence.map((e) => e.line)).toEqual([2, 9]);
+      expect(r.facts.firstError?.line).toBe(9);
+    }
+  });
+
+  it("quotes the DEBUG reason, and warns when only the reason is in the window", async () => {
+    const reason = "DEBUG 06-02 09:14:04 [__init__.py:93] CUDA platform is not available because: NVML Shared Library Not Found";
+    const both = await analyzeText(text([reason, pod[1]]));
+    expect(both.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!.message).toContain("The log says why: the CUDA platform is not available because NVML Shared Library Not Found.");
+    const only = await analyzeText(text(["DEBUG 06-02 09:14:04 [__init__.py:52] Checking if CUDA platform is available.", reason]));
+    expect(only.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")?.severity).toBe("warning");
+    const kernels = await analyzeText("WARNING 06-02 09:14:04 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')\n" + text([pod[1]]));
+    expect(kernels.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!.message).toContain("The log says why: libcuda.so.1: cannot open shared object file.");
+  });
+
+  it("is no finding when a platform was found (a CPU build's probe of CUDA, a healthy GPU start)", async () => {
+    const cpu = await analyzeText(text(["DEBUG 06-02 09:14:04 [__init__.py:93] CUDA platform is not available because: NVML Shared Library Not Found", "INFO 06-02 09:14:04 [__init__.py:239] Automatically detected platform cpu."]));
+    expect(ids(cpu)).not.toContain("vllm/no-gpu-platform");
+    const gpu = await analyzeText(text(["INFO 06-02 09:14:04 [__init__.py:239] Automatically detected platform cuda.", "INFO 06-02 09:14:09 [api_server.py:1043] vLLM API server version 0.8.5"]));
+    expect(ids(gpu)).toEqual([]);
+  });
+
+  it("a driver too old for torch explains the same failure", async () => {
+    const r = await analyzeText(
+      text([
+        "/opt/conda/lib/python3.11/site-packages/torch/cuda/__init__.py:174: UserWarning: CUDA initialization: The NVIDIA driver on your system is too old (found version 11080). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver. (Triggered internally at ../c10/cuda/CUDAFunctions.cpp:108.)",
+        "RuntimeError: Failed to infer device type",
+      ]),
+    );
+    expect(r.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!.causedBy).toEqual(["vllm/cuda-driver-too-old"]);
+  });
+});

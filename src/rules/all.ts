@@ -25,6 +25,7 @@ import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
+import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
@@ -91,6 +92,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmModelSupport,
+  vllmNoGpuPlatform,
   vllmNotEnoughGpus,
   vllmPortInUse,
   vllmRayNodeIpMismatch,
