@@ -583,13 +583,6 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["DEBUG 04-25 06:11:24 [__init__.py:44] TPU platform is not available because: No module named 'libtpu'"],
   },
   {
-    // the platform vLLM found (`Automatically detected platform cuda.`, `Platform plugin ascend is activated`)
-    id: "vllm.platformDetected", dialect: "any", level: "info", anyOf: ["automatically detected platform", "platform plugin"],
-    values: [/(?:Automatically detected platform |Platform plugin )(?<platform>[\w.\-]+)/],
-    pattern: /Automatically detected platform [\w.\-]+\.|Platform plugin [\w.\-]+ is activated/,
-    samples: ["INFO 07-01 10:00:00 [__init__.py:235] Automatically detected platform cuda.", "INFO 04-16 13:55:44 [__init__.py:207] Platform plugin ascend is activated"],
-  },
-  {
     // vLLM's OpenAI server turns a SIGTERM that arrives before uvicorn installs its own signal handlers (the newest
     // releases a SIGINT too), i.e. while the engine is still starting (download, weight loading, compile, CUDA graphs),
     // into an exception: `raise KeyboardInterrupt("terminated")` in vllm/entrypoints/openai/api_server.py (run_server's

@@ -155,14 +155,26 @@ describe("a container that sees no GPU: vLLM's UnspecifiedPlatform", () => {
     }
   });
 
-  it("quotes the DEBUG reason, and warns when only the reason is in the window", async () => {
+  it("quotes the DEBUG reason; is a warning while no failure follows the verdict, and no finding for a reason alone", async () => {
     const reason = "DEBUG 06-02 09:14:04 [__init__.py:93] CUDA platform is not available because: NVML Shared Library Not Found";
     const both = await analyzeText(text([reason, pod[1]]));
-    expect(both.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!.message).toContain("The log says why: the CUDA platform is not available because NVML Shared Library Not Found.");
+    const f = both.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!;
+    expect(f.message).toContain("The log says why: the CUDA platform is not available because NVML Shared Library Not Found.");
+    expect(f.severity).toBe("warning");
+    expect(f.evidence.map((e) => e.line)).toEqual([1, 2]);
     const only = await analyzeText(text(["DEBUG 06-02 09:14:04 [__init__.py:52] Checking if CUDA platform is available.", reason]));
-    expect(only.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")?.severity).toBe("warning");
-    const kernels = await analyzeText("WARNING 06-02 09:14:04 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')\n" + text([pod[1]]));
-    expect(kernels.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!.message).toContain("The log says why: libcuda.so.1: cannot open shared object file.");
+    expect(ids(only)).not.toContain("vllm/no-gpu-platform");
+    const kernels = await analyzeText(
+      text([
+        pod[1],
+        "WARNING 06-02 09:14:04 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
+        "Traceback (most recent call last):",
+        '  File "/usr/local/lib/python3.12/dist-packages/vllm/entrypoints/openai/api_server.py", line 1372, in <module>',
+      ]),
+    );
+    const k = kernels.findings.find((x) => x.ruleId === "vllm/no-gpu-platform")!;
+    expect(k.message).toContain("The log says why: libcuda.so.1: cannot open shared object file.");
+    expect(k.severity).toBe("error");
   });
 
   it("is no finding when a platform was found (a CPU build's probe of CUDA, a healthy GPU start)", async () => {
