@@ -563,6 +563,80 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // vLLM's platform resolution (vllm/platforms/__init__.py resolve_current_platform_cls_qualname, 0.7.3 on) when no
+    // built-in or plugin platform activates: logged at INFO, it means the process sees no GPU it can use (no NVIDIA
+    // driver library, no device in the container); vLLM then fails at the first device it needs. Before 0.7.3 and after,
+    // the failure itself: vllm/config.py DeviceConfig's `Failed to infer device type` (0.6 to 0.10, later with advice to
+    // set VLLM_LOGGING_LEVEL=DEBUG), and torch's `Device string must not be empty` for the unspecified platform's empty
+    // device type (newer releases)
+    id: "vllm.noPlatform", dialect: "any", level: "error", anyOf: ["unspecifiedplatform", "failed to infer device type", "device string must not be empty"],
+    values: [/(?<verdict>No platform detected)/],
+    pattern: /No platform detected, vLLM is running on UnspecifiedPlatform|RuntimeError: Failed to infer device type|RuntimeError: Device string must not be empty/,
+    samples: [
+      "INFO 05-20 20:12:25 [__init__.py:252] No platform detected, vLLM is running on UnspecifiedPlatform",
+      "RuntimeError: Failed to infer device type",
+      "RuntimeError: Failed to infer device type, please set the environment variable `VLLM_LOGGING_LEVEL=DEBUG` to turn on verbose logging to help debug the issue.",
+      "RuntimeError: Device string must not be empty",
+    ],
+    nearMisses: ["INFO 05-20 20:12:25 [__init__.py:239] Automatically detected platform cuda."],
+  },
+  {
+    // why a GPU platform did not activate, as the same resolution says it at DEBUG (`CUDA platform is not available
+    // because: NVML Shared Library Not Found`, `Exception happens when checking CUDA platform: ...`), and the import of
+    // vLLM's kernels without the driver's library (`Failed to import from vllm._C with ImportError('libcuda.so.1: cannot
+    // open shared object file ...')`): notable lines, a cause when no platform was found
+    id: "vllm.gpuPlatformUnavailable", dialect: "any", level: "info", anyOf: ["platform is not available because", "exception happens when checking", "importerror('libcuda"],
+    values: [
+      /\b(?<platform>CUDA|ROCm) platform is not available because:? (?<why>.{1,200}?)\s*$/,
+      /Exception happens when checking (?<platform>CUDA|ROCm) platform: (?<why>.{1,200}?)\s*$/,
+      /(?<why>libcuda\.so\.1: cannot open shared object file)/,
+    ],
+    pattern: /\b(?:CUDA|ROCm) platform is not available because|Exception happens when checking (?:CUDA|ROCm) platform: |ImportError\('libcuda\.so\.1: cannot open shared object file/,
+    samples: [
+      "DEBUG 04-25 06:11:24 [__init__.py:93] CUDA platform is not available because: NVML Shared Library Not Found",
+      "DEBUG 04-25 06:11:24 [__init__.py:76] Exception happens when checking CUDA platform: NVML Shared Library Not Found",
+      "WARNING 09-02 06:44:03 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
+    ],
+    nearMisses: ["DEBUG 04-25 06:11:24 [__init__.py:44] TPU platform is not available because: No module named 'libtpu'"],
+  },
+  {
+    // vLLM's OpenAI server turns a SIGTERM that arrives before uvicorn installs its own signal handlers (the newest
+    // releases a SIGINT too), i.e. while the engine is still starting (download, weight loading, compile, CUDA graphs),
+    // into an exception: `raise KeyboardInterrupt("terminated")` in vllm/entrypoints/openai/api_server.py (run_server's
+    // `signal_handler` from 0.5 on, "Interrupt server on sigterm while initializing"; setup_server; `_interrupt_init` /
+    // setup_interrupt_handler later). Its exception line is the trace. Ctrl-C at Python's own handler is a bare
+    // `KeyboardInterrupt`, with no message (src/facts/tracebacks.ts counts neither as a failure of the engine).
+    id: "vllm.startupInterrupted", dialect: "any", level: "error", anyOf: ["keyboardinterrupt: terminated"],
+    pattern: /(?:^|[\s)\]|>])KeyboardInterrupt: terminated\s*$/,
+    samples: ["KeyboardInterrupt: terminated", "(APIServer pid=1) KeyboardInterrupt: terminated", "ERROR 05-08 00:44:02 [api_server.py:1102] KeyboardInterrupt: terminated"],
+    nearMisses: ["KeyboardInterrupt", "KeyboardInterrupt: ", '    raise KeyboardInterrupt("terminated")', "KeyboardInterrupt: terminated by the user at step 3"],
+  },
+  {
+    // the kubelet killing a container whose startup or liveness probe failed failureThreshold times in a row: its event
+    // (pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions, `Container %s failed %s probe` and the kill's
+    // `, will be restarted`) as `kubectl describe pod` (Events: Normal Killing) and `kubectl get events` print it
+    id: "vllm.probeRestart", dialect: "any", level: "error", anyOf: ["probe, will be restarted"],
+    values: [/Container (?<container>[a-z0-9][-a-z0-9.]*) failed (?<probe>startup|liveness) probe/],
+    pattern: /\bContainer [a-z0-9][-a-z0-9.]* failed (?:startup|liveness) probe, will be restarted/,
+    samples: [
+      "  Normal   Killing    3m2s (x4 over 14m)   kubelet            Container vllm failed startup probe, will be restarted",
+      "5m          Normal    Killing     pod/llm-7d9c-x2kqp   Container vllm-openai failed liveness probe, will be restarted",
+    ],
+    nearMisses: ["  Normal   Killing    12s   kubelet   Stopping container vllm", "Container vllm failed readiness probe"],
+  },
+  {
+    // the kubelet's prober on a failed check (pkg/kubelet/prober/prober.go: `%s probe failed: %s`, the probe type
+    // capitalised, then what the check said): a notable line, no failure alone (a probe fails while a server starts)
+    id: "vllm.probeFailed", dialect: "any", level: "info", anyOf: ["probe failed: "],
+    values: [/(?<probe>Startup|Liveness|Readiness) probe failed: (?<said>.{1,200}?)(?:\s+\(x\d+ over [\w.]+\))?\s*$/],
+    pattern: /\b(?:Startup|Liveness|Readiness) probe failed: \S/,
+    samples: [
+      '  Warning  Unhealthy  2m5s (x31 over 7m)  kubelet  Startup probe failed: Get "http://10.42.1.7:8000/health": dial tcp 10.42.1.7:8000: connect: connection refused',
+      "  Warning  Unhealthy  40s (x3 over 60s)   kubelet  Liveness probe failed: HTTP probe failed with statuscode: 500",
+    ],
+    nearMisses: ["the readiness probe failed twice before the model loaded"],
+  },
+  {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
     // code 137, bash's `Killed` for the job, torchrun's exit code -9 for SIGKILL) and Ray's memory monitor, which kills a
     // task or actor past its threshold (RAY_memory_usage_threshold). `oom`: the words say memory (else SIGKILL only)

@@ -25,11 +25,13 @@ import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
+import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmQuantizationUnsupported } from "./vllm/quantization-unsupported.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
+import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -91,11 +93,13 @@ export const ALL_RULES: readonly Rule[] = [
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmModelSupport,
+  vllmNoGpuPlatform,
   vllmNotEnoughGpus,
   vllmPortInUse,
   vllmQuantizationUnsupported,
   vllmRayNodeIpMismatch,
   vllmRayWorkerDied,
+  vllmStartupInterrupted,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,
