@@ -255,6 +255,10 @@ describe("item 5: inputs that take minutes of CPU", () => {
 
 describe("item 6 (and #19 item 4): --follow like tail -F", () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** waits until `ready` holds (a busy machine may be slow to poll), at most `ms` */
+  const until = async (ready: () => boolean, ms = 10_000) => {
+    for (const end = Date.now() + ms; !ready() && Date.now() < end; ) await sleep(10);
+  };
   const OOM = (n: number) => `ERROR 07-25 10:11:${10 + n} [core.py:512] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ${n}.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.06 GiB is free.`;
   const info = (n: number) => `INFO 07-25 10:11:${10 + n} [core.py:1] step ${n}`;
 
@@ -266,14 +270,15 @@ describe("item 6 (and #19 item 4): --follow like tail -F", () => {
     const notices: string[] = [];
     const live: string[] = [];
     try {
-      const following = followFile(p, { pollMs: 15, rulesEveryMs: 15, untilIdleMs: 700, onNotice: (m) => notices.push(m), onFinding: (f) => live.push(`${f.evidence[0]?.file}:${f.evidence[0]?.line}`) });
-      await sleep(120);
+      // (each step waits for the follower to have seen the one before: on a busy machine a fixed pause was too short)
+      const following = followFile(p, { pollMs: 15, rulesEveryMs: 15, untilIdleMs: 1500, onNotice: (m) => notices.push(m), onFinding: (f) => live.push(`${f.evidence[0]?.file}:${f.evidence[0]?.line}`) });
+      await until(() => notices.length === 1);
       writeFileSync(p, [info(1), info(2), OOM(3), ""].join("\n"));
-      await sleep(200);
+      await until(() => live.length === 1);
       // copytruncate: logrotate copies the file away, then empties it; the logger writes on from offset 0
       copyFileSync(p, `${p}.1`);
       truncateSync(p, 0);
-      await sleep(200);
+      await until(() => notices.length === 2);
       appendFileSync(p, [OOM(4), info(5), ""].join("\n"));
       await sleep(200);
       // rename-and-recreate: the old file moves away and still gets a line (its writer has it open), then a new one
