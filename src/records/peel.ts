@@ -316,6 +316,8 @@ export function peelWrapped(raw: string): Peeled {
   const origin: Origin = {};
   let stamp: string | undefined;
   let s = stripAnsi(raw);
+  // (gh's columns end in TABs; peeling never adds one)
+  const hasTab = s.indexOf("\t") >= 0;
   if (s.includes("](http")) s = unlinkAutolinks(s);
   // Ray's dedup suffix and tmux/k9s decorations sit at the end
   let m: RegExpExecArray | null = null;
@@ -356,8 +358,7 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    const tab = s.indexOf("\t");
-    if (tab > 0 && tab <= 256 && (m = GH_RUN_LOG.exec(s))) {
+    if (hasTab && (m = GH_RUN_LOG.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
@@ -586,7 +587,8 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && (m = PYTEST_STATUS_GLUED.exec(s))) {
+    // (a result word first, or a test's node id: `path.py::name`)
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && (c === 69 || c === 70 || c === 80 || c === 83 || c === 88 || s.includes(".py::")) && (m = PYTEST_STATUS_GLUED.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
