@@ -201,6 +201,15 @@ function exceptionHead(head: string): string | null {
   return name;
 }
 
+/**
+ * The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`, `self.x = LLM(` →
+ * `LLM`, `async with build_async_engine_client(args) as engine_client:` → `build_async_engine_client`), or undefined.
+ */
+const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
+export function calleeOfCode(code: string): string | undefined {
+  return CALLEE.exec(code.trim())?.[1];
+}
+
 /** Reads a `File "...", line N, in f` line. */
 export function parseFrame(text: string): { file: string; line: number; func: string } | null {
   const lexed = frameLexer().tokenize(text.trim());

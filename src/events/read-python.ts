@@ -2,7 +2,7 @@ import type { Emit, RecordReader } from "./types.js";
 import type { Evidence, LogRecord, Origin } from "../model.js";
 import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
-import { classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
+import { calleeOfCode, classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 
 /**
@@ -14,21 +14,16 @@ import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.
  * traceback frames, code lines, `Traceback (most recent call last):` and `Process X:` headers never do.
  */
 
-/** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
 /** callees kept per traceback */
 const MAX_CALLS = 16;
-/**
- * the function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`, `self.x = LLM(` →
- * `LLM`, `async with build_async_engine_client(args) as engine_client:` → `build_async_engine_client`)
- */
-const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 function calleeOf(code: string): string[] {
-  const m = CALLEE.exec(code.trim());
-  return m ? [m[1]] : [];
+  const callee = calleeOfCode(code);
+  return callee === undefined ? [] : [callee];
 }
 
 // a markdown heading's marks, perhaps in a list item, before an exception line a write-up turned into a heading
 const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;
+/** pydantic's detail line: `Value error, <message> [type=value_error, ...]` (`Assertion failed, ...` for an assert) */
 const PYDANTIC_DETAIL = /^(Value error|Assertion failed), /;
 /** pytest's short test summary line: the result word, the test's node id (a path to a `.py` file, `::` and the test's name
  * with its parameters), ` - ` and the crash message (_pytest/terminal.py, `_get_line_with_reprcrash_message`) */

@@ -3,6 +3,7 @@ import type { TracebackEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
 import type { Facts } from "./schema.js";
 import { FREE_MEMORY_CHECK } from "../../grammars/vllm-messages.js";
+import { calleeOfCode } from "../../grammars/python.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 
 /*
@@ -172,11 +173,6 @@ const PER_STEP_FUNCS = new Set(["prepare_model_input", "_prepare_model_input_ten
 /** a frame's file in an installed package, not a script of the user's */
 const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
 
-/**
- * The function a frame's code line calls (`engine = MQLLMEngine.from_engine_args(` → `from_engine_args`; `async with
- * build_async_engine_client(` → `build_async_engine_client`).
- */
-const CALLEE = /^(?:return\s+|await\s+|(?:async\s+)?with\s+|[\w.\[\], ]+=\s*(?:await\s+)?)?(?:\w+\.)*(\w+)\(/;
 
 /** contextlib's methods that enter a `with` / `async with` block of a generator-based context manager (contextlib.py) */
 const CONTEXT_ENTER = new Set(["__enter__", "__aenter__"]);
@@ -220,7 +216,7 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)
-  const callee = t.lastCode !== undefined ? CALLEE.exec(t.lastCode.trim())?.[1] : undefined;
+  const callee = t.lastCode !== undefined ? calleeOfCode(t.lastCode) : undefined;
   const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee));
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
