@@ -17,7 +17,7 @@ import { groupRuns, type RunPart } from "./runs.js";
 import { MIXED_RUNS_LEAD, factsByRun, factsByRunText, runsInOneInput, runsInOneInputText } from "./facts/vllm.js";
 import { createUserPatternMatcher } from "./events/user-patterns.js";
 import { createLinePrefilter } from "./rules/line-prefilter.js";
-import { debug } from "./util/debug.js";
+import { debug, debugging } from "./util/debug.js";
 import { MAX_NESTING, tooDeepCount } from "../grammars/chevrotain.js";
 import { collectOver, heapKeeper } from "./util/heap.js";
 import { TOOL_VERSION } from "./version.js";
@@ -159,7 +159,10 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
   try {
     const maxChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
     const countCut = () => cutLines++;
+    // (VLLM_DOCTOR_DEBUG=ordinary: which lines the fast path left to the ordinary way, to find the next to make fast)
+    const showOrdinary = debugging("ordinary");
     const readRecords = (raw: string, lineNo: number) => {
+      if (showOrdinary) debug("ordinary", `${lineNo}: ${raw}`);
       ordinary++;
       ordinaryChars += raw.length;
       if (raw.length === 0) return;

@@ -3,7 +3,11 @@
  * `VLLM_DOCTOR_DEBUG=threads`). Off by default; never part of a report.
  */
 export function debug(topic: string, message: string): void {
+  if (debugging(topic)) process.stderr.write(`vllm-doctor[${topic}]: ${message}\n`);
+}
+
+/** whether `VLLM_DOCTOR_DEBUG` asks for a topic (ask once, outside a loop) */
+export function debugging(topic: string): boolean {
   const topics = process.env.VLLM_DOCTOR_DEBUG;
-  if (!topics || !topics.split(",").some((t) => t.trim() === topic || t.trim() === "all")) return;
-  process.stderr.write(`vllm-doctor[${topic}]: ${message}\n`);
+  return !!topics && topics.split(",").some((t) => t.trim() === topic || t.trim() === "all");
 }
