@@ -108,7 +108,9 @@ const INTERNAL_VALUES = [
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
 const TIMEOUT_VALUES = [
   /Rank (?<wRank>\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(?<seq>\d+), OpType=(?<op>\w+)(?:.*?Timeout\(ms\)=(?<timeoutMs>\d+))?\)(?: ran for (?<ranMs>\d+) milliseconds)?/,
-  /Rank (?<pRank>\d+)\].*?(?:at NCCL work|watchdog at work): \d+, last enqueued NCCL work: (?<pEnqueued>-?\d+), last completed NCCL work: (?<pCompleted>-?\d+)/,
+  // (PyTorch 2.1-2.4: `… detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4.`; 2.5 on:
+  // `… failure detected by watchdog at work sequence id: 5 PG status: last enqueued work: 5, last completed work: 4`)
+  /Rank (?<pRank>\d+)\].*?(?:at NCCL work|watchdog at work(?: sequence id)?): \d+,? (?:PG status: )?last enqueued (?:NCCL )?work: (?<pEnqueued>-?\d+), last completed (?:NCCL )?work: (?<pCompleted>-?\d+)/,
   // the heartbeat monitor: `Heartbeat monitor timed out!` (PyTorch 2.2-2.3, with the stuck text as its exit message),
   // `ProcessGroupNCCL's watchdog got stuck for N seconds ...` (2.4 on, its own record)
   /(?<heartbeat>Heartbeat monitor timed out|watchdog got stuck for (?<stuckSec>\d+) seconds)/,
@@ -316,10 +318,13 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
-    id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work"],
+    id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work", "last completed work:"],
     values: TIMEOUT_VALUES,
-    pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work): (?<work>\d+), last enqueued NCCL work: (?<enqueued>-?\d+), last completed NCCL work: (?<completed>-?\d+)/,
-    samples: ["[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Exception (either an error or timeout) detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4."],
+    pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work(?: sequence id)?): (?<work>\d+),? (?:PG status: )?last enqueued (?:NCCL )?work: (?<enqueued>-?\d+), last completed (?:NCCL )?work: (?<completed>-?\d+)/,
+    samples: [
+      "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Exception (either an error or timeout) detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4.",
+      "[rank2]:[E0102 03:04:05.000000006 ProcessGroupNCCL.cpp:2271] [PG ID 0 PG GUID 0(default_pg) Rank 2]  failure detected by watchdog at work sequence id: 31 PG status: last enqueued work: 33, last completed work: 30",
+    ],
   },
   {
     id: "nccl.versionMismatch", dialect: "nccl", level: "error", anyOf: ["mismatched nccl version"],

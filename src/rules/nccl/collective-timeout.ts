@@ -58,7 +58,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const first = reported.map((r) => ranks.get(r)!).find((s) => s.op);
   const parts: string[] = [];
   if (first) {
-    parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${first.seq !== undefined ? ` (SeqNum ${first.seq})` : ""}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
+    // (ranks a collective apart wait on different sequence numbers: the range, not the first rank's alone)
+    const seqs = reported.map((r) => ranks.get(r)!.seq).filter((q): q is number => q !== undefined);
+    const low = Math.min(...seqs);
+    const high = Math.max(...seqs);
+    const seq = !seqs.length ? "" : low === high ? ` (SeqNum ${low})` : ` (SeqNum ${low}–${high})`;
+    parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${seq}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
   } else if (heartbeatOnly) {
     parts.push(`PyTorch's heartbeat monitor found the process group's watchdog thread stuck${stuckSec ? ` for ${stuckSec} s` : ""} and ended the process: a CUDA or NCCL call it waits on hangs (a collective that never completes, or a CUDA call blocked by another thread)`);
   } else parts.push("A collective operation did not finish within the process group's timeout");
