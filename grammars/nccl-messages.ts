@@ -45,6 +45,12 @@ const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 const USING_NETWORK = /^Using network (.+?)(?:\s+(?:#|\/\/|<-|\u2190)\s.*)?\s*$/;
 const ASSIGNED_NET = /^Assigned NET plugin (.+?) to comm\s*$/;
 const PLUGIN_USING = /^NET\/([A-Za-z][\w-]*) ?: ?Using \[\d+\]/;
+/**
+ * a net plugin reporting a data connection of its own (google/nccl-fastsocket net_fastsocket.cc connect and accept:
+ * `NET/FastSocket : Connected after 0 retries.`, `.. : Connected data socket 3`, `.. : Accepted data socket 3`, then
+ * `.. : Async connect done`): the plugin carries the traffic, as its `Using [0]..` device list says when the paste has it
+ */
+const PLUGIN_CONNECTED = /^NET\/([A-Za-z][\w-]*) ?: ?(?:Connected after \d+ retries|(?:Connected|Accepted) data socket \d+|Async connect done)\b/;
 const HCA_ITEM = /\[\d+\]\s?([\w\-.]+):(\d+)(?:\/([A-Za-z]+(?:\/[A-Za-z]+)?))?/g;
 // NCCL ≤2.3 (include/socket.h findInterfaces): one line per interface found, `NET : Using interface lo:127.0.0.1<0>`;
 // the bootstrap asks for one interface, the socket transport for all of them (then `NET/Socket : N interfaces found`)
@@ -130,6 +136,7 @@ export function readNcclMessage(msg: string): NcclMessage {
         if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         // a net plugin listing the devices it will use, as NCCL's own transports do (`NET/FastSocket : Using [0]ibs108:..`)
         if ((m = PLUGIN_USING.exec(msg))) return { kind: "pluginUsing", net: m[1] };
+        if ((m = PLUGIN_CONNECTED.exec(msg))) return { kind: "pluginUsing", net: m[1] };
         if (/^NET\/[\w ]+?\s?:\s?Using\b/.test(msg) || /Selected Provider/.test(msg)) return { kind: "plugin", text: msg };
       }
       break;
@@ -261,6 +268,14 @@ export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line
 export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbol/;
 
 /**
+ * google/nccl-fastsocket's flow-steering WARNs (net_fastsocket.cc connect/accept): `Cannot get incoming CPU.` when
+ * getsockopt(SO_INCOMING_CPU) fails, and `Maximum retry reached for connect 3.` / `.. for accept 3.` when it stops
+ * looking for a socket on the wanted queue: both go on with the next free socket (`Connected after 1000 retries.`);
+ * only `Cannot find empty socket for N.` returns an error. Unanchored: the signature reader tests whole lines with it.
+ */
+export const FASTSOCKET_ADVISORY_WARN = /\bCannot get incoming CPU\.|\bMaximum retry reached for (?:connect|accept) \d+\./;
+
+/**
  * misc/cudawrap.cc (2.13-2.18) `Failed to find CUDA library in (null) (NCCL_CUDA_PATH=(null))`, and the later form that
  * names the library and dlerror's reason, `Failed to find CUDA library libcuda.so (NCCL_CUDA_PATH='') : <reason>`: NCCL
  * could not dlopen the CUDA driver library itself; its callers fall back (no cuMem, DMA-BUF or multicast) and init
@@ -283,6 +298,7 @@ const BENIGN_WARN = [
   /Could not find a path for pattern \d+, falling back to simple order/,
   RCCL_ADVISORY_WARN,
   OFI_ADVISORY_WARN,
+  FASTSOCKET_ADVISORY_WARN,
   CUDA_LIB_ADVISORY_WARN,
 ];
 
