@@ -54,6 +54,8 @@ export interface Signature {
   values?: readonly RegExp[];
   /** where the line came from matters (a version per node): the reader adds the NCCL header's host as capture `ncclHost` */
   node?: boolean;
+  /** which process wrote the line matters (one process's run of lines): the reader adds its prefix's process as capture `proc` */
+  process?: boolean;
   /** lines that must be read as this signature */
   samples: readonly string[];
   /** lines that look alike and must not be */
@@ -413,12 +415,15 @@ export const SIGNATURES: readonly Signature[] = [
       /Attempting to (?:allocate|reserve) (?<xlaTried>[\d.]+[KMGT]?)\b.{0,80}?There are (?<xlaFree>[\d.]+[KMGT]?) free/,
     ],
     // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu); vLLM's own
-    // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA [Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
+    // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`;
+    // PyTorch's driver-API check (C10_CUDA_DRIVER_CHECK / AT_CUDA_DRIVER_CHECK: `CUDA driver error: ` + cuGetErrorString) as
+    // `CUDA driver error: out of memory` (CUDA_ERROR_OUT_OF_MEMORY from a cuMem*/cuModule* call, e.g. a custom op's workspace)
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
       "RuntimeError: CUDA Error: out of memory at /src/vllm/csrc/cumem_allocator.cpp:62",
+      "RuntimeError: CUDA driver error: out of memory",
       "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
       "RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)",
       "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M.",
@@ -956,6 +961,24 @@ export const SIGNATURES: readonly Signature[] = [
       "ERROR 11-02 19:40:55 [core.py:1138] TimeoutError: RPC call to sample_tokens timed out.",
     ],
     nearMisses: ["(EngineCore_DP0 pid=412) DEBUG 08-12 03:09:07 [multiproc_executor.py:240] RPC call to execute_model took 0.21 s"],
+  },
+  {
+    // vLLM's shared-memory message queue between the engine core (the writer) and its workers (the readers):
+    // vllm/distributed/device_communicators/shm_broadcast.py MessageQueue.acquire_write / acquire_read log, every
+    // VLLM_RINGBUFFER_WARNING_INTERVAL (60 s unless set) that a side keeps waiting, `No available shared memory broadcast
+    // block found in 60 seconds.` (0.6–0.10 `... found in 60 second.`, 0.5 `No available block found in 60 second.`; the
+    // newest add `This typically happens when some processes are hanging or doing some time-consuming work (e.g.
+    // compilation, weight/kv cache quantization).`). The engine core waiting: its workers have not taken the last step's
+    // message. A notable line, no failure alone (a long compilation at start-up does it); runtime/stall judges it.
+    id: "vllm.shmBroadcastWait", dialect: "vllm", level: "info", anyOf: ["no available shared memory broadcast block", "no available block found in"], process: true,
+    values: [/found ?in (?<waitS>\d+(?:\.\d+)?) seconds?\b/],
+    pattern: /\bNo available (?:shared memory broadcast )?block found ?in \d+(?:\.\d+)? seconds?\b/,
+    samples: [
+      "(EngineCore_DP0 pid=4021) INFO 11-03 10:15:09 [shm_broadcast.py:466] No available shared memory broadcast block found in 60 seconds. This typically happens when some processes are hanging or doing some time-consuming work (e.g. compilation).",
+      "INFO 02-11 08:30:12 shm_broadcast.py:393] No available shared memory broadcast block found in 60 second.",
+      "(VllmWorkerProcess pid=311) WARNING 08-02 14:20:33 shm_broadcast.py:404] No available block found in 60 second. ",
+    ],
+    nearMisses: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine."],
   },
   {
     // Disaggregated prefill/decode through NIXL (vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py, later

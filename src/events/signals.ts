@@ -6,6 +6,7 @@ const WARNING_HEAD = /^(?:\S+ )?(?:WARNING|WARN)\b|^WARNING:|^W\d{4} /;
 /** NCCL's `host:pid:tid [dev]` record header: the host a line came from when no launcher prefix says it */
 const NCCL_HEADER = /(?:^|\s)([\w.-]+):\d+:\d+ \[\d+\]/;
 const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
+const BY_PROCESS = new Set(SIGNATURES.filter((s) => s.process).map((s) => s.id));
 const RANK_MARK = /\[(?:PG [^\]]*?)?Rank (\d+)\]|\[rank(\d+)\]/;
 
 /**
@@ -38,6 +39,12 @@ export function readSignals(rec: LogRecord, emit: Emit, except?: ReadonlySet<str
     if (BY_NODE.has(f.id)) {
       const host = NCCL_HEADER.exec(rec.raw);
       if (host) captures.ncclHost = host[1];
+    }
+    if (BY_PROCESS.has(f.id)) {
+      // the prefix's process, pid and parallel indices (an EngineCore_DP1 inside a Ray actor's prefix keeps its DP index)
+      const o = rec.origin;
+      const who = [o.process, o.pid, o.dp, o.pp, o.tp, o.rank, o.ip, o.host].map((v) => v ?? "").join("|");
+      if (/[^|]/.test(who)) captures.proc = who;
     }
     emit({ kind: "signal", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, id: f.id, soft: f.soft, retry: f.retry, captures, rank });
   }

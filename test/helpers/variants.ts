@@ -12,3 +12,15 @@ export function variants(lines: string[], opts: { compose?: boolean } = {}): str
     lines.join("\r\n"),
   ];
 }
+
+/**
+ * The same log behind each wrapper a reader must not care about, named for a test's title: as it is, with Windows line
+ * ends, behind kubectl --timestamps, behind docker compose's service prefix, and inside a Ray actor's prefix.
+ */
+export const WRAPS: ReadonlyArray<[string, (s: string) => string]> = [
+  ["bare", (s) => s],
+  ["CRLF", (s) => s.replace(/\n/g, "\r\n")],
+  ["kubectl --timestamps", (s) => s.split("\n").map((l, i) => (l ? `2026-07-21T04:12:3${i % 10}.118402771Z ${l}` : l)).join("\n")],
+  ["docker compose", (s) => s.split("\n").map((l) => (l ? `vllm-1  | ${l}` : l)).join("\n")],
+  ["Ray prefix", (s) => s.split("\n").map((l) => (l ? `(ServeReplica:llm:LLMServer pid=7310, ip=10.4.0.12) ${l}` : l)).join("\n")],
+];

@@ -1,8 +1,9 @@
 import type { FindingDraft, RuleContext } from "../types.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
-import { duration, statsOf } from "./common.js";
+import { duration, sourceOf, statsOf } from "./common.js";
+import type { Evidence } from "../../model.js";
 import { defineRule, type RuleSpec } from "../define.js";
-import { signalHits, signatureIdsAt } from "../signals.js";
+import { signalHits, signatureIdsAt, type Hit } from "../signals.js";
 
 export const meta = {
   id: "runtime/stall",
@@ -14,6 +15,7 @@ export const meta = {
     "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
     "vllm/engine/async_llm_engine.py (V0): run_engine_loop aborts a step that takes longer than VLLM_ENGINE_ITERATION_TIMEOUT_S ('Engine iteration timed out')",
     "vllm/v1/executor/multiproc_executor.py (V1): collective_rpc gives up on the workers' answer after VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS ('RPC call to execute_model timed out.')",
+    "vllm/distributed/device_communicators/shm_broadcast.py: the engine core's message queue to its workers logs every VLLM_RINGBUFFER_WARNING_INTERVAL (60 s) it waits ('No available shared memory broadcast block found in 60 seconds')",
   ],
 } satisfies RuleSpec;
 
@@ -24,7 +26,14 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const gaveUp = signalHits(ctx, ["vllm.engineIterationTimeout"])[0];
   // V1's executor giving up on the workers' answer to a call (the signature's comment in grammars/signatures.ts)
   const rpc = signalHits(ctx, ["vllm.rpcTimeout"])[0];
-  if (!gaveUp && !rpc && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
+  const wait = queueWait(ctx);
+  // stats lines and `Application startup complete` come only from a server that is up: a wait after one is the
+  // serving engine's; a wait before them may be a long start-up step of the workers (torch.compile, CUDA graphs,
+  // quantization), which passes
+  const before = (e: Evidence | null) => !!wait && !!e && e.file === wait.first.ev.file && e.line < wait.first.ev.line;
+  const serving = before(sourceOf(facts, "runtime.statsLines")) || before(facts.server.readyLine);
+  if (wait && !serving && !gaveUp && !rpc) return [startupWait(wait)];
+  if (!gaveUp && !rpc && !wait && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
   const parts: string[] = [];
   const evidence = [];
   if (gaveUp) {
@@ -41,6 +50,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
     const more = r.stallCount > 1 ? ` (${fmt(r.stallCount, 0)} such stretches in all)` : "";
     parts.push(`from line ${s.from.line} for ${fmt(s.statsLines, 0)} stats lines${s.seconds !== null ? ` (${duration(s.seconds + (r.intervalS ?? 0))})` : ""} requests were running but the engine produced no prompt or generation tokens${more}`);
     evidence.push(s.from, s.to);
+  }
+  if (wait) {
+    parts.push(`the engine core waited ${duration(wait.seconds)} for its workers to take its next message (vLLM's shared-memory queue says so every ${fmt(wait.intervalS, 0)} s from line ${wait.first.ev.line}): a worker did not finish its step`);
+    evidence.push(wait.first.ev, wait.last.ev);
   }
   if (r && r.statsStoppedEarly && r.statsStoppedAt) {
     parts.push(`the stats lines stop at line ${r.statsStoppedAt.line} with requests in flight, while the log goes on: the engine loop stopped reporting, which is what a hung engine or a dead engine core looks like`);
@@ -64,6 +77,40 @@ export function check(ctx: RuleContext): FindingDraft[] {
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+interface QueueWait { first: Hit; last: Hit; lines: number; intervalS: number; seconds: number }
+
+/**
+ * The longest wait of one process on vLLM's shared-memory queue: its `No available shared memory broadcast block found
+ * in N seconds` lines, one every N seconds of one wait (the process is the line's prefix, capture `proc`). Null without them.
+ */
+function queueWait(ctx: RuleContext): QueueWait | null {
+  const hits = signalHits(ctx, ["vllm.shmBroadcastWait"]);
+  if (!hits.length) return null;
+  const byProcess = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const who = h.captures.proc ?? "";
+    byProcess.set(who, [...(byProcess.get(who) ?? []), h]);
+  }
+  const longest = [...byProcess.values()].reduce((a, b) => (b.length > a.length ? b : a));
+  const intervalS = Number(longest[0].captures.waitS ?? 60) || 60;
+  return { first: longest[0], last: longest[longest.length - 1], lines: longest.length, intervalS, seconds: longest.length * intervalS };
+}
+
+/** A wait on the queue with no sign of a serving engine: a warning once it has gone on for 5 minutes, a note before. */
+function startupWait(w: QueueWait): FindingDraft {
+  const long = w.seconds >= 300;
+  return {
+    title: "The engine core waited for its workers",
+    severity: long ? "warning" : "info",
+    message: `The engine core waited ${duration(w.seconds)} for its workers to take its next message (vLLM's shared-memory queue says so every ${fmt(w.intervalS, 0)} s${w.lines > 1 ? `, ${fmt(w.lines, 0)} times` : ""} from line ${w.first.ev.line}), and the log shows no serving engine. While the server starts, a long step of the workers does this (torch.compile, CUDA graph capture, weight or KV cache quantization) and it passes; if these lines go on with nothing else, a worker is stuck.`,
+    evidence: uniqueEvidence([w.first.ev, w.last.ev]),
+    remediation: [
+      "If the lines keep coming, dump the stacks of the workers (`py-spy dump --pid <pid>` for each): a worker in a compiler, a kernel JIT or weight processing is slow; one in a collective or a lock is stuck.",
+      "A start-up that only compiles for long is faster on the next run, from vLLM's compile cache (~/.cache/vllm/torch_compile_cache); -O0 skips torch.compile and --enforce-eager the CUDA graphs.",
+    ],
+  };
+}
 
 /** When the NCCL facts point at a collective: ranks that stopped at different operation counts. */
 function ncclSuspect(ctx: RuleContext): string | null {
