@@ -77,6 +77,11 @@ const WRAPPER = /Engine core initialization failed|EngineDeadError|AsyncEngineDe
  * the words only at the traceback's end (a wrapper line, see WRAPPER)
  */
 const WORKER_EXCEPTION = /^Exception in worker \S+ while processing method \w+: (.*\S), Traceback \(most recent call last\):?\s*$/;
+/**
+ * What V1's engine core logs at ERROR about the step that failed, after its fatal error (vllm/logging_utils/dump_input.py:
+ * the scheduler's output and stats, as one record each or their repr on the next line): the input, never the cause
+ */
+const ENGINE_DUMP = /\[(?:[\w/]*\/)?dump_input\.py:\d+\]|^\s*(?:Scheduler(?:Output|Stats)|(?:New|Cached)RequestData)\(/;
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 
@@ -340,7 +345,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
         s.rootCause = better(s.rootCause, { text: clipped(worker[1]), at: located(e), rank: 2 });
         return;
       }
-      if (ERROR_RETURN.test(e.ev.text) || WRAPPER.test(e.message) || WRAPPER.test(e.ev.text)) return;
+      if (ERROR_RETURN.test(e.ev.text) || WRAPPER.test(e.message) || WRAPPER.test(e.ev.text) || ENGINE_DUMP.test(e.ev.text)) return;
       const text = e.errorType && !e.message.startsWith(e.errorType) ? `${e.errorType}: ${e.message}` : e.message;
       s.rootCause = better(s.rootCause, { text: clipped(text), at: located(e), rank: e.errorType ? 1 : 2 });
     }
