@@ -120,3 +120,36 @@ describe("V1's engine core stepping with a batch queue (pipeline parallel)", () 
     }),
   );
 });
+
+describe("each node's launch command pasted one after the other (multi-node data parallel)", () => {
+  const HEAD = "vllm serve Qwen/Qwen3-30B-A3B --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-address 10.1.0.5 --data-parallel-rpc-port 13345 --tensor-parallel-size 2";
+  const WORKER = "vllm serve Qwen/Qwen3-30B-A3B --headless --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-start-rank 2 --data-parallel-address 10.1.0.5 --data-parallel-rpc-port 13345 --tensor-parallel-size 2";
+
+  it("the run's sizes come from the commands, the node's own flags only from the first node's command", async () => {
+    const r = await analyzeText(["# Node 1 (10.1.0.5)", HEAD, "# Node 2", WORKER].join("\n"));
+    const c = r.facts.config;
+    expect([c.model, c.tensorParallelSize, c.dataParallelSize, c.dataParallelSizeLocal, c.masterAddr, c.nnodes]).toEqual(["Qwen/Qwen3-30B-A3B", 2, 4, 2, "10.1.0.5", 2]);
+    // the second node's --headless and start rank are not the first node's launch
+    expect([c.headless, c.dataParallelStartRank, c.nodeRank]).toEqual([null, null, null]);
+  });
+
+  it("the worker node's command alone is that node's launch: headless, its start rank and node rank", async () => {
+    for (const text of variants(["# Node 2", WORKER])) {
+      const c = (await analyzeText(text)).facts.config;
+      expect([c.headless, c.dataParallelStartRank, c.nodeRank, c.nnodes]).toEqual([true, 2, 1, 2]);
+    }
+  });
+
+  it("a flag on a continued line of the first command still counts (argparse keeps its last statement)", async () => {
+    const r = await analyzeText([
+      "vllm serve Qwen/Qwen3-30B-A3B \\",
+      "  --headless \\",
+      "  --data-parallel-size 4 --data-parallel-size-local 2 \\",
+      "  --data-parallel-start-rank 0 \\",
+      "  --data-parallel-start-rank 2",
+      "vllm serve Qwen/Qwen3-30B-A3B --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-start-rank 0",
+    ].join("\n"));
+    const c = r.facts.config;
+    expect([c.headless, c.dataParallelStartRank, c.nodeRank]).toEqual([true, 2, 1]);
+  });
+});
