@@ -32,6 +32,21 @@ const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|")
  */
 export const ROCR_FAULT = /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :|Memory critical error by agent node-\d+ \(Agent handle: 0x[0-9a-fA-F]+\) on address )/;
 
+/**
+ * A glog ERROR/FATAL record's head (`E1213 02:57:10.528410  5811 `; glog ≥0.7 prints the year: `E20260106 06:43:02.966156
+ * 5793 `), before its `file:line] message`.
+ */
+export const MOONCAKE_GLOG_HEAD = /(?:^|\s)[EF](?:\d{8}|\d{4}) \d\d:\d\d:\d\d\.\d+\s+\d+ /;
+
+/**
+ * The sources of Mooncake's transfer engine and store that move or place KV blocks (kvcache-ai/Mooncake
+ * mooncake-transfer-engine/src, mooncake-store/src): its transports (`rdma_transport.cpp`, `tcp_transport.cpp`,
+ * `nvlink_transport.cpp`, `ascend_direct_transport.cpp`, ...), the RDMA worker pool and endpoints, the engine, its
+ * metadata and tasks, and the store's client (`master_client.cpp`, `real_client.cpp`, `client_service.cpp`, `store_py.cpp`).
+ * Their glog records are Mooncake's, not PyTorch's.
+ */
+export const MOONCAKE_GLOG_FILE = /(?:\w+_transport|worker_pool|rdma_(?:endpoint|context)|transfer_(?:engine|metadata|task)\w*|master_client|store_py|real_client|client_service)\.cpp/;
+
 export interface Signature {
   id: string;
   dialect: Dialect;
@@ -989,7 +1004,14 @@ export const SIGNATURES: readonly Signature[] = [
     // RuntimeError by the connector's constructor) and the NIXL bindings' own error codes (`nixl._bindings.
     // nixlBackendError: NIXL_ERR_BACKEND`, `nixlRemoteDisconnectError: NIXL_ERR_REMOTE_DISCONNECT`). A handshake line is
     // NIXL's when its logger file says so or the remote engine id is vLLM's default (a UUID): other programs handshake too.
-    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with", "mooncake transfer failed", "ucx"],
+    // Mooncake's transfer engine and store (C++, kvcache-ai/Mooncake) log through glog: an ERROR/FATAL record from one of
+    // their transfer sources (MOONCAKE_GLOG_FILE: `E1213 02:57:10.528410  5811 worker_pool.cpp:274] Worker: Process failed
+    // for slice (...): transport retry counter exceeded`, `E0417 ... store_py.cpp:191] Failed to mount segment: ...`; glog
+    // ≥0.7 puts the year in the head, `E20260106 ...`) is the engine failing to move or place KV blocks. V0's MooncakePipe
+    // (vllm/distributed/kv_transfer/kv_pipe/mooncake_pipe.py) logs and raises `Transfer Return Error` when the engine's
+    // transferSync returns < 0 (`Allocation Return Error` for its buffer); later copies add `: <ret>`, and a retrying copy
+    // logs `Transfer Return Error attempt=N/M ...` at WARNING while it still has attempts left.
+    id: "vllm.nixlFailure", dialect: "any", level: "error", anyOf: ["nixl", "handshake with", "mooncake transfer failed", "ucx", ".cpp:", "return error"],
     values: [
       /NIXL transfer failure: (?<failure>[a-z_]+)/,
       /Handshake with (?<engine>\S+) failed/,
@@ -1005,9 +1027,12 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<mooncake>Mooncake transfer failed)(?:[^\n]*?\bret(?:: |=)(?<ret>-?\d+))?/,
       // UCX's own ERROR/FATAL record (see read-vllm.ts UCX_RECORD): the transport NIXL moves the blocks over
       /\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+(?<ucx>\S.*)$/,
+      // Mooncake's glog ERROR/FATAL record: its source file and message
+      new RegExp(`${MOONCAKE_GLOG_HEAD.source}(?<mooncakeFile>${MOONCAKE_GLOG_FILE.source}):\\d+\\] (?<mooncakeLog>\\S.*)$`),
+      /\b(?<returnError>Transfer|Allocation) Return Error(?:: (?<ret>-?\d+))?/,
     ],
     // (the logger file's `nixl` only where a path part starts: tried from every `nixl` of a long word it is quadratic)
-    pattern: /NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake (?:with \S+ failed|failed for request )|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+|Remote NIXL agent engine ID mismatch|Mooncake transfer failed\b|\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+\S/,
+    pattern: new RegExp(String.raw`NIXL transfer failure: [a-z_]+|(?<![\w/])nixl[\w/]*\.py:\d+\]\s+Handshake (?:with \S+ failed|failed for request )|Handshake with [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\S* failed|NIXL is not available|\bNIXL_ERR_(?!SUCCESS\b)[A-Z_]+|Remote NIXL agent engine ID mismatch|Mooncake transfer failed\b|\.(?:c|cc|cpp|h|inl):\d+\s+UCX\s+(?:ERROR|FATAL)\s+\S|\b(?:Transfer|Allocation) Return Error\b(?! attempt=)|${MOONCAKE_GLOG_HEAD.source}(?:${MOONCAKE_GLOG_FILE.source}):\d+\] \S`),
     samples: [
       "(Worker_TP1_EP1 pid=3120) ERROR 04-11 09:12:40 [worker.py:771] NIXL transfer failure: handshake_failed | Context: {'failure_type': 'handshake_failed', 'request_id': 'cmpl-1', 'engine_id': 'e1'}",
       "ERROR 02-03 10:00:01 [nixl_connector.py:551] Handshake with 0d3b9a10-4c1e-4b7a-9f3e-2a6d8c1b5e07 failed",
@@ -1018,6 +1043,12 @@ export const SIGNATURES: readonly Signature[] = [
       "(Worker_DP0_TP2 pid=4410) ERROR 03-04 12:00:01 [mooncake_connector.py:410] Mooncake transfer failed for request cmpl-3c9e-0",
       "(EngineCore_DP0 pid=81) ERROR 03-04 12:00:01 [mooncake_connector.py:330] Failed to transfer KV cache for request cmpl-3c9e-0: Mooncake transfer failed, ret: -1",
       "[1756797242.118230] [decode-0:311  :0]    ib_mlx5dv_md.c:1100 UCX  ERROR mlx5_3: ibv_reg_dm(size 8192) failed: Operation not supported",
+      "E0302 11:20:41.100200  7712 worker_pool.cpp:281] Worker: Process failed for slice (opcode: 1, source_addr: 0x7f00aa000000, length: 2048, dest_addr: 139640000000000, local_nic: mlx5_2, peer_nic: 10.1.0.4:9100@mlx5_3, dest_rkey: 4410, retry_cnt: 2): transport retry counter exceeded",
+      "E20260302 11:20:41.100200  7712 ascend_direct_transport.cpp:812] Failed to connect to target: 10.1.0.4:20110, status: 103901",
+      "(EngineCore_DP0 pid=44) E0302 11:20:41.100300   903 store_py.cpp:188] Failed to mount segment: RPC_FAIL",
+      "F0302 11:20:41.100400  7712 rdma_endpoint.cpp:240] Failed to modify QP to RTR, check mtu, gid, peer lid, peer qp num",
+      "ERROR 03-02 11:20:41 engine.py:141] Exception: Transfer Return Error",
+      "(VllmWorkerProcess pid=12) ERROR 03-02 11:20:41 mooncake_pipe.py:170] Transfer Return Error: -1",
     ],
     nearMisses: [
       "(EngineCore_DP0 pid=594) INFO 11-25 02:39:44 [nixl_connector.py:800] Initializing NIXL worker 966415c7-c559-48e7-a664-c287e16856be",
@@ -1026,6 +1057,11 @@ export const SIGNATURES: readonly Signature[] = [
       "[1746690000.100200] [gpu-3:4411 :0]     ucp_context.c:1268 UCX  WARN  transports 'cuda_ipc' are not available",
       "ERROR 03-04 12:00:01 [decode.py:547] Decode handshake failed for request rank=0 rid=7",
       "INFO 03-04 12:00:01 [mooncake_connector.py:900] Mooncake transfer engine initialized on 10.0.0.5",
+      "W0302 11:20:41.100200  7712 transfer_metadata.cpp:150] Failed to retrieve segment descriptor, name 10.1.0.4:9100",
+      "I0302 11:20:41.100200  7712 transfer_engine.cpp:44] Transfer Engine starting. Server: 10.1.0.5:12981",
+      "[rank0]:[E302 11:20:41.100200  7712 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation timeout",
+      "WARNING 03-02 11:20:41 [mooncake_pipe.py:180] Transfer Return Error attempt=1/3 session=10.1.0.4:9100 len=4096",
+      "i2c_transfer return error: -5",
     ],
   },
   {

@@ -3,6 +3,10 @@ import type { Evidence } from "../model.js";
 import type { Dialect } from "../rules/relations.js";
 import { DIALECTS } from "../rules/relations.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+import { MOONCAKE_GLOG_FILE } from "../../grammars/signatures.js";
+
+/** a glog record's file that is one of Mooncake's sources (grammars/signatures.ts MOONCAKE_GLOG_FILE) */
+const MOONCAKE_SOURCE = new RegExp(`^${MOONCAKE_GLOG_FILE.source}$`);
 
 /** The programs that wrote the log: the first line that showed each, and what else was told about them. */
 export interface DialectsState {
@@ -28,12 +32,12 @@ export interface DialectFact {
  * The program a glog record (`E1216 02:12:49.624646 179 file:N] msg`) comes from. PyTorch's C++ is `.cpp`/`.h`/`.hpp`/`.cu`
  * (`ProcessGroupNCCL.cpp`) and its Python logs name their module (`torch/distributed/run.py`); Google-style `.cc` sources
  * are other servers' (Triton's `model_lifecycle.cc`, `pb_stub.cc`; XLA's), and `model.py`, the file a Triton Python-backend
- * model must be, is that model's. Triton's vLLM backend (vllm_backend's model.py) tags its own records `[vllm] ` (`"[vllm] Failed to start
+ * model must be, is that model's; Mooncake's transfer engine and store log through glog from their own sources. Triton's vLLM backend (vllm_backend's model.py) tags its own records `[vllm] ` (`"[vllm] Failed to start
  * engine: ..."`): vLLM runs there.
  */
 function glogDialect(file: string, message: string): Dialect | null {
   if (/^"?\[vllm\] /.test(message)) return "vllm";
-  if (/\.cc$/.test(file) || /^model\.py$/.test(file)) return null;
+  if (/\.cc$/.test(file) || /^model\.py$/.test(file) || MOONCAKE_SOURCE.test(file)) return null;
   return "pytorch";
 }
 

@@ -39,7 +39,9 @@ export const INIT_FUNCS = new Set([
 const ENGINE_BUILDERS = new Set(["LLM", "LLMEngine", "AsyncLLMEngine", "AsyncLLM", "MQLLMEngine", "EngineCore", "EngineCoreProc"]);
 
 /** Functions of a running engine: a traceback through one of them (and no start-up function) failed while serving. */
-export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
+// (V1's engine core steps through `step`, or `step_with_batch_queue` when it keeps several batches in flight (pipeline
+// parallel, async scheduling), both calling the model through `execute_model_with_error_logging`: vllm/v1/engine/core.py)
+export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "step_with_batch_queue", "execute_model_with_error_logging", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
 
 /** The phase of the engine's life a frame's function belongs to (the deepest known frame decides). */
 const PHASES: [RegExp, string][] = [

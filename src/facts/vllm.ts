@@ -35,6 +35,22 @@ export interface VllmState {
   starts?: Record<string, Located>;
   /** input -> how many of `starts` it holds (runs begun in it so far: a statement's `run` while reading) */
   runs?: Record<string, number>;
+  /** the first launch command of the inputs: the line it began on (its node's flags are the node-local facts') */
+  firstCommand?: { input: number; line: number };
+}
+
+/**
+ * Launch flags that differ from node to node of one multi-node launch (`--headless`, `--node-rank`,
+ * `--data-parallel-start-rank`, `--data-parallel-size-local`): a paste of each node's command (`# Node 1` then
+ * `# Node 2`) states them once per node, so a command's value counts only when it is the first command's (a later
+ * command's would mix another node's flags into the first node's launch).
+ */
+const NODE_LOCAL = new Set(["config.headless", "config.nodeRank", "config.dataParallelStartRank", "config.dataParallelSizeLocal", "config.dataParallelRank"]);
+
+/** A command's value that another node's command stated (not the first command's): see NODE_LOCAL. */
+function otherNodesCommand(state: VllmState, path: string, v: Sourced): boolean {
+  const first = state.firstCommand;
+  return NODE_LOCAL.has(path) && v.kind === "command" && first !== undefined && (v.at.input !== first.input || (v.cmd ?? v.at.line) !== first.line);
 }
 
 const MAX_STARTS = 32;
@@ -89,6 +105,11 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
           if (keepStart((state.starts ??= {}), key, at)) (state.runs ??= {})[e.input] = (state.runs?.[e.input] ?? 0) + 1;
         }
         const cmd = e.source === "command" ? e.command : undefined;
+        if (e.source === "command") {
+          const line = cmd ?? e.ev.line;
+          const first = state.firstCommand;
+          if (!first || e.input < first.input || (e.input === first.input && line < first.line)) state.firstCommand = { input: e.input, line };
+        }
         for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source, cmd);
         break;
       }
@@ -147,6 +168,10 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       out.runs = {};
       for (const at of Object.values(starts)) out.runs[at.input] = (out.runs[at.input] ?? 0) + 1;
     }
+    const fa = a.firstCommand;
+    const fb = b.firstCommand;
+    const first = !fa ? fb : !fb ? fa : fa.input < fb.input || (fa.input === fb.input && fa.line <= fb.line) ? fa : fb;
+    if (first) out.firstCommand = first;
     if (a.ranks || b.ranks) {
       out.ranks = { ...(a.ranks ?? {}) };
       for (const [k, v] of Object.entries(b.ranks ?? {})) if (!(k in out.ranks) && Object.keys(out.ranks).length < MAX_RANKS) out.ranks[k] = v;
@@ -154,9 +179,12 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     return out;
   },
   finalize(state) {
-    const get = <T>(path: FactPath): T | null => (state.values[path]?.value as T | undefined) ?? null;
+    const get = <T>(path: FactPath): T | null => {
+      const v = state.values[path];
+      return v && !otherNodesCommand(state, path, v) ? (v.value as T) : null;
+    };
     const sources: Record<string, Evidence> = {};
-    for (const [k, v] of Object.entries(state.values)) sources[k] = plain(v.at)!;
+    for (const [k, v] of Object.entries(state.values)) if (!otherNodesCommand(state, k, v)) sources[k] = plain(v.at)!;
     const engine = get<string>("vllm.engine");
     const source = configSource(state);
     if (source) sources["config.source"] = plain(source.at)!;

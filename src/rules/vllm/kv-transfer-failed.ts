@@ -13,6 +13,8 @@ export const meta = {
     "vLLM docs: features/disagg_prefill.md (kv_transfer_config, kv_role)",
     "vLLM source: vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py (NixlConnectorWorker: handshake, _log_failure)",
     "vLLM source: vllm/distributed/kv_transfer/kv_connector/v1/mooncake_connector.py (batch_transfer_sync_read: 'Mooncake transfer failed')",
+    "vLLM source: vllm/distributed/kv_transfer/kv_pipe/mooncake_pipe.py (V0 MooncakePipe: 'Transfer Return Error', 'Allocation Return Error')",
+    "Mooncake source: mooncake-transfer-engine/src (worker_pool.cpp, the transports), mooncake-store/src (master_client.cpp, real_client.cpp): glog ERROR records",
     "UCX source: src/ucs/debug/log.c (the record format: file:line UCX LEVEL message)",
   ],
 } satisfies RuleSpec;
@@ -34,7 +36,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const code = firstValue(hits, "code");
   const unavailable = said("unavailable");
   const mismatch = said("mismatch");
-  const mooncake = said("mooncake");
+  // Mooncake's own ERROR record (its transfer engine or store, through glog) and V0's MooncakePipe's `Transfer Return Error`
+  const mooncakeLog = firstValue(hits, "mooncakeLog");
+  const mooncakeFile = firstValue(hits, "mooncakeFile");
+  const returnError = firstValue(hits, "returnError");
+  const mooncake = said("mooncake") || mooncakeLog !== undefined || returnError !== undefined;
+  // the store's client could not reach or register with the Mooncake master (MooncakeStore connectors)
+  const store = mooncakeFile !== undefined && /^(?:master_client|real_client|client_service|store_py)\.cpp$/.test(mooncakeFile) && !said("mooncake");
   const ucx = firstValue(hits, "ucx");
   const ret = firstValue(hits, "ret");
   const handshake = failure?.startsWith("handshake") || firstValue(hits, "engine") !== undefined || mismatch || said("handshakeRequest");
@@ -50,15 +58,25 @@ export function check(ctx: RuleContext): FindingDraft[] {
             ? "the NIXL handshake for a request failed"
             : code !== undefined
               ? `NIXL returned ${code}`
-              : mooncake
+              : said("mooncake")
                 ? `the Mooncake transfer engine could not read the KV blocks from the prefill instance${ret !== undefined ? ` (ret ${ret})` : ""}`
-                : `UCX, the transport NIXL moves the blocks over, reported: ${clip(ucx ?? "an error")}`;
+                : ucx !== undefined
+                  ? `UCX, the transport NIXL moves the blocks over, reported: ${clip(ucx)}`
+                  : returnError !== undefined
+                    ? `the Mooncake transfer engine returned an error to vLLM's MooncakePipe (\`${returnError} Return Error\`${ret !== undefined ? `, ret ${ret}` : ""})`
+                    : store
+                      ? `the Mooncake store's client reported: ${clip(mooncakeLog ?? "an error")} (${mooncakeFile})`
+                      : `the Mooncake transfer engine reported: ${clip(mooncakeLog ?? "an error")} (${mooncakeFile})`;
   const remediation: string[] = [];
   if (mismatch)
     remediation.push(
       "Set VLLM_NIXL_SIDE_CHANNEL_HOST on the prefill instance to an address the decode instance reaches (the pod or node IP; it defaults to localhost, which sends the decode instance's handshake back to itself), and give each instance on one host its own VLLM_NIXL_SIDE_CHANNEL_PORT.",
     );
-  if (mooncake && !handshake && code === undefined)
+  if (store)
+    remediation.push(
+      "Check that the Mooncake master (master_server_address in the Mooncake config) and its metadata server are running and reachable from this instance: `Failed to mount segment` means the client could not register its memory with the master.",
+    );
+  if (mooncake && !store && !handshake && code === undefined)
     remediation.push(
       "Read the Mooncake transfer engine's own lines just before (`Failed to connect to target`, `Connect timeout`, `Transfer slice failed`): they name the prefill address and port it could not reach. Check that address is reachable from the decode instance, the protocol (`mooncake_protocol`: rdma or tcp) and the RDMA devices each side uses.",
     );
