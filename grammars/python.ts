@@ -210,6 +210,16 @@ export function calleeOfCode(code: string): string | undefined {
   return CALLEE.exec(code.trim())?.[1];
 }
 
+/**
+ * A frame line whose file name a paste through a rich-text editor quoted typographically (`File “/x/core.py”, line 699,
+ * in f`) with Python's own quotes; any other text as it is.
+ */
+export function plainFrameQuotes(t: string): string {
+  if (!t.startsWith("File \u201c")) return t;
+  const close = t.indexOf("\u201d", 6);
+  return close > 0 && !t.slice(6, close).includes('"') ? `File "${t.slice(6, close)}"${t.slice(close + 1)}` : t;
+}
+
 /** Reads a `File "...", line N, in f` line. */
 export function parseFrame(text: string): { file: string; line: number; func: string } | null {
   const lexed = frameLexer().tokenize(text.trim());
@@ -231,6 +241,11 @@ export function classifyPythonLine(text: string): PyLine | null {
   const c = t.charCodeAt(0);
   if (c === 70 /* F */ && t.startsWith('File "')) {
     const frame = parseFrame(t);
+    return frame ? { kind: "frame", indent, frame } : null;
+  }
+  if (c === 70 && t.startsWith("File \u201c")) {
+    const plain = plainFrameQuotes(t);
+    const frame = plain !== t ? parseFrame(plain) : null;
     return frame ? { kind: "frame", indent, frame } : null;
   }
   if (c === 84 /* T */ && t === HEADER) return { kind: "header", indent };

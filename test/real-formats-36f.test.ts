@@ -168,3 +168,34 @@ describe("the checkpoint's quantization refused at start-up (vllm/quantization-u
     });
   }
 });
+
+describe("a traceback pasted through a rich-text editor: typographic quotes, indentation lost", () => {
+  // an issue's paste of an engine core's start-up failure, cut before the exception line: “ ” around the file names,
+  // every frame and code line flush left after the logger's head, `__init__` turned into `init` by markdown
+  const PASTED = [
+    "(EngineCore_DP0 pid=8120) INFO 04-11 16:02:10 [pynccl.py:103] vLLM is using nccl==2.26.2",
+    "(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] EngineCore failed to start.",
+    "(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] Traceback (most recent call last):",
+    "(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] File \u201c/srv/conda/envs/serve/lib/python3.10/site-packages/vllm/v1/engine/core.py\u201d, line 699, in run_engine_core",
+    "(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] engine_core = EngineCoreProc(*args, **kwargs)",
+    "(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] File \u201c/srv/conda/envs/serve/lib/python3.10/site-packages/vllm/v1/engine/core.py\u201d, line 498, in init",
+    "(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] super().init(vllm_config, executor_class, log_stats,",
+    "",
+  ].join("\n");
+
+  for (const [name, wrap] of variants) {
+    it(`reads the frames and the code as the traceback, not as the cause (${name})`, async () => {
+      const r = await analyzeText(wrap(PASTED));
+      expect(ids(r)).toEqual(["vllm/engine-init-failed"]);
+      expect(finding(r, "vllm/engine-init-failed")!.message).toBe(
+        "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
+      );
+      expect(r.facts.tracebacks?.rootCause ?? null).toBeNull();
+    });
+  }
+
+  it("with the exception line there, that is the cause", async () => {
+    const r = await analyzeText(`${PASTED}(EngineCore_DP0 pid=8120) ERROR 04-11 16:02:11 [core.py:708] RuntimeError: CUDA driver initialization failed, you might not have a CUDA gpu.\n`);
+    expect(r.facts.tracebacks?.rootCause?.text).toBe("RuntimeError: CUDA driver initialization failed, you might not have a CUDA gpu.");
+  });
+});

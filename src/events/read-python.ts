@@ -552,7 +552,7 @@ export function createPythonReader(): RecordReader {
         rec = { ...rec, text: text.slice(close + 2) };
         text = rec.text;
         const t = text.trimStart();
-        const structure = t !== text || !t || t.startsWith("Traceback (most recent call last)") || t.startsWith('File "') || /^Process [\w.\-]+(?::\d+)*:$/.test(t);
+        const structure = t !== text || !t || t.startsWith("Traceback (most recent call last)") || t.startsWith('File "') || t.startsWith("File \u201c") || /^Process [\w.\-]+(?::\d+)*:$/.test(t);
         if (/(?:RROR|ITICAL)$/.test(word) && !structure) {
           const ex = EXC_SHAPE.test(t) ? t.slice(0, t.indexOf(":")) : undefined;
           emit({ kind: "error", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "vllm", message: clip(t, MAX_MESSAGE_CHARS), ...(ex ? { errorType: ex } : {}) });

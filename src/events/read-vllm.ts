@@ -8,7 +8,7 @@ import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type 
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
-import { flatTailException } from "../../grammars/python.js";
+import { flatTailException, plainFrameQuotes } from "../../grammars/python.js";
 import { ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
@@ -1597,9 +1597,10 @@ function codeLine(h: VllmHead): VllmHead {
   return m.length === 0 || m.charCodeAt(0) === 32 || EXCEPTION_LINE.test(m) || /^File "/.test(m) ? h : { ...h, message: `    ${m}` };
 }
 
-// a statement: `a, b = f(x)` / `self.x = y[0]`, `return f(...)`, `raise E(...)`, `await f()`, `self.run()`, a block header
+// a statement: `a, b = f(x)` / `self.x = y[0]`, `return f(...)`, `raise E(...)`, `await f()`, `self.run()`, a block header,
+// a call whose arguments go on on the next line (`super().__init__(vllm_config, executor_class,`: Python 3.10 prints its first line)
 const UNINDENTED_CODE =
-  /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?)$/;
+  /^(?:[a-z_][\w.]*(?:\[[^\]]*\])?(?:, ?[a-z_][\w.]*)* [+\-*/|&]?= (?:await )?[\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:return|raise|await|yield|assert|del) [\w.]+(?:\[[^\]]*\])?(?:\(.*)?,?|(?:async )?(?:with|for|if|elif|while|try|except) .*:|[a-z_][\w.]*\([^)]*\)?(?:[.\w()\[\]]*)?,?|[a-z_][\w.]*(?:\(\)\.[a-z_][\w.]*)?\([^()]*(?:\([^()]*\)[^()]*)*,)$/;
 
 /** the start of a traceback frame that ends before its line number: inside the quoted path, or in `", line` */
 const CUT_FRAME = /^File "(?:[^"]*|[^"]*",?(?: (?:l|li|lin|line))?)\s*$/;
@@ -1628,7 +1629,7 @@ export function isTracebackStructure(msg: string): boolean {
   // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
   // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence
   // (unless the flattening ran on into the exception the traceback ends with: `File "…", line 90, in f a = … torch.AcceleratorError: …`)
-  if (c === 70 /* F */ && /^File "[^"]*", line \d+/.test(msg)) return msg.length < 60 || flatTailException(msg.replace(FRAME_HEAD, "")) === null;
+  if (c === 70 /* F */ && /^File (?:"[^"]*"|\u201c[^"\u201d]*\u201d), line \d+/.test(msg)) return msg.length < 60 || flatTailException(plainFrameQuotes(msg).replace(FRAME_HEAD, "")) === null;
   // a frame a hard wrap or a flattened paste cut before its line number (`File "/home/user/envs/py310/` and the path goes on
   // on the next physical line): Python prints `File "<path>", line N, in <name>`, so the record ends inside that form
   if (c === 70 && CUT_FRAME.test(msg)) return true;
