@@ -73,7 +73,13 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   // torch.distributed's rendezvous (`distributed_init_method=tcp://10.0.0.2:29500`) on another machine than NCCL's own
   const init = f.distributed.hostIp;
   if (init && !((n.nodes ?? 0) > 1) && !n.remotePeers.includes(init) && isRemoteAddress(init, new Set([...ownAddresses(n), ...n.workerIps]))) out.push({ why: `the distributed init method is on ${init}, an address of no process in the log (it runs on ${ownAddresses(n).slice(0, 4).join(", ")})`, fact: "distributed.hostIp" });
-  if (n.workerIps.length) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
+  // Ray writes `ip=` on an actor's lines when the actor runs on another node than the Ray driver: for an engine that
+  // itself lives in an actor (a Ray Serve replica, a trainer's rollout actor) that is the engine's own node, so the
+  // address says the run spans nodes only when the run has more than one rank. One rank: TP 1 and PP 1 as the log
+  // states them, no data parallelism over 1, and neither torch nor NCCL seeing a second rank.
+  const c = f.config;
+  const oneRank = c.tensorParallelSize === 1 && c.pipelineParallelSize === 1 && !((c.dataParallelSize ?? 1) > 1) && !((f.distributed.worldSize ?? 1) > 1) && !((n.ranks ?? 1) > 1);
+  if (n.workerIps.length && !oneRank) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
   return out;
 }
 
