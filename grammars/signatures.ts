@@ -94,11 +94,17 @@ const OOM_ADVICE = /(?:to avoid|prevent|avoid(?:ing)?|in case of|if you (?:see|e
 
 /** the file:line of NCCL's error chain (`misc/socket.cc:564 -> 2`): not ` -> `, which every connection line holds */
 const CHAIN = [".cc:", ".c:", ".h:", ".cpp:", ".cu:"];
+/** CHAIN, or the words of the proxy service WARNs that print a result code (see chainReturn) */
+const CHAIN_OR_PROXY = [...CHAIN, ", res=", ", retcode "];
 /**
  * One error-return line of that chain, `file:line -> N`, in every era's file names: `init.cu` / `transport/net_ib.cu`
  * (≤2.4), `*.cc` (2.5+), `include/*.h`, the IB plugin's `ib_plugin.c`; 2.30.7 adds the function, `file:line (func) -> N`.
+ * Or the proxy service thread's WARN that prints the ncclResult_t it got (proxy.cc, 2.12 → 2.30): `[Service thread] Error encountered progressing operation=Connect, res=3, closing connection`,
+ * `[Service thread] Could not receive type from localRank 0, res=3, closed=0` and `[Proxy Service 0] Failed to execute
+ * operation Connect from rank 0, retcode 3`.
  */
-const chainReturn = (codes: string) => new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b`);
+const chainReturn = (codes: string) =>
+  new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b|(?:Error encountered progressing operation=\w+, res=|Could not receive type from localRank \d+, res=|Failed to execute operation \w+ from rank \d+, retcode )${codes}\b`);
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
 const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
@@ -109,7 +115,9 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|(?:HIP|HSA) failure )'(?<cudaFai
  */
 const KV_SPACE_KNOB = /Try increasing `(?<knob>VLLM_\w+_KVCACHE_SPACE)`/;
 const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
-const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
+// an IPv6 link-local target keeps its zone (`fe80::1%veth12ab<54785>`, getnameinfo's numeric form in ncclSocketToString):
+// the interface the peer's address was taken from, a virtual one when the peer advertised its docker/veth address
+const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /[Cc]onnect to [0-9A-Fa-f:.]+%(?<zone>[\w.-]+?)(?:<\d+>)?[\s,]/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
 
 // graph/xml.h xmlGetAttr* (2.6.4 → 2.30): `Attribute arch of node cpu not found`, a topology XML node without an attribute
 // NCCL reads (then `graph/topo.cc:N -> 3`); also inside PyTorch's `Last error:` and XLA's `Last NCCL warning(error) log entry`
@@ -158,7 +166,7 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
-    id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
     pattern: chainReturn("2"),
     samples: [
       "ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]",
@@ -175,10 +183,15 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 01-01 00:00:00 server.py:1] Internal Server Error for request 7"],
   },
   {
-    id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    id: "nccl.internalErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
     values: INTERNAL_VALUES,
     pattern: chainReturn("3"),
-    samples: ["gpu1:210:230 [0] NCCL INFO bootstrap.cc:150 -> 3"],
+    samples: [
+      "gpu1:210:230 [0] NCCL INFO bootstrap.cc:150 -> 3",
+      "node-a:11:12 [0] proxy.cc:1485 NCCL WARN [Service thread] Error encountered progressing operation=Connect, res=3, closing connection",
+      "node-a:11:12 [0] proxy.cc:1519 NCCL WARN [Proxy Service 0] Failed to execute operation Connect from rank 0, retcode 3",
+    ],
+    nearMisses: ["node-a:11:12 [0] proxy.cc:1519 NCCL WARN [Proxy Service 0] Failed to execute operation Connect from rank 0, retcode 30"],
   },
   {
     id: "nccl.remoteExited", dialect: "nccl", level: "error", anyOf: ["remote process", "ncclremoteerror"],
@@ -197,7 +210,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
   {
-    id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
     values: REMOTE_VALUES,
     pattern: chainReturn("6"),
     samples: ["gpu-node2:2985003:2985024 [0] NCCL INFO transport/net.cc:1298 -> 6"],
@@ -217,7 +230,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["[FATAL ERROR]: HIP failure: 'invalid device pointer'"],
   },
   {
-    id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN,
+    id: "nccl.cudaErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
     values: CUDA_VALUES,
     pattern: chainReturn("1"),
     samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
@@ -283,6 +296,7 @@ export const SIGNATURES: readonly Signature[] = [
       "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
       "node:1:2 [0] misc/socket.cc:50 NCCL WARN Net : Connect to 10.1.0.1<43511> failed : Connection refused",
       "node:1:2 [0] bootstrap.cc:66 NCCL WARN Bootstrap : no socket interface found",
+      "socketStartConnect: Connect to fe80::5:6ff:fe7:8%veth01ab2c3<40100> failed : Software caused connection abort",
     ],
     nearMisses: ["node:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },

@@ -59,13 +59,20 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const badAddr = signalHits(ctx, ["nccl.badAddress"]);
   const badCommId = signalHits(ctx, ["nccl.badCommId"]);
   const gloo = signalHits(ctx, ["torch.glooNoInterface"]);
+  // a failed connect to an IPv6 link-local address whose zone is a virtual interface: the peer advertised the address of
+  // its docker/veth interface, so this rank's socket goes out through that interface and cannot reach the other node
+  const zoned = failures.filter((h) => h.captures.zone !== undefined && VIRTUAL_IFACE.test(h.captures.zone));
   const ifname = ncclEnv(ctx, "NCCL_SOCKET_IFNAME");
   const oobIfname = ncclEnv(ctx, "NCCL_OOB_NET_IFNAME");
-  if (!firstVirtual.length && !(virtual.length && failures.length) && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length) return [];
+  if (!firstVirtual.length && !(virtual.length && failures.length) && !zoned.length && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length) return [];
   const names = [...new Set((firstVirtual.length ? firstVirtual : virtual).map((i) => (i.addr ? `${i.name} (${i.addr})` : i.name)))];
   const parts: string[] = [];
   if (names.length) parts.push(`NCCL ${firstVirtual.length ? "uses" : "also lists"} the virtual or loopback interface${names.length > 1 ? "s" : ""} ${names.join(", ")}, which other nodes usually cannot reach`);
   if (virtual.length && failures.length) parts.push("and connections between ranks fail or time out");
+  if (zoned.length) {
+    const z = zoned[0].captures;
+    parts.push(`NCCL failed to connect to ${z.target ?? "a link-local address"}, an IPv6 link-local address on the virtual interface ${z.zone}: a peer advertised the address of its docker/veth interface, which other nodes cannot reach`);
+  }
   if (noIface.length) {
     const filter = [ifname ? `NCCL_SOCKET_IFNAME=${ifname.value}` : null, oobIfname ? `NCCL_OOB_NET_IFNAME=${oobIfname.value}` : null].filter(Boolean).join(", ");
     parts.push(filter ? `no network interface matches ${filter} on this node (a typo, or an interface that does not exist inside the container)` : "NCCL found no usable socket interface (the interface filter matches nothing here, or the container has no routable interface)");
@@ -87,7 +94,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length;
   return [{
     message: parts.join("; ") + "." + (harmless ? " The log shows a single node and no failed connection, so this only matters if more nodes join." : ""),
-    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...gloo.map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
+    evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...gloo.map((h) => h.ev), ...zoned.slice(0, 2).map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
     remediation: [
       `Set NCCL_SOCKET_IFNAME on every node to the routable interface${good ? ` (here probably =${good.name})` : ""}, or exclude the virtual ones: NCCL_SOCKET_IFNAME=^docker,lo,veth,virbr.`,
       "Set GLOO_SOCKET_IFNAME the same way, and VLLM_HOST_IP to this node's address on that network (a different value per node); MASTER_ADDR must be an address every node reaches.",
