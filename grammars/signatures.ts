@@ -1387,7 +1387,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.cudaGraphCapture", dialect: "any", level: "error",
     anyOf: ["capturing", "during capture", "capture sequence", "uncaptured work", "streamcapture", "capturedevent", "same stream as it began"],
     values: [
-      new RegExp(`(?<message>${CAPTURE_MESSAGES})`),
+      new RegExp(`(?<failure>${CAPTURE_MESSAGES})`),
       /(?<code>\b(?:cuda|hip)Error(?:StreamCapture(?:Unsupported|Invalidated|Merge|Unmatched|Unjoined|Isolation|Implicit|WrongThread)|CapturedEvent)\b)/,
       /(?<previous>operation failed due to a previous error during capture|StreamCaptureInvalidated)/,
     ],

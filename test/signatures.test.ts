@@ -27,6 +27,10 @@ describe("the signature table: every entry is checked by its own sample lines", 
     expect(new Set(SIGNATURES.map((s) => s.id)).size).toBe(SIGNATURES.length);
     for (const s of SIGNATURES) expect(s.id).toMatch(/^(?:nccl|vllm|torch)\.[a-z][A-Za-z0-9]+$/);
   });
+  it("no value is named as what every hit carries (`message`: the record's words, `level`): a value of that name would never be read", () => {
+    const named = (re: RegExp) => [...re.source.matchAll(/\(\?<([A-Za-z]\w*)>/g)].map((m) => m[1]);
+    for (const s of SIGNATURES) for (const re of [s.pattern, ...(s.values ?? [])]) expect(named(re).filter((n) => n === "message" || n === "level"), s.id).toEqual([]);
+  });
   it("benign NCCL WARNs are never failures (only notable lines a rule may read)", () => {
     const notable = new Set(SIGNATURES.filter((s) => s.level === "info").map((s) => s.id));
     expect(readAs("node:1:2 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]").filter((id) => !notable.has(id))).toEqual([]);

@@ -21,9 +21,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (!hits.length) return [];
   // the first capture error says what broke it; `operation failed due to a previous error during capture` only says an
   // earlier call did (torch's hint names the code, `cudaErrorStreamCaptureInvalidated`, for the same thing)
-  const own = hits.find((h) => h.captures.message !== undefined && h.captures.previous === undefined);
-  const said = own?.captures.message ?? firstValue(hits, "message") ?? firstValue(hits, "code") ?? "a stream capture error";
-  const onlyPrevious = own === undefined && hits.every((h) => h.captures.previous !== undefined || h.captures.message === undefined);
+  // (`failure`, not `message`: that name is the record's own words, which every hit has)
+  const own = hits.find((h) => h.captures.failure !== undefined && h.captures.previous === undefined);
+  const said = own?.captures.failure ?? firstValue(hits, "failure") ?? firstValue(hits, "code") ?? "a stream capture error";
+  const onlyPrevious = own === undefined && hits.every((h) => h.captures.previous !== undefined || h.captures.failure === undefined);
   const viaNccl = hits.some((h) => /NCCL WARN/.test(h.ev.text));
   const remediation = [
     "Start with --enforce-eager (no CUDA graphs): if the engine then starts, the failure is in the graph capture; eager mode costs decode speed, so use it to confirm, then narrow the cause down.",

@@ -19,6 +19,12 @@ describe("vllm/cuda-graph-capture-failed", () => {
     expect(nccl[0].message).toContain("dependency created on uncaptured work in another stream");
     expect(nccl[0].remediation.join(" ")).toContain("NCCL failed inside the capture");
   });
+  it("says the failure in its own words, not the whole record (a line naming only the error code)", () => {
+    const coded = run(rule, { lines: ["(Worker_TP1 pid=88) ERROR 03-09 10:11:12 [multiproc_executor.py:962] Search for `cudaErrorStreamCaptureUnsupported' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information."] });
+    expect(coded[0].message).toMatch(/^CUDA graph capture failed \(cudaErrorStreamCaptureUnsupported\)\. vLLM records/);
+    const torch = run(rule, { lines: ["(Worker_TP0 pid=31) ERROR 02-03 04:05:06 [multiproc_executor.py:700] RuntimeError: CUDA error: operation not permitted when stream is capturing"] });
+    expect(torch[0].message).toMatch(/^CUDA graph capture failed \(operation not permitted when stream is capturing\)\. vLLM records/);
+  });
   it("stays quiet on the capture progress lines, the eager-mode advice and CUDA's out of memory", () => {
     expect(run(rule, { lines: [
       "(EngineCore_DP0 pid=40) INFO 02-03 04:05:06 [gpu_model_runner.py:3480] Capturing CUDA graphs (decode, FULL): 100%|██████████| 35/35 [00:03<00:00, 10.1it/s]",
