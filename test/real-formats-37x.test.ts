@@ -115,3 +115,25 @@ describe("start-ups in a platform's own words raise no CUDA or NCCL finding", ()
     expect(ids(n).filter((id) => id.startsWith("nccl/") || id === "vllm/cuda-oom")).toEqual([]);
   });
 });
+
+describe("V0's CPU and OpenVINO executors' block line: the device's own blocks under the CPU's name", () => {
+  it("reads `# CPU blocks: N` alone as the KV cache's blocks (no swap count), behind a worker prefix and a Ray actor's", async () => {
+    for (const [line, want] of [
+      ["INFO 09-10 11:12:13 cpu_executor.py:212] # CPU blocks: 21845", 21845],
+      ["(VllmWorkerProcess pid=812) INFO 09-10 11:12:13 openvino_executor.py:93] # CPU blocks: 3276", 3276],
+      ["\u001b[36m(RayWorkerWrapper pid=77, ip=10.1.2.3)\u001b[0m INFO 09-10 11:12:13 cpu_executor.py:212] # CPU blocks: 910", 910],
+    ] as const) {
+      const r = await analyzeText(line + "\n");
+      expect([r.facts.kvCache.gpuBlocks, r.facts.kvCache.cpuBlocks, r.facts.vllm.engine]).toEqual([want, null, "v0"]);
+      expect(ids(r, "error")).toEqual([]);
+    }
+  });
+
+  it("reads none left as no memory for the KV cache, and keeps the two-part line's swap count", async () => {
+    const none = await analyzeText("INFO 09-10 11:12:13 cpu_executor.py:212] # CPU blocks: 0\r\n");
+    expect(none.facts.kvCache.gpuBlocks).toBe(0);
+    expect(ids(none, "error")).toContain("vllm/no-kv-cache-memory");
+    const two = await analyzeText("INFO 09-10 11:12:13 executor_base.py:110] # cpu blocks: 4681, # CPU blocks: 0\n");
+    expect([two.facts.kvCache.gpuBlocks, two.facts.kvCache.cpuBlocks]).toEqual([4681, 0]);
+  });
+});
