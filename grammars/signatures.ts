@@ -925,11 +925,15 @@ export const SIGNATURES: readonly Signature[] = [
     // V0's front ends after their engine loop died (vllm/engine/async_llm_engine.py AsyncEngineDeadError: `Background loop
     // has errored already.`, `Background loop is not running. ...`, `Task finished unexpectedly. ...`; the multiprocessing
     // engine's MQEngineDeadError, vllm/engine/multiprocessing), and the API server's launcher shutting down on it
-    // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL)
-    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead"],
-    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process/,
+    // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL); and AsyncLLMEngine's own record
+    // of its background loop ending in an exception (`_log_task_completion`, 0.4–0.8: `Engine background task failed`
+    // with the traceback, then AsyncEngineDeadError): the loop runs only once the engine was built and a request came in
+    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead", "engine background task failed"],
+    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process|\bEngine background task failed\b/,
     samples: [
       "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already.",
+      "ERROR 07-01 09:30:00 async_llm_engine.py:57] Engine background task failed",
+      "ERROR 03-02 10:11:12 [async_llm_engine.py:68] Engine background task failed",
       "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running. Inspect the stacktrace to find the original error: RuntimeError('CUDA error').",
       "CRITICAL 01-24 07:01:39 launcher.py:88] AsyncLLMEngine is already dead, terminating server process",
     ],

@@ -137,3 +137,26 @@ describe("V0's CPU and OpenVINO executors' block line: the device's own blocks u
     expect([two.facts.kvCache.gpuBlocks, two.facts.kvCache.cpuBlocks]).toEqual([4681, 0]);
   });
 });
+
+describe("V0's AsyncLLMEngine recording its background loop's end (`Engine background task failed`)", () => {
+  const loop = (prefix: string) => [
+    `${prefix}INFO 02-03 04:05:06 async_llm_engine.py:208] Added request cmpl-5d1e2f.`,
+    `${prefix}ERROR 02-03 04:05:08 async_llm_engine.py:64] Engine background task failed`,
+    `${prefix}ERROR 02-03 04:05:08 async_llm_engine.py:64] Traceback (most recent call last):`,
+    `${prefix}ERROR 02-03 04:05:08 async_llm_engine.py:64]   File "/srv/env/lib/python3.10/site-packages/vllm/engine/async_llm_engine.py", line 54, in _log_task_completion`,
+    `${prefix}ERROR 02-03 04:05:08 async_llm_engine.py:64]     return_value = task.result()`,
+  ];
+
+  it("is the engine dying after it had started, behind a Ray driver's prefix and with CRLF too, not a start-up failure", async () => {
+    for (const text of [loop("").join("\n") + "\n", loop("(ServeReplica:default:VLLMDeployment pid=301) ").join("\r\n") + "\r\n"]) {
+      const r = await analyzeText(text);
+      expect(ids(r, "error")).toEqual(["vllm/engine-dead"]);
+      expect(r.facts.firstError?.line).toBe(2);
+    }
+  });
+
+  it("reads the same record in the bracketed 0.8 layout", async () => {
+    const r = await analyzeText("ERROR 05-06 07:08:09 [async_llm_engine.py:68] Engine background task failed\n");
+    expect(ids(r, "error")).toEqual(["vllm/engine-dead"]);
+  });
+});
