@@ -160,3 +160,30 @@ describe("V0's AsyncLLMEngine recording its background loop's end (`Engine backg
     expect(ids(r, "error")).toEqual(["vllm/engine-dead"]);
   });
 });
+
+describe("a device running out of memory in Gaudi's and Level Zero's words", () => {
+  it("reads Gaudi's PT_DEVMEM allocation failure as the HPU's memory running out, inside an engine core's traceback", async () => {
+    const text = [
+      "(EngineCore_DP0 pid=2201) ERROR 04-05 06:07:08 [core.py:708] EngineCore failed to start.",
+      "(EngineCore_DP0 pid=2201) ERROR 04-05 06:07:08 [core.py:708] Traceback (most recent call last):",
+      '(EngineCore_DP0 pid=2201) ERROR 04-05 06:07:08 [core.py:708]   File "/opt/vllm_gaudi/v1/worker/hpu_model_runner.py", line 3120, in warmup_model',
+      "(EngineCore_DP0 pid=2201) ERROR 04-05 06:07:08 [core.py:708]     self.warmup_graphs(buckets)",
+      "(EngineCore_DP0 pid=2201) ERROR 04-05 06:07:08 [core.py:708] RuntimeError: [Rank:0] FATAL ERROR :: MODULE:PT_DEVMEM Allocation failed for size::1073741824 (1024)MB",
+      "",
+    ].join("\r\n");
+    const r = await analyzeText(text);
+    expect(ids(r, "error")).toEqual(expect.arrayContaining(["vllm/cuda-oom"]));
+    const oom = r.findings.find((f) => f.ruleId === "vllm/cuda-oom")!;
+    expect(oom.message).toContain("HPU ran out of memory");
+    expect(oom.message).toContain("an allocation of 1024 MB failed");
+    expect(ids(r).filter((id) => id.startsWith("nccl/"))).toEqual([]);
+  });
+
+  it("reads Level Zero's out-of-device-memory result as the XPU's, behind kubectl --timestamps; its out-of-resources result is not", async () => {
+    const oom = await analyzeText("2026-01-02T03:04:05.000000001Z (EngineCore_DP0 pid=5) ERROR 01-02 03:04:05 [core.py:900] RuntimeError: level_zero backend failed with error: 39 (UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)\n");
+    expect(ids(oom, "error")).toContain("vllm/cuda-oom");
+    expect(oom.findings.find((f) => f.ruleId === "vllm/cuda-oom")!.message).toContain("XPU ran out of memory");
+    const other = await analyzeText("RuntimeError: level_zero backend failed with error: 40 (UR_RESULT_ERROR_OUT_OF_RESOURCES)\n");
+    expect(ids(other)).not.toContain("vllm/cuda-oom");
+  });
+});
