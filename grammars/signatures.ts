@@ -429,7 +429,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO NCCL_COMM_BLOCKING set by environment to 0."],
   },
   {
-    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted"],
+    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted", "pt_devmem", "out_of_device_memory"],
     values: [
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
       // PyTorch <2.1 and torch_npu / IPEX still print `(GPU 0; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; ...)`
@@ -442,12 +442,18 @@ export const SIGNATURES: readonly Signature[] = [
       /\b(?<xla>RESOURCE_EXHAUSTED)\b/,
       /Ran out of memory in memory space (?<memSpace>\w+)\. Used (?<used>[\d.]+[KMGT]?) of (?<limit>[\d.]+[KMGT]?) \w+/,
       /Attempting to (?:allocate|reserve) (?<xlaTried>[\d.]+[KMGT]?)\b.{0,80}?There are (?<xlaFree>[\d.]+[KMGT]?) free/,
+      // Intel Gaudi's PyTorch bridge, its device-memory allocator failing (`RuntimeError: [Rank:0] FATAL ERROR ::
+      // MODULE:PT_DEVMEM Allocation failed for size::939524096 (896)MB`), and oneAPI's Level Zero / Unified Runtime result
+      // for an Intel GPU's allocation (`level_zero backend failed with error: 39 (UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)`,
+      // `ZE_RESULT_ERROR_OUT_OF_DEVICE_MEMORY`): their words for the device's memory running out
+      /MODULE:(?<hpuDevmem>PT_DEVMEM) Allocation failed for size::\d+(?: \((?<devmemMb>\d+)\)MB)?/,
+      /\b(?<levelZero>(?:UR|ZE)_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)\b/,
     ],
     // the allocator's message names the device: CUDA, ROCm's HIP, Intel's XPU, Ascend's NPU (torch_npu); vLLM's own
     // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`;
     // PyTorch's driver-API check (C10_CUDA_DRIVER_CHECK / AT_CUDA_DRIVER_CHECK: `CUDA driver error: ` + cuGetErrorString) as
     // `CUDA driver error: out of memory` (CUDA_ERROR_OUT_OF_MEMORY from a cuMem*/cuModule* call, e.g. a custom op's workspace)
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
+    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )|MODULE:PT_DEVMEM Allocation failed for size::\d|\b(?:UR|ZE)_RESULT_ERROR_OUT_OF_DEVICE_MEMORY\b/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
@@ -456,8 +462,11 @@ export const SIGNATURES: readonly Signature[] = [
       "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
       "RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)",
       "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M.",
+      "RuntimeError: [Rank:3] FATAL ERROR :: MODULE:PT_DEVMEM Allocation failed for size::2147483648 (2048)MB",
+      "RuntimeError: level_zero backend failed with error: 39 (UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)",
+      "RuntimeError: ZE_RESULT_ERROR_OUT_OF_DEVICE_MEMORY",
     ],
-    nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization", "grpc status RESOURCE_EXHAUSTED: received message larger than max (5242880 vs. 4194304)"],
+    nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization", "grpc status RESOURCE_EXHAUSTED: received message larger than max (5242880 vs. 4194304)", "RuntimeError: level_zero backend failed with error: 40 (UR_RESULT_ERROR_OUT_OF_RESOURCES)"],
   },
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
@@ -954,11 +963,15 @@ export const SIGNATURES: readonly Signature[] = [
     // V0's front ends after their engine loop died (vllm/engine/async_llm_engine.py AsyncEngineDeadError: `Background loop
     // has errored already.`, `Background loop is not running. ...`, `Task finished unexpectedly. ...`; the multiprocessing
     // engine's MQEngineDeadError, vllm/engine/multiprocessing), and the API server's launcher shutting down on it
-    // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL)
-    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead"],
-    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process/,
+    // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL); and AsyncLLMEngine's own record
+    // of its background loop ending in an exception (`_log_task_completion`, 0.4–0.8: `Engine background task failed`
+    // with the traceback, then AsyncEngineDeadError): the loop runs only once the engine was built and a request came in
+    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead", "engine background task failed"],
+    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process|\bEngine background task failed\b/,
     samples: [
       "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already.",
+      "ERROR 07-01 09:30:00 async_llm_engine.py:57] Engine background task failed",
+      "ERROR 03-02 10:11:12 [async_llm_engine.py:68] Engine background task failed",
       "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running. Inspect the stacktrace to find the original error: RuntimeError('CUDA error').",
       "CRITICAL 01-24 07:01:39 launcher.py:88] AsyncLLMEngine is already dead, terminating server process",
     ],

@@ -186,6 +186,10 @@ const BY_FIRST: Record<string, Entry[]> = {
     // ≤0.1.x printed the profiled count unclamped: `# GPU blocks: -1` when the weights left no memory
     { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
     { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
+    // V0's CPU and OpenVINO executors (0.4–0.6: cpu_executor.py, openvino_executor.py `initialize_cache`) print the
+    // device's own blocks alone, under the CPU's name: the KV cache lives in host memory there and vLLM's block manager
+    // calls them its "gpu" blocks (`# CPU blocks: 27306`); no swap count follows
+    { id: "kv.blocks", re: /^# CPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "kvCache.device": "CPU", "vllm.engine": "v0" }) },
     // V0's two-part line cut after the GPU count (a paste or a terminal that stopped at the comma): `# GPU blocks: 0,`,
     // `# GPU blocks: 1288, # CP`; the comma is V0's, the CPU count is unknown
     { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+),(?: #?(?: ?C(?:PU?(?: (?:b(?:l(?:o(?:c(?:ks?:?)?)?)?)?)?)?)?)?)?\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },

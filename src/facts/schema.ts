@@ -354,7 +354,11 @@ export const FactsSchema = z.object({
   /** extension: what the Python tracebacks say: where the failure happened and its root cause (src/facts/tracebacks.ts) */
   tracebacks: z.object({
     count: z.number().int(),
-    counts: z.object({ init: z.number().int(), runtime: z.number().int(), phase: z.number().int(), nccl: z.number().int(), hub: z.number().int() }),
+    counts: z.object({
+      init: z.number().int(), runtime: z.number().int(), phase: z.number().int(), nccl: z.number().int(), hub: z.number().int(),
+      /** exceptions that ended an engine-core process (its own traceback, printed with no log level), when there were any */
+      engineCoreExit: z.number().int().optional(),
+    }),
     list: z.array(z.object({
       evidence: EvidenceSchema,
       errorType: s,
@@ -366,6 +370,8 @@ export const FactsSchema = z.object({
       cut: z.boolean().optional(),
       /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure's, whatever window of it the paste holds */
       loggedAsError: z.boolean().optional(),
+      /** start-up only because the API server's entry was running the server's coroutine, the paste cut there */
+      serverEntry: z.boolean().optional(),
     })),
     rootCause: z.object({
       text: z.string(),

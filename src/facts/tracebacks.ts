@@ -109,6 +109,8 @@ interface Kept {
   cut: boolean;
   /** logged as ERROR records (vLLM's `logger.exception`) */
   loggedAsError: boolean;
+  /** start-up only by the API server's entry running its coroutine (no start-up function shown) */
+  serverEntry: boolean;
   tags: Tag[];
 }
 
@@ -124,6 +126,8 @@ export interface TracebacksState {
   count: number;
   byTag: Partial<Record<Tag, number>>;
   rootCause: Candidate | null;
+  /** exceptions that ended an engine-core process (see `engineCoreExit`) */
+  engineCoreExits: number;
 }
 
 export interface TracebackFact {
@@ -137,6 +141,11 @@ export interface TracebackFact {
   cut?: boolean;
   /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure whatever window of it a paste holds */
   loggedAsError?: boolean;
+  /**
+   * start-up only because the API server's entry was running the server's coroutine (`vllm serve` -> `cmd` ->
+   * `uvloop.run(run_server(args))`), the paste cut there: a start-up failure unless the log shows the server came up
+   */
+  serverEntry?: boolean;
 }
 
 export interface TracebacksFacts {
@@ -173,6 +182,25 @@ const V1_ENGINE_CORE_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]engine[\/\\]core\.py$
  * process group builds while the workers set up their distributed environment
  */
 const VLLM_MODEL_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:model_executor[\/\\](?:models|layers)|distributed[\/\\]device_communicators)[\/\\][\w\-\/\\]+\.py$/;
+/**
+ * The API server's entry points: `vllm serve` (vllm/entrypoints/cli/serve.py `cmd`; vllm/scripts.py `serve` in 0.5–0.6)
+ * and `python -m vllm.entrypoints.openai.api_server` (its `<module>`, `run_server`, `run_server_worker`). Each runs the
+ * server's coroutine on an event loop (`uvloop.run(run_server(args))`): its part before serving builds the engine client,
+ * and once the server serves, an engine that dies ends it through uvicorn's shutdown (the server's `should_exit`), with
+ * no traceback out of that coroutine.
+ */
+const API_SERVER_ENTRY_FILE = /(?:^|[\/\\])vllm[\/\\](?:entrypoints[\/\\](?:cli[\/\\]serve|openai[\/\\]api_server)|scripts)\.py$/;
+const API_SERVER_FILE = /(?:^|[\/\\])vllm[\/\\]entrypoints[\/\\]openai[\/\\]api_server\.py$/;
+/** the event loop's runner that runs a coroutine to its end: uvloop's `run`, asyncio's `run` / `Runner.run` */
+const EVENT_LOOP_RUN_FILE = /(?:^|[\/\\])(?:uvloop[\/\\]__init__|asyncio[\/\\]runners)\.py$/;
+const SERVER_RUN_FUNCS = new Set(["run_server", "run_server_worker"]);
+
+/** frames of the API server's entry running the server's coroutine (its event loop's runner, or `run_server` itself, below it) */
+function runsApiServer(frames: readonly { file: string; func: string }[]): boolean {
+  const entry = frames.findIndex((f) => API_SERVER_ENTRY_FILE.test(f.file));
+  return entry >= 0 && frames.slice(entry + 1).some((f) => (f.func === "run" && EVENT_LOOP_RUN_FILE.test(f.file)) || (SERVER_RUN_FUNCS.has(f.func) && API_SERVER_FILE.test(f.file)));
+}
+
 /** a code line that re-raises what it caught (`raise e`, `raise`): it says nothing of where the exception came from */
 const RERAISE = /^raise(?:\s+\w+)?$/;
 /** functions a running engine calls for every step to build its inputs (a constructor under them is no start-up) */
@@ -217,7 +245,7 @@ function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
 }
 
 /** Start-up: a failure (not a warning or Ctrl-C) with a start-up function on the stack and no serving one; runtime: a serving function on the stack. */
-function stageOf(t: TracebackEvent): Kept["stage"] {
+function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   const frames = t.frames ?? [];
   const failure = isFailure(t);
   // the innermost frame's code line names the function it called: the next frame, also when the paste stops before
@@ -283,7 +311,25 @@ function stageOf(t: TracebackEvent): Kept["stage"] {
   const innermost = frames[frames.length - 1];
   const cutAtReraise = t.complete === false && innermost?.func === "run_engine_core" && t.lastCode !== undefined && RERAISE.test(t.lastCode.trim());
   if (failure && !cutAtReraise && frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine") && !serving) return "init";
+  // the API server's own traceback out of its entry, the paste cut before the exception line (`vllm serve` -> `cmd` ->
+  // `uvloop.run(run_server(args))` -> asyncio's runner, and no more): the server's coroutine failed, which before it
+  // serves is its start-up (building the engine client); `serverEntry` lets a rule drop it when the log shows the server
+  // had come up
+  if (failure && !serving && t.complete === false && runsApiServer(frames)) return "server-entry";
   return serving ? "runtime" : null;
+}
+
+/** V1's engine-core process (`EngineCore`, `EngineCore_0`, `EngineCore_DP0`, by its log prefix or its `Process EngineCore_DP0:` header) */
+const ENGINE_CORE_PROCESS = /^EngineCore(?:_\w+)?:?$/;
+
+/**
+ * An exception that ended an engine-core process: its traceback printed with no log level (the process's own, after
+ * `run_engine_core` logged the failure and re-raised it), its exception line shown. The engine core is gone; before the
+ * server served, the front end's wait for it (`wait_for_engine_startup`) raises out of the API server's entry.
+ */
+function engineCoreExit(t: TracebackEvent): boolean {
+  const process = t.origin.process ?? t.process;
+  return process !== undefined && ENGINE_CORE_PROCESS.test(process) && t.errorType !== null && t.loggedAsError !== true && isFailure(t);
 }
 
 function summarize(t: TracebackEvent): Kept {
@@ -299,10 +345,11 @@ function summarize(t: TracebackEvent): Kept {
     const funcs = frames.filter((f) => re.test(f.file)).map((f) => f.func);
     if (funcs.length) libraries[lib] = funcs.slice(-2);
   }
-  const stage = stageOf(t);
+  const found = stageOf(t);
+  const stage = found === "server-entry" ? "init" : found;
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -327,12 +374,13 @@ function retain(list: Kept[]): Kept[] {
 
 export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   name: "tracebacks",
-  init: () => ({ kept: [], count: 0, byTag: {}, rootCause: null }),
+  init: () => ({ kept: [], count: 0, byTag: {}, rootCause: null, engineCoreExits: 0 }),
   reduce(s, e: Event) {
     // a traceback Python reported as unraisable and ignored is no failure
     if (e.kind === "traceback" && !e.unraisable) {
       const k = summarize(e);
       s.count++;
+      if (engineCoreExit(e)) s.engineCoreExits++;
       for (const tag of k.tags) s.byTag[tag] = (s.byTag[tag] ?? 0) + 1;
       // events arrive in log order within a state: a traceback is kept while the first slots or those of one of its tags have room
       if (s.count <= FIRST || k.tags.some((tag) => s.byTag[tag]! <= PER_TAG)) s.kept.push(k);
@@ -355,11 +403,11 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   merge(a, b) {
     const byTag: Partial<Record<Tag, number>> = { ...a.byTag };
     for (const [k, v] of Object.entries(b.byTag) as [Tag, number][]) byTag[k] = (byTag[k] ?? 0) + v;
-    return { kept: retain([...a.kept, ...b.kept]), count: a.count + b.count, byTag, rootCause: better(a.rootCause, b.rootCause) };
+    return { kept: retain([...a.kept, ...b.kept]), count: a.count + b.count, byTag, rootCause: better(a.rootCause, b.rootCause), engineCoreExits: a.engineCoreExits + b.engineCoreExits };
   },
   finalize(s) {
-    const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}) }));
+    const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag, ...(s.engineCoreExits ? { engineCoreExit: s.engineCoreExits } : {}) };
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

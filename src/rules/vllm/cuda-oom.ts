@@ -26,14 +26,18 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
   // ROCm (HIP), Intel (XPU) and Ascend (NPU) allocators name their device; CUDA's is the default; XLA's RESOURCE_EXHAUSTED is a TPU's
   const xla = hits.find((h) => h.captures.xla !== undefined)?.captures;
-  const device = xla ? "TPU" : hits.find((h) => h.captures.device !== undefined)?.captures.device;
+  // (Gaudi's bridge and Level Zero name no device in their words: PT_DEVMEM is Gaudi's (HPU), Level Zero an Intel GPU's (XPU))
+  const devmem = hits.find((h) => h.captures.hpuDevmem !== undefined)?.captures;
+  const device = xla ? "TPU" : (hits.find((h) => h.captures.device !== undefined)?.captures.device ?? (devmem ? "HPU" : hits.some((h) => h.captures.levelZero !== undefined) ? "XPU" : undefined));
   const unit = device === "NPU" ? "NPU" : "GPU";
   const space = hits.find((h) => h.captures.memSpace !== undefined)?.captures;
   const xlaDetail = space
     ? ` (the XLA compiler's ${space.memSpace.toUpperCase()}: ${space.used} needed, ${space.limit} there)`
     : xla?.xlaTried !== undefined
       ? `: it tried to allocate ${xla.xlaTried} with ${xla.xlaFree} free`
-      : "";
+      : devmem?.devmemMb !== undefined
+        ? `: an allocation of ${devmem.devmemMb} MB failed`
+        : "";
   const what = detail
     ? `${unit} ${detail.gpu} ran out of memory${phase ? ` ${phase}` : ""}: it tried to allocate ${detail.tried} with ${detail.free} free of ${detail.capacity}.`
     : `${device ?? "CUDA"} ran out of memory${phase ? ` ${phase}` : ""}${xlaDetail}.`;

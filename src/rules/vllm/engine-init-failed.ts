@@ -27,14 +27,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // traceback cut after `run_engine_core` is then its busy loop's, not its start-up's)
   const ranSteps = signalHits(ctx, ["vllm.rayForwardDag"]).length > 0;
   // tracebacks through vLLM's start-up path (src/facts/tracebacks.ts)
-  const initTracebacks = deadAfterStart ? [] : (facts.tracebacks?.list ?? []).filter((t) => t.stage === "init" && !(ranSteps && t.cut));
-  const died = signalHits(ctx, ["vllm.engineDied"]);
-  const runtimeOnly = (facts.tracebacks?.counts.runtime ?? 0) > 0;
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
   // (a LoRA adapter refused for its rank was being loaded, which only a started engine does: a worker's failure that
   // names it is no start-up failure)
   const adapterLoad = signalHits(ctx, ["vllm.loraRankTooLarge"]).length > 0;
   const started = deadAfterStart || adapterLoad || ranSteps || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  // the API server's traceback known as start-up only by its entry running the server's coroutine (cut there) counts when an
+  // engine core's own exception ended that process and the log shows no sign the server had come up: the front end's
+  // wait for the engine core failed. (The entry's frames alone say only that the server stopped.)
+  const engineCoreExited = (facts.tracebacks?.counts.engineCoreExit ?? 0) > 0;
+  const initTracebacks = deadAfterStart ? [] : (facts.tracebacks?.list ?? []).filter((t) => t.stage === "init" && !(ranSteps && t.cut) && !(t.serverEntry && (started || !engineCoreExited)));
+  const died = signalHits(ctx, ["vllm.engineDied"]);
+  const runtimeOnly = (facts.tracebacks?.counts.runtime ?? 0) > 0;
   const diedAtStart = died.length > 0 && (initTracebacks.length > 0 || (!started && !runtimeOnly));
   const cause = facts.tracebacks?.rootCause ?? null;
   // the root cause is vLLM's start-up memory check (`Free memory on device ... on startup is less than desired GPU memory
