@@ -79,8 +79,24 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   // states them, no data parallelism over 1, and neither torch nor NCCL seeing a second rank.
   const c = f.config;
   const oneRank = c.tensorParallelSize === 1 && c.pipelineParallelSize === 1 && !((c.dataParallelSize ?? 1) > 1) && !((f.distributed.worldSize ?? 1) > 1) && !((n.ranks ?? 1) > 1);
-  if (n.workerIps.length && !oneRank) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
+  if (n.workerIps.length && !oneRank && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
   return out;
+}
+
+/**
+ * Every rank of the run is on the one node Ray's `ip=` names: the workers' address is the node of all the ranks NCCL
+ * shows (one host, one address), and a communicator as large as the run (its TP × PP, or its world size) has all its
+ * ranks there. A V1 Ray executor's workers are all actors, so with the Ray head on a node without GPUs (as KubeRay
+ * often runs it) every worker line carries `ip=` though the ranks share a node; V0's driver holds rank 0 itself, so a
+ * communicator that whole includes the driver's node.
+ */
+function rayNodeHoldsEveryRank(f: Facts): boolean {
+  const n = f.nccl;
+  if (n.hosts.length !== 1 || n.workerIps.length !== 1 || !n.rankMap.length || n.rankMap.some((r) => r.ip !== n.workerIps[0])) return false;
+  const c = f.config;
+  const layout = (c.tensorParallelSize ?? 1) * (c.pipelineParallelSize ?? 1);
+  const world = Math.max(layout, f.distributed.worldSize ?? 1, n.ranks ?? 1);
+  return n.communicators.some((x) => x.nranks !== null && x.nranks >= world && x.ranksSeen === x.nranks && x.hosts.length === 1 && x.hosts[0] === n.hosts[0]);
 }
 
 /** the addresses the log's NCCL processes bootstrapped or send from */

@@ -43,6 +43,30 @@ describe("vllm/tp-spans-nodes", () => {
       "NVIDIA L40S GPUs have no NVLink, so tensor parallelism over 16 GPUs runs its all-reduce over PCIe: prefer pipeline parallelism, --tensor-parallel-size 1 --pipeline-parallel-size 16.",
     );
   });
+  it("stays quiet when Ray's ip= names the one node every rank is on (a Ray head without GPUs), and fires when a rank is elsewhere", async () => {
+    const worker = (pid: number, dev: number, text: string) => `(RayWorkerWrapper pid=${pid}, ip=10.8.1.4) gpu-pool-2:${pid}:${pid} [${dev}] NCCL INFO ${text}`;
+    const oneNode = [
+      "INFO 06-10 08:00:00 [core.py:61] Initializing a V1 LLM engine (v0.9.2) with config: model='org/chat-14b', tensor_parallel_size=2, pipeline_parallel_size=1, data_parallel_size=1, distributed_executor_backend=ray",
+      worker(401, 0, "Bootstrap : Using eth0:10.8.1.4<0>"),
+      worker(401, 0, "Using network Socket"),
+      worker(402, 1, "Using network Socket"),
+      worker(401, 0, "ncclCommInitRank comm 0x7e01 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x51f - Init START"),
+      worker(402, 1, "ncclCommInitRank comm 0x7e02 rank 1 nranks 2 cudaDev 1 nvmlDev 1 busId 2a000 commId 0x51f - Init START"),
+      worker(401, 0, "Channel 00/0 : 0[0] -> 1[1] via P2P/IPC"),
+      worker(402, 1, "Channel 00/0 : 1[1] -> 0[0] via P2P/IPC"),
+      worker(401, 0, "ncclCommInitRank comm 0x7e01 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x51f - Init COMPLETE"),
+      worker(402, 1, "ncclCommInitRank comm 0x7e02 rank 1 nranks 2 cudaDev 1 nvmlDev 1 busId 2a000 commId 0x51f - Init COMPLETE"),
+    ];
+    for (const wrap of [(l: string) => l, (l: string) => `2026-06-10T08:00:01.000000000Z ${l}`]) {
+      const r = await analyzeText(oneNode.map(wrap).join("\n"));
+      expect(r.facts.nccl.multiNode).toBe(false);
+      expect(r.findings.map((x) => x.ruleId)).toEqual([]);
+    }
+    // a second communicator's rank 1 on the driver's node, without Ray's prefix: the run spans two nodes
+    const spread = [...oneNode.slice(0, 6), "gpu-head:77:77 [0] NCCL INFO ncclCommInitRank comm 0x9a01 rank 1 nranks 2 cudaDev 0 nvmlDev 0 busId 18000 commId 0x52f - Init START"];
+    const r = await analyzeText(spread.join("\n"));
+    expect(r.facts.nccl.multiNode).toBe(true);
+  });
   it("falls back to the rule's own advice when only Ray shows the second node (through the pipeline)", async () => {
     const log = [
       "INFO 02-26 14:02:22 llm_engine.py:234] Initializing a V0 LLM engine (v0.7.3) with config: model='m', tensor_parallel_size=4, pipeline_parallel_size=1, seed=0",
