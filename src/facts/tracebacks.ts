@@ -50,6 +50,10 @@ const PHASES: [RegExp, string][] = [
   [/^(_initialize_kv_caches|initialize_kv_caches|initialize_cache|initialize_from_config)$/, "while allocating the KV cache"],
   [/^(capture_model|compile_or_warm_up_model)$/, "while capturing CUDA graphs"],
   [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, "while running the model"],
+  // sleep mode (vllm/device_allocator/cumem.py): `wake_up` maps the memory `sleep` released back in, through every layer
+  // (LLM / AsyncLLM / the executor / the worker / CuMemAllocator), V0 and V1 alike; RL frameworks call it before each
+  // rollout, after the trainer ran on the same GPUs
+  [/^wake_up$/, "while waking up from sleep mode"],
 ];
 
 /** The libraries a traceback can fail in that rules care about, by the file of a frame. */

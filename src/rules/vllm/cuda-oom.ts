@@ -71,6 +71,13 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
     "while allocating the KV cache": [lowerUtil.replace("when other processes share the GPU", "when memory was taken between profiling and allocation (another process on the GPU?)"), shorter, spread],
     "while capturing CUDA graphs": [eager, lowerUtil, spread],
     "while running the model": [`Serving needed more than the headroom left: lower ${flag.maxSeqs} and ${flag.batched}.`, lowerUtil, spread],
+    // the engine maps its weights and KV cache back in on wake_up: what else took the GPU while it slept (a colocated
+    // trainer's parameters, gradients, optimizer states, PyTorch's cached blocks) has to be gone again by then
+    "while waking up from sleep mode": [
+      "The engine maps back, on wake_up, the memory it released on sleep: whatever used the GPU while it slept (a colocated trainer's parameters, gradients and optimizer states, or blocks PyTorch's caching allocator still holds) must be freed first. Offload or free them (FSDP / DeepSpeed parameter and optimizer offload, then `torch.cuda.empty_cache()`) before waking the engine.",
+      "Wake the weights alone for the weight update and the KV cache after it (`wake_up(tags=[\"weights\"])`, then `wake_up(tags=[\"kv_cache\"])`, where the vLLM release takes tags), so both never sit beside the trainer's copy at once.",
+      lowerUtil.replace("when other processes share the GPU; the engine then leaves more headroom", "so that the engine's share and what the trainer keeps on the GPU fit together"),
+    ],
   };
   // a TPU core's on-chip scratch memories (vmem, smem) hold a compiled kernel's working set, not the weights or the KV cache:
   // the shapes the kernels are compiled for (the sequence and batch sizes) are what outgrew them
