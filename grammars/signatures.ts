@@ -429,9 +429,13 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO NCCL_COMM_BLOCKING set by environment to 0."],
   },
   {
-    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted"],
+    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted", "tried to allocate"],
     values: [
-      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
+      // vLLM V1's sampler and pooler warm-up (gpu_model_runner `_dummy_sampler_run` / `_dummy_pooler_run`) turns the OOM into
+      // `CUDA out of memory occurred when warming up sampler with N dummy requests.`: N is max_num_seqs
+      /warming up (?<warmup>sampler|pooler)\b.{0,80}? with (?<warmupReqs>\d+) dummy requests/,
+      // (PyTorch 2.1 wrote `total capacty`)
+      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capaci?ty of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
       // PyTorch <2.1 and torch_npu / IPEX still print `(GPU 0; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; ...)`
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B) \((?:GPU|NPU|XPU) (?<gpu>\d+); (?<capacity>[\d.]+ [KMGT]i?B) total capacity;[^)]*?(?<free>[\d.]+ [KMGT]i?B) free/,
       /\b(?<device>HIP|XPU|NPU) out of memory/,
@@ -447,12 +451,16 @@ export const SIGNATURES: readonly Signature[] = [
     // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`;
     // PyTorch's driver-API check (C10_CUDA_DRIVER_CHECK / AT_CUDA_DRIVER_CHECK: `CUDA driver error: ` + cuGetErrorString) as
     // `CUDA driver error: out of memory` (CUDA_ERROR_OUT_OF_MEMORY from a cuMem*/cuModule* call, e.g. a custom op's workspace)
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
+    // (a paste wrapped at the sentences of the message puts `Tried to allocate X. GPU N has a total capacity of ...` on a line of
+    // its own: only PyTorch's allocator writes it)
+    pattern: /^\s*Tried to allocate [\d.]+ ?[KMGT]i?B\.? ?GPU \d+ has a total capaci?ty of |(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
       "RuntimeError: CUDA Error: out of memory at /src/vllm/csrc/cumem_allocator.cpp:62",
       "RuntimeError: CUDA driver error: out of memory",
+      "RuntimeError: CUDA out of memory occurred when warming up sampler with 64 dummy requests. Please try lowering `max_num_seqs` or `gpu_memory_utilization` when initializing the engine.",
+      "Tried to allocate 120.00 MiB. GPU 1 has a total capacity of 11.50 GiB of which 90.25 MiB is free.",
       "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
       "RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)",
       "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M.",
