@@ -468,6 +468,19 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization", "grpc status RESOURCE_EXHAUSTED: received message larger than max (5242880 vs. 4194304)"],
   },
   {
+    // the start-up memory profiling's own check (V0 worker.py, V1 gpu_worker.py `determine_available_memory`, vllm-ascend's
+    // NPU worker): the free memory did not drop over the profiling run, so the run's own use cannot be told apart from another
+    // process's. V1 prints GiB (`Initial free memory 82.94 GiB, current free memory 90.17 GiB`), V0 and NPU bytes
+    id: "vllm.memoryProfilingError", dialect: "any", level: "error", anyOf: ["error in memory profiling"],
+    values: [/Initial free memory (?<initFree>\d+(?:\.\d+)?)(?<initGiB> ?GiB)?, current free memory (?<curFree>\d+(?:\.\d+)?)(?<curGiB> ?GiB)?/],
+    pattern: /Error in memory profiling\b/,
+    samples: [
+      "AssertionError: Error in memory profiling. Initial free memory 41.20 GiB, current free memory 43.05 GiB. This happens when other processes sharing the same container release GPU memory while vLLM is profiling during initialization.",
+      "AssertionError: Error in memory profiling. Initial free memory 30064771072, current free memory 31138512896. This happens when the GPU memory was not properly cleaned up before initializing the vLLM instance.",
+    ],
+    nearMisses: ["INFO 01-01 00:00:00 [gpu_worker.py:1] Memory profiling takes 4.10 seconds"],
+  },
+  {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
     values: [/(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?(?<repo>[\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/, /(?<retry>Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting)/i, /(?<auth>401|403|gated|GatedRepo|token)/i, /(?<notFound>404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path)/i, /(?<offline>OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout)/i],
     anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope"],

@@ -83,3 +83,34 @@ describe("an OOM message wrapped at its sentences, and vLLM's sampler warm-up OO
     expect(ids(r)).not.toContain("vllm/cuda-oom");
   });
 });
+
+describe("vLLM's start-up memory profiling check (`AssertionError: Error in memory profiling. Initial free memory ...`)", () => {
+  const V1 = [
+    "(EngineCore_DP0 pid=311) ERROR 05-11 09:20:14 [core.py:946]   File \"/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_worker.py\", line 340, in determine_available_memory",
+    "(EngineCore_DP0 pid=311) ERROR 05-11 09:20:14 [core.py:946]     assert self.init_snapshot.free_memory > free_gpu_memory, (",
+    "(EngineCore_DP0 pid=311) ERROR 05-11 09:20:14 [core.py:946] AssertionError: Error in memory profiling. Initial free memory 61.07 GiB, current free memory 64.82 GiB. This happens when other processes sharing the same container release GPU memory while vLLM is profiling during initialization. To fix this, ensure consistent GPU memory allocation or isolate vLLM in its own container.",
+    "(APIServer pid=12) RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+  ].join("\n");
+
+  for (const [name, wrap] of WRAPS)
+    it(`is its own finding, with the two readings, and explains the failed start (${name})`, async () => {
+      const r = await analyzeText(wrap(V1) + "\n");
+      expect(ids(r)).toEqual(["vllm/memory-profiling-error", "vllm/engine-init-failed"]);
+      const f = finding(r, "vllm/memory-profiling-error")!;
+      expect(f.severity).toBe("error");
+      expect(f.message).toContain("(61.07 GiB free before it, 64.82 GiB after: 3.75 GiB more): another process on the GPU freed memory while vLLM measured");
+      expect(f.evidence.map((e) => e.line)).toEqual([3]);
+      expect(finding(r, "vllm/engine-init-failed")!.causedBy).toEqual(["vllm/memory-profiling-error"]);
+      expect(r.facts.firstError?.line).toBe(3);
+    });
+
+  it("V0 and the NPU worker print bytes", async () => {
+    const r = await analyzeText("AssertionError: Error in memory profiling. Initial free memory 32212254720, current free memory 32212254720. This happens when the NPU memory was not properly cleaned up before initializing the vLLM instance.\n");
+    expect(finding(r, "vllm/memory-profiling-error")!.message).toContain("(30 GiB free before it, 30 GiB after): another process on the GPU freed as much as the run took");
+  });
+
+  it("the profiling's own timing line is no error", async () => {
+    const r = await analyzeText("INFO 05-11 09:20:14 [gpu_worker.py:290] Memory profiling takes 5.31 seconds. Total non KV cache memory: 2.10GiB\n");
+    expect(ids(r)).toEqual([]);
+  });
+});
