@@ -429,9 +429,13 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO NCCL_COMM_BLOCKING set by environment to 0."],
   },
   {
-    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted", "pt_devmem", "out_of_device_memory"],
+    id: "vllm.cudaOom", dialect: "any", level: "error", anyOf: ["out of memory", "outofmemoryerror", "cublas_status_alloc_failed", "resource_exhausted", "pt_devmem", "out_of_device_memory", "tried to allocate"],
     values: [
-      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capacity of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
+      // vLLM V1's sampler and pooler warm-up (gpu_model_runner `_dummy_sampler_run` / `_dummy_pooler_run`) turns the OOM into
+      // `CUDA out of memory occurred when warming up sampler with N dummy requests.`: N is max_num_seqs
+      /warming up (?<warmup>sampler|pooler)\b.{0,80}? with (?<warmupReqs>\d+) dummy requests/,
+      // (PyTorch 2.1 wrote `total capacty`)
+      /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B)\.?\s*GPU (?<gpu>\d+) has a total capaci?ty of (?<capacity>[\d.]+ [KMGT]i?B) of which (?<free>[\d.]+ [KMGT]i?B) is free/,
       // PyTorch <2.1 and torch_npu / IPEX still print `(GPU 0; 23.69 GiB total capacity; 21.47 GiB already allocated; 3.06 MiB free; ...)`
       /Tried to allocate (?<tried>[\d.]+ [KMGT]i?B) \((?:GPU|NPU|XPU) (?<gpu>\d+); (?<capacity>[\d.]+ [KMGT]i?B) total capacity;[^)]*?(?<free>[\d.]+ [KMGT]i?B) free/,
       /\b(?<device>HIP|XPU|NPU) out of memory/,
@@ -453,12 +457,16 @@ export const SIGNATURES: readonly Signature[] = [
     // cumem allocator (sleep mode, csrc/cumem_allocator.cpp) prints the driver's string as `CUDA Error: out of memory at file:line`;
     // PyTorch's driver-API check (C10_CUDA_DRIVER_CHECK / AT_CUDA_DRIVER_CHECK: `CUDA driver error: ` + cuGetErrorString) as
     // `CUDA driver error: out of memory` (CUDA_ERROR_OUT_OF_MEMORY from a cuMem*/cuModule* call, e.g. a custom op's workspace)
-    pattern: /(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )|MODULE:PT_DEVMEM Allocation failed for size::\d|\b(?:UR|ZE)_RESULT_ERROR_OUT_OF_DEVICE_MEMORY\b/,
+    // (a paste wrapped at the sentences of the message puts `Tried to allocate X. GPU N has a total capacity of ...` on a line of
+    // its own: only PyTorch's allocator writes it)
+    pattern: /^\s*Tried to allocate [\d.]+ ?[KMGT]i?B\.? ?GPU \d+ has a total capaci?ty of |(?:CUDA|HIP|XPU|NPU) out of memory|(?<!ray\.exceptions\.)OutOfMemoryError(?!: Task was killed due to the node running low on memory)|CUDA (?:driver )?[Ee]rror: out of memory|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: (?:Error allocating device buffer|Attempting to (?:allocate|reserve) |XLA:\w+ compile permanent error\. Ran out of memory in memory space )|MODULE:PT_DEVMEM Allocation failed for size::\d|\b(?:UR|ZE)_RESULT_ERROR_OUT_OF_DEVICE_MEMORY\b/,
     samples: [
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a total capacity of 79.19 GiB of which 612.06 MiB is free.",
       "RuntimeError: CUDA error: out of memory",
       "RuntimeError: CUDA Error: out of memory at /src/vllm/csrc/cumem_allocator.cpp:62",
       "RuntimeError: CUDA driver error: out of memory",
+      "RuntimeError: CUDA out of memory occurred when warming up sampler with 64 dummy requests. Please try lowering `max_num_seqs` or `gpu_memory_utilization` when initializing the engine.",
+      "Tried to allocate 120.00 MiB. GPU 1 has a total capacity of 11.50 GiB of which 90.25 MiB is free.",
       "RuntimeError: NPU out of memory. Tried to allocate 30.00 MiB (NPU 3; 60.96 GiB total capacity; 60.34 GiB already allocated; 60.34 GiB current active; 14.24 MiB free; 60.60 GiB reserved in total by PyTorch)",
       "RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 2.00G. That was not possible. There are 1.53G free.; (0x0x0_HBM0)",
       "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M.",
@@ -467,6 +475,19 @@ export const SIGNATURES: readonly Signature[] = [
       "RuntimeError: ZE_RESULT_ERROR_OUT_OF_DEVICE_MEMORY",
     ],
     nearMisses: ["INFO 01-01 00:00:00 model_runner.py:1] To avoid CUDA out of memory errors, lower gpu_memory_utilization", "grpc status RESOURCE_EXHAUSTED: received message larger than max (5242880 vs. 4194304)", "RuntimeError: level_zero backend failed with error: 40 (UR_RESULT_ERROR_OUT_OF_RESOURCES)"],
+  },
+  {
+    // the start-up memory profiling's own check (V0 worker.py, V1 gpu_worker.py `determine_available_memory`, vllm-ascend's
+    // NPU worker): the free memory did not drop over the profiling run, so the run's own use cannot be told apart from another
+    // process's. V1 prints GiB (`Initial free memory 82.94 GiB, current free memory 90.17 GiB`), V0 and NPU bytes
+    id: "vllm.memoryProfilingError", dialect: "any", level: "error", anyOf: ["error in memory profiling"],
+    values: [/Initial free memory (?<initFree>\d+(?:\.\d+)?)(?<initGiB> ?GiB)?, current free memory (?<curFree>\d+(?:\.\d+)?)(?<curGiB> ?GiB)?/],
+    pattern: /Error in memory profiling\b/,
+    samples: [
+      "AssertionError: Error in memory profiling. Initial free memory 41.20 GiB, current free memory 43.05 GiB. This happens when other processes sharing the same container release GPU memory while vLLM is profiling during initialization.",
+      "AssertionError: Error in memory profiling. Initial free memory 30064771072, current free memory 31138512896. This happens when the GPU memory was not properly cleaned up before initializing the vLLM instance.",
+    ],
+    nearMisses: ["INFO 01-01 00:00:00 [gpu_worker.py:1] Memory profiling takes 4.10 seconds"],
   },
   {
     id: "vllm.modelDownload", dialect: "vllm", level: "error",

@@ -277,7 +277,8 @@ export interface TorchOom {
 }
 
 const SIZE = String.raw`(\d+(?:\.\d+)?) ?(bytes|B|KiB|MiB|GiB|TiB)`;
-const OOM_NEW = new RegExp(String.raw`Tried to allocate ${SIZE}\. GPU (\d+) has a total capacity of ${SIZE} of which ${SIZE} is free\.`);
+// (PyTorch 2.1 wrote `has a total capacty of`)
+const OOM_NEW = new RegExp(String.raw`Tried to allocate ${SIZE}\. GPU (\d+) has a total capaci?ty of ${SIZE} of which ${SIZE} is free\.`);
 const OOM_IN_USE = new RegExp(String.raw`this process has ${SIZE} memory in use`);
 const OOM_BY_TORCH = new RegExp(String.raw`Of the allocated memory ${SIZE} is allocated by PyTorch, (?:with ${SIZE} allocated in private pools \([^)]*\), )?and ${SIZE} is reserved by PyTorch but unallocated`);
 // PyTorch ≤2.0: `Tried to allocate 20.00 MiB (GPU 0; 15.78 GiB total capacity; 14.56 GiB already allocated; 3.44 MiB free; 14.75 GiB reserved in total by PyTorch)`

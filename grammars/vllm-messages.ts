@@ -580,7 +580,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     key: "CUDA out of memory",
     entry: {
       id: "err.cudaOom",
-      re: new RegExp(String.raw`CUDA out of memory\.(?:.*?GPU \d+ has a total capacity of ${GIB}|.*?\(GPU \d+; ${GIB} total capacity)?`),
+      re: new RegExp(String.raw`CUDA out of memory\.(?:.*?GPU \d+ has a total capaci?ty of ${GIB}|.*?\(GPU \d+; ${GIB} total capacity)?`),
       map: (m): Stated => (m[1] ? { "gpu.memoryGiB": num(m[1]) } : m[2] ? { "gpu.memoryGiB": num(m[2]) } : {}),
     },
   },

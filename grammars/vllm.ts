@@ -3,6 +3,7 @@ import { tooDeep, createToken, EmbeddedActionsParser, Lexer, LEXER_OPTIONS, PARS
 /**
  * vLLM's own record syntax, for every release from 0.4 to today:
  *  - the logger prefix `LEVEL MM-DD HH:MM:SS file.py:LINE] msg` (≤0.7) and `... [file.py:LINE] msg` (≥0.8),
+ *    and a date format of one's own without the seconds (`MM-DD HH:MM`),
  *    DEBUG relative paths (`[v1/engine/core.py:1067]`), `WARN`, a missing opening bracket, text that
  *    VLLM_LOGGING_PREFIX puts before the level, and a level whose first letters a paste cut off (`RROR`, `NFO`);
  *  - config dumps: the engine banner's `key=value, key=value`, `non-default args: {...}` (a Python dict repr)
@@ -35,7 +36,9 @@ export interface VllmHead {
 const LEVELS: Record<string, VllmLevel> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", WARN: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL" };
 
 // (NVIDIA NIM's own formatter writes the year and milliseconds: `INFO 2025-01-24 21:14:50.213 metrics.py:351] ...`)
-const FAST = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) (?:\d{4}-)?(\d\d-\d\d) (\d\d:\d\d:\d\d)(?:[.,]\d+)? (\[?)([^\s\[\]]{1,200}?):(\d+)\]/;
+// (a logging config of one's own (VLLM_LOGGING_CONFIG_PATH) may give vLLM's formatter a date format without seconds:
+// `ERROR 02-13 18:05 [multiproc_executor.py:852] ...`)
+const FAST = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) (?:\d{4}-)?(\d\d-\d\d) (\d\d:\d\d(?::\d\d)?)(?:[.,]\d+)? (\[?)([^\s\[\]]{1,200}?):(\d+)\]/;
 
 /** The hot path: a prefix at the very start of the text, no damage. */
 export function fastHead(text: string): VllmHead | null {
@@ -70,7 +73,7 @@ function startsWithLevel(text: string, i: number): boolean {
   return false;
 }
 const PWS = createToken({ name: "PWS", pattern: /[ \t]+/, group: Lexer.SKIPPED });
-const Time = createToken({ name: "Time", pattern: /\d\d:\d\d:\d\d(?:[.,]\d+)?/ });
+const Time = createToken({ name: "Time", pattern: /\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?![\d:])/ });
 const MonthDay = createToken({ name: "MonthDay", pattern: /\d\d-\d\d(?![\d-])/ });
 // the year in front of the month and day (NIM's formatter, a wrapper's ISO date before the level)
 const Year = createToken({ name: "Year", pattern: /\d{4}-(?=\d\d-\d\d(?![\d-]))/ });
@@ -176,7 +179,7 @@ class PrefixParser extends EmbeddedActionsParser {
 // built on first use: most logs never need it (the fast path reads their prefixes)
 const prefixParser = once(() => new PrefixParser());
 const HEAD_END = /:\d+\]/;
-const HAS_STAMP = /\d\d-\d\d \d\d:\d\d:\d\d/;
+const HAS_STAMP = /\d\d-\d\d \d\d:\d\d(?![\d.,])/;
 
 /**
  * Reads a vLLM record prefix anywhere near the start of `text`, in every shape vLLM and pastes produce.

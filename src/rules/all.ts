@@ -24,6 +24,7 @@ import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
+import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
@@ -92,6 +93,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmKvTransferFailed,
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
+  vllmMemoryProfilingError,
   vllmModelSupport,
   vllmNoGpuPlatform,
   vllmNotEnoughGpus,

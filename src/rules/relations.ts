@@ -90,6 +90,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // a Ray worker actor that died: the host's memory may have killed it; it makes the engine fail to start or die
   "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom"] },
   "vllm/cuda-error": { layer: "memory" },
+  // vLLM's start-up memory profiling that could not measure its own run (another process freed memory meanwhile)
+  "vllm/memory-profiling-error": { layer: "memory" },
   // a CUDA call that stream capture does not allow, while vLLM records its CUDA graphs (any program's capture reads the same)
   "vllm/cuda-graph-capture-failed": { layer: "memory" },
   // the custom all-reduce kernels' own CUDA check (peer access, IPC handles): the intra-node fabric, like P2P
@@ -105,7 +107,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
-  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died"] },
+  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died", "vllm/memory-profiling-error"] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving

@@ -13,7 +13,8 @@ export function headerSeconds(date: string, time: string): number | null {
   const d = (date.charCodeAt(3) - 48) * 10 + (date.charCodeAt(4) - 48);
   const h = (time.charCodeAt(0) - 48) * 10 + (time.charCodeAt(1) - 48);
   const mi = (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48);
-  const s = (time.charCodeAt(6) - 48) * 10 + (time.charCodeAt(7) - 48);
+  // (a date format of one's own may leave the seconds out: `18:05`)
+  const s = time.length < 8 ? 0 : (time.charCodeAt(6) - 48) * 10 + (time.charCodeAt(7) - 48);
   return headerSecondsOf(mo, d, h, mi, s);
 }
 

@@ -22,8 +22,10 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
   const { facts } = ctx;
   const c = facts.config;
   const detail = hits.find((h) => h.captures.tried !== undefined)?.captures;
-  // the deepest known frame of the first traceback that shows where in the engine's life it failed
-  const phase = (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
+  // vLLM's own words for the sampler's (or pooler's) warm-up, else the deepest known frame of the first traceback that
+  // shows where in the engine's life it failed
+  const warm = hits.find((h) => h.captures.warmup !== undefined)?.captures;
+  const phase = warm ? `while warming up the ${warm.warmup}` : (ctx.facts.tracebacks?.list ?? []).find((t) => t.phase)?.phase ?? null;
   // ROCm (HIP), Intel (XPU) and Ascend (NPU) allocators name their device; CUDA's is the default; XLA's RESOURCE_EXHAUSTED is a TPU's
   const xla = hits.find((h) => h.captures.xla !== undefined)?.captures;
   // (Gaudi's bridge and Level Zero name no device in their words: PT_DEVMEM is Gaudi's (HPU), Level Zero an Intel GPU's (XPU))
@@ -70,6 +72,12 @@ export function check(ctx: Parameters<Rule["check"]>[0]) {
     "while profiling memory": [`The profiling run's activations did not fit: lower ${flag.batched} and ${flag.maxLen}${c.maxModelLen !== null ? ` (now ${c.maxModelLen})` : ""}.`, spread, quant],
     "while allocating the KV cache": [lowerUtil.replace("when other processes share the GPU", "when memory was taken between profiling and allocation (another process on the GPU?)"), shorter, spread],
     "while capturing CUDA graphs": [eager, lowerUtil, spread],
+    // the warm-up runs one batch of max_num_seqs dummy requests through the sampler (or pooler) after the KV cache took its share
+    ...(warm ? { [`while warming up the ${warm.warmup}`]: [
+      `Lower ${flag.maxSeqs} below ${warm.warmupReqs} (the warm-up ${warm.warmup === "pooler" ? "pools" : "samples"} ${warm.warmupReqs} dummy requests at once, after the KV cache has taken its share of the GPU), e.g. to ${Math.max(1, Math.floor(Number(warm.warmupReqs) / 2))}.`,
+      lowerUtil.replace("when other processes share the GPU; the engine then leaves more headroom", "so the KV cache leaves the warm-up more headroom"),
+      spread,
+    ] } : {}),
     "while running the model": [`Serving needed more than the headroom left: lower ${flag.maxSeqs} and ${flag.batched}.`, lowerUtil, spread],
     // the engine maps its weights and KV cache back in on wake_up: what else took the GPU while it slept (a colocated
     // trainer's parameters, gradients, optimizer states, PyTorch's cached blocks) has to be gone again by then
