@@ -12,6 +12,13 @@ import { earlier, located, plain, type FactDomain, type Located } from "./domain
  * log names (the first exception that is not only a pointer to another). Rules read these instead of frames.
  */
 
+/** The multi-modal worst case and the dummy inputs profiled with (vllm/multimodal/registry.py, profiling.py, V0 inputs/registry.py). */
+const MM_PROFILE_FUNCS = [
+  "get_max_multimodal_tokens", "get_max_tokens_by_modality", "get_max_tokens_per_item_by_modality",
+  "get_max_tokens_per_item_by_nonzero_modality", "compute_encoder_budget", "compute_mm_encoder_budget", "get_mm_max_tokens_per_item",
+  "dummy_data_for_profiling", "get_decoder_dummy_data", "get_encoder_dummy_data", "get_dummy_processor_inputs", "get_dummy_mm_data",
+];
+
 /** Functions on the start-up path of vLLM (V0 and V1): a traceback through one of them is an init failure. */
 export const INIT_FUNCS = new Set([
   "init_device", "load_model", "get_model", "_init_executor", "_initialize_kv_caches", "initialize_kv_caches",
@@ -33,6 +40,12 @@ export const INIT_FUNCS = new Set([
   "get_kv_cache_groups", "unify_hybrid_kv_cache_specs", "get_kv_cache_config", "get_kv_cache_configs", "check_enough_kv_cache_memory",
   // vLLM ≤0.3's worker and engine set-up (`Worker.__init__` -> `_init_distributed_environment`, `_init_cache`)
   "_init_distributed_environment", "profile_num_available_blocks", "init_cache_engine", "_init_workers", "_init_cache",
+  // a multi-modal model's worst case, worked out only while the engine starts: the registry's largest number of tokens an
+  // image / audio / video item can take (V0's model runners size the profiling batch by `get_max_multimodal_tokens` in
+  // `profile_run` / `_dummy_run`; V1's scheduler and model runner size the encoder cache by
+  // `get_max_tokens_per_item_by_nonzero_modality` -> `compute_encoder_budget`, and `MultiModalBudget` in newer releases),
+  // the model's processor answering it (`get_mm_max_tokens_per_item`), and the dummy inputs built to profile with
+  ...MM_PROFILE_FUNCS,
 ]);
 
 /** Classes whose construction starts vLLM's engine (a caller's `llm = LLM(...)`) */
@@ -47,6 +60,8 @@ export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "step_with_batch_
 const PHASES: [RegExp, string][] = [
   [/^(load_model|get_model|load_weights|_initialize_model)$/, "while loading the model weights"],
   [/^(profile_run|determine_available_memory|determine_num_available_blocks)$/, "while profiling memory"],
+  // the multi-modal worst case a profiling run is sized by, deeper than the V0 `_dummy_run` that asks for it
+  [new RegExp(`^(?:${MM_PROFILE_FUNCS.join("|")})$`), "while profiling memory"],
   [/^(_initialize_kv_caches|initialize_kv_caches|initialize_cache|initialize_from_config)$/, "while allocating the KV cache"],
   [/^(capture_model|compile_or_warm_up_model)$/, "while capturing CUDA graphs"],
   [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, "while running the model"],

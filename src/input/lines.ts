@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { isAscii } from "node:buffer";
 import { csvRowText, jsonLineText } from "./ndjson.js";
+import { logfmtLineText } from "./logfmt.js";
 
 export interface LineBatch {
   /** decoded lines, without their terminator (a trailing `\r` is kept off too) */
@@ -73,11 +74,13 @@ export function chunkLine(chunk: TextChunk, start: number, end: number, maxChars
 
 const LINE_DECODER = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
-/** What the line reader does to every physical line: cut to the cap, a trailing `\r` off, JSON-lines text out. */
+/** What the line reader does to every physical line: cut to the cap, a trailing `\r` off, JSON-lines and logfmt text out. */
 export function finishLine(piece: string): string {
   if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
   const c = piece.charCodeAt(0);
   if (c === 123 || c === 32 || c === 9) return jsonLineText(piece) ?? piece;
+  // (a Go launcher's logfmt record of a line of vLLM's output: src/input/logfmt.ts)
+  if (c === 116 /* t */) return logfmtLineText(piece) ?? piece;
   // (a CSV row ends in its quoted message: the last character is tested before anything else)
   if ((c === 34 || (c >= 48 && c <= 57)) && piece.charCodeAt(piece.length - 1) === 34) return csvRowText(piece) ?? piece;
   return piece;

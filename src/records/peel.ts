@@ -8,8 +8,10 @@ import type { LogRecord, Origin } from "../model.js";
 // Real and ESC-less ANSI SGR sequences (GitHub drops the ESC byte; pagers print it as the text "ESC"; `cat -v`, less and
 // vim write it in caret notation, `^[[0;36m`; a paste of Python reprs or Ray output writes it out as the text `\x1b`,
 // `\033`, `\u001b` or `\e`; a Windows console copy shows the ESC byte as code page 437's glyph for 0x1B, `←`).
+// rsyslog writes each control character of a message as `#` and its three octal digits ($EscapeControlCharactersOnReceive,
+// on by default): the ESC byte as `#033` (`#033[1;36m(VllmWorkerProcess pid=382)#033[0;0m ERROR ...`), a CR as `#015`.
 // APC `ESC _ ... BEL` carries the Buildkite agent's per-line timestamp in raw job logs (`ESC_bk;t=1741619240123 BEL`).
-const ANSI_ANY = /(?:\x1b|ESC|\^\[|\u2190)\[[0-9;]*[A-Za-z]|\\(?:x1[bB]|033|u001[bB]|e)\[[0-9;]*[mK]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+const ANSI_ANY = /(?:\x1b|ESC|\^\[|\u2190|#033)\[[0-9;]*[A-Za-z]|\\(?:x1[bB]|033|u001[bB]|e)\[[0-9;]*[mK]|\x1b[\]_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 // the same timestamp once a paste has dropped the control bytes
 // milliseconds since the epoch: 13 digits (2001-2286), so a line that starts with digits keeps them
 const BUILDKITE_APC_RESIDUE = /^_bk;t=\d{13}\x07?/;
@@ -275,7 +277,7 @@ export function plainRecord(s: string): boolean {
   if (s.charCodeAt(i) !== 58 /* : */) return false;
   const d = s.charCodeAt(i + 1);
   if (!(d >= 48 && d <= 57)) return false;
-  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M");
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015");
 }
 
 /**
@@ -331,8 +333,10 @@ export function peelWrapped(raw: string): Peeled {
     return { text: "", origin };
   }
   if (s.length <= RAY_DEDUP_TAIL.length && s.length >= 3 && s.endsWith("]") && RAY_DEDUP_TAIL.endsWith(s.trim())) return { text: "", origin };
-  // a carriage return in caret notation (`cat -v`, less, vim on a CRLF file): `... in run_engine_core^M`
+  // a carriage return in caret notation (`cat -v`, less, vim on a CRLF file): `... in run_engine_core^M`, or as rsyslog
+  // escapes it: `... in _dummy_run#015`
   if (s.endsWith("^M")) s = s.slice(0, -2);
+  else if (s.endsWith("#015")) s = s.slice(0, -4);
   const last = s.charCodeAt(s.length - 1);
   if (last === 0x2502 || last === 0x2503 || last === 32) {
     s = s.trimEnd();
