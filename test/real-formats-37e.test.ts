@@ -102,3 +102,37 @@ describe("NCCL 2.4 connection records and failures under Horovod's mpirun prefix
     expect(ids(r)).toContain("nccl/cuda-error");
   });
 });
+
+// NCCL ≤2.3 wrote a record's header and its message in two writes (debug.h's INFO macro), so processes sharing one
+// stream glue a header to another process's whole record, and the first record's message follows alone on a later line
+const gluedHeads = [
+  "dgx-7:1201:1330 [3] NCCL INFO Ring 02 : 3[3] -> 2[2] via P2P/IPC",
+  "dgx-7:1204:1333 [6] NCCL INFO dgx-7:1205:1334 [7] NCCL INFO Ring 02 : 7[7] -> 3[3] via P2P/IPC",
+  "dgx-7:1199:1328 [1] NCCL INFO Ring 02 : 1[1] -> 0[0] via P2P/IPC",
+  "Ring 02 : 6[6] -> 5[5] via P2P/IPC",
+  "dgx-8:2202:2340 [2] NCCL INFO dgx-8:2203:2341 [3] NCCL INFO Ring 02 : 11[3] -> 10[2] via P2P/IPC",
+  "Ring 02 : 10[2] -> 9[1] via P2P/IPC",
+  "dgx-7:1198:1327 [0] NCCL INFO comm 0x7f3a10004e20 rank 0 nranks 16",
+];
+
+describe("NCCL ≤2.3: a header glued to another process's whole record", () => {
+  it("reads the glued record as itself, the lone tail as the other one, and the header's host as a node", async () => {
+    const r = await analyzeText(`${gluedHeads.join("\n")}\n`);
+    const n = r.facts.nccl;
+    expect(n?.transports?.["P2P/IPC"]).toBe(6);
+    expect(n?.ranks).toBe(10);
+    expect(n?.nodes).toBe(2);
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("reads the same through mpirun --tag-output, kubectl --timestamps and CRLF", async () => {
+    const wraps: ((l: string, i: number) => string)[] = [(l, i) => `[1,${i}]<stdout>:${l}`, (l) => `2019-02-11T09:47:49.051000000Z ${l}`];
+    for (const wrap of wraps) {
+      const r = await analyzeText(`${gluedHeads.map(wrap).join("\n")}\n`);
+      expect(r.facts.nccl?.transports?.["P2P/IPC"]).toBe(6);
+      expect(r.facts.nccl?.nodes).toBe(2);
+    }
+    const crlf = await analyzeText(`${gluedHeads.join("\r\n")}\r\n`);
+    expect(crlf.facts.nccl?.transports?.["P2P/IPC"]).toBe(6);
+  });
+});

@@ -1027,6 +1027,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
           if (pm) readHeadless(p, pm, emit);
         }
       }
+      // NCCL ≤2.3 wrote a record's header and its message in two writes (debug.h's INFO macro: one fprintf for
+      // `host:pid:tid [d] NCCL INFO `, one for the message; 2.4's ncclDebugLog writes the line at once), so processes
+      // sharing a stream glue a header to another process's whole record (`h:1:2 [6] NCCL INFO h:3:4 [7] NCCL INFO
+      // Ring 04 : 7[7] -> 3[3] via P2P/IPC`), the first one's message following alone on a later line: the glued
+      // record is read as itself, and the header before it names its process
+      while (span.level === "INFO" && !span.legacy && span.head !== "" && span.msg.includes("NCCL ")) {
+        const inner = scanNcclRecord(span.msg);
+        if (!inner || inner.head === "" || headerOf(inner.head).header === null) break;
+        const outer = headerOf(span.head);
+        if (outer.header === null) break;
+        noteHost(rec, outer.who, emit);
+        span = inner;
+      }
       const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
       noteHost(rec, who, emit);
       if (span.level === "TRACE" || span.level === "CALL") {
