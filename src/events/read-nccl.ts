@@ -50,6 +50,8 @@ const HEADLESS_CONNECTION =
 const MAX_PENDING_TAILS = 8;
 /** `via` (`NET/<name>/<digits>…`) with `digits` for its network's device digits */
 const netDevIn = (via: string, digits: string): string => via.replace(/^(NET\/[^/]+\/)\d+/, (_, net: string) => net + digits);
+// the whole `host:pid:tid [dev]` header of an NCCL record glued after another record's header (see read)
+const GLUED_HEADER = /^[\w.\-]+:\d+:\d+ \[\d+\]$/;
 const ARROW_DEV_VIA = /(?:^|\s)-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +\S/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
@@ -1034,7 +1036,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       // record is read as itself, and the header before it names its process
       while (span.level === "INFO" && !span.legacy && span.head !== "" && span.msg.includes("NCCL ")) {
         const inner = scanNcclRecord(span.msg);
-        if (!inner || inner.head === "" || headerOf(inner.head).header === null) break;
+        // (the message must start with the glued record's header, whole: `via P2P/CUMnode-b:12:22 [1] NCCL INFO ..` is
+        // a record cut short with another glued on, which the record splitter reads, or leaves whole)
+        if (!inner || !GLUED_HEADER.test(inner.head) || headerOf(inner.head).header === null) break;
         const outer = headerOf(span.head);
         if (outer.header === null) break;
         noteHost(rec, outer.who, emit);
