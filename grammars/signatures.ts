@@ -778,6 +778,15 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] NCCL INFO NET/IB : No device found."],
   },
   {
+    // NCCL 2.2–2.3's IB set-up (transport/net_ib.cu initDevices): printed once libibverbs loaded and an interface was
+    // found for the side channel, before the active ports are listed (`NET/IB: [0] mlx5_0:1/IB`); not printed when
+    // NCCL_IB_DISABLE=1. No `No device found` (2.4) follows when no port is active: the process goes on to say
+    // `Using internal Network Socket`
+    id: "nccl.ibSideband", dialect: "nccl", level: "info", anyOf: ["for sideband communication"],
+    pattern: /NET\/IB ?: Using interface (?<iface>\S+) for sideband communication/,
+    samples: ["node:1:2 [0] NCCL INFO NET/IB : Using interface ib0 for sideband communication"],
+  },
+  {
     id: "nccl.gdrSaidOn", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma"],
     pattern: /GPU Direct RDMA (?:\(DMABUF\) )?enabled/i,
     samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA (DMABUF) enabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO GPU Direct RDMA Enabled for HCA 0 'mlx5_0'"],

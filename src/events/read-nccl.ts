@@ -50,6 +50,8 @@ const HEADLESS_CONNECTION =
 const MAX_PENDING_TAILS = 8;
 /** `via` (`NET/<name>/<digits>…`) with `digits` for its network's device digits */
 const netDevIn = (via: string, digits: string): string => via.replace(/^(NET\/[^/]+\/)\d+/, (_, net: string) => net + digits);
+// the whole `host:pid:tid [dev]` header of an NCCL record glued after another record's header (see read)
+const GLUED_HEADER = /^[\w.\-]+:\d+:\d+ \[\d+\]$/;
 const ARROW_DEV_VIA = /(?:^|\s)-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +\S/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
@@ -1026,6 +1028,21 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
           const pm = p.input === rec.input ? HEADLESS_CONNECTION.exec(p.text) : null;
           if (pm) readHeadless(p, pm, emit);
         }
+      }
+      // NCCL ≤2.3 wrote a record's header and its message in two writes (debug.h's INFO macro: one fprintf for
+      // `host:pid:tid [d] NCCL INFO `, one for the message; 2.4's ncclDebugLog writes the line at once), so processes
+      // sharing a stream glue a header to another process's whole record (`h:1:2 [6] NCCL INFO h:3:4 [7] NCCL INFO
+      // Ring 04 : 7[7] -> 3[3] via P2P/IPC`), the first one's message following alone on a later line: the glued
+      // record is read as itself, and the header before it names its process
+      while (span.level === "INFO" && !span.legacy && span.head !== "" && span.msg.includes("NCCL ")) {
+        const inner = scanNcclRecord(span.msg);
+        // (the message must start with the glued record's header, whole: `via P2P/CUMnode-b:12:22 [1] NCCL INFO ..` is
+        // a record cut short with another glued on, which the record splitter reads, or leaves whole)
+        if (!inner || !GLUED_HEADER.test(inner.head) || headerOf(inner.head).header === null) break;
+        const outer = headerOf(span.head);
+        if (outer.header === null) break;
+        noteHost(rec, outer.who, emit);
+        span = inner;
       }
       const { header, who } = span.head === "" ? NO_HEADER : headerOf(span.head);
       noteHost(rec, who, emit);

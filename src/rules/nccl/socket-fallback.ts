@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { multiNodeEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits } from "../signals.js";
+import { firstValue, signalHits } from "../signals.js";
 import { interNodeKinds } from "../../gate/transport.js";
 import { ncclEnv } from "./net-common.js";
 import { defineRule, type RuleSpec } from "../define.js";
@@ -44,6 +44,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const multi = multiNodeEvidence(ctx);
   const noVerbs = signalHits(ctx, ["nccl.noVerbs"]);
   const noDevice = signalHits(ctx, ["nccl.ibNoDevice"]);
+  // NCCL 2.2–2.3 say no `No device found`: IB's set-up picked its side-channel interface (libibverbs loaded, IB not
+  // disabled) and the process then chose Socket, so it found no active InfiniBand/RoCE port (net_ib.cu initDevices,
+  // init.cu initNet); with a port it lists `NET/IB: [0] mlx5_0:1/IB` and chooses IB
+  const sideband = n.net === "Socket" && !(n.ibHcas?.length) ? signalHits(ctx, ["nccl.ibSideband"]) : [];
+  const sidebandIface = firstValue(sideband, "iface");
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
   const why = lines > 0
     ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
@@ -54,8 +59,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? " libibverbs could not be loaded, so NCCL never tried InfiniBand/RoCE."
     : openFailed
       ? ` NCCL could not open the RDMA device${unopened.length === 1 ? "" : "s"}${unopened.length ? ` ${unopened.slice(0, 4).join(", ")}` : ""} (ibv_open_device failed), so it had no InfiniBand/RoCE device to use.`
-      : noDevice.length
-        ? ` NCCL found no active InfiniBand/RoCE device${hcaFilter ? ` matching NCCL_IB_HCA=${hcaFilter.value}` : ""}.`
+      : noDevice.length || sideband.length
+        ? ` NCCL found no active InfiniBand/RoCE device${hcaFilter ? ` matching NCCL_IB_HCA=${hcaFilter.value}` : ""}${!noDevice.length && sidebandIface ? ` (its InfiniBand set-up ran, with ${sidebandIface} as the side channel, and listed no port)` : ""}.`
         : "";
   const remediation = [
     noVerbs.length
@@ -69,7 +74,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     message: unopenedFallback
       ? `NCCL chose TCP sockets for its traffic between nodes:${cause} The log does not say how many nodes the run spans (no host names, no nNodes): on one node the choice goes unused; across nodes, TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`
       : `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
-    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
+    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, sideband[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
     remediation,
   }];
 }
