@@ -271,3 +271,28 @@ describe("SIGKILL in torchrun's summary and the other launchers' words", () => {
     expect(f.evidence.map((e) => e.line)).toEqual([6, 8, 9]);
   });
 });
+
+describe("accelerate's test launcher echoing its child's streams (`stdout: ` / `stderr: `)", () => {
+  const ECHOED = [
+    "Running:  accelerate-launch /opt/env/lib/python3.11/site-packages/accelerate/test_utils/scripts/test_script.py",
+    "stdout: Distributed environment: MULTI_GPU  Backend: nccl",
+    "stdout: Num processes: 2",
+    "stdout: ",
+    "stderr: WARNING:torch.distributed.elastic.multiprocessing.api:Sending process 2210 closing signal SIGTERM",
+    "stderr: ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 1 (pid: 2211) of binary: /opt/env/bin/python",
+    "stderr: Traceback (most recent call last):",
+    'stderr:   File "/opt/env/bin/accelerate-launch", line 8, in <module>',
+    "stderr:     sys.exit(main())",
+    "",
+  ].join("\n");
+  for (const [name, wrap] of variants.slice(0, 4)) {
+    it(`reads the child's lines: the launcher's failure is the first error, SIGBUS its cause (${name})`, async () => {
+      const r = await analyzeText(wrap(ECHOED));
+      // (the evidence is the physical line as written, wrappers and all: the sixth)
+      expect(r.facts.firstError?.line).toBe(6);
+      expect(r.facts.firstError?.text).toBe(wrap(ECHOED).split(/\r?\n/)[5]);
+      expect(ids(r)).toEqual(["vllm/fatal-signal"]);
+      expect(finding(r, "vllm/fatal-signal")!.message).toMatch(/^A process was killed by SIGBUS\. /);
+    });
+  }
+});

@@ -59,6 +59,10 @@ const DYNAMO_FORWARD = /^(?:TRACE|DEBUG|INFO|WARN|ERROR) +dynamo_run::subprocess
 // Xinference ≥2 hands what its model process prints while it loads (vLLM's records and tracebacks) to its `xinference.stdout` /
 // `xinference.stderr` loggers (xinference/deploy/utils.py StreamToLogger, each line stripped), written by its text formatter,
 // the stamp peeled: `INFO xinference.stderr pid:41 role:worker address:0.0.0.0:26776 node:n1 RuntimeError: ...`
+// accelerate's test launcher (`accelerate test`, accelerate.test_utils execute_subprocess_async) echoes each line its child
+// printed after the stream's name: `stdout: Device: cuda:2`, `stderr: ERROR:torch.distributed.elastic...:failed (exitcode: -7)`,
+// `stderr:   File "...", line 12, in main` (the child's indentation kept)
+const STREAM_ECHO = /^std(?:out|err): /;
 const XINFERENCE_STREAM = /^(?:DEBUG|INFO|WARNING|ERROR) xinference\.std(?:out|err) pid:\d{1,9} role:\S* address:\S* node:\S* (?=\S)/;
 // journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
 // `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
@@ -557,6 +561,10 @@ export function peelWrapped(raw: string): Peeled {
       }
     }
     if ((c === 68 || c === 73 || c === 84 || c === 87 || c === 69) /* D I T W E */ && (m = DYNAMO_FORWARD.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (c === 115 /* s */ && (m = STREAM_ECHO.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
