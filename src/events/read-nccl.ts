@@ -25,6 +25,8 @@ const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;
+/** a WARN a net plugin logs under its own name: `NET/FasTrak 2025-06-10T09:12:44Z: UNAVAILABLE: ...`, `NET/gIB : ...` */
+const PLUGIN_WARN_NET = /^NET\/([A-Za-z][\w-]*)[ :]/;
 const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
 // a child communicator's line (init.cc `ncclCommSplit|ncclCommShrink comm %p … parent %p … color %d key %d`, bootstrap.cc
 // `bootstrapSplit: comm %p parent %p rank %d nranks %d color %d key %d …`): its parent and colour
@@ -744,6 +746,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // net_socket.cc's data-path WARNs (`NET/Socket : [peer X] message truncated`, `unable to allocate requests`) come
     // from a socket connection in use; its init WARN (`NET/Socket : no interface found`) does not
     else if (/^NET\/Socket ?: (?!no interface)/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "Socket" });
+    // a net plugin's own WARN names its network as NCCL's transports name theirs: GPUDirect-TCPXO logs `NET/FasTrak
+    // <time>: <status>`, others `NET/<name> : ...`; `NET/Plugin` is NCCL's plugin loader, no network (and
+    // `NET/Socket : no interface found`, read above, names none)
+    else if ((m = PLUGIN_WARN_NET.exec(msg)) && !/^(?:Plugin|Socket|IB\w*|OFI)$/.test(m[1])) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: normalizeNet(m[1]) });
     if (!span.legacy) {
       emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
     }
