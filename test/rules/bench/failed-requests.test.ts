@@ -61,12 +61,15 @@ describe("bench/failed-requests", () => {
     );
   });
 
-  it("reads the non-empty `errors` of a --save-result JSON (one line, as serve.py's json.dump writes it)", async () => {
+  it("reads the non-empty `errors` of a --save-result JSON, one line (as serve.py writes it) or pretty-printed", async () => {
     const json = JSON.stringify({ date: "20260301-101500", backend: "vllm", model_id: "acme/tiny-8b", num_prompts: 4, duration: 3.2, completed: 3, failed: 0,
       total_input_tokens: 4096, total_output_tokens: 768, request_throughput: 0.94, output_throughput: 240.0, errors: ["", "", "Bad Request", ""] });
     const f = await mine(json + "\n");
     expect(f).toHaveLength(1);
     expect(f[0].message).toBe("1 request failed out of 4; throughput and latency count successful requests only, so the run looks faster than it was.");
+    // and pretty-printed (`jq . result.json`), whose arrays end in an indented `]` of their own
+    const pretty = await mine(JSON.stringify(JSON.parse(json), null, 2) + "\n");
+    expect(pretty.map((x) => x.message)).toEqual(["1 request failed out of 4; throughput and latency count successful requests only, so the run looks faster than it was."]);
   });
 
   it("stays quiet on a clean run, on the failure dump's header alone, and on a run that asked for what succeeded", async () => {
