@@ -336,7 +336,8 @@ export function peelWrapped(raw: string): Peeled {
     // the second half of Ray's dedup advice, wrapped onto a line of its own
     return { text: "", origin };
   }
-  if (s.length <= RAY_DEDUP_TAIL.length && s.length >= 3 && s.endsWith("]") && RAY_DEDUP_TAIL.endsWith(s.trim())) return { text: "", origin };
+  // (3 visible characters at least, as isRayLeftover: an indented lone `]` closes a pretty-printed JSON array)
+  if (s.length <= RAY_DEDUP_TAIL.length && s.endsWith("]") && s.trim().length >= 3 && RAY_DEDUP_TAIL.endsWith(s.trim())) return { text: "", origin };
   // a carriage return in caret notation (`cat -v`, less, vim on a CRLF file): `... in run_engine_core^M`, or as rsyslog
   // escapes it: `... in _dummy_run#015`
   if (s.endsWith("^M")) s = s.slice(0, -2);
