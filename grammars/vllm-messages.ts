@@ -45,6 +45,7 @@ export type PhraseId =
   | "dist.inferredDpRank"
   | "config.expertParallelOn"
   | "config.dtypeCast"
+  | "config.quantizationStated"
   | "config.tpExceedsGpus"
   | "kv.blocks"
   | "kv.v1Blocks"
@@ -237,6 +238,9 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "config.dtypeCast", re: /^Casting (torch\.\w+) to (torch\.\w+)\.?\s*$/, map: (m): Stated => ({ "config.dtype": m[2] }), priority: 6 },
   ],
   D: [
+    // the same check when --quantization named the slower kernel: `Detected that the model can run with gptq_marlin, however
+    // you specified quantization=gptq explicitly, so forcing gptq. Use quantization=gptq_marlin for faster inference`
+    { id: "config.quantizationStated", re: /^Detected that the model can run with [a-z][a-z0-9_-]*, however you specified quantization=([a-z][a-z0-9_-]*) explicitly, so forcing \1\b/, map: (m): Stated => ({ "config.quantization": m[1] }) },
     { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
     // ≈v0.11 (vllm/engine/arg_utils.py): async scheduling picks the executor (≈v0.10 wrote `Using mp-based ...`)
     { id: "config.defaultBackend", re: /^Defaulting to (\w+)-based distributed executor backend\b/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
@@ -355,6 +359,9 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [
+    // the quantization kernel vLLM picked for a GPTQ/AWQ checkpoint (model_executor/layers/quantization/*_marlin.py
+    // `override_quantization_method`, 0.5 on): `The model is convertible to awq_marlin during runtime. Using awq_marlin kernel.`
+    { id: "config.quantizationStated", re: /^The model is convertible to ([a-z][a-z0-9_-]*) during runtime\. Using \1 kernel\b/, map: (m): Stated => ({ "config.quantization": m[1] }) },
     KV_TOKENS,
     // Ray ≈v0.11.1+: the GPUs visible on this node
     {
@@ -446,6 +453,18 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.numGpuBlocksBare", re: /^vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }) },
   ],
 };
+
+/**
+ * ModelConfig's check of the method it will run (config.py `_verify_quantization`, 0.2 on; config/model.py later), a
+ * WARNING after any kernel override: `gptq quantization is not fully optimized yet. The speed can be slower than
+ * non-quantized models.` vLLM lower-cases the method's name, so the phrase starts with any lower-case letter.
+ */
+const QUANT_NOT_OPTIMIZED: Entry = {
+  id: "config.quantizationStated",
+  re: /^([a-z][a-z0-9_-]*) quantization is not fully optimized yet\b/,
+  map: (m): Stated => ({ "config.quantization": m[1] }),
+};
+for (let c = 97; c <= 122; c++) (BY_FIRST[String.fromCharCode(c)] ??= []).push(QUANT_NOT_OPTIMIZED);
 
 /**
  * Phrases that may sit anywhere in a message, also inside an exception line (`ValueError: To serve at
