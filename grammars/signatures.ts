@@ -107,7 +107,10 @@ const chainReturn = (codes: string) =>
   new RegExp(String.raw`\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> ${codes}\b|(?:Error encountered progressing operation=\w+, res=|Could not receive type from localRank \d+, res=|Failed to execute operation \w+ from rank \d+, retcode )${codes}\b`);
 
 /** What the NCCL rules read from their lines (the same sets on a failure and on its error-return lines). */
-const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+// `nvls`: the failing call was NCCL's NVLink SHARP multicast set-up (transport/nvls.cc: its CUCHECKs WARN `Cuda failure N '...'`,
+// 2.27+ WARNs `Failed to bind NVLink SHARP (NVLS) Multicast memory of size N : CUDA error N '...'`); `systemNotReady`: CUDA's
+// cudaErrorSystemNotReady (802, `system not yet initialized`), which an NVSwitch machine returns until its Fabric Manager is up
+const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
 /**
  * The memory knob vLLM's KV-cache errors tell the user to raise: `gpu_memory_utilization` on GPUs, a host-memory size
  * on the backends that keep the cache in RAM (V0 vllm/worker/cpu_worker.py and openvino_worker.py
@@ -218,11 +221,14 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`;
     // its rocmwrap.h checks of HIP driver and HSA calls say `HIP failure 'out of memory' at file:line` and `HSA failure '...' at file:line`)
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '"],
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp"],
     values: CUDA_VALUES,
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|\b(?:HIP|HSA) failure '/i,
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory/i,
     samples: [
       "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
+      "hgx-7:4100:4180 [3] transport/nvls.cc:254 NCCL WARN Cuda failure 1 'invalid argument'",
+      "hgx-7:4100:4180 [3] transport/nvls.cc:287 NCCL WARN Failed to bind NVLink SHARP (NVLS) Multicast memory of size 4194304 : CUDA error 401 'the operation cannot be performed in the present state'.",
+      "[rank5]: Cuda failure 802 'system not yet initialized'",
       "mi-a:461:502 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument",
       "mi-a:461:502 [1] /opt/rccl/src/include/alloc.h:212 NCCL WARN HIP failure 'out of memory' at /opt/rccl/src/include/alloc.h:212",
       "mi-a:461:502 [1] /opt/rccl/src/transport/net_ib.cc:901 NCCL WARN HSA failure 'HSA_STATUS_ERROR_INVALID_ARGUMENT: One of the actual arguments does not meet a precondition stated in the documentation of the corresponding formal argument.' at /opt/rccl/src/transport/net_ib.cc:901",

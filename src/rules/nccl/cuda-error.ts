@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -20,17 +20,27 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   // (an HSA status string ends in its own full stop)
   const what = (failure ?? (said("unhandledCuda") ? "unhandled cuda error" : "a CUDA call failed")).replace(/\.+$/, "");
   const remediation: string[] = [];
+  const nvls = said("nvls");
+  if (nvls)
+    remediation.push(
+      "The failing call is NCCL's NVLink SHARP (NVLS) multicast set-up on an NVSwitch machine: this is almost always the machine's state, not NCCL or vLLM (the Fabric Manager restarted while the GPUs were in use, stopped, or of another version than the driver; or a container without multicast access). Check `nvidia-smi -q` (Fabric: State Completed, Status Success) and `systemctl status nvidia-fabricmanager`; reboot the node if the Fabric Manager was restarted. To run meanwhile, set NCCL_NVLS_ENABLE=0: NCCL then uses NVLink P2P, a little slower for large all-reduces.",
+    );
+  if (said("systemNotReady"))
+    remediation.push(
+      "CUDA error 802 'system not yet initialized' on an NVSwitch machine (HGX/DGX A100, H100, H200, B200) means its Fabric Manager is not running or does not match the driver: install nvidia-fabricmanager of exactly the driver's version, `systemctl enable --now nvidia-fabricmanager`, and start the job once `nvidia-smi -q` shows the Fabric State Completed.",
+    );
   if (said("oom")) remediation.push("NCCL could not allocate its buffers because the GPU was already full: lower --gpu-memory-utilization (leave 1–2 GiB for NCCL) or reduce the number of NCCL channels (NCCL_MAX_NCHANNELS).");
   if (said("unknownError")) remediation.push("'unknown error' usually means the GPU or driver is in a bad state: check `dmesg` for Xid errors and `nvidia-smi`; reset or drain the GPU.");
   if (said("peerAccess")) remediation.push("Set NCCL_CUMEM_HOST_ENABLE=0 or upgrade the NVIDIA driver (a known driver issue on PCIe machines).");
   if (said("initError")) remediation.push("CUDA was probably initialised before the process forked: use the spawn start method (VLLM_WORKER_MULTIPROC_METHOD=spawn).");
-  if (said("invalidArgument")) remediation.push("'invalid argument' has several causes (shared-memory registration, cuMem); upgrading NCCL fixed several reported cases, and NCCL_CUMEM_ENABLE=0 is worth a try.");
+  if (said("invalidArgument") && !nvls) remediation.push("'invalid argument' has several causes (shared-memory registration, cuMem); upgrading NCCL fixed several reported cases, and NCCL_CUMEM_ENABLE=0 is worth a try.");
   // RCCL's P2P transport maps another process's GPU buffer through HIP IPC (transport/p2p.cc)
   if (said("hipIpc"))
     remediation.unshift(
       "RCCL could not map another GPU's memory through HIP IPC (its P2P transport): run the container with --ipc=host and every GPU's device (/dev/kfd, /dev/dri), check how the GPUs reach each other (`rocm-smi --showtopo`), or work around it with NCCL_P2P_DISABLE=1 (vLLM then also needs --disable-custom-all-reduce, which maps memory the same way).",
     );
   remediation.push(DEBUG_HINT);
-  return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed: ${what}.`, remediation };
+  const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : "";
+  return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed${where}: ${what}.`, remediation };
 });
 export const check = rule.check;
