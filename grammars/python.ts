@@ -239,13 +239,8 @@ export function classifyPythonLine(text: string): PyLine | null {
   const t = indent ? text.slice(indent) : text;
   if (t.length === 0) return null;
   const c = t.charCodeAt(0);
-  if (c === 70 /* F */ && t.startsWith('File "')) {
-    const frame = parseFrame(t);
-    return frame ? { kind: "frame", indent, frame } : null;
-  }
-  if (c === 70 && t.startsWith("File \u201c")) {
-    const plain = plainFrameQuotes(t);
-    const frame = plain !== t ? parseFrame(plain) : null;
+  if (c === 70 /* F */ && (t.startsWith('File "') || t.startsWith("File \u201c"))) {
+    const frame = parseFrame(plainFrameQuotes(t));
     return frame ? { kind: "frame", indent, frame } : null;
   }
   if (c === 84 /* T */ && t === HEADER) return { kind: "header", indent };

@@ -1629,7 +1629,10 @@ export function isTracebackStructure(msg: string): boolean {
   // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
   // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence
   // (unless the flattening ran on into the exception the traceback ends with: `File "…", line 90, in f a = … torch.AcceleratorError: …`)
-  if (c === 70 /* F */ && /^File (?:"[^"]*"|\u201c[^"\u201d]*\u201d), line \d+/.test(msg)) return msg.length < 60 || flatTailException(plainFrameQuotes(msg).replace(FRAME_HEAD, "")) === null;
+  if (c === 70 /* F */) {
+    const frame = plainFrameQuotes(msg);
+    if (/^File "[^"]*", line \d+/.test(frame)) return msg.length < 60 || flatTailException(frame.replace(FRAME_HEAD, "")) === null;
+  }
   // a frame a hard wrap or a flattened paste cut before its line number (`File "/home/user/envs/py310/` and the path goes on
   // on the next physical line): Python prints `File "<path>", line N, in <name>`, so the record ends inside that form
   if (c === 70 && CUT_FRAME.test(msg)) return true;

@@ -59,9 +59,8 @@ export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "step_with_batch_
 /** The phase of the engine's life a frame's function belongs to (the deepest known frame decides). */
 const PHASES: [RegExp, string][] = [
   [/^(load_model|get_model|load_weights|_initialize_model)$/, "while loading the model weights"],
-  [/^(profile_run|determine_available_memory|determine_num_available_blocks)$/, "while profiling memory"],
-  // the multi-modal worst case a profiling run is sized by, deeper than the V0 `_dummy_run` that asks for it
-  [new RegExp(`^(?:${MM_PROFILE_FUNCS.join("|")})$`), "while profiling memory"],
+  // (and the multi-modal worst case a profiling run is sized by, deeper than the V0 `_dummy_run` that asks for it)
+  [new RegExp(`^(?:profile_run|determine_available_memory|determine_num_available_blocks|${MM_PROFILE_FUNCS.join("|")})$`), "while profiling memory"],
   [/^(_initialize_kv_caches|initialize_kv_caches|initialize_cache|initialize_from_config)$/, "while allocating the KV cache"],
   [/^(capture_model|compile_or_warm_up_model)$/, "while capturing CUDA graphs"],
   [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, "while running the model"],
@@ -226,7 +225,6 @@ const RERAISE = /^raise(?:\s+\w+)?$/;
 const PER_STEP_FUNCS = new Set(["prepare_model_input", "_prepare_model_input_tensors", "_prepare_inputs", "_update_states", "execute_model", "sample_tokens"]);
 /** a frame's file in an installed package, not a script of the user's */
 const INSTALLED = /[\/\\](?:site|dist)-packages[\/\\]/;
-
 
 /** contextlib's methods that enter a `with` / `async with` block of a generator-based context manager (contextlib.py) */
 const CONTEXT_ENTER = new Set(["__enter__", "__aenter__"]);

@@ -59,11 +59,11 @@ const DYNAMO_FORWARD = /^(?:TRACE|DEBUG|INFO|WARN|ERROR) +dynamo_run::subprocess
 // Xinference ≥2 hands what its model process prints while it loads (vLLM's records and tracebacks) to its `xinference.stdout` /
 // `xinference.stderr` loggers (xinference/deploy/utils.py StreamToLogger, each line stripped), written by its text formatter,
 // the stamp peeled: `INFO xinference.stderr pid:41 role:worker address:0.0.0.0:26776 node:n1 RuntimeError: ...`
+const XINFERENCE_STREAM = /^(?:DEBUG|INFO|WARNING|ERROR) xinference\.std(?:out|err) pid:\d{1,9} role:\S* address:\S* node:\S* (?=\S)/;
 // accelerate's test launcher (`accelerate test`, accelerate.test_utils execute_subprocess_async) echoes each line its child
 // printed after the stream's name: `stdout: Device: cuda:2`, `stderr: ERROR:torch.distributed.elastic...:failed (exitcode: -7)`,
 // `stderr:   File "...", line 12, in main` (the child's indentation kept)
 const STREAM_ECHO = /^std(?:out|err): /;
-const XINFERENCE_STREAM = /^(?:DEBUG|INFO|WARNING|ERROR) xinference\.std(?:out|err) pid:\d{1,9} role:\S* address:\S* node:\S* (?=\S)/;
 // journalctl / syslog: `STAMP host ident[pid]: `. The stamp of `-o short` is the locale's month abbreviation (`Aug`, `авг`,
 // `mars`, `déc.`, `8月`) and day; `short-precise` adds microseconds; `short-iso` / RFC 5424 is ISO 8601; `short-full` adds the
 // weekday and a zone name; `short-unix` is seconds since the epoch.
@@ -336,8 +336,8 @@ export function peelWrapped(raw: string): Peeled {
     // the second half of Ray's dedup advice, wrapped onto a line of its own
     return { text: "", origin };
   }
-  // (3 visible characters at least, as isRayLeftover: an indented lone `]` closes a pretty-printed JSON array)
-  if (s.length <= RAY_DEDUP_TAIL.length && s.endsWith("]") && s.trim().length >= 3 && RAY_DEDUP_TAIL.endsWith(s.trim())) return { text: "", origin };
+  // (its visible characters, as after the peel: an indented lone `]` closes a pretty-printed JSON array)
+  if (s.length <= RAY_DEDUP_TAIL.length && isRayLeftover(s.trim())) return { text: "", origin };
   // a carriage return in caret notation (`cat -v`, less, vim on a CRLF file): `... in run_engine_core^M`, or as rsyslog
   // escapes it: `... in _dummy_run#015`
   if (s.endsWith("^M")) s = s.slice(0, -2);
