@@ -3,7 +3,7 @@ import { registerCommands } from "./commands/index.js";
 import { TOOL_VERSION } from "./version.js";
 import { isSystemError, oneLine, systemErrorText, UsageError } from "./util/errors.js";
 import { safeLine, safeText } from "./util/terminal.js";
-import { messageText } from "./redact/redact.js";
+import { messageText, redactStderr } from "./redact/redact.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +31,8 @@ export function commanderError(message: string): string {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const debug = argv.includes("--debug");
+  // each command turns it on with --redact; a run (the tests run several in one process) starts with it off
+  redactStderr(false);
   try {
     await program.parseAsync(argv);
   } catch (e) {

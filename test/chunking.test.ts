@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { runCli } from "./helpers/cli.js";
+import { runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
 import { analyzeSource, buildReport } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 // @ts-expect-error a plain ES module without types
@@ -59,14 +59,14 @@ describe("chunk size does not change the report", () => {
     }
   }, 120_000);
 
-  it("the CLI's hidden --chunk-bytes gives the same report as the default", { timeout: 240_000 }, () => {
+  it("the CLI's hidden --chunk-bytes gives the same report as the default", { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-chunk-"));
     const p = join(dir, "run.log");
     writeFileSync(p, bytes);
-    const base = runCli(["analyze", p, "--format", "json"]);
+    const base = await runCliHere(["analyze", p, "--format", "json"]);
     expect(base.status).toBe(1); // the log holds errors
     // (a 1-byte chunk is read in-process above: the flag's wiring is what this checks)
-    for (const c of ["7", "8MiB"]) expect(runCli(["analyze", p, "--format", "json", "--chunk-bytes", c]).stdout, c).toBe(base.stdout);
+    for (const c of ["7", "8MiB"]) expect((await runCliHere(["analyze", p, "--format", "json", "--chunk-bytes", c])).stdout, c).toBe(base.stdout);
   });
 });
 

@@ -10,7 +10,7 @@ import { analyze, analyzeSource } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { bomlessUtf16, containerOf } from "../src/input/magic.js";
 import { zstdWindow } from "../src/input/decode.js";
-import { runCli, ROOT } from "./helpers/cli.js";
+import { runCli, runCliHere, runJsonHere, ROOT } from "./helpers/cli.js";
 
 /*
  * Every common compression is read or refused by its magic bytes, never passed through as noise; damage is read
@@ -71,10 +71,10 @@ describe("compressed input, by magic bytes", () => {
     const sevenZip = file("x.7z", Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4, 1, 2, 3, 4]));
     expect((await one(sevenZip)).failures[0].message).toBe("compressed (7z) input is not supported");
 
-    const refused = runCli(["check", fixture("oom.log.bz2")]);
+    const refused = await runCliHere(["check", fixture("oom.log.bz2")]);
     expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, "", `vllm-doctor: compressed (bzip2) input is not supported (${fixture("oom.log.bz2")})\n`]);
     // the issue's case: a zstd log with a CUDA OOM fails the gate like the gzip of it
-    const zst = runCli(["check", fixture("oom.log.zst"), "--format", "json"]);
+    const zst = await runCliHere(["check", fixture("oom.log.zst"), "--format", "json"]);
     expect(zst.status).toBe(1);
     expect(JSON.parse(zst.stdout).findings.map((f: any) => f.ruleId)).toEqual(["vllm/cuda-oom"]);
   });
@@ -122,7 +122,7 @@ describe("damaged input: read what can be read, say what was lost", () => {
     const s = await one(file("small-badcrc.log.gz", small));
     expect([s.input.lines, s.ids, s.failures.length]).toEqual([1, ["vllm/cuda-oom"], 1]);
     // and the CLI: the report holds what was read, the exit status says the input was damaged
-    const cli = runCli(["check", join(tmp, "small-badcrc.log.gz"), join(tmp, "garbage.log.gz"), "--format", "json"]);
+    const cli = await runCliHere(["check", join(tmp, "small-badcrc.log.gz"), join(tmp, "garbage.log.gz"), "--format", "json"]);
     expect(cli.status).toBe(2);
     expect(cli.stderr).toContain(`vllm-doctor: gzip data fails its CRC check: everything was read, but it may be damaged (${join(tmp, "small-badcrc.log.gz")})\n`);
     expect(JSON.parse(cli.stdout).inputs.map((i: any) => i.lines)).toEqual([1, 43_200]);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffReports, percentText, renderDiffText } from "../src/gate/diff.js";
-import { ROOT, runCli } from "./helpers/cli.js";
+import { ROOT, runCliHere } from "./helpers/cli.js";
 import { analyzeText } from "./rules/analyze-text.js";
 import { sampleReport } from "./report-fixture.js";
 
@@ -24,7 +24,7 @@ function goodRun() {
 describe("diff of two reports", () => {
   const d = diffReports(goodRun(), sampleReport());
 
-  it("reads a changed list of records by what names them, not as JSON (the JSON diff keeps the JSON)", () => {
+  it("reads a changed list of records by what names them, not as JSON (the JSON diff keeps the JSON)", async () => {
     const a = sampleReport();
     const b = sampleReport();
     a.facts.dialects = [{ name: "vllm", label: "vLLM 0.7.3 (V0 engine)", evidence: "INFO x" }, { name: "ray", label: "Ray", evidence: "(raylet) y" }] as never;
@@ -34,7 +34,7 @@ describe("diff of two reports", () => {
     expect(JSON.parse(String(change.before))).toEqual([{ name: "vllm", label: "vLLM 0.7.3 (V0 engine)", evidence: "INFO x" }, { name: "ray", label: "Ray", evidence: "(raylet) y" }]);
   });
 
-  it("an empty list and no value are no change (it used to list `bench.serve.detailedArrays none → none`)", () => {
+  it("an empty list and no value are no change (it used to list `bench.serve.detailedArrays none → none`)", async () => {
     const a = sampleReport();
     const b = sampleReport();
     a.facts.bench.serve = { detailedArrays: [], p99TtftMs: 700 } as never;
@@ -42,7 +42,7 @@ describe("diff of two reports", () => {
     expect(diffReports(a, b).changes.map((c) => c.text)).toEqual(["bench.serve.p99TtftMs 700 → 900 (+29%)"]);
   });
 
-  it("states each changed fact with its unit and relative change", () => {
+  it("states each changed fact with its unit and relative change", async () => {
     const texts = d.changes.map((c) => c.text);
     expect(texts.slice(0, 5)).toEqual([
       "inter-node transport NET/IB/GDRDMA → NET/Socket",
@@ -57,7 +57,7 @@ describe("diff of two reports", () => {
     expect(d.changes.map((c) => c.path)).not.toContain("config.tensorParallelSize");
   });
 
-  it("lists the findings that appeared and went away", () => {
+  it("lists the findings that appeared and went away", async () => {
     expect(d.findings.appeared.map((f) => f.ruleId)).toEqual(["nccl/socket-fallback", "vllm/low-concurrency"]);
     expect(d.findings.resolved).toEqual([]);
     const back = diffReports(sampleReport(), goodRun());
@@ -75,7 +75,7 @@ describe("diff of two reports", () => {
     expect(diffReports(a, changed).changes.map((c) => c.path)).toContain("nccl.version");
   });
 
-  it("renders text, and says when nothing changed", () => {
+  it("renders text, and says when nothing changed", async () => {
     const text = renderDiffText(d);
     expect(text).toContain("\n  KV cache 2,040,000 → 1,310,000 tokens (−36%)\n");
     expect(text).toContain("\n  + error   nccl/socket-fallback: Inter-node NCCL traffic over TCP sockets (new in B)\n");
@@ -102,25 +102,25 @@ describe("diff command", () => {
   writeFileSync(a, log("2,040,000", "NET/IB/0/GDRDMA"));
   writeFileSync(b, log("1,310,000", "NET/Socket/0"));
 
-  it("compares a JSON report with a log, in text and json", () => {
+  it("compares a JSON report with a log, in text and json", async () => {
     const aJson = join(tmp, "a.json");
-    expect(runCli(["analyze", a, "--format", "json", "-o", aJson]).status).not.toBe(2);
-    const t = runCli(["diff", aJson, b]);
+    expect((await runCliHere(["analyze", a, "--format", "json", "-o", aJson])).status).not.toBe(2);
+    const t = await runCliHere(["diff", aJson, b]);
     expect(t.status).toBe(0);
     expect(t.stdout).toContain("  inter-node transport NET/IB/GDRDMA → NET/Socket\n");
     expect(t.stdout).toContain("  KV cache 2,040,000 → 1,310,000 tokens (−36%)\n");
-    const j = runCli(["diff", a, b, "--format", "json", "--exit-code"]);
+    const j = await runCliHere(["diff", a, b, "--format", "json", "--exit-code"]);
     expect(j.status).toBe(1);
     const d = JSON.parse(j.stdout);
     expect(d.changes.find((c: any) => c.path === "kvCache.tokens")).toMatchObject({ before: 2040000, after: 1310000, text: "KV cache 2,040,000 → 1,310,000 tokens (−36%)" });
   });
 
-  it("--exit-code is 0 for identical runs; bad input is exit 2", () => {
-    expect(runCli(["diff", a, a, "--exit-code"]).status).toBe(0);
-    expect(runCli(["diff", a, join(tmp, "missing.log")]).status).toBe(2);
-    expect(runCli(["diff", a, b, "--format", "html"]).status).toBe(2);
+  it("--exit-code is 0 for identical runs; bad input is exit 2", async () => {
+    expect((await runCliHere(["diff", a, a, "--exit-code"])).status).toBe(0);
+    expect((await runCliHere(["diff", a, join(tmp, "missing.log")])).status).toBe(2);
+    expect((await runCliHere(["diff", a, b, "--format", "html"])).status).toBe(2);
     // a folder of different runs was compared as the facts of them all joined
-    expect(runCli(["diff", "samples", a])).toMatchObject({ status: 2, stdout: "", stderr: expect.stringMatching(/^vllm-doctor: these logs are \d+ different runs \(samples\/bench-nccl-baseline\.txt \+ .*\): compare one run at a time \(--one-run reads them as one\) \(samples\)\n$/) });
-    expect(runCli(["diff", "samples", "samples", "--one-run", "--exit-code"]).status).toBe(0);
+    expect(await runCliHere(["diff", "samples", a])).toMatchObject({ status: 2, stdout: "", stderr: expect.stringMatching(/^vllm-doctor: these logs are \d+ different runs \(samples\/bench-nccl-baseline\.txt \+ .*\): compare one run at a time \(--one-run reads them as one\) \(samples\)\n$/) });
+    expect((await runCliHere(["diff", "samples", "samples", "--one-run", "--exit-code"])).status).toBe(0);
   });
 });

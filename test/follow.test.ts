@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, runCli } from "./helpers/cli.js";
+import { CLI, runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
 import { findingKey } from "../src/follow/tail.js";
 
 /** Issue 6 §5: `analyze --follow FILE` tails a growing log, prints findings as they appear, then the report. */
@@ -108,16 +108,16 @@ describe("analyze --follow", () => {
     expect(out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(3 lines\)$/m);
   });
 
-  it("usage errors: --follow needs one file; --until-idle needs --follow", () => {
-    expect(runCli(["analyze", "--follow", "-"]).stderr).toBe("vllm-doctor: --follow reads exactly one log file\n");
+  it("usage errors: --follow needs one file; --until-idle needs --follow", async () => {
+    expect((await runCliHere(["analyze", "--follow", "-"])).stderr).toBe("vllm-doctor: --follow reads exactly one log file\n");
     // an -o that cannot be written is refused before following, not after the session (whose report it lost)
     const dir = mkdtempSync(join(tmpdir(), "vd-follow-o-"));
     writeFileSync(join(dir, "s.log"), START);
     const t0 = Date.now();
-    expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
-    expect(runCli(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "s.log")])).toMatchObject({ status: 2, stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${join(dir, "s.log")})\n` });
+    expect(await runCliHere(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
+    expect(await runCliHere(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "s.log")])).toMatchObject({ status: 2, stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${join(dir, "s.log")})\n` });
     expect(Date.now() - t0).toBeLessThan(8000);
-    const r = runCli(["analyze", "x.log", "--until-idle", "1"]);
+    const r = await runCliHere(["analyze", "x.log", "--until-idle", "1"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");
   });

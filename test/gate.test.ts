@@ -9,14 +9,14 @@ import { judgeRegression, parseRegressionLimit } from "../src/gate/regression.js
 import { readPath } from "../src/gate/path.js";
 import { unknownReportPath } from "../src/gate/known-path.js";
 import { analyzeText } from "./rules/analyze-text.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, runCliHere } from "./helpers/cli.js";
 import { sampleReport } from "./report-fixture.js";
 
 const gateOf = (opts: Parameters<typeof parseGateSpec>[0], report = sampleReport(), baseline?: ReturnType<typeof sampleReport>) =>
   evaluateGate(report, parseGateSpec(opts), baseline);
 
 describe("gate expressions", () => {
-  it("parses PATH OP VALUE with every operator", () => {
+  it("parses PATH OP VALUE with every operator", async () => {
     expect(parseRequirement("kvCache.tokens>=500000")).toEqual({ path: "kvCache.tokens", op: ">=", value: 500000, text: "kvCache.tokens>=500000" });
     expect(parseRequirement(" nccl.net == IB ")).toMatchObject({ path: "nccl.net", op: "==", value: "IB" });
     expect(parseRequirement("config.enforceEager!=true")).toMatchObject({ op: "!=", value: true });
@@ -26,7 +26,7 @@ describe("gate expressions", () => {
     for (const bad of ["kvCache.tokens", "kvCache.tokens>=", "kvCache.tokens>>5", ">=5", "kv cache>=5"]) expect(() => parseRequirement(bad), bad).toThrow(/cannot read --require/);
   });
 
-  it("compares numbers, strings and dotted versions", () => {
+  it("compares numbers, strings and dotted versions", async () => {
     expect(compare(1310000, ">=", 500000)).toBe(true);
     expect(compare(1310000, "<", 500000)).toBe(false);
     expect(compare("2.21.5", ">=", "2.21")).toBe(true);
@@ -37,7 +37,7 @@ describe("gate expressions", () => {
     expect(compare("Socket", ">", 5)).toBeUndefined();
   });
 
-  it("reads fact paths under facts, and report paths from the top", () => {
+  it("reads fact paths under facts, and report paths from the top", async () => {
     const r = sampleReport();
     expect(readPath(r, "kvCache.tokens")).toEqual({ found: true, value: 1310000 });
     expect(readPath(r, "facts.kvCache.tokens").value).toBe(1310000);
@@ -49,7 +49,7 @@ describe("gate expressions", () => {
 });
 
 describe("gate verdicts", () => {
-  it("--fail-on is inclusive: warning fails on warnings and errors, info on everything", () => {
+  it("--fail-on is inclusive: warning fails on warnings and errors, info on everything", async () => {
     expect(["error", "warning", "info"].map((s) => severityFails(s as never, "error"))).toEqual([true, false, false]);
     expect(["error", "warning", "info"].map((s) => severityFails(s as never, "warning"))).toEqual([true, true, false]);
     expect(["error", "warning", "info"].map((s) => severityFails(s as never, "info"))).toEqual([true, true, true]);
@@ -63,14 +63,14 @@ describe("gate verdicts", () => {
     expect(gateOf({ failOn: "none" }).passed).toBe(true);
   });
 
-  it("--max-warnings N fails above N", () => {
+  it("--max-warnings N fails above N", async () => {
     expect(gateOf({ failOn: "none", maxWarnings: "1" }).requirements[1]).toEqual({ kind: "max-warnings", name: "max-warnings 1", passed: true, reason: "1 warning, at most 1 allowed" });
     expect(gateOf({ failOn: "none", maxWarnings: "0" }).passed).toBe(false);
     expect(() => parseGateSpec({ maxWarnings: "-1" })).toThrow(/--max-warnings/);
     expect(() => parseGateSpec({ failOn: "fatal" })).toThrow(/--fail-on must be one of error, warning, info, none/);
   });
 
-  it("--require passes, fails with the value, and fails on a null fact saying it is missing", () => {
+  it("--require passes, fails with the value, and fails on a null fact saying it is missing", async () => {
     const g = gateOf({ failOn: "none", require: ["kvCache.tokens>=500000", "kvCache.tokens>=2000000", "kvCache.gpuBlocks>100", "nccl.ibHcas!=null", "bench.serve.p99TtftMs<=800", "bench.ncclTests.p90BusbwGBs>1", "runtime.preemptions==null"] });
     expect(g.requirements.slice(1)).toEqual([
       { kind: "require", name: "kvCache.tokens>=500000", passed: true, reason: "kvCache.tokens is 1,310,000" },
@@ -96,7 +96,7 @@ describe("gate verdicts", () => {
     expect(g2.requirements[1].reason).toBe("nccl.ibHcas.0 is missing from the logs (no NET/IB lines | the run used sockets; set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET)");
   });
 
-  it("a benchmark requirement holds only when it holds for every run of that benchmark in the inputs", () => {
+  it("a benchmark requirement holds only when it holds for every run of that benchmark in the inputs", async () => {
     // a sweep in one file: facts.bench.ncclTests is the first run's, and a slow second run used to pass unseen
     const r = sampleReport();
     const run = (line: number, busbw: number, extra: Record<string, unknown> = {}) => ({ kind: "ncclTests", file: "sweep.txt", line, values: { largeSizeBusbwGBs: busbw, wrongTotal: 0, ...extra } });
@@ -114,7 +114,7 @@ describe("gate verdicts", () => {
     expect(gateOf({ failOn: "none", require: ["bench.ncclTests.largeSizeBusbwGBs>=300"] }, r).requirements[1]).toMatchObject({ passed: true, reason: "bench.ncclTests.largeSizeBusbwGBs is 349.48" });
   });
 
-  it("a name the report cannot hold is a usage error before any log is read, with the nearest name", () => {
+  it("a name the report cannot hold is a usage error before any log is read, with the nearest name", async () => {
     const err = (o: Parameters<typeof parseGateSpec>[0]) => {
       try {
         parseGateSpec(o);
@@ -167,7 +167,7 @@ describe("gate verdicts", () => {
     expect(paths).toBeGreaterThan(3000);
   });
 
-  it("--require-transport / --forbid-transport judge only inter-node connections", () => {
+  it("--require-transport / --forbid-transport judge only inter-node connections", async () => {
     const g = gateOf({ failOn: "none", requireTransport: ["NET/IB"], forbidTransport: ["NET/Socket", "SHM", "P2P/IPC"] });
     expect(g.requirements.slice(1)).toEqual([
       { kind: "require-transport", name: "require-transport NET/IB", passed: false, reason: "inter-node connections use NET/Socket ×8, not only NET/IB (all: NET/Socket ×8), between 1 node pair: gpu-node-alpha ↔ gpu-node-bravo" },
@@ -187,7 +187,7 @@ describe("gate verdicts", () => {
     expect(gateOf({ failOn: "none", requireTransport: ["NET/IB"] }, single).requirements[1]).toMatchObject({ passed: false, reason: expect.stringMatching(/^no inter-node NCCL connections/) });
   });
 
-  it("--max-regression against a baseline, relative or absolute, in the direction that is worse", () => {
+  it("--max-regression against a baseline, relative or absolute, in the direction that is worse", async () => {
     const base = sampleReport();
     base.facts.kvCache.tokens = 2040000;
     const g = gateOf({ failOn: "none", maxRegression: ["kvCache.tokens=10%", "kvCache.tokens=50%", "kvCache.maxConcurrency=1"] }, sampleReport(), base);
@@ -224,68 +224,68 @@ const sockets = join(tmp, "sockets.log");
 writeFileSync(sockets, TWO_NODE_SOCKET_LOG);
 
 describe("check: exit codes (README table)", () => {
-  it("0: the gate passed", () => {
-    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=500000", "--require-transport", "NET/Socket"]);
+  it("0: the gate passed", async () => {
+    const r = await runCliHere(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=500000", "--require-transport", "NET/Socket"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Gate: PASSED\n  pass  fail-on none: findings do not fail the gate (--fail-on none)\n  pass  kvCache.tokens>=500000: kvCache.tokens is 1,310,000\n");
-    expect(runCli(["check", quiet]).status).toBe(0);
+    expect((await runCliHere(["check", quiet])).status).toBe(0);
   });
 
-  it("1: a requirement failed, each reason printed", () => {
-    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--forbid-transport", "NET/Socket"]);
+  it("1: a requirement failed, each reason printed", async () => {
+    const r = await runCliHere(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--forbid-transport", "NET/Socket"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("  FAIL  kvCache.tokens>=2000000: kvCache.tokens is 1,310,000, required >= 2,000,000\n");
     expect(r.stdout).toContain("  FAIL  forbid-transport NET/Socket: inter-node connections use NET/Socket ×2, between 1 node pair: gpu-node-a ↔ gpu-node-b\n");
     // in another format the reasons go to stderr too
-    const j = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--format", "json"]);
+    const j = await runCliHere(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=2000000", "--format", "json"]);
     expect(j.status).toBe(1);
     expect(j.stderr).toBe("vllm-doctor: gate failed: kvCache.tokens>=2000000: kvCache.tokens is 1,310,000, required >= 2,000,000\nvllm-doctor: gate failed\n");
     expect(JSON.parse(j.stdout).gate).toMatchObject({ passed: false, failOn: "none" });
   });
 
-  it("1: a null fact fails --require with a reason saying it is missing", () => {
-    const r = runCli(["check", quiet, "--require", "kvCache.tokens>=500000"]);
+  it("1: a null fact fails --require with a reason saying it is missing", async () => {
+    const r = await runCliHere(["check", quiet, "--require", "kvCache.tokens>=500000"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/ {2}FAIL {2}kvCache\.tokens>=500000: kvCache\.tokens is missing from the logs/);
   });
 
-  it("1: --fail-on info fails on any finding, --fail-on none never", () => {
-    const j = runCli(["check", sockets, "--fail-on", "info", "--format", "json"]);
+  it("1: --fail-on info fails on any finding, --fail-on none never", async () => {
+    const j = await runCliHere(["check", sockets, "--fail-on", "info", "--format", "json"]);
     const report = JSON.parse(j.stdout);
     expect(report.findings.length).toBeGreaterThan(0);
     expect(j.status).toBe(1);
-    expect(runCli(["check", sockets, "--fail-on", "none"]).status).toBe(0);
+    expect((await runCliHere(["check", sockets, "--fail-on", "none"])).status).toBe(0);
   });
 
-  it("2: usage and input errors", () => {
-    expect(runCli(["check", join(tmp, "missing.log")])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: no such file or directory/) });
-    expect(runCli(["check", quiet, "--require", "kvCache.tokens>>5"])).toMatchObject({ status: 2, stderr: expect.stringContaining("cannot read --require 'kvCache.tokens>>5'") });
+  it("2: usage and input errors", async () => {
+    expect(await runCliHere(["check", join(tmp, "missing.log")])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: no such file or directory/) });
+    expect(await runCliHere(["check", quiet, "--require", "kvCache.tokens>>5"])).toMatchObject({ status: 2, stderr: expect.stringContaining("cannot read --require 'kvCache.tokens>>5'") });
   });
 
-  it("2: bad gate options", () => {
-    expect(runCli(["check", quiet, "--fail-on", "fatal"]).status).toBe(2);
-    expect(runCli(["check", quiet, "--max-warnings", "x"]).status).toBe(2);
-    expect(runCli(["check", quiet, "--max-regression", "kvCache.tokens=10%"])).toMatchObject({ status: 2, stderr: expect.stringContaining("needs --baseline") });
+  it("2: bad gate options", async () => {
+    expect((await runCliHere(["check", quiet, "--fail-on", "fatal"])).status).toBe(2);
+    expect((await runCliHere(["check", quiet, "--max-warnings", "x"])).status).toBe(2);
+    expect(await runCliHere(["check", quiet, "--max-regression", "kvCache.tokens=10%"])).toMatchObject({ status: 2, stderr: expect.stringContaining("needs --baseline") });
     // a kind no connection has: --forbid-transport Socket always passed, --require-transport IB always failed
-    expect(runCli(["check", quiet, "--forbid-transport", "Socket"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: --forbid-transport 'Socket' is not a transport kind: NCCL's kinds are P2P\/IPC, .*NET\/Socket/) });
-    expect(runCli(["check", quiet, "--forbid-transport", "net/socket", "--require", "nccl.version==null"]).status).toBe(0);
+    expect(await runCliHere(["check", quiet, "--forbid-transport", "Socket"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^vllm-doctor: --forbid-transport 'Socket' is not a transport kind: NCCL's kinds are P2P\/IPC, .*NET\/Socket/) });
+    expect((await runCliHere(["check", quiet, "--forbid-transport", "net/socket", "--require", "nccl.version==null"])).status).toBe(0);
     // a misspelt fact name used to fail the gate (exit 1) as if the log lacked the fact; no report is written
-    expect(runCli(["check", quiet, "--require", "kvCache.tokens>=1", "--require", "kvCache.tokenz>=1", "--format", "junit"])).toMatchObject({
+    expect(await runCliHere(["check", quiet, "--require", "kvCache.tokens>=1", "--require", "kvCache.tokenz>=1", "--format", "junit"])).toMatchObject({
       status: 2,
       stdout: "",
       stderr: "vllm-doctor: --require 'kvCache.tokenz>=1': kvCache.tokenz is not a fact of the report (did you mean kvCache.tokens?)\n",
     });
     // asked for and then dropped without a word, they used to exit 0
-    expect(runCli(["check", quiet, "--baseline", quiet])).toMatchObject({ status: 2, stderr: "vllm-doctor: --baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)\n" });
-    expect(runCli(["check", quiet, "--events", "--format", "json"])).toMatchObject({ status: 2, stderr: "vllm-doctor: --events goes with --format ndjson (the json report carries no events)\n" });
+    expect(await runCliHere(["check", quiet, "--baseline", quiet])).toMatchObject({ status: 2, stderr: "vllm-doctor: --baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)\n" });
+    expect(await runCliHere(["check", quiet, "--events", "--format", "json"])).toMatchObject({ status: 2, stderr: "vllm-doctor: --events goes with --format ndjson (the json report carries no events)\n" });
   });
 
-  it("an input read only in part fails the gate in every format, not only in the exit status", () => {
+  it("an input read only in part fails the gate in every format, not only in the exit status", async () => {
     const part = join(tmp, "part.log.gz");
     const gz = gzipSync(TWO_NODE_SOCKET_LOG);
     writeFileSync(part, gz.subarray(0, gz.length - 4));
-    const r = runCli(["check", part, "--format", "json", "--fail-on", "none"]);
+    const r = await runCliHere(["check", part, "--format", "json", "--fail-on", "none"]);
     expect(r.status).toBe(2);
     const gate = JSON.parse(r.stdout).gate;
     expect(gate.passed).toBe(false);
@@ -293,10 +293,10 @@ describe("check: exit codes (README table)", () => {
     expect(r.stderr).toContain("vllm-doctor: gate failed\n");
   });
 
-  it("an empty log fails the gate (exit 1, said on stderr): a job that wrote nothing is no passing run", () => {
+  it("an empty log fails the gate (exit 1, said on stderr): a job that wrote nothing is no passing run", async () => {
     const empty = join(tmp, "empty.log");
     writeFileSync(empty, "");
-    const r = runCli(["check", empty, "--format", "json", "--fail-on", "none"]);
+    const r = await runCliHere(["check", empty, "--format", "json", "--fail-on", "none"]);
     expect(r.status).toBe(1);
     const gate = JSON.parse(r.stdout).gate;
     expect(gate.passed).toBe(false);
@@ -304,30 +304,30 @@ describe("check: exit codes (README table)", () => {
     expect(r.stderr).toBe("vllm-doctor: gate failed: inputs hold lines: every input is empty: there is nothing to judge\nvllm-doctor: gate failed\n");
   });
 
-  it("-o /dev/stdout is stdout, a pipe here as in CI (it was refused: 'a symbolic link to a file that does not exist', exit 2)", () => {
+  it("-o /dev/stdout is stdout, a pipe here as in CI (it was refused: 'a symbolic link to a file that does not exist', exit 2)", async () => {
     const r = runCli(["check", sockets, "--fail-on", "none", "--require", "kvCache.tokens>=500000", "-o", "/dev/stdout", "--format", "junit"]);
     expect([r.status, r.stderr]).toEqual([0, "vllm-doctor: gate passed\n"]);
     expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="vllm-doctor" tests="\d+" failures="0" errors="0">/);
     expect(r.stdout).toContain('<testcase classname="vllm-doctor.gate" name="kvCache.tokens&gt;=500000" time="0">');
   });
 
-  it("2: unreadable baseline, unknown format, no input", () => {
-    expect(runCli(["check", quiet, "--baseline", join(tmp, "nope.json"), "--max-regression", "kvCache.tokens=10%"]).status).toBe(2);
-    expect(runCli(["check", quiet, "--format", "yaml"]).status).toBe(2);
-    expect(runCli(["check"]).status).toBe(2);
+  it("2: unreadable baseline, unknown format, no input", async () => {
+    expect((await runCliHere(["check", quiet, "--baseline", join(tmp, "nope.json"), "--max-regression", "kvCache.tokens=10%"])).status).toBe(2);
+    expect((await runCliHere(["check", quiet, "--format", "yaml"])).status).toBe(2);
+    expect((await runCliHere(["check"])).status).toBe(2);
   });
 
-  it("--baseline with --max-regression reads a JSON report", () => {
+  it("--baseline with --max-regression reads a JSON report", async () => {
     const baseline = join(tmp, "baseline.json");
     const log2m = join(tmp, "bigger.log");
     writeFileSync(log2m, TWO_NODE_SOCKET_LOG.replace("1,310,000", "2,040,000"));
-    const a = runCli(["analyze", log2m, "--format", "json", "-o", baseline]);
+    const a = await runCliHere(["analyze", log2m, "--format", "json", "-o", baseline]);
     expect(a.status).not.toBe(2);
-    const r = runCli(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=10%", "--format", "junit"]);
+    const r = await runCliHere(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=10%", "--format", "junit"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('<testcase classname="vllm-doctor.gate" name="max-regression kvCache.tokens=10%" time="0">');
     expect(r.stdout).toContain("kvCache.tokens 2,040,000 → 1,310,000 (−35.8%): regressed by more than the allowed 10%");
-    expect(runCli(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=40%"]).status).toBe(0);
+    expect((await runCliHere(["check", sockets, "--fail-on", "none", "--baseline", baseline, "--max-regression", "kvCache.tokens=40%"])).status).toBe(0);
     expect(JSON.parse(readFileSync(baseline, "utf8")).facts.kvCache.tokens).toBe(2040000);
   });
 });
@@ -356,24 +356,24 @@ describe("one file that holds several runs", () => {
     expect([same.notices ?? [], same.verdict?.startsWith("Healthy: ")]).toEqual([[], true]);
   });
 
-  it("check fails the gate on it (exit 1) unless --one-run says to judge the file as one run", () => {
+  it("check fails the gate on it (exit 1) unless --one-run says to judge the file as one run", async () => {
     const file = join(tmp, "appended.log");
     writeFileSync(file, appended);
-    const r = runCli(["check", file, "--require", "kvCache.tokens>=50000", "--format", "json"]);
+    const r = await runCliHere(["check", file, "--require", "kvCache.tokens>=50000", "--format", "json"]);
     expect(r.status).toBe(1);
     const gate = JSON.parse(r.stdout).gate;
     expect(gate.passed).toBe(false);
     expect(gate.requirements.map((q: { name: string; passed: boolean }) => [q.name, q.passed])).toEqual([[`one run in ${file}`, false], ["fail-on error", true], ["kvCache.tokens>=50000", true]]);
     expect(gate.requirements[0].reason).toBe(`${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 (or, services interleaved, give each service's log alone) to read each run on its own (or pass --one-run to judge them as one)`);
     expect(r.stderr).toContain(`vllm-doctor: gate failed: one run in ${file}: ${file} holds 2 engine starts`);
-    const one = runCli(["check", file, "--one-run", "--require", "kvCache.tokens>=50000", "--format", "json"]);
+    const one = await runCliHere(["check", file, "--one-run", "--require", "kvCache.tokens>=50000", "--format", "json"]);
     expect([one.status, JSON.parse(one.stdout).gate.requirements.map((q: { name: string }) => q.name)]).toEqual([0, ["fail-on error", "kvCache.tokens>=50000"]]);
   });
 
-  it("as a side of diff or a --baseline log it is refused (exit 2), as a folder of several runs is", () => {
+  it("as a side of diff or a --baseline log it is refused (exit 2), as a folder of several runs is", async () => {
     const file = join(tmp, "appended-side.log");
     writeFileSync(file, appended);
-    const r = runCli(["diff", sockets, file]);
+    const r = await runCliHere(["diff", sockets, file]);
     expect([r.status, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toBe(`vllm-doctor: ${file} holds 2 engine starts of different configurations (Qwen/Qwen3-32B on TP 1 × PP 1 at line 1; Qwen/Qwen3-32B on TP 2 × PP 1 at line 4): its facts mix these runs; split it at line 4 (or, services interleaved, give each service's log alone) to read each run on its own; compare one run at a time (--one-run reads it as one) (${file})\n`);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createGzip, gzipSync } from "node:zlib";
-import { CLI, runCli, runJson } from "./helpers/cli.js";
+import { CLI, runCli, runCliHere, runJsonHere, runJson } from "./helpers/cli.js";
 import { analyze, analyzeSource, buildReport } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 import { readLines } from "../src/input/lines.js";
@@ -46,20 +46,20 @@ function noise(n: number, seed = 7): Buffer {
 }
 
 describe("hostile inputs, by name", () => {
-  it("empty file: a valid report of 0 lines, exit 0", () => {
+  it("empty file: a valid report of 0 lines, exit 0", async () => {
     const p = file("empty.log", "");
-    const { status, report } = runJson(["analyze", p]);
+    const { status, report } = await runJsonHere(["analyze", p]);
     expect(status).toBe(0);
     validates(report);
     expect(report.inputs).toEqual([{ path: p, lines: 0, bytes: 0 }]);
     expect(report.findings).toEqual([]);
   });
 
-  it("binary file (256 KiB of noise): a valid report, every newline byte counted as a line end, exit 0", () => {
+  it("binary file (256 KiB of noise): a valid report, every newline byte counted as a line end, exit 0", async () => {
     const bytes = noise(256 * 1024);
     const p = file("noise.bin.log", bytes);
     const newlines = bytes.filter((c) => c === 10).length;
-    const { status, report } = runJson(["analyze", p]);
+    const { status, report } = await runJsonHere(["analyze", p]);
     expect(status).toBe(0);
     validates(report);
     expect(report.inputs[0].lines).toBe(bytes[bytes.length - 1] === 10 ? newlines : newlines + 1);
@@ -69,7 +69,7 @@ describe("hostile inputs, by name", () => {
   it("invalid UTF-8: bad bytes become U+FFFD, the valid record beside them is still read", async () => {
     const bytes = Buffer.concat([Buffer.from("ok"), Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]), Buffer.from("\n" + P2P_01 + "\n")]);
     expect(await linesOf(bytes)).toEqual(["ok\ufffd\ufffd(\ufffd", P2P_01]);
-    const { status, report } = runJson(["analyze", file("bad-utf8.log", bytes)]);
+    const { status, report } = await runJsonHere(["analyze", file("bad-utf8.log", bytes)]);
     expect(status).toBe(0);
     expect(report.facts.nccl.transports["P2P/IPC"]).toBe(1);
   });
@@ -81,7 +81,7 @@ describe("hostile inputs, by name", () => {
     be.swap16(); // FE FF, then big-endian code units
     for (const [name, bytes] of [["le", le], ["be", be]] as const) {
       expect(await linesOf(bytes)).toEqual([P2P_01, SHM_10]);
-      const { status, report } = runJson(["analyze", file(`utf16${name}.log`, bytes)]);
+      const { status, report } = await runJsonHere(["analyze", file(`utf16${name}.log`, bytes)]);
       expect(status).toBe(0);
       expect(report.inputs[0].lines).toBe(2);
       expect(report.facts.nccl.transports).toMatchObject({ "P2P/IPC": 1, SHM: 1 });
@@ -91,7 +91,7 @@ describe("hostile inputs, by name", () => {
   it("CRLF and lone CR: lines are counted by LF; a CR inside a line separates records, both read", async () => {
     const bytes = Buffer.from(`${P2P_01}\r\n${P2P_10}\r${SHM_10}\n`);
     expect(await linesOf(bytes)).toEqual([P2P_01, `${P2P_10}\r${SHM_10}`]);
-    const { report } = runJson(["analyze", file("crlf.log", bytes)]);
+    const { report } = await runJsonHere(["analyze", file("crlf.log", bytes)]);
     expect(report.inputs[0].lines).toBe(2);
     expect(report.facts.nccl.transports).toMatchObject({ "P2P/IPC": 2, SHM: 1 });
   });
@@ -101,7 +101,7 @@ describe("hostile inputs, by name", () => {
     const lines = await linesOf(bytes);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe("\0".repeat(5003));
-    const { status, report } = runJson(["analyze", file("nul.log", bytes)]);
+    const { status, report } = await runJsonHere(["analyze", file("nul.log", bytes)]);
     expect(status).toBe(0);
     validates(report);
     expect(report.inputs[0].lines).toBe(2);
@@ -132,11 +132,11 @@ describe("hostile inputs, by name", () => {
     expect(peak - before).toBeLessThan(90 * MB);
   });
 
-  it("a truncated gzip: the lines before the cut are reported, the input named as failed, exit 2", () => {
+  it("a truncated gzip: the lines before the cut are reported, the input named as failed, exit 2", async () => {
     const text = Array.from({ length: 20000 }, (_, i) => (i % 2 ? P2P_01 : P2P_10)).join("\n") + "\n";
     const gz = gzipSync(text);
     const p = file("cut.log.gz", gz.subarray(0, gz.length >> 1));
-    const r = runJson(["analyze", p]);
+    const r = await runJsonHere(["analyze", p]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`vllm-doctor: corrupt or truncated gzip data: unexpected end of file (${p})\n`);
     validates(r.report);
@@ -159,7 +159,7 @@ describe("hostile inputs, by name", () => {
       })();
     });
     expect((await fsp.stat(p)).size).toBeLessThan(200 * 1024);
-    const r = runCli(["analyze", p, "--max-decompressed", "8MiB"]);
+    const r = await runCliHere(["analyze", p, "--max-decompressed", "8MiB"]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`vllm-doctor: gzip input expands past the limit of 8,388,608 bytes; stopped (raise --max-decompressed) (${p})\n`);
@@ -167,13 +167,13 @@ describe("hostile inputs, by name", () => {
     const lib = await analyze([p], { limits: { maxDecompressedBytes: 1_000_000 } });
     expect(lib.failures).toEqual([{ path: p, message: "gzip input expands past the limit of 1,000,000 bytes; stopped (raise --max-decompressed)" }]);
     // under the limit it is read to the end
-    expect(runCli(["analyze", p, "--max-decompressed", "100MB", "--format", "json"]).status).toBe(0);
+    expect((await runCliHere(["analyze", p, "--max-decompressed", "100MB", "--format", "json"])).status).toBe(0);
   });
 
-  it("a nonexistent path beside a good file: the good one is reported, the bad one named in inputs[].error, exit 2", () => {
+  it("a nonexistent path beside a good file: the good one is reported, the bad one named in inputs[].error, exit 2", async () => {
     const good = file("good.log", P2P_01 + "\n");
     const bad = join(tmp, "missing.log");
-    const r = runJson(["analyze", good, bad]);
+    const r = await runJsonHere(["analyze", good, bad]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`vllm-doctor: no such file or directory (${bad})\n`);
     expect(r.report.inputs).toEqual([

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { runCli, runJson } from "./helpers/cli.js";
+import { runCliHere, runJsonHere } from "./helpers/cli.js";
 import { analyze } from "../src/analyze.js";
 import { FORMATS } from "../src/commands/analyze.js";
 import { ReportSchema } from "../src/facts/schema.js";
@@ -33,8 +33,8 @@ function expectTerminalSafe(out: string): void {
 
 describe("output safety: the text report", () => {
   for (const color of [false, true]) {
-    it(`shows control sequences and bidi overrides from the log and its name escaped (colour ${color ? "on" : "off"})`, () => {
-      const r = runCli(["analyze", evilName], { env: color ? { FORCE_COLOR: "1", NO_COLOR: undefined } : {} });
+    it(`shows control sequences and bidi overrides from the log and its name escaped (colour ${color ? "on" : "off"})`, async () => {
+      const r = await runCliHere(["analyze", evilName], { env: color ? { FORCE_COLOR: "1", NO_COLOR: undefined } : {} });
       expect(r.status).not.toBe(2);
       expectTerminalSafe(r.stdout);
       expect(r.stdout).toContain("evil\\x1b]0;owned\\x07.log");
@@ -43,8 +43,8 @@ describe("output safety: the text report", () => {
     });
   }
 
-  it("error messages on stderr are escaped too (a crafted file name that does not exist)", () => {
-    const r = runCli(["analyze", join(tmp, `gone${ESC}]0;x${BEL}.log`)]);
+  it("error messages on stderr are escaped too (a crafted file name that does not exist)", async () => {
+    const r = await runCliHere(["analyze", join(tmp, `gone${ESC}]0;x${BEL}.log`)]);
     expect(r.status).toBe(2);
     expectTerminalSafe(r.stderr);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -55,8 +55,8 @@ describe("output safety: every other format is well formed whatever the log hold
   const formats = Object.keys(FORMATS).filter((f) => f !== "text");
 
   for (const format of formats) {
-    it(`${format}: no raw control characters, parses where it is JSON`, () => {
-      const r = runCli(["analyze", evilName, "--format", format], { env: { GITHUB_STEP_SUMMARY: "" } });
+    it(`${format}: no raw control characters, parses where it is JSON`, async () => {
+      const r = await runCliHere(["analyze", evilName, "--format", format], { env: { GITHUB_STEP_SUMMARY: "" } });
       expect(r.status === 0 || r.status === 1).toBe(true);
       // JSON must escape C0 controls (\u001b) and may carry DEL and C1 as they are; XML 1.0 cannot carry C0
       // controls at all; Markdown and HTML must not pass any of them on
@@ -70,19 +70,19 @@ describe("output safety: every other format is well formed whatever the log hold
 });
 
 describe("errors: one line, exit 2, a stack only with --debug", () => {
-  it("a usage error and an input error are one line each", () => {
+  it("a usage error and an input error are one line each", async () => {
     const missing = join(tmp, "nope.log");
-    const r = runCli(["analyze", missing]);
+    const r = await runCliHere(["analyze", missing]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`vllm-doctor: no such file or directory (${missing})\n`);
-    const u = runCli(["analyze", evilName, "--jobs", "0"]);
+    const u = await runCliHere(["analyze", evilName, "--jobs", "0"]);
     expect(u.status).toBe(2);
     expect(u.stderr).toBe("vllm-doctor: --jobs wants a whole number of at least 1 or 'auto', not '0'\n");
   });
 
-  it("--debug adds the stack trace", () => {
-    const r = runCli(["--debug", "analyze", join(tmp, "nope.log")]);
+  it("--debug adds the stack trace", async () => {
+    const r = await runCliHere(["--debug", "analyze", join(tmp, "nope.log")]);
     expect(r.status).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe(`vllm-doctor: no such file or directory (${join(tmp, "nope.log")})`);
     expect(r.stderr).toMatch(/\n\s+at /);
@@ -103,7 +103,7 @@ describe("inputs are read-only; -o is atomic", () => {
     }
   });
 
-  it("leaves the inputs' content and mtime alone, writes nothing beside them, and -o leaves no temporary file", () => {
+  it("leaves the inputs' content and mtime alone, writes nothing beside them, and -o leaves no temporary file", async () => {
     const inDir = mkdtempSync(join(tmpdir(), "vd-in-"));
     const outDir = mkdtempSync(join(tmpdir(), "vd-o-"));
     const a = join(inDir, "a.log");
@@ -116,7 +116,7 @@ describe("inputs are read-only; -o is atomic", () => {
     const before = { a: readFileSync(a), b: readFileSync(b) };
 
     const out = join(outDir, "report.json");
-    const r = runCli(["analyze", inDir, "--format", "json", "-o", out]);
+    const r = await runCliHere(["analyze", inDir, "--format", "json", "-o", out]);
     expect(r.status).toBe(1); // the log holds an error
     expect(r.stdout).toBe("");
     expect(readdirSync(inDir).sort()).toEqual(["a.log", "b.log.gz"]);
@@ -130,34 +130,34 @@ describe("inputs are read-only; -o is atomic", () => {
 
     // overwriting replaces the file whole (a rename), again with nothing left behind
     writeFileSync(out, "old");
-    expect(runCli(["analyze", a, "--format", "json", "-o", out]).status).toBe(1);
+    expect((await runCliHere(["analyze", a, "--format", "json", "-o", out])).status).toBe(1);
     expect(JSON.parse(readFileSync(out, "utf8")).inputs).toHaveLength(1);
     expect(readdirSync(outDir)).toEqual(["report.json"]);
   });
 
-  it("-o naming an input (itself, a link to it, a file found in a directory given) is refused: the log stays", () => {
+  it("-o naming an input (itself, a link to it, a file found in a directory given) is refused: the log stays", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-self-"));
     const log = join(dir, "run.log");
     writeFileSync(log, evilLines.join("\n") + "\n");
     symlinkSync(log, join(dir, "report.md"));
     const before = readFileSync(log);
     // it used to write the report over the log it was made from
-    const self = runCli(["analyze", log, "-o", log]);
+    const self = await runCliHere(["analyze", log, "-o", log]);
     expect(self).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${log})\n` });
-    const viaLink = runCli(["check", dir, "-o", join(dir, "report.md")]);
+    const viaLink = await runCliHere(["check", dir, "-o", join(dir, "report.md")]);
     expect(viaLink.status).toBe(2);
     expect(viaLink.stderr).toContain(`vllm-doctor: cannot write the report: it is the same file as ${log}, one of the inputs: write the report somewhere else (${join(dir, "report.md")})`);
     expect(readFileSync(log).equals(before)).toBe(true);
   });
 
-  it("-o '' (an unset shell variable) is refused, not taken for stdout", () => {
-    expect(runCli(["analyze", evilName, "-o", ""])).toMatchObject({ status: 2, stdout: "", stderr: "vllm-doctor: -o needs a file name (or - for stdout)\n" });
+  it("-o '' (an unset shell variable) is refused, not taken for stdout", async () => {
+    expect(await runCliHere(["analyze", evilName, "-o", ""])).toMatchObject({ status: 2, stdout: "", stderr: "vllm-doctor: -o needs a file name (or - for stdout)\n" });
   });
 
-  it("-o into a directory that does not exist: one line, exit 2, nothing created", () => {
+  it("-o into a directory that does not exist: one line, exit 2, nothing created", async () => {
     const outDir = mkdtempSync(join(tmpdir(), "vd-o2-"));
     mkdirSync(join(outDir, "exists"));
-    const r = runJson(["analyze", evilName, "-o", join(outDir, "missing", "r.json")]);
+    const r = await runJsonHere(["analyze", evilName, "-o", join(outDir, "missing", "r.json")]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^vllm-doctor: /);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeText, ids } from "./rules/analyze-text.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
 import { cpuMsSince } from "./helpers/cpu.js";
 
 /** Issue 17: hostile input, round two. One describe per item; each reproduces the issue's command first. */
@@ -172,8 +172,8 @@ describe("item 11: numbers and Node's own texts", () => {
     expect(() => parseJsonFile('{"a":')).toThrow("not valid JSON: it ends too soon");
   });
 
-  it("CLI: --chunk-bytes past 1GiB is a usage error, not `The value of \"size\" is out of range`", () => {
-    const r = runCli(["analyze", "samples/cuda-oom.log", "--chunk-bytes", "100GB"]);
+  it("CLI: --chunk-bytes past 1GiB is a usage error, not `The value of \"size\" is out of range`", async () => {
+    const r = await runCliHere(["analyze", "samples/cuda-oom.log", "--chunk-bytes", "100GB"]);
     expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: --chunk-bytes wants a size of at most 1GiB, not '100GB'\n"]);
   });
 });
@@ -187,13 +187,13 @@ export const NAME_CONTROLS = [
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 describe("item 7: control characters and newlines in file names", () => {
-  it("CLI: every control character in a file name is escaped in the text header, the evidence and stderr; one line each", () => {
+  it("CLI: every control character in a file name is escaped in the text header, the evidence and stderr; one line each", async () => {
     const dir = tmp();
     try {
       const names = NAME_CONTROLS.map((c, i) => `f${i}${c}vllm-doctor: forged.log`);
       for (const n of names) writeFileSync(join(dir, n), OOM_LINE + "\n");
       const missing = join(dir, "gone\nvllm-doctor: forged");
-      const r = runCli(["analyze", ...names.map((n) => join(dir, n)), missing]);
+      const r = await runCliHere(["analyze", ...names.map((n) => join(dir, n)), missing]);
       expect(r.status).toBe(2);
       expect(r.stderr).toBe(`vllm-doctor: no such file or directory (${dir}/gone\\nvllm-doctor: forged)\n`);
       expect(r.stdout).not.toMatch(RAW_CONTROL);

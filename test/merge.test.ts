@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, mergeAnalyses, mergeableStateOf, type MergeableState } from "../src/analyze.js";
-import { runCli, ROOT } from "./helpers/cli.js";
+import { runCliHere, ROOT } from "./helpers/cli.js";
 import { TWO_HOST_LOG } from "./report-fixture.js";
 
 
@@ -129,25 +129,26 @@ describe("merge", () => {
     await expectMergeEqualsWhole(readFileSync(sample, "utf8"), "sample");
   });
 
-  it("the merge command combines JSON reports written by analyze; anything else is exit 2", () => {
+  it("the merge command combines JSON reports written by analyze; anything else is exit 2", async () => {
     const pieces = splitByHost(TWO_HOST_LOG);
     const logs = pieces.map((p, i) => {
       const f = join(tmp, `cli-part${i + 1}.log`);
       writeFileSync(f, p);
       return f;
     });
-    const reports = logs.map((l, i) => {
+    const reports: string[] = [];
+    for (const [i, l] of logs.entries()) {
       const out = join(tmp, `r${i + 1}.json`);
-      expect(runCli(["analyze", l, "--format", "json", "-o", out]).status).not.toBe(2);
-      return out;
-    });
-    const merged = runCli(["merge", ...reports]);
-    const whole = runCli(["analyze", ...logs, "--format", "json"]);
+      expect((await runCliHere(["analyze", l, "--format", "json", "-o", out])).status).not.toBe(2);
+      reports.push(out);
+    }
+    const merged = await runCliHere(["merge", ...reports]);
+    const whole = await runCliHere(["analyze", ...logs, "--format", "json"]);
     expect(merged.stderr).toBe("");
     expect(merged.status).toBe(whole.status);
     expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
     // a log given to merge says what to do with it
-    const withLog = runCli(["merge", reports[0], logs[0]]);
+    const withLog = await runCliHere(["merge", reports[0], logs[0]]);
     expect([withLog.status, withLog.stdout]).toEqual([2, ""]);
     expect(withLog.stderr).toMatch(/^vllm-doctor: not a JSON report \([^\n]*\): a log, not a report; analyze it \(`vllm-doctor analyze LOG --format json -o report\.json`\) or give the logs to analyze together \(([^\n]+)\)\n$/);
     expect(withLog.stderr.endsWith(`(${logs[0]})\n`)).toBe(true);
@@ -155,11 +156,11 @@ describe("merge", () => {
     const r = JSON.parse(readFileSync(reports[0], "utf8"));
     delete r.state;
     writeFileSync(noState, JSON.stringify(r));
-    expect(runCli(["merge", noState])).toMatchObject({ status: 2, stderr: expect.stringContaining("carries no mergeable state") });
+    expect(await runCliHere(["merge", noState])).toMatchObject({ status: 2, stderr: expect.stringContaining("carries no mergeable state") });
     // one report given twice, or a copy of it, is read once: its lines used to count twice
     const copy = join(tmp, "r1-copy.json");
     writeFileSync(copy, readFileSync(reports[0]));
-    const twice = runCli(["merge", reports[0], reports[0], copy, reports[1]]);
+    const twice = await runCliHere(["merge", reports[0], reports[0], copy, reports[1]]);
     const again = JSON.parse(twice.stdout);
     expect(again.inputs).toEqual(JSON.parse(whole.stdout).inputs);
     expect(again.facts.nccl.transports).toEqual(JSON.parse(whole.stdout).facts.nccl.transports);

@@ -7,7 +7,7 @@ import { analyze, analyzeSource, buildReport } from "../src/analyze.js";
 import { DIRECTORY_SCAN } from "../src/input/defaults.js";
 import { DEFAULT_LIMITS, fileSource, resolveInputs } from "../src/input/sources.js";
 import { initState, mergeStates } from "../src/facts/state.js";
-import { ROOT, runCli } from "./helpers/cli.js";
+import { ROOT, runCliHere } from "./helpers/cli.js";
 import { buildProgram } from "../src/cli-main.js";
 
 /** A sub-command's --help text, in-process. */
@@ -77,9 +77,9 @@ describe("operands", () => {
     // a backslash escapes a glob character
     expect((await resolveInputs([join(dir, "odd\\[1\\].log")])).sources.map((x) => x.name)).toEqual([literal]);
     // relative patterns, from the CLI, as a quoted operand
-    const cli = runCli(["analyze", "samples/v*.log", "--format", "json"], { cwd: ROOT });
+    const cli = await runCliHere(["analyze", "samples/v*.log", "--format", "json"], { cwd: ROOT });
     expect(JSON.parse(cli.stdout).inputs.map((i: { path: string }) => i.path)).toEqual(["samples/v0.5-gpu-blocks.log", "samples/v0.8-tp4-mp.log", "samples/v1-single-gpu.log"]);
-    const none = runCli(["check", "logs/*.nothing"], { cwd: ROOT });
+    const none = await runCliHere(["check", "logs/*.nothing"], { cwd: ROOT });
     expect([none.status, none.stderr]).toEqual([2, "vllm-doctor: no file matches this pattern (logs/*.nothing)\n"]);
   });
 
@@ -120,18 +120,18 @@ describe("operands", () => {
     expect(balanced.report.findings.map((f) => f.evidence[0]?.file)).toContain(files[20]);
   });
 
-  it("check takes every input option analyze has; commander's own errors come in the one style, exit 2", () => {
+  it("check takes every input option analyze has; commander's own errors come in the one style, exit 2", async () => {
     const gz = join(tmp, "oom.log.gz");
     writeFileSync(gz, gzipSync(readFileSync(join(ROOT, "samples", "cuda-oom.log"))));
     // the same input options on both commands: --jobs, --no-progress, --max-decompressed (and the hidden ones)
     const lines = (cmd: string) => help(cmd).split("\n").filter((l) => /^\s+(?:-\w, )?--(?:jobs|max-decompressed|no-progress)\b/.test(l)).map((l) => l.trim());
     expect(lines("check")).toEqual(lines("analyze"));
     expect(lines("check")).toHaveLength(3);
-    const small = runCli(["check", gz, "--jobs", "2", "--no-progress", "--max-decompressed", "1KB", "--chunk-bytes", "4KB", "--split-min", "1MB"]);
+    const small = await runCliHere(["check", gz, "--jobs", "2", "--no-progress", "--max-decompressed", "1KB", "--chunk-bytes", "4KB", "--split-min", "1MB"]);
     expect([small.status, small.stderr]).toEqual([2, `vllm-doctor: gzip input expands past the limit of 1,000 bytes; stopped (raise --max-decompressed) (${gz})\n`]);
-    const bad = runCli(["check", gz, "--jobs", "none"]);
+    const bad = await runCliHere(["check", gz, "--jobs", "none"]);
     expect([bad.status, bad.stderr]).toEqual([2, "vllm-doctor: --jobs wants a whole number of at least 1 or 'auto', not 'none'\n"]);
-    const r = runCli(["analyze", "--jbos", "2", gz]);
+    const r = await runCliHere(["analyze", "--jbos", "2", gz]);
     expect([r.status, r.stdout, r.stderr]).toEqual([2, "", "vllm-doctor: unknown option '--jbos' (Did you mean --jobs?)\n"]);
     // commander's other complaints, in-process: the same one-line style
     for (const [args, message] of [

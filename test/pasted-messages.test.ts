@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
-import { runJson } from "./helpers/cli.js";
+import { runJsonHere } from "./helpers/cli.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -179,12 +179,12 @@ describe("vLLM messages without vLLM's logger header", () => {
     expect(stated.config.tensorParallelSize).toBe(4);
   });
 
-  it("`check --require 'kvCache.tokens>=…'` passes on a V0 run (the CLI, one spawn)", () => {
+  it("`check --require 'kvCache.tokens>=…'` passes on a V0 run (the CLI, one spawn)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-paste-"));
     try {
       const log = join(dir, "v0.log");
       writeFileSync(log, "INFO 09-12 10:00:01 gpu_executor.py:122] # GPU blocks: 31000, # CPU blocks: 2048\nINFO 09-12 10:00:02 api_server.py:99] Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)\n");
-      const r = runJson(["check", log, "--require", "kvCache.tokens>=496000", "--require", "kvCache.tokens<=496000"]);
+      const r = await runJsonHere(["check", log, "--require", "kvCache.tokens>=496000", "--require", "kvCache.tokens<=496000"]);
       expect(r.status).toBe(0);
       expect(r.report.facts.kvCache.tokens).toBe(496000);
       const req = r.report.gate.requirements.filter((q: { kind: string }) => q.kind === "require");

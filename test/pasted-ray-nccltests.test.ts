@@ -15,7 +15,7 @@ describe("Ray's own error lines and escapes written out as text", () => {
     }
   });
 
-  it("peels `\\x1b[36m`, `\\033[1;31m` and `\\u001b[0m` written out as text, as it peels real ANSI", () => {
+  it("peels `\\x1b[36m`, `\\033[1;31m` and `\\u001b[0m` written out as text, as it peels real ANSI", async () => {
     const p = peel("\\x1b[36m(RayWorkerWrapper pid=1234, ip=10.0.0.3)\\x1b[0m ERROR 05-26 18:58:11 [worker_base.py:620] Error executing method 'load_model'.");
     expect(p.text).toBe("ERROR 05-26 18:58:11 [worker_base.py:620] Error executing method 'load_model'.");
     expect(p.origin).toMatchObject({ process: "RayWorkerWrapper", pid: 1234, ip: "10.0.0.3" });
@@ -142,12 +142,12 @@ describe("older nccl-tests tables", () => {
   });
 });
 
-describe("a mixed paste through the CLI (one spawn)", () => {
+describe("a mixed paste through the CLI (one run)", () => {
   it("reads every class of pasted input, under kubectl timestamps, into the JSON report", async () => {
     const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const { runJson } = await import("./helpers/cli.js");
+    const { runJsonHere } = await import("./helpers/cli.js");
     const dir = mkdtempSync(join(tmpdir(), "vd-paste-cli-"));
     try {
       const log = join(dir, "paste.log");
@@ -161,7 +161,7 @@ describe("a mixed paste through the CLI (one spawn)", () => {
         "2025-05-26 18:58:10,599\tERROR worker.py:406 -- Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::RayWorkerWrapper.execute_method()",
       ].map((l, i) => `2025-05-26T18:58:${String(i).padStart(2, "0")}.000000000Z ${l}`);
       writeFileSync(log, lines.join("\n") + "\n");
-      const r = runJson(["analyze", log]);
+      const r = await runJsonHere(["analyze", log]);
       // an error line alone is no finding: exit 0
       expect(r.status).toBe(0);
       const f = r.report.facts;

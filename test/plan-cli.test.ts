@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { runCli, runJson } from "./helpers/cli.js";
+import { runCliHere, runJsonHere } from "./helpers/cli.js";
 
 const FIX = join("test", "fixtures", "plan");
 const CFG8B = join(FIX, "llama-3.1-8b-config.json");
 const CFG70B = join(FIX, "llama-3.1-70b-config.json");
 
 describe("vllm-doctor plan (flags)", () => {
-  it("70B on 4× A100 80GB: JSON with TP 4, PP 1, smallest TP 2, exit 0", () => {
-    const { status, report, stderr } = runJson(["plan", "--params", "70B", "--gpu", "A100 80GB", "--gpus-per-node", "4", "--model", "meta-llama/Llama-3.1-70B-Instruct"]);
+  it("70B on 4× A100 80GB: JSON with TP 4, PP 1, smallest TP 2, exit 0", async () => {
+    const { status, report, stderr } = await runJsonHere(["plan", "--params", "70B", "--gpu", "A100 80GB", "--gpus-per-node", "4", "--model", "meta-llama/Llama-3.1-70B-Instruct"]);
     expect(stderr).toBe("");
     expect(status).toBe(0);
     expect(report).toMatchObject({
@@ -32,8 +32,8 @@ describe("vllm-doctor plan (flags)", () => {
     expect(report.reasoning.length).toBeGreaterThanOrEqual(5);
   });
 
-  it("with a model config: KV bytes per token, expected tokens and concurrency", () => {
-    const { status, report } = runJson(["plan", "--gpu", "H100", "--gpus-per-node", "1", "--model-config", CFG8B, "--max-model-len", "32768"]);
+  it("with a model config: KV bytes per token, expected tokens and concurrency", async () => {
+    const { status, report } = await runJsonHere(["plan", "--gpu", "H100", "--gpus-per-node", "1", "--model-config", CFG8B, "--max-model-len", "32768"]);
     expect(status).toBe(0);
     // 8.03B estimated parameters × 2 bytes = 16.06 GB; KV memory 79.6 × 0.9 − 2 − 14.96 GiB
     expect(report.tensorParallelSize).toBe(1);
@@ -43,8 +43,8 @@ describe("vllm-doctor plan (flags)", () => {
     expect(report.kvCache.maxConcurrency).toBeCloseTo(report.kvCache.tokens / 32768, 2);
   });
 
-  it("the text view prints the layout, the commands and the reasoning", () => {
-    const r = runCli(["plan", "--params", "70B", "--gpu", "L40S", "--gpus-per-node", "8", "--model-config", CFG70B, "--max-model-len", "8192"]);
+  it("the text view prints the layout, the commands and the reasoning", async () => {
+    const r = await runCliHere(["plan", "--params", "70B", "--gpu", "L40S", "--gpus-per-node", "8", "--model-config", CFG70B, "--max-model-len", "8192"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/tensor_parallel_size\s+1\n/);
     expect(r.stdout).toMatch(/pipeline_parallel_size\s+8\n/);
@@ -54,23 +54,23 @@ describe("vllm-doctor plan (flags)", () => {
     expect(r.stdout).toMatch(/KV bytes per token\s+327,680 \(40,960 per GPU\)/);
   });
 
-  it("405B on 2 nodes × 8 A100: TP 8, PP 2, a head and a headless worker command", () => {
-    const { status, report } = runJson(["plan", "--params", "405B", "--gpu", "a100-80gb", "--gpus-per-node", "8", "--nodes", "2", "--model", "m"]);
+  it("405B on 2 nodes × 8 A100: TP 8, PP 2, a head and a headless worker command", async () => {
+    const { status, report } = await runJsonHere(["plan", "--params", "405B", "--gpu", "a100-80gb", "--gpus-per-node", "8", "--nodes", "2", "--model", "m"]);
     expect(status).toBe(0);
     expect([report.tensorParallelSize, report.pipelineParallelSize, report.minimumTensorParallelSize]).toEqual([8, 2, 16]);
     expect(report.commands.serve).toHaveLength(2);
     expect(report.commands.serve[1]).toContain("--headless");
   });
 
-  it("a model that does not fit exits 1 and says how many nodes it needs", () => {
-    const { status, report } = runJson(["plan", "--params", "405B", "--gpu", "L4", "--gpus-per-node", "4"]);
+  it("a model that does not fit exits 1 and says how many nodes it needs", async () => {
+    const { status, report } = await runJsonHere(["plan", "--params", "405B", "--gpu", "L4", "--gpus-per-node", "4"]);
     expect(status).toBe(1);
     expect(report.fits).toBe(false);
     expect(report.nodesNeeded).toBe(11);
   });
 
-  it("--gpu-memory and --interconnect instead of --gpu", () => {
-    const { status, report } = runJson(["plan", "--model-size", "140GB", "--gpu-memory", "48GiB", "--interconnect", "pcie", "--gpus-per-node", "4"]);
+  it("--gpu-memory and --interconnect instead of --gpu", async () => {
+    const { status, report } = await runJsonHere(["plan", "--model-size", "140GB", "--gpu-memory", "48GiB", "--interconnect", "pcie", "--gpus-per-node", "4"]);
     expect(status).toBe(0);
     expect(report.gpu).toMatchObject({ name: "GPU", memoryGiB: 48, interconnect: "pcie" });
     expect([report.tensorParallelSize, report.pipelineParallelSize]).toEqual([1, 4]);
@@ -95,8 +95,8 @@ describe("vllm-doctor plan (flags)", () => {
     [["plan", "--params", "70B", "--gpu", "H100", "--one-run"], "--one-run needs --from"],
     // --from reads the run's own values: a flag it would not read is refused, not dropped without a word
     [["plan", "--from", join(FIX, "v1-llama8b-single-h100.log"), "--max-model-len", "8192"], "--max-model-len does not go with --from"],
-  ])("bad input %j → one line on stderr, exit 2", (args, message) => {
-    const r = runCli(args as string[]);
+  ])("bad input %j → one line on stderr, exit 2", async (args, message) => {
+    const r = await runCliHere(args as string[]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -105,9 +105,9 @@ describe("vllm-doctor plan (flags)", () => {
 });
 
 describe("vllm-doctor plan --from", () => {
-  it("recomputes the log's KV tokens and concurrency from its available KV memory and the config within 2%", () => {
+  it("recomputes the log's KV tokens and concurrency from its available KV memory and the config within 2%", async () => {
     const log = join(FIX, "v1-llama8b-single-h100.log");
-    const { status, report } = runJson(["plan", "--from", log, "--model-config", CFG8B, "--gpu", "H100"]);
+    const { status, report } = await runJsonHere(["plan", "--from", log, "--model-config", CFG8B, "--gpu", "H100"]);
     expect(status).toBe(0);
     expect(report.run).toMatchObject({
       kvTokens: 444896,
@@ -123,18 +123,18 @@ describe("vllm-doctor plan --from", () => {
     expect(Math.abs(report.check.concurrencyDeltaPct)).toBeLessThan(2);
   });
 
-  it("a TP=4 run: per-GPU bytes per token and the check agree with the log", () => {
+  it("a TP=4 run: per-GPU bytes per token and the check agree with the log", async () => {
     const log = join(FIX, "v1-llama70b-tp4-h100.log");
-    const { status, report } = runJson(["plan", "--from", log, "--model-config", CFG70B]);
+    const { status, report } = await runJsonHere(["plan", "--from", log, "--model-config", CFG70B]);
     expect(status).toBe(0);
     expect(report.run).toMatchObject({ tensorParallelSize: 4, gpuMemoryUtilization: 0.92, gpuMemoryUtilizationAssumed: false, bytesPerTokenPerGpu: 81920 });
     expect(report.check).toMatchObject({ computedTokens: 452448, loggedTokens: 452448 });
     expect(Math.abs(report.check.concurrencyDeltaPct)).toBeLessThan(2);
   });
 
-  it("--target-concurrency lists the levers with their arithmetic", () => {
+  it("--target-concurrency lists the levers with their arithmetic", async () => {
     const log = join(FIX, "v1-llama8b-single-h100.log");
-    const r = runCli(["plan", "--from", log, "--model-config", CFG8B, "--gpu", "H100", "--target-concurrency", "8"]);
+    const r = await runCliHere(["plan", "--from", log, "--model-config", CFG8B, "--gpu", "H100", "--target-concurrency", "8"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Target: 8 concurrent requests = 1,048,576 KV tokens");
     expect(r.stdout).toContain("✓ --max-model-len 55612: 8.00x, 444,896 KV tokens");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runCli } from "./helpers/cli.js";
+import { ROOT, runCliHere } from "./helpers/cli.js";
 
 /*
  * Runs the README's benchmark-gate examples exactly as written: every ```console block of the section
@@ -45,7 +45,7 @@ function examples(readme: string): Example[] {
 describe("README: gating benchmark runs", () => {
   const list = examples(readFileSync(join(ROOT, "README.md"), "utf8"));
 
-  it("has the serve example and the nccl-tests examples, each against a baseline", () => {
+  it("has the serve example and the nccl-tests examples, each against a baseline", async () => {
     expect(list.map((e) => e.args.slice(0, 4))).toEqual([
       ["check", "samples/bench-serve-today.txt", "--baseline", "samples/bench-serve-yesterday.json"],
       ["check", "samples/bench-nccl-today.txt", "--baseline", "samples/bench-nccl-baseline.txt"],
@@ -55,8 +55,8 @@ describe("README: gating benchmark runs", () => {
   });
 
   for (const [i, e] of list.entries()) {
-    it(`example ${i + 1}: ${e.command}`, () => {
-      const r = runCli(e.args);
+    it(`example ${i + 1}: ${e.command}`, async () => {
+      const r = await runCliHere(e.args);
       expect(r.status).toBe(e.exitCode);
       const out = r.stdout.trimEnd().split("\n");
       expect(out.slice(-e.tail.length)).toEqual(e.tail);
@@ -64,7 +64,7 @@ describe("README: gating benchmark runs", () => {
     });
   }
 
-  it("reads quoted words the way a shell does", () => {
+  it("reads quoted words the way a shell does", async () => {
     expect(shellWords("check a.txt --require 'bench.serve.p99TtftMs<=800' --max-regression 'x=5%'")).toEqual(["check", "a.txt", "--require", "bench.serve.p99TtftMs<=800", "--max-regression", "x=5%"]);
   });
 });

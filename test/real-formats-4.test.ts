@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
-import { runCli } from "./helpers/cli.js";
+import { runCliHere } from "./helpers/cli.js";
 import { cpuMsSince } from "./helpers/cpu.js";
 import { splitPhysicalLine } from "../src/records/split.js";
 
@@ -171,7 +171,7 @@ describe("check's transport gate on two-node logs (end to end through the CLI)",
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const gate = ["--fail-on", "none", "--require", "nccl.nodes==2", "--require", "nccl.ranks==4", "--require-transport", "NET/IB", "--forbid-transport", "NET/Socket"];
 
-  it("passes a 2.7-era IB run under srun --label, two nodes interleaved", () => {
+  it("passes a 2.7-era IB run under srun --label, two nodes interleaved", async () => {
     const path = join(dir, "ib.log");
     writeFileSync(path, [
       "0: node-a:2101:2188 [0] NCCL INFO NET/IB : Using [0]mlx5_2:1/RoCE ; OOB bond0:10.1.0.1<0>",
@@ -184,14 +184,14 @@ describe("check's transport gate on two-node logs (end to end through the CLI)",
       "2: node-b:3301:3390 [0] NCCL INFO Channel 00 : 2[3d000] -> 3[3e000] via P2P/IPC",
       "",
     ].join("\n"));
-    const r = runCli(["check", path, ...gate]);
+    const r = await runCliHere(["check", path, ...gate]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("pass  require-transport NET/IB: every inter-node connection uses NET/IB (NET/IB/GDRDMA ×4)");
     expect(r.stdout).toContain("pass  nccl.nodes==2");
     expect(r.status).toBe(0);
   });
 
-  it("fails a 2.4-era Socket run (unbracketed ring records) under kubectl timestamps", () => {
+  it("fails a 2.4-era Socket run (unbracketed ring records) under kubectl timestamps", async () => {
     const path = join(dir, "socket.log");
     const lines = [
       "node-a:2101:2188 [0] NCCL INFO NET/IB : No device found.",
@@ -205,7 +205,7 @@ describe("check's transport gate on two-node logs (end to end through the CLI)",
       "node-b:3301:3390 [0] NCCL INFO Ring 00 : 2[0] -> 3[1] via P2P/IPC",
     ];
     writeFileSync(path, lines.map((l, i) => `2025-03-01T10:00:${String(i).padStart(2, "0")}.000000001Z ${l}\n`).join(""));
-    const r = runCli(["check", path, ...gate]);
+    const r = await runCliHere(["check", path, ...gate]);
     expect(r.stdout).toContain("FAIL  require-transport NET/IB: inter-node connections use NET/Socket ×4");
     expect(r.stdout).toContain("FAIL  forbid-transport NET/Socket");
     expect(r.stdout).toContain("pass  nccl.ranks==4");

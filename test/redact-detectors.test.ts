@@ -13,7 +13,7 @@ const fresh = () => {
 };
 
 describe("redaction detectors", () => {
-  it("every detector documents what it finds; the ones that read text carry examples both ways", () => {
+  it("every detector documents what it finds; the ones that read text carry examples both ways", async () => {
     for (const d of DETECTORS) {
       expect(d.what.length, d.id).toBeGreaterThan(10);
       if (d.id === "model") continue;
@@ -25,7 +25,7 @@ describe("redaction detectors", () => {
 
   for (const d of DETECTORS) {
     if (!d.redacts.length && !d.keeps.length) continue;
-    it(`${d.id}: redacts its examples, keeps its near-misses`, () => {
+    it(`${d.id}: redacts its examples, keeps its near-misses`, async () => {
       for (const [text, gone] of d.redacts) {
         const out = fresh().text(text);
         expect(out, `${d.id}: ${text} -> ${out}`).not.toContain(gone);
@@ -35,26 +35,26 @@ describe("redaction detectors", () => {
     });
   }
 
-  it("a version-shaped string is never an address: not after a version word, not under a version key", () => {
+  it("a version-shaped string is never an address: not after a version word, not under a version key", async () => {
     const r = fresh();
     expect(r.text("vLLM v0.10.1.1 on 10.0.0.7")).toBe("vLLM v0.10.1.1 on 192.0.2.1");
     expect(r.value({ version: "0.10.1.1", vllmVersion: "1.2.3.4", hostIp: "1.2.3.4" })).toEqual({ version: "0.10.1.1", vllmVersion: "1.2.3.4", hostIp: "192.0.2.2" });
   });
 
-  it("a known host's domain goes with it; inside a file name it is replaced, the file's ending kept", () => {
+  it("a known host's domain goes with it; inside a file name it is replaced, the file's ending kept", async () => {
     const r = new Redactor();
     r.learnHosts(["gpu-node-07"]);
     expect(r.text("gpu-node-07.corp.example.com and gpu-node-07 and logs/gpu-node-07_rank0.log and gpu-node-07.log")).toBe("host-1 and host-1 and logs/host-1_rank0.log and host-1.log");
   });
 
-  it("the same secret or host gets the same pseudonym everywhere; pseudonyms are not redacted again", () => {
+  it("the same secret or host gets the same pseudonym everywhere; pseudonyms are not redacted again", async () => {
     const r = fresh();
     const once = r.text("HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWx --api-key hf_AbCdEfGhIjKlMnOpQrStUvWx MASTER_ADDR=db.corp.example db.corp.example");
     expect(once).toBe("HF_TOKEN=redacted-secret-1 --api-key redacted-secret-1 MASTER_ADDR=host-2 host-2");
     expect(r.text(once)).toBe(once);
   });
 
-  it("linear on long tails: 64 K characters of each detector's own shapes in well under a second", () => {
+  it("linear on long tails: 64 K characters of each detector's own shapes in well under a second", async () => {
     const shapes = ["a-", "a.", "a=", "a:", "1.", "1:", "ab:", "-", "x@", "eyJ", "hf_", "home/", "://", "--a ", "Bearer ", "f:"];
     const r = fresh();
     const cpu = process.cpuUsage();
@@ -71,7 +71,7 @@ describe("--redact plants: every class, every format, the step summary, stderr",
   const { analyze, mergeableStateOf } = await import("../src/analyze.js");
   const { FORMATS, loadRenderer } = await import("../src/commands/analyze.js");
   const { prepareReport } = await import("../src/redact/prepare.js");
-  const { runCli } = await import("./helpers/cli.js");
+  const { runCliHere } = await import("./helpers/cli.js");
 
   /** one planted value per class of issue 17 item 4 (and the older ones), each a needle that must not survive */
   const PLANT: Record<string, string> = {
@@ -142,9 +142,9 @@ describe("--redact plants: every class, every format, the step summary, stderr",
     expect(json.facts.nccl.version).toBe("2.21.5");
   });
 
-  it("CLI: stderr messages and file names are redacted too", () => {
+  it("CLI: stderr messages and file names are redacted too", async () => {
     const missing = join(dir, "jane.doe@corp-mail.example.com", "gpu-node-07.log");
-    const r = runCli(["analyze", log, missing, "--redact", "--format", "json"]);
+    const r = await runCliHere(["analyze", log, missing, "--redact", "--format", "json"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^vllm-doctor: no such file or directory \(.*email-1@example\.invalid\/host-1\.log\)\n$/);
     for (const n of NEEDLES) expect(r.stderr + r.stdout, `leaks ${n}`).not.toContain(n);

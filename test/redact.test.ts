@@ -12,7 +12,7 @@ import { renderNdjson } from "../src/report/ndjson.js";
 import { renderJson } from "../src/report/json.js";
 import { renderText } from "../src/report/text.js";
 import { ReportSchema } from "../src/facts/schema.js";
-import { runCli } from "./helpers/cli.js";
+import { runCliHere } from "./helpers/cli.js";
 import { PLANTED, sampleReport } from "./report-fixture.js";
 
 const RENDERERS: Record<string, (r: ReturnType<typeof sampleReport>, events: unknown[]) => string> = {
@@ -37,18 +37,18 @@ describe("redaction of a report with planted secrets", () => {
   const { report, events: redEvents } = redactReport(sampleReport(), events, { models: true });
 
   for (const [format, render] of Object.entries(RENDERERS)) {
-    it(`no secret survives in ${format}`, () => {
+    it(`no secret survives in ${format}`, async () => {
       const out = render(report, redEvents);
       for (const s of needles([...SECRETS, PLANTED.model])) expect(out, `${format} leaks ${s}`).not.toContain(s);
     });
   }
 
-  it("the unredacted report does hold them (the test can fail)", () => {
+  it("the unredacted report does hold them (the test can fail)", async () => {
     const out = renderJson(sampleReport());
     for (const s of SECRETS) expect(out).toContain(s);
   });
 
-  it("keeps pseudonyms consistent across files, ranks, node pairs and evidence", () => {
+  it("keeps pseudonyms consistent across files, ranks, node pairs and evidence", async () => {
     const n = report.facts.nccl;
     expect(n.hosts).toEqual(["host-1", "host-2"]);
     expect(n.nodePairs.map((p) => [p.a, p.b])).toEqual([["host-1", "host-1"], ["host-1", "host-2"], ["host-2", "host-2"]]);
@@ -69,7 +69,7 @@ describe("redaction of a report with planted secrets", () => {
     expect(ReportSchema.safeParse(report).success).toBe(true);
   });
 
-  it("leaves models alone without --redact-models, and facts that are no secret", () => {
+  it("leaves models alone without --redact-models, and facts that are no secret", async () => {
     const plain = redactReport(sampleReport()).report;
     expect(plain.facts.config.model).toBe(PLANTED.model);
     expect(plain.facts.nccl.version).toBe("2.21.5");
@@ -77,7 +77,7 @@ describe("redaction of a report with planted secrets", () => {
     expect(plain.facts.nccl.transports).toEqual({ "P2P/IPC": 96, "NET/Socket": 8 });
   });
 
-  it("recognizes the secret and address shapes", () => {
+  it("recognizes the secret and address shapes", async () => {
     const r = new Redactor();
     r.learnHosts(["node7"]);
     const cases: [string, string][] = [
@@ -117,10 +117,10 @@ describe("--redact on the command line", () => {
 
   // one process per format is slow on a shared machine: the formats run in two batches of invocations
   for (const formats of [["text", "json", "markdown", "html"], ["sarif", "junit", "github", "ndjson"]]) {
-    it(`finds no planted secret in ${formats.join(", ")}`, () => {
+    it(`finds no planted secret in ${formats.join(", ")}`, async () => {
       for (const format of formats) {
         const extra = format === "ndjson" ? ["--events"] : [];
-        const r = runCli(["analyze", log, "--format", format, "--redact", "--redact-models", ...extra], { env: { GITHUB_STEP_SUMMARY: "" } });
+        const r = await runCliHere(["analyze", log, "--format", format, "--redact", "--redact-models", ...extra], { env: { GITHUB_STEP_SUMMARY: "" } });
         expect(r.status, `${format}: ${r.stderr}`).not.toBe(2);
         expect(r.stdout.length).toBeGreaterThan(100);
         for (const s of needles([...SECRETS, PLANTED.model])) expect(r.stdout, `${format} leaks ${s}`).not.toContain(s);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import { runCliHere } from "./helpers/cli.js";
 import { xmlProblem } from "./report-xml.js";
 import { TWO_HOST_LOG } from "./report-fixture.js";
 
@@ -22,28 +22,28 @@ function sarifValidator() {
 }
 
 describe("every format from the command line", () => {
-  it("markdown, html and ndjson (with --events) render the analysis of a real log", () => {
-    const md = runCli(["analyze", log, "--format", "markdown"]);
+  it("markdown, html and ndjson (with --events) render the analysis of a real log", async () => {
+    const md = await runCliHere(["analyze", log, "--format", "markdown"]);
     expect(md.status).not.toBe(2);
     expect(md.stdout).toContain("| node-head | node-worker | inter-node | NET/Socket ×4 |");
     expect(md.stdout).toContain("| KV cache tokens | 1,310,000 |");
 
     const out = join(tmp, "report.html");
-    const html = runCli(["analyze", log, "--format", "html", "-o", out]);
+    const html = await runCliHere(["analyze", log, "--format", "html", "-o", out]);
     expect(html.stdout).toBe("");
     const page = readFileSync(out, "utf8");
     expect(page).toMatch(/^<!DOCTYPE html>/);
     expect(page).toContain('<svg id="transport-matrix"');
 
-    const nd = runCli(["analyze", log, "--format", "ndjson", "--events"]);
+    const nd = await runCliHere(["analyze", log, "--format", "ndjson", "--events"]);
     const lines = nd.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: "report", inputs: [{ path: log }] });
     expect(lines[1].facts.nccl.hosts).toEqual(["node-head", "node-worker"]);
     expect(lines.filter((l) => l.type === "event" && l.kind === "nccl.connection")).toHaveLength(6);
   });
 
-  it("sarif validates, junit parses, github annotates and writes the step summary", () => {
-    const sarif = runCli(["check", log, "--format", "sarif", "--forbid-transport", "NET/Socket"]);
+  it("sarif validates, junit parses, github annotates and writes the step summary", async () => {
+    const sarif = await runCliHere(["check", log, "--format", "sarif", "--forbid-transport", "NET/Socket"]);
     expect(sarif.status).toBe(1);
     const doc = JSON.parse(sarif.stdout);
     const validate = sarifValidator();
@@ -53,7 +53,7 @@ describe("every format from the command line", () => {
     expect(located).toBeDefined();
     expect(located.locations[0].physicalLocation.artifactLocation.uri).toBe(`file://${log}`);
 
-    const junit = runCli(["check", log, "--format", "junit", "--require", "kvCache.tokens>=500000", "--fail-on", "none"]);
+    const junit = await runCliHere(["check", log, "--format", "junit", "--require", "kvCache.tokens>=500000", "--fail-on", "none"]);
     expect(junit.status).toBe(0);
     expect(xmlProblem(junit.stdout)).toBeNull();
     expect(junit.stdout).toContain('<testcase classname="vllm-doctor.gate" name="kvCache.tokens&gt;=500000" time="0">');
@@ -61,7 +61,7 @@ describe("every format from the command line", () => {
 
     const summary = join(tmp, "summary.md");
     writeFileSync(summary, "");
-    const gh = runCli(["check", log, "--format", "github", "--require", "kvCache.tokens>=2000000"], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const gh = await runCliHere(["check", log, "--format", "github", "--require", "kvCache.tokens>=2000000"], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(gh.status).toBe(1);
     expect(gh.stdout).toMatch(/^::error file=[^,]+two-host\.log,line=\d+,title=vllm-doctor gate%3A kvCache.tokens>=2000000::kvCache.tokens is 1,310,000, required >= 2,000,000$/m);
     expect(gh.stdout).toMatch(/^::(error|warning|notice) file=[^,]+two-host\.log,line=\d+,title=nccl\/socket-fallback%3A /m);

@@ -8,7 +8,7 @@ import { followFile } from "../src/follow/tail.js";
 import { renderHtml } from "../src/report/html.js";
 import { renderMarkdown } from "../src/report/markdown.js";
 import { renderText } from "../src/report/text.js";
-import { runCli } from "./helpers/cli.js";
+import { runCliHere } from "./helpers/cli.js";
 import { analyzeText } from "./rules/analyze-text.js";
 import { healthy, kvPressure, serverLog, stall, ticks } from "./fixtures/runtime/logs.js";
 
@@ -73,19 +73,19 @@ describe("runtime in the reports", () => {
 });
 
 describe("check gates on runtime facts (CLI)", () => {
-  it("passes and fails on runtime.preemptions and runtime.gpuKvUsagePct.p95; a log without stats lines says why", () => {
+  it("passes and fails on runtime.preemptions and runtime.gpuKvUsagePct.p95; a log without stats lines says why", async () => {
     const pressure = join(tmp, "pressure.log");
     const busy = join(tmp, "busy.log");
     writeFileSync(pressure, kvPressure("newest"));
     writeFileSync(busy, healthy("newest"));
     const gate = ["--require", "runtime.preemptions==0", "--require", "runtime.gpuKvUsagePct.p95<=90", "--fail-on", "none", "--format", "json"];
-    const bad = runCli(["check", pressure, ...gate]);
+    const bad = await runCliHere(["check", pressure, ...gate]);
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout).gate.requirements.filter((q: { kind: string }) => q.kind === "require").map((q: { passed: boolean; reason: string }) => [q.passed, q.reason])).toEqual([
       [false, "runtime.preemptions is 10, required == 0"],
       [false, "runtime.gpuKvUsagePct.p95 is 99, required <= 90"],
     ]);
-    const good = runCli(["check", busy, ...gate]);
+    const good = await runCliHere(["check", busy, ...gate]);
     expect(good.status).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, runJson } from "./helpers/cli.js";
+import { ROOT, runJsonHere } from "./helpers/cli.js";
 
 /**
  * Every bundled sample against its expected facts (samples/<name>.expected.json). The expected files
@@ -11,24 +11,27 @@ import { ROOT, runJson } from "./helpers/cli.js";
 const SAMPLES = ["v1-single-gpu", "v0.8-tp4-mp", "ray-tp8-pp2-two-nodes", "v0.5-gpu-blocks", "cuda-oom", "kv-cache-too-small"];
 const SECTIONS = ["vllm", "config", "distributed", "gpu", "kvCache", "memory", "server"] as const;
 
+const RESULTS = new Map<string, Awaited<ReturnType<typeof runJsonHere>>>();
+for (const name of SAMPLES) RESULTS.set(name, await runJsonHere(["analyze", `samples/${name}.log`]));
+
 describe.each(SAMPLES)("samples/%s.log", (name) => {
   const expected = JSON.parse(readFileSync(join(ROOT, "samples", `${name}.expected.json`), "utf8")).facts;
-  const { report, status } = runJson(["analyze", `samples/${name}.log`]);
+  const { report, status } = RESULTS.get(name)!;
 
-  it("produces a report", () => {
+  it("produces a report", async () => {
     expect(report).not.toBeNull();
     expect([0, 1]).toContain(status);
   });
 
   for (const section of SECTIONS) {
     for (const key of Object.keys(expected[section])) {
-      it(`${section}.${key}`, () => {
+      it(`${section}.${key}`, async () => {
         expect(report.facts[section][key]).toEqual(expected[section][key]);
       });
     }
   }
 
-  it("gives every non-null vLLM fact its evidence line and every null one a missing entry", () => {
+  it("gives every non-null vLLM fact its evidence line and every null one a missing entry", async () => {
     const missing = new Set(report.facts.missing.map((m: { fact: string }) => m.fact));
     for (const section of SECTIONS) {
       if (section === "server") continue;
@@ -49,14 +52,14 @@ describe.each(SAMPLES)("samples/%s.log", (name) => {
 });
 
 describe("sample situations", () => {
-  it("the CUDA OOM sample's first error is the EngineCore failure record, not a traceback frame", () => {
-    const { report } = runJson(["analyze", "samples/cuda-oom.log"]);
+  it("the CUDA OOM sample's first error is the EngineCore failure record, not a traceback frame", async () => {
+    const { report } = await runJsonHere(["analyze", "samples/cuda-oom.log"]);
     expect(report.facts.firstError.line).toBe(12);
     expect(report.facts.firstError.text).toContain("EngineCore failed to start.");
   });
 
-  it("the KV-cache sample states the needed and available KV cache and the max model len", () => {
-    const { report } = runJson(["analyze", "samples/kv-cache-too-small.log"]);
+  it("the KV-cache sample states the needed and available KV cache and the max model len", async () => {
+    const { report } = await runJsonHere(["analyze", "samples/kv-cache-too-small.log"]);
     expect(report.facts.kvCache.neededGiB).toBe(16);
     expect(report.facts.kvCache.availableGiB).toBe(3.52);
     expect(report.facts.config.maxModelLen).toBe(131072);

@@ -428,9 +428,10 @@ export function redactMessagesWith(report: Report, opts: RedactOptions = {}): vo
 
 let redactMessages = false;
 
-/** --redact: from now on every message on stderr (errors, notices, failed inputs) is redacted too. */
+/** --redact: from now on every message on stderr (errors, notices, failed inputs) is redacted too (a run's start: no pseudonyms of an earlier one). */
 export function redactStderr(on: boolean): void {
   redactMessages = on;
+  lastRedactor = null;
 }
 
 /** A message for stderr, redacted when --redact is on (with the pseudonyms of the report, once there is one). */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeText } from "../rules/analyze-text.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliHere } from "../helpers/cli.js";
 import { orderFindings } from "../../src/rules/order.js";
 import { firstSentence, verdictOf } from "../../src/rules/verdict.js";
 import { renderText, wrap } from "../../src/report/text.js";
@@ -54,7 +54,7 @@ describe("cause order", () => {
     expect(r.findings[1].message).toBe("NCCL returned ncclSystemError: a system call failed; the lines before it point at a socket operation between ranks (connect to 10.82.101.249 port 37857: Connection refused).");
   });
 
-  it("orders by chain, layer, severity and line; a cause never after its consequence; a cause found later in the file is no cause", () => {
+  it("orders by chain, layer, severity and line; a cause never after its consequence; a cause found later in the file is no cause", async () => {
     const f = (ruleId: string, severity: Finding["severity"], line: number): Finding => ({ ruleId, severity, title: ruleId, message: "m.", evidence: [{ file: "a.log", line, text: "x" }], remediation: [], docs: "" });
     const out = orderFindings([f("vllm/engine-init-failed", "error", 50), f("vllm/low-concurrency", "warning", 5), f("nccl/wrong-interface", "warning", 30), f("nccl/bootstrap-failure", "error", 40), f("vllm/cuda-oom", "error", 60)], new Map());
     // wrong-interface is a warning but it caused the bootstrap failure: it leads the error chain
@@ -100,16 +100,16 @@ describe("dialects", () => {
 });
 
 describe("verdict", () => {
-  it("is one or two sentences: the first sentence of the message and of the first remedy", () => {
+  it("is one or two sentences: the first sentence of the message and of the first remedy", async () => {
     expect(firstSentence("Rank 0 lost 10.0.0.2 (e.g. a crash). Then more.")).toBe("Rank 0 lost 10.0.0.2 (e.g. a crash).");
     const facts = { dialects: [], vllm: { version: "0.9.1", engine: "v1" }, config: { model: "m", tensorParallelSize: 4, pipelineParallelSize: 1, dataParallelSize: null }, gpu: { name: null, count: null }, kvCache: { tokens: 643232, maxConcurrency: 15.7, tokensPerRequest: 40960 }, nccl: { version: "2.21.5", net: "IB", gdr: true, ranks: 4, nodes: 1 }, bench: {}, server: { ready: true } } as never;
     expect(verdictOf(facts, [], [{ path: "a", lines: 10, bytes: 1 }])).toBe("Healthy: vLLM 0.9.1 (V1 engine); m on TP 4; KV cache 643,232 tokens (15.7x at 40,960 tokens per request); NCCL 2.21.5 over IB with GPU Direct RDMA, 4 ranks on 1 node; the server became ready.");
   });
-  it("a first remedy that introduces a list ends as a sentence, not with a colon", () => {
+  it("a first remedy that introduces a list ends as a sentence, not with a colon", async () => {
     const warn: Finding = { ruleId: "runtime/kv-cache-pressure", severity: "warning", title: "t", message: "The cache was full.", evidence: [], remediation: ["Give the cache room for the load:", "  --kv-cache-dtype fp8"], docs: "" };
     expect(verdictOf({ dialects: [] } as never, [warn], [{ path: "a", lines: 1, bytes: 1 }])).toBe("Works, with a warning (runtime/kv-cache-pressure): The cache was full. First: Give the cache room for the load.");
   });
-  it("wraps words at the width with a hanging indent, never cutting a word that fits", () => {
+  it("wraps words at the width with a hanging indent, never cutting a word that fits", async () => {
     expect(wrap("aaa bbb ccc ddd", 12, "> ", "  ")).toEqual(["> aaa bbb", "  ccc ddd"]);
     expect(wrap("one two three four five six", 12, "", "", 2)).toEqual(["one two", "three four…"]);
   });
@@ -121,7 +121,7 @@ describe("CLI: the answer first", () => {
   it("text opens with the verdict, the root cause's evidence and first remedy within 24 lines; JSON carries verdict and causedBy; exit 1", async () => {
     writeFileSync(join(dir, "ipv6.log"), IPV6_LINK_LOCAL);
     writeFileSync(join(dir, "sglang.log"), SGLANG_OOM);
-    const t = runCli(["analyze", "ipv6.log"], { cwd: dir });
+    const t = await runCliHere(["analyze", "ipv6.log"], { cwd: dir });
     expect(t.status).toBe(1);
     const lines = t.stdout.split("\n");
     expect(lines[1]).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains/);
@@ -133,13 +133,13 @@ describe("CLI: the answer first", () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
     expect(t.stdout).toContain("caused by nccl/bootstrap-failure (above)");
     expect(t.stdout).toContain("KV cache: no KV cache lines");
-    const j = runCli(["analyze", "sglang.log", "ipv6.log", "--format", "json"], { cwd: dir });
+    const j = await runCliHere(["analyze", "sglang.log", "ipv6.log", "--format", "json"], { cwd: dir });
     const r = JSON.parse(j.stdout);
     expect(typeof r.verdict).toBe("string");
     expect(r.findings.find((f: Finding) => f.ruleId === "vllm/engine-init-failed").causedBy).toContain("nccl/bootstrap-failure");
     const { renderMarkdown } = await import("../../src/report/markdown.js");
     expect(renderMarkdown(r)).toContain("(nccl/system-error) at ipv6.log:11 — caused by nccl/bootstrap-failure");
-    const s = runCli(["analyze", "sglang.log", "--format", "markdown"], { cwd: dir });
+    const s = await runCliHere(["analyze", "sglang.log", "--format", "markdown"], { cwd: dir });
     expect(s.stdout).toContain("> **Failed (vllm/cuda-oom): GPU 0 ran out of memory while loading the model weights");
     expect(s.stdout).not.toContain("vllm.version");
     expect(s.status).toBe(1);
@@ -269,7 +269,7 @@ describe("an error no rule explains", () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-unexplained-"));
     try {
       writeFileSync(join(dir, "run.log"), log);
-      const cli = runCli(["analyze", join(dir, "run.log")], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+      const cli = await runCliHere(["analyze", join(dir, "run.log")], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
       expect([cli.status, cli.stdout.includes("\u001b[33m\u001b[1mError with no known cause at")]).toEqual([0, true]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

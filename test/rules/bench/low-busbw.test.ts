@@ -3,14 +3,14 @@ import { describe, expect, it } from "vitest";
 import { rule } from "../../../src/rules/bench/low-busbw.js";
 import { fabricExpectation, transportsOf } from "../../../src/rules/bench/fabric.js";
 import { makeContext } from "../helpers.js";
-import { runJson } from "../../helpers/cli.js";
+import { runJsonHere } from "../../helpers/cli.js";
 import { benchContext } from "./ctx.js";
 
 const H100 = "NVIDIA H100 80GB HBM3";
 const allReduce = (v: Record<string, unknown>) => ({ kind: "ncclTests" as const, values: { collective: "all_reduce_perf", ...v }, line: 7 });
 
 describe("bench/low-busbw", () => {
-  it("fires on one node of H100s far below NVLink, as an error, pointing at P2P disabled", () => {
+  it("fires on one node of H100s far below NVLink, as an error, pointing at P2P disabled", async () => {
     const ctx = benchContext([allReduce({ ranks: 8, nodes: 1, gpuNames: [H100], largeSizeBusbwGBs: 19.96, maxBusbwGBs: 19.96, avgBusbwGBs: 18.99 })], {
       facts: { nccl: { env: { NCCL_P2P_DISABLE: "1" } } },
     });
@@ -25,7 +25,7 @@ describe("bench/low-busbw", () => {
     expect(f[0].evidence[0]).toEqual({ file: "b.log", line: 7, text: "run 1" });
   });
 
-  it("warns between 25% and 70% of the expectation, and stays quiet above 70%", () => {
+  it("warns between 25% and 70% of the expectation, and stays quiet above 70%", async () => {
     const at = (gbs: number) => rule.check(benchContext([allReduce({ ranks: 8, nodes: 1, gpuNames: ["NVIDIA A100-SXM4-80GB"], largeSizeBusbwGBs: gbs })]));
     const warn = at(120);
     expect(warn).toHaveLength(1);
@@ -35,7 +35,7 @@ describe("bench/low-busbw", () => {
     expect(at(141)).toEqual([]);
   });
 
-  it("uses expectBusbwGBs from the configuration and names a Socket fallback between nodes", () => {
+  it("uses expectBusbwGBs from the configuration and names a Socket fallback between nodes", async () => {
     const ctx = benchContext([allReduce({ ranks: 16, nodes: 2, gpuNames: [H100], largeSizeBusbwGBs: 11.4 })], {
       facts: { nccl: { net: "Socket", nodes: 2, transports: { "NET/Socket": 6 } } },
       thresholds: { expectBusbwGBs: 360 },
@@ -50,11 +50,11 @@ describe("bench/low-busbw", () => {
     expect(f[0].remediation.at(-1)).toBe("If the expectation is wrong for this fabric, change expectBusbwGBs in .vllm-doctor.json.");
   });
 
-  it("is silent on Socket between nodes without a configured expectation (the fabric's speed is unknown)", () => {
+  it("is silent on Socket between nodes without a configured expectation (the fabric's speed is unknown)", async () => {
     expect(rule.check(benchContext([allReduce({ ranks: 16, nodes: 2, gpuNames: [H100], largeSizeBusbwGBs: 11.4 })], { facts: { nccl: { net: "Socket", nodes: 2 } } }))).toEqual([]);
   });
 
-  it("is silent when the expectation is unknown: PCIe or consumer GPUs, no GPU name, no rank lines, one rank", () => {
+  it("is silent when the expectation is unknown: PCIe or consumer GPUs, no GPU name, no rank lines, one rank", async () => {
     for (const values of [
       { ranks: 2, nodes: 1, gpuNames: ["NVIDIA GeForce RTX 2080 Ti"], largeSizeBusbwGBs: 4 },
       { ranks: 8, nodes: 1, gpuNames: ["NVIDIA H100 PCIe"], largeSizeBusbwGBs: 30 },
@@ -65,7 +65,7 @@ describe("bench/low-busbw", () => {
     ]) expect(rule.check(benchContext([allReduce(values)])), JSON.stringify(values)).toEqual([]);
   });
 
-  it("never uses the average, and compares small-size-only runs with a configured expectation only", () => {
+  it("never uses the average, and compares small-size-only runs with a configured expectation only", async () => {
     const small = allReduce({ ranks: 8, nodes: 1, gpuNames: [H100], largeSizeBusbwGBs: null, maxBusbwGBs: 40, avgBusbwGBs: 2 });
     expect(rule.check(benchContext([small]))).toEqual([]);
     const f = rule.check(benchContext([small], { thresholds: { expectBusbwGBs: 300 } }));
@@ -73,12 +73,12 @@ describe("bench/low-busbw", () => {
     expect(f[0].message).toMatch(/^all_reduce_perf reached 40 GB\/s busbw at its largest size \(the run stopped below 256 MiB/);
   });
 
-  it("does not compare alltoall (bounded by one NIC) with the fabric or the configured figure", () => {
+  it("does not compare alltoall (bounded by one NIC) with the fabric or the configured figure", async () => {
     const a2a = { kind: "ncclTests" as const, values: { collective: "alltoall_perf", ranks: 8, nodes: 1, gpuNames: [H100], largeSizeBusbwGBs: 20 } };
     expect(rule.check(benchContext([a2a], { thresholds: { expectBusbwGBs: 300 } }))).toEqual([]);
   });
 
-  it("derives inter-node expectations from the HCAs in use, capped by NVLink, and needs InfiniBand", () => {
+  it("derives inter-node expectations from the HCAs in use, capped by NVLink, and needs InfiniBand", async () => {
     const ib = makeContext({ facts: { nccl: { net: "IB", gdr: true, ibHcas: ["mlx5_0:1", "mlx5_1:1", "mlx5_2:1", "mlx5_3:1"], transports: { "NET/IB/GDRDMA": 8 } } } });
     const t = transportsOf(ib);
     expect(fabricExpectation({ gpuName: H100, ranks: 16, nodes: 2 }, t)?.gbs).toBe(40);
@@ -91,14 +91,14 @@ describe("bench/low-busbw", () => {
     expect(f[0].message).toContain("InfiniBand ran without GPU Direct RDMA");
   });
 
-  it("end to end: an 8× H100 node with NCCL_P2P_DISABLE=1 fails analyze; the healthy 2-node IB samples do not fire", () => {
-    const bad = runJson(["analyze", join("samples", "bench-nccl-p2p-off.txt")]);
+  it("end to end: an 8× H100 node with NCCL_P2P_DISABLE=1 fails analyze; the healthy 2-node IB samples do not fire", async () => {
+    const bad = await runJsonHere(["analyze", join("samples", "bench-nccl-p2p-off.txt")]);
     const f = bad.report.findings.find((x: { ruleId: string }) => x.ruleId === "bench/low-busbw");
     expect(f.severity).toBe("error");
     expect(f.evidence.map((e: { line: number }) => e.line)).toEqual([1, 16, 18]);
     expect(bad.status).toBe(1);
     for (const ok of ["bench-nccl-today.txt", "bench-nccl-baseline.txt", "bench-nccl-socket.txt"]) {
-      const r = runJson(["analyze", join("samples", ok)]);
+      const r = await runJsonHere(["analyze", join("samples", ok)]);
       expect(r.report.findings.filter((x: { ruleId: string }) => x.ruleId === "bench/low-busbw"), ok).toEqual([]);
     }
   });
