@@ -1432,6 +1432,32 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // cudaErrorSystemNotReady (802) outside NCCL: the CUDA driver refuses every process on an NVSwitch machine (HGX/DGX
+    // A100, H100, H200, B200) until its Fabric Manager has set the fabric up. Its wordings: c10's device count
+    // (`Unexpected error from cudaGetDeviceCount() ... Error 802: system not yet initialized`, a RuntimeError or torch's
+    // `CUDA initialization:` UserWarning), torch's CUDA check (`CUDA error: system not yet initialized`), the old THC
+    // (`cuda runtime error (802) : system not yet initialized`), the runtime's and driver's names (`cudaErrorSystemNotReady`,
+    // `CUDA_ERROR_SYSTEM_NOT_READY`) and the CUDA samples' `returned 802`. NCCL's `Cuda failure 802 '...'` is nccl.cudaError's.
+    id: "vllm.cudaSystemNotReady", dialect: "any", level: "error",
+    anyOf: ["system not yet initiali", "systemnotready", "system_not_ready", "returned 802"],
+    pattern: /Error 802: system not yet initiali[sz]ed|cuda runtime error \(802\)|CUDA error: system not yet initiali[sz]ed|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|\breturned 802\b/i,
+    values: [/(?<warning>UserWarning: CUDA initiali[sz]ation)/],
+    samples: [
+      "RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 802: system not yet initialized",
+      "(Worker_TP2 pid=4410) ERROR 05-11 08:02:17 [multiproc_executor.py:611] RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 802: system not yet initialized",
+      "/opt/venv/lib/python3.11/site-packages/torch/cuda/__init__.py:129: UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 802: system not yet initialized (Triggered internally at ../c10/cuda/CUDAFunctions.cpp:108.)",
+      "RuntimeError: CUDA error: system not yet initialized",
+      "RuntimeError: cuda runtime error (802) : system not yet initialized at /opt/conda/conda-bld/pytorch_1/work/aten/src/THC/THCGeneral.cpp:50",
+      "CUDA error at bandwidthTest.cu:256 code=802(cudaErrorSystemNotReady) \"cudaSetDevice(currentDevice)\"",
+      "jaxlib.xla_extension.XlaRuntimeError: INTERNAL: cuInit(0) failed: CUDA_ERROR_SYSTEM_NOT_READY: system not yet initialized",
+    ],
+    nearMisses: [
+      "gpu-a:812:812 [3] include/alloc.h:125 NCCL WARN Cuda failure 802 'system not yet initialized'",
+      "INFO 05-11 08:02:10 [__init__.py:241] Automatically detected platform cuda.",
+      "the system is not yet ready for requests",
+    ],
+  },
+  {
     // CUDA graph capture broken by a call capture does not allow (a sync, an allocation, a host copy, work on another
     // stream) or invalidated by an earlier one: the CUDA runtime's cudaErrorStreamCapture* / cudaErrorCapturedEvent
     // messages as cudaGetErrorString words them, however they are reported (torch's `RuntimeError: CUDA error: operation

@@ -14,6 +14,7 @@ import { rule as vllmBadCliArgs } from "./vllm/bad-cli-args.js";
 import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmCudaGraphCaptureFailed } from "./vllm/cuda-graph-capture-failed.js";
+import { rule as vllmCudaSystemNotReady } from "./vllm/cuda-system-not-ready.js";
 import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-failed.js";
 import { rule as vllmDeepgemmFailed } from "./vllm/deepgemm-failed.js";
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
@@ -83,6 +84,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCudaDriverTooOld,
   vllmCudaError,
   vllmCudaGraphCaptureFailed,
+  vllmCudaSystemNotReady,
   vllmCustomAllreduceFailed,
   vllmDeepgemmFailed,
   vllmDpConfigMismatch,

@@ -24,7 +24,7 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
-const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/lora-rank-too-large", "vllm/quantization-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/lora-rank-too-large", "vllm/quantization-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -48,7 +48,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/quantization-unsupported": { layer: "setup" },
   // no GPU visible to the process (the container started without the device or the driver's libraries): a driver too
   // old for torch makes CUDA unusable the same way
-  "vllm/no-gpu-platform": { layer: "setup", causedBy: ["vllm/cuda-driver-too-old"] },
+  "vllm/no-gpu-platform": { layer: "setup", causedBy: ["vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready"] },
   // a signal from outside (the kubelet after a failed startup or liveness probe, a rollout, docker stop) during start-up:
   // the deployment's configuration, not the engine's
   "vllm/startup-interrupted": { layer: "setup" },
@@ -56,6 +56,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/lora-rank-too-large": { layer: "setup" },
   // the host's driver older than the build's CUDA runtime (torch's, c10's, the runtime's or the container toolkit's words)
   "vllm/cuda-driver-too-old": { layer: "setup" },
+  // CUDA error 802 outside NCCL: an NVSwitch machine whose Fabric Manager is not up refuses every CUDA process
+  "vllm/cuda-system-not-ready": { layer: "setup" },
   // DeepGEMM's FP8 kernels absent or failing to build in its JIT (its words are the same under any program)
   "vllm/deepgemm-failed": { layer: "setup" },
   "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },
@@ -101,7 +103,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // NCCL errors: how a failure below surfaced in NCCL
   "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
   "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
-  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu"] },
+  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu", "vllm/cuda-system-not-ready"] },
   "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
