@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Gate } from "../src/facts/schema.js";
 import { renderMarkdown, mdEscape, mdFence } from "../src/report/markdown.js";
 import { renderHtml, esc } from "../src/report/html.js";
+import { escProse } from "../src/report/html-util.js";
 import { renderSarif, artifactUri } from "../src/report/sarif.js";
 import { renderJunit, CORE_RULE_IDS, xmlEscape } from "../src/report/junit.js";
 import { appendStepSummary, escapeData, escapeProperty, renderGithub } from "../src/report/github.js";
@@ -106,6 +107,14 @@ describe("html report", () => {
     expect(html).not.toMatch(/[\u0000\u001b]/);
     expect(html).toContain("\\x1b[31mred");
     expect(esc(`<a href="x">'&`)).toBe("&#60;a href=&#34;x&#34;&#62;&#39;&#38;");
+  });
+
+  it("sets the code spans of a finding's prose as <code>, their text escaped like the rest", () => {
+    expect(escProse("run `nvidia-smi -q | grep <x>` on the host, then `a`b")).toBe("run <code>nvidia-smi -q | grep &#60;x&#62;</code> on the host, then <code>a</code>b");
+    expect(escProse("four ```` and one ` stay as they are")).toBe("four &#96;&#96;&#96;&#96; and one &#96; stay as they are");
+    const withCode = sampleReport();
+    withCode.findings[0].remediation = ["Set `NCCL_SOCKET_IFNAME=<iface>` on every node."];
+    expect(renderHtml(withCode)).toContain("<li>Set <code>NCCL_SOCKET_IFNAME=&#60;iface&#62;</code> on every node.</li>");
   });
 
   it("draws the host transport matrix and the memory bar", () => {

@@ -5,6 +5,12 @@ export function esc(s: string | number): string {
   return safeText(String(s)).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Prose with its `code` spans (commands, flags, file names in backticks) set as <code>, everything escaped. */
+export function escProse(s: string): string {
+  // (a single backtick on each side, as Markdown pairs them: a run of several is text)
+  return esc(s).replace(/(?<!&#96;)&#96;((?:(?!&#96;).)+)&#96;(?!&#96;)/g, "<code>$1</code>");
+}
+
 export const fx = (v: number) => v.toFixed(1);
 
 /** `0.6 GiB` as `612 MiB`, `77.91 GiB` as is: sizes PyTorch's way. */

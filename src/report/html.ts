@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
-import { esc, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from "./html-util.js";
+import { esc, escProse, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from "./html-util.js";
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
@@ -32,6 +32,7 @@ table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:
 .collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
 .sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
+code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace,Menlo,Consolas,monospace}
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
 .muted{color:#666}svg text{font-family:system-ui,sans-serif}
 `.trim();
@@ -200,7 +201,7 @@ function verdictBanner(report: Report): string {
   const unexplained = report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
   const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : "ok";
   const headline = report.verdict ?? (tone === "ok" ? "No problems found." : (report.findings[0]?.title ?? "Gate failed."));
-  return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${esc(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
+  return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${escProse(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
 }
 
 /** A section the log has nothing of: one line. */
@@ -232,9 +233,9 @@ function renderFinding(fd: Finding): string {
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(10, fd.evidence.length);
   return `<div class="finding ${fd.severity}">
 <h3><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">${esc(fd.ruleId)}</span></h3>
-${fd.causedBy?.length ? `<p class="muted">Caused by ${esc(fd.causedBy.join(", "))} (above).</p>` : ""}<p>${esc(fd.message)}</p>
+${fd.causedBy?.length ? `<p class="muted">Caused by ${esc(fd.causedBy.join(", "))} (above).</p>` : ""}<p>${escProse(fd.message)}</p>
 ${ev ? `<pre>${ev}</pre>` : ""}${more > 0 ? `<p class="muted">… and ${more} more evidence lines</p>` : ""}
-${fd.remediation.length ? `<ul>${fd.remediation.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : ""}
+${fd.remediation.length ? `<ul>${fd.remediation.map((r) => `<li>${escProse(r)}</li>`).join("")}</ul>` : ""}
 ${fd.docsUrl && /^https?:\/\//.test(fd.docsUrl) ? `<p class="muted">Docs: <a href="${esc(fd.docsUrl)}">${esc(fd.docs)}</a></p>` : fd.docs ? `<p class="muted">Docs: ${esc(fd.docs)}</p>` : ""}
 </div>`;
 }
