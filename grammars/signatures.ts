@@ -722,6 +722,29 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["the readiness probe failed twice before the model loaded"],
   },
   {
+    // the NVIDIA kernel driver's report of a GPU fault, in the kernel log (dmesg, journalctl -k, /var/log/messages) pasted
+    // next to a job's log: `NVRM: Xid (PCI:0000:02:00): 79, pid=N, name=python3, GPU has fallen off the bus.` (the
+    // `PCI:` and the pid/name fields are missing in older drivers: `NVRM: Xid (0000:03:00): 13, ...`), and the probe's
+    // `NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not
+    // responding to commands.` (newer drivers print it over three `NVRM:` lines). The number is the Xid of NVIDIA's catalog;
+    // Xid 45 (a channel cleaned up) names the Xid it followed: `... caused by previous Xid 149`
+    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus"],
+    values: [
+      /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)]*\): (?<xid>\d+),\s*(?:pid=(?<pid>'?[\w<>-]+'?), name=(?<proc>[^,]{1,60}),\s*)?(?<xidText>.*?)\s*$/,
+      /caused by previous Xid (?<prevXid>\d+)/,
+      /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})\S*[^\n]*?)?(?<fellOff>fallen off the bus)/,
+    ],
+    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)]*\): \d+,|NVRM: [^\n]*fallen off the bus/,
+    samples: [
+      "[74889.644138] NVRM: Xid (PCI:0000:02:00): 79, GPU has fallen off the bus.",
+      "Mar 02 11:40:07 gpu-12 kernel: NVRM: Xid (PCI:0000:ba:00): 45, pid=20311, name=python3, Ch 00000002 caused by previous Xid 145",
+      "NVRM: Xid (PCI:0000:9b:00): 94, pid=1234, name=python3, Contained ECC error",
+      "[  812.114400] NVRM: Xid (0000:03:00): 48, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 1, subpartition 0.",
+      "[ 1843.308145] NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not responding to commands.",
+    ],
+    nearMisses: ["NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build", "NVRM: GPU at PCI:0000:02:00: GPU-660d987e-5b28-3bf6-2a2d-1d5ecae7f6df", "my laptop's GPU has fallen off the bus again, any ideas?"],
+  },
+  {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
     // code 137, bash's `Killed` for the job, torchrun's exit code -9 for SIGKILL) and Ray's memory monitor, which kills a
     // task or actor past its threshold (RAY_memory_usage_threshold). `oom`: the words say memory (else SIGKILL only)

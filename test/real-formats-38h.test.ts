@@ -103,3 +103,59 @@ describe("real formats 38h: an uncorrectable ECC error is a hardware fault", () 
     expect(finding(other, "nccl/cuda-error")!.remediation[0]).not.toMatch(/uncorrectable hardware/);
   });
 });
+
+describe("real formats 38h: the kernel driver's Xid records pasted next to a job's log", () => {
+  for (const [wrap, wrapText] of WRAPS) {
+    it(`dmesg's PCIe AER errors, then Xid 79 for a GPU that fell off the bus, ${wrap}`, async () => {
+      const text = [
+        "[51230.118201] pcieport 0000:40:01.1: AER: Uncorrected (Fatal) error received: 0000:40:01.1",
+        "[51230.118230] pcieport 0000:40:01.1:    [ 5] Surprise Down Error    (First)",
+        "[51230.220410] NVRM: GPU at PCI:0000:41:00: GPU-1a2b3c4d-0000-1111-2222-333344445555",
+        "[51230.220431] NVRM: Xid (PCI:0000:41:00): 79, pid=8802, name=python3, GPU has fallen off the bus.",
+      ].join("\n");
+      const r = await analyzeText(wrapText(text) + "\n");
+      const f = finding(r, "vllm/gpu-xid")!;
+      expect(f.severity).toBe("error");
+      expect(f.message).toBe("The NVIDIA driver reported Xid 79 (the GPU has fallen off the bus) on GPU PCI 0000:41:00 (process python3 pid 8802): a fault of the GPU or its links, seen by the kernel, not a Python error.");
+      expect(f.remediation[0]).toMatch(/^A GPU that fell off the bus/);
+      expect(f.evidence[0].line).toBe(4);
+    });
+  }
+
+  it("journalctl's follow-on Xid 45 names the NVLink Xid it followed, which leads", async () => {
+    const text = [
+      "Jun 03 02:14:51 hgx-7 kernel: NVRM: Xid (PCI:0000:1b:00): 45, pid=7120, name=python3, Ch 00000003 caused by previous Xid 149",
+      "Jun 03 02:14:51 hgx-7 kernel: NVRM: Xid (PCI:0000:1b:00): 45, pid=7120, name=python3, Ch 00000004 caused by previous Xid 149",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    const f = finding(r, "vllm/gpu-xid")!;
+    expect(f.message).toBe("The NVIDIA driver reported Xid 149 (an NVLink error) on GPU PCI 0000:1b:00 (process python3 pid 7120): a fault of the GPU or its links, seen by the kernel, not a Python error.");
+    expect(f.remediation[0]).toContain("nvidia-smi nvlink -e");
+  });
+
+  it("an older driver's record (no PCI:, no process) and the probe's three-line fallen-off-the-bus notice", async () => {
+    const ecc = await analyzeText("[  902.551002] NVRM: Xid (0000:82:00): 48, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 3, subpartition 1.\n");
+    expect(finding(ecc, "vllm/gpu-xid")!.message).toMatch(/^The NVIDIA driver reported Xid 48 \(a double-bit ECC error in GPU memory\) on GPU PCI 0000:82:00: /);
+    expect(finding(ecc, "vllm/gpu-xid")!.remediation[0]).toContain("ROW_REMAPPER");
+    const probe = [
+      "[ 2210.400102] NVRM: The NVIDIA GPU 0000:c4:00.0",
+      "               NVRM: (PCI ID: 10de:2335) installed in this system has",
+      "               NVRM: fallen off the bus and is not responding to commands.",
+    ].join("\n");
+    const r = await analyzeText(probe + "\n");
+    expect(finding(r, "vllm/gpu-xid")!.message).toMatch(/^The NVIDIA driver reported Xid 79 \(the GPU has fallen off the bus\): /);
+    expect(finding(r, "vllm/gpu-xid")!.evidence[0].line).toBe(3);
+  });
+
+  it("the driver's routine lines are no fault", async () => {
+    const text = [
+      "[    5.100220] NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build  (dvs-builder@U22)",
+      "[51230.220410] NVRM: GPU at PCI:0000:41:00: GPU-1a2b3c4d-0000-1111-2222-333344445555",
+      "",
+      "(the card has fallen off the bus twice this week, says the ticket)",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(finding(r, "vllm/gpu-xid")).toBeUndefined();
+    expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
