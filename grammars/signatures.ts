@@ -730,11 +730,12 @@ export const SIGNATURES: readonly Signature[] = [
     // Xid 45 (a channel cleaned up) names the Xid it followed: `... caused by previous Xid 149`
     id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus"],
     values: [
-      /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)]*\): (?<xid>\d+),\s*(?:pid=(?<pid>'?[\w<>-]+'?), name=(?<proc>[^,]{1,60}),\s*)?(?<xidText>.*?)\s*$/,
+      /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)\n]{0,16}\): (?<xid>\d+),[ \t]*(?:pid=(?<pid>'?[\w<>-]{1,20}'?), name=(?<proc>[^,\n]{1,60}),)?/,
       /caused by previous Xid (?<prevXid>\d+)/,
-      /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})\S*[^\n]*?)?(?<fellOff>fallen off the bus)/,
+      // (the one-line notice, or the last of its three lines: `NVRM: fallen off the bus and is not responding to commands.`)
+      /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?(?<fellOff>fallen off the bus)/,
     ],
-    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)]*\): \d+,|NVRM: [^\n]*fallen off the bus/,
+    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus/,
     samples: [
       "[74889.644138] NVRM: Xid (PCI:0000:02:00): 79, GPU has fallen off the bus.",
       "Mar 02 11:40:07 gpu-12 kernel: NVRM: Xid (PCI:0000:ba:00): 45, pid=20311, name=python3, Ch 00000002 caused by previous Xid 145",
