@@ -728,15 +728,20 @@ export const SIGNATURES: readonly Signature[] = [
     // `NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not
     // responding to commands.` (newer drivers print it over three `NVRM:` lines). The number is the Xid of NVIDIA's catalog;
     // Xid 45 (a channel cleaned up) names the Xid it followed: `... caused by previous Xid 149`
-    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus"],
+    // nvidia-smi's own words for a GPU the driver lost (run on the node to look): `Unable to determine the device handle for
+    // GPU0000:03:00.0: Unknown Error` and `... : GPU is lost.  Reboot the system to recover this GPU`
+    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus", "unable to determine the device handle for gpu"],
     values: [
       /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)\n]{0,16}\): (?<xid>\d+),[ \t]*(?:pid=(?<pid>'?[\w<>-]{1,20}'?), name=(?<proc>[^,\n]{1,60}),)?/,
       /caused by previous Xid (?<prevXid>\d+)/,
       // (the one-line notice, or the last of its three lines: `NVRM: fallen off the bus and is not responding to commands.`)
+      /Unable to determine the device handle for (?:GPU|gpu) ?(?<smiPci>[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]*: (?<smiError>Unknown Error|GPU is lost)/,
       /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?(?<fellOff>fallen off the bus)/,
     ],
-    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus/,
+    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus|Unable to determine the device handle for (?:GPU|gpu) ?[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]*: (?:Unknown Error|GPU is lost)/,
     samples: [
+      "Unable to determine the device handle for GPU0000:03:00.0: Unknown Error",
+      "Unable to determine the device handle for gpu 0000:1A:00.0: GPU is lost.  Reboot the system to recover this GPU",
       "[74889.644138] NVRM: Xid (PCI:0000:02:00): 79, GPU has fallen off the bus.",
       "Mar 02 11:40:07 gpu-12 kernel: NVRM: Xid (PCI:0000:ba:00): 45, pid=20311, name=python3, Ch 00000002 caused by previous Xid 145",
       "NVRM: Xid (PCI:0000:9b:00): 94, pid=1234, name=python3, Contained ECC error",

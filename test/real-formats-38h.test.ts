@@ -159,3 +159,24 @@ describe("real formats 38h: the kernel driver's Xid records pasted next to a job
     expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
   });
 });
+
+describe("real formats 38h: nvidia-smi's words for a GPU the driver lost", () => {
+  for (const [wrap, wrapText] of WRAPS) {
+    it(`a shell prompt, then nvidia-smi's Unknown Error for one GPU, ${wrap}`, async () => {
+      const text = ["ops@gpu-node-7 ~ % nvidia-smi", "Unable to determine the device handle for GPU0000:61:00.0: Unknown Error"].join("\n");
+      const r = await analyzeText(wrapText(text) + "\n");
+      const f = finding(r, "vllm/gpu-xid")!;
+      expect(f.message).toBe("nvidia-smi cannot open the GPU at PCI 0000:61:00 (Unknown Error): the driver has lost it, a fault of the GPU or its links, not a Python error.");
+      expect(f.remediation[0]).toMatch(/^A GPU that fell off the bus \(or that nvidia-smi cannot open\)/);
+    });
+  }
+
+  it("the newer wording (`gpu`, GPU is lost) with an Xid 79 before it: the Xid leads", async () => {
+    const text = [
+      "[ 3301.552100] NVRM: Xid (PCI:0000:1a:00): 79, pid=2210, name=python3, GPU has fallen off the bus.",
+      "Unable to determine the device handle for gpu 0000:1A:00.0: GPU is lost.  Reboot the system to recover this GPU",
+    ].join("\n");
+    const r = await analyzeText(text + "\n");
+    expect(finding(r, "vllm/gpu-xid")!.message).toBe("The NVIDIA driver reported Xid 79 (the GPU has fallen off the bus) on GPU PCI 0000:1a:00 (process python3 pid 2210): a fault of the GPU or its links, seen by the kernel, not a Python error.");
+  });
+});

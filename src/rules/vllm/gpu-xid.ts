@@ -11,6 +11,7 @@ export const meta = {
   sources: [
     "NVIDIA: Xid Errors (docs.nvidia.com/deploy/xid-errors): the catalog of Xid numbers, their causes and actions",
     "NVIDIA kernel driver (open-gpu-kernel-modules): the `NVRM: Xid (PCI:dddd:bb:dd): N, ...` kernel log record and the probe's `has fallen off the bus and is not responding to commands`",
+    "nvidia-smi: `Unable to determine the device handle for GPU...: Unknown Error` / `GPU is lost` for a GPU the driver cannot open",
     "NVIDIA GPU memory error management: ECC, page retirement and row remapping (nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER)",
   ],
 } satisfies RuleSpec;
@@ -46,14 +47,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
   for (const c of lines) add(c.prevXid);
   for (const c of lines) add(c.xid);
   if (lines.some((c) => c.fellOff !== undefined)) add("79");
+  // nvidia-smi run on the node: a GPU it cannot open (`Unknown Error`, `GPU is lost`) is one the driver lost
+  const smi = lines.find((c) => c.smiError !== undefined);
   const roots = xids.filter((x) => xidMeaning(x).kind !== "followOn");
   const named = (roots.length ? roots : xids).map((x) => `Xid ${x} (${xidMeaning(x).what})`);
-  const gpus = [...new Set(lines.map((c) => c.pci ?? c.lostPci).filter((p): p is string => p !== undefined))];
+  // (the driver prints the bus in lower case, nvidia-smi in upper: one GPU either way)
+  const gpus = [...new Set(lines.map((c) => (c.pci ?? c.lostPci ?? c.smiPci)?.toLowerCase()).filter((p): p is string => p !== undefined))];
   const procs = [...new Set(lines.filter((c) => c.proc !== undefined).map((c) => `${c.proc}${c.pid ? ` pid ${c.pid}` : ""}`))];
-  const kinds = new Set(xids.map((x) => xidMeaning(x).kind));
+  const kinds = new Set<Kind>(xids.map((x) => xidMeaning(x).kind));
+  if (smi) kinds.add("bus");
   const remediation: string[] = [];
   if (kinds.has("bus"))
-    remediation.push("A GPU that fell off the bus no longer answers the driver: reboot the node, and if it happens again check the GPU's power (connectors, PSU), temperature and PCIe slot or riser (`dmesg` for PCIe AER errors before it), and update the system BIOS; until then take the node out of service.");
+    remediation.push("A GPU that fell off the bus (or that nvidia-smi cannot open) no longer answers the driver: reboot the node, and if it happens again check the GPU's power (connectors, PSU), temperature and PCIe slot or riser (`dmesg` for PCIe AER errors before it), and update the system BIOS; until then take the node out of service.");
   if (kinds.has("memory"))
     remediation.push("An ECC fault is the GPU's memory failing: check `nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER` (pending retirements or remappings need a GPU reset: `nvidia-smi -r` with no process on it, or a reboot), and replace the GPU if uncorrectable errors or remapping failures recur.");
   if (kinds.has("nvlink"))
@@ -64,7 +69,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   remediation.push("Run `nvidia-smi -q` on the node and look at the whole kernel log around these lines (`dmesg -T | grep -i -e NVRM -e Xid`); the other ranks of the job fail or hang because of this GPU, so fix it first.");
   const where = gpus.length ? ` on GPU ${gpus.map((g) => `PCI ${g}`).join(", ")}` : "";
   return [{
-    message: `The NVIDIA driver reported ${named.join(", ")}${where}${procs.length ? ` (process ${procs.slice(0, 3).join(", ")})` : ""}: a fault of the GPU or its links, seen by the kernel, not a Python error.`,
+    message: xids.length
+      ? `The NVIDIA driver reported ${named.join(", ")}${where}${procs.length ? ` (process ${procs.slice(0, 3).join(", ")})` : ""}: a fault of the GPU or its links, seen by the kernel, not a Python error.`
+      : `nvidia-smi cannot open the GPU${gpus.length ? ` at PCI ${gpus.join(", ")}` : ""} (${smi?.smiError}): the driver has lost it, a fault of the GPU or its links, not a Python error.`,
     evidence: hitEvidence(hits),
     remediation,
   }];
