@@ -110,7 +110,9 @@ const chainReturn = (codes: string) =>
 // `nvls`: the failing call was NCCL's NVLink SHARP multicast set-up (transport/nvls.cc: its CUCHECKs WARN `Cuda failure N '...'`,
 // 2.27+ WARNs `Failed to bind NVLink SHARP (NVLS) Multicast memory of size N : CUDA error N '...'`); `systemNotReady`: CUDA's
 // cudaErrorSystemNotReady (802, `system not yet initialized`), which an NVSwitch machine returns until its Fabric Manager is up
-const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i];
+const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
+  // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
+  /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i];
 /**
  * The memory knob vLLM's KV-cache errors tell the user to raise: `gpu_memory_utilization` on GPUs, a host-memory size
  * on the backends that keep the cache in RAM (V0 vllm/worker/cpu_worker.py and openvino_worker.py
@@ -246,12 +248,20 @@ export const SIGNATURES: readonly Signature[] = [
     // the completion status: `with error 12,` (in-tree net_ib before 2.19), `status=12` (HPC-X ib_plugin.c and 2.19-2.2x),
     // `status=IBV_WC_RETRY_EXC_ERR(12)` (2.28+ prints ibvWcStatusStr(status) and then the number in brackets)
     // `ncclSays`: the line itself is NCCL's (a bare `ibv_modify_qp failed` may be another RDMA library's, as NVSHMEM's)
-    values: [/(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/],
+    // the HCA's async events (net_ib.cc's async thread, every version): `NET/IB : Got async event : port error` (2.4+),
+    // `NET/IB : mlx5_0:1 Got async event : ...` (the device and port added later), and the newest split by weight,
+    // `NET/IB : mlx5_0:1 async fatal event[ on QP (0x..)| on CQ (0x..)]: <event>` and `Got non-fatal async event: <event>(N)`;
+    // the event is libibverbs' ibv_event_type_str (`port error`, `local catastrophic error`, `... work queue error`, `CQ error`)
+    values: [/(?:Got (?:non-fatal )?async event ?: ?|async fatal event(?: on (?:QP|CQ|SRQ)\b[^:]*)?: )(?<event>[A-Za-z_][\w /]*?)(?:\(\d+\))?\s*$/, /NET\/IB\s?: (?<eventDev>[\w.-]+):(?<eventPort>\d+) (?:Got |async )/,
+      /(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/],
     pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
       "gpu7:40:41 [2] transport/net_ib/p2p.cc:648 NCCL WARN NET/IB: Got completion from peer 10.1.0.8<40100> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_RDMA_WRITE(1) vendor_err=129 localGid ::ffff:10.1.0.7 remoteGids::ffff:10.1.0.8 hca mlx5_3",
+      "gpu3:71:90 [0] transport/net_ib.cc:93 NCCL WARN NET/IB : Got async event : port error",
+      "gpu3:71:90 [0] transport/net_ib.cc:101 NCCL WARN NET/IB : mlx5_4:1 Got async event : local catastrophic error",
+      "gpu3:71:90 [0] transport/net_ib/common.cc:160 NCCL WARN NET/IB : mlx5_4:1 async fatal event on QP (0x5581c0e0): local access violation work queue error",
     ],
     nearMisses: ["node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
   },
@@ -710,6 +720,35 @@ export const SIGNATURES: readonly Signature[] = [
       "  Warning  Unhealthy  40s (x3 over 60s)   kubelet  Liveness probe failed: HTTP probe failed with statuscode: 500",
     ],
     nearMisses: ["the readiness probe failed twice before the model loaded"],
+  },
+  {
+    // the NVIDIA kernel driver's report of a GPU fault, in the kernel log (dmesg, journalctl -k, /var/log/messages) pasted
+    // next to a job's log: `NVRM: Xid (PCI:0000:02:00): 79, pid=N, name=python3, GPU has fallen off the bus.` (the
+    // `PCI:` and the pid/name fields are missing in older drivers: `NVRM: Xid (0000:03:00): 13, ...`), and the probe's
+    // `NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not
+    // responding to commands.` (newer drivers print it over three `NVRM:` lines). The number is the Xid of NVIDIA's catalog;
+    // Xid 45 (a channel cleaned up) names the Xid it followed: `... caused by previous Xid 149`
+    // nvidia-smi's own words for a GPU the driver lost (run on the node to look): `Unable to determine the device handle for
+    // GPU0000:03:00.0: Unknown Error` and `... : GPU is lost.  Reboot the system to recover this GPU`
+    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus", "unable to determine the device handle for gpu"],
+    values: [
+      /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)\n]{0,16}\): (?<xid>\d+),[ \t]*(?:pid=(?<pid>'?[\w<>-]{1,20}'?), name=(?<proc>[^,\n]{1,60}),)?/,
+      /caused by previous Xid (?<prevXid>\d+)/,
+      // (the one-line notice, or the last of its three lines: `NVRM: fallen off the bus and is not responding to commands.`)
+      /Unable to determine the device handle for (?:GPU|gpu) ?(?<smiPci>[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]*: (?<smiError>Unknown Error|GPU is lost)/,
+      /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?(?<fellOff>fallen off the bus)/,
+    ],
+    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus|Unable to determine the device handle for (?:GPU|gpu) ?[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]*: (?:Unknown Error|GPU is lost)/,
+    samples: [
+      "Unable to determine the device handle for GPU0000:03:00.0: Unknown Error",
+      "Unable to determine the device handle for gpu 0000:1A:00.0: GPU is lost.  Reboot the system to recover this GPU",
+      "[74889.644138] NVRM: Xid (PCI:0000:02:00): 79, GPU has fallen off the bus.",
+      "Mar 02 11:40:07 gpu-12 kernel: NVRM: Xid (PCI:0000:ba:00): 45, pid=20311, name=python3, Ch 00000002 caused by previous Xid 145",
+      "NVRM: Xid (PCI:0000:9b:00): 94, pid=1234, name=python3, Contained ECC error",
+      "[  812.114400] NVRM: Xid (0000:03:00): 48, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 1, subpartition 0.",
+      "[ 1843.308145] NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not responding to commands.",
+    ],
+    nearMisses: ["NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build", "NVRM: GPU at PCI:0000:02:00: GPU-660d987e-5b28-3bf6-2a2d-1d5ecae7f6df", "my laptop's GPU has fallen off the bus again, any ideas?"],
   },
   {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
@@ -1349,14 +1388,14 @@ export const SIGNATURES: readonly Signature[] = [
     // `out of memory` is vllm/cuda-oom's, NCCL's `unhandled cuda error` nccl/cuda-error's.
     id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: "],
     values: [
-      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
+      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|(?:an )?uncorrectable ECC error (?:was )?encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
       /(?<assert>device-side assert)/,
       /(?<arch>no kernel image is available|invalid device function)/,
       /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
       // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
       /\b(?<api>CUDA|HIP) error: /,
     ],
-    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|an uncorrectable ECC error was encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
+    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|(?:an )?uncorrectable ECC error (?:was )?encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
     samples: [
       "RuntimeError: CUDA error: an illegal memory access was encountered",
       "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",

@@ -21,6 +21,7 @@ import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
 import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
+import { rule as vllmGpuXid } from "./vllm/gpu-xid.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
@@ -91,6 +92,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmEngineDead,
   vllmEpAll2allFailed,
   vllmFatalSignal,
+  vllmGpuXid,
   vllmHostOom,
   vllmKvTransferFailed,
   vllmLoraRankTooLarge,

@@ -26,7 +26,7 @@ const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
 const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/lora-rank-too-large", "vllm/quantization-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -92,6 +92,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // a Ray worker actor that died: the host's memory may have killed it; it makes the engine fail to start or die
   "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom"] },
   "vllm/cuda-error": { layer: "memory" },
+  // the kernel driver's report of a GPU fault (dmesg's NVRM Xid lines): the hardware under a CUDA, NCCL or engine failure
+  "vllm/gpu-xid": { layer: "memory" },
   // vLLM's start-up memory profiling that could not measure its own run (another process freed memory meanwhile)
   "vllm/memory-profiling-error": { layer: "memory" },
   // a CUDA call that stream capture does not allow, while vLLM records its CUDA graphs (any program's capture reads the same)
@@ -103,15 +105,15 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // NCCL errors: how a failure below surfaced in NCCL
   "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
   "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
-  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu", "vllm/cuda-system-not-ready"] },
-  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "nccl/cuda-error"] },
+  "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu", "vllm/cuda-system-not-ready", "vllm/gpu-xid"] },
+  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "vllm/gpu-xid", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
   "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died", "vllm/memory-profiling-error"] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
-  "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
+  "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/gpu-xid"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
   "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died"] },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },

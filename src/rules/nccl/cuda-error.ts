@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -30,6 +30,10 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
       "CUDA error 802 'system not yet initialized' on an NVSwitch machine (HGX/DGX A100, H100, H200, B200) means its Fabric Manager is not running or does not match the driver: install nvidia-fabricmanager of exactly the driver's version, `systemctl enable --now nvidia-fabricmanager`, and start the job once `nvidia-smi -q` shows the Fabric State Completed.",
     );
   if (said("oom")) remediation.push("NCCL could not allocate its buffers because the GPU was already full: lower --gpu-memory-utilization (leave 1–2 GiB for NCCL) or reduce the number of NCCL channels (NCCL_MAX_NCHANNELS).");
+  if (said("hardware"))
+    remediation.unshift(
+      "The GPU reported an uncorrectable hardware error (ECC memory or NVLink), not a fault of NCCL or of the program: take the node out of service, check `nvidia-smi -q -d ECC` (and `-d PAGE_RETIREMENT` / row remapping) and `dmesg` for Xid errors (48, 63, 64, 74, 94, 95), and reset the GPU or replace it before rerunning.",
+    );
   if (said("unknownError")) remediation.push("'unknown error' usually means the GPU or driver is in a bad state: check `dmesg` for Xid errors and `nvidia-smi`; reset or drain the GPU.");
   if (said("peerAccess")) remediation.push("Set NCCL_CUMEM_HOST_ENABLE=0 or upgrade the NVIDIA driver (a known driver issue on PCIe machines).");
   if (said("initError")) remediation.push("CUDA was probably initialised before the process forked: use the spawn start method (VLLM_WORKER_MULTIPROC_METHOD=spawn).");

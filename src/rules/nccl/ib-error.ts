@@ -1,34 +1,69 @@
 import { IB_STATUS } from "./signatures.js";
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import type { RuleSpec } from "../define.js";
-import { firstValue } from "../signals.js";
 
 export const meta = {
   id: "nccl/ib-error",
   defaultSeverity: "error",
   title: "NCCL: InfiniBand / RDMA failure",
   tags: ["nccl", "error", "infiniband", "network"],
-  sources: ["NCCL source: src/transport/net_ib.cc, src/misc/ibvwrap.cc, net_ib/common.h (completion status hints)", "NCCL User Guide: troubleshooting.html (InfiniBand), env.html NCCL_IB_TIMEOUT, NCCL_IB_GID_INDEX"],
+  sources: ["NCCL source: src/transport/net_ib.cc (async event thread), src/misc/ibvwrap.cc, net_ib/common.h (completion status hints)", "libibverbs: ibv_event_type_str, ibv_wc_status_str", "NCCL User Guide: troubleshooting.html (InfiniBand), env.html NCCL_IB_TIMEOUT, NCCL_IB_GID_INDEX"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.ibError"], (hits) => {
-  // the values the signature reads from its lines (grammars/signatures.ts): the first line that states each
-  const status = firstValue(hits, "status");
-  const verbHit = hits.find((h) => h.captures.verb !== undefined);
-  const verb = verbHit ? { call: verbHit.captures.verb, error: verbHit.captures.verbError } : null;
-  const peer = firstValue(hits, "peer");
+/**
+ * What an HCA async event (libibverbs' ibv_event_type_str, as net_ib.cc's async thread WARNs it) says of the fabric, and
+ * where to look: a port that went down, the adapter itself failing, or a queue pair the adapter shut.
+ */
+function asyncEvent(event: string): { what: string; fix: string } {
+  if (/^port error/i.test(event))
+    return {
+      what: "a port error (the link went down)",
+      fix: "A port error is the link going down under the job: check that node's port (`ibstat` / `ibv_devinfo` state and rate, `ibqueryerrors` or `mlxlink -d <device>` for link-down and symbol-error counters), reseat or replace the cable or transceiver and check the switch port; port errors that repeat are a flapping link.",
+    };
+  if (/catastrophic/i.test(event))
+    return {
+      what: `a catastrophic error of the adapter (${event.trim()})`,
+      fix: "A catastrophic error is the adapter itself failing (firmware or hardware): look in that node's `dmesg` for mlx5_core health or firmware errors, reset the adapter (`mlxfwreset`) or reboot the node, and take it out of service if it happens again.",
+    };
+  return {
+    what: `an async error event (${event.trim()})`,
+    fix: "A work-queue or CQ error event is the adapter shutting a queue pair that broke a rule: with `local access violation` the usual cause is the registration of GPU memory for GPU Direct RDMA (nvidia-peermem or DMA-BUF, PCIe ACS/IOMMU); test with NCCL_NET_GDR_LEVEL=0 to confirm.",
+  };
+}
+
+export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
+  // the values the signature reads from its lines (grammars/signatures.ts): the first line that states each. The first
+  // lines of a signature are kept, and its last: a completion error after a run of async events is often only the last
+  const last = ctx.signals["nccl.ibError"]?.last;
+  const lines = [...hits.map((h) => ({ line: h.ev.line, input: h.input, captures: h.captures })), ...(last && (last.captures.ncclSays !== undefined || ctx.signals["vllm.nvshmemFailure"] === undefined) && !hits.some((h) => h.input === last.input && h.ev.line === last.line) ? [last] : [])];
+  const first = (name: string) => lines.find((l) => l.captures[name] !== undefined);
+  const statusAt = first("status");
+  const status = statusAt?.captures.status;
+  const verbAt = first("verb");
+  const verb = verbAt ? { call: verbAt.captures.verb, error: verbAt.captures.verbError } : null;
+  const peer = first("peer")?.captures.peer;
+  const eventAt = first("event");
+  const event = eventAt ? asyncEvent(eventAt.captures.event) : null;
   const code = status !== undefined ? Number(status) : null;
-  const parts: string[] = [];
-  if (verb) parts.push(`the verbs call ${verb.call} failed${verb.error ? ` (${verb.error.trim()})` : ""}`);
-  if (code !== null) parts.push(`a work completion${peer ? ` from peer ${peer}` : ""} came back with status ${code}${IB_STATUS[code] ? `: ${IB_STATUS[code]}` : ""}`);
+  // each part where its first line is, in log order
+  const parts: { at: { input: number; line: number }; text: string }[] = [];
+  if (eventAt && event) {
+    const dev = eventAt.captures.eventDev ?? lines.find((l) => l.captures.eventDev !== undefined)?.captures.eventDev;
+    const port = dev === eventAt.captures.eventDev ? eventAt.captures.eventPort : undefined;
+    parts.push({ at: eventAt, text: `the HCA${dev ? ` ${dev}${port ? ` port ${port}` : ""}` : ""} reported ${event.what}` });
+  }
+  if (verbAt && verb) parts.push({ at: verbAt, text: `the verbs call ${verb.call} failed${verb.error ? ` (${verb.error.trim()})` : ""}` });
+  if (statusAt && code !== null) parts.push({ at: statusAt, text: `a work completion${peer ? ` from peer ${peer}` : ""} came back with status ${code}${IB_STATUS[code] ? `: ${IB_STATUS[code]}` : ""}` });
+  parts.sort((a, b) => a.at.input - b.at.input || a.at.line - b.at.line);
   const remediation: string[] = [];
+  if (event) remediation.push(event.fix);
   if (verb && /modify_qp/.test(verb.call)) remediation.push("ibv_modify_qp failures usually mean a wrong RoCE GID or an unreachable port: set NCCL_IB_GID_INDEX (e.g. 3 for RoCEv2) or let NCCL ≥ 2.21 choose it, and check the HCA ports with `ibv_devinfo` / `show_gids`.");
   if (verb && /reg_mr/.test(verb.call)) remediation.push("Memory registration failed: raise the locked-memory limit (--ulimit memlock=-1, IPC_LOCK) and check GPU Direct RDMA (nvidia-peermem).");
   if (code === 12) remediation.push("Status 12: check the links and switches between the nodes (`ibstat`, port counters); raise NCCL_IB_TIMEOUT if the fabric is large or congested.");
   if (code === 5) remediation.push("Status 5 is a follow-on error: look for the first failing completion or the rank that died first.");
   if (code === 4) remediation.push("Status 4: disable PCIe ACS/IOMMU or test with NCCL_NET_GDR_LEVEL=0 to confirm GPU Direct RDMA is the problem.");
   remediation.push("Test the fabric outside NCCL with `ib_write_bw` between the two nodes, and compare `ibv_devinfo` on every node.", DEBUG_HINT);
-  return { message: `InfiniBand/RDMA failed: ${parts.length ? parts.join("; ") : "an ibv_* call or a completion reported an error"}.`, remediation };
+  return { message: `InfiniBand/RDMA failed: ${parts.length ? parts.map((p) => p.text).join("; ") : "an ibv_* call or a completion reported an error"}.`, remediation };
   // NVSHMEM (DeepEP's RDMA library) prints its verbs failures too, a bare `ibv_modify_qp failed` among them: where its
   // set-up failed, only the lines that say they are NCCL's are this rule's (vllm/ep-all2all-failed explains the rest)
 }, (h, ctx) => h.captures.ncclSays !== undefined || ctx.signals["vllm.nvshmemFailure"] === undefined);
