@@ -15,6 +15,19 @@ const wraps: [string, (l: string) => string][] = [
   ["docker compose", (l) => `trtllm-worker-1  | ${l}`],
 ];
 
+/** Each record, after two of the program's records that are no error, is the first error, wrapped or not, LF or CRLF. */
+function firstErrorEach(records: [string, string][], lead: [string, string], dialect: string, title = (name: string, how: string) => `${name} (${how}, CRLF too)`): void {
+  for (const [name, line] of records)
+    for (const [how, wrap] of wraps)
+      it(title(name, how), async () => {
+        for (const eol of ["\n", "\r\n"]) {
+          const r = await analyzeText([wrap(lead[0]), wrap(lead[1]), wrap(line), ""].join(eol));
+          expect(r.facts.firstError?.line).toBe(3);
+          expect(r.facts.dialects?.map((d) => d.name)).toContain(dialect);
+        }
+      });
+}
+
 describe("TensorRT-LLM's error records are the first error", () => {
   const records: [string, string][] = [
     ["C++ logger, first releases", "[TensorRT-LLM][ERROR] Assertion failed: Failed, NCCL error /src/cpp/plugins/ncclPlugin/allreducePlugin.cpp:211 'unknown result code'"],
@@ -24,16 +37,7 @@ describe("TensorRT-LLM's error records are the first error", () => {
     ["Python logger under MPI", "[03/02/2026-11:40:05] [TRT-LLM] [MPI_Rank 3] [E] Failed to start the executor: out of memory"],
     ["Python logger, critical", "[TRT-LLM] [F] Internal error in the executor loop"],
   ];
-  for (const [name, line] of records)
-    for (const [how, wrap] of wraps)
-      it(`${name} (${how}, CRLF too)`, async () => {
-        for (const eol of ["\n", "\r\n"]) {
-          const text = [wrap("[TensorRT-LLM] TensorRT-LLM version: 0.19.0"), wrap("[03/02/2026-11:40:04] [TRT-LLM] [I] Loading the engine"), wrap(line), ""].join(eol);
-          const r = await analyzeText(text);
-          expect(r.facts.firstError?.line).toBe(3);
-          expect(r.facts.dialects?.map((d) => d.name)).toContain("trtllm");
-        }
-      });
+  firstErrorEach(records, ["[TensorRT-LLM] TensorRT-LLM version: 0.19.0", "[03/02/2026-11:40:04] [TRT-LLM] [I] Loading the engine"], "trtllm");
 
   it("is no error at INFO, WARNING or DEBUG, nor as a bare traceback header", async () => {
     const text = [
@@ -90,6 +94,38 @@ describe("a TensorRT-LLM log gets no vLLM-only finding", () => {
     ].join("\n");
     const r = await analyzeText(text);
     expect(r.facts.dialects?.map((d) => d.name)).toContain("trtllm");
+  });
+});
+
+describe("LMDeploy's TurboMind records", () => {
+  const records: [string, string][] = [
+    ["first releases", "[TM][ERROR] CUDA runtime error: out of memory /lmdeploy/src/turbomind/utils/allocator.h:231"],
+    ["with a rank", "[TM][ERROR][1] ncclCommInitRank failed: unhandled system error"],
+    ["a failed check", "[TM][FATAL] comm\\device_comm.cc(28): Check failed: 0 Unknown communication backend: nccl"],
+    ["with time and source", "[TM][FATAL][0302.11:40:05.807188][cast.cu:264] CUDA error: no kernel image is available for execution on the device"],
+    ["with the source only", "[TM][FATAL][kv_cache_utils_v2.cu:555] CUDA error: an illegal memory access"],
+  ];
+  firstErrorEach(records, ["[TM][WARNING] [LlamaTritonModel] `max_context_token_num` is not set, default to 32768.", "[TM][INFO] [0] loading weights"], "lmdeploy", (name, how) => `an ERROR or FATAL one is the first error: ${name} (${how}, CRLF too)`);
+
+  it("is no error at WARN, WARNING or INFO", async () => {
+    const text = ["[TM][WARN] Invalid TM_LOG_LEVEL='REQUEST'. Using default level.", "[TM][WARNING] [LlamaTritonModel] `session_len` is not set", "[TM][INFO] [0] NCCL group created", ""].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.firstError).toBeNull();
+  });
+
+  it("names LMDeploy from its Python logger's header, and reads no vLLM config from TurboMind's dump", async () => {
+    const text = [
+      "2024-06-19 13:51:12,566 - lmdeploy - WARNING - model_config:",
+      "",
+      "[llama]",
+      "model_name = qwen",
+      "tensor_para_size = 4",
+      "session_len = 65544",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.dialects?.map((d) => d.name)).toContain("lmdeploy");
+    expect(r.facts.config.tensorParallelSize).toBeNull();
   });
 });
 

@@ -839,6 +839,11 @@ const BENTOML_ERROR = /^\[(?:ERROR|CRITICAL)\] \[(?:cli|(?:dev_)?api_server(?::\
 // Python logger (tensorrt_llm/logger.py) writes `[MM/DD/YYYY-HH:MM:SS] [TRT-LLM] [E] msg`, under MPI `[TRT-LLM] [MPI_Rank N]
 // [E] msg` (F for critical, E, W, I, V). 1: the C++ level word; 2: the level letter; 3: the message.
 const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](?:\[\d+\])? ?|(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] |\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)? )?\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[([FEWIVD])\] (?:\[\d+\] )?)(.*)$/;
+// LMDeploy's TurboMind engine's records (src/turbomind/utils/logger.h): `[TM][LEVEL] msg`, with the rank `[TM][LEVEL][N] msg`
+// (TRACE, DEBUG, INFO, WARNING, ERROR); its later logger and check macros add FATAL and WARN and may put the time and the
+// source in brackets before the message: `[TM][FATAL] models/llama/LlamaBatch.cc(362): Check failed: ...`,
+// `[TM][FATAL][0914.14:00:37.807188][cast.cu:264] CUDA error: ...`. 1: the level; 2: the message.
+const TURBOMIND_RECORD = /^\[TM\]\[(TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\](?:\[[^\]\s]*\])* ?(.*)$/;
 // GPUStack's own record, the stamp peeled (records/peel.ts keeps this header for its ERROR and CRITICAL records only)
 const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
@@ -1127,6 +1132,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if ((c === 91 /* [ */ || (c >= 48 && c <= 57)) && (text.indexOf("[TRT-LLM] ") >= 0 || text.startsWith("[TensorRT-LLM]["))) {
     const m = TRTLLM_RECORD.exec(text);
     if (m && (m[1] === "ERROR" || m[2] === "E" || m[2] === "F") && !isTracebackStructure(m[3])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[3]) });
+  }
+  // LMDeploy's TurboMind engine's records: an ERROR or FATAL one is an error
+  if (c === 91 /* [ */ && text.startsWith("[TM][")) {
+    const m = TURBOMIND_RECORD.exec(text);
+    if (m && (m[1] === "ERROR" || m[1] === "FATAL") && !isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[2]) });
   }
   // a serving framework's own error record (GPUStack), as KServe's above
   if (c === 103 /* g */ && text.startsWith("gpustack")) {
