@@ -18,13 +18,26 @@ export interface DialectEvent {
 const VLLM_PREFIX = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[\w.-]+\.py:\d+\] /;
 /** SGLang's logger prefix: `[2025-03-04 10:11:12 TP0] ` (a rank tag is optional), or its module names. */
 const SGLANG_PREFIX = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] /;
-const SGLANG_WORD = /\bsglang\b|\bSGLang\b/;
+const SGLANG_WORD = /\bsglang\b|\bSGLang\b|\bserver_args=ServerArgs\(/;
 /**
  * Hugging Face's Text Generation Inference: its launcher's and router's Rust `tracing` records name their crate as the
  * target (`2023-08-22T18:35:50.966384Z  INFO text_generation_launcher: Args { ... }`, `ERROR shard-manager:
  * text_generation_launcher: Error when initializing model`), its Python shards their package (`text_generation_server`).
  */
 const TGI_WORD = /\btext_generation_(?:launcher|router|server)\b/;
+/**
+ * NVIDIA's TensorRT-LLM: its loggers' tags (the C++ `[TensorRT-LLM][INFO] ...` of its first releases, the `[TRT-LLM] [I]
+ * ...` of its C++ and Python loggers since, src/events/read-vllm.ts TRTLLM_RECORD) and the version line its package prints
+ * on import (`[TensorRT-LLM] TensorRT-LLM version: 0.11.0`).
+ */
+/**
+ * LMDeploy: its TurboMind engine's tag (`[TM][INFO] ...`, `[TM][FATAL][cast.cu:264] ...`, src/events/read-vllm.ts
+ * TURBOMIND_RECORD) and its Python logger's name in the record header (`2024-06-19 13:51:09,086 - lmdeploy - INFO - ...`,
+ * a header the peel takes off the text: read on the raw line).
+ */
+const LMDEPLOY_TAG = /^\[TM\]\[(?:TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\]/;
+const LMDEPLOY_LOGGER = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - lmdeploy - [A-Z]+ - /;
+const TRTLLM_TAG = /^\[TensorRT-LLM\](?:\[[A-Z]+\]| TensorRT-LLM version: )|\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[[FEWIVD]\] /;
 const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
 /**
  * RCCL, ROCm's port of NCCL, which prints NCCL's records (`NCCL INFO`, `NCCL WARN`) under its own name in places: its
@@ -63,9 +76,11 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
     if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || t.includes("vLLM API server version") || t.includes("vllm serve "))) note(rec, "vllm", emit);
     if (!seen.has("sglang")) {
       const c1 = t.charCodeAt(1);
-      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || (t.includes("glang") && SGLANG_WORD.test(t))) note(rec, "sglang", emit);
+      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || ((t.includes("glang") || t.includes("ServerArgs(")) && SGLANG_WORD.test(t))) note(rec, "sglang", emit);
     }
     if (!seen.has("tgi") && t.includes("text_generation_") && TGI_WORD.test(t)) note(rec, "tgi", emit);
+    if (!seen.has("lmdeploy") && ((t.startsWith("[TM][") && LMDEPLOY_TAG.test(t)) || (raw.includes(" - lmdeploy - ") && LMDEPLOY_LOGGER.test(raw)))) note(rec, "lmdeploy", emit);
+    if (!seen.has("trtllm") && (t.includes("[TensorRT-LLM]") || t.includes("[TRT-LLM] ")) && TRTLLM_TAG.test(t)) note(rec, "trtllm", emit);
     if (!torchrun && (seen.has("pytorch") ? raw.includes("torchrun") || raw.includes("elastic") || raw.includes("distributed/run.py") : raw.includes("torch") || raw.includes("rank") || raw.includes("c10") || raw.includes("ProcessGroup"))) {
       const m = TORCH.exec(raw);
       if (m) {

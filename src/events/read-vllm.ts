@@ -96,8 +96,11 @@ export function createVllmReader(): RecordReader & {
     // a paste that lost its line breaks puts the launch command in front of the first record, on one line
     // (`user@host:~$ python -m vllm.entrypoints.openai.api_server --tensor-parallel-size 4 ... INFO 05-22 23:31:03 llm_engine.py:100] ...`)
     if (head.leading.length > 20 && head.leading.indexOf(" --") > 0 && isCommandLine(head.leading)) readLeadingLaunch(rec, head.leading, emit);
-    // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise
-    if (!head.bracket) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
+    // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise; but not on a
+    // record of vLLM's import (`__init__.py`: vllm/platforms' `Automatically detected platform cuda.`, vllm/plugins'
+    // plugin list), which any process that imports vllm prints (SGLang of early 2025 did, for its layers): it shows
+    // the package, not an engine
+    if (!head.bracket && head.file !== "__init__.py") marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (msg.indexOf("RayWorker") >= 0 || msg.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, msg, emit, marker);
     if (level === "ERROR" || level === "CRITICAL") {
@@ -830,6 +833,17 @@ const BRACKET_LEVEL_ERROR = /^\[ERROR\] ([A-Z][A-Z0-9_]*\(\d+,[^)\s]*\):\d{4}-\d
 // the CLI, the API server and its workers, a runner, a service: `[ERROR] [runner:llm-llama-runner:1] An exception occurred
 // while instantiating runner ...`, `[ERROR] [entry_service:bentovllm-llama3-8b-service:1] Initializing service error`
 const BENTOML_ERROR = /^\[(?:ERROR|CRITICAL)\] \[(?:cli|(?:dev_)?api_server(?::\d+)?|(?:entry_)?service:[^\]\s]+|runner:[^\]\s]+)\] (\S.*)$/;
+// TensorRT-LLM's records. Its C++ logger (cpp/include/tensorrt_llm/common/logger.h) wrote `[TensorRT-LLM][LEVEL] msg`, with
+// the rank `[TensorRT-LLM][LEVEL][N] msg` (LEVEL TRACE, DEBUG, INFO, WARNING or ERROR), and from 2024 writes its own stamp
+// and a one-letter level: `MM-DD-YYYY HH:MM:SS.uuuuuu [TRT-LLM] [E] msg`, `... [TRT-LLM] [E] [N] msg` (V, D, I, W, E). Its
+// Python logger (tensorrt_llm/logger.py) writes `[MM/DD/YYYY-HH:MM:SS] [TRT-LLM] [E] msg`, under MPI `[TRT-LLM] [MPI_Rank N]
+// [E] msg` (F for critical, E, W, I, V). 1: the C++ level word; 2: the level letter; 3: the message.
+const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](?:\[\d+\])? ?|(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] |\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)? )?\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[([FEWIVD])\] (?:\[\d+\] )?)(.*)$/;
+// LMDeploy's TurboMind engine's records (src/turbomind/utils/logger.h): `[TM][LEVEL] msg`, with the rank `[TM][LEVEL][N] msg`
+// (TRACE, DEBUG, INFO, WARNING, ERROR); its later logger and check macros add FATAL and WARN and may put the time and the
+// source in brackets before the message: `[TM][FATAL] models/llama/LlamaBatch.cc(362): Check failed: ...`,
+// `[TM][FATAL][0914.14:00:37.807188][cast.cu:264] CUDA error: ...`. 1: the level; 2: the message.
+const TURBOMIND_RECORD = /^\[TM\]\[(TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\](?:\[[^\]\s]*\])* ?(.*)$/;
 // GPUStack's own record, the stamp peeled (records/peel.ts keeps this header for its ERROR and CRITICAL records only)
 const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
@@ -1113,6 +1127,16 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c === 91 /* [ */ && (text.startsWith("[ERROR] ") || text.startsWith("[CRITICAL] "))) {
     const m = BRACKET_LEVEL_ERROR.exec(text) ?? BENTOML_ERROR.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+  }
+  // TensorRT-LLM's own records (its C++ logger and its Python one): an ERROR, `[E]` or `[F]` one is an error
+  if ((c === 91 /* [ */ || (c >= 48 && c <= 57)) && (text.indexOf("[TRT-LLM] ") >= 0 || text.startsWith("[TensorRT-LLM]["))) {
+    const m = TRTLLM_RECORD.exec(text);
+    if (m && (m[1] === "ERROR" || m[2] === "E" || m[2] === "F") && !isTracebackStructure(m[3])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[3]) });
+  }
+  // LMDeploy's TurboMind engine's records: an ERROR or FATAL one is an error
+  if (c === 91 /* [ */ && text.startsWith("[TM][")) {
+    const m = TURBOMIND_RECORD.exec(text);
+    if (m && (m[1] === "ERROR" || m[1] === "FATAL") && !isTracebackStructure(m[2])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[2]) });
   }
   // a serving framework's own error record (GPUStack), as KServe's above
   if (c === 103 /* g */ && text.startsWith("gpustack")) {

@@ -60,7 +60,7 @@ function dialectOf(e: Event): Dialect | null {
     case "bench.ncclTestsDevice":
       return "nccl-tests";
     case "traceback":
-      return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]text_generation_server[/\\]/.test(f.file)) ? "tgi" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
+      return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]text_generation_server[/\\]/.test(f.file)) ? "tgi" : e.frames.some((f) => /[/\\]tensorrt_llm[/\\]/.test(f.file)) ? "trtllm" : e.frames.some((f) => /[/\\]lmdeploy[/\\]/.test(f.file)) ? "lmdeploy" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
     case "torch.log":
       return glogDialect(e.file, e.message);
     default:

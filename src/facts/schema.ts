@@ -285,7 +285,7 @@ export const RuntimeFactsSchema = z.object({
   }).nullable(),
 });
 
-/** A program that wrote lines of the log (vllm, sglang, tgi, pytorch, nccl, nccl-tests, ray, vllm-bench). */
+/** A program that wrote lines of the log (vllm, sglang, tgi, trtllm, lmdeploy, pytorch, nccl, nccl-tests, ray, vllm-bench). */
 export const DialectSchema = z.object({
   name: z.string(),
   /** e.g. "vLLM 0.9.1 (V1 engine)", "PyTorch (torchrun)", "NCCL 2.21.5" */

@@ -230,7 +230,7 @@ export function finalizeSignals(state: FactState): Signals {
   return signalsDomain.finalize(state.signals ?? signalsDomain.init()).facts;
 }
 
-const DIALECT_NAMES: Record<string, string> = { vllm: "vLLM", sglang: "SGLang", tgi: "TGI", pytorch: "PyTorch", nccl: "NCCL", "nccl-tests": "nccl-tests", ray: "Ray", "vllm-bench": "vLLM benchmark" };
+const DIALECT_NAMES: Record<string, string> = { vllm: "vLLM", sglang: "SGLang", tgi: "TGI", trtllm: "TensorRT-LLM", lmdeploy: "LMDeploy", pytorch: "PyTorch", nccl: "NCCL", "nccl-tests": "nccl-tests", ray: "Ray", "vllm-bench": "vLLM benchmark" };
 
 /** How the report names a program: with the version and engine the log showed. */
 function dialectLabel(name: string, detail: string | undefined, vllm: Facts["vllm"], ncclVersion: string | null, library?: string): string {

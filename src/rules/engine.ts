@@ -35,9 +35,9 @@ export function runRules(facts: Facts, state: FactState, config?: RulesConfig): 
   const ctx: RuleContext = { facts, signals: finalizeSignals(state), state, thresholds };
   const findings: Finding[] = [];
   const dialects = new Set((facts.dialects ?? []).map((d) => d.name));
-  // another program wrote the log (SGLang, Hugging Face's TGI, a torchrun job, nccl-tests): a rule of a program not seen
-  // there is off; a bare excerpt that shows no program at all keeps every rule
-  const foreign = dialects.has("sglang") || dialects.has("tgi") || dialects.has("nccl-tests") || (facts.dialects ?? []).some((d) => d.name === "pytorch" && d.detail === "torchrun");
+  // another program wrote the log (SGLang, Hugging Face's TGI, TensorRT-LLM, LMDeploy, a torchrun job, nccl-tests): a rule
+  // of a program not seen there is off; a bare excerpt that shows no program at all keeps every rule
+  const foreign = dialects.has("sglang") || dialects.has("tgi") || dialects.has("trtllm") || dialects.has("lmdeploy") || dialects.has("nccl-tests") || (facts.dialects ?? []).some((d) => d.name === "pytorch" && d.detail === "torchrun");
   for (const rule of RULES) {
     const configured = config?.rules?.[rule.meta.id];
     if (configured === "off") continue;

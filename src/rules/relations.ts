@@ -10,7 +10,7 @@ export const LAYERS = ["setup", "network", "memory", "nccl", "engine", "symptom"
 export type Layer = (typeof LAYERS)[number];
 
 /** The programs whose lines the report recognises (facts.dialects). */
-export const DIALECTS = ["vllm", "sglang", "tgi", "pytorch", "nccl", "nccl-tests", "ray", "vllm-bench"] as const;
+export const DIALECTS = ["vllm", "sglang", "tgi", "trtllm", "lmdeploy", "pytorch", "nccl", "nccl-tests", "ray", "vllm-bench"] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
 export interface Relation {

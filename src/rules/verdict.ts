@@ -17,7 +17,7 @@ const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, ma
 /** The few facts that identify a run, as short phrases (absent facts are left out). */
 export function keyFacts(f: Facts): string[] {
   const out: string[] = [];
-  const progs = f.dialects?.filter((d) => d.name === "sglang" || d.name === "tgi" || d.name === "pytorch" || d.name === "ray").map((d) => d.label) ?? [];
+  const progs = f.dialects?.filter((d) => d.name === "sglang" || d.name === "tgi" || d.name === "trtllm" || d.name === "lmdeploy" || d.name === "pytorch" || d.name === "ray").map((d) => d.label) ?? [];
   if (f.vllm.version || f.vllm.engine) out.push(`vLLM${f.vllm.version ? ` ${f.vllm.version}` : ""}${f.vllm.engine ? ` (${f.vllm.engine.toUpperCase()} engine)` : ""}`);
   // only the executor is known (`[ray_executor.py:538] ...` lines): still a vLLM log, not one with nothing recognised
   else if (f.config.executorBackend) out.push(`vLLM (${f.config.executorBackend} executor)`);
