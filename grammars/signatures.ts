@@ -1374,6 +1374,24 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
   },
   {
+    // torch saying its build has no kernels for this GPU (torch/cuda/__init__.py, printed as a UserWarning at the GPU's
+    // first use): ≤2.7 `<GPU> with CUDA capability sm_120 is not compatible with the current PyTorch installation.` and
+    // the next line `The current PyTorch install supports CUDA capabilities sm_50 ... sm_90.`; 2.8+ `Your installed
+    // torch==X does not include kernels for this GPU`; and a GPU below the build's minimum, `PyTorch no longer supports
+    // this GPU because it is too old`. (2.8+'s `Found GPU0 ... which is of compute capability (CC) 8.7.` alone is no
+    // verdict: a GPU the build's PTX still runs, as Jetson Orin, prints it too.) vllm/cuda-error reads it beside
+    // `no kernel image is available for execution on the device`.
+    id: "torch.archUnsupported", dialect: "any", level: "info", anyOf: ["with the current pytorch installation", "current pytorch install supports", "does not include kernels for this gpu", "no longer supports this gpu"],
+    values: [/with CUDA capability (?<sm>sm_\d+) is not compatible/, /supports CUDA capabilities (?<supported>sm_\w+(?: sm_\w+)*)/, /(?<tooOld>no longer supports this GPU because it is too old)/],
+    pattern: /with CUDA capability sm_\d+ is not compatible with the current PyTorch installation|The current PyTorch install supports CUDA capabilities sm_\w+|torch==\S+ does not include kernels for this GPU|PyTorch no longer supports this GPU because it is too old/,
+    samples: [
+      "NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current PyTorch installation.",
+      "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90.",
+      "Your installed torch==2.13.0+cu126 does not include kernels for this GPU. Reinstall the same version against a CUDA build that does, e.g.:",
+    ],
+    nearMisses: ["UserWarning: Found GPU0 Orin which is of compute capability (CC) 8.7."],
+  },
+  {
     // ROCm's runtime (ROCR, core/runtime/runtime.cpp) aborting the process on a GPU fault, printed to stderr with no
     // logger header and before any Python traceback: its VM fault handler's `Memory access fault by GPU node-N (Agent
     // handle: 0x…) on address 0x…[(may not be exact address)]. Reason: R.` (ROCm ≤5 without the agent handle; the address

@@ -12,6 +12,9 @@ import { WRAPS } from "./helpers/variants.js";
  *   nccl/p2p-disabled "traffic goes through host memory", which it does not: NCCL stops.
  * - vLLM's `Custom allreduce is disabled due to an unsupported world size: 3` (a 3-GPU box) was told as "because an
  *   unsupported world size ...; every layer's all-reduce goes through NCCL over PCIe", whatever the links are.
+ * Two logs added after those fixes missed at first sight: torch's warning `NVIDIA GeForce RTX 5090 with CUDA capability
+ * sm_120 is not compatible with the current PyTorch installation` (a journald paste and a k3s pod's) names the GPU, which
+ * gpu.name did not read; the no-kernel-image finding now also says what torch said (the GPU's sm and the build's list).
  * Every log text here is written for the test in the printed layout, with wrappers the collected files did not have.
  */
 
@@ -103,5 +106,56 @@ describe("vLLM's custom all-reduce off for the world size (a 3-GPU box)", () => 
     const f = r.findings.find((x) => x.ruleId === "vllm/custom-allreduce-disabled")!;
     expect(f.message).toContain("because your platform lacks GPU P2P capability or P2P test failed");
     expect(f.message).toContain("goes through NCCL over PCIe");
+  });
+});
+
+/** torch's warning at a GPU's first use when its build lacks the GPU's architecture (torch ≤2.7's wording), then V1's failure */
+const blackwellStart = (prefix: string) => [
+  `${prefix}/opt/venv/lib/python3.12/site-packages/torch/cuda/__init__.py:262: UserWarning: `,
+  `${prefix}NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current PyTorch installation.`,
+  `${prefix}The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90.`,
+  `${prefix}If you want to use the NVIDIA GeForce RTX 5080 GPU with PyTorch, please check the instructions at https://pytorch.org/get-started/locally/`,
+  `${prefix}`,
+  `${prefix}  warnings.warn(`,
+  `${prefix}ERROR 07-02 18:40:11 [core.py:586] EngineCore failed to start.`,
+  `${prefix}ERROR 07-02 18:40:11 [core.py:586] Traceback (most recent call last):`,
+  `${prefix}ERROR 07-02 18:40:11 [core.py:586]   File "/opt/venv/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 577, in run_engine_core`,
+  `${prefix}ERROR 07-02 18:40:11 [core.py:586]     engine_core = EngineCoreProc(*args, **kwargs)`,
+  `${prefix}ERROR 07-02 18:40:11 [core.py:586] RuntimeError: CUDA error: no kernel image is available for execution on the device`,
+];
+
+describe("torch's warning that its build has no kernels for a Blackwell GPU (sm_120)", () => {
+  it.each(WRAPS)("names the GPU, its architecture and the build's list in the no-kernel-image finding, %s", async (_name, wrap) => {
+    const r = await analyzeText(wrap(blackwellStart("").join("\n") + "\n"));
+    expect(r.facts.gpu.name).toBe("NVIDIA GeForce RTX 5080");
+    expect(r.facts.gpu.count).toBeNull();
+    const f = r.findings.find((x) => x.ruleId === "vllm/cuda-error")!;
+    expect(f.remediation[0]).toBe(
+      "torch says its build has no kernels for this GPU (NVIDIA GeForce RTX 5080, sm_120): it was built for sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90. Blackwell GPUs need a torch built with CUDA 12.8 or later (the cu128 wheel index or newer) and a vLLM wheel or image built against that torch; the NVIDIA driver must support that CUDA version too.",
+    );
+    expect(f.evidence.map((e) => e.line)).toEqual([11, 2, 3]);
+    expect(r.facts.firstError?.line).toBe(7);
+  });
+
+  it("reads torch 2.8+'s wording, the GPU's index not counted as a GPU census", async () => {
+    const text = [
+      "C:\\\\ml\\\\.venv\\\\Lib\\\\site-packages\\\\torch\\\\cuda\\\\__init__.py:371: UserWarning: Found GPU0 NVIDIA GeForce RTX 5070 Ti which is of compute capability (CC) 12.0.",
+      "Your installed torch==2.9.1+cu126 does not include kernels for this GPU. Reinstall the same version against a CUDA build that does.",
+      "torch.AcceleratorError: CUDA error: no kernel image is available for execution on the device",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.gpu.name).toBe("NVIDIA GeForce RTX 5070 Ti");
+    expect(r.facts.gpu.count).toBeNull();
+    const f = r.findings.find((x) => x.ruleId === "vllm/cuda-error")!;
+    expect(f.remediation[0]).toContain("torch says its build has no kernels for this GPU (NVIDIA GeForce RTX 5070 Ti)");
+    expect(f.remediation[0]).toContain("Install a torch build that lists this architecture");
+  });
+
+  it("takes the GPU's name from a compute-capability note that is no failure (a Jetson the build's PTX runs), and reports nothing", async () => {
+    const text = "/usr/lib/python3/dist-packages/torch/cuda/__init__.py:371: UserWarning: Found GPU0 Orin which is of compute capability (CC) 8.7.\n";
+    const r = await analyzeText(text);
+    expect(r.facts.gpu.name).toBe("Orin");
+    expect(r.findings).toEqual([]);
   });
 });
