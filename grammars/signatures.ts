@@ -1383,7 +1383,7 @@ export const SIGNATURES: readonly Signature[] = [
     // `no kernel image is available for execution on the device`.
     id: "torch.archUnsupported", dialect: "any", level: "info", anyOf: ["with the current pytorch installation", "current pytorch install supports", "does not include kernels for this gpu", "no longer supports this gpu"],
     values: [/with CUDA capability (?<sm>sm_\d+) is not compatible/, /supports CUDA capabilities (?<supported>sm_\w+(?: sm_\w+)*)/, /(?<tooOld>no longer supports this GPU because it is too old)/],
-    pattern: /with CUDA capability sm_\d+ is not compatible with the current PyTorch installation|The current PyTorch install supports CUDA capabilities sm_\w+|torch==\S+ does not include kernels for this GPU|PyTorch no longer supports this GPU because it is too old/,
+    pattern: /with CUDA capability sm_\d+ is not compatible with the current PyTorch installation|The current PyTorch install supports CUDA capabilities sm_\w+|torch==[\w.+-]+ does not include kernels for this GPU|PyTorch no longer supports this GPU because it is too old/,
     samples: [
       "NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current PyTorch installation.",
       "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90.",
