@@ -284,6 +284,15 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["df: /dev/shm has 64M available"],
   },
   {
+    // coreutils df's row for the /dev/shm mount, pasted with a container's start-up (`df -h`, `df -h /dev/shm`, plain
+    // `df` in 1K blocks): `shm  64M  20M  45M  31% /dev/shm`. Its Size column is the mount's size (a container's default
+    // is 64 MB); the rule nccl/shm-too-small judges it as it does Ray's free size
+    id: "vllm.dfDevShm", dialect: "any", level: "info", anyOf: ["% /dev/shm"],
+    pattern: /^\S+\s+(?<dfShmSize>\d+(?:[.,]\d+)?)(?<dfShmUnit>[KMGT]?)\s+\d+(?:[.,]\d+)?[KMGT]?\s+\d+(?:[.,]\d+)?[KMGT]?\s+\d+%\s+\/dev\/shm\s*$/,
+    samples: ["shm              64M   20M   45M  31% /dev/shm", "tmpfs            65536       0     65536   0% /dev/shm"],
+    nearMisses: ["tmpfs            32G     0   32G   0% /dev/shm/extra", "shm 64M 0 64M 0% /dev/shm is what docker gives"],
+  },
+  {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
     values: [/(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),

@@ -15,6 +15,8 @@ import { WRAPS } from "./helpers/variants.js";
  * Two logs added after those fixes missed at first sight: torch's warning `NVIDIA GeForce RTX 5090 with CUDA capability
  * sm_120 is not compatible with the current PyTorch installation` (a journald paste and a k3s pod's) names the GPU, which
  * gpu.name did not read; the no-kernel-image finding now also says what torch said (the GPU's sm and the build's list).
+ * And a container's `df -h` pasted with its start-up, whose /dev/shm row says 64M, was not read as the small /dev/shm
+ * that Ray's start-up warning already makes a nccl/shm-too-small warning.
  * Every log text here is written for the test in the printed layout, with wrappers the collected files did not have.
  */
 
@@ -157,5 +159,34 @@ describe("torch's warning that its build has no kernels for a Blackwell GPU (sm_
     const r = await analyzeText(text);
     expect(r.facts.gpu.name).toBe("Orin");
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe("a pasted `df -h` whose /dev/shm row is a container's 64 MB default", () => {
+  const dfRows = (shm: string) => [
+    "root@7f3c2a9e11d0:/srv# df -h",
+    "Filesystem      Size  Used Avail Use% Mounted on",
+    "overlay         915G  301G  568G  35% /",
+    "tmpfs            64M     0   64M   0% /dev",
+    shm,
+    "/dev/nvme0n1p2  915G  301G  568G  35% /models",
+    "root@7f3c2a9e11d0:/srv# vllm serve /models/qwen2.5-32b-awq --tensor-parallel-size 2",
+  ];
+
+  // (a shell's df output is never inside a Ray actor's prefix)
+  it.each(WRAPS.filter(([name]) => name !== "Ray prefix"))("warns of the small /dev/shm with its size and line (not the /dev row), %s", async (_name, wrap) => {
+    const r = await analyzeText(wrap(dfRows("shm              64M   12M   53M  19% /dev/shm").join("\n") + "\n"));
+    expect(ids(r)).toEqual(["nccl/shm-too-small"]);
+    const f = r.findings[0];
+    expect(f.severity).toBe("warning");
+    expect(f.message).toMatch(/^\/dev\/shm has only 64 MiB in all \(line 5\), about a container's default size\. .* so with 2 GPUs \(TP × PP\) they can run out of room/);
+    expect(f.evidence.map((e) => e.line)).toEqual([5]);
+  });
+
+  it("reads plain df's 1K blocks, and leaves a host-sized /dev/shm alone", async () => {
+    const blocks = await analyzeText(dfRows("tmpfs              65536       0     65536   0% /dev/shm").join("\n") + "\n");
+    expect(blocks.findings.find((x) => x.ruleId === "nccl/shm-too-small")?.message).toContain("64 MiB in all (line 5)");
+    const host = await analyzeText(dfRows("tmpfs            126G  1.2G  125G   1% /dev/shm").join("\n") + "\n");
+    expect(ids(host)).toEqual([]);
   });
 });
