@@ -293,6 +293,15 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["tmpfs            32G     0   32G   0% /dev/shm/extra", "shm 64M 0 64M 0% /dev/shm is what docker gives"],
   },
   {
+    // the run is under WSL2: vLLM's `Using 'pin_memory=False' as WSL is detected. This may slow down the performance.`
+    // (vllm/utils.py is_pin_memory_available, every release), or the WSL2 kernel's name in an environment report
+    // (`Python platform: Linux-5.15.133.1-microsoft-standard-WSL2-x86_64-with-glibc2.35`, uname -r). NCCL's rules add
+    // WSL2's limits to their advice
+    id: "vllm.wslPlatform", dialect: "any", level: "info", anyOf: ["wsl is detected", "microsoft-standard-wsl2"],
+    pattern: /as WSL is detected|microsoft-standard-WSL2/i,
+    samples: ["WARNING 06-01 01:06:23 utils.py:465] Using 'pin_memory=False' as WSL is detected. This may slow down the performance.", "Python platform: Linux-5.15.146.1-microsoft-standard-WSL2-x86_64-with-glibc2.35"],
+  },
+  {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
     values: [/(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),

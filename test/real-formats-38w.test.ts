@@ -16,7 +16,9 @@ import { WRAPS } from "./helpers/variants.js";
  * sm_120 is not compatible with the current PyTorch installation` (a journald paste and a k3s pod's) names the GPU, which
  * gpu.name did not read; the no-kernel-image finding now also says what torch said (the GPU's sm and the build's list).
  * And a container's `df -h` pasted with its start-up, whose /dev/shm row says 64M, was not read as the small /dev/shm
- * that Ray's start-up warning already makes a nccl/shm-too-small warning.
+ * that Ray's start-up warning already makes a nccl/shm-too-small warning. Beyond the misses: when the log shows the run
+ * is under WSL2 (vLLM's `WSL is detected`, a `microsoft-standard-WSL2` platform), NCCL's CUDA and system errors now lead
+ * their advice with WSL2's single-GPU NCCL support.
  * Every log text here is written for the test in the printed layout, with wrappers the collected files did not have.
  */
 
@@ -188,5 +190,31 @@ describe("a pasted `df -h` whose /dev/shm row is a container's 64 MB default", (
     expect(blocks.findings.find((x) => x.ruleId === "nccl/shm-too-small")?.message).toContain("64 MiB in all (line 5)");
     const host = await analyzeText(dfRows("tmpfs            126G  1.2G  125G   1% /dev/shm").join("\n") + "\n");
     expect(ids(host)).toEqual([]);
+  });
+});
+
+describe("NCCL failing in a run that the log shows is under WSL2", () => {
+  const wslAdvicePrefix = "This run is under WSL2 (line 1): NCCL's release notes list WSL2 support for a single GPU (NCCL 2.10.3)";
+
+  it.each(WRAPS)("puts WSL2's limits first in the CUDA-error advice, %s", async (_name, wrap) => {
+    const text = [
+      "WARNING 02-11 21:04:17 utils.py:465] Using 'pin_memory=False' as WSL is detected. This may slow down the performance.",
+      "(VllmWorkerProcess pid=611) ERROR 02-11 21:04:40 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method init_device: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5",
+      "",
+    ].join("\n");
+    const r = await analyzeText(wrap(text));
+    const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error")!;
+    expect(f.remediation[0].startsWith(wslAdvicePrefix)).toBe(true);
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+
+  it("reads WSL2 from an environment report's platform line for an unhandled system error, and says nothing of it without a failure or a WSL line", async () => {
+    const env = "Python platform: Linux-5.15.167.4-microsoft-standard-WSL2-x86_64-with-glibc2.35";
+    const fail = "RuntimeError: NCCL error: unhandled system error (run with NCCL_DEBUG=INFO for details)";
+    const r = await analyzeText([env, fail, ""].join("\n"));
+    expect(r.findings.find((x) => x.ruleId === "nccl/system-error")!.remediation[0].startsWith(wslAdvicePrefix)).toBe(true);
+    expect((await analyzeText(env + "\n")).findings).toEqual([]);
+    const native = await analyzeText(fail + "\n");
+    expect(native.findings.find((x) => x.ruleId === "nccl/system-error")!.remediation.join(" ")).not.toContain("WSL2");
   });
 });

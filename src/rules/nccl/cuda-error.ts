@@ -1,4 +1,4 @@
-import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, signatureRule, wslAdvice } from "./signature-rule.js";
 import type { RuleSpec } from "../define.js";
 import { firstValue, saidBy } from "../signals.js";
 
@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -53,6 +53,7 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
       remediation,
     };
   }
+  remediation.unshift(...wslAdvice(ctx));
   remediation.push(DEBUG_HINT);
   const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : "";
   return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed${where}: ${what}.`, remediation };
