@@ -84,7 +84,7 @@ export interface Signature {
 export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\/|\[\d+\] [\w./\-]+\.(?:cc|cu|h|c):\d+ WARN /;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
-export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVISORY_WARN.source}|${OFI_ADVISORY_WARN.source}|${FASTSOCKET_ADVISORY_WARN.source}|${CUDA_LIB_ADVISORY_WARN.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path of (?!\/sys\/class\/pci_bus\/)|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
+export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVISORY_WARN.source}|${OFI_ADVISORY_WARN.source}|${FASTSOCKET_ADVISORY_WARN.source}|${CUDA_LIB_ADVISORY_WARN.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path of (?!\/sys\/class\/pci_bus\/)|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|repress this message with NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
 
 /** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
@@ -112,7 +112,10 @@ const chainReturn = (codes: string) =>
 // cudaErrorSystemNotReady (802, `system not yet initialized`), which an NVSwitch machine returns until its Fabric Manager is up
 const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
   // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
-  /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i];
+  /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i,
+  // graph/paths.cc's ncclTopoCheckP2p: NVML reports the peer status of two NVLink-connected GPUs not OK, and NCCL returns
+  // ncclUnhandledCudaError without any CUDA call failing (the WARN is the only cause the log gives)
+  /P2P is disabled between NVLINK connected GPUs (?<nvlinkP2pA>\d+) and (?<nvlinkP2pB>\d+)/i];
 /**
  * The memory knob vLLM's KV-cache errors tell the user to raise: `gpu_memory_utilization` on GPUs, a host-memory size
  * on the backends that keep the cache in RAM (V0 vllm/worker/cpu_worker.py and openvino_worker.py
@@ -223,14 +226,15 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`;
     // its rocmwrap.h checks of HIP driver and HSA calls say `HIP failure 'out of memory' at file:line` and `HSA failure '...' at file:line`)
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp"],
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp", "nvlink connected gpus"],
     values: CUDA_VALUES,
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory/i,
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory|P2P is disabled between NVLINK connected GPUs \d+ and \d+/i,
     samples: [
       "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
       "hgx-7:4100:4180 [3] transport/nvls.cc:254 NCCL WARN Cuda failure 1 'invalid argument'",
       "hgx-7:4100:4180 [3] transport/nvls.cc:287 NCCL WARN Failed to bind NVLink SHARP (NVLS) Multicast memory of size 4194304 : CUDA error 401 'the operation cannot be performed in the present state'.",
       "[rank5]: Cuda failure 802 'system not yet initialized'",
+      "rig:20:21 [0] graph/paths.cc:327 NCCL WARN P2P is disabled between NVLINK connected GPUs 1 and 0. This should not be the case given their connectivity, and is probably due to a hardware issue. If you still want to proceed, you can set NCCL_IGNORE_DISABLED_P2P=1.",
       "mi-a:461:502 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument",
       "mi-a:461:502 [1] /opt/rccl/src/include/alloc.h:212 NCCL WARN HIP failure 'out of memory' at /opt/rccl/src/include/alloc.h:212",
       "mi-a:461:502 [1] /opt/rccl/src/transport/net_ib.cc:901 NCCL WARN HSA failure 'HSA_STATUS_ERROR_INVALID_ARGUMENT: One of the actual arguments does not meet a precondition stated in the documentation of the corresponding formal argument.' at /opt/rccl/src/transport/net_ib.cc:901",
@@ -288,6 +292,24 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /\/dev\/shm has only (?<devShmBytes>\d+) bytes available/,
     samples: ["2025-02-03 10:11:12,345\tWARNING services.py:2001 -- WARNING: The object store is using /tmp/ray instead of /dev/shm because /dev/shm has only 67108864 bytes available. This will harm performance!"],
     nearMisses: ["df: /dev/shm has 64M available"],
+  },
+  {
+    // coreutils df's row for the /dev/shm mount, pasted with a container's start-up (`df -h`, `df -h /dev/shm`, plain
+    // `df` in 1K blocks): `shm  64M  20M  45M  31% /dev/shm`. Its Size column is the mount's size (a container's default
+    // is 64 MB); the rule nccl/shm-too-small judges it as it does Ray's free size
+    id: "vllm.dfDevShm", dialect: "any", level: "info", anyOf: ["% /dev/shm"],
+    pattern: /^\S+\s+(?<dfShmSize>\d+(?:[.,]\d+)?)(?<dfShmUnit>[KMGT]?)\s+\d+(?:[.,]\d+)?[KMGT]?\s+\d+(?:[.,]\d+)?[KMGT]?\s+\d+%\s+\/dev\/shm\s*$/,
+    samples: ["shm              64M   20M   45M  31% /dev/shm", "tmpfs            65536       0     65536   0% /dev/shm"],
+    nearMisses: ["tmpfs            32G     0   32G   0% /dev/shm/extra", "shm 64M 0 64M 0% /dev/shm is what docker gives"],
+  },
+  {
+    // the run is under WSL2: vLLM's `Using 'pin_memory=False' as WSL is detected. This may slow down the performance.`
+    // (vllm/utils.py is_pin_memory_available, every release), or the WSL2 kernel's name in an environment report
+    // (`Python platform: Linux-5.15.133.1-microsoft-standard-WSL2-x86_64-with-glibc2.35`, uname -r). NCCL's rules add
+    // WSL2's limits to their advice
+    id: "vllm.wslPlatform", dialect: "any", level: "info", anyOf: ["wsl is detected", "microsoft-standard-wsl2"],
+    pattern: /as WSL is detected|microsoft-standard-WSL2/i,
+    samples: ["WARNING 06-01 01:06:23 utils.py:465] Using 'pin_memory=False' as WSL is detected. This may slow down the performance.", "Python platform: Linux-5.15.146.1-microsoft-standard-WSL2-x86_64-with-glibc2.35"],
   },
   {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
@@ -1407,6 +1429,24 @@ export const SIGNATURES: readonly Signature[] = [
       "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
     ],
     nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
+  },
+  {
+    // torch saying its build has no kernels for this GPU (torch/cuda/__init__.py, printed as a UserWarning at the GPU's
+    // first use): ≤2.7 `<GPU> with CUDA capability sm_120 is not compatible with the current PyTorch installation.` and
+    // the next line `The current PyTorch install supports CUDA capabilities sm_50 ... sm_90.`; 2.8+ `Your installed
+    // torch==X does not include kernels for this GPU`; and a GPU below the build's minimum, `PyTorch no longer supports
+    // this GPU because it is too old`. (2.8+'s `Found GPU0 ... which is of compute capability (CC) 8.7.` alone is no
+    // verdict: a GPU the build's PTX still runs, as Jetson Orin, prints it too.) vllm/cuda-error reads it beside
+    // `no kernel image is available for execution on the device`.
+    id: "torch.archUnsupported", dialect: "any", level: "info", anyOf: ["with the current pytorch installation", "current pytorch install supports", "does not include kernels for this gpu", "no longer supports this gpu"],
+    values: [/with CUDA capability (?<sm>sm_\d+) is not compatible/, /supports CUDA capabilities (?<supported>sm_\w+(?: sm_\w+)*)/, /(?<tooOld>no longer supports this GPU because it is too old)/],
+    pattern: /with CUDA capability sm_\d+ is not compatible with the current PyTorch installation|The current PyTorch install supports CUDA capabilities sm_\w+|torch==[\w.+-]+ does not include kernels for this GPU|PyTorch no longer supports this GPU because it is too old/,
+    samples: [
+      "NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current PyTorch installation.",
+      "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90.",
+      "Your installed torch==2.13.0+cu126 does not include kernels for this GPU. Reinstall the same version against a CUDA build that does, e.g.:",
+    ],
+    nearMisses: ["UserWarning: Found GPU0 Orin which is of compute capability (CC) 8.7."],
   },
   {
     // ROCm's runtime (ROCR, core/runtime/runtime.cpp) aborting the process on a GPU fault, printed to stderr with no

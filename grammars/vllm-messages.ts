@@ -892,9 +892,20 @@ const SMI_NAME_ROW = /^(?:\|\s+)?(\d+)\s+((?:NVIDIA|Tesla|Quadro|GeForce)\b.*?)\
 // `|  N/A   33C    P0    70W / 700W |      4MiB / 81559MiB |      0%      Default |`
 const SMI_MEMORY_ROW = /^(?:\|\s*)?(?:N\/A|\d+%)\s+-?\d+C\s+P\d+\b[^|]*\|\s+\d+MiB \/\s*(\d+)MiB \|/;
 
+/**
+ * torch's warnings on a GPU its build was not made for (torch/cuda/__init__.py, printed once per GPU at its first use):
+ * ≤2.7 `NVIDIA GeForce RTX 5090 with CUDA capability sm_120 is not compatible with the current PyTorch installation.`,
+ * 2.8+ `Found GPU0 NVIDIA GeForce RTX 5090 which is of compute capability (CC) 12.0.` (older `... which is of cuda
+ * capability 3.5.` for a GPU too old, `... which requires CUDA_VERSION >= N`), often behind the warning's
+ * `.../torch/cuda/__init__.py:262: UserWarning: ` header. They name the GPU, not how many there are.
+ */
+const TORCH_GPU_WARNING = /^(?:\S.*?: UserWarning: )?(?:Found GPU\d+ (.+?) which (?:is of (?:compute capability \(CC\)|cuda capability) \d+\.\d+|requires CUDA_VERSION)|((?:NVIDIA|Tesla|Quadro|GeForce)\b.*?) with CUDA capability sm_\d+ is not compatible with the current PyTorch installation)/;
+
 export function matchGpuLine(text: string): { index: number | null; name: string | null; memoryGiB: number | null } | null {
   const m = GPU_LIST.exec(text) ?? SMI_NAME_ROW.exec(text);
   if (m) return { index: Number(m[1]), name: m[2].trim(), memoryGiB: null };
+  const warned = text.includes(" capability ") ? TORCH_GPU_WARNING.exec(text) : null;
+  if (warned) return { index: null, name: (warned[1] ?? warned[2]).trim(), memoryGiB: null };
   const mem = SMI_MEMORY_ROW.exec(text);
   return mem ? { index: null, name: null, memoryGiB: Math.round((Number(mem[1]) / 1024) * 100) / 100 } : null;
 }

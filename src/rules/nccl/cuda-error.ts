@@ -1,4 +1,4 @@
-import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, signatureRule, wslAdvice } from "./signature-rule.js";
 import type { RuleSpec } from "../define.js";
 import { firstValue, saidBy } from "../signals.js";
 
@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -43,6 +43,21 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
     remediation.unshift(
       "RCCL could not map another GPU's memory through HIP IPC (its P2P transport): run the container with --ipc=host and every GPU's device (/dev/kfd, /dev/dri), check how the GPUs reach each other (`rocm-smi --showtopo`), or work around it with NCCL_P2P_DISABLE=1 (vLLM then also needs --disable-custom-all-reduce, which maps memory the same way).",
     );
+  // graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other P2P, and NCCL stops with
+  // ncclUnhandledCudaError before any CUDA call (the driver's NVLink state, not a CUDA failure)
+  const nvlinkA = firstValue(hits, "nvlinkP2pA");
+  if (nvlinkA !== undefined) {
+    const pair = `GPUs ${nvlinkA} and ${firstValue(hits, "nvlinkP2pB")}`;
+    remediation.unshift(
+      `Check the NVLink between ${pair}: \`nvidia-smi nvlink --status\` (every link up, at its speed) and \`nvidia-smi topo -p2p n\` (OK for the pair). On a pair joined by an NVLink bridge (RTX 3090, RTX A6000) reseat the bridge and see that both cards show their links; on an NVSwitch or NVL72 system check the Fabric Manager (\`nvidia-smi -q\`: Fabric State Completed, a non-zero cluster UUID); a GPU passed into a VM or container without its NVLink peers shows the same.`,
+      "To run meanwhile without NVLink P2P, set NCCL_IGNORE_DISABLED_P2P=1: NCCL then copies between these GPUs through host memory, much slower; for vLLM add --disable-custom-all-reduce, whose kernel needs P2P as well.",
+    );
+    return {
+      message: `NCCL found P2P disabled between the NVLink-connected ${pair} (NVML reports their peer status not OK) and stopped with ncclUnhandledCudaError: no CUDA call failed, the NVLink between them is down or not enabled.`,
+      remediation,
+    };
+  }
+  remediation.unshift(...wslAdvice(ctx));
   remediation.push(DEBUG_HINT);
   const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : "";
   return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed${where}: ${what}.`, remediation };

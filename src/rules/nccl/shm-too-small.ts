@@ -8,7 +8,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "Shared memory (/dev/shm) too small or unavailable",
   tags: ["nccl", "container", "memory"],
-  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)", "Ray source: python/ray/_private/services.py (object store falls back to /tmp when /dev/shm is small)"],
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)", "Ray source: python/ray/_private/services.py (object store falls back to /tmp when /dev/shm is small)", "coreutils df (Size column of the /dev/shm mount)"],
 } satisfies RuleSpec;
 
 /**
@@ -24,16 +24,22 @@ const REMEDIATION = [
   "Check free space with `df -h /dev/shm` inside the container; NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
 ];
 
+/** df's size: `64M`, `7.8G` (`-h`, powers of 1024), or a bare count of 1K blocks (plain `df`) */
+const dfBytes = (size: string, unit: string | undefined) => Number(size.replace(",", ".")) * 1024 ** ("KMGT".indexOf(unit || "K") + 1);
+
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 1 : 0)} MiB`;
 
 export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
   const failures = signalHits(ctx, ["nccl.shm"]);
-  // the smallest /dev/shm the log reports (Ray's start-up warning), when it is a container's small default
-  const small = signalHits(ctx, ["vllm.rayDevShmSize"])
-    .map((h): [Hit, number] => [h, Number(h.captures.devShmBytes)])
+  // the smallest /dev/shm the log reports (Ray's start-up warning: its free size; a pasted df row: the mount's size),
+  // when it is a container's small default
+  const small = [
+    ...signalHits(ctx, ["vllm.rayDevShmSize"]).map((h): [Hit, number, string] => [h, Number(h.captures.devShmBytes), "free"]),
+    ...signalHits(ctx, ["vllm.dfDevShm"]).map((h): [Hit, number, string] => [h, dfBytes(h.captures.dfShmSize, h.captures.dfShmUnit), "in all"]),
+  ]
     .filter(([, n]) => Number.isFinite(n) && n < SMALL_DEV_SHM)
     .sort((a, b) => a[1] - b[1])[0];
-  const sizeSaid = small ? ` The log reports /dev/shm with only ${mib(small[1])} free (line ${small[0].ev.line}).` : "";
+  const sizeSaid = small ? ` The log reports /dev/shm with only ${mib(small[1])} ${small[2]} (line ${small[0].ev.line}).` : "";
   if (failures.length) {
     const size = failures.map((h) => h.captures.size ?? h.captures.sizeTo).find((v) => v !== undefined);
     const bytes = size ? Number(size) : null;
@@ -55,7 +61,7 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
   if (c.tensorParallelSize !== null && gpus === 1) return [];
   return [{
     severity: "warning",
-    message: `/dev/shm has only ${mib(small[1])} free (line ${small[0].ev.line}), about a container's default size. NCCL's SHM transport between GPUs of one host and vLLM's shared-memory queues allocate there, ${gpus > 1 ? `so with ${gpus} GPUs (TP × PP) ` : "so with several GPUs "}they can run out of room; that shows later as NCCL \`Error while creating shared memory segment\`, \`unhandled system error\` or a worker's \`Bus error\`.`,
+    message: `/dev/shm has only ${mib(small[1])} ${small[2]} (line ${small[0].ev.line}), about a container's default size. NCCL's SHM transport between GPUs of one host and vLLM's shared-memory queues allocate there, ${gpus > 1 ? `so with ${gpus} GPUs (TP × PP) ` : "so with several GPUs "}they can run out of room; that shows later as NCCL \`Error while creating shared memory segment\`, \`unhandled system error\` or a worker's \`Bus error\`.`,
     remediation: REMEDIATION,
     evidence: [small[0].ev],
   }];

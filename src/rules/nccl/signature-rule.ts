@@ -36,3 +36,15 @@ export function ranksOf(ctx: RuleContext, ids: readonly string[]): number[] {
 }
 
 export const DEBUG_HINT = "Rerun with NCCL_DEBUG=INFO (NCCL_DEBUG_SUBSYS=INIT,NET for network set-up; NCCL_DEBUG_FILE=/tmp/nccl.%h.%p.log for one file per process) to see the first NCCL WARN, which is the root cause; the `file.cc:N -> M` lines after it only show how the error travelled.";
+
+/**
+ * WSL2's limits, when the log shows the run is under it (the vllm.wslPlatform signature): NCCL's release notes gave WSL2
+ * single-GPU support (2.10.3), and with several GPUs NCCL's P2P and shared-memory set-up there often fail.
+ */
+export function wslAdvice(ctx: RuleContext): string[] {
+  const wsl = signalHits(ctx, ["vllm.wslPlatform"])[0];
+  if (!wsl) return [];
+  return [
+    `This run is under WSL2 (line ${wsl.ev.line}): NCCL's release notes list WSL2 support for a single GPU (NCCL 2.10.3), and with several GPUs NCCL's peer-to-peer and shared-memory set-up there often fail. Try NCCL_P2P_DISABLE=1 (with vLLM's --disable-custom-all-reduce) and a large /dev/shm; for tensor parallelism that holds, run on native Linux or in a Linux VM with the GPUs passed through.`,
+  ];
+}

@@ -1,4 +1,4 @@
-import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, signatureRule, wslAdvice } from "./signature-rule.js";
 import { signalHits } from "../signals.js";
 import type { RuleSpec } from "../define.js";
 
@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: unhandled system error",
   tags: ["nccl", "error"],
-  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)"],
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
@@ -21,6 +21,7 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
     remediation: [
+      ...wslAdvice(ctx),
       "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).",
       "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.",
       DEBUG_HINT,

@@ -12,6 +12,7 @@ export const meta = {
     "vLLM docs: usage/troubleshooting.md (CUDA error: debug with CUDA_LAUNCH_BLOCKING=1, VLLM_TRACE_FUNCTION)",
     "CUDA Runtime API: cudaError_t (cudaErrorIllegalAddress, cudaErrorAssert, cudaErrorLaunchFailure, cudaErrorNoKernelImageForDevice)",
     "PyTorch docs: notes/cuda.html (asynchronous execution: CUDA_LAUNCH_BLOCKING=1; TORCH_USE_CUDA_DSA)",
+    "PyTorch source: torch/cuda/__init__.py (_check_capability: `... with CUDA capability sm_N is not compatible with the current PyTorch installation`)",
     "PyTorch on ROCm: c10/hip (a HIP error's own hint: AMD_SERIALIZE_KERNEL=3, TORCH_USE_HIP_DSA)",
   ],
 } satisfies RuleSpec;
@@ -31,7 +32,17 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const hangOnly = said("hang") && !torchHits.length && !rocrHits.some((h) => h.captures.rocr === "Memory access fault");
   const api = hip ? "HIP" : "CUDA";
   const remediation: string[] = [];
+  // torch's own words on the GPU (torch.archUnsupported): its architecture and the ones the installed build has kernels for
+  const archSaid = said("arch") && !hip ? signalHits(ctx, ["torch.archUnsupported"]) : [];
   if (said("arch")) {
+    const sm = firstValue(archSaid, "sm");
+    const supported = firstValue(archSaid, "supported");
+    if (archSaid.length)
+      remediation.push(
+        firstValue(archSaid, "tooOld") !== undefined
+          ? `torch says this GPU${ctx.facts.gpu.name ? ` (${ctx.facts.gpu.name})` : ""} is older than any architecture its build supports: install an older torch (and a vLLM built against it) that still supports it, or use a newer GPU.`
+          : `torch says its build has no kernels for this GPU${ctx.facts.gpu.name || sm ? ` (${[ctx.facts.gpu.name, sm].filter(Boolean).join(", ")})` : ""}${supported ? `: it was built for ${supported}` : ""}. ${sm === "sm_120" || sm === "sm_100" ? "Blackwell GPUs need a torch built with CUDA 12.8 or later (the cu128 wheel index or newer) and a vLLM wheel or image built against that torch" : "Install a torch build that lists this architecture (a newer release, or a wheel for a newer CUDA) and a vLLM wheel or image built against that torch"}; the NVIDIA driver must support that CUDA version too.`,
+      );
     remediation.push(
       hip
         ? `This build of vLLM or torch has no kernels for this GPU's architecture (${ctx.facts.gpu.name ? `${ctx.facts.gpu.name}, ` : ""}its gfx target: \`rocminfo | grep gfx\`): install a ROCm wheel or image built for it (a newer release, or a source build with PYTORCH_ROCM_ARCH naming the gfx target).`
@@ -72,7 +83,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const what = torchHits.length || rocr === null ? `A GPU kernel failed with ${api} error: ${fault}.` : `ROCm's runtime aborted the process: ${rocr.what}.`;
   return [{
     message: `${what} The process cannot use the device after this; the engine or worker stops.`,
-    evidence: hitEvidence(hits),
+    evidence: hitEvidence([...hits, ...archSaid]),
     remediation,
   }];
 }

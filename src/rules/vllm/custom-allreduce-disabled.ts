@@ -31,7 +31,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const hits = signalHits(ctx, ["vllm.customAllreduceDisabled"]).filter((h) => h.captures.size !== "1");
   if (!hits.length) return [];
   const { facts } = ctx;
-  const reasons = [...new Set(hits.map((h) => (h.captures["1"] ?? h.captures["2"])?.trim()).filter(Boolean))] as string[];
+  // (`due to an unsupported world size: 3. Supported world sizes: [2, 4, 6, 8]` reads as the size and the sizes it takes)
+  const reasonOf = (h: (typeof hits)[number]): string | undefined =>
+    h.captures.size !== undefined ? `world size ${h.captures.size} is not one it supports (${h.captures.supported})` : (h.captures["1"] ?? h.captures["2"])?.trim();
+  const reasons = [...new Set(hits.map(reasonOf).filter(Boolean))] as string[];
   const whys = new Set(hits.map(whyOf));
   const tp = facts.config.tensorParallelSize;
   const pp = facts.config.pipelineParallelSize ?? 1;
@@ -62,7 +65,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? "; this platform has no custom all-reduce kernel, so NCCL (or the platform's library) does every all-reduce, as intended"
     : whys.has("multi-node")
       ? "; the tensor-parallel all-reduce then crosses the network through NCCL"
-      : `${tp ? `; with tensor parallel size ${tp}` : ";"} every layer's all-reduce goes through NCCL over PCIe, which limits tensor-parallel speed on GPUs without NVLink`;
+      : [...whys].every((w) => w === "world-size")
+        // the size alone turned it off: the GPUs' links may well be NVLink, so nothing is said of PCIe
+        ? "; every layer's all-reduce goes through NCCL instead"
+        : `${tp ? `; with tensor parallel size ${tp}` : ";"} every layer's all-reduce goes through NCCL over PCIe, which limits tensor-parallel speed on GPUs without NVLink`;
   return [{
     message: `vLLM's custom all-reduce is off${why}${effect}.`,
     evidence: hitEvidence(hits),
