@@ -164,6 +164,39 @@ const CAPTURE_MESSAGES = [
   "attempt to terminate a thread-local capture sequence from another thread",
 ].join("|");
 
+/**
+ * The CUDA errors vllm/cuda-error explains, by the runtime's enum name (cudaGetErrorName, as torch's hint line prints it)
+ * and its words (cudaGetErrorString, as `CUDA error: <words>` prints them): a running kernel's faults, a build without
+ * kernels for the GPU, the GPU's hardware errors, the calls the platform refuses and a kernel a display watchdog ended.
+ * (CUDA Runtime API, cudaError_t.)
+ */
+export const CUDA_FAULTS: Readonly<Record<string, string>> = {
+  cudaErrorIllegalAddress: "an illegal memory access was encountered",
+  cudaErrorMisalignedAddress: "misaligned address",
+  cudaErrorLaunchFailure: "unspecified launch failure",
+  cudaErrorIllegalInstruction: "an illegal instruction was encountered",
+  cudaErrorAssert: "device-side assert triggered",
+  cudaErrorNoKernelImageForDevice: "no kernel image is available for execution on the device",
+  cudaErrorInvalidDeviceFunction: "invalid device function",
+  cudaErrorInvalidConfiguration: "invalid configuration argument",
+  cudaErrorLaunchOutOfResources: "too many resources requested for launch",
+  cudaErrorECCUncorrectable: "uncorrectable ECC error encountered",
+  cudaErrorNvlinkUncorrectable: "uncorrectable NVLink error detected during the execution",
+  cudaErrorUnknown: "unknown error",
+  cudaErrorOperatingSystem: "OS call failed or operation not supported on this OS",
+  cudaErrorNotSupported: "operation not supported",
+  cudaErrorLaunchTimeout: "the launch timed out and was terminated",
+};
+/** the words as torch prints them after `CUDA error: ` (older CUDA said `uncorrectable ECC error was encountered`; a longer phrase before its prefix) */
+const CUDA_FAULT_WORDS = [
+  "an illegal memory access was encountered", "misaligned address", "unspecified launch failure", "an illegal instruction was encountered",
+  "device-side assert triggered", "no kernel image is available for execution on the device", "invalid device function",
+  "invalid configuration argument", "too many resources requested for launch", "(?:an )?uncorrectable ECC error (?:was )?encountered",
+  "uncorrectable NVLink error detected during the execution", "unknown error", "OS call failed or operation not supported on this OS",
+  "operation not supported", "the launch timed out and was terminated",
+].join("|");
+const CUDA_FAULT_NAMES = Object.keys(CUDA_FAULTS).join("|");
+
 export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.systemError", dialect: "nccl", level: "error", anyOf: ["system error", "ncclsystemerror"],
@@ -1406,18 +1439,28 @@ export const SIGNATURES: readonly Signature[] = [
     // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
     // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
     // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed
-    // with error 'CUDA error: ...'`): the faults of a running kernel and a build without kernels for the GPU. CUDA's own
-    // `out of memory` is vllm/cuda-oom's, NCCL's `unhandled cuda error` nccl/cuda-error's.
-    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: "],
+    // with error 'CUDA error: ...'`): the faults of a running kernel and a build without kernels for the GPU, and the CUDA
+    // calls the platform refuses (cudaErrorOperatingSystem, cudaErrorNotSupported: WSL2, vGPU, containers) or a display
+    // watchdog ends (cudaErrorLaunchTimeout). Also torch's hint line under the message, which names the error's enum
+    // (`Search for \`cudaErrorAssert' in https://docs.nvidia.com/...`, c10's CUDA check since torch 2.5): it tells the
+    // error when a paste starts below the message line. CUDA's own `out of memory` (cudaErrorMemoryAllocation) is
+    // vllm/cuda-oom's, a broken graph capture (cudaErrorStreamCapture*) vllm/cuda-graph-capture-failed's, NCCL's
+    // `unhandled cuda error` nccl/cuda-error's.
+    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: ", "search for `cudaerror"],
     values: [
-      /(?:CUDA|HIP) error: (?<fault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|(?:an )?uncorrectable ECC error (?:was )?encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
-      /(?<assert>device-side assert)/,
-      /(?<arch>no kernel image is available|invalid device function)/,
-      /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/,
+      new RegExp(`(?:CUDA|HIP) error: (?<fault>${CUDA_FAULT_WORDS})`),
+      new RegExp(`Search for \`(?<code>${CUDA_FAULT_NAMES})' in `),
+      /(?<assert>device-side assert|cudaErrorAssert\b)/,
+      /(?<arch>no kernel image is available|invalid device function|cudaErrorNoKernelImageForDevice|cudaErrorInvalidDeviceFunction)/,
+      /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error|cudaErrorECCUncorrectable|cudaErrorNvlinkUncorrectable)/,
+      // a call the OS or the virtualisation under it refused: not a kernel's fault
+      /(?<platform>OS call failed or operation not supported on this OS|(?:CUDA|HIP) error: operation not supported\b|cudaErrorOperatingSystem|cudaErrorNotSupported)/,
+      // a kernel the display driver's watchdog ended (Linux with X on the GPU, Windows' TDR under WSL2)
+      /(?<launchTimeout>the launch timed out and was terminated|cudaErrorLaunchTimeout)/,
       // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
       /\b(?<api>CUDA|HIP) error: /,
     ],
-    pattern: /\b(?:CUDA|HIP) error: (?!out of memory)(?:an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered|no kernel image is available for execution on the device|invalid device function|invalid configuration argument|too many resources requested for launch|(?:an )?uncorrectable ECC error (?:was )?encountered|uncorrectable NVLink error detected during the execution|unknown error)/,
+    pattern: new RegExp(`\\b(?:CUDA|HIP) error: (?!out of memory)(?:${CUDA_FAULT_WORDS})|Search for \`(?:${CUDA_FAULT_NAMES})' in `),
     samples: [
       "RuntimeError: CUDA error: an illegal memory access was encountered",
       "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
@@ -1427,8 +1470,19 @@ export const SIGNATURES: readonly Signature[] = [
       "(RayWorkerVllm pid=812) [E ProcessGroupNCCL.cpp:916] [Rank 3] NCCL watchdog thread terminated with exception: CUDA error: unknown error",
       "RuntimeError: HIP error: no kernel image is available for execution on the device",
       "(EngineCore_DP0 pid=5309) ERROR 03-05 22:09:18 [core.py:1100] torch.AcceleratorError: HIP error: an illegal memory access was encountered",
+      "torch.AcceleratorError: CUDA error: OS call failed or operation not supported on this OS",
+      "RuntimeError: CUDA error: operation not supported",
+      "RuntimeError: CUDA error: the launch timed out and was terminated",
+      "(EngineCore pid=41) ERROR 02-11 09:12:30 [core.py:902] Search for `cudaErrorIllegalAddress' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "(Worker_TP0 pid=77) Search for `cudaErrorAssert' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
     ],
-    nearMisses: ["RuntimeError: CUDA error: out of memory", "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error"],
+    nearMisses: [
+      "RuntimeError: CUDA error: out of memory",
+      "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error",
+      "Search for `cudaErrorMemoryAllocation' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "Search for `cudaErrorStreamCaptureUnsupported' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "torch.AcceleratorError: CUDA error: operation not permitted when stream is capturing",
+    ],
   },
   {
     // torch saying its build has no kernels for this GPU (torch/cuda/__init__.py, printed as a UserWarning at the GPU's

@@ -3,6 +3,7 @@ import type { TracebackEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
 import type { Facts } from "./schema.js";
 import { FREE_MEMORY_CHECK } from "../../grammars/vllm-messages.js";
+import { CUDA_FAULTS } from "../../grammars/signatures.js";
 import { calleeOfCode } from "../../grammars/python.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
 
@@ -102,6 +103,20 @@ const WORKER_EXCEPTION = /^Exception in worker \S+ while processing method \w+: 
  * the scheduler's output and stats, as one record each or their repr on the next line): the input, never the cause
  */
 const ENGINE_DUMP = /\[(?:[\w/]*\/)?dump_input\.py:\d+\]|^\s*(?:Scheduler(?:Output|Stats)|(?:New|Cached)RequestData)\(/;
+/**
+ * torch's lines under a CUDA error's message (c10's CUDA check, torch 2.5 on): the hint that names the error's enum
+ * (`Search for \`cudaErrorAssert' in https://docs.nvidia.com/...`), then the notes on asynchronous reports,
+ * CUDA_LAUNCH_BLOCKING and TORCH_USE_CUDA_DSA. They are the message's tail, no cause of their own; the hint still tells
+ * the error when a paste starts below the message line.
+ */
+const TORCH_CUDA_HINT = /^Search for `((?:cuda|hip)Error\w+)' in /;
+const TORCH_CUDA_NOTE = /^(?:CUDA kernel errors might be asynchronously reported|(?:HIP|CUDA) kernel errors might be asynchronously|For debugging consider passing (?:CUDA_LAUNCH_BLOCKING|AMD_SERIALIZE_KERNEL)|Compile with `TORCH_USE_(?:CUDA|HIP)_DSA`)/;
+/**
+ * V1's multiprocessing executor raising a worker's failure in the engine core (vllm/v1/executor/multiproc_executor.py):
+ * `RuntimeError: Worker failed with error '<the worker's exception>', please check the stack trace above for the root
+ * cause`. The quoted words are the worker's exception; the rest points elsewhere.
+ */
+const WORKER_FAILED = /\bWorker failed with error '(.*)', please check the stack trace above\b/;
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 
@@ -410,6 +425,20 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
       const worker = WORKER_EXCEPTION.exec(e.message);
       if (worker) {
         s.rootCause = better(s.rootCause, { text: clipped(worker[1]), at: located(e), rank: 2 });
+        return;
+      }
+      // the worker's own words inside the executor's report of it
+      const failed = WORKER_FAILED.exec(e.message);
+      if (failed) {
+        if (failed[1].trim() && !WRAPPER.test(failed[1])) s.rootCause = better(s.rootCause, { text: clipped(failed[1].trim()), at: located(e), rank: 2 });
+        return;
+      }
+      const message = e.message.trimStart();
+      if (TORCH_CUDA_NOTE.test(message)) return;
+      const hint = TORCH_CUDA_HINT.exec(message);
+      if (hint) {
+        const words = CUDA_FAULTS[hint[1]];
+        s.rootCause = better(s.rootCause, { text: clipped(words ? `CUDA error: ${words} (${hint[1]})` : `CUDA error ${hint[1]}`), at: located(e), rank: 2 });
         return;
       }
       if (ERROR_RETURN.test(e.ev.text) || WRAPPER.test(e.message) || WRAPPER.test(e.ev.text) || ENGINE_DUMP.test(e.ev.text)) return;

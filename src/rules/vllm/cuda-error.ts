@@ -2,6 +2,7 @@ import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
 import { firstValue, saidBy, signalHits, type Hit } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { CUDA_FAULTS } from "../../../grammars/signatures.js";
 
 export const meta = {
   id: "vllm/cuda-error",
@@ -10,7 +11,9 @@ export const meta = {
   tags: ["vllm", "cuda", "gpu"],
   sources: [
     "vLLM docs: usage/troubleshooting.md (CUDA error: debug with CUDA_LAUNCH_BLOCKING=1, VLLM_TRACE_FUNCTION)",
-    "CUDA Runtime API: cudaError_t (cudaErrorIllegalAddress, cudaErrorAssert, cudaErrorLaunchFailure, cudaErrorNoKernelImageForDevice)",
+    "CUDA Runtime API: cudaError_t (cudaErrorIllegalAddress, cudaErrorAssert, cudaErrorLaunchFailure, cudaErrorNoKernelImageForDevice, cudaErrorOperatingSystem = 304, cudaErrorNotSupported = 801, cudaErrorLaunchTimeout = 702)",
+    "PyTorch source: c10/cuda/CUDAException (`CUDA error: <cudaGetErrorString>` and the hint `Search for \`<cudaGetErrorName>' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html`)",
+    "NVIDIA CUDA on WSL User Guide (pinned system memory and IPC limits under WSL2)",
     "PyTorch docs: notes/cuda.html (asynchronous execution: CUDA_LAUNCH_BLOCKING=1; TORCH_USE_CUDA_DSA)",
     "PyTorch source: torch/cuda/__init__.py (_check_capability: `... with CUDA capability sm_N is not compatible with the current PyTorch installation`)",
     "PyTorch on ROCm: c10/hip (a HIP error's own hint: AMD_SERIALIZE_KERNEL=3, TORCH_USE_HIP_DSA)",
@@ -25,7 +28,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (!hits.length) return [];
   const said = saidBy(hits);
   const rocr = rocrFault(rocrHits);
-  const fault = firstValue(torchHits, "fault") ?? rocr?.fault ?? "a kernel fault";
+  // the error's words, or the runtime's words for the enum torch's hint line names (a paste that starts below the message)
+  const code = firstValue(torchHits, "code");
+  const fault = firstValue(torchHits, "fault") ?? (code ? CUDA_FAULTS[code] : undefined) ?? rocr?.fault ?? "a kernel fault";
   // ROCm's torch raises the same faults as `HIP error: ...`: its debugging switches and tools are AMD's
   const hip = firstValue(torchHits, "api") === "HIP" || rocr !== null;
   // a GPU hang with no fault before it (a fault's abort often ends in the hang report, which then says nothing new)
@@ -62,6 +67,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
         ? "The GPU reported an uncorrectable memory (ECC) error: take the node out of service and check `amd-smi metric --ecc` and `dmesg` for amdgpu RAS errors before rerunning."
         : "The GPU reported an uncorrectable hardware error: take the node out of service and check `nvidia-smi -q -d ECC`, `dmesg` for Xid errors, and the fabric (NVLink) state before rerunning.",
     );
+  } else if (said("platform")) {
+    // cudaErrorOperatingSystem / cudaErrorNotSupported: the driver could not do what the OS or the virtualisation allows
+    const wsl = signalHits(ctx, ["vllm.wslPlatform"]).length > 0;
+    remediation.push(
+      `This is no kernel fault: the ${api} driver asked the operating system (or the virtualisation under it) for something it refused${wsl ? ", and this run is under WSL2" : ""}. The usual requests are page-locked (pinned) host memory, CUDA IPC or peer memory between processes, and CUDA's virtual memory calls (cuMem, used by sleep mode and expandable_segments).`,
+      wsl
+        ? "WSL2's GPU driver limits pinned memory and does not support CUDA IPC: vLLM turns pin_memory off itself when it detects WSL, but a kernel library can still pin its own buffers (the traceback's last frames show which). Run on native Linux, or keep the run to one GPU with --enforce-eager and without the feature that pins or shares memory."
+        : "Look at the traceback's last frames for the call that failed (`pin_memory=True`, `cudaHostAlloc`, an IPC handle, `expandable_segments`). Under WSL2, vGPU, MIG or a restricted container these are limited: run on native Linux or a full GPU, or turn the feature off (PYTORCH_CUDA_ALLOC_CONF without expandable_segments, no sleep mode, --disable-custom-all-reduce).",
+    );
+  } else if (said("launchTimeout")) {
+    remediation.push(
+      `A kernel ran longer than the display driver's watchdog allows (cudaErrorLaunchTimeout): the GPU drives a display (X on Linux) or the run is under Windows/WSL2, whose TDR stops a kernel after about two seconds. Use a GPU that drives no display (or stop the display server), raise Windows' TdrDelay, or shorten the kernels (--max-num-batched-tokens smaller, --enforce-eager).`,
+    );
   } else {
     remediation.push(
       hip
@@ -80,9 +98,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
         : "An illegal access after hours of serving with no code change can be the hardware: look for Xid errors in `dmesg` / `nvidia-smi -q`.",
     );
   }
-  const what = torchHits.length || rocr === null ? `A GPU kernel failed with ${api} error: ${fault}.` : `ROCm's runtime aborted the process: ${rocr.what}.`;
+  const name = code ? ` (${code})` : "";
+  const what = torchHits.length || rocr === null
+    ? said("platform") || said("launchTimeout") ? `A ${api} call failed with ${api} error: ${fault}${name}.` : `A GPU kernel failed with ${api} error: ${fault}${name}.`
+    : `ROCm's runtime aborted the process: ${rocr.what}.`;
   return [{
-    message: `${what} The process cannot use the device after this; the engine or worker stops.`,
+    // (a refused call leaves the device usable, a kernel fault does not)
+    message: said("platform") && !said("assert") && !said("arch") && !said("hardware") ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
     evidence: hitEvidence([...hits, ...archSaid]),
     remediation,
   }];
