@@ -1442,7 +1442,7 @@ export const SIGNATURES: readonly Signature[] = [
     // with error 'CUDA error: ...'`): the faults of a running kernel and a build without kernels for the GPU, and the CUDA
     // calls the platform refuses (cudaErrorOperatingSystem, cudaErrorNotSupported: WSL2, vGPU, containers) or a display
     // watchdog ends (cudaErrorLaunchTimeout). Also torch's hint line under the message, which names the error's enum
-    // (`Search for \`cudaErrorAssert' in https://docs.nvidia.com/...`, c10's CUDA check since torch 2.5): it tells the
+    // (`Search for \`cudaErrorAssert' in https://docs.nvidia.com/...`, c10's CUDA check in recent torch releases): it tells the
     // error when a paste starts below the message line. CUDA's own `out of memory` (cudaErrorMemoryAllocation) is
     // vllm/cuda-oom's, a broken graph capture (cudaErrorStreamCapture*) vllm/cuda-graph-capture-failed's, NCCL's
     // `unhandled cuda error` nccl/cuda-error's.

@@ -7,7 +7,7 @@ import { WRAPS } from "./helpers/variants.js";
  * scored fact and problem was right at first sight once two labels were read as earlier rounds read them (frames of the
  * start-up path are a start-up failure). The readings that were wrong all the same:
  * - torch's hint under a CUDA error, `Search for \`cudaErrorAssert' in https://docs.nvidia.com/...` (c10's CUDA check,
- *   torch 2.5 on), names the error's enum; a paste that starts below the `CUDA error: ...` line (two of the 20) got no
+ *   recent torch releases), names the error's enum; a paste that starts below the `CUDA error: ...` line (two of the 20) got no
  *   vllm/cuda-error finding, and vllm/engine-dead gave the hint's own words as the root cause (or none).
  * - `CUDA error: OS call failed or operation not supported on this OS` (cudaErrorOperatingSystem: pinned memory, IPC or
  *   cuMem refused, WSL2 first among the platforms) got no finding at all; neither would `operation not supported` or

@@ -104,7 +104,7 @@ const WORKER_EXCEPTION = /^Exception in worker \S+ while processing method \w+: 
  */
 const ENGINE_DUMP = /\[(?:[\w/]*\/)?dump_input\.py:\d+\]|^\s*(?:Scheduler(?:Output|Stats)|(?:New|Cached)RequestData)\(/;
 /**
- * torch's lines under a CUDA error's message (c10's CUDA check, torch 2.5 on): the hint that names the error's enum
+ * torch's lines under a CUDA error's message (c10's CUDA check, recent torch releases): the hint that names the error's enum
  * (`Search for \`cudaErrorAssert' in https://docs.nvidia.com/...`), then the notes on asynchronous reports,
  * CUDA_LAUNCH_BLOCKING and TORCH_USE_CUDA_DSA. They are the message's tail, no cause of their own; the hint still tells
  * the error when a paste starts below the message line.
