@@ -1485,6 +1485,32 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // a CUDA kernel's own assert, printed by the device runtime for each thread that failed it, before torch raises
+    // `CUDA error: device-side assert triggered`: `<file>:<line>: <function>: block: [x,y,z], thread: [x,y,z] Assertion
+    // \`<expression>\` failed.` (PyTorch's CUDA_KERNEL_ASSERT, HIP's the same). The expression says which check failed:
+    // an index bound (`srcIndex < srcSelectDimSize` in Indexing.cu's index_select, an embedding lookup; `index out of
+    // bounds` in IndexKernel / ScatterGatherKernel) or the sampler's `probability tensor contains either \`inf\`, \`nan\`
+    // or element < 0` (TensorCompare.cu's _assert_async). A paste can wrap the line before `block:`.
+    id: "torch.cudaKernelAssert", dialect: "any", level: "error", anyOf: ["assertion `"],
+    values: [
+      /(?:^|\s)(?<kernelFile>[\w.\/\-]+\.cuh?):\d+: (?<kernelFunc>[\w:<>~]+(?:\(\))?): block: \[/,
+      /Assertion `(?<expr>.*)` failed/,
+      /(?<indexBound>srcIndex < srcSelectDimSize|index out of bounds|idx_dim >= 0 && idx_dim < index_size)/,
+      /(?<badProbs>probability tensor contains either `inf`, `nan` or element < 0)/,
+      /(?<assert>Assertion `)/,
+    ],
+    pattern: /block: \[\d+,\s?\d+,\s?\d+\], thread: \[\d+,\s?\d+,\s?\d+\] Assertion `.*` failed/,
+    samples: [
+      "/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [311,0,0], thread: [96,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
+      "  block: [4,0,0], thread: [32,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
+      "(Worker_TP0 pid=812) ../aten/src/ATen/native/cuda/TensorCompare.cu:110: _assert_async_cuda_kernel: block: [0,0,0], thread: [0,0,0] Assertion `probability tensor contains either `inf`, `nan` or element < 0` failed.",
+    ],
+    nearMisses: [
+      "AssertionError: assert num_tokens <= self.max_num_tokens",
+      "python: /src/allocator.cpp:41: void Pool::free(void*): Assertion `ptr != nullptr' failed.",
+    ],
+  },
+  {
     // torch saying its build has no kernels for this GPU (torch/cuda/__init__.py, printed as a UserWarning at the GPU's
     // first use): ≤2.7 `<GPU> with CUDA capability sm_120 is not compatible with the current PyTorch installation.` and
     // the next line `The current PyTorch install supports CUDA capabilities sm_50 ... sm_90.`; 2.8+ `Your installed

@@ -157,3 +157,51 @@ describe("V1's executor reporting a worker's failure: `Worker failed with error 
     expect(r.findings[0].message).toContain("this excerpt does not show the root cause");
   });
 });
+
+describe("a CUDA kernel's own assert, printed per thread before torch's `device-side assert triggered`", () => {
+  const assertLine = (block: number, thread: number, expr = "srcIndex < srcSelectDimSize") =>
+    `/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [${block},0,0], thread: [${thread},0,0] Assertion \`${expr}\` failed.`;
+  const crash = (lines: string[]) => [
+    ...lines,
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_model_runner.py", line 3575, in synchronize_input_prep',
+    "    self.prepare_inputs_event.synchronize()",
+    "torch.AcceleratorError: CUDA error: device-side assert triggered",
+  ];
+
+  it.each(WRAPS)("names the index check that failed and where, %s", async (_name, wrap) => {
+    const lines = crash(Array.from({ length: 40 }, (_, i) => assertLine(77, i)));
+    const r = await analyzeText(wrap(lines.join("\n") + "\n"));
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    const f = r.findings[0];
+    expect(f.message).toContain("CUDA error: device-side assert triggered");
+    expect(f.evidence[0].line).toBe(1);
+    expect(f.remediation[1]).toContain("The kernel's assert says which check failed: `srcIndex < srcSelectDimSize` (indexSelectLargeIndex in Indexing.cu).");
+    expect(f.remediation[1]).toContain("vocabulary size");
+    // (torch's exception line stays the first error: the assert lines are the device runtime's, CONTRACT.md lists no such line)
+    expect(r.facts.firstError?.line).toBe(43);
+  });
+
+  it("reads the line wrapped before `block:` and the assert alone, without torch's exception", async () => {
+    const text = ["/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1515: indexSelectSmallIndex:", "  block: [3,0,0], thread: [96,0,0] Assertion `srcIndex < srcSelectDimSize` failed.", ""].join("\n");
+    const r = await analyzeText(text);
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    expect(r.findings[0].message).toContain("CUDA error: device-side assert triggered");
+    expect(r.findings[0].remediation.join(" ")).toContain("`srcIndex < srcSelectDimSize`");
+  });
+
+  it("tells the sampler's NaN probabilities apart from an index bound", async () => {
+    const probs = "(Worker_TP1 pid=5120) ../aten/src/ATen/native/cuda/TensorCompare.cu:110: _assert_async_cuda_kernel: block: [0,0,0], thread: [0,0,0] Assertion `probability tensor contains either `inf`, `nan` or element < 0` failed.";
+    const r = await analyzeText(crash([probs]).join("\n") + "\n");
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    const advice = r.findings[0].remediation.join(" ");
+    expect(advice).toContain("held inf, NaN or negative values");
+    expect(advice).toContain("_assert_async_cuda_kernel in TensorCompare.cu");
+    expect(advice).not.toContain("vocabulary size");
+  });
+
+  it("leaves a host program's assert (glibc's `Assertion 'x' failed.`) and a Python AssertionError alone", async () => {
+    const text = ["python3: /src/pool.cpp:41: void Pool::free(void*): Assertion `ptr != nullptr' failed.", "AssertionError: assert num_tokens <= self.max_num_tokens", ""].join("\n");
+    const r = await analyzeText(text);
+    expect(ids(r)).not.toContain("vllm/cuda-error");
+  });
+});

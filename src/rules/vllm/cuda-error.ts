@@ -12,6 +12,7 @@ export const meta = {
   sources: [
     "vLLM docs: usage/troubleshooting.md (CUDA error: debug with CUDA_LAUNCH_BLOCKING=1, VLLM_TRACE_FUNCTION)",
     "CUDA Runtime API: cudaError_t (cudaErrorIllegalAddress, cudaErrorAssert, cudaErrorLaunchFailure, cudaErrorNoKernelImageForDevice, cudaErrorOperatingSystem = 304, cudaErrorNotSupported = 801, cudaErrorLaunchTimeout = 702)",
+    "PyTorch source: c10/macros/Macros.h CUDA_KERNEL_ASSERT (a device assert prints `<file>:<line>: <function>: block: [..], thread: [..] Assertion \`<expr>\` failed.`), aten/src/ATen/native/cuda/Indexing.cu, TensorCompare.cu",
     "PyTorch source: c10/cuda/CUDAException (`CUDA error: <cudaGetErrorString>` and the hint `Search for \`<cudaGetErrorName>' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html`)",
     "NVIDIA CUDA on WSL User Guide (pinned system memory and IPC limits under WSL2)",
     "PyTorch docs: notes/cuda.html (asynchronous execution: CUDA_LAUNCH_BLOCKING=1; TORCH_USE_CUDA_DSA)",
@@ -21,7 +22,8 @@ export const meta = {
 } satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const torchHits = signalHits(ctx, ["vllm.cudaFault"]);
+  // torch's CUDA error, and a kernel's own assert (the check that failed, printed before torch raises it)
+  const torchHits = signalHits(ctx, ["vllm.cudaFault", "torch.cudaKernelAssert"]);
   // ROCm's runtime aborting on a GPU fault (`Memory access fault by GPU node-N ...`, `HW Exception by GPU node-N ...`)
   const rocrHits = signalHits(ctx, ["vllm.rocrFault"]);
   const hits = [...torchHits, ...rocrHits];
@@ -30,7 +32,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const rocr = rocrFault(rocrHits);
   // the error's words, or the runtime's words for the enum torch's hint line names (a paste that starts below the message)
   const code = firstValue(torchHits, "code");
-  const fault = firstValue(torchHits, "fault") ?? (code ? CUDA_FAULTS[code] : undefined) ?? rocr?.fault ?? "a kernel fault";
+  const fault = firstValue(torchHits, "fault") ?? (code ? CUDA_FAULTS[code] : undefined) ?? (said("kernelAssert") || said("expr") ? CUDA_FAULTS.cudaErrorAssert : undefined) ?? rocr?.fault ?? "a kernel fault";
   // ROCm's torch raises the same faults as `HIP error: ...`: its debugging switches and tools are AMD's
   const hip = firstValue(torchHits, "api") === "HIP" || rocr !== null;
   // a GPU hang with no fault before it (a fault's abort often ends in the hang report, which then says nothing new)
@@ -86,8 +88,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
         ? "HIP reports kernel faults asynchronously, so the traceback may point at a later call: rerun with AMD_SERIALIZE_KERNEL=3 (slow) to stop at the kernel that failed."
         : "CUDA reports kernel faults asynchronously, so the traceback may point at a later call: rerun with CUDA_LAUNCH_BLOCKING=1 (slow) to stop at the kernel that failed.",
     );
-    if (said("assert"))
-      remediation.push(`A device-side assert is an index check failing inside a kernel: common causes are token ids beyond the vocabulary (a tokenizer that does not match the model) and invalid sampling parameters; ${hip ? "TORCH_USE_HIP_DSA" : "TORCH_USE_CUDA_DSA"} (a torch build with it) names the assert.`);
+    // the kernel's assert line names the check that failed (torch.cudaKernelAssert)
+    const expr = firstValue(torchHits, "expr");
+    const where = [firstValue(torchHits, "kernelFunc"), firstValue(torchHits, "kernelFile")?.split("/").pop()].filter(Boolean).join(" in ");
+    const check = expr ? `The kernel's assert says which check failed: \`${expr}\`${where ? ` (${where})` : ""}. ` : "";
+    if (said("indexBound"))
+      remediation.push(`${check}An index went past the end of a table: in an embedding lookup, a token id at or beyond the model's vocabulary size. Check that the tokenizer matches the checkpoint (its length against the config's vocab_size, added special tokens), the token ids a client sends (prompt_token_ids), and, with speculative decoding, the draft model's vocabulary and its proposed ids (a -1 placeholder reaching the embedding).`);
+    else if (said("badProbs"))
+      remediation.push(`${check}The sampler's probabilities held inf, NaN or negative values: the logits overflowed or the weights produce NaN (float16 for a model trained in bfloat16, a broken quantized checkpoint or kernel). Rerun with --dtype bfloat16 and without the quantization or attention backend in question; one request's sampling parameters (an extreme temperature, logit_bias) can cause it too.`);
+    else if (said("assert"))
+      remediation.push(`${check}A device-side assert is an index check failing inside a kernel: common causes are token ids beyond the vocabulary (a tokenizer that does not match the model) and invalid sampling parameters; ${hip ? "TORCH_USE_HIP_DSA" : "TORCH_USE_CUDA_DSA"} (a torch build with it) names the assert.`);
     else
       remediation.push(
         `Narrow the faulting kernel down: --enforce-eager (no CUDA graphs), another attention backend (VLLM_ATTENTION_BACKEND${hip ? ", or the ROCm AITER switches VLLM_ROCM_USE_AITER=0" : ""}), --disable-custom-all-reduce with tensor parallelism, or the model without quantization / speculative decoding; report the smallest reproducer with the vLLM, torch and driver versions.`,
