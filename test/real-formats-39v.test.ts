@@ -14,6 +14,10 @@ import { WRAPS } from "./helpers/variants.js";
  *   `the launch timed out and was terminated` (a display watchdog ending a kernel).
  * - V1's `RuntimeError: Worker failed with error '<the worker's exception>', please check the stack trace above ...`
  *   carries the worker's exception in its quotes; the start-up finding said the excerpt showed no root cause.
+ * A second batch of 6 (first sight after those fixes) scored fully too; one of them showed a CUDA kernel's own assert
+ * line (`Indexing.cu:1515: indexSelectSmallIndex: block: [..], thread: [..] Assertion \`srcIndex < srcSelectDimSize\`
+ * failed.`, wrapped before `block:`), which nothing read: the finding now quotes the check and tells an index bound from
+ * the sampler's NaN probabilities.
  * Every log text here is written for the test in the printed layout, with wrappers the collected files did not have.
  */
 
