@@ -958,6 +958,37 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
   },
   {
+    // vLLM could not load a LoRA adapter (vllm/lora/worker_manager.py `_load_adapter`, which a running engine calls: a request
+    // naming the adapter, `--lora-modules` once the server is up, the load_lora_adapter endpoint): ≤0.6 `RuntimeError: Loading
+    // lora <path> failed`; later a missing adapter `ValueError: Loading lora <name> failed: No adapter found for <path>` (V1's
+    // engine core adds `Call to add_lora method failed: `); and the adapter's weights refused by vllm/lora/models.py
+    // (`<module> is unsupported LoRA weight`, newer `While loading <dir>, expected target modules in [...] but received [...]`)
+    id: "vllm.loraLoadFailed", dialect: "any", level: "error", anyOf: ["loading lora", "unsupported lora weight", "expected target modules in"],
+    values: [/Loading lora \[?["']?(?<adapter>[^\s"'\[\]]+)/, /No adapter found for (?<path>[^\s"'\]]+)/, /(?<module>[\w.]+) is unsupported LoRA weight/],
+    pattern: /\bLoading lora \S.*? failed\b|[\w.]+ is unsupported LoRA weight\b|While loading \S+, expected target modules in /,
+    samples: [
+      "RuntimeError: Loading lora /srv/adapters/sql-v2 failed",
+      "ERROR 06-02 11:20:31 engine.py:160] RuntimeError: Loading lora /data/lora/ckpt-300 failed",
+      "(EngineCore_DP0 pid=5120) ERROR 03-11 09:14:02 [core.py:918] ValueError: Loading lora sql-lora failed: No adapter found for /models/sql-lora",
+      "ValueError: Call to add_lora method failed: Loading lora chat-v3 failed: No adapter found for org/chat-v3",
+      "ValueError: base_model.model.lm_head.weight is unsupported LoRA weight",
+    ],
+    nearMisses: ["INFO 06-02 11:20:30 serving_models.py:174] Loaded new LoRA adapter: name 'sql-lora', path '/models/sql-lora'", "DEBUG 06-02 11:20:30 worker_manager.py:120] Loading lora sql-lora from /models/sql-lora"],
+  },
+  {
+    // V0's multiprocessing engine (vllm/engine/multiprocessing/engine.py, MQLLMEngine.start, 0.6–0.10) logs whatever ended its
+    // loop as the exception's repr at ERROR (`logger.exception(repr(e))`, its traceback after it), then tells the API server,
+    // whose requests then fail with MQEngineDeadError / `Engine loop has died`. start() runs only once the engine was built.
+    id: "vllm.v0EngineLoopError", dialect: "vllm", level: "error", anyOf: ["engine.py:"],
+    values: [/engine\.py:\d+\]\s+(?<error>[A-Z]\w*)\(/],
+    pattern: /(?<![\w\/.])engine\.py:\d+\]\s+[A-Z]\w*(?:Error|Exception)\((?:'|"|\))/,
+    samples: [
+      "ERROR 12-25 15:08:47 engine.py:135] IndexError('Error in model execution: tuple index out of range')",
+      "ERROR 02-14 08:01:12 [engine.py:160] RuntimeError(\"CUDA error: an illegal memory access was encountered\")",
+    ],
+    nearMisses: ["ERROR 12-25 15:08:47 engine.py:135] Traceback (most recent call last):", "ERROR 12-25 15:08:47 async_llm_engine.py:65] RuntimeError('x')", "INFO 12-25 15:08:40 engine.py:275] Added request chatcmpl-1."],
+  },
+  {
     // V1's multiprocessing executor raises `RuntimeError: Worker failed with error '<the worker's exception>', please check
     // the stack trace above for the root cause` (vllm/v1/executor/multiproc_executor.py, collective_rpc's get_response) when
     // a worker's call failed: the engine died, at start-up unless the log shows it had started (the rule reads that)

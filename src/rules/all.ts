@@ -22,6 +22,7 @@ import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
+import { rule as vllmLoraLoadFailed } from "./vllm/lora-load-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
@@ -91,6 +92,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmFatalSignal,
   vllmHostOom,
   vllmKvTransferFailed,
+  vllmLoraLoadFailed,
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmMemoryProfilingError,
