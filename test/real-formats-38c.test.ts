@@ -128,3 +128,16 @@ describe("a LoRA adapter the loader could not load", () => {
     expect(ids(await analyzeText(text))).toEqual([]);
   });
 });
+
+describe("a window of the server's stats lines alone", () => {
+  it("is healthy with what the lines show, not `no vLLM facts were recognised`", async () => {
+    const line = (t: string, run: number, wait: number, kv: string) =>
+      `INFO 09-10 11:12:${t} [loggers.py:122] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 410.5 tokens/s, Running: ${run} reqs, Waiting: ${wait} reqs, GPU KV cache usage: ${kv}%, Prefix cache hit rate: 0.0%`;
+    const lines = [line("10", 12, 4, "7.5"), line("20", 24, 0, "12.25"), line("30", 24, 0, "14.0")];
+    for (const text of wrappers(lines)) {
+      const r = await analyzeText(text);
+      expect(ids(r)).toEqual([]);
+      expect(r.verdict).toBe("Healthy: vLLM server stats: 3 lines (up to 24 running, 4 waiting, GPU KV cache usage up to 14%).");
+    }
+  });
+});
