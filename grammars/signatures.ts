@@ -1010,14 +1010,17 @@ export const SIGNATURES: readonly Signature[] = [
     // The engine's dump of the step it failed (vllm/logging_utils/dump_input.py dump_engine_exception, called with the
     // scheduler output of a step being executed): `Dumping input data for V1 LLM engine (v0.25.1) with config: ...`
     // (≈0.9: `Dumping input data` alone; V0 ≈0.8: `Engine crashed, dumping input data`) is a crash while serving too.
-    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler", "output_handler failed"],
+    // (EngineDeadError's message, vLLM's own words, quoted by the program that caught it: `[ERROR] ... fastapi_server.py:280
+    // ... catch a Exception, msg: EngineCore encountered an issue. See stack trace (above) for the root cause.`)
+    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler", "output_handler failed", "encountered an issue"],
     // (vLLM-Omni's stage engine process logs the same after its start: `StageEngineCoreProc encountered a fatal error.`)
     // (the dump goes on with `Dumping scheduler output for model execution: SchedulerOutput(...)` and `Dumping scheduler
     // stats: ...`, records of their own that a window of the paste may show alone)
     // (and the API server's `AsyncLLM output_handler failed.`: its output task starts once AsyncLLM has its engine client,
     // after the engine core reported ready, and fails when that engine dies)
-    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): |\bAsyncLLM output_handler failed\b/,
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): |\bAsyncLLM output_handler failed\b|\bEngineCore encountered an issue\. See stack trace \(above\)/,
     samples: [
+      "[2026-02-03 04:05:06,789] [ERROR] [trace_id=0] gateway.py:88 worker-3 - [ERROR] request failed, msg: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
       "(EngineCore_DP0 pid=812) ERROR 11-02 04:10:09 [core.py:790] EngineCore encountered a fatal error.",

@@ -141,3 +141,26 @@ describe("a window of the server's stats lines alone", () => {
     }
   });
 });
+
+describe("the server's 5xx answers after the engine died", () => {
+  const lines = [
+    "INFO 04-05 06:07:08 engine.py:275] Added request chatcmpl-90.",
+    "CRITICAL 04-05 06:07:09 launcher.py:99] MQLLMEngine is already dead, terminating server process",
+    'INFO:     10.1.2.3:40000 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error',
+    'INFO:     10.1.2.3:40002 - "POST /v1/completions HTTP/1.1" 404 Not Found',
+  ];
+
+  it("are explained by the engine's death (the 5xx error, not the clients' 4xx)", async () => {
+    for (const text of wrappers(lines)) {
+      const r = await analyzeText(text);
+      expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead, which explains runtime\/client-errors\)/);
+      const http = r.findings.filter((f) => f.ruleId === "runtime/client-errors");
+      expect(http.map((f) => [f.severity, f.causedBy ?? null])).toEqual([["error", ["vllm/engine-dead"]], ["warning", null]]);
+    }
+  });
+
+  it("a wrapper's own record quoting EngineDeadError's words is the engine dead", async () => {
+    const text = "[2026-02-03 04:05:06,789] [ERROR] [trace_id=0] gateway.py:88 worker-3 - [ERROR] request failed, msg: EngineCore encountered an issue. See stack trace (above) for the root cause.\n";
+    expect(ids(await analyzeText(text), "error")).toEqual(["vllm/engine-dead"]);
+  });
+});

@@ -19,6 +19,8 @@ export interface Relation {
   causedBy?: readonly string[];
   /** the rule only applies when one of these wrote lines of the log (absent: any log) */
   dialects?: readonly Dialect[];
+  /** only the rule's findings of these severities are linked to a cause (absent: all of them) */
+  causedAt?: readonly ("error" | "warning" | "info")[];
 }
 
 // the failures that stop NCCL from connecting ranks, in any program
@@ -133,7 +135,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "runtime/queue-with-free-kv": { layer: "symptom", dialects: VLLM },
   "runtime/small-batch-tp": { layer: "symptom", dialects: VLLM },
   "runtime/throughput-drop": { layer: "symptom", dialects: VLLM, causedBy: ["runtime/kv-cache-pressure", "runtime/stall"] },
-  "runtime/client-errors": { layer: "symptom", dialects: VLLM },
+  // the server answering 5xx (its error finding; 4xx are the clients' own mistakes): what broke the engine or a request
+  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
 };
 
 /** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */
