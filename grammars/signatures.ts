@@ -958,6 +958,25 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
   },
   {
+    // the OpenAI server refusing one request before it reaches the engine, answered 400 (vllm/entrypoints/openai
+    // serving_chat.py / serving_completion.py log `Error in preprocessing prompt inputs` with the traceback, at ERROR, and
+    // go on serving): the prompt and max_tokens over max_model_len (serving_engine.py `_validate_input`: `This model's
+    // maximum context length is N tokens. However, you requested M tokens (...)`, newer `... However, your request has M
+    // input tokens`), or V1's processor refusing a prompt longer than the model (`The decoder prompt (length M) is longer
+    // than the maximum model length of N`)
+    id: "vllm.requestRejected", dialect: "vllm", level: "warning", anyOf: ["error in preprocessing prompt inputs", "maximum context length is", "longer than the maximum model length"],
+    values: [/maximum context length is (?<max>\d+) tokens\. However, (?:you requested|your request has) (?<requested>\d+)/, /The decoder prompt \(length (?<requested>\d+)\) is longer than the maximum model length of (?<max>\d+)/],
+    pattern: /\bError in preprocessing prompt inputs\b|This model's maximum context length is \d+ tokens\. However, (?:you requested|your request has) \d+|The decoder prompt \(length \d+\) is longer than the maximum model length of \d+/,
+    samples: [
+      "ERROR 03-04 05:06:07 [serving_chat.py:200] Error in preprocessing prompt inputs",
+      "(APIServer pid=12) ERROR 03-04 05:06:07 [serving.py:120] Error in preprocessing prompt inputs",
+      "ERROR 03-04 05:06:07 serving_completion.py:110] ValueError: This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+      "ValueError: This model's maximum context length is 8192 tokens. However, your request has 9001 input tokens. Please reduce the length of the input messages.",
+      "ValueError: The decoder prompt (length 40000) is longer than the maximum model length of 32768. Make sure that `max_model_len` is no smaller than the number of text tokens.",
+    ],
+    nearMisses: ["WARNING 03-04 05:06:07 [arg_utils.py:1100] The model has a long context length (131072). This may cause OOM errors"],
+  },
+  {
     // vLLM could not load a LoRA adapter (vllm/lora/worker_manager.py `_load_adapter`, which a running engine calls: a request
     // naming the adapter, `--lora-modules` once the server is up, the load_lora_adapter endpoint): ≤0.6 `RuntimeError: Loading
     // lora <path> failed`; later a missing adapter `ValueError: Loading lora <name> failed: No adapter found for <path>` (V1's

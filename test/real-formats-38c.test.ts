@@ -164,3 +164,31 @@ describe("the server's 5xx answers after the engine died", () => {
     expect(ids(await analyzeText(text), "error")).toEqual(["vllm/engine-dead"]);
   });
 });
+
+describe("a request the OpenAI server refused before it reached the engine", () => {
+  const lines = (api: string) => [
+    `${api}INFO:     10.9.8.7:50000 - "GET /health HTTP/1.1" 200 OK`,
+    `${api}ERROR 08-09 10:11:12 [serving_chat.py:210] Error in preprocessing prompt inputs`,
+    `${api}ERROR 08-09 10:11:12 [serving_chat.py:210] Traceback (most recent call last):`,
+    `${api}ERROR 08-09 10:11:12 [serving_chat.py:210]   File "/opt/vllm/vllm/entrypoints/openai/serving_engine.py", line 600, in _validate_input`,
+    `${api}ERROR 08-09 10:11:12 [serving_chat.py:210]     raise ValueError(`,
+    `${api}ERROR 08-09 10:11:12 [serving_chat.py:210] ValueError: This model's maximum context length is 4096 tokens. However, you requested 4600 tokens (3600 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.`,
+  ];
+
+  it("is a warning with the numbers, not an error with no known cause", async () => {
+    for (const text of wrappers(lines("(APIServer pid=61) "))) {
+      const r = await analyzeText(text);
+      expect(ids(r, "error")).toEqual([]);
+      expect(r.verdict).toMatch(/^Works, with a warning \(runtime\/client-errors\): The server refused a request while preparing the prompt and answered 400/);
+      expect(r.findings[0].message).toContain("asked for 4600 tokens, more than the served max_model_len of 4096");
+      expect(r.facts.firstError?.line).toBe(2);
+    }
+  });
+
+  it("reads the record head alone, and the V1 processor's wording", async () => {
+    const head = await analyzeText(lines("").slice(0, 4).join("\n") + "\n");
+    expect(head.findings.map((f) => [f.ruleId, f.severity])).toEqual([["runtime/client-errors", "warning"]]);
+    const v1 = await analyzeText("ValueError: The decoder prompt (length 40000) is longer than the maximum model length of 32768. Make sure that `max_model_len` is no smaller than the number of text tokens.\n");
+    expect(v1.findings[0].message).toContain("asked for 40000 tokens, more than the served max_model_len of 32768");
+  });
+});
