@@ -958,6 +958,20 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
   },
   {
+    // V1's structured output: the grammar matcher refused a token the model sampled for a request with a JSON schema, regex,
+    // grammar or tool-call format (vllm/v1/structured_output/backend_xgrammar.py accept_tokens: `Failed to advance FSM for
+    // request R for tokens T. Please file an issue.`; the scheduler then ends the request: `Unexpected: grammar rejected
+    // tokens [T]. Terminating request.`). The engine goes on; that request fails or stops short of its format.
+    id: "vllm.grammarRejected", dialect: "vllm", level: "error", anyOf: ["failed to advance fsm", "grammar rejected tokens"],
+    values: [/Failed to advance FSM for request (?<request>\S+) for tokens/],
+    pattern: /\bFailed to advance FSM for request \S+ for tokens\b|\bgrammar rejected tokens \[/,
+    samples: [
+      "(EngineCore_DP0 pid=812) ERROR 10-11 12:13:14 [backend_xgrammar.py:165] Failed to advance FSM for request chatcmpl-ab12 for tokens 9981. Please file an issue.",
+      "ERROR 10-11 12:13:14 [scheduler.py:1010] Unexpected: grammar rejected tokens [9981]. Terminating request.",
+    ],
+    nearMisses: ["INFO 10-11 12:13:00 [backend_xgrammar.py:60] Compiling grammar for request chatcmpl-ab12"],
+  },
+  {
     // the OpenAI server refusing one request before it reaches the engine, answered 400 (vllm/entrypoints/openai
     // serving_chat.py / serving_completion.py log `Error in preprocessing prompt inputs` with the traceback, at ERROR, and
     // go on serving): the prompt and max_tokens over max_model_len (serving_engine.py `_validate_input`: `This model's

@@ -192,3 +192,18 @@ describe("a request the OpenAI server refused before it reached the engine", () 
     expect(v1.findings[0].message).toContain("asked for 40000 tokens, more than the served max_model_len of 32768");
   });
 });
+
+describe("the structured-output grammar refusing a sampled token", () => {
+  it("is a warning that names the request, not an error with no known cause or a dead engine", async () => {
+    const lines = [
+      "(EngineCore_DP0 pid=4410) ERROR 12-01 02:03:04 [backend_xgrammar.py:165] Failed to advance FSM for request chatcmpl-7f3e for tokens 2711. Please file an issue.   ",
+      "(EngineCore_DP0 pid=4410) ERROR 12-01 02:03:04 [backend_xgrammar.py:165] Failed to advance FSM for request chatcmpl-7f3e for tokens 88. Please file an issue.",
+      "(APIServer pid=4300) INFO 12-01 02:03:10 [loggers.py:123] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 52.0 tokens/s, Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 2.0%, Prefix cache hit rate: 0.0%",
+    ];
+    for (const text of wrappers(lines)) {
+      const r = await analyzeText(text);
+      expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["vllm/structured-output-failed", "warning"]]);
+      expect(r.verdict).toMatch(/^Works, with a warning \(vllm\/structured-output-failed\): The structured-output backend's grammar refused tokens \(2 lines\) the model generated \(request chatcmpl-7f3e first\)/);
+    }
+  });
+});

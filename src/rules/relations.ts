@@ -117,6 +117,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
   "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
+  // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
+  "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
