@@ -269,7 +269,12 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)
   const callee = t.lastCode !== undefined ? calleeOfCode(t.lastCode) : undefined;
-  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee));
+  // V1's `run_engine_core` shuts the engine core down in its `finally` only when the core was built (`if engine_core is
+  // not None: engine_core.shutdown()`, vllm/v1/engine/core.py): a traceback through that call (the frame under
+  // `run_engine_core` is `shutdown`, or the paste stops at the call) comes from an engine that had started (a failure's:
+  // a Ctrl-C that stops the shutdown is no engine serving)
+  const shutDownAfterStart = failure && frames.some((f, i) => f.func === "run_engine_core" && (i + 1 < frames.length ? frames[i + 1].func === "shutdown" : callee === "shutdown"));
+  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee)) || shutDownAfterStart;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
   // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the
