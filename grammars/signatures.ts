@@ -1058,8 +1058,9 @@ export const SIGNATURES: readonly Signature[] = [
     // engine core adds `Call to add_lora method failed: `); and the adapter's weights refused by vllm/lora/models.py
     // (`<module> is unsupported LoRA weight`, newer `While loading <dir>, expected target modules in [...] but received [...]`)
     id: "vllm.loraLoadFailed", dialect: "any", level: "error", anyOf: ["loading lora", "unsupported lora weight", "expected target modules in"],
-    values: [/Loading lora \[?["']?(?<adapter>[^\s"'\[\]]+)/, /No adapter found for (?<path>[^\s"'\]]+)/, /(?<module>[\w.]+) is unsupported LoRA weight/],
-    pattern: /\bLoading lora \S.*? failed\b|[\w.]+ is unsupported LoRA weight\b|While loading \S+, expected target modules in /,
+    // (bounded: a line of many `Loading lora x` without `failed`, or one long word, stays linear)
+    values: [/Loading lora \[?["']?(?<adapter>[^\s"'\[\]]+)/, /No adapter found for (?<path>[^\s"'\]]+)/, /(?<![\w.])(?<module>[\w.]{1,300}) is unsupported LoRA weight/],
+    pattern: /\bLoading lora \S.{0,500}? failed\b|(?<![\w.])[\w.]{1,300} is unsupported LoRA weight\b|While loading \S+, expected target modules in /,
     samples: [
       "RuntimeError: Loading lora /srv/adapters/sql-v2 failed",
       "ERROR 06-02 11:20:31 engine.py:160] RuntimeError: Loading lora /data/lora/ckpt-300 failed",
