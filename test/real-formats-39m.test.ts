@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runCliHere } from "./helpers/cli.js";
+import { describe, expect, it } from "vitest";
+import { evaluateGate, parseGateSpec } from "../src/gate/check.js";
 import { variants } from "./helpers/variants.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
 
@@ -11,7 +8,11 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
  * two Strix Halo boxes under Ray) told only by the INFO line its init prints on every GPU, `GFX9 cheap fence is OFF`
  * (RCCL_GFX9_CHEAP_FENCE_OFF; NVIDIA's NCCL has no such line), was called NCCL; and Ray went unnamed as a writer of the log
  * when vLLM's Ray workers print under the V1 Ray executor's actor class, `(RayWorkerProc pid=N, ip=A.B.C.D)`
- * (vllm/v1/executor/ray_executor_v2.py), or 0.2-0.4's `(RayWorkerVllm pid=N)`, rather than `(RayWorkerWrapper ...)`.
+ * (vllm/v1/executor/ray_executor_v2.py), or 0.2-0.4's `(RayWorkerVllm pid=N)`, rather than `(RayWorkerWrapper ...)`; and a
+ * window of the engine's start-up traceback (logged at ERROR, every line behind the logger's head) that starts on the code
+ * line `self._run_workers("init_device")`, the `File` line of its frame cut, and ends before the exception line, went
+ * unexplained: the method vLLM's executor dispatches by name (`_run_workers("init_device")`, `collective_rpc("load_model")`)
+ * is one it runs on its workers only while the engine starts.
  * Every log text here is written for the test in the printed layout.
  */
 
@@ -88,32 +89,67 @@ describe("Ray named as a writer by the class of vLLM's Ray worker actor", () => 
 });
 
 describe("the transport gate on a two-node Ray run of the V1 Ray executor", () => {
-  const dir = mkdtempSync(join(tmpdir(), "vd-39m-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (net: "IB" | "Socket") => {
     const via = net === "IB" ? "NET/IB/0/GDRDMA" : "NET/Socket/0";
-    const at = (host: string, pid: number, rank: number) => `${host === "node-b" ? "(RayWorkerProc pid=" + pid + ", ip=10.8.0.2) " : ""}${host}:${pid}:${pid} [0] NCCL INFO`;
-    const text = [
-      `${at("node-a", 510, 0)} Using network ${net}`,
-      `${at("node-b", 620, 1)} Using network ${net}`,
-      `${at("node-a", 510, 0)} comm 0x5581c0 rank 0 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
-      `${at("node-b", 620, 1)} comm 0x7712a0 rank 1 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
-      `${at("node-a", 510, 0)} Channel 00/0 : 1[0] -> 0[0] [receive] via ${via}`,
-      `${at("node-b", 620, 1)} Channel 00/0 : 1[0] -> 0[0] [send] via ${via}`,
-      "",
-    ].join("\n");
-    const path = join(dir, `${net}.log`);
-    writeFileSync(path, text);
-    return path;
+    const at = (host: string, pid: number) => `${host === "node-b" ? `(RayWorkerProc pid=${pid}, ip=10.8.0.2) ` : ""}${host}:${pid}:${pid} [0] NCCL INFO`;
+    return [
+      `${at("node-a", 510)} Using network ${net}`,
+      `${at("node-b", 620)} Using network ${net}`,
+      `${at("node-a", 510)} comm 0x5581c0 rank 0 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
+      `${at("node-b", 620)} comm 0x7712a0 rank 1 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0`,
+      `${at("node-a", 510)} Channel 00/0 : 1[0] -> 0[0] [receive] via ${via}`,
+      `${at("node-b", 620)} Channel 00/0 : 1[0] -> 0[0] [send] via ${via}`,
+    ];
   };
+  const gate = (r: Awaited<ReturnType<typeof analyzeText>>, opts: { forbidTransport?: string[]; requireTransport?: string[] }) => evaluateGate(r, parseGateSpec({ failOn: "none", ...opts })).passed;
 
-  it("a Socket run fails --forbid-transport NET/Socket; an IB run passes it", async () => {
-    const socket = await runCliHere(["check", run("Socket"), "--forbid-transport", "NET/Socket", "--fail-on", "none"]);
-    expect(socket.status).toBe(1);
-    expect(socket.stdout).toMatch(/FAIL\s+forbid-transport NET\/Socket/);
-    const ib = await runCliHere(["check", run("IB"), "--forbid-transport", "NET/Socket", "--fail-on", "none"]);
-    expect(ib.status).toBe(0);
-    const require = await runCliHere(["check", run("IB"), "--require-transport", "NET/IB/GDRDMA", "--fail-on", "none"]);
-    expect(require.status).toBe(0);
+  it("a Socket run fails --forbid-transport NET/Socket; an IB run passes it and --require-transport NET/IB/GDRDMA", async () => {
+    for (const r of await reportsOf(run("Socket"))) {
+      expect(gate(r, { forbidTransport: ["NET/Socket"] })).toBe(false);
+      expect(ids(r)).toContain("nccl/socket-fallback");
+    }
+    for (const r of await reportsOf(run("IB"))) {
+      expect(gate(r, { forbidTransport: ["NET/Socket"] })).toBe(true);
+      expect(gate(r, { requireTransport: ["NET/IB/GDRDMA"] })).toBe(true);
+      expect(r.facts.nccl.nodes).toBe(2);
+    }
+  });
+});
+
+describe("a window of the engine's start-up traceback that starts on the code line of a frame it cut", () => {
+  const head = (n: number) => `ERROR 07-14 09:12:4${n} [core.py:611]`;
+  const frames = [
+    `${head(4)}   File "/opt/venv/lib/python3.12/site-packages/vllm/executor/ray_distributed_executor.py", line 530, in _run_workers`,
+    `${head(4)}     ray_worker_outputs = ray.get(ray_worker_outputs)`,
+    `${head(4)}   File "/opt/venv/lib/python3.12/site-packages/ray/_private/auto_init_hook.py", line 21, in auto_init_wrapper`,
+    `${head(4)}     return fn(*args, **kwargs)`,
+    `${head(4)}   File "/opt/venv/lib/python3.12/site-packages/ray/_private/worker.py", line 2771, in get`,
+    `${head(4)}     values, debugger_breakpoint = worker.get_objects(object_refs, timeout=timeout)`,
+  ];
+  const start = (code: string) => [`${head(4)}     ${code}`, ...frames];
+
+  it("the executor dispatching a start-up method to its workers is the engine failing to start, whatever wraps the lines", async () => {
+    for (const r of await reportsOf(start('self._run_workers("init_device")'))) {
+      expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+      expect(r.facts.tracebacks?.list[0]?.stage).toBe("init");
+      expect(r.facts.firstError).toBeNull();
+      expect(r.facts.config.executorBackend).toBe("ray");
+    }
+  });
+
+  it("behind the engine core's prefix, and V1's collective_rpc loading the weights names the phase", async () => {
+    const text = start('self.collective_rpc("load_model")').map((l) => `(EngineCore_DP0 pid=3301) ${l}`).join("\n") + "\n";
+    const r = await analyzeText(text);
+    expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+    expect(r.facts.tracebacks?.list[0]).toMatchObject({ stage: "init", phase: "while loading the model weights" });
+  });
+
+  it("a method the workers run while serving, or no code line above the frames, says no start-up", async () => {
+    for (const lines of [start('outputs = self.collective_rpc("execute_model", args=(scheduler_output,))'), frames]) {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(ids(r, "error")).not.toContain("vllm/engine-init-failed");
+      expect(r.facts.tracebacks?.list[0]?.stage).toBeNull();
+      expect(r.verdict).toMatch(/^Error with no known cause/);
+    }
   });
 });
