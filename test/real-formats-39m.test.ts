@@ -12,7 +12,9 @@ import { analyzeText, ids } from "./rules/analyze-text.js";
  * window of the engine's start-up traceback (logged at ERROR, every line behind the logger's head) that starts on the code
  * line `self._run_workers("init_device")`, the `File` line of its frame cut, and ends before the exception line, went
  * unexplained: the method vLLM's executor dispatches by name (`_run_workers("init_device")`, `collective_rpc("load_model")`)
- * is one it runs on its workers only while the engine starts.
+ * is one it runs on its workers only while the engine starts; a shell session's `root@host:/dir# export NCCL_P2P_DISABLE=1`
+ * (bash's prompt before the export) set nothing, and the V0 banner cut right after its version (`Initializing an LLM
+ * engine (v0.3.3)`) gave no version.
  * Every log text here is written for the test in the printed layout.
  */
 
@@ -151,5 +153,33 @@ describe("a window of the engine's start-up traceback that starts on the code li
       expect(r.facts.tracebacks?.list[0]?.stage).toBeNull();
       expect(r.verdict).toMatch(/^Error with no known cause/);
     }
+  });
+});
+
+describe("a shell session that exports NCCL's switches before a run on an existing Ray cluster", () => {
+  const session = (prompt: string) => [
+    `${prompt}export NCCL_IB_DISABLE=1`,
+    `${prompt}export NCCL_P2P_DISABLE=1`,
+    `${prompt}NCCL_DEBUG=INFO python run_llm.py`,
+    "2024-05-02 08:14:09,311\tINFO worker.py:1431 -- Connecting to existing Ray cluster at address: 10.20.0.4:6379...",
+    "INFO 05-02 08:14:09 llm_engine.py:70] Initializing an LLM engine (v0.3.3)",
+  ];
+
+  it("bash's prompt before an export sets the variable; the banner cut after its version still gives it", async () => {
+    for (const prompt of ["root@gpu-box:/work# ", "(vllm) alice@gpu-box:~/llm$ ", "$ "]) {
+      for (const r of await reportsOf(session(prompt))) {
+        expect(r.facts.vllm, prompt).toEqual({ version: "0.3.3", engine: "v0" });
+        expect(ids(r, "warning"), prompt).toContain("nccl/p2p-disabled");
+        expect(ids(r), prompt).toContain("nccl/ib-disabled");
+      }
+    }
+  });
+
+  it("a banner that goes on after the version is read whole; a prompt without an export sets nothing", async () => {
+    const whole = await analyzeText("INFO 05-02 08:14:09 llm_engine.py:70] Initializing an LLM engine (v0.3.3) with config: model='acme/chat-7b', tensor_parallel_size=2, seed=0)\n");
+    expect(whole.facts.vllm.version).toBe("0.3.3");
+    expect(whole.facts.config).toMatchObject({ model: "acme/chat-7b", tensorParallelSize: 2 });
+    const echo = await analyzeText("root@gpu-box:/work# echo NCCL_P2P_DISABLE=1\n");
+    expect(ids(echo)).not.toContain("nccl/p2p-disabled");
   });
 });
