@@ -290,6 +290,9 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   const userFrom = dispatch >= 0 && dispatch + 1 < frames.length && !VLLM_PACKAGE.test(frames[dispatch + 1].file) ? dispatch + 1 : frames.length;
   const startupFrame = frames.some((f, i) => initFunc(f.func) && (i < userFrom || VLLM_PACKAGE.test(f.file)));
   if (failure && !outsideVllm && (startupFrame || (!serving && userFrom === frames.length && initFunc(callee)))) return "init";
+  // a start-up method vLLM's executor had its workers run (`self._run_workers("init_device")`, `collective_rpc("load_model")`):
+  // the executor dispatches those only while the engine starts, whatever frames the paste kept below the call
+  if (failure && !serving && !outsideVllm && (t.rpcs ?? []).some(initFunc)) return "init";
   // the constructor of a worker's or model runner's part (a platform plugin's too: `vllm_ascend/worker/model_runner_v1.py`,
   // `__init__` -> `npu_input_batch.py` `__init__` -> `block_table.py` `__init__`) runs while the engine builds its
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
@@ -357,6 +360,8 @@ function engineCoreExit(t: TracebackEvent): boolean {
 function summarize(t: TracebackEvent): Kept {
   const frames = t.frames ?? [];
   let phase: string | null = null;
+  // (a method the executor ran on the workers, then the frames under it: the deepest known one decides)
+  for (const m of t.rpcs ?? []) for (const [re, p] of PHASES) if (re.test(m)) phase = p;
   for (const f of frames) for (const [re, p] of PHASES) if (re.test(f.func)) phase = p;
   const libraries: Kept["libraries"] = {};
   const innermost = frames[frames.length - 1];
