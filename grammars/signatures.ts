@@ -1052,6 +1052,71 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
   },
   {
+    // V1's structured output: the grammar matcher refused a token the model sampled for a request with a JSON schema, regex,
+    // grammar or tool-call format (vllm/v1/structured_output/backend_xgrammar.py accept_tokens: `Failed to advance FSM for
+    // request R for tokens T. Please file an issue.`; the scheduler then ends the request: `Unexpected: grammar rejected
+    // tokens [T]. Terminating request.`). The engine goes on; that request fails or stops short of its format.
+    id: "vllm.grammarRejected", dialect: "vllm", level: "error", anyOf: ["failed to advance fsm", "grammar rejected tokens"],
+    values: [/Failed to advance FSM for request (?<request>\S+) for tokens/],
+    pattern: /\bFailed to advance FSM for request \S+ for tokens\b|\bgrammar rejected tokens \[/,
+    samples: [
+      "(EngineCore_DP0 pid=812) ERROR 10-11 12:13:14 [backend_xgrammar.py:165] Failed to advance FSM for request chatcmpl-ab12 for tokens 9981. Please file an issue.",
+      "ERROR 10-11 12:13:14 [scheduler.py:1010] Unexpected: grammar rejected tokens [9981]. Terminating request.",
+    ],
+    nearMisses: ["INFO 10-11 12:13:00 [backend_xgrammar.py:60] Compiling grammar for request chatcmpl-ab12"],
+  },
+  {
+    // the OpenAI server refusing one request before it reaches the engine, answered 400 (vllm/entrypoints/openai
+    // serving_chat.py / serving_completion.py log `Error in preprocessing prompt inputs` with the traceback, at ERROR, and
+    // go on serving): the prompt and max_tokens over max_model_len (serving_engine.py `_validate_input`: `This model's
+    // maximum context length is N tokens. However, you requested M tokens (...)`, newer `... However, your request has M
+    // input tokens`), or V1's processor refusing a prompt longer than the model (`The decoder prompt (length M) is longer
+    // than the maximum model length of N`)
+    id: "vllm.requestRejected", dialect: "vllm", level: "warning", anyOf: ["error in preprocessing prompt inputs", "maximum context length is", "longer than the maximum model length"],
+    values: [/maximum context length is (?<max>\d+) tokens\. However, (?:you requested|your request has) (?<requested>\d+)/, /The decoder prompt \(length (?<requested>\d+)\) is longer than the maximum model length of (?<max>\d+)/],
+    pattern: /\bError in preprocessing prompt inputs\b|This model's maximum context length is \d+ tokens\. However, (?:you requested|your request has) \d+|The decoder prompt \(length \d+\) is longer than the maximum model length of \d+/,
+    samples: [
+      "ERROR 03-04 05:06:07 [serving_chat.py:200] Error in preprocessing prompt inputs",
+      "(APIServer pid=12) ERROR 03-04 05:06:07 [serving.py:120] Error in preprocessing prompt inputs",
+      "ERROR 03-04 05:06:07 serving_completion.py:110] ValueError: This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+      "ValueError: This model's maximum context length is 8192 tokens. However, your request has 9001 input tokens. Please reduce the length of the input messages.",
+      "ValueError: The decoder prompt (length 40000) is longer than the maximum model length of 32768. Make sure that `max_model_len` is no smaller than the number of text tokens.",
+    ],
+    nearMisses: ["WARNING 03-04 05:06:07 [arg_utils.py:1100] The model has a long context length (131072). This may cause OOM errors"],
+  },
+  {
+    // vLLM could not load a LoRA adapter (vllm/lora/worker_manager.py `_load_adapter`, which a running engine calls: a request
+    // naming the adapter, `--lora-modules` once the server is up, the load_lora_adapter endpoint): ≤0.6 `RuntimeError: Loading
+    // lora <path> failed`; later a missing adapter `ValueError: Loading lora <name> failed: No adapter found for <path>` (V1's
+    // engine core adds `Call to add_lora method failed: `); and the adapter's weights refused by vllm/lora/models.py
+    // (`<module> is unsupported LoRA weight`, newer `While loading <dir>, expected target modules in [...] but received [...]`)
+    id: "vllm.loraLoadFailed", dialect: "any", level: "error", anyOf: ["loading lora", "unsupported lora weight", "expected target modules in"],
+    // (bounded: a line of many `Loading lora x` without `failed`, or one long word, stays linear)
+    values: [/Loading lora \[?["']?(?<adapter>[^\s"'\[\]]+)/, /No adapter found for (?<path>[^\s"'\]]+)/, /(?<![\w.])(?<module>[\w.]{1,300}) is unsupported LoRA weight/],
+    pattern: /\bLoading lora \S.{0,500}? failed\b|(?<![\w.])[\w.]{1,300} is unsupported LoRA weight\b|While loading \S+, expected target modules in /,
+    samples: [
+      "RuntimeError: Loading lora /srv/adapters/sql-v2 failed",
+      "ERROR 06-02 11:20:31 engine.py:160] RuntimeError: Loading lora /data/lora/ckpt-300 failed",
+      "(EngineCore_DP0 pid=5120) ERROR 03-11 09:14:02 [core.py:918] ValueError: Loading lora sql-lora failed: No adapter found for /models/sql-lora",
+      "ValueError: Call to add_lora method failed: Loading lora chat-v3 failed: No adapter found for org/chat-v3",
+      "ValueError: base_model.model.lm_head.weight is unsupported LoRA weight",
+    ],
+    nearMisses: ["INFO 06-02 11:20:30 serving_models.py:174] Loaded new LoRA adapter: name 'sql-lora', path '/models/sql-lora'", "DEBUG 06-02 11:20:30 worker_manager.py:120] Loading lora sql-lora from /models/sql-lora"],
+  },
+  {
+    // V0's multiprocessing engine (vllm/engine/multiprocessing/engine.py, MQLLMEngine.start, 0.6–0.10) logs whatever ended its
+    // loop as the exception's repr at ERROR (`logger.exception(repr(e))`, its traceback after it), then tells the API server,
+    // whose requests then fail with MQEngineDeadError / `Engine loop has died`. start() runs only once the engine was built.
+    id: "vllm.v0EngineLoopError", dialect: "vllm", level: "error", anyOf: ["engine.py:"],
+    values: [/engine\.py:\d+\]\s+(?<error>[A-Z]\w*)\(/],
+    pattern: /(?<![\w\/.])engine\.py:\d+\]\s+[A-Z]\w*(?:Error|Exception)\((?:'|"|\))/,
+    samples: [
+      "ERROR 12-25 15:08:47 engine.py:135] IndexError('Error in model execution: tuple index out of range')",
+      "ERROR 02-14 08:01:12 [engine.py:160] RuntimeError(\"CUDA error: an illegal memory access was encountered\")",
+    ],
+    nearMisses: ["ERROR 12-25 15:08:47 engine.py:135] Traceback (most recent call last):", "ERROR 12-25 15:08:47 async_llm_engine.py:65] RuntimeError('x')", "INFO 12-25 15:08:40 engine.py:275] Added request chatcmpl-1."],
+  },
+  {
     // V1's multiprocessing executor raises `RuntimeError: Worker failed with error '<the worker's exception>', please check
     // the stack trace above for the root cause` (vllm/v1/executor/multiproc_executor.py, collective_rpc's get_response) when
     // a worker's call failed: the engine died, at start-up unless the log shows it had started (the rule reads that)
@@ -1073,14 +1138,17 @@ export const SIGNATURES: readonly Signature[] = [
     // The engine's dump of the step it failed (vllm/logging_utils/dump_input.py dump_engine_exception, called with the
     // scheduler output of a step being executed): `Dumping input data for V1 LLM engine (v0.25.1) with config: ...`
     // (≈0.9: `Dumping input data` alone; V0 ≈0.8: `Engine crashed, dumping input data`) is a crash while serving too.
-    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler", "output_handler failed"],
+    // (EngineDeadError's message, vLLM's own words, quoted by the program that caught it: `[ERROR] ... fastapi_server.py:280
+    // ... catch a Exception, msg: EngineCore encountered an issue. See stack trace (above) for the root cause.`)
+    id: "vllm.engineDeadAtRuntime", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "encountered a fatal error", "dumping input data", "dumping scheduler", "output_handler failed", "encountered an issue"],
     // (vLLM-Omni's stage engine process logs the same after its start: `StageEngineCoreProc encountered a fatal error.`)
     // (the dump goes on with `Dumping scheduler output for model execution: SchedulerOutput(...)` and `Dumping scheduler
     // stats: ...`, records of their own that a window of the paste may show alone)
     // (and the API server's `AsyncLLM output_handler failed.`: its output task starts once AsyncLLM has its engine client,
     // after the engine core reported ready, and fails when that engine dies)
-    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): |\bAsyncLLM output_handler failed\b/,
+    pattern: /\bEngineDeadError\b(?!\()|EngineCore(?:Proc)? encountered a fatal error|\] (?:Engine crashed, d|D)umping input data(?: for V[01] LLM engine\b|$)|\] Dumping scheduler (?:output for model execution|stats): |\bAsyncLLM output_handler failed\b|\bEngineCore encountered an issue\. See stack trace \(above\)/,
     samples: [
+      "[2026-02-03 04:05:06,789] [ERROR] [trace_id=0] gateway.py:88 worker-3 - [ERROR] request failed, msg: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "(APIServer pid=79) ERROR 05-10 10:51:18 [serving.py:1143] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.",
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
       "(EngineCore_DP0 pid=812) ERROR 11-02 04:10:09 [core.py:790] EngineCore encountered a fatal error.",

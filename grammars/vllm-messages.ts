@@ -732,12 +732,12 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
 /**
  * An environment variable a container or shell echoes, one per line: `declare -x NCCL_VERSION="2.15.5-1"`,
  * `export NCCL_P2P_DISABLE=1`, `NCCL_SOCKET_IFNAME=eth0` (`env`), `ENV NCCL_VERSION 2.17.1` (Dockerfile), after a
- * shell prompt (`$ export ...`), a compose file's `- NCCL_P2P_DISABLE=1` or `NCCL_P2P_DISABLE: "1"`. Only the families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*,
+ * shell prompt (`$ export ...`, bash's `user@host:dir# export ...`, a virtualenv's `(venv) user@host:~$ export ...`), a compose file's `- NCCL_P2P_DISABLE=1` or `NCCL_P2P_DISABLE: "1"`. Only the families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*,
  * TORCH_NCCL_*, UCX_*, FI_*, CUDA_VISIBLE_DEVICES, MASTER_ADDR/PORT). A version stated
  * here is what the image was built with, not necessarily the library a process loaded. Callers test for `=` or
  * `ENV ` first.
  */
-const ENV_ECHO = /^(?:[$#>] |- )?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
+const ENV_ECHO = /^(?:[$#>] |- |(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?)?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
 /** The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`. */
 const PIP_NCCL = /^(nvidia-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*\s*$/;

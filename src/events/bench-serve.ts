@@ -195,9 +195,10 @@ export class ServeBlock {
 
   /**
    * `section`: the block is a paste's tail that starts at a metric section's rule (its rows are latency metrics only);
-   * `table`: its rows came from a markdown table
+   * `table`: its rows came from a markdown table; `fragment`: a paste that quotes rows of the block alone, from a row
+   * printed with its unit (`Output token throughput (tok/s):`), with no banner or head rows above it (read as a tail)
    */
-  constructor(readonly banner: boolean, readonly section = false, readonly table = false) {}
+  constructor(readonly banner: boolean, readonly section = false, readonly table = false, readonly fragment = false) {}
 
   /**
    * A block of the 2023 layout counts once it has its `Throughput: N requests/s` row (a lone `Total time: 3 s` is no
@@ -205,6 +206,8 @@ export class ServeBlock {
    * tools' summary tables share labels such as `Failed requests` and `Request throughput (req/s)` (evalscope perf).
    */
   get isResult(): boolean {
+    // (one such row alone may be a sentence's quote of it: two rows of the block, one under the other, are a paste)
+    if (this.fragment) return this.rows >= 2;
     if (this.table) return "successfulRequests" in this.values || "durationS" in this.values;
     return (this.banner && (this.rows > 0 || this.bannerLine)) || (this.rows > 0 && ("successfulRequests" in this.values || "requestThroughput" in this.values || this.section));
   }
@@ -244,7 +247,7 @@ export class ServeBlock {
     for (const k of SERVE_CONTRACT_KEYS) out[k] ??= null;
     out.complete = this.complete;
     // a tail pasted from a metric section down: the headline run only when the text has no whole block
-    if (this.section) out.tailOnly = true;
+    if (this.section || this.fragment) out.tailOnly = true;
     if (context.numPrompts !== undefined) {
       out.numPromptsInCommand = context.numPrompts;
       const ok = out.successfulRequests;

@@ -58,6 +58,8 @@ export interface TracebackEvent extends EventBase {
   notebook?: boolean;
   /** the functions the frames' code lines called, outermost first (`self.inference_engine = LLM(` → `LLM`), when printed */
   calls?: string[];
+  /** the methods those code lines had vLLM's executor run on its workers, by name (`self._run_workers("init_device")` → `init_device`) */
+  rpcs?: string[];
   /** its lines came as the messages of ERROR (or CRITICAL) records of a logger: vLLM's `logger.exception` */
   loggedAsError?: boolean;
   /** Python reported it as unraisable and went on (`Exception ignored in: <function X.__del__ …>` before it): no failure */

@@ -133,6 +133,12 @@ export interface NcclWarnEvent extends EventBase, NcclWho {
   warnKind: NcclWarnKind;
   message: string;
   benign: boolean;
+  /**
+   * the record is a cut copy of a benign WARN printed earlier from the same call site (benign for that reason only):
+   * the line its text is on (the record may begin at the blank line NCCL writes first), which the signatures, reading
+   * each line alone, took for a failure (src/facts/signals.ts drops them there)
+   */
+  cutCopyLine?: number;
   /** source file:line of the WARN */
   src: string | null;
   func: string | null;

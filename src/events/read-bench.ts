@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isForeignResultBanner, isLegacyServeRow, isWholeClosingRule, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isForeignResultBanner, isLegacyServeRow, isWholeClosingRule, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, serveRowKey, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -465,6 +465,21 @@ export function createBenchReader(): RecordReader {
           serveHashed = false;
           foreign = 0;
           return true;
+        }
+      }
+      if (c >= 65 && c <= 90 && t.includes("):")) {
+        // a paste that quotes rows of the block without its banner or its head rows (`Output token throughput (tok/s):
+        // 410.61` and the row under it): a fragment, read like a tail (a whole block in the text comes first)
+        const row = parseLabelRow(t);
+        if (row && isUnitRow(row) && serveRowKey(row.label) !== null) {
+          const block = new ServeBlock(false, false, false, true);
+          if (block.addRow(row)) {
+            endServe(emit);
+            serve = { rec, data: block };
+            serveHashed = false;
+            foreign = 0;
+            return true;
+          }
         }
       }
       endThroughput(emit);

@@ -43,10 +43,17 @@ const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\
  * RCCL, ROCm's port of NCCL, which prints NCCL's records (`NCCL INFO`, `NCCL WARN`) under its own name in places: its
  * banner (`RCCL version 2.18.3+hip6.0`, `RCCL version : 2.21.5-HEAD:…`), its plugins (`librccl-net.so`,
  * `librccl-tuner.so`), its advice WARNs (`… low RCCL performance`, `RCCL_USE_AMD_SMI_LIB`, `rocprofiler-sdk-rccl`) and the
- * hipified build paths of its WARN records (`…/rccl/build/hipify/src/init.cc:126 NCCL WARN …`).
+ * hipified build paths of its WARN records (`…/rccl/build/hipify/src/init.cc:126 NCCL WARN …`), and the INFO line its init
+ * prints on every GPU, AMD's GFX9 family named or not (`NCCL INFO GFX9 cheap fence is OFF`: RCCL_GFX9_CHEAP_FENCE_OFF, a
+ * line NVIDIA's NCCL has no source for).
  */
-const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\//;
-const RAY = /\(raylet[,)]|\(RayWorkerWrapper |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
+const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\/|\bGFX9 cheap fence is\b/;
+/**
+ * Ray: its own processes and log lines, and the prefix its log monitor puts before each line a vLLM Ray worker actor
+ * printed, `(RayWorkerWrapper pid=N[, ip=A.B.C.D])` by the actor's class: V0's and V1's `RayWorkerWrapper`, the V1 Ray
+ * executor's `RayWorkerProc` (vllm/v1/executor/ray_executor_v2.py), 0.2-0.4's `RayWorkerVllm` and `RayWorker`.
+ */
+const RAY = /\(raylet[,)]|\(RayWorker(?:Wrapper|Proc|Vllm)? |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
 
 /** Records of each input the observer looks at. */
 export const SNIFF_RECORDS = 5000;
@@ -91,7 +98,7 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
     }
     if (!seen.has("ray") && (raw.includes("ray") || raw.includes("Ray") || raw.includes("placement group")) && RAY.test(raw)) note(rec, "ray", emit);
     // (the library behind NCCL's lines: a fact of the nccl dialect, src/facts/dialects.ts)
-    if (!rccl && (t.includes("RCCL") || t.includes("rccl") || t.includes("hipify")) && RCCL.test(t)) {
+    if (!rccl && (t.includes("RCCL") || t.includes("rccl") || t.includes("hipify") || t.includes("cheap fence")) && RCCL.test(t)) {
       rccl = true;
       emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name: "nccl", detail: "RCCL" });
     }

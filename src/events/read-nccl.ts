@@ -50,6 +50,8 @@ const HEADLESS_CONNECTION =
 // still holds the arrow to a `rank[dev]` is kept, and read once an NCCL record of the input follows (prose says "via"
 // but not `-> 6[6] via`; a file of other text never counts one)
 const MAX_PENDING_TAILS = 8;
+/** a cut WARN shorter than this is too little of a message to tell which one it was */
+const MIN_CUT_WARN = 12;
 /** `via` (`NET/<name>/<digits>…`) with `digits` for its network's device digits */
 const netDevIn = (via: string, digits: string): string => via.replace(/^(NET\/[^/]+\/)\d+/, (_, net: string) => net + digits);
 // the whole `host:pid:tid [dev]` header of an NCCL record glued after another record's header (see read)
@@ -723,11 +725,35 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return false;
   };
 
+  // the benign WARN messages read so far, by input and call site (`graph/search.cc:890`)
+  const benignAt = new Map<string, string[]>();
+  /**
+   * A WARN a paste cut inside a word (the window of an issue thread ending mid-record, `graph/search.cc:890 NCCL WARN
+   * Could not find a pat`) whose words so far are the start of a benign WARN that the same call site printed earlier in
+   * this input (another thread's `Could not find a path for pattern 4, falling back to simple order`): one call site
+   * prints one message, so the cut line is that advisory too. Noted here as well: each benign WARN with its site.
+   */
+  const cutCopyOfBenign = (rec: LogRecord, header: NcclHeader | null, msg: string): boolean => {
+    const site = header?.src;
+    if (!site) return false;
+    const key = `${rec.input}\u0000${site}`;
+    if (isBenignWarn(msg)) {
+      const seen = benignAt.get(key);
+      if (!seen) benignAt.set(key, [msg]);
+      else if (seen.length < 8 && !seen.includes(msg)) seen.push(msg);
+      return false;
+    }
+    const head = msg.trimEnd();
+    if (head.length < MIN_CUT_WARN || !/\w$/.test(head)) return false;
+    return (benignAt.get(key) ?? []).some((whole) => whole.length > head.length && whole.startsWith(head) && /\w/.test(whole[head.length]));
+  };
+
   /** `startLine`: where the WARN record begins (NCCL writes a newline first, which a launcher may have prefixed) */
   const readWarn = (rec: LogRecord, emit: Emit, who: NcclWho, header: NcclHeader | null, span: NcclRecordSpan, startLine: number) => {
     const msg = span.msg;
     const at = { ...evidenceOf(rec), line: startLine };
-    const benign = isBenignWarn(msg);
+    const cutCopy = cutCopyOfBenign(rec, header, msg);
+    const benign = cutCopy || isBenignWarn(msg);
     const warnKind = classifyWarn(msg);
     let named: number | null = null;
     let m: RegExpExecArray | null;
@@ -751,7 +777,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // `NET/Socket : no interface found`, read above, names none)
     else if ((m = PLUGIN_WARN_NET.exec(msg)) && !/^(?:Plugin|Socket|IB\w*|OFI)$/.test(m[1])) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: normalizeNet(m[1]) });
     if (!span.legacy) {
-      emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, src: header?.src ?? null, func: header?.func ?? null, rank: named });
+      emit({ kind: "nccl.warn", ...base(rec, at), ...who, warnKind, message: msg, benign, ...(cutCopy ? { cutCopyLine: rec.line } : {}), src: header?.src ?? null, func: header?.func ?? null, rank: named });
     }
     // (a ≤2.3 WARN without the NCCL token is no nccl.warn, but a failure all the same unless benign: `misc/ibvwrap.cu:61
     // WARN Failed to open libibverbs.so[.1]` is the same advisory in every era, NCCL going on over sockets)

@@ -20,6 +20,15 @@ function calleeOf(code: string): string[] {
   const callee = calleeOfCode(code);
   return callee === undefined ? [] : [callee];
 }
+/**
+ * The method a code line has vLLM's executor run on its workers, named as a string (V0's and the Ray executor's
+ * `self._run_workers("init_device")`, `self._run_workers("load_model", max_concurrent_workers=...)`, V1's
+ * `self.collective_rpc("determine_available_memory")`, Ray's `worker.execute_method.remote("init_worker", ...)`)
+ */
+const RPC_CALL = /\b(?:_run_workers|collective_rpc|execute_method(?:\.remote)?)\(\s*["'](\w+)["']/;
+function rpcOf(code: string): string | undefined {
+  return code.includes("_run_workers") || code.includes("rpc(") || code.includes("execute_method") ? RPC_CALL.exec(code)?.[1] : undefined;
+}
 
 // a markdown heading's marks, perhaps in a list item, before an exception line a write-up turned into a heading
 const MD_HEADING = /^(?:[-*+] )?#{1,6} +/;
@@ -70,6 +79,8 @@ interface Assembler {
   ipython?: boolean;
   /** the functions the code lines under the frames so far called (`self.engine = LLM(` → `LLM`), at most MAX_CALLS */
   calls?: string[];
+  /** the methods those code lines had vLLM's executor run on its workers (`self._run_workers("init_device")` → `init_device`) */
+  rpcs?: string[];
   /** a line of it came as an ERROR record's message */
   atError?: boolean;
   /** `Exception ignored in: …` came before it */
@@ -193,6 +204,12 @@ const FATAL_PYTHON = /^Fatal Python error: (\S.*)$/;
 
 export function createPythonReader(): RecordReader {
   const assemblers = new Map<string, Assembler>();
+  /**
+   * per origin, a logged code line that no open traceback holds (a window of a traceback that starts under a frame whose
+   * `File` line it cut: `ERROR ... [core.py:603]     self._run_workers("init_device")`): the code of that cut frame, if the
+   * same origin's next line is a frame
+   */
+  const orphanCode = new Map<string, string>();
   const pendingNccl = new Map<string, PendingNcclError>();
   /** `Process X:` headers waiting for their `Traceback` line */
   const processHeaders = new Map<string, string>();
@@ -245,6 +262,9 @@ export function createPythonReader(): RecordReader {
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
     const calls = a.lastCode !== null ? [...(a.calls ?? []), ...calleeOf(a.lastCode)] : a.calls;
     if (calls?.length) ev.calls = calls.slice(0, MAX_CALLS);
+    const rpc = a.lastCode !== null ? rpcOf(a.lastCode) : undefined;
+    const rpcs = rpc !== undefined ? [...(a.rpcs ?? []), rpc] : a.rpcs;
+    if (rpcs?.length) ev.rpcs = rpcs.slice(0, MAX_CALLS);
     if (a.atError) ev.loggedAsError = true;
     if (a.unraisable) ev.unraisable = true;
     emit(ev);
@@ -286,6 +306,8 @@ export function createPythonReader(): RecordReader {
 
   const addFrame = (a: Assembler, frame: { file: string; line: number; func: string }): void => {
     if (a.lastCode !== null && (a.calls?.length ?? 0) < MAX_CALLS) (a.calls ??= []).push(...calleeOf(a.lastCode));
+    const rpc = a.lastCode !== null ? rpcOf(a.lastCode) : undefined;
+    if (rpc !== undefined && (a.rpcs?.length ?? 0) < MAX_CALLS) (a.rpcs ??= []).push(rpc);
     a.lastCode = null;
     if (a.frames.length < MAX_FRAMES_HEAD) a.frames.push(frame);
     else {
@@ -561,6 +583,8 @@ export function createPythonReader(): RecordReader {
       const key = originKey(rec.origin);
       const a = assemblers.size ? assemblers.get(key) : undefined;
       if (a && rec.level) a.atError = true;
+      const orphan = orphanCode.size ? orphanCode.get(key) : undefined;
+      if (orphan !== undefined) orphanCode.delete(key);
       if (!text) {
         // blank lines sit between a chained exception and its separator
         return false;
@@ -647,7 +671,11 @@ export function createPythonReader(): RecordReader {
             let cur = a;
             // (a frame without its header sits two spaces in; one pasted flush left keeps its own level, and the one
             // space a process prefix leaves before it (`(Actor pid=7) File "..."`) is no indentation of the traceback's)
-            if (!cur || cur.ended) cur = open(rec, key, indent >= 2 ? indent - 2 : indent, true, emit);
+            if (!cur || cur.ended) {
+              cur = open(rec, key, indent >= 2 ? indent - 2 : indent, true, emit);
+              // (the code line just before it, of a frame the window cut, is what called this frame)
+              if (orphan !== undefined) cur.lastCode = orphan;
+            }
             addFrame(cur, line.frame!);
             cur.lastFrameIndent = indent;
             // one frame whose code and exception a copy joined onto its line (`File "…", line 90, in moe_permute a1q = …
@@ -698,6 +726,15 @@ export function createPythonReader(): RecordReader {
         }
       }
 
+      // a code line a logger printed (Python code sits four spaces under its frame) with no traceback open: the window
+      // cut the frame line above it
+      if (!a && rec.level && text.startsWith("    ")) {
+        const code = text.trim();
+        if (code.length <= 200 && calleeOfCode(code) !== undefined) {
+          if (orphanCode.size >= MAX_ASSEMBLERS) orphanCode.delete(orphanCode.keys().next().value as string);
+          orphanCode.set(key, code);
+        }
+      }
       // code lines and message continuations of an open traceback
       if (a) {
         if (!a.ended) {

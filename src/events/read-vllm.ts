@@ -156,6 +156,16 @@ export function createVllmReader(): RecordReader & {
         startDump(rec, b.dump, "banner", emit);
         return true;
       }
+      // the banner cut right after its version (`Initializing an LLM engine (v0.3.3)`, a window's or a terminal's end:
+      // vLLM's message goes on with ` with config: ...`): the version and the engine's wording, no dump
+      const cut = BANNER_CUT_AT_VERSION.exec(msg);
+      if (cut) {
+        const engine = cut[1] === "a V0" ? "v0" : cut[1] === "a V1" ? "v1" : file === null ? null : file.endsWith("core.py") || file.startsWith("v1/") ? "v1" : "v0";
+        if (!engine) marker(rec, { marker: "phrase:Initializing an LLM engine", engine: "v0", strength: 1 }, emit);
+        const facts: Record<string, string> = { "vllm.version": cut[2], ...(engine ? { "vllm.engine": engine } : {}) };
+        emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "banner", facts, priority: 7, level, message: clipMsg(msg) });
+        return true;
+      }
     }
     if (c === 110 /* n */ && msg.startsWith("non-default args: {")) {
       startDump(rec, msg.slice("non-default args: ".length), "dict", emit);
@@ -542,6 +552,9 @@ const COMPILED_GRAPH_MODULE = /^[A-Z]+ (?:compiled_dag_node|torch_tensor_(?:nccl
 function compiledGraphMarker(rec: LogRecord, text: string, emit: Emit, marker: MarkerFn): void {
   if (COMPILED_GRAPH.test(text)) marker(rec, { marker: "ray:compiled graph", backend: "ray", strength: 2 }, emit);
 }
+
+/** vLLM's banner message cut right after its version: `Initializing an LLM engine (v0.3.3)` and nothing after it */
+const BANNER_CUT_AT_VERSION = /^Initializing (an|a V0|a V1) LLM engine \(v([^)\s]+)\)\s*$/;
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; expertParallel?: true; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };
@@ -1312,7 +1325,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
+  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */ || c === 40 /* ( a virtualenv's prompt */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
     const env = matchEnvEcho(text);
     if (env) {
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });

@@ -1,3 +1,4 @@
+import { SIGNATURES } from "../../grammars/signatures.js";
 import type { Event } from "../events/index.js";
 import type { SignalEvent } from "../events/common.js";
 import type { Evidence } from "../model.js";
@@ -26,7 +27,14 @@ export interface SignalsState {
   byId: Record<string, SignalState>;
   /** input -> the last line with `Init COMPLETE` */
   completeAt: Record<string, number>;
+  /** `input\u0000line` of WARN records the NCCL reader found benign from the lines before them (a cut copy of a benign WARN) */
+  benignAt?: string[];
 }
+
+/** how many such lines are kept (a paste's cut last line: one or two a log) */
+const BENIGN_LINES = 64;
+/** the signatures a benign NCCL WARN never counts for (as grammars/signatures.ts's matcher skips them on a benign line) */
+const NCCL_FAILURE_IDS = new Set(SIGNATURES.filter((s) => s.dialect === "nccl" && s.level !== "info").map((s) => s.id));
 
 /** What a rule reads of one signature: every line that counts, how many, and the first few of them in log order. */
 export interface Signal {
@@ -83,6 +91,10 @@ export const signalsDomain: FactDomain<SignalsState, Signals> = {
       s.completeAt[e.input] = Math.max(s.completeAt[e.input] ?? 0, e.ev.line);
       return;
     }
+    if (e.kind === "nccl.warn") {
+      if (e.cutCopyLine !== undefined && (s.benignAt ??= []).length < BENIGN_LINES) s.benignAt.push(`${e.input}\u0000${e.cutCopyLine}`);
+      return;
+    }
     if (e.kind !== "signal") return;
     const st = (s.byId[e.id] ??= fresh());
     const line: SignalLine = { ...located(e), captures: e.captures, rank: e.rank, retry: e.retry };
@@ -104,6 +116,7 @@ export const signalsDomain: FactDomain<SignalsState, Signals> = {
   merge(a, b) {
     const out: SignalsState = structuredClone(a);
     for (const [k, v] of Object.entries(b.completeAt)) out.completeAt[k] = Math.max(out.completeAt[k] ?? 0, v);
+    if (b.benignAt?.length) out.benignAt = [...(out.benignAt ?? []), ...b.benignAt].slice(0, BENIGN_LINES);
     for (const [id, sb] of Object.entries(b.byId)) {
       const sa = (out.byId[id] ??= fresh());
       sa.count += sb.count;
@@ -118,7 +131,16 @@ export const signalsDomain: FactDomain<SignalsState, Signals> = {
   },
   finalize(s) {
     const out: Record<string, Signal> = {};
-    for (const [id, st] of Object.entries(s.byId)) {
+    const benign = new Set(s.benignAt ?? []);
+    const isBenign = (l: SignalLine | null) => l !== null && benign.has(`${l.input}\u0000${l.line}`);
+    for (const [id, whole] of Object.entries(s.byId)) {
+      let st = whole;
+      if (benign.size && NCCL_FAILURE_IDS.has(id) && (st.first.some(isBenign) || isBenign(st.last))) {
+        // (each such line counted once: among the first kept, or as the last)
+        const first = st.first.filter((l) => !isBenign(l));
+        const dropped = st.first.length - first.length + (isBenign(st.last) && !st.first.includes(st.last!) ? 1 : 0);
+        st = { ...st, count: st.count - dropped, first, last: isBenign(st.last) ? first[first.length - 1] ?? null : st.last };
+      }
       // a soft line counts only when its input never got to `Init COMPLETE` after it
       const soft = st.soft.first.filter((l) => (s.completeAt[l.input] ?? 0) < l.line);
       const lastSoft = Object.values(st.soft.lastByInput).filter((l) => (s.completeAt[l.input] ?? 0) < l.line);

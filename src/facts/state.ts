@@ -53,7 +53,7 @@ export function reduceEvent(state: FactState, e: Event): void {
     runtimeDomain.reduce(state.runtime, e);
     return;
   }
-  if (k === "signal" || k === "nccl.init") signalsDomain.reduce(state.signals, e);
+  if (k === "signal" || k === "nccl.init" || (k === "nccl.warn" && e.cutCopyLine !== undefined)) signalsDomain.reduce(state.signals, e);
   if (k === "signal" || k === "vllm.message") versionsDomain.reduce((state.versions ??= versionsDomain.init()), e);
   if (k === "traceback" || k === "error") tracebacksDomain.reduce((state.tracebacks ??= tracebacksDomain.init()), e);
   // a traceback through a benchmark script: the benchmark stopped (facts.bench.aborted)

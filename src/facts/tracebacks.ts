@@ -284,7 +284,12 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   // it (V0's `engine = MQLLMEngine.from_engine_args(` line is the start-up; V1's `engine_core.run_busy_loop()` under
   // `run_engine_core` is the engine serving)
   const callee = t.lastCode !== undefined ? calleeOfCode(t.lastCode) : undefined;
-  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee));
+  // V1's `run_engine_core` shuts the engine core down in its `finally` only when the core was built (`if engine_core is
+  // not None: engine_core.shutdown()`, vllm/v1/engine/core.py): a traceback through that call (the frame under
+  // `run_engine_core` is `shutdown`, or the paste stops at the call) comes from an engine that had started (a failure's:
+  // a Ctrl-C that stops the shutdown is no engine serving)
+  const shutDownAfterStart = failure && frames.some((f, i) => f.func === "run_engine_core" && (i + 1 < frames.length ? frames[i + 1].func === "shutdown" : callee === "shutdown"));
+  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee)) || shutDownAfterStart;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
   // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the
@@ -300,6 +305,9 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   const userFrom = dispatch >= 0 && dispatch + 1 < frames.length && !VLLM_PACKAGE.test(frames[dispatch + 1].file) ? dispatch + 1 : frames.length;
   const startupFrame = frames.some((f, i) => initFunc(f.func) && (i < userFrom || VLLM_PACKAGE.test(f.file)));
   if (failure && !outsideVllm && (startupFrame || (!serving && userFrom === frames.length && initFunc(callee)))) return "init";
+  // a start-up method vLLM's executor had its workers run (`self._run_workers("init_device")`, `collective_rpc("load_model")`):
+  // the executor dispatches those only while the engine starts, whatever frames the paste kept below the call
+  if (failure && !serving && !outsideVllm && (t.rpcs ?? []).some(initFunc)) return "init";
   // the constructor of a worker's or model runner's part (a platform plugin's too: `vllm_ascend/worker/model_runner_v1.py`,
   // `__init__` -> `npu_input_batch.py` `__init__` -> `block_table.py` `__init__`) runs while the engine builds its
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.
@@ -367,6 +375,8 @@ function engineCoreExit(t: TracebackEvent): boolean {
 function summarize(t: TracebackEvent): Kept {
   const frames = t.frames ?? [];
   let phase: string | null = null;
+  // (a method the executor ran on the workers, then the frames under it: the deepest known one decides)
+  for (const m of t.rpcs ?? []) for (const [re, p] of PHASES) if (re.test(m)) phase = p;
   for (const f of frames) for (const [re, p] of PHASES) if (re.test(f.func)) phase = p;
   const libraries: Kept["libraries"] = {};
   const innermost = frames[frames.length - 1];

@@ -24,6 +24,7 @@ import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
 import { rule as vllmGpuXid } from "./vllm/gpu-xid.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
+import { rule as vllmLoraLoadFailed } from "./vllm/lora-load-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
@@ -35,6 +36,7 @@ import { rule as vllmQuantizationUnsupported } from "./vllm/quantization-unsuppo
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
 import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
+import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -95,6 +97,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmGpuXid,
   vllmHostOom,
   vllmKvTransferFailed,
+  vllmLoraLoadFailed,
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmMemoryProfilingError,
@@ -106,6 +109,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayNodeIpMismatch,
   vllmRayWorkerDied,
   vllmStartupInterrupted,
+  vllmStructuredOutputFailed,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,

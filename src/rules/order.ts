@@ -9,6 +9,7 @@ export function relationOf(id: string, meta?: RuleMeta): Relation {
     layer: meta?.layer ?? table.layer,
     causedBy: meta?.causedBy ?? table.causedBy,
     dialects: meta?.dialects ?? table.dialects,
+    causedAt: table.causedAt,
   };
 }
 
@@ -51,7 +52,7 @@ export function orderFindings(findings: readonly Finding[], metas: ReadonlyMap<s
   const causes: number[][] = findings.map(() => []);
   for (let j = 0; j < n; j++) {
     const may = rel[j].causedBy;
-    if (!may?.length) continue;
+    if (!may?.length || (rel[j].causedAt && !rel[j].causedAt!.includes(findings[j].severity))) continue;
     for (let i = 0; i < n; i++) {
       if (i === j || findings[i].ruleId === findings[j].ruleId || !may.includes(findings[i].ruleId)) continue;
       if (notAfter(findings[i], findings[j])) causes[j].push(i);

@@ -19,12 +19,14 @@ export interface Relation {
   causedBy?: readonly string[];
   /** the rule only applies when one of these wrote lines of the log (absent: any log) */
   dialects?: readonly Dialect[];
+  /** only the rule's findings of these severities are linked to a cause (absent: all of them) */
+  causedAt?: readonly ("error" | "warning" | "info")[];
 }
 
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
-const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/lora-rank-too-large", "vllm/quantization-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/quantization-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -54,6 +56,9 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/startup-interrupted": { layer: "setup" },
   // a LoRA adapter larger than the server's --max-lora-rank: the server's configuration against the adapter's
   "vllm/lora-rank-too-large": { layer: "setup" },
+  // a LoRA adapter the loader could not find or apply (its path, its repository, its target modules): the served
+  // adapters' configuration
+  "vllm/lora-load-failed": { layer: "setup" },
   // the host's driver older than the build's CUDA runtime (torch's, c10's, the runtime's or the container toolkit's words)
   "vllm/cuda-driver-too-old": { layer: "setup" },
   // CUDA error 802 outside NCCL: an NVSwitch machine whose Fabric Manager is not up refuses every CUDA process
@@ -115,7 +120,9 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/gpu-xid"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
-  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died"] },
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
+  // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
+  "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
@@ -134,7 +141,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "runtime/queue-with-free-kv": { layer: "symptom", dialects: VLLM },
   "runtime/small-batch-tp": { layer: "symptom", dialects: VLLM },
   "runtime/throughput-drop": { layer: "symptom", dialects: VLLM, causedBy: ["runtime/kv-cache-pressure", "runtime/stall"] },
-  "runtime/client-errors": { layer: "symptom", dialects: VLLM },
+  // the server answering 5xx (its error finding; 4xx are the clients' own mistakes): what broke the engine or a request
+  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
 };
 
 /** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */

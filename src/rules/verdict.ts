@@ -66,8 +66,27 @@ export function keyFacts(f: Facts): string[] {
   // a block cut above its throughput rows still counts its requests
   else if (b.serve?.successfulRequests !== null && b.serve?.successfulRequests !== undefined)
     out.push(`benchmark: ${fmt(b.serve.successfulRequests, 0)} successful request${b.serve.successfulRequests === 1 ? "" : "s"}${b.serve.failedRequests !== null && b.serve.failedRequests !== undefined ? `, ${fmt(b.serve.failedRequests, 0)} failed` : ""} (no throughput row in the log)`);
+  // a paste of the block's lower rows only (a tail from a metric section, two rows quoted alone): what it holds
+  else if (b.serve) {
+    const s = b.serve;
+    const held = ([[s.outputThroughput, "output tokens/s", ""], [s.meanTtftMs, "ms", "mean TTFT "], [s.meanTpotMs, "ms", "mean TPOT "], [s.meanItlMs, "ms", "mean ITL "]] as const)
+      .filter(([v]) => v !== null && v !== undefined)
+      .slice(0, 2)
+      .map(([v, unit, what]) => `${what}${fmt(v as number)} ${unit}`);
+    if (held.length) out.push(`benchmark: ${held.join(", ")} (rows of a result block without its request rows)`);
+  }
   if (b.throughput?.requestsPerS !== null && b.throughput?.requestsPerS !== undefined) out.push(`throughput benchmark: ${fmt(b.throughput.requestsPerS)} requests/s`);
   if (b.latency?.avgLatencyS !== null && b.latency?.avgLatencyS !== undefined) out.push(`latency benchmark: ${fmt(b.latency.avgLatencyS)} s average`);
+  // a window of the server's periodic stats lines alone (no banner, no prefix naming the engine): what they show is read
+  const r = f.runtime;
+  if (!out.length && r && r.statsLines > 0) {
+    const load = [
+      r.running ? `up to ${fmt(r.running.max, 0)} running` : null,
+      r.waiting ? `${fmt(r.waiting.max, 0)} waiting` : null,
+      r.gpuKvUsagePct ? `GPU KV cache usage up to ${fmt(r.gpuKvUsagePct.max)}%` : null,
+    ].filter(Boolean);
+    out.push(`vLLM server stats: ${fmt(r.statsLines, 0)} line${r.statsLines === 1 ? "" : "s"}${load.length ? ` (${load.join(", ")})` : ""}`);
+  }
   return out;
 }
 

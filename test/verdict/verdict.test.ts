@@ -243,12 +243,12 @@ describe("an error no rule explains", () => {
     const log = [
       "INFO 03-02 10:00:00 [core.py:70] Initializing a V1 LLM engine (v0.9.1) with config: model='m', tensor_parallel_size=1",
       "INFO 03-02 10:00:40 [kv_cache_utils.py:716] GPU KV cache size: 643,232 tokens",
-      "ERROR 03-02 10:05:00 [serving_chat.py:200] Error in preprocessing prompt inputs: the widget frobnicated",
+      "ERROR 03-02 10:05:00 [serving_chat.py:200] Error in completion stream generator: the widget frobnicated",
       "",
     ].join("\n");
     const r = await analyzeText(log);
     expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
-    expect(r.verdict).toMatch(/^Error with no known cause at \S*run\.log:3 \(no rule of the catalog explains it: read that line and the ones before it\): ERROR 03-02 10:05:00 \[serving_chat\.py:200\] Error in preprocessing prompt inputs: the widget frobnicated$/);
+    expect(r.verdict).toMatch(/^Error with no known cause at \S*run\.log:3 \(no rule of the catalog explains it: read that line and the ones before it\): ERROR 03-02 10:05:00 \[serving_chat\.py:200\] Error in completion stream generator: the widget frobnicated$/);
     const { renderHtml } = await import("../../src/report/html.js");
     expect(renderHtml(r)).toContain('<div class="banner warning" id="verdict" data-tone="warning">');
     expect(renderHtml(r)).toContain("<h2>Summary</h2><ul>\n<li>No known problem matched: the first error is not explained.</li>");

@@ -1,6 +1,7 @@
 import type { FindingDraft, RuleContext } from "../types.js";
-import { fmt, uniqueEvidence } from "../helpers.js";
+import { fmt, hitEvidence, uniqueEvidence } from "../helpers.js";
 import { sourceOf } from "./common.js";
+import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -11,6 +12,7 @@ export const meta = {
   sources: [
     "uvicorn access log: `INFO:     ip:port - \"POST /v1/chat/completions HTTP/1.1\" 404 Not Found`",
     "vllm/entrypoints/openai/serving_engine.py: `The model `x` does not exist.` (NotFoundError, 404)",
+    "vllm/entrypoints/openai/serving_chat.py, serving_completion.py: `Error in preprocessing prompt inputs` (a request refused with 400: serving_engine.py `_validate_input`, `This model's maximum context length is ...`)",
   ],
 } satisfies RuleSpec;
 
@@ -20,11 +22,12 @@ export const MINOR_4XX_SHARE = 0.01;
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const r = facts.runtime;
-  if (!r) return [];
+  const rejected = rejectedRequests(ctx);
+  if (!r) return rejected;
   const http = r.http ?? { "2xx": 0, "4xx": 0, "5xx": 0 };
   const models = r.unknownModels ?? {};
   const unknown = Object.entries(models);
-  if (http["4xx"] === 0 && http["5xx"] === 0 && unknown.length === 0) return [];
+  if (http["4xx"] === 0 && http["5xx"] === 0 && unknown.length === 0) return rejected;
   const total = Object.values(r.httpStatus ?? {}).reduce((a, b) => a + b, 0);
   const codes = Object.entries(r.httpStatus ?? {}).filter(([c]) => Number(c) >= 400).map(([c, n]) => `${fmt(n, 0)} × ${c}`).join(", ");
   const served = facts.config.servedModelName ?? facts.config.model;
@@ -63,7 +66,35 @@ export function check(ctx: RuleContext): FindingDraft[] {
           ],
     });
   }
-  return out;
+  return [...out, ...rejected];
+}
+
+/**
+ * Requests the OpenAI server refused before they reached the engine (a 400 to the client, the server serving on): vLLM
+ * logs them at ERROR with a traceback, which is no failure of the server.
+ */
+function rejectedRequests(ctx: RuleContext): FindingDraft[] {
+  const hits = signalHits(ctx, ["vllm.requestRejected"]);
+  if (!hits.length) return [];
+  const max = firstValue(hits, "max");
+  const requested = firstValue(hits, "requested");
+  // (one request's record head and its exception line are two lines; the heads count the requests)
+  const heads = hits.filter((h) => h.ev.text.includes("Error in preprocessing prompt inputs")).length;
+  const why = max && requested
+    ? ` The prompt and the completion asked for ${requested} tokens, more than the served max_model_len of ${max}.`
+    : " Its traceback, right below the line, says why (a prompt longer than max_model_len, a chat template or a multi-modal input it could not render).";
+  return [{
+    title: "Requests rejected before they reached the engine (HTTP 400)",
+    severity: "warning",
+    message: `The server refused ${heads > 1 ? `${fmt(heads, 0)} requests` : "a request"} while preparing the prompt and answered 400; it went on serving.${why}`,
+    evidence: hitEvidence(hits),
+    remediation: [
+      max
+        ? `Make the clients keep the prompt plus max_tokens within ${max} tokens (truncate the history, lower max_tokens), or serve with a larger --max-model-len if the model and the KV cache allow it.`
+        : "Read the exception under `Error in preprocessing prompt inputs`: it names what the request got wrong; the client received it as the 400's message.",
+      "These lines are logged at ERROR with a traceback, but the engine is fine: alert on 5xx answers and engine errors, not on them.",
+    ],
+  }];
 }
 
 export const rule = defineRule(meta, check);

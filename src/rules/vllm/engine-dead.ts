@@ -19,7 +19,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   // what only a started engine says when it dies: V1's EngineDeadError, the engine core's fatal error and its input dump,
   // V0's AsyncEngineDeadError / MQEngineDeadError and the launcher's `... is already dead`
-  const dead = signalHits(ctx, ["vllm.engineDeadAtRuntime", "vllm.v0EngineDead"]);
+  // V0's multiprocessing engine's record of the exception that ended its loop (`engine.py:135] IndexError('...')`), which it
+  // logs only once the engine was built
+  const dead = signalHits(ctx, ["vllm.engineDeadAtRuntime", "vllm.v0EngineDead", "vllm.v0EngineLoopError"]);
   // an engine core or worker dying (`EngineCore hit an exception`, `died unexpectedly`): a death at runtime once the engine
   // had started, or when its traceback shows the engine serving and no start-up (a start-up's is vllm/engine-init-failed's)
   // (or the Ray executor's compiled forward graph, built on the engine's first step, existed: src/rules/vllm/engine-init-failed.ts)
@@ -32,7 +34,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
   const hits = [...dead, ...died];
   // (a cause is another line than the ones that report the death)
-  const cause = tb?.rootCause && !hits.some((h) => h.ev.line === tb.rootCause!.evidence.line && h.ev.file === tb.rootCause!.evidence.file) ? tb.rootCause : null;
+  // (V0's loop record is itself the exception: its line names the cause when no traceback shows an earlier one)
+  const loopError = hits.find((h) => h.id === "vllm.v0EngineLoopError");
+  const cause = tb?.rootCause && !hits.some((h) => h !== loopError && h.ev.line === tb.rootCause!.evidence.line && h.ev.file === tb.rootCause!.evidence.file)
+    ? tb.rootCause
+    : loopError ? { text: loopError.ev.text, evidence: loopError.ev } : null;
   return [{
     message: cause
       ? `The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. Root cause in the log: ${clip(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`

@@ -30,8 +30,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // a worker dying after the engine served requests (or while it shut down) is not a start-up failure
   // (a LoRA adapter refused for its rank was being loaded, which only a started engine does: a worker's failure that
   // names it is no start-up failure)
-  const adapterLoad = signalHits(ctx, ["vllm.loraRankTooLarge"]).length > 0;
-  const started = deadAfterStart || adapterLoad || ranSteps || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
+  const adapterLoad = signalHits(ctx, ["vllm.loraRankTooLarge", "vllm.loraLoadFailed"]).length > 0;
+  // (V0's multiprocessing engine logs what ended its loop only once it was built: `engine.py:135] IndexError('...')`)
+  const loopEnded = signalHits(ctx, ["vllm.v0EngineLoopError"]).length > 0;
+  const started = deadAfterStart || adapterLoad || loopEnded || ranSteps || facts.server.ready || (facts.server.metricsLines ?? 0) > 0 || facts.memory.initEngineSeconds !== null;
   // the API server's traceback known as start-up only by its entry running the server's coroutine (cut there) counts when an
   // engine core's own exception ended that process and the log shows no sign the server had come up: the front end's
   // wait for the engine core failed. (The entry's frames alone say only that the server stopped.)
