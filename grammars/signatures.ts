@@ -122,7 +122,9 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
  * raise_if_cache_size_invalid: ``Try increasing `VLLM_CPU_KVCACHE_SPACE` ...``)
  */
 const KV_SPACE_KNOB = /Try increasing `(?<knob>VLLM_\w+_KVCACHE_SPACE)`/;
-const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
+// a `-> 6` return inside bootstrap.cc (bootstrapInit's connections, bootstrapAllGather, ring exchange): the peer was lost
+// while the ranks were still setting up the communicator
+const REMOTE_VALUES = [/(?:remote peer|recv from|send to|from) (?<peer>\S+?)<\d+>/, /\b(?<inBootstrap>bootstrap)\.(?:cc|cu):\d+ -> 6\b/];
 // an IPv6 link-local target keeps its zone (`fe80::1%veth12ab<54785>`, getnameinfo's numeric form in ncclSocketToString):
 // the interface the peer's address was taken from, a virtual one when the peer advertised its docker/veth address
 const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /[Cc]onnect to [0-9A-Fa-f:.]+%(?<zone>[\w.-]+?)(?:<\d+>)?[\s,]/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
