@@ -160,3 +160,35 @@ describe("a peer lost in NCCL's bootstrap", () => {
     for (const f of await throughWraps(bootstrapReset, "nccl/remote-process-exited")) expect(f?.message).toContain("(10.2.7.40) in its bootstrap");
   });
 });
+
+// NCCL 2.4-2.7 transport/p2p.cc: the P2P transport's own CUDA IPC calls, WARNed by name, then `-> 1` (ncclUnhandledCudaError)
+const ipcFailure = [
+  "w7:3120:3190 [1] NCCL INFO Ring 00 : 1[1] -> 0[0] via P2P/IPC",
+  "",
+  "w7:3120:3190 [1] transport/p2p.cc:237 NCCL WARN failed to open CUDA IPC handle : 217 peer access is not supported between these two devices",
+  "w7:3120:3190 [1] NCCL INFO transport.cc:68 -> 1",
+  "w7:3120:3190 [1] NCCL INFO init.cc:778 -> 1",
+];
+
+describe("the P2P transport's CUDA IPC WARNs of NCCL 2.4-2.7", () => {
+  it("are CUDA errors with the CUDA text, and P2P advice, not an unexplained NCCL error", async () => {
+    const r = await analyzeText(`${ipcFailure.join("\n")}\n`);
+    const f = finding(r, "nccl/cuda-error");
+    expect(f?.message).toBe("A CUDA call inside NCCL failed: peer access is not supported between these two devices.");
+    expect(f?.remediation[0]).toContain("NCCL_P2P_DISABLE=1");
+    expect(f?.remediation.join(" ")).not.toContain("NCCL_CUMEM_HOST_ENABLE");
+    expect(ids(r)).not.toContain("nccl/error");
+    expect(r.facts.firstError?.line).toBe(3);
+    expect(r.facts.nccl?.firstWarn?.line).toBe(3);
+  });
+
+  it("read the `failed to get` form with its device and bus id alike", async () => {
+    const r = await analyzeText("w7:3121:3188 [0] transport/p2p.cu:404 NCCL WARN rank 1 failed to get CUDA IPC handle to device 0(=3b000) : 11 invalid argument\nw7:3121:3188 [0] NCCL INFO init.cu:568 -> 1\n");
+    expect(finding(r, "nccl/cuda-error")?.message).toBe("A CUDA call inside NCCL failed: invalid argument.");
+    expect(ids(r)).not.toContain("nccl/error");
+  });
+
+  it("read the same through kubectl --timestamps, a compose pane, a Ray prefix and CRLF", async () => {
+    for (const f of await throughWraps(ipcFailure, "nccl/cuda-error")) expect(f?.message).toContain("peer access is not supported between these two devices");
+  });
+});
