@@ -192,3 +192,33 @@ describe("the P2P transport's CUDA IPC WARNs of NCCL 2.4-2.7", () => {
     for (const f of await throughWraps(ipcFailure, "nccl/cuda-error")) expect(f?.message).toContain("peer access is not supported between these two devices");
   });
 });
+
+// NCCL 2.28's plugin lines when the IB transport cannot load libibverbs in a container: `Failed to open
+// libibverbs.so[.1]` is an INFO there, its `-> 3` return follows, then `Failed to initialize NET plugin IB` and the
+// Socket transport takes over (`Initialized NET plugin Socket`, `Assigned NET plugin Socket to comm`)
+const ibPluginFallback = [
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO ENV/Plugin: Could not find: libnccl-env.so",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO Bootstrap: Using eth0:172.18.0.5<0>",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO NCCL version 2.28.9+cuda13.0",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO Failed to open libibverbs.so[.1]",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO transport/net_ib.cc:852 -> 3",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO Failed to initialize NET plugin IB",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO NET/Socket : Using [0]eth0:172.18.0.5<0>",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO Initialized NET plugin Socket",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO Assigned NET plugin Socket to comm",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO Using network Socket",
+  "c0ffee12ab34:9001:9001 [0] NCCL INFO ncclCommInitRankConfig comm 0x1d00 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1000 commId 0x51f0 - Init START",
+];
+
+describe("NCCL 2.28's IB plugin that fails to load, then Socket", () => {
+  it("is a Socket run with nothing wrong: the `-> 3` return is a failure NCCL went on from", async () => {
+    const r = await analyzeText(`${ibPluginFallback.join("\n")}\n`);
+    expect(r.facts.nccl?.net).toBe("Socket");
+    expect(r.facts.nccl?.version).toBe("2.28.9");
+    expect(r.facts.nccl?.ranks).toBe(1);
+    expect(r.findings.map((f) => f.severity)).toEqual([]);
+    // CONTRACT.md: the first line that reports a failure, also when NCCL went on from it (facts.recovered says so)
+    expect(r.facts.firstError?.line).toBe(5);
+    expect(r.facts.recovered?.map((x) => [x.failure.line, x.by.line, x.net])).toEqual([[5, 10, "Socket"]]);
+  });
+});
