@@ -110,7 +110,7 @@ const chainReturn = (codes: string) =>
 // `nvls`: the failing call was NCCL's NVLink SHARP multicast set-up (transport/nvls.cc: its CUCHECKs WARN `Cuda failure N '...'`,
 // 2.27+ WARNs `Failed to bind NVLink SHARP (NVLS) Multicast memory of size N : CUDA error N '...'`); `systemNotReady`: CUDA's
 // cudaErrorSystemNotReady (802, `system not yet initialized`), which an NVSwitch machine returns until its Fabric Manager is up
-const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
+const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle failed)/, /(?<cudaIpc>failed to (?:get|open) CUDA IPC handle)(?: to device \S+)? : \d+ (?<cudaFailure>\S(?:[^\r\n]*\S)?)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
   // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
   /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i,
   // graph/paths.cc's ncclTopoCheckP2p: NVML reports the peer status of two NVLink-connected GPUs not OK, and NCCL returns
@@ -122,7 +122,9 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
  * raise_if_cache_size_invalid: ``Try increasing `VLLM_CPU_KVCACHE_SPACE` ...``)
  */
 const KV_SPACE_KNOB = /Try increasing `(?<knob>VLLM_\w+_KVCACHE_SPACE)`/;
-const REMOTE_VALUES = [/(?:remote peer|recv from|from) (?<peer>\S+?)<\d+>/];
+// a `-> 6` return inside bootstrap.cc (bootstrapInit's connections, bootstrapAllGather, ring exchange): the peer was lost
+// while the ranks were still setting up the communicator
+const REMOTE_VALUES = [/(?:remote peer|recv from|send to|from) (?<peer>\S+?)<\d+>/, /\b(?<inBootstrap>bootstrap)\.(?:cc|cu):\d+ -> 6\b/];
 // an IPv6 link-local target keeps its zone (`fe80::1%veth12ab<54785>`, getnameinfo's numeric form in ncclSocketToString):
 // the interface the peer's address was taken from, a virtual one when the peer advertised its docker/veth address
 const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /[Cc]onnect to [0-9A-Fa-f:.]+%(?<zone>[\w.-]+?)(?:<\d+>)?[\s,]/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
@@ -259,9 +261,12 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`;
     // its rocmwrap.h checks of HIP driver and HSA calls say `HIP failure 'out of memory' at file:line` and `HSA failure '...' at file:line`)
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp", "nvlink connected gpus"],
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp", "nvlink connected gpus", "cuda ipc handle"],
     values: CUDA_VALUES,
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory|P2P is disabled between NVLINK connected GPUs \d+ and \d+/i,
+    // (NCCL 2.4-2.7 transport/p2p.cc WARNs its cudaIpcGetMemHandle / cudaIpcOpenMemHandle failures by name and returns
+    // ncclUnhandledCudaError: `rank 1 failed to get CUDA IPC handle to device 0(=3b000) : 11 invalid argument`,
+    // `failed to open CUDA IPC handle : 217 peer access is not supported between these two devices`; 2.8+ CUDACHECKs them)
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|failed to (?:get|open) CUDA IPC handle|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory|P2P is disabled between NVLINK connected GPUs \d+ and \d+/i,
     samples: [
       "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
       "hgx-7:4100:4180 [3] transport/nvls.cc:254 NCCL WARN Cuda failure 1 'invalid argument'",
@@ -269,6 +274,8 @@ export const SIGNATURES: readonly Signature[] = [
       "[rank5]: Cuda failure 802 'system not yet initialized'",
       "rig:20:21 [0] graph/paths.cc:327 NCCL WARN P2P is disabled between NVLINK connected GPUs 1 and 0. This should not be the case given their connectivity, and is probably due to a hardware issue. If you still want to proceed, you can set NCCL_IGNORE_DISABLED_P2P=1.",
       "mi-a:461:502 [1] /opt/rocm/share/rccl/build/hipify/src/transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument",
+      "w7:3120:3190 [1] transport/p2p.cc:237 NCCL WARN failed to open CUDA IPC handle : 217 peer access is not supported between these two devices",
+      "w7:3121:3188 [0] transport/p2p.cu:404 NCCL WARN rank 1 failed to get CUDA IPC handle to device 0(=3b000) : 11 invalid argument",
       "mi-a:461:502 [1] /opt/rccl/src/include/alloc.h:212 NCCL WARN HIP failure 'out of memory' at /opt/rccl/src/include/alloc.h:212",
       "mi-a:461:502 [1] /opt/rccl/src/transport/net_ib.cc:901 NCCL WARN HSA failure 'HSA_STATUS_ERROR_INVALID_ARGUMENT: One of the actual arguments does not meet a precondition stated in the documentation of the corresponding formal argument.' at /opt/rccl/src/transport/net_ib.cc:901",
     ],

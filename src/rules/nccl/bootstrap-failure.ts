@@ -21,16 +21,21 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
   const target = at ? { host: at.target, port: at.port } : null;
   const kind = said("refused") ? "connection refused (nothing listening: the peer is not up yet, died, or uses another port)" : said("timedOut") ? "connection timed out (a firewall drops the packets, or the address is not routable from here)" : said("noRoute") ? "no route to host" : said("unreachable") ? "the network is unreachable (this node has no route to that address)" : said("noIface") ? "no usable network interface matches the NCCL_SOCKET_IFNAME filter" : "the connection failed";
-  // fe80::/10: an IPv6 address that is only valid on one link, which NCCL may pick when an interface has no other
-  const linkLocal = target && /^\[?fe[89ab][0-9a-f]:/i.test(target.host);
+  // fe80::/10: an IPv6 address that is only valid on one link, which NCCL may pick when an interface has no other;
+  // 169.254.0.0/16 (RFC 3927): IPv4's, which a peer advertises when NCCL took an interface whose only address is
+  // self-assigned or a node-local dummy (Kubernetes' NodeLocal DNSCache listens on 169.254.20.10)
+  const linkLocal6 = target !== null && /^\[?fe[89ab][0-9a-f]:/i.test(target.host);
+  const linkLocal4 = target !== null && /^169\.254\.\d{1,3}\.\d{1,3}$/.test(target.host);
+  const linkLocal = linkLocal6 || linkLocal4;
   // Azure's accelerated networking shows its SR-IOV VF as enP<n>s<n> beside the synthetic eth0 it backs
   const azureVf = linkLocal ? /%(enP\d+s\d+)$/.exec(target.host)?.[1] : undefined;
   const pin = privateInterface(ctx);
   const pinText = pin ? `NCCL_SOCKET_IFNAME=${pin.name} (the interface with ${pin.addr} in this log)` : "NCCL_SOCKET_IFNAME=<the interface the nodes share>";
   return {
-    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}`,
+    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}`,
     remediation: [
-      ...(linkLocal ? [`Pin NCCL to a routable interface on every node: ${pinText}, or NCCL_SOCKET_FAMILY=AF_INET to keep NCCL off IPv6; set GLOO_SOCKET_IFNAME the same way.${azureVf ? ` ${azureVf} looks like the VF Azure's accelerated networking pairs with eth0, with no routable address of its own: name eth0.` : ""}`] : []),
+      ...(linkLocal6 ? [`Pin NCCL to a routable interface on every node: ${pinText}, or NCCL_SOCKET_FAMILY=AF_INET to keep NCCL off IPv6; set GLOO_SOCKET_IFNAME the same way.${azureVf ? ` ${azureVf} looks like the VF Azure's accelerated networking pairs with eth0, with no routable address of its own: name eth0.` : ""}`] : []),
+      ...(linkLocal4 ? [`Pin NCCL to a routable interface on every node, above all on the node that advertised this address (the root that created the unique id, or a peer rank): ${pinText}; set GLOO_SOCKET_IFNAME the same way. \`ip -4 addr\` there shows which interface holds ${target!.host}.`] : []),
       target
         ? `Check that this node reaches ${target.host}${target.port ? ` on port ${target.port}` : ""} (\`ping ${target.host}\`${target.port ? `, \`nc -zv ${target.host} ${target.port}\`` : ""}), and that every node reaches every other at the address in its \`Bootstrap : Using\` line.`
         : "Check that every node reaches every other at the address in its `Bootstrap : Using` line (ping, and `nc -zv <ip> <port>` for TCP).",

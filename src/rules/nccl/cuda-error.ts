@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/p2p.cc 2.4-2.7 (failed to open / get CUDA IPC handle), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -35,7 +35,13 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
       "The GPU reported an uncorrectable hardware error (ECC memory or NVLink), not a fault of NCCL or of the program: take the node out of service, check `nvidia-smi -q -d ECC` (and `-d PAGE_RETIREMENT` / row remapping) and `dmesg` for Xid errors (48, 63, 64, 74, 94, 95), and reset the GPU or replace it before rerunning.",
     );
   if (said("unknownError")) remediation.push("'unknown error' usually means the GPU or driver is in a bad state: check `dmesg` for Xid errors and `nvidia-smi`; reset or drain the GPU.");
-  if (said("peerAccess")) remediation.push("Set NCCL_CUMEM_HOST_ENABLE=0 or upgrade the NVIDIA driver (a known driver issue on PCIe machines).");
+  // NCCL 2.4-2.7's P2P transport maps the peer process's GPU buffer through CUDA IPC itself (transport/p2p.cc)
+  const cudaIpc = said("cudaIpc");
+  if (cudaIpc)
+    remediation.unshift(
+      "NCCL's P2P transport could not map the other process's GPU buffer through CUDA IPC: these two GPUs cannot reach each other peer to peer (no P2P between them on this PCIe topology or GPU model, or processes in separate containers without --ipc=host). Set NCCL_P2P_DISABLE=1 (NCCL then goes through host shared memory), or upgrade NCCL: from 2.8 it checks P2P between the GPUs before it uses it.",
+    );
+  else if (said("peerAccess")) remediation.push("Set NCCL_CUMEM_HOST_ENABLE=0 or upgrade the NVIDIA driver (a known driver issue on PCIe machines).");
   if (said("initError")) remediation.push("CUDA was probably initialised before the process forked: use the spawn start method (VLLM_WORKER_MULTIPROC_METHOD=spawn).");
   if (said("invalidArgument") && !nvls) remediation.push("'invalid argument' has several causes (shared-memory registration, cuMem); upgrading NCCL fixed several reported cases, and NCCL_CUMEM_ENABLE=0 is worth a try.");
   // RCCL's P2P transport maps another process's GPU buffer through HIP IPC (transport/p2p.cc)

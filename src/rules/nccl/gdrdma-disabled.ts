@@ -32,7 +32,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const kinds = interNodeKinds(facts);
   // GDR only matters for network traffic between nodes, and not over TCP sockets (NCCL's or a plugin's, `NET/FastSocket`)
   const netKinds = Object.keys(kinds).filter((k) => k.startsWith("NET/") && !isTcpKind(k));
-  if (!netKinds.length) return [];
+  if (!netKinds.length) return hcaWithoutGdr(ctx);
   // lines without /GDRDMA; OFI does not split GDR out of its kind, so there the gdr fact decides
   const lacking = netKinds.filter((k) => !k.endsWith("/GDRDMA") && (k !== "NET/OFI" || n.gdr === false) && (kinds[k] > 0 || n.gdr === false));
   if (!lacking.length) return [];
@@ -76,6 +76,37 @@ export function check(ctx: RuleContext): FindingDraft[] {
     message: `NCCL moves inter-node data over ${name} without GPU Direct RDMA: ${what}.${why} Every transfer is then staged through host memory, costing bandwidth and CPU.`,
     evidence: uniqueEvidence([...lacking.map((k) => facts.sources[`nccl.interNode.${k}`]), ...saidOff.slice(0, 2).map((h) => h.ev), level?.ev, ...factEvidence(facts, "nccl.gdr", "nccl.net")]),
     remediation: byUser ? [`Unset NCCL_NET_GDR_LEVEL=${level.value} unless GDR was turned off to work around a problem.`, ...(provider === "ofi" ? ofiAdvice : provider === "ib" ? ibAdvice : pluginAdvice).slice(-1)] : provider === "ofi" ? ofiAdvice : provider === "ib" ? ibAdvice : pluginAdvice,
+  }];
+}
+
+/**
+ * NCCL says an HCA cannot do GPU Direct RDMA (`NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0' (no module)`,
+ * transport/net_ib.cc 2.7-2.13; `NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'`, graph/topo.cc 2.13.4+): it
+ * probes every HCA while detecting the topology of each communicator, so the line comes on single-node runs too,
+ * where GDR does not matter. A log that shows the run on one node (NCCL's
+ * `nNodes 1`, or a communicator whose every rank is on one host) gets nothing; one that shows neither that nor the
+ * traffic between nodes (a cut paste) gets a note, since the next inter-node transfer over that HCA is staged.
+ */
+function hcaWithoutGdr(ctx: RuleContext): FindingDraft[] {
+  // (not the distance form `... Disabled for GPU x / HCA y (distance d > l)` of graph/paths.cc: a path decision, not the HCA)
+  const lines = signalHits(ctx, ["nccl.gdrSaidOff"]).filter((h) => /GPU Direct RDMA Disabled for HCA \d+ '/.test(h.ev.text));
+  if (!lines.length) return [];
+  const n = ctx.facts.nccl;
+  const oneNode = n.communicators.some((c) => c.nNodes === 1 || (c.nranks !== null && c.ranksSeen === c.nranks && c.hosts.length === 1));
+  if (oneNode) return [];
+  // a run whose network is TCP sockets (IB disabled, or no usable HCA) has no use for GDR; one shown to span nodes with
+  // a network has the inter-node kind check() reads (facts.nccl.interNodeNet)
+  if ((n.net !== null && isTcpKind(`NET/${n.net}`)) || n.multiNode) return [];
+  const hcas = [...new Set(lines.map((h) => /for HCA \d+ '([^']+)'/.exec(h.ev.text)?.[1]).filter((x): x is string => !!x))];
+  return [{
+    severity: "info",
+    title: "NCCL says the HCAs cannot do GPU Direct RDMA",
+    message: `NCCL says GPU Direct RDMA is disabled for ${hcas.length ? `the HCA${hcas.length > 1 ? "s" : ""} ${hcas.join(", ")}` : "its HCAs"}. The log does not show whether the run spans nodes: if it does, every inter-node transfer over ${hcas.length > 1 ? "them" : "it"} is staged through host memory, costing bandwidth and CPU.`,
+    evidence: uniqueEvidence([...lines.slice(0, 2).map((h) => h.ev), ...factEvidence(ctx.facts, "nccl.net")]),
+    remediation: [
+      "Load the peer-memory module on every host (not in the container): `sudo modprobe nvidia-peermem` (check `lsmod | grep peermem`); NCCL before 2.23 looks for nv_peer_mem only, so with nvidia-peermem use a newer NCCL or DMA-BUF (NCCL_DMABUF_ENABLE=1 with a kernel and driver that support it).",
+      "Verify with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET on a multi-node run: inter-node channels should read `via NET/IB/<n>/GDRDMA`.",
+    ],
   }];
 }
 
