@@ -1096,19 +1096,29 @@ export const SIGNATURES: readonly Signature[] = [
     // naming the adapter, `--lora-modules` once the server is up, the load_lora_adapter endpoint): ≤0.6 `RuntimeError: Loading
     // lora <path> failed`; later a missing adapter `ValueError: Loading lora <name> failed: No adapter found for <path>` (V1's
     // engine core adds `Call to add_lora method failed: `); and the adapter's weights refused by vllm/lora/models.py
-    // (`<module> is unsupported LoRA weight`, newer `While loading <dir>, expected target modules in [...] but received [...]`)
-    id: "vllm.loraLoadFailed", dialect: "any", level: "error", anyOf: ["loading lora", "unsupported lora weight", "expected target modules in"],
+    // (`<module> is unsupported LoRA weight`, newer `While loading <dir>, expected target modules in [...] but received [...]`).
+    // The loader's own exception under `Loading lora ... failed` when the folder has no adapter config: vllm/lora/models.py
+    // `from_local_checkpoint` (≤0.6) and vllm/lora/peft_helper.py `from_local_dir` (later) `open()` <dir>/adapter_config.json,
+    // `FileNotFoundError: [Errno 2] No such file or directory: '<dir>/adapter_config.json'` (a paste may stop there)
+    id: "vllm.loraLoadFailed", dialect: "any", level: "error", anyOf: ["loading lora", "unsupported lora weight", "expected target modules in", "adapter_config.json"],
     // (bounded: a line of many `Loading lora x` without `failed`, or one long word, stays linear)
-    values: [/Loading lora \[?["']?(?<adapter>[^\s"'\[\]]+)/, /No adapter found for (?<path>[^\s"'\]]+)/, /(?<![\w.])(?<module>[\w.]{1,300}) is unsupported LoRA weight/],
-    pattern: /\bLoading lora \S.{0,500}? failed\b|(?<![\w.])[\w.]{1,300} is unsupported LoRA weight\b|While loading \S+, expected target modules in /,
+    values: [
+      /Loading lora \[?["']?(?<adapter>[^\s"'\[\]]+)/, /No adapter found for (?<path>[^\s"'\]]+)/, /(?<![\w.])(?<module>[\w.]{1,300}) is unsupported LoRA weight/,
+      /No such file or directory: ['"](?<path>[^'"\s]{1,500}?)[\/\\]adapter_config\.json['"]/,
+    ],
+    pattern: /\bLoading lora \S.{0,500}? failed\b|(?<![\w.])[\w.]{1,300} is unsupported LoRA weight\b|While loading \S+, expected target modules in |No such file or directory: ['"][^'"\s]{0,500}adapter_config\.json['"]/,
     samples: [
       "RuntimeError: Loading lora /srv/adapters/sql-v2 failed",
       "ERROR 06-02 11:20:31 engine.py:160] RuntimeError: Loading lora /data/lora/ckpt-300 failed",
       "(EngineCore_DP0 pid=5120) ERROR 03-11 09:14:02 [core.py:918] ValueError: Loading lora sql-lora failed: No adapter found for /models/sql-lora",
       "ValueError: Call to add_lora method failed: Loading lora chat-v3 failed: No adapter found for org/chat-v3",
       "ValueError: base_model.model.lm_head.weight is unsupported LoRA weight",
+      "ERROR 08-19 14:02:51 async_llm_engine.py:57] FileNotFoundError: [Errno 2] No such file or directory: '/srv/adapters/support-bot/adapter_config.json'",
     ],
-    nearMisses: ["INFO 06-02 11:20:30 serving_models.py:174] Loaded new LoRA adapter: name 'sql-lora', path '/models/sql-lora'", "DEBUG 06-02 11:20:30 worker_manager.py:120] Loading lora sql-lora from /models/sql-lora"],
+    nearMisses: [
+      "INFO 06-02 11:20:30 serving_models.py:174] Loaded new LoRA adapter: name 'sql-lora', path '/models/sql-lora'", "DEBUG 06-02 11:20:30 worker_manager.py:120] Loading lora sql-lora from /models/sql-lora",
+      "FileNotFoundError: [Errno 2] No such file or directory: '/srv/models/base-7b/config.json'",
+    ],
   },
   {
     // V0's multiprocessing engine (vllm/engine/multiprocessing/engine.py, MQLLMEngine.start, 0.6–0.10) logs whatever ended its

@@ -842,6 +842,10 @@ const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\
 // `[ERROR] HCCL(36035,mindie_llm_backend_connector):2025-05-13-02:25:58.068.817 [op_base.cc:974]... HcclCommInitRootInfo failed.`
 // (another program's `[ERROR] [myapp] msg` is not an error of the run: test/pasted-messages.test.ts)
 const BRACKET_LEVEL_ERROR = /^\[ERROR\] ([A-Z][A-Z0-9_]*\(\d+,[^)\s]*\):\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\S* .*)$/;
+// gunicorn's error log record (gunicorn/glogging.py `%(asctime)s [%(process)d] [%(levelname)s] %(message)s`; the peel took
+// the stamp off): `[109] [ERROR] Exception in worker process` (a worker, the app with vLLM in it, failed to boot), `[1]
+// [CRITICAL] WORKER TIMEOUT (pid:109)`
+const GUNICORN_ERROR = /^\[\d{1,9}\] \[(?:ERROR|CRITICAL)\] (\S.*)$/;
 // BentoML's server records (`%(asctime)s [%(levelname)s] [%(component)s] %(message)s`, the stamp peeled), its components
 // the CLI, the API server and its workers, a runner, a service: `[ERROR] [runner:llm-llama-runner:1] An exception occurred
 // while instantiating runner ...`, `[ERROR] [entry_service:bentovllm-llama3-8b-service:1] Initializing service error`
@@ -1139,6 +1143,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   if (c === 91 /* [ */ && (text.startsWith("[ERROR] ") || text.startsWith("[CRITICAL] "))) {
     const m = BRACKET_LEVEL_ERROR.exec(text) ?? BENTOML_ERROR.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+  }
+  if (c === 91 /* [ */ && (text.indexOf("] [ERROR] ") > 0 || text.indexOf("] [CRITICAL] ") > 0)) {
+    const m = GUNICORN_ERROR.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
   // TensorRT-LLM's own records (its C++ logger and its Python one): an ERROR, `[E]` or `[F]` one is an error

@@ -69,6 +69,10 @@ const STREAM_ECHO = /^std(?:out|err): /;
 // weekday and a zone name; `short-unix` is seconds since the epoch.
 const SYSLOG_STAMP = String.raw`(?:(?:\p{L}{2,5}\.?|\d{1,2}[\u6708\uc6d4])\s{1,2}\d{1,2}\u65e5?\s\d\d:\d\d:\d\d(?:\.\d+)?|(?:\p{L}{2,3}\s)?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d|\s[A-Z]{2,5})?|\d{9,10}\.\d+)`;
 const JOURNALD = new RegExp(String.raw`^${SYSLOG_STAMP} (\S+) ([^\s\[]+)\[(\d+)\]:\s`, "u");
+// gunicorn's error log (gunicorn/glogging.py: `error_fmt = "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"`, its datefmt
+// `[%Y-%m-%d %H:%M:%S %z]`), the server a Flask or FastAPI app that embeds vLLM runs in: `[2024-07-26 15:21:36 +0000] [109]
+// [ERROR] Exception in worker process`. Only the stamp comes off; the reader takes `[pid] [LEVEL] msg` for gunicorn's record.
+const GUNICORN_STAMP = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4}\] (?=\[\d{1,9}\] \[(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)\] )/;
 const APP_WRAPPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]\s+[\w.]+:\d+\s+(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s*/;
 const COMPOSE = /^([A-Za-z0-9][\w.\-]*?)\s*\|\s(?=\S)/;
 // `vllm-1  |     raise ...`, `proj_vllm_1  |   File "..."`: indented text after the prefix; only a name with compose's
@@ -468,6 +472,11 @@ export function peelWrapped(raw: string): Peeled {
       }
       if (s.startsWith("[pod/") && (m = KUBECTL_PREFIX.exec(s))) {
         origin.host ??= m[1];
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if ((m = GUNICORN_STAMP.exec(s))) {
+        stamp ??= m[1];
         s = s.slice(m[0].length);
         continue;
       }
