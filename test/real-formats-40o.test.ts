@@ -38,7 +38,7 @@ describe("a vLLM exception message printed without its type", () => {
     expect(ids(a)).toContain("vllm/no-kv-cache-memory");
     const b = await analyzeText(text([V1_TOO_SMALL]));
     expect(b.facts.firstError?.line).toBe(1);
-    expect(b.facts.config.maxModelLen).toBe(65536);
+    expect([b.facts.config.maxModelLen, b.facts.kvCache.availableGiB]).toEqual([65536, 5.25]);
     expect(ids(b)).toContain("vllm/kv-cache-too-small");
   });
 
