@@ -319,6 +319,10 @@ export function createVllmReader(): RecordReader & {
       }
       if (!head) {
         appErrorRecord(rec, emit);
+        const c0 = text.charCodeAt(0);
+        if ((c0 === 84 /* T */ || c0 === 78 /* N */) && VLLM_RAISE_ONLY.test(text)) {
+          emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", errorType: "ValueError", message: clipMsg(text) });
+        }
         const bare = readBare(rec, emit);
         if (!bare) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
@@ -716,6 +720,12 @@ const LEVEL_LOGGER = /^\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]?\s+(?:\[[\w
 // from worker processes`, V0's `Exception in worker VllmWorkerProcess while processing method ...`, the workers'
 // `Error executing method 'init_device'. This might cause deadlock ...` and the API server's `AsyncLLM output_handler failed.`
 const VLLM_ERROR_ONLY = /^(?:EngineCore (?:hit an exception:|failed to start\.|encountered a fatal error\.)|WorkerProc (?:failed to start|hit an exception)\.|(?:Mulitproc|Multiproc)Executor got fatal signal from worker processes|Got fatal signal from worker processes|Exception in worker VllmWorkerProcess while processing method |Error executing method '?\w+'?\. This might cause deadlock|AsyncLLM output_handler failed\.)/;
+// the start of the messages vLLM only raises (a `ValueError`), never logs: V0's KV cache checks (`The model's max seq
+// len (N) is larger than the maximum number of tokens that can be stored in KV cache (M).`, ≤0.2 llm_engine.py and later
+// worker.py; `No available memory for the cache blocks.`) and V1's (`To serve at least one request with the model's max
+// seq len (N), ...`): a line that begins with one is the exception's message without its type (an app's `print(e)`, a
+// paste of the message alone), so a failure
+const VLLM_RAISE_ONLY = /^(?:The model's max seq len \(\d+\) is larger than the maximum number of tokens that can be stored in KV cache|No available memory for the cache blocks\. Try increasing|To serve at least one request with the models?(?:'s)? max seq len \(\d+\))/;
 // a level word alone before the message (no date after it: that is vLLM's own header, read elsewhere; nor a file and
 // ` -- `: that is Ray's own logger inside the worker actor, `(Worker pid=81) ERROR worker.py:861 -- Exception raised ...`)
 const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?![\w.]+\.py:\d+ -- )(?=\S)/;
@@ -1341,7 +1351,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     } else if (text.indexOf("=") > 0) emitEnv(rec, parseEnvSettings(text), "launcher", emit);
   }
   actorClassMarker(rec, text, emit, marker);
-  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0) {
+  // (and V1's KV check printed without its `ValueError: `, which names no error: see VLLM_RAISE_ONLY)
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0 || (c === 84 /* T */ && text.startsWith("To serve at least one request"))) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
   }
