@@ -7,7 +7,7 @@ import { defineRule, type RuleSpec } from "../define.js";
 export const meta = {
   id: "vllm/custom-allreduce-disabled",
   defaultSeverity: "warning",
-  title: "Custom all-reduce is off: tensor-parallel traffic goes over PCIe",
+  title: "Custom all-reduce is off: tensor-parallel all-reduce goes through NCCL",
   tags: ["vllm", "performance", "tensor-parallel", "topology"],
   sources: [
     "vLLM docs: serving/parallelism_scaling (pipeline parallelism for GPUs without NVLink, e.g. L40S)",
