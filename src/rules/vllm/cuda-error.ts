@@ -102,11 +102,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
       remediation.push(
         `Narrow the faulting kernel down: --enforce-eager (no CUDA graphs), another attention backend (VLLM_ATTENTION_BACKEND${hip ? ", or the ROCm AITER switches VLLM_ROCM_USE_AITER=0" : ""}), --disable-custom-all-reduce with tensor parallelism, or the model without quantization / speculative decoding; report the smallest reproducer with the vLLM, torch and driver versions.`,
       );
-    remediation.push(
-      hip
-        ? "An illegal access after hours of serving with no code change can be the hardware: look for amdgpu errors in `dmesg` and the ECC counts of `amd-smi metric --ecc`."
-        : "An illegal access after hours of serving with no code change can be the hardware: look for Xid errors in `dmesg` / `nvidia-smi -q`.",
-    );
+    // (a failed assert is a check the kernel made on its inputs, not a fault the hardware can cause)
+    if (!said("assert") && !said("indexBound") && !said("badProbs"))
+      remediation.push(
+        hip
+          ? "An illegal access after hours of serving with no code change can be the hardware: look for amdgpu errors in `dmesg` and the ECC counts of `amd-smi metric --ecc`."
+          : "An illegal access after hours of serving with no code change can be the hardware: look for Xid errors in `dmesg` / `nvidia-smi -q`.",
+      );
   }
   const name = code ? ` (${code})` : "";
   const what = torchHits.length || rocr === null

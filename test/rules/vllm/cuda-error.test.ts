@@ -9,6 +9,12 @@ describe("vllm/cuda-error", () => {
     expect(f[0].message).toContain("CUDA error: an illegal memory access was encountered");
     expect(f[0].remediation[0]).toContain("CUDA_LAUNCH_BLOCKING=1");
     expect(f[0].remediation[1]).toContain("--enforce-eager");
+    expect(f[0].remediation[2]).toMatch(/^An illegal access after hours of serving .* can be the hardware/);
+  });
+  it("does not suggest the hardware for a failed assert, a check the kernel made on its inputs", () => {
+    const f = run(rule, { lines: ["torch.AcceleratorError: CUDA error: device-side assert triggered"] });
+    expect(f[0].remediation).toHaveLength(2);
+    expect(f[0].remediation.join(" ")).not.toMatch(/hardware/);
   });
   it("tells a device-side assert, a build without kernels for the GPU and a hardware error apart", () => {
     expect(run(rule, { lines: ["torch.AcceleratorError: CUDA error: device-side assert triggered"] })[0].remediation[1]).toContain("tokenizer that does not match the model");
