@@ -96,7 +96,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/fatal-signal": { layer: "memory" },
   // a Ray worker actor that died: the host's memory may have killed it; it makes the engine fail to start or die
   "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom"] },
-  "vllm/cuda-error": { layer: "memory" },
+  // an Xid the driver logged (the GPU fell off the bus, an ECC or NVLink error) is what the process then sees as a CUDA error
+  "vllm/cuda-error": { layer: "memory", causedBy: ["vllm/gpu-xid"] },
   // the kernel driver's report of a GPU fault (dmesg's NVRM Xid lines): the hardware under a CUDA, NCCL or engine failure
   "vllm/gpu-xid": { layer: "memory" },
   // vLLM's start-up memory profiling that could not measure its own run (another process freed memory meanwhile)
