@@ -150,3 +150,25 @@ describe("a weight-sync communicator (trainer <-> inference workers) failing is 
     expect(ids(r)).toEqual(["nccl/cuda-error", "vllm/engine-init-failed"]);
   });
 });
+
+describe("RCCL's SMI fallback failing to read a KFD topology node (misc/alt_rsmi.cc `Could not read node # N`)", () => {
+  const KFD = [
+    "gpu-pod-7:2210:2231 [1] NCCL INFO [node_id = 3; gpu_id = 41007; unique_id = 771; location_id = 3584; bdf = 3584; domain = 0; partition = 0], ",
+    "",
+    "gpu-pod-7:2210:2231 [1] /opt/rocm/rccl/hipify/src/misc/alt_rsmi.cc:653 NCCL WARN Could not read node # 6",
+    "gpu-pod-7:2210:2231 [1] NCCL INFO initialized internal alternative rsmi functionality",
+  ].join("\n");
+
+  for (const [name, wrap] of variants)
+    it(`nccl/error names the unreadable node and the GPU visibility to fix (${name})`, async () => {
+      const r = await analyzeText(wrap(KFD) + "\n");
+      expect(ids(r)).toEqual(["nccl/error"]);
+      const f = finding(r, "nccl/error")!;
+      expect(f.message).toBe(
+        "NCCL reported an error: RCCL could not read KFD topology node 6 (/sys/class/kfd/kfd/topology/nodes/6), so the GPU topology it builds is incomplete. This happens when the process sees only some of the node's GPUs (a container or a scheduler cgroup, e.g. SLURM --gpus-per-task) or in a virtual machine; communicator set-up then fails (unhandled cuda error, or the topology search).",
+      );
+      expect(f.remediation[0]).toContain("--gpus-per-node");
+      expect(r.facts.firstError?.line).toBe(3);
+      expect(library(r)).toBe("RCCL");
+    });
+});
