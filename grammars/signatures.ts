@@ -132,10 +132,13 @@ const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? fail
 // graph/xml.h xmlGetAttr* (2.6.4 → 2.30): `Attribute arch of node cpu not found`, a topology XML node without an attribute
 // NCCL reads (then `graph/topo.cc:N -> 3`); also inside PyTorch's `Last error:` and XLA's `Last NCCL warning(error) log entry`
 const TOPO_ATTR = "Attribute \\w+ of node \\w+ not found";
+/** graph/paths.cc: a link NCCL's topology search found with no way back (`Failed to find reverse path from remNode 0/41000 nlinks 2 to node 0/61000`), then `-> 3` */
+const TOPO_PATH = "Failed to find reverse path from remNode";
 const INTERNAL_VALUES = [
-  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR})`, "i"),
+  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH})`, "i"),
   /(?<badFamily>neither AF_INET)/,
   /Attribute (?<topoAttr>\w+) of node (?<topoNode>\w+) not found/,
+  /Failed to find (?<reversePath>reverse path) from remNode (?<pathFrom>\d+\/[0-9a-f]+) nlinks \d+ to node (?<pathTo>\d+\/[0-9a-f]+)/i,
   // a receive that got more bytes than it posted: NET/Socket's and NET/IB's `message truncated : receiving N bytes instead
   // of M` (the ranks disagree on a collective's size, order or protocol), bootstrap's `Message truncated : received …`
   /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|ed) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
@@ -359,10 +362,10 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
-    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node"],
+    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node", "reverse path"],
     values: INTERNAL_VALUES,
-    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}`, "i"),
-    samples: ["node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
+    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}`, "i"),
+    samples: ["vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],

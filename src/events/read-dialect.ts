@@ -45,9 +45,11 @@ const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\
  * `librccl-tuner.so`), its advice WARNs (`… low RCCL performance`, `RCCL_USE_AMD_SMI_LIB`, `rocprofiler-sdk-rccl`) and the
  * hipified build paths of its WARN records (`…/rccl/build/hipify/src/init.cc:126 NCCL WARN …`), and the INFO line its init
  * prints on every GPU, AMD's GFX9 family named or not (`NCCL INFO GFX9 cheap fence is OFF`: RCCL_GFX9_CHEAP_FENCE_OFF, a
- * line NVIDIA's NCCL has no source for).
+ * line NVIDIA's NCCL has no source for), and the INFO lines of its ROCm wrappers: the HSA runtime's version
+ * (`NCCL INFO ROCr version 1.14`, src/misc/rocmwrap.cc) and the SMI library it reads the topology with
+ * (`NCCL INFO initialized internal alternative rsmi functionality`, `NCCL INFO rocm_smi_lib: version 7.4.0.0`).
  */
-const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\/|\bGFX9 cheap fence is\b/;
+const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\/|\bGFX9 cheap fence is\b|NCCL INFO (?:ROCr version \d|initialized internal alternative rsmi\b|rocm_smi_lib: version \d)/;
 /**
  * Ray: its own processes and log lines, and the prefix its log monitor puts before each line a vLLM Ray worker actor
  * printed, `(RayWorkerWrapper pid=N[, ip=A.B.C.D])` by the actor's class: V0's and V1's `RayWorkerWrapper`, the V1 Ray
@@ -98,7 +100,7 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
     }
     if (!seen.has("ray") && (raw.includes("ray") || raw.includes("Ray") || raw.includes("placement group")) && RAY.test(raw)) note(rec, "ray", emit);
     // (the library behind NCCL's lines: a fact of the nccl dialect, src/facts/dialects.ts)
-    if (!rccl && (t.includes("RCCL") || t.includes("rccl") || t.includes("hipify") || t.includes("cheap fence")) && RCCL.test(t)) {
+    if (!rccl && (t.includes("RCCL") || t.includes("rccl") || t.includes("hipify") || t.includes("cheap fence") || t.includes("ROCr version") || t.includes("rsmi") || t.includes("rocm_smi")) && RCCL.test(t)) {
       rccl = true;
       emit({ kind: "dialect", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, name: "nccl", detail: "RCCL" });
     }

@@ -271,6 +271,17 @@ function isFailure(t: TracebackEvent): boolean {
 // `collective_rpc`)
 const RPC_DISPATCH = new Set(["execute_method", "run_method", "collective_rpc"]);
 
+/**
+ * A communicator built to sync weights between a trainer and the inference workers (RL): vLLM's weight-transfer engine
+ * (vllm/distributed/weight_transfer/: the trainer's `trainer_init`, the workers' `init_transfer_engine`, run on an engine
+ * that has started) and the `stateless_init_process_group` helper of vLLM's RLHF examples that RL frameworks copy
+ * (StatelessProcessGroup + PyNcclCommunicator). Either builds pynccl outside the engine's start-up, so its traceback
+ * says nothing of the engine starting. (vLLM's own data-parallel group, `stateless_init_torch_distributed_process_group`,
+ * is start-up and is not named here.)
+ */
+const WEIGHT_SYNC_FILE = /(?:^|[\/\\])vllm[\/\\]distributed[\/\\]weight_transfer[\/\\]/;
+const WEIGHT_SYNC_FUNCS = new Set(["stateless_init_process_group", "_stateless_init_process_group", "trainer_init", "init_transfer_engine", "init_weight_transfer_engine"]);
+
 function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
   for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i])) return i;
   return -1;
@@ -290,6 +301,8 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   // a Ctrl-C that stops the shutdown is no engine serving)
   const shutDownAfterStart = failure && frames.some((f, i) => f.func === "run_engine_core" && (i + 1 < frames.length ? frames[i + 1].func === "shutdown" : callee === "shutdown"));
   const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee)) || shutDownAfterStart;
+  // a weight-sync communicator (trainer <-> workers) is no start-up of the engine, whatever constructors it passes
+  if (frames.some((f) => WEIGHT_SYNC_FUNCS.has(f.func) || WEIGHT_SYNC_FILE.test(f.file)) || (callee !== undefined && WEIGHT_SYNC_FUNCS.has(callee))) return serving ? "runtime" : null;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
   // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the

@@ -22,6 +22,9 @@ const TRUNCATED_HINT = "Make every rank issue the same collectives and point-to-
 /** the NCCL a PyTorch build expects */
 const UNDEF_HINT = "Make the process load the NCCL that comes with this PyTorch (the nvidia-nccl wheel of the same pip environment): remove the LD_LIBRARY_PATH or LD_PRELOAD entry that puts an older system, module or conda libnccl.so.2 first, or upgrade that NCCL to the wheel's version.";
 
+/** RCCL reading the KFD topology of GPUs the process cannot see */
+const KFD_HINT = "Make all GPUs of the node visible to every rank (SLURM --gpus-per-node instead of --gpus-per-task; the container's /dev/dri and /dev/kfd devices for all GPUs) and select the rank's GPU by its local rank; check that /sys/class/kfd/kfd/topology/nodes is readable inside the container.";
+
 /** one launcher per process, distinct ranks, one rendezvous per run */
 const TWICE_HINT = "Let one launcher start the processes: under SLURM either srun starts one task per GPU (--ntasks-per-node = GPUs per node, the framework reading SLURM_PROCID / SLURM_LOCALID) or srun starts one torchrun per node (--ntasks-per-node=1) that spawns the GPUs, never both. Check that RANK differs across the processes (print it at start-up), and give runs that share nodes different MASTER_PORT values.";
 
@@ -30,7 +33,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
   // a topology XML without an attribute NCCL reads (`Attribute arch of node cpu not found`) followed by its `-> 3` returns
   // is nccl/internal-error's, which names it, even with no `internal error` text in the log
-  const topoXml = "nccl.internalErrorReturn" in ctx.signals && signalHits(ctx, ["nccl.internalDetail"]).some((h) => h.captures.topoAttr !== undefined);
+  // (so is graph/paths.cc's `Failed to find reverse path …` before its `-> 3`: the topology search)
+  const topoXml = "nccl.internalErrorReturn" in ctx.signals && signalHits(ctx, ["nccl.internalDetail"]).some((h) => h.captures.topoAttr !== undefined || h.captures.reversePath !== undefined);
   const specific = topoXml || SPECIFIC.some((id) => id in ctx.signals);
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
   const ncclTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.nccl);
@@ -61,8 +65,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const twice = hits.find((h) => h.captures.twiceRank !== undefined);
   // NCCL_CONFIG_UNDEF_INT refused: an NCCL older than the headers PyTorch was built with
   const undef = signalHits(ctx, ["nccl.configBlocking"]).find((h) => h.captures.blockingValue === "-2147483648");
+  // RCCL's SMI fallback (misc/alt_rsmi.cc) could not read a KFD topology node (/sys/class/kfd/kfd/topology/nodes/N):
+  // the process sees part of the machine's GPU topology only, and what RCCL builds from it fails later
+  const kfd = hits.map((h) => /alt_rsmi\.cc:\d+ NCCL WARN Could not read node # ?(\d+)/.exec(h.ev.text)).find((m) => m !== null);
   const said = undef
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
+    : kfd
+    ? `: RCCL could not read KFD topology node ${kfd[1]} (/sys/class/kfd/kfd/topology/nodes/${kfd[1]}), so the GPU topology it builds is incomplete. This happens when the process sees only some of the node's GPUs (a container or a scheduler cgroup, e.g. SLURM --gpus-per-task) or in a virtual machine; communicator set-up then fails (unhandled cuda error, or the topology search).`
     : truncated
     ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
     : twice
@@ -74,6 +83,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
       ...(undef ? [UNDEF_HINT] : []),
+      ...(kfd ? [KFD_HINT] : []),
       ...(truncated ? [TRUNCATED_HINT] : []),
       ...(twice ? [TWICE_HINT] : []),
       DEBUG_HINT,

@@ -24,13 +24,19 @@ export const rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErr
   // graph/xml.h's `Attribute arch of node cpu not found` (on its own line, after PyTorch's `Last error:` or inside XLA's
   // `Last NCCL warning(error) log entry`): the topology XML lacks what NCCL reads, not a version or network problem
   const topo = [...signalHits(ctx, ["nccl.internalDetail"]), ...hits].find((h) => h.captures.topoAttr !== undefined)?.captures;
+  // graph/paths.cc's `Failed to find reverse path from remNode A nlinks N to node B`: the topology NCCL read (sysfs, or
+  // NCCL_TOPO_FILE) has a link from one device to another with none back, so the path search gives up
+  const path = topo ? undefined : signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.reversePath !== undefined)?.captures;
   return {
     extraEvidence: detail ? [detail.ev] : [],
-    message: topo
+    message: path
+      ? `NCCL returned ncclInternalError while searching its topology: node ${path.pathTo} links to node ${path.pathFrom}, but it found no path back from ${path.pathFrom} to ${path.pathTo} (\`Failed to find reverse path\`). The PCI/NVLink/xGMI topology NCCL read is inconsistent: a virtual machine's emulated PCI tree, a topology file, or a driver that reports the links one way only. It is not a version or network problem.`
+      : topo
       ? `NCCL returned ncclInternalError: its topology has a ${topo.topoNode} node without the "${topo.topoAttr}" attribute NCCL reads (\`Attribute ${topo.topoAttr} of node ${topo.topoNode} not found\`). That comes from a topology XML file, not from the versions or the network.`
       : `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
     remediation: [
-      ...(topo ? [TOPO_FILE_ADVICE] : []),
+      ...(topo || path ? [TOPO_FILE_ADVICE] : []),
+      ...(path ? ["Dump the topology NCCL detected (NCCL_TOPO_DUMP_FILE=/tmp/topo.xml with NCCL_DEBUG_SUBSYS=GRAPH) and look for the two nodes it names: in a virtual machine, use the topology file the cloud provider ships for the instance (NCCL_TOPO_FILE), or a newer driver and NCCL/RCCL."] : []),
       "Make sure every rank and node runs the same container image (same NCCL, torch and vLLM versions): compare the `NCCL version` lines of all ranks.",
       ...(detail?.captures.badFamily !== undefined ? ["The address NCCL tried to use is empty or invalid: see nccl/wrong-interface (NCCL_SOCKET_IFNAME, MASTER_ADDR)."] : []),
       "Check NCCL_SOCKET_IFNAME on every node: it must name an interface that exists and has an address there.",
