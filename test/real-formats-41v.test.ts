@@ -3,9 +3,9 @@ import { analyzeText } from "./rules/analyze-text.js";
 import { WRAPS } from "./helpers/variants.js";
 
 /**
- * Round 41v: another random sample of vLLM bug reports of 2025 (22 pastes from vllm-project/vllm issues, found by GPU,
- * model-family and deployment words). First sight: every scored fact but one right and every problem found once four
- * labels were read as earlier rounds read them (frames of the start-up path are a start-up failure; the indented rows
+ * Round 41v: another random sample of vLLM bug reports of 2025 (30 pastes, 28 from vllm-project/vllm issues, found by
+ * GPU, model-family and deployment words). First sight: every scored fact but one right and every problem found once
+ * four labels were read as earlier rounds read them (frames of the start-up path are a start-up failure; the indented rows
  * of a tensor an exception message printed under ERROR state no error). One fact was wrong but not scored: the stats
  * lines of V1 in vLLM 0.7 (`INFO 03-05 18:47:03 loggers.py:78] Avg prompt throughput: ... Running: 1 reqs, Waiting: 0
  * reqs, GPU KV cache usage: 1.3%, Prefix cache hit rate: 0.0%`), with no other line, read as V0: the unbracketed prefix
