@@ -137,7 +137,7 @@ describe("a window of the server's stats lines alone", () => {
     for (const text of wrappers(lines)) {
       const r = await analyzeText(text);
       expect(ids(r)).toEqual([]);
-      expect(r.verdict).toBe("Healthy: vLLM server stats: 3 lines (up to 24 running, 4 waiting, GPU KV cache usage up to 14%).");
+      expect(r.verdict).toBe("Healthy: vLLM (V1 engine) server stats: 3 lines (up to 24 running, 4 waiting, GPU KV cache usage up to 14%).");
     }
   });
 });

@@ -607,6 +607,9 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
     case "core.py":
     case "core_client.py":
     case "async_llm.py":
+    // the periodic stats line of V1 (vllm/v1/metrics/loggers.py, since 0.7: `loggers.py:78] Avg prompt throughput: ...
+    // Running: 4 reqs, Waiting: 0 reqs, ...`, unbracketed before 0.8); V0 logs its stats from vllm/engine/metrics.py
+    case "loggers.py":
       if (slash < 0) marker(rec, { marker: `file:${name}`, engine: "v1", strength: 2 }, emit);
       break;
     case "async_llm_engine.py":

@@ -21,6 +21,8 @@ export function keyFacts(f: Facts): string[] {
   if (f.vllm.version || f.vllm.engine) out.push(`vLLM${f.vllm.version ? ` ${f.vllm.version}` : ""}${f.vllm.engine ? ` (${f.vllm.engine.toUpperCase()} engine)` : ""}`);
   // only the executor is known (`[ray_executor.py:538] ...` lines): still a vLLM log, not one with nothing recognised
   else if (f.config.executorBackend) out.push(`vLLM (${f.config.executorBackend} executor)`);
+  /** the phrase that names vLLM (its version, engine or executor), when one was pushed */
+  const identity = out.length === 1 ? out[0] : null;
   out.push(...progs);
   const par = [
     f.config.tensorParallelSize !== null ? `TP ${f.config.tensorParallelSize}` : null,
@@ -77,15 +79,18 @@ export function keyFacts(f: Facts): string[] {
   }
   if (b.throughput?.requestsPerS !== null && b.throughput?.requestsPerS !== undefined) out.push(`throughput benchmark: ${fmt(b.throughput.requestsPerS)} requests/s`);
   if (b.latency?.avgLatencyS !== null && b.latency?.avgLatencyS !== undefined) out.push(`latency benchmark: ${fmt(b.latency.avgLatencyS)} s average`);
-  // a window of the server's periodic stats lines alone (no banner, no prefix naming the engine): what they show is read
+  // a window of the server's periodic stats lines alone (no banner, nothing but the engine the lines' own header file
+  // tells): what they show is read
   const r = f.runtime;
-  if (!out.length && r && r.statsLines > 0) {
+  const alone = !out.length || (identity !== null && out.length === 1);
+  if (alone && r && r.statsLines > 0) {
     const load = [
       r.running ? `up to ${fmt(r.running.max, 0)} running` : null,
       r.waiting ? `${fmt(r.waiting.max, 0)} waiting` : null,
       r.gpuKvUsagePct ? `GPU KV cache usage up to ${fmt(r.gpuKvUsagePct.max)}%` : null,
     ].filter(Boolean);
-    out.push(`vLLM server stats: ${fmt(r.statsLines, 0)} line${r.statsLines === 1 ? "" : "s"}${load.length ? ` (${load.join(", ")})` : ""}`);
+    const head = out.length ? out.pop()! : "vLLM";
+    out.push(`${head} server stats: ${fmt(r.statsLines, 0)} line${r.statsLines === 1 ? "" : "s"}${load.length ? ` (${load.join(", ")})` : ""}`);
   }
   return out;
 }
