@@ -386,6 +386,40 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["[rank0]:[W ProcessGroupNCCL.cpp:1] NCCL communicator set up in 2.1 seconds"],
   },
   {
+    // PyTorch's c10d store, the rendezvous every rank reaches before any NCCL call (init_process_group's env:// and
+    // tcp:// methods, torchrun's static and c10d rendezvous), could not be reached or joined. In the client's words
+    // (torch/csrc/distributed/c10d/socket.cpp, logged `[E socket.cpp:N] [c10d] ...` then raised as TimeoutError (≤2.0)
+    // or DistNetworkError): `The client socket has timed out after 900s while trying to connect to (10.0.0.1, 29500).`
+    // (the duration as fmt prints it: `60s`, `600000ms`, `20min`) and `The client socket has failed to connect to any
+    // network address of (host, 29500).`; in the store server's (TCPStore.cpp waitForWorkers, DistStoreError): `Timed
+    // out after 901 seconds waiting for clients. 1/2 clients joined.`; in torchrun's c10d rendezvous
+    // (c10d_rendezvous_backend.py): `RendezvousConnectionError: The connection to the C10d store has failed.` The
+    // client's retry line (TCPStore.cpp `TCP client failed to connect/validate to host h:p - retrying (try=0, ...): The
+    // client socket has timed out ...`) is a warning that a later try may answer, not the failure.
+    id: "torch.storeConnect", dialect: "torch", level: "error", anyOf: ["the client socket has", "clients joined", "c10d store has failed"],
+    values: [
+      /connect to (?:any network address of )?\((?<target>[^,()\s]+), (?<port>\d{1,5})\)/,
+      /has timed out after (?<after>\d+(?:ms|s|min|h))\b/,
+      /Timed out after (?<waitSec>\d+) seconds waiting for clients\. (?<joined>\d+)\/(?<expected>\d+) clients joined/,
+      /(?<anyAddress>failed to connect to any network address)/,
+      /(?<rendezvous>The connection to the C10d store has failed)/,
+    ],
+    pattern: /^(?![^\n]*- retrying \(try=)[^\n]*?(?:The client socket has (?:timed out after \d+(?:ms|s|min|h) while trying to connect to \(|failed to connect to any network address of \()|Timed out after \d+ seconds waiting for clients\. \d+\/\d+ clients joined|The connection to the C10d store has failed)/,
+    samples: [
+      "[E socket.cpp:793] [c10d] The client socket has timed out after 60s while trying to connect to (10.0.0.1, 2222).",
+      "[E108 20:04:34.467642512 socket.cpp:957] [c10d] The client socket has timed out after 900s while trying to connect to (10.2.3.4, 29500).",
+      "torch.distributed.DistNetworkError: The client socket has timed out after 600000ms while trying to connect to (172.17.0.9, 46229).",
+      "TimeoutError: The client socket has timed out after 1800s while trying to connect to (127.0.0.1, 48391).",
+      "[E socket.cpp:753] [c10d] The client socket has failed to connect to any network address of (node-a, 47389).",
+      "torch.distributed.DistStoreError: Timed out after 1801 seconds waiting for clients. 1/3 clients joined.",
+      '    "message": "RendezvousConnectionError: The connection to the C10d store has failed. See inner exception for details.",',
+    ],
+    nearMisses: [
+      "[W728 15:01:59.562622567 TCPStore.cpp:340] [c10d] TCP client failed to connect/validate to host 127.0.0.1:48315 - retrying (try=0, timeout=600000ms, delay=33924ms): The client socket has timed out after 600000ms while trying to connect to (127.0.0.1, 48315).",
+      "[W socket.cpp:697] [c10d] The client socket has failed to connect to [::ffff:10.0.0.7]:47389 (errno: 110 - Connection timed out).",
+    ],
+  },
+  {
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
     values: BOOTSTRAP_VALUES,
     // an ibverbs call's errno text (`Call to ibv_modify_qp failed with 110 Connection timed out`, NCCL's ibvwrap) is a
@@ -1824,10 +1858,19 @@ const IB_OPTIONAL_CALL = /NCCL INFO Call to ibv_\w+ (?:failed with error|not sup
  * not NCCL's, whatever words they share.
  */
 const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? /;
+/**
+ * PyTorch's c10d store, not NCCL, lost its connection: TCPStore's client (`TCPStore.cpp:125] [c10d] recvValue failed on
+ * SocketImpl(...): Connection reset by peer`) and ProcessGroupNCCL's heartbeat monitor polling it (`Failed to check the
+ * "should dump" flag on TCPStore, (maybe TCPStore server has shut down too early), with error: Connection reset by
+ * peer`). The store's server lives in rank 0's process (or the launcher's agent): these say it has gone away, which is
+ * how every rank sees a job that is already ending; no NCCL peer is named.
+ */
+const C10D_STORE_LINE = /\bTCPStore\b/;
+
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
   "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
-  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": NVSHMEM_ERROR_LINE,
+  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": new RegExp(`${NVSHMEM_ERROR_LINE.source}|${C10D_STORE_LINE.source}`),
 };
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */
