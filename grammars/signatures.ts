@@ -420,6 +420,32 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // torch elastic's (torchrun's) failure summary (torch/distributed/elastic/multiprocessing/errors/error_handler.py and
+    // errors/__init__.py, PyTorch ≥1.10): a `Failures:` section, then `Root Cause (first observed failure):` last, each
+    // failure a block of rows padded to ten columns: `  time      : ...`, `  host      : gpu-a3`, `  rank      : 3
+    // (local_rank: 3)`, `  exitcode  : 1 (pid: 2304)`, `  error_file: ...`, `  traceback : ...`. The summary's last rows
+    // are its root cause: the first worker the agent saw exit, whose own output holds the cause.
+    id: "torch.elasticRootCause", dialect: "torch", level: "info", anyOf: ["root cause (first observed failure)"],
+    pattern: /^\s*Root Cause \(first observed failure\):\s*$/,
+    samples: ["Root Cause (first observed failure):"],
+  },
+  {
+    id: "torch.elasticRank", dialect: "torch", level: "info", anyOf: ["(local_rank: "],
+    pattern: /^\s*rank\s*: (?<rank>\d+) \(local_rank: (?<localRank>\d+)\)\s*$/,
+    samples: ["  rank      : 3 (local_rank: 3)"],
+    nearMisses: ["ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: 1) local_rank: 0 (pid: 16) of binary: /usr/bin/python3"],
+  },
+  {
+    id: "torch.elasticExit", dialect: "torch", level: "info", anyOf: ["exitcode"],
+    pattern: /^\s*exitcode\s*: (?<exit>-?\d+) \(pid: (?<pid>\d+)\)\s*$/,
+    samples: ["  exitcode  : 1 (pid: 2304)", "  exitcode  : -9 (pid: 4411)"],
+  },
+  {
+    id: "torch.elasticHost", dialect: "torch", level: "info", anyOf: ["host      : "],
+    pattern: /^\s*host {6}: (?<host>\S+)\s*$/,
+    samples: ["  host      : gpu-a3"],
+  },
+  {
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
     values: BOOTSTRAP_VALUES,
     // an ibverbs call's errno text (`Call to ibv_modify_qp failed with 110 Connection timed out`, NCCL's ibvwrap) is a
