@@ -214,3 +214,49 @@ describe("a collective timeout beside the rank that failed first", () => {
     expect(f.evidence.map((e) => e.line)).toEqual([1, 2]);
   });
 });
+
+describe("DeepSpeed's launcher reporting a worker that failed", () => {
+  const launcher = (code: number) =>
+    [
+      "[2026-03-02 04:26:05,876] [INFO] [launch.py:318:sigkill_handler] Killing subprocess 94984",
+      "[2026-03-02 04:26:05,876] [INFO] [launch.py:318:sigkill_handler] Killing subprocess 94985",
+      `[2026-03-02 04:26:35,999] [ERROR] [launch.py:324:sigkill_handler] ['/opt/venv/bin/python3', '-u', 'train.py', '--local_rank=1', '--deepspeed', 'ds_config.json'] exits with return code = ${code}`,
+    ].join("\n");
+
+  for (const [name, wrap] of variants)
+    it(`is the first error; -11 is SIGSEGV (${name})`, async () => {
+      const r = await analyzeText(wrap(launcher(-11)) + "\n");
+      expect(r.facts.firstError?.line).toBe(3);
+      expect(ids(r)).toEqual(["vllm/fatal-signal"]);
+      expect(finding(r, "vllm/fatal-signal")!.message).toMatch(/^A process was killed by SIGSEGV\. /);
+    });
+
+  it("reads -9 as SIGKILL (the host's OOM killer's likely work) and 1 as a failure with no signal", async () => {
+    const killed = await analyzeText(launcher(-9) + "\n");
+    expect(killed.facts.firstError?.line).toBe(3);
+    expect(ids(killed)).toEqual(["vllm/host-oom"]);
+    const failed = await analyzeText(launcher(1) + "\n");
+    expect(failed.facts.firstError?.line).toBe(3);
+    expect(ids(failed)).toEqual([]);
+  });
+
+  it("keeps its INFO and WARNING records out of the errors", async () => {
+    const r = await analyzeText(
+      [
+        "[2026-03-02 04:09:42,841] [INFO] [comm.py:652:init_distributed] Initializing TorchBackend in DeepSpeed with backend nccl",
+        "[2026-03-02 04:09:43,010] [WARNING] [runner.py:196:fetch_hostfile] Unable to find hostfile, will proceed with training with local resources only.",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.firstError).toBeNull();
+  });
+});
+
+describe("the flight recorder's dump request naming the rank that timed out", () => {
+  it("counts that rank among the ranks of the log", async () => {
+    const r = await analyzeText(
+      "[rank5]:[E302 01:58:45.667329643 ProcessGroupNCCL.cpp:1743] [PG ID 0 PG GUID 0(default_pg) Rank 5] Received a dump signal due to a collective timeout from  rank 2 and we will try our best to dump the debug info. Last enqueued NCCL work: 136, last completed NCCL work: 136.\n",
+    );
+    expect(r.facts.nccl.ranks).toBe(2);
+    expect(ids(r)).toEqual(["nccl/collective-timeout"]);
+  });
+});
