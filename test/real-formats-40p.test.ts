@@ -260,3 +260,13 @@ describe("the flight recorder's dump request naming the rank that timed out", ()
     expect(ids(r)).toEqual(["nccl/collective-timeout"]);
   });
 });
+
+describe("a log whose first line starts with a bracket", () => {
+  // DeepSpeed's records start with `[date]`: the input's JSON digest (for benchmark result files) must leave them be
+  it("keeps the launcher's argv list as written in the evidence, every element of it", async () => {
+    const argv = ["'/opt/venv/bin/python3'", "'-u'", "'train.py'", ...Array.from({ length: 24 }, (_, i) => `'--opt${i}'`), "'x'"].join(", ");
+    const line = `[2026-03-02 04:26:35,999] [ERROR] [launch.py:324:sigkill_handler] [${argv}] exits with return code = 1`;
+    const r = await analyzeText(`${line}\n`);
+    expect(r.facts.firstError?.text).toBe(line);
+  });
+});
