@@ -270,3 +270,16 @@ describe("a log whose first line starts with a bracket", () => {
     expect(r.facts.firstError?.text).toBe(line);
   });
 });
+
+describe("ProcessGroupNCCL's 'failed or timed out' alone", () => {
+  it("says what the line says, not a timeout", async () => {
+    const r = await analyzeText(
+      [
+        "[E ProcessGroupNCCL.cpp:475] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels, subsequent GPU operations might run on corrupted/incomplete data.",
+        "[E ProcessGroupNCCL.cpp:481] To avoid data inconsistency, we are taking the entire process down.",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r)).toEqual(["nccl/collective-timeout"]);
+    expect(finding(r, "nccl/collective-timeout")!.message).toMatch(/^PyTorch's ProcessGroupNCCL reports that NCCL operations failed or timed out and takes the process down; /);
+  });
+});

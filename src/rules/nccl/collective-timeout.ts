@@ -68,7 +68,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
     parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${seq}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
   } else if (heartbeatOnly) {
     parts.push(`PyTorch's heartbeat monitor found the process group's watchdog thread stuck${stuckSec ? ` for ${stuckSec} s` : ""} and ended the process: a CUDA or NCCL call it waits on hangs (a collective that never completes, or a CUDA call blocked by another thread)`);
-  } else parts.push("A collective operation did not finish within the process group's timeout");
+  } else if (hits.every((h) => h.captures.failedOrTimedOut !== undefined))
+    // ProcessGroupNCCL's words alone say no more than that: a failed collective reads the same as a timed-out one
+    parts.push("PyTorch's ProcessGroupNCCL reports that NCCL operations failed or timed out and takes the process down; these lines do not say which, nor which collective");
+  else parts.push("A collective operation did not finish within the process group's timeout");
   const root = elasticRootCause(ctx);
   // torchrun's first observed failure, when it is a rank that did not itself time out: the one the others waited for
   const culprit = root && !ranks.has(root.rank) && ranks.size > 0 ? root : null;
