@@ -396,6 +396,66 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["[rank0]:[W ProcessGroupNCCL.cpp:1] NCCL communicator set up in 2.1 seconds"],
   },
   {
+    // PyTorch's c10d store, the rendezvous every rank reaches before any NCCL call (init_process_group's env:// and
+    // tcp:// methods, torchrun's static and c10d rendezvous), could not be reached or joined. In the client's words
+    // (torch/csrc/distributed/c10d/socket.cpp, logged `[E socket.cpp:N] [c10d] ...` then raised as TimeoutError (≤2.0)
+    // or DistNetworkError): `The client socket has timed out after 900s while trying to connect to (10.0.0.1, 29500).`
+    // (the duration as fmt prints it: `60s`, `600000ms`, `20min`) and `The client socket has failed to connect to any
+    // network address of (host, 29500).`; in the store server's (TCPStore.cpp waitForWorkers, DistStoreError): `Timed
+    // out after 901 seconds waiting for clients. 1/2 clients joined.`; in torchrun's c10d rendezvous
+    // (c10d_rendezvous_backend.py): `RendezvousConnectionError: The connection to the C10d store has failed.` The
+    // client's retry line (TCPStore.cpp `TCP client failed to connect/validate to host h:p - retrying (try=0, ...): The
+    // client socket has timed out ...`) is a warning that a later try may answer, not the failure.
+    id: "torch.storeConnect", dialect: "torch", level: "error", anyOf: ["the client socket has", "clients joined", "c10d store has failed"],
+    values: [
+      /connect to (?:any network address of )?\((?<target>[^,()\s]+), (?<port>\d{1,5})\)/,
+      /has timed out after (?<after>\d+(?:ms|s|min|h))\b/,
+      /Timed out after (?<waitSec>\d+) seconds waiting for clients\. (?<joined>\d+)\/(?<expected>\d+) clients joined/,
+      /(?<anyAddress>failed to connect to any network address)/,
+      /(?<rendezvous>The connection to the C10d store has failed)/,
+    ],
+    pattern: /^(?![^\n]*- retrying \(try=)[^\n]*?(?:The client socket has (?:timed out after \d+(?:ms|s|min|h) while trying to connect to \(|failed to connect to any network address of \()|Timed out after \d+ seconds waiting for clients\. \d+\/\d+ clients joined|The connection to the C10d store has failed)/,
+    samples: [
+      "[E socket.cpp:793] [c10d] The client socket has timed out after 60s while trying to connect to (10.0.0.1, 2222).",
+      "[E108 20:04:34.467642512 socket.cpp:957] [c10d] The client socket has timed out after 900s while trying to connect to (10.2.3.4, 29500).",
+      "torch.distributed.DistNetworkError: The client socket has timed out after 600000ms while trying to connect to (172.17.0.9, 46229).",
+      "TimeoutError: The client socket has timed out after 1800s while trying to connect to (127.0.0.1, 48391).",
+      "[E socket.cpp:753] [c10d] The client socket has failed to connect to any network address of (node-a, 47389).",
+      "torch.distributed.DistStoreError: Timed out after 1801 seconds waiting for clients. 1/3 clients joined.",
+      '    "message": "RendezvousConnectionError: The connection to the C10d store has failed. See inner exception for details.",',
+    ],
+    nearMisses: [
+      "[W728 15:01:59.562622567 TCPStore.cpp:340] [c10d] TCP client failed to connect/validate to host 127.0.0.1:48315 - retrying (try=0, timeout=600000ms, delay=33924ms): The client socket has timed out after 600000ms while trying to connect to (127.0.0.1, 48315).",
+      "[W socket.cpp:697] [c10d] The client socket has failed to connect to [::ffff:10.0.0.7]:47389 (errno: 110 - Connection timed out).",
+    ],
+  },
+  {
+    // torch elastic's (torchrun's) failure summary (torch/distributed/elastic/multiprocessing/errors/error_handler.py and
+    // errors/__init__.py, PyTorch ≥1.10): a `Failures:` section, then `Root Cause (first observed failure):` last, each
+    // failure a block of rows padded to ten columns: `  time      : ...`, `  host      : gpu-a3`, `  rank      : 3
+    // (local_rank: 3)`, `  exitcode  : 1 (pid: 2304)`, `  error_file: ...`, `  traceback : ...`. The summary's last rows
+    // are its root cause: the first worker the agent saw exit, whose own output holds the cause.
+    id: "torch.elasticRootCause", dialect: "torch", level: "info", anyOf: ["root cause (first observed failure)"],
+    pattern: /^\s*Root Cause \(first observed failure\):\s*$/,
+    samples: ["Root Cause (first observed failure):"],
+  },
+  {
+    id: "torch.elasticRank", dialect: "torch", level: "info", anyOf: ["(local_rank: "],
+    pattern: /^\s*rank\s*: (?<rank>\d+) \(local_rank: (?<localRank>\d+)\)\s*$/,
+    samples: ["  rank      : 3 (local_rank: 3)"],
+    nearMisses: ["ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: 1) local_rank: 0 (pid: 16) of binary: /usr/bin/python3"],
+  },
+  {
+    id: "torch.elasticExit", dialect: "torch", level: "info", anyOf: ["exitcode"],
+    pattern: /^\s*exitcode\s*: (?<exit>-?\d+) \(pid: (?<pid>\d+)\)\s*$/,
+    samples: ["  exitcode  : 1 (pid: 2304)", "  exitcode  : -9 (pid: 4411)"],
+  },
+  {
+    id: "torch.elasticHost", dialect: "torch", level: "info", anyOf: ["host      : "],
+    pattern: /^\s*host {6}: (?<host>\S+)\s*$/,
+    samples: ["  host      : gpu-a3"],
+  },
+  {
     id: "nccl.bootstrapWeak", dialect: "nccl", level: "error", anyOf: ["connection refused", "no route to host", "exceeded retries", "connection timed out"],
     values: BOOTSTRAP_VALUES,
     // an ibverbs call's errno text (`Call to ibv_modify_qp failed with 110 Connection timed out`, NCCL's ibvwrap) is a
@@ -669,18 +729,19 @@ export const SIGNATURES: readonly Signature[] = [
     //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`.
     // Linux numbers: 4 SIGILL, 7 SIGBUS, 8 SIGFPE, 11 SIGSEGV (`code`); `signal` a name, `what` the words.
     id: "vllm.fatalSignal", dialect: "any", level: "error",
-    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal"],
+    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal"],
     values: [
       /Signal (?<code>\d+) \((?<signal>SIG[A-Z]+)\) received by PID/,
       /Caught signal (?<code>\d+) \(/,
       /exitcode\s*: -(?<code>\d+)\b/,
       /died, exit code: -(?<code>\d+)\b/,
+      /exits with return code = -(?<code>\d+)\b/,
       /(?:terminated with signal |died with <Signals\.|\*\*\* )(?<signal>SIG[A-Z]+)\b/,
       /(?:Fatal Python error: |killed by signal: |^|\s)(?<what>Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
       /(?<what>Segfault) encountered|Unexpected (?<what2>bus error) encountered in worker/,
       /(?<shm>insufficient shared memory \(shm\))/,
     ],
-    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S/,
+    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b/,
     samples: [
       "ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 0 (pid: 812) of binary: /usr/bin/python3",
       "E0301 10:00:00.000000 4410 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -11) local_rank: 2 (pid: 4413) of binary: /opt/venv/bin/python",
@@ -689,6 +750,7 @@ export const SIGNATURES: readonly Signature[] = [
       "torch.multiprocessing.spawn.ProcessExitedException: process 1 terminated with signal SIGSEGV",
       "subprocess.CalledProcessError: Command '['/usr/bin/gcc', 'main.c']' died with <Signals.SIGBUS: 7>.",
       "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -7",
+      "[2026-03-02 04:26:35,999] [ERROR] [launch.py:324:sigkill_handler] ['/opt/venv/bin/python3', '-u', 'train.py', '--local_rank=1'] exits with return code = -11",
       "(RayWorkerWrapper pid=881) *** SIGBUS received at time=1714000000 on cpu 12 ***",
       "Fatal Python error: Bus error",
       "!!!!!!! Segfault encountered !!!!!!!",
@@ -823,13 +885,13 @@ export const SIGNATURES: readonly Signature[] = [
     // (SIGKILL in the other launchers' words: torch elastic's summary `exitcode  : -9 (pid: N)` and `Signal 9 (SIGKILL)
     // received by PID N`, torch.multiprocessing's `terminated with signal SIGKILL`, subprocess's `died with
     // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`)
-    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold"],
+    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold", "return code = -9"],
     values: [
       /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure|exceeds the memory usage threshold)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
       /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker)/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker/,
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b/,
     samples: [
       "Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
@@ -842,6 +904,7 @@ export const SIGNATURES: readonly Signature[] = [
       "torch.multiprocessing.spawn.ProcessExitedException: process 3 terminated with signal SIGKILL",
       "subprocess.CalledProcessError: Command '['python', 'convert.py']' died with <Signals.SIGKILL: 9>.",
       "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -9",
+      "[2026-03-02 13:11:27,885] [ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', 'main.py', '--local_rank=0'] exits with return code = -9",
       "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
       "(raylet) [2025-03-01 10:00:00,000 E 512 512] (raylet) node_manager.cc:3084: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: ab12, IP: 10.0.0.5) over the last time period.",
       // a terminal or a syslog forwarder wrapped the raylet's line inside its subject
@@ -1844,10 +1907,19 @@ const IB_OPTIONAL_CALL = /NCCL INFO Call to ibv_\w+ (?:failed with error|not sup
  * not NCCL's, whatever words they share.
  */
 const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+:? /;
+/**
+ * PyTorch's c10d store, not NCCL, lost its connection: TCPStore's client (`TCPStore.cpp:125] [c10d] recvValue failed on
+ * SocketImpl(...): Connection reset by peer`) and ProcessGroupNCCL's heartbeat monitor polling it (`Failed to check the
+ * "should dump" flag on TCPStore, (maybe TCPStore server has shut down too early), with error: Connection reset by
+ * peer`). The store's server lives in rank 0's process (or the launcher's agent): these say it has gone away, which is
+ * how every rank sees a job that is already ending; no NCCL peer is named.
+ */
+const C10D_STORE_LINE = /\bTCPStore\b/;
+
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
   "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
-  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": NVSHMEM_ERROR_LINE,
+  "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": new RegExp(`${NVSHMEM_ERROR_LINE.source}|${C10D_STORE_LINE.source}`),
 };
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */

@@ -432,8 +432,10 @@ const BY_FIRST: Record<string, Entry[]> = {
     {
       id: "dist.worldSize",
       // v0.4.1 printed `f"{world_size=} ..."`: string values in quotes; a paste or a window may cut the line after any
-      // field (`... local_rank=0 distributed_init_method=`), and the sizes before the cut still hold
-      re: /^world_size=(\d+) rank=(\d+) local_rank=(\d+)(?: distributed_init_method='?([^\s']*)'?(?: backend='?(\w+)'?)?)?(?:\s|$)/,
+      // field (`... local_rank=0 distributed_init_method=`), and the sizes before the cut still hold. rank and local_rank
+      // keep init_distributed_environment's default -1 where the caller passes none (a CPU or macOS run's single process:
+      // `world_size=1 rank=0 local_rank=-1 distributed_init_method=tcp://... backend=gloo`)
+      re: /^world_size=(\d+) rank=(-?\d+) local_rank=(-?\d+)(?: distributed_init_method='?([^\s']*)'?(?: backend='?(\w+)'?)?)?(?:\s|$)/,
       map: (m): Stated => {
         const out: Stated = { "distributed.worldSize": num(m[1]) };
         if (m[5]) out["distributed.backend"] = m[5];

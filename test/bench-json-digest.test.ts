@@ -51,6 +51,27 @@ describe("JSON digest (src/input/json-digest)", () => {
     expect(JSON.parse(out.split("\n")[2]).b).toEqual([1, { $elided: 2, $length: 3, $nonEmptyStrings: 0 }]);
   });
 
+  it("reads a log whose lines start with a bracket as text, whatever the chunk size (DeepSpeed's records, torchrun's [rankN]:)", () => {
+    const argv = Array.from({ length: 30 }, (_, i) => `'--flag${i}'`).join(", ");
+    const log = `[2026-03-20 20:31:29,269] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python3', ${argv}] exits with return code = 1\n[rank0]: x = [1, 2, 3]\n`;
+    for (const chunk of [1, 2, 7, 1 << 20]) expect(digest(log, chunk, { keep: 2 })).toBe(log);
+    // (a JSON-lines stream keeps such a line as written too)
+    const mixed = `{"a":[1,2,3]}\n[2026-03-20 20:31:29,269] [INFO] [config.py:9:print] betas ..... [0.9, 0.95]\n`;
+    expect(digest(mixed, 3, { keep: 1 }).split("\n")[1]).toBe("[2026-03-20 20:31:29,269] [INFO] [config.py:9:print] betas ..... [0.9, 0.95]");
+  });
+
+  it("still digests an array that opens a document, pretty-printed or not", () => {
+    const doc = JSON.stringify([{ ttfts: Array.from({ length: 30 }, () => 1) }], null, 2);
+    expect(JSON.parse(digest(doc, 5, { keep: 2 }))[0].ttfts[2]).toEqual({ $elided: 28, $length: 30, $nonEmptyStrings: 0 });
+    expect(JSON.parse(digest('["a","b","c"]', 1, { keep: 1 }))).toEqual(["a", { $elided: 2, $length: 3, $nonEmptyStrings: 3 }]);
+  });
+
+  it("gives back a bracket held at the end of the stream", () => {
+    const d = new JsonDigester();
+    expect(Buffer.from(d.push(enc("[ "))).toString()).toBe("");
+    expect(Buffer.from(d.finish()).toString()).toBe("[ ");
+  });
+
   it("as a stream: a 2 MB one-line result comes out as one short line", async () => {
     const doc = JSON.stringify({ completed: 1000, generated_texts: Array.from({ length: 1000 }, () => "token ".repeat(300)) });
     expect(doc.length).toBeGreaterThan(1 << 20);

@@ -23,6 +23,7 @@ export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 40
 const LEGACY_IFACE_LINE = /^NET ?: ?Using interface /;
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
 const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
+const DUMP_FROM_RANK = /\bcollective timeout from +rank (\d+)\b/;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;
 /** a WARN a net plugin logs under its own name: `NET/FasTrak 2025-06-10T09:12:44Z: UNAVAILABLE: ...`, `NET/gIB : ...` */
@@ -705,6 +706,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       } else if (t.includes("#") && (m = TESTS_HEADER_CUT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
       else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
       else if (t.includes("[rank: ") && (m = LIGHTNING_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app");
+      // the flight recorder's dump request names the rank whose watchdog timed out (ProcessGroupNCCL ≥2.4: `Received a dump
+      // signal due to a collective timeout from  rank 2 and ...`, two spaces as printed; `from this local rank` on it)
+      if (t.includes("timeout from ") && (m = DUMP_FROM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "fromRank");
       if ((m = RANK_AND_RANK.exec(t)) && /Duplicate GPU| both on CUDA device /.test(t)) {
         rank(rec, emit, NOBODY, Number(m[1]), "duplicateGpu");
         rank(rec, emit, NOBODY, Number(m[2]), "duplicateGpu");

@@ -189,6 +189,13 @@ const WORK_PROGRESS = /(?:detected by watchdog at work|Timeout at NCCL work): (\
  */
 const CUT_NCCL_ERROR =
   /^\S*?\.(?:cpp|hpp|cc|cu|h):\d{1,6}, (?:unhandled (?:cuda|system) error|internal error(?: - please report this issue to the NCCL developers)?|invalid (?:argument|usage)|remote process exited or there was a network error)(?: \(run with NCCL_DEBUG=INFO for details\))?, NCCL version \d+\.\d+\.\d+\S*\s*$/;
+/**
+ * torch elastic's (torchrun's) report of a worker that failed, its glog head (`E0121 10:00:00.123000 140 `) cut off by
+ * the paste: `torch/distributed/elastic/multiprocessing/api.py:826] failed (exitcode: -9) local_rank: 0 (pid: 1322) of
+ * binary: /usr/bin/python`. The agent logs this message at ERROR in every version (`logger.error("failed (exitcode: %s)
+ * local_rank: %s (pid: %s) of binary: %s", ...)`, multiprocessing/api.py), so the line is the failure whatever its head.
+ */
+const ELASTIC_FAILED_CUT = /^\/?(?:[\w.\-]+\/)*torch\/distributed\/elastic\/multiprocessing\/api\.py:\d{1,6}\] (failed \(exitcode: -?\d+\) local_rank: \d+ \(pid: \d+\) of binary: \S.*)$/;
 /** XLA's wording of a failed NCCL call (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives) */
 const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
 /**
@@ -798,6 +805,13 @@ export function createPythonReader(): RecordReader {
         return true;
       }
       if (xlaNcclFailure(rec, text, emit)) return true;
+      if (text.includes("] failed (exitcode: ") && text.length < 2000) {
+        const m = ELASTIC_FAILED_CUT.exec(trimmed);
+        if (m) {
+          emitError(rec, emit, "torch", m[1]);
+          return true;
+        }
+      }
       if (trimmed.startsWith("Fatal Python error: ") && FATAL_PYTHON.test(trimmed)) {
         emitError(rec, emit, "python", trimmed, "Fatal Python error");
         return true;

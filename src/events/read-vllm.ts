@@ -887,6 +887,7 @@ const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critic
 // a run's process's `[ERROR] msg` (not one whose message starts with a logger's name in brackets, `[ERROR] [myapp]
 // retrying`: another program's logging format, which counts only on a vLLM logger, see foreignHeader)
 const BRACKET_LEVEL_RECORD = /^\[(?:ERROR|CRITICAL|FATAL)\] +([^\s\[].*)$/;
+const DEEPSPEED_ERROR = /^\[(?:ERROR|CRITICAL)\] \[[\w.\-]+\.py:\d+:[\w<>]+\] (\S.*)$/;
 const UNDOCUMENTED_ARG = /^`[^`]+` is part of [^,]+, but not documented\b/;
 const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
 // Xinference ≥2's text formatter (xinference/deploy/utils.py TextFileFormatter): `{ts} {levelname} {name} pid:{process}
@@ -939,6 +940,10 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
     if (text.indexOf(" pid:") > 0 && text.length < MAX_BARE_CHARS) msg = XINFERENCE_FIELDS_RECORD.exec(text)?.[1] ?? null;
   }
   else if (text.charCodeAt(0) === 116 /* t */ && text.startsWith("torch.") && text.length < MAX_BARE_CHARS) msg = TORCH_LOGS_ERROR.exec(text)?.[1] ?? null;
+  // DeepSpeed's own record (deepspeed/utils/logging.py: `[%(asctime)s] [%(levelname)s] [%(filename)s:%(lineno)d:%(funcName)s]
+  // %(message)s`), the stamp peeled: its launcher's report of a worker that failed, `[ERROR] [launch.py:321:sigkill_handler]
+  // ['/usr/bin/python3', '-u', 'train.py', '--local_rank=1'] exits with return code = 1` (the run's launcher, as torchrun's agent)
+  else if (text.charCodeAt(0) === 91 /* [ */ && text.length < MAX_BARE_CHARS && DEEPSPEED_ERROR.test(text)) msg = DEEPSPEED_ERROR.exec(text)![1];
   // a record whose level stands alone in brackets at its start, printed by one of the run's processes (a vLLM or Ray
   // process prefix): Ascend CANN's TBE compiler in a worker, `(RayWorkerWrapper pid=1027) [ERROR] TBE Subprocess[...]
   // raise error[], main process disappeared!`; not transformers 5's docstring check, which prints `[ERROR] \`min_frames\`

@@ -10,7 +10,11 @@ import { Transform, type Readable } from "node:stream";
  *  - a string that is an array element is cut after `maxString` bytes (with `…`);
  *  - every newline is kept, also inside dropped parts, so line numbers stay those of the file.
  * Objects (and arrays of objects, such as nccl-tests rows) are never shortened. A line that is not
- * JSON (a log line in a JSON-lines file) passes through as it is.
+ * JSON (a log line in a JSON-lines file) passes through as it is. A `[` opens JSON only when the next
+ * byte that is not blank can follow it in a document (`{`, `[`, `"`, `]`): a log line that starts with a
+ * bracket (DeepSpeed's `[2024-03-20 20:31:29,269] [ERROR] [launch.py:321:sigkill_handler] ['python', ...]`,
+ * torchrun's `[rank0]:`, mpirun's `[1,0]<stdout>:`) is text, and a stream that starts with one passes
+ * through untouched.
  */
 export interface JsonDigestOptions {
   keep?: number;
@@ -59,6 +63,12 @@ export class JsonDigester {
   /** index of the frame whose current element is being dropped, or -1 */
   private skipAt = -1;
   private bomLeft = 3;
+  /** a top-level `[` and the blanks after it, held until the next byte says whether it opens JSON */
+  private openHeld: number[] | null = null;
+  /** no top-level value has been decided yet: a first `[` that is text makes the whole stream text */
+  private atStart = true;
+  /** the first `[` was text: the rest of the stream passes through */
+  private demoted = false;
   private readonly keep: number;
   private readonly maxString: number;
 
@@ -94,8 +104,20 @@ export class JsonDigester {
         this.mode = "json";
       }
       this.step(b, out);
+      if (this.demoted) {
+        this.mode = "plain";
+        for (let j = i + 1; j < chunk.length; j++) out.push(chunk[j]);
+        return Uint8Array.from(out);
+      }
     }
     return Uint8Array.from(out);
+  }
+
+  /** The bytes still held at the end of the stream (a `[` with only blanks after it). */
+  finish(): Uint8Array {
+    const held = this.openHeld ?? [];
+    this.openHeld = null;
+    return Uint8Array.from(held);
   }
 
   private get skipping(): boolean {
@@ -115,6 +137,23 @@ export class JsonDigester {
   }
 
   private step(b: number, out: number[]): void {
+    if (this.openHeld) {
+      if (isSpace(b)) return void this.openHeld.push(b);
+      const held = this.openHeld;
+      this.openHeld = null;
+      if (b === OPEN_OBJ || b === OPEN_ARR || b === QUOTE || b === CLOSE_ARR) {
+        this.atStart = false;
+        this.open(OPEN_ARR, out);
+        for (let k = 1; k < held.length; k++) this.step(held[k], out);
+        return this.step(b, out);
+      }
+      // a log line that starts with a bracket: text up to its newline (the whole stream, when it starts so)
+      for (const h of held) out.push(h);
+      out.push(b);
+      if (this.atStart) this.demoted = true;
+      else this.lineIsPlain = true;
+      return;
+    }
     if (this.lineIsPlain) {
       out.push(b);
       if (b === NL) this.lineIsPlain = false;
@@ -124,10 +163,16 @@ export class JsonDigester {
     const top = this.stack[this.stack.length - 1];
     if (!top) {
       if (isSpace(b)) return void out.push(b);
-      if (b === OPEN_OBJ || b === OPEN_ARR) {
+      if (b === OPEN_ARR) {
+        this.openHeld = [b];
+        return;
+      }
+      if (b === OPEN_OBJ) {
+        this.atStart = false;
         this.open(b, out);
         return;
       }
+      this.atStart = false;
       this.lineIsPlain = true;
       out.push(b);
       return;
@@ -233,6 +278,8 @@ export async function* digestJsonChunks(source: AsyncIterable<Buffer>, opts: Jso
     const out = digester.push(chunk);
     yield out === chunk ? chunk : Buffer.from(out.buffer, out.byteOffset, out.length);
   }
+  const rest = digester.finish();
+  if (rest.length) yield Buffer.from(rest.buffer, rest.byteOffset, rest.length);
 }
 
 /** Wraps a byte stream with the digest (which passes non-JSON streams through untouched). */
@@ -244,6 +291,11 @@ export function digestJsonStream(source: Readable, opts: JsonDigestOptions = {})
     transform(chunk: Buffer, _enc, cb) {
       const out = digester.push(chunk);
       cb(null, out === chunk ? chunk : Buffer.from(out.buffer, out.byteOffset, out.length));
+    },
+    flush(cb) {
+      const rest = digester.finish();
+      if (rest.length) cb(null, Buffer.from(rest.buffer, rest.byteOffset, rest.length));
+      else cb();
     },
   });
   source.on("error", (e) => t.destroy(e));

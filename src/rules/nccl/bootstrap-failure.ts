@@ -11,11 +11,13 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore"], (all, ctx) => {
-  // PyTorch's fetch of NCCL's unique id from the c10d store, which comes before any NCCL connection
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect"], (all, ctx) => {
+  // PyTorch's c10d store: the rendezvous every rank reaches first, then its fetch of NCCL's unique id through it, both
+  // before any NCCL connection
+  const store = all.filter((h) => h.id === "torch.storeConnect");
   const idFetch = all.filter((h) => h.id === "torch.uniqueIdStore");
-  const hits = all.filter((h) => h.id !== "torch.uniqueIdStore");
-  if (!hits.length) return uniqueIdFailure(idFetch);
+  const hits = all.filter((h) => h.id !== "torch.uniqueIdStore" && h.id !== "torch.storeConnect");
+  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : storeFailure(store);
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
   const said = saidBy(hits);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
@@ -64,6 +66,45 @@ function uniqueIdFailure(hits: Hit[]): { message: string; remediation: string[] 
       `Read rank ${root}'s own output first: its error or its last line before the hang is the cause; the other ranks only waited for it.`,
       "Check that every node reaches MASTER_ADDR:MASTER_PORT (the store) and that all ranks use the same address, port and world size.",
       "If rank 0 legitimately needs longer before its first collective (loading, interactive login such as wandb), raise the process group timeout (init_process_group(timeout=...)).",
+    ],
+  };
+}
+
+/**
+ * A rank that could not reach torch's c10d store (MASTER_ADDR:MASTER_PORT, torchrun's rendezvous endpoint), or the
+ * store's server that waited in vain for the other ranks (grammars/signatures.ts torch.storeConnect).
+ */
+function storeFailure(hits: Hit[]): { message: string; remediation: string[] } {
+  const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
+  const target = cap("target");
+  const port = cap("port");
+  const after = cap("after");
+  const joined = cap("joined");
+  const expected = cap("expected");
+  const where = target ? `${target}${port ? ` port ${port}` : ""}` : "the master's address";
+  // a host name of digits alone is read by the resolver as one 32-bit IPv4 address (inet_aton: `6841231` is 0.104.99.143)
+  const digits = target !== undefined && /^\d{1,10}$/.test(target) ? Number(target) : null;
+  const asAddress = digits !== null && digits <= 0xffffffff ? [24, 16, 8, 0].map((b) => (digits >>> b) & 255).join(".") : null;
+  const loopback = target !== undefined && /^(?:127\.\d+\.\d+\.\d+|localhost|::1)$/.test(target);
+  const client = target !== undefined || after !== undefined || hits.some((h) => h.captures.anyAddress !== undefined);
+  const server = joined !== undefined && expected !== undefined;
+  const said = [
+    client ? `could not connect to torch's c10d store at ${where}${after ? ` (it gave up after ${after})` : hits.some((h) => h.captures.anyAddress !== undefined) ? " (no address of it answered)" : ""}` : "",
+    server ? `${client ? "and the store" : "The c10d store"} waited ${cap("waitSec") ?? "its timeout"} s for the ranks, but only ${joined} of ${expected} joined` : "",
+    !client && !server && hits.some((h) => h.captures.rendezvous !== undefined) ? "torchrun's agent could not connect to its c10d rendezvous store (--rdzv_endpoint)" : "",
+  ].filter(Boolean);
+  const what = said.join("; ");
+  return {
+    message: `${client ? `A rank ${what}` : what}. This is PyTorch's rendezvous (init_process_group / torchrun), which comes before any NCCL call: no NCCL network setting is involved yet.${asAddress ? ` The host name ${target} is all digits, which the resolver reads as the IPv4 address ${asAddress}: set MASTER_ADDR to the master's real name or address.` : ""}${loopback ? ` ${target} is this machine itself: on a multi-node job every node must use the address of the node where rank 0 runs.` : ""}`,
+    remediation: [
+      server && !client
+        ? "The ranks that did not join never reached this store: read their own output (they may have crashed before init_process_group, still be starting, or use another MASTER_ADDR, MASTER_PORT or world size)."
+        : "Check that the store is up where the ranks look for it: rank 0 (or torchrun's agent on the node named by --rdzv_endpoint) starts it, so it must be running, and started with the same MASTER_ADDR, MASTER_PORT (or rendezvous endpoint) and world size as every other node.",
+      target
+        ? `From this node, check that ${target}${port ? ` port ${port}` : ""} is reachable (\`ping ${target}\`${port ? `, \`nc -zv ${target} ${port}\`` : ""}) and that the name resolves to the address the master listens on; open the port in the firewall or security group.`
+        : "From every node, check that MASTER_ADDR resolves and that MASTER_PORT is reachable (`nc -zv <addr> <port>`); open the port in the firewall or security group.",
+      "A script that sets os.environ['MASTER_PORT'] (or MASTER_ADDR) itself overrides what torchrun chose: the ranks then look for a store nobody started.",
+      "If some nodes start much later than others (a queue, a slow image pull), start them together or raise the rendezvous timeout (init_process_group(timeout=...), torchrun --rdzv_conf timeout=...).",
     ],
   };
 }

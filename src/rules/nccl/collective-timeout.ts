@@ -1,8 +1,10 @@
 import type { RuleContext, FindingDraft } from "../types.js";
+import type { Evidence } from "../../model.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { LIST_LIMITS } from "../../facts/cluster.js";
 
 export const meta = {
   id: "nccl/collective-timeout",
@@ -66,13 +68,21 @@ export function check(ctx: RuleContext): FindingDraft[] {
     parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${seq}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
   } else if (heartbeatOnly) {
     parts.push(`PyTorch's heartbeat monitor found the process group's watchdog thread stuck${stuckSec ? ` for ${stuckSec} s` : ""} and ended the process: a CUDA or NCCL call it waits on hangs (a collective that never completes, or a CUDA call blocked by another thread)`);
-  } else parts.push("A collective operation did not finish within the process group's timeout");
-  const lag = laggingRanks(ranks, ctx.facts.distributed.worldSize ?? ctx.facts.nccl.ranks);
+  } else if (hits.every((h) => h.captures.failedOrTimedOut !== undefined))
+    // ProcessGroupNCCL's words alone say no more than that: a failed collective reads the same as a timed-out one
+    parts.push("PyTorch's ProcessGroupNCCL reports that NCCL operations failed or timed out and takes the process down; these lines do not say which, nor which collective");
+  else parts.push("A collective operation did not finish within the process group's timeout");
+  const root = elasticRootCause(ctx);
+  // torchrun's first observed failure, when it is a rank that did not itself time out: the one the others waited for
+  const culprit = root && !ranks.has(root.rank) && ranks.size > 0 ? root : null;
+  const lag = culprit
+    ? `torchrun's failure summary names rank ${culprit.rank}${culprit.host ? ` (host ${culprit.host})` : ""}${culprit.exit !== undefined ? `, exit code ${culprit.exit},` : ""} as the first observed failure, and it did not report the timeout: look at it first`
+    : laggingRanks(ranks, ctx.facts.distributed.worldSize, seenRanks(ctx));
   if (lag) parts.push(lag);
   else parts.push("the log does not show which rank fell behind: NCCL itself never times out a stuck collective, so the rank that never joined is the one to look at");
   return [{
     message: parts.join("; ") + ".",
-    evidence: uniqueEvidence([...hits, ...progress].map((h) => h.ev)),
+    evidence: uniqueEvidence([...[...hits, ...progress].map((h) => h.ev), ...(culprit ? [culprit.ev] : [])]),
     evidenceCount: signalCount(ctx, ["nccl.timeout", "nccl.timeoutProgress"]),
     remediation: [
       "Look at the lagging rank's own log just before the timeout: an exception, an OOM, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
@@ -87,7 +97,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
 }
 
 /** Names the rank(s) behind: the smallest completed work, a different operation, or ranks that never reported. */
-function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null): string | null {
+function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null, seen: number[] | null): string | null {
   const done = [...ranks.entries()].filter(([, s]) => s.completed !== undefined);
   if (done.length > 1) {
     const min = Math.min(...done.map(([, s]) => s.completed!));
@@ -109,7 +119,35 @@ function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null): 
     for (let r = 0; r < worldSize && missing.length < 8; r++) if (!ranks.has(r)) missing.push(r);
     return `rank${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${worldSize} did not report the timeout: look at ${missing.length > 1 ? "them" : "it"} first`;
   }
+  // no world size in the log: the ranks it shows that did not report (the count of ranks seen is no world size, and
+  // ranks 0..n-1 are not the ones seen when a failed rank's lines name rank 3 of 0, 1, 3)
+  const missing = worldSize || ranks.size < 2 || !seen ? [] : seen.filter((r) => !ranks.has(r)).slice(0, 8);
+  if (missing.length) return `rank${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "show" : "shows"} in the log but did not report the timeout: look at ${missing.length > 1 ? "them" : "it"} first`;
   return null;
+}
+
+/**
+ * The root cause of torchrun's failure summary (grammars/signatures.ts torch.elasticRootCause and its rows): the last
+ * rank row of the log, when it comes after the summary's `Root Cause (first observed failure):` header, with the exit
+ * code and host rows of its block.
+ */
+function elasticRootCause(ctx: RuleContext): { rank: number; exit?: string; host?: string; ev: Evidence } | null {
+  const head = ctx.signals["torch.elasticRootCause"]?.last;
+  const row = ctx.signals["torch.elasticRank"]?.last;
+  if (!head || !row || row.input !== head.input || row.line <= head.line || row.line - head.line > 8) return null;
+  // (the block's rows: `host` above `rank`, `exitcode` below it)
+  const near = (id: string) => {
+    const l = ctx.signals[id]?.last;
+    return l && l.input === row.input && Math.abs(l.line - row.line) <= 3 ? l.captures : undefined;
+  };
+  return { rank: Number(row.captures.rank), exit: near("torch.elasticExit")?.exit, host: near("torch.elasticHost")?.host, ev: { file: row.file, line: row.line, text: row.text } };
+}
+
+/** The rank numbers the log shows (NCCL's and PyTorch's), or null when the list was capped. */
+function seenRanks(ctx: RuleContext): number[] | null {
+  const map = ctx.facts.nccl.rankMap;
+  if (!map.length || map.length >= LIST_LIMITS.rankMap) return null;
+  return [...new Set(map.map((r) => r.rank))].sort((a, b) => a - b);
 }
 
 export const rule = defineRule(meta, check);
