@@ -89,3 +89,42 @@ describe("srun --label task prefixes", () => {
     }
   });
 });
+
+// A paste rendered as HTML and copied back keeps the entities: the connection arrow `->` reads `-&gt;`, a port `<0>`
+// reads `&lt;0&gt;`.
+const htmlLines = [
+  "node-q:7301:7388 [0] NCCL INFO Bootstrap : Using enp3s0:10.4.4.21&lt;0&gt;",
+  "node-q:7301:7388 [0] NCCL INFO Channel 03 : 0[4f000] -&gt; 1[52000] via P2P/IPC/read",
+  "node-q:7302:7389 [1] NCCL INFO Channel 03 : 1[52000] -&gt; 0[4f000] via P2P/IPC/read",
+  "node-q:7302:7389 [1] NCCL INFO Channel 04 : 1[52000] -&gt; 0[4f000] via SHM/direct/direct",
+];
+
+describe("HTML-escaped pastes", () => {
+  it("read `-&gt;` connection lines and `&lt;port&gt;` addresses as NCCL printed them, under every wrapper", async () => {
+    for (const r of await throughWraps(htmlLines)) {
+      expect(r.facts.nccl?.ranks).toBe(2);
+      expect(r.facts.nccl?.transports).toMatchObject({ "P2P/IPC": 2, SHM: 1, "NET/IB": 0 });
+      expect(ifaces(r)).toEqual([{ role: "Bootstrap", index: 0, name: "enp3s0", address: "10.4.4.21", host: "node-q" }]);
+    }
+  });
+
+  it("leave an entity alone on a line without the escaped arrow or port", async () => {
+    const r = await analyzeText("node-q:7301:7388 [0] NCCL INFO Channel 03 : 0[4f000] -> 1[52000] via P2P/IPC/read &amp; more\n");
+    expect(r.facts.nccl?.transports?.["P2P/IPC"]).toBe(1);
+  });
+});
+
+// tqdm writes no newline until its bar ends, so an NCCL record printed meanwhile is glued to the bar's `rate]` field.
+describe("a record glued to a progress bar", () => {
+  it("takes the host after the bar's `s/it]`, not the bar's tail", async () => {
+    const bar = "      0/40     2.10G    0.1302   0.05511        22       640:   1%|          | 6/512 [00:12<20:41,  2.45s/it]";
+    const text = [
+      `${bar}gpu-w3:2240:2240 [0] NCCL INFO Broadcast: opCount 9 sendbuff 0x7f10 recvbuff 0x7f10 count 41 datatype 7 op 0 root 0 comm 0x7f20 [nranks=2] stream 0x5530`,
+      "gpu-w3:2240:2240 [0] NCCL INFO Broadcast: opCount a sendbuff 0x7f30 recvbuff 0x7f30 count 83 datatype 4 op 0 root 0 comm 0x7f20 [nranks=2] stream 0x5530",
+      "",
+    ].join("\n");
+    const r = await analyzeText(text);
+    expect(r.facts.nccl?.hosts).toEqual(["gpu-w3"]);
+    expect(r.facts.nccl?.nodes).toBe(1);
+  });
+});
