@@ -84,6 +84,27 @@ function hcas(list: string): IbHca[] {
   return out;
 }
 
+// an address as NCCL prints it (ncclSocketToString, numeric host): IPv4 dotted quad, or IPv6 with an optional `%scope`
+const IPV4_ADDRESS = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const IPV6_ADDRESS = /^(?=[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,7}(?::\d{1,3}(?:\.\d{1,3}){3})?(?:%[\w.\-]+)?$/;
+
+/**
+ * One `name:address` item of a `Bootstrap : Using` / `NET/Socket : Using` / `OOB` list, split into name and address. The
+ * item is `%s:%s` of the interface name and the address, and a Linux interface name can itself hold a colon (an IP alias,
+ * `ib0:0:10.2.145.121<0>`), so the split is at the first colon whose remainder reads as an address; failing that (an
+ * empty or redacted address, `eth0:<0>`, `bond0:X.X.X.X<0>`) at the first colon. The `<port>` is dropped.
+ */
+export function splitIface(item: string): { name: string; address: string } | null {
+  const bare = item.replace(/<\d+>$/, "");
+  const first = bare.indexOf(":");
+  if (first <= 0) return null;
+  for (let i = first; i > 0; i = bare.indexOf(":", i + 1)) {
+    const address = bare.slice(i + 1);
+    if (IPV4_ADDRESS.test(address) || IPV6_ADDRESS.test(address)) return { name: bare.slice(0, i), address };
+  }
+  return { name: bare.slice(0, first), address: bare.slice(first + 1) };
+}
+
 function ifaces(list: string): string[] {
   const out: string[] = [];
   IFACE_ITEM.lastIndex = 0;

@@ -162,6 +162,9 @@ function lastTripleStart(head: string): number {
 const BLANK_ID = String.raw`(?:[Xx*#]{2,}|\.{3}|\u2026|<[\w-]+>)`;
 const REDACTED_IDS = new RegExp(String.raw`(?:^|\s)([^\s:\[\]]+):${BLANK_ID}(?::${BLANK_ID})?$`);
 
+// tqdm's `rate]` (`2.46s/it]`, `?it/s]`, `12.3MB/s]`) at the head of a host token, with the host's own name after it
+const PROGRESS_RATE = /^[^\]\/]*\/\w+\](?=[^\]]+$)/;
+
 const token = (node: CstNode, name: string): IToken | undefined => (node.children[name]?.[0] as IToken | undefined);
 const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 
@@ -209,6 +212,9 @@ export function parseNcclHeader(head: string): NcclHeader | null {
     if (hostPrefix.endsWith(":") || /\d$/.test(hostPrefix)) host = host.replace(/^\d+(?=[A-Za-z])/, "");
     // markdown residue stuck to the first line of a paste (`` `ps-8:796:796 [1] NCCL INFO …``): no host name holds these
     host = host.replace(/^[`'"*>]+/, "");
+    // a progress bar's rate field glued before the record (`... 5/750 [00:11<30:35,  2.46s/it]ip-1:31394:31394 [0] NCCL
+    // INFO ...`, tqdm writes no newline until the bar ends): no host name holds a `/`, so `2.46s/it]` is not part of it
+    host = host.replace(PROGRESS_RATE, "");
     out.host = host;
     out.pid = toInt(parts[parts.length - 2]);
     out.tid = toInt(parts[parts.length - 1]);

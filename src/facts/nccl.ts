@@ -2,7 +2,7 @@ import type { Event } from "../events/index.js";
 import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
-import { normalizeNet } from "../../grammars/nccl-messages.js";
+import { normalizeNet, splitIface } from "../../grammars/nccl-messages.js";
 import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { RAY_DRIVER, buildCluster, sharedAddress, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
@@ -227,9 +227,8 @@ function networkOf(a: string): string | null {
 function noteIfaces(s: NcclState, role: IfaceState["role"], list: readonly string[], host: string | null, pid: number | null, e: { ev: Evidence; input: number; origin?: { ip?: string } }): void {
   const all = (s.ifaces ??= {});
   for (let index = 0; index < list.length; index++) {
-    const item = list[index];
-    const i = item.indexOf(":");
-    if (i > 0) noteIface(all, role, index, item.slice(0, i), item.slice(i + 1).replace(/<\d+>$/, ""), host, pid, e);
+    const item = splitIface(list[index]);
+    if (item) noteIface(all, role, index, item.name, item.address, host, pid, e);
   }
 }
 
@@ -433,7 +432,8 @@ function holds(list: string[], x: string): boolean {
   return set.has(x);
 }
 
-const ADDRESS = /:([0-9A-Fa-f.:]+?)(?:%[\w.]+)?<\d+>/;
+// the address part of a bootstrap item (splitIface), without an IPv6 `%scope`
+const ADDRESS = /^([0-9A-Fa-f.:]+)(?:%[\w.]+)?$/;
 
 /**
  * `lines` connection lines alike of communicator `comm`: `e` read that many times (a fold, src/facts/state.ts
@@ -573,7 +573,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       case "nccl.netDevices": {
         s.anyRecord = true;
         if (e.host) for (const i of e.ifaces) {
-          const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
+          const m = ADDRESS.exec(splitIface(i)?.address ?? "");
           if (m) link(s, "links", m[1], e.host);
         }
         if (e.transport === "ib" || e.transport === "ib-legacy") {
@@ -597,8 +597,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         s.anyRecord = true;
         // (a ≤2.3 line past the first of its run lists an interface the socket transport carries data over)
         if (e.legacyIndex) {
-          const i = e.ifaces[0].indexOf(":");
-          if (i > 0) noteIface((s.ifaces ??= {}), "NET/Socket", e.legacyIndex, e.ifaces[0].slice(0, i), e.ifaces[0].slice(i + 1), hostOfEvent(e), e.pid, e);
+          const item = splitIface(e.ifaces[0]);
+          if (item) noteIface((s.ifaces ??= {}), "NET/Socket", e.legacyIndex, item.name, item.address, hostOfEvent(e), e.pid, e);
           return;
         }
         noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
@@ -608,7 +608,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
             s.bootstrap.push(i);
             listSets.get(s.bootstrap)?.add(i);
           }
-          const m = ADDRESS.exec(i.includes("<") ? i : `${i}<0>`);
+          const m = ADDRESS.exec(splitIface(i)?.address ?? "");
           if (m && e.host) link(s, "links", m[1], e.host);
         }
         return;

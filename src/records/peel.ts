@@ -285,7 +285,20 @@ export function plainRecord(s: string): boolean {
   if (s.charCodeAt(i) !== 58 /* : */) return false;
   const d = s.charCodeAt(i + 1);
   if (!(d >= 48 && d <= 57)) return false;
-  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015");
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015") && !htmlEscapedPaste(s);
+}
+
+/**
+ * A paste that went through an HTML renderer writes `<`, `>` and `&` as entities: NCCL's connection arrow becomes
+ * `0[51000] -&gt; 1[a1000]` and an address's port `10.0.0.1&lt;0&gt;`. Only a line that holds one of those two marks is
+ * taken for such a paste, and then its `&lt;`, `&gt;` and `&amp;` are written back.
+ */
+const HTML_PASTE_MARK = /-&gt; |&lt;\d+&gt;/;
+function htmlEscapedPaste(s: string): boolean {
+  return s.indexOf("&") >= 0 && HTML_PASTE_MARK.test(s);
+}
+function unescapeHtmlPaste(s: string): string {
+  return s.replace(/&(lt|gt|amp);/g, (_, e: string) => (e === "lt" ? "<" : e === "gt" ? ">" : "&"));
 }
 
 /**
@@ -329,6 +342,7 @@ export function peelWrapped(raw: string): Peeled {
   // (gh's columns end in TABs; peeling never adds one)
   const hasTab = s.indexOf("\t") >= 0;
   if (s.includes("](http")) s = unlinkAutolinks(s);
+  if (htmlEscapedPaste(s)) s = unescapeHtmlPaste(s);
   // Ray's dedup suffix and tmux/k9s decorations sit at the end
   let m: RegExpExecArray | null = null;
   if (s.includes("[repeated ")) {
