@@ -69,8 +69,31 @@ const LEGACY_WARN_1X = /^WARN ([\w./\-]+\.(?:cc|cu|cpp|h|c):\d+) /;
 const LEGACY_WARN_DEV = /^(?:[^\s\[\]][^\[\]]{0,80} )?(\[\d+\] [\w./\-]+\.(?:cc|cu|cpp|h|c):\d+) WARN /;
 const LEGACY_WARN_SRC = /^([\w./\-]+\.(?:cc|cu|cpp|h|c):\d+) WARN /;
 
+/**
+ * The log of aws-ofi-nccl's own test programs (nccl_message_transfer, ring, inflight_close, the functional tests): their
+ * `logger` stands in for NCCL's and prints `WARN: Function: <func> Line: <n>: ` (also `INFO:`, `TRACE:`) before the
+ * plugin's message, which its NCCL_OFI_* macros always start with `NET/OFI `. <func> is `__PRETTY_FUNCTION__`: a bare
+ * name from C builds, a whole signature with spaces and parentheses from C++ ones, so it is found by ` Line: `, not
+ * matched. The record names no host, pid or device.
+ */
+const OFI_TEST_HEAD = /^(WARN|INFO|TRACE): Function: /;
+const OFI_TEST_LINE = /^ Line: \d+: (?=NET\/OFI )/;
+function scanOfiTestRecord(text: string): NcclRecordSpan | null {
+  const h = OFI_TEST_HEAD.exec(text);
+  if (!h) return null;
+  for (let at = text.indexOf(" Line: ", h[0].length); at >= 0; at = text.indexOf(" Line: ", at + 7)) {
+    const l = OFI_TEST_LINE.exec(text.slice(at, at + 24));
+    if (l) return { head: "", level: h[1] as NcclLevel, msg: text.slice(at + l[0].length).trim(), legacy: true };
+  }
+  return null;
+}
+
 /** The 2.2-era record: `host:pid:tid [0] INFO ...`, `[0] INFO ...`, `host:pid:tid [0] include/socket.h:360 WARN ...`. */
 export function scanLegacyRecord(text: string): NcclRecordSpan | null {
+  if (text.charCodeAt(4) === 58 || text.charCodeAt(5) === 58) {
+    const o = scanOfiTestRecord(text);
+    if (o) return o;
+  }
   const m = LEGACY.exec(text);
   if (m) return { head: m[0].slice(0, m[0].length - m[6].length - 1).trimEnd(), level: m[6] as NcclLevel, msg: text.slice(m[0].length).trim(), legacy: true };
   const w = LEGACY_WARN_1X.exec(text);

@@ -80,6 +80,8 @@ const INIT_TAIL_ALONE = /^\s*(?:[\w.:]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\
 const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
 const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
+// aws-ofi-nccl's test programs: `NET/OFI Process rank 0 started. NCCLNet device used on host is AWS Libfabric.`
+const OFI_TEST_RANK = /^NET\/OFI Process rank (\d+) started\b/;
 /**
  * PyTorch Lightning's rank prints (lightning_utilities rank_zero.py `rank_prefixed_message`: `[rank: 0] Seed set to 42`;
  * fabric/pytorch `_init_dist_connection`: `Initializing distributed: GLOBAL_RANK: 1, MEMBER: 2/2`, lower-case
@@ -1049,10 +1051,18 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       lastRec = rec;
       let span: NcclRecordSpan | null = t.includes("NCCL ") ? scanNcclRecord(t) : null;
       if (!span && !t.includes("NCCL") && (((t.includes(" INFO ") || t.includes(" WARN ")) && (t.charCodeAt(0) === 91 || t.includes("] "))) || (t.includes("WARN ") && LEGACY_WARN_HINT.test(t)))) span = scanLegacyRecord(t);
+      // (aws-ofi-nccl's test programs: `INFO: Function: main Line: 49: NET/OFI Process rank 0 started. NCCLNet device ..`)
+      if (!span && (t.startsWith(": Function: ", 4) || t.startsWith(": Function: ", 5))) span = scanLegacyRecord(t);
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
       if (!span) return (cutVia !== null && readCutVia(rec, emit)) || (cutHead !== null && readCutHead(rec, emit)) || readForeign(rec, emit);
       cutVia = null;
+      // aws-ofi-nccl's test programs name their MPI rank when they start (`NET/OFI Process rank 1 started. NCCLNet device
+      // used on <host> is AWS Libfabric.`, tests/nccl_message_transfer.c and the other tests)
+      if (span.legacy && span.head === "" && span.msg.startsWith("NET/OFI Process rank ")) {
+        const r = OFI_TEST_RANK.exec(span.msg);
+        if (r) rank(rec, emit, NOBODY, Number(r[1]), "app");
+      }
       if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
       // (changed in place: every NCCL record passes here)
       if (lastNccl) {
