@@ -3,14 +3,15 @@ import { analyzeText } from "./rules/analyze-text.js";
 import { WRAPS } from "./helpers/variants.js";
 
 /**
- * Round 42v: a random sample of vLLM issues of the 0.6–0.8 era (25 pastes: offline `LLM.generate`, the OpenAI server,
+ * Round 42v: a random sample of vLLM issues of the 0.6–0.8 era (27 pastes: offline `LLM.generate`, the OpenAI server,
  * AsyncLLMEngine, docker, segfaults, worker tracebacks). First sight: every scored fact right and no problem missed or
  * invented. With four more pastes one fact was missed: the engine of a V0 run in vLLM 0.8 that the user chose on the
  * pasted command line (`VLLM_USE_V1=0 vllm serve ... --max-model-len 32768`), whose lines after it (V0's
  * `model_runner.py` graph capture, `llm_engine.py` init time, the server routes) name no engine the reader knows.
  * vllm/envs.py (0.7–0.10) reads `VLLM_USE_V1` as `bool(int(...))`: 0 asks for V0 and 1 for V1. That setting is now a
  * weak engine marker: any line the engine prints itself (process names, V1's files, a fallback to V0) still decides.
- * Every log text here is written for the test in vLLM's printed layouts.
+ * A later paste (`VLLM_USE_V1=1 python3 benchmarks/benchmark_latency.py --model ... --max-model-len 2048`) shows the
+ * same for V1. Every log text here is written for the test in vLLM's printed layouts.
  */
 
 const v0Tail = [
