@@ -503,6 +503,9 @@ const FASTCHAT_KEYS: Record<string, string> = { model_path: "model" };
 const CONTAINER_START = /(?:^|[\s;&|(])(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\s/;
 // shell assignments in front of a command: `NCCL_P2P_DISABLE=1 CUDA_VISIBLE_DEVICES=0,1 vllm serve ...`
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+// the words between a command's environment and the command itself: `env`, `sudo -E`, `nohup`, the interpreter and its
+// options (`python3 -u -m vllm.entrypoints...`), a script (`python run.py --model m`)
+const LAUNCHER_WORD = /^(?:env|sudo|-E|nohup|exec|(?:\S*\/)?python[\d.]*|-[muOB]|\S+\.py)$/;
 /** `LLM(model=..., tensor_parallel_size=...)` and the engine-args classes: keyword calls in a pasted script */
 const CALL_START = /(?:^|[\s=(.,])(?:LLM|AsyncEngineArgs|EngineArgs)\(/;
 
@@ -699,12 +702,30 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
       const close = text.indexOf("]", at);
       if (close > 0 && close < end) end = close;
     }
-    // assignments right before the command (`A=1 B=2 vllm serve`, `env A=1 vllm serve`)
+    // assignments right before the command (`A=1 B=2 vllm serve`, `env A=1 vllm serve`, `A=1 python -m vllm.entrypoints...`,
+    // `A=1 python3 run.py --model m`), and those a shell list exported before it (`export A=1; vllm serve`, `export A=1 &&
+    // python x.py`): a bare `A=1;` sets a shell variable the command does not see. The last assignment of a name counts.
     const before = words(text.slice(start, at));
+    let listed: Array<[string, string]> | null = null;
     for (let k = before.length - 1; k >= 0; k--) {
-      const a = assignment(before[k]);
-      if (a) out.env.set(a[0], a[1]);
-      else if (before[k] !== "env" && before[k] !== "sudo" && before[k] !== "-E") break;
+      let w = before[k];
+      if (w === ";" || w === "&&") {
+        listed = [];
+        continue;
+      }
+      if (w.length > 1 && w.endsWith(";")) {
+        listed = [];
+        w = w.slice(0, -1);
+      }
+      const a = assignment(w);
+      if (a) {
+        if (listed) listed.push(a);
+        else if (!out.env.has(a[0])) out.env.set(a[0], a[1]);
+      } else if (listed) {
+        if (w !== "export" || !listed.length) break;
+        for (const [n, v] of listed) if (!out.env.has(n)) out.env.set(n, v);
+        listed = null;
+      } else if (!LAUNCHER_WORD.test(w)) break;
     }
     ws = words(text.slice(text[at] === '"' || text[at] === "'" || text[at] === "[" ? at + 1 : at, end));
     if (c && c.index === at) {

@@ -1487,6 +1487,10 @@ function emitEnv(rec: LogRecord, vars: Map<string, string>, via: EnvVarEvent["vi
   for (const [name, value] of vars) {
     if (!ENV_NAME.test(name) || value.includes("$")) continue;
     emit({ kind: "env.var", ...base(rec, evidenceOf(rec)), name, value, via });
+    // the engine the launch asks for (vllm/envs.py, 0.7-0.10: `bool(int(os.getenv("VLLM_USE_V1", ...)))`): a weak
+    // marker, below every line the engine itself prints (a fallback to V0, V1's files and process names)
+    if (name === "VLLM_USE_V1" && (value === "0" || value === "1"))
+      emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: "env:VLLM_USE_V1", engine: value === "0" ? "v0" : "v1", strength: 1 });
   }
 }
 
