@@ -156,8 +156,10 @@ const PDSH = new RegExp(
 );
 // what a collector's tag may stand before besides the records PDSH lists: a Python traceback's header, frame or exception
 // line (`Traceback (most recent call last):`, `  File "…", line 12, in f`, `RuntimeError: …`, `pydantic_core._pydantic_core.
-// ValidationError: …`) and a glog record's head (`E1216 02:12:49.624646 179 model.py:248] `: Triton, PyTorch's c10)
-const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[^"]+", line \d+|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|Interrupt|Exit)(?::\s|:?\s*$)|\[?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\s\]]+:\d+\] `;
+// ValidationError: …`) and a glog record's head (`E1216 02:12:49.624646 179 model.py:248] `: Triton, PyTorch's c10 with
+// glog), or the head c10's own MessageLogger writes when PyTorch is built without glog, its month not padded:
+// `[W416 00:56:59.886593933 socket.cpp:204] ` (2.4 and later: no thread id), `[E ProcessGroupNCCL.cpp:563] ` (before: no time)
+const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[^"]+", line \d+|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|Interrupt|Exit)(?::\s|:?\s*$)|\[?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\s\]]+:\d+\] |\[[IWEF](?:\d{3,4} \d\d:\d\d:\d\d\.\d+)? [^\s\]]+:\d+\] `;
 // pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, or a glog head
 // (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
 const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG})`);
