@@ -78,3 +78,34 @@ describe("c10's own log head behind a collector's tag", () => {
     expect(r.facts.timeline.map((t) => t.host).filter(Boolean)).toEqual([]);
   });
 });
+
+// KServe's Hugging Face runtime in its predictor pod: kserve/logging.py's `date time PID kserve LEVEL [file:func():N] msg`
+// between vLLM's own records
+const kservePod = [
+  "INFO 04-07 08:49:40 [__init__.py:256] Automatically detected platform cuda.",
+  "2026-04-07 08:49:41.625 41 kserve INFO [model_server.py:register_model():398] Registering model: qwen",
+  "INFO 04-07 08:49:47 [llm_engine.py:241] Initializing a V0 LLM engine (v0.8.1) with config: model='Qwen/Qwen2.5-7B-Instruct', speculative_config=None, tokenizer='Qwen/Qwen2.5-7B-Instruct', dtype=torch.bfloat16, max_seq_len=8192, tensor_parallel_size=1, pipeline_parallel_size=1, disable_custom_all_reduce=False",
+  "2026-04-07 08:49:52.118 41 kserve ERROR [__main__.py:<module>():254] Failed to start model server: CUDA out of memory while loading the model",
+];
+const podTags: Array<[string, (i: number) => string]> = [
+  ["stern", () => "qwen-predictor-7c9f6d8b5-x2kqp kserve-container "],
+  ["stern --timestamps", (i) => `qwen-predictor-7c9f6d8b5-x2kqp kserve-container 2026-04-07T08:49:${String(40 + i)}.500113920Z `],
+  ["kubectl --prefix", () => "[pod/qwen-predictor-7c9f6d8b5-x2kqp/kserve-container] "],
+  ["none", () => ""],
+];
+
+describe("stern before a Python logger's `date time` stamp (a KServe predictor pod)", () => {
+  for (const [name, tag] of podTags) {
+    for (const eol of ["\n", "\r\n"]) {
+      const at = `${name}${eol === "\r\n" ? ", CRLF" : ""}`;
+      it(`${at}: KServe's ERROR record is the first error, vLLM's facts read, one host`, async () => {
+        const r = await analyzeText(wrap(kservePod, tag, eol));
+        expect(r.facts.firstError?.line, at).toBe(4);
+        expect(r.facts.firstError?.text, at).toContain("Failed to start model server");
+        expect(r.facts.vllm.version, at).toBe("0.8.1");
+        expect(r.facts.config.maxModelLen, at).toBe(8192);
+        expect(r.facts.timeline.map((t) => t.host), at).toEqual([name === "none" ? null : "qwen-predictor-7c9f6d8b5-x2kqp"]);
+      });
+    }
+  }
+});
