@@ -156,8 +156,10 @@ const PDSH = new RegExp(
 );
 // what a collector's tag may stand before besides the records PDSH lists: a Python traceback's header, frame or exception
 // line (`Traceback (most recent call last):`, `  File "…", line 12, in f`, `RuntimeError: …`, `pydantic_core._pydantic_core.
-// ValidationError: …`) and a glog record's head (`E1216 02:12:49.624646 179 model.py:248] `: Triton, PyTorch's c10)
-const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[^"]+", line \d+|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|Interrupt|Exit)(?::\s|:?\s*$)|\[?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\s\]]+:\d+\] `;
+// ValidationError: …`) and a glog record's head (`E1216 02:12:49.624646 179 model.py:248] `: Triton, PyTorch's c10 with
+// glog), or the head c10's own MessageLogger writes when PyTorch is built without glog, its month not padded:
+// `[W416 00:56:59.886593933 socket.cpp:204] ` (2.4 and later: no thread id), `[E ProcessGroupNCCL.cpp:563] ` (before: no time)
+const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[^"]+", line \d+|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|Interrupt|Exit)(?::\s|:?\s*$)|\[?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\s\]]+:\d+\] |\[[IWEF](?:\d{3,4} \d\d:\d\d:\d\d\.\d+)? [^\s\]]+:\d+\] `;
 // pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, or a glog head
 // (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
 const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG})`);
@@ -166,12 +168,13 @@ const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
 // stern's default template, `{{color .PodColor .PodName}} {{color .ContainerColor .ContainerName}} {{.Message}}` (its
 // colours peeled above): a pod name (Kubernetes' DNS-1123 subdomain; a generated one holds a `-`), one space, a container
 // name (a DNS-1123 label), one space, the message. Taken off only before a record that says what it is (RECORD_HEAD, a
-// traceback's line or a glog head, `--timestamps`' RFC 3339 stamp), so two words of prose stay text (a traceback's code
+// traceback's line or a glog head, `--timestamps`' RFC 3339 stamp, the `date time` stamp a Python logger such as KServe's
+// `2024-07-01 07:28:04.488 1 kserve ERROR [...]` begins with), so two words of prose stay text (a traceback's code
 // line under a frame needs no peel: the traceback reader measures it in the raw line).
 const STERN = new RegExp(
   String.raw`^([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)+) ([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?) (?=` +
     `${RECORD_HEAD}|` +
-    String.raw`NCCL version |\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG})`,
+    String.raw`NCCL version |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG})`,
 );
 // `aws logs tail`'s default `--format detailed` (awscli/customizations/logs/tail.py): the event's time as Python's
 // `isoformat(timespec='microseconds')` in UTC (`2024-05-16T16:39:51.208000+00:00`), the log stream's name, the message.
