@@ -124,6 +124,9 @@ const TESTS_FAILURE = /(?:^|\s)Test (?:CUDA |NCCL )?failure [\w./\-]+\.(?:cu|cc|
 const CHECK_MACRO_FAILURE = /(?:^|\s)Failed(?:(?:, NCCL|: Cuda) error \S+:\d+ '|: \S+\.(?:cuh|cu|cc|cpp|c|h|hpp):\d+ '[^']+'\s*$)/;
 // the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
 const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
+// ... or cut sooner, inside `Group N` or `Pid` (`#  Rank 12 Grou`, `#  Rank  6 Group  0`): nothing may follow the cut, and the
+// `#` takes the two spaces of nccl-tests' `#  Rank %2d` (a markdown heading `# Rank 0` takes one); tried on the trimmed text
+const TESTS_HEADER_CUT_EARLY = /(?:^|\s)#\s{2,}Rank\s+(\d+)\s+(?:G(?:r(?:o(?:u(?:p(?:\s+(?:\d+(?:\s+Pi?)?)?)?)?)?)?)?|Pi?)$/;
 // NCCL ≤2.3's init line `comm 0x… rank N nranks M` on a line of its own: its `host:pid:tid [dev] NCCL INFO` prefix was
 // printed, then another process's whole line, then the rest (two processes writing one terminal)
 const BARE_COMM_RANK = /^comm 0x[0-9a-fA-F]+ rank (\d+) nranks (\d+)\s*$/;
@@ -705,7 +708,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
         rank(rec, emit, who, Number(m[1]), "ncclTests");
-      } else if (t.includes("#") && (m = TESTS_HEADER_CUT.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
+      } else if (t.includes("#") && ((m = TESTS_HEADER_CUT.exec(t)) || (m = TESTS_HEADER_CUT_EARLY.exec(t.trimEnd())))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
       else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
       else if (t.includes("[rank: ") && (m = LIGHTNING_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app");
       // the flight recorder's dump request names the rank whose watchdog timed out (ProcessGroupNCCL ≥2.4: `Received a dump
