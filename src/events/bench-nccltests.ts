@@ -57,7 +57,7 @@ export class NcclTestsRun {
   concluded = false;
 
   get started(): boolean {
-    return this.settings !== null || this.devices.length > 0 || this.columns !== null || this.rows.length > 0;
+    return this.settings !== null || this.devices.length > 0 || this.columns !== null || this.rows.length > 0 || this.outOfBounds !== null || this.avg !== null;
   }
 
   get footerDone(): boolean {

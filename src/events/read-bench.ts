@@ -7,6 +7,9 @@ import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, 
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 
+/** the first row of an nccl-tests footer, with or without its `#` */
+const FOOTER_LINE = /^#?\s*Out of bounds values\s*:/;
+
 /** a banner block ends after this many lines that are not its rows (a paste that lost its closing rule) */
 const MAX_FOREIGN_LINES_IN_BLOCK = 8;
 /** a prefix of a device line that ends before the host (`#  Rank  7 Group  0 Pid 153052 on`): nothing after what it has */
@@ -116,6 +119,20 @@ export function createBenchReader(): RecordReader {
     if (nccl && startsAgain(nccl.data)) endNccl(emit);
     if (!nccl) nccl = { rec, data: new NcclTestsRun() };
     return nccl.data;
+  };
+
+  /**
+   * The footer's first row (`Out of bounds values : 0 OK`, always printed before `Avg bus bandwidth`) when no open run
+   * can take it (none open, or the open one has its footer already): a run of its own, the tail of a run pasted alone
+   * or the second process's footer of a build without MPI. Only with a count; false when it opens nothing.
+   */
+  const footerStartsRun = (rec: LogRecord, u: string, emit: Emit): boolean => {
+    const row = parseLabelRow(u);
+    if (!row || row.label.toLowerCase() !== "out of bounds values") return false;
+    if (row.value === null || !/^\d+$/.test(row.value.text)) return false;
+    const taken = (r: NcclTestsRun): boolean => r.footerDone || r.outOfBounds !== null;
+    if (nccl && !taken(nccl.data)) return false;
+    return ncclRun(rec, emit, taken).readFooter(row.label, row.value.text, row.rest[0]?.text ?? null);
   };
 
   function readJson(rec: LogRecord, t: string, emit: Emit): void {
@@ -257,6 +274,9 @@ export function createBenchReader(): RecordReader {
       ncclRun(rec, emit, (r) => r.rows.length > 0);
       return true;
     }
+    // a footer with no run open, or after a run's own footer: the paste holds a run's tail alone, or each process of a
+    // build without MPI printed its own footer (`mpirun -np 2` without `MPI=1`); its own run
+    if (t.includes(":") && FOOTER_LINE.test(t) && footerStartsRun(rec, t.replace(/^#\s*/, ""), emit)) return true;
     if (!nccl) return false;
     // a data row that the writer put behind `# ` like the comment lines round it (an output kept as shell or Python
     // comments: `# 134217728      33554432     float     sum      -1    582.1  230.57  403.50      0 ...`)
@@ -400,6 +420,7 @@ export function createBenchReader(): RecordReader {
         nccl.data.readHeader(t);
         return true;
       }
+      if (t.startsWith("Out of bounds values") && footerStartsRun(rec, t, emit)) return true;
       if (nccl && (t.startsWith("Out of bounds values") || t.startsWith("Avg bus bandwidth"))) {
         const row = parseLabelRow(t);
         if (row && nccl.data.readFooter(row.label, row.value?.text ?? null, row.rest[0]?.text ?? null)) return true;
