@@ -122,3 +122,17 @@ describe("`vllm bench serve` blocks inside bigger pastes", () => {
     expect(s).toMatchObject({ successfulRequests: 64, failedRequests: 0, durationS: 21.07, outputThroughput: 777.61, p99TtftMs: 402.9, meanTpotMs: 12.48, p99ItlMs: 30.55, complete: false });
   });
 });
+
+describe("an nccl-tests device line cut inside a word", () => {
+  it("counts its rank for the benchmark as the NCCL facts do (round 43n's shape)", async () => {
+    const lines = ["# nThread 1 nGpus 1 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0", "#", "# Using devices"];
+    for (let r = 0; r < 12; r++) lines.push(`#  Rank ${String(r).padStart(2)} Group  0 Pid ${String(4100 + r).padStart(6)} on   node-${r < 8 ? "a" : "b"} device  ${r % 8} [0x${(r % 8) * 10 + 18}] NVIDIA H100 80GB HBM3`);
+    for (const cut of ["#  Rank 12 Grou", "#  Rank 12 G", "#  Rank 12 Group  0 Pi"]) {
+      const r = await analyzeText([...lines, cut].join("\n") + "\n", "cut.txt");
+      expect([r.facts.bench?.ncclTests?.ranks, r.facts.nccl.ranks], cut).toEqual([13, 13]);
+    }
+    // (a word that is not the line's next one is no cut)
+    const other = await analyzeText([...lines, "#  Rank 12 Gone"].join("\n") + "\n", "other.txt");
+    expect(other.facts.bench?.ncclTests?.ranks).toBe(12);
+  });
+});

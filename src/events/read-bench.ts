@@ -12,8 +12,11 @@ const FOOTER_LINE = /^#?\s*Out of bounds values\s*:/;
 
 /** a banner block ends after this many lines that are not its rows (a paste that lost its closing rule) */
 const MAX_FOREIGN_LINES_IN_BLOCK = 8;
-/** a prefix of a device line that ends before the host (`#  Rank  7 Group  0 Pid 153052 on`): nothing after what it has */
-const CUT_DEVICE = /^#?\s*Rank\s+(\d+)(?:\s+Group(?:\s+\d+)?)?(?:\s+Pid(?:\s+\d+)?)?(?:\s+on)?\s*$/;
+/**
+ * a prefix of a device line that ends before the host (`#  Rank  7 Group  0 Pid 153052 on`), or inside a word (`#  Rank 12
+ * Grou`, as the NCCL reader's TESTS_HEADER_CUT_EARLY takes it): nothing after what it has
+ */
+const CUT_DEVICE = /^#?\s*Rank\s+(\d+)(?:\s+(?:Group(?:\s+\d+)?|G(?:r(?:ou?)?)?(?=\s*$)))?(?:\s+(?:Pid(?:\s+\d+)?|Pi?(?=\s*$)))?(?:\s+on)?\s*$/;
 /** the lines of `vllm bench throughput` / `latency` a paste may keep behind a `# ` */
 const OFFLINE_RESULT = /^(?:Avg latency: |\d+(?:\.\d+)?% percentile latency: |Throughput: \d|Total num (?:prompt|output) tokens: )/;
 /** the lines of `vllm bench throughput` / `latency` inside a longer line (a paste that flattened them, or text glued after one) */
