@@ -75,3 +75,36 @@ describe("a V1 worker's traceback cut below `worker = WorkerProc(...)` in worker
     expect(ids(r)).not.toContain("vllm/engine-init-failed");
   });
 });
+
+/**
+ * A launch command pasted as markdown inline code over several lines: the span opens before `vllm serve` and closes with
+ * a backtick stuck to the last flag's value (`` --gpu-memory-utilization 0.90` ``). The record's head loses the opening
+ * backtick (src/records/peel.ts); the closing one ends the command and is no part of the value. A shell's quoted command
+ * continued over lines (`bash -c "vllm serve m \`) closes the same way, at its quote.
+ */
+describe("a multi-line launch command closed by a backtick or a quote", () => {
+  const inlineCode = ["`vllm serve acme/vision-moe-30b \\", "  --max-model-len 24576 \\", "  --gpu-memory-utilization 0.85`", "", "then it stops with:"];
+  for (const eol of ["\n", "\r\n"]) {
+    it(`markdown inline code${eol === "\r\n" ? ", CRLF" : ""}: the last flag's value is read without the backtick`, async () => {
+      const r = await analyzeText(inlineCode.join(eol) + eol);
+      expect(r.facts.config.model).toBe("acme/vision-moe-30b");
+      expect(r.facts.config.maxModelLen).toBe(24576);
+      expect(r.facts.config.gpuMemoryUtilization).toBe(0.85);
+    });
+  }
+
+  it("a shell's double-quoted command over lines: the value before the closing quote is read", async () => {
+    const r = await analyzeText(
+      ['docker exec llm bash -c "vllm serve acme/dense-8b \\', "  --tensor-parallel-size 2 \\", '  --gpu-memory-utilization 0.75"', ""].join("\n"),
+    );
+    expect(r.facts.config.model).toBe("acme/dense-8b");
+    expect(r.facts.config.tensorParallelSize).toBe(2);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.75);
+  });
+
+  it("PowerShell's continuation backtick (a word of its own) still continues the command", async () => {
+    const r = await analyzeText(["vllm serve acme/dense-8b `", "  --max-model-len 4096 `", "  --gpu-memory-utilization 0.8", ""].join("\n"));
+    expect(r.facts.config.maxModelLen).toBe(4096);
+    expect(r.facts.config.gpuMemoryUtilization).toBe(0.8);
+  });
+});
