@@ -565,6 +565,11 @@ export interface LaunchState {
   fastchat?: boolean;
   /** keys set by a statement no later flag overrides (`vllm serve`'s positional model, FastChat's `--num-gpus`) */
   fixed?: string[];
+  /**
+   * the quote the command opened in and has not closed yet (`bash -c "vllm serve m \`, markdown's inline code
+   * `` `vllm serve m \ ``): the line that closes it ends the command there
+   */
+  quote?: string;
 }
 
 export interface LaunchLine {
@@ -670,8 +675,25 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
   const out: LaunchLine = { flags: new Map(), env: new Map(), cont: null };
   let state: LaunchState;
   let ws: string[];
+  // the command's quote closed on this line: the command ends there, whatever the line's end
+  let closed = false;
   if (cont) {
     state = { ...cont };
+    const t = text.trimEnd();
+    if (state.quote) {
+      const at = closingQuote(text, state.quote);
+      if (at >= 0) {
+        text = text.slice(0, at);
+        closed = true;
+        delete state.quote;
+      }
+    } else if (t.length > 1 && t.indexOf("`") === t.length - 1 && /\S/.test(t[t.length - 2])) {
+      // markdown's inline code closing on this line (`` `vllm serve m \ `` ... `` --gpu-memory-utilization 0.90` ``), its
+      // opening backtick taken off with the line's head (src/records/peel.ts): its one backtick, stuck to the last word,
+      // ends the command (PowerShell's continuation backtick is a word of its own)
+      text = t.slice(0, -1);
+      closed = true;
+    }
     ws = words(text);
     if (state.phase === "other") {
       out.cont = ws[ws.length - 1]?.endsWith("\\") || CONTINUATION.has(ws[ws.length - 1]) ? state : null;
@@ -689,12 +711,14 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
     // so does one in markdown's inline-code backticks
     let start = 0;
     let end = text.length;
+    let openQuote: string | undefined;
     for (const q of ['"', "'", "`"]) {
       const open = text.lastIndexOf(q, at);
       if (open < 0 || (text.slice(0, open).split(q).length - 1) % 2 !== 0) continue;
       start = open + 1;
       const close = text.indexOf(q, at + 1);
       if (close > 0) end = close;
+      else openQuote = q;
       break;
     }
     // a launcher's bracketed argument list (gpustack: `arguments: [vllm serve m --max-model-len 8192 ...], ports: [...]`)
@@ -740,6 +764,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
         state.modelOpen = true;
       }
     }
+    if (openQuote) state.quote = openQuote;
   }
   const continued = ws.length > 0 && CONTINUATION.has(ws[ws.length - 1]);
   if (continued) ws = ws.slice(0, -1);
@@ -847,8 +872,21 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
   // (the state a continued line carries names only what is still open)
   if (!state.modelOpen) delete state.modelOpen;
   if (!state.multi) delete state.multi;
-  out.cont = continued ? state : null;
+  out.cont = continued && !closed ? state : null;
   return out;
+}
+
+/** where a command's open quote closes on a continued line: the first such quote outside the line's other quotes, or -1 */
+function closingQuote(text: string, quote: string): number {
+  let inner: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inner !== null) {
+      if (ch === inner) inner = null;
+    } else if (ch === quote) return i;
+    else if (ch === '"' || ch === "'") inner = ch;
+  }
+  return -1;
 }
 
 /** The flags of a pasted vLLM command line (see parseLaunch). */

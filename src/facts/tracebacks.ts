@@ -207,6 +207,8 @@ const VLLM_WORKER_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:v1[\/\\])?work
  */
 /** vLLM's torch.compile backend (VllmBackend, its piecewise split and compiler manager) */
 const VLLM_COMPILE_BACKEND_FILE = /(?:^|[\/\\])vllm[\/\\]compilation[\/\\]backends\.py$/;
+/** V1's multiproc executor (`vllm/v1/executor/multiproc_executor.py`): its workers' entry `worker_main` and `WorkerProc` */
+const V1_MULTIPROC_EXECUTOR_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]executor[\/\\]multiproc_executor\.py$/;
 const V1_ENGINE_CORE_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]engine[\/\\]core\.py$/;
 /**
  * a file of vLLM's model executor that holds the model's classes (`vllm/model_executor/models/llama.py`,
@@ -333,6 +335,16 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
     failure && !serving &&
     frames.some((f) => (f.func === "__init__" || f.func === "make_layers") && VLLM_MODEL_FILE.test(f.file)) &&
     !frames.some((f) => PER_STEP_FUNCS.has(f.func) || f.func === "forward")
+  ) return "init";
+  // V1's multiproc worker entry (`worker_main`, vllm/v1/executor/multiproc_executor.py) builds its `WorkerProc` once, on
+  // the start-up (the process then serves in `worker.worker_busy_loop()`): a traceback through `worker_main` whose code
+  // calls `WorkerProc(`, and never reaches the busy loop, is the worker failing to start, however little the paste kept
+  // below that call (`otel.py` `sync_wrapper`, or the cut itself)
+  if (
+    failure && !serving &&
+    frames.some((f) => f.func === "worker_main" && V1_MULTIPROC_EXECUTOR_FILE.test(f.file)) &&
+    (t.calls ?? []).includes("WorkerProc") &&
+    !(t.calls ?? []).includes("worker_busy_loop") && !frames.some((f) => f.func === "worker_busy_loop")
   ) return "init";
   // the same for V1's engine core: a paste of the engine's traceback cut inside `EngineCore.__init__` (building its
   // executor: `self.model_executor = executor_class(vllm_config)`) shows the start-up failing, whatever the prefix
