@@ -108,3 +108,12 @@ describe("a multi-line launch command closed by a backtick or a quote", () => {
     expect(r.facts.config.gpuMemoryUtilization).toBe(0.8);
   });
 });
+
+describe("several served model names in vLLM's argument dump", () => {
+  it("name the model by the first, as the command line and vLLM's banner do", async () => {
+    const dict = await analyzeText("INFO 03-01 10:00:00 [api_server.py:1000] non-default args: {'model': 'Qwen/Qwen3-8B', 'served_model_name': ['qwen3', 'qwen3-8b', 'default'], 'tensor_parallel_size': 2}\n");
+    const one = await analyzeText("INFO 03-01 10:00:00 [api_server.py:1000] non-default args: {'model': 'Qwen/Qwen3-8B', 'served_model_name': ['qwen3']}\n");
+    const cmd = await analyzeText("vllm serve Qwen/Qwen3-8B --served-model-name qwen3 qwen3-8b default --tensor-parallel-size 2\n");
+    expect([dict, one, cmd].map((r) => r.facts.config.servedModelName)).toEqual(["qwen3", "qwen3", "qwen3"]);
+  });
+});

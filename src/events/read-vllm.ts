@@ -1795,7 +1795,8 @@ function factValue(fact: string, v: DumpValue | true): ConfigValue | undefined {
     return BACKENDS.has(b) ? b : undefined;
   }
   if (fact === "servedModelName") {
-    const list = /^\[['"]([^'"]+)['"]\]$/.exec(v);
+    // a list of names: vLLM serves under all of them and names the model by the first (get_served_model_name)
+    const list = /^\[\s*['"]([^'"]+)['"]\s*[,\]]/.exec(v);
     return list ? list[1] : v;
   }
   if (fact === "quantization" && v === "None") return undefined;
