@@ -1159,12 +1159,14 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = HF_EXPLICIT.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
-  if (c === 91 /* [ */ && (text.startsWith("[ERROR] ") || text.startsWith("[CRITICAL] "))) {
-    const m = BRACKET_LEVEL_ERROR.exec(text) ?? BENTOML_ERROR.exec(text);
-    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
-  }
-  if (c === 91 /* [ */ && (text.indexOf("] [ERROR] ") > 0 || text.indexOf("] [CRITICAL] ") > 0)) {
-    const m = GUNICORN_ERROR.exec(text);
+  // another program's bracketed ERROR record: HCCL's and BentoML's (the level first), gunicorn's (its pid first)
+  if (c === 91 /* [ */) {
+    const m =
+      text.startsWith("[ERROR] ") || text.startsWith("[CRITICAL] ")
+        ? (BRACKET_LEVEL_ERROR.exec(text) ?? BENTOML_ERROR.exec(text))
+        : text.indexOf("] [ERROR] ") > 0 || text.indexOf("] [CRITICAL] ") > 0
+          ? GUNICORN_ERROR.exec(text)
+          : null;
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
   // TensorRT-LLM's own records (its C++ logger and its Python one): an ERROR, `[E]` or `[F]` one is an error

@@ -55,7 +55,7 @@ const ENGINE_BUILDERS = new Set(["LLM", "LLMEngine", "AsyncLLMEngine", "AsyncLLM
 /** Functions of a running engine: a traceback through one of them (and no start-up function) failed while serving. */
 // (V1's engine core steps through `step`, or `step_with_batch_queue` when it keeps several batches in flight (pipeline
 // parallel, async scheduling), both calling the model through `execute_model_with_error_logging`: vllm/v1/engine/core.py)
-export const RUNTIME_FUNCS = new Set(["run_busy_loop", "step", "step_with_batch_queue", "execute_model_with_error_logging", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
+export const RUNTIME_FUNCS = new Set(["run_busy_loop", "worker_busy_loop", "step", "step_with_batch_queue", "execute_model_with_error_logging", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
 
 /** The phase of the engine's life a frame's function belongs to (the deepest known frame decides). */
 const PHASES: [RegExp, string][] = [
@@ -343,8 +343,7 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   if (
     failure && !serving &&
     frames.some((f) => f.func === "worker_main" && V1_MULTIPROC_EXECUTOR_FILE.test(f.file)) &&
-    (t.calls ?? []).includes("WorkerProc") &&
-    !(t.calls ?? []).includes("worker_busy_loop") && !frames.some((f) => f.func === "worker_busy_loop")
+    (t.calls ?? []).includes("WorkerProc") && !(t.calls ?? []).includes("worker_busy_loop")
   ) return "init";
   // the same for V1's engine core: a paste of the engine's traceback cut inside `EngineCore.__init__` (building its
   // executor: `self.model_executor = executor_class(vllm_config)`) shows the start-up failing, whatever the prefix
