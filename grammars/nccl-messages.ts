@@ -289,6 +289,17 @@ export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line
 export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbol/;
 
 /**
+ * aws-ofi-nccl giving up its own initialisation: `aws-ofi-nccl initialization failed` (nccl_net_ofi_init, later
+ * nccl_net_ofi_create_plugin), `Initializing plugin failed` (the versioned init entry points), `Unable to find a protocol
+ * that worked.  Failing initialization.` (no protocol of RDMA / SENDRECV came up) and the older ofi_init's `Only EFA
+ * provider is supported` (an AWS platform whose provider is not efa: it returns ncclSystemError at once). NCCL then
+ * leaves the plugin and tries its internal IB and socket transports (init.cc initNet before 2.11, net.cc ncclNetInit
+ * since), so such a line says the run's network is NOT the plugin's, whatever NET/OFI lines came before it.
+ * Unanchored: read from the WARN's message text.
+ */
+export const OFI_GAVE_UP = /\bNET\/OFI (?:aws-ofi-nccl initialization failed|Initializing plugin failed|Unable to find a protocol that worked|Only EFA provider is supported)/;
+
+/**
  * google/nccl-fastsocket's flow-steering WARNs (net_fastsocket.cc connect/accept): `Cannot get incoming CPU.` when
  * getsockopt(SO_INCOMING_CPU) fails, and `Maximum retry reached for connect 3.` / `.. for accept 3.` when it stops
  * looking for a socket on the wanted queue: both go on with the next free socket (`Connected after 1000 retries.`);

@@ -2,7 +2,7 @@ import type { Event } from "../events/index.js";
 import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
-import { normalizeNet, splitIface } from "../../grammars/nccl-messages.js";
+import { normalizeNet, OFI_GAVE_UP, splitIface } from "../../grammars/nccl-messages.js";
 import { detached, earlier, earlierThan, located, plain, type FactDomain, type Located } from "./domain.js";
 import { RAY_DRIVER, buildCluster, sharedAddress, type ConnSample, type LocalComm, type RankPlace } from "./cluster.js";
 
@@ -92,6 +92,8 @@ export interface NcclState {
   ibNone: Located | null;
   socketUsing: Located | null;
   ofi: Located | null;
+  /** aws-ofi-nccl giving up its initialisation (OFI_GAVE_UP): its NET/OFI lines then name no network NCCL uses */
+  ofiGaveUp: Located | null;
   netHints: Record<string, Located>;
   ibHcas: string[] | null;
   ibHcasAt: Located | null;
@@ -530,7 +532,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
     transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
-    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
+    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
     cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, communicators: 0, connections: 0, links: 0 } }, capped: {},
@@ -677,6 +679,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         // no verbs library, so no IB transport: before 2.5 this (or `NET/IB : No device found`) is what says the
         // `NET/Socket : Using` line names the data network, not only the bootstrap interface
         if (/Failed to open libibverbs/.test(e.message)) s.ibNone = earlierThan(s.ibNone, e);
+        if (e.message.includes("NET/OFI") && OFI_GAVE_UP.test(e.message)) s.ofiGaveUp = earlierThan(s.ofiGaveUp, e);
         return;
       }
       case "nccl.activity":
@@ -742,6 +745,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.ibNone = earlier(a.ibNone, b.ibNone);
     out.socketUsing = earlier(a.socketUsing, b.socketUsing);
     out.ofi = earlier(a.ofi, b.ofi);
+    out.ofiGaveUp = earlier(a.ofiGaveUp, b.ofiGaveUp);
     for (const [k, v] of Object.entries(b.netHints)) out.netHints[k] = earlier(out.netHints[k], v);
     if (b.ibHcas) {
       out.ibHcas ??= [];
@@ -945,14 +949,16 @@ function pickNet(s: NcclState, version: string | null): { net: string; at: Locat
   for (const [k, v] of Object.entries(s.transports)) if (k.startsWith("NET/")) add(byNet, normalizeNet(k.slice(4).replace(/\/GDRDMA$/, "")), v);
   const top = Object.entries(byNet).sort((x, y) => y[1] - x[1])[0];
   if (top) return { net: top[0], at: s.gdrConn ?? s.noGdrConn ?? s.ibUsing ?? s.socketUsing ?? s.ofi ?? (Object.values(s.hosts)[0] as Located) };
-  if (s.ofi) return { net: "OFI", at: s.ofi };
+  // (a plugin that gave up its initialisation is no network of the run: NCCL went on with IB or sockets, or stopped)
+  const ofiOut = s.ofiGaveUp !== null;
+  if (s.ofi && !ofiOut) return { net: "OFI", at: s.ofi };
   if (s.ibUsing && !s.ibNone) return { net: "IB", at: s.ibUsing };
   const ibOff = s.ibNone !== null || s.env.NCCL_IB_DISABLE === "1";
   if (s.socketUsing && (ibOff || versionBefore(version, 2, 5) === false || (version === null && !s.ibUsing))) return { net: "Socket", at: s.socketUsing };
   if (s.socketUsing && s.ibUsing && s.ibNone) return { net: "Socket", at: s.socketUsing };
-  for (const n of ["IB", "OFI", "Socket"]) if (s.netHints[n]) return { net: n, at: s.netHints[n] };
+  for (const n of ["IB", "OFI", "Socket"]) if (s.netHints[n] && !(n === "OFI" && ofiOut)) return { net: n, at: s.netHints[n] };
   // a net plugin's own device list (`NET/FastSocket : Using [0]..`), the earliest if several
   let plugin: [string, Located] | null = null;
-  for (const [n, at] of Object.entries(s.netHints)) if (!plugin || earlier(plugin[1], at) === at) plugin = [n, at];
+  for (const [n, at] of Object.entries(s.netHints)) if (!(n === "OFI" && ofiOut) && (!plugin || earlier(plugin[1], at) === at)) plugin = [n, at];
   return plugin ? { net: plugin[0], at: plugin[1] } : null;
 }

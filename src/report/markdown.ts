@@ -231,7 +231,8 @@ function reportSections(report: Report, opts: MarkdownOptions, heading: string, 
   out.push(...table(["fact", "value"], kvRows(f)), "");
 
   const n = f.nccl;
-  if (n.version || n.net || n.ranks || n.nodePairs.length || Object.values(n.transports).some((v) => v > 0)) {
+  // (a log of NCCL WARN records alone, no network or rank named, still has NCCL lines: its hosts and first WARN)
+  if (n.version || n.net || n.ranks || n.nodePairs.length || n.hosts.length || n.firstWarn || Object.values(n.transports).some((v) => v > 0)) {
     out.push(`${h2} NCCL`, "");
     out.push(...table(["fact", "value"], ncclRows(f)), "");
     if (n.nodePairs.length) {

@@ -213,7 +213,8 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
   } else none("Memory", "no memory lines");
 
   const n = f.nccl;
-  if (n.version || n.net || n.ranks || Object.values(n.transports).some((v) => v > 0)) {
+  // (a log of NCCL WARN records alone, no network or rank named, still has NCCL lines: its hosts and first WARN)
+  if (n.version || n.net || n.ranks || n.hosts.length || n.firstWarn || Object.values(n.transports).some((v) => v > 0)) {
     head("NCCL");
     row("version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—"));
     row("network", `${n.net ?? "—"}${n.ibHcas?.length ? ` via ${n.ibHcas.join(", ")}` : ""}${n.gdr === null ? "" : n.gdr ? ", GPU Direct RDMA on" : ", GPU Direct RDMA off"}`);
