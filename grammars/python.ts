@@ -118,7 +118,14 @@ const CHAIN_CONTEXT = "During handling of the above exception, another exception
 const PROCESS_HEADER = /^Process ([\w.\-]+(?::\d+)*):$/;
 const ELISION = /^\.\.\.<\d+ lines?>\.\.\.$/;
 const CARETS = /^[~^\s]+$/;
+/** a line of the C++ backtrace PyTorch prints under a c10::Error (`frame #3: c10d::ProcessGroupNCCL::...`, also a frame
+ * with only an address and the caller: `frame #27: ray::RayWorkerWrapper.execute_method() [0x508006]`) */
 const CPP_FRAME = /^frame #\d+: /;
+
+/** A C++ backtrace frame line (see CPP_FRAME): part of a traceback, never the line that states the error. */
+export function isCppFrame(text: string): boolean {
+  return text.charCodeAt(0) === 102 /* f */ && CPP_FRAME.test(text);
+}
 
 function countIndent(s: string): number {
   let i = 0;

@@ -85,6 +85,9 @@ interface Assembler {
   atError?: boolean;
   /** `Exception ignored in: …` came before it */
   unraisable?: boolean;
+  /** opened by a C++ backtrace frame logged at ERROR (`frame #27: …`), no Python frame read: a window of a c10::Error's
+   * backtrace, the traceback and exception line it came under cut off above */
+  cppOnly?: boolean;
 }
 
 interface PendingNcclError {
@@ -224,6 +227,8 @@ export function createPythonReader(): RecordReader {
    * ignored while …:`): the traceback or the exception line that follows is reported and then ignored (a `__del__`
    * that raised while a failed constructor's object was collected), no failure of the program */
   const unraisable = new Set<string>();
+  /** origins whose last traceback ended in its exception line: C++ frames that follow are that exception's message */
+  const endedAt = new Set<string>();
   /** origins whose last line was a bare `ncclXxxError:` line: its `Last error:` text may follow */
   const lastErrorAfter = new Map<string, { awaiting: boolean; left: number }>();
 
@@ -250,7 +255,12 @@ export function createPythonReader(): RecordReader {
   const flush = (a: Assembler, emit: Emit): void => {
     assemblers.delete(a.key);
     const frames = a.tail.length ? [...a.frames, ...a.tail] : a.frames;
-    if (!a.ended && frames.length === 0) return;
+    if (!a.ended && frames.length === 0 && !a.cppOnly) return;
+    if (!a.ended) endedAt.delete(a.key);
+    else {
+      if (endedAt.size >= MAX_ASSEMBLERS) endedAt.delete(endedAt.keys().next().value as string);
+      endedAt.add(a.key);
+    }
     const ev: TracebackEvent = {
       kind: "traceback",
       ev: a.start,
@@ -697,9 +707,14 @@ export function createPythonReader(): RecordReader {
             }
             return true;
           }
+          case "cpp-frame":
+            // a c10::Error's C++ backtrace that a worker logged at ERROR, one record a line (vLLM's formatter repeats the
+            // header on each line of a message), with no traceback open and none ended on this origin before: the window
+            // cut the Python traceback and the exception line it belongs to, so it is a traceback cut at ERROR
+            if (!a && rec.level && !endedAt.has(key)) open(rec, key, indentOf(rec), true, emit).cppOnly = true;
+            return true;
           case "elision":
           case "marker":
-          case "cpp-frame":
           case "cpp-raised":
             return true;
           case "chain":

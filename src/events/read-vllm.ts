@@ -8,7 +8,7 @@ import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type 
 import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
-import { flatTailException, plainFrameQuotes } from "../../grammars/python.js";
+import { flatTailException, isCppFrame, plainFrameQuotes } from "../../grammars/python.js";
 import { ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
@@ -1712,6 +1712,11 @@ export function isTracebackStructure(msg: string): boolean {
   if (c === 84 && msg.startsWith("The above exception was the direct cause")) return true;
   if (c === 68 && msg.startsWith("During handling of the above exception")) return true;
   if (c === 46 && /^\.\.\.<\d+ lines?>\.\.\.$/.test(msg)) return true;
+  // a line of the C++ backtrace under a c10::Error: vLLM's NewLineFormatter repeats the record's header on every line of
+  // a message, so the traceback a worker logs at ERROR (V0 worker_base.py's `Error executing method …`) comes one header
+  // a line, its C++ frames too (`(RayWorkerWrapper pid=9) ERROR 04-27 23:46:13 worker_base.py:157] frame #27:
+  // ray::RayWorkerWrapper.execute_method() [0x508006]`): a frame, as Python's `File` lines are
+  if (c === 102 /* f */ && isCppFrame(msg)) return true;
   return false;
 }
 
