@@ -161,5 +161,32 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   const after = outlived ? ` after the error record at ${e.file}:${e.line}` : "";
   const served = facts.server?.ready ? [`the server became ready${after}`] : [];
+  // a vLLM log that stops before the engine came up (a paste of the launch, or a start-up that hung) shows no failure,
+  // but no health either: the reader is told where it stops
+  if (startupUnfinished(facts)) {
+    const launchOnly = facts.config.source === "command" && !facts.vllm.version && !facts.vllm.engine;
+    const what = launchOnly ? "vLLM's launch command and none of vLLM's own lines" : "vLLM's start-up but not its end (no KV cache size, server ready or request line)";
+    return `No failure in the log, which shows ${what}: ${facts_.join("; ")}${notes}.${launchOnly ? "" : " If the start-up hung, the log's last line is the step it stopped at."}`;
+  }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
+}
+
+/**
+ * The log is vLLM's start-up (its configuration stated by a banner, arguments or the command) and stops before the
+ * engine was set up: no KV cache size or blocks, no server ready line, no stats or request line, and no NCCL or
+ * benchmark facts beside it that would be the log's subject.
+ */
+function startupUnfinished(f: Facts): boolean {
+  // (Ray's and PyTorch's lines come with vLLM's; another server's or a benchmark's make the log theirs)
+  if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch")) return false;
+  // (the start-up stated the configuration: a window of a run's middle, with no such line, is no start-up at all)
+  if (f.config.source === null) return false;
+  if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return false;
+  const k = f.kvCache;
+  if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null || k.availableGiB !== null) return false;
+  const r = f.runtime;
+  if (r && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null)) return false;
+  const n = f.nccl;
+  const b = f.bench;
+  return !n.version && !n.net && n.ranks === null && !b.serve && !b.throughput && !b.latency && !b.ncclTests && b.runs.length === 0;
 }

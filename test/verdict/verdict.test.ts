@@ -357,3 +357,29 @@ describe("verdict of inputs read in part", () => {
     expect(verdictOf(r.facts, r.findings, [{ ...cut[0], lines: 0 }])).toBe("Nothing could be read: corrupt or truncated gzip data: unexpected end of file.");
   });
 });
+
+describe("verdict of a vLLM start-up the log stops in", () => {
+  const head = [
+    "INFO 03-11 08:14:02 [api_server.py:1090] vLLM API server version 0.9.2",
+    "INFO 03-11 08:14:02 [cli_args.py:325] non-default args: {'model': 'Qwen/Qwen3-8B', 'tensor_parallel_size': 2, 'max_model_len': 16384}",
+    "INFO 03-11 08:14:09 [core.py:69] Initializing a V1 LLM engine (v0.9.2) with config: model='Qwen/Qwen3-8B', tensor_parallel_size=2, pipeline_parallel_size=1, max_seq_len=16384",
+    "(VllmWorker rank=0 pid=311) INFO 03-11 08:14:15 [gpu_model_runner.py:1770] Starting to load model Qwen/Qwen3-8B...",
+  ];
+  it("says no failure and where it stops, not 'Healthy', until a KV cache size or the server's ready line", async () => {
+    const cut = await analyzeText(head.join("\n"));
+    expect(cut.findings).toEqual([]);
+    expect(cut.verdict).toBe(
+      "No failure in the log, which shows vLLM's start-up but not its end (no KV cache size, server ready or request line): vLLM 0.9.2 (V1 engine); Qwen/Qwen3-8B on TP 2. If the start-up hung, the log's last line is the step it stopped at.",
+    );
+    const kv = await analyzeText([...head, "(VllmWorker rank=0 pid=311) INFO 03-11 08:15:40 [kv_cache_utils.py:716] GPU KV cache size: 212,944 tokens"].join("\n"));
+    expect(kv.verdict).toBe("Healthy: vLLM 0.9.2 (V1 engine); Qwen/Qwen3-8B on TP 2; KV cache 212,944 tokens.");
+    const ready = await analyzeText([...head, "INFO:     Application startup complete."].join("\n"));
+    expect(ready.verdict).toMatch(/^Healthy: .*the server became ready\.$/);
+  });
+  it("says a launch command alone shows none of vLLM's lines; a window of a run's middle stays healthy", async () => {
+    const launch = await analyzeText(["CUDA_VISIBLE_DEVICES=0,1 vllm serve Qwen/Qwen3-8B \\", "  --tensor-parallel-size 2 \\", "  --max-model-len 16384"].join("\n"));
+    expect(launch.verdict).toBe("No failure in the log, which shows vLLM's launch command and none of vLLM's own lines: Qwen/Qwen3-8B on TP 2.");
+    const middle = await analyzeText("(VllmWorker rank=1 pid=312) INFO 03-11 09:30:00 [ray_executor.py:538] RAY_CGRAPH_get_timeout is set to 300");
+    expect(middle.verdict).toMatch(/^Healthy: /);
+  });
+});
