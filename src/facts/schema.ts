@@ -372,6 +372,8 @@ export const FactsSchema = z.object({
       loggedAsError: z.boolean().optional(),
       /** start-up only because the API server's entry was running the server's coroutine, the paste cut there */
       serverEntry: z.boolean().optional(),
+      /** extension: through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process failed */
+      engineProcess: z.boolean().optional(),
     })),
     rootCause: z.object({
       text: z.string(),

@@ -144,6 +144,8 @@ interface Kept {
   loggedAsError: boolean;
   /** start-up only by the API server's entry running its coroutine (no start-up function shown) */
   serverEntry: boolean;
+  /** through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process's own failure */
+  engineProcess: boolean;
   tags: Tag[];
 }
 
@@ -179,6 +181,8 @@ export interface TracebackFact {
    * `uvloop.run(run_server(args))`), the paste cut there: a start-up failure unless the log shows the server came up
    */
   serverEntry?: boolean;
+  /** through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process's own failure */
+  engineProcess?: boolean;
 }
 
 export interface TracebacksFacts {
@@ -415,7 +419,7 @@ function summarize(t: TracebackEvent): Kept {
   const stage = found === "server-entry" ? "init" : found;
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -487,7 +491,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag, ...(s.engineCoreExits ? { engineCoreExit: s.engineCoreExits } : {}) };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}) }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

@@ -149,10 +149,10 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   // no error line, but a traceback through the engine's code that the excerpt cuts before its exception line (a
   // worker's frames logged at ERROR, its last line a frame): a process failed there, so the log is not healthy
   // (a window of frames alone that a logger wrote as ERROR records is a failure's too, wherever it was)
-  const cut = facts.firstError === null && !facts.server?.ready ? facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null || t.loggedAsError === true)) : undefined;
+  const cut = facts.firstError === null && !facts.server?.ready ? facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null || t.loggedAsError === true || t.engineProcess === true)) : undefined;
   if (cut) {
     const ev = cut.evidence;
-    const when = cut.phase ?? (cut.stage === "init" ? "during start-up" : cut.stage === "runtime" ? "while serving" : "logged at ERROR");
+    const when = cut.phase ?? (cut.stage === "init" ? "during start-up" : cut.stage === "runtime" ? "while serving" : cut.loggedAsError ? "logged at ERROR" : "of vLLM's engine process");
     return `${UNEXPLAINED_ERROR_LEAD}${ev.file}:${ev.line} (a traceback ${when} that the log cuts before its exception line: no rule of the catalog explains it; read the full log from there${notes.replace(/^ \((.*)\)$/, "; $1")}): ${clip(ev.text.trim(), 160)}`;
   }
   if (!facts_.length && !outlived) {

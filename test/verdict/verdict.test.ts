@@ -383,3 +383,25 @@ describe("verdict of a vLLM start-up the log stops in", () => {
     expect(middle.verdict).toMatch(/^Healthy: /);
   });
 });
+
+describe("verdict of an engine process's traceback cut at its re-raise", () => {
+  it("is an error with no known cause at the traceback, not healthy: the engine process died, at start-up or while serving", async () => {
+    const P = "(EngineCore_DP0 pid=4417) ";
+    const r = await analyzeText(
+      [
+        `${P}INFO 02-08 15:29:39 [default_loader.py:262] Loading weights took 5.12 seconds`,
+        `${P}Process EngineCore_DP0:`,
+        `${P}Traceback (most recent call last):`,
+        `${P}  File "/usr/lib/python3.12/multiprocessing/process.py", line 314, in _bootstrap`,
+        `${P}    self.run()`,
+        `${P}  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 711, in run_engine_core`,
+        `${P}    raise e`,
+      ].join("\n"),
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.facts.tracebacks?.list.map((t) => [t.evidence.line, t.stage, t.cut, t.engineProcess])).toEqual([[3, null, true, true]]);
+    expect(r.verdict.replace(/ at \S*run\.log:/, " at run.log:")).toBe(
+      `Error with no known cause at run.log:3 (a traceback of vLLM's engine process that the log cuts before its exception line: no rule of the catalog explains it; read the full log from there): ${P}Traceback (most recent call last):`,
+    );
+  });
+});
