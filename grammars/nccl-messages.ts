@@ -25,6 +25,7 @@ export type NcclMessage =
   | { kind: "ofi"; text: string }
   | { kind: "plugin"; text: string }
   | { kind: "pluginUsing"; net: string }
+  | { kind: "nicDistance"; net: string }
   | { kind: "env"; name: string; value: string }
   | { kind: "init"; phase: "START" | "COMPLETE"; comm: string | null; rank: number | null; nranks: number | null; cudaDev: number | null; nvmlDev: number | null; busId: string | null; commId: string | null }
   | { kind: "commSummary"; comm: string; rank: number; nranks: number; nNodes: number; localRanks: number | null; localRank: number | null }
@@ -44,6 +45,12 @@ const RCCL_VERSION = /^RCCL version\s?:?\s?(\d+\.\d+\.\d+)(?=$|[\s+\-])/;
 // may hold spaces: `AWS Libfabric`)
 const USING_NETWORK = /^Using network (.+?)(?:\s+(?:#|\/\/|<-|\u2190)\s.*)?\s*$/;
 const ASSIGNED_NET = /^Assigned NET plugin (.+?) to comm\s*$/;
+/**
+ * NCCL 2.4 (transport/net.cc netGetDevices): `CUDA Dev 0[0], Socket NIC distance :  SYS`, one line per GPU with the
+ * GPU's distance to each NIC of the network in use, named by that network (ncclNetName(): `IB`, `Socket`, or a
+ * plugin's name such as `AWS Libfabric`)
+ */
+const NIC_DISTANCE = /^CUDA Dev \d+\[\d+\], (\S.*?) NIC distance :/;
 const PLUGIN_USING = /^NET\/([A-Za-z][\w-]*) ?: ?Using \[\d+\]/;
 /**
  * a net plugin reporting a data connection of its own (google/nccl-fastsocket net_fastsocket.cc connect and accept:
@@ -175,6 +182,7 @@ export function readNcclMessage(msg: string): NcclMessage {
       if (/^GPU Direct RDMA (Enabled|Disabled) for /.test(msg)) return { kind: "gdr", enabled: /Enabled/.test(msg), scope: /for HCA/.test(msg) ? "hca" : "gpu", text: msg };
       break;
     case 67 /* C */:
+      if ((m = NIC_DISTANCE.exec(msg))) return { kind: "nicDistance", net: m[1] };
       if (/^Coll[Nn]et\b|collnet/.test(msg)) return { kind: "collnet", text: msg };
       if (msg.startsWith("Call to connect returned") || /^Call to \w+ returned .*retrying/.test(msg)) return { kind: "retry", text: msg };
       if (msg.startsWith("Connected NVLS")) return { kind: "nvls", text: msg };

@@ -141,7 +141,7 @@ function infoOpLength(b: Buffer, dv: DataView, p: number, nl: number): number {
 
 // the first two characters of CHATTER's words (`proxyProgress`, `Connected to proxy`, `NET/IB: NCCL Dev`, …); its
 // `file.cc:NNN …` forms hold `.cc:` or `.h:` (a message that matches neither is no chatter, without making its string)
-const CHATTER_STARTS = new Set(["pr", "Re", "Ne", "NE", "nc", "re", "Co", "se", "Al", "Me", "tr", "CU"].map((w) => w.charCodeAt(0) | (w.charCodeAt(1) << 8)));
+const CHATTER_STARTS = new Set(["pr", "Re", "Ne", "NE", "nc", "re", "Co", "se", "Al", "Me", "tr"].map((w) => w.charCodeAt(0) | (w.charCodeAt(1) << 8)));
 const DOT_CC = new Literal(".cc:");
 const DOT_H = new Literal(".h:");
 // the first `.` at or after `dotFrom` in `dotIn` (-1: none), as last searched: lines come in order, so a chunk is

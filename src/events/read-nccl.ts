@@ -832,14 +832,19 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.head} via ${m[1]}`, false);
   };
 
-  // the last `Could not find real path of ...` INFO record (see the errorReturn case below)
-  let pciPathMiss: { input: number; key: string; ev: EventBase["ev"] } | null = null;
+  // per thread (host|pid|tid), its `Could not find real path of ...` INFO record when that was the thread's last record
+  // (see the errorReturn case below): processes interleave freely, so the probe's `-> 2` is the next record of its
+  // thread, not the next line
+  const pciPathMisses = new Map<string, { input: number; ev: EventBase["ev"] }>();
   // NCCL ≤2.3 prints one `NET : Using interface name:address` line per interface a search found: how many lines of the
   // current run each thread printed (a run ends at any other line of that thread)
   const legacyIfaceRuns = new Map<string, number>();
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
+    const threadKey = `${who.host}|${who.pid}|${tid}`;
+    const pciPathMiss = pciPathMisses.size !== 0 ? pciPathMisses.get(threadKey) : undefined;
+    if (pciPathMiss) pciPathMisses.delete(threadKey);
     if (legacyIfaceRuns.size !== 0 && !LEGACY_IFACE_LINE.test(msg)) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${tid}`);
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
@@ -885,7 +890,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (INIT_TAIL.test(msg)) initTail(rec, emit);
     }
     if (msg.startsWith("Could not find real path")) {
-      pciPathMiss = { input: rec.input, key: `${who.host}|${who.pid}|${tid}`, ev: evidenceOf(rec) };
+      if (pciPathMisses.size >= NCCL_READER_LIMITS.hosts) pciPathMisses.clear();
+      pciPathMisses.set(threadKey, { input: rec.input, ev: evidenceOf(rec) });
       return;
     }
     const parsed = messageOf(msg);
@@ -912,6 +918,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] }, who, tid);
         return;
       case "pluginUsing":
+        emit({ kind: "nccl.netHint", ...eventBase(rec), net: normalizeNet(parsed.net) });
+        return;
+      case "nicDistance":
+        // 2.4 names the network whose NICs it measured (the network in use), as a hint below `Using network`
         emit({ kind: "nccl.netHint", ...eventBase(rec), net: normalizeNet(parsed.net) });
         return;
       case "bootstrapUsing":
@@ -972,8 +982,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         emit({ kind: "nccl.errorReturn", ...eventBase(rec), ...who, src: parsed.src, code: parsed.code, thread: parsed.thread });
         // 2.4's netDistance asks the net for the NIC's PCI path; a virtual NIC has none (`Could not find real path of
         // /sys/class/net/eth0/device`), ncclNetPciPath returns `include/net.h:24 -> 2` and NCCL takes the NIC at SYS distance
-        const probe = pciPathMiss?.input === rec.input && pciPathMiss.key === `${who.host}|${who.pid}|${tid}` && rec.line - pciPathMiss.ev.line <= 2 ? pciPathMiss.ev : null;
-        pciPathMiss = null;
+        const probe = pciPathMiss?.input === rec.input ? pciPathMiss.ev : null;
         const tolerated = probe && parsed.code === 2 && /(?:^|\/)net\.h:\d+$/.test(parsed.src) ? { toleratedBy: probe } : {};
         if (parsed.code !== 0) emit({ kind: "error", ...eventBase(rec), source: "nccl", errorType: NCCL_RESULT_NAMES[parsed.code] ?? `nccl result ${parsed.code}`, message: msg, ...tolerated });
         return;
