@@ -35,4 +35,16 @@ describe("nccl/error", () => {
   it("ignores benign warnings", () => {
     expect(run(rule, { lines: ["h:1:1 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open libibverbs.so[.1]"] })).toEqual([]);
   });
+  it("says aws-ofi-nccl gave up its start, in its own words, with the EFA advice before the rerun advice (log text in, report out)", async () => {
+    const r = await analyzeText(
+      ["trn-7:311:311 [0] ofi_init:1288 NCCL WARN NET/OFI Only EFA provider is supported", "trn-7:311:311 [0] ofi_init:1339 NCCL WARN NET/OFI aws-ofi-nccl initialization failed"].join("\n"),
+    );
+    const f = r.findings.filter((x) => x.ruleId === "nccl/error");
+    expect(f.map((x) => x.message)).toEqual([
+      "NCCL reported an error: the aws-ofi-nccl plugin gave up its initialisation (Only EFA provider is supported), so NCCL cannot use the OFI (EFA) network; the log stops before showing whether NCCL went on with its own IB or socket transport.",
+    ]);
+    expect(f[0].remediation[0]).toMatch(/^The failing lines are aws-ofi-nccl's/);
+    expect(f[0].remediation[1]).toMatch(/^Rerun with NCCL_DEBUG=INFO/);
+    expect(r.facts.nccl.net).toBeNull();
+  });
 });
