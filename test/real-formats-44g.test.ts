@@ -10,7 +10,12 @@ import { WRAPS } from "./helpers/variants.js";
  * `-v "${HOME}"/.cache:$HOME/.cache/`, a word the shell joins from a quoted part and the path stuck to it. The command
  * reader split it in two, took the path for the image, and read the image's vLLM arguments (`--model=...`,
  * `--tensor-parallel-size=1`, `--max-model-len=...`) as nothing. A shell word is now a quoted part with whatever is
- * stuck to its closing quote. Every log text here is written for the test in the printed layouts.
+ * stuck to its closing quote. Beyond the scored facts: a worker's start-up traceback that runs out of memory inside
+ * the CUDA graph capture (`capture_model` -> `_dummy_run` -> the model's `forward` -> `capture_end`) was put in the
+ * phase "while running the model", its deepest known frame, so vllm/cuda-oom advised lowering --max-num-seqs for a
+ * serving engine. The capture and the profiling run both run the model as their own step: under them the model's
+ * frames now keep their phase, and the advice is --enforce-eager. Every log text here is written for the test in the
+ * printed layouts.
  */
 
 const dockerRun = [
@@ -79,5 +84,65 @@ describe("a V1 start-up with torch.compile and CUDA graph capture lines", () => 
     expect(r.facts.kvCache.tokensPerRequest).toBe(32768);
     expect(r.facts.memory.cudaGraphGiB).toBe(0.61);
     expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+/** a V1 worker's start-up traceback through `step` (the start-up method), the model run under it, and the error */
+function workerTrace(step: string[], error: string): string[] {
+  const p = "(VllmWorker rank=0 pid=8812) ERROR 02-17 21:03:55 [multiproc_executor.py:522] ";
+  return [
+    `${p}WorkerProc failed to start.`,
+    `${p}Traceback (most recent call last):`,
+    ...step.map((l) => p + l),
+    `${p}  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_model_runner.py", line 2210, in _dummy_run`,
+    `${p}    outputs = self.model(`,
+    `${p}  File "/opt/venv/lib/python3.12/site-packages/vllm/model_executor/models/qwen2.py", line 477, in forward`,
+    `${p}    hidden_states = self.model(input_ids, positions, intermediate_tensors,`,
+    `${p}  File "/opt/venv/lib/python3.12/site-packages/vllm/compilation/cuda_graph.py", line 170, in __call__`,
+    `${p}    with torch.cuda.graph(cudagraph, pool=self.graph_pool, stream=current_stream()):`,
+    `${p}  File "/opt/venv/lib/python3.12/site-packages/torch/cuda/graphs.py", line 186, in __exit__`,
+    `${p}    self.cuda_graph.capture_end()`,
+    `${p}${error}`,
+  ];
+}
+
+const captureStep = [
+  '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_worker.py", line 301, in compile_or_warm_up_model',
+  "    self.model_runner.capture_model()",
+  '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_model_runner.py", line 2650, in capture_model',
+  "    self._capture_cudagraphs(compilation_cases, cudagraph_runtime_mode=cudagraph_mode)",
+];
+const profileStep = [
+  '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_worker.py", line 233, in determine_available_memory',
+  "    self.model_runner.profile_run()",
+  '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_model_runner.py", line 2580, in profile_run',
+  "    hidden_states, last_hidden_states = self._dummy_run(self.max_num_tokens, is_profile=True)",
+];
+
+describe("a start-up traceback that runs the model for a start-up step", () => {
+  it.each(WRAPS)("puts an out-of-memory error under capture_model in the CUDA graph capture %s", async (_n, wrap) => {
+    const r = await analyzeText(wrap(workerTrace(captureStep, "RuntimeError: CUDA error: out of memory").join("\n") + "\n"));
+    expect(r.facts.tracebacks?.list[0]?.phase).toBe("while capturing CUDA graphs");
+    const oom = r.findings.find((f) => f.ruleId === "vllm/cuda-oom");
+    expect(oom?.message).toContain("while capturing CUDA graphs");
+    expect(oom?.remediation[0]).toMatch(/^Add --enforce-eager to skip CUDA graphs/);
+    expect(r.findings.map((f) => f.ruleId)).toContain("vllm/engine-init-failed");
+  });
+
+  it("puts the same frames under profile_run in the profiling run", async () => {
+    const r = await analyzeText(workerTrace(profileStep, "RuntimeError: CUDA error: out of memory").join("\n") + "\n");
+    expect(r.facts.tracebacks?.list[0]?.phase).toBe("while profiling memory");
+  });
+
+  it("keeps a serving engine's model run as running the model", async () => {
+    const busy = [
+      '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/executor/multiproc_executor.py", line 517, in worker_busy_loop',
+      "    output = func(*args, **kwargs)",
+      '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_worker.py", line 312, in execute_model',
+      "    output = self.model_runner.execute_model(scheduler_output)",
+    ];
+    const lines = workerTrace(busy, "RuntimeError: CUDA error: out of memory").map((l) => l.replace("WorkerProc failed to start.", "WorkerProc hit an exception."));
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.tracebacks?.list[0]?.phase).toBe("while running the model");
   });
 });
