@@ -14,8 +14,11 @@ import { WRAPS } from "./helpers/variants.js";
  * the CUDA graph capture (`capture_model` -> `_dummy_run` -> the model's `forward` -> `capture_end`) was put in the
  * phase "while running the model", its deepest known frame, so vllm/cuda-oom advised lowering --max-num-seqs for a
  * serving engine. The capture and the profiling run both run the model as their own step: under them the model's
- * frames now keep their phase, and the advice is --enforce-eager. Every log text here is written for the test in the
- * printed layouts.
+ * frames now keep their phase, and the advice is --enforce-eager. An engine core's start-up traceback ending in
+ * torch.compile's own error (`torch._inductor.exc.InductorError: ...`, Dynamo's `BackendCompilerFailed`, a Triton
+ * `CompilationError`) was named as the root cause with no advice for it: its kind is now `compile`, with the eager /
+ * -O0 check and the compiler and compile-cache steps. Every log text here is written for the test in the printed
+ * layouts.
  */
 
 const dockerRun = [
@@ -144,5 +147,41 @@ describe("a start-up traceback that runs the model for a start-up step", () => {
     const lines = workerTrace(busy, "RuntimeError: CUDA error: out of memory").map((l) => l.replace("WorkerProc failed to start.", "WorkerProc hit an exception."));
     const r = await analyzeText(lines.join("\n") + "\n");
     expect(r.facts.tracebacks?.list[0]?.phase).toBe("while running the model");
+  });
+});
+
+const compileFail = (error: string) => {
+  const p = "(EngineCore_DP0 pid=4410) ERROR 03-02 16:20:41 [core.py:708] ";
+  return [
+    `${p}EngineCore failed to start.`,
+    `${p}Traceback (most recent call last):`,
+    `${p}  File "/srv/venv/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 699, in run_engine_core`,
+    `${p}    engine_core = EngineCoreProc(*args, **kwargs)`,
+    `${p}  File "/srv/venv/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 91, in __init__`,
+    `${p}    self._initialize_kv_caches(vllm_config)`,
+    `${p}  File "/srv/venv/lib/python3.12/site-packages/vllm/v1/worker/gpu_model_runner.py", line 2618, in profile_run`,
+    `${p}    hidden_states, last_hidden_states = self._dummy_run(self.max_num_tokens, is_profile=True)`,
+    `${p}  File "/srv/venv/lib/python3.12/site-packages/vllm/compilation/backends.py", line 214, in compile`,
+    `${p}    compiled_graph, handle = self.compiler.compile(`,
+    `${p}  File "/srv/venv/lib/python3.12/site-packages/torch/_inductor/compile_fx.py", line 2160, in compile_fx`,
+    `${p}    return aot_autograd(`,
+    `${p}${error}`,
+  ];
+};
+
+describe("an engine core that failed to start in torch.compile", () => {
+  it.each(WRAPS)("names the compilation as the root cause's kind and says how to confirm it %s", async (_n, wrap) => {
+    const r = await analyzeText(wrap(compileFail("torch._inductor.exc.InductorError: CalledProcessError: Command '['/usr/bin/gcc', '/tmp/tmpq1w2e3/cuda_utils.c', '-O3', '-shared']' returned non-zero exit status 1.").join("\n") + "\n"));
+    expect(r.facts.tracebacks?.rootCause?.kind).toBe("compile");
+    const init = r.findings.find((f) => f.ruleId === "vllm/engine-init-failed");
+    expect(init?.message).toContain("Root cause in the log: torch._inductor.exc.InductorError:");
+    expect(init?.remediation[0]).toMatch(/^The root cause is in compilation .*--enforce-eager or -O0/);
+  });
+
+  it("reads Dynamo's wrapped backend failure as a compilation failure too, and an out-of-memory error inside it as out of memory", async () => {
+    const dynamo = await analyzeText(compileFail("torch._dynamo.exc.BackendCompilerFailed: backend='<vllm.compilation.backends.VllmBackend object at 0x7f3a2c1d5e80>' raised:").join("\n") + "\n");
+    expect(dynamo.facts.tracebacks?.rootCause?.kind).toBe("compile");
+    const oom = await analyzeText(compileFail("torch._inductor.exc.InductorError: OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 23.57 GiB of which 1.12 GiB is free.").join("\n") + "\n");
+    expect(oom.facts.tracebacks?.rootCause?.kind).toBe("cuda-oom");
   });
 });

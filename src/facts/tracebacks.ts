@@ -507,6 +507,8 @@ const ROOT_CAUSE_KINDS: readonly [NonNullable<RootCause["kind"]>, RegExp][] = [
   ["kv-cache", /KV cache|cache blocks/i],
   ["tp-not-divisible", /divisible/i],
   ["nccl", /NCCL|nccl|DistBackendError/],
+  // torch.compile (Dynamo, Inductor and the Triton kernels it builds) or a Triton kernel's own build failed
+  ["compile", /\bInductorError\b|\bBackendCompilerFailed\b|torch\._(?:dynamo|inductor)\.exc\.|triton\.compiler\.errors\.|\bCompilationError\b/],
   ["import", /ImportError|ModuleNotFoundError|undefined symbol/i],
   ["model-fetch", /huggingface|gated|401|403|RepositoryNotFound|LocalEntryNotFound/i],
 ];
