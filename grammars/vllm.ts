@@ -625,10 +625,13 @@ const SHELL_END = /^(?:\d?>>?\S*|&>\S*|\|\|?|&&?|;|#.*)$/;
 
 /** a line-continuation word at a command line's end: POSIX shells' `\`, cmd.exe's `^`, PowerShell's backtick */
 const CONTINUATION = new Set(["\\", "^", "`"]);
+// a shell word: a quoted part and the parts stuck to it after its closing quote are one word, as the shell joins them
+// (`-v "${HOME}"/.cache:/root/.cache` is `-v` and one path); a word not opening with a quote runs to the next space
+const SHELL_WORD = /(?:'[^']*'|"[^"]*")(?:'[^']*'|"[^"]*"|[^\s'",;|&<>()[\]{}]+)*|\S+/g;
 function words(text: string): string[] {
   // a word opening with a backslash: the shell's escape of its next character (`\-` is `-`), as a command continued
   // with `\` reads once an editor joined its lines (`--name c \--ipc=host \--model /m`, a blog's or forum's paste)
-  return (text.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => (w.length > 1 && w[0] === "\\" && w[1] !== "\\" ? w.slice(1) : w));
+  return (text.match(SHELL_WORD) ?? []).map((w) => (w.length > 1 && w[0] === "\\" && w[1] !== "\\" ? w.slice(1) : w));
 }
 function unq(w: string): string {
   return /^(['"]).*\1$/s.test(w) ? w.slice(1, -1) : w;

@@ -379,7 +379,7 @@ export const FactsSchema = z.object({
       text: z.string(),
       evidence: EvidenceSchema,
       /** what the root cause is about, when its words say (src/facts/tracebacks.ts ROOT_CAUSE_KINDS) */
-      kind: z.enum(["free-memory", "cuda-oom", "kv-cache", "tp-not-divisible", "nccl", "import", "model-fetch"]).nullable().optional(),
+      kind: z.enum(["free-memory", "cuda-oom", "kv-cache", "tp-not-divisible", "nccl", "compile", "import", "model-fetch"]).nullable().optional(),
       /** kind free-memory: the numbers of vLLM's start-up check (GiB free and total, the utilisation asked and the GiB it wants) */
       freeMemory: z.object({ freeGiB: z.number(), totalGiB: z.number(), utilization: z.number(), wantGiB: z.number() }).optional(),
     }).nullable(),

@@ -57,6 +57,9 @@ const ENGINE_BUILDERS = new Set(["LLM", "LLMEngine", "AsyncLLMEngine", "AsyncLLM
 // parallel, async scheduling), both calling the model through `execute_model_with_error_logging`: vllm/v1/engine/core.py)
 export const RUNTIME_FUNCS = new Set(["run_busy_loop", "worker_busy_loop", "step", "step_with_batch_queue", "execute_model_with_error_logging", "execute_model", "_process_engine_step", "engine_step", "run_engine_loop", "generate", "execute_model_ray"]);
 
+const RUNNING = "while running the model";
+/** start-up steps that run the model (vLLM's `_dummy_run`, the model's `forward`) as a part of them */
+const RUNS_THE_MODEL = new Set(["while profiling memory", "while capturing CUDA graphs"]);
 /** The phase of the engine's life a frame's function belongs to (the deepest known frame decides). */
 const PHASES: [RegExp, string][] = [
   [/^(load_model|get_model|load_weights|_initialize_model)$/, "while loading the model weights"],
@@ -64,7 +67,7 @@ const PHASES: [RegExp, string][] = [
   [new RegExp(`^(?:profile_run|determine_available_memory|determine_num_available_blocks|${MM_PROFILE_FUNCS.join("|")})$`), "while profiling memory"],
   [/^(_initialize_kv_caches|initialize_kv_caches|initialize_cache|initialize_from_config)$/, "while allocating the KV cache"],
   [/^(capture_model|compile_or_warm_up_model)$/, "while capturing CUDA graphs"],
-  [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, "while running the model"],
+  [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, RUNNING],
   // sleep mode (vllm/device_allocator/cumem.py): `wake_up` maps the memory `sleep` released back in, through every layer
   // (LLM / AsyncLLM / the executor / the worker / CuMemAllocator), V0 and V1 alike; RL frameworks call it before each
   // rollout, after the trainer ran on the same GPUs
@@ -404,8 +407,11 @@ function summarize(t: TracebackEvent): Kept {
   const frames = t.frames ?? [];
   let phase: string | null = null;
   // (a method the executor ran on the workers, then the frames under it: the deepest known one decides)
-  for (const m of t.rpcs ?? []) for (const [re, p] of PHASES) if (re.test(m)) phase = p;
-  for (const f of frames) for (const [re, p] of PHASES) if (re.test(f.func)) phase = p;
+  // (a start-up step that runs the model to do its work, the profiling run or the CUDA graph capture, stays the phase
+  // under the model's own frames: `capture_model` -> `_dummy_run` -> `forward` -> `capture_end` failed capturing)
+  const deeper = (p: string) => (phase = p === RUNNING && phase !== null && RUNS_THE_MODEL.has(phase) ? phase : p);
+  for (const m of t.rpcs ?? []) for (const [re, p] of PHASES) if (re.test(m)) deeper(p);
+  for (const f of frames) for (const [re, p] of PHASES) if (re.test(f.func)) deeper(p);
   const libraries: Kept["libraries"] = {};
   const innermost = frames[frames.length - 1];
   for (const [lib, re] of Object.entries(LIBRARIES) as [TracebackLibrary, RegExp][]) {
@@ -505,6 +511,8 @@ const ROOT_CAUSE_KINDS: readonly [NonNullable<RootCause["kind"]>, RegExp][] = [
   ["kv-cache", /KV cache|cache blocks/i],
   ["tp-not-divisible", /divisible/i],
   ["nccl", /NCCL|nccl|DistBackendError/],
+  // torch.compile (Dynamo, Inductor and the Triton kernels it builds) or a Triton kernel's own build failed
+  ["compile", /\bInductorError\b|\bBackendCompilerFailed\b|torch\._(?:dynamo|inductor)\.exc\.|triton\.compiler\.errors\.|\bCompilationError\b/],
   ["import", /ImportError|ModuleNotFoundError|undefined symbol/i],
   ["model-fetch", /huggingface|gated|401|403|RepositoryNotFound|LocalEntryNotFound/i],
 ];

@@ -99,6 +99,10 @@ function adviceFor(cause: NonNullable<NonNullable<Facts["tracebacks"]>["rootCaus
     case "kv-cache": return ["The root cause is the KV cache: see vllm/kv-cache-too-small and vllm/no-kv-cache-memory (lower --max-model-len or raise --gpu-memory-utilization)."];
     case "tp-not-divisible": return ["Choose a tensor parallel size that divides the attention heads (see vllm/tp-not-divisible)."];
     case "nccl": return ["The root cause is in NCCL: see the nccl/* findings for the transport or connection that failed (rerun with NCCL_DEBUG=INFO if the log has no NCCL INFO lines)."];
+    case "compile": return [
+      "The root cause is in compilation (torch.compile's Dynamo or Inductor, or the Triton kernels they build): start once with --enforce-eager or -O0, which turn torch.compile off; if the engine then starts, the compilation is the cause.",
+      "Inductor and Triton build their kernels at start-up with the host's C compiler and Python headers (a missing `cc`/`gcc` or `Python.h` fails there): install them, or set CC. A compile cache written by another vLLM or torch version can also fail: remove ~/.cache/vllm/torch_compile_cache (or set VLLM_DISABLE_COMPILE_CACHE=1) and retry.",
+    ];
     case "import": return ["A compiled extension or package does not match this vLLM/torch build: reinstall vLLM for this CUDA and torch version, or use the official container image."];
     case "model-fetch": return ["The model could not be fetched: see vllm/model-download (HF_TOKEN, local path, pre-download)."];
     default: return [];
