@@ -949,8 +949,9 @@ function pickNet(s: NcclState, version: string | null): { net: string; at: Locat
   for (const [k, v] of Object.entries(s.transports)) if (k.startsWith("NET/")) add(byNet, normalizeNet(k.slice(4).replace(/\/GDRDMA$/, "")), v);
   const top = Object.entries(byNet).sort((x, y) => y[1] - x[1])[0];
   if (top) return { net: top[0], at: s.gdrConn ?? s.noGdrConn ?? s.ibUsing ?? s.socketUsing ?? s.ofi ?? (Object.values(s.hosts)[0] as Located) };
-  // (a plugin that gave up its initialisation is no network of the run: NCCL went on with IB or sockets, or stopped)
-  const ofiOut = s.ofiGaveUp !== null;
+  // (a plugin that gave up its initialisation is no network of the run when a line shows NCCL's own transport after it;
+  // with no such line its NET/OFI words still name the network, as the corpus reads `NET/OFI` inside error text)
+  const ofiOut = s.ofiGaveUp !== null && (s.ibUsing !== null || s.socketUsing !== null || Object.keys(s.netHints).some((n) => n !== "OFI"));
   if (s.ofi && !ofiOut) return { net: "OFI", at: s.ofi };
   if (s.ibUsing && !s.ibNone) return { net: "IB", at: s.ibUsing };
   const ibOff = s.ibNone !== null || s.env.NCCL_IB_DISABLE === "1";

@@ -45,6 +45,6 @@ describe("nccl/error", () => {
     ]);
     expect(f[0].remediation[0]).toMatch(/^The failing lines are aws-ofi-nccl's/);
     expect(f[0].remediation[1]).toMatch(/^Rerun with NCCL_DEBUG=INFO/);
-    expect(r.facts.nccl.net).toBeNull();
+    expect(r.facts.nccl.net).toBe("OFI");
   });
 });
