@@ -440,6 +440,43 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["Root Cause (first observed failure):"],
   },
   {
+    // torch elastic's agent (torchrun; torch/distributed/elastic/agent/server/api.py `run`, PyTorch ≥1.9) got SIGTERM,
+    // SIGINT, SIGHUP or SIGQUIT itself: the handler it installs (torch/distributed/elastic/multiprocessing/api.py
+    // `_terminate_process_handler`) raises SignalException, the agent logs `Received <n> death signal, shutting down
+    // workers`, sends its workers the same signal and re-raises (`SignalException: Process <pid> got signal: <n>`). The
+    // signal came from outside the agent: a scheduler, a container runtime, a user, or a launcher (srun) ending the other
+    // tasks after one failed. A worker's own failure makes the agent stop the others (`Sending process N closing signal
+    // SIGTERM`, `Closing process N via signal SIGTERM`) without this line.
+    id: "torch.deathSignal", dialect: "torch", level: "warning", anyOf: ["death signal, shutting down workers", "got signal: "],
+    pattern: /\bReceived \d+ death signal, shutting down workers|\bSignalException: Process \d+ got signal: \d+/,
+    values: [/\bReceived (?<signal>\d+) death signal/, /\bgot signal: (?<signal>\d+)/],
+    samples: [
+      "WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, shutting down workers",
+      "W0301 08:12:40.118000 5521 torch/distributed/elastic/agent/server/api.py:704] Received 1 death signal, shutting down workers",
+      "torch.distributed.elastic.multiprocessing.api.SignalException: Process 5521 got signal: 2",
+    ],
+    nearMisses: [
+      "WARNING:torch.distributed.elastic.multiprocessing.api:Sending process 5620 closing signal SIGTERM",
+      "W0301 08:12:40.118000 5521 torch/distributed/elastic/multiprocessing/api.py:766] Closing process 5530 via signal SIGTERM",
+      "INFO: received signal 15, shutting down the server",
+    ],
+  },
+  {
+    // Slurm's step daemon announcing it cancelled a job or step (slurmstepd's `*** JOB <id> ON <node> CANCELLED AT <time>
+    // [DUE TO TIME LIMIT|PREEMPTION|NODE FAILURE] ***`, also without the node): it sends the tasks SIGTERM, then SIGKILL
+    // after KillWait. With no reason the step was ended by `scancel` or by srun after a task failed (`srun: error: …:
+    // task N: Exited with exit code 1`, `srun: Terminating StepId=…`).
+    id: "slurm.cancelled", dialect: "any", level: "info", anyOf: ["cancelled at"],
+    pattern: /\*\*\* (?:JOB|STEP) [\d._]+(?: ON \S+)? CANCELLED AT \S+/,
+    values: [/CANCELLED AT \S+(?: DUE TO (?<reason>TIME LIMIT|PREEMPTION|NODE FAILURE|JOB REQUEUE))?/],
+    samples: [
+      "slurmstepd: error: *** JOB 4410 ON gpu-n07 CANCELLED AT 2026-03-01T08:12:40 DUE TO TIME LIMIT ***",
+      "slurmstepd: error: *** STEP 4410.0 ON gpu-n07 CANCELLED AT 2026-03-01T08:12:40 ***",
+      "slurmstepd: error: *** JOB 4410 CANCELLED AT 2026-03-01T08:12:40 DUE TO PREEMPTION ***",
+    ],
+    nearMisses: ["srun: Job step aborted: Waiting up to 32 seconds for job step to finish.", "the request was cancelled at the client's end"],
+  },
+  {
     id: "torch.elasticRank", dialect: "torch", level: "info", anyOf: ["(local_rank: "],
     pattern: /^\s*rank\s*: (?<rank>\d+) \(local_rank: (?<localRank>\d+)\)\s*$/,
     samples: ["  rank      : 3 (local_rank: 3)"],

@@ -54,6 +54,7 @@ import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
 import { rule as ncclError } from "./nccl/error.js";
+import { rule as clusterStoppedBySignal } from "./cluster/stopped-by-signal.js";
 import { rule as clusterVersionMismatch } from "./cluster/version-mismatch.js";
 import { rule as securityPublicAddress } from "./security/public-address.js";
 import { rule as benchAborted } from "./bench/aborted.js";
@@ -127,6 +128,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclCollectiveTimeout,
   ncclHcclError,
   ncclError,
+  clusterStoppedBySignal,
   clusterVersionMismatch,
   securityPublicAddress,
   benchAborted,
