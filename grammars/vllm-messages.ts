@@ -741,8 +741,13 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
  */
 const ENV_ECHO = /^(?:[$#>] |- |(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?)?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
-/** The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`. */
-const PIP_NCCL = /^(nvidia-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*\s*$/;
+/**
+ * The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`, and as
+ * vLLM's collect_env.py lists it, tagged `[pip3] nvidia-nccl-cu12==2.21.5` or with conda's build and channel columns
+ * `[conda] nvidia-nccl-cu12          2.21.5                   pypi_0    pypi`. vLLM 0.4.0-0.4.1 pinned its own NCCL in a
+ * second wheel, `vllm-nccl-cu12==2.18.1.0.3.0` (NCCL 2.18.1, which pynccl loaded beside torch's).
+ */
+const PIP_NCCL = /^(?:\[(?:pip3?|conda)\] )?((?:nvidia|vllm)-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*(?:\s+\S+\s+\S+)?\s*$/;
 
 export function matchEnvEcho(text: string): PhraseMatch | null {
   const t = text.trim();

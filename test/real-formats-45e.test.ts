@@ -139,4 +139,51 @@ describe("collect_env.py beside a log (round 45e)", () => {
     expect(f.gpu).toMatchObject({ name: "NVIDIA H100 80GB HBM3", count: 3 });
     expect(f.vllm.version).toBe("0.10.1.1");
   });
+
+  // collect_env lists the NCCL wheels torch (and vLLM 0.4's pynccl) load, tagged `[pip3] ` / `[conda] `; a CUDA base
+  // image's NCCL_VERSION names the system libnccl, which a pip-installed torch does not load
+  const envBlock = (loaded: string) =>
+    [
+      "[pip3] nvidia-nccl-cu12==2.21.5",
+      "[pip3] torch==2.5.1",
+      "[conda] nvidia-nccl-cu12          2.21.5                   pypi_0    pypi",
+      "vLLM Version: 0.6.4.post1",
+      "NCCL_VERSION=2.20.5-1",
+      "CUDA_VERSION=12.4.0",
+      `INFO 11-20 08:01:02 pynccl.py:69] vLLM is using nccl==${loaded}`,
+    ].join("\n");
+
+  for (const [name, wrap] of WRAPS) {
+    it(`the NCCL the wheel provides, loaded in a CUDA image that declares another, is no mismatch (${name})`, async () => {
+      const r = await analyzeText(wrap(envBlock("2.21.5")));
+      expect(ids(r)).not.toContain("cluster/version-mismatch");
+      expect(r.facts.nccl.version).toBe("2.21.5");
+      expect(r.facts.versions.declared.map((d) => [d.name, d.version])).toEqual([["nvidia-nccl-cu12", "2.21.5"], ["NCCL_VERSION", "2.20.5"]]);
+    });
+  }
+
+  it("the wheel is what is compared, wherever the image's NCCL_VERSION stands (here an env dump above the pip list)", async () => {
+    const r = await analyzeText(["declare -x NCCL_VERSION=\"2.20.5-1\"", envBlock("2.21.5")].join("\n"));
+    expect(ids(r)).not.toContain("cluster/version-mismatch");
+  });
+
+  it("an NCCL no listed wheel provides is another library first on the path, said against the wheel", async () => {
+    const r = await analyzeText(envBlock("2.19.3"));
+    const f = r.findings.find((x) => x.ruleId === "cluster/version-mismatch");
+    expect(f?.severity).toBe("warning");
+    expect(f?.message).toContain("The installed wheel nvidia-nccl-cu12 is NCCL 2.21.5 (line 1) but the process loaded NCCL 2.19.3 (line 7)");
+  });
+
+  it("vLLM 0.4's own NCCL wheel (vllm-nccl-cu12 2.18.1) loaded beside torch's is what was installed, not a mismatch", async () => {
+    const r = await analyzeText(
+      [
+        "[pip3] nvidia-nccl-cu12==2.19.3",
+        "[pip3] vllm-nccl-cu12==2.18.1.0.4.0",
+        "INFO 04-22 09:10:11 pynccl.py:58] Loading nccl from library /root/.config/vllm/nccl/cu12/libnccl.so.2.18.1",
+        "INFO 04-22 09:10:11 pynccl_utils.py:43] vLLM is using nccl==2.18.1",
+      ].join("\n"),
+    );
+    expect(ids(r)).not.toContain("cluster/version-mismatch");
+    expect(r.facts.nccl.version).toBe("2.18.1");
+  });
 });

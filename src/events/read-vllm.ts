@@ -1355,7 +1355,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */ || c === 40 /* ( a virtualenv's prompt */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
+  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */ || c === 40 /* ( a virtualenv's prompt */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || ((c === 110 /* n */ || c === 118 /* v */ || c === 91 /* [ collect_env's [pip3] / [conda] */) && text.indexOf("-nccl-cu") > 0))) {
     const env = matchEnvEcho(text);
     if (env) {
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });
