@@ -104,6 +104,8 @@ describe("collect_env.py beside a log (round 45e)", () => {
     expect(padded.facts.vllm.version).toBe("0.10.2.dev57+g1a2b3c4d5");
     const dated = await analyzeText("vLLM Version: 0.8.4.dev12+g9f8e7d6c5.d20250401 (git sha: 9f8e7d6c5, date: 20250401)");
     expect(dated.facts.vllm.version).toBe("0.8.4.dev12+g9f8e7d6c5.d20250401");
+    // (the NGC banner's form, no colon, and a tag-style `v` read the same)
+    expect((await analyzeText("vLLM Version v0.10.1.1+381074ae")).facts.vllm.version).toBe("0.10.1.1+381074ae");
   });
 
   it("reads no version and no GPU from the values that state none", async () => {

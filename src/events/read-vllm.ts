@@ -1335,7 +1335,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     // version, which the container's label may shorten (NGC 26.01 labels `0.13.0+faa43dbf`, the server says `vLLM API
     // server version 0.13.0+faa43dbf.nv26.01`). collect_env's value is the version, then for a dev build ` (git sha: …)`
     // (0.6.x: `0.6.0@<commit>`); `N/A`, `N/A (dev)` and `Could not collect` state none.
-    const v = /^vLLM Version(?::| +:)? +(\d[^\s@]*)/.exec(text);
+    const v = /^vLLM Version(?::| +:)? +v?(\d[^\s@]*)/.exec(text);
     if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 7, level: null, message: text });
     return false;
   }
