@@ -741,8 +741,13 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
  */
 const ENV_ECHO = /^(?:[$#>] |- |(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?)?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
 
-/** The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`. */
-const PIP_NCCL = /^(nvidia-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*\s*$/;
+/**
+ * The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`, and as
+ * vLLM's collect_env.py lists it, tagged `[pip3] nvidia-nccl-cu12==2.21.5` or with conda's build and channel columns
+ * `[conda] nvidia-nccl-cu12          2.21.5                   pypi_0    pypi`. vLLM 0.4.0-0.4.1 pinned its own NCCL in a
+ * second wheel, `vllm-nccl-cu12==2.18.1.0.3.0` (NCCL 2.18.1, which pynccl loaded beside torch's).
+ */
+const PIP_NCCL = /^(?:\[(?:pip3?|conda)\] )?((?:nvidia|vllm)-nccl-cu\d+)(?:==|\s+)(\d+\.\d+\.\d+)\S*(?:\s+\S+\s+\S+)?\s*$/;
 
 export function matchEnvEcho(text: string): PhraseMatch | null {
   const t = text.trim();
@@ -903,9 +908,28 @@ const SMI_MEMORY_ROW = /^(?:\|\s*)?(?:N\/A|\d+%)\s+-?\d+C\s+P\d+\b[^|]*\|\s+\d+M
  */
 const TORCH_GPU_WARNING = /^(?:\S.*?: UserWarning: )?(?:Found GPU\d+ (.+?) which (?:is of (?:compute capability \(CC\)|cuda capability) \d+\.\d+|requires CUDA_VERSION)|((?:NVIDIA|Tesla|Quadro|GeForce)\b.*?) with CUDA capability sm_\d+ is not compatible with the current PyTorch installation)/;
 
+/**
+ * collect_env.py's GPU key, old layout `GPU models and configuration: …` or sectioned (0.9+) `GPU models and
+ * configuration : …`: `nvidia-smi -L` without the UUIDs, which starts on the next line when it lists several GPUs (read
+ * by GPU_LIST) and stays on the key's line for one (`…: GPU 0: NVIDIA GeForce RTX 4090`); on ROCm it is torch's device
+ * name with its gfx arch (`…: AMD Instinct MI300X (gfx942:sramecc+:xnack-)`), which names a GPU without counting any.
+ * `Could not collect`, `No CUDA` and an empty value name none.
+ */
+const COLLECT_ENV_GPU = /^GPU models and configuration\s*:\s*(\S.*)$/;
+const ROCM_DEVICE_NAME = /^((?:AMD|Instinct|Radeon)\b[^()]*?)\s*\(gfx[0-9a-f]+[^()]*\)\s*$/;
+
 export function matchGpuLine(text: string): { index: number | null; name: string | null; memoryGiB: number | null } | null {
   const m = GPU_LIST.exec(text) ?? SMI_NAME_ROW.exec(text);
   if (m) return { index: Number(m[1]), name: m[2].trim(), memoryGiB: null };
+  if (text.charCodeAt(4) === 109 /* m */) {
+    const key = COLLECT_ENV_GPU.exec(text);
+    if (key) {
+      const one = GPU_LIST.exec(key[1]);
+      if (one) return { index: Number(one[1]), name: one[2].trim(), memoryGiB: null };
+      const rocm = ROCM_DEVICE_NAME.exec(key[1]);
+      return rocm ? { index: null, name: rocm[1].trim(), memoryGiB: null } : null;
+    }
+  }
   const warned = text.includes(" capability ") ? TORCH_GPU_WARNING.exec(text) : null;
   if (warned) return { index: null, name: (warned[1] ?? warned[2]).trim(), memoryGiB: null };
   const mem = SMI_MEMORY_ROW.exec(text);

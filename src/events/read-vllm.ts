@@ -1330,10 +1330,12 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
   }
   if (c === 118 /* v */ && text.startsWith("vLLM Version")) {
-    // the NGC container banner (`vLLM Version 0.10.1.1+381074ae`), collect_env.py's `vLLM Version: 0.9.2`: below vLLM's
-    // own statement of its version, which the container's label may shorten (NGC 26.01 labels `0.13.0+faa43dbf`, the
-    // server says `vLLM API server version 0.13.0+faa43dbf.nv26.01`)
-    const v = /^vLLM Version:? (\S+)/.exec(text);
+    // the NGC container banner (`vLLM Version 0.10.1.1+381074ae`), collect_env.py's `vLLM Version: 0.9.2` (sectioned
+    // layout, 0.9+: `vLLM Version                 : 0.9.1`, padded to the key column): below vLLM's own statement of its
+    // version, which the container's label may shorten (NGC 26.01 labels `0.13.0+faa43dbf`, the server says `vLLM API
+    // server version 0.13.0+faa43dbf.nv26.01`). collect_env's value is the version, then for a dev build ` (git sha: …)`
+    // (0.6.x: `0.6.0@<commit>`); `N/A`, `N/A (dev)` and `Could not collect` state none.
+    const v = /^vLLM Version(?::| +:)? +v?(\d[^\s@]*)/.exec(text);
     if (v) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: "version.ngc", facts: { "vllm.version": v[1] }, priority: 7, level: null, message: text });
     return false;
   }
@@ -1353,7 +1355,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const st = matchTopologyStatus(text);
     if (st) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: st.id, facts: st.facts, priority: 1, level: null, message: clipMsg(text) });
   }
-  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */ || c === 40 /* ( a virtualenv's prompt */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || (c === 110 /* n */ && text.startsWith("nvidia-nccl-")))) {
+  if (((c >= 65 && c <= 122) || c === 36 /* $ */ || c === 35 /* # */ || c === 45 /* - */ || c === 40 /* ( a virtualenv's prompt */) && (((text.indexOf("=") > 0 || text.indexOf(": ") > 0 || text.startsWith("ENV ")) && text.indexOf("_") > 0) || ((c === 110 /* n */ || c === 118 /* v */ || c === 91 /* [ collect_env's [pip3] / [conda] */) && text.indexOf("-nccl-cu") > 0))) {
     const env = matchEnvEcho(text);
     if (env) {
       emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: env.id, facts: env.facts, priority: 1, level: null, message: clipMsg(text) });

@@ -21,7 +21,7 @@ export const VERSION_SIGNATURES: Readonly<Record<string, VersionOf>> = {
 export type VersionOf = "NCCL" | "vLLM's NCCL" | "vLLM" | "torch" | "CUDA";
 
 /** Environment names (and the pip wheel) that declare the image's NCCL or vLLM version. */
-const DECLARED = /^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION|nvidia-nccl-cu\d+|VLLM_VERSION)$/;
+const DECLARED = /^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION|(?:nvidia|vllm)-nccl-cu\d+|VLLM_VERSION)$/;
 
 /** distinct (what, version, node) entries kept; a fleet's logs stay small */
 export const MAX_VERSIONS = 512;

@@ -102,14 +102,18 @@ function imageVersusRuntime(ctx: RuleContext, ncclRuntime: Map<string, Evidence>
     const d = (ctx.facts.versions?.declared ?? []).find((x) => names.test(x.name));
     return d ? { name: d.name, version: d.version, ev: d.evidence } : null;
   };
-  const nccl = declared(/^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION|nvidia-nccl-cu\d+)$/);
+  // the pip wheel torch loads its NCCL from, when listed, before the image's own libnccl (a CUDA base image's
+  // NCCL_VERSION, which a pip-installed torch does not use: vllm/vllm-openai sets one and runs the wheel's); a version a
+  // listed wheel provides is no other library first on the path (vLLM 0.4's vllm-nccl-cu12 2.18.1 beside torch's)
+  const wheels = (ctx.facts.versions?.declared ?? []).filter((x) => /^(?:nvidia|vllm)-nccl-cu\d+$/.test(x.name));
+  const nccl = declared(/^nvidia-nccl-cu\d+$/) ?? declared(/^(?:NCCL_VERSION|NV_LIBNCCL_PACKAGE_VERSION|NV_LIBNCCL_DEV_PACKAGE_VERSION)$/) ?? declared(/^vllm-nccl-cu\d+$/);
   if (nccl && ncclRuntime.size) {
-    const other = [...ncclRuntime.entries()].filter(([v]) => !sameVersion(v, nccl.version));
+    const other = [...ncclRuntime.entries()].filter(([v]) => !sameVersion(v, nccl.version) && !wheels.some((w) => sameVersion(v, w.version)));
     if (other.length) {
       const [v, ev] = other[0];
       out.push({
         what: "NCCL",
-        message: nccl.name.startsWith("nvidia-nccl")
+        message: nccl.name.includes("-nccl-cu")
           ? `The installed wheel ${nccl.name} is NCCL ${nccl.version} (line ${nccl.ev.line}) but the process loaded NCCL ${v} (line ${ev.line}): another libnccl comes first on the library path.`
           : `The image declares NCCL ${nccl.version} (${nccl.name}, line ${nccl.ev.line}) but the process loaded NCCL ${v} (line ${ev.line}): the NCCL in use is not the image's own.`,
         remediation: `Decide which NCCL should run: the image's libnccl ${nccl.version} or the ${v} that was loaded (usually the pip wheel nvidia-nccl-cu12 that torch depends on, or one on LD_LIBRARY_PATH / VLLM_NCCL_SO_PATH); make every node load the same one, and check it with \`python -c 'import torch; print(torch.cuda.nccl.version())'\`.`,
