@@ -104,3 +104,41 @@ describe("vllm/ray-node-ip-mismatch tells more addresses than nodes from a share
     expect(r.findings[0].remediation[0]).toContain("Set VLLM_HOST_IP on each node");
   });
 });
+
+describe("torch's store waiting for the ranks of every data parallel engine says who should have started them", () => {
+  const v0 = [
+    "VLLM_USE_V1=0 python3 -m vllm.entrypoints.openai.api_server --model /models/moe-30b --tensor-parallel-size 1 --data-parallel-size 4",
+    "ERROR 12-06 08:20:44 [engine.py:458] Timed out after 601 seconds waiting for clients. 1/4 clients joined.",
+    "ERROR 12-06 08:20:44 [engine.py:458] Traceback (most recent call last):",
+    'ERROR 12-06 08:20:44 [engine.py:458]   File "/usr/lib/python3/site-packages/vllm/engine/multiprocessing/engine.py", line 446, in run_mp_engine',
+    "ERROR 12-06 08:20:44 [engine.py:458]     engine = MQLLMEngine.from_vllm_config(",
+  ];
+
+  it("V0 with --data-parallel-size: the other engines are never started, V1 first in the advice", async () => {
+    await eachWrap(v0, (r, at) => {
+      const f = r.findings.find((x) => x.ruleId === "nccl/bootstrap-failure");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("The store counts the ranks of all 4 data parallel engines (TP × PP × DP = 4), each engine a process of its own: vLLM's V0 engine never starts the other data parallel engines itself");
+      expect(f!.remediation[0], at).toContain("Run data parallel on the V1 engine");
+    });
+  });
+
+  it("V1 across nodes: the advice is to start the other nodes' engines, with no V0 sentence", async () => {
+    const r = await analyzeText([
+      "(APIServer pid=9) INFO 12-06 08:00:01 [utils.py:300] non-default args: {'model': '/models/moe-30b', 'tensor_parallel_size': 2, 'data_parallel_size': 4, 'data_parallel_size_local': 2}",
+      "(EngineCore_DP0 pid=310) ERROR 12-06 08:10:02 [core.py:700] torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 4/8 clients joined.",
+    ].join("\n") + "\n");
+    const f = r.findings.find((x) => x.ruleId === "nccl/bootstrap-failure");
+    expect(f).toBeDefined();
+    expect(f!.message).toContain("all 4 data parallel engines (TP × PP × DP = 8)");
+    expect(f!.message).not.toContain("V0");
+    expect(f!.remediation[0]).toContain("--headless --data-parallel-start-rank");
+  });
+
+  it("a store of another size than the data parallel world gets no data parallel sentence", async () => {
+    const r = await analyzeText("torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 1/3 clients joined.\n");
+    const f = r.findings.find((x) => x.ruleId === "nccl/bootstrap-failure");
+    expect(f).toBeDefined();
+    expect(f!.message).not.toContain("data parallel");
+  });
+});
