@@ -142,3 +142,29 @@ describe("torch's store waiting for the ranks of every data parallel engine says
     expect(f!.message).not.toContain("data parallel");
   });
 });
+
+describe("a conda environment or project folder named vllm is not vLLM's package in a traceback's paths", () => {
+  const frames = (root: string) => [
+    "Traceback (most recent call last):",
+    `  File "${root}/lib/python3.12/site-packages/torch/distributed/rendezvous.py", line 194, in _create_c10d_store`,
+    "    return TCPStore(",
+    "torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 1/2 clients joined.",
+  ];
+  for (const root of ["/opt/conda/envs/vllm", "/home/ana/vllm/.venv"]) {
+    it(`torch's frames under ${root} are PyTorch's, not vLLM's`, async () => {
+      const r = await analyzeText(frames(root).join("\n") + "\n");
+      const names = (r.facts.dialects ?? []).map((d) => d.name);
+      expect(names).toContain("pytorch");
+      expect(names).not.toContain("vllm");
+    });
+  }
+  it("vLLM's own frames inside such an environment still show vLLM", async () => {
+    const r = await analyzeText([
+      "Traceback (most recent call last):",
+      '  File "/opt/conda/envs/vllm/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 700, in run_engine_core',
+      "    engine_core = EngineCoreProc(*args, **kwargs)",
+      "RuntimeError: boom",
+    ].join("\n") + "\n");
+    expect((r.facts.dialects ?? []).map((d) => d.name)).toContain("vllm");
+  });
+});
