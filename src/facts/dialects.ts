@@ -41,6 +41,17 @@ function glogDialect(file: string, message: string): Dialect | null {
   return "pytorch";
 }
 
+/**
+ * A frame in a program's own package: a folder of that name, but not an environment or project folder named after it
+ * (conda's `envs/vllm/lib/python3.12/site-packages/torch/...`, `~/vllm/.venv/lib/...`), which holds other packages' files.
+ */
+const envFolder = "(?!(?:lib|lib64|bin|include|share|\\.?venv)[/\\\\])";
+const FRAME_PACKAGE = {
+  vllm: new RegExp(`[/\\\\]vllm[/\\\\]${envFolder}`, "i"),
+  sglang: new RegExp(`[/\\\\]sglang[/\\\\]${envFolder}`, "i"),
+  lmdeploy: new RegExp(`[/\\\\]lmdeploy[/\\\\]${envFolder}`, "i"),
+};
+
 /** Which dialect an event of another reader shows, if any. */
 function dialectOf(e: Event): Dialect | null {
   switch (e.kind) {
@@ -60,7 +71,7 @@ function dialectOf(e: Event): Dialect | null {
     case "bench.ncclTestsDevice":
       return "nccl-tests";
     case "traceback":
-      return e.frames.some((f) => /[/\\]vllm[/\\]/.test(f.file)) ? "vllm" : e.frames.some((f) => /[/\\]sglang[/\\]/.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]text_generation_server[/\\]/.test(f.file)) ? "tgi" : e.frames.some((f) => /[/\\]tensorrt_llm[/\\]/.test(f.file)) ? "trtllm" : e.frames.some((f) => /[/\\]lmdeploy[/\\]/.test(f.file)) ? "lmdeploy" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
+      return e.frames.some((f) => FRAME_PACKAGE.vllm.test(f.file)) ? "vllm" : e.frames.some((f) => FRAME_PACKAGE.sglang.test(f.file)) ? "sglang" : e.frames.some((f) => /[/\\]text_generation_server[/\\]/.test(f.file)) ? "tgi" : e.frames.some((f) => /[/\\]tensorrt_llm[/\\]/.test(f.file)) ? "trtllm" : e.frames.some((f) => FRAME_PACKAGE.lmdeploy.test(f.file)) ? "lmdeploy" : e.frames.some((f) => /[/\\]torch[/\\]distributed[/\\]/.test(f.file)) ? "pytorch" : null;
     case "torch.log":
       return glogDialect(e.file, e.message);
     default:

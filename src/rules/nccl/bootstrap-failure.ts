@@ -2,6 +2,7 @@ import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
 import type { RuleSpec } from "../define.js";
 import { saidBy, type Hit } from "../signals.js";
+import type { Facts } from "../../facts/schema.js";
 
 export const meta = {
   id: "nccl/bootstrap-failure",
@@ -17,7 +18,7 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const store = all.filter((h) => h.id === "torch.storeConnect");
   const idFetch = all.filter((h) => h.id === "torch.uniqueIdStore");
   const hits = all.filter((h) => h.id !== "torch.uniqueIdStore" && h.id !== "torch.storeConnect");
-  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : storeFailure(store);
+  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : storeFailure(store, ctx.facts);
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
   const said = saidBy(hits);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
@@ -74,7 +75,7 @@ function uniqueIdFailure(hits: Hit[]): { message: string; remediation: string[] 
  * A rank that could not reach torch's c10d store (MASTER_ADDR:MASTER_PORT, torchrun's rendezvous endpoint), or the
  * store's server that waited in vain for the other ranks (grammars/signatures.ts torch.storeConnect).
  */
-function storeFailure(hits: Hit[]): { message: string; remediation: string[] } {
+function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediation: string[] } {
   const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
   const target = cap("target");
   const port = cap("port");
@@ -94,9 +95,25 @@ function storeFailure(hits: Hit[]): { message: string; remediation: string[] } {
     !client && !server && hits.some((h) => h.captures.rendezvous !== undefined) ? "torchrun's agent could not connect to its c10d rendezvous store (--rdzv_endpoint)" : "",
   ].filter(Boolean);
   const what = said.join("; ");
+  // vLLM with data parallel: the rendezvous counts every rank of every DP engine (TP × PP × DP, parallel_state.py
+  // init_distributed_environment), each engine a process of its own; V0 never starts the other DP engines itself (only
+  // V1's front end launches the local ones), so its store waits for ranks nobody started
+  const cfg = facts?.config;
+  const dp = cfg?.dataParallelSize ?? null;
+  const dpWorld = server && dp !== null && dp > 1 && Number(expected) === (cfg?.tensorParallelSize ?? 1) * (cfg?.pipelineParallelSize ?? 1) * dp;
+  const v0 = facts?.vllm.engine === "v0";
+  const dpText = dpWorld
+    ? ` The store counts the ranks of all ${dp} data parallel engines (TP × PP × DP = ${expected}), each engine a process of its own${v0 ? ": vLLM's V0 engine never starts the other data parallel engines itself, so their ranks never came" : ""}.`
+    : "";
+  const dpAdvice = !dpWorld
+    ? []
+    : v0
+      ? ["Run data parallel on the V1 engine (drop VLLM_USE_V1=0: V1's front end starts every local data parallel engine), or run one server per replica behind a load balancer: a V0 server only joins a data parallel group whose other engines something else starts."]
+      : ["Start every data parallel engine the group counts: on the other nodes `vllm serve ... --headless --data-parallel-start-rank <first rank of that node> --data-parallel-size-local <n>` with the same --data-parallel-size, --data-parallel-address and --data-parallel-rpc-port; then read the output of the engines that did not join."];
   return {
-    message: `${client ? `A rank ${what}` : what}. This is PyTorch's rendezvous (init_process_group / torchrun), which comes before any NCCL call: no NCCL network setting is involved yet.${asAddress ? ` The host name ${target} is all digits, which the resolver reads as the IPv4 address ${asAddress}: set MASTER_ADDR to the master's real name or address.` : ""}${loopback ? ` ${target} is this machine itself: on a multi-node job every node must use the address of the node where rank 0 runs.` : ""}`,
+    message: `${client ? `A rank ${what}` : what}. This is PyTorch's rendezvous (init_process_group / torchrun), which comes before any NCCL call: no NCCL network setting is involved yet.${dpText}${asAddress ? ` The host name ${target} is all digits, which the resolver reads as the IPv4 address ${asAddress}: set MASTER_ADDR to the master's real name or address.` : ""}${loopback ? ` ${target} is this machine itself: on a multi-node job every node must use the address of the node where rank 0 runs.` : ""}`,
     remediation: [
+      ...dpAdvice,
       server && !client
         ? "The ranks that did not join never reached this store: read their own output (they may have crashed before init_process_group, still be starting, or use another MASTER_ADDR, MASTER_PORT or world size)."
         : "Check that the store is up where the ranks look for it: rank 0 (or torchrun's agent on the node named by --rdzv_endpoint) starts it, so it must be running, and started with the same MASTER_ADDR, MASTER_PORT (or rendezvous endpoint) and world size as every other node.",
