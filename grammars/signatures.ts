@@ -566,6 +566,35 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["2026-01-14 08:02:11,512\tINFO compiled_dag_node.py:2183 -- Cancelling compiled worker on actor: Actor(Trainer, 3f0a9c1d2e4b5a6978c0d1e2f3a4b5c6)"],
   },
   {
+    // A Ray compiled graph (ray/dag/compiled_dag_node.py, its channels in ray/experimental/channel/) that failed under a
+    // running step; vLLM's Ray executor runs every model step as one (its forward DAG over the worker actors). The
+    // driver's read timed out (`ray.exceptions.RayChannelTimeoutError: System error: Timed out waiting for object available
+    // to read. ObjectID: ...`, after RAY_CGRAPH_get_timeout seconds), or a channel was closed under it: the exception
+    // `RayChannelError` (also as the cause in `RayTaskError(RayChannelError): ray::...`), the raylet's `Status not OK:
+    // ChannelError: Channel closed.` and a worker's `raylet_client.cc:N: Error pushing mutable object: RpcError: ...`.
+    // Newer Ray raises the timeout again from compiled_dag_node.py with the value in use (`... increase
+    // RAY_CGRAPH_get_timeout which is currently N seconds. ...`).
+    // A handler's or a raise's own source line (`except RayChannelTimeoutError:`) names the class without raising it.
+    id: "vllm.rayCompiledGraph", dialect: "any", level: "error", anyOf: ["raychanneltimeouterror", "raychannelerror", "channelerror: channel closed", "error pushing mutable object"],
+    values: [/(?<timedOut>RayChannelTimeoutError|Timed out waiting for object available to read)/, /RAY_CGRAPH_get_timeout which is currently (?<seconds>\d+) seconds/, /(?<closed>RayChannelError|ChannelError: Channel closed|Error pushing mutable object)/, /(?<raylet>\(raylet(?:, ip=[\d.]+)?\)|raylet_client\.cc)/],
+    pattern: /^(?![^\n]*\b(?:except|raise|import)\s)[^\n]*?(?:\bRayChannel(?:Timeout)?Error(?::\s|\))|\bChannelError: Channel closed\b|\bError pushing mutable object\b)/,
+    samples: [
+      "ERROR 03-02 08:14:51 [core.py:512] ray.exceptions.RayChannelTimeoutError: System error: Timed out waiting for object available to read. ObjectID: 7d1e0a9c3b5f4e2d8a6c0b1f9e3d5a7c2b4f6e8d0100000002e1f505",
+      "(EngineCore_DP0 pid=4410) ERROR 11-20 16:02:33 [core.py:866] ray.exceptions.RayChannelTimeoutError: System error: Timed out waiting for object available to read. ObjectID: 00aa11bb22cc33dd44ee55ff66778899aabbccdd0100000001e1f505",
+      "ray.exceptions.RayTaskError(RayChannelError): ray::train_loop() (pid=81234, ip=10.4.0.12)",
+      "ray.exceptions.RayChannelError: System error: Channel closed.",
+      "ray.exceptions.RayChannelTimeoutError: If the execution is expected to take a long time, increase RAY_CGRAPH_get_timeout which is currently 120 seconds. Otherwise, this may indicate that the execution is hanging.",
+      "(RayWorkerWrapper pid=9120) [2026-02-03 10:11:12,345 E 9120 9301] raylet_client.cc:199: Error pushing mutable object: RpcError: RPC Error message: Socket closed; RPC Error details:  rpc_code: 14",
+      "(raylet, ip=10.4.0.13) [2026-02-03 10:11:12,340 C 5511 5511] (raylet) experimental_mutable_object_provider.cc:153:  An unexpected system state has occurred. Check failed: object_manager_->WriteAcquire(id) Status not OK: ChannelError: Channel closed. ",
+    ],
+    nearMisses: [
+      "ERROR 03-02 08:14:51 [core.py:512]     except ray.exceptions.RayChannelTimeoutError:",
+      "    raise RayChannelTimeoutError(",
+      "from ray.exceptions import RayChannelError, RayChannelTimeoutError",
+      "INFO 03-02 08:10:02 [ray_distributed_executor.py:579] RAY_CGRAPH_get_timeout is set to 300",
+    ],
+  },
+  {
     // Ray's check of a process joining a cluster (`check_version_info`: ray/worker.py ≤0.8, ray/_private/node.py, later
     // ray/_private/utils.py): `Version mismatch: The cluster was started with:` then `    Ray: X` / `    Python: Y` for the
     // cluster and `This process on node <ip> was started with:` (`on Ray Client`) for itself. A Ray or Python minor version

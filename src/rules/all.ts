@@ -33,6 +33,7 @@ import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmQuantizationUnsupported } from "./vllm/quantization-unsupported.js";
+import { rule as vllmRayCompiledGraphFailed } from "./vllm/ray-compiled-graph-failed.js";
 import { rule as vllmRayDpMasterMissing } from "./vllm/ray-dp-master-missing.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
@@ -108,6 +109,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmNotEnoughGpus,
   vllmPortInUse,
   vllmQuantizationUnsupported,
+  vllmRayCompiledGraphFailed,
   vllmRayDpMasterMissing,
   vllmRayNodeIpMismatch,
   vllmRayWorkerDied,
