@@ -430,6 +430,22 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // A rank that reached torch's c10d store and waited there for keys the other ranks of a process group write while
+    // they create it (TCPStore.cpp doWait, torch 2.x: `DistStoreError: wait timeout after <ms>ms, keys: <key>[, <key>]`,
+    // the keys naming the group: `/default_pg/0//<n>//cpu//...` for the global group's Gloo side, `//cuda//pg_wrapper:...`
+    // for the Gloo helper group TORCH_DISTRIBUTED_DEBUG=DETAIL adds). NCCL's unique-id fetch through the store that timed
+    // out says so itself (torch.uniqueIdStore).
+    id: "torch.storeWait", dialect: "torch", level: "error", anyOf: ["wait timeout after"],
+    values: [/wait timeout after (?<afterMs>\d+)ms/, /, keys: (?<keys>[^\s,]+)/, /(?<pgWrapper>pg_wrapper)/],
+    pattern: /\bwait timeout after \d+ms, keys: \S/,
+    samples: [
+      "torch.distributed.DistStoreError: wait timeout after 1800000ms, keys: /default_pg/0//3//cpu//0/3",
+      "(VllmWorkerProcess pid=5120) ERROR 03-11 09:14:02 multiproc_worker_utils.py:240]   torch.distributed.DistStoreError: wait timeout after 600000ms, keys: /default_pg/0//2//cuda//pg_wrapper:2/0/0",
+      "job_node1.out:(Worker pid=7711) ERROR 07-14 02:10:55 [multiproc_executor.py:944] torch.distributed.DistStoreError: wait timeout after 900000ms, keys: /default_pg/0//1//cpu//0/1",
+    ],
+    nearMisses: ["[rank3]: RuntimeError: [3] is setting up NCCL communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: wait timeout after 600000ms"],
+  },
+  {
     // torch elastic's (torchrun's) failure summary (torch/distributed/elastic/multiprocessing/errors/error_handler.py and
     // errors/__init__.py, PyTorch ≥1.10): a `Failures:` section, then `Root Cause (first observed failure):` last, each
     // failure a block of rows padded to ten columns: `  time      : ...`, `  host      : gpu-a3`, `  rank      : 3

@@ -9,16 +9,17 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL ranks cannot connect to each other (bootstrap / socket)",
   tags: ["nccl", "error", "network", "startup"],
-  sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)"],
+  sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)", "PyTorch source: torch/csrc/distributed/c10d/TCPStore.cpp (a store wait that ran out: 'wait timeout after <ms>ms, keys: …', DistStoreError); torch/distributed/distributed_c10d.py _new_process_group_helper (the Gloo helper group of _create_process_group_wrapper under TORCH_DISTRIBUTED_DEBUG=DETAIL)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect"], (all, ctx) => {
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait"], (all, ctx) => {
   // PyTorch's c10d store: the rendezvous every rank reaches first, then its fetch of NCCL's unique id through it, both
   // before any NCCL connection
   const store = all.filter((h) => h.id === "torch.storeConnect");
   const idFetch = all.filter((h) => h.id === "torch.uniqueIdStore");
-  const hits = all.filter((h) => h.id !== "torch.uniqueIdStore" && h.id !== "torch.storeConnect");
-  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : storeFailure(store, ctx.facts);
+  const waits = all.filter((h) => h.id === "torch.storeWait");
+  const hits = all.filter((h) => h.id !== "torch.uniqueIdStore" && h.id !== "torch.storeConnect" && h.id !== "torch.storeWait");
+  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : store.length ? storeFailure(store, ctx.facts) : storeWaitFailure(waits);
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
   const said = saidBy(hits);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
@@ -67,6 +68,27 @@ function uniqueIdFailure(hits: Hit[]): { message: string; remediation: string[] 
       `Read rank ${root}'s own output first: its error or its last line before the hang is the cause; the other ranks only waited for it.`,
       "Check that every node reaches MASTER_ADDR:MASTER_PORT (the store) and that all ranks use the same address, port and world size.",
       "If rank 0 legitimately needs longer before its first collective (loading, interactive login such as wandb), raise the process group timeout (init_process_group(timeout=...)).",
+    ],
+  };
+}
+
+/**
+ * A rank that reached torch's c10d store and waited there in vain for the keys the other ranks of a process group write
+ * when they create it (grammars/signatures.ts torch.storeWait): the store answered, the other ranks never came that far.
+ */
+function storeWaitFailure(hits: Hit[]): { message: string; remediation: string[] } {
+  const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
+  const ms = cap("afterMs");
+  const keys = cap("keys");
+  const after = ms === undefined ? "" : Number(ms) % 60000 === 0 ? ` ${Number(ms) / 60000} min` : ` ${Number(ms) / 1000} s`;
+  const wrapper = hits.some((h) => h.captures.pgWrapper !== undefined);
+  return {
+    message: `A rank waited${after} in torch's c10d store for the key${keys ? ` ${keys}` : "s"} that the other ranks of the same process group write when they create it, and it never came. This rank reached the store (its address and port work); the other ranks did not reach the same step in time: they crashed or hung before it, were still loading, or were started with another world size or rank layout.${wrapper ? " The key is that of the Gloo helper group PyTorch adds to every group when TORCH_DISTRIBUTED_DEBUG=DETAIL is set, which connects every pair of ranks over TCP." : ""} This is PyTorch's process group set-up, before any NCCL call.`,
+    remediation: [
+      "Read the other ranks' own output (each node's, each worker's): the first error there, or the rank whose last line is the furthest behind, is the cause; this rank only waited for it.",
+      "Check that every node runs the same command and versions with the same world size (for vLLM: the same --tensor-parallel-size, --pipeline-parallel-size and data parallel settings on every node) and that all of them were started.",
+      ...(wrapper ? ["Unset TORCH_DISTRIBUTED_DEBUG (or set it to INFO) unless you are debugging PyTorch itself; if it must stay, pin Gloo to the interface the nodes share with GLOO_SOCKET_IFNAME."] : ["Across nodes, pin Gloo and NCCL to the interface the nodes share (GLOO_SOCKET_IFNAME, NCCL_SOCKET_IFNAME): a rank that cannot connect to its peers never finishes creating the group."]),
+      "If some ranks legitimately start much later (a slow image pull or model load on one node), start them together or raise the process group's timeout.",
     ],
   };
 }
