@@ -1217,6 +1217,21 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
   },
   {
+    // Triton refusing an FP8 type the GPU's backend does not offer, when it compiles a kernel (a vLLM fp8 KV cache's
+    // attention or cache kernels, an FP8 checkpoint's Triton GEMM or fused MoE, Inductor's casts): `type fp8e4nv not
+    // supported in this architecture. The supported fp8 dtypes are ('fp8e4b15', 'fp8e5')`. Triton's NVIDIA backend offers
+    // fp8e4nv (torch.float8_e4m3fn) only from compute capability 8.9 (Ada, Hopper); AMD's lists its own (`('fp8e5',)`).
+    id: "vllm.tritonFp8Unsupported", dialect: "any", level: "error", anyOf: ["not supported in this architecture"],
+    values: [/type (?<tritonType>fp8\w+) not supported in this architecture/, /supported fp8 dtypes are (?<tritonSupported>\([^)]*\))/],
+    pattern: /\btype fp8\w+ not supported in this architecture\b/,
+    samples: [
+      "ValueError(\"type fp8e4nv not supported in this architecture. The supported fp8 dtypes are ('fp8e4b15', 'fp8e5')\")",
+      " (Worker_TP1 pid=8812) ERROR 02-11 10:20:33 [multiproc_executor.py:852] ValueError(\"type fp8e4nv not supported in this architecture. The supported fp8 dtypes are ('fp8e4b15', 'fp8e5')\")",
+      "(EngineCore_DP0 pid=91) ValueError(\"type fp8e4nv not supported in this architecture. The supported fp8 dtypes are ('fp8e5',)\")",
+    ],
+    nearMisses: ["INFO 02-11 10:20:01 [cache.py:120] Using fp8 data type to store kv cache. It reduces the GPU memory footprint and boosts the performance."],
+  },
+  {
     // A LoRA adapter whose rank exceeds the server's --max-lora-rank (vllm/lora/peft_helper.py validate_legal; before
     // that vllm/lora/models.py): `ValueError: LoRA rank 32 is greater than max_lora_rank 16.`, raised when the adapter is
     // loaded, which a running engine does (a request naming it, `--lora-modules` after the engine started, the

@@ -10,7 +10,8 @@ export const meta = {
   tags: ["vllm", "quantization", "startup", "config"],
   sources: [
     "vLLM source: vllm/config.py (≥0.10 vllm/config/model.py) `_verify_quantization` (unknown method, --quantization against the checkpoint's quant_method, platform support); vllm/model_executor/model_loader (the GPU's capability against the method's minimum, the dtypes it supports)",
-    "vLLM docs: features/quantization/supported_hardware.md (which method runs on which GPU generation and platform)",
+    "vLLM docs: features/quantization/supported_hardware.md (which method runs on which GPU generation and platform); features/quantization/quantized_kvcache.md (--kv-cache-dtype fp8, fp8_e4m3, fp8_e5m2)",
+    "Triton source: the NVIDIA backend's supported FP8 types (fp8e5 and fp8e4b15 on every GPU, fp8e4nv from compute capability 8.9); the code generator's 'type … not supported in this architecture. The supported fp8 dtypes are …'",
   ],
 } satisfies RuleSpec;
 
@@ -18,15 +19,31 @@ export const meta = {
 const capability = (c: string) => (c.length >= 2 ? `${c.slice(0, -1)}.${c.slice(-1)}` : c);
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signalHits(ctx, ["vllm.quantizationUnsupported"]);
+  const hits = signalHits(ctx, ["vllm.quantizationUnsupported", "vllm.tritonFp8Unsupported"]);
   if (!hits.length) return [];
   const c = hits[0].captures;
+  const triton = hits.find((h) => h.captures.tritonType !== undefined)?.captures;
   const version = ctx.facts.vllm.version;
   const vllm = version ? `vLLM ${version}` : "this vLLM";
   const hardware = "Check which methods the GPU generation runs on vLLM's supported-hardware page for quantization (features/quantization/supported_hardware.md), and pick a checkpoint quantized with one of them.";
   let what: string;
   let remediation: string[];
-  if (c.unknown !== undefined) {
+  if (triton && c.tritonType !== undefined) {
+    // a Triton kernel refused an FP8 type at compile time (grammars/signatures.ts vllm.tritonFp8Unsupported)
+    // Triton's NVIDIA backend offers fp8e4nv (float8_e4m3fn) only from compute capability 8.9; e5m2 (fp8e5) everywhere
+    const kv = ctx.facts.config.kvCacheDtype;
+    const kvFp8 = kv !== null && /^fp8/i.test(kv);
+    const e4m3 = triton.tritonType === "fp8e4nv";
+    // the NVIDIA backend's list holds fp8e4b15; AMD's does not (`('fp8e5',)`): the capability rule is NVIDIA's
+    const nvidia = triton.tritonSupported === undefined || triton.tritonSupported.includes("fp8e4b15");
+    what = `a Triton kernel needs the FP8 type ${triton.tritonType}${e4m3 ? " (FP8 E4M3, torch.float8_e4m3fn)" : ""}, which Triton does not compile for this GPU${triton.tritonSupported ? ` (it offers ${triton.tritonSupported})` : ""}${e4m3 && nvidia ? "; Triton offers E4M3 only on NVIDIA GPUs of compute capability 8.9 or newer (Ada, Hopper and later), so a V100, T4 or A100 cannot run it" : ""}${kvFp8 ? `. This run stores its KV cache as ${kv}, whose attention kernels use it` : ""}`;
+    remediation = [
+      kvFp8
+        ? `Drop --kv-cache-dtype ${kv} (the KV cache then stays in the model's dtype), or use --kv-cache-dtype fp8_e5m2 if this vLLM offers it: E5M2 is the FP8 type older GPUs' Triton kernels support.`
+        : "If --kv-cache-dtype fp8 (or fp8_e4m3) is set, drop it or use fp8_e5m2; an FP8 checkpoint (E4M3 weights or activations) needs a GPU of compute capability 8.9+ for these kernels: serve a BF16/FP16 or weight-only (AWQ, GPTQ) checkpoint of the model instead.",
+      hardware,
+    ];
+  } else if (c.unknown !== undefined) {
     what = `${vllm} does not know the quantization method '${c.unknown}'${c.known ? ` (it knows ${c.known.replace(/^dict_keys\((.*)\)$/, "$1")})` : ""}`;
     remediation = [
       "Upgrade vLLM to a release that supports the method (the model card or the checkpoint's quantization_config.quant_method names it).",
