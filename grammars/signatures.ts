@@ -546,9 +546,14 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["Check for a version mismatch between the cluster and this process."],
   },
   {
-    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
+    // (also PyTorch's reading of the two results whose names end in no `Error`, `ncclInvalidUsage: This usually reflects
+    // invalid usage of NCCL library.` and `ncclInvalidArgument: Invalid value for an argument.`, on a line of their own; and
+    // nccl-tests' `host: Test NCCL failure common.cu:303 'invalid usage (run with NCCL_DEBUG=WARN for details) / '`, which
+    // quotes ncclGetErrorString: the results with a rule of their own, internal/system/cuda/remote, are that rule's)
+    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", "ncclinvalid", ...CHAIN],
     values: [
       /(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/,
+      /\bnccl(?<codeName>Invalid(?:Usage|Argument))\b/, /\bTest NCCL failure [\w./\-]+:\d+ '(?<codeText>[^'(/]*[^'(/\s])/,
       // aws-ofi-nccl's own lines (src/rules/nccl/ofi-advice.ts): the plugin, platform-aws's GDR-required check (the
       // instance type as `[\w.-]` spells it: a colour code or a cut after it is no part of it), and GPU memory (type 2,
       // NCCL_PTR_CUDA) registration refused with EINVAL
@@ -556,8 +561,36 @@ export const SIGNATURES: readonly Signature[] = [
       // the bootstrap root heard from one rank twice (bootstrap.cc, every version): two processes started as that rank
       /Bootstrap Root : rank (?<twiceRank>\d+) of (?<twiceOf>\d+) ranks has already checked in/,
     ],
-    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL/,
-    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in"],
+    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|\bncclInvalid(?:Usage|Argument)\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL|\bTest NCCL failure [\w./\-]+\.(?:cu|cc|h):\d+ '/,
+    samples: [
+      "RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in",
+      "ncclInvalidUsage: This usually reflects invalid usage of NCCL library.", "gpu-n7: Test NCCL failure common.cu:303 'invalid usage (run with NCCL_DEBUG=WARN for details) / '",
+    ],
+    nearMisses: ["gpu-n7: Test CUDA failure common.cu:892 'invalid device ordinal'", "# Out of bounds values : 0 OK"],
+  },
+  {
+    // enqueue.cc's tuner finding no algorithm and protocol for a collective (2.4 on): `Error : no algorithm/protocol
+    // available`; from 2.19 `… available for function AllGather with datatype ncclInt8.`, then ` NCCL_ALGO was set to X.` and
+    // ` NCCL_PROTO was set to Y.` when those are set (the call then returns ncclInvalidUsage, else ncclInternalError); 2.31
+    // words it `No algorithm/protocol nor symKernelId available for function …`. As a WARN, or as PyTorch's `Last error:` text
+    id: "nccl.noAlgo", dialect: "any", level: "error", anyOf: ["algorithm/protocol"],
+    values: [/available for function (?<noAlgoFunc>\w+) with datatype (?<noAlgoType>\w+)/, /NCCL_ALGO was set to (?<algoEnv>.+?)\.(?:\s|$)/, /NCCL_PROTO was set to (?<protoEnv>.+?)\.(?:\s|$)/],
+    pattern: /\bno algorithm\/protocol (?:nor symKernelId )?available\b/i,
+    samples: [
+      "node:1:2 [3] enqueue.cc:1182 NCCL WARN Error : no algorithm/protocol available",
+      "[rank4]: Error : no algorithm/protocol available for function AllGather with datatype ncclInt8. NCCL_ALGO was set to Tree.",
+      "No algorithm/protocol nor symKernelId available for function Broadcast with datatype ncclInt8.",
+    ],
+    nearMisses: ["node:1:2 [0] NCCL INFO 1048576 Bytes -> Algo 1 proto 2 time 34.693867"],
+  },
+  {
+    // the same message's env part when the paste broke it onto a line of its own (`NCCL_ALGO was set to allreduce:tree.
+    // NCCL_PROTO was set to Simple.`): NCCL says what the user restricted it to
+    id: "nccl.algoForced", dialect: "any", level: "info", anyOf: ["was set to"],
+    values: [/NCCL_ALGO was set to (?<algoEnv>.+?)\.(?:\s|$)/, /NCCL_PROTO was set to (?<protoEnv>.+?)\.(?:\s|$)/],
+    pattern: /\bNCCL_(?:ALGO|PROTO) was set to \S/,
+    samples: ["NCCL_ALGO was set to allreduce:tree. NCCL_PROTO was set to Simple."],
+    nearMisses: ["node:1:2 [0] NCCL INFO NCCL_ALGO set by environment to Tree"],
   },
   {
     // init.cc's config check (`Invalid config blocking attribute value %d`), as a WARN or as PyTorch's `Last error:` text:
