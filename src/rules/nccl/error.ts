@@ -73,8 +73,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // aws-ofi-nccl giving up its own start (no EFA provider, no protocol that worked): NCCL does not use it, and the log
   // stops before showing what NCCL did next (nccl/net-plugin-fallback says so when a later line shows it went on)
   const ofiOut = hits.map((h) => OFI_GAVE_UP.exec(h.ev.text)).find((m) => m !== null);
-  // enqueue.cc's tuner found no algorithm and protocol for a collective (./no-algo.ts), NCCL_ALGO / NCCL_PROTO set
+  // enqueue.cc's tuner found no algorithm and protocol for a collective (./no-algo.ts), NCCL_ALGO / NCCL_PROTO set; when
+  // the call returned ncclInternalError instead (its `-> 3` chain), nccl/internal-error names the same cause
   const noAlgo = noAlgoOf(ctx);
+  if (noAlgo && "nccl.internalErrorReturn" in ctx.signals) return [];
   const said = undef
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
     : kfd
