@@ -284,9 +284,12 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  *   support`, `.. requires Linux kernel >= 6.8`, `.. requires HIP_VERSION >= 7.2.0 (or ROCm 7.0.2.x backport)` each set
  *   supported = 0 and return it, and `NCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build
  *   (HIP_VERSION=N); disabling cuMem`: RCCL goes on with cuMem off, as NCCL does where cuMem is unsupported.
+ * - NCCL_MIN_NCHANNELS refused (src/init.cc, RCCL 2.2x): `NCCL_MIN_NCHANNELS set by environment is ignored due to less
+ *   than 8 GPUs.` (fewer than 8 ranks asking for more than 64) and `.. due to greater than max allowed 48 channels.`: each
+ *   sets the minimum to 2 and init goes on (a tuning setting dropped, not a failure).
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF|\bcuMem support requires (?:VMM RDMA support|Linux kernel >= |HIP_VERSION >= )|\bNCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build/;
+export const RCCL_ADVISORY_WARN = /\bNCCL_MIN_NCHANNELS set by environment is ignored due to (?:less than \d+ GPUs|greater than max allowed \d+ channels)|\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF|\bcuMem support requires (?:VMM RDMA support|Linux kernel >= |HIP_VERSION >= )|\bNCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build/;
 
 /**
  * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up

@@ -205,6 +205,32 @@ describe("tuning, topology and channel lines of a performance paste make no fact
   });
 });
 
+describe("RCCL refusing NCCL_MIN_NCHANNELS (init.cc) is a dropped tuning setting, not a failure", () => {
+  // both guards set the minimum to 2 and init goes on
+  for (const why of ["less than 8 GPUs.", "greater than max allowed 48 channels."]) {
+    it(`\`ignored due to ${why}\``, async () => {
+      const log = [
+        "mi-x4:5101:5101 [0] NCCL INFO NCCL_MIN_NCHANNELS set by environment to 112.",
+        `mi-x4:5101:5190 [0] init.cc:1460 NCCL WARN NCCL_MIN_NCHANNELS set by environment is ignored due to ${why}`,
+        "mi-x4:5101:5190 [0] NCCL INFO Channel 00/48 :    0   1   2   3",
+        "mi-x4:5101:5190 [0] NCCL INFO comm 0x55aa rank 0 nranks 4 cudaDev 0 busId 5000 commId 0x12 - Init COMPLETE",
+      ];
+      for (const [name, wrap] of WRAPS) {
+        const r = await analyzeText(join(log, wrap));
+        expect(ids(r, "error"), name).toEqual([]);
+        expect(r.facts.firstError, name).toBeNull();
+        expect(r.facts.nccl.firstWarn?.line, name).toBe(2);
+        expect(r.facts.nccl.env?.NCCL_MIN_NCHANNELS, name).toBe("112");
+      }
+    });
+  }
+
+  it("a WARN that only starts the same way is still a failure", async () => {
+    const r = await analyzeText(join(["mi-x4:5101:5190 [0] init.cc:1460 NCCL WARN NCCL_MIN_NCHANNELS set by environment is ignored due to an invalid value", "mi-x4:5101:5190 [0] NCCL INFO init.cc:1470 -> 5"], (l) => l));
+    expect(ids(r, "error")).toEqual(["nccl/error"]);
+  });
+});
+
 describe("connection lines of performance pastes", () => {
   it("PXN's `NET/IBext_v8/0(7)/GDRDMA` (the NIC, then the proxy rank) is NET/IB with GDR", async () => {
     const log = [
