@@ -326,6 +326,13 @@ export const FASTSOCKET_ADVISORY_WARN = /\bCannot get incoming CPU\.|\bMaximum r
  */
 export const CUDA_LIB_ADVISORY_WARN = /\bFailed to find CUDA library (?:in \S* \(NCCL_CUDA_PATH=|\S+ \(NCCL_CUDA_PATH='[^']*'\) : )/;
 
+/**
+ * graph/tuning.cc's getNthreads (2.5 on; INFO in later releases): `Invalid NCCL_NTHREADS 100 (must be a multiple of 32)`,
+ * `Invalid NCCL_LL128_NTHREADS 1024 (maximum 640).`, `.. (minimum 64).`, and NCCL goes on with the thread count clamped:
+ * a tuning setting NCCL corrected, not a failure.
+ */
+export const NTHREADS_CLAMPED_WARN = /\bInvalid NCCL_(?:LL128_)?NTHREADS -?\d+ \((?:must be a multiple of|maximum|minimum) \d+\)/;
+
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
   BENIGN_ASYNC_EVENT,
@@ -343,6 +350,7 @@ const BENIGN_WARN = [
   OFI_ADVISORY_WARN,
   FASTSOCKET_ADVISORY_WARN,
   CUDA_LIB_ADVISORY_WARN,
+  NTHREADS_CLAMPED_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

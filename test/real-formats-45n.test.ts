@@ -231,6 +231,26 @@ describe("RCCL refusing NCCL_MIN_NCHANNELS (init.cc) is a dropped tuning setting
   });
 });
 
+describe("graph/tuning.cc's `Invalid NCCL_NTHREADS` WARNs: NCCL clamps the thread count and goes on", () => {
+  const said = ["Invalid NCCL_NTHREADS 100 (must be a multiple of 32)", "Invalid NCCL_LL128_NTHREADS 1024 (maximum 640).", "Invalid NCCL_NTHREADS 32 (minimum 64)."];
+  it("no error, no first error; the WARN is still the first WARN", async () => {
+    for (const w of said) {
+      for (const [name, wrap] of WRAPS) {
+        const r = await analyzeText(join(["gpu-c1:600:640 [0] NCCL INFO NCCL_NTHREADS set by environment to 100.", `gpu-c1:600:640 [0] graph/tuning.cc:88 NCCL WARN ${w}`, "gpu-c1:600:640 [0] NCCL INFO comm 0x55aa rank 0 nranks 2 cudaDev 0 busId 5000 commId 0x12 - Init COMPLETE"], wrap));
+        expect(ids(r, "error"), `${w} ${name}`).toEqual([]);
+        expect(r.facts.firstError, `${w} ${name}`).toBeNull();
+        expect(r.facts.nccl.firstWarn?.line, `${w} ${name}`).toBe(2);
+      }
+    }
+  });
+
+  it("another `Invalid NCCL_…` WARN is still a failure", async () => {
+    const r = await analyzeText(join(["gpu-c1:600:600 [0] bootstrap.cc:90 NCCL WARN Invalid NCCL_COMM_ID, please use format: <ipv4>:<port> or [<ipv6>]:<port> or <hostname>:<port>", "gpu-c1:600:600 [0] NCCL INFO init.cc:1600 -> 4"], (l) => l));
+    expect(ids(r, "error").length).toBeGreaterThan(0);
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+});
+
 describe("connection lines of performance pastes", () => {
   it("PXN's `NET/IBext_v8/0(7)/GDRDMA` (the NIC, then the proxy rank) is NET/IB with GDR", async () => {
     const log = [
