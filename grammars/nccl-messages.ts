@@ -327,11 +327,14 @@ export const FASTSOCKET_ADVISORY_WARN = /\bCannot get incoming CPU\.|\bMaximum r
 export const CUDA_LIB_ADVISORY_WARN = /\bFailed to find CUDA library (?:in \S* \(NCCL_CUDA_PATH=|\S+ \(NCCL_CUDA_PATH='[^']*'\) : )/;
 
 /**
- * graph/tuning.cc's getNthreads (2.5 on; INFO in later releases): `Invalid NCCL_NTHREADS 100 (must be a multiple of 32)`,
- * `Invalid NCCL_LL128_NTHREADS 1024 (maximum 640).`, `.. (minimum 64).`, and NCCL goes on with the thread count clamped:
- * a tuning setting NCCL corrected, not a failure.
+ * Tuning and topology settings NCCL sets aside and goes on without (WARN in these releases, INFO in later ones):
+ * - graph/tuning.cc's getNthreads (2.5 on): `Invalid NCCL_NTHREADS 100 (must be a multiple of 32)`, `Invalid
+ *   NCCL_LL128_NTHREADS 1024 (maximum 640).`, `.. (minimum 64).`: the thread count is clamped.
+ * - graph/xml.cc's ncclTopoGetXmlFromFile (2.6 on): `Could not open XML topology file /opt/x/topo.xml : No such file or
+ *   directory` for the file NCCL_TOPO_FILE names; it returns ncclSuccess and NCCL detects the topology itself. (The XML
+ *   graph file of NCCL_GRAPH_FILE, `Could not open XML graph file`, returns ncclSystemError: a failure.)
  */
-export const NTHREADS_CLAMPED_WARN = /\bInvalid NCCL_(?:LL128_)?NTHREADS -?\d+ \((?:must be a multiple of|maximum|minimum) \d+\)/;
+export const TUNING_ADVISORY_WARN = /\bInvalid NCCL_(?:LL128_)?NTHREADS -?\d+ \((?:must be a multiple of|maximum|minimum) \d+\)|\bCould not open XML topology file \S+ : /;
 
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
@@ -350,7 +353,7 @@ const BENIGN_WARN = [
   OFI_ADVISORY_WARN,
   FASTSOCKET_ADVISORY_WARN,
   CUDA_LIB_ADVISORY_WARN,
-  NTHREADS_CLAMPED_WARN,
+  TUNING_ADVISORY_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

@@ -11,7 +11,7 @@
  */
 
 import { memoByText } from "../src/util/memo.js";
-import { BENIGN_ASYNC_EVENT, CUDA_LIB_ADVISORY_WARN, FASTSOCKET_ADVISORY_WARN, NTHREADS_CLAMPED_WARN, OFI_ADVISORY_WARN, RCCL_ADVISORY_WARN } from "./nccl-messages.js";
+import { BENIGN_ASYNC_EVENT, CUDA_LIB_ADVISORY_WARN, FASTSOCKET_ADVISORY_WARN, TUNING_ADVISORY_WARN, OFI_ADVISORY_WARN, RCCL_ADVISORY_WARN } from "./nccl-messages.js";
 
 export type Dialect = "nccl" | "torch" | "vllm" | "any";
 
@@ -84,7 +84,7 @@ export interface Signature {
 export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\/|\[\d+\] [\w./\-]+\.(?:cc|cu|h|c):\d+ WARN /;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
-export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVISORY_WARN.source}|${OFI_ADVISORY_WARN.source}|${FASTSOCKET_ADVISORY_WARN.source}|${CUDA_LIB_ADVISORY_WARN.source}|${NTHREADS_CLAMPED_WARN.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path of (?!\/sys\/class\/pci_bus\/)|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|repress this message with NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
+export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVISORY_WARN.source}|${OFI_ADVISORY_WARN.source}|${FASTSOCKET_ADVISORY_WARN.source}|${CUDA_LIB_ADVISORY_WARN.source}|${TUNING_ADVISORY_WARN.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path of (?!\/sys\/class\/pci_bus\/)|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|repress this message with NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
 
 /** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;

@@ -251,6 +251,23 @@ describe("graph/tuning.cc's `Invalid NCCL_NTHREADS` WARNs: NCCL clamps the threa
   });
 });
 
+describe("graph/xml.cc's `Could not open XML topology file` (NCCL_TOPO_FILE): NCCL detects the topology itself and goes on", () => {
+  it("no error, no first error", async () => {
+    for (const [name, wrap] of WRAPS) {
+      const r = await analyzeText(join(["gpu-c1:600:640 [0] NCCL INFO NCCL_TOPO_FILE set by environment to /etc/ndv5/topo.xml", "gpu-c1:600:640 [0] graph/xml.cc:708 NCCL WARN Could not open XML topology file /etc/ndv5/topo.xml : No such file or directory", "gpu-c1:600:640 [0] NCCL INFO comm 0x55aa rank 0 nranks 2 cudaDev 0 busId 5000 commId 0x12 - Init COMPLETE"], wrap));
+      expect(ids(r, "error"), name).toEqual([]);
+      expect(r.facts.firstError, name).toBeNull();
+      expect(r.facts.nccl.env?.NCCL_TOPO_FILE, name).toBe("/etc/ndv5/topo.xml");
+    }
+  });
+
+  it("the XML graph file of NCCL_GRAPH_FILE missing is a failure (ncclSystemError)", async () => {
+    const r = await analyzeText(join(["gpu-c1:600:640 [0] graph/xml.cc:770 NCCL WARN Could not open XML graph file /tmp/graph.xml : No such file or directory", "gpu-c1:600:640 [0] NCCL INFO graph/search.cc:1020 -> 2"], (l) => l));
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(ids(r, "error").length).toBeGreaterThan(0);
+  });
+});
+
 describe("connection lines of performance pastes", () => {
   it("PXN's `NET/IBext_v8/0(7)/GDRDMA` (the NIC, then the proxy rank) is NET/IB with GDR", async () => {
     const log = [
