@@ -37,6 +37,7 @@ describe("a launcher's label before each line of a traceback (srun --label, pdsh
     ["pdsh host", (l) => `gpu-node-02: ${l}`],
     ["pdsh address", (l) => `10.20.0.7: ${l}`],
     ["srun --label in a markdown quote", (l) => `> 3: ${l}`],
+    ["MPICH -prepend-rank / Intel MPI -l", (l) => `[3] ${l}`],
   ];
 
   for (const [name, label] of labels) {

@@ -112,8 +112,9 @@ function originKey(o: Origin): string {
   return `${o.process ?? ""}|${o.pid ?? ""}|${o.rank ?? ""}|${o.ip ?? o.host ?? ""}`;
 }
 
-// a launcher's label before an indented line (`0:     self.llm_engine = LLMEngine.from_engine_args(`, `node1:       ^^^^`)
-const LAUNCHER_LABELLED_INDENT = /^([A-Za-z0-9][\w.\-]*): (?=[ \t]+\S)/;
+// a launcher's label before an indented line (`0:     self.llm_engine = LLMEngine.from_engine_args(`, `node1:       ^^^^`),
+// or its process index (MPICH's `-prepend-rank`, Intel MPI's `-l`: `[3]     self.run()`)
+const LAUNCHER_LABELLED_INDENT = /^(?:([A-Za-z0-9][\w.\-]*):|\[\d+\]) (?=[ \t]+\S)/;
 const LABEL_IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /**
@@ -125,9 +126,12 @@ function underLauncherLabel(rec: LogRecord, assemblers: ReadonlyMap<string, Asse
   if (!m) return null;
   const label = m[1];
   const origin: Origin = { ...rec.origin };
-  if (LABEL_IPV4.test(label)) origin.ip ??= label;
-  else if (/^\d+$/.test(label)) origin.rank ??= Number(label);
-  else origin.host ??= label;
+  // (the records layer names no origin for a process index: it leaves the origin as it is)
+  if (label !== undefined) {
+    if (LABEL_IPV4.test(label)) origin.ip ??= label;
+    else if (/^\d+$/.test(label)) origin.rank ??= Number(label);
+    else origin.host ??= label;
+  }
   const a = assemblers.get(originKey(origin));
   if (!a || a.ended) return null;
   return { ...rec, text: rec.text.slice(m[0].length), origin };
