@@ -120,16 +120,31 @@ function prettyJsonText(line: string, start: number): string | null {
 }
 
 /**
- * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV):
- * the time first, quoted or not, then the message as the last field, quoted as RFC 4180 does it (`"` written `""`),
- * `2026-05-14T09:12:01.000Z,"(APIServer pid=7) INFO ..."`. The message is the record; the time is the export's own.
- * A message the export split over several lines (a logged traceback) stays as its lines are.
+ * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV,
+ * the CloudWatch console's "Download search results (CSV)", Datadog's list export): the time first, quoted or not, a few
+ * short label columns after it (host, pod, service, stream), then the message as the last field, quoted as RFC 4180
+ * does it (`"` written `""`): `2026-05-14T09:12:01.000Z,"(APIServer pid=7) INFO ..."`,
+ * `"Feb 28, 2025 @ 08:14:02.000","vllm-0","(APIServer pid=7) INFO ..."`. The time is an RFC 3339 / ISO stamp, Kibana's
+ * default `MMM D, YYYY @ HH:mm:ss.SSS` (quoted: it holds a comma), or milliseconds since the epoch (CloudWatch's
+ * console). The message is the record; the time and labels are the export's own. A message the export split over
+ * several lines (a logged traceback) stays as its lines are.
  */
-const CSV_ROW = /^"?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| UTC)?"?,"((?:[^"]|"")*)"$/;
+const CSV_TIME = String.raw`(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| UTC)?|\d{13})`;
+const CSV_QUOTED_TIME = String.raw`[A-Z][a-z]{2} \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d+)?`;
+// a label column: a short value without spaces, quoted or bare
+const CSV_LABEL = String.raw`(?:"[^"\s]{0,128}"|[^",\s]{0,128})`;
+const CSV_ROW = new RegExp(String.raw`^(?:"?${CSV_TIME}"?|"${CSV_QUOTED_TIME}"),(?:${CSV_LABEL},){0,4}"((?:[^"]|"")*)"$`);
+// the CloudWatch console writes a message that needs no quoting bare: `1756144009120,(VllmWorker pid=96) INFO ...`
+const CSV_EPOCH_BARE = /^\d{13},(?!")(?=[^]*[A-Za-z])/;
 
 export function csvRowText(line: string): string | null {
   const m = CSV_ROW.exec(line);
   return m ? m[1].replace(/""/g, '"') : null;
+}
+
+/** A CloudWatch console CSV row whose message is bare (not quoted), or null. */
+export function csvEpochBareText(line: string): string | null {
+  return CSV_EPOCH_BARE.test(line) ? line.slice(14) : null;
 }
 
 /**
