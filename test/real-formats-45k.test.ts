@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeSource, buildReport } from "../src/analyze.js";
+import { JsonDigester } from "../src/input/json-digest.js";
 import { memorySource } from "../src/input/memory.js";
 import { analyzeText, ids } from "./rules/analyze-text.js";
 
@@ -130,4 +131,45 @@ describe("the counting fast path reads the new rows as the ordinary way does", (
       const slow = await reportOf(false, 8 << 20);
       for (const chunk of [512, 8 << 20]) expect(await reportOf(true, chunk), `chunk ${chunk}`).toBe(slow);
     });
+});
+
+// `journalctl -o json`: one object a line; a MESSAGE holding a control byte (the ESC of vLLM's coloured process prefix)
+// is written as the array of its bytes (systemd's Journal JSON Format), every other one as a string
+const STARTUP = [
+  "\x1b[1;36m(APIServer pid=2210)\x1b[0;0m INFO 04-09 16:20:11 [api_server.py:1896] vLLM API server version 0.10.2",
+  "\x1b[1;36m(EngineCore_DP0 pid=2301)\x1b[0;0m INFO 04-09 16:21:02 [gpu_worker.py:298] Available KV cache memory: 21.37 GiB",
+  "\x1b[1;36m(EngineCore_DP0 pid=2301)\x1b[0;0m INFO 04-09 16:21:02 [kv_cache_utils.py:1087] GPU KV cache size: 311,232 tokens",
+  "\x1b[1;36m(EngineCore_DP0 pid=2301)\x1b[0;0m INFO 04-09 16:21:02 [kv_cache_utils.py:1091] Maximum concurrency for 32,768 tokens per request: 9.50x",
+  "INFO:     Application startup complete.",
+];
+const journalJson = (rows: string[], eol = "\n") =>
+  rows
+    .map((t, i) => {
+      const bytes = [...Buffer.from(t, "utf8")];
+      const message = bytes.some((b) => b < 32) ? bytes : t;
+      return JSON.stringify({ __CURSOR: `s=7f1c;i=${i + 40}`, __REALTIME_TIMESTAMP: String(1775751611000000 + i), PRIORITY: "6", SYSLOG_IDENTIFIER: "vllm", _PID: "2210", _SYSTEMD_UNIT: "vllm.service", MESSAGE: message });
+    })
+    .join(eol) + eol;
+
+describe("journalctl -o json: a message with control bytes comes as the array of its bytes", () => {
+  for (const [name, make] of [
+    ["as written", () => journalJson(STARTUP)],
+    ["saved with CRLF", () => journalJson(STARTUP, "\r\n")],
+    ["behind a MESSAGE_ID and a longer field of numbers", () => journalJson(STARTUP).replace(/"PRIORITY"/g, '"MESSAGE_ID":"f77379a8490b408bbe5f6940505a777b","_SOURCE_NUMBERS":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],"PRIORITY"')],
+  ] as const)
+    it(`reads the same KV cache facts as the bare log (${name})`, async () => {
+      const bare = await analyzeText(STARTUP.join("\n") + "\n");
+      const r = await analyzeText(make());
+      expect(r.facts.vllm.version).toBe("0.10.2");
+      expect(r.facts.kvCache).toMatchObject({ tokens: 311232, maxConcurrency: 9.5, tokensPerRequest: 32768, availableGiB: 21.37 });
+      expect(r.facts.kvCache).toEqual(bare.facts.kvCache);
+    });
+
+  it("the JSON digest keeps a MESSAGE's bytes whole and still cuts an array of numbers under another key short", () => {
+    const line = JSON.stringify({ MESSAGES: Array.from({ length: 40 }, (_, i) => i), MESSAGE: Array.from({ length: 40 }, (_, i) => 65 + (i % 26)), MESSAGE_X: [[1, 2]] }) + "\n";
+    const out = JSON.parse(Buffer.from(new JsonDigester().push(Buffer.from(line))).toString("utf8"));
+    expect(out.MESSAGES).toHaveLength(17);
+    expect(out.MESSAGES[16]).toMatchObject({ $elided: 24, $length: 40 });
+    expect(out.MESSAGE).toHaveLength(40);
+  });
 });

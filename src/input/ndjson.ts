@@ -1,6 +1,6 @@
 /**
  * JSON-lines logs, as log shippers (docker json-file, Fluent Bit, Vector), Loki and Elastic exports,
- * `journalctl -o json` and vLLM's JSON logging config write them: one JSON object per physical line, the
+ * `journalctl -o json` (a message with control bytes as an array of byte values) and vLLM's JSON logging config write them: one JSON object per physical line, the
  * log text in one of its fields. A line that is not such an object is left as it is (it is read as text).
  *
  * Why not the `ndjson` package: its parser is a stream of parsed objects that drops blank and non-JSON
@@ -36,8 +36,26 @@ function textField(o: Json): string | undefined {
   for (const k of TEXT_FIELDS) {
     const v = o[k];
     if (typeof v === "string") return v;
+    if (k === "MESSAGE" && Array.isArray(v)) {
+      const t = journalBytes(v);
+      if (t !== undefined) return t;
+    }
   }
   return undefined;
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+/**
+ * `journalctl -o json` writes a field whose value holds non-printable or non-UTF-8 bytes as an array of its byte
+ * values (systemd's Journal JSON Format): a vLLM record with its coloured process prefix (`ESC[36m(EngineCore pid=9)
+ * ESC[0m INFO ...`) comes as `"MESSAGE":[27,91,51,54,109,...]`. The bytes, decoded as UTF-8; anything else (a field
+ * given several values is an array of strings) is no text.
+ */
+function journalBytes(v: unknown[]): string | undefined {
+  if (v.length === 0) return undefined;
+  for (const b of v) if (typeof b !== "number" || !Number.isInteger(b) || b < 0 || b > 255) return undefined;
+  return UTF8.decode(Uint8Array.from(v as number[]));
 }
 
 function pick(o: Json, keys: readonly string[]): string | undefined {
