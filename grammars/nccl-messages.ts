@@ -284,9 +284,12 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  *   support`, `.. requires Linux kernel >= 6.8`, `.. requires HIP_VERSION >= 7.2.0 (or ROCm 7.0.2.x backport)` each set
  *   supported = 0 and return it, and `NCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build
  *   (HIP_VERSION=N); disabling cuMem`: RCCL goes on with cuMem off, as NCCL does where cuMem is unsupported.
+ * - NCCL_MIN_NCHANNELS refused (src/init.cc, RCCL 2.2x): `NCCL_MIN_NCHANNELS set by environment is ignored due to less
+ *   than 8 GPUs.` (fewer than 8 ranks asking for more than 64) and `.. due to greater than max allowed 48 channels.`: each
+ *   sets the minimum to 2 and init goes on (a tuning setting dropped, not a failure).
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF|\bcuMem support requires (?:VMM RDMA support|Linux kernel >= |HIP_VERSION >= )|\bNCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build/;
+export const RCCL_ADVISORY_WARN = /\bNCCL_MIN_NCHANNELS set by environment is ignored due to (?:less than \d+ GPUs|greater than max allowed \d+ channels)|\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF|\bcuMem support requires (?:VMM RDMA support|Linux kernel >= |HIP_VERSION >= )|\bNCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build/;
 
 /**
  * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up
@@ -323,6 +326,16 @@ export const FASTSOCKET_ADVISORY_WARN = /\bCannot get incoming CPU\.|\bMaximum r
  */
 export const CUDA_LIB_ADVISORY_WARN = /\bFailed to find CUDA library (?:in \S* \(NCCL_CUDA_PATH=|\S+ \(NCCL_CUDA_PATH='[^']*'\) : )/;
 
+/**
+ * Tuning and topology settings NCCL sets aside and goes on without (WARN in these releases, INFO in later ones):
+ * - graph/tuning.cc's getNthreads (2.5 on): `Invalid NCCL_NTHREADS 100 (must be a multiple of 32)`, `Invalid
+ *   NCCL_LL128_NTHREADS 1024 (maximum 640).`, `.. (minimum 64).`: the thread count is clamped.
+ * - graph/xml.cc's ncclTopoGetXmlFromFile (2.6 on): `Could not open XML topology file /opt/x/topo.xml : No such file or
+ *   directory` for the file NCCL_TOPO_FILE names; it returns ncclSuccess and NCCL detects the topology itself. (The XML
+ *   graph file of NCCL_GRAPH_FILE, `Could not open XML graph file`, returns ncclSystemError: a failure.)
+ */
+export const TUNING_ADVISORY_WARN = /\bInvalid NCCL_(?:LL128_)?NTHREADS -?\d+ \((?:must be a multiple of|maximum|minimum) \d+\)|\bCould not open XML topology file \S+ : /;
+
 /** WARNs that do not report a failure (CONTRACT.md). */
 const BENIGN_WARN = [
   BENIGN_ASYNC_EVENT,
@@ -340,6 +353,7 @@ const BENIGN_WARN = [
   OFI_ADVISORY_WARN,
   FASTSOCKET_ADVISORY_WARN,
   CUDA_LIB_ADVISORY_WARN,
+  TUNING_ADVISORY_WARN,
 ];
 
 export function isBenignWarn(msg: string): boolean {

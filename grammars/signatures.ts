@@ -11,7 +11,7 @@
  */
 
 import { memoByText } from "../src/util/memo.js";
-import { BENIGN_ASYNC_EVENT, CUDA_LIB_ADVISORY_WARN, FASTSOCKET_ADVISORY_WARN, OFI_ADVISORY_WARN, RCCL_ADVISORY_WARN } from "./nccl-messages.js";
+import { BENIGN_ASYNC_EVENT, CUDA_LIB_ADVISORY_WARN, FASTSOCKET_ADVISORY_WARN, TUNING_ADVISORY_WARN, OFI_ADVISORY_WARN, RCCL_ADVISORY_WARN } from "./nccl-messages.js";
 
 export type Dialect = "nccl" | "torch" | "vllm" | "any";
 
@@ -84,7 +84,7 @@ export interface Signature {
 export const NCCL_CONTEXT = /NCCL|nccl|ProcessGroupNCCL|DistBackendError|socketProgress|Net : |NET\/|\[\d+\] [\w./\-]+\.(?:cc|cu|h|c):\d+ WARN /;
 
 /** NCCL WARNs that do not report a failure (CONTRACT.md: they never count as errors). */
-export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVISORY_WARN.source}|${OFI_ADVISORY_WARN.source}|${FASTSOCKET_ADVISORY_WARN.source}|${CUDA_LIB_ADVISORY_WARN.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path of (?!\/sys\/class\/pci_bus\/)|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|repress this message with NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
+export const BENIGN_WARN = new RegExp(`${BENIGN_ASYNC_EVENT.source}|${RCCL_ADVISORY_WARN.source}|${OFI_ADVISORY_WARN.source}|${FASTSOCKET_ADVISORY_WARN.source}|${CUDA_LIB_ADVISORY_WARN.source}|${TUNING_ADVISORY_WARN.source}|${/Failed to open libibverbs|CollNet is not supported|Could not find real path of (?!\/sys\/class\/pci_bus\/)|Could not find a path for pattern \d+, falling back to simple order|nvmlDeviceGetP2PStatus|repress this message with NCCL_IGNORE_DISABLED_P2P|Mismatched NCCL version detected : rank \d+ version (\d+) rank \d+ version \1\b|NET\/Plugin\s?: (?:No plugin found|Plugin load|dlerror|Could not find|Failed to find ncclNetPlugin|Using internal)|\bis deprecated\b|set by environment to/.source}`, "i");
 
 /** NCCL's INFO lines that announce a retry (2.24+ prints one per attempt): a failure only if the log never gets past it. */
 export const RETRY = /\bretrying\b|\bRetry(?:ing)? \d+\s*\/\s*\d+|retry \d+\/\d+|, retrying|after sleep/i;
@@ -628,9 +628,14 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["Check for a version mismatch between the cluster and this process."],
   },
   {
-    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", ...CHAIN],
+    // (also PyTorch's reading of the two results whose names end in no `Error`, `ncclInvalidUsage: This usually reflects
+    // invalid usage of NCCL library.` and `ncclInvalidArgument: Invalid value for an argument.`, on a line of their own; and
+    // nccl-tests' `host: Test NCCL failure common.cu:303 'invalid usage (run with NCCL_DEBUG=WARN for details) / '`, which
+    // quotes ncclGetErrorString: the results with a rule of their own, internal/system/cuda/remote, are that rule's)
+    id: "nccl.generic", dialect: "nccl", level: "error", anyOf: ["error", "nccl warn", "ncclinvalid", ...CHAIN],
     values: [
       /(?<info>NCCL INFO)/, /(?<errorReturn>-> [1-9])/, /nccl(?<codeName>\w+Error)|NCCL error[^,]*, (?<codeText>[^,(]+)/, /(?<invalidUsage>invalid usage|InvalidUsage|-> 5\b)/,
+      /\bnccl(?<codeName>Invalid(?:Usage|Argument))\b/, /\bTest NCCL failure [\w./\-]+:\d+ '(?<codeText>[^'(/]*[^'(/\s])/,
       // aws-ofi-nccl's own lines (src/rules/nccl/ofi-advice.ts): the plugin, platform-aws's GDR-required check (the
       // instance type as `[\w.-]` spells it: a colour code or a cut after it is no part of it), and GPU memory (type 2,
       // NCCL_PTR_CUDA) registration refused with EINVAL
@@ -638,8 +643,36 @@ export const SIGNATURES: readonly Signature[] = [
       // the bootstrap root heard from one rank twice (bootstrap.cc, every version): two processes started as that rank
       /Bootstrap Root : rank (?<twiceRank>\d+) of (?<twiceOf>\d+) ranks has already checked in/,
     ],
-    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL/,
-    samples: ["RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in"],
+    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|\bncclInvalid(?:Usage|Argument)\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL|\bTest NCCL failure [\w./\-]+\.(?:cu|cc|h):\d+ '/,
+    samples: [
+      "RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in",
+      "ncclInvalidUsage: This usually reflects invalid usage of NCCL library.", "gpu-n7: Test NCCL failure common.cu:303 'invalid usage (run with NCCL_DEBUG=WARN for details) / '",
+    ],
+    nearMisses: ["gpu-n7: Test CUDA failure common.cu:892 'invalid device ordinal'", "# Out of bounds values : 0 OK"],
+  },
+  {
+    // enqueue.cc's tuner finding no algorithm and protocol for a collective (2.4 on): `Error : no algorithm/protocol
+    // available`; from 2.19 `… available for function AllGather with datatype ncclInt8.`, then ` NCCL_ALGO was set to X.` and
+    // ` NCCL_PROTO was set to Y.` when those are set (the call then returns ncclInvalidUsage, else ncclInternalError); 2.31
+    // words it `No algorithm/protocol nor symKernelId available for function …`. As a WARN, or as PyTorch's `Last error:` text
+    id: "nccl.noAlgo", dialect: "any", level: "error", anyOf: ["algorithm/protocol"],
+    values: [/available for function (?<noAlgoFunc>\w+) with datatype (?<noAlgoType>\w+)/, /NCCL_ALGO was set to (?<algoEnv>.+?)\.(?:\s|$)/, /NCCL_PROTO was set to (?<protoEnv>.+?)\.(?:\s|$)/],
+    pattern: /\bno algorithm\/protocol (?:nor symKernelId )?available\b/i,
+    samples: [
+      "node:1:2 [3] enqueue.cc:1182 NCCL WARN Error : no algorithm/protocol available",
+      "[rank4]: Error : no algorithm/protocol available for function AllGather with datatype ncclInt8. NCCL_ALGO was set to Tree.",
+      "No algorithm/protocol nor symKernelId available for function Broadcast with datatype ncclInt8.",
+    ],
+    nearMisses: ["node:1:2 [0] NCCL INFO 1048576 Bytes -> Algo 1 proto 2 time 34.693867"],
+  },
+  {
+    // the same message's env part when the paste broke it onto a line of its own (`NCCL_ALGO was set to allreduce:tree.
+    // NCCL_PROTO was set to Simple.`): NCCL says what the user restricted it to
+    id: "nccl.algoForced", dialect: "any", level: "info", anyOf: ["was set to"],
+    values: [/NCCL_ALGO was set to (?<algoEnv>.+?)\.(?:\s|$)/, /NCCL_PROTO was set to (?<protoEnv>.+?)\.(?:\s|$)/],
+    pattern: /\bNCCL_(?:ALGO|PROTO) was set to \S/,
+    samples: ["NCCL_ALGO was set to allreduce:tree. NCCL_PROTO was set to Simple."],
+    nearMisses: ["node:1:2 [0] NCCL INFO NCCL_ALGO set by environment to Tree"],
   },
   {
     // init.cc's config check (`Invalid config blocking attribute value %d`), as a WARN or as PyTorch's `Last error:` text:

@@ -112,6 +112,31 @@ function originKey(o: Origin): string {
   return `${o.process ?? ""}|${o.pid ?? ""}|${o.rank ?? ""}|${o.ip ?? o.host ?? ""}`;
 }
 
+// a launcher's label before an indented line (`0:     self.llm_engine = LLMEngine.from_engine_args(`, `node1:       ^^^^`),
+// or its process index (MPICH's `-prepend-rank`, Intel MPI's `-l`: `[3]     self.run()`)
+const LAUNCHER_LABELLED_INDENT = /^(?:([A-Za-z0-9][\w.\-]*):|\[\d+\]) (?=[ \t]+\S)/;
+const LABEL_IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/**
+ * The record as a line of the open traceback its launcher label names (the origin the records layer gives that label
+ * on the traceback's other lines: `??=` over what an outer wrapper named), or null.
+ */
+function underLauncherLabel(rec: LogRecord, assemblers: ReadonlyMap<string, Assembler>): LogRecord | null {
+  const m = LAUNCHER_LABELLED_INDENT.exec(rec.text);
+  if (!m) return null;
+  const label = m[1];
+  const origin: Origin = { ...rec.origin };
+  // (the records layer names no origin for a process index: it leaves the origin as it is)
+  if (label !== undefined) {
+    if (LABEL_IPV4.test(label)) origin.ip ??= label;
+    else if (/^\d+$/.test(label)) origin.rank ??= Number(label);
+    else origin.host ??= label;
+  }
+  const a = assemblers.get(originKey(origin));
+  if (!a || a.ended) return null;
+  return { ...rec, text: rec.text.slice(m[0].length), origin };
+}
+
 /** Spaces in front of the record's text in its physical line (prefix separators count the same on every line of one origin). */
 function indentOf(rec: LogRecord): number {
   const t = rec.text;
@@ -595,6 +620,17 @@ export function createPythonReader(): RecordReader {
         if (/(?:RROR|ITICAL)$/.test(word) && !structure) {
           const ex = EXC_SHAPE.test(t) ? t.slice(0, t.indexOf(":")) : undefined;
           emit({ kind: "error", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source: "vllm", message: clip(t, MAX_MESSAGE_CHARS), ...(ex ? { errorType: ex } : {}) });
+        }
+      }
+      // a launcher's label (srun --label's `N: `, pdsh's `host: `) comes off in the records layer only before a line that
+      // says what it is (a traceback's header, frame or exception line): the code and caret lines under a frame keep it,
+      // so they came without an origin. The same label then indentation, under an open traceback of that label's origin,
+      // is that traceback's line (its separator space counts as on the frame lines)
+      if (assemblers.size && text.length > 4 && text.charCodeAt(0) !== 32) {
+        const under = underLauncherLabel(rec, assemblers);
+        if (under) {
+          rec = under;
+          text = rec.text;
         }
       }
       const key = originKey(rec.origin);

@@ -9,7 +9,9 @@ import { Transform, type Readable } from "node:stream";
  *    with a summary object `{"$elided": dropped, "$length": all, "$nonEmptyStrings": n}`;
  *  - a string that is an array element is cut after `maxString` bytes (with `…`);
  *  - every newline is kept, also inside dropped parts, so line numbers stay those of the file.
- * Objects (and arrays of objects, such as nccl-tests rows) are never shortened. A line that is not
+ * Objects (and arrays of objects, such as nccl-tests rows) are never shortened, and neither is the array that is a
+ * `MESSAGE` member's value: `journalctl -o json` writes a message holding control bytes (a vLLM record's coloured
+ * process prefix) as the array of its byte values, and the array is the record. A line that is not
  * JSON (a log line in a JSON-lines file) passes through as it is. A `[` opens JSON only when the next
  * byte that is not blank can follow it in a document (`{`, `[`, `"`, `]`): a log line that starts with a
  * bracket (DeepSpeed's `[2024-03-20 20:31:29,269] [ERROR] [launch.py:321:sigkill_handler] ['python', ...]`,
@@ -41,7 +43,11 @@ interface Frame {
   expectValue: boolean;
   /** a `,` was read and is held back until we know whether the next element is kept */
   pendingComma: boolean;
+  /** every element is kept (a journald `MESSAGE` given as its bytes) */
+  keepAll: boolean;
 }
+
+const MESSAGE_KEY = [0x4d, 0x45, 0x53, 0x53, 0x41, 0x47, 0x45]; // MESSAGE
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0d || b === NL;
@@ -60,6 +66,10 @@ export class JsonDigester {
   private stringCut = false;
   private stringIsElement = false;
   private stringFirstByte = false;
+  /** bytes of the string being read (an object's key or value) that matched `MESSAGE` so far, or -1 */
+  private keyMatched = -1;
+  /** the last string read in an object was `MESSAGE` (the key of the value that follows its `:`) */
+  private afterMessageKey = false;
   /** index of the frame whose current element is being dropped, or -1 */
   private skipAt = -1;
   private bomLeft = 3;
@@ -196,6 +206,7 @@ export class JsonDigester {
       this.stringCut = false;
       this.stringIsElement = !!top.array;
       this.stringFirstByte = true;
+      this.keyMatched = top.array ? -1 : 0;
     }
     this.emit(out, b);
   }
@@ -203,7 +214,7 @@ export class JsonDigester {
   private startElement(frame: Frame, b: number, out: number[]): void {
     frame.expectValue = false;
     const index = frame.count++;
-    if (!this.skipping && index >= this.keep && b !== OPEN_OBJ) {
+    if (!this.skipping && index >= this.keep && b !== OPEN_OBJ && !frame.keepAll) {
       frame.dropped++;
       frame.pendingComma = false;
       this.skipAt = this.stack.length - 1;
@@ -214,7 +225,10 @@ export class JsonDigester {
   }
 
   private open(b: number, out: number[]): void {
-    this.stack.push({ array: b === OPEN_ARR, count: 0, dropped: 0, nonEmpty: 0, expectValue: b === OPEN_ARR, pendingComma: false });
+    const parent = this.stack[this.stack.length - 1];
+    const keepAll = b === OPEN_ARR && !!parent && !parent.array && this.afterMessageKey;
+    this.afterMessageKey = false;
+    this.stack.push({ array: b === OPEN_ARR, count: 0, dropped: 0, nonEmpty: 0, expectValue: b === OPEN_ARR, pendingComma: false, keepAll });
     this.emit(out, b);
   }
 
@@ -255,9 +269,11 @@ export class JsonDigester {
       this.escape = true;
     } else if (b === QUOTE) {
       this.inString = false;
+      this.afterMessageKey = this.keyMatched === MESSAGE_KEY.length;
       this.emit(out, b);
       return;
     }
+    if (this.keyMatched >= 0) this.keyMatched = !wasEscape && wasHex === 0 && MESSAGE_KEY[this.keyMatched] === b ? this.keyMatched + 1 : -1;
     if (this.stringCut) return;
     // cut only between characters: not inside an escape, not inside a UTF-8 sequence
     const boundary = !wasEscape && wasHex === 0 && (b & 0xc0) !== 0x80;

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { isAscii } from "node:buffer";
-import { csvRowText, jsonLineText } from "./ndjson.js";
+import { csvEpochBareText, csvRowText, jsonLineText } from "./ndjson.js";
 import { logfmtLineText } from "./logfmt.js";
 
 export interface LineBatch {
@@ -83,6 +83,8 @@ export function finishLine(piece: string): string {
   if (c === 116 /* t */) return logfmtLineText(piece) ?? piece;
   // (a CSV row ends in its quoted message: the last character is tested before anything else)
   if ((c === 34 || (c >= 48 && c <= 57)) && piece.charCodeAt(piece.length - 1) === 34) return csvRowText(piece) ?? piece;
+  // (a CloudWatch console CSV row with a bare message: thirteen digits of epoch milliseconds and a comma)
+  if (c >= 49 && c <= 57 && piece.charCodeAt(13) === 44) return csvEpochBareText(piece) ?? piece;
   return piece;
 }
 

@@ -1,6 +1,6 @@
 /**
  * JSON-lines logs, as log shippers (docker json-file, Fluent Bit, Vector), Loki and Elastic exports,
- * `journalctl -o json` and vLLM's JSON logging config write them: one JSON object per physical line, the
+ * `journalctl -o json` (a message with control bytes as an array of byte values) and vLLM's JSON logging config write them: one JSON object per physical line, the
  * log text in one of its fields. A line that is not such an object is left as it is (it is read as text).
  *
  * Why not the `ndjson` package: its parser is a stream of parsed objects that drops blank and non-JSON
@@ -36,8 +36,26 @@ function textField(o: Json): string | undefined {
   for (const k of TEXT_FIELDS) {
     const v = o[k];
     if (typeof v === "string") return v;
+    if (k === "MESSAGE" && Array.isArray(v)) {
+      const t = journalBytes(v);
+      if (t !== undefined) return t;
+    }
   }
   return undefined;
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+/**
+ * `journalctl -o json` writes a field whose value holds non-printable or non-UTF-8 bytes as an array of its byte
+ * values (systemd's Journal JSON Format): a vLLM record with its coloured process prefix (`ESC[36m(EngineCore pid=9)
+ * ESC[0m INFO ...`) comes as `"MESSAGE":[27,91,51,54,109,...]`. The bytes, decoded as UTF-8; anything else (a field
+ * given several values is an array of strings) is no text.
+ */
+function journalBytes(v: unknown[]): string | undefined {
+  if (v.length === 0) return undefined;
+  for (const b of v) if (typeof b !== "number" || !Number.isInteger(b) || b < 0 || b > 255) return undefined;
+  return UTF8.decode(Uint8Array.from(v as number[]));
 }
 
 function pick(o: Json, keys: readonly string[]): string | undefined {
@@ -120,16 +138,31 @@ function prettyJsonText(line: string, start: number): string | null {
 }
 
 /**
- * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV):
- * the time first, quoted or not, then the message as the last field, quoted as RFC 4180 does it (`"` written `""`),
- * `2026-05-14T09:12:01.000Z,"(APIServer pid=7) INFO ..."`. The message is the record; the time is the export's own.
- * A message the export split over several lines (a logged traceback) stays as its lines are.
+ * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV,
+ * the CloudWatch console's "Download search results (CSV)", Datadog's list export): the time first, quoted or not, a few
+ * short label columns after it (host, pod, service, stream), then the message as the last field, quoted as RFC 4180
+ * does it (`"` written `""`): `2026-05-14T09:12:01.000Z,"(APIServer pid=7) INFO ..."`,
+ * `"Feb 28, 2025 @ 08:14:02.000","vllm-0","(APIServer pid=7) INFO ..."`. The time is an RFC 3339 / ISO stamp, Kibana's
+ * default `MMM D, YYYY @ HH:mm:ss.SSS` (quoted: it holds a comma), or milliseconds since the epoch (CloudWatch's
+ * console). The message is the record; the time and labels are the export's own. A message the export split over
+ * several lines (a logged traceback) stays as its lines are.
  */
-const CSV_ROW = /^"?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| UTC)?"?,"((?:[^"]|"")*)"$/;
+const CSV_TIME = String.raw`(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| UTC)?|\d{13})`;
+const CSV_QUOTED_TIME = String.raw`[A-Z][a-z]{2} \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d+)?`;
+// a label column: a short value without spaces, quoted or bare
+const CSV_LABEL = String.raw`(?:"[^"\s]{0,128}"|[^",\s]{0,128})`;
+const CSV_ROW = new RegExp(String.raw`^(?:"?${CSV_TIME}"?|"${CSV_QUOTED_TIME}"),(?:${CSV_LABEL},){0,4}"((?:[^"]|"")*)"$`);
+// the CloudWatch console writes a message that needs no quoting bare: `1756144009120,(VllmWorker pid=96) INFO ...`
+const CSV_EPOCH_BARE = /^\d{13},(?!")(?=[^]*[A-Za-z])/;
 
 export function csvRowText(line: string): string | null {
   const m = CSV_ROW.exec(line);
   return m ? m[1].replace(/""/g, '"') : null;
+}
+
+/** A CloudWatch console CSV row whose message is bare (not quoted), or null. */
+export function csvEpochBareText(line: string): string | null {
+  return CSV_EPOCH_BARE.test(line) ? line.slice(14) : null;
 }
 
 /**

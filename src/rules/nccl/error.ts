@@ -5,6 +5,7 @@ import { signalCount, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { ofiAdvice } from "./ofi-advice.js";
 import { OFI_GAVE_UP } from "../../../grammars/nccl-messages.js";
+import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
 const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch"];
@@ -72,6 +73,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // aws-ofi-nccl giving up its own start (no EFA provider, no protocol that worked): NCCL does not use it, and the log
   // stops before showing what NCCL did next (nccl/net-plugin-fallback says so when a later line shows it went on)
   const ofiOut = hits.map((h) => OFI_GAVE_UP.exec(h.ev.text)).find((m) => m !== null);
+  // enqueue.cc's tuner found no algorithm and protocol for a collective (./no-algo.ts), NCCL_ALGO / NCCL_PROTO set; when
+  // the call returned ncclInternalError instead (its `-> 3` chain), nccl/internal-error names the same cause
+  const noAlgo = noAlgoOf(ctx);
+  if (noAlgo && "nccl.internalErrorReturn" in ctx.signals) return [];
   const said = undef
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
     : kfd
@@ -80,25 +85,28 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
     : twice
       ? `: NCCL's bootstrap root heard from rank ${twice.captures.twiceRank} of ${twice.captures.twiceOf} twice, so two processes started as the same rank and the communicator never forms. Either two launchers each started the processes (srun's tasks and torchrun's or the framework's own spawn), or two runs share one master address and port.`
+      : noAlgo
+      ? `: ${noAlgoSaid(noAlgo)}.`
       : ofiOut
       ? `: the aws-ofi-nccl plugin gave up its initialisation (${ofiOut[0].replace(/^NET\/OFI /, "")}), so NCCL cannot use the OFI (EFA) network; the log stops before showing whether NCCL went on with its own IB or socket transport.`
       : ". The log does not show a more specific cause.";
   return [{
     message: `NCCL reported ${what}${on}${said}`,
-    evidence: uniqueEvidence([...(undef ? [undef.ev] : []), ...(truncated ? [truncated.ev] : []), ...(twice ? [twice.ev] : []), ...hits.map((h) => h.ev)]),
+    evidence: uniqueEvidence([...(undef ? [undef.ev] : []), ...(truncated ? [truncated.ev] : []), ...(twice ? [twice.ev] : []), ...(noAlgo ? [noAlgo.hit.ev] : []), ...hits.map((h) => h.ev)]),
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
       ...(undef ? [UNDEF_HINT] : []),
       ...(kfd ? [KFD_HINT] : []),
       ...(truncated ? [TRUNCATED_HINT] : []),
       ...(twice ? [TWICE_HINT] : []),
+      ...(noAlgo ? noAlgoAdvice(noAlgo) : []),
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts): first, as they are the log's own words
       ...(ofiOut ? ofiAdvice(hits.map((h) => h.captures)) : []),
       DEBUG_HINT,
       ...(ofiOut ? [] : ofiAdvice(hits.map((h) => h.captures))),
       "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.",
       "Run the same container image (same vLLM, torch and NCCL) on every node.",
-      ...(invalid ? ["'invalid usage' means the ranks called NCCL inconsistently: duplicate GPUs, mismatched versions or ranks, or a wrong NCCL_NET setting."] : []),
+      ...(invalid && !noAlgo ? ["'invalid usage' means NCCL was called or configured in a way it refuses: duplicate GPUs, mismatched versions or ranks, a wrong NCCL_NET setting, or NCCL_ALGO / NCCL_PROTO forcing an algorithm or protocol that some collective lacks (NCCL_DEBUG=WARN names which)."] : []),
     ],
   }];
 }

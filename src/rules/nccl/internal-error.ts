@@ -1,6 +1,7 @@
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { signalHits } from "../signals.js";
 import type { RuleSpec } from "../define.js";
+import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
 
 export const meta = {
   id: "nccl/internal-error",
@@ -27,14 +28,18 @@ export const rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErr
   // graph/paths.cc's `Failed to find reverse path from remNode A nlinks N to node B`: the topology NCCL read (sysfs, or
   // NCCL_TOPO_FILE) has a link from one device to another with none back, so the path search gives up
   const path = topo ? undefined : signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.reversePath !== undefined)?.captures;
+  // enqueue.cc's tuner found no algorithm and protocol for a collective (./no-algo.ts): NCCL names the cause itself
+  const noAlgo = topo || path ? null : noAlgoOf(ctx);
   return {
-    extraEvidence: detail ? [detail.ev] : [],
-    message: path
+    extraEvidence: [...(detail ? [detail.ev] : []), ...(noAlgo ? [noAlgo.hit.ev] : [])],
+    message: noAlgo
+      ? `NCCL returned ncclInternalError: ${noAlgoSaid(noAlgo)}. It is NCCL's choice of algorithm that failed, not the versions or the network.`
+      : path
       ? `NCCL returned ncclInternalError while searching its topology: node ${path.pathTo} links to node ${path.pathFrom}, but it found no path back from ${path.pathFrom} to ${path.pathTo} (\`Failed to find reverse path\`). The PCI/NVLink/xGMI topology NCCL read is inconsistent: a virtual machine's emulated PCI tree, a topology file, or a driver that reports the links one way only. It is not a version or network problem.`
       : topo
       ? `NCCL returned ncclInternalError: its topology has a ${topo.topoNode} node without the "${topo.topoAttr}" attribute NCCL reads (\`Attribute ${topo.topoAttr} of node ${topo.topoNode} not found\`). That comes from a topology XML file, not from the versions or the network.`
       : `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
-    remediation: [
+    remediation: noAlgo ? [...noAlgoAdvice(noAlgo), DEBUG_HINT] : [
       ...(topo || path ? [TOPO_FILE_ADVICE] : []),
       ...(path ? ["Dump the topology NCCL detected (NCCL_TOPO_DUMP_FILE=/tmp/topo.xml with NCCL_DEBUG_SUBSYS=GRAPH) and look for the two nodes it names: in a virtual machine, use the topology file the cloud provider ships for the instance (NCCL_TOPO_FILE), or a newer driver and NCCL/RCCL."] : []),
       "Make sure every rank and node runs the same container image (same NCCL, torch and vLLM versions): compare the `NCCL version` lines of all ranks.",
