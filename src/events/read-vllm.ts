@@ -119,6 +119,12 @@ export function createVllmReader(): RecordReader & {
     } else if (level === "WARNING") {
       emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "vllm", message: msg });
     }
+    // the command line of launcher.py's shutdown notice (`port 8000 is used by process ... launched with command:` then the
+    // process's argv joined by spaces, which vLLM's formatter prints as a record of its own with the same prefix): the
+    // server's own launch (vllm/entrypoints/launcher.py, DEBUG ≤0.8, WARNING later). Read as a pasted command, below every
+    // config echo of the engine's (it may name another process holding the port, in the versions that print it on a bind
+    // failure too)
+    if (LAUNCHER_FILE.test(head.file) && msg.indexOf(" --") > 0 && isCommandLine(msg)) readLeadingLaunch(rec, msg, emit);
     statsRead = false;
     readMessage(rec, msg, level, head.file, emit);
     // a request line (what follows its words is the client's) and a stats line are no later reader's
@@ -1478,6 +1484,9 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
 }
+
+/** the logger header's file of vllm/entrypoints/launcher.py (`launcher.py:59]`, `[launcher.py:64]`, `[entrypoints/launcher.py:71]`) */
+const LAUNCHER_FILE = /(?:^|\/)launcher\.py$/;
 
 /** The launch command a flattened paste left before a record's header: its flags and environment, as on a line of its own. */
 function readLeadingLaunch(rec: LogRecord, leading: string, emit: Emit): void {
