@@ -70,7 +70,9 @@ const IFACE_ITEM = /(?:\[\d+\])?([\w.\-@]+):([0-9A-Fa-f.:%\w<>\-]+?)<\d+>/g;
 // misc/socket.cc: `%s: connect returned %s, retrying (%d/%ld) after sleep for %u msec` (2.24.3–2.26), `%s: connect to %s
 // returned %s, retrying (..)` (2.27.3+); transport/net_ib: `Call to ibv_modify_qp failed with .., retrying 1/10 after ..`
 const RETRY_REPORT = /^\w+: connect (?:to \S+ )?returned .*, retrying \(\d+\/\d+\)|^Call to \w+ failed with .*, retrying \d+\/\d+/;
-const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?\s*$/;
+// (the value runs to the end of the line, NCCL's `.` after a number aside; a note its author appended to the line in a
+// post, `... set by environment to 1.  # <- IB off`, is no part of it: NCCL prints no ` # ` in a value)
+const ENV = /^(NCCL_\w+|[A-Z][A-Z0-9_]{2,}) set by environment to (.*?)\.?(?:\s+#\s.*)?\s*$/;
 const ENV_HCA = /^(NCCL_IB_HCA) set to (.*?)\s*$/;
 const INIT = /(?:^|\s)comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) n\w*ks (\d+)(?: cudaDev (\d+))?(?: nvmlDev (\d+))?(?: busId ([0-9a-fA-F]+))?(?:.*?commId (0x[0-9a-fA-F]+))?.*?- Init (START|COMPLETE)/;
 // (also a line its author abridged, the ` - ` gone with what stood before it: `ncclCommInitRank … rank 0 nranks 2 … Init COMPLETE`)

@@ -737,9 +737,10 @@ export function matchTopologyStatus(text: string): PhraseMatch | null {
  * shell prompt (`$ export ...`, bash's `user@host:dir# export ...`, a virtualenv's `(venv) user@host:~$ export ...`), a compose file's `- NCCL_P2P_DISABLE=1` or `NCCL_P2P_DISABLE: "1"`. Only the families that matter to the rules (NCCL_*, NV_LIBNCCL*, VLLM_*, GLOO_*,
  * TORCH_NCCL_*, UCX_*, FI_*, CUDA_VISIBLE_DEVICES, MASTER_ADDR/PORT). A version stated
  * here is what the image was built with, not necessarily the library a process loaded. Callers test for `=` or
- * `ENV ` first.
+ * `ENV ` first. A shell's or a compose file's comment after the value (`export NCCL_IB_DISABLE=1  # no IB here`) is no part
+ * of it.
  */
-const ENV_ECHO = /^(?:[$#>] |- |(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?)?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/;
+const ENV_ECHO = /^(?:[$#>] |- |(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?)?(?:declare -x |export |ENV |ARG |setenv )?((?:NCCL|NV_LIBNCCL|VLLM|GLOO|TORCH_NCCL|UCX|FI)_[A-Z0-9_]+|CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES|CUDA_DEVICE_MAX_CONNECTIONS|MASTER_ADDR|MASTER_PORT)(?:=|:\s+|\s+)(?:"([^"]*)"|'([^']*)'|(\S*))(?:\s+#.*)?\s*$/;
 
 /**
  * The NCCL wheel in `pip list` / `pip freeze` output: `nvidia-nccl-cu12   2.20.5`, `nvidia-nccl-cu12==2.20.5`, and as
