@@ -233,7 +233,7 @@ const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
  */
 const COMM_CREATE_FAILED = /(?<!["'`(])\bFailed to create NCCL communicators?\b/i;
 /** a note in CJK script (and a full-width colon or space) glued before an exception line: `报错ValueError: msg` */
-const CJK_NOTE_THEN_EXC = /^[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{1,12}\s?(((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}): \S.{0,2000})$/;
+const CJK_NOTE_THEN_EXC = /^[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{1,12}\s?(((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}): \S.{0,2000})$/;
 /** `raise X(...` then, after a space, `X: msg` (or `mod.X: msg`): a code line and its exception line joined */
 const RAISE_THEN_EXC = /^raise ((?:[A-Za-z_]\w{0,60}\.){0,6}([A-Za-z_]\w{0,60}))\(.{0,500}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}\2): (\S.{0,2000})$/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
