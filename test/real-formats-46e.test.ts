@@ -107,3 +107,29 @@ describe("one or two quoted lines name the cause the catalog knows and invent no
     expect(r.facts.config.tensorParallelSize).toBeNull();
   });
 });
+
+describe("NCCL ≤2.3's WARN (no `NCCL` token) quoted alone is an NCCL failure, and its benign kind stays benign", () => {
+  const warn = "include/socket.h:344 WARN Socket creation failed : Address family not supported by protocol";
+  for (const [name, line] of [
+    ["message part only", warn],
+    ["with its host:pid:tid [dev] head", `gpu-b3:5120:5120 [2] ${warn}`],
+  ] as const) {
+    it(`${name}: nccl/error citing the line, no first NCCL WARN (the legacy form is none)`, async () => {
+      await eachWrap([line], (r, at) => {
+        expect(ids(r, "error"), at).toEqual(["nccl/error"]);
+        expect(r.facts.firstError?.line, at).toBe(1);
+        expect(r.facts.nccl.firstWarn, at).toBeNull();
+      });
+    });
+  }
+
+  it("the libibverbs advisory in that form gives no error", async () => {
+    const r = await analyzeText("gpu-b3:5120:5120 [0] misc/ibvwrap.cu:61 WARN Failed to open libibverbs.so[.1]\ngpu-b3:5120:5120 [0] INFO Using internal Network Socket\n");
+    expect(ids(r, "error")).toEqual([]);
+  });
+
+  it("another program's `file.c:N WARN` record is no NCCL line", async () => {
+    const r = await analyzeText("src/app/server.c:88 WARN slow client 10.0.0.4\n");
+    expect(ids(r)).not.toContain("nccl/error");
+  });
+});
