@@ -133,3 +133,20 @@ describe("NCCL ≤2.3's WARN (no `NCCL` token) quoted alone is an NCCL failure, 
     expect(ids(r)).not.toContain("nccl/error");
   });
 });
+
+describe("an exception line quoted in markdown's inline code is the failure it reports", () => {
+  const exc = "ValueError: The number of required GPUs exceeds the total number of available GPUs in the placement group.";
+  for (const ticks of ["`", "```"]) {
+    it(`${ticks}…${ticks} under a bullet: the first error and vllm/ray-insufficient-resources`, async () => {
+      await eachWrap(["- error", `  ${ticks}${exc}${ticks}`], (r, at) => {
+        expect(r.facts.firstError?.line, at).toBe(2);
+        expect(ids(r, "error"), at).toEqual(["vllm/ray-insufficient-resources"]);
+      });
+    });
+  }
+
+  it("inline code naming an exception class in prose is no failure line", async () => {
+    const r = await analyzeText("I looked up `ValueError: ` in the docs and `KeyError` too\n");
+    expect(r.facts.firstError).toBeNull();
+  });
+});

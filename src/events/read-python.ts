@@ -234,6 +234,8 @@ const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
 const COMM_CREATE_FAILED = /(?<!["'`(])\bFailed to create NCCL communicators?\b/i;
 /** a note in CJK script (and a full-width colon or space) glued before an exception line: `报错ValueError: msg` */
 const CJK_NOTE_THEN_EXC = /^[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{1,12}\s?(((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}): \S.{0,2000})$/;
+/** an exception line in markdown's inline code, one or three backticks each side */
+const INLINE_CODE_EXC = /^(`{1,3})(((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}): [^`].{0,2000}?)\1\s*$/;
 /** `raise X(...` then, after a space, `X: msg` (or `mod.X: msg`): a code line and its exception line joined */
 const RAISE_THEN_EXC = /^raise ((?:[A-Za-z_]\w{0,60}\.){0,6}([A-Za-z_]\w{0,60}))\(.{0,500}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}\2): (\S.{0,2000})$/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
@@ -664,6 +666,15 @@ export function createPythonReader(): RecordReader {
         const m = CJK_NOTE_THEN_EXC.exec(text);
         if (m && isErrorTypeName(m[2])) {
           emitError(rec, emit, "python", m[1], m[2]);
+          return true;
+        }
+      }
+      // an exception line a write-up put in inline code (`` ```ValueError: The number of required GPUs exceeds ...``` ``,
+      // `` `RuntimeError: NCCL error ...` ``): the backticks are markdown, the line inside them reports the failure
+      if ((text.charCodeAt(0) === 96 || (text.charCodeAt(0) === 32 && text.trimStart().charCodeAt(0) === 96)) && (!a || a.ended)) {
+        const m = INLINE_CODE_EXC.exec(text.trimStart());
+        if (m && isErrorTypeName(m[3])) {
+          emitError(rec, emit, "python", m[2], m[3]);
           return true;
         }
       }
