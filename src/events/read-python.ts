@@ -232,6 +232,12 @@ const XLA_NCCL_FAILED = /\bNCCL operation \S.{0,200}? failed: \S/;
  * not inside a string literal (`raise RuntimeError("Failed to create NCCL communicator ...")` reports nothing)
  */
 const COMM_CREATE_FAILED = /(?<!["'`(])\bFailed to create NCCL communicators?\b/i;
+/** a note in CJK script (and a full-width colon or space) glued before an exception line: `报错ValueError: msg` */
+const CJK_NOTE_THEN_EXC = /^[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{1,12}\s?(((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}): \S.{0,2000})$/;
+/** an exception line in markdown's inline code, one or three backticks each side */
+const INLINE_CODE_EXC = /^(`{1,3})(((?:[A-Za-z_]\w{0,60}\.){0,6}[A-Za-z_]\w{0,60}): [^`].{0,2000}?)\1\s*$/;
+/** `raise X(...` then, after a space, `X: msg` (or `mod.X: msg`): a code line and its exception line joined */
+const RAISE_THEN_EXC = /^raise ((?:[A-Za-z_]\w{0,60}\.){0,6}([A-Za-z_]\w{0,60}))\(.{0,500}?\s((?:[A-Za-z_]\w{0,60}\.){0,6}\2): (\S.{0,2000})$/;
 const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "terminate called after throwing an instance of"];
 // CPython's fatal error (Py_FatalError, and faulthandler on a signal): `Fatal Python error: Segmentation fault`,
 // `Fatal Python error: Bus error`, `Fatal Python error: Aborted`; the thread stacks it dumps next are frames
@@ -653,6 +659,35 @@ export function createPythonReader(): RecordReader {
         unraisable.add(key);
         if (unraisable.size > MAX_ASSEMBLERS) unraisable.delete(unraisable.values().next().value as string);
         return true;
+      }
+      // an exception line a user's note in another script runs into with no space (`报错ValueError: No available memory
+      // for the cache blocks. ...`, `错误：RuntimeError: ...`): the note is no part of the line, which reports the failure
+      if (text.charCodeAt(0) >= 0x2e80 && (!a || a.ended)) {
+        const m = CJK_NOTE_THEN_EXC.exec(text);
+        if (m && isErrorTypeName(m[2])) {
+          emitError(rec, emit, "python", m[1], m[2]);
+          return true;
+        }
+      }
+      // an exception line a write-up put in inline code (`` ```ValueError: The number of required GPUs exceeds ...``` ``,
+      // `` `RuntimeError: NCCL error ...` ``): the backticks are markdown, the line inside them reports the failure
+      if ((text.charCodeAt(0) === 96 || (text.charCodeAt(0) === 32 && text.trimStart().charCodeAt(0) === 96)) && (!a || a.ended)) {
+        const m = INLINE_CODE_EXC.exec(text.trimStart());
+        if (m && isErrorTypeName(m[3])) {
+          emitError(rec, emit, "python", m[2], m[3]);
+          return true;
+        }
+      }
+      // the code line under a traceback's last frame and its exception line joined into one (an issue title, a paste
+      // whose newline became a space): `raise ValueError("No available memory for the cache blocks. " ValueError: No
+      // available memory ...`. The class raised and the class printed are one: a code line never holds its own
+      // exception's printed form, so the tail is the exception line.
+      if (text.startsWith("raise ") && (!a || a.ended)) {
+        const m = RAISE_THEN_EXC.exec(text);
+        if (m && isErrorTypeName(m[2])) {
+          emitError(rec, emit, "python", `${m[3]}: ${m[4]}`, m[3]);
+          return true;
+        }
       }
       // a flattened paste whose one frame line runs on into PyTorch's NCCL error (srun's `10: ` labels between the parts:
       // `File "…", line 1906, in broadcast 10: work = … 10: torch.distributed.DistBackendError: NCCL error in: …`): the

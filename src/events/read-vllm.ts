@@ -648,6 +648,10 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // `Waiting for creating a placement group of specs for 150 seconds. specs=[{'GPU': 1.0, ...}]. Check \`ray status\` ..`
   else if (text.indexOf("placement group of specs") >= 0 && /\bWaiting for creating a placement group of specs for \d+ seconds\b/.test(text))
     marker(rec, { marker: "phrase:Ray executor placement wait", backend: "ray", strength }, emit);
+  // V1's front end waiting for its engine-core processes (vllm/v1/engine/core_client.py 0.8, vllm/v1/engine/utils.py
+  // wait_for_engine_startup since 0.9): `RuntimeError: Engine core initialization failed. See root cause above. Failed
+  // core proc(s): {'EngineCore_0': 1}`; V0 has no engine-core process and never prints it
+  if (text.indexOf("Engine core initialization failed") >= 0) marker(rec, { marker: "phrase:V1 engine core start-up", engine: "v1", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   // (a Windows install writes the same paths with backslashes: `C:\venv\Lib\site-packages\vllm\v1\engine\core.py`)
   if (text.includes("vllm/v1/") || text.includes("vllm\\v1\\")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
