@@ -109,6 +109,9 @@ const TESTS_HEADER = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\
 // the header pasted outside a code fence, where GitHub took each `# ` line for a markdown heading and dropped the `#`
 // (` Rank  0 Group  0 Pid  11004 on node-29 device  0 [0000:61:00] NVIDIA L40S`): the device bracket must follow
 const TESTS_HEADER_BARE = /^\s*Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)\s+\[/;
+// nccl-tests before its `Pid` column (2017-2018, the NCCL 2.0-2.3 era: `#   Rank %2d on %10s device %2d [0x%02x] %s`):
+// `#   Rank  4 on clx-mld-46 device  0 [0x04] Tesla P100-PCIE-16GB`, with or without the `#`; the bus bracket must follow
+const TESTS_HEADER_NO_PID = /(?:^\s*(?:#\s+)?|\s#\s+)Rank\s+(\d+)\s+on\s+(\S+)\s+device\s+(\d+)\s+\[/;
 /**
  * nccl-tests' own failure prints (src/common.h): `host: Test CUDA failure common.cu:732 'invalid device ordinal'`,
  * `host: Test NCCL failure common.cu:958 'internal error / ...'` and the ` .. host pid N: Test failure common.cu:891` after them
@@ -123,7 +126,7 @@ const TESTS_FAILURE = /(?:^|\s)Test (?:CUDA |NCCL )?failure [\w./\-]+\.(?:cu|cc|
  */
 const CHECK_MACRO_FAILURE = /(?:^|\s)Failed(?:(?:, NCCL|: Cuda) error \S+:\d+ '|: \S+\.(?:cuh|cu|cc|cpp|c|h|hpp):\d+ '[^']+'\s*$)/;
 // the same header line cut before its host is complete (`#  Rank 12 Group  0 Pid   1889 on   worke`): the rank is visible
-const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b/;
+const TESTS_HEADER_CUT = /(?:^|\s)#\s+Rank\s+(\d+)\s+(?:Group\s+\d+\s+)?Pid\b|(?:^|\s)#\s{2,}Rank\s+(\d+)\s+on\s/;
 // ... or cut sooner, inside `Group N` or `Pid` (`#  Rank 12 Grou`, `#  Rank  6 Group  0`): nothing may follow the cut, and the
 // `#` takes the two spaces of nccl-tests' `#  Rank %2d` (a markdown heading `# Rank 0` takes one); tried on the trimmed text
 const TESTS_HEADER_CUT_EARLY = /(?:^|\s)#\s{2,}Rank\s+(\d+)\s+(?:G(?:r(?:o(?:u(?:p(?:\s+(?:\d+(?:\s+Pi?)?)?)?)?)?)?)?|Pi?)$/;
@@ -708,7 +711,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const who: NcclWho = { host: m[3], pid: Number(m[2]), dev: Number(m[4]) };
         noteHost(rec, who, emit);
         rank(rec, emit, who, Number(m[1]), "ncclTests");
-      } else if (t.includes("#") && ((m = TESTS_HEADER_CUT.exec(t)) || (m = TESTS_HEADER_CUT_EARLY.exec(t.trimEnd())))) rank(rec, emit, NOBODY, Number(m[1]), "ncclTests");
+      } else if (t.includes(" on ") && (m = TESTS_HEADER_NO_PID.exec(t))) {
+        const who: NcclWho = { host: m[2], pid: null, dev: Number(m[3]) };
+        noteHost(rec, who, emit);
+        rank(rec, emit, who, Number(m[1]), "ncclTests");
+      } else if (t.includes("#") && ((m = TESTS_HEADER_CUT.exec(t)) || (m = TESTS_HEADER_CUT_EARLY.exec(t.trimEnd())))) rank(rec, emit, NOBODY, Number(m[1] ?? m[2]), "ncclTests");
       else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
       else if (t.includes("[rank: ") && (m = LIGHTNING_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app");
       // the flight recorder's dump request names the rank whose watchdog timed out (ProcessGroupNCCL ≥2.4: `Received a dump
