@@ -96,3 +96,20 @@ describe("facts.timeline: the first events of each host", () => {
     expect(recovered.facts.timeline!.map((t) => [t.host, t.ncclInit?.line ?? null, t.firstError?.line ?? null])).toEqual([["node-c", 3, 2]]);
   });
 });
+
+describe("facts.firstWarning: Python logging's default format and uvicorn's at WARNING", () => {
+  it("reads `WARNING:<logger>:msg` and `WARNING:  msg` as warnings, under wrappers; not a word that only starts so", async () => {
+    const lines = [
+      "WARNING:torch.distributed.elastic.multiprocessing.api:Sending process 7720 closing signal SIGTERM",
+      "ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: 1) local_rank: 1 (pid: 7721) of binary: /usr/bin/python3",
+    ];
+    for (const [name, wrap] of [["bare", (l: string) => l], ["kubectl", (l: string) => `2026-03-01T08:12:40.118273645Z ${l}`], ["compose", (l: string) => `trainer-1  | ${l}`]] as const) {
+      const r = await analyzeText(lines.map(wrap).join("\n") + "\n");
+      expect([r.facts.firstWarning?.line, r.facts.firstError?.line], name).toEqual([1, 2]);
+    }
+    const uvicorn = await analyzeText("INFO:     Started server process [41]\nWARNING:  Invalid HTTP request received.\n");
+    expect(uvicorn.facts.firstWarning?.line).toBe(2);
+    const notOne = await analyzeText("WARNINGS:torch:none here\nWARNING:\n");
+    expect(notOne.facts.firstWarning).toBeNull();
+  });
+});

@@ -829,6 +829,9 @@ const MAX_BARE_CHARS = 20000;
 const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
 const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
+// the same two formats at WARNING (`WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, …`,
+// uvicorn's `WARNING:  Invalid HTTP request received.`)
+const PY_WARNING_RECORD = /^WARNING:(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
 const CUT_HEAD = /^\[((?:[\w\-]+\/)*[\w\-]+\.py):\d+\] (?=\S)/;
 const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception)): \S/;
@@ -1121,6 +1124,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR:") || text.startsWith("CRITICAL:"))) {
     const m = PY_ERROR_RECORD.exec(text);
     if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  }
+  if (c === 87 /* W */ && text.startsWith("WARNING:")) {
+    const m = PY_WARNING_RECORD.exec(text);
+    if (m && !isTracebackStructure(m[1])) emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
   }
   // rich's RichHandler (a pipeline around vLLM: distilabel, a Ray job), its level padded to 8 columns after the time
   // column, which it leaves blank for a record of the same second: `[10/21/24 06:53:04] ERROR    ['pipeline'] msg   file.py:302`
