@@ -1219,6 +1219,25 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["(Worker_TP0 pid=31) INFO 03-02 10:11:12 [gpu_worker.py:300] Free memory on device (46.80/47.50 GiB) on startup. Desired GPU memory utilization is (0.5, 23.75 GiB). Actual usage is 20.1 GiB for weights.", "The actor died because of an error raised in its creation task, ray::TrainWorker.__init__() (pid=5, ip=10.0.0.1)", "The actor died because of an error raised in its creation task, ray::TrainWorker.init() (pid=5, ip=10.0.0.1)", "The actor died because of an error raised in its creation task, ray::PolicyActor.__init__() (pid=6, ip=10.0.0.1, actor_id=3c, repr=<rl.trainer.policy.PolicyActor object at 0x7f00>) while vllm waits", "Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered", "(StageEngineCoreProc pid=70357) ERROR 06-08 17:39:53 [stage_engine_core_proc.py:174] StageEngineCoreProc encountered a fatal error."],
   },
   {
+    // A whole Ray node lost under the job (every vLLM worker actor on it with it). The GCS, published to every driver
+    // (src/ray/gcs/gcs_server/gcs_node_manager.cc; the driver prints it as `WARNING worker.py:N -- ...` or a `(raylet)`
+    // line): Ray ≥1.x `The node with node id: <hex> and address: <ip> and node name: <name> has been marked dead because
+    // the detector has missed too many heartbeats from it. This can happen when a \t(1) raylet crashes unexpectedly (OOM,
+    // preempted node, etc.) \n\t(2) raylet has lagging heartbeats ...`, older builds `The node with node id <hex> has been
+    // marked dead because the detector has missed too many heartbeats from it.`; and the raylet's own end
+    // (`(raylet) Raylet is terminated. Termination is unexpected. Possible reasons include: (1) SIGKILL by the user or
+    // system OOM killer, ...`)
+    id: "vllm.rayNodeDied", dialect: "vllm", level: "warning", anyOf: ["has been marked dead because the detector", "raylet is terminated. termination is unexpected"],
+    values: [/node id:? (?<nodeId>[0-9a-f]{8,64})/, /and address: (?<address>[\w.:-]{1,80}) and node name/],
+    pattern: /The node with node id:? [0-9a-f]{8,64}\b.{0,300}? has been marked dead because the detector has missed too many heartbeats|(?<raylet>Raylet is terminated\. Termination is unexpected)/,
+    samples: [
+      "(raylet) The node with node id: 4b1c9e0a7d2f44e6a8b3c5d7e9f10213a4b5c6d7e8f90a1b2c3d4e5f and address: 10.2.0.17 and node name: 10.2.0.17 has been marked dead because the detector has missed too many heartbeats from it. This can happen when a \t(1) raylet crashes unexpectedly (OOM, preempted node, etc.) ",
+      "2023-06-01 09:10:11,222 WARNING worker.py:1866 -- The node with node id 7f0e1d2c3b4a59687766554433221100ffeeddccbbaa99887766554433 has been marked dead because the detector has missed too many heartbeats from it.",
+      "(raylet) Raylet is terminated. Termination is unexpected. Possible reasons include: (1) SIGKILL by the user or system OOM killer, (2) Invalid memory access from Raylet causing SIGSEGV or SIGBUS, (3) Other termination signals.",
+    ],
+    nearMisses: ["(raylet) Raylet is terminated. Termination is expected.", "The node with node id: 4b1c9e0a has been drained and marked dead by the autoscaler."],
+  },
+  {
     // Ray's raylet, forwarded to the driver, when a worker process (vLLM's Ray worker actor among them) ends without Python
     // raising: `(raylet) A worker died or was killed while executing a task by an unexpected system error. ... Worker exit
     // type: SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. ...`
