@@ -90,3 +90,20 @@ describe("an HCCL collective failing as an NPU op (`OPS function error: Hccl…`
     expect(finding(r, "nccl/hccl-error")!.message).toContain("was not set up");
   });
 });
+
+describe("an Ascend engine core that failed to start", () => {
+  const p = "(EngineCore_DP0 pid=5120) ";
+  const lines = [
+    `${p}INFO 03-02 09:40:01 [kv_cache_utils.py:1087] GPU KV cache size: 96,512 tokens`,
+    `${p}ERROR 03-02 09:40:02 [core.py:708] EngineCore failed to start.`,
+    `${p}ERROR 03-02 09:40:02 [core.py:708] Traceback (most recent call last):`,
+  ];
+  it("keeps NCCL_DEBUG advice to NVIDIA and AMD GPUs", async () => {
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/engine-init-failed");
+      expect(f, at).toBeDefined();
+      expect(r.facts.kvCache.tokens, at).toBe(96512);
+      expect(f!.remediation.join("\n"), at).toContain("on NVIDIA or AMD GPUs, NCCL_DEBUG=INFO");
+    });
+  });
+});
