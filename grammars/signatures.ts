@@ -145,7 +145,7 @@ const INTERNAL_VALUES = [
 ];
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
 const TIMEOUT_VALUES = [
-  /Rank (?<wRank>\d+)\]\s*Watchdog caught collective operation timeout: WorkNCCL\(SeqNum=(?<seq>\d+), OpType=(?<op>\w+)(?:.*?Timeout\(ms\)=(?<timeoutMs>\d+))?\)(?: ran for (?<ranMs>\d+) milliseconds)?/,
+  /Rank (?<wRank>\d+)\]\s*Watchdog caught collective operation timeout: Work(?<lib>[NH])CCL\(SeqNum=(?<seq>\d+), OpType=(?<op>\w+)(?:.*?Timeout\(ms\)=(?<timeoutMs>\d+))?\)(?: ran for (?<ranMs>\d+) milliseconds)?/,
   // (PyTorch 2.1-2.4: `… detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4.`; 2.5 on:
   // `… failure detected by watchdog at work sequence id: 5 PG status: last enqueued work: 5, last completed work: 4`)
   /Rank (?<pRank>\d+)\].*?(?:at NCCL work|watchdog at work(?: sequence id)?): \d+,? (?:PG status: )?last enqueued (?:NCCL )?work: (?<pEnqueued>-?\d+), last completed (?:NCCL )?work: (?<pCompleted>-?\d+)/,
@@ -153,7 +153,8 @@ const TIMEOUT_VALUES = [
   // `ProcessGroupNCCL's watchdog got stuck for N seconds ...` (2.4 on, its own record)
   /(?<heartbeat>Heartbeat monitor timed out|watchdog got stuck for (?<stuckSec>\d+) seconds)/,
   // ProcessGroupNCCL's `Some NCCL operations have failed or timed out.`: printed for a failed collective as for a timeout
-  /(?<failedOrTimedOut>NCCL operations have failed or timed out)/,
+  // (torch_npu's ProcessGroupHCCL, a port of it, prints `WorkHCCL(...)` and `Some HCCL operations ...`: `lib`/`foLib` H)
+  /(?<failedOrTimedOut>(?<foLib>[NH])CCL operations have failed or timed out)/,
 ];
 
 /** the CUDA runtime's words (cudaGetErrorString) for the failures of stream capture, the CUDA graph recording */
@@ -540,6 +541,7 @@ export const SIGNATURES: readonly Signature[] = [
       "[rank2]:[E0304 11:22:33.000000004 ProcessGroupNCCL.cpp:1591] [PG ID 0 PG GUID 0(default_pg) Rank 2] ProcessGroupNCCL's watchdog got stuck for 600 seconds without making progress in monitoring enqueued collectives.",
       "[rank3]:[E0707 07:07:07.000000003 ProcessGroupNCCL.cpp:1890] [PG ID 0 PG GUID 0(default_pg) Rank 3] Received a dump signal due to a collective timeout from  rank 5 and we will try our best to dump the debug info. Last enqueued NCCL work: 42, last completed NCCL work: 41.",
       "[rank0]:[E0707 07:07:07.000000004 ProcessGroupNCCL.cpp:1340] [PG 0 Rank 0] Received a global timeout from another rank and will start to dump the debug info. Last enqueued NCCL work: 9, last completed NCCL work: 8.",
+      "[rank2]:[E0101 00:00:00.000000001 compiler_depend.ts:574] [Rank 2] Watchdog caught collective operation timeout: WorkHCCL(SeqNum=12, OpType=BROADCAST, Timeout(ms)=1800000) ran for 1800042 milliseconds before timing out.",
     ],
   },
   {
@@ -1743,19 +1745,21 @@ export const SIGNATURES: readonly Signature[] = [
     // HCCLUtils.hpp's HCCL_CHECK_ERROR raises `<func>:<file>:<line> HCCL function error: <the call as written>, error
     // code is <HcclResult>` (hccl_types.h: 1 parameter, 7 unavailable, 9 timeout, 11/12 TCP/RoCE connect, ...) and tags it
     // `ERR02200 DIST call hccl api failed.`; CANN prints HCCL's own failures as `EI0006: ...` / `EI0009: ... Transport init
-    // error. Reason: ...` codes, with a `Solution:` line after them (advice, not a failure)
-    id: "vllm.hcclError", dialect: "any", level: "error", anyOf: ["hccl function error", "call hccl api failed", "ei00"],
+    // error. Reason: ...` codes, with a `Solution:` line after them (advice, not a failure); a collective run as an NPU op
+    // (OpParamMaker.cpp's OPS_CHECK_ERROR) reads `OPS function error: HcclAllreduce, error code is <HcclResult>`
+    id: "vllm.hcclError", dialect: "any", level: "error", anyOf: ["hccl function error", "call hccl api failed", "ei00", "ops function error: hccl"],
     values: [
-      /HCCL function error: (?<call>[A-Za-z_]\w*)/,
+      /(?:HCCL function error: |OPS function error: (?=Hccl))(?<call>[A-Za-z_]\w*)/,
       /, error code is (?<code>\d+)/,
       /\b(?<ei>EI\d{4}): (?:\[PID: \d+\] [\d\-:.]+ )?(?<reason>[^.\n]{1,160})/,
     ],
-    pattern: /HCCL function error: [A-Za-z_]\w*\(.{0,400}?, error code is \d+|ERR02200 DIST call hccl api failed|(?:^|[\s:\]])EI\d{4}: (?:\[PID: \d+\] [\d\-:.]+ )?[^\n]{0,120}?(?:[Ee]rror|[Ff]ail|times? ?out|timed out)/,
+    pattern: /HCCL function error: [A-Za-z_]\w*\(.{0,400}?, error code is \d+|OPS function error: Hccl\w+, error code is \d+|ERR02200 DIST call hccl api failed|(?:^|[\s:\]])EI\d{4}: (?:\[PID: \d+\] [\d\-:.]+ )?[^\n]{0,120}?(?:[Ee]rror|[Ff]ail|times? ?out|timed out)/,
     samples: [
       "RuntimeError: create_config:build/CMakeFiles/torch_npu.dir/compiler_depend.ts:148 HCCL function error: hcclCommInitRootInfoConfig(numRanks, &rootInfo, rank, config, &(comm->hcclComm_)), error code is 1",
       "(Worker_TP1 pid=820) ERROR 10-02 11:20:31 [multiproc_executor.py:600] [ERROR] 2025-10-02-11:20:31 (PID:820, Device:1, RankID:-1) ERR02200 DIST call hccl api failed.",
       "[rank1]: EI0009: [PID: 4410] 2025-09-24-20:59:48.119.066 Transport init error. Reason: [Create][DestLink]Create Dest error!",
       "EI0006: Getting socket times out. Reason: 1. The remote does not initiate a connect request.",
+      "[rank3]: RuntimeError: InnerRunOpApi:torch_npu/csrc/framework/OpParamMaker.cpp:281 OPS function error: HcclBroadcast, error code is 9",
     ],
     nearMisses: [
       "[rank1]:         Solution: Check other NPUs that are not reporting errors, or check if there are any abnormalities on the other end's NPU.",

@@ -10,8 +10,9 @@ export const meta = {
   id: "nccl/collective-timeout",
   defaultSeverity: "error",
   title: "A collective operation timed out",
-  tags: ["nccl", "error", "hang"],
+  tags: ["nccl", "hccl", "error", "hang"],
   sources: [
+    "torch_npu ProcessGroupHCCL (a port of ProcessGroupNCCL: `Watchdog caught collective operation timeout: WorkHCCL(...)`, `Some HCCL operations have failed or timed out`)",
     "PyTorch docs: torch_nccl_environment_variables (TORCH_NCCL_DESYNC_DEBUG, TORCH_NCCL_DUMP_ON_TIMEOUT, TORCH_NCCL_TRACE_BUFFER_SIZE)",
     "NCCL troubleshooting: NCCL has no host-side timeout for a stuck collective; the framework's watchdog reports it",
   ],
@@ -54,6 +55,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
       s.completed ??= Number(w.pCompleted);
     }
   }
+  // torch_npu's HCCL process group (Ascend NPUs): NCCL's and PyTorch's NCCL settings do not apply there
+  const hccl = hits.some((h) => h.captures.lib === "H" || h.captures.foLib === "H");
+  const lib = hccl ? "HCCL" : "NCCL";
   const stuckSec = hits.map((h) => h.captures.stuckSec).find((v) => v !== undefined);
   const heartbeatOnly = ranks.size === 0 && hits.every((h) => h.captures.heartbeat !== undefined);
   const reported = [...ranks.keys()].sort((a, b) => a - b);
@@ -70,7 +74,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     parts.push(`PyTorch's heartbeat monitor found the process group's watchdog thread stuck${stuckSec ? ` for ${stuckSec} s` : ""} and ended the process: a CUDA or NCCL call it waits on hangs (a collective that never completes, or a CUDA call blocked by another thread)`);
   } else if (hits.every((h) => h.captures.failedOrTimedOut !== undefined))
     // ProcessGroupNCCL's words alone say no more than that: a failed collective reads the same as a timed-out one
-    parts.push("PyTorch's ProcessGroupNCCL reports that NCCL operations failed or timed out and takes the process down; these lines do not say which, nor which collective");
+    parts.push(`PyTorch's ProcessGroup${lib} reports that ${lib} operations failed or timed out and takes the process down; these lines do not say which, nor which collective`);
   else parts.push("A collective operation did not finish within the process group's timeout");
   const root = elasticRootCause(ctx);
   // torchrun's first observed failure, when it is a rank that did not itself time out: the one the others waited for
@@ -79,12 +83,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? `torchrun's failure summary names rank ${culprit.rank}${culprit.host ? ` (host ${culprit.host})` : ""}${culprit.exit !== undefined ? `, exit code ${culprit.exit},` : ""} as the first observed failure, and it did not report the timeout: look at it first`
     : laggingRanks(ranks, ctx.facts.distributed.worldSize, seenRanks(ctx));
   if (lag) parts.push(lag);
-  else parts.push("the log does not show which rank fell behind: NCCL itself never times out a stuck collective, so the rank that never joined is the one to look at");
+  else parts.push(`the log does not show which rank fell behind: ${hccl ? "the process group's watchdog, not HCCL, reported the timeout" : "NCCL itself never times out a stuck collective"}, so the rank that never joined is the one to look at`);
   return [{
     message: parts.join("; ") + ".",
     evidence: uniqueEvidence([...[...hits, ...progress].map((h) => h.ev), ...(culprit ? [culprit.ev] : [])]),
     evidenceCount: signalCount(ctx, ["nccl.timeout", "nccl.timeoutProgress"]),
-    remediation: [
+    remediation: hccl ? [
+      "Look at the lagging rank's own log just before the timeout: an exception, an out-of-memory error, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
+      "Read the CANN log of each rank (`~/ascend/log/debug/plog`, or under ASCEND_PROCESS_LOG_PATH; ASCEND_GLOBAL_LOG_LEVEL=1 logs more): its `[ERROR] HCCL` lines name the collective and the rank HCCL waited for; `py-spy dump --pid <pid>` on a hung rank shows where it is stuck.",
+      "Raise the timeout only when the work is legitimately long (e.g. first-time graph compilation): the process group's timeout, not as a fix for a hang.",
+    ] : [
       "Look at the lagging rank's own log just before the timeout: an exception, an OOM, a data-loading stall or a different code path there is the cause; the other ranks only wait for it.",
       "Rerun with TORCH_NCCL_DESYNC_DEBUG=1 and TORCH_NCCL_DUMP_ON_TIMEOUT=1 TORCH_NCCL_TRACE_BUFFER_SIZE=2000 (flight recorder) to see which rank and which collective diverged; `py-spy dump --pid <pid>` on a hung rank shows where it is stuck.",
       hasNcclInfo(ctx.facts)

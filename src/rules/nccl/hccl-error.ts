@@ -46,14 +46,22 @@ export const rule = signatureRule(meta, ["vllm.hcclError"], (hits) => {
   const reason = hits.find((h) => h.captures.ei !== undefined)?.captures.reason?.trim();
   const init = call !== undefined && /CommInit|CreateSubComm/i.test(call);
   const link = (code !== undefined && LINK_RESULTS.has(code)) || ei !== undefined;
+  // a collective's own call (torch_npu's `OPS function error: HcclAllreduce, ...`): the communicator was set up, and
+  // a peer did not take part in time
+  const collective = call !== undefined && !init && /^Hccl(?:All|Reduce|Broadcast|Send|Recv|Barrier|Scatter|Gather|BatchSendRecv)/i.test(call);
   const timeout = code === "9" || (reason !== undefined && /time/i.test(reason));
   const result = code !== undefined ? ` with error code ${code}${RESULTS[code] ? ` (${RESULTS[code]})` : ""}` : "";
   const cann = ei !== undefined ? `${call || code ? "; " : ": "}CANN error ${ei}${reason ? `, ${reason}` : ""}` : "";
   return {
     message:
       `HCCL, the collective library NPUs communicate through, failed${call ? ` in ${call}` : ""}${result}${cann}.` +
-      (init || link ? " The communicator between the NPUs was not set up, so the ranks cannot run collectives (the workers stop)." : ""),
+      (collective
+        ? ` The collective did not complete: ${link ? "a peer rank did not send or receive its part in time (it stopped or fell behind first)" : "HCCL returned an error from it"}, and this rank stops.`
+        : init || link ? " The communicator between the NPUs was not set up, so the ranks cannot run collectives (the workers stop)." : ""),
     remediation: [
+      ...(collective && link
+        ? ["Look at the other ranks' logs around this time: the rank that did not take part in the collective failed or fell behind first (an exception, an out-of-memory error, a slower code path); this rank only waited for it."]
+        : []),
       ...(init || link
         ? [
             "Check that every rank has an NPU of its own and that no other process holds it (`npu-smi info`, ASCEND_RT_VISIBLE_DEVICES); across nodes, set HCCL_IF_IP (or HCCL_SOCKET_IFNAME) to the address the nodes reach each other on, allow HCCL's ports between them, and check each NPU's network port with `hccn_tool -i <device> -link -g` and `hccn_tool -i <device> -net_health -g`.",
