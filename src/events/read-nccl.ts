@@ -849,9 +849,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const readInfo = (rec: LogRecord, emit: Emit, who: NcclWho, tid: number | null, span: NcclRecordSpan): void => {
     const msg = span.msg;
     const c = msg.charCodeAt(0);
-    const threadKey = `${who.host}|${who.pid}|${tid}`;
-    const pciPathMiss = pciPathMisses.size !== 0 ? pciPathMisses.get(threadKey) : undefined;
-    if (pciPathMiss) pciPathMisses.delete(threadKey);
+    // (the thread's key is made only while a probe waits: most logs have none)
+    let pciPathMiss: { input: number; ev: EventBase["ev"] } | undefined;
+    if (pciPathMisses.size !== 0) {
+      const key = `${who.host}|${who.pid}|${tid}`;
+      pciPathMiss = pciPathMisses.get(key);
+      if (pciPathMiss) pciPathMisses.delete(key);
+    }
     if (legacyIfaceRuns.size !== 0 && !LEGACY_IFACE_LINE.test(msg)) legacyIfaceRuns.delete(`${who.host}|${who.pid}|${tid}`);
     // connection lines of every era
     if ((c === 67 /* C */ || c === 82 /* R */) && (msg.startsWith("Channel ") || msg.startsWith("Ring ") || msg.startsWith("Coll"))) {
@@ -898,7 +902,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     }
     if (msg.startsWith("Could not find real path")) {
       if (pciPathMisses.size >= NCCL_READER_LIMITS.hosts) pciPathMisses.clear();
-      pciPathMisses.set(threadKey, { input: rec.input, ev: evidenceOf(rec) });
+      pciPathMisses.set(`${who.host}|${who.pid}|${tid}`, { input: rec.input, ev: evidenceOf(rec) });
       return;
     }
     const parsed = messageOf(msg);

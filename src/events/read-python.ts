@@ -4,6 +4,7 @@ import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
 import { calleeOfCode, classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
+import { labelOrigin } from "../records/peel.js";
 
 /**
  * Reads Python tracebacks and PyTorch (c10d / ProcessGroupNCCL) output.
@@ -115,7 +116,6 @@ function originKey(o: Origin): string {
 // a launcher's label before an indented line (`0:     self.llm_engine = LLMEngine.from_engine_args(`, `node1:       ^^^^`),
 // or its process index (MPICH's `-prepend-rank`, Intel MPI's `-l`: `[3]     self.run()`)
 const LAUNCHER_LABELLED_INDENT = /^(?:([A-Za-z0-9][\w.\-]*):|\[\d+\]) (?=[ \t]+\S)/;
-const LABEL_IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /**
  * The record as a line of the open traceback its launcher label names (the origin the records layer gives that label
@@ -127,11 +127,7 @@ function underLauncherLabel(rec: LogRecord, assemblers: ReadonlyMap<string, Asse
   const label = m[1];
   const origin: Origin = { ...rec.origin };
   // (the records layer names no origin for a process index: it leaves the origin as it is)
-  if (label !== undefined) {
-    if (LABEL_IPV4.test(label)) origin.ip ??= label;
-    else if (/^\d+$/.test(label)) origin.rank ??= Number(label);
-    else origin.host ??= label;
-  }
+  if (label !== undefined) labelOrigin(label, origin);
   const a = assemblers.get(originKey(origin));
   if (!a || a.ended) return null;
   return { ...rec, text: rec.text.slice(m[0].length), origin };

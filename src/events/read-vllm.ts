@@ -827,11 +827,9 @@ const MAX_BARE_CHARS = 20000;
 // rich's log record: its time column (`[%x %X]`, or blank), the level padded to 8 columns, the message, its file:line at the right
 // (a paste may have squeezed the padding after a time column)
 const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
-// uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those)
-const PY_ERROR_RECORD = /^(?:ERROR|CRITICAL):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
-// the same two formats at WARNING (`WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, …`,
-// uvicorn's `WARNING:  Invalid HTTP request received.`)
-const PY_WARNING_RECORD = /^WARNING:(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
+// uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those),
+// at WARNING too (`WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, …`)
+const PY_LEVEL_RECORD = /^(ERROR|CRITICAL|WARNING):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
 const CUT_HEAD = /^\[((?:[\w\-]+\/)*[\w\-]+\.py):\d+\] (?=\S)/;
 const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception)): \S/;
@@ -1120,14 +1118,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c === 83 /* S */ && runtime.other(rec, text, emit)) return true;
   // an ERROR record of uvicorn (`ERROR:    Exception in ASGI application`, its `%(levelprefix)s` padded to 9 columns;
   // `(APIServer pid=N) ` in front from v0.10.1) or of Python's default format on another logger (`ERROR:asyncio:…`;
-  // a `vllm…` logger's record is read as vLLM's own): an error unless it is traceback structure
-  if ((c === 69 /* E */ || c === 67 /* C */) && (text.startsWith("ERROR:") || text.startsWith("CRITICAL:"))) {
-    const m = PY_ERROR_RECORD.exec(text);
-    if (m && !isTracebackStructure(m[1])) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
-  }
-  if (c === 87 /* W */ && text.startsWith("WARNING:")) {
-    const m = PY_WARNING_RECORD.exec(text);
-    if (m && !isTracebackStructure(m[1])) emit({ kind: "warning", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[1]) });
+  // a `vllm…` logger's record is read as vLLM's own): an error unless it is traceback structure; a WARNING one a warning
+  if ((c === 69 /* E */ || c === 67 /* C */ || c === 87 /* W */) && (text.startsWith("ERROR:") || text.startsWith("CRITICAL:") || text.startsWith("WARNING:"))) {
+    const m = PY_LEVEL_RECORD.exec(text);
+    if (m && !isTracebackStructure(m[2])) emit({ kind: m[1] === "WARNING" ? "warning" : "error", ...base(rec, evidenceOf(rec)), source: "python", message: clipMsg(m[2]) });
   }
   // rich's RichHandler (a pipeline around vLLM: distilabel, a Ray job), its level padded to 8 columns after the time
   // column, which it leaves blank for a record of the same second: `[10/21/24 06:53:04] ERROR    ['pipeline'] msg   file.py:302`

@@ -220,6 +220,16 @@ function mayHoldAnsiResidue(s: string): boolean {
 // a colour code of any position once its ESC byte is lost
 const ANSI_RESIDUE_ANYWHERE = /\[\d{1,3}(?:;\d{1,3})*m/g;
 
+/**
+ * What a launcher's line label says of the line's origin (pdsh/clush's `host: `, srun --label's `N: `): an IPv4
+ * address, a task number (its rank) or a host name, kept under what an outer wrapper named already.
+ */
+export function labelOrigin(label: string, origin: Origin): void {
+  if (IPV4.test(label)) origin.ip ??= label;
+  else if (/^\d+$/.test(label)) origin.rank ??= Number(label);
+  else origin.host ??= label;
+}
+
 export function stripAnsi(s: string): string {
   if (s.indexOf("\x1b") < 0 && !(mayHoldAnsiResidue(s) && ANSI_QUICK.test(s))) return s;
   const out = s.replace(ANSI_ANY, "").replace(ANSI_RESIDUE, "");
@@ -637,9 +647,7 @@ export function peelWrapped(raw: string): Peeled {
       continue;
     }
     if ((m = PDSH.exec(s)) || ((m = PDSH_PY.exec(s)) && !EXC_NAME_LABEL.test(m[1]))) {
-      if (IPV4.test(m[1])) origin.ip ??= m[1];
-      else if (/^\d+$/.test(m[1])) origin.rank ??= Number(m[1]);
-      else origin.host ??= m[1];
+      labelOrigin(m[1], origin);
       s = s.slice(m[0].length);
       continue;
     }
