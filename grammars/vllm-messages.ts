@@ -94,7 +94,9 @@ export type PhraseId =
   | "err.cudaOom"
   | "err.gpuUtilTooHigh"
   | "gpu.list"
-  | "engine.v1Backend";
+  | "engine.v1Backend"
+  | "platform.detected"
+  | "platform.plugin";
 
 /** `643,232` -> 643232, `0.90` -> 0.9 */
 export function num(s: string): number {
@@ -196,6 +198,8 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+),(?: #?(?: ?C(?:PU?(?: (?:b(?:l(?:o(?:c(?:ks?:?)?)?)?)?)?)?)?)?)?\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
   ],
   A: [
+    // vllm/platforms (≈v0.6.5+), printed by every process that imports vLLM: the built-in platform it found
+    { id: "platform.detected", re: /^Automatically detected platform ([A-Za-z]\w*)\.?\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 7 },
     { id: "kv.available", re: new RegExp(String.raw`^Available KV cache memory: ${GIB}`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]) }) },
     // DP: the world size across data-parallel ranks, as the `rank N in world size M` lines count it
     // (a window or a pane may cut the line inside its address: `.. distributed_init_method=tcp://127.0.0.1:376` at its end)
@@ -321,6 +325,8 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "headless.dp", re: /^Launching (\d+) data parallel engine\(s\) in headless mode(?:, with head node address (?:tcp:\/\/)?\[?([^\s\]]+?)\]?(?::\d+)?\.?\s*$)?/, map: (m): Stated => ({ "config.headless": true, "config.dataParallelSizeLocal": num(m[1]), ...(m[2] ? { "config.dataParallelAddress": m[2] } : {}) }) },
   ],
   P: [
+    // an out-of-tree platform plugin (vllm-ascend's `ascend`, Spyre, MetaX ...), printed instead of the line above
+    { id: "platform.plugin", re: /^Platform plugin ([A-Za-z][\w-]*) is activated\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 8 },
     { id: "memory.profileTable", re: new RegExp(String.raw`^PyTorch activation peak memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.peakActivationGiB": num(m[1]), "vllm.engine": "v0" }) },
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both
     // are there: `Pre-loading model weights on hpu:0 took 14.97 GiB of device memory (14.97 GiB/94.62 GiB used) and 2.95 GiB of host memory (...)`

@@ -60,6 +60,7 @@ export const FACT_CATALOG: readonly FactInfo[] = [
   { path: "distributed.hostIp", why: "no `distributed_init_method=tcp://...` or `driver_ip` line", howToGet: "set VLLM_LOGGING_LEVEL=DEBUG, or set VLLM_HOST_IP explicitly" },
   { path: "gpu.name", why: "vLLM does not print the GPU model at INFO level", howToGet: "add the output of `nvidia-smi -L` to the input" },
   { path: "gpu.count", why: "vLLM does not print the number of GPUs", howToGet: "add the output of `nvidia-smi -L` to the input" },
+  { path: "gpu.platform", why: "no `Automatically detected platform` or `Platform plugin ... is activated` line (vLLM ≥0.6.5 prints one when it is imported)", howToGet: "include the first lines of the log, before the engine's configuration" },
   { path: "gpu.memoryGiB", why: "no CUDA out-of-memory message or `nvidia-smi` output states the GPU's capacity", howToGet: "add the output of `nvidia-smi` to the input" },
   { path: "kvCache.tokens", headline: true, why: "no `GPU KV cache size: N tokens` line (V1) in the input", howToGet: "include the start-up lines up to `init engine ... took`; V0 prints `# GPU blocks` instead" },
   { path: "kvCache.maxConcurrency", headline: true, why: "no `Maximum concurrency for N tokens per request` line (vLLM ≥0.6.3)", howToGet: "include the start-up lines up to `init engine ... took`" },

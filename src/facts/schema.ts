@@ -59,7 +59,12 @@ export const DistributedFactsSchema = z.object({
   hostIp: s,
 });
 
-export const GpuFactsSchema = z.object({ name: s, count: n, memoryGiB: n });
+/**
+ * `platform` (extension; absent from the reports of earlier versions): the device platform vLLM says it runs on, as it names it: `Automatically detected platform
+ * cuda.` (cuda, rocm, tpu, xpu, hpu, cpu, neuron), `Platform plugin ascend is activated` (an out-of-tree plugin's name), or
+ * a banner's `device_config` other than cuda (which ROCm builds printed too)
+ */
+export const GpuFactsSchema = z.object({ name: s, count: n, memoryGiB: n, platform: s.optional() });
 
 export const KvCacheFactsSchema = z.object({
   tokens: n,

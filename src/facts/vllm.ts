@@ -65,6 +65,16 @@ function keepStart(starts: Record<string, Located>, key: string, at: Located): b
 const MAX_RANKS = 4096;
 
 /** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
+/**
+ * the platform a banner's `device_config=` names (0.4 on: `cuda`, `cpu`, `neuron`, `tpu`, `xpu`, `hpu`, `openvino`, a
+ * plugin's `npu`), but `cuda`, which ROCm builds printed too (the device type of every CUDA-alike platform), and `auto`
+ */
+function bannerDevice(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const d = /^(?:DeviceConfig\(device=)?'?([a-z]+)'?\)?$/.exec(v)?.[1];
+  return d && d !== "cuda" && d !== "auto" ? d : null;
+}
+
 const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-default-args": 7, namespace: 6, command: 5 };
 
 function better(cur: Sourced | undefined, next: Sourced): boolean {
@@ -111,6 +121,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
           if (!first || e.input < first.input || (e.input === first.input && line < first.line)) state.firstCommand = { input: e.input, line };
         }
         for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source, cmd);
+        const device = e.source === "banner" ? bannerDevice(e.raw?.device_config) : null;
+        if (device) offer(state, "gpu.platform", device, at, 5, e.source);
         break;
       }
       case "vllm.message": {
@@ -219,7 +231,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         source: source?.kind ?? null,
       },
       distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp") },
-      gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB") },
+      gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB"), platform: get("gpu.platform") },
       kvCache: {
         tokens: get("kvCache.tokens"),
         maxConcurrency: get("kvCache.maxConcurrency"),

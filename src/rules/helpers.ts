@@ -49,3 +49,28 @@ export function multiNodeEvidence(ctx: RuleContext): { multi: boolean; why: stri
   });
   return { multi: reasons.length > 0, why: reasons.map((r) => r.why), evidence: uniqueEvidence(evidence) };
 }
+
+/**
+ * The fast link between the accelerators of one node on the platform vLLM named (`gpu.platform`), for advice that
+ * compares it with the network: NVLink where none is named (most logs are NVIDIA's) or on CUDA.
+ */
+export function intraNodeLink(facts: Facts): string {
+  switch (facts.gpu.platform ?? null) {
+    case "rocm":
+      return "Infinity Fabric (xGMI)";
+    case "ascend":
+    case "npu":
+      return "HCCS";
+    case null:
+    case "cuda":
+      return "NVLink";
+    default:
+      return "the accelerators' links";
+  }
+}
+
+/** whether the run's collectives are NCCL's or RCCL's (CUDA or ROCm, or no platform named) */
+export function ncclPlatform(facts: Facts): boolean {
+  const p = facts.gpu.platform ?? null;
+  return p === null || p === "cuda" || p === "rocm";
+}

@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import type { Facts } from "../../facts/schema.js";
-import { hitEvidence, uniqueEvidence } from "../helpers.js";
+import { hitEvidence, ncclPlatform, uniqueEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 import { defineRule, type RuleSpec } from "../define.js";
@@ -60,7 +60,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
     "Read the first traceback of the failing process (the worker or EngineCore rank that failed first): later errors in the API server only report that the engine died.",
     hasNcclInfo(facts)
       ? "Rerun with VLLM_LOGGING_LEVEL=DEBUG to see the step that failed."
-      : "Rerun with VLLM_LOGGING_LEVEL=DEBUG (and, on NVIDIA or AMD GPUs, NCCL_DEBUG=INFO for distributed start-ups) to see the step that failed.",
+      : !ncclPlatform(facts)
+        ? "Rerun with VLLM_LOGGING_LEVEL=DEBUG to see the step that failed."
+        : `Rerun with VLLM_LOGGING_LEVEL=DEBUG (and${facts.gpu.platform ? "" : ", on NVIDIA or AMD GPUs,"} NCCL_DEBUG=INFO for distributed start-ups) to see the step that failed.`,
   );
   return [{
     message: readyTimeout && (!cause || (cause.evidence.file === readyTimeout.ev.file && cause.evidence.line === readyTimeout.ev.line))

@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { factEvidence, multiNodeEvidence, uniqueEvidence } from "../helpers.js";
+import { factEvidence, intraNodeLink, multiNodeEvidence, ncclPlatform, uniqueEvidence } from "../helpers.js";
 import { planAdvice } from "./context.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { commNodes } from "../../facts/cluster.js";
@@ -22,7 +22,8 @@ function spanWords(c: Parameters<typeof commNodes>[0]): string {
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts, thresholds } = ctx;
   const tp = facts.config.tensorParallelSize;
-  if (tp === null || tp <= 1) return [];
+  // a TPU slice's chips are joined by ICI across hosts: vLLM's TPU guide shards TP over the slice's hosts
+  if (tp === null || tp <= 1 || facts.gpu.platform === "tpu") return [];
   const pp = facts.config.pipelineParallelSize ?? 1;
   const dp = facts.config.dataParallelSize ?? 1;
   const multi = multiNodeEvidence(ctx);
@@ -44,11 +45,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? advice
     : [`Set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes${nodes ? ` (here --tensor-parallel-size ${perNode} --pipeline-parallel-size ${nodes})` : ""}.`, ...advice];
   return [{
-    message: `The tensor-parallel group crosses node boundaries: ${why}. Every layer then all-reduces over the network, which is far slower than NVLink inside a node.`,
+    message: `The tensor-parallel group crosses node boundaries: ${why}. Every layer then all-reduces over the network, which is far slower than ${intraNodeLink(facts)} inside a node.`,
     evidence: uniqueEvidence([...factEvidence(facts, "config.tensorParallelSize", "config.pipelineParallelSize", "config.nnodes"), ...multi.evidence]),
     remediation: [
       ...layout,
-      "If TP must span nodes, make sure NCCL uses InfiniBand with GPU Direct RDMA (look for `via NET/IB/<n>/GDRDMA` with NCCL_DEBUG=INFO).",
+      ...(ncclPlatform(facts) ? ["If TP must span nodes, make sure NCCL uses InfiniBand with GPU Direct RDMA (look for `via NET/IB/<n>/GDRDMA` with NCCL_DEBUG=INFO)."] : []),
     ],
   }];
 }
