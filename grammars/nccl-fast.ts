@@ -12,7 +12,16 @@
 const FAST_REST = String.raw`(?:[^\n\[]|\[(?!\d*[\],;m]|repeated ))*`;
 
 /** INFO chatter of the PROXY/NET/ALLOC subsystems: the reader counts it and parses nothing further. */
-export const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|NET\/IB: NCCL Dev|NET\/IB: \w+ \d+ IbDev|transport\/\S+ \w+ Alloc)/;
+export const CHATTER = /^(?:proxyProgress|Received and initiated|New proxy|ncclPollProxyResponse|resp\.opId|Connected to proxy|Connection to proxy|sendConnect|recvConnect|sendProxy|recvProxy|Allocated |[\w/.]+\.cc:\d+ (?:Cuda|Ib|Host)? ?(?:Host )?Alloc|[\w/.]+\.(?:cc|h):\d+ Cuda|Mem Realloc|MemoryPool|transport\/\S+ \w+ Alloc)/;
+
+/**
+ * net_ib's queue-pair set-up lines, printed only when the IB transport connects a peer: the connecting side's
+ * `NET/IB: NCCL Dev 0 IbDev 0 Port 1 qpn 7 mtu 5 ..` (`NCCL MergedDev` when devices are merged), the accepting side's
+ * `NET/IB: IbDev 0 Port 1 qpn 7 set_ece={..}`, and before 2.19 `NET/IB: Dev 0 Port 1 qpn 7 mtu 5 LID 3`. Counted
+ * like CHATTER, but read the ordinary way: each says the network is IB (a net hint). Not CHATTER, so the fast path
+ * leaves them to the reader.
+ */
+export const IB_QP_SETUP = /^NET\/IB: (?:\w+ )?\w*Dev \d+ (?:IbDev|Port)\b/;
 
 /** The collective names of the NCCL reference that the message table reads alike whatever follows them. */
 export const FAST_OPS = ["AllReduce", "AllGatherV", "AllGather", "ReduceScatter", "Broadcast", "Reduce", "Send", "Recv", "AlltoAll", "Gather", "Scatter", "PutSignal", "Signal", "WaitSignal"].filter(

@@ -1,7 +1,7 @@
 import { CstParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, createToken, once, type CstNode, type IToken } from "./chevrotain.js";
 
 // what the counting fast path may read without this grammar, kept beside it (./nccl-fast.ts)
-export { CHATTER, FAST_DANGERS, FAST_HEADER, FAST_KEY, FAST_OPS, fastLineRegex } from "./nccl-fast.js";
+export { CHATTER, IB_QP_SETUP, FAST_DANGERS, FAST_HEADER, FAST_KEY, FAST_OPS, fastLineRegex } from "./nccl-fast.js";
 
 /**
  * Syntax of NCCL debug records (NCCL 2.2 → 2.30): where a record sits inside a line, its header

@@ -1,4 +1,4 @@
-import { BANNER, CHATTER, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
+import { BANNER, CHATTER, IB_QP_SETUP, RCCL_BANNER, parseConnection, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind, type NcclConnection, type NcclHeader, type NcclRecordSpan } from "../../grammars/nccl.js";
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
@@ -43,10 +43,11 @@ const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 // a connection record whose head was lost to interleaving: its tail alone on a line, the head glued to another record
 // lines above (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA`, `: 2[2] -> 0[0] via ..`), or
-// the record with a mangled prefix of at most two words (`NFO Channel 00/0 : ..`, `host:L INFO Channel ..`). Its sending
+// the record with a mangled prefix of at most two words (`NFO Channel 00/0 : ..`, `host:L INFO Channel ..`), newer
+// records with their ` comm 0x.. nRanks N` suffix (` 06/0 : 24[17000] -> 26[21000] via P2P/IPC comm 0x55.. nRanks 32`). Its sending
 // rank is read only behind the record's ` : ` (there it is whole; at the line's start it may be a number cut in two)
 const HEADLESS_CONNECTION =
-  /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +(\d+)\[[\da-fx]+\] +|(?:: +)?(?:\d+\[[\da-fx]+\] +)?)(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))\s*$/;
+  /^\s*(?:\S*\s+){0,2}?((?:Channel \d+(?:\/\d+)? +)?(?:: +(\d+)\[[\da-fx]+\] +|(?:: +)?(?:\d+\[[\da-fx]+\] +)?)(?:-> +(\d+)\[[\da-fx]+\] +)?(?:\[?(?:send|receive)\] +|\] +)?via +((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?|direct shared memory))(?:\s+comm 0x[\da-fA-F]+(?:\s+nRanks\s+\d+)?)?\s*$/;
 // before any NCCL record of its input (a paste that starts inside a record: `5] -> 6[6] via P2P/IPC`) only a tail that
 // still holds the arrow to a `rank[dev]` is kept, and read once an NCCL record of the input follows (prose says "via"
 // but not `-> 6[6] via`; a file of other text never counts one)
@@ -1128,6 +1129,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (CHATTER.test(msg)) {
         const a = activityOf(who, null);
         if (a) a.proxy++;
+        return true;
+      }
+      if (IB_QP_SETUP.test(msg)) {
+        const a = activityOf(who, null);
+        if (a) a.proxy++;
+        emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
         return true;
       }
       if (span.legacy && msg.startsWith("Using internal Network")) {
