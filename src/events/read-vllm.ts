@@ -111,7 +111,8 @@ export function createVllmReader(): RecordReader & {
         const et = /^((?:[A-Za-z_][\w.]*)?(?:Error|Exception|Exit|Interrupt))(?::|$)/.exec(msg);
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
         // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
-        if (et || msg.indexOf("Error") >= 0) pathMarkers(rec, msg, 2, emit, marker);
+        // (and the multiprocessing executor's `WorkerProc failed to start.`, which names no error type)
+        if (et || msg.indexOf("Error") >= 0 || msg.indexOf("WorkerProc ") >= 0) pathMarkers(rec, msg, 2, emit, marker);
       } else if (msg.length > 8) {
         pathMarkers(rec, msg, 2, emit, marker);
         actorClassMarker(rec, msg, emit, marker);
@@ -638,6 +639,9 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
   }
 }
 
+/** The V1 multiprocessing executor's worker class named in its start-up and busy-loop messages (see pathMarkers). */
+const WORKER_PROC_PHRASE = /(?<![\w.])WorkerProc (?:initialization failed|failed to start|hit an exception)\b/;
+
 /** Source paths in traceback lines: `vllm/v1/...`, V0's `vllm/worker/`, executors, `AsyncLLMEngine`. */
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
   // vLLM's Ray executor checking its cluster (vllm/executor/ray_utils.py): `ValueError: Current node has no GPU available.
@@ -652,6 +656,12 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // wait_for_engine_startup since 0.9): `RuntimeError: Engine core initialization failed. See root cause above. Failed
   // core proc(s): {'EngineCore_0': 1}`; V0 has no engine-core process and never prints it
   if (text.indexOf("Engine core initialization failed") >= 0) marker(rec, { marker: "phrase:V1 engine core start-up", engine: "v1", strength }, emit);
+  // V1's multiprocessing executor names its worker class in what it raises and logs (vllm/v1/executor/multiproc_executor.py,
+  // 0.8 on): wait_for_ready's `Exception: WorkerProc initialization failed due to an exception in a background process`
+  // (raised in the engine core, so logged from core.py or printed bare under `(EngineCore pid=N)`), worker_main's
+  // `WorkerProc failed to start.`, the busy loop's `WorkerProc hit an exception.`. No other executor has that class (the
+  // look-behind keeps a longer name such as `RayWorkerProc` out).
+  if (text.indexOf("WorkerProc ") >= 0 && WORKER_PROC_PHRASE.test(text)) marker(rec, { marker: "phrase:V1 mp worker", engine: "v1", backend: "mp", strength }, emit);
   if (text.indexOf("vllm") < 0 && text.indexOf("LLMEngine") < 0 && text.indexOf("EngineDead") < 0 && text.indexOf("ray::RayWorker") < 0) return;
   // (a Windows install writes the same paths with backslashes: `C:\venv\Lib\site-packages\vllm\v1\engine\core.py`)
   if (text.includes("vllm/v1/") || text.includes("vllm\\v1\\")) marker(rec, { marker: "path:vllm/v1/", engine: "v1", strength }, emit);
