@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "./rules/analyze-text.js";
 import { renderMarkdown } from "../src/report/markdown.js";
+import { renderText } from "../src/report/text.js";
 import type { Report } from "../src/facts/schema.js";
 
 /**
@@ -75,7 +76,8 @@ describe("the platform vLLM names", () => {
 
   it("shows in the text and Markdown reports", async () => {
     const r = await analyzeText(["INFO 05-20 20:12:25 [__init__.py:239] Automatically detected platform tpu.", banner("0.8.5", 8, "tpu")].join("\n") + "\n");
-    expect(renderMarkdown(r)).toMatch(/\| GPU \| platform tpu \|/);
+    expect(renderMarkdown(r)).toMatch(/\| platform \| tpu \|/);
+    expect(renderText(r, { color: false })).toMatch(/\n {2}platform +tpu\n/);
   });
 });
 

@@ -28,7 +28,8 @@ export function configRows(f: Facts): Row[] {
   const rows: Row[] = [
     ["model", c.model ?? "—"],
     ["vLLM", [f.vllm.version ? `v${f.vllm.version}` : null, f.vllm.engine ? `engine ${f.vllm.engine.toUpperCase()}` : null].filter(Boolean).join(", ") || "—"],
-    ["GPU", [f.gpu.name ? `${f.gpu.name}${f.gpu.count ? ` ×${f.gpu.count}` : ""}` : null, f.gpu.platform ? `platform ${f.gpu.platform}` : null].filter(Boolean).join(", ") || "—"],
+    ["GPU", f.gpu.name ? `${f.gpu.name}${f.gpu.count ? ` ×${f.gpu.count}` : ""}` : "—"],
+    ["platform", f.gpu.platform ?? "—"],
     ["tensor parallel", num(c.tensorParallelSize)],
     ["pipeline parallel", num(c.pipelineParallelSize)],
     ["data parallel", num(c.dataParallelSize)],

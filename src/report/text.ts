@@ -183,7 +183,8 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     head("Run");
     row("model", cfg.model ?? "—");
     row("vLLM", [f.vllm.version ? `v${f.vllm.version}` : null, f.vllm.engine ? `engine ${f.vllm.engine.toUpperCase()}` : null].filter(Boolean).join(", ") || "—");
-    if (f.gpu.name || f.gpu.platform) row("GPU", [f.gpu.name, f.gpu.platform ? `platform ${f.gpu.platform}` : null].filter(Boolean).join(", "));
+    if (f.gpu.name) row("GPU", f.gpu.name);
+    if (f.gpu.platform) row("platform", f.gpu.platform);
     const par = [`TP ${num(cfg.tensorParallelSize)}`, `PP ${num(cfg.pipelineParallelSize)}`, `DP ${num(cfg.dataParallelSize)}`].join(" · ");
     row("parallelism", `${par}${cfg.executorBackend ? `  (${cfg.executorBackend} backend)` : ""}${f.distributed.worldSize ? `, world size ${f.distributed.worldSize}` : ""}`);
     if (cfg.nnodes) row("nodes", `${cfg.nnodes}${cfg.nodeRank !== null ? ` (this is node rank ${cfg.nodeRank})` : ""}${cfg.masterAddr ? `, master ${cfg.masterAddr}` : ""}`);
