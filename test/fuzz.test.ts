@@ -45,7 +45,7 @@ const logLike = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }).map((
 const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 160 }), logLike, fc.tuple(logLike, fc.uint8Array({ maxLength: 40 }), logLike).map((p) => Buffer.concat(p)));
 
 describe("fuzz: any bytes, any chunking", () => {
-  it("1,200 cases: a valid report, no exception, the same JSON whatever the chunk size", async () => {
+  it("400 cases: a valid report, no exception, the same JSON whatever the chunk size", async () => {
     await fc.assert(
       fc.asyncProperty(anyBytes, fc.integer({ min: 1, max: 64 }), fc.constantFrom(undefined, 16, 50), async (bytes, chunk, maxLineChars) => {
         const whole = await reportOf(bytes, 1 << 20, maxLineChars);
@@ -55,8 +55,10 @@ describe("fuzz: any bytes, any chunking", () => {
         expect(JSON.stringify(chunked)).toBe(JSON.stringify(whole));
       }),
       // fast-check draws a new seed each run (a failure prints it, and the case, to replay): each run of the suite
-      // tries other cases, so the cases add up over runs rather than within one
-      { numRuns: 1_200 },
+      // tries other cases, so the cases add up over runs rather than within one. 400 cases draw each of the three
+      // arms ~130 times and every fragment in every run (sampled over seeds: all 62 each time, and a third of the
+      // fragment pairs that meet, 70% at 1,200 cases)
+      { numRuns: 400 },
     );
     // (seconds of CPU alone: a wall-clock limit of its own so a busy machine does not fail it)
   }, 300_000);
@@ -84,7 +86,7 @@ describe("fuzz: any bytes, any chunking", () => {
         expect(await linesOf(bytes, chunk, true)).toEqual(await linesOf(bytes, 1 << 20, true));
         expect(await linesOf(bytes, chunk, false)).toEqual(await linesOf(bytes, 1 << 20, false));
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 
