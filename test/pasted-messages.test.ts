@@ -160,7 +160,7 @@ describe("vLLM messages without vLLM's logger header", () => {
         ].join("\n"),
       )
     ).facts;
-    expect(f.gpu).toEqual({ name: "NVIDIA H100 80GB HBM3", count: 3, memoryGiB: 79.65 });
+    expect(f.gpu).toEqual({ name: "NVIDIA H100 80GB HBM3", count: 3, memoryGiB: 79.65, platform: null });
     expect(f.sources["gpu.count"].line).toBe(4);
     expect(f.vllm.version).toBe("0.9.2");
     expect(f.missing.map((m) => m.fact)).not.toContain("gpu.name");
