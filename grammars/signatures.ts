@@ -220,6 +220,20 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // init.cc's (later mnnvl.cc's) multi-node NVLink self-test (2.23 → 2.30): the GPUs form an NVLink clique
+    // across nodes (GB200/GB300 NVL72), but fabric memory could not be allocated (`Check the IMEX channel configuration
+    // (/dev/nvidia-caps-imex-channels)`: the process has no IMEX channel) or exported and imported (`Check the IMEX
+    // configuration (nvidia-imex-ctl -N)`: the IMEX daemons); NCCL then returns ncclSystemError
+    id: "nccl.mnnvl", dialect: "nccl", level: "error", anyOf: ["is available but not working"],
+    values: [/MNNVL \(cliqueSize (?<cliqueSize>\d+)\)/, /(?<imexChannel>IMEX channel configuration)/i, /(?<imexDaemon>nvidia-imex-ctl)/],
+    pattern: /MNNVL \(cliqueSize \d+\) is available but not working/,
+    samples: [
+      "nvl-3:812:812 [2] mnnvl.cc:67 NCCL WARN MNNVL (cliqueSize 16) is available but not working on this system. Check the IMEX channel configuration (/dev/nvidia-caps-imex-channels). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.",
+      "nvl-3:812:812 [2] init.cc:1340 NCCL WARN MNNVL (cliqueSize 72) is available but not working on this system. Check the IMEX configuration (nvidia-imex-ctl -N). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.",
+    ],
+    nearMisses: ["nvl-3:812:830 [2] NCCL INFO MNNVL busId 0x1901000 fabric UUID 3143b15bc2cd192b.28cc9b5473fb5b93 cliqueId 0x7ffe state 3 healthMask 0xaa", "nvl-3:812:830 [2] NCCL INFO MNNVL 1 cliqueId 7ffe cliqueSize 8 cliqueRank 2"],
+  },
+  {
     id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
     pattern: chainReturn("2"),
     samples: [
