@@ -166,6 +166,53 @@ describe("NCCL's symmetric-memory address space full (`No suitable space found t
   });
 });
 
+describe("NCCL's multi-node NVLink check failing (`MNNVL (cliqueSize N) is available but not working`)", () => {
+  const channel = [
+    "gb-r2t5: Test NCCL failure common.cu:1279 'unhandled system error (run with NCCL_DEBUG=INFO for details) / '",
+    "[2026-02-11 07:41:09] gb-r2t5:9120:9120 [2] include/alloc.h:228 NCCL WARN Cuda failure 800 'operation not permitted'",
+    "[2026-02-11 07:41:09] gb-r2t5:9120:9120 [2] mnnvl.cc:67 NCCL WARN MNNVL (cliqueSize 16) is available but not working on this system. Check the IMEX channel configuration (/dev/nvidia-caps-imex-channels). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.",
+    "gb-r2t5:9120:9120 [2] NCCL INFO init.cc:915 -> 2",
+    "gb-r2t5:9120:9120 [2] NCCL INFO group.cc:76 -> 2 [Async thread]",
+  ];
+  it("names the missing IMEX channel instead of shared memory and sockets, and ties the CUDA failure to it", async () => {
+    await eachWrap(channel, (r, at) => {
+      const f = finding(r, "nccl/system-error");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("multi-node NVLink (MNNVL) check: the GPUs form an NVLink clique of 16 GPUs across nodes, but NCCL could not allocate fabric memory: the process has no IMEX channel");
+      expect(f!.message, at).not.toMatch(/shared memory, sockets/);
+      const advice = f!.remediation.join("\n");
+      expect(advice, at).toContain("--device /dev/nvidia-caps-imex-channels/channel0");
+      expect(advice, at).toContain("NCCL_MNNVL_ENABLE=0 lets the job start");
+      expect(finding(r, "nccl/cuda-error")!.message, at).toBe("A CUDA call inside NCCL failed while allocating fabric memory for its multi-node NVLink (MNNVL) check: operation not permitted.");
+      expect(r.facts.firstError?.line, at).toBe(1);
+    });
+  });
+
+  it("the daemon form (`nvidia-imex-ctl -N`) points at the IMEX service; PyTorch's `Last error:` form reads alike", async () => {
+    const daemon = await analyzeText("nvl-a1:300:300 [0] init.cc:1340 NCCL WARN MNNVL (cliqueSize 72) is available but not working on this system. Check the IMEX configuration (nvidia-imex-ctl -N). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.\nnvl-a1:300:300 [0] NCCL INFO init.cc:1402 -> 2\n");
+    const f = finding(daemon, "nccl/system-error")!;
+    expect(f.message).toContain("could not export and import fabric memory between processes: the IMEX daemons do not serve this node");
+    expect(f.remediation[0]).toContain("`nvidia-imex-ctl -N` must list all of them");
+    const torch = await analyzeText([
+      "[rank3]: torch.distributed.DistBackendError: NCCL error in: /pytorch/torch/csrc/distributed/c10d/NCCLUtils.cpp:77, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.27.3",
+      "[rank3]: ncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error. ",
+      "[rank3]: Last error:",
+      "[rank3]: MNNVL (cliqueSize 8) is available but not working on this system. Check the IMEX channel configuration (/dev/nvidia-caps-imex-channels). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.",
+    ].join("\n") + "\n");
+    expect(finding(torch, "nccl/system-error")!.message).toContain("NVLink clique of 8 GPUs");
+    expect(ids(torch)).not.toContain("nccl/error");
+  });
+
+  it("near misses: MNNVL INFO lines of a healthy start-up give no finding", async () => {
+    const r = await analyzeText([
+      "nvl-a1:300:330 [0] NCCL INFO MNNVL busId 0x1901000 fabric UUID 5c1d00aa12f3e4b5.6a7b8c9d0e1f2a3b cliqueId 0x7ffe state 3 healthMask 0xaa",
+      "nvl-a1:300:330 [0] NCCL INFO MNNVL 1 cliqueId 7ffe cliqueSize 8 cliqueRank 0",
+      "nvl-a1:300:330 [0] NCCL INFO comm 0x55aa01 rank 0 nRanks 8 nNodes 2 localRanks 4 localRank 0 MNNVL 1",
+    ].join("\n") + "\n");
+    expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
+  });
+});
+
 describe("new-era init lines read as facts, with no finding (RAS, GIN, MNNVL, `Init timings -`)", () => {
   const lines = [
     "dgx-b07:2201:2201 [0] NCCL INFO Assigned NET plugin IB to comm",
