@@ -233,3 +233,28 @@ describe("new-era init lines read as facts, with no finding (RAS, GIN, MNNVL, `I
     });
   });
 });
+
+describe("an IPv6 bootstrap address (NCCL 2.2x `Bootstrap: Using iface:addr<0>` with a global IPv6 address)", () => {
+  it("a global unicast address is public: security/public-address warns, with an IPv6 private-range hint", async () => {
+    await eachWrap([
+      "trn-7:4410:4410 [0] NCCL INFO NCCL_SOCKET_IFNAME set by environment to enp",
+      "trn-7:4410:4410 [0] NCCL INFO Bootstrap: Using enp65s0f0:2a01:4f8:1c1e:9a77::1<0>",
+      "trn-7:4410:4410 [0] NCCL INFO NCCL version 2.26.5+cuda12.8",
+    ], (r, at) => {
+      const f = finding(r, "security/public-address");
+      expect(f, at).toBeDefined();
+      expect(f!.severity, at).toBe("warning");
+      expect(f!.message, at).toContain("the NCCL bootstrap interface enp65s0f0 is 2a01:4f8:1c1e:9a77::1: a public address");
+      expect(f!.remediation[0], at).toContain("IPv6 unique-local fd00::/8");
+    });
+  });
+
+  it("near misses: unique-local, link-local, documentation, loopback and an IPv4-mapped private address stay quiet", async () => {
+    for (const addr of ["fd12:3456:789a::21", "fe80::a00:27ff:fe4e:66a1%enp1s0", "2001:db8:10::5", "::1", "::ffff:10.20.30.40"]) {
+      const r = await analyzeText(`trn-7:4410:4410 [0] NCCL INFO Bootstrap: Using eth1:${addr}<0>\n`);
+      expect(ids(r), addr).not.toContain("security/public-address");
+    }
+    const mapped = await analyzeText("trn-7:4410:4410 [0] NCCL INFO Bootstrap: Using eth1:::ffff:81.2.69.160<0>\n");
+    expect(ids(mapped)).toContain("security/public-address");
+  });
+});
