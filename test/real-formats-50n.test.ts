@@ -102,6 +102,15 @@ describe("PyTorch watchdog timeouts of different process groups", () => {
     });
   });
 
+  it("a progress line that lost its torchrun prefix stays with the process of that rank", async () => {
+    const r = await analyzeText([
+      "[rank0]:[E0101 00:00:00.000000001 ProcessGroupNCCL.cpp:632] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=5, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600001 milliseconds before timing out.",
+      "[E0101 00:00:00.000000002 ProcessGroupNCCL.cpp:2271] [PG ID 0 PG GUID 0(default_pg) Rank 0]  failure detected by watchdog at work sequence id: 5 PG status: last enqueued work: 5, last completed work: 4",
+      "[rank1]:[E0101 00:00:00.000000003 ProcessGroupNCCL.cpp:2271] [PG ID 0 PG GUID 0(default_pg) Rank 1]  failure detected by watchdog at work sequence id: 5 PG status: last enqueued work: 5, last completed work: 2",
+    ].join("\n") + "\n");
+    expect(finding(r, "nccl/collective-timeout")!.message).toBe("Ranks 0, 1 waited in ALLREDUCE (SeqNum 5) longer than the 600 s timeout; rank 1 completed only NCCL work 2 while others reached 4: it is the lagging one.");
+  });
+
   it("PyTorch 2.3's `[PG 4 Rank N]` names the group too; lines without any group stay one group", async () => {
     const older = await analyzeText([
       "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, OpType=BROADCAST, NumelIn=8, NumelOut=8, Timeout(ms)=600000) ran for 600101 milliseconds before timing out.",

@@ -44,7 +44,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const ranks = new Map<string, RankState>();
   const get = (h: Hit, pgRank: number) => {
     const global = GLOBAL_RANK.exec(h.ev.text);
-    const key = global ? `g${global[1]}` : `r${pgRank}`;
+    // (a line without the prefix, beside prefixed ones, is of the process whose global rank it names, when there is one)
+    const key = global ? `g${global[1]}` : ranks.has(`g${pgRank}`) ? `g${pgRank}` : `r${pgRank}`;
     return ranks.get(key) ?? (ranks.set(key, { rank: global ? Number(global[1]) : pgRank }), ranks.get(key)!);
   };
   const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
