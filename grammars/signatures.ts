@@ -134,11 +134,18 @@ const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? fail
 const TOPO_ATTR = "Attribute \\w+ of node \\w+ not found";
 /** graph/paths.cc: a link NCCL's topology search found with no way back (`Failed to find reverse path from remNode 0/41000 nlinks 2 to node 0/61000`), then `-> 3` */
 const TOPO_PATH = "Failed to find reverse path from remNode";
+/**
+ * allocator.cc ncclSpaceAlloc (2.28 → 2.30): the symmetric-memory address space of a rank (NCCL_WIN_STRIDE, by default the
+ * largest GPU memory of the communicator rounded up to 4 GiB) has no free range for a window being registered
+ * (`Allocation failed. No suitable space found to accommodate size=0x… within limit=0x…`), then `dev_runtime.cc:N -> 3`
+ */
+const SPACE_FULL = "No suitable space found to accommodate";
 const INTERNAL_VALUES = [
-  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH})`, "i"),
+  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL})`, "i"),
   /(?<badFamily>neither AF_INET)/,
   /Attribute (?<topoAttr>\w+) of node (?<topoNode>\w+) not found/,
   /Failed to find (?<reversePath>reverse path) from remNode (?<pathFrom>\d+\/[0-9a-f]+) nlinks \d+ to node (?<pathTo>\d+\/[0-9a-f]+)/i,
+  /No suitable space found to accommodate size=(?<spaceSize>0x[0-9a-fA-F]+|\d+)(?: within limit=(?<spaceLimit>0x[0-9a-fA-F]+|\d+))?/,
   // a receive that got more bytes than it posted: NET/Socket's and NET/IB's `message truncated : receiving N bytes instead
   // of M` (the ranks disagree on a collective's size, order or protocol), bootstrap's `Message truncated : received …`
   /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|ed) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
@@ -211,6 +218,20 @@ export const SIGNATURES: readonly Signature[] = [
       "RuntimeError: NCCL error: unhandled system error (run with NCCL_DEBUG=INFO for details)",
       "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5",
     ],
+  },
+  {
+    // init.cc's (later mnnvl.cc's) multi-node NVLink self-test (2.23 → 2.30): the GPUs form an NVLink clique
+    // across nodes (GB200/GB300 NVL72), but fabric memory could not be allocated (`Check the IMEX channel configuration
+    // (/dev/nvidia-caps-imex-channels)`: the process has no IMEX channel) or exported and imported (`Check the IMEX
+    // configuration (nvidia-imex-ctl -N)`: the IMEX daemons); NCCL then returns ncclSystemError
+    id: "nccl.mnnvl", dialect: "nccl", level: "error", anyOf: ["is available but not working"],
+    values: [/MNNVL \(cliqueSize (?<cliqueSize>\d+)\)/, /(?<imexChannel>IMEX channel configuration)/i, /(?<imexDaemon>nvidia-imex-ctl)/],
+    pattern: /MNNVL \(cliqueSize \d+\) is available but not working/,
+    samples: [
+      "nvl-3:812:812 [2] mnnvl.cc:67 NCCL WARN MNNVL (cliqueSize 16) is available but not working on this system. Check the IMEX channel configuration (/dev/nvidia-caps-imex-channels). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.",
+      "nvl-3:812:812 [2] init.cc:1340 NCCL WARN MNNVL (cliqueSize 72) is available but not working on this system. Check the IMEX configuration (nvidia-imex-ctl -N). Set NCCL_MNNVL_ENABLE=0 to ignore this issue.",
+    ],
+    nearMisses: ["nvl-3:812:830 [2] NCCL INFO MNNVL busId 0x1901000 fabric UUID 3143b15bc2cd192b.28cc9b5473fb5b93 cliqueId 0x7ffe state 3 healthMask 0xaa", "nvl-3:812:830 [2] NCCL INFO MNNVL 1 cliqueId 7ffe cliqueSize 8 cliqueRank 2"],
   },
   {
     id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
@@ -363,10 +384,11 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
-    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node", "reverse path"],
+    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node", "reverse path", "suitable space"],
     values: INTERNAL_VALUES,
-    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}`, "i"),
-    samples: ["vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
+    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL}`, "i"),
+    samples: ["gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
+    nearMisses: ["gb-7:31:31 [2] NCCL INFO Symmetric VA size=192GB", "gb-7:31:40 [2] allocator.cc:240 NCCL WARN No allocation found at offset=0x200000"],
   },
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],

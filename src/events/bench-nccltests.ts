@@ -33,7 +33,8 @@ export const LARGE_SIZE_BYTES = 256 * 1024 * 1024;
 export const isColumnHeader = (t: string): boolean => t.includes("busbw") && t.includes("size") || (t.includes("busbw") && t.includes("bytes"));
 
 /** `22803` -> `2.28.3` (NCCL_VERSION_CODE of NCCL >= 2.9) */
-function ncclCode(code: number): string | null {
+/** NCCL_VERSION_CODE as a version: 2.9 and later print major*10000 + minor*100 + patch (22803 = 2.28.3, 23007 = 2.30.7) */
+export function ncclCode(code: number): string | null {
   if (!Number.isInteger(code) || code < 20900) return null;
   return `${Math.floor(code / 10000)}.${Math.floor((code % 10000) / 100)}.${code % 100}`;
 }

@@ -29,12 +29,15 @@ export interface NcclConnectionEvent extends EventBase, NcclWho {
   comm: string | null;
 }
 
-/** The NCCL version, from the banner, an INFO line, vLLM's `nccl==` or PyTorch's `NCCL version` suffix. */
+/**
+ * The NCCL version, from the banner, an INFO line, vLLM's `nccl==`, PyTorch's `NCCL version` suffix, or nccl-tests'
+ * `nccl-library=NNNNN` (the library the test ran with, as ncclGetVersion gave it).
+ */
 export interface NcclVersionEvent extends EventBase, NcclWho {
   kind: "nccl.version";
   version: string;
   cuda: string | null;
-  source: "banner" | "info" | "vllm" | "pytorch";
+  source: "banner" | "info" | "nccl-tests" | "vllm" | "pytorch";
 }
 
 /** `Using network X` (or 2.2's `Using internal Network X`). */

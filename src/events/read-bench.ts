@@ -83,6 +83,11 @@ export function createBenchReader(): RecordReader {
   let latency: Pending<{ avg: number; percentiles: Record<string, number> }> | null = null;
   let json: { rec: LogRecord; text: string; depth: number; inString: boolean; escape: boolean } | null = null;
 
+  // nccl-tests names the NCCL library it ran with (`nccl-library=23007`, JSON `nccl_version`): NCCL's version as the
+  // library itself reports it, for a log whose NCCL printed no banner (NCCL_DEBUG unset, or rank 0's lines cut off)
+  const ncclLibrary = (rec: LogRecord, version: string | null, emit: Emit) => {
+    if (version) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), host: null, pid: null, dev: null, version, cuda: null, source: "nccl-tests" });
+  };
   const result = (emit: Emit, rec: LogRecord, tool: BenchTool, format: "text" | "json", values: Record<string, unknown>) =>
     emit({ kind: "bench.result", ...base(rec, evidenceOf(rec)), tool, format, values });
 
@@ -176,6 +181,7 @@ export function createBenchReader(): RecordReader {
       else if (isNcclTestsJson(obj)) {
         const v = ncclTestsFromJson(obj);
         if (v) result(emit, j.rec, "ncclTests", "json", v);
+        if (v && typeof v.ncclVersion === "string") ncclLibrary(j.rec, v.ncclVersion, emit);
       } else if (isThroughputJson(obj)) result(emit, j.rec, "throughput", "json", mark(throughputFromJson(obj)));
       else if (isLatencyJson(obj)) result(emit, j.rec, "latency", "json", mark(latencyFromJson(obj)));
     }
@@ -251,7 +257,9 @@ export function createBenchReader(): RecordReader {
     }
     if (t.includes("Rank") && (t.includes(" on ") || CUT_DEVICE.test(t))) return readDevice(rec, t, emit);
     if (t.startsWith("# nccl-tests version")) {
-      ncclRun(rec, emit, (r) => r.started).readVersion(t);
+      const run = ncclRun(rec, emit, (r) => r.started);
+      run.readVersion(t);
+      ncclLibrary(rec, run.ncclLibrary, emit);
       return true;
     }
     if (t.startsWith("# Collective test starting:")) {

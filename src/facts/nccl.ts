@@ -922,7 +922,7 @@ function mergeActivity(cur: ActivityState, b: ActivityState): void {
 
 /** NCCL's own lines first (banner, INFO), then vLLM's `nccl==`, then PyTorch's error suffix. */
 function pickVersion(s: NcclState): { version: string; at: Located } | null {
-  for (const source of [["banner", "info"], ["vllm"], ["pytorch"]]) {
+  for (const source of [["banner", "info"], ["nccl-tests"], ["vllm"], ["pytorch"]]) {
     let best: NcclState["versions"][number] | null = null;
     for (const v of s.versions) if (source.includes(v.source) && (!best || earlier(best.at, v.at) === v.at)) best = v;
     if (best) return { version: best.version, at: best.at };

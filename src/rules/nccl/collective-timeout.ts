@@ -1,7 +1,7 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import type { Evidence } from "../../model.js";
 import { fmt, uniqueEvidence } from "../helpers.js";
-import { signalCount, signalHits } from "../signals.js";
+import { signalCount, signalHits, type Hit } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { LIST_LIMITS } from "../../facts/cluster.js";
@@ -20,6 +20,10 @@ export const meta = {
 
 
 interface RankState {
+  /** the rank to name: torchrun's global `[rankN]:` when the line has it, else ProcessGroupNCCL's own `[Rank N]` */
+  rank: number;
+  /** the process group the progress line names (`[PG ID 2 PG GUID 11 Rank 1]`: `PG GUID 11`; `[PG 5 Rank 3]`: `PG 5`), when it names one */
+  group?: string;
   seq?: number;
   op?: string;
   timeoutMs?: number;
@@ -34,8 +38,16 @@ const FAILURES = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited",
 export function check(ctx: RuleContext): FindingDraft[] {
   const hits = signalHits(ctx, ["nccl.timeout"]);
   if (!hits.length) return [];
-  const ranks = new Map<number, RankState>();
-  const get = (r: number) => ranks.get(r) ?? (ranks.set(r, {}), ranks.get(r)!);
+  // one state per reporting rank: ProcessGroupNCCL's `[Rank N]` is the rank within its process group, so a log whose
+  // lines carry torchrun's `[rankN]:` keys them by that global rank (two processes of different subgroups can both be
+  // `[Rank 1]`), and a progress line's `[PG ID i PG GUID g …]` tells which group its work counters count in
+  const ranks = new Map<string, RankState>();
+  const get = (h: Hit, pgRank: number) => {
+    const global = GLOBAL_RANK.exec(h.ev.text);
+    // (a line without the prefix, beside prefixed ones, is of the process whose global rank it names, when there is one)
+    const key = global ? `g${global[1]}` : ranks.has(`g${pgRank}`) ? `g${pgRank}` : `r${pgRank}`;
+    return ranks.get(key) ?? (ranks.set(key, { rank: global ? Number(global[1]) : pgRank }), ranks.get(key)!);
+  };
   const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
   // only `failed or timed out`, beside an NCCL failure (a completion error, `unhandled system error` …): the operation failed
   if (!progress.length && hits.every((h) => h.captures.failedOrTimedOut !== undefined) && signalHits(ctx, FAILURES).length) return [];
@@ -43,14 +55,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
     // the watchdog's and the progress line's values, as the signatures read them (grammars/signatures.ts TIMEOUT_VALUES)
     const w = h.captures;
     if (w.wRank !== undefined) {
-      const s = get(Number(w.wRank));
+      const s = get(h, Number(w.wRank));
       s.seq ??= Number(w.seq);
       s.op ??= w.op;
       if (w.timeoutMs) s.timeoutMs ??= Number(w.timeoutMs);
       if (w.ranMs) s.ranMs ??= Number(w.ranMs);
     }
     if (w.pRank !== undefined) {
-      const s = get(Number(w.pRank));
+      const s = get(h, Number(w.pRank));
+      const pg = PROCESS_GROUP.exec(h.ev.text);
+      if (pg) s.group ??= pg[2] !== undefined ? `PG GUID ${pg[2]}` : `PG ${pg[1]}`;
       s.enqueued ??= Number(w.pEnqueued);
       s.completed ??= Number(w.pCompleted);
     }
@@ -60,12 +74,23 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const lib = hccl ? "HCCL" : "NCCL";
   const stuckSec = hits.map((h) => h.captures.stuckSec).find((v) => v !== undefined);
   const heartbeatOnly = ranks.size === 0 && hits.every((h) => h.captures.heartbeat !== undefined);
-  const reported = [...ranks.keys()].sort((a, b) => a - b);
-  const first = reported.map((r) => ranks.get(r)!).find((s) => s.op);
+  const states = [...ranks.values()].sort((a, b) => a.rank - b.rank);
+  const reported = states.map((s) => s.rank);
+  const first = states.find((s) => s.op);
+  const groups = groupsOf(states);
   const parts: string[] = [];
-  if (first) {
+  if (first && groups.length > 1) {
+    // ranks of different process groups wait on unrelated collectives: each group's own, never one range of them
+    const said = groups.map(([g, list]) => {
+      const op = list.find((s) => s.op);
+      const seqs = list.map((s) => s.seq).filter((q): q is number => q !== undefined);
+      const seq = !seqs.length ? "" : Math.min(...seqs) === Math.max(...seqs) ? ` (SeqNum ${seqs[0]})` : ` (SeqNum ${Math.min(...seqs)}–${Math.max(...seqs)})`;
+      return `${list.length > 1 ? "ranks" : "rank"} ${list.map((s) => s.rank).join(", ")} in ${op?.op ?? "a collective"}${seq} of ${g}`;
+    });
+    parts.push(`Ranks of ${groups.length} different process groups timed out${first.timeoutMs ? ` after the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}: ${said.join("; ")}`);
+  } else if (first) {
     // (ranks a collective apart wait on different sequence numbers: the range, not the first rank's alone)
-    const seqs = reported.map((r) => ranks.get(r)!.seq).filter((q): q is number => q !== undefined);
+    const seqs = states.map((s) => s.seq).filter((q): q is number => q !== undefined);
     const low = Math.min(...seqs);
     const high = Math.max(...seqs);
     const seq = !seqs.length ? "" : low === high ? ` (SeqNum ${low})` : ` (SeqNum ${low}–${high})`;
@@ -78,10 +103,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   else parts.push("A collective operation did not finish within the process group's timeout");
   const root = elasticRootCause(ctx);
   // torchrun's first observed failure, when it is a rank that did not itself time out: the one the others waited for
-  const culprit = root && !ranks.has(root.rank) && ranks.size > 0 ? root : null;
+  const culprit = root && !reported.includes(root.rank) && ranks.size > 0 ? root : null;
   const lag = culprit
     ? `torchrun's failure summary names rank ${culprit.rank}${culprit.host ? ` (host ${culprit.host})` : ""}${culprit.exit !== undefined ? `, exit code ${culprit.exit},` : ""} as the first observed failure, and it did not report the timeout: look at it first`
-    : laggingRanks(ranks, ctx.facts.distributed.worldSize, seenRanks(ctx));
+    : laggingRanks(states, ctx.facts.distributed.worldSize, seenRanks(ctx));
   if (lag) parts.push(lag);
   else parts.push(`the log does not show which rank fell behind: ${hccl ? "the process group's watchdog, not HCCL, reported the timeout" : "NCCL itself never times out a stuck collective"}, so the rank that never joined is the one to look at`);
   return [{
@@ -104,24 +129,49 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
+/** torchrun's `[rankN]:` before PyTorch's record: the process's global rank */
+const GLOBAL_RANK = /\[rank(\d+)\]:/;
+/** ProcessGroupNCCL's `[PG 5 Rank 3]` (2.3) / `[PG ID 2 PG GUID 11(name) Rank 1]` (2.4 on): the group's id and GUID */
+const PROCESS_GROUP = /\[PG (?:ID )?(\d+)(?: PG GUID (\d+)(?:\([^)\]]*\))?)? Rank \d+\]/;
+
+/**
+ * The reporting ranks by the process group their progress line names (a rank whose lines name none is of the group
+ * the others name, or of one unnamed group when none does); one entry when all are of one group.
+ */
+function groupsOf(states: RankState[]): [string, RankState[]][] {
+  const named = [...new Set(states.map((s) => s.group).filter((g): g is string => g !== undefined))];
+  if (named.length < 2) return [[named[0] ?? "", states]];
+  return named.map((g) => [g, states.filter((s) => s.group === g)] as [string, RankState[]]);
+}
+
 /** Names the rank(s) behind: the smallest completed work, a different operation, or ranks that never reported. */
-function laggingRanks(ranks: Map<number, RankState>, worldSize: number | null, seen: number[] | null): string | null {
-  const done = [...ranks.entries()].filter(([, s]) => s.completed !== undefined);
-  if (done.length > 1) {
-    const min = Math.min(...done.map(([, s]) => s.completed!));
-    const max = Math.max(...done.map(([, s]) => s.completed!));
+function laggingRanks(states: RankState[], worldSize: number | null, seen: number[] | null): string | null {
+  const groups = groupsOf(states);
+  // (work counters and operations compare within one process group: another group's collectives are no step of these)
+  for (const [g, list] of groups) {
+    const done = list.filter((s) => s.completed !== undefined);
+    if (done.length < 2) continue;
+    const min = Math.min(...done.map((s) => s.completed!));
+    const max = Math.max(...done.map((s) => s.completed!));
     if (min < max) {
-      const slow = done.filter(([, s]) => s.completed === min).map(([r]) => r);
-      return `rank${slow.length > 1 ? "s" : ""} ${slow.join(", ")} completed only NCCL work ${min} while others reached ${max}: ${slow.length > 1 ? "they are" : "it is"} the lagging one${slow.length > 1 ? "s" : ""}`;
+      const slow = done.filter((s) => s.completed === min).map((s) => s.rank);
+      const of = groups.length > 1 ? ` of ${g}` : "";
+      return `rank${slow.length > 1 ? "s" : ""} ${slow.join(", ")}${of} completed only NCCL work ${min} while others reached ${max}: ${slow.length > 1 ? "they are" : "it is"} the lagging one${slow.length > 1 ? "s" : ""}`;
     }
   }
-  const ops = new Map<string, number[]>();
-  for (const [r, s] of ranks) if (s.op) ops.set(s.op, [...(ops.get(s.op) ?? []), r]);
-  if (ops.size > 1) {
-    const sorted = [...ops.entries()].sort((a, b) => a[1].length - b[1].length);
-    const [op, odd] = sorted[0];
-    return `rank${odd.length > 1 ? "s" : ""} ${odd.join(", ")} ran ${op} while the others ran ${sorted[sorted.length - 1][0]}: the ranks are out of step (desynchronised), starting at rank ${odd[0]}`;
+  for (const [g, list] of groups) {
+    const ops = new Map<string, number[]>();
+    for (const s of list) if (s.op) ops.set(s.op, [...(ops.get(s.op) ?? []), s.rank]);
+    if (ops.size > 1) {
+      const sorted = [...ops.entries()].sort((a, b) => a[1].length - b[1].length);
+      const [op, odd] = sorted[0];
+      const of = groups.length > 1 ? ` of ${g}` : "";
+      return `rank${odd.length > 1 ? "s" : ""} ${odd.join(", ")}${of} ran ${op} while the others ran ${sorted[sorted.length - 1][0]}: the ranks are out of step (desynchronised), starting at rank ${odd[0]}`;
+    }
   }
+  // (which ranks are missing is a question of one group: the world size is the default group's)
+  if (groups.length > 1) return null;
+  const ranks = new Set(states.map((s) => s.rank));
   if (worldSize && ranks.size > 1 && ranks.size < worldSize) {
     const missing: number[] = [];
     for (let r = 0; r < worldSize && missing.length < 8; r++) if (!ranks.has(r)) missing.push(r);

@@ -65,7 +65,11 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   }
   remediation.unshift(...wslAdvice(ctx));
   remediation.push(DEBUG_HINT);
-  const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : "";
+  // (NCCL's multi-node NVLink self-test allocates fabric memory first: its CUDA failure, 800 'operation not permitted' or
+  // 801 'not supported', comes before the MNNVL WARN that nccl/system-error explains)
+  const mnnvl = !nvls && "nccl.mnnvl" in ctx.signals;
+  if (mnnvl) remediation.unshift("This CUDA failure is the fabric-memory allocation of NCCL's multi-node NVLink (MNNVL) check: see nccl/system-error for the IMEX channel or daemon to fix.");
+  const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : mnnvl ? " while allocating fabric memory for its multi-node NVLink (MNNVL) check" : "";
   return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed${where}: ${what}.`, remediation };
 });
 export const check = rule.check;

@@ -8,7 +8,7 @@ import { OFI_GAVE_UP } from "../../../grammars/nccl-messages.js";
 import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
-const SPECIFIC = ["nccl.systemError", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch"];
+const SPECIFIC = ["nccl.systemError", "nccl.mnnvl", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch"];
 
 export const meta = {
   id: "nccl/error",
@@ -35,8 +35,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
   // a topology XML without an attribute NCCL reads (`Attribute arch of node cpu not found`) followed by its `-> 3` returns
   // is nccl/internal-error's, which names it, even with no `internal error` text in the log
-  // (so is graph/paths.cc's `Failed to find reverse path …` before its `-> 3`: the topology search)
-  const topoXml = "nccl.internalErrorReturn" in ctx.signals && signalHits(ctx, ["nccl.internalDetail"]).some((h) => h.captures.topoAttr !== undefined || h.captures.reversePath !== undefined);
+  // (so is graph/paths.cc's `Failed to find reverse path …` before its `-> 3`: the topology search, and allocator.cc's
+  // `No suitable space found to accommodate …`: the symmetric-memory address space)
+  const topoXml = "nccl.internalErrorReturn" in ctx.signals && signalHits(ctx, ["nccl.internalDetail"]).some((h) => h.captures.topoAttr !== undefined || h.captures.reversePath !== undefined || h.captures.spaceSize !== undefined);
   const specific = topoXml || SPECIFIC.some((id) => id in ctx.signals);
   // a traceback that ends inside vLLM's pynccl or torch's NCCL set-up failed in NCCL even when its last line was cut off
   const ncclTracebacks = (ctx.facts.tracebacks?.list ?? []).filter((t) => t.libraries.nccl);

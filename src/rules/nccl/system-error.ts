@@ -1,4 +1,5 @@
 import { DEBUG_HINT, signatureRule, wslAdvice } from "./signature-rule.js";
+import type { RuleContext } from "../types.js";
 import { signalHits } from "../signals.js";
 import type { RuleSpec } from "../define.js";
 
@@ -7,10 +8,32 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: unhandled system error",
   tags: ["nccl", "error"],
-  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)", "NCCL source: init.cc / mnnvl.cc (MNNVL fabric-memory self-test, IMEX channel and daemon)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn"], (_hits, ctx) => {
+/** What NCCL's multi-node NVLink self-test says failed (grammars/signatures.ts nccl.mnnvl), and what to do about it. */
+function mnnvlFailure(ctx: RuleContext): { message: string; remediation: string[] } | null {
+  const hit = signalHits(ctx, ["nccl.mnnvl"])[0];
+  if (!hit) return null;
+  const w = hit.captures;
+  const clique = w.cliqueSize ? `an NVLink clique of ${w.cliqueSize} GPUs` : "an NVLink clique";
+  const daemon = w.imexDaemon !== undefined;
+  return {
+    message: `NCCL returned ncclSystemError from its multi-node NVLink (MNNVL) check: the GPUs form ${clique} across nodes, but NCCL could not ${daemon ? "export and import fabric memory between processes: the IMEX daemons do not serve this node (`Check the IMEX configuration (nvidia-imex-ctl -N)`)" : "allocate fabric memory: the process has no IMEX channel (`Check the IMEX channel configuration (/dev/nvidia-caps-imex-channels)`)"}. It is the node's or container's IMEX set-up, not the network or NCCL.`,
+    remediation: [
+      daemon
+        ? "Check the IMEX service on every node of the clique: `nvidia-imex-ctl -N` must list all of them as connected; the nvidia-imex service needs the same node list (nodes_config.cfg) on each node and a version matching the driver."
+        : "Give the process an IMEX channel: the host must have the channel device (/dev/nvidia-caps-imex-channels/channel0; the nvidia module option NVreg_CreateImexChannel0=1 creates it), and a container needs it passed in (`--device /dev/nvidia-caps-imex-channels/channel0`; on Kubernetes, a ComputeDomain of NVIDIA's DRA driver for GPUs).",
+      "Check the fabric of every GPU: `nvidia-smi -q` shows Fabric State Completed, Status Success and one cluster UUID and clique id across the nodes.",
+      "NCCL_MNNVL_ENABLE=0 lets the job start, but the traffic between nodes then leaves NVLink for the network (far slower on an NVL72 rack): use it to confirm the cause, not as the fix.",
+      DEBUG_HINT,
+    ],
+  };
+}
+
+export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn", "nccl.mnnvl"], (_hits, ctx) => {
+  const mnnvl = mnnvlFailure(ctx);
+  if (mnnvl) return mnnvl;
   const shm = "nccl.shm" in ctx.signals;
   const ib = "nccl.ibError" in ctx.signals;
   const sockWarn = signalHits(ctx, ["nccl.socketWarn"])[0];

@@ -28,11 +28,33 @@ export function isPublicIPv4(ip: string): boolean {
   return true;
 }
 
+/**
+ * Whether an IPv6 address is routable on the internet: global unicast 2000::/3 (NCCL 2.2x binds its bootstrap to such an
+ * address where the interface has one: `Bootstrap: Using eth0:2a02:6b8:c41::e148:fea0<0>`), not the documentation prefix
+ * 2001:db8::/32; ULA (fc00::/7), link-local (fe80::/10), loopback and multicast are not. An IPv4-mapped address
+ * (`::ffff:203.0.113.9`) is its IPv4 address.
+ */
+export function isPublicIPv6(ip: string): boolean {
+  const a = ip.replace(/%.*$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+  if (mapped) return isPublicIPv4(mapped[1]);
+  // (a colon-separated form of hex groups with at most one `::`)
+  if (!/^[0-9a-f:]+$/.test(a) || !a.includes(":") || (a.match(/::/g) ?? []).length > 1) return false;
+  const first = /^([0-9a-f]{1,4}):/.exec(a);
+  if (!first) return false;
+  const h = parseInt(first[1], 16);
+  if (h < 0x2000 || h > 0x3fff) return false;
+  return !/^2001:0?db8:/.test(a);
+}
+
+/** Whether an address (IPv4 or IPv6) is routable on the internet. */
+export const isPublicIP = (ip: string): boolean => isPublicIPv4(ip) || isPublicIPv6(ip);
+
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const found: { what: string; ip: string; ev: Evidence | null }[] = [];
   const add = (what: string, ip: string | null | undefined, ev: Evidence | null | undefined) => {
-    if (ip && isPublicIPv4(ip) && !found.some((f) => f.ip === ip && f.what === what)) found.push({ what, ip, ev: ev ?? null });
+    if (ip && isPublicIP(ip) && !found.some((f) => f.ip === ip && f.what === what)) found.push({ what, ip, ev: ev ?? null });
   };
   add("VLLM_HOST_IP", facts.distributed.hostIp, facts.sources["distributed.hostIp"]);
   add(facts.sources["config.masterAddr"]?.derived ? "the data-parallel head address (--data-parallel-address)" : "the master address (--master-addr)", facts.config.masterAddr, facts.sources["config.masterAddr"]);
@@ -49,7 +71,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation: [
       vllm
         ? "Put the nodes on a private network segment and set VLLM_HOST_IP on each node to its private address (e.g. 10.x / 172.16–31.x / 192.168.x)."
-        : "Put the nodes on a private network segment and give the job their private addresses (e.g. 10.x / 172.16–31.x / 192.168.x).",
+        : `Put the nodes on a private network segment and give the job their private addresses (e.g. 10.x / 172.16–31.x / 192.168.x${found.some((f) => f.ip.includes(":")) ? ", or IPv6 unique-local fd00::/8" : ""}).`,
       `Pin NCCL and Gloo to the private interface: ${priv ? `NCCL_SOCKET_IFNAME=${priv.name} GLOO_SOCKET_IFNAME=${priv.name} (${priv.addr} in this log)` : "NCCL_SOCKET_IFNAME=<private iface> GLOO_SOCKET_IFNAME=<private iface>"}, and use a private --master-addr.`,
       "Firewall the distributed ports from the internet; expose only the API server port, behind authentication.",
     ],
