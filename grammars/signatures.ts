@@ -71,6 +71,11 @@ export interface Signature {
   node?: boolean;
   /** which process wrote the line matters (one process's run of lines): the reader adds its prefix's process as capture `proc` */
   process?: boolean;
+  /**
+   * which global rank wrote the line matters: the reader adds the launcher's rank (torchrun's `[rankN]:` prefix, peeled
+   * or in the line) as capture `launcherRank`
+   */
+  launcherRank?: boolean;
   /** lines that must be read as this signature */
   samples: readonly string[];
   /** lines that look alike and must not be */
@@ -162,6 +167,9 @@ const TIMEOUT_VALUES = [
   // ProcessGroupNCCL's `Some NCCL operations have failed or timed out.`: printed for a failed collective as for a timeout
   // (torch_npu's ProcessGroupHCCL, a port of it, prints `WorkHCCL(...)` and `Some HCCL operations ...`: `lib`/`foLib` H)
   /(?<failedOrTimedOut>(?<foLib>[NH])CCL operations have failed or timed out)/,
+  // the process group ProcessGroupNCCL's record names (2.3 `[PG 5 Rank 3]`, 2.4 on `[PG ID 2 PG GUID 11(name) Rank 1]`):
+  // its `Rank N` is the rank within that group, and its work counters count that group's collectives
+  /\[PG (?:ID )?(?<pgId>\d+)(?: PG GUID (?<pgGuid>\d+)(?:\([^)\]]*\))?)? Rank \d+\]/,
 ];
 
 /** the CUDA runtime's words (cudaGetErrorString) for the failures of stream capture, the CUDA graph recording */
@@ -548,7 +556,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.timeout", dialect: "torch", level: "error", anyOf: ["timeout", "timed out", "time out", "watchdog caught collective", "watchdog got stuck"],
-    values: TIMEOUT_VALUES,
+    values: TIMEOUT_VALUES, launcherRank: true,
     // (PyTorch's watchdog says nothing else after `Watchdog caught collective`: a line cut there is still the timeout;
     // the C++ stack of that error, pasted without its message, still names where it was raised: `frame #1:
     // c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout(...)`, `Exception raised from checkTimeout at ...`)
@@ -568,7 +576,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work", "last completed work:"],
-    values: TIMEOUT_VALUES,
+    values: TIMEOUT_VALUES, launcherRank: true,
     pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work(?: sequence id)?): (?<work>\d+),? (?:PG status: )?last enqueued (?:NCCL )?work: (?<enqueued>-?\d+), last completed (?:NCCL )?work: (?<completed>-?\d+)/,
     samples: [
       "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Exception (either an error or timeout) detected by watchdog at work: 5, last enqueued NCCL work: 5, last completed NCCL work: 4.",

@@ -7,7 +7,10 @@ const WARNING_HEAD = /^(?:\S+ )?(?:WARNING|WARN)\b|^WARNING:|^W\d{4} /;
 const NCCL_HEADER = /(?:^|\s)([\w.-]+):\d+:\d+ \[\d+\]/;
 const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
 const BY_PROCESS = new Set(SIGNATURES.filter((s) => s.process).map((s) => s.id));
+const BY_LAUNCHER_RANK = new Set(SIGNATURES.filter((s) => s.launcherRank).map((s) => s.id));
 const RANK_MARK = /\[(?:PG [^\]]*?)?Rank (\d+)\]|\[rank(\d+)\]/;
+/** torchrun's `[rankN]:` before a record, where peeling left it in the line */
+const LAUNCHER_RANK = /\[rank(\d+)\]:/;
 
 /**
  * Applies the signature table to one record: a `signal` event for each signature the record is. `except`: ids not to
@@ -39,6 +42,10 @@ export function readSignals(rec: LogRecord, emit: Emit, except?: ReadonlySet<str
     if (BY_NODE.has(f.id)) {
       const host = NCCL_HEADER.exec(rec.raw);
       if (host) captures.ncclHost = host[1];
+    }
+    if (BY_LAUNCHER_RANK.has(f.id)) {
+      const r = rec.origin.rank ?? LAUNCHER_RANK.exec(rec.raw)?.[1];
+      if (r !== undefined) captures.launcherRank = String(r);
     }
     if (BY_PROCESS.has(f.id)) {
       // the prefix's process, pid and parallel indices (an EngineCore_DP1 inside a Ray actor's prefix keeps its DP index)

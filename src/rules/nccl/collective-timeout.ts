@@ -43,10 +43,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // `[Rank 1]`), and a progress line's `[PG ID i PG GUID g …]` tells which group its work counters count in
   const ranks = new Map<string, RankState>();
   const get = (h: Hit, pgRank: number) => {
-    const global = GLOBAL_RANK.exec(h.ev.text);
+    const global = h.captures.launcherRank;
     // (a line without the prefix, beside prefixed ones, is of the process whose global rank it names, when there is one)
-    const key = global ? `g${global[1]}` : ranks.has(`g${pgRank}`) ? `g${pgRank}` : `r${pgRank}`;
-    return ranks.get(key) ?? (ranks.set(key, { rank: global ? Number(global[1]) : pgRank }), ranks.get(key)!);
+    const key = global !== undefined ? `g${global}` : ranks.has(`g${pgRank}`) ? `g${pgRank}` : `r${pgRank}`;
+    return ranks.get(key) ?? (ranks.set(key, { rank: global !== undefined ? Number(global) : pgRank }), ranks.get(key)!);
   };
   const progress = signalHits(ctx, ["nccl.timeoutProgress"]);
   // only `failed or timed out`, beside an NCCL failure (a completion error, `unhandled system error` …): the operation failed
@@ -63,8 +63,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     }
     if (w.pRank !== undefined) {
       const s = get(h, Number(w.pRank));
-      const pg = PROCESS_GROUP.exec(h.ev.text);
-      if (pg) s.group ??= pg[2] !== undefined ? `PG GUID ${pg[2]}` : `PG ${pg[1]}`;
+      const { pgId, pgGuid } = h.captures;
+      if (pgId !== undefined) s.group ??= pgGuid !== undefined ? `PG GUID ${pgGuid}` : `PG ${pgId}`;
       s.enqueued ??= Number(w.pEnqueued);
       s.completed ??= Number(w.pCompleted);
     }
@@ -128,11 +128,6 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ],
   }];
 }
-
-/** torchrun's `[rankN]:` before PyTorch's record: the process's global rank */
-const GLOBAL_RANK = /\[rank(\d+)\]:/;
-/** ProcessGroupNCCL's `[PG 5 Rank 3]` (2.3) / `[PG ID 2 PG GUID 11(name) Rank 1]` (2.4 on): the group's id and GUID */
-const PROCESS_GROUP = /\[PG (?:ID )?(\d+)(?: PG GUID (\d+)(?:\([^)\]]*\))?)? Rank \d+\]/;
 
 /**
  * The reporting ranks by the process group their progress line names (a rank whose lines name none is of the group
