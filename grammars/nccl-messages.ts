@@ -310,7 +310,8 @@ export const OFI_ADVISORY_WARN = /\bNET\/OFI Could not find ncclGetVersion symbo
  * since), so such a line says the run's network is NOT the plugin's, whatever NET/OFI lines came before it.
  * Unanchored: read from the WARN's message text.
  */
-export const OFI_GAVE_UP = /\bNET\/OFI (?:aws-ofi-nccl initialization failed|Initializing plugin failed|Unable to find a protocol that worked|Only EFA provider is supported)/;
+export const OFI_GAVE_UP_WORDS = "aws-ofi-nccl initialization failed|Initializing plugin failed|Unable to find a protocol that worked|Only EFA provider is supported";
+export const OFI_GAVE_UP = new RegExp(String.raw`\bNET\/OFI (?:${OFI_GAVE_UP_WORDS})`);
 
 /**
  * google/nccl-fastsocket's flow-steering WARNs (net_fastsocket.cc connect/accept): `Cannot get incoming CPU.` when

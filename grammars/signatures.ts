@@ -11,7 +11,7 @@
  */
 
 import { memoByText } from "../src/util/memo.js";
-import { BENIGN_ASYNC_EVENT, CUDA_LIB_ADVISORY_WARN, FASTSOCKET_ADVISORY_WARN, TUNING_ADVISORY_WARN, OFI_ADVISORY_WARN, RCCL_ADVISORY_WARN } from "./nccl-messages.js";
+import { BENIGN_ASYNC_EVENT, CUDA_LIB_ADVISORY_WARN, FASTSOCKET_ADVISORY_WARN, TUNING_ADVISORY_WARN, OFI_ADVISORY_WARN, OFI_GAVE_UP_WORDS, RCCL_ADVISORY_WARN } from "./nccl-messages.js";
 
 export type Dialect = "nccl" | "torch" | "vllm" | "any";
 
@@ -674,6 +674,9 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<ofi>NET\/OFI\b|aws-ofi-nccl)/, /GDR disabled on GDR-supported instance type\s*(?<ofiGdrType>[\w.-]*)/, /(?<ofiRegisterEinval>Unable to register memory \(type = 2\).*RC: -22\b)/,
       // the bootstrap root heard from one rank twice (bootstrap.cc, every version): two processes started as that rank
       /Bootstrap Root : rank (?<twiceRank>\d+) of (?<twiceOf>\d+) ranks has already checked in/,
+      // the plugin giving up its own start (the words of OFI_GAVE_UP after `NET/OFI `), and RCCL's SMI fallback
+      // (misc/alt_rsmi.cc) unable to read a KFD topology node
+      new RegExp(String.raw`\bNET\/OFI (?<ofiGaveUp>${OFI_GAVE_UP_WORDS})`), /alt_rsmi\.cc:\d+ NCCL WARN Could not read node # ?(?<kfdNode>\d+)/,
     ],
     // NCCL ≤2.3's WARN has no `NCCL` token (debug.h: `host:pid:tid [dev] file:line WARN msg`), and a quote may keep only
     // its `file:line WARN msg` part: its files are NCCL's own (`include/socket.h`, `misc/ibvwrap.cu`, `transport/p2p.cu`,
@@ -1134,11 +1137,15 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.gdrSaidOff", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma disabled", "dma-buf is not available", "gdr 0"],
+    // (the HCA form of net_ib, not graph/paths.cc's `Disabled for GPU x / HCA y (distance …)`, a path decision)
+    values: [/GPU Direct RDMA Disabled for HCA \d+ '(?<hca>[^']+)'/],
     pattern: /GPU Direct RDMA Disabled for (?:HCA|GPU)|DMA-BUF is not available|\bGDR 0\b/,
     samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO Connected all rings, use ring PXN 0 GDR 0"],
   },
   {
     id: "nccl.p2pUnavailable", dialect: "any", level: "info", anyOf: ["p2p is", "p2p was", "p2p not", "p2p unavailable", "p2p unsupported", "p2p disabled", "p2p access", "p2p:", "no p2p", "no gpu p2p", "p2p test", "p2p check", "enable p2p", "peer query", "failed to peer", "lacks gpu p2p", "peer access"],
+    // (graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other, which nccl/cuda-error reads)
+    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i],
     pattern: /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i,
     samples: ["node:1:2 [0] NCCL INFO P2P is disabled between connected GPUs 0 and 1. You can repress this message with NCCL_IGNORE_DISABLED_P2P=1.", "WARNING 03-18 11:21:32 custom_all_reduce.py:134] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed."],
   },
@@ -1355,7 +1362,7 @@ export const SIGNATURES: readonly Signature[] = [
     // input tokens`), or V1's processor refusing a prompt longer than the model (`The decoder prompt (length M) is longer
     // than the maximum model length of N`)
     id: "vllm.requestRejected", dialect: "vllm", level: "warning", anyOf: ["error in preprocessing prompt inputs", "maximum context length is", "longer than the maximum model length"],
-    values: [/maximum context length is (?<max>\d+) tokens\. However, (?:you requested|your request has) (?<requested>\d+)/, /The decoder prompt \(length (?<requested>\d+)\) is longer than the maximum model length of (?<max>\d+)/],
+    values: [/(?<recordHead>\bError in preprocessing prompt inputs\b)/, /maximum context length is (?<max>\d+) tokens\. However, (?:you requested|your request has) (?<requested>\d+)/, /The decoder prompt \(length (?<requested>\d+)\) is longer than the maximum model length of (?<max>\d+)/],
     pattern: /\bError in preprocessing prompt inputs\b|This model's maximum context length is \d+ tokens\. However, (?:you requested|your request has) \d+|The decoder prompt \(length \d+\) is longer than the maximum model length of \d+/,
     samples: [
       "ERROR 03-04 05:06:07 [serving_chat.py:200] Error in preprocessing prompt inputs",
@@ -1987,6 +1994,8 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.cudaGraphCapture", dialect: "any", level: "error",
     anyOf: ["capturing", "during capture", "capture sequence", "uncaptured work", "streamcapture", "capturedevent", "same stream as it began"],
     values: [
+      // (NCCL's own WARN of the capture error: the collective was captured)
+      /(?<ncclWarn>NCCL WARN)/,
       new RegExp(`(?<failure>${CAPTURE_MESSAGES})`),
       /(?<code>\b(?:cuda|hip)Error(?:StreamCapture(?:Unsupported|Invalidated|Merge|Unmatched|Unjoined|Isolation|Implicit|WrongThread)|CapturedEvent)\b)/,
       /(?<previous>operation failed due to a previous error during capture|StreamCaptureInvalidated)/,

@@ -191,6 +191,13 @@ describe("a request the OpenAI server refused before it reached the engine", () 
     const v1 = await analyzeText("ValueError: The decoder prompt (length 40000) is longer than the maximum model length of 32768. Make sure that `max_model_len` is no smaller than the number of text tokens.\n");
     expect(v1.findings[0].message).toContain("asked for 40000 tokens, more than the served max_model_len of 32768");
   });
+
+  it("counts the requests by their record heads, not by the lines of their tracebacks", async () => {
+    for (const text of wrappers([...lines("(APIServer pid=61) "), ...lines("(APIServer pid=61) ").slice(1), ...lines("(APIServer pid=61) ").slice(1)])) {
+      const r = await analyzeText(text);
+      expect(r.findings[0].message).toMatch(/^The server refused 3 requests while preparing the prompt and answered 400/);
+    }
+  });
 });
 
 describe("the structured-output grammar refusing a sampled token", () => {

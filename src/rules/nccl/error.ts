@@ -4,7 +4,6 @@ import { DEBUG_HINT } from "./signature-rule.js";
 import { signalCount, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { ofiAdvice } from "./ofi-advice.js";
-import { OFI_GAVE_UP } from "../../../grammars/nccl-messages.js";
 import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
@@ -70,10 +69,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const undef = signalHits(ctx, ["nccl.configBlocking"]).find((h) => h.captures.blockingValue === "-2147483648");
   // RCCL's SMI fallback (misc/alt_rsmi.cc) could not read a KFD topology node (/sys/class/kfd/kfd/topology/nodes/N):
   // the process sees part of the machine's GPU topology only, and what RCCL builds from it fails later
-  const kfd = hits.map((h) => /alt_rsmi\.cc:\d+ NCCL WARN Could not read node # ?(\d+)/.exec(h.ev.text)).find((m) => m !== null);
+  const kfd = hits.find((h) => h.captures.kfdNode !== undefined)?.captures.kfdNode;
   // aws-ofi-nccl giving up its own start (no EFA provider, no protocol that worked): NCCL does not use it, and the log
   // stops before showing what NCCL did next (nccl/net-plugin-fallback says so when a later line shows it went on)
-  const ofiOut = hits.map((h) => OFI_GAVE_UP.exec(h.ev.text)).find((m) => m !== null);
+  const ofiOut = hits.find((h) => h.captures.ofiGaveUp !== undefined)?.captures.ofiGaveUp;
   // enqueue.cc's tuner found no algorithm and protocol for a collective (./no-algo.ts), NCCL_ALGO / NCCL_PROTO set; when
   // the call returned ncclInternalError instead (its `-> 3` chain), nccl/internal-error names the same cause
   const noAlgo = noAlgoOf(ctx);
@@ -81,7 +80,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const said = undef
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
     : kfd
-    ? `: RCCL could not read KFD topology node ${kfd[1]} (/sys/class/kfd/kfd/topology/nodes/${kfd[1]}), so the GPU topology it builds is incomplete. This happens when the process sees only some of the node's GPUs (a container or a scheduler cgroup, e.g. SLURM --gpus-per-task) or in a virtual machine; communicator set-up then fails (unhandled cuda error, or the topology search).`
+    ? `: RCCL could not read KFD topology node ${kfd} (/sys/class/kfd/kfd/topology/nodes/${kfd}), so the GPU topology it builds is incomplete. This happens when the process sees only some of the node's GPUs (a container or a scheduler cgroup, e.g. SLURM --gpus-per-task) or in a virtual machine; communicator set-up then fails (unhandled cuda error, or the topology search).`
     : truncated
     ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
     : twice
@@ -89,7 +88,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : noAlgo
       ? `: ${noAlgoSaid(noAlgo)}.`
       : ofiOut
-      ? `: the aws-ofi-nccl plugin gave up its initialisation (${ofiOut[0].replace(/^NET\/OFI /, "")}), so NCCL cannot use the OFI (EFA) network; the log stops before showing whether NCCL went on with its own IB or socket transport.`
+      ? `: the aws-ofi-nccl plugin gave up its initialisation (${ofiOut}), so NCCL cannot use the OFI (EFA) network; the log stops before showing whether NCCL went on with its own IB or socket transport.`
       : ". The log does not show a more specific cause.";
   return [{
     message: `NCCL reported ${what}${on}${said}`,

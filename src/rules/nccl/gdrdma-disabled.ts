@@ -89,7 +89,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
  */
 function hcaWithoutGdr(ctx: RuleContext): FindingDraft[] {
   // (not the distance form `... Disabled for GPU x / HCA y (distance d > l)` of graph/paths.cc: a path decision, not the HCA)
-  const lines = signalHits(ctx, ["nccl.gdrSaidOff"]).filter((h) => /GPU Direct RDMA Disabled for HCA \d+ '/.test(h.ev.text));
+  const lines = signalHits(ctx, ["nccl.gdrSaidOff"]).filter((h) => h.captures.hca !== undefined);
   if (!lines.length) return [];
   const n = ctx.facts.nccl;
   const oneNode = n.communicators.some((c) => c.nNodes === 1 || (c.nranks !== null && c.ranksSeen === c.nranks && c.hosts.length === 1));
@@ -97,7 +97,7 @@ function hcaWithoutGdr(ctx: RuleContext): FindingDraft[] {
   // a run whose network is TCP sockets (IB disabled, or no usable HCA) has no use for GDR; one shown to span nodes with
   // a network has the inter-node kind check() reads (facts.nccl.interNodeNet)
   if ((n.net !== null && isTcpKind(`NET/${n.net}`)) || n.multiNode) return [];
-  const hcas = [...new Set(lines.map((h) => /for HCA \d+ '([^']+)'/.exec(h.ev.text)?.[1]).filter((x): x is string => !!x))];
+  const hcas = [...new Set(lines.map((h) => h.captures.hca))];
   return [{
     severity: "info",
     title: "NCCL says the HCAs cannot do GPU Direct RDMA",

@@ -16,9 +16,6 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-
-const NVLINK_P2P_OFF = /P2P is disabled between NVLINK connected GPUs/i;
-
 export function check(ctx: RuleContext): FindingDraft[] {
   const n = ctx.facts.nccl;
   const env = ncclEnv(ctx, "NCCL_P2P_DISABLE");
@@ -28,7 +25,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const levelOff = level !== null && /^(?:LOC|0)\.?$/i.test(level.value.trim()) ? level : null;
   // (graph/paths.cc's WARN `P2P is disabled between NVLINK connected GPUs` stops NCCL instead of sending through host
   // memory: nccl/cuda-error names it)
-  const said = signalHits(ctx, ["nccl.p2pUnavailable"]).filter((h) => !NVLINK_P2P_OFF.test(h.ev.text));
+  const said = signalHits(ctx, ["nccl.p2pUnavailable"]).filter((h) => h.captures.nvlinkP2pOff === undefined);
   // the cluster model's classification: SHM never leaves a node; NET between ranks of one host means neither P2P nor SHM was used
   const shm = n.intraNode.SHM ?? 0;
   const p2p = Object.entries(n.intraNode).filter(([k]) => k.startsWith("P2P/")).reduce((a, [, v]) => a + v, 0);

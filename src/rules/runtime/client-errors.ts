@@ -79,7 +79,7 @@ function rejectedRequests(ctx: RuleContext): FindingDraft[] {
   const max = firstValue(hits, "max");
   const requested = firstValue(hits, "requested");
   // (one request's record head and its exception line are two lines; the heads count the requests)
-  const heads = hits.filter((h) => h.ev.text.includes("Error in preprocessing prompt inputs")).length;
+  const heads = hits.filter((h) => h.captures.recordHead !== undefined).length;
   const why = max && requested
     ? ` The prompt and the completion asked for ${requested} tokens, more than the served max_model_len of ${max}.`
     : " Its traceback, right below the line, says why (a prompt longer than max_model_len, a chat template or a multi-modal input it could not render).";

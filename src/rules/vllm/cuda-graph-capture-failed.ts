@@ -25,7 +25,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const own = hits.find((h) => h.captures.failure !== undefined && h.captures.previous === undefined);
   const said = own?.captures.failure ?? firstValue(hits, "failure") ?? firstValue(hits, "code") ?? "a stream capture error";
   const onlyPrevious = own === undefined && hits.every((h) => h.captures.previous !== undefined || h.captures.failure === undefined);
-  const viaNccl = hits.some((h) => /NCCL WARN/.test(h.ev.text));
+  const viaNccl = hits.some((h) => h.captures.ncclWarn !== undefined);
   const remediation = [
     "Start with --enforce-eager (no CUDA graphs): if the engine then starts, the failure is in the graph capture; eager mode costs decode speed, so use it to confirm, then narrow the cause down.",
     "On V1 (vLLM ≥0.10.2) capture less instead of nothing: `--compilation-config '{\"cudagraph_mode\": \"PIECEWISE\"}'` keeps attention out of the graphs, `\"NONE\"` turns them off like --enforce-eager.",
