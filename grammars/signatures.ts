@@ -1039,13 +1039,16 @@ export const SIGNATURES: readonly Signature[] = [
     // (SIGKILL in the other launchers' words: torch elastic's summary `exitcode  : -9 (pid: N)` and `Signal 9 (SIGKILL)
     // received by PID N`, torch.multiprocessing's `terminated with signal SIGKILL`, subprocess's `died with
     // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`)
-    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold", "return code = -9"],
+    // (a CI runner's verdict on its job's script, grammars/ci.ts: GitLab's `ERROR: Job failed: command terminated with exit
+    // code 137`, Jenkins' `ERROR: script returned exit code 137`, GitHub's `Process completed with exit code 137.`, Azure
+    // Pipelines' `Bash exited with code '137'.`, Buildkite's `Error: The command exited with status 137`)
+    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold", "return code = -9", "exit code 137", "code '137'", "exit code: 137", "status 137"],
     values: [
       /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure|exceeds the memory usage threshold)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
       /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker)/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b/,
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b|^(?:ERROR: Job failed: (?:command terminated with )?exit code|ERROR: script returned exit code|(?:Error: )?Process completed with exit code|(?:Bash|PowerShell|Cmd\.exe) exited with code '|Script failed with exit code:|(?:(?:\uD83D\uDEA8|:rotating_light:)\s*)?Error: The command exited with status)(?: |(?<='))137'?\.?\s*$/,
     samples: [
       "Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
@@ -1060,6 +1063,11 @@ export const SIGNATURES: readonly Signature[] = [
       "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -9",
       "[2026-03-02 13:11:27,885] [ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', 'main.py', '--local_rank=0'] exits with return code = -9",
       "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
+      "ERROR: Job failed: command terminated with exit code 137",
+      "ERROR: script returned exit code 137",
+      "Process completed with exit code 137.",
+      "Bash exited with code '137'.",
+      "\uD83D\uDEA8 Error: The command exited with status 137",
       "(raylet) [2025-03-01 10:00:00,000 E 512 512] (raylet) node_manager.cc:3084: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: ab12, IP: 10.0.0.5) over the last time period.",
       // a terminal or a syslog forwarder wrapped the raylet's line inside its subject
       " actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: 9c0d, IP: 10.0.0.7) over the last",
@@ -1070,6 +1078,10 @@ export const SIGNATURES: readonly Signature[] = [
       "INFO 03-18 11:21:42 [launcher.py:80] Killed the old engine process before restarting",
       "Killed 3 stale processes",
       "vllm-head-1 exited with code 0",
+      "ERROR: Job failed: exit code 1",
+      "ERROR: script returned exit code 1373",
+      "Process completed with exit code 1.",
+      "INFO 03-18 11:21:42 [launcher.py:80] the health check's last probe returned exit code 137 for an unrelated sidecar",
       "  exitcode  : -7 (pid: 4411)",
       "INFO 03-18 11:21:42 [launcher.py:80] Sending SIGKILL to the stale engine process",
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",

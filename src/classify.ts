@@ -15,6 +15,7 @@ import type { Event } from "./events/index.js";
 import type { SignalEvent } from "./events/common.js";
 import { SIGNAL_SAMPLES } from "./facts/signals.js";
 import { VERSION_SIGNATURES } from "./facts/versions.js";
+import { isCiExitVerdict } from "../grammars/ci.js";
 
 /** NCCL's banner as it prints it alone on a line (init.cc: `NCCL version %s+cuda%d.%d`) */
 const BARE_BANNER = /^NCCL version \d+\.\d+\.\d+[\w.+\-]*$/;
@@ -125,6 +126,9 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       if (cut < 0) wraps.next(rec, counting);
       observeDialect(seen, counting);
       let r: LogRecord = seen;
+      // a CI runner's verdict on its job's exit status (`ERROR: Job failed: exit code 1`) is no failure of the log it ends:
+      // no reader makes an error, an exception or a traceback's end of it (the signatures above saw it)
+      if (isCiExitVerdict(seen.text)) return;
       for (const reader of readers) {
         const out = reader.read(reader === vllm && cut >= 0 ? rec : r, counting);
         if (out === true) break;

@@ -197,8 +197,13 @@ const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBU
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 // a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
 // before a record that says what it is (torchrun's `[rankN]:`, a glog `[E0205 ...`/`[E ...` head, vLLM's level and date, an
-// NCCL `host:pid:tid [dev]` prefix), so a `host:pid:tid` prefix itself, which looks alike, is never read as one
-const CLOCK_PREFIX = /^\d\d:\d\d:\d\d(?:[.,]\d{1,9})?[ \t]+(?=\[rank\d+\]:|\[[EWIF](?:\d{4})? |(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |[\w.\-<>]+:\d+:\d+ \[\d+\])/;
+// NCCL `host:pid:tid [dev]` prefix), so a `host:pid:tid` prefix itself, which looks alike, is never read as one. Jenkins'
+// Timestamper (`HH:mm:ss` and spaces before each line of a build's console) sets it before a vLLM process's prefix
+// (`03:04:05  (APIServer pid=3290) Traceback (most recent call last):`) and before a traceback's own lines, which the
+// time is taken off too (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
+const CLOCK_PREFIX = new RegExp(
+  String.raw`^\d\d:\d\d:\d\d(?:[.,]\d{1,9})?[ \t]+(?=\[rank\d+\]:|\[[EWIF](?:\d{4})? |(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |[\w.\-<>]+:\d+:\d+ \[\d+\]|\([\w .=\-|]*pid=\d|${AHEAD_PY_GLOG})`,
+);
 // a runner's per-stream tag before each line of a child's output (milabench: `dinov2-giant-nodes.cn-d003.nolog [stderr] `):
 // a name without spaces, then `[stdout]` / `[stderr]` and a space or the line's end
 const STREAM_TAG = /^[A-Za-z0-9][\w.\-]{0,127} \[(?:stdout|stderr)\](?: |$)/;
