@@ -101,7 +101,9 @@ function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediatio
   const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
   const target = cap("target");
   const port = cap("port");
-  const after = cap("after");
+  // torch ≤1.10's client named no address, only the timeout in ms
+  const oldMs = cap("oldTimeoutMs");
+  const after = cap("after") ?? (oldMs !== undefined ? `${oldMs}ms` : undefined);
   const joined = cap("joined");
   const expected = cap("expected");
   const where = target ? `${target}${port ? ` port ${port}` : ""}` : "the master's address";
@@ -109,7 +111,7 @@ function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediatio
   const digits = target !== undefined && /^\d{1,10}$/.test(target) ? Number(target) : null;
   const asAddress = digits !== null && digits <= 0xffffffff ? [24, 16, 8, 0].map((b) => (digits >>> b) & 255).join(".") : null;
   const loopback = target !== undefined && /^(?:127\.\d+\.\d+\.\d+|localhost|::1)$/.test(target);
-  const client = target !== undefined || after !== undefined || hits.some((h) => h.captures.anyAddress !== undefined);
+  const client = target !== undefined || after !== undefined || hits.some((h) => h.captures.anyAddress !== undefined || h.captures.connectTimedOut !== undefined);
   const server = joined !== undefined && expected !== undefined;
   const said = [
     client ? `could not connect to torch's c10d store at ${where}${after ? ` (it gave up after ${after})` : hits.some((h) => h.captures.anyAddress !== undefined) ? " (no address of it answered)" : ""}` : "",
