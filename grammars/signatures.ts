@@ -517,6 +517,26 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // torchrun's agent (torch elastic's dynamic rendezvous, dynamic_rendezvous.py) lost its c10d rendezvous store after
+    // the rendezvous had formed: its periodic keep-alive write (`The node 'n' has failed to send a keep-alive heartbeat
+    // to the rendezvous 'id' due to an error of type RendezvousConnectionError.`) or its leaving the rendezvous on exit
+    // (`... has failed to shutdown the rendezvous 'id' due to ...`) could not reach the store, which the agent on the
+    // --rdzv_endpoint node hosts. Logged as a WARNING by every PyTorch that has the c10d rendezvous (1.9 →), under the
+    // logger's own head: `WARNING:torch.distributed...:`, `[date] torch.distributed...: [WARNING] `, glog `W0618 ...`.
+    id: "torch.rendezvousLost", dialect: "torch", level: "warning", anyOf: ["due to an error of type rendezvousconnectionerror"],
+    pattern: /\bThe node '[^']*' has failed to (?:send a keep-alive heartbeat to|shutdown) the rendezvous '[^']*' due to an error of type RendezvousConnectionError\b/,
+    values: [/\bThe node '(?<node>[^']*)'/, /the rendezvous '(?<rdzvId>[^']*)'/, /(?<keepAlive>keep-alive heartbeat)/, /failed to (?<shutdown>shutdown) the rendezvous/],
+    samples: [
+      "WARNING:torch.distributed.elastic.rendezvous.dynamic_rendezvous:The node 'gpu-n03_5120_0' has failed to send a keep-alive heartbeat to the rendezvous 'job42' due to an error of type RendezvousConnectionError.",
+      "[2025-02-01 10:11:12,345] torch.distributed.elastic.rendezvous.dynamic_rendezvous: [WARNING] The node 'gpu-n03_5120_0' has failed to shutdown the rendezvous 'job42' due to an error of type RendezvousConnectionError.",
+      "W0201 10:11:12.345000 5120 torch/distributed/elastic/rendezvous/dynamic_rendezvous.py:1290] The node 'gpu-n03_5120_0' has failed to send a keep-alive heartbeat to the rendezvous 'job42' due to an error of type RendezvousConnectionError.",
+    ],
+    nearMisses: [
+      "WARNING:torch.distributed.elastic.rendezvous.dynamic_rendezvous:The node 'gpu-n03_5120_0' has failed to shutdown the rendezvous 'job42' due to an error of type RendezvousStateError.",
+      "INFO:torch.distributed.elastic.rendezvous.dynamic_rendezvous:The node 'gpu-n03_5120_0' has joined round 0 of the rendezvous 'job42' as rank 1 in a world of size 2.",
+    ],
+  },
+  {
     // Slurm's step daemon announcing it cancelled a job or step (slurmstepd's `*** JOB <id> ON <node> CANCELLED AT <time>
     // [DUE TO TIME LIMIT|PREEMPTION|NODE FAILURE] ***`, also without the node): it sends the tasks SIGTERM, then SIGKILL
     // after KillWait. With no reason the step was ended by `scancel` or by srun after a task failed (`srun: error: …:

@@ -130,3 +130,56 @@ describe("multi-node NCCL IB failures: the cluster facts", () => {
     });
   });
 });
+
+describe("cluster/rendezvous-store-lost: torchrun's agent lost the c10d store mid-run", () => {
+  const keepAlive = (head: string) => [
+    `${head}The node 'gpu-n03_5120_0' has failed to send a keep-alive heartbeat to the rendezvous 'job42' due to an error of type RendezvousConnectionError.`,
+    "Traceback (most recent call last):",
+    '  File "/opt/conda/lib/python3.11/site-packages/torch/distributed/elastic/rendezvous/c10d_rendezvous_backend.py", line 117, in _call_store',
+    "    return getattr(self._store, store_op)(*args, **kwargs)",
+    "torch.distributed.DistNetworkError: Failed to recv, got 0 bytes. Connection was likely closed. Did the remote server shutdown or crash?",
+  ];
+  const HEADS = [
+    "WARNING:torch.distributed.elastic.rendezvous.dynamic_rendezvous:",
+    "[2025-02-01 10:11:12,345] torch.distributed.elastic.rendezvous.dynamic_rendezvous: [WARNING] ",
+    "W0201 10:11:12.345000 5120 torch/distributed/elastic/rendezvous/dynamic_rendezvous.py:1290] ",
+  ];
+
+  it("a failed keep-alive is an error that points at the rendezvous endpoint's node, in every logger shape", async () => {
+    for (const head of HEADS)
+      await eachWrap(keepAlive(head), (r, at) => {
+        const f = finding(r, "cluster/rendezvous-store-lost");
+        expect(f, at).toBeDefined();
+        expect(f!.severity, at).toBe("error");
+        expect(f!.message, at).toContain("The agent of node 'gpu-n03_5120_0' lost the c10d store of rendezvous 'job42' while the job ran");
+        expect(f!.remediation[0], at).toContain("--rdzv-endpoint");
+        expect(f!.evidence[0].line, at).toBe(1);
+        expect(ids(r, "error"), at).not.toContain("nccl/bootstrap-failure");
+      });
+  });
+
+  it("torchrun's RendezvousConnectionError after a lost keep-alive is no start-up failure; alone it still is", async () => {
+    const summary = '    "message": "RendezvousConnectionError: The connection to the C10d store has failed. See inner exception for details.",';
+    const both = await analyzeText([...keepAlive(HEADS[0]), summary].join("\n") + "\n");
+    expect(ids(both, "error")).toEqual(["cluster/rendezvous-store-lost"]);
+    const alone = await analyzeText(`${summary}\n`);
+    expect(ids(alone)).toContain("nccl/bootstrap-failure");
+    expect(ids(alone)).not.toContain("cluster/rendezvous-store-lost");
+  });
+
+  it("a failed leave alone, or one after an earlier failure, is only a note", async () => {
+    const leave = `${HEADS[0]}The node 'gpu-n03_5120_0' has failed to shutdown the rendezvous 'job42' due to an error of type RendezvousConnectionError.`;
+    const r = await analyzeText(["epoch 3 done, saving checkpoint", leave].join("\n") + "\n");
+    expect(finding(r, "cluster/rendezvous-store-lost")?.severity).toBe("info");
+    expect(finding(r, "cluster/rendezvous-store-lost")?.message).toContain("noise at exit");
+    const after = await analyzeText(["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.", ...keepAlive(HEADS[0])].join("\n") + "\n");
+    const f = finding(after, "cluster/rendezvous-store-lost")!;
+    expect(f.severity).toBe("info");
+    expect(f.message).toMatch(/after the failure at \S*run\.log:1: /);
+  });
+
+  it("another error type is not the store", async () => {
+    const r = await analyzeText(`${HEADS[0]}The node 'gpu-n03_5120_0' has failed to shutdown the rendezvous 'job42' due to an error of type RendezvousStateError.\n`);
+    expect(ids(r)).not.toContain("cluster/rendezvous-store-lost");
+  });
+});

@@ -1,6 +1,7 @@
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
 import type { RuleSpec } from "../define.js";
+import type { RuleContext } from "../types.js";
 import { saidBy, type Hit } from "../signals.js";
 import type { Facts } from "../../facts/schema.js";
 
@@ -49,8 +50,19 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
       DEBUG_HINT,
     ],
   };
-});
+}, (h, ctx) => !midRunRendezvous(h, ctx));
 export const check = rule.check;
+
+/**
+ * torchrun's `RendezvousConnectionError` (the store named by nothing else) in a log whose agent had already met the
+ * others and then lost the store (its keep-alive failed: cluster/rendezvous-store-lost): no start-up connection failed.
+ */
+function midRunRendezvous(h: Hit, ctx: RuleContext): boolean {
+  if (h.id !== "torch.storeConnect") return false;
+  const c = h.captures;
+  if (c.rendezvous === undefined || c.target !== undefined || c.after !== undefined || c.anyAddress !== undefined || c.joined !== undefined || c.connectTimedOut !== undefined) return false;
+  return (ctx.signals["torch.rendezvousLost"]?.lines ?? []).some((l) => l.captures.keepAlive !== undefined);
+}
 
 /** Ranks that never got NCCL's unique id from the root through torch's key-value store: the communicator never started. */
 function uniqueIdFailure(hits: Hit[]): { message: string; remediation: string[] } {
