@@ -436,16 +436,19 @@ export const SIGNATURES: readonly Signature[] = [
     // out after 901 seconds waiting for clients. 1/2 clients joined.`; in torchrun's c10d rendezvous
     // (c10d_rendezvous_backend.py): `RendezvousConnectionError: The connection to the C10d store has failed.` The
     // client's retry line (TCPStore.cpp `TCP client failed to connect/validate to host h:p - retrying (try=0, ...): The
-    // client socket has timed out ...`) is a warning that a later try may answer, not the failure.
-    id: "torch.storeConnect", dialect: "torch", level: "error", anyOf: ["the client socket has", "clients joined", "c10d store has failed"],
+    // client socket has timed out ...`) is a warning that a later try may answer, not the failure. Before the socket
+    // rewrite (torch ≤1.10, c10d tcputil::connect) the client raised a bare `RuntimeError: connect() timed out.`, from
+    // 1.9 with ` Original timeout was 60000 ms.` after it, naming neither host nor port.
+    id: "torch.storeConnect", dialect: "torch", level: "error", anyOf: ["the client socket has", "clients joined", "c10d store has failed", "connect() timed out."],
     values: [
       /connect to (?:any network address of )?\((?<target>[^,()\s]+), (?<port>\d{1,5})\)/,
       /has timed out after (?<after>\d+(?:ms|s|min|h))\b/,
       /Timed out after (?<waitSec>\d+) seconds waiting for clients\. (?<joined>\d+)\/(?<expected>\d+) clients joined/,
       /(?<anyAddress>failed to connect to any network address)/,
       /(?<rendezvous>The connection to the C10d store has failed)/,
+      /(?<connectTimedOut>RuntimeError: connect\(\) timed out\.)(?: Original timeout was (?<oldTimeoutMs>\d+) ms\.)?/,
     ],
-    pattern: /^(?![^\n]*- retrying \(try=)[^\n]*?(?:The client socket has (?:timed out after \d+(?:ms|s|min|h) while trying to connect to \(|failed to connect to any network address of \()|Timed out after \d+ seconds waiting for clients\. \d+\/\d+ clients joined|The connection to the C10d store has failed)/,
+    pattern: /^(?![^\n]*- retrying \(try=)[^\n]*?(?:The client socket has (?:timed out after \d+(?:ms|s|min|h) while trying to connect to \(|failed to connect to any network address of \()|Timed out after \d+ seconds waiting for clients\. \d+\/\d+ clients joined|The connection to the C10d store has failed|RuntimeError: connect\(\) timed out\.(?: Original timeout was \d+ ms\.|\s*$|\\n|"))/,
     samples: [
       "[E socket.cpp:793] [c10d] The client socket has timed out after 60s while trying to connect to (10.0.0.1, 2222).",
       "[E108 20:04:34.467642512 socket.cpp:957] [c10d] The client socket has timed out after 900s while trying to connect to (10.2.3.4, 29500).",
@@ -454,10 +457,15 @@ export const SIGNATURES: readonly Signature[] = [
       "[E socket.cpp:753] [c10d] The client socket has failed to connect to any network address of (node-a, 47389).",
       "torch.distributed.DistStoreError: Timed out after 1801 seconds waiting for clients. 1/3 clients joined.",
       '    "message": "RendezvousConnectionError: The connection to the C10d store has failed. See inner exception for details.",',
+      "RuntimeError: connect() timed out. Original timeout was 60000 ms.",
+      "RuntimeError: connect() timed out.",
+      '      "py_callstack": "Traceback (most recent call last):\\n    store = TCPStore(\\nRuntimeError: connect() timed out. Original timeout was 30000 ms.\\n\\nThe above exception",',
     ],
     nearMisses: [
       "[W728 15:01:59.562622567 TCPStore.cpp:340] [c10d] TCP client failed to connect/validate to host 127.0.0.1:48315 - retrying (try=0, timeout=600000ms, delay=33924ms): The client socket has timed out after 600000ms while trying to connect to (127.0.0.1, 48315).",
       "[W socket.cpp:697] [c10d] The client socket has failed to connect to [::ffff:10.0.0.7]:47389 (errno: 110 - Connection timed out).",
+      "RuntimeError: connect() timed out. Retrying with a longer backoff",
+      "WARNING: redis connect() timed out. Original timeout was 5 s.",
     ],
   },
   {
@@ -506,6 +514,26 @@ export const SIGNATURES: readonly Signature[] = [
       "WARNING:torch.distributed.elastic.multiprocessing.api:Sending process 5620 closing signal SIGTERM",
       "W0301 08:12:40.118000 5521 torch/distributed/elastic/multiprocessing/api.py:766] Closing process 5530 via signal SIGTERM",
       "INFO: received signal 15, shutting down the server",
+    ],
+  },
+  {
+    // torchrun's agent (torch elastic's dynamic rendezvous, dynamic_rendezvous.py) lost its c10d rendezvous store after
+    // the rendezvous had formed: its periodic keep-alive write (`The node 'n' has failed to send a keep-alive heartbeat
+    // to the rendezvous 'id' due to an error of type RendezvousConnectionError.`) or its leaving the rendezvous on exit
+    // (`... has failed to shutdown the rendezvous 'id' due to ...`) could not reach the store, which the agent on the
+    // --rdzv_endpoint node hosts. Logged as a WARNING by every PyTorch that has the c10d rendezvous (1.9 →), under the
+    // logger's own head: `WARNING:torch.distributed...:`, `[date] torch.distributed...: [WARNING] `, glog `W0618 ...`.
+    id: "torch.rendezvousLost", dialect: "torch", level: "warning", anyOf: ["due to an error of type rendezvousconnectionerror"],
+    pattern: /\bThe node '[^']*' has failed to (?:send a keep-alive heartbeat to|shutdown) the rendezvous '[^']*' due to an error of type RendezvousConnectionError\b/,
+    values: [/\bThe node '(?<node>[^']*)'/, /the rendezvous '(?<rdzvId>[^']*)'/, /(?<keepAlive>keep-alive heartbeat)/, /failed to (?<shutdown>shutdown) the rendezvous/],
+    samples: [
+      "WARNING:torch.distributed.elastic.rendezvous.dynamic_rendezvous:The node 'gpu-n03_5120_0' has failed to send a keep-alive heartbeat to the rendezvous 'job42' due to an error of type RendezvousConnectionError.",
+      "[2025-02-01 10:11:12,345] torch.distributed.elastic.rendezvous.dynamic_rendezvous: [WARNING] The node 'gpu-n03_5120_0' has failed to shutdown the rendezvous 'job42' due to an error of type RendezvousConnectionError.",
+      "W0201 10:11:12.345000 5120 torch/distributed/elastic/rendezvous/dynamic_rendezvous.py:1290] The node 'gpu-n03_5120_0' has failed to send a keep-alive heartbeat to the rendezvous 'job42' due to an error of type RendezvousConnectionError.",
+    ],
+    nearMisses: [
+      "WARNING:torch.distributed.elastic.rendezvous.dynamic_rendezvous:The node 'gpu-n03_5120_0' has failed to shutdown the rendezvous 'job42' due to an error of type RendezvousStateError.",
+      "INFO:torch.distributed.elastic.rendezvous.dynamic_rendezvous:The node 'gpu-n03_5120_0' has joined round 0 of the rendezvous 'job42' as rank 1 in a world of size 2.",
     ],
   },
   {

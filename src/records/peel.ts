@@ -127,6 +127,13 @@ const PYTEST_STATUS_GLUED = /^(?:\S+\.py::\S+ )?(?:PASSED|FAILED|ERROR|SKIPPED|X
 // process index, like a launcher's `[N] `, is no NCCL rank
 const HOROVOD = /^\[\d+\]<(?:stdout|stderr)>:\s?/;
 const TORCHX = /^\[([A-Za-z_][\w\-]*?)(\d+)(?:\|(\d+))?\]:\s?/;
+// TorchX's log printer (`torchx run`, `torchx log`) sets `{role}/{replica_id} ` (coloured on a terminal) before each line
+// of a replica, here before the tag torch elastic's --tee sets on a worker's line: `[{role}{local_rank}]:`, or `[N]:` when
+// the role is empty (`trainer/0 [1]:[W socket.cpp:558] ...`). The replica id numbers nodes, not ranks.
+const TORCHX_REPLICA = /^([A-Za-z_][\w\-]*)\/(\d+) (?=\[(?:[A-Za-z_][\w\-]*?)?\d+(?:\|\d+)?\]:)/;
+// torch elastic's --tee tag with an empty role, `[N]:`: N is the worker's local rank (no global rank). Taken off after
+// TorchX's replica column, or before a record that says what it is (an NCCL header, a traceback's lines, a glog head).
+const ELASTIC_LOCAL_TAG = /^\[(\d+)\]:\s?/;
 const BLOCKQUOTE = /^\s*>(?: |$)/;
 const BOX_LEFT = /^\s*[\u2502\u2503|]\s/;
 // the bar a terminal's or chat client's markdown renderer draws down a quoted block, where GitHub's `> ` would be
@@ -192,6 +199,8 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // a launcher's process index (MPICH hydra's `-prepend-rank`, Intel MPI's `-l`: `[%d] `) before an NCCL record, or before a
 // Python traceback's header, frame or exception line or a glog head (a code line under a frame needs no peel: the traceback
 // reader measures it in the raw line)
+// (ELASTIC_LOCAL_TAG where no TorchX column stands before it)
+const ELASTIC_LOCAL_AHEAD = new RegExp(String.raw`^\[\d+\]:\s?(?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
 const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
@@ -357,6 +366,7 @@ export function peelWrapped(raw: string): Peeled {
   const origin: Origin = {};
   let stamp: string | undefined;
   let s = stripAnsi(raw);
+  let afterReplica = false;
   // (gh's columns end in TABs; peeling never adds one)
   const hasTab = s.indexOf("\t") >= 0;
   if (s.includes("](http")) s = unlinkAutolinks(s);
@@ -526,6 +536,11 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
+      if ((afterReplica && (m = ELASTIC_LOCAL_TAG.exec(s))) || (m = ELASTIC_LOCAL_AHEAD.exec(s))) {
+        afterReplica = false;
+        s = s.slice(m[0].length);
+        continue;
+      }
       if ((m = TORCHX.exec(s)) && !/^\[(?:rank|Rank)/.test(s)) {
         origin.process ??= m[1];
         if (origin.rank === undefined) origin.rank = Number(m[2]);
@@ -621,6 +636,12 @@ export function peelWrapped(raw: string): Peeled {
     }
     if (c >= 65 && c <= 90 && s.charCodeAt(3) === 32 && (m = MPIRUN_STAMPED.exec(s))) {
       if (m[2]) origin.rank ??= Number(m[2]);
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) && s.indexOf("/") > 0 && s.indexOf("/") < s.indexOf(" ") && (m = TORCHX_REPLICA.exec(s))) {
+      origin.process ??= m[1];
+      afterReplica = true;
       s = s.slice(m[0].length);
       continue;
     }

@@ -80,6 +80,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "security/public-address": { layer: "network" },
   "nccl/wrong-interface": { layer: "network" },
   "nccl/bootstrap-failure": { layer: "network", causedBy: ["nccl/wrong-interface"] },
+  // torchrun's agent lost the c10d rendezvous store mid-run: the store's node went away or the network to it dropped
+  "cluster/rendezvous-store-lost": { layer: "network" },
   "nccl/ib-disabled": { layer: "network" },
   "nccl/ib-error": { layer: "network" },
   "nccl/shm-too-small": { layer: "network" },

@@ -1,6 +1,7 @@
 import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
 import type { RuleSpec } from "../define.js";
+import type { RuleContext } from "../types.js";
 import { saidBy, type Hit } from "../signals.js";
 import type { Facts } from "../../facts/schema.js";
 
@@ -49,8 +50,19 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
       DEBUG_HINT,
     ],
   };
-});
+}, (h, ctx) => !midRunRendezvous(h, ctx));
 export const check = rule.check;
+
+/**
+ * torchrun's `RendezvousConnectionError` (the store named by nothing else) in a log whose agent had already met the
+ * others and then lost the store (its keep-alive failed: cluster/rendezvous-store-lost): no start-up connection failed.
+ */
+function midRunRendezvous(h: Hit, ctx: RuleContext): boolean {
+  if (h.id !== "torch.storeConnect") return false;
+  const c = h.captures;
+  if (c.rendezvous === undefined || c.target !== undefined || c.after !== undefined || c.anyAddress !== undefined || c.joined !== undefined || c.connectTimedOut !== undefined) return false;
+  return (ctx.signals["torch.rendezvousLost"]?.lines ?? []).some((l) => l.captures.keepAlive !== undefined);
+}
 
 /** Ranks that never got NCCL's unique id from the root through torch's key-value store: the communicator never started. */
 function uniqueIdFailure(hits: Hit[]): { message: string; remediation: string[] } {
@@ -101,7 +113,9 @@ function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediatio
   const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
   const target = cap("target");
   const port = cap("port");
-  const after = cap("after");
+  // torch ≤1.10's client named no address, only the timeout in ms
+  const oldMs = cap("oldTimeoutMs");
+  const after = cap("after") ?? (oldMs !== undefined ? `${oldMs}ms` : undefined);
   const joined = cap("joined");
   const expected = cap("expected");
   const where = target ? `${target}${port ? ` port ${port}` : ""}` : "the master's address";
@@ -109,7 +123,7 @@ function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediatio
   const digits = target !== undefined && /^\d{1,10}$/.test(target) ? Number(target) : null;
   const asAddress = digits !== null && digits <= 0xffffffff ? [24, 16, 8, 0].map((b) => (digits >>> b) & 255).join(".") : null;
   const loopback = target !== undefined && /^(?:127\.\d+\.\d+\.\d+|localhost|::1)$/.test(target);
-  const client = target !== undefined || after !== undefined || hits.some((h) => h.captures.anyAddress !== undefined);
+  const client = target !== undefined || after !== undefined || hits.some((h) => h.captures.anyAddress !== undefined || h.captures.connectTimedOut !== undefined);
   const server = joined !== undefined && expected !== undefined;
   const said = [
     client ? `could not connect to torch's c10d store at ${where}${after ? ` (it gave up after ${after})` : hits.some((h) => h.captures.anyAddress !== undefined) ? " (no address of it answered)" : ""}` : "",
