@@ -639,7 +639,8 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) && s.indexOf("/") > 0 && s.indexOf("/") < s.indexOf(" ") && (m = TORCHX_REPLICA.exec(s))) {
+    // (a `/` in the first word, looked for back from its end: no search of the whole line)
+    if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) && s.lastIndexOf("/", s.indexOf(" ")) > 0 && (m = TORCHX_REPLICA.exec(s))) {
       origin.process ??= m[1];
       afterReplica = true;
       s = s.slice(m[0].length);
