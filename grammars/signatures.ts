@@ -1808,8 +1808,14 @@ export const SIGNATURES: readonly Signature[] = [
     // error when a paste starts below the message line. CUDA's own `out of memory` (cudaErrorMemoryAllocation) is
     // vllm/cuda-oom's, a broken graph capture (cudaErrorStreamCapture*) vllm/cuda-graph-capture-failed's, NCCL's
     // `unhandled cuda error` nccl/cuda-error's.
-    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: ", "search for `cudaerror"],
+    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: ", "search for `cudaerror", "cudnn error: "],
     values: [
+      // a GPU math library's call that failed, as torch words it: cuBLAS / cuBLASLt through its CUDA error check (`CUDA
+      // error: CUBLAS_STATUS_EXECUTION_FAILED when calling \`cublasGemmEx( handle, ...)\``, `... when calling cublasLtMatmul
+      // with transpose_mat1 ...`) and cuDNN through its own (`cuDNN error: CUDNN_STATUS_EXECUTION_FAILED`); an allocation
+      // that failed (`CUBLAS_STATUS_ALLOC_FAILED`) is out of memory (vllm.cudaOom)
+      /(?:CUDA|HIP) error: (?<blas>CUBLAS_STATUS_(?!ALLOC_FAILED\b)[A-Z_]+)(?: when calling `?(?<blasCall>\w+))?/,
+      /cuDNN error: (?<dnn>CUDNN_STATUS_(?!ALLOC_FAILED\b)[A-Z_]+)/,
       new RegExp(`(?:CUDA|HIP) error: (?<fault>${CUDA_FAULT_WORDS})`),
       new RegExp(`Search for \`(?<code>${CUDA_FAULT_NAMES})' in `),
       /(?<assert>device-side assert|cudaErrorAssert\b)/,
@@ -1822,7 +1828,7 @@ export const SIGNATURES: readonly Signature[] = [
       // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
       /\b(?<api>CUDA|HIP) error: /,
     ],
-    pattern: new RegExp(`\\b(?:CUDA|HIP) error: (?!out of memory)(?:${CUDA_FAULT_WORDS})|Search for \`(?:${CUDA_FAULT_NAMES})' in `),
+    pattern: new RegExp(`\\b(?:CUDA|HIP) error: (?!out of memory)(?:${CUDA_FAULT_WORDS}|CUBLAS_STATUS_(?!ALLOC_FAILED\\b)[A-Z_]+)|\\bcuDNN error: CUDNN_STATUS_(?!ALLOC_FAILED\\b)[A-Z_]+|Search for \`(?:${CUDA_FAULT_NAMES})' in `),
     samples: [
       "RuntimeError: CUDA error: an illegal memory access was encountered",
       "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
@@ -1837,9 +1843,15 @@ export const SIGNATURES: readonly Signature[] = [
       "RuntimeError: CUDA error: the launch timed out and was terminated",
       "(EngineCore pid=41) ERROR 02-11 09:12:30 [core.py:902] Search for `cudaErrorIllegalAddress' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
       "(Worker_TP0 pid=77) Search for `cudaErrorAssert' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "(EngineCore pid=3) ERROR 09-07 22:45:01 [core.py:1357] RuntimeError: CUDA error: CUBLAS_STATUS_INTERNAL_ERROR when calling `cublasGemmEx( handle, opa, opb, m, n, k, &falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, compute_type, CUBLAS_GEMM_DEFAULT_TENSOR_OP)`",
+      "RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling cublasLtMatmul with transpose_mat1 t transpose_mat2 n m 4096 n 16 k 4096",
+      "(Worker_TP1 pid=8) RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
+      "RuntimeError: cuDNN error: CUDNN_STATUS_NOT_SUPPORTED. This error may appear if you passed in a non-contiguous input.",
     ],
     nearMisses: [
       "RuntimeError: CUDA error: out of memory",
+      "RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+      "INFO 09-07 22:45:01 [utils.py:12] cuBLAS workspace set: CUBLAS_WORKSPACE_CONFIG=:4096:8",
       "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error",
       "Search for `cudaErrorMemoryAllocation' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
       "Search for `cudaErrorStreamCaptureUnsupported' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
