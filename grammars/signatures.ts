@@ -1422,6 +1422,24 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks"],
   },
   {
+    // V1's API server watching its engine core processes (vllm/v1/engine/core_client.py, the MPClient's process monitor,
+    // started once the engines reported ready): `Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.`
+    // The process went away without reporting an error of its own (a SIGKILL from the host's OOM killer or a crash in
+    // native code). An offline script's LLM can print the same at interpreter exit after its work is done, so the rule
+    // counts it only when the log shows a server that served (src/rules/vllm/engine-dead.ts)
+    id: "vllm.engineCoreProcDied", dialect: "vllm", level: "error", anyOf: ["died unexpectedly, shutting down client"],
+    values: [/Engine core proc (?<proc>\S+) died unexpectedly/],
+    pattern: /\bEngine core proc \S+ died unexpectedly, shutting down client\b/,
+    samples: [
+      "(APIServer pid=47) ERROR 10-14 13:42:23 [core_client.py:564] Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.",
+      "ERROR 12-01 23:08:02 [core_client.py:564] Engine core proc EngineCore_0 died unexpectedly, shutting down client.",
+    ],
+    nearMisses: [
+      "ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor.",
+      "INFO 10-14 13:42:23 [core_client.py:564] Engine core proc EngineCore_DP0 exited, shutting down client.",
+    ],
+  },
+  {
     // V1's engine died after it had started: the API server's `EngineDeadError` (vllm/v1/engine/exceptions.py: raised
     // when the engine core reports ENGINE_CORE_DEAD or its process monitor sees it die, both set up only once start-up
     // finished; a start-up failure reads `Engine core initialization failed` instead) and the engine core's own
