@@ -1422,6 +1422,24 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks"],
   },
   {
+    // vLLM importing OpenAI's triton_kernels package (the Triton MoE kernels its MXFP4 path uses for gpt-oss and other
+    // MXFP4 MoE models: vllm/model_executor/layers/fused_moe/gpt_oss_triton_kernels_moe.py, later also the MXFP4 config
+    // module) logs at ERROR when that import fails and carries on: `Failed to import Triton kernels. Please make sure your
+    // triton version is compatible. Error: No module named 'triton_kernels.routing'` (0.10 → 0.19 at least). The
+    // installed triton_kernels was not built from the same Triton release as triton, or is missing.
+    id: "vllm.tritonKernelsImport", dialect: "vllm", level: "warning", anyOf: ["failed to import triton kernels"],
+    values: [/Failed to import Triton kernels\. Please make sure your triton version is compatible\.(?: Error: (?<reason>.+?))?\s*$/],
+    pattern: /\bFailed to import Triton kernels\. Please make sure your triton version is compatible\b/,
+    samples: [
+      "ERROR 01-28 06:35:44 [gpt_oss_triton_kernels_moe.py:34] Failed to import Triton kernels. Please make sure your triton version is compatible. Error: No module named 'triton_kernels.routing'",
+      "(APIServer pid=7) ERROR 04-01 11:21:57 [config.py:29] Failed to import Triton kernels. Please make sure your triton version is compatible. Error: No module named 'triton_kernels.matmul_ogs'",
+    ],
+    nearMisses: [
+      "INFO 05-04 00:53:59 [importing.py:68] Triton not installed or not compatible; certain GPU-related functions will not be available.",
+      "ERROR 01-28 06:35:44 [utils.py:12] Failed to import vllm._C: libcudart.so.12: cannot open shared object file",
+    ],
+  },
+  {
     // V1's API server watching its engine core processes (vllm/v1/engine/core_client.py, the MPClient's process monitor,
     // started once the engines reported ready): `Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.`
     // The process went away without reporting an error of its own (a SIGKILL from the host's OOM killer or a crash in
