@@ -172,3 +172,46 @@ describe("the API server's monitor: `Engine core proc … died unexpectedly, shu
     expect(ids(worker)).toContain("vllm/engine-dead");
   });
 });
+
+describe("vLLM's import of triton_kernels failing (`Failed to import Triton kernels. …`)", () => {
+  const gptOss = [
+    "ERROR 02-03 08:10:12 [gpt_oss_triton_kernels_moe.py:34] Failed to import Triton kernels. Please make sure your triton version is compatible. Error: No module named 'triton_kernels.routing'",
+    "(APIServer pid=41) INFO 02-03 08:10:14 [utils.py:346] non-default args: {'model_tag': 'openai/gpt-oss-20b', 'model': 'openai/gpt-oss-20b', 'max_model_len': 32768}",
+  ];
+
+  it("an MXFP4 model: a warning that names the missing module and the backend fallback, and explains the ERROR line", async () => {
+    await eachWrap(gptOss, (r, at) => {
+      const f = finding(r, "vllm/triton-kernels-unavailable");
+      expect(f, at).toBeDefined();
+      expect(f!.severity, at).toBe("warning");
+      expect(f!.message, at).toContain("(No module named 'triton_kernels.routing')");
+      expect(f!.message, at).toContain("This model (openai/gpt-oss-20b) uses MXFP4 MoE layers");
+      expect(f!.remediation[0], at).toContain("pip show triton");
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(ids(r, "error"), at).toEqual([]);
+      expect(r.verdict, at).not.toMatch(/^Error with no known cause/);
+    });
+  });
+
+  it("another model: the same warning says the line is harmless for it", async () => {
+    const r = await analyzeText(
+      [
+        "ERROR 04-01 11:21:57 [config.py:29] Failed to import Triton kernels. Please make sure your triton version is compatible. Error: No module named 'triton_kernels.matmul_ogs'",
+        "(APIServer pid=9) INFO 04-01 11:21:59 [utils.py:233] non-default args: {'model': 'Qwen/Qwen3-8B'}",
+      ].join("\r\n") + "\r\n",
+    );
+    const f = finding(r, "vllm/triton-kernels-unavailable")!;
+    expect(f.message).toContain("the line is harmless for them");
+    expect(f.remediation[1]).toMatch(/can be left alone/);
+  });
+
+  it("near misses: Triton itself missing, and another import failing, are not this", async () => {
+    const r = await analyzeText(
+      [
+        "INFO 05-04 00:53:59 [importing.py:68] Triton not installed or not compatible; certain GPU-related functions will not be available.",
+        "WARNING 05-04 00:54:00 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcudart.so.12: cannot open shared object file')",
+      ].join("\n") + "\n",
+    );
+    expect(ids(r)).not.toContain("vllm/triton-kernels-unavailable");
+  });
+});
