@@ -1469,6 +1469,42 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks"],
   },
   {
+    // vLLM importing OpenAI's triton_kernels package (the Triton MoE kernels its MXFP4 path uses for gpt-oss and other
+    // MXFP4 MoE models: vllm/model_executor/layers/fused_moe/gpt_oss_triton_kernels_moe.py, later also the MXFP4 config
+    // module) logs at ERROR when that import fails and carries on: `Failed to import Triton kernels. Please make sure your
+    // triton version is compatible. Error: No module named 'triton_kernels.routing'` (0.10 → 0.19 at least). The
+    // installed triton_kernels was not built from the same Triton release as triton, or is missing.
+    id: "vllm.tritonKernelsImport", dialect: "vllm", level: "warning", anyOf: ["failed to import triton kernels"],
+    values: [/Failed to import Triton kernels\. Please make sure your triton version is compatible\.(?: Error: (?<reason>.+?))?\s*$/],
+    pattern: /\bFailed to import Triton kernels\. Please make sure your triton version is compatible\b/,
+    samples: [
+      "ERROR 01-28 06:35:44 [gpt_oss_triton_kernels_moe.py:34] Failed to import Triton kernels. Please make sure your triton version is compatible. Error: No module named 'triton_kernels.routing'",
+      "(APIServer pid=7) ERROR 04-01 11:21:57 [config.py:29] Failed to import Triton kernels. Please make sure your triton version is compatible. Error: No module named 'triton_kernels.matmul_ogs'",
+    ],
+    nearMisses: [
+      "INFO 05-04 00:53:59 [importing.py:68] Triton not installed or not compatible; certain GPU-related functions will not be available.",
+      "ERROR 01-28 06:35:44 [utils.py:12] Failed to import vllm._C: libcudart.so.12: cannot open shared object file",
+    ],
+  },
+  {
+    // V1's API server watching its engine core processes (vllm/v1/engine/core_client.py, the MPClient's process monitor,
+    // started once the engines reported ready): `Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.`
+    // The process went away without reporting an error of its own (a SIGKILL from the host's OOM killer or a crash in
+    // native code). An offline script's LLM can print the same at interpreter exit after its work is done, so the rule
+    // counts it only when the log shows a server that served (src/rules/vllm/engine-dead.ts)
+    id: "vllm.engineCoreProcDied", dialect: "vllm", level: "error", anyOf: ["died unexpectedly, shutting down client"],
+    values: [/Engine core proc (?<proc>\S+) died unexpectedly/],
+    pattern: /\bEngine core proc \S+ died unexpectedly, shutting down client\b/,
+    samples: [
+      "(APIServer pid=47) ERROR 10-14 13:42:23 [core_client.py:564] Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.",
+      "ERROR 12-01 23:08:02 [core_client.py:564] Engine core proc EngineCore_0 died unexpectedly, shutting down client.",
+    ],
+    nearMisses: [
+      "ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor.",
+      "INFO 10-14 13:42:23 [core_client.py:564] Engine core proc EngineCore_DP0 exited, shutting down client.",
+    ],
+  },
+  {
     // V1's engine died after it had started: the API server's `EngineDeadError` (vllm/v1/engine/exceptions.py: raised
     // when the engine core reports ENGINE_CORE_DEAD or its process monitor sees it die, both set up only once start-up
     // finished; a start-up failure reads `Engine core initialization failed` instead) and the engine core's own
@@ -1855,8 +1891,14 @@ export const SIGNATURES: readonly Signature[] = [
     // error when a paste starts below the message line. CUDA's own `out of memory` (cudaErrorMemoryAllocation) is
     // vllm/cuda-oom's, a broken graph capture (cudaErrorStreamCapture*) vllm/cuda-graph-capture-failed's, NCCL's
     // `unhandled cuda error` nccl/cuda-error's.
-    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: ", "search for `cudaerror"],
+    id: "vllm.cudaFault", dialect: "any", level: "error", anyOf: ["cuda error: ", "hip error: ", "search for `cudaerror", "cudnn error: "],
     values: [
+      // a GPU math library's call that failed, as torch words it: cuBLAS / cuBLASLt through its CUDA error check (`CUDA
+      // error: CUBLAS_STATUS_EXECUTION_FAILED when calling \`cublasGemmEx( handle, ...)\``, `... when calling cublasLtMatmul
+      // with transpose_mat1 ...`) and cuDNN through its own (`cuDNN error: CUDNN_STATUS_EXECUTION_FAILED`); an allocation
+      // that failed (`CUBLAS_STATUS_ALLOC_FAILED`) is out of memory (vllm.cudaOom)
+      /(?:CUDA|HIP) error: (?<blas>CUBLAS_STATUS_(?!ALLOC_FAILED\b)[A-Z_]+)(?: when calling `?(?<blasCall>\w+))?/,
+      /cuDNN error: (?<dnn>CUDNN_STATUS_(?!ALLOC_FAILED\b)[A-Z_]+)/,
       new RegExp(`(?:CUDA|HIP) error: (?<fault>${CUDA_FAULT_WORDS})`),
       new RegExp(`Search for \`(?<code>${CUDA_FAULT_NAMES})' in `),
       /(?<assert>device-side assert|cudaErrorAssert\b)/,
@@ -1869,7 +1911,7 @@ export const SIGNATURES: readonly Signature[] = [
       // the runtime that raised it: ROCm's torch words its errors `HIP error: ...` (hipErrorIllegalAddress, ...)
       /\b(?<api>CUDA|HIP) error: /,
     ],
-    pattern: new RegExp(`\\b(?:CUDA|HIP) error: (?!out of memory)(?:${CUDA_FAULT_WORDS})|Search for \`(?:${CUDA_FAULT_NAMES})' in `),
+    pattern: new RegExp(`\\b(?:CUDA|HIP) error: (?!out of memory)(?:${CUDA_FAULT_WORDS}|CUBLAS_STATUS_(?!ALLOC_FAILED\\b)[A-Z_]+)|\\bcuDNN error: CUDNN_STATUS_(?!ALLOC_FAILED\\b)[A-Z_]+|Search for \`(?:${CUDA_FAULT_NAMES})' in `),
     samples: [
       "RuntimeError: CUDA error: an illegal memory access was encountered",
       "(VllmWorker TP1 pid=409) ERROR 09-14 03:15:31 [multiproc_executor.py:596] RuntimeError: CUDA error: an illegal memory access was encountered",
@@ -1884,9 +1926,15 @@ export const SIGNATURES: readonly Signature[] = [
       "RuntimeError: CUDA error: the launch timed out and was terminated",
       "(EngineCore pid=41) ERROR 02-11 09:12:30 [core.py:902] Search for `cudaErrorIllegalAddress' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
       "(Worker_TP0 pid=77) Search for `cudaErrorAssert' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
+      "(EngineCore pid=3) ERROR 09-07 22:45:01 [core.py:1357] RuntimeError: CUDA error: CUBLAS_STATUS_INTERNAL_ERROR when calling `cublasGemmEx( handle, opa, opb, m, n, k, &falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, compute_type, CUBLAS_GEMM_DEFAULT_TENSOR_OP)`",
+      "RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling cublasLtMatmul with transpose_mat1 t transpose_mat2 n m 4096 n 16 k 4096",
+      "(Worker_TP1 pid=8) RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
+      "RuntimeError: cuDNN error: CUDNN_STATUS_NOT_SUPPORTED. This error may appear if you passed in a non-contiguous input.",
     ],
     nearMisses: [
       "RuntimeError: CUDA error: out of memory",
+      "RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+      "INFO 09-07 22:45:01 [utils.py:12] cuBLAS workspace set: CUBLAS_WORKSPACE_CONFIG=:4096:8",
       "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled cuda error",
       "Search for `cudaErrorMemoryAllocation' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",
       "Search for `cudaErrorStreamCaptureUnsupported' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.",

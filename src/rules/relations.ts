@@ -72,6 +72,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // TP × PP larger than the GPUs this node sees (the config's check, before any worker starts)
   "vllm/not-enough-gpus": { layer: "setup", dialects: VLLM },
   "cluster/version-mismatch": { layer: "setup" },
+  // the installed triton_kernels does not match triton (an environment mismatch): a warning, which explains nothing itself
+  "vllm/triton-kernels-unavailable": { layer: "setup", dialects: VLLM },
   // a signal from outside (a scheduler's time limit or preemption, kill, a closed terminal) that ended torchrun's agent:
   // the job's surroundings, not its code (a failure before it makes it a consequence, which the rule says itself)
   "cluster/stopped-by-signal": { layer: "setup" },

@@ -7,7 +7,7 @@ import { CUDA_FAULTS } from "../../../grammars/signatures.js";
 export const meta = {
   id: "vllm/cuda-error",
   defaultSeverity: "error",
-  title: "A CUDA kernel faulted (illegal memory access, device-side assert, no kernel for this GPU)",
+  title: "A CUDA kernel or GPU library call failed (illegal memory access, device-side assert, no kernel for this GPU, cuBLAS/cuDNN)",
   tags: ["vllm", "cuda", "gpu"],
   sources: [
     "vLLM docs: usage/troubleshooting.md (CUDA error: debug with CUDA_LAUNCH_BLOCKING=1, VLLM_TRACE_FUNCTION)",
@@ -18,6 +18,8 @@ export const meta = {
     "PyTorch docs: notes/cuda.html (asynchronous execution: CUDA_LAUNCH_BLOCKING=1; TORCH_USE_CUDA_DSA)",
     "PyTorch source: torch/cuda/__init__.py (_check_capability: `... with CUDA capability sm_N is not compatible with the current PyTorch installation`)",
     "PyTorch on ROCm: c10/hip (a HIP error's own hint: AMD_SERIALIZE_KERNEL=3, TORCH_USE_HIP_DSA)",
+    "PyTorch source: aten/src/ATen/cuda/CUDABlas.cpp (TORCH_CUDABLAS_CHECK: `CUDA error: <cublasStatus_t name> when calling <call>`), aten/src/ATen/cudnn/Exceptions.h (`cuDNN error: <cudnnStatus_t name>`)",
+    "cuBLAS docs: cublasStatus_t (CUBLAS_STATUS_NOT_INITIALIZED, _INTERNAL_ERROR, _EXECUTION_FAILED, _NOT_SUPPORTED, _ARCH_MISMATCH)",
   ],
 } satisfies RuleSpec;
 
@@ -78,6 +80,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
         ? "WSL2's GPU driver limits pinned memory and does not support CUDA IPC: vLLM turns pin_memory off itself when it detects WSL, but a kernel library can still pin its own buffers (the traceback's last frames show which). Run on native Linux, or keep the run to one GPU with --enforce-eager and without the feature that pins or shares memory."
         : "Look at the traceback's last frames for the call that failed (`pin_memory=True`, `cudaHostAlloc`, an IPC handle, `expandable_segments`). Under WSL2, vGPU, MIG or a restricted container these are limited: run on native Linux or a full GPU, or turn the feature off (PYTORCH_CUDA_ALLOC_CONF without expandable_segments, no sleep mode, --disable-custom-all-reduce).",
     );
+  } else if (said("blas") || said("dnn")) {
+    const status = firstValue(torchHits, "blas") ?? firstValue(torchHits, "dnn") ?? "";
+    remediation.push(...libraryAdvice(status, said("blas") ? "cuBLAS" : "cuDNN"));
   } else if (said("launchTimeout")) {
     remediation.push(
       `A kernel ran longer than the display driver's watchdog allows (cudaErrorLaunchTimeout): the GPU drives a display (X on Linux) or the run is under Windows/WSL2, whose TDR stops a kernel after about two seconds. Use a GPU that drives no display (or stop the display server), raise Windows' TdrDelay, or shorten the kernels (--max-num-batched-tokens smaller, --enforce-eager).`,
@@ -111,18 +116,48 @@ export function check(ctx: RuleContext): FindingDraft[] {
       );
   }
   const name = code ? ` (${code})` : "";
-  const what = torchHits.length || rocr === null
+  // a math library's status (cuBLAS / cuDNN), with the call torch names for cuBLAS
+  const libStatus = firstValue(torchHits, "blas") ?? firstValue(torchHits, "dnn");
+  const libCall = firstValue(torchHits, "blasCall");
+  const library = firstValue(torchHits, "blas") ? "cuBLAS" : "cuDNN";
+  const what = libStatus && !said("assert") && !said("arch") && !said("hardware") && !(firstValue(torchHits, "fault") ?? code)
+    ? `A ${library} call${libCall ? ` (${libCall})` : ""} failed with ${libStatus}.`
+    : torchHits.length || rocr === null
     ? said("platform") || said("launchTimeout") ? `A ${api} call failed with ${api} error: ${fault}${name}.` : `A GPU kernel failed with ${api} error: ${fault}${name}.`
     : `ROCm's runtime aborted the process: ${rocr.what}.`;
   return [{
-    // (a refused call leaves the device usable, a kernel fault does not)
-    message: said("platform") && !said("assert") && !said("arch") && !said("hardware") ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
+    // (a refused call leaves the device usable, a kernel fault does not; a library's failed call ends the step that made it)
+    message: libStatus && what.startsWith(`A ${library}`)
+      ? `${what} The engine or worker that made the call stops.`
+      : said("platform") && !said("assert") && !said("arch") && !said("hardware") ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
     evidence: hitEvidence([...hits, ...archSaid]),
     remediation,
   }];
 }
 
 export const rule = defineRule(meta, check);
+
+/** What to do about a cuBLAS / cuDNN status that torch raised, by the status the library returned. */
+function libraryAdvice(status: string, library: "cuBLAS" | "cuDNN"): string[] {
+  const advice: string[] = [];
+  if (/_EXECUTION_FAILED$/.test(status))
+    advice.push(
+      `${status} means a ${library} kernel failed on the GPU. It is often an earlier kernel's fault reported late (CUDA reports faults asynchronously): rerun with CUDA_LAUNCH_BLOCKING=1 (slow) to stop at the kernel that failed, and look above for an illegal memory access.`,
+    );
+  else if (/_NOT_INITIALIZED$/.test(status))
+    advice.push(
+      `${status} (typically when calling cublasCreate) means ${library} could not set up its handle: usually no GPU memory was left for it (lower --gpu-memory-utilization, or check what else holds the GPU with nvidia-smi), or the CUDA driver and the ${library} library do not match.`,
+    );
+  else if (/_(?:NOT_SUPPORTED|ARCH_MISMATCH)$/.test(status))
+    advice.push(
+      `${status} means this GPU or data type is not supported by that ${library} call: a dtype the GPU lacks (bfloat16 needs compute capability 8.0 or later, FP8 needs 8.9 or later), or a ${library} build without kernels for this GPU. Use --dtype float16 on older GPUs, or a quantization the GPU supports.`,
+    );
+  advice.push(
+    `Check that the ${library} library in the environment is the one torch was built with: \`pip list | grep nvidia-${library === "cuBLAS" ? "cublas" : "cudnn"}\` against torch's requirements (installing another package can replace it with a different version), and that the NVIDIA driver supports torch's CUDA version.`,
+    "Rerun with --enforce-eager to rule out CUDA graphs and torch.compile, and report the versions (vLLM, torch, CUDA, driver) and the GPU with the traceback if it persists.",
+  );
+  return advice;
+}
 
 /** What ROCm's runtime said of its fault: the kind, the KFD node and its reason (`Write access to a read-only page`, `GPU Hang`). */
 function rocrFault(hits: readonly Hit[]): { fault: string; what: string } | null {

@@ -9,7 +9,7 @@ export const meta = {
   title: "The vLLM engine died after it had started: requests fail until the server restarts",
   tags: ["vllm", "serving"],
   sources: [
-    "vLLM source: vllm/v1/engine/exceptions.py (EngineDeadError), vllm/v1/engine/core.py run_engine_core (`EngineCore encountered a fatal error.`), vllm/logging_utils/dump_input.py",
+    "vLLM source: vllm/v1/engine/exceptions.py (EngineDeadError), vllm/v1/engine/core_client.py (the engine core process monitor: `Engine core proc … died unexpectedly`), vllm/v1/engine/core.py run_engine_core (`EngineCore encountered a fatal error.`), vllm/logging_utils/dump_input.py",
     "vLLM source: vllm/engine/async_llm_engine.py (AsyncEngineDeadError), vllm/engine/multiprocessing (MQEngineDeadError), vllm/entrypoints/launcher.py",
     "vLLM docs: usage/troubleshooting.md (the root cause is the first traceback)",
   ],
@@ -29,10 +29,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const tb = facts.tracebacks;
   const servingTraceback = (tb?.counts.runtime ?? 0) > 0 && (tb?.counts.init ?? 0) === 0;
   const died = started || servingTraceback ? signalHits(ctx, ["vllm.engineDied"]) : [];
-  if (!dead.length && !died.length) return [];
+  // the API server's monitor seeing an engine core process vanish: a death while serving when the log shows the server
+  // served (stats lines, the ready line) or an engine traceback from serving; an offline script's LLM can print it at
+  // interpreter exit after a finished run, where its init timing alone says nothing of a death
+  const servedAsServer = facts.server.ready || (facts.server.metricsLines ?? 0) > 0;
+  const procDied = servedAsServer || servingTraceback ? signalHits(ctx, ["vllm.engineCoreProcDied"]) : [];
+  if (!dead.length && !died.length && !procDied.length) return [];
   // a start-up that failed is told by vllm/engine-init-failed (V0's errors can follow it when a request came in)
   if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
-  const hits = [...dead, ...died];
+  const hits = [...dead, ...died, ...procDied];
   // (a cause is another line than the ones that report the death)
   // (V0's loop record is itself the exception: its line names the cause when no traceback shows an earlier one)
   const loopError = hits.find((h) => h.id === "vllm.v0EngineLoopError");
@@ -42,6 +47,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     message: cause
       ? `The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. Root cause in the log: ${clip(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
+      : procDied.length && !dead.length && !died.length
+      ? "The engine core process died while the server was serving, without an error of its own in this log; every request fails from here on until the server restarts. A process that vanishes without a traceback was usually killed (SIGKILL: the host's OOM killer) or crashed in native code."
       : "The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. This excerpt does not show why: the first traceback of the engine core or of a worker, above these lines, does.",
     evidence: uniqueEvidence([cause?.evidence, ...hitEvidence(hits)]),
     remediation: [
