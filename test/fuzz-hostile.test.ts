@@ -143,6 +143,22 @@ function cpuMs(f: () => void): number {
   return cpuMsSince(cpu);
 }
 
+/**
+ * A shape's CPU at 8 K (`small`) and 32 K (`large`) characters, for the check `large < 20 || large < 8 * small` (and
+ * `large < limit`). Each is the better of two tries (a garbage collection in the middle of one is not the regex's
+ * cost), but a second try can only lower a time, so `large` is tried again only when its first try fails a check;
+ * and `small` is needed only when `large` is over the 20 ms floor. The same verdicts as measuring all four, for about
+ * a third of the work on a linear shape (one pass at 32 K instead of two at 32 K and two at 8 K).
+ */
+function scaling(at: (n: number) => string, cost: (text: string) => number, limit = Infinity): { small: number; large: number } {
+  const big = at(N / 2);
+  let large = cost(big);
+  if (large >= 20 || large >= limit) large = Math.min(large, cost(big));
+  if (large < 20 && large < limit) return { small: NaN, large };
+  const little = at(N / 8);
+  return { small: Math.min(cost(little), cost(little)), large };
+}
+
 describe("fuzz: every signature and redaction regex stays linear on its own pathological shapes", () => {
   // linear passes over 64 K characters take a few milliseconds; the quadratic shapes issue 17 found took
   // seconds per line (NET/IB: 3.4 s, redaction of a-a-a-…: 11 s), so the bound is generous and still catches them.
@@ -153,12 +169,10 @@ describe("fuzz: every signature and redaction regex stays linear on its own path
     it(`${name}: every piece, repeated and interleaved, at 8 K and 32 K characters`, () => {
       // exhaustive over its pieces (a random draw missed the one prefix that mattered), each shape at two sizes:
       // four times the text may take about four times the time, never sixteen (quadratic), beyond a 20 ms floor
-      const best = (text: string) => Math.min(cpuMs(() => re.test(text)), cpuMs(() => re.test(text)));
       for (const p of piecesOf(re)) {
         for (const unit of [p, ...[" ", "a", ":"].map((f) => p + f)]) {
           const at = (n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-          const small = best(at(N / 8));
-          const large = best(at(N / 2));
+          const { small, large } = scaling(at, (text) => cpuMs(() => re.test(text)), bound(BOUND_MS, N / 2));
           expect(large < 20 || large < 8 * small, `${name} on ${JSON.stringify(unit)} repeated: ${small.toFixed(1)} ms at 8 K, ${large.toFixed(1)} ms at 32 K`).toBe(true);
           expect(large, `${name} on ${JSON.stringify(unit)}`).toBeLessThan(bound(BOUND_MS, N / 2));
         }
@@ -172,9 +186,12 @@ describe("fuzz: every signature and redaction regex stays linear on its own path
       fc.property(shape(pieces), (line) => {
         const r = new Redactor({ models: true });
         r.learnHosts(["gpu-node-07", "node7"]);
-        // the better of two tries: a garbage collection in the middle of one is not the regex's cost
-        const ms = Math.min(cpuMs(() => r.text(line)), cpuMs(() => r.text(line)));
-        expect(ms, `redaction on ${line.length} chars ${JSON.stringify(line.slice(0, 40))}…`).toBeLessThan(bound(BOUND_MS * 3, line.length));
+        // the better of two tries (a garbage collection in the middle of one is not the regex's cost): the second
+        // only when the first is over the bound, since it can only lower the time
+        const limit = bound(BOUND_MS * 3, line.length);
+        let ms = cpuMs(() => r.text(line));
+        if (ms >= limit) ms = Math.min(ms, cpuMs(() => r.text(line)));
+        expect(ms, `redaction on ${line.length} chars ${JSON.stringify(line.slice(0, 40))}…`).toBeLessThan(limit);
       }),
       { numRuns: 80 },
     );
@@ -187,13 +204,12 @@ describe("fuzz: every signature and redaction regex stays linear on its own path
     const redact = (line: string) => {
       const r = new Redactor({ models: true });
       r.learnHosts(["gpu-node-07", "node7"]);
-      return Math.min(cpuMs(() => r.text(line)), cpuMs(() => r.text(line)));
+      return cpuMs(() => r.text(line));
     };
     for (const piece of pieces) {
       for (const blank of [" ", "\t", " \t"]) {
         const at = (n: number) => (piece + blank.repeat(n)).slice(0, n);
-        const small = redact(at(N / 8));
-        const large = redact(at(N / 2));
+        const { small, large } = scaling(at, redact);
         expect(large < 20 || large < 8 * small, `${JSON.stringify(piece + blank)}…: ${small.toFixed(1)} ms at 8 K, ${large.toFixed(1)} ms at 32 K`).toBe(true);
       }
     }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { analyzeSource, buildReport, type AnalyzeOptions, SPLIT_DEFAULTS } from "../src/analyze.js";
 import { fileSource } from "../src/input/sources.js";
 import { localRangeCounter, type RangeCounter } from "../src/parallel/split.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, runCliHere } from "./helpers/cli.js";
 import { mixedLog } from "./helpers/nccl-mixed.js";
 import { greedyRangeCounter } from "./helpers/range-counter.js";
 // @ts-expect-error a plain ES module without types
@@ -101,12 +101,14 @@ describe("a file read in two parts gives the report of reading it in one", () =>
   });
 });
 
+// what --jobs 1 prints is the baseline, run in this process (runCliHere: the same program, from the sources); what is
+// tested, the built CLI with its worker thread, runs as a process of its own (runCli)
 describe("the CLI reads a big file on a worker thread", () => {
-  it("--jobs 2 with the file cut (hidden --split-min) prints what --jobs 1 prints, for every format that carries facts", { timeout: 120_000 }, () => {
+  it("--jobs 2 with the file cut (hidden --split-min) prints what --jobs 1 prints, for every format that carries facts", { timeout: 120_000 }, async () => {
     // (the text report is rendered from the same report: once, on the mixed log, for the findings' wording)
     for (const [path, formats] of [[generated, ["json"]], [mixed, ["json", "text"]]] as const) {
       for (const format of formats) {
-        const one = runCli(["analyze", "--format", format, "--jobs", "1", path]);
+        const one = await runCliHere(["analyze", "--format", format, "--jobs", "1", path]);
         const two = runCli(["analyze", "--format", format, "--jobs", "2", "--split-min", "1", "--chunk-bytes", "8192", path]);
         expect(two.status).toBe(one.status);
         expect(two.stdout).toBe(one.stdout);
@@ -115,9 +117,9 @@ describe("the CLI reads a big file on a worker thread", () => {
     }
   });
 
-  it("a file past the split size with the default --jobs (the count started before the CLI loaded) prints what --jobs 1 prints", { timeout: 120_000 }, () => {
+  it("a file past the split size with the default --jobs (the count started before the CLI loaded) prints what --jobs 1 prints", { timeout: 120_000 }, async () => {
     const big = write("big.log", [...(generateLog({ bytes: SPLIT_DEFAULTS.minBytes + (2 << 20), seed: 5 }) as Iterable<string>)].join(""));
-    const one = runCli(["analyze", "--format", "json", "--jobs", "1", big]);
+    const one = await runCliHere(["analyze", "--format", "json", "--jobs", "1", big]);
     const auto = runCli(["analyze", "--format", "json", big]);
     expect(auto.status).toBe(one.status);
     expect(auto.stdout).toBe(one.stdout);
@@ -140,12 +142,12 @@ describe("the CLI reads a big file on a worker thread", () => {
     }
   });
 
-  it("with a user rule, --jobs 2 on several files reports what --jobs 1 reports (the rule sees every line either way)", () => {
+  it("with a user rule, --jobs 2 on several files reports what --jobs 1 reports (the rule sees every line either way)", async () => {
     const d = mkdtempSync(join(tmpdir(), "vd-jobs-rule-"));
     writeFileSync(join(d, ".vllm-doctor.json"), JSON.stringify({ userRules: [{ id: "team/quota", severity: "error", title: "quota", message: "quota seen {count} time(s)", pattern: "quota almost exhausted" }] }));
     writeFileSync(join(d, "a.log"), "wrapper: starting\nwrapper: quota almost exhausted (93%)\n");
     writeFileSync(join(d, "b.log"), mixedLog().replace(" ümlaut", ""));
-    const one = runCli(["analyze", "--format", "json", "--jobs", "1", "a.log", "b.log"], { cwd: d });
+    const one = await runCliHere(["analyze", "--format", "json", "--jobs", "1", "a.log", "b.log"], { cwd: d });
     const two = runCli(["analyze", "--format", "json", "--jobs", "2", "a.log", "b.log"], { cwd: d });
     expect(one.status).toBe(1);
     expect(JSON.parse(one.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toContain("team/quota");
