@@ -22,13 +22,18 @@ export interface Hit {
 export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
   // a failure NCCL went on from is no failure; a notable (info) line stays what it is
   // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
-  const recovered = new Set((ctx.facts.recovered ?? []).map((r) => `${r.failure.file}\u0000${r.failure.line}`));
+  const recovered = new Set((ctx.facts.recovered ?? []).flatMap((r) => [
+    `${r.failure.file}\u0000${r.failure.line}`,
+    // a WARN record that starts at the wrapper-only line above it (src/events/read-nccl.ts startsWarnRecord: Ray's or
+    // another pid-keyed launcher's prefix on NCCL's own blank line) holds its text one line down, where a signature read it
+    `${r.failure.file}\u0000${r.failure.line + 1}\u0000${r.failure.text}`,
+  ]));
   const seen = new Set<string>();
   const hits: Hit[] = [];
   for (const id of ids) {
     for (const l of ctx.signals[id]?.lines ?? []) {
       const k = `${l.input}\u0000${l.line}`;
-      if (seen.has(k) || (!NOTABLE.has(id) && recovered.has(`${l.file}\u0000${l.line}`))) continue;
+      if (seen.has(k) || (!NOTABLE.has(id) && (recovered.has(`${l.file}\u0000${l.line}`) || recovered.has(`${l.file}\u0000${l.line}\u0000${l.text}`)))) continue;
       seen.add(k);
       hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, captures: l.captures });
     }

@@ -62,7 +62,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // NET/Socket's or NET/IB's `message truncated`: NCCL names the cause itself (a receive smaller than what the peer sent)
   const truncated = signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.truncated !== undefined);
   const sizes = truncated?.captures.gotBytes !== undefined ? ` (${truncated.captures.gotBytes} bytes arrived where ${truncated.captures.wantBytes} were posted)` : "";
-  const on = ctx.signals["nccl.generic"]?.lines[0]?.rank != null ? ` on rank ${ctx.signals["nccl.generic"].lines[0].rank}` : "";
+  // the rank of the first failure NCCL did not go on from: with processes interleaved, the first generic line can be
+  // another rank's plugin failure that a later line of its own answered (facts.recovered), which is no failure
+  const firstHit = ctx.signals["nccl.generic"]?.lines.find((l) => l.input === hits[0].input && l.line === hits[0].ev.line);
+  const on = firstHit?.rank != null ? ` on rank ${firstHit.rank}` : "";
   // bootstrap.cc's root heard from one rank twice: the launcher started two processes as that rank
   const twice = hits.find((h) => h.captures.twiceRank !== undefined);
   // NCCL_CONFIG_UNDEF_INT refused: an NCCL older than the headers PyTorch was built with
