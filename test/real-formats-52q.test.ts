@@ -137,3 +137,36 @@ describe("other start-up shapes of this round", () => {
     });
   });
 });
+
+describe("`--max-model-len auto` (vLLM 0.11 on) as the dumps print it", () => {
+  const args = (v: string) =>
+    `(APIServer pid=1) INFO 12-06 08:00:01 [utils.py:233] non-default args: {'model_tag': 'moonshotai/Kimi-K2-Instruct-0905', 'model': 'moonshotai/Kimi-K2-Instruct-0905', 'trust_remote_code': True, 'max_model_len': ${v}, 'tensor_parallel_size': 8, 'enable_expert_parallel': True}`;
+  it("-1 is vLLM being asked to choose: no length until the auto-fit line states one", async () => {
+    await eachWrap([args("-1")], (r, at) => {
+      expect(r.facts.config.maxModelLen, at).toBeNull();
+      expect(r.facts.missing.map((m) => m.fact), at).toContain("config.maxModelLen");
+      expect(r.facts.config.tensorParallelSize, at).toBe(8);
+    });
+    const lines = [
+      args("-1"),
+      "(EngineCore_DP0 pid=240) INFO 12-06 08:06:40 [kv_cache_utils.py:1310] Auto-fit max_model_len: reduced from 262144 to 118784 to fit in available GPU memory (6.12 GiB available for KV cache)",
+      "(EngineCore_DP0 pid=240) INFO 12-06 08:06:40 [kv_cache_utils.py:1366] GPU KV cache size: 118,784 tokens",
+      "(EngineCore_DP0 pid=240) INFO 12-06 08:06:40 [kv_cache_utils.py:1371] Maximum concurrency for 118,784 tokens per request: 1.00x",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.config.maxModelLen, at).toBe(118784);
+      expect(r.facts.kvCache.tokens, at).toBe(118784);
+    });
+  });
+
+  it("a Namespace dump's `max_model_len=-1` states no length either", async () => {
+    const r = await analyzeText("INFO 12-06 08:00:01 [api_server.py:1047] args: Namespace(model='zai-org/GLM-4.5-Air', max_model_len=-1, tensor_parallel_size=4)\n");
+    expect(r.facts.config.maxModelLen).toBeNull();
+    expect(r.facts.config.tensorParallelSize).toBe(4);
+  });
+
+  it("near miss: a stated length is kept", async () => {
+    const r = await analyzeText(args("131072") + "\n");
+    expect(r.facts.config.maxModelLen).toBe(131072);
+  });
+});
