@@ -1814,6 +1814,9 @@ function factValue(fact: string, v: DumpValue | true): ConfigValue | undefined {
     // the float flag takes what Python's float() takes from a command line: `.95` and `1.` alike (argparse `type=float`)
     const shape = fact === "gpuMemoryUtilization" ? /^-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)$/ : /^-?\d[\d,]*(?:\.\d+)?$/;
     const n = typeof v === "number" ? v : typeof v === "string" && shape.test(v) ? Number(v.replace(/,/g, "")) : NaN;
+    // `--max-model-len auto` reaches the dumps as -1 (`'max_model_len': -1` in non-default args, `max_model_len=-1` in a
+    // Namespace): vLLM is asked to choose, so the dump states no length (the auto-fit line or the banner then does)
+    if (fact === "maxModelLen" && n <= 0) return undefined;
     return Number.isFinite(n) ? n : undefined;
   }
   if (BOOLEAN.has(fact)) {

@@ -20,6 +20,11 @@ interface Sourced {
   cmd?: number;
   /** in an input that holds several runs (engine starts of different configurations): how many began before this one */
   run?: number;
+  /**
+   * a per-engine number (KV cache, memory) stated by the engine of one data-parallel rank (`EngineCore_DP2`,
+   * `Worker_DP2_TP0_EP4`, `EngineCore_2`): every rank prints its own, in whatever order the processes reach the log
+   */
+  dp?: number;
 }
 
 export interface VllmState {
@@ -64,6 +69,9 @@ function keepStart(starts: Record<string, Located>, key: string, at: Located): b
 
 const MAX_RANKS = 4096;
 
+/** facts each engine states for itself (its KV cache and its memory): a data-parallel rank's are not the run's */
+const PER_ENGINE = /^(?:kvCache|memory)\./;
+
 /** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
 /**
  * the platform a banner's `device_config=` names (0.4 on: `cuda`, `cpu`, `neuron`, `tpu`, `xpu`, `hpu`, `openvino`, a
@@ -83,6 +91,9 @@ function better(cur: Sourced | undefined, next: Sourced): boolean {
   // facts of such a file are its first run's where that run states them, as its first error and results are)
   if (cur.at.input === next.at.input && (cur.run ?? 0) !== (next.run ?? 0)) return (next.run ?? 0) < (cur.run ?? 0);
   if (next.prio !== cur.prio) return next.prio > cur.prio;
+  // data-parallel engines each size their own KV cache and print it: the run's figures are the lowest rank's, so that
+  // the tokens, the concurrency and the memory they come from are one engine's, not whichever rank logged first
+  if (cur.dp !== undefined && next.dp !== undefined && cur.dp !== next.dp) return next.dp < cur.dp;
   const first = earlier(cur.at, next.at);
   if (cur.at.input === next.at.input && cur.at.line === next.at.line) return false;
   // two lines of one launch command: argparse keeps a flag's last statement
@@ -90,11 +101,12 @@ function better(cur: Sourced | undefined, next: Sourced): boolean {
   return first === next.at;
 }
 
-function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string, cmd?: number): void {
+function offer(state: VllmState, path: string, value: Value | null | undefined, at: Located, prio: number, kind?: string, cmd?: number, dp?: number): void {
   if (value === null || value === undefined || value === "") return;
   if (typeof value === "number" && !Number.isFinite(value)) return;
   const next: Sourced = kind === undefined ? { value, at, prio } : { value, at, prio, kind };
   if (cmd !== undefined) next.cmd = cmd;
+  if (dp !== undefined) next.dp = dp;
   const run = (state.runs?.[at.input] ?? 1) - 1;
   if (run > 0) next.run = run;
   if (better(state.values[path], next)) state.values[path] = next;
@@ -127,7 +139,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       }
       case "vllm.message": {
         const at = located(e);
-        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority, "line");
+        const dp = e.origin.dp;
+        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority, "line", undefined, dp !== undefined && PER_ENGINE.test(k) ? dp : undefined);
         if (e.id === "dist.rankAssigned" && typeof e.facts.rank === "number") {
           const ranks = (state.ranks ??= {});
           const key = String(e.facts.rank);
