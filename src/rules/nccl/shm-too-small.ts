@@ -36,6 +36,13 @@ const CUDA_REGISTER_REMEDIATION = [
   "Under WSL2 or a vGPU, whose driver limits pinned host memory: run tensor parallelism on native Linux or a VM with the GPUs passed through, or use one GPU.",
 ];
 
+/** a peer's segment that was not there to attach to */
+const ATTACH_REMEDIATION = [
+  "Let the ranks of one host share /dev/shm: run them in one container, or with docker --ipc=host (Kubernetes: in one pod, or hostIPC), or mount the host's /dev/shm into each container.",
+  "If systemd-logind runs with RemoveIPC=yes (the default on many distributions), it deletes a user's shared memory when that user's last session ends: run the job as a system user or under a service, or set RemoveIPC=no in /etc/systemd/logind.conf and restart systemd-logind.",
+  "Check that no rank of the host died before its peers attached (its own error comes earlier in the log); NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
+];
+
 /** a segment that could not be made for want of room (posix_fallocate / ftruncate on a full /dev/shm) */
 const NO_ROOM = /No space left|failed to extend|posix_fallocate/i;
 
@@ -74,10 +81,15 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
         evidenceCount: signalCount(ctx, ["nccl.shm"]) + 1,
       }];
     }
-    const message = `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
+    // only attaches failed, and the segment was not there (ENOENT): the peer that made it is in another /dev/shm, or
+    // the file went before this rank opened it; a full /dev/shm fails the creating rank, not this one
+    const missing = attach && !failures.some((h) => /\bcreat|extend|fallocate|No space left/i.test(h.ev.text)) && failures.some((h) => /No such file or directory/i.test(h.ev.text));
+    const message = missing
+      ? `NCCL could not attach to a shared-memory segment in /dev/shm that another rank of this host made: the file was not there (No such file or directory). The ranks then do not see one /dev/shm (separate containers or IPC namespaces), or the segment was removed before this rank opened it (systemd-logind's RemoveIPC deletes a user's segments when that user's last session ends; a rank that died first). A small /dev/shm fails the rank that creates a segment, not the one that attaches.${sizeSaid}`
+      : `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
     return [{
       message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
-      remediation: REMEDIATION,
+      remediation: missing ? ATTACH_REMEDIATION : REMEDIATION,
       evidence: uniqueEvidence([...failures.map((h) => h.ev), small?.[0].ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
       evidenceCount: signalCount(ctx, ["nccl.shm"]) + (small ? 1 : 0),
       ...(retrying ? { severity: "warning" as const } : {}),
