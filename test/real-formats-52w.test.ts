@@ -139,6 +139,43 @@ describe("a shared-memory segment NCCL made but could not register with CUDA", (
       const f = finding(r, "nccl/shm-too-small");
       expect(f, name).toBeDefined();
       expect(f!.message, name).not.toContain("could not register it with CUDA");
+      // (the attach that found no file gets that reading, below)
+      expect(f!.remediation[0], name).toMatch(name === "attach" ? /^Let the ranks of one host share/ : /^Docker: run with --ipc=host/);
+    }
+  });
+});
+
+describe("a peer's shared-memory segment missing when a rank attaches", () => {
+  const lines = [
+    "[2026-03-09 11:02:41] ws8:61407:61407 [7] misc/shmutils.cc:132 NCCL WARN Error while attaching to shared memory segment /dev/shm/nccl- (size 0), error: No such file or directory (2)",
+    "ws8:61407:61407 [7] NCCL INFO transport/shm.cc:634 -> 2",
+    "ws8:61407:61407 [7] NCCL INFO transport.cc:212 -> 2",
+    "ws8:61407:61407 [7] NCCL INFO group.cc:76 -> 2 [Async thread]",
+  ];
+  it("points at a /dev/shm the ranks do not share or a segment removed early, not at its size", async () => {
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "nccl/shm-too-small");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("that another rank of this host made: the file was not there (No such file or directory)");
+      expect(f!.message, at).toContain("systemd-logind's RemoveIPC");
+      expect(f!.message, at).not.toContain("Docker gives containers a 64 MB");
+      expect(f!.remediation[0], at).toMatch(/^Let the ranks of one host share \/dev\/shm/);
+      expect(f!.remediation[1], at).toContain("RemoveIPC=no");
+      expect(r.facts.nccl.firstWarn?.line, at).toBe(1);
+    });
+  });
+
+  it("NCCL's older pair of lines (open failed, then the attach WARN) reads the same", async () => {
+    const r = await analyzeText(["(WorkerDict pid=8120) box:8120:8177 [0] misc/shmutils.cc:93 NCCL WARN Call to open failed: No such file or directory", "(WorkerDict pid=8120)", "(WorkerDict pid=8120) box:8120:8177 [0] misc/shmutils.cc:129 NCCL WARN Error while attaching to shared memory segment /dev/shm/nccl-Zq1 (size 0), error: No such file or directory (2)"].join("\n") + "\n");
+    expect(finding(r, "nccl/shm-too-small")!.message).toContain("the file was not there");
+  });
+
+  it("near misses keep the size reading: a creation failed too, or the attach failed for another reason", async () => {
+    const both = ["h:1:2 [0] misc/shmutils.cc:71 NCCL WARN Error: failed to extend /dev/shm/nccl-Ab to 9637892 bytes", lines[0]];
+    const denied = ["h:1:2 [0] misc/shmutils.cc:132 NCCL WARN Error while attaching to shared memory segment /dev/shm/nccl-Ab (size 9637888), error: Permission denied (13)"];
+    for (const [name, l] of [["both", both], ["denied", denied]] as const) {
+      const f = finding(await analyzeText(l.join("\n") + "\n"), "nccl/shm-too-small");
+      expect(f!.message, name).not.toContain("the file was not there");
       expect(f!.remediation[0], name).toMatch(/^Docker: run with --ipc=host/);
     }
   });
