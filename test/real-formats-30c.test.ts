@@ -114,7 +114,8 @@ describe("the verdict of a benchmark output with no footer or no rows", () => {
     expect(r.verdict).toBe("Healthy: nccl-tests: peak bus bandwidth 5.66 GB/s (no average: the footer is not in the log).");
     const devices = [settings, "#", "# Using devices", "#  Rank  0 Group  0 Pid   7001 on    node-17 device  0 [0000:1b:00] NVIDIA H100 80GB HBM3", "#  Rank  1 Group  0 Pid   7002 on    node-17 device  1 [0000:43:00] NVIDIA H100 80GB HBM3"];
     const h = await analyzeText(devices.join("\n") + "\n");
-    expect(h.verdict).toBe("Healthy: nccl-tests: 2 ranks listed, no result rows.");
+    // (the device lines name the GPU, gpu.name, which the verdict puts first)
+    expect(h.verdict).toBe("Healthy: NVIDIA H100 80GB HBM3; nccl-tests: 2 ranks listed, no result rows.");
   });
 
   it("names the average of a latency run", async () => {

@@ -58,6 +58,8 @@ export function reduceEvent(state: FactState, e: Event): void {
   if (k === "traceback" || k === "error") tracebacksDomain.reduce((state.tracebacks ??= tracebacksDomain.init()), e);
   // a traceback through a benchmark script: the benchmark stopped (facts.bench.aborted)
   if (k === "traceback") benchDomain.reduce(state.bench, e);
+  // an nccl-tests device line names the GPU (gpu.name, below any census of the GPUs)
+  if (k === "bench.ncclTestsDevice") vllmDomain.reduce(state.vllm, e);
   // the numbers of a CUDA out-of-memory error are memory facts
   if (k === "signal" && e.id === "vllm.cudaOom") vllmDomain.reduce(state.vllm, e);
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);

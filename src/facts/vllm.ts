@@ -148,6 +148,13 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         }
         break;
       }
+      case "bench.ncclTestsDevice": {
+        // nccl-tests' device column (`#  Rank  0 ... device  0 [0x1b] NVIDIA RTX A6000`) names the GPU the rank ran on;
+        // a census (`GPU 0: …`, nvidia-smi) outranks it, and among device lines the first listed is taken
+        const name = e.gpuName?.trim();
+        if (name && /[A-Za-z]/.test(name) && name.length <= 80) offer(state, "gpu.name", name, located(e), 1, "line");
+        break;
+      }
       case "vllm.marker": {
         const at = located(e);
         if (e.engine) offer(state, "vllm.engine", e.engine, at, e.strength);

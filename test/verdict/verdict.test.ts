@@ -95,7 +95,8 @@ describe("dialects", () => {
     expect(t.findings.map((f) => f.ruleId)).toEqual(["nccl/collective-timeout"]);
     const n = await analyzeText(NCCL_TESTS_OK);
     expect(n.facts.dialects?.map((d) => d.name)).toEqual(["nccl-tests"]);
-    expect(n.verdict).toBe("Healthy: nccl-tests: average bus bandwidth 230.42 GB/s.");
+    // (the device lines name the GPU: gpu.name, which the verdict puts first)
+    expect(n.verdict).toBe("Healthy: NVIDIA H100 80GB HBM3; nccl-tests: average bus bandwidth 230.42 GB/s.");
   });
 });
 

@@ -2,6 +2,7 @@ import { defineRule, type RuleSpec } from "../define.js";
 import { uniqueEvidence } from "../helpers.js";
 import { signalCount, signalHits, type Hit } from "../signals.js";
 import type { FindingDraft, RuleContext } from "../types.js";
+import { wslAdvice } from "./signature-rule.js";
 
 export const meta = {
   id: "nccl/shm-too-small",
@@ -24,6 +25,27 @@ const REMEDIATION = [
   "Check free space with `df -h /dev/shm` inside the container; NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
 ];
 
+/**
+ * NCCL 2.12+ (misc/shmutils.cc) page-locks each segment it made for the GPU (cudaHostRegister, then
+ * cudaHostGetDevicePointer) and prints the same `Error while creating shared memory segment` when that CUDA call fails,
+ * returning ncclUnhandledCudaError instead of ncclSystemError: /dev/shm had the room, the pinning was refused
+ */
+const CUDA_REGISTER_REMEDIATION = [
+  "NCCL_SHM_DISABLE=1: the ranks of the host then use P2P or the network instead of shared memory, and NCCL does not pin the segments.",
+  "In a container: raise the locked-memory limit (docker --ulimit memlock=-1, Kubernetes IPC_LOCK or a host limit of unlimited) so that page-locking host memory can succeed.",
+  "Under WSL2 or a vGPU, whose driver limits pinned host memory: run tensor parallelism on native Linux or a VM with the GPUs passed through, or use one GPU.",
+];
+
+/** a peer's segment that was not there to attach to */
+const ATTACH_REMEDIATION = [
+  "Let the ranks of one host share /dev/shm: run them in one container, or with docker --ipc=host (Kubernetes: in one pod, or hostIPC), or mount the host's /dev/shm into each container.",
+  "If systemd-logind runs with RemoveIPC=yes (the default on many distributions), it deletes a user's shared memory when that user's last session ends: run the job as a system user or under a service, or set RemoveIPC=no in /etc/systemd/logind.conf and restart systemd-logind.",
+  "Check that no rank of the host died before its peers attached (its own error comes earlier in the log); NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
+];
+
+/** a segment that could not be made for want of room (posix_fallocate / ftruncate on a full /dev/shm) */
+const NO_ROOM = /No space left|failed to extend|posix_fallocate/i;
+
 /** df's size: `64M`, `7.8G` (`-h`, powers of 1024), or a bare count of 1K blocks (plain `df`) */
 const dfBytes = (size: string, unit: string | undefined) => Number(size.replace(",", ".")) * 1024 ** ("KMGT".indexOf(unit || "K") + 1);
 
@@ -45,10 +67,29 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
     const bytes = size ? Number(size) : null;
     const attach = failures.some((h) => h.captures.attach !== undefined);
     const retrying = !ctx.signals["nccl.shm"] || ctx.signals["nccl.shm"].onlyRetries;
-    const message = `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
+    // a creation that failed with a CUDA error and no sign of a full /dev/shm: the segment was made, pinning it failed
+    const cudaHits = signalHits(ctx, ["nccl.cudaError"]);
+    // (NCCL 2.4-2.11's include/shm.h, segments named nccl-shm-send-/recv-, printed the WARN on system failures only; a
+    // log that also says `unhandled system error` returned the system error, whatever CUDA failed elsewhere)
+    const oldShm = failures.some((h) => /include\/shm\.h|nccl-shm-(?:send|recv)-/.test(h.ev.text));
+    if (!attach && !retrying && !oldShm && cudaHits.length && !("nccl.systemError" in ctx.signals) && !failures.some((h) => NO_ROOM.test(h.ev.text))) {
+      const wsl = wslAdvice(ctx);
+      return [{
+        message: `NCCL made a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""} but could not register it with CUDA: the set-up failed with a CUDA error (line ${cudaHits[0].ev.line}), not a system error, and nothing in the log says /dev/shm ran out of room, so a larger /dev/shm does not help. NCCL page-locks each SHM segment for the GPU; that is refused where pinned host memory is limited: under WSL2, in a container with a low locked-memory limit, or on a vGPU.${sizeSaid}${wsl.length ? ` ${wsl[0]}` : ""}`,
+        remediation: CUDA_REGISTER_REMEDIATION,
+        evidence: uniqueEvidence([...failures.map((h) => h.ev), cudaHits[0].ev, small?.[0].ev, ...signalHits(ctx, ["vllm.wslPlatform"]).slice(0, 1).map((h) => h.ev)]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
+        evidenceCount: signalCount(ctx, ["nccl.shm"]) + 1,
+      }];
+    }
+    // only attaches failed, and the segment was not there (ENOENT): the peer that made it is in another /dev/shm, or
+    // the file went before this rank opened it; a full /dev/shm fails the creating rank, not this one
+    const missing = attach && !failures.some((h) => /\bcreat|extend|fallocate|No space left/i.test(h.ev.text)) && failures.some((h) => /No such file or directory/i.test(h.ev.text));
+    const message = missing
+      ? `NCCL could not attach to a shared-memory segment in /dev/shm that another rank of this host made: the file was not there (No such file or directory). The ranks then do not see one /dev/shm (separate containers or IPC namespaces), or the segment was removed before this rank opened it (systemd-logind's RemoveIPC deletes a user's segments when that user's last session ends; a rank that died first). A small /dev/shm fails the rank that creates a segment, not the one that attaches.${sizeSaid}`
+      : `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
     return [{
       message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
-      remediation: REMEDIATION,
+      remediation: missing ? ATTACH_REMEDIATION : REMEDIATION,
       evidence: uniqueEvidence([...failures.map((h) => h.ev), small?.[0].ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
       evidenceCount: signalCount(ctx, ["nccl.shm"]) + (small ? 1 : 0),
       ...(retrying ? { severity: "warning" as const } : {}),

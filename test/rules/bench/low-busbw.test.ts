@@ -95,7 +95,7 @@ describe("bench/low-busbw", () => {
     const bad = await runJsonHere(["analyze", join("samples", "bench-nccl-p2p-off.txt")]);
     const f = bad.report.findings.find((x: { ruleId: string }) => x.ruleId === "bench/low-busbw");
     expect(f.severity).toBe("error");
-    expect(f.evidence.map((e: { line: number }) => e.line)).toEqual([1, 16, 18]);
+    expect(f.evidence.map((e: { line: number }) => e.line)).toEqual([1, 16, 18, 6]); // line 6: the device line naming the GPU (gpu.name)
     expect(bad.status).toBe(1);
     for (const ok of ["bench-nccl-today.txt", "bench-nccl-baseline.txt", "bench-nccl-socket.txt"]) {
       const r = await runJsonHere(["analyze", join("samples", ok)]);
