@@ -61,6 +61,10 @@ export function createVllmReader(): RecordReader & {
   /** a stats record read: counted, or held while a terminal may have cut it (`tally`: told to the metrics summary too) */
   const statsRecord = (rec: LogRecord, msg: string, v: StatsValues, hasHead: boolean, tally: boolean, emit: Emit) => {
     flushCut(emit);
+    // V0's stats line (vllm/engine/metrics.py, and llm_engine.py before it) counts `Swapped:` and `Pending:`; V1's
+    // (vllm/v1/metrics/loggers.py) has always said `Waiting:` and has no swap: the form alone tells the engine, whatever
+    // the header (0.8–0.10's bracketed `[metrics.py:481]`, a custom logging format, none)
+    if (v.v0) marker(rec, { marker: "stats:V0 form (Swapped/Pending)", engine: "v0", strength: 2 }, emit);
     if (rec.raw.length >= CUT_STATS_MIN && !wholeStats(msg)) {
       cut = { rec, msg, v, hasHead, tally, grown: false };
       return;
