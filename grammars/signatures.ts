@@ -441,7 +441,8 @@ export const SIGNATURES: readonly Signature[] = [
     // 1.9 with ` Original timeout was 60000 ms.` after it, naming neither host nor port.
     id: "torch.storeConnect", dialect: "torch", level: "error", anyOf: ["the client socket has", "clients joined", "c10d store has failed", "connect() timed out."],
     values: [
-      /connect to (?:any network address of )?\((?<target>[^,()\s]+), (?<port>\d{1,5})\)/,
+      // the address, also when the line was cut or hard-wrapped right after it (`... connect to (172.17.0.2` / `, 44737).`)
+      /connect to (?:any network address of )?\((?<target>[^,()\s]+)(?:, (?<port>\d{1,5})\)|\s*$)/,
       /has timed out after (?<after>\d+(?:ms|s|min|h))\b/,
       /Timed out after (?<waitSec>\d+) seconds waiting for clients\. (?<joined>\d+)\/(?<expected>\d+) clients joined/,
       /(?<anyAddress>failed to connect to any network address)/,
@@ -455,6 +456,7 @@ export const SIGNATURES: readonly Signature[] = [
       "torch.distributed.DistNetworkError: The client socket has timed out after 600000ms while trying to connect to (172.17.0.9, 46229).",
       "TimeoutError: The client socket has timed out after 1800s while trying to connect to (127.0.0.1, 48391).",
       "[E socket.cpp:753] [c10d] The client socket has failed to connect to any network address of (node-a, 47389).",
+      "(RayWorkerVllm pid=51, ip=10.0.3.8) [E socket.cpp:922] [c10d] The client socket has timed out after 1800s while trying to connect to (172.17.0.4",
       "torch.distributed.DistStoreError: Timed out after 1801 seconds waiting for clients. 1/3 clients joined.",
       '    "message": "RendezvousConnectionError: The connection to the C10d store has failed. See inner exception for details.",',
       "RuntimeError: connect() timed out. Original timeout was 60000 ms.",

@@ -4,13 +4,31 @@ import type { RuleSpec } from "../define.js";
 import type { RuleContext } from "../types.js";
 import { saidBy, type Hit } from "../signals.js";
 import type { Facts } from "../../facts/schema.js";
+import { multiNodeEvidence } from "../helpers.js";
+
+/**
+ * Docker's default bridge network (docker0, 172.17.0.0/16): the address a container gets when it runs without host
+ * networking, reachable from its own host only. A peer or a store at such an address, on a job that spans nodes, was
+ * advertised by a process in such a container (vLLM's get_ip(), torch's MASTER_ADDR, NCCL's bootstrap interface).
+ */
+function dockerBridgeNote(host: string | undefined, ctx: RuleContext | undefined): string {
+  const bridge = /^172\.17\.\d{1,3}\.\d{1,3}$/;
+  if (host === undefined || ctx === undefined || !bridge.test(host) || !multiNodeEvidence(ctx).multi) return "";
+  // some clusters number their real network inside 172.17.0.0/16 too: only when the log shows a node of this job at an
+  // address outside it (a Ray worker's ip=, an interface NCCL uses, vLLM's host IP) is the bridge address out of place
+  const { nccl, distributed } = ctx.facts;
+  const seen = [...(nccl.workerIps ?? []), ...(nccl.interfaces ?? []).map((i) => i.address), distributed.hostIp ?? ""];
+  if (!seen.some((a) => /^\d{1,3}(?:\.\d{1,3}){3}$/.test(a) && !bridge.test(a))) return "";
+  return ` ${host} is in Docker's default bridge network (docker0, 172.17.0.0/16), an address a container gets on its own host, which other nodes cannot reach: the process that advertised it runs in a container without host networking (or picked its docker0 interface).`;
+}
+const DOCKER_BRIDGE_FIX = "Run the containers with host networking (`docker run --network host`, hostNetwork: true on Kubernetes), or advertise each node's routable address: VLLM_HOST_IP (for vLLM on Ray: also `ray start --node-ip-address`), MASTER_ADDR, and NCCL_SOCKET_IFNAME / GLOO_SOCKET_IFNAME set to the host's interface.";
 
 export const meta = {
   id: "nccl/bootstrap-failure",
   defaultSeverity: "error",
   title: "NCCL ranks cannot connect to each other (bootstrap / socket)",
   tags: ["nccl", "error", "network", "startup"],
-  sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)", "PyTorch source: torch/csrc/distributed/c10d/TCPStore.cpp (a store wait that ran out: 'wait timeout after <ms>ms, keys: …', DistStoreError); torch/distributed/distributed_c10d.py _new_process_group_helper (the Gloo helper group of _create_process_group_wrapper under TORCH_DISTRIBUTED_DEBUG=DETAIL)"],
+  sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)", "Docker docs: network/drivers/bridge (the default bridge network docker0, 172.17.0.0/16; --network host)", "PyTorch source: torch/csrc/distributed/c10d/TCPStore.cpp (a store wait that ran out: 'wait timeout after <ms>ms, keys: …', DistStoreError); torch/distributed/distributed_c10d.py _new_process_group_helper (the Gloo helper group of _create_process_group_wrapper under TORCH_DISTRIBUTED_DEBUG=DETAIL)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait"], (all, ctx) => {
@@ -20,7 +38,7 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const idFetch = all.filter((h) => h.id === "torch.uniqueIdStore");
   const waits = all.filter((h) => h.id === "torch.storeWait");
   const hits = all.filter((h) => h.id !== "torch.uniqueIdStore" && h.id !== "torch.storeConnect" && h.id !== "torch.storeWait");
-  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : store.length ? storeFailure(store, ctx.facts) : storeWaitFailure(waits);
+  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : store.length ? storeFailure(store, ctx.facts, ctx) : storeWaitFailure(waits);
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
   const said = saidBy(hits);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
@@ -34,11 +52,13 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const linkLocal = linkLocal6 || linkLocal4;
   // Azure's accelerated networking shows its SR-IOV VF as enP<n>s<n> beside the synthetic eth0 it backs
   const azureVf = linkLocal ? /%(enP\d+s\d+)$/.exec(target.host)?.[1] : undefined;
+  const docker = dockerBridgeNote(target?.host, ctx);
   const pin = privateInterface(ctx);
   const pinText = pin ? `NCCL_SOCKET_IFNAME=${pin.name} (the interface with ${pin.addr} in this log)` : "NCCL_SOCKET_IFNAME=<the interface the nodes share>";
   return {
-    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}`,
+    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}${docker}`,
     remediation: [
+      ...(docker ? [DOCKER_BRIDGE_FIX] : []),
       ...(linkLocal6 ? [`Pin NCCL to a routable interface on every node: ${pinText}, or NCCL_SOCKET_FAMILY=AF_INET to keep NCCL off IPv6; set GLOO_SOCKET_IFNAME the same way.${azureVf ? ` ${azureVf} looks like the VF Azure's accelerated networking pairs with eth0, with no routable address of its own: name eth0.` : ""}`] : []),
       ...(linkLocal4 ? [`Pin NCCL to a routable interface on every node, above all on the node that advertised this address (the root that created the unique id, or a peer rank): ${pinText}; set GLOO_SOCKET_IFNAME the same way. \`ip -4 addr\` there shows which interface holds ${target!.host}.`] : []),
       target
@@ -109,7 +129,7 @@ function storeWaitFailure(hits: Hit[]): { message: string; remediation: string[]
  * A rank that could not reach torch's c10d store (MASTER_ADDR:MASTER_PORT, torchrun's rendezvous endpoint), or the
  * store's server that waited in vain for the other ranks (grammars/signatures.ts torch.storeConnect).
  */
-function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediation: string[] } {
+function storeFailure(hits: Hit[], facts?: Facts, ctx?: RuleContext): { message: string; remediation: string[] } {
   const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
   const target = cap("target");
   const port = cap("port");
@@ -123,6 +143,7 @@ function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediatio
   const digits = target !== undefined && /^\d{1,10}$/.test(target) ? Number(target) : null;
   const asAddress = digits !== null && digits <= 0xffffffff ? [24, 16, 8, 0].map((b) => (digits >>> b) & 255).join(".") : null;
   const loopback = target !== undefined && /^(?:127\.\d+\.\d+\.\d+|localhost|::1)$/.test(target);
+  const docker = dockerBridgeNote(target, ctx);
   const client = target !== undefined || after !== undefined || hits.some((h) => h.captures.anyAddress !== undefined || h.captures.connectTimedOut !== undefined);
   const server = joined !== undefined && expected !== undefined;
   const said = [
@@ -147,8 +168,9 @@ function storeFailure(hits: Hit[], facts?: Facts): { message: string; remediatio
       ? ["Run data parallel on the V1 engine (drop VLLM_USE_V1=0: V1's front end starts every local data parallel engine), or run one server per replica behind a load balancer: a V0 server only joins a data parallel group whose other engines something else starts."]
       : ["Start every data parallel engine the group counts: on the other nodes `vllm serve ... --headless --data-parallel-start-rank <first rank of that node> --data-parallel-size-local <n>` with the same --data-parallel-size, --data-parallel-address and --data-parallel-rpc-port; then read the output of the engines that did not join."];
   return {
-    message: `${client ? `A rank ${what}` : what}. This is PyTorch's rendezvous (init_process_group / torchrun), which comes before any NCCL call: no NCCL network setting is involved yet.${dpText}${asAddress ? ` The host name ${target} is all digits, which the resolver reads as the IPv4 address ${asAddress}: set MASTER_ADDR to the master's real name or address.` : ""}${loopback ? ` ${target} is this machine itself: on a multi-node job every node must use the address of the node where rank 0 runs.` : ""}`,
+    message: `${client ? `A rank ${what}` : what}. This is PyTorch's rendezvous (init_process_group / torchrun), which comes before any NCCL call: no NCCL network setting is involved yet.${dpText}${asAddress ? ` The host name ${target} is all digits, which the resolver reads as the IPv4 address ${asAddress}: set MASTER_ADDR to the master's real name or address.` : ""}${loopback ? ` ${target} is this machine itself: on a multi-node job every node must use the address of the node where rank 0 runs.` : ""}${docker}`,
     remediation: [
+      ...(docker ? [DOCKER_BRIDGE_FIX] : []),
       ...dpAdvice,
       server && !client
         ? "The ranks that did not join never reached this store: read their own output (they may have crashed before init_process_group, still be starting, or use another MASTER_ADDR, MASTER_PORT or world size)."
