@@ -351,7 +351,13 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate"],
-    values: [/\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i],
+    values: [
+      /\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i,
+      // (nccl/shm-too-small: NCCL 2.4-2.11's include/shm.h and its nccl-shm-send-/recv- segments; a segment that could not
+      // be made for want of room, posix_fallocate / ftruncate on a full /dev/shm; a creation step; a segment not there)
+      /(?<oldShm>include\/shm\.h|nccl-shm-(?:send|recv)-)/, /(?<noRoom>No space left|failed to extend|posix_fallocate)/i,
+      /(?<creating>\bcreat|extend|fallocate|No space left)/i, /(?<notThere>No such file or directory)/i,
+    ],
     pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device"), "Call to posix_fallocate failed"], "i"),
     // NCCL 2.4-2.11 sized the segment with posix_fallocate in include/shm.h: `Call to posix_fallocate failed : %s`
     samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)", "h:1:1 [1] include/shm.h:28 NCCL WARN Call to posix_fallocate failed : No space left on device"],

@@ -43,9 +43,6 @@ const ATTACH_REMEDIATION = [
   "Check that no rank of the host died before its peers attached (its own error comes earlier in the log); NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
 ];
 
-/** a segment that could not be made for want of room (posix_fallocate / ftruncate on a full /dev/shm) */
-const NO_ROOM = /No space left|failed to extend|posix_fallocate/i;
-
 /** df's size: `64M`, `7.8G` (`-h`, powers of 1024), or a bare count of 1K blocks (plain `df`) */
 const dfBytes = (size: string, unit: string | undefined) => Number(size.replace(",", ".")) * 1024 ** ("KMGT".indexOf(unit || "K") + 1);
 
@@ -71,8 +68,8 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
     const cudaHits = signalHits(ctx, ["nccl.cudaError"]);
     // (NCCL 2.4-2.11's include/shm.h, segments named nccl-shm-send-/recv-, printed the WARN on system failures only; a
     // log that also says `unhandled system error` returned the system error, whatever CUDA failed elsewhere)
-    const oldShm = failures.some((h) => /include\/shm\.h|nccl-shm-(?:send|recv)-/.test(h.ev.text));
-    if (!attach && !retrying && !oldShm && cudaHits.length && !("nccl.systemError" in ctx.signals) && !failures.some((h) => NO_ROOM.test(h.ev.text))) {
+    const oldShm = failures.some((h) => h.captures.oldShm !== undefined);
+    if (!attach && !retrying && !oldShm && cudaHits.length && !("nccl.systemError" in ctx.signals) && !failures.some((h) => h.captures.noRoom !== undefined)) {
       const wsl = wslAdvice(ctx);
       return [{
         message: `NCCL made a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""} but could not register it with CUDA: the set-up failed with a CUDA error (line ${cudaHits[0].ev.line}), not a system error, and nothing in the log says /dev/shm ran out of room, so a larger /dev/shm does not help. NCCL page-locks each SHM segment for the GPU; that is refused where pinned host memory is limited: under WSL2, in a container with a low locked-memory limit, or on a vGPU.${sizeSaid}${wsl.length ? ` ${wsl[0]}` : ""}`,
@@ -83,7 +80,7 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
     }
     // only attaches failed, and the segment was not there (ENOENT): the peer that made it is in another /dev/shm, or
     // the file went before this rank opened it; a full /dev/shm fails the creating rank, not this one
-    const missing = attach && !failures.some((h) => /\bcreat|extend|fallocate|No space left/i.test(h.ev.text)) && failures.some((h) => /No such file or directory/i.test(h.ev.text));
+    const missing = attach && !failures.some((h) => h.captures.creating !== undefined) && failures.some((h) => h.captures.notThere !== undefined);
     const message = missing
       ? `NCCL could not attach to a shared-memory segment in /dev/shm that another rank of this host made: the file was not there (No such file or directory). The ranks then do not see one /dev/shm (separate containers or IPC namespaces), or the segment was removed before this rank opened it (systemd-logind's RemoveIPC deletes a user's segments when that user's last session ends; a rank that died first). A small /dev/shm fails the rank that creates a segment, not the one that attaches.${sizeSaid}`
       : `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
