@@ -36,7 +36,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const reason = cancel.find((h) => h.captures.reason !== undefined)?.captures.reason;
   // a failure earlier in the same file (not Slurm's own cancel line): srun, the scheduler or a peer ended the job after it
   const failure = ctx.facts.firstError;
-  const after = failure !== null && failure.file === first.ev.file && failure.line < first.ev.line && !/CANCELLED AT/.test(failure.text) && reason === undefined;
+  const after = failure !== null && failure.file === first.ev.file && failure.line < first.ev.line && !cancel.some((h) => h.ev.file === failure.file && h.ev.line === failure.line) && reason === undefined;
   const agent = `torchrun's agent received ${name} and stopped its workers`;
   if (after) {
     return [{

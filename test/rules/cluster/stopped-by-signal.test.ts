@@ -50,6 +50,14 @@ describe("cluster/stopped-by-signal (log text in, report out)", () => {
     expect(f[0].remediation[0]).toMatch(/^Give the job more time \(`#SBATCH --time`/);
   });
 
+  it("Slurm's own cancel line, with no reason, is no earlier failure: the signal stays the error (`scancel` by hand)", async () => {
+    const r = await analyzeText(
+      ["slurmstepd: error: *** JOB 4410 ON gpu-n07 CANCELLED AT 2026-03-01T08:12:40 ***", "WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, shutting down workers", ""].join("\n"),
+    );
+    expect(r.facts.firstError?.line).toBe(1);
+    expect(of(r).map((x) => x.severity)).toEqual(["error"]);
+  });
+
   it("after a failure in the same file the signal is its consequence: a note that points at the failure, which keeps the verdict", async () => {
     const r = await analyzeText(
       [
