@@ -251,6 +251,26 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO init.cc:100 -> 20"],
   },
   {
+    // topology detection could not turn a GPU's bus id into its sysfs device: `Could not find real path of
+    // /sys/class/pci_bus/0000:02/../../0000:02:00.0` (include/topo.h getCudaPath in 2.4, graph/xml.cc / graph/topo.cc
+    // getPciPath from 2.5), then `-> 2` up to init. The process does not see the host's PCI tree there (WSL2 before
+    // NCCL's WSL support, a sandboxed runtime, a VM whose bus ids CUDA and /sys disagree on). A NIC's path
+    // (`/sys/class/net/eth0/device`, `rxe0`) is not this: NCCL goes on without it (BENIGN_WARN).
+    id: "nccl.pciPathMissing", dialect: "nccl", level: "error", anyOf: ["/sys/class/pci_bus/"],
+    values: [/\/sys\/class\/pci_bus\/[0-9a-f]{4}:[0-9a-f]{2}\/\.\.\/\.\.\/(?<pciBusId>[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\b/i],
+    pattern: /Could not find real path of \/sys\/class\/pci_bus\//,
+    samples: [
+      "box:430:2237 [0] include/topo.h:27 NCCL WARN Could not find real path of /sys/class/pci_bus/0000:02/../../0000:02:00.0",
+      "[1,0]<stdout>:c0ffee:687:748 [0] graph/xml.cc:332 NCCL WARN Could not find real path of /sys/class/pci_bus/0000:03/../../0000:03:00.0",
+      "box:430:2237 [0] graph/xml.cc:332 NCCL WARN Could not find real path of /sys/class/pci_bus/0000:0",
+    ],
+    nearMisses: [
+      "box:430:2237 [0] include/net.h:24 NCCL WARN Could not find real path of /sys/class/net/eth0/device",
+      "box:430:2237 [0] graph/xml.cc:350 NCCL WARN Could not find real path of rxe0 (/sys/devices/virtual/infiniband/rxe0)",
+      "ls: cannot access '/sys/class/pci_bus/0000:02/../../0000:02:00.0': No such file or directory",
+    ],
+  },
+  {
     id: "nccl.internalError", dialect: "nccl", level: "error", anyOf: ["internal error", "ncclinternalerror", "internal check failed", "does not loop back", "does not contain rank"],
     values: INTERNAL_VALUES,
     // graph/rings.cc's ring checks WARN and return ncclInternalError (2.4 → 2.30): `Error : ring 0 does not loop back to start (13 != 15)`
@@ -386,9 +406,20 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
-    values: [/(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i],
+    // (and socket(2) itself refused: `Net : Socket creation failed : <strerror>`, include/socket.h 2.2-2.11 when NCCL
+    // opens a listening or connecting socket on the interface it chose; `ncclSocketInit: Socket creation failed : ...`
+    // in misc/socket.cc since 2.12. The text is errno's: `Address family not supported by protocol` for an IPv6
+    // address on a kernel or container without IPv6, `Too many open files` for the descriptor limit.)
+    values: [
+      /(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i,
+      /Socket creation failed : (?<createError>\S.*?)\s*$/,
+    ],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
-    samples: ["ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort"],
+    samples: [
+      "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
+      "hostb:71:90 [1] include/socket.h:318 NCCL WARN Net : Socket creation failed : Address family not supported by protocol",
+      "hostb:71:90 [1] misc/socket.cc:601 NCCL WARN ncclSocketInit: Socket creation failed : Too many open files",
+    ],
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
