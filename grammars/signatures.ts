@@ -1216,7 +1216,10 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.p2pUnavailable", dialect: "any", level: "info", anyOf: ["p2p is", "p2p was", "p2p not", "p2p unavailable", "p2p unsupported", "p2p disabled", "p2p access", "p2p:", "no p2p", "no gpu p2p", "p2p test", "p2p check", "enable p2p", "peer query", "failed to peer", "lacks gpu p2p", "peer access"],
     // (graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other, which nccl/cuda-error reads)
-    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i],
+    // (and NCCL 2.3-2.7's P2P transport failing its own CUDA IPC call, `failed to open CUDA IPC handle : 64 peer access is
+    // not supported between these two devices`: NCCL chose P2P and stopped, nothing goes through host memory;
+    // nccl/cuda-error names it with its P2P advice)
+    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i, /(?<ipcCallFailed>failed to (?:open|get) CUDA IPC handle)/],
     pattern: /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i,
     samples: ["node:1:2 [0] NCCL INFO P2P is disabled between connected GPUs 0 and 1. You can repress this message with NCCL_IGNORE_DISABLED_P2P=1.", "WARNING 03-18 11:21:32 custom_all_reduce.py:134] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed."],
   },

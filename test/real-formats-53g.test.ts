@@ -131,6 +131,33 @@ describe("a GPU's sysfs path that the process cannot see", () => {
   });
 });
 
+describe("NCCL 2.3's P2P transport failing its CUDA IPC call is a failure, not P2P turned off", () => {
+  // two processes, each on its device 0 (separate containers on one host), 2.3-era `.cu` sources
+  const lines = [
+    "HOSTX:2753:2762 [0] transport/p2p.cu:548 NCCL WARN failed to open CUDA IPC handle : 64 peer access is not supported between these two devices",
+    "HOSTX:2753:2762 [0] NCCL INFO init.cu:568 -> 1",
+    "HOSTX:4974:4981 [0] NCCL INFO comm 0x7f9114224540 rank 0 nranks 2",
+    "HOSTX:4974:4981 [0] NCCL INFO Ring 00 :    0   1",
+    "HOSTX:4974:4981 [0] NCCL INFO Ring 00 : 0[0] -> 1[0] via P2P/IPC",
+    "HOSTX:2753:2762 [0] NCCL INFO Ring 00 : 1[0] -> 0[0] via P2P/IPC",
+  ];
+  it("gives nccl/cuda-error's P2P advice alone, with no contradicting nccl/p2p-disabled", async () => {
+    await eachWrap(lines, (r, at) => {
+      expect(finding(r, "nccl/cuda-error")?.message, at).toContain("peer access is not supported between these two devices");
+      expect(ids(r), at).not.toContain("nccl/p2p-disabled");
+      expect(r.facts.nccl?.transports["P2P/IPC"], at).toBe(2);
+      expect(r.facts.nccl?.ranks, at).toBe(2);
+    });
+  });
+
+  it("near misses: NCCL saying P2P is unavailable, or every hop via SHM, is still nccl/p2p-disabled", async () => {
+    const said = await analyzeText("node3:77:90 [2] NCCL INFO Could not enable P2P between dev 2(=67000) and dev 3(=68000)\nnode3:77:90 [2] NCCL INFO Channel 00 : 0[67000] -> 1[68000] via direct shared memory\n");
+    expect(ids(said)).toContain("nccl/p2p-disabled");
+    const custom = await analyzeText("(VllmWorker rank=1 pid=312) Failed: Cuda error /tmp/vllm/csrc/custom_all_reduce.cuh:368 'peer access is not supported between these two devices'\n");
+    expect(ids(custom)).toEqual(expect.arrayContaining(["vllm/custom-allreduce-failed", "nccl/p2p-disabled"]));
+  });
+});
+
 describe("old-era shapes read right at first sight (locked)", () => {
   it("Horovod mpirun tags, bracketless 2.4 NET hops and 2.4 Trees", async () => {
     const lines = [
