@@ -251,6 +251,26 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["node:1:2 [0] NCCL INFO init.cc:100 -> 20"],
   },
   {
+    // topology detection could not turn a GPU's bus id into its sysfs device: `Could not find real path of
+    // /sys/class/pci_bus/0000:02/../../0000:02:00.0` (include/topo.h getCudaPath in 2.4, graph/xml.cc / graph/topo.cc
+    // getPciPath from 2.5), then `-> 2` up to init. The process does not see the host's PCI tree there (WSL2 before
+    // NCCL's WSL support, a sandboxed runtime, a VM whose bus ids CUDA and /sys disagree on). A NIC's path
+    // (`/sys/class/net/eth0/device`, `rxe0`) is not this: NCCL goes on without it (BENIGN_WARN).
+    id: "nccl.pciPathMissing", dialect: "nccl", level: "error", anyOf: ["/sys/class/pci_bus/"],
+    values: [/\/sys\/class\/pci_bus\/[0-9a-f]{4}:[0-9a-f]{2}\/\.\.\/\.\.\/(?<pciBusId>[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\b/i],
+    pattern: /Could not find real path of \/sys\/class\/pci_bus\//,
+    samples: [
+      "box:430:2237 [0] include/topo.h:27 NCCL WARN Could not find real path of /sys/class/pci_bus/0000:02/../../0000:02:00.0",
+      "[1,0]<stdout>:c0ffee:687:748 [0] graph/xml.cc:332 NCCL WARN Could not find real path of /sys/class/pci_bus/0000:03/../../0000:03:00.0",
+      "box:430:2237 [0] graph/xml.cc:332 NCCL WARN Could not find real path of /sys/class/pci_bus/0000:0",
+    ],
+    nearMisses: [
+      "box:430:2237 [0] include/net.h:24 NCCL WARN Could not find real path of /sys/class/net/eth0/device",
+      "box:430:2237 [0] graph/xml.cc:350 NCCL WARN Could not find real path of rxe0 (/sys/devices/virtual/infiniband/rxe0)",
+      "ls: cannot access '/sys/class/pci_bus/0000:02/../../0000:02:00.0': No such file or directory",
+    ],
+  },
+  {
     id: "nccl.internalError", dialect: "nccl", level: "error", anyOf: ["internal error", "ncclinternalerror", "internal check failed", "does not loop back", "does not contain rank"],
     values: INTERNAL_VALUES,
     // graph/rings.cc's ring checks WARN and return ncclInternalError (2.4 → 2.30): `Error : ring 0 does not loop back to start (13 != 15)`
@@ -392,9 +412,20 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
-    values: [/(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i],
+    // (and socket(2) itself refused: `Net : Socket creation failed : <strerror>`, include/socket.h 2.2-2.11 when NCCL
+    // opens a listening or connecting socket on the interface it chose; `ncclSocketInit: Socket creation failed : ...`
+    // in misc/socket.cc since 2.12. The text is errno's: `Address family not supported by protocol` for an IPv6
+    // address on a kernel or container without IPv6, `Too many open files` for the descriptor limit.)
+    values: [
+      /(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i,
+      /Socket creation failed : (?<createError>\S.*?)\s*$/,
+    ],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
-    samples: ["ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort"],
+    samples: [
+      "ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort",
+      "hostb:71:90 [1] include/socket.h:318 NCCL WARN Net : Socket creation failed : Address family not supported by protocol",
+      "hostb:71:90 [1] misc/socket.cc:601 NCCL WARN ncclSocketInit: Socket creation failed : Too many open files",
+    ],
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
@@ -1193,7 +1224,10 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.p2pUnavailable", dialect: "any", level: "info", anyOf: ["p2p is", "p2p was", "p2p not", "p2p unavailable", "p2p unsupported", "p2p disabled", "p2p access", "p2p:", "no p2p", "no gpu p2p", "p2p test", "p2p check", "enable p2p", "peer query", "failed to peer", "lacks gpu p2p", "peer access"],
     // (graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other, which nccl/cuda-error reads)
-    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i],
+    // (and NCCL 2.3-2.7's P2P transport failing its own CUDA IPC call, `failed to open CUDA IPC handle : 64 peer access is
+    // not supported between these two devices`: NCCL chose P2P and stopped, nothing goes through host memory;
+    // nccl/cuda-error names it with its P2P advice)
+    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i, /(?<ipcCallFailed>failed to (?:open|get) CUDA IPC handle)/],
     pattern: /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i,
     samples: ["node:1:2 [0] NCCL INFO P2P is disabled between connected GPUs 0 and 1. You can repress this message with NCCL_IGNORE_DISABLED_P2P=1.", "WARNING 03-18 11:21:32 custom_all_reduce.py:134] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed."],
   },

@@ -80,6 +80,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // the call returned ncclInternalError instead (its `-> 3` chain), nccl/internal-error names the same cause
   const noAlgo = noAlgoOf(ctx);
   if (noAlgo && "nccl.internalErrorReturn" in ctx.signals) return [];
+  // a `-> 2` return chain is nccl/system-error's, which names the failing call from the lines before it: with nothing of
+  // its own to add (no cause this rule names below, no plugin advice), this rule's "no more specific cause" would only
+  // repeat that error under a vaguer title (real: a 2.4 `Net : Socket creation failed` WARN and an unreadable GPU sysfs
+  // path, each followed by `-> 2`)
+  const ownCause = undef || kfd || truncated || twice || noAlgo || ofiOut !== undefined;
+  if (!ownCause && "nccl.systemErrorReturn" in ctx.signals && !ofiAdvice(hits.map((h) => h.captures)).length) return [];
   const said = undef
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
     : kfd

@@ -25,7 +25,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const levelOff = level !== null && /^(?:LOC|0)\.?$/i.test(level.value.trim()) ? level : null;
   // (graph/paths.cc's WARN `P2P is disabled between NVLINK connected GPUs` stops NCCL instead of sending through host
   // memory: nccl/cuda-error names it)
-  const said = signalHits(ctx, ["nccl.p2pUnavailable"]).filter((h) => h.captures.nvlinkP2pOff === undefined);
+  // (nor is the P2P transport's failing CUDA IPC call of 2.3-2.7, `failed to open CUDA IPC handle : 64 peer access is not
+  // supported …`: NCCL chose P2P and stopped there, and nccl/cuda-error's advice, NCCL_P2P_DISABLE=1 as the workaround,
+  // would contradict this rule's)
+  const said = signalHits(ctx, ["nccl.p2pUnavailable"]).filter((h) => h.captures.nvlinkP2pOff === undefined && h.captures.ipcCallFailed === undefined);
   // the cluster model's classification: SHM never leaves a node; NET between ranks of one host means neither P2P nor SHM was used
   const shm = n.intraNode.SHM ?? 0;
   const p2p = Object.entries(n.intraNode).filter(([k]) => k.startsWith("P2P/")).reduce((a, [, v]) => a + v, 0);

@@ -40,10 +40,27 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
   const call = sockWarn?.captures.call !== undefined ? sockWarn.captures : null;
   const sockWhat = call ? ` (${call.call.toLowerCase()} ${call.callPeer}${call.callPort ? ` port ${call.callPort}` : ""}${call.callError ? `: ${call.callError.trim()}` : ""})` : "";
-  const likely = shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+  // socket(2) itself refused (`Socket creation failed : <errno text>`): no peer involved yet
+  const created = signalHits(ctx, ["nccl.socketWarn"]).find((h) => h.captures.createError !== undefined)?.captures.createError;
+  const family = created !== undefined && /address family not supported/i.test(created);
+  const fds = created !== undefined && /too many open files/i.test(created);
+  // topology detection could not find a GPU's device under /sys (grammars/signatures.ts nccl.pciPathMissing)
+  const pci = signalHits(ctx, ["nccl.pciPathMissing"])[0];
+  const pciBus = pci?.captures.pciBusId;
+  const likely = pci
+    ? `NCCL's topology detection: it could not find ${pciBus ? `GPU ${pciBus}` : "a GPU"} under /sys/class/pci_bus, so this process does not see the machine's PCI tree (WSL2 before NCCL supported it, a sandboxed container runtime, or a VM whose GPU bus ids /sys does not list)`
+    : shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : created !== undefined
+      ? `the socket NCCL tried to open (socket() failed: ${created}${family ? ": the interface NCCL picked has no usable address, or one of a family (usually IPv6) this kernel or container does not support" : fds ? ": the process reached its open-file limit" : ""})`
+      : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
     remediation: [
+      ...(pci ? [
+        `Check what the process sees: \`ls -l /sys/class/pci_bus/\`${pciBus ? ` and \`ls -l /sys/bus/pci/devices/${pciBus.toLowerCase()}\`` : ""} inside the container or VM; \`nvidia-smi --query-gpu=pci.bus_id --format=csv\` gives the bus ids NCCL looks up.`,
+        "In a container, let it see the host's /sys (runtimes such as gVisor, or a read-only or masked /sys, hide the PCI devices); under WSL2, use an NCCL new enough to know WSL (2.10.3 or later) and a single GPU per process; in a VM, pass the GPUs through with their PCI topology.",
+      ] : []),
+      ...(family ? ["Pin NCCL to an interface with an IPv4 address (NCCL_SOCKET_IFNAME=eth0, or NCCL_SOCKET_FAMILY=AF_INET); for InfiniBand, check that the `NET/IB : Using ... ; OOB <iface>:<address>` line names an address, or enable IPv6 in the kernel or container if that interface is meant to carry NCCL's traffic."] : []),
+      ...(fds ? ["Raise the open-file limit of the processes (ulimit -n, the container's --ulimit nofile=, LimitNOFILE= for a systemd service): NCCL opens several sockets per peer and channel."] : []),
       ...wslAdvice(ctx),
       "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).",
       "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.",
