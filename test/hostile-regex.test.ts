@@ -75,12 +75,23 @@ describe("hostile lines: linear time on every shape", () => {
     return ms;
   }
 
+  /**
+   * the least of up to three readings, stopping at the first under `bound`: the process's CPU counts its background
+   * threads too (GC, the optimizing compiler), which a busy worker's other tests keep busy; an O(n²) pass is over the
+   * bound every time
+   */
+  async function leastCpuMs(line: string, bound: number): Promise<number> {
+    let least = Infinity;
+    for (let i = 0; i < 3 && least >= bound; i++) least = Math.min(least, await cpuMs(line));
+    return least;
+  }
+
   for (const [name, [prefix, unit, suffix]] of Object.entries(SHAPES)) {
     it(`${name} (16 K, then ${(N / 1024).toFixed(0)} K chars)`, async () => {
       // a linear pass takes milliseconds; an O(n²) regex takes ~1 s at 16 K and ~20 s at 64 K characters,
       // so the short probe fails fast
-      expect(await cpuMs(fillTo(16 * 1024, prefix, unit, suffix)), "16 K probe").toBeLessThan(250);
-      expect(await cpuMs(fillTo(N, prefix, unit, suffix))).toBeLessThan(750);
+      expect(await leastCpuMs(fillTo(16 * 1024, prefix, unit, suffix), 250), "16 K probe").toBeLessThan(250);
+      expect(await leastCpuMs(fillTo(N, prefix, unit, suffix), 750)).toBeLessThan(750);
     });
   }
 });
