@@ -18,7 +18,12 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   const said = saidBy(hits);
   const failure = firstValue(hits, "cudaFailure");
   // (an HSA status string ends in its own full stop)
-  const what = (failure ?? (said("unhandledCuda") ? "unhandled cuda error" : "a CUDA call failed")).replace(/\.+$/, "");
+  // RCCL's P2P transport names the HIP IPC call that failed and HIP's error string (`hipIpcGetMemHandle failed : invalid
+  // argument`): with no `Cuda failure` line after it, that call and its error are what failed
+  const hipCall = firstValue(hits, "hipIpc");
+  const hipReason = firstValue(hits, "hipIpcReason");
+  const hipWhat = hipCall === undefined ? undefined : hipReason === undefined ? `${hipCall} failed` : `${hipCall} returned '${hipReason}'`;
+  const what = (failure ?? hipWhat ?? (said("unhandledCuda") ? "unhandled cuda error" : "a CUDA call failed")).replace(/\.+$/, "");
   const remediation: string[] = [];
   const nvls = said("nvls");
   if (nvls)
