@@ -228,3 +228,69 @@ describe("interleaved headers of processes built without MPI", () => {
     expect(n.errorColumn).toBe("error");
   });
 });
+
+describe("the text around a result: prose after the closing rule, NCCL INFO between device lines and the table", () => {
+  const closed = [
+    banner,
+    row("Successful requests:", "300", false),
+    row("Benchmark duration (s):", "95.10", false),
+    row("Total input tokens:", "61440", false),
+    row("Total generated tokens:", "76800", false),
+    row("Request throughput (req/s):", "3.15", false),
+    row("Output token throughput (tok/s):", "807.57", false),
+    row("Total Token throughput (tok/s):", "1453.63", false),
+    section("Time to First Token"),
+    row("Mean TTFT (ms):", "150.22", false),
+    row("Median TTFT (ms):", "131.70", false),
+    row("P99 TTFT (ms):", "512.64", false),
+    section("Time per Output Token (excl. 1st token)"),
+    row("Mean TPOT (ms):", "61.30", false),
+    row("Median TPOT (ms):", "60.94", false),
+    row("P99 TPOT (ms):", "88.15", false),
+    section("Inter-token Latency"),
+    row("Mean ITL (ms):", "60.87", false),
+    row("Median ITL (ms):", "49.33", false),
+    row("P99 ITL (ms):", "203.50", false),
+    "=".repeat(50),
+  ];
+  for (const [name, wrap] of wrappers) {
+    it(`near miss: a sentence after the block that restates a row label with another number changes nothing (${name})`, async () => {
+      const r = await analyzeText(wrap([...closed, "", "Output token throughput (tok/s) is 807.57, so why is P99 TPOT (ms) 88.15 and Mean ITL (ms) 999"]));
+      const s = bench(r).serve!;
+      expect(s.outputThroughput).toBe(807.57);
+      expect(s.meanItlMs).toBe(60.87);
+      expect(s.p99TpotMs).toBe(88.15);
+      expect(s.complete).toBe(true);
+      expect(s.runCount).toBe(1);
+      expect(s.failedRequests).toBeNull();
+    });
+  }
+
+  for (const [name, wrap] of wrappers) {
+    it(`keeps the device lines of a run whose NCCL INFO lines follow them, cut before the table (${name})`, async () => {
+      const lines = [
+        "mpirun --np 2 -H 10.1.0.4,10.1.0.5 -x NCCL_DEBUG=INFO ./build/all_reduce_perf -b 64 -e 256 -f 2 -g 1",
+        "",
+        "# nThread 1 nGpus 1 minBytes 64 maxBytes 256 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+        "#",
+        "# Using devices",
+        "#  Rank  0 Group  0 Pid  30417 on     node-x device  0 [0x01] NVIDIA L4",
+        "#  Rank  1 Group  0 Pid   8842 on     node-y device  0 [0x41] NVIDIA T4",
+        "node-x:30417:30417 [0] NCCL INFO Bootstrap : Using eth0:10.1.0.4<0>",
+        "node-x:30417:30417 [0] NCCL INFO cudaDriverVersion 12040",
+        "NCCL version 2.21.5+cuda12.4",
+        "node-y:8842:8842 [0] NCCL INFO Bootstrap : Using eth0:10.1.0.5<0>",
+      ];
+      const r = await analyzeText(wrap(lines));
+      const n = bench(r).ncclTests!;
+      expect(n.collective).toBe("all_reduce_perf");
+      expect([n.nThreads, n.nGpus, n.minBytes, n.maxBytes]).toEqual([1, 1, 64, 256]);
+      expect([n.ranks, n.processes]).toEqual([2, 2]);
+      expect(n.hosts).toEqual(["node-x", "node-y"]);
+      expect(n.gpuNames).toEqual(["NVIDIA L4", "NVIDIA T4"]);
+      expect(n.rowsComplete).toBe(0);
+      expect(n.complete).toBe(false);
+      expect(ids(r, "error")).toEqual([]);
+    });
+  }
+});
