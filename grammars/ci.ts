@@ -22,9 +22,16 @@
 export const CI_EXIT_VERDICT =
   /^(?:ERROR: Job failed: (?:command terminated with )?exit code (?<gitlab>-?\d+)|ERROR: script returned exit code (?<jenkins>-?\d+)|Build step '[^']{1,80}' marked build as failure|(?:Error: )?Process completed with exit code (?<gha>-?\d+)\.?|(?:Bash|PowerShell|Cmd\.exe) exited with code '(?<azure>-?\d+)'\.?|Script failed with exit code: (?<azureScript>-?\d+)|(?:(?:\u{1F6A8}|:rotating_light:)\s*)?Error: The command exited with status (?<buildkite>-?\d+))\s*$/u;
 
-/** `CI_EXIT_VERDICT`'s cheap first test: the words every alternative holds */
+/** the first characters of CI_EXIT_VERDICT's alternatives: `E`rror, `B`ash / `B`uild, `P`rocess / `P`owerShell, `C`md,
+ * `S`cript, `:`rotating_light:, the emoji's high surrogate */
+const VERDICT_FIRST = new Set([69, 66, 80, 67, 83, 58, 0xd83d]);
+
+/**
+ * `CI_EXIT_VERDICT`'s cheap first test, asked of every record: its first character, then the words every alternative
+ * holds
+ */
 export function mayBeCiVerdict(text: string): boolean {
-  return text.indexOf("exit") >= 0 || text.indexOf("marked build as failure") >= 0;
+  return VERDICT_FIRST.has(text.charCodeAt(0)) && (text.indexOf("exit") >= 0 || text.indexOf("marked build as failure") >= 0);
 }
 
 /** The line is a CI runner's verdict on its job's exit status (see CI_EXIT_VERDICT). */

@@ -32,7 +32,6 @@ export const LARGE_SIZE_BYTES = 256 * 1024 * 1024;
 
 export const isColumnHeader = (t: string): boolean => t.includes("busbw") && t.includes("size") || (t.includes("busbw") && t.includes("bytes"));
 
-/** `22803` -> `2.28.3` (NCCL_VERSION_CODE of NCCL >= 2.9) */
 /** NCCL_VERSION_CODE as a version: 2.9 and later print major*10000 + minor*100 + patch (22803 = 2.28.3, 23007 = 2.30.7) */
 export function ncclCode(code: number): string | null {
   if (!Number.isInteger(code) || code < 20900) return null;

@@ -72,7 +72,6 @@ const MAX_RANKS = 4096;
 /** facts each engine states for itself (its KV cache and its memory): a data-parallel rank's are not the run's */
 const PER_ENGINE = /^(?:kvCache|memory)\./;
 
-/** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
 /**
  * the platform a banner's `device_config=` names (0.4 on: `cuda`, `cpu`, `neuron`, `tpu`, `xpu`, `hpu`, `openvino`, a
  * plugin's `npu`), but `cuda`, which ROCm builds printed too (the device type of every CUDA-alike platform), and `auto`
@@ -83,6 +82,7 @@ function bannerDevice(v: unknown): string | null {
   return d && d !== "cuda" && d !== "auto" ? d : null;
 }
 
+/** How much each kind of config statement counts when several disagree (the banner is what the engine used). */
 const CONFIG_PRIORITY: Record<string, number> = { banner: 9, line: 8, "non-default-args": 7, namespace: 6, command: 5 };
 
 function better(cur: Sourced | undefined, next: Sourced): boolean {

@@ -83,18 +83,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
     // ranks of different process groups wait on unrelated collectives: each group's own, never one range of them
     const said = groups.map(([g, list]) => {
       const op = list.find((s) => s.op);
-      const seqs = list.map((s) => s.seq).filter((q): q is number => q !== undefined);
-      const seq = !seqs.length ? "" : Math.min(...seqs) === Math.max(...seqs) ? ` (SeqNum ${seqs[0]})` : ` (SeqNum ${Math.min(...seqs)}–${Math.max(...seqs)})`;
-      return `${list.length > 1 ? "ranks" : "rank"} ${list.map((s) => s.rank).join(", ")} in ${op?.op ?? "a collective"}${seq} of ${g}`;
+      return `${list.length > 1 ? "ranks" : "rank"} ${list.map((s) => s.rank).join(", ")} in ${op?.op ?? "a collective"}${seqRange(list)} of ${g}`;
     });
     parts.push(`Ranks of ${groups.length} different process groups timed out${first.timeoutMs ? ` after the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}: ${said.join("; ")}`);
   } else if (first) {
-    // (ranks a collective apart wait on different sequence numbers: the range, not the first rank's alone)
-    const seqs = states.map((s) => s.seq).filter((q): q is number => q !== undefined);
-    const low = Math.min(...seqs);
-    const high = Math.max(...seqs);
-    const seq = !seqs.length ? "" : low === high ? ` (SeqNum ${low})` : ` (SeqNum ${low}–${high})`;
-    parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${seq}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
+    parts.push(`${reported.length > 1 ? `Ranks ${reported.join(", ")}` : `Rank ${reported[0]}`} waited in ${first.op}${seqRange(states)}${first.timeoutMs ? ` longer than the ${fmt(first.timeoutMs / 1000)} s timeout` : ""}`);
   } else if (heartbeatOnly) {
     parts.push(`PyTorch's heartbeat monitor found the process group's watchdog thread stuck${stuckSec ? ` for ${stuckSec} s` : ""} and ended the process: a CUDA or NCCL call it waits on hangs (a collective that never completes, or a CUDA call blocked by another thread)`);
   } else if (hits.every((h) => h.captures.failedOrTimedOut !== undefined))
@@ -106,7 +99,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const culprit = root && !reported.includes(root.rank) && ranks.size > 0 ? root : null;
   const lag = culprit
     ? `torchrun's failure summary names rank ${culprit.rank}${culprit.host ? ` (host ${culprit.host})` : ""}${culprit.exit !== undefined ? `, exit code ${culprit.exit},` : ""} as the first observed failure, and it did not report the timeout: look at it first`
-    : laggingRanks(states, ctx.facts.distributed.worldSize, seenRanks(ctx));
+    : laggingRanks(groups, ctx.facts.distributed.worldSize, seenRanks(ctx));
   if (lag) parts.push(lag);
   else parts.push(`the log does not show which rank fell behind: ${hccl ? "the process group's watchdog, not HCCL, reported the timeout" : "NCCL itself never times out a stuck collective"}, so the rank that never joined is the one to look at`);
   return [{
@@ -129,6 +122,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }];
 }
 
+/** the sequence numbers the ranks wait on: ranks a collective apart wait on different ones, so the range, not the first's */
+function seqRange(states: RankState[]): string {
+  const seqs = states.map((s) => s.seq).filter((q): q is number => q !== undefined);
+  if (!seqs.length) return "";
+  const low = Math.min(...seqs);
+  const high = Math.max(...seqs);
+  return low === high ? ` (SeqNum ${low})` : ` (SeqNum ${low}–${high})`;
+}
+
 /**
  * The reporting ranks by the process group their progress line names (a rank whose lines name none is of the group
  * the others name, or of one unnamed group when none does); one entry when all are of one group.
@@ -140,8 +142,7 @@ function groupsOf(states: RankState[]): [string, RankState[]][] {
 }
 
 /** Names the rank(s) behind: the smallest completed work, a different operation, or ranks that never reported. */
-function laggingRanks(states: RankState[], worldSize: number | null, seen: number[] | null): string | null {
-  const groups = groupsOf(states);
+function laggingRanks(groups: [string, RankState[]][], worldSize: number | null, seen: number[] | null): string | null {
   // (work counters and operations compare within one process group: another group's collectives are no step of these)
   for (const [g, list] of groups) {
     const done = list.filter((s) => s.completed !== undefined);
@@ -166,7 +167,7 @@ function laggingRanks(states: RankState[], worldSize: number | null, seen: numbe
   }
   // (which ranks are missing is a question of one group: the world size is the default group's)
   if (groups.length > 1) return null;
-  const ranks = new Set(states.map((s) => s.rank));
+  const ranks = new Set(groups[0][1].map((s) => s.rank));
   if (worldSize && ranks.size > 1 && ranks.size < worldSize) {
     const missing: number[] = [];
     for (let r = 0; r < worldSize && missing.length < 8; r++) if (!ranks.has(r)) missing.push(r);

@@ -62,6 +62,7 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
   if (failures.length) {
     const size = failures.map((h) => h.captures.size ?? h.captures.sizeTo).find((v) => v !== undefined);
     const bytes = size ? Number(size) : null;
+    const ofSize = bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : "";
     const attach = failures.some((h) => h.captures.attach !== undefined);
     const retrying = !ctx.signals["nccl.shm"] || ctx.signals["nccl.shm"].onlyRetries;
     // a creation that failed with a CUDA error and no sign of a full /dev/shm: the segment was made, pinning it failed
@@ -72,7 +73,7 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
     if (!attach && !retrying && !oldShm && cudaHits.length && !("nccl.systemError" in ctx.signals) && !failures.some((h) => h.captures.noRoom !== undefined)) {
       const wsl = wslAdvice(ctx);
       return [{
-        message: `NCCL made a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""} but could not register it with CUDA: the set-up failed with a CUDA error (line ${cudaHits[0].ev.line}), not a system error, and nothing in the log says /dev/shm ran out of room, so a larger /dev/shm does not help. NCCL page-locks each SHM segment for the GPU; that is refused where pinned host memory is limited: under WSL2, in a container with a low locked-memory limit, or on a vGPU.${sizeSaid}${wsl.length ? ` ${wsl[0]}` : ""}`,
+        message: `NCCL made a shared-memory segment in /dev/shm${ofSize} but could not register it with CUDA: the set-up failed with a CUDA error (line ${cudaHits[0].ev.line}), not a system error, and nothing in the log says /dev/shm ran out of room, so a larger /dev/shm does not help. NCCL page-locks each SHM segment for the GPU; that is refused where pinned host memory is limited: under WSL2, in a container with a low locked-memory limit, or on a vGPU.${sizeSaid}${wsl.length ? ` ${wsl[0]}` : ""}`,
         remediation: CUDA_REGISTER_REMEDIATION,
         evidence: uniqueEvidence([...failures.map((h) => h.ev), cudaHits[0].ev, small?.[0].ev, ...signalHits(ctx, ["vllm.wslPlatform"]).slice(0, 1).map((h) => h.ev)]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
         evidenceCount: signalCount(ctx, ["nccl.shm"]) + 1,
@@ -83,7 +84,7 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
     const missing = attach && !failures.some((h) => h.captures.creating !== undefined) && failures.some((h) => h.captures.notThere !== undefined);
     const message = missing
       ? `NCCL could not attach to a shared-memory segment in /dev/shm that another rank of this host made: the file was not there (No such file or directory). The ranks then do not see one /dev/shm (separate containers or IPC namespaces), or the segment was removed before this rank opened it (systemd-logind's RemoveIPC deletes a user's segments when that user's last session ends; a rank that died first). A small /dev/shm fails the rank that creates a segment, not the one that attaches.${sizeSaid}`
-      : `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${bytes ? ` of ${(bytes / 2 ** 20).toFixed(1)} MiB` : ""}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
+      : `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${ofSize}. Docker gives containers a 64 MB /dev/shm by default, too small for NCCL's SHM transport${attach ? "; failing to attach also happens when ranks do not share the IPC namespace or /dev/shm" : ""}.${sizeSaid}`;
     return [{
       message: retrying ? `${message} The log shows only retries and ends before NCCL gave up or connected, so this may still have recovered.` : message,
       remediation: missing ? ATTACH_REMEDIATION : REMEDIATION,

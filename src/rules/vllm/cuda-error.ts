@@ -40,6 +40,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // a GPU hang with no fault before it (a fault's abort often ends in the hang report, which then says nothing new)
   const hangOnly = said("hang") && !torchHits.length && !rocrHits.some((h) => h.captures.rocr === "Memory access fault");
   const api = hip ? "HIP" : "CUDA";
+  // a math library's status (cuBLAS / cuDNN), with the call torch names for cuBLAS
+  const blas = firstValue(torchHits, "blas");
+  const libStatus = blas ?? firstValue(torchHits, "dnn");
+  const library = blas !== undefined ? "cuBLAS" : "cuDNN";
   const remediation: string[] = [];
   // torch's own words on the GPU (torch.archUnsupported): its architecture and the ones the installed build has kernels for
   const archSaid = said("arch") && !hip ? signalHits(ctx, ["torch.archUnsupported"]) : [];
@@ -81,8 +85,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
         : "Look at the traceback's last frames for the call that failed (`pin_memory=True`, `cudaHostAlloc`, an IPC handle, `expandable_segments`). Under WSL2, vGPU, MIG or a restricted container these are limited: run on native Linux or a full GPU, or turn the feature off (PYTORCH_CUDA_ALLOC_CONF without expandable_segments, no sleep mode, --disable-custom-all-reduce).",
     );
   } else if (said("blas") || said("dnn")) {
-    const status = firstValue(torchHits, "blas") ?? firstValue(torchHits, "dnn") ?? "";
-    remediation.push(...libraryAdvice(status, said("blas") ? "cuBLAS" : "cuDNN"));
+    remediation.push(...libraryAdvice(libStatus ?? "", library));
   } else if (said("launchTimeout")) {
     remediation.push(
       `A kernel ran longer than the display driver's watchdog allows (cudaErrorLaunchTimeout): the GPU drives a display (X on Linux) or the run is under Windows/WSL2, whose TDR stops a kernel after about two seconds. Use a GPU that drives no display (or stop the display server), raise Windows' TdrDelay, or shorten the kernels (--max-num-batched-tokens smaller, --enforce-eager).`,
@@ -116,20 +119,17 @@ export function check(ctx: RuleContext): FindingDraft[] {
       );
   }
   const name = code ? ` (${code})` : "";
-  // a math library's status (cuBLAS / cuDNN), with the call torch names for cuBLAS
-  const libStatus = firstValue(torchHits, "blas") ?? firstValue(torchHits, "dnn");
+  // (the library's call failed, no kernel fault beside it)
+  const libFailed = libStatus !== undefined && !said("assert") && !said("arch") && !said("hardware") && !(firstValue(torchHits, "fault") ?? code);
   const libCall = firstValue(torchHits, "blasCall");
-  const library = firstValue(torchHits, "blas") ? "cuBLAS" : "cuDNN";
-  const what = libStatus && !said("assert") && !said("arch") && !said("hardware") && !(firstValue(torchHits, "fault") ?? code)
+  const what = libFailed
     ? `A ${library} call${libCall ? ` (${libCall})` : ""} failed with ${libStatus}.`
     : torchHits.length || rocr === null
     ? said("platform") || said("launchTimeout") ? `A ${api} call failed with ${api} error: ${fault}${name}.` : `A GPU kernel failed with ${api} error: ${fault}${name}.`
     : `ROCm's runtime aborted the process: ${rocr.what}.`;
   return [{
     // (a refused call leaves the device usable, a kernel fault does not; a library's failed call ends the step that made it)
-    message: libStatus && what.startsWith(`A ${library}`)
-      ? `${what} The engine or worker that made the call stops.`
-      : said("platform") && !said("assert") && !said("arch") && !said("hardware") ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
+    message: libFailed || (said("platform") && !said("assert") && !said("arch") && !said("hardware")) ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
     evidence: hitEvidence([...hits, ...archSaid]),
     remediation,
   }];
