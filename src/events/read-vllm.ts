@@ -593,54 +593,42 @@ function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ra
 
 type MarkerFn = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => void;
 
+/** What a file named in the logger prefix says of the executor and engine (`bare`: only when named without its folder). */
+type FileMarker = { engine?: "v0" | "v1"; backend?: "mp" | "ray"; strength: number; bare?: true };
+const FILE_MARKERS = new Map<string, FileMarker>([
+  ["multiproc_executor.py", { backend: "mp", strength: 3 }],
+  // V1 0.8–0.10 also logs from multiproc_worker_utils.py (`Reducing Torch parallelism ...`): no engine from it
+  ["multiproc_worker_utils.py", { backend: "mp", strength: 3 }],
+  ["multiproc_gpu_executor.py", { backend: "mp", engine: "v0", strength: 3 }],
+  // V0's multiprocessing executor of 0.7-0.10 (vllm/executor/mp_distributed_executor.py)
+  ["mp_distributed_executor.py", { backend: "mp", strength: 3 }],
+  // V0 had no `core.py`, `core_client.py` or `async_llm.py`; V1's engine core and client log from them
+  ["core.py", { engine: "v1", strength: 2, bare: true }],
+  ["core_client.py", { engine: "v1", strength: 2, bare: true }],
+  ["async_llm.py", { engine: "v1", strength: 2, bare: true }],
+  // the periodic stats line of V1 (vllm/v1/metrics/loggers.py, since 0.7: `loggers.py:78] Avg prompt throughput: ...
+  // Running: 4 reqs, Waiting: 0 reqs, ...`, unbracketed before 0.8); V0 logs its stats from vllm/engine/metrics.py
+  ["loggers.py", { engine: "v1", strength: 2, bare: true }],
+  ["async_llm_engine.py", { engine: "v0", strength: 2 }],
+  ["ray_distributed_executor.py", { backend: "ray", strength: 3 }],
+  // V1's Ray executor since 0.11 (vllm/v1/executor/ray_executor.py; ray_distributed_executor.py stays as an alias)
+  ["ray_executor.py", { backend: "ray", strength: 3 }],
+  ["ray_utils.py", { backend: "ray", strength: 3 }],
+  ["ray_gpu_executor.py", { backend: "ray", engine: "v0", strength: 3 }],
+  ["kv_cache_utils.py", { engine: "v1", strength: 3 }],
+  ["gpu_model_runner.py", { engine: "v1", strength: 3 }],
+  ["gpu_worker.py", { engine: "v1", strength: 3 }],
+]);
+
 /** The file in the logger prefix tells the executor and engine (`multiproc_executor.py`, `v1/...`, `ray_utils.py`). */
 function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerFn): void {
   const f = head.file;
   const slash = f.lastIndexOf("/");
   const name = slash >= 0 ? f.slice(slash + 1) : f;
   if (slash >= 0 && f.startsWith("v1/")) marker(rec, { marker: "file:v1/", engine: "v1", strength: 3 }, emit);
-  switch (name) {
-    case "multiproc_executor.py":
-      marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
-      break;
-    // V1 0.8–0.10 also logs from multiproc_worker_utils.py (`Reducing Torch parallelism ...`): no engine from it
-    case "multiproc_worker_utils.py":
-      marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
-      break;
-    case "multiproc_gpu_executor.py":
-      marker(rec, { marker: `file:${name}`, backend: "mp", engine: "v0", strength: 3 }, emit);
-      break;
-    // V0's multiprocessing executor of 0.7-0.10 (vllm/executor/mp_distributed_executor.py)
-    case "mp_distributed_executor.py":
-      marker(rec, { marker: `file:${name}`, backend: "mp", strength: 3 }, emit);
-      break;
-    // V0 had no `core.py`, `core_client.py` or `async_llm.py`; V1's engine core and client log from them
-    case "core.py":
-    case "core_client.py":
-    case "async_llm.py":
-    // the periodic stats line of V1 (vllm/v1/metrics/loggers.py, since 0.7: `loggers.py:78] Avg prompt throughput: ...
-    // Running: 4 reqs, Waiting: 0 reqs, ...`, unbracketed before 0.8); V0 logs its stats from vllm/engine/metrics.py
-    case "loggers.py":
-      if (slash < 0) marker(rec, { marker: `file:${name}`, engine: "v1", strength: 2 }, emit);
-      break;
-    case "async_llm_engine.py":
-      marker(rec, { marker: `file:${name}`, engine: "v0", strength: 2 }, emit);
-      break;
-    case "ray_distributed_executor.py":
-    // V1's Ray executor since 0.11 (vllm/v1/executor/ray_executor.py; ray_distributed_executor.py stays as an alias)
-    case "ray_executor.py":
-    case "ray_utils.py":
-      marker(rec, { marker: `file:${name}`, backend: "ray", strength: 3 }, emit);
-      break;
-    case "ray_gpu_executor.py":
-      marker(rec, { marker: `file:${name}`, backend: "ray", engine: "v0", strength: 3 }, emit);
-      break;
-    case "kv_cache_utils.py":
-    case "gpu_model_runner.py":
-    case "gpu_worker.py":
-      marker(rec, { marker: `file:${name}`, engine: "v1", strength: 3 }, emit);
-      break;
-  }
+  const m = FILE_MARKERS.get(name);
+  if (m === undefined || (m.bare && slash >= 0)) return;
+  marker(rec, { marker: `file:${name}`, ...(m.backend ? { backend: m.backend } : {}), ...(m.engine ? { engine: m.engine } : {}), strength: m.strength }, emit);
 }
 
 /** The V1 multiprocessing executor's worker class named in its start-up and busy-loop messages (see pathMarkers). */
