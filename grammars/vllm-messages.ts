@@ -107,16 +107,20 @@ export function num(s: string): number {
 type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Stated | null; priority?: number };
 
 /**
- * Lines only one device platform prints, naming it (weaker than a line that states the platform: `Automatically detected
- * platform` 7, the banner's device 5): the attention selector refusing a backend on it (vllm/attention/selector.py 0.5–0.6,
+ * Lines only one device platform prints, naming it: weaker than the lines that state the platform (`Automatically detected
+ * platform` 7, a plugin's activation 8), stronger than the banner's device (5), which 0.3–0.4 printed as the torch device
+ * it ran on (`device_config=cpu` for Neuron): each platform's refusal of pinned memory (vllm/utils.py 0.3–0.6, then each
+ * platform's is_pin_memory_available: `Pin memory is not supported on Neuron.`, `on TPU`, `on XPU`, `on CPU`, the Gaudi
+ * plugin's `on HPU`, other plugins' `on Spyre`), the attention selector refusing a backend on it (vllm/attention/selector.py 0.5–0.6,
  * then each platform's get_attn_backend_cls: `Cannot use _Backend.FLASH_ATTN backend on CPU.`, `... on XPU.`, `on TPU`,
  * `on HPU`, `on OpenVINO`, `on Neuron`), and the CPU platform's own warnings (vllm/platforms/cpu.py, 0.6.4 on): its KV
  * space unset (`Environment variable VLLM_CPU_KVCACHE_SPACE (GB) for CPU backend is not set, using 4 by default.`, `(GiB)`
  * from 0.7) and no CUDA graphs (`CUDA graph is not supported on CPU, fallback to the eager mode.`)
  */
-const PLATFORM_ATTN: Entry = { id: "platform.ownMessage", re: /^Cannot use (?:\w+\.)?\w+ backend on (CPU|XPU|TPU|HPU|OpenVINO|Neuron)\.?\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 3 };
-const PLATFORM_CPU_GRAPH: Entry = { id: "platform.ownMessage", re: /^CUDA graph is not supported on CPU, fallback to the eager mode\.?\s*$/, map: (): Stated => ({ "gpu.platform": "cpu" }), priority: 3 };
-const PLATFORM_CPU_KV_SPACE: Entry = { id: "platform.ownMessage", re: /^Environment variable VLLM_CPU_KVCACHE_SPACE \(Gi?B\) for CPU backend is not set\b/, map: (): Stated => ({ "gpu.platform": "cpu" }), priority: 3 };
+const PLATFORM_ATTN: Entry = { id: "platform.ownMessage", re: /^Cannot use (?:\w+\.)?\w+ backend on (CPU|XPU|TPU|HPU|OpenVINO|Neuron)\.?\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 6 };
+const PLATFORM_CPU_GRAPH: Entry = { id: "platform.ownMessage", re: /^CUDA graph is not supported on CPU, fallback to the eager mode\.?\s*$/, map: (): Stated => ({ "gpu.platform": "cpu" }), priority: 6 };
+const PLATFORM_CPU_KV_SPACE: Entry = { id: "platform.ownMessage", re: /^Environment variable VLLM_CPU_KVCACHE_SPACE \(Gi?B\) for CPU backend is not set\b/, map: (): Stated => ({ "gpu.platform": "cpu" }), priority: 6 };
+const PLATFORM_PIN: Entry = { id: "platform.ownMessage", re: /^Pin memory is not supported on (?!WSL\b)([A-Za-z]\w*)\.?\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 6 };
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
@@ -343,6 +347,7 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   P: [
     // an out-of-tree platform plugin (vllm-ascend's `ascend`, Spyre, MetaX ...), printed instead of the line above
+    PLATFORM_PIN,
     { id: "platform.plugin", re: /^Platform plugin ([A-Za-z][\w-]*) is activated\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 8 },
     { id: "memory.profileTable", re: new RegExp(String.raw`^PyTorch activation peak memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.peakActivationGiB": num(m[1]), "vllm.engine": "v0" }) },
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both

@@ -11,8 +11,9 @@ import type { Report } from "../src/model.js";
  *   verdict the order of those releases; a device that still could not be inferred stays a failure.
  * - Many excerpts never print the platform line, but name the platform otherwise: a module only that platform runs in
  *   the logger prefix (`tpu_model_runner.py`, `hpu_worker.py`, `ray_tpu_executor.py`), V0's blocks line by the device
- *   (`# TPU blocks`, `# npu blocks`), the attention selector refusing a backend `on XPU`, the CPU backend's own warnings.
- *   These now name `gpu.platform`, below any line that states it.
+ *   (`# TPU blocks`, `# npu blocks`), the attention selector refusing a backend `on XPU`, a platform refusing pinned
+ *   memory (`Pin memory is not supported on Neuron.`), the CPU backend's own warnings. These now name `gpu.platform`,
+ *   below any line that states it; the messages above the banner's device, which 0.3–0.4 printed as `cpu` on Neuron.
  * - An HCCL or oneCCL failure is no NCCL failure: no NCCL rule but nccl/hccl-error (HCCL's own rule) reads them.
  * Every log text here is written for the test in the printed layout, under wrappers the logs did not all show.
  */
@@ -219,6 +220,34 @@ describe("lines only one platform prints", () => {
     });
     expect(await platformOf(["WARNING 12-12 22:52:57 cpu.py:68] Environment variable VLLM_CPU_KVCACHE_SPACE (GB) for CPU backend is not set, using 4 by default."])).toBe("cpu");
     expect(await platformOf(["WARNING 12-12 22:52:57 cpu.py:56] CUDA graph is not supported on CPU, fallback to the eager mode."])).toBe("cpu");
+  });
+
+  it("each platform's refusal of pinned memory, which outranks 0.3–0.4's banner device (Neuron ran as `device_config=cpu`)", async () => {
+    const neuron = [
+      "INFO 04-08 15:40:12 llm_engine.py:74] Initializing an LLM engine (v0.4.0.post1) with config: model='openlm-research/open_llama_3b', tokenizer='openlm-research/open_llama_3b', tokenizer_mode=auto, revision=None, tokenizer_revision=None, trust_remote_code=False, dtype=torch.bfloat16, max_seq_len=256, download_dir=None, load_format=auto, tensor_parallel_size=2, disable_custom_all_reduce=True, quantization=None, enforce_eager=False, kv_cache_dtype=auto, device_config=cpu, seed=0)",
+      "WARNING 04-08 15:40:14 utils.py:333] Pin memory is not supported on Neuron.",
+      "2024-04-08 15:40:31.000212:  30211  INFO ||NEURON_CACHE||: Compile cache path: /var/tmp/neuron-compile-cache",
+    ];
+    await eachWrap(neuron, (r, at) => {
+      expect(r.facts.gpu.platform, at).toBe("neuron");
+      expect(r.facts.vllm.version, at).toBe("0.4.0.post1");
+      expect(r.facts.config.tensorParallelSize, at).toBe(2);
+      expect(r.facts.config.maxModelLen, at).toBe(256);
+      // (under a Ray actor's `ip=`, TP 2 with no NCCL line to place the ranks reads as Ray workers on another node:
+      // vllm/tp-spans-nodes' warning, the Ray heuristic of src/facts/reconcile.ts, whatever the platform)
+      expect(ids(r).filter((id) => !(at.startsWith("Ray") && id === "vllm/tp-spans-nodes")), at).toEqual([]);
+    });
+    // the banner alone still says what it says
+    expect(await platformOf([neuron[0]])).toBe("cpu");
+    for (const [line, platform] of [
+      ["WARNING 01-27 11:07:57 [platform.py:163] Pin memory is not supported on HPU.", "hpu"],
+      ["(EngineCore_DP0 pid=8933) WARNING 10-23 18:38:47 [cpu.py:316] Pin memory is not supported on CPU.", "cpu"],
+      ["WARNING 07-02 09:30:18 [tpu.py:88] Pin memory is not supported on TPU.", "tpu"],
+      ["WARNING 05-20 08:12:40 utils.py:721] Pin memory is not supported on WSL.", null],
+    ])
+      expect(await platformOf([line as string]), line as string).toBe(platform);
+    // a line that states the platform outranks it
+    expect(await platformOf(["INFO 10-23 18:38:44 [__init__.py:216] Automatically detected platform cpu.", "WARNING 10-23 18:38:47 [tpu.py:88] Pin memory is not supported on TPU."])).toBe("cpu");
   });
 
   it("near misses: the selector's other refusals, and prose about the variable", async () => {
