@@ -1014,6 +1014,21 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-20 20:12:25 [__init__.py:239] Automatically detected platform cuda."],
   },
   {
+    // an out-of-tree platform plugin taking over (vllm/platforms/__init__.py: `Platform plugin ascend is activated`, 0.7 on).
+    // 0.7.0–0.7.2 resolved the built-in platforms when vllm.platforms was imported and the plugins only later, when
+    // current_platform was first read: with a plugin installed, each process printed `No platform detected, vLLM is running
+    // on UnspecifiedPlatform` first and this line after it (0.7.3 on, one resolution prints one of the two): a notable line
+    id: "vllm.platformPlugin", dialect: "any", level: "info", anyOf: ["is activated"],
+    values: [/\bPlatform plugin (?<plugin>[A-Za-z][\w-]*) is activated\b/],
+    pattern: /\bPlatform plugin [A-Za-z][\w-]* is activated\b/,
+    samples: [
+      "INFO 03-06 01:16:37 __init__.py:174] Platform plugin ascend is activated",
+      "INFO 10-29 07:08:44 [__init__.py:207] Platform plugin ascend is activated",
+      "INFO 07-06 09:09:33 [__init__.py:217] Platform plugin fl is activated",
+    ],
+    nearMisses: ["INFO 03-06 01:16:36 __init__.py:42] plugin ascend loaded.", "INFO 03-09 06:40:56 [__init__.py:256] Automatically detected platform tpu."],
+  },
+  {
     // why a GPU platform did not activate, as the same resolution says it at DEBUG (`CUDA platform is not available
     // because: NVML Shared Library Not Found`, `Exception happens when checking CUDA platform: ...`), and the import of
     // vLLM's kernels without the driver's library (`Failed to import from vllm._C with ImportError('libcuda.so.1: cannot

@@ -96,7 +96,8 @@ export type PhraseId =
   | "gpu.list"
   | "engine.v1Backend"
   | "platform.detected"
-  | "platform.plugin";
+  | "platform.plugin"
+  | "platform.ownMessage";
 
 /** `643,232` -> 643232, `0.90` -> 0.9 */
 export function num(s: string): number {
@@ -104,6 +105,22 @@ export function num(s: string): number {
 }
 
 type Entry = { id: PhraseId; re: RegExp; map: (m: RegExpExecArray) => Stated | null; priority?: number };
+
+/**
+ * Lines only one device platform prints, naming it: weaker than the lines that state the platform (`Automatically detected
+ * platform` 7, a plugin's activation 8), stronger than the banner's device (5), which 0.3–0.4 printed as the torch device
+ * it ran on (`device_config=cpu` for Neuron): each platform's refusal of pinned memory (vllm/utils.py 0.3–0.6, then each
+ * platform's is_pin_memory_available: `Pin memory is not supported on Neuron.`, `on TPU`, `on XPU`, `on CPU`, the Gaudi
+ * plugin's `on HPU`, other plugins' `on Spyre`), the attention selector refusing a backend on it (vllm/attention/selector.py 0.5–0.6,
+ * then each platform's get_attn_backend_cls: `Cannot use _Backend.FLASH_ATTN backend on CPU.`, `... on XPU.`, `on TPU`,
+ * `on HPU`, `on OpenVINO`, `on Neuron`), and the CPU platform's own warnings (vllm/platforms/cpu.py, 0.6.4 on): its KV
+ * space unset (`Environment variable VLLM_CPU_KVCACHE_SPACE (GB) for CPU backend is not set, using 4 by default.`, `(GiB)`
+ * from 0.7) and no CUDA graphs (`CUDA graph is not supported on CPU, fallback to the eager mode.`)
+ */
+const PLATFORM_ATTN: Entry = { id: "platform.ownMessage", re: /^Cannot use (?:\w+\.)?\w+ backend on (CPU|XPU|TPU|HPU|OpenVINO|Neuron)\.?\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 6 };
+const PLATFORM_CPU_GRAPH: Entry = { id: "platform.ownMessage", re: /^CUDA graph is not supported on CPU, fallback to the eager mode\.?\s*$/, map: (): Stated => ({ "gpu.platform": "cpu" }), priority: 6 };
+const PLATFORM_CPU_KV_SPACE: Entry = { id: "platform.ownMessage", re: /^Environment variable VLLM_CPU_KVCACHE_SPACE \(Gi?B\) for CPU backend is not set\b/, map: (): Stated => ({ "gpu.platform": "cpu" }), priority: 6 };
+const PLATFORM_PIN: Entry = { id: "platform.ownMessage", re: /^Pin memory is not supported on (?!WSL\b)([A-Za-z]\w*)\.?\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 6 };
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
@@ -185,9 +202,10 @@ const BY_FIRST: Record<string, Entry[]> = {
   H: [KV_TOKENS],
   X: [KV_TOKENS],
   "#": [
-    // `kvCache.device`: the accelerator the blocks are on (not a fact of its own: it decides whether V0's default block size applies)
+    // `kvCache.device`: the accelerator the blocks are on, as printed (not a fact of its own: it decides whether V0's default
+    // block size applies, and names the platform when no line does)
     // ≤0.1.x printed the profiled count unclamped: `# GPU blocks: -1` when the weights left no memory
-    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
+    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+), # CPU blocks: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.cpuBlocks": num(m[3]), "kvCache.device": m[1], "vllm.engine": "v0" }) },
     { id: "kv.v1Blocks", re: /^# GPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "vllm.engine": "v1" }) },
     // V0's CPU and OpenVINO executors (0.4–0.6: cpu_executor.py, openvino_executor.py `initialize_cache`) print the
     // device's own blocks alone, under the CPU's name: the KV cache lives in host memory there and vLLM's block manager
@@ -195,7 +213,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "kv.blocks", re: /^# CPU blocks: (\d+)\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]), "kvCache.device": "CPU", "vllm.engine": "v0" }) },
     // V0's two-part line cut after the GPU count (a paste or a terminal that stopped at the comma): `# GPU blocks: 0,`,
     // `# GPU blocks: 1288, # CP`; the comma is V0's, the CPU count is unknown
-    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+),(?: #?(?: ?C(?:PU?(?: (?:b(?:l(?:o(?:c(?:ks?:?)?)?)?)?)?)?)?)?)?\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.device": m[1].toUpperCase(), "vllm.engine": "v0" }) },
+    { id: "kv.blocks", re: /^# (GPU|CUDA|cuda|XPU|HPU|XLA|NPU|[A-Za-z]+) blocks: (-?\d+),(?: #?(?: ?C(?:PU?(?: (?:b(?:l(?:o(?:c(?:ks?:?)?)?)?)?)?)?)?)?)?\s*$/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[2]), "kvCache.device": m[1], "vllm.engine": "v0" }) },
   ],
   A: [
     // vllm/platforms (≈v0.6.5+), printed by every process that imports vLLM: the built-in platform it found
@@ -220,6 +238,8 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   C: [
     KV_TOKENS,
+    PLATFORM_ATTN,
+    PLATFORM_CPU_GRAPH,
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m): Stated => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
     // ≈v0.21: `The current --gpu-memory-utilization=0.9000 is equivalent to ...` states the configured value
@@ -262,6 +282,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
   ],
   E: [
+    PLATFORM_CPU_KV_SPACE,
     { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }) },
   ],
   G: [
@@ -326,6 +347,7 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   P: [
     // an out-of-tree platform plugin (vllm-ascend's `ascend`, Spyre, MetaX ...), printed instead of the line above
+    PLATFORM_PIN,
     { id: "platform.plugin", re: /^Platform plugin ([A-Za-z][\w-]*) is activated\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 8 },
     { id: "memory.profileTable", re: new RegExp(String.raw`^PyTorch activation peak memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.peakActivationGiB": num(m[1]), "vllm.engine": "v0" }) },
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both

@@ -74,7 +74,7 @@ export function createVllmReader(): RecordReader & {
   };
 
   const marker = (rec: LogRecord, m: Omit<VllmMarkerEvent, "kind" | "ev" | "origin" | "input">, emit: Emit) => {
-    const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}${m.expertParallel ? "|ep" : ""}`;
+    const key = `${m.marker}|${m.engine ?? ""}|${m.backend ?? ""}${m.expertParallel ? "|ep" : ""}${m.platform ? `|${m.platform}` : ""}`;
     if (markers.has(key)) return;
     markers.add(key);
     emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), ...m });
@@ -620,12 +620,24 @@ const FILE_MARKERS = new Map<string, FileMarker>([
   ["gpu_worker.py", { engine: "v1", strength: 3 }],
 ]);
 
+/**
+ * The modules only one device platform runs, by the platform's name: V0's workers, model runners and executors
+ * (vllm/worker/tpu_model_runner.py, hpu_worker.py, cpu_enc_dec_model_runner.py, multi_step_tpu_worker.py,
+ * vllm/executor/xpu_executor.py, neuron_executor.py, and the Ray executors of 0.5–0.7 built on them: ray_tpu_executor.py,
+ * ray_hpu_executor.py, ray_xpu_executor.py, which are V0's and Ray's, and multiproc_xpu_executor.py, V0's multiprocessing), V1's (vllm/v1/worker/tpu_model_runner.py,
+ * xpu_worker.py, cpu_model_runner.py) and the Gaudi plugin's (vllm_gaudi/v1/worker/hpu_model_runner.py). The CUDA and ROCm
+ * builds share `gpu_*` and `worker.py`/`model_runner.py` (no platform of their own), as does Ascend's plugin.
+ */
+const PLATFORM_MODULE = /^(ray_|multiproc_|multi_step_)?(tpu|hpu|xpu|cpu|neuron|openvino)_(?:(?:enc_dec_|pooling_|embedding_)?model_runner|worker|executor|input_batch)\.py$/;
+
 /** The file in the logger prefix tells the executor and engine (`multiproc_executor.py`, `v1/...`, `ray_utils.py`). */
 function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerFn): void {
   const f = head.file;
   const slash = f.lastIndexOf("/");
   const name = slash >= 0 ? f.slice(slash + 1) : f;
   if (slash >= 0 && f.startsWith("v1/")) marker(rec, { marker: "file:v1/", engine: "v1", strength: 3 }, emit);
+  const own = PLATFORM_MODULE.exec(name);
+  if (own) marker(rec, { marker: `file:${name}`, platform: own[2], strength: 3, ...(own[1] === "ray_" ? { backend: "ray" as const, engine: "v0" as const } : own[1] === "multiproc_" ? { backend: "mp" as const, engine: "v0" as const } : {}) }, emit);
   const m = FILE_MARKERS.get(name);
   if (m === undefined || (m.bare && slash >= 0)) return;
   marker(rec, { marker: `file:${name}`, ...(m.backend ? { backend: m.backend } : {}), ...(m.engine ? { engine: m.engine } : {}), strength: m.strength }, emit);

@@ -41,6 +41,11 @@ export interface VllmMarkerEvent extends EventBase {
   backend?: "mp" | "ray" | "uni" | "external_launcher";
   /** a V1 worker named with its expert-parallel rank (`Worker_DP0_TP5_EP5`): vLLM adds `_EP<n>` only with --enable-expert-parallel */
   expertParallel?: true;
+  /**
+   * the device platform a platform's own module names (`tpu_model_runner.py`, `hpu_worker.py`, `ray_xpu_executor.py`): as
+   * `Automatically detected platform X.` names it (tpu, hpu, xpu, cpu, neuron, openvino)
+   */
+  platform?: string;
   /** what was seen: `prefix:VllmWorkerProcess`, `file:multiproc_executor.py`, `path:vllm/v1/`, `ray-driver` ... */
   marker: string;
   /** 3: process prefix or log-line file; 2: traceback path inside a vLLM record; 1: weaker hints */

@@ -160,6 +160,8 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         if (e.engine) offer(state, "vllm.engine", e.engine, at, e.strength);
         if (e.backend) offer(state, "config.executorBackend", e.backend, at, e.strength);
         if (e.expertParallel) offer(state, "config.enableExpertParallel", true, at, e.strength);
+        // a platform's own module in the logger prefix: below every line that names the platform (banner 5, detection 7)
+        if (e.platform) offer(state, "gpu.platform", e.platform, at, Math.min(e.strength, 3), "line");
         break;
       }
       case "signal": {
@@ -275,6 +277,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null, ...(state.metrics.count ? { metricsLines: state.metrics.count } : {}) },
     };
     deriveV0Tokens(state, facts, sources);
+    derivePlatformOfBlocks(state, facts, sources);
     deriveLayout(state, facts, sources);
     deriveDataParallelNodes(facts, sources);
     return { facts, sources, missing: missingOf(facts) };
@@ -293,7 +296,8 @@ function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string
   const blocks = state.values["kvCache.gpuBlocks"];
   if (kv.tokens !== null || kv.gpuBlocks === null || !blocks) return;
   if (facts.vllm.engine !== "v0" && kv.cpuBlocks === null) return;
-  const device = state.values["kvCache.device"]?.value;
+  const raw = state.values["kvCache.device"]?.value;
+  const device = typeof raw === "string" ? raw.toUpperCase() : undefined;
   const stated = facts.config.blockSize;
   // other accelerators (HPU, XLA, ...) have other defaults: only a stated block size counts there
   if (stated === null && device !== undefined && device !== "GPU" && device !== "CUDA") return;
@@ -303,6 +307,24 @@ function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string
     ...plain(blocks.at)!,
     derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${stated === null ? " (vLLM's default)" : " (config.blockSize)"}`,
   };
+}
+
+/**
+ * V0's blocks line names the device its blocks are on by the platform (vllm/executor/executor_base.py `# %s blocks:`):
+ * first by its dispatch key (`CUDA`, `XLA`, `HPU`, `XPU`: CUDA and ROCm builds both say `CUDA`, TPU and Neuron both
+ * `XLA`), later by its device name (`cuda`, `rocm`, `tpu`, `hpu`, `xpu`, `neuron`, a plugin's: Ascend's `npu`); before
+ * either it said `GPU`, and the TPU's own executors print `# TPU blocks:`. Where no line names the platform, a name only one platform prints is taken
+ * (the source is the blocks line, marked `derived`); `GPU`, `CUDA`, `XLA` and `CPU` (the CPU and OpenVINO executors) are not.
+ */
+const PLATFORM_OF_BLOCKS: Record<string, string> = { cuda: "cuda", rocm: "rocm", tpu: "tpu", TPU: "tpu", hpu: "hpu", HPU: "hpu", xpu: "xpu", XPU: "xpu", neuron: "neuron", npu: "npu", NPU: "npu" };
+
+function derivePlatformOfBlocks(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
+  const device = state.values["kvCache.device"];
+  if (facts.gpu.platform != null || !device || typeof device.value !== "string") return;
+  const platform = Object.hasOwn(PLATFORM_OF_BLOCKS, device.value) ? PLATFORM_OF_BLOCKS[device.value] : undefined;
+  if (!platform) return;
+  facts.gpu.platform = platform;
+  sources["gpu.platform"] = { ...plain(device.at)!, derived: `the device V0's blocks line names (\`# ${device.value} blocks\`)` };
 }
 
 /**

@@ -17,7 +17,11 @@ export const meta = {
 } satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const failed = signalHits(ctx, ["vllm.noPlatform"]);
+  // 0.7.0–0.7.2 print the built-in resolution's verdict before a platform plugin takes over (`No platform detected ...`,
+  // then `Platform plugin ascend is activated`): with a plugin activated, the verdict alone is that order, not a failure;
+  // a device that still could not be inferred is
+  const plugin = signalHits(ctx, ["vllm.platformPlugin"]).length > 0;
+  const failed = signalHits(ctx, ["vllm.noPlatform"]).filter((h) => !plugin || h.captures.verdict === undefined);
   const why = signalHits(ctx, ["vllm.gpuPlatformUnavailable"]);
   // (a GPU platform's check failing is no failure alone: a CPU build probes CUDA first in every process it starts)
   if (!failed.length) return [];
