@@ -58,6 +58,7 @@ export const FACT_CATALOG: readonly FactInfo[] = [
   { path: "distributed.worldSize", why: "no `world_size=` or `rank N in world size M` line (DEBUG before vLLM 0.11.1)", howToGet: "set VLLM_LOGGING_LEVEL=DEBUG, or include the worker start-up lines" },
   { path: "distributed.backend", why: "no `world_size=... backend=` line (DEBUG before vLLM 0.11.1)", howToGet: "set VLLM_LOGGING_LEVEL=DEBUG" },
   { path: "distributed.hostIp", why: "no `distributed_init_method=tcp://...` or `driver_ip` line", howToGet: "set VLLM_LOGGING_LEVEL=DEBUG, or set VLLM_HOST_IP explicitly" },
+  { path: "distributed.engineAddress", why: "the engine's banner carries no Ray `ip=`: the engine runs where the Ray driver does, or not under Ray", howToGet: "nothing to do: Ray writes the address only for an actor on another node than the driver" },
   { path: "gpu.name", why: "vLLM does not print the GPU model at INFO level", howToGet: "add the output of `nvidia-smi -L` to the input" },
   { path: "gpu.count", why: "vLLM does not print the number of GPUs", howToGet: "add the output of `nvidia-smi -L` to the input" },
   { path: "gpu.platform", why: "no `Automatically detected platform` or `Platform plugin ... is activated` line (vLLM ≥0.6.5 prints one when it is imported)", howToGet: "include the first lines of the log, before the engine's configuration" },

@@ -79,7 +79,10 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   // states them, no data parallelism over 1, and neither torch nor NCCL seeing a second rank.
   const c = f.config;
   const oneRank = c.tensorParallelSize === 1 && c.pipelineParallelSize === 1 && !((c.dataParallelSize ?? 1) > 1) && !((f.distributed.worldSize ?? 1) > 1) && !((n.ranks ?? 1) > 1);
-  if (n.workerIps.length && !oneRank && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
+  // (an engine that is itself an actor, at the one address every worker has, runs on their node: a Ray Serve replica and
+  // its workers placed together)
+  const withEngine = n.workerIps.length === 1 && n.workerIps[0] === f.distributed.engineAddress;
+  if (n.workerIps.length && !oneRank && !withEngine && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
   return out;
 }
 

@@ -57,6 +57,12 @@ export const DistributedFactsSchema = z.object({
   worldSize: n,
   backend: s,
   hostIp: s,
+  /**
+   * extension (absent from the reports of earlier versions): the Ray node address (`ip=`) on the line of the engine's
+   * banner, where the engine runs as a Ray actor on another node than the Ray driver (a Ray Serve replica); null where the
+   * banner carries none (the engine runs where the driver does) or no banner was read
+   */
+  engineAddress: s.optional(),
 });
 
 /**

@@ -135,6 +135,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         for (const [k, v] of Object.entries(e.values)) offer(state, `config.${k}`, v, at, prio, e.source, cmd);
         const device = e.source === "banner" ? bannerDevice(e.raw?.device_config) : null;
         if (device) offer(state, "gpu.platform", device, at, 5, e.source);
+        if (e.source === "banner" && e.origin.ip) offer(state, "distributed.engineAddress", e.origin.ip, at, prio, e.source);
         break;
       }
       case "vllm.message": {
@@ -252,7 +253,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         servedModelName: get("config.servedModelName"),
         source: source?.kind ?? null,
       },
-      distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp") },
+      distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp"), engineAddress: get("distributed.engineAddress") },
       gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB"), platform: get("gpu.platform") },
       kvCache: {
         tokens: get("kvCache.tokens"),

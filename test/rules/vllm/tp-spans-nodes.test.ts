@@ -76,4 +76,21 @@ describe("vllm/tp-spans-nodes", () => {
     expect(f[0].message).toContain("Ray workers on another node (10.0.0.2)");
     expect(f[0].remediation).toEqual(["Set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes.", IB]);
   });
+  it("stays quiet when the engine itself is a Ray actor at its workers' one address (a Ray Serve replica), and fires when they differ", async () => {
+    const banner = "INFO 03-11 09:14:02 llm_engine.py:237] Initializing an LLM engine (v0.6.3.post1) with config: model='Qwen/Qwen2.5-32B-Instruct', tensor_parallel_size=4, pipeline_parallel_size=1, device_config=cuda, seed=0";
+    const replica = (ip: string) => `(ServeReplica:default:VLLMDeployment pid=5120, ip=${ip}) `;
+    const worker = (pid: number, ip: string) => `(RayWorkerWrapper pid=${pid}, ip=${ip}) INFO 03-11 09:14:09 pynccl.py:63] vLLM is using nccl==2.20.5`;
+    const spans = async (lines: string[]) => {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      return { address: r.facts.distributed.engineAddress, ids: r.findings.map((x) => x.ruleId) };
+    };
+    const together = [replica("10.4.2.17") + banner, worker(5288, "10.4.2.17"), worker(5289, "10.4.2.17")];
+    for (const wrap of [(l: string) => l, (l: string) => `2025-03-11T09:14:02.000000000Z ${l}`, (l: string) => `${l}\r`])
+      expect(await spans(together.map(wrap))).toEqual({ address: "10.4.2.17", ids: [] });
+    // the banner without Ray's prefix: the engine runs where the driver does, its workers elsewhere
+    expect(await spans([banner, worker(5288, "10.4.2.17")])).toEqual({ address: null, ids: ["vllm/tp-spans-nodes"] });
+    // a worker at another address than the engine's, or two addresses
+    expect(await spans([replica("10.4.2.17") + banner, worker(5288, "10.4.2.18")])).toEqual({ address: "10.4.2.17", ids: ["vllm/tp-spans-nodes"] });
+    expect(await spans([...together, worker(5290, "10.4.2.18")])).toEqual({ address: "10.4.2.17", ids: ["vllm/tp-spans-nodes"] });
+  });
 });
