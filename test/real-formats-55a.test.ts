@@ -205,3 +205,64 @@ describe("a raylet report of a dead worker under NCCL watchdog frames", () => {
     expect(finding(r, "vllm/ray-worker-died")).toBeUndefined();
   });
 });
+
+describe("vllm/no-visible-gpu: torch's `No CUDA GPUs are available` (0.6–0.9 under Ray, containers, CUDA_VISIBLE_DEVICES)", () => {
+  const rayInit = [
+    "INFO 03-06 16:01:58 [__init__.py:207] Automatically detected platform cuda.",
+    "INFO 03-06 16:02:05 [ray_distributed_executor.py:153] use_ray_spmd_worker: False",
+    "(RayWorkerWrapper pid=5871, ip=10.12.0.7) ERROR 03-06 16:02:11 [worker_base.py:620] Error executing method 'init_device'. This might cause deadlock in distributed execution.",
+    "(RayWorkerWrapper pid=5871, ip=10.12.0.7) ERROR 03-06 16:02:11 [worker_base.py:620] Traceback (most recent call last):",
+    "(RayWorkerWrapper pid=5871, ip=10.12.0.7) ERROR 03-06 16:02:11 [worker_base.py:620]   File \"/opt/venv/lib/python3.11/site-packages/torch/cuda/__init__.py\", line 319, in _lazy_init",
+    "(RayWorkerWrapper pid=5871, ip=10.12.0.7) ERROR 03-06 16:02:11 [worker_base.py:620]     torch._C._cuda_init()",
+    "(RayWorkerWrapper pid=5871, ip=10.12.0.7) ERROR 03-06 16:02:11 [worker_base.py:620] RuntimeError: No CUDA GPUs are available",
+  ];
+
+  it("a Ray worker that got no GPU: the GPUs are there (platform cuda) but hidden, with Ray's way out", async () => {
+    await eachWrap(rayInit, (r, at) => {
+      const f = finding(r, "vllm/no-visible-gpu");
+      expect(f, at).toBeDefined();
+      expect(f!.severity, at).toBe("error");
+      expect(f!.message, at).toContain("counted no GPU (`No CUDA GPUs are available`)");
+      expect(f!.message, at).toContain("so the GPUs are there but hidden from this process");
+      expect(f!.message, at).toContain("Under Ray a process sees only the GPUs Ray reserved for it");
+      expect(f!.remediation.join("\n"), at).toContain("ray_actor_options");
+      expect(f!.evidence[0].line, at).toBe(7);
+      expect(r.facts.firstError?.line, at).toBe(3);
+    });
+  });
+
+  it("the engine failing after it is a knock-on", async () => {
+    const lines = [...rayInit, "RuntimeError: Engine process failed to start. See stack trace for the root cause."];
+    const r = await analyzeText(join(lines, (l) => l));
+    const root = finding(r, "vllm/no-visible-gpu")!;
+    const after = finding(r, "vllm/engine-init-failed");
+    expect(root).toBeDefined();
+    expect(after?.causedBy).toContain("vllm/no-visible-gpu");
+    expect(r.findings[0].ruleId).toBe("vllm/no-visible-gpu");
+  });
+
+  it("a bare torch error with an echoed empty CUDA_VISIBLE_DEVICES names the variable and no Ray", async () => {
+    const lines = ["$ export CUDA_VISIBLE_DEVICES=", "$ python serve.py", "Traceback (most recent call last):", '  File "/opt/venv/lib/python3.11/site-packages/torch/cuda/__init__.py", line 319, in _lazy_init', "    torch._C._cuda_init()", "RuntimeError: No CUDA GPUs are available"];
+    for (const eol of ["\n", "\r\n"]) {
+      const r = await analyzeText(lines.join(eol) + eol);
+      const f = finding(r, "vllm/no-visible-gpu")!;
+      expect(f).toBeDefined();
+      expect(f.message).toContain("The log shows CUDA_VISIBLE_DEVICES=(empty)");
+      expect(f.message).not.toMatch(/Ray|NVML/);
+      expect(f.remediation.join("\n")).not.toContain("ray status");
+      expect(r.facts.firstError?.line).toBe(6);
+    }
+  });
+
+  it("no driver library: the container or host advice", async () => {
+    const r = await analyzeText(join(["RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx"], (l) => `vllm-server-1  | ${l}`));
+    const f = finding(r, "vllm/no-visible-gpu")!;
+    expect(f.message).toContain("found no NVIDIA driver in this process");
+    expect(f.remediation[0]).toContain("`nvidia-smi` must work there");
+  });
+
+  it("near misses: collect_env's answers and the platform line are no finding", async () => {
+    const r = await analyzeText(join(["Is CUDA available: False", "GPU models and configuration: No CUDA", "INFO 03-06 16:01:58 [__init__.py:207] Automatically detected platform cuda."], (l) => l));
+    expect(finding(r, "vllm/no-visible-gpu")).toBeUndefined();
+  });
+});
