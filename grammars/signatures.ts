@@ -1027,6 +1027,27 @@ export const SIGNATURES: readonly Signature[] = [
       "INFO 07-06 09:09:33 [__init__.py:217] Platform plugin fl is activated",
     ],
     nearMisses: ["INFO 03-06 01:16:36 __init__.py:42] plugin ascend loaded.", "INFO 03-09 06:40:56 [__init__.py:256] Automatically detected platform tpu."],
+    },
+    {
+    // PyTorch's CUDA initialisation in a process that sees no device (torch/cuda/__init__.py _lazy_init, raised when the
+    // runtime counts none: CUDA_VISIBLE_DEVICES empty or naming no GPU that exists, a container without its GPUs, a Ray
+    // actor or task given no GPU, whose CUDA_VISIBLE_DEVICES Ray sets empty), and the same initialisation without the
+    // driver's user-space library (`Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and
+    // installed a driver from ...`)
+    id: "torch.noCudaDevice", dialect: "any", level: "error", anyOf: ["no cuda gpus are available", "found no nvidia driver on your system"],
+    values: [/(?<kind>No CUDA GPUs are available|Found no NVIDIA driver)/],
+    pattern: /\bNo CUDA GPUs are available\b|\bFound no NVIDIA driver on your system\b/,
+    samples: [
+      "RuntimeError: No CUDA GPUs are available",
+      "(RayWorkerWrapper pid=5871, ip=10.12.0.7) RuntimeError: No CUDA GPUs are available",
+      "ERROR 03-06 16:02:11 [core.py:340] RuntimeError: No CUDA GPUs are available",
+      "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx",
+    ],
+    nearMisses: [
+      "INFO 03-06 16:02:01 [__init__.py:207] Automatically detected platform cuda.",
+      "Is CUDA available: False",
+      "GPU models and configuration: No CUDA",
+    ],
   },
   {
     // why a GPU platform did not activate, as the same resolution says it at DEBUG (`CUDA platform is not available

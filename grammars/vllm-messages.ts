@@ -124,6 +124,12 @@ const PLATFORM_PIN: Entry = { id: "platform.ownMessage", re: /^Pin memory is not
 
 const GIB = String.raw`(-?\d+(?:\.\d+)?)\s*Gi?B`;
 
+/**
+ * Between the name and the value of a row of the tabular memory profile (PR #10511, in builds of Dec 2024): vLLM wrote
+ * one tab; a terminal or a paste turns it into a run of spaces. A single space is no row of the table.
+ */
+const TABLE_GAP = String.raw`(?:[ ]*\t\s*|\s{2,})`;
+
 /** Intel Gaudi's format_bytes (`504 MiB`, `64.17 GiB`, `2 MiB`, `0 B`): a size and its binary unit */
 const HPU_BYTES = String.raw`(-?\d+(?:\.\d+)?) (B|KiB|MiB|GiB|TiB)`;
 const HPU_UNIT_GIB: Readonly<Record<string, number>> = { B: 1 / 1024 ** 3, KiB: 1 / 1024 ** 2, MiB: 1 / 1024, GiB: 1, TiB: 1024 };
@@ -349,7 +355,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     // an out-of-tree platform plugin (vllm-ascend's `ascend`, Spyre, MetaX ...), printed instead of the line above
     PLATFORM_PIN,
     { id: "platform.plugin", re: /^Platform plugin ([A-Za-z][\w-]*) is activated\s*$/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 8 },
-    { id: "memory.profileTable", re: new RegExp(String.raw`^PyTorch activation peak memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.peakActivationGiB": num(m[1]), "vllm.engine": "v0" }) },
+    { id: "memory.profileTable", re: new RegExp(String.raw`^PyTorch activation peak memory${TABLE_GAP}${GIB}\s*$`), map: (m): Stated => ({ "memory.peakActivationGiB": num(m[1]), "vllm.engine": "v0" }) },
     // Intel Gaudi (hpu_model_runner.py), the line before `Loading model weights took in total ...`, which outranks it when both
     // are there: `Pre-loading model weights on hpu:0 took 14.97 GiB of device memory (14.97 GiB/94.62 GiB used) and 2.95 GiB of host memory (...)`
     {
@@ -413,16 +419,16 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
   ],
   g: [
-    { id: "memory.profileTable", re: /^gpu_memory_utilization\s{2,}(\d(?:\.\d+)?)\s*$/, map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]), "vllm.engine": "v0" }) },
+    { id: "memory.profileTable", re: new RegExp(String.raw`^gpu_memory_utilization${TABLE_GAP}(\d(?:\.\d+)?)\s*$`), map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]), "vllm.engine": "v0" }) },
   ],
   a: [
-    { id: "memory.profileTable", re: new RegExp(String.raw`^available_kv_cache_memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]), "vllm.engine": "v0" }) },
+    { id: "memory.profileTable", re: new RegExp(String.raw`^available_kv_cache_memory${TABLE_GAP}${GIB}\s*$`), map: (m): Stated => ({ "kvCache.availableGiB": num(m[1]), "vllm.engine": "v0" }) },
   ],
   n: [
-    { id: "memory.profileTable", re: new RegExp(String.raw`^non_torch_memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.nonTorchGiB": num(m[1]), "vllm.engine": "v0" }) },
+    { id: "memory.profileTable", re: new RegExp(String.raw`^non_torch_memory${TABLE_GAP}${GIB}\s*$`), map: (m): Stated => ({ "memory.nonTorchGiB": num(m[1]), "vllm.engine": "v0" }) },
   ],
   m: [
-    { id: "memory.profileTable", re: new RegExp(String.raw`^model weights take\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "vllm.engine": "v0" }) },
+    { id: "memory.profileTable", re: new RegExp(String.raw`^model weights take${TABLE_GAP}${GIB}\s*$`), map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "vllm.engine": "v0" }) },
     {
       id: "memory.profileV0Parts",
       re: new RegExp(String.raw`^model weights take ${GIB}; non_torch_memory takes ${GIB}; PyTorch activation peak memory takes ${GIB}; the rest of the memory reserved for KV Cache is ${GIB}`),
@@ -441,9 +447,9 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
   ],
   t: [
-    // a development build of v0.6.5 (PR #10511, Dec 2024) printed the profile as a table, one `name<spaces>value` row a
+    // a development build of v0.6.5 (PR #10511, Dec 2024) printed the profile as a table, one `name<TAB>value` row a
     // record under `Memory profiling results:`; the release printed the three-line form above (memory.profileV0Total)
-    { id: "memory.profileTable", re: new RegExp(String.raw`^total_gpu_memory\s{2,}${GIB}\s*$`), map: (m): Stated => ({ "memory.totalGpuGiB": num(m[1]), "vllm.engine": "v0" }) },
+    { id: "memory.profileTable", re: new RegExp(String.raw`^total_gpu_memory${TABLE_GAP}${GIB}\s*$`), map: (m): Stated => ({ "memory.totalGpuGiB": num(m[1]), "vllm.engine": "v0" }) },
     {
       id: "config.tpExceedsGpus",
       re: /^tensor_parallel_size=(\d+) is bigger than a reserved number of GPUs \(\d+ GPUs\) in a node/,

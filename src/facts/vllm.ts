@@ -289,25 +289,41 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
 const DEFAULT_BLOCK_SIZE = 16;
 
 /**
- * V0 prints `# GPU blocks: N, # CPU blocks: M` and no token count: tokens = blocks × block size (the stated
- * block_size, else 16). The source is the blocks line, marked `derived`.
+ * V0 prints `# GPU blocks: N, # CPU blocks: M` and no token count, and so does V1 up to 0.7.2 (`# GPU blocks: N`
+ * alone): tokens = blocks × block size. The block size is the stated one; else the one that makes the blocks agree
+ * with the engine's own `Maximum concurrency for L tokens per request: X` line (X = N × size / L; 16 by default, 64
+ * under MLA backends); else vLLM's default 16 for V0 only (V1 without that agreement gives no tokens). The source is
+ * the blocks line, marked `derived`.
  */
 function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
   const kv = facts.kvCache;
   const blocks = state.values["kvCache.gpuBlocks"];
   if (kv.tokens !== null || kv.gpuBlocks === null || !blocks) return;
-  if (facts.vllm.engine !== "v0" && kv.cpuBlocks === null) return;
+  const v0 = facts.vllm.engine === "v0" || kv.cpuBlocks !== null;
   const raw = state.values["kvCache.device"]?.value;
   const device = typeof raw === "string" ? raw.toUpperCase() : undefined;
   const stated = facts.config.blockSize;
-  // other accelerators (HPU, XLA, ...) have other defaults: only a stated block size counts there
-  if (stated === null && device !== undefined && device !== "GPU" && device !== "CUDA") return;
-  const size = stated ?? DEFAULT_BLOCK_SIZE;
+  const agreed = stated === null ? blockSizeOfConcurrency(kv.gpuBlocks, kv.tokensPerRequest, kv.maxConcurrency) : null;
+  // other accelerators (HPU, XLA, ...) have other defaults: only a stated or agreed block size counts there
+  const fallback = v0 && (device === undefined || device === "GPU" || device === "CUDA") ? DEFAULT_BLOCK_SIZE : null;
+  const size = stated ?? agreed ?? fallback;
+  if (size === null) return;
   kv.tokens = kv.gpuBlocks * size;
-  sources["kvCache.tokens"] = {
-    ...plain(blocks.at)!,
-    derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${stated === null ? " (vLLM's default)" : " (config.blockSize)"}`,
-  };
+  const why =
+    stated !== null ? " (config.blockSize)" : size === DEFAULT_BLOCK_SIZE ? " (vLLM's default)" : ` (agrees with max concurrency ${kv.maxConcurrency}x for ${kv.tokensPerRequest} tokens)`;
+  sources["kvCache.tokens"] = { ...plain(blocks.at)!, derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${why}` };
+}
+
+/** block sizes vLLM's attention backends use, the default first */
+const BLOCK_SIZES = [16, 32, 64, 128, 8, 256, 1, 2, 4];
+
+/**
+ * The block size that makes `blocks × size / tokensPerRequest` print as `concurrency` (two decimals), or null. A
+ * concurrency below 0.01 fits many sizes and none is taken.
+ */
+function blockSizeOfConcurrency(blocks: number, perRequest: number | null, concurrency: number | null): number | null {
+  if (perRequest === null || concurrency === null || perRequest <= 0 || concurrency < 0.01 || blocks <= 0) return null;
+  return BLOCK_SIZES.find((size) => Math.abs((blocks * size) / perRequest - concurrency) <= 0.005 + 1e-9) ?? null;
 }
 
 /**

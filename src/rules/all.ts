@@ -30,6 +30,7 @@ import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceed
 import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
+import { rule as vllmNoVisibleGpu } from "./vllm/no-visible-gpu.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
 import { rule as vllmQuantizationUnsupported } from "./vllm/quantization-unsupported.js";
@@ -108,6 +109,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmMemoryProfilingError,
   vllmModelSupport,
   vllmNoGpuPlatform,
+  vllmNoVisibleGpu,
   vllmNotEnoughGpus,
   vllmPortInUse,
   vllmQuantizationUnsupported,
