@@ -1394,6 +1394,28 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
   },
   {
+    // A compiled extension that cannot be loaded: one linked against a CUDA runtime library this environment lacks
+    // (`libcudart.so.12: cannot open shared object file`: a wheel built for CUDA 12 beside a torch built for 11.8, the
+    // 0.2-0.5 classic; `libcudart.so.11.0` the other way), or built against another torch (`_C.abi3.so: undefined symbol:
+    // _ZN3c10...`). vLLM's own: the `vllm._C` / `vllm._moe_C` modules (0.5's `_custom_ops.py` logs `Failed to import from
+    // vllm._C with ImportError('...')` at WARNING and carries on until a kernel is called; ≤0.3's `from vllm import
+    // cuda_utils` raises at import). The driver's libcuda.so.1 is not this (vllm.gpuPlatformUnavailable), nor NCCL's library.
+    id: "vllm.extensionLoadFailed", dialect: "any", level: "error", anyOf: ["cannot open shared object file", "undefined symbol"],
+    values: [/Failed to import from (?<module>vllm\._\w+)/, /(?<vllmExt>vllm[\/\\]_[\w-]+(?:\.[\w-]+)*\.so)\b/],
+    pattern: /(?<![\w.])(?<lib>lib(?:cudart|cublas(?:Lt)?|cusparse|cufft|curand|cusolver|nvrtc|nvJitLink)\.so(?:\.\d+)*): cannot open shared object file|(?:^|[\s'"(])(?<ext>[^\s'"(:]+\.so): undefined symbol: (?<symbol>[\w@.$]+)/,
+    samples: [
+      "ImportError: libcudart.so.12: cannot open shared object file: No such file or directory",
+      "WARNING 08-27 13:59:59 _custom_ops.py:15] Failed to import from vllm._C with ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')",
+      "ImportError: /opt/conda/lib/python3.10/site-packages/vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEi",
+      "ImportError: /usr/local/lib/python3.10/dist-packages/flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs",
+    ],
+    nearMisses: [
+      "WARNING 09-02 06:44:03 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
+      "OSError: libnccl.so.2: cannot open shared object file: No such file or directory",
+      "\tlibcudart.so.12 => not found",
+    ],
+  },
+  {
     // vLLM's check that the GPU runs the model's dtype, made while a worker sets up its device (V0 worker.py
     // `_check_if_gpu_supports_dtype`, later the platform's `check_if_supports_dtype`): bfloat16 needs compute capability
     // 8.0. Three wordings: ≤0.4 ends at the capability (`... Your Tesla T4 GPU has compute capability 7.5.`); later

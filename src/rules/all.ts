@@ -24,6 +24,7 @@ import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
 import { rule as vllmGpuXid } from "./vllm/gpu-xid.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
+import { rule as vllmKernelsImportFailed } from "./vllm/kernels-import-failed.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraLoadFailed } from "./vllm/lora-load-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
@@ -103,6 +104,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmFatalSignal,
   vllmGpuXid,
   vllmHostOom,
+  vllmKernelsImportFailed,
   vllmKvTransferFailed,
   vllmLoraLoadFailed,
   vllmLoraRankTooLarge,
