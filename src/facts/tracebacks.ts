@@ -52,10 +52,11 @@ export const INIT_FUNCS = new Set([
 /**
  * Start-up functions of vLLM's own files whose names other programs use too: ≤0.3's `Worker.init_model` (set the device,
  * join the distributed group, check the GPU runs the model's dtype; 0.4 split it into `init_device` and `load_model`),
- * run by the engine as `self._run_workers("init_model")`. A frame of that name counts only in vLLM's package (an RL
+ * run by the engine as `self._run_workers("init_model")`, and 0.4-0.5's `GPUExecutor._init_worker` (build the driver
+ * worker, then its `init_device` and `load_model`). A frame of that name counts only in vLLM's package (an RL
  * framework's or a user's `init_model` is no start-up of vLLM's); a name the engine dispatched to its workers is vLLM's.
  */
-const VLLM_OWN_INIT_FUNCS = new Set(["init_model"]);
+const VLLM_OWN_INIT_FUNCS = new Set(["init_model", "_init_worker"]);
 
 /** Classes whose construction starts vLLM's engine (a caller's `llm = LLM(...)`) */
 const ENGINE_BUILDERS = new Set(["LLM", "LLMEngine", "AsyncLLMEngine", "AsyncLLM", "MQLLMEngine", "EngineCore", "EngineCoreProc"]);
