@@ -14,7 +14,10 @@ import type { Report } from "../src/model.js";
  * of free notebooks, V100, P100), `Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your
  * Tesla T4 GPU has compute capability 7.5.` (new rule vllm/dtype-unsupported; the message pasted without its
  * `ValueError: ` is the first error, as the KV cache ones are), and 0.2-0.3's worker method `init_model` (the device set-up
- * that runs that check) was not known as start-up, so a paste of its frames alone said nothing.
+ * that runs that check) was not known as start-up, so a paste of its frames alone said nothing. Nor did vLLM's compiled
+ * kernels failing to load (`Failed to import from vllm._C with ImportError('libcudart.so.12: ...')`, a wheel for CUDA 12
+ * beside a torch for 11.8; `_C.abi3.so: undefined symbol`), which 0.5 logs at WARNING before failing later elsewhere
+ * (new rule vllm/kernels-import-failed).
  * Every log text here is written for the test in the printed layout, under wrappers the logs did not all show.
  */
 
@@ -372,5 +375,64 @@ describe("0.2-0.3's worker method init_model is start-up", () => {
       ].join("\n"),
     );
     expect(finding(r, "vllm/engine-init-failed")).toBeUndefined();
+  });
+});
+
+describe("vLLM's compiled kernels that cannot be loaded (vllm/kernels-import-failed)", () => {
+  it("0.5's WARNING before the banner: an error finding, though the record is a warning (and no first error)", async () => {
+    await eachWrap(
+      [
+        "WARNING 08-27 13:59:59 _custom_ops.py:15] Failed to import from vllm._C with ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')",
+        "INFO 08-27 14:00:04 llm_engine.py:174] Initializing an LLM engine (v0.5.4) with config: model='/data/models/glm-4-9b-chat', speculative_config=None, tokenizer='/data/models/glm-4-9b-chat', skip_tokenizer_init=False, tokenizer_mode=auto, revision=None, rope_scaling=None, rope_theta=None, tokenizer_revision=None, trust_remote_code=True, dtype=torch.bfloat16, max_seq_len=8192, download_dir=None, load_format=LoadFormat.AUTO, tensor_parallel_size=1, pipeline_parallel_size=1",
+      ],
+      (r, at) => {
+        expect(ids(r, "error"), at).toEqual(["vllm/kernels-import-failed"]);
+        expect(finding(r, "vllm/kernels-import-failed")?.message, at).toContain("vLLM's compiled kernels (vllm._C) could not load libcudart.so.12: it was built for CUDA 12");
+        expect(r.facts.firstError, at).toBeNull();
+        expect(r.facts.vllm.version, at).toBe("0.5.4");
+      },
+    );
+  });
+
+  it("≤0.3: the import of vLLM itself fails (the exception line is the first error)", async () => {
+    await eachWrap(
+      [
+        "Traceback (most recent call last):",
+        '  File "/usr/local/lib/python3.8/dist-packages/vllm/utils.py", line 8, in <module>',
+        "    from vllm import cuda_utils",
+        "ImportError: libcudart.so.12: cannot open shared object file: No such file or directory",
+      ],
+      (r, at) => {
+        expect(ids(r, "error"), at).toEqual(["vllm/kernels-import-failed"]);
+        expect(r.facts.firstError?.line, at).toBe(4);
+      },
+      WRAPS.slice(0, 3),
+    );
+  });
+
+  it("in a worker's start-up traceback: the engine's failure names it as its cause", async () => {
+    const r = await analyzeText(
+      [
+        "Traceback (most recent call last):",
+        '  File "/srv/vllm/vllm/executor/gpu_executor.py", line 77, in _init_worker',
+        "    self.driver_worker.load_model()",
+        '  File "/srv/vllm/vllm/model_executor/layers/activation.py", line 9, in <module>',
+        "    from vllm._C import ops",
+        "ImportError: /srv/vllm/vllm/_C.cpython-310-x86_64-linux-gnu.so: undefined symbol: _ZN3c106detail14torchCheckFailEPKcS2_jRKSs",
+        "",
+      ].join("\r\n"),
+    );
+    expect(ids(r, "error")).toEqual(["vllm/kernels-import-failed", "vllm/engine-init-failed"]);
+    expect(finding(r, "vllm/engine-init-failed")?.causedBy).toContain("vllm/kernels-import-failed");
+  });
+
+  it("near misses: the driver's libcuda.so.1 and a CPU build without `vllm._C`", async () => {
+    for (const line of [
+      "WARNING 09-02 06:44:03 _custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
+      "WARNING 06-01 10:00:00 _custom_ops.py:14] Failed to import from vllm._C with ModuleNotFoundError(\"No module named 'vllm._C'\")",
+    ]) {
+      const r = await analyzeText(line + "\n");
+      expect(finding(r, "vllm/kernels-import-failed"), line).toBeUndefined();
+    }
   });
 });
