@@ -1430,6 +1430,48 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
   },
   {
+    // A compiled extension that cannot be loaded: one linked against a CUDA runtime library this environment lacks
+    // (`libcudart.so.12: cannot open shared object file`: a wheel built for CUDA 12 beside a torch built for 11.8, the
+    // 0.2-0.5 classic; `libcudart.so.11.0` the other way), or built against another torch (`_C.abi3.so: undefined symbol:
+    // _ZN3c10...`). vLLM's own: the `vllm._C` / `vllm._moe_C` modules (0.5's `_custom_ops.py` logs `Failed to import from
+    // vllm._C with ImportError('...')` at WARNING and carries on until a kernel is called; ≤0.3's `from vllm import
+    // cuda_utils` raises at import). The driver's libcuda.so.1 is not this (vllm.gpuPlatformUnavailable), nor NCCL's library.
+    id: "vllm.extensionLoadFailed", dialect: "any", level: "error", anyOf: ["cannot open shared object file", "undefined symbol"],
+    values: [/Failed to import from (?<module>vllm\._\w+)/, /(?<vllmExt>vllm[\/\\]_[\w-]+(?:\.[\w-]+)*\.so)\b/],
+    pattern: /(?<![\w.])(?<lib>lib(?:cudart|cublas(?:Lt)?|cusparse|cufft|curand|cusolver|nvrtc|nvJitLink)\.so(?:\.\d+)*): cannot open shared object file|(?:^|[\s'"(])(?<ext>[^\s'"(:]+\.so): undefined symbol: (?<symbol>[\w@.$]+)/,
+    samples: [
+      "ImportError: libcudart.so.12: cannot open shared object file: No such file or directory",
+      "WARNING 08-27 13:59:59 _custom_ops.py:15] Failed to import from vllm._C with ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')",
+      "ImportError: /opt/conda/lib/python3.10/site-packages/vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEi",
+      "ImportError: /usr/local/lib/python3.10/dist-packages/flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs",
+    ],
+    nearMisses: [
+      "WARNING 09-02 06:44:03 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
+      "OSError: libnccl.so.2: cannot open shared object file: No such file or directory",
+      "\tlibcudart.so.12 => not found",
+    ],
+  },
+  {
+    // vLLM's check that the GPU runs the model's dtype, made while a worker sets up its device (V0 worker.py
+    // `_check_if_gpu_supports_dtype`, later the platform's `check_if_supports_dtype`): bfloat16 needs compute capability
+    // 8.0. Three wordings: ≤0.4 ends at the capability (`... Your Tesla T4 GPU has compute capability 7.5.`); later
+    // releases add `You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half.`;
+    // the platform form says `Your <name> GPU does not have a compute capability.` when the device reports none. The
+    // device name is torch's (`b'Tesla T4'` where a library handed it back as bytes).
+    id: "vllm.bf16Unsupported", dialect: "any", level: "error",
+    anyOf: ["bfloat16 is only supported on gpus"],
+    pattern: /Bfloat16 is only supported on GPUs with compute capability of at least (?<need>\d+(?:\.\d+)?)\.(?:\s+Your (?<gpu>.{1,120}?) GPU (?:has compute capability (?<cap>\d+(?:\.\d+)?)|(?<noCap>does not have a compute capability)))?/,
+    samples: [
+      "ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla V100-SXM2-32GB GPU has compute capability 7.0.",
+      "2024-02-20 21:46:23 | ERROR | stderr | ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half.",
+      "(EngineCore_DP0 pid=311) ERROR 05-02 10:00:00 [core.py:708] ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your b'Quadro RTX 6000' GPU does not have a compute capability. You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half.",
+    ],
+    nearMisses: [
+      "WARNING 01-10 09:00:00 config.py:1] Casting torch.bfloat16 to torch.float16.",
+      "| `bfloat16 requires compute capability >= 8.0` | T4 is 7.5: use --dtype half |",
+    ],
+  },
+  {
     // Triton refusing an FP8 type the GPU's backend does not offer, when it compiles a kernel (a vLLM fp8 KV cache's
     // attention or cache kernels, an FP8 checkpoint's Triton GEMM or fused MoE, Inductor's casts): `type fp8e4nv not
     // supported in this architecture. The supported fp8 dtypes are ('fp8e4b15', 'fp8e5')`. Triton's NVIDIA backend offers

@@ -331,7 +331,7 @@ export function createVllmReader(): RecordReader & {
       if (!head) {
         appErrorRecord(rec, emit);
         const c0 = text.charCodeAt(0);
-        if ((c0 === 84 /* T */ || c0 === 78 /* N */) && VLLM_RAISE_ONLY.test(text)) {
+        if ((c0 === 84 /* T */ || c0 === 78 /* N */ || c0 === 66 /* B */) && VLLM_RAISE_ONLY.test(text)) {
           emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", errorType: "ValueError", message: clipMsg(text) });
         }
         const bare = readBare(rec, emit);
@@ -750,9 +750,10 @@ const VLLM_ERROR_ONLY = /^(?:EngineCore (?:hit an exception:|failed to start\.|e
 // the start of the messages vLLM only raises (a `ValueError`), never logs: V0's KV cache checks (`The model's max seq
 // len (N) is larger than the maximum number of tokens that can be stored in KV cache (M).`, ≤0.2 llm_engine.py and later
 // worker.py; `No available memory for the cache blocks.`) and V1's (`To serve at least one request with the model's max
-// seq len (N), ...`): a line that begins with one is the exception's message without its type (an app's `print(e)`, a
-// paste of the message alone), so a failure
-const VLLM_RAISE_ONLY = /^(?:The model's max seq len \(\d+\) is larger than the maximum number of tokens that can be stored in KV cache|No available memory for the cache blocks\. Try increasing|To serve at least one request with the models?(?:'s)? max seq len \(\d+\))/;
+// seq len (N), ...`), and the workers' device check of the model's dtype (`Bfloat16 is only supported on GPUs with compute
+// capability of at least 8.0. Your ...`, every release): a line that begins with one is the exception's message without
+// its type (an app's `print(e)`, a paste of the message alone), so a failure
+const VLLM_RAISE_ONLY = /^(?:The model's max seq len \(\d+\) is larger than the maximum number of tokens that can be stored in KV cache|No available memory for the cache blocks\. Try increasing|To serve at least one request with the models?(?:'s)? max seq len \(\d+\)|Bfloat16 is only supported on GPUs with compute capability of at least \d)/;
 // a level word alone before the message (no date after it: that is vLLM's own header, read elsewhere; nor a file and
 // ` -- `: that is Ray's own logger inside the worker actor, `(Worker pid=81) ERROR worker.py:861 -- Exception raised ...`)
 const TRIMMED_LEVEL = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (?!\d\d-\d\d )(?![\w.]+\.py:\d+ -- )(?=\S)/;
@@ -1388,8 +1389,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     } else if (text.indexOf("=") > 0) emitEnv(rec, parseEnvSettings(text), "launcher", emit);
   }
   actorClassMarker(rec, text, emit, marker);
-  // (and V1's KV check printed without its `ValueError: `, which names no error: see VLLM_RAISE_ONLY)
-  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0 || (c === 84 /* T */ && text.startsWith("To serve at least one request"))) {
+  // (and V1's KV check and the dtype check printed without their `ValueError: `, which name no error: see VLLM_RAISE_ONLY)
+  if (text.indexOf("rror") >= 0 || text.indexOf("xception") >= 0 || text.indexOf("esired GPU memory") >= 0 || (c === 84 /* T */ && text.startsWith("To serve at least one request")) || (c === 66 /* B */ && text.startsWith("Bfloat16 is only supported"))) {
     const hit = matchAnywhere(text);
     if (hit) emit({ kind: "vllm.message", ...base(rec, evidenceOf(rec)), id: hit.id, facts: hit.facts, priority: hit.priority ?? 8, level: null, message: clipMsg(text) });
   }

@@ -49,6 +49,15 @@ export const INIT_FUNCS = new Set([
   ...MM_PROFILE_FUNCS,
 ]);
 
+/**
+ * Start-up functions of vLLM's own files whose names other programs use too: ≤0.3's `Worker.init_model` (set the device,
+ * join the distributed group, check the GPU runs the model's dtype; 0.4 split it into `init_device` and `load_model`),
+ * run by the engine as `self._run_workers("init_model")`, and 0.4-0.5's `GPUExecutor._init_worker` (build the driver
+ * worker, then its `init_device` and `load_model`). A frame of that name counts only in vLLM's package (an RL
+ * framework's or a user's `init_model` is no start-up of vLLM's); a name the engine dispatched to its workers is vLLM's.
+ */
+const VLLM_OWN_INIT_FUNCS = new Set(["init_model", "_init_worker"]);
+
 /** Classes whose construction starts vLLM's engine (a caller's `llm = LLM(...)`) */
 const ENGINE_BUILDERS = new Set(["LLM", "LLMEngine", "AsyncLLMEngine", "AsyncLLM", "MQLLMEngine", "EngineCore", "EngineCoreProc"]);
 
@@ -325,11 +334,11 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   // frames after vLLM's dispatch name no start-up of vLLM's, unless they are vLLM's own
   const dispatch = lastIndex(frames, (f) => RPC_DISPATCH.has(f.func) && VLLM_PACKAGE.test(f.file));
   const userFrom = dispatch >= 0 && dispatch + 1 < frames.length && !VLLM_PACKAGE.test(frames[dispatch + 1].file) ? dispatch + 1 : frames.length;
-  const startupFrame = frames.some((f, i) => initFunc(f.func) && (i < userFrom || VLLM_PACKAGE.test(f.file)));
+  const startupFrame = frames.some((f, i) => (initFunc(f.func) && (i < userFrom || VLLM_PACKAGE.test(f.file))) || (VLLM_OWN_INIT_FUNCS.has(f.func) && VLLM_PACKAGE.test(f.file)));
   if (failure && !outsideVllm && (startupFrame || (!serving && userFrom === frames.length && initFunc(callee)))) return "init";
   // a start-up method vLLM's executor had its workers run (`self._run_workers("init_device")`, `collective_rpc("load_model")`):
   // the executor dispatches those only while the engine starts, whatever frames the paste kept below the call
-  if (failure && !serving && !outsideVllm && (t.rpcs ?? []).some(initFunc)) return "init";
+  if (failure && !serving && !outsideVllm && (t.rpcs ?? []).some((m) => initFunc(m) || VLLM_OWN_INIT_FUNCS.has(m))) return "init";
   // the constructor of a worker's or model runner's part (a platform plugin's too: `vllm_ascend/worker/model_runner_v1.py`,
   // `__init__` -> `npu_input_batch.py` `__init__` -> `block_table.py` `__init__`) runs while the engine builds its
   // workers, before any step: a paste cut below `init_device` / `WorkerProc.__init__` still shows a start-up failure.

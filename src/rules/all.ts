@@ -18,11 +18,13 @@ import { rule as vllmCudaSystemNotReady } from "./vllm/cuda-system-not-ready.js"
 import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-failed.js";
 import { rule as vllmDeepgemmFailed } from "./vllm/deepgemm-failed.js";
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
+import { rule as vllmDtypeUnsupported } from "./vllm/dtype-unsupported.js";
 import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
 import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
 import { rule as vllmGpuXid } from "./vllm/gpu-xid.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
+import { rule as vllmKernelsImportFailed } from "./vllm/kernels-import-failed.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraLoadFailed } from "./vllm/lora-load-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
@@ -97,11 +99,13 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCustomAllreduceFailed,
   vllmDeepgemmFailed,
   vllmDpConfigMismatch,
+  vllmDtypeUnsupported,
   vllmEngineDead,
   vllmEpAll2allFailed,
   vllmFatalSignal,
   vllmGpuXid,
   vllmHostOom,
+  vllmKernelsImportFailed,
   vllmKvTransferFailed,
   vllmLoraLoadFailed,
   vllmLoraRankTooLarge,
