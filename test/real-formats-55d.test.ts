@@ -242,3 +242,37 @@ describe("Hydra's error lines under its `[proxy:…@host]` / `[mpiexec@host]` pr
     ]);
   });
 });
+
+describe("srun's report of its tasks' ends (`srun: error: <node>: task[s] <ids>: <signal words>`)", () => {
+  it("a signal that crashes is the crash finding; SIGKILL alone is a host-memory warning", async () => {
+    await eachWrap(["srun: error: gpu-n12: tasks 29,31: Bus error", "srun: error: gpu-n12: tasks 0,4,15: Bus error (core dumped)", "srun: Force Terminated StepId=4410.0"], (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(finding(r, "vllm/fatal-signal")?.evidence.map((e) => e.line), at).toEqual([1, 2]);
+    });
+    await eachWrap(["srun: error: nid001321: tasks 4-7: Killed", "srun: error: nid001320: tasks 0-3: Terminated"], (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(finding(r, "vllm/host-oom")?.severity, at).toBe("warning");
+    });
+  });
+
+  it("tasks killed after another task failed are the launcher's knock-on, not memory (srun --kill-on-bad-exit, mpirun's clean-up)", async () => {
+    const lines = [
+      "0: RuntimeError: CUDA error: an illegal memory access was encountered",
+      "srun: error: gpu-n07: task 0: Exited with exit code 1",
+      "srun: error: gpu-n08: tasks 4-7: Killed",
+      "srun: error: gpu-n07: tasks 1-3: Killed",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(1);
+      const f = finding(r, "vllm/host-oom");
+      expect(f?.severity, at).toBe("info");
+      expect(f!.message, at).toContain("after the failure at");
+    });
+    const mpi = await analyzeText(`[1,2]<stderr>:Traceback (most recent call last):\n[1,2]<stderr>:ValueError: bad shape\n${RULE}\nmpirun noticed that process rank 5 with PID 881 on node n3 exited on signal 9 (Killed).\n`);
+    expect(mpi.facts.firstError?.line).toBe(2);
+    expect(finding(mpi, "vllm/host-oom")?.severity).toBe("info");
+    // the kernel's own words stay a memory error, whatever came before
+    const oom = await analyzeText("ValueError: bad shape\n[81234.551234] Out of memory: Killed process 48213 (python3) total-vm:41234kB\nsrun: error: gpu-n07: task 0: Killed\n");
+    expect(finding(oom, "vllm/host-oom")?.severity).toBe("error");
+  });
+});
