@@ -276,3 +276,28 @@ describe("srun's report of its tasks' ends (`srun: error: <node>: task[s] <ids>:
     expect(finding(oom, "vllm/host-oom")?.severity).toBe("error");
   });
 });
+
+describe("srun --label / pdsh labels before a launcher's Python logging record", () => {
+  it("torchrun's agent record (torch 2.1-2.3's bracketed stamp, ≤2.0's `ERROR:logger:`) and DeepSpeed's launcher record are read under the label", async () => {
+    for (const [line, text] of [
+      ["1: [2026-02-01 10:00:00,000] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: 1) local_rank: 0 (pid: 2231) of binary: /usr/bin/python3", "failed (exitcode: 1)"],
+      ["12: ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: 1) local_rank: 0 (pid: 2231) of binary: /usr/bin/python3", "failed (exitcode: 1)"],
+      ["gpu003: [2026-02-11 22:36:35,999] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python3', '-u', 'train.py', '--local_rank=1'] exits with return code = 1", "exits with return code = 1"],
+    ] as const) {
+      await eachWrap([line], (r, at) => {
+        expect(r.facts.firstError?.line, `${at} ${line}`).toBe(1);
+        expect(r.facts.firstError?.text, at).toContain(text);
+      });
+    }
+  });
+
+  it("the agent's SIGKILL is host-oom's warning through the label; its INFO records and prose with a colon are no failure", async () => {
+    const r = await analyzeText("1: [2026-02-01 10:00:00,000] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 2231) of binary: /usr/bin/python3\n");
+    expect(finding(r, "vllm/host-oom")?.severity).toBe("warning");
+    await noFailure([
+      "gpu003: [2026-02-11 22:36:22,106] [INFO] [launch.py:315:sigkill_handler] Killing subprocess 275125\n",
+      "0: INFO:torch.distributed.elastic.agent.server.api:[default] Starting worker group\n",
+      "Note: ERROR:this is how the old format looked\n",
+    ]);
+  });
+});
