@@ -301,3 +301,29 @@ describe("srun --label / pdsh labels before a launcher's Python logging record",
     ]);
   });
 });
+
+describe("vLLM's Ray executor warning that a node holds fewer GPUs than the TP size", () => {
+  const warn = (tp: number, gpus: number, node: string) =>
+    `WARNING 02-22 21:02:44 ray_utils.py:180] tensor_parallel_size=${tp} is bigger than a reserved number of GPUs (${gpus} GPUs) in a node ${node}. Tensor parallel workers can be spread out to 2+ nodes which can degrade the performance unless you have fast interconnect across nodes, like Infiniband. To resolve this issue, make sure you have more than ${tp} GPUs available at each node.`;
+  it("is the TP group spanning nodes, read through a Ray cluster's driver lines and wrappers", async () => {
+    const lines = [
+      "2026-02-22 21:02:44,020\tINFO worker.py:1654 -- Connecting to existing Ray cluster at address: 10.0.0.4:6379...",
+      warn(2, 1, "c797a74e172f57f36312f0618dd4e52b02c6ad65733d6b51adf62ab6"),
+      warn(2, 1, "7b735ccfa73fa03c59732ae8c2b730d9cb2512fef53e85361fdfe25c"),
+      "INFO 02-22 21:02:44 ray_distributed_executor.py:149] use_ray_spmd_worker: False",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/tp-spans-nodes");
+      expect(f?.severity, at).toBe("warning");
+      expect(f!.message, at).toContain("found 1 GPU for the job on a node, fewer than tensor parallel size 2");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([2, 3]);
+      expect(r.facts.config.tensorParallelSize, at).toBe(2);
+      expect(r.facts.firstError, at).toBeNull();
+    });
+  });
+
+  it("near miss: the placement group's count of the whole cluster's GPUs says nothing of one node", async () => {
+    const r = await analyzeText("ValueError: The number of required GPUs exceeds the total number of available GPUs (4) in the placement group.\n");
+    expect(ids(r)).not.toContain("vllm/tp-spans-nodes");
+  });
+});
