@@ -327,3 +327,39 @@ describe("vLLM's Ray executor warning that a node holds fewer GPUs than the TP s
     expect(ids(r)).not.toContain("vllm/tp-spans-nodes");
   });
 });
+
+describe("cluster/slurm-cancelled: Slurm's own cancel record, without torchrun's death signal", () => {
+  const JOB = "slurmstepd: error: *** JOB 494583 ON gpu-n07 CANCELLED AT 2026-04-20T09:09:37 DUE TO TIME LIMIT ***";
+  const STEP = "slurmstepd: error: *** STEP 494583.0 ON gpu-n07 CANCELLED AT 2026-04-20T09:09:37 DUE TO TIME LIMIT ***";
+  it("a time limit is an error naming the reason, read under wrappers", async () => {
+    await eachWrap(["srun: Job step aborted: Waiting up to 47 seconds for job step to finish.", JOB, STEP, "srun: error: gpu-n07: task 0: Terminated"], (r, at) => {
+      const f = finding(r, "cluster/slurm-cancelled");
+      expect(f?.severity, at).toBe("error");
+      expect(f!.message, at).toContain("the job reached its time limit");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([2, 3]);
+      expect(r.facts.firstError?.line, at).toBe(2);
+    });
+    for (const [reason, words] of [["PREEMPTION", "preempted it"], ["NODE FAILURE", "one of its nodes failed"]] as const) {
+      const r = await analyzeText(`slurmstepd: error: *** JOB 77 CANCELLED AT 2026-04-20T09:09:37 DUE TO ${reason} ***\n`);
+      expect(finding(r, "cluster/slurm-cancelled")?.message, reason).toContain(words);
+    }
+  });
+
+  it("without a reason: a warning alone, an info after a failure earlier in the file (srun ended the step)", async () => {
+    const step = "slurmstepd: error: *** STEP 6053.0 ON gpu-n20 CANCELLED AT 2026-04-23T12:18:08 ***";
+    const alone = await analyzeText(`${step}\n`);
+    expect(finding(alone, "cluster/slurm-cancelled")?.severity).toBe("warning");
+    const after = await analyzeText(`0: RuntimeError: CUDA error: an illegal memory access was encountered\nsrun: error: gpu-n20: task 0: Exited with exit code 1\n${step}\n`);
+    const f = finding(after, "cluster/slurm-cancelled");
+    expect(f?.severity).toBe("info");
+    expect(f!.message).toContain("after the failure at");
+  });
+
+  it("with torchrun's death signal it is cluster/stopped-by-signal's, and prose naming a cancel is nothing", async () => {
+    const r = await analyzeText(`${JOB}\nW0301 08:12:40.118000 5521 torch/distributed/elastic/agent/server/api.py:704] Received 15 death signal, shutting down workers\n`);
+    expect(ids(r)).toContain("cluster/stopped-by-signal");
+    expect(ids(r)).not.toContain("cluster/slurm-cancelled");
+    const prose = await analyzeText("the request was cancelled at the client's end\n");
+    expect(ids(prose)).not.toContain("cluster/slurm-cancelled");
+  });
+});
