@@ -591,6 +591,15 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["srun: Job step aborted: Waiting up to 32 seconds for job step to finish.", "the request was cancelled at the client's end"],
   },
   {
+    // Hydra's (MPICH, Intel MPI) frame around its report of a rank that died: this head, then `=   RANK 3 PID 1234 RUNNING
+    // AT n1` (older: no RANK) and `=   KILLED BY SIGNAL: 9 (Killed)` or `=   EXIT CODE: 139`: the lines under it are the
+    // same report, not a second failure
+    id: "mpi.hydraBadTermination", dialect: "any", level: "info", anyOf: ["bad termination of one of your application processes"],
+    pattern: /^=\s+BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES\s*$/,
+    samples: ["=   BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES"],
+    nearMisses: ["we saw BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES twice yesterday"],
+  },
+  {
     id: "torch.elasticRank", dialect: "torch", level: "info", anyOf: ["(local_rank: "],
     pattern: /^\s*rank\s*: (?<rank>\d+) \(local_rank: (?<localRank>\d+)\)\s*$/,
     samples: ["  rank      : 3 (local_rank: 3)"],
@@ -946,24 +955,37 @@ export const SIGNATURES: readonly Signature[] = [
     //   memory (shm).`;
     // - UCX's error handler (HPC-X, NVSHMEM's and NIXL's transport): `[host:pid:tid:0] Caught signal 11 (Segmentation fault:
     //   address not mapped to object at address (nil))`, then its `==== backtrace (tid: N) ====`;
+    // - MPI launchers: Open MPI's `mpirun noticed that process rank 3 with PID 2207 on node n2 exited on signal 11
+    //   (Segmentation fault).` (ORTE and PRRTE, any launcher name), Hydra's (MPICH, Intel MPI) `=   KILLED BY SIGNAL: 11
+    //   (Segmentation fault)` and `YOUR APPLICATION TERMINATED WITH THE EXIT STRING: Segmentation fault (signal 11)`; srun's
+    //   report of its tasks (the signal's strsignal words): `srun: error: n12: tasks 29,31: Bus error`;
     // - the shell: `Bus error (core dumped)`, `Segmentation fault (core dumped)`, a bare `Bus error`, and a script's job
     //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`.
     // Linux numbers: 4 SIGILL, 7 SIGBUS, 8 SIGFPE, 11 SIGSEGV (`code`); `signal` a name, `what` the words.
     id: "vllm.fatalSignal", dialect: "any", level: "error",
-    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal"],
+    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal", "exited on signal", "exit string:"],
     values: [
       /Signal (?<code>\d+) \((?<signal>SIG[A-Z]+)\) received by PID/,
       /Caught signal (?<code>\d+) \(/,
       /exitcode\s*: -(?<code>\d+)\b/,
       /died, exit code: -(?<code>\d+)\b/,
       /exits with return code = -(?<code>\d+)\b/,
+      /exited on signal (?<code>\d+)\b/,
+      /KILLED BY SIGNAL: (?<code>\d+)\b/,
+      /EXIT STRING: [A-Za-z ]{1,40} \(signal (?<code>\d+)\)/,
       /(?:terminated with signal |died with <Signals\.|\*\*\* )(?<signal>SIG[A-Z]+)\b/,
       /(?:Fatal Python error: |killed by signal: |^|\s)(?<what>Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
       /(?<what>Segfault) encountered|Unexpected (?<what2>bus error) encountered in worker/,
       /(?<shm>insufficient shared memory \(shm\))/,
     ],
-    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b/,
+    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
     samples: [
+      "mpirun noticed that process rank 3 with PID 2207 on node gpu-b2 exited on signal 11 (Segmentation fault).",
+      "prterun noticed that process rank 12 with PID 9921 on node n07 exited on signal 7 (Bus error).",
+      "=   KILLED BY SIGNAL: 11 (Segmentation fault)",
+      "YOUR APPLICATION TERMINATED WITH THE EXIT STRING: Segmentation fault (signal 11)",
+      "srun: error: gpu-n12: tasks 29,31: Bus error",
+      "srun: error: gpu-n12: task 3: Segmentation fault (core dumped)",
       "ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 0 (pid: 812) of binary: /usr/bin/python3",
       "E0301 10:00:00.000000 4410 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -11) local_rank: 2 (pid: 4413) of binary: /opt/venv/bin/python",
       "  exitcode  : -7 (pid: 2231)",
@@ -993,6 +1015,11 @@ export const SIGNATURES: readonly Signature[] = [
       "torch.multiprocessing.spawn.ProcessExitedException: process 0 terminated with signal SIGKILL",
       "INFO 03-18 11:21:42 [launcher.py:80] Handling SIGBUS and SIGSEGV with a stack dump",
       "[gpu-b7:4410:0:4410] Caught signal 15 (Terminated)",
+      "mpirun noticed that process rank 1 with PID 771 on node n2 exited on signal 15 (Terminated).",
+      "mpirun noticed that process rank 0 with PID 21183 on node host01 exited on signal 9 (Killed).",
+      "=   KILLED BY SIGNAL: 9 (Killed)",
+      "=   KILLED BY SIGNAL: 110",
+      "srun: error: gpu-n12: task 1: Exited with exit code 139",
     ],
   },
   {
@@ -1141,7 +1168,9 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.hostMemoryKilled", dialect: "any", level: "error",
     // (SIGKILL in the other launchers' words: torch elastic's summary `exitcode  : -9 (pid: N)` and `Signal 9 (SIGKILL)
     // received by PID N`, torch.multiprocessing's `terminated with signal SIGKILL`, subprocess's `died with
-    // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`)
+    // <Signals.SIGKILL: 9>`, vLLM V0's `Worker VllmWorkerProcess pid N died, exit code: -9`, Open MPI's `mpirun noticed that
+    // process rank 0 with PID N on node n1 exited on signal 9 (Killed).`, Hydra's `=   KILLED BY SIGNAL: 9 (Killed)`, srun's
+    // `srun: error: n1: tasks 4-7: Killed` (also what srun's --kill-on-bad-exit does to the other tasks of a failed step))
     // (a CI runner's verdict on its job's script, grammars/ci.ts: GitLab's `ERROR: Job failed: command terminated with exit
     // code 137`, Jenkins' `ERROR: script returned exit code 137`, GitHub's `Process completed with exit code 137.`, Azure
     // Pipelines' `Bash exited with code '137'.`, Buildkite's `Error: The command exited with status 137`)
@@ -1150,10 +1179,16 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure|exceeds the memory usage threshold)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
       /(?<ray>Task was killed due to the node running low on memory|killed due to memory pressure|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker)/,
+      // a launcher's report of a task or rank it saw die of SIGKILL (it may have sent the signal itself, ending the rest of a
+      // job after one task failed)
+      /^(?<launcher>srun: error: |=\s+KILLED BY SIGNAL: )|(?<launcher2>[\w.]+ noticed that (?:process|job) rank )/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b|^(?:ERROR: Job failed: (?:command terminated with )?exit code|ERROR: script returned exit code|(?:Error: )?Process completed with exit code|(?:Bash|PowerShell|Cmd\.exe) exited with code '|Script failed with exit code:|(?:(?:\uD83D\uDEA8|:rotating_light:)\s*)?Error: The command exited with status)(?: |(?<='))137'?\.?\s*$/,
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal 9\b|^=\s+KILLED BY SIGNAL: 9\b|^srun: error: \S+: tasks? [\d,\-]+: Killed\s*$|^(?:ERROR: Job failed: (?:command terminated with )?exit code|ERROR: script returned exit code|(?:Error: )?Process completed with exit code|(?:Bash|PowerShell|Cmd\.exe) exited with code '|Script failed with exit code:|(?:(?:\uD83D\uDEA8|:rotating_light:)\s*)?Error: The command exited with status)(?: |(?<='))137'?\.?\s*$/,
     samples: [
       "Killed",
+      "mpirun noticed that process rank 0 with PID 21183 on node host01 exited on signal 9 (Killed).",
+      "=   KILLED BY SIGNAL: 9 (Killed)",
+      "srun: error: nid001321: tasks 4-7: Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
       "[81234.551234] Out of memory: Killed process 48213 (python3) total-vm:412345678kB, anon-rss:250123456kB, file-rss:0kB",
       "      Reason:       OOMKilled",
@@ -1188,6 +1223,11 @@ export const SIGNATURES: readonly Signature[] = [
       "  exitcode  : -7 (pid: 4411)",
       "INFO 03-18 11:21:42 [launcher.py:80] Sending SIGKILL to the stale engine process",
       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
+      "mpirun noticed that process rank 2 with PID 4410 on node n3 exited on signal 11 (Segmentation fault).",
+      "3 total processes killed (some possibly by mpirun during cleanup)",
+      "=   KILLED BY SIGNAL: 91",
+      "srun: error: nid001320: tasks 0-3: Terminated",
+      "srun: error: gpu-n2: task 0: Killed by the user, said the note",
     ],
   },
   {

@@ -877,6 +877,36 @@ const RAY_AUTOSCALER_ERROR = /^\(autoscaler \+(?:\d+h)?(?:\d+m)?\d+s\) Error: (\
 // Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
 // n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
 const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\S.*)$/;
+// MPI launchers' own reports of a rank that failed, printed once by the launcher (not under a rank's tag). Open MPI's runtime
+// (ORTE in 1.x-4.x, PRRTE in 5.x; its help texts name the launcher as it was invoked: mpirun, mpiexec, orterun, prterun,
+// prun, oshrun) writes `mpirun noticed that process rank 3 with PID 1167 on node n2 exited on signal 11 (Segmentation
+// fault).` (1.2 wrote `job rank`; a signal without a name in some builds), `mpirun detected that one or more processes
+// exited with non-zero status, thus causing` (then `Process name: [[jobid,1],rank]` and `Exit code: N` lines), `mpirun has
+// exited due to process rank 0 with PID 0 on` (then `node n1 exiting improperly.` or `calling "abort".`) and `mpirun was
+// unable to find the specified executable file, ...`; its `Primary job  terminated normally, but 1 process returned` preamble
+// is no report of its own (the block that follows it names the rank). MPICH's and Intel MPI's Hydra frame theirs in `=`
+// rules: `=   BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES`, then `=   RANK 3 PID 1234 RUNNING AT n1` (older: no
+// RANK) and `=   KILLED BY SIGNAL: 9 (Killed)` or `=   EXIT CODE: 139`.
+const MPI_LAUNCHER_REPORT = /^(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? (noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal \d+\b.*|detected that one or more processes exited with non-zero status\b.*|has exited due to process rank \d+ with PID \d+ on\b.*|was unable to (?:find|launch|start) the specified (?:executable|application)\b.*)$/;
+const HYDRA_BAD_TERMINATION = /^=\s+(BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES)\s*$/;
+// Hydra's error printf (MPICH's and Intel MPI's launcher and its per-node proxies; HYDU_error_printf): its debug prefix,
+// then the function, file and line, then the message: `[proxy:0:1@gpu-n4] HYDU_sock_write (utils/sock/sock.c:256): write
+// error (Bad file descriptor)`, `[mpiexec@gpu-n3] HYDT_bscu_wait_for_completion (tools/bootstrap/utils/bscu_wait.c:76): one of
+// the processes terminated badly; aborting`; builds without the function name print `file.c (line): `. Its debug output
+// under the same prefix (`[proxy:0:0@n1] got pmi command (from 0): init`) names no source file, and is no failure.
+const HYDRA_ERROR = /^\[(?:proxy:[\d:]+|mpiexec|mpirun)@[\w.\-]+\] ((?:[A-Za-z_]\w* \([\w.\/\-]+\.c:\d+\)|[\w.\/\-]+\.c \(\d+\)): \S.*)$/;
+
+/** an MPI launcher's report of a failed rank or its own failure (MPI_LAUNCHER_REPORT, HYDRA_BAD_TERMINATION, HYDRA_ERROR), or null */
+function mpiLauncherReport(text: string): string | null {
+  if (text.length > MAX_BARE_CHARS) return null;
+  const c = text.charCodeAt(0);
+  if (c === 61 /* = */) return text.indexOf("BAD TERMINATION") > 0 ? HYDRA_BAD_TERMINATION.exec(text)?.[1] ?? null : null;
+  if (c === 91 /* [ */) return text.indexOf("@") > 0 && text.indexOf(".c") > 0 ? HYDRA_ERROR.exec(text)?.[1] ?? null : null;
+  if (c !== 109 /* m */ && c !== 111 /* o */ && c !== 112 /* p */) return null;
+  if (text.indexOf(" noticed that ") < 0 && text.indexOf(" detected that ") < 0 && text.indexOf(" has exited due to ") < 0 && text.indexOf(" was unable to ") < 0) return null;
+  const m = MPI_LAUNCHER_REPORT.exec(text);
+  return m ? text : null;
+}
 // Ascend CANN's log record (its dlog/plog format `[LEVEL] MODULE(pid,process):yyyy-mm-dd-hh:mm:ss.ms.us [file:line]...`):
 // `[ERROR] HCCL(36035,mindie_llm_backend_connector):2025-05-13-02:25:58.068.817 [op_base.cc:974]... HcclCommInitRootInfo failed.`
 // (another program's `[ERROR] [myapp] msg` is not an error of the run: test/pasted-messages.test.ts)
@@ -1218,6 +1248,10 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   if (c === 115 /* s */ && text.indexOf(": error: ") > 0) {
     const m = SLURM_ERROR.exec(text);
     if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
+  }
+  if (c === 109 /* m */ || c === 111 /* o */ || c === 112 /* p */ || c === 61 /* = */ || c === 91 /* [ */) {
+    const msg = mpiLauncherReport(text);
+    if (msg !== null) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
   }
   // a Ray Serve record: the date right after the level word
   if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {

@@ -167,9 +167,14 @@ const PDSH = new RegExp(
 // glog), or the head c10's own MessageLogger writes when PyTorch is built without glog, its month not padded:
 // `[W416 00:56:59.886593933 socket.cpp:204] ` (2.4 and later: no thread id), `[E ProcessGroupNCCL.cpp:563] ` (before: no time)
 const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[^"]+", line \d+|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|Interrupt|Exit)(?::\s|:?\s*$)|\[?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\s\]]+:\d+\] |\[[IWEF](?:\d{3,4} \d\d:\d\d:\d\d\.\d+)? [^\s\]]+:\d+\] `;
-// pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, or a glog head
-// (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
-const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG})`);
+// a Python logging record's head in the two formats launchers print their own records in: the bracketed stamp of DeepSpeed's
+// logger and of PyTorch 2.1-2.3's torch._logging (`[2024-02-11 22:36:22,106] [INFO] [launch.py:315:sigkill_handler] ...`,
+// `[2024-03-01 10:00:00,000] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: 1) ...`), and
+// logging.basicConfig's `LEVEL:logger:message` (torchrun ≤2.0: `ERROR:torch.distributed.elastic.multiprocessing.api:failed`)
+const AHEAD_PY_LOG = String.raw`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] |(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z_][\w.]*:`;
+// pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, a glog head or a
+// launcher's Python logging record (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
+const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG}|${AHEAD_PY_LOG})`);
 // an exception's name before its message is no host (`RuntimeError: ValueError: bad value`)
 const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
 // stern's default template, `{{color .PodColor .PodName}} {{color .ContainerColor .ContainerName}} {{.Message}}` (its

@@ -208,19 +208,40 @@ function vllmGluedAt(raw: string): number[] {
 // 82%|████▊   | 42/51 [00:39<00:08,  1.00it/s](EngineCore pid=9844) INFO 07-19 14:32:17 [shm_broadcast.py:705] ...`
 const PROC_AFTER_BAR = /\((?:[A-Za-z_][\w .=\-|]*? )?pid=\d+(?:, ip=[\w.:]+)?\) /g;
 
-/** where records behind a process prefix glued to a bar before them start (none when the line holds no bar) */
-function procGluedAt(raw: string): number[] {
-  if (raw.indexOf("pid=") < 0) return NO_POINTS;
+/**
+ * where the matches of `re` (global) that stand right behind a tqdm bar's end start, those whose character before passes
+ * `glued` (none when the line holds no bar)
+ */
+function gluedAfterBar(raw: string, re: RegExp, glued: (c: number) => boolean): number[] {
   const bar = TQDM_BAR.exec(raw);
   if (!bar) return NO_POINTS;
   let points: number[] | null = null;
-  PROC_AFTER_BAR.lastIndex = bar.index + bar[0].length;
-  for (let m = PROC_AFTER_BAR.exec(raw); m; m = PROC_AFTER_BAR.exec(raw)) {
-    // glued: right after the bar's last character, not after a blank or another bracket
-    const c = raw.charCodeAt(m.index - 1);
-    if (c > 32 && c !== 40 /* ( */ && c !== 91 /* [ */) (points ??= []).push(m.index);
-  }
+  re.lastIndex = bar.index + bar[0].length;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) if (glued(raw.charCodeAt(m.index - 1))) (points ??= []).push(m.index);
   return points ?? NO_POINTS;
+}
+
+/** where records behind a process prefix glued to a bar before them start (none when the line holds no bar) */
+function procGluedAt(raw: string): number[] {
+  if (raw.indexOf("pid=") < 0) return NO_POINTS;
+  // glued: right after the bar's last character, not after a blank or another bracket
+  return gluedAfterBar(raw, PROC_AFTER_BAR, (c) => c > 32 && c !== 40 /* ( */ && c !== 91 /* [ */);
+}
+
+// a Slurm record glued to a tqdm bar: srun and slurmstepd write to the terminal the job's tasks write to, so the step's
+// cancel or a task's failure lands behind a bar that ended in `\r` (lost in a paste) or in nothing: `Preparing test set...:
+// 46%|████▋     | 31/67 [29:02<35:12, 58.67s/it]slurmstepd: error: *** STEP 6053.0 ON n020 CANCELLED AT 2024-04-23T12:18:08
+// ***`, `... 1.00it/s]srun: error: n1: task 0: Exited with exit code 1` (the programs' names as Slurm's log.c prints them)
+const SLURM_AFTER_BAR = /(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): (?=error: |Job step aborted|Force Terminated|forcing job termination|got SIGCONT|Complete StepId)/g;
+
+/** a character a word or a path goes on with: a Slurm program's name after it is part of that word */
+const wordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 /* - */ || c === 95 /* _ */ || c === 46 /* . */ || c === 47 /* / */;
+
+/** where Slurm records glued to a bar before them start (none when the line holds no bar) */
+function slurmGluedAt(raw: string): number[] {
+  if (raw.indexOf("srun: ") < 0 && raw.indexOf("slurmstepd") < 0 && raw.indexOf("salloc: ") < 0 && raw.indexOf("sbatch: ") < 0) return NO_POINTS;
+  // glued: right after the bar's last character (its `]`), not after a blank: a word inside a message stays text
+  return gluedAfterBar(raw, SLURM_AFTER_BAR, (c) => c > 32 && !wordChar(c));
 }
 
 // a line that lost its line breaks between records of one process: each record kept its prefix, so the prefix that
@@ -301,7 +322,8 @@ function splitRecords(raw: string): string[] {
 function splitRecordsAt(raw: string): string[] {
   const heads = vllmGluedAt(raw);
   const procs = procGluedAt(raw);
-  const points = procs.length === 0 ? heads : [...new Set([...heads, ...procs])].sort((a, b) => a - b);
+  const slurm = slurmGluedAt(raw);
+  const points = procs.length === 0 && slurm.length === 0 ? heads : [...new Set([...heads, ...procs, ...slurm])].sort((a, b) => a - b);
   if (points.length === 0) return splitGlued(raw);
   const out = splitGlued(raw.slice(0, points[0]));
   for (let i = 0; i < points.length; i++) out.push(...splitGlued(raw.slice(points[i], points[i + 1])));

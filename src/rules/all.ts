@@ -61,6 +61,7 @@ import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as clusterRendezvousStoreLost } from "./cluster/rendezvous-store-lost.js";
+import { rule as clusterSlurmCancelled } from "./cluster/slurm-cancelled.js";
 import { rule as clusterStoppedBySignal } from "./cluster/stopped-by-signal.js";
 import { rule as clusterVersionMismatch } from "./cluster/version-mismatch.js";
 import { rule as securityPublicAddress } from "./security/public-address.js";
@@ -142,6 +143,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclHcclError,
   ncclError,
   clusterRendezvousStoreLost,
+  clusterSlurmCancelled,
   clusterStoppedBySignal,
   clusterVersionMismatch,
   securityPublicAddress,

@@ -86,6 +86,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // a signal from outside (a scheduler's time limit or preemption, kill, a closed terminal) that ended torchrun's agent:
   // the job's surroundings, not its code (a failure before it makes it a consequence, which the rule says itself)
   "cluster/stopped-by-signal": { layer: "setup" },
+  // Slurm's own cancel of the job or a step (time limit, preemption, node failure, scancel): the job's surroundings
+  "cluster/slurm-cancelled": { layer: "setup" },
   "nccl/duplicate-gpu": { layer: "setup" },
   // network: interfaces, bootstrap, fabric
   "security/public-address": { layer: "network" },

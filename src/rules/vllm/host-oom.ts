@@ -21,6 +21,22 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const saysMemory = hits.some((h) => h.captures.oom !== undefined);
   const byRay = hits.some((h) => h.captures.ray !== undefined);
   const proc = firstValue(hits, "proc");
+  // every line a launcher's report of a task it saw die of SIGKILL (srun, mpirun, Hydra), after a failure the log shows
+  // earlier in the same file: srun's --kill-on-bad-exit and mpirun's clean-up kill the other tasks with SIGKILL, so the
+  // kill is that failure's knock-on, not memory
+  const byLauncher = hits.every((h) => h.captures.launcher !== undefined || h.captures.launcher2 !== undefined);
+  const failure = ctx.facts.firstError;
+  const first = hits[0].ev;
+  // (Hydra's frame head is the same report as its KILLED BY SIGNAL line, no failure before it)
+  const sameReport = [...hits, ...signalHits(ctx, ["mpi.hydraBadTermination"])];
+  if (byLauncher && !saysMemory && failure !== null && failure.file === first.file && failure.line < first.line && !sameReport.some((h) => h.ev.file === failure.file && h.ev.line === failure.line)) {
+    return [{
+      severity: "info",
+      message: `The launcher reports tasks ended by SIGKILL (${first.file}:${first.line}) after the failure at ${failure.file}:${failure.line}: srun (with --kill-on-bad-exit) and mpirun end a job's other tasks with SIGKILL once one has failed. That failure is the cause, not the kill.`,
+      evidence: hitEvidence(hits),
+      remediation: ["Read the failure at the line above and the failing task's own output; if no task had failed before the kill, check the node's memory (`dmesg -T | grep -i -E 'killed process|out of memory'`)."],
+    }];
+  }
   const what = byRay
     ? "Ray's memory monitor killed a task or actor: the node's RAM passed its threshold"
     : saysMemory

@@ -1,5 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { factEvidence, intraNodeLink, multiNodeEvidence, ncclPlatform, uniqueEvidence } from "../helpers.js";
+import { factEvidence, hitEvidence, intraNodeLink, multiNodeEvidence, ncclPlatform, uniqueEvidence } from "../helpers.js";
+import { signalHits } from "../signals.js";
 import { planAdvice } from "./context.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { commNodes } from "../../facts/cluster.js";
@@ -31,13 +32,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const onlyTp = multi.multi && pp === 1 && dp === 1;
   // a communicator of the TP size whose ranks sit on several hosts: the TP group itself crosses nodes
   const tpComm = facts.nccl.communicators.find((c) => c.role?.includes("TP group") && !c.role.includes(" or ") && ((c.nNodes ?? 0) > 1 || c.hosts.length > 1));
-  if (!tooBig && !onlyTp && !tpComm) return [];
+  // vLLM's Ray executor's own warning that a node holds fewer GPUs for the job than the TP size (`tensor_parallel_size=2 is
+  // bigger than a reserved number of GPUs (1 GPUs) in a node ...`): its TP workers spread over several nodes
+  const reserved = signalHits(ctx, ["vllm.rayGpusAvailable"]).filter((h) => h.captures.reserved !== undefined && Number(h.captures.reserved) < tp);
+  if (!tooBig && !onlyTp && !tpComm && !reserved.length) return [];
   const nodes = facts.config.nnodes ?? (facts.nccl.nodes && facts.nccl.nodes > 1 ? facts.nccl.nodes : null);
   const why = tooBig
     ? `tensor parallel size ${tp} is more than the ${thresholds.maxGpusPerNode} GPUs a node holds`
     : tpComm
       ? `NCCL's ${tp}-rank communicator runs on ${spanWords(tpComm)} nodes${tpComm.hosts.length > 1 ? ` (${tpComm.hosts.slice(0, 4).join(", ")})` : ""}`
-      : `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`;
+      : onlyTp || !reserved.length
+        ? `the job runs on several nodes (${multi.why.join("; ")}) with pipeline parallel size 1`
+        : `vLLM's Ray executor found ${reserved[0].captures.reserved} GPU${reserved[0].captures.reserved === "1" ? "" : "s"} for the job on a node, fewer than tensor parallel size ${tp}, so the TP workers are spread over several nodes`;
   const perNode = nodes ? Math.max(1, Math.floor(tp / nodes)) : thresholds.maxGpusPerNode;
   // the plan's decision tree (TP = GPUs per node, PP = nodes), with the node size the log shows or the threshold
   const advice = planAdvice(facts, tooBig ? thresholds.maxGpusPerNode : undefined);
@@ -46,7 +52,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     : [`Set --tensor-parallel-size to the GPUs per node and --pipeline-parallel-size to the number of nodes${nodes ? ` (here --tensor-parallel-size ${perNode} --pipeline-parallel-size ${nodes})` : ""}.`, ...advice];
   return [{
     message: `The tensor-parallel group crosses node boundaries: ${why}. Every layer then all-reduces over the network, which is far slower than ${intraNodeLink(facts)} inside a node.`,
-    evidence: uniqueEvidence([...factEvidence(facts, "config.tensorParallelSize", "config.pipelineParallelSize", "config.nnodes"), ...multi.evidence]),
+    evidence: uniqueEvidence([...factEvidence(facts, "config.tensorParallelSize", "config.pipelineParallelSize", "config.nnodes"), ...multi.evidence, ...hitEvidence(reserved)]),
     remediation: [
       ...layout,
       ...(ncclPlatform(facts) ? ["If TP must span nodes, make sure NCCL uses InfiniBand with GPU Direct RDMA (look for `via NET/IB/<n>/GDRDMA` with NCCL_DEBUG=INFO)."] : []),
