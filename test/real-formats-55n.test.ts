@@ -355,3 +355,53 @@ describe("nccl-tests tables as pasted in issues", () => {
     });
   }
 });
+
+describe("`message truncated`: bootstrap's set-up check against the socket transport's data check", () => {
+  // srun --label before each line, a torchrun per node under it (the `[rankN]:` of two ranks under one task label)
+  const setup = [
+    "1: p4de-st-7:4827:6900 [4] bootstrap.cc:77 NCCL WARN Message truncated : received 256 bytes instead of 4",
+    "1: p4de-st-7:4827:6900 [4] NCCL INFO bootstrap.cc:554 -> 3",
+    "1: p4de-st-7:4827:6900 [4] NCCL INFO transport.cc:204 -> 3",
+    "1: p4de-st-7:4827:6900 [4] NCCL INFO group.cc:64 -> 3 [Async thread]",
+    "2: [rank18]:[W ProcessGroupNCCL.cpp:2302] Warning: 0TORCH_NCCL_AVOID_RECORD_STREAMS=1 has no effect for point-to-point collectives. (function operator())",
+    "2: p4de-st-8:4871:7029 [2] NCCL INFO Channel 00/1 : 1[2] -> 0[2] [send] via NET/AWS Libfabric/1/GDRDMA/Shared",
+  ];
+  for (const [name, wrap] of wrappers) {
+    it(`reads bootstrap's truncation as two ranks at different set-up steps, not a collective mismatch (${name})`, async () => {
+      const r = await analyzeText(wrap(setup));
+      const n = nccl(r);
+      expect([n.net, n.gdr, n.nodes]).toEqual(["OFI", true, 2]);
+      expect(n.transports).toMatchObject({ "NET/OFI": 1 });
+      expect(r.facts.firstError?.line).toBe(1);
+      expect(ids(r, "error")).toEqual(expect.arrayContaining(["nccl/error", "nccl/internal-error"]));
+      const e = find(r, "nccl/error")!;
+      expect(e.message).toContain("a set-up message from a peer was larger than the one this rank expected at that step (256 bytes arrived where 4 were expected)");
+      expect(e.message).not.toContain("NCCL_PROTO");
+      expect(e.remediation[0]).toMatch(/^Run one NCCL on every rank/);
+    });
+  }
+
+  it("leaves the same check after PyTorch's `Last error:` to nccl/internal-error, which quotes it", async () => {
+    const r = await analyzeText(plain([
+      "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, internal error - please report this issue to the NCCL developers, NCCL version 2.19.3",
+      "ncclInternalError: Internal check failed.",
+      "Last error:",
+      "Message truncated : received 1024 bytes instead of 256",
+    ]));
+    expect(ids(r, "error")).toEqual(["nccl/internal-error"]);
+    expect(find(r, "nccl/internal-error")!.message).toContain("Message truncated : received 1024 bytes instead of 256");
+  });
+
+  for (const [label, warn] of [
+    ["the socket transport's present tense", "h200-10:74737:75914 [1] transport/net_socket.cc:488 NCCL WARN NET/Socket : peer 10.0.5.194<41988> message truncated : receiving 4 bytes instead of 2. If you believe your socket network is in healthy state,           there may be a mismatch in collective sizes or environment settings (e.g. NCCL_PROTO, NCCL_ALGO) between ranks"],
+    ["the ≤2.3 socket transport's past tense in its own file", "hvd1:2918:3333 [0] transport/net_socket.cu:200 WARN Message truncated : received 696320 bytes instead of 32768"],
+  ] as const) {
+    it(`keeps the collective reading for ${label}`, async () => {
+      const r = await analyzeText(plain([warn]));
+      const e = find(r, "nccl/error")!;
+      expect(e.message).toContain("The ranks disagree on a collective");
+      expect(e.message).not.toContain("set-up message");
+      expect(e.remediation[0]).toMatch(/^Make every rank issue the same collectives/);
+    });
+  }
+});
