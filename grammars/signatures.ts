@@ -246,6 +246,8 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
+    // (`chainFile`: the source file of the return, which names the transport whose call failed when the chain starts there)
+    values: [/(?<chainFile>[\w./-]+?\.(?:cc|cpp|cu|c|h|hpp)):\d+(?: \([\w:~]+\))? -> 2\b/],
     pattern: chainReturn("2"),
     samples: [
       "ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]",
@@ -422,6 +424,9 @@ export const SIGNATURES: readonly Signature[] = [
     values: [
       /(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i,
       /Socket creation failed : (?<createError>\S.*?)\s*$/,
+      // the proxy service's `Failed to execute operation Connect from rank 8, retcode 2`: a transport's connect (IB, socket,
+      // shared memory) that the proxy ran for that rank, no socket call of its own
+      /(?<proxyOp>Failed to execute operation \w+ from rank \d+)/,
     ],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
     samples: [

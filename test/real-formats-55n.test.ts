@@ -405,3 +405,34 @@ describe("`message truncated`: bootstrap's set-up check against the socket trans
     });
   }
 });
+
+describe("an unhandled system error whose chain names the transport, under the proxy's Connect WARN", () => {
+  const proxy = "ai-worker-3:506794:506838 [0] proxy.cc:1040 NCCL WARN [Proxy Service 8] Failed to execute operation Connect from rank 8, retcode 2";
+  const chain = (first: string) => [proxy, `ai-worker-3:506794:506838 [0] NCCL INFO ${first} -> 2`, "ai-worker-3:506794:506838 [0] NCCL INFO transport/net.cc:631 -> 2", "ai-worker-3:506794:506838 [0] NCCL INFO proxy.cc:914 -> 2"];
+  for (const [name, wrap] of wrappers) {
+    it(`names the InfiniBand transport of net_ib.cc, not a socket operation (${name})`, async () => {
+      const r = await analyzeText(wrap(chain("transport/net_ib.cc:664")));
+      const f = find(r, "nccl/system-error")!;
+      expect(f.message).toContain("the InfiniBand transport: its queue-pair set-up, a verbs call or its out-of-band connection to the peer (transport/net_ib.cc in the error chain)");
+      expect(f.message).not.toContain("socket operation");
+      expect(f.remediation[0]).toMatch(/^Check the HCAs of both nodes/);
+    });
+  }
+
+  it("names a socket operation when the chain starts in misc/socket.cc under the IB transport", async () => {
+    const r = await analyzeText(plain([proxy, "ai-worker-3:506794:506838 [0] NCCL INFO misc/socket.cc:564 -> 2", "ai-worker-3:506794:506838 [0] NCCL INFO transport/net_ib.cc:664 -> 2"]));
+    const f = find(r, "nccl/system-error")!;
+    expect(f.message).toContain("a socket operation between ranks (misc/socket.cc in the error chain)");
+    expect(f.remediation.join(" ")).not.toContain("Check the HCAs");
+  });
+
+  it("keeps the socket call a WARN names before any chain file", async () => {
+    const r = await analyzeText(plain(["ubuntu:39964:40075 [0] misc/socket.cc:483 NCCL WARN socketStartConnect: Connect to 10.0.0.2<45763> failed : Software caused connection abort", ...chain("transport/net_ib.cc:664")]));
+    expect(find(r, "nccl/system-error")!.message).toContain("a socket operation between ranks (connect to 10.0.0.2 port 45763: Software caused connection abort)");
+  });
+
+  it("stays general when the chain holds no transport's file", async () => {
+    const r = await analyzeText(plain([proxy, "ai-worker-3:506794:506838 [0] NCCL INFO transport/net.cc:631 -> 2"]));
+    expect(find(r, "nccl/system-error")!.message).toContain("a system call (shared memory, sockets, InfiniBand verbs or memory registration)");
+  });
+});
