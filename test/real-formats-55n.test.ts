@@ -70,6 +70,10 @@ describe("a one-GPU nccl-tests run over loopback whose redacted host name kept a
       expect(n.firstWarn?.line).toBe(warn);
       expect(r.facts.firstError?.line).toBe(warn);
       expect(ids(r, "error")).toEqual(["nccl/remote-process-exited"]);
+      // a world of one rank: the lost peer is no rank
+      const rp = find(r, "nccl/remote-process-exited")!;
+      expect(rp.message).toContain("The run has a single rank (nccl-tests lists one device of one thread), so the other end was no other rank");
+      expect(rp.message).not.toContain("the rank or node that died first");
       const wi = find(r, "nccl/wrong-interface")!;
       expect(wi.severity).toBe("info");
       expect(wi.message).toContain("lo (127.0.0.1)");
@@ -434,5 +438,32 @@ describe("an unhandled system error whose chain names the transport, under the p
   it("stays general when the chain holds no transport's file", async () => {
     const r = await analyzeText(plain([proxy, "ai-worker-3:506794:506838 [0] NCCL INFO transport/net.cc:631 -> 2"]));
     expect(find(r, "nccl/system-error")!.message).toContain("a system call (shared memory, sockets, InfiniBand verbs or memory registration)");
+  });
+});
+
+describe("a lost peer in an nccl-tests run of two ranks is another rank's doing", () => {
+  it("keeps the surviving-rank reading when the device list has two ranks", async () => {
+    const r = await analyzeText(plain([
+      "# nThread 1 nGpus 1 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+      "#",
+      "# Using devices",
+      rankLine(0, 398189, "nodea", 0, 0x07, "NVIDIA A100-SXM4-80GB"),
+      rankLine(1, 73214, "nodeb", 0, 0x07, "NVIDIA A100-SXM4-80GB"),
+      "nodea:398189:398230 [0] misc/socket.cc:50 NCCL WARN socketProgress: Connection closed by remote peer nodeb<40112>",
+      "nodea:398189:398230 [0] NCCL INFO misc/socket.cc:752 -> 6",
+    ]));
+    const rp = find(r, "nccl/remote-process-exited")!;
+    expect(rp.message).toContain("the root cause is usually on the rank or node that died first");
+    expect(rp.message).not.toContain("single rank");
+  });
+
+  it("keeps it for one process driving two GPUs (`-g 2`)", async () => {
+    const r = await analyzeText(plain([
+      "# nThread 1 nGpus 2 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+      rankLine(0, 311, "gpu17", 0, 0x1b, "NVIDIA A100-SXM4-80GB"),
+      rankLine(1, 311, "gpu17", 1, 0x1c, "NVIDIA A100-SXM4-80GB"),
+      "gpu17:311:330 [0] misc/socket.cc:50 NCCL WARN socketProgress: Connection closed by remote peer localhost<40112>",
+    ]));
+    expect(find(r, "nccl/remote-process-exited")!.message).not.toContain("single rank");
   });
 });
