@@ -11,7 +11,10 @@ import { ncclTestsRow } from "./helpers/nccl-tests-row.js";
  * NET/Socket, a proxy `Connect` failure with a system-error chain, a launcher `[0] ` before nccl-tests device lines, a
  * benign libibverbs WARN, two tracebacks interleaved character by character, and nccl-tests tables with elided rows and
  * a non-zero `#wrong`, with `[0]` tags glued inside rows, with the old `error` column and a header that lost its `#`,
- * and a footer after NCCL `Destroy COMPLETE` records.
+ * and a footer after NCCL `Destroy COMPLETE` records. And the readings those pastes corrected: bootstrap's
+ * `Message truncated : received …` under srun --label (a set-up step, not a collective), a system-error chain whose
+ * first file names the transport under the proxy's `Failed to execute operation Connect`, and a peer lost by a run of
+ * one rank.
  */
 
 type Wrap = (lines: string[]) => string;
