@@ -470,3 +470,29 @@ describe("a lost peer in an nccl-tests run of two ranks is another rank's doing"
     expect(find(r, "nccl/remote-process-exited")!.message).not.toContain("single rank");
   });
 });
+
+describe("the rank print of PyTorch's elastic DDP example before NCCL's lines", () => {
+  const lines = [
+    "[7840] rank = 1, world_size = 2, n = 1, device_ids = [1]",
+    "05-06-76-201:7840:7840 [1] NCCL INFO Bootstrap : Using ens5f0np0:10.220.178.202<0>",
+    "05-06-76-201:7840:7911 [1] NCCL INFO NET/IB : No device found.",
+    "05-06-76-201:7840:7911 [1] NCCL INFO NET/Socket : Using [0]ens5f0np0:10.220.178.202<0>",
+    "05-06-76-201:7840:7911 [1] NCCL INFO Using network Socket",
+  ];
+  for (const [name, wrap] of wrappers) {
+    it(`counts the printed rank (${name})`, async () => {
+      const n = nccl(await analyzeText(wrap(lines)));
+      expect([n.ranks, n.nodes, n.net]).toEqual([1, 1, "Socket"]);
+    });
+  }
+
+  it("reads its twin and the variant with the launcher's RANK beside it", async () => {
+    const n = nccl(await analyzeText(plain(["[4242] world_size = 16, rank = 9, backend=nccl", "[4243] rank = 10 (10), world_size = 16, n = 1, device_ids = [2]"])));
+    expect(n.ranks).toBe(2);
+  });
+
+  it("counts no rank from prints of another shape", async () => {
+    const n = nccl(await analyzeText(plain(["[7840] local rank = 3, world_size = 8", "rank = 1, world_size = 2, n = 1", "[7840] rank = 1 of the batch", "epoch 3: rank = 2"])));
+    expect(n.ranks).toBeNull();
+  });
+});
