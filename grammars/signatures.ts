@@ -153,7 +153,10 @@ const INTERNAL_VALUES = [
   /No suitable space found to accommodate size=(?<spaceSize>0x[0-9a-fA-F]+|\d+)(?: within limit=(?<spaceLimit>0x[0-9a-fA-F]+|\d+))?/,
   // a receive that got more bytes than it posted: NET/Socket's and NET/IB's `message truncated : receiving N bytes instead
   // of M` (the ranks disagree on a collective's size, order or protocol), bootstrap's `Message truncated : received …`
-  /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|ed) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
+  // (`setupStep`: the past tense is the framing check of bootstrap.cc's socket receive, every 2.x, and of the ≤2.3 socket
+  // transport, whose file `socketFile` names: a set-up message from a peer at another step of the exchange)
+  /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|(?<setupStep>ed)) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
+  /(?<socketFile>net_socket\.cu?):\d+ (?:NCCL )?WARN Message truncated/,
 ];
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
 const TIMEOUT_VALUES = [
@@ -243,6 +246,8 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
+    // (`chainFile`: the source file of the return, which names the transport whose call failed when the chain starts there)
+    values: [/(?<chainFile>[\w./-]+?\.(?:cc|cpp|cu|c|h|hpp)):\d+(?: \([\w:~]+\))? -> 2\b/],
     pattern: chainReturn("2"),
     samples: [
       "ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]",
@@ -419,6 +424,9 @@ export const SIGNATURES: readonly Signature[] = [
     values: [
       /(?<call>connect to|recv from|send to|closed by remote peer) (?<callPeer>\S+?)(?:<(?<callPort>\d+)>)?(?: failed)?(?: : (?<callError>.+))?$/i,
       /Socket creation failed : (?<createError>\S.*?)\s*$/,
+      // the proxy service's `Failed to execute operation Connect from rank 8, retcode 2`: a transport's connect (IB, socket,
+      // shared memory) that the proxy ran for that rank, no socket call of its own
+      /(?<proxyOp>Failed to execute operation \w+ from rank \d+)/,
     ],
     pattern: new RegExp(firstThen("NCCL WARN ", ".*(?:socket|connect|recv|send)"), "i"),
     samples: [
@@ -432,7 +440,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node", "reverse path", "suitable space"],
     values: INTERNAL_VALUES,
     pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL}`, "i"),
-    samples: ["gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4."],
+    samples: ["gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4.", "node:1:2 [4] bootstrap.cc:77 NCCL WARN Message truncated : received 256 bytes instead of 4"],
     nearMisses: ["gb-7:31:31 [2] NCCL INFO Symmetric VA size=192GB", "gb-7:31:40 [2] allocator.cc:240 NCCL WARN No allocation found at offset=0x200000"],
   },
   {

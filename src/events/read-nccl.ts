@@ -81,6 +81,13 @@ const INIT_TAIL_ALONE = /^\s*(?:[\w.:]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\
 const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
 const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
+/**
+ * The print of PyTorch's elastic DDP example (examples/distributed/ddp, copied into many training scripts) after
+ * init_process_group: `[<pid>] rank = 0, world_size = 2, n = 1, device_ids = [0]`, a variant with the launcher's RANK
+ * beside it (`rank = 1 (1), world_size = 2`), and its `[<pid>] world_size = 2, rank = 1, backend=nccl` twin: the
+ * process's global rank and the world's size
+ */
+const DDP_EXAMPLE_RANK = /^\[\d+\] (?:rank = (\d+)(?: \(\d+\))?, world_size = (\d+)\b|world_size = (\d+), rank = (\d+), backend=)/;
 // aws-ofi-nccl's test programs: `NET/OFI Process rank 0 started. NCCLNet device used on host is AWS Libfabric.`
 const OFI_TEST_RANK = /^NET\/OFI Process rank (\d+) started\b/;
 /**
@@ -719,6 +726,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       } else if (t.includes("#") && ((m = TESTS_HEADER_CUT.exec(t)) || (m = TESTS_HEADER_CUT_EARLY.exec(t.trimEnd())))) rank(rec, emit, NOBODY, Number(m[1] ?? m[2]), "ncclTests");
       else if ((m = APP_RANK.exec(t)) && /distributed init/.test(t)) rank(rec, emit, NOBODY, Number(m[1]), "app");
       else if (t.includes("[rank: ") && (m = LIGHTNING_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "app");
+      else if (t.includes("rank = ") && (m = DDP_EXAMPLE_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1] ?? m[4]), "app", Number(m[2] ?? m[3]));
       // the flight recorder's dump request names the rank whose watchdog timed out (ProcessGroupNCCL ≥2.4: `Received a dump
       // signal due to a collective timeout from  rank 2 and ...`, two spaces as printed; `from this local rank` on it)
       if (t.includes("timeout from ") && (m = DUMP_FROM_RANK.exec(t))) rank(rec, emit, NOBODY, Number(m[1]), "fromRank");

@@ -20,6 +20,12 @@ export const meta = {
 /** NCCL's own reading of `message truncated`, and what to check first */
 const TRUNCATED_HINT = "Make every rank issue the same collectives and point-to-point calls in the same order, with the same sizes and dtypes (a rank that skips or adds one, an uneven last batch, a data-dependent branch), and set NCCL_PROTO / NCCL_ALGO alike on every rank or on none; NCCL_DEBUG_SUBSYS=COLL shows each rank's opCount and count to compare.";
 
+/**
+ * bootstrap's framing check (`Message truncated : received N bytes instead of M`): the two ranks are at different steps of
+ * NCCL's set-up exchange, which no collective's size or protocol takes part in
+ */
+const SETUP_TRUNCATED_HINT = "Run one NCCL on every rank and node (compare the `NCCL version` lines: an LD_LIBRARY_PATH or LD_PRELOAD libnccl.so.2 can differ from the one the framework ships) with the same NCCL_* settings, give each run its own master port so no process of an earlier or parallel run answers on it, and create communicators (process groups) in the same order on every rank; when it comes and goes with one NCCL release only, try another release.";
+
 /** the NCCL a PyTorch build expects */
 const UNDEF_HINT = "Make the process load the NCCL that comes with this PyTorch (the nvidia-nccl wheel of the same pip environment): remove the LD_LIBRARY_PATH or LD_PRELOAD entry that puts an older system, module or conda libnccl.so.2 first, or upgrade that NCCL to the wheel's version.";
 
@@ -62,6 +68,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // NET/Socket's or NET/IB's `message truncated`: NCCL names the cause itself (a receive smaller than what the peer sent)
   const truncated = signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.truncated !== undefined);
   const sizes = truncated?.captures.gotBytes !== undefined ? ` (${truncated.captures.gotBytes} bytes arrived where ${truncated.captures.wantBytes} were posted)` : "";
+  // bootstrap's own check (the past tense, in no socket transport file): a set-up message, not a collective's data
+  const setupTruncated = truncated !== undefined && truncated.captures.setupStep !== undefined && truncated.captures.socketFile === undefined;
   // the rank of the first failure NCCL did not go on from: with processes interleaved, the first generic line can be
   // another rank's plugin failure that a later line of its own answered (facts.recovered), which is no failure
   const firstHit = ctx.signals["nccl.generic"]?.lines.find((l) => l.input === hits[0].input && l.line === hits[0].ev.line);
@@ -90,6 +98,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
     : kfd
     ? `: RCCL could not read KFD topology node ${kfd} (/sys/class/kfd/kfd/topology/nodes/${kfd}), so the GPU topology it builds is incomplete. This happens when the process sees only some of the node's GPUs (a container or a scheduler cgroup, e.g. SLURM --gpus-per-task) or in a virtual machine; communicator set-up then fails (unhandled cuda error, or the topology search).`
+    : setupTruncated
+    ? `: a set-up message from a peer was larger than the one this rank expected at that step${sizes.replace("were posted", "were expected")}. The two ranks are at different steps of NCCL's set-up exchange: ranks with a different NCCL or different NCCL_* settings plan different connections, a process of another run answers on this run's port, or the ranks create their communicators in a different order. No collective's size or protocol takes part in it.`
     : truncated
     ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
     : twice
@@ -106,7 +116,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation: [
       ...(undef ? [UNDEF_HINT] : []),
       ...(kfd ? [KFD_HINT] : []),
-      ...(truncated ? [TRUNCATED_HINT] : []),
+      ...(truncated ? [setupTruncated ? SETUP_TRUNCATED_HINT : TRUNCATED_HINT] : []),
       ...(twice ? [TWICE_HINT] : []),
       ...(noAlgo ? noAlgoAdvice(noAlgo) : []),
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts): first, as they are the log's own words

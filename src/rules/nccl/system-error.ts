@@ -31,12 +31,34 @@ function mnnvlFailure(ctx: RuleContext): { message: string; remediation: string[
   };
 }
 
+/** the transports a `-> 2` chain's files belong to, and what their failing call is */
+const CHAIN_TRANSPORTS: { kind: "ib" | "socket" | "shm"; file: RegExp; what: string }[] = [
+  { kind: "ib", file: /(?:^|\/)(?:net_ib\w*|ib_plugin|ibvwrap)\.\w+$/, what: "the InfiniBand transport: its queue-pair set-up, a verbs call or its out-of-band connection to the peer" },
+  { kind: "socket", file: /(?:^|\/)(?:socket|net_socket)\.\w+$/, what: "a socket operation between ranks" },
+  { kind: "shm", file: /(?:^|\/)(?:shm|shmutils)\.\w+$/, what: "a shared-memory segment (/dev/shm)" },
+];
+
+function chainTransport(files: (string | undefined)[]): { kind: "ib" | "socket" | "shm"; what: string; file: string } | null {
+  for (const file of files) {
+    if (file === undefined) continue;
+    const t = CHAIN_TRANSPORTS.find((c) => c.file.test(file));
+    if (t) return { kind: t.kind, what: t.what, file };
+  }
+  return null;
+}
+
+/** an IB transport call that failed with a system error, no verbs WARN saying which */
+const IB_CHAIN_HINT = "Check the HCAs of both nodes: `ibv_devinfo` shows each port ACTIVE (for RoCE, `show_gids` lists the GID index NCCL_IB_GID_INDEX names on both ends); a container needs the /dev/infiniband devices, the IPC_LOCK capability and an unlimited memlock; NCCL_IB_HCA can leave out an HCA that is down.";
+
 export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn", "nccl.mnnvl"], (_hits, ctx) => {
   const mnnvl = mnnvlFailure(ctx);
   if (mnnvl) return mnnvl;
   const shm = "nccl.shm" in ctx.signals;
   const ib = "nccl.ibError" in ctx.signals;
-  const sockWarn = signalHits(ctx, ["nccl.socketWarn"])[0];
+  // (the proxy's `Failed to execute operation Connect` names no socket call: the transport it ran is in the chain below)
+  const sockWarn = signalHits(ctx, ["nccl.socketWarn"]).find((h) => h.captures.proxyOp === undefined || h.captures.call !== undefined);
+  // the transport whose call the `-> 2` chain starts in, when no WARN names the call: the first return in a transport's file
+  const chain = chainTransport(signalHits(ctx, ["nccl.systemErrorReturn"]).map((h) => h.captures.chainFile));
   // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
   const call = sockWarn?.captures.call !== undefined ? sockWarn.captures : null;
   const sockWhat = call ? ` (${call.call.toLowerCase()} ${call.callPeer}${call.callPort ? ` port ${call.callPort}` : ""}${call.callError ? `: ${call.callError.trim()}` : ""})` : "";
@@ -51,7 +73,8 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
     ? `NCCL's topology detection: it could not find ${pciBus ? `GPU ${pciBus}` : "a GPU"} under /sys/class/pci_bus, so this process does not see the machine's PCI tree (WSL2 before NCCL supported it, a sandboxed container runtime, or a VM whose GPU bus ids /sys does not list)`
     : shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : created !== undefined
       ? `the socket NCCL tried to open (socket() failed: ${created}${family ? ": the interface NCCL picked has no usable address, or one of a family (usually IPv6) this kernel or container does not support" : fds ? ": the process reached its open-file limit" : ""})`
-      : sockWarn ? `a socket operation between ranks${sockWhat}` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+      : sockWarn ? `a socket operation between ranks${sockWhat}`
+      : chain ? `${chain.what} (${chain.file} in the error chain)` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   return {
     message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
     remediation: [
@@ -62,6 +85,7 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
       ...(family ? ["Pin NCCL to an interface with an IPv4 address (NCCL_SOCKET_IFNAME=eth0, or NCCL_SOCKET_FAMILY=AF_INET); for InfiniBand, check that the `NET/IB : Using ... ; OOB <iface>:<address>` line names an address, or enable IPv6 in the kernel or container if that interface is meant to carry NCCL's traffic."] : []),
       ...(fds ? ["Raise the open-file limit of the processes (ulimit -n, the container's --ulimit nofile=, LimitNOFILE= for a systemd service): NCCL opens several sockets per peer and channel."] : []),
       ...wslAdvice(ctx),
+      ...(chain?.kind === "ib" && !ib && !shm && !pci ? [IB_CHAIN_HINT] : []),
       "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).",
       "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.",
       DEBUG_HINT,

@@ -92,8 +92,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const multi = multiNodeEvidence(ctx).multi;
   // loopback or docker0 on a single node that works is how NCCL behaves in a container without other networks
   const harmless = !multi && !failures.length && !noIface.length && !badAddr.length && !badCommId.length && !gloo.length;
+  // a peer that closed or reset its socket on one node is not the interface's doing: loopback and bridges reach local peers
+  const peerLost = harmless && signalHits(ctx, ["nccl.remoteExitedNet"]).length > 0;
+  const note = peerLost
+    ? " The log shows a single node, where this interface reaches every local peer: the connection a peer closed is not its doing, and it only matters if more nodes join."
+    : " The log shows a single node and no failed connection, so this only matters if more nodes join.";
   return [{
-    message: parts.join("; ") + "." + (harmless ? " The log shows a single node and no failed connection, so this only matters if more nodes join." : ""),
+    message: parts.join("; ") + "." + (harmless ? note : ""),
     evidence: uniqueEvidence([ifname?.ev, oobIfname?.ev, ...firstVirtual.map((i) => i.ev), ...virtual.map((i) => i.ev), ...noIface.map((h) => h.ev), ...badAddr.map((h) => h.ev), ...badCommId.map((h) => h.ev), ...gloo.map((h) => h.ev), ...zoned.slice(0, 2).map((h) => h.ev), ...failures.slice(0, 2).map((h) => h.ev)]),
     remediation: [
       `Set NCCL_SOCKET_IFNAME on every node to the routable interface${good ? ` (here probably =${good.name})` : ""}, or exclude the virtual ones: NCCL_SOCKET_IFNAME=^docker,lo,veth,virbr.`,
