@@ -118,14 +118,19 @@ describe("the CLI reads a big file on a worker thread", () => {
   });
 
   it("a file past the split size with the default --jobs (the count started before the CLI loaded) prints what --jobs 1 prints", { timeout: 120_000 }, async () => {
-    const big = write("big.log", [...(generateLog({ bytes: SPLIT_DEFAULTS.minBytes + (2 << 20), seed: 5 }) as Iterable<string>)].join(""));
+    // past a split size lowered with the hidden --split-min (the early count reads it too: test/early.test.ts), and big
+    // enough that the part after the first thread's share is two segments
+    const min = ["--split-min", "8MiB"];
+    const bytes = (8 << 20) + (4 << 20);
+    expect(bytes * (1 - SPLIT_DEFAULTS.share)).toBeGreaterThan(SPLIT_DEFAULTS.segmentBytes);
+    const big = write("big.log", [...(generateLog({ bytes, seed: 5 }) as Iterable<string>)].join(""));
     const one = await runCliHere(["analyze", "--format", "json", "--jobs", "1", big]);
-    const auto = runCli(["analyze", "--format", "json", big]);
+    const auto = runCli(["analyze", "--format", "json", ...min, big]);
     expect(auto.status).toBe(one.status);
     expect(auto.stdout).toBe(one.stdout);
     expect(auto.stderr).toBe("");
     // --jobs 2, traced: the worker the CLI started before it loaded is the one the analysis used (no second one for the same range)
-    const traced = runCli(["analyze", "--format", "json", "--jobs", "2", big], { env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
+    const traced = runCli(["analyze", "--format", "json", "--jobs", "2", ...min, big], { env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
     expect(traced.stdout).toBe(one.stdout);
     expect(traced.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: bytes \d+-\d+ counted from the back on a worker thread started before the CLI loaded\n/);
     // the rest was shared out in segments, and the other thread counted some of them
@@ -133,7 +138,7 @@ describe("the CLI reads a big file on a worker thread", () => {
     // a user rule sees every line, so nothing is only counted and the file is read in one go: the early count is stopped
     writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({ userRules: [{ id: "team/never", severity: "error", title: "t", message: "m", pattern: "no such text anywhere" }] }));
     try {
-      const ruled = runCli(["analyze", "--format", "json", "--jobs", "2", big], { cwd: dir, env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
+      const ruled = runCli(["analyze", "--format", "json", "--jobs", "2", ...min, big], { cwd: dir, env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
       expect(ruled.status).toBe(one.status);
       expect(JSON.parse(ruled.stdout).facts).toEqual(JSON.parse(one.stdout).facts);
       expect(ruled.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: the count started before the CLI loaded is not used; stopped\n$/);
