@@ -75,7 +75,7 @@ describe("analyze --follow", () => {
     const log = join(dir, "done.log");
     writeFileSync(log, START + LATER);
     const followed = runCli(["analyze", "--follow", log, "--until-idle", "0.5", "--format", "json"]);
-    const plain = runCli(["analyze", log, "--format", "json"]);
+    const plain = await runCliHere(["analyze", log, "--format", "json"]);
     expect(followed.status).toBe(1);
     expect(followed.stdout).toBe(plain.stdout);
     // with a machine-readable report the live lines go to stderr, so stdout stays one JSON document
