@@ -29,8 +29,15 @@ const file = (name: string, bytes: Uint8Array | string) => {
 };
 const OOM_TEXT = readFileSync(fixture("oom.log"), "utf8");
 
-/** 43,200 numbered lines, the last one a CUDA OOM (the shape of the issue's 6 MB log, smaller). */
-const MANY = Array.from({ length: 43_199 }, (_, i) => `INFO 07-25 10:11:12 [core.py:1] step ${i}`).join("\n") + "\n" + OOM_TEXT.trimEnd().split("\n").at(-1) + "\n";
+/**
+ * 10,000 numbered lines, the last one a CUDA OOM (the shape of the issue's 6 MB log, smaller). Each carries 16 hex
+ * digits of noise, so that its gzip is still more than one of the 64 KiB slices the inflater is fed (the trailer is
+ * found past the first; 43,200 lines without the noise made that, at four times the lines to read).
+ */
+const MANY_LINES = 10_000;
+let seed = 12_345;
+const noise = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0).toString(16).padStart(8, "0");
+const MANY = Array.from({ length: MANY_LINES - 1 }, (_, i) => `INFO 07-25 10:11:12 [core.py:1] step ${i} ${noise()}${noise()}`).join("\n") + "\n" + OOM_TEXT.trimEnd().split("\n").at(-1) + "\n";
 
 async function one(path: string, opts: Parameters<typeof analyze>[1] = {}) {
   const r = await analyze([path], opts);
@@ -100,11 +107,12 @@ describe("damaged input: read what can be read, say what was lost", () => {
   const gz = gzipSync(MANY);
 
   it("gzip with trailing garbage: every line read, a notice, no error", async () => {
+    expect(gz.length).toBeGreaterThan(64 << 10);
     for (const tail of [Buffer.from("garbage\0\x01 after the end"), Buffer.from([0x1f, 0x8b, 0x41])]) {
       const p = file("garbage.log.gz", Buffer.concat([gz, tail]));
       const r = await one(p);
       expect(r.failures).toEqual([]);
-      expect(r.input.lines).toBe(43_200);
+      expect(r.input.lines).toBe(MANY_LINES);
       expect(r.ids).toEqual(["vllm/cuda-oom"]);
       expect(r.notices).toEqual([`${p}: ${tail.length} bytes of trailing garbage after the gzip data were ignored`]);
     }
@@ -114,7 +122,7 @@ describe("damaged input: read what can be read, say what was lost", () => {
     const bad = Buffer.from(gz);
     bad[bad.length - 8] ^= 0xff;
     const r = await one(file("badcrc.log.gz", bad));
-    expect(r.input.lines).toBe(43_200);
+    expect(r.input.lines).toBe(MANY_LINES);
     expect(r.ids).toEqual(["vllm/cuda-oom"]);
     expect(r.failures.map((f) => f.message)).toEqual(["gzip data fails its CRC check: everything was read, but it may be damaged"]);
     const small = gzipSync(OOM_TEXT.split("\n").slice(-2).join("\n"));
@@ -125,13 +133,13 @@ describe("damaged input: read what can be read, say what was lost", () => {
     const cli = await runCliHere(["check", join(tmp, "small-badcrc.log.gz"), join(tmp, "garbage.log.gz"), "--format", "json"]);
     expect(cli.status).toBe(2);
     expect(cli.stderr).toContain(`vllm-doctor: gzip data fails its CRC check: everything was read, but it may be damaged (${join(tmp, "small-badcrc.log.gz")})\n`);
-    expect(JSON.parse(cli.stdout).inputs.map((i: any) => i.lines)).toEqual([1, 43_200]);
+    expect(JSON.parse(cli.stdout).inputs.map((i: any) => i.lines)).toEqual([1, MANY_LINES]);
   });
 
   it("gzip of a gzip, and several gzip members one after the other (cat a.gz b.gz), cut into 7-byte chunks", async () => {
     const double = gzipSync(gzipSync(MANY));
     const r = await analyzeSource(memorySource("double.log.gz", double), 0, { limits: { chunkBytes: 4096 } });
-    expect(r.state.inputs[0]).toMatchObject({ lines: 43_200, notices: ["double.log.gz: gzip inside gzip: every layer was opened"] });
+    expect(r.state.inputs[0]).toMatchObject({ lines: MANY_LINES, notices: ["double.log.gz: gzip inside gzip: every layer was opened"] });
     // a gzip of a gzip cut inside the outer data: the inner reader's source fails; an error, not a wait forever
     const cut = gzipSync(gzipSync("INFO 07-25 10:11:12 [core.py:1] step\n")).subarray(0, 17);
     for (const chunkBytes of [3, 1 << 20]) {

@@ -40,6 +40,9 @@ describe("earlyJob reads the command line as the CLI does", () => {
       ["analyze", "--format", "json", "-o", join(dir, "out.json"), "-j", "2", big],
       ["--debug", "analyze", big, "--redact", "--jobs=4"],
       ["analyze", "-j", "2", "--", big],
+      // (the hidden --split-min lowers the size a file is read in two parts from, for the early count too)
+      ["analyze", "-j", "2", "--split-min", "1", big],
+      ["analyze", "--split-min=1MiB", "-j", "2", big],
     ]) {
       expect(earlyJob(argv(...args)), args.join(" ")).toEqual(expected);
     }
@@ -55,7 +58,8 @@ describe("earlyJob reads the command line as the CLI does", () => {
       ["check", "-j", "2", big],
       ["analyze", "-j", "2", "--follow", big],
       ["analyze", "-j", "2", "--chunk-bytes", "4096", big],
-      ["analyze", "-j", "2", "--split-min", "1", big],
+      ["analyze", "-j", "2", "--split-min", "1GiB", big],
+      ["analyze", "-j", "2", "--split-min", "lots", big],
       ["analyze", "-j", "2", "-h", big],
       ["analyze", "-j", "2", dir],
     ]) {

@@ -40,9 +40,10 @@ describe("analyze --follow", () => {
     // the first finding is printed while the process still runs (it waits for more)
     await waitFor(() => out.includes("nccl/bootstrap-failure"), 60_000);
     expect(exitedAt).toBe(0);
-    // keep writing: each append restarts the idle clock; the new error is printed as it appears
+    // keep writing: each append restarts the idle clock; the new error is printed as it appears (past the idle second
+    // since the start lines were read, which was before their finding was printed)
     const keepWriting = setInterval(() => appendFileSync(log, "INFO 07-25 10:12:00 [loggers.py:1] Engine 000: Avg prompt throughput: 0.0 tokens/s\n"), 300);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 1100));
     appendFileSync(log, LATER);
     await waitFor(() => out.includes("vllm/cuda-oom"), 60_000);
     expect(exitedAt).toBe(0);
@@ -74,7 +75,7 @@ describe("analyze --follow", () => {
     const log = join(dir, "done.log");
     writeFileSync(log, START + LATER);
     const followed = runCli(["analyze", "--follow", log, "--until-idle", "0.5", "--format", "json"]);
-    const plain = runCli(["analyze", log, "--format", "json"]);
+    const plain = await runCliHere(["analyze", log, "--format", "json"]);
     expect(followed.status).toBe(1);
     expect(followed.stdout).toBe(plain.stdout);
     // with a machine-readable report the live lines go to stderr, so stdout stays one JSON document

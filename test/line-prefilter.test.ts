@@ -22,7 +22,8 @@ const logs = {
   // (the patterns see a record's text; in the raw bytes a wrapper stands before it)
   wrapped: join(dir, "wrapped.log"),
 };
-writeFileSync(logs.mixed, mixedLog().replace(" ümlaut", ""));
+// (100 rounds of the mix: every kind of line and look-alike, ten times; the steps after it repeat them)
+writeFileSync(logs.mixed, mixedLog(100).replace(" ümlaut", ""));
 // (180 kB: start-up, NCCL's set-up and some 36 steps of collectives, up to the opCount 1f the first pattern looks for)
 writeFileSync(logs.generated, [...(generateLog({ bytes: 180_000, seed: 9 }) as Iterable<string>)].join(""));
 writeFileSync(logs.wrapped, [...(shapedLog("kubectl", { bytes: 100_000, seed: 9 }) as Iterable<string>)].join(""));

@@ -187,16 +187,16 @@ export async function scaleOptions(inputs: string[], opts: InputCliOptions): Pro
   const auto = opts.jobs === undefined || opts.jobs === "auto";
   let jobs = auto ? Math.min(availableParallelism(), 8) : Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1 or 'auto', not '${opts.jobs}'`);
+  const splitMin = opts.splitMin === undefined ? undefined : parseByteSize(opts.splitMin);
+  if (opts.splitMin !== undefined && splitMin === undefined) throw new UsageError(`--split-min wants a size, not '${opts.splitMin}'`);
   // auto: threads only pay when there is much to read (a worker thread takes tens of milliseconds to start)
-  if (auto && jobs > 1 && (await fileBytes(inputs)) < SPLIT_DEFAULTS.minBytes) jobs = 1;
+  if (auto && jobs > 1 && (await fileBytes(inputs)) < (splitMin ?? SPLIT_DEFAULTS.minBytes)) jobs = 1;
   const maxDecompressedBytes = parseByteSize(opts.maxDecompressed ?? "16GiB");
   if (!maxDecompressedBytes) throw new UsageError(`--max-decompressed wants a size such as 500MB or 2GiB, not '${opts.maxDecompressed}'`);
   const chunkBytes = opts.chunkBytes === undefined ? undefined : parseByteSize(opts.chunkBytes);
   if (chunkBytes === 0 || (opts.chunkBytes !== undefined && chunkBytes === undefined)) throw new UsageError(`--chunk-bytes wants a size, not '${opts.chunkBytes}'`);
   if (chunkBytes !== undefined && chunkBytes > 1 << 30) throw new UsageError(`--chunk-bytes wants a size of at most 1GiB, not '${opts.chunkBytes}'`);
   if (opts.untilIdle !== undefined && !opts.follow) throw new UsageError("--until-idle goes with --follow");
-  const splitMin = opts.splitMin === undefined ? undefined : parseByteSize(opts.splitMin);
-  if (opts.splitMin !== undefined && splitMin === undefined) throw new UsageError(`--split-min wants a size, not '${opts.splitMin}'`);
   const out: AnalyzeOptions & { progressEnd?: () => void } = {
     jobs,
     collectGarbage: true,

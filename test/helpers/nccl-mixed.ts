@@ -59,13 +59,14 @@ function lookalikes(n: number): string[] {
   ];
 }
 
-export function mixedLog(): string {
+/** `steps` rounds of collectives on every rank (the look-alikes come every tenth round, the non-ASCII line in round 390) */
+export function mixedLog(steps = 400): string {
   const out: string[] = ["NCCL version 2.26.2+cuda12.2"];
   ranks.forEach((r, i) => out.push(`${r.host}:${r.pid}:${r.tid} [${r.dev}] NCCL INFO ncclCommInitRank comm ${r.comm} rank ${i} nranks 4 cudaDev ${r.dev} nvmlDev ${r.dev} busId 1000 commId 0x7a3e - Init COMPLETE`));
   // a header seen first on a line that is not NCCL's: its host is not noted until an NCCL record names it
   out.push(`${ranks[3].host}:${ranks[3].pid}:${ranks[3].tid} [${ranks[3].dev}] starting`);
   const ops = ["AllReduce", "AllGather", "ReduceScatter", "Broadcast", "Send", "Recv", "AllGatherV"];
-  for (let n = 0; n < 400; n++) {
+  for (let n = 0; n < steps; n++) {
     for (const r of ranks) {
       out.push(coll(r, ops[n % ops.length], n));
       out.push(trace(r, n));
