@@ -513,7 +513,9 @@ export function peelWrapped(raw: string): Peeled {
         continue;
       }
       if ((m = TORCHRUN.exec(s))) {
-        origin.rank ??= Number(m[1]);
+        // (torchrun's tag is the process's global rank: it outranks an outer launcher's task label, as `srun -l`'s
+        // `1: ` before a torchrun started per node numbers the node's task, not the rank)
+        origin.rank = Number(m[1]);
         s = s.slice(m[0].length);
         continue;
       }
