@@ -33,6 +33,13 @@ const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|")
 export const ROCR_FAULT = /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :|Memory critical error by agent node-\d+ \(Agent handle: 0x[0-9a-fA-F]+\) on address )/;
 
 /**
+ * vLLM's cumem allocator (sleep mode, csrc/cumem_allocator.cpp) writing a failed CUDA driver call to stderr itself, no
+ * logger header: `CUDA Error: <driver's string> at <source file>:<line>`, early builds with `[vllm_allocator_adaptor_c] `
+ * in front. The Python side raises the same words later as `RuntimeError: CUDA Error: …`, an exception line read elsewhere.
+ */
+export const CUMEM_ERROR = /^(?:\[vllm_allocator_adaptor_c\] )?CUDA Error: (?<what>\S[^\n]*?) at (?<file>\S+\.(?:cpp|cu|cc|cuh|h)):(?<line>\d+)\s*$/;
+
+/**
  * A glog ERROR/FATAL record's head (`E1213 02:57:10.528410  5811 `; glog ≥0.7 prints the year: `E20260106 06:43:02.966156
  * 5793 `), before its `file:line] message`.
  */

@@ -9,7 +9,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
 import { flatTailException, isCppFrame, plainFrameQuotes } from "../../grammars/python.js";
-import { ROCR_FAULT } from "../../grammars/signatures.js";
+import { CUMEM_ERROR, ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -1150,6 +1150,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
   }
   const c = text.charCodeAt(0);
+  // vLLM's cumem allocator (sleep mode) reporting a failed driver call on stderr, no logger header (see CUMEM_ERROR): a
+  // line that reports a failure, often the only one an RL framework's wake_up/sleep shows before its own traceback
+  if ((c === 67 /* C */ || c === 91 /* [ */) && text.indexOf("CUDA Error: ") >= 0) {
+    const m = CUMEM_ERROR.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(text) });
+      return false;
+    }
+  }
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     if (runtime.other(rec, text, emit)) return true;
     const msg = text.slice(5).trimStart();
