@@ -164,3 +164,50 @@ describe("Xinference passing on the c10d store's wait for its second worker", ()
     });
   }
 });
+
+describe("Ray's unhandled task error streamed out of an RL trainer's actor without its logger header", () => {
+  const lines = (p: string, call: string) => [
+    `${p}Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ${call} (pid=30187, ip=10.8.0.31, actor_id=5f0e91aa02, repr=<vllm.executor.ray_utils.RayWorkerWrapper object at 0x7f1c2a0d9e50>) [repeated 3x across cluster]`,
+    `${p}  File "/opt/env/lib/python3.10/site-packages/vllm/worker/worker_base.py", line 566, in execute_method [repeated 6x across cluster]`,
+    `${p}    raise e [repeated 3x across cluster]`,
+  ];
+  const prefixes: [string, string][] = [
+    ["an actor with ip=", "(LLMRayActor pid=30011, ip=10.8.0.31) "],
+    ["an actor without ip=", "(TaskRunner pid=29002) "],
+    ["no prefix", ""],
+  ];
+  for (const [name, p] of prefixes) {
+    for (const [wname, wrap] of [["plain", plain], ["crlf", crlf]] as [string, Wrap][]) {
+      it(`the record is the first error, the Ray executor still read (${name}, ${wname})`, async () => {
+        const r = await analyzeText(wrap(lines(p, "ray::RayWorkerWrapper.execute_method()")));
+        expect(r.facts.firstError?.line).toBe(1);
+        expect(r.facts.config.executorBackend).toBe("ray");
+      });
+    }
+  }
+
+  it("reads the pre-1.5 unquoted variable and the cyan Ray wraps the task name in, escape byte lost or kept", async () => {
+    for (const head of [
+      "Unhandled error (suppress with RAY_IGNORE_UNHANDLED_ERRORS=1): ray::PolicyWorker.generate() (pid=41, ip=10.0.0.2)",
+      "Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): [36mray::WorkerDict.actor_rollout_init_model()[39m (pid=42, ip=10.0.0.2)",
+      "Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): \x1b[36mray::WorkerDict.actor_rollout_init_model()\x1b[39m (pid=43, ip=10.0.0.2)",
+    ]) {
+      const r = await analyzeText(plain(["(TaskRunner pid=7) step:0 - val/score:0.51", `(TaskRunner pid=7) ${head}`]));
+      expect(r.facts.firstError?.line).toBe(2);
+    }
+  });
+
+  it("an earlier exception line stays the first error", async () => {
+    const r = await analyzeText(plain(["(TaskRunner pid=7) ImportError: /opt/env/lib/python3.12/site-packages/vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEi", ...lines("(TaskRunner pid=7) ", "ray::WorkerDict.actor_rollout_init_model()")]));
+    expect(r.facts.firstError?.line).toBe(1);
+  });
+
+  it("near misses: the words quoted in prose, or without the task Ray names, are no record", async () => {
+    const near = [
+      "we kept seeing Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::Foo.bar() in the driver log",
+      "Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1') is what the docs call it",
+    ];
+    const r = await analyzeText(plain(near));
+    expect(r.facts.firstError).toBeNull();
+  });
+});
