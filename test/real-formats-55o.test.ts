@@ -211,3 +211,38 @@ describe("Ray's unhandled task error streamed out of an RL trainer's actor witho
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("FastChat's vllm_worker: an inline-code backtick before vLLM's first record, then its stderr logger's traceback", () => {
+  const lines = [
+    "`INFO 11-03 09:12:40 llm_engine.py:72] Initializing an LLM engine with config: model='/data/chat-13b/', tokenizer='/data/chat-13b/', tokenizer_mode=auto, revision=None, trust_remote_code=False, dtype=torch.float16, max_seq_len=8192, download_dir=None, load_format=auto, tensor_parallel_size=2, quantization=None, seed=0)",
+    "2023-11-03 09:13:51 | ERROR | stderr | Traceback (most recent call last):",
+    '2023-11-03 09:13:51 | ERROR | stderr |   File "/srv/fastchat/serve/vllm_worker.py", line 214, in <module>',
+    "2023-11-03 09:13:51 | ERROR | stderr |     engine = AsyncLLMEngine.from_engine_args(engine_args)",
+    '2023-11-03 09:13:51 | ERROR | stderr |   File "/usr/local/lib/python3.10/dist-packages/vllm/engine/async_llm_engine.py", line 486, in from_engine_args',
+    "2023-11-03 09:13:51 | ERROR | stderr |     engine = cls(engine_args.worker_use_ray,",
+  ];
+  for (const [name, wrap] of wrappers) {
+    it(`reads the engine's config through the backtick; the cut start-up traceback is a failed start with no cause shown (${name})`, async () => {
+      const r = await analyzeText(wrap(lines));
+      const c = r.facts.config;
+      expect([c.model, c.tensorParallelSize, c.maxModelLen]).toEqual(["/data/chat-13b/", 2, 8192]);
+      expect(r.facts.vllm.engine).toBe("v0");
+      expect(r.facts.firstError).toBeNull();
+      expect(ids(r, "error")).toEqual(["vllm/engine-init-failed"]);
+    });
+  }
+});
+
+describe("a trainer's own vllm_-prefixed settings are not vLLM's config", () => {
+  it("ms-swift's argument dump and OpenRLHF's launch flags set no config fact", async () => {
+    const r = await analyzeText(
+      plain([
+        "[INFO:swift] args: RLHFArguments(model='acme/vl-7b', seed=42, vllm_gpu_memory_utilization=0.6, vllm_tensor_parallel_size=2, vllm_pipeline_parallel_size=1, vllm_max_num_seqs=128, vllm_max_model_len=16384, vllm_enforce_eager=False)",
+        "python -m openrlhf.cli.train_ppo_ray --vllm_num_engines 2 --vllm_tensor_parallel_size 4 --vllm_gpu_memory_utilization 0.5 --pretrain acme/chat-8b",
+      ]),
+    );
+    const c = r.facts.config;
+    expect([c.tensorParallelSize, c.pipelineParallelSize, c.gpuMemoryUtilization, c.maxModelLen]).toEqual([null, null, null, null]);
+    expect(ids(r)).toEqual([]);
+  });
+});
