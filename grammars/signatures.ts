@@ -33,6 +33,22 @@ const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|")
 export const ROCR_FAULT = /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :|Memory critical error by agent node-\d+ \(Agent handle: 0x[0-9a-fA-F]+\) on address )/;
 
 /**
+ * vLLM's cumem allocator (sleep mode, csrc/cumem_allocator.cpp) writing a failed CUDA driver call to stderr itself, no
+ * logger header: `CUDA Error: <driver's string> at <source file>:<line>`, early builds with `[vllm_allocator_adaptor_c] `
+ * in front. The Python side raises the same words later as `RuntimeError: CUDA Error: …`, an exception line read elsewhere.
+ */
+export const CUMEM_ERROR = /^(?:\[vllm_allocator_adaptor_c\] )?CUDA Error: (?<what>\S[^\n]*?) at (?<file>\S+\.(?:cpp|cu|cc|cuh|h)):(?<line>\d+)\s*$/;
+
+/**
+ * Ray's handler for a task's or actor method's error nobody `ray.get`s (ray/_private/worker.py, logged at ERROR): `Unhandled
+ * error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::Actor.method() (pid=N, ip=A, …)`, before Ray 1.5 the
+ * variable unquoted. Inside an actor (an RL trainer's TaskRunner or LLMRayActor) Ray streams the record without its logger
+ * header; the driver's own copy keeps `ERROR worker.py:N -- ` and is read as that logger's record. The task's name may
+ * come in Ray's cyan (`\x1b[36mray::…`, or `[36mray::…` where a paste lost the escape byte).
+ */
+export const RAY_UNHANDLED_ERROR = /^Unhandled error \(suppress with '?RAY_IGNORE_UNHANDLED_ERRORS=1'?\): (?:\x1b?\[[0-9;]*m)?ray::(?<call>[\w.:-]+)\(\)/;
+
+/**
  * A glog ERROR/FATAL record's head (`E1213 02:57:10.528410  5811 `; glog ≥0.7 prints the year: `E20260106 06:43:02.966156
  * 5793 `), before its `file:line] message`.
  */

@@ -9,7 +9,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
 import { flatTailException, isCppFrame, plainFrameQuotes } from "../../grammars/python.js";
-import { ROCR_FAULT } from "../../grammars/signatures.js";
+import { CUMEM_ERROR, RAY_UNHANDLED_ERROR, ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -1150,6 +1150,20 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
   }
   const c = text.charCodeAt(0);
+  // vLLM's cumem allocator (sleep mode) reporting a failed driver call on stderr, no logger header (see CUMEM_ERROR): a
+  // line that reports a failure, often the only one an RL framework's wake_up/sleep shows before its own traceback
+  if ((c === 67 /* C */ || c === 91 /* [ */) && text.indexOf("CUDA Error: ") >= 0) {
+    const m = CUMEM_ERROR.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(text) });
+      return false;
+    }
+  }
+  // Ray's ERROR record of a task error nobody collected, its logger header dropped by Ray's streaming of an actor's output
+  // (see RAY_UNHANDLED_ERROR): a line that reports a failure; the header-kept copy is read as Ray's logger record below
+  if (c === 85 /* U */ && text.startsWith("Unhandled error (suppress with ")) {
+    if (RAY_UNHANDLED_ERROR.test(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "ray", message: clipMsg(text) });
+  }
   if (c === 73 /* I */ && text.startsWith("INFO:")) {
     if (runtime.other(rec, text, emit)) return true;
     const msg = text.slice(5).trimStart();
