@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { factEvidence, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
+import { factEvidence, fmt, hitEvidence, kvCacheEmpty, num, uniqueEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -26,7 +26,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     : `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
   const more = knob
     ? `use a quantized or smaller model, which leaves more host memory for a larger ${knob}`
-    : "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
+    : "give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or use a quantized checkpoint, to free memory for the cache";
   if (v0.length) {
     const len = num(v0[0].captures.len)!;
     const cap = num(v0[0].captures.cap);
@@ -76,7 +76,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // raises the error above when one request does not fit: a sliding-window or hybrid model whose printed token count
   // assumes every layer holds the whole sequence (vllm/low-concurrency still reports the printed figure)
   const served = facts.server.ready || (facts.runtime?.statsLines ?? 0) > 0;
-  if (tokens !== null && len !== null && tokens < len && (conc === null || conc < 1) && !served) {
+  // (no cache at all is vllm/no-kv-cache-memory's finding: no max_model_len fits a cache without blocks)
+  if (tokens !== null && len !== null && tokens < len && (conc === null || conc < 1) && !served && !kvCacheEmpty(facts)) {
     // without the concurrency line (an excerpt, or a sliding-window model whose cache counts differently) this is a suspicion
     return [{
       ...(conc === null ? { severity: "warning" as const } : {}),
