@@ -193,3 +193,40 @@ describe("the start-up memory check, failing and passing", () => {
     expect(ids(pass, "error")).toEqual([]);
   });
 });
+
+describe("0.6.3-0.6.4's `Memory profiling results: ... peak_torch_memory=...`", () => {
+  // torch's allocated peak over the profiling run, which starts from the loaded model: weights plus activations
+  const profile = (sep: string) =>
+    ["total_gpu_memory=44.34GiB", "initial_memory_usage=27.91GiB", "peak_torch_memory=29.86GiB", "memory_usage_post_profile=27.97GiB", "non_torch_memory=0.43GiB", "kv_cache_size=9.61GiB", "gpu_memory_utilization=0.90"].join(sep);
+  const weights = "INFO 11-28 02:14:09 model_runner.py:1077] Loading model weights took 27.3410 GB";
+  const shapes: [string, string][] = [
+    ["0.6.3 (spaces)", `INFO 11-28 02:14:31 worker.py:232] Memory profiling results: ${profile(" ")}`],
+    ["0.6.4 (duration, commas, a full stop)", `INFO 11-28 02:14:31 worker.py:232] Memory profiling results: duration=3.84 seconds, ${profile(", ")}.`],
+  ];
+
+  it("the activation peak is the torch peak less the weights the log states", async () => {
+    for (const [shape, line] of shapes)
+      for (const [name, wrap] of wrappers) {
+        const r = await analyzeText(wrap([weights, line]));
+        const at = `${shape} ${name}`;
+        expect(r.facts.memory, at).toMatchObject({ modelWeightsGiB: 27.341, totalGpuGiB: 44.34, nonTorchGiB: 0.43, peakActivationGiB: 2.52 });
+        expect([r.facts.kvCache.availableGiB, r.facts.config.gpuMemoryUtilization], at).toEqual([9.61, 0.9]);
+      }
+  });
+
+  it("without the weights line the torch peak is not taken for an activation peak", async () => {
+    for (const [shape, line] of shapes) {
+      const r = await analyzeText(plain([line]));
+      expect(r.facts.memory.peakActivationGiB, shape).toBeNull();
+      expect(r.facts.memory.totalGpuGiB, shape).toBe(44.34);
+    }
+  });
+
+  it("near miss: 0.6.5+'s own `PyTorch activation peak memory takes` is read as it is", async () => {
+    const r = await analyzeText(plain([
+      weights,
+      "INFO 11-28 02:14:31 worker.py:241] model weights take 27.34GiB; non_torch_memory takes 0.43GiB; PyTorch activation peak memory takes 1.95GiB; the rest of the memory reserved for KV Cache is 10.18GiB.",
+    ]));
+    expect(r.facts.memory.peakActivationGiB).toBe(1.95);
+  });
+});
