@@ -230,3 +230,26 @@ describe("0.6.3-0.6.4's `Memory profiling results: ... peak_torch_memory=...`", 
     expect(r.facts.memory.peakActivationGiB).toBe(1.95);
   });
 });
+
+describe("a KV cache sized by --kv-cache-memory-bytes that is too small for max_model_len", () => {
+  const reserved = "(EngineCore_DP0 pid=640) INFO 10-21 17:03:12 [gpu_worker.py:262] Initial free memory 43.87 GiB, reserved 6.00 GiB memory for KV Cache as specified by kv_cache_memory_bytes config and skipped memory profiling. This does not respect the gpu_memory_utilization config. Only use kv_cache_memory_bytes config when you want manual control of KV cache memory size. If OOM'ed, check the difference of initial free memory between the current run and the previous run where kv_cache_memory_bytes is suggested and update it correspondingly.";
+  const tooSmall = "(EngineCore_DP0 pid=640) ERROR 10-21 17:03:14 [core.py:708] ValueError: To serve at least one request with the model's max seq len (262144), (18.00 GiB KV cache is needed, which is larger than the available KV cache memory (6.00 GiB). Based on the available memory, the estimated maximum model length is 87376. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+
+  it("advises the flag that sized the cache, not --gpu-memory-utilization", async () => {
+    for (const [name, wrap] of wrappers) {
+      const r = await analyzeText(wrap([reserved, tooSmall]));
+      expect([r.facts.kvCache.availableGiB, r.facts.kvCache.neededGiB, r.facts.config.maxModelLen], name).toEqual([6, 18, 262144]);
+      const f = find(r, "vllm/kv-cache-too-small")!;
+      expect(f.remediation[0], name).toContain("raise --kv-cache-memory-bytes (now 6.00 GiB");
+      expect(f.remediation[0], name).toContain("so the cache gains at least 12 GiB.");
+      expect(f.remediation[0], name).not.toContain("raise --gpu-memory-utilization");
+      expect(r.facts.firstError?.line, name).toBe(2);
+    }
+  });
+
+  it("near miss: without the reservation line the advice stays --gpu-memory-utilization's", async () => {
+    const r = await analyzeText(plain([tooSmall]));
+    const f = find(r, "vllm/kv-cache-too-small")!;
+    expect(f.remediation[0]).toContain("raise --gpu-memory-utilization if nothing else uses the GPU so the cache gains at least 12 GiB (each 0.01 is 1% of the GPU's memory).");
+  });
+});
