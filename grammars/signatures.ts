@@ -2004,6 +2004,14 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648)."],
   },
   {
+    // --kv-cache-memory-bytes (V1, v0.11+; vllm/v1/worker/gpu_worker.py): the cache gets that size unprofiled, and
+    // --gpu-memory-utilization no longer sizes it (`This does not respect the gpu_memory_utilization config.`)
+    id: "vllm.kvCacheMemoryBytes", dialect: "vllm", level: "info", anyOf: ["kv_cache_memory_bytes"],
+    pattern: /reserved (?<gib>\d+(?:\.\d+)?) ?GiB memory for KV Cache as specified by kv_cache_memory_bytes/,
+    samples: ["Initial free memory 78.52 GiB, reserved 12.00 GiB memory for KV Cache as specified by kv_cache_memory_bytes config and skipped memory profiling. This does not respect the gpu_memory_utilization config."],
+    nearMisses: ["Only use kv_cache_memory_bytes config when you want manual control of KV cache memory size."],
+  },
+  {
     id: "vllm.maxLenEstimate", dialect: "vllm", level: "info", anyOf: ["estimated maximum model length"],
     pattern: /estimated maximum model length is (?<len>\d[\d,]*)/,
     samples: ["Based on the available memory, the estimated maximum model length is 79136."],

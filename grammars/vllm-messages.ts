@@ -14,7 +14,7 @@ export type FactValue = string | number | boolean;
  * What a line states: values by fact path (typed from the report's schema, so a misspelt path fails to compile;
  * `kvCache.device` is the domain's own), and the few values of the line that are no fact (no dot).
  */
-export type Stated = { [K in FactPath | "kvCache.device"]?: FactValue } & { rank?: FactValue; dp?: FactValue; pp?: FactValue; tp?: FactValue; name?: FactValue; value?: FactValue };
+export type Stated = { [K in FactPath | "kvCache.device" | "memory.peakTorchGiB"]?: FactValue } & { rank?: FactValue; dp?: FactValue; pp?: FactValue; tp?: FactValue; name?: FactValue; value?: FactValue };
 
 export interface PhraseMatch {
   id: PhraseId;
@@ -803,8 +803,10 @@ function profileResults(s: string): Stated {
   const get = (k: string) => new RegExp(String.raw`\b${k}=(-?\d+(?:\.\d+)?)`).exec(s)?.[1];
   const total = get("total_gpu_memory");
   if (total) out["memory.totalGpuGiB"] = num(total);
+  // (`peak_torch_memory` is torch's allocated peak over the profiling run, counted from the loaded model: the weights
+  // plus the activations, not the activations alone; src/facts/vllm.ts takes the weights off when the log states them)
   const peak = get("peak_torch_memory");
-  if (peak) out["memory.peakActivationGiB"] = num(peak);
+  if (peak) out["memory.peakTorchGiB"] = num(peak);
   const nonTorch = get("non_torch_memory");
   if (nonTorch) out["memory.nonTorchGiB"] = num(nonTorch);
   const kv = get("kv_cache_size");

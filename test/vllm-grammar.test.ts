@@ -203,7 +203,7 @@ describe("message phrases", () => {
     {
       msg: "Memory profiling results: total_gpu_memory=79.15GiB initial_memory_usage=14.12GiB peak_torch_memory=15.80GiB memory_usage_post_profile=14.35Gib non_torch_memory=0.20GiB kv_cache_size=55.24GiB gpu_memory_utilization=0.90",
       id: "memory.profileResults",
-      facts: { "memory.totalGpuGiB": 79.15, "memory.peakActivationGiB": 15.8, "kvCache.availableGiB": 55.24, "config.gpuMemoryUtilization": 0.9 },
+      facts: { "memory.totalGpuGiB": 79.15, "memory.peakTorchGiB": 15.8, "kvCache.availableGiB": 55.24, "config.gpuMemoryUtilization": 0.9 },
     },
     {
       msg: "Memory profiling takes 4.21 seconds. Total non KV cache memory: 16.41GiB; torch peak memory increase: 1.23GiB; non-torch forward increase memory: 0.19GiB; weights memory: 14.99GiB.",

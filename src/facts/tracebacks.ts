@@ -75,7 +75,9 @@ const PHASES: [RegExp, string][] = [
   // (and the multi-modal worst case a profiling run is sized by, deeper than the V0 `_dummy_run` that asks for it)
   [new RegExp(`^(?:profile_run|determine_available_memory|determine_num_available_blocks|${MM_PROFILE_FUNCS.join("|")})$`), "while profiling memory"],
   [/^(_initialize_kv_caches|initialize_kv_caches|initialize_cache|initialize_from_config)$/, "while allocating the KV cache"],
-  [/^(capture_model|compile_or_warm_up_model)$/, "while capturing CUDA graphs"],
+  // (a paste that starts inside the capture keeps only torch's frames: torch/cuda/graphs.py's CUDAGraph.capture_begin /
+  // capture_end, which `with torch.cuda.graph(...)` calls on entry and exit, and V1's `_capture_cudagraphs` loop)
+  [/^(capture_model|compile_or_warm_up_model|_capture_cudagraphs|capture_begin|capture_end)$/, "while capturing CUDA graphs"],
   [/^(execute_model|forward|_dummy_run|step|run_busy_loop)$/, RUNNING],
   // sleep mode (vllm/device_allocator/cumem.py): `wake_up` maps the memory `sleep` released back in, through every layer
   // (LLM / AsyncLLM / the executor / the worker / CuMemAllocator), V0 and V1 alike; RL frameworks call it before each
@@ -517,7 +519,9 @@ type RootCause = NonNullable<NonNullable<Facts["tracebacks"]>["rootCause"]>;
 /** What a root cause's words say it is about, first match wins (the rules give each kind its advice). */
 const ROOT_CAUSE_KINDS: readonly [NonNullable<RootCause["kind"]>, RegExp][] = [
   ["cuda-oom", /out of memory|OutOfMemoryError/i],
-  ["kv-cache", /KV cache|cache blocks/i],
+  // (V1's check opens `To serve at least one request with the model's max seq len (N), (X GiB KV cache is needed, ...`,
+  // `models's` before 0.11; a paste's hard wrap can cut its `KV cache` in two, the opening clause still names the check)
+  ["kv-cache", /KV cache|cache blocks|To serve at least one request with the models?'s max seq len/i],
   ["tp-not-divisible", /divisible/i],
   ["nccl", /NCCL|nccl|DistBackendError/],
   // torch.compile (Dynamo, Inductor and the Triton kernels it builds) or a Triton kernel's own build failed

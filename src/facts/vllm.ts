@@ -278,6 +278,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null, ...(state.metrics.count ? { metricsLines: state.metrics.count } : {}) },
     };
     deriveV0Tokens(state, facts, sources);
+    derivePeakActivation(state, facts, sources);
     derivePlatformOfBlocks(state, facts, sources);
     deriveLayout(state, facts, sources);
     deriveDataParallelNodes(facts, sources);
@@ -312,6 +313,20 @@ function deriveV0Tokens(state: VllmState, facts: Section, sources: Record<string
   const why =
     stated !== null ? " (config.blockSize)" : size === DEFAULT_BLOCK_SIZE ? " (vLLM's default)" : ` (agrees with max concurrency ${kv.maxConcurrency}x for ${kv.tokensPerRequest} tokens)`;
   sources["kvCache.tokens"] = { ...plain(blocks.at)!, derived: `kvCache.gpuBlocks (${kv.gpuBlocks}) × block size ${size}${why}` };
+}
+
+/**
+ * 0.6.3-0.6.4's one-line `Memory profiling results: ... peak_torch_memory=16.99GiB ...` states torch's allocated peak
+ * over the profiling run, which starts from the loaded model: weights and activations together. The activation peak
+ * is that less the weights (`Loading model weights took 14.9888 GB`), when the log states them; without them it stays
+ * unknown (the figure is not an activation peak).
+ */
+function derivePeakActivation(state: VllmState, facts: Section, sources: Record<string, Evidence>): void {
+  const peak = state.values["memory.peakTorchGiB"];
+  const weights = facts.memory.modelWeightsGiB;
+  if (facts.memory.peakActivationGiB !== null || !peak || typeof peak.value !== "number" || weights === null || peak.value < weights) return;
+  facts.memory.peakActivationGiB = Math.round((peak.value - weights) * 100) / 100;
+  sources["memory.peakActivationGiB"] = { ...plain(peak.at)!, derived: `peak_torch_memory (${peak.value} GiB) less memory.modelWeightsGiB (${weights} GiB)` };
 }
 
 /** block sizes vLLM's attention backends use, the default first */

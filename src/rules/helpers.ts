@@ -28,6 +28,16 @@ export function factEvidence(facts: Facts, ...paths: string[]): Evidence[] {
 }
 
 /** A number as the reports write it (`1,234.57`; see formatNumber). */
+/**
+ * The KV cache has no room at all: V0's `# GPU blocks: 0` (`# cuda blocks: 0`), or a budget left for it of zero or less
+ * (V0.7's `the rest of the memory reserved for KV Cache is -1.05GiB`). vllm/no-kv-cache-memory reports it; the rules
+ * about a cache too small for a request (kv-cache-too-small, low-concurrency) have nothing to add to it.
+ */
+export function kvCacheEmpty(facts: Facts): boolean {
+  const kv = facts.kvCache;
+  return (kv.gpuBlocks !== null && kv.gpuBlocks <= 0) || (kv.availableGiB !== null && kv.availableGiB <= 0);
+}
+
 export function fmt(n: number, digits = 2): string {
   return formatNumber(n, digits);
 }

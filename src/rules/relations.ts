@@ -146,7 +146,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
   // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
   "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
-  "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small"] },
+  "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small", "vllm/no-kv-cache-memory"] },
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
   "bench/mlperf-invalid": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },

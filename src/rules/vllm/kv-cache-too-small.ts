@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { factEvidence, fmt, hitEvidence, num, uniqueEvidence } from "../helpers.js";
+import { factEvidence, fmt, hitEvidence, kvCacheEmpty, num, uniqueEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -21,12 +21,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const v0 = signalHits(ctx, ["vllm.kvTooSmallV0"]);
   // the CPU and OpenVINO backends keep the cache in host memory of a fixed size, and their message names that knob
   const knob = firstValue(v0, "knob");
+  // a cache sized by --kv-cache-memory-bytes: --gpu-memory-utilization does not size it, that flag does
+  const fixed = firstValue(signalHits(ctx, ["vllm.kvCacheMemoryBytes"]), "gib");
   const raise = knob
     ? `raise ${knob} (the GiB of host memory the ${/OPENVINO/.test(knob) ? "OpenVINO" : "CPU"} backend sets aside for the KV cache)`
-    : `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
+    : fixed !== undefined
+      ? `raise --kv-cache-memory-bytes (now ${fixed} GiB, which sets the cache's size in place of --gpu-memory-utilization) within the GPU's free memory`
+      : `raise --gpu-memory-utilization${gmu !== null ? ` (now ${gmu})` : ""} if nothing else uses the GPU`;
   const more = knob
     ? `use a quantized or smaller model, which leaves more host memory for a larger ${knob}`
-    : "or give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or a quantized checkpoint to free memory for the cache";
+    : "give the model more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or use a quantized checkpoint, to free memory for the cache";
   if (v0.length) {
     const len = num(v0[0].captures.len)!;
     const cap = num(v0[0].captures.cap);
@@ -55,7 +59,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     return [{
       message: `max_model_len ${fmt(len)} needs ${need} GiB of KV cache for one request; only ${have} GiB is available, enough for about ${fmt(fit, 0)} tokens${estimate ? " (vLLM's own estimate)" : ""}.`,
       evidence: uniqueEvidence([...hitEvidence(v1), est?.ev]),
-      remediation: [`Lower --max-model-len to ${fit}, or ${raise} so the cache gains at least ${Math.round((need - have) * 100) / 100} GiB (each 0.01 is 1% of the GPU's memory).`, `Otherwise ${more}.`],
+      remediation: [`Lower --max-model-len to ${fit}, or ${raise} so the cache gains at least ${Math.round((need - have) * 100) / 100} GiB${knob || fixed !== undefined ? "" : " (each 0.01 is 1% of the GPU's memory)"}.`, `Otherwise ${more}.`],
     }];
   }
   // the message's opening clause only (the sizes cut off, or on a line a paste wrapped and lost)
@@ -76,7 +80,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // raises the error above when one request does not fit: a sliding-window or hybrid model whose printed token count
   // assumes every layer holds the whole sequence (vllm/low-concurrency still reports the printed figure)
   const served = facts.server.ready || (facts.runtime?.statsLines ?? 0) > 0;
-  if (tokens !== null && len !== null && tokens < len && (conc === null || conc < 1) && !served) {
+  // (no cache at all is vllm/no-kv-cache-memory's finding: no max_model_len fits a cache without blocks)
+  if (tokens !== null && len !== null && tokens < len && (conc === null || conc < 1) && !served && !kvCacheEmpty(facts)) {
     // without the concurrency line (an excerpt, or a sliding-window model whose cache counts differently) this is a suspicion
     return [{
       ...(conc === null ? { severity: "warning" as const } : {}),

@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { factEvidence, fmt, num } from "../helpers.js";
+import { factEvidence, fmt, kvCacheEmpty, num } from "../helpers.js";
 import { signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -28,6 +28,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   }
   if (conc >= thresholds.minConcurrency) return [];
   const tokens = facts.kvCache.tokens;
+  // (V0's `# GPU blocks: 0` then `Maximum concurrency ...: 0.00x`: no cache at all is vllm/no-kv-cache-memory's finding)
+  if (kvCacheEmpty(facts) || tokens === 0) return [];
   const len = perReq ?? facts.config.maxModelLen;
   const gmu = facts.config.gpuMemoryUtilization;
   const fits = conc < 1 ? "not even one full-length request fits at once" : `only ${fmt(conc)} full-length requests fit at once`;

@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { factEvidence, hitEvidence, uniqueEvidence } from "../helpers.js";
+import { factEvidence, hitEvidence, kvCacheEmpty, uniqueEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -19,7 +19,7 @@ export const meta = {
 export function check(ctx: RuleContext): FindingDraft[] {
   const { facts } = ctx;
   const hits = signalHits(ctx, ["vllm.noKvMemory"]);
-  const factZero = (facts.kvCache.gpuBlocks !== null && facts.kvCache.gpuBlocks <= 0) || (facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB <= 0);
+  const factZero = kvCacheEmpty(facts);
   if (!hits.length && !factZero) return [];
   // the CPU and OpenVINO backends keep the cache in a fixed size of host memory, named in their message
   const knob = firstValue(hits, "knob");
