@@ -103,6 +103,8 @@ export function jsonLineText(line: string): string | null {
   if (text === undefined) return null;
   text = text.replace(/\r?\n$/, "");
   text = withLoggerPrefix(text, rec);
+  const trace = exceptionText(rec, text);
+  if (trace) text = `${text}\n${trace}`;
   const pod = podPrefix(obj as Json);
   if (pod) text = pod + text;
   return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
@@ -117,7 +119,8 @@ export function jsonLineText(line: string): string | null {
  * inside become `\r`, as above.
  */
 const PRETTY_MEMBER = /^"([@\w.]+)"\s*:\s*(?=")/;
-const TEXT_FIELD_SET: ReadonlySet<string> = new Set(TEXT_FIELDS);
+// a traceback member of a pretty-printed record (see exceptionText) is read as the lines it holds
+const TEXT_FIELD_SET: ReadonlySet<string> = new Set<string>([...TEXT_FIELDS, "exc_info", "exc_text", "stack_info", "stack_trace"]);
 
 function prettyJsonText(line: string, start: number): string | null {
   let body = line.slice(start).trimEnd();
@@ -163,6 +166,34 @@ export function csvRowText(line: string): string | null {
 /** A CloudWatch console CSV row whose message is bare (not quoted), or null. */
 export function csvEpochBareText(line: string): string | null {
   return CSV_EPOCH_BARE.test(line) ? line.slice(14) : null;
+}
+
+/**
+ * The traceback a JSON logger keeps apart from the message. vLLM logs a failure with its traceback
+ * (`logger.exception("EngineCore failed to start.")`); a JSON formatter writes the message alone in
+ * `message` and the formatted traceback in another member: python-json-logger (the formatter vLLM's logging
+ * docs use) in `exc_info`, and `stack_info` for a logged stack; structlog's `format_exc_info` in `exception`;
+ * ECS loggers (Elastic's ecs-logging) in `error.stack_trace`, as a nested `error` object or a dotted key;
+ * Datadog's reserved attribute `error.stack`; others a top-level `stack_trace`. The cause of the failure is
+ * in those lines (`ValueError: No available memory for the cache blocks`), so they are read after the
+ * message, as the text log would print them. A member whose text the message already holds (a formatter that
+ * writes both) is not read twice; one that is not a string (structlog's dict tracebacks, a `true` flag) is no
+ * text.
+ */
+const TRACE_FIELDS = ["exc_info", "exc_text", "stack_info", "exception", "stack_trace", "error.stack_trace", "error.stack"] as const;
+
+function exceptionText(rec: Json, message: string): string | undefined {
+  const parts: string[] = [];
+  const err = rec.error && typeof rec.error === "object" && !Array.isArray(rec.error) ? (rec.error as Json) : undefined;
+  for (const k of TRACE_FIELDS) {
+    let v: unknown = rec[k];
+    if (v === undefined && err && k.startsWith("error.")) v = err[k.slice(6)];
+    if (typeof v !== "string") continue;
+    const t = v.replace(/\s+$/, "");
+    if (!/\S/.test(t) || t === "None" || t === "NoneType: None" || message.includes(t) || parts.some((p) => p.includes(t))) continue;
+    parts.push(t);
+  }
+  return parts.length ? parts.join("\n") : undefined;
 }
 
 /**

@@ -1,0 +1,177 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import type { Report } from "../src/model.js";
+
+/**
+ * Formats found in round 55j of real logs: vLLM and NCCL lines as log platforms export them (CloudWatch's CSV download
+ * and console rows, journald's short format in a non-English locale, a PaaS console's `[time] [/bin/sh]: ` rows with a
+ * blank row after each record, RFC 3339 stamps). Those the tool read already; what it did not read is the traceback a
+ * JSON formatter keeps apart from the message: python-json-logger writes `logger.exception(...)`'s traceback in
+ * `exc_info`, structlog in `exception`, ECS loggers in `error.stack_trace`, Datadog in `error.stack`, so the cause
+ * (`ValueError: No available memory for the cache blocks`) was dropped and only "EngineCore failed to start." was left.
+ * Every log text here is written for the test in the printed layout.
+ */
+
+const WRAPS: [string, (l: string) => string][] = [
+  ["plain", (l) => l],
+  ["kubectl --timestamps", (l) => `2026-12-06T19:31:07.204518337Z ${l}`],
+  ["docker compose", (l) => `inference-1  | ${l}`],
+];
+
+const join = (lines: string[], wrap: (l: string) => string, eol = "\n"): string => lines.map(wrap).join(eol) + eol;
+
+async function eachWrap(lines: string[], check: (r: Report, at: string) => void, wraps = WRAPS): Promise<void> {
+  for (const [name, wrap] of wraps)
+    for (const eol of ["\n", "\r\n"]) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
+}
+
+const PLAIN_ONLY: [string, (l: string) => string][] = [["plain", (l) => l]];
+
+const TRACE = [
+  "Traceback (most recent call last):",
+  '  File "/opt/venv/lib/python3.12/site-packages/vllm/v1/engine/core.py", line 702, in run_engine_core',
+  "    engine_core = EngineCoreProc(*args, **kwargs)",
+  "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
+].join("\n");
+
+const before = { asctime: "2026-03-02 08:41:10,512", levelname: "INFO", name: "vllm.config", message: "Using max model len 16384" };
+const failed = { asctime: "2026-03-02 08:41:57,903", levelname: "ERROR", name: "vllm.v1.engine.core", message: "EngineCore failed to start." };
+
+describe("a JSON record's traceback kept apart from its message", () => {
+  const shapes: [string, Record<string, unknown>][] = [
+    ["python-json-logger exc_info", { ...failed, exc_info: TRACE }],
+    ["structlog exception", { timestamp: "2026-03-02T08:41:57.903Z", level: "error", event: "engine", message: "EngineCore failed to start.", exception: TRACE }],
+    ["ECS error.stack_trace", { "@timestamp": "2026-03-02T08:41:57.903Z", "log.level": "error", message: "EngineCore failed to start.", error: { type: "ValueError", stack_trace: TRACE } }],
+    ["Datadog error.stack", { status: "error", message: "EngineCore failed to start.", "error.kind": "ValueError", "error.stack": TRACE }],
+  ];
+  for (const [name, rec] of shapes)
+    it(`reads the cause from ${name}, on the record's own line`, async () => {
+      for (const eol of ["\n", "\r\n"]) {
+        const r = await analyzeText([JSON.stringify(before), JSON.stringify(rec)].join(eol) + eol, "run.jsonl");
+        const at = `${name} ${JSON.stringify(eol)}`;
+        const kv = r.findings.find((f) => f.ruleId === "vllm/no-kv-cache-memory");
+        expect(kv, at).toBeDefined();
+        expect(kv!.evidence.map((e) => e.line), at).toEqual([2]);
+        expect(ids(r), at).toContain("vllm/engine-init-failed");
+        expect(r.facts.firstError?.line, at).toBe(2);
+        expect(r.facts.config.maxModelLen, at).toBe(16384);
+      }
+    });
+
+  it("reads exc_info in a pretty-printed export (gcloud logging read --format=json)", async () => {
+    const doc = JSON.stringify([{ jsonPayload: { ...failed, exc_info: TRACE }, severity: "ERROR", timestamp: "2026-03-02T08:41:57.903Z" }], null, 2);
+    for (const eol of ["\n", "\r\n"]) {
+      const text = doc.split("\n").join(eol) + eol;
+      const r = await analyzeText(text, "export.json");
+      const lineOf = (s: string) => text.split(eol).findIndex((l) => l.includes(s)) + 1;
+      const kv = r.findings.find((f) => f.ruleId === "vllm/no-kv-cache-memory");
+      expect(kv, JSON.stringify(eol)).toBeDefined();
+      expect(kv!.evidence[0].line).toBe(lineOf('"exc_info"'));
+      expect(r.facts.firstError?.line).toBe(lineOf('"message"'));
+    }
+  });
+
+  it("reads a traceback the message already holds once", async () => {
+    const rec = { ...failed, message: `EngineCore failed to start.\n${TRACE}`, exc_info: TRACE };
+    const r = await analyzeText(JSON.stringify(rec) + "\n", "run.jsonl");
+    const kv = r.findings.filter((f) => f.ruleId === "vllm/no-kv-cache-memory");
+    expect(kv).toHaveLength(1);
+    expect(kv[0].evidence).toHaveLength(1);
+  });
+
+  it("near misses: no traceback, a null or dict member, python's empty exc_text", async () => {
+    for (const rec of [
+      { ...failed, exc_info: null },
+      { ...failed, exc_info: "NoneType: None" },
+      { ...failed, exception: [{ exc_type: "ValueError", exc_value: "No available memory for the cache blocks" }] },
+      { ...failed, stack_info: "" },
+      { ...before, exception: "None" },
+    ]) {
+      const r = await analyzeText(JSON.stringify(before) + "\n" + JSON.stringify(rec) + "\n", "run.jsonl");
+      expect(ids(r), JSON.stringify(rec)).not.toContain("vllm/no-kv-cache-memory");
+    }
+    // a member named like one that is no traceback (a request's `error` object with a message) adds no line
+    const r = await analyzeText(JSON.stringify({ ...before, error: { message: "upstream closed" } }) + "\n", "run.jsonl");
+    expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+describe("journald's short format in a locale whose months are not English", () => {
+  const lines = [
+    "дек 03 09:12:40 gpu7 python3[5120]: (Worker_TP1 pid=5120) INFO 12-03 09:12:40 [gpu_worker.py:301] Available KV cache memory: 9.62 GiB",
+    "дек 03 09:12:40 gpu7 python3[5019]: (EngineCore pid=5019) INFO 12-03 09:12:40 [kv_cache_utils.py:1240] GPU KV cache size: 180,224 tokens",
+    "дек 03 09:12:40 gpu7 python3[5019]: (EngineCore pid=5019) INFO 12-03 09:12:40 [kv_cache_utils.py:1241] Maximum concurrency for 16,384 tokens per request: 11.00x",
+    "дек 03 09:12:41 gpu7 python3[5121]:  shapes=4096",
+  ];
+  it("reads the KV cache facts through the journal prefix", async () => {
+    await eachWrap(
+      lines,
+      (r, at) => {
+        expect(r.facts.kvCache.tokens, at).toBe(180224);
+        expect(r.facts.kvCache.maxConcurrency, at).toBe(11);
+        expect(r.facts.kvCache.tokensPerRequest, at).toBe(16384);
+        expect(r.facts.kvCache.availableGiB, at).toBe(9.62);
+        expect(r.facts.vllm.engine, at).toBe("v1");
+        expect(r.findings.filter((f) => f.severity === "error"), at).toEqual([]);
+      },
+      PLAIN_ONLY,
+    );
+  });
+});
+
+describe("CloudWatch's CSV download (epoch milliseconds, #033 for ESC, quoted rows)", () => {
+  const lines = [
+    "timestamp,message",
+    "1764950400120,vLLM engine args: [--port 8080 --tensor-parallel-size 2 --gpu-memory-utilization 0.88 --model /opt/ml/model]",
+    "1764950403550,#033[1;36m(APIServer pid=1)#033[0;0m INFO 12-05 16:00:03 [api_server.py:1885] vLLM API server version 0.11.0",
+    `1764950403551,"#033[1;36m(APIServer pid=1)#033[0;0m INFO 12-05 16:00:03 [utils.py:233] non-default args: {'model': '/opt/ml/model', 'tensor_parallel_size': 2, 'gpu_memory_utilization': 0.88}"`,
+    `1764950431002,"#033[1;36m(APIServer pid=1)#033[0;0m     raise RuntimeError(""Engine core initialization failed. """`,
+    "1764950431004,#033[1;36m(APIServer pid=1)#033[0;0m RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+  ];
+  it("reads version, model, TP and memory fraction, and the failed start", async () => {
+    await eachWrap(
+      lines,
+      (r, at) => {
+        expect(r.facts.vllm.version, at).toBe("0.11.0");
+        expect(r.facts.config.model, at).toBe("/opt/ml/model");
+        expect(r.facts.config.tensorParallelSize, at).toBe(2);
+        expect(r.facts.config.gpuMemoryUtilization, at).toBe(0.88);
+        expect(ids(r), at).toContain("vllm/engine-init-failed");
+      },
+      PLAIN_ONLY,
+    );
+  });
+});
+
+describe("CloudWatch console rows of an aws-ofi-nccl start that gives up", () => {
+  const lines = [
+    "  | 2026-02-10T03:22:17.401+00:00 | ip-172-31-8-40:311:902 [1] platform_config_endpoint:626 NCCL WARN NET/OFI GDR disabled on GDR-supported instance type p5.48xlarge",
+    "  | 2026-02-10T03:22:17.401+00:00 | ip-172-31-8-40:311:902 [1] nccl_net_ofi_create_plugin:335 NCCL WARN NET/OFI aws-ofi-nccl initialization failed",
+    "  | 2026-02-10T03:22:17.402+00:00 | ip-172-31-8-40:311:902 [1] NCCL INFO NET/IB : No device found.",
+    "  | 2026-02-10T03:22:17.402+00:00 | ip-172-31-8-40:311:902 [1] NCCL INFO NET/Socket : Using [0]ens32:172.31.8.40<0>",
+  ];
+  it("takes the GDR-required WARN as the first error and the socket fallback as the network", async () => {
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(r.facts.nccl.firstWarn?.line, at).toBe(1);
+      expect(r.facts.nccl.net, at).toBe("Socket");
+      expect(r.facts.nccl.nodes, at).toBe(1);
+      expect(r.findings.some((f) => f.remediation.join(" ").includes("nvidia-peermem")), at).toBe(true);
+    });
+  });
+});
+
+describe("a PaaS console's `[time] [/bin/sh]: ` rows with vLLM's bracketed process prefix", () => {
+  const lines = [
+    "[2026-04-11 10:02:19] [/bin/sh]: [EngineCore_DP0][pid=871] ERROR 04-11 02:02:19.410 [core.py:1288] EngineCore failed to start.",
+    "[2026-04-11 10:02:19] [/bin/sh]: ",
+    "[2026-04-11 10:02:19] [/bin/sh]: [EngineCore_DP0][pid=871] ERROR 04-11 02:02:19.410 [core.py:1288] Traceback (most recent call last):",
+    "[2026-04-11 10:02:19] [/bin/sh]: ",
+  ];
+  it("reads the first error on its row and the failed start", async () => {
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(ids(r), at).toContain("vllm/engine-init-failed");
+    });
+  });
+});
