@@ -175,3 +175,56 @@ describe("a PaaS console's `[time] [/bin/sh]: ` rows with vLLM's bracketed proce
     });
   });
 });
+
+describe("an entry as Google Cloud's Logs Explorer shows it or `gcloud logging read` writes it (bare keys)", () => {
+  it("reads a double-quoted textPayload of the Logs Explorer view", async () => {
+    const lines = [
+      'insertId: "5f1c0a9e000c2b7d51a3e0f2"',
+      "labels: {1}",
+      'logName: "projects/demo/logs/run.googleapis.com%2Fstderr"',
+      "resource: {2}",
+      'textPayload: "vllm serve: error: argument --max-num-seqs: invalid int value: \'many\'"',
+      'timestamp: "2026-05-02T11:40:09.771204Z"',
+    ];
+    for (const eol of ["\n", "\r\n"]) {
+      const r = await analyzeText(join(lines, (l) => l, eol));
+      const f = r.findings.find((x) => x.ruleId === "vllm/bad-cli-args");
+      expect(f, JSON.stringify(eol)).toBeDefined();
+      expect(f!.evidence[0].line).toBe(5);
+    }
+  });
+
+  it("reads a jsonPayload's indented message and YAML's single-quoted and bare textPayload", async () => {
+    const lines = [
+      "---",
+      "insertId: 7q1w2e",
+      "severity: INFO",
+      "textPayload: (EngineCore_DP0 pid=88) INFO 05-02 11:38:51 [kv_cache_utils.py:1087] GPU KV cache size: 52,480 tokens",
+      "---",
+      "jsonPayload:",
+      "  levelname: ERROR",
+      "  message: '(EngineCore_DP0 pid=88) ERROR 05-02 11:38:52 [core.py:708] ValueError: To serve at least one request with the model''s max seq len (65536), (12.00 GiB KV cache is needed, which is larger than the available KV cache memory (9.61 GiB). Based on the available memory, the estimated maximum model length is 52480. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.'",
+    ];
+    for (const eol of ["\n", "\r\n"]) {
+      const r = await analyzeText(join(lines, (l) => l, eol));
+      expect(r.facts.kvCache.tokens, JSON.stringify(eol)).toBe(52480);
+      const f = r.findings.find((x) => x.ruleId === "vllm/kv-cache-too-small");
+      expect(f, JSON.stringify(eol)).toBeDefined();
+      expect(f!.evidence[0].line).toBe(8);
+      expect(r.facts.firstError?.line).toBe(8);
+    }
+  });
+
+  it("near misses: a plain `message:` line, an unclosed or unbalanced quote", async () => {
+    const r = await analyzeText(
+      [
+        "message: ERROR this is ordinary text that begins with the word message",
+        "msg: 'half ' quoted'",
+        'log: "never closed',
+        "textPayload: INFO 05-02 11:38:51 [loggers.py:1] nothing failed here",
+      ].join("\n") + "\n",
+    );
+    expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(r.facts.firstError).toBeNull();
+  });
+});

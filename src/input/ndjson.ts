@@ -141,6 +141,44 @@ function prettyJsonText(line: string, start: number): string | null {
 }
 
 /**
+ * A log entry as a console shows it or a YAML export writes it, one member a line with the key bare: Google Cloud's
+ * Logs Explorer (an entry expanded and copied: `textPayload: "vllm serve: error: ..."`, `labels: {1}`, the message of
+ * a `jsonPayload` indented under it as `message: "..."`) and `gcloud logging read`'s default YAML (`textPayload: 'INFO
+ * ...'`, or the text bare). The text member's value is the record: a double-quoted value as JSON reads it, a
+ * single-quoted one with YAML's `''` for a quote, and a bare one only after `textPayload:` (the other names begin
+ * ordinary text too: `message: ` is the start of many a log line). Any other member stays as it is.
+ */
+const ENTRY_MEMBER = /^[ \t]*(textPayload|message|msg|log|MESSAGE|@message): (?=\S)/;
+
+export function entryMemberText(line: string): string | null {
+  const m = ENTRY_MEMBER.exec(line);
+  if (!m) return null;
+  const body = line.slice(m[0].length).trimEnd();
+  const q = body.charCodeAt(0);
+  let text: string;
+  if (q === 34 /* " */) {
+    if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34) return null;
+    let v: unknown;
+    try {
+      v = JSON.parse(body);
+    } catch {
+      return null;
+    }
+    if (typeof v !== "string") return null;
+    text = v;
+  } else if (q === 39 /* ' */) {
+    if (body.length < 2 || body.charCodeAt(body.length - 1) !== 39) return null;
+    const inner = body.slice(1, -1);
+    // a quote not doubled ends the scalar early: not one value
+    if (inner.replace(/''/g, "").includes("'")) return null;
+    text = inner.replace(/''/g, "'");
+  } else if (m[1] === "textPayload") text = body;
+  else return null;
+  text = text.replace(/\r?\n$/, "");
+  return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
+}
+
+/**
  * A row of a CSV export of a log search (Kibana's CSV report, a Grafana or CloudWatch Logs Insights table saved as CSV,
  * the CloudWatch console's "Download search results (CSV)", Datadog's list export): the time first, quoted or not, a few
  * short label columns after it (host, pod, service, stream), then the message as the last field, quoted as RFC 4180
