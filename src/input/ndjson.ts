@@ -128,14 +128,23 @@ function prettyJsonText(line: string, start: number): string | null {
   if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34 /* " */) return null;
   const m = PRETTY_MEMBER.exec(body);
   if (!m || !TEXT_FIELD_SET.has(m[1])) return null;
-  body = body.slice(m[0].length);
+  const value = jsonString(body.slice(m[0].length));
+  return value === null ? null : recordText(value);
+}
+
+/** A JSON string literal's value, or null when the text is not one. */
+function jsonString(body: string): string | null {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return null;
   }
-  if (typeof value !== "string") return null;
+  return typeof value === "string" ? value : null;
+}
+
+/** A text member's value as the record splitter reads it: a trailing newline off, the others `\r`. */
+function recordText(value: string): string {
   const text = value.replace(/\r?\n$/, "");
   return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
 }
@@ -155,17 +164,10 @@ export function entryMemberText(line: string): string | null {
   if (!m) return null;
   const body = line.slice(m[0].length).trimEnd();
   const q = body.charCodeAt(0);
-  let text: string;
+  let text: string | null;
   if (q === 34 /* " */) {
     if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34) return null;
-    let v: unknown;
-    try {
-      v = JSON.parse(body);
-    } catch {
-      return null;
-    }
-    if (typeof v !== "string") return null;
-    text = v;
+    if ((text = jsonString(body)) === null) return null;
   } else if (q === 39 /* ' */) {
     if (body.length < 2 || body.charCodeAt(body.length - 1) !== 39) return null;
     const inner = body.slice(1, -1);
@@ -174,8 +176,7 @@ export function entryMemberText(line: string): string | null {
     text = inner.replace(/''/g, "'");
   } else if (m[1] === "textPayload") text = body;
   else return null;
-  text = text.replace(/\r?\n$/, "");
-  return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
+  return recordText(text);
 }
 
 /**
