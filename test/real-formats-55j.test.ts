@@ -228,3 +228,26 @@ describe("an entry as Google Cloud's Logs Explorer shows it or `gcloud logging r
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("Azure Container Apps' console stream and JSON a reader does not know", () => {
+  it("reads the `Log` member of `az containerapp logs show --format json`", async () => {
+    const lines = [
+      '{"TimeStamp": "2026-06-14T07:12:40.1185320+00:00", "Log": "(APIServer pid=1) INFO 06-14 07:12:40 [api_server.py:1885] vLLM API server version 0.11.2"}',
+      '{"TimeStamp": "2026-06-14T07:13:31.5500210+00:00", "Log": "(EngineCore_DP0 pid=97) INFO 06-14 07:13:31 [kv_cache_utils.py:1087] GPU KV cache size: 96,512 tokens"}',
+      '{"TimeStamp": "2026-06-14T07:13:31.5500980+00:00", "Log_s": "(EngineCore_DP0 pid=97) INFO 06-14 07:13:31 [kv_cache_utils.py:1091] Maximum concurrency for 32,768 tokens per request: 2.95x"}',
+    ];
+    for (const eol of ["\n", "\r\n"]) {
+      const r = await analyzeText(lines.join(eol) + eol, "app.jsonl");
+      expect(r.facts.vllm.version, JSON.stringify(eol)).toBe("0.11.2");
+      expect(r.facts.kvCache.tokens).toBe(96512);
+      expect(r.facts.kvCache.maxConcurrency).toBe(2.95);
+    }
+  });
+
+  it("a version read off a raw JSON line stops at its closing quote; dev builds keep their local part", async () => {
+    const r = await analyzeText('{"t":"2026-06-14T07:12:40Z","raw":"(APIServer pid=1) INFO 06-14 07:12:40 [api_server.py:1885] vLLM API server version 0.11.2"}\n', "odd.jsonl");
+    expect(r.facts.vllm.version).toBe("0.11.2");
+    const dev = await analyzeText("(APIServer pid=1) INFO 06-14 07:12:40 [api_server.py:1885] vLLM API server version 0.11.1rc2.dev41+g7a1f3c2.d20260610\n");
+    expect(dev.facts.vllm.version).toBe("0.11.1rc2.dev41+g7a1f3c2.d20260610");
+  });
+});

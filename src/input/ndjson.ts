@@ -11,7 +11,9 @@
  */
 
 /** Fields that hold the record text, in the order we look for them. */
-const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message", "LogEntry", "LogMessage"] as const;
+// (`Log`: Azure Container Apps' console log stream, `az containerapp logs show --format json`; `Log_s`: the same
+// records as a Log Analytics query exports them)
+const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message", "LogEntry", "LogMessage", "Log", "Log_s"] as const;
 /** Objects that wrap the record (Elastic hits, GCP entries, Vector/Loki envelopes). */
 const NESTED = ["_source", "jsonPayload", "fields", "record", "event"] as const;
 const LEVEL_FIELDS = ["levelname", "level", "severity", "log.level"] as const;
