@@ -483,7 +483,7 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "dist.driverIp", re: /^driver_ip: ([0-9A-Fa-f.:]+)\s*$/, map: (m): Stated => ({ "distributed.hostIp": m[1] }) },
   ],
   v: [
-    { id: "version.apiServer", re: /^vLLM API server version (\S+)/, map: (m): Stated => ({ "vllm.version": m[1] }) },
+    { id: "version.apiServer", re: /^vLLM API server version ([^\s"'}\],;]+)/, map: (m): Stated => ({ "vllm.version": m[1] }) },
     { id: "version.server", re: /^vLLM server version (\S+?),? serving model (\S+)/, map: (m): Stated => ({ "vllm.version": m[1], "config.model": m[2] }) },
     // V1 0.8-0.9 printed the line without the `Engine 000: ` prefix that data-parallel engines added later
     { id: "kv.numGpuBlocksBare", re: /^vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }) },

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { isAscii } from "node:buffer";
-import { csvEpochBareText, csvRowText, jsonLineText } from "./ndjson.js";
+import { csvEpochBareText, csvRowText, entryMemberText, jsonLineText } from "./ndjson.js";
 import { logfmtLineText } from "./logfmt.js";
 
 export interface LineBatch {
@@ -78,9 +78,12 @@ const LINE_DECODER = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 export function finishLine(piece: string): string {
   if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
   const c = piece.charCodeAt(0);
-  if (c === 123 || c === 32 || c === 9) return jsonLineText(piece) ?? piece;
+  if (c === 123) return jsonLineText(piece) ?? piece;
+  // (a pretty-printed JSON member, or a console's or YAML export's bare-key member: `textPayload: "..."`)
+  if (c === 32 || c === 9) return jsonLineText(piece) ?? entryMemberText(piece) ?? piece;
   // (a Go launcher's logfmt record of a line of vLLM's output: src/input/logfmt.ts)
-  if (c === 116 /* t */) return logfmtLineText(piece) ?? piece;
+  if (c === 116 /* t */) return logfmtLineText(piece) ?? entryMemberText(piece) ?? piece;
+  if (c === 109 /* m */ || c === 108 /* l */ || c === 77 /* M */ || c === 64 /* @ */) return entryMemberText(piece) ?? piece;
   // (a CSV row ends in its quoted message: the last character is tested before anything else)
   if ((c === 34 || (c >= 48 && c <= 57)) && piece.charCodeAt(piece.length - 1) === 34) return csvRowText(piece) ?? piece;
   // (a CloudWatch console CSV row with a bare message: thirteen digits of epoch milliseconds and a comma)

@@ -11,7 +11,9 @@
  */
 
 /** Fields that hold the record text, in the order we look for them. */
-const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message", "LogEntry", "LogMessage"] as const;
+// (`Log`: Azure Container Apps' console log stream, `az containerapp logs show --format json`; `Log_s`: the same
+// records as a Log Analytics query exports them)
+const TEXT_FIELDS = ["message", "msg", "log", "line", "MESSAGE", "textPayload", "@message", "LogEntry", "LogMessage", "Log", "Log_s"] as const;
 /** Objects that wrap the record (Elastic hits, GCP entries, Vector/Loki envelopes). */
 const NESTED = ["_source", "jsonPayload", "fields", "record", "event"] as const;
 const LEVEL_FIELDS = ["levelname", "level", "severity", "log.level"] as const;
@@ -103,6 +105,8 @@ export function jsonLineText(line: string): string | null {
   if (text === undefined) return null;
   text = text.replace(/\r?\n$/, "");
   text = withLoggerPrefix(text, rec);
+  const trace = exceptionText(rec, text);
+  if (trace) text = `${text}\n${trace}`;
   const pod = podPrefix(obj as Json);
   if (pod) text = pod + text;
   return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
@@ -117,7 +121,8 @@ export function jsonLineText(line: string): string | null {
  * inside become `\r`, as above.
  */
 const PRETTY_MEMBER = /^"([@\w.]+)"\s*:\s*(?=")/;
-const TEXT_FIELD_SET: ReadonlySet<string> = new Set(TEXT_FIELDS);
+// a traceback member of a pretty-printed record (see exceptionText) is read as the lines it holds
+const TEXT_FIELD_SET: ReadonlySet<string> = new Set<string>([...TEXT_FIELDS, "exc_info", "exc_text", "stack_info", "stack_trace"]);
 
 function prettyJsonText(line: string, start: number): string | null {
   let body = line.slice(start).trimEnd();
@@ -125,16 +130,55 @@ function prettyJsonText(line: string, start: number): string | null {
   if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34 /* " */) return null;
   const m = PRETTY_MEMBER.exec(body);
   if (!m || !TEXT_FIELD_SET.has(m[1])) return null;
-  body = body.slice(m[0].length);
+  const value = jsonString(body.slice(m[0].length));
+  return value === null ? null : recordText(value);
+}
+
+/** A JSON string literal's value, or null when the text is not one. */
+function jsonString(body: string): string | null {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return null;
   }
-  if (typeof value !== "string") return null;
+  return typeof value === "string" ? value : null;
+}
+
+/** A text member's value as the record splitter reads it: a trailing newline off, the others `\r`. */
+function recordText(value: string): string {
   const text = value.replace(/\r?\n$/, "");
   return text.indexOf("\n") >= 0 ? text.replace(/\r?\n/g, "\r") : text;
+}
+
+/**
+ * A log entry as a console shows it or a YAML export writes it, one member a line with the key bare: Google Cloud's
+ * Logs Explorer (an entry expanded and copied: `textPayload: "vllm serve: error: ..."`, `labels: {1}`, the message of
+ * a `jsonPayload` indented under it as `message: "..."`) and `gcloud logging read`'s default YAML (`textPayload: 'INFO
+ * ...'`, or the text bare). The text member's value is the record: a double-quoted value as JSON reads it, a
+ * single-quoted one with YAML's `''` for a quote, and a bare one only after `textPayload:` (the other names begin
+ * ordinary text too: `message: ` is the start of many a log line). Any other member stays as it is.
+ */
+const ENTRY_MEMBER = /^[ \t]*(textPayload|message|msg|log|MESSAGE|@message): (?=\S)/;
+
+export function entryMemberText(line: string): string | null {
+  const m = ENTRY_MEMBER.exec(line);
+  if (!m) return null;
+  const body = line.slice(m[0].length).trimEnd();
+  const q = body.charCodeAt(0);
+  let text: string | null;
+  if (q === 34 /* " */) {
+    if (body.length < 2 || body.charCodeAt(body.length - 1) !== 34) return null;
+    if ((text = jsonString(body)) === null) return null;
+  } else if (q === 39 /* ' */) {
+    if (body.length < 2 || body.charCodeAt(body.length - 1) !== 39) return null;
+    const inner = body.slice(1, -1);
+    // a quote not doubled ends the scalar early: not one value
+    if (inner.replace(/''/g, "").includes("'")) return null;
+    text = inner.replace(/''/g, "'");
+  } else if (m[1] === "textPayload") text = body;
+  else return null;
+  return recordText(text);
 }
 
 /**
@@ -163,6 +207,34 @@ export function csvRowText(line: string): string | null {
 /** A CloudWatch console CSV row whose message is bare (not quoted), or null. */
 export function csvEpochBareText(line: string): string | null {
   return CSV_EPOCH_BARE.test(line) ? line.slice(14) : null;
+}
+
+/**
+ * The traceback a JSON logger keeps apart from the message. vLLM logs a failure with its traceback
+ * (`logger.exception("EngineCore failed to start.")`); a JSON formatter writes the message alone in
+ * `message` and the formatted traceback in another member: python-json-logger (the formatter vLLM's logging
+ * docs use) in `exc_info`, and `stack_info` for a logged stack; structlog's `format_exc_info` in `exception`;
+ * ECS loggers (Elastic's ecs-logging) in `error.stack_trace`, as a nested `error` object or a dotted key;
+ * Datadog's reserved attribute `error.stack`; others a top-level `stack_trace`. The cause of the failure is
+ * in those lines (`ValueError: No available memory for the cache blocks`), so they are read after the
+ * message, as the text log would print them. A member whose text the message already holds (a formatter that
+ * writes both) is not read twice; one that is not a string (structlog's dict tracebacks, a `true` flag) is no
+ * text.
+ */
+const TRACE_FIELDS = ["exc_info", "exc_text", "stack_info", "exception", "stack_trace", "error.stack_trace", "error.stack"] as const;
+
+function exceptionText(rec: Json, message: string): string | undefined {
+  const parts: string[] = [];
+  const err = rec.error && typeof rec.error === "object" && !Array.isArray(rec.error) ? (rec.error as Json) : undefined;
+  for (const k of TRACE_FIELDS) {
+    let v: unknown = rec[k];
+    if (v === undefined && err && k.startsWith("error.")) v = err[k.slice(6)];
+    if (typeof v !== "string") continue;
+    const t = v.replace(/\s+$/, "");
+    if (!/\S/.test(t) || t === "None" || t === "NoneType: None" || message.includes(t) || parts.some((p) => p.includes(t))) continue;
+    parts.push(t);
+  }
+  return parts.length ? parts.join("\n") : undefined;
 }
 
 /**
