@@ -310,6 +310,15 @@ const BY_FIRST: Record<string, Entry[]> = {
       map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]) }),
       priority: 6,
     },
+    // ≈v0.18 (v1/worker/gpu_worker.py, INFO, before the CUDA graph estimate became the default): `In v0.19, CUDA graph memory
+    // profiling will be enabled by default (...). To try it now, set ... and increase --gpu-memory-utilization from 0.7000 to
+    // 0.7021 to maintain the same effective KV cache size.`: the first figure is the configured value, the second a suggestion
+    {
+      id: "config.gpuUtilEquivalent",
+      re: /^In v\d+(?:\.\d+)*, CUDA graph memory profiling will be enabled by default\b.*?\bincrease --gpu-memory-utilization from (\d+(?:\.\d+)?) to \d/,
+      map: (m): Stated => ({ "config.gpuMemoryUtilization": num(m[1]) }),
+      priority: 6,
+    },
     // multi-node mp (v0.11.1+): `Inferred data_parallel_rank 2 from node_rank 1[ for external lb]`
     { id: "dist.inferredDpRank", re: /^Inferred data_parallel_rank \d+ from node_rank (\d+)/, map: (m): Stated => ({ "config.nodeRank": num(m[1]) }), priority: 6 },
     // --kv-cache-memory: no profiling and no `Available KV cache memory` line; this is the KV cache's size
