@@ -9,6 +9,8 @@ const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
 const BY_PROCESS = new Set(SIGNATURES.filter((s) => s.process).map((s) => s.id));
 const BY_LAUNCHER_RANK = new Set(SIGNATURES.filter((s) => s.launcherRank).map((s) => s.id));
 const RANK_MARK = /\[(?:PG [^\]]*?)?Rank (\d+)\]|\[rank(\d+)\]/;
+/** ProcessGroupNCCL's mark of the default group, the first made (PG 0; `default_pg` where its description is printed): `[PG 0 (default_pg) Rank 16]` */
+const DEFAULT_PG_RANK = /\[PG 0(?: \(default_pg\))? Rank (\d+)\]/;
 /** torchrun's `[rankN]:` before a record, where peeling left it in the line */
 const LAUNCHER_RANK = /\[rank(\d+)\]:/;
 
@@ -21,7 +23,10 @@ export function readSignals(rec: LogRecord, emit: Emit, except?: ReadonlySet<str
   if (except && found.length) found = found.filter((f) => !except.has(f.id));
   if (!found.length) return;
   const marked = RANK_MARK.exec(rec.raw);
-  const rank = rec.origin.rank ?? (marked ? Number(marked[1] ?? marked[2]) : null);
+  // (the default group's rank is the global one, which a launcher's label before the line may not be: `srun -l`'s `1: `
+  // numbers a task that can hold a node's eight ranks; another group's rank is its own, and a launcher's then comes first)
+  const global = DEFAULT_PG_RANK.exec(rec.raw);
+  const rank = global ? Number(global[1]) : (rec.origin.rank ?? (marked ? Number(marked[1] ?? marked[2]) : null));
   for (const f of found) {
     // the record's own words (after a launcher's and NCCL's prefixes), for messages that quote them
     const captures: Record<string, string> = { message: / NCCL (?:WARN|INFO) (.*)$/.exec(rec.text)?.[1] ?? rec.text };

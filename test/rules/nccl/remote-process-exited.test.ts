@@ -25,6 +25,11 @@ describe("nccl/remote-process-exited", () => {
       const f = r.findings.filter((x) => x.ruleId === "nccl/remote-process-exited");
       expect(f.map((x) => x.message.includes("reported by rank(s) 16.")), label).toEqual([true]);
     }
+    // the default group's rank in PyTorch's own record outranks the label too (a sub-group's would not: it is its own)
+    const pg = await analyzeText(["1: " + lines[0].replace(/^\[rank16\]:/, ""), "1: " + lines[1].replace(/^\[rank16\]:/, "")].join("\n") + "\n");
+    expect(pg.findings.filter((x) => x.ruleId === "nccl/remote-process-exited")[0].message).toContain("reported by rank(s) 16.");
+    const sub = await analyzeText(["1: " + lines[0].replace(/^\[rank16\]:/, "").replace("PG 0 (default_pg) Rank 16", "PG 3 (tp_group) Rank 2"), "1: " + lines[1].replace(/^\[rank16\]:/, "")].join("\n") + "\n");
+    expect(sub.findings.filter((x) => x.ruleId === "nccl/remote-process-exited")[0].message).toContain("reported by rank(s) 1.");
     // a task label alone before a record that names no rank is still what names the rank
     const alone = await analyzeText("3: node-a:4242:4250 [0] NCCL WARN socketProgress: Connection closed by remote peer node-b<45012>\n");
     expect(alone.findings.filter((x) => x.ruleId === "nccl/remote-process-exited")[0].message).toContain("reported by rank(s) 3.");
