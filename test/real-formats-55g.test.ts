@@ -191,3 +191,42 @@ describe("torchrun `[rankN]: ` before PyTorch's NCCL system error", () => {
     });
   });
 });
+
+describe("a host whose name is a bare number (`17:pid:tid [dev]`)", () => {
+  const lines = [
+    "17:3120:3301 [2] NCCL INFO Channel 00/0 : 2[56000] -> 1[49000] via P2P/IPC",
+    "17:3120:3301 [2] NCCL INFO Channel 08/0 : 2[56000] -> 1[49000] via P2P/IPC",
+    "17:3122:3310 [4] NCCL INFO Channel 04/0 : 12[85000] -> 4[85000] [receive] via NET/IB/3/GDRDMA",
+    "17:3122:3310 [4] NCCL INFO Channel 04/0 : 4[85000] -> 12[85000] [send] via NET/IB/3/GDRDMA",
+    "17:3125:3312 [7] NCCL INFO Channel 07/0 : 15[dd000] -> 7[dd000] [receive] via NE",
+  ];
+  it("is one host; its connections are read, the cut one adds its ranks only", async () => {
+    await eachWrap(lines, (r, at) => {
+      const n = r.facts.nccl!;
+      expect(n.nodes, at).toBe(1);
+      expect(n.ranks, at).toBe(6);
+      expect(n.transports, at).toEqual({ ...ZERO, "P2P/IPC": 2, "NET/IB/GDRDMA": 2 });
+      expect(n.gdr, at).toBe(true);
+    });
+  });
+});
+
+describe("HPC-X plugin completion error in a container, then PyTorch's remote error", () => {
+  const lines = [
+    "7f3c2a91d0b4:5120:6601 [2] ib_plugin.c:1673 NCCL WARN NET/IB: Got completion from peer 10.9.0.31<41822> with status=5 opcode=0 len=0 vendor err 249 (Recv) hca ibp24s0",
+    "7f3c2a91d0b4:5120:6601 [2] NCCL INFO transport/net.cc:1314 -> 6",
+    "7f3c2a91d0b4:5120:6601 [2] NCCL INFO proxy.cc:819 -> 6 [Progress Thread]",
+    "[rank2]:[E0412 03:11:09.118200731 ProcessGroupNCCL.cpp:541] [Rank 2] found async exception when checking for NCCL errors: NCCL error: remote process exited or there was a network error, NCCL version 2.22.3",
+    "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+  ];
+  it("reports the IB failure and the remote error, first at the WARN", async () => {
+    await eachWrap(lines, (r, at) => {
+      expect(ids(r, "error"), at).toEqual(expect.arrayContaining(["nccl/ib-error", "nccl/remote-process-exited"]));
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(r.facts.nccl!.firstWarn?.line, at).toBe(1);
+      expect(r.facts.nccl!.net, at).toBe("IB");
+      expect(r.facts.nccl!.version, at).toBe("2.22.3");
+      expect(r.facts.nccl!.nodes, at).toBe(1);
+    });
+  });
+});
