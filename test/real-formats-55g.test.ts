@@ -230,3 +230,20 @@ describe("HPC-X plugin completion error in a container, then PyTorch's remote er
     });
   });
 });
+
+describe("communicators torn down: `Abort COMPLETE` and `Destroy COMPLETE` are not Init COMPLETE", () => {
+  const lines = [
+    "pp-node:40112:40190 [1] NCCL INFO comm 0x55d0a1c0e480 rank 0 nranks 1 cudaDev 1 busId 2d000 - Abort COMPLETE",
+    "pp-node:40112:40201 [1] NCCL INFO comm 0x55d0a2b127e0 rank 1 nranks 2 cudaDev 1 busId 2d000 - Abort COMPLETE",
+    "pp-node:40113:40207 [2] NCCL INFO comm 0x55e1b0c03a10 rank 0 nranks 2 cudaDev 2 busId 3d000 - Destroy COMPLETE",
+  ];
+  it("counts no Init COMPLETE but still reads the ranks", async () => {
+    await eachWrap(lines, (r, at) => {
+      const n = r.facts.nccl!;
+      expect(n.initComplete, at).toBe(0);
+      expect(n.ranks, at).toBe(2);
+      expect(n.nodes, at).toBe(1);
+      expect(ids(r, "error"), at).toEqual([]);
+    });
+  });
+});
