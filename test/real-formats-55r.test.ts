@@ -8,7 +8,8 @@ import type { Report } from "../src/model.js";
  * line and no logger header: `Cannot read <dir>/TensileLibrary.dat: <errno text> for GPU arch : gfxNNNN` (a build with
  * no kernels for that GPU), the same without the architecture (older builds), `Could not initialize Tensile host: No
  * devices found`, `Could not load <file>`. The tool read nothing there: no first error and no finding on a run that
- * stopped. It now takes the line as the first error and vllm/cuda-error reports it. The rest is what the round's logs
+ * stopped. It now takes the line as the first error and vllm/cuda-error reports it; that line, and ROCm's runtime fault
+ * (`Memory access fault by GPU node-N`), also give gpu.platform `rocm` where no line names the platform. The rest is what the round's logs
  * showed and the tool already read: RCCL's `ncclCommInitAll_impl` lines, its multi-line `RCCL version :` banner, a
  * redacted `node [dev]` prefix, hipify source paths in error chains, rccl-tests' `#   Rank N Pid ... on host` header
  * with its `Test NCCL failure`, and ROCm's `Memory access fault` between aiter's lines. Every log text here is written
@@ -52,6 +53,8 @@ describe("rocBLAS giving up on its Tensile kernels", () => {
       expect(r.facts.firstError?.line, at).toBe(4);
       expect(r.facts.firstError?.text, at).toContain("rocBLAS error: Cannot read");
       expect(r.facts.memory.modelWeightsGiB, at).toBeCloseTo(7.441, 3);
+      // (no line names the platform, but only ROCm prints rocBLAS's abort)
+      expect(r.facts.gpu.platform, at).toBe("rocm");
       const f = finding(r, "vllm/cuda-error")!;
       expect(f.message, at).toBe(
         `rocBLAS aborted the process: it has no GEMM (Tensile) kernel library for this GPU's architecture, gfx1036 (it could not read ${lib}/TensileLibrary.dat), so this ROCm build does not support the GPU. The engine or worker that loaded it stops.`,
@@ -108,6 +111,7 @@ describe("rocBLAS giving up on its Tensile kernels", () => {
       expect(ids(r, "error"), at).toEqual([]);
       expect(finding(r, "vllm/cuda-error"), at).toBeUndefined();
       expect(r.facts.firstError, at).toBeNull();
+      expect(r.facts.gpu.platform ?? null, at).toBeNull();
     });
   });
 });
@@ -190,6 +194,7 @@ describe("RCCL shapes the round's logs showed, already read", () => {
       expect(ids(r, "error"), at).toEqual(["vllm/cuda-error"]);
       expect(r.facts.firstError?.line, at).toBe(3);
       expect(r.facts.vllm.engine, at).toBe("v1");
+      expect(r.facts.gpu.platform, at).toBe("rocm");
     });
   });
 });
