@@ -33,6 +33,12 @@ const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|")
 export const ROCR_FAULT = /(?:^|\s)(?:Memory access fault by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?on address (?:0x[0-9a-fA-F]+|\(nil\))|HW Exception by GPU node-\d+ (?:\(Agent handle: 0x[0-9a-fA-F]+\) )?reason :|Memory critical error by agent node-\d+ \(Agent handle: 0x[0-9a-fA-F]+\) on address )/;
 
 /**
+ * rocBLAS's fatal Tensile load failures (see the vllm.rocblasFatal signature): the line starts the message, or follows a
+ * prefix a collector or a Ray/vLLM process label added; the quoted sentence inside someone's prose does not match.
+ */
+export const ROCBLAS_FATAL = /(?:^|[\s)|>\]])rocBLAS error: (?:Cannot read (?:[A-Za-z]:)?[/\\]|Could not (?:initialize Tensile (?:host|library)\b|load (?:[A-Za-z]:)?[/\\]))/;
+
+/**
  * vLLM's cumem allocator (sleep mode, csrc/cumem_allocator.cpp) writing a failed CUDA driver call to stderr itself, no
  * logger header: `CUDA Error: <driver's string> at <source file>:<line>`, early builds with `[vllm_allocator_adaptor_c] `
  * in front. The Python side raises the same words later as `RuntimeError: CUDA Error: …`, an exception line read elsewhere.
@@ -2206,6 +2212,38 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: [
       "INFO 03-02 10:11:12 [rocm.py:200] GPU node-2 is gfx942",
       "a memory access fault by GPU node-1 usually means an out-of-bounds kernel",
+    ],
+  },
+  {
+    // rocBLAS (ROCm's BLAS, under torch's matmuls on AMD GPUs) giving up while it loads its Tensile GEMM kernels: it prints
+    // a `rocBLAS error: ...` line to stderr, with no logger header, and aborts the process. The library file for the GPU's
+    // gfx target is missing (`Cannot read <dir>/TensileLibrary.dat: <errno text>`, builds with one file per architecture
+    // adding ` for GPU arch : gfxNNNN` and listing the files it has on the lines below: this rocBLAS has no kernels for
+    // that GPU), no device is visible (`Could not initialize Tensile host: No devices found`, or the host's exception text
+    // on the next line), or the library file would not load (`Could not load <file>`, then `Could not initialize Tensile
+    // library`). Its `rocBLAS warning: ...` lines and the non-fatal `No Tensile solution found for ...` are not this.
+    id: "vllm.rocblasFatal", dialect: "any", level: "error", anyOf: ["rocblas error: c"],
+    values: [
+      /rocBLAS error: (?<rocblas>Cannot read|Could not initialize Tensile (?:host|library)|Could not load)\b/,
+      /rocBLAS error: Cannot read (?<tensileFile>\S+?):? /,
+      /for GPU arch : (?<arch>gfx[0-9a-z]+)/,
+      /Tensile host: (?<noDevice>No devices found)/,
+    ],
+    pattern: ROCBLAS_FATAL,
+    samples: [
+      "rocBLAS error: Cannot read /opt/rocm/lib/rocblas/library/TensileLibrary.dat: Illegal seek for GPU arch : gfx1150",
+      "rocBLAS error: Cannot read /opt/rocm-5.4.3/lib/rocblas/library/TensileLibrary.dat: No such file or directory",
+      "rocBLAS error: Could not initialize Tensile host: No devices found",
+      "rocBLAS error: Could not initialize Tensile host:",
+      "rocBLAS error: Could not load /usr/lib/rocblas/library/TensileLibrary_lazy_gfx90a.dat",
+      "rocBLAS error: Could not initialize Tensile library",
+      "(EngineCore_DP0 pid=166) rocBLAS error: Cannot read /opt/rocm/lib/rocblas/library/TensileLibrary.dat: No such file or directory for GPU arch : gfx1036",
+    ],
+    nearMisses: [
+      "rocBLAS warning: No paths matched /opt/rocm/lib/rocblas/library/*gfx1150*co. Make sure that ROCBLAS_TENSILE_LIBPATH is set correctly.",
+      "rocBLAS error: No Tensile solution found for gemm_ex",
+      "the rocBLAS error: Cannot read message means the gfx target has no library",
+      "export ROCBLAS_TENSILE_LIBPATH=/opt/rocm/lib/rocblas/library",
     ],
   },
   {

@@ -9,7 +9,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
 import { flatTailException, isCppFrame, plainFrameQuotes } from "../../grammars/python.js";
-import { CUMEM_ERROR, RAY_UNHANDLED_ERROR, ROCR_FAULT } from "../../grammars/signatures.js";
+import { CUMEM_ERROR, RAY_UNHANDLED_ERROR, ROCBLAS_FATAL, ROCR_FAULT } from "../../grammars/signatures.js";
 
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
@@ -1146,6 +1146,17 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = ROCR_FAULT.exec(text);
     if (m) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.slice(m.index).trim()) });
+      return false;
+    }
+  }
+  // rocBLAS aborting the process while it loads its Tensile kernels (`rocBLAS error: Cannot read <dir>/TensileLibrary.dat:
+  // ... for GPU arch : gfxNNNN`, `Could not initialize Tensile host: ...`; see the vllm.rocblasFatal signature): a line
+  // that reports a failure, with no logger header, the last the process prints before the abort
+  if (text.indexOf("rocBLAS error: ") >= 0) {
+    const m = ROCBLAS_FATAL.exec(text);
+    if (m) {
+      const at = text.indexOf("rocBLAS error: ", m.index);
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.slice(at).trim()) });
       return false;
     }
   }

@@ -69,7 +69,8 @@ export const DistributedFactsSchema = z.object({
  * `platform` (extension; absent from the reports of earlier versions): the device platform vLLM says it runs on, as it names it: `Automatically detected platform
  * cuda.` (cuda, rocm, tpu, xpu, hpu, cpu, neuron), `Platform plugin ascend is activated` (an out-of-tree plugin's name), or
  * a banner's `device_config` other than cuda (which ROCm builds printed too); failing those, a module only that platform runs
- * in a logger prefix (`tpu_model_runner.py`, `hpu_worker.py`), or the device V0's blocks line names (`# TPU blocks`, `# npu blocks`)
+ * in a logger prefix (`tpu_model_runner.py`, `hpu_worker.py`), the device V0's blocks line names (`# TPU blocks`, `# npu blocks`),
+ * or a line only ROCm prints (its runtime's `Memory access fault by GPU node-N`, rocBLAS's `rocBLAS error: Cannot read ...`): rocm
  */
 export const GpuFactsSchema = z.object({ name: s, count: n, memoryGiB: n, platform: s.optional() });
 

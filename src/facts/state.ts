@@ -61,7 +61,7 @@ export function reduceEvent(state: FactState, e: Event): void {
   // an nccl-tests device line names the GPU (gpu.name, below any census of the GPUs)
   if (k === "bench.ncclTestsDevice") vllmDomain.reduce(state.vllm, e);
   // the numbers of a CUDA out-of-memory error are memory facts
-  if (k === "signal" && e.id === "vllm.cudaOom") vllmDomain.reduce(state.vllm, e);
+  if (k === "signal" && (e.id === "vllm.cudaOom" || e.id === "vllm.rocrFault" || e.id === "vllm.rocblasFatal")) vllmDomain.reduce(state.vllm, e);
   if (k === "env.var" || k === "nccl.env") envDomain.reduce(state.env, e);
   // every event may also matter to more than one domain: errors read error/warning lines of all dialects
   errorsDomain.reduce(state.errors, e);

@@ -166,6 +166,9 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         break;
       }
       case "signal": {
+        // a line only ROCm prints (its runtime's GPU fault, rocBLAS's abort): the run is on ROCm, below every line that
+        // names the platform (a module in the logger prefix 3, banner 5, detection 7)
+        if (e.id === "vllm.rocrFault" || e.id === "vllm.rocblasFatal") offer(state, "gpu.platform", "rocm", located(e), 1, "line");
         if (e.id !== "vllm.cudaOom" || e.soft) break;
         const at = located(e);
         if (state.oom && earlier(state.oom.at, at) === state.oom.at) break;

@@ -28,7 +28,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const torchHits = signalHits(ctx, ["vllm.cudaFault", "torch.cudaKernelAssert"]);
   // ROCm's runtime aborting on a GPU fault (`Memory access fault by GPU node-N ...`, `HW Exception by GPU node-N ...`)
   const rocrHits = signalHits(ctx, ["vllm.rocrFault"]);
-  const hits = [...torchHits, ...rocrHits];
+  // rocBLAS aborting while it loads its GEMM kernels (`rocBLAS error: Cannot read .../TensileLibrary.dat ... for GPU arch : gfxN`)
+  const rocblasHits = signalHits(ctx, ["vllm.rocblasFatal"]);
+  const hits = [...torchHits, ...rocrHits, ...rocblasHits];
   if (!hits.length) return [];
   const said = saidBy(hits);
   const rocr = rocrFault(rocrHits);
@@ -36,7 +38,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const code = firstValue(torchHits, "code");
   const fault = firstValue(torchHits, "fault") ?? (code ? CUDA_FAULTS[code] : undefined) ?? (said("kernelAssert") || said("expr") ? CUDA_FAULTS.cudaErrorAssert : undefined) ?? rocr?.fault ?? "a kernel fault";
   // ROCm's torch raises the same faults as `HIP error: ...`: its debugging switches and tools are AMD's
-  const hip = firstValue(torchHits, "api") === "HIP" || rocr !== null;
+  const hip = firstValue(torchHits, "api") === "HIP" || rocr !== null || rocblasHits.length > 0;
+  // rocBLAS's abort is the failure only where neither torch nor the runtime reported a fault
+  const rocblas = !torchHits.length && rocr === null ? rocblasFailure(rocblasHits) : null;
   // a GPU hang with no fault before it (a fault's abort often ends in the hang report, which then says nothing new)
   const hangOnly = said("hang") && !torchHits.length && !rocrHits.some((h) => h.captures.rocr === "Memory access fault");
   const api = hip ? "HIP" : "CUDA";
@@ -63,6 +67,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
       hip
         ? "Check which gfx target torch sees (`python -c 'import torch; print(torch.cuda.get_device_properties(0).gcnArchName)'`) and that the vLLM wheel matches the torch and ROCm versions."
         : "Check that torch sees the GPU you expect (`python -c 'import torch; print(torch.cuda.get_device_capability())'`) and that the vLLM wheel matches the torch and CUDA/ROCm versions.",
+    );
+  } else if (rocblas) {
+    remediation.push(
+      said("noDevice")
+        ? "rocBLAS found no GPU when it started: check that the process sees the devices (`rocm-smi` / `amd-smi list` inside the container, /dev/kfd and /dev/dri passed in, the user in the video and render groups, HIP_VISIBLE_DEVICES / ROCR_VISIBLE_DEVICES not empty)."
+        : "rocBLAS could not read its Tensile kernel library: check that the rocBLAS package is complete (its library directory, the one the message names, holds TensileLibrary files and code objects for this GPU's gfx target) and that ROCBLAS_TENSILE_LIBPATH, if set, points at it.",
     );
   } else if (said("hardware") || hangOnly) {
     if (hangOnly && !said("hardware"))
@@ -124,12 +134,14 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const libCall = firstValue(torchHits, "blasCall");
   const what = libFailed
     ? `A ${library} call${libCall ? ` (${libCall})` : ""} failed with ${libStatus}.`
+    : rocblas
+    ? `rocBLAS aborted the process: ${rocblas}.`
     : torchHits.length || rocr === null
     ? said("platform") || said("launchTimeout") ? `A ${api} call failed with ${api} error: ${fault}${name}.` : `A GPU kernel failed with ${api} error: ${fault}${name}.`
     : `ROCm's runtime aborted the process: ${rocr.what}.`;
   return [{
     // (a refused call leaves the device usable, a kernel fault does not; a library's failed call ends the step that made it)
-    message: libFailed || (said("platform") && !said("assert") && !said("arch") && !said("hardware")) ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
+    message: rocblas ? `${what} The engine or worker that loaded it stops.` : libFailed || (said("platform") && !said("assert") && !said("arch") && !said("hardware")) ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
     evidence: hitEvidence([...hits, ...archSaid]),
     remediation,
   }];
@@ -157,6 +169,17 @@ function libraryAdvice(status: string, library: "cuBLAS" | "cuDNN"): string[] {
     "Rerun with --enforce-eager to rule out CUDA graphs and torch.compile, and report the versions (vLLM, torch, CUDA, driver) and the GPU with the traceback if it persists.",
   );
   return advice;
+}
+
+/** What rocBLAS said when it gave up loading its kernels: the file it could not read and the GPU architecture, or no device. */
+function rocblasFailure(hits: readonly Hit[]): string | null {
+  if (!hits.length) return null;
+  const arch = firstValue(hits, "arch");
+  const file = firstValue(hits, "tensileFile");
+  if (firstValue(hits, "noDevice") !== undefined) return "it found no GPU to load its kernels for (Could not initialize Tensile host: No devices found)";
+  if (arch) return `it has no GEMM (Tensile) kernel library for this GPU's architecture, ${arch}${file ? ` (it could not read ${file})` : ""}, so this ROCm build does not support the GPU`;
+  if (file) return `it could not read its GEMM (Tensile) kernel library ${file}`;
+  return `it could not load its GEMM (Tensile) kernel library (${firstValue(hits, "rocblas") ?? "Tensile"})`;
 }
 
 /** What ROCm's runtime said of its fault: the kind, the KFD node and its reason (`Write access to a read-only page`, `GPU Hang`). */
