@@ -99,7 +99,8 @@ function rayNodeHoldsEveryRank(f: Facts): boolean {
   const c = f.config;
   const layout = (c.tensorParallelSize ?? 1) * (c.pipelineParallelSize ?? 1);
   const world = Math.max(layout, f.distributed.worldSize ?? 1, n.ranks ?? 1);
-  return n.communicators.some((x) => x.nranks !== null && x.nranks >= world && x.ranksSeen === x.nranks && x.hosts.length === 1 && x.hosts[0] === n.hosts[0]);
+  // (all its ranks seen there, or NCCL's own `nNodes 1` for it: the ranks the paste left out are on that node too)
+  return n.communicators.some((x) => x.nranks !== null && x.nranks >= world && (x.ranksSeen === x.nranks || x.nNodes === 1) && x.hosts.length === 1 && x.hosts[0] === n.hosts[0]);
 }
 
 /** the addresses the log's NCCL processes bootstrapped or send from */

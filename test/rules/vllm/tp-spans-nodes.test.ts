@@ -93,4 +93,22 @@ describe("vllm/tp-spans-nodes", () => {
     expect(await spans([replica("10.4.2.17") + banner, worker(5288, "10.4.2.18")])).toEqual({ address: "10.4.2.17", ids: ["vllm/tp-spans-nodes"] });
     expect(await spans([...together, worker(5290, "10.4.2.18")])).toEqual({ address: "10.4.2.17", ids: ["vllm/tp-spans-nodes"] });
   });
+  it("takes NCCL's own `nNodes 1` for a communicator of the whole run as every rank on the Ray workers' one node, when the paste shows only some of its ranks", async () => {
+    const h = "wk-r9700:60412";
+    const lines = [
+      `${h}:60420 [2] NCCL INFO ncclCommInitAll_impl comm 0x31a0c2f0 rank 2 nranks 4 cudaDev 2 nvmlDev 2 busId 43000 commId 0x5d1e22c0a9b7f310 - Init START`,
+      `${h}:60419 [1] NCCL INFO Using network Socket`,
+      `${h}:60419 [1] NCCL INFO ncclCommInitAll_impl comm 0x30ff8a10 rank 1 nranks 4 cudaDev 1 nvmlDev 1 busId 23000 commId 0x5d1e22c0a9b7f310 - Init START`,
+      `${h}:60421 [3] NCCL INFO comm 0x31b2d470 rank 3 nRanks 4 nNodes 1 localRanks 4 localRank 3 MNNVL 0`,
+    ];
+    const ray = (l: string) => `(RayWorkerWrapper pid=60412, ip=10.0.0.9) ${l}`;
+    const quiet = await analyzeText(lines.map(ray).join("\n") + "\n");
+    expect(quiet.facts.nccl.multiNode).toBe(false);
+    expect(quiet.findings.map((x) => x.ruleId)).toEqual([]);
+    // NCCL saying two nodes, or not saying: the Ray address still reads as another node
+    const two = await analyzeText(lines.map((l) => ray(l.replace("nNodes 1", "nNodes 2"))).join("\n") + "\n");
+    expect(two.findings.map((x) => x.ruleId)).toContain("nccl/socket-fallback");
+    const unsaid = await analyzeText(lines.slice(0, 3).map(ray).join("\n") + "\n");
+    expect(unsaid.findings.map((x) => x.ruleId)).toContain("nccl/socket-fallback");
+  });
 });
