@@ -87,7 +87,11 @@ const PHASES: [RegExp, string][] = [
 
 /** The libraries a traceback can fail in that rules care about, by the file of a frame. */
 const LIBRARIES: Record<TracebackLibrary, RegExp> = {
-  nccl: /pynccl|ProcessGroupNCCL|nccl/i,
+  // (vLLM's KV-transfer connectors and pipes, vllm/distributed/kv_transfer/: P2pNcclConnector's p2p_nccl_connector.py and
+  // p2p_nccl_engine.py, V0's kv_pipe/pynccl_pipe.py, are vLLM's code that uses NCCL, not NCCL: a traceback that ends in
+  // them failed in the connector (a missing kv_connector_extra_config key, a bad address); one that failed in NCCL goes
+  // on into device_communicators/pynccl*.py or torch's ProcessGroupNCCL, which still count)
+  nccl: /^(?![^\n]*kv_transfer[\\/])[^\n]*(?:pynccl|ProcessGroupNCCL|nccl)/i,
   // `hf_raise_for_status` lives in utils/_http.py since huggingface_hub 0.21 and in utils/_errors.py before it
   hub: /huggingface_hub[\\/](?:file_download|_snapshot_download|utils[\\/]_(?:http|errors)|hf_api)|modelscope[\\/]hub|transformers[\\/]utils[\\/]hub\.py/,
 };
