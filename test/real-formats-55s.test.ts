@@ -126,4 +126,16 @@ describe("feature lines around the start-up facts", () => {
       expect(r.findings.filter((f) => f.severity === "error"), at).toEqual([]);
     });
   });
+  it("a draft model inside speculative_config is not the served model", async () => {
+    const lines = [
+      "INFO 07-02 08:14:21 [api_server.py:1290] vLLM API server version 0.9.1",
+      "INFO 07-02 08:14:21 [cli_args.py:309] non-default args: {'model': 'Qwen/Qwen2.5-32B-Instruct', 'max_model_len': 8192, 'tensor_parallel_size': 2, 'speculative_config': {'model': 'Qwen/Qwen2.5-0.5B-Instruct', 'num_speculative_tokens': 4}}",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.config.model, at).toBe("Qwen/Qwen2.5-32B-Instruct");
+      expect(r.facts.config.maxModelLen, at).toBe(8192);
+      expect(r.facts.config.tensorParallelSize, at).toBe(2);
+      expect(r.facts.vllm.version, at).toBe("0.9.1");
+    });
+  });
 });
