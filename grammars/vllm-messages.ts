@@ -63,6 +63,7 @@ export type PhraseId =
   | "memory.profileV0Total"
   | "memory.profileTable"
   | "memory.profileV0Parts"
+  | "memory.profileV0PartsCut"
   | "memory.profileResults"
   | "memory.profileV1Debug"
   | "memory.weightsTook"
@@ -442,6 +443,19 @@ const BY_FIRST: Record<string, Entry[]> = {
       id: "memory.profileV0Parts",
       re: new RegExp(String.raw`^model weights take ${GIB}; non_torch_memory takes ${GIB}; PyTorch activation peak memory takes ${GIB}; the rest of the memory reserved for KV Cache is ${GIB}`),
       map: (m): Stated => ({ "memory.modelWeightsGiB": num(m[1]), "memory.nonTorchGiB": num(m[2]), "memory.peakActivationGiB": num(m[3]), "kvCache.availableGiB": num(m[4]), "vllm.engine": "v0" }),
+    },
+    {
+      // the same line cut by a window or a paste after a clause (`... non_torch_memory takes 0.43GiB; PyTorch acti`): the
+      // clauses before the cut still hold; a number cut before its unit is no clause. Its own id, so that a line wrapped
+      // at a semicolon is still joined to its rest (the whole line reads as memory.profileV0Parts)
+      id: "memory.profileV0PartsCut",
+      re: new RegExp(String.raw`^(?!.*; the rest of the memory reserved for KV Cache is \d)model weights take ${GIB}(?:;|$)(?: non_torch_memory takes ${GIB}(?:;|$)(?: PyTorch activation peak memory takes ${GIB}(?:;|$))?)?`),
+      map: (m): Stated => ({
+        "memory.modelWeightsGiB": num(m[1]),
+        ...(m[2] !== undefined ? { "memory.nonTorchGiB": num(m[2]) } : {}),
+        ...(m[3] !== undefined ? { "memory.peakActivationGiB": num(m[3]) } : {}),
+        "vllm.engine": "v0",
+      }),
     },
   ],
   r: [

@@ -200,6 +200,7 @@ describe("message phrases", () => {
       id: "memory.profileV0Parts",
       facts: { "memory.modelWeightsGiB": 0.93, "memory.nonTorchGiB": 0.04, "memory.peakActivationGiB": 1.44, "kvCache.availableGiB": 3.59 },
     },
+    { msg: "model weights take 0.93GiB; non_torch_memory takes 0.04GiB; PyTorch activ", id: "memory.profileV0PartsCut", facts: { "memory.modelWeightsGiB": 0.93, "memory.nonTorchGiB": 0.04 } },
     {
       msg: "Memory profiling results: total_gpu_memory=79.15GiB initial_memory_usage=14.12GiB peak_torch_memory=15.80GiB memory_usage_post_profile=14.35Gib non_torch_memory=0.20GiB kv_cache_size=55.24GiB gpu_memory_utilization=0.90",
       id: "memory.profileResults",
