@@ -887,7 +887,7 @@ const SLURM_ERROR = /^(?:slurmstepd(?:-[\w.\-]+)?|srun|salloc|sbatch): error: (\
 // is no report of its own (the block that follows it names the rank). MPICH's and Intel MPI's Hydra frame theirs in `=`
 // rules: `=   BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES`, then `=   RANK 3 PID 1234 RUNNING AT n1` (older: no
 // RANK) and `=   KILLED BY SIGNAL: 9 (Killed)` or `=   EXIT CODE: 139`.
-const MPI_LAUNCHER_REPORT = /^(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? (noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal \d+\b.*|detected that one or more processes exited with non-zero status\b.*|has exited due to process rank \d+ with PID \d+ on\b.*|was unable to (?:find|launch|start) the specified (?:executable|application)\b.*)$/;
+const MPI_LAUNCHER_REPORT = /^(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? (?:noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal \d+\b.*|detected that one or more processes exited with non-zero status\b.*|has exited due to process rank \d+ with PID \d+ on\b.*|was unable to (?:find|launch|start) the specified (?:executable|application)\b.*)$/;
 const HYDRA_BAD_TERMINATION = /^=\s+(BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES)\s*$/;
 // Hydra's error printf (MPICH's and Intel MPI's launcher and its per-node proxies; HYDU_error_printf): its debug prefix,
 // then the function, file and line, then the message: `[proxy:0:1@gpu-n4] HYDU_sock_write (utils/sock/sock.c:256): write
@@ -904,8 +904,7 @@ function mpiLauncherReport(text: string): string | null {
   if (c === 91 /* [ */) return text.indexOf("@") > 0 && text.indexOf(".c") > 0 ? HYDRA_ERROR.exec(text)?.[1] ?? null : null;
   if (c !== 109 /* m */ && c !== 111 /* o */ && c !== 112 /* p */) return null;
   if (text.indexOf(" noticed that ") < 0 && text.indexOf(" detected that ") < 0 && text.indexOf(" has exited due to ") < 0 && text.indexOf(" was unable to ") < 0) return null;
-  const m = MPI_LAUNCHER_REPORT.exec(text);
-  return m ? text : null;
+  return MPI_LAUNCHER_REPORT.test(text) ? text : null;
 }
 // Ascend CANN's log record (its dlog/plog format `[LEVEL] MODULE(pid,process):yyyy-mm-dd-hh:mm:ss.ms.us [file:line]...`):
 // `[ERROR] HCCL(36035,mindie_llm_backend_connector):2025-05-13-02:25:58.068.817 [op_base.cc:974]... HcclCommInitRootInfo failed.`
@@ -1274,10 +1273,8 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = SLURM_ERROR.exec(text);
     if (m) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
   }
-  if (c === 109 /* m */ || c === 111 /* o */ || c === 112 /* p */ || c === 61 /* = */ || c === 91 /* [ */) {
-    const msg = mpiLauncherReport(text);
-    if (msg !== null) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(msg) });
-  }
+  const mpi = mpiLauncherReport(text);
+  if (mpi !== null) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(mpi) });
   // a Ray Serve record: the date right after the level word
   if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {
     const m = RAY_SERVE.exec(text);
