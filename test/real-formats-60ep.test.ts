@@ -172,3 +172,29 @@ describe("an NCCL connection record's tail a Ray driver printed alone", () => {
     expect(Object.values(t).reduce((a, b) => a + b, 0)).toBe(0);
   });
 });
+
+describe("an engine core of a data parallel LLM dying under an RL rollout's request", () => {
+  const F = (path: string, n: number, fn: string, code: string) => [`  File "${path}", line ${n}, in ${fn}`, `    ${code}`];
+  const lines = [
+    "ERROR 04-02 17:20:31 [core_client.py:564] Engine core proc EngineCore_DP3 died unexpectedly, shutting down client.",
+    "[ERROR:trainer] rollout step failed",
+    "Traceback (most recent call last):",
+    ...F("/opt/rl/rollout/worker.py", 88, "generate_batch", "self.engine.add_request(rid, prompt, params)"),
+    ...F("/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/llm_engine.py", 231, "add_request", "self.engine_core.add_request(request)"),
+    ...F("/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core_client.py", 702, "add_request", "self._send_input(EngineCoreRequestType.ADD, request)"),
+  ];
+
+  it("the client's add_request on the stack shows the engine had started: the engine died, it did not fail to start", async () => {
+    await eachWrap(lines, (r, at) => {
+      expect(ids(r), at).toContain("vllm/engine-dead");
+      expect(ids(r), at).not.toContain("vllm/engine-init-failed");
+      expect(r.facts.firstError?.line, at).toBe(1);
+    });
+  });
+
+  it("near miss: a script's own add_request (outside vLLM's package) says nothing of vLLM's engine", async () => {
+    const own = lines.slice(0, 5).concat(F("/opt/rl/rollout/queue.py", 40, "add_request", "self.pending.append(item)"));
+    const r = await analyzeText(own.join("\n") + "\n");
+    expect(ids(r)).not.toContain("vllm/engine-dead");
+  });
+});
