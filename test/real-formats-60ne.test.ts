@@ -156,6 +156,30 @@ describe("socket connects that fail", () => {
     });
   });
 
+  it("the same WARN from a transport's connect (its chain through transport/net.cc, no bootstrap.cc) says so", async () => {
+    const lines = [
+      "gpu-h3:140:140 [4] NCCL INFO Channel 00/0 : 9[1] -> 4[4] [receive] via NET/IBext_v8/4/GDRDMA",
+      "",
+      "gpu-h3:143:1180 [7] socket.c:485 NCCL WARN socketStartConnect: Connect to 10.12.0.31<40877> failed : Software caused connection abort",
+      "gpu-h3:143:1180 [7] NCCL INFO transport/net.cc:687 -> 2",
+      "gpu-h3:140:140 [4] NCCL INFO transport/net.cc:405 -> 2",
+      "gpu-h3:140:140 [4] NCCL INFO transport.cc:183 -> 2",
+      "gpu-h3:140:140 [4] NCCL INFO init.cc:1263 -> 2",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "nccl/bootstrap-failure");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toBe("NCCL's network transport could not connect ranks (to 10.12.0.31 port 40877): the connection failed.");
+      expect(r.facts.firstError?.line, at).toBe(3);
+      expect(r.facts.nccl.gdr, at).toBe(true);
+    });
+    // a chain through bootstrap.cc keeps the bootstrap's words, and a WARN with no chain says nothing more than it knows
+    const boot = await analyzeText(lines.slice(0, 4).concat("gpu-h3:143:1180 [7] NCCL INFO bootstrap.cc:270 -> 2").join("\n") + "\n");
+    expect(finding(boot, "nccl/bootstrap-failure")!.message).toMatch(/^NCCL's bootstrap could not connect ranks/);
+    const bare = await analyzeText(lines[2] + "\n");
+    expect(finding(bare, "nccl/bootstrap-failure")!.message).toMatch(/^NCCL's bootstrap could not connect ranks/);
+  });
+
   it("sglang's version line and a bootstrap `No route to host`", async () => {
     const lines = [
       "[2026-01-20 11:02:44 TP3] sglang is using nccl==2.21.5",
