@@ -1488,10 +1488,19 @@ export const SIGNATURES: readonly Signature[] = [
     // (`The quantization method X is not supported for the current GPU. Minimum capability: 90. Current capability: 86.`),
     // a dtype the method has no kernel for (≥0.10 inside pydantic's `Value error, torch.bfloat16 is not supported for
     // quantization method awq. Supported dtypes: [torch.float16]`), the platform lacking it (`gptq quantization is
-    // currently not supported in ROCm.`), and a compressed-tensors MoE scheme with no kernel (`Unsupported FusedMoe scheme`)
+    // currently not supported in ROCm.`), and a compressed-tensors MoE scheme with no kernel (`Unsupported FusedMoe scheme`).
+    // A compressed-tensors scheme's own capability check (compressed_tensors.py `_check_scheme_supported`, ≈0.5.1 on)
+    // raised its message as three arguments, so Python prints a tuple: `RuntimeError: ('Quantization scheme is not
+    // supported for ', 'the current GPU. Min capability: 80. ', 'Current capability: 75.')`; later releases join it
+    // into one sentence. A quantized GEMM the installed build has no kernel for on this GPU (csrc/quantization, the
+    // build's architectures): `NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than
+    // CUDA device capability: 75` (≈0.6 on; `_azp` for asymmetric int8; `... for CUDA device capability: 80. Required
+    // capability: 90 or 100` for cutlass_moe_mm), `No compiled nvfp4 quantization kernel for SM 89. Recompile with ...`
+    // and `No compiled nvfp4 mm kernel, vLLM should be compiled using CUDA 12.8 ...`. A quote cut after the kernel's
+    // name still names it.
     id: "vllm.quantizationUnsupported", dialect: "any", level: "error",
-    anyOf: ["unknown quantization method", "does not match the quantization method", "is not supported for the current gpu", "is not supported for quantization method", "quantization is currently not supported in", "unsupported fusedmoe scheme"],
-    pattern: /Unknown quantization method: [`']?(?<unknown>[\w.-]{1,60})[`']?\. Must be one of (?<known>\[[^\]]{0,600}\]|dict_keys\(\[[^\]]{0,600}\]\))?|Quantization method specified in the model config \((?<inConfig>[\w.-]{1,60})\) does not match the quantization method specified in the [`']?quantization[`']? argument \((?<inArg>[\w.-]{1,60})\)|The quantization method (?<method>[\w.-]{1,60}) is not supported for the current GPU\. Minimum capability: (?<minCap>\d+)\. Current capability: (?<curCap>\d+)|(?<dtype>torch\.\w{1,30}) is not supported for quantization method (?<dtypeMethod>[\w.-]{1,60})\. Supported dtypes: (?<dtypes>\[[^\]]{0,200}\])|(?<![\w.-])(?<platformMethod>[\w.-]{1,60}) quantization is currently not supported in (?<platform>\w{1,40})|(?<moeScheme>Unsupported FusedMoe scheme)/,
+    anyOf: ["unknown quantization method", "does not match the quantization method", "is not supported for the current gpu", "is not supported for quantization method", "quantization is currently not supported in", "unsupported fusedmoe scheme", "quantization scheme is not supported for", "no compiled cutlass_", "no compiled nvfp4"],
+    pattern: /Quantization scheme is not supported for\s?(?:',\s?')?the current GPU\. Min capability: (?<schemeMin>\d+)\.\s?(?:',\s?')?Current capability: (?<schemeCur>\d+)|No compiled (?<kernelOp>cutlass_scaled_mm(?:_azp)?|cutlass_moe_mm|nvfp4 (?:quantization|mm)(?: kernel)?)(?![\w])(?: for (?:a compute capability less than )?(?:CUDA device capability: |SM )(?<kernelCap>\d+))?|Unknown quantization method: [`']?(?<unknown>[\w.-]{1,60})[`']?\. Must be one of (?<known>\[[^\]]{0,600}\]|dict_keys\(\[[^\]]{0,600}\]\))?|Quantization method specified in the model config \((?<inConfig>[\w.-]{1,60})\) does not match the quantization method specified in the [`']?quantization[`']? argument \((?<inArg>[\w.-]{1,60})\)|The quantization method (?<method>[\w.-]{1,60}) is not supported for the current GPU\. Minimum capability: (?<minCap>\d+)\. Current capability: (?<curCap>\d+)|(?<dtype>torch\.\w{1,30}) is not supported for quantization method (?<dtypeMethod>[\w.-]{1,60})\. Supported dtypes: (?<dtypes>\[[^\]]{0,200}\])|(?<![\w.-])(?<platformMethod>[\w.-]{1,60}) quantization is currently not supported in (?<platform>\w{1,40})|(?<moeScheme>Unsupported FusedMoe scheme)/,
     samples: [
       "ValueError: Unknown quantization method: gptq. Must be one of ['awq', 'squeezellm'].",
       "ValueError: Quantization method specified in the model config (gptq) does not match the quantization method specified in the `quantization` argument (awq).",
@@ -1499,8 +1508,18 @@ export const SIGNATURES: readonly Signature[] = [
       "(APIServer pid=12) Value error, torch.bfloat16 is not supported for quantization method awq. Supported dtypes: [torch.float16] [type=value_error, input_value=ArgsKwargs((), {}), input_type=ArgsKwargs]",
       "ValueError: gptq_marlin quantization is currently not supported in ROCm.",
       "(EngineCore_DP0 pid=7) ERROR 09-25 12:08:30 [core.py:718] RuntimeError: Unsupported FusedMoe scheme: num_bits=4 type='int' symmetric=True",
+      "RuntimeError: ('Quantization scheme is not supported for ', 'the current GPU. Min capability: 80. ', 'Current capability: 75.')",
+      "(Worker_TP0 pid=9) ERROR 03-02 10:00:01 [multiproc_executor.py:671] RuntimeError: Quantization scheme is not supported for the current GPU. Min capability: 89. Current capability: 86.",
+      "NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 75",
+      "RuntimeError: No compiled cutlass_scaled_mm for CUDA device capability: 80. Required capability: 90 or 100",
+      "NotImplementedError: No compiled nvfp4 quantization kernel for SM 89. Recompile with the appropriate CUDA arch.",
+      "NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less tha",
     ],
-    nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
+    nearMisses: [
+      "INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU.",
+      "INFO 06-01 10:00:00 [compressed_tensors_w8a8_int8.py:52] Using CutlassScaledMMLinearKernel for CompressedTensorsW8A8Int8",
+      "WARNING 06-01 10:00:00 [marlin_utils_fp8.py:80] Your GPU does not have native support for FP8 computation but FP8 quantization is being used. Weight-only FP8 compression will be used leveraging the Marlin kernel.",
+    ],
   },
   {
     // A compiled extension that cannot be loaded: one linked against a CUDA runtime library this environment lacks
