@@ -169,3 +169,21 @@ describe("a worker that failed to come up, seen from the engine core", () => {
     });
   });
 });
+
+describe("a worker's Gloo receive that timed out while the engine started (two GPUs, 0.9)", () => {
+  const lines = [
+    "(VllmWorker rank=0 pid=20411) ERROR 06-11 02:14:09 [multiproc_executor.py:435] RuntimeError: [/pytorch/third_party/gloo/gloo/transport/tcp/unbound_buffer.cc:81] Timed out waiting 1800000ms for recv operation to complete",
+    "ERROR 06-11 02:14:12 [core.py:396] EngineCore failed to start.",
+    "ERROR 06-11 02:14:12 [core.py:396] Traceback (most recent call last):",
+    'ERROR 06-11 02:14:12 [core.py:396]   File "/opt/conda/lib/python3.11/site-packages/vllm/v1/engine/core.py", line 387, in run_engine_core',
+  ];
+  it("the engine did not start, and the worker's timeout is the root cause it names", async () => {
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/engine-init-failed");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("Timed out waiting 1800000ms for recv operation to complete");
+      expect(r.facts.firstError?.line, at).toBe(1);
+      expect(r.facts.config.executorBackend, at).toBe("mp");
+    });
+  });
+});
