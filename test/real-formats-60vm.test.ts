@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText, ids } from "./rules/analyze-text.js";
 import type { Report } from "../src/model.js";
+import { firstSentence } from "../src/rules/verdict.js";
 
 /**
  * Formats found in a sixtieth round of real logs: mainstream vLLM bug reports of the V1 transition (0.9 → 0.11).
@@ -9,7 +10,9 @@ import type { Report } from "../src/model.js";
  * signature knew; and its checks of the tensors it is given live in `csrc/apis/` (`python_api.cpp` in that first
  * release), paths the signature did not take for DeepGEMM's. Both went unreported. The rest of the round's shapes
  * (the start-up lines of 0.9-0.10, V0 capture advice hard-wrapped at 160 columns, engine-core frames with Python 3.13
- * markers) were read right at first sight and are kept here as they print. Every log text here is written for the
+ * markers) were read right at first sight and are kept here as they print. The one-line verdict cut the DeepGEMM
+ * message at the dots of the log line it quotes (`Assertion error ... n % 64 == 0`): a dot inside a code span no longer
+ * ends its first sentence. Every log text here is written for the
  * test in the printed layout, under wrappers the logs did not all show.
  */
 
@@ -46,7 +49,15 @@ describe("DeepGEMM's first C++ release: `Failed: <kind> error <file>:<line> '<wh
       expect(f!.evidence.map((e) => e.line), at).toContain(3);
       expect(f!.remediation.join("\n"), at).toContain("VLLM_USE_DEEP_GEMM=0");
       expect(r.facts.firstError?.line, at).toBe(2);
+      // the quoted `Assertion error ... n % 64 == 0` stays whole in the one-line verdict: its dots end no sentence
+      expect(r.verdict, at).toContain("(`Assertion error ... n % 64 == 0` in jit_kernels/impls/sm90_fp8_gemm_1d2d.hpp). First: DeepGEMM compiles its kernels on first use:");
     });
+  });
+
+  it("a dot inside a code span ends no sentence of a verdict; one after it does", () => {
+    expect(firstSentence("It failed (`x ... y. z` in a.hpp). Then more.")).toBe("It failed (`x ... y. z` in a.hpp).");
+    expect(firstSentence("A lone ` tick. Then more.")).toBe("A lone ` tick.");
+    expect(firstSentence("Rank 0 lost 10.0.0.2 (e.g. a crash). Then more.")).toBe("Rank 0 lost 10.0.0.2 (e.g. a crash).");
   });
 
   it("reads it behind terminal colour, as the escape byte, as caret notation or lost", async () => {
