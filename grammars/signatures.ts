@@ -69,6 +69,11 @@ export const MOONCAKE_GLOG_HEAD = /(?:^|\s)[EF](?:\d{8}|\d{4}) \d\d:\d\d:\d\d\.\
  */
 export const MOONCAKE_GLOG_FILE = /(?:\w+_transport|worker_pool|rdma_(?:endpoint|context)|transfer_(?:engine|metadata|task)\w*|master_client|store_py|real_client|client_service)\.cpp/;
 
+/** DeepGEMM's exception kinds (csrc/utils/exception.hpp), and its source files as `__FILE__` names them */
+const DG_KINDS = "Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt";
+const DG_FILE = "[\\w./-]*?\\.(?:hpp|cuh|h|cpp|cu|cc)";
+const DG_FILE_AHEAD = "[\\w./-]*?(?:jit|deep_gemm|csrc/(?:\\.\\./)*apis/|python_api\\.cpp)";
+
 export interface Signature {
   id: string;
   dialect: Dialect;
@@ -1922,21 +1927,33 @@ export const SIGNATURES: readonly Signature[] = [
     // CUDA driver|CUDA runtime> error (<its source file>:<line>): <what>`), which its JIT (csrc/jit/: compile with NVCC or
     // NVRTC, load the cubin) raises when a kernel cannot be built or loaded: `Assertion error (csrc/apis/../jit/
     // kernel_runtime.hpp:45): exit_code == 0`, `CUDA driver error (.../jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE,
-    // ...)`. The file must be DeepGEMM's JIT or APIs (`jit`, `deep_gemm` in its path): other libraries throw alike.
-    id: "vllm.deepgemmFailure", dialect: "any", level: "error", anyOf: ["deepgemm backend is not available", " error ("],
+    // ...)`. Its first C++ release (2025-07-18, the one vLLM 0.10.0-0.10.1 built against, until 2025-08-15) worded the
+    // same exception `Failed: <kind> error <file>:<line> '<what>'` (what empty for the driver check). The file must be
+    // DeepGEMM's: its JIT (`jit`, `jit_kernels`), its Python API checks (`csrc/apis/`, the first release's
+    // `python_api.cpp`) or a path naming `deep_gemm`: other libraries throw alike.
+    id: "vllm.deepgemmFailure", dialect: "any", level: "error",
+    anyOf: ["deepgemm backend is not available", " error (", "failed: assertion error ", "failed: nvrtc error ", "failed: cuda driver error ", "failed: cuda runtime error "],
     values: [
       /(?<missing>DeepGEMM backend is not available)(?<outdated> or outdated)?/,
-      /\b(?<dgKind>Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))(?<dgFile>[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc)):\d+\): (?<dgWhat>\S(?:[^\n]*\S)?)/,
+      new RegExp(`\\b(?<dgKind>${DG_KINDS}) error \\((?=${DG_FILE_AHEAD})(?<dgFile>${DG_FILE}):\\d+\\): (?<dgWhat>\\S(?:[^\\n]*\\S)?)`),
+      // what: up to the closing quote, or to the end of a line cut before it
+      new RegExp(`\\bFailed: (?<dgKind>${DG_KINDS}) error (?=${DG_FILE_AHEAD})(?<dgFile>${DG_FILE}):\\d+ '(?<dgWhat>[^\\n]*(?=')|[^\\n]*)`),
     ],
-    pattern: /DeepGEMM backend is not available\b|\b(?:Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc):\d+\): \S/,
+    pattern: new RegExp(`DeepGEMM backend is not available\\b|\\b(?:${DG_KINDS}) error \\((?=${DG_FILE_AHEAD})${DG_FILE}:\\d+\\): \\S|\\bFailed: (?:${DG_KINDS}) error (?=${DG_FILE_AHEAD})${DG_FILE}:\\d+ '`),
     samples: [
       "(EngineCore_DP0 pid=402) RuntimeError: Worker failed with error 'DeepGEMM backend is not available or outdated. Please install or update the `deep_gemm` to a newer version to enable FP8 kernels.', please check the stack trace above for the root cause",
       "RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package to enable FP8 kernels.",
       "(Worker_TP2 pid=8812) ERROR 05-06 10:11:12 [multiproc_executor.py:880] RuntimeError: Assertion error (csrc/apis/../jit_kernels/impls/../../jit/kernel_runtime.hpp:58): exit_code == 0",
       "RuntimeError: CUDA driver error (/tmp/build/DeepGEMM/csrc/jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE, device kernel image is invalid)",
       "RuntimeError: NVRTC error (csrc/jit/compiler.hpp:299): NVRTC_ERROR_COMPILATION",
+      "RuntimeError: Assertion error (csrc/apis/gemm.hpp:140): b.size(1) % 128 == 0",
+      "(EngineCore_3 pid=811) ERROR 08-04 09:15:40 [core.py:683] RuntimeError: Failed: Assertion error csrc/jit_kernels/impls/sm90_fp8_gemm_1d2d.hpp:52 'n % 64 == 0'",
+      "RuntimeError: Failed: CUDA driver error csrc/jit/kernel_runtime.hpp:70 ''",
+      "RuntimeError: Failed: Assertion error csrc/python_api.cpp:91 'sfb.scalar_type() == torch::kFloat'",
     ],
     nearMisses: [
+      "RuntimeError: Failed: Assertion error src/layers/norm.hpp:20 'hidden % 8 == 0'",
+      "Failed: NVRTC error while building the kernel",
       "(Worker_TP0 pid=31) INFO 03-02 10:11:12 [fp8_utils.py:120] Using DeepGEMM kernels for Fp8LinearMethod",
       "RuntimeError: CUDA error (/workspace/csrc/custom_all_reduce.cuh:368): invalid argument",
       "AssertionError: Assertion error (model.py:10): shape mismatch",
