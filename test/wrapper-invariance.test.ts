@@ -11,7 +11,7 @@ import { ROOT } from "./helpers/cli.js";
 /**
  * The facts the scorer judges, and the findings, must not depend on how the log reached us: each real log of
  * ../shared/corpus/{vllm,nccl} is analyzed as it is and again with every line wrapped the way `kubectl logs
- * --timestamps`, containerd (CRI), docker compose and Buildkite write it, with CRLF endings, and gzipped.
+ * --timestamps`, containerd (CRI), docker compose, Swarm, pm2 and Buildkite write it, with CRLF endings, and gzipped.
  * The corpus is read at test time, never copied.
  */
 const CORPUS = join(ROOT, "..", "shared", "corpus");
@@ -39,6 +39,8 @@ const LINE_WRAPPERS: Record<string, (line: string) => string> = {
   "kubectl --prefix --timestamps": (l) => `[pod/vllm-0/vllm] 2025-07-29T12:19:19.3339627Z ${l}`,
   "kubectl --prefix": (l) => `[pod/vllm-0/vllm] ${l}`,
   "docker compose, colored": (l) => `\x1b[36mmy-project-vllm-openai-1  |\x1b[0m ${l}`,
+  "docker service logs (Swarm)": (l) => `vllm_vllm.1.x7k2m9q4p0s1@gpu-node-1    | ${l}`,
+  "pm2 logs, colored": (l) => `\x1b[32m0|vllm  | \x1b[39m${l}`,
 };
 
 /** wrapper/file combinations whose difference is inherent, with the reason */
@@ -124,7 +126,7 @@ describe.skipIf(dirs.length === 0)("facts and findings do not depend on the wrap
     for (const v of names.keys()) expect(rotation(v).length).toBeGreaterThanOrEqual(Math.floor((3 * files.length) / names.length));
   });
   for (const [v, [variant, make]] of Object.entries(variants).entries()) {
-    it(`${variant}: the corpus logs of its rotation (three in every eleven; each log under three variants)`, async () => {
+    it(`${variant}: the corpus logs of its rotation (three in every ${names.length}; each log under three variants)`, async () => {
       const diffs: string[] = [];
       for (const file of rotation(v)) {
         const short = file.slice(CORPUS.length + 1);

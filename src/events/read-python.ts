@@ -152,8 +152,9 @@ function indentOf(rec: LogRecord): number {
  * CRITICAL records are the vLLM reader's `error` events already, and a lower level never is an error.
  * Only asked for lines that would become an `error` event, so the regex runs rarely.
  */
-// the level word starts after anything but a letter: a space, a prefix's `)` or `]`, a wrapper's control byte (BEL)
-const VLLM_HEAD_BEFORE = /(?<![A-Za-z])([A-Z]{1,8}) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
+// the level word starts after anything but a letter: a space, a prefix's `)` or `]`, a wrapper's control byte (BEL), or
+// the end of a colour code a wrapper glued to it (pm2's `\x1b[32m0|vllm  | \x1b[39m`)
+const VLLM_HEAD_BEFORE = /(?:(?<![A-Za-z])|(?<=\x1b\[[\d;]*m))([A-Z]{1,8}) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[^\]\s]+:\d+\]\s*$/;
 function vllmLevelOf(rec: LogRecord): string | null {
   const at = rec.raw.lastIndexOf(rec.text);
   if (at <= 0) return null;

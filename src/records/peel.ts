@@ -75,6 +75,11 @@ const JOURNALD = new RegExp(String.raw`^${SYSLOG_STAMP} (\S+) ([^\s\[]+)\[(\d+)\
 const GUNICORN_STAMP = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4}\] (?=\[\d{1,9}\] \[(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)\] )/;
 const APP_WRAPPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]\s+[\w.]+:\d+\s+(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s*/;
 const COMPOSE = /^([A-Za-z0-9][\w.\-]*?)\s*\|\s(?=\S)/;
+// `docker service logs` (Swarm) writes each line behind its task, `service.slot[.taskid]@node`, padded, and `    | `
+// (the task id cut to 12 characters, whole with --no-trunc, left out with --no-task-ids; ids for names with --no-resolve)
+const SWARM = /^([A-Za-z0-9][\w.\-]*?\.\d{1,5}(?:\.[a-z0-9]{12,25})?)@([A-Za-z0-9][\w.\-]*) *\|(?: |$)/;
+// `pm2 logs` writes each line behind `id|name`, padded, and ` | ` (pm2's lib/API/Log.js)
+const PM2 = /^(\d{1,6})\|([^\s|]+) +\|(?: |$)/;
 // `vllm-1  |     raise ...`, `proj_vllm_1  |   File "..."`: indented text after the prefix; only a name with compose's
 // replica index qualifies, so `name  |   value` in a plain-text table is left alone
 const COMPOSE_INDENTED = /^([A-Za-z0-9][\w.\-]*?[-_]\d+)\s*\|(?=[ \t]{2,}\S)/;
@@ -694,6 +699,17 @@ export function peelWrapped(raw: string): Peeled {
       continue;
     }
     if (s.indexOf("|") > 0) {
+      if ((m = SWARM.exec(s))) {
+        container ??= m[1];
+        origin.host ??= m[2];
+        s = s.slice(m[0].length);
+        continue;
+      }
+      if (c >= 48 && c <= 57 && (m = PM2.exec(s))) {
+        container ??= m[2];
+        s = s.slice(m[0].length);
+        continue;
+      }
       if ((m = COMPOSE.exec(s)) && !/^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)$/.test(m[1]) && /[-_]\d+$|^[a-z]/.test(m[1]) && !/[:\/]/.test(m[1]) && !s.endsWith("|")) {
         container ??= m[1];
         s = s.slice(m[0].length);
