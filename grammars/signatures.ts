@@ -140,6 +140,13 @@ const chainReturn = (codes: string) =>
 const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle) failed(?: ?: (?<hipIpcReason>\S(?:[^\r\n]*\S)?))?/, /(?<cudaIpc>failed to (?:get|open) CUDA IPC handle)(?: to device \S+)? : \d+ (?<cudaFailure>\S(?:[^\r\n]*\S)?)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
   // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
   /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i,
+  // a kernel fault CUDA keeps on the context (cudaErrorIllegalAddress 700, Assert 710, IllegalInstruction 715,
+  // MisalignedAddress 716, LaunchFailure 719): NCCL's call only reports a fault an earlier kernel made, often not NCCL's
+  /(?<kernelFault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered)/i,
+  // cudaErrorInvalidDevice (101): the process named a device number it cannot see (CUDA_VISIBLE_DEVICES renumbers from 0)
+  /(?<invalidDevice>invalid device ordinal)/i,
+  // nccl-tests' own CUDACHECK (src/common.h): `host: Test CUDA failure common.cu:941 '...'` is the test program's call, not NCCL's
+  /(?<testHarness>\bTest CUDA failure [\w./\-]+:\d+)/,
   // graph/paths.cc's ncclTopoCheckP2p: NVML reports the peer status of two NVLink-connected GPUs not OK, and NCCL returns
   // ncclUnhandledCudaError without any CUDA call failing (the WARN is the only cause the log gives)
   /P2P is disabled between NVLINK connected GPUs (?<nvlinkP2pA>\d+) and (?<nvlinkP2pB>\d+)/i];
@@ -2301,6 +2308,26 @@ export const SIGNATURES: readonly Signature[] = [
       "gpu-a:812:812 [3] include/alloc.h:125 NCCL WARN Cuda failure 802 'system not yet initialized'",
       "INFO 05-11 08:02:10 [__init__.py:241] Automatically detected platform cuda.",
       "the system is not yet ready for requests",
+    ],
+  },
+  {
+    // CUDA_VISIBLE_DEVICES naming GPUs by UUID (`GPU-<uuid>`) or MIG instances (`MIG-<uuid>`, the pre-R470 form
+    // `MIG-GPU-<uuid>/<gi>/<ci>`): CUDA accepts them, but vLLM maps each visible device to its physical number with
+    // `int()` on every entry of the variable (vllm/platforms' device_id_to_physical_device_id, the Ray executor of
+    // 0.4-0.5), and Python's ValueError names the entry it could not read
+    id: "vllm.visibleDevicesUuid", dialect: "any", level: "error",
+    anyOf: ["invalid literal for int()"],
+    values: [/base 10: '(?<uuid>(?<kind>MIG|GPU)-[^']*)'/],
+    pattern: /invalid literal for int\(\) with base 10: '(?:MIG-GPU|MIG|GPU)-[0-9a-fA-F]/,
+    samples: [
+      "ValueError: invalid literal for int() with base 10: 'MIG-4f1a2b3c-1d2e-5f60-8a9b-0c1d2e3f4a5b'",
+      "(RayWorkerWrapper pid=812, ip=10.0.0.4) ValueError: invalid literal for int() with base 10: 'GPU-9e8d7c6b-5a49-3827-1605-f4e3d2c1b0a9'",
+      "(EngineCore_DP0 pid=91) ERROR 05-06 10:11:12 [core.py:866] ValueError: invalid literal for int() with base 10: 'MIG-GPU-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9/1/0'",
+    ],
+    nearMisses: [
+      "ValueError: invalid literal for int() with base 10: 'auto'",
+      "export CUDA_VISIBLE_DEVICES=MIG-4f1a2b3c-1d2e-5f60-8a9b-0c1d2e3f4a5b",
+      "  MIG 2g.20gb      Device  0: (UUID: MIG-4f1a2b3c-1d2e-5f60-8a9b-0c1d2e3f4a5b)",
     ],
   },
   {

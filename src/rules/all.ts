@@ -43,6 +43,7 @@ import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
 import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
 import { rule as vllmTritonKernelsUnavailable } from "./vllm/triton-kernels-unavailable.js";
+import { rule as vllmVisibleDevicesUuid } from "./vllm/visible-devices-uuid.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -125,6 +126,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmStartupInterrupted,
   vllmStructuredOutputFailed,
   vllmTritonKernelsUnavailable,
+  vllmVisibleDevicesUuid,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,
