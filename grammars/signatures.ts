@@ -1178,16 +1178,25 @@ export const SIGNATURES: readonly Signature[] = [
     // Xid 45 (a channel cleaned up) names the Xid it followed: `... caused by previous Xid 149`
     // nvidia-smi's own words for a GPU the driver lost (run on the node to look): `Unable to determine the device handle for
     // GPU0000:03:00.0: Unknown Error` and `... : GPU is lost.  Reboot the system to recover this GPU`
-    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus", "unable to determine the device handle for gpu"],
+    // Newer drivers also print the device's own notice `NVRM: GPU 0000:06:00.0: GPU has fallen off the bus.` (NV_DEV_PRINTF),
+    // and every later call to the lost GPU fails with `NVRM: nvCheckOkFailedNoLog: Check failed: GPU lost from the bus
+    // [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from ...` (status 0xf; its NV_ASSERT_OK twin says `nvAssertOkFailedNoLog:
+    // Assertion failed: ...`), which a window of the kernel log may hold alone
+    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus", "unable to determine the device handle for gpu", "nv_err_gpu_is_lost"],
     values: [
       /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)\n]{0,16}\): (?<xid>\d+),[ \t]*(?:pid=(?<pid>'?[\w<>-]{1,20}'?), name=(?<proc>[^,\n]{1,60}),)?/,
       /caused by previous Xid (?<prevXid>\d+)/,
       // (the one-line notice, or the last of its three lines: `NVRM: fallen off the bus and is not responding to commands.`)
       /Unable to determine the device handle for (?:GPU|gpu) ?(?<smiPci>[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]*: (?<smiError>Unknown Error|GPU is lost)/,
       /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?(?<fellOff>fallen off the bus)/,
+      /NVRM: GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})\.\d: GPU has (?<fellOff>fallen off the bus)/,
+      /nv(?:Check|Assert)OkFailed(?:NoLog)?: (?:(?:Check|Assertion) failed: )?(?<gpuLost>GPU lost from the bus) \[NV_ERR_GPU_IS_LOST\]/,
     ],
-    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus|Unable to determine the device handle for (?:GPU|gpu) ?[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]*: (?:Unknown Error|GPU is lost)/,
+    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus|Unable to determine the device handle for (?:GPU|gpu) ?[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]*: (?:Unknown Error|GPU is lost)|NVRM: GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d: GPU has fallen off the bus|nv(?:Check|Assert)OkFailed(?:NoLog)?: (?:(?:Check|Assertion) failed: )?GPU lost from the bus \[NV_ERR_GPU_IS_LOST\]/,
     samples: [
+      "[ 9121.330512] NVRM: GPU 0000:06:00.0: GPU has fallen off the bus.",
+      "May 02 03:11:40 node-4 kernel: NVRM: nvCheckOkFailedNoLog: Check failed: GPU lost from the bus [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from pRmApi->Control(pRmApi, 0xc1d00040, 0x20800a4c, &params, sizeof(params)) @ nv_gpu_ops.c:4100",
+      "[ 4410.120033] NVRM: nvAssertOkFailedNoLog: Assertion failed: GPU lost from the bus [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from kgspWaitForRmInitDone(pGpu, pKernelGsp) @ kernel_gsp.c:4711",
       "Unable to determine the device handle for GPU0000:03:00.0: Unknown Error",
       "Unable to determine the device handle for gpu 0000:1A:00.0: GPU is lost.  Reboot the system to recover this GPU",
       "[74889.644138] NVRM: Xid (PCI:0000:02:00): 79, GPU has fallen off the bus.",
@@ -1196,7 +1205,7 @@ export const SIGNATURES: readonly Signature[] = [
       "[  812.114400] NVRM: Xid (0000:03:00): 48, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 1, subpartition 0.",
       "[ 1843.308145] NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not responding to commands.",
     ],
-    nearMisses: ["NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build", "NVRM: GPU at PCI:0000:02:00: GPU-660d987e-5b28-3bf6-2a2d-1d5ecae7f6df", "my laptop's GPU has fallen off the bus again, any ideas?"],
+    nearMisses: ["NVRM: GPU 0000:06:00.0: GPU serial number is 0.", "return NV_ERR_GPU_IS_LOST when the bus is gone", "NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build", "NVRM: GPU at PCI:0000:02:00: GPU-660d987e-5b28-3bf6-2a2d-1d5ecae7f6df", "my laptop's GPU has fallen off the bus again, any ideas?"],
   },
   {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit

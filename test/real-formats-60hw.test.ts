@@ -173,3 +173,49 @@ describe("vllm/visible-devices-uuid: CUDA_VISIBLE_DEVICES holding a GPU or MIG U
     }
   });
 });
+
+describe("vllm/gpu-xid: the driver's own notices of a lost GPU", () => {
+  const KERNEL: [string, (l: string) => string][] = [
+    ["dmesg", (l) => `[ 9121.330512] ${l}`],
+    ["dmesg -T", (l) => `[Tue May 26 21:04:17 2026] ${l}`],
+    ["journalctl -k", (l) => `May 26 21:04:17 gpu-node-3 kernel: ${l}`],
+    ["bare", (l) => l],
+  ];
+  const kernel = async (lines: string[], check: (r: Report, at: string) => void) => {
+    for (const [name, wrap] of KERNEL) for (const eol of ["\n", "\r\n"]) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
+  };
+
+  it("reads the device's `GPU has fallen off the bus.` notice without the Xid record", async () => {
+    await kernel(["NVRM: GPU 0000:06:00.0: GPU has fallen off the bus.", "NVRM: GPU 0000:06:00.0: GPU serial number is 0."], (r, at) => {
+      const f = finding(r, "vllm/gpu-xid");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toBe("The NVIDIA driver reported Xid 79 (the GPU has fallen off the bus) on GPU PCI 0000:06:00: a fault of the GPU or its links, seen by the kernel, not a Python error.");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([1]);
+      expect(f!.remediation[0], at).toMatch(/^A GPU that fell off the bus/);
+    });
+  });
+
+  it("reads a window that holds only the driver's failed calls to the lost GPU (NV_ERR_GPU_IS_LOST)", async () => {
+    const lines = [
+      "NVRM: _issueRpcAndWait: rpcSendMessage failed with status 0x0000000f for fn 78!",
+      "NVRM: nvCheckOkFailedNoLog: Check failed: GPU lost from the bus [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from nvdEngineDumpCallbackHelper(pGpu, pPrbEnc, pNvDumpState, pEngineCallback) @ nv_debug_dump.c:274",
+    ];
+    await kernel(lines, (r, at) => {
+      const f = finding(r, "vllm/gpu-xid");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toBe("The NVIDIA driver lost the GPU: its calls to it fail with NV_ERR_GPU_IS_LOST (GPU lost from the bus), a fault of the GPU or its links, not a Python error.");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([2]);
+      expect(f!.remediation[0], at).toMatch(/^A GPU that fell off the bus/);
+      expect(r.facts.firstError, at).toBeNull();
+    });
+  });
+
+  it("near misses: the driver's other notices about a device, and code that names the status", async () => {
+    for (const text of [
+      "[ 9121.330600] NVRM: GPU 0000:06:00.0: GPU serial number is 0.",
+      "[ 9121.330700] NVRM: kgspRcAndNotifyAllChannels_IMPL: RC all channels for critical error 79.",
+      "        return NV_ERR_GPU_IS_LOST;",
+      "my GPU lost from the bus [NV_ERR_GPU_IS_LOST] again, any ideas?",
+    ]) expect(ids(await analyzeText(text + "\n")), text).not.toContain("vllm/gpu-xid");
+  });
+});
