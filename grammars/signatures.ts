@@ -2294,6 +2294,42 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // the NVIDIA driver's user-space libraries (NVML, libcuda) of another version than the kernel module that is loaded,
+    // after a driver upgrade without a reboot: nvidia-smi's `Failed to initialize NVML: Driver/library version mismatch`
+    // (exit code 18), the NVIDIA container toolkit's `nvidia-container-cli: initialization error: nvml error:
+    // driver/library version mismatch: unknown`, pynvml's `NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM
+    // version mismatch.`, NVML's `NVML_ERROR_LIB_RM_VERSION_MISMATCH`, and the kernel's own record `NVRM: API mismatch:
+    // the client has the version 515.48.07, but` (its next line names the module's version)
+    id: "vllm.driverLibraryMismatch", dialect: "any", level: "error",
+    anyOf: ["driver/library version mismatch", "nvml/rm version mismatch", "librmversionmismatch", "lib_rm_version_mismatch", "api mismatch: the client has the version"],
+    values: [/the client has the version (?<client>\d+(?:\.\d+){1,2})/, /(?<containerCli>nvidia-container-cli)/],
+    pattern: /Driver\/library version mismatch|NVML\/RM version mismatch|NVMLError_LibRmVersionMismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH|NVRM: API mismatch: the client has the version \d/i,
+    samples: [
+      "Failed to initialize NVML: Driver/library version mismatch",
+      "[task 2026-03-01T05:06:30.005+00:00] [train] [nvidia-smi(stdout)] Failed to initialize NVML: Driver/library version mismatch",
+      "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy' nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown.",
+      "pynvml.nvml.NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM version mismatch.",
+      "(EngineCore_DP0 pid=88) ERROR 11-29 10:01:02 [core.py:866] pynvml.NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM version mismatch.",
+      "[ 7386.259769] NVRM: API mismatch: the client has the version 515.48.07, but",
+    ],
+    nearMisses: [
+      "NVML library version: 550.144",
+      "               NVRM: this kernel module has the version 510.73.05.  Please",
+      "cluster/version-mismatch: the nodes run different driver versions",
+    ],
+  },
+  {
+    // the versions the driver's two halves print beside that mismatch: the loaded kernel module's (the continuation of
+    // the kernel's API mismatch record: `NVRM: this kernel module has the version 510.73.05.  Please`) and the user-space
+    // NVML library's (nvidia-smi's second line after its failure: `NVML library version: 550.144`)
+    id: "vllm.driverVersionHalves", dialect: "any", level: "info",
+    anyOf: ["this kernel module has the version", "nvml library version:"],
+    values: [/this kernel module has the version (?<module>\d+(?:\.\d+){1,2})/, /NVML library version: (?<nvml>\d+(?:\.\d+){1,2})/],
+    pattern: /NVRM: this kernel module has the version \d|\bNVML library version: \d/,
+    samples: ["               NVRM: this kernel module has the version 510.73.05.  Please", "NVML library version: 550.144"],
+    nearMisses: ["the kernel module has the version we expected", "NVML library version is fine"],
+  },
+  {
     // cudaErrorSystemNotReady (802) outside NCCL: the CUDA driver refuses every process on an NVSwitch machine (HGX/DGX
     // A100, H100, H200, B200) until its Fabric Manager has set the fabric up. Its wordings: c10's device count
     // (`Unexpected error from cudaGetDeviceCount() ... Error 802: system not yet initialized`, a RuntimeError or torch's

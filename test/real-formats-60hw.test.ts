@@ -219,3 +219,52 @@ describe("vllm/gpu-xid: the driver's own notices of a lost GPU", () => {
     ]) expect(ids(await analyzeText(text + "\n")), text).not.toContain("vllm/gpu-xid");
   });
 });
+
+describe("vllm/driver-library-mismatch: the driver's two halves of different versions", () => {
+  it("nvidia-smi's words under a CI task's prefixes and the usual wrappers", async () => {
+    const lines = [
+      "[task 2026-07-01T05:06:30.004+00:00] [train] nvidia-smi failed with return code 18",
+      "[task 2026-07-01T05:06:30.005+00:00] [train] [nvidia-smi(stdout)] Failed to initialize NVML: Driver/library version mismatch",
+      "[task 2026-07-01T05:06:30.005+00:00] [train] [nvidia-smi(stdout)] NVML library version: 550.144",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/driver-library-mismatch");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toBe(
+        "The NVIDIA driver's user-space libraries and the kernel module that is loaded are of different versions (the NVML library is 550.144; `cat /proc/driver/nvidia/version` shows the loaded module's): NVML cannot start, and no program on this host can use its GPUs until both are the same version, usually after a driver upgrade without a reboot.",
+      );
+      expect(f!.remediation[0], at).toMatch(/^Reboot the node/);
+      expect(f!.evidence.map((e) => e.line), at).toEqual([2, 3]);
+    });
+  });
+
+  it("the kernel's API mismatch record over its continuation lines gives both versions", async () => {
+    const r = await analyzeText(
+      [
+        "[ 7386.259769] NVRM: API mismatch: the client has the version 580.95.05, but",
+        "               NVRM: this kernel module has the version 575.57.08.  Please",
+        "               NVRM: make sure that this kernel module and all NVIDIA driver",
+        "               NVRM: components have the same version.",
+      ].join("\r\n") + "\r\n",
+    );
+    expect(finding(r, "vllm/driver-library-mismatch")!.message).toContain("(the libraries are 580.95.05, the loaded kernel module 575.57.08)");
+  });
+
+  it("the container toolkit's hook says the host needs the fix; vLLM's platform check is explained by it", async () => {
+    const docker = await analyzeText(
+      "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy' nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown.\n",
+    );
+    expect(finding(docker, "vllm/driver-library-mismatch")!.remediation[2]).toMatch(/^The NVIDIA container toolkit failed here, before the container started/);
+    const vllm = await analyzeText(
+      [
+        "DEBUG 11-29 10:01:01 [platforms/__init__.py:46] CUDA platform is not available because: RM has detected an NVML/RM version mismatch.",
+        "INFO 11-29 10:01:01 [platforms/__init__.py:255] No platform detected, vLLM is running on UnspecifiedPlatform",
+        "RuntimeError: Failed to infer device type",
+      ].join("\n") + "\n",
+    );
+    expect(vllm.findings.map((f) => [f.ruleId, f.causedBy ?? []])).toEqual([
+      ["vllm/driver-library-mismatch", []],
+      ["vllm/no-gpu-platform", ["vllm/driver-library-mismatch"]],
+    ]);
+  });
+});

@@ -18,6 +18,7 @@ import { rule as vllmCudaSystemNotReady } from "./vllm/cuda-system-not-ready.js"
 import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-failed.js";
 import { rule as vllmDeepgemmFailed } from "./vllm/deepgemm-failed.js";
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
+import { rule as vllmDriverLibraryMismatch } from "./vllm/driver-library-mismatch.js";
 import { rule as vllmDtypeUnsupported } from "./vllm/dtype-unsupported.js";
 import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
@@ -101,6 +102,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCustomAllreduceFailed,
   vllmDeepgemmFailed,
   vllmDpConfigMismatch,
+  vllmDriverLibraryMismatch,
   vllmDtypeUnsupported,
   vllmEngineDead,
   vllmEpAll2allFailed,
