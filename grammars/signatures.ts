@@ -69,6 +69,11 @@ export const MOONCAKE_GLOG_HEAD = /(?:^|\s)[EF](?:\d{8}|\d{4}) \d\d:\d\d:\d\d\.\
  */
 export const MOONCAKE_GLOG_FILE = /(?:\w+_transport|worker_pool|rdma_(?:endpoint|context)|transfer_(?:engine|metadata|task)\w*|master_client|store_py|real_client|client_service)\.cpp/;
 
+/** DeepGEMM's exception kinds (csrc/utils/exception.hpp), and its source files as `__FILE__` names them */
+const DG_KINDS = "Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt";
+const DG_FILE = "[\\w./-]*?\\.(?:hpp|cuh|h|cpp|cu|cc)";
+const DG_FILE_AHEAD = "[\\w./-]*?(?:jit|deep_gemm|csrc/(?:\\.\\./)*apis/|python_api\\.cpp)";
+
 export interface Signature {
   id: string;
   dialect: Dialect;
@@ -137,7 +142,10 @@ const chainReturn = (codes: string) =>
 // `nvls`: the failing call was NCCL's NVLink SHARP multicast set-up (transport/nvls.cc: its CUCHECKs WARN `Cuda failure N '...'`,
 // 2.27+ WARNs `Failed to bind NVLink SHARP (NVLS) Multicast memory of size N : CUDA error N '...'`); `systemNotReady`: CUDA's
 // cudaErrorSystemNotReady (802, `system not yet initialized`), which an NVSwitch machine returns until its Fabric Manager is up
-const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle) failed(?: ?: (?<hipIpcReason>\S(?:[^\r\n]*\S)?))?/, /(?<cudaIpc>failed to (?:get|open) CUDA IPC handle)(?: to device \S+)? : \d+ (?<cudaFailure>\S(?:[^\r\n]*\S)?)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>out of memory|calloc|malloc)/i, /(?<unknownError>unknown error|999)/, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
+const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failure \S+:\d+ |(?:HIP|HSA) failure )'(?<cudaFailure>[^']+)'/, /(?<nvls>transport\/nvls\.cc|NVLink SHARP)/, /(?<systemNotReady>system not yet initiali[sz]ed|(?:Cuda failure|CUDA error) 802\b)/i, /(?<hipIpc>hipIpc(?:Get|Open)MemHandle) failed(?: ?: (?<hipIpcReason>\S(?:[^\r\n]*\S)?))?/, /(?<cudaIpc>failed to (?:get|open) CUDA IPC handle)(?: to device \S+)? : \d+ (?<cudaFailure>\S(?:[^\r\n]*\S)?)/, /(?<unhandledCuda>unhandled cuda error)/i, /(?<oom>\b(?:out of memory|calloc|malloc)\b)/i, /(?<unknownError>unknown error|(?:Cuda failure|CUDA error) 999\b)/i, /(?<peerAccess>peer access is not supported)/i, /(?<initError>initialization error)/i, /(?<invalidArgument>invalid argument)/i,
+  // CUDA's cudaErrorTooManyPeers (711): a GPU maps at most eight peers; cudaErrorMapBufferObjectFailed / CUDA_ERROR_MAP_FAILED
+  // (205): a cuMem mapping NCCL asked for (allocator.cc ncclMemAlloc, its P2P buffers) was refused
+  /(?<tooManyPeers>peer mapping resources exhausted|(?:Cuda failure|CUDA error) 711\b)/i, /(?<mapFailed>mapping of buffer object failed|(?:Cuda failure|CUDA error) 205\b)/i,
   // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
   /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i,
   // a kernel fault CUDA keeps on the context (cudaErrorIllegalAddress 700, Assert 710, IllegalInstruction 715,
@@ -1501,10 +1509,19 @@ export const SIGNATURES: readonly Signature[] = [
     // (`The quantization method X is not supported for the current GPU. Minimum capability: 90. Current capability: 86.`),
     // a dtype the method has no kernel for (≥0.10 inside pydantic's `Value error, torch.bfloat16 is not supported for
     // quantization method awq. Supported dtypes: [torch.float16]`), the platform lacking it (`gptq quantization is
-    // currently not supported in ROCm.`), and a compressed-tensors MoE scheme with no kernel (`Unsupported FusedMoe scheme`)
+    // currently not supported in ROCm.`), and a compressed-tensors MoE scheme with no kernel (`Unsupported FusedMoe scheme`).
+    // A compressed-tensors scheme's own capability check (compressed_tensors.py `_check_scheme_supported`, ≈0.5.1 on)
+    // raised its message as three arguments, so Python prints a tuple: `RuntimeError: ('Quantization scheme is not
+    // supported for ', 'the current GPU. Min capability: 80. ', 'Current capability: 75.')`; later releases join it
+    // into one sentence. A quantized GEMM the installed build has no kernel for on this GPU (csrc/quantization, the
+    // build's architectures): `NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than
+    // CUDA device capability: 75` (≈0.6 on; `_azp` for asymmetric int8; `... for CUDA device capability: 80. Required
+    // capability: 90 or 100` for cutlass_moe_mm), `No compiled nvfp4 quantization kernel for SM 89. Recompile with ...`
+    // and `No compiled nvfp4 mm kernel, vLLM should be compiled using CUDA 12.8 ...`. A quote cut after the kernel's
+    // name still names it.
     id: "vllm.quantizationUnsupported", dialect: "any", level: "error",
-    anyOf: ["unknown quantization method", "does not match the quantization method", "is not supported for the current gpu", "is not supported for quantization method", "quantization is currently not supported in", "unsupported fusedmoe scheme"],
-    pattern: /Unknown quantization method: [`']?(?<unknown>[\w.-]{1,60})[`']?\. Must be one of (?<known>\[[^\]]{0,600}\]|dict_keys\(\[[^\]]{0,600}\]\))?|Quantization method specified in the model config \((?<inConfig>[\w.-]{1,60})\) does not match the quantization method specified in the [`']?quantization[`']? argument \((?<inArg>[\w.-]{1,60})\)|The quantization method (?<method>[\w.-]{1,60}) is not supported for the current GPU\. Minimum capability: (?<minCap>\d+)\. Current capability: (?<curCap>\d+)|(?<dtype>torch\.\w{1,30}) is not supported for quantization method (?<dtypeMethod>[\w.-]{1,60})\. Supported dtypes: (?<dtypes>\[[^\]]{0,200}\])|(?<![\w.-])(?<platformMethod>[\w.-]{1,60}) quantization is currently not supported in (?<platform>\w{1,40})|(?<moeScheme>Unsupported FusedMoe scheme)/,
+    anyOf: ["unknown quantization method", "does not match the quantization method", "is not supported for the current gpu", "is not supported for quantization method", "quantization is currently not supported in", "unsupported fusedmoe scheme", "quantization scheme is not supported for", "no compiled cutlass_", "no compiled nvfp4"],
+    pattern: /Quantization scheme is not supported for\s?(?:',\s?')?the current GPU\. Min capability: (?<schemeMin>\d+)\.\s?(?:',\s?')?Current capability: (?<schemeCur>\d+)|No compiled (?<kernelOp>cutlass_scaled_mm(?:_azp)?|cutlass_moe_mm|nvfp4 (?:quantization|mm)(?: kernel)?)(?![\w])(?: for (?:a compute capability less than )?(?:CUDA device capability: |SM )(?<kernelCap>\d+))?|Unknown quantization method: [`']?(?<unknown>[\w.-]{1,60})[`']?\. Must be one of (?<known>\[[^\]]{0,600}\]|dict_keys\(\[[^\]]{0,600}\]\))?|Quantization method specified in the model config \((?<inConfig>[\w.-]{1,60})\) does not match the quantization method specified in the [`']?quantization[`']? argument \((?<inArg>[\w.-]{1,60})\)|The quantization method (?<method>[\w.-]{1,60}) is not supported for the current GPU\. Minimum capability: (?<minCap>\d+)\. Current capability: (?<curCap>\d+)|(?<dtype>torch\.\w{1,30}) is not supported for quantization method (?<dtypeMethod>[\w.-]{1,60})\. Supported dtypes: (?<dtypes>\[[^\]]{0,200}\])|(?<![\w.-])(?<platformMethod>[\w.-]{1,60}) quantization is currently not supported in (?<platform>\w{1,40})|(?<moeScheme>Unsupported FusedMoe scheme)/,
     samples: [
       "ValueError: Unknown quantization method: gptq. Must be one of ['awq', 'squeezellm'].",
       "ValueError: Quantization method specified in the model config (gptq) does not match the quantization method specified in the `quantization` argument (awq).",
@@ -1512,8 +1529,18 @@ export const SIGNATURES: readonly Signature[] = [
       "(APIServer pid=12) Value error, torch.bfloat16 is not supported for quantization method awq. Supported dtypes: [torch.float16] [type=value_error, input_value=ArgsKwargs((), {}), input_type=ArgsKwargs]",
       "ValueError: gptq_marlin quantization is currently not supported in ROCm.",
       "(EngineCore_DP0 pid=7) ERROR 09-25 12:08:30 [core.py:718] RuntimeError: Unsupported FusedMoe scheme: num_bits=4 type='int' symmetric=True",
+      "RuntimeError: ('Quantization scheme is not supported for ', 'the current GPU. Min capability: 80. ', 'Current capability: 75.')",
+      "(Worker_TP0 pid=9) ERROR 03-02 10:00:01 [multiproc_executor.py:671] RuntimeError: Quantization scheme is not supported for the current GPU. Min capability: 89. Current capability: 86.",
+      "NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 75",
+      "RuntimeError: No compiled cutlass_scaled_mm for CUDA device capability: 80. Required capability: 90 or 100",
+      "NotImplementedError: No compiled nvfp4 quantization kernel for SM 89. Recompile with the appropriate CUDA arch.",
+      "NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less tha",
     ],
-    nearMisses: ["INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU."],
+    nearMisses: [
+      "INFO 06-01 10:00:00 [config.py:1] Detected quantization method awq; it is supported for the current GPU.",
+      "INFO 06-01 10:00:00 [compressed_tensors_w8a8_int8.py:52] Using CutlassScaledMMLinearKernel for CompressedTensorsW8A8Int8",
+      "WARNING 06-01 10:00:00 [marlin_utils_fp8.py:80] Your GPU does not have native support for FP8 computation but FP8 quantization is being used. Weight-only FP8 compression will be used leveraging the Marlin kernel.",
+    ],
   },
   {
     // A compiled extension that cannot be loaded: one linked against a CUDA runtime library this environment lacks
@@ -1916,21 +1943,33 @@ export const SIGNATURES: readonly Signature[] = [
     // CUDA driver|CUDA runtime> error (<its source file>:<line>): <what>`), which its JIT (csrc/jit/: compile with NVCC or
     // NVRTC, load the cubin) raises when a kernel cannot be built or loaded: `Assertion error (csrc/apis/../jit/
     // kernel_runtime.hpp:45): exit_code == 0`, `CUDA driver error (.../jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE,
-    // ...)`. The file must be DeepGEMM's JIT or APIs (`jit`, `deep_gemm` in its path): other libraries throw alike.
-    id: "vllm.deepgemmFailure", dialect: "any", level: "error", anyOf: ["deepgemm backend is not available", " error ("],
+    // ...)`. Its first C++ release (2025-07-18, the one vLLM 0.10.0-0.10.1 built against, until 2025-08-15) worded the
+    // same exception `Failed: <kind> error <file>:<line> '<what>'` (what empty for the driver check). The file must be
+    // DeepGEMM's: its JIT (`jit`, `jit_kernels`), its Python API checks (`csrc/apis/`, the first release's
+    // `python_api.cpp`) or a path naming `deep_gemm`: other libraries throw alike.
+    id: "vllm.deepgemmFailure", dialect: "any", level: "error",
+    anyOf: ["deepgemm backend is not available", " error (", "failed: assertion error ", "failed: nvrtc error ", "failed: cuda driver error ", "failed: cuda runtime error "],
     values: [
       /(?<missing>DeepGEMM backend is not available)(?<outdated> or outdated)?/,
-      /\b(?<dgKind>Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))(?<dgFile>[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc)):\d+\): (?<dgWhat>\S(?:[^\n]*\S)?)/,
+      new RegExp(`\\b(?<dgKind>${DG_KINDS}) error \\((?=${DG_FILE_AHEAD})(?<dgFile>${DG_FILE}):\\d+\\): (?<dgWhat>\\S(?:[^\\n]*\\S)?)`),
+      // what: up to the closing quote, or to the end of a line cut before it
+      new RegExp(`\\bFailed: (?<dgKind>${DG_KINDS}) error (?=${DG_FILE_AHEAD})(?<dgFile>${DG_FILE}):\\d+ '(?<dgWhat>[^\\n]*(?=')|[^\\n]*)`),
     ],
-    pattern: /DeepGEMM backend is not available\b|\b(?:Assertion|NVRTC|CUDA driver|CUDA runtime|cuBLASLt) error \((?=[\w./-]*?(?:jit|deep_gemm))[\w./-]*?\.(?:hpp|cuh|h|cpp|cu|cc):\d+\): \S/,
+    pattern: new RegExp(`DeepGEMM backend is not available\\b|\\b(?:${DG_KINDS}) error \\((?=${DG_FILE_AHEAD})${DG_FILE}:\\d+\\): \\S|\\bFailed: (?:${DG_KINDS}) error (?=${DG_FILE_AHEAD})${DG_FILE}:\\d+ '`),
     samples: [
       "(EngineCore_DP0 pid=402) RuntimeError: Worker failed with error 'DeepGEMM backend is not available or outdated. Please install or update the `deep_gemm` to a newer version to enable FP8 kernels.', please check the stack trace above for the root cause",
       "RuntimeError: DeepGEMM backend is not available. Please install the `deep_gemm` package to enable FP8 kernels.",
       "(Worker_TP2 pid=8812) ERROR 05-06 10:11:12 [multiproc_executor.py:880] RuntimeError: Assertion error (csrc/apis/../jit_kernels/impls/../../jit/kernel_runtime.hpp:58): exit_code == 0",
       "RuntimeError: CUDA driver error (/tmp/build/DeepGEMM/csrc/jit/handle.hpp:141): 200 (CUDA_ERROR_INVALID_IMAGE, device kernel image is invalid)",
       "RuntimeError: NVRTC error (csrc/jit/compiler.hpp:299): NVRTC_ERROR_COMPILATION",
+      "RuntimeError: Assertion error (csrc/apis/gemm.hpp:140): b.size(1) % 128 == 0",
+      "(EngineCore_3 pid=811) ERROR 08-04 09:15:40 [core.py:683] RuntimeError: Failed: Assertion error csrc/jit_kernels/impls/sm90_fp8_gemm_1d2d.hpp:52 'n % 64 == 0'",
+      "RuntimeError: Failed: CUDA driver error csrc/jit/kernel_runtime.hpp:70 ''",
+      "RuntimeError: Failed: Assertion error csrc/python_api.cpp:91 'sfb.scalar_type() == torch::kFloat'",
     ],
     nearMisses: [
+      "RuntimeError: Failed: Assertion error src/layers/norm.hpp:20 'hidden % 8 == 0'",
+      "Failed: NVRTC error while building the kernel",
       "(Worker_TP0 pid=31) INFO 03-02 10:11:12 [fp8_utils.py:120] Using DeepGEMM kernels for Fp8LinearMethod",
       "RuntimeError: CUDA error (/workspace/csrc/custom_all_reduce.cuh:368): invalid argument",
       "AssertionError: Assertion error (model.py:10): shape mismatch",

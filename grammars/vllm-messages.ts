@@ -46,6 +46,7 @@ export type PhraseId =
   | "config.expertParallelOn"
   | "config.dtypeCast"
   | "config.quantizationStated"
+  | "config.quantizationKernel"
   | "config.tpExceedsGpus"
   | "kv.blocks"
   | "kv.v1Blocks"
@@ -195,6 +196,17 @@ const KV_TOKENS: Entry = {
 };
 
 /** Phrases at the start of a vLLM message, by first character. */
+/** the linear-method classes of vLLM's quantization methods that log the kernel they picked, and the method each belongs to */
+const QUANT_METHOD_OF_CLASS: Record<string, string> = {
+  GPTQMarlinLinearMethod: "gptq_marlin",
+  AWQMarlinLinearMethod: "awq_marlin",
+  GPTQBitBLASLinearMethod: "gptq_bitblas",
+  AutoGPTQLinearMethod: "auto_gptq",
+  AutoAWQMarlinLinearMethod: "auto_awq",
+};
+/** `Using <Kernel> for <method class>`: one of the classes above, or a compressed-tensors scheme (`CompressedTensorsWNA16`) */
+const QUANT_KERNEL_FOR = /^Using [A-Za-z][A-Za-z0-9_]{0,80} for (GPTQMarlinLinearMethod|AWQMarlinLinearMethod|GPTQBitBLASLinearMethod|AutoGPTQLinearMethod|AutoAWQMarlinLinearMethod|CompressedTensors[A-Z][A-Za-z0-9]{0,60})\s*$/;
+
 const BY_FIRST: Record<string, Entry[]> = {
   "[": [
     {
@@ -419,6 +431,13 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   U: [
     { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }) },
+    // the linear kernel a quantization method's layers picked, logged once per kernel while the model is built: `Using
+    // MacheteLinearKernel for GPTQMarlinLinearMethod` (gptq_marlin.py, awq_marlin.py, gptq_bitblas.py, ≈0.6.4 on; the
+    // auto_gptq.py / auto_awq.py methods later), `Using CutlassScaledMMLinearKernel for CompressedTensorsW8A8Int8` (every
+    // compressed-tensors scheme names its own class). The class names the method; the kernel alone names none (`Using
+    // CutlassNvFp4LinearKernel for NVFP4 GEMM` is shared by several methods), so only the classes below count. Ranked
+    // under the engine's banner and the arguments, which name the method outright.
+    { id: "config.quantizationKernel", re: QUANT_KERNEL_FOR, map: (m): Stated => ({ "config.quantization": QUANT_METHOD_OF_CLASS[m[1]] ?? "compressed-tensors" }), priority: 3 },
     { id: "config.defaultBackend", re: /^Using (\w+)-based distributed executor backend\b/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
   ],
   i: [

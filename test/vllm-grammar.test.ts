@@ -235,6 +235,8 @@ describe("message phrases", () => {
     { msg: "Starting vLLM API server 0 on http://0.0.0.0:8000", id: "server.starting", facts: { "server.ready": true } },
     { msg: "Starting vLLM server on http://0.0.0.0:8000", id: "server.starting", facts: { "server.ready": true } },
     { msg: "Starting to load model Qwen/Qwen2.5-0.5B-Instruct...", id: "model.startLoad", facts: { "config.model": "Qwen/Qwen2.5-0.5B-Instruct" } },
+    { msg: "Using MacheteLinearKernel for GPTQMarlinLinearMethod", id: "config.quantizationKernel", facts: { "config.quantization": "gptq_marlin" } },
+    { msg: "Using CutlassScaledMMLinearKernel for CompressedTensorsW8A8Int8", id: "config.quantizationKernel", facts: { "config.quantization": "compressed-tensors" } },
     {
       msg: "The model's max seq len (29000) is larger than the maximum number of tokens that can be stored in KV cache (23648). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
       id: "kv.insufficientV0",

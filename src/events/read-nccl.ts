@@ -59,6 +59,8 @@ const netDevIn = (via: string, digits: string): string => via.replace(/^(NET\/[^
 // the whole `host:pid:tid [dev]` header of an NCCL record glued after another record's header (see read)
 const GLUED_HEADER = /^[\w.\-]+:\d+:\d+ \[\d+\]$/;
 const ARROW_DEV_VIA = /(?:^|\s)-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +\S/;
+// a connection tail that holds the record's ` : <rank>[<dev>] -> <rank>[<dev>] [send|receive] via <transport>` whole
+const WHOLE_PAIR_TAIL = /(?:^|\s): +\d+\[[\da-fx]+\] +-> +\d+\[[\da-fx]+\] +(?:\[(?:send|receive)\] +)?via +(?:P2P|SHM|NET)\/\S/;
 // `Channel 03/0 : 3[3] -> 7[3] [sen<progress bar>d] via NET/..`: the ranks, then text up to the direction's `]`
 const INTERRUPTED_CONNECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[\S.*\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 // a PyTorch ProcessGroupNCCL record glued into an NCCL record by two processes writing one stream unbuffered
@@ -696,7 +698,10 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t)) && readHeadless(rec, m, emit)) return true;
     // a paste that starts inside a record (`5] -> 6[6] via P2P/IPC`, its `Channel 09/0 : 5[` cut away): kept until an
     // NCCL record of the same input shows the text is NCCL's, then read as above (a file of other text counts none)
-    if (t.includes("via ") && lastNccl?.input !== rec.input && ARROW_DEV_VIA.test(t) && HEADLESS_CONNECTION.test(t)) {
+    if (t.includes("via ") && lastNccl?.input !== rec.input && ARROW_DEV_VIA.test(t) && (m = HEADLESS_CONNECTION.exec(t))) {
+      // (unless the tail keeps the record's ` : 7[7] -> 0[0] via X` whole, both ranks with their devices: NCCL's own
+      // connection form, whatever came before it, as a Ray driver prints a worker's record its writers cut in two)
+      if (m[2] !== undefined && m[3] !== undefined && WHOLE_PAIR_TAIL.test(t) && readHeadless(rec, m, emit)) return true;
       if (pendingTails.length && pendingTails[0].input !== rec.input) pendingTails.length = 0;
       if (pendingTails.length < MAX_PENDING_TAILS) pendingTails.push(rec);
     }

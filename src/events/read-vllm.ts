@@ -1275,6 +1275,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   }
   const mpi = mpiLauncherReport(text);
   if (mpi !== null) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(mpi) });
+  if (text.includes("nvshmem") && NVSHMEM_ERROR.test(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
   // a Ray Serve record: the date right after the level word
   if ((c === 69 /* E */ || c === 67 /* C */) && text.length > 30 && text.charCodeAt(text.indexOf(" ") + 5) === 45 /* - */) {
     const m = RAY_SERVE.exec(text);
@@ -1778,10 +1779,32 @@ const CANN_ERROR_DETAIL = /^\s+\S.*\b(?:failed|[Ff]ailed to|error|invalid)\b.*\[
  */
 const FRAME_LEVEL_EXCEPTION = /^ {1,3}(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)(?:\([\w.]+\))?: \S/;
 
+/**
+ * NVSHMEM's error print (the library under DeepEP's internode kernels and pplx-kernels): its error macros write the
+ * source file and line, then the status and what failed, on stderr with no header of their own (`/tmp/nvshmem_src/src/
+ * host/init/init.cu:1034: non-zero status: 28 nvshmem detect topo failed`, `.../ibgda.cpp:2301: NULL value Unable to
+ * create ah.`, `.../mem_heap.cpp:1498: error status: 2 (NVSHMEMX_ERROR_OUT_OF_MEMORY) cuMemCreate failed`, `[.../barrier.cpp:21]
+ * cuda failed with an illegal memory access was encountered`), and its error print with the function between file and
+ * line (`.../transport.cpp:nvshmemi_transport_init:290: Unable to initialize any transports. returning error.`): a
+ * failure, as NCCL's error-return lines are, even one NVSHMEM goes on from. Its `NVSHMEM INFO` lines and its warnings
+ * (`WARN: ...`, on stdout) are not; the path names NVSHMEM's sources (grammars/signatures.ts vllm.nvshmemFailure reads
+ * the same lines for the rule).
+ */
+const NVSHMEM_ERROR = /^\[?(?=[\w./-]*?nvshmem)[\w./-]+\.(?:cpp|cu|cc|c|h|hpp)(?::[A-Za-z_]\w*:\d+: \S|:\d+:? (?:non-zero status: -?\d+|error status: -?\d+|NULL value \S)|:\d+\] cuda failed with \S)/;
+
+/**
+ * A line of pybind11's "incompatible function arguments" TypeError, the overloads it lists under the message (four spaces,
+ * a number, the signature: `    2. torch._C._distributed_c10d.ProcessGroup(arg0: torch._C._distributed_c10d.Store, arg1: int)`,
+ * `-> None` after it where the overload returns one): the exception's own words, not a frame's code line, since no
+ * Python statement starts with a number and a dot. A method's or a function's overload has no name before its
+ * parenthesis (`    1. (self: torch._C.Graph, arg0: int) -> None`).
+ */
+const PYBIND_OVERLOAD = /^ {4}\d+\. (?:[A-Za-z_][\w.]*)?\(.*\)(?: -> \S.*)?\s*$/;
+
 export function isTracebackStructure(msg: string): boolean {
   if (msg.length === 0) return true;
   const c = msg.charCodeAt(0);
-  if (c === 32 || c === 9) return !(c === 32 && FRAME_LEVEL_EXCEPTION.test(msg));
+  if (c === 32 || c === 9) return !(c === 32 && (FRAME_LEVEL_EXCEPTION.test(msg) || PYBIND_OVERLOAD.test(msg)));
   if (c === 84 /* T */ && msg.startsWith("Traceback (most recent call last)")) return true;
   // a frame, or a frame's code line, whose indentation a flattened paste or a log viewer took (Cloud Logging shows
   // `[core.py:842] logits_sort, logits_idx = logits.sort(dim=-1)`): Python statements, never a sentence

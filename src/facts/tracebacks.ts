@@ -258,6 +258,14 @@ function runsApiServer(frames: readonly { file: string; func: string }[]): boole
   return entry >= 0 && frames.slice(entry + 1).some((f) => (f.func === "run" && EVENT_LOOP_RUN_FILE.test(f.file)) || (SERVER_RUN_FUNCS.has(f.func) && API_SERVER_FILE.test(f.file)));
 }
 
+/**
+ * vLLM's own methods that take a request in (the engine's, V1's engine-core client's and front end's `add_request`,
+ * the async client's `add_request_async`): a request goes in only to an engine that was built, so a failure under one
+ * (an RL rollout's `llm_engine.add_request` -> `core_client.add_request` -> `_send_input` finding the engine core gone)
+ * comes from a started engine. A function of that name outside vLLM's package says nothing of vLLM's engine.
+ */
+const REQUEST_INTAKE = new Set(["add_request", "add_request_async"]);
+
 /** a code line that re-raises what it caught (`raise e`, `raise`): it says nothing of where the exception came from */
 const RERAISE = /^raise(?:\s+\w+)?$/;
 /** functions a running engine calls for every step to build its inputs (a constructor under them is no start-up) */
@@ -324,7 +332,10 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   // `run_engine_core` is `shutdown`, or the paste stops at the call) comes from an engine that had started (a failure's:
   // a Ctrl-C that stops the shutdown is no engine serving)
   const shutDownAfterStart = failure && frames.some((f, i) => f.func === "run_engine_core" && (i + 1 < frames.length ? frames[i + 1].func === "shutdown" : callee === "shutdown"));
-  const serving = frames.some((f) => RUNTIME_FUNCS.has(f.func)) || (callee !== undefined && RUNTIME_FUNCS.has(callee)) || shutDownAfterStart;
+  const serving =
+    frames.some((f) => RUNTIME_FUNCS.has(f.func) || (REQUEST_INTAKE.has(f.func) && VLLM_PACKAGE.test(f.file))) ||
+    (callee !== undefined && RUNTIME_FUNCS.has(callee)) ||
+    shutDownAfterStart;
   // a weight-sync communicator (trainer <-> workers) is no start-up of the engine, whatever constructors it passes
   if (frames.some((f) => WEIGHT_SYNC_FUNCS.has(f.func) || WEIGHT_SYNC_FILE.test(f.file)) || (callee !== undefined && WEIGHT_SYNC_FUNCS.has(callee))) return serving ? "runtime" : null;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";

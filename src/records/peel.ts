@@ -177,6 +177,9 @@ const AHEAD_PY_LOG = String.raw`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] |(?:DEB
 const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG}|${AHEAD_PY_LOG})`);
 // an exception's name before its message is no host (`RuntimeError: ValueError: bad value`)
 const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
+// NVSHMEM's error print, its source file and line first (`/tmp/nvshmem_src/src/host/init/init.cu:1034: non-zero status: 28 ...`,
+// `[/build/libnvshmem/src/host/coll/barrier/barrier.cpp:21] cuda failed with ...`: src/events/read-vllm.ts NVSHMEM_ERROR)
+const AHEAD_NVSHMEM = String.raw`\[?(?=[\w./-]*?nvshmem)[\w./-]+\.(?:cpp|cu|cc|c|h|hpp)(?::\w+)?:\d+[:\]] `;
 // stern's default template, `{{color .PodColor .PodName}} {{color .ContainerColor .ContainerName}} {{.Message}}` (its
 // colours peeled above): a pod name (Kubernetes' DNS-1123 subdomain; a generated one holds a `-`), one space, a container
 // name (a DNS-1123 label), one space, the message. Taken off only before a record that says what it is (RECORD_HEAD, a
@@ -186,7 +189,7 @@ const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
 const STERN = new RegExp(
   String.raw`^([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)+) ([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?) (?=` +
     `${RECORD_HEAD}|` +
-    String.raw`NCCL version |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG})`,
+    String.raw`NCCL version |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG}|${AHEAD_NVSHMEM})`,
 );
 // `aws logs tail`'s default `--format detailed` (awscli/customizations/logs/tail.py): the event's time as Python's
 // `isoformat(timespec='microseconds')` in UTC (`2024-05-16T16:39:51.208000+00:00`), the log stream's name, the message.

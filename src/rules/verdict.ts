@@ -95,10 +95,20 @@ export function keyFacts(f: Facts): string[] {
   return out;
 }
 
-/** The first sentence of a message (a dot inside a number, an address or a file name does not end one). */
+/**
+ * The first sentence of a message (a dot inside a number, an address or a file name does not end one, nor one inside a
+ * quoted `code span`: a log line quoted in the message, `Assertion error ... n % 64 == 0`, is part of its sentence).
+ */
 export function firstSentence(s: string): string {
-  const m = /^[\s\S]*?(?<!\be\.g|\bi\.e|\bvs)[.!?](?=\s+\S|\s*$)/.exec(s.trim());
-  return (m ? m[0] : s).trim();
+  const text = s.trim();
+  const end = /(?<!\be\.g|\bi\.e|\bvs)[.!?](?=\s+\S|\s*$)/g;
+  for (let m = end.exec(text); m; m = end.exec(text)) {
+    // inside a code span when an odd number of backticks stands before it and one closes it later
+    const ticks = text.slice(0, m.index).split("`").length - 1;
+    if (ticks % 2 === 1 && text.indexOf("`", m.index) !== -1) continue;
+    return text.slice(0, m.index + 1);
+  }
+  return text;
 }
 
 // a remediation that introduces a list ends in ":"; alone in the verdict it ends as a sentence

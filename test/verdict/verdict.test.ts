@@ -32,7 +32,7 @@ describe("cause order", () => {
     expect(r.findings.flatMap((f) => f.remediation).some((x) => /Rerun with NCCL_DEBUG=INFO/.test(x))).toBe(false);
     // the engine failure quotes the WARN, not a `-> 2` line
     expect(r.findings[2].message).not.toContain("-> 2");
-    expect(r.verdict).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains nccl\/system-error and vllm\/engine-init-failed\): NCCL's bootstrap could not connect ranks \(to fe80::a00:27ff:fe4e:7b02%11 port 43311\): the network is unreachable \(this node has no route to that address\)\. First: Pin NCCL to a routable interface on every node: NCCL_SOCKET_IFNAME=eth0/);
+    expect(r.verdict).toMatch(/^Failed \(nccl\/bootstrap-failure, which explains nccl\/system-error and vllm\/engine-init-failed\): NCCL's network transport could not connect ranks \(to fe80::a00:27ff:fe4e:7b02%11 port 43311\): the network is unreachable \(this node has no route to that address\)\. First: Pin NCCL to a routable interface on every node: NCCL_SOCKET_IFNAME=eth0/);
   });
 
   it("a remote peer refusing the connection comes before the engine failure, with the peer named", async () => {

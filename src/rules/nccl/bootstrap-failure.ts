@@ -2,7 +2,7 @@ import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
 import type { RuleSpec } from "../define.js";
 import type { RuleContext } from "../types.js";
-import { saidBy, type Hit } from "../signals.js";
+import { saidBy, signalHits, type Hit } from "../signals.js";
 import type { Facts } from "../../facts/schema.js";
 import { multiNodeEvidence } from "../helpers.js";
 
@@ -55,8 +55,15 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const docker = dockerBridgeNote(target?.host, ctx);
   const pin = privateInterface(ctx);
   const pinText = pin ? `NCCL_SOCKET_IFNAME=${pin.name} (the interface with ${pin.addr} in this log)` : "NCCL_SOCKET_IFNAME=<the interface the nodes share>";
+  // the same socket WARN (`socketStartConnect: Connect to ... failed`) comes from the bootstrap and from a transport's
+  // connection to its peer (the proxy's connect of net.cc, a net plugin's out-of-band socket): the `-> 2` chain says
+  // which, bootstrap.cc for the first, the transport's files alone for the second (bootstrap had worked then)
+  const chainFiles = signalHits(ctx, ["nccl.systemErrorReturn"]).flatMap((h) => (h.captures.chainFile === undefined ? [] : [h.captures.chainFile]));
+  const transportConnect =
+    chainFiles.length > 0 && !chainFiles.some((f) => /(?:^|\/)bootstrap\.cc$/.test(f)) && chainFiles.some((f) => /(?:^|\/)(?:transport\/net\w*|proxy)\.cc$/.test(f));
+  const who = transportConnect ? "NCCL's network transport could not connect ranks" : "NCCL's bootstrap could not connect ranks";
   return {
-    message: `NCCL's bootstrap could not connect ranks${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}${docker}`,
+    message: `${who}${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}${docker}`,
     remediation: [
       ...(docker ? [DOCKER_BRIDGE_FIX] : []),
       ...(linkLocal6 ? [`Pin NCCL to a routable interface on every node: ${pinText}, or NCCL_SOCKET_FAMILY=AF_INET to keep NCCL off IPv6; set GLOO_SOCKET_IFNAME the same way.${azureVf ? ` ${azureVf} looks like the VF Azure's accelerated networking pairs with eth0, with no routable address of its own: name eth0.` : ""}`] : []),

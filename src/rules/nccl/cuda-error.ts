@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/p2p.cc 2.4-2.7 (failed to open / get CUDA IPC handle), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/p2p.cc 2.4-2.7 (failed to open / get CUDA IPC handle), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorTooManyPeers = 711, cudaErrorMapBufferObjectFailed = 205, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "CUDA C++ Programming Guide: peer-to-peer memory access (at most eight peer connections per device without NVSwitch)", "NCCL source: src/allocator.cc (ncclMemAlloc: cuMem allocation made accessible to peer GPUs)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -48,6 +48,19 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
       hits.some((h) => h.captures.testHarness !== undefined)
         ? "nccl-tests asked CUDA for a GPU number this process cannot see: each process takes -t x -g GPUs, numbered from its local rank times that count, so processes per node x -t x -g must not exceed the GPUs each process sees. Run one process per GPU with -g 1, or one process per node with -g set to its GPU count; with Slurm or CUDA_VISIBLE_DEVICES giving each task only its own GPU (or a MIG instance), use -g 1 (newer nccl-tests also take NCCL_TESTS_DEVICE=0)."
         : "A process asked CUDA for a GPU number it cannot see: CUDA_VISIBLE_DEVICES (or a scheduler's per-task binding such as Slurm's --gpus-per-task or --gpu-bind) renumbers the visible GPUs from 0, so a device index taken from the global or local rank, or a peer's GPU hidden from this process, is out of range. Select the device as the local rank within the GPUs the process sees (`torch.cuda.set_device(local_rank)` with `nvidia-smi -L` and `echo $CUDA_VISIBLE_DEVICES` in each task to check), or give every task of a node all its GPUs.",
+    );
+  // CUDA's peer-mapping limit: without NVSwitch a GPU holds at most eight peer mappings, and NCCL maps its buffers for
+  // every GPU of the node it can reach (cuMem allocations made accessible to each peer, P2P): nine or more GPUs in one
+  // node exhaust it, whatever NCCL_P2P_DISABLE says for the transports
+  if (said("tooManyPeers"))
+    remediation.unshift(
+      "CUDA error 711 (cudaErrorTooManyPeers): a GPU can map the memory of at most eight peer GPUs on a machine without NVSwitch, and NCCL asked for more, which happens with nine or more GPUs in one node. Run on at most eight GPUs per node (CUDA_VISIBLE_DEVICES), or split the GPUs into groups of eight or fewer; setting NCCL_CUMEM_ENABLE=0 (NCCL then allocates without mapping every buffer for each peer) is worth a try when all of them must be used.",
+    );
+  // CUDA_ERROR_MAP_FAILED on a cuMem mapping (allocator.cc ncclMemAlloc, the P2P transport's buffers): the driver or the
+  // platform refused the mapping, a different failure from memory running out
+  if (said("mapFailed"))
+    remediation.unshift(
+      "CUDA error 205 'mapping of buffer object failed': the driver refused to map memory NCCL allocated through CUDA's virtual memory API (cuMem), usually a driver or platform limit rather than a full GPU: GPUs or drivers without full cuMem/P2P support (consumer cards, modified or vGPU drivers), or a BAR1 window too small for peer mappings (`nvidia-smi -q`, BAR1 Memory Usage; Resizable BAR and Above 4G Decoding in the BIOS). Try NCCL_CUMEM_ENABLE=0, and NCCL_P2P_DISABLE=1 if it still fails; an official driver of the GPU's branch is the lasting fix.",
     );
   if (said("unknownError")) remediation.push("'unknown error' usually means the GPU or driver is in a bad state: check `dmesg` for Xid errors and `nvidia-smi`; reset or drain the GPU.");
   // NCCL 2.4-2.7's P2P transport maps the peer process's GPU buffer through CUDA IPC itself (transport/p2p.cc)

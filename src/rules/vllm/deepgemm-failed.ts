@@ -24,7 +24,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const missing = said("missing");
   const parts: string[] = [];
   if (missing) parts.push(`vLLM took the DeepGEMM path for FP8 GEMMs but the \`deep_gemm\` package is ${said("outdated") ? "missing or older than this vLLM expects" : "not installed"}`);
-  if (kind) parts.push(`DeepGEMM's own ${kind === "Assertion" ? "check" : `${kind} call`} failed in ${file?.includes("jit") ? "its JIT, which compiles and loads the kernels at run time" : "its kernels"} (\`${kind} error ... ${what ?? ""}\`${file ? ` in ${file.replace(/^.*?\b(?=jit|deep_gemm)/, "")}` : ""})`);
+  const where = file?.includes("jit") ? "its JIT, which compiles and loads the kernels at run time" : /apis\/|python_api/.test(file ?? "") ? "its Python API's checks of the tensors it is given" : "its kernels";
+  // shortened to DeepGEMM's own part: from its JIT when the path passes through it, else from its API file
+  const shown = /jit|deep_gemm/.test(file ?? "") ? file?.replace(/^.*?\b(?=jit|deep_gemm)/, "") : file?.replace(/^.*?\b(?=apis\/|python_api)/, "");
+  if (kind) parts.push(`DeepGEMM's own ${kind === "Assertion" ? "check" : `${kind} call`} failed in ${where} (\`${kind} error ...${what ? ` ${what}` : ""}\`${shown ? ` in ${shown}` : ""})`);
   const remediation: string[] = [];
   if (missing) remediation.push("Install the DeepGEMM revision this vLLM release is built against (vLLM's tools/install_deepgemm.sh, or the `deep_gemm` wheel its image ships), in the same environment as vLLM and torch.");
   if (kind) remediation.push("DeepGEMM compiles its kernels on first use: it needs an NVCC of CUDA 12.3+ (12.9+ on Blackwell) where CUDA_HOME or DG_JIT_NVCC_COMPILER points, or NVRTC with DG_JIT_USE_NVRTC=1, and a writable kernel cache (DG_JIT_CACHE_DIR, ~/.deep_gemm): give each node its own cache directory, clear a cache left by another version, and check that the GPU is one DeepGEMM supports (SM90 or SM100).");

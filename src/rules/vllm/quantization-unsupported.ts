@@ -10,6 +10,7 @@ export const meta = {
   tags: ["vllm", "quantization", "startup", "config"],
   sources: [
     "vLLM source: vllm/config.py (≥0.10 vllm/config/model.py) `_verify_quantization` (unknown method, --quantization against the checkpoint's quant_method, platform support); vllm/model_executor/model_loader (the GPU's capability against the method's minimum, the dtypes it supports)",
+    "vLLM source: model_executor/layers/quantization/compressed_tensors/compressed_tensors.py `_check_scheme_supported` (a scheme's minimum capability); csrc/quantization (cutlass_w8a8 scaled_mm_entry.cu, fp4): `No compiled … kernel` when the build lacks the GPU's architecture",
     "vLLM docs: features/quantization/supported_hardware.md (which method runs on which GPU generation and platform); features/quantization/quantized_kvcache.md (--kv-cache-dtype fp8, fp8_e4m3, fp8_e5m2)",
     "Triton source: the NVIDIA backend's supported FP8 types (fp8e5 and fp8e4b15 on every GPU, fp8e4nv from compute capability 8.9); the code generator's 'type … not supported in this architecture. The supported fp8 dtypes are …'",
   ],
@@ -60,6 +61,23 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation = [
       hardware,
       "Newer vLLM releases run some methods on older GPUs through weight-only kernels (e.g. FP8 through Marlin on Ampere): upgrading may help when the model card says so.",
+    ];
+  } else if (c.schemeMin !== undefined) {
+    // compressed-tensors picks a scheme per layer from the checkpoint's config_groups (W8A8 FP8/INT8, W4A16, NVFP4 ...) and
+    // each scheme names the oldest GPU it runs on
+    what = `the checkpoint's compressed-tensors scheme needs a GPU of compute capability ${capability(c.schemeMin)} or newer, and this one has ${capability(c.schemeCur!)}`;
+    remediation = [
+      hardware,
+      "A weight-only checkpoint of the model (W4A16 / W8A16, AWQ or GPTQ, which run through Marlin kernels on older GPUs) or the unquantized model avoids the activation quantization older GPUs lack kernels for.",
+    ];
+  } else if (c.kernelOp !== undefined) {
+    const cap = c.kernelCap !== undefined ? capability(c.kernelCap) : null;
+    // (`nvfp4 quantization kernel` names itself a kernel)
+    what = `the installed vLLM build has no ${c.kernelOp.replace(/ kernel$/, "")} kernel for this GPU${cap ? ` (compute capability ${cap})` : ""}: the quantized layers' GEMM was not compiled for its architecture`;
+    remediation = [
+      `Use a vLLM build compiled for this GPU's architecture${cap ? ` (sm_${c.kernelCap})` : ""}: an official wheel or image that lists it, or a source build with TORCH_CUDA_ARCH_LIST naming it; a wheel built for other GPUs (or a release that dropped the architecture) lacks the kernel.`,
+      "Or serve a checkpoint whose method runs through other kernels on this GPU (weight-only AWQ/GPTQ through Marlin) or the unquantized model.",
+      hardware,
     ];
   } else if (c.dtype !== undefined) {
     what = `${c.dtypeMethod} has no kernel for ${c.dtype} (it supports ${c.dtypes})`;
