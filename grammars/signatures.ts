@@ -148,6 +148,13 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
   /(?<tooManyPeers>peer mapping resources exhausted|(?:Cuda failure|CUDA error) 711\b)/i, /(?<mapFailed>mapping of buffer object failed|(?:Cuda failure|CUDA error) 205\b)/i,
   // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
   /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i,
+  // a kernel fault CUDA keeps on the context (cudaErrorIllegalAddress 700, Assert 710, IllegalInstruction 715,
+  // MisalignedAddress 716, LaunchFailure 719): NCCL's call only reports a fault an earlier kernel made, often not NCCL's
+  /(?<kernelFault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered)/i,
+  // cudaErrorInvalidDevice (101): the process named a device number it cannot see (CUDA_VISIBLE_DEVICES renumbers from 0)
+  /(?<invalidDevice>invalid device ordinal)/i,
+  // nccl-tests' own CUDACHECK (src/common.h): `host: Test CUDA failure common.cu:941 '...'` is the test program's call, not NCCL's
+  /(?<testHarness>\bTest CUDA failure [\w./\-]+:\d+)/,
   // graph/paths.cc's ncclTopoCheckP2p: NVML reports the peer status of two NVLink-connected GPUs not OK, and NCCL returns
   // ncclUnhandledCudaError without any CUDA call failing (the WARN is the only cause the log gives)
   /P2P is disabled between NVLINK connected GPUs (?<nvlinkP2pA>\d+) and (?<nvlinkP2pB>\d+)/i];
@@ -1179,16 +1186,25 @@ export const SIGNATURES: readonly Signature[] = [
     // Xid 45 (a channel cleaned up) names the Xid it followed: `... caused by previous Xid 149`
     // nvidia-smi's own words for a GPU the driver lost (run on the node to look): `Unable to determine the device handle for
     // GPU0000:03:00.0: Unknown Error` and `... : GPU is lost.  Reboot the system to recover this GPU`
-    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus", "unable to determine the device handle for gpu"],
+    // Newer drivers also print the device's own notice `NVRM: GPU 0000:06:00.0: GPU has fallen off the bus.` (NV_DEV_PRINTF),
+    // and every later call to the lost GPU fails with `NVRM: nvCheckOkFailedNoLog: Check failed: GPU lost from the bus
+    // [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from ...` (status 0xf; its NV_ASSERT_OK twin says `nvAssertOkFailedNoLog:
+    // Assertion failed: ...`), which a window of the kernel log may hold alone
+    id: "vllm.gpuXid", dialect: "any", level: "error", anyOf: ["nvrm: xid", "fallen off the bus", "unable to determine the device handle for gpu", "nv_err_gpu_is_lost"],
     values: [
       /NVRM: Xid \((?:PCI:)?(?<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[^)\n]{0,16}\): (?<xid>\d+),[ \t]*(?:pid=(?<pid>'?[\w<>-]{1,20}'?), name=(?<proc>[^,\n]{1,60}),)?/,
       /caused by previous Xid (?<prevXid>\d+)/,
       // (the one-line notice, or the last of its three lines: `NVRM: fallen off the bus and is not responding to commands.`)
       /Unable to determine the device handle for (?:GPU|gpu) ?(?<smiPci>[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]*: (?<smiError>Unknown Error|GPU is lost)/,
       /NVRM: (?:The NVIDIA GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?(?<fellOff>fallen off the bus)/,
+      /NVRM: GPU (?<lostPci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})\.\d: GPU has (?<fellOff>fallen off the bus)/,
+      /nv(?:Check|Assert)OkFailed(?:NoLog)?: (?:(?:Check|Assertion) failed: )?(?<gpuLost>GPU lost from the bus) \[NV_ERR_GPU_IS_LOST\]/,
     ],
-    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus|Unable to determine the device handle for (?:GPU|gpu) ?[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]*: (?:Unknown Error|GPU is lost)/,
+    pattern: /NVRM: Xid \((?:PCI:)?[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[^)\n]{0,16}\): \d+,|NVRM: (?:The NVIDIA GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]* \(PCI ID: [0-9a-fA-F:]{1,12}\) installed in this system has )?fallen off the bus|Unable to determine the device handle for (?:GPU|gpu) ?[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}[.\d]*: (?:Unknown Error|GPU is lost)|NVRM: GPU [0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d: GPU has fallen off the bus|nv(?:Check|Assert)OkFailed(?:NoLog)?: (?:(?:Check|Assertion) failed: )?GPU lost from the bus \[NV_ERR_GPU_IS_LOST\]/,
     samples: [
+      "[ 9121.330512] NVRM: GPU 0000:06:00.0: GPU has fallen off the bus.",
+      "May 02 03:11:40 node-4 kernel: NVRM: nvCheckOkFailedNoLog: Check failed: GPU lost from the bus [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from pRmApi->Control(pRmApi, 0xc1d00040, 0x20800a4c, &params, sizeof(params)) @ nv_gpu_ops.c:4100",
+      "[ 4410.120033] NVRM: nvAssertOkFailedNoLog: Assertion failed: GPU lost from the bus [NV_ERR_GPU_IS_LOST] (0x0000000F) returned from kgspWaitForRmInitDone(pGpu, pKernelGsp) @ kernel_gsp.c:4711",
       "Unable to determine the device handle for GPU0000:03:00.0: Unknown Error",
       "Unable to determine the device handle for gpu 0000:1A:00.0: GPU is lost.  Reboot the system to recover this GPU",
       "[74889.644138] NVRM: Xid (PCI:0000:02:00): 79, GPU has fallen off the bus.",
@@ -1197,7 +1213,7 @@ export const SIGNATURES: readonly Signature[] = [
       "[  812.114400] NVRM: Xid (0000:03:00): 48, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 1, subpartition 0.",
       "[ 1843.308145] NVRM: The NVIDIA GPU 0000:b3:00.0 (PCI ID: 10de:26b5) installed in this system has fallen off the bus and is not responding to commands.",
     ],
-    nearMisses: ["NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build", "NVRM: GPU at PCI:0000:02:00: GPU-660d987e-5b28-3bf6-2a2d-1d5ecae7f6df", "my laptop's GPU has fallen off the bus again, any ideas?"],
+    nearMisses: ["NVRM: GPU 0000:06:00.0: GPU serial number is 0.", "return NV_ERR_GPU_IS_LOST when the bus is gone", "NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.158.01  Release Build", "NVRM: GPU at PCI:0000:02:00: GPU-660d987e-5b28-3bf6-2a2d-1d5ecae7f6df", "my laptop's GPU has fallen off the bus again, any ideas?"],
   },
   {
     // the host's memory, not a GPU's: the kernel's OOM killer (dmesg's record, a container runtime's OOMKilled or exit
@@ -2317,6 +2333,42 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // the NVIDIA driver's user-space libraries (NVML, libcuda) of another version than the kernel module that is loaded,
+    // after a driver upgrade without a reboot: nvidia-smi's `Failed to initialize NVML: Driver/library version mismatch`
+    // (exit code 18), the NVIDIA container toolkit's `nvidia-container-cli: initialization error: nvml error:
+    // driver/library version mismatch: unknown`, pynvml's `NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM
+    // version mismatch.`, NVML's `NVML_ERROR_LIB_RM_VERSION_MISMATCH`, and the kernel's own record `NVRM: API mismatch:
+    // the client has the version 515.48.07, but` (its next line names the module's version)
+    id: "vllm.driverLibraryMismatch", dialect: "any", level: "error",
+    anyOf: ["driver/library version mismatch", "nvml/rm version mismatch", "librmversionmismatch", "lib_rm_version_mismatch", "api mismatch: the client has the version"],
+    values: [/the client has the version (?<client>\d+(?:\.\d+){1,2})/, /(?<containerCli>nvidia-container-cli)/],
+    pattern: /Driver\/library version mismatch|NVML\/RM version mismatch|NVMLError_LibRmVersionMismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH|NVRM: API mismatch: the client has the version \d/i,
+    samples: [
+      "Failed to initialize NVML: Driver/library version mismatch",
+      "[task 2026-03-01T05:06:30.005+00:00] [train] [nvidia-smi(stdout)] Failed to initialize NVML: Driver/library version mismatch",
+      "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy' nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown.",
+      "pynvml.nvml.NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM version mismatch.",
+      "(EngineCore_DP0 pid=88) ERROR 11-29 10:01:02 [core.py:866] pynvml.NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM version mismatch.",
+      "[ 7386.259769] NVRM: API mismatch: the client has the version 515.48.07, but",
+    ],
+    nearMisses: [
+      "NVML library version: 550.144",
+      "               NVRM: this kernel module has the version 510.73.05.  Please",
+      "cluster/version-mismatch: the nodes run different driver versions",
+    ],
+  },
+  {
+    // the versions the driver's two halves print beside that mismatch: the loaded kernel module's (the continuation of
+    // the kernel's API mismatch record: `NVRM: this kernel module has the version 510.73.05.  Please`) and the user-space
+    // NVML library's (nvidia-smi's second line after its failure: `NVML library version: 550.144`)
+    id: "vllm.driverVersionHalves", dialect: "any", level: "info",
+    anyOf: ["this kernel module has the version", "nvml library version:"],
+    values: [/this kernel module has the version (?<module>\d+(?:\.\d+){1,2})/, /NVML library version: (?<nvml>\d+(?:\.\d+){1,2})/],
+    pattern: /NVRM: this kernel module has the version \d|\bNVML library version: \d/,
+    samples: ["               NVRM: this kernel module has the version 510.73.05.  Please", "NVML library version: 550.144"],
+    nearMisses: ["the kernel module has the version we expected", "NVML library version is fine"],
+  },
+  {
     // cudaErrorSystemNotReady (802) outside NCCL: the CUDA driver refuses every process on an NVSwitch machine (HGX/DGX
     // A100, H100, H200, B200) until its Fabric Manager has set the fabric up. Its wordings: c10's device count
     // (`Unexpected error from cudaGetDeviceCount() ... Error 802: system not yet initialized`, a RuntimeError or torch's
@@ -2340,6 +2392,26 @@ export const SIGNATURES: readonly Signature[] = [
       "gpu-a:812:812 [3] include/alloc.h:125 NCCL WARN Cuda failure 802 'system not yet initialized'",
       "INFO 05-11 08:02:10 [__init__.py:241] Automatically detected platform cuda.",
       "the system is not yet ready for requests",
+    ],
+  },
+  {
+    // CUDA_VISIBLE_DEVICES naming GPUs by UUID (`GPU-<uuid>`) or MIG instances (`MIG-<uuid>`, the pre-R470 form
+    // `MIG-GPU-<uuid>/<gi>/<ci>`): CUDA accepts them, but vLLM maps each visible device to its physical number with
+    // `int()` on every entry of the variable (vllm/platforms' device_id_to_physical_device_id, the Ray executor of
+    // 0.4-0.5), and Python's ValueError names the entry it could not read
+    id: "vllm.visibleDevicesUuid", dialect: "any", level: "error",
+    anyOf: ["invalid literal for int()"],
+    values: [/base 10: '(?<uuid>(?<kind>MIG|GPU)-[^']*)'/],
+    pattern: /invalid literal for int\(\) with base 10: '(?:MIG-GPU|MIG|GPU)-[0-9a-fA-F]/,
+    samples: [
+      "ValueError: invalid literal for int() with base 10: 'MIG-4f1a2b3c-1d2e-5f60-8a9b-0c1d2e3f4a5b'",
+      "(RayWorkerWrapper pid=812, ip=10.0.0.4) ValueError: invalid literal for int() with base 10: 'GPU-9e8d7c6b-5a49-3827-1605-f4e3d2c1b0a9'",
+      "(EngineCore_DP0 pid=91) ERROR 05-06 10:11:12 [core.py:866] ValueError: invalid literal for int() with base 10: 'MIG-GPU-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9/1/0'",
+    ],
+    nearMisses: [
+      "ValueError: invalid literal for int() with base 10: 'auto'",
+      "export CUDA_VISIBLE_DEVICES=MIG-4f1a2b3c-1d2e-5f60-8a9b-0c1d2e3f4a5b",
+      "  MIG 2g.20gb      Device  0: (UUID: MIG-4f1a2b3c-1d2e-5f60-8a9b-0c1d2e3f4a5b)",
     ],
   },
   {

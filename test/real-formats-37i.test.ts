@@ -85,7 +85,8 @@ describe("real formats 37i: NVLS multicast and Fabric Manager failures", () => {
   it("reads nccl-tests' `Test CUDA failure file:line '...'` value", async () => {
     const r = await analyzeText("h20-a: Test CUDA failure common.cu:1030 'system not yet initialized'\n .. h20-a pid 8812: Test failure common.cu:937\n");
     const f = cudaError(r)!;
-    expect(f.message).toBe("A CUDA call inside NCCL failed: system not yet initialized.");
+    // (the test program's own CUDA check, not a call inside NCCL: round 60hw)
+    expect(f.message).toBe("A CUDA call of the nccl-tests program itself failed (not one inside NCCL): system not yet initialized.");
     expect(f.remediation[0]).toContain("nvidia-fabricmanager");
   });
 

@@ -18,6 +18,7 @@ import { rule as vllmCudaSystemNotReady } from "./vllm/cuda-system-not-ready.js"
 import { rule as vllmCustomAllreduceFailed } from "./vllm/custom-allreduce-failed.js";
 import { rule as vllmDeepgemmFailed } from "./vllm/deepgemm-failed.js";
 import { rule as vllmDpConfigMismatch } from "./vllm/dp-config-mismatch.js";
+import { rule as vllmDriverLibraryMismatch } from "./vllm/driver-library-mismatch.js";
 import { rule as vllmDtypeUnsupported } from "./vllm/dtype-unsupported.js";
 import { rule as vllmEngineDead } from "./vllm/engine-dead.js";
 import { rule as vllmEpAll2allFailed } from "./vllm/ep-all2all-failed.js";
@@ -43,6 +44,7 @@ import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
 import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
 import { rule as vllmTritonKernelsUnavailable } from "./vllm/triton-kernels-unavailable.js";
+import { rule as vllmVisibleDevicesUuid } from "./vllm/visible-devices-uuid.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
 import { rule as ncclGdrdmaDisabled } from "./nccl/gdrdma-disabled.js";
@@ -100,6 +102,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmCustomAllreduceFailed,
   vllmDeepgemmFailed,
   vllmDpConfigMismatch,
+  vllmDriverLibraryMismatch,
   vllmDtypeUnsupported,
   vllmEngineDead,
   vllmEpAll2allFailed,
@@ -125,6 +128,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmStartupInterrupted,
   vllmStructuredOutputFailed,
   vllmTritonKernelsUnavailable,
+  vllmVisibleDevicesUuid,
   ncclSocketFallback,
   ncclIbDisabled,
   ncclGdrdmaDisabled,

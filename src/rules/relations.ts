@@ -26,7 +26,7 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
-const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch"];
+const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -57,10 +57,10 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/kernels-import-failed": { layer: "setup" },
   // no GPU visible to the process (the container started without the device or the driver's libraries): a driver too
   // old for torch makes CUDA unusable the same way
-  "vllm/no-gpu-platform": { layer: "setup", causedBy: ["vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready"] },
+  "vllm/no-gpu-platform": { layer: "setup", causedBy: ["vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch"] },
   // the CUDA runtime of a process counts no GPU (CUDA_VISIBLE_DEVICES, the container, a Ray actor given none); no
   // platform found at all is the earlier verdict when both are there
-  "vllm/no-visible-gpu": { layer: "setup", causedBy: ["vllm/no-gpu-platform", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready"] },
+  "vllm/no-visible-gpu": { layer: "setup", causedBy: ["vllm/no-gpu-platform", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch"] },
   // a signal from outside (the kubelet after a failed startup or liveness probe, a rollout, docker stop) during start-up:
   // the deployment's configuration, not the engine's
   "vllm/startup-interrupted": { layer: "setup" },
@@ -73,6 +73,10 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/cuda-driver-too-old": { layer: "setup" },
   // CUDA error 802 outside NCCL: an NVSwitch machine whose Fabric Manager is not up refuses every CUDA process
   "vllm/cuda-system-not-ready": { layer: "setup" },
+  // CUDA_VISIBLE_DEVICES holding GPU or MIG UUIDs, which vLLM reads as device numbers (a ValueError before any GPU is used)
+  "vllm/visible-devices-uuid": { layer: "setup" },
+  // the driver's user-space libraries of another version than its loaded kernel module (NVML cannot start)
+  "vllm/driver-library-mismatch": { layer: "setup" },
   // DeepGEMM's FP8 kernels absent or failing to build in its JIT (its words are the same under any program)
   "vllm/deepgemm-failed": { layer: "setup" },
   "vllm/tp-spans-nodes": { layer: "setup", dialects: VLLM },

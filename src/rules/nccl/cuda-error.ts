@@ -39,6 +39,16 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
     remediation.unshift(
       "The GPU reported an uncorrectable hardware error (ECC memory or NVLink), not a fault of NCCL or of the program: take the node out of service, check `nvidia-smi -q -d ECC` (and `-d PAGE_RETIREMENT` / row remapping) and `dmesg` for Xid errors (48, 63, 64, 74, 94, 95), and reset the GPU or replace it before rerunning.",
     );
+  if (said("kernelFault") && !said("hardware"))
+    remediation.push(
+      `'${failure ?? "the kernel fault"}' is a fault a GPU kernel made, and CUDA keeps it on the process's context: NCCL's call (often an allocation or a launch at the next collective) only reported it, and the kernel that faulted may be the application's, not NCCL's. Rerun with CUDA_LAUNCH_BLOCKING=1 (slow) to stop at the faulting kernel, and check \`dmesg\` for Xid errors: 13, 31 or 43 name a kernel's fault (the program), 48, 63, 64, 74, 79, 94 or 95 the hardware (drain that GPU). If one GPU or node keeps failing with the same program elsewhere healthy, it is the hardware.`,
+    );
+  if (said("invalidDevice"))
+    remediation.push(
+      hits.some((h) => h.captures.testHarness !== undefined)
+        ? "nccl-tests asked CUDA for a GPU number this process cannot see: each process takes -t x -g GPUs, numbered from its local rank times that count, so processes per node x -t x -g must not exceed the GPUs each process sees. Run one process per GPU with -g 1, or one process per node with -g set to its GPU count; with Slurm or CUDA_VISIBLE_DEVICES giving each task only its own GPU (or a MIG instance), use -g 1 (newer nccl-tests also take NCCL_TESTS_DEVICE=0)."
+        : "A process asked CUDA for a GPU number it cannot see: CUDA_VISIBLE_DEVICES (or a scheduler's per-task binding such as Slurm's --gpus-per-task or --gpu-bind) renumbers the visible GPUs from 0, so a device index taken from the global or local rank, or a peer's GPU hidden from this process, is out of range. Select the device as the local rank within the GPUs the process sees (`torch.cuda.set_device(local_rank)` with `nvidia-smi -L` and `echo $CUDA_VISIBLE_DEVICES` in each task to check), or give every task of a node all its GPUs.",
+    );
   // CUDA's peer-mapping limit: without NVSwitch a GPU holds at most eight peer mappings, and NCCL maps its buffers for
   // every GPU of the node it can reach (cuMem allocations made accessible to each peer, P2P): nine or more GPUs in one
   // node exhaust it, whatever NCCL_P2P_DISABLE says for the transports
@@ -88,6 +98,10 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   const mnnvl = !nvls && "nccl.mnnvl" in ctx.signals;
   if (mnnvl) remediation.unshift("This CUDA failure is the fabric-memory allocation of NCCL's multi-node NVLink (MNNVL) check: see nccl/system-error for the IMEX channel or daemon to fix.");
   const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : mnnvl ? " while allocating fabric memory for its multi-node NVLink (MNNVL) check" : "";
+  // nccl-tests' own CUDA checks (`Test CUDA failure common.cu:N '...'`) are the test program's calls (device selection,
+  // buffers), made around NCCL's: with nothing else failing, NCCL is not where it went wrong
+  if (hits.every((h) => h.captures.testHarness !== undefined))
+    return { message: `A CUDA call of the nccl-tests program itself failed (not one inside NCCL): ${what}.`, remediation };
   return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed${where}: ${what}.`, remediation };
 });
 export const check = rule.check;

@@ -12,6 +12,7 @@ export const meta = {
     "NVIDIA: Xid Errors (docs.nvidia.com/deploy/xid-errors): the catalog of Xid numbers, their causes and actions",
     "NVIDIA kernel driver (open-gpu-kernel-modules): the `NVRM: Xid (PCI:dddd:bb:dd): N, ...` kernel log record and the probe's `has fallen off the bus and is not responding to commands`",
     "nvidia-smi: `Unable to determine the device handle for GPU...: Unknown Error` / `GPU is lost` for a GPU the driver cannot open",
+    "NVIDIA kernel driver (open-gpu-kernel-modules): the device notice `NVRM: GPU dddd:bb:dd.f: GPU has fallen off the bus.` and NV_ERR_GPU_IS_LOST (`GPU lost from the bus`, status 0xf) on calls to a lost GPU",
     "NVIDIA GPU memory error management: ECC, page retirement and row remapping (nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER)",
   ],
 } satisfies RuleSpec;
@@ -49,13 +50,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (lines.some((c) => c.fellOff !== undefined)) add("79");
   // nvidia-smi run on the node: a GPU it cannot open (`Unknown Error`, `GPU is lost`) is one the driver lost
   const smi = lines.find((c) => c.smiError !== undefined);
+  // the driver's calls to a GPU it lost fail with NV_ERR_GPU_IS_LOST (`GPU lost from the bus`): the same state, no Xid named
+  const lost = lines.some((c) => c.gpuLost !== undefined);
   const roots = xids.filter((x) => xidMeaning(x).kind !== "followOn");
   const named = (roots.length ? roots : xids).map((x) => `Xid ${x} (${xidMeaning(x).what})`);
   // (the driver prints the bus in lower case, nvidia-smi in upper: one GPU either way)
   const gpus = [...new Set(lines.map((c) => (c.pci ?? c.lostPci ?? c.smiPci)?.toLowerCase()).filter((p): p is string => p !== undefined))];
   const procs = [...new Set(lines.filter((c) => c.proc !== undefined).map((c) => `${c.proc}${c.pid ? ` pid ${c.pid}` : ""}`))];
   const kinds = new Set<Kind>(xids.map((x) => xidMeaning(x).kind));
-  if (smi) kinds.add("bus");
+  if (smi || lost) kinds.add("bus");
   const remediation: string[] = [];
   if (kinds.has("bus"))
     remediation.push("A GPU that fell off the bus (or that nvidia-smi cannot open) no longer answers the driver: reboot the node, and if it happens again check the GPU's power (connectors, PSU), temperature and PCIe slot or riser (`dmesg` for PCIe AER errors before it), and update the system BIOS; until then take the node out of service.");
@@ -71,6 +74,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     message: xids.length
       ? `The NVIDIA driver reported ${named.join(", ")}${where}${procs.length ? ` (process ${procs.slice(0, 3).join(", ")})` : ""}: a fault of the GPU or its links, seen by the kernel, not a Python error.`
+      : lost && !smi
+      ? `The NVIDIA driver lost the GPU${gpus.length ? ` at PCI ${gpus.join(", ")}` : ""}: its calls to it fail with NV_ERR_GPU_IS_LOST (GPU lost from the bus), a fault of the GPU or its links, not a Python error.`
       : `nvidia-smi cannot open the GPU${gpus.length ? ` at PCI ${gpus.join(", ")}` : ""} (${smi?.smiError}): the driver has lost it, a fault of the GPU or its links, not a Python error.`,
     evidence: hitEvidence(hits),
     remediation,
