@@ -97,7 +97,10 @@ describe("fuzz: any bytes, any chunking", () => {
         const b = JSON.stringify(await reportOf(bytes, 7));
         expect(b).toBe(a);
       }),
-      { numRuns: 500 },
+      // (a regex with the g flag shared across runs, planted in grammars/vllm-messages.ts: over 20 seeds the first
+      // failing case was the 1st to the 124th, never a later one; 250 keeps twice that. The line reader's sweep in the
+      // test above found its planted bug as late as the 988th case: its 1,000 stay)
+      { numRuns: 250 },
     );
   });
 
