@@ -98,7 +98,7 @@ describe("connection records whose head Ray's interleaving cut away, with the ` 
     expect(r.facts.nccl.ranks).toBe(6);
   });
 
-  it("near misses count nothing: ring order and Trees with the suffix, a tail before any NCCL record, prose", async () => {
+  it("near misses count nothing: ring order and Trees with the suffix, a tail cut inside its first device before any NCCL record, prose", async () => {
     const ringTrees = [
       `${ray(650)}gpu-b:650:650 [0] NCCL INFO Channel 00/0 : 8[17000] -> 9[21000] via P2P/IPC comm 0x55aa01c0 nRanks 16`,
       `${ray(652)} 02/24 :    0   1   2   3 comm 0x55aa02c0 nRanks 16`,
@@ -106,7 +106,11 @@ describe("connection records whose head Ray's interleaving cut away, with the ` 
     ];
     const r = await analyzeText(ringTrees.join("\n") + "\n");
     expect(r.facts.nccl.transports).toEqual({ ...ZERO, "P2P/IPC": 1 });
-    const alone = await analyzeText(`INFO 12-06 15:40:11 [api_server.py:1] starting\n${ray(652)} 03/0 : 10[2d000] -> 11[35000] via P2P/IPC comm 0x55aa02c0 nRanks 16\n`);
+    // (a tail cut inside its first device waits for an NCCL record to show it is NCCL's; one that keeps
+    // ` : 10[2d000] -> 11[35000] via …` whole is NCCL's connection form on its own)
+    const alone = await analyzeText(`INFO 12-06 15:40:11 [api_server.py:1] starting\n${ray(652)}d000] -> 11[35000] via P2P/IPC comm 0x55aa02c0 nRanks 16\n`);
     expect(alone.facts.nccl.transports ?? ZERO).toEqual(ZERO);
+    const whole = await analyzeText(`INFO 12-06 15:40:11 [api_server.py:1] starting\n${ray(652)} 03/0 : 10[2d000] -> 11[35000] via P2P/IPC comm 0x55aa02c0 nRanks 16\n`);
+    expect(whole.facts.nccl.transports).toEqual({ ...ZERO, "P2P/IPC": 1 });
   });
 });
