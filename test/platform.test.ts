@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText } from "./rules/analyze-text.js";
+import { analyzeText, eolsFor } from "./rules/analyze-text.js";
 import { renderMarkdown } from "../src/report/markdown.js";
 import { renderText } from "../src/report/text.js";
 import type { Report } from "../src/facts/schema.js";
@@ -19,7 +19,7 @@ const WRAPS: [string, (l: string) => string][] = [
 
 async function eachWrap(lines: string[], check: (r: Report, at: string) => void): Promise<void> {
   for (const [name, wrap] of WRAPS)
-    for (const eol of ["\n", "\r\n"]) check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`);
+    for (const eol of eolsFor(wrap)) check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`);
 }
 
 const banner = (version: string, tp: number, device: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Formats found in a twenty-first round of real NCCL logs, this time committed to repositories rather than pasted into
@@ -40,7 +40,7 @@ describe("Init records of processes writing one stream unbuffered: the `... comm
       ["srun --label", (l) => `3: ${l}`],
     ];
     for (const [name, wrap] of wraps) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const r = await analyzeText(lines(wrap).join(eol) + eol);
         expect(r.facts.nccl.initComplete, `${name} ${JSON.stringify(eol)}`).toBe(5);
         expect(r.facts.nccl.ranks, name).toBe(4);

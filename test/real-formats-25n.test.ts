@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseNcclHeader } from "../grammars/nccl.js";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Formats found in a twenty-fifth round of real NCCL logs pasted into the threads of projects other than NCCL itself
@@ -42,7 +42,7 @@ describe("a header whose pid and tid the user masked with placeholders (`[Node-A
 
   it("counts the masked hosts as nodes and still reads the IB completion error, whatever wraps the lines", async () => {
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const one = await analyzeText(lines("[Node-A]").map(wrap).join(eol) + eol);
         expect(one.facts.nccl.nodes, `${name} ${JSON.stringify(eol)}`).toBe(1);
         expect(one.facts.nccl.net, name).toBe("IB");
@@ -82,7 +82,7 @@ describe("a header with two fields before the device (`ubuntu1583:1585 [0] init.
 
   it("reads the duplicate GPU, its ranks and the first error, and invents no node", async () => {
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         // (blank lines stay blank, as in the paste: a pid prefix alone on the line above a WARN starts its record)
         const r = await analyzeText(log.map((l) => (l ? wrap(l) : l)).join(eol) + eol);
         expect(r.facts.nccl.nodes, `${name} ${JSON.stringify(eol)}`).toBeNull();

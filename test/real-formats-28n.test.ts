@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConnection } from "../grammars/nccl.js";
 import { isBenignWarn } from "../grammars/nccl-messages.js";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Formats found in a twenty-eighth round of real NCCL logs, taken from places other than NCCL's own tracker
@@ -50,7 +50,7 @@ describe("NCCL 2.1/2.2 intra-node records with no ring number (`1[5224] -> 0[522
   it("counts them by kind and reads their ranks, with and without the NCCL token, whatever wraps the lines", async () => {
     for (const token of ["INFO ", "NCCL INFO "]) {
       for (const [name, wrap] of WRAPS) {
-        for (const eol of ["\n", "\r\n"]) {
+        for (const eol of eolsFor(wrap)) {
           const r = await analyzeText(lines(token).map(wrap).join(eol) + eol);
           const at = `${token} ${name} ${JSON.stringify(eol)}`;
           expect(r.facts.nccl.transports, at).toMatchObject({ "P2P/IPC": 2, SHM: 3 });
@@ -154,7 +154,7 @@ describe("a pre-2.4 WARN without the NCCL token that is benign (`misc/ibvwrap.cu
   it("is no first error; the failure after it is, with or without the token, whatever wraps the lines", async () => {
     for (const token of ["WARN ", "NCCL WARN "]) {
       for (const [name, wrap] of WRAPS) {
-        for (const eol of ["\n", "\r\n"]) {
+        for (const eol of eolsFor(wrap)) {
           const at = `${token} ${name} ${JSON.stringify(eol)}`;
           const r = await analyzeText(lines(token).map(wrap).join(eol) + eol);
           expect(r.facts.firstError?.line, at).toBe(3);
@@ -321,7 +321,7 @@ describe("a topology XML without an attribute NCCL reads (`graph/xml.h:101 NCCL 
 
   it("the WARN and its internal-error returns: one finding that names the node and the file, whatever wraps the lines", async () => {
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const at = `${name} ${JSON.stringify(eol)}`;
         const r = await analyzeText(chain.map(wrap).join(eol) + eol);
         const f = topoFirst(r);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 import { renderText } from "../src/report/text.js";
 
 /**
@@ -36,7 +36,7 @@ describe("aws-ofi-nccl giving up its initialisation (`NET/OFI Only EFA provider 
 
   it("the failure alone: OFI by its words, the first WARN is the first error, the NCCL section shows the host", async () => {
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const at = `${name} ${JSON.stringify(eol)}`;
         const r = await analyzeText(gaveUp.map(wrap).join(eol) + eol);
         expect(r.facts.nccl.net, at).toBe("OFI");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 import { analyzeSource, buildReport } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 
@@ -34,7 +34,7 @@ describe("NCCL 2.4's `CUDA Dev N[M], <net> NIC distance :` names the network in 
         `cn-0418:7781:7799 [1] NCCL INFO CUDA Dev 1[1], ${printed} NIC distance :  ${dists}`,
       ];
       for (const [name, wrap] of WRAPS) {
-        for (const eol of ["\n", "\r\n"]) {
+        for (const eol of eolsFor(wrap)) {
           const r = await analyzeText(join(log, wrap, eol));
           expect(r.facts.nccl.net, `${name} ${JSON.stringify(eol)}`).toBe(net);
           expect(r.facts.nccl.nodes, name).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Formats found in a forty-fifth round of real logs of data parallel and expert parallel vLLM deployments (the Ray
@@ -15,7 +15,7 @@ const WRAPS: [string, (l: string) => string][] = [
 
 async function eachWrap(lines: string[], check: (r: Awaited<ReturnType<typeof analyzeText>>, at: string) => void): Promise<void> {
   for (const [name, wrap] of WRAPS) {
-    for (const eol of ["\n", "\r\n"]) {
+    for (const eol of eolsFor(wrap)) {
       check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`);
     }
   }

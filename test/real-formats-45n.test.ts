@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 import { analyzeSource, buildReport } from "../src/analyze.js";
 import { memorySource } from "../src/input/memory.js";
 
@@ -30,7 +30,7 @@ describe("NCCL's `no algorithm/protocol available` (enqueue.cc) names the collec
       "gpu-h7:3310:3310 [0] NCCL INFO group.cc:160 -> 5",
     ];
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const r = await analyzeText(join(log, wrap, eol));
         const at = `${name} ${JSON.stringify(eol)}`;
         expect(ids(r, "error"), at).toEqual(["nccl/error"]);
@@ -182,7 +182,7 @@ describe("tuning, topology and channel lines of a performance paste make no fact
 
   it("no network, no connection, one rank (the comm line's), nodes from nNodes", async () => {
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const at = `${name} ${JSON.stringify(eol)}`;
         const r = await analyzeText(join(paste, wrap, eol));
         expect(r.findings, at).toEqual([]);

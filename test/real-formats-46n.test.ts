@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText } from "./rules/analyze-text.js";
+import { analyzeText, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Formats found in a forty-sixth round of real logs: NCCL_DEBUG output pasted outside GitHub (blog posts, HPC and
@@ -34,7 +34,7 @@ describe("a note its author appended to a pasted environment line is no part of 
       "trainer-0:1:43 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/Socket/0",
     ];
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const at = `${name} ${JSON.stringify(eol)}`;
         const r = await analyzeText(join(log, wrap, eol));
         expect(r.facts.nccl.env?.NCCL_IB_DISABLE, at).toBe("1");

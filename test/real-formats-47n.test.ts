@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText } from "./rules/analyze-text.js";
+import { analyzeText, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Formats found in a forty-seventh round of real logs: the NVIDIA/nccl-tests tracker and NCCL pastes in other NVIDIA
@@ -34,7 +34,7 @@ describe("nccl-tests device lines without the Pid column name ranks and hosts", 
 
   it("reads 4 ranks on 2 hosts from `#   Rank  N on HOST device D [0xNN] GPU`, under any wrapper and line end", async () => {
     for (const [name, wrap] of WRAPS) {
-      for (const eol of ["\n", "\r\n"]) {
+      for (const eol of eolsFor(wrap)) {
         const at = `${name} ${JSON.stringify(eol)}`;
         const r = await analyzeText(join(header, wrap, eol));
         expect(r.facts.nccl.ranks, at).toBe(4);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText } from "./rules/analyze-text.js";
+import { analyzeText, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Shapes seen in a forty-seventh round of real logs (vLLM issues found by component words: detokenizer, sampler,
@@ -16,7 +16,7 @@ const WRAPS: [string, (l: string) => string][] = [
 
 async function eachWrap(lines: string[], check: (r: Awaited<ReturnType<typeof analyzeText>>, at: string) => void): Promise<void> {
   for (const [name, wrap] of WRAPS) {
-    for (const eol of ["\n", "\r\n"]) {
+    for (const eol of eolsFor(wrap)) {
       check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`);
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText } from "./rules/analyze-text.js";
+import { analyzeText, eolsFor } from "./rules/analyze-text.js";
 
 /**
  * Shapes seen in a forty-eighth round of real logs (PyTorch distributed failures around NCCL, a second pass: torchrun's
@@ -19,7 +19,7 @@ type Report = Awaited<ReturnType<typeof analyzeText>>;
 
 async function eachWrap(lines: string[], check: (r: Report, at: string, wrap: (l: string) => string) => void): Promise<void> {
   for (const [name, wrap] of WRAPS) {
-    for (const eol of ["\n", "\r\n"]) {
+    for (const eol of eolsFor(wrap)) {
       check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`, wrap);
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids } from "./rules/analyze-text.js";
+import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
 import type { Report } from "../src/model.js";
 
 /**
@@ -27,7 +27,7 @@ const join = (lines: string[], wrap: (l: string) => string, eol = "\n"): string 
 
 async function eachWrap(lines: string[], check: (r: Report, at: string) => void): Promise<void> {
   for (const [name, wrap] of WRAPS)
-    for (const eol of ["\n", "\r\n"]) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
+    for (const eol of eolsFor(wrap)) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
 }
 
 const finding = (r: Report, id: string) => r.findings.find((f) => f.ruleId === id);

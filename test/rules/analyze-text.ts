@@ -38,3 +38,13 @@ export async function analyzeText(text: string, name = "run.log"): Promise<Repor
 }
 
 export const ids = (r: Report, severity?: string): string[] => r.findings.filter((f) => !severity || f.severity === severity).map((f) => f.ruleId);
+
+/**
+ * The line ends a real-format case is read with behind `wrap`: LF and CRLF for the bare text; behind a wrapper one of
+ * them, picked by the wrapped line's length, so a file's wrappers share CRLF between them (the corpus logs are read
+ * behind every wrapper, and with CRLF: test/wrapper-invariance.test.ts).
+ */
+export const eolsFor = (wrap: (l: string) => string): string[] => {
+  const wrapped = wrap("x");
+  return wrapped === "x" ? ["\n", "\r\n"] : [wrapped.length % 2 === 0 ? "\r\n" : "\n"];
+};
