@@ -52,5 +52,5 @@ export function timelineChart(report: Report): string {
   parts.push(`<text x="${L}" y="${H - 6}" font-size="11" fill="#666">earlier in the log → later (by line order, not by clock time)</text>`);
   const label = `first events per host: ${KINDS.map((k) => k.label).join(", ")}`;
   return `<svg id="timeline" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>
-<p class="muted">${lanes.length > 1 ? `Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.` : "Placed by their order in the log, not by clock time."}${all.length > MAX_LANES ? ` The first ${MAX_LANES} of ${all.length} hosts are drawn.` : ""}</p>`;
+${lanes.length > 1 ? `<p class="muted">Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.${all.length > MAX_LANES ? ` The first ${MAX_LANES} of ${all.length} hosts are drawn.` : ""}</p>` : ""}`;
 }
