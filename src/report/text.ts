@@ -23,6 +23,8 @@ export interface TextOptions {
 
 const num = (v: number | null | undefined, digits = 0): string =>
   v === null || v === undefined ? "—" : formatNumber(v, digits);
+/** GiB as the other formats show them (two decimals at most: a log's `25.4125` GiB reads 25.41) */
+const gib = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : `${num(v, 2)} GiB`);
 
 /** Evidence lines shown in full up to this many wrapped lines; longer ones end with "…" at a word break. */
 const MAX_EVIDENCE_ROWS = 4;
@@ -201,16 +203,16 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     row("tokens", `${num(k.tokens)}${f.sources["kvCache.tokens"]?.derived ? ` (${f.sources["kvCache.tokens"].derived})` : ""}`);
     row("max concurrency", k.maxConcurrency === null ? "—" : `${k.maxConcurrency}x${k.tokensPerRequest ? ` at ${num(k.tokensPerRequest)} tokens per request` : ""}`);
     if (k.gpuBlocks !== null || k.cpuBlocks !== null) row("blocks", `GPU ${num(k.gpuBlocks)}, CPU ${num(k.cpuBlocks)}`);
-    row("available memory", k.availableGiB === null ? "—" : `${k.availableGiB} GiB`);
+    row("available memory", gib(k.availableGiB));
   } else none("KV cache", "no KV cache lines");
 
   const m = f.memory;
   if (m.modelWeightsGiB !== null || m.peakActivationGiB !== null || m.nonTorchGiB !== null || m.cudaGraphGiB !== null) {
     head("Memory");
-    row("model weights", m.modelWeightsGiB === null ? "—" : `${m.modelWeightsGiB} GiB`);
-    if (m.peakActivationGiB !== null) row("peak activation", `${m.peakActivationGiB} GiB`);
-    if (m.nonTorchGiB !== null) row("non-torch", `${m.nonTorchGiB} GiB`);
-    if (m.cudaGraphGiB !== null) row("CUDA graphs", `${m.cudaGraphGiB} GiB`);
+    row("model weights", gib(m.modelWeightsGiB));
+    if (m.peakActivationGiB !== null) row("peak activation", gib(m.peakActivationGiB));
+    if (m.nonTorchGiB !== null) row("non-torch", gib(m.nonTorchGiB));
+    if (m.cudaGraphGiB !== null) row("CUDA graphs", gib(m.cudaGraphGiB));
   } else none("Memory", "no memory lines");
 
   const n = f.nccl;
