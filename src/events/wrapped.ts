@@ -94,9 +94,10 @@ interface Candidate {
 // the start of a message worth joining says what it is about: the signatures and phrases are all failures, limits and
 // network or memory statements (ordinary prose is never joined)
 // (and the running server's stats line, whose numbers a cut splits from their labels, also one cut inside its first
-// label behind the stats loggers' header, `INFO 07-03 23:20:42 metrics.py:295] Avg prompt th`; and the engine's banner cut
-// before its version)
-const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput|Avg generation throughput|Running: \d+ reqs|\b(?:metrics|loggers)\.py:\d+\] | LLM engine$/;
+// label behind the stats loggers' header, `INFO 07-03 23:20:42 metrics.py:295] Avg prompt th`; the engine's banner cut
+// before its version; and the lines of the start-up facts, whose numbers a cut splits from their labels: `Maximum
+// concurrency for 262,144 tokens per request: 2.3` / `8x`)
+const INTEREST = /rror|xception|WARN|NCCL|CUDA|[Mm]emory|[Ff]ail|[Tt]imeout|timed out|max seq len|KV cache|GPU|refused|denied|[Kk]illed|died|abort|[Ii]nvalid|unhandled|[Ss]ocket|[Cc]onnect|Avg prompt throughput|Avg generation throughput|Running: \d+ reqs|\b(?:metrics|loggers)\.py:\d+\] | LLM engine$|Maximum|tokens per request|kv_cache_utils\.py:\d+\] |executor\w*\.py:\d+\] |world_size|Memory profiling|[Mm]odel weights|gpu_memory_utilization|Init COMPLETE|nRanks/;
 
 /** a join grows no longer than this (the messages read are a few hundred characters), over at most MAX_PIECES lines */
 const MAX_JOIN = 1500;
@@ -116,8 +117,13 @@ function mayBeCut(rec: LogRecord): boolean {
   // (nor is a clause an author broke the line after, `model weights take 13.5GiB; non_torch_memory takes 0.25GiB;` /
   // `PyTorch activation peak memory takes 2.06GiB;` / `the rest of the memory reserved for KV Cache is 20.78GiB.`)
   if (t.length === 0 || (rec.raw.length < MIN_CUT && !unfinishedStats(t) && t.charCodeAt(t.length - 1) !== 59 /* ; */)) return false;
-  // a terminal cuts at its width, wherever that falls; only a sentence's end is taken for the record's end
+  // a terminal cuts at its width, wherever that falls; only a sentence's end is taken for the record's end (a `.` after a
+  // digit may be a number's point a cut split: `... tokens per request: 4.` / `33x`)
   const c = t.charCodeAt(t.length - 1);
+  if (c === 46 && t.length > 1) {
+    const d = t.charCodeAt(t.length - 2);
+    if (d >= 48 && d <= 57) return true;
+  }
   return c !== 46 /* . */ && c !== 33 /* ! */ && c !== 63 /* ? */;
 }
 

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText } from "./rules/analyze-text.js";
+
+/**
+ * A terminal (or a viewer) that hard-wraps a log at its width cuts a start-up fact's line anywhere: inside its label,
+ * between a number and its unit, at a number's decimal point. The halves are read as they are, and the two joined are
+ * read for what only the join states (src/events/wrapped.ts): the start-up facts too. Log text written for the test.
+ */
+const hardWrap = (lines: string[], width: number): string =>
+  lines.flatMap((l) => (l.length <= width ? [l] : Array.from({ length: Math.ceil(l.length / width) }, (_, k) => l.slice(k * width, (k + 1) * width)))).join("\n") + "\n";
+
+const START = [
+  "(EngineCore_DP0 pid=2211) INFO 11-03 09:14:55 [gpu_worker.py:298] Available KV cache memory: 51.37 GiB",
+  "(EngineCore_DP0 pid=2211) INFO 11-03 09:14:55 [kv_cache_utils.py:1087] GPU KV cache size: 420,800 tokens",
+  "(EngineCore_DP0 pid=2211) INFO 11-03 09:14:55 [kv_cache_utils.py:1091] Maximum concurrency for 131,072 tokens per request: 3.21x",
+  "(APIServer pid=2140) INFO 11-03 09:15:20 [api_server.py:1971] Starting vLLM API server 0 on http://0.0.0.0:8000",
+];
+
+describe("a start-up log hard-wrapped at a terminal's width", () => {
+  it("reads the KV cache size and the maximum concurrency whole, wherever the cut falls", async () => {
+    const line = START[2];
+    // (cut inside the label, before the number, at its decimal point, and in its last digits)
+    for (const at of [line.indexOf("concurrency") + 4, line.indexOf("3.21x"), line.indexOf("3.21x") + 2, line.indexOf("3.21x") + 3]) {
+      const r = await analyzeText(hardWrap([START[0], START[1], line.slice(0, at) + "\n" + line.slice(at), START[3]], 4000).replace("\n\n", "\n"));
+      expect(r.facts.kvCache.tokens, `cut at ${at}`).toBe(420800);
+      expect(r.facts.kvCache.maxConcurrency, `cut at ${at}`).toBe(3.21);
+      expect(r.facts.kvCache.tokensPerRequest, `cut at ${at}`).toBe(131072);
+    }
+    for (const width of [100, 120, 132]) {
+      const r = await analyzeText(hardWrap(START, width));
+      expect(r.facts.kvCache.maxConcurrency, `width ${width}`).toBe(3.21);
+      expect(r.facts.kvCache.tokensPerRequest, `width ${width}`).toBe(131072);
+    }
+  });
+
+  it("does not join a record that ends a sentence with a record of its own after it", async () => {
+    const r = await analyzeText(
+      [
+        "(EngineCore_DP0 pid=2211) INFO 11-03 09:14:55 [kv_cache_utils.py:1091] Maximum concurrency for 131,072 tokens per request: 3.",
+        "(EngineCore_DP0 pid=2211) INFO 11-03 09:14:56 [core.py:210] init engine (profile, create kv cache, warmup model) took 41.20 seconds",
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.kvCache.maxConcurrency).toBeNull();
+  });
+});
