@@ -2102,6 +2102,22 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-01 10:00:00 [config.py:1] Using max model len 32768, the derived max_model_len of the model"],
   },
   {
+    // SchedulerConfig's check (vLLM 0.2 on; a ValueError, pydantic's `Value error, …` from 0.10): with chunked prefill off a
+    // whole prompt must fit in one step's token budget, so a budget below max_model_len is refused. A caller's own check
+    // worded without the numbers (verl's `Enable chunked prefill, max_num_batched_tokens is smaller than max_model_len, …`,
+    // the reverse case) is no vLLM refusal, and the later warning about `max_num_seqs * max_model_len` is another matter
+    id: "vllm.batchedTokensBelowMaxLen", dialect: "vllm", level: "error", anyOf: ["is smaller than max_model_len ("],
+    pattern: /max_num_batched_tokens \((?<batched>\d+)\) is smaller than max_model_len \((?<len>\d+)\)/,
+    samples: [
+      "ValueError: max_num_batched_tokens (4096) is smaller than max_model_len (8192). This effectively limits the maximum sequence length to max_num_batched_tokens and makes vLLM reject longer sequences. Please increase max_num_batched_tokens or decrease max_model_len.",
+      "  Value error, max_num_batched_tokens (2048) is smaller than max_model_len (32768). This effectively limits the maximum sequence length to max_num_batched_tokens and makes vLLM reject longer sequences. Please increase max_num_batched_tokens or decrease max_model_len. [type=value_error, input_value=ArgsKwargs((), {}), input_type=ArgsKwargs]",
+    ],
+    nearMisses: [
+      "ValueError: Enable chunked prefill, max_num_batched_tokens is smaller than max_model_len, please increase max_num_batched_tokens or disable chunked prefill",
+      "WARNING 03-02 10:00:00 [scheduler.py:250] max_num_batched_tokens (65536) exceeds max_num_seqs * max_model_len (16384). This may lead to unexpected behavior.",
+    ],
+  },
+  {
     id: "vllm.tpNotDivisibleHeads", dialect: "any", level: "error", anyOf: ["divisible by"],
     pattern: /(?:number of )?(?<what>attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]{0,80}\((?<n>\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((?<tp>\d+)\)/i,
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],

@@ -82,6 +82,7 @@ export type PhraseId =
   | "dist.tpOverLocalGpus"
   | "headless.dp"
   | "err.maxModelLenTooBig"
+  | "err.batchedTokensBelowMaxLen"
   | "err.quantCapability"
   | "err.quantDtype"
   | "dist.driverIp"
@@ -615,6 +616,17 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     },
   },
   {
+    // SchedulerConfig refusing a step budget below max_model_len while chunked prefill is off (ValueError, or pydantic's
+    // `Value error, ...` line): both numbers are the engine's configuration
+    key: "is smaller than max_model_len (",
+    entry: {
+      id: "err.batchedTokensBelowMaxLen",
+      re: /max_num_batched_tokens \((\d+)\) is smaller than max_model_len \((\d+)\)/,
+      map: (m): Stated => ({ "config.maxNumBatchedTokens": num(m[1]), "config.maxModelLen": num(m[2]) }),
+      priority: 6,
+    },
+  },
+  {
     key: "User-specified max_model_len (",
     entry: { id: "err.maxModelLenTooBig", re: /User-specified max_model_len \((\d+)\) is greater than the derived max_model_len/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }), priority: 6 },
   },
@@ -711,6 +723,10 @@ const MESSAGE_HEADS = (() => {
     ...["GPU", "NPU", "XPU", "HPU", "TPU", "CPU", "Spyre"].map((d) => `${d} KV cache size: \\d`),
     "GPU blocks: -?\\d",
     "CUDA blocks: \\d+, # CPU blocks: ",
+    // two refusals of the configuration a paste may quote without the exception's name (`User-specified max_model_len
+    // (131072) is greater than ...`): read as the message itself
+    "User-specified max_model_len \\(\\d",
+    "max_num_batched_tokens \\(\\d+\\) is smaller than max_model_len \\(\\d",
   ]);
   for (const list of Object.values(BY_FIRST))
     for (const e of list) {

@@ -1,5 +1,8 @@
-/** A process prefix's name, `(Name pid=N…`, wherever it stands in a line's wrappers. */
-export const PREFIX_NAME = /\(([A-Za-z_][\w .=\-]*?) pid=\d+/g;
+/**
+ * A process prefix's name, `(Name pid=N…`, wherever it stands in a line's wrappers; also an inner prefix whose `(` a
+ * paste lost right after the outer one closed (`(LLMServer pid=4, ip=10.0.0.3) EngineCore_0 pid=7) ...`).
+ */
+export const PREFIX_NAME = /(?:\(|(?<=\) ))([A-Za-z_][\w .=\-]*?) pid=\d+/g;
 
 /**
  * The process names a record's wrappers (its raw line before its text) give: the origin's process (the outer
