@@ -906,14 +906,31 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 01-01 00:00:00 [gpu_worker.py:1] Memory profiling takes 4.10 seconds"],
   },
   {
+    // besides the hubs' own errors, vLLM's words for a model it could not locate: the loader finding no weight files for
+    // the name it was given (0.2 → current: `Cannot find any model weights with `X``, quoted as the paste kept it), the
+    // config lookup refusing a name that is neither a hub id nor a folder with a config (≥0.8: `Invalid repository ID or
+    // local directory specified: 'X'.`), and huggingface_hub's CacheNotFound when the cache folder the run points at
+    // (HF_HUB_CACHE, HF_HOME, --download-dir) does not exist (`Cache directory not found: /x. Please use `cache_dir`
+    // argument or set `HF_HUB_CACHE` environment variable.`)
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
-    values: [/(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?(?<repo>[\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/, /(?<retry>Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting)/i, /(?<auth>401|403|gated|GatedRepo|token)/i, /(?<notFound>404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path)/i, /(?<offline>OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout)/i],
-    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope"],
-    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
+    values: [/(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?(?<repo>[\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/, /(?:Cannot find any model weights with|Invalid repository ID or local directory specified:) [`'"]?(?<repo>[^`'"\s]+?)[`'"]?\.?(?:\s|$)/, /(?<cache>Cache directory not found|CacheNotFound)/, /(?<unlocated>Cannot find any model weights|Invalid repository ID or local directory)/, /(?<retry>Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting)/i, /(?<auth>401|403|gated|GatedRepo|token)/i, /(?<notFound>404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path)/i, /(?<offline>OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout)/i],
+    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope", "cannot find any model weights", "invalid repository id or local directory", "cache directory not found", "cachenotfound"],
+    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)|Cannot find any model weights with\b|Invalid repository ID or local directory specified\b|Cache directory not found: \S+ Please use `?cache_dir`? argument or set `?HF_HUB_CACHE|huggingface_hub\.(?:utils\.|errors\.)?(?:_errors\.)?CacheNotFound:/i,
     samples: [
       "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66a) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.",
       "OSError: acme/m does not appear to have a file named preprocessor_config.json.",
       "WARNING:huggingface_hub.utils._http:'(ReadTimeoutError(\"HTTPSConnectionPool(host='huggingface.co', port=443): Read timed out.\"))' thrown while requesting HEAD https://huggingface.co/acme/m/resolve/main/config.json",
+      "RuntimeError: Cannot find any model weights with `/models/acme-13b`",
+      "(RayWorkerWrapper pid=88, ip=10.1.2.3) ERROR 05-02 11:00:00 worker_base.py:464] RuntimeError: Cannot find any model weights with 'acme/chat-7b'",
+      "(APIServer pid=12) ValueError: Invalid repository ID or local directory specified: '/data/models/acme-8b'.",
+      "ERROR 06-24 15:31:46 engine.py:389] Cache directory not found: /srv/hf. Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.",
+      "huggingface_hub.errors.CacheNotFound: Cache directory not found: /srv/hf. Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.",
+    ],
+    nearMisses: [
+      "INFO 09-24 02:53:51 [weight_utils.py:349] No model.safetensors.index.json found in remote.",
+      "ERROR 07-18 10:29:03 [config.py:130] Error retrieving safetensors: 'acme/m' is not a safetensors repo. Couldn't find 'model.safetensors.index.json' or 'model.safetensors' files., retrying 1 of 2",
+      "INFO 03-01 10:00:00 [backends.py:500] Cache directory not found for compiled graph, compiling from scratch",
+      "Please verify the following requirements:",
     ],
   },
   {
