@@ -8,7 +8,10 @@ import type { Report } from "../src/model.js";
  * the loader finding no weight files for the name it was given (`Cannot find any model weights with `X``, quoted as the
  * paste kept it), the config lookup refusing a name that is neither a hub id nor a folder with a config (≥0.8: `Invalid
  * repository ID or local directory specified: 'X'.`), and huggingface_hub's CacheNotFound when the cache folder the run
- * points at does not exist. Every log text here is written for the test in the printed layout; each case runs plain and
+ * points at does not exist; nor the older config lookup's `No supported config format found in X` (0.6 → 0.8.2), nor a
+ * folder that does not exist reaching huggingface_hub as a refused repo id (`HFValidationError: Repo id must be in the
+ * form ...`). huggingface_hub's `OfflineModeIsEnabled: ...` and `CacheNotFound: ...` lines were no error lines (their
+ * class names carry no Error suffix). Every log text here is written for the test in the printed layout; each case runs plain and
  * under at most two wrappers (one with CRLF), to keep the file cheap.
  */
 
@@ -106,6 +109,59 @@ describe("huggingface_hub's CacheNotFound: the cache folder the run points at do
   });
 });
 
+describe("V0's engine process refusing a model it cannot locate (0.6 → 0.8.2 wordings)", () => {
+  const noConfig = [
+    '    raise ValueError(f"No supported config format found in {model}")',
+    "ValueError: No supported config format found in acme/base-7b",
+    "INFO 02-17 19:14:35 __init__.py:190] Automatically detected platform cuda.",
+    "Process SpawnProcess-1:",
+    "ERROR 02-17 19:14:36 engine.py:389] No supported config format found in acme/base-7b",
+    "ERROR 02-17 19:14:36 engine.py:389] Traceback (most recent call last):",
+    'ERROR 02-17 19:14:36 engine.py:389]   File "/usr/local/lib/python3.12/dist-packages/vllm/engine/multiprocessing/engine.py", line 380, in run_mp_engine',
+  ];
+  it("`No supported config format found in X`: model-download naming X, and the engine that did not start", async () => {
+    await each(noConfig, [PLAIN, COMPOSE_CRLF], (r, at) => {
+      const f = finding(r, "vllm/model-download");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("'acme/base-7b'");
+      expect(ids(r), at).toContain("vllm/engine-init-failed");
+      expect(r.facts.firstError?.line, at).toBe(2);
+    });
+  });
+
+  it("a folder that does not exist, refused by huggingface_hub as a repo id", async () => {
+    const lines = [
+      "huggingface_hub.errors.HFValidationError: Repo id must be in the form 'repo_name' or 'namespace/repo_name': '/data/weights/acme-70b'. Use `repo_type` argument if needed.",
+      "ERROR 02-20 10:13:40 engine.py:389] Repo id must be in the form 'repo_name' or 'namespace/repo_name': '/data/weights/acme-70b'. Use `repo_type` argument if needed.",
+    ];
+    await each(lines, [PLAIN, KUBE], (r, at) => {
+      const f = finding(r, "vllm/model-download");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("'/data/weights/acme-70b'");
+      expect(r.facts.firstError?.line, at).toBe(1);
+    });
+  });
+});
+
+describe("huggingface_hub's exceptions without an Error suffix are error lines", () => {
+  it("`OfflineModeIsEnabled: Cannot reach ...` is the first error and a model-download (offline) finding", async () => {
+    const lines = [
+      "INFO 03-29 09:00:01 api_server.py:149] vLLM API server version 0.4.0",
+      "huggingface_hub.utils._http.OfflineModeIsEnabled: Cannot reach https://huggingface.co/api/models/acme/coder-15b: offline mode is enabled. To disable it, please unset the `HF_HUB_OFFLINE` environment variable.",
+    ];
+    await each(lines, [PLAIN, KUBE], (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(2);
+      const f = finding(r, "vllm/model-download");
+      expect(f?.message, at).toContain("the hub could not be reached");
+    });
+  });
+
+  it("`CacheNotFound: ...` is the first error", async () => {
+    const r = await analyzeText("INFO 06-24 15:31:40 weight_utils.py:254] Using model weights format ['*.safetensors']\nhuggingface_hub.errors.CacheNotFound: Cache directory not found: /srv/hf-cache. Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.\n");
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+});
+
 describe("near misses: lines about weights and caches that are no failure to get the model", () => {
   const lines = [
     "INFO 07-18 10:28:55 [api_server.py:1395] vLLM API server version 0.9.2",
@@ -115,6 +171,7 @@ describe("near misses: lines about weights and caches that are no failure to get
     "INFO 07-18 10:29:06 [config.py:1472] Using max model len 32768",
     "INFO 07-18 10:29:20 [weight_utils.py:349] No model.safetensors.index.json found in remote.",
     "INFO 07-18 10:29:31 [backends.py:500] Cache directory not found for compiled graph, compiling from scratch",
+    "WARNING 07-18 10:29:32 [registry.py:385] No model architectures are specified",
   ];
   it("no model-download finding and no error finding; the first ERROR record is still the first error", async () => {
     await each(lines, [PLAIN, KUBE], (r, at) => {
