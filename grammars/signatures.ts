@@ -954,10 +954,15 @@ export const SIGNATURES: readonly Signature[] = [
     // and the registry's class check, which runs in a subprocess, failing there (registry.py `_try_inspect_model_cls` /
     // `_try_load_model_cls`, ≥0.6.3: `Error in inspecting model architecture 'X'` / `Error in loading model architecture
     // 'X'` logged with the subprocess's traceback; later releases then raise `Model architectures ['X'] failed to be
-    // inspected. Please check the logs for more details.`)
+    // inspected. Please check the logs for more details.`), and Transformers unable to build the tokenizer for want of its
+    // backend library or file (`Converting from SentencePiece and Tiktoken failed, if a converter for SentencePiece is
+    // available, provide a model path with a SentencePiece tokenizer.model file.`, `Couldn't instantiate the backend
+    // tokenizer from one of: ...` / `You need to have sentencepiece installed to convert a slow tokenizer to a fast one.`,
+    // `X requires the SentencePiece library but it was not found in your environment.` (either casing, on the line after
+    // `ImportError:`), `` `tiktoken` is required to read a `tiktoken` file``)
     id: "vllm.modelSupport", dialect: "any", level: "error",
-    anyOf: ["are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
-    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected/,
+    anyOf: ["converting from sentencepiece and tiktoken failed", "couldn't instantiate the backend tokenizer", "you need to have sentencepiece installed", "requires the sentencepiece library but it was not found", "is required to read a `tiktoken` file", "are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
+    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected|(?<tokenizerBackend>Converting from SentencePiece and Tiktoken failed|Couldn't instantiate the backend tokenizer|You need to have sentencepiece installed to convert a slow tokenizer|requires the [Ss]entence[Pp]iece library but it was not found|`?tiktoken`? is required to read a `?tiktoken`? file)/,
     samples: [
       "ValueError: Model architectures ['Glm4MoeForCausalLM'] are not supported for now. Supported architectures: dict_keys(['AquilaModel', 'LlamaForCausalLM'])",
       "(APIServer pid=61) Value error, Model architectures ['FooVLForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM'])",
@@ -969,8 +974,15 @@ export const SIGNATURES: readonly Signature[] = [
       "ERROR 03-02 09:14:51 registry.py:301] Error in inspecting model architecture 'AcmeForCausalLM'",
       "(APIServer pid=7) ERROR 03-02 09:14:51 [registry.py:512] Error in loading model architecture 'AcmeForCausalLM'",
       "ValueError: Model architectures ['AcmeForCausalLM'] failed to be inspected. Please check the logs for more details.",
+      "ValueError: Converting from SentencePiece and Tiktoken failed, if a converter for SentencePiece is available, provide a model path with a SentencePiece tokenizer.model file.Currently available slow->fast converters: ['AlbertTokenizer', 'BartTokenizer']",
+      "ValueError: Couldn't instantiate the backend tokenizer from one of:",
+      "You need to have sentencepiece installed to convert a slow tokenizer to a fast one.",
+      "LlamaTokenizer requires the SentencePiece library but it was not found in your environment. Checkout the instructions on the",
+      "ValueError: `tiktoken` is required to read a `tiktoken` file. Install it with `pip install tiktoken`.",
     ],
     nearMisses: [
+      "    fast_tokenizer = convert_slow_tokenizer(self, from_tiktoken=True)",
+      "INFO 05-02 10:11:12 [tokenizer.py:90] Using a slow tokenizer. This might cause a significant slowdown. Consider using a fast tokenizer instead.",
       "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
       "WARNING 05-02 10:11:12 [registry.py:380] Model architecture FooForCausalLM is already registered, and will be overwritten by the new model class",
     ],
