@@ -11,7 +11,8 @@ import type { Report } from "../src/model.js";
  * points at does not exist; nor the older config lookup's `No supported config format found in X` (0.6 → 0.8.2), nor a
  * folder that does not exist reaching huggingface_hub as a refused repo id (`HFValidationError: Repo id must be in the
  * form ...`). huggingface_hub's `OfflineModeIsEnabled: ...` and `CacheNotFound: ...` lines were no error lines (their
- * class names carry no Error suffix). Every log text here is written for the test in the printed layout; each case runs plain and
+ * class names carry no Error suffix), and Transformers failing to build a tokenizer for want of sentencepiece, tiktoken or
+ * a tokenizer.model file was no finding. Every log text here is written for the test in the printed layout; each case runs plain and
  * under at most two wrappers (one with CRLF), to keep the file cheap.
  */
 
@@ -181,5 +182,36 @@ describe("near misses: lines about weights and caches that are no failure to get
       expect(r.facts.config.maxModelLen, at).toBe(32768);
       expect(r.facts.config.model, at).toBe("acme/voice-3b");
     });
+  });
+});
+
+describe("Transformers cannot build the tokenizer for want of its backend library or file", () => {
+  it("`Converting from SentencePiece and Tiktoken failed` is vllm/model-support's tokenizer case", async () => {
+    const lines = [
+      '  File "/usr/local/lib/python3.10/site-packages/transformers/convert_slow_tokenizer.py", line 1732, in convert_slow_tokenizer',
+      "    raise ValueError(",
+      "ValueError: Converting from SentencePiece and Tiktoken failed, if a converter for SentencePiece is available, provide a model path with a SentencePiece tokenizer.model file.Currently available slow->fast converters: ['AlbertTokenizer', 'BartTokenizer', 'BertTokenizer']",
+    ];
+    await each(lines, [PLAIN, COMPOSE_CRLF], (r, at) => {
+      const f = finding(r, "vllm/model-support");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("could not build the tokenizer");
+      expect(f!.remediation.join("\n"), at).toContain("pip install sentencepiece tiktoken protobuf");
+      expect(r.facts.firstError?.line, at).toBe(3);
+    });
+  });
+
+  it("the older wordings (sentencepiece missing; a tiktoken file without tiktoken) are read too", async () => {
+    const old = await analyzeText(["ValueError: Couldn't instantiate the backend tokenizer from one of:", "(1) a `tokenizers` library serialization file,", "You need to have sentencepiece installed to convert a slow tokenizer to a fast one."].join("\n") + "\n");
+    expect(ids(old)).toContain("vllm/model-support");
+    const backend = await analyzeText("ImportError:\nLlamaTokenizer requires the SentencePiece library but it was not found in your environment. Checkout the instructions on the\n");
+    expect(ids(backend)).toContain("vllm/model-support");
+    const tk = await analyzeText("ValueError: `tiktoken` is required to read a `tiktoken` file. Install it with `pip install tiktoken`.\n");
+    expect(finding(tk, "vllm/model-support")?.message).toContain("needs the tiktoken library");
+  });
+
+  it("a slow-tokenizer note and the conversion's code line are no finding", async () => {
+    const r = await analyzeText(["INFO 05-02 10:11:12 [tokenizer.py:90] Using a slow tokenizer. This might cause a significant slowdown. Consider using a fast tokenizer instead.", "    fast_tokenizer = convert_slow_tokenizer(self, from_tiktoken=True)"].join("\n") + "\n");
+    expect(ids(r)).not.toContain("vllm/model-support");
   });
 });
