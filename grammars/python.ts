@@ -140,6 +140,10 @@ export function isErrorTypeName(type: string): boolean {
   // NCCL's result names as torch prints them: ncclSystemError, ncclInvalidUsage, ncclInvalidArgument (and pasted `ncclRemoteERror`)
   if (/^nccl(?:[A-Z]\w*Err?or|InvalidUsage|InvalidArgument)$/i.test(last)) return true;
   if (/Warning$/.test(last)) return false;
+  // huggingface_hub's exceptions whose names carry no error suffix: `huggingface_hub.utils._http.OfflineModeIsEnabled:
+  // Cannot reach https://huggingface.co/...: offline mode is enabled.` and `huggingface_hub.errors.CacheNotFound: Cache
+  // directory not found: ...`
+  if (last === "OfflineModeIsEnabled" || last === "CacheNotFound") return true;
   return /(?:Error|Exception|Exit|Interrupt|Failure|Fault|Abort|Timeout|Cancelled|DeadError|Full|Empty)$/.test(last) || last === "Exception" || last === "StopIteration";
 }
 

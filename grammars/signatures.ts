@@ -906,14 +906,39 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 01-01 00:00:00 [gpu_worker.py:1] Memory profiling takes 4.10 seconds"],
   },
   {
+    // besides the hubs' own errors, vLLM's words for a model it could not locate: the loader finding no weight files for
+    // the name it was given (0.2 → current: `Cannot find any model weights with `X``, quoted as the paste kept it), the
+    // config lookup refusing a name that is neither a hub id nor a folder with a config (≥0.8: `Invalid repository ID or
+    // local directory specified: 'X'.`), and huggingface_hub's CacheNotFound when the cache folder the run points at
+    // (HF_HUB_CACHE, HF_HOME, --download-dir) does not exist (`Cache directory not found: /x. Please use `cache_dir`
+    // argument or set `HF_HUB_CACHE` environment variable.`). Before 0.8.3 the config lookup said `No supported config format
+    // found in X` (0.6.x → 0.8.2; then `Could not detect config format for no config file found`), and a folder that does
+    // not exist reaches huggingface_hub as a repo id it refuses: `HFValidationError: Repo id must be in the form 'repo_name'
+    // or 'namespace/repo_name': '/data/m'. Use `repo_type` argument if needed.` (also logged bare by V0's engine process)
     id: "vllm.modelDownload", dialect: "vllm", level: "error",
-    values: [/(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?(?<repo>[\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/, /(?<retry>Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting)/i, /(?<auth>401|403|gated|GatedRepo|token)/i, /(?<notFound>404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path)/i, /(?<offline>OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout)/i],
-    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope"],
-    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)/i,
+    values: [/(?:huggingface\.co|hf\.co)\/(?:api\/models\/)?(?<repo>[\w.-]+\/[\w.-]+?)(?:\/|\.git\b|['"\s)]|$)/, /(?:Cannot find any model weights with|Invalid repository ID or local directory specified:|No supported config format found in|'namespace\/repo_name':) [`'"]?(?<repo>[^`'"\s]+?)[`'"]?\.?(?:\s|$)/, /(?<cache>Cache directory not found|CacheNotFound)/, /(?<unlocated>Cannot find any model weights|Invalid repository ID or local directory|No supported config format found|Could not detect config format for no config file found|Repo id must be in the form)/, /(?<retry>Retrying in \d|\[Retry \d+\/\d+\]|Retry\(total=|\bretrying\b|thrown while requesting)/i, /(?<auth>401|403|gated|GatedRepo|token)/i, /(?<notFound>404|RepositoryNotFound|EntryNotFound|RevisionNotFound|not a valid model identifier|does not appear to have|Incorrect path)/i, /(?<offline>OfflineModeIsEnabled|LocalEntryNotFound|couldn't connect|HTTPSConnectionPool|Timeout)/i],
+    anyOf: ["notfounderror", "gatedrepo", "hfhubhttperror", "offlinemode", "gated repo", "client error", "couldn't connect", "httpsconnectionpool", "does not appear to have", "can't load", "incorrect path", "not a valid model identifier", "acquiring lock", "acquiring the lock", "lock acquisition", "modelscope", "cannot find any model weights", "invalid repository id or local directory", "cache directory not found", "cachenotfound", "no supported config format found", "could not detect config format", "repo id must be in the form"],
+    pattern: /RepositoryNotFoundError|GatedRepoError|LocalEntryNotFoundError|EntryNotFoundError|RevisionNotFoundError|HfHubHTTPError|OfflineModeIsEnabled|Cannot access gated repo|(?:401|403|404) Client Error(?:(?!Client Error).)*?(?:huggingface|hf\.co|modelscope)|couldn't connect to '?https?:\/\/(?:huggingface\.co|hf\.co|hf-mirror)|HTTPSConnectionPool\(host='(?:huggingface\.co|hf\.co|cdn-lfs[^']{0,200})'|does not appear to have a file named|Can't load (?:the )?(?:tokenizer|config|configuration)|Incorrect path_or_model_id|is not a local folder and is not a valid model identifier|Timeout acquiring (?:the )?lock|Lock acquisition failed|modelscope(?:(?!modelscope).)*?(?:HTTPError|NotExistError|failed to download)|Cannot find any model weights with\b|No supported config format found in\b|Could not detect config format for no config file found|Repo id must be in the form 'repo_name' or 'namespace\/repo_name'|Invalid repository ID or local directory specified\b|Cache directory not found: \S+ Please use `?cache_dir`? argument or set `?HF_HUB_CACHE|huggingface_hub\.(?:utils\.|errors\.)?(?:_errors\.)?CacheNotFound:/i,
     samples: [
       "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66a) Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.",
       "OSError: acme/m does not appear to have a file named preprocessor_config.json.",
       "WARNING:huggingface_hub.utils._http:'(ReadTimeoutError(\"HTTPSConnectionPool(host='huggingface.co', port=443): Read timed out.\"))' thrown while requesting HEAD https://huggingface.co/acme/m/resolve/main/config.json",
+      "RuntimeError: Cannot find any model weights with `/models/acme-13b`",
+      "(RayWorkerWrapper pid=88, ip=10.1.2.3) ERROR 05-02 11:00:00 worker_base.py:464] RuntimeError: Cannot find any model weights with 'acme/chat-7b'",
+      "(APIServer pid=12) ValueError: Invalid repository ID or local directory specified: '/data/models/acme-8b'.",
+      "ERROR 06-24 15:31:46 engine.py:389] Cache directory not found: /srv/hf. Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.",
+      "huggingface_hub.errors.CacheNotFound: Cache directory not found: /srv/hf. Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.",
+      "ValueError: No supported config format found in acme/chat-7b",
+      "ERROR 02-17 19:14:36 engine.py:389] No supported config format found in /models/acme-7b",
+      "ValueError: Could not detect config format for no config file found. Please ensure your model has either config.json (HF format) or params.json (Mistral format), or specify format explicitly.",
+      "huggingface_hub.errors.HFValidationError: Repo id must be in the form 'repo_name' or 'namespace/repo_name': '/data/models/acme-70b'. Use `repo_type` argument if needed.",
+    ],
+    nearMisses: [
+      "INFO 09-24 02:53:51 [weight_utils.py:349] No model.safetensors.index.json found in remote.",
+      "ERROR 07-18 10:29:03 [config.py:130] Error retrieving safetensors: 'acme/m' is not a safetensors repo. Couldn't find 'model.safetensors.index.json' or 'model.safetensors' files., retrying 1 of 2",
+      "INFO 03-01 10:00:00 [backends.py:500] Cache directory not found for compiled graph, compiling from scratch",
+      "Please verify the following requirements:",
+      "WARNING 03-03 02:50:08 registry.py:385] No model architectures are specified",
     ],
   },
   {
@@ -929,10 +954,15 @@ export const SIGNATURES: readonly Signature[] = [
     // and the registry's class check, which runs in a subprocess, failing there (registry.py `_try_inspect_model_cls` /
     // `_try_load_model_cls`, ≥0.6.3: `Error in inspecting model architecture 'X'` / `Error in loading model architecture
     // 'X'` logged with the subprocess's traceback; later releases then raise `Model architectures ['X'] failed to be
-    // inspected. Please check the logs for more details.`)
+    // inspected. Please check the logs for more details.`), and Transformers unable to build the tokenizer for want of its
+    // backend library or file (`Converting from SentencePiece and Tiktoken failed, if a converter for SentencePiece is
+    // available, provide a model path with a SentencePiece tokenizer.model file.`, `Couldn't instantiate the backend
+    // tokenizer from one of: ...` / `You need to have sentencepiece installed to convert a slow tokenizer to a fast one.`,
+    // `X requires the SentencePiece library but it was not found in your environment.` (either casing, on the line after
+    // `ImportError:`), `` `tiktoken` is required to read a `tiktoken` file``)
     id: "vllm.modelSupport", dialect: "any", level: "error",
-    anyOf: ["are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
-    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected/,
+    anyOf: ["converting from sentencepiece and tiktoken failed", "couldn't instantiate the backend tokenizer", "you need to have sentencepiece installed", "requires the sentencepiece library but it was not found", "is required to read a `tiktoken` file", "are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
+    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected|(?<tokenizerBackend>Converting from SentencePiece and Tiktoken failed|Couldn't instantiate the backend tokenizer|You need to have sentencepiece installed to convert a slow tokenizer|requires the [Ss]entence[Pp]iece library but it was not found|`?tiktoken`? is required to read a `?tiktoken`? file)/,
     samples: [
       "ValueError: Model architectures ['Glm4MoeForCausalLM'] are not supported for now. Supported architectures: dict_keys(['AquilaModel', 'LlamaForCausalLM'])",
       "(APIServer pid=61) Value error, Model architectures ['FooVLForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM'])",
@@ -944,8 +974,15 @@ export const SIGNATURES: readonly Signature[] = [
       "ERROR 03-02 09:14:51 registry.py:301] Error in inspecting model architecture 'AcmeForCausalLM'",
       "(APIServer pid=7) ERROR 03-02 09:14:51 [registry.py:512] Error in loading model architecture 'AcmeForCausalLM'",
       "ValueError: Model architectures ['AcmeForCausalLM'] failed to be inspected. Please check the logs for more details.",
+      "ValueError: Converting from SentencePiece and Tiktoken failed, if a converter for SentencePiece is available, provide a model path with a SentencePiece tokenizer.model file.Currently available slow->fast converters: ['AlbertTokenizer', 'BartTokenizer']",
+      "ValueError: Couldn't instantiate the backend tokenizer from one of:",
+      "You need to have sentencepiece installed to convert a slow tokenizer to a fast one.",
+      "LlamaTokenizer requires the SentencePiece library but it was not found in your environment. Checkout the instructions on the",
+      "ValueError: `tiktoken` is required to read a `tiktoken` file. Install it with `pip install tiktoken`.",
     ],
     nearMisses: [
+      "    fast_tokenizer = convert_slow_tokenizer(self, from_tiktoken=True)",
+      "INFO 05-02 10:11:12 [tokenizer.py:90] Using a slow tokenizer. This might cause a significant slowdown. Consider using a fast tokenizer instead.",
       "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
       "WARNING 05-02 10:11:12 [registry.py:380] Model architecture FooForCausalLM is already registered, and will be overwritten by the new model class",
     ],

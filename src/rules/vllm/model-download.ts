@@ -32,10 +32,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const auth = said("auth");
   const notFound = said("notFound");
   const offline = said("offline");
-  const what = auth ? "access was denied (gated or private repository, or a missing token)" : notFound ? "the repository, revision or file does not exist" : offline ? "the hub could not be reached and no local copy was found" : "the download failed";
+  const cache = said("cache");
+  // vLLM's own words: no weight files, or no config, under the name it was given (a hub id it could not fetch, or a folder)
+  const unlocated = said("unlocated");
+  const what = auth ? "access was denied (gated or private repository, or a missing token)" : notFound ? "the repository, revision or file does not exist" : unlocated ? "no config or weight files were found under the name it was given (neither a hub repository it could fetch nor a folder holding them)" : cache ? "the Hugging Face cache folder it was pointed at does not exist" : offline ? "the hub could not be reached and no local copy was found" : "the download failed";
   const remediation: string[] = [];
   if (auth) remediation.push("Accept the model's licence on its Hugging Face page and export HF_TOKEN (with read access) in every process and node that loads it.");
-  if (notFound) remediation.push(`Check the model id${model ? ` '${model}'` : ""} and --revision / --tokenizer for typos, or pass a local path.`);
+  if (notFound || unlocated) remediation.push(`Check the model id${model ? ` '${model}'` : ""} and --revision / --tokenizer for typos, or pass a local path.`);
+  if (unlocated) remediation.push("A local folder must hold the model's config.json and its weight files in the format --load-format expects (*.safetensors, or *.bin / *.pt with --load-format pt); check the path exists in this container or node.");
+  if (cache) remediation.push("Point HF_HUB_CACHE / HF_HOME (or --download-dir) at a folder that exists in this container or node, e.g. the mounted cache, or create it.");
   remediation.push(
     `Download the model once before starting vLLM (\`huggingface-cli download ${model ?? "<model>"}\` or snapshot_download) and pass the local path; this separates download problems from vLLM problems.`,
   );

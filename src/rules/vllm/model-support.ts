@@ -6,7 +6,7 @@ import { defineRule, type RuleSpec } from "../define.js";
 export const meta = {
   id: "vllm/model-support",
   defaultSeverity: "error",
-  title: "The model cannot be built: its architecture is unknown here, or its code must be trusted",
+  title: "The model cannot be built: its architecture is unknown here, its code must be trusted, or its tokenizer cannot be made",
   tags: ["vllm", "model", "startup", "config"],
   sources: [
     "vLLM source: vllm/model_executor/models/registry.py (`Model architectures [...] are not supported for now`), the Transformers backend (`Cannot find model module`)",
@@ -15,7 +15,7 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-type Kind = "registry" | "inspect" | "noModule" | "modelType" | "remoteCode" | "tokenizerClass";
+type Kind = "registry" | "inspect" | "noModule" | "modelType" | "remoteCode" | "tokenizerClass" | "tokenizerBackend";
 
 function kindOf(h: Hit): Kind | null {
   const c = h.captures;
@@ -25,6 +25,7 @@ function kindOf(h: Hit): Kind | null {
   if (c.modelType !== undefined) return "modelType";
   if (c.remote !== undefined) return "remoteCode";
   if (c.tokenizerClass !== undefined) return "tokenizerClass";
+  if (c.tokenizerBackend !== undefined) return "tokenizerBackend";
   return null;
 }
 
@@ -79,6 +80,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
       what = `the tokenizer class ${c.tokenizerClass} is not in the installed Transformers: it lives in the model's repository (remote code) or in a newer Transformers`;
       remediation = [trust, "If the class belongs to Transformers itself, upgrade Transformers within the range the installed vLLM accepts."];
       break;
+    case "tokenizerBackend": {
+      const tiktoken = /tiktoken` is required|`?tiktoken`? is required/i.test(c.tokenizerBackend!);
+      what = `Transformers could not build the tokenizer${model ? ` of ${model}` : ""}: ${tiktoken ? "its tiktoken file needs the tiktoken library" : "the checkpoint has no tokenizer.json, and making one from its SentencePiece or tiktoken vocabulary needs a library (sentencepiece, tiktoken) or a tokenizer.model file that is missing"}`;
+      remediation = [
+        "Install the tokenizer libraries in the environment vLLM runs in (`pip install sentencepiece tiktoken protobuf`, or add them to the image), then start again.",
+        "Check that the checkpoint folder holds the tokenizer's files (tokenizer.json, or tokenizer.model / a *.tiktoken file with tokenizer_config.json): a converted or fine-tuned checkpoint saved without them cannot build one.",
+        "Or point --tokenizer at the base model's repository or folder, which has them.",
+      ];
+      break;
+    }
   }
   return [{
     message: `The model could not be built: ${what}.`,
