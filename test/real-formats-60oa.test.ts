@@ -89,3 +89,33 @@ describe("near misses: what stays one record", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("V0's multiprocessing client reporting `Engine loop has died` (the heartbeat of a loop that stopped coming round)", () => {
+  const lines = [
+    "INFO 08-14 10:30:58 engine.py:290] Added request chat-41c2.",
+    "ERROR 08-14 10:31:02 client.py:262] RuntimeError('Engine loop has died')",
+    "ERROR 08-14 10:31:02 client.py:262] Traceback (most recent call last):",
+    'ERROR 08-14 10:31:02 client.py:262]   File "/opt/venv/lib/python3.10/site-packages/vllm/engine/multiprocessing/client.py", line 150, in run_heartbeat_loop',
+    "ERROR 08-14 10:31:02 client.py:262]     await self._check_success(",
+    "ERROR 08-14 10:31:02 client.py:262] RuntimeError: Engine loop has died",
+    STATS_V0("10:31:03", "12.5", "0.0", 1, 0, "7.5"),
+    'INFO:     10.4.0.17:40130 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
+    "CRITICAL 08-14 10:31:05 launcher.py:99] MQLLMEngine is already dead, terminating server process",
+  ];
+  it("is the engine's death, and its own traceback's last line is not named as the cause", async () => {
+    await eachVariant(lines, (r, at) => {
+      const f = r.findings.find((x) => x.ruleId === "vllm/engine-dead");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).not.toContain("Root cause in the log");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([2, 6, 9]);
+      expect(r.facts.firstError?.line, at).toBe(2);
+    });
+  });
+
+  it("the exception that ended the loop, logged by the engine, is still the cause", async () => {
+    const r = await analyzeText(
+      ["ERROR 08-14 10:31:00 engine.py:135] IndexError('list index out of range')", ...lines.slice(1)].join("\n") + "\n",
+    );
+    expect(r.findings.find((x) => x.ruleId === "vllm/engine-dead")!.message).toContain("IndexError('list index out of range')");
+  });
+});
