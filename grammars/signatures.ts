@@ -1813,16 +1813,25 @@ export const SIGNATURES: readonly Signature[] = [
     // (`AsyncLLMEngine is already dead, terminating server process`, logged at CRITICAL); and AsyncLLMEngine's own record
     // of its background loop ending in an exception (`_log_task_completion`, 0.4–0.8: `Engine background task failed`
     // with the traceback, then AsyncEngineDeadError): the loop runs only once the engine was built and a request came in
-    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead", "engine background task failed"],
-    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process|\bEngine background task failed\b/,
+    // (the multiprocessing engine's heartbeat, MQLLMEngine._heartbeat in vllm/engine/multiprocessing/engine.py 0.6–0.10, sends
+    // `RuntimeError("Engine loop has died")` when its loop has not come round within the threshold: a loop that hung or
+    // ended with no exception of its own; the client logs it as `client.py:250] RuntimeError('Engine loop has died')` with
+    // its own traceback, whose last line repeats it: a report of the death, never its cause)
+    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead", "engine background task failed", "engine loop has died"],
+    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process|\bEngine background task failed\b|\bEngine loop has died\b/,
     samples: [
       "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already.",
       "ERROR 07-01 09:30:00 async_llm_engine.py:57] Engine background task failed",
       "ERROR 03-02 10:11:12 [async_llm_engine.py:68] Engine background task failed",
       "vllm.engine.multiprocessing.MQEngineDeadError: Engine loop is not running. Inspect the stacktrace to find the original error: RuntimeError('CUDA error').",
       "CRITICAL 01-24 07:01:39 launcher.py:88] AsyncLLMEngine is already dead, terminating server process",
+      "ERROR 08-14 10:31:02 client.py:262] RuntimeError('Engine loop has died')",
+      "ERROR 08-14 10:31:02 client.py:262] RuntimeError: Engine loop has died",
     ],
-    nearMisses: ["vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.", "except AsyncEngineDeadError() as e:"],
+    nearMisses: [
+      "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.", "except AsyncEngineDeadError() as e:",
+      "DEBUG 08-14 10:30:41 engine.py:199] Exiting MQLLMEngine heartbeat thread",
+    ],
   },
   {
     // V0's AsyncLLMEngine (vllm/engine/async_llm_engine.py, run_engine_loop; the 0.4-0.8 records above) gives up on a step that has

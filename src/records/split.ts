@@ -319,8 +319,32 @@ function splitRecords(raw: string): string[] {
   return splitRecordsAt(raw);
 }
 
+// vLLM records of a line that lost its line breaks to single blanks (an issue's or a forum's flattened copy: `... "POST
+// /v1/chat/completions HTTP/1.1" 200 OK INFO 02-10 15:09:45 engine.py:275] Added request ... INFO 02-10 15:10:15
+// metrics.py:455] Avg prompt throughput: ...`): a whole header, level, date, time and the logger's `file:line]` in either
+// era's form (`x.py:12]`, `[x.py:12]`, `[entrypoints/.../x.py:12]`), after a blank. Only on a line that holds two such
+// headers or more, so one header quoted inside a message stays text; and none past a request's prompt (the client's text)
+const JOINED_HEAD = /(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d (?:\[[\w.\/-]{1,200}:\d{1,6}\]|[\w.\/-]{1,200}\.py:\d{1,6}\]) /g;
+const JOINED_MAY = / (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d /;
+
+/** where the records of a line of blank-joined vLLM records start after its first (none: one record, or no such line) */
+function joinedAt(raw: string): number[] {
+  if (raw.length < 80 || !JOINED_MAY.test(raw)) return NO_POINTS;
+  const prompt = raw.indexOf("Received request ");
+  let heads = 0;
+  let points: number[] | null = null;
+  JOINED_HEAD.lastIndex = 0;
+  for (let m = JOINED_HEAD.exec(raw); m; m = JOINED_HEAD.exec(raw)) {
+    heads++;
+    if (prompt >= 0 && m.index > prompt) break;
+    if (m.index > 0 && raw.charCodeAt(m.index - 1) === 32) (points ??= []).push(m.index);
+  }
+  return heads >= 2 && points ? points : NO_POINTS;
+}
+
 function splitRecordsAt(raw: string): string[] {
-  const heads = vllmGluedAt(raw);
+  const joined = joinedAt(raw);
+  const heads = joined.length === 0 ? vllmGluedAt(raw) : [...new Set([...vllmGluedAt(raw), ...joined])].sort((a, b) => a - b);
   const procs = procGluedAt(raw);
   const slurm = slurmGluedAt(raw);
   const points = procs.length === 0 && slurm.length === 0 ? heads : [...new Set([...heads, ...procs, ...slurm])].sort((a, b) => a - b);
