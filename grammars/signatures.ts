@@ -936,6 +936,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: [
       "INFO 09-24 02:53:51 [weight_utils.py:349] No model.safetensors.index.json found in remote.",
       "ERROR 07-18 10:29:03 [config.py:130] Error retrieving safetensors: 'acme/m' is not a safetensors repo. Couldn't find 'model.safetensors.index.json' or 'model.safetensors' files., retrying 1 of 2",
+      "ERROR 08-21 08:11:47 [config.py:133] Error retrieving safetensors: Repo id must be in the form 'repo_name' or 'namespace/repo_name': '/data/acme-8b.Q4_K_M.gguf'. Use `repo_type` argument if needed., retrying 1 of 2",
       "INFO 03-01 10:00:00 [backends.py:500] Cache directory not found for compiled graph, compiling from scratch",
       "Please verify the following requirements:",
       "WARNING 03-03 02:50:08 registry.py:385] No model architectures are specified",
@@ -2631,6 +2632,9 @@ export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
   "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
   "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": new RegExp(`${NVSHMEM_ERROR_LINE.source}|${C10D_STORE_LINE.source}`),
+  // vLLM's look for a safetensors index, logged at ERROR with the hub's answer (a local GGUF file's path refused as a repo
+  // id, a 404) and then gone on from: the model is loaded another way, or fails later with its own error
+  "vllm.modelDownload": /\bError retrieving safetensors: /,
 };
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */
