@@ -2162,6 +2162,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: [
       "ValueError: Enable chunked prefill, max_num_batched_tokens is smaller than max_model_len, please increase max_num_batched_tokens or disable chunked prefill",
       "WARNING 03-02 10:00:00 [scheduler.py:250] max_num_batched_tokens (65536) exceeds max_num_seqs * max_model_len (16384). This may lead to unexpected behavior.",
+      "WARNING 04-01 10:00:01 [arg_utils.py:1200] max_num_batched_tokens (2048) is smaller than max_model_len (32768). This effectively limits the maximum sequence length to max_num_batched_tokens and makes vLLM reject longer sequences. Please increase max_num_batched_tokens or decrease max_model_len.",
     ],
   },
   {
@@ -2635,6 +2636,8 @@ export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
   // vLLM's look for a safetensors index, logged at ERROR with the hub's answer (a local GGUF file's path refused as a repo
   // id, a 404) and then gone on from: the model is loaded another way, or fails later with its own error
   "vllm.modelDownload": /\bError retrieving safetensors: /,
+  // the same words as a WARNING record: with chunked prefill on, vLLM only warns that longer prompts are refused
+  "vllm.batchedTokensBelowMaxLen": /(?:^|[\s)\]])WARNING \d\d-\d\d \d\d:\d\d:\d\d/,
 };
 
 /** The values of a line of these signatures (Signature.values), for the signals reader. */
