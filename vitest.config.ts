@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/helpers/sequencer.js";
 
 // `npm test` runs test/**; the long scale runs in test/scale/ run with `npm run test:scale` (VD_SCALE=1), which .ci/run also runs
 const scale = process.env.VD_SCALE === "1";
@@ -23,5 +24,7 @@ export default defineConfig({
     // they spawn, on a browser, on a growing file), so a third worker overlaps those waits (on this 2-core machine, quiet:
     // 80-86 s against 96 s with two); the scale runs are CPU-bound throughout
     maxWorkers: scale ? 2 : 3,
+    // the longest files first, also in a fresh clone that has no record of past runs (test/helpers/sequencer.ts)
+    sequence: { sequencer: LongestFirst },
   },
 });
