@@ -43,3 +43,25 @@ describe("a start-up log hard-wrapped at a terminal's width", () => {
     expect(r.facts.kvCache.maxConcurrency).toBeNull();
   });
 });
+
+describe("NCCL's Init records hard-wrapped inside their commId", () => {
+  const init = (host: string, pid: number, dev: number, rank: number) =>
+    `${host}:${pid}:${pid + 270} [${dev}] NCCL INFO comm 0x55a${dev}fe785f7a0 rank ${rank} nranks 16 cudaDev ${dev} nvmlDev ${dev} busId ${dev + 1}b000 commId 0x5ae77eb5ea4ec1ee - Init COMPLETE`;
+  const lines = [0, 1, 2, 3].map((d) => init("gpu-a07", 4100 + d, d, d));
+
+  it("counts each Init COMPLETE whose tail a cut put on the next line, wherever in the commId the cut falls", async () => {
+    for (const keep of [0, 4, 12]) {
+      const cut = lines.flatMap((l) => {
+        const at = l.indexOf("commId 0x") + "commId 0x".length + keep;
+        return [l.slice(0, at), l.slice(at)];
+      });
+      const r = await analyzeText(cut.join("\n") + "\n");
+      expect(r.facts.nccl.initComplete, `cut after ${keep} hex digits`).toBe(4);
+    }
+  });
+
+  it("reads a line of hex digits and ` - Init COMPLETE` as nothing after another NCCL record", async () => {
+    const r = await analyzeText([lines[0], "gpu-a07:4100:4370 [0] NCCL INFO Using network IB", "7eb5ea4ec1ee - Init COMPLETE"].join("\n") + "\n");
+    expect(r.facts.nccl.initComplete).toBe(1);
+  });
+});

@@ -80,6 +80,10 @@ const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
 const INIT_TAIL = /(?:^|[\s(,])(?:[\da-f]+ )?commId 0x[\da-f]+ - Init COMPLETE\s*$/;
 // (a launcher's label kept before it, srun's `3: `, counts among the words before the commId)
 const INIT_TAIL_ALONE = /^\s*(?:[\w.:]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\s*$/;
+// the rest of an Init record a terminal's width cut inside its commId (`… busId 9b000 commId 0x5ae7` / `7eb5ea4ec1ee - Init
+// COMPLETE`): read only right after an NCCL record that ends so
+const INIT_TAIL_CUT_IN_COMMID = /^[\da-f]{1,16} - Init COMPLETE\s*$/;
+const ENDS_IN_COMMID = /\bcommId 0x[\da-f]{0,15}$/;
 const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
 const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
@@ -313,7 +317,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return p && sameHost(p.host, who.host) ? p.comm : null;
   };
   let lastRec: LogRecord | null = null;
-  let lastNccl: { input: number; line: number } | null = null;
+  let lastNccl: { input: number; line: number; inCommId: boolean } | null = null;
   // connection tails read before the first NCCL record of their input (see ARROW_DEV_VIA)
   const pendingTails: LogRecord[] = [];
   /** a connection record whose head was lost (HEADLESS_CONNECTION's match `m`): its connection, or its tail */
@@ -690,7 +694,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // (only after an NCCL record of this input: a line of other text that ends so is no Init record's tail)
-    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && INIT_TAIL_ALONE.test(t)) {
+    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && (INIT_TAIL_ALONE.test(t) || (lastNccl.inCommId && lastNccl.line === rec.line - 1 && INIT_TAIL_CUT_IN_COMMID.test(t)))) {
       initTail(rec, emit);
       return true;
     }
@@ -1102,10 +1106,12 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
       if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
       // (changed in place: every NCCL record passes here)
+      const inCommId = span.msg.includes("commId 0x") && ENDS_IN_COMMID.test(span.msg);
       if (lastNccl) {
         lastNccl.input = rec.input;
         lastNccl.line = rec.line;
-      } else lastNccl = { input: rec.input, line: rec.line };
+        lastNccl.inCommId = inCommId;
+      } else lastNccl = { input: rec.input, line: rec.line, inCommId };
       if (pendingTails.length) {
         for (const p of pendingTails.splice(0)) {
           const pm = p.input === rec.input ? HEADLESS_CONNECTION.exec(p.text) : null;
