@@ -16,7 +16,7 @@ export interface IbHca {
 export type NcclMessage =
   | { kind: "version"; version: string; cuda: string | null }
   | { kind: "usingNetwork"; net: string }
-  | { kind: "ibUsing"; hcas: IbHca[]; oob: string | null }
+  | { kind: "ibUsing"; hcas: IbHca[]; oob: string | null; elided?: boolean }
   | { kind: "ibHcaLegacy"; hca: IbHca }
   | { kind: "ibNoDevice" }
   | { kind: "socketUsing"; ifaces: string[] }
@@ -134,7 +134,11 @@ export function readNcclMessage(msg: string): NcclMessage {
       if (msg.startsWith("NET/IB")) {
         if ((m = IB_USING.exec(msg))) {
           const oob = /;\s*OOB\s+(\S+)/.exec(m[1]);
-          return { kind: "ibUsing", hcas: hcas(m[1].split(";")[0]), oob: oob ? oob[1] : null };
+          const list = m[1].split(";")[0];
+          // NCCL itself never prints an ellipsis here: `Using ...` / `Using …` is a paste whose device list the user cut,
+          // so the HCAs are unknown rather than none (an empty `Using [RO]; OOB` list is a real "no device" print)
+          if (/^\s*(?:\.{3,}|\u2026)\s*$/.test(list)) return { kind: "ibUsing", hcas: [], oob: oob ? oob[1] : null, elided: true };
+          return { kind: "ibUsing", hcas: hcas(list), oob: oob ? oob[1] : null };
         }
         if ((m = IB_LEGACY.exec(msg))) return { kind: "ibHcaLegacy", hca: { dev: m[1], port: Number(m[2]), link: m[3] } };
         if (/^NET\/IB ?: ?No device found/.test(msg)) return { kind: "ibNoDevice" };

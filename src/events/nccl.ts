@@ -54,6 +54,8 @@ export interface NcclNetDevicesEvent extends EventBase, NcclWho {
   transport: "ib" | "ib-legacy" | "ib-none" | "socket" | "ofi";
   hcas: IbHca[];
   ifaces: string[];
+  /** the device list was cut out of the paste (`NET/IB : Using ...`): the HCAs are unknown, not none */
+  listElided?: boolean;
 }
 
 /**

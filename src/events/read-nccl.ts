@@ -932,7 +932,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         foldable(rec, emit, { kind: "nccl.network", ...eventBase(rec), ...who, printed: parsed.net, net: normalizeNet(parsed.net) }, who, tid);
         return;
       case "ibUsing":
-        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] }, who, tid);
+        foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [], ...(parsed.elided ? { listElided: true } : {}) }, who, tid);
         return;
       case "ibHcaLegacy":
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] }, who, tid);

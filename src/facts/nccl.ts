@@ -580,6 +580,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         }
         if (e.transport === "ib" || e.transport === "ib-legacy") {
           s.ibUsing = earlierThan(s.ibUsing, e);
+          if (e.listElided) return;
           const list = (s.ibHcas ??= []);
           for (const h of e.hcas) {
             const name = `${h.dev}:${h.port}`;
