@@ -317,7 +317,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return p && sameHost(p.host, who.host) ? p.comm : null;
   };
   let lastRec: LogRecord | null = null;
-  let lastNccl: { input: number; line: number; inCommId: boolean } | null = null;
+  // (`msg`: its message, for a tail a terminal's cut put on the next line)
+  let lastNccl: { input: number; line: number; msg: string } | null = null;
   // connection tails read before the first NCCL record of their input (see ARROW_DEV_VIA)
   const pendingTails: LogRecord[] = [];
   /** a connection record whose head was lost (HEADLESS_CONNECTION's match `m`): its connection, or its tail */
@@ -694,7 +695,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // (only after an NCCL record of this input: a line of other text that ends so is no Init record's tail)
-    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && (INIT_TAIL_ALONE.test(t) || (lastNccl.inCommId && lastNccl.line === rec.line - 1 && INIT_TAIL_CUT_IN_COMMID.test(t)))) {
+    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && (INIT_TAIL_ALONE.test(t) || (lastNccl.line === rec.line - 1 && INIT_TAIL_CUT_IN_COMMID.test(t) && ENDS_IN_COMMID.test(lastNccl.msg)))) {
       initTail(rec, emit);
       return true;
     }
@@ -1106,12 +1107,11 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       }
       if (cutHead !== null && (rec.input !== cutHead.rec.input || rec.line - cutHead.rec.line > 1)) cutHead = null;
       // (changed in place: every NCCL record passes here)
-      const inCommId = span.msg.includes("commId 0x") && ENDS_IN_COMMID.test(span.msg);
       if (lastNccl) {
         lastNccl.input = rec.input;
         lastNccl.line = rec.line;
-        lastNccl.inCommId = inCommId;
-      } else lastNccl = { input: rec.input, line: rec.line, inCommId };
+        lastNccl.msg = span.msg;
+      } else lastNccl = { input: rec.input, line: rec.line, msg: span.msg };
       if (pendingTails.length) {
         for (const p of pendingTails.splice(0)) {
           const pm = p.input === rec.input ? HEADLESS_CONNECTION.exec(p.text) : null;

@@ -17,7 +17,7 @@ import { groupedLead, groupLabel, kindsText, oddLead, pairView, type PairRow } f
 export const num = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined ? "—" : formatNumber(v, digits);
 
-const gib = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${num(v)} GiB`);
+export const gib = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${num(v)} GiB`);
 const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? "—" : v ? "yes" : "no");
 
 export type Row = [label: string, value: string];

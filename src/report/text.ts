@@ -11,6 +11,8 @@ import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { formatNumber } from "../util/number-format.js";
+// (GiB as the Markdown and HTML reports show them: two decimals at most, a log's `25.4125` GiB reads 25.41)
+import { gib } from "./markdown.js";
 
 
 export interface TextOptions {
@@ -23,8 +25,6 @@ export interface TextOptions {
 
 const num = (v: number | null | undefined, digits = 0): string =>
   v === null || v === undefined ? "—" : formatNumber(v, digits);
-/** GiB as the other formats show them (two decimals at most: a log's `25.4125` GiB reads 25.41) */
-const gib = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : `${num(v, 2)} GiB`);
 
 /** Evidence lines shown in full up to this many wrapped lines; longer ones end with "…" at a word break. */
 const MAX_EVIDENCE_ROWS = 4;
