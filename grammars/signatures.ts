@@ -2647,8 +2647,6 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const PREFILTER = new RegExp([...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map(escape).join("|"), "i");
 
 const PREFILTER_WORDS = [...new Set(SIGNATURES.flatMap((s) => s.anyOf))].map((w) => w.toLowerCase());
-const WORD_HAS_DIGIT = PREFILTER_WORDS.map((w) => /[0-9]/.test(w));
-const WORD_HAS_HEX_LETTER = PREFILTER_WORDS.map((w) => /[a-f]/.test(w));
 /** each prefilter word that holds digits or dots (`.cc:`, `gdr 0`): what stands before and after its run of them, or null (two runs) */
 const WORDS_WITH_NUMBERS = PREFILTER_WORDS.filter((w) => /[0-9.]/.test(w)).map((w) => {
   const m = /^([^0-9.]*)[0-9.]+([^0-9.]*)$/.exec(w);
@@ -2688,29 +2686,91 @@ export function signatureFreeWithRuns(parts: readonly string[], runs: readonly V
   if (parts.some((p) => PREFILTER.test(p))) return false;
   // (no run: a word lies within the one part, which the prefilter passed)
   if (runs.length === 0) return true;
-  const lower = parts.map((p) => p.toLowerCase());
-  const fits = (c: string, r: VaryingRun) => (c >= "0" && c <= "9") || (r.hex && c >= "a" && c <= "f");
-  for (let x = 0; x < PREFILTER_WORDS.length; x++) {
-    const w = PREFILTER_WORDS[x];
-    // w[j..] from offset o of part k, or from run k with c characters of it taken
-    const inPart = (j: number, k: number, o: number): boolean => {
-      for (; j < w.length && o < lower[k].length; j++, o++) if (lower[k][o] !== w[j]) return false;
-      return j === w.length || (k < runs.length && inRun(j, k, 0));
-    };
-    const inRun = (j: number, k: number, c: number): boolean => {
-      if (j === w.length) return true;
-      if (c >= runs[k].min && inPart(j, k + 1, 0)) return true;
-      return c < runs[k].max && fits(w[j], runs[k]) && inRun(j + 1, k, c + 1);
-    };
-    // (a word that stands within a part the prefilter found below: here only those that reach a run, and one that
-    // reaches a run of at least one character holds a character it allows)
-    for (let k = 0; k < runs.length; k++) {
-      if (runs[k].min > 0 && !WORD_HAS_DIGIT[x] && !(runs[k].hex && WORD_HAS_HEX_LETTER[x])) continue;
-      for (let o = Math.max(0, lower[k].length - w.length + 1); o < lower[k].length; o++) if (inPart(0, k, o)) return false;
-      for (let c = 0; c < runs[k].max; c++) if (inRun(0, k, c)) return false;
+  // walk the line through the words' trie, a word starting at every character: `at` holds where each word begun so far
+  // has reached; a run steps with every character it allows, as many times as it may be long
+  let at: WordNode[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k].toLowerCase();
+    for (let i = 0; i < part.length; i++) {
+      const next: WordNode[] = [];
+      if (wordEnds(at, part[i], next, ++wordStep)) return false;
+      at = next;
     }
+    if (k === runs.length) break;
+    const run = runs[k];
+    const after = new Set<WordNode>(run.min === 0 ? at : []);
+    let cur = at;
+    for (let c = 1; c <= run.max; c++) {
+      const next: WordNode[] = [];
+      if (runEnds(cur, run.hex, next, ++wordStep)) return false;
+      const step = wordStep;
+      // (each node is in `next` once: marked with this step)
+      const same = c > run.min && next.length === cur.length && cur.every((n) => n.mark === step);
+      cur = next;
+      if (c >= run.min) for (const n of cur) after.add(n);
+      // (the same places again: every longer run reaches them too)
+      if (same) break;
+    }
+    at = [...after];
   }
   return true;
+}
+
+interface WordNode {
+  next: Map<string, WordNode>;
+  /** the nodes one digit on, and one digit or hex letter on */
+  digitNext: WordNode[];
+  hexNext: WordNode[];
+  /** a whole word ends here */
+  end: boolean;
+  /** the last step of the walk that reached it */
+  mark: number;
+}
+const wordNode = (): WordNode => ({ next: new Map(), digitNext: [], hexNext: [], end: false, mark: 0 });
+const WORD_TRIE = wordNode();
+let wordStep = 0;
+for (const w of PREFILTER_WORDS) {
+  let n = WORD_TRIE;
+  for (let i = 0; i < w.length; i++) {
+    let m = n.next.get(w[i]);
+    if (!m) n.next.set(w[i], (m = wordNode()));
+    n = m;
+  }
+  n.end = true;
+}
+for (const n of (function* all(n: WordNode): Generator<WordNode> {
+  yield n;
+  for (const m of n.next.values()) yield* all(m);
+})(WORD_TRIE)) {
+  for (const [ch, m] of n.next) {
+    if (ch >= "0" && ch <= "9") n.digitNext.push(m);
+    if ((ch >= "0" && ch <= "9") || (ch >= "a" && ch <= "f")) n.hexNext.push(m);
+  }
+}
+
+/** each word at `from` (and one starting here) taken one character `ch` on into `next` (once each: marked `step`): true if that ends a word */
+/** `wordEnds` for every character a run allows (digits; `hex`: or a-f) */
+function runEnds(from: readonly WordNode[], hex: boolean, next: WordNode[], step: number): boolean {
+  for (let i = 0; i <= from.length; i++) {
+    for (const m of (i < from.length ? from[i] : WORD_TRIE)[hex ? "hexNext" : "digitNext"]) {
+      if (m.mark === step) continue;
+      if (m.end) return true;
+      m.mark = step;
+      next.push(m);
+    }
+  }
+  return false;
+}
+
+function wordEnds(from: readonly WordNode[], ch: string, next: WordNode[], step: number): boolean {
+  for (let i = 0; i <= from.length; i++) {
+    const m = (i < from.length ? from[i] : WORD_TRIE).next.get(ch);
+    if (m === undefined || m.mark === step) continue;
+    if (m.end) return true;
+    m.mark = step;
+    next.push(m);
+  }
+  return false;
 }
 
 /**

@@ -173,7 +173,10 @@ describe("signatureFreeWithRuns: no prefilter word, whatever the runs hold", () 
         const hex = random() < 0.5;
         parts.push(text.slice(from, at));
         // (the run's characters are taken out of the text: a run in their place may or may not make it again)
-        runs.push({ hex, min: Math.floor(random() * 2), max: Math.max(1, take + Math.floor(random() * 2)) });
+        // (a run of one length, as a communicator's hex digits are, or a long run whose places stop changing)
+        const shape = random();
+        const len = 1 + Math.floor(random() * 6);
+        runs.push(shape < 0.25 ? { hex, min: len, max: len } : shape < 0.4 ? { hex, min: Math.floor(random() * 2), max: 8 + len } : { hex, min: Math.floor(random() * 2), max: Math.max(1, take + Math.floor(random() * 2)) });
         from = Math.min(text.length, at + take);
       }
       parts.push(text.slice(from));
