@@ -383,7 +383,7 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["n:3:4 [3] NCCL INFO init.cc:1478 -> 1"],
   },
   {
-    id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "net/ib :", "net/ib:", "ib_plugin.c"],
+    id: "nccl.ibError", dialect: "nccl", level: "error", anyOf: ["ibv_", "got completion from peer", "got completion with error", "net/ib :", "net/ib:", "ib_plugin.c"],
     // the completion status: `with error 12,` (in-tree net_ib before 2.19), `status=12` (HPC-X ib_plugin.c and 2.19-2.2x),
     // `status=IBV_WC_RETRY_EXC_ERR(12)` (2.28+ prints ibvWcStatusStr(status) and then the number in brackets)
     // `ncclSays`: the line itself is NCCL's (a bare `ibv_modify_qp failed` may be another RDMA library's, as NVSHMEM's)
@@ -392,8 +392,14 @@ export const SIGNATURES: readonly Signature[] = [
     // `NET/IB : mlx5_0:1 async fatal event[ on QP (0x..)| on CQ (0x..)]: <event>` and `Got non-fatal async event: <event>(N)`;
     // the event is libibverbs' ibv_event_type_str (`port error`, `local catastrophic error`, `... work queue error`, `CQ error`)
     values: [/(?:Got (?:non-fatal )?async event ?: ?|async fatal event(?: on (?:QP|CQ|SRQ)\b[^:]*)?: )(?<event>[A-Za-z_][\w /]*?)(?:\(\d+\))?\s*$/, /NET\/IB\s?: (?<eventDev>[\w.-]+):(?<eventPort>\d+) (?:Got |async )/,
-      /(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/],
-    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
+      /(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/,
+      // the verbs provider's own report of an error completion it polled, before NCCL (or any user of the queue) sees its
+      // status: rdma-core's mlx5 (providers/mlx5/cq.c, every release) writes `mlx5: <hostname>: got completion with error:`
+      // to stderr and then the 64-byte CQE as four lines of hex words; the hostname is `host_unknown` where gethostname()
+      // failed; it stays silent for flushed work requests and for retry-exceeded ones (those NCCL reports itself). Other
+      // providers print the same words without the `mlx5: ` tag (`<hostname>: got completion with error:`).
+      /(?<cqeDump>(?:^|[\s)\]])(?:(?<cqeProvider>mlx5): )?[\w.-]+: got completion with error:)/],
+    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", "(?:^|[\\s)\\]])(?:mlx5: )?[\\w.-]+: got completion with error:", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
@@ -401,8 +407,13 @@ export const SIGNATURES: readonly Signature[] = [
       "gpu3:71:90 [0] transport/net_ib.cc:93 NCCL WARN NET/IB : Got async event : port error",
       "gpu3:71:90 [0] transport/net_ib.cc:101 NCCL WARN NET/IB : mlx5_4:1 Got async event : local catastrophic error",
       "gpu3:71:90 [0] transport/net_ib/common.cc:160 NCCL WARN NET/IB : mlx5_4:1 async fatal event on QP (0x5581c0e0): local access violation work queue error",
+      "mlx5: gpu-node-07: got completion with error:",
+      "mlx5: host_unknown: got completion with error: [repeated 3x across cluster]",
     ],
-    nearMisses: ["node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
+    nearMisses: [
+      "node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported",
+      "the test got completion with errors ignored",
+    ],
   },
   {
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable", "both on cuda device"],

@@ -116,7 +116,8 @@ export function createVllmReader(): RecordReader & {
         emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", ...(et ? { errorType: et[1] } : {}), message: msg });
         // an exception line names modules and classes too (`ray.exceptions.RayTaskError(...): ray::RayWorkerWrapper...`)
         // (and the multiprocessing executor's `WorkerProc failed to start.`, which names no error type)
-        if (et || msg.indexOf("Error") >= 0 || msg.indexOf("WorkerProc ") >= 0) pathMarkers(rec, msg, 2, emit, marker);
+        // (and the Ray executor's GPU check, whose text a logger may print without its ValueError)
+        if (et || msg.indexOf("Error") >= 0 || msg.indexOf("WorkerProc ") >= 0 || (msg.indexOf(" GPU") >= 0 && RAY_GPU_CHECK.test(msg))) pathMarkers(rec, msg, 2, emit, marker);
       } else if (msg.length > 8) {
         pathMarkers(rec, msg, 2, emit, marker);
         actorClassMarker(rec, msg, emit, marker);
@@ -643,6 +644,13 @@ function fileMarkers(rec: LogRecord, head: VllmHead, emit: Emit, marker: MarkerF
   marker(rec, { marker: `file:${name}`, ...(m.backend ? { backend: m.backend } : {}), ...(m.engine ? { engine: m.engine } : {}), strength: m.strength }, emit);
 }
 
+/**
+ * vLLM's Ray executor refusing a cluster it cannot use (vllm/executor/ray_utils.py and the Ray executors, 0.2 on): raised
+ * as a ValueError, so read from the exception line, or from the record of a logger that printed the exception's text alone
+ * (V0's MQLLMEngine: `ERROR 02-09 02:31:11 engine.py:389] Ray does not allocate any GPUs on the driver node. ...`).
+ */
+const RAY_GPU_CHECK = /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/;
+
 /** The V1 multiprocessing executor's worker class named in its start-up and busy-loop messages (see pathMarkers). */
 const WORKER_PROC_PHRASE = /(?<![\w.])WorkerProc (?:initialization failed|failed to start|hit an exception)\b/;
 
@@ -650,7 +658,7 @@ const WORKER_PROC_PHRASE = /(?<![\w.])WorkerProc (?:initialization failed|failed
 function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit, marker: MarkerFn): void {
   // vLLM's Ray executor checking its cluster (vllm/executor/ray_utils.py): `ValueError: Current node has no GPU available.
   // current_node_resource={...}. vLLM engine cannot start without GPU.`, `Ray does not allocate any GPUs on the driver node.`
-  if (text.indexOf(" GPU") >= 0 && /\bCurrent node has no GPU available\b|\bRay does not allocate any GPUs on the driver node\b/.test(text))
+  if (text.indexOf(" GPU") >= 0 && RAY_GPU_CHECK.test(text))
     marker(rec, { marker: "phrase:Ray executor GPU check", backend: "ray", strength }, emit);
   // its placement-group wait, logged every 10 s, read whole even when a pane or a quote stripped the logger prefix:
   // `Waiting for creating a placement group of specs for 150 seconds. specs=[{'GPU': 1.0, ...}]. Check \`ray status\` ..`
@@ -873,6 +881,8 @@ const RAY_CPP = /^(?:\((?:raylet|gcs_server|dashboard_agent|runtime_env_agent|lo
 // `    @     0x7f8e0b442df0       1536  (unknown)`, `PC: @ 0x7f2a1c0b5e2d (unknown) raise` (frames, not failures)
 const RAY_CPP_FRAME = /^\s*(?:PC: )?@\s+(?:0x[0-9a-fA-F]+|\(nil\))(?:\s|$)/;
 const RAY_CREATION_TASK = "Exception raised in creation task: ";
+/** The tags a Ray driver sets on lines of its cluster's own processes (ray/_private/worker.py print_worker_logs). */
+const RAY_DRIVER_TAG = /^\((?:raylet|gcs_server|autoscaler)(?:, ip=[\w.:]+| \+(?:\d+h)?(?:\d+m)?\d+s)?\) \S/;
 const RAY_AUTOSCALER_ERROR = /^\(autoscaler \+(?:\d+h)?(?:\d+m)?\d+s\) Error: (\S.*)$/;
 // Slurm's own error records (its log.c prints `%s: error: %s` under the program's name): `slurmstepd: error: *** JOB 42 ON
 // n1 CANCELLED AT ... ***`, `srun: error: n1: task 0: Exited with exit code 1`, `slurmstepd: error: couldn't chdir to ..`
@@ -1160,6 +1170,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     }
   }
   const c = text.charCodeAt(0);
+  // what a Ray driver prints for its cluster's raylets and autoscaler (ray/_private/worker.py print_worker_logs: `(raylet) `,
+  // `(raylet, ip=A.B.C.D) `, `(autoscaler +1m2s) `) inside the output of vLLM's engine-core process, under the prefix vLLM
+  // sets on it (`(EngineCore pid=1879) (raylet) A worker died ...`): that process is the Ray driver, which it is only when
+  // it runs vLLM's Ray executor (a DP engine run by Ray is Ray's actor, and its driver is the front end)
+  if (c === 40 /* ( */ && rec.origin.process?.startsWith("EngineCore") && RAY_DRIVER_TAG.test(text)) marker(rec, { marker: "ray:driver in engine core", backend: "ray", strength: 2 }, emit);
   // vLLM's cumem allocator (sleep mode) reporting a failed driver call on stderr, no logger header (see CUMEM_ERROR): a
   // line that reports a failure, often the only one an RL framework's wake_up/sleep shows before its own traceback
   if ((c === 67 /* C */ || c === 91 /* [ */) && text.indexOf("CUDA Error: ") >= 0) {

@@ -45,6 +45,7 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
   const eventAt = first("event");
   const event = eventAt ? asyncEvent(eventAt.captures.event) : null;
   const code = status !== undefined ? Number(status) : null;
+  const cqeAt = first("cqeDump");
   // each part where its first line is, in log order
   const parts: { at: { input: number; line: number }; text: string }[] = [];
   if (eventAt && event) {
@@ -53,6 +54,10 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
     parts.push({ at: eventAt, text: `the HCA${dev ? ` ${dev}${port ? ` port ${port}` : ""}` : ""} reported ${event.what}` });
   }
   if (verbAt && verb) parts.push({ at: verbAt, text: `the verbs call ${verb.call} failed${verb.error ? ` (${verb.error.trim()})` : ""}` });
+  if (cqeAt) {
+    const lib = cqeAt.captures.cqeProvider ? `lib${cqeAt.captures.cqeProvider}` : "the verbs provider";
+    parts.push({ at: cqeAt, text: `${lib} polled a work completion in error and dumped it (it dumps neither flushed nor retry-exceeded completions, so this one failed on the adapter or at the peer)` });
+  }
   if (statusAt && code !== null) parts.push({ at: statusAt, text: `a work completion${peer ? ` from peer ${peer}` : ""} came back with status ${code}${IB_STATUS[code] ? `: ${IB_STATUS[code]}` : ""}` });
   parts.sort((a, b) => a.at.input - b.at.input || a.at.line - b.at.line);
   const remediation: string[] = [];
@@ -62,6 +67,7 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
   if (code === 12) remediation.push("Status 12: check the links and switches between the nodes (`ibstat`, port counters); raise NCCL_IB_TIMEOUT if the fabric is large or congested.");
   if (code === 5) remediation.push("Status 5 is a follow-on error: look for the first failing completion or the rank that died first.");
   if (code === 4) remediation.push("Status 4: disable PCIe ACS/IOMMU or test with NCCL_NET_GDR_LEVEL=0 to confirm GPU Direct RDMA is the problem.");
+  if (cqeAt && code === null) remediation.push("The four hex lines after the provider's line are the completion entry: on the last of them, the second word ends in the vendor syndrome and the syndrome (one byte each) and the third word holds the QP number; the process that owns the queue (NCCL's proxy thread in a GPU job) fails the operation next, so read that process's own error and its peer's.");
   remediation.push("Test the fabric outside NCCL with `ib_write_bw` between the two nodes, and compare `ibv_devinfo` on every node.", DEBUG_HINT);
   return { message: `InfiniBand/RDMA failed: ${parts.length ? parts.map((p) => p.text).join("; ") : "an ibv_* call or a completion reported an error"}.`, remediation };
   // NVSHMEM (DeepEP's RDMA library) prints its verbs failures too, a bare `ibv_modify_qp failed` among them: where its
