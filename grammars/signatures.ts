@@ -341,9 +341,10 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
-    id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "broken pipe"],
+    // (2.24+ names a failed send as it names a receive: `socketProgressOpt: Call to send to 10.0.0.3<41000> failed : ...`)
+    id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "call to send to", "broken pipe"],
     values: REMOTE_VALUES,
-    pattern: /Connection closed by remote peer|Connection reset by peer|Call to recv from \S+ failed|Broken pipe/i, needsContext: true,
+    pattern: /Connection closed by remote peer|Connection reset by peer|Call to (?:recv from|send to) \S+ failed|Broken pipe/i, needsContext: true,
     samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
@@ -678,12 +679,17 @@ export const SIGNATURES: readonly Signature[] = [
     // queue pair that cannot reach its peer over the fabric, not a socket: nccl.ibError reads it. Python's own socket
     // error text (`ConnectError: [Errno 111] Connection refused`, an HTTP client's health check of a server) is no
     // NCCL or c10d socket: those print the C library's text alone or `(errno: 111 - Connection refused)`
-    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
+    // A receive or send on a connection already made (`Call to recv failed : %s` ≤2.9, `Net : Call to recv from %s failed :
+    // %s` 2.10.3-2.15, `socketProgressOpt: Call to recv from %s failed : %s` 2.16-2.23, `Call to recv from` / `send to`
+    // 2.24+) that times out is a peer gone silent mid-transfer, no connect failure: nccl.remoteExitedNet reads it
+    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))(?![^]*?\bCall to (?:recv|send)\b(?: (?:from|to) \S+)? failed)[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
     samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
     nearMisses: [
       "ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server",
       "Last health check: ConnectError: [Errno 111] Connection refused",
       "node:1:2 [5] ibvwrap.c:262 NCCL WARN Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_0:1, curr state INIT, next state RTR",
+      "node-b:7:9 [2] misc/socket.cc:540 NCCL WARN socketProgressOpt: Call to recv from 10.2.0.5<51234> failed : Connection timed out",
+      "node-b:7:9 [2] misc/socket.cc:544 NCCL WARN socketProgressOpt: Call to send to 10.2.0.5<51234> failed : Connection timed out",
     ],
   },
   {

@@ -26,6 +26,9 @@ const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
 const DUMP_FROM_RANK = /\bcollective timeout from +rank (\d+)\b/;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;
+// proxy.cc's WARN when a call to a peer's proxy fails (`Proxy Call to rank 1 failed (Connect)`, 2.12.7 and later): the
+// peer's rank, named as `from rank N` names one (a rank id, not the writer's own)
+const PROXY_CALL_RANK = /\bProxy Call to rank (\d+) failed\b/;
 /** a WARN a net plugin logs under its own name: `NET/FasTrak 2025-06-10T09:12:44Z: UNAVAILABLE: ...`, `NET/gIB : ...` */
 const PLUGIN_WARN_NET = /^NET\/([A-Za-z][\w-]*)[ :]/;
 const RANK_OF = /\brank (\d+) of (\d+) ranks\b/;
@@ -713,6 +716,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (t.includes("NET/")) {
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
+      // a net plugin's WARN text alone on its line, as PyTorch prints it under `Last error:` (`NET/GPUDirectTCPX failed to
+      // ...`): the plugin names its network as readWarn reads it in a WARN record (Socket's init WARN names none)
+      else if ((m = PLUGIN_WARN_NET.exec(t.trimStart())) && !/^(?:Plugin|Socket|IB\w*|OFI)$/.test(m[1])) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: normalizeNet(m[1]) });
     }
     // torchrun's `[rankN]:` is the process's global rank; ProcessGroupNCCL's own `[Rank M]` / `[PG .. Rank M]` is its
     // rank in that process group, global only in the default group: behind a `[rankN]:` naming another rank it is a
@@ -801,6 +807,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       rank(rec, emit, who, Number(m[1]), "fromRank");
       named ??= Number(m[1]);
     }
+    if ((m = PROXY_CALL_RANK.exec(msg))) rank(rec, emit, who, Number(m[1]), "proxyPeer");
     if ((m = RANK_OF.exec(msg))) rank(rec, emit, who, Number(m[1]), "rankOf", Number(m[2]));
     if (/^NET\/IB\b|^NET\/IBext/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
     else if (/^NET\/OFI\b/.test(msg)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });

@@ -212,9 +212,15 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // a launcher's process index (MPICH hydra's `-prepend-rank`, Intel MPI's `-l`: `[%d] `) before an NCCL record, or before a
 // Python traceback's header, frame or exception line or a glog head (a code line under a frame needs no peel: the traceback
 // reader measures it in the raw line)
-// (ELASTIC_LOCAL_TAG where no TorchX column stands before it)
-const ELASTIC_LOCAL_AHEAD = new RegExp(String.raw`^\[\d+\]:\s?(?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
+// (ELASTIC_LOCAL_TAG where no TorchX column stands before it). Besides those heads, the two lines PyTorch prints after an
+// NCCL error's `ncclXxxError:` detail under the same tag: `Last error:`, and the WARN text it names when that is a
+// network's (`[5]:NET/GPUDirectTCPX failed to ...`, `[0]:NET/IB : Got completion from peer ...`: NCCL's `NET/<name>` head)
+const ELASTIC_LOCAL_AHEAD = new RegExp(String.raw`^\[\d+\]:\s?(?=[\w.\-<>]+:\d+:\d+ \[\d+\]|Last error:|NET\/[A-Za-z][\w-]*[ :]|${AHEAD_PY_GLOG})`);
 const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
+// the same index with no space before the NCCL `host:pid:tid [dev] ` prefix it tags (`[15]worker-23:83:2526 [0] misc/socket.cc:503
+// NCCL WARN ...`, a Horovod job's pod output as a user pasted it): taken off only before a whole NCCL prefix, which no
+// bracketed number begins (a hostname holds no brackets; a redacted one, `[pod-name]:1:2`, has no digits-only brackets)
+const LAUNCH_INDEX_GLUED = /^\[\d+\](?=[\w.\-<>]+:\d+:\d+ \[\d+\] )/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 // a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
@@ -547,7 +553,7 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
-      if ((m = LAUNCH_INDEX.exec(s))) {
+      if ((m = LAUNCH_INDEX.exec(s)) || (m = LAUNCH_INDEX_GLUED.exec(s))) {
         s = s.slice(m[0].length);
         continue;
       }
