@@ -25,7 +25,8 @@ function backendName(raw: string | undefined): string | undefined {
 }
 
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signalHits(ctx, ["vllm.torchCompileFailed"]);
+  // (a WARNING record that quotes Dynamo's exception reports a compile vLLM or torch went on from, not a failure)
+  const hits = signalHits(ctx, ["vllm.torchCompileFailed"]).filter((h) => h.captures.level !== "warning");
   if (!hits.length) return [];
   const exc = firstValue(hits, "exc");
   const said = firstValue(hits, "said");
