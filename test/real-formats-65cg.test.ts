@@ -211,6 +211,17 @@ describe("failures during the CUDA graph capture", () => {
       expect(ids(r), at).not.toContain("vllm/cuda-graph-capture-failed");
     });
   });
+  it("torch ≥2.8 names the same failure torch.AcceleratorError: still vllm/cuda-oom during the capture", async () => {
+    const P = "(Worker_TP5 pid=90412) ERROR 10-01 02:03:04 [multiproc_executor.py:674] ";
+    const r = await analyzeText(text([
+      `${P}  File "/opt/conda/lib/python3.12/site-packages/torch/cuda/graphs.py", line 104, in capture_end`,
+      `${P}    super().capture_end()`,
+      `${P}torch.AcceleratorError: CUDA error: out of memory`,
+      `${P}For debugging consider passing CUDA_LAUNCH_BLOCKING=1`,
+    ]));
+    expect(finding(r, "vllm/cuda-oom")?.message).toContain("while capturing CUDA graphs");
+    expect(r.facts.firstError?.line).toBe(3);
+  });
   it("an all-reduce inside the capture on a Windows build's V0 engine is vllm/cuda-graph-capture-failed", async () => {
     const lines = [
       'ERROR 04-01 09:10:11 [engine.py:448]   File "D:\\vllm\\venv\\Lib\\site-packages\\torch\\distributed\\distributed_c10d.py", line 2867, in all_reduce',
