@@ -163,6 +163,15 @@ export function flatTailException(rest: string): { at: number; errorType: string
   return null;
 }
 
+/**
+ * Exceptions that stop a process without a fault of its own: the user's Ctrl-C or a signal turned into one
+ * (KeyboardInterrupt, vLLM's worker signal handler raising SystemExit), a generator or task closed (GeneratorExit,
+ * asyncio's CancelledError). Raised with no message they report no failure.
+ */
+export function isStopTypeName(type: string): boolean {
+  return /(?:^|\.)(?:KeyboardInterrupt|SystemExit|GeneratorExit|CancelledError)$/.test(type.replace(/\(.*\)$/, ""));
+}
+
 /** `UserWarning: ...`, `FutureWarning: ...` printed by `warnings.warn`. */
 export function isWarningTypeName(type: string): boolean {
   return /Warning$/.test(type.replace(/\(.*\)$/, ""));

@@ -2496,6 +2496,46 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // torch.compile failing while vLLM compiles the model at start-up (V1 by default, V0 with -O3): an exception line of
+    // Dynamo (torch/_dynamo/exc.py) or Inductor (torch/_inductor/exc.py) as Python prints it, with the module path.
+    // Dynamo wraps what its backend raised: `torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:` (torch
+    // 2.0 →, the inner `TypeError: ...` on the next line; vLLM's own backend shows as `backend='<vllm.compilation.backends.
+    // VllmBackend object at 0x...>'`), in torch 1.13/2.0 previews on one line (`... BackendCompilerFailed: inductor raised
+    // TypeError: ...`); torch ≥2.7 raises Inductor's failures as `torch._inductor.exc.InductorError: <Type>: <message>`.
+    // Dynamo's own refusals under vLLM's full-graph capture: `Unsupported`, `TorchRuntimeError`, `InternalTorchDynamoError`,
+    // `UserError`. Also vLLM's words for a compile that left a broken artifact in its cache (vllm/compilation/backends.py)
+    // and Triton's JIT finding no C compiler (triton/runtime/build.py), which Inductor's kernels need.
+    id: "vllm.torchCompileFailed", dialect: "any", level: "error",
+    // (one run of dots in a word at most: the stats lines' fast path checks words against their numbers)
+    anyOf: ["_dynamo.exc", "torchdynamo.exc", "_inductor.exc", "failed to compile the model", "failed to find c compiler"],
+    values: [
+      /(?<exc>BackendCompilerFailed|Unsupported|TorchRuntimeError|InternalTorchDynamoError|UserError|InductorError|LoweringException|CppCompileError): (?<said>.*?)\s*$/,
+      /backend=(?<backend>'[^']*'|"[^"]*")/,
+      /(?<corruptCache>vLLM failed to compile the model)/,
+      /(?<noCompiler>Failed to find C compiler|No such file or directory: '(?:[\w./-]*\/)?(?:gcc|cc|g\+\+|c\+\+|clang)'|InvalidCxxCompiler|Python\.h: No such file)/,
+      /(?<diskFull>\[Errno 28\]|No space left on device)/,
+    ],
+    pattern: /(?:^|[\s)\]|>])(?:(?:torch\._dynamo|torchdynamo)\.exc\.(?:BackendCompilerFailed|Unsupported|TorchRuntimeError|InternalTorchDynamoError|UserError)|torch\._inductor\.exc\.(?:InductorError|LoweringException|CppCompileError)): |\bvLLM failed to compile the model\b|\bFailed to find C compiler\. Please specify via CC\b/,
+    samples: [
+      "torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:",
+      "(VllmWorkerProcess pid=802) ERROR 04-23 00:04:19 multiproc_worker_utils.py:240] torch._dynamo.exc.BackendCompilerFailed: backend='<vllm.compilation.backends.VllmBackend object at 0x7f2a1c3d5e80>' raised:",
+      "(EngineCore_DP0 pid=7) ERROR 09-02 03:04:05 [core.py:700] torch._inductor.exc.InductorError: RuntimeError: Failed to find C compiler. Please specify via CC environment variable or set triton.knobs.build.impl.",
+      "(Worker_TP1 pid=1405) ERROR 07-01 14:35:41 [multiproc_executor.py:962] torch._inductor.exc.InductorError: OSError: [Errno 28] No space left on device",
+      "torch._dynamo.exc.BackendCompilerFailed: inductor raised TypeError: 'int' object is not iterable",
+      "torch._dynamo.exc.Unsupported: Data-dependent branching",
+      "torchdynamo.exc.BackendCompilerFailed: inductor raised AssertionError: ",
+      "RuntimeError: vLLM failed to compile the model. The most likely reason for this is that a previous compilation failed, leading to a corrupted compilation artifact. We recommend trying to remove ~/.cache/vllm/torch_compile_cache and try again to see the real issue.",
+    ],
+    nearMisses: [
+      "    except torch._dynamo.exc.BackendCompilerFailed as e:",
+      "    raise BackendCompilerFailed(self.compiler_fn, e) from e",
+      '  File "/usr/lib/python3.12/site-packages/torch/_dynamo/exc.py", line 180, in __init__',
+      "    torch._dynamo.config.suppress_errors = True",
+      "(Worker_TP0 pid=116) INFO 05-18 06:17:38 [backends.py:393] Compiling a graph for compile range (1, 8192) takes 34.03 s",
+      "INFO 04-24 16:33:12 [monitor.py:33] torch.compile takes 6.41 s in total",
+    ],
+  },
+  {
     // CUDA graph capture broken by a call capture does not allow (a sync, an allocation, a host copy, work on another
     // stream) or invalidated by an earlier one: the CUDA runtime's cudaErrorStreamCapture* / cudaErrorCapturedEvent
     // messages as cudaGetErrorString words them, however they are reported (torch's `RuntimeError: CUDA error: operation

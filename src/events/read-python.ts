@@ -2,7 +2,7 @@ import type { Emit, RecordReader } from "./types.js";
 import type { Evidence, LogRecord, Origin } from "../model.js";
 import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
-import { calleeOfCode, classifyPythonLine, flatTailException, isErrorTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
+import { calleeOfCode, classifyPythonLine, flatTailException, isErrorTypeName, isStopTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 import { labelOrigin } from "../records/peel.js";
 
@@ -600,7 +600,10 @@ export function createPythonReader(): RecordReader {
     if (a && !a.ended) {
       a.ended = { errorType: type, message: clip(message, MAX_MESSAGE_CHARS), ev: evidenceOf(rec), extra: 0 };
       if (isWarningTypeName(type) || a.unraisable) emitWarning(rec, emit, "python", `${type}: ${message}`);
-      else emitError(rec, emit, "python", message ? `${type}: ${message}` : type, type);
+      // a traceback that ends in a message-less stop (`SystemExit:` from vLLM's worker signal handler, a bare
+      // `KeyboardInterrupt`) shows the process being stopped, not failing: no error line (`KeyboardInterrupt:
+      // terminated`, vLLM's start-up stopped by SIGTERM, keeps its words and stays one)
+      else if (!(isStopTypeName(type) && !message.trim())) emitError(rec, emit, "python", message ? `${type}: ${message}` : type, type);
       return;
     }
     const ignored = unraisable.delete(originKey(rec.origin));

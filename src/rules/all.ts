@@ -44,6 +44,7 @@ import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
 import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
+import { rule as vllmTorchCompileFailed } from "./vllm/torch-compile-failed.js";
 import { rule as vllmTritonKernelsUnavailable } from "./vllm/triton-kernels-unavailable.js";
 import { rule as vllmVisibleDevicesUuid } from "./vllm/visible-devices-uuid.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
@@ -129,6 +130,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayWorkerDied,
   vllmStartupInterrupted,
   vllmStructuredOutputFailed,
+  vllmTorchCompileFailed,
   vllmTritonKernelsUnavailable,
   vllmVisibleDevicesUuid,
   ncclSocketFallback,
