@@ -214,7 +214,10 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // reader measures it in the raw line)
 // (ELASTIC_LOCAL_TAG where no TorchX column stands before it)
 const ELASTIC_LOCAL_AHEAD = new RegExp(String.raw`^\[\d+\]:\s?(?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
-const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})`);
+// The index glued to the NCCL header with no space (`[15]worker-23:83:2526 [0] NCCL WARN ...`, a Horovod job's pods on
+// Kubernetes): a host name never holds brackets, and one that begins with a letter after the index is no redaction such as
+// `[pod-name]:1:2 [0]`, whose brackets are the whole name
+const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\](?: (?=[\w.\-<>]+:\d+:\d+ \[\d+\]|${AHEAD_PY_GLOG})|(?=[A-Za-z][\w.\-]*:\d+:\d+ \[\d+\] ))`);
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 // a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
