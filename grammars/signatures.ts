@@ -183,7 +183,7 @@ const TOPO_PATH = "Failed to find reverse path from remNode";
  */
 const SPACE_FULL = "No suitable space found to accommodate";
 const INTERNAL_VALUES = [
-  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL})`, "i"),
+  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|collective mismatch error|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL})`, "i"),
   /(?<badFamily>neither AF_INET)/,
   /Attribute (?<topoAttr>\w+) of node (?<topoNode>\w+) not found/,
   /Failed to find (?<reversePath>reverse path) from remNode (?<pathFrom>\d+\/[0-9a-f]+) nlinks \d+ to node (?<pathTo>\d+\/[0-9a-f]+)/i,
@@ -193,6 +193,11 @@ const INTERNAL_VALUES = [
   // (`setupStep`: the past tense is the framing check of bootstrap.cc's socket receive, every 2.x, and of the ≤2.3 socket
   // transport, whose file `socketFile` names: a set-up message from a peer at another step of the exchange)
   /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|(?<setupStep>ed)) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
+  // net_ib's check before it writes to the peer's buffer: this rank has more to send than the receive the peer posted
+  // (`NET/IB : collective mismatch error local size N remote M addr .. rkey .. seq ..`, ≤2.11, returning ncclInternalError;
+  // `NET/IB : req r/n tag t peer <addr> collective mismatch error, local size N remote size M`, later, ncclInvalidUsage):
+  // the ranks called different collectives, or the same one with other sizes or in another order
+  /NET\/IB\s?: (?:req \d+\/\d+ tag \w+ peer (?<mismatchPeer>\S+) )?(?<collMismatch>collective mismatch error),? local size (?<sendBytes>\d+) remote(?: size)? (?<postedBytes>\d+)/i,
   /(?<socketFile>net_socket\.cu?):\d+ (?:NCCL )?WARN Message truncated/,
 ];
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
@@ -341,10 +346,10 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
-    id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "broken pipe"],
+    id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "call to send to", "broken pipe"],
     values: REMOTE_VALUES,
-    pattern: /Connection closed by remote peer|Connection reset by peer|Call to recv from \S+ failed|Broken pipe/i, needsContext: true,
-    samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>"],
+    pattern: /Connection closed by remote peer|Connection reset by peer|Call to (?:recv from|send to) \S+ failed|Broken pipe/i, needsContext: true,
+    samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>", "node-1:7:9 [2] misc/socket.cc:60 NCCL WARN socketProgressOpt: Call to send to 10.0.4.9<41468> failed : Connection timed out"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
   {
@@ -393,7 +398,7 @@ export const SIGNATURES: readonly Signature[] = [
     // the event is libibverbs' ibv_event_type_str (`port error`, `local catastrophic error`, `... work queue error`, `CQ error`)
     values: [/(?:Got (?:non-fatal )?async event ?: ?|async fatal event(?: on (?:QP|CQ|SRQ)\b[^:]*)?: )(?<event>[A-Za-z_][\w /]*?)(?:\(\d+\))?\s*$/, /NET\/IB\s?: (?<eventDev>[\w.-]+):(?<eventPort>\d+) (?:Got |async )/,
       /(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/],
-    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
+    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", firstThen("NET\\/IB\\s?: ", "(?![^]*?collective mismatch error).*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
@@ -402,7 +407,7 @@ export const SIGNATURES: readonly Signature[] = [
       "gpu3:71:90 [0] transport/net_ib.cc:101 NCCL WARN NET/IB : mlx5_4:1 Got async event : local catastrophic error",
       "gpu3:71:90 [0] transport/net_ib/common.cc:160 NCCL WARN NET/IB : mlx5_4:1 async fatal event on QP (0x5581c0e0): local access violation work queue error",
     ],
-    nearMisses: ["node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
+    nearMisses: ["gpu-a:140:161 [0] transport/net_ib.cc:651 NCCL WARN NET/IB : collective mismatch error local size 524288 remote 65536 addr 7f00aa010000 rkey 1c2d seq 12/12", "node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported"],
   },
   {
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable", "both on cuda device"],
@@ -474,10 +479,10 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
-    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node", "reverse path", "suitable space"],
+    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "collective mismatch error", "of node", "reverse path", "suitable space"],
     values: INTERNAL_VALUES,
-    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL}`, "i"),
-    samples: ["gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4.", "node:1:2 [4] bootstrap.cc:77 NCCL WARN Message truncated : received 256 bytes instead of 4"],
+    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|collective mismatch error|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL}`, "i"),
+    samples: ["gpu-a:140:161 [0] transport/net_ib.cc:651 NCCL WARN NET/IB : collective mismatch error local size 524288 remote 65536 addr 7f00aa010000 rkey 1c2d seq 12/12", "gpu-b:77:90 [3] transport/net_ib.cc:1203 NCCL WARN NET/IB : req 0/1 tag 7 peer 10.9.0.4<51234> collective mismatch error, local size 2097152 remote size 1048576", "gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4.", "node:1:2 [4] bootstrap.cc:77 NCCL WARN Message truncated : received 256 bytes instead of 4"],
     nearMisses: ["gb-7:31:31 [2] NCCL INFO Symmetric VA size=192GB", "gb-7:31:40 [2] allocator.cc:240 NCCL WARN No allocation found at offset=0x200000"],
   },
   {
@@ -667,9 +672,14 @@ export const SIGNATURES: readonly Signature[] = [
     // queue pair that cannot reach its peer over the fabric, not a socket: nccl.ibError reads it. Python's own socket
     // error text (`ConnectError: [Errno 111] Connection refused`, an HTTP client's health check of a server) is no
     // NCCL or c10d socket: those print the C library's text alone or `(errno: 111 - Connection refused)`
-    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
+    // A socket's recv or send that fails with ETIMEDOUT (`Net : Call to recv from <ip><port> failed : Connection timed out`,
+    // NCCL's socketProgressOpt) is a connection that was up and then lost its peer (TCP gave up retransmitting), not one that
+    // could not be made: nccl.remoteExitedNet reads it.
+    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))(?![^]*?Call to (?:recv from|send to) \S+ failed : Connection timed out)[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
     samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
     nearMisses: [
+      "worker-3:83:2526 [0] misc/socket.cc:503 NCCL WARN Net : Call to recv from 10.0.4.9<41468> failed : Connection timed out",
+      "node-1:7:9 [2] misc/socket.cc:60 NCCL WARN socketProgressOpt: Call to send to 10.0.4.9<41468> failed : Connection timed out",
       "ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server",
       "Last health check: ConnectError: [Errno 111] Connection refused",
       "node:1:2 [5] ibvwrap.c:262 NCCL WARN Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_0:1, curr state INIT, next state RTR",
