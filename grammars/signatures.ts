@@ -458,6 +458,19 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["WARNING 06-01 01:06:23 utils.py:465] Using 'pin_memory=False' as WSL is detected. This may slow down the performance.", "Python platform: Linux-5.15.146.1-microsoft-standard-WSL2-x86_64-with-glibc2.35"],
   },
   {
+    // XLA (JAX, TensorFlow) adds NCCL's last WARN to a failed call's Status line: `... failed: unhandled system error (run
+    // with NCCL_DEBUG=INFO for details). Last NCCL warning(error) log entry (may be unrelated) 'socketTryAccept: Accept
+    // failed: Bad file descriptor'.` (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives): what NCCL said, in
+    // a log that often has no NCCL line of its own
+    id: "nccl.xlaLastWarn", dialect: "any", level: "info", anyOf: ["last nccl warning"],
+    values: [/Last NCCL warning\(error\) log entry \(may be unrelated\) '(?<lastWarn>[^']{1,300})'/i],
+    pattern: /Last NCCL warning\(error\) log entry \(may be unrelated\) '[^']/i,
+    samples: [
+      "INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled system error (run with NCCL_DEBUG=INFO for details). Last NCCL warning(error) log entry (may be unrelated) 'socketStartConnect: Connect to 10.3.0.8<44021> failed : Connection refused'.",
+    ],
+    nearMisses: ["INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled cuda error"],
+  },
+  {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
     // (and socket(2) itself refused: `Net : Socket creation failed : <strerror>`, include/socket.h 2.2-2.11 when NCCL
     // opens a listening or connecting socket on the interface it chose; `ncclSocketInit: Socket creation failed : ...`

@@ -9,8 +9,9 @@ import type { Report } from "../src/model.js";
  * above for traceback): ...` was no exception line, so a Horovod traceback cut above its first exception line had no first
  * error; a socket recv that timed out on an established connection (`Net : Call to recv from ... failed : Connection timed
  * out`) was reported as a bootstrap that could not connect; and net_ib's `NET/IB : collective mismatch error` (the ranks
- * disagree on a collective) was reported as an InfiniBand fault. Every log text here is written for the test in the
- * printed layout.
+ * disagree on a collective) was reported as an InfiniBand fault. Besides, XLA's Status line quotes NCCL's last WARN
+ * (`Last NCCL warning(error) log entry (may be unrelated) '...'`), which nccl/system-error now quotes and reads for the
+ * call when the log has no NCCL line saying it. Every log text here is written for the test in the printed layout.
  */
 
 const WRAPS: [string, (l: string) => string, string[]][] = [
@@ -151,5 +152,32 @@ describe("TensorFlow 1.x's OpError line (`UnknownError (see above for traceback)
   it("near miss: a word that names no error before the same words is prose", async () => {
     const r = await analyzeText("Note (see above for traceback): the job was restarted twice\n");
     expect(r.facts.firstError).toBeNull();
+  });
+});
+
+describe("XLA's quote of NCCL's last warning in a failed call's Status line", () => {
+  const status = (quote: string) =>
+    `INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled system error (run with NCCL_DEBUG=INFO for details).${quote}`;
+  const lines = [
+    "2026-02-03 11:20:41.551273: W external/xla/xla/service/gpu/runtime/support.cc:58] Intercepted XLA runtime error:",
+    status(" Last NCCL warning(error) log entry (may be unrelated) 'socketStartConnect: Connect to 10.11.0.6<37121> failed : No route to host'."),
+    "2026-02-03 11:20:41.551306: E external/xla/xla/pjrt/pjrt_stream_executor_client.cc:2732] Execution of replica 1 failed: INTERNAL: Failed to execute XLA Runtime executable",
+  ];
+  it("is quoted, names a socket call, and puts reachability first", async () => {
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "nccl/system-error");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("point at a socket operation between ranks.");
+      expect(f!.message, at).toContain("XLA quotes NCCL's last warning (it says it may be unrelated): `socketStartConnect: Connect to 10.11.0.6<37121> failed : No route to host`");
+      expect(f!.remediation[0], at).toMatch(/^Check that every node can reach the others/);
+      expect(r.facts.firstError?.line, at).toBe(2);
+    });
+  });
+  it("near miss: without a quote the system call stays unnamed and the container advice leads", async () => {
+    const r = await analyzeText(status("") + "\n");
+    const f = finding(r, "nccl/system-error")!;
+    expect(f.message).toContain("point at a system call (shared memory, sockets");
+    expect(f.message).not.toContain("XLA quotes");
+    expect(f.remediation[0]).toMatch(/^In containers/);
   });
 });
