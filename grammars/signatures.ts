@@ -463,7 +463,8 @@ export const SIGNATURES: readonly Signature[] = [
     // failed: Bad file descriptor'.` (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives): what NCCL said, in
     // a log that often has no NCCL line of its own
     id: "nccl.xlaLastWarn", dialect: "any", level: "info", anyOf: ["last nccl warning"],
-    values: [/Last NCCL warning\(error\) log entry \(may be unrelated\) '(?<lastWarn>[^']{1,300})'/i],
+    // (the quote ends at `'.`, `';` or the line's end: NCCL's own text may hold quotes, `Cuda failure 'out of memory'`)
+    values: [/Last NCCL warning\(error\) log entry \(may be unrelated\) '(?<lastWarn>[^\n]{1,300}?)'(?:[.;]|\s*$)/i],
     pattern: /Last NCCL warning\(error\) log entry \(may be unrelated\) '[^']/i,
     samples: [
       "INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled system error (run with NCCL_DEBUG=INFO for details). Last NCCL warning(error) log entry (may be unrelated) 'socketStartConnect: Connect to 10.3.0.8<44021> failed : Connection refused'.",

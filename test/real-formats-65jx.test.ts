@@ -173,6 +173,10 @@ describe("XLA's quote of NCCL's last warning in a failed call's Status line", ()
       expect(r.facts.firstError?.line, at).toBe(2);
     });
   });
+  it("a quote that holds quotes of its own is read to its end", async () => {
+    const r = await analyzeText(status(" Last NCCL warning(error) log entry (may be unrelated) 'Call to ibv_reg_mr failed with error Cannot allocate memory 'x''.; current tracing scope: all-reduce-start") + "\n");
+    expect(finding(r, "nccl/system-error")!.message).toContain("`Call to ibv_reg_mr failed with error Cannot allocate memory 'x'`");
+  });
   it("near miss: without a quote the system call stays unnamed and the container advice leads", async () => {
     const r = await analyzeText(status("") + "\n");
     const f = finding(r, "nccl/system-error")!;
