@@ -177,6 +177,10 @@ export function isWarningTypeName(type: string): boolean {
   return /Warning$/.test(type.replace(/\(.*\)$/, ""));
 }
 
+/** TensorFlow 1.x's OpError as str() prints it, its last line: `UnknownError (see above for traceback): ncclCommInitRank
+ * failed: unhandled system error` (the exception line proper, `...errors_impl.UnknownError: ...`, came before the stack) */
+const TF_OP_ERROR = /^([A-Z]\w{0,60}) \(see above for traceback\): (?=\S)/;
+
 /**
  * Reads `Type: message` or a lone `Type` at the start of `text` (after indentation). Returns null when the
  * text is not shaped like an exception line; the caller decides whether the name is an error type.
@@ -189,8 +193,12 @@ export function parseExceptionLine(text: string): { errorType: string; message: 
   const headEnd = colon < 0 ? t.length : colon;
   if (headEnd > 200) return null;
   const head = t.slice(0, headEnd);
-  // fast reject: an exception head has no spaces
-  if (head.indexOf(" ") >= 0 || head.indexOf("\t") >= 0) return null;
+  // fast reject: an exception head has no spaces, but for TensorFlow 1.x's OpError, whose printed form ends, after the
+  // op's creation stack, in its class name, ` (see above for traceback)` and its message again
+  if (head.indexOf(" ") >= 0 || head.indexOf("\t") >= 0) {
+    const tf = TF_OP_ERROR.exec(t);
+    return tf && isErrorTypeName(tf[1]) ? { errorType: tf[1], message: t.slice(tf[0].length).trim() } : null;
+  }
   const name = exceptionHead(head);
   if (name === null) return null;
   if (colon < 0) return { errorType: name, message: "" };

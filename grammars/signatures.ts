@@ -183,7 +183,7 @@ const TOPO_PATH = "Failed to find reverse path from remNode";
  */
 const SPACE_FULL = "No suitable space found to accommodate";
 const INTERNAL_VALUES = [
-  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL})`, "i"),
+  new RegExp(`(?<detail>Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|collective mismatch error|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL})`, "i"),
   /(?<badFamily>neither AF_INET)/,
   /Attribute (?<topoAttr>\w+) of node (?<topoNode>\w+) not found/,
   /Failed to find (?<reversePath>reverse path) from remNode (?<pathFrom>\d+\/[0-9a-f]+) nlinks \d+ to node (?<pathTo>\d+\/[0-9a-f]+)/i,
@@ -193,6 +193,11 @@ const INTERNAL_VALUES = [
   // (`setupStep`: the past tense is the framing check of bootstrap.cc's socket receive, every 2.x, and of the ≤2.3 socket
   // transport, whose file `socketFile` names: a set-up message from a peer at another step of the exchange)
   /(?<truncated>message truncated)(?:\b.*?receiv(?:ing|(?<setupStep>ed)) (?<gotBytes>\d+) bytes instead of (?<wantBytes>\d+))?/i,
+  // net_ib's check before it writes to the peer's buffer: this rank has more to send than the receive the peer posted
+  // (`NET/IB : collective mismatch error local size N remote M addr .. rkey .. seq ..`, ≤2.11, returning ncclInternalError;
+  // `NET/IB : req r/n tag t peer <addr> collective mismatch error, local size N remote size M`, later, ncclInvalidUsage):
+  // the ranks called different collectives, or the same one with other sizes or in another order
+  /NET\/IB\s?: (?:req \d+\/\d+ tag \w+ peer (?<mismatchPeer>\S+) )?(?<collMismatch>collective mismatch error),? local size (?<sendBytes>\d+) remote(?: size)? (?<postedBytes>\d+)/i,
   /(?<socketFile>net_socket\.cu?):\d+ (?:NCCL )?WARN Message truncated/,
 ];
 /** PyTorch's watchdog line and its progress line (`last enqueued NCCL work: …`) */
@@ -345,7 +350,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "call to send to", "broken pipe"],
     values: REMOTE_VALUES,
     pattern: /Connection closed by remote peer|Connection reset by peer|Call to (?:recv from|send to) \S+ failed|Broken pipe/i, needsContext: true,
-    samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>"],
+    samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>", "node-1:7:9 [2] misc/socket.cc:60 NCCL WARN socketProgressOpt: Call to send to 10.0.4.9<41468> failed : Connection timed out"],
     nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
   },
   {
@@ -400,7 +405,7 @@ export const SIGNATURES: readonly Signature[] = [
       // failed; it stays silent for flushed work requests and for retry-exceeded ones (those NCCL reports itself). Other
       // providers print the same words without the `mlx5: ` tag (`<hostname>: got completion with error:`).
       /(?<cqeDump>(?:^|[\s)\]])(?:(?<cqeProvider>mlx5): )?[\w.-]+: got completion with error:)/],
-    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", "(?:^|[\\s)\\]])(?:mlx5: )?[\\w.-]+: got completion with error:", firstThen("NET\\/IB\\s?: ", ".*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
+    pattern: anyOfSources(["Call to ibv_\\w+ failed", "ibv_\\w+ failed", "Got completion from peer", "(?:^|[\\s)\\]])(?:mlx5: )?[\\w.-]+: got completion with error:", firstThen("NET\\/IB\\s?: ", "(?![^]*?collective mismatch error).*(?:async (?:error )?event|error|failed)"), "ib_plugin\\.c:\\d+ NCCL WARN"], "i"),
     samples: [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
@@ -414,6 +419,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: [
       "node:1:2 [0] NCCL INFO Call to ibv_set_ece failed with error Operation not supported errno 95", "node:1:2 [0] NCCL INFO Call to ibv_query_ece not supported",
       "the test got completion with errors ignored",
+      "gpu-a:140:161 [0] transport/net_ib.cc:651 NCCL WARN NET/IB : collective mismatch error local size 524288 remote 65536 addr 7f00aa010000 rkey 1c2d seq 12/12",
     ],
   },
   {
@@ -465,6 +471,20 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["WARNING 06-01 01:06:23 utils.py:465] Using 'pin_memory=False' as WSL is detected. This may slow down the performance.", "Python platform: Linux-5.15.146.1-microsoft-standard-WSL2-x86_64-with-glibc2.35"],
   },
   {
+    // XLA (JAX, TensorFlow) adds NCCL's last WARN to a failed call's Status line: `... failed: unhandled system error (run
+    // with NCCL_DEBUG=INFO for details). Last NCCL warning(error) log entry (may be unrelated) 'socketTryAccept: Accept
+    // failed: Bad file descriptor'.` (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives): what NCCL said, in
+    // a log that often has no NCCL line of its own
+    id: "nccl.xlaLastWarn", dialect: "any", level: "info", anyOf: ["last nccl warning"],
+    // (the quote ends at `'.`, `';` or the line's end: NCCL's own text may hold quotes, `Cuda failure 'out of memory'`)
+    values: [/Last NCCL warning\(error\) log entry \(may be unrelated\) '(?<lastWarn>[^\n]{1,300}?)'(?:[.;]|\s*$)/i],
+    pattern: /Last NCCL warning\(error\) log entry \(may be unrelated\) '[^']/i,
+    samples: [
+      "INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled system error (run with NCCL_DEBUG=INFO for details). Last NCCL warning(error) log entry (may be unrelated) 'socketStartConnect: Connect to 10.3.0.8<44021> failed : Connection refused'.",
+    ],
+    nearMisses: ["INTERNAL: external/xla/xla/service/gpu/nccl_utils.cc:305: NCCL operation ncclCommInitRank(&comm, nranks, id, rank) failed: unhandled cuda error"],
+  },
+  {
     id: "nccl.socketWarn", dialect: "nccl", level: "error", anyOf: ["nccl warn"],
     // (and socket(2) itself refused: `Net : Socket creation failed : <strerror>`, include/socket.h 2.2-2.11 when NCCL
     // opens a listening or connecting socket on the interface it chose; `ncclSocketInit: Socket creation failed : ...`
@@ -486,10 +506,10 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["ubuntu:1:2 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>"],
   },
   {
-    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "of node", "reverse path", "suitable space"],
+    id: "nccl.internalDetail", dialect: "nccl", level: "error", anyOf: ["last error:", "af_inet", "wrong type", "wrong magic", "message truncated", "mismatch in", "collective mismatch error", "of node", "reverse path", "suitable space"],
     values: INTERNAL_VALUES,
-    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL}`, "i"),
-    samples: ["gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4.", "node:1:2 [4] bootstrap.cc:77 NCCL WARN Message truncated : received 256 bytes instead of 4"],
+    pattern: new RegExp(`Last error: \\S|neither AF_INET|wrong (?:type|magic)|Message truncated|collective mismatch error|mismatch in (?:rank count|info)|${TOPO_ATTR}|${TOPO_PATH}|${SPACE_FULL}`, "i"),
+    samples: ["gpu-a:140:161 [0] transport/net_ib.cc:651 NCCL WARN NET/IB : collective mismatch error local size 524288 remote 65536 addr 7f00aa010000 rkey 1c2d seq 12/12", "gpu-b:77:90 [3] transport/net_ib.cc:1203 NCCL WARN NET/IB : req 0/1 tag 7 peer 10.9.0.4<51234> collective mismatch error, local size 2097152 remote size 1048576", "gb-7:31:40 [2] allocator.cc:229 NCCL WARN Allocation failed. No suitable space found to accommodate size=0x600000000 within limit=0x2400000000", "vm-3:700:710 [1] graph/paths.cc:82 NCCL WARN Failed to find reverse path from remNode 0/310000 nlinks 2 to node 0/500000", "node:1:2 [0] bootstrap.cc:77 NCCL WARN Bootstrap Root : mismatch in rank count from procs 4 : 2", "node:1:2 [0] misc/socket.cc:100 NCCL WARN socketFinalizeAccept: wrong type 3 != 4", "node:1:2 [2] graph/xml.h:101 NCCL WARN Attribute arch of node cpu not found", "node:1:2 [3] transport/net_socket.cc:480 NCCL WARN NET/Socket : peer 10.1.2.3<40001> message truncated : receiving 8 bytes instead of 4.", "node:1:2 [4] bootstrap.cc:77 NCCL WARN Message truncated : received 256 bytes instead of 4"],
     nearMisses: ["gb-7:31:31 [2] NCCL INFO Symmetric VA size=192GB", "gb-7:31:40 [2] allocator.cc:240 NCCL WARN No allocation found at offset=0x200000"],
   },
   {
@@ -685,6 +705,8 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))(?![^]*?\bCall to (?:recv|send)\b(?: (?:from|to) \S+)? failed)[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
     samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
     nearMisses: [
+      "worker-3:83:2526 [0] misc/socket.cc:503 NCCL WARN Net : Call to recv from 10.0.4.9<41468> failed : Connection timed out",
+      "node-1:7:9 [2] misc/socket.cc:60 NCCL WARN socketProgressOpt: Call to send to 10.0.4.9<41468> failed : Connection timed out",
       "ERROR 01-01 00:00:00 client.py:1] Connection refused by the model server",
       "Last health check: ConnectError: [Errno 111] Connection refused",
       "node:1:2 [5] ibvwrap.c:262 NCCL WARN Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_0:1, curr state INIT, next state RTR",

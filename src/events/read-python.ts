@@ -184,7 +184,8 @@ const IPY7_FRAME = /^((?:[~\/]|[A-Za-z]:\\)\S*?\.py|<ipython-input-[\w\-]+>) in 
 /** the arrow on a frame's own line (`----> 3 llm = LLM(...)`, `--> 144 self.llm_engine = ...`) and the numbered lines around it */
 const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
 const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
-const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?:(?:\s|$)/;
+// (TensorFlow 1.x ends an OpError's printed form with `UnknownError (see above for traceback): <message>`)
+const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?(?: \(see above for traceback\))?:(?:\s|$)/;
 /** Python's report of an exception it could not raise: `Exception ignored in: <function X.__del__ at 0x…>`, 3.14's
  * `Exception ignored while calling deallocator <function X.__del__ at 0x…>:` */
 const UNRAISABLE = /^Exception ignored (?:in: |in |while |on )\S/;

@@ -5,6 +5,7 @@ import { signalCount, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { ofiAdvice } from "./ofi-advice.js";
 import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
+import { collMismatchOf, collMismatchSaid, SAME_CALLS_HINT, SAME_PROGRAM_HINT } from "./coll-mismatch.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
 const SPECIFIC = ["nccl.systemError", "nccl.mnnvl", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch"];
@@ -18,7 +19,7 @@ export const meta = {
 } satisfies RuleSpec;
 
 /** NCCL's own reading of `message truncated`, and what to check first */
-const TRUNCATED_HINT = "Make every rank issue the same collectives and point-to-point calls in the same order, with the same sizes and dtypes (a rank that skips or adds one, an uneven last batch, a data-dependent branch), and set NCCL_PROTO / NCCL_ALGO alike on every rank or on none; NCCL_DEBUG_SUBSYS=COLL shows each rank's opCount and count to compare.";
+const TRUNCATED_HINT = SAME_CALLS_HINT;
 
 /**
  * bootstrap's framing check (`Message truncated : received N bytes instead of M`): the two ranks are at different steps of
@@ -92,7 +93,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // its own to add (no cause this rule names below, no plugin advice), this rule's "no more specific cause" would only
   // repeat that error under a vaguer title (real: a 2.4 `Net : Socket creation failed` WARN and an unreadable GPU sysfs
   // path, each followed by `-> 2`)
-  const ownCause = undef || kfd || truncated || twice || noAlgo || ofiOut !== undefined;
+  // net_ib's `collective mismatch error` (./coll-mismatch.ts): from 2.12 the send returns ncclInvalidUsage; before, its
+  // `-> 3` chain is nccl/internal-error's, which names the same cause
+  const mismatch = collMismatchOf(ctx);
+  if (mismatch && "nccl.internalErrorReturn" in ctx.signals) return [];
+  const ownCause = undef || kfd || truncated || twice || noAlgo || mismatch || ofiOut !== undefined;
   if (!ownCause && "nccl.systemErrorReturn" in ctx.signals && !ofiAdvice(hits.map((h) => h.captures)).length) return [];
   const said = undef
     ? `: NCCL refused the communicator config PyTorch passed (blocking = -2147483648, the value newer NCCL headers use for "not set"). The libnccl loaded at run time is older than the NCCL PyTorch was built against: NCCL before 2.17 accepts only 0 and 1 there.`
@@ -100,6 +105,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? `: RCCL could not read KFD topology node ${kfd} (/sys/class/kfd/kfd/topology/nodes/${kfd}), so the GPU topology it builds is incomplete. This happens when the process sees only some of the node's GPUs (a container or a scheduler cgroup, e.g. SLURM --gpus-per-task) or in a virtual machine; communicator set-up then fails (unhandled cuda error, or the topology search).`
     : setupTruncated
     ? `: a set-up message from a peer was larger than the one this rank expected at that step${sizes.replace("were posted", "were expected")}. The two ranks are at different steps of NCCL's set-up exchange: ranks with a different NCCL or different NCCL_* settings plan different connections, a process of another run answers on this run's port, or the ranks create their communicators in a different order. No collective's size or protocol takes part in it.`
+    : mismatch
+    ? `: ${collMismatchSaid(mismatch)}.`
     : truncated
     ? `: a peer sent a message larger than the receive this rank posted${sizes}. The ranks disagree on a collective: its size, its order, or the protocol (NCCL_PROTO, NCCL_ALGO) each rank runs.`
     : twice
@@ -111,12 +118,12 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : ". The log does not show a more specific cause.";
   return [{
     message: `NCCL reported ${what}${on}${said}`,
-    evidence: uniqueEvidence([...(undef ? [undef.ev] : []), ...(truncated ? [truncated.ev] : []), ...(twice ? [twice.ev] : []), ...(noAlgo ? [noAlgo.hit.ev] : []), ...hits.map((h) => h.ev)]),
+    evidence: uniqueEvidence([...(undef ? [undef.ev] : []), ...(mismatch ? [mismatch.ev] : []), ...(truncated ? [truncated.ev] : []), ...(twice ? [twice.ev] : []), ...(noAlgo ? [noAlgo.hit.ev] : []), ...hits.map((h) => h.ev)]),
     evidenceCount: signalCount(ctx, ["nccl.generic"]),
     remediation: [
       ...(undef ? [UNDEF_HINT] : []),
       ...(kfd ? [KFD_HINT] : []),
-      ...(truncated ? [setupTruncated ? SETUP_TRUNCATED_HINT : TRUNCATED_HINT] : []),
+      ...(mismatch ? [SAME_CALLS_HINT, SAME_PROGRAM_HINT] : truncated ? [setupTruncated ? SETUP_TRUNCATED_HINT : TRUNCATED_HINT] : []),
       ...(twice ? [TWICE_HINT] : []),
       ...(noAlgo ? noAlgoAdvice(noAlgo) : []),
       // aws-ofi-nccl's own WARNs name the plugin and often the cause (./ofi-advice.ts): first, as they are the log's own words

@@ -2,6 +2,7 @@ import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
 import { signalHits } from "../signals.js";
 import type { RuleSpec } from "../define.js";
 import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
+import { collMismatchOf, collMismatchSaid, SAME_CALLS_HINT, SAME_PROGRAM_HINT } from "./coll-mismatch.js";
 
 export const meta = {
   id: "nccl/internal-error",
@@ -39,9 +40,13 @@ export const rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErr
   const space = topo || path ? undefined : signalHits(ctx, ["nccl.internalDetail"]).find((h) => h.captures.spaceSize !== undefined)?.captures;
   // enqueue.cc's tuner found no algorithm and protocol for a collective (./no-algo.ts): NCCL names the cause itself
   const noAlgo = topo || path || space ? null : noAlgoOf(ctx);
+  // net_ib's `collective mismatch error` (./coll-mismatch.ts), whose send returned ncclInternalError up to NCCL 2.11
+  const mismatch = topo || path || space || noAlgo ? null : collMismatchOf(ctx);
   return {
-    extraEvidence: [...(detail ? [detail.ev] : []), ...(noAlgo ? [noAlgo.hit.ev] : [])],
-    message: noAlgo
+    extraEvidence: [...(detail ? [detail.ev] : []), ...(noAlgo ? [noAlgo.hit.ev] : []), ...(mismatch && mismatch !== detail ? [mismatch.ev] : [])],
+    message: mismatch
+      ? `NCCL returned ncclInternalError: ${collMismatchSaid(mismatch)}, nor a version or network problem.`
+      : noAlgo
       ? `NCCL returned ncclInternalError: ${noAlgoSaid(noAlgo)}. It is NCCL's choice of algorithm that failed, not the versions or the network.`
       : path
       ? `NCCL returned ncclInternalError while searching its topology: node ${path.pathTo} links to node ${path.pathFrom}, but it found no path back from ${path.pathFrom} to ${path.pathTo} (\`Failed to find reverse path\`). The PCI/NVLink/xGMI topology NCCL read is inconsistent: a virtual machine's emulated PCI tree, a topology file, or a driver that reports the links one way only. It is not a version or network problem.`
@@ -50,7 +55,7 @@ export const rule = signatureRule(meta, ["nccl.internalError", "nccl.internalErr
       : topo
       ? `NCCL returned ncclInternalError: its topology has a ${topo.topoNode} node without the "${topo.topoAttr}" attribute NCCL reads (\`Attribute ${topo.topoAttr} of node ${topo.topoNode} not found\`). That comes from a topology XML file, not from the versions or the network.`
       : `NCCL returned ncclInternalError${said ? `: ${said.trim().slice(0, 200)}` : ""}. It is often a consequence of another problem: ranks running different NCCL versions, a foreign or stale peer on an NCCL port, or a misconfigured network interface.`,
-    remediation: noAlgo ? [...noAlgoAdvice(noAlgo), DEBUG_HINT] : space ? [
+    remediation: mismatch ? [SAME_CALLS_HINT, SAME_PROGRAM_HINT, DEBUG_HINT] : noAlgo ? [...noAlgoAdvice(noAlgo), DEBUG_HINT] : space ? [
       "Deregister the windows the program no longer uses (ncclCommWindowDeregister, or free the symmetric-memory tensors) before registering new ones, and register a buffer once rather than again for each use: each registration takes its own range of the space, even for memory already registered.",
       "If the registered windows legitimately need more, raise NCCL_WIN_STRIDE (bytes; by default the largest GPU memory of the communicator, rounded up to 4 GiB; NCCL prints it as `Symmetric VA size=…GB` at init) on every rank alike.",
       DEBUG_HINT,

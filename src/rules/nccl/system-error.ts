@@ -69,14 +69,23 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   // topology detection could not find a GPU's device under /sys (grammars/signatures.ts nccl.pciPathMissing)
   const pci = signalHits(ctx, ["nccl.pciPathMissing"])[0];
   const pciBus = pci?.captures.pciBusId;
+  // XLA's quote of NCCL's last WARN (grammars/signatures.ts nccl.xlaLastWarn): a JAX or TensorFlow log often has no NCCL
+  // line of its own, and XLA says the WARN may be unrelated, so it is quoted as such and names the call only when nothing
+  // in the log does
+  const quoted = signalHits(ctx, ["nccl.xlaLastWarn"])[0]?.captures.lastWarn?.trim();
+  const quotedSocket = quoted !== undefined && /\bsocket|connect|accept|\brecv\b|\bsend\b/i.test(quoted);
   const likely = pci
     ? `NCCL's topology detection: it could not find ${pciBus ? `GPU ${pciBus}` : "a GPU"} under /sys/class/pci_bus, so this process does not see the machine's PCI tree (WSL2 before NCCL supported it, a sandboxed container runtime, or a VM whose GPU bus ids /sys does not list)`
     : shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : created !== undefined
       ? `the socket NCCL tried to open (socket() failed: ${created}${family ? ": the interface NCCL picked has no usable address, or one of a family (usually IPv6) this kernel or container does not support" : fds ? ": the process reached its open-file limit" : ""})`
       : sockWarn ? `a socket operation between ranks${sockWhat}`
-      : chain ? `${chain.what} (${chain.file} in the error chain)` : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+      : chain ? `${chain.what} (${chain.file} in the error chain)` : quotedSocket ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
+  // a socket between ranks and nothing else: reachability comes before the container's shared memory
+  const socketOnly = !pci && !shm && !ib && created === undefined && (sockWarn !== undefined || chain?.kind === "socket" || (chain === null && quotedSocket));
+  const CONTAINER = "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).";
+  const REACH = "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.";
   return {
-    message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.`,
+    message: `NCCL returned ncclSystemError: a system call failed; the lines before it point at ${likely}.${quoted ? ` XLA quotes NCCL's last warning (it says it may be unrelated): \`${quoted}\`.` : ""}`,
     remediation: [
       ...(pci ? [
         `Check what the process sees: \`ls -l /sys/class/pci_bus/\`${pciBus ? ` and \`ls -l /sys/bus/pci/devices/${pciBus.toLowerCase()}\`` : ""} inside the container or VM; \`nvidia-smi --query-gpu=pci.bus_id --format=csv\` gives the bus ids NCCL looks up.`,
@@ -86,8 +95,7 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
       ...(fds ? ["Raise the open-file limit of the processes (ulimit -n, the container's --ulimit nofile=, LimitNOFILE= for a systemd service): NCCL opens several sockets per peer and channel."] : []),
       ...wslAdvice(ctx),
       ...(chain?.kind === "ib" && !ib && !shm && !pci ? [IB_CHAIN_HINT] : []),
-      "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).",
-      "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.",
+      ...(socketOnly ? [REACH, CONTAINER] : [CONTAINER, REACH]),
       DEBUG_HINT,
     ],
   };
