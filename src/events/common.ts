@@ -56,6 +56,9 @@ export interface TracebackEvent extends EventBase {
   lastCode?: string;
   /** IPython's (Jupyter's) traceback of a notebook cell */
   notebook?: boolean;
+  /** the exception class IPython names on its traceback's header line (`RuntimeError   Traceback (most recent call
+   * last)`), read before any frame: a notebook traceback cut before its exception line still says what was raised */
+  headerErrorType?: string;
   /** the functions the frames' code lines called, outermost first (`self.inference_engine = LLM(` → `LLM`), when printed */
   calls?: string[];
   /** the methods those code lines had vLLM's executor run on its workers, by name (`self._run_workers("init_device")` → `init_device`) */

@@ -78,6 +78,8 @@ interface Assembler {
   lastCode: string | null;
   /** IPython's (Jupyter's) traceback: numbered source lines around an arrow on the frame's own line */
   ipython?: boolean;
+  /** the exception class on IPython's header line (`RuntimeError   Traceback (most recent call last)`) */
+  headerType?: string;
   /** the functions the code lines under the frames so far called (`self.engine = LLM(` → `LLM`), at most MAX_CALLS */
   calls?: string[];
   /** the methods those code lines had vLLM's executor run on its workers (`self._run_workers("init_device")` → `init_device`) */
@@ -176,11 +178,18 @@ const FLUSH_LEFT_CODE = /^(?:(?:return|raise|await|yield|(?:async )?with|for|if|
  * IPython's (Jupyter's) traceback frames: IPython ≥8 `File /path/x.py:144, in LLM.__init__(self, model, ...)` (JupyterLab
  * and VS Code copy the path as a markdown link, `File [/path/x.py:144](https://…), in …`), the notebook cell `Cell In[5],
  * line 3` (8.0–8.5: `Input In [5], in <cell line: 3>()`), IPython 7 `/path/x.py in __init__(self, ...)` and
- * `<ipython-input-3-5d3c> in <module>`
+ * `<ipython-input-3-5d3c> in <module>` (7.34, Colab's: `in <cell line: 0>()`; copied from Colab's rendered output, the
+ * path is a markdown link: `[/usr/local/.../llm.py](https://localhost:8080/#) in __init__(...)`)
  */
 const IPY_FRAME = /^File (?:\[([^\]"]+?):(\d+)\]\([^)]*\)|([^"\s][^"]*?):(\d+)), in ([\w.<>]+)\(/;
 const IPY_CELL = /^(?:Cell In ?\[\d*\], line (\d+)|Input In \[\d*\], in <cell line: (\d+)>)/;
-const IPY7_FRAME = /^((?:[~\/]|[A-Za-z]:\\)\S*?\.py|<ipython-input-[\w\-]+>) in ([\w<>.]+)\(/;
+const IPY7_FRAME = /^(?:\[((?:[~\/]|[A-Za-z]:\\)[^\]\s]*?\.py|<ipython-input-[\w\-]+>)\]\([^)\s]*\)|((?:[~\/]|[A-Za-z]:\\)\S*?\.py|<ipython-input-[\w\-]+>)) in ([\w<>.]+|<cell line: \d+>)\(/;
+/**
+ * IPython's header of a traceback: the exception's class, padded to a column, then `Traceback (most recent call last)`
+ * with no colon (`RuntimeError                              Traceback (most recent call last)`); Python's own header has
+ * no class before it and a colon after it
+ */
+const IPY_HEADER = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([\w.]+\))?)\s{2,}Traceback \(most recent call last\)\s*$/;
 /** the arrow on a frame's own line (`----> 3 llm = LLM(...)`, `--> 144 self.llm_engine = ...`) and the numbered lines around it */
 const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
 const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
@@ -304,6 +313,7 @@ export function createPythonReader(): RecordReader {
     };
     if (a.process) ev.process = a.process;
     if (a.ipython) ev.notebook = true;
+    if (a.headerType) ev.headerErrorType = a.headerType;
     if (a.dropped) ev.framesDropped = a.dropped;
     if (a.lastCode !== null) ev.lastCode = a.lastCode;
     const calls = a.lastCode !== null ? [...(a.calls ?? []), ...calleeOf(a.lastCode)] : a.calls;
@@ -407,9 +417,12 @@ export function createPythonReader(): RecordReader {
     } else if (c === 67 /* C */ || c === 73 /* I */) {
       const m = IPY_CELL.exec(t);
       if (m) frame = { file: "<cell>", line: Number(m[1] ?? m[2]), func: "<module>" };
-    } else if (c === 126 /* ~ */ || c === 47 /* / */ || c === 60 /* < */ || (c >= 65 && c <= 90 && t.charCodeAt(1) === 58)) {
+    } else if (c === 126 /* ~ */ || c === 47 /* / */ || c === 60 /* < */ || c === 91 /* [ */ || (c >= 65 && c <= 90 && t.charCodeAt(1) === 58)) {
       const m = IPY7_FRAME.exec(t);
-      if (m) frame = { file: m[1]!, line: 0, func: m[2]!.slice(m[2]!.lastIndexOf(".") + 1) };
+      if (m) {
+        const func = m[3]!.startsWith("<cell line:") ? "<module>" : m[3]!.slice(m[3]!.lastIndexOf(".") + 1);
+        frame = { file: m[1] ?? m[2]!, line: 0, func };
+      }
     }
     if (!frame) return false;
     const cur = open_ ?? open(rec, key, indentOf(rec), true, emit);
@@ -754,7 +767,11 @@ export function createPythonReader(): RecordReader {
               a.calls = undefined;
               a.indent = indent;
               a.headless = false;
-            } else open(rec, key, indent, false, emit);
+            } else {
+              const opened = open(rec, key, indent, false, emit);
+              const ipy = lead.length < 200 ? IPY_HEADER.exec(lead.trimEnd()) : null;
+              if (ipy) opened.headerType = ipy[1];
+            }
             return true;
           case "frame": {
             let cur = a;

@@ -292,11 +292,13 @@ function cutInImports(t: TracebackEvent): boolean {
 
 /**
  * A failure's traceback: not a warning's or Ctrl-C's; a notebook cell's cut before its exception line may be the user
- * interrupting the cell (Jupyter's interrupt during a long model load is routine), and a paste cut inside a chain of
- * imports shows no failure of what imported it.
+ * interrupting the cell (Jupyter's interrupt during a long model load is routine), unless IPython's header named what
+ * was raised (`RuntimeError   Traceback (most recent call last)`), and a paste cut inside a chain of imports shows no
+ * failure of what imported it.
  */
 function isFailure(t: TracebackEvent): boolean {
-  return !(t.errorType && NOT_A_FAILURE.test(t.errorType)) && !(t.notebook && t.complete === false) && !cutInImports(t);
+  const type = t.errorType ?? t.headerErrorType;
+  return !(type && NOT_A_FAILURE.test(type)) && !(t.notebook && t.complete === false && !t.headerErrorType) && !cutInImports(t);
 }
 
 // vLLM's functions that run a method named by its caller on a worker (V0's and Ray's `execute_method`, `run_method`, V1's
