@@ -379,7 +379,7 @@ export const FactsSchema = z.object({
       stage: z.enum(["init", "runtime"]).nullable(),
       phase: s,
       libraries: z.object({ nccl: z.array(z.string()).optional(), hub: z.array(z.string()).optional() }),
-      /** a failure's traceback the paste cut before its exception line (a notebook cell's and a chain of imports' are not) */
+      /** a failure's traceback the paste cut before its exception line (a notebook cell's is not unless IPython's header named the exception; a chain of imports' is not) */
       cut: z.boolean().optional(),
       /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure's, whatever window of it the paste holds */
       loggedAsError: z.boolean().optional(),

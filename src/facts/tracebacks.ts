@@ -190,7 +190,7 @@ export interface TracebackFact {
   stage: "init" | "runtime" | null;
   phase: string | null;
   libraries: Partial<Record<TracebackLibrary, string[]>>;
-  /** a failure's traceback the paste cut before its exception line (not a notebook cell's, not a chain of imports) */
+  /** a failure's traceback the paste cut before its exception line (not a notebook cell's unless IPython's header named the exception, not a chain of imports) */
   cut?: boolean;
   /** its lines were the messages of ERROR records (vLLM's `logger.exception`): a failure whatever window of it a paste holds */
   loggedAsError?: boolean;
