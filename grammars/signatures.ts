@@ -1417,6 +1417,25 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] NCCL INFO NET/IB : Using interface ib0 for sideband communication"],
   },
   {
+    // NVIDIA SHARP (in-network reduction in the InfiniBand switches: NCCL's CollNet through HPC-X's nccl-rdma-sharp-plugins)
+    // failing to set up a communicator. The plugin's WARNs (src/sharp_plugin.c: `NET/IB : SHARP coll init error: <why>(<n>)`,
+    // `SHARP group create: <why>(<n>)`, `sharp_coll_caps_query failed : <why>(<n>)`) return an internal error for that
+    // communicator's CollNet, and NCCL goes on without it; libsharp's own ERROR records say why (its session with the
+    // sharpd daemon, the Aggregation Manager's tree). Not NCCL's NVLink SHARP (NVLS), which is nccl/cuda-error's.
+    id: "nccl.sharpFailed", dialect: "nccl", level: "warning", anyOf: ["sharp coll init error", "sharp group create", "sharp_coll_caps_query failed", "sharp session with sharpd", "lock sat tree"],
+    values: [
+      /(?:SHARP coll init error|SHARP group create|sharp_coll_caps_query failed)\s?: ?(?<reason>[^()\r\n]*[^\s()])\s?\((?<code>-?\d+)\)/,
+      /(?<sharpd>open sharp session with SHARPD daemon)/i, /(?<treeLock>Failed to lock SAT tree|Streaming Tree lock failed)/i,
+    ],
+    pattern: /\bSHARP coll init error\b|\bSHARP group create ?: |\bsharp_coll_caps_query failed\b|\bopen sharp session with SHARPD daemon\b|\bFailed to lock SAT tree\b/i,
+    samples: [
+      "node-2:4410:4501 [3] sharp_plugin.c:302 NCCL WARN SHARP group create: Streaming Tree lock failed (-18)",
+      "node-2:4410:4501 [0] sharp_plugin.c:276 NCCL WARN NET/IB : SHARP coll init error: Cannot connect to SHARPD(-53)",
+      "[node-2:0:4410 - comm.c:374] ERROR Failed to lock SAT tree(ID:0x40 ret:0x4)",
+      "[node-2:1:4410 - context.c:276] ERROR failed to open sharp session with SHARPD daemon. please check daemon status",
+    ],
+  },
+  {
     id: "nccl.gdrSaidOn", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma"],
     pattern: /GPU Direct RDMA (?:\(DMABUF\) )?enabled/i,
     samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA (DMABUF) enabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO GPU Direct RDMA Enabled for HCA 0 'mlx5_0'"],

@@ -80,6 +80,12 @@ export interface NcclState {
   gdrConn: Located | null;
   noGdrConn: Located | null;
   gdrDisabledHca: Located | null;
+  /**
+   * the topology's per-path decision, `GPU Direct RDMA Enabled for GPU 86000 / HCA 0 (distance 4 <= 4), read 0` and its
+   * `Disabled ... (distance 5 > 4)` (graph/paths.cc 2.7+; `NET/IB : ...` before): the first of each
+   */
+  gdrGpuOn: Located | null;
+  gdrGpuOff: Located | null;
   /** `GPU Direct RDMA (DMABUF) enabled` and the like: GDR said to be on, whatever the connection lines show */
   gdrEnabledSaid: Located | null;
   /** version -> where it was first seen, per source */
@@ -97,6 +103,8 @@ export interface NcclState {
   netHints: Record<string, Located>;
   ibHcas: string[] | null;
   ibHcasAt: Located | null;
+  /** the link layers the `NET/IB : Using` lists print after each HCA (`IB`, `RoCE`, `IB/SHARP`), in first-seen order */
+  ibLinkLayers: string[] | null;
   hosts: Record<string, Located>;
   initComplete: number;
   initCompleteAt: Located | null;
@@ -531,8 +539,8 @@ const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
-    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
-    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
+    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrGpuOn: null, gdrGpuOff: null, gdrEnabledSaid: null,
+    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, ibLinkLayers: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
     cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, communicators: 0, connections: 0, links: 0 } }, capped: {},
@@ -585,6 +593,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           for (const h of e.hcas) {
             const name = `${h.dev}:${h.port}`;
             if (!list.includes(name)) list.push(name);
+            if (h.link && !(s.ibLinkLayers ??= []).includes(h.link)) s.ibLinkLayers.push(h.link);
           }
           s.ibHcasAt = earlierThan(s.ibHcasAt, e);
         } else if (e.transport === "ib-none") s.ibNone = earlierThan(s.ibNone, e);
@@ -665,6 +674,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.gdr": {
         if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlierThan(s.gdrDisabledHca, e);
+        else if (e.scope === "gpu") {
+          if (e.enabled) s.gdrGpuOn = earlierThan(s.gdrGpuOn, e);
+          else s.gdrGpuOff = earlierThan(s.gdrGpuOff, e);
+        }
         const sock = e.scope === "hca" && e.ev.text.includes("NET/Socket") ? SOCKET_GDR_HCA.exec(e.ev.text) : null;
         if (sock) noteIface((s.ifaces ??= {}), "NET/Socket", Number(sock[1]), sock[2], "", hostOfEvent(e), e.pid, e);
         if (e.enabled) s.gdrEnabledSaid = earlierThan(s.gdrEnabledSaid, e);
@@ -734,6 +747,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.gdrConn = earlier(a.gdrConn, b.gdrConn);
     out.noGdrConn = earlier(a.noGdrConn, b.noGdrConn);
     out.gdrDisabledHca = earlier(a.gdrDisabledHca, b.gdrDisabledHca);
+    out.gdrGpuOn = earlier(a.gdrGpuOn, b.gdrGpuOn);
+    out.gdrGpuOff = earlier(a.gdrGpuOff, b.gdrGpuOff);
     out.gdrEnabledSaid = earlier(a.gdrEnabledSaid, b.gdrEnabledSaid);
     for (const v of b.versions) if (!out.versions.some((x) => x.version === v.version && x.source === v.source && x.host === v.host && x.pid === v.pid)) out.versions.push(v);
     for (const [k, v] of Object.entries(b.networks)) {
@@ -753,6 +768,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       for (const h of b.ibHcas) if (!out.ibHcas.includes(h)) out.ibHcas.push(h);
     }
     out.ibHcasAt = earlier(a.ibHcasAt, b.ibHcasAt);
+    if (b.ibLinkLayers) for (const l of b.ibLinkLayers) if (!(out.ibLinkLayers ??= []).includes(l)) out.ibLinkLayers.push(l);
     for (const [k, v] of Object.entries(b.hosts)) out.hosts[k] = earlier(out.hosts[k], v);
     if (b.nvlsHeadNodes && b.nvlsHeadNodes.n > (out.nvlsHeadNodes?.n ?? 0)) out.nvlsHeadNodes = b.nvlsHeadNodes;
     out.initComplete += b.initComplete;
@@ -800,9 +816,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (netAt) sources["nccl.net"] = netAt;
     // GDR is about network connections: `/GDRDMA` on them, or NCCL saying it enabled GDR (DMA-BUF or peermem)
     // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false. An `Enabled`/`(DMABUF) enabled`
-    // line only says the NIC could do it, not that network connections use it
-    const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca ? false : null;
-    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrDisabledHca)!;
+    // line only says the NIC could do it, not that network connections use it; the topology's per-path decision (`GPU Direct
+    // RDMA Enabled for GPU x / HCA y (distance d <= l)`) is what the connections from that GPU follow, so without connection
+    // lines one `Enabled for GPU` says true and `Disabled for GPU` alone false (NCCL_NET_GDR_LEVEL turning the far GPUs off)
+    const gdr = s.gdrConn ? true : s.noGdrConn ? false : s.gdrGpuOn ? true : s.gdrDisabledHca || s.gdrGpuOff ? false : null;
+    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrGpuOn ?? s.gdrDisabledHca ?? s.gdrGpuOff)!;
     if (s.ibHcasAt) sources["nccl.ibHcas"] = plain(s.ibHcasAt)!;
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
@@ -886,6 +904,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         warnCount: s.warnCount,
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,
+        ibLinkLayers: s.ibLinkLayers,
         netChoices: Object.entries(s.networks).sort((x, y) => y[1].count - x[1].count || (x[0] < y[0] ? -1 : 1)).map(([net, v]) => ({ net, hosts: [...new Set((v.hosts ?? []).map((h) => cluster.hostOf(h)!))].sort() })),
       },
       sources,
