@@ -83,9 +83,6 @@ const INIT_TIMINGS = /^Init timings(?: - \w+)?: rank (\d+) nranks (\d+)/;
 const COLLECTIVE = /^(\w+): opCount ([0-9a-fA-F]+)\b(?:.*? comm (0x[0-9a-fA-F]+))?(?:.*?\[nranks=(\d+)\])?/;
 // `NET/IB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'`; plugins and NCCL's DMA-BUF path: `GPU Direct RDMA (DMABUF) enabled for HCA …`
 const GDR_HCA = /GPU Direct RDMA (?:\(DMABUF\) )?(Enabled|Disabled|enabled|disabled)\b(?: for HCA)?/;
-// 2.4-2.6 print the topology's per-path decision under the transport's name, `NET/IB : GPU Direct RDMA Enabled for GPU
-// 435e00000 / HCA 0 (distance 1 < 2), read 0` (`... Disabled for GPU 0[0] / HCA 0 (distance 5 >= 4)`): a GPU's path, not the HCA
-const gdrScope = (msg: string): "hca" | "gpu" => (/ for GPU /.test(msg) ? "gpu" : "hca");
 const OFI_GDR_OFF = /\bdisabling GDR\b|\bwithout GPUDirect RDMA support\b/;
 const ERROR_RETURN = /^([\w./\-]+\.(?:cc|c|cpp|h|hpp|cu)):(\d+)(?: \(\w+\))? -> (\d+)(?: \[([^\]]+)\])?/;
 
@@ -145,13 +142,13 @@ export function readNcclMessage(msg: string): NcclMessage {
         }
         if ((m = IB_LEGACY.exec(msg))) return { kind: "ibHcaLegacy", hca: { dev: m[1], port: Number(m[2]), link: m[3] } };
         if (/^NET\/IB ?: ?No device found/.test(msg)) return { kind: "ibNoDevice" };
-        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: gdrScope(msg), text: msg };
+        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         break;
       }
       if (msg.startsWith("NET/Socket")) {
         if ((m = /^NET\/Socket ?: ?Using (.*)$/.exec(msg)) && !/threads/.test(m[1])) return { kind: "socketUsing", ifaces: ifaces(m[1]) };
         // NCCL's topology check names the network in use: `NET/Socket : GPU Direct RDMA Disabled for HCA 0 'lo'`
-        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: gdrScope(msg), text: msg };
+        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         break;
       }
       if (msg.startsWith("NET/OFI")) {
@@ -170,7 +167,7 @@ export function readNcclMessage(msg: string): NcclMessage {
       if ((m = ENV.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
       if ((m = ENV_HCA.exec(msg))) return { kind: "env", name: m[1], value: m[2] };
       if (msg.startsWith("NET/")) {
-        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: gdrScope(msg), text: msg };
+        if ((m = GDR_HCA.exec(msg))) return { kind: "gdr", enabled: /^e/i.test(m[1]), scope: "hca", text: msg };
         // a net plugin listing the devices it will use, as NCCL's own transports do (`NET/FastSocket : Using [0]ibs108:..`)
         if ((m = PLUGIN_USING.exec(msg))) return { kind: "pluginUsing", net: m[1] };
         if ((m = PLUGIN_CONNECTED.exec(msg))) return { kind: "pluginUsing", net: m[1] };

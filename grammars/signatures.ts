@@ -399,6 +399,9 @@ export const SIGNATURES: readonly Signature[] = [
     // the event is libibverbs' ibv_event_type_str (`port error`, `local catastrophic error`, `... work queue error`, `CQ error`)
     values: [/(?:Got (?:non-fatal )?async event ?: ?|async fatal event(?: on (?:QP|CQ|SRQ)\b[^:]*)?: )(?<event>[A-Za-z_][\w /]*?)(?:\(\d+\))?\s*$/, /NET\/IB\s?: (?<eventDev>[\w.-]+):(?<eventPort>\d+) (?:Got |async )/,
       /(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/,
+      // the GIDs a completion error names (net_ib 2.19+, HPC-X ib_plugin.c): `localGid ::ffff:10.0.0.1` is a RoCE v2 GID
+      // over IPv4 (an IPv4-mapped address), `fe80::...` a link-local one (InfiniBand's default, or RoCE's index 0 / v1)
+      /localGid (?<localGid>[0-9a-fA-F:.]+)/,
       // the verbs provider's own report of an error completion it polled, before NCCL (or any user of the queue) sees its
       // status: rdma-core's mlx5 (providers/mlx5/cq.c, every release) writes `mlx5: <hostname>: got completion with error:`
       // to stderr and then the 64-byte CQE as four lines of hex words; the hostname is `host_unknown` where gethostname()

@@ -4,13 +4,14 @@ import type { Report } from "../src/model.js";
 
 /**
  * Formats found in a round of real logs whose story is the InfiniBand / RoCE set-up (NET/IB device lists, GID
- * selection, HCA filters, GPU Direct RDMA, SHARP). Two misses: NCCL's per-path GPU Direct RDMA decision (`GPU Direct RDMA
- * Enabled for GPU 86000 / HCA 0 (distance 4 <= 4), read 0` and its `Disabled ... (distance 5 > 4)`, NCCL 2.4 to now,
- * under `NET/IB : ` before 2.7) did not set nccl.gdr when no connection line followed; and libsharp's own ERROR record
- * (`[host:rank:pid - comm.c:374] ERROR Failed to lock SAT tree(...)`) was no failure line, while the SHARP plugin's WARN
- * after it was reported as an unexplained NCCL error with network-reachability advice. Besides, the report now lists
- * the link layers the `NET/IB : Using` lists print (facts.nccl.ibLinkLayers). Every log text here is written for the
- * test in the printed layout.
+ * selection, HCA filters, GPU Direct RDMA, SHARP). One miss of the tool: libsharp's own ERROR record (`[host:rank:pid -
+ * comm.c:374] ERROR Failed to lock SAT tree(...)`) was no failure line, and the SHARP plugin's WARN after it was reported
+ * as an unexplained NCCL error with network-reachability advice (now the warning nccl/sharp-failure). One miss was the
+ * label's: NCCL's per-GPU/NIC GDR lines (`GPU Direct RDMA Enabled for GPU 86000 / HCA 0 (distance 4 <= 4)`) are no
+ * statement about the run's GDR, as an earlier round settled. Besides, the report lists the link layers the `NET/IB :
+ * Using` lists print (facts.nccl.ibLinkLayers), and a completion that timed out (status 12) on RoCE gets RoCE's advice
+ * (the GID index and the route between the two NICs) where the completion line's GID is IPv4-mapped or the device list
+ * says RoCE. Every log text here is written for the test in the printed layout.
  */
 
 const WRAPS: [string, (l: string) => string, string[]][] = [
@@ -28,43 +29,24 @@ async function eachWrap(lines: string[], check: (r: Report, at: string) => void)
 const finding = (r: Report, id: string) => r.findings.find((f) => f.ruleId === id);
 
 describe("GPU Direct RDMA decided per GPU and NIC (`Enabled for GPU x / HCA y (distance d <= l)`)", () => {
+  // graph/paths.cc (2.7+) checks every GPU against every NIC while it computes paths, far NICs the GPU never uses
+  // included: a pair's line is no statement about the run's connections (test/reference-patterns.test.ts, gdr.path)
   const mixed = [
     "gpu-a:510:600 [2] NCCL INFO NCCL_NET_GDR_LEVEL set by environment to PHB",
     "gpu-a:510:600 [2] NCCL INFO GPU Direct RDMA Disabled for GPU 1b000 / HCA 1 (distance 5 > 4)",
     "gpu-a:510:600 [2] NCCL INFO GPU Direct RDMA Enabled for GPU 9c000 / HCA 1 (distance 3 <= 4), read 1",
     "gpu-a:511:601 [3] NCCL INFO GPU Direct RDMA Disabled for GPU 3d000 / HCA 1 (distance 5 >",
   ];
-  it("one path with GDR on says the network connections from that GPU use it", async () => {
+  it("leaves nccl.gdr unknown, either way, and raises nothing", async () => {
     await eachWrap(mixed, (r, at) => {
-      expect(r.facts.nccl.gdr, at).toBe(true);
+      expect(r.facts.nccl.gdr, at).toBeNull();
       expect(r.facts.nccl.nodes, at).toBe(1);
+      expect(r.facts.nccl.env?.NCCL_NET_GDR_LEVEL, at).toBe("PHB");
       expect(ids(r, "error"), at).toEqual([]);
     });
   });
-  it("every path turned off by distance says false, and a log that shows no second node gets no error", async () => {
-    await eachWrap([mixed[0], mixed[1], mixed[3]], (r, at) => {
-      expect(r.facts.nccl.gdr, at).toBe(false);
-      expect(ids(r, "error"), at).toEqual([]);
-    });
-  });
-  it("NCCL 2.4-2.6 print the decision under the transport's name", async () => {
-    const r = await analyzeText([
-      "hpc-0:9100:9147 [0] NCCL INFO NET/IB : GPU Direct RDMA Enabled for GPU 18100000 / HCA 0 (distance 1 < 2), read 0",
-      "hpc-0:9100:9147 [0] NCCL INFO NET/IB: Dev 0 Port 1 qpn 624257 mtu 5 LID 129",
-    ].join("\n") + "\n");
-    expect(r.facts.nccl.gdr).toBe(true);
-    const off = await analyzeText("hpc-0:9100:9147 [1] NCCL INFO NET/IB : GPU Direct RDMA Disabled for GPU 1[1] / HCA 0 (distance 4 >= 2)\n");
-    expect(off.facts.nccl.gdr).toBe(false);
-  });
-  it("connection lines still decide, and the HCA-wide lines keep their meaning (near misses)", async () => {
-    await eachWrap([
-      mixed[2],
-      "gpu-a:510:602 [2] NCCL INFO Channel 00/0 : 2[2] -> 10[2] [send] via NET/IB/1",
-    ], (r, at) => expect(r.facts.nccl.gdr, at).toBe(false));
-    const hca = await analyzeText("gpu-a:510:600 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0' (no module)\n");
-    expect(hca.facts.nccl.gdr).toBe(false);
-    const able = await analyzeText("gpu-a:510:600 [0] NCCL INFO NET/IB : GPU Direct RDMA (DMABUF) enabled for HCA 0 'mlx5_0'\n");
-    expect(able.facts.nccl.gdr).toBeNull();
+  it("connection lines decide (near miss: an Enabled pair beside a connection without /GDRDMA)", async () => {
+    await eachWrap([mixed[2], "gpu-a:510:602 [2] NCCL INFO Channel 00/0 : 2[2] -> 10[2] [send] via NET/IB/1"], (r, at) => expect(r.facts.nccl.gdr, at).toBe(false));
   });
 });
 
@@ -85,6 +67,34 @@ describe("the link layers of the NET/IB device list (facts.nccl.ibLinkLayers)", 
     expect(old.facts.nccl.ibLinkLayers).toEqual(["RoCE"]);
     const sock = await analyzeText(["ib-7:88:140 [0] NCCL INFO NET/IB : No device found.", "ib-7:88:140 [0] NCCL INFO NET/Socket : Using [0]eth0:10.1.0.7<0>"].join("\n") + "\n");
     expect(sock.facts.nccl.ibLinkLayers).toBeNull();
+  });
+});
+
+describe("a retry-exceeded completion (status 12) on RoCE", () => {
+  const roce = [
+    "rdma-3:2201:2290 [6] transport/net_ib.cc:2244 NCCL WARN NET/IB: Got completion from peer 10.44.6.9<50211> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.44.6.8 remoteGids::ffff:10.44.6.9 hca mlx5_7",
+    "rdma-3:2201:2290 [6] NCCL INFO transport/net.cc:1362 -> 6",
+  ];
+  it("an IPv4-mapped GID names RoCE: the advice is the GID and the route between the two NICs", async () => {
+    await eachWrap(roce, (r, at) => {
+      const f = finding(r, "nccl/ib-error")!;
+      expect(f.remediation[0], at).toContain("Status 12: on RoCE (local GID ::ffff:10.44.6.8) it most often means");
+      expect(f.remediation[0], at).toContain("NCCL_IB_GID_INDEX");
+      expect(r.facts.firstError?.line, at).toBe(1);
+    });
+  });
+  it("the device list's link layer says RoCE where the old WARN prints no GID", async () => {
+    const r = await analyzeText([
+      "rdma-3:2201:2201 [0] NCCL INFO NET/IB : Using [0]mlx5_2:1/RoCE [RO]; OOB ens9f0np0:10.44.6.8<0>",
+      "-ker-1:946:988 [0] transport/net_ib.cc:839 NCCL WARN NET/IB : Got completion with error 12, opcode 1, len 0, vendor err 129",
+    ].join("\n") + "\n");
+    expect(finding(r, "nccl/ib-error")!.remediation[0]).toMatch(/^Status 12: on RoCE it most often means/);
+  });
+  it("near miss: an InfiniBand link-local GID keeps the fabric advice", async () => {
+    const r = await analyzeText("ib-9:77:90 [1] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.1.0.9<4011> with status=12 opcode=0 len=0 vendor err 129 (Recv) localGid fe80::966d:ae03:8b:df54 remoteGidsfe80::966d:ae03:8b:df78\n");
+    const f = finding(r, "nccl/ib-error")!;
+    expect(f.remediation[0]).toMatch(/^Status 12: check the links/);
+    expect(f.remediation.join("\n")).not.toContain("on RoCE");
   });
 });
 

@@ -80,12 +80,6 @@ export interface NcclState {
   gdrConn: Located | null;
   noGdrConn: Located | null;
   gdrDisabledHca: Located | null;
-  /**
-   * the topology's per-path decision, `GPU Direct RDMA Enabled for GPU 86000 / HCA 0 (distance 4 <= 4), read 0` and its
-   * `Disabled ... (distance 5 > 4)` (graph/paths.cc 2.7+; `NET/IB : ...` before): the first of each
-   */
-  gdrGpuOn: Located | null;
-  gdrGpuOff: Located | null;
   /** `GPU Direct RDMA (DMABUF) enabled` and the like: GDR said to be on, whatever the connection lines show */
   gdrEnabledSaid: Located | null;
   /** version -> where it was first seen, per source */
@@ -539,7 +533,7 @@ const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${
 export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
-    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrGpuOn: null, gdrGpuOff: null, gdrEnabledSaid: null,
+    transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
     versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, ibLinkLayers: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
@@ -674,10 +668,6 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         return;
       case "nccl.gdr": {
         if (!e.enabled && e.scope === "hca") s.gdrDisabledHca = earlierThan(s.gdrDisabledHca, e);
-        else if (e.scope === "gpu") {
-          if (e.enabled) s.gdrGpuOn = earlierThan(s.gdrGpuOn, e);
-          else s.gdrGpuOff = earlierThan(s.gdrGpuOff, e);
-        }
         const sock = e.scope === "hca" && e.ev.text.includes("NET/Socket") ? SOCKET_GDR_HCA.exec(e.ev.text) : null;
         if (sock) noteIface((s.ifaces ??= {}), "NET/Socket", Number(sock[1]), sock[2], "", hostOfEvent(e), e.pid, e);
         if (e.enabled) s.gdrEnabledSaid = earlierThan(s.gdrEnabledSaid, e);
@@ -747,8 +737,6 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.gdrConn = earlier(a.gdrConn, b.gdrConn);
     out.noGdrConn = earlier(a.noGdrConn, b.noGdrConn);
     out.gdrDisabledHca = earlier(a.gdrDisabledHca, b.gdrDisabledHca);
-    out.gdrGpuOn = earlier(a.gdrGpuOn, b.gdrGpuOn);
-    out.gdrGpuOff = earlier(a.gdrGpuOff, b.gdrGpuOff);
     out.gdrEnabledSaid = earlier(a.gdrEnabledSaid, b.gdrEnabledSaid);
     for (const v of b.versions) if (!out.versions.some((x) => x.version === v.version && x.source === v.source && x.host === v.host && x.pid === v.pid)) out.versions.push(v);
     for (const [k, v] of Object.entries(b.networks)) {
@@ -816,11 +804,9 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (netAt) sources["nccl.net"] = netAt;
     // GDR is about network connections: `/GDRDMA` on them, or NCCL saying it enabled GDR (DMA-BUF or peermem)
     // connection lines decide; without them a `GPU Direct RDMA Disabled` line says false. An `Enabled`/`(DMABUF) enabled`
-    // line only says the NIC could do it, not that network connections use it; the topology's per-path decision (`GPU Direct
-    // RDMA Enabled for GPU x / HCA y (distance d <= l)`) is what the connections from that GPU follow, so without connection
-    // lines one `Enabled for GPU` says true and `Disabled for GPU` alone false (NCCL_NET_GDR_LEVEL turning the far GPUs off)
-    const gdr = s.gdrConn ? true : s.noGdrConn ? false : s.gdrGpuOn ? true : s.gdrDisabledHca || s.gdrGpuOff ? false : null;
-    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrGpuOn ?? s.gdrDisabledHca ?? s.gdrGpuOff)!;
+    // line only says the NIC could do it, not that network connections use it
+    const gdr = s.gdrConn ? true : s.noGdrConn || s.gdrDisabledHca ? false : null;
+    if (gdr !== null) sources["nccl.gdr"] = plain(s.gdrConn ?? s.noGdrConn ?? s.gdrDisabledHca)!;
     if (s.ibHcasAt) sources["nccl.ibHcas"] = plain(s.ibHcasAt)!;
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
