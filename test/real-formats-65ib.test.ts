@@ -62,6 +62,16 @@ describe("the link layers of the NET/IB device list (facts.nccl.ibLinkLayers)", 
       expect(r.facts.nccl.net, at).toBe("IB");
     });
   });
+  it("a record cut inside its last link layer adds no cut word (near miss)", async () => {
+    await eachWrap([
+      "ib-7:88:140 [0] NCCL INFO NET/IB : Using [0]mlx5_9:1/IB/SHARP [RO]; OOB eth0:10.20.0.7<0>",
+      "ib-7:90:142 [2] NCCL INFO NET/IB : Using [0]mlx5_9:1/IB/SH",
+      "ib-7:91:143 [3] NCCL INFO NET/IB : Using [0]mlx5_9:1/IB [1]mlx5_8:1/Ro",
+    ], (r, at) => {
+      expect(r.facts.nccl.ibLinkLayers, at).toEqual(["IB/SHARP", "IB"]);
+      expect(r.facts.nccl.ibHcas, at).toEqual(["mlx5_9:1", "mlx5_8:1"]);
+    });
+  });
   it("reads the pre-2.5 one-HCA-a-line form, and stays null without a device list", async () => {
     const old = await analyzeText(["ib-7:88:88 [0] NCCL INFO NET/IB: [0] mlx5_1:1/RoCE ", "ib-7:88:88 [0] NCCL INFO Using internal Network IB"].join("\n") + "\n");
     expect(old.facts.nccl.ibLinkLayers).toEqual(["RoCE"]);
