@@ -86,10 +86,15 @@ const GDR_HCA = /GPU Direct RDMA (?:\(DMABUF\) )?(Enabled|Disabled|enabled|disab
 const OFI_GDR_OFF = /\bdisabling GDR\b|\bwithout GPUDirect RDMA support\b/;
 const ERROR_RETURN = /^([\w./\-]+\.(?:cc|c|cpp|h|hpp|cu)):(\d+)(?: \(\w+\))? -> (\d+)(?: \[([^\]]+)\])?/;
 
-function hcas(list: string): IbHca[] {
+/**
+ * The `[i]dev:port/LINK` items of a device list. `cut`: the record lost its end (no `; OOB` part), so the last item's link
+ * layer may be a cut word (`mlx5_9:1/IB/SH`) and is left unknown when nothing follows it.
+ */
+function hcas(list: string, cut = false): IbHca[] {
   const out: IbHca[] = [];
+  const end = list.trimEnd().length;
   HCA_ITEM.lastIndex = 0;
-  for (let m = HCA_ITEM.exec(list); m; m = HCA_ITEM.exec(list)) out.push({ dev: m[1], port: Number(m[2]), link: m[3] ?? null });
+  for (let m = HCA_ITEM.exec(list); m; m = HCA_ITEM.exec(list)) out.push({ dev: m[1], port: Number(m[2]), link: m[3] === undefined || (cut && m.index + m[0].length >= end) ? null : m[3] });
   return out;
 }
 
@@ -138,7 +143,7 @@ export function readNcclMessage(msg: string): NcclMessage {
           // NCCL itself never prints an ellipsis here: `Using ...` / `Using …` is a paste whose device list the user cut,
           // so the HCAs are unknown rather than none (an empty `Using [RO]; OOB` list is a real "no device" print)
           if (/^\s*(?:\.{3,}|\u2026)\s*$/.test(list)) return { kind: "ibUsing", hcas: [], oob: oob ? oob[1] : null, elided: true };
-          return { kind: "ibUsing", hcas: hcas(list), oob: oob ? oob[1] : null };
+          return { kind: "ibUsing", hcas: hcas(list, !m[1].includes(";")), oob: oob ? oob[1] : null };
         }
         if ((m = IB_LEGACY.exec(msg))) return { kind: "ibHcaLegacy", hca: { dev: m[1], port: Number(m[2]), link: m[3] } };
         if (/^NET\/IB ?: ?No device found/.test(msg)) return { kind: "ibNoDevice" };

@@ -399,6 +399,9 @@ export const SIGNATURES: readonly Signature[] = [
     // the event is libibverbs' ibv_event_type_str (`port error`, `local catastrophic error`, `... work queue error`, `CQ error`)
     values: [/(?:Got (?:non-fatal )?async event ?: ?|async fatal event(?: on (?:QP|CQ|SRQ)\b[^:]*)?: )(?<event>[A-Za-z_][\w /]*?)(?:\(\d+\))?\s*$/, /NET\/IB\s?: (?<eventDev>[\w.-]+):(?<eventPort>\d+) (?:Got |async )/,
       /(?:status=(?:[A-Za-z_]\w*\()?|with error )(?<status>\d+)/, /(?<verb>ibv_\w+) failed(?: with error (?<verbError>.*?))?(?:\s+errno \d+)?$/, /from peer (?<peer>\S+?)<\d+>/, /(?<ncclSays>NCCL|ibvwrap|net_ib|NET\/IB|ib_plugin)/,
+      // the GIDs a completion error names (net_ib 2.19+, HPC-X ib_plugin.c): `localGid ::ffff:10.0.0.1` is a RoCE v2 GID
+      // over IPv4 (an IPv4-mapped address), `fe80::...` a link-local one (InfiniBand's default, or RoCE's index 0 / v1)
+      /localGid (?<localGid>[0-9a-fA-F:.]+)/,
       // the verbs provider's own report of an error completion it polled, before NCCL (or any user of the queue) sees its
       // status: rdma-core's mlx5 (providers/mlx5/cq.c, every release) writes `mlx5: <hostname>: got completion with error:`
       // to stderr and then the 64-byte CQE as four lines of hex words; the hostname is `host_unknown` where gethostname()
@@ -1415,6 +1418,25 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.ibSideband", dialect: "nccl", level: "info", anyOf: ["for sideband communication"],
     pattern: /NET\/IB ?: Using interface (?<iface>\S+) for sideband communication/,
     samples: ["node:1:2 [0] NCCL INFO NET/IB : Using interface ib0 for sideband communication"],
+  },
+  {
+    // NVIDIA SHARP (in-network reduction in the InfiniBand switches: NCCL's CollNet through HPC-X's nccl-rdma-sharp-plugins)
+    // failing to set up a communicator. The plugin's WARNs (src/sharp_plugin.c: `NET/IB : SHARP coll init error: <why>(<n>)`,
+    // `SHARP group create: <why>(<n>)`, `sharp_coll_caps_query failed : <why>(<n>)`) return an internal error for that
+    // communicator's CollNet, and NCCL goes on without it; libsharp's own ERROR records say why (its session with the
+    // sharpd daemon, the Aggregation Manager's tree). Not NCCL's NVLink SHARP (NVLS), which is nccl/cuda-error's.
+    id: "nccl.sharpFailed", dialect: "nccl", level: "warning", anyOf: ["sharp coll init error", "sharp group create", "sharp_coll_caps_query failed", "sharp session with sharpd", "lock sat tree"],
+    values: [
+      /(?:SHARP coll init error|SHARP group create|sharp_coll_caps_query failed)\s?: ?(?<reason>[^()\r\n]*[^\s()])\s?\((?<code>-?\d+)\)/,
+      /(?<sharpd>open sharp session with SHARPD daemon)/i, /(?<treeLock>Failed to lock SAT tree|Streaming Tree lock failed)/i,
+    ],
+    pattern: /\bSHARP coll init error\b|\bSHARP group create ?: |\bsharp_coll_caps_query failed\b|\bopen sharp session with SHARPD daemon\b|\bFailed to lock SAT tree\b/i,
+    samples: [
+      "node-2:4410:4501 [3] sharp_plugin.c:302 NCCL WARN SHARP group create: Streaming Tree lock failed (-18)",
+      "node-2:4410:4501 [0] sharp_plugin.c:276 NCCL WARN NET/IB : SHARP coll init error: Cannot connect to SHARPD(-53)",
+      "[node-2:0:4410 - comm.c:374] ERROR Failed to lock SAT tree(ID:0x40 ret:0x4)",
+      "[node-2:1:4410 - context.c:276] ERROR failed to open sharp session with SHARPD daemon. please check daemon status",
+    ],
   },
   {
     id: "nccl.gdrSaidOn", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma"],

@@ -979,6 +979,11 @@ const ONECCL_ERROR = /^(?:\d{4}:\d\d:\d\d-\d\d:\d\d:\d\d:\(\s*\d+\)\s+)?\|CCL_ER
 // (the stamp and the process part may be peeled or cut by a paste: the file, line, component and level stay)
 const UCX_RECORD = /^(?:\[\d{6,}\.\d{1,9}\]\s+)?(?:\[[^\s\[\]:]+:\s*\d+\s*:\s*[\w.\-]+\]\s+)?[\w.\-\/]+\.(?:c|cc|cpp|h|inl):\d+\s+(?:UCX|UCS|UCT|UCP|UCC)\s+(FATAL|ERROR|WARN|DIAG)\s+(\S.*)$/;
 
+// NVIDIA SHARP's own log record (libsharp / libsharp_coll, loaded by HPC-X's NCCL SHARP plugin and by HCOLL): `[host:rank:pid
+// - file.c:line] LEVEL message`, or `[host:rank:pid unique id N] LEVEL message` from its client session. Its ERROR record is
+// a failure (`[node-3:0:7101 - comm.c:374] ERROR Failed to lock SAT tree(ID:0x40 ret:0x4)`); INFO and the like are not
+const SHARP_RECORD = /^\[[^\s\[\]:]{1,64}:\d{1,7}:\d{1,9}(?: - [\w.\-]{1,64}\.(?:c|cc|cpp|h):\d{1,6}| unique id \d{1,20})\] ERROR (\S.*)$/;
+
 /** UCX's own FATAL/ERROR record is a failure, its WARN/DIAG record a warning (see UCX_RECORD). */
 function ucxRecord(rec: LogRecord, emit: Emit): boolean {
   const text = rec.text;
@@ -1000,6 +1005,7 @@ function appErrorRecord(rec: LogRecord, emit: Emit): void {
   if (rec.raw.length > text.length && rec.raw.charCodeAt(0) === 50 /* 2 */ && rec.raw.charCodeAt(4) === 45 /* - */ && WRAPPER_ERROR.test(rec.raw)) msg = text;
   else if (text.indexOf("|CCL_ERROR|") >= 0 && text.length < MAX_BARE_CHARS) msg = ONECCL_ERROR.exec(text)?.[1] ?? null;
   else if (text.indexOf("||: ") > 0 && text.indexOf(" ||") > 0) msg = NEURON_LOGGER_ERROR.exec(text.length > MAX_BARE_CHARS ? text.slice(0, MAX_BARE_CHARS) : text)?.[1] ?? null;
+  else if (text.charCodeAt(0) === 91 /* [ */ && text.indexOf("] ERROR ") > 0 && text.length < MAX_BARE_CHARS && SHARP_RECORD.test(text)) msg = SHARP_RECORD.exec(text)![1];
   else if ((text.indexOf(" ERROR ") > 0 || text.indexOf(" CRITICAL ") > 0) && text.length < MAX_BARE_CHARS) msg = LOGGER_PID_RECORD.exec(text)?.[1] ?? null;
   else if (text.charCodeAt(0) === 69 /* E */ || text.charCodeAt(0) === 67 /* C */) {
     if (text.indexOf(" pid:") > 0 && text.length < MAX_BARE_CHARS) msg = XINFERENCE_FIELDS_RECORD.exec(text)?.[1] ?? null;

@@ -97,6 +97,8 @@ export interface NcclState {
   netHints: Record<string, Located>;
   ibHcas: string[] | null;
   ibHcasAt: Located | null;
+  /** the link layers the `NET/IB : Using` lists print after each HCA (`IB`, `RoCE`, `IB/SHARP`), in first-seen order */
+  ibLinkLayers: string[] | null;
   hosts: Record<string, Located>;
   initComplete: number;
   initCompleteAt: Located | null;
@@ -532,7 +534,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
     transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
-    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, hosts: {},
+    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, ibLinkLayers: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
     cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, communicators: 0, connections: 0, links: 0 } }, capped: {},
@@ -585,6 +587,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           for (const h of e.hcas) {
             const name = `${h.dev}:${h.port}`;
             if (!list.includes(name)) list.push(name);
+            if (h.link && !(s.ibLinkLayers ??= []).includes(h.link)) s.ibLinkLayers.push(h.link);
           }
           s.ibHcasAt = earlierThan(s.ibHcasAt, e);
         } else if (e.transport === "ib-none") s.ibNone = earlierThan(s.ibNone, e);
@@ -753,6 +756,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       for (const h of b.ibHcas) if (!out.ibHcas.includes(h)) out.ibHcas.push(h);
     }
     out.ibHcasAt = earlier(a.ibHcasAt, b.ibHcasAt);
+    if (b.ibLinkLayers) for (const l of b.ibLinkLayers) if (!(out.ibLinkLayers ??= []).includes(l)) out.ibLinkLayers.push(l);
     for (const [k, v] of Object.entries(b.hosts)) out.hosts[k] = earlier(out.hosts[k], v);
     if (b.nvlsHeadNodes && b.nvlsHeadNodes.n > (out.nvlsHeadNodes?.n ?? 0)) out.nvlsHeadNodes = b.nvlsHeadNodes;
     out.initComplete += b.initComplete;
@@ -886,6 +890,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         warnCount: s.warnCount,
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,
+        ibLinkLayers: s.ibLinkLayers,
         netChoices: Object.entries(s.networks).sort((x, y) => y[1].count - x[1].count || (x[0] < y[0] ? -1 : 1)).map(([net, v]) => ({ net, hosts: [...new Set((v.hosts ?? []).map((h) => cluster.hostOf(h)!))].sort() })),
       },
       sources,

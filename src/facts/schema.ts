@@ -209,6 +209,8 @@ export const NcclFactsSchema = z.object({
   warnKinds: z.record(z.string(), z.number()).optional(),
   /** printed `Using network X` values */
   netPrinted: z.array(z.string()).optional(),
+  /** the link layers the `NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/IB` lists print (IB, RoCE, IB/SHARP), first seen first; null without such a list */
+  ibLinkLayers: z.array(z.string()).nullable().optional(),
   /** each network NCCL chose (`Using network X`, normalised as \`net\`) with the hosts that printed it, most printed first: hosts that chose differently (one node without RDMA devices falls back to Socket) show here */
   netChoices: z.array(z.object({ net: z.string(), hosts: z.array(z.string()) })),
 });

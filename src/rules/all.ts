@@ -54,6 +54,7 @@ import { rule as ncclP2pDisabled } from "./nccl/p2p-disabled.js";
 import { rule as ncclShmTooSmall } from "./nccl/shm-too-small.js";
 import { rule as ncclWrongInterface } from "./nccl/wrong-interface.js";
 import { rule as ncclNetPluginFallback } from "./nccl/net-plugin-fallback.js";
+import { rule as ncclSharpFailure } from "./nccl/sharp-failure.js";
 import { rule as ncclIbError } from "./nccl/ib-error.js";
 import { rule as ncclBootstrapFailure } from "./nccl/bootstrap-failure.js";
 import { rule as ncclSystemError } from "./nccl/system-error.js";
@@ -140,6 +141,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclShmTooSmall,
   ncclWrongInterface,
   ncclNetPluginFallback,
+  ncclSharpFailure,
   ncclIbError,
   ncclBootstrapFailure,
   ncclSystemError,

@@ -107,6 +107,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/ib-error": { layer: "network" },
   "nccl/shm-too-small": { layer: "network" },
   "nccl/net-plugin-fallback": { layer: "network" },
+  "nccl/sharp-failure": { layer: "network" },
   "nccl/socket-fallback": { layer: "network", causedBy: ["nccl/ib-disabled", "nccl/ib-error", "nccl/net-plugin-fallback"] },
   "nccl/gdrdma-disabled": { layer: "network" },
   "nccl/p2p-disabled": { layer: "network" },

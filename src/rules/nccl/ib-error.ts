@@ -64,7 +64,12 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
   if (event) remediation.push(event.fix);
   if (verb && /modify_qp/.test(verb.call)) remediation.push("ibv_modify_qp failures usually mean a wrong RoCE GID or an unreachable port: set NCCL_IB_GID_INDEX (e.g. 3 for RoCEv2) or let NCCL ≥ 2.21 choose it, and check the HCA ports with `ibv_devinfo` / `show_gids`.");
   if (verb && /reg_mr/.test(verb.call)) remediation.push("Memory registration failed: raise the locked-memory limit (--ulimit memlock=-1, IPC_LOCK) and check GPU Direct RDMA (nvidia-peermem).");
-  if (code === 12) remediation.push("Status 12: check the links and switches between the nodes (`ibstat`, port counters); raise NCCL_IB_TIMEOUT if the fabric is large or congested.");
+  // RoCE: an IPv4-mapped GID in the completion line, or RoCE ports in the NET/IB device list; there a retry-exceeded
+  // completion is most often two NICs that cannot reach each other over the GID NCCL picked, not a slow fabric
+  const gid = first("localGid")?.captures.localGid;
+  const roce = (gid !== undefined && /^::ffff:/i.test(gid)) || (ctx.facts.nccl.ibLinkLayers ?? []).includes("RoCE");
+  if (code === 12 && roce) remediation.push(`Status 12: on RoCE${gid ? ` (local GID ${gid})` : ""} it most often means the two NICs cannot reach each other over the GID NCCL chose, so the first transfer fails. Check that NCCL_IB_GID_INDEX names the RoCE v2 entry with the interface's IP on both nodes (\`show_gids\`; NCCL ≥ 2.21 picks one itself, NCCL_IB_ROCE_VERSION_NUM / NCCL_IB_ADDR_FAMILY steer it), that the two IPs route to each other over the RDMA interfaces, and the switches' RoCE settings (PFC/ECN, NCCL_IB_TC); reproduce with \`ib_write_bw -x <gid index>\` between the same two NICs.`);
+  else if (code === 12) remediation.push("Status 12: check the links and switches between the nodes (`ibstat`, port counters); raise NCCL_IB_TIMEOUT if the fabric is large or congested.");
   if (code === 5) remediation.push("Status 5 is a follow-on error: look for the first failing completion or the rank that died first.");
   if (code === 4) remediation.push("Status 4: disable PCIe ACS/IOMMU or test with NCCL_NET_GDR_LEVEL=0 to confirm GPU Direct RDMA is the problem.");
   if (cqeAt && code === null) remediation.push("The four hex lines after the provider's line are the completion entry: on the last of them, the second word ends in the vendor syndrome and the syndrome (one byte each) and the third word holds the QP number; the process that owns the queue (NCCL's proxy thread in a GPU job) fails the operation next, so read that process's own error and its peer's.");
