@@ -18,6 +18,8 @@ export interface DialectEvent {
 const VLLM_PREFIX = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[\w.-]+\.py:\d+\] /;
 /** SGLang's logger prefix: `[2025-03-04 10:11:12 TP0] ` (a rank tag is optional), or its module names. */
 const SGLANG_PREFIX = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] /;
+/** the same stamp at the end of what the peel took off a record (it takes the whole stamp: src/records/peel.ts ISO_TS) */
+const SGLANG_STAMP_LEAD = /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)+\] $/;
 const SGLANG_WORD = /\bsglang\b|\bSGLang\b|\bserver_args=ServerArgs\(/;
 /**
  * Hugging Face's Text Generation Inference: its launcher's and router's Rust `tracing` records name their crate as the
@@ -57,6 +59,12 @@ const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\/|\bGFX9 cheap f
  */
 const RAY = /\(raylet[,)]|\(RayWorker(?:Wrapper|Proc|Vllm)? |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
 
+/** whether the peel took SGLang's rank-tagged stamp (`[2025-02-26 12:01:56 TP2] `) off the record just before its text */
+function sglangStampLead(raw: string, t: string): boolean {
+  const at = t.length > 0 && raw.length > t.length ? raw.lastIndexOf(t) : -1;
+  return at > 22 && raw.charCodeAt(at - 2) === 93 /* ] */ && SGLANG_STAMP_LEAD.test(raw.slice(Math.max(0, at - 64), at));
+}
+
 /** Records of each input the observer looks at. */
 export const SNIFF_RECORDS = 5000;
 
@@ -85,7 +93,7 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
     if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || t.includes("vLLM API server version") || t.includes("vllm serve "))) note(rec, "vllm", emit);
     if (!seen.has("sglang")) {
       const c1 = t.charCodeAt(1);
-      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || ((t.includes("glang") || t.includes("ServerArgs(")) && SGLANG_WORD.test(t))) note(rec, "sglang", emit);
+      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || ((t.includes("glang") || t.includes("ServerArgs(")) && SGLANG_WORD.test(t)) || sglangStampLead(raw, t)) note(rec, "sglang", emit);
     }
     if (!seen.has("tgi") && t.includes("text_generation_") && TGI_WORD.test(t)) note(rec, "tgi", emit);
     if (!seen.has("lmdeploy") && ((t.startsWith("[TM][") && LMDEPLOY_TAG.test(t)) || (raw.includes(" - lmdeploy - ") && LMDEPLOY_LOGGER.test(raw)))) note(rec, "lmdeploy", emit);

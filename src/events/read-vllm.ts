@@ -335,6 +335,11 @@ export function createVllmReader(): RecordReader & {
         if ((c0 === 84 /* T */ || c0 === 78 /* N */ || c0 === 66 /* B */) && VLLM_RAISE_ONLY.test(text)) {
           emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", errorType: "ValueError", message: clipMsg(text) });
         }
+        // SGLang's error-only records (see SGLANG_ERROR_ONLY), stamped or not: lines that report a failure though they
+        // name no level
+        if ((c0 === 91 /* [ */ || c0 === 83 /* S */ || c0 === 84 /* T */ || c0 === 68 /* D */ || c0 === 69 /* E */ || c0 === 77 /* M */ || c0 === 82 /* R */) && (text.indexOf(" hit an exception:") > 0 || text.indexOf("Exception in ModelTpServer:") >= 0 || text.indexOf("Received sigquit from a child") >= 0) && SGLANG_ERROR_ONLY.test(text)) {
+          emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(c0 === 91 ? text.slice(text.indexOf("] ") + 2) : text) });
+        }
         const bare = readBare(rec, emit);
         if (!bare) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
@@ -940,6 +945,15 @@ const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](
 // `[TM][FATAL][0914.14:00:37.807188][cast.cu:264] CUDA error: ...`. 1: the level; 2: the message.
 const TURBOMIND_RECORD = /^\[TM\]\[(TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\](?:\[[^\]\s]*\])* ?(.*)$/;
 // GPUStack's own record, the stamp peeled (records/peel.ts keeps this header for its ERROR and CRITICAL records only)
+/**
+ * SGLang's records of messages it logs only at ERROR (its format, `[%(asctime)s%(prefix)s] %(message)s`, prints no level
+ * word, the prefix being the process's ` TP0`, ` DP1 TP1`, ` PP0 TP3`, ` EP2` tags): a process's last words before it
+ * sends SIGQUIT to its parent, `<Process> hit an exception: ` and the formatted traceback (the scheduler, the tokenizer and
+ * detokenizer managers, the data-parallel controller, the overlap and speculative worker threads), 0.2's `Exception in
+ * ModelTpServer:` (the traceback on the next lines), and the parent's `Received sigquit from a child process. It usually
+ * means the child failed.` (`proces.` in early 2025 releases). With or without the stamp: a paste often drops it.
+ */
+const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] )?(?:(?:Scheduler|TokenizerManager|DetokenizerManager|DataParallelController|ModelWorkerClient|EAGLEWorkerClient) hit an exception:(?: |$)|Exception in ModelTpServer:|Received sigquit from a child process?\. It usually means the child failed)/;
 const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
