@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids } from "./rules/analyze-text.js";
+import type { Report } from "../src/model.js";
+
+/**
+ * Formats found in round 65sx of real logs: NCCL and engine output under other inference servers (SGLang, TensorRT-LLM,
+ * LMDeploy, TGI, DeepSpeed-MII). Two readings were missing: SGLang's records of messages it logs only at ERROR print no
+ * level word (`[2025-02-26 12:01:56 TP2] Scheduler hit an exception: Traceback ...`, the parent's `Received sigquit from
+ * a child process ...`), and the peel left `TP2] ` of the rank-tagged stamp on the message, so none of them was an
+ * error; and two ranks of one communicator whose Init lines name one GPU of one host went unread when the paste ended
+ * before NCCL's `Duplicate GPU detected` WARN. Every log text here is written for the test in the printed layout.
+ */
+
+const WRAPS: [string, (l: string) => string, string][] = [
+  ["plain LF", (l) => l, "\n"],
+  ["kubectl --timestamps LF", (l) => `2026-12-06T23:41:07.204518337Z ${l}`, "\n"],
+  ["docker compose CRLF", (l) => `sglang-1  | ${l}`, "\r\n"],
+];
+
+async function eachWrap(lines: string[], check: (r: Report, at: string) => void): Promise<void> {
+  for (const [name, wrap, eol] of WRAPS) check(await analyzeText(lines.map(wrap).join(eol) + eol), name);
+}
+
+const finding = (r: Report, id: string) => r.findings.find((f) => f.ruleId === id);
+
+/** no vLLM line in the text: no vLLM fact may be read from another server's records */
+function noVllmFacts(r: Report, at: string): void {
+  expect(r.facts.vllm.version, at).toBeNull();
+  expect(r.facts.vllm.engine, at).toBeNull();
+  const c = r.facts.config;
+  for (const k of ["model", "tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "executorBackend", "maxModelLen", "gpuMemoryUtilization"] as const) expect(c[k], `${at} ${k}`).toBeNull();
+}
+
+describe("SGLang's error-only records, stamped with its rank tags or not", () => {
+  it("`<Process> hit an exception:` on a `[date TPn]` record is the first error; the version line before it is read", async () => {
+    const lines = [
+      "[2026-04-03 17:20:41 TP0] sglang is using nccl==2.27.3",
+      "[2026-04-03 17:20:41 TP1] sglang is using nccl==2.27.3",
+      "[2026-04-03 17:20:44 TP1] Scheduler hit an exception: Traceback (most recent call last):",
+      '  File "/opt/sgl/python/sglang/srt/managers/scheduler.py", line 2410, in run_scheduler_process',
+      "    scheduler = Scheduler(server_args, port_args, gpu_id, tp_rank, moe_ep_rank, pp_rank, dp_rank)",
+      "RuntimeError: CUDA error: invalid device ordinal",
+      "",
+      "[2026-04-03 17:20:44] Received sigquit from a child process. It usually means the child failed.",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(3);
+      expect(r.facts.firstError?.text, at).toContain("Scheduler hit an exception:");
+      expect(r.facts.nccl.version, at).toBe("2.27.3");
+      expect(r.facts.dialects?.map((d) => d.name), at).toContain("sglang");
+      noVllmFacts(r, at);
+    });
+  });
+
+  it("data-parallel tags, the early-2025 `proces.` typo, a stamp a paste dropped, and 0.2's `Exception in ModelTpServer:`", async () => {
+    const cases: [string[], number][] = [
+      [["[2026-01-19 08:02:13 DP1 TP3] DataParallelController hit an exception: Traceback (most recent call last):"], 1],
+      [["[2026-01-19 08:02:13 PP0 TP2] loading weights", "[2026-01-19 08:02:14] Received sigquit from a child proces. It usually means the child failed."], 2],
+      [["warming up", "TokenizerManager hit an exception: Traceback (most recent call last):"], 2],
+      [["Exception in ModelTpServer:", "Traceback (most recent call last):"], 1],
+    ];
+    for (const [lines, line] of cases)
+      await eachWrap(lines, (r, at) => {
+        expect(r.facts.firstError?.line, `${at} ${lines[0]}`).toBe(line);
+        noVllmFacts(r, at);
+      });
+  });
+
+  it("near misses: an INFO record, the words quoted in a script, a sentence about them, another stamp's brackets", async () => {
+    const lines = [
+      "[2026-04-03 17:20:41 TP0] Load weight begin. avail mem=71.20 GB",
+      '    "Scheduler hit an exception",',
+      "The server printed Received sigquit from a child process. It usually means the child failed.",
+      "[2026-04-03 17:20:41 GPU0] Scheduler hit an exception: Traceback (most recent call last):",
+      "[2026-04-03 17:20:45 TP0] Capture cuda graph end. Time elapsed: 3.12 s",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError, at).toBeNull();
+      expect(ids(r, "error"), at).toEqual([]);
+      noVllmFacts(r, at);
+    });
+  });
+});
+
+describe("two ranks of one communicator on one GPU, read from their Init lines", () => {
+  const init = (host: string, pid: number, rank: number, bus: string, comm = "0x5d21c07e9a3b14f2") =>
+    `${host}:${pid}:${pid + 900} [0] NCCL INFO ncclCommInitRank comm 0x7f3a${pid}00 rank ${rank} nranks 2 cudaDev 0 nvmlDev 0 busId ${bus} commId ${comm} - Init START`;
+
+  it("one host, two processes, one bus id: nccl/duplicate-gpu with both lines", async () => {
+    const lines = [
+      "trt-decode-0:311:311 [0] NCCL INFO Bootstrap: Using eth0:10.42.7.19<0>",
+      init("trt-decode-0", 311, 0, "1b000"),
+      "trt-decode-0:312:312 [0] NCCL INFO NET/IB : No device found.",
+      "trt-decode-0:312:312 [0] NCCL INFO Using network Socket",
+      init("trt-decode-0", 312, 1, "1b000"),
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "nccl/duplicate-gpu");
+      expect(f?.severity, at).toBe("error");
+      expect(f!.message, at).toContain("Ranks 0 and 1");
+      expect(f!.message, at).toContain("bus id 1b000");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([2, 5]);
+      expect(r.facts.nccl.ranks, at).toBe(2);
+      expect(r.facts.nccl.nodes, at).toBe(1);
+      expect(r.facts.firstError, at).toBeNull();
+    });
+  });
+
+  it("NCCL's own WARN still gives its words", async () => {
+    const lines = [
+      init("trt-decode-0", 311, 0, "1b000"),
+      init("trt-decode-0", 312, 1, "1b000"),
+      "trt-decode-0:312:1212 [0] init.cc:931 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "nccl/duplicate-gpu");
+      expect(f!.message, at).toMatch(/^Ranks 1 and 0 both use the GPU with bus id 1b000/);
+      expect(r.facts.firstError?.line, at).toBe(3);
+    });
+  });
+
+  it("near misses: two hosts, two communicators, one process's two lines, older lines with no commId, NCCL_MULTI_RANK_GPU_ENABLE", async () => {
+    const cases: [string, string[]][] = [
+      ["two hosts", [init("node-a", 311, 0, "1b000"), init("node-b", 311, 1, "1b000")]],
+      ["two communicators", [init("box", 311, 0, "1b000", "0x11aa"), init("box", 312, 0, "3d000", "0x22bb"), init("box", 312, 1, "1b000", "0x11aa".replace("aa", "ab"))]],
+      ["one process", [init("box", 311, 0, "1b000"), init("box", 311, 0, "1b000").replace("Init START", "Init COMPLETE")]],
+      ["no commId", ["box:311:1211 [0] NCCL INFO comm 0x7f3a3100 rank 0 nranks 2 cudaDev 0 busId 1b000 - Init COMPLETE", "box:312:1212 [0] NCCL INFO comm 0x7f3a3200 rank 1 nranks 2 cudaDev 0 busId 1b000 - Init COMPLETE"]],
+      ["multi-rank GPUs allowed", ["box:311:311 [0] NCCL INFO NCCL_MULTI_RANK_GPU_ENABLE set by environment to 1.", init("box", 311, 0, "1b000"), init("box", 312, 1, "1b000")]],
+    ];
+    for (const [name, lines] of cases)
+      await eachWrap(lines, (r, at) => expect(ids(r), `${at} ${name}`).not.toContain("nccl/duplicate-gpu"));
+  });
+});
