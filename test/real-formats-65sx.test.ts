@@ -82,6 +82,26 @@ describe("SGLang's error-only records, stamped with its rank tags or not", () =>
   });
 });
 
+describe("TGI launcher's ERROR records (Rust tracing, the crate root as the target)", () => {
+  it("`ERROR shard-manager: text_generation_launcher: ...` is the first error; INFO and WARN records are not", async () => {
+    const lines = [
+      "2026-05-14T08:31:02.114503Z  INFO text_generation_launcher: Sharding model on 2 processes",
+      "2026-05-14T08:31:09.552108Z  INFO shard-manager: text_generation_launcher: Waiting for shard to be ready... rank=1",
+      "2026-05-14T08:31:12.003911Z  WARN text_generation_launcher: `trust_remote_code` is set. Trusting that model `/data/m` do not contain malicious code.",
+      "2026-05-14T08:31:12.004127Z ERROR shard-manager: text_generation_launcher: Shard complete standard error output:",
+      "",
+      "[W socket.cpp:663] [c10d] The client socket has failed to connect to [localhost]:29500 (errno: 99 - Cannot assign requested address).",
+      "2026-05-14T08:31:12.118310Z ERROR text_generation_launcher: Shard 1 failed to start",
+    ];
+    for (const [name, wrap, eol] of WRAPS.slice(0, 2)) {
+      const r = await analyzeText(lines.map(wrap).join(eol) + eol);
+      expect(r.facts.firstError?.line, name).toBe(4);
+      expect(r.facts.dialects?.map((d) => d.name), name).toContain("tgi");
+      noVllmFacts(r, name);
+    }
+  });
+});
+
 describe("two ranks of one communicator on one GPU, read from their Init lines", () => {
   const init = (host: string, pid: number, rank: number, bus: string, comm = "0x5d21c07e9a3b14f2") =>
     `${host}:${pid}:${pid + 900} [0] NCCL INFO ncclCommInitRank comm 0x7f3a${pid}00 rank ${rank} nranks 2 cudaDev 0 nvmlDev 0 busId ${bus} commId ${comm} - Init START`;

@@ -873,8 +873,11 @@ const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ (?:--|\u
 const RAY_SERVE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:\S+ ){1,6}?(?:--|[\w.]+\.py:\d+ -) (.*)$/;
 // Rust's `tracing` fmt (Dynamo's runtime and front end beside vLLM), the stamp peeled: `ERROR dynamo_runtime::pipeline: msg`,
 // spans before the target (`ERROR request{id=5}: dynamo_llm::http: msg`); the target is a Rust path (`a::b`)
-// (a span's name is any string: `http-request{method=GET uri=/live}: tower_http::trace::on_failure: response failed ...`)
-const RUST_TRACING = /^ERROR (?:[A-Za-z_][\w\-]*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+: (\S.*)$/;
+// (a span's name is any string: `http-request{method=GET uri=/live}: tower_http::trace::on_failure: response failed ...`);
+// a crate's root module is a target of one word, read for the crates of Hugging Face's TGI (its launcher logs under
+// `text_generation_launcher`: `ERROR shard-manager: text_generation_launcher: Shard complete standard error output:`,
+// `ERROR text_generation_launcher: Shard 0 failed to start`), not for any `ERROR word: ` line
+const RUST_TRACING = /^ERROR (?:[A-Za-z_][\w\-]*(?:\{[^{}]*\})?: ?)*(?:[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+|text_generation_(?:launcher|router|server)): (\S.*)$/;
 // transformers' explicit format (HF Trainer, LLaMA-Factory): `[ERROR|trainer.py:123] 2024-04-05 17:49:10,001 >> msg`
 const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} >> (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
@@ -1257,7 +1260,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
-  if (c === 69 /* E */ && text.startsWith("ERROR ") && text.indexOf("::") > 0) {
+  if (c === 69 /* E */ && text.startsWith("ERROR ") && (text.indexOf("::") > 0 || text.indexOf(" text_generation_") > 0)) {
     const m = RUST_TRACING.exec(text);
     if (m) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
