@@ -8,7 +8,8 @@ import type { Report } from "../src/model.js";
  * level word (`[2025-02-26 12:01:56 TP2] Scheduler hit an exception: Traceback ...`, the parent's `Received sigquit from
  * a child process ...`), and the peel left `TP2] ` of the rank-tagged stamp on the message, so none of them was an
  * error; and two ranks of one communicator whose Init lines name one GPU of one host went unread when the paste ended
- * before NCCL's `Duplicate GPU detected` WARN. Every log text here is written for the test in the printed layout.
+ * before NCCL's `Duplicate GPU detected` WARN; TGI launcher's ERROR records (Rust tracing under the one-word target
+ * `text_generation_launcher`) were not errors either. Every log text here is written for the test in the printed layout.
  */
 
 const WRAPS: [string, (l: string) => string, string][] = [
