@@ -9,7 +9,7 @@ import type { Report } from "../src/model.js";
  * a child process ...`), and the peel left `TP2] ` of the rank-tagged stamp on the message, so none of them was an
  * error; and two ranks of one communicator whose Init lines name one GPU of one host went unread when the paste ended
  * before NCCL's `Duplicate GPU detected` WARN; TGI launcher's ERROR records (Rust tracing under the one-word target
- * `text_generation_launcher`) were not errors either. Every log text here is written for the test in the printed layout.
+ * `text_generation_launcher`) and TensorRT-LLM 1.x's `[TRT-LLM] [RANK N] [E]` records were not errors either. Every log text here is written for the test in the printed layout.
  */
 
 const WRAPS: [string, (l: string) => string, string][] = [
@@ -100,6 +100,23 @@ describe("TGI launcher's ERROR records (Rust tracing, the crate root as the targ
       expect(r.facts.dialects?.map((d) => d.name), name).toContain("tgi");
       noVllmFacts(r, name);
     }
+  });
+});
+
+describe("TensorRT-LLM 1.x's Python records, `[TRT-LLM] [RANK N] [E]`", () => {
+  it("an [E] record under the rank tag is the first error, an [I] or [W] one is not; NCCL's version line is read beside them", async () => {
+    const lines = [
+      "[03/09/2026-11:04:51] [TRT-LLM] [RANK 0] [I] Prefetching /models/m/model-00001-of-00004.safetensors to memory...",
+      "[03/09/2026-11:04:52] [TRT-LLM] [RANK 1] [W] Logger level already set from environment. Discard new verbosity: error",
+      "NCCL version 2.27.7+cuda12.9",
+      "[03/09/2026-11:05:30] [TRT-LLM] [RANK 1] [E] Failed to initialize executor on rank 1: NCCL error 'unhandled system error'",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(4);
+      expect(r.facts.nccl.version, at).toBe("2.27.7");
+      expect(r.facts.dialects?.map((d) => d.name), at).toContain("trtllm");
+      noVllmFacts(r, at);
+    });
   });
 });
 

@@ -39,7 +39,7 @@ const TGI_WORD = /\btext_generation_(?:launcher|router|server)\b/;
  */
 const LMDEPLOY_TAG = /^\[TM\]\[(?:TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\]/;
 const LMDEPLOY_LOGGER = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - lmdeploy - [A-Z]+ - /;
-const TRTLLM_TAG = /^\[TensorRT-LLM\](?:\[[A-Z]+\]| TensorRT-LLM version: )|\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[[FEWIVD]\] /;
+const TRTLLM_TAG = /^\[TensorRT-LLM\](?:\[[A-Z]+\]| TensorRT-LLM version: )|\[TRT-LLM\] (?:\[(?:MPI_Rank|RANK) \d+\] )?\[[FEWIVD]\] /;
 const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
 /**
  * RCCL, ROCm's port of NCCL, which prints NCCL's records (`NCCL INFO`, `NCCL WARN`) under its own name in places: its

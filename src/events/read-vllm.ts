@@ -940,8 +940,9 @@ const BENTOML_ERROR = /^\[(?:ERROR|CRITICAL)\] \[(?:cli|(?:dev_)?api_server(?::\
 // the rank `[TensorRT-LLM][LEVEL][N] msg` (LEVEL TRACE, DEBUG, INFO, WARNING or ERROR), and from 2024 writes its own stamp
 // and a one-letter level: `MM-DD-YYYY HH:MM:SS.uuuuuu [TRT-LLM] [E] msg`, `... [TRT-LLM] [E] [N] msg` (V, D, I, W, E). Its
 // Python logger (tensorrt_llm/logger.py) writes `[MM/DD/YYYY-HH:MM:SS] [TRT-LLM] [E] msg`, under MPI `[TRT-LLM] [MPI_Rank N]
-// [E] msg` (F for critical, E, W, I, V). 1: the C++ level word; 2: the level letter; 3: the message.
-const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](?:\[\d+\])? ?|(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] |\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)? )?\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[([FEWIVD])\] (?:\[\d+\] )?)(.*)$/;
+// [E] msg`, in the 1.x releases `[TRT-LLM] [RANK N] [E] msg` (F for critical, E, W, I, V). 1: the C++ level word; 2: the
+// level letter; 3: the message.
+const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](?:\[\d+\])? ?|(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] |\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)? )?\[TRT-LLM\] (?:\[(?:MPI_Rank|RANK) \d+\] )?\[([FEWIVD])\] (?:\[\d+\] )?)(.*)$/;
 // LMDeploy's TurboMind engine's records (src/turbomind/utils/logger.h): `[TM][LEVEL] msg`, with the rank `[TM][LEVEL][N] msg`
 // (TRACE, DEBUG, INFO, WARNING, ERROR); its later logger and check macros add FATAL and WARN and may put the time and the
 // source in brackets before the message: `[TM][FATAL] models/llama/LlamaBatch.cc(362): Check failed: ...`,
