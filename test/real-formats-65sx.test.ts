@@ -9,7 +9,9 @@ import type { Report } from "../src/model.js";
  * a child process ...`), and the peel left `TP2] ` of the rank-tagged stamp on the message, so none of them was an
  * error; and two ranks of one communicator whose Init lines name one GPU of one host went unread when the paste ended
  * before NCCL's `Duplicate GPU detected` WARN; TGI launcher's ERROR records (Rust tracing under the one-word target
- * `text_generation_launcher`) and TensorRT-LLM 1.x's `[TRT-LLM] [RANK N] [E]` records were not errors either. Every log text here is written for the test in the printed layout.
+ * `text_generation_launcher`), TensorRT-LLM 1.x's `[TRT-LLM] [RANK N] [E]` records and LMDeploy's Python logger's ERROR
+ * records (the level in the header the peel takes off) were not errors either. Every log text here is written for the
+ * test in the printed layout.
  */
 
 const WRAPS: [string, (l: string) => string, string][] = [
@@ -115,6 +117,25 @@ describe("TensorRT-LLM 1.x's Python records, `[TRT-LLM] [RANK N] [E]`", () => {
       expect(r.facts.firstError?.line, at).toBe(4);
       expect(r.facts.nccl.version, at).toBe("2.27.7");
       expect(r.facts.dialects?.map((d) => d.name), at).toContain("trtllm");
+      noVllmFacts(r, at);
+    });
+  });
+});
+
+describe("LMDeploy's Python logger records", () => {
+  it("an ERROR record (with or without the file column) is the first error; WARNING ones and its config dump are not, and no vLLM fact is read", async () => {
+    const lines = [
+      "$ lmdeploy serve api_server /data/qwen --backend turbomind --tp 4 --session-len 32768 --cache-max-entry-count 0.6",
+      "2026-02-17 10:12:03,518 - lmdeploy - WARNING - turbomind.py:231 - get 771 model params",
+      "[llama]",
+      "tensor_para_size = 4",
+      "session_len = 32768",
+      "2026-02-17 10:12:40,006 - lmdeploy - ERROR - async_engine.py:612 - engine main loop stopped: NCCL error 'unhandled cuda error'",
+      "2026-02-17 10:12:40,007 - lmdeploy - ERROR - shutting down",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(6);
+      expect(r.facts.dialects?.map((d) => d.name), at).toContain("lmdeploy");
       noVllmFacts(r, at);
     });
   });

@@ -340,6 +340,11 @@ export function createVllmReader(): RecordReader & {
         if ((c0 === 91 /* [ */ || c0 === 83 /* S */ || c0 === 84 /* T */ || c0 === 68 /* D */ || c0 === 69 /* E */ || c0 === 77 /* M */ || c0 === 82 /* R */) && (text.indexOf(" hit an exception:") > 0 || text.indexOf("Exception in ModelTpServer:") >= 0 || text.indexOf("Received sigquit from a child") >= 0) && SGLANG_ERROR_ONLY.test(text)) {
           emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(c0 === 91 ? text.slice(text.indexOf("] ") + 2) : text) });
         }
+        // LMDeploy's own ERROR records (see LMDEPLOY_PEELED_ERROR): the level is in the header the peel took off
+        if (rec.raw.length > text.length && rec.raw.indexOf(" - lmdeploy - ") >= 0) {
+          const at = rec.raw.lastIndexOf(text);
+          if (at > 0 && LMDEPLOY_PEELED_ERROR.test(rec.raw.slice(Math.max(0, at - 64), at)) && !isTracebackStructure(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
+        }
         const bare = readBare(rec, emit);
         if (!bare) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
@@ -958,6 +963,12 @@ const TURBOMIND_RECORD = /^\[TM\]\[(TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\]
  * means the child failed.` (`proces.` in early 2025 releases). With or without the stamp: a paste often drops it.
  */
 const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] )?(?:(?:Scheduler|TokenizerManager|DetokenizerManager|DataParallelController|ModelWorkerClient|EAGLEWorkerClient) hit an exception:(?: |$)|Exception in ModelTpServer:|Received sigquit from a child process?\. It usually means the child failed)/;
+/**
+ * LMDeploy's Python logger (`%(asctime)s - %(name)s - %(levelname)s - [%(filename)s:%(lineno)d - ]%(message)s`, its name
+ * `lmdeploy`): the header the peel took off, right before the text, of an ERROR or CRITICAL record. Only its own
+ * logger's: another program's records in that format are not read here, and a vLLM logger's are read as vLLM's.
+ */
+const LMDEPLOY_PEELED_ERROR = /\s-\s+lmdeploy(?:\.[\w.]+)?\s+-\s+(?:ERROR|CRITICAL)\s+-\s*$/;
 const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
