@@ -429,8 +429,11 @@ export const SIGNATURES: readonly Signature[] = [
     id: "nccl.duplicateGpu", dialect: "nccl", level: "error", anyOf: ["duplicate gpu", "multiple ranks", "nccl_multi_rank_gpu_enable", "both on cuda device"],
     values: [/rank (?<rankA>\d+) and rank (?<rankB>\d+) both on CUDA device (?<device>\w+)/],
     // (init.cc's message body alone, quoted without `Duplicate GPU detected :`, still names two ranks on one device)
-    pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE", "\\brank \\d+ and rank \\d+ both on CUDA device \\w"], "i"),
+    // (the variable named in advice, not NCCL's echo of it being set: `NCCL_MULTI_RANK_GPU_ENABLE set by environment to 1.`
+    // allows ranks to share a GPU)
+    pattern: anyOfSources(["Duplicate GPU detected", firstThen("Multiple ranks ", ".* same (?:GPU|CUDA device)"), "NCCL_MULTI_RANK_GPU_ENABLE(?! set by environment)", "\\brank \\d+ and rank \\d+ both on CUDA device \\w"], "i"),
     samples: ["node:1:2 [0] init.cc:521 NCCL WARN Duplicate GPU detected : rank 1 and rank 0 both on CUDA device 1b000", "ERROR: two processes share a GPU: rank 5 and rank 1 both on CUDA device 3b000"],
+    nearMisses: ["box:311:311 [0] NCCL INFO NCCL_MULTI_RANK_GPU_ENABLE set by environment to 1."],
   },
   {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate"],

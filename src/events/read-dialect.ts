@@ -18,6 +18,8 @@ export interface DialectEvent {
 const VLLM_PREFIX = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[?[\w.-]+\.py:\d+\] /;
 /** SGLang's logger prefix: `[2025-03-04 10:11:12 TP0] ` (a rank tag is optional), or its module names. */
 const SGLANG_PREFIX = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] /;
+/** the same stamp at the end of what the peel took off a record (it takes the whole stamp: src/records/peel.ts ISO_TS) */
+const SGLANG_STAMP_LEAD = /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)+\] $/;
 const SGLANG_WORD = /\bsglang\b|\bSGLang\b|\bserver_args=ServerArgs\(/;
 /**
  * Hugging Face's Text Generation Inference: its launcher's and router's Rust `tracing` records name their crate as the
@@ -37,7 +39,9 @@ const TGI_WORD = /\btext_generation_(?:launcher|router|server)\b/;
  */
 const LMDEPLOY_TAG = /^\[TM\]\[(?:TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\]/;
 const LMDEPLOY_LOGGER = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - lmdeploy - [A-Z]+ - /;
-const TRTLLM_TAG = /^\[TensorRT-LLM\](?:\[[A-Z]+\]| TensorRT-LLM version: )|\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[[FEWIVD]\] /;
+/** the same header right before the record's text, behind a collector's own prefix (`kubectl logs --timestamps`) */
+const LMDEPLOY_LOGGER_LEAD = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d+)? - lmdeploy - [A-Z]+ - $/;
+const TRTLLM_TAG = /^\[TensorRT-LLM\](?:\[[A-Z]+\]| TensorRT-LLM version: )|\[TRT-LLM\] (?:\[(?:MPI_Rank|RANK) \d+\] )?\[[FEWIVD]\] /;
 const TORCH = /\btorchrun\b|torch\.distributed\.elastic|ProcessGroupNCCL|\[c10d\]|torch\/distributed\/|c10\/util|\[rank\d+\]:/;
 /**
  * RCCL, ROCm's port of NCCL, which prints NCCL's records (`NCCL INFO`, `NCCL WARN`) under its own name in places: its
@@ -56,6 +60,18 @@ const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\/|\bGFX9 cheap f
  * executor's `RayWorkerProc` (vllm/v1/executor/ray_executor_v2.py), 0.2-0.4's `RayWorkerVllm` and `RayWorker`.
  */
 const RAY = /\(raylet[,)]|\(RayWorker(?:Wrapper|Proc|Vllm)? |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
+
+/** whether the header `lead` matches sits right before the record's text in the raw line (a collector's prefix before it) */
+function loggerLead(raw: string, t: string, lead: RegExp): boolean {
+  const at = t.length > 0 && raw.length > t.length ? raw.lastIndexOf(t) : -1;
+  return at > 0 && lead.test(raw.slice(Math.max(0, at - 48), at));
+}
+
+/** whether the peel took SGLang's rank-tagged stamp (`[2025-02-26 12:01:56 TP2] `) off the record just before its text */
+function sglangStampLead(raw: string, t: string): boolean {
+  const at = t.length > 0 && raw.length > t.length ? raw.lastIndexOf(t) : -1;
+  return at > 22 && raw.charCodeAt(at - 2) === 93 /* ] */ && SGLANG_STAMP_LEAD.test(raw.slice(Math.max(0, at - 64), at));
+}
 
 /** Records of each input the observer looks at. */
 export const SNIFF_RECORDS = 5000;
@@ -85,10 +101,10 @@ export function createDialectObserver(): ((rec: LogRecord, emit: Emit) => void) 
     if (!seen.has("vllm") && (VLLM_PREFIX.test(t) || t.includes("vLLM API server version") || t.includes("vllm serve "))) note(rec, "vllm", emit);
     if (!seen.has("sglang")) {
       const c1 = t.charCodeAt(1);
-      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || ((t.includes("glang") || t.includes("ServerArgs(")) && SGLANG_WORD.test(t))) note(rec, "sglang", emit);
+      if ((t.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57 && SGLANG_PREFIX.test(t)) || ((t.includes("glang") || t.includes("ServerArgs(")) && SGLANG_WORD.test(t)) || sglangStampLead(raw, t)) note(rec, "sglang", emit);
     }
     if (!seen.has("tgi") && t.includes("text_generation_") && TGI_WORD.test(t)) note(rec, "tgi", emit);
-    if (!seen.has("lmdeploy") && ((t.startsWith("[TM][") && LMDEPLOY_TAG.test(t)) || (raw.includes(" - lmdeploy - ") && LMDEPLOY_LOGGER.test(raw)))) note(rec, "lmdeploy", emit);
+    if (!seen.has("lmdeploy") && ((t.startsWith("[TM][") && LMDEPLOY_TAG.test(t)) || (raw.includes(" - lmdeploy - ") && (LMDEPLOY_LOGGER.test(raw) || loggerLead(raw, t, LMDEPLOY_LOGGER_LEAD))))) note(rec, "lmdeploy", emit);
     if (!seen.has("trtllm") && (t.includes("[TensorRT-LLM]") || t.includes("[TRT-LLM] ")) && TRTLLM_TAG.test(t)) note(rec, "trtllm", emit);
     if (!torchrun && (seen.has("pytorch") ? raw.includes("torchrun") || raw.includes("elastic") || raw.includes("distributed/run.py") : raw.includes("torch") || raw.includes("rank") || raw.includes("c10") || raw.includes("ProcessGroup"))) {
       const m = TORCH.exec(raw);

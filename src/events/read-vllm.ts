@@ -335,6 +335,16 @@ export function createVllmReader(): RecordReader & {
         if ((c0 === 84 /* T */ || c0 === 78 /* N */ || c0 === 66 /* B */) && VLLM_RAISE_ONLY.test(text)) {
           emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", errorType: "ValueError", message: clipMsg(text) });
         }
+        // SGLang's error-only records (see SGLANG_ERROR_ONLY), stamped or not: lines that report a failure though they
+        // name no level
+        if ((c0 === 91 /* [ */ || c0 === 83 /* S */ || c0 === 84 /* T */ || c0 === 68 /* D */ || c0 === 69 /* E */ || c0 === 77 /* M */ || c0 === 82 /* R */) && (text.indexOf(" hit an exception:") > 0 || text.indexOf("Exception in ModelTpServer:") >= 0 || text.indexOf("Received sigquit from a child") >= 0) && SGLANG_ERROR_ONLY.test(text)) {
+          emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(c0 === 91 ? text.slice(text.indexOf("] ") + 2) : text) });
+        }
+        // LMDeploy's own ERROR records (see LMDEPLOY_PEELED_ERROR): the level is in the header the peel took off
+        if (rec.raw.length > text.length && rec.raw.indexOf(" - lmdeploy - ") >= 0) {
+          const at = rec.raw.lastIndexOf(text);
+          if (at > 0 && LMDEPLOY_PEELED_ERROR.test(rec.raw.slice(Math.max(0, at - 64), at)) && !isTracebackStructure(text)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text) });
+        }
         const bare = readBare(rec, emit);
         if (!bare) return readOther(rec, emit, marker, other, runtime, statsRecord);
         // a message ends a command or call that a paste left open (the call's arguments so far are read)
@@ -868,8 +878,11 @@ const RAY_DRIVER = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+\.py:\d+ (?:--|\u
 const RAY_SERVE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:\S+ ){1,6}?(?:--|[\w.]+\.py:\d+ -) (.*)$/;
 // Rust's `tracing` fmt (Dynamo's runtime and front end beside vLLM), the stamp peeled: `ERROR dynamo_runtime::pipeline: msg`,
 // spans before the target (`ERROR request{id=5}: dynamo_llm::http: msg`); the target is a Rust path (`a::b`)
-// (a span's name is any string: `http-request{method=GET uri=/live}: tower_http::trace::on_failure: response failed ...`)
-const RUST_TRACING = /^ERROR (?:[A-Za-z_][\w\-]*(?:\{[^{}]*\})?: ?)*[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+: (\S.*)$/;
+// (a span's name is any string: `http-request{method=GET uri=/live}: tower_http::trace::on_failure: response failed ...`);
+// a crate's root module is a target of one word, read for the crates of Hugging Face's TGI (its launcher logs under
+// `text_generation_launcher`: `ERROR shard-manager: text_generation_launcher: Shard complete standard error output:`,
+// `ERROR text_generation_launcher: Shard 0 failed to start`), not for any `ERROR word: ` line
+const RUST_TRACING = /^ERROR (?:[A-Za-z_][\w\-]*(?:\{[^{}]*\})?: ?)*(?:[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+|text_generation_(?:launcher|router|server)): (\S.*)$/;
 // transformers' explicit format (HF Trainer, LLaMA-Factory): `[ERROR|trainer.py:123] 2024-04-05 17:49:10,001 >> msg`
 const HF_EXPLICIT = /^\[(?:ERROR|CRITICAL)\|[\w.\-]+:\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} >> (.*)$/;
 // Ray's C++ (glog-style) logger: `[2025-05-26 18:58:10,599 E 629624 629624] logging.cc:496: *** SIGTERM received ...`
@@ -932,14 +945,30 @@ const BENTOML_ERROR = /^\[(?:ERROR|CRITICAL)\] \[(?:cli|(?:dev_)?api_server(?::\
 // the rank `[TensorRT-LLM][LEVEL][N] msg` (LEVEL TRACE, DEBUG, INFO, WARNING or ERROR), and from 2024 writes its own stamp
 // and a one-letter level: `MM-DD-YYYY HH:MM:SS.uuuuuu [TRT-LLM] [E] msg`, `... [TRT-LLM] [E] [N] msg` (V, D, I, W, E). Its
 // Python logger (tensorrt_llm/logger.py) writes `[MM/DD/YYYY-HH:MM:SS] [TRT-LLM] [E] msg`, under MPI `[TRT-LLM] [MPI_Rank N]
-// [E] msg` (F for critical, E, W, I, V). 1: the C++ level word; 2: the level letter; 3: the message.
-const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](?:\[\d+\])? ?|(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] |\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)? )?\[TRT-LLM\] (?:\[MPI_Rank \d+\] )?\[([FEWIVD])\] (?:\[\d+\] )?)(.*)$/;
+// [E] msg`, in the 1.x releases `[TRT-LLM] [RANK N] [E] msg` (F for critical, E, W, I, V). 1: the C++ level word; 2: the
+// level letter; 3: the message.
+const TRTLLM_RECORD = /^(?:\[TensorRT-LLM\]\[(TRACE|DEBUG|INFO|WARNING|ERROR)\](?:\[\d+\])? ?|(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] |\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)? )?\[TRT-LLM\] (?:\[(?:MPI_Rank|RANK) \d+\] )?\[([FEWIVD])\] (?:\[\d+\] )?)(.*)$/;
 // LMDeploy's TurboMind engine's records (src/turbomind/utils/logger.h): `[TM][LEVEL] msg`, with the rank `[TM][LEVEL][N] msg`
 // (TRACE, DEBUG, INFO, WARNING, ERROR); its later logger and check macros add FATAL and WARN and may put the time and the
 // source in brackets before the message: `[TM][FATAL] models/llama/LlamaBatch.cc(362): Check failed: ...`,
 // `[TM][FATAL][0914.14:00:37.807188][cast.cu:264] CUDA error: ...`. 1: the level; 2: the message.
 const TURBOMIND_RECORD = /^\[TM\]\[(TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|FATAL)\](?:\[[^\]\s]*\])* ?(.*)$/;
 // GPUStack's own record, the stamp peeled (records/peel.ts keeps this header for its ERROR and CRITICAL records only)
+/**
+ * SGLang's records of messages it logs only at ERROR (its format, `[%(asctime)s%(prefix)s] %(message)s`, prints no level
+ * word, the prefix being the process's ` TP0`, ` DP1 TP1`, ` PP0 TP3`, ` EP2` tags): a process's last words before it
+ * sends SIGQUIT to its parent, `<Process> hit an exception: ` and the formatted traceback (the scheduler, the tokenizer and
+ * detokenizer managers, the data-parallel controller, the overlap and speculative worker threads), 0.2's `Exception in
+ * ModelTpServer:` (the traceback on the next lines), and the parent's `Received sigquit from a child process. It usually
+ * means the child failed.` (`proces.` in early 2025 releases). With or without the stamp: a paste often drops it.
+ */
+const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)*\] )?(?:(?:Scheduler|TokenizerManager|DetokenizerManager|DataParallelController|ModelWorkerClient|EAGLEWorkerClient) hit an exception:(?: |$)|Exception in ModelTpServer:|Received sigquit from a child process?\. It usually means the child failed)/;
+/**
+ * LMDeploy's Python logger (`%(asctime)s - %(name)s - %(levelname)s - [%(filename)s:%(lineno)d - ]%(message)s`, its name
+ * `lmdeploy`): the header the peel took off, right before the text, of an ERROR or CRITICAL record. Only its own
+ * logger's: another program's records in that format are not read here, and a vLLM logger's are read as vLLM's.
+ */
+const LMDEPLOY_PEELED_ERROR = /\s-\s+lmdeploy(?:\.[\w.]+)?\s+-\s+(?:ERROR|CRITICAL)\s+-\s*$/;
 const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
@@ -1249,7 +1278,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
       return false;
     }
   }
-  if (c === 69 /* E */ && text.startsWith("ERROR ") && text.indexOf("::") > 0) {
+  if (c === 69 /* E */ && text.startsWith("ERROR ") && (text.indexOf("::") > 0 || text.indexOf(" text_generation_") > 0)) {
     const m = RUST_TRACING.exec(text);
     if (m) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });

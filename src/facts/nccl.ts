@@ -121,6 +121,12 @@ export interface NcclState {
    * rank per node, up to 20, where a log shows one host), or the `ncclras` job summary's
    */
   nvlsHeadNodes?: { n: number; at: Located };
+  /**
+   * `commId|host|busId` -> the first rank whose Init line put it on that GPU (see GpuSeat), and the pairs of ranks of one
+   * communicator that two processes of one host put on one GPU (at most MAX_SHARED_GPUS)
+   */
+  gpuSeats?: Record<string, GpuSeat>;
+  sharedGpus?: SharedGpu[];
   cap: CapCounters;
   /** what a cap dropped: collection -> limit and how many more distinct values were seen */
   capped: Partial<Record<Capped, { limit: number; dropped: number }>>;
@@ -186,6 +192,50 @@ function procAddresses(s: NcclState): { host: string; pid: number; address: stri
 // fe80::1%ib0<51577> failed`, `socketPollConnect: Connect to 10.0.0.4<56849> returned 113(No route to host)`)
 const CONNECT_TO = /\bConnect to \[?([0-9A-Fa-f.:]+?)\]?(?:%[\w.]+)?<\d+>/;
 const MAX_PEERS = 64;
+const MAX_SHARED_GPUS = 16;
+
+/** a rank an `Init START` / `Init COMPLETE` line placed on a GPU: the process and the line */
+interface GpuSeat {
+  rank: number;
+  pid: number;
+  at: Located;
+}
+
+/** two ranks of one communicator that two processes of one host run on one GPU (the same bus id) */
+interface SharedGpu {
+  comm: string;
+  host: string;
+  busId: string;
+  ranks: [number, number];
+  at: [Located, Located];
+}
+
+/**
+ * A rank's Init line (`comm 0x.. rank R nranks N cudaDev D nvmlDev D busId B commId 0x.. - Init START`): NCCL refuses a
+ * communicator with two ranks on one GPU (init.cc, `Duplicate GPU detected`, unless NCCL_MULTI_RANK_GPU_ENABLE lets it
+ * from 2.30.3), and a paste cut before that WARN still shows the two ranks' Init lines with one bus id on one host. Read
+ * only where the line names its communicator's id, its host and its process: another communicator, another host's GPU
+ * with the same bus id, or the same process printing its rank twice is no such pair.
+ */
+function seatRank(s: NcclState, commId: string | null, host: string | null, busId: string | null, rank: number | null, pid: number | null, at: Located): void {
+  if (!commId || !host || !busId || rank === null || pid === null) return;
+  const key = `${commId}|${host}|${busId}`;
+  const seats = (s.gpuSeats ??= {});
+  const first = seats[key];
+  if (!first) {
+    if (Object.keys(seats).length < NCCL_STATE_LIMITS.ranks) seats[key] = { rank, pid, at };
+    return;
+  }
+  noteShared(s, commId, host, busId, first, { rank, pid, at });
+}
+
+function noteShared(s: NcclState, comm: string, host: string, busId: string, a: GpuSeat, b: GpuSeat): void {
+  if (a.rank === b.rank || a.pid === b.pid) return;
+  const list = (s.sharedGpus ??= []);
+  if (list.length >= MAX_SHARED_GPUS || list.some((x) => x.comm === comm && x.host === host && x.busId === busId && x.ranks.includes(b.rank))) return;
+  const [p, q] = a.at.input < b.at.input || (a.at.input === b.at.input && a.at.line <= b.at.line) ? [a, b] : [b, a];
+  list.push({ comm, host, busId, ranks: [p.rank, q.rank], at: [p.at, q.at] });
+}
 
 function notePeer(s: NcclState, address: string, at: Located): void {
   const peers = (s.peers ??= {});
@@ -637,6 +687,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           link(s, "pidHosts", String(pid), host);
           noteVia(s, host, pid, viaTag(e));
         }
+        seatRank(s, e.commId, host, e.busId, e.rank, pid, located(e));
         if (e.comm && e.comm !== "(nil)") {
           const l = local(s, host, pid, e.comm, 1, viaOf(e));
           if (l) fillLocal(l, { commId: e.commId, rank: e.rank, nranks: e.nranks, device: e.nvmlDev ?? e.dev, busId: e.busId });
@@ -759,6 +810,17 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (b.ibLinkLayers) for (const l of b.ibLinkLayers) if (!(out.ibLinkLayers ??= []).includes(l)) out.ibLinkLayers.push(l);
     for (const [k, v] of Object.entries(b.hosts)) out.hosts[k] = earlier(out.hosts[k], v);
     if (b.nvlsHeadNodes && b.nvlsHeadNodes.n > (out.nvlsHeadNodes?.n ?? 0)) out.nvlsHeadNodes = b.nvlsHeadNodes;
+    for (const x of b.sharedGpus ?? []) noteShared(out, x.comm, x.host, x.busId, { rank: x.ranks[0], pid: -1, at: x.at[0] }, { rank: x.ranks[1], pid: -2, at: x.at[1] });
+    for (const [k, v] of Object.entries(b.gpuSeats ?? {})) {
+      const cur = out.gpuSeats?.[k];
+      if (!cur) {
+        if (Object.keys((out.gpuSeats ??= {})).length < NCCL_STATE_LIMITS.ranks) out.gpuSeats[k] = { ...v };
+        continue;
+      }
+      const [comm, host, busId] = k.split("|");
+      noteShared(out, comm, host, busId, cur, v);
+      if (v.at.input < cur.at.input || (v.at.input === cur.at.input && v.at.line < cur.at.line)) out.gpuSeats![k] = { ...v };
+    }
     out.initComplete += b.initComplete;
     out.initCompleteAt = earlier(a.initCompleteAt, b.initCompleteAt);
     out.firstWarn = earlier(a.firstWarn, b.firstWarn);
@@ -891,6 +953,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         warnKinds: s.warnKinds,
         netPrinted: s.printedNets,
         ibLinkLayers: s.ibLinkLayers,
+        ...(s.sharedGpus?.length ? { sharedGpus: s.sharedGpus.map((x) => ({ comm: x.comm, host: x.host, busId: x.busId, ranks: [...x.ranks], evidence: x.at.map((a) => plain(a)!) })) } : {}),
         netChoices: Object.entries(s.networks).sort((x, y) => y[1].count - x[1].count || (x[0] < y[0] ? -1 : 1)).map(([net, v]) => ({ net, hosts: [...new Set((v.hosts ?? []).map((h) => cluster.hostOf(h)!))].sort() })),
       },
       sources,

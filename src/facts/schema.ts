@@ -211,6 +211,8 @@ export const NcclFactsSchema = z.object({
   netPrinted: z.array(z.string()).optional(),
   /** the link layers the `NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/IB` lists print (IB, RoCE, IB/SHARP), first seen first; null without such a list */
   ibLinkLayers: z.array(z.string()).nullable().optional(),
+  /** ranks of one communicator that two processes of one host put on one GPU (their `Init START`/`Init COMPLETE` lines name one bus id): NCCL refuses that communicator (`Duplicate GPU detected`); at most 16 pairs */
+  sharedGpus: z.array(z.object({ comm: z.string(), host: z.string(), busId: z.string(), ranks: z.array(z.number()), evidence: z.array(EvidenceSchema) })).optional(),
   /** each network NCCL chose (`Using network X`, normalised as \`net\`) with the hosts that printed it, most printed first: hosts that chose differently (one node without RDMA devices falls back to Socket) show here */
   netChoices: z.array(z.object({ net: z.string(), hosts: z.array(z.string()) })),
 });
