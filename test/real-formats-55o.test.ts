@@ -233,6 +233,25 @@ describe("FastChat's vllm_worker: an inline-code backtick before vLLM's first re
   }
 });
 
+describe("a traceback pasted in inline code: the header's opening backtick and the exception line's closing one", () => {
+  const lines = [
+    "`Traceback (most recent call last):",
+    '  File "/home/u/run_llm.py", line 9, in <module>',
+    '    llm = LLM(model="/models/chat-7b", gpu_memory_utilization=0.5)',
+    '  File "/usr/lib/python3.10/site-packages/vllm/engine/llm_engine.py", line 331, in _init_cache',
+    "    raise ValueError(",
+    "ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (1984). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.`",
+  ];
+  for (const [name, wrap] of wrappers) {
+    it(`the exception line ends the traceback behind any prefix: the backtick pads the header as a space would (${name})`, async () => {
+      const r = await analyzeText(wrap(lines));
+      expect(r.facts.firstError?.line).toBe(6);
+      expect(r.facts.tracebacks.list.map((t) => t.errorType)).toEqual(["ValueError"]);
+      expect(ids(r, "error")).toEqual(["vllm/kv-cache-too-small", "vllm/engine-init-failed"]);
+    });
+  }
+});
+
 describe("a trainer's own vllm_-prefixed settings are not vLLM's config", () => {
   it("ms-swift's argument dump and OpenRLHF's launch flags set no config fact", async () => {
     const r = await analyzeText(

@@ -142,7 +142,9 @@ function indentOf(rec: LogRecord): number {
   const at = rec.raw.lastIndexOf(t);
   if (at < 0) return 0;
   let i = at;
-  while (i > 0 && (rec.raw.charCodeAt(i - 1) === 32 || rec.raw.charCodeAt(i - 1) === 9)) i--;
+  // (a markdown backtick the peel took off, opening an inline-code span the paste put the line in, pads like a space: a
+  // traceback's header in one, `` `Traceback (most recent call last): ``, stands one column in, as its frames do)
+  for (let c = rec.raw.charCodeAt(i - 1); i > 0 && (c === 32 || c === 9 || c === 96); c = rec.raw.charCodeAt(--i - 1));
   // a message handed on by the vLLM reader keeps its own leading spaces
   let j = 0;
   while (j < t.length && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
