@@ -1507,6 +1507,30 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["INFO 01-01 00:00:00 pynccl.py:63] vLLM is using nccl==2.18.1"],
   },
   {
+    // vLLM's pynccl could not dlopen the NCCL library it looked for (VLLM_NCCL_SO_PATH, else libnccl.so.2 / librccl.so.1):
+    // 0.4.0 pynccl.py `Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD
+    // GPUs.Otherwise please set (the) environment variable VLLM_NCCL_SO_PATH ...`; 0.4.1-0.4.x add `the nccl library might
+    // not exist, be corrupted or it does not support the current platform <platform>.One solution is to download libnccl2
+    // version 2.18 ...`; 0.5+ pynccl_wrapper.py `... from %s. It is expected ...` (and `%s .It`), newest `Failed to load NCCL
+    // library from %s (<platform>). Set VLLM_NCCL_SO_PATH to the correct path.`; SGLang's copy names SGLANG_NCCL_SO_PATH.
+    // The path is the value; what follows it (` .It`, `. It`, ` (Linux-...)`) is not.
+    // 0.4.0's pynccl_utils.py repeats the message at INFO inside its own (`Failed to import NCCL library: Failed to load
+    // NCCL library from libnccl.so.2 .`): the same failure once more, not another process's.
+    id: "vllm.ncclLibraryLoadFailed", dialect: "any", level: "error", anyOf: ["failed to load nccl library from"], process: true,
+    pattern: /(?<!import NCCL library: )Failed to load NCCL library from (?<lib>[^\s()]+?)(?:\.?(?=\s|$)| ?\.(?=It\b)| \()/,
+    values: [/(?<env>[A-Z][A-Z_]*_NCCL_SO_PATH)\b/],
+    samples: [
+      "ERROR 04-23 19:30:01 pynccl.py:53] Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD GPUs.Otherwise please set the environment variable VLLM_NCCL_SO_PATH to point to the correct nccl library path.",
+      "ERROR 10-18 14:42:48 pynccl_wrapper.py:196] Failed to load NCCL library from libnccl.so.2. It is expected if you are not running on NVIDIA/AMD GPUs.",
+      "(VllmWorker rank=1 pid=77) ERROR 01-01 00:00:00 [pynccl_wrapper.py:300] Failed to load NCCL library from /opt/nccl/lib/libnccl.so.2 (Linux-5.15.0-x86_64-with-glibc2.35). Set VLLM_NCCL_SO_PATH to the correct path.",
+    ],
+    nearMisses: [
+      "INFO 04-22 15:53:32 utils.py:580] Found nccl from library libnccl.so.2",
+      "INFO 04-23 19:30:01 pynccl_utils.py:17] Failed to import NCCL library: libnccl.so.2: cannot open shared object file: No such file or directory",
+      "INFO 04-22 15:53:32 pynccl_utils.py:17] Failed to import NCCL library: Failed to load NCCL library from libnccl.so.2 .",
+    ],
+  },
+  {
     id: "vllm.versionLine", dialect: "vllm", level: "info", anyOf: ["vllm api server version", "llm engine (v", "vllm version"], node: true,
     pattern: /vLLM API server version (\S+)|Initializing an? (?:V[01] )?LLM engine \(v([^)]+)\)|vLLM version (\S+)/,
     samples: ["INFO 01-01 00:00:00 [api_server.py:1] vLLM API server version 0.8.5", "INFO 01-01 00:00:00 llm_engine.py:1] Initializing an LLM engine (v0.6.3) with config: model='m'"],

@@ -161,8 +161,11 @@ const RAS_TOTALS_HEAD = /^\s*Nodes\s+Processes\b/;
 const RAS_TOTALS_SUB = /^\s*\(total\)\s+(?:per node|\(total\))/;
 const RAS_TOTALS_ROW = /^\s*(\d{1,7})\s+\d+/;
 // pynccl's start-up line, as vLLM and its forks print it (`vLLM is using nccl==2.21.5`, 0.11+ `... (via nccl4py)`) and as
-// SGLang's copy does (`[2025-02-24 14:09:34 TP12] sglang is using nccl==2.21.5`, `sglang-diffusion is using nccl==..`)
-const VLLM_NCCL = /\b(?:vLLM|sglang(?:-diffusion)?) is using nccl==(\d+\.\d+\.\d+\S*)/;
+// SGLang's copy does (`[2025-02-24 14:09:34 TP12] sglang is using nccl==2.21.5`, `sglang-diffusion is using nccl==..`).
+// The number is major.minor.patch as pynccl decodes ncclGetVersion (a `+cudaX.Y` tail is kept where a fork adds one);
+// whatever follows it is not the version: a space, `(via nccl4py)`, or a record glued on by a copy (`2.20.5INFO 06-19 ..`,
+// a translated copy of the line after a full-width `（`)
+const VLLM_NCCL = /\b(?:vLLM|sglang(?:-diffusion)?) is using nccl==(\d+\.\d+\.\d+(?:\+cuda\d+(?:\.\d+)*)?)(?!\d)/;
 // `Found nccl from library libnccl.so.2.18.1`, `Found nccl from environment variable VLLM_NCCL_SO_PATH=/x/libnccl.so.2.18.1`,
 // ≤0.4.0 `Loading nccl from library /x/libnccl.so.2.18.1`
 const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment variable VLLM_NCCL_SO_PATH=)\s*\S*?\blibnccl\.so\.(\d+\.\d+\.\d+)(?![\d.])/;

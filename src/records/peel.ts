@@ -128,8 +128,10 @@ const GITLAB_STREAM = /^[0-9a-f]{2}[OE](?:\+| |$)/;
 // pytest -v's result word with what another thread of the test wrote right after it, before pytest's newline
 // (`FAILED[E ProcessGroupNCCL.cpp:1182] [Rank 0] NCCL watchdog thread terminated ...`, `FAILED<TAB>(RayWorker pid=..`),
 // perhaps behind the test's node id (`tests/x.py::test_a FAILED[E ...`): taken off only before the head of a record
-// that says what it is (a torch glog head, torchrun's tag, an NCCL header, vLLM's level and date, a process prefix)
-const PYTEST_STATUS_GLUED = /^(?:\S+\.py::\S+ )?(?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\t?(?=\[[EWIF](?:\d{4} \d\d:\d\d:\d\d\.\d+(?: +\d+)?)? ?[\w.\-\/]+:\d+\] |\[(?:rank|default)\d+\]:|[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d)/;
+// that says what it is (a torch glog head, torchrun's tag, an NCCL header, vLLM's level and date, a process prefix, or
+// Ray's own logger: `2024-05-13 08:48:35,962<TAB>ERROR worker.py:406 -- Unhandled error ...`, its date, milliseconds
+// after a comma, a TAB and the level)
+const PYTEST_STATUS_GLUED = /^(?:\S+\.py::\S+ )?(?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\t?(?=\[[EWIF](?:\d{4} \d\d:\d\d:\d\d\.\d+(?: +\d+)?)? ?[\w.\-\/]+:\d+\] |\[(?:rank|default)\d+\]:|[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\([\w .=\-|]*pid=\d|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\t(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) )/;
 // horovodrun's own tag (horovod/runner/common/util/safe_shell_exec.py) `[index]<stdout>:` / `[index]<stderr>:`: the
 // process index, like a launcher's `[N] `, is no NCCL rank
 const HOROVOD = /^\[\d+\]<(?:stdout|stderr)>:\s?/;

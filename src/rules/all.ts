@@ -33,6 +33,7 @@ import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
+import { rule as vllmNcclLibraryLoadFailed } from "./vllm/nccl-library-load-failed.js";
 import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNoVisibleGpu } from "./vllm/no-visible-gpu.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
@@ -120,6 +121,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmMaxModelLenExceedsModel,
   vllmMemoryProfilingError,
   vllmModelSupport,
+  vllmNcclLibraryLoadFailed,
   vllmNoGpuPlatform,
   vllmNoVisibleGpu,
   vllmNotEnoughGpus,
