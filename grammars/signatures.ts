@@ -2567,6 +2567,38 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // vLLM refusing a pipeline parallel size above 1 before it builds anything, as the exception line prints it (the
+    // exception's name right before the words, so the `"Pipeline parallelism ... "` code line a traceback quotes is
+    // not read). By release: ≤0.5.0's ParallelConfig refuses PP outright (`... is not supported yet.`), 0.5.1 runs it on
+    // Ray only (`... not supported yet with multiprocessing.`); 0.5.1 → 0.6.3's ModelConfig lists the architectures that
+    // have it (`is only supported for the following  architectures: [...]`, two spaces in the words), later releases
+    // ask the model class for the SupportsPP interface (`... is not supported for this model. Supported models
+    // implement the `SupportsPP` interface.`); V0's synchronous LLMEngine (the offline LLM class) refuses PP in its step
+    // (`... only supported through AsyncLLMEngine as performance will be severely degraded otherwise.`)
+    id: "vllm.ppUnsupported", dialect: "any", level: "error",
+    anyOf: ["pipeline parallelism is"],
+    values: [
+      /(?<notYet>Pipeline parallelism is not supported yet)(?<mp> with multiprocessing)?/,
+      /(?<asyncOnly>Pipeline parallelism is only supported through AsyncLLMEngine)/,
+      /Pipeline parallelism is only supported for the following\s+architectures:\s*(?<archs>\[[^\]]{0,2000}\]?)/,
+      /(?<model>Pipeline parallelism is not supported for this model)/,
+    ],
+    pattern: /\b(?:[A-Z]\w*(?:Error|Exception)(?:\([\w.]+\))?): Pipeline parallelism is (?:not supported (?:yet\b|for this model\b)|only supported (?:through AsyncLLMEngine\b|for the following\s+architectures\b))/,
+    samples: [
+      "NotImplementedError: Pipeline parallelism is not supported yet.",
+      "NotImplementedError: Pipeline parallelism is not supported yet with multiprocessing.",
+      "[rank0]: NotImplementedError: Pipeline parallelism is only supported through AsyncLLMEngine as performance will be severely degraded otherwise.",
+      "NotImplementedError: Pipeline parallelism is only supported for the following  architectures: ['LlamaForCausalLM', 'MixtralForCausalLM'].",
+      "(EngineCore_DP0 pid=88) ERROR 05-02 10:11:12 [core.py:700] NotImplementedError: Pipeline parallelism is not supported for this model. Supported models implement the `SupportsPP` interface.",
+    ],
+    nearMisses: [
+      '    raise NotImplementedError("Pipeline parallelism is not supported "',
+      '                "Pipeline parallelism is only supported through AsyncLLMEngine "',
+      "WARNING 05-02 10:11:12 config.py:700] Async output processor is not supported with pipeline parallelism currently. Disabling it.",
+      "(Worker_PP1 pid=25) INFO 07-17 21:06:22 [utils.py:164] Hidden layers were unevenly partitioned: [22,21]. This can be manually overridden using the VLLM_PP_LAYER_PARTITION environment variable",
+    ],
+  },
+  {
     // torch.compile failing while vLLM compiles the model at start-up (V1 by default, V0 with -O3): an exception line of
     // Dynamo (torch/_dynamo/exc.py) or Inductor (torch/_inductor/exc.py) as Python prints it, with the module path.
     // Dynamo wraps what its backend raised: `torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:` (torch

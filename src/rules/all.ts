@@ -38,6 +38,7 @@ import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNoVisibleGpu } from "./vllm/no-visible-gpu.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
 import { rule as vllmPortInUse } from "./vllm/port-in-use.js";
+import { rule as vllmPpUnsupported } from "./vllm/pp-unsupported.js";
 import { rule as vllmQuantizationUnsupported } from "./vllm/quantization-unsupported.js";
 import { rule as vllmRayCompiledGraphFailed } from "./vllm/ray-compiled-graph-failed.js";
 import { rule as vllmRayDpMasterMissing } from "./vllm/ray-dp-master-missing.js";
@@ -126,6 +127,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmNoVisibleGpu,
   vllmNotEnoughGpus,
   vllmPortInUse,
+  vllmPpUnsupported,
   vllmQuantizationUnsupported,
   vllmRayCompiledGraphFailed,
   vllmRayDpMasterMissing,
