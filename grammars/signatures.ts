@@ -1510,6 +1510,23 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // torch's c10d store server (rank 0, or torchrun's agent) could not listen on its port (socket.cpp, torch 2.x:
+    // `The server socket has failed to listen on any local network address. port: N, useIpv6: B, code: -E, name: NAME,
+    // message: text`, the port left out by some builds). A port taken (EADDRINUSE) is vllm.portInUse's; every other
+    // reason (an address not on this machine, IPv6 off) and a line cut before its reason are this one's.
+    id: "torch.storeListen", dialect: "torch", level: "error", anyOf: ["server socket has failed to listen"],
+    values: [/\bport: (?<port>\d{1,5})\b/, /useIpv6: (?<ipv6>true|1)\b/, /code: -(?<code>\d+),/, /name: (?<errName>E[A-Z]+), message: (?<errText>[^\n]+?)\s*$/],
+    pattern: /^(?![^\n]*(?:EADDRINUSE|[Aa]ddress already in use))[^\n]*The server socket has failed to listen on any local network address/,
+    samples: [
+      "RuntimeError: The server socket has failed to listen on any local network address. port: 46571, useIpv6: 0, code: -9",
+      "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -99, name: EADDRNOTAVAIL, message: cannot assign requested address",
+    ],
+    nearMisses: [
+      "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use",
+      "RuntimeError: The server socket has failed to listen on any local network address. The server socket has failed to bind to [::]:29500 (errno: 98 - Address already in use).",
+    ],
+  },
+  {
     // torch's Gloo found no local address for the host name and bound to loopback (ProcessGroupGloo.cpp, a warning): on
     // one node harmless, across nodes the others can never connect to this rank
     id: "torch.glooLoopback", dialect: "torch", level: "info", anyOf: ["using the loopback address as fallback"],

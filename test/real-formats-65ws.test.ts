@@ -6,7 +6,8 @@ import type { Report } from "../src/model.js";
  * Formats found in a sixty-fifth round of real logs (theme "ws": vLLM's distributed init and rendezvous failures): torch's
  * Gloo CPU group failing to connect its ranks (`[E ProcessGroupGloo.cpp:N] Gloo connectFullMesh failed with
  * [.../pair.cc:N] no error`, raised as RuntimeError; older torch's `pair.cc:N] connect [addr]:port: Connection refused`)
- * was left to a generic engine start-up finding, and the Ray dedup suffix on a bare `(Worker pid=N)` prefix (vLLM
+ * was left to a generic engine start-up finding, the c10d store's server failing to listen for any reason but a taken port
+ * (or on a line cut before its reason) was reported by nothing, and the Ray dedup suffix on a bare `(Worker pid=N)` prefix (vLLM
  * 0.1-0.2's Ray worker actor) was read as V1's multiprocessing worker. Every log text here is written for the test in the
  * printed layout.
  */
@@ -99,5 +100,32 @@ describe("a bare (Worker pid=N) prefix with Ray's dedup suffix", () => {
       expect(r.facts.config.executorBackend).toBe("mp");
       expect(r.facts.vllm.engine).toBe("v1");
     }
+  });
+});
+
+describe("the c10d store's server cannot listen", () => {
+  const cut = "RuntimeError: The server socket has failed to listen on any local network address. port: 38217, useIpv6: 0, code: -9";
+  const notLocal =
+    "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -99, name: EADDRNOTAVAIL, message: cannot assign requested address";
+  const inUse =
+    "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use";
+  it("a line cut before its reason: the store could not listen, reason unknown", async () => {
+    for (const [at, t] of variants([cut])) {
+      const r = await analyzeText(t);
+      const f = finding(r, "nccl/bootstrap-failure");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("could not listen on port 38217: the line was cut before its reason");
+      expect(r.facts.firstError?.line, at).toBe(1);
+    }
+  });
+  it("an address not on this machine (EADDRNOTAVAIL) says so", async () => {
+    const f = finding(await analyzeText(notLocal + "\n"), "nccl/bootstrap-failure")!;
+    expect(f.message).toContain("(EADDRNOTAVAIL: cannot assign requested address)");
+    expect(f.remediation.join("\n")).toContain("VLLM_HOST_IP");
+  });
+  it("near miss: a taken port stays vllm/port-in-use's alone", async () => {
+    const r = await analyzeText(inUse + "\n");
+    expect(ids(r)).toContain("vllm/port-in-use");
+    expect(ids(r)).not.toContain("nccl/bootstrap-failure");
   });
 });
