@@ -1485,6 +1485,55 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["node:1:2 [0] bootstrap.cc:1 NCCL WARN Invalid NCCL_COMM_ID [10.0.0.1], please use format: <ipv4>:<port> or [<ipv6>]:<port> or <hostname>:<port>"],
   },
   {
+    // Torch's Gloo process group (the CPU-side group PyTorch and vLLM create beside NCCL's: vLLM's GroupCoordinator makes
+    // one for every group with backend "gloo") connects every pair of ranks over TCP while it is created. torch 2.x wraps
+    // Gloo's failure in ProcessGroupGloo.cpp, logged `[E ProcessGroupGloo.cpp:N] Gloo connectFullMesh failed with
+    // [<gloo source>/pair.cc:N] <reason>` and raised as RuntimeError with the same text (the reason is often `no error`:
+    // the errno was gone when the message was written); older torch raised Gloo's own enforce text from the TCP pair,
+    // `[<gloo source>/transport/tcp/pair.cc:N] connect [addr]:port: Connection refused`. A peer that closed a connection
+    // mid-run (`Connection closed by peer`) is no start-up failure and is left out.
+    id: "torch.glooConnect", dialect: "torch", level: "error", anyOf: ["gloo connectfullmesh failed", "transport/tcp/pair.cc"],
+    values: [
+      /(?<fullMesh>Gloo connectFullMesh failed)/,
+      /pair\.cc:\d+\] (?:connect (?<peer>\[[^\]\s]+\]:\d+): )?(?<reason>Connection refused|Connection timed out|No route to host|Network is unreachable|no error)/,
+    ],
+    pattern: /Gloo connectFullMesh failed|gloo\/transport\/tcp\/pair\.cc:\d+\] connect \[[^\]\s]+\]:\d+: (?:Connection refused|Connection timed out|No route to host|Network is unreachable)/,
+    samples: [
+      "[rank3]:[E ProcessGroupGloo.cpp:144] Gloo connectFullMesh failed with [../third_party/gloo/gloo/transport/tcp/pair.cc:144] no error",
+      "(RayWorkerWrapper pid=71, ip=10.0.0.8) [rank1]:[E1203 10:00:01.123456789 ProcessGroupGloo.cpp:145] Gloo connectFullMesh failed with [/pytorch/third_party/gloo/gloo/transport/tcp/pair.cc:144] no error",
+      "RuntimeError: Gloo connectFullMesh failed with [../third_party/gloo/gloo/transport/tcp/pair.cc:144] no error",
+      "RuntimeError: [/opt/conda/conda-bld/pytorch/third_party/gloo/gloo/transport/tcp/pair.cc:799] connect [127.0.1.1]:41211: Connection refused",
+    ],
+    nearMisses: [
+      "RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.0.0.2]:6812",
+      "[rank0]:[W ProcessGroupGloo.cpp:721] Warning: Unable to resolve hostname to a (local) address. Using the loopback address as fallback. Manually set the network interface to bind to with GLOO_SOCKET_IFNAME. (function operator())",
+    ],
+  },
+  {
+    // torch's c10d store server (rank 0, or torchrun's agent) could not listen on its port (socket.cpp, torch 2.x:
+    // `The server socket has failed to listen on any local network address. port: N, useIpv6: B, code: -E, name: NAME,
+    // message: text`, the port left out by some builds). A port taken (EADDRINUSE) is vllm.portInUse's; every other
+    // reason (an address not on this machine, IPv6 off) and a line cut before its reason are this one's.
+    id: "torch.storeListen", dialect: "torch", level: "error", anyOf: ["server socket has failed to listen"],
+    values: [/\bport: (?<port>\d{1,5})\b/, /useIpv6: (?<ipv6>true|1)\b/, /code: -(?<code>\d+),/, /name: (?<errName>E[A-Z]+), message: (?<errText>[^\n]+?)\s*$/],
+    pattern: /^(?![^\n]*(?:EADDRINUSE|[Aa]ddress already in use))[^\n]*The server socket has failed to listen on any local network address/,
+    samples: [
+      "RuntimeError: The server socket has failed to listen on any local network address. port: 46571, useIpv6: 0, code: -9",
+      "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -99, name: EADDRNOTAVAIL, message: cannot assign requested address",
+    ],
+    nearMisses: [
+      "torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address. port: 29500, useIpv6: false, code: -98, name: EADDRINUSE, message: address already in use",
+      "RuntimeError: The server socket has failed to listen on any local network address. The server socket has failed to bind to [::]:29500 (errno: 98 - Address already in use).",
+    ],
+  },
+  {
+    // torch's Gloo found no local address for the host name and bound to loopback (ProcessGroupGloo.cpp, a warning): on
+    // one node harmless, across nodes the others can never connect to this rank
+    id: "torch.glooLoopback", dialect: "torch", level: "info", anyOf: ["using the loopback address as fallback"],
+    pattern: /Unable to resolve hostname to a \(local\) address\. Using the loopback address as fallback/,
+    samples: ["[rank9]:[W ProcessGroupGloo.cpp:721] **Warning: Unable to resolve hostname to a (local) address. Using the loopback address as fallback. Manually set the network interface to bind to with** GLOO_SOCKET_IFNAME. (function operator())"],
+  },
+  {
     id: "torch.glooNoInterface", dialect: "torch", level: "info", anyOf: ["unable to find address for", "unable to find interface for"],
     pattern: /Unable to find address for:? (\S+)|Unable to find interface for:? (\S+)/,
     samples: ["RuntimeError: [enforce fail at ../third_party/gloo/gloo/transport/tcp/device.cc:83] ifa != nullptr. Unable to find address for: eth9"],

@@ -464,6 +464,7 @@ export function createVllmReader(): RecordReader & {
 /** Marks the engine generation and executor from process prefixes; runs before any reader claims a record. */
 export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => void) & { quiet: (w: LearnedWrapper) => boolean } {
   let lastKey = "";
+  let rayDedupWorker = false;
   const seen = new Set<string>();
   const observe = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
@@ -474,6 +475,13 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
     const wrappers = at >= 0 ? rec.raw.slice(0, at) : rec.raw;
     // an inner prefix under the same outer process (`(EngineCore_0 pid=7) (VllmWorker TP0 pid=9) `) is news too
     const inner = wrappers.indexOf(" pid=") !== wrappers.lastIndexOf(" pid=");
+    // Ray's log monitor folds the same line from several actors into one with `[repeated Nx across cluster]`: a bare
+    // `(Worker pid=N)` outermost on such a line is a Ray actor of class `Worker` (vLLM 0.1-0.2's Ray worker), never V1's
+    // multiprocessing worker, whose lines reach the terminal without Ray (under a Ray actor, that actor's prefix is outermost)
+    if (o.process === "Worker" && o.repeated !== undefined && !inner && !rayDedupWorker) {
+      rayDedupWorker = true;
+      emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: "dedup:Ray actor Worker", engine: "v0", backend: "ray", strength: 2 });
+    }
     const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
     if (key === lastKey && !inner) return;
     lastKey = key;

@@ -31,14 +31,21 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)", "Docker docs: network/drivers/bridge (the default bridge network docker0, 172.17.0.0/16; --network host)", "PyTorch source: torch/csrc/distributed/c10d/TCPStore.cpp (a store wait that ran out: 'wait timeout after <ms>ms, keys: …', DistStoreError); torch/distributed/distributed_c10d.py _new_process_group_helper (the Gloo helper group of _create_process_group_wrapper under TORCH_DISTRIBUTED_DEBUG=DETAIL)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait"], (all, ctx) => {
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait", "torch.glooConnect", "torch.storeListen"], (all, ctx) => {
   // PyTorch's c10d store: the rendezvous every rank reaches first, then its fetch of NCCL's unique id through it, both
-  // before any NCCL connection
+  // before any NCCL connection; Gloo's CPU group, whose ranks connect to each other right after the store
   const store = all.filter((h) => h.id === "torch.storeConnect");
   const idFetch = all.filter((h) => h.id === "torch.uniqueIdStore");
   const waits = all.filter((h) => h.id === "torch.storeWait");
-  const hits = all.filter((h) => h.id !== "torch.uniqueIdStore" && h.id !== "torch.storeConnect" && h.id !== "torch.storeWait");
-  if (!hits.length) return idFetch.length ? uniqueIdFailure(idFetch) : store.length ? storeFailure(store, ctx.facts, ctx) : storeWaitFailure(waits);
+  const gloo = all.filter((h) => h.id === "torch.glooConnect");
+  const listen = all.filter((h) => h.id === "torch.storeListen");
+  const hits = all.filter((h) => !h.id.startsWith("torch."));
+  if (!hits.length) {
+    if (idFetch.length) return uniqueIdFailure(idFetch);
+    if (store.length) return storeFailure(store, ctx.facts, ctx);
+    if (waits.length) return storeWaitFailure(waits);
+    return gloo.length ? glooFailure(gloo, ctx) : storeListenFailure(listen);
+  }
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
   const said = saidBy(hits);
   const at = hits.find((h) => h.captures.target !== undefined)?.captures;
@@ -187,6 +194,58 @@ function storeFailure(hits: Hit[], facts?: Facts, ctx?: RuleContext): { message:
         : "From every node, check that MASTER_ADDR resolves and that MASTER_PORT is reachable (`nc -zv <addr> <port>`); open the port in the firewall or security group.",
       "A script that sets os.environ['MASTER_PORT'] (or MASTER_ADDR) itself overrides what torchrun chose: the ranks then look for a store nobody started.",
       "If some nodes start much later than others (a queue, a slow image pull), start them together or raise the rendezvous timeout (init_process_group(timeout=...), torchrun --rdzv_conf timeout=...).",
+    ],
+  };
+}
+
+/**
+ * Ranks that reached torch's c10d store but could not connect Gloo's TCP pairs to each other (grammars/signatures.ts
+ * torch.glooConnect): each rank binds to the address its host name resolves to (or GLOO_SOCKET_IFNAME's interface),
+ * publishes it through the store, and every other rank connects to it.
+ */
+function glooFailure(hits: Hit[], ctx: RuleContext): { message: string; remediation: string[] } {
+  const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
+  const peer = cap("peer");
+  const reason = cap("reason");
+  const loopback = signalHits(ctx, ["torch.glooLoopback"]);
+  const peerLoopback = peer !== undefined && /^\[(?:127\.|::1\])/.test(peer);
+  const multi = multiNodeEvidence(ctx).multi;
+  const why = loopback.length
+    ? ` A rank warned that its host name resolves to no local address and bound Gloo to the loopback address${multi ? ", which no other node can reach" : ""}.`
+    : peerLoopback
+      ? ` The peer's address ${peer} is a loopback address: its host name resolves to 127.x (an /etc/hosts entry), which ${multi ? "no other node can reach" : "only works when every rank runs on that machine"}.`
+      : "";
+  return {
+    message: `Torch's Gloo process group (the CPU-side group PyTorch and vLLM create beside NCCL's) could not connect its ranks to each other${peer ? ` (connect to ${peer}${reason && reason !== "no error" ? `: ${reason}` : ""})` : reason && reason !== "no error" ? ` (${reason})` : ""}. The ranks had found each other through the c10d store; then each one connects to the address every other published, and some of those connections failed.${why} This comes before any NCCL call: no NCCL setting is involved yet.`,
+    remediation: [
+      "Set GLOO_SOCKET_IFNAME on every node to the interface the nodes share (the one whose address the others reach, e.g. GLOO_SOCKET_IFNAME=eth0), and NCCL_SOCKET_IFNAME the same way; for vLLM also VLLM_HOST_IP to this node's address on it.",
+      "Check that each node's host name resolves to its routable address, not 127.0.1.1 (`getent hosts $(hostname)`; fix /etc/hosts), since Gloo binds to it when no interface is named.",
+      "Open TCP between the nodes in the firewall or security group (Gloo listens on random ports), and run containers with host networking so that the published addresses are reachable.",
+    ],
+  };
+}
+
+/** torch's c10d store server could not listen on its port for a reason other than the port being taken (vllm/port-in-use's). */
+function storeListenFailure(hits: Hit[]): { message: string; remediation: string[] } {
+  const cap = (k: string) => hits.find((h) => h.captures[k] !== undefined)?.captures[k];
+  const port = cap("port");
+  // Linux errno numbers, for a line cut after its complete code but before the name
+  const byCode: Record<string, string> = { "97": "EAFNOSUPPORT", "98": "EADDRINUSE", "99": "EADDRNOTAVAIL" };
+  const code = cap("code");
+  const name = cap("errName") ?? (code !== undefined ? byCode[code] : undefined);
+  const text = cap("errText");
+  const reason = name ? (text ? `${name}: ${text}` : name) : code !== undefined ? `code -${code}` : null;
+  const notLocal = name === "EADDRNOTAVAIL";
+  const taken = name === "EADDRINUSE";
+  const ipv6 = cap("ipv6") !== undefined && name === "EAFNOSUPPORT";
+  return {
+    message: `The c10d store's server (rank 0, which every other rank connects to first) could not listen${port ? ` on port ${port}` : ""}${reason ? ` (${reason})` : ": the line was cut before its reason"}.${taken ? " Another process holds that port (an earlier server, or its leftover workers)." : ""}${notLocal ? " The address it was told to listen on (MASTER_ADDR, or the host of vLLM's distributed_init_method from VLLM_HOST_IP) is not an address of this machine." : ""}${ipv6 ? " IPv6 is off on this host while the store was asked to use it." : ""} This is PyTorch's rendezvous, before any NCCL call.`,
+    remediation: [
+      ...(notLocal ? ["Set MASTER_ADDR (for vLLM: VLLM_HOST_IP) on the node of rank 0 to one of its own addresses (`ip -br addr`); in a container with its own network namespace, the host's address is not the container's."] : []),
+      ...(ipv6 ? ["Give the store an IPv4 address (MASTER_ADDR, VLLM_HOST_IP), or enable IPv6 on the host."] : []),
+      reason
+        ? "Check the port and address the store was given: the port must be free and at most 65535, the address one of this machine's."
+        : "Find the whole line (the reason follows `code:`): EADDRINUSE is a port another process holds (an earlier server or its leftover workers), EADDRNOTAVAIL an address that is not this machine's.",
     ],
   };
 }
