@@ -161,7 +161,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
   "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small", "vllm/no-kv-cache-memory"] },
-  "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/p2p-disabled"] },
+  // (SGLang carries vLLM's custom all-reduce and its warning word for word)
+  "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: ["vllm", "sglang"], causedBy: ["nccl/p2p-disabled"] },
   "bench/aborted": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
   "bench/mlperf-invalid": { layer: "symptom", causedBy: ["vllm/engine-init-failed"] },
   "bench/failed-requests": { layer: "symptom", causedBy: ["vllm/engine-init-failed", ...MEMORY_FAILURES, "nccl/collective-timeout", ...NCCL_FAILURES] },
