@@ -223,10 +223,21 @@ function seatRank(s: NcclState, commId: string | null, host: string | null, busI
   const seats = (s.gpuSeats ??= {});
   const first = seats[key];
   if (!first) {
-    if (Object.keys(seats).length < NCCL_STATE_LIMITS.ranks) seats[key] = { rank, pid, at };
+    addSeat(seats, key, { rank, pid, at });
     return;
   }
   noteShared(s, commId, host, busId, first, { rank, pid, at });
+}
+
+// how many seats each map holds, counted once (a count of its keys per seat added was quadratic: a big job's set-up log
+// seats thousands of ranks)
+const seatCounts = new WeakMap<Record<string, GpuSeat>, number>();
+/** adds a seat to `seats` while they hold fewer than the state's cap of ranks */
+function addSeat(seats: Record<string, GpuSeat>, key: string, seat: GpuSeat): void {
+  const n = seatCounts.get(seats) ?? Object.keys(seats).length;
+  if (n >= NCCL_STATE_LIMITS.ranks) return;
+  seats[key] = seat;
+  seatCounts.set(seats, n + 1);
 }
 
 function noteShared(s: NcclState, comm: string, host: string, busId: string, a: GpuSeat, b: GpuSeat): void {
@@ -814,7 +825,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     for (const [k, v] of Object.entries(b.gpuSeats ?? {})) {
       const cur = out.gpuSeats?.[k];
       if (!cur) {
-        if (Object.keys((out.gpuSeats ??= {})).length < NCCL_STATE_LIMITS.ranks) out.gpuSeats[k] = { ...v };
+        addSeat((out.gpuSeats ??= {}), k, { ...v });
         continue;
       }
       const [comm, host, busId] = k.split("|");
