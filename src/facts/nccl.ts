@@ -217,16 +217,17 @@ interface SharedGpu {
  * only where the line names its communicator's id, its host and its process: another communicator, another host's GPU
  * with the same bus id, or the same process printing its rank twice is no such pair.
  */
-function seatRank(s: NcclState, commId: string | null, host: string | null, busId: string | null, rank: number | null, pid: number | null, at: Located): void {
+function seatRank(s: NcclState, commId: string | null, host: string | null, busId: string | null, rank: number | null, pid: number | null, e: { ev: Evidence; input: number }): void {
   if (!commId || !host || !busId || rank === null || pid === null) return;
   const key = `${commId}|${host}|${busId}`;
   const seats = (s.gpuSeats ??= {});
   const first = seats[key];
+  // (the line's evidence is copied only where it is kept: most Init lines seat a new rank past the cap, or the same one)
   if (!first) {
-    addSeat(seats, key, { rank, pid, at });
+    if ((seatCounts.get(seats) ?? 0) < NCCL_STATE_LIMITS.ranks) addSeat(seats, key, { rank, pid, at: located(e) });
     return;
   }
-  noteShared(s, commId, host, busId, first, { rank, pid, at });
+  if (first.rank !== rank && first.pid !== pid) noteShared(s, commId, host, busId, first, { rank, pid, at: located(e) });
 }
 
 // how many seats each map holds, counted once (a count of its keys per seat added was quadratic: a big job's set-up log
@@ -698,7 +699,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           link(s, "pidHosts", String(pid), host);
           noteVia(s, host, pid, viaTag(e));
         }
-        seatRank(s, e.commId, host, e.busId, e.rank, pid, located(e));
+        seatRank(s, e.commId, host, e.busId, e.rank, pid, e);
         if (e.comm && e.comm !== "(nil)") {
           const l = local(s, host, pid, e.comm, 1, viaOf(e));
           if (l) fillLocal(l, { commId: e.commId, rank: e.rank, nranks: e.nranks, device: e.nvmlDev ?? e.dev, busId: e.busId });
