@@ -103,6 +103,22 @@ describe("pynccl could not load the NCCL library (vllm/nccl-library-load-failed)
     });
   });
 
+  it("a start-up traceback that ends in NCCL after the library failed to load: the engine's failure points at the library, not at nccl/* alone", async () => {
+    const lines = [
+      "ERROR 05-09 12:00:00 pynccl.py:44] Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD GPUs.",
+      "ERROR 05-09 12:00:01 worker_base.py:145] Error executing method init_device. This might cause deadlock in distributed execution.",
+      "Traceback (most recent call last):",
+      '  File "/usr/lib/python3.10/site-packages/vllm/distributed/device_communicators/pynccl.py", line 48, in __init__',
+      "    self.nccl = NCCLLibrary(library_path)",
+      "RuntimeError: NCCL error: unhandled system error",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const advice = finding(r, "vllm/engine-init-failed")?.remediation[0];
+      expect(advice, at).toContain("see vllm/nccl-library-load-failed");
+      expect(advice, at).not.toContain("nccl/* findings");
+    });
+  });
+
   it("the newest wording names the path; SGLang's copy names its own variable; tensor parallel size 1 makes it a warning", async () => {
     const newest = await analyzeText([
       "(Worker_TP0 pid=901) ERROR 08-01 10:00:00 [pynccl_wrapper.py:320] Failed to load NCCL library from /opt/nccl/lib/libnccl.so.2 (Linux-6.8.0-x86_64-with-glibc2.39). Set VLLM_NCCL_SO_PATH to the correct path.",

@@ -50,7 +50,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // a Ray worker process that ended without a Python error (no root cause in any traceback): Ray's own line says how it ended
   const rayDied = cause ? [] : signalHits(ctx, ["vllm.rayWorkerDied"]);
   const evidence = uniqueEvidence([cause?.evidence, ...hitEvidence(rayDied), ...hitEvidence(explicit), ...initTracebacks.map((t) => t.evidence), ...(diedAtStart ? hitEvidence(died) : [])]);
-  const remediation = cause ? adviceFor(cause) : [];
+  // (pynccl not finding the NCCL library fails the start with an NCCL-looking traceback: its own rule has the advice)
+  const ncclLibrary = signalHits(ctx, ["vllm.ncclLibraryLoadFailed"]).length > 0;
+  const remediation = cause ? adviceFor(cause, ncclLibrary) : [];
   // the front end gave up waiting for the engine core's first message (VLLM_ENGINE_READY_TIMEOUT_S)
   const readyTimeout = explicit.find((h) => h.captures.readyTimeout !== undefined);
   const waited = firstValue(explicit, "waitedS");
@@ -90,7 +92,7 @@ function clipText(s: string): string {
 }
 
 /** Next steps for the common root causes (the dedicated rules give the full advice). */
-function adviceFor(cause: NonNullable<NonNullable<Facts["tracebacks"]>["rootCause"]>): string[] {
+function adviceFor(cause: NonNullable<NonNullable<Facts["tracebacks"]>["rootCause"]>, ncclLibrary: boolean): string[] {
   const free = cause.freeMemory;
   if (free) {
     const fits = Math.floor((free.freeGiB / free.totalGiB) * 100 - 1) / 100;
@@ -100,7 +102,10 @@ function adviceFor(cause: NonNullable<NonNullable<Facts["tracebacks"]>["rootCaus
     case "cuda-oom": return ["The root cause is CUDA out of memory: see vllm/cuda-oom (more TP/PP, lower --gpu-memory-utilization or --max-model-len, quantization)."];
     case "kv-cache": return ["The root cause is the KV cache: see vllm/kv-cache-too-small and vllm/no-kv-cache-memory (lower --max-model-len or raise --gpu-memory-utilization)."];
     case "tp-not-divisible": return ["Choose a tensor parallel size that divides the attention heads (see vllm/tp-not-divisible)."];
-    case "nccl": return ["The root cause is in NCCL: see the nccl/* findings for the transport or connection that failed (rerun with NCCL_DEBUG=INFO if the log has no NCCL INFO lines)."];
+    case "nccl":
+      return ncclLibrary
+        ? ["The process could not load the NCCL library vLLM looks for: see vllm/nccl-library-load-failed (VLLM_NCCL_SO_PATH, the nvidia-nccl wheel)."]
+        : ["The root cause is in NCCL: see the nccl/* findings for the transport or connection that failed (rerun with NCCL_DEBUG=INFO if the log has no NCCL INFO lines)."];
     case "compile": return [
       "The root cause is in compilation (torch.compile's Dynamo or Inductor, or the Triton kernels they build): start once with --enforce-eager or -O0, which turn torch.compile off; if the engine then starts, the compilation is the cause.",
       "Inductor and Triton build their kernels at start-up with the host's C compiler and Python headers (a missing `cc`/`gcc` or `Python.h` fails there): install them, or set CC. A compile cache written by another vLLM or torch version can also fail: remove ~/.cache/vllm/torch_compile_cache (or set VLLM_DISABLE_COMPILE_CACHE=1) and retry.",
