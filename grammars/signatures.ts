@@ -2941,23 +2941,18 @@ let wordStep = 0;
 for (const w of PREFILTER_WORDS) {
   let n = WORD_TRIE;
   for (let i = 0; i < w.length; i++) {
-    let m = n.next.get(w[i]);
-    if (!m) n.next.set(w[i], (m = wordNode()));
+    const ch = w[i];
+    let m = n.next.get(ch);
+    if (!m) {
+      n.next.set(ch, (m = wordNode()));
+      if (ch >= "0" && ch <= "9") n.digitNext.push(m);
+      if ((ch >= "0" && ch <= "9") || (ch >= "a" && ch <= "f")) n.hexNext.push(m);
+    }
     n = m;
   }
   n.end = true;
 }
-for (const n of (function* all(n: WordNode): Generator<WordNode> {
-  yield n;
-  for (const m of n.next.values()) yield* all(m);
-})(WORD_TRIE)) {
-  for (const [ch, m] of n.next) {
-    if (ch >= "0" && ch <= "9") n.digitNext.push(m);
-    if ((ch >= "0" && ch <= "9") || (ch >= "a" && ch <= "f")) n.hexNext.push(m);
-  }
-}
 
-/** each word at `from` (and one starting here) taken one character `ch` on into `next` (once each: marked `step`): true if that ends a word */
 /** `wordEnds` for every character a run allows (digits; `hex`: or a-f) */
 function runEnds(from: readonly WordNode[], hex: boolean, next: WordNode[], step: number): boolean {
   for (let i = 0; i <= from.length; i++) {
@@ -2971,6 +2966,7 @@ function runEnds(from: readonly WordNode[], hex: boolean, next: WordNode[], step
   return false;
 }
 
+/** each word at `from` (and one starting here) taken one character `ch` on into `next` (once each: marked `step`): true if that ends a word */
 function wordEnds(from: readonly WordNode[], ch: string, next: WordNode[], step: number): boolean {
   for (let i = 0; i <= from.length; i++) {
     const m = (i < from.length ? from[i] : WORD_TRIE).next.get(ch);

@@ -224,7 +224,7 @@ function seatRank(s: NcclState, commId: string | null, host: string | null, busI
   const first = seats[key];
   // (the line's evidence is copied only where it is kept: most Init lines seat a new rank past the cap, or the same one)
   if (!first) {
-    if ((seatCounts.get(seats) ?? 0) < NCCL_STATE_LIMITS.ranks) addSeat(seats, key, { rank, pid, at: located(e) });
+    addSeat(seats, key, () => ({ rank, pid, at: located(e) }));
     return;
   }
   if (first.rank !== rank && first.pid !== pid) noteShared(s, commId, host, busId, first, { rank, pid, at: located(e) });
@@ -233,11 +233,11 @@ function seatRank(s: NcclState, commId: string | null, host: string | null, busI
 // how many seats each map holds, counted once (a count of its keys per seat added was quadratic: a big job's set-up log
 // seats thousands of ranks)
 const seatCounts = new WeakMap<Record<string, GpuSeat>, number>();
-/** adds a seat to `seats` while they hold fewer than the state's cap of ranks */
-function addSeat(seats: Record<string, GpuSeat>, key: string, seat: GpuSeat): void {
+/** adds the seat `seat()` makes to `seats` while they hold fewer than the state's cap of ranks */
+function addSeat(seats: Record<string, GpuSeat>, key: string, seat: () => GpuSeat): void {
   const n = seatCounts.get(seats) ?? Object.keys(seats).length;
   if (n >= NCCL_STATE_LIMITS.ranks) return;
-  seats[key] = seat;
+  seats[key] = seat();
   seatCounts.set(seats, n + 1);
 }
 
@@ -826,7 +826,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     for (const [k, v] of Object.entries(b.gpuSeats ?? {})) {
       const cur = out.gpuSeats?.[k];
       if (!cur) {
-        addSeat((out.gpuSeats ??= {}), k, { ...v });
+        addSeat((out.gpuSeats ??= {}), k, () => ({ ...v }));
         continue;
       }
       const [comm, host, busId] = k.split("|");
