@@ -35,7 +35,12 @@ export interface RunGroup {
 
 function identityOf(part: RunPart): Identity {
   const f = finalizeFacts(part.state);
+  // (the communicators the state keeps, and the kept Init events: those of a line that names no communicator too)
   const commIds = new Set<string>();
+  for (const key in part.state.nccl.locals) {
+    const id = part.state.nccl.locals[key].commId;
+    if (id) commIds.add(id);
+  }
   for (const e of part.events) if (e.kind === "nccl.init" && e.commId) commIds.add(e.commId);
   const tp = f.config.tensorParallelSize;
   const pp = f.config.pipelineParallelSize;

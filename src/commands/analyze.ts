@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactMessagesWith, redactStderr } from "../redact/redact.js";
-import { mergeableStateOf } from "../analyze.js";
+import { EVENTS_KEPT, mergeableStateOf } from "../analyze.js";
 import { rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
 import { collectOver, heapKeeper } from "../util/heap.js";
@@ -122,7 +122,7 @@ export function addReportOptions(cmd: Command, oneRunHelp: string): Command {
   return cmd
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
     .option("--redact-models", "with --redact: also replace model names and paths")
-    .option("--events", "ndjson: also write every kept event, one per line")
+    .option("--events", `ndjson: also write the events kept (up to ${EVENTS_KEPT.asked.toLocaleString("en-US")} of a kind per input), one per line`)
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .option("--one-run", oneRunHelp);
@@ -183,7 +183,7 @@ async function fileBytes(inputs: string[]): Promise<number> {
 }
 
 /** --jobs, --max-decompressed, --chunk-bytes and the progress bar, as library options. */
-export async function scaleOptions(inputs: string[], opts: InputCliOptions): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
+export async function scaleOptions(inputs: string[], opts: InputCliOptions & { events?: boolean }): Promise<AnalyzeOptions & { progressEnd?: () => void }> {
   const auto = opts.jobs === undefined || opts.jobs === "auto";
   let jobs = auto ? Math.min(availableParallelism(), 8) : Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of at least 1 or 'auto', not '${opts.jobs}'`);
@@ -201,6 +201,8 @@ export async function scaleOptions(inputs: string[], opts: InputCliOptions): Pro
     jobs,
     collectGarbage: true,
     limits: { maxDecompressedBytes, ...(chunkBytes ? { chunkBytes } : {}) },
+    // (the events written out, else a sample for the JSON report's state)
+    ...(opts.events ? { maxEventsPerKind: EVENTS_KEPT.asked } : {}),
     ...(splitMin !== undefined ? { split: { minBytes: splitMin } } : {}),
   };
   if (opts.progress !== false && !opts.follow && process.stderr.isTTY) {
