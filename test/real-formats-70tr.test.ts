@@ -172,6 +172,32 @@ describe("GRAPH, topology and TUNING dumps invent no fact", () => {
   });
 });
 
+describe("a TRACE build's lines (NCCL_DEBUG=TRACE with `make TRACE=1`) and CALL lines", () => {
+  it("init steps, tuning picks, proxy steps and a successful IB completion make no error, network or connection", async () => {
+    const lines = [
+      "tb-1:5100:5100 NCCL CALL ncclGetUniqueId(0x3c5a1b9e0f)",
+      "tb-1:5100:5100 NCCL CALL ncclCommInitRank(0x7ffd2a10, 2, 0x3c5a1b9e0f, 0, 0)",
+      "tb-1:5100:5180 [0] 301.442017 ncclCommInitRankFunc:1710 NCCL TRACE comm 0x55d0a0, commHash 3c5a1b9e0f, rank 0 nranks 2 - BEGIN",
+      "tb-1:5100:5180 [0] 355.120044 initTransportsRank:1301 NCCL TRACE rank 0 nranks 2 - BUILT 2 TREES/RINGS",
+      "tb-1:5100:5100 NCCL CALL ncclAllReduce(7f0a00000000,7f0a00000000,1024,7,0,0,0x55d0a0,0x5600aa)",
+      "tb-1:5100:5100 [0] 402.550310 ncclGetAlgoInfo:1601 NCCL TRACE 4096 Bytes -> Algo 1 proto 0 time 12.480000",
+      "tb-1:5100:5100 [0] 402.551001 hostStreamPlanTask:1100 NCCL TRACE tunedColl enqueue coll AllReduce(Sum, float, RING, LL), nChannels 2, nThreads 512",
+      "tb-1:5100:5190 [0] 403.120001 sendProxyProgress:1102 NCCL TRACE sendProxy [3/1] Isend posted, req 0x7f0a30001000, size 4096, proto 0, myRank 0, channelId 1",
+      "tb-1:5100:5190 [0] 403.180044 ncclIbCompletionEventProcess:1222 NCCL TRACE Got completion from peer 10.9.0.2<47122> with status=0 opcode=0 len=4096 wr_id=3 r=0x7f0a30001000 type=0 events={1,0,0,0}, devIndex=0",
+      "tb-2:6200:6290 [0] 403.120001 recvProxyProgress:1302 NCCL TRACE recvProxy [3/1] posted recv request 0x7f0b30001000, myRank 1, channelId 1",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(r.facts.nccl.nodes, at).toBe(2);
+      expect(r.facts.nccl.net, at).toBeNull();
+      expect(r.facts.nccl.gdr, at).toBeNull();
+      expect(used(r), at).toEqual({});
+      expect(r.facts.nccl.firstWarn, at).toBeNull();
+      expect(r.facts.firstError, at).toBeNull();
+      expect(ids(r), at).toEqual([]);
+    });
+  });
+});
+
 describe("PROXY chatter between connection lines", () => {
   it("counts the two connection lines and their ranks only, and calls nothing P2P-disabled", async () => {
     const lines = [
