@@ -2648,6 +2648,36 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // --kv-transfer-config naming a connector this vLLM cannot build. The connector factory's registry lookup
+    // (vllm/distributed/kv_transfer/kv_connector/factory.py: V0's from 0.7, V1's from 0.8.5, which from 0.9 first tries
+    // kv_connector_module_path) raises `ValueError: Unsupported connector type: <name>`; V0's MQLLMEngine logs the bare
+    // message at ERROR before its traceback. 0.6.5-0.7's KVTransferConfig check says `Unsupported kv_connector: <name>.
+    // Supported connectors are [...]`, tpu-inference's platform check `Unsupported kv_connector '<name>' for the TPU
+    // platform`, and 0.9's V1 factory refuses any connector under the V0 engine (`Attempting to initialize a V1
+    // Connector, but found envs.VLLM_USE_V1=False`). The f-string of the source line is no refusal
+    id: "vllm.kvConnectorUnknown", dialect: "vllm", level: "error",
+    anyOf: ["unsupported connector type: ", "unsupported kv_connector", "initialize a v1 connector"],
+    values: [
+      /Unsupported (?:connector type: |kv_connector: |kv_connector ')(?<connector>[A-Za-z_][\w.\-]{0,100})/,
+      /(?<tpu>for the TPU platform)/,
+      /(?<v0Engine>Attempting to initialize a V1 Connector)/,
+    ],
+    pattern: /Unsupported (?:connector type|kv_connector): [A-Za-z_][\w.\-]*(?:\.?\s|\.?$|\.)|Unsupported kv_connector '[A-Za-z_][\w.\-]*' for the TPU platform|Attempting to initialize a V1 Connector, but found envs\.VLLM_USE_V1=False/,
+    samples: [
+      "ERROR 05-13 08:41:45 [engine.py:598] Unsupported connector type: LMCacheConnectorV1",
+      "(EngineCore_DP0 pid=712) ValueError: Unsupported connector type: LMCacheConnector",
+      "pydantic_core._pydantic_core.ValidationError: Unsupported kv_connector: LMCacheConnectorV1. Supported connectors are ['PyNcclConnector', 'MooncakeConnector'].",
+      "ValueError: Unsupported kv_connector 'NixlConnector' for the TPU platform. Expected one of ('TPUConnector', 'TPUConnectorHMA').",
+      "ValueError: Attempting to initialize a V1 Connector, but found envs.VLLM_USE_V1=False",
+    ],
+    nearMisses: [
+      '    raise ValueError(f"Unsupported connector type: {connector_name}")',
+      '                f"Unsupported connector type: "',
+      "INFO 06-16 15:49:51 [factory.py:74] Creating v1 connector with name: LMCacheConnectorV1 and engine_id: 2cb2bf76",
+      "ValueError: Unsupported kv_role: kv_sender. Supported roles are ('kv_producer', 'kv_consumer', 'kv_both')",
+    ],
+  },
+  {
     // torch.compile failing while vLLM compiles the model at start-up (V1 by default, V0 with -O3): an exception line of
     // Dynamo (torch/_dynamo/exc.py) or Inductor (torch/_inductor/exc.py) as Python prints it, with the module path.
     // Dynamo wraps what its backend raised: `torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:` (torch

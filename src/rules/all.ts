@@ -27,6 +27,7 @@ import { rule as vllmFatalSignal } from "./vllm/fatal-signal.js";
 import { rule as vllmGpuXid } from "./vllm/gpu-xid.js";
 import { rule as vllmHostOom } from "./vllm/host-oom.js";
 import { rule as vllmKernelsImportFailed } from "./vllm/kernels-import-failed.js";
+import { rule as vllmKvConnectorUnknown } from "./vllm/kv-connector-unknown.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraLoadFailed } from "./vllm/lora-load-failed.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
@@ -116,6 +117,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmGpuXid,
   vllmHostOom,
   vllmKernelsImportFailed,
+  vllmKvConnectorUnknown,
   vllmKvTransferFailed,
   vllmLoraLoadFailed,
   vllmLoraRankTooLarge,
