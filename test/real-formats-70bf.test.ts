@@ -8,7 +8,9 @@ import type { Report } from "../src/model.js";
  * the current PyTorch installation.`, printed once as a UserWarning at the GPU's first use) was read only beside a
  * later `no kernel image is available` error; a paste that stops after the verdict (a docker compose log of a container
  * that then exits) got no finding at all. It is now a warning of vllm/cuda-error, and an error still when the CUDA error
- * follows. Every log text here is written for the test in the printed layout, under wrappers the logs did not all show.
+ * follows. NCCL's fabric-memory allocation for multi-node NVLink (GB200/GH200 NVL) fails with CUDA error 800 'operation not
+ * permitted' in a process without an IMEX channel, before NCCL's own MNNVL verdict: a paste cut between the two got no
+ * advice at all; nccl/cuda-error now names the IMEX channel for 800. Every log text here is written for the test in the printed layout, under wrappers the logs did not all show.
  */
 
 const WRAPS: [string, (l: string) => string][] = [
@@ -102,5 +104,34 @@ describe("a GB200 rack's NCCL lines under a Ray actor's prefix, the version line
       expect(r.facts.nccl.ranks).toBeNull();
       expect(ids(r, "error")).toEqual([]);
     }
+  });
+});
+
+describe("CUDA error 800 inside NCCL on a multi-node NVLink system, the MNNVL verdict cut off", () => {
+  const lines = [
+    "nvl72-c4:2210:2291 [3] NCCL INFO MNNVL busId 0x1901000 fabric UUID 9f1c2ab04e7d3355.6d21c0ffee4a1b27 cliqueId 0x7ffe state 3 healthMask 0xff",
+    "nvl72-c4:2210:2291 [3] include/alloc.h:142 NCCL WARN Cuda failure 800 'operation not permitted'",
+    "nvl72-c4:2210:2291 [3] NCCL INFO mnnvl.cc:74 -> 1",
+  ];
+  it("names the IMEX channel, once, under every wrapper", async () => {
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "nccl/cuda-error");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toBe("A CUDA call inside NCCL failed: operation not permitted.");
+      const imex = f!.remediation.filter((x) => x.includes("IMEX channel"));
+      expect(imex, at).toHaveLength(1);
+      expect(imex[0], at).toContain("NCCL_MNNVL_ENABLE=0");
+      expect(r.facts.firstError?.line, at).toBe(2);
+    });
+  });
+  it("NCCL's own MNNVL verdict keeps its advice; 801 and NVLS failures get no IMEX advice", async () => {
+    const verdict = await analyzeText([...lines, "nvl72-c4:2210:2291 [3] mnnvl.cc:80 NCCL WARN MNNVL (cliqueSize 72) is available but not working on this system. Check the IMEX channel configuration (/dev/nvidia-caps-imex-channels). Set NCCL_MNNVL_ENABLE=0 to ignore this issue."].join("\n") + "\n");
+    const v = finding(verdict, "nccl/cuda-error")!;
+    expect(v.message).toContain("while allocating fabric memory for its multi-node NVLink (MNNVL) check");
+    expect(v.remediation.some((x) => x.startsWith("CUDA error 800"))).toBe(false);
+    const other = await analyzeText("gb-9:77:91 [0] include/alloc.h:142 NCCL WARN Cuda failure 801 'operation not supported'\n");
+    expect(finding(other, "nccl/cuda-error")!.remediation.some((x) => x.includes("IMEX"))).toBe(false);
+    const nvls = await analyzeText("gb-9:77:91 [0] transport/nvls.cc:160 NCCL WARN Cuda failure 800 'operation not permitted'\n");
+    expect(finding(nvls, "nccl/cuda-error")!.remediation.some((x) => x.startsWith("CUDA error 800"))).toBe(false);
   });
 });
