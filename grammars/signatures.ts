@@ -146,6 +146,9 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
   // CUDA's cudaErrorTooManyPeers (711): a GPU maps at most eight peers; cudaErrorMapBufferObjectFailed / CUDA_ERROR_MAP_FAILED
   // (205): a cuMem mapping NCCL asked for (allocator.cc ncclMemAlloc, its P2P buffers) was refused
   /(?<tooManyPeers>peer mapping resources exhausted|(?:Cuda failure|CUDA error) 711\b)/i, /(?<mapFailed>mapping of buffer object failed|(?:Cuda failure|CUDA error) 205\b)/i,
+  // CUDA_ERROR_NOT_PERMITTED (800): the driver refused the call; NCCL's fabric-memory allocation for multi-node NVLink
+  // (cuMem with fabric handles) gets it in a process without an IMEX channel
+  /(?<notPermitted>operation not permitted|(?:Cuda failure|CUDA error) 800\b)/i,
   // CUDA's cudaErrorECCUncorrectable and cudaErrorNvlinkUncorrectable strings: the GPU's memory or its NVLink failed
   /(?<hardware>uncorrectable ECC error|uncorrectable NVLink error)/i,
   // a kernel fault CUDA keeps on the context (cudaErrorIllegalAddress 700, Assert 710, IllegalInstruction 715,
@@ -371,6 +374,7 @@ export const SIGNATURES: readonly Signature[] = [
     samples: [
       "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
       "hgx-7:4100:4180 [3] transport/nvls.cc:254 NCCL WARN Cuda failure 1 'invalid argument'",
+      "gb-2:610:688 [1] include/alloc.h:142 NCCL WARN Cuda failure 800 'operation not permitted'",
       "hgx-7:4100:4180 [3] transport/nvls.cc:287 NCCL WARN Failed to bind NVLink SHARP (NVLS) Multicast memory of size 4194304 : CUDA error 401 'the operation cannot be performed in the present state'.",
       "[rank5]: Cuda failure 802 'system not yet initialized'",
       "rig:20:21 [0] graph/paths.cc:327 NCCL WARN P2P is disabled between NVLINK connected GPUs 1 and 0. This should not be the case given their connectivity, and is probably due to a hardware issue. If you still want to proceed, you can set NCCL_IGNORE_DISABLED_P2P=1.",

@@ -97,6 +97,11 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   // 801 'not supported', comes before the MNNVL WARN that nccl/system-error explains)
   const mnnvl = !nvls && "nccl.mnnvl" in ctx.signals;
   if (mnnvl) remediation.unshift("This CUDA failure is the fabric-memory allocation of NCCL's multi-node NVLink (MNNVL) check: see nccl/system-error for the IMEX channel or daemon to fix.");
+  // (800 with no MNNVL verdict in the log: the paste stops before NCCL's own WARN, or another call was refused)
+  else if (!nvls && said("notPermitted"))
+    remediation.unshift(
+      "CUDA error 800 'operation not permitted' is the driver refusing the call, not a GPU fault. Inside NCCL it is most often the fabric memory of multi-node NVLink (GB200/GH200 NVL systems), which a process can allocate only with an IMEX channel: the host needs the channel device (/dev/nvidia-caps-imex-channels/channel0) and a container needs it passed in (on Kubernetes, a ComputeDomain of NVIDIA's DRA driver). NCCL_MNNVL_ENABLE=0 runs without multi-node NVLink meanwhile. Elsewhere, look for what the container or a vGPU/MIG set-up forbids on the call the `-> 1` chain starts from.",
+    );
   const where = nvls ? " while setting up NVLink SHARP (NVLS) multicast" : mnnvl ? " while allocating fabric memory for its multi-node NVLink (MNNVL) check" : "";
   // nccl-tests' own CUDA checks (`Test CUDA failure common.cu:N '...'`) are the test program's calls (device selection,
   // buffers), made around NCCL's: with nothing else failing, NCCL is not where it went wrong

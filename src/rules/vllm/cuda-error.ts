@@ -31,7 +31,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // rocBLAS aborting while it loads its GEMM kernels (`rocBLAS error: Cannot read .../TensileLibrary.dat ... for GPU arch : gfxN`)
   const rocblasHits = signalHits(ctx, ["vllm.rocblasFatal"]);
   const hits = [...torchHits, ...rocrHits, ...rocblasHits];
-  if (!hits.length) return [];
+  if (!hits.length) return verdictOnly(ctx);
   const said = saidBy(hits);
   const rocr = rocrFault(rocrHits);
   // the error's words, or the runtime's words for the enum torch's hint line names (a paste that starts below the message)
@@ -52,14 +52,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // torch's own words on the GPU (torch.archUnsupported): its architecture and the ones the installed build has kernels for
   const archSaid = said("arch") && !hip ? signalHits(ctx, ["torch.archUnsupported"]) : [];
   if (said("arch")) {
-    const sm = firstValue(archSaid, "sm");
-    const supported = firstValue(archSaid, "supported");
-    if (archSaid.length)
-      remediation.push(
-        firstValue(archSaid, "tooOld") !== undefined
-          ? `torch says this GPU${ctx.facts.gpu.name ? ` (${ctx.facts.gpu.name})` : ""} is older than any architecture its build supports: install an older torch (and a vLLM built against it) that still supports it, or use a newer GPU.`
-          : `torch says its build has no kernels for this GPU${ctx.facts.gpu.name || sm ? ` (${[ctx.facts.gpu.name, sm].filter(Boolean).join(", ")})` : ""}${supported ? `: it was built for ${supported}` : ""}. ${sm === "sm_120" || sm === "sm_100" ? "Blackwell GPUs need a torch built with CUDA 12.8 or later (the cu128 wheel index or newer) and a vLLM wheel or image built against that torch" : "Install a torch build that lists this architecture (a newer release, or a wheel for a newer CUDA) and a vLLM wheel or image built against that torch"}; the NVIDIA driver must support that CUDA version too.`,
-      );
+    if (archSaid.length) remediation.push(archAdvice(ctx, archSaid));
     remediation.push(
       hip
         ? `This build of vLLM or torch has no kernels for this GPU's architecture (${ctx.facts.gpu.name ? `${ctx.facts.gpu.name}, ` : ""}its gfx target: \`rocminfo | grep gfx\`): install a ROCm wheel or image built for it (a newer release, or a source build with PYTORCH_ROCM_ARCH naming the gfx target).`
@@ -148,6 +141,39 @@ export function check(ctx: RuleContext): FindingDraft[] {
 }
 
 export const rule = defineRule(meta, check);
+
+/** What torch's verdict on the GPU asks for: a build with kernels for it (Blackwell: CUDA 12.8+), or an older one. */
+function archAdvice(ctx: RuleContext, verdict: readonly Hit[]): string {
+  if (firstValue(verdict, "tooOld") !== undefined)
+    return `torch says this GPU${ctx.facts.gpu.name ? ` (${ctx.facts.gpu.name})` : ""} is older than any architecture its build supports: install an older torch (and a vLLM built against it) that still supports it, or use a newer GPU.`;
+  const sm = firstValue(verdict, "sm");
+  const supported = firstValue(verdict, "supported");
+  // (sm_100 is B200/GB200, sm_103 B300, sm_120 the RTX 50 and RTX PRO Blackwell cards, sm_121 GB10)
+  const blackwell = sm !== undefined && /^sm_1[02]\d$/.test(sm);
+  return `torch says its build has no kernels for this GPU${ctx.facts.gpu.name || sm ? ` (${[ctx.facts.gpu.name, sm].filter(Boolean).join(", ")})` : ""}${supported ? `: it was built for ${supported}` : ""}. ${blackwell ? "Blackwell GPUs need a torch built with CUDA 12.8 or later (the cu128 wheel index or newer) and a vLLM wheel or image built against that torch" : "Install a torch build that lists this architecture (a newer release, or a wheel for a newer CUDA) and a vLLM wheel or image built against that torch"}; the NVIDIA driver must support that CUDA version too.`;
+}
+
+/**
+ * torch's verdict on the GPU (torch.archUnsupported, printed once at the GPU's first use) with no CUDA error after it in
+ * the log: the paste or the run ended before the first kernel this build lacks, which fails with `no kernel image is
+ * available for execution on the device`. A warning: some calls (those with PTX the driver can still compile) may run.
+ */
+function verdictOnly(ctx: RuleContext): FindingDraft[] {
+  const verdict = signalHits(ctx, ["torch.archUnsupported"]);
+  if (!verdict.length) return [];
+  const tooOld = firstValue(verdict, "tooOld") !== undefined;
+  const sm = firstValue(verdict, "sm");
+  const gpu = [ctx.facts.gpu.name, sm].filter(Boolean).join(", ");
+  return [{
+    severity: "warning",
+    message: `torch says ${tooOld ? "this GPU is too old for its build" : "its build has no kernels for this GPU"}${gpu ? ` (${gpu})` : ""}. No CUDA error follows in this log, but the first kernel the build lacks will fail with \`no kernel image is available for execution on the device\` and stop the engine or worker that runs it.`,
+    evidence: hitEvidence(verdict),
+    remediation: [
+      archAdvice(ctx, verdict),
+      "Check which architectures the installed torch has kernels for (`python -c 'import torch; print(torch.cuda.get_arch_list(), torch.cuda.get_device_capability())'`) and that the vLLM wheel or image was built against that torch.",
+    ],
+  }];
+}
 
 /** What to do about a cuBLAS / cuDNN status that torch raised, by the status the library returned. */
 function libraryAdvice(status: string, library: "cuBLAS" | "cuDNN"): string[] {
