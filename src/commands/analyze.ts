@@ -122,7 +122,7 @@ export function addReportOptions(cmd: Command, oneRunHelp: string): Command {
   return cmd
     .option("--redact", "replace hosts, IPs, user names and secrets with consistent pseudonyms in every format")
     .option("--redact-models", "with --redact: also replace model names and paths")
-    .option("--events", `ndjson: also write the events kept (up to ${EVENTS_KEPT.asked.toLocaleString("en-US")} of a kind per input), one per line`)
+    .option("--events", `ndjson: also write the events kept (up to ${EVENTS_KEPT.asked} of a kind per input), one per line`)
     .option("--config <file>", "rule configuration (default: the nearest .vllm-doctor.json in this folder or above)")
     .option("--expect-busbw <GB/s>", "the nccl-tests bus bandwidth this fabric should reach (overrides thresholds.expectBusbwGBs)")
     .option("--one-run", oneRunHelp);
