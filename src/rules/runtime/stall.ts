@@ -15,6 +15,7 @@ export const meta = {
     "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
     "vllm/engine/async_llm_engine.py (V0): run_engine_loop aborts a step that takes longer than VLLM_ENGINE_ITERATION_TIMEOUT_S ('Engine iteration timed out')",
     "vllm/v1/executor/multiproc_executor.py (V1): collective_rpc gives up on the workers' answer after VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS ('RPC call to execute_model timed out.')",
+    "vllm/distributed/device_communicators/shm_broadcast.py (V1): MessageQueue.acquire_read raises a bare TimeoutError when the executor's read of a worker's reply passes its deadline; collective_rpc re-raises it as the RPC timeout",
     "vllm/distributed/device_communicators/shm_broadcast.py: the engine core's message queue to its workers logs every VLLM_RINGBUFFER_WARNING_INTERVAL (60 s) it waits ('No available shared memory broadcast block found in 60 seconds')",
   ],
 } satisfies RuleSpec;
@@ -26,14 +27,17 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const gaveUp = signalHits(ctx, ["vllm.engineIterationTimeout"])[0];
   // V1's executor giving up on the workers' answer to a call (the signature's comment in grammars/signatures.ts)
   const rpc = signalHits(ctx, ["vllm.rpcTimeout"])[0];
+  // the same give-up seen one step lower, when a paste holds only the first part of the chain: the message queue's own
+  // TimeoutError in the engine process's traceback (facts.tracebacks, `queueTimeout`)
+  const queue = rpc ? undefined : facts.tracebacks?.list.find((t) => t.queueTimeout && t.engineProcess)?.queueTimeout;
   const wait = queueWait(ctx);
   // stats lines and `Application startup complete` come only from a server that is up: a wait after one is the
   // serving engine's; a wait before them may be a long start-up step of the workers (torch.compile, CUDA graphs,
   // quantization), which passes
   const before = (e: Evidence | null) => !!wait && !!e && e.file === wait.first.ev.file && e.line < wait.first.ev.line;
   const serving = before(sourceOf(facts, "runtime.statsLines")) || before(facts.server.readyLine);
-  if (wait && !serving && !gaveUp && !rpc) return [startupWait(wait)];
-  if (!gaveUp && !rpc && !wait && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
+  if (wait && !serving && !gaveUp && !rpc && !queue) return [startupWait(wait)];
+  if (!gaveUp && !rpc && !queue && !wait && (!r || (r.stalls.length === 0 && !r.statsStoppedEarly))) return [];
   const parts: string[] = [];
   const evidence = [];
   if (gaveUp) {
@@ -44,6 +48,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
     const method = rpc.captures.method ?? "a call";
     parts.push(`V1's executor gave up waiting for the workers' answer to \`${method}\` at line ${rpc.ev.line} (\`RPC call to ${method} timed out\`): a worker did not finish the step within VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS (300 s unless set), so the engine core died`);
     evidence.push(rpc.ev);
+  }
+  if (queue) {
+    parts.push(`the engine core gave up waiting for its workers' reply at line ${queue.line} (a \`TimeoutError\` out of vLLM's shared-memory message queue, shm_broadcast.py, in the engine process's traceback; V1's executor raises it on as \`RPC call to <method> timed out\`): a worker did not finish its step within VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS (300 s unless set), so the engine core died`);
+    evidence.push(queue);
   }
   if (r && r.stalls.length) {
     const s = r.stalls.reduce((a, b) => (b.statsLines > a.statsLines ? b : a));
@@ -71,7 +79,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
       "Set VLLM_LOG_STATS_INTERVAL=1 to see when generation stops to the second, and put a watchdog on the server: a /health probe alone can pass while the engine is stuck.",
       ...(suspect ? ["Check the network between the ranks (see the NCCL findings): a collective that never completes stalls every rank."] : []),
       ...(gaveUp ? ["If the steps are only slow, not stuck (a CPU build, very long prompts), raise VLLM_ENGINE_ITERATION_TIMEOUT_S; if a worker hangs, the stack dumps above show where."] : []),
-      ...(rpc ? ["If the steps are only slow, not stuck (very long prompts, a first compilation), raise VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS; if a worker hangs, the stack dumps above show where."] : []),
+      ...(rpc || queue ? ["If the steps are only slow, not stuck (very long prompts, a first compilation), raise VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS; if a worker hangs, the stack dumps above show where."] : []),
     ],
   }];
 }
