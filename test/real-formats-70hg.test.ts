@@ -9,6 +9,9 @@ import type { Report } from "../src/model.js";
  *    the executor's `collective_rpc` raises it on as `TimeoutError: RPC call to execute_model timed out.`. Pastes that
  *    hold only the first part of that chain (the queue's TimeoutError, then the engine core's `run_busy_loop` frames, cut)
  *    gave no finding at all: runtime/stall read only the RPC line.
+ *  - a worker's own queue line (V0 `VllmWorkerProcess`, V1 before 0.11 `Worker_TPn` / `VllmWorker`) is a reader waiting
+ *    for the engine's next step, which an idle server never sends: it was worded and judged as the engine core waiting
+ *    on its workers, so an idle server's lines after its stats lines read as a stall (an error).
  * Every log text here is written for the test in the printed layout; each case is read plain (LF) and behind two
  * wrappers (kubectl --timestamps with CRLF, docker compose with LF).
  */
@@ -152,6 +155,55 @@ describe("PyTorch's heartbeat monitor and watchdog lines seen this round", () =>
       // (torchrun's [rank6] is the global rank; `[PG 3 Rank 0]` is the same process's rank inside a sub-group)
       expect(r.facts.nccl.ranks, at).toBe(2);
       expect(r.facts.firstError?.line, at).toBe(1);
+    });
+  });
+});
+
+describe("a worker's own wait on the queue is for the engine's next step", () => {
+  const workerWait = (proc: string, t: string) =>
+    `(${proc}) INFO 09-20 ${t} [shm_broadcast.py:458] No available shared memory broadcast block found in 60 seconds. This typically happens when some processes are hanging, doing some time-consuming work (e.g. compilation), or sitting idle.`;
+  const v0Stats = (t: string, running: number) =>
+    `INFO 05-02 ${t} metrics.py:341] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 0.0 tokens/s, Running: ${running} reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 1.1%, CPU KV cache usage: 0.0%.`;
+
+  it("an idle server's workers (stats with nothing running, then their waits) give a note, no error", async () => {
+    const lines = [
+      "(APIServer pid=88) INFO 09-20 10:00:01 [loggers.py:123] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 0.0 tokens/s, Running: 0 reqs, Waiting: 0 reqs, GPU KV cache usage: 0.0%, Prefix cache hit rate: 0.0%",
+      workerWait("Worker_TP1 pid=130", "10:01:02"),
+      workerWait("Worker_TP1 pid=130", "10:02:02"),
+      workerWait("Worker_TP0 pid=129", "10:02:02"),
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(finding(r, "runtime/stall")?.severity, at).toBe("info");
+      expect(finding(r, "runtime/stall")?.message, at).toMatch(/^vLLM's workers waited 2 min for the engine's next step .* from line 2\)/);
+      expect(ids(r, "error"), at).toEqual([]);
+    });
+  });
+
+  it("V0 workers waiting while every stats line shows a request running: the driver is stuck in its step (an error)", async () => {
+    const lines = [
+      v0Stats("07:14:03", 2),
+      v0Stats("07:14:08", 2),
+      "(VllmWorkerProcess pid=411) WARNING 05-02 07:15:01 shm_broadcast.py:386] No available block found in 60 second.",
+      "(VllmWorkerProcess pid=412) WARNING 05-02 07:15:01 shm_broadcast.py:386] No available block found in 60 second.",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "runtime/stall");
+      expect(f?.severity, at).toBe("error");
+      expect(f?.message, at).toMatch(/^While requests were running, the workers waited 60 s for the engine's next step .*so it is stuck in its step/);
+    });
+  });
+
+  it("the engine core's own wait is still read first when workers wait too", async () => {
+    const lines = [
+      "(APIServer pid=88) INFO:     Application startup complete.",
+      workerWait("Worker_TP0 pid=129", "10:01:02"),
+      workerWait("Worker_TP0 pid=129", "10:02:02"),
+      workerWait("Worker_TP0 pid=129", "10:03:02"),
+      "(EngineCore_DP0 pid=97) INFO 09-20 10:03:05 [shm_broadcast.py:458] No available shared memory broadcast block found in 60 seconds.",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect(finding(r, "runtime/stall")?.severity, at).toBe("error");
+      expect(finding(r, "runtime/stall")?.message, at).toContain("The engine core waited 60 s for its workers to take its next message");
     });
   });
 });
