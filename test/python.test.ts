@@ -151,7 +151,9 @@ describe("python reader: tracebacks", () => {
     ]);
     const [t] = tracebacks(ev);
     expect(tracebacks(ev)).toHaveLength(1);
-    expect([t.errorType, t.message, t.causes, t.frames.map((f) => f.file), t.complete]).toEqual(["RuntimeError", "outer", [{ errorType: "ValueError", message: "inner" }], ["b.py"], true]);
+    const causes = t.causes.map((c) => ({ errorType: c.errorType, message: c.message, raisedIn: c.raisedIn, line: c.ev?.line }));
+    // (each cause keeps where it was raised, its part's innermost frame, and its exception line)
+    expect([t.errorType, t.message, causes, t.frames.map((f) => f.file), t.complete]).toEqual(["RuntimeError", "outer", [{ errorType: "ValueError", message: "inner", raisedIn: { file: "a.py", func: "f" }, line: 3 }], ["b.py"], true]);
     expect(errorLines(ev)).toEqual([3, 9]);
   });
 

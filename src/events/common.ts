@@ -44,8 +44,11 @@ export interface TracebackEvent extends EventBase {
   frames: { file: string; line: number; func: string }[];
   /** the line holding the final `Type: message` */
   end: import("../model.js").Evidence | null;
-  /** chained exceptions seen before the last one ("The above exception was the direct cause ...") */
-  causes: { errorType: string; message: string }[];
+  /**
+   * chained exceptions seen before the last one ("The above exception was the direct cause ..."), each with the innermost
+   * frame of its own part (where it was raised) and its exception line, when those were read
+   */
+  causes: { errorType: string; message: string; raisedIn?: { file: string; func: string }; ev?: import("../model.js").Evidence }[];
   /** the `Process SpawnProcess-1:8:` header that came before it, when one did */
   process?: string;
   /** frames left out to bound memory (the first and the last frames are kept) */

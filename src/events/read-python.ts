@@ -810,7 +810,11 @@ export function createPythonReader(): RecordReader {
             return true;
           case "chain":
             if (a && a.ended) {
-              if (a.causes.length < MAX_CAUSES) a.causes.push({ errorType: a.ended.errorType, message: a.ended.message });
+              if (a.causes.length < MAX_CAUSES) {
+                // (the part's innermost frame is where it was raised: its header resets the frames for the next part)
+                const inner = a.tail.length ? a.tail[a.tail.length - 1] : a.frames[a.frames.length - 1];
+                a.causes.push({ errorType: a.ended.errorType, message: a.ended.message, ev: a.ended.ev, ...(inner ? { raisedIn: { file: inner.file, func: inner.func } } : {}) });
+              }
               a.chained = true;
             }
             return true;

@@ -164,6 +164,8 @@ interface Kept {
   serverEntry: boolean;
   /** through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process's own failure */
   engineProcess: boolean;
+  /** the line of a TimeoutError raised by vLLM's shared-memory message queue (see `queueTimeoutOf`), as the exception or a chained cause */
+  queueTimeout: Located | null;
   tags: Tag[];
 }
 
@@ -201,6 +203,11 @@ export interface TracebackFact {
   serverEntry?: boolean;
   /** through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process's own failure */
   engineProcess?: boolean;
+  /**
+   * the exception line of a `TimeoutError` that vLLM's shared-memory message queue raised (a wait on the queue with a
+   * deadline ran out: the other side never answered), as this traceback's exception or one of its chained causes
+   */
+  queueTimeout?: Evidence;
 }
 
 export interface TracebacksFacts {
@@ -431,6 +438,27 @@ function engineCoreExit(t: TracebackEvent): boolean {
   return process !== undefined && ENGINE_CORE_PROCESS.test(process) && t.errorType !== null && t.loggedAsError !== true && isFailure(t);
 }
 
+/**
+ * vLLM's shared-memory message queue (vllm/distributed/device_communicators/shm_broadcast.py, 0.5 on): its MessageQueue's
+ * `acquire_read` / `acquire_write` (under `dequeue` / `enqueue`) raise a bare `TimeoutError` when a wait given a deadline
+ * runs out. V1's multiprocessing executor reads its workers' replies that way (multiproc_executor.py `collective_rpc` ->
+ * `get_response` -> `worker_response_mq.dequeue(timeout=...)`) and re-raises the timeout as `TimeoutError: RPC call to
+ * <method> timed out.`, so a paste that holds only the first part of that chain still shows the engine core giving up on
+ * its workers.
+ */
+const SHM_QUEUE_FILE = /(?:^|[\/\\])vllm[\/\\]distributed[\/\\]device_communicators[\/\\]shm_broadcast\.py$/;
+const SHM_QUEUE_WAITS = new Set(["acquire_read", "acquire_write", "dequeue", "enqueue"]);
+const raisedByQueue = (errorType: string | null, at: { file: string; func: string } | undefined) =>
+  errorType !== null && /(?:^|\.)TimeoutError$/.test(errorType) && !!at && SHM_QUEUE_FILE.test(at.file) && SHM_QUEUE_WAITS.has(at.func);
+
+/** The exception line of a TimeoutError the message queue raised in this traceback: its own exception or a chained cause. */
+function queueTimeoutOf(t: TracebackEvent): Located | null {
+  for (const c of t.causes ?? []) if (c.ev && raisedByQueue(c.errorType, c.raisedIn)) return { ...c.ev, input: t.input };
+  const frames = t.frames ?? [];
+  if (t.end && raisedByQueue(t.errorType, frames[frames.length - 1])) return { ...t.end, input: t.input };
+  return null;
+}
+
 function summarize(t: TracebackEvent): Kept {
   const frames = t.frames ?? [];
   let phase: string | null = null;
@@ -453,7 +481,7 @@ function summarize(t: TracebackEvent): Kept {
   const stage = found === "server-entry" ? "init" : found;
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), queueTimeout: queueTimeoutOf(t), tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -525,7 +553,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag, ...(s.engineCoreExits ? { engineCoreExit: s.engineCoreExits } : {}) };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}) }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },
