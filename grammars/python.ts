@@ -189,7 +189,11 @@ export function parseExceptionLine(text: string): { errorType: string; message: 
   const t = text.trimStart();
   const c = t.charCodeAt(0);
   if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return null;
-  const colon = t.indexOf(":");
+  // the name's colon: ASCII, or the full-width `：` (U+FF1A) a Chinese or Japanese input method types, as in a write-up that
+  // retyped or translated the line (`torch.cuda.OutOfMemoryError：CUDA 内存不足。…`); whichever comes first
+  const ascii = t.indexOf(":");
+  const wide = t.indexOf("\uff1a");
+  const colon = wide >= 0 && (ascii < 0 || wide < ascii) ? wide : ascii;
   const headEnd = colon < 0 ? t.length : colon;
   if (headEnd > 200) return null;
   const head = t.slice(0, headEnd);
@@ -202,9 +206,10 @@ export function parseExceptionLine(text: string): { errorType: string; message: 
   const name = exceptionHead(head);
   if (name === null) return null;
   if (colon < 0) return { errorType: name, message: "" };
-  // `name:` must be followed by a space or the end (not `host:pid:tid`, not `http://`)
+  // `name:` must be followed by a space or the end (not `host:pid:tid`, not `http://`); the full-width colon carries its
+  // own spacing and is in neither
   const after = t.charCodeAt(colon + 1);
-  if (colon + 1 < t.length && after !== 32 && after !== 9) return null;
+  if (colon !== wide && colon + 1 < t.length && after !== 32 && after !== 9) return null;
   return { errorType: name, message: t.slice(colon + 1).trim() };
 }
 

@@ -196,7 +196,8 @@ const IPY_HEADER = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([\w.]+\))?)\s{2,}Trace
 const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
 const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
 // (TensorFlow 1.x ends an OpError's printed form with `UnknownError (see above for traceback): <message>`)
-const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?(?: \(see above for traceback\))?:(?:\s|$)/;
+// (its colon may be the full-width `：` a write-up retyped or translated the line with, which needs no space after it)
+const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?(?: \(see above for traceback\))?(?::(?:\s|$)|\uff1a)/;
 /** Python's report of an exception it could not raise: `Exception ignored in: <function X.__del__ at 0x…>`, 3.14's
  * `Exception ignored while calling deallocator <function X.__del__ at 0x…>:` */
 const UNRAISABLE = /^Exception ignored (?:in: |in |while |on )\S/;
