@@ -226,6 +226,46 @@ describe("0.5's AsyncLLMEngine stopping: stats lines at zero generation, then `E
   });
 });
 
+describe("--max-lora-rank outside the release's accepted ranks (vllm/lora-max-rank-invalid)", () => {
+  it("the engine process's ERROR record: the version, the accepted ranks and the next one above the value", async () => {
+    const lines = [
+      "INFO 09-20 10:00:00 api_server.py:527] vLLM API server version 0.6.1.post2",
+      "ERROR 09-20 10:00:03 engine.py:366] max_lora_rank (48) must be one of (8, 16, 32, 64, 128, 256).",
+      "ERROR 09-20 10:00:03 engine.py:366] Traceback (most recent call last):",
+      'ERROR 09-20 10:00:03 engine.py:366]   File "/usr/local/lib/python3.10/dist-packages/vllm/engine/multiprocessing/engine.py", line 357, in run_mp_engine',
+      "ERROR 09-20 10:00:03 engine.py:366] ValueError: max_lora_rank (48) must be one of (8, 16, 32, 64, 128, 256).",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/lora-max-rank-invalid");
+      expect(f, at).toBeDefined();
+      expect(f!.message, at).toContain("vLLM 0.6.1.post2 refused its LoRA configuration");
+      expect(f!.message, at).toContain("--max-lora-rank 48 is not one of the ranks it accepts (8, 16, 32, 64, 128, 256)");
+      expect(f!.remediation[0], at).toContain("`--max-lora-rank 64`");
+      expect(f!.evidence[0].line, at).toBe(2);
+      expect(r.facts.firstError?.line, at).toBe(2);
+    });
+  });
+
+  it("a value above the release's largest rank says to upgrade or use a smaller adapter; behind `[rank0]:` too", async () => {
+    const r = await analyzeText("[rank0]: Traceback (most recent call last):\r\n[rank0]: ValueError: max_lora_rank (128) must be one of (8, 16, 32, 64).\r\n");
+    const f = finding(r, "vllm/lora-max-rank-invalid")!;
+    expect(f.message).toContain("--max-lora-rank 128 is not one of the ranks it accepts (8, 16, 32, 64)");
+    expect(f.remediation[0]).toContain("takes ranks up to 64");
+    expect(r.facts.firstError?.line).toBe(2);
+  });
+
+  it("near misses: the adapter-rank error, the echoed setting, the source line a traceback quotes, argparse's refusal", async () => {
+    const rank = await analyzeText("ValueError: LoRA rank 64 is greater than max_lora_rank 16.\n");
+    expect(ids(rank)).toEqual(["vllm/lora-rank-too-large"]);
+    const echo = await analyzeText("INFO 07-26 14:02:10 api_server.py:220] args: Namespace(model='acme/Chat-13B', enable_lora=True, max_loras=2, max_lora_rank=128)\n");
+    expect(ids(echo)).not.toContain("vllm/lora-max-rank-invalid");
+    const quoted = await analyzeText('  File "/usr/local/lib/python3.10/dist-packages/vllm/config.py", line 1394, in __post_init__\n    raise ValueError(f"max_lora_rank ({self.max_lora_rank}) must be one of {possible_max_ranks}.")\n');
+    expect(ids(quoted)).not.toContain("vllm/lora-max-rank-invalid");
+    const argparse = await analyzeText("vllm serve: error: argument --max-lora-rank: invalid choice: 48 (choose from 1, 8, 16, 32, 64, 128, 256, 320, 512)\n");
+    expect(ids(argparse)).toEqual(["vllm/bad-cli-args"]);
+  });
+});
+
 describe("near misses", () => {
   it("a `[rank0]: Traceback` header, an fp8 WARNING and shard bars state no error", async () => {
     const lines = [
