@@ -1798,6 +1798,26 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 11-19 12:54:26 [lora.py:80] max_lora_rank is 64, the largest LoRA rank this server serves"],
   },
   {
+    // --max-lora-rank set to a value the release does not take: LoRAConfig's check when the engine's config is built
+    // (vllm/config.py `__post_init__` in 0.4-0.9), `ValueError: max_lora_rank (N) must be one of (8, 16, 32, 64).`, the
+    // tuple growing by release (8-64, then up to 256, then 320 and 512). Later releases refuse it in argparse
+    // (`--max-lora-rank: invalid choice`, vllm/bad-cli-args). The value is an upper bound: a rank between two listed
+    // values wants the next one.
+    id: "vllm.loraMaxRankInvalid", dialect: "any", level: "error", anyOf: ["max_lora_rank ("],
+    values: [/max_lora_rank \((?<value>-?\d+)\) must be one of \((?<allowed>\d+(?:, ?\d+){0,15}),?\)/],
+    pattern: /max_lora_rank \(-?\d+\) must be one of \(\d/,
+    samples: [
+      "ValueError: max_lora_rank (128) must be one of (8, 16, 32, 64).",
+      "[rank0]: ValueError: max_lora_rank (48) must be one of (8, 16, 32, 64, 128, 256).",
+      "ERROR 09-20 10:00:00 engine.py:366] ValueError: max_lora_rank (100) must be one of (8, 16, 32, 64, 128, 256).",
+    ],
+    nearMisses: [
+      "ValueError: LoRA rank 64 is greater than max_lora_rank 16.",
+      "INFO 07-26 14:02:10 api_server.py:220] args: Namespace(enable_lora=True, max_loras=2, max_lora_rank=128, max_cpu_loras=None)",
+      "    raise ValueError(f\"max_lora_rank ({self.max_lora_rank}) must be one of {possible_max_ranks}.\")",
+    ],
+  },
+  {
     // V1's structured output: the grammar matcher refused a token the model sampled for a request with a JSON schema, regex,
     // grammar or tool-call format (vllm/v1/structured_output/backend_xgrammar.py accept_tokens: `Failed to advance FSM for
     // request R for tokens T. Please file an issue.`; the scheduler then ends the request: `Unexpected: grammar rejected

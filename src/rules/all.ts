@@ -30,6 +30,7 @@ import { rule as vllmKernelsImportFailed } from "./vllm/kernels-import-failed.js
 import { rule as vllmKvConnectorUnknown } from "./vllm/kv-connector-unknown.js";
 import { rule as vllmKvTransferFailed } from "./vllm/kv-transfer-failed.js";
 import { rule as vllmLoraLoadFailed } from "./vllm/lora-load-failed.js";
+import { rule as vllmLoraMaxRankInvalid } from "./vllm/lora-max-rank-invalid.js";
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
@@ -120,6 +121,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmKvConnectorUnknown,
   vllmKvTransferFailed,
   vllmLoraLoadFailed,
+  vllmLoraMaxRankInvalid,
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmMemoryProfilingError,
