@@ -756,6 +756,31 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // PyTorch's ProcessGroupNCCL watchdog thread ending on an exception, which it logs and rethrows, so the process
+    // aborts: 1.x-2.2 `[Rank N] NCCL watchdog thread terminated with exception: <what>` (or `... with unknown
+    // exception`), 2.3+ `<PG prefix> Process group watchdog thread terminated with exception: <what>` (`: unknown`); and,
+    // pasted without that message, the C++ location of the error it rethrows: `Exception raised from ncclCommWatchdog at
+    // .../ProcessGroupNCCL.cpp:N` (2.2-2.7), `Exception raised from run at .../ProcessGroupNCCL.cpp:N` (the Watchdog class
+    // of later releases). What it carries is read by the rules of that error (CUDA, NCCL, timeout); nccl/error reports the
+    // rest (an INTERNAL ASSERT, `unknown`, a message cut off)
+    id: "torch.ncclWatchdogExit", dialect: "torch", level: "error", launcherRank: true,
+    anyOf: ["watchdog thread terminated with", "exception raised from ncclcommwatchdog at", "exception raised from run at"],
+    values: [/terminated with exception: (?<dogWhat>\S.*?)\s*$/, /(?<dogRaised>Exception raised from (?:ncclCommWatchdog|run) at)/, /(?<dogAssert>INTERNAL ASSERT FAILED)/,
+      // (1.x logged it at INFO, glog's `[I ProcessGroupNCCL.cpp:N]`, and let the thread end without rethrowing)
+      /(?<dogInfo>\[I(?:\d{4} [\d:.]+)? ProcessGroupNCCL\.cpp:\d+\])/],
+    pattern: /(?:NCCL|Process group) watchdog thread terminated with (?:unknown )?exception|Exception raised from ncclCommWatchdog at |Exception raised from run at \S*ProcessGroupNCCL\.cpp:\d+/i,
+    samples: [
+      "[E ProcessGroupNCCL.cpp:916] [Rank 3] NCCL watchdog thread terminated with exception: traceMap[thisSeq][myRank].second == kEventStart INTERNAL ASSERT FAILED at \"/opt/pytorch/torch/csrc/distributed/c10d/TraceUtils.h\":237, please report a bug to PyTorch.",
+      "[rank5]:[E1010 10:10:10.000000001 ProcessGroupNCCL.cpp:1515] [PG ID 0 PG GUID 0(default_pg) Rank 5] Process group watchdog thread terminated with exception: unknown",
+      "Exception raised from ncclCommWatchdog at /opt/pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1339 (most recent call first):",
+      "Exception raised from run at /pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:2046 (most recent call first):",
+    ],
+    nearMisses: [
+      "[I ProcessGroupNCCL.cpp:751] [Rank 0] NCCL watchdog thread started!", "[Rank 0] NCCL watchdog thread terminated normally",
+      "Exception raised from run at /src/trainer/loop.cpp:12 (most recent call first):", "Exception raised from checkTimeout at /pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:632 (most recent call first):",
+    ],
+  },
+  {
     id: "nccl.timeoutProgress", dialect: "torch", level: "error", anyOf: ["last completed nccl work", "last completed work:"],
     values: TIMEOUT_VALUES, launcherRank: true,
     pattern: /Rank (?<rank>\d+)\](?:(?!Rank \d+\]).)*?(?:at NCCL work|watchdog at work(?: sequence id)?): (?<work>\d+),? (?:PG status: )?last enqueued (?:NCCL )?work: (?<enqueued>-?\d+), last completed (?:NCCL )?work: (?<completed>-?\d+)/,
