@@ -440,17 +440,28 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["box:311:311 [0] NCCL INFO NCCL_MULTI_RANK_GPU_ENABLE set by environment to 1."],
   },
   {
-    id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate"],
+    id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate", "shm_open", "shmutils.cc"],
     values: [
       /\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i,
       // (nccl/shm-too-small: NCCL 2.4-2.11's include/shm.h and its nccl-shm-send-/recv- segments; a segment that could not
       // be made for want of room, posix_fallocate / ftruncate on a full /dev/shm; a creation step; a segment not there)
       /(?<oldShm>include\/shm\.h|nccl-shm-(?:send|recv)-)/, /(?<noRoom>No space left|failed to extend|posix_fallocate)/i,
       /(?<creating>\bcreat|extend|fallocate|No space left)/i, /(?<notThere>No such file or directory)/i,
+      // (the system refused the file itself, whatever its size: EACCES, EPERM, EROFS as strerror words them)
+      /(?<denied>Permission denied|Operation not permitted|Read-only file system)/i,
     ],
-    pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device"), "Call to posix_fallocate failed"], "i"),
+    // the call that failed, with its errno text, comes before `Error while creating shared memory segment`, which names
+    // no cause up to 2.26: 2.4-2.11 `include/shm.h:NN NCCL WARN Call to shm_open failed : <strerror>`; 2.12-2.17
+    // `misc/shmutils.cc:NN NCCL WARN Call to open failed : <strerror>`; 2.18-2.26 only the return `misc/shmutils.cc:NN
+    // -> 2 (<strerror>)`; 2.27+ `Call to open failed: <strerror>` and the strerror again at the end of the WARN
+    pattern: anyOfSources(["shared memory segment", "failed to extend \\/dev\\/shm", firstThen("\\/dev\\/shm\\/nccl-", "\\S.*(?:fail|error)"), "failed to create shared memory file", "ncclShmOpen", firstThen("No space left on device", ".*shm"), firstThen("shm", ".*No space left on device"), "Call to posix_fallocate failed", "Call to shm_open failed", firstThen("shmutils\\.cc:\\d+ ", "(?:NCCL WARN Call to \\w+ failed|-> [1-9]\\d* \\(\\w)")], "i"),
     // NCCL 2.4-2.11 sized the segment with posix_fallocate in include/shm.h: `Call to posix_fallocate failed : %s`
-    samples: ["h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)", "h:1:1 [1] include/shm.h:28 NCCL WARN Call to posix_fallocate failed : No space left on device"],
+    samples: [
+      "h:1:1 [0] misc/shmutils.cc:114 NCCL WARN Error while creating shared memory segment /dev/shm/nccl-x (size 9637888)", "h:1:1 [1] include/shm.h:28 NCCL WARN Call to posix_fallocate failed : No space left on device",
+      "h:1:1 [0] include/shm.h:27 NCCL WARN Call to shm_open failed : Permission denied", "h:1:1 [2] misc/shmutils.cc:35 NCCL WARN Call to open failed : Read-only file system",
+      "h:1:1 [3] NCCL INFO misc/shmutils.cc:68 -> 2 (Permission denied)", "h:1:1 [1] misc/shmutils.cc:78 NCCL WARN Call to open failed: Operation not permitted",
+    ],
+    nearMisses: ["h:1:1 [0] NCCL INFO Call to shm_open returned Interrupted system call, retrying", "h:1:1 [0] NCCL INFO misc/shmutils.cc:68 -> 0", "h:1:1 [0] NCCL INFO transport/shm.cc:120 -> 2"],
   },
   {
     // Ray's object store at start-up (python/ray/_private/services.py, Ray 1.x-2.x): `WARNING: The object store is using
@@ -742,6 +753,31 @@ export const SIGNATURES: readonly Signature[] = [
       "[rank3]:[E0707 07:07:07.000000003 ProcessGroupNCCL.cpp:1890] [PG ID 0 PG GUID 0(default_pg) Rank 3] Received a dump signal due to a collective timeout from  rank 5 and we will try our best to dump the debug info. Last enqueued NCCL work: 42, last completed NCCL work: 41.",
       "[rank0]:[E0707 07:07:07.000000004 ProcessGroupNCCL.cpp:1340] [PG 0 Rank 0] Received a global timeout from another rank and will start to dump the debug info. Last enqueued NCCL work: 9, last completed NCCL work: 8.",
       "[rank2]:[E0101 00:00:00.000000001 compiler_depend.ts:574] [Rank 2] Watchdog caught collective operation timeout: WorkHCCL(SeqNum=12, OpType=BROADCAST, Timeout(ms)=1800000) ran for 1800042 milliseconds before timing out.",
+    ],
+  },
+  {
+    // PyTorch's ProcessGroupNCCL watchdog thread ending on an exception, which it logs and rethrows, so the process
+    // aborts: 1.x-2.2 `[Rank N] NCCL watchdog thread terminated with exception: <what>` (or `... with unknown
+    // exception`), 2.3+ `<PG prefix> Process group watchdog thread terminated with exception: <what>` (`: unknown`); and,
+    // pasted without that message, the C++ location of the error it rethrows: `Exception raised from ncclCommWatchdog at
+    // .../ProcessGroupNCCL.cpp:N` (2.2-2.7), `Exception raised from run at .../ProcessGroupNCCL.cpp:N` (the Watchdog class
+    // of later releases). What it carries is read by the rules of that error (CUDA, NCCL, timeout); nccl/error reports the
+    // rest (an INTERNAL ASSERT, `unknown`, a message cut off)
+    id: "torch.ncclWatchdogExit", dialect: "torch", level: "error", launcherRank: true,
+    anyOf: ["watchdog thread terminated with", "exception raised from ncclcommwatchdog at", "exception raised from run at"],
+    values: [/terminated with exception: (?<dogWhat>\S.*?)\s*$/, /(?<dogRaised>Exception raised from (?:ncclCommWatchdog|run) at)/, /(?<dogAssert>INTERNAL ASSERT FAILED)/,
+      // (1.x logged it at INFO, glog's `[I ProcessGroupNCCL.cpp:N]`, and let the thread end without rethrowing)
+      /(?<dogInfo>\[I(?:\d{4} [\d:.]+)? ProcessGroupNCCL\.cpp:\d+\])/],
+    pattern: /(?:NCCL|Process group) watchdog thread terminated with (?:unknown )?exception|Exception raised from ncclCommWatchdog at |Exception raised from run at \S*ProcessGroupNCCL\.cpp:\d+/i,
+    samples: [
+      "[E ProcessGroupNCCL.cpp:916] [Rank 3] NCCL watchdog thread terminated with exception: traceMap[thisSeq][myRank].second == kEventStart INTERNAL ASSERT FAILED at \"/opt/pytorch/torch/csrc/distributed/c10d/TraceUtils.h\":237, please report a bug to PyTorch.",
+      "[rank5]:[E1010 10:10:10.000000001 ProcessGroupNCCL.cpp:1515] [PG ID 0 PG GUID 0(default_pg) Rank 5] Process group watchdog thread terminated with exception: unknown",
+      "Exception raised from ncclCommWatchdog at /opt/pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1339 (most recent call first):",
+      "Exception raised from run at /pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:2046 (most recent call first):",
+    ],
+    nearMisses: [
+      "[I ProcessGroupNCCL.cpp:751] [Rank 0] NCCL watchdog thread started!", "[Rank 0] NCCL watchdog thread terminated normally",
+      "Exception raised from run at /src/trainer/loop.cpp:12 (most recent call first):", "Exception raised from checkTimeout at /pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:632 (most recent call first):",
     ],
   },
   {

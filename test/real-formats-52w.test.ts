@@ -176,7 +176,8 @@ describe("a peer's shared-memory segment missing when a rank attaches", () => {
     for (const [name, l] of [["both", both], ["denied", denied]] as const) {
       const f = finding(await analyzeText(l.join("\n") + "\n"), "nccl/shm-too-small");
       expect(f!.message, name).not.toContain("the file was not there");
-      expect(f!.remediation[0], name).toMatch(/^Docker: run with --ipc=host/);
+      // (round 70pz: a refused attach is read as access, the segment made for its owner only, not as size)
+      expect(f!.remediation[0], name).toMatch(name === "denied" ? /^Run every rank of a host as the same user/ : /^Docker: run with --ipc=host/);
     }
   });
 });

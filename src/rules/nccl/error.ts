@@ -1,7 +1,7 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { uniqueEvidence } from "../helpers.js";
 import { DEBUG_HINT } from "./signature-rule.js";
-import { signalCount, signalHits } from "../signals.js";
+import { signalCount, signalHits, type Hit } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 import { ofiAdvice } from "./ofi-advice.js";
 import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
@@ -36,6 +36,34 @@ const KFD_HINT = "Make all GPUs of the node visible to every rank (SLURM --gpus-
 /** one launcher per process, distinct ranks, one rendezvous per run */
 const TWICE_HINT = "Let one launcher start the processes: under SLURM either srun starts one task per GPU (--ntasks-per-node = GPUs per node, the framework reading SLURM_PROCID / SLURM_LOCALID) or srun starts one torchrun per node (--ntasks-per-node=1) that spawns the GPUs, never both. Check that RANK differs across the processes (print it at start-up), and give runs that share nodes different MASTER_PORT values.";
 
+/** what an exception the watchdog carried is, when another rule reads it: a CUDA fault, a timeout */
+const WATCHDOG_EXPLAINED = ["vllm.cudaFault", "torch.cudaKernelAssert", "vllm.rocrFault", "nccl.timeout", "nccl.timeoutProgress"];
+
+/**
+ * PyTorch's NCCL watchdog thread ended on an exception no other rule reads (grammars/signatures.ts torch.ncclWatchdogExit):
+ * an INTERNAL ASSERT of PyTorch's own, `unknown`, or only the C++ frames of the error it rethrew, its message cut off
+ */
+function watchdogExit(ctx: RuleContext, generic: Hit[] = []): FindingDraft[] {
+  const hits = signalHits(ctx, ["torch.ncclWatchdogExit"]);
+  if (!hits.length || WATCHDOG_EXPLAINED.some((id) => id in ctx.signals)) return [];
+  const said = hits.find((h) => h.captures.dogWhat !== undefined)?.captures.dogWhat.replace(/\.+$/, "");
+  // (an NCCL error it carried, `NCCL error: invalid usage ...`, is the generic finding's, which names its code)
+  if (generic.length && said !== undefined && /\bNCCL error\b|\bnccl[A-Z]\w*Error\b/.test(said)) return [];
+  const known = said !== undefined && !/^unknown$/i.test(said);
+  const assert = hits.some((h) => h.captures.dogAssert !== undefined);
+  const rank = ctx.signals["torch.ncclWatchdogExit"]?.ranks[0];
+  return [{
+    message: `PyTorch's NCCL watchdog thread${rank !== undefined ? ` of rank ${rank}` : ""} ended with an exception${known ? `: ${said}` : said !== undefined ? " it could not name (unknown)" : " whose message is not in the log (only the C++ frames of the error it rethrew are)"}. ${hits.some((h) => h.captures.dogInfo !== undefined) ? "PyTorch of this age logs it and lets the thread end: the process goes on, but nothing checks its collectives for errors or timeouts any more, so a later failure hangs instead of stopping" : "The watchdog rethrows it and the process aborts, so every collective of its process groups stops with it"}${assert ? "; an INTERNAL ASSERT FAILED is a check inside PyTorch itself, a PyTorch bug rather than a fault of NCCL or the network" : "; the log does not show a more specific cause"}.`,
+    evidence: uniqueEvidence([...hits, ...generic].map((h) => h.ev)),
+    evidenceCount: signalCount(ctx, ["torch.ncclWatchdogExit"]) + generic.length,
+    remediation: [
+      ...(assert ? ["Upgrade PyTorch (the assert names its source file and line: search PyTorch's issues for it), and turn off the debug option that runs that check if one is set (TORCH_NCCL_DESYNC_DEBUG, TORCH_DISTRIBUTED_DEBUG=DETAIL)."] : []),
+      "Read the lines just before the watchdog's message on the same rank: the first NCCL WARN, CUDA error or timeout there is what it carried; a pasted excerpt that starts at the C++ frames has cut that message off.",
+      DEBUG_HINT,
+    ],
+  }];
+}
+
 /** Reports NCCL errors that no specific nccl/* rule explains. */
 export function check(ctx: RuleContext): FindingDraft[] {
   const all = signalHits(ctx, ["nccl.generic"]);
@@ -58,11 +86,17 @@ export function check(ctx: RuleContext): FindingDraft[] {
       remediation: [DEBUG_HINT, "Check that all nodes can reach each other by IP and that no firewall blocks TCP between them.", "Run the same container image (same vLLM, torch and NCCL) on every node."],
     }];
   }
-  if (!all.length) return [];
+  if (!all.length) return specific ? [] : watchdogExit(ctx);
   if (specific) return [];
   // an NCCL INFO line is an error only as an error return (`file.cc:N -> M`); the values are the signature's (grammars/signatures.ts)
   const hits = all.filter((h) => h.captures.info === undefined || h.captures.errorReturn !== undefined);
   if (!hits.length) return [];
+  // the watchdog's own message names what ended it, when the generic lines do not (torch's `terminate called after
+  // throwing an instance of 'c10::DistBackendError'` after it); an NCCL error text inside it is read below, by its code
+  if (!hits.some((h) => h.captures.codeName !== undefined || h.captures.codeText !== undefined)) {
+    const dog = watchdogExit(ctx, hits);
+    if (dog.length) return dog;
+  }
   const code = hits.find((h) => h.captures.codeName !== undefined || h.captures.codeText !== undefined)?.captures;
   const what = code ? (code.codeName ? `nccl${code.codeName}` : code.codeText.trim()) : "an error";
   const invalid = hits.some((h) => h.captures.invalidUsage !== undefined);

@@ -9,7 +9,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "Shared memory (/dev/shm) too small or unavailable",
   tags: ["nccl", "container", "memory"],
-  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)", "Ray source: python/ray/_private/services.py (object store falls back to /tmp when /dev/shm is small)", "coreutils df (Size column of the /dev/shm mount)"],
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data: --shm-size, --ipc=host)", "vLLM docs: serving/parallelism_scaling (docker --ipc=host --shm-size, Kubernetes memory-backed /dev/shm)", "Ray source: python/ray/_private/services.py (object store falls back to /tmp when /dev/shm is small)", "coreutils df (Size column of the /dev/shm mount)", "NCCL source: include/shm.h (2.4-2.11), misc/shmutils.cc (2.12+): the failing call and its errno text before `Error while creating shared memory segment`"],
 } satisfies RuleSpec;
 
 /**
@@ -41,6 +41,19 @@ const ATTACH_REMEDIATION = [
   "Let the ranks of one host share /dev/shm: run them in one container, or with docker --ipc=host (Kubernetes: in one pod, or hostIPC), or mount the host's /dev/shm into each container.",
   "If systemd-logind runs with RemoveIPC=yes (the default on many distributions), it deletes a user's shared memory when that user's last session ends: run the job as a system user or under a service, or set RemoveIPC=no in /etc/systemd/logind.conf and restart systemd-logind.",
   "Check that no rank of the host died before its peers attached (its own error comes earlier in the log); NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
+];
+
+/** the system refused the segment's file (EACCES, EPERM, EROFS): who may write /dev/shm, not how big it is */
+const DENIED_REMEDIATION = [
+  "Check /dev/shm itself: `ls -ld /dev/shm` should show drwxrwxrwt (mode 1777, owned by root); restore it with `chmod 1777 /dev/shm` as root, and in a container mount it read-write (docker --ipc=host or --shm-size; Kubernetes: an emptyDir with medium: Memory at /dev/shm).",
+  "Remove leftover nccl-* files in /dev/shm that another user's or an earlier container's run left behind (`ls -l /dev/shm/nccl-*`): NCCL before 2.12 named each segment after the process, and containers reuse process ids, so a stale file owned by someone else blocks the next run.",
+  "If the mode is right, a security policy refused it: check the audit log (`ausearch -m avc`, `dmesg | grep -i apparmor`); NCCL_SHM_DISABLE=1 avoids SHM as a last resort (slower).",
+];
+
+/** a peer's segment this rank may not open: NCCL makes each one for its owner only (mode 0600) */
+const DENIED_ATTACH_REMEDIATION = [
+  "Run every rank of a host as the same user: NCCL creates each segment readable and writable by its owner only (mode 0600), so ranks in containers with different uids (docker --user, a pod's runAsUser) that share /dev/shm cannot open each other's.",
+  ...DENIED_REMEDIATION.slice(2),
 ];
 
 /** df's size: `64M`, `7.8G` (`-h`, powers of 1024), or a bare count of 1K blocks (plain `df`) */
@@ -77,6 +90,21 @@ export const rule = defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
         remediation: CUDA_REGISTER_REMEDIATION,
         evidence: uniqueEvidence([...failures.map((h) => h.ev), cudaHits[0].ev, small?.[0].ev, ...signalHits(ctx, ["vllm.wslPlatform"]).slice(0, 1).map((h) => h.ev)]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
         evidenceCount: signalCount(ctx, ["nccl.shm"]) + 1,
+      }];
+    }
+    // the call that opened or made the file failed with a refusal (grammars/signatures.ts nccl.shm `denied`): a bigger
+    // /dev/shm does not help; its mode, mount or a file of the same name owned by someone else does
+    const denied = failures.find((h) => h.captures.denied !== undefined);
+    if (denied && !retrying && !failures.some((h) => h.captures.noRoom !== undefined)) {
+      const why = denied.captures.denied;
+      const readOnly = /read-only/i.test(why);
+      // only attaches were refused: the file is there, made by a rank this one may not open it as
+      const peer = attach && !failures.some((h) => h.captures.creating !== undefined) && !readOnly;
+      return [{
+        message: `NCCL could not ${attach ? "attach to" : "create"} a shared-memory segment in /dev/shm${ofSize}: the system refused the file (${why}), so the size of /dev/shm is not the problem. ${readOnly ? "/dev/shm is mounted read-only here (a container or sandbox that mounts it so)." : peer ? "Another rank of this host made the segment, and NCCL makes it for its owner only: the ranks run as different users (containers with different uids sharing /dev/shm), or a security policy (SELinux, AppArmor) denies it." : "This user may not write there: /dev/shm lost its usual mode 1777, a file of the same name left by another user's run is in the way, or a security policy (SELinux, AppArmor) denies it."}${sizeSaid}`,
+        remediation: peer ? DENIED_ATTACH_REMEDIATION : DENIED_REMEDIATION,
+        evidence: uniqueEvidence([denied.ev, ...failures.map((h) => h.ev), small?.[0].ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
+        evidenceCount: signalCount(ctx, ["nccl.shm"]) + (small ? 1 : 0),
       }];
     }
     // only attaches failed, and the segment was not there (ENOENT): the peer that made it is in another /dev/shm, or

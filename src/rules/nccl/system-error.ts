@@ -54,6 +54,8 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   const mnnvl = mnnvlFailure(ctx);
   if (mnnvl) return mnnvl;
   const shm = "nccl.shm" in ctx.signals;
+  // (the shared-memory call refused outright, EACCES / EPERM / EROFS: nccl/shm-too-small says why)
+  const shmDenied = signalHits(ctx, ["nccl.shm"]).find((h) => h.captures.denied !== undefined)?.captures.denied;
   const ib = "nccl.ibError" in ctx.signals;
   // (the proxy's `Failed to execute operation Connect` names no socket call: the transport it ran is in the chain below)
   const sockWarn = signalHits(ctx, ["nccl.socketWarn"]).find((h) => h.captures.proxyOp === undefined || h.captures.call !== undefined);
@@ -76,7 +78,7 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   const quotedSocket = quoted !== undefined && /\bsocket|connect|accept|\brecv\b|\bsend\b/i.test(quoted);
   const likely = pci
     ? `NCCL's topology detection: it could not find ${pciBus ? `GPU ${pciBus}` : "a GPU"} under /sys/class/pci_bus, so this process does not see the machine's PCI tree (WSL2 before NCCL supported it, a sandboxed container runtime, or a VM whose GPU bus ids /sys does not list)`
-    : shm ? "a shared-memory failure (/dev/shm)" : ib ? "an InfiniBand verbs call that failed" : created !== undefined
+    : shm ? `a shared-memory failure (/dev/shm${shmDenied ? `: ${shmDenied}` : ""})` : ib ? "an InfiniBand verbs call that failed" : created !== undefined
       ? `the socket NCCL tried to open (socket() failed: ${created}${family ? ": the interface NCCL picked has no usable address, or one of a family (usually IPv6) this kernel or container does not support" : fds ? ": the process reached its open-file limit" : ""})`
       : sockWarn ? `a socket operation between ranks${sockWhat}`
       : chain ? `${chain.what} (${chain.file} in the error chain)` : quotedSocket ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
