@@ -22,7 +22,8 @@ export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 40
 /** a ≤2.3 interface line (grammars/nccl-messages.ts legacyIface), which continues its thread's run of them */
 const LEGACY_IFACE_LINE = /^NET ?: ?Using interface /;
 const PYTORCH_RANK = /\[(?:PG [^\]]*?)?Rank (\d+)\]/g;
-const TORCHRUN_RANK = /\[rank(\d+)\]:/g;
+// (read in the raw line, where a forum editor's escapes stay: `\[rank1\]:\[E502 …`, see records/peel.ts)
+const TORCHRUN_RANK = /\\?\[rank(\d+)\\?\]:/g;
 const DUMP_FROM_RANK = /\bcollective timeout from +rank (\d+)\b/;
 const RANK_AND_RANK = /\brank (\d+) and rank (\d+)\b/;
 const FROM_RANK = /\bfrom rank (\d+)\b/;

@@ -244,6 +244,14 @@ const MD_BOLD_OPEN = /^\*\*(?=\d{4}-\d\d-\d\d[T ]\d\d:\d\d|(?:DEBUG|INFO|WARNING
 // a markdown editor's escapes (a forum post, Discourse, Notion) in vLLM's ≥0.8 header: `INFO 04-24 10:21:03
 // \[gpu_model_runner.py:4820\] ...`, `\_\_init\_\_.py`; only the header's file bracket is unescaped, the message stays
 const ESCAPED_HEAD = /^((?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? )\\\[((?:[\w.\/\-]|\\_)+:\d+)\\\](?= |$)/;
+// the same editors escape NCCL's and PyTorch's lines in that paste: `host:pid:tid \[0\] NCCL INFO Channel 00/0 :
+// 0\[0\] -> 1\[1\] via P2P/IPC`, `NCCL\_SOCKET\_IFNAME`, `\[rank1\]:\[E502 … ProcessGroupNCCL.cpp:616\] \[Rank 1\] …`.
+// NCCL's device bracket or torchrun's rank tag seen escaped marks the line as such a paste (neither prints a backslash
+// there); then every `\[`, `\]`, `\_` and `\*` of it is an editor's escape and is undone, wherever a wrapper set it
+const MD_ESCAPED_MARK = /[\w.\-<>]:\d+:\d+ \\\[\d+\\\] |\\\[(?:rank|default)\d+\\\]:/;
+function unescapeMarkdownPaste(s: string): string {
+  return s.replace(/\\([[\]_*])/g, "$1");
+}
 
 /** a `[` followed by a digit or `m`, without which ANSI_QUICK cannot match (most lines' brackets hold file names) */
 function mayHoldAnsiResidue(s: string): boolean {
@@ -317,7 +325,7 @@ export function peel(raw: string): Peeled {
  * a letter and a name (`[\w.\-]*`) ended by `:` and a digit, as `host:pid:tid [dev] NCCL …` does, which none of the
  * wrappers below can start with; it ends with a visible ASCII character other than `)` and `]` (no padding, box
  * edge, tmux marker, Ray advice or caret-notation CR to cut); it holds no ESC, no colour residue, no Ray dedup
- * suffix and no markdown auto-link. Then `peelWrapped` gives the line back whole with no origin (test/peel.test.ts
+ * suffix, no markdown auto-link and no editor's `\[` escape. Then `peelWrapped` gives the line back whole with no origin (test/peel.test.ts
  * holds the two to each other).
  */
 export function plainRecord(s: string): boolean {
@@ -335,7 +343,7 @@ export function plainRecord(s: string): boolean {
   if (s.charCodeAt(i) !== 58 /* : */) return false;
   const d = s.charCodeAt(i + 1);
   if (!(d >= 48 && d <= 57)) return false;
-  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015") && !htmlEscapedPaste(s);
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015") && !htmlEscapedPaste(s) && s.indexOf("\\[") < 0;
 }
 
 /**
@@ -394,6 +402,7 @@ export function peelWrapped(raw: string): Peeled {
   const hasTab = s.indexOf("\t") >= 0;
   if (s.includes("](http")) s = unlinkAutolinks(s);
   if (htmlEscapedPaste(s)) s = unescapeHtmlPaste(s);
+  if (s.indexOf("\\[") >= 0 && MD_ESCAPED_MARK.test(s)) s = unescapeMarkdownPaste(s);
   // Ray's dedup suffix and tmux/k9s decorations sit at the end
   let m: RegExpExecArray | null = null;
   if (s.includes("[repeated ")) {
