@@ -175,6 +175,39 @@ describe("collect_env.py pasted with (or instead of) the log (round 70ce)", () =
   });
 });
 
+describe("records vLLM's import prints are no engine (round 70ce)", () => {
+  // collect_env.py imports vllm, so a dump on ROCm (0.6.x) starts with rocm.py's module-level warning, and one where the
+  // kernels do not load with _custom_ops' warning; ≤0.7.3's unbracketed record format marks the V0 era only on records
+  // a running engine prints
+  const rocmDump = [
+    "WARNING 01-14 08:02:11 rocm.py:31] `fork` method is not supported by ROCm. VLLM_WORKER_MULTIPROC_METHOD is overridden to `spawn` instead.",
+    "Collecting environment information...",
+    "PyTorch version: 2.5.1+rocm6.2",
+    "GPU models and configuration: AMD Instinct MI210 (gfx90a:sramecc+:xnack-)",
+    "ROCM Version: 6.2.41133-dd7f95766",
+    "vLLM Version: 0.6.6.post1",
+  ];
+  for (const [name, wrap] of WRAPS) {
+    it(`a ROCm dump gives its version and GPU but no engine (${name})`, async () => {
+      const r = await analyzeText(wrap(rocmDump.join("\n")));
+      expect(r.facts.vllm).toEqual({ version: "0.6.6.post1", engine: null });
+      expect(r.facts.gpu.name).toBe("AMD Instinct MI210");
+      expect(ids(r)).toEqual([]);
+    });
+  }
+
+  it("the kernels' import warning stays a finding without making an engine; an engine's own record still marks V0", async () => {
+    const warn = "WARNING 02-03 10:11:12 _custom_ops.py:19] Failed to import from vllm._C with ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')";
+    const dump = await analyzeText([warn, "vLLM Version: 0.6.3"].join("\n"));
+    expect(dump.facts.vllm.engine).toBeNull();
+    expect(ids(dump)).toContain("vllm/kernels-import-failed");
+    const run = await analyzeText([...rocmDump, "INFO 01-14 08:02:20 config.py:510] This model supports multiple tasks: {'generate', 'embedding'}. Defaulting to 'generate'."].join("\n"));
+    expect(run.facts.vllm.engine).toBe("v0");
+    // (the bracketed ≥0.8 format marks no era either way)
+    expect((await analyzeText("WARNING 05-06 07:08:09 [rocm.py:31] `fork` method is not supported by ROCm. VLLM_WORKER_MULTIPROC_METHOD is overridden to `spawn` instead.")).facts.vllm.engine).toBeNull();
+  });
+});
+
 describe("a GPU census of mixed models (round 70ce)", () => {
   for (const [name, wrap] of WRAPS) {
     it(`names every model listed, in order, not the last one alone (${name})`, async () => {

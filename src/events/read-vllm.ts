@@ -103,8 +103,10 @@ export function createVllmReader(): RecordReader & {
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise; but not on a
     // record of vLLM's import (`__init__.py`: vllm/platforms' `Automatically detected platform cuda.`, vllm/plugins'
     // plugin list), which any process that imports vllm prints (SGLang of early 2025 did, for its layers): it shows
-    // the package, not an engine
-    if (!head.bracket && head.file !== "__init__.py") marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
+    // the package, not an engine; nor on the other records its import prints, which collect_env.py shows too (0.5-0.7:
+    // vllm/_custom_ops' `Failed to import from vllm._C with …`, vllm/platforms/rocm's module-level `\`fork\` method is
+    // not supported by ROCm. …`)
+    if (!head.bracket && head.file !== "__init__.py" && !importRecord(head.file, msg)) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (msg.indexOf("RayWorker") >= 0 || msg.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, msg, emit, marker);
     if (level === "ERROR" || level === "CRITICAL") {
@@ -979,6 +981,11 @@ const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (
  * logger's: another program's records in that format are not read here, and a vLLM logger's are read as vLLM's.
  */
 const LMDEPLOY_PEELED_ERROR = /\s-\s+lmdeploy(?:\.[\w.]+)?\s+-\s+(?:ERROR|CRITICAL)\s+-\s*$/;
+/** A record vLLM's import prints (module level, before any engine exists), by the file and words that print it. */
+function importRecord(file: string, msg: string): boolean {
+  return (file === "_custom_ops.py" && msg.startsWith("Failed to import from vllm._C")) || (file === "rocm.py" && msg.startsWith("`fork` method is not supported by ROCm"));
+}
+
 /**
  * The name a GPU census gives: its one model, or on a machine with mixed GPUs (`GPU 0: NVIDIA GeForce RTX 4090`,
  * `GPU 1: NVIDIA GeForce RTX 3090`) every model it lists, in the order first listed and joined by ` + `, so that no
