@@ -103,8 +103,10 @@ export function createVllmReader(): RecordReader & {
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise; but not on a
     // record of vLLM's import (`__init__.py`: vllm/platforms' `Automatically detected platform cuda.`, vllm/plugins'
     // plugin list), which any process that imports vllm prints (SGLang of early 2025 did, for its layers): it shows
-    // the package, not an engine
-    if (!head.bracket && head.file !== "__init__.py") marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
+    // the package, not an engine; nor on the other records its import prints, which collect_env.py shows too (0.5-0.7:
+    // vllm/_custom_ops' `Failed to import from vllm._C with …`, vllm/platforms/rocm's module-level `\`fork\` method is
+    // not supported by ROCm. …`)
+    if (!head.bracket && head.file !== "__init__.py" && !importRecord(head.file, msg)) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (msg.indexOf("RayWorker") >= 0 || msg.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, msg, emit, marker);
     if (level === "ERROR" || level === "CRITICAL") {
@@ -748,6 +750,8 @@ interface OtherState {
   envName: string | null;
   /** the GPU indices listed (`nvidia-smi -L`, collect_env.py, the nvidia-smi table) */
   gpus: Set<number>;
+  /** the distinct GPU models those rows name, in the order first listed (a machine with mixed GPUs lists several) */
+  gpuModels?: string[];
   /** an `LLM(` / `EngineArgs(` call spread over lines, until its parenthesis closes */
   call: { rec: LogRecord; text: string; lines: number } | null;
   /** the launch command last read: the line it started on, the keys no later flag of it overrides (LaunchState.fixed) */
@@ -977,6 +981,29 @@ const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (
  * logger's: another program's records in that format are not read here, and a vLLM logger's are read as vLLM's.
  */
 const LMDEPLOY_PEELED_ERROR = /\s-\s+lmdeploy(?:\.[\w.]+)?\s+-\s+(?:ERROR|CRITICAL)\s+-\s*$/;
+/** A record vLLM's import prints (module level, before any engine exists), by the file and words that print it. */
+function importRecord(file: string, msg: string): boolean {
+  return (file === "_custom_ops.py" && msg.startsWith("Failed to import from vllm._C")) || (file === "rocm.py" && msg.startsWith("`fork` method is not supported by ROCm"));
+}
+
+/**
+ * The name a GPU census gives: its one model, or on a machine with mixed GPUs (`GPU 0: NVIDIA GeForce RTX 4090`,
+ * `GPU 1: NVIDIA GeForce RTX 3090`) every model it lists, in the order first listed and joined by ` + `, so that no
+ * one of them stands for the rest. The nvidia-smi table cuts a long name (`NVIDIA RTX 6000 Ada Gene...`): a name that
+ * begins another, once the cut mark is off, is the same model, and the whole one is kept.
+ */
+function censusName(state: OtherState, name: string): string {
+  const models = (state.gpuModels ??= []);
+  const cut = (n: string) => /(?:\.\.\.|\u2026)$/.test(n);
+  const bare = (n: string) => n.replace(/\s*(?:\.\.\.|\u2026)$/, "");
+  // (only a cut name may stand for a longer one: an RTX 3090 is no RTX 3090 Ti)
+  const same = models.findIndex((m) => m === name || (cut(name) && m.startsWith(bare(name))) || (cut(m) && name.startsWith(bare(m))));
+  if (same < 0) {
+    if (models.length < 8) models.push(name);
+  } else if (cut(models[same]) && !cut(name)) models[same] = name;
+  return models.join(" + ");
+}
+
 const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 
 // a wrapper's own error record, its header peeled off the text: Lemonade's server log (it runs vLLM as a wrapped server),
@@ -1459,7 +1486,7 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const g = matchGpuLine(text);
     if (g) {
       const facts: Record<string, number | string> = {};
-      if (g.name) facts["gpu.name"] = g.name;
+      if (g.name) facts["gpu.name"] = g.index !== null ? censusName(state, g.name) : g.name;
       if (g.memoryGiB !== null) facts["gpu.memoryGiB"] = g.memoryGiB;
       if (g.index !== null && state.gpus.size < 1024) {
         state.gpus.add(g.index);

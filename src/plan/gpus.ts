@@ -66,6 +66,8 @@ export function normalizeGpuName(name: string): string {
 
 /** The table entry for a name as a user types it or as a log prints it; null when unknown. */
 export function findGpu(name: string): GpuSpec | null {
+  // (a census of mixed GPUs, `A + B`, names no one model whose figures would hold for all of them)
+  if (name.includes(" + ")) return null;
   const key = normalizeGpuName(name);
   if (!key) return null;
   const byId = GPU_TABLE.find((g) => g.id.replace(/-/g, "") === key);

@@ -31,7 +31,8 @@ export function keyFacts(f: Facts): string[] {
   ].filter(Boolean);
   if (f.config.model) out.push(`${f.config.model}${par.length ? ` on ${par.join(" × ")}` : ""}`);
   else if (par.length) out.push(par.join(" × "));
-  if (f.gpu.name) out.push(`${f.gpu.count ? `${f.gpu.count}× ` : ""}${f.gpu.name}`);
+  // (mixed GPUs, `A + B`, are counted together: `3 GPUs: A + B`, not `3× A + B`)
+  if (f.gpu.name) out.push(f.gpu.name.includes(" + ") ? `${f.gpu.count ? `${f.gpu.count} GPUs: ` : ""}${f.gpu.name}` : `${f.gpu.count ? `${f.gpu.count}× ` : ""}${f.gpu.name}`);
   if (f.kvCache.tokens !== null) {
     const conc = f.kvCache.maxConcurrency !== null ? ` (${fmt(f.kvCache.maxConcurrency)}x at ${f.kvCache.tokensPerRequest !== null ? fmt(f.kvCache.tokensPerRequest, 0) : "max_model_len"} tokens per request)` : "";
     out.push(`KV cache ${fmt(f.kvCache.tokens, 0)} tokens${conc}`);
