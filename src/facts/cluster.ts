@@ -58,6 +58,8 @@ export interface ClusterInput {
   anonRanks: Record<string, Located>;
   /** where those ranks run, when the line was printed by the rank itself */
   anonPlaced: Record<string, RankPlace>;
+  /** the sizes the ranks' own commless lines gave their communicator (NCCL ≤2.3's `rank N nranks M`) */
+  anonSizes?: number[];
   /** host names in NCCL prefixes and nccl-tests headers */
   ncclHosts: string[];
   /** an address (Ray `ip=`, bootstrap / OOB interface) -> the host names seen with it */
@@ -478,6 +480,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
       place(target, Number(r), p);
       if (target !== g) g.ranks.delete(Number(r));
     }
+    // (one size named, and no communicator named by its id to hold those ranks: it is the size of theirs)
+    if (g.nranks === null && !real.length && input.anonSizes?.length === 1 && g.ranks.size) g.nranks = input.anonSizes[0];
     if (!g.ranks.size && !g.members.length) groups.delete("anon");
   }
   const hostOfRank = (g: Group, r: number): string | null => {

@@ -67,6 +67,8 @@ export interface NcclState {
   /** rank ids seen outside any communicator, and where they run when the rank printed it */
   anonRanks: Record<string, Located>;
   anonPlaced: Record<string, RankPlace>;
+  /** the sizes those ranks' own lines gave their communicator with no pointer to name it (NCCL ≤2.3's `rank N nranks M`) */
+  anonSizes?: number[];
   /** an address -> the host names seen with it (Ray `ip=`, bootstrap and OOB interfaces) */
   links: Record<string, string[]>;
   /** pid -> host names its NCCL lines carried */
@@ -719,6 +721,9 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         // only lines a rank prints about itself place it; connection, duplicate-GPU and `from rank` lines name other ranks too
         const own = OWN_RANK_SOURCES.has(e.source) && (e.host || e.pid !== null);
         anonRank(s, e.rank, located(e), own ? { host, pid, device: e.source === "ncclTests" ? e.dev : null, busId: null } : null);
+        // (the size a rank's own init line gave, `rank 0 nranks 8` printed by the calling thread before the communicator
+        // had a pointer to print: NCCL 2.2–2.3's init.cu)
+        if (e.source === "comm" && e.nranks !== null && !(s.anonSizes ??= []).includes(e.nranks)) s.anonSizes.push(e.nranks);
         return;
       }
       case "nccl.host":
@@ -790,6 +795,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       out.connSamples[k] = all.slice(0, CONN_SAMPLES);
     }
     for (const [k, v] of Object.entries(b.anonRanks)) out.anonRanks[k] = earlier(out.anonRanks[k], v);
+    for (const n of b.anonSizes ?? []) if (!(out.anonSizes ??= []).includes(n)) out.anonSizes.push(n);
     for (const [k, v] of Object.entries(b.anonPlaced)) {
       const cur = out.anonPlaced[k];
       if (!cur) out.anonPlaced[k] = { ...v };
@@ -885,7 +891,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     if (s.firstWarn) sources["nccl.firstWarn"] = plain(s.firstWarn)!;
     if (s.initCompleteAt) sources["nccl.initComplete"] = plain(s.initCompleteAt)!;
 
-    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts, procAddresses: procAddresses(s) });
+    const cluster = buildCluster({ locals: s.locals, samples: s.connSamples ?? {}, anonRanks: s.anonRanks, anonPlaced: s.anonPlaced, anonSizes: s.anonSizes, ncclHosts: Object.keys(s.hosts), links: s.links, pidHosts: s.pidHosts, procAddresses: procAddresses(s) });
     if (cluster.hosts.length > 1) {
       // the first line of a second host is what shows the run spans nodes
       const seen = Object.entries(s.hosts).sort(([, x], [, y]) => (earlier(x, y) === x ? -1 : 1));

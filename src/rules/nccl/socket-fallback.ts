@@ -30,7 +30,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // was not given, which matters as soon as the run spans nodes (on one node it does not: NVIDIA/nccl#259)
   const nodesUnknown = !n.multiNode && n.nodes === null && n.hosts.length === 0;
   const unopenedFallback = !("NET/Socket" in kinds) && n.net === "Socket" && nodesUnknown && openFailed;
-  if (!("NET/Socket" in kinds) && !unopenedFallback) return [];
+  // a paste that holds part of a run on a host with an InfiniBand network interface (IPoIB: ib0, ibp12s0, ibs3), whose
+  // InfiniBand set-up ran and found no port it could use (2.2–2.3's side-channel line with no port listed, 2.4+'s
+  // `No device found`, or a device it could not open): the communicator counts more ranks than the log shows and
+  // NCCL does not say how many nodes it spans, so the ranks left out may run on other nodes (NVIDIA/nccl#207: one
+  // node's lines of an eight-rank, two-node run)
+  const partOfRun = !n.multiNode && n.communicators.length > 0 && n.communicators.every((c) => c.nNodes === null) && n.communicators.some((c) => c.nranks !== null && c.ranksSeen < c.nranks);
+  const ipoib = (n.interfaces ?? []).filter((i) => IPOIB.test(i.name)).map((i) => i.name);
+  const ibFoundNothing = openFailed || signalHits(ctx, ["nccl.ibNoDevice"]).length > 0 || (!(n.ibHcas?.length) && signalHits(ctx, ["nccl.ibSideband"]).length > 0);
+  const partialFallback = !("NET/Socket" in kinds) && !unopenedFallback && n.net === "Socket" && partOfRun && ipoib.length > 0 && ibFoundNothing;
+  if (!("NET/Socket" in kinds) && !unopenedFallback && !partialFallback) return [];
   const ibDisable = ncclEnv(ctx, "NCCL_IB_DISABLE");
   const forced = ncclEnv(ctx, "NCCL_NET");
   if (ibDisable?.value === "1" || (forced && /^socket$/i.test(forced.value))) return []; // nccl/ib-disabled says so instead
@@ -73,10 +82,23 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     message: unopenedFallback
       ? `NCCL chose TCP sockets for its traffic between nodes:${cause} The log does not say how many nodes the run spans (no host names, no nNodes): on one node the choice goes unused; across nodes, TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`
-      : `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
-    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], ...multi.evidence, noVerbs[0]?.ev, sideband[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
+      : partialFallback
+        ? `NCCL chose TCP sockets although the host has the InfiniBand interface ${ipoib[0]}:${cause} The log shows ${partial(n)}, and NCCL does not say how many nodes the run spans: on one node the choice goes unused; across nodes, TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`
+        : `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
+    evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], partialFallback ? (n.interfaces ?? []).find((i) => IPOIB.test(i.name))?.evidence : undefined, ...multi.evidence, noVerbs[0]?.ev, sideband[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
     remediation,
   }];
+}
+
+/** Linux names of IP-over-InfiniBand interfaces: `ib0`, `ib1.8001` (a partition), and the predictable `ibp12s0`, `ibs3` */
+const IPOIB = /^ib(?:\d+(?:\.\w+)?|p\d+s\d+\w*|s\d+\w*)$/;
+
+/** the ranks the log shows of the largest communicator only partly seen, and its hosts */
+function partial(n: RuleContext["facts"]["nccl"]): string {
+  const c = n.communicators.filter((x) => x.nranks !== null && x.ranksSeen < x.nranks).sort((a, b) => (b.nranks ?? 0) - (a.nranks ?? 0))[0];
+  if (!c) return "part of the run";
+  const hosts = c.hosts.length ? `, ${c.hosts.length === 1 ? `all on ${c.hosts[0]}` : `on ${c.hosts.slice(0, 3).join(", ")}`}` : "";
+  return `${c.ranksSeen} of the ${c.nranks} ranks of its communicator${hosts}`;
 }
 
 export const rule = defineRule(meta, check);
