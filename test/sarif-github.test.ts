@@ -1,56 +1,18 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../src/analyze.js";
-import type { Report } from "../src/facts/schema.js";
-import { evaluateGate, parseGateSpec } from "../src/gate/check.js";
-import { toSarif } from "../src/report/sarif.js";
 import { ROOT } from "./helpers/cli.js";
+import { sarifReports } from "./helpers/sarif-reports.js";
 
 /*
  * GitHub code scanning refuses SARIF that is valid 2.1.0 but lacks what it needs (a location on every result,
- * rule help, …). Microsoft's SARIF multitool checks exactly that with its GitHub rule set ("Gh"); the test runs
- * it on reports of every shape the CLI writes (findings, gate results with and without the fact, user rules).
+ * rule help, …): checked here on reports of every shape the CLI writes (findings, gate results with and without the
+ * fact, user rules); Microsoft's SARIF multitool checks the same reports with its GitHub rule set in
+ * test/scale/sarif-multitool.test.ts.
  */
 
-const tmp = mkdtempSync(join(tmpdir(), "vd-sarif-gh-"));
-
-/** The multitool's binary for this platform, or why it cannot run here. */
-function multitool(): { bin: string } | { skip: string } {
-  const require = createRequire(import.meta.url);
-  let bin: string;
-  try {
-    bin = join(dirname(require.resolve(`@microsoft/sarif-multitool-${process.platform}/package.json`)), process.platform === "win32" ? "Sarif.Multitool.exe" : "Sarif.Multitool");
-  } catch {
-    return { skip: `@microsoft/sarif-multitool-${process.platform} is not installed` };
-  }
-  const r = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 60_000 });
-  if (r.error || r.status !== 0) return { skip: `${bin} cannot run on this machine (${r.error?.message ?? `exit ${r.status}: ${r.stderr.trim().split("\n")[0]}`})` };
-  return { bin };
-}
-
-async function reportOf(text: string, name: string, gate?: Parameters<typeof parseGateSpec>[0], rules?: Parameters<typeof analyze>[1]["rules"]): Promise<Report> {
-  const path = join(tmp, name);
-  writeFileSync(path, text);
-  const { report } = await analyze([path], { rules });
-  return gate ? { ...report, gate: evaluateGate(report, parseGateSpec(gate)) } : report;
-}
-
-const sample = (name: string) => readFileSync(join(ROOT, "samples", name), "utf8");
-
 describe("SARIF for GitHub code scanning", async () => {
-  const oom = await reportOf(sample("cuda-oom.log"), "oom.log", { require: ["kvCache.tokens>=5000000", "vllm.version>=0.99", "config.model==x"], maxWarnings: 0, failOn: "warning" });
-  const ray = await reportOf(sample("ray-tp8-pp2-two-nodes.log"), "ray.log", { requireTransport: ["NET/Socket"], forbidTransport: ["NET/IB"], require: ["nccl.transports.NET/IB<=1"] });
-  const user = await reportOf("INFO 01-01 00:00:00 [x.py:1] hello\nERROR 01-01 00:00:01 [x.py:2] quota exceeded for team A\n", "user.log", { failOn: "info" }, {
-    userRules: [
-      { id: "team/quota", severity: "warning", title: "Quota exceeded", message: "seen {count}×", remediation: ["Ask for more quota."], pattern: /quota exceeded/, docs: "https://wiki.example.com/quota" },
-      { id: "team/no-page", severity: "info", title: "No KV cache line", message: "missing", remediation: [], when: { fact: "kvCache.tokens", op: "missing" } },
-    ],
-  });
-  const docs = { oom: toSarif(oom) as any, ray: toSarif(ray) as any, user: toSarif(user) as any };
+  const { tmp, docs, oom, ray, user } = await sarifReports();
 
   it("locates every result: a finding at its evidence, a gate requirement at its fact's line or line 1", () => {
     const results = (d: any) => d.runs[0].results as any[];
@@ -132,21 +94,4 @@ describe("SARIF for GitHub code scanning", async () => {
     expect(() => loadConfig(write("docs/rules/team/x.md"))).toThrow(/must be an absolute http\(s\) URL/);
   });
 
-  it("passes the SARIF multitool's GitHub rule set (Sarif;Gh) with no error or warning", () => {
-    const tool = multitool();
-    if ("skip" in tool) {
-      console.warn(`SKIPPED the SARIF multitool validation: ${tool.skip}`);
-      return;
-    }
-    const files = Object.entries(docs).map(([name, d]) => {
-      const p = join(tmp, `${name}.sarif`);
-      writeFileSync(p, JSON.stringify(d, null, 2));
-      return p;
-    });
-    const out = join(tmp, "validation.sarif");
-    const r = spawnSync(tool.bin, ["validate", "--rule-kind", "Sarif;Gh", "--output", out, ...files], { encoding: "utf8", timeout: 120_000, cwd: tmp });
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    const problems = (JSON.parse(readFileSync(out, "utf8")).runs[0].results as any[]).filter((x) => x.level === "error" || x.level === "warning" || x.level === undefined);
-    expect(problems.map((p) => `${p.ruleId}: ${p.message?.text ?? JSON.stringify(p.message)}`)).toEqual([]);
-  }, 120_000);
 });
