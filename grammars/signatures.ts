@@ -1209,6 +1209,26 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-20 20:12:25 [__init__.py:239] Automatically detected platform cuda."],
   },
   {
+    // the managed host a log came from, as Hugging Face writes it into the log itself: a Space's container log opens each
+    // start of the app with `===== Application Startup at 2025-03-01 10:00:00 =====` (the platform's line, UTC date and
+    // time, before the app's own output), and an Inference Endpoint that did not come up shows `[Server message]Endpoint
+    // failed to start` above `Exit code: N. Reason: <the container's last output>`. Where the host's hardware is chosen
+    // (a Space's or an Endpoint's settings, not a pod spec) is what the advice on a missing GPU turns on. A start-up
+    // script's own `echo "===== Application Startup at $(date) ====="` line is no header (no date in it).
+    id: "hf.managedHost", dialect: "any", level: "info", anyOf: ["===== application startup at", "endpoint failed to start"],
+    values: [/(?<space>===== Application Startup at) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d =====|(?<endpoint>\[Server message\]) ?Endpoint failed to start/],
+    pattern: /(?:^|\s)===== Application Startup at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d =====|\[Server message\] ?Endpoint failed to start\b/,
+    samples: [
+      "===== Application Startup at 2025-03-01 10:00:00 =====",
+      "[Server message]Endpoint failed to start",
+    ],
+    nearMisses: [
+      'echo "===== Application Startup at $(date) ====="',
+      "Endpoint failed to start because the model is gated",
+      "INFO 03-01 10:00:05 [api_server.py:1024] Application startup complete.",
+    ],
+  },
+  {
     // an out-of-tree platform plugin taking over (vllm/platforms/__init__.py: `Platform plugin ascend is activated`, 0.7 on).
     // 0.7.0–0.7.2 resolved the built-in platforms when vllm.platforms was imported and the plugins only later, when
     // current_platform was first read: with a plugin installed, each process printed `No platform detected, vLLM is running

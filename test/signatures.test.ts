@@ -25,7 +25,7 @@ describe("the signature table: every entry is checked by its own sample lines", 
   }
   it("ids are unique and say their dialect", () => {
     expect(new Set(SIGNATURES.map((s) => s.id)).size).toBe(SIGNATURES.length);
-    for (const s of SIGNATURES) expect(s.id).toMatch(/^(?:nccl|vllm|torch|slurm|mpi)\.[a-z][A-Za-z0-9]+$/);
+    for (const s of SIGNATURES) expect(s.id).toMatch(/^(?:nccl|vllm|torch|slurm|mpi|hf)\.[a-z][A-Za-z0-9]+$/);
   });
   it("no value is named as what every hit carries (`message`: the record's words, `level`): a value of that name would never be read", () => {
     const named = (re: RegExp) => [...re.source.matchAll(/\(\?<([A-Za-z]\w*)>/g)].map((m) => m[1]);

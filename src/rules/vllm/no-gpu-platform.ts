@@ -1,6 +1,7 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
+import { managedHostGpuAdvice } from "../managed-host.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -35,6 +36,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     ? "vLLM found no platform to run on (`No platform detected, vLLM is running on UnspecifiedPlatform`): this process sees no GPU it can use, so the engine fails at the first device it needs"
     : "vLLM could not tell which device to run on (no GPU platform was found): this process sees no GPU it can use";
   const remediation = [
+    ...managedHostGpuAdvice(ctx),
     "Check from inside the container: `nvidia-smi` must list the GPU (`kubectl exec <pod> -- nvidia-smi`); if it is missing or fails, the container was started without the GPU.",
     "Kubernetes: request the GPU in the container's resources (`limits: nvidia.com/gpu: 1`), and where the cluster's runtime needs it (CRI-O/OpenShift, k3s, containerd without the NVIDIA runtime as default) set `runtimeClassName: nvidia`; the NVIDIA device plugin (or the GPU Operator) must run on the node.",
     "GKE: its GPU driver is mounted at /usr/local/nvidia; newer vLLM images need `LD_LIBRARY_PATH=/usr/local/nvidia/lib64:/usr/local/cuda/lib64` in the container's env to find it.",

@@ -1,6 +1,7 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, hitEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
+import { managedHostGpuAdvice } from "../managed-host.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -34,7 +35,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     if (platformSawCuda) causes.push("vLLM's own check found the CUDA platform (it reads the devices through NVML, which CUDA_VISIBLE_DEVICES does not filter), so the GPUs are there but hidden from this process");
     if (ray) causes.push("Under Ray a process sees only the GPUs Ray reserved for it: an actor, task or Serve replica started with no GPU gets an empty CUDA_VISIBLE_DEVICES");
   }
-  const remediation = noDriver
+  const remediation = [...managedHostGpuAdvice(ctx), ...(noDriver
     ? [
         "Check inside the container: `nvidia-smi` must work there. Docker: run with `--gpus all` (or `--runtime nvidia`); Kubernetes: request `nvidia.com/gpu` in the container's limits, and set `runtimeClassName: nvidia` where the runtime needs it.",
         "On a host without a container: install the NVIDIA driver that matches the GPU (`nvidia-smi` must list it).",
@@ -45,7 +46,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
           ? ["Under Ray: give the process that builds the engine its GPUs (`num_gpus` on the actor or task, `ray_actor_options={\"num_gpus\": ...}` on a Serve deployment, or a placement group for tensor parallel workers), and check with `ray status` that the nodes list their GPUs; a process with `num_gpus=0` gets none."]
           : []),
         "In a container: start it with its GPUs (`docker run --gpus all`, the pod's `nvidia.com/gpu` limit) and do not set NVIDIA_VISIBLE_DEVICES or CUDA_VISIBLE_DEVICES empty in the image.",
-      ];
+      ])];
   return [{
     message: `${what}.${causes.length ? ` ${causes.join(". ")}.` : ""}`,
     evidence: [...hitEvidence(hits), ...(platformSawCuda && !noDriver ? factEvidence(f, "gpu.platform") : [])],
