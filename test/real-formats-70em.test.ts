@@ -150,3 +150,30 @@ describe("pooling start-ups read as any other", () => {
     });
   });
 });
+
+describe("`--task` refused by argparse (pooling models' flag, removed in 0.13)", () => {
+  it("points to --runner pooling / --convert instead of an upgrade", async () => {
+    const lines = [
+      "usage: vllm [-h] [-v] {chat,complete,serve,bench,collect-env,run-batch} ...",
+      "vllm: error: unrecognized arguments: --task embed --trust-remote-code",
+    ];
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/bad-cli-args");
+      expect(f, at).toBeDefined();
+      expect(f!.remediation[1], at).toContain("--runner pooling");
+      expect(f!.remediation[1], at).toContain("removed in 0.13");
+      expect(r.facts.firstError, at).toBeNull();
+    });
+  });
+
+  it("the `--task=embedding` spelling too; other unknown flags (`--tasks`, `--task-queue`) keep the general advice only", async () => {
+    const r = await analyzeText("api_server.py: error: unrecognized arguments: --task=embedding\n");
+    expect(finding(r, "vllm/bad-cli-args")!.remediation.join("\n")).toContain("--convert");
+    for (const flag of ["--tasks embed", "--task-queue 4"]) {
+      const other = await analyzeText(`vllm serve: error: unrecognized arguments: ${flag}\n`);
+      const f = finding(other, "vllm/bad-cli-args");
+      expect(f, flag).toBeDefined();
+      expect(f!.remediation.join("\n"), flag).not.toContain("--runner pooling");
+    }
+  });
+});
