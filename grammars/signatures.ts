@@ -1045,10 +1045,14 @@ export const SIGNATURES: readonly Signature[] = [
     // available, provide a model path with a SentencePiece tokenizer.model file.`, `Couldn't instantiate the backend
     // tokenizer from one of: ...` / `You need to have sentencepiece installed to convert a slow tokenizer to a fast one.`,
     // `X requires the SentencePiece library but it was not found in your environment.` (either casing, on the line after
-    // `ImportError:`), `` `tiktoken` is required to read a `tiktoken` file``)
+    // `ImportError:`), `` `tiktoken` is required to read a `tiktoken` file``), and the Transformers backend finding the
+    // model's Transformers class unable to run on vLLM's attention (model_loader/utils.py then registry.py: 0.7
+    // `The Transformers implementation of X is not compatible with vLLM.`, later with the name quoted; 0.8-0.9 V1's
+    // `X has no vLLM implementation and the Transformers implementation is not compatible with vLLM. Try setting
+    // VLLM_USE_V1=0.`), typical of embedding checkpoints that name a bare encoder class or bring their own code
     id: "vllm.modelSupport", dialect: "any", level: "error",
-    anyOf: ["converting from sentencepiece and tiktoken failed", "couldn't instantiate the backend tokenizer", "you need to have sentencepiece installed", "requires the sentencepiece library but it was not found", "is required to read a `tiktoken` file", "are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported"],
-    pattern: /Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected|(?<tokenizerBackend>Converting from SentencePiece and Tiktoken failed|Couldn't instantiate the backend tokenizer|You need to have sentencepiece installed to convert a slow tokenizer|requires the [Ss]entence[Pp]iece library but it was not found|`?tiktoken`? is required to read a `?tiktoken`? file)/,
+    anyOf: ["converting from sentencepiece and tiktoken failed", "couldn't instantiate the backend tokenizer", "you need to have sentencepiece installed", "requires the sentencepiece library but it was not found", "is required to read a `tiktoken` file", "are not supported for now", "error in inspecting model architecture", "error in loading model architecture", "failed to be inspected", "cannot find model module", "does not recognize this architecture", "requires you to execute the", "contains custom code which must be executed", "if the tokenizer is a custom", "if the model is a custom", "is not currently imported", "the transformers implementation of", "the transformers implementation is not compatible"],
+    pattern: /The Transformers implementation of '?(?<tfArch>[\w.]{1,200})'? is not compatible with vLLM|'?(?<tfNoImpl>[\w.]{1,200})'? has no vLLM implementation and the Transformers implementation is not compatible with vLLM|Model architectures \[(?<archs>[^\]]{1,400})\] are not supported for now|Cannot find model module\. '(?<module>[\w.]+)' is not a registered model|has model type [`']?(?<modelType>[\w.\-]+)[`']? but Transformers does not recognize this architecture|(?<remote>requires you to execute the (?:configuration|tokenizer|modeling) file in that repo|contains custom code which must be executed to correctly load|Failed to load the (?:tokenizer|model config)\. If the (?:tokenizer|model) is a custom)|Tokenizer class (?<tokenizerClass>\w+) does not exist or is not currently imported|Error in (?:inspecting|loading) model architecture '(?<inspect>[\w.]{1,200})'|Model architectures \[(?<inspectArchs>[^\]]{1,400})\] failed to be inspected|(?<tokenizerBackend>Converting from SentencePiece and Tiktoken failed|Couldn't instantiate the backend tokenizer|You need to have sentencepiece installed to convert a slow tokenizer|requires the [Ss]entence[Pp]iece library but it was not found|`?tiktoken`? is required to read a `?tiktoken`? file)/,
     samples: [
       "ValueError: Model architectures ['Glm4MoeForCausalLM'] are not supported for now. Supported architectures: dict_keys(['AquilaModel', 'LlamaForCausalLM'])",
       "(APIServer pid=61) Value error, Model architectures ['FooVLForCausalLM'] are not supported for now. Supported architectures: dict_keys(['ApertusForCausalLM'])",
@@ -1065,12 +1069,18 @@ export const SIGNATURES: readonly Signature[] = [
       "You need to have sentencepiece installed to convert a slow tokenizer to a fast one.",
       "LlamaTokenizer requires the SentencePiece library but it was not found in your environment. Checkout the instructions on the",
       "ValueError: `tiktoken` is required to read a `tiktoken` file. Install it with `pip install tiktoken`.",
+      "ERROR 05-06 07:08:09 engine.py:400] The Transformers implementation of BertModel is not compatible with vLLM.",
+      "ValueError: The Transformers implementation of 'AcmeEncoderModel' is not compatible with vLLM.",
+      "(VllmWorker rank=0 pid=88) ERROR 05-06 07:08:09 [multiproc_executor.py:470] ValueError: AcmeMoEForCausalLM has no vLLM implementation and the Transformers implementation is not compatible with vLLM. Try setting VLLM_USE_V1=0.",
     ],
     nearMisses: [
       "    fast_tokenizer = convert_slow_tokenizer(self, from_tiktoken=True)",
       "INFO 05-02 10:11:12 [tokenizer.py:90] Using a slow tokenizer. This might cause a significant slowdown. Consider using a fast tokenizer instead.",
       "(APIServer pid=1) The argument `trust_remote_code` is to be used with Auto classes. It has no effect here and is ignored.",
       "WARNING 05-02 10:11:12 [registry.py:380] Model architecture FooForCausalLM is already registered, and will be overwritten by the new model class",
+      "Disabling this option is not compatible with vLLM generation.",
+      "INFO 05-06 07:08:09 [transformers.py:120] Using Transformers backend.",
+      "The installed flash-attn build is not compatible with vLLM 0.6.5",
     ],
   },
   {

@@ -37,6 +37,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
           : "Spell the flag out in full: argparse accepts a prefix only when one flag starts with it.",
     "A wrapper script or a config file (`--config`, a YAML of arguments) may add flags you did not type: look at the command line the log prints above the error.",
   ];
+  // the pooling models' task flag: added in 0.6.4 (`--task embedding`, later `embed`), replaced by `--runner` / `--convert`
+  // in 0.10.1 and removed in 0.13, so the unknown flag means either a release too old for it or one that dropped it
+  if (c.unrecognized !== undefined && /(?:^|\s)--task(?:[=\s]|$)/.test(c.unrecognized)) remediation.splice(1, 0,
+    "`--task` (embed, classify, score, reward) was replaced by `--runner pooling` and `--convert <embed|classify|...>` in vLLM 0.10.1 and removed in 0.13: on a current release drop it (a pooling checkpoint is detected from its architecture) or write `--runner pooling`, with `--convert embed` or `--convert classify` for a generative checkpoint served as a pooling model; releases before 0.6.4 had no such flag.");
   return [{
     message: `${c.prog}'s arguments were rejected${runs}: ${what}. argparse exits with status 2 at this line, before the engine starts.`,
     evidence: hitEvidence(hits),

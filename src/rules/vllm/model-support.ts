@@ -15,13 +15,14 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-type Kind = "registry" | "inspect" | "noModule" | "modelType" | "remoteCode" | "tokenizerClass" | "tokenizerBackend";
+type Kind = "registry" | "inspect" | "noModule" | "tfBackend" | "modelType" | "remoteCode" | "tokenizerClass" | "tokenizerBackend";
 
 function kindOf(h: Hit): Kind | null {
   const c = h.captures;
   if (c.archs !== undefined) return "registry";
   if (c.inspect !== undefined || c.inspectArchs !== undefined) return "inspect";
   if (c.module !== undefined) return "noModule";
+  if (c.tfArch !== undefined || c.tfNoImpl !== undefined) return "tfBackend";
   if (c.modelType !== undefined) return "modelType";
   if (c.remote !== undefined) return "remoteCode";
   if (c.tokenizerClass !== undefined) return "tokenizerClass";
@@ -65,6 +66,18 @@ export function check(ctx: RuleContext): FindingDraft[] {
       what = `neither ${vllm} nor the installed Transformers has the architecture '${c.module}', and the model's config.json names no AutoModel in its \`auto_map\`: nothing here can build it`;
       remediation = [upgrade, "For a model with custom code, its config.json must map `AutoModel` in `auto_map` to the repository's class; pass --trust-remote-code.", "Check the `architectures` field of config.json against the base model's."];
       break;
+    case "tfBackend": {
+      const arch = c.tfArch ?? c.tfNoImpl!;
+      const v0Hint = c.tfNoImpl !== undefined;
+      what = `${vllm} has no implementation of its own for '${arch}', and its Transformers backend cannot run the Transformers class either: that class does not support the attention interface vLLM plugs in (custom code from the model's repository and older Transformers classes often do not)`;
+      remediation = [
+        upgrade,
+        "Check the `architectures` field of the checkpoint's config.json: embedding and reranker checkpoints often name a bare encoder class (such as `XLMRobertaModel`) or a class of their own; a variant published for vLLM, or `--hf-overrides '{\"architectures\": [\"<supported class>\"]}'` naming a class vLLM implements for the same weights, avoids the backend.",
+        "Upgrade Transformers within the range the installed vLLM accepts: newer Transformers classes support the attention interface the backend needs.",
+        ...(v0Hint ? ["This release's message suggests VLLM_USE_V1=0: the V0 engine of 0.8-0.9 had other fallbacks for some models."] : []),
+      ];
+      break;
+    }
     case "modelType":
       what = `the installed Transformers does not know the model type '${c.modelType}': the checkpoint is newer than this Transformers (or its config.json has a wrong \`model_type\`)`;
       remediation = [
