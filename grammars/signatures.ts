@@ -2373,6 +2373,34 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
   },
   {
+    // A quantized layer's slice on one GPU (its size divided by the tensor parallel size) must hold whole quantization
+    // groups or blocks, and vLLM refuses the layer while creating its weights when it does not. The wording by method:
+    // GPTQ / AWQ (0.2 to today) `The input|output size is not aligned with the quantized weight shape. This can be
+    // caused by too large tensor parallel size.`, no numbers; Marlin kernels (marlin, gptq_marlin, awq_marlin) `Weight
+    // output_size_per_partition = 32 is not divisible by min_thread_n = 64.` (`min_n_threads` / `min_k_threads` in 0.3-0.4,
+    // `group_size`, `pack_factor`), some versions with `Consider reducing tensor_parallel_size ...` after; FP8 block
+    // quantization `Weight output_partition_size = 576 is not divisible by weight quantization block_n = 128.`, `Weight
+    // input_size_per_partition = ... block_k = 128.`, and for a merged MoE gate/up weight `The output_size of gate's and
+    // up's weight = 320 is not divisible by weight quantization block_n = 128.`. The Marlin kernel's own run-time check
+    // (`size_n = 4096, is not divisible by min_thread_n = 64`, a tensor handed to the kernel) names no layer split.
+    id: "vllm.tpQuantShape", dialect: "any", level: "error", anyOf: ["aligned with the quantized weight shape", "is not divisible by"],
+    pattern: /\bThe (?<side>input|output) size is not aligned with the quantized weight shape\. This can be caused by too large tensor parallel size|(?:\bWeight |\bThe )(?<dim>input_size_per_partition|output_size_per_partition|output_partition_size|output_size of gate's and up's weight)\s*=\s*(?<n>\d+),? is not divisible by\s+(?:weight quantization )?(?<unit>block_[nk]|min_thread_[nk]|min_[nk]_threads|group_size|pack_factor)\s*=\s*(?<block>\d+)/,
+    samples: [
+      "ValueError: The input size is not aligned with the quantized weight shape. This can be caused by too large tensor parallel size.",
+      "(VllmWorkerProcess pid=812) ERROR 09-20 11:02:13 multiproc_worker_utils.py:226] ValueError: The output size is not aligned with the quantized weight shape. This can be caused by too large tensor parallel size.",
+      "[rank1]: ValueError: Weight output_size_per_partition = 32 is not divisible by  min_thread_n = 64. Consider reducing tensor_parallel_size or running with --quantization gptq.",
+      "ValueError: Weight input_size_per_partition = 1760 is not divisible by min_k_threads = 128.",
+      "(Worker_TP3 pid=4410) ERROR 07-22 20:16:11 [multiproc_executor.py:511] ValueError: The output_size of gate's and up's weight = 320 is not divisible by weight quantization block_n = 128.",
+      "ValueError: Weight output_partition_size = 576 is not divisible by weight quantization block_n = 128.",
+      "ValueError: Weight input_size_per_partition = 2368 is not divisible by weight quantization block_k = 128.",
+    ],
+    nearMisses: [
+      "RuntimeError: size_n = 4096, is not divisible by min_thread_n = 64",
+      "ValueError: The input size is not aligned with the quantized weight shape.",
+      "Weight output_partition_size must be a multiple of the block size when using FP8 block quantization",
+    ],
+  },
+  {
     // HCCL, Ascend's collective library, failing under torch_npu (vLLM-Ascend's device communicator, its ProcessGroupHCCL):
     // HCCLUtils.hpp's HCCL_CHECK_ERROR raises `<func>:<file>:<line> HCCL function error: <the call as written>, error
     // code is <HcclResult>` (hccl_types.h: 1 parameter, 7 unavailable, 9 timeout, 11/12 TCP/RoCE connect, ...) and tags it
@@ -2934,7 +2962,7 @@ const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu
 const C10D_STORE_LINE = /\bTCPStore\b/;
 
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
-  "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
+  "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED, "vllm.tpQuantShape": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
   "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": new RegExp(`${NVSHMEM_ERROR_LINE.source}|${C10D_STORE_LINE.source}`),
   // vLLM's look for a safetensors index, logged at ERROR with the hub's answer (a local GGUF file's path refused as a repo
