@@ -1868,6 +1868,26 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 10-11 12:13:00 [backend_xgrammar.py:60] Compiling grammar for request chatcmpl-ab12"],
   },
   {
+    // An OpenAI server's tool-call parser (--enable-auto-tool-choice --tool-call-parser X; vllm/entrypoints/openai/
+    // tool_parsers/<x>_tool_parser.py, vllm/tool_parsers/ in newer releases) that could not read the tool call in the
+    // model's text logs it with its traceback and goes on: `Error in extracting tool call from response.` (a whole
+    // response; some parsers add `: <the exception>`), `Error trying to handle streaming tool call.` (a streamed chunk,
+    // then skipped). The response then carries the model's text as content and no tool_calls. The record's file names the
+    // parser (`[hermes_tool_parser.py:157]`, `llama_tool_parser.py:120]` before 0.8).
+    id: "vllm.toolCallParseFailed", dialect: "vllm", level: "error", anyOf: ["error in extracting tool call", "error trying to handle streaming tool call"],
+    values: [/\[?(?<parser>\w+?)_tool_parser\.py:\d+\]/, /(?<streaming>Error trying to handle streaming tool call)/],
+    pattern: /\bError in extracting tool call from response\b|\bError trying to handle streaming tool call\./,
+    samples: [
+      "(APIServer pid=85343) ERROR 10-09 09:39:54 [hermes_tool_parser.py:157] Error in extracting tool call from response.",
+      "ERROR 11-02 08:00:01 llama_tool_parser.py:120] Error trying to handle streaming tool call.",
+      "ERROR 05-06 10:11:12 [mistral_tool_parser.py:140] Error in extracting tool call from response: Expecting value: line 1 column 1 (char 0)",
+    ],
+    nearMisses: [
+      "DEBUG 11-02 08:00:01 [hermes_tool_parser.py:300] Skipping chunk as a result of tool streaming extraction error",
+      "(APIServer pid=7) INFO 10-09 09:30:00 [serving_chat.py:110] \"auto\" tool choice has been enabled please note that while the parallel_tool_calls client option is preset for compatibility reasons, it will be ignored.",
+    ],
+  },
+  {
     // the OpenAI server refusing one request before it reaches the engine, answered 400 (vllm/entrypoints/openai
     // serving_chat.py / serving_completion.py log `Error in preprocessing prompt inputs` with the traceback, at ERROR, and
     // go on serving): the prompt and max_tokens over max_model_len (serving_engine.py `_validate_input`: `This model's
