@@ -9,7 +9,9 @@ import type { Report } from "../src/facts/schema.js";
  * caused by too large tensor parallel size.`, Marlin's `... is not divisible by min_thread_n = 64`, FP8 blocks' `... is
  * not divisible by weight quantization block_n = 128`): the first and the last were not read at all. A collector that
  * writes the zone apart from the time (`2025-10-24T17:12:08.363544040 +08:00 CST `) left `+08:00 CST` on every line, so
- * the uvicorn access lines behind it were not read. Every log text here is written for the test in the printed layout.
+ * the uvicorn access lines behind it were not read. A tool-call parser that cannot read the model's tool call (`[hermes_tool_parser.py:157]
+ * Error in extracting tool call from response.`, Qwen3-Coder served with the Hermes parser) had no rule: the client gets
+ * the call as plain text. Every log text here is written for the test in the printed layout.
  */
 
 // the bare text, then behind kubectl --timestamps, docker compose and a Ray worker's prefix
@@ -119,5 +121,41 @@ describe("a collector's stamp with the zone apart from the time (`<RFC 3339> +08
     const r = await analyzeText('2026-11-03T09:41:01.12 +08:00 ERROR 10-24 17:12:08 [core.py:700] EngineCore failed to start.\n2026-11-03T09:41:02.12 +08:00 INFO:     10.0.0.7:39180 - "GET /health HTTP/1.1" 200 OK\n');
     expect(r.facts.firstError?.line).toBe(1);
     expect(r.facts.runtime?.http).toEqual({ "2xx": 1, "4xx": 0, "5xx": 0 });
+  });
+});
+
+describe("a tool-call parser that could not read the model's tool call", () => {
+  const lines = [
+    "(APIServer pid=4242) INFO 10-09 09:30:01 [utils.py:326] non-default args: {'model_tag': 'Qwen/Qwen3-Coder-30B-A3B-Instruct', 'enable_auto_tool_choice': True, 'tool_call_parser': 'hermes', 'model': 'Qwen/Qwen3-Coder-30B-A3B-Instruct', 'max_model_len': 65536}",
+    '(APIServer pid=4242) INFO:     10.1.2.3:50001 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
+    "(APIServer pid=4242) ERROR 10-09 09:39:54 [hermes_tool_parser.py:157] Error in extracting tool call from response.",
+    "(APIServer pid=4242) ERROR 10-09 09:39:54 [hermes_tool_parser.py:157] Traceback (most recent call last):",
+    '(APIServer pid=4242) ERROR 10-09 09:39:54 [hermes_tool_parser.py:157]   File "/opt/venv/lib/python3.12/site-packages/vllm/entrypoints/openai/tool_parsers/hermes_tool_parser.py", line 134, in extract_tool_calls',
+    "(APIServer pid=4242) ERROR 10-09 09:39:54 [hermes_tool_parser.py:157] json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+    "(APIServer pid=4242) ERROR 10-09 09:40:12 [hermes_tool_parser.py:157] Error in extracting tool call from response.",
+  ];
+  it("names the parser, counts the responses, and names the family's own parser", async () => {
+    await eachWrap(lines, (r, at) => {
+      const f = finding(r, "vllm/tool-call-parse-failed");
+      expect(f, at).toBeDefined();
+      expect(f!.severity, at).toBe("warning");
+      expect(f!.message, at).toContain("The `hermes` tool-call parser could not read the tool call in the model's output (2 times, in responses)");
+      expect(f!.remediation[0], at).toContain("--tool-call-parser qwen3_coder");
+      expect(f!.evidence.map((e) => e.line), at).toEqual([3, 7]);
+      expect(ids(r, "error"), at).not.toContain("vllm/engine-dead");
+      expect(r.facts.firstError?.line, at).toBe(3);
+    });
+  });
+
+  it("an older record head (no brackets) and a streamed chunk; no family hint without the model", async () => {
+    const r = await analyzeText("ERROR 11-02 08:00:01 llama_tool_parser.py:120] Error trying to handle streaming tool call.\r\n");
+    const f = finding(r, "vllm/tool-call-parse-failed")!;
+    expect(f.message).toContain("The `llama` tool-call parser could not read the tool call in the model's output (once, in a streamed chunk)");
+    expect(f.remediation[0]).toContain("(here `llama`)");
+  });
+
+  it("a DeepSeek-R1 distill is not given DeepSeek-V3's parser", async () => {
+    const r = await analyzeText("INFO 02-01 10:00:00 [api_server.py:1] args: Namespace(model='deepseek-ai/DeepSeek-R1-Distill-Qwen-32B', tool_call_parser='hermes')\nERROR 02-01 10:01:00 [hermes_tool_parser.py:157] Error in extracting tool call from response.\n");
+    expect(finding(r, "vllm/tool-call-parse-failed")!.remediation[0]).not.toContain("deepseek_v3");
   });
 });
