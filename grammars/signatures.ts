@@ -1898,6 +1898,26 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 10-11 12:13:00 [backend_xgrammar.py:60] Compiling grammar for request chatcmpl-ab12"],
   },
   {
+    // An OpenAI server's tool-call parser (--enable-auto-tool-choice --tool-call-parser X; vllm/entrypoints/openai/
+    // tool_parsers/<x>_tool_parser.py, vllm/tool_parsers/ in newer releases) that could not read the tool call in the
+    // model's text logs it with its traceback and goes on: `Error in extracting tool call from response.` (a whole
+    // response; some parsers add `: <the exception>`), `Error trying to handle streaming tool call.` (a streamed chunk,
+    // then skipped). The response then carries the model's text as content and no tool_calls. The record's file names the
+    // parser (`[hermes_tool_parser.py:157]`, `llama_tool_parser.py:120]` before 0.8).
+    id: "vllm.toolCallParseFailed", dialect: "vllm", level: "error", anyOf: ["error in extracting tool call", "error trying to handle streaming tool call"],
+    values: [/\[?(?<parser>\w+?)_tool_parser\.py:\d+\]/, /(?<streaming>Error trying to handle streaming tool call)/],
+    pattern: /\bError in extracting tool call from response\b|\bError trying to handle streaming tool call\./,
+    samples: [
+      "(APIServer pid=85343) ERROR 10-09 09:39:54 [hermes_tool_parser.py:157] Error in extracting tool call from response.",
+      "ERROR 11-02 08:00:01 llama_tool_parser.py:120] Error trying to handle streaming tool call.",
+      "ERROR 05-06 10:11:12 [mistral_tool_parser.py:140] Error in extracting tool call from response: Expecting value: line 1 column 1 (char 0)",
+    ],
+    nearMisses: [
+      "DEBUG 11-02 08:00:01 [hermes_tool_parser.py:300] Skipping chunk as a result of tool streaming extraction error",
+      "(APIServer pid=7) INFO 10-09 09:30:00 [serving_chat.py:110] \"auto\" tool choice has been enabled please note that while the parallel_tool_calls client option is preset for compatibility reasons, it will be ignored.",
+    ],
+  },
+  {
     // the OpenAI server refusing one request before it reaches the engine, answered 400 (vllm/entrypoints/openai
     // serving_chat.py / serving_completion.py log `Error in preprocessing prompt inputs` with the traceback, at ERROR, and
     // go on serving): the prompt and max_tokens over max_model_len (serving_engine.py `_validate_input`: `This model's
@@ -2401,6 +2421,34 @@ export const SIGNATURES: readonly Signature[] = [
     id: "vllm.tpNotDivisibleHeads", dialect: "any", level: "error", anyOf: ["divisible by"],
     pattern: /(?:number of )?(?<what>attention heads|key.value heads|heads|hidden size|vocab size|experts)[^(]{0,80}\((?<n>\d+)\)\s*(?:must|should|is not|isn't) (?:be )?(?:evenly )?divisible by (?:the )?tensor.parallel.size \((?<tp>\d+)\)/i,
     samples: ["ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3)."],
+  },
+  {
+    // A quantized layer's slice on one GPU (its size divided by the tensor parallel size) must hold whole quantization
+    // groups or blocks, and vLLM refuses the layer while creating its weights when it does not. The wording by method:
+    // GPTQ / AWQ (0.2 to today) `The input|output size is not aligned with the quantized weight shape. This can be
+    // caused by too large tensor parallel size.`, no numbers; Marlin kernels (marlin, gptq_marlin, awq_marlin) `Weight
+    // output_size_per_partition = 32 is not divisible by min_thread_n = 64.` (`min_n_threads` / `min_k_threads` in 0.3-0.4,
+    // `group_size`, `pack_factor`), some versions with `Consider reducing tensor_parallel_size ...` after; FP8 block
+    // quantization `Weight output_partition_size = 576 is not divisible by weight quantization block_n = 128.`, `Weight
+    // input_size_per_partition = ... block_k = 128.`, and for a merged MoE gate/up weight `The output_size of gate's and
+    // up's weight = 320 is not divisible by weight quantization block_n = 128.`. The Marlin kernel's own run-time check
+    // (`size_n = 4096, is not divisible by min_thread_n = 64`, a tensor handed to the kernel) names no layer split.
+    id: "vllm.tpQuantShape", dialect: "any", level: "error", anyOf: ["aligned with the quantized weight shape", "is not divisible by"],
+    pattern: /\bThe (?<side>input|output) size is not aligned with the quantized weight shape\. This can be caused by too large tensor parallel size|(?:\bWeight |\bThe )(?<dim>input_size_per_partition|output_size_per_partition|output_partition_size|output_size of gate's and up's weight)\s*=\s*(?<n>\d+),? is not divisible by\s+(?:weight quantization )?(?<unit>block_[nk]|min_thread_[nk]|min_[nk]_threads|group_size|pack_factor)\s*=\s*(?<block>\d+)/,
+    samples: [
+      "ValueError: The input size is not aligned with the quantized weight shape. This can be caused by too large tensor parallel size.",
+      "(VllmWorkerProcess pid=812) ERROR 09-20 11:02:13 multiproc_worker_utils.py:226] ValueError: The output size is not aligned with the quantized weight shape. This can be caused by too large tensor parallel size.",
+      "[rank1]: ValueError: Weight output_size_per_partition = 32 is not divisible by  min_thread_n = 64. Consider reducing tensor_parallel_size or running with --quantization gptq.",
+      "ValueError: Weight input_size_per_partition = 1760 is not divisible by min_k_threads = 128.",
+      "(Worker_TP3 pid=4410) ERROR 07-22 20:16:11 [multiproc_executor.py:511] ValueError: The output_size of gate's and up's weight = 320 is not divisible by weight quantization block_n = 128.",
+      "ValueError: Weight output_partition_size = 576 is not divisible by weight quantization block_n = 128.",
+      "ValueError: Weight input_size_per_partition = 2368 is not divisible by weight quantization block_k = 128.",
+    ],
+    nearMisses: [
+      "RuntimeError: size_n = 4096, is not divisible by min_thread_n = 64",
+      "ValueError: The input size is not aligned with the quantized weight shape.",
+      "Weight output_partition_size must be a multiple of the block size when using FP8 block quantization",
+    ],
   },
   {
     // HCCL, Ascend's collective library, failing under torch_npu (vLLM-Ascend's device communicator, its ProcessGroupHCCL):
@@ -2964,7 +3012,7 @@ const NVSHMEM_ERROR_LINE = /(?<![\w./-])(?=[\w./-]*?nvshmem)[\w./-]*?\.(?:cpp|cu
 const C10D_STORE_LINE = /\bTCPStore\b/;
 
 export const SIGNATURE_UNLESS: Readonly<Record<string, RegExp>> = {
-  "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED,
+  "vllm.cudaOom": OOM_ADVICE, "vllm.tpNotDivisibleHeads": PADDED, "vllm.tpNotDivisible": PADDED, "vllm.tpQuantShape": PADDED,
   "nccl.ibError": new RegExp(`${IB_OPTIONAL_CALL.source}|${NVSHMEM_ERROR_LINE.source}`),
   "nccl.bootstrapWeak": NVSHMEM_ERROR_LINE, "nccl.bootstrap": NVSHMEM_ERROR_LINE, "nccl.remoteExitedNet": new RegExp(`${NVSHMEM_ERROR_LINE.source}|${C10D_STORE_LINE.source}`),
   // vLLM's look for a safetensors index, logged at ERROR with the hub's answer (a local GGUF file's path refused as a repo

@@ -21,7 +21,10 @@ const ANSI_RESIDUE = /(?:^|(?<=\s|\)|\]))\[(?:\d{1,3}(?:;\d{1,3})*m|m(?=\s|$))/g
 // `$`: a stamped blank line (kubectl --timestamps, Buildkite) is the stamp alone once its trailing space is trimmed
 // SGLang's record stamp names the process's parallel ranks inside its brackets (`[%(asctime)s TP0] `, `[... DP1 TP1] `,
 // `[... PP0 TP3] `, `[... EP2] `): the whole bracket is the stamp, not the date and a `TP0] ` left on the message
-const ISO_TS = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)+\](?:\s+|$)|\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?:\s+|$|(?=[A-Za-z(<])))/;
+// A collector may write the zone apart from the time, as Go's time layouts do: the offset after a space, then the zone's
+// abbreviation (`2025-10-24T17:12:08.363544040 +08:00 CST `, Go's `Time.String()` `2025-10-24 17:12:08.36 +0800 CST `); the
+// abbreviation is taken only after such an offset, and never a level word (`+08:00 INFO ...` keeps its level)
+const ISO_TS = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (?:TP|DP|PP|EP)\d+)+\](?:\s+|$)|\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| [+-]\d\d:?\d\d(?: (?!(?:INFO|WARN|ERROR|DEBUG|TRACE|FATAL|CRIT|NOTICE)\b)[A-Z]{2,5}(?= ))?)?\]?(?:\s+|$|(?=[A-Za-z(<])))/;
 const CRI_STREAM = /^(?:stdout|stderr) [FP](?: |$)/;
 // a log viewer's table copied out with its columns tab-separated, the time first: `2025-08-27 16:58:26.962<TAB>worker<TAB><TAB>
 // ip-10-0-124-97<TAB>  File "..."` (Anyscale's console for Ray jobs): the short columns between the time and the message

@@ -48,6 +48,7 @@ import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
 import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
+import { rule as vllmToolCallParseFailed } from "./vllm/tool-call-parse-failed.js";
 import { rule as vllmTorchCompileFailed } from "./vllm/torch-compile-failed.js";
 import { rule as vllmTritonKernelsUnavailable } from "./vllm/triton-kernels-unavailable.js";
 import { rule as vllmVisibleDevicesUuid } from "./vllm/visible-devices-uuid.js";
@@ -139,6 +140,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayWorkerDied,
   vllmStartupInterrupted,
   vllmStructuredOutputFailed,
+  vllmToolCallParseFailed,
   vllmTorchCompileFailed,
   vllmTritonKernelsUnavailable,
   vllmVisibleDevicesUuid,

@@ -164,6 +164,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
   // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
   "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
+  // a tool-call parser that could not read the model's tool call: that response carries it as text, the server goes on
+  "vllm/tool-call-parse-failed": { layer: "symptom", dialects: VLLM },
   "vllm/low-concurrency": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small", "vllm/no-kv-cache-memory"] },
   // (SGLang carries vLLM's custom all-reduce and its warning word for word)
   "vllm/custom-allreduce-disabled": { layer: "symptom", dialects: ["vllm", "sglang"], causedBy: ["nccl/p2p-disabled"] },

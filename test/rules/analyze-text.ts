@@ -48,3 +48,16 @@ export const eolsFor = (wrap: (l: string) => string): string[] => {
   const wrapped = wrap("x");
   return wrapped === "x" ? ["\n", "\r\n"] : [wrapped.length % 2 === 0 ? "\r\n" : "\n"];
 };
+
+/**
+ * Reads `lines` behind each named wrapper (every line wrapped as that collector writes it), with the line ends
+ * `eolsFor` picks, and hands each report to `check` with a label naming the wrapper and the line end.
+ */
+export async function eachWrapped(
+  wraps: readonly (readonly [string, (l: string) => string])[],
+  lines: readonly string[],
+  check: (r: Report, at: string) => void,
+): Promise<void> {
+  for (const [name, wrap] of wraps)
+    for (const eol of eolsFor(wrap)) check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`);
+}
