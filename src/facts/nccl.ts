@@ -765,7 +765,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         if (e.notice && !s.notices.includes(e.notice)) s.notices.push(e.notice);
         return;
       case "nccl.process": {
-        const k = String(e.pid);
+        const k = procKey(s.procs, String(e.pid), e.ip);
         const cur = s.procs[k];
         if (!cur) {
           if (keep(s, "procs")) s.procs[k] = { ip: e.ip, host: e.host, rank: e.rank, tp: e.tp, pp: e.pp, dp: e.dp };
@@ -844,7 +844,8 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.firstWarn = earlier(a.firstWarn, b.firstWarn);
     out.warnCount += b.warnCount;
     for (const [k, v] of Object.entries(b.warnKinds)) add(out.warnKinds, k, v);
-    for (const [k, v] of Object.entries(b.procs)) {
+    for (const [bk, v] of Object.entries(b.procs)) {
+      const k = procKey(out.procs, bk.split("@")[0], v.ip);
       if (out.procs[k]) fillProc(out.procs[k], v);
       else out.procs[k] = { ...v };
     }
@@ -990,6 +991,18 @@ function anonRank(s: NcclState, r: number, at: Located, placeAt: RankPlace | nul
   const cur = s.anonPlaced[k];
   if (!cur) s.anonPlaced[k] = { ...placeAt };
   else for (const f of ["host", "pid", "device", "busId"] as const) if (cur[f] === null) (cur as unknown as Record<string, unknown>)[f] = placeAt[f];
+}
+
+/**
+ * the key of a launcher process in `s.procs`: its pid, or `pid@ip` when that pid already stands for a process at another
+ * address. Ray's prefixes carry the node's address (`(WorkerDict pid=830, ip=172.26.143.83)`), and containers on two
+ * nodes number their processes alike, so one pid can name a process on each node: those are two workers, not one.
+ * (The plain pid keeps naming the first one seen, which is what the rank map and the bootstrap addresses look up.)
+ */
+function procKey(procs: Record<string, ProcState>, pid: string, ip: string | null): string {
+  const first = procs[pid];
+  if (!first || ip === null || first.ip === null || first.ip === ip) return pid;
+  return `${pid}@${ip}`;
 }
 
 function fillProc(cur: ProcState, b: ProcState): void {
