@@ -873,8 +873,12 @@ const MAX_BARE_CHARS = 20000;
 // (a paste may have squeezed the padding after a time column)
 const RICH_RECORD = /^(?:\[\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\] (?:ERROR|CRITICAL) +|ERROR {4}|CRITICAL )(\S.*?)(?: {2,}[\w.\-]+\.py:\d+)?\s*$/;
 // uvicorn's `ERROR:    msg` and Python logging's default `ERROR:logger:msg` (not a `vllm` logger's: PY_DEFAULT reads those),
-// at WARNING too (`WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, …`)
-const PY_LEVEL_RECORD = /^(ERROR|CRITICAL|WARNING):(?: +|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
+// at WARNING too (`WARNING:torch.distributed.elastic.agent.server.api:Received 15 death signal, …`), and the level and
+// message joined by two colons, no logger between: DJL Serving's Python engine (LMI, SageMaker's large-model containers)
+// sets its root handler to `%(levelname)s::%(message)s` in the releases after 0.29 (before: the message alone), so its
+// own failures read `ERROR::Failed invoke service.invoke_handler()`, `ERROR::Python engine process died` behind the
+// `PyProcess W-…-stdout: ` wrapper (and Open MPI's `[1,0]<stdout>:` tag when the engine runs under mpirun)
+const PY_LEVEL_RECORD = /^(ERROR|CRITICAL|WARNING):(?: +|:(?=\S)|(?!vllm\b)[A-Za-z_][\w.]*:)(\S.*)$/;
 // vLLM's header from its file on (`[multiproc_executor.py:492] `, `[v1/engine/core.py:708] `), its level and time cut off
 const CUT_HEAD = /^\[((?:[\w\-]+\/)*[\w\-]+\.py):\d+\] (?=\S)/;
 const CUT_HEAD_EXCEPTION = /^((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception)): \S/;

@@ -64,6 +64,12 @@ const DYNAMO_FORWARD = /^(?:TRACE|DEBUG|INFO|WARN|ERROR) +dynamo_run::subprocess
 // Xinference ≥2 hands what its model process prints while it loads (vLLM's records and tracebacks) to its `xinference.stdout` /
 // `xinference.stderr` loggers (xinference/deploy/utils.py StreamToLogger, each line stripped), written by its text formatter,
 // the stamp peeled: `INFO xinference.stderr pid:41 role:worker address:0.0.0.0:26776 node:n1 RuntimeError: ...`
+// DJL Serving (AWS LMI / SageMaker large-model containers) hands each line its Python engine prints (vLLM's records, tracebacks,
+// djl_python's own `ERROR::…`) to its Java logger under the worker's name and stream: the console layout `%-5level %c{1} %msg`
+// (`INFO  PyProcess W-299-model1-stdout: …`; stderr lines at WARN: `WARN  PyProcess W-123-model-stderr: …`; a paste may cut
+// the level's first letters), the bracketed `[%-5level] %c{1} - %msg` / `[%-5level] - %msg`, the log file's `%d %-5p %m`
+// (its date peeled first). The wrapper's level is the stream's, not the record's; the message after it is read as printed.
+const DJL_PYPROCESS = /^(?:\[[A-Z]{4,5} ?\] (?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d )?(?:PyProcess )?- |[A-Z]{1,5} +(?:PyProcess +)?)W-\d+-\S*?-(?:stdout|stderr): ?/;
 const XINFERENCE_STREAM = /^(?:DEBUG|INFO|WARNING|ERROR) xinference\.std(?:out|err) pid:\d{1,9} role:\S* address:\S* node:\S* (?=\S)/;
 // accelerate's test launcher (`accelerate test`, accelerate.test_utils execute_subprocess_async) echoes each line its child
 // printed after the stream's name: `stdout: Device: cuda:2`, `stderr: ERROR:torch.distributed.elastic...:failed (exitcode: -7)`,
@@ -659,6 +665,10 @@ export function peelWrapped(raw: string): Peeled {
       continue;
     }
     if (c === 115 /* s */ && (m = STREAM_ECHO.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    }
+    if (((c >= 65 && c <= 90) || c === 91) /* A-Z [ */ && s.indexOf("-std") > 0 && (m = DJL_PYPROCESS.exec(s))) {
       s = s.slice(m[0].length);
       continue;
     }
