@@ -1138,10 +1138,12 @@ export const SIGNATURES: readonly Signature[] = [
     //   (Segmentation fault)` and `YOUR APPLICATION TERMINATED WITH THE EXIT STRING: Segmentation fault (signal 11)`; srun's
     //   report of its tasks (the signal's strsignal words): `srun: error: n12: tasks 29,31: Bus error`;
     // - the shell: `Bus error (core dumped)`, `Segmentation fault (core dumped)`, a bare `Bus error`, and a script's job
-    //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`.
+    //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`; under a zh_CN locale the signal's
+    //   words are glibc's translated strsignal (段错误 SIGSEGV, 总线错误 SIGBUS, 浮点数例外 SIGFPE, 非法指令 SIGILL) and bash's
+    //   `(core dumped)` and `line N:` are its own translations (`(核心已转储)`, `第 N 行：`).
     // Linux numbers: 4 SIGILL, 7 SIGBUS, 8 SIGFPE, 11 SIGSEGV (`code`); `signal` a name, `what` the words.
     id: "vllm.fatalSignal", dialect: "any", level: "error",
-    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal", "exited on signal", "exit string:"],
+    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal", "exited on signal", "exit string:", "\u6bb5\u9519\u8bef", "\u603b\u7ebf\u9519\u8bef", "\u6d6e\u70b9\u6570\u4f8b\u5916", "\u975e\u6cd5\u6307\u4ee4"],
     values: [
       /Signal (?<code>\d+) \((?<signal>SIG[A-Z]+)\) received by PID/,
       /Caught signal (?<code>\d+) \(/,
@@ -1155,10 +1157,13 @@ export const SIGNATURES: readonly Signature[] = [
       /(?:Fatal Python error: |killed by signal: |^|\s)(?<what>Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
       /(?<what>Segfault) encountered|Unexpected (?<what2>bus error) encountered in worker/,
       /(?<shm>insufficient shared memory \(shm\))/,
+      /(?:^|[\s\uff1a:])(?<whatZh>\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)(?=\s|$)/,
     ],
-    pattern: /Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
+    pattern: /(?:^|[\s\uff1a:])(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s*[(\uff08]\u6838\u5fc3\u5df2\u8f6c\u50a8[)\uff09]|^\s*(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef)\s*$|\u7b2c ?\d+ ?\u884c[\uff1a:] *\d+ +(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s+\S|Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
     samples: [
       "mpirun noticed that process rank 3 with PID 2207 on node gpu-b2 exited on signal 11 (Segmentation fault).",
+      "\u6bb5\u9519\u8bef (\u6838\u5fc3\u5df2\u8f6c\u50a8)",
+      "./start.sh: \u7b2c 9 \u884c\uff1a 48213 \u603b\u7ebf\u9519\u8bef               (\u6838\u5fc3\u5df2\u8f6c\u50a8) python3 -m vllm.entrypoints.openai.api_server --model /m",
       "prterun noticed that process rank 12 with PID 9921 on node n07 exited on signal 7 (Bus error).",
       "=   KILLED BY SIGNAL: 11 (Segmentation fault)",
       "YOUR APPLICATION TERMINATED WITH THE EXIT STRING: Segmentation fault (signal 11)",
@@ -1193,6 +1198,8 @@ export const SIGNATURES: readonly Signature[] = [
       "torch.multiprocessing.spawn.ProcessExitedException: process 0 terminated with signal SIGKILL",
       "INFO 03-18 11:21:42 [launcher.py:80] Handling SIGBUS and SIGSEGV with a stack dump",
       "[gpu-b7:4410:0:4410] Caught signal 15 (Terminated)",
+      "\u8bf7\u95ee\u8fd0\u884c\u65f6\u51fa\u73b0\u6bb5\u9519\u8bef\u600e\u4e48\u89e3\u51b3\uff1f",
+      "./start.sh: \u7b2c 9 \u884c\uff1a 48213 \u5df2\u7ec8\u6b62               python3 -m vllm.entrypoints.openai.api_server --model /m",
       "mpirun noticed that process rank 1 with PID 771 on node n2 exited on signal 15 (Terminated).",
       "mpirun noticed that process rank 0 with PID 21183 on node host01 exited on signal 9 (Killed).",
       "=   KILLED BY SIGNAL: 9 (Killed)",
@@ -1381,7 +1388,7 @@ export const SIGNATURES: readonly Signature[] = [
     // (a CI runner's verdict on its job's script, grammars/ci.ts: GitLab's `ERROR: Job failed: command terminated with exit
     // code 137`, Jenkins' `ERROR: script returned exit code 137`, GitHub's `Process completed with exit code 137.`, Azure
     // Pipelines' `Bash exited with code '137'.`, Buildkite's `Error: The command exited with status 137`)
-    anyOf: ["killed", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold", "return code = -9", "exit code 137", "code '137'", "exit code: 137", "status 137"],
+    anyOf: ["killed", "\u5df2\u6740\u6b7b", "exited with code 137", "exitcode: -9", "running low on memory", "memory pressure", "exitcode  : -9", "sigkill", "exit code: -9", "memory usage threshold", "return code = -9", "exit code 137", "code '137'", "exit code: 137", "status 137"],
     values: [
       /(?<oom>Out of memory|OOMKilled|Memory cgroup out of memory|running low on memory|memory pressure|exceeds the memory usage threshold)/,
       /Killed process (?<pid>\d+) \((?<proc>[^)]{1,60})\)/,
@@ -1390,13 +1397,16 @@ export const SIGNATURES: readonly Signature[] = [
       // job after one task failed)
       /^(?<launcher>srun: error: |=\s+KILLED BY SIGNAL: )|(?<launcher2>[\w.]+ noticed that (?:process|job) rank )/,
     ],
-    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal 9\b|^=\s+KILLED BY SIGNAL: 9\b|^srun: error: \S+: tasks? [\d,\-]+: Killed\s*$|^(?:ERROR: Job failed: (?:command terminated with )?exit code|ERROR: script returned exit code|(?:Error: )?Process completed with exit code|(?:Bash|PowerShell|Cmd\.exe) exited with code '|Script failed with exit code:|(?:(?:\uD83D\uDEA8|:rotating_light:)\s*)?Error: The command exited with status)(?: |(?<='))137'?\.?\s*$/,
+    // (bash's job report under a zh_CN locale: glibc's strsignal for SIGKILL is `已杀死`, bash's `line N:` is `第 N 行：`)
+    pattern: /^Killed\s*$|: line \d+: +\d+ Killed +\S|^\u5df2\u6740\u6b7b\s*$|\u7b2c ?\d+ ?\u884c[\uff1a:] *\d+ +\u5df2\u6740\u6b7b\s+\S|(?:Out of memory|Memory cgroup out of memory): Killed process \d+|\bOOMKilled\b|\bexited with code 137\b|failed \(exitcode: -9\)|^\s*exitcode\s*: -9 \(pid: \d+\)|Signal 9 \(SIGKILL\) received by PID \d+|process \d+ terminated with signal SIGKILL\b|died with <Signals\.SIGKILL: 9>|\bdied, exit code: -9\b|Task was killed due to the node running low on memory|killed due to memory pressure \(OOM\)|exceeds the memory usage threshold of [\d.]+\. Ray killed this worker|\bexits with return code = -9\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal 9\b|^=\s+KILLED BY SIGNAL: 9\b|^srun: error: \S+: tasks? [\d,\-]+: Killed\s*$|^(?:ERROR: Job failed: (?:command terminated with )?exit code|ERROR: script returned exit code|(?:Error: )?Process completed with exit code|(?:Bash|PowerShell|Cmd\.exe) exited with code '|Script failed with exit code:|(?:(?:\uD83D\uDEA8|:rotating_light:)\s*)?Error: The command exited with status)(?: |(?<='))137'?\.?\s*$/,
     samples: [
       "Killed",
       "mpirun noticed that process rank 0 with PID 21183 on node host01 exited on signal 9 (Killed).",
       "=   KILLED BY SIGNAL: 9 (Killed)",
       "srun: error: nid001321: tasks 4-7: Killed",
       "./serve.sh: line 14: 48213 Killed                  python -m vllm.entrypoints.openai.api_server --model org/m",
+      "./serve.sh: \u7b2c 14 \u884c\uff1a 48213 \u5df2\u6740\u6b7b                  python -m vllm.entrypoints.openai.api_server --model org/m",
+      "\u5df2\u6740\u6b7b",
       "[81234.551234] Out of memory: Killed process 48213 (python3) total-vm:412345678kB, anon-rss:250123456kB, file-rss:0kB",
       "      Reason:       OOMKilled",
       "vllm-head-1 exited with code 137",
@@ -1798,12 +1808,13 @@ export const SIGNATURES: readonly Signature[] = [
     // 0.2-0.5 classic; `libcudart.so.11.0` the other way), or built against another torch (`_C.abi3.so: undefined symbol:
     // _ZN3c10...`). vLLM's own: the `vllm._C` / `vllm._moe_C` modules (0.5's `_custom_ops.py` logs `Failed to import from
     // vllm._C with ImportError('...')` at WARNING and carries on until a kernel is called; ≤0.3's `from vllm import
-    // cuda_utils` raises at import). The driver's libcuda.so.1 is not this (vllm.gpuPlatformUnavailable), nor NCCL's library.
-    id: "vllm.extensionLoadFailed", dialect: "any", level: "error", anyOf: ["cannot open shared object file", "undefined symbol"],
+    // cuda_utils` raises at import; glibc's dlerror under a zh_CN locale says `无法打开共享对象文件: 没有那个文件或目录`). The driver's libcuda.so.1 is not this (vllm.gpuPlatformUnavailable), nor NCCL's library.
+    id: "vllm.extensionLoadFailed", dialect: "any", level: "error", anyOf: ["cannot open shared object file", "\u65e0\u6cd5\u6253\u5f00\u5171\u4eab\u5bf9\u8c61\u6587\u4ef6", "undefined symbol"],
     values: [/Failed to import from (?<module>vllm\._\w+)/, /(?<vllmExt>vllm[\/\\]_[\w-]+(?:\.[\w-]+)*\.so)\b/],
-    pattern: /(?<![\w.])(?<lib>lib(?:cudart|cublas(?:Lt)?|cusparse|cufft|curand|cusolver|nvrtc|nvJitLink)\.so(?:\.\d+)*): cannot open shared object file|(?:^|[\s'"(])(?<ext>[^\s'"(:]+\.so): undefined symbol: (?<symbol>[\w@.$]+)/,
+    pattern: /(?<![\w.])(?<lib>lib(?:cudart|cublas(?:Lt)?|cusparse|cufft|curand|cusolver|nvrtc|nvJitLink)\.so(?:\.\d+)*): (?:cannot open shared object file|\u65e0\u6cd5\u6253\u5f00\u5171\u4eab\u5bf9\u8c61\u6587\u4ef6)|(?:^|[\s'"(])(?<ext>[^\s'"(:]+\.so): undefined symbol: (?<symbol>[\w@.$]+)/,
     samples: [
       "ImportError: libcudart.so.12: cannot open shared object file: No such file or directory",
+      "ImportError: libcudart.so.12: \u65e0\u6cd5\u6253\u5f00\u5171\u4eab\u5bf9\u8c61\u6587\u4ef6: \u6ca1\u6709\u90a3\u4e2a\u6587\u4ef6\u6216\u76ee\u5f55",
       "WARNING 08-27 13:59:59 _custom_ops.py:15] Failed to import from vllm._C with ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')",
       "ImportError: /opt/conda/lib/python3.10/site-packages/vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEi",
       "ImportError: /usr/local/lib/python3.10/dist-packages/flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs",
@@ -1811,6 +1822,7 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: [
       "WARNING 09-02 06:44:03 [_custom_ops.py:20] Failed to import from vllm._C with ImportError('libcuda.so.1: cannot open shared object file: No such file or directory')",
       "OSError: libnccl.so.2: cannot open shared object file: No such file or directory",
+      "OSError: libnccl.so.2: \u65e0\u6cd5\u6253\u5f00\u5171\u4eab\u5bf9\u8c61\u6587\u4ef6: \u6ca1\u6709\u90a3\u4e2a\u6587\u4ef6\u6216\u76ee\u5f55",
       "\tlibcudart.so.12 => not found",
     ],
   },

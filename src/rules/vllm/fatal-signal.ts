@@ -17,12 +17,15 @@ export const meta = {
 
 const BY_NUMBER: Record<string, string> = { "4": "SIGILL", "7": "SIGBUS", "8": "SIGFPE", "11": "SIGSEGV" };
 const BY_WORDS: Record<string, string> = { "bus error": "SIGBUS", "segmentation fault": "SIGSEGV", segfault: "SIGSEGV", "floating point exception": "SIGFPE", "illegal instruction": "SIGILL" };
+/** glibc's strsignal words for the same signals under a zh_CN locale (what bash prints for a job that died). */
+const BY_WORDS_ZH: Record<string, string> = { "\u6bb5\u9519\u8bef": "SIGSEGV", "\u603b\u7ebf\u9519\u8bef": "SIGBUS", "\u6d6e\u70b9\u6570\u4f8b\u5916": "SIGFPE", "\u975e\u6cd5\u6307\u4ee4": "SIGILL" };
 
 /** The signal a line names: its name, its number (a negative exit code), or the words a shell or CPython prints for it. */
 function signalOf(h: Hit): string | undefined {
   const c = h.captures;
   if (c.signal) return c.signal;
   if (c.code && BY_NUMBER[c.code]) return BY_NUMBER[c.code];
+  if (c.whatZh) return BY_WORDS_ZH[c.whatZh];
   const words = (c.what ?? c.what2)?.toLowerCase();
   return words ? BY_WORDS[words] : undefined;
 }
