@@ -106,7 +106,9 @@ export function createVllmReader(): RecordReader & {
     // the package, not an engine; nor on the other records its import prints, which collect_env.py shows too (0.5-0.7:
     // vllm/_custom_ops' `Failed to import from vllm._C with …`, vllm/platforms/rocm's module-level `\`fork\` method is
     // not supported by ROCm. …`)
-    if (!head.bracket && head.file !== "__init__.py" && !importRecord(head.file, msg)) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
+    // NIM for LLMs' own modules (its profile selection `ngc_profile.py`/`ngc_injector.py`, its launcher `launch.py`) log
+    // through the same formatter: their records show the container picking a profile, not which engine runs
+    if (!head.bracket && head.file !== "__init__.py" && !importRecord(head.file, msg) && !NIM_OWN_FILE.test(head.file)) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (msg.indexOf("RayWorker") >= 0 || msg.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, msg, emit, marker);
     if (level === "ERROR" || level === "CRITICAL") {
@@ -985,6 +987,8 @@ const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (
  * logger's: another program's records in that format are not read here, and a vLLM logger's are read as vLLM's.
  */
 const LMDEPLOY_PEELED_ERROR = /\s-\s+lmdeploy(?:\.[\w.]+)?\s+-\s+(?:ERROR|CRITICAL)\s+-\s*$/;
+/** NIM for LLMs' own modules that log in vLLM's ≤0.7 record layout (`INFO 07-31 06:02:40.26 ngc_injector.py:179] ...`) */
+const NIM_OWN_FILE = /^(?:ngc_(?:profile|injector)|launch)\.py$/;
 /** A record vLLM's import prints (module level, before any engine exists), by the file and words that print it. */
 function importRecord(file: string, msg: string): boolean {
   return (file === "_custom_ops.py" && msg.startsWith("Failed to import from vllm._C")) || (file === "rocm.py" && msg.startsWith("`fork` method is not supported by ROCm"));
