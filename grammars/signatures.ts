@@ -2082,8 +2082,11 @@ export const SIGNATURES: readonly Signature[] = [
     // `RuntimeError("Engine loop has died")` when its loop has not come round within the threshold: a loop that hung or
     // ended with no exception of its own; the client logs it as `client.py:250] RuntimeError('Engine loop has died')` with
     // its own traceback, whose last line repeats it: a report of the death, never its cause)
-    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead", "engine background task failed", "engine loop has died"],
-    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process|\bEngine background task failed\b|\bEngine loop has died\b/,
+    // (the AsyncEngineDeadError's own words, 0.2–0.10, also stand alone where a host printed only the exception's message,
+    // e.g. a serverless handler's JSON `"error"` field: `Task finished unexpectedly. This should never happen! Please open an
+    // issue on Github/GitHub.`; the request's words are required, as other engines' copies of the first sentence lack them)
+    id: "vllm.v0EngineDead", dialect: "vllm", level: "error", anyOf: ["enginedeaderror", "is already dead", "engine background task failed", "engine loop has died", "task finished unexpectedly"],
+    pattern: /\b(?:AsyncEngineDeadError|MQEngineDeadError)\b(?!\()|\b(?:AsyncLLMEngine|MQLLMEngine|LLMEngine|AsyncLLM|EngineCore|Engine) is already dead, terminating server process|\bEngine background task failed\b|\bEngine loop has died\b|\bTask finished unexpectedly\. This should never happen! Please open an issue on Git[Hh]ub\b/,
     samples: [
       "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already.",
       "ERROR 07-01 09:30:00 async_llm_engine.py:57] Engine background task failed",
@@ -2092,9 +2095,12 @@ export const SIGNATURES: readonly Signature[] = [
       "CRITICAL 01-24 07:01:39 launcher.py:88] AsyncLLMEngine is already dead, terminating server process",
       "ERROR 08-14 10:31:02 client.py:262] RuntimeError('Engine loop has died')",
       "ERROR 08-14 10:31:02 client.py:262] RuntimeError: Engine loop has died",
+      '  "error": "handler: Task finished unexpectedly. This should never happen! Please open an issue on Github. See stack trace above for the actual cause.',
+      "RuntimeError: Task finished unexpectedly. This should never happen! Please open an issue on GitHub. See stack trace above for the actual cause.",
     ],
     nearMisses: [
       "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.", "except AsyncEngineDeadError() as e:",
+      "RuntimeError: Task finished unexpectedly. This should never happen!  See stack trace above for the actual cause.",
       "DEBUG 08-14 10:30:41 engine.py:199] Exiting MQLLMEngine heartbeat thread",
     ],
   },
