@@ -26,6 +26,8 @@ describe("backend choice and fallback lines are no error", () => {
     "INFO 02-20 16:40:03 [cuda.py:278] Using XFormers backend.",
     "(VllmWorkerProcess pid=4410) INFO 02-20 16:40:05 [cuda.py:240] Cannot use FlashAttention-2 backend for head size 72.",
     "INFO 09-02 11:20:41 [cuda.py:345] Using FlashInfer backend on V1 engine.",
+    "INFO 07-21 18:03:12 [cuda.py:241] FlashInfer failed to import for V1 engine on Blackwell (SM 10.0) GPUs; it is recommended to install FlashInfer for better performance.",
+    "INFO 07-21 18:03:12 [topk_topp_sampler.py:50] Currently, FlashInfer top-p & top-k sampling sampler is disabled because FlashInfer>=v0.2.3 is not backward compatible. Falling back to the PyTorch-native implementation of top-p & top-k sampling.",
   ];
   it("reports no error and no first error", async () => {
     await eachWrap(lines, (r, at) => {
