@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
+import { analyzeText, ids, eachWrapped } from "./rules/analyze-text.js";
 import type { Report } from "../src/model.js";
 
 /**
@@ -20,12 +20,7 @@ const WRAPS: [string, (l: string) => string][] = [
   ["Ray", (l) => `(ServeReplica:llm:VLLMDeployment pid=5120, ip=10.20.0.7) ${l}`],
 ];
 
-const join = (lines: string[], wrap: (l: string) => string, eol = "\n"): string => lines.map(wrap).join(eol) + eol;
-
-async function eachWrap(lines: string[], check: (r: Report, at: string) => void): Promise<void> {
-  for (const [name, wrap] of WRAPS)
-    for (const eol of eolsFor(wrap)) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
-}
+const eachWrap = (lines: string[], check: (r: Report, at: string) => void) => eachWrapped(WRAPS, lines, check);
 
 const finding = (r: Report, id: string) => r.findings.find((f) => f.ruleId === id);
 

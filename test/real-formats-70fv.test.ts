@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
+import { analyzeText, ids, eachWrapped } from "./rules/analyze-text.js";
 import type { Report } from "../src/model.js";
 
 /**
@@ -20,10 +20,7 @@ const WRAPS: [string, (l: string) => string][] = [
 
 const join = (lines: string[], wrap: (l: string) => string, eol = "\n"): string => lines.map(wrap).join(eol) + eol;
 
-async function eachWrap(lines: string[], check: (r: Report, at: string) => void): Promise<void> {
-  for (const [name, wrap] of WRAPS)
-    for (const eol of eolsFor(wrap)) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
-}
+const eachWrap = (lines: string[], check: (r: Report, at: string) => void) => eachWrapped(WRAPS, lines, check);
 
 describe("NCCL lines with a markdown editor's bracket escapes", () => {
   const lines = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeText, ids, eolsFor } from "./rules/analyze-text.js";
+import { ids, eachWrapped } from "./rules/analyze-text.js";
 import type { Report } from "../src/model.js";
 
 /**
@@ -14,12 +14,7 @@ const WRAPS: [string, (l: string) => string][] = [
   ["docker compose", (l) => `engine-b-1  | ${l}`],
 ];
 
-const join = (lines: string[], wrap: (l: string) => string, eol = "\n"): string => lines.map(wrap).join(eol) + eol;
-
-async function eachWrap(lines: string[], check: (r: Report, at: string) => void): Promise<void> {
-  for (const [name, wrap] of WRAPS)
-    for (const eol of eolsFor(wrap)) check(await analyzeText(join(lines, wrap, eol)), `${name} ${JSON.stringify(eol)}`);
-}
+const eachWrap = (lines: string[], check: (r: Report, at: string) => void) => eachWrapped(WRAPS, lines, check);
 
 describe("a headless data-parallel node whose engine never hears from the front end", () => {
   const lines = [

@@ -101,14 +101,8 @@ export function createVllmReader(): RecordReader & {
     // (`user@host:~$ python -m vllm.entrypoints.openai.api_server --tensor-parallel-size 4 ... INFO 05-22 23:31:03 llm_engine.py:100] ...`)
     if (head.leading.length > 20 && head.leading.indexOf(" --") > 0 && isCommandLine(head.leading)) readLeadingLaunch(rec, head.leading, emit);
     // the prefix without `[` is vLLM ≤0.7.3, where V0 is the engine unless a V1 marker says otherwise; but not on a
-    // record of vLLM's import (`__init__.py`: vllm/platforms' `Automatically detected platform cuda.`, vllm/plugins'
-    // plugin list), which any process that imports vllm prints (SGLang of early 2025 did, for its layers): it shows
-    // the package, not an engine; nor on the other records its import prints, which collect_env.py shows too (0.5-0.7:
-    // vllm/_custom_ops' `Failed to import from vllm._C with …`, vllm/platforms/rocm's module-level `\`fork\` method is
-    // not supported by ROCm. …`)
-    // NIM for LLMs' own modules (its profile selection `ngc_profile.py`/`ngc_injector.py`, its launcher `launch.py`) log
-    // through the same formatter: their records show the container picking a profile, not which engine runs
-    if (!head.bracket && head.file !== "__init__.py" && !importRecord(head.file, msg) && !NIM_OWN_FILE.test(head.file)) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
+    // record that shows no engine (see engineless)
+    if (!head.bracket && !engineless(head.file, msg)) marker(rec, { marker: "format:unbracketed-prefix", engine: "v0", strength: 1 }, emit);
     const level = head.level;
     if (msg.indexOf("RayWorker") >= 0 || msg.indexOf("EngineCoreActor") >= 0) rayActorNameMarker(rec, msg, emit, marker);
     if (level === "ERROR" || level === "CRITICAL") {
@@ -987,12 +981,23 @@ const SGLANG_ERROR_ONLY = /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?(?: (
  * logger's: another program's records in that format are not read here, and a vLLM logger's are read as vLLM's.
  */
 const LMDEPLOY_PEELED_ERROR = /\s-\s+lmdeploy(?:\.[\w.]+)?\s+-\s+(?:ERROR|CRITICAL)\s+-\s*$/;
-/** NIM for LLMs' own modules that log in vLLM's ≤0.7 record layout (`INFO 07-31 06:02:40.26 ngc_injector.py:179] ...`) */
-const NIM_OWN_FILE = /^(?:ngc_(?:profile|injector)|launch)\.py$/;
-/** A record vLLM's import prints (module level, before any engine exists), by the file and words that print it. */
-function importRecord(file: string, msg: string): boolean {
-  return (file === "_custom_ops.py" && msg.startsWith("Failed to import from vllm._C")) || (file === "rocm.py" && msg.startsWith("`fork` method is not supported by ROCm"));
+/**
+ * A record in vLLM's ≤0.7 layout that shows no engine, by the file (and words) that print it: what vLLM's import
+ * prints, which any process that imports vllm prints (SGLang of early 2025 did, for its layers) and collect_env.py
+ * shows too (`__init__.py`: vllm/platforms' `Automatically detected platform cuda.`, vllm/plugins' plugin list;
+ * 0.5-0.7's vllm/_custom_ops `Failed to import from vllm._C with …`, vllm/platforms/rocm's module-level `\`fork\`
+ * method is not supported by ROCm. …`), and NIM for LLMs' own modules logging through the same formatter (its profile
+ * selection `ngc_profile.py`/`ngc_injector.py`, its launcher `launch.py`: the container picking a profile).
+ */
+function engineless(file: string, msg: string): boolean {
+  return (
+    file === "__init__.py" ||
+    NIM_OWN_FILE.test(file) ||
+    (file === "_custom_ops.py" && msg.startsWith("Failed to import from vllm._C")) ||
+    (file === "rocm.py" && msg.startsWith("`fork` method is not supported by ROCm"))
+  );
 }
+const NIM_OWN_FILE = /^(?:ngc_(?:profile|injector)|launch)\.py$/;
 
 /**
  * The name a GPU census gives: its one model, or on a machine with mixed GPUs (`GPU 0: NVIDIA GeForce RTX 4090`,
