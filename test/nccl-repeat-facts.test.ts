@@ -231,4 +231,38 @@ describe("the fact state's sinks for folded and Init lines", () => {
     noInfo.dialects!.ncclInfo = false;
     expect(again(noInfo, start, "0x5d1234", null, 60)).toBe(false);
   });
+
+  it("the same Init line again and again into one state (what it says of its process worked out once) reduces as its events do", () => {
+    const { state } = read(SETUP);
+    const [start, complete] = inits(SETUP);
+    // a launcher's address beside the host, a pid whose hosts the state does not list yet
+    const ray = { ...start, origin: { ip: "10.0.0.9", pid: 11 } };
+    const newPid = { ...complete, pid: 33 };
+    for (const capped of [false, true]) {
+      Object.assign(NCCL_STATE_LIMITS, limits);
+      const base = copy(state);
+      // (past the caps: no communicator, link or seat more is kept, and each one dropped is counted)
+      if (capped) {
+        Object.assign(NCCL_STATE_LIMITS, { communicators: Object.keys(base.nccl.locals).length, links: base.nccl.cap.kept.links, ranks: Object.keys(base.nccl.gpuSeats ?? {}).length });
+        base.nccl.cap.kept.communicators = Object.keys(base.nccl.locals).length;
+      }
+      const bySink = copy(base);
+      const byEvent = copy(base);
+      let n = 0;
+      for (const commId of ["0x7a3e5c", "0x7a3e5c", "0x7a3e5c", "0x99", "0x99", "0x7a3e5c"]) {
+        for (const like of [start, complete, ray, newPid]) {
+          const comm = `0x5d${(0x9000 + n).toString(16)}`;
+          const line = 100 + n++;
+          const text = like.ev.text.replace(like.comm!, comm);
+          expect(reduceInitAgain(bySink, like, comm, commId, line, text)).toBe(true);
+          reduceEvent(byEvent, { ...like, ev: { file: like.ev.file, line, text }, comm, commId });
+          expect(json(bySink)).toBe(json(byEvent));
+        }
+      }
+      expect(bySink.nccl.initComplete).toBe(state.nccl.initComplete + 12);
+      expect(bySink.nccl.capped.communicators?.dropped ?? 0).toBe(capped ? 24 : 0);
+      if (capped) expect(bySink.nccl.capped.links?.dropped).toBeGreaterThan(0);
+      else expect(bySink.nccl.links["10.0.0.9"]).toEqual(["nodeA"]);
+    }
+  });
 });

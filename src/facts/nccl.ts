@@ -1,5 +1,5 @@
 import type { Event } from "../events/index.js";
-import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclProcessEvent } from "../events/nccl.js";
+import { CONN_SAMPLES, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclProcessEvent } from "../events/nccl.js";
 import type { Evidence } from "../model.js";
 import { TRANSPORT_KINDS, isTcpKind } from "../../grammars/nccl.js";
 import { normalizeNet, OFI_GAVE_UP, splitIface } from "../../grammars/nccl-messages.js";
@@ -590,6 +590,46 @@ export function reduceRepeated(s: NcclState, e: NcclFoldedEvent, comm: string | 
   const b = again.bumps;
   for (let i = 0; i < b.length; i += 2) (b[i] as Record<string, number>)[b[i + 1] as string] += lines;
 }
+
+/**
+ * An Init line the fast path read from the bytes, alike `like` (the line its reader learnt it from) but for `comm`,
+ * `commId` and `line` (src/facts/state.ts reduceInitAgain): as its event, `{ ...like, ev: { file: like.ev.file, line,
+ * text }, comm, commId }`, reduces. Once such a line with this commId was reduced into `s`, what depends on its host,
+ * process, launcher prefix, bus id and rank alone is as that left it (the pid's hosts and the host's addresses hold it,
+ * the process's prefix is noted or capped, the GPU's seat is taken or capped: none of them counts a second time), so
+ * only the communicator and the Init counts are done again: a set-up log has some 600,000 on 400 MB.
+ */
+export function reduceInitAgainLine(s: NcclState, like: NcclInitEvent, comm: string, commId: string | null, line: number, text: string): void {
+  const done = initsDone.get(like);
+  const host = like.host;
+  const pid = like.pid;
+  const ip = like.origin.ip;
+  if (
+    done === undefined || done.s !== s || done.commId !== commId || like.parent !== undefined || !host || pid === null || comm === "" || comm === "(nil)" ||
+    !holdsAt(s.pidHosts, (done.pidKey ??= String(pid)), host) || (ip && ip !== host && !holdsAt(s.links, ip, host))
+  ) {
+    ncclDomain.reduce(s, {
+      kind: "nccl.init", ev: { file: like.ev.file, line, text }, origin: like.origin, input: like.input, host, pid, dev: like.dev, phase: like.phase, comm,
+      rank: like.rank, nranks: like.nranks, nvmlDev: like.nvmlDev, busId: like.busId, commId,
+    });
+    if (done === undefined || done.s !== s) initsDone.set(like, { s, commId, pidKey: undefined });
+    else done.commId = commId;
+    return;
+  }
+  s.anyRecord = true;
+  if (like.phase === "COMPLETE") {
+    s.initComplete++;
+    const cur = s.initCompleteAt;
+    if (!cur || like.input < cur.input || (like.input === cur.input && line < cur.line)) s.initCompleteAt = { file: like.ev.file, line, text, input: like.input };
+  }
+  const l = local(s, host, pid, comm, 1, ip || undefined);
+  if (l) fillLocal(l, { commId, rank: like.rank, nranks: like.nranks, device: like.nvmlDev ?? like.dev, busId: like.busId });
+}
+const initsDone = new WeakMap<NcclInitEvent, { s: NcclState; commId: string | null; pidKey: string | undefined }>();
+const holdsAt = (table: Record<string, string[]>, key: string, host: string): boolean => {
+  const list = table[key];
+  return list !== undefined && holds(list, host);
+};
 
 /** a connection's key in `LocalComm.conns` */
 const connKey = (e: NcclConnectionEvent) => `${e.from}>${e.to}>${e.transport}>${e.direction === "send" ? "s" : e.direction === "receive" ? "r" : ""}`;

@@ -5,7 +5,7 @@ import { benchDomain, type BenchState } from "./bench.js";
 import { shiftInputs } from "./domain.js";
 import { envDomain, type EnvState } from "./env.js";
 import { errorsDomain, type ErrorsState } from "./errors.js";
-import { ncclDomain, reduceRepeated, type NcclState } from "./nccl.js";
+import { ncclDomain, reduceInitAgainLine, reduceRepeated, type NcclState } from "./nccl.js";
 import type { Facts, InputInfo } from "./schema.js";
 import { vllmDomain, type VllmState } from "./vllm.js";
 import { reconcileCluster } from "./reconcile.js";
@@ -133,10 +133,7 @@ export function reduceInitAgain(state: FactState, like: NcclInitEvent, comm: str
     (input === init.input && line < init.line)
   )
     return false;
-  ncclDomain.reduce(state.nccl, {
-    kind: "nccl.init", ev: { file: like.ev.file, line, text }, origin: like.origin, input, host, pid: like.pid, dev: like.dev, phase: like.phase, comm,
-    rank: like.rank, nranks: like.nranks, nvmlDev: like.nvmlDev, busId: like.busId, commId,
-  });
+  reduceInitAgainLine(state.nccl, like, comm, commId, line, text);
   if (like.phase === "COMPLETE") state.signals.completeAt[input] = Math.max(state.signals.completeAt[input] ?? 0, line);
   // (only forward, as the timeline's own reduce: see there)
   const last = state.timeline!.lastHost;
