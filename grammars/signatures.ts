@@ -2419,6 +2419,51 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-01 10:00:00 [config.py:1] Using max model len 32768, the derived max_model_len of the model"],
   },
   {
+    // A multi-modal model's start-up profiling run could not hold the largest multi-modal input the configuration allows:
+    // vLLM sizes the worst case from --limit-mm-per-prompt (per modality: items × the most tokens one item can take) and
+    // warns once when it is longer than the dummy sequence it profiles with. The wording by release: 0.6.x
+    // (multimodal/processing.py) and 0.7.x (multimodal/profiling.py) `The context length (N) of the model is too short
+    // to hold the multi-modal embeddings in the worst case (M tokens in total, out of which {...} are reserved for
+    // multi-modal embeddings). ...`; 0.8–0.10 (profiling.py) `The sequence length used for profiling (max_num_batched_tokens
+    // / max_num_seqs = N) is too short ...`, and `The encoder sequence length used for profiling ...` for encoder-decoder
+    // models. V0's model runner says `Computed max_num_seqs (min(a, b // c)) to be less than 1` first: another line.
+    id: "vllm.mmProfileTooShort", dialect: "vllm", level: "warning", anyOf: ["too short to hold the multi-modal embeddings"],
+    pattern: /\bThe (?:(?:encoder )?sequence length used for profiling \(max_num_batched_tokens \/ max_num_seqs = (?<seq>\d+)\)|context length \((?<ctx>\d+)\) of the model) is too short to hold the multi-modal embeddings/,
+    values: [/\bin the worst case \((?<total>\d+) tokens in total(?:, out of which (?<split>\{[^{}]*\}) are reserved)?/, /\b(?<encoder>encoder) sequence length used for profiling/],
+    samples: [
+      "WARNING 01-08 18:59:32 processing.py:878] The context length (32768) of the model is too short to hold the multi-modal embeddings in the worst case (163840 tokens in total, out of which {'image': 163840} are reserved for multi-modal embeddings). This may cause certain multi-modal inputs to fail during inference, even when the input text is short. To avoid this, you should increase `max_model_len`, reduce `max_num_seqs`, and/or reduce `mm_counts`.",
+      "WARNING 02-23 21:38:55 profiling.py:196] The context length (5120) of the model is too short to hold the multi-modal embeddings in the worst case (32768 tokens in total, out of which {'image': 16384, 'video': 16384} are reserved for multi-modal embeddings). This may cause certain multi-modal inputs to fail during inference, even when the input text is short.",
+      "(VllmWorkerProcess pid=3825) WARNING 04-22 11:25:48 [profiling.py:245] The sequence length used for profiling (max_num_batched_tokens / max_num_seqs = 32768) is too short to hold the multi-modal embeddings in the worst case (180224 tokens in total, out of which {'image': 163840, 'video': 16384} are reserved for multi-modal embeddings).",
+      "WARNING 05-02 09:00:00 [profiling.py:210] The encoder sequence length used for profiling (max_num_batched_tokens / max_num_seqs = 448) is too short to hold the multi-modal embeddings in the worst case (1500 tokens in total, out of which {'audio': 1500} are reserved for multi-modal embeddings).",
+      // the collector cut the record after the numbers
+      "WARNING 03-31 16:53:11 [profiling.py:222] The sequence length used for profiling (max_num_batched_tokens / max_num_seqs = 16384) is too short to hold the multi-modal embeddings in the worst ca",
+    ],
+    nearMisses: [
+      "WARNING 03-31 16:53:06 [model_runner.py:1296] Computed max_num_seqs (min(64, 16384 // 32768)) to be less than 1. Setting it to the minimum value of 1.",
+      "Token indices sequence length is longer than the specified maximum sequence length for this model (180224 > 131072). Running this sequence through the model will result in indexing errors",
+      "Where does this warning come from: the context length is too short to hold the multi-modal embeddings?",
+    ],
+  },
+  {
+    // A request's image, video or audio item that needs more encoder output than the encoder cache vLLM set aside at
+    // start-up (V1, 0.7 on; the input processor refuses the request, the server answers 400): `The decoder prompt contains
+    // a(n) image item with length N, which exceeds the pre-allocated encoder cache size M. Please reduce the input size or
+    // increase the encoder cache size by setting --limit-mm-per-prompt at startup.`; from 0.16 `... item with N embedding
+    // tokens, which exceeds ...`. The cache's size comes from the start-up line `Encoder cache will be initialized with a
+    // budget of M tokens`.
+    id: "vllm.mmEncoderCacheExceeded", dialect: "vllm", level: "error", anyOf: ["exceeds the pre-allocated encoder cache size"],
+    pattern: /\bThe decoder prompt contains a\(n\) (?<modality>[A-Za-z_]+) item with (?:length (?<len>\d+)|(?<tokens>\d+) embedding tokens), which exceeds the pre-allocated encoder cache size (?<cache>\d+)/i,
+    samples: [
+      "(APIServer pid=1) ValueError: The decoder prompt contains a(n) image item with length 6105, which exceeds the pre-allocated encoder cache size 6084. Please reduce the input size or increase the encoder cache size by setting --limit-mm-per-prompt at startup.",
+      "ERROR 06-10 12:00:00 [serving_chat.py:222] ValueError: The decoder prompt contains a(n) video item with length 16758, which exceeds the pre-allocated encoder cache size 16384. Please reduce the input size or increase the encoder cache size by setting --limit-mm-per-prompt at startup.",
+      "vllm.exceptions.VLLMValidationError: The decoder prompt contains a(n) video item with 21504 embedding tokens, which exceeds the pre-allocated encoder cache size 16384. Please reduce the input size or increase the encoder cache size by setting --limit-mm-per-prompt at startup.",
+    ],
+    nearMisses: [
+      "INFO 02-08 13:44:55 [gpu_model_runner.py:4300] Encoder cache will be initialized with a budget of 16384 tokens, and profiled with 1 image items of the maximum feature size.",
+      "ValueError: The decoder prompt (length 40960) is longer than the maximum model length of 32768. Make sure that `max_model_len` is no smaller than the number of text tokens plus multimodal tokens.",
+    ],
+  },
+  {
     // SchedulerConfig's check (vLLM 0.2 on; a ValueError, pydantic's `Value error, …` from 0.10): with chunked prefill off a
     // whole prompt must fit in one step's token budget, so a budget below max_model_len is refused. A caller's own check
     // worded without the numbers (verl's `Enable chunked prefill, max_num_batched_tokens is smaller than max_model_len, …`,

@@ -38,6 +38,11 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/tp-not-divisible": { layer: "setup", dialects: VLLM },
   "vllm/max-model-len-exceeds-model": { layer: "setup", dialects: VLLM },
   "vllm/batched-tokens-below-max-model-len": { layer: "setup", dialects: VLLM },
+  // a multi-modal worst case (--limit-mm-per-prompt × the largest item) longer than the sequence start-up profiling runs:
+  // the configuration, which the memory profile then under-measures
+  "vllm/mm-profile-too-short": { layer: "setup", dialects: VLLM },
+  // a request's multi-modal item larger than the encoder cache sized at start-up: the configuration against the inputs sent
+  "vllm/mm-encoder-cache-exceeded": { layer: "setup", dialects: VLLM },
   "vllm/ray-insufficient-resources": { layer: "setup", dialects: VLLM },
   "vllm/ray-node-ip-mismatch": { layer: "setup", dialects: VLLM },
   "vllm/ray-dp-master-missing": { layer: "setup", dialects: VLLM },
@@ -161,7 +166,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // worker that hung or died under it, the fabric under a collective that hung, a raylet that failed
   "vllm/ray-compiled-graph-failed": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, ...MEMORY_FAILURES, "vllm/ray-worker-died", "nccl/collective-timeout"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
-  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded"] },
   // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
   "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
   // a tool-call parser that could not read the model's tool call: that response carries it as text, the server goes on
@@ -186,7 +191,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "runtime/small-batch-tp": { layer: "symptom", dialects: VLLM },
   "runtime/throughput-drop": { layer: "symptom", dialects: VLLM, causedBy: ["runtime/kv-cache-pressure", "runtime/stall"] },
   // the server answering 5xx (its error finding; 4xx are the clients' own mistakes): what broke the engine or a request
-  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed"] },
+  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded"] },
 };
 
 /** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */
