@@ -2722,6 +2722,42 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // the container engine could not give the container its GPUs, so nothing in it ever ran: the NVIDIA container
+    // toolkit's CLI (the prestart hook of docker's and podman's nvidia runtime, enroot's 98-nvidia.sh hook under pyxis)
+    // finding no working driver on the host (`nvidia-container-cli: initialization error: nvml error: driver not loaded`,
+    // `... load library failed: libnvidia-ml.so.1: cannot open shared object file ...`); enroot's hook finding no CLI at
+    // all (`[ERROR] Command not found: nvidia-container-cli, see ...`, `[ERROR] /etc/enroot/hooks.d/98-nvidia.sh exited
+    // with return code 1`); docker asked for `--gpus` with no NVIDIA runtime configured (`could not select device driver
+    // "" with capabilities: [[gpu]]`); and a CDI device name no CDI spec defines (podman's and docker's `unresolvable CDI
+    // devices nvidia.com/gpu=all`, containerd's `failed to inject CDI devices`). The driver/library mismatch and a driver
+    // older than the image's CUDA, which the same hook reports, are vllm.driverLibraryMismatch's and vllm.cudaDriver's
+    id: "vllm.containerGpuSetup", dialect: "any", level: "error",
+    anyOf: ["nvidia-container-cli", "-nvidia.sh exited", "could not select device driver", "cdi device"],
+    values: [
+      /(?<noDriver>nvml error: driver not loaded|load library failed: libnvidia-ml\.so)/,
+      /(?<noCli>Command not found: nvidia-container-cli|hooks\.d\/\d+-nvidia\.sh exited with return code \d+)/,
+      /(?<noRuntime>could not select device driver "[^"]*" with capabilities: \[\[gpu\]\])/,
+      /unresolvable CDI devices? (?<cdi>[\w.\-]+\/[\w.\-]+=[\w.\-:]+)|(?<cdiInject>failed to inject CDI devices)/,
+    ],
+    pattern: /nvidia-container-cli: initialization error: (?:nvml error: driver not loaded|load library failed: libnvidia-ml\.so)|\[ERROR\] Command not found: nvidia-container-cli\b|hooks\.d\/\d+-nvidia\.sh exited with return code [1-9]|could not select device driver "[^"]*" with capabilities: \[\[gpu\]\]|unresolvable CDI devices? [\w.\-]+\/[\w.\-]+=|failed to inject CDI devices/,
+    samples: [
+      "docker: Error response from daemon: failed to create shim: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: Running hook #0:: error running hook: exit status 1, stdout: , stderr: nvidia-container-cli: initialization error: nvml error: driver not loaded: unknown.",
+      "nvidia-container-cli: initialization error: load library failed: libnvidia-ml.so.1: cannot open shared object file: no such file or directory: unknown.",
+      "slurmstepd: error: pyxis:     [ERROR] Command not found: nvidia-container-cli, see https://github.com/NVIDIA/libnvidia-container",
+      "slurmstepd: error: pyxis:     [ERROR] /etc/enroot/hooks.d/98-nvidia.sh exited with return code 1",
+      "docker: Error response from daemon: could not select device driver \"\" with capabilities: [[gpu]].",
+      "Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all",
+      "Error: crun: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=0",
+    ],
+    nearMisses: [
+      "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy' nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.9, please update your driver to a newer version",
+      "nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown",
+      "I0418 18:12:58.648174 217303 nvc.c:376] initializing library context (version=1.9.0, build=5e135c17d6dbae861ec343e9a8d3a0d2af758a4f)",
+      "podman run --rm --device nvidia.com/gpu=all ubuntu nvidia-smi",
+      "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml",
+    ],
+  },
+  {
     // the versions the driver's two halves print beside that mismatch: the loaded kernel module's (the continuation of
     // the kernel's API mismatch record: `NVRM: this kernel module has the version 510.73.05.  Please`) and the user-space
     // NVML library's (nvidia-smi's second line after its failure: `NVML library version: 550.144`)
