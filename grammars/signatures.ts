@@ -1127,7 +1127,8 @@ export const SIGNATURES: readonly Signature[] = [
     // - Python's subprocess: `Command '[...]' died with <Signals.SIGBUS: 7>.` (CalledProcessError);
     // - vLLM V0's worker monitor: `Worker VllmWorkerProcess pid 214281 died, exit code: -11` (multiproc_worker_utils.py);
     // - the process itself: CPython's `Fatal Python error: Bus error` / `Segmentation fault` (faulthandler), the failure
-    //   signal handler that Ray (and abseil) install: `*** SIGBUS received at time=1692931519 on cpu 133 ***`,
+    //   signal handler that Ray (and abseil) install: `*** SIGBUS received at time=1692931519 on cpu 133 ***`, glog's
+    //   `*** SIGSEGV (@0x0) received by PID 4410 (TID 0x7f3a5c0f9700) from PID 0; stack trace: ***`,
     //   PyTorch's `!!!!!!! Segfault encountered !!!!!!!`, and its DataLoader's `DataLoader worker (pid 77) is killed by
     //   signal: Bus error.` / `Unexpected bus error encountered in worker. This might be caused by insufficient shared
     //   memory (shm).`;
@@ -1159,7 +1160,7 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<shm>insufficient shared memory \(shm\))/,
       /(?:^|[\s\uff1a:])(?<whatZh>\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)(?=\s|$)/,
     ],
-    pattern: /(?:^|[\s\uff1a:])(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s*[(\uff08]\u6838\u5fc3\u5df2\u8f6c\u50a8[)\uff09]|^\s*(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef)\s*$|\u7b2c ?\d+ ?\u884c[\uff1a:] *\d+ +(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s+\S|Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) received at time=\d+|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
+    pattern: /(?:^|[\s\uff1a:])(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s*[(\uff08]\u6838\u5fc3\u5df2\u8f6c\u50a8[)\uff09]|^\s*(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef)\s*$|\u7b2c ?\d+ ?\u884c[\uff1a:] *\d+ +(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s+\S|Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) (?:received at time=\d+|\(@0x[0-9a-fA-F]+\) received by PID \d+)|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
     samples: [
       "mpirun noticed that process rank 3 with PID 2207 on node gpu-b2 exited on signal 11 (Segmentation fault).",
       "\u6bb5\u9519\u8bef (\u6838\u5fc3\u5df2\u8f6c\u50a8)",
@@ -1173,6 +1174,7 @@ export const SIGNATURES: readonly Signature[] = [
       "E0301 10:00:00.000000 4410 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -11) local_rank: 2 (pid: 4413) of binary: /opt/venv/bin/python",
       "  exitcode  : -7 (pid: 2231)",
       "  traceback : Signal 7 (SIGBUS) received by PID 2231",
+      "*** SIGSEGV (@0x0) received by PID 4410 (TID 0x7f3a5c0f9700) from PID 0; stack trace: ***",
       "torch.multiprocessing.spawn.ProcessExitedException: process 1 terminated with signal SIGSEGV",
       "subprocess.CalledProcessError: Command '['/usr/bin/gcc', 'main.c']' died with <Signals.SIGBUS: 7>.",
       "ERROR 05-02 09:11:40 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 3311 died, exit code: -7",
@@ -2762,6 +2764,42 @@ export const SIGNATURES: readonly Signature[] = [
       "NVML library version: 550.144",
       "               NVRM: this kernel module has the version 510.73.05.  Please",
       "cluster/version-mismatch: the nodes run different driver versions",
+    ],
+  },
+  {
+    // the container engine could not give the container its GPUs, so nothing in it ever ran: the NVIDIA container
+    // toolkit's CLI (the prestart hook of docker's and podman's nvidia runtime, enroot's 98-nvidia.sh hook under pyxis)
+    // finding no working driver on the host (`nvidia-container-cli: initialization error: nvml error: driver not loaded`,
+    // `... load library failed: libnvidia-ml.so.1: cannot open shared object file ...`); enroot's hook finding no CLI at
+    // all (`[ERROR] Command not found: nvidia-container-cli, see ...`, `[ERROR] /etc/enroot/hooks.d/98-nvidia.sh exited
+    // with return code 1`); docker asked for `--gpus` with no NVIDIA runtime configured (`could not select device driver
+    // "" with capabilities: [[gpu]]`); and a CDI device name no CDI spec defines (podman's and docker's `unresolvable CDI
+    // devices nvidia.com/gpu=all`, containerd's `failed to inject CDI devices`). The driver/library mismatch and a driver
+    // older than the image's CUDA, which the same hook reports, are vllm.driverLibraryMismatch's and vllm.cudaDriver's
+    id: "vllm.containerGpuSetup", dialect: "any", level: "error",
+    anyOf: ["nvidia-container-cli", "-nvidia.sh exited", "could not select device driver", "cdi device"],
+    values: [
+      /(?<noDriver>nvml error: driver not loaded|load library failed: libnvidia-ml\.so)/,
+      /(?<noCli>Command not found: nvidia-container-cli|hooks\.d\/\d+-nvidia\.sh exited with return code \d+)/,
+      /(?<noRuntime>could not select device driver "[^"]*" with capabilities: \[\[gpu\]\])/,
+      /unresolvable CDI devices? (?<cdi>[\w.\-]+\/[\w.\-]+=[\w.\-:]+)|(?<cdiInject>failed to inject CDI devices)/,
+    ],
+    pattern: /nvidia-container-cli: initialization error: (?:nvml error: driver not loaded|load library failed: libnvidia-ml\.so)|\[ERROR\] Command not found: nvidia-container-cli\b|hooks\.d\/\d+-nvidia\.sh exited with return code [1-9]|could not select device driver "[^"]*" with capabilities: \[\[gpu\]\]|unresolvable CDI devices? [\w.\-]+\/[\w.\-]+=|failed to inject CDI devices/,
+    samples: [
+      "docker: Error response from daemon: failed to create shim: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: Running hook #0:: error running hook: exit status 1, stdout: , stderr: nvidia-container-cli: initialization error: nvml error: driver not loaded: unknown.",
+      "nvidia-container-cli: initialization error: load library failed: libnvidia-ml.so.1: cannot open shared object file: no such file or directory: unknown.",
+      "slurmstepd: error: pyxis:     [ERROR] Command not found: nvidia-container-cli, see https://github.com/NVIDIA/libnvidia-container",
+      "slurmstepd: error: pyxis:     [ERROR] /etc/enroot/hooks.d/98-nvidia.sh exited with return code 1",
+      "docker: Error response from daemon: could not select device driver \"\" with capabilities: [[gpu]].",
+      "Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all",
+      "Error: crun: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=0",
+    ],
+    nearMisses: [
+      "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy' nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.9, please update your driver to a newer version",
+      "nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown",
+      "I0418 18:12:58.648174 217303 nvc.c:376] initializing library context (version=1.9.0, build=5e135c17d6dbae861ec343e9a8d3a0d2af758a4f)",
+      "podman run --rm --device nvidia.com/gpu=all ubuntu nvidia-smi",
+      "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml",
     ],
   },
   {

@@ -252,6 +252,12 @@ const TORCH_ERROR_PHRASES = ["Watchdog caught collective operation timeout", "te
 // CPython's fatal error (Py_FatalError, and faulthandler on a signal): `Fatal Python error: Segmentation fault`,
 // `Fatal Python error: Bus error`, `Fatal Python error: Aborted`; the thread stacks it dumps next are frames
 const FATAL_PYTHON = /^Fatal Python error: (\S.*)$/;
+// the failure-signal handlers that C++ libraries install print one header line per fatal signal before their stack dump:
+// abseil's (Ray's core worker and raylet, TensorFlow) `*** SIGBUS received at time=1692931519 on cpu 133 ***` (older abseil
+// without ` on cpu N`), and glog's `*** Aborted at 1692931519 (unix time) try "date -d @1692931519" if you are using GNU
+// date ***` then `*** SIGSEGV (@0x0) received by PID 4410 (TID 0x7f3a...) from PID 0; stack trace: ***`; the `PC: @ ...`
+// and `@ 0x... (unknown)` lines after them are frames. A stop (SIGTERM, SIGINT) is not a failure of the process
+const SIGNAL_HANDLER_HEADER = /^\*\*\* (?:(SIG(?:SEGV|BUS|FPE|ILL|ABRT)) (?:received at time=\d+(?: on cpu \d+)?|\(@0x[0-9a-fA-F]+\) received by PID \d+ \(TID 0x[0-9a-fA-F]+\)(?: from PID \d+)?; stack trace:)|Aborted at \d+ \(unix time\) try "date -d @\d+" if you are using GNU date) \*\*\*$/;
 
 export function createPythonReader(): RecordReader {
   const assemblers = new Map<string, Assembler>();
@@ -435,7 +441,7 @@ export function createPythonReader(): RecordReader {
     return true;
   };
 
-  const emitError = (rec: LogRecord, emit: Emit, source: "python" | "torch" | "nccl", message: string, errorType?: string): void => {
+  const emitError = (rec: LogRecord, emit: Emit, source: "python" | "torch" | "nccl" | "other", message: string, errorType?: string): void => {
     if (rec.text !== rec.raw && vllmLevelOf(rec) !== null) return;
     emit({ kind: "error", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, source, message: clip(message, MAX_MESSAGE_CHARS), ...(errorType ? { errorType } : {}) });
   };
@@ -925,6 +931,10 @@ export function createPythonReader(): RecordReader {
       }
       if (trimmed.startsWith("Fatal Python error: ") && FATAL_PYTHON.test(trimmed)) {
         emitError(rec, emit, "python", trimmed, "Fatal Python error");
+        return true;
+      }
+      if (trimmed.startsWith("*** ") && SIGNAL_HANDLER_HEADER.test(trimmed)) {
+        emitError(rec, emit, "other", trimmed);
         return true;
       }
       // pytest's report of a failed test marks the exception's lines with `E` and the indentation of the source lines above

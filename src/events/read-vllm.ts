@@ -11,6 +11,9 @@ import { stripAnsi } from "../records/peel.js";
 import { flatTailException, isCppFrame, plainFrameQuotes } from "../../grammars/python.js";
 import { CUMEM_ERROR, RAY_UNHANDLED_ERROR, ROCBLAS_FATAL, ROCR_FAULT } from "../../grammars/signatures.js";
 
+/** a container engine's refusal (see its use in the line reader): the docker CLI's or the NVIDIA container CLI's words */
+const CONTAINER_ENGINE_ERROR = /^(?:docker(?:-compose)?: )?(Error response from daemon: \S.*|nvidia-container-cli: [a-z]+ error: \S.*)$/;
+
 /**
  * Reads vLLM's own records: the logger prefix of every era (grammars/vllm.ts), config dumps (also when
  * hard-wrapped onto following lines), the phrase table (grammars/vllm-messages.ts), uvicorn's readiness
@@ -1238,6 +1241,18 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = ROCR_FAULT.exec(text);
     if (m) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.slice(m.index).trim()) });
+      return false;
+    }
+  }
+  // the container engine refusing to start the container, before any program in it ran: the docker CLI's report of the
+  // daemon's error (`docker: Error response from daemon: ...`; `docker compose`, `docker start` and the API clients print
+  // it bare), and the NVIDIA container toolkit's CLI on its own (enroot's and nvidia-container-runtime's hook, or
+  // `nvidia-container-cli info`): `nvidia-container-cli: initialization error: nvml error: driver not loaded`, `...:
+  // mount error: ...`, `...: requirement error: unsatisfied condition: cuda>=12.8 ...`
+  if (text.indexOf("rror response from daemon: ") > 0 || text.indexOf("nvidia-container-cli: ") >= 0) {
+    const m = CONTAINER_ENGINE_ERROR.exec(text);
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(m[1]) });
       return false;
     }
   }

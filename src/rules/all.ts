@@ -72,6 +72,7 @@ import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
 import { rule as ncclError } from "./nccl/error.js";
+import { rule as clusterContainerGpuSetupFailed } from "./cluster/container-gpu-setup-failed.js";
 import { rule as clusterRendezvousStoreLost } from "./cluster/rendezvous-store-lost.js";
 import { rule as clusterSlurmCancelled } from "./cluster/slurm-cancelled.js";
 import { rule as clusterStoppedBySignal } from "./cluster/stopped-by-signal.js";
@@ -166,6 +167,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclCollectiveTimeout,
   ncclHcclError,
   ncclError,
+  clusterContainerGpuSetupFailed,
   clusterRendezvousStoreLost,
   clusterSlurmCancelled,
   clusterStoppedBySignal,
