@@ -172,7 +172,7 @@ const KV_SPACE_KNOB = /Try increasing `(?<knob>VLLM_\w+_KVCACHE_SPACE)`/;
 const REMOTE_VALUES = [/(?:remote peer|recv from|send to|from) (?<peer>\S+?)<\d+>/, /\b(?<inBootstrap>bootstrap)\.(?:cc|cu):\d+ -> 6\b/];
 // an IPv6 link-local target keeps its zone (`fe80::1%veth12ab<54785>`, getnameinfo's numeric form in ncclSocketToString):
 // the interface the peer's address was taken from, a virtual one when the peer advertised its docker/veth address
-const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /[Cc]onnect to [0-9A-Fa-f:.]+%(?<zone>[\w.-]+?)(?:<\d+>)?[\s,]/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
+const BOOTSTRAP_VALUES = [/[Cc]onnect to (?<target>\S+?)(?:<(?<port>\d+)>)? failed/, /Call to (?:recv from|send to) (?<target>\S+?)<(?<port>\d+)> failed : Connection refused/, /[Cc]onnect to [0-9A-Fa-f:.]+%(?<zone>[\w.-]+?)(?:<\d+>)?[\s,]/, /(?<refused>refused)/i, /(?<timedOut>timed? ?out)/i, /(?<noRoute>No route to host)/i, /(?<unreachable>Network is unreachable)/i, /(?<noIface>no socket interface found|no interface found)/i];
 
 // graph/xml.h xmlGetAttr* (2.6.4 → 2.30): `Attribute arch of node cpu not found`, a topology XML node without an attribute
 // NCCL reads (then `graph/topo.cc:N -> 3`); also inside PyTorch's `Last error:` and XLA's `Last NCCL warning(error) log entry`
@@ -352,9 +352,10 @@ export const SIGNATURES: readonly Signature[] = [
     // (2.24+ names a failed send as it names a receive: `socketProgressOpt: Call to send to 10.0.0.3<41000> failed : ...`)
     id: "nccl.remoteExitedNet", dialect: "nccl", level: "error", anyOf: ["closed by remote peer", "reset by peer", "call to recv from", "call to send to", "broken pipe"],
     values: REMOTE_VALUES,
-    pattern: /Connection closed by remote peer|Connection reset by peer|Call to (?:recv from|send to) \S+ failed|Broken pipe/i, needsContext: true,
+    // (a receive or send that says `Connection refused` met a connection that was never opened: nccl.bootstrapWeak reads it)
+    pattern: /Connection closed by remote peer|Connection reset by peer|Call to (?:recv from|send to) \S+ failed(?! : Connection refused)|Broken pipe/i, needsContext: true,
     samples: ["gpu-node2:2985003:2985024 [0] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer gpu-node1<45074>", "node-1:7:9 [2] misc/socket.cc:60 NCCL WARN socketProgressOpt: Call to send to 10.0.4.9<41468> failed : Connection timed out"],
-    nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response"],
+    nearMisses: ["ERROR 01-01 00:00:00 client.py:1] Connection reset by peer while streaming a response", "gpu-b:4410:4467 [3] misc/socket.cc:503 NCCL WARN Net : Call to recv from 10.8.1.22<45131> failed : Connection refused"],
   },
   {
     id: "nccl.remoteErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
@@ -722,9 +723,16 @@ export const SIGNATURES: readonly Signature[] = [
     // NCCL or c10d socket: those print the C library's text alone or `(errno: 111 - Connection refused)`
     // A receive or send on a connection already made (`Call to recv failed : %s` ≤2.9, `Net : Call to recv from %s failed :
     // %s` 2.10.3-2.15, `socketProgressOpt: Call to recv from %s failed : %s` 2.16-2.23, `Call to recv from` / `send to`
-    // 2.24+) that times out is a peer gone silent mid-transfer, no connect failure: nccl.remoteExitedNet reads it
-    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))(?![^]*?\bCall to (?:recv|send)\b(?: (?:from|to) \S+)? failed)[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
-    samples: ["node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)"],
+    // 2.24+) that times out is a peer gone silent mid-transfer, no connect failure: nccl.remoteExitedNet reads it. One
+    // that says `Connection refused` is: TCP refuses only a connection being opened (a SYN answered by a reset: nothing
+    // listens at that port), never one already made, so the socket's non-blocking connect (2.12+ opens its sockets so)
+    // failed and the first receive or send on it reports that
+    pattern: /^(?![^]*?\bibv_\w+ failed)(?![^]*?\[Errno \d+\] (?:Connection refused|No route to host|Connection timed out))(?![^]*?\bCall to (?:recv|send)\b(?: (?:from|to) \S+)? failed(?! : Connection refused))[^]*?(?:Connection refused|No route to host|exceeded retries|Connection timed out)/i, needsContext: true,
+    samples: [
+      "node:1:2 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: exceeded retries (20000)",
+      "gpu-b:4410:4467 [3] misc/socket.cc:503 NCCL WARN Net : Call to recv from 10.8.1.22<45131> failed : Connection refused",
+      "Net : Call to recv from NODE_B<40233> failed : Connection refused",
+    ],
     nearMisses: [
       "worker-3:83:2526 [0] misc/socket.cc:503 NCCL WARN Net : Call to recv from 10.0.4.9<41468> failed : Connection timed out",
       "node-1:7:9 [2] misc/socket.cc:60 NCCL WARN socketProgressOpt: Call to send to 10.0.4.9<41468> failed : Connection timed out",
@@ -1680,8 +1688,13 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "vllm.customAllreduceDisabled", dialect: "vllm", level: "warning", anyOf: ["custom allreduce", "custom all-reduce", "custom_all_reduce", "customallreduce", "custom all reduce", "custom-all-reduce"],
     values: [/(?<pcie>PCIe-only|lacks GPU P2P|P2P test failed|P2P(?: access)?:?\s+(?:is )?(?:not|DISABLED|unavailable|unsupported)|\bno (?:GPU )?P2P\b|NVLink)/i, /(?<worldSize>unsupported world size)/i, /(?<multiNode>spans? across nodes|multi-node|multiple nodes)/i, /(?<platform>missing custom allreduce library|AMD GPUs|current platform|with pipeline parallelism|\bROCm\b|\bXPU\b)/, /unsupported world size: (?<size>\d+)\. Supported world sizes: \[(?<supported>[\d, ]+)\]/],
-    pattern: /Custom allreduce is disabled(?: (?:because|due to) (.{1,300}?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.{1,300}?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i,
-    samples: ["(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly."],
+    // (SGLang's copy of the class logs its name glued, and its second implementation's too: `[2026-06-28 13:34:12 TP1]
+    // CustomAllreduce is disabled because ...`, `CustomAllReduceV2 is disabled because ...`)
+    pattern: /Custom ?allreduce(?:V\d+)? is disabled(?: (?:because|due to) (.{1,300}?)(?:\. To silence|\.?\s*$))?|Disabled the custom all-reduce(?: kernel)? (?:because |since )?(.{1,300}?)\.?\s*$|\bcustom[ _-]?all[ _-]?reduce(?: kernel)?\s*(?:is |was |has been |[=:]\s*)?(?:disabled|off)\b/i,
+    samples: [
+      "(VllmWorker rank=0 pid=88) WARNING 11-05 09:13:02 [custom_all_reduce.py:85] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly.",
+      "[2026-01-04 09:12:40 TP2] CustomAllReduceV2 is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly.",
+    ],
   },
   {
     id: "vllm.engineInitFailed", dialect: "vllm", level: "error", anyOf: ["initialization failed", "failed to start", "error executing method", "while processing method", "failed to initialize the engine", "creation task", "died during", "less than desired gpu memory utilization", "engine cannot start without", "timed out waiting for engine", "died before responding to readiness probe"],
