@@ -245,3 +245,19 @@ describe("plugins NCCL goes on without (near misses)", () => {
     });
   });
 });
+
+describe("per-rank NCCL_DEBUG_FILE files read together (tail's headers, grep -H's file prefix)", () => {
+  const a = ["gpu-a:3301:3380 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/IB/0/GDRDMA", "gpu-a:3301:3380 [0] NCCL INFO comm 0x55d0 rank 0 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE"];
+  const b = ["gpu-b:4410:4480 [0] NCCL INFO Channel 00/0 : 1[0] -> 0[0] [send] via NET/IB/0/GDRDMA", "gpu-b:4410:4480 [0] transport/net_ib.cc:1034 NCCL WARN NET/IB : Got completion from peer 10.0.0.1<4000> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.2 remoteGids::ffff:10.0.0.1"];
+  it("reads both files' ranks, hosts and connections, and the WARN of the second", async () => {
+    const tail = await analyzeText(["==> /tmp/nccl.gpu-a.3301 <==", ...a, "", "==> /tmp/nccl.gpu-b.4410 <==", ...b, ""].join("\n"));
+    const grep = await analyzeText([...a.map((l) => `/tmp/nccl.gpu-a.3301:${l}`), ...b.map((l) => `/tmp/nccl.gpu-b.4410:${l}`), ""].join("\r\n"));
+    for (const [r, warnAt] of [[tail, 7], [grep, 4]] as const) {
+      expect(r.facts.nccl.ranks).toBe(2);
+      expect(r.facts.nccl.nodes).toBe(2);
+      expect(r.facts.nccl.transports).toMatchObject({ "NET/IB/GDRDMA": 2 });
+      expect(r.facts.nccl.firstWarn?.line).toBe(warnAt);
+      expect(ids(r)).toContain("nccl/ib-error");
+    }
+  });
+});
