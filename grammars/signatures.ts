@@ -1532,6 +1532,79 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // The `ncclras` client's report (NCCL_RAS, ras/client_support.cc, 2.24+): the heads of what it found wrong. Its Errors
+    // section: `INCOMPLETE` / `  Missing communicator data from N job processes` (processes that did not answer),
+    // `DEAD` / `  N job processes are considered dead (unreachable via the RAS network)`, and per communicator
+    // `#g-c (commHash) INCOMPLETE` or `ERROR`; its Warnings section: `TIMEOUT` / `  Encountered N communication timeouts
+    // while gathering communicator data` and `#g-c (commHash) MISMATCH`. The summary table's Errors column (`RUNNING
+    // MISMATCH`) repeats these and is not read, nor is a healthy report (`OK`, empty sections).
+    id: "nccl.rasIssue", dialect: "nccl", level: "warning", anyOf: ["incomplete", "mismatch", ") error", "missing communicator data", "considered dead", "communication timeout"],
+    values: [
+      /^\s*#\d+-\d+ \((?<commHash>[0-9a-f]{1,16})\) (?<commIssue>INCOMPLETE|ERROR|MISMATCH)\s*$/,
+      /Missing communicator data from (?<missingProcs>\d+) job process/,
+      /(?<deadProcs>\d+) job process(?:es are| is) considered dead/,
+      /Encountered (?<gatherTimeouts>\d+) communication timeout/,
+    ],
+    pattern: /^\s*#\d+-\d+ \([0-9a-f]{1,16}\) (?:INCOMPLETE|ERROR|MISMATCH)\s*$|^\s*Missing communicator data from \d+ job process(?:es)?\s*$|^\s*\d+ job process(?:es are| is) considered dead \(unreachable via the RAS network\)|^\s*Encountered \d+ communication timeouts? while gathering communicator data/,
+    samples: [
+      "#0-0 (fa93daea854b060b) MISMATCH",
+      "#2-0 (93d7000200000001) INCOMPLETE",
+      "#0-1 (5e1f00c2a7d34410) ERROR",
+      "  Missing communicator data from 1 job process",
+      "  2 job processes are considered dead (unreachable via the RAS network)",
+      "  Encountered 3 communication timeouts while gathering communicator data",
+    ],
+    nearMisses: [
+      "    0         1         4         8        32        32   RUNNING  MISMATCH",
+      "    2         4         0         0         0         0    NOCOMM  INCOMPLETE,MISMATCH",
+      "#0-0 (fa93daea854b060b) MISMATCH of a different kind",
+      "node:1:2 [0] NCCL INFO Missing communicator data from 1 job process",
+    ],
+  },
+  {
+    // What the `ncclras` report says under those heads: how many ranks a communicator misses, the errors its ranks
+    // report, and how its ranks differ (2.24 `Communicator ranks have different collective operation counts`, 2.26+ per
+    // collective `... different AllGather operation counts`, then `  30 ranks have launched up to operation 640`), with
+    // 2.24's list of missing ranks (`  The missing ranks: 3,7`). The `Rank N -- GPU g managed by process p on node h`
+    // lines under them are read as ranks (src/events/read-nccl.ts RAS_RANK).
+    id: "nccl.rasDetail", dialect: "nccl", level: "warning", anyOf: ["missing communicator data", "the missing rank", " errors on ", " error on ", "ranks have different", "launched up to operation", "not launched any operations", " has status ", " have status "],
+    values: [
+      /Missing communicator data from (?<missingRanks>\d+) ranks?\b/,
+      /The missing ranks?: (?<missingList>[\d,]+)/,
+      /(?<errPhase>Initialization|Asynchronous) errors? on (?<errRanks>\d+) ranks?/,
+      /Communicator ranks have different (?<differ>status|[A-Za-z ]*operation counts)/,
+      /(?<launchedRanks>\d+) ranks have launched up to operation (?<launchedOp>\d+)/,
+      /^\s*Rank (?<oneRank>\d+) has launched up to operation (?<oneOp>\d+) --/,
+      /(?<idleRanks>\d+) ranks have not launched any operations/,
+      /^\s*Rank (?<idleRank>\d+) has not launched any operations --/,
+      /(?<statusRanks>\d+) ranks have status (?<ranksStatus>[A-Z]+)/,
+      /^\s*Rank (?<statusRank>\d+) has status (?<rankStatus>[A-Z]+) --/,
+    ],
+    pattern: /^\s*Missing communicator data from \d+ ranks?\s*$|^\s*The missing ranks?: [\d,]+\s*$|^\s*(?:Initialization|Asynchronous) errors? on \d+ ranks?\s*$|^\s*Communicator ranks have different (?:status|[A-Za-z ]*operation counts)\s*$|^\s*\d+ ranks have (?:launched up to operation \d+|not launched any operations|status [A-Z]+)\s*$|^\s*Rank \d+ has (?:launched up to operation \d+|not launched any operations|status [A-Z]+) -- /,
+    samples: [
+      "  Missing communicator data from 255 ranks",
+      "  Missing communicator data from 1 rank",
+      "  The missing ranks: 3,7",
+      "  Asynchronous errors on 2 ranks",
+      "  Initialization error on 1 rank",
+      "  Communicator ranks have different AllGather operation counts",
+      "  Communicator ranks have different collective operation counts",
+      "  Communicator ranks have different status",
+      "  30 ranks have launched up to operation 640",
+      "  2 ranks have not launched any operations",
+      "  Rank 13 has launched up to operation 641 -- GPU 5 managed by process 323033 on node 10.137.190.124",
+      "  Rank 0 has not launched any operations -- [process information not found]",
+      "  7 ranks have status RUNNING",
+      "  Rank 3 has status INIT -- GPU 3 managed by process 9120 on node gpu-b4",
+    ],
+    nearMisses: [
+      "  Missing communicator data from 1 job process",
+      "  Rank 12 -- GPU 4 managed by process 323032 on node 10.137.190.124",
+      "node:1:2 [0] NCCL INFO AllGather: opCount 640 sendbuff 0x7f recvbuff 0x7f count 1024",
+      "ERROR 03-01 10:00:00 [core.py:100] Asynchronous errors on 2 ranks were reported by the scheduler loop",
+    ],
+  },
+  {
     id: "nccl.gdrSaidOn", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma"],
     pattern: /GPU Direct RDMA (?:\(DMABUF\) )?enabled/i,
     samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA (DMABUF) enabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO GPU Direct RDMA Enabled for HCA 0 'mlx5_0'"],

@@ -1060,9 +1060,11 @@ const ONECCL_ERROR = /^(?:\d{4}:\d\d:\d\d-\d\d:\d\d:\d\d:\(\s*\d+\)\s+)?\|CCL_ER
 const UCX_RECORD = /^(?:\[\d{6,}\.\d{1,9}\]\s+)?(?:\[[^\s\[\]:]+:\s*\d+\s*:\s*[\w.\-]+\]\s+)?[\w.\-\/]+\.(?:c|cc|cpp|h|inl):\d+\s+(?:UCX|UCS|UCT|UCP|UCC)\s+(FATAL|ERROR|WARN|DIAG)\s+(\S.*)$/;
 
 // NVIDIA SHARP's own log record (libsharp / libsharp_coll, loaded by HPC-X's NCCL SHARP plugin and by HCOLL): `[host:rank:pid
-// - file.c:line] LEVEL message`, or `[host:rank:pid unique id N] LEVEL message` from its client session. Its ERROR record is
-// a failure (`[node-3:0:7101 - comm.c:374] ERROR Failed to lock SAT tree(ID:0x40 ret:0x4)`); INFO and the like are not
-const SHARP_RECORD = /^\[[^\s\[\]:]{1,64}:\d{1,7}:\d{1,9}(?: - [\w.\-]{1,64}\.(?:c|cc|cpp|h):\d{1,6}| unique id \d{1,20})\] ERROR (\S.*)$/;
+// - file.c:line] LEVEL message`, or `[host:rank:pid unique id N] LEVEL message` from its client session; later SHARP
+// releases (HPC-X 2.1x+) put the time in a second bracket right after the first (`[node:0:174 - tree_ops.c:314][2024-05-30
+// 12:26:47] ERROR ...`). Its ERROR record is a failure (`[node-3:0:7101 - comm.c:374] ERROR Failed to lock SAT
+// tree(ID:0x40 ret:0x4)`); INFO and the like are not
+const SHARP_RECORD = /^\[[^\s\[\]:]{1,64}:\d{1,7}:\d{1,9}(?: - [\w.\-]{1,64}\.(?:c|cc|cpp|h):\d{1,6}| unique id \d{1,20})\](?:\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?\])? ERROR (\S.*)$/;
 
 /** UCX's own FATAL/ERROR record is a failure, its WARN/DIAG record a warning (see UCX_RECORD). */
 function ucxRecord(rec: LogRecord, emit: Emit): boolean {

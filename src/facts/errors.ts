@@ -19,6 +19,12 @@ export interface ErrorsState {
    * `init.cu:593 -> 2`), not a probe NCCL may go on from. Absent in states written before it existed.
    */
   firmWarn?: Record<string, number>;
+  /**
+   * Per input, its last CollNet set-up failure (a SHARP plugin WARN, or NCCL's `Cannot initialize CollNet`): the
+   * error returns of CollNet's set-up path after it are that failure, which NCCL goes on from. Absent in states
+   * written before it existed.
+   */
+  collnetCause?: Record<number, Located>;
   firstWarning: Located | null;
   errorCount: number;
   warningCount: number;
@@ -68,7 +74,34 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
       const thread = NCCL_THREAD.exec(e.ev.text);
       const key = thread ? `${e.input}|${thread[1]}` : null;
       const warnAt = key !== null ? state.firmWarn?.[key] : undefined;
-      if (isTentative(e.ev.text) && !(warnAt !== undefined && e.ev.line >= warnAt && e.ev.line - warnAt <= CHAIN_SPAN)) {
+      const firm = warnAt !== undefined && e.ev.line >= warnAt && e.ev.line - warnAt <= CHAIN_SPAN;
+      const cause = state.collnetCause?.[e.input];
+      if (COLLNET_FAILURE.test(e.ev.text)) {
+        // CollNet set-up failed for a communicator: NCCL turns CollNet off for it and goes on (see COLLNET_FAILURE)
+        (state.collnetCause ??= {})[e.input] = located(e);
+        if (!COLLNET_FALLBACK.test(e.ev.text)) {
+          // the plugin's WARN: NCCL's own fallback WARN or a later line of the process answers it
+          const t = (state.tentative ??= []);
+          const pid = NCCL_PID.exec(e.ev.text);
+          if (t.length < MAX_TENTATIVE) t.push({ ...located(e), ...(pid ? { pid: Number(pid[1]) } : {}) });
+        } else {
+          // NCCL's words that it goes on: this line, and the node's set-up failures and their returns printed before it
+          // (localRank 0 prints it once the node's ranks have compared their results)
+          const by = located(e);
+          const rec = (state.recovered ??= []);
+          if (rec.length < MAX_RECOVERED) rec.push({ failure: by, by, kind: "collnet" });
+          state.tentative = (state.tentative ?? []).filter((t) => {
+            if (t.input !== e.input || t.line > e.ev.line || e.ev.line - t.line > CHAIN_SPAN || !(COLLNET_FAILURE.test(t.text) || COLLNET_CHAIN.test(t.text))) return true;
+            if (rec.length < MAX_RECOVERED) rec.push({ failure: { input: t.input, file: t.file, line: t.line, text: t.text }, by, kind: "collnet" });
+            return false;
+          });
+        }
+      } else if (cause && !firm && e.ev.line >= cause.line && e.ev.line - cause.line <= CHAIN_SPAN && COLLNET_CHAIN.test(e.ev.text)) {
+        // an error return of CollNet's set-up path after a CollNet failure of its input: the failure travelling up to
+        // where init.cc drops CollNet (≤2.18 `collnet_cleanup`) or leaves ncclCollNetSetup's result unchecked (2.19+)
+        const rec = (state.recovered ??= []);
+        if (rec.length < MAX_RECOVERED) rec.push({ failure: located(e), by: cause, kind: "collnet" });
+      } else if (isTentative(e.ev.text) && !firm) {
         const t = (state.tentative ??= []);
         const pid = NCCL_PID.exec(e.ev.text);
         if (t.length < MAX_TENTATIVE) t.push({ ...located(e), ...(pid ? { pid: Number(pid[1]) } : {}) });
@@ -105,6 +138,7 @@ export const errorsDomain: FactDomain<ErrorsState, ErrorsFacts> = {
     warningCount: a.warningCount + b.warningCount,
     // last, and only when a side has it: the state reads the same merged or read in one go (reduce adds it last)
     ...(a.firmWarn || b.firmWarn ? { firmWarn: mergeFirmWarn(a.firmWarn, b.firmWarn) } : {}),
+    ...(a.collnetCause || b.collnetCause ? { collnetCause: mergeCollnetCause(a.collnetCause, b.collnetCause) } : {}),
   }),
   finalize(state) {
     const sources: Record<string, Evidence> = {};
@@ -127,6 +161,16 @@ const MAX_RECOVERED = 16;
 /** NCCL's `host:pid:tid [dev]` line header */
 const NCCL_PID = /[\w.-]+:(\d+):\d+ \[\d+\]/;
 /** both sides' failing-WARN lines per thread, the later line where both have one */
+/** both sides' last CollNet failure per input, the later line where both have one */
+function mergeCollnetCause(a: Record<number, Located> | undefined, b: Record<number, Located> | undefined): Record<number, Located> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b ?? {})) {
+    const at = out[Number(k)];
+    if (!at || v.line > at.line) out[Number(k)] = v;
+  }
+  return out;
+}
+
 function mergeFirmWarn(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b ?? {})) out[k] = Math.max(out[k] ?? 0, v);
@@ -158,13 +202,30 @@ function kindOf(text: string): RecoveredKind {
  * device in every version (net_ib.cc, net_ib/init.cc: `continue`), and NCCL goes on with the others or, with none
  * (`NET/IB : No device found.`), with sockets (a container not given /dev/infiniband).
  */
-export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL WARN Call to ibv_open_device failed|NCCL WARN NET\/IB ?: ?Unable to open device|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
+export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL WARN Call to ibv_open_device failed|NCCL WARN NET\/IB ?: ?Unable to open device|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?(?:SHARP coll init error|SHARP group create ?:|sharp_coll_caps_query failed)|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
 
 /** the verbs-wrapper probe of RECOVERABLE_NCCL: no plugin, an error-return on the way to NCCL's own fallback */
 const VERBS_PROBE = /NCCL WARN (?:lib wrapper not initialized|Call to ibv_open_device failed|NET\/IB ?: ?Unable to open device)/;
 
-/** the CollNet set-up failures of RECOVERABLE_NCCL */
-const COLLNET_FAILURE = /NCCL WARN (?:NET\/\w+ ?: )?SHARP coll init error|NCCL WARN Cannot initialize CollNet\b/;
+/**
+ * A CollNet set-up failure: the collnet plugin's failing WARN (HPC-X nccl-rdma-sharp-plugins sharp_plugin.c: `SHARP coll
+ * init error: Cannot create SHARP job(-11)` in its init, `SHARP group create: Streaming Tree lock failed (-18)` and
+ * `sharp_coll_caps_query failed` in its connect) or NCCL's own `Cannot initialize CollNet, using point-to-point network
+ * instead` (transport.cc / transport/coll_net.cc ncclTransportCollNetCheck, printed by a node's local rank 0). NCCL goes
+ * on from all of them in every version that has CollNet: 2.7's checkCollNetSetup turns collNetSupport off, 2.8–2.15's
+ * init.cc jumps to `collnet_cleanup` (frees CollNet, sets collNetSupport to 0, resets the result), 2.16–2.21 call
+ * collNetTrySetup and 2.22+ ncclCollNetSetup without checking the result (their `fail:` frees CollNet and turns it off).
+ */
+const COLLNET_FAILURE = /NCCL WARN (?:NET\/\w+ ?: )?(?:SHARP coll init error|SHARP group create ?:|sharp_coll_caps_query failed)|NCCL WARN Cannot initialize CollNet\b/;
+
+/** NCCL's own fallback WARN of COLLNET_FAILURE, the line that says it went on (2.7: `using IB instead`, the net's name) */
+const COLLNET_FALLBACK = /NCCL WARN Cannot initialize CollNet, using \S[^\r\n]{0,40} instead/;
+
+/**
+ * An error return of CollNet's set-up path (`transport.cc:327 -> 2`, `transport/coll_net.cc:1358 -> 2`, `init.cc:670
+ * -> 2`, with 2.2x's ` (function)` before the arrow): the files its failure travels through up to where NCCL drops it
+ */
+const COLLNET_CHAIN = /NCCL INFO (?:[\w.-]+\/)*(?:transport|coll_net|init)\.(?:cc|cu|cpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\s*$/;
 
 /** The NET plugin a failure line names, and NCCL's words (the text after `NCCL WARN `). */
 function pluginFailure(text: string): { plugin: string; said: string } {

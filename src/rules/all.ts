@@ -71,6 +71,7 @@ import { rule as ncclCudaError } from "./nccl/cuda-error.js";
 import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
+import { rule as ncclRasReport } from "./nccl/ras-report.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as clusterContainerGpuSetupFailed } from "./cluster/container-gpu-setup-failed.js";
 import { rule as clusterRendezvousStoreLost } from "./cluster/rendezvous-store-lost.js";
@@ -166,6 +167,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclDuplicateGpu,
   ncclCollectiveTimeout,
   ncclHcclError,
+  ncclRasReport,
   ncclError,
   clusterContainerGpuSetupFailed,
   clusterRendezvousStoreLost,

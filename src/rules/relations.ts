@@ -164,6 +164,9 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died", "vllm/memory-profiling-error"] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/gpu-xid"] },
+  // the ncclras client's report on a running job: processes gone, ranks failed or out of step (what a hang looks like
+  // from RAS), explained by what failed them
+  "nccl/ras-report": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/gpu-xid"] },
   // a Ray compiled graph (vLLM's Ray executor runs each step as one) whose read timed out or whose channel closed: a
   // worker that hung or died under it, the fabric under a collective that hung, a raylet that failed
   "vllm/ray-compiled-graph-failed": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, ...MEMORY_FAILURES, "vllm/ray-worker-died", "nccl/collective-timeout"] },

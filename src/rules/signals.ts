@@ -18,8 +18,11 @@ export interface Hit {
   captures: Record<string, string>;
 }
 
-/** The lines of these signatures that count (retries NCCL got past are left out), in log order, one per line. */
-export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
+/**
+ * The lines of these signatures that count (retries NCCL got past are left out), in log order, one per line;
+ * `withRecovered`: also the failures NCCL went on from, for a rule whose subject is that failure itself.
+ */
+export function signalHits(ctx: RuleContext, ids: readonly string[], opts: { withRecovered?: boolean } = {}): Hit[] {
   // a failure NCCL went on from is no failure; a notable (info) line stays what it is
   // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
   const recovered = new Set((ctx.facts.recovered ?? []).flatMap((r) => [
@@ -33,7 +36,7 @@ export function signalHits(ctx: RuleContext, ids: readonly string[]): Hit[] {
   for (const id of ids) {
     for (const l of ctx.signals[id]?.lines ?? []) {
       const k = `${l.input}\u0000${l.line}`;
-      if (seen.has(k) || (!NOTABLE.has(id) && (recovered.has(`${l.file}\u0000${l.line}`) || recovered.has(`${l.file}\u0000${l.line}\u0000${l.text}`)))) continue;
+      if (seen.has(k) || (!NOTABLE.has(id) && !opts.withRecovered && (recovered.has(`${l.file}\u0000${l.line}`) || recovered.has(`${l.file}\u0000${l.line}\u0000${l.text}`)))) continue;
       seen.add(k);
       hits.push({ id, ev: { file: l.file, line: l.line, text: l.text }, input: l.input, captures: l.captures });
     }

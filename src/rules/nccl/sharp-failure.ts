@@ -17,7 +17,8 @@ export const meta = {
 
 /** NCCL's SHARP plugin, or libsharp under it, failed for a communicator: NCCL runs its collectives without the switch offload. */
 export function check(ctx: RuleContext): FindingDraft[] {
-  const hits = signalHits(ctx, ["nccl.sharpFailed"]);
+  // (NCCL goes on from these: facts.recovered holds them, and this rule is the one that says what it went on without)
+  const hits = signalHits(ctx, ["nccl.sharpFailed"], { withRecovered: true });
   if (!hits.length) return [];
   const said = hits.find((h) => h.captures.reason !== undefined);
   const why = said ? `${said.captures.reason}${said.captures.code !== undefined ? ` (${said.captures.code})` : ""}` : null;
