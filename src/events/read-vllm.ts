@@ -470,7 +470,7 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
   const observe = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
     if (o.process === undefined) return;
-    // nested prefixes keep only the outer name in the origin: read every `(Name pid=N...)` the peel took off
+    // nested prefixes keep only the innermost name in the origin: read every `(Name pid=N...)` the peel took off
     // (only the wrappers before the text: a prefix glued inside a cut record's text is not this record's)
     const at = rec.text ? rec.raw.indexOf(rec.text) : -1;
     const wrappers = at >= 0 ? rec.raw.slice(0, at) : rec.raw;

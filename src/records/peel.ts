@@ -514,10 +514,20 @@ export function peelWrapped(raw: string): Peeled {
       m = REDACTABLE_PROC.exec(s);
       if (m) {
         const name = m[1].trim();
+        // a prefix inside another names the process that wrote the line: Ray's log monitor prefixes what an actor's
+        // subprocess printed under vLLM's own prefix (`(LLMServer pid=4321, ip=10.0.0.7) (EngineCore pid=335) ...`), and
+        // vLLM prefixes what the Ray driver in its engine core prints of a worker (`(EngineCore_DP0 pid=9) (RayWorkerWrapper
+        // pid=77, ip=10.0.0.2) ...`): its name and pid stand (none where it names none, `(LLMRayActor pid=7) (pid=8)`),
+        // and its address where it gives one (a subprocess runs on its parent's node); the parallel coordinates either
+        // prefix names are kept
+        if (origin.process !== undefined || origin.pid !== undefined) {
+          origin.process = undefined;
+          origin.pid = undefined;
+        }
         if (name) procOrigin(name, origin);
         // (a blanked pid records none: `...`, `##` and `**` start below the digits too)
-        if (origin.pid === undefined && m[2].charCodeAt(0) >= 48 && m[2].charCodeAt(0) <= 57) origin.pid = Number(m[2]);
-        if (m[3] && origin.ip === undefined) origin.ip = m[3];
+        if (m[2].charCodeAt(0) >= 48 && m[2].charCodeAt(0) <= 57) origin.pid = Number(m[2]);
+        if (m[3]) origin.ip = m[3];
         s = s.slice(m[0].length);
         continue;
       }
