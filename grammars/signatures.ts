@@ -623,6 +623,28 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["[rank3]: RuntimeError: [3] is setting up NCCL communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: wait timeout after 600000ms"],
   },
   {
+    // torchrun's agents never all joined the rendezvous before its deadline (torch elastic, PyTorch ≥1.9): the dynamic
+    // rendezvous (dynamic_rendezvous.py _RendezvousOpExecutor.run) and the etcd one (etcd_rendezvous.py) raise it bare,
+    // so the exception line is the class alone (`torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError`); a
+    // message after it (`RendezvousTimeoutError: Rendezvous operation timed out`) is kept. The traceback's code line
+    // (`raise RendezvousTimeoutError`), an import or an `except` clause name the class without reporting it.
+    id: "torch.rendezvousTimeout", dialect: "torch", level: "error", anyOf: ["rendezvoustimeouterror"],
+    values: [/RendezvousTimeoutError: (?<detail>\S[^\n]*?)\s*$/],
+    pattern: /^(?![^\n]*\b(?:raise|import|except|class|isinstance)\b)[^\n]*?(?:^|[\s:>\]])(?:torch\.distributed\.elastic\.rendezvous\.api\.)?RendezvousTimeoutError(?:\(\))?(?:: \S[^\n]*)?\s*$/,
+    samples: [
+      "torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError",
+      "[rank0]: torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError: Rendezvous operation timed out",
+      "RendezvousTimeoutError",
+      "2025-08-08 10:56:08 | ERROR | torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError",
+    ],
+    nearMisses: [
+      "    raise RendezvousTimeoutError",
+      "from torch.distributed.elastic.rendezvous.api import RendezvousTimeoutError",
+      "        except RendezvousTimeoutError:",
+      "INFO:torch.distributed.elastic.rendezvous.etcd_rendezvous:Rendezvous timeout occurred in EtcdRendezvousHandler",
+    ],
+  },
+  {
     // torch elastic's (torchrun's) failure summary (torch/distributed/elastic/multiprocessing/errors/error_handler.py and
     // errors/__init__.py, PyTorch ≥1.10): a `Failures:` section, then `Root Cause (first observed failure):` last, each
     // failure a block of rows padded to ten columns: `  time      : ...`, `  host      : gpu-a3`, `  rank      : 3
@@ -2468,6 +2490,19 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /To serve at least one request with the models?(?:'s)? max seq len \((?<len>\d[\d,]*)\)/,
     samples: ["  ValueError: To serve at least one request with the model's max seq len (1048576),"],
     nearMisses: ["The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (23648)."],
+  },
+  {
+    // the message's middle clause without its opening (a paste or an error-help page that kept only `KV cache is needed,
+    // which is larger than the available KV cache memory`, with or without the sizes); vLLM raises it from one place
+    // (kv_cache_utils.py check_enough_kv_cache_memory), and the full message is read as vllm.kvTooSmallV1 first
+    id: "vllm.kvTooSmallV1Tail", dialect: "vllm", level: "error", anyOf: ["kv cache is needed, which is larger than the available kv cache memory"],
+    values: [/(?<need>\d+(?:\.\d+)?) Gi?B KV cache is needed/, /available KV cache memory \((?<have>\d+(?:\.\d+)?) Gi?B\)/],
+    pattern: /KV cache is needed, which is larger than the available KV cache memory\b/,
+    samples: [
+      "KV cache is needed, which is larger than the available KV cache memory.",
+      "ValueError: (20.00 GiB KV cache is needed, which is larger than the available KV cache memory (7.52 GiB).",
+    ],
+    nearMisses: ["Available KV cache memory: 7.52 GiB", "The KV cache memory is larger than needed"],
   },
   {
     // --kv-cache-memory-bytes (V1, v0.11+; vllm/v1/worker/gpu_worker.py): the cache gets that size unprofiled, and

@@ -31,7 +31,7 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)", "Docker docs: network/drivers/bridge (the default bridge network docker0, 172.17.0.0/16; --network host)", "PyTorch source: torch/csrc/distributed/c10d/TCPStore.cpp (a store wait that ran out: 'wait timeout after <ms>ms, keys: …', DistStoreError); torch/distributed/distributed_c10d.py _new_process_group_helper (the Gloo helper group of _create_process_group_wrapper under TORCH_DISTRIBUTED_DEBUG=DETAIL)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait", "torch.glooConnect", "torch.storeListen"], (all, ctx) => {
+export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait", "torch.glooConnect", "torch.storeListen", "torch.rendezvousTimeout"], (all, ctx) => {
   // PyTorch's c10d store: the rendezvous every rank reaches first, then its fetch of NCCL's unique id through it, both
   // before any NCCL connection; Gloo's CPU group, whose ranks connect to each other right after the store
   const store = all.filter((h) => h.id === "torch.storeConnect");
@@ -39,11 +39,13 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const waits = all.filter((h) => h.id === "torch.storeWait");
   const gloo = all.filter((h) => h.id === "torch.glooConnect");
   const listen = all.filter((h) => h.id === "torch.storeListen");
+  const rdzv = all.filter((h) => h.id === "torch.rendezvousTimeout");
   const hits = all.filter((h) => !h.id.startsWith("torch."));
   if (!hits.length) {
     if (idFetch.length) return uniqueIdFailure(idFetch);
     if (store.length) return storeFailure(store, ctx.facts, ctx);
     if (waits.length) return storeWaitFailure(waits);
+    if (rdzv.length && !gloo.length && !listen.length) return rendezvousTimeoutFailure(rdzv, ctx);
     return gloo.length ? glooFailure(gloo, ctx) : storeListenFailure(listen);
   }
   // what the lines say, as the signatures read it (grammars/signatures.ts BOOTSTRAP_VALUES)
@@ -96,6 +98,23 @@ function midRunRendezvous(h: Hit, ctx: RuleContext): boolean {
   const c = h.captures;
   if (c.rendezvous === undefined || c.target !== undefined || c.after !== undefined || c.anyAddress !== undefined || c.joined !== undefined || c.connectTimedOut !== undefined) return false;
   return (ctx.signals["torch.rendezvousLost"]?.lines ?? []).some((l) => l.captures.keepAlive !== undefined);
+}
+
+/**
+ * torchrun's agents that never all met in the rendezvous before its deadline (torch.rendezvousTimeout): no worker was
+ * started, so neither NCCL nor the process group was reached. An agent waits there for the others its --nnodes counts.
+ */
+function rendezvousTimeoutFailure(hits: Hit[], ctx: RuleContext): { message: string; remediation: string[] } {
+  const detail = hits.find((h) => h.captures.detail !== undefined)?.captures.detail;
+  const multi = multiNodeEvidence(ctx).multi;
+  return {
+    message: `torchrun's rendezvous timed out${detail ? ` (${detail})` : ""}: this agent waited for the other agents its --nnodes counts and not all of them joined before the deadline, so no worker process was started. The other nodes' agents were not started, could not reach the rendezvous endpoint, or joined another rendezvous (a different --rdzv-id, --rdzv-endpoint or --nnodes). NCCL was not reached yet.`,
+    remediation: [
+      "Check that torchrun runs on every node of the job with the same --nnodes, --rdzv-backend, --rdzv-id and --rdzv-endpoint (on SLURM: one srun task per node, the endpoint taken from the first node of $SLURM_JOB_NODELIST).",
+      `Check that every node reaches the rendezvous endpoint's host and port (\`nc -zv <host> <port>\`)${multi ? "" : ", and that the nodes were actually allocated to this job"}; read the other nodes' output for an agent that failed before joining.`,
+      "If some nodes start much later (a slow image pull, a queue), raise the join timeout (--rdzv-conf join_timeout=<seconds>, 600 by default).",
+    ],
+  };
 }
 
 /** Ranks that never got NCCL's unique id from the root through torch's key-value store: the communicator never started. */

@@ -72,6 +72,20 @@ export function check(ctx: RuleContext): FindingDraft[] {
       remediation: [`Lower --max-model-len (vLLM's full message names a length that fits), or ${raise}.`, `Otherwise ${more}.`],
     }];
   }
+  // the middle clause alone (`KV cache is needed, which is larger than the available KV cache memory`): max_model_len
+  // and, often, the sizes were cut away with the opening
+  const tail = signalHits(ctx, ["vllm.kvTooSmallV1Tail"]);
+  if (tail.length) {
+    const need = firstValue(tail, "need");
+    const have = firstValue(tail, "have");
+    const len = facts.config.maxModelLen;
+    const sizes = need !== undefined && have !== undefined ? `: ${need} GiB is needed, ${have} GiB is available` : " (the sizes vLLM states are not in the excerpt)";
+    return [{
+      message: `One request at ${len !== null ? `max_model_len ${fmt(len)}` : "the configured max_model_len"} needs more KV cache than is available${sizes}.`,
+      evidence: hitEvidence(tail),
+      remediation: [`Lower --max-model-len (vLLM's full message names a length that fits), or ${raise}.`, `Otherwise ${more}.`],
+    }];
+  }
   // from the facts: a cache smaller than one full-length request
   const tokens = facts.kvCache.tokens;
   const len = facts.config.maxModelLen ?? facts.kvCache.tokensPerRequest;
