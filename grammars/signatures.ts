@@ -2661,6 +2661,38 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["UserWarning: Found GPU0 Orin which is of compute capability (CC) 8.7."],
   },
   {
+    // Triton refusing to launch a compiled kernel that asks for more of the GPU than the device has (triton/compiler/
+    // compiler.py `_init_handles`, the OutOfResources exception of triton/runtime/errors.py, older releases'
+    // triton/runtime/autotuner.py): `out of resource: shared memory, Required: 81920, Hardware limit: 65536. Reducing
+    // block sizes or `num_stages` may help.` (the resource can also be `threads`; the oldest releases print no
+    // numbers). vLLM's Triton kernels (attention, fused MoE, FP8 block matmul) are tiled for the shared memory of
+    // data-centre GPUs; Turing's 64 KiB (T4, RTX 20xx) and consumer cards' 99 KiB run out first.
+    id: "vllm.tritonOutOfResources", dialect: "any", level: "error", anyOf: ["out of resource:"],
+    values: [/out of resource: (?<resource>shared memory|threads|registers|[a-z ]{1,30}?)(?:[,.]\s*Required: (?<required>\d+), Hardware limit: (?<limit>\d+))?(?=[,.\s]|$)/],
+    pattern: /(?:OutOfResources: |^\s*)out of resource: [a-z ]{1,30}?(?:[,.]|\s*$)/,
+    samples: [
+      "triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 81920, Hardware limit: 65536. Reducing block sizes or `num_stages` may help.",
+      "(EngineCore_DP0 pid=402) ERROR 03-11 15:50:12 [core.py:866] triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 98304, Hardware limit: 65536. Reducing block sizes or `num_stages` may help.",
+      "triton.runtime.errors.OutOfResources: out of resource: shared memory,",
+      "triton.runtime.autotuner.OutOfResources: out of resource: shared memory. Reducing block sizes or `num_stages` may help.",
+      "ERROR 01-28 03:21:01 engine.py:387] triton.runtime.errors.OutOfResources: out of resource: threads, Required: 2048, Hardware limit: 1024. Reducing block sizes or `num_stages` may help.",
+    ],
+    nearMisses: [
+      "RuntimeError: CUDA error: too many resources requested for launch",
+      "# if you see `out of resource: shared memory`, lower num_stages in the kernel config",
+      "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
+    ],
+  },
+  {
+    // the numbers of vllm.tritonOutOfResources on a line of their own, where a paste wrapped the message after the
+    // resource's name (`...OutOfResources: out of resource: shared memory,` / `Required: 98304, Hardware limit: 65536.`)
+    id: "vllm.tritonResourceLimit", dialect: "any", level: "info", anyOf: ["hardware limit:"],
+    values: [/^\s*Required: (?<required>\d+), Hardware limit: (?<limit>\d+)/],
+    pattern: /^\s*Required: \d+, Hardware limit: \d+\.?/,
+    samples: ["Required: 98304, Hardware limit: 65536.", "  Required: 81920, Hardware limit: 65536. Reducing block sizes or `num_stages` may help."],
+    nearMisses: ["triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 81920, Hardware limit: 65536.", "Hardware limit: 65536 bytes of shared memory per block on sm_75"],
+  },
+  {
     // torch 2.8+'s capability check (torch/cuda/__init__.py `_check_capability`, a UserWarning at the GPU's first use):
     // it warns only when no architecture the build was compiled for can run the GPU, in a block of lines: first `Found
     // GPU<i> <name> which is of compute capability (CC) X.Y.`, then the build's architectures (next signature), then

@@ -10,7 +10,10 @@ import type { Report } from "../src/model.js";
  * starts `Found GPU<i> <name> which is of compute capability (CC) X.Y.` and lists the architectures the build has
  * (`- 7.5 which supports hardware CC >=7.5,<8.0`, ...). torch prints it only for a GPU none of them runs; the tool now
  * reads it as a verdict when the GPU is older than every architecture listed (a P100 or V100 under a cu128 build),
- * and still not for a GPU newer than one of them (torch's table can be stale there: a Jetson Orin).
+ * and still not for a GPU newer than one of them (torch's table can be stale there: a Jetson Orin). And Triton's
+ * `OutOfResources: out of resource: shared memory, Required: N, Hardware limit: M` (a kernel tiled for more shared
+ * memory than Turing's 64 KiB or a consumer card's 99 KiB) had no rule and was no first error, as its exception type
+ * has no `Error` suffix: new rule vllm/triton-out-of-resources, and the type is read as an exception.
  * Every log text here is written for the test in the printed layout (other names, numbers and paths than the pastes),
  * behind the collectors people paste from and with CRLF, with near misses that must not match.
  */
@@ -23,6 +26,8 @@ const WRAPS = [
 ] as const;
 /** plain text (LF and CRLF) and one collector, a different one per case, to keep the file cheap */
 const withWrap = (i: number) => [WRAPS[0], WRAPS[i]] as const;
+/** one collector alone (its line end picked by eolsFor), for the cases whose plain form another case reads */
+const only = (i: number) => [WRAPS[i]] as const;
 const finding = (r: Report, id: string) => r.findings.find((f) => f.ruleId === id);
 
 /** torch 2.8+'s block for a GPU its build has no architecture for, as warnings.warn prints it */
@@ -53,7 +58,7 @@ describe("torch 2.8+'s capability block for a GPU older than its build", () => {
       "(Worker_TP0 pid=702) INFO 09-30 11:02:16 [parallel_state.py:1165] rank 0 in world size 1 is assigned as DP rank 0, PP rank 0, TP rank 0, EP rank 0",
       ...ccBlock("(Worker_TP0 pid=702) ", "Tesla V100-PCIE-16GB", "7.0", ["7.5", "8.0", "8.6", "9.0", "10.0", "12.0"]),
     ];
-    await eachWrapped(withWrap(2), lines, (r, at) => {
+    await eachWrapped(only(2), lines, (r, at) => {
       const f = finding(r, "vllm/cuda-error");
       expect(f?.message, at).toContain("compute capability 7.0, older than the build's oldest architecture, 7.5");
       expect(f!.remediation[0], at).toContain("cu126");
@@ -66,7 +71,7 @@ describe("torch 2.8+'s capability block for a GPU older than its build", () => {
       "ERROR 09-30 11:04:51 [core.py:700] EngineCore failed to start.",
       "RuntimeError: CUDA error: no kernel image is available for execution on the device",
     ];
-    await eachWrapped(withWrap(3), lines, (r, at) => {
+    await eachWrapped(only(3), lines, (r, at) => {
       const f = finding(r, "vllm/cuda-error");
       expect(f?.severity, at).toBe("error");
       expect(f!.evidence.map((e) => e.line), at).toContain(1);
@@ -100,7 +105,7 @@ describe("vLLM started from a notebook cell on a small GPU", () => {
       "vLLM STDOUT: INFO 08-21 09:12:44 [llm_engine.py:240] Initializing a V0 LLM engine (v0.8.5.post1) with config: model='acme/Qwen2.5-1.5B-sft', speculative_config=None, tokenizer='acme/Qwen2.5-1.5B-sft', skip_tokenizer_init=False, dtype=torch.float16, max_seq_len=4096, download_dir=None, load_format=LoadFormat.AUTO, tensor_parallel_size=1, pipeline_parallel_size=1, disable_custom_all_reduce=False, quantization=None, enforce_eager=False, served_model_name=acme/Qwen2.5-1.5B-sft, enable_prefix_caching=Tr",
       "ue, chunked_prefill_enabled=False, use_async_output_proc=True, compilation_config={\"level\":3,\"cudagraph_capture_siz",
     ];
-    await eachWrapped(withWrap(1), lines, (r, at) => {
+    await eachWrapped(only(1), lines, (r, at) => {
       expect(r.facts.vllm, at).toEqual({ version: "0.8.5.post1", engine: "v0" });
       expect(r.facts.config.model, at).toBe("acme/Qwen2.5-1.5B-sft");
       expect(r.facts.config.maxModelLen, at).toBe(4096);
@@ -119,7 +124,7 @@ describe("vLLM started from a notebook cell on a small GPU", () => {
       "(VllmWorkerProcess pid=918) INFO 10-02 14:20:09 selector.py:247] Cannot use FlashAttention-2 backend for Volta and Turing GPUs.",
       "(VllmWorkerProcess pid=918) INFO 10-02 14:20:09 selector.py:115] Using XFormers backend.",
     ];
-    await eachWrapped(withWrap(2), lines, (r, at) => {
+    await eachWrapped(only(2), lines, (r, at) => {
       expect(r.facts.vllm, at).toEqual({ version: "0.6.3.post1", engine: "v0" });
       expect(r.facts.config.tensorParallelSize, at).toBe(2);
       expect(r.facts.config.maxModelLen, at).toBe(2048);
@@ -136,7 +141,7 @@ describe("vLLM started from a notebook cell on a small GPU", () => {
       "<ipython-input-7-0b1c2d3e4f5a> in <cell line: 2>()",
       "----> 2 llm = LLM(model=\"acme/tiny-chat\")",
     ];
-    await eachWrapped(withWrap(3), lines, (r, at) => {
+    await eachWrapped(only(3), lines, (r, at) => {
       expect(ids(r), at).toContain("vllm/dtype-unsupported");
       expect(r.facts.firstError?.line, at).toBe(1);
       expect(r.facts.gpu.name, at).toBe("Tesla T4");
@@ -164,5 +169,51 @@ describe("vLLM started from a notebook cell on a small GPU", () => {
     const r = await analyzeText(jupyter.join("\n") + "\n");
     expect(ids(r, "error")).toEqual([]);
     expect(r.facts.firstError).toBeNull();
+  });
+});
+
+describe("Triton refusing a kernel tiled for more shared memory than the GPU has (vllm/triton-out-of-resources)", () => {
+  it("reads it at the end of an engine core's start-up traceback as the cause of the failed start, and as the first error", async () => {
+    const lines = [
+      "(EngineCore_DP0 pid=377) ERROR 09-19 16:02:44 [core.py:866] EngineCore failed to start.",
+      "(EngineCore_DP0 pid=377) ERROR 09-19 16:02:44 [core.py:866] Traceback (most recent call last):",
+      "(EngineCore_DP0 pid=377) ERROR 09-19 16:02:44 [core.py:866]   File \"/usr/local/lib/python3.12/dist-packages/vllm/v1/attention/ops/triton_unified_attention.py\", line 803, in unified_attention",
+      "(EngineCore_DP0 pid=377) ERROR 09-19 16:02:44 [core.py:866]     kernel_unified_attention_2d[",
+      "(EngineCore_DP0 pid=377) ERROR 09-19 16:02:44 [core.py:866] triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 98304, Hardware limit: 65536. Reducing block sizes or `num_stages` may help.",
+    ];
+    await eachWrapped(withWrap(1), lines, (r, at) => {
+      expect(ids(r, "error"), at).toEqual(["vllm/triton-out-of-resources", "vllm/engine-init-failed"]);
+      expect(finding(r, "vllm/engine-init-failed")?.causedBy, at).toContain("vllm/triton-out-of-resources");
+      expect(finding(r, "vllm/triton-out-of-resources")!.message, at).toContain("it needs 98,304 bytes, the GPU allows 65,536 per block, 64 KiB: a Turing GPU");
+    });
+    // the bare exception line, without a logger header: the first error of the paste
+    await eachWrapped(only(3), ["INFO 09-19 16:02:40 [gpu_model_runner.py:2602] Model loading took 7.41 GiB and 31.2 seconds", lines[4].slice(lines[4].indexOf("triton."))], (r, at) => {
+      expect(r.facts.firstError?.line, at).toBe(2);
+      expect(ids(r, "error"), at).toContain("vllm/triton-out-of-resources");
+    });
+  });
+
+  it("reads the numbers from the next line where a paste wrapped the message, and names a consumer card's limit", async () => {
+    const lines = [
+      "triton.runtime.errors.OutOfResources: out of resource: shared memory,",
+      "Required: 106496, Hardware limit: 101376.",
+      "Reducing block sizes or `num_stages` may help.",
+    ];
+    await eachWrapped(only(2), lines, (r, at) => {
+      const f = finding(r, "vllm/triton-out-of-resources");
+      expect(f?.message, at).toContain("it needs 106,496 bytes, the GPU allows 101,376 per block, 99 KiB");
+      expect(r.facts.firstError?.line, at).toBe(1);
+    });
+  });
+
+  it("stays quiet on CUDA's own launch-resources error and on advice that quotes Triton's words", async () => {
+    for (const line of [
+      "RuntimeError: CUDA error: too many resources requested for launch",
+      "# tip: `out of resource: shared memory` on a T4 means the kernel's num_stages is too high",
+      "Required: 98304, Hardware limit: 65536.",
+    ]) {
+      const r = await analyzeText(line + "\n");
+      expect(ids(r), line).not.toContain("vllm/triton-out-of-resources");
+    }
   });
 });
