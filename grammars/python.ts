@@ -144,6 +144,10 @@ export function isErrorTypeName(type: string): boolean {
   // Cannot reach https://huggingface.co/...: offline mode is enabled.` and `huggingface_hub.errors.CacheNotFound: Cache
   // directory not found: ...`
   if (last === "OfflineModeIsEnabled" || last === "CacheNotFound") return true;
+  // Triton's launch-time resource check, raised when a compiled kernel asks for more of the GPU than it has:
+  // `triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: N, Hardware limit: M. ...` (older
+  // releases `triton.runtime.autotuner.OutOfResources`)
+  if (last === "OutOfResources") return true;
   return /(?:Error|Exception|Exit|Interrupt|Failure|Fault|Abort|Timeout|Cancelled|DeadError|Full|Empty)$/.test(last) || last === "Exception" || last === "StopIteration";
 }
 

@@ -2769,6 +2769,70 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["UserWarning: Found GPU0 Orin which is of compute capability (CC) 8.7."],
   },
   {
+    // Triton refusing to launch a compiled kernel that asks for more of the GPU than the device has (triton/compiler/
+    // compiler.py `_init_handles`, the OutOfResources exception of triton/runtime/errors.py, older releases'
+    // triton/runtime/autotuner.py): `out of resource: shared memory, Required: 81920, Hardware limit: 65536. Reducing
+    // block sizes or `num_stages` may help.` (the resource can also be `threads`; the oldest releases print no
+    // numbers). vLLM's Triton kernels (attention, fused MoE, FP8 block matmul) are tiled for the shared memory of
+    // data-centre GPUs; Turing's 64 KiB (T4, RTX 20xx) and consumer cards' 99 KiB run out first.
+    id: "vllm.tritonOutOfResources", dialect: "any", level: "error", anyOf: ["out of resource:"],
+    values: [/out of resource: (?<resource>shared memory|threads|registers|[a-z ]{1,30}?)(?:[,.]\s*Required: (?<required>\d+), Hardware limit: (?<limit>\d+))?(?=[,.\s]|$)/],
+    pattern: /(?:OutOfResources: |^\s*)out of resource: [a-z ]{1,30}?(?:[,.]|\s*$)/,
+    samples: [
+      "triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 81920, Hardware limit: 65536. Reducing block sizes or `num_stages` may help.",
+      "(EngineCore_DP0 pid=402) ERROR 03-11 15:50:12 [core.py:866] triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 98304, Hardware limit: 65536. Reducing block sizes or `num_stages` may help.",
+      "triton.runtime.errors.OutOfResources: out of resource: shared memory,",
+      "triton.runtime.autotuner.OutOfResources: out of resource: shared memory. Reducing block sizes or `num_stages` may help.",
+      "ERROR 01-28 03:21:01 engine.py:387] triton.runtime.errors.OutOfResources: out of resource: threads, Required: 2048, Hardware limit: 1024. Reducing block sizes or `num_stages` may help.",
+    ],
+    nearMisses: [
+      "RuntimeError: CUDA error: too many resources requested for launch",
+      "# if you see `out of resource: shared memory`, lower num_stages in the kernel config",
+      "ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.",
+    ],
+  },
+  {
+    // the numbers of vllm.tritonOutOfResources on a line of their own, where a paste wrapped the message after the
+    // resource's name (`...OutOfResources: out of resource: shared memory,` / `Required: 98304, Hardware limit: 65536.`)
+    id: "vllm.tritonResourceLimit", dialect: "any", level: "info", anyOf: ["hardware limit:"],
+    values: [/^\s*Required: (?<required>\d+), Hardware limit: (?<limit>\d+)/],
+    pattern: /^\s*Required: \d+, Hardware limit: \d+\.?/,
+    samples: ["Required: 98304, Hardware limit: 65536.", "  Required: 81920, Hardware limit: 65536. Reducing block sizes or `num_stages` may help."],
+    nearMisses: ["triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 81920, Hardware limit: 65536.", "Hardware limit: 65536 bytes of shared memory per block on sm_75"],
+  },
+  {
+    // torch 2.8+'s capability check (torch/cuda/__init__.py `_check_capability`, a UserWarning at the GPU's first use):
+    // it warns only when no architecture the build was compiled for can run the GPU, in a block of lines: first `Found
+    // GPU<i> <name> which is of compute capability (CC) X.Y.`, then the build's architectures (next signature), then
+    // which CUDA releases' wheels would run it. The check's table of which GPU each architecture runs on can be out of
+    // date (a Jetson Orin, 8.7, was warned about while running), so this line alone is no verdict: vllm/cuda-error
+    // holds it beside the architectures listed under it, and counts it only for a GPU older than all of them.
+    id: "torch.ccUnsupportedGpu", dialect: "any", level: "info", anyOf: ["which is of compute capability (cc)"], process: true,
+    values: [/Found GPU(?<gpuIndex>\d+) .{1,120}? which is of compute capability \(CC\) (?<deviceCc>\d+\.\d+)/],
+    pattern: /Found GPU\d+ .{1,120}? which is of compute capability \(CC\) \d+\.\d+/,
+    samples: [
+      "/usr/local/lib/python3.12/dist-packages/torch/cuda/__init__.py:371: UserWarning: Found GPU0 Tesla P100-PCIE-16GB which is of compute capability (CC) 6.0.",
+      "(Worker_TP1 pid=88) UserWarning: Found GPU1 Tesla V100-SXM2-16GB which is of compute capability (CC) 7.0.",
+    ],
+    nearMisses: [
+      "Found GPU0 Tesla K80 which is of cuda capability 3.7.",
+      "GPU 0 is of compute capability 7.5: FlashAttention-2 needs 8.0",
+    ],
+  },
+  {
+    // the build's architectures under torch.ccUnsupportedGpu's line, one a line: `- A.B which supports hardware CC
+    // >=A.B,<C.0` (or with ` except {8.7}`, or a set `{10.1, 11.0}` for an architecture that runs on named GPUs only)
+    id: "torch.ccBuildArch", dialect: "any", level: "info", anyOf: ["which supports hardware cc"], process: true,
+    values: [/(?:^|\s)-\s(?<codeCc>\d+\.\d+) which supports hardware CC /],
+    pattern: /(?:^|\s)-\s\d+\.\d+ which supports hardware CC [>={]/,
+    samples: [
+      "- 7.5 which supports hardware CC >=7.5,<8.0",
+      "(Worker pid=51) - 8.0 which supports hardware CC >=8.0,<9.0 except {8.7}",
+      "- 10.1 which supports hardware CC {10.1, 11.0}",
+    ],
+    nearMisses: ["- 7.5: Turing (T4, RTX 20xx)", "a build for 8.0 which supports hardware CC 8.x only"],
+  },
+  {
     // ROCm's runtime (ROCR, core/runtime/runtime.cpp) aborting the process on a GPU fault, printed to stderr with no
     // logger header and before any Python traceback: its VM fault handler's `Memory access fault by GPU node-N (Agent
     // handle: 0x…) on address 0x…[(may not be exact address)]. Reason: R.` (ROCm ≤5 without the agent handle; the address

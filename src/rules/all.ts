@@ -53,6 +53,7 @@ import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-fai
 import { rule as vllmToolCallParseFailed } from "./vllm/tool-call-parse-failed.js";
 import { rule as vllmTorchCompileFailed } from "./vllm/torch-compile-failed.js";
 import { rule as vllmTritonKernelsUnavailable } from "./vllm/triton-kernels-unavailable.js";
+import { rule as vllmTritonOutOfResources } from "./vllm/triton-out-of-resources.js";
 import { rule as vllmVisibleDevicesUuid } from "./vllm/visible-devices-uuid.js";
 import { rule as ncclSocketFallback } from "./nccl/socket-fallback.js";
 import { rule as ncclIbDisabled } from "./nccl/ib-disabled.js";
@@ -149,6 +150,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmToolCallParseFailed,
   vllmTorchCompileFailed,
   vllmTritonKernelsUnavailable,
+  vllmTritonOutOfResources,
   vllmVisibleDevicesUuid,
   ncclSocketFallback,
   ncclIbDisabled,

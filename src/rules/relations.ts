@@ -28,7 +28,7 @@ const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
 const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/triton-out-of-resources", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -142,6 +142,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom"] },
   // an Xid the driver logged (the GPU fell off the bus, an ECC or NVLink error) is what the process then sees as a CUDA error
   "vllm/cuda-error": { layer: "memory", causedBy: ["vllm/gpu-xid"] },
+  // a Triton kernel tiled for more shared memory than the GPU gives a block (Turing, consumer cards)
+  "vllm/triton-out-of-resources": { layer: "memory" },
   // the kernel driver's report of a GPU fault (dmesg's NVRM Xid lines): the hardware under a CUDA, NCCL or engine failure
   "vllm/gpu-xid": { layer: "memory" },
   // vLLM's start-up memory profiling that could not measure its own run (another process freed memory meanwhile)

@@ -51,8 +51,11 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const remediation: string[] = [];
   // torch's own words on the GPU (torch.archUnsupported): its architecture and the ones the installed build has kernels for
   const archSaid = said("arch") && !hip ? signalHits(ctx, ["torch.archUnsupported"]) : [];
+  // (2.8+ says it as a GPU older than every architecture it lists: torch.ccUnsupportedGpu)
+  const olderSaid = said("arch") && !hip && !archSaid.length ? olderThanBuild(ctx) : null;
   if (said("arch")) {
     if (archSaid.length) remediation.push(archAdvice(ctx, archSaid));
+    else if (olderSaid) remediation.push(olderAdvice(ctx, olderSaid));
     remediation.push(
       hip
         ? `This build of vLLM or torch has no kernels for this GPU's architecture (${ctx.facts.gpu.name ? `${ctx.facts.gpu.name}, ` : ""}its gfx target: \`rocminfo | grep gfx\`): install a ROCm wheel or image built for it (a newer release, or a source build with PYTORCH_ROCM_ARCH naming the gfx target).`
@@ -135,7 +138,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   return [{
     // (a refused call leaves the device usable, a kernel fault does not; a library's failed call ends the step that made it)
     message: rocblas ? `${what} The engine or worker that loaded it stops.` : libFailed || (said("platform") && !said("assert") && !said("arch") && !said("hardware")) ? `${what} The engine or worker that made the call stops.` : `${what} The process cannot use the device after this; the engine or worker stops.`,
-    evidence: hitEvidence([...hits, ...archSaid]),
+    evidence: hitEvidence([...hits, ...archSaid, ...(olderSaid?.hits ?? [])]),
     remediation,
   }];
 }
@@ -160,7 +163,7 @@ function archAdvice(ctx: RuleContext, verdict: readonly Hit[]): string {
  */
 function verdictOnly(ctx: RuleContext): FindingDraft[] {
   const verdict = signalHits(ctx, ["torch.archUnsupported"]);
-  if (!verdict.length) return [];
+  if (!verdict.length) return olderOnly(ctx);
   const tooOld = firstValue(verdict, "tooOld") !== undefined;
   const sm = firstValue(verdict, "sm");
   const gpu = [ctx.facts.gpu.name, sm].filter(Boolean).join(", ");
@@ -217,4 +220,65 @@ function rocrFault(hits: readonly Hit[]): { fault: string; what: string } | null
   const who = h.captures.rocr === "Memory critical error" ? "agent" : "GPU";
   const node = h.captures.node !== undefined ? ` by ${who} node-${h.captures.node} (a KFD topology node, numbered after the CPUs, not the HIP device index)` : "";
   return { fault: reason ?? kind, what: `${kind}${node}${reason ? `, reason: ${reason}` : ""}` };
+}
+
+/** torch 2.8+'s capability warning for one GPU: the GPU's compute capability under the architectures the build lists. */
+interface OlderThanBuild {
+  /** the `Found GPU<i> ...` line and the architecture lines read under it */
+  hits: Hit[];
+  gpuIndex: string | undefined;
+  /** compute capability, as printed (`7.0`) */
+  device: string;
+  /** the oldest architecture the build lists */
+  oldest: string;
+}
+
+const ccValue = (cc: string): number => {
+  const [major, minor] = cc.split(".").map(Number);
+  return major * 10 + minor;
+};
+
+/**
+ * torch.ccUnsupportedGpu with the torch.ccBuildArch lines under it (same file and process, before the next GPU's block),
+ * for the first GPU older than every architecture listed: no kernel of the build (compiled code or PTX) runs on a GPU
+ * older than its architecture, so that GPU has none, whatever torch's compatibility table says. A GPU newer than one of
+ * them is not judged here (the table can be out of date for it).
+ */
+function olderThanBuild(ctx: RuleContext): OlderThanBuild | null {
+  const gpus = signalHits(ctx, ["torch.ccUnsupportedGpu"]);
+  if (!gpus.length) return null;
+  const archs = signalHits(ctx, ["torch.ccBuildArch"]);
+  for (const [i, gpu] of gpus.entries()) {
+    const device = gpu.captures.deviceCc;
+    if (device === undefined) continue;
+    const next = gpus.slice(i + 1).find((g) => g.input === gpu.input && g.captures.proc === gpu.captures.proc);
+    const listed = archs.filter((a) =>
+      a.input === gpu.input && a.captures.proc === gpu.captures.proc && a.ev.line > gpu.ev.line &&
+      a.ev.line <= gpu.ev.line + 40 && (!next || a.ev.line < next.ev.line) && a.captures.codeCc !== undefined);
+    if (!listed.length) continue;
+    const oldest = listed.map((a) => a.captures.codeCc).reduce((x, y) => (ccValue(y) < ccValue(x) ? y : x));
+    if (ccValue(device) < ccValue(oldest)) return { hits: [gpu, ...listed], gpuIndex: gpu.captures.gpuIndex, device, oldest };
+  }
+  return null;
+}
+
+function olderAdvice(ctx: RuleContext, older: OlderThanBuild): string {
+  const gpu = ctx.facts.gpu.name ?? `GPU${older.gpuIndex ?? ""}`;
+  return `torch's build starts at compute capability ${older.oldest} and the ${gpu} is ${older.device}: no torch kernel runs on it. Install a torch build that still compiles for ${older.device} (the cu126 wheels list 5.0 to 9.0; cu128 and later start at 7.0 or 7.5) and a vLLM wheel or image built against that torch, or move to a newer GPU (on Kaggle or Colab, pick a T4 or L4 rather than a P100).`;
+}
+
+/** torch 2.8+'s capability warning for a GPU older than its build, with no CUDA error after it in the log. */
+function olderOnly(ctx: RuleContext): FindingDraft[] {
+  const older = olderThanBuild(ctx);
+  if (!older) return [];
+  const gpu = ctx.facts.gpu.name ?? `GPU${older.gpuIndex ?? ""}`;
+  return [{
+    severity: "warning",
+    message: `torch says its build has no kernels for the ${gpu} (compute capability ${older.device}, older than the build's oldest architecture, ${older.oldest}). No CUDA error follows in this log, but the first kernel that runs on it will fail with \`no kernel image is available for execution on the device\` and stop the engine or worker that runs it.`,
+    evidence: hitEvidence(older.hits.slice(0, 3)),
+    remediation: [
+      olderAdvice(ctx, older),
+      "Check which architectures the installed torch has kernels for (`python -c 'import torch; print(torch.cuda.get_arch_list(), torch.cuda.get_device_capability())'`) and that the vLLM wheel or image was built against that torch.",
+    ],
+  }];
 }
