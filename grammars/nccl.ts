@@ -185,6 +185,11 @@ function lastTripleStart(head: string): number {
 const BLANK_ID = String.raw`(?:[Xx*#]{2,}|\.{3}|\u2026|<[\w-]+>)`;
 const REDACTED_IDS = new RegExp(String.raw`(?:^|\s)([^\s:\[\]]+):${BLANK_ID}(?::${BLANK_ID})?$`);
 
+// a host whose `:pid:tid` the quoter cut out altogether (`gpu-server320 [5] NCCL INFO ...`, behind a timestamp or not): a
+// hostname-shaped word (a letter first, then a digit, `-` or `.` somewhere: no level word, no clock, no launcher tag)
+const BARE_HOST = /(?:^|[\s\]])([A-Za-z][\w.\-]*[\d.\-][\w.\-]*)$/;
+const NOT_A_HOST = /^(?:rank|local_?rank|node_?rank|task|proc|trainer|worker_?rank|tp|pp|dp|ep)[_\-]?\d+$/i;
+
 // tqdm's `rate]` (`2.46s/it]`, `?it/s]`, `12.3MB/s]`) at the head of a host token, with the host's own name after it
 const PROGRESS_RATE = /^[^\]\/]*\/\w+\](?=[^\]]+$)/;
 
@@ -213,6 +218,10 @@ export function parseNcclHeader(head: string): NcclHeader | null {
       // a host whose pid and tid a quoter blanked (`host-01.example.com:XXXXXX [5] ...`, `node3:<pid>:<tid> [0] ...`)
       const r = REDACTED_IDS.exec(h.slice(0, dev).trimEnd());
       if (r && /[A-Za-z]/.test(r[1])) redactedHost = r[1].replace(/^[`'"*>]+/, "");
+      else {
+        const bare = BARE_HOST.exec(h.slice(0, dev).trimEnd());
+        if (bare && !NOT_A_HOST.test(bare[1]) && !/[.\-]$/.test(bare[1])) redactedHost = bare[1];
+      }
       h = h.slice(dev);
     }
     else {

@@ -3077,6 +3077,33 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // A standalone draft model (`--speculative-config '{"model": "<small model>", ...}'`, method draft_model) refused by
+    // the V1 engine's configuration check, in the releases between V0's removal and the V1 draft-model proposer: 0.9's
+    // EngineArgs (`Speculative decoding with draft model is not supported yet. ... ngram, medusa, eagle, or
+    // deepseek_mtp.`), 0.10's (`Draft model speculative decoding is not supported yet. ...`) and 0.11 → 0.13's
+    // SpeculativeConfig.__post_init__ (vllm/config/speculative.py, the first wording ending in `mtp.`), raised as
+    // NotImplementedError (pydantic may re-raise it as a ValueError or ValidationError). The refusal lists the methods
+    // the release runs.
+    id: "vllm.specDraftUnsupported", dialect: "any", level: "error",
+    anyOf: ["with draft model is not supported", "draft model speculative decoding is not"],
+    values: [
+      /(?:with draft model|Draft model speculative decoding) is not supported yet\.?(?:\s*Please consider using other speculative decoding methods such as (?<methods>[\w ,\-]{1,120}?)\.?\s*$)?/,
+    ],
+    pattern: /(?:^|[\s:])(?:Speculative decoding with draft model|Draft model speculative decoding) is not supported yet\b/,
+    samples: [
+      "NotImplementedError: Speculative decoding with draft model is not supported yet. Please consider using other speculative decoding methods such as ngram, medusa, eagle, or deepseek_mtp.",
+      "(APIServer pid=9) NotImplementedError: Speculative decoding with draft model is not supported yet. Please consider using other speculative decoding methods such as ngram, medusa, eagle, or mtp.",
+      "ValueError: Draft model speculative decoding is not supported yet. Please consider using other speculative decoding methods such as ngram, medusa, eagle, or mtp.",
+      "  Value error, Speculative decoding with draft model is not supported yet. Please consider using other speculative decoding methods such as ngram, medusa, eagle, or mtp. [type=value_error, input_value=ArgsKwargs((), {...}), input_type=ArgsKwargs]",
+    ],
+    nearMisses: [
+      '                "Speculative decoding with draft model is not supported yet. "',
+      '                    "Draft model speculative decoding is not supported yet. "',
+      "INFO 03-02 10:11:12 [speculative.py:291] Speculative decoding with draft model: Qwen/Qwen3-0.6B, num_speculative_tokens=5",
+      "# draft model is not supported yet in this guide",
+    ],
+  },
+  {
     // --kv-transfer-config naming a connector this vLLM cannot build. The connector factory's registry lookup
     // (vllm/distributed/kv_transfer/kv_connector/factory.py: V0's from 0.7, V1's from 0.8.5, which from 0.9 first tries
     // kv_connector_module_path) raises `ValueError: Unsupported connector type: <name>`; V0's MQLLMEngine logs the bare

@@ -48,6 +48,7 @@ import { rule as vllmRayCompiledGraphFailed } from "./vllm/ray-compiled-graph-fa
 import { rule as vllmRayDpMasterMissing } from "./vllm/ray-dp-master-missing.js";
 import { rule as vllmRayNodeIpMismatch } from "./vllm/ray-node-ip-mismatch.js";
 import { rule as vllmRayWorkerDied } from "./vllm/ray-worker-died.js";
+import { rule as vllmSpecDecodeDraftUnsupported } from "./vllm/spec-decode-draft-unsupported.js";
 import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
 import { rule as vllmToolCallParseFailed } from "./vllm/tool-call-parse-failed.js";
@@ -145,6 +146,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmRayDpMasterMissing,
   vllmRayNodeIpMismatch,
   vllmRayWorkerDied,
+  vllmSpecDecodeDraftUnsupported,
   vllmStartupInterrupted,
   vllmStructuredOutputFailed,
   vllmToolCallParseFailed,
