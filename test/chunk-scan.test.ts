@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { expectEqual } from "./helpers/hot-expect.js";
 import { FAST_DANGERS } from "../grammars/nccl-fast.js";
 import { chunkScanner, dangerAtByte, releaseRing, ringBuffer, scanReference } from "../src/input/chunk-scan.js";
 
@@ -56,8 +57,8 @@ describe("chunk scan", () => {
       const from = rnd(len);
       const to = from + rnd(len - from + 1);
       const want = scanReference(b, from, to, FAST_DANGERS);
-      expect(found(b, from, to, false), `${JSON.stringify(b.toString("latin1"))} [${from}, ${to})`).toEqual(want);
-      expect(found(b, from, to, true), `in place: ${JSON.stringify(b.toString("latin1"))} [${from}, ${to})`).toEqual(want);
+      expectEqual(found(b, from, to, false), want, () => `${JSON.stringify(b.toString("latin1"))} [${from}, ${to})`);
+      expectEqual(found(b, from, to, true), want, () => `in place: ${JSON.stringify(b.toString("latin1"))} [${from}, ${to})`);
     }
   });
 
@@ -69,8 +70,8 @@ describe("chunk scan", () => {
           const b = Buffer.alloc(len, 0x78);
           b.write(needle.slice(0, len - at), at, "latin1");
           const want = scanReference(b, 0, len, FAST_DANGERS);
-          expect(found(b, 0, len, false), `${JSON.stringify(needle)} at ${at} of ${len}`).toEqual(want);
-          expect(found(b, 0, len, true), `in place: ${JSON.stringify(needle)} at ${at} of ${len}`).toEqual(want);
+          expectEqual(found(b, 0, len, false), want, () => `${JSON.stringify(needle)} at ${at} of ${len}`);
+          expectEqual(found(b, 0, len, true), want, () => `in place: ${JSON.stringify(needle)} at ${at} of ${len}`);
         }
       }
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyze, EVENTS_KEPT } from "../src/analyze.js";
-import { runCli } from "./helpers/cli.js";
+import { runCliHere } from "./helpers/cli.js";
 
 /**
  * How many events of a kind an input keeps: a sample by default (the JSON report's state carries it), more when
@@ -42,11 +42,12 @@ describe("events kept per kind", () => {
     expect(sample.report.facts.nccl.initComplete).toBe(COMMS);
   });
 
-  it("the CLI: a JSON report's state holds the sample; `--events` writes up to EVENTS_KEPT.asked of a kind", () => {
-    const json = runCli(["analyze", a, "--format", "json"]);
+  // (the command's options, run in this process: the built binary's own start is test/cli-in-process.test.ts's)
+  it("the CLI: a JSON report's state holds the sample; `--events` writes up to EVENTS_KEPT.asked of a kind", async () => {
+    const json = await runCliHere(["analyze", a, "--format", "json"]);
     expect(json.status).toBe(0);
     expect(inits(JSON.parse(json.stdout).state.events)).toBe(EVENTS_KEPT.sample);
-    const nd = runCli(["analyze", a, "--format", "ndjson", "--events"]);
+    const nd = await runCliHere(["analyze", a, "--format", "ndjson", "--events"]);
     expect(nd.status).toBe(0);
     const events = nd.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((o) => o.type === "event");
     expect(inits(events)).toBe(2 * COMMS);

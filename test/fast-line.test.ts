@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectEqual, expectSame } from "./helpers/hot-expect.js";
 import fc from "fast-check";
 import { CHAT, COLL, DangerScan, Literal, NO_MATCH, TRACE, matchAfterHeader } from "../src/events/nccl-fast-line.js";
 import { chunkScanner } from "../src/input/chunk-scan.js";
@@ -66,12 +67,14 @@ describe("matchAfterHeader reads what fastLineRegex reads", () => {
       fc.property(fc.oneof(after, infoLine, chatterLine, traceLine), (text) => {
         const kind = byteVerdict(text);
         seen[kind as 0 | 1 | 2 | 3]++;
-        expect(kind !== NO_MATCH, JSON.stringify(text)).toBe(specVerdict(text));
-        if (kind !== NO_MATCH) expect(kind).toBe(text.startsWith(" NCCL INFO ") ? (CHATTER.test(text.slice(11)) ? CHAT : COLL) : TRACE);
+        expectSame(kind !== NO_MATCH, specVerdict(text), () => JSON.stringify(text));
+        if (kind !== NO_MATCH) expectSame(kind, text.startsWith(" NCCL INFO ") ? (CHATTER.test(text.slice(11)) ? CHAT : COLL) : TRACE);
         // (a line with a danger in it is never counted: test below)
         if (kind !== NO_MATCH && !FAST_DANGERS.some((d) => text.includes(d)))
-          expect(grammarVerdict(text), JSON.stringify(text)).toEqual(
+          expectEqual(
+            grammarVerdict(text),
             kind === COLL ? { level: "INFO", op: /^ NCCL INFO (\w+)/.exec(text)![1], opCount: /opCount ([0-9a-fA-F]+)/.exec(text)![1] } : kind === CHAT ? { level: "INFO", chatter: true } : { level: "TRACE" },
+            () => JSON.stringify(text),
           );
       }),
       { numRuns: 20_000, seed: 6 },
@@ -147,7 +150,7 @@ describe("Literal and DangerScan", () => {
       const dv = new DataView(b.buffer, b.byteOffset, b.length);
       const limit = at + rnd(64 - at + 1);
       const want = at + n <= limit && Buffer.from(lit).equals(b.subarray(at, at + n));
-      expect(new Literal(String.fromCharCode(...lit)).at(dv, at, limit), `${lit} at ${at} of ${[...b]}`).toBe(want);
+      expectSame(new Literal(String.fromCharCode(...lit)).at(dv, at, limit), want, () => `${lit} at ${at} of ${[...b]}`);
     }
   });
 

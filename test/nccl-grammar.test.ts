@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectEqual } from "./helpers/hot-expect.js";
 import { parseConnection, parseConnectionByGrammar, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind } from "../grammars/nccl.js";
 import { classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../grammars/nccl-messages.js";
 
@@ -115,7 +116,7 @@ describe("a connection line read by one regex", () => {
       const msg = pick(parts.kw, next()) + " " + pick(parts.ch, next()) + pick(parts.conn, next()) + pick(parts.colon, next()) + pick(parts.rank, next()) + pick(parts.dev, next()) +
         pick(parts.arrow, next()) + pick(parts.rank, next()) + pick(parts.dev, next()) + pick(parts.dir, next()) + pick(parts.via, next());
       const want = parseConnectionByGrammar(msg);
-      expect(parseConnection(msg), JSON.stringify(msg)).toEqual(want);
+      expectEqual(parseConnection(msg), want, () => JSON.stringify(msg));
       if (want && /^(?:Channel|Ring) \d+(?:\/\d+)? : \d/.test(msg)) regexRead++;
     }
     // (enough of them of the usual shape that the regex read them)

@@ -22,12 +22,16 @@ describe("formatNumber", () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const bad: string[] = [];
+    // what toLocaleString("en-US", { maximumFractionDigits: d }) returns, from one formatter per d (toLocaleString
+    // builds a new Intl.NumberFormat at every call: ~0.2 ms each, most of this test's time)
+    const icuOf = [0, 1, 2, 3, 4].map((d) => new Intl.NumberFormat("en-US", { maximumFractionDigits: d }));
+    expect(icuOf.map((f, d) => f.format(1234.56789))).toEqual([0, 1, 2, 3, 4].map((d) => (1234.56789).toLocaleString("en-US", { maximumFractionDigits: d })));
     for (let i = 0; i < 4000; i++) {
       let v = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 16 - 6);
       if (i % 3 === 0) v = Math.round(v * 1000) / 1000;
       if (i % 5 === 0) v = Math.round(v * 20) / 20;
       for (const d of [0, 1, 2, 3, 4]) {
-        const icu = v.toLocaleString("en-US", { maximumFractionDigits: d });
+        const icu = icuOf[d].format(v);
         if (formatNumber(v, d) !== icu && bad.length < 5) bad.push(`${v} (${d}): ${formatNumber(v, d)} ≠ ${icu}`);
       }
     }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectSame } from "./helpers/hot-expect.js";
 import { analyze } from "../src/analyze.js";
 import { indexOfNccl, runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
 import { toRecord } from "../src/records/peel.js";
@@ -231,7 +232,7 @@ describe("runtime fast path", () => {
     const pick = (s: string) => s[(seed = (seed * 16807) % 2147483647) % s.length];
     for (let n = 0; n < 300; n++) {
       const b = Buffer.from(Array.from({ length: 1 + (n % 40) }, () => pick("NCL xN")).join(""), "latin1");
-      for (let from = 0; from <= b.length; from++) expect(indexOfNccl(b, from), `${b} ${from}`).toBe(b.indexOf("NCCL", from));
+      for (let from = 0; from <= b.length; from++) expectSame(indexOfNccl(b, from), b.indexOf("NCCL", from), () => `${b} ${from}`);
     }
   });
 

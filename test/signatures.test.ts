@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectEqual, expectSame } from "./helpers/hot-expect.js";
 import { matchSignatures, SIGNATURES, SIGNATURE_SPAN, signatureFreeAroundNumbers, signatureFreeWithRuns, signaturesWithWords, type VaryingRun } from "../grammars/signatures.js";
 import { rng } from "./helpers/cluster-logs.js";
 import { analyzeLines } from "../src/analyze.js";
@@ -65,7 +66,7 @@ describe("alsoOneOf: a word every line a signature's pattern matches holds", () 
         }
         if (s.pattern.test(line)) {
           tried++;
-          expect(s.alsoOneOf!.some((w) => line.toLowerCase().includes(w)), line).toBe(true);
+          expectSame(s.alsoOneOf!.some((w) => line.toLowerCase().includes(w)), true, () => line);
         }
       }
     }
@@ -94,7 +95,7 @@ describe("signaturesWithWords: the signatures a line holds a word of, found in o
       }
       lines.push(line);
     }
-    for (const line of lines) expect([...signaturesWithWords(line.toLowerCase())], line).toEqual(bySearch(line.toLowerCase()));
+    for (const line of lines) expectEqual([...signaturesWithWords(line.toLowerCase())], bySearch(line.toLowerCase()), () => line);
   });
 });
 
@@ -181,7 +182,7 @@ describe("signatureFreeWithRuns: no prefilter word, whatever the runs hold", () 
       }
       parts.push(text.slice(from));
       const want = plain(parts, runs);
-      expect(signatureFreeWithRuns(parts, runs), JSON.stringify({ parts, runs })).toBe(want);
+      expectSame(signatureFreeWithRuns(parts, runs), want, () => JSON.stringify({ parts, runs }));
       said[want ? "free" : "not"]++;
     }
     expect(said.free).toBeGreaterThan(300);
