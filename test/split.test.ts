@@ -139,8 +139,9 @@ describe("the CLI reads a big file on a worker thread", () => {
     const traced = runCli(["analyze", "--format", "json", "--jobs", "2", ...min, big], { env: { ...process.env, VLLM_DOCTOR_DEBUG: "threads" } });
     expect(traced.stdout).toBe(one.stdout);
     expect(traced.stderr).toMatch(/^vllm-doctor\[threads\]: .*big\.log: bytes \d+-\d+ counted from the back on a worker thread started before the CLI loaded\n/);
-    // the rest was shared out in segments, and the other thread counted some of them
-    expect(traced.stderr).toMatch(/\nvllm-doctor\[threads\]: .*big\.log: \d+ of \d+ segments read here, [1-9]\d* counted on the other thread; /);
+    // the rest was shared out in segments (how many the other thread took depends on the machine's load: on a busy one this
+    // thread may claim them all first; the tests above with a counter on this thread check what a counted segment gives)
+    expect(traced.stderr).toMatch(/\nvllm-doctor\[threads\]: .*big\.log: \d+ of \d+ segments read here, \d+ counted on the other thread; /);
     // a user rule sees every line, so nothing is only counted and the file is read in one go: the early count is stopped
     writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({ userRules: [{ id: "team/never", severity: "error", title: "t", message: "m", pattern: "no such text anywhere" }] }));
     try {
