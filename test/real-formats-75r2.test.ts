@@ -3,13 +3,13 @@ import { analyzeText, eachWrapped, ids } from "./rules/analyze-text.js";
 
 /**
  * Formats met in a second unbiased draw of real logs (vllm-project/vllm issues #1000–#9000 and #30000–#50000,
- * NVIDIA/nccl issues #1–#450). The tool read all of them at first sight; reading the same lines behind a Ray actor's
- * prefix showed one wrong fact: a vLLM engine started inside a Ray actor (a Ray Serve replica, a trainer's rollout
- * actor) with the multiprocessing executor prints every line, its workers' too, under that actor's
- * `(Name pid=…, ip=…)`, and the tool took the address for "Ray workers on another node", so a one-node TP run over
- * NCCL's Socket transport got a multi-node socket-fallback warning. The multiprocessing executor's workers are the
- * engine's own subprocesses: they run where the actor runs. Every log text here is written for the test in the
- * printed layout.
+ * NVIDIA/nccl issues #1–#450). The tool read them at first sight (its one false alarm was our label's error);
+ * reading the same lines behind a Ray actor's prefix showed one wrong fact: a vLLM engine started inside a Ray actor
+ * (a Ray Serve replica, a trainer's rollout actor) with the multiprocessing executor prints every line, its workers'
+ * too, under that actor's `(Name pid=…, ip=…)`, and the tool took the address for "Ray workers on another node", so a
+ * one-node TP run over NCCL's Socket transport got a multi-node socket-fallback warning. The multiprocessing
+ * executor's workers are the engine's own subprocesses: they run where the actor runs. Every log text here is written
+ * for the test in the printed layout.
  */
 
 const WRAPS = [
@@ -115,6 +115,35 @@ describe("vLLM shapes of the draw, read end to end", () => {
       expect(r.facts.vllm.engine, at).toBe("v0");
       expect(r.facts.firstError, at).toBeNull();
       expect(ids(r, "error"), at).toEqual([]);
+    });
+  });
+});
+
+describe("KV cache and memory lines of the draw", () => {
+  it("near miss: `Overriding num_gpu_blocks=0` is an override, not an empty KV cache", async () => {
+    const lines = [
+      "(EngineCore pid=4410) INFO 06-02 08:01:10 [kv_cache_utils.py:829] Overriding num_gpu_blocks=0 with num_gpu_blocks_override=256",
+      "(EngineCore pid=4410) INFO 06-02 08:01:14 [gpu_worker.py:436] Available KV cache memory: 3.4 GiB",
+      "(EngineCore pid=4410) INFO 06-02 08:01:14 [kv_cache_utils.py:1319] GPU KV cache size: 44,880 tokens",
+      "(EngineCore pid=4410) INFO 06-02 08:01:14 [kv_cache_utils.py:1324] Maximum concurrency for 131,072 tokens per request: 0.34x",
+    ];
+    await eachWrapped(WRAPS, lines, (r, at) => {
+      expect(r.facts.kvCache.gpuBlocks, at).toBe(256);
+      expect(r.facts.kvCache.tokens, at).toBe(44880);
+      expect(r.facts.kvCache.maxConcurrency, at).toBe(0.34);
+      expect(ids(r), at).not.toContain("vllm/no-kv-cache-memory");
+    });
+  });
+
+  it("V0's weights line in MB (MiB) reads as GiB", async () => {
+    const lines = [
+      "INFO 05-14 11:20:03 model_runner.py:736] Loading model weights took 7168.0000 MB",
+      "INFO 05-14 11:20:06 gpu_executor.py:103] # GPU blocks: 2048, # CPU blocks: 256",
+    ];
+    await eachWrapped(WRAPS, lines, (r, at) => {
+      expect(r.facts.memory.modelWeightsGiB, at).toBe(7);
+      expect(r.facts.kvCache.gpuBlocks, at).toBe(2048);
+      expect(r.facts.kvCache.cpuBlocks, at).toBe(256);
     });
   });
 });
