@@ -82,7 +82,11 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   // (an engine that is itself an actor, at the one address every worker has, runs on their node: a Ray Serve replica and
   // its workers placed together)
   const withEngine = n.workerIps.length === 1 && n.workerIps[0] === f.distributed.engineAddress;
-  if (n.workerIps.length && !oneRank && !withEngine && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
+  // (the multiprocessing executor's workers are the engine's own subprocesses: an `ip=` on their lines is the node of
+  // the Ray actor that hosts the engine, `(LLMServer pid=4321, ip=10.0.0.7) (VllmWorkerProcess pid=9) ...`, where they
+  // all run; a second node of such a run shows as --nnodes, --headless or NCCL's own hosts, read above)
+  const mpWorkers = c.executorBackend === "mp";
+  if (n.workerIps.length && !oneRank && !withEngine && !mpWorkers && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
   return out;
 }
 
