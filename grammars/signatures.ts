@@ -913,17 +913,26 @@ export const SIGNATURES: readonly Signature[] = [
       // the plugin giving up its own start (the words of OFI_GAVE_UP after `NET/OFI `), and RCCL's SMI fallback
       // (misc/alt_rsmi.cc) unable to read a KFD topology node
       new RegExp(String.raw`\bNET\/OFI (?<ofiGaveUp>${OFI_GAVE_UP_WORDS})`), /alt_rsmi\.cc:\d+ NCCL WARN Could not read node # ?(?<kfdNode>\d+)/,
+      // CuPy's exception (what ray.util.collective's NCCL groups raise) carries NCCL's code name and its text
+      /\bNcclError: NCCL_ERROR_\w+: (?<codeText>[^,(]+)/,
     ],
     // NCCL ≤2.3's WARN has no `NCCL` token (debug.h: `host:pid:tid [dev] file:line WARN msg`), and a quote may keep only
     // its `file:line WARN msg` part: its files are NCCL's own (`include/socket.h`, `misc/ibvwrap.cu`, `transport/p2p.cu`,
     // `init.cu`); the benign ones (`Failed to open libibverbs.so`) stay out through BENIGN_WARN
-    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|\bncclInvalid(?:Usage|Argument)\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL|\bTest NCCL failure [\w./\-]+\.(?:cu|cc|h):\d+ '|(?:^|\[\d{1,3}\] )(?:(?:include|misc|transport|collectives)\/\w+\.(?:h|cu)|\w+\.cu):\d+ WARN \S/,
+    pattern: /NCCL error|DistBackendError|\bnccl(?:Unhandled\w*|Invalid\w*|System|Internal|Remote)Error\b|\bncclInvalid(?:Usage|Argument)\b|NCCL WARN|\.(?:cc|cpp|cu|c|h|hpp):\d+(?: \([\w:~]+\))? -> [1-9]\d*\b|RuntimeError: NCCL|\bTest NCCL failure [\w./\-]+\.(?:cu|cc|h):\d+ '|(?:^|\[\d{1,3}\] )(?:(?:include|misc|transport|collectives)\/\w+\.(?:h|cu)|\w+\.cu):\d+ WARN \S|(?<!\bexcept)(?:^|[\s.(])NcclError\)?: \S/,
+    // (the last: CuPy's `NcclError` as an exception line, `cupy.cuda.nccl.NcclError: NCCL_ERROR_…: …`, and Ray's task error
+    // naming it as its cause, `ray.exceptions.RayTaskError(NcclError): ray::Worker.compute() (pid=…)`, whose text is the
+    // failed task, not the NCCL code: ray.util.collective's NCCL groups run on CuPy's NCCL bindings)
     samples: [
       "include/socket.h:344 WARN Socket creation failed : Address family not supported by protocol", "node7:310:390 [1] transport/p2p.cu:404 WARN rank 1 failed to get CUDA IPC handle to device 0 : 11 invalid argument",
       "RuntimeError: NCCL error: invalid usage (run with NCCL_DEBUG=WARN for details)", "node:1:2 [0] enqueue.cc:1 NCCL WARN Error : ring 0 does not loop back to start (3 != 0)", "node:1:2 [0] bootstrap.cc:131 NCCL WARN Bootstrap Root : rank 3 of 16 ranks has already checked in",
       "ncclInvalidUsage: This usually reflects invalid usage of NCCL library.", "gpu-n7: Test NCCL failure common.cu:303 'invalid usage (run with NCCL_DEBUG=WARN for details) / '",
+      "ray.exceptions.RayTaskError(NcclError): ray::Learner.sync() (pid=812, ip=10.0.0.7, actor_id=ab12)", "cupy.cuda.nccl.NcclError: NCCL_ERROR_INVALID_USAGE: invalid usage",
     ],
-    nearMisses: ["gpu-n7: Test CUDA failure common.cu:892 'invalid device ordinal'", "# Out of bounds values : 0 OK", "node7:310:390 [0] misc/ibvwrap.cu:61 WARN Failed to open libibverbs.so[.1]", "src/app/server.c:88 WARN slow client"],
+    nearMisses: [
+      "gpu-n7: Test CUDA failure common.cu:892 'invalid device ordinal'", "# Out of bounds values : 0 OK", "node7:310:390 [0] misc/ibvwrap.cu:61 WARN Failed to open libibverbs.so[.1]", "src/app/server.c:88 WARN slow client",
+      "class NcclError(RuntimeError):", "    except NcclError: pass", "    raise NcclError(status)", "from cupy.cuda.nccl import NcclError",
+    ],
   },
   {
     // enqueue.cc's tuner finding no algorithm and protocol for a collective (2.4 on): `Error : no algorithm/protocol
