@@ -77,3 +77,20 @@ describe("pre-2.4 WARN lines without the NCCL token", () => {
     expect(r.facts.firstError).toBeNull();
   });
 });
+
+describe("an MPI launcher's notice around an nccl-tests start", () => {
+  it("Open MPI's GID-prefix WARNING block is no NCCL error", async () => {
+    const lines = [
+      "--------------------------------------------------------------------------",
+      "WARNING: There are more than one active ports on host 'hpc-a07', but the",
+      "default subnet GID prefix was detected on more than one of these",
+      "ports.  If these ports are connected to different physical IB",
+      "networks, this configuration will fail in Open MPI.",
+      "--------------------------------------------------------------------------",
+      "nThread 1 nGpus 4 minBytes 8 maxBytes 8388608 step: 2(factor) warmup iters: 5 iters: 20 validation: 1",
+    ];
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.firstError).toBeNull();
+    expect(ids(r, "error")).toEqual([]);
+  });
+});
