@@ -87,3 +87,22 @@ describe("a torch watchdog stopping on a CUDA fault (`[rankN]:[E…] … CUDA er
     });
   });
 });
+
+describe("a 0.9-era API server falling back to the V0 engine for a model V1 lacks", () => {
+  const lines = [
+    "INFO 09-02 11:20:05 [api_server.py:1395] vLLM API server version 0.9.1",
+    "INFO 09-02 11:20:05 [cli_args.py:325] non-default args: {'model': 'org/speech-small', 'tensor_parallel_size': 2}",
+    "INFO 09-02 11:20:12 [config.py:1472] Using max model len 1500",
+    "WARNING 09-02 11:20:12 [arg_utils.py:1735] ['SpeechSeq2SeqModel'] is not supported by the V1 Engine. Falling back to V0.",
+  ];
+  it("reads the V0 engine, the version and the arguments", async () => {
+    await eachWrapped(WRAPS, lines, (r, at) => {
+      expect(r.facts.vllm.engine, at).toBe("v0");
+      expect(r.facts.vllm.version, at).toBe("0.9.1");
+      expect(r.facts.config.model, at).toBe("org/speech-small");
+      expect(r.facts.config.tensorParallelSize, at).toBe(2);
+      expect(r.facts.config.maxModelLen, at).toBe(1500);
+      expect(ids(r), at).toEqual([]);
+    });
+  });
+});
