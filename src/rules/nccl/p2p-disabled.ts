@@ -35,6 +35,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const intraShm = shm > 0 && p2p === 0;
   const envOn = env?.value === "1";
   if (!envOn && !levelOff && !said.length && !intraShm && n.netWithinHost === 0) return [];
+  // a check that failed (vLLM's custom all-reduce P2P test, CUDA's peer query) while NCCL's own connections of one
+  // node went P2P and none through host memory: NCCL used P2P after all, whatever the check said
+  if (!envOn && !levelOff && !intraShm && n.netWithinHost === 0 && p2p > 0 && shm === 0) return [];
   const parts: string[] = [];
   if (envOn) parts.push("NCCL_P2P_DISABLE=1 is set");
   if (levelOff) parts.push(`NCCL_P2P_LEVEL=${levelOff.value.trim().replace(/\.$/, "")} is set (P2P only within one GPU)`);
@@ -42,7 +45,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (shm) parts.push(`${shm} intra-node connection line(s) go via SHM (host shared memory)`);
   if (n.netWithinHost) parts.push(`${n.netWithinHost} connection line(s) between GPUs of one host go over the network transport`);
   return [{
-    message: `P2P between GPUs is off: ${parts.join("; ")}. Traffic between GPUs of one node is copied through host memory, which is much slower than NVLink or PCIe P2P.`,
+    message: `P2P between GPUs is off: ${parts.join("; ")}. ${
+      shm || n.netWithinHost || p2p ? "Traffic between GPUs of one node is copied through host memory" : "NCCL then copies traffic between GPUs of one node through host memory (the log shows none of its connection lines to confirm it)"
+    }, which is much slower than NVLink or PCIe P2P.`,
     evidence: uniqueEvidence([env?.ev, levelOff?.ev, ...said.map((h) => h.ev), ctx.facts.sources["nccl.intraNode.SHM"], ...Object.entries(ctx.facts.sources).filter(([k]) => k.startsWith("nccl.intraNode.NET/")).map(([, v]) => v)]),
     remediation: [
       envOn ? "Unset NCCL_P2P_DISABLE unless it was set to work around a hang; it is a workaround, not a fix." : levelOff ? "Unset NCCL_P2P_LEVEL (or raise it, e.g. to NVL or PIX) unless it was set to work around a hang; LOC turns P2P off between GPUs." : "Do not set NCCL_P2P_DISABLE=1 except as a temporary workaround.",

@@ -10,8 +10,23 @@ ruleTester("nccl/p2p-disabled", {
       name: "NET between ranks of different hosts",
       log: "a:1:1 [0] NCCL INFO comm 0x1 rank 0 nranks 2 cudaDev 0 busId 1b000 commId 0x9 - Init START\nb:2:2 [0] NCCL INFO comm 0x2 rank 1 nranks 2 cudaDev 0 busId 1b000 commId 0x9 - Init START\na:1:1 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[0] [send] via NET/IB/0/GDRDMA\n",
     },
+    {
+      // vLLM's own P2P test failing while NCCL connected the node's GPUs P2P: NCCL's traffic does not go through host memory
+      name: "vLLM's custom all-reduce P2P check failed, NCCL's connections of the node P2P",
+      log: [
+        "(VllmWorker rank=1 pid=2211) WARNING 03-05 10:00:05 [custom_all_reduce.py:147] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed. To silence this warning, specify disable_custom_all_reduce=True explicitly.",
+        "h:2210:2210 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC",
+        "h:2211:2211 [1] NCCL INFO Channel 00/0 : 1[1] -> 0[0] via P2P/IPC",
+        "",
+      ].join("\n"),
+    },
   ],
   invalid: [
+    {
+      name: "vLLM's custom all-reduce P2P check failed, no NCCL connection line: said as what NCCL then does",
+      log: "(VllmWorker rank=1 pid=2211) WARNING 03-05 10:00:05 [custom_all_reduce.py:147] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed. To silence this warning, specify disable_custom_all_reduce=True explicitly.\n",
+      findings: [{ lines: [1], messageIncludes: "NCCL then copies traffic between GPUs of one node through host memory (the log shows none of its connection lines to confirm it)" }],
+    },
     {
       name: "intra-node channels via SHM on one node",
       log: "h:1:1 [0] NCCL INFO Channel 00 : 0[0] -> 1[1] via SHM/direct/direct\nh:2:2 [1] NCCL INFO Channel 00 : 1[1] -> 0[0] via SHM/direct/direct\n",
