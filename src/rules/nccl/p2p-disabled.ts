@@ -37,7 +37,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (!envOn && !levelOff && !said.length && !intraShm && n.netWithinHost === 0) return [];
   // a check that failed (vLLM's custom all-reduce P2P test, CUDA's peer query) while NCCL's own connections of one
   // node went P2P and none through host memory: NCCL used P2P after all, whatever the check said
-  if (!envOn && !levelOff && !intraShm && n.netWithinHost === 0 && p2p > 0 && shm === 0) return [];
+  if (!envOn && !levelOff && shm === 0 && n.netWithinHost === 0 && p2p > 0) return [];
   const parts: string[] = [];
   if (envOn) parts.push("NCCL_P2P_DISABLE=1 is set");
   if (levelOff) parts.push(`NCCL_P2P_LEVEL=${levelOff.value.trim().replace(/\.$/, "")} is set (P2P only within one GPU)`);

@@ -62,6 +62,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
       remediation: [`Lower --max-model-len to ${fit}, or ${raise} so the cache gains at least ${Math.round((need - have) * 100) / 100} GiB${knob || fixed !== undefined ? "" : " (each 0.01 is 1% of the GPU's memory)"}.`, `Otherwise ${more}.`],
     }];
   }
+  // (a message cut short: its opening or its middle clause only)
+  const cutAdvice = [`Lower --max-model-len (vLLM's full message names a length that fits), or ${raise}.`, `Otherwise ${more}.`];
   // the message's opening clause only (the sizes cut off, or on a line a paste wrapped and lost)
   const head = signalHits(ctx, ["vllm.kvTooSmallV1Head"]);
   if (head.length) {
@@ -69,7 +71,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     return [{
       message: `max_model_len ${fmt(len)} needs more KV cache for one request than is available (the sizes vLLM states after this are not in the excerpt).`,
       evidence: hitEvidence(head),
-      remediation: [`Lower --max-model-len (vLLM's full message names a length that fits), or ${raise}.`, `Otherwise ${more}.`],
+      remediation: cutAdvice,
     }];
   }
   // the middle clause alone (`KV cache is needed, which is larger than the available KV cache memory`): max_model_len
@@ -83,7 +85,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
     return [{
       message: `One request at ${len !== null ? `max_model_len ${fmt(len)}` : "the configured max_model_len"} needs more KV cache than is available${sizes}.`,
       evidence: hitEvidence(tail),
-      remediation: [`Lower --max-model-len (vLLM's full message names a length that fits), or ${raise}.`, `Otherwise ${more}.`],
+      remediation: cutAdvice,
     }];
   }
   // from the facts: a cache smaller than one full-length request

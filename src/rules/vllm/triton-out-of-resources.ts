@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { hitEvidence } from "../helpers.js";
+import { fmt, hitEvidence } from "../helpers.js";
 import { signalHits, type Hit } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -43,7 +43,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const n = numbers(hits, wrapped);
   const limitClass = n ? gpuClass(n.limit) : null;
   const gpu = ctx.facts.gpu.name;
-  const sizes = n ? ` (it needs ${n.required.toLocaleString("en-US")} bytes, the ${gpu ?? "GPU"} allows ${n.limit.toLocaleString("en-US")} per block${limitClass ? `, ${limitClass}` : ""})` : gpu ? ` on the ${gpu}` : "";
+  const sizes = n ? ` (it needs ${fmt(n.required)} bytes, the ${gpu ?? "GPU"} allows ${fmt(n.limit)} per block${limitClass ? `, ${limitClass}` : ""})` : gpu ? ` on the ${gpu}` : "";
   const remediation: string[] = [];
   if (resource === "shared memory") {
     remediation.push(
