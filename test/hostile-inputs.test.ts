@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, writeFileSync, promises as fsp } from "node:fs";
+import fs, { chmodSync, createWriteStream, mkdirSync, mkdtempSync, writeFileSync, promises as fsp } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -185,7 +185,9 @@ describe("hostile inputs, by name", () => {
 
   it("permission denied (injected EACCES on open): one line naming the file, exit 2", async () => {
     const p = file("locked.log", P2P_01 + "\n");
-    const spy = vi.spyOn(fsp, "open").mockRejectedValue(Object.assign(new Error("EACCES: permission denied, open"), { code: "EACCES" }));
+    const spy = vi.spyOn(fs, "openSync").mockImplementation(() => {
+      throw Object.assign(new Error("EACCES: permission denied, open"), { code: "EACCES" });
+    });
     try {
       const r = await analyze([p]);
       expect(r.failures).toEqual([{ path: p, message: "permission denied" }]);

@@ -20,32 +20,64 @@ const MIN_HEAD = 12;
 const ERROR_RECORD = /^(?:\S+ )?(?:ERROR|CRITICAL)\b|^E\d{4} |\s-\s+(?:ERROR|CRITICAL)\s+-\s/;
 const WORD = /[a-z0-9_]/;
 
-/** the error signatures' key phrases, by signature (lower-cased, as `anyOf` holds them) */
-const PHRASES: ReadonlyArray<{ id: string; phrase: string }> = SIGNATURES.filter((s) => s.level === "error").flatMap((s) =>
-  s.anyOf.filter((p) => p.length > MIN_HEAD).map((phrase) => ({ id: s.id, phrase })),
-);
+/** a start of an error signature's key phrase (lower-cased, as `anyOf` holds them) a cut may stop at */
+interface Head {
+  /** which of the signatures' phrases: its heads stand together, the longest first */
+  entry: number;
+  id: string;
+  phrase: string;
+  /** the phrase's first `k` characters: the head */
+  k: number;
+  head: string;
+}
+
+// Every head a cut may stop at, built once: `k` from the longest down, each one cut inside a word (the phrase goes on
+// with a letter or digit after a letter or digit), at least MIN_HEAD long and half the phrase; by their last character
+// so the test of a line looks only at heads ending as it does, in the phrase's order then the longest first.
+let headsByLast: Map<string, Head[]> | undefined;
+function headsEndingWith(last: string): readonly Head[] {
+  if (headsByLast === undefined) {
+    headsByLast = new Map();
+    let entry = 0;
+    for (const s of SIGNATURES)
+      if (s.level === "error")
+        for (const phrase of s.anyOf)
+          if (phrase.length > MIN_HEAD) {
+            entry++;
+            for (let k = phrase.length - 1; k >= MIN_HEAD && k * 2 >= phrase.length; k--) {
+              if (!WORD.test(phrase[k]) || !WORD.test(phrase[k - 1])) continue;
+              const head = phrase.slice(0, k);
+              const list = headsByLast.get(head[k - 1]);
+              const h: Head = { entry, id: s.id, phrase, k, head };
+              if (list) list.push(h);
+              else headsByLast.set(head[k - 1], [h]);
+            }
+          }
+  }
+  return headsByLast.get(last) ?? [];
+}
 
 export function readCutTail(rec: LogRecord, emit: Emit): void {
   const text = rec.text.trimEnd();
   if (!ERROR_RECORD.test(text) || !WORD.test(text.slice(-1).toLowerCase())) return;
   const lower = text.toLowerCase();
   let have: Set<string> | undefined;
-  for (const { id, phrase } of PHRASES) {
-    // the longest start of the phrase the text ends with, cut inside a word (the phrase goes on with a letter or digit)
-    for (let k = phrase.length - 1; k >= MIN_HEAD && k * 2 >= phrase.length; k--) {
-      if (!WORD.test(phrase[k]) || !WORD.test(phrase[k - 1]) || !lower.endsWith(phrase.slice(0, k))) continue;
-      // (the phrase starts the text's word: `...xEngineCore hit an exc` is no cut of it)
-      const at = lower.length - k;
-      if (at > 0 && WORD.test(lower[at - 1]) && WORD.test(phrase[0])) break;
-      have ??= new Set(matchSignatures(text).map((f) => f.id));
-      if (have.has(id)) return;
-      const whole: LogRecord = { ...rec, text: text + phrase.slice(k) };
-      const found = matchSignatures(whole.text).map((f) => f.id);
-      if (!found.includes(id)) break;
-      // only the signature the phrase is of: the completion must not lend the line another's words
-      const others = new Set(found.filter((x) => x !== id));
-      readSignals(whole, emit, others);
-      return;
-    }
+  // a phrase whose longest head the text ends with was settled there (read, or no match): its shorter heads are not tried
+  let settled = -1;
+  for (const { entry, id, phrase, k, head } of headsEndingWith(lower[lower.length - 1])) {
+    if (entry === settled || !lower.endsWith(head)) continue;
+    settled = entry;
+    // (the phrase starts the text's word: `...xEngineCore hit an exc` is no cut of it)
+    const at = lower.length - k;
+    if (at > 0 && WORD.test(lower[at - 1]) && WORD.test(phrase[0])) continue;
+    have ??= new Set(matchSignatures(text).map((f) => f.id));
+    if (have.has(id)) return;
+    const whole: LogRecord = { ...rec, text: text + phrase.slice(k) };
+    const found = matchSignatures(whole.text).map((f) => f.id);
+    if (!found.includes(id)) continue;
+    // only the signature the phrase is of: the completion must not lend the line another's words
+    const others = new Set(found.filter((x) => x !== id));
+    readSignals(whole, emit, others);
+    return;
   }
 }

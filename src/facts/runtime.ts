@@ -567,18 +567,19 @@ const r2 = (x: number) => Math.round(x * 10000) / 10000;
 
 /** The facts of the state (its current input closed); `version` is facts.vllm.version, which tells whether V1 logs preemptions. */
 export function finalizeRuntime(state0: RuntimeState, version: string | null): { facts: RuntimeFacts | null; sources: Record<string, Evidence>; missing: Missing[] } {
-  const state = structuredClone(state0);
-  closeInput(state);
   const sources: Record<string, Evidence> = {};
-  const requestsSeen = state.requests.lines > 0;
-  const httpSeen = Object.keys(state.http).length > 0;
-  if (state.statsLines === 0 && !requestsSeen && !httpSeen && state.preemptLines === 0) {
+  const requestsSeen = state0.requests.lines > 0;
+  const httpSeen = Object.keys(state0.http).length > 0;
+  // (closing the input below changes none of these: a log with no server line costs no copy of the state)
+  if (state0.statsLines === 0 && !requestsSeen && !httpSeen && state0.preemptLines === 0) {
     return {
       facts: null,
       sources,
       missing: [missingFact("runtime")],
     };
   }
+  const state = structuredClone(state0);
+  closeInput(state);
   const missing: Missing[] = [];
   const pct = (h: Hist) => percentiles(h);
   // preemptions: V0 prints a warning on the 1st and every 50th; V1 ≥0.11.1 a `Preemptions: N` field when N > 0

@@ -432,14 +432,19 @@ function configSource(state: VllmState): { kind: ConfigSource; at: Located } | n
 
 const SECTIONS = new Set<string>(["vllm", "config", "distributed", "gpu", "kvCache", "memory", "server"]);
 
+/** The catalog's facts of these sections, split once: [section, key, path] in the catalog's order. */
+let sectionFacts: readonly [keyof Section, string, FactPath][] | undefined;
+
 /** The catalog's facts of these sections that are null, in the catalog's order (src/facts/catalog.ts). */
 function missingOf(facts: Section): Missing[] {
-  const out: Missing[] = [];
-  for (const f of FACT_CATALOG) {
+  sectionFacts ??= FACT_CATALOG.flatMap((f) => {
     const [section, key] = f.path.split(".") as [keyof Section, string | undefined];
-    if (!SECTIONS.has(section) || key === undefined) continue;
+    return SECTIONS.has(section) && key !== undefined ? [[section, key, f.path] as [keyof Section, string, FactPath]] : [];
+  });
+  const out: Missing[] = [];
+  for (const [section, key, path] of sectionFacts) {
     const value = (facts[section] as Record<string, unknown>)[key];
-    if (value === null || value === undefined) out.push(missingFact(f.path));
+    if (value === null || value === undefined) out.push(missingFact(path));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { accessSync, closeSync, constants as fsc, openSync, promises as fs, readSync, statSync } from "node:fs";
 import type { Stats } from "node:fs";
+// (the module object: a regular file is opened through it, where a test can watch every open)
+import nodeFs from "node:fs";
 import { extname, isAbsolute, join } from "node:path";
 import { Readable } from "node:stream";
 import { DEFAULT_CHUNK_BYTES, DIRECTORY_SCAN, SCANNED_EXTENSIONS } from "./defaults.js";
@@ -93,7 +95,8 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
     }
     let st: Stats;
     try {
-      st = await fs.stat(op);
+      // (on this thread: the thread pool's round trip costs more than a stat from the inode cache)
+      st = statSync(op);
     } catch (e) {
       if (GLOB_CHARS.test(op) && (e as NodeJS.ErrnoException)?.code === "ENOENT") {
         const matched = await expandGlob(op);
@@ -219,11 +222,20 @@ function fileSourceOf(path: string, st: Stats | undefined): InputSource {
     path,
     size,
     async open(limits, notice) {
+      // a regular file is opened and read on this thread (a FIFO's open waits for its writer: the thread pool's)
+      if (regular) {
+        let fd: number;
+        try {
+          fd = nodeFs.openSync(path, "r");
+        } catch (e) {
+          throw new InputError(describeFsError(e), path);
+        }
+        return decodeInput(readInPlace(fd, limits.chunkBytes, size), path, limits, notice);
+      }
       const handle = await fs.open(path, "r").catch((e) => {
         throw new InputError(describeFsError(e), path);
       });
-      const raw = regular ? readInPlace(handle, limits.chunkBytes, size) : handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true });
-      return decodeInput(raw, path, limits, notice);
+      return decodeInput(handle.createReadStream({ highWaterMark: limits.chunkBytes, autoClose: true }), path, limits, notice);
     },
     ...(regular
       ? {
@@ -231,7 +243,7 @@ function fileSourceOf(path: string, st: Stats | undefined): InputSource {
             // opened on this thread: a range is often one of many segments, and the thread pool's round trip shows
             let fd: number;
             try {
-              fd = openSync(path, "r");
+              fd = nodeFs.openSync(path, "r");
             } catch (e) {
               throw new InputError(describeFsError(e), path);
             }
@@ -246,13 +258,17 @@ function fileSourceOf(path: string, st: Stats | undefined): InputSource {
  * A regular file's bytes, read on this thread as the reader asks for them: a read from the page cache is
  * cheaper than the round trip through the thread pool of an fs stream (pipes and devices keep that stream).
  */
-function readInPlace(handle: fs.FileHandle, chunkBytes: number, size = Infinity): Readable {
+function readInPlace(fd: number, chunkBytes: number, size = Infinity): Readable {
   let position = 0;
   let closed = false;
   const close = () => {
     if (!closed) {
       closed = true;
-      handle.close().catch(() => {});
+      try {
+        closeSync(fd);
+      } catch {
+        // (nothing to do: the bytes were read)
+      }
     }
   };
   return new Readable({
@@ -266,7 +282,7 @@ function readInPlace(handle: fs.FileHandle, chunkBytes: number, size = Infinity)
         const left = size - position;
         const want = left >= 0 ? Math.min(chunkBytes, left + 1) : chunkBytes;
         const buf = Buffer.allocUnsafe(want);
-        const n = readSync(handle.fd, buf, 0, want, null);
+        const n = readSync(fd, buf, 0, want, null);
         position += n;
         if (n === 0) {
           close();

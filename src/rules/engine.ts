@@ -42,7 +42,7 @@ export function runRules(facts: Facts, state: FactState, config?: RulesConfig): 
     const configured = config?.rules?.[rule.meta.id];
     if (configured === "off") continue;
     // a rule of one program (a vLLM rule) says nothing about a log that program did not write
-    const only = relationOf(rule.meta.id, rule.meta).dialects;
+    const only = DIALECTS_OF.get(rule);
     if (foreign && only?.length && !only.some((d) => dialects.has(d))) continue;
     let drafts: FindingDraft[];
     try {
@@ -76,6 +76,8 @@ export function runRules(facts: Facts, state: FactState, config?: RulesConfig): 
 export const USER_RULES_DOCS = "docs/configuration.md";
 
 const META_BY_ID: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
+/** the programs each rule is of (undefined: any) */
+const DIALECTS_OF: ReadonlyMap<Rule, readonly string[] | undefined> = new Map(RULES.map((r) => [r, relationOf(r.meta.id, r.meta).dialects]));
 
 function toFinding(ruleId: string, title: string, severity: Severity, d: FindingDraft, maxEvidence: number, docs: { docs: string; docsUrl?: string }): Finding {
   const evidence = d.evidence.slice(0, Math.max(0, maxEvidence));

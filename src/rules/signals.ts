@@ -23,14 +23,9 @@ export interface Hit {
  * `withRecovered`: also the failures NCCL went on from, for a rule whose subject is that failure itself.
  */
 export function signalHits(ctx: RuleContext, ids: readonly string[], opts: { withRecovered?: boolean } = {}): Hit[] {
-  // a failure NCCL went on from is no failure; a notable (info) line stays what it is
-  // a failure the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected)
-  const recovered = new Set((ctx.facts.recovered ?? []).flatMap((r) => [
-    `${r.failure.file}\u0000${r.failure.line}`,
-    // a WARN record that starts at the wrapper-only line above it (src/events/read-nccl.ts startsWarnRecord: Ray's or
-    // another pid-keyed launcher's prefix on NCCL's own blank line) holds its text one line down, where a signature read it
-    `${r.failure.file}\u0000${r.failure.line + 1}\u0000${r.failure.text}`,
-  ]));
+  // (most rules ask of signatures the log does not show: no line, nothing to look up)
+  if (!ids.some((id) => ctx.signals[id]?.lines.length)) return [];
+  const recovered = recoveredOf(ctx);
   const seen = new Set<string>();
   const hits: Hit[] = [];
   for (const id of ids) {
@@ -42,6 +37,23 @@ export function signalHits(ctx: RuleContext, ids: readonly string[], opts: { wit
     }
   }
   return hits.sort((a, b) => a.input - b.input || a.ev.line - b.ev.line);
+}
+
+const RECOVERED = new WeakMap<RuleContext, ReadonlySet<string>>();
+
+/** The failures the facts show NCCL went on from (a NET plugin replaced by the internal transport, a retry that connected), as keys of their lines; once per report. */
+function recoveredOf(ctx: RuleContext): ReadonlySet<string> {
+  let set = RECOVERED.get(ctx);
+  if (set === undefined) {
+    set = new Set((ctx.facts.recovered ?? []).flatMap((r) => [
+      `${r.failure.file}\u0000${r.failure.line}`,
+      // a WARN record that starts at the wrapper-only line above it (src/events/read-nccl.ts startsWarnRecord: Ray's or
+      // another pid-keyed launcher's prefix on NCCL's own blank line) holds its text one line down, where a signature read it
+      `${r.failure.file}\u0000${r.failure.line + 1}\u0000${r.failure.text}`,
+    ]));
+    RECOVERED.set(ctx, set);
+  }
+  return set;
 }
 
 /** Whether any of these lines had a value read under a name: `const said = saidBy(hits); if (said("oom")) …` */
