@@ -57,9 +57,10 @@ const RCCL = /\bRCCL[\s_]|librccl|[\/-]rccl[\/\]]|\/hipify\/src\/|\bGFX9 cheap f
 /**
  * Ray: its own processes and log lines, and the prefix its log monitor puts before each line a vLLM Ray worker actor
  * printed, `(RayWorkerWrapper pid=N[, ip=A.B.C.D])` by the actor's class: V0's and V1's `RayWorkerWrapper`, the V1 Ray
- * executor's `RayWorkerProc` (vllm/v1/executor/ray_executor_v2.py), 0.2-0.4's `RayWorkerVllm` and `RayWorker`.
+ * executor's `RayWorkerProc` (vllm/v1/executor/ray_executor_v2.py), 0.2-0.4's `RayWorkerVllm` and `RayWorker`, and a
+ * hardware plugin's subclass of the wrapper named with its platform in front (`NPURayWorkerWrapper`, `MsRayWorkerWrapper`).
  */
-const RAY = /\(raylet[,)]|\(RayWorker(?:Wrapper|Proc|Vllm)? |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
+const RAY = /\(raylet[,)]|\((?:[A-Z][A-Za-z]*)?RayWorker(?:Wrapper|Proc|Vllm)? |\bray\.exceptions\.|Started a local Ray instance|Connected to Ray cluster|Connecting to existing Ray cluster|\bray\.init\(|placement group/;
 
 /** whether the header `lead` matches sits right before the record's text in the raw line (a collector's prefix before it) */
 function loggerLead(raw: string, t: string, lead: RegExp): boolean {

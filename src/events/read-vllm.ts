@@ -601,9 +601,14 @@ function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ra
   // name for vLLM 0.1-0.2's Ray worker actor (class `Worker`, `(Worker pid=N)` beside `Started a local Ray instance`):
   // weak hints, that any other marker of the log outweighs (an earlier Ray driver line wins the executor)
   if (name === "Worker") return { engine: "v1", backend: "mp", strength: 1 };
-  if (/^RayWorkerWrapper$/.test(name)) return { backend: "ray" };
+  // Ray names the prefix by the actor's class, and hardware plugins run vLLM's Ray worker as a subclass of it named with
+  // their platform (vllm-ascend's `NPURayWorkerWrapper`, vllm-mindspore's `MsRayWorkerWrapper`, an RL framework's
+  // `DynamicRayWorkerWrapper`): the same actor, so the same executor
+  if (/^[A-Za-z]*RayWorkerWrapper$/.test(name)) return { backend: "ray" };
   if (/^RayWorker(?:Vllm)?$/.test(name)) return { engine: "v0", backend: "ray" };
-  if (/^(?:DP)?(?:MoE)?EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
+  // V1's Ray engine-core actors (`DPEngineCoreActor`, `DPMoEEngineCoreActor`), with a plugin's platform in front too
+  // (vllm-mindspore's `MsDPEngineCoreActor`), and the V2 Ray executor's worker `RayWorkerProc`
+  if (/^[A-Za-z]*EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
   if (/^EngineCore/.test(name)) return { engine: "v1" };
   // the API server, one of several (`--api-server-count`: `ApiServer_3`), or one per data-parallel rank under the
   // multi-port external load balancer's supervisor (`APIServer_DP1`, its process `APIServer_DPRank_1`)

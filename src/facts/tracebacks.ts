@@ -323,6 +323,15 @@ const RPC_DISPATCH = new Set(["execute_method", "run_method", "collective_rpc"])
 const WEIGHT_SYNC_FILE = /(?:^|[\/\\])vllm[\/\\]distributed[\/\\]weight_transfer[\/\\]/;
 const WEIGHT_SYNC_FUNCS = new Set(["stateless_init_process_group", "_stateless_init_process_group", "trainer_init", "init_transfer_engine", "init_weight_transfer_engine"]);
 
+/**
+ * Methods of vLLM's offline `LLM` (vllm/entrypoints/llm.py) that work on the engine it already built: a caller reaching
+ * one holds a started engine. An RL trainer's actor setting up its weight-sync group through it (OpenRLHF's
+ * `init_process_group` -> `self.llm.collective_rpc("init_process_group", ...)`), or putting the engine to sleep, fails
+ * after the start-up, whatever its own frames above the call are named and whichever method it has the workers run.
+ */
+const OFFLINE_LLM_FILE = /(?:^|[\/\\])vllm[\/\\]entrypoints[\/\\]llm\.py$/;
+const BUILT_LLM_METHODS = new Set(["collective_rpc", "apply_model", "sleep", "wake_up", "reset_prefix_cache", "start_profile", "stop_profile", "chat", "encode", "embed", "classify", "score", "reward", "beam_search", "get_metrics"]);
+
 function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
   for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i])) return i;
   return -1;
@@ -348,6 +357,10 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   // a weight-sync communicator (trainer <-> workers) is no start-up of the engine, whatever constructors it passes
   if (frames.some((f) => WEIGHT_SYNC_FUNCS.has(f.func) || WEIGHT_SYNC_FILE.test(f.file)) || (callee !== undefined && WEIGHT_SYNC_FUNCS.has(callee))) return serving ? "runtime" : null;
   const initFunc = (f: string | undefined) => f !== undefined && INIT_FUNCS.has(f) && f !== "run_engine_core" && f !== "_run_workers";
+  // a caller working on an `LLM` it built (above: BUILT_LLM_METHODS), with no start-up of vLLM's own before that call on
+  // the stack: no start-up of the engine, whatever its frames and the method it dispatches are called
+  const onBuilt = frames.findIndex((f) => BUILT_LLM_METHODS.has(f.func) && OFFLINE_LLM_FILE.test(f.file));
+  if (onBuilt >= 0 && !frames.slice(0, onBuilt).some((f) => VLLM_PACKAGE.test(f.file) && (initFunc(f.func) || f.func === "__init__"))) return serving ? "runtime" : null;
   // a script of the user's that fails in torch's own set-up, no frame of it in vLLM (`/vllm-workspace/test.py`, line 3,
   // in <module> -> `init_process_group`), is no start-up of vLLM's engine; a window of library frames alone may be the
   // tail of vLLM's own traceback, and one a vLLM process printed behind its prefix is vLLM's, whatever its frames
