@@ -46,6 +46,17 @@ export const ROCBLAS_FATAL = /(?:^|[\s)|>\]])rocBLAS error: (?:Cannot read (?:[A
 export const CUMEM_ERROR = /^(?:\[vllm_allocator_adaptor_c\] )?CUDA Error: (?<what>\S[^\n]*?) at (?<file>\S+\.(?:cpp|cu|cc|cuh|h)):(?<line>\d+)\s*$/;
 
 /**
+ * ggml's GPU back end (llama.cpp, whisper.cpp: ggml-cuda.cu `ggml_cuda_error`, 2024 on) reporting a failed CUDA, cuBLAS
+ * or NCCL call before it aborts the process, no logger header: `<back end> error: <the library's error string>` (the
+ * back end is CUDA, ROCm on HIP builds, MUSA on Moore Threads), then `  current device: N, in function F at FILE:LINE`
+ * and the failing statement, then GGML_ABORT's `FILE:LINE: CUDA error`. Earlier builds (2023) printed one line, `CUDA
+ * error <code> at <file>:<line>: <string>`. NCCL's own failures reach it as ncclGetErrorString's words (`unhandled cuda
+ * error (run with NCCL_DEBUG=INFO for details)`). Only at the start of the text: torch's `RuntimeError: CUDA error: ...`
+ * is an exception line read elsewhere, and CUMEM_ERROR's `CUDA Error: ... at file:line` is vLLM's allocator.
+ */
+export const GGML_GPU_ERROR = /^(?:CUDA|ROCm|MUSA) error(?:: (?<what>\S[^\r\n]*)| (?<code>\d+) at (?<file>\S+):\d+: (?<what2>\S[^\r\n]*))$/;
+
+/**
  * Ray's handler for a task's or actor method's error nobody `ray.get`s (ray/_private/worker.py, logged at ERROR): `Unhandled
  * error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): ray::Actor.method() (pid=N, ip=A, …)`, before Ray 1.5 the
  * variable unquoted. Inside an actor (an RL trainer's TaskRunner or LLMRayActor) Ray streams the record without its logger

@@ -9,7 +9,7 @@ import type { LearnedWrapper } from "./nccl-fast-counter.js";
 import { PREFIX_NAME, processNames } from "../records/process-names.js";
 import { stripAnsi } from "../records/peel.js";
 import { flatTailException, isCppFrame, plainFrameQuotes } from "../../grammars/python.js";
-import { CUMEM_ERROR, RAY_UNHANDLED_ERROR, ROCBLAS_FATAL, ROCR_FAULT } from "../../grammars/signatures.js";
+import { CUMEM_ERROR, GGML_GPU_ERROR, RAY_UNHANDLED_ERROR, ROCBLAS_FATAL, ROCR_FAULT } from "../../grammars/signatures.js";
 
 /** a container engine's refusal (see its use in the line reader): the docker CLI's or the NVIDIA container CLI's words */
 const CONTAINER_ENGINE_ERROR = /^(?:docker(?:-compose)?: )?(Error response from daemon: \S.*|nvidia-container-cli: [a-z]+ error: \S.*)$/;
@@ -1286,6 +1286,15 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
     const m = CUMEM_ERROR.exec(text);
     if (m) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "vllm", message: clipMsg(text) });
+      return false;
+    }
+  }
+  // ggml's GPU back end (llama.cpp) aborting on a failed CUDA / cuBLAS / NCCL call, no logger header (see GGML_GPU_ERROR):
+  // a line that reports a failure, its `current device` and statement lines and the abort line after it
+  if ((c === 67 /* C */ || c === 82 /* R */ || c === 77 /* M */) && text.startsWith(" error", 4)) {
+    const m = GGML_GPU_ERROR.exec(text.trimEnd());
+    if (m) {
+      emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: clipMsg(text.trimEnd()) });
       return false;
     }
   }
