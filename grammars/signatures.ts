@@ -2813,6 +2813,37 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // Triton's file cache losing a file to another process (triton/runtime/cache.py FileCacheManager.put): each file is
+    // written under a temporary name and renamed into place. Up to Triton 3.0 the temporary name is the file's own with
+    // `.tmp.pid_<pid>_<random int or uuid>` appended, in the cache directory every process shares (~/.triton/cache,
+    // TRITON_CACHE_DIR, or Inductor's /tmp/torchinductor_<user>/triton); later releases write into a private directory
+    // `tmp.pid_<pid>_<uuid>/` under the kernel's key. When several processes compile one kernel at once (tensor
+    // parallel workers, Ray actors, Inductor's compile threads), a listing or a rename meets a temporary file another
+    // process already moved: Python's `FileNotFoundError: [Errno 2] No such file or directory: '<path>'`, for a
+    // rename `'<tmp>' -> '<final>'`. The `tmp.pid_` in the missing path is what tells it from a cache simply deleted.
+    id: "vllm.tritonCacheRace", dialect: "any", level: "error", anyOf: ["tmp.pid_"],
+    values: [
+      /'(?<dir>[^'\n]*)\/(?<file>[^/'\n]+?)\.tmp\.pid_(?<pid>\d+)/,
+      /'(?<newDir>[^'\n]*)\/tmp\.pid_(?<newPid>\d+)_[\w-]+\/(?<newFile>[^/'\n]+)/,
+      /(?<inductor>torchinductor)/,
+      /tmp\.pid_\d+_[\w-]+'(?<rename> -> )/,
+    ],
+    pattern: /No such file or directory: '[^'\n]*?\btmp\.pid_\d+/,
+    samples: [
+      "[rank0]: FileNotFoundError: [Errno 2] No such file or directory: '/root/.triton/cache/5d0f3c1aa9e24b6e8c1f2d3e4a5b6c7d/_fused_moe_kernel.json.tmp.pid_81234_5a1c2e3f-1b2c-4d5e-8f90-123456789abc'",
+      "(VllmWorkerProcess pid=612) ERROR 07-02 10:11:12 multiproc_worker_utils.py:226] FileNotFoundError: [Errno 2] No such file or directory: '/home/u/.triton/cache/9f8e7d6c/_fwd_kernel.cubin.tmp.pid_612_48213'",
+      "FileNotFoundError: [Errno 2] No such file or directory: '/tmp/torchinductor_root/triton/0/ab12cd34/triton_poi_fused_0.cubin.tmp.pid_4410_73120' -> '/tmp/torchinductor_root/triton/0/ab12cd34/triton_poi_fused_0.cubin'",
+      "FileNotFoundError: [Errno 2] No such file or directory: '/data/cache/triton/Q2HK4NXA/tmp.pid_900_0c6e1a52-7d1f-4c8e-9b1d-2a3f4e5d6c7b/_attn_fwd.json'",
+      "ERROR 03-04 05:06:07 [core.py:700] FileNotFoundError: [Errno 2] No such file or directory: '/root/.triton/cache/0a1b2c3d/kernel.json.tmp.pid_77_1234",
+    ],
+    nearMisses: [
+      "FileNotFoundError: [Errno 2] No such file or directory: '/root/.triton/cache/0a1b2c3d/_fwd_kernel.json'",
+      "INFO 03-04 05:06:07 removed stale file /root/.triton/cache/0a1b2c3d/kernel.json.tmp.pid_77_1234",
+      "        temp_path = f\"{filepath}.tmp.pid_{pid}_{rnd_id}\"",
+      "FileNotFoundError: [Errno 2] No such file or directory: '/var/run/app/tmp.pidfile'",
+    ],
+  },
+  {
     // the numbers of vllm.tritonOutOfResources on a line of their own, where a paste wrapped the message after the
     // resource's name (`...OutOfResources: out of resource: shared memory,` / `Required: 98304, Hardware limit: 65536.`)
     id: "vllm.tritonResourceLimit", dialect: "any", level: "info", anyOf: ["hardware limit:"],

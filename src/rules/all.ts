@@ -53,6 +53,7 @@ import { rule as vllmStartupInterrupted } from "./vllm/startup-interrupted.js";
 import { rule as vllmStructuredOutputFailed } from "./vllm/structured-output-failed.js";
 import { rule as vllmToolCallParseFailed } from "./vllm/tool-call-parse-failed.js";
 import { rule as vllmTorchCompileFailed } from "./vllm/torch-compile-failed.js";
+import { rule as vllmTritonCacheRace } from "./vllm/triton-cache-race.js";
 import { rule as vllmTritonKernelsUnavailable } from "./vllm/triton-kernels-unavailable.js";
 import { rule as vllmTritonOutOfResources } from "./vllm/triton-out-of-resources.js";
 import { rule as vllmVisibleDevicesUuid } from "./vllm/visible-devices-uuid.js";
@@ -151,6 +152,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmStructuredOutputFailed,
   vllmToolCallParseFailed,
   vllmTorchCompileFailed,
+  vllmTritonCacheRace,
   vllmTritonKernelsUnavailable,
   vllmTritonOutOfResources,
   vllmVisibleDevicesUuid,

@@ -26,7 +26,7 @@ export interface Relation {
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
-const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
+const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/triton-cache-race", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/triton-out-of-resources", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -101,6 +101,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // torch.compile (Dynamo, Inductor, the Triton JIT under it) failing at start-up: the build environment (a C compiler,
   // torch and triton versions, a stale or full compile cache) more than the model
   "vllm/torch-compile-failed": { layer: "setup", dialects: VLLM },
+  // a Triton compile that lost its cache file to another process compiling the same kernel (any program that runs Triton)
+  "vllm/triton-cache-race": { layer: "setup" },
   // pipeline parallelism refused by the release, the engine class or the model's implementation: the configuration
   "vllm/pp-unsupported": { layer: "setup" },
   // --kv-transfer-config naming a connector the release or engine does not have: the configuration, before any KV moves
@@ -175,7 +177,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // worker that hung or died under it, the fabric under a collective that hung, a raylet that failed
   "vllm/ray-compiled-graph-failed": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, ...MEMORY_FAILURES, "vllm/ray-worker-died", "nccl/collective-timeout"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
-  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded"] },
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded", "vllm/triton-cache-race"] },
   // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
   "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
   // a tool-call parser that could not read the model's tool call: that response carries it as text, the server goes on
@@ -200,7 +202,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "runtime/small-batch-tp": { layer: "symptom", dialects: VLLM },
   "runtime/throughput-drop": { layer: "symptom", dialects: VLLM, causedBy: ["runtime/kv-cache-pressure", "runtime/stall"] },
   // the server answering 5xx (its error finding; 4xx are the clients' own mistakes): what broke the engine or a request
-  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded"] },
+  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded", "vllm/triton-cache-race"] },
 };
 
 /** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */
