@@ -174,6 +174,14 @@ const TRIPLE_AT = new RegExp(String.raw`(?<![^\s:])([^\s:]+):(${PID_FIELD}):(${P
  */
 const MAX_HEAD = 1024;
 
+/** `HH:MM:SS` where a header's `host:pid:tid` would stand (see isClockTriple) */
+const CLOCK_TRIPLE = /^(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?= )/;
+
+/** Whether `host:pid:tid` is a clock (`12:31:45`), not NCCL's header: a host of one or two digits, a pid and tid of two. */
+export function isClockTriple(host: string, pid: string, tid: string): boolean {
+  return CLOCK_TRIPLE.test(`${host}:${pid}:${tid} `);
+}
+
 function lastTripleStart(head: string): number {
   let last = -1;
   TRIPLE_AT.lastIndex = 0;
@@ -204,7 +212,16 @@ export function parseNcclHeader(head: string): NcclHeader | null {
   let h = (head.length > MAX_HEAD ? head.slice(-MAX_HEAD) : head).trim();
   const b = h.endsWith("]") ? BRACKETED_HEAD.exec(h) : null;
   if (b && /[A-Za-z]/.test(b[1])) return { host: b[1], pid: Number(b[2]), tid: Number(b[3]), dev: Number(b[4]), ms: null, src: b[5] ?? null, func: null };
-  const start = lastTripleStart(h);
+  let start = lastTripleStart(h);
+  // a clock before a record NCCL printed with no host (`12:31:45 [0] NCCL INFO ...`: a logger's time, the host cut) is no
+  // `host:pid:tid`: no host is a number of one or two digits with a pid and a tid of two digits each, all of a clock's range
+  if (start >= 0) {
+    const clock = CLOCK_TRIPLE.exec(h.slice(start));
+    if (clock) {
+      h = h.slice(start + clock[0].length).trimStart();
+      start = -1;
+    }
+  }
   let hostPrefix = "";
   let redactedHost: string | null = null;
   if (start > 0) {

@@ -1,10 +1,11 @@
 import { matchSignatures, SIGNATURE_SPAN, SIGNATURE_VALUES, SIGNATURES } from "../../grammars/signatures.js";
 import { evidenceOf, type LogRecord } from "../model.js";
+import { isClockTriple } from "../../grammars/nccl.js";
 import type { Emit } from "./types.js";
 
 const WARNING_HEAD = /^(?:\S+ )?(?:WARNING|WARN)\b|^WARNING:|^W\d{4} /;
 /** NCCL's `host:pid:tid [dev]` record header: the host a line came from when no launcher prefix says it */
-const NCCL_HEADER = /(?:^|\s)([\w.-]+):\d+:\d+ \[\d+\]/;
+const NCCL_HEADER = /(?:^|\s)([\w.-]+):(\d+):(\d+) \[\d+\]/;
 const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
 const BY_PROCESS = new Set(SIGNATURES.filter((s) => s.process).map((s) => s.id));
 const BY_LAUNCHER_RANK = new Set(SIGNATURES.filter((s) => s.launcherRank).map((s) => s.id));
@@ -46,7 +47,8 @@ export function readSignals(rec: LogRecord, emit: Emit, except?: ReadonlySet<str
     }
     if (BY_NODE.has(f.id)) {
       const host = NCCL_HEADER.exec(rec.raw);
-      if (host) captures.ncclHost = host[1];
+      // (a clock before a hostless record is no header: grammars/nccl.ts)
+      if (host && !isClockTriple(host[1], host[2], host[3])) captures.ncclHost = host[1];
     }
     if (BY_LAUNCHER_RANK.has(f.id)) {
       const r = rec.origin.rank ?? LAUNCHER_RANK.exec(rec.raw)?.[1];

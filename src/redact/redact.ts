@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import type { Report } from "../facts/schema.js";
+import { isClockTriple } from "../../grammars/nccl.js";
 
 /*
  * Redaction for reports that leave the machine: consistent pseudonyms, so that the same host or address
@@ -364,7 +365,7 @@ export class Redactor {
   }
 }
 
-const NCCL_HOST_PREFIX = /(?<![^\s])([A-Za-z0-9][A-Za-z0-9._-]{0,253}):\d+:\d+ \[\d+\] NCCL /g;
+const NCCL_HOST_PREFIX = /(?<![^\s])([A-Za-z0-9][A-Za-z0-9._-]{0,253}):(\d+):(\d+) \[\d+\] NCCL /g;
 
 /** Host names a report (and its events) names: NCCL hosts, node pairs, rank map, origins, NCCL line prefixes. */
 export function hostsOf(report: Report, events: readonly unknown[] = []): Set<string> {
@@ -379,7 +380,8 @@ export function hostsOf(report: Report, events: readonly unknown[] = []): Set<st
   for (const r of n.rankMap) if (r.host) hosts.add(r.host);
   for (const master of [report.facts.config.masterAddr, report.facts.config.dataParallelAddress]) if (master && !isIP(master) && master !== "localhost") hosts.add(master);
   const scan = (s: string) => {
-    for (const m of s.matchAll(NCCL_HOST_PREFIX)) hosts.add(m[1]);
+    // (a clock before a hostless record is no host: grammars/nccl.ts)
+    for (const m of s.matchAll(NCCL_HOST_PREFIX)) if (!isClockTriple(m[1], m[2], m[3])) hosts.add(m[1]);
   };
   const visit = (v: unknown, depth: number): void => {
     if (depth > 12) return;
