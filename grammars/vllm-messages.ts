@@ -71,6 +71,7 @@ export type PhraseId =
   | "memory.hpuFree"
   | "memory.modelLoadingTook"
   | "model.startLoad"
+  | "model.architecture"
   | "cudaGraph.captured"
   | "initEngine.took"
   | "dist.worldSize"
@@ -407,6 +408,13 @@ const BY_FIRST: Record<string, Entry[]> = {
   O: [
     // the number of GPU blocks the engine then uses is the override
     { id: "kv.override", re: /^Overriding num_gpu_blocks=\d+ with num_gpu_blocks_override=(\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }), priority: 7 },
+  ],
+  R: [
+    // ModelConfig names the architecture it resolved (config/model.py, ≈0.10 on: `Resolved architecture: Qwen3ForCausalLM`)
+    // just before its `Using max model len N`; a speculative decoding drafter gets a ModelConfig of its own, so the pair
+    // comes twice, the drafter's second (`Qwen3_5MoeMTP`, `EagleLlamaForCausalLM`, ...). The name is no fact: the vLLM
+    // domain reads it to tell the drafter's length from the served model's.
+    { id: "model.architecture", re: /^Resolved architecture: ([A-Za-z_][\w.]*)\s*$/, map: (m): Stated => ({ name: m[1] }) },
   ],
   S: [
     KV_TOKENS,

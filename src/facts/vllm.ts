@@ -42,7 +42,16 @@ export interface VllmState {
   runs?: Record<string, number>;
   /** the first launch command of the inputs: the line it began on (its node's flags are the node-local facts') */
   firstCommand?: { input: number; line: number };
+  /** `input:process:pid` -> whether the architecture that process resolved last is a speculative drafter's (bounded) */
+  drafting?: Record<string, boolean>;
 }
+
+/**
+ * Architectures of speculative decoding drafters (MTP heads, EAGLE/EAGLE-3, Medusa, MLP speculators, DFlash): the
+ * `Using max model len` that follows one is the drafter's own ModelConfig, not the length the server serves.
+ */
+const DRAFTER_ARCH = /MTP|Eagle|Medusa|MLPSpeculator|DFlash|Draft/;
+const MAX_PROCESSES = 64;
 
 /**
  * Launch flags that differ from node to node of one multi-node launch (`--headless`, `--node-rank`,
@@ -141,7 +150,14 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
       case "vllm.message": {
         const at = located(e);
         const dp = e.origin.dp;
-        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".")) offer(state, k, v, at, e.priority, "line", undefined, dp !== undefined && PER_ENGINE.test(k) ? dp : undefined);
+        const proc = `${e.input}:${e.origin.process ?? ""}:${e.origin.pid ?? ""}`;
+        if (e.id === "model.architecture") {
+          const drafting = (state.drafting ??= {});
+          if (proc in drafting || Object.keys(drafting).length < MAX_PROCESSES) drafting[proc] = DRAFTER_ARCH.test(String(e.facts.name));
+        }
+        // a drafter's `Using max model len` (its architecture line just before, in the same process) is not the server's
+        const draftLength = e.id === "config.maxModelLen" && state.drafting?.[proc] === true;
+        for (const [k, v] of Object.entries(e.facts)) if (k.includes(".") && !(draftLength && k === "config.maxModelLen")) offer(state, k, v, at, e.priority, "line", undefined, dp !== undefined && PER_ENGINE.test(k) ? dp : undefined);
         if (e.id === "dist.rankAssigned" && typeof e.facts.rank === "number") {
           const ranks = (state.ranks ??= {});
           const key = String(e.facts.rank);
