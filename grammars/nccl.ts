@@ -392,10 +392,21 @@ function connectionOf(keyword: string, channel: string, connIndex: string | unde
     fromDev: fromDev !== undefined ? fromDev.slice(1, -1) : null,
     to: to !== undefined ? Number(to) : null,
     toDev: toDev !== undefined ? toDev.slice(1, -1) : null,
-    direction: dir === "send" ? "send" : dir === "receive" ? "receive" : null,
+    direction: dir === "send" ? "send" : dir === "receive" ? "receive" : isRecvSideRing(keyword, fromDev, toDev, via) ? "receive" : null,
     via,
     comm,
   };
+}
+
+/**
+ * The 2.3 net record `Ring 00 : 0 -> 1 via NET/IB/0`: no devices and no `[send]`/`[receive]`, yet printed by the receiving
+ * side only (2.3.5–2.3.7 transport/net.cu netRecvSetup logs `Ring %02d : %d -> %d via NET/...` with the peer's rank, then its
+ * own; netSendSetup logs nothing). 2.4 added the tags (`[send]` from the sender, `[receive]` from the receiver) and 2.5 the
+ * bus ids, while the bare-rank P2P record of every version (`Ring 00 : 0 -> 1 via P2P/common device`) is the sender's.
+ * Read as a `[receive]` record, so the printing process is placed on the right-hand rank.
+ */
+function isRecvSideRing(keyword: string, fromDev: string | undefined, toDev: string | undefined, via: string): boolean {
+  return keyword === "Ring" && fromDev === undefined && toDev === undefined && /^NET\//.test(via);
 }
 
 /** parseConnection by the grammar alone (exported for the test that holds CONNECTION_LINE to it) */

@@ -21,6 +21,15 @@ describe("NCCL record per era", () => {
     expect(readNcclMessage("Using internal Network Socket")).toEqual({ kind: "usingNetwork", net: "Socket" });
   });
 
+  it("2.3: the untagged bare-rank net record is the receiver's, a bracketed or P2P one is not", () => {
+    expect(parseConnection("Ring 00 : 3 -> 4 via NET/IB/0")).toMatchObject({ keyword: "Ring", from: 3, to: 4, fromDev: null, direction: "receive" });
+    expect(parseConnection("Ring 01 : 7 -> 0 via NET/Socket/1")).toMatchObject({ direction: "receive", via: "NET/Socket/1" });
+    expect(parseConnectionByGrammar("Ring  00 :  3 -> 4 via NET/IB/0")).toMatchObject({ from: 3, to: 4, direction: "receive" });
+    expect(parseConnection("Ring 00 : 3 -> 4 via P2P/common device")!.direction).toBeNull();
+    expect(parseConnection("Ring 00 : 3[3] -> 4[0] via P2P/IPC")!.direction).toBeNull();
+    expect(parseConnection("Channel 00 : 3[1b000] -> 4[1c000] via NET/IB/0")!.direction).toBeNull();
+  });
+
   it("2.4: Ring lines without brackets, NET/Socket bootstrap line, per-HCA IB lines", () => {
     const r = read("node1:41449:43711 [6] NCCL INFO Ring 00 : 7 -> 8 [send] via NET/AWS Libfabric/0")!;
     expect(r.header).toMatchObject({ host: "node1", pid: 41449, tid: 43711, dev: 6 });
