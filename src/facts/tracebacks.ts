@@ -135,6 +135,25 @@ const TORCH_CUDA_NOTE = /^(?:CUDA kernel errors might be asynchronously reported
  * cause`. The quoted words are the worker's exception; the rest points elsewhere.
  */
 const WORKER_FAILED = /\bWorker failed with error '(.*)', please check the stack trace above\b/;
+/**
+ * The same report as a paste or a collector left it: ending in the quoted words with no pointer after them (`... error
+ * 'no kernel image ...'`), cut inside them (`... error 'CUDA out of mem`), or cut before them (`RuntimeError: Worker
+ * failed with error`). Gives the worker's words as far as shown, "" when none are: the line then only says that a worker
+ * failed, and the cause is in that worker's own traceback.
+ */
+const WORKER_FAILED_CUT = /\bWorker failed with error(?:\s*'(.*?)'?)?\s*$/;
+function workerFailedWords(message: string): string | null {
+  const full = WORKER_FAILED.exec(message);
+  if (full) return full[1].trim();
+  const cut = WORKER_FAILED_CUT.exec(message);
+  if (!cut) return null;
+  // a cut inside the pointer after the closing quote (`... error 'X', please che`) leaves the words before it
+  let words = cut[1] ?? "";
+  const close = words.lastIndexOf("',");
+  if (close >= 0 && WORKER_FAILED_POINTER.startsWith(words.slice(close + 2).trimStart())) words = words.slice(0, close);
+  return words.trim();
+}
+const WORKER_FAILED_POINTER = "please check the stack trace above for the root cause";
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
 const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
 
@@ -531,7 +550,12 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
       if (s.count <= FIRST || k.tags.some((tag) => s.byTag[tag]! <= PER_TAG)) s.kept.push(k);
       const text = e.errorType ? `${e.errorType}: ${e.message}` : e.message;
       const at = e.end ? { ...e.end, input: e.input } : located(e);
-      if (text && !WRAPPER.test(e.message ?? "") && !WRAPPER.test(text)) s.rootCause = better(s.rootCause, { text: clipped(text), at, rank: k.stage === "init" ? 0 : 1 });
+      // the executor's report of a failed worker: the worker's words in it, as the ERROR record's reading below takes
+      // them; none when the report was cut before them
+      const reported = e.message ? workerFailedWords(e.message) : null;
+      if (reported !== null) {
+        if (reported && !WRAPPER.test(reported)) s.rootCause = better(s.rootCause, { text: clipped(reported), at, rank: 2 });
+      } else if (text && !WRAPPER.test(e.message ?? "") && !WRAPPER.test(text)) s.rootCause = better(s.rootCause, { text: clipped(text), at, rank: k.stage === "init" ? 0 : 1 });
       for (const c of e.causes ?? []) if (!WRAPPER.test(c.message)) s.rootCause = better(s.rootCause, { text: clipped(`${c.errorType}: ${c.message}`), at, rank: 0 });
     } else if (e.kind === "error") {
       // V0's multiprocessing worker logs the exception's words before its traceback, on the record's first line
@@ -541,9 +565,9 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
         return;
       }
       // the worker's own words inside the executor's report of it
-      const failed = WORKER_FAILED.exec(e.message);
-      if (failed) {
-        if (failed[1].trim() && !WRAPPER.test(failed[1])) s.rootCause = better(s.rootCause, { text: clipped(failed[1].trim()), at: located(e), rank: 2 });
+      const failed = workerFailedWords(e.message);
+      if (failed !== null) {
+        if (failed && !WRAPPER.test(failed)) s.rootCause = better(s.rootCause, { text: clipped(failed), at: located(e), rank: 2 });
         return;
       }
       const message = e.message.trimStart();
