@@ -226,6 +226,10 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     const fb = b.firstCommand;
     const first = !fa ? fb : !fb ? fa : fa.input < fb.input || (fa.input === fb.input && fa.line <= fb.line) ? fa : fb;
     if (first) out.firstCommand = first;
+    if (a.drafting || b.drafting) {
+      out.drafting = { ...(a.drafting ?? {}) };
+      for (const [k, v] of Object.entries(b.drafting ?? {})) if (k in out.drafting || Object.keys(out.drafting).length < MAX_PROCESSES) out.drafting[k] = v;
+    }
     if (a.ranks || b.ranks) {
       out.ranks = { ...(a.ranks ?? {}) };
       for (const [k, v] of Object.entries(b.ranks ?? {})) if (!(k in out.ranks) && Object.keys(out.ranks).length < MAX_RANKS) out.ranks[k] = v;
