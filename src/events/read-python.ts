@@ -197,6 +197,12 @@ const IPY_ARROW = /^-{1,8}> ?(\d+)(?:\s+(.*))?$/;
 const IPY_CONTEXT = /^(?:\d+(?:\s|$)|\(\.\.\.\)$)/;
 // (TensorFlow 1.x ends an OpError's printed form with `UnknownError (see above for traceback): <message>`)
 // (its colon may be the full-width `：` a write-up retyped or translated the line with, which needs no space after it)
+/** what a wrapped frame line leaves of a function's name (`ception_on_finish`, `dule>`); see the reader */
+const FRAME_NAME_REST = /^[\w<>.]{1,100}$/;
+/** a dotted name whose last part is a CapWords class (`KeyboardInterrupt`, `asyncio.exceptions.CancelledError`) */
+const CLASS_LAST = /(?:^|\.)[A-Z][\w]*$/;
+/** a statement that is one keyword (a frame's code line with its indentation lost) */
+const BARE_STATEMENT = /^(?:raise|return|pass|continue|break|yield)$/;
 const EXC_SHAPE = /^[A-Za-z_][\w.]*(?:\([\w.]+\))?(?: \(see above for traceback\))?(?::(?:\s|$)|\uff1a)/;
 /** Python's report of an exception it could not raise: `Exception ignored in: <function X.__del__ at 0x…>`, 3.14's
  * `Exception ignored while calling deallocator <function X.__del__ at 0x…>:` */
@@ -725,6 +731,25 @@ export function createPythonReader(): RecordReader {
       const c = lead.charCodeAt(0);
       // PyTorch c10/glog records
       if ((c === 91 || c === 73 || c === 87 || c === 69 || c === 70) && lead === text && readGlog(rec, key, text, emit)) return true;
+
+      // the rest of a frame line that a fixed-width paste wrapped inside the function's name (`  File "…/async_llm_engine.py",
+      // line 40, in _raise_ex` then `ception_on_finish` flush left): name characters only, right under a frame that has no
+      // code line yet. An exception class (`KeyboardInterrupt`, `asyncio.exceptions.CancelledError` under a frame with
+      // no source) names a CapWords class last, the rest of a function's name does not
+      if (a && !a.ended && a.lastCode === null && a.lastFrameIndent >= 0 && text.length <= 120 && indentOf(rec) <= a.lastFrameIndent) {
+        const rest = text.trim();
+        // (a bare statement there is the frame's code line, its indentation lost in the paste: `raise`, `return`)
+        if (BARE_STATEMENT.test(rest)) {
+          a.lastCode = rest;
+          return true;
+        }
+        if (FRAME_NAME_REST.test(rest) && !CLASS_LAST.test(rest)) {
+          const frames = a.tail.length ? a.tail : a.frames;
+          const last = frames[frames.length - 1];
+          if (last) frames[frames.length - 1] = { ...last, func: clip(last.func + rest, 200) };
+          return true;
+        }
+      }
 
       // traceback structure: only lines whose first characters could be one reach the grammar
       let line: PyLine | null = null;
