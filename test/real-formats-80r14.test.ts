@@ -6,10 +6,10 @@ import type { Report } from "../src/model.js";
  * Formats met in round 80r14 (NVIDIA/nccl issues numbered ...1 and ...9, NVIDIA/nccl-tests and pytorch/pytorch issues
  * with NCCL_DEBUG output): alltoall records through the shared-QP `NET/IB/N/GDRDMA/Shared` path at rank ids in the
  * hundreds with the last record cut after its first rank, an nccl-tests failure above a header the user retyped with
- * single spaces, a bare `[dev]` COLL trace line, and Open MPI's own report of a signal inside an MPI process. The tool
- * read the round's facts and problems at first sight; the one shape it said nothing about was that Open MPI report:
- * `[host:pid] Signal: Segmentation fault (11)` with a libnccl backtrace under it. Every log text here is written for
- * the test.
+ * single spaces, an nccl-tests header whose `#` markdown ate, a bare `[dev]` COLL trace line, and Open MPI's own report
+ * of a signal inside an MPI process. The tool read the round's facts and problems at first sight; the one shape it said
+ * nothing about was that Open MPI report: `[host:pid] Signal: Segmentation fault (11)` with a libnccl backtrace under
+ * it. Every log text here is written for the test.
  */
 
 const WRAPS: [string, (l: string) => string][] = [
@@ -101,6 +101,17 @@ describe("an nccl-tests failure above a header retyped with single spaces", () =
       expect(r.facts.firstError?.text, at).toMatch(/a40-box: Test NCCL failure common\.cu:1005 'unhandled CUDA error'$/);
       expect(ids(r, "error"), at).toContain("nccl/cuda-error");
     });
+  });
+  it("reads the header with its `#` lost to markdown as the header it still is", async () => {
+    const r = await analyzeText(text([
+      " nThread 1 nGpus 1 minBytes 8 maxBytes 1048576 step: 2(factor) warmup iters: 5 iters: 5 agg iters: 1 validation: 1 graph: 0",
+      " Using devices",
+      "  Rank  0 Group  0 Pid    311 on trn-worker-3 device  0 [0x00] NVIDIA L4",
+      "           8             2     float     sum      -1    31.20    0.00    0.00      0    30.90    0.00    0.00      0",
+    ]));
+    expect(r.facts.nccl.ranks).toBe(1);
+    expect(r.facts.nccl.hosts).toEqual(["trn-worker-3"]);
+    expect(ids(r, "error")).toEqual([]);
   });
 });
 
