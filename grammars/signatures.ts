@@ -1188,13 +1188,19 @@ export const SIGNATURES: readonly Signature[] = [
     //   (Segmentation fault).` (ORTE and PRRTE, any launcher name), Hydra's (MPICH, Intel MPI) `=   KILLED BY SIGNAL: 11
     //   (Segmentation fault)` and `YOUR APPLICATION TERMINATED WITH THE EXIT STRING: Segmentation fault (signal 11)`; srun's
     //   report of its tasks (the signal's strsignal words): `srun: error: n12: tasks 29,31: Bus error`;
+    // - Open MPI's own handler in each MPI process (opal's stack trace, on by default for SIGBUS, SIGFPE, SIGSEGV and
+    //   SIGABRT, 1.x to 5.x): `[host:pid] *** Process received signal ***`, then `[host:pid] Signal: Segmentation fault
+    //   (11)` (strsignal's words and the number; macOS's words carry the number too, `Segmentation fault: 11 (11)`),
+    //   `Signal code: Address not mapped (1)`, `Failing at address: 0x8`, the `[ N]` frames and `*** End of error
+    //   message ***`; only the `Signal:` line names the signal (SIGABRT's `Signal: Aborted (6)` ends a process whose
+    //   error is already reported);
     // - the shell: `Bus error (core dumped)`, `Segmentation fault (core dumped)`, a bare `Bus error`, and a script's job
     //   `./serve.sh: line 9: 48213 Bus error               (core dumped) python ...`; under a zh_CN locale the signal's
     //   words are glibc's translated strsignal (段错误 SIGSEGV, 总线错误 SIGBUS, 浮点数例外 SIGFPE, 非法指令 SIGILL) and bash's
     //   `(core dumped)` and `line N:` are its own translations (`(核心已转储)`, `第 N 行：`).
     // Linux numbers: 4 SIGILL, 7 SIGBUS, 8 SIGFPE, 11 SIGSEGV (`code`); `signal` a name, `what` the words.
     id: "vllm.fatalSignal", dialect: "any", level: "error",
-    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal", "exited on signal", "exit string:", "\u6bb5\u9519\u8bef", "\u603b\u7ebf\u9519\u8bef", "\u6d6e\u70b9\u6570\u4f8b\u5916", "\u975e\u6cd5\u6307\u4ee4"],
+    anyOf: ["exitcode", "received by pid", "terminated with signal", "died with <signals.", "exit code: -", "exits with return code = -", "fatal python error:", "received at time=", "segfault encountered", "killed by signal:", "unexpected bus error", "(core dumped)", "bus error", "segmentation fault", "caught signal", "exited on signal", "exit string:", "floating point exception", "illegal instruction", "\u6bb5\u9519\u8bef", "\u603b\u7ebf\u9519\u8bef", "\u6d6e\u70b9\u6570\u4f8b\u5916", "\u975e\u6cd5\u6307\u4ee4"],
     values: [
       /Signal (?<code>\d+) \((?<signal>SIG[A-Z]+)\) received by PID/,
       /Caught signal (?<code>\d+) \(/,
@@ -1210,7 +1216,7 @@ export const SIGNATURES: readonly Signature[] = [
       /(?<shm>insufficient shared memory \(shm\))/,
       /(?:^|[\s\uff1a:])(?<whatZh>\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)(?=\s|$)/,
     ],
-    pattern: /(?:^|[\s\uff1a:])(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s*[(\uff08]\u6838\u5fc3\u5df2\u8f6c\u50a8[)\uff09]|^\s*(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef)\s*$|\u7b2c ?\d+ ?\u884c[\uff1a:] *\d+ +(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s+\S|Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) (?:received at time=\d+|\(@0x[0-9a-fA-F]+\) received by PID \d+)|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b/,
+    pattern: /(?:^|[\s\uff1a:])(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s*[(\uff08]\u6838\u5fc3\u5df2\u8f6c\u50a8[)\uff09]|^\s*(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef)\s*$|\u7b2c ?\d+ ?\u884c[\uff1a:] *\d+ +(?:\u6bb5\u9519\u8bef|\u603b\u7ebf\u9519\u8bef|\u6d6e\u70b9\u6570\u4f8b\u5916|\u975e\u6cd5\u6307\u4ee4)\s+\S|Signal (?:4|7|8|11) \(SIG[A-Z]+\) received by PID \d+|\(exitcode: -(?:4|7|8|11)\) local_rank: \d+|^\s*exitcode\s*: -(?:4|7|8|11) \(pid: \d+\)|process \d+ terminated with signal SIG(?:ILL|BUS|FPE|SEGV)\b|died with <Signals\.SIG(?:ILL|BUS|FPE|SEGV): \d+>|\bdied, exit code: -(?:4|7|8|11)\b|Fatal Python error: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|\*\*\* SIG(?:ILL|BUS|FPE|SEGV) (?:received at time=\d+|\(@0x[0-9a-fA-F]+\) received by PID \d+)|!!!!!!! Segfault encountered !!!!!!!|is killed by signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|Unexpected bus error encountered in worker|Caught signal (?:4|7|8|11) \((?:Illegal instruction|Bus error|Floating point exception|Segmentation fault)\b|\b(?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\s+\(core dumped\)|^\s*(?:Bus error|Segmentation fault)\s*$|: line \d+: +\d+ (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction) +\S|\bexits with return code = -(?:4|7|8|11)\b|(?<![\w.\-])(?:mpirun|mpiexec|orterun|prterun|prun|oshrun)(?:\.[\w\-]+)? noticed that (?:process|job) rank \d+ with PID \d+ on node \S+ exited on signal (?:4|7|8|11)\b|^=\s+KILLED BY SIGNAL: (?:4|7|8|11)\b|TERMINATED WITH THE EXIT STRING: [A-Za-z ]{1,40} \(signal (?:4|7|8|11)\)|^srun: error: \S+: tasks? [\d,\-]+: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)\b|(?:^|\[[^\]\s]+:\d+\] )Signal: (?:Bus error|Segmentation fault|Floating point exception|Illegal instruction)(?:: \d+)? \(\d+\)\s*$/,
     samples: [
       "mpirun noticed that process rank 3 with PID 2207 on node gpu-b2 exited on signal 11 (Segmentation fault).",
       "\u6bb5\u9519\u8bef (\u6838\u5fc3\u5df2\u8f6c\u50a8)",
@@ -1239,6 +1245,9 @@ export const SIGNATURES: readonly Signature[] = [
       "Bus error",
       "[gpu-b7:4410:0:4410] Caught signal 11 (Segmentation fault: address not mapped to object at address 0x18)",
       "[gpu-b7:4410:0:4410] Caught signal 7 (Bus error: nonexistent physical address)",
+      "[gpu-n03:07712] Signal: Segmentation fault (11)",
+      "[trainer-0:31245] Signal: Bus error (7)",
+      "[mac-mini:04410] Signal: Segmentation fault: 11 (11)",
     ],
     nearMisses: [
       "torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) local_rank: 0 (pid: 4411) of binary: /usr/bin/python3",
@@ -1257,6 +1266,11 @@ export const SIGNATURES: readonly Signature[] = [
       "=   KILLED BY SIGNAL: 9 (Killed)",
       "=   KILLED BY SIGNAL: 110",
       "srun: error: gpu-n12: task 1: Exited with exit code 139",
+      "[gpu-n03:07712] Signal: Aborted (6)",
+      "[gpu-n03:07712] *** Process received signal ***",
+      "[gpu-n03:07712] Signal code: Address not mapped (1)",
+      "[gpu-n03:07712] Signal: Terminated (15)",
+      "Signal: Segmentation fault in frame 3, see the notes below",
     ],
   },
   {
