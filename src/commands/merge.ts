@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { createHash } from "node:crypto";
 import { mergeAnalyses, type MergeableState } from "../analyze.js";
 import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
@@ -61,6 +60,8 @@ export function registerMerge(program: Command): void {
       const render = await loadRenderer(opts.format, opts.events);
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
+      // (loaded here: node:crypto is ~5 ms of every command's start)
+      const { createHash } = await import("node:crypto");
       const notices: string[] = [];
       const seen = new Map<string, string>();
       for (const p of paths) {
