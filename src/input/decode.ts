@@ -38,6 +38,8 @@ export async function decodeInput(raw: Readable | AsyncIterable<Buffer>, path: s
   } catch (e) {
     // damage found while looking at the head (a gzip header cut off) comes from the stream, like damage later on
     if (!(e instanceof InputError)) throw e;
+    // (the file is read no further: let it go now, not when the collector finds the stream)
+    if (raw instanceof Readable) raw.destroy();
     text = (async function* (): AsyncGenerator<Buffer> {
       throw e;
     })();
