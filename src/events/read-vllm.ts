@@ -609,7 +609,9 @@ function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ra
   // V1's Ray engine-core actors (`DPEngineCoreActor`, `DPMoEEngineCoreActor`), with a plugin's platform in front too
   // (vllm-mindspore's `MsDPEngineCoreActor`), and the V2 Ray executor's worker `RayWorkerProc`
   if (/^[A-Za-z]*EngineCoreActor|^RayWorkerProc/.test(name)) return { engine: "v1", backend: "ray" };
-  if (/^EngineCore/.test(name)) return { engine: "v1" };
+  // V1's engine core, and vllm-omni's subclass of it, one process per pipeline stage and replica (its process title
+  // `StageEngineCoreProc_stage<N>_replica<M>`, `_DP<k>` added when the replica is data-parallel itself)
+  if (/^(?:EngineCore|StageEngineCoreProc_stage\d)/.test(name)) return { engine: "v1" };
   // the API server, one of several (`--api-server-count`: `ApiServer_3`), or one per data-parallel rank under the
   // multi-port external load balancer's supervisor (`APIServer_DP1`, its process `APIServer_DPRank_1`)
   if (/^(?:APIServer(?:_DP\d+|_DPRank_\d+)?|ApiServer_\d+)$/.test(name)) return { engine: "v1" };

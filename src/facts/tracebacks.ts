@@ -270,9 +270,10 @@ const VLLM_MODEL_FILE = /(?:^|[\/\\])vllm(?:_[a-z0-9]+)?[\/\\](?:model_executor[
  * and `python -m vllm.entrypoints.openai.api_server` (its `<module>`, `run_server`, `run_server_worker`). Each runs the
  * server's coroutine on an event loop (`uvloop.run(run_server(args))`): its part before serving builds the engine client,
  * and once the server serves, an engine that dies ends it through uvicorn's shutdown (the server's `should_exit`), with
- * no traceback out of that coroutine.
+ * no traceback out of that coroutine. vllm-omni's `vllm-omni serve` (vllm_omni/entrypoints/cli/serve.py `cmd`) runs
+ * vLLM's server coroutine the same way.
  */
-const API_SERVER_ENTRY_FILE = /(?:^|[\/\\])vllm[\/\\](?:entrypoints[\/\\](?:cli[\/\\]serve|openai[\/\\]api_server)|scripts)\.py$/;
+const API_SERVER_ENTRY_FILE = /(?:^|[\/\\])vllm(?:_omni)?[\/\\](?:entrypoints[\/\\](?:cli[\/\\]serve|openai[\/\\]api_server)|scripts)\.py$/;
 const API_SERVER_FILE = /(?:^|[\/\\])vllm[\/\\]entrypoints[\/\\]openai[\/\\]api_server\.py$/;
 /** the event loop's runner that runs a coroutine to its end: uvloop's `run`, asyncio's `run` / `Runner.run` */
 const EVENT_LOOP_RUN_FILE = /(?:^|[\/\\])(?:uvloop[\/\\]__init__|asyncio[\/\\]runners)\.py$/;
@@ -457,8 +458,11 @@ function stageOf(t: TracebackEvent): Kept["stage"] | "server-entry" {
   return serving ? "runtime" : null;
 }
 
-/** V1's engine-core process (`EngineCore`, `EngineCore_0`, `EngineCore_DP0`, by its log prefix or its `Process EngineCore_DP0:` header) */
-const ENGINE_CORE_PROCESS = /^EngineCore(?:_\w+)?:?$/;
+/**
+ * V1's engine-core process (`EngineCore`, `EngineCore_0`, `EngineCore_DP0`, by its log prefix or its `Process EngineCore_DP0:` header),
+ * or vllm-omni's per-stage engine core built on it (`StageEngineCoreProc_stage1_replica0`, `..._DP0`)
+ */
+const ENGINE_CORE_PROCESS = /^(?:EngineCore(?:_\w+)?|StageEngineCoreProc_stage\d+_\w+):?$/;
 
 /**
  * An exception that ended an engine-core process: its traceback printed with no log level (the process's own, after
