@@ -466,6 +466,7 @@ export function createVllmReader(): RecordReader & {
 export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => void) & { quiet: (w: LearnedWrapper) => boolean } {
   let lastKey = "";
   let rayDedupWorker = false;
+  let driverNodeWorker = false;
   const seen = new Set<string>();
   const observe = (rec: LogRecord, emit: Emit) => {
     const o = rec.origin;
@@ -483,6 +484,11 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
       rayDedupWorker = true;
       emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: "dedup:Ray actor Worker", engine: "v0", backend: "ray", strength: 2 });
     }
+    // Ray writes `ip=` on an actor's lines only when the actor runs on another node than the driver
+    if (!driverNodeWorker && o.ip === undefined && RAY_WORKER_ACTOR.test(o.process)) {
+      driverNodeWorker = true;
+      emit({ kind: "vllm.marker", ...base(rec, evidenceOf(rec)), marker: "ray:worker on the driver's node", backend: "ray", driverNodeWorker: true, strength: 3 });
+    }
     const key = `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`;
     if (key === lastKey && !inner) return;
     lastKey = key;
@@ -499,6 +505,7 @@ export function createVllmOriginObserver(): ((rec: LogRecord, emit: Emit) => voi
   const quiet = (w: LearnedWrapper): boolean => {
     const o = w.origin;
     if (o.process === undefined) return true;
+    if (!driverNodeWorker && o.ip === undefined && RAY_WORKER_ACTOR.test(o.process)) return false;
     const key = (w.memo.key ??= `${o.process}|${o.pid ?? ""}|${o.ip ?? ""}`);
     // the names first: a nested wrapper shares its outer process's key but may name a new inner process
     if (!w.memo.namesSeen) {
@@ -590,6 +597,9 @@ function compiledGraphMarker(rec: LogRecord, text: string, emit: Emit, marker: M
 
 /** vLLM's banner message cut right after its version: `Initializing an LLM engine (v0.3.3)` and nothing after it */
 const BANNER_CUT_AT_VERSION = /^Initializing (an|a V0|a V1) LLM engine \(v([^)\s]+)\)\s*$/;
+
+/** vLLM's Ray worker actors: `RayWorkerWrapper` (and a platform's subclass of it), 0.1-0.2's `RayWorker`/`RayWorkerVllm`, V2's `RayWorkerProc` */
+const RAY_WORKER_ACTOR = /^(?:[A-Za-z]*RayWorkerWrapper|RayWorker(?:Vllm|Proc)?)$/;
 
 function processHint(name: string): { engine?: "v0" | "v1"; backend?: "mp" | "ray"; expertParallel?: true; strength?: number } | null {
   if (name === "VllmWorkerProcess") return { engine: "v0", backend: "mp" };

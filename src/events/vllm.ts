@@ -46,6 +46,8 @@ export interface VllmMarkerEvent extends EventBase {
    * `Automatically detected platform X.` names it (tpu, hpu, xpu, cpu, neuron, openvino)
    */
   platform?: string;
+  /** a Ray worker actor's line without `ip=`: the actor runs on the Ray driver's node (see distributed.workersOnDriverNode) */
+  driverNodeWorker?: true;
   /** what was seen: `prefix:VllmWorkerProcess`, `file:multiproc_executor.py`, `path:vllm/v1/`, `ray-driver` ... */
   marker: string;
   /** 3: process prefix or log-line file; 2: traceback path inside a vLLM record; 1: weaker hints */

@@ -86,7 +86,12 @@ export function multiNodeReasons(f: Facts, gpusPerNode = GPUS_PER_NODE): { why: 
   // the Ray actor that hosts the engine, `(LLMServer pid=4321, ip=10.0.0.7) (VllmWorkerProcess pid=9) ...`, where they
   // all run; a second node of such a run shows as --nnodes, --headless or NCCL's own hosts, read above)
   const mpWorkers = c.executorBackend === "mp";
-  if (n.workerIps.length && !oneRank && !withEngine && !mpWorkers && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
+  // (V1's Ray executor runs every worker as an actor, the driver, its engine core, holding no GPU; with the Ray head on a
+  // node without GPUs (as KubeRay often runs it) one `ip=` on every worker's lines is the one node of all the ranks,
+  // unless some worker wrote without `ip=`, from the driver's node. V0's driver holds rank 0 itself. Where NCCL places
+  // ranks, rayNodeHoldsEveryRank judges.)
+  const oneActorNode = f.vllm.engine === "v1" && n.workerIps.length === 1 && !f.distributed.workersOnDriverNode && !n.rankMap.length && !(n.hosts.length > 1);
+  if (n.workerIps.length && !oneRank && !withEngine && !mpWorkers && !oneActorNode && !rayNodeHoldsEveryRank(f)) out.push({ why: `Ray workers on another node (${n.workerIps.slice(0, 4).join(", ")})`, fact: "nccl.workerIps" });
   return out;
 }
 

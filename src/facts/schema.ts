@@ -63,6 +63,12 @@ export const DistributedFactsSchema = z.object({
    * banner carries none (the engine runs where the driver does) or no banner was read
    */
   engineAddress: s.optional(),
+  /**
+   * extension (absent from the reports of earlier versions): true where a Ray worker actor of vLLM (`RayWorkerWrapper`
+   * and its platform subclasses, `RayWorkerProc`) wrote a line without Ray's `ip=`, which Ray leaves out for an actor on
+   * the driver's own node; absent where none did (no Ray workers, or all of them on other nodes than the driver)
+   */
+  workersOnDriverNode: z.literal(true).optional(),
 });
 
 /**

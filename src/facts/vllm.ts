@@ -177,6 +177,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         if (e.engine) offer(state, "vllm.engine", e.engine, at, e.strength);
         if (e.backend) offer(state, "config.executorBackend", e.backend, at, e.strength);
         if (e.expertParallel) offer(state, "config.enableExpertParallel", true, at, e.strength);
+        if (e.driverNodeWorker) offer(state, "distributed.workersOnDriverNode", true, at, e.strength, "line");
         // a platform's own module in the logger prefix: below every line that names the platform (banner 5, detection 7)
         if (e.platform) offer(state, "gpu.platform", e.platform, at, Math.min(e.strength, 3), "line");
         break;
@@ -276,7 +277,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         servedModelName: get("config.servedModelName"),
         source: source?.kind ?? null,
       },
-      distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp"), engineAddress: get("distributed.engineAddress") },
+      distributed: { worldSize: get("distributed.worldSize"), backend: get("distributed.backend"), hostIp: get("distributed.hostIp"), engineAddress: get("distributed.engineAddress"), ...onDriverNode(get<boolean>("distributed.workersOnDriverNode")) },
       gpu: { name: get("gpu.name"), count: get("gpu.count"), memoryGiB: get("gpu.memoryGiB"), platform: get("gpu.platform") },
       kvCache: {
         tokens: get("kvCache.tokens"),
@@ -447,6 +448,9 @@ function configSource(state: VllmState): { kind: ConfigSource; at: Located } | n
   }
   return at ? { kind: SOURCE_RANK[best], at } : null;
 }
+
+/** only where seen: its absence says nothing to look for (no Ray workers, or none on the driver's node) */
+const onDriverNode = (v: boolean | null): { workersOnDriverNode?: true } => (v ? { workersOnDriverNode: true } : {});
 
 // ---------------------------------------------------------------- facts.missing
 

@@ -67,6 +67,36 @@ describe("vllm/tp-spans-nodes", () => {
     const r = await analyzeText(spread.join("\n"));
     expect(r.facts.nccl.multiNode).toBe(true);
   });
+  it("V1 over Ray without NCCL lines: one `ip=` on every worker is one node (the driver, its engine core, holds no GPU); a worker without `ip=` or a second address is a second node", async () => {
+    const api = "(APIServer pid=1201) ";
+    const core = "(EngineCore_0 pid=1290) ";
+    const at = (ip: string | null) => (pid: number) => `(RayWorkerWrapper pid=${pid}${ip ? `, ip=${ip}` : ""}) `;
+    const run = (worker: (pid: number) => string, nested: boolean, second = worker) => [
+      `${api}INFO 06-10 09:00:03 [cli_args.py:325] non-default args: {'model': 'org/chat-32b', 'tensor_parallel_size': 4, 'distributed_executor_backend': 'ray'}`,
+      `${core}INFO 06-10 09:00:14 [core.py:69] Initializing a V1 LLM engine (v0.9.1) with config: model='org/chat-32b', tensor_parallel_size=4, pipeline_parallel_size=1, max_seq_len=16384`,
+      `${core}2025-06-10 09:00:15,120 INFO worker.py:1918 -- Connected to Ray cluster.`,
+      ...[811, 812, 813, 814].map((pid, i) => `${nested ? core : ""}${(i < 2 ? worker : second)(pid)}INFO 06-10 09:00:24 [pynccl.py:70] vLLM is using nccl==2.26.2`),
+      `${nested ? core : ""}${worker(811)}INFO 06-10 09:00:31 [gpu_model_runner.py:1595] Model loading took 15.2 GiB and 12.1 seconds`,
+      `${core}INFO 06-10 09:00:40 [kv_cache_utils.py:716] GPU KV cache size: 210,432 tokens`,
+    ];
+    const read = async (lines: string[], wrap: (l: string) => string) => {
+      const r = await analyzeText(lines.map(wrap).join("\n") + "\n");
+      return { onDriverNode: r.facts.distributed.workersOnDriverNode, ids: r.findings.map((x) => x.ruleId) };
+    };
+    for (const wrap of [(l: string) => l, (l: string) => `2025-06-10T09:00:01.000000000Z ${l}`, (l: string) => `${l}\r`])
+      for (const nested of [true, false]) {
+        const at0 = `${nested ? "nested" : "flat"} ${JSON.stringify(wrap("x"))}`;
+        expect(await read(run(at("10.0.0.5"), nested), wrap), at0).toEqual({ onDriverNode: undefined, ids: [] });
+        // half the workers on the driver's node (Ray writes no `ip=` there), half on 10.0.0.5
+        expect(await read(run(at("10.0.0.5"), nested, at(null)), wrap), at0).toEqual({ onDriverNode: true, ids: ["vllm/tp-spans-nodes"] });
+        expect(await read(run(at("10.0.0.5"), nested, at("10.0.0.6")), wrap), at0).toEqual({ onDriverNode: undefined, ids: ["vllm/tp-spans-nodes"] });
+        // all on the driver's node: no address at all
+        expect(await read(run(at(null), nested), wrap), at0).toEqual({ onDriverNode: true, ids: [] });
+      }
+    // V0's driver holds rank 0 itself: a worker at another address is a second node
+    const v0 = run(at("10.0.0.5"), false).map((l) => l.replace("Initializing a V1 LLM engine", "Initializing a V0 LLM engine").replace(core, "").replace(api, "").replace("[core.py:69]", "[llm_engine.py:234]"));
+    expect(await read(v0, (l) => l)).toEqual({ onDriverNode: undefined, ids: ["vllm/tp-spans-nodes"] });
+  });
   it("falls back to the rule's own advice when only Ray shows the second node (through the pipeline)", async () => {
     const log = [
       "INFO 02-26 14:02:22 llm_engine.py:234] Initializing a V0 LLM engine (v0.7.3) with config: model='m', tensor_parallel_size=4, pipeline_parallel_size=1, seed=0",
