@@ -97,6 +97,10 @@ describe("signaturesWithWords: the signatures a line holds a word of, found in o
       lines.push(line);
     }
     for (const line of lines) expectEqual([...signaturesWithWords(line.toLowerCase())], bySearch(line.toLowerCase()), () => line);
+    // a line as written: its ASCII letters in either case, as a case-insensitive regex reads them (the Kelvin sign is
+    // no `k` to it, nor a dotted capital I an `i`)
+    const asciiLower = (l: string) => l.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    for (const line of lines) expectEqual([...signaturesWithWords(line)], bySearch(asciiLower(line)), () => line);
   });
 });
 
