@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText, ids, eachWrapped } from "./rules/analyze-text.js";
+import type { Report } from "../src/model.js";
+
+/**
+ * Formats met in round 80r17 (AMD GPUs: vLLM on ROCm, RCCL's NCCL_DEBUG=INFO output in ROCm/rccl and rccl-tests issues).
+ * Two shapes the tool got wrong or left bare at first sight:
+ * - RCCL's start-up advice (`Missing "iommu=pt" from kernel command line which can lead to system instablity or hang!`)
+ *   cut at the end of the line by the paste (`... from kernel comm`) was read as a failing WARN: a `nccl/error` and a
+ *   first error on a log where nothing failed. The advice is now read cut anywhere after its `from`.
+ * - RCCL's `Cuda failure 'invalid kernel file'` (HIP's hipErrorInvalidKernelFile from its kernel launch in enqueue.cc)
+ *   gave `A HIP call inside RCCL failed: invalid kernel file.` and no remediation: it means the library has no code for
+ *   the GPU's architecture, as NCCL's `no kernel image is available` and `invalid device function` do.
+ * Every log text here is written for the test in the printed layout of those logs, behind wrappers they did not all show.
+ */
+
+const WRAPS: [string, (l: string) => string][] = [
+  ["plain", (l) => l],
+  ["kubectl --timestamps", (l) => `2026-12-07T09:40:11.402117340Z ${l}`],
+  ["mpi-tag", (l) => `[1,0]<stdout>:${l}`],
+];
+
+const eachWrap = (lines: string[], check: (r: Report, at: string) => void) => eachWrapped(WRAPS, lines, check);
+
+const PATH = "/long_pathname_so_that_rpms_can_package_the_debug_info/src/extlibs/rccl/build/hipify/src/";
+
+describe("RCCL's start-up advice cut at the end of the line", () => {
+  const start = [
+    "# nThread 1 nGpus 2 minBytes 8 maxBytes 134217728 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+    "#   Rank  0 Pid  20418 on mi100-ws device  0 [0000:2f:00.0] AMD Instinct MI100",
+    "#   Rank  1 Pid  20418 on mi100-ws device  1 [0000:03:00.0] AMD Instinct MI100",
+    "mi100-ws:20418:20418 [0] NCCL INFO Bootstrap : Using enp37s0f1:192.168.7.20<0>",
+    "mi100-ws:20418:20418 [0] NCCL INFO NET/Plugin : No plugin found, using internal implementation",
+    "",
+  ];
+  const cuts = [
+    `mi100-ws:20418:20418 [0] ${PATH}init.cc:132 NCCL WARN Missing "iommu=pt" from kernel comm`,
+    `mi100-ws:20418:20418 [0] ${PATH}init.cc:130 NCCL WARN Missing "amd_iommu=on" from`,
+    `mi100-ws:20418:20418 [1] ${PATH}init.cc:136 NCCL WARN Missing "HSA_FORCE_FINE_GRAIN_PCIE=1" from environment which can le`,
+    `mi100-ws:20418:20418 [1] ${PATH}init.cc:141 NCCL WARN NUMA auto balancing enabled which can lead to var`,
+  ];
+
+  it("is the first WARN but no error and no finding, behind wrappers and CRLF", async () => {
+    for (const cut of cuts)
+      await eachWrap([...start, cut], (r, at) => {
+        expect(r.facts.nccl.firstWarn?.line, `${cut} ${at}`).toBe(7);
+        expect(r.facts.firstError, `${cut} ${at}`).toBeNull();
+        expect(ids(r), `${cut} ${at}`).toEqual([]);
+        expect(r.facts.nccl.ranks, `${cut} ${at}`).toBe(2);
+      });
+  });
+
+  it("cut in the middle of a log, with the run going on after it", async () => {
+    const r = await analyzeText(
+      [...start, cuts[0], "mi100-ws:20418:20418 [0] NCCL INFO Kernel version: 5.15.0-101-generic", "RCCL version 2.18.3+hip6.1 HEAD:1a2b3c4+", ""].join("\n"),
+    );
+    expect(r.facts.firstError).toBeNull();
+    expect(ids(r)).toEqual([]);
+    expect(r.facts.nccl.version).toBe("2.18.3");
+  });
+
+  it("a WARN whose words after `from` are not the advice's stays a failure, and so does a failure after the advice", async () => {
+    const other = await analyzeText([...start, `mi100-ws:20418:20418 [0] ${PATH}init.cc:132 NCCL WARN Missing "iommu=pt" from kernel modules`, ""].join("\n"));
+    expect(other.facts.firstError?.line).toBe(7);
+    const after = await analyzeText(
+      [...start, cuts[0], "", `mi100-ws:20418:20431 [0] ${PATH}enqueue.cc:66 NCCL WARN Cuda failure 'out of memory'`, ""].join("\n"),
+    );
+    expect(after.facts.nccl.firstWarn?.line).toBe(7);
+    expect(after.facts.firstError?.line).toBe(9);
+    expect(ids(after, "error")).toEqual(["nccl/cuda-error"]);
+  });
+});
