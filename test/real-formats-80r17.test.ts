@@ -70,3 +70,48 @@ describe("RCCL's start-up advice cut at the end of the line", () => {
     expect(ids(after, "error")).toEqual(["nccl/cuda-error"]);
   });
 });
+
+describe("a collective library without kernels for the GPU's architecture", () => {
+  it("RCCL's `Cuda failure 'invalid kernel file'`: says so and points at the gfx target and the library loaded", async () => {
+    await eachWrap(
+      [
+        "ws-7900:51102:51102 [0] NCCL INFO Bootstrap : Using eno1:192.168.10.40<0>",
+        "ws-7900:51102:51102 [0] NCCL INFO Kernel version: 6.2.0-26-generic",
+        "RCCL version 2.17.1+hip5.7 HEAD:cbbb3d8+",
+        "",
+        `ws-7900:51102:51110 [0] ${PATH}enqueue.cc:66 NCCL WARN Cuda failure 'invalid kernel file'`,
+        `ws-7900:51102:51110 [0] NCCL INFO ${PATH}init.cc:1491 -> 1`,
+        `ws-7900:51102:51110 [0] NCCL INFO ${PATH}group.cc:68 -> 1 [Async thread]`,
+      ],
+      (r, at) => {
+        expect(ids(r, "error"), at).toEqual(["nccl/cuda-error"]);
+        const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error")!;
+        expect(f.message, at).toBe("A HIP call inside RCCL failed: invalid kernel file (the library has no kernels for this GPU's architecture).");
+        expect(f.remediation[0], at).toMatch(/^This RCCL has no kernels for this GPU's architecture: .*rocminfo \| grep gfx.*--amdgpu_targets=/);
+        expect(r.facts.firstError?.line, at).toBe(5);
+        expect(r.facts.nccl.version, at).toBe("2.17.1");
+      },
+    );
+  });
+
+  it("NCCL's `invalid device function` and `no kernel image is available`: the compute capability and NVCC_GENCODE; other failures keep their words", async () => {
+    for (const words of ["invalid device function", "no kernel image is available for execution on the device"]) {
+      const r = await analyzeText(
+        [
+          "NCCL version 2.18.1+cuda12.1",
+          `gpu-a:3311:3340 [0] enqueue.cc:1112 NCCL WARN Cuda failure '${words}'`,
+          "gpu-a:3311:3340 [0] NCCL INFO group.cc:200 -> 1",
+          "",
+        ].join("\n"),
+      );
+      const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error")!;
+      expect(f.message, words).toBe(`A CUDA call inside NCCL failed: ${words} (the library has no kernels for this GPU's architecture).`);
+      expect(f.remediation[0], words).toMatch(/^This NCCL has no kernels for this GPU's architecture: .*compute_cap.*NVCC_GENCODE/);
+    }
+    // other CUDA failures keep their words without the clause
+    const r = await analyzeText(["RCCL version 2.20.5+hip6.2 HEAD:d380693+", `mi-b:70:81 [1] ${PATH}include/alloc.h:212 NCCL WARN Cuda failure 'out of memory'`, ""].join("\n"));
+    const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error")!;
+    expect(f.message).toBe("A HIP call inside RCCL failed: out of memory.");
+    expect(f.remediation.join(" ")).not.toMatch(/no kernels/);
+  });
+});
