@@ -4,13 +4,15 @@ import type { Report } from "../src/model.js";
 
 /**
  * Formats met in round 80r17 (AMD GPUs: vLLM on ROCm, RCCL's NCCL_DEBUG=INFO output in ROCm/rccl and rccl-tests issues).
- * Two shapes the tool got wrong or left bare at first sight:
+ * Two shapes the tool got wrong or left bare at first sight, and one RCCL advisory WARN read in its source:
  * - RCCL's start-up advice (`Missing "iommu=pt" from kernel command line which can lead to system instablity or hang!`)
  *   cut at the end of the line by the paste (`... from kernel comm`) was read as a failing WARN: a `nccl/error` and a
  *   first error on a log where nothing failed. The advice is now read cut anywhere after its `from`.
  * - RCCL's `Cuda failure 'invalid kernel file'` (HIP's hipErrorInvalidKernelFile from its kernel launch in enqueue.cc)
  *   gave `A HIP call inside RCCL failed: invalid kernel file.` and no remediation: it means the library has no code for
  *   the GPU's architecture, as NCCL's `no kernel image is available` and `invalid device function` do.
+ * - RCCL's `LL cutoff points not detected for a supported arch gfx950` (rccl_wrap.cc, warned once; RCCL keeps its default
+ *   LL thresholds) was a `nccl/error` on healthy runs.
  * Every log text here is written for the test in the printed layout of those logs, behind wrappers they did not all show.
  */
 
@@ -113,5 +115,24 @@ describe("a collective library without kernels for the GPU's architecture", () =
     const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error")!;
     expect(f.message).toBe("A HIP call inside RCCL failed: out of memory.");
     expect(f.remediation.join(" ")).not.toMatch(/no kernels/);
+  });
+});
+
+describe("RCCL's protocol-tuning WARN for a GPU model it did not match", () => {
+  it("`LL cutoff points not detected for a supported arch` is advice: first WARN, no error, no finding", async () => {
+    await eachWrap(
+      [
+        "RCCL version 2.22.3+hip6.4 HEAD:0a1b2c3",
+        "mi355-a:8801:8840 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/IPC comm 0x3f0a2b0 nRanks 08",
+        "",
+        `mi355-a:8801:8801 [0] ${PATH}misc/rccl_wrap.cc:211 NCCL WARN LL cutoff points not detected for a supported arch gfx950`,
+        "mi355-a:8801:8840 [0] NCCL INFO ncclCommInitRank comm 0x3f0a2b0 rank 0 nranks 8 cudaDev 0 busId 5000 commId 0x71a2 - Init COMPLETE",
+      ],
+      (r, at) => {
+        expect(r.facts.nccl.firstWarn?.line, at).toBe(4);
+        expect(r.facts.firstError, at).toBeNull();
+        expect(ids(r, "error"), at).toEqual([]);
+      },
+    );
   });
 });
