@@ -298,9 +298,16 @@ export const BENIGN_ASYNC_EVENT = new RegExp(`async event\\s*:\\s*(?:${BENIGN_AS
  * - NCCL_MIN_NCHANNELS refused (src/init.cc, RCCL 2.2x): `NCCL_MIN_NCHANNELS set by environment is ignored due to less
  *   than 8 GPUs.` (fewer than 8 ranks asking for more than 64) and `.. due to greater than max allowed 48 channels.`: each
  *   sets the minimum to 2 and init goes on (a tuning setting dropped, not a failure).
+ * - the protocol tuning of a GPU whose model it did not match (src/misc/rccl_wrap.cc rcclUpdateCollectiveProtocol, a void
+ *   function): `LL cutoff points not detected for a supported arch gfx942`, warned once, and RCCL keeps its default LL
+ *   thresholds.
+ * The start-up advice is also read cut at the end of the line anywhere after its `from` (a paste or a log window that
+ * stops inside the sentence: `Missing "iommu=pt" from kernel comm`): NCCL and RCCL print no other `Missing "X" from`
+ * WARN, and the rest of the sentence is fixed text.
  * Unanchored: the signature reader tests whole lines with it.
  */
-export const RCCL_ADVISORY_WARN = /\bNCCL_MIN_NCHANNELS set by environment is ignored due to (?:less than \d+ GPUs|greater than max allowed \d+ channels)|\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF|\bcuMem support requires (?:VMM RDMA support|Linux kernel >= |HIP_VERSION >= )|\bNCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build/;
+const RCCL_ADVICE_CUT = `\\bMissing "[^"]+" from(?: (?:${cutAt("kernel command line which can lead to", 1)}|${cutAt("environment which can lead to", 1)}))?\\s*$|\\bNUMA auto balancing enabled(?: ${cutAt("which can lead to variability", 1)})?\\s*$`;
+export const RCCL_ADVISORY_WARN = new RegExp(`${RCCL_ADVICE_CUT}|${/\bNCCL_MIN_NCHANNELS set by environment is ignored due to (?:less than \d+ GPUs|greater than max allowed \d+ channels)|\bMissing "[^"]+" from (?:kernel command line|environment) which can lead to |\bNUMA auto balancing enabled which can lead to variability|\[rocprofiler-sdk-rccl\]\[\d+\] rocprofiler-register failed with error code|\bMSCCL\+\+: (?:Cannot enable MSCCL\+\+|Feature not enabled)|\bRCCL_USE_AMD_SMI_LIB not set, but HIP_FABRIC_API is defined\b|\bDMA_BUF Support is force enabled, so explicitly setting RCCL_FORCE_ENABLE_DMABUF=1|\bNCCL_CUMEM_ENABLE is set but NCCL_DMABUF_ENABLE is not\. Forcefully enabling DMA-BUF|\bcuMem support requires (?:VMM RDMA support|Linux kernel >= |HIP_VERSION >= )|\bNCCL_CUMEM_ENABLE=1 is set but cuMem VMM APIs are unavailable in this build|\bLL cutoff points not detected for a supported arch\b/.source}`);
 
 /**
  * aws-ofi-nccl's advisory WARN from configure_nvls_option (older releases): it looks up

@@ -167,6 +167,11 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
   /(?<kernelFault>an illegal memory access was encountered|misaligned address|unspecified launch failure|an illegal instruction was encountered|device-side assert triggered)/i,
   // cudaErrorInvalidDevice (101): the process named a device number it cannot see (CUDA_VISIBLE_DEVICES renumbers from 0)
   /(?<invalidDevice>invalid device ordinal)/i,
+  // a library without code for this GPU's architecture: HIP's hipErrorInvalidKernelFile (218, `invalid kernel file`: no code
+  // object for the gfx target in the fat binary), hipErrorNoBinaryForGpu and CUDA's cudaErrorNoKernelImageForDevice (209, `no
+  // kernel image is available for execution on the device`), and cudaErrorInvalidDeviceFunction / hipErrorInvalidDeviceFunction
+  // (98, `invalid device function`) that a launch of a kernel built for other architectures returns
+  /(?<noKernelForArch>invalid kernel file|no kernel image is available for execution on the device|invalid device function)/i,
   // nccl-tests' own CUDACHECK (src/common.h): `host: Test CUDA failure common.cu:941 '...'` is the test program's call, not NCCL's
   /(?<testHarness>\bTest CUDA failure [\w./\-]+:\d+)/,
   // graph/paths.cc's ncclTopoCheckP2p: NVML reports the peer status of two NVLink-connected GPUs not OK, and NCCL returns

@@ -62,6 +62,15 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
     remediation.unshift(
       "CUDA error 205 'mapping of buffer object failed': the driver refused to map memory NCCL allocated through CUDA's virtual memory API (cuMem), usually a driver or platform limit rather than a full GPU: GPUs or drivers without full cuMem/P2P support (consumer cards, modified or vGPU drivers), or a BAR1 window too small for peer mappings (`nvidia-smi -q`, BAR1 Memory Usage; Resizable BAR and Above 4G Decoding in the BIOS). Try NCCL_CUMEM_ENABLE=0, and NCCL_P2P_DISABLE=1 if it still fails; an official driver of the GPU's branch is the lasting fix.",
     );
+  // the library has no code for this GPU (see noKernelForArch in grammars/signatures.ts): the failing call is NCCL's or
+  // RCCL's own kernel launch (enqueue.cc) or its first use of a kernel, not a fault of the program
+  const noKernel = said("noKernelForArch");
+  if (noKernel)
+    remediation.unshift(
+      rccl
+        ? "This RCCL has no kernels for this GPU's architecture: the ROCm release it came with does not support the GPU, or it was built for other gfx targets. Find the GPU's target (`rocminfo | grep gfx`) and load an RCCL that has it: a ROCm release that supports this GPU, or RCCL built for it (`./install.sh --amdgpu_targets=<gfx target>`). A PyTorch ROCm wheel carries its own librccl in torch/lib, so check which library the process loads (vLLM prints `Found nccl from library ...`)."
+        : "This NCCL has no kernels for this GPU's architecture: it is older than the GPU or was built for other architectures. Find the GPU's compute capability (`nvidia-smi --query-gpu=name,compute_cap --format=csv`) and load an NCCL release that supports it, or build NCCL for it (NVCC_GENCODE=\"-gencode=arch=compute_XY,code=sm_XY\"). PyTorch wheels depend on their own nvidia-nccl package, so check which libnccl the process loads (vLLM prints `Found nccl from library ...`).",
+    );
   if (said("unknownError")) remediation.push("'unknown error' usually means the GPU or driver is in a bad state: check `dmesg` for Xid errors and `nvidia-smi`; reset or drain the GPU.");
   // NCCL 2.4-2.7's P2P transport maps the peer process's GPU buffer through CUDA IPC itself (transport/p2p.cc)
   const cudaIpc = said("cudaIpc");
@@ -107,6 +116,7 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
   // buffers), made around NCCL's: with nothing else failing, NCCL is not where it went wrong
   if (hits.every((h) => h.captures.testHarness !== undefined))
     return { message: `A CUDA call of the nccl-tests program itself failed (not one inside NCCL): ${what}.`, remediation };
-  return { message: rccl ? `A HIP call inside RCCL failed: ${what}.` : `A CUDA call inside NCCL failed${where}: ${what}.`, remediation };
+  const forArch = noKernel ? ` (the library has no kernels for this GPU's architecture)` : "";
+  return { message: rccl ? `A HIP call inside RCCL failed: ${what}${forArch}.` : `A CUDA call inside NCCL failed${where}: ${what}${forArch}.`, remediation };
 });
 export const check = rule.check;
