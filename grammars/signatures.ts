@@ -553,7 +553,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.bootstrap", dialect: "nccl", level: "error", anyOf: ["socket interface", "connect to", "call to connect", "connect returned", "bootstrap"],
     // (each alternative says `found`, `failed`, `refused`, `error` or `time[d] out`/`timeout`)
-    alsoOneOf: ["found", "fail", "refused", "error", "time"],
+    // (not `time` alone: a big job's `Init timings - … bootstrap 0.88, …` line, one a rank, would try the pattern)
+    alsoOneOf: ["found", "fail", "refused", "error", "timeout", "timedout", "time out", "timed out"],
     values: BOOTSTRAP_VALUES,
     pattern: anyOfSources(["no socket interface found", firstThen("socketStartConnect: Connect to ", ".* failed"), "Call to connect failed", "Connect to \\S+ failed", "connect returned Connection (?:timed out|refused)", firstThen("Bootstrap", ".*(?:failed|timed? ?out)"), firstThen("bootstrap(?:Net)?(?:Accept|Connect|Recv|Send)", ".*(?:failed|error)")], "i"),
     samples: [
