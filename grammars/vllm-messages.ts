@@ -14,7 +14,7 @@ export type FactValue = string | number | boolean;
  * What a line states: values by fact path (typed from the report's schema, so a misspelt path fails to compile;
  * `kvCache.device` is the domain's own), and the few values of the line that are no fact (no dot).
  */
-export type Stated = { [K in FactPath | "kvCache.device" | "memory.peakTorchGiB"]?: FactValue } & { rank?: FactValue; dp?: FactValue; pp?: FactValue; tp?: FactValue; name?: FactValue; value?: FactValue };
+export type Stated = { [K in FactPath | "kvCache.device" | "memory.peakTorchGiB"]?: FactValue } & { rank?: FactValue; dp?: FactValue; pp?: FactValue; tp?: FactValue; name?: FactValue; value?: FactValue; worldAsTp?: FactValue };
 
 export interface PhraseMatch {
   id: PhraseId;
@@ -428,11 +428,13 @@ const BY_FIRST: Record<string, Entry[]> = {
     // `override_quantization_method`, 0.5 on): `The model is convertible to awq_marlin during runtime. Using awq_marlin kernel.`
     { id: "config.quantizationStated", re: /^The model is convertible to ([a-z][a-z0-9_-]*) during runtime\. Using \1 kernel\b/, map: (m): Stated => ({ "config.quantization": m[1] }) },
     KV_TOKENS,
-    // Ray ≈v0.11.1+: the GPUs visible on this node
+    // Ray ≈v0.11.1+ (ray_utils.initialize_ray_cluster): the GPUs visible on this node. The number it calls the tensor
+    // parallel size is `parallel_config.world_size` (TP × PP), as in config.tpExceedsGpus below: the world size, and the
+    // TP only while no pipeline of several stages is known (Sourced.world in src/facts/vllm.ts)
     {
       id: "config.tpExceedsGpus",
       re: /^Tensor parallel size \((\d+)\) exceeds available GPUs \((\d+)\)/,
-      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "gpu.count": num(m[2]) }),
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "distributed.worldSize": num(m[1]), "gpu.count": num(m[2]), worldAsTp: true }),
       priority: 6,
     },
     // (the cache's token count is left out when an error-help page quotes the message: `... stored in KV cache. Try ...`)
@@ -610,7 +612,7 @@ const ANYWHERE: { key: string; entry: Entry }[] = [
     entry: {
       id: "config.tpExceedsGpus",
       re: /Tensor parallel size \((\d+)\) cannot be larger than the number of available GPUs \((\d+)\)/,
-      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "distributed.worldSize": num(m[1]), "gpu.count": num(m[2]) }),
+      map: (m): Stated => ({ "config.tensorParallelSize": num(m[1]), "distributed.worldSize": num(m[1]), "gpu.count": num(m[2]), worldAsTp: true }),
       priority: 4,
     },
   },

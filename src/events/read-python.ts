@@ -2,7 +2,7 @@ import type { Emit, RecordReader } from "./types.js";
 import type { Evidence, LogRecord, Origin } from "../model.js";
 import { clip, evidenceOf } from "../model.js";
 import type { TracebackEvent } from "./common.js";
-import { calleeOfCode, classifyPythonLine, flatTailException, isErrorTypeName, isStopTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
+import { calleeOfCode, classifyPythonLine, parseFrame, plainFrameQuotes, flatTailException, isErrorTypeName, isStopTypeName, isWarningTypeName, parseExceptionLine, type PyLine } from "../../grammars/python.js";
 import { parseGlogHead, parsePgHead, parseWorkNccl } from "../../grammars/torch.js";
 import { labelOrigin } from "../records/peel.js";
 
@@ -265,8 +265,19 @@ const FATAL_PYTHON = /^Fatal Python error: (\S.*)$/;
 // and `@ 0x... (unknown)` lines after them are frames. A stop (SIGTERM, SIGINT) is not a failure of the process
 const SIGNAL_HANDLER_HEADER = /^\*\*\* (?:(SIG(?:SEGV|BUS|FPE|ILL|ABRT)) (?:received at time=\d+(?: on cpu \d+)?|\(@0x[0-9a-fA-F]+\) received by PID \d+ \(TID 0x[0-9a-fA-F]+\)(?: from PID \d+)?; stack trace:)|Aborted at \d+ \(unix time\) try "date -d @\d+" if you are using GNU date) \*\*\*$/;
 
+/**
+ * A frame line that a terminal or a viewer wrapped at its width: what a logger record kept of it, before the file name's
+ * end, before `line N` or before the function (`(Worker pid=213) ERROR ... [multiproc_executor.py:912]   File`, then
+ * `"/usr/.../c10d_logger.py",` and `line 83, in wrapper` flush left on the lines below). The record says nothing else.
+ */
+const CUT_FRAME_HEAD = /^\s*File(?:\s+"[^"]*"?,?(?:\s+line(?:\s+\d+,?(?:\s+in)?)?)?)?\s*$/;
+/** how many physical lines a wrapped frame line may run over after its head */
+const MAX_FRAME_PIECES = 3;
+
 export function createPythonReader(): RecordReader {
   const assemblers = new Map<string, Assembler>();
+  /** a logged frame line cut by a wrap (CUT_FRAME_HEAD), waiting for the lines that finish it: its record, the text so far */
+  let cutFrame: { rec: LogRecord; text: string; last: number; pieces: number } | null = null;
   /**
    * per origin, a logged code line that no open traceback holds (a window of a traceback that starts under a frame whose
    * `File` line it cut: `ERROR ... [core.py:603]     self._run_workers("init_device")`): the code of that cut frame, if the
@@ -643,6 +654,25 @@ export function createPythonReader(): RecordReader {
   return {
     name: "python",
     read(rec, emit) {
+      // a wrapped frame line goes on on the next physical lines, with no prefix of their own: the frame, once whole, is
+      // read as its first line's record (its origin, its evidence)
+      if (cutFrame) {
+        const c = cutFrame;
+        cutFrame = null;
+        const piece = rec.text.trim();
+        if (rec.input === c.rec.input && rec.line === c.last + 1 && !rec.level && rec.origin.process === undefined && rec.origin.pid === undefined && piece && piece.length <= 300) {
+          const joined = [`${c.text} ${piece}`, c.text + piece].find((t) => parseFrame(plainFrameQuotes(t.trim())) !== null);
+          if (joined) rec = { ...c.rec, text: `${" ".repeat(indentOf(c.rec))}${joined.trim()}` };
+          else if (c.pieces < MAX_FRAME_PIECES) {
+            cutFrame = { rec: c.rec, text: `${c.text} ${piece}`, last: rec.line, pieces: c.pieces + 1 };
+            return true;
+          }
+        }
+      }
+      if (rec.level && rec.text.length <= 300 && rec.text.includes("File") && CUT_FRAME_HEAD.test(rec.text)) {
+        cutFrame = { rec, text: rec.text.trim(), last: rec.line, pieces: 0 };
+        return true;
+      }
       let text = rec.text;
       if (text.length > 20 && text.charCodeAt(1) >= 65 && text.charCodeAt(1) <= 90 && DAMAGED_HEAD.test(text)) {
         // read it as the vLLM reader reads a record: an ERROR/CRITICAL message that is not traceback structure is an error

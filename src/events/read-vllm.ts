@@ -700,6 +700,11 @@ function pathMarkers(rec: LogRecord, text: string, strength: number, emit: Emit,
   // `Waiting for creating a placement group of specs for 150 seconds. specs=[{'GPU': 1.0, ...}]. Check \`ray status\` ..`
   else if (text.indexOf("placement group of specs") >= 0 && /\bWaiting for creating a placement group of specs for \d+ seconds\b/.test(text))
     marker(rec, { marker: "phrase:Ray executor placement wait", backend: "ray", strength }, emit);
+  // and the ValueError that ends the wait (ray_utils._wait_until_pg_ready): `Cannot provide a placement group of
+  // placement_group_specs=[...] within 1800 seconds.`, since ≈0.11 `Cannot provide a placement group requiring 4.0 GPUs
+  // (placement_group_specs=[...]) within 1800 seconds.`; only the Ray executor reserves a placement group
+  else if (text.indexOf("Cannot provide a placement group") >= 0 && /\bCannot provide a placement group (?:of\b|requiring \d)/.test(text))
+    marker(rec, { marker: "phrase:Ray executor placement timeout", backend: "ray", strength }, emit);
   // V1's front end waiting for its engine-core processes (vllm/v1/engine/core_client.py 0.8, vllm/v1/engine/utils.py
   // wait_for_engine_startup since 0.9): `RuntimeError: Engine core initialization failed. See root cause above. Failed
   // core proc(s): {'EngineCore_0': 1}`; V0 has no engine-core process and never prints it

@@ -21,6 +21,12 @@ interface Sourced {
   /** in an input that holds several runs (engine starts of different configurations): how many began before this one */
   run?: number;
   /**
+   * a tensor parallel size read off a number vLLM prints from the world size but words as the tensor parallel size
+   * (`Tensor parallel size (N) exceeds available GPUs (M)`, `... cannot be larger than the number of available GPUs`:
+   * both print `parallel_config.world_size`, TP × PP): it is the TP only while no pipeline parallel size above 1 is known
+   */
+  world?: true;
+  /**
    * a per-engine number (KV cache, memory) stated by the engine of one data-parallel rank (`EngineCore_DP2`,
    * `Worker_DP2_TP0_EP4`, `EngineCore_2`): every rank prints its own, in whatever order the processes reach the log
    */
@@ -158,6 +164,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         // a drafter's `Using max model len` (its architecture line just before, in the same process) is not the server's
         const draftLength = e.id === "config.maxModelLen" && state.drafting?.[proc] === true;
         for (const [k, v] of Object.entries(e.facts)) if (k.includes(".") && !(draftLength && k === "config.maxModelLen")) offer(state, k, v, at, e.priority, "line", undefined, dp !== undefined && PER_ENGINE.test(k) ? dp : undefined);
+        if (e.facts.worldAsTp && state.values["config.tensorParallelSize"]?.at === at) state.values["config.tensorParallelSize"].world = true;
         if (e.id === "dist.rankAssigned" && typeof e.facts.rank === "number") {
           const ranks = (state.ranks ??= {});
           const key = String(e.facts.rank);
@@ -238,12 +245,15 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
     return out;
   },
   finalize(state) {
+    const pp = state.values["config.pipelineParallelSize"];
+    // a world size worded as the tensor parallel size is no TP once a pipeline of several stages is known (Sourced.world)
+    const worldNotTp = (path: string, v: Sourced): boolean => path === "config.tensorParallelSize" && v.world === true && pp !== undefined && typeof pp.value === "number" && pp.value > 1;
     const get = <T>(path: FactPath): T | null => {
       const v = state.values[path];
-      return v && !otherNodesCommand(state, path, v) ? (v.value as T) : null;
+      return v && !otherNodesCommand(state, path, v) && !worldNotTp(path, v) ? (v.value as T) : null;
     };
     const sources: Record<string, Evidence> = {};
-    for (const [k, v] of Object.entries(state.values)) if (!otherNodesCommand(state, k, v)) sources[k] = plain(v.at)!;
+    for (const [k, v] of Object.entries(state.values)) if (!otherNodesCommand(state, k, v) && !worldNotTp(k, v)) sources[k] = plain(v.at)!;
     const engine = get<string>("vllm.engine");
     const source = configSource(state);
     if (source) sources["config.source"] = plain(source.at)!;
