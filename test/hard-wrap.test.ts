@@ -42,6 +42,20 @@ describe("a start-up log hard-wrapped at a terminal's width", () => {
     );
     expect(r.facts.kvCache.maxConcurrency).toBeNull();
   });
+  it("does not join an NCCL record with a record of its own behind labels the peel does not know", async () => {
+    // (two launchers' labels, `srun -l`'s over pdsh's: the second line is no continuation of the first, whose join would
+    // read `Bootstrap … Failed` as a bootstrap failure)
+    for (const label of ["3: 10.3.35.83: ", "task 3: node-a: ", "<3> [node-a] "]) {
+      const r = await analyzeText(
+        [
+          `${label}ip-10-3-35-83:362:362 [0] NCCL INFO Bootstrap : Using eth0:10.3.35.83<0>`,
+          `${label}ip-10-3-35-83:362:362 [0] NCCL INFO NET/Plugin: Failed to find ncclCollNetPlugin_v4 symbol.`,
+          `${label}ip-10-3-35-83:362:362 [0] NCCL INFO NET/OFI Selected Provider is efa (found 4 nics)`,
+        ].join("\n") + "\n",
+      );
+      expect(r.findings.map((f) => f.ruleId), label).toEqual([]);
+    }
+  });
 });
 
 describe("NCCL's Init records hard-wrapped inside their commId", () => {

@@ -23,6 +23,9 @@ const RECORD_START = /^(?:\s|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NCCL)\b|[
 const FRAME_LINE = /(?:^|\] )\s*File "/;
 // a host:pid:tid NCCL prefix
 const NCCL_START = /^[\w.\-]+:\d+:\d+ /;
+// a whole NCCL record behind a label the peel did not take off (`3: 10.3.35.83: ip-10-3-35-83:362:362 [0] NCCL INFO ...`):
+// a record of its own, which a terminal's cut does not make (the cut would have to fall right before its header)
+const GLUED_NCCL = /^\S[^ ]{0,40}(?: \S[^ ]{0,40}){0,3} [\w.\-]+:\d+:\d+ \[\d+\] (?:[\w\/.\-]+:\d+ )?NCCL (?:INFO|WARN|TRACE) /;
 // what stands before a blockquoted, indented line's text: `>` and the indent (`>     with config: model='m', `)
 const QUOTED_INDENT = /^[ \t]*>[ \t]{2,}$/;
 // a vLLM logger header with nothing after it (`INFO 09-20 15:54:42 llm_engine.py:223] `, `... [core.py:91]`)
@@ -144,7 +147,7 @@ function continuation(rec: LogRecord): string | null {
   }
   // the continuation of a wrapped line has no wrapper of its own (prefix, stamp, process)
   else if (rec.raw.length - t.length > 2 && !rec.raw.startsWith(t)) return null;
-  return !RECORD_START.test(t) && !NCCL_START.test(t) ? t : null;
+  return !RECORD_START.test(t) && !NCCL_START.test(t) && !GLUED_NCCL.test(t) ? t : null;
 }
 
 /** a continuation's indent: its leading blanks, or those after a blockquote's `>` (`>     with config: ..`) */
