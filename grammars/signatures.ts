@@ -509,6 +509,21 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["WARNING 06-01 01:06:23 utils.py:465] Using 'pin_memory=False' as WSL is detected. This may slow down the performance.", "Python platform: Linux-5.15.146.1-microsoft-standard-WSL2-x86_64-with-glibc2.35"],
   },
   {
+    // vLLM's platform start-up check (vllm/platforms/cuda.py log_warnings, 0.6.4 on; the MetaX and MUSA platforms copy
+    // it, MUSA with MUSA_DEVICE_ORDER): NVML lists GPUs of more than one model on the host and CUDA_DEVICE_ORDER is not
+    // PCI_BUS_ID. Up to 0.7 the names follow on records of their own (`...in the system: ` then one name per record and
+    // `Please make sure ...`); later releases print one record, the names joined by `, `. The names are every GPU NVML
+    // sees on the host, not only the visible ones
+    id: "vllm.mixedGpuModels", dialect: "vllm", level: "warning", anyOf: ["detected different devices in the system"],
+    values: [/in the system: (?<devices>\S[^\n]*?)\. Please\s+make sure to set `(?<orderVar>[A-Z]+)_DEVICE_ORDER/, /set `(?<orderVar>[A-Z]+)_DEVICE_ORDER=/],
+    pattern: /Detected different devices in the system:/,
+    samples: [
+      "WARNING 05-09 20:03:19 [cuda.py:409] Detected different devices in the system: NVIDIA GeForce RTX 3090, NVIDIA GeForce RTX 3090 Ti. Please make sure to set `CUDA_DEVICE_ORDER=PCI_BUS_ID` to avoid unexpected behavior.",
+      "WARNING 02-13 10:47:30 cuda.py:336] Detected different devices in the system: ",
+    ],
+    nearMisses: ["export CUDA_DEVICE_ORDER=PCI_BUS_ID", "Detected 4 devices in the system"],
+  },
+  {
     // XLA (JAX, TensorFlow) adds NCCL's last WARN to a failed call's Status line: `... failed: unhandled system error (run
     // with NCCL_DEBUG=INFO for details). Last NCCL warning(error) log entry (may be unrelated) 'socketTryAccept: Accept
     // failed: Bad file descriptor'.` (xla/service/gpu/nccl_utils.cc, later xla/backends/gpu/collectives): what NCCL said, in

@@ -34,6 +34,7 @@ import { rule as vllmLoraMaxRankInvalid } from "./vllm/lora-max-rank-invalid.js"
 import { rule as vllmLoraRankTooLarge } from "./vllm/lora-rank-too-large.js";
 import { rule as vllmMaxModelLenExceedsModel } from "./vllm/max-model-len-exceeds-model.js";
 import { rule as vllmMemoryProfilingError } from "./vllm/memory-profiling-error.js";
+import { rule as vllmMixedGpuModels } from "./vllm/mixed-gpu-models.js";
 import { rule as vllmMmEncoderCacheExceeded } from "./vllm/mm-encoder-cache-exceeded.js";
 import { rule as vllmMmProfileTooShort } from "./vllm/mm-profile-too-short.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
@@ -133,6 +134,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmLoraRankTooLarge,
   vllmMaxModelLenExceedsModel,
   vllmMemoryProfilingError,
+  vllmMixedGpuModels,
   vllmMmEncoderCacheExceeded,
   vllmMmProfileTooShort,
   vllmModelSupport,

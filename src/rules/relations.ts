@@ -86,6 +86,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/cuda-system-not-ready": { layer: "setup" },
   // CUDA_VISIBLE_DEVICES holding GPU or MIG UUIDs, which vLLM reads as device numbers (a ValueError before any GPU is used)
   "vllm/visible-devices-uuid": { layer: "setup" },
+  "vllm/mixed-gpu-models": { layer: "setup", dialects: VLLM },
   // the driver's user-space libraries of another version than its loaded kernel module (NVML cannot start)
   "vllm/driver-library-mismatch": { layer: "setup" },
   // DeepGEMM's FP8 kernels absent or failing to build in its JIT (its words are the same under any program)
