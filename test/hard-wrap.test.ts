@@ -79,3 +79,27 @@ describe("NCCL's Init records hard-wrapped inside their commId", () => {
     expect(r.facts.nccl.initComplete).toBe(1);
   });
 });
+
+describe("PyTorch's watchdog timeout hard-wrapped before its operation", () => {
+  const WATCHDOG = [
+    "[rank3]:[E1207 10:11:12.123456789 ProcessGroupNCCL.cpp:632] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1184, OpType=ALLREDUCE, NumelIn=8388608, NumelOut=8388608, Timeout(ms)=600000) ran for 600047 milliseconds before timing out.",
+    "[rank3]:[E1207 10:11:12.124000000 ProcessGroupNCCL.cpp:670] [Rank 3] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels, subsequent GPU operations might run on corrupted/incomplete data.",
+  ];
+  it("names the operation, sequence and timeout as the whole line does, wherever the cut falls, and counts the line once", async () => {
+    const whole = await analyzeText(WATCHDOG.join("\n") + "\n");
+    const want = whole.findings.find((f) => f.ruleId === "nccl/collective-timeout")!;
+    expect(want.message).toMatch(/^Rank 3 waited in ALLREDUCE \(SeqNum 1184\) longer than the 600 s timeout/);
+    const line = WATCHDOG[0];
+    for (const at of [line.indexOf("WorkNCCL") + 5, line.indexOf("SeqNum=") + 3, line.indexOf("OpType=") + 9, line.indexOf("Timeout(ms)=") + 4]) {
+      for (const width of [80, 120, 4000]) {
+        const text = hardWrap([line.slice(0, at)], width) + hardWrap([line.slice(at)], width) + hardWrap([WATCHDOG[1]], width);
+        const r = await analyzeText(text);
+        const got = r.findings.find((f) => f.ruleId === "nccl/collective-timeout")!;
+        expect(got.message, `cut at ${at}, width ${width}`).toBe(want.message);
+        expect(got.evidence[0].line, `cut at ${at}, width ${width}`).toBe(1);
+        expect(r.facts.firstError?.line).toBe(1);
+      }
+    }
+  });
+});
+

@@ -1,4 +1,4 @@
-import { matchSignatures } from "../../grammars/signatures.js";
+import { matchSignatures, SIGNATURE_SPAN, SIGNATURE_VALUES } from "../../grammars/signatures.js";
 import type { LogRecord } from "../model.js";
 import { readSignals } from "./signals.js";
 import type { Emit } from "./types.js";
@@ -75,6 +75,11 @@ export function createWrapJoiner(
             cands = grows(joined, pieces) ? [{ rec: joined, mode, sigs, pieces }] : next;
             return;
           }
+          // the first line's signature, its values cut off (`Watchdog caught collective operation timeout: WorkN` /
+          // `CCL(SeqNum=1184, OpType=ALLREDUCE, …)`): the join is read for it again, and the signals add what it names
+          // to that line's (src/facts/signals.ts)
+          const fuller = [...c.sigs!].filter((id) => sigs.has(id) && !ownSignatures().has(id) && moreValues(id, p.text, joined.text));
+          if (fuller.length) readSignals(joined, emit, new Set([...sigs].filter((id) => !fuller.includes(id))));
           if (grows(joined, pieces) && next.length < 3) next.push({ rec: joined, mode, sigs, pieces });
         }
       }
@@ -107,6 +112,19 @@ const MAX_JOIN = 1500;
 const MAX_PIECES = 6;
 
 const signaturesOf = (text: string) => new Set(matchSignatures(text).map((f) => f.id));
+
+/** whether signature `id`'s value patterns name more on `joined` than on `first` */
+function moreValues(id: string, first: string, joined: string): boolean {
+  const res = SIGNATURE_VALUES.get(id);
+  if (!res) return false;
+  const named = (t: string) => {
+    const s = t.length > SIGNATURE_SPAN ? t.slice(0, SIGNATURE_SPAN) : t;
+    let n = 0;
+    for (const re of res) for (const v of Object.values(re.exec(s)?.groups ?? {})) if (v !== undefined) n++;
+    return n;
+  };
+  return named(joined) > named(first);
+}
 
 function grows(joined: LogRecord, pieces: number): boolean {
   return pieces < MAX_PIECES && joined.text.length < MAX_JOIN && mayBeCut(joined);

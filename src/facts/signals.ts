@@ -83,6 +83,16 @@ function plainEvidence(ev: Evidence): boolean {
   return k === 3;
 }
 
+/**
+ * The same line read again (a hard-wrapped record joined with its continuation, src/events/wrapped.ts): the values it
+ * names that the line's first reading did not (the kept line is shared by `first` and `last`, its captures are replaced)
+ */
+function addCaptures(kept: SignalLine, more: Record<string, string>): void {
+  let added: Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(more)) if (kept.captures[k] === undefined) (added ??= { ...kept.captures })[k] = v;
+  if (added) kept.captures = added;
+}
+
 export const signalsDomain: FactDomain<SignalsState, Signals> = {
   name: "signals",
   init: () => ({ byId: {}, completeAt: {} }),
@@ -99,14 +109,14 @@ export const signalsDomain: FactDomain<SignalsState, Signals> = {
     const st = (s.byId[e.id] ??= fresh());
     const line: SignalLine = { ...located(e), captures: e.captures, rank: e.rank, retry: e.retry };
     if (e.soft) {
-      // one record split into glued pieces is one line
+      // one record split into glued pieces is one line (a hard-wrapped record read again whole names more: see addCaptures)
       const prev = st.soft.lastByInput[e.input];
-      if (prev && prev.line === line.line) return;
+      if (prev && prev.line === line.line) return addCaptures(prev, e.captures);
       st.soft.count++;
       keepFirst(st.soft.first, line);
       st.soft.lastByInput[e.input] = later(prev, line)!;
     } else {
-      if (st.last && st.last.input === line.input && st.last.line === line.line) return;
+      if (st.last && st.last.input === line.input && st.last.line === line.line) return addCaptures(st.last, e.captures);
       st.count++;
       keepFirst(st.first, line);
       st.last = later(st.last, line);
