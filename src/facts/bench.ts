@@ -88,7 +88,8 @@ function benchToolOfFrame(file: string, func: string): BenchTool | null {
   const f = file.replace(/\\/g, "/");
   // a module of the vllm package at `<module>` is being imported (the CLI imports every benchmark), not run
   const packaged = /\/vllm\/benchmarks\/(?:serve|throughput|latency|lib\/endpoint_request_func)\.py$/.test(f);
-  if (packaged && func === "<module>") return null;
+  // (`<module` too: a frame line a terminal's width cut before its `>`)
+  if (packaged && func.startsWith("<module")) return null;
   if (/(?:^|\/)(?:benchmark_serving\w*|backend_request_func)\.py$|\/vllm\/benchmarks\/(?:serve|lib\/endpoint_request_func)\.py$/.test(f)) return "serve";
   if (/(?:^|\/)benchmark_throughput\.py$|\/vllm\/benchmarks\/throughput\.py$/.test(f)) return "throughput";
   if (/(?:^|\/)benchmark_latency\.py$|\/vllm\/benchmarks\/latency\.py$/.test(f)) return "latency";

@@ -79,6 +79,9 @@ describe("bench/aborted", () => {
     const r = await analyzeText(text);
     expect(r.facts.bench.aborted ?? null).toBeNull();
     expect(r.findings.filter((x) => x.ruleId === "bench/aborted")).toEqual([]);
+    // hard-wrapped at a width that cuts each frame line before its last `>` (and leaves it alone on the next line)
+    const wrapped = text.replace(/in <module>\n/g, "in <module\n>\n");
+    expect((await analyzeText(wrapped)).findings.filter((x) => x.ruleId === "bench/aborted")).toEqual([]);
   });
 
   it("still fires for the second of two runs when only the first printed its result", async () => {
