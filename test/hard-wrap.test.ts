@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "./rules/analyze-text.js";
+import type { Report } from "../src/model.js";
 
 /**
  * A terminal (or a viewer) that hard-wraps a log at its width cuts a start-up fact's line anywhere: inside its label,
@@ -103,3 +104,28 @@ describe("PyTorch's watchdog timeout hard-wrapped before its operation", () => {
   });
 });
 
+
+describe("a launch command hard-wrapped at a terminal's width", () => {
+  const CMD =
+    "user@gpu-node:~/work$ CUDA_VISIBLE_DEVICES=0,1,2,3 vllm serve meta-llama/Llama-3.1-70B-Instruct --port 8099 --max-model-len 32768 --gpu-memory-utilization 0.85 --max-num-seqs 32 --tensor-parallel-size 4";
+  const LOG = "INFO 07-02 15:53:59 [__init__.py:244] Automatically detected platform cuda.";
+  const config = (r: Report) => {
+    const c = r.facts.config;
+    return { model: c.model, tp: c.tensorParallelSize, len: c.maxModelLen, util: c.gpuMemoryUtilization };
+  };
+  it("reads the flags of every piece as the whole command's, wherever after `vllm serve` the cut falls", async () => {
+    const want = config(await analyzeText(`${CMD}\n${LOG}\n`));
+    expect(want).toEqual({ model: "meta-llama/Llama-3.1-70B-Instruct", tp: 4, len: 32768, util: 0.85 });
+    // (a cut inside or right after the command's own words, `vllm ser` / `ve ...`, leaves no command to continue)
+    for (let width = CMD.indexOf("serve ") + 8; width <= 200; width += 3) expect(config(await analyzeText(hardWrap([CMD, LOG], width))), `width ${width}`).toEqual(want);
+  });
+  it("does not join a whole command with the line after it", async () => {
+    // (a model name the next line's first word would lengthen; a record of its own; a plain word)
+    const cmd = "$ python -m vllm.entrypoints.openai.api_server --tensor-parallel-size 2 --model org/chat-model-v2";
+    for (const next of ["INFO:     Started server process [12]", "Traceback (most recent call last):", "loading", "vllm: error: unrecognized arguments: --enable-foo"]) {
+      const r = await analyzeText(`${cmd}\n${next}\n`);
+      expect(config(r).model, next).toBe("org/chat-model-v2");
+      expect(config(r).tp, next).toBe(2);
+    }
+  });
+});

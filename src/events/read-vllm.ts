@@ -777,6 +777,11 @@ interface OtherState {
   call: { rec: LogRecord; text: string; lines: number } | null;
   /** the launch command last read: the line it started on, the keys no later flag of it overrides (LaunchState.fixed) */
   command?: { line: number; fixed?: string[] };
+  /**
+   * the launch command just read may go on on the next line, a terminal having cut it at its width (no backslash, its
+   * line long and ending inside a word): its text so far, the line it ended on, and the values its flags gave
+   */
+  wrapped?: { text: string; line: number; input: number; values: Record<string, ConfigValue>; lines: number } | null;
 }
 
 /** a keyword call is read over at most this many lines */
@@ -1156,6 +1161,11 @@ function readOther(rec: LogRecord, emit: Emit, marker: MarkerFn, state: OtherSta
   const text = rec.text;
   const continued = state.continued === true;
   state.continued = endsWithBackslash(text);
+  if (state.wrapped) {
+    const w = state.wrapped;
+    state.wrapped = null;
+    if (readWrappedLaunch(rec, w, emit, state)) return false;
+  }
   if (state.launch) {
     // `vllm serve m \` / `docker run ... \` followed by `  --flag value \` lines
     const cont = state.launch;
@@ -1706,6 +1716,53 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
+  // (a line of a terminal's width that ends inside a word may go on on the next line: see readWrappedLaunch)
+  // (also one that ends in a flag awaiting its value: the flag's name may be what the cut split)
+  state.wrapped = !endsWithBackslash(rec.text) && rec.raw.length >= MIN_WRAP_WIDTH && rec.raw.trim() === rec.text.trim() ? { text: rec.raw, line: rec.line, input: rec.input, values, lines: 1 } : null;
+}
+
+/** the narrowest terminal a pasted command is taken to have been hard-wrapped at */
+const MIN_WRAP_WIDTH = 60;
+/** what starts a record, not the rest of a cut command: a level word or `WORD:`, a date or clock, a bracket, a prompt, a traceback */
+// (a program's own `usage: ` / `vllm: error: ` line too: flags do not hold `: `)
+const RECORD_OF_ITS_OWN = /^(?:[\w.\-]+: |[A-Z][A-Z_]+:|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b|Traceback|File "|\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|[\[(<$#>|])/;
+
+/**
+ * The line right after a launch command that a terminal cut at its width (`... --max-model-le` / `n 32768 --gpu-...`,
+ * `--model meta-llama/` / `Llama-3.1-405B-Instruct-FP8 --tensor-...`): the two joined where the cut fell are read as
+ * the command's next statement, whose values argparse's last-statement rule lets stand over the cut ones (a cut that
+ * fell at a blank leaves it at the end of the one line or the start of the other, and the join keeps it). Taken only
+ * when the join keeps every value the cut line gave (or makes one longer) and adds or lengthens one: a record of
+ * its own after a whole command (`INFO 07-02 ...`) would spoil the last value instead.
+ */
+function readWrappedLaunch(rec: LogRecord, w: NonNullable<OtherState["wrapped"]>, emit: Emit, state: OtherState): boolean {
+  const text = rec.text;
+  if (rec.input !== w.input || rec.line !== w.line + 1 || rec.raw.trim() !== text.trim() || text.trim().length === 0 || text.length > 4000 || w.lines >= 8) return false;
+  // (a record of its own, and a line that shows no cut: neither flags after the cut word, nor a cut flag or path before it)
+  if (RECORD_OF_ITS_OWN.test(text.trimStart())) return false;
+  const cutWord = /(\S*)\s*$/.exec(w.text)![1];
+  if (!/(?:^|\s)-/.test(text) && !cutWord.startsWith("-") && !/[\/\-=_.:]$/.test(cutWord)) return false;
+  // (the lines as written: a cut that fell at a blank left it at the end of the one, which the record's text trims)
+  const joined = w.text + rec.raw;
+  // (a join that ends in a flag still waiting for its value reads that value on the next line, as after a backslash)
+  const line = parseLaunch(joined);
+  const values = configFromFlags(line.flags);
+  let gained = false;
+  for (const [k, v] of Object.entries(w.values)) {
+    const now = values[k];
+    if (now === v) continue;
+    // (a value the cut shortened: `3276` of `32768`, `meta-llama/` of the model's name)
+    if ((typeof v === "string" || typeof v === "number") && typeof now === typeof v && String(now).startsWith(String(v))) gained = true;
+    else return false;
+  }
+  if (!gained && !Object.keys(values).some((k) => !(k in w.values))) return false;
+  const command = state.command?.line ?? w.line;
+  emit({ kind: "vllm.config", ...base(rec, evidenceOf(rec)), source: "command", values, command });
+  emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
+  state.launch = line.cont;
+  state.flagLines = line.cont === null && line.flags.size > 0;
+  state.wrapped = !endsWithBackslash(joined) && rec.raw.length >= MIN_WRAP_WIDTH ? { text: joined, line: rec.line, input: rec.input, values, lines: w.lines + 1 } : null;
+  return true;
 }
 
 /** the logger header's file of vllm/entrypoints/launcher.py (`launcher.py:59]`, `[launcher.py:64]`, `[entrypoints/launcher.py:71]`) */
