@@ -397,6 +397,8 @@ export const FactsSchema = z.object({
       serverEntry: z.boolean().optional(),
       /** extension: through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process failed */
       engineProcess: z.boolean().optional(),
+      /** extension: through V1's multiprocessing executor's read of its workers' replies (multiproc_executor.py get_response / collective_rpc / wait_for_response) */
+      executorRead: z.boolean().optional(),
       /** extension: the exception line of a TimeoutError raised by vLLM's shared-memory message queue (a wait with a deadline ran out), this traceback's or a chained cause's */
       queueTimeout: EvidenceSchema.optional(),
     })),

@@ -183,6 +183,8 @@ interface Kept {
   serverEntry: boolean;
   /** through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process's own failure */
   engineProcess: boolean;
+  /** through V1's multiprocessing executor's read of its workers' replies (see `readsWorkers`) */
+  executorRead: boolean;
   /** the line of a TimeoutError raised by vLLM's shared-memory message queue (see `queueTimeoutOf`), as the exception or a chained cause */
   queueTimeout: Located | null;
   tags: Tag[];
@@ -222,6 +224,8 @@ export interface TracebackFact {
   serverEntry?: boolean;
   /** through the engine process's entry (V1's `run_engine_core`, V0's `run_mp_engine`): that process's own failure */
   engineProcess?: boolean;
+  /** through V1's multiprocessing executor's read of its workers' replies (`get_response`, `collective_rpc`, `wait_for_response` in multiproc_executor.py) */
+  executorRead?: boolean;
   /**
    * the exception line of a `TimeoutError` that vLLM's shared-memory message queue raised (a wait on the queue with a
    * deadline ran out: the other side never answered), as this traceback's exception or one of its chained causes
@@ -483,7 +487,20 @@ function engineCoreExit(t: TracebackEvent): boolean {
  * its workers.
  */
 const SHM_QUEUE_FILE = /(?:^|[\/\\])vllm[\/\\]distributed[\/\\]device_communicators[\/\\]shm_broadcast\.py$/;
-const SHM_QUEUE_WAITS = new Set(["acquire_read", "acquire_write", "dequeue", "enqueue"]);
+// (in later releases the read's deadline is a helper of its own: `acquire_read` waits with
+// `self._spin_condition.wait(timeout_ms=read_timeout.timeout_ms())`, and ReadTimeoutWithWarnings.timeout_ms raises the
+// TimeoutError once the deadline has passed, so the innermost frame is `timeout_ms` in the same file)
+const SHM_QUEUE_WAITS = new Set(["acquire_read", "acquire_write", "dequeue", "enqueue", "timeout_ms"]);
+/**
+ * V1's multiprocessing executor reading its workers' replies (vllm/v1/executor/multiproc_executor.py: `collective_rpc`,
+ * its `get_response`, in later releases the FutureWrapper's `wait_for_response`): only the executor, in the engine core's
+ * process (or the offline LLM's), reads that queue with a deadline; a worker waits for its next call with none. A queue
+ * timeout under one of these frames is the executor giving up on a worker, even when the paste shows neither the engine
+ * process's entry (`run_engine_core`) nor the `RPC call to <method> timed out.` it is re-raised as.
+ */
+const EXECUTOR_FILE = /(?:^|[\/\\])vllm[\/\\]v1[\/\\]executor[\/\\]multiproc_executor\.py$/;
+const EXECUTOR_READS = new Set(["collective_rpc", "get_response", "wait_for_response"]);
+const readsWorkers = (frames: readonly { file: string; func: string }[]) => frames.some((f) => EXECUTOR_READS.has(f.func) && EXECUTOR_FILE.test(f.file));
 const raisedByQueue = (errorType: string | null, at: { file: string; func: string } | undefined) =>
   errorType !== null && /(?:^|\.)TimeoutError$/.test(errorType) && !!at && SHM_QUEUE_FILE.test(at.file) && SHM_QUEUE_WAITS.has(at.func);
 
@@ -517,7 +534,7 @@ function summarize(t: TracebackEvent): Kept {
   const stage = found === "server-entry" ? "init" : found;
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), queueTimeout: queueTimeoutOf(t), tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), executorRead: readsWorkers(frames), queueTimeout: queueTimeoutOf(t), tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -594,7 +611,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag, ...(s.engineCoreExits ? { engineCoreExit: s.engineCoreExits } : {}) };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}) }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.executorRead ? { executorRead: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

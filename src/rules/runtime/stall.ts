@@ -15,7 +15,7 @@ export const meta = {
     "vLLM docs: usage/troubleshooting (a hang or silent stall: VLLM_LOGGING_LEVEL=DEBUG, NCCL_DEBUG=TRACE, CUDA_LAUNCH_BLOCKING=1, py-spy dump)",
     "vllm/engine/async_llm_engine.py (V0): run_engine_loop aborts a step that takes longer than VLLM_ENGINE_ITERATION_TIMEOUT_S ('Engine iteration timed out')",
     "vllm/v1/executor/multiproc_executor.py (V1): collective_rpc gives up on the workers' answer after VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS ('RPC call to execute_model timed out.')",
-    "vllm/distributed/device_communicators/shm_broadcast.py (V1): MessageQueue.acquire_read raises a bare TimeoutError when the executor's read of a worker's reply passes its deadline; collective_rpc re-raises it as the RPC timeout",
+    "vllm/distributed/device_communicators/shm_broadcast.py (V1): MessageQueue.acquire_read raises a bare TimeoutError when the executor's read of a worker's reply passes its deadline (in later releases from its ReadTimeoutWithWarnings.timeout_ms helper); collective_rpc re-raises it as the RPC timeout",
     "vllm/distributed/device_communicators/shm_broadcast.py: the engine core's message queue to its workers logs every VLLM_RINGBUFFER_WARNING_INTERVAL (60 s) it waits ('No available shared memory broadcast block found in 60 seconds')",
   ],
 } satisfies RuleSpec;
@@ -28,8 +28,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // V1's executor giving up on the workers' answer to a call (the signature's comment in grammars/signatures.ts)
   const rpc = signalHits(ctx, ["vllm.rpcTimeout"])[0];
   // the same give-up seen one step lower, when a paste holds only the first part of the chain: the message queue's own
-  // TimeoutError in the engine process's traceback (facts.tracebacks, `queueTimeout`)
-  const queue = rpc ? undefined : facts.tracebacks?.list.find((t) => t.queueTimeout && t.engineProcess)?.queueTimeout;
+  // TimeoutError in the engine process's traceback, or under the executor's read of its workers' replies when the paste
+  // shows no more of that process's traceback (facts.tracebacks, `queueTimeout`)
+  const queue = rpc ? undefined : facts.tracebacks?.list.find((t) => t.queueTimeout && (t.engineProcess || t.executorRead))?.queueTimeout;
   const wait = queueWait(ctx);
   // stats lines and `Application startup complete` come only from a server that is up: a wait after one is the
   // serving engine's; a wait before them may be a long start-up step of the workers (torch.compile, CUDA graphs,
