@@ -127,5 +127,8 @@ describe("a launch command hard-wrapped at a terminal's width", () => {
       expect(config(r).model, next).toBe("org/chat-model-v2");
       expect(config(r).tp, next).toBe(2);
     }
+    // a line of flags whose backslash a paste ate starts a word of its own
+    const flags = await analyzeText(`${cmd}\n--max-model-len 4096 --tensor-parallel-size 4\n`);
+    expect(config(flags)).toEqual({ model: "org/chat-model-v2", tp: 4, len: 4096, util: null });
   });
 });

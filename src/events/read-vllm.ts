@@ -1742,8 +1742,10 @@ function readWrappedLaunch(rec: LogRecord, w: NonNullable<OtherState["wrapped"]>
   if (RECORD_OF_ITS_OWN.test(text.trimStart())) return false;
   const cutWord = /(\S*)\s*$/.exec(w.text)![1];
   if (!/(?:^|\s)-/.test(text) && !cutWord.startsWith("-") && !/[\/\-=_.:]$/.test(cutWord)) return false;
-  // (the lines as written: a cut that fell at a blank left it at the end of the one, which the record's text trims)
-  const joined = w.text + rec.raw;
+  // (the lines as written: a cut that fell at a blank left it at the end of the one, which the record's text trims; a
+  // line that starts with a long flag starts a word, as a line of flags whose backslash a paste ate does: not `-70B-…`,
+  // the rest of a cut name, nor `-max-model-len`, a flag cut between its dashes)
+  const joined = w.text + (/^--[A-Za-z]/.test(rec.raw) && /\S$/.test(w.text) ? " " : "") + rec.raw;
   // (a join that ends in a flag still waiting for its value reads that value on the next line, as after a backslash)
   const line = parseLaunch(joined);
   const values = configFromFlags(line.flags);
