@@ -2720,6 +2720,29 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // oneCCL, Intel's collective library, failing under torch's XPU backend (`xccl`, or torch-ccl's `ccl` on IPEX): its
+    // CCL_THROW raises `oneCCL: <file>:<line> <function>: EXCEPTION: <reason>` (inside torch's `RuntimeError: ...`), and
+    // its logger prints `<yyyy:mm:dd-hh:mm:ss>:(<pid>) |CCL_ERROR| <file>:<line> <function>: <reason>` (newer builds
+    // `...: <pid>:[<rank>] |CCL_ERROR| ...`) before it throws. Its `|CCL_WARN|` lines (a fallback to the `sockets` IPC
+    // exchange, PCIe topology, no NUMA membind) are advice, not failures.
+    id: "vllm.oneCclError", dialect: "any", level: "error", anyOf: ["oneccl: ", "|ccl_error|"],
+    values: [
+      /(?:oneCCL: |\|CCL_ERROR\| )(?<where>[\w./-]+\.(?:cpp|hpp|cc|c|h):\d+) (?<func>[A-Za-z_][\w:~]*): (?:EXCEPTION: )?(?<reason>[^\n]{1,200})/,
+    ],
+    pattern: /oneCCL: [\w./-]+\.(?:cpp|hpp|cc|c|h):\d+ [A-Za-z_][\w:~]*: EXCEPTION: |\|CCL_ERROR\| [\w./-]+\.(?:cpp|hpp|cc|c|h):\d+ [A-Za-z_][\w:~]*: /,
+    samples: [
+      "RuntimeError: oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed: fd: -1, errno: No such file or directory",
+      "2025:03:13-10:36:27:(  636) |CCL_ERROR| ze_fd_manager.cpp:214 fill_device_fds: condition fds[dev_idx] > 0 failed",
+      "2023:11:28-16:35:45:(35980) |CCL_ERROR| base_thread.cpp:36 start: error while creating worker thread #0 pthread_create returns 22",
+      "(RayWorkerWrapper pid=3548) RuntimeError: oneCCL: exec.cpp:134 start_workers: EXCEPTION: failed to start worker # 0",
+    ],
+    nearMisses: [
+      "2024:08:14-11:08:27:(28904) |CCL_WARN| fallback to 'sockets' mode of ze exchange mechanism, to use CCL_ZE_IPC_EXHANGE=drmfd, set CCL_LOCAL_RANK/SIZE explicitly  or use process launcher",
+      "2026:09:02-09:09:07: 6133:[0] |CCL_INFO| CCL_KERNEL_PATH: /opt/intel/oneapi/ccl/2022.1/lib/ccl/kernels/",
+      "oneCCL: failed to start worker #0",
+    ],
+  },
+  {
     // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
     // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
     // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed

@@ -75,6 +75,7 @@ import { rule as ncclCudaError } from "./nccl/cuda-error.js";
 import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
+import { rule as ncclOnecclError } from "./nccl/oneccl-error.js";
 import { rule as ncclRasReport } from "./nccl/ras-report.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as clusterContainerGpuSetupFailed } from "./cluster/container-gpu-setup-failed.js";
@@ -175,6 +176,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclDuplicateGpu,
   ncclCollectiveTimeout,
   ncclHcclError,
+  ncclOnecclError,
   ncclRasReport,
   ncclError,
   clusterContainerGpuSetupFailed,
