@@ -9,8 +9,9 @@ import type { Report } from "../src/model.js";
  * lines, `# HPU blocks` / `# npu blocks`, the CPU backend's KV-cache check, HCCL's ERR02200, Neuron's EngineCore) and
  * fired no CUDA or NCCL finding on them. What it did not explain was Intel's collective library failing on XPU: a worker's
  * first all_reduce ending in `RuntimeError: oneCCL: ze_fd_manager.cpp:N fill_device_fds: EXCEPTION: open failed: fd: -1`
- * (and oneCCL's own `|CCL_ERROR| file:line function: reason` records) was only "the engine did not start". Every log text
- * here is written for the test.
+ * (and oneCCL's own `|CCL_ERROR| file:line function: reason` records) was only "the engine did not start"; and on
+ * Inferentia, the Neuron compiler wrapper's `ERROR ||NEURON_CC_WRAPPER||: Failed compilation with [<neuronx-cc command>]`
+ * (a server that never came up) was a first error with no finding at all. Every log text here is written for the test.
  */
 
 const WRAPS: [string, (l: string) => string][] = [
@@ -91,3 +92,28 @@ describe("an XPU TP=2 start-up with oneCCL's warnings only", () => {
   });
 });
 
+describe("the Neuron compiler failing on a graph while the API server waits", () => {
+  const wd = "/tmp/ubuntu/neuroncc_compile_workdir/5d0c1e2a-77aa-4b1c-9f30-0e6a2b1c8d44";
+  const lines = [
+    "(task, pid=20417) ..Waiting for vllm api server to start...",
+    `(task, pid=20417) 2024-07-02 14:21:09.000315:  21733  INFO ||NEURON_CC_WRAPPER||: Call compiler with cmd: neuronx-cc compile --target=trn1 --framework=XLA ${wd}/model.MODULE_b7e2+2c2d707e.hlo_module.pb --output ${wd}/model.MODULE_b7e2+2c2d707e.neff --model-type=transformer --verbose=35`,
+    "(task, pid=20417) ..Waiting for vllm api server to start...",
+    `(task, pid=20417) 2024-07-02 14:27:51.000902:  21733  ERROR ||NEURON_CC_WRAPPER||: Failed compilation with ['neuronx-cc', 'compile', '--target=trn1', '--framework=XLA', '${wd}/model.MODULE_b7e2+2c2d707e.hlo_module.pb', '--output', '${wd}/model.MODULE_b7e2+2c2d707e.neff', '--model-type=transformer', '--verbose=35']: 2024-07-02T14:27:51Z Too many instructions after unroll for function sg0000 !`,
+  ];
+  it("names the graph, the compiler's reason and the bucket sizes, and nothing of CUDA or NCCL", async () => {
+    await eachWrap(lines, (r, at) => {
+      expect(ids(r, "error"), at).toEqual(["vllm/neuron-compile-failed"]);
+      const f = r.findings[0];
+      expect(f.message, at).toMatch(/failed to compile graph MODULE_b7e2\+2c2d707e: Too many instructions after unroll for function sg0000\. Without the compiled graph/);
+      expect(f.remediation[0], at).toMatch(/--max-model-len and --max-num-seqs/);
+      expect(f.evidence.map((e) => e.line), at).toEqual([4]);
+      expect(r.facts.firstError?.line, at).toBe(4);
+    });
+  });
+  it("the wrapper's call and the compiler flags alone are no finding", async () => {
+    await eachWrap(lines.slice(0, 3), (r, at) => {
+      expect(ids(r), at).toEqual([]);
+      expect(r.facts.firstError, at).toBeNull();
+    });
+  });
+});

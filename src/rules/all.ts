@@ -39,6 +39,7 @@ import { rule as vllmMmEncoderCacheExceeded } from "./vllm/mm-encoder-cache-exce
 import { rule as vllmMmProfileTooShort } from "./vllm/mm-profile-too-short.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmNcclLibraryLoadFailed } from "./vllm/nccl-library-load-failed.js";
+import { rule as vllmNeuronCompileFailed } from "./vllm/neuron-compile-failed.js";
 import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNoVisibleGpu } from "./vllm/no-visible-gpu.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
@@ -140,6 +141,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmMmProfileTooShort,
   vllmModelSupport,
   vllmNcclLibraryLoadFailed,
+  vllmNeuronCompileFailed,
   vllmNoGpuPlatform,
   vllmNoVisibleGpu,
   vllmNotEnoughGpus,
