@@ -2720,6 +2720,59 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // oneCCL, Intel's collective library, failing under torch's XPU backend (`xccl`, or torch-ccl's `ccl` on IPEX): its
+    // CCL_THROW raises `oneCCL: <file>:<line> <function>: EXCEPTION: <reason>` (inside torch's `RuntimeError: ...`), and
+    // its logger prints `<yyyy:mm:dd-hh:mm:ss>:(<pid>) |CCL_ERROR| <file>:<line> <function>: <reason>` (newer builds
+    // `...: <pid>:[<rank>] |CCL_ERROR| ...`) before it throws. Its `|CCL_WARN|` lines (a fallback to the `sockets` IPC
+    // exchange, PCIe topology, no NUMA membind) are advice, not failures.
+    id: "vllm.oneCclError", dialect: "any", level: "error", anyOf: ["oneccl: ", "|ccl_error|"],
+    values: [
+      /(?:oneCCL: |\|CCL_ERROR\| )(?<where>[\w./-]+\.(?:cpp|hpp|cc|c|h):\d+) (?<func>[A-Za-z_][\w:~]*): (?:EXCEPTION: )?(?<reason>[^\n]{1,200})/,
+    ],
+    pattern: /oneCCL: [\w./-]+\.(?:cpp|hpp|cc|c|h):\d+ [A-Za-z_][\w:~]*: EXCEPTION: |\|CCL_ERROR\| [\w./-]+\.(?:cpp|hpp|cc|c|h):\d+ [A-Za-z_][\w:~]*: /,
+    samples: [
+      "RuntimeError: oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed: fd: -1, errno: No such file or directory",
+      "2025:03:13-10:36:27:(  636) |CCL_ERROR| ze_fd_manager.cpp:214 fill_device_fds: condition fds[dev_idx] > 0 failed",
+      "2023:11:28-16:35:45:(35980) |CCL_ERROR| base_thread.cpp:36 start: error while creating worker thread #0 pthread_create returns 22",
+      "(RayWorkerWrapper pid=3548) RuntimeError: oneCCL: exec.cpp:134 start_workers: EXCEPTION: failed to start worker # 0",
+    ],
+    nearMisses: [
+      "2024:08:14-11:08:27:(28904) |CCL_WARN| fallback to 'sockets' mode of ze exchange mechanism, to use CCL_ZE_IPC_EXHANGE=drmfd, set CCL_LOCAL_RANK/SIZE explicitly  or use process launcher",
+      "2026:09:02-09:09:07: 6133:[0] |CCL_INFO| CCL_KERNEL_PATH: /opt/intel/oneapi/ccl/2022.1/lib/ccl/kernels/",
+      "oneCCL: failed to start worker #0",
+    ],
+  },
+  {
+    // the Neuron compiler (neuronx-cc) failing on a graph of the model (AWS Inferentia / Trainium: vLLM's Neuron
+    // platform, vllm-neuron's NxD Inference, transformers-neuronx): torch-neuronx's / libneuronxla's compile wrapper logs
+    // `<time>:  <pid>  ERROR ||NEURON_CC_WRAPPER||: Failed compilation with [<neuronx-cc command>]: <reason>` or
+    // `... Compilation failed for <workdir>/model.MODULE_<hash>.hlo[_module].pb after N retries.` (≤2022 `||NCC_WRAPPER||`,
+    // which also reports a graph whose failure the compile cache kept: `There was a compilation error for this graph in
+    // the previous run.`); transformers-neuronx raises `RuntimeError: Failed compilation with ['neuronx-cc', ...]: <reason>`;
+    // the compiler's own abort is `[F134] neuronx-cc terminated abnormally`
+    id: "vllm.neuronCompileFailed", dialect: "any", level: "error",
+    anyOf: ["cc_wrapper||", "failed compilation with [", "neuronx-cc terminated abnormally"],
+    values: [
+      /Failed compilation with \[[^\]]*\]: (?:\d{4}-\d\d-\d\dT[\d:.]+Z )?(?<reason>[^\n]{1,200})/,
+      /model\.(?<module>MODULE_[\w+]+)\.hlo/,
+      /(?<cached>There was a compilation error for this graph in the previous run)/,
+      /(?<abnormal>neuronx-cc terminated abnormally)/,
+    ],
+    pattern: /\bERROR \|\|N(?:EURON_)?CC_WRAPPER\|\|: (?:Failed compilation with|Compilation failed for|There was a compilation error for this graph)|Failed compilation with \[['"]neuronx?-cc['"]|\[F\d+\] neuronx-cc terminated abnormally/,
+    samples: [
+      "2024-06-21 09:33:40.000866:  38168  ERROR ||NEURON_CC_WRAPPER||: Failed compilation with ['neuronx-cc', 'compile', '--target=trn1', '--framework=XLA', '/tmp/ubuntu/neuroncc_compile_workdir/2a/model.MODULE_39ea+2c2d707e.hlo_module.pb', '--output', '/tmp/ubuntu/neuroncc_compile_workdir/2a/model.MODULE_39ea+2c2d707e.neff', '--verbose=35']: ",
+      "2023-09-25 10:07:13.000980:  7133  ERROR ||NEURON_CC_WRAPPER||: Compilation failed for /tmp/neuroncc_compile_workdir/fc40/model.MODULE_5a71+eefbc487.hlo.pb after 0 retries.",
+      "2022-11-22 19:07:46.000353: ERROR ||NCC_WRAPPER||: There was a compilation error for this graph in the previous run. Returning with the errored graph at /var/tmp/neuron-compile-cache/M/x.neff .",
+      "RuntimeError: Failed compilation with ['neuronx-cc', '--target=trn1', 'compile', '--framework', 'XLA', '/tmp/w/model.hlo.pb', '--output', '/tmp/w/model.neff', '--model-type=transformer']: 2023-09-19T09:36:54Z Too many instructions after unroll for function sg0000 !",
+      "[F134] neuronx-cc terminated abnormally - Please open a support ticket at https://github.com/aws-neuron/aws-neuron-sdk/issues/new",
+    ],
+    nearMisses: [
+      "2024-04-12 07:13:06.000297:  271334  INFO ||NEURON_CC_WRAPPER||: Call compiler with cmd: neuronx-cc compile --target=trn1 --framework=XLA /tmp/w/model.hlo_module.pb --output /tmp/w/model.neff --verbose=35",
+      "2024-12-24 10:46:40.000063:  802786  INFO ||NEURON_CACHE||: Current remaining items are 0, locked are 3, failed are 0, done are 4, total is 7",
+      "(EngineCore_DP0 pid=566) INFO:Neuron:Neuron compiler flags: --auto-cast=none --model-type=transformer --lnc=1 -O1 --verbose=35",
+    ],
+  },
+  {
     // a CUDA (or ROCm HIP) kernel fault outside NCCL, as torch raises it (`RuntimeError: CUDA error: an illegal memory access
     // was encountered`, torch ≥2.8's `torch.AcceleratorError: CUDA error: ...`, V0's `Error in model execution: CUDA error:
     // ...`, the watchdog's `Process group watchdog thread terminated with exception: CUDA error: ...`, V1's `Worker failed

@@ -14,7 +14,8 @@ import type { Report } from "../src/model.js";
  *   (`# TPU blocks`, `# npu blocks`), the attention selector refusing a backend `on XPU`, a platform refusing pinned
  *   memory (`Pin memory is not supported on Neuron.`), the CPU backend's own warnings. These now name `gpu.platform`,
  *   below any line that states it; the messages above the banner's device, which 0.3–0.4 printed as `cpu` on Neuron.
- * - An HCCL or oneCCL failure is no NCCL failure: no NCCL rule but nccl/hccl-error (HCCL's own rule) reads them.
+ * - An HCCL or oneCCL failure is no NCCL failure: no NCCL rule but the library's own (nccl/hccl-error, and since round
+ *   80r22 nccl/oneccl-error) reads them.
  * Every log text here is written for the test in the printed layout, under wrappers the logs did not all show.
  */
 
@@ -276,7 +277,7 @@ describe("collectives of other libraries fail without NCCL's rules", () => {
     });
   });
 
-  it("oneCCL's error line is the first error of a worker that failed to start, and no NCCL rule fires", async () => {
+  it("oneCCL's error line is the first error of a worker that failed to start: its own rule only (round 80r22)", async () => {
     const ccl = [
       "2025:03:20-09:12:41:(  702) |CCL_WARN| value of CCL_LOCAL_RANK changed to be 0 (default:-1)",
       "2025:03:20-09:12:41:(  702) |CCL_WARN| pidfd is not supported, fallbacks to drmfd exchange mode",
@@ -288,7 +289,7 @@ describe("collectives of other libraries fail without NCCL's rules", () => {
     await eachWrap(ccl, (r, at) => {
       expect(r.facts.firstError?.line, at).toBe(3);
       expect(ids(r), at).toContain("vllm/engine-init-failed");
-      expect(ncclIds(r), at).toEqual([]);
+      expect(ncclIds(r), at).toEqual(["nccl/oneccl-error"]);
     });
   });
 });

@@ -39,6 +39,7 @@ import { rule as vllmMmEncoderCacheExceeded } from "./vllm/mm-encoder-cache-exce
 import { rule as vllmMmProfileTooShort } from "./vllm/mm-profile-too-short.js";
 import { rule as vllmModelSupport } from "./vllm/model-support.js";
 import { rule as vllmNcclLibraryLoadFailed } from "./vllm/nccl-library-load-failed.js";
+import { rule as vllmNeuronCompileFailed } from "./vllm/neuron-compile-failed.js";
 import { rule as vllmNoGpuPlatform } from "./vllm/no-gpu-platform.js";
 import { rule as vllmNoVisibleGpu } from "./vllm/no-visible-gpu.js";
 import { rule as vllmNotEnoughGpus } from "./vllm/not-enough-gpus.js";
@@ -75,6 +76,7 @@ import { rule as ncclCudaError } from "./nccl/cuda-error.js";
 import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
+import { rule as ncclOnecclError } from "./nccl/oneccl-error.js";
 import { rule as ncclRasReport } from "./nccl/ras-report.js";
 import { rule as ncclError } from "./nccl/error.js";
 import { rule as clusterContainerGpuSetupFailed } from "./cluster/container-gpu-setup-failed.js";
@@ -139,6 +141,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmMmProfileTooShort,
   vllmModelSupport,
   vllmNcclLibraryLoadFailed,
+  vllmNeuronCompileFailed,
   vllmNoGpuPlatform,
   vllmNoVisibleGpu,
   vllmNotEnoughGpus,
@@ -175,6 +178,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclDuplicateGpu,
   ncclCollectiveTimeout,
   ncclHcclError,
+  ncclOnecclError,
   ncclRasReport,
   ncclError,
   clusterContainerGpuSetupFailed,

@@ -25,8 +25,8 @@ export interface Relation {
 
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
-const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error"];
-const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/triton-cache-race", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
+const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error", "nccl/oneccl-error"];
+const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/neuron-compile-failed", "vllm/triton-cache-race", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/triton-out-of-resources", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
@@ -102,6 +102,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // torch.compile (Dynamo, Inductor, the Triton JIT under it) failing at start-up: the build environment (a C compiler,
   // torch and triton versions, a stale or full compile cache) more than the model
   "vllm/torch-compile-failed": { layer: "setup", dialects: VLLM },
+  // neuronx-cc, which any program on Inferentia/Trainium runs (vLLM's Neuron platform, NxD Inference, TGI's Neuron image)
+  "vllm/neuron-compile-failed": { layer: "setup" },
   // a Triton compile that lost its cache file to another process compiling the same kernel (any program that runs Triton)
   "vllm/triton-cache-race": { layer: "setup" },
   // pipeline parallelism refused by the release, the engine class or the model's implementation: the configuration
@@ -167,6 +169,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
+  // Intel's oneCCL under torch's XPU backend (xccl, or torch-ccl's ccl): its communicator between XPUs
+  "nccl/oneccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
   "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died", "vllm/memory-profiling-error"] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
