@@ -132,3 +132,32 @@ describe("a launch command hard-wrapped at a terminal's width", () => {
     expect(config(flags)).toEqual({ model: "org/chat-model-v2", tp: 4, len: 4096, util: null });
   });
 });
+
+describe("NCCL connection records hard-wrapped inside their transport", () => {
+  const head = (ch: number) => `gpu-b:926:1151 [7] NCCL INFO Channel ${String(ch).padStart(2, "0")}/0 : 15[7] -> 6[6]`;
+  const KINDS: [string, string][] = [
+    ["via P2P/IPC/read", "P2P/IPC"],
+    ["via P2P/CUMEM/read", "P2P/CUMEM"],
+    ["via SHM/direct/direct", "SHM"],
+    ["[send] via NET/Socket/3", "NET/Socket"],
+    ["[receive] via NET/IB/1", "NET/IB"],
+    ["via P2P/direct pointer/read", "P2P/direct"],
+  ];
+  it("counts each connection once by its kind, wherever in `via …` the cut falls", async () => {
+    for (const [tail, kind] of KINDS) {
+      const line = `${head(3)} ${tail}`;
+      const from = line.indexOf("via ") + 4;
+      for (let at = from + 1; at < line.length; at++) {
+        const r = await analyzeText(`${line.slice(0, at)}\n${line.slice(at)}\n${head(4)} ${tail}\n`);
+        const counted = Object.entries(r.facts.nccl.transports).filter(([, n]) => n > 0);
+        expect(counted, `${tail} cut after ${JSON.stringify(line.slice(from, at))}`).toEqual([[kind, 2]]);
+      }
+    }
+  });
+  it("reads nothing into a line after the cut that does not go on with the kind", async () => {
+    for (const next of [" T/Socket/3", "INFO 07-02 15:53:59 [core.py:1] T/Socket/3", "T : Using [0]eth0:10.0.0.1<0>"]) {
+      const r = await analyzeText(`${head(3)} [send] via NE\n${next}\n`);
+      expect(Object.values(r.facts.nccl.transports).every((n) => n === 0), next).toBe(true);
+    }
+  });
+});

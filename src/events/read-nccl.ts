@@ -44,6 +44,9 @@ const splitOf = (msg: string): { parent: string; color: number } | Record<string
 // a connection record cut right after `via` (`Channel 15/0 : 12[4] -> 4[4] [receive] via`), and the line below that
 // holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
 const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
+// the same cut inside the kind token, which then reads as no kind (`via NE` / `T/Socket/3`, `via P2P/CU` / `MEM/read`):
+// the record up to `via`, and the token's start
+const CUT_IN_VIA = /^(.*\s->\s.*\svia)\s+((?:P2?P?\/?|S|SH|N|NE|NET\/?|NV|NVL|C|Co|CO|Col|COL|Coll|COLL|CollN|COLLN|CollNe|COLLNE)|(?:P2P|NET|CollNet|COLLNET)\/\S*)$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 // a connection record whose head was lost to interleaving: its tail alone on a line, the head glued to another record
 // lines above (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA`, `: 2[2] -> 0[0] via ..`), or
@@ -848,13 +851,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     else emit(e);
     return true;
   };
-  // a connection record that ends in `via`, read with the next record when that is the line below holding its kind
-  let cutVia: { rec: LogRecord; who: NcclWho; tid: number | null; msg: string } | null = null;
+  // a connection record that ends in `via`, or inside the kind token after it, read with the next record when that is the
+  // line below holding (the rest of) its kind
+  let cutVia: { rec: LogRecord; who: NcclWho; tid: number | null; msg: string; partial: string } | null = null;
   const readCutVia = (rec: LogRecord, emit: Emit): boolean => {
     const cut = cutVia;
     cutVia = null;
     if (!cut || rec.input !== cut.rec.input || rec.line !== cut.rec.line + 1) return false;
-    const m = VIA_CONTINUATION.exec(rec.text);
+    // (a token cut in the middle goes on at the next line's first character)
+    if (cut.partial && /^\s/.test(rec.raw)) return false;
+    const m = VIA_CONTINUATION.exec(cut.partial + rec.text);
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
@@ -895,7 +901,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const inner = INTERRUPTED_CONNECTION.exec(msg);
         if (inner && readConnection(rec, emit, who, tid, `${inner[1]} via ${inner[2]}`, false)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
-        if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg };
+        let c: RegExpExecArray | null;
+        if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg, partial: "" };
+        else if ((c = CUT_IN_VIA.exec(msg))) cutVia = { rec, who, tid, msg: c[1], partial: c[2] };
       } else {
         const h = CUT_IN_DIRECTION.exec(msg);
         if (h) cutHead = { rec, who, tid, head: h[1] };
