@@ -455,7 +455,9 @@ export function transportKind(via: string): string | null {
   if (/^(?:COLLNET|CollNet)\//.test(x)) return "CollNet";
   const m = /^NET\/([^/]+)\/(\d+)(.*)$/.exec(x);
   if (!m) return null;
-  const gdr = /\/GDRDMA/.test(m[3]) ? "/GDRDMA" : "";
+  // (a record cut inside its `/GDRDMA` at a terminal's width, `NET/IB/0/GDRD` then `MA` on the next line, says GDRDMA:
+  // NCCL prints no other part that starts so)
+  const gdr = /\/GDRDMA|\/G(?:D(?:R(?:D(?:M)?)?)?)?\s*$/.test(m[3]) ? "/GDRDMA" : "";
   const name = m[1];
   if (IB_NET_NAME.test(name)) return "NET/IB" + gdr;
   if (/^Socket$/i.test(name)) return "NET/Socket";
