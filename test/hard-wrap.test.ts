@@ -164,3 +164,23 @@ describe("NCCL connection records hard-wrapped inside their transport", () => {
     }
   });
 });
+
+describe("NCCL's `NET/IB : Using` list of a node of many HCAs, hard-wrapped", () => {
+  const LINE = "gpu-a:21488:21838 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB [2]mlx5_2:1/IB [3]mlx5_3:1/IB [4]mlx5_4:1/IB [5]mlx5_5:1/RoCE [6]mlx5_6:1/IB [7]mlx5_7:1/IB [RO]; OOB ib0:10.0.0.1<0>";
+  const ALL = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `mlx5_${i}:1`);
+  it("lists every HCA wherever in the list the cut falls", async () => {
+    const from = LINE.indexOf("Using ") + 8;
+    for (let at = from; at < LINE.indexOf("; OOB"); at++) {
+      const r = await analyzeText(`${LINE.slice(0, at)}\n${LINE.slice(at)}\n`);
+      expect(r.facts.nccl.ibHcas, `cut after ${JSON.stringify(LINE.slice(from - 2, at))}`).toEqual(ALL);
+    }
+  });
+  it("reads no other line into a list that ends without its OOB", async () => {
+    // (NCCL 2.3's form has no OOB part; a record of its own follows)
+    const old = "gpu-a:21488:21838 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB";
+    for (const next of ["gpu-a:21488:21838 [0] NCCL INFO Using network IB", "INFO 07-02 15:53:59 [core.py:1] [2]mlx5_9:1/IB", "(RayWorkerWrapper pid=9) [2]mlx5_9:1/IB"]) {
+      const r = await analyzeText(`${old}\n${next}\n`);
+      expect(r.facts.nccl.ibHcas, next).toEqual(["mlx5_0:1", "mlx5_1:1"]);
+    }
+  });
+});

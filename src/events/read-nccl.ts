@@ -44,6 +44,8 @@ const splitOf = (msg: string): { parent: string; color: number } | Record<string
 // a connection record cut right after `via` (`Channel 15/0 : 12[4] -> 4[4] [receive] via`), and the line below that
 // holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
 const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
+// the rest of a cut `NET/IB : Using` list: the end of an HCA entry, then more entries or `[RO]` / `; OOB`
+const IB_LIST_CONTINUATION = /^\s?[\w:\/\]]*(?:\s*\[(?:\d+\]\w|RO\])|\s*;\s*OOB\s)/;
 // the same cut inside the kind token, which then reads as no kind (`via NE` / `T/Socket/3`, `via P2P/CU` / `MEM/read`):
 // the record up to `via`, and the token's start
 const CUT_IN_VIA = /^(.*\s->\s.*\svia)\s+((?:P2?P?\/?|S|SH|N|NE|NET\/?|NV|NVL|C|Co|CO|Col|COL|Coll|COLL|CollN|COLLN|CollNe|COLLNE)|(?:P2P|NET|CollNet|COLLNET)\/\S*)$/;
@@ -864,6 +866,20 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     return m !== null && readConnection(cut.rec, emit, cut.who, cut.tid, `${cut.msg.trimEnd()} ${m[1]}`, false);
   };
 
+  // `NET/IB : Using [0]mlx5_0:1/IB … [4]mlx5_4:1/` without its `; OOB …` (2.4 on print it last): a terminal's width cut
+  // the list of a node of many HCAs; the next line, bare and going on with it, is read joined (the HCAs are a union, so
+  // the first half's reading stands)
+  let cutIbUsing: { rec: LogRecord; who: NcclWho; tid: number | null; msg: string; hcas: number } | null = null;
+  const readCutIbUsing = (rec: LogRecord, emit: Emit): boolean => {
+    const cut = cutIbUsing;
+    cutIbUsing = null;
+    if (!cut || rec.input !== cut.rec.input || rec.line !== cut.rec.line + 1 || rec.raw.trim() !== rec.text.trim() || !IB_LIST_CONTINUATION.test(rec.raw)) return false;
+    const parsed = messageOf(cut.msg + rec.raw.trimEnd());
+    if (parsed.kind !== "ibUsing" || parsed.hcas.length <= cut.hcas) return false;
+    emit({ kind: "nccl.netDevices", ...base(cut.rec, evidenceOf(cut.rec)), ...cut.who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [] });
+    return true;
+  };
+
   // a connection record cut inside its direction bracket by another program's output (a progress bar's `\r`, a glued
   // record): `Channel 03/0 : 3[3] -> 7[3] [sen`, its end `..?it/s]d] via NET/..` a later record of that line or the next
   let cutHead: { rec: LogRecord; who: NcclWho; tid: number | null; head: string } | null = null;
@@ -953,6 +969,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       case "ibUsing":
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib", hcas: parsed.hcas, ifaces: parsed.oob ? [parsed.oob] : [], ...(parsed.elided ? { listElided: true } : {}) }, who, tid);
+        if (!parsed.elided && !parsed.oob && !msg.includes(";") && /Using\s*\[/.test(msg)) cutIbUsing = { rec, who, tid, msg, hcas: parsed.hcas.length };
         return;
       case "ibHcaLegacy":
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ib-legacy", hcas: [parsed.hca], ifaces: [] }, who, tid);
@@ -1116,8 +1133,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (!span && (t.startsWith(": Function: ", 4) || t.startsWith(": Function: ", 5))) span = scanLegacyRecord(t);
       // a record whose `host:pid:tid [d] NCCL INFO` the user stripped: only messages no other program prints
       if (!span && STRIPPED_INFO.test(t)) span = { head: "", level: "INFO", msg: t.trim(), legacy: false };
-      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || (cutHead !== null && readCutHead(rec, emit)) || readForeign(rec, emit);
+      if (!span) return (cutVia !== null && readCutVia(rec, emit)) || (cutIbUsing !== null && readCutIbUsing(rec, emit)) || (cutHead !== null && readCutHead(rec, emit)) || readForeign(rec, emit);
       cutVia = null;
+      cutIbUsing = null;
       // aws-ofi-nccl's test programs name their MPI rank when they start (`NET/OFI Process rank 1 started. NCCLNet device
       // used on <host> is AWS Libfabric.`, tests/nccl_message_transfer.c and the other tests)
       if (span.legacy && span.head === "" && span.msg.startsWith("NET/OFI Process rank ")) {
