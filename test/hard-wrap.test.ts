@@ -184,3 +184,13 @@ describe("NCCL's `NET/IB : Using` list of a node of many HCAs, hard-wrapped", ()
     }
   });
 });
+
+describe("an Init COMPLETE record hard-wrapped anywhere in its last words", () => {
+  const LINE = "gpu-a07:4101:4371 [1] NCCL INFO comm 0x55a1fe785f7a0 rank 1 nranks 16 cudaDev 1 nvmlDev 1 busId 2b000 commId 0x5ae77eb5ea4ec1ee - Init COMPLETE";
+  it("counts it once wherever from its busId on the cut falls", async () => {
+    for (let at = LINE.indexOf("busId"); at < LINE.length; at++) {
+      const r = await analyzeText(`${LINE.slice(0, at)}\n${LINE.slice(at)}\n`);
+      expect(r.facts.nccl.initComplete, `cut before ${JSON.stringify(LINE.slice(at))}`).toBe(1);
+    }
+  });
+});

@@ -711,6 +711,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       initTail(rec, emit);
       return true;
     }
+    // the same cut anywhere in the record's last words (`… busId 1b000 c` / `ommId 0x5ae7… - Init COMPLETE`, `… - Init
+    // COMP` / `LETE`): the NCCL record on the line above and this one, joined where the cut fell, end as an Init record
+    // (the record's text lost a blank the cut left at its end: joined with one too)
+    if (lastNccl?.input === rec.input && lastNccl.line === rec.line - 1 && t.length <= 60 && /E\s*$/.test(t) && rec.raw.trim() === t.trim() && !/ - Init (?:COMPLETE|START)/.test(lastNccl.msg) && (INIT_TAIL.test(lastNccl.msg + rec.raw.trimEnd()) || INIT_TAIL.test(`${lastNccl.msg} ${rec.raw.trim()}`))) {
+      initTail(rec, emit);
+      return true;
+    }
     // (only after an NCCL record of this input: a line of other text that ends so is no connection)
     if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t)) && readHeadless(rec, m, emit)) return true;
     // a paste that starts inside a record (`5] -> 6[6] via P2P/IPC`, its `Channel 09/0 : 5[` cut away): kept until an
