@@ -42,13 +42,12 @@ const splitOf = (msg: string): { parent: string; color: number } | Record<string
   return m ? { parent: m[1], color: Number(m[2]) } : NO_SPLIT;
 };
 // a connection record cut right after `via` (`Channel 15/0 : 12[4] -> 4[4] [receive] via`), and the line below that
-// holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`
-const CUT_AFTER_VIA = /\s->\s.*\svia\s*$/;
+// holds its transport: ` NET/IBext/4/GDRDMA`, `P2P/IPC/read`, the 2.5-era `direct shared memory`; or cut inside the
+// kind token, which then reads as no kind (`via NE` / `T/Socket/3`, `via P2P/CU` / `MEM/read`): the record up to `via`,
+// and the token's start (the join decides whether it is one)
+const CUT_IN_VIA = /^(.*\s->\s.*\svia)(?:\s+(\S+))?\s*$/;
 // the rest of a cut `NET/IB : Using` list: the end of an HCA entry, then more entries or `[RO]` / `; OOB`
 const IB_LIST_CONTINUATION = /^\s?[\w:\/\]]*(?:\s*\[(?:\d+\]\w|RO\])|\s*;\s*OOB\s)/;
-// the same cut inside the kind token, which then reads as no kind (`via NE` / `T/Socket/3`, `via P2P/CU` / `MEM/read`):
-// the record up to `via`, and the token's start
-const CUT_IN_VIA = /^(.*\s->\s.*\svia)\s+((?:P2?P?\/?|S|SH|N|NE|NET\/?|NV|NVL|C|Co|CO|Col|COL|Coll|COLL|CollN|COLLN|CollNe|COLLNE)|(?:P2P|NET|CollNet|COLLNET)\/\S*)$/;
 const VIA_CONTINUATION = /^\s*((?:P2P|SHM|NET|NVLS|CollNet|COLLNET)\/\S+(?: pointer(?:\/\S+)?)?|direct shared memory)/;
 // a connection record whose head was lost to interleaving: its tail alone on a line, the head glued to another record
 // lines above (`-> 6[2] via P2P/CUMEM/read`, `receive] via NET/AWS Libfabric/1/GDRDMA`, `: 2[2] -> 0[0] via ..`), or
@@ -89,10 +88,6 @@ const gluedTorch = (rec: LogRecord, t: string): LogRecord | true => {
 const INIT_TAIL = /(?:^|[\s(,])(?:[\da-f]+ )?commId 0x[\da-f]+ - Init COMPLETE\s*$/;
 // (a launcher's label kept before it, srun's `3: `, counts among the words before the commId)
 const INIT_TAIL_ALONE = /^\s*(?:[\w.:]+ ){0,8}commId 0x[\da-f]+ - Init COMPLETE\s*$/;
-// the rest of an Init record a terminal's width cut inside its commId (`… busId 9b000 commId 0x5ae7` / `7eb5ea4ec1ee - Init
-// COMPLETE`): read only right after an NCCL record that ends so
-const INIT_TAIL_CUT_IN_COMMID = /^[\da-f]{1,16} - Init COMPLETE\s*$/;
-const ENDS_IN_COMMID = /\bcommId 0x[\da-f]{0,15}$/;
 const CUT_IN_DIRECTION = /^(Channel \d+(?:\/\d+)? : \d+\[[\da-fx]+\] -> \d+\[[\da-fx]+\]) \[(?:s|se|sen|r|re|rec|rece|recei|receiv|receive)?$/;
 const CUT_HEAD_END = /\S\] via ((?:P2P|SHM)\/\S+(?: pointer(?:\/\S+)?)?|NET\/(?:AWS )?[\w-]+\/\d+(?:\/\S+)?)\s*$/;
 const APP_RANK = /\(rank (\d+)\)/;
@@ -707,16 +702,20 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     // the library vLLM loaded, when its file name carries the full version (`libnccl.so.2` alone does not)
     else if (t.includes("libnccl.so.") && (m = VLLM_NCCL_LIB.exec(t))) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), ...NOBODY, version: m[1], cuda: null, source: "vllm" });
     // (only after an NCCL record of this input: a line of other text that ends so is no Init record's tail)
-    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && (INIT_TAIL_ALONE.test(t) || (lastNccl.line === rec.line - 1 && INIT_TAIL_CUT_IN_COMMID.test(t) && ENDS_IN_COMMID.test(lastNccl.msg)))) {
+    if (t.includes("Init COMPLETE") && lastNccl?.input === rec.input && INIT_TAIL_ALONE.test(t)) {
       initTail(rec, emit);
       return true;
     }
-    // the same cut anywhere in the record's last words (`… busId 1b000 c` / `ommId 0x5ae7… - Init COMPLETE`, `… - Init
-    // COMP` / `LETE`): the NCCL record on the line above and this one, joined where the cut fell, end as an Init record
-    // (the record's text lost a blank the cut left at its end: joined with one too)
-    if (lastNccl?.input === rec.input && lastNccl.line === rec.line - 1 && t.length <= 60 && /E\s*$/.test(t) && rec.raw.trim() === t.trim() && !/ - Init (?:COMPLETE|START)/.test(lastNccl.msg) && (INIT_TAIL.test(lastNccl.msg + rec.raw.trimEnd()) || INIT_TAIL.test(`${lastNccl.msg} ${rec.raw.trim()}`))) {
-      initTail(rec, emit);
-      return true;
+    // the rest of an Init record a terminal's width cut anywhere in its last words (`… busId 9b000 commId 0x5ae7` /
+    // `7eb5ea4ec1ee - Init COMPLETE`, `… busId 1b000 c` / `ommId 0x… - Init COMPLETE`, `… - Init COMP` / `LETE`): the NCCL
+    // record on the line above and this one, joined where the cut fell, end as one (the cut may have left a blank at the
+    // end of the one line or the start of the other, which the texts trim: joined with one too)
+    if (lastNccl?.input === rec.input && lastNccl.line === rec.line - 1 && t.length <= 60 && /E\s*$/.test(t) && !/ - Init (?:COMPLETE|START)/.test(lastNccl.msg)) {
+      const tail = t.trim();
+      if (INIT_TAIL.test(lastNccl.msg + tail) || INIT_TAIL.test(`${lastNccl.msg} ${tail}`)) {
+        initTail(rec, emit);
+        return true;
+      }
     }
     // (only after an NCCL record of this input: a line of other text that ends so is no connection)
     if (t.includes("via ") && lastNccl?.input === rec.input && (m = HEADLESS_CONNECTION.exec(t)) && readHeadless(rec, m, emit)) return true;
@@ -924,9 +923,8 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         const inner = INTERRUPTED_CONNECTION.exec(msg);
         if (inner && readConnection(rec, emit, who, tid, `${inner[1]} via ${inner[2]}`, false)) return;
         // a terminal's hard wrap right after `via`: the kind token starts the next physical line
-        let c: RegExpExecArray | null;
-        if (CUT_AFTER_VIA.test(msg)) cutVia = { rec, who, tid, msg, partial: "" };
-        else if ((c = CUT_IN_VIA.exec(msg))) cutVia = { rec, who, tid, msg: c[1], partial: c[2] };
+        const cut = CUT_IN_VIA.exec(msg);
+        if (cut) cutVia = { rec, who, tid, msg: cut[1], partial: cut[2] ?? "" };
       } else {
         const h = CUT_IN_DIRECTION.exec(msg);
         if (h) cutHead = { rec, who, tid, head: h[1] };

@@ -1716,9 +1716,15 @@ function readLaunch(rec: LogRecord, line: LaunchLine, emit: Emit, state: OtherSt
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
-  // (a line of a terminal's width that ends inside a word may go on on the next line: see readWrappedLaunch)
-  // (also one that ends in a flag awaiting its value: the flag's name may be what the cut split)
-  state.wrapped = !endsWithBackslash(rec.text) && rec.raw.length >= MIN_WRAP_WIDTH && rec.raw.trim() === rec.text.trim() ? { text: rec.raw, line: rec.line, input: rec.input, values, lines: 1 } : null;
+  state.wrapped = rec.raw.trim() === rec.text.trim() ? mayGoOn(rec, rec.raw, values, 1) : null;
+}
+
+/**
+ * A line of a terminal's width may go on on the next line (see readWrappedLaunch), also one that ends in a flag awaiting
+ * its value: the flag's name may be what the cut split. `text`: the command so far, as written.
+ */
+function mayGoOn(rec: LogRecord, text: string, values: Record<string, ConfigValue>, lines: number): OtherState["wrapped"] {
+  return !endsWithBackslash(text) && rec.raw.length >= MIN_WRAP_WIDTH ? { text, line: rec.line, input: rec.input, values, lines } : null;
 }
 
 /** the narrowest terminal a pasted command is taken to have been hard-wrapped at */
@@ -1763,7 +1769,7 @@ function readWrappedLaunch(rec: LogRecord, w: NonNullable<OtherState["wrapped"]>
   emitEnv(rec, line.env, line.cont?.phase === "container" ? "container" : "shell", emit);
   state.launch = line.cont;
   state.flagLines = line.cont === null && line.flags.size > 0;
-  state.wrapped = !endsWithBackslash(joined) && rec.raw.length >= MIN_WRAP_WIDTH ? { text: joined, line: rec.line, input: rec.input, values, lines: w.lines + 1 } : null;
+  state.wrapped = mayGoOn(rec, joined, values, w.lines + 1);
   return true;
 }
 
