@@ -208,7 +208,23 @@ const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null)
 // Alibaba's ACCL (an NCCL fork) brackets each part: `[host][pid:tid][dev][file:line] NCCL WARN ..`
 const BRACKETED_HEAD = /(?:^|\s)\[([^\s\[\]:]+)\]\[(\d+):(\d+)\]\[(\d+)\](?:\[(\/?[A-Za-z_][\w./\-]*:\d+)\])?$/;
 
+/**
+ * The usual layout, `host:pid:tid [dev]` then a TRACE line's `ms func:line` or a WARN's `file:line` (a host with a
+ * letter, nothing around it): read by one regular expression, as the grammar reads it (test/nccl-grammar.test.ts
+ * holds the two to each other). A TRACE header differs line by line in its milliseconds, so no memo spares the
+ * grammar's lexer and parser, which cost some 50 µs a header.
+ */
+const PLAIN_HEAD = /^([A-Za-z0-9][\w.\-]*):(\d+):(\d+) \[(\d+)\](?: (\d+\.\d+))?(?: (\/?[A-Za-z_][\w./\-]*:\d+))?$/;
+const HAS_LETTER = /[A-Za-z]/;
+
 export function parseNcclHeader(head: string): NcclHeader | null {
+  const m = head.length <= MAX_HEAD ? PLAIN_HEAD.exec(head) : null;
+  if (m && HAS_LETTER.test(m[1])) return { host: m[1], pid: Number(m[2]), tid: Number(m[3]), dev: Number(m[4]), ms: m[5] === undefined ? null : Number(m[5]), src: m[6] ?? null, func: null };
+  return parseNcclHeaderByGrammar(head);
+}
+
+/** parseNcclHeader without its fast lane: the grammar's reading of any header */
+export function parseNcclHeaderByGrammar(head: string): NcclHeader | null {
   let h = (head.length > MAX_HEAD ? head.slice(-MAX_HEAD) : head).trim();
   const b = h.endsWith("]") ? BRACKETED_HEAD.exec(h) : null;
   if (b && /[A-Za-z]/.test(b[1])) return { host: b[1], pid: Number(b[2]), tid: Number(b[3]), dev: Number(b[4]), ms: null, src: b[5] ?? null, func: null };

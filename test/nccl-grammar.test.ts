@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectEqual } from "./helpers/hot-expect.js";
-import { parseConnection, parseConnectionByGrammar, parseNcclHeader, scanLegacyRecord, scanNcclRecord, transportKind } from "../grammars/nccl.js";
+import { parseConnection, parseConnectionByGrammar, parseNcclHeader, parseNcclHeaderByGrammar, scanLegacyRecord, scanNcclRecord, transportKind } from "../grammars/nccl.js";
 import { classifyWarn, isBenignWarn, normalizeNet, readNcclMessage } from "../grammars/nccl-messages.js";
 
 /** header + message + (when it is one) connection of one line */
@@ -130,6 +130,36 @@ describe("a connection line read by one regex", () => {
     }
     // (enough of them of the usual shape that the regex read them)
     expect(regexRead).toBeGreaterThan(2000);
+  });
+});
+
+describe("a header read by one regex", () => {
+  it("is what the grammar reads, for every shape built from the parts of every era's headers and their odd forms", () => {
+    const pick = <T>(xs: readonly T[], r: number) => xs[(r & 3) !== 0 ? (r >> 2) % 2 : (r >> 2) % xs.length];
+    const parts = {
+      lead: ["", "", " ", "12:31:45 ", "[1,0]<stdout>:", "`"],
+      host: ["gpu-node-a", "ip-10-0-1-23.ec2.internal", "a", "12", "10.0.0.1", "h100_7", "0abc", "-x", ".node", "x/y", "a:b", "node]", ""],
+      pid: [":41000", ":7", ":31", ":<pid>", ":XXXX", "", ":0x1f", ":[PID]"],
+      tid: [":41140", ":41000", ":45", "", ":<tid>", ":12a"],
+      dev: [" [0]", " [7]", " [15]", "[0]", " [x]", " [ 0]", "", "  [0]"],
+      ms: ["", " 9298.372858", " 12.5", " 12.", " .5", " 9298", "  1.0"],
+      src: ["", " sendProxy:381", " transport/net_ib.cc:1295", " /home/u/rccl/src/init.cc:125", " _f:0", " net.cc:", " 1a:2", " a:b:3", " f:1 (ncclCommInitRank)", " (func)"],
+      tail: ["", "", " ", "\t", "]"],
+    };
+    let x = 424242;
+    const next = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8);
+    let regexRead = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const head = pick(parts.lead, next()) + pick(parts.host, next()) + pick(parts.pid, next()) + pick(parts.tid, next()) + pick(parts.dev, next()) + pick(parts.ms, next()) + pick(parts.src, next()) + pick(parts.tail, next());
+      const want = parseNcclHeaderByGrammar(head);
+      expectEqual(parseNcclHeader(head), want, () => JSON.stringify(head));
+      if (want && /^[A-Za-z0-9][\w.-]*:\d+:\d+ \[\d+\]( \d+\.\d+)?( \/?[A-Za-z_][\w./-]*:\d+)?$/.test(head) && /[A-Za-z]/.test(head.slice(0, head.indexOf(":")))) regexRead++;
+    }
+    // a clock where the host would stand (a logger's time before a record with no host) is no host
+    for (const head of ["12:31:45 [0]", "1:02:03 [7] 12.5 sendProxy:3", "23:59:59 [3] net.cc:12", "12:31:45x [0]", "99:31:45 [0]"]) expectEqual(parseNcclHeader(head), parseNcclHeaderByGrammar(head), () => head);
+    // (enough of the usual layout that the regex read them, TRACE and WARN headers among them)
+    expect(regexRead).toBeGreaterThan(3000);
+    expect(parseNcclHeader("gpu-node-a:41000:41140 [0] 9298.372858 sendProxy:381")).toEqual({ host: "gpu-node-a", pid: 41000, tid: 41140, dev: 0, ms: 9298.372858, src: "sendProxy:381", func: null });
   });
 });
 
