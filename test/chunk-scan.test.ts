@@ -102,16 +102,16 @@ describe("chunk scan", () => {
     expect([...r.nl.subarray(0, r.nlCount)]).toEqual([1, 5, 6, b.length - 1]);
     expect([r.dangerCount, r.bracketCount, r.commCount]).toEqual([0, 0, 0]);
   });
-  it("the ring's three buffers go back when a reader gives them, for the next file of the process", () => {
-    const taken = [ringBuffer(1 << 20), ringBuffer(1 << 20)];
+  it("the ring's four buffers go back when a reader gives them, for the next file of the process", () => {
+    const taken = [ringBuffer(1 << 20), ringBuffer(1 << 20), ringBuffer(1 << 20)];
     expect(taken.every((b) => b !== undefined)).toBe(true);
-    // (this file holds the third)
+    // (this file holds the fourth)
     expect(ringBuffer(1 << 20)).toBeUndefined();
     const offsets = taken.map((b) => b!.byteOffset);
     const held = taken as Buffer[];
     releaseRing(held);
     expect(held).toEqual([]);
-    const again = [ringBuffer(1 << 20), ringBuffer(1 << 20)];
+    const again = [ringBuffer(1 << 20), ringBuffer(1 << 20), ringBuffer(1 << 20)];
     expect(again.map((b) => b!.byteOffset).sort()).toEqual(offsets.sort());
     // a buffer of other memory is no slot: giving it changes nothing
     releaseRing([Buffer.alloc(16)]);

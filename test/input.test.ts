@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -225,5 +225,41 @@ describe("a report of this tool given as a log", () => {
     ]);
     expect(r.report.facts.kvCache.tokens).toBe(380880);
     expect(r.report.inputs.find((i) => i.path === join(dir, "other.json"))).toMatchObject({ lines: 1 });
+  });
+});
+
+describe("a regular file's range read ahead", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vd-ahead-"));
+  const path = join(dir, "run.log");
+  const text = Array.from({ length: 2000 }, (_, i) => `gpu-node-a:41000:41000 [0] NCCL INFO line ${i}\n`).join("");
+  writeFileSync(path, text);
+  const openFds = () => readdirSync("/proc/self/fd").length;
+  const rangeOf = async (start: number, end: number, chunkBytes: number) => {
+    const { sources } = await resolveInputs([path]);
+    return sources[0].openRange!(start, end, { ...DEFAULT_LIMITS, chunkBytes }, undefined, true);
+  };
+
+  it("gives the very bytes of the range, in order, each chunk whole until the third after it is asked for", async () => {
+    for (const [start, end, chunkBytes] of [[0, text.length, 4096], [17, text.length - 5, 333], [100, 101, 4096], [5, 5, 64], [0, text.length, 1 << 20]]) {
+      const parts: Buffer[] = [];
+      const held: Buffer[] = [];
+      for await (const chunk of await rangeOf(start, end, chunkBytes)) {
+        held.push(chunk);
+        // the chunk two before this one still holds what it held when it came
+        if (held.length >= 3) expect(held[held.length - 3].toString("latin1"), "a chunk overwritten too early").toBe(parts[parts.length - 2].toString("latin1"));
+        parts.push(Buffer.from(chunk));
+      }
+      expect(Buffer.concat(parts).toString("latin1")).toBe(text.slice(start, end));
+    }
+  });
+
+  it("a reader that stops early leaves no read under way and no descriptor open", async () => {
+    const before = openFds();
+    let n = 0;
+    for await (const chunk of await rangeOf(0, text.length, 512)) {
+      expect(chunk.length).toBeGreaterThan(0);
+      if (++n === 3) break;
+    }
+    expect(openFds()).toBe(before);
   });
 });

@@ -321,9 +321,9 @@ class Room {
   }
 }
 
-// A file's range is read into three ring buffers (src/input/sources.ts): they are slots of this memory, which then
+// A file's range is read into three ring buffers (four when read ahead) (src/input/sources.ts): they are slots of this memory, which then
 // never grows (a buffer over it would be cut loose), so that their chunks are scanned where they stand.
-const RING_SLOTS = 3;
+const RING_SLOTS = 4;
 const RING_CAP = 1 << 20;
 let ring: Room | null | undefined;
 // the slots no reader holds (a reader gives its back when its file is read: a process may read many files)

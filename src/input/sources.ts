@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants as fsc, openSync, promises as fs, readSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants as fsc, openSync, promises as fs, read, readSync, statSync } from "node:fs";
 import type { Stats } from "node:fs";
 // (the module object: a regular file is opened through it, where a test can watch every open)
 import nodeFs from "node:fs";
@@ -26,9 +26,11 @@ export interface InputSource {
   path?: string;
   /**
    * A regular file's raw bytes `[start, end)`, not gunzipped or digested (for reading one file in parts). The
-   * chunks share a few buffers: a chunk is valid until the consumer asks for the third one after it.
+   * chunks share a few buffers: a chunk is valid until the consumer asks for the third one after it. `ahead`: each
+   * next chunk is read by the thread pool while the consumer reads this one (a file read on one thread: the copy from
+   * the page cache is then another core's work).
    */
-  openRange?(start: number, end: number, limits: InputLimits, ring?: Buffer[]): Promise<AsyncIterable<Buffer>>;
+  openRange?(start: number, end: number, limits: InputLimits, ring?: Buffer[], ahead?: boolean): Promise<AsyncIterable<Buffer>>;
 }
 
 export interface InputLimits {
@@ -239,7 +241,7 @@ function fileSourceOf(path: string, st: Stats | undefined): InputSource {
     },
     ...(regular
       ? {
-          async openRange(start: number, end: number, limits: InputLimits, ring?: Buffer[]) {
+          async openRange(start: number, end: number, limits: InputLimits, ring?: Buffer[], ahead?: boolean) {
             // opened on this thread: a range is often one of many segments, and the thread pool's round trip shows
             let fd: number;
             try {
@@ -247,7 +249,7 @@ function fileSourceOf(path: string, st: Stats | undefined): InputSource {
             } catch (e) {
               throw new InputError(describeFsError(e), path);
             }
-            return readRange(fd, limits.chunkBytes, start, end, ring);
+            return readRange(fd, limits.chunkBytes, start, end, ring, ahead);
           },
         }
       : {}),
@@ -304,17 +306,46 @@ function readInPlace(fd: number, chunkBytes: number, size = Infinity): Readable 
  * threads reading one file each fault in fresh pages under the same process-wide lock). A caller that reads
  * several ranges one after the other passes its own ring to use for all (never two ranges at once).
  */
-async function* readRange(fd: number, chunkBytes: number, start: number, end: number, shared?: Buffer[]): AsyncGenerator<Buffer> {
+async function* readRange(fd: number, chunkBytes: number, start: number, end: number, shared?: Buffer[], ahead = false): AsyncGenerator<Buffer> {
   const ring = shared ?? [];
+  const slot = (k: number, position: number) => {
+    if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = ringBuffer(chunkBytes) ?? Buffer.allocUnsafe(chunkBytes);
+    return ring[k];
+  };
+  // (ahead: the next chunk is read by the thread pool while this one is read here, one slot more so that a chunk is
+  // valid as long)
+  let next: Promise<number> | null = null;
   try {
-    for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
-      if (!ring[k] || ring[k].length < Math.min(chunkBytes, end - position)) ring[k] = ringBuffer(chunkBytes) ?? Buffer.allocUnsafe(chunkBytes);
-      const n = readSync(fd, ring[k], 0, Math.min(ring[k].length, end - position), position);
+    if (!ahead) {
+      for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
+        const buf = slot(k, position);
+        const n = readSync(fd, buf, 0, Math.min(buf.length, end - position), position);
+        if (n === 0) return;
+        position += n;
+        yield buf.subarray(0, n);
+      }
+      return;
+    }
+    const readAt = (k: number, position: number): Promise<number> => {
+      const buf = slot(k, position);
+      return new Promise((resolve, reject) => read(fd, buf, 0, Math.min(buf.length, end - position), position, (e, n) => (e ? reject(e) : resolve(n))));
+    };
+    let position = start;
+    let k = 0;
+    next = position < end ? readAt(k, position) : null;
+    while (next !== null) {
+      const n = await next;
+      next = null;
       if (n === 0) return;
+      const chunk = ring[k].subarray(0, n);
       position += n;
-      yield ring[k].subarray(0, n);
+      k = (k + 1) % 4;
+      if (position < end) next = readAt(k, position);
+      yield chunk;
     }
   } finally {
+    // (a read still under way writes into a buffer of the ring and needs the descriptor)
+    if (next !== null) await next.catch(() => 0);
     closeSync(fd);
     if (!shared) releaseRing(ring);
   }

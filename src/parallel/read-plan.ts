@@ -60,7 +60,7 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
     // memory for every chunk costs page faults, and is only returned at the next collection)
     const big = source.size !== undefined && source.size > 4 * o.limits.chunkBytes;
     const plain = o.splittable && big && source.openRange && source.path && plainFile(source.path);
-    const stream = plain ? await source.openRange!(0, source.size!, o.limits) : await source.open(o.limits, o.notice);
+    const stream = plain ? await source.openRange!(0, source.size!, o.limits, undefined, true) : await source.open(o.limits, o.notice);
     return (await reader.readStream(stream, 1, true, 0)) - 1;
   }
   const count = split.counter(
