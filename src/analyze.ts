@@ -5,7 +5,7 @@ import { SPLIT_DEFAULTS } from "./input/split-point.js";
 import type { Readable } from "node:stream";
 import { readPlanned, type SplitOptions } from "./parallel/read-plan.js";
 import { DEFAULT_MAX_LINE_CHARS } from "./input/lines.js";
-import { readLineLoop } from "./input/line-loop.js";
+import { readLineLoop, readLinesAt } from "./input/line-loop.js";
 import { toRecord } from "./records/peel.js";
 import { splitPhysicalLine } from "./records/split.js";
 import { finalizeFacts, initState, mergeStates, reduceEvent, reduceBannerAgain, reduceInitAgain, reduceRepeatLines, type FactState } from "./facts/state.js";
@@ -213,7 +213,7 @@ export async function analyzeSource(source: InputSource, inputIndex: number, opt
     // (a second thread would count lines the user rules' patterns are to see, or that --follow wants as they come)
     const splittable = !!fast && !opts.onBatch && !opts.recordPatterns;
     lines = await readPlanned(source, { jobs: opts.jobs, split: opts.split, limits, maxLineChars: maxChars, splittable, notice }, {
-      readStream, readLine: readRecords, absorb: dispatcher.absorb, countedBehind: dispatcher.countedBehind, onBytes, cut: (n) => (cutLines += n),
+      readStream, readLines: (texts, lineNos, from, to) => readLinesAt(texts, lineNos, from, to, { maxLineChars: maxChars, counter: fast, onLine: readRecords }), absorb: dispatcher.absorb, countedBehind: dispatcher.countedBehind, onBytes, cut: (n) => (cutLines += n),
     });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

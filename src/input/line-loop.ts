@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { ChunkLineCounter, LineCounter } from "../events/fast.js";
 import type { LinePrefilter } from "../rules/line-prefilter.js";
 import { chunkScanner } from "./chunk-scan.js";
-import { chunkLine, lineEnd, readTextChunks, type TextChunk } from "./lines.js";
+import { chunkLine, finishLine, lineEnd, readTextChunks, type TextChunk } from "./lines.js";
 
 export interface LineLoopOptions {
   maxLineChars: number;
@@ -90,3 +90,46 @@ function countLines(
   }
   return lineNo;
 }
+
+/**
+ * Lines given as text with their numbers (what another thread handed back of the part it counted), each offered to
+ * the counter first as the reading loop offers a chunk's lines, and otherwise read the ordinary way (`onLine`). A line
+ * is offered only where its text is the line as it stood in the file (ASCII, and nothing the line reader takes off
+ * or out: see finishLine): a counter reads bytes, the ordinary way the reader's text.
+ */
+export function readLinesAt(texts: readonly string[], lineNos: readonly number[], from: number, to: number, o: { maxLineChars: number; counter?: LineCounter; onLine(text: string, lineNo: number): void }): void {
+  const { counter, onLine } = o;
+  const offered: boolean[] = [];
+  let any = false;
+  for (let i = from; i < to; i++) {
+    const t = texts[i];
+    const ok = counter !== undefined && t.length > 0 && t.length <= o.maxLineChars && isAsciiText(t) && finishLine(t) === t;
+    offered.push(ok);
+    any ||= ok;
+  }
+  if (!any) {
+    for (let i = from; i < to; i++) onLine(texts[i], lineNos[i]);
+    return;
+  }
+  // (a line not offered stands in the buffer as an empty one, so that the offsets stay simple)
+  const parts: string[] = [];
+  for (let i = from; i < to; i++) parts.push(offered[i - from] ? texts[i] : "");
+  const bytes = Buffer.from(parts.join("\n") + "\n", "latin1");
+  const scan = chunkScanner().scan(bytes, 0, bytes.length, counter!.fullScan?.(bytes, false) ?? false);
+  const c = counter!.begin(bytes, o.maxLineChars, { ascii: true, bare: false, scan });
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const nl = s + parts[i - from].length;
+    if (!offered[i - from] || !c.line(s, nl, lineNos[i])) {
+      c.pass();
+      onLine(texts[i], lineNos[i]);
+    }
+    s = nl + 1;
+  }
+  c.done();
+}
+
+const isAsciiText = (t: string): boolean => {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) > 0x7f) return false;
+  return true;
+};

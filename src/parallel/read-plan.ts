@@ -24,8 +24,8 @@ export interface SplitOptions {
 export interface OrderedReader {
   /** reads a stream whose first line is `firstLine`, lines before `skipUntil` only counted; the next line's number */
   readStream(stream: Readable | AsyncIterable<Uint8Array>, firstLine: number, sniff: boolean, skipUntil: number): Promise<number>;
-  /** a line the other thread handed back, read the ordinary way */
-  readLine(text: string, lineNo: number): void;
+  /** lines `[from, to)` the other thread handed back, in order: each counted where the counter can, else read the ordinary way */
+  readLines(texts: readonly string[], lineNos: readonly number[], from: number, to: number): void;
   /** what the other thread counted over the lines after `lineOffset` */
   absorb(counts: NcclFastCounts, lineOffset: number): void;
   /** the other thread counted lines behind this wrapper here (false: the readers in order would have said something of them) */
@@ -94,9 +94,14 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
           if (!reader.countedBehind({ wrapper, origin, memo: {} })) debug("threads", `${source.name}: lines counted behind ${wrapper.trim()} before line ${base + (r.residualLines[j] ?? r.lines + 1)} were not quiet`);
         }
       };
-      for (let j = 0; j < r.residual.length; j++) {
+      const lineNos = r.residualLines.map((n) => base + n);
+      // (in runs between the places lines were counted behind a wrapper, each asked of in its place)
+      for (let j = 0; j < r.residual.length; ) {
         behindTo(j);
-        reader.readLine(r.residual[j], base + r.residualLines[j]);
+        let to = r.residual.length;
+        if (b < r.behind.length) to = Math.min(to, Math.max(j + 1, r.behind[b].at));
+        reader.readLines(r.residual, lineNos, j, to);
+        j = to;
       }
       behindTo(r.residual.length);
       reader.cut(r.cut);
