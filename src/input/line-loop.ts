@@ -38,16 +38,19 @@ export async function readLineLoop(stream: Readable | AsyncIterable<Uint8Array>,
   for await (const chunk of readTextChunks(stream, { maxLineChars: maxChars, onBytes: o.onBytes, sniff: o.sniff })) {
     if (o.stop?.()) return { next: lineNo, stopped: true };
     const { bytes, end } = chunk;
-    // (the line ends and what the counter looks for in one pass)
-    const scan = bytes && fast ? chunkScanner().scan(bytes, chunk.start, end, fast.fullScan?.(bytes, !!prefilter) ?? false) : undefined;
-    const counter = scan && fast ? fast.begin(bytes!, maxChars, { ascii: chunk.ascii, bare: !!prefilter, scan }) : undefined;
     if (chunk.head !== null) {
       if (lineNo >= skipUntil) {
         if (chunk.headCut) onCut();
-        onLine(chunk.head, lineNo);
+        // (the line the last chunk began, offered to the counter as a line handed back is; before this chunk's pass,
+        // which may use the memory the head's would)
+        if (bytes && fast && !prefilter && !chunk.headCut) readLinesAt([chunk.head], [lineNo], 0, 1, { maxLineChars: maxChars, counter: fast, onLine });
+        else onLine(chunk.head, lineNo);
       }
       lineNo++;
     }
+    // (the line ends and what the counter looks for in one pass)
+    const scan = bytes && fast ? chunkScanner().scan(bytes, chunk.start, end, fast.fullScan?.(bytes, !!prefilter) ?? false) : undefined;
+    const counter = scan && fast ? fast.begin(bytes!, maxChars, { ascii: chunk.ascii, bare: !!prefilter, scan }) : undefined;
     let s = chunk.start;
     for (; s < end && lineNo < skipUntil; lineNo++) s = lineEnd(chunk, s) + 1;
     if (bytes && counter && scan) {
