@@ -308,7 +308,9 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.systemErrorReturn", dialect: "nccl", level: "error", anyOf: CHAIN_OR_PROXY,
     // (`chainFile`: the source file of the return, which names the transport whose call failed when the chain starts there)
-    values: [/(?<chainFile>[\w./-]+?\.(?:cc|cpp|cu|c|h|hpp)):\d+(?: \([\w:~]+\))? -> 2\b/],
+    // (`chainThread`: the record's `host:pid:tid`, one NCCL thread's chain; `chainErrno`: the errno text 2.18's socket
+    // code prints after the code, `misc/socket.cc:505 -> 2 (Operation now in progress)`)
+    values: [/(?<chainFile>[\w./-]+?\.(?:cc|cpp|cu|c|h|hpp)):\d+(?: \([\w:~]+\))? -> 2\b(?: \((?<chainErrno>[A-Za-z][^)]*)\))?/, /(?<chainThread>[\w.-]+:\d+:\d+) \[\d+\] /],
     pattern: chainReturn("2"),
     samples: [
       "ubuntu:39964:40075 [0] NCCL INFO misc/socket.cc:564 -> 2", "node:1:2 [0] NCCL INFO transport/net.cc:592 -> 2 [Proxy Thread]",

@@ -1,6 +1,7 @@
 import type { Event } from "../events/index.js";
 import type { Evidence } from "../model.js";
 import { earlier, located, plain, type FactDomain, type Located } from "./domain.js";
+import { withoutRayDedup } from "../records/peel.js";
 
 export interface ErrorsState {
   /** the first failure that nothing later shows was recovered from */
@@ -236,7 +237,8 @@ function pluginFailure(text: string): { plugin: string; said: string } {
 }
 
 export function isTentative(text: string): boolean {
-  return RECOVERABLE_NCCL.test(text);
+  // (Ray's dedup suffix after the record, `net.cc:56 -> 2 [repeated 15x across cluster]`, is not part of it)
+  return RECOVERABLE_NCCL.test(withoutRayDedup(text));
 }
 
 /**

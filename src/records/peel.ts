@@ -164,6 +164,12 @@ const RAY_DEDUP = /[ \t]*\[repeated (\d+)x across cluster\](?:\s*\(Ray deduplica
 // a dedup suffix cut by a hard wrap (`[repeated 2x ac`), and the pieces such wraps leave on the next line
 const RAY_DEDUP_CUT = /[ \t]*\[repeated (\d+)x(?: [a-z ]{0,15})?$/;
 const RAY_DEDUP_TAIL = " across cluster]";
+/** The line without Ray's `[repeated Nx across cluster]` suffix (as peelWrapped drops it), for tests made on an event's raw text. */
+export function withoutRayDedup(s: string): string {
+  if (!s.includes("[repeated ")) return s;
+  const m = RAY_DEDUP.exec(s);
+  return m ? s.slice(0, m.index) : s;
+}
 const RAY_ADVICE_TAIL = /^\S*(?:\s+\S+){0,24}?\s*for more options\.\)\s*$/;
 // Google Cloud Logging (Logs Explorer copy / download): `SEVERITY TIMESTAMP [summary field: value] ... message`
 const GCP_LOGGING = /^(?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))(?: \[[\w.]+: [^\]]*\])*(?: |$)/;

@@ -1,6 +1,6 @@
-import { DEBUG_HINT, signatureRule } from "./signature-rule.js";
+import { DEBUG_HINT, signatureCheck } from "./signature-rule.js";
 import { privateInterface } from "./wrong-interface.js";
-import type { RuleSpec } from "../define.js";
+import { defineRule, type RuleSpec } from "../define.js";
 import type { RuleContext } from "../types.js";
 import { saidBy, signalHits, type Hit } from "../signals.js";
 import type { Facts } from "../../facts/schema.js";
@@ -31,7 +31,7 @@ export const meta = {
   sources: ["NCCL User Guide: troubleshooting.html (IP network interfaces), env.html NCCL_SOCKET_IFNAME, NCCL_SOCKET_RETRY_CNT", "vLLM docs: serving/parallelism_scaling (Communication errors: verify reachability, firewall)", "Docker docs: network/drivers/bridge (the default bridge network docker0, 172.17.0.0/16; --network host)", "PyTorch source: torch/csrc/distributed/c10d/TCPStore.cpp (a store wait that ran out: 'wait timeout after <ms>ms, keys: …', DistStoreError); torch/distributed/distributed_c10d.py _new_process_group_helper (the Gloo helper group of _create_process_group_wrapper under TORCH_DISTRIBUTED_DEBUG=DETAIL)"],
 } satisfies RuleSpec;
 
-export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait", "torch.glooConnect", "torch.storeListen", "torch.rendezvousTimeout"], (all, ctx) => {
+function explain(all: Hit[], ctx: RuleContext): { message: string; remediation: string[] } {
   // PyTorch's c10d store: the rendezvous every rank reaches first, then its fetch of NCCL's unique id through it, both
   // before any NCCL connection; Gloo's CPU group, whose ranks connect to each other right after the store
   const store = all.filter((h) => h.id === "torch.storeConnect");
@@ -71,8 +71,12 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
   const transportConnect =
     chainFiles.length > 0 && !chainFiles.some((f) => /(?:^|\/)bootstrap\.cc$/.test(f)) && chainFiles.some((f) => /(?:^|\/)(?:transport\/net\w*|proxy)\.cc$/.test(f));
   const who = transportConnect ? "NCCL's network transport could not connect ranks" : "NCCL's bootstrap could not connect ranks";
+  // no WARN named the call: only the `-> 2` chain from the socket code up through bootstrap.cc says it (bootstrapChains)
+  const chainOnly = hits.every((h) => h.id === "nccl.systemErrorReturn");
+  const errno = hits.map((h) => h.captures.chainErrno).find((t) => t !== undefined);
+  const chainNote = chainOnly ? ` No NCCL WARN names the failing call: the error-return chain runs from the socket code (${hits.find((h) => h.captures.chainFile !== undefined && SOCKET_FILE.test(h.captures.chainFile))?.captures.chainFile ?? "misc/socket.cc"}${errno ? `, errno ${errno}` : ""}) up through bootstrap.cc with ncclSystemError (2).${errno && /in progress/i.test(errno) ? " The non-blocking connect had not completed (EINPROGRESS): the peer's address is not reachable from here, or a firewall drops the packets." : ""}` : "";
   return {
-    message: `${who}${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}${docker}`,
+    message: `${who}${target ? ` (to ${target.host}${target.port ? ` port ${target.port}` : ""})` : ""}: ${kind}.${chainNote}${linkLocal6 ? ` ${target.host.split("%")[0]} is an IPv6 link-local address, which other nodes cannot reach: NCCL picked an interface that has no routable address.` : ""}${linkLocal4 ? ` ${target.host} is an IPv4 link-local address (169.254.0.0/16), which other nodes cannot reach: the peer's NCCL took an interface whose only address is self-assigned or node-local (a dummy or virtual one) and advertised it.` : ""}${docker}`,
     remediation: [
       ...(docker ? [DOCKER_BRIDGE_FIX] : []),
       ...(linkLocal6 ? [`Pin NCCL to a routable interface on every node: ${pinText}, or NCCL_SOCKET_FAMILY=AF_INET to keep NCCL off IPv6; set GLOO_SOCKET_IFNAME the same way.${azureVf ? ` ${azureVf} looks like the VF Azure's accelerated networking pairs with eth0, with no routable address of its own: name eth0.` : ""}`] : []),
@@ -86,7 +90,15 @@ export const rule = signatureRule(meta, ["nccl.bootstrap", "nccl.bootstrapWeak",
       DEBUG_HINT,
     ],
   };
-}, (h, ctx) => !midRunRendezvous(h, ctx));
+}
+
+/** the lines that say it; the `-> 2` chains through bootstrap.cc only when none does (their own count, not the WARNs') */
+const named = signatureCheck(["nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "torch.storeConnect", "torch.storeWait", "torch.glooConnect", "torch.storeListen", "torch.rendezvousTimeout"], explain, (h, ctx) => !midRunRendezvous(h, ctx));
+const chained = signatureCheck(["nccl.systemErrorReturn"], explain, (h, ctx) => bootstrapChains(ctx).has(`${h.input}|${h.ev.line}`));
+export const rule = defineRule(meta, (ctx) => {
+  const found = named(ctx);
+  return found.length ? found : chained(ctx);
+});
 export const check = rule.check;
 
 /**
@@ -267,4 +279,32 @@ function storeListenFailure(hits: Hit[]): { message: string; remediation: string
         : "Find the whole line (the reason follows `code:`): EADDRINUSE is a port another process holds (an earlier server or its leftover workers), EADDRNOTAVAIL an address that is not this machine's.",
     ],
   };
+}
+
+/** the socket code's files: `misc/socket.cc` (2.12+), `include/socket.h` (before) */
+const SOCKET_FILE = /(?:^|\/)socket\.(?:cc|h)$/;
+const BOOTSTRAP_CHAINS = new WeakMap<RuleContext, ReadonlySet<string>>();
+
+/**
+ * The `-> 2` returns of NCCL threads whose ncclSystemError travelled from the socket code up through bootstrap.cc
+ * (`misc/socket.cc:505 -> 2 (Operation now in progress)`, …, `bootstrap.cc:275 -> 2`, `init.cc:1493 -> 2`): a bootstrap
+ * connection between ranks that failed where NCCL printed no WARN naming the call (2.18's socket progress path logs
+ * only the errno). A chain of the transports' files alone (net.cc, proxy.cc) is a transport's connection, not this.
+ */
+function bootstrapChains(ctx: RuleContext): ReadonlySet<string> {
+  let set = BOOTSTRAP_CHAINS.get(ctx);
+  if (set !== undefined) return set;
+  const byThread = new Map<string, Hit[]>();
+  for (const h of signalHits(ctx, ["nccl.systemErrorReturn"])) {
+    const key = `${h.input}|${h.captures.chainThread ?? ""}`;
+    byThread.set(key, [...(byThread.get(key) ?? []), h]);
+  }
+  const keep = new Set<string>();
+  for (const chain of byThread.values()) {
+    const files = chain.map((h) => h.captures.chainFile ?? "");
+    const sock = files.findIndex((f) => SOCKET_FILE.test(f));
+    if (sock >= 0 && files.some((f, i) => i > sock && /(?:^|\/)bootstrap\.cc$/.test(f))) for (const h of chain) keep.add(`${h.input}|${h.ev.line}`);
+  }
+  BOOTSTRAP_CHAINS.set(ctx, keep);
+  return keep;
 }

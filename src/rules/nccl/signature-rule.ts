@@ -14,7 +14,16 @@ export function signatureRule(
   explain: (hits: Hit[], ctx: RuleContext) => { message: string; remediation: string[]; extraEvidence?: Evidence[] },
   keep?: (hit: Hit, ctx: RuleContext) => boolean,
 ): Rule {
-  return defineRule(meta, (ctx: RuleContext): FindingDraft[] => {
+  return defineRule(meta, signatureCheck(ids, explain, keep));
+}
+
+/** signatureRule's check alone, for a rule that asks one set of signatures first and another only when it says nothing */
+export function signatureCheck(
+  ids: readonly string[],
+  explain: (hits: Hit[], ctx: RuleContext) => { message: string; remediation: string[]; extraEvidence?: Evidence[] },
+  keep?: (hit: Hit, ctx: RuleContext) => boolean,
+): (ctx: RuleContext) => FindingDraft[] {
+  return (ctx: RuleContext): FindingDraft[] => {
     const all = signalHits(ctx, ids);
     const hits = keep ? all.filter((h) => keep(h, ctx)) : all;
     if (!hits.length) return [];
@@ -27,7 +36,7 @@ export function signatureRule(
       evidenceCount: signalCount(ctx, ids),
       ...(retrying ? { severity: "warning" as const } : {}),
     }];
-  });
+  };
 }
 
 /** The ranks the lines of these signatures name (launcher prefixes, PyTorch's `[Rank N]`). */
