@@ -172,6 +172,9 @@ const VLLM_NCCL = /\b(?:vLLM|sglang(?:-diffusion)?) is using nccl==(\d+\.\d+\.\d
 const VLLM_NCCL_LIB = /\b(?:Found|Loading) nccl from (?:library|environment variable VLLM_NCCL_SO_PATH=)\s*\S*?\blibnccl\.so\.(\d+\.\d+\.\d+)(?![\d.])/;
 // the host must hold a letter; that is tested after the match, since a letter class inside the group backtracks quadratically
 const BARE_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+)(?: \[\d*\]?)?\s*$/;
+// the same record cut inside its level word, after a whole device bracket (`host:pid:tid [0] NCC`, `.. [3] NCCL INF`,
+// `.. [1] NCCL WA`): the head is whole, so it names its host as the bare prefix does
+const CUT_LEVEL_PREFIX = /^([^\s:\[\]]+):(\d+):(\d+) \[\d+\] (N(?:C(?:C(?:L(?: (?:I(?:N(?:FO?)?)?|W(?:A(?:RN?)?)?)?)?)?)?)?)\s*$/;
 const COMM_RANK = /\brank (\d+) n[A-Za-z]*ks?\b(?: (\d+))?/;
 // the same line cut right after its rank (`comm 0x55.. rank 1 nr`, the next process's record glued on): the rank is whole
 const CUT_COMM_RANK = /^(?:\w+:? )?comm 0x[0-9a-fA-F]+ rank (\d+)(?: n[A-Za-z]{0,5})?\s*$/;
@@ -773,6 +776,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     else if (t.includes("Failed") && CHECK_MACRO_FAILURE.test(t)) emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t.trim() });
     // a record cut right after its `host:pid:tid` prefix still names its host
     if ((m = BARE_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
+    else if (t.includes("] N") && (m = CUT_LEVEL_PREFIX.exec(t)) && /[A-Za-z]/.test(m[1])) noteHost(rec, { host: m[1], pid: Number(m[2]), dev: null }, emit);
     // a fused remainder of a cut record: `... -> 1[1] vERROR` split off as a bare level word
     if ((t === "ERROR" || t === "CRITICAL") && lastNccl && lastNccl.line === rec.line && lastNccl.input === rec.input) {
       emit({ kind: "error", ...base(rec, evidenceOf(rec)), source: "other", message: t });
