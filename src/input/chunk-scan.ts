@@ -7,8 +7,9 @@ import { FAST_DANGERS } from "../../grammars/nccl-fast.js";
  * `(`, was searched again on every line).
  *
  * The pass is WebAssembly SIMD, assembled below from the needles (no tool chain; Node 20's V8 runs it): sixteen bytes
- * at a time are classed by two table lookups on their nibbles; only a byte that may start one of these is looked
- * at alone. `scanReference` is the same in plain code: the fallback where WebAssembly is off (`--jitless`), and what
+ * at a time are classed by table lookups on their nibbles, each with the byte after it; only a byte that may start one
+ * of these, followed by a byte that may go on with it (` comm `'s first `m` by an `m`, `Init `'s `I` by an `n`: not
+ * `INFO`'s), is looked at alone. `scanReference` is the same in plain code: the fallback where WebAssembly is off (`--jitless`), and what
  * test/chunk-scan.test.ts holds the pass to.
  *
  * A danger at `x`, as a search for the needle from a record's start found it: the needle's bytes stand at `x`
@@ -84,7 +85,8 @@ export function scanReference(bytes: Uint8Array, from: number, to: number, needl
 // A chunk stands in the scanner's memory with zero bytes before and after it (so a needle or a neighbour looked at
 // past either end of the chunk is never there, as in `dangerAtByte`): read there in the first place (a ring
 // buffer of a file's range, `ringBuffer`) or copied there.
-const PAD = 128;
+// (the class tables stand in the first 128 bytes, before the zero bytes before the first chunk)
+const PAD = 256;
 const PAGE = 65536;
 
 const leb = (n: number): number[] => {
@@ -151,12 +153,15 @@ const bitmask8 = [0xfd, 0x64];
 const shrU8 = [0xfd, 0x6d];
 
 // params: 0 from, 1 to (addresses), 2 base (the chunk's byte 0), 3 out (four counts, then the four lists), 4 a list's
-// bytes, 5 the class tables (low nibble, then high); locals: 6 p, 7 mask, 8 q, 9 c, 10 j, 11–14 where the lists' next entries go,
-// 15–18 where the lists start (i32); 19 the low-nibble table, 20 the high-nibble table, 21 0x0f in each lane, 22 zero,
-// 23 the bytes of a block, 24–27 the classes of four blocks (v128)
+// bytes, 5 the class tables (a byte's low nibble, high nibble, then the next byte's); locals: 6 p, 7 mask, 8 q, 9 c, 10 j,
+// 11–14 where the lists' next entries go, 15–18 where the lists start (i32); 19 the low-nibble table, 20 the high-nibble
+// table, 21 0x0f in each lane, 22 zero, 23 the bytes of a block, 24–27 the classes of four blocks, 28 and 29 the next
+// byte's tables (v128)
 const [FROM, TO, BASE, OUT, LIST_BYTES, TABLES, P, MASK, Q, C, J, N, L] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15];
 const [LO, HI, NIBBLE, ZERO, V, CLS] = [19, 20, 21, 22, 23, 24];
 const UNROLL = 4;
+// the next byte's tables (v128)
+const [LO2, HI2] = [CLS + UNROLL, CLS + UNROLL + 1];
 const [NL, DANGER, BRACKET, COMM_AT] = [0, 1, 2, 3];
 
 /** the bytes of `text` stand at q + `at` (compared four at a time; the last word masked) */
@@ -180,22 +185,80 @@ const note = (k: number, delta = 0) => [
   ...get(N + k), ...i32(4), ...add, ...set(N + k),
 ];
 
+/** what may follow a byte the pass looks at for it to start what it is looked at for (null: anything) */
+function nextBytes(c: number, needles: readonly string[]): Set<number> | null {
+  if (c === 10) return null;
+  // `[` then digits and `]`, `,`, `;` or `m`, or `repeated `; the first `m` of ` comm `
+  if (c === 91) return new Set([..."0123456789],;mr"].map((ch) => ch.charCodeAt(0)));
+  if (c === 109) return new Set([109]);
+  const next = new Set<number>();
+  for (const d of needles) {
+    if (d.charCodeAt(0) !== c) continue;
+    if (d.length === 1) return null;
+    next.add(d.charCodeAt(1));
+  }
+  return next;
+}
+
+/** the bytes a set of bytes' nibbles classes alike (their low nibbles with their high ones, every pairing) */
+const product = (bytes: Iterable<number>): Set<number> => {
+  const lo = new Set<number>();
+  const hi = new Set<number>();
+  for (const b of bytes) {
+    lo.add(b & 15);
+    hi.add(b >> 4);
+  }
+  const out = new Set<number>();
+  for (const h of hi) for (const l of lo) out.add((h << 4) | l);
+  return out;
+};
+const ALL_BYTES = Array.from({ length: 256 }, (_, b) => b);
+// (printable ASCII and the line end: what a log holds most)
+const common = (b: number) => (b >= 32 && b < 127) || b === 10;
+
 /**
- * The class tables for the bytes looked at for `needles` (none: only `\n`): a class bit for each low nibble of such a
- * byte (a bit's bytes then share it, and no other byte has it; bytes of more than eight low nibbles would share
- * bits, which only makes more bytes looked at alone). The low nibble's 16 bytes, then the high nibble's.
+ * The class tables for the bytes looked at for `needles` (none: only `\n`), a byte and the byte after it at once: a
+ * class bit for each group of such bytes, set for a byte whose low nibble and high nibble are both a group member's
+ * (a group's bytes then share the bit, with the other pairings of their nibbles), and for a next byte that may follow
+ * one of the group (the same way). Groups start one per byte and are merged, two at a time, where that makes the
+ * fewest common bytes looked at alone, until eight are left. A byte or pair classed too widely is only looked at alone
+ * for nothing. The first byte's low nibble's 16 bytes, its high nibble's, then the next byte's two.
  */
 function classTables(needles: readonly string[]): number[] {
-  const looked = needles.length ? [10, 91, 109, ...needles.map((d) => d.charCodeAt(0))] : [10];
-  const lo = new Array<number>(16).fill(0);
-  const hi = new Array<number>(16).fill(0);
-  const nibbles = [...new Set(looked.map((c) => c & 15))];
-  for (const c of looked) {
-    const bit = 1 << (nibbles.indexOf(c & 15) % 8);
-    lo[c & 15] |= bit;
-    hi[c >> 4] |= bit;
+  const looked = [...new Set(needles.length ? [10, 91, 109, ...needles.map((d) => d.charCodeAt(0))] : [10])];
+  type Group = { bytes: number[]; next: Set<number> | null };
+  let groups: Group[] = looked.map((c) => ({ bytes: [c], next: nextBytes(c, needles) }));
+  const merged = (a: Group, b: Group): Group => ({ bytes: [...a.bytes, ...b.bytes], next: a.next === null || b.next === null ? null : new Set([...a.next, ...b.next]) });
+  // the common bytes (and common pairs: a common byte before any common byte) a group looks at alone
+  const cost = (g: Group) => {
+    const firsts = [...product(g.bytes)].filter(common).length;
+    const nexts = g.next === null ? ALL_BYTES.filter(common).length : [...product(g.next)].filter(common).length;
+    return firsts * nexts;
+  };
+  while (groups.length > 8) {
+    let best: [number, number, number] = [Infinity, 0, 1];
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        const extra = cost(merged(groups[i], groups[j])) - cost(groups[i]) - cost(groups[j]);
+        if (extra < best[0]) best = [extra, i, j];
+      }
+    }
+    const [, i, j] = best;
+    groups = [...groups.filter((_, k) => k !== i && k !== j), merged(groups[i], groups[j])];
   }
-  return [...lo, ...hi];
+  const tables = new Array<number>(64).fill(0);
+  groups.forEach((g, k) => {
+    const bit = 1 << k;
+    for (const b of g.bytes) {
+      tables[b & 15] |= bit;
+      tables[16 + (b >> 4)] |= bit;
+    }
+    for (const b of g.next ?? ALL_BYTES) {
+      tables[32 + (b & 15)] |= bit;
+      tables[48 + (b >> 4)] |= bit;
+    }
+  });
+  return tables;
 }
 
 /** Assembles the module for `needles` (see `scanReference`; the class tables are passed in). */
@@ -231,10 +294,14 @@ function assemble(needles: readonly string[]): Uint8Array<ArrayBuffer> {
   }
   check.push(...end, ...end);
   // the class of the sixteen bytes at p + 16k, kept in CLS + k
+  // (and of the byte after each: an unaligned load one further, which the zero bytes after a chunk allow)
   const classes = (k: number) => [
     ...get(LO), ...get(P), ...vload(16 * k), ...tee(V), ...get(NIBBLE), ...vand, ...swizzle,
     ...get(HI), ...get(V), ...i32(4), ...shrU8, ...swizzle,
-    ...vand, ...tee(CLS + k),
+    ...vand,
+    ...get(LO2), ...get(P), ...vload(16 * k + 1), ...tee(V), ...get(NIBBLE), ...vand, ...swizzle,
+    ...get(HI2), ...get(V), ...i32(4), ...shrU8, ...swizzle,
+    ...vand, ...vand, ...tee(CLS + k),
   ];
   // each byte of block k with a class, in order (`inRange`: only those in [from, to), for a group that is not wholly in it)
   const bytesOf = (k: number, inRange: boolean) => [
@@ -248,7 +315,7 @@ function assemble(needles: readonly string[]): Uint8Array<ArrayBuffer> {
     ...end, ...end,
   ];
   const body = [
-    ...get(TABLES), ...vload(0), ...set(LO), ...get(TABLES), ...vload(16), ...set(HI), ...vconst(new Array(16).fill(15)), ...set(NIBBLE),
+    ...get(TABLES), ...vload(0), ...set(LO), ...get(TABLES), ...vload(16), ...set(HI), ...get(TABLES), ...vload(32), ...set(LO2), ...get(TABLES), ...vload(48), ...set(HI2), ...vconst(new Array(16).fill(15)), ...set(NIBBLE),
     ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...i32(16), ...add, ...get(LIST_BYTES), ...i32(k), ...mul, ...add, ...tee(L + k), ...set(N + k)]),
     ...get(FROM), ...i32(~15), ...and, ...set(P),
     ...block, ...loop,
@@ -267,7 +334,7 @@ function assemble(needles: readonly string[]): Uint8Array<ArrayBuffer> {
     ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...get(N + k), ...get(L + k), ...sub, ...i32(2), ...shrU, ...store32(4 * k)]),
     ...get(N), ...get(L), ...sub, ...i32(2), ...shrU,
   ];
-  const locals = [2, ...leb(13), 0x7f, ...leb(5 + UNROLL), 0x7b];
+  const locals = [2, ...leb(13), 0x7f, ...leb(7 + UNROLL), 0x7b];
   const code = [...locals, ...body, ...end];
   const I32 = 0x7f;
   return Uint8Array.from([
@@ -285,7 +352,7 @@ type ScanFn = (from: number, to: number, base: number, out: number, listBytes: n
 // where the class tables stand in each memory (before the zero bytes before the first chunk): for a full pass and
 // for line ends only
 const FULL_TABLES = 0;
-const LINE_TABLES = 32;
+const LINE_TABLES = 64;
 
 /** A memory laid out for chunks of up to `cap` bytes: `slots` places for them (each after PAD zero bytes), then the outputs. */
 class Room {
