@@ -893,9 +893,13 @@ export const SIGNATURES: readonly Signature[] = [
     // Newer Ray raises the timeout again from compiled_dag_node.py with the value in use (`... increase
     // RAY_CGRAPH_get_timeout which is currently N seconds. ...`).
     // A handler's or a raise's own source line (`except RayChannelTimeoutError:`) names the class without raising it.
-    id: "vllm.rayCompiledGraph", dialect: "any", level: "error", anyOf: ["raychanneltimeouterror", "raychannelerror", "channelerror: channel closed", "error pushing mutable object"],
-    values: [/(?<timedOut>RayChannelTimeoutError|Timed out waiting for object available to read)/, /RAY_CGRAPH_get_timeout which is currently (?<seconds>\d+) seconds/, /(?<closed>RayChannelError|ChannelError: Channel closed|Error pushing mutable object)/, /(?<raylet>\(raylet(?:, ip=[\d.]+)?\)|raylet_client\.cc)/],
-    pattern: /^(?![^\n]*\b(?:except|raise|import)\s)[^\n]*?(?:\bRayChannel(?:Timeout)?Error(?::\s|\))|\bChannelError: Channel closed\b|\bError pushing mutable object\b)/,
+    // An exception raised on one of the graph's GPU tensor channels (ray/experimental/channel/torch_tensor_nccl_channel.py
+    // `_TorchTensorNcclChannel`, later torch_tensor_accelerator_channel.py `_TorchTensorAcceleratorChannel`, the channels
+    // pipeline-parallel stages send activations over) names its class as Python prints the object: `AttributeError:
+    // '_TorchTensorAcceleratorChannel' object has no attribute '_accelerator_group'` (a channel torn down or never set up).
+    id: "vllm.rayCompiledGraph", dialect: "any", level: "error", anyOf: ["raychanneltimeouterror", "raychannelerror", "channelerror: channel closed", "error pushing mutable object", "tensorncclchannel' object", "tensoracceleratorchannel' object"],
+    values: [/(?<timedOut>RayChannelTimeoutError|Timed out waiting for object available to read)/, /RAY_CGRAPH_get_timeout which is currently (?<seconds>\d+) seconds/, /(?<closed>RayChannelError|ChannelError: Channel closed|Error pushing mutable object)/, /(?<raylet>\(raylet(?:, ip=[\d.]+)?\)|raylet_client\.cc)/, /\b(?<channelError>[A-Z]\w*Error): '(?<channelClass>_?TorchTensor(?:Nccl|Accelerator)Channel)' object/],
+    pattern: /^(?![^\n]*\b(?:except|raise|import)\s)[^\n]*?(?:\bRayChannel(?:Timeout)?Error(?::\s|\))|\bChannelError: Channel closed\b|\bError pushing mutable object\b|\b[A-Z]\w*Error: '_?TorchTensor(?:Nccl|Accelerator)Channel' object\b)/,
     samples: [
       "ERROR 03-02 08:14:51 [core.py:512] ray.exceptions.RayChannelTimeoutError: System error: Timed out waiting for object available to read. ObjectID: 7d1e0a9c3b5f4e2d8a6c0b1f9e3d5a7c2b4f6e8d0100000002e1f505",
       "(EngineCore_DP0 pid=4410) ERROR 11-20 16:02:33 [core.py:866] ray.exceptions.RayChannelTimeoutError: System error: Timed out waiting for object available to read. ObjectID: 00aa11bb22cc33dd44ee55ff66778899aabbccdd0100000001e1f505",
@@ -904,12 +908,15 @@ export const SIGNATURES: readonly Signature[] = [
       "ray.exceptions.RayChannelTimeoutError: If the execution is expected to take a long time, increase RAY_CGRAPH_get_timeout which is currently 120 seconds. Otherwise, this may indicate that the execution is hanging.",
       "(RayWorkerWrapper pid=9120) [2026-02-03 10:11:12,345 E 9120 9301] raylet_client.cc:199: Error pushing mutable object: RpcError: RPC Error message: Socket closed; RPC Error details:  rpc_code: 14",
       "(raylet, ip=10.4.0.13) [2026-02-03 10:11:12,340 C 5511 5511] (raylet) experimental_mutable_object_provider.cc:153:  An unexpected system state has occurred. Check failed: object_manager_->WriteAcquire(id) Status not OK: ChannelError: Channel closed. ",
+      "AttributeError: '_TorchTensorAcceleratorChannel' object has no attribute '_accelerator_group'. Did you mean: '_accelerator_group_id'?",
+      "(RayWorkerWrapper pid=2217, ip=10.0.3.7) AttributeError: '_TorchTensorNcclChannel' object",
     ],
     nearMisses: [
       "ERROR 03-02 08:14:51 [core.py:512]     except ray.exceptions.RayChannelTimeoutError:",
       "    raise RayChannelTimeoutError(",
       "from ray.exceptions import RayChannelError, RayChannelTimeoutError",
       "INFO 03-02 08:10:02 [ray_distributed_executor.py:579] RAY_CGRAPH_get_timeout is set to 300",
+      "    from ray.experimental.channel.torch_tensor_accelerator_channel import _TorchTensorAcceleratorChannel",
     ],
   },
   {
@@ -2162,14 +2169,20 @@ export const SIGNATURES: readonly Signature[] = [
     // V1's multiprocessing executor raises `RuntimeError: Worker failed with error '<the worker's exception>', please check
     // the stack trace above for the root cause` (vllm/v1/executor/multiproc_executor.py, collective_rpc's get_response) when
     // a worker's call failed: the engine died, at start-up unless the log shows it had started (the rule reads that)
+    // The executors' worker monitors log a worker process that ended: the multiprocessing executor's `Worker proc
+    // VllmWorker-1 died unexpectedly, shutting down executor.` and the Ray V2 executor's (vllm/v1/executor/ray_executor_v2.py,
+    // a multiprocessing executor over Ray actors) `RayWorkerProc rank=[3] died unexpectedly, shutting down executor.`, the
+    // dead ranks printed as a Python list
     id: "vllm.engineDied", dialect: "vllm", level: "error", anyOf: ["enginecore hit an exception", "fatal signal from worker", "died unexpectedly", "worker failed with error"],
-    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly|\bWorker failed with error '/i,
+    pattern: /EngineCore hit an exception|fatal signal from worker processes|Worker proc \S+ died unexpectedly|\bRayWorkerProc rank=\[[\d, ]*\] died unexpectedly|\bWorker failed with error '/i,
     samples: [
       "ERROR 05-14 10:02:41 [multiproc_executor.py:140] Worker proc VllmWorker-1 died unexpectedly, shutting down executor.",
+      "(EngineCore_DP0 pid=311) ERROR 03-09 21:40:12 [ray_executor_v2.py:464] RayWorkerProc rank=[2] died unexpectedly, shutting down executor.",
+      "ERROR 03-09 21:40:12 [ray_executor_v2.py:464] RayWorkerProc rank=[0, 5] died unexpectedly, shutting down executor.",
       "(EngineCore_DP0 pid=52) RuntimeError: Worker failed with error 'no kernel image is available for execution on the device', please check the stack trace above for the root cause",
       "RuntimeError: Worker failed with error '', please check the stack trace above for the root cause",
     ],
-    nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks"],
+    nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks", "INFO 03-09 21:40:12 [ray_executor_v2.py:301] RayWorkerProc rank=[2] is ready."],
   },
   {
     // vLLM importing OpenAI's triton_kernels package (the Triton MoE kernels its MXFP4 path uses for gpt-oss and other

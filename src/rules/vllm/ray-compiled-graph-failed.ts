@@ -21,13 +21,21 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const said = saidBy(hits);
   const timedOut = said("timedOut");
   const closedWord = hits.map((h) => h.captures.closed).find((c) => c !== undefined);
+  // an exception raised on one of the graph's GPU tensor channel objects (`AttributeError: '_TorchTensorAcceleratorChannel'
+  // object has no attribute ...`): the channel itself, set up or torn down, failed
+  const onChannel = hits.find((h) => h.captures.channelClass !== undefined);
+  const how = closedWord === "RayChannelError"
+    ? "RayChannelError"
+    : closedWord === undefined && onChannel
+      ? `${onChannel.captures.channelError} on its ${onChannel.captures.channelClass}, the channel a tensor crosses between GPUs (pipeline-parallel stages)`
+      : "the channel was closed";
   const raylet = said("raylet");
   const seconds = firstValue(hits, "seconds");
   const ray = ctx.facts.config.executorBackend === "ray";
   const where = ray ? "vLLM's Ray executor runs every model step as a Ray compiled graph over its worker actors, so the step, and the engine with it, failed" : "the graph's step failed";
   const what = timedOut
     ? `A Ray compiled graph timed out: the driver waited ${seconds ? `RAY_CGRAPH_get_timeout = ${seconds} seconds` : "RAY_CGRAPH_get_timeout seconds (vLLM sets 300 when it is unset; Ray's own default is 10)"} for a worker's output and none came. One worker was still busy or stuck: a first step that compiles or captures for long, a very long prefill, a collective that hangs between the workers (NCCL across nodes, pipeline-parallel send/recv), or a worker that died without telling the graph.`
-    : `A Ray compiled graph lost a channel under a running step (${closedWord === "RayChannelError" ? "RayChannelError" : "the channel was closed"}${raylet ? "; the raylet's shared-object path between the processes failed with it" : ""}): the graph is torn down when one of its actors dies or raises, or when the raylet of a node fails. The channel error is what the others saw; the first error of a worker or of the raylet is the cause.`;
+    : `A Ray compiled graph lost a channel under a running step (${how}${raylet ? "; the raylet's shared-object path between the processes failed with it" : ""}): the graph is torn down when one of its actors dies or raises, or when the raylet of a node fails. The channel error is what the others saw; the first error of a worker or of the raylet is the cause.`;
   return [{
     message: `${what} Here ${where}.`,
     evidence: hitEvidence(hits),
