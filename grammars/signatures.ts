@@ -1304,6 +1304,110 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // The C++ runtime ending a process on an exception nothing caught (libstdc++'s verbose terminate handler,
+    // __gnu_cxx::__verbose_terminate_handler, writes to stderr before it calls abort()): `terminate called after throwing
+    // an instance of '<type>'` (the demangled type: std::bad_alloc, c10::Error, c10::DistBackendError, ...), then
+    // `  what():  <the exception's what()>` on the next line (torch.terminateWhat); `terminate called recursively` when a
+    // second thread terminates while the first is still at it; `terminate called without an active exception` when
+    // std::terminate runs with none (a std::thread destroyed while still joinable). Ray installs its own handler in its
+    // workers (ray::TerminateHandler, src/ray/util/logging.cc): `logging.cc:97: Unhandled exception: <mangled type>.
+    // what(): <what()>` (2.0: `Unhandled exception St12length_error. what(): ...`). C++ writes these to the process's
+    // stderr directly, so a vLLM worker's lines come without the `(VllmWorker TP0 pid=N)` prefix its Python output has;
+    // Ray's log monitor prefixes both. A paste may join the two lines into one.
+    id: "torch.terminate", dialect: "any", level: "error", process: true,
+    anyOf: ["terminate called", "unhandled exception"],
+    values: [
+      /after throwing an instance of '(?<excType>[A-Za-z_][\w:]*(?:<[^'\n]{0,300}>)?)'/,
+      /terminate called (?<recursive>recursively)/,
+      /terminate called (?<noActive>without an active exception)/,
+      /Unhandled exception:? (?<mangled>[A-Za-z_]\w*)\. what\(\):/,
+      /\bwhat\(\):\s+(?<what>\S.*?)\s*$/,
+      // the exception types whose cause the rule can name: host memory, a failure of the collective backend (its
+      // what() holds NCCL's or the watchdog's message), a CUDA error, and the standard library's own checks of sizes,
+      // indices and arguments (a bug or an input the code did not expect)
+      /'(?<memType>std::bad_alloc)'|Unhandled exception:? (?<memMangled>St9bad_alloc)\./,
+      /'(?<distType>c10::DistBackendError|c10d?::(?:DistNetworkError|DistStoreError|DistError))'/,
+      /'(?<cudaType>c10::(?:CUDAError|OutOfMemoryError|AcceleratorError))'/,
+      /'(?<bugType>std::(?:bad_array_new_length|length_error|out_of_range|invalid_argument|logic_error|domain_error|bad_function_call|bad_cast|bad_any_cast|bad_optional_access|bad_variant_access|bad_weak_ptr))'|Unhandled exception:? (?<bugMangled>St(?:20bad_array_new_length|12length_error|12out_of_range|16invalid_argument|11logic_error|17bad_function_call|8bad_cast))\./,
+    ],
+    pattern: /(?:^|[\s)\]>|:])terminate called (?:after throwing an instance of '|recursively\b|without an active exception\b)|\blogging\.cc:\d+: Unhandled exception:? [A-Za-z_]\w*\. what\(\):/,
+    samples: [
+      "terminate called after throwing an instance of 'std::bad_array_new_length'",
+      "terminate called after throwing an instance of 'c10::DistBackendError'",
+      "terminate called after throwing an instance of 'std::bad_alloc'",
+      "terminate called recursively",
+      "terminate called without an active exception",
+      "terminate called after throwing an instance of 'std::runtime_error' what(): NCCL error: remote process exited or there was a network error, NCCL version 2.14.3",
+      "[2022-07-11 20:23:25,876 E 2578148 2578148] (raylet) logging.cc:97: Unhandled exception St12length_error. what(): basic_string::_M_create",
+      "(pid=5623) [2023-08-25 00:42:40,265 E 5623 7733] logging.cc:97: Unhandled exception: N5boost10wrapexceptINS_6system12system_errorEEE. what(): thread: Resource temporarily unavailable [system:11]",
+    ],
+    nearMisses: [
+      "INFO 03-04 10:00:05 [launcher.py:40] a worker that hits terminate will print a message",
+      "grep -n 'terminated called' worker.log",
+      "[Rank 0] NCCL watchdog thread terminated normally",
+      "Unhandled exception in thread started by <function f at 0x7f>",
+    ],
+  },
+  {
+    // The message of an exception that std::terminate ended a process on: libstdc++'s `  what():  <e.what()>` line after
+    // `terminate called after throwing an instance of '<type>'` (torch.terminate). A c10::Error's what() goes on over
+    // more lines (`Exception raised from <function> at <file>:<line> (most recent call first):` and its `frame #N:` list);
+    // its first line is the message. A notable line: the terminate line before it is the failure.
+    id: "torch.terminateWhat", dialect: "any", level: "info", process: true,
+    anyOf: ["what():"],
+    values: [
+      /^\s*what\(\):\s+(?<what>\S.*?)\s*$/,
+      /(?<memSaid>std::bad_alloc|DefaultCPUAllocator: (?:can't|not enough memory)|\bCannot allocate memory\b)/,
+      /(?<ncclSaid>\bNCCL\b|\bnccl[A-Z]\w*Error\b|Watchdog caught collective operation timeout|watchdog thread terminated with exception|ProcessGroupNCCL)/,
+      /(?<cudaSaid>\bCUDA (?:error|out of memory)\b|\bcudaError\w*|\bHIP error\b)/,
+    ],
+    pattern: /^\s*what\(\):\s+\S/,
+    samples: [
+      "  what():  std::bad_array_new_length",
+      "  what():  [PG ID 0 PG GUID 0(default_pg) Rank 3] Process group watchdog thread terminated with exception: [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=4, OpType=BROADCAST, NumelIn=112, NumelOut=112, Timeout(ms)=1800000) ran for 1800011 milliseconds before timing out.",
+      "  what():  CUDA error: an illegal memory access was encountered",
+      "what(): [enforce fail at alloc_cpu.cpp:117] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate 34359738368 bytes. Error code 12 (Cannot allocate memory)",
+    ],
+    nearMisses: ["  what():", "std::cout << e.what() << std::endl;", "terminate called after throwing an instance of 'std::runtime_error' what(): boom"],
+  },
+  {
+    // A process that ended by SIGABRT, in the words of what saw it die (the signal std::terminate and a failed assert()
+    // end a process with; vllm.fatalSignal leaves it out, as the error is reported before it): the shell's `Aborted (core
+    // dumped)` (a script's job: `./serve.sh: line 9: 48213 Aborted (core dumped) python ...`; glibc's zh_CN words
+    // `已放弃 (核心已转储)`), CPython's faulthandler `Fatal Python error: Aborted`, abseil's handler in Ray's workers `***
+    // SIGABRT received at time=N on cpu M ***`, glog's `*** SIGABRT (@0x...) received by PID N`, torch elastic's
+    // `exitcode  : -6 (pid: N)` / `failed (exitcode: -6) local_rank: ...` / `Signal 6 (SIGABRT) received by PID N`,
+    // torch.multiprocessing's `process N terminated with signal SIGABRT`, vLLM V0's `Worker VllmWorkerProcess pid N died,
+    // exit code: -6`, subprocess's `died with <Signals.SIGABRT: 6>`, Open MPI's `exited on signal 6 (Aborted)` and its
+    // handler's `Signal: Aborted (6)`, Hydra's `KILLED BY SIGNAL: 6 (Aborted)`, UCX's `Caught signal 6 (Aborted)`.
+    // A notable line: the rule that reads the failure before it quotes it as how the process ended.
+    id: "torch.processAborted", dialect: "any", level: "info", process: true,
+    anyOf: ["aborted", "sigabrt", "exitcode", "exit code", "signal: 6", "signal 6", "\u5df2\u653e\u5f03"],
+    pattern: /^\s*Aborted(?: \(core dumped\))?\s*$|: line \d+: +\d+ Aborted +(?:\(core dumped\) +)?\S|^\s*\u5df2\u653e\u5f03\s*(?:[(\uff08]\u6838\u5fc3\u5df2\u8f6c\u50a8[)\uff09])?\s*$|Fatal Python error: Aborted\b|\*\*\* SIGABRT (?:received at time=\d+|\(@0x[0-9a-fA-F]+\) received by PID \d+)|Signal 6 \(SIGABRT\) received by PID \d+|\(exitcode: -6\) local_rank: \d+|^\s*exitcode\s*: -6 \(pid: \d+\)|process \d+ terminated with signal SIGABRT\b|died with <Signals\.SIGABRT: 6>|\bdied, exit code: -6\b|\bexits with return code = -6\b|\bexited on signal 6\b|KILLED BY SIGNAL: 6\b|(?:^|\[[^\]\s]+:\d+\] )Signal: Aborted \(6\)|Caught signal 6 \(Aborted\)/,
+    samples: [
+      "Aborted (core dumped)",
+      "Aborted",
+      "infer.sh: line 1: 21934 Aborted                 (core dumped) ./serve --model m",
+      "Fatal Python error: Aborted",
+      "*** SIGABRT received at time=1719222540 on cpu 223 ***",
+      "  traceback : Signal 6 (SIGABRT) received by PID 3437",
+      "  exitcode  : -6 (pid: 3437)",
+      "ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: -6) local_rank: 0 (pid: 812) of binary: /usr/bin/python3",
+      "torch.multiprocessing.spawn.ProcessExitedException: process 0 terminated with signal SIGABRT",
+      "ERROR 07-01 13:54:43 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 1159 died, exit code: -6",
+      "mpirun noticed that process rank 3 with PID 2207 on node gpu-b2 exited on signal 6 (Aborted).",
+      "[gpu-n03:07712] Signal: Aborted (6)",
+      "\u5df2\u653e\u5f03 (\u6838\u5fc3\u5df2\u8f6c\u50a8)",
+    ],
+    nearMisses: [
+      "INFO 03-04 10:00:05 [engine.py:300] Aborted request cmpl-1234.",
+      "INFO:     Aborted 3 requests",
+      "  exitcode  : -9 (pid: 3437)",
+      "ERROR 07-01 13:54:43 multiproc_worker_utils.py:120] Worker VllmWorkerProcess pid 1159 died, exit code: -15",
+      "Fatal Python error: Segmentation fault",
+    ],
+  },
+  {
     // vLLM's platform resolution (vllm/platforms/__init__.py resolve_current_platform_cls_qualname, 0.7.3 on) when no
     // built-in or plugin platform activates: logged at INFO, it means the process sees no GPU it can use (no NVIDIA
     // driver library, no device in the container); vLLM then fails at the first device it needs. Before 0.7.3 and after,

@@ -12,6 +12,7 @@ import { rule as vllmEngineInitFailed } from "./vllm/engine-init-failed.js";
 import { rule as vllmModelDownload } from "./vllm/model-download.js";
 import { rule as vllmBadCliArgs } from "./vllm/bad-cli-args.js";
 import { rule as vllmBatchedTokensBelowMaxModelLen } from "./vllm/batched-tokens-below-max-model-len.js";
+import { rule as vllmCppAbort } from "./vllm/cpp-abort.js";
 import { rule as vllmCudaDriverTooOld } from "./vllm/cuda-driver-too-old.js";
 import { rule as vllmCudaError } from "./vllm/cuda-error.js";
 import { rule as vllmCudaGraphCaptureFailed } from "./vllm/cuda-graph-capture-failed.js";
@@ -114,6 +115,7 @@ export const ALL_RULES: readonly Rule[] = [
   vllmModelDownload,
   vllmBadCliArgs,
   vllmBatchedTokensBelowMaxModelLen,
+  vllmCppAbort,
   vllmCudaDriverTooOld,
   vllmCudaError,
   vllmCudaGraphCaptureFailed,

@@ -10,6 +10,7 @@ export function relationOf(id: string, meta?: RuleMeta): Relation {
     causedBy: meta?.causedBy ?? table.causedBy,
     dialects: meta?.dialects ?? table.dialects,
     causedAt: table.causedAt,
+    causesAt: table.causesAt,
   };
 }
 
@@ -55,6 +56,7 @@ export function orderFindings(findings: readonly Finding[], metas: ReadonlyMap<s
     if (!may?.length || (rel[j].causedAt && !rel[j].causedAt!.includes(findings[j].severity))) continue;
     for (let i = 0; i < n; i++) {
       if (i === j || findings[i].ruleId === findings[j].ruleId || !may.includes(findings[i].ruleId)) continue;
+      if (rel[i].causesAt && !rel[i].causesAt!.includes(findings[i].severity)) continue;
       if (notAfter(findings[i], findings[j])) causes[j].push(i);
     }
   }

@@ -21,6 +21,11 @@ export interface Relation {
   dialects?: readonly Dialect[];
   /** only the rule's findings of these severities are linked to a cause (absent: all of them) */
   causedAt?: readonly ("error" | "warning" | "info")[];
+  /**
+   * only the rule's findings of these severities explain others (absent: all of them): a rule that reports a failure as
+   * its own error, or as a note on a failure another rule reads, explains the rest only in the first case
+   */
+  causesAt?: readonly ("error" | "warning" | "info")[];
 }
 
 // the failures that stop NCCL from connecting ranks, in any program
@@ -28,7 +33,7 @@ const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error", "nccl/oneccl-error"];
 const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/neuron-compile-failed", "vllm/triton-cache-race", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
-const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/gpu-xid", "vllm/cuda-error", "vllm/triton-out-of-resources", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
+const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/cpp-abort", "vllm/gpu-xid", "vllm/cuda-error", "vllm/triton-out-of-resources", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
 const VLLM: readonly Dialect[] = ["vllm"];
 
 export const RELATIONS: Readonly<Record<string, Relation>> = {
@@ -145,8 +150,14 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "vllm/host-oom": { layer: "memory" },
   // a process's own crash by a signal (SIGBUS from a full /dev/shm, SIGSEGV in native code): any program's process
   "vllm/fatal-signal": { layer: "memory" },
-  // a Ray worker actor that died: the host's memory may have killed it; it makes the engine fail to start or die
-  "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom"] },
+  // a process ended by an exception no C++ code caught (std::terminate, then SIGABRT): its own error when nothing else
+  // reads the exception (std::bad_alloc, a length or index check, no active exception), then it explains what the
+  // process's death did; a note (info) when the exception carries a CUDA error or OOM another rule reads, which is its
+  // cause, or an NCCL failure or timeout (those rules sit in later layers: the note is only ranked after them)
+  "vllm/cpp-abort": { layer: "memory", causedBy: ["vllm/cuda-oom", "vllm/cuda-error", "vllm/gpu-xid"], causedAt: ["info"], causesAt: ["error", "warning"] },
+  // a Ray worker actor that died: the host's memory may have killed it, or an exception it aborted on; it makes the
+  // engine fail to start or die
+  "vllm/ray-worker-died": { layer: "memory", causedBy: ["vllm/host-oom", "vllm/cpp-abort"] },
   // an Xid the driver logged (the GPU fell off the bus, an ECC or NVLink error) is what the process then sees as a CUDA error
   "vllm/cuda-error": { layer: "memory", causedBy: ["vllm/gpu-xid"] },
   // a Triton kernel tiled for more shared memory than the GPU gives a block (Turing, consumer cards)
@@ -165,7 +176,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/system-error": { layer: "nccl", causedBy: [...NET_FAILURES] },
   "nccl/internal-error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu", "vllm/cuda-system-not-ready", "vllm/gpu-xid"] },
-  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "vllm/gpu-xid", "nccl/cuda-error"] },
+  "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "vllm/cpp-abort", "vllm/gpu-xid", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
