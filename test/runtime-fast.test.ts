@@ -73,6 +73,30 @@ describe("runtime fast path", () => {
     }
   });
 
+  it("counts a client's aborted requests (`Aborted request <id>.`) as the ordinary way does; several ids on one line go the ordinary way", async () => {
+    for (const prefix of ["", "(APIServer pid=1) "]) {
+      const lines = healthy(prefix ? "v1-0.10" : "v0.6").trimEnd().split("\n");
+      const out: string[] = [];
+      let k = 0;
+      for (const line of lines) {
+        out.push(line);
+        if (!/Added request/.test(line)) continue;
+        const file = prefix ? "async_llm.py:420" : "async_llm_engine.py:179";
+        k++;
+        out.push(`${prefix}INFO 08-19 10:09:${String(k % 60).padStart(2, "0")} [${file}] Aborted request cmpl-${k}.`);
+        if (k % 7 === 0) out.push(`${prefix}INFO 08-19 10:09:${String(k % 60).padStart(2, "0")} [${file}] Aborted request(s) cmpl-a${k},cmpl-b${k}.`);
+      }
+      const { fast, slow, counted } = await both(out.join("\n") + "\n");
+      const without = await both(lines.join("\n") + "\n");
+      expect(fast).toEqual(slow);
+      // every single-id line but the first of its shape (and one cut at a chunk's end, now and then) counted from the bytes
+      expect(k).toBeGreaterThanOrEqual(20);
+      expect(counted - without.counted).toBeGreaterThanOrEqual(k - 4);
+      const aborted = (fast.facts.runtime?.requests?.aborted ?? null) as number | null;
+      expect(aborted).toBe(k + 2 * Math.floor(k / 7));
+    }
+  });
+
   it("a config dump or a command line still open is never skipped over", async () => {
     const prefix = "(APIServer pid=1) ";
     const lines = stall("v1-0.10").trimEnd().split("\n");

@@ -51,7 +51,9 @@ const numAfter = numberAfter;
  * (request id, prompt, sampling parameters), as is the quoted request of a uvicorn access line: no reader reads it
  * (see clientDataAt), so a prompt that quotes a log line or an error is not taken for one.
  */
-export const REQUEST_WORDS = { received: "Received request ", added: "Added request ", finished: "Finished request " } as const;
+// (`Aborted request %s.`, one id: ≥0.10's `Aborted request(s) id1,id2.` names how many by its ids, and is read the
+// ordinary way)
+export const REQUEST_WORDS = { received: "Received request ", added: "Added request ", finished: "Finished request ", aborted: "Aborted request " } as const;
 export type RequestWhat = keyof typeof REQUEST_WORDS;
 const REQUEST_KINDS = Object.keys(REQUEST_WORDS) as RequestWhat[];
 /** a vLLM INFO header (as grammars/vllm.ts's fast header reads it) and the words of a request line */
@@ -172,11 +174,11 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
   // the fast path's counts, emitted as one event each before the next runtime event (and when a chunk is done)
   let lastEmit: Emit | null = null;
   let lastRecord: LogRecord | null = null;
-  const pending = { received: 0, added: 0, finished: 0, any: false, http: new Map<number, number>(), probes: new Map<number, number>() };
+  const pending = { received: 0, added: 0, finished: 0, aborted: 0, any: false, http: new Map<number, number>(), probes: new Map<number, number>() };
   const flush = () => {
     if (!pending.any || !lastEmit || !lastRecord) return;
     const b = base(lastRecord, { file: lastRecord.file, line: lastRecord.line, text: "" });
-    for (const what of ["received", "added", "finished"] as const) {
+    for (const what of REQUEST_KINDS) {
       if (pending[what] > 0) lastEmit({ kind: "runtime.count", ...b, what, value: pending[what], t: lastT });
       pending[what] = 0;
     }
@@ -287,10 +289,14 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
             learn(rec, emit, "added", rec.text.length - msg.length);
             return true;
           }
-          if (msg.startsWith("Aborted request")) {
-            // `Aborted request %s.` or (≥0.10) `Aborted request(s) id1,id2.`
+          if (msg.startsWith(REQUEST_WORDS.aborted)) {
+            count(rec, "aborted", 1, emit);
+            learn(rec, emit, "aborted", rec.text.length - msg.length);
+            return true;
+          }
+          if (msg.startsWith("Aborted request(s) ")) {
             let n = 1;
-            if (msg.startsWith("Aborted request(s) ")) for (let i = 19; i < msg.length; i++) if (msg.charCodeAt(i) === 44) n++;
+            for (let i = 19; i < msg.length; i++) if (msg.charCodeAt(i) === 44) n++;
             count(rec, "aborted", n, emit);
             return true;
           }
