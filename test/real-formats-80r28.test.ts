@@ -11,6 +11,9 @@ import type { Report } from "../src/model.js";
  *   `[dev] NCCL INFO file:line (func) -> N`). The IB probe's error return on a host without RDMA libraries
  *   (`transport/net_ib.cc:852 (ncclIbInit) -> 3`, then `Failed to initialize NET plugin IB` and `Using network Socket`)
  *   was no longer seen as a probe NCCL goes on from: a healthy socket start-up got nccl/internal-error and nccl/error.
+ * - A vLLM worker's `RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details)` in a paste
+ *   that has NCCL INFO records (here glued after it, the newlines lost) but no NCCL WARN: the only advice, "rerun with
+ *   NCCL_DEBUG=INFO", was dropped because INFO was on, and the finding was left with no advice at all.
  *
  * Every log text here is written for the test.
  */
@@ -63,5 +66,36 @@ describe("NCCL 2.30.7's error return that names its function, on the way to a fa
         expect(r.findings[0]?.message, at).toMatch(/NVLink SHARP \(NVLS\) multicast/);
       },
     );
+  });
+});
+
+describe("an NCCL error in a log with NCCL's INFO lines but no NCCL WARN", () => {
+  const worker = "ERROR 03-02 09:41:07 [v1/executor/multiproc_executor.py:611]";
+  const glued = [
+    `${worker} File "/opt/venv/lib/python3.12/site-packages/vllm/distributed/device_communicators/pynccl_wrapper.py", line 291, in NCCL_CHECK`,
+    `${worker} raise RuntimeError(f"NCCL error: {error_str}") ${worker} RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details) c7a0e1f2d4b9:388:388 [1] NCCL INFO cudaDriverVersion 12090 c7a0e1f2d4b9:388:388 [1] NCCL INFO Bootstrap: Using eth0:172.18.0.4<0>`,
+  ];
+  it("says where the WARN is instead of leaving the finding without advice", async () => {
+    await eachWrap(glued, (r, at) => {
+      expect(ids(r, "error"), at).toEqual(["nccl/cuda-error"]);
+      expect(r.facts.firstError?.line, at).toBe(2);
+      expect(r.facts.nccl.firstWarn, at).toBeNull();
+      const f = r.findings.find((x) => x.ruleId === "nccl/cuda-error");
+      expect(f?.remediation, at).toEqual([expect.stringMatching(/^The log has NCCL's INFO lines but not the NCCL WARN that names the cause/)]);
+    });
+  });
+  it("gives the rerun advice without INFO lines, and neither when the WARN is there", async () => {
+    const bare = await analyzeText(`${worker} RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details)\n`);
+    expect(bare.findings.find((x) => x.ruleId === "nccl/cuda-error")?.remediation).toEqual([expect.stringMatching(/^Rerun with NCCL_DEBUG=INFO/)]);
+    const warned = await analyzeText(
+      [
+        "c7a0e1f2d4b9:388:388 [1] NCCL INFO cudaDriverVersion 12090",
+        "",
+        "c7a0e1f2d4b9:388:402 [1] include/alloc.h:128 NCCL WARN Cuda failure 'unspecified launch failure'",
+        `${worker} RuntimeError: NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details)`,
+      ].join("\n") + "\n",
+    );
+    const rem = warned.findings.find((x) => x.ruleId === "nccl/cuda-error")?.remediation ?? [];
+    expect(rem.some((x) => /^Rerun with NCCL_DEBUG=INFO|^The log has NCCL's INFO lines/.test(x))).toBe(false);
   });
 });
