@@ -203,7 +203,7 @@ function kindOf(text: string): RecoveredKind {
  * device in every version (net_ib.cc, net_ib/init.cc: `continue`), and NCCL goes on with the others or, with none
  * (`NET/IB : No device found.`), with sockets (a container not given /dev/infiniband).
  */
-export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL WARN Call to ibv_open_device failed|NCCL WARN NET\/IB ?: ?Unable to open device|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+ -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?(?:SHARP coll init error|SHARP group create ?:|sharp_coll_caps_query failed)|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
+export const RECOVERABLE_NCCL = /NCCL WARN lib wrapper not initialized|NCCL WARN Call to ibv_open_device failed|NCCL WARN NET\/IB ?: ?Unable to open device|NCCL INFO .*\.(?:cc|cpp|c|h|cu):\d+(?: \([\w:~]+\))? -> [1-9]\d*\s*$|NCCL WARN (?:NET\/OFI |NET\/Plugin|Failed to initialize (?:any )?NET plugin)|aws-ofi-nccl initialization failed|\bretrying\b|NCCL WARN (?:NET\/\w+ ?: )?(?:SHARP coll init error|SHARP group create ?:|sharp_coll_caps_query failed)|NCCL WARN Cannot initialize CollNet, using point-to-point network instead/;
 
 /** the verbs-wrapper probe of RECOVERABLE_NCCL: no plugin, an error-return on the way to NCCL's own fallback */
 const VERBS_PROBE = /NCCL WARN (?:lib wrapper not initialized|Call to ibv_open_device failed|NET\/IB ?: ?Unable to open device)/;

@@ -155,7 +155,7 @@ function workerFailedWords(message: string): string | null {
 }
 const WORKER_FAILED_POINTER = "please check the stack trace above for the root cause";
 /** `file.cc:N -> M` only shows how an NCCL error travelled: the WARN before it says what failed */
-const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+ -> \d+\s*$/;
+const ERROR_RETURN = /\.(?:cc|cpp|c|h|cu):\d+(?: \([\w:~]+\))? -> \d+\s*$/;
 
 /** Tracebacks kept: the first few of the log, and the first few of each kind a rule looks for (so none is hidden by others). */
 const FIRST = 16;

@@ -66,11 +66,25 @@ export function runRules(facts: Facts, state: FactState, config?: RulesConfig): 
       findings.push(ruleError("user rules", e, config));
     }
   }
-  // "rerun with NCCL_DEBUG=INFO" is no advice for a log that has NCCL's INFO lines
+  // "rerun with NCCL_DEBUG=INFO" is no advice for a log that has NCCL's INFO lines; where it was a finding's only advice
+  // and the log has no NCCL WARN (the INFO lines are there, the failing process's WARN is not), say where that WARN is
   const ncclInfo = hasNcclInfo(facts);
-  const helpful = ncclInfo ? findings.map((f) => ({ ...f, remediation: f.remediation.filter((r) => r !== DEBUG_HINT) })) : findings;
+  const noWarn = facts.nccl?.firstWarn == null;
+  const withoutHint = (f: Finding): string[] => {
+    const rest = f.remediation.filter((r) => r !== DEBUG_HINT);
+    return rest.length === 0 && f.remediation.length > 0 && noWarn ? [WARN_ELSEWHERE_HINT] : rest;
+  };
+  const helpful = ncclInfo ? findings.map((f) => ({ ...f, remediation: withoutHint(f) })) : findings;
   return orderFindings(helpful, META_BY_ID, state.inputs.map((i) => i.path));
 }
+
+/**
+ * The advice for an NCCL failure in a log that has NCCL's INFO lines but no NCCL WARN: NCCL prints the WARN that names
+ * the cause in the process where the failure began (debug.cc, to that process's stdout or NCCL_DEBUG_FILE), so it is in
+ * another rank's output, node or file, or it was cut from the paste; the error lines here only carry its code.
+ */
+export const WARN_ELSEWHERE_HINT =
+  "The log has NCCL's INFO lines but not the NCCL WARN that names the cause: NCCL prints it in the process where the failure began, so it is in another rank's or node's output, or in a file of its own (NCCL_DEBUG_FILE). Collect every rank's output (NCCL_DEBUG_FILE=/tmp/nccl.%h.%p.log writes one file per process on each node) and look for the first NCCL WARN.";
 
 /** Where user rules are explained (the `docs` of a user rule's finding). */
 export const USER_RULES_DOCS = "docs/configuration.md";
