@@ -73,6 +73,8 @@ export type PhraseId =
   | "model.startLoad"
   | "model.architecture"
   | "cudaGraph.captured"
+  | "cudaGraph.estimate"
+  | "cudaGraph.pool"
   | "initEngine.took"
   | "dist.worldSize"
   | "dist.rankAssigned"
@@ -263,6 +265,14 @@ const BY_FIRST: Record<string, Entry[]> = {
     PLATFORM_CPU_GRAPH,
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m): Stated => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
+    // after capture (v1/worker/gpu_worker.py, ≈v0.19+): `CUDA graph pool memory: 0.71 GiB (actual), 0.79 GiB (estimated),
+    // difference: 0.07 GiB (10.1%).`: what the graphs took (the figure `Graph capturing finished ... took` prints) and the
+    // profiler's estimate taken off the KV budget before
+    {
+      id: "cudaGraph.pool",
+      re: new RegExp(String.raw`^CUDA graph pool memory: ${GIB} \(actual\), ${GIB} \(estimated\)`),
+      map: (m): Stated => ({ "memory.cudaGraphGiB": num(m[1]), "memory.cudaGraphEstimateGiB": num(m[2]) }),
+    },
     // ≈v0.21: `The current --gpu-memory-utilization=0.9000 is equivalent to ...` states the configured value
     {
       id: "config.gpuUtilEquivalent",
@@ -304,6 +314,9 @@ const BY_FIRST: Record<string, Entry[]> = {
   ],
   E: [
     PLATFORM_CPU_KV_SPACE,
+    // CUDA graph memory profiling (v1/worker/gpu_model_runner.py `profile_cudagraph_memory`, ≈v0.19+, INFO, each worker):
+    // `Estimated CUDA graph memory: 1.58 GiB total`, printed before `Available KV cache memory`, which it was taken off
+    { id: "cudaGraph.estimate", re: new RegExp(String.raw`^Estimated CUDA graph memory: ${GIB} total`), map: (m): Stated => ({ "memory.cudaGraphEstimateGiB": num(m[1]) }) },
     { id: "kv.numGpuBlocks", re: /^Engine \d+: vllm cache_config_info with initialization after num_gpu_blocks is: (\d+)/, map: (m): Stated => ({ "kvCache.gpuBlocks": num(m[1]) }) },
   ],
   G: [

@@ -36,7 +36,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
       distributed: { worldSize: 16, backend: "nccl", hostIp: p.ipA },
       gpu: { name: "NVIDIA H100 80GB HBM3", count: 8, memoryGiB: 79.19 },
       kvCache: { tokens: 1310000, maxConcurrency: 39.98, tokensPerRequest: 32768, gpuBlocks: null, cpuBlocks: null, availableGiB: 40.1, neededGiB: null, maxTokensStorable: null },
-      memory: { modelWeightsGiB: 8.5, totalGpuGiB: 79.19, peakActivationGiB: 2.1, nonTorchGiB: 0.6, cudaGraphGiB: 0.9, loadSeconds: 31.2, initEngineSeconds: 55 },
+      memory: { modelWeightsGiB: 8.5, totalGpuGiB: 79.19, peakActivationGiB: 2.1, nonTorchGiB: 0.6, cudaGraphGiB: 0.9, cudaGraphEstimateGiB: null, loadSeconds: 31.2, initEngineSeconds: 55 },
       nccl: {
         version: "2.21.5", net: "Socket", ibHcas: null, gdr: false, ranks: 16, nodes: 2, initComplete: 16,
         transports: { "P2P/IPC": 96, "NET/Socket": 8 },

@@ -76,6 +76,7 @@ export const FACT_CATALOG: readonly FactInfo[] = [
   { path: "memory.peakActivationGiB", why: "no memory profiling breakdown (V0 profiling lines; V1 prints it at DEBUG, or in the `Free memory on device ... Actual usage is` line after CUDA graph capture)", howToGet: "set VLLM_LOGGING_LEVEL=DEBUG" },
   { path: "memory.nonTorchGiB", why: "no memory profiling breakdown (V0 profiling lines; V1 prints it at DEBUG, or in the `Free memory on device ... Actual usage is` line after CUDA graph capture)", howToGet: "set VLLM_LOGGING_LEVEL=DEBUG" },
   { path: "memory.cudaGraphGiB", why: "no `Graph capturing finished in N secs, took X GiB` line (none with --enforce-eager)", howToGet: "include the CUDA graph capture lines of the start-up" },
+  { path: "memory.cudaGraphEstimateGiB", why: "no `Estimated CUDA graph memory: X GiB total` line (vLLM ≈0.19+ with CUDA graph memory profiling; none with --enforce-eager)", howToGet: "include the memory profiling lines of the start-up, before `Available KV cache memory`" },
   { path: "memory.loadSeconds", why: "no `Model loading took X GiB and Y seconds` line", howToGet: "include the model-loading lines of the start-up" },
   { path: "memory.initEngineSeconds", why: "no `init engine (profile, create kv cache, warmup model) took` line (vLLM ≥0.6.5)", howToGet: "include the start-up lines up to `init engine ... took`" },
   // NCCL (src/facts/nccl.ts)

@@ -99,6 +99,9 @@ export const MemoryFactsSchema = z.object({
   peakActivationGiB: n,
   nonTorchGiB: n,
   cudaGraphGiB: n,
+  /** extension: the CUDA graph memory the profiler estimated before sizing the KV cache (≈v0.19+, `Estimated CUDA graph memory: X GiB
+   * total`), taken off the KV budget while VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS is on (the default since v0.21) */
+  cudaGraphEstimateGiB: n,
   loadSeconds: n,
   initEngineSeconds: n,
   /** extension: the numbers of the first CUDA out-of-memory error that printed them (PyTorch's message), in GiB */

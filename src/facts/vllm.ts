@@ -305,6 +305,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         peakActivationGiB: get("memory.peakActivationGiB"),
         nonTorchGiB: get("memory.nonTorchGiB"),
         cudaGraphGiB: get("memory.cudaGraphGiB"),
+        cudaGraphEstimateGiB: get("memory.cudaGraphEstimateGiB"),
         loadSeconds: get("memory.loadSeconds"),
         initEngineSeconds: get("memory.initEngineSeconds"),
         ...(state.oom ? { oom: { ...state.oom.value } } : {}),

@@ -41,6 +41,7 @@ const LABELS: Record<string, [label: string, unit?: string]> = {
   "memory.peakActivationGiB": ["peak activation", "GiB"],
   "memory.nonTorchGiB": ["non-torch memory", "GiB"],
   "memory.cudaGraphGiB": ["CUDA graph memory", "GiB"],
+  "memory.cudaGraphEstimateGiB": ["CUDA graph memory estimate", "GiB"],
   "nccl.version": ["NCCL"],
   "nccl.versions": ["NCCL versions"],
   "nccl.net": ["NCCL network"],

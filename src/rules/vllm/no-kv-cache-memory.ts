@@ -11,6 +11,7 @@ export const meta = {
   sources: [
     "vLLM docs: usage/troubleshooting.md and configuration/conserving_memory.md",
     "vLLM source: vllm/v1/core/kv_cache_utils.py ('No available memory for the cache blocks')",
+    "vLLM source: vllm/v1/worker/gpu_model_runner.py ('Estimated CUDA graph memory: %.2f GiB total') and gpu_worker.py (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS)",
   ],
 } satisfies RuleSpec;
 
@@ -42,20 +43,30 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (m.modelWeightsGiB !== null) parts.push(`weights ${m.modelWeightsGiB} GiB`);
   if (m.peakActivationGiB !== null) parts.push(`activation peak ${m.peakActivationGiB} GiB`);
   if (m.nonTorchGiB !== null) parts.push(`non-torch ${m.nonTorchGiB} GiB`);
+  // ≈v0.21+: the CUDA graph memory the profiler estimated (`Estimated CUDA graph memory: X GiB total`) comes off the KV
+  // budget before it is sized; an estimate out of proportion (118.65 GiB on a GPU of less) leaves nothing
+  const graphs = m.cudaGraphEstimateGiB;
+  if (graphs !== null) parts.push(`CUDA graph estimate ${graphs} GiB`);
   const budget = parts.length ? ` (${parts.join(", ")})` : "";
   // how far below zero the KV budget came out: `Available KV cache memory: -2.14 GiB`
   const neg = facts.kvCache.availableGiB !== null && facts.kvCache.availableGiB < 0 ? -facts.kvCache.availableGiB : firstValue(hits, "negativeGiB");
   const short = neg !== undefined && neg !== null ? Number(neg) : null;
   const total = m.totalGpuGiB ?? facts.gpu.memoryGiB;
   const raise = raiseAdvice(gmu, short, total);
+  // the estimate is the part to look at first when it is large: several GiB, or more than the budget is short
+  const graphsFirst = graphs !== null && (graphs >= 4 || (short !== null && graphs >= short));
+  const graphAdvice = graphs === null ? [] : [
+    `The CUDA graph memory estimate (${graphs} GiB) was taken off the KV cache budget: set VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0 to size the KV cache without it (as before v0.21; keep --gpu-memory-utilization a little lower then, the graphs still need their memory), or capture fewer graphs (--compilation-config '{"max_cudagraph_capture_size": 64}', or --enforce-eager).`,
+  ];
   return [{
     message: `After the weights, activations and CUDA graphs nothing was left for KV cache blocks under the memory budget${budget}${short !== null ? `: it is ${short} GiB short` : ""}, so the engine cannot serve a single request.`,
     evidence: uniqueEvidence([...hitEvidence(hits), ...(factZero ? factEvidence(facts, "kvCache.gpuBlocks", "kvCache.availableGiB") : [])]),
     remediation: [
+      ...(graphsFirst ? graphAdvice : []),
       ...(raise.covers ? [raise.text] : []),
       `Lower --max-model-len${facts.config.maxModelLen !== null ? ` (now ${facts.config.maxModelLen})` : ""} and --max-num-seqs to shrink the activation peak.`,
       "Split the model over more GPUs (--tensor-parallel-size / --pipeline-parallel-size) or use a quantized checkpoint so the weights take less memory.",
-      "Add --enforce-eager to skip CUDA graph memory.",
+      ...(graphs === null ? ["Add --enforce-eager to skip CUDA graph memory."] : graphsFirst ? [] : graphAdvice),
       ...(raise.covers ? [] : [raise.text]),
     ],
   }];
