@@ -97,6 +97,36 @@ describe("runtime fast path", () => {
     }
   });
 
+  it("counts 4xx and 5xx access lines once the first of each class went the ordinary way: the same report, the first of each its evidence", async () => {
+    for (const prefix of ["", "(APIServer pid=1) "]) {
+      const lines = healthy(prefix ? "v1-0.10" : "v0.6").trimEnd().split("\n");
+      const out: string[] = [];
+      let k = 0;
+      for (const line of lines) {
+        out.push(line);
+        if (!/ 200 OK$/.test(line)) continue;
+        k++;
+        out.push(`${prefix}INFO:     10.0.0.${k}:5${k} - "POST /v1/chat/completions HTTP/1.1" ${k % 3 === 0 ? "500 Internal Server Error" : "400 Bad Request"}`);
+        if (k % 4 === 0) out.push(`${prefix}INFO:     10.0.0.${k}:6${k} - "GET /health HTTP/1.1" 503 Service Unavailable`);
+      }
+      const text = out.join("\n") + "\n";
+      const { fast, slow, counted } = await both(text);
+      const without = await both(lines.join("\n") + "\n");
+      expect(fast).toEqual(slow);
+      expect(k).toBeGreaterThanOrEqual(15);
+      // all but the first 4xx and the first 5xx (and one cut at a chunk's end, now and then) counted from the bytes
+      expect(counted - without.counted).toBeGreaterThanOrEqual(k + Math.floor(k / 4) - 6);
+      const http = fast.facts.runtime.http as Record<string, number>;
+      expect(http["4xx"]).toBe(k - Math.floor(k / 3));
+      expect(http["5xx"]).toBe(Math.floor(k / 3) + Math.floor(k / 4));
+      const textLines = text.split("\n");
+      const firstOf = (re: RegExp) => textLines.findIndex((l) => re.test(l)) + 1;
+      const sources = JSON.stringify(fast);
+      expect(sources).toContain(`"line":${firstOf(/" 4\d\d /)}`);
+      expect(sources).toContain(`"line":${firstOf(/" 5\d\d /)}`);
+    }
+  });
+
   it("a config dump or a command line still open is never skipped over", async () => {
     const prefix = "(APIServer pid=1) ";
     const lines = stall("v1-0.10").trimEnd().split("\n");

@@ -194,7 +194,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
     flush();
     emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), ...(probes ? { probes } : {}), t: lastT });
   };
-  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set() };
+  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set(), errorsSeen: [false, false] };
   /** a request or 2xx/3xx access line read the ordinary way: its shape may take the fast path from now on */
   const learn = (rec: LogRecord, emit: Emit, what: RequestWhat | null, msgStart: number) => {
     lastEmit = emit;
@@ -352,6 +352,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
         const status = Number(m[3]);
         count(rec, "http", status, emit, `${m[1]} ${m[2]}`, isEngineRequest(m[1], m[2]) ? 0 : 1);
         if (status < 400) learn(rec, emit, null, 0);
+        else if (status < 600) shapes.errorsSeen[status < 500 ? 0 : 1] = true;
         return true;
       }
       return false;
@@ -383,6 +384,11 @@ export interface RuntimeShapes {
   stats: StatsShape[];
   /** the stats shapes weighed (learnStats), by their header and text */
   tried: Set<string>;
+  /**
+   * an access line of a 4xx status (index 0) and of a 5xx (index 1) went the ordinary way: the first of each is the
+   * report's evidence, the later ones only counts
+   */
+  errorsSeen: [boolean, boolean];
 }
 
 /**
@@ -588,7 +594,7 @@ export interface RuntimeLineCounter {
 }
 
 /**
- * Counts the request lines (`Received request`, `Added request`, `Finished request`) and 2xx/3xx uvicorn access
+ * Counts the request lines (`Received request`, `Added request`, `Finished request`, `Aborted request`) and uvicorn access
  * lines of a busy server straight from the chunk's bytes, once a line of the same shape (wrapper, header file and
  * words) went the ordinary way: they are most of such a log. The rest of such a line is the client's, which no
  * reader reads (clientDataAt), so only a DANGER in it sends it the ordinary way. `quiet` says the vLLM reader holds
@@ -620,9 +626,9 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
   const isQuiet = () => (quietSaid === 0 ? (quietSaid = quiet() ? 1 : 2) : quietSaid) === 1;
   // what was counted since the sink was last told (it is told before any line goes the ordinary way)
   const counted = new Int32Array(REQUEST_KINDS.length);
-  const http = new Int32Array(200);
+  const http = new Int32Array(400);
   /** of those, the responses to a request other than a POST (probes, monitoring) */
-  const httpProbes = new Int32Array(200);
+  const httpProbes = new Int32Array(400);
   /** the statuses (less 200) counted in `http` */
   const statuses: number[] = [];
   let any = false;
@@ -756,7 +762,7 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     runtimeFastLines.stats++;
     return true;
   };
-  /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx/3xx status and two quotes */
+  /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx–5xx status (see errorsSeen) and two quotes */
   const access = (s: number, p: number, e: number): boolean => {
     let q = p + 5;
     if (b[q] !== 32) return false;
@@ -781,7 +787,8 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     const last = b[e - 1];
     if (!(isDigit(last) || (last >= 65 && last <= 90) || (last >= 97 && last <= 122))) return false;
     const status = (b[close + 2] - 48) * 100 + (b[close + 3] - 48) * 10 + (b[close + 4] - 48);
-    if (status < 200 || status >= 400 || !clear(s, e) || !isQuiet()) return false;
+    // (a 4xx or 5xx once the first of its class went the ordinary way: that one is the evidence)
+    if (status < 200 || status >= 600 || (status >= 400 && !shapes.errorsSeen[status < 500 ? 0 : 1]) || !clear(s, e) || !isQuiet()) return false;
     if (http[status - 200]++ === 0) statuses.push(status - 200);
     // not a POST (a probe or a scrape: GET /metrics, /health) or a POST to a control endpoint: never the engine's work
     const post = m - method === 4 && b[method] === 80 && b[method + 1] === 79 && b[method + 2] === 83 && b[method + 3] === 84;
