@@ -48,6 +48,18 @@ const TRAPS = (prefix: string) => [
   `(EngineCore_DP0 pid=9) INFO 08-19 10:09:05 [logger.py:41] Received request chatcmpl-t8: prompt: 'another prefix', params: SamplingParams(n=1).`,
 ];
 
+/** a healthy log of the era a prefix goes with, with `more(k)`'s lines after the k-th line `after` matches; and k */
+function withLinesAfter(prefix: string, after: RegExp, more: (k: number) => string[]): { lines: string[]; out: string[]; k: number } {
+  const lines = healthy(prefix ? "v1-0.10" : "v0.6").trimEnd().split("\n");
+  const out: string[] = [];
+  let k = 0;
+  for (const line of lines) {
+    out.push(line);
+    if (after.test(line)) out.push(...more(++k));
+  }
+  return { lines, out, k };
+}
+
 describe("runtime fast path", () => {
   const eras: Era[] = ["v0.5", "v0.6", "v1-0.8", "v1-0.10", "newest"];
   for (const era of eras) {
@@ -75,17 +87,9 @@ describe("runtime fast path", () => {
 
   it("counts a client's aborted requests (`Aborted request <id>.`) as the ordinary way does; several ids on one line go the ordinary way", async () => {
     for (const prefix of ["", "(APIServer pid=1) "]) {
-      const lines = healthy(prefix ? "v1-0.10" : "v0.6").trimEnd().split("\n");
-      const out: string[] = [];
-      let k = 0;
-      for (const line of lines) {
-        out.push(line);
-        if (!/Added request/.test(line)) continue;
-        const file = prefix ? "async_llm.py:420" : "async_llm_engine.py:179";
-        k++;
-        out.push(`${prefix}INFO 08-19 10:09:${String(k % 60).padStart(2, "0")} [${file}] Aborted request cmpl-${k}.`);
-        if (k % 7 === 0) out.push(`${prefix}INFO 08-19 10:09:${String(k % 60).padStart(2, "0")} [${file}] Aborted request(s) cmpl-a${k},cmpl-b${k}.`);
-      }
+      const file = prefix ? "async_llm.py:420" : "async_llm_engine.py:179";
+      const at = (k: number) => `${prefix}INFO 08-19 10:09:${String(k % 60).padStart(2, "0")} [${file}] `;
+      const { lines, out, k } = withLinesAfter(prefix, /Added request/, (k) => [`${at(k)}Aborted request cmpl-${k}.`, ...(k % 7 === 0 ? [`${at(k)}Aborted request(s) cmpl-a${k},cmpl-b${k}.`] : [])]);
       const { fast, slow, counted } = await both(out.join("\n") + "\n");
       const without = await both(lines.join("\n") + "\n");
       expect(fast).toEqual(slow);
@@ -99,16 +103,10 @@ describe("runtime fast path", () => {
 
   it("counts 4xx and 5xx access lines once the first of each class went the ordinary way: the same report, the first of each its evidence", async () => {
     for (const prefix of ["", "(APIServer pid=1) "]) {
-      const lines = healthy(prefix ? "v1-0.10" : "v0.6").trimEnd().split("\n");
-      const out: string[] = [];
-      let k = 0;
-      for (const line of lines) {
-        out.push(line);
-        if (!/ 200 OK$/.test(line)) continue;
-        k++;
-        out.push(`${prefix}INFO:     10.0.0.${k}:5${k} - "POST /v1/chat/completions HTTP/1.1" ${k % 3 === 0 ? "500 Internal Server Error" : "400 Bad Request"}`);
-        if (k % 4 === 0) out.push(`${prefix}INFO:     10.0.0.${k}:6${k} - "GET /health HTTP/1.1" 503 Service Unavailable`);
-      }
+      const { lines, out, k } = withLinesAfter(prefix, / 200 OK$/, (k) => [
+        `${prefix}INFO:     10.0.0.${k}:5${k} - "POST /v1/chat/completions HTTP/1.1" ${k % 3 === 0 ? "500 Internal Server Error" : "400 Bad Request"}`,
+        ...(k % 4 === 0 ? [`${prefix}INFO:     10.0.0.${k}:6${k} - "GET /health HTTP/1.1" 503 Service Unavailable`] : []),
+      ]);
       const text = out.join("\n") + "\n";
       const { fast, slow, counted } = await both(text);
       const without = await both(lines.join("\n") + "\n");
