@@ -2289,6 +2289,30 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["INFO 05-14 10:02:41 [client.py:90] Worker failed with errors in 0 of 12 health checks", "INFO 03-09 21:40:12 [ray_executor_v2.py:301] RayWorkerProc rank=[2] is ready."],
   },
   {
+    // V1's multiprocessing worker catching what a method the executor sent it raised (vllm/v1/executor/multiproc_executor.py
+    // WorkerProc.worker_busy_loop, which runs only once the worker reported READY): `logger.exception("WorkerProc hit an
+    // exception.")` then the traceback as the same process's ERROR records (0.9 on; 0.8's `logger.exception("WorkerProc hit
+    // an exception: %s", exc_info=e)` prints its `%s` as written, having no argument). The worker loops on; its reply (the
+    // output rank's) is raised in the engine core as `Worker failed with error '…'`. The busy loop also runs the engine's
+    // start-up calls (determine_available_memory, initialize_from_config, compile_or_warm_up_model), so whether this is the
+    // engine serving or starting is its traceback's to say (src/facts/tracebacks.ts; src/rules/vllm/engine-dead.ts).
+    // (`WorkerProc failed to start.` / `WorkerProc initialization failed …` are worker_main's start-up failures, not this.)
+    id: "vllm.workerProcException", dialect: "vllm", level: "error", anyOf: ["workerproc hit an exception"], process: true,
+    pattern: /\bWorkerProc hit an exception(?:\.|: %s)/,
+    samples: [
+      "(Worker_TP3 pid=2207) ERROR 01-11 09:43:23 [v1/executor/multiproc_executor.py:671] WorkerProc hit an exception.",
+      "(VllmWorker TP5 pid=411) ERROR 08-29 02:12:59 [multiproc_executor.py:596] WorkerProc hit an exception.",
+      "(Worker_DP1_EP1 pid=90) ERROR 04-25 03:28:44 [multiproc_executor.py:971] WorkerProc hit an exception.",
+      "ERROR 03-21 07:01:55 [multiproc_executor.py:375] WorkerProc hit an exception: %s",
+      "(Worker_TP4 pid=602) ERROR 03-17 22:03:06 multiproc_executor.py:932] WorkerProc hit an exception.",
+    ],
+    nearMisses: [
+      "(Worker_TP0 pid=81) ERROR 06-01 10:00:00 [multiproc_executor.py:559] WorkerProc failed to start.",
+      "Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.",
+      "(EngineCore_DP0 pid=9) ERROR 06-01 10:00:00 [core.py:390] EngineCore hit an exception: Traceback (most recent call last):",
+    ],
+  },
+  {
     // vLLM importing OpenAI's triton_kernels package (the Triton MoE kernels its MXFP4 path uses for gpt-oss and other
     // MXFP4 MoE models: vllm/model_executor/layers/fused_moe/gpt_oss_triton_kernels_moe.py, later also the MXFP4 config
     // module) logs at ERROR when that import fails and carries on: `Failed to import Triton kernels. Please make sure your

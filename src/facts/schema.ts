@@ -404,6 +404,8 @@ export const FactsSchema = z.object({
       executorRead: z.boolean().optional(),
       /** extension: the exception line of a TimeoutError raised by vLLM's shared-memory message queue (a wait with a deadline ran out), this traceback's or a chained cause's */
       queueTimeout: EvidenceSchema.optional(),
+      /** extension: the process that printed it, by its log prefix (`Worker_TP1`, `EngineCore_DP0`) or a `Process X:` header */
+      process: z.string().optional(),
     })),
     rootCause: z.object({
       text: z.string(),

@@ -187,6 +187,8 @@ interface Kept {
   executorRead: boolean;
   /** the line of a TimeoutError raised by vLLM's shared-memory message queue (see `queueTimeoutOf`), as the exception or a chained cause */
   queueTimeout: Located | null;
+  /** the process that printed it (its log prefix's name, or a `Process X:` header's) */
+  process: string | null;
   tags: Tag[];
 }
 
@@ -231,6 +233,11 @@ export interface TracebackFact {
    * deadline ran out: the other side never answered), as this traceback's exception or one of its chained causes
    */
   queueTimeout?: Evidence;
+  /**
+   * the process that printed it, by its log prefix (`Worker_TP1`, `EngineCore_DP0`, `APIServer`) or a `Process X:` header:
+   * a rule pairs a process's `WorkerProc hit an exception.` record with the traceback that process logged after it
+   */
+  process?: string;
 }
 
 export interface TracebacksFacts {
@@ -534,7 +541,7 @@ function summarize(t: TracebackEvent): Kept {
   const stage = found === "server-entry" ? "init" : found;
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), executorRead: readsWorkers(frames), queueTimeout: queueTimeoutOf(t), tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), executorRead: readsWorkers(frames), queueTimeout: queueTimeoutOf(t), process: t.origin.process ?? t.process ?? null, tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -611,7 +618,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag, ...(s.engineCoreExits ? { engineCoreExit: s.engineCoreExits } : {}) };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.executorRead ? { executorRead: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}) }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.executorRead ? { executorRead: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}), ...(k.process ? { process: k.process } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

@@ -1,6 +1,7 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { hitEvidence, uniqueEvidence } from "../helpers.js";
-import { signalHits } from "../signals.js";
+import { signalHits, type Hit } from "../signals.js";
+import type { Evidence } from "../../model.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -10,6 +11,7 @@ export const meta = {
   tags: ["vllm", "serving"],
   sources: [
     "vLLM source: vllm/v1/engine/exceptions.py (EngineDeadError), vllm/v1/engine/core_client.py (the engine core process monitor: `Engine core proc … died unexpectedly`), vllm/v1/engine/core.py run_engine_core (`EngineCore encountered a fatal error.`), vllm/logging_utils/dump_input.py",
+    "vLLM source: vllm/v1/executor/multiproc_executor.py (WorkerProc.worker_busy_loop: `WorkerProc hit an exception.`, the FAILURE reply that collective_rpc raises as `Worker failed with error '…'`)",
     "vLLM source: vllm/engine/async_llm_engine.py (AsyncEngineDeadError), vllm/engine/multiprocessing (MQEngineDeadError), vllm/entrypoints/launcher.py",
     "vLLM docs: usage/troubleshooting.md (the root cause is the first traceback)",
   ],
@@ -34,9 +36,14 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // interpreter exit after a finished run, where its init timing alone says nothing of a death
   const servedAsServer = facts.server.ready || (facts.server.metricsLines ?? 0) > 0;
   const procDied = servedAsServer || servingTraceback ? signalHits(ctx, ["vllm.engineCoreProcDied"]) : [];
-  if (!dead.length && !died.length && !procDied.length) return [];
+  // a multiprocessing worker's busy loop catching what a model step raised (`WorkerProc hit an exception.`, then that
+  // worker's traceback): the executor raises it in the engine core, which dies (or, when the worker is not the rank that
+  // replies, waits on its other workers until the step's time-out). The busy loop also runs the engine's start-up calls, so
+  // only the worker's own traceback says which (see workerExceptions)
+  const workers = workerExceptions(ctx, started, dead.length > 0 || died.length > 0 || procDied.length > 0);
+  if (!dead.length && !died.length && !procDied.length && !workers.length) return [];
   // a start-up that failed is told by vllm/engine-init-failed (V0's errors can follow it when a request came in)
-  if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
+  if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && !workers.length && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
   const hits = [...dead, ...died, ...procDied];
   // (a cause is another line than the ones that report the death)
   // (V0's loop record is itself the exception: its line names the cause when no traceback shows an earlier one)
@@ -44,6 +51,8 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const cause = tb?.rootCause && !hits.some((h) => h !== loopError && h.ev.line === tb.rootCause!.evidence.line && h.ev.file === tb.rootCause!.evidence.file)
     ? tb.rootCause
     : loopError ? { text: loopError.ev.text, evidence: loopError.ev } : null;
+  const worker = workers[0];
+  if (worker) return [workerFinding(ctx, worker, hits, cause, started)];
   return [{
     message: cause
       ? `The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. Root cause in the log: ${clip(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
@@ -54,9 +63,98 @@ export function check(ctx: RuleContext): FindingDraft[] {
     remediation: [
       "Find the first error of the engine core or worker process (an EngineCore_* / Worker_* / VllmWorkerProcess / RayWorkerWrapper traceback, an NCCL WARN, a CUDA error): the API server's EngineDeadError only reports it.",
       "A worker killed without a traceback (`died unexpectedly`, exit code -9) is usually the host's OOM killer: check `dmesg` and the container's memory limit.",
-      "Restart the server (an orchestrator should restart on the failed health check: `/health` answers 5xx once the engine is dead); if it dies again on the same request, the engine's input dump (`Dumping input data ...`) shows that request.",
+      RESTART,
     ],
   }];
+}
+
+const RESTART = "Restart the server (an orchestrator should restart on the failed health check: `/health` answers 5xx once the engine is dead); if it dies again on the same request, the engine's input dump (`Dumping input data ...`) shows that request.";
+
+type TracebackFact = NonNullable<RuleContext["facts"]["tracebacks"]>["list"][number];
+
+/** A worker's `WorkerProc hit an exception.` record and the traceback that worker logged after it (null: not in the facts). */
+interface WorkerException {
+  hit: Hit;
+  /** the worker's process name from its log prefix (`Worker_TP1`), when it had one */
+  process: string | null;
+  traceback: TracebackFact | null;
+  /** the traceback runs through a model step (`execute_model`, the model's `forward`): the engine was serving */
+  inStep: boolean;
+}
+
+const RUNNING_THE_MODEL = "while running the model";
+
+/**
+ * The workers' busy-loop exceptions that kill a started engine, in log order. The worker's traceback decides: through a
+ * start-up call (`determine_available_memory` -> `profile_run`, the CUDA graph capture) it is the engine failing to start,
+ * vllm/engine-init-failed's; through a model step it is the engine serving; a traceback that a paste cut in the busy loop
+ * itself (before the method that raised) counts as the facts stage it (serving, the busy loop's own stage). A complete
+ * traceback through another method (a LoRA adapter's `add_lora`, a caller's `collective_rpc`) fails only that call: the
+ * engine core hands the error back and serves on, unless a line of the log shows the engine die.
+ */
+function workerExceptions(ctx: RuleContext, started: boolean, deathShown: boolean): WorkerException[] {
+  const hits = signalHits(ctx, ["vllm.workerProcException"]);
+  if (!hits.length) return [];
+  const list = ctx.facts.tracebacks?.list ?? [];
+  const out: WorkerException[] = [];
+  for (const hit of hits) {
+    const process = hit.captures.proc?.split("|")[0] || null;
+    // the first traceback this process logged at or after its record (the record is the traceback's first line's neighbour;
+    // other workers' records interleave with it)
+    const traceback = list.find((t) => t.evidence.file === hit.ev.file && t.evidence.line > hit.ev.line && (process === null || t.process === undefined || t.process === process)) ?? null;
+    if (traceback?.stage === "init") continue;
+    const inStep = traceback?.phase === RUNNING_THE_MODEL;
+    const cutInLoop = traceback !== null && traceback.stage === "runtime" && traceback.cut === true;
+    if (inStep || cutInLoop || deathShown || (started && traceback === null)) out.push({ hit, process, traceback, inStep });
+  }
+  return out;
+}
+
+/** What the worker's exception is, by its words, for the rule that has its fix. */
+function exceptionKind(text: string): "oom" | "cuda" | "nccl" | null {
+  if (/OutOfMemoryError|\bout of memory\b/i.test(text)) return "oom";
+  if (/\bNCCL\b|DistBackendError|ProcessGroupNCCL/.test(text)) return "nccl";
+  if (/\bCUDA error\b|AcceleratorError|CUBLAS_STATUS_|CUDNN_STATUS_|\bcudaError\w+|device-side assert/.test(text)) return "cuda";
+  return null;
+}
+
+function workerFinding(ctx: RuleContext, w: WorkerException, hits: Hit[], cause: { text: string; evidence: Evidence } | null, started: boolean): FindingDraft {
+  const { facts } = ctx;
+  const who = w.process ? `A worker (${w.process})` : "A worker";
+  const t = w.traceback;
+  const exception = t?.errorType ? `${t.errorType}: ${t.message}` : t && !t.cut && t.message ? t.message : null;
+  const at = `${w.hit.ev.file}:${w.hit.ev.line}`;
+  const when = w.inStep || started ? `${w.inStep ? "while running the model for a request" : "while the server was serving"}, after the engine had started (not at start-up)` : null;
+  const where = t?.errorType ? ` (${t.evidence.file}:${t.evidence.line})` : "";
+  const said = exception
+    ? `${who} raised ${clip(exception)}${where} ${when ?? "in its busy loop, after it had started (not at start-up)"}.`
+    : when
+      ? `${who} hit an exception (${at}) ${when}; the excerpt stops before its exception line, which names the cause.`
+      : `${who} hit an exception in its busy loop, after it had started (${at}); the excerpt stops before the method that raised and the exception line, which name the step and the cause.`;
+  const death = hits.length
+    ? " The engine core then died: every request fails from here on (500s, EngineDeadError) until the server restarts."
+    : " The multiprocessing executor raises it in the engine core, which dies with it (or, when this worker is not the one that replies, waits for it until the step times out): every request fails from here on (500s, EngineDeadError) until the server restarts.";
+  // an earlier error than the worker's exception (another process's, an NCCL WARN) is named as the first in the log
+  const earlier = cause && t?.errorType && (cause.evidence.file !== t.evidence.file || cause.evidence.line < t.evidence.line) ? ` The first error in the log is earlier: ${clip(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).` : "";
+  const kind = exception ? exceptionKind(exception) : null;
+  const remediation: string[] = [];
+  if (kind === "oom") remediation.push("The worker ran out of GPU memory on a step: vllm/cuda-oom has the fix (fewer tokens in flight: --max-num-seqs, --max-num-batched-tokens; a lower --gpu-memory-utilization leaves room for the activations; or more GPUs).");
+  else if (kind === "cuda") remediation.push("The worker's exception is a CUDA error: vllm/cuda-error has the fix (a kernel fault leaves the GPU unusable; rerun with CUDA_LAUNCH_BLOCKING=1 to see the kernel that failed).");
+  else if (kind === "nccl") remediation.push("The worker's exception comes from NCCL: the nccl/* findings name the transport or peer that failed (rerun with NCCL_DEBUG=INFO if the log has no NCCL INFO lines).");
+  else if (exception) {
+    const version = facts.vllm.version ? `vLLM ${facts.vllm.version}` : "the vLLM version (`vllm --version`)";
+    const model = facts.config.model ? `the model (${facts.config.model})` : "the model";
+    remediation.push(`An exception like this in a model step is a bug in vLLM or in the model's code, hit by one request's input: report it at https://github.com/vllm-project/vllm/issues with ${version}, ${model}, the serve command, the request that triggered it (the engine's \`Dumping input data\` / \`Dumping scheduler output\` lines show the step's requests) and this worker's whole traceback.`);
+    remediation.push("Until it is fixed, find the feature on that request's path from the traceback's frames (speculative decoding, structured output, a multi-modal input, prefix caching, a quantized kernel) and serve without it, or try a newer vLLM release.");
+  } else {
+    remediation.push(`Find the worker's exception line: the rest of ${w.process ?? "the worker"}'s traceback after these lines (the last line of the ERROR records of multiproc_executor.py). It names the cause; the vllm/cuda-oom, vllm/cuda-error and nccl/* rules read it when it is in the log.`);
+  }
+  remediation.push(RESTART);
+  return {
+    message: `${said}${death}${earlier}`,
+    evidence: uniqueEvidence([t?.errorType ? t.evidence : null, w.hit.ev, t && !t.errorType ? t.evidence : null, ...hitEvidence(hits)]),
+    remediation,
+  };
 }
 
 function clip(s: string): string {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { rule } from "../../../src/rules/vllm/engine-dead.js";
 import { run } from "../helpers.js";
+import { ruleTester } from "../rule-tester.js";
+import type { Report } from "../../../src/facts/schema.js";
 
 describe("vllm/engine-dead", () => {
   it("reads V1's EngineDeadError as the engine dying while serving and points at the first worker error", () => {
@@ -38,4 +40,177 @@ describe("vllm/engine-dead", () => {
     expect(run(rule, { lines: ["ERROR 05-14 10:02:41 [core.py:396] EngineCore failed to start.", "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop is not running."] })).toEqual([]);
     expect(run(rule, { lines: ["INFO 05-14 10:02:41 [core.py:61] Initializing a V1 LLM engine (v0.9.1) with config: model='m'"] })).toEqual([]);
   });
+});
+
+// A V1 server whose worker raised in a model step after start-up, in the layouts vLLM prints (written for these tests):
+// the worker's `WorkerProc hit an exception.` and its traceback (multiproc_executor.py worker_busy_loop), the engine
+// core's `EngineCore encountered a fatal error.` with the executor's `Worker failed with error '…'`, the API server's
+// `AsyncLLM output_handler failed.` and EngineDeadError, then a 500.
+const SITE = "/opt/venv/lib/python3.12/site-packages/";
+/**
+ * a worker's busy loop logging what the method it ran raised: the record, the traceback down `frames` ([file, line, func,
+ * code, Python 3.12's marker line under the code]), the exception
+ */
+type Frame = [file: string, line: number, func: string, code: string, marker?: string];
+function busyLoopRecords(head: string, frames: Frame[], exc: string | null): string[] {
+  const lines = (...f: Frame) => [head + `  File "${SITE}vllm/${f[0]}", line ${f[1]}, in ${f[2]}`, head + `    ${f[3]}`, ...(f[4] ? [head + f[4]] : [])];
+  return [
+    head + "WorkerProc hit an exception.",
+    head + "Traceback (most recent call last):",
+    ...lines("v1/executor/multiproc_executor.py", 666, "worker_busy_loop", "output = func(*args, **kwargs)", "             ^^^^^^^^^^^^^^^^^^^^^"),
+    ...frames.flatMap((f) => lines(...f)),
+    ...(exc === null ? [] : [head + exc]),
+  ];
+}
+function workerLog(exc: string, opts: { worker?: string } = {}): string[] {
+  const W = `${opts.worker ?? "(Worker_TP1 pid=4412) "}ERROR 03-02 11:20:31 [multiproc_executor.py:671] `;
+  const E = "(EngineCore_DP0 pid=4300) ERROR 03-02 11:20:31 [core.py:710] ";
+  const A = "(APIServer pid=4200) ERROR 03-02 11:20:31 [async_llm.py:480] ";
+  const words = exc.slice(exc.indexOf(": ") + 2);
+  return [
+    "(APIServer pid=4200) INFO 03-02 11:10:00 [api_server.py:1839] vLLM API server version 0.11.0",
+    "(APIServer pid=4200) INFO 03-02 11:10:00 [utils.py:233] non-default args: {'model': 'acme/chat-7b', 'tensor_parallel_size': 2, 'max_model_len': 8192}",
+    "(EngineCore_DP0 pid=4300) INFO 03-02 11:10:10 [core.py:77] Initializing a V1 LLM engine (v0.11.0) with config: model='acme/chat-7b', speculative_config=None, tokenizer='acme/chat-7b', max_seq_len=8192, tensor_parallel_size=2, pipeline_parallel_size=1",
+    "(EngineCore_DP0 pid=4300) INFO 03-02 11:11:10 [kv_cache_utils.py:1087] GPU KV cache size: 200,000 tokens",
+    "(EngineCore_DP0 pid=4300) INFO 03-02 11:11:10 [kv_cache_utils.py:1091] Maximum concurrency for 8,192 tokens per request: 24.41x",
+    "(EngineCore_DP0 pid=4300) INFO 03-02 11:11:40 [core.py:210] init engine (profile, create kv cache, warmup model) took 30.12 seconds",
+    "(APIServer pid=4200) INFO:     Application startup complete.",
+    '(APIServer pid=4200) INFO:     10.0.0.9:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
+    "(APIServer pid=4200) INFO 03-02 11:20:00 [loggers.py:127] Engine 000: Avg prompt throughput: 120.0 tokens/s, Avg generation throughput: 80.0 tokens/s, Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 2.1%, Prefix cache hit rate: 0.0%",
+    // 10-20
+    ...busyLoopRecords(W, [
+      ["v1/worker/gpu_worker.py", 447, "execute_model", "output = self.model_runner.execute_model(scheduler_output, intermediate_tensors)"],
+      ["v1/worker/gpu_model_runner.py", 2210, "execute_model", "positions = self.positions.gpu[token_indices]", "                ~~~~~~~~~~~~~~~~~~^^^^^^^^^^^^^^^"],
+    ], exc),
+    E + "EngineCore encountered a fatal error.", // 21
+    E + "Traceback (most recent call last):",
+    E + `  File "${SITE}vllm/v1/engine/core.py", line 701, in run_engine_core`,
+    E + "    engine_core.run_busy_loop()",
+    E + `  File "${SITE}vllm/v1/engine/core.py", line 728, in run_busy_loop`,
+    E + "    self._process_engine_step()",
+    E + `  File "${SITE}vllm/v1/engine/core.py", line 284, in step`,
+    E + "    model_output = self.execute_model_with_error_logging(",
+    E + `  File "${SITE}vllm/v1/executor/multiproc_executor.py", line 243, in get_response`,
+    E + "    raise RuntimeError(",
+    E + `RuntimeError: Worker failed with error '${words}', please check the stack trace above for the root cause`,
+    A + "AsyncLLM output_handler failed.", // 32
+    A + "Traceback (most recent call last):",
+    A + `  File "${SITE}vllm/v1/engine/async_llm.py", line 439, in output_handler`,
+    A + "    outputs = await engine_core.get_output_async()",
+    A + "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.", // 36
+    '(APIServer pid=4200) INFO:     10.0.0.9:51240 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error',
+  ];
+}
+const INDEX = "IndexError: index 8192 is out of bounds for dimension 0 with size 8192";
+/** engine-dead's message with the scratch file's path written as `run.log`, as the evidence names it */
+const deadMessage = (r: Report) => {
+  const f = r.findings.find((x) => x.ruleId === "vllm/engine-dead")!;
+  return f.message.split(f.evidence[0].file).join("run.log");
+};
+const DIES = " The multiprocessing executor raises it in the engine core, which dies with it (or, when this worker is not the one that replies, waits for it until the step times out): every request fails from here on (500s, EngineDeadError) until the server restarts.";
+const kubectl = (lines: string[]) => lines.map((l, i) => `2026-03-02T11:20:${String(i).padStart(2, "0")}.000000001Z ${l}\r`).join("\n") + "\n";
+
+ruleTester("vllm/engine-dead", {
+  valid: [
+    {
+      // the busy loop also runs the engine's start-up calls: a worker failing in the profiling run is engine-init-failed's
+      name: "a worker's exception in the start-up profiling run, through the same busy loop",
+      log: [
+        ...busyLoopRecords("(Worker_TP0 pid=81) ERROR 06-01 10:00:05 [multiproc_executor.py:671] ", [
+          ["v1/worker/gpu_worker.py", 263, "determine_available_memory", "self.model_runner.profile_run()"],
+          ["v1/worker/gpu_model_runner.py", 3004, "profile_run", "hidden_states = self._dummy_run(self.max_num_tokens)"],
+        ], "ValueError: too many values to unpack (expected 2)"),
+        "(EngineCore_DP0 pid=60) ERROR 06-01 10:00:05 [core.py:708] EngineCore failed to start.",
+      ].join("\n") + "\n",
+    },
+    {
+      // a LoRA adapter a worker could not load fails that call only: the engine core hands the error back and serves on
+      name: "a served server whose worker raised in add_lora, the engine not shown dying",
+      log: [
+        ...workerLog(INDEX).slice(0, 9),
+        ...busyLoopRecords("(Worker_TP0 pid=4411) ERROR 03-02 11:20:31 [multiproc_executor.py:671] ", [
+          ["v1/worker/gpu_worker.py", 512, "add_lora", "return self.model_runner.add_lora(lora_request)"],
+        ], "KeyError: 'base_model.model.lm_head'"),
+        '(APIServer pid=4200) INFO:     10.0.0.9:51250 - "POST /v1/load_lora_adapter HTTP/1.1" 400 Bad Request',
+        "(APIServer pid=4200) INFO 03-02 11:20:40 [loggers.py:127] Engine 000: Avg prompt throughput: 100.0 tokens/s, Avg generation throughput: 70.0 tokens/s, Running: 2 reqs, Waiting: 0 reqs, GPU KV cache usage: 1.9%, Prefix cache hit rate: 0.0%",
+      ].join("\n") + "\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "a worker's IndexError in a model step after start-up: named with its line, reported upstream with version and model",
+      log: workerLog(INDEX).join("\n") + "\n",
+      findings: [{
+        severity: "error",
+        lines: [20, 10, 21, 32, 36],
+        messageIncludes: "A worker (Worker_TP1) raised IndexError: index 8192 is out of bounds for dimension 0 with size 8192 (",
+        remediation: [
+          "report it at https://github.com/vllm-project/vllm/issues with vLLM 0.11.0, the model (acme/chat-7b), the serve command, the request that triggered it",
+          "serve without it, or try a newer vLLM release",
+          "Restart the server",
+        ],
+      }],
+      check: (r) => {
+        expect(deadMessage(r)).toBe("A worker (Worker_TP1) raised IndexError: index 8192 is out of bounds for dimension 0 with size 8192 (run.log:20) while running the model for a request, after the engine had started (not at start-up). The engine core then died: every request fails from here on (500s, EngineDeadError) until the server restarts.");
+        expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead, which explains runtime\/client-errors\): A worker \(Worker_TP1\) raised IndexError/);
+        expect(r.findings.map((f) => f.ruleId)).not.toContain("vllm/engine-init-failed");
+      },
+    },
+    {
+      name: "the same behind kubectl --timestamps and CRLF line ends",
+      log: kubectl(workerLog(INDEX)),
+      findings: [{
+        lines: [20, 10, 21, 32, 36],
+        remediation: ["with vLLM 0.11.0, the model (acme/chat-7b)"],
+      }],
+      check: (r) => {
+        expect(deadMessage(r)).toBe("A worker (Worker_TP1) raised IndexError: index 8192 is out of bounds for dimension 0 with size 8192 (run.log:20) while running the model for a request, after the engine had started (not at start-up). The engine core then died: every request fails from here on (500s, EngineDeadError) until the server restarts.");
+        expect(r.findings.find((f) => f.ruleId === "vllm/engine-dead")!.evidence[0].text).not.toContain("\r");
+      },
+    },
+    {
+      name: "vLLM 0.10's `(VllmWorker TP1 pid=N)` prefix in ANSI colour",
+      log: workerLog(INDEX, { worker: "\x1b[1;36m(VllmWorker TP1 pid=4412)\x1b[0;0m " }).join("\n") + "\n",
+      findings: [{ lines: [20, 10, 21, 32, 36], messageIncludes: "A worker (VllmWorker TP1) raised IndexError: index 8192" }],
+    },
+    {
+      name: "a paste of the worker's records alone, cut inside its traceback under execute_model",
+      log: workerLog(INDEX, { worker: "(Worker_TP5 pid=9954) " }).slice(9, 18).join("\n") + "\n",
+      findings: [{
+        lines: [1, 2],
+        remediation: ["Find the worker's exception line: the rest of Worker_TP5's traceback"],
+      }],
+      check: (r) => {
+        expect(deadMessage(r)).toBe(`A worker (Worker_TP5) hit an exception (run.log:1) while running the model for a request, after the engine had started (not at start-up); the excerpt stops before its exception line, which names the cause.${DIES}`);
+        expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead\): A worker \(Worker_TP5\) hit an exception/);
+      },
+    },
+    {
+      name: "a paste cut in the busy loop itself, ANSI colour in caret notation and a ^M at each end",
+      log: workerLog(INDEX, { worker: "^[[1;36m(Worker_TP0 pid=7701)^[[0;0m " }).slice(9, 13).map((l) => `${l}^M`).join("\n") + "\n",
+      findings: [{ lines: [1, 2], severity: "error" }],
+      check: (r) => expect(deadMessage(r)).toBe(`A worker (Worker_TP0) hit an exception in its busy loop, after it had started (run.log:1); the excerpt stops before the method that raised and the exception line, which name the step and the cause.${DIES}`),
+    },
+    {
+      name: "a worker's CUDA out of memory in a model step: vllm/cuda-oom stays the verdict, its fix named",
+      log: workerLog("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 1 has a total capacity of 79.19 GiB of which 1.02 GiB is free.").join("\n") + "\n",
+      findings: [{ messageIncludes: "A worker (Worker_TP1) raised torch.OutOfMemoryError: CUDA out of memory.", remediation: ["The worker ran out of GPU memory on a step: vllm/cuda-oom has the fix"] }],
+      check: (r) => {
+        expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom, which explains vllm\/engine-dead/);
+        expect(r.findings.find((f) => f.ruleId === "vllm/engine-dead")!.causedBy).toEqual(["vllm/cuda-oom"]);
+      },
+    },
+    {
+      name: "a worker's CUDA error in a model step: vllm/cuda-error stays the verdict",
+      log: workerLog("torch.AcceleratorError: CUDA error: an illegal memory access was encountered").join("\n") + "\n",
+      findings: [{ messageIncludes: "A worker (Worker_TP1) raised torch.AcceleratorError: CUDA error: an illegal memory access was encountered (", remediation: ["The worker's exception is a CUDA error: vllm/cuda-error has the fix"] }],
+      check: (r) => expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-error, which explains vllm\/engine-dead/),
+    },
+    {
+      name: "a worker's NCCL error in a model step: the nccl/* finding stays the verdict",
+      log: workerLog("torch.distributed.DistBackendError: NCCL error in: /pytorch/torch/csrc/distributed/c10d/NCCLUtils.cpp:77, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5").join("\n") + "\n",
+      findings: [{ messageIncludes: "raised torch.distributed.DistBackendError: NCCL error in:", remediation: ["The worker's exception comes from NCCL: the nccl/* findings"] }],
+      check: (r) => expect(r.verdict).toMatch(/^Failed \(nccl\/cuda-error, which explains vllm\/engine-dead/),
+    },
+  ],
 });
