@@ -976,6 +976,49 @@ export const SIGNATURES: readonly Signature[] = [
     ],
   },
   {
+    // aws-ofi-nccl's RDMA protocol (src/nccl_ofi_rdma.c, .cpp from 1.15) checks, at both ends of every connection, that the
+    // peer built as many rails (the EFA devices it groups under one GPU's leader NIC) for the device as it did itself:
+    // `Unexpected number of remote rails for dev %d. Expected %i but got %i` in accept_wait_for_connection (the listening
+    // end) and finish_connect (the connecting end) since 1.7.0, and from 1.14 the same check of its control rails
+    // (`Unexpected number of remote control rails for dev …`). The function before `:line` is the C name in the C releases
+    // and __PRETTY_FUNCTION__ in the C++ ones (`accept_wait_for_connection(nccl_net_ofi_rdma_domain_t*, …):4909`). The
+    // plugin returns -EINVAL, which reaches NCCL as ncclInternalError. A paste may keep the plugin's words alone (no
+    // header, no `NCCL WARN`), or a title may cut them after `Expected `.
+    id: "nccl.ofiRails", dialect: "nccl", level: "error", anyOf: ["number of remote rails", "number of remote control rails"], node: true,
+    values: [/ for dev (?<railsDev>\d+)(?:\. Expected (?<railsExpected>\d+)(?: but got (?<railsGot>\d+))?)?/, /remote (?<railsControl>control) rails/],
+    pattern: /\bUnexpected number of remote (?:control )?rails for dev \d+/,
+    samples: [
+      "ip-10-0-7-21:2231:2390 [3] accept_wait_for_connection:4906 NCCL WARN NET/OFI Unexpected number of remote rails for dev 3. Expected 4 but got 2",
+      "p5-node-b:918:1044 [1] accept_wait_for_connection(nccl_net_ofi_rdma_domain_t*, nccl_net_ofi_rdma_listen_comm_t*, nccl_net_ofi_rdma_recv_comm_t**):5076 NCCL WARN NET/OFI Unexpected number of remote rails for dev 1. Expected 2 but got 4",
+      "p5-node-a:77:203 [0] finish_connect(nccl_net_ofi_rdma_send_comm*):2074 NCCL WARN NET/OFI Unexpected number of remote control rails for dev 0. Expected 2 but got 1",
+      "NET/OFI Unexpected number of remote rails for dev 6. Expected 1 but got 3",
+      "node:1:2 [5] accept_wait_for_connection:4909 NCCL WARN NET/OFI Unexpected number of remote rails for dev 5. Expected",
+    ],
+    nearMisses: [
+      "node:1:2 [0] NCCL INFO NET/OFI Created device with 4 rails",
+      "node:1:2 [0] NCCL INFO NET/OFI Created device with 4 rails (originally found 2 rails)",
+      "node:1:2 [0] nccl_net_ofi_rdma_device_t:7025 NCCL WARN NET/OFI Number of forced rails (3) not a multiple of numer of rails (2)",
+    ],
+  },
+  {
+    // NCCL's GPU-initiated networking (2.28+, src/gin/): the plugin NCCL gives a communicator for it (`Assigned GIN plugin
+    // <name> to comm`, src/plugin/net.cc), its switches read from the environment (`NCCL_GIN_TYPE set by environment to 2`:
+    // 2 is the CPU proxy backend; NCCL_GIN_ENABLE, on by default), its proxy (`GIN Proxy will not be using GDRCopy`) and its
+    // progress thread's error returns (`gin/gin_host.cc:35 -> 2 [GIN Progress Thread]`). A notable line: GIN is in use, so
+    // a failure on the network path may be GIN's set-up. NCCL_GIN_ENABLE set to 0 turns it off, which is no sign of it.
+    id: "nccl.gin", dialect: "nccl", level: "info", anyOf: ["assigned gin plugin", "nccl_gin_", "gin progress thread", "gin proxy"],
+    values: [/NCCL_GIN_TYPE set by environment to (?<ginType>\d+)/, /Assigned GIN plugin (?<ginPlugin>[\w.-]+)/],
+    pattern: /\bAssigned GIN plugin \S|\bNCCL_GIN_(?:ENABLE set by environment to [1-9]|TYPE set by environment to \d)|\[GIN Progress Thread\]|\bGIN Proxy\b/,
+    samples: [
+      "gin-w-0:301:301 [0] NCCL INFO Assigned GIN plugin Libfabric to comm",
+      "gin-w-0:301:301 [0] NCCL INFO NCCL_GIN_TYPE set by environment to 2.",
+      "gin-w-0:301:301 [0] NCCL INFO NCCL_GIN_ENABLE set by environment to 1.",
+      "gin-w-1:88:140 [2] NCCL INFO GIN Proxy will not be using GDRCopy",
+      "gin-w-1:88:140 [2] NCCL INFO gin/gin_host.cc:35 -> 2 [GIN Progress Thread]",
+    ],
+    nearMisses: ["gin-w-0:301:301 [0] NCCL INFO NCCL_GIN_ENABLE set by environment to 0.", "INFO 01-02 03:04:05 [core.py:70] Initializing a V1 LLM engine (v0.11.0) with config: model='m'"],
+  },
+  {
     // enqueue.cc's tuner finding no algorithm and protocol for a collective (2.4 on): `Error : no algorithm/protocol
     // available`; from 2.19 `… available for function AllGather with datatype ncclInt8.`, then ` NCCL_ALGO was set to X.` and
     // ` NCCL_PROTO was set to Y.` when those are set (the call then returns ncclInvalidUsage, else ncclInternalError); 2.31

@@ -17,7 +17,7 @@ const AREAS = ["vllm", "nccl", "cluster", "security", "bench", "runtime"];
 const FIRST = [
   "vllm/cuda-oom", "vllm/kv-cache-too-small", "vllm/no-kv-cache-memory", "vllm/low-concurrency", "vllm/custom-allreduce-disabled", "vllm/tp-not-divisible",
   "vllm/tp-spans-nodes", "vllm/ray-insufficient-resources", "vllm/engine-init-failed", "vllm/model-download",
-  "nccl/socket-fallback", "nccl/ib-disabled", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/shm-too-small", "nccl/wrong-interface", "nccl/net-plugin-fallback", "nccl/sharp-failure",
+  "nccl/socket-fallback", "nccl/ib-disabled", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "nccl/shm-too-small", "nccl/wrong-interface", "nccl/net-plugin-fallback", "nccl/sharp-failure", "nccl/ofi-rail-mismatch",
   "nccl/ib-error", "nccl/bootstrap-failure", "nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu",
   "nccl/collective-timeout",
   "bench/aborted", "bench/failed-requests", "bench/nccl-tests-wrong", "bench/low-busbw", "bench/kv-cache-limits-concurrency", "bench/degraded-server",

@@ -4,8 +4,11 @@ import { isClockTriple } from "../../grammars/nccl.js";
 import type { Emit } from "./types.js";
 
 const WARNING_HEAD = /^(?:\S+ )?(?:WARNING|WARN)\b|^WARNING:|^W\d{4} /;
-/** NCCL's `host:pid:tid [dev]` record header: the host a line came from when no launcher prefix says it */
-const NCCL_HEADER = /(?:^|\s)([\w.-]+):(\d+):(\d+) \[\d+\]/;
+/**
+ * NCCL's `host:pid:tid [dev]` record header: the host a line came from when no launcher prefix says it (also right after
+ * mpirun's `--tag-output` tag, `[1,5]<stdout>:host:pid:tid [dev]`, which the raw line keeps)
+ */
+const NCCL_HEADER = /(?:^|\s|<std(?:out|err)>:)([\w.-]+):(\d+):(\d+) \[\d+\]/;
 const BY_NODE = new Set(SIGNATURES.filter((s) => s.node).map((s) => s.id));
 const BY_PROCESS = new Set(SIGNATURES.filter((s) => s.process).map((s) => s.id));
 const BY_LAUNCHER_RANK = new Set(SIGNATURES.filter((s) => s.launcherRank).map((s) => s.id));

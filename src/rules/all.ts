@@ -68,6 +68,7 @@ import { rule as ncclShmTooSmall } from "./nccl/shm-too-small.js";
 import { rule as ncclWrongInterface } from "./nccl/wrong-interface.js";
 import { rule as ncclNetPluginFallback } from "./nccl/net-plugin-fallback.js";
 import { rule as ncclSharpFailure } from "./nccl/sharp-failure.js";
+import { rule as ncclOfiRailMismatch } from "./nccl/ofi-rail-mismatch.js";
 import { rule as ncclIbError } from "./nccl/ib-error.js";
 import { rule as ncclBootstrapFailure } from "./nccl/bootstrap-failure.js";
 import { rule as ncclSystemError } from "./nccl/system-error.js";
@@ -171,6 +172,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclWrongInterface,
   ncclNetPluginFallback,
   ncclSharpFailure,
+  ncclOfiRailMismatch,
   ncclIbError,
   ncclBootstrapFailure,
   ncclSystemError,

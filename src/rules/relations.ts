@@ -29,7 +29,7 @@ export interface Relation {
 }
 
 // the failures that stop NCCL from connecting ranks, in any program
-const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small"];
+const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small", "nccl/ofi-rail-mismatch"];
 const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error", "nccl/oneccl-error"];
 const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/neuron-compile-failed", "vllm/triton-cache-race", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
@@ -136,6 +136,8 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/shm-too-small": { layer: "network" },
   "nccl/net-plugin-fallback": { layer: "network" },
   "nccl/sharp-failure": { layer: "network" },
+  // aws-ofi-nccl refusing connections whose peer has another rail count: the EFA devices each pod or node was given
+  "nccl/ofi-rail-mismatch": { layer: "network" },
   "nccl/socket-fallback": { layer: "network", causedBy: ["nccl/ib-disabled", "nccl/ib-error", "nccl/net-plugin-fallback"] },
   "nccl/gdrdma-disabled": { layer: "network" },
   "nccl/p2p-disabled": { layer: "network" },

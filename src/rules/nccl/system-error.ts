@@ -2,6 +2,8 @@ import { DEBUG_HINT, signatureRule, wslAdvice } from "./signature-rule.js";
 import type { RuleContext } from "../types.js";
 import { signalHits } from "../signals.js";
 import type { RuleSpec } from "../define.js";
+import type { Evidence } from "../../model.js";
+import { GIN_HINT, ncclFailureCaptures, OFI_CHECKS, ofiAdvice, ofiRailsAdvice } from "./ofi-advice.js";
 
 export const meta = {
   id: "nccl/system-error",
@@ -31,17 +33,24 @@ function mnnvlFailure(ctx: RuleContext): { message: string; remediation: string[
   };
 }
 
-/** the transports a `-> 2` chain's files belong to, and what their failing call is */
-const CHAIN_TRANSPORTS: { kind: "ib" | "socket" | "shm"; file: RegExp; what: string }[] = [
+type ChainKind = "ib" | "socket" | "shm" | "net";
+
+/**
+ * the transports a `-> 2` chain's files belong to, and what their failing call is; `net`: NCCL's network transport
+ * (transport/net.cc) or its GPU-initiated networking (2.28+, src/gin/), whose calls go into the network plugin, read as such
+ * only when the log says which plugin or that GIN is in use
+ */
+const CHAIN_TRANSPORTS: { kind: ChainKind; file: RegExp; what: string }[] = [
   { kind: "ib", file: /(?:^|\/)(?:net_ib\w*|ib_plugin|ibvwrap)\.\w+$/, what: "the InfiniBand transport: its queue-pair set-up, a verbs call or its out-of-band connection to the peer" },
   { kind: "socket", file: /(?:^|\/)(?:socket|net_socket)\.\w+$/, what: "a socket operation between ranks" },
   { kind: "shm", file: /(?:^|\/)(?:shm|shmutils)\.\w+$/, what: "a shared-memory segment (/dev/shm)" },
+  { kind: "net", file: /(?:^|\/)transport\/net\.(?:cc|cu|cpp)$|(?:^|\/)gin\/[\w.]+$/, what: "NCCL's network transport, a call into the network plugin" },
 ];
 
-function chainTransport(files: (string | undefined)[]): { kind: "ib" | "socket" | "shm"; what: string; file: string } | null {
+function chainTransport(files: (string | undefined)[], withNet = true): { kind: ChainKind; what: string; file: string } | null {
   for (const file of files) {
     if (file === undefined) continue;
-    const t = CHAIN_TRANSPORTS.find((c) => c.file.test(file));
+    const t = CHAIN_TRANSPORTS.find((c) => (withNet || c.kind !== "net") && c.file.test(file));
     if (t) return { kind: t.kind, what: t.what, file };
   }
   return null;
@@ -49,6 +58,25 @@ function chainTransport(files: (string | undefined)[]): { kind: "ib" | "socket" 
 
 /** an IB transport call that failed with a system error, no verbs WARN saying which */
 const IB_CHAIN_HINT = "Check the HCAs of both nodes: `ibv_devinfo` shows each port ACTIVE (for RoCE, `show_gids` lists the GID index NCCL_IB_GID_INDEX names on both ends); a container needs the /dev/infiniband devices, the IPC_LOCK capability and an unlimited memlock; NCCL_IB_HCA can leave out an HCA that is down.";
+
+/**
+ * What a `-> 2` chain in NCCL's network transport or GIN is, when the log names the plugin (aws-ofi-nccl's lines, or the
+ * network NCCL chose) or shows GIN in use (`ginChain`: a return in GIN's own files); null when it names neither, so the
+ * chain reads as any other unexplained system error.
+ */
+function networkPath(ctx: RuleContext, ginChain: boolean): { what: string; advice: string[]; rails: Evidence | null } | null {
+  const rails = signalHits(ctx, ["nccl.ofiRails"])[0];
+  const ofi = rails !== undefined || ctx.facts.nccl.net === "OFI" || ncclFailureCaptures(ctx).some((c) => c.ofi !== undefined);
+  const gin = ginChain || "nccl.gin" in ctx.signals;
+  if (!ofi && !gin) return null;
+  const plugin = ofi ? "the aws-ofi-nccl plugin (NET/OFI, EFA)" : ctx.facts.nccl.net ? `the ${ctx.facts.nccl.net} network` : "the network plugin";
+  const generic = ofiAdvice(ncclFailureCaptures(ctx));
+  return {
+    what: gin ? `NCCL's GPU-initiated networking (GIN) set-up over ${plugin}` : `NCCL's network transport, a call into ${plugin}`,
+    advice: rails ? ofiRailsAdvice(gin) : [...(gin ? [GIN_HINT] : []), ...(ofi ? (generic.length ? generic : [OFI_CHECKS]) : [])],
+    rails: rails?.ev ?? null,
+  };
+}
 
 export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn", "nccl.mnnvl"], (_hits, ctx) => {
   const mnnvl = mnnvlFailure(ctx);
@@ -60,7 +88,14 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   // (the proxy's `Failed to execute operation Connect` names no socket call: the transport it ran is in the chain below)
   const sockWarn = signalHits(ctx, ["nccl.socketWarn"]).find((h) => h.captures.proxyOp === undefined || h.captures.call !== undefined);
   // the transport whose call the `-> 2` chain starts in, when no WARN names the call: the first return in a transport's file
-  const chain = chainTransport(signalHits(ctx, ["nccl.systemErrorReturn"]).map((h) => h.captures.chainFile));
+  const returns = signalHits(ctx, ["nccl.systemErrorReturn"]);
+  const files = returns.map((h) => h.captures.chainFile);
+  const first = chainTransport(files);
+  // a chain in NCCL's network transport or GIN, with the plugin or GIN named by the log: the network path, whose advice is
+  // the plugin's, not the shared memory and sockets of the generic case (./ofi-advice.ts); named by neither, the chain is
+  // read past those files as before
+  const net = first?.kind === "net" ? networkPath(ctx, files.some((f) => f !== undefined && /(?:^|\/)gin\//.test(f))) : null;
+  const chain = first?.kind === "net" && !net ? chainTransport(files, false) : first;
   // the socket call that failed, with its peer: `Connect to 10.0.0.2<43117> failed : Connection refused`
   const call = sockWarn?.captures.call !== undefined ? sockWarn.captures : null;
   const sockWhat = call ? ` (${call.call.toLowerCase()} ${call.callPeer}${call.callPort ? ` port ${call.callPort}` : ""}${call.callError ? `: ${call.callError.trim()}` : ""})` : "";
@@ -81,9 +116,12 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
     : shm ? `a shared-memory failure (/dev/shm${shmDenied ? `: ${shmDenied}` : ""})` : ib ? "an InfiniBand verbs call that failed" : created !== undefined
       ? `the socket NCCL tried to open (socket() failed: ${created}${family ? ": the interface NCCL picked has no usable address, or one of a family (usually IPv6) this kernel or container does not support" : fds ? ": the process reached its open-file limit" : ""})`
       : sockWarn ? `a socket operation between ranks${sockWhat}`
+      : net ? `${net.what}, not shared memory or sockets (${chain!.file} in the error chain)${net.rails ? `; aws-ofi-nccl refused connections there because the two ends have different numbers of rails (\`Unexpected number of remote rails\`, line ${net.rails.line}: nccl/ofi-rail-mismatch)` : ""}`
       : chain ? `${chain.what} (${chain.file} in the error chain)` : quotedSocket ? "a socket operation between ranks" : "a system call (shared memory, sockets, InfiniBand verbs or memory registration)";
   // a socket between ranks and nothing else: reachability comes before the container's shared memory
   const socketOnly = !pci && !shm && !ib && created === undefined && (sockWarn !== undefined || chain?.kind === "socket" || (chain === null && quotedSocket));
+  // the network path and nothing else: the container's shared memory and the reachability of sockets are beside the point
+  const netOnly = net !== null && !pci && !shm && !ib && created === undefined && !sockWarn;
   const CONTAINER = "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).";
   const REACH = "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.";
   return {
@@ -97,7 +135,7 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
       ...(fds ? ["Raise the open-file limit of the processes (ulimit -n, the container's --ulimit nofile=, LimitNOFILE= for a systemd service): NCCL opens several sockets per peer and channel."] : []),
       ...wslAdvice(ctx),
       ...(chain?.kind === "ib" && !ib && !shm && !pci ? [IB_CHAIN_HINT] : []),
-      ...(socketOnly ? [REACH, CONTAINER] : [CONTAINER, REACH]),
+      ...(netOnly ? net.advice : socketOnly ? [REACH, CONTAINER] : [CONTAINER, REACH]),
       DEBUG_HINT,
     ],
   };
