@@ -2340,19 +2340,30 @@ export const SIGNATURES: readonly Signature[] = [
     // start-up calls (determine_available_memory, initialize_from_config, compile_or_warm_up_model), so whether this is the
     // engine serving or starting is its traceback's to say (src/facts/tracebacks.ts; src/rules/vllm/engine-dead.ts).
     // (`WorkerProc failed to start.` / `WorkerProc initialization failed …` are worker_main's start-up failures, not this.)
-    id: "vllm.workerProcException", dialect: "vllm", level: "error", anyOf: ["workerproc hit an exception"], process: true,
-    pattern: /\bWorkerProc hit an exception(?:\.|: %s)/,
+    // V0's multiprocessing worker does the same in its own loop (vllm/executor/multiproc_worker_utils.py
+    // _run_worker_process, 0.5 to the last V0 releases): 0.5.x `logger.error("Exception in worker %s while processing method
+    // %s: %s, %s", process_name, method, e, traceback.format_exc())` (the exception, then the traceback's first line on the
+    // record's line), 0.6 on `logger.exception("Exception in worker %s while processing method %s.", ...)`; the method says
+    // start-up (init_device, load_model, determine_num_available_blocks, initialize_cache: vllm.engineInitFailed reads those
+    // too) or serving (start_worker_execution_loop, the tensor-parallel workers' step loop; execute_model): capture `method`
+    id: "vllm.workerProcException", dialect: "vllm", level: "error", anyOf: ["workerproc hit an exception", "while processing method"], process: true,
+    pattern: /\bWorkerProc hit an exception(?:\.|: %s)|\bException in worker \S+ while processing method \w+(?:\.|: )/,
+    values: [/\bException in worker \S+ while processing method (?<method>\w+)(?:: (?<v0exc>.*\S), Traceback \(most recent call last\))?/],
     samples: [
       "(Worker_TP3 pid=2207) ERROR 01-11 09:43:23 [v1/executor/multiproc_executor.py:671] WorkerProc hit an exception.",
       "(VllmWorker TP5 pid=411) ERROR 08-29 02:12:59 [multiproc_executor.py:596] WorkerProc hit an exception.",
       "(Worker_DP1_EP1 pid=90) ERROR 04-25 03:28:44 [multiproc_executor.py:971] WorkerProc hit an exception.",
       "ERROR 03-21 07:01:55 [multiproc_executor.py:375] WorkerProc hit an exception: %s",
       "(Worker_TP4 pid=602) ERROR 03-17 22:03:06 multiproc_executor.py:932] WorkerProc hit an exception.",
+      "(VllmWorkerProcess pid=4412) ERROR 03-02 11:20:31 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method start_worker_execution_loop.",
+      "(VllmWorkerProcess pid=7) ERROR 07-16 09:31:45 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered, Traceback (most recent call last):",
+      "(VllmWorkerProcess pid=570) ERROR 04-12 05:35:29 [multiproc_worker_utils.py:238] Exception in worker VllmWorkerProcess while processing method determine_num_available_blocks.",
     ],
     nearMisses: [
       "(Worker_TP0 pid=81) ERROR 06-01 10:00:00 [multiproc_executor.py:559] WorkerProc failed to start.",
       "Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.",
       "(EngineCore_DP0 pid=9) ERROR 06-01 10:00:00 [core.py:390] EngineCore hit an exception: Traceback (most recent call last):",
+      "Exception in worker process",
     ],
   },
   {

@@ -12,6 +12,7 @@ export const meta = {
   sources: [
     "vLLM source: vllm/v1/engine/exceptions.py (EngineDeadError), vllm/v1/engine/core_client.py (the engine core process monitor: `Engine core proc … died unexpectedly`), vllm/v1/engine/core.py run_engine_core (`EngineCore encountered a fatal error.`), vllm/logging_utils/dump_input.py",
     "vLLM source: vllm/v1/executor/multiproc_executor.py (WorkerProc.worker_busy_loop: `WorkerProc hit an exception.`, the FAILURE reply that collective_rpc raises as `Worker failed with error '…'`)",
+    "vLLM source: vllm/executor/multiproc_worker_utils.py _run_worker_process (V0, 0.5–0.10: `Exception in worker VllmWorkerProcess while processing method <method>.`, 0.5's `...: <exception>, Traceback ...`), vllm/worker/worker_base.py start_worker_execution_loop",
     "vLLM source: vllm/engine/async_llm_engine.py (AsyncEngineDeadError), vllm/engine/multiprocessing (MQEngineDeadError), vllm/entrypoints/launcher.py",
     "vLLM docs: usage/troubleshooting.md (the root cause is the first traceback)",
   ],
@@ -72,17 +73,30 @@ const RESTART = "Restart the server (an orchestrator should restart on the faile
 
 type TracebackFact = NonNullable<RuleContext["facts"]["tracebacks"]>["list"][number];
 
-/** A worker's `WorkerProc hit an exception.` record and the traceback that worker logged after it (null: not in the facts). */
+/**
+ * A worker's `WorkerProc hit an exception.` record (V0: `Exception in worker VllmWorkerProcess while processing method
+ * <method>`) and the traceback that worker logged after it (null: not in the facts).
+ */
 interface WorkerException {
   hit: Hit;
-  /** the worker's process name from its log prefix (`Worker_TP1`), when it had one */
+  /** the worker's process name from its log prefix (`Worker_TP1`; V0's `VllmWorkerProcess pid=N`), when it had one */
   process: string | null;
+  /** the method V0's record names (`start_worker_execution_loop`); V1's record names none */
+  method: string | null;
   traceback: TracebackFact | null;
   /** the traceback runs through a model step (`execute_model`, the model's `forward`): the engine was serving */
   inStep: boolean;
 }
 
 const RUNNING_THE_MODEL = "while running the model";
+/**
+ * The methods V0's executor runs on its multiprocessing workers while the engine starts (vllm/executor: init_device,
+ * load_model, determine_num_available_blocks, initialize_cache, ...): a worker's exception in one is the engine not
+ * starting, vllm/engine-init-failed's (its signature names them too)
+ */
+export const V0_START_UP = /^(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)$/;
+/** V0's methods of a model step: the tensor-parallel workers' step loop, a pipeline stage's (or remote driver's) step */
+const V0_STEP = /^(?:start_worker_execution_loop|execute_model)$/;
 
 /**
  * The workers' busy-loop exceptions that kill a started engine, in log order. The worker's traceback decides: through a
@@ -98,20 +112,26 @@ function workerExceptions(ctx: RuleContext, started: boolean, deathShown: boolea
   const list = ctx.facts.tracebacks?.list ?? [];
   const out: WorkerException[] = [];
   for (const hit of hits) {
-    const process = hit.captures.proc?.split("|")[0] || null;
+    const [name, pid] = hit.captures.proc?.split("|") ?? [];
+    const process = name || null;
+    const method = hit.captures.method ?? null;
+    // (V0's start-up calls are the engine failing to start, whatever its traceback shows)
+    if (method !== null && V0_START_UP.test(method)) continue;
     // the first traceback this process logged at or after its record (the record is the traceback's first line's neighbour;
     // other workers' records interleave with it)
     const traceback = list.find((t) => t.evidence.file === hit.ev.file && t.evidence.line > hit.ev.line && (process === null || t.process === undefined || t.process === process)) ?? null;
-    if (traceback?.stage === "init") continue;
-    const inStep = traceback?.phase === RUNNING_THE_MODEL;
+    const v0Step = method !== null && V0_STEP.test(method);
+    if (traceback?.stage === "init" && !v0Step) continue;
+    const inStep = traceback?.phase === RUNNING_THE_MODEL || v0Step;
     const cutInLoop = traceback !== null && traceback.stage === "runtime" && traceback.cut === true;
-    if (inStep || cutInLoop || deathShown || (started && traceback === null)) out.push({ hit, process, traceback, inStep });
+    const named = process && method !== null && pid ? `${process} pid=${pid}` : process;
+    if (inStep || cutInLoop || deathShown || (started && traceback === null)) out.push({ hit, process: named, method, traceback, inStep });
   }
   return out;
 }
 
 /** What the worker's exception is, by its words, for the rule that has its fix. */
-function exceptionKind(text: string): "oom" | "cuda" | "nccl" | null {
+export function exceptionKind(text: string): "oom" | "cuda" | "nccl" | null {
   if (/OutOfMemoryError|\bout of memory\b/i.test(text)) return "oom";
   if (/\bNCCL\b|DistBackendError|ProcessGroupNCCL/.test(text)) return "nccl";
   if (/\bCUDA error\b|AcceleratorError|CUBLAS_STATUS_|CUDNN_STATUS_|\bcudaError\w+|device-side assert/.test(text)) return "cuda";
@@ -122,18 +142,26 @@ function workerFinding(ctx: RuleContext, w: WorkerException, hits: Hit[], cause:
   const { facts } = ctx;
   const who = w.process ? `A worker (${w.process})` : "A worker";
   const t = w.traceback;
-  const exception = t?.errorType ? `${t.errorType}: ${t.message}` : t && !t.cut && t.message ? t.message : null;
+  // (V0 0.5's record carries the exception's words before the traceback: they stand in when the paste stops before its end)
+  const recordWords = w.hit.captures.v0exc ?? null;
+  const exception = t?.errorType ? `${t.errorType}: ${t.message}` : t && !t.cut && t.message ? t.message : recordWords;
   const at = `${w.hit.ev.file}:${w.hit.ev.line}`;
-  const when = w.inStep || started ? `${w.inStep ? "while running the model for a request" : "while the server was serving"}, after the engine had started (not at start-up)` : null;
-  const where = t?.errorType ? ` (${t.evidence.file}:${t.evidence.line})` : "";
+  // V0's record names the method the worker was running
+  const inMethod = w.method ? ` in ${w.method}` : "";
+  const when = w.inStep || started ? `${inMethod}${w.inStep ? " while running the model for a request" : " while the server was serving"}, after the engine had started (not at start-up)` : null;
+  const where = t?.errorType ? ` (${t.evidence.file}:${t.evidence.line})` : exception ? ` (${at})` : "";
   const said = exception
-    ? `${who} raised ${clip(exception)}${where} ${when ?? "in its busy loop, after it had started (not at start-up)"}.`
+    ? `${who} raised ${clip(exception)}${where}${when ?? `${inMethod || " in its busy loop"}, after it had started (not at start-up)`}.`
     : when
-      ? `${who} hit an exception (${at}) ${when}; the excerpt stops before its exception line, which names the cause.`
-      : `${who} hit an exception in its busy loop, after it had started (${at}); the excerpt stops before the method that raised and the exception line, which name the step and the cause.`;
+      ? `${who} hit an exception (${at})${when}; the excerpt stops before its exception line, which names the cause.`
+      : w.method
+        ? `${who} hit an exception${inMethod}, after it had started (${at}); the excerpt stops before the exception line, which names the cause.`
+        : `${who} hit an exception in its busy loop, after it had started (${at}); the excerpt stops before the method that raised and the exception line, which name the step and the cause.`;
   const death = hits.length
-    ? " The engine core then died: every request fails from here on (500s, EngineDeadError) until the server restarts."
-    : " The multiprocessing executor raises it in the engine core, which dies with it (or, when this worker is not the one that replies, waits for it until the step times out): every request fails from here on (500s, EngineDeadError) until the server restarts.";
+    ? ` The engine${w.method ? "" : " core"} then died: every request fails from here on (500s, ${w.method ? "AsyncEngineDeadError" : "EngineDeadError"}) until the server restarts.`
+    : w.method
+      ? " V0's engine gets it back from the worker (or, for a tensor-parallel worker's step loop, waits for it in the step's collectives until they time out) and its loop dies: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts."
+      : " The multiprocessing executor raises it in the engine core, which dies with it (or, when this worker is not the one that replies, waits for it until the step times out): every request fails from here on (500s, EngineDeadError) until the server restarts.";
   // an earlier error than the worker's exception (another process's, an NCCL WARN) is named as the first in the log
   const earlier = cause && t?.errorType && (cause.evidence.file !== t.evidence.file || cause.evidence.line < t.evidence.line) ? ` The first error in the log is earlier: ${clip(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).` : "";
   const kind = exception ? exceptionKind(exception) : null;
@@ -144,10 +172,11 @@ function workerFinding(ctx: RuleContext, w: WorkerException, hits: Hit[], cause:
   else if (exception) {
     const version = facts.vllm.version ? `vLLM ${facts.vllm.version}` : "the vLLM version (`vllm --version`)";
     const model = facts.config.model ? `the model (${facts.config.model})` : "the model";
-    remediation.push(`An exception like this in a model step is a bug in vLLM or in the model's code, hit by one request's input: report it at https://github.com/vllm-project/vllm/issues with ${version}, ${model}, the serve command, the request that triggered it (the engine's \`Dumping input data\` / \`Dumping scheduler output\` lines show the step's requests) and this worker's whole traceback.`);
+    const dump = w.method ? "" : " (the engine's `Dumping input data` / `Dumping scheduler output` lines show the step's requests)";
+    remediation.push(`An exception like this in a model step is a bug in vLLM or in the model's code, hit by one request's input: report it at https://github.com/vllm-project/vllm/issues with ${version}, ${model}, the serve command, the request that triggered it${dump} and this worker's whole traceback.`);
     remediation.push("Until it is fixed, find the feature on that request's path from the traceback's frames (speculative decoding, structured output, a multi-modal input, prefix caching, a quantized kernel) and serve without it, or try a newer vLLM release.");
   } else {
-    remediation.push(`Find the worker's exception line: the rest of ${w.process ?? "the worker"}'s traceback after these lines (the last line of the ERROR records of multiproc_executor.py). It names the cause; the vllm/cuda-oom, vllm/cuda-error and nccl/* rules read it when it is in the log.`);
+    remediation.push(`Find the worker's exception line: the rest of ${w.process ?? "the worker"}'s traceback after these lines (the last line of the ERROR records of ${w.method ? "multiproc_worker_utils.py" : "multiproc_executor.py"}). It names the cause; the vllm/cuda-oom, vllm/cuda-error and nccl/* rules read it when it is in the log.`);
   }
   remediation.push(RESTART);
   return {

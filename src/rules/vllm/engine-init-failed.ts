@@ -4,6 +4,7 @@ import { hitEvidence, ncclPlatform, uniqueEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
 import { hasNcclInfo } from "../../facts/dialects.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { V0_START_UP, exceptionKind } from "./engine-dead.js";
 
 export const meta = {
   id: "vllm/engine-init-failed",
@@ -13,6 +14,7 @@ export const meta = {
   sources: [
     "vLLM docs: usage/troubleshooting.md (Enable more logging; the root cause is the first traceback)",
     "vLLM source: vllm/v1/engine/utils.py wait_for_engine_startup ('Engine core initialization failed. See root cause above')",
+    "vLLM source: vllm/executor/multiproc_worker_utils.py _run_worker_process (V0: `Exception in worker VllmWorkerProcess while processing method <method>`; the start-up methods init_device, load_model, determine_num_available_blocks, initialize_cache)",
   ],
 } satisfies RuleSpec;
 
@@ -53,6 +55,13 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // (pynccl not finding the NCCL library fails the start with an NCCL-looking traceback: its own rule has the advice)
   const ncclLibrary = signalHits(ctx, ["vllm.ncclLibraryLoadFailed"]).length > 0;
   const remediation = cause ? adviceFor(cause, ncclLibrary) : [];
+  // V0's multiprocessing worker names the start-up method it was running (`Exception in worker VllmWorkerProcess while
+  // processing method determine_num_available_blocks.`): the finding names the worker and the method with its line
+  const v0 = v0WorkerAtStart(ctx);
+  // (a CUDA error has no kind of its own among the root causes: the traceback's exception says it, vllm/cuda-error has its fix)
+  const causeTb = cause ? facts.tracebacks?.list.find((t) => t.evidence.file === cause.evidence.file && t.evidence.line === cause.evidence.line) : undefined;
+  if (v0 && cause && !cause.kind && causeTb && exceptionKind(`${causeTb.errorType ?? ""}: ${causeTb.message}`) === "cuda") remediation.push("The root cause is a CUDA error: see vllm/cuda-error (rerun with CUDA_LAUNCH_BLOCKING=1 to see the kernel that failed; a fault at start-up often means a driver, toolkit or kernel build that does not match the GPU).");
+  const inWorker = v0 ? ` A worker (${v0.who}) failed in ${v0.method} (${v0.at}), a call of the engine's start-up.` : "";
   // the front end gave up waiting for the engine core's first message (VLLM_ENGINE_READY_TIMEOUT_S)
   const readyTimeout = explicit.find((h) => h.captures.readyTimeout !== undefined);
   const waited = firstValue(explicit, "waitedS");
@@ -70,13 +79,26 @@ export function check(ctx: RuleContext): FindingDraft[] {
     message: readyTimeout && (!cause || (cause.evidence.file === readyTimeout.ev.file && cause.evidence.line === readyTimeout.ev.line))
       ? `The engine did not start in time: the API server gave up waiting for the engine core to report ready (${readyTimeout.ev.file}:${readyTimeout.ev.line}), after VLLM_ENGINE_READY_TIMEOUT_S${waited ? ` (${waited} s)` : ""}. The engine core was still loading, compiling or stuck; its own last lines show which.`
       : cause
-      ? `The engine did not start. Root cause in the log: ${clipText(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
+      ? `The engine did not start.${inWorker} Root cause in the log: ${clipText(cause.text)} (${cause.evidence.file}:${cause.evidence.line}).`
       : rayDied.length
         ? `The engine did not start, after a Ray worker process died without a Python error${rayExit(rayDied)} (${rayDied[0].ev.file}:${rayDied[0].ev.line}): Ray names the host's OOM killer, \`ray stop --force\` or a crash such as SIGSEGV as the usual causes.`
-        : "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
+        : v0
+          ? `The engine did not start.${inWorker} This excerpt stops before the worker's exception line, which names the cause: it ends the worker's traceback (the ERROR records of multiproc_worker_utils.py).`
+          : "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
     evidence,
     remediation,
   }];
+}
+
+/** V0's first multiprocessing worker record of an exception in a start-up method (the worker with its pid, the method, the line) */
+function v0WorkerAtStart(ctx: RuleContext): { who: string; method: string; at: string } | null {
+  for (const h of signalHits(ctx, ["vllm.workerProcException"])) {
+    const method = h.captures.method;
+    if (!method || !V0_START_UP.test(method)) continue;
+    const [name, pid] = h.captures.proc?.split("|") ?? [];
+    return { who: name ? (pid ? `${name} pid=${pid}` : name) : "VllmWorkerProcess", method, at: `${h.ev.file}:${h.ev.line}` };
+  }
+  return null;
 }
 
 /** ` (exit type SYSTEM_ERROR: Worker unexpectedly exits with a connection error code 2)` from Ray's line, when it says so */

@@ -214,3 +214,119 @@ ruleTester("vllm/engine-dead", {
     },
   ],
 });
+
+// A V0 server (0.5–0.10's multiprocessing executor) whose tensor-parallel worker raised in its step loop, in the layouts
+// vLLM prints (written for these tests): the worker's `Exception in worker VllmWorkerProcess while processing method
+// start_worker_execution_loop.` and its traceback (multiproc_worker_utils.py _run_worker_process; 0.5 put the exception's
+// words and the traceback's first line on the record's line), then the driver's AsyncLLMEngine failing.
+const V0_SITE = "/usr/local/lib/python3.10/dist-packages/";
+function v0Log(exc: string, opts: { method?: string; old?: boolean; frames?: Frame[] } = {}): string[] {
+  const method = opts.method ?? "start_worker_execution_loop";
+  const W = "(VllmWorkerProcess pid=4412) ERROR 03-02 11:20:31 multiproc_worker_utils.py:226] ";
+  const words = exc.slice(exc.indexOf(": ") + 2);
+  const frame = (f: Frame) => [W + `  File "${V0_SITE}vllm/${f[0]}", line ${f[1]}, in ${f[2]}`, W + `    ${f[3]}`];
+  const frames: Frame[] = opts.frames ?? [
+    ["worker/worker_base.py", 82, "start_worker_execution_loop", "output = self.execute_model(execute_model_req=None)"],
+    ["worker/worker_base.py", 327, "execute_model", "output = self.model_runner.execute_model("],
+    ["worker/model_runner.py", 1698, "execute_model", "hidden_or_intermediate_states = model_executable("],
+  ];
+  return [
+    "INFO 03-02 11:10:00 api_server.py:495] vLLM API server version 0.6.3",
+    "INFO 03-02 11:10:00 llm_engine.py:237] Initializing an LLM engine (v0.6.3) with config: model='acme/chat-7b', speculative_config=None, tokenizer='acme/chat-7b', tensor_parallel_size=2, pipeline_parallel_size=1",
+    "INFO 03-02 11:11:10 distributed_gpu_executor.py:57] # GPU blocks: 12000, # CPU blocks: 4096",
+    "INFO:     Application startup complete.",
+    'INFO:     10.0.0.9:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
+    "INFO 03-02 11:20:00 metrics.py:349] Avg prompt throughput: 120.0 tokens/s, Avg generation throughput: 80.0 tokens/s, Running: 3 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 2.1%, CPU KV cache usage: 0.0%.",
+    ...(opts.old
+      ? [W + `Exception in worker VllmWorkerProcess while processing method ${method}: ${words}, Traceback (most recent call last):`] // 7
+      : [W + `Exception in worker VllmWorkerProcess while processing method ${method}.`, W + "Traceback (most recent call last):"]), // 7, 8
+    ...frame(["executor/multiproc_worker_utils.py", 223, "_run_worker_process", "output = executor(*args, **kwargs)"]),
+    ...frames.flatMap(frame),
+    W + exc, // 17 (16 in 0.5's layout)
+    "ERROR 03-02 11:20:31 async_llm_engine.py:64] Engine background task failed",
+    "CRITICAL 03-02 11:20:31 launcher.py:99] AsyncLLMEngine is already dead, terminating server process",
+    'INFO:     10.0.0.9:51240 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error',
+  ];
+}
+const V0_DIES = " V0's engine gets it back from the worker (or, for a tensor-parallel worker's step loop, waits for it in the step's collectives until they time out) and its loop dies: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts.";
+const V0_SAID = "A worker (VllmWorkerProcess pid=4412) raised IndexError: index 8192 is out of bounds for dimension 0 with size 8192 (run.log:17) in start_worker_execution_loop while running the model for a request, after the engine had started (not at start-up).";
+
+ruleTester("vllm/engine-dead", {
+  valid: [
+    {
+      // V0's start-up calls go through the same loop: determine_num_available_blocks failing is engine-init-failed's
+      name: "V0: a worker's exception in determine_num_available_blocks (start-up), CRLF behind kubectl stamps",
+      log: kubectl(v0Log("ValueError: too many values to unpack (expected 2)", {
+        method: "determine_num_available_blocks",
+        frames: [
+          ["worker/worker.py", 223, "determine_num_available_blocks", "self.model_runner.profile_run()"],
+          ["worker/model_runner.py", 1310, "profile_run", "self.execute_model(model_input, kv_caches, intermediate_tensors)"],
+          ["worker/model_runner.py", 1698, "execute_model", "hidden_or_intermediate_states = model_executable("],
+        ],
+      }).slice(1, 17)),
+    },
+    {
+      // the method alone tells start-up here: the paste stops in the worker loop's own frame, and the front end's error
+      // after it reports the engine that never started
+      name: "V0: determine_num_available_blocks's records cut in _run_worker_process, then AsyncEngineDeadError",
+      log: [...v0Log(INDEX, { method: "determine_num_available_blocks" }).slice(6, 10), "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop is not running. If it was running, inspect the output to find the stacktrace of the error that caused the background loop to stop (AsyncEngineDeadError)."].join("\n") + "\n",
+    },
+    {
+      // a LoRA adapter a worker could not load fails that call only: the engine hands the error back and serves on
+      name: "V0: a served server whose worker raised in add_lora, the engine not shown dying",
+      log: [
+        ...v0Log("KeyError: 'base_model.model.lm_head'", { method: "add_lora", frames: [["worker/worker.py", 380, "add_lora", "return self.model_runner.add_lora(lora_request)"]] }).slice(0, 13),
+        'INFO:     10.0.0.9:51250 - "POST /v1/load_lora_adapter HTTP/1.1" 400 Bad Request',
+        "INFO 03-02 11:20:40 metrics.py:349] Avg prompt throughput: 100.0 tokens/s, Avg generation throughput: 70.0 tokens/s, Running: 2 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 1.9%, CPU KV cache usage: 0.0%.",
+      ].join("\n") + "\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "V0: a worker's IndexError in start_worker_execution_loop after start-up: the worker, the method, the exception and its line",
+      log: v0Log(INDEX).join("\n") + "\n",
+      findings: [{
+        severity: "error",
+        lines: [17, 7, 18, 19],
+        remediation: [
+          "report it at https://github.com/vllm-project/vllm/issues with vLLM 0.6.3, the model (acme/chat-7b), the serve command, the request that triggered it and this worker's whole traceback.",
+          "serve without it, or try a newer vLLM release",
+          "Restart the server",
+        ],
+      }],
+      check: (r) => {
+        expect(deadMessage(r)).toBe(`${V0_SAID} The engine then died: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts.`);
+        expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead[^)]*\): A worker \(VllmWorkerProcess pid=4412\) raised IndexError/);
+        expect(r.findings.map((f) => f.ruleId)).not.toContain("vllm/engine-init-failed");
+      },
+    },
+    {
+      name: "V0: the worker's records alone, behind kubectl --timestamps and CRLF line ends",
+      log: kubectl(v0Log(INDEX).slice(6, 17)),
+      findings: [{ severity: "error", lines: [11, 1], remediation: ["with the vLLM version (`vllm --version`), the model, the serve command"] }],
+      check: (r) => {
+        expect(deadMessage(r)).toBe(`${V0_SAID.replace("run.log:17", "run.log:11")}${V0_DIES}`);
+        expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead\): A worker \(VllmWorkerProcess pid=4412\) raised IndexError/);
+        expect(r.findings.find((f) => f.ruleId === "vllm/engine-dead")!.evidence[0].text).not.toContain("\r");
+      },
+    },
+    {
+      name: "V0 0.5's one-line record, the paste cut before the exception line: the record's words name it",
+      log: v0Log(INDEX, { old: true }).slice(6, 11).join("\n") + "\n",
+      findings: [{ lines: [1] }],
+      check: (r) => expect(deadMessage(r)).toMatch(/^A worker \(VllmWorkerProcess pid=4412\) raised index 8192 is out of bounds for dimension 0 with size 8192 \(run\.log:1\) in start_worker_execution_loop while running the model for a request, after the engine had started \(not at start-up\)\. V0's engine gets it back/),
+    },
+    {
+      name: "V0: a cut paste of a pipeline stage's execute_model names the method and says the exception line is missing",
+      log: v0Log(INDEX, { method: "execute_model", frames: [["worker/worker_base.py", 327, "execute_model", "output = self.model_runner.execute_model("]] }).slice(6, 11).join("\n") + "\n",
+      findings: [{ lines: [1, 2], remediation: ["Find the worker's exception line: the rest of VllmWorkerProcess pid=4412's traceback after these lines (the last line of the ERROR records of multiproc_worker_utils.py)"] }],
+      check: (r) => expect(deadMessage(r)).toBe(`A worker (VllmWorkerProcess pid=4412) hit an exception (run.log:1) in execute_model while running the model for a request, after the engine had started (not at start-up); the excerpt stops before its exception line, which names the cause.${V0_DIES}`),
+    },
+    {
+      name: "V0: a worker's CUDA out of memory in its step loop: vllm/cuda-oom stays the verdict, its fix named",
+      log: v0Log("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 1 has a total capacity of 79.19 GiB of which 1.02 GiB is free.").join("\n") + "\n",
+      findings: [{ messageIncludes: "A worker (VllmWorkerProcess pid=4412) raised torch.OutOfMemoryError: CUDA out of memory.", remediation: ["The worker ran out of GPU memory on a step: vllm/cuda-oom has the fix"] }],
+      check: (r) => expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom, which explains vllm\/engine-dead/),
+    },
+  ],
+});
