@@ -1935,6 +1935,35 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["RuntimeError: [enforce fail at ../third_party/gloo/gloo/transport/tcp/device.cc:83] ifa != nullptr. Unable to find address for: eth9"],
   },
   {
+    // Gloo's TCP transport failing once its pairs were connected (pytorch/gloo gloo/transport/tcp/unbound_buffer.cc
+    // waitRecv/waitSend, pair.cc read/write; GLOO_ERROR_MSG puts the source file:line first, torch raises the text as
+    // RuntimeError): a recv or send on a CPU-side group (vLLM's DP coordination, a GroupCoordinator's cpu_group, a
+    // stateless group) that waited out its timeout, or a connection to a peer that its peer closed or reset. The
+    // connect failures of a group being created are torch.glooConnect's; a bind to a port taken is vllm.portInUse's.
+    id: "torch.glooIo", dialect: "torch", level: "error", anyOf: ["operation to complete", "connection closed by peer", "read error [", "write error ["],
+    process: true, launcherRank: true,
+    values: [
+      /(?<file>[\w.]+\.cc):\d+\] /,
+      /Timed out waiting (?<timeoutMs>\d+)ms for (?<op>recv|send) operation/,
+      /(?<closed>Connection closed by peer) (?<peer>\[[^\]\s]+\]:\d+)/,
+      /(?<rw>Read|Write) error (?<peer>\[[^\]\s]+\]:\d+): (?<reason>[A-Za-z][A-Za-z ]*[a-z])/,
+    ],
+    pattern: /gloo\/transport\/\w+\/[\w.]+\.cc:\d+\] (?:Timed out waiting \d+ms for (?:recv|send) operation to complete|Connection closed by peer \[|(?:Read|Write) error \[)/,
+    samples: [
+      "RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Timed out waiting 1800000ms for recv operation to complete",
+      "(VllmWorkerProcess pid=3773) ERROR 07-10 04:26:16 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method init_device: [../third_party/gloo/gloo/transport/tcp/unbound_buffer.cc:81] Timed out waiting 1800000ms for recv operation to complete, Traceback (most recent call last):",
+      "RuntimeError: [/pytorch/third_party/gloo/gloo/transport/tcp/unbound_buffer.cc:133] Timed out waiting 600000ms for send operation to complete",
+      "RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.0.0.2]:6812",
+      "[rank1]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:589] Read error [10.0.0.2]:57418: Connection reset by peer",
+      "RuntimeError: [/pytorch/third_party/gloo/gloo/transport/tcp/pair.cc:612] Write error [10.0.0.7]:40122: Broken pipe",
+    ],
+    nearMisses: [
+      "RuntimeError: Gloo connectFullMesh failed with [../third_party/gloo/gloo/transport/tcp/pair.cc:144] no error",
+      "INFO: 10.0.0.5:51234 - Read error [client]: Connection reset by peer",
+      "node:1:2 [0] misc/socket.cc:538 NCCL WARN Net : Connection closed by remote peer node-7<47861>",
+    ],
+  },
+  {
     id: "torch.rendezvousAddress", dialect: "any", level: "info", anyOf: ["distributed_init_method=tcp://", "master_addr=", "vllm_host_ip="],
     pattern: /distributed_init_method=tcp:\/\/([\d.]+):\d+|MASTER_ADDR=([\d.]+)|VLLM_HOST_IP=([\d.]+)/,
     samples: ["DEBUG 01-01 00:00:00 parallel_state.py:1] world_size=2 rank=0 local_rank=0 distributed_init_method=tcp://10.0.0.1:29500 backend=nccl", "export MASTER_ADDR=10.0.0.1"],

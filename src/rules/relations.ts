@@ -180,12 +180,15 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu", "vllm/cuda-system-not-ready", "vllm/gpu-xid"] },
   "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "vllm/cpp-abort", "vllm/gpu-xid", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
+  // Gloo's recv/send timeouts and lost connections mid-run: a peer that died or hung first (its OOM, CUDA or NCCL
+  // failure, a worker that died), or the network between the nodes; every such failure stays the cause
+  "nccl/gloo-error": { layer: "nccl", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, ...MEMORY_FAILURES, "vllm/ray-worker-died", "vllm/dp-config-mismatch", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/port-in-use"] },
   // Ascend's HCCL under torch_npu (vllm-ascend): its own communicator and links between NPUs
   "nccl/hccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // Intel's oneCCL under torch's XPU backend (xccl, or torch-ccl's ccl): its communicator between XPUs
   "nccl/oneccl-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "cluster/version-mismatch"] },
   // engine: the program that stopped because of the above
-  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: [...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died", "vllm/memory-profiling-error"] },
+  "vllm/engine-init-failed": { layer: "engine", dialects: VLLM, causedBy: ["nccl/gloo-error", ...SETUP_FAILURES, ...NET_FAILURES, ...MEMORY_FAILURES, "vllm/custom-allreduce-failed", "vllm/ep-all2all-failed", ...NCCL_FAILURES, "vllm/ray-worker-died", "vllm/memory-profiling-error"] },
   // symptoms: what the user sees (timeouts, low concurrency, slow or failed benchmarks)
   "nccl/collective-timeout": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/gpu-xid"] },
   // the ncclras client's report on a running job: processes gone, ranks failed or out of step (what a hang looks like
@@ -195,7 +198,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   // worker that hung or died under it, the fabric under a collective that hung, a raylet that failed
   "vllm/ray-compiled-graph-failed": { layer: "symptom", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, ...MEMORY_FAILURES, "vllm/ray-worker-died", "nccl/collective-timeout"] },
   // the engine dying after its start: whatever failed in a worker or the engine core while serving
-  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: [...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded", "vllm/triton-cache-race"] },
+  "vllm/engine-dead": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/gloo-error", ...MEMORY_FAILURES, ...NCCL_FAILURES, "vllm/custom-allreduce-failed", "vllm/deepgemm-failed", "vllm/ep-all2all-failed", "nccl/collective-timeout", "runtime/stall", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded", "vllm/triton-cache-race"] },
   // structured output's grammar out of step with the sampled tokens: one request fails, the engine goes on
   "vllm/structured-output-failed": { layer: "symptom", dialects: VLLM },
   // a tool-call parser that could not read the model's tool call: that response carries it as text, the server goes on
@@ -214,13 +217,13 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "bench/degraded-server": { layer: "symptom", causedBy: ["nccl/socket-fallback", "nccl/gdrdma-disabled", "nccl/p2p-disabled", "vllm/custom-allreduce-disabled", "vllm/tp-spans-nodes"] },
   "internal/rule-error": { layer: "symptom" },
   // the running server (facts.runtime): what the stats lines show, after whatever broke the run
-  "runtime/stall": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/collective-timeout", ...NCCL_FAILURES, ...MEMORY_FAILURES] },
+  "runtime/stall": { layer: "symptom", dialects: VLLM, causedBy: ["nccl/gloo-error", "nccl/collective-timeout", ...NCCL_FAILURES, ...MEMORY_FAILURES] },
   "runtime/kv-cache-pressure": { layer: "symptom", dialects: VLLM, causedBy: ["vllm/kv-cache-too-small", "vllm/low-concurrency"] },
   "runtime/queue-with-free-kv": { layer: "symptom", dialects: VLLM },
   "runtime/small-batch-tp": { layer: "symptom", dialects: VLLM },
   "runtime/throughput-drop": { layer: "symptom", dialects: VLLM, causedBy: ["runtime/kv-cache-pressure", "runtime/stall"] },
   // the server answering 5xx (its error finding; 4xx are the clients' own mistakes): what broke the engine or a request
-  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded", "vllm/triton-cache-race"] },
+  "runtime/client-errors": { layer: "symptom", dialects: VLLM, causedAt: ["error"], causedBy: ["nccl/gloo-error", "vllm/engine-dead", ...MEMORY_FAILURES, ...NCCL_FAILURES, "nccl/collective-timeout", "runtime/stall", "vllm/custom-allreduce-failed", "vllm/kv-transfer-failed", "vllm/ray-worker-died", "vllm/ray-compiled-graph-failed", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/mm-encoder-cache-exceeded", "vllm/triton-cache-race"] },
 };
 
 /** Where a rule id not in the table sits: runtime health and user rules are symptoms of what the log shows. */
