@@ -2375,9 +2375,14 @@ export const SIGNATURES: readonly Signature[] = [
     // record's line), 0.6 on `logger.exception("Exception in worker %s while processing method %s.", ...)`; the method says
     // start-up (init_device, load_model, determine_num_available_blocks, initialize_cache: vllm.engineInitFailed reads those
     // too) or serving (start_worker_execution_loop, the tensor-parallel workers' step loop; execute_model): capture `method`
-    id: "vllm.workerProcException", dialect: "vllm", level: "error", anyOf: ["workerproc hit an exception", "while processing method"], process: true,
-    pattern: /\bWorkerProc hit an exception(?:\.|: %s)|\bException in worker \S+ while processing method \w+(?:\.|: )/,
-    values: [/\bException in worker \S+ while processing method (?<method>\w+)(?:: (?<v0exc>.*\S), Traceback \(most recent call last\))?/],
+    // The Ray executor's workers (and its driver worker) run the same methods through vllm/worker/worker_base.py
+    // WorkerWrapperBase.execute_method (0.4 to the last V0 releases; V1's Ray executor for its start-up calls), which logs
+    // `logger.exception("Error executing method %s. This might cause deadlock in distributed execution.")` before raising:
+    // `Error executing method execute_model. ...` up to 0.6, `Error executing method 'execute_model'. ...` ({method!r})
+    // from 0.7, under the actor's prefix `(RayWorkerWrapper pid=N, ip=A)`: capture it as `rayMethod`
+    id: "vllm.workerProcException", dialect: "vllm", level: "error", anyOf: ["workerproc hit an exception", "while processing method", "error executing method"], process: true,
+    pattern: /\bWorkerProc hit an exception(?:\.|: %s)|\bException in worker \S+ while processing method \w+(?:\.|: )|\bError executing method '?\w+'?\. This might cause deadlock in distributed execution/,
+    values: [/\bException in worker \S+ while processing method (?<method>\w+)(?:: (?<v0exc>.*\S), Traceback \(most recent call last\))?/, /\bError executing method '?(?<rayMethod>\w+)'?\. This might cause deadlock/],
     samples: [
       "(Worker_TP3 pid=2207) ERROR 01-11 09:43:23 [v1/executor/multiproc_executor.py:671] WorkerProc hit an exception.",
       "(VllmWorker TP5 pid=411) ERROR 08-29 02:12:59 [multiproc_executor.py:596] WorkerProc hit an exception.",
@@ -2387,12 +2392,15 @@ export const SIGNATURES: readonly Signature[] = [
       "(VllmWorkerProcess pid=4412) ERROR 03-02 11:20:31 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method start_worker_execution_loop.",
       "(VllmWorkerProcess pid=7) ERROR 07-16 09:31:45 multiproc_worker_utils.py:226] Exception in worker VllmWorkerProcess while processing method execute_model: CUDA error: an illegal memory access was encountered, Traceback (most recent call last):",
       "(VllmWorkerProcess pid=570) ERROR 04-12 05:35:29 [multiproc_worker_utils.py:238] Exception in worker VllmWorkerProcess while processing method determine_num_available_blocks.",
+      "(RayWorkerWrapper pid=3312, ip=10.20.1.4) ERROR 11-02 14:07:51 [worker_base.py:620] Error executing method 'execute_model'. This might cause deadlock in distributed execution.",
+      "(RayWorkerWrapper pid=918) ERROR 08-01 03:22:10 worker_base.py:382] Error executing method start_worker_execution_loop. This might cause deadlock in distributed execution.",
     ],
     nearMisses: [
       "(Worker_TP0 pid=81) ERROR 06-01 10:00:00 [multiproc_executor.py:559] WorkerProc failed to start.",
       "Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.",
       "(EngineCore_DP0 pid=9) ERROR 06-01 10:00:00 [core.py:390] EngineCore hit an exception: Traceback (most recent call last):",
       "Exception in worker process",
+      "Error executing method 'execute_model'.",
     ],
   },
   {

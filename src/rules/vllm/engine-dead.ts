@@ -13,6 +13,7 @@ export const meta = {
     "vLLM source: vllm/v1/engine/exceptions.py (EngineDeadError), vllm/v1/engine/core_client.py (the engine core process monitor: `Engine core proc … died unexpectedly`), vllm/v1/engine/core.py run_engine_core (`EngineCore encountered a fatal error.`), vllm/logging_utils/dump_input.py",
     "vLLM source: vllm/v1/executor/multiproc_executor.py (WorkerProc.worker_busy_loop: `WorkerProc hit an exception.`, the FAILURE reply that collective_rpc raises as `Worker failed with error '…'`)",
     "vLLM source: vllm/executor/multiproc_worker_utils.py _run_worker_process (V0, 0.5–0.10: `Exception in worker VllmWorkerProcess while processing method <method>.`, 0.5's `...: <exception>, Traceback ...`), vllm/worker/worker_base.py start_worker_execution_loop",
+    "vLLM source: vllm/worker/worker_base.py WorkerWrapperBase.execute_method (the Ray executor's workers, 0.4 on: `Error executing method execute_model. This might cause deadlock in distributed execution.`, `'execute_model'` from 0.7)",
     "vLLM source: vllm/engine/async_llm_engine.py (AsyncEngineDeadError), vllm/engine/multiprocessing (MQEngineDeadError), vllm/entrypoints/launcher.py",
     "vLLM docs: usage/troubleshooting.md (the root cause is the first traceback)",
   ],
@@ -83,6 +84,8 @@ interface WorkerException {
   process: string | null;
   /** the method V0's record names (`start_worker_execution_loop`); V1's record names none */
   method: string | null;
+  /** the record is worker_base.py's `Error executing method ...` (the Ray executor's workers), not multiproc_worker_utils.py's */
+  ray: boolean;
   traceback: TracebackFact | null;
   /** the traceback runs through a model step (`execute_model`, the model's `forward`): the engine was serving */
   inStep: boolean;
@@ -112,9 +115,12 @@ function workerExceptions(ctx: RuleContext, started: boolean, deathShown: boolea
   const list = ctx.facts.tracebacks?.list ?? [];
   const out: WorkerException[] = [];
   for (const hit of hits) {
-    const [name, pid] = hit.captures.proc?.split("|") ?? [];
+    const parts = hit.captures.proc?.split("|") ?? [];
+    const [name, pid] = parts;
+    const ip = parts[6] || null;
     const process = name || null;
-    const method = hit.captures.method ?? null;
+    const ray = hit.captures.rayMethod !== undefined;
+    const method = hit.captures.method ?? hit.captures.rayMethod ?? null;
     // (V0's start-up calls are the engine failing to start, whatever its traceback shows)
     if (method !== null && V0_START_UP.test(method)) continue;
     // the first traceback this process logged at or after its record (the record is the traceback's first line's neighbour;
@@ -124,8 +130,8 @@ function workerExceptions(ctx: RuleContext, started: boolean, deathShown: boolea
     if (traceback?.stage === "init" && !v0Step) continue;
     const inStep = traceback?.phase === RUNNING_THE_MODEL || v0Step;
     const cutInLoop = traceback !== null && traceback.stage === "runtime" && traceback.cut === true;
-    const named = process && method !== null && pid ? `${process} pid=${pid}` : process;
-    if (inStep || cutInLoop || deathShown || (started && traceback === null)) out.push({ hit, process: named, method, traceback, inStep });
+    const named = process && method !== null && pid ? `${process} pid=${pid}${ip ? `, ip=${ip}` : ""}` : process;
+    if (inStep || cutInLoop || deathShown || (started && traceback === null)) out.push({ hit, process: named, method, ray, traceback, inStep });
   }
   return out;
 }
@@ -159,6 +165,8 @@ function workerFinding(ctx: RuleContext, w: WorkerException, hits: Hit[], cause:
         : `${who} hit an exception in its busy loop, after it had started (${at}); the excerpt stops before the method that raised and the exception line, which name the step and the cause.`;
   const death = hits.length
     ? ` The engine${w.method ? "" : " core"} then died: every request fails from here on (500s, ${w.method ? "AsyncEngineDeadError" : "EngineDeadError"}) until the server restarts.`
+    : w.ray
+      ? " The Ray executor's driver gets it back from the worker's remote call (a RayTaskError) and the engine's loop dies (or, for a tensor-parallel worker's step loop, the driver waits for it in the step's collectives until they time out): every request fails from here on (500s, AsyncEngineDeadError) until the server restarts."
     : w.method
       ? " V0's engine gets it back from the worker (or, for a tensor-parallel worker's step loop, waits for it in the step's collectives until they time out) and its loop dies: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts."
       : " The multiprocessing executor raises it in the engine core, which dies with it (or, when this worker is not the one that replies, waits for it until the step times out): every request fails from here on (500s, EngineDeadError) until the server restarts.";
@@ -176,7 +184,7 @@ function workerFinding(ctx: RuleContext, w: WorkerException, hits: Hit[], cause:
     remediation.push(`An exception like this in a model step is a bug in vLLM or in the model's code, hit by one request's input: report it at https://github.com/vllm-project/vllm/issues with ${version}, ${model}, the serve command, the request that triggered it${dump} and this worker's whole traceback.`);
     remediation.push("Until it is fixed, find the feature on that request's path from the traceback's frames (speculative decoding, structured output, a multi-modal input, prefix caching, a quantized kernel) and serve without it, or try a newer vLLM release.");
   } else {
-    remediation.push(`Find the worker's exception line: the rest of ${w.process ?? "the worker"}'s traceback after these lines (the last line of the ERROR records of ${w.method ? "multiproc_worker_utils.py" : "multiproc_executor.py"}). It names the cause; the vllm/cuda-oom, vllm/cuda-error and nccl/* rules read it when it is in the log.`);
+    remediation.push(`Find the worker's exception line: the rest of ${w.process ?? "the worker"}'s traceback after these lines (the last line of the ERROR records of ${w.ray ? "worker_base.py" : w.method ? "multiproc_worker_utils.py" : "multiproc_executor.py"}). It names the cause; the vllm/cuda-oom, vllm/cuda-error and nccl/* rules read it when it is in the log.`);
   }
   remediation.push(RESTART);
   return {

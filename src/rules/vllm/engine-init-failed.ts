@@ -83,7 +83,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : rayDied.length
         ? `The engine did not start, after a Ray worker process died without a Python error${rayExit(rayDied)} (${rayDied[0].ev.file}:${rayDied[0].ev.line}): Ray names the host's OOM killer, \`ray stop --force\` or a crash such as SIGSEGV as the usual causes.`
         : v0
-          ? `The engine did not start.${inWorker} This excerpt stops before the worker's exception line, which names the cause: it ends the worker's traceback (the ERROR records of multiproc_worker_utils.py).`
+          ? `The engine did not start.${inWorker} This excerpt stops before the worker's exception line, which names the cause: it ends the worker's traceback (the ERROR records of ${v0.ray ? "worker_base.py" : "multiproc_worker_utils.py"}).`
           : "The engine did not start, and this excerpt does not show the root cause: it is usually in an earlier traceback of a worker or EngineCore process.",
     evidence,
     remediation,
@@ -91,12 +91,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
 }
 
 /** V0's first multiprocessing worker record of an exception in a start-up method (the worker with its pid, the method, the line) */
-function v0WorkerAtStart(ctx: RuleContext): { who: string; method: string; at: string } | null {
+function v0WorkerAtStart(ctx: RuleContext): { who: string; method: string; at: string; ray: boolean } | null {
   for (const h of signalHits(ctx, ["vllm.workerProcException"])) {
-    const method = h.captures.method;
+    const ray = h.captures.rayMethod !== undefined;
+    const method = h.captures.method ?? h.captures.rayMethod;
     if (!method || !V0_START_UP.test(method)) continue;
-    const [name, pid] = h.captures.proc?.split("|") ?? [];
-    return { who: name ? (pid ? `${name} pid=${pid}` : name) : "VllmWorkerProcess", method, at: `${h.ev.file}:${h.ev.line}` };
+    const parts = h.captures.proc?.split("|") ?? [];
+    const [name, pid] = parts;
+    const ip = parts[6] ? `, ip=${parts[6]}` : "";
+    return { who: name ? (pid ? `${name} pid=${pid}${ip}` : name) : ray ? "the driver's worker" : "VllmWorkerProcess", method, at: `${h.ev.file}:${h.ev.line}`, ray };
   }
   return null;
 }

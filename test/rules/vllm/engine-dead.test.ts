@@ -230,41 +230,107 @@ function v0Log(exc: string, opts: { method?: string; old?: boolean; frames?: Fra
     ["worker/worker_base.py", 327, "execute_model", "output = self.model_runner.execute_model("],
     ["worker/model_runner.py", 1698, "execute_model", "hidden_or_intermediate_states = model_executable("],
   ];
-  return [
-    "INFO 03-02 11:10:00 api_server.py:495] vLLM API server version 0.6.3",
-    "INFO 03-02 11:10:00 llm_engine.py:237] Initializing an LLM engine (v0.6.3) with config: model='acme/chat-7b', speculative_config=None, tokenizer='acme/chat-7b', tensor_parallel_size=2, pipeline_parallel_size=1",
-    "INFO 03-02 11:11:10 distributed_gpu_executor.py:57] # GPU blocks: 12000, # CPU blocks: 4096",
-    "INFO:     Application startup complete.",
-    'INFO:     10.0.0.9:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
-    "INFO 03-02 11:20:00 metrics.py:349] Avg prompt throughput: 120.0 tokens/s, Avg generation throughput: 80.0 tokens/s, Running: 3 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 2.1%, CPU KV cache usage: 0.0%.",
+  return v0Served("0.6.3", "acme/chat-7b", [
     ...(opts.old
       ? [W + `Exception in worker VllmWorkerProcess while processing method ${method}: ${words}, Traceback (most recent call last):`] // 7
       : [W + `Exception in worker VllmWorkerProcess while processing method ${method}.`, W + "Traceback (most recent call last):"]), // 7, 8
     ...frame(["executor/multiproc_worker_utils.py", 223, "_run_worker_process", "output = executor(*args, **kwargs)"]),
     ...frames.flatMap(frame),
     W + exc, // 17 (16 in 0.5's layout)
+  ]);
+}
+/** A V0 server of that version and model that started and served, then the worker's records, then the driver's engine loop failing */
+function v0Served(version: string, model: string, worker: string[]): string[] {
+  return [
+    `INFO 03-02 11:10:00 api_server.py:495] vLLM API server version ${version}`,
+    `INFO 03-02 11:10:00 llm_engine.py:237] Initializing an LLM engine (v${version}) with config: model='${model}', speculative_config=None, tokenizer='${model}', tensor_parallel_size=2, pipeline_parallel_size=1`,
+    "INFO 03-02 11:11:10 distributed_gpu_executor.py:57] # GPU blocks: 12000, # CPU blocks: 4096",
+    "INFO:     Application startup complete.",
+    'INFO:     10.0.0.9:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
+    "INFO 03-02 11:20:00 metrics.py:349] Avg prompt throughput: 120.0 tokens/s, Avg generation throughput: 80.0 tokens/s, Running: 3 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 2.1%, CPU KV cache usage: 0.0%.",
+    ...worker,
     "ERROR 03-02 11:20:31 async_llm_engine.py:64] Engine background task failed",
     "CRITICAL 03-02 11:20:31 launcher.py:99] AsyncLLMEngine is already dead, terminating server process",
     'INFO:     10.0.0.9:51240 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error',
   ];
 }
+/** The invalid case of a V0 log whose worker raised in a model step, the driver's engine dying after it (lines 17, 7, 18, 19) */
+function diedServing(name: string, log: string[], versionAndModel: string, said: string, who: string) {
+  return {
+    name,
+    log: log.join("\n") + "\n",
+    findings: [{
+      severity: "error" as const,
+      lines: [17, 7, 18, 19],
+      remediation: [
+        `report it at https://github.com/vllm-project/vllm/issues with ${versionAndModel}, the serve command, the request that triggered it and this worker's whole traceback.`,
+        "serve without it, or try a newer vLLM release",
+        "Restart the server",
+      ],
+    }],
+    check: (r: Report) => {
+      expect(deadMessage(r)).toBe(`${said} The engine then died: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts.`);
+      expect(r.verdict.startsWith("Failed (vllm/engine-dead"), r.verdict).toBe(true);
+      expect(r.verdict).toContain(`: A worker (${who}) raised IndexError`);
+      expect(r.findings.map((f) => f.ruleId)).not.toContain("vllm/engine-init-failed");
+    },
+  };
+}
+/** The invalid case of that log's worker records alone (lines 7–17), behind kubectl --timestamps and CRLF line ends */
+function recordsAlone(name: string, log: string[], message: string, who: string) {
+  return {
+    name,
+    log: kubectl(log.slice(6, 17)),
+    findings: [{ severity: "error" as const, lines: [11, 1], remediation: ["with the vLLM version (`vllm --version`), the model, the serve command"] }],
+    check: (r: Report) => {
+      expect(deadMessage(r)).toBe(message);
+      expect(r.verdict).toContain(`Failed (vllm/engine-dead): A worker (${who}) raised IndexError`);
+      expect(r.findings.find((f) => f.ruleId === "vllm/engine-dead")!.evidence[0].text).not.toContain("\r");
+    },
+  };
+}
+/** The quiet case of a worker failing in determine_num_available_blocks through those frames, behind kubectl --timestamps and CRLF */
+function inStartUp(name: string, log: typeof v0Log, frames: Frame[]) {
+  return { name, log: kubectl(log("ValueError: too many values to unpack (expected 2)", { method: "determine_num_available_blocks", frames }).slice(1, 17)) };
+}
 const V0_DIES = " V0's engine gets it back from the worker (or, for a tensor-parallel worker's step loop, waits for it in the step's collectives until they time out) and its loop dies: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts.";
 const V0_SAID = "A worker (VllmWorkerProcess pid=4412) raised IndexError: index 8192 is out of bounds for dimension 0 with size 8192 (run.log:17) in start_worker_execution_loop while running the model for a request, after the engine had started (not at start-up).";
 
+// A V0 server on the Ray executor (pipeline parallel across nodes) whose Ray worker raised in a model step, in the layout
+// vLLM prints (written for these tests): vllm/worker/worker_base.py execute_method's `Error executing method
+// 'execute_model'. This might cause deadlock in distributed execution.` (0.7 on; `... method execute_model. ...` before)
+// and its traceback under the actor's `(RayWorkerWrapper pid=N, ip=A)` prefix, then the driver's engine loop failing.
+function rayLog(exc: string, opts: { method?: string; old?: boolean; frames?: Frame[] } = {}): string[] {
+  const method = opts.method ?? "execute_model";
+  const W = opts.old
+    ? "(RayWorkerWrapper pid=3312, ip=10.20.1.4) ERROR 03-02 11:20:31 worker_base.py:382] "
+    : "(RayWorkerWrapper pid=3312, ip=10.20.1.4) ERROR 03-02 11:20:31 [worker_base.py:620] ";
+  const frame = (f: Frame) => [W + `  File "${V0_SITE}vllm/${f[0]}", line ${f[1]}, in ${f[2]}`, W + `    ${f[3]}`];
+  const frames: Frame[] = opts.frames ?? [
+    ["worker/worker_base.py", 420, "execute_model", "output = self.model_runner.execute_model("],
+    ["worker/model_runner.py", 1770, "execute_model", "hidden_or_intermediate_states = model_executable("],
+  ];
+  return v0Served("0.7.3", "acme/chat-70b", [
+    W + `Error executing method ${opts.old ? method : `'${method}'`}. This might cause deadlock in distributed execution.`, // 7
+    W + "Traceback (most recent call last):", // 8
+    ...(opts.old
+      ? frame(["worker/worker_base.py", 374, "execute_method", "return executor(*args, **kwargs)"])
+      : [...frame(["worker/worker_base.py", 612, "execute_method", "return run_method(self, method, args, kwargs)"]), ...frame(["utils.py", 2216, "run_method", "return func(*args, **kwargs)"])]),
+    ...frames.flatMap(frame),
+    W + exc, // 17 (15 in the old layout)
+  ]);
+}
+const RAY_DIES = " The Ray executor's driver gets it back from the worker's remote call (a RayTaskError) and the engine's loop dies (or, for a tensor-parallel worker's step loop, the driver waits for it in the step's collectives until they time out): every request fails from here on (500s, AsyncEngineDeadError) until the server restarts.";
+const RAY_SAID = "A worker (RayWorkerWrapper pid=3312, ip=10.20.1.4) raised IndexError: index 8192 is out of bounds for dimension 0 with size 8192 (run.log:17) in execute_model while running the model for a request, after the engine had started (not at start-up).";
+
 ruleTester("vllm/engine-dead", {
   valid: [
-    {
-      // V0's start-up calls go through the same loop: determine_num_available_blocks failing is engine-init-failed's
-      name: "V0: a worker's exception in determine_num_available_blocks (start-up), CRLF behind kubectl stamps",
-      log: kubectl(v0Log("ValueError: too many values to unpack (expected 2)", {
-        method: "determine_num_available_blocks",
-        frames: [
-          ["worker/worker.py", 223, "determine_num_available_blocks", "self.model_runner.profile_run()"],
-          ["worker/model_runner.py", 1310, "profile_run", "self.execute_model(model_input, kv_caches, intermediate_tensors)"],
-          ["worker/model_runner.py", 1698, "execute_model", "hidden_or_intermediate_states = model_executable("],
-        ],
-      }).slice(1, 17)),
-    },
+    // V0's start-up calls go through the same loop: determine_num_available_blocks failing is engine-init-failed's
+    inStartUp("V0: a worker's exception in determine_num_available_blocks (start-up), CRLF behind kubectl stamps", v0Log, [
+      ["worker/worker.py", 223, "determine_num_available_blocks", "self.model_runner.profile_run()"],
+      ["worker/model_runner.py", 1310, "profile_run", "self.execute_model(model_input, kv_caches, intermediate_tensors)"],
+      ["worker/model_runner.py", 1698, "execute_model", "hidden_or_intermediate_states = model_executable("],
+    ]),
     {
       // the method alone tells start-up here: the paste stops in the worker loop's own frame, and the front end's error
       // after it reports the engine that never started
@@ -280,36 +346,15 @@ ruleTester("vllm/engine-dead", {
         "INFO 03-02 11:20:40 metrics.py:349] Avg prompt throughput: 100.0 tokens/s, Avg generation throughput: 70.0 tokens/s, Running: 2 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 1.9%, CPU KV cache usage: 0.0%.",
       ].join("\n") + "\n",
     },
+    // the Ray workers run the engine's start-up calls through the same execute_method: a failure there is engine-init-failed's
+    inStartUp("Ray: a worker's exception in determine_num_available_blocks (start-up), CRLF behind kubectl stamps", rayLog, [
+      ["worker/worker.py", 229, "determine_num_available_blocks", "self.model_runner.profile_run()"],
+      ["worker/model_runner.py", 1243, "profile_run", "self._dummy_run(max_num_batched_tokens, max_num_seqs)"],
+    ]),
   ],
   invalid: [
-    {
-      name: "V0: a worker's IndexError in start_worker_execution_loop after start-up: the worker, the method, the exception and its line",
-      log: v0Log(INDEX).join("\n") + "\n",
-      findings: [{
-        severity: "error",
-        lines: [17, 7, 18, 19],
-        remediation: [
-          "report it at https://github.com/vllm-project/vllm/issues with vLLM 0.6.3, the model (acme/chat-7b), the serve command, the request that triggered it and this worker's whole traceback.",
-          "serve without it, or try a newer vLLM release",
-          "Restart the server",
-        ],
-      }],
-      check: (r) => {
-        expect(deadMessage(r)).toBe(`${V0_SAID} The engine then died: every request fails from here on (500s, AsyncEngineDeadError) until the server restarts.`);
-        expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead[^)]*\): A worker \(VllmWorkerProcess pid=4412\) raised IndexError/);
-        expect(r.findings.map((f) => f.ruleId)).not.toContain("vllm/engine-init-failed");
-      },
-    },
-    {
-      name: "V0: the worker's records alone, behind kubectl --timestamps and CRLF line ends",
-      log: kubectl(v0Log(INDEX).slice(6, 17)),
-      findings: [{ severity: "error", lines: [11, 1], remediation: ["with the vLLM version (`vllm --version`), the model, the serve command"] }],
-      check: (r) => {
-        expect(deadMessage(r)).toBe(`${V0_SAID.replace("run.log:17", "run.log:11")}${V0_DIES}`);
-        expect(r.verdict).toMatch(/^Failed \(vllm\/engine-dead\): A worker \(VllmWorkerProcess pid=4412\) raised IndexError/);
-        expect(r.findings.find((f) => f.ruleId === "vllm/engine-dead")!.evidence[0].text).not.toContain("\r");
-      },
-    },
+    diedServing("V0: a worker's IndexError in start_worker_execution_loop after start-up: the worker, the method, the exception and its line", v0Log(INDEX), "vLLM 0.6.3, the model (acme/chat-7b)", V0_SAID, "VllmWorkerProcess pid=4412"),
+    recordsAlone("V0: the worker's records alone, behind kubectl --timestamps and CRLF line ends", v0Log(INDEX), `${V0_SAID.replace("run.log:17", "run.log:11")}${V0_DIES}`, "VllmWorkerProcess pid=4412"),
     {
       name: "V0 0.5's one-line record, the paste cut before the exception line: the record's words name it",
       log: v0Log(INDEX, { old: true }).slice(6, 11).join("\n") + "\n",
@@ -327,6 +372,19 @@ ruleTester("vllm/engine-dead", {
       log: v0Log("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 1 has a total capacity of 79.19 GiB of which 1.02 GiB is free.").join("\n") + "\n",
       findings: [{ messageIncludes: "A worker (VllmWorkerProcess pid=4412) raised torch.OutOfMemoryError: CUDA out of memory.", remediation: ["The worker ran out of GPU memory on a step: vllm/cuda-oom has the fix"] }],
       check: (r) => expect(r.verdict).toMatch(/^Failed \(vllm\/cuda-oom, which explains vllm\/engine-dead/),
+    },
+    diedServing("Ray: a worker's IndexError in execute_model after start-up: the worker with its ip, the method, the exception and its line", rayLog(INDEX), "vLLM 0.7.3, the model (acme/chat-70b)", RAY_SAID, "RayWorkerWrapper pid=3312, ip=10.20.1.4"),
+    recordsAlone("Ray: the worker's records alone, behind kubectl --timestamps and CRLF line ends", rayLog(INDEX), `${RAY_SAID.replace("run.log:17", "run.log:11")}${RAY_DIES}`, "RayWorkerWrapper pid=3312, ip=10.20.1.4"),
+    {
+      name: "Ray, the unquoted method of 0.4–0.6: a cut paste of start_worker_execution_loop names the method and points at worker_base.py's records",
+      log: kubectl(rayLog(INDEX, { old: true, method: "start_worker_execution_loop", frames: [["worker/worker_base.py", 67, "start_worker_execution_loop", "output = self.execute_model(execute_model_req=None)"]] }).slice(6, 11)),
+      findings: [{ lines: [1, 2], remediation: ["Find the worker's exception line: the rest of RayWorkerWrapper pid=3312, ip=10.20.1.4's traceback after these lines (the last line of the ERROR records of worker_base.py)"] }],
+      check: (r) => expect(deadMessage(r)).toBe(`A worker (RayWorkerWrapper pid=3312, ip=10.20.1.4) hit an exception (run.log:1) in start_worker_execution_loop while running the model for a request, after the engine had started (not at start-up); the excerpt stops before its exception line, which names the cause.${RAY_DIES}`),
+    },
+    {
+      name: "Ray: a worker's CUDA error in execute_model: vllm/cuda-error's fix named",
+      log: rayLog("RuntimeError: CUDA error: an illegal memory access was encountered").join("\n") + "\n",
+      findings: [{ messageIncludes: "A worker (RayWorkerWrapper pid=3312, ip=10.20.1.4) raised RuntimeError: CUDA error: an illegal memory access was encountered", remediation: ["The worker's exception is a CUDA error: vllm/cuda-error has the fix"] }],
     },
   ],
 });

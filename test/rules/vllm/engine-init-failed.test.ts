@@ -71,5 +71,16 @@ ruleTester("vllm/engine-init-failed", {
       findings: [{ lines: [7, 2], remediation: ["The root cause is the KV cache: see vllm/kv-cache-too-small"] }],
       check: (r) => expect(initMessage(r)).toBe("The engine did not start. A worker (VllmWorkerProcess pid=571) failed in initialize_cache (run.log:2), a call of the engine's start-up. Root cause in the log: ValueError: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (86432). (run.log:7)."),
     },
+    {
+      // the Ray executor's worker (vllm/worker/worker_base.py execute_method, 0.7's quoted method), the paste cut in its traceback
+      name: "Ray: a worker's record of init_device cut before its exception line, behind kubectl stamps and CRLF: the worker with its ip and the method",
+      log: kubectl([
+        "(RayWorkerWrapper pid=2207, ip=10.41.0.8) ERROR 04-12 05:35:29 [worker_base.py:620] Error executing method 'init_device'. This might cause deadlock in distributed execution.",
+        "(RayWorkerWrapper pid=2207, ip=10.41.0.8) ERROR 04-12 05:35:29 [worker_base.py:620] Traceback (most recent call last):",
+        `(RayWorkerWrapper pid=2207, ip=10.41.0.8) ERROR 04-12 05:35:29 [worker_base.py:620]   File "${V0_SITE}vllm/worker/worker_base.py", line 612, in execute_method`,
+      ]),
+      findings: [{ lines: [1] }],
+      check: (r) => expect(initMessage(r)).toBe("The engine did not start. A worker (RayWorkerWrapper pid=2207, ip=10.41.0.8) failed in init_device (run.log:1), a call of the engine's start-up. This excerpt stops before the worker's exception line, which names the cause: it ends the worker's traceback (the ERROR records of worker_base.py)."),
+    },
   ],
 });
