@@ -25,6 +25,13 @@ export function firstThen(x: string, rest: string): string {
 }
 
 const anyOfSources = (parts: string[], flags = "") => new RegExp(parts.join("|"), flags);
+/**
+ * The engine's start-up calls a worker runs for it (vLLM's executors: V0's multiprocessing and Ray workers, V1's busy
+ * loop): a worker failing in one of them failed the engine's start (vllm/engine-init-failed), in any other while serving
+ * (vllm/engine-dead).
+ */
+export const ENGINE_START_UP_METHODS = ["init_device", "load_model", "initialize_cache", "determine_num_available_blocks", "init_worker", "initialize_from_config", "compile_or_warm_up_model", "determine_available_memory", "_init_workers_ray"];
+const START_UP_METHODS = `(?:${ENGINE_START_UP_METHODS.join("|")})`;
 
 /**
  * ROCm's runtime (ROCR, core/runtime/runtime.cpp) reporting a GPU fault before it aborts: its VM fault handler's, HW
@@ -2050,7 +2057,7 @@ export const SIGNATURES: readonly Signature[] = [
     // initialization failed"`) reports no failure of the paste, and neither does the `raise RuntimeError("...")` code line
     // of a frame (the exception line under it does). Triton's quoted `"[vllm] Failed to start engine: ..."` is its own
     // record's message and stays read below.
-    pattern: /(?<![\u201c\u201d\u2018\u300c\u300e"])(?:Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Engine process failed to start|Failed to initialize the engine)|(?:Error executing method|Exception in worker \S+ while processing method) '?(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)\b|error raised in its creation task, ray::(?:Worker\.(?:__|\*\*)?init(?:__|\*\*)?\(\)(?=.*\bvllm\b)|[A-Za-z]*RayWorker(?:Vllm|Wrapper)?\.(?:__|\*\*)?init(?:__|\*\*)?\(\)|\w*(?:vllm|LLMRayActor|EngineCore\w*Actor)\w*\.(?:__|\*\*)?init(?:__|\*\*)?\(\)|\w+\.(?:__|\*\*)?init(?:__|\*\*)?\(\)(?=[^>]*\brepr=<[\w.]*vllm))|StageEngineCoreProc (?:failed to start|died during (?:HELLO|READY)\b)|Orchestrator initialization failed|\[(?:Async)?Orchestrator\] Stage initialization failed|\[vllm\] Failed to start engine\b|is less than desired GPU memory utilization \(|vLLM engine cannot start without (?:GPU|\w+)\b|Timed out waiting for (?:new )?engines? to send ?initial message on input socket|Timed out waiting for engine core processes to start\b|RPCServer process died before responding to readiness probe/i,
+    pattern: new RegExp(String.raw`(?<![\u201c\u201d\u2018\u300c\u300e"])(?:Engine core initialization failed|EngineCore failed to start|WorkerProc (?:failed to start|initialization failed)|Engine process failed to start|Failed to initialize the engine)|(?:Error executing method|Exception in worker \S+ while processing method) '?${START_UP_METHODS}\b|error raised in its creation task, ray::(?:Worker\.(?:__|\*\*)?init(?:__|\*\*)?\(\)(?=.*\bvllm\b)|[A-Za-z]*RayWorker(?:Vllm|Wrapper)?\.(?:__|\*\*)?init(?:__|\*\*)?\(\)|\w*(?:vllm|LLMRayActor|EngineCore\w*Actor)\w*\.(?:__|\*\*)?init(?:__|\*\*)?\(\)|\w+\.(?:__|\*\*)?init(?:__|\*\*)?\(\)(?=[^>]*\brepr=<[\w.]*vllm))|StageEngineCoreProc (?:failed to start|died during (?:HELLO|READY)\b)|Orchestrator initialization failed|\[(?:Async)?Orchestrator\] Stage initialization failed|\[vllm\] Failed to start engine\b|is less than desired GPU memory utilization \(|vLLM engine cannot start without (?:GPU|\w+)\b|Timed out waiting for (?:new )?engines? to send ?initial message on input socket|Timed out waiting for engine core processes to start\b|RPCServer process died before responding to readiness probe`, "i"),
     // vLLM 0.5.5–0.6.2's OpenAI server ran the engine in a separate RPC server process and polled it until it answered
     // (entrypoints/openai/api_server.py build_async_engine_client): when that process ended first it logged
     // `ERROR 02-11 07:41:09 api_server.py:188] RPCServer process died before responding to readiness probe` and gave up,

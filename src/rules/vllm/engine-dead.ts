@@ -3,6 +3,7 @@ import { hitEvidence, uniqueEvidence } from "../helpers.js";
 import { signalHits, type Hit } from "../signals.js";
 import type { Evidence } from "../../model.js";
 import { defineRule, type RuleSpec } from "../define.js";
+import { ENGINE_START_UP_METHODS } from "../../../grammars/signatures.js";
 
 export const meta = {
   id: "vllm/engine-dead",
@@ -95,9 +96,9 @@ const RUNNING_THE_MODEL = "while running the model";
 /**
  * The methods V0's executor runs on its multiprocessing workers while the engine starts (vllm/executor: init_device,
  * load_model, determine_num_available_blocks, initialize_cache, ...): a worker's exception in one is the engine not
- * starting, vllm/engine-init-failed's (its signature names them too)
+ * starting, vllm/engine-init-failed's (its signature is built from the same list)
  */
-export const V0_START_UP = /^(?:init_device|load_model|initialize_cache|determine_num_available_blocks|init_worker|initialize_from_config|compile_or_warm_up_model|determine_available_memory|_init_workers_ray)$/;
+export const V0_START_UP = new RegExp(`^(?:${ENGINE_START_UP_METHODS.join("|")})$`);
 /** V0's methods of a model step: the tensor-parallel workers' step loop, a pipeline stage's (or remote driver's) step */
 const V0_STEP = /^(?:start_worker_execution_loop|execute_model)$/;
 
