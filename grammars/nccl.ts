@@ -1,4 +1,5 @@
 import { CstParser, Lexer, LEXER_OPTIONS, PARSER_OPTIONS, createToken, once, type CstNode, type IToken } from "./chevrotain.js";
+import { FAST_HEADER } from "./nccl-fast.js";
 
 // what the counting fast path may read without this grammar, kept beside it (./nccl-fast.ts)
 export { CHATTER, IB_QP_SETUP, FAST_DANGERS, FAST_HEADER, FAST_KEY, FAST_OPS, fastLineRegex } from "./nccl-fast.js";
@@ -209,12 +210,12 @@ const toInt = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null)
 const BRACKETED_HEAD = /(?:^|\s)\[([^\s\[\]:]+)\]\[(\d+):(\d+)\]\[(\d+)\](?:\[(\/?[A-Za-z_][\w./\-]*:\d+)\])?$/;
 
 /**
- * The usual layout, `host:pid:tid [dev]` then a TRACE line's `ms func:line` or a WARN's `file:line` (a host with a
+ * The usual layout, FAST_HEADER's `host:pid:tid [dev]` then a TRACE line's `ms func:line` or a WARN's `file:line` (a host with a
  * letter, nothing around it): read by one regular expression, as the grammar reads it (test/nccl-grammar.test.ts
  * holds the two to each other). A TRACE header differs line by line in its milliseconds, so no memo spares the
  * grammar's lexer and parser, which cost some 50 µs a header.
  */
-const PLAIN_HEAD = /^([A-Za-z0-9][\w.\-]*):(\d+):(\d+) \[(\d+)\](?: (\d+\.\d+))?(?: (\/?[A-Za-z_][\w./\-]*:\d+))?$/;
+const PLAIN_HEAD = new RegExp(`${FAST_HEADER.source.slice(0, -1)}(?: (\\d+\\.\\d+))?(?: (\\/?[A-Za-z_][\\w./\\-]*:\\d+))?$`);
 const HAS_LETTER = /[A-Za-z]/;
 
 export function parseNcclHeader(head: string): NcclHeader | null {

@@ -2,7 +2,7 @@ import { BANNER, CHATTER, IB_QP_SETUP, RCCL_BANNER, parseConnection, parseNcclHe
 import { NCCL_ERROR_NAME, NCCL_RESULT_NAMES, classifyWarn, isBenignWarn, normalizeNet, readNcclMessage, type NcclMessage } from "../../grammars/nccl-messages.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { LineCounter } from "./fast.js";
-import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, fastNcclHeader, type ConnRead, type FoldedAt, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
+import { ACTIVITY_LIMIT, ActivityTable, connLayout, createFastCounter, type ConnRead, type FoldedAt, type LearnedWrapper, type NcclFastCounts } from "./nccl-fast-counter.js";
 import type { SignalEvent } from "./common.js";
 import type { Event } from "./index.js";
 import { CONN_SAMPLES, type NcclActivityEvent, type NcclConnectionEvent, type NcclFoldedEvent, type NcclInitEvent, type NcclWho } from "./nccl.js";
@@ -346,7 +346,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // communicator, each distinct connection line and phrase-table message: each read once (the grammar's answer
   // depends on the text alone) and frozen, as the events made of it share it
   const headerOf = kept(NCCL_READER_LIMITS.heads, (head): { header: NcclHeader | null; who: NcclWho } => {
-    const header = fastNcclHeader(head) ?? parseNcclHeader(head);
+    const header = parseNcclHeader(head);
     // (a host of dots is a writer's elision, `[default0]:...:78:108 [0] NCCL INFO ..`: NCCL prints the host name up to
     // its first dot, so never one made of dots; the record names no host)
     const host = header?.host && /^[.\u2026]+$/.test(header.host) ? null : (header?.host ?? null);
