@@ -188,9 +188,9 @@ const note = (k: number, delta = 0) => [
 /** what may follow a byte the pass looks at for it to start what it is looked at for (null: anything) */
 function nextBytes(c: number, needles: readonly string[]): Set<number> | null {
   if (c === 10) return null;
-  // `[` then digits and `]`, `,`, `;` or `m`, or `repeated `; the first `m` of ` comm `
-  if (c === 91) return new Set([..."0123456789],;mr"].map((ch) => ch.charCodeAt(0)));
-  if (c === 109) return new Set([109]);
+  // `[` then digits and `]`, `,`, `;` or `m` (scanReference's bracket), or `repeated `; the first `m` of ` comm `
+  if (c === 91) return new Set([..."0123456789],;m", REPEATED[0]].map((ch) => ch.charCodeAt(0)));
+  if (c === 109) return new Set([COMM.charCodeAt(COMM.indexOf("m") + 1)]);
   const next = new Set<number>();
   for (const d of needles) {
     if (d.charCodeAt(0) !== c) continue;
