@@ -16,15 +16,13 @@ import vm from "node:vm";
 import { isMainThread } from "node:worker_threads";
 import { setFlagsFromString } from "node:v8";
 
-// V8 allocates an allocation site's objects in the old heap once most of them outlived a young collection: a site
-// whose first objects are kept (the first events of a kind, learnt headers) goes on making garbage there that only a
-// full collection frees (a big job's set-up log: ~15% more CPU and ~20 MB more peak RSS with it on). Set before the
-// code is compiled: V8 checks a code cache against the flags it was made under.
-setFlagsFromString("--no-allocation-site-pretenuring");
-// And V8 grows the young generation (two semi-spaces, from 1 MB each) up to 16 MB each while much of it survives a young
+// V8 grows the young generation (two semi-spaces, from 1 MB each) up to 16 MB each while much of it survives a young
 // collection: a log read the ordinary way makes garbage fast enough to grow it, and a collection of a young generation
 // that big costs more than the many small ones it saves (a big job's set-up log: ~10% less CPU and ~10 MB less peak
-// RSS kept at its first size; a log the fast path counts makes little garbage either way).
+// RSS kept at its first size; a log the fast path counts makes little garbage either way). Set before the code is
+// compiled: V8 checks a code cache against the flags it was made under. (--no-allocation-site-pretenuring, set here
+// before, no longer paid on any shape and made the counting thread start ~55 ms later: a flag set at run time can cost
+// every thread started after it.)
 setFlagsFromString("--semi-space-growth-factor=1");
 
 const self = fileURLToPath(import.meta.url);

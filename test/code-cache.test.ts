@@ -21,7 +21,7 @@ describe("the code cache", () => {
 
   it.each(["cli", "range-worker"])("the build's cache for %s is one V8 takes for its bundle", (name) => {
     const cache = join(DIST, `${name}.${process.versions.v8}.code-cache`);
-    expect(LOADER_FLAGS).toEqual(["--no-allocation-site-pretenuring", "--semi-space-growth-factor=1"]);
+    expect(LOADER_FLAGS).toEqual(["--semi-space-growth-factor=1"]);
     // in a fresh Node: V8 checks a cache against every flag, and a test process may have set others (the in-process
     // CLI runs expose the collector, see src/util/heap.ts)
     const check = [

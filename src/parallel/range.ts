@@ -30,6 +30,8 @@ export interface RangeResult {
   stoppedAt: number;
   /** when the counting ended (ms since the epoch, for VLLM_DOCTOR_DEBUG=threads) */
   doneAt: number;
+  /** when it started counting (ms since the epoch, as doneAt) */
+  startAt: number;
 }
 
 export interface RangeOptions {
@@ -80,6 +82,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
   const { residual, residualLines, keep } = h;
   let cut = 0;
   let read = 0;
+  const startAt = performance.timeOrigin + performance.now();
   const { next, stopped } = await readLineLoop(stream, {
     maxLineChars: opts.maxLineChars, sniff: false, firstLine: 1, counter: fast.fast, onLine: keep,
     onBytes: (n) => {
@@ -90,7 +93,7 @@ export async function countRange(stream: AsyncIterable<Uint8Array>, opts: RangeO
     // (leaving the loop closes the stream) a part it mostly hands back is better read by the first thread alone
     stop: () => h.chars > opts.maxResidualChars || (read >= MOSTLY_AFTER && h.chars > read / 4),
   });
-  return { residual, residualLines, cut, counts: fast.counts(), behind: fast.behind(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now() };
+  return { residual, residualLines, cut, counts: fast.counts(), behind: fast.behind(), lines: next - 1, stoppedAt: stopped ? next : 0, doneAt: performance.timeOrigin + performance.now(), startAt };
 }
 
 /**

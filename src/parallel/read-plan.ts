@@ -71,13 +71,17 @@ export async function readPlanned(source: InputSource, o: PlanOptions, reader: O
   const ring: Buffer[] = [];
   try {
     const readSegment = async (k: number, firstLine: number, skipUntil = 0) => reader.readStream(await source.openRange!(starts[k], starts[k + 1], o.limits, ring), firstLine, false, skipUntil);
+    const startedAt = performance.now();
     let lineNo = await reader.readStream(await source.openRange!(0, split.at, o.limits, ring), 1, true, 0);
+    const firstPartAt = performance.now();
     let mine = 0;
     for (let k = claimFront(claims); k >= 0; k = claimFront(claims), mine++) lineNo = await readSegment(k, lineNo);
     const firstDone = performance.now();
     const counted = await count.segments.catch(() => null);
     const from = frontEnd(claims);
     const otherDone = counted?.size ? Math.max(...[...counted.values()].map((r) => r.doneAt)) - performance.timeOrigin : NaN;
+    const otherStart = counted?.size ? Math.min(...[...counted.values()].map((r) => r.startAt)) - performance.timeOrigin : NaN;
+    debug("threads", `${source.name}: this thread started reading at ${Math.round(startedAt)} ms, read up to the cut at ${Math.round(firstPartAt)} ms; the other started counting at ${Math.round(otherStart)} ms`);
     debug("threads", `${source.name}: ${mine} of ${starts.length - 1} segments read here, ${counted?.size ?? 0} counted on the other thread; this thread done at ${Math.round(firstDone)} ms, the other at ${Math.round(otherDone)} ms`);
     // the other thread's segments, in order: the lines it handed back, then its counts
     for (let k = from; k < starts.length - 1; k++) {
