@@ -36,6 +36,22 @@ describe("the code cache", () => {
     expect(readdirSync(DIST).filter((f) => f.startsWith(`${name}.`) && f.endsWith(".code-cache"))).toEqual([`${name}.${process.versions.v8}.code-cache`]);
   });
 
+  it("the counting thread's holds the code it counts with, not only its loading code (the build gives it a range to count)", () => {
+    // what a cache made right after the bundle loads holds, against the build's
+    const check = [
+      ...LOADER_FLAGS.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});`),
+      `const { readFileSync } = require("node:fs");`,
+      `const s = new (require("node:vm").Script)(require("node:module").wrap(readFileSync(process.argv[1], "latin1")), { filename: process.argv[1] });`,
+      `s.runInThisContext()({}, require, { exports: {} }, process.argv[1], require("node:path").dirname(process.argv[1]));`,
+      `process.stdout.write(String(s.createCachedData().length));`,
+    ].join("\n");
+    const r = spawnSync(process.execPath, ["-e", check, join(DIST, "range-worker.cjs")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const loadedOnly = Number(r.stdout);
+    expect(loadedOnly).toBeGreaterThan(0);
+    expect(statSync(join(DIST, `range-worker.${process.versions.v8}.code-cache`)).size).toBeGreaterThan(1.5 * loadedOnly);
+  });
+
   it.skipIf(process.getuid === undefined)("without one for its V8 the command writes its own, in a folder only its user can write, and uses none that others can", () => {
     // a copy of the command without the build's cache
     const dir = mkdtempSync(join(tmpdir(), "vd-cache-"));

@@ -2,6 +2,8 @@ import { parentPort } from "node:worker_threads";
 import type { WorkerMessage } from "./worker.js";
 
 const PROGRESS_EVERY = 4 << 20;
+/** set on a worker thread in the build's warm-up (scripts/entry-loader.js): writes the thread's code cache */
+const JOB_DONE = Symbol.for("vllm-doctor.jobDone");
 
 /**
  * Serves jobs on a worker thread: `run` does one, reporting bytes read (sent on in batches) and posting what it
@@ -21,6 +23,7 @@ export function serveJobs<J>(run: (job: J, onBytes: (n: number) => void, post: (
     };
     try {
       const answer = await run(job, onBytes, post);
+      (globalThis as { [JOB_DONE]?: () => void })[JOB_DONE]?.();
       if (pending) post({ type: "bytes", n: pending });
       post(answer);
     } catch (e) {
