@@ -160,12 +160,21 @@ async function main() {
       ]
     : [];
   const when = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  // (Node's own start is in every analyze figure: a machine that sets NODE_EXTRA_CA_CERTS reads those certificates at
+  // every start, ~80 ms on the 2-core hosts this ran on)
+  const nodeStart = Math.min(...[0, 1, 2].map(() => {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, ["-e", "0"]);
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  }));
+  const caNote = process.env.NODE_EXTRA_CA_CERTS ? " (NODE_EXTRA_CA_CERTS is set here: Node reads those certificates at every start)" : "";
   const doc = [
     "# Benchmark results",
     "",
     `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${when}: ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${fmt(totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, load average at the end ${load}.`,
     `Best of ${o.runs} run(s) each; page cache warm; CPU = user + system seconds; peak RSS from ${HAVE_TIME ? "GNU time (%M)" : "/proc/<pid>/status VmHWM"}.`,
     "On a shared, busy machine wall time inflates with the load average; the CPU ratio is the steadier figure.",
+    `Node's own start on this machine (\`node -e 0\`, best of 3): ${fmt(nodeStart)} s, part of every analyze figure${caNote}.`,
     `grep: \`grep -cE '${PATTERNS}'\`. analyze: \`vllm-doctor analyze --format json${o.jobs ? ` --jobs ${o.jobs}` : ""}\`.`,
     "",
     ...lines,
