@@ -3,6 +3,11 @@ import { dirname, join } from "node:path";
 import { defineConfig } from "vitest/config";
 import LongestFirst from "./test/helpers/sequencer.js";
 
+// The suite starts the CLI and other Node processes some hundreds of times and none of them makes a TLS connection; a host
+// that sets NODE_EXTRA_CA_CERTS makes Node read that file at every start (~80 ms each on a 2-core machine: ~15 s of
+// the suite's CPU). The test processes and what they start inherit this.
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 // `npm test` runs test/**; the long scale runs in test/scale/ run with `npm run test:scale` (VD_SCALE=1), which .ci/run also runs
 const scale = process.env.VD_SCALE === "1";
 // chevrotain's single-file build, as the bundles use it (its multi-file ESM build is slow to load)
