@@ -93,6 +93,24 @@ describe("stern's `pod container ` prefix", () => {
     expect(JSON.stringify(fast)).toBe(JSON.stringify(await run(false)));
   });
 
+  it("an NCCL record cut after its `host:pid:tid` still names its host (a two-pod run is two nodes)", async () => {
+    const lines = [
+      "r1-head-7c9d4:88:201 [0] NCCL INFO Bootstrap : Using eth0:10.42.0.5<0>",
+      "r1-head-7c9d4:88:201 [0] NCCL INFO NET/Socket : Using [0]eth0:10.42.0.5<0>",
+      "r1-worker-q8k2z:91:214",
+      "r1-worker-q8k2z:92:215 [1",
+      "r1-head-7c9d4:88:201 [0] NCCL INFO Using network Socket",
+    ];
+    const bare = await analyzeText(lines.join("\n") + "\n");
+    expect(bare.facts.nccl.hosts).toEqual(["r1-head-7c9d4", "r1-worker-q8k2z"]);
+    for (const eol of ["\n", "\r\n"]) {
+      const r = await analyzeText(wrap(lines, () => "vllm-r1-head-6b7c9 vllm ", eol));
+      expect(r.facts.nccl.hosts, JSON.stringify(eol)).toEqual(bare.facts.nccl.hosts);
+      expect(r.facts.nccl.nodes, JSON.stringify(eol)).toBe(2);
+      expect(r.facts.nccl.net, JSON.stringify(eol)).toBe("Socket");
+    }
+  });
+
   it("stays on words that are no stern prefix", () => {
     for (const line of [
       "ray-head node is up and ready",
@@ -100,6 +118,7 @@ describe("stern's `pod container ` prefix", () => {
       "vllm-0 Vllm INFO 05-19 02:17:43 [core.py:1] x", // a container name is lowercase
       "vllm-0  vllm INFO 05-19 02:17:43 [core.py:1] x", // stern writes one space
       "vllm vllm INFO 05-19 02:17:43 [core.py:1] x", // a generated pod name holds a '-'
+      "vllm-0 logs host:1:2 x", // a `host:pid:tid` that the line goes on after is no cut record
     ]) expect(peel(line).text, line).toBe(line);
     expect(peel("vllm-0 vllm INFO 05-19 02:17:43 [core.py:1] x").text).toBe("INFO 05-19 02:17:43 [core.py:1] x");
   });

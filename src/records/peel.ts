@@ -208,11 +208,13 @@ const AHEAD_NVSHMEM = String.raw`\[?(?=[\w./-]*?nvshmem)[\w./-]+\.(?:cpp|cu|cc|c
 // colours peeled above): a pod name (Kubernetes' DNS-1123 subdomain; a generated one holds a `-`), one space, a container
 // name (a DNS-1123 label), one space, the message. Taken off only before a record that says what it is (RECORD_HEAD, a
 // traceback's line or a glog head, `--timestamps`' RFC 3339 stamp, the `date time` stamp a Python logger such as KServe's
-// `2024-07-01 07:28:04.488 1 kserve ERROR [...]` begins with), so two words of prose stay text (a traceback's code
-// line under a frame needs no peel: the traceback reader measures it in the raw line).
+// `2024-07-01 07:28:04.488 1 kserve ERROR [...]` begins with, an NCCL record's `host:pid:tid` that the line ends in or
+// after, cut, its device's bracket), so two words of prose stay text (a traceback's code line under a frame needs no
+// peel: the traceback reader measures it in the raw line).
 const STERN = new RegExp(
   String.raw`^([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)+) ([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?) (?=` +
     `${RECORD_HEAD}|` +
+    String.raw`[\w.\-<>]+:\d+:\d+(?: \[\d*)?\s*$|` +
     String.raw`NCCL version |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG}|${AHEAD_NVSHMEM})`,
 );
 // `aws logs tail`'s default `--format detailed` (awscli/customizations/logs/tail.py): the event's time as Python's
