@@ -59,6 +59,16 @@ describe("markdown post-mortem", () => {
     expect(md).toContain("| nccl.ibHcas | no NET/IB lines \\| the run used sockets | set NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=INIT,NET |");
   });
 
+  it("shows the world size the log printed, and no row for it when the log printed none", () => {
+    expect(md).toContain("| world size | 16 |");
+    const r = sampleReport();
+    r.facts.distributed.worldSize = null;
+    const without = renderMarkdown(r);
+    expect(without).toContain("| tensor parallel | 8 |");
+    expect(without).not.toContain("| world size |");
+    expect(renderHtml(r)).not.toContain(">world size<");
+  });
+
   it("escapes pipes, backticks and HTML outside code, and fences evidence so nothing closes it", () => {
     // HTML is literal only inside fenced blocks
     expect(md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, "")).not.toMatch(/<script|<b>/);

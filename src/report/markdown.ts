@@ -34,11 +34,11 @@ export function configRows(f: Facts): Row[] {
     ["pipeline parallel", num(c.pipelineParallelSize)],
     ["data parallel", num(c.dataParallelSize)],
     ["executor backend", c.executorBackend ?? "—"],
-    ["world size", num(f.distributed.worldSize)],
     ["max_model_len", num(c.maxModelLen)],
     ["gpu_memory_utilization", num(c.gpuMemoryUtilization)],
   ];
   const optional: [string, string | number | boolean | null][] = [
+    ["world size", f.distributed.worldSize],
     ["expert parallel", c.enableExpertParallel],
     ["nodes", c.nnodes],
     ["node rank", c.nodeRank],
