@@ -24,6 +24,10 @@ describe("runtime in the reports", () => {
     expect(section).toContain("load                   running median 6, p95 6, max 6; waiting median 0, p95 2, max 2");
     expect(section).toContain("stalls                 1 stretch of zero throughput with requests running (longest 8 stats lines); stats lines stop early (line 29)");
     expect(renderMarkdown(r)).toContain("| stats lines | 18 over 3 min, every 10 s |");
+    // (one stats line spans no time: its count alone)
+    const one = await analyzeText(stall("newest").split("\n").filter((l, i, all) => !l.includes("Avg prompt throughput") || i === all.findIndex((x) => x.includes("Avg prompt throughput"))).join("\n"));
+    expect(one.facts.runtime?.statsLines).toBe(1);
+    expect(renderMarkdown(one)).toContain("| stats lines | 1 |");
     const html = renderHtml(r);
     const svg = html.slice(html.indexOf('<svg id="runtime-chart"'), html.indexOf("</svg>", html.indexOf('<svg id="runtime-chart"')));
     expect(svg).toContain('class="stall-window"');

@@ -19,7 +19,8 @@ export function runtimeRows(f: Facts): Row[] {
   if (!r) return [];
   const rows: Row[] = [];
   if (r.statsLines > 0) {
-    const when = r.spanS !== null ? ` over ${span(r.spanS)}` : "";
+    // (one line spans no time)
+    const when = r.spanS !== null && r.statsLines > 1 ? ` over ${span(r.spanS)}` : "";
     rows.push(["stats lines", `${n(r.statsLines, 0)}${when}${r.intervalS !== null ? `, every ${n(r.intervalS, 0)} s` : ""}${r.engines !== null && r.engines > 1 ? `, ${r.engines} engines` : ""}`]);
     rows.push(["load", `running ${dist(r.running, "", 0)}; waiting ${dist(r.waiting, "", 0)}`]);
     rows.push(["KV cache", r.gpuKvUsagePct ? `GPU usage ${dist(r.gpuKvUsagePct, "%")}; ≥95% on ${n((r.kvFullShare ?? 0) * 100, 0)}% of lines` : "—"]);
