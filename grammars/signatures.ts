@@ -1864,7 +1864,11 @@ export const SIGNATURES: readonly Signature[] = [
     // (and NCCL 2.3-2.7's P2P transport failing its own CUDA IPC call, `failed to open CUDA IPC handle : 64 peer access is
     // not supported between these two devices`: NCCL chose P2P and stopped, nothing goes through host memory;
     // nccl/cuda-error names it with its P2P advice)
-    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i, /(?<ipcCallFailed>failed to (?:open|get) CUDA IPC handle)/],
+    // (nor a CUDA call of NCCL ≥2.8 failing the same way, `Cuda failure 217 'peer access is not supported between these
+    // two devices'` (CUDACHECK/CUCHECK in include/checks.h, with or without the number; PyTorch repeats it under `Last
+    // error:`): NCCL's own P2P check passed, it chose P2P and the call failed, which nccl/cuda-error names. vLLM's custom
+    // all-reduce failing so (`Failed: Cuda error <file>:<line> 'peer access ...'`) does say P2P is missing, and stays)
+    values: [/(?<nvlinkP2pOff>P2P is disabled between NVLINK connected GPUs)/i, /(?<ipcCallFailed>failed to (?:open|get) CUDA IPC handle)/, /(?<ncclCallFailed>Cuda failure (?:\d+ )?'peer access is not supported)/],
     pattern: /P2P is disabled between|Could not enable P2P between|peer query failed between|failed to peer with device|lacks GPU P2P|P2P(?: access)?:?\s+(?:is |was )?(?:not (?:supported|available|enabled|possible)|unavailable|unsupported|disabled)\b|\bno (?:GPU )?P2P\b|P2P (?:access )?(?:test|check) failed|peer access is not supported/i,
     samples: ["node:1:2 [0] NCCL INFO P2P is disabled between connected GPUs 0 and 1. You can repress this message with NCCL_IGNORE_DISABLED_P2P=1.", "WARNING 03-18 11:21:32 custom_all_reduce.py:134] Custom allreduce is disabled because your platform lacks GPU P2P capability or P2P test failed."],
   },

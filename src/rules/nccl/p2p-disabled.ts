@@ -27,8 +27,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // memory: nccl/cuda-error names it)
   // (nor is the P2P transport's failing CUDA IPC call of 2.3-2.7, `failed to open CUDA IPC handle : 64 peer access is not
   // supported …`: NCCL chose P2P and stopped there, and nccl/cuda-error's advice, NCCL_P2P_DISABLE=1 as the workaround,
-  // would contradict this rule's)
-  const said = signalHits(ctx, ["nccl.p2pUnavailable"]).filter((h) => h.captures.nvlinkP2pOff === undefined && h.captures.ipcCallFailed === undefined);
+  // would contradict this rule's; nor NCCL ≥2.8's CUDA call failing with `Cuda failure 217 'peer access is not supported
+  // …'`, alone or under PyTorch's `Last error:`: NCCL's P2P check passed and the call after it failed)
+  const said = signalHits(ctx, ["nccl.p2pUnavailable"]).filter((h) => h.captures.nvlinkP2pOff === undefined && h.captures.ipcCallFailed === undefined && h.captures.ncclCallFailed === undefined);
   // the cluster model's classification: SHM never leaves a node; NET between ranks of one host means neither P2P nor SHM was used
   const shm = n.intraNode.SHM ?? 0;
   const p2p = Object.entries(n.intraNode).filter(([k]) => k.startsWith("P2P/")).reduce((a, [, v]) => a + v, 0);
