@@ -92,7 +92,7 @@ describe("torch's hint line naming the CUDA error's enum, the message line above
   });
 });
 
-/** an engine core's busy loop failing on a CUDA call, its traceback printed without any prefix */
+/** an engine core's busy loop failing on a CUDA call, its traceback printed without any prefix (the engine core dies with it: vllm/engine-dead) */
 const busyLoop = (last: string, exception: string) => [
   "Traceback (most recent call last):",
   '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 1140, in run_engine_core',
@@ -107,7 +107,7 @@ const busyLoop = (last: string, exception: string) => [
 describe("CUDA errors that are no kernel fault: a call the platform refused, a kernel a watchdog ended", () => {
   it("tells `OS call failed or operation not supported on this OS` as a refused call (pinned memory, IPC, cuMem)", async () => {
     const r = await analyzeText(busyLoop("staging = torch.empty(nbytes, dtype=torch.uint8, pin_memory=True)", "torch.AcceleratorError: CUDA error: OS call failed or operation not supported on this OS").join("\n") + "\n");
-    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error", "vllm/engine-dead"]);
     const f = r.findings[0];
     expect(f.message).toBe("A CUDA call failed with CUDA error: OS call failed or operation not supported on this OS. The engine or worker that made the call stops.");
     expect(f.remediation[0]).toContain("This is no kernel fault");
@@ -122,7 +122,7 @@ describe("CUDA errors that are no kernel fault: a call the platform refused, a k
       ...busyLoop("buf = torch.empty(4096, pin_memory=True)", "RuntimeError: CUDA error: operation not supported"),
     ];
     const r = await analyzeText(wrap(text.join("\n") + "\n"));
-    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error", "vllm/engine-dead"]);
     const f = r.findings[0];
     expect(f.message).toContain("A CUDA call failed with CUDA error: operation not supported.");
     expect(f.remediation[0]).toContain("this run is under WSL2");
@@ -131,14 +131,14 @@ describe("CUDA errors that are no kernel fault: a call the platform refused, a k
 
   it("tells `the launch timed out and was terminated` as a display watchdog ending a kernel", async () => {
     const r = await analyzeText(busyLoop("hidden = self.model(input_ids)", "RuntimeError: CUDA error: the launch timed out and was terminated").join("\n") + "\n");
-    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error", "vllm/engine-dead"]);
     expect(r.findings[0].message).toContain("A CUDA call failed with CUDA error: the launch timed out and was terminated.");
     expect(r.findings[0].remediation[0]).toContain("TdrDelay");
   });
 
   it("keeps an illegal memory access a kernel fault the device does not come back from", async () => {
     const r = await analyzeText(busyLoop("hidden = self.model(input_ids)", "torch.AcceleratorError: CUDA error: an illegal memory access was encountered").join("\n") + "\n");
-    expect(ids(r, "error")).toEqual(["vllm/cuda-error"]);
+    expect(ids(r, "error")).toEqual(["vllm/cuda-error", "vllm/engine-dead"]);
     expect(r.findings[0].message).toBe("A GPU kernel failed with CUDA error: an illegal memory access was encountered. The process cannot use the device after this; the engine or worker stops.");
   });
 });

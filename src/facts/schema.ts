@@ -402,6 +402,8 @@ export const FactsSchema = z.object({
       engineProcess: z.boolean().optional(),
       /** extension: through V1's multiprocessing executor's read of its workers' replies (multiproc_executor.py get_response / collective_rpc / wait_for_response) */
       executorRead: z.boolean().optional(),
+      /** extension: a failure through V1's engine core's busy loop under its process entry (`run_engine_core` -> `run_busy_loop`): the engine core died while serving */
+      engineLoop: z.boolean().optional(),
       /** extension: the exception line of a TimeoutError raised by vLLM's shared-memory message queue (a wait with a deadline ran out), this traceback's or a chained cause's */
       queueTimeout: EvidenceSchema.optional(),
       /** extension: the process that printed it, by its log prefix (`Worker_TP1`, `EngineCore_DP0`) or a `Process X:` header */

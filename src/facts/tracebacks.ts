@@ -185,6 +185,8 @@ interface Kept {
   engineProcess: boolean;
   /** through V1's multiprocessing executor's read of its workers' replies (see `readsWorkers`) */
   executorRead: boolean;
+  /** a failure through V1's engine core's busy loop under its process entry (see `inEngineLoop`) */
+  engineLoop: boolean;
   /** the line of a TimeoutError raised by vLLM's shared-memory message queue (see `queueTimeoutOf`), as the exception or a chained cause */
   queueTimeout: Located | null;
   /** the process that printed it (its log prefix's name, or a `Process X:` header's) */
@@ -228,6 +230,13 @@ export interface TracebackFact {
   engineProcess?: boolean;
   /** through V1's multiprocessing executor's read of its workers' replies (`get_response`, `collective_rpc`, `wait_for_response` in multiproc_executor.py) */
   executorRead?: boolean;
+  /**
+   * a failure through V1's engine core's busy loop under its process entry (`run_engine_core` ->
+   * `engine_core.run_busy_loop()`): only run_engine_core's `except` logs that traceback (`EngineCore encountered a fatal
+   * error.`, 0.8's `EngineCore hit an exception`) before it reports the engine dead and re-raises, so the engine core died
+   * while serving, whatever window of the traceback the paste kept
+   */
+  engineLoop?: boolean;
   /**
    * the exception line of a `TimeoutError` that vLLM's shared-memory message queue raised (a wait on the queue with a
    * deadline ran out: the other side never answered), as this traceback's exception or one of its chained causes
@@ -519,6 +528,21 @@ function queueTimeoutOf(t: TracebackEvent): Located | null {
   return null;
 }
 
+/**
+ * V1's engine core serving: `run_engine_core` (vllm/v1/engine/core.py) builds the engine core, then calls
+ * `engine_core.run_busy_loop()` inside one `try`, whose `except Exception` logs the traceback and re-raises (the process
+ * ends; the front end is told the engine is dead). A failure's traceback through `run_engine_core` and on into the busy
+ * loop, or one the paste cut at that call, is that death. (A request's error that the engine core survives is logged where
+ * it is caught, below the busy loop, so its traceback has no `run_engine_core` frame.)
+ */
+function inEngineLoop(t: TracebackEvent): boolean {
+  const frames = t.frames ?? [];
+  const entry = frames.findIndex((f) => f.func === "run_engine_core");
+  if (entry < 0 || !isFailure(t)) return false;
+  if (frames.slice(entry + 1).some((f) => f.func === "run_busy_loop")) return true;
+  return entry === frames.length - 1 && t.lastCode !== undefined && calleeOfCode(t.lastCode) === "run_busy_loop";
+}
+
 function summarize(t: TracebackEvent): Kept {
   const frames = t.frames ?? [];
   let phase: string | null = null;
@@ -541,7 +565,7 @@ function summarize(t: TracebackEvent): Kept {
   const stage = found === "server-entry" ? "init" : found;
   const tags = TAGS.filter((tag) => (tag === "init" || tag === "runtime" ? stage === tag : tag === "phase" ? phase !== null : tag in libraries));
   const cut = t.complete === false && t.errorType === null && isFailure(t);
-  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), executorRead: readsWorkers(frames), queueTimeout: queueTimeoutOf(t), process: t.origin.process ?? t.process ?? null, tags };
+  return { at: located(t), end: t.end ? { ...t.end, input: t.input } : null, errorType: t.errorType, message: clipped(t.message ?? ""), stage, phase, libraries, cut, loggedAsError: t.loggedAsError === true, serverEntry: found === "server-entry", engineProcess: frames.some((f) => f.func === "run_engine_core" || f.func === "run_mp_engine"), executorRead: readsWorkers(frames), engineLoop: inEngineLoop(t), queueTimeout: queueTimeoutOf(t), process: t.origin.process ?? t.process ?? null, tags };
 }
 
 function better(a: Candidate | null, b: Candidate | null): Candidate | null {
@@ -618,7 +642,7 @@ export const tracebacksDomain: FactDomain<TracebacksState, TracebacksFacts> = {
   },
   finalize(s) {
     const counts = { init: 0, runtime: 0, phase: 0, nccl: 0, hub: 0, ...s.byTag, ...(s.engineCoreExits ? { engineCoreExit: s.engineCoreExits } : {}) };
-    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.executorRead ? { executorRead: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}), ...(k.process ? { process: k.process } : {}) }));
+    const list = retain(s.kept).map((k) => ({ evidence: plain(k.end ?? k.at)!, errorType: k.errorType, message: k.message, stage: k.stage, phase: k.phase, libraries: k.libraries, ...(k.cut ? { cut: true } : {}), ...(k.loggedAsError ? { loggedAsError: true } : {}), ...(k.serverEntry ? { serverEntry: true } : {}), ...(k.engineProcess ? { engineProcess: true } : {}), ...(k.executorRead ? { executorRead: true } : {}), ...(k.engineLoop ? { engineLoop: true } : {}), ...(k.queueTimeout ? { queueTimeout: plain(k.queueTimeout)! } : {}), ...(k.process ? { process: k.process } : {}) }));
     const rootCause = s.rootCause ? classifyRootCause(s.rootCause.text.trim(), plain(s.rootCause.at)!) : null;
     return { facts: { count: s.count, counts, list, rootCause }, sources: {}, missing: [] };
   },

@@ -39,14 +39,19 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // interpreter exit after a finished run, where its init timing alone says nothing of a death
   const servedAsServer = facts.server.ready || (facts.server.metricsLines ?? 0) > 0;
   const procDied = servedAsServer || servingTraceback ? signalHits(ctx, ["vllm.engineCoreProcDied"]) : [];
+  // the engine core's own traceback through its busy loop (`run_engine_core` -> `engine_core.run_busy_loop()`, the
+  // facts' `engineLoop`): run_engine_core logs it only when the loop raised, then reports the engine dead and re-raises.
+  // It tells the death when the paste kept the traceback but not the record that heads it (`EngineCore encountered a
+  // fatal error.`, `EngineCore hit an exception`) nor the front end's EngineDeadError
+  const loopDied = dead.length || died.length || procDied.length ? [] : (tb?.list ?? []).filter((t) => t.engineLoop === true);
   // a multiprocessing worker's busy loop catching what a model step raised (`WorkerProc hit an exception.`, then that
   // worker's traceback): the executor raises it in the engine core, which dies (or, when the worker is not the rank that
   // replies, waits on its other workers until the step's time-out). The busy loop also runs the engine's start-up calls, so
   // only the worker's own traceback says which (see workerExceptions)
-  const workers = workerExceptions(ctx, started, dead.length > 0 || died.length > 0 || procDied.length > 0);
-  if (!dead.length && !died.length && !procDied.length && !workers.length) return [];
+  const workers = workerExceptions(ctx, started, dead.length > 0 || died.length > 0 || procDied.length > 0 || loopDied.length > 0);
+  if (!dead.length && !died.length && !procDied.length && !workers.length && !loopDied.length) return [];
   // a start-up that failed is told by vllm/engine-init-failed (V0's errors can follow it when a request came in)
-  if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && !workers.length && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
+  if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && !workers.length && !loopDied.length && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
   const hits = [...dead, ...died, ...procDied];
   // (a cause is another line than the ones that report the death)
   // (V0's loop record is itself the exception: its line names the cause when no traceback shows an earlier one)
@@ -62,7 +67,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : procDied.length && !dead.length && !died.length
       ? "The engine core process died while the server was serving, without an error of its own in this log; every request fails from here on until the server restarts. A process that vanishes without a traceback was usually killed (SIGKILL: the host's OOM killer) or crashed in native code."
       : "The engine died while serving; every request fails from here on (500s, EngineDeadError) until the server restarts. This excerpt does not show why: the first traceback of the engine core or of a worker, above these lines, does.",
-    evidence: uniqueEvidence([cause?.evidence, ...hitEvidence(hits)]),
+    evidence: uniqueEvidence([cause?.evidence, ...hitEvidence(hits), ...loopDied.map((t) => t.evidence)]),
     remediation: [
       "Find the first error of the engine core or worker process (an EngineCore_* / Worker_* / VllmWorkerProcess / RayWorkerWrapper traceback, an NCCL WARN, a CUDA error): the API server's EngineDeadError only reports it.",
       "A worker killed without a traceback (`died unexpectedly`, exit code -9) is usually the host's OOM killer: check `dmesg` and the container's memory limit.",
