@@ -45,6 +45,7 @@ export type PhraseId =
   | "dist.inferredDpRank"
   | "config.expertParallelOn"
   | "config.dtypeCast"
+  | "config.enforceEagerStated"
   | "config.quantizationStated"
   | "config.quantizationKernel"
   | "config.tpExceedsGpus"
@@ -296,6 +297,10 @@ const BY_FIRST: Record<string, Entry[]> = {
     // the same check when --quantization named the slower kernel: `Detected that the model can run with gptq_marlin, however
     // you specified quantization=gptq explicitly, so forcing gptq. Use quantization=gptq_marlin for faster inference`
     { id: "config.quantizationStated", re: /^Detected that the model can run with [a-z][a-z0-9_-]*, however you specified quantization=([a-z][a-z0-9_-]*) explicitly, so forcing \1\b/, map: (m): Stated => ({ "config.quantization": m[1] }) },
+    // the platform forcing eager mode on a data-parallel run (platforms/cuda.py, ≈v0.8.5–0.9: `Data Parallel: Forcing enforce
+    // eager to be True since DP is currently not supported with CUDA Graphs.`; later `... since DP with DeepEP high-throughput
+    // kernels are not CUDA Graph compatible. ...`): the engine runs eager whatever the arguments said
+    { id: "config.enforceEagerStated", re: /^Data Parallel: Forcing enforce eager to be True\b/, map: (): Stated => ({ "config.enforceEager": true }) },
     { id: "config.defaultBackend", re: /^Defaulting to use (\w+) for distributed inference/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
     // ≈v0.11 (vllm/engine/arg_utils.py): async scheduling picks the executor (≈v0.10 wrote `Using mp-based ...`)
     { id: "config.defaultBackend", re: /^Defaulting to (\w+)-based distributed executor backend\b/, map: (m): Stated => ({ "config.executorBackend": m[1] }) },
@@ -437,6 +442,14 @@ const BY_FIRST: Record<string, Entry[]> = {
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
   ],
   T: [
+    // printed only when enforce_eager is set (config.py ≤0.6, then platforms/*.py `is_async_output_supported`; NPU plugins say
+    // `enable NPU graph`): `To see benefits of async output processing, enable CUDA graph. Since, enforce-eager is enabled,
+    // async output processor cannot be used`
+    {
+      id: "config.enforceEagerStated",
+      re: /^To see benefits of async output processing, enable \w+ graph\. Since, enforce-eager is enabled\b/,
+      map: (): Stated => ({ "config.enforceEager": true }),
+    },
     // the quantization kernel vLLM picked for a GPTQ/AWQ checkpoint (model_executor/layers/quantization/*_marlin.py
     // `override_quantization_method`, 0.5 on): `The model is convertible to awq_marlin during runtime. Using awq_marlin kernel.`
     { id: "config.quantizationStated", re: /^The model is convertible to ([a-z][a-z0-9_-]*) during runtime\. Using \1 kernel\b/, map: (m): Stated => ({ "config.quantization": m[1] }) },
