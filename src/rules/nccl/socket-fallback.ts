@@ -59,6 +59,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const sideband = n.net === "Socket" && !(n.ibHcas?.length) ? signalHits(ctx, ["nccl.ibSideband"]) : [];
   const sidebandIface = firstValue(sideband, "iface");
   const hcaFilter = ncclEnv(ctx, "NCCL_IB_HCA");
+  // every host of the log an AWS EC2 instance by its default name and no InfiniBand device listed: EC2's RDMA network is
+  // EFA, which NCCL reaches only through the aws-ofi-nccl net plugin (NET/OFI, `Using network Libfabric`), never through
+  // its own NET/IB, so InfiniBand advice (ibstat, NCCL_IB_HCA) does not apply there
+  const ec2 = n.hosts.length > 0 && n.hosts.every((h) => EC2_HOST.test(h)) && !(n.ibHcas?.length) && !noVerbs.length && !openFailed;
   const why = lines > 0
     ? `${lines} connection line(s) between nodes use NET/Socket${pairs.length ? ` (${pairs.slice(0, 3).join(", ")}${pairs.length > 3 ? ", …" : ""})` : ""}`
     : mixed
@@ -71,7 +75,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
       : noDevice.length || sideband.length
         ? ` NCCL found no active InfiniBand/RoCE device${hcaFilter ? ` matching NCCL_IB_HCA=${hcaFilter.value}` : ""}${!noDevice.length && sidebandIface ? ` (its InfiniBand set-up ran, with ${sidebandIface} as the side channel, and listed no port)` : ""}.`
         : "";
-  const remediation = [
+  const onEc2 = ec2
+    ? ` The hosts are AWS EC2 instances (${n.hosts[0]}${n.hosts.length > 1 ? ", …" : ""}): their RDMA network is EFA, which NCCL uses only through the aws-ofi-nccl plugin; without the plugin (or on an instance type without EFA) it takes TCP.`
+    : "";
+  const remediation = ec2 ? [
+    "On an EFA-capable instance type (p3dn, p4d, p5 and later), install the EFA software and the aws-ofi-nccl plugin (the AWS Deep Learning AMIs and containers ship both), put the plugin's libnccl-net.so on LD_LIBRARY_PATH, and give containers the EFA devices (/dev/infiniband/uverbs*) with --ulimit memlock=-1.",
+    "Launch the instances in one placement group with a security group that allows all traffic between its members (EFA needs it).",
+    "Verify with NCCL_DEBUG=INFO: the log should say `NET/OFI Selected Provider is efa`, `Using network Libfabric` (or AWS Libfabric) and the inter-node channels `via NET/AWS Libfabric` or `NET/OFI`.",
+    "On instance types without EFA, prefer pipeline parallelism across nodes (TP inside a node) to keep the traffic over TCP small.",
+  ] : [
     noVerbs.length
       ? "Install the RDMA user-space libraries (rdma-core / libibverbs) in the image, and pass the RDMA devices to the container (--device /dev/infiniband, or --privileged), with IPC_LOCK / --ulimit memlock=-1."
       : "Give the containers the RDMA devices (--device /dev/infiniband or --privileged) and the IPC_LOCK capability, and check that `ibstat` / `ibv_devinfo` show an ACTIVE port on every node.",
@@ -84,11 +96,14 @@ export function check(ctx: RuleContext): FindingDraft[] {
       ? `NCCL chose TCP sockets for its traffic between nodes:${cause} The log does not say how many nodes the run spans (no host names, no nNodes): on one node the choice goes unused; across nodes, TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`
       : partialFallback
         ? `NCCL chose TCP sockets although the host has the InfiniBand interface ${ipoib[0]}:${cause} The log shows ${partial(n)}, and NCCL does not say how many nodes the run spans: on one node the choice goes unused; across nodes, TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`
-        : `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
+        : `NCCL carries inter-node traffic over TCP sockets: ${why}.${cause}${onEc2} TCP gives one to two orders of magnitude less bandwidth than InfiniBand with GPU Direct RDMA.`,
     evidence: uniqueEvidence([facts.sources["nccl.interNode.NET/Socket"], facts.sources["nccl.net"], partialFallback ? (n.interfaces ?? []).find((i) => IPOIB.test(i.name))?.evidence : undefined, ...multi.evidence, noVerbs[0]?.ev, sideband[0]?.ev, openFailed ? (facts.recovered ?? []).find((r) => /ibv_open_device|Unable to open device/.test(r.failure.text))?.failure : undefined, noDevice[0]?.ev]),
     remediation,
   }];
 }
+
+/** AWS EC2's default host names: `ip-172-31-44-237`, with `.ec2.internal` or `.<region>.compute.internal` when printed in full */
+const EC2_HOST = /^ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?:\.(?:ec2|[a-z]{2}(?:-[a-z]+)+-\d\.compute)\.internal)?$/;
 
 /** Linux names of IP-over-InfiniBand interfaces: `ib0`, `ib1.8001` (a partition), and the predictable `ibp12s0`, `ibs3` */
 const IPOIB = /^ib(?:\d+(?:\.\w+)?|p\d+s\d+\w*|s\d+\w*)$/;
