@@ -88,10 +88,11 @@ describe("hostile lines: linear time on every shape", () => {
 
   for (const [name, [prefix, unit, suffix]] of Object.entries(SHAPES)) {
     it(`${name} (16 K, then ${(N / 1024).toFixed(0)} K chars)`, async () => {
-      // a linear pass takes milliseconds; an O(n²) regex takes ~1 s at 16 K and ~20 s at 64 K characters,
-      // so the short probe fails fast
-      expect(await leastCpuMs(fillTo(16 * 1024, prefix, unit, suffix), 250), "16 K probe").toBeLessThan(250);
-      expect(await leastCpuMs(fillTo(N, prefix, unit, suffix), 750)).toBeLessThan(750);
+      // a linear pass takes milliseconds to ~0.2 s (16 K of torchrun's `[rank1]: `, peeled one by one, in a worker the
+      // suite keeps busy: 253 ms once against a bound of 250); an O(n²) regex takes ~1 s at 16 K and ~20 s at 64 K
+      // characters, so the short probe fails fast
+      expect(await leastCpuMs(fillTo(16 * 1024, prefix, unit, suffix), 500), "16 K probe").toBeLessThan(500);
+      expect(await leastCpuMs(fillTo(N, prefix, unit, suffix), 2000)).toBeLessThan(2000);
     });
   }
 });

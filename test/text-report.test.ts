@@ -31,3 +31,31 @@ describe("text report of several runs", () => {
     for (const f of all.findings) expect(tail).toContain(`${f.severity} ${f.title} [${f.ruleId}]`);
   });
 });
+
+describe("text report: the Run section", () => {
+  it("shows what the log told of the run even without a model or parallel sizes (the executor, eager mode)", async () => {
+    const log = [
+      "INFO 05-21 08:02:11 [config.py:1904] Defaulting to use mp for distributed inference",
+      "WARNING 05-21 08:02:11 [cuda.py:93] To see benefits of async output processing, enable CUDA graph. Since, enforce-eager is enabled, async output processor cannot be used",
+      "",
+    ].join("\n");
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const r = await analyzeText(log);
+    expect(r.facts.config.executorBackend).toBe("mp");
+    expect(r.facts.config.enforceEager).toBe(true);
+    const text = renderText(r, { color: false, width: 200 });
+    expect(text).not.toContain("no vLLM configuration in the log");
+    expect(text).toContain("  parallelism            TP — · PP — · DP — (mp backend)\n");
+    expect(text).toContain("  settings               enforce eager yes\n");
+  });
+
+  it("lists the settings beyond model, parallelism and memory, and none when the log showed none", async () => {
+    const text = renderText(sampleReport(), { color: false, width: 400 });
+    // (world size and the nodes stand in their own rows, not among the settings)
+    expect(text).toContain("  parallelism            TP 8 · PP 2 · DP 1 (ray backend), world size 16\n  nodes                  2 (this is node rank 0), master 10.42.7.11\n");
+    expect(text).toContain("  settings               dtype bfloat16 · KV cache dtype auto · enforce eager no · max_num_seqs 256 · max_num_batched_tokens 8,192 · block size 16\n");
+    const bare = sampleReport();
+    for (const k of Object.keys(bare.facts.config) as (keyof typeof bare.facts.config)[]) if (k !== "model" && k !== "tensorParallelSize" && k !== "source") (bare.facts.config as Record<string, unknown>)[k] = null;
+    expect(renderText(bare, { color: false, width: 400 })).not.toContain("  settings ");
+  });
+});

@@ -4,7 +4,7 @@ import { esc, escProse, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from 
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
-import { configRows, kvRows, ncclRows, num, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
+import { configRows, hasRunFacts, kvRows, ncclRows, num, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
 import { groupedLead, groupLabel, kindsText, oddLead, pairRows, pairView, UNKNOWN_HOST, type PairRow } from "./node-pairs.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
@@ -124,7 +124,7 @@ function reportSections(report: Report, heading: string): string[] {
   if (timeline) body.push(`<h2>Timeline</h2>`, timeline);
   else body.push(collapsed("Timeline", "no engine start, NCCL init, warning or error lines"));
 
-  if (hasConfig(f)) body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
+  if (hasRunFacts(f)) body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
   else body.push(collapsed("Configuration", "no vLLM configuration in the log"));
   // at an OOM before the KV cache was sized, the table would be dashes: the bar has the numbers
   if (hasMemory(f)) body.push(`<h2>Memory and KV cache</h2>`, memorySection(f), f.memory.oom && !hasStartupMemory(f) ? "" : rowsTable(kvRows(f)));
@@ -207,11 +207,6 @@ function verdictBanner(report: Report): string {
 /** A section the log has nothing of: one line. */
 function collapsed(title: string, why: string): string {
   return `<h2 class="collapsed">${esc(title)}: <span class="muted">${esc(why)}</span></h2>`;
-}
-
-function hasConfig(f: Facts): boolean {
-  const c = f.config;
-  return !!(f.vllm.version || f.vllm.engine || c.model || c.tensorParallelSize !== null || c.maxModelLen !== null || f.gpu.name || c.gpuMemoryUtilization !== null || c.executorBackend);
 }
 
 function hasStartupMemory(f: Facts): boolean {

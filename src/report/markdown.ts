@@ -22,6 +22,12 @@ const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined 
 
 export type Row = [label: string, value: string];
 
+/** whether the log showed anything of the run's identity or configuration (what configRows and the text report's Run show) */
+export function hasRunFacts(f: Facts): boolean {
+  if (f.vllm.version || f.vllm.engine || f.gpu.name || f.distributed.worldSize !== null) return true;
+  return Object.entries(f.config).some(([k, v]) => k !== "source" && v !== null && v !== undefined);
+}
+
 /** Run identity and configuration, one row per fact the log showed (or a dash). */
 export function configRows(f: Facts): Row[] {
   const c = f.config;
@@ -37,6 +43,13 @@ export function configRows(f: Facts): Row[] {
     ["max_model_len", num(c.maxModelLen)],
     ["gpu_memory_utilization", num(c.gpuMemoryUtilization)],
   ];
+  return [...rows, ...optionalConfigRows(f)];
+}
+
+/** The settings configRows adds only when the log showed them. */
+export function optionalConfigRows(f: Facts): Row[] {
+  const c = f.config;
+  const rows: Row[] = [];
   const optional: [string, string | number | boolean | null][] = [
     ["world size", f.distributed.worldSize],
     ["expert parallel", c.enableExpertParallel],

@@ -12,7 +12,7 @@ import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { formatNumber } from "../util/number-format.js";
 // (GiB as the Markdown and HTML reports show them: two decimals at most, a log's `25.4125` GiB reads 25.41)
-import { gib } from "./markdown.js";
+import { gib, hasRunFacts, optionalConfigRows } from "./markdown.js";
 
 
 export interface TextOptions {
@@ -180,8 +180,7 @@ function renderOne(report: Report, opts: TextOptions): string {
 /** Run, KV cache, memory, NCCL and benchmark facts; a section the log has nothing of is one line. */
 function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) => void, row: (k: string, v: string) => void, none: (t: string, why: string) => void): void {
   const cfg = f.config;
-  const hasRun = f.vllm.version || f.vllm.engine || cfg.model || cfg.tensorParallelSize !== null || cfg.maxModelLen !== null || f.gpu.name || cfg.gpuMemoryUtilization !== null;
-  if (hasRun) {
+  if (hasRunFacts(f)) {
     head("Run");
     row("model", cfg.model ?? "—");
     row("vLLM", [f.vllm.version ? `v${f.vllm.version}` : null, f.vllm.engine ? `engine ${f.vllm.engine.toUpperCase()}` : null].filter(Boolean).join(", ") || "—");
@@ -192,6 +191,10 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     if (cfg.nnodes) row("nodes", `${cfg.nnodes}${cfg.nodeRank !== null ? ` (this is node rank ${cfg.nodeRank})` : ""}${cfg.masterAddr ? `, master ${cfg.masterAddr}` : ""}`);
     row("max_model_len", num(cfg.maxModelLen));
     row("gpu_memory_util", cfg.gpuMemoryUtilization === null ? "—" : String(cfg.gpuMemoryUtilization));
+    // (world size and the nodes are in the rows above)
+    const shown = new Set(["world size", "nodes", "node rank", "master address"]);
+    const settings = optionalConfigRows(f).filter(([k]) => !shown.has(k));
+    if (settings.length) row("settings", settings.map(([k, v]) => `${k} ${v}`).join(" · "));
     if (cfg.source) row("config read from", CONFIG_SOURCE_WORDS[cfg.source] ?? cfg.source);
   } else none("Run", "no vLLM configuration in the log");
   const env = Object.entries(f.env ?? {});
