@@ -122,6 +122,8 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
   const socketOnly = !pci && !shm && !ib && created === undefined && (sockWarn !== undefined || chain?.kind === "socket" || (chain === null && quotedSocket));
   // the network path and nothing else: the container's shared memory and the reachability of sockets are beside the point
   const netOnly = net !== null && !pci && !shm && !ib && created === undefined && !sockWarn;
+  // shared memory and nothing else: within one node, so the reachability of other nodes is beside the point
+  const shmOnly = shm && !pci && !ib && created === undefined && !sockWarn && chain?.kind !== "socket" && chain?.kind !== "net";
   const CONTAINER = "In containers: run with --ipc=host or --shm-size=16g and --ulimit memlock=-1, and add the IPC_LOCK capability (Kubernetes: a memory-backed emptyDir at /dev/shm).";
   const REACH = "Check that every node can reach the others at the addresses in the `Bootstrap : Using` / `NET/Socket : Using` lines and that firewalls allow NCCL's TCP ports.";
   return {
@@ -135,7 +137,7 @@ export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorRe
       ...(fds ? ["Raise the open-file limit of the processes (ulimit -n, the container's --ulimit nofile=, LimitNOFILE= for a systemd service): NCCL opens several sockets per peer and channel."] : []),
       ...wslAdvice(ctx),
       ...(chain?.kind === "ib" && !ib && !shm && !pci ? [IB_CHAIN_HINT] : []),
-      ...(netOnly ? net.advice : socketOnly ? [REACH, CONTAINER] : [CONTAINER, REACH]),
+      ...(netOnly ? net.advice : socketOnly ? [REACH, CONTAINER] : shmOnly ? [CONTAINER] : [CONTAINER, REACH]),
       DEBUG_HINT,
     ],
   };
