@@ -1055,13 +1055,17 @@ const GPUSTACK_ERROR = /^gpustack(?:\.[\w\-]+)* - (?:ERROR|CRITICAL) - (\S.*)$/;
 const WRAPPER_ERROR = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?:\[(?:Error|Critical|Fatal)\] \(\w+\) |\| (?:ERROR|CRITICAL) *\| [\w.<>\-]+:[\w.<>\-]+:\d+ - )/;
 // Xinference's record (it runs vLLM as one of its engines; `%(asctime)s %(name)s %(process)d %(levelname)s %(message)s`
 // on its own loggers), the stamp peeled or cut at its head by a paste: `025-04-12 21:57:39,467 xinference.api.restful_api 1
-// ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts)
+// ERROR    [address=0.0.0.0:43423, pid=167] msg` (another program's error record is no error of the run: test/pasted-messages.test.ts).
+// Xinference's logging config (`%(asctime)s %(name)-12s %(process)d %(levelname)-8s %(message)s`) also formats the `vllm.*`
+// loggers of the engine it runs in its model process, so vLLM's own error record comes in that layout, its name padded to
+// 12 columns when shorter: `2024-09-09 02:11:21,828 vllm.worker.worker_base 3592 ERROR    Error executing method
+// init_device. This might cause deadlock in distributed execution.`
 // a run's process's `[ERROR] msg` (not one whose message starts with a logger's name in brackets, `[ERROR] [myapp]
 // retrying`: another program's logging format, which counts only on a vLLM logger, see foreignHeader)
 const BRACKET_LEVEL_RECORD = /^\[(?:ERROR|CRITICAL|FATAL)\] +([^\s\[].*)$/;
 const DEEPSPEED_ERROR = /^\[(?:ERROR|CRITICAL)\] \[[\w.\-]+\.py:\d+:[\w<>]+\] (\S.*)$/;
 const UNDOCUMENTED_ARG = /^`[^`]+` is part of [^,]+, but not documented\b/;
-const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?xinference(?:\.[\w\-]+)* \d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
+const LOGGER_PID_RECORD = /^(?:\d{1,3}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ )?(?:xinference|vllm)(?:\.[\w\-]+)* +\d{1,9} (?:ERROR|CRITICAL) +(\S.*)$/;
 // Xinference ≥2's text formatter (xinference/deploy/utils.py TextFileFormatter): `{ts} {levelname} {name} pid:{process}
 // role:{role} address:{address} node:{hostname} {msg}`, its RFC 3339 stamp peeled: `ERROR xinference.core.worker pid:41
 // role:local address:0.0.0.0:26776 node:3d67e2e62a71 Failed to load model qwen3-rep0` (role and address may be empty)
