@@ -712,6 +712,13 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           return;
         }
         noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
+        // a process's Bootstrap line is its first: its pid ties the host name to a piece of that name a paste glued to
+        // other text later (`net.sohost:4412:4412 [1] ..` after a hard-wrapped `libnccl-` / `net.so`), when the process's
+        // own lines never named the host first nor printed an init or connection line
+        if (e.host && e.pid !== null) {
+          link(s, "pidHosts", String(e.pid), e.host);
+          noteVia(s, e.host, e.pid, viaTag(e));
+        }
         for (const i of e.ifaces) {
           // (a big job's 256 hosts each name their own: a set beside the list, not a walk along it per line)
           if (s.bootstrap.length < 256 && !holds(s.bootstrap, i)) {
