@@ -248,10 +248,13 @@ export class ServeBlock {
     out.complete = this.complete;
     // a tail pasted from a metric section down: the headline run only when the text has no whole block
     if (this.section || this.fragment) out.tailOnly = true;
-    if (context.numPrompts !== undefined) {
-      out.numPromptsInCommand = context.numPrompts;
+    // the requests sent: the command's --num-prompts, else the total of the finished progress bar above the banner
+    const sent = context.numPrompts ?? context.requestsInProgressBar;
+    if (context.numPrompts !== undefined) out.numPromptsInCommand = context.numPrompts;
+    else if (context.requestsInProgressBar !== undefined) out.requestsInProgressBar = context.requestsInProgressBar;
+    if (sent !== undefined) {
       const ok = out.successfulRequests;
-      if (out.failedRequests === null && typeof ok === "number" && ok <= context.numPrompts) out.unsuccessfulRequestsInferred = context.numPrompts - ok;
+      if (out.failedRequests === null && typeof ok === "number" && ok <= sent) out.unsuccessfulRequestsInferred = sent - ok;
     }
     if (context.maxConcurrency !== undefined) out.maxConcurrencyInCommand = context.maxConcurrency;
     if (context.failureDump) out.failureDump = true;
@@ -262,8 +265,25 @@ export class ServeBlock {
 /** What the lines before a block say about the run (the command line, the failure dump). */
 export interface ServeContext {
   numPrompts?: number;
+  /** the total of the last finished progress bar (`100%|████| 4096/4096 [01:27<00:00, 46.61it/s]`): one tick per request sent */
+  requestsInProgressBar?: number;
   maxConcurrency?: number | null;
   failureDump?: boolean;
+}
+
+/**
+ * tqdm's finished bar without a description (`100%|█████| 4096/4096 [01:27<00:00, 46.61it/s]`): the serve benchmark's
+ * `tqdm(total=len(input_requests))`, ticked once per request whatever its outcome. A bar with a description
+ * (`Warmup: 100%|...`) or one not at its total (a redraw cut by the paste) is no count of the requests sent.
+ */
+const FINISHED_BAR = /^100%\|[^|]*\|\s*(\d+)\/(\d+)\s*\[/;
+
+/** Reads a finished progress bar's total into the context; true when the line was one. */
+export function readProgressBar(text: string, ctx: ServeContext): boolean {
+  const m = FINISHED_BAR.exec(text);
+  if (!m || m[1] !== m[2]) return false;
+  ctx.requestsInProgressBar = Number(m[2]);
+  return true;
 }
 
 /** Reads `--num-prompts N` / `--max-concurrency N` from a command line or a `Maximum request concurrency: N` line. */

@@ -2,7 +2,7 @@ import { parseLabelRow } from "../../grammars/bench-row.js";
 import { parseDeviceLine, parseSettingsLine } from "../../grammars/bench-nccltests.js";
 import { evidenceOf, type LogRecord } from "../model.js";
 import type { BenchTool } from "./bench.js";
-import { isClosingRule, isForeignResultBanner, isLegacyServeRow, isWholeClosingRule, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readServeContext, ServeBlock, serveFromJson, serveRowKey, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
+import { isClosingRule, isForeignResultBanner, isLegacyServeRow, isWholeClosingRule, isMetricSectionRule, isSectionRule, isServeBanner, isServeJson, isUnitRow, readProgressBar, readServeContext, ServeBlock, serveFromJson, serveRowKey, splitFlattenedServe, tableRowAsRow, unbold, type ServeContext } from "./bench-serve.js";
 import { collectiveOfCommand, isColumnHeader, isNcclTestsJson, isWholeTableRow, NcclTestsRun, ncclTestsFromJson } from "./bench-nccltests.js";
 import { isLatencyJson, isThroughputJson, latencyAvg, latencyFacts, latencyFromJson, latencyPercentile, throughputFromJson, throughputFromRow, throughputTotalKey } from "./bench-offline.js";
 import { base, type Emit, type RecordReader } from "./types.js";
@@ -518,6 +518,7 @@ export function createBenchReader(): RecordReader {
       endLatency(emit);
       if (t.includes("--num-prompts") || t.includes("--num_prompts") || t.includes("--max-concurrency")) readServeContext(t, context);
       if (t.startsWith("Failed requests during benchmark run detected")) context.failureDump = true;
+      if (t.startsWith("100%|")) readProgressBar(t, context);
       if (t.includes("_perf")) {
         const name = collectiveOfCommand(t);
         if (name) {

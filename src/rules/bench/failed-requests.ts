@@ -26,14 +26,17 @@ function failures(v: Record<string, unknown>): { failed: number; how: string } |
   return null;
 }
 
-function inferredOnly(hits: { failed: number; ok: number | null; ev: FindingDraft["evidence"][number] }[]): FindingDraft {
+function inferredOnly(hits: { failed: number; ok: number | null; fromBar: boolean; ev: FindingDraft["evidence"][number] }[]): FindingDraft {
   const first = hits[0];
   const asked = first.ok !== null ? first.ok + first.failed : null;
+  // the count comes from the command's --num-prompts, or (no command in the text) from the finished progress bar's total
+  const whose = first.fromBar ? "requests the progress bar counted as sent" : "the command's --num-prompts asked for";
+  const orFewer = first.fromBar ? "" : ", or the dataset held fewer prompts than asked for";
   return {
     severity: "warning",
     message:
-      `${first.ok ?? "?"} request${first.ok === 1 ? "" : "s"} succeeded of the ${asked ?? "?"} the command's --num-prompts asked for, and this version of the result block prints no failed count: ` +
-      `${first.failed} request${first.failed === 1 ? "" : "s"} failed, or the dataset held fewer prompts than asked for${hits.length > 1 ? ` (${hits.length} runs short)` : ""}.`,
+      `${first.ok ?? "?"} request${first.ok === 1 ? "" : "s"} succeeded of the ${asked ?? "?"} ${whose}, and this version of the result block prints no failed count: ` +
+      `${first.failed} request${first.failed === 1 ? "" : "s"} failed${orFewer}${hits.length > 1 ? ` (${hits.length} runs short)` : ""}.`,
     evidence: hits.map((h) => h.ev),
     remediation: [
       "Look in the server log of the same run for errors at that time (4xx/5xx responses, out of memory, requests longer than max_model_len).",
@@ -46,7 +49,7 @@ function inferredOnly(hits: { failed: number; ok: number | null; ev: FindingDraf
 export const rule = defineRule(meta, (ctx) => {
   const hits = benchRuns(ctx, "serve").flatMap((r) => {
     const f = failures(r.values);
-    return f ? [{ ...f, ok: numberOf(r.values.successfulRequests), ev: r.ev }] : [];
+    return f ? [{ ...f, ok: numberOf(r.values.successfulRequests), fromBar: r.values.numPromptsInCommand == null && r.values.requestsInProgressBar != null, ev: r.ev }] : [];
   });
   if (hits.length === 0) return [];
   // only counts inferred from --num-prompts: failures, or a dataset with fewer prompts than asked for; a warning
