@@ -25,10 +25,11 @@ export default defineConfig({
     // the test files share their workers' module graph: a fresh process per file (Node started, the sources imported
     // and warmed up again, 200 times) was most of the suite's CPU; a test that changes a global restores it
     isolate: false,
-    // vitest would use one worker on a 2-core machine (cores - 1); the fast suite's tests often wait (on the CLI processes
-    // they spawn, on a browser, on a growing file), so a third worker overlaps those waits (on this 2-core machine, quiet:
-    // 80-86 s against 96 s with two); the scale runs are CPU-bound throughout
-    maxWorkers: scale ? 2 : 3,
+    // vitest would use one worker on a 2-core machine (cores - 1): two, one per core. A third overlapped the waits of
+    // tests on the processes they spawn while the suite had many such tests; now that most of its time is CPU, three
+    // workers on two cores cost more CPU than they overlap (on this 2-core machine, quiet, in one hour: 101 s of vitest
+    // and 178 s of CPU with two, 108 s and 193 s with three)
+    maxWorkers: 2,
     // the longest files first, also in a fresh clone that has no record of past runs (test/helpers/sequencer.ts)
     sequence: { sequencer: LongestFirst },
   },
