@@ -183,7 +183,12 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
   /(?<testHarness>\bTest CUDA failure [\w./\-]+:\d+)/,
   // graph/paths.cc's ncclTopoCheckP2p: NVML reports the peer status of two NVLink-connected GPUs not OK, and NCCL returns
   // ncclUnhandledCudaError without any CUDA call failing (the WARN is the only cause the log gives)
-  /P2P is disabled between NVLINK connected GPUs (?<nvlinkP2pA>\d+) and (?<nvlinkP2pB>\d+)/i];
+  /P2P is disabled between NVLINK connected GPUs (?<nvlinkP2pA>\d+) and (?<nvlinkP2pB>\d+)/i,
+  // NCCL's ncclCudaLibraryInit (misc/cudawrap.cc, 2.13 on) loading the CUDA driver's entry points, which it then returns
+  // ncclSystemError for: `CUDA some PFN functions not found in the library` (cuGetProcAddress found no entry point of a
+  // version this NCCL was built against), `Failed to load CUDA missing symbol cuGetProcAddress`, `CUDA Driver version found
+  // is 11020. Minimum requirement is 11030`: the driver is older than NCCL's CUDA, or the libcuda.so loaded is not the driver's
+  /(?<driverLoad>some PFN functions not found in the library|Failed to load CUDA missing symbol (?<driverSymbol>\w+)|CUDA Driver version found is (?<driverFound>\d+)\. Minimum requirement is (?<driverNeeded>\d+))/];
 /**
  * The memory knob vLLM's KV-cache errors tell the user to raise: `gpu_memory_utilization` on GPUs, a host-memory size
  * on the backends that keep the cache in RAM (V0 vllm/worker/cpu_worker.py and openvino_worker.py
@@ -391,13 +396,16 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // (RCCL's P2P transport WARNs its HIP IPC calls by name: `transport/p2p.cc:239 NCCL WARN hipIpcGetMemHandle failed : invalid argument`;
     // its rocmwrap.h checks of HIP driver and HSA calls say `HIP failure 'out of memory' at file:line` and `HSA failure '...' at file:line`)
-    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp", "nvlink connected gpus", "cuda ipc handle"],
+    id: "nccl.cudaError", dialect: "nccl", level: "error", anyOf: ["cuda failure", "unhandled cuda error", "ncclunhandledcudaerror", "failed to cuda", "hipipc", "hip failure '", "hsa failure '", "failed to bind nvlink sharp", "nvlink connected gpus", "cuda ipc handle", "pfn functions not found", "failed to load cuda missing symbol", "cuda driver version found is"],
     values: CUDA_VALUES,
     // (NCCL 2.4-2.7 transport/p2p.cc WARNs its cudaIpcGetMemHandle / cudaIpcOpenMemHandle failures by name and returns
     // ncclUnhandledCudaError: `rank 1 failed to get CUDA IPC handle to device 0(=3b000) : 11 invalid argument`,
     // `failed to open CUDA IPC handle : 217 peer access is not supported between these two devices`; 2.8+ CUDACHECKs them)
-    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|failed to (?:get|open) CUDA IPC handle|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory|P2P is disabled between NVLINK connected GPUs \d+ and \d+/i,
+    pattern: /Cuda failure|unhandled cuda error|ncclUnhandledCudaError|Failed to CUDA (?:calloc|malloc|host ?alloc)|hipIpc(?:Get|Open)MemHandle failed|failed to (?:get|open) CUDA IPC handle|\b(?:HIP|HSA) failure '|Failed to bind NVLink SHARP \(NVLS\) Multicast memory|P2P is disabled between NVLINK connected GPUs \d+ and \d+|CUDA some PFN functions not found in the library|Failed to load CUDA missing symbol \w+|CUDA Driver version found is \d+\. Minimum requirement is \d+/i,
     samples: [
+      "vllm-head-0:30486:30486 [0] misc/cudawrap.cc:196 NCCL WARN CUDA some PFN functions not found in the library",
+      "n:3:4 [0] misc/cudawrap.cc:172 NCCL WARN Failed to load CUDA missing symbol cuGetProcAddress",
+      "n:3:4 [0] misc/cudawrap.cc:161 NCCL WARN CUDA Driver version found is 11020. Minimum requirement is 11030",
       "n:3:4 [3] include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'", "n:3:4 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "Cuda failure 1 'invalid argument'",
       "hgx-7:4100:4180 [3] transport/nvls.cc:254 NCCL WARN Cuda failure 1 'invalid argument'",
       "gb-2:610:688 [1] include/alloc.h:142 NCCL WARN Cuda failure 800 'operation not permitted'",

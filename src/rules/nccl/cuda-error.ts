@@ -7,7 +7,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: CUDA failure",
   tags: ["nccl", "error", "cuda"],
-  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/p2p.cc 2.4-2.7 (failed to open / get CUDA IPC handle), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorTooManyPeers = 711, cudaErrorMapBufferObjectFailed = 205, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "CUDA C++ Programming Guide: peer-to-peer memory access (at most eight peer connections per device without NVSwitch)", "NCCL source: src/allocator.cc (ncclMemAlloc: cuMem allocation made accessible to peer GPUs)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
+  sources: ["NCCL source: src/include/checks.h, alloc.h (Cuda failure, Failed to CUDA calloc), transport/p2p.cc 2.4-2.7 (failed to open / get CUDA IPC handle), transport/nvls.cc (NVLS multicast set-up, Failed to bind NVLink SHARP)", "CUDA Runtime API: cudaError_t (cudaErrorSystemNotReady = 802, cudaErrorTooManyPeers = 711, cudaErrorMapBufferObjectFailed = 205, cudaErrorECCUncorrectable, cudaErrorNvlinkUncorrectable)", "CUDA C++ Programming Guide: peer-to-peer memory access (at most eight peer connections per device without NVSwitch)", "NCCL source: src/allocator.cc (ncclMemAlloc: cuMem allocation made accessible to peer GPUs)", "NCCL source: src/misc/cudawrap.cc (ncclCudaLibraryInit: cuGetProcAddress, CUDA_DRIVER_MIN_VERSION, cudaPfnFuncLoader)", "NVIDIA Xid catalog (48, 63, 64, 74, 94, 95)", "NVIDIA Fabric Manager user guide (NVSwitch systems: Fabric Manager state, start order)", "NCCL source: src/graph/paths.cc ncclTopoCheckP2p (P2P is disabled between NVLINK connected GPUs, NCCL_IGNORE_DISABLED_P2P)", "vLLM docs: usage/troubleshooting.md (Known issues: peer access is not supported)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)"],
 } satisfies RuleSpec;
 
 export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn"], (hits, ctx) => {
@@ -88,6 +88,21 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
     );
   // graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other P2P, and NCCL stops with
   // ncclUnhandledCudaError before any CUDA call (the driver's NVLink state, not a CUDA failure)
+  // misc/cudawrap.cc: NCCL could not load the driver's entry points it was built against, before any CUDA call of its own
+  if (said("driverLoad")) {
+    const found = firstValue(hits, "driverFound");
+    const needed = firstValue(hits, "driverNeeded");
+    const symbol = firstValue(hits, "driverSymbol");
+    const version = (v: string) => `${Math.floor(Number(v) / 1000)}.${Math.floor((Number(v) % 1000) / 10)}`;
+    remediation.unshift(
+      `${found !== undefined && needed !== undefined ? `The driver supports CUDA ${version(found)} and this NCCL needs ${version(needed)}: ` : ""}the NVIDIA driver is older than the CUDA this NCCL (and PyTorch) was built with, or the libcuda.so the process loaded is not the kernel driver's. Compare \`nvidia-smi\` (its CUDA Version) with the build's (NCCL's \`NCCL version 2.x.y+cudaXX.Y\` line, \`torch.version.cuda\`), then update the driver or use a build for the driver's CUDA. Make sure LD_LIBRARY_PATH does not put a stub libcuda (cuda/lib64/stubs) or a cuda-compat directory that does not fit the driver first; in a container, the NVIDIA container toolkit must mount the host's libcuda.`,
+    );
+    remediation.push(DEBUG_HINT);
+    return {
+      message: `NCCL could not load the CUDA driver's functions it was built against (${symbol !== undefined ? `missing symbol ${symbol}` : found !== undefined ? `driver version ${found}, needs ${needed}` : "some PFN functions not found in the library"}) and stopped with ncclSystemError before any CUDA call of its own.`,
+      remediation,
+    };
+  }
   const nvlinkA = firstValue(hits, "nvlinkP2pA");
   if (nvlinkA !== undefined) {
     const pair = `GPUs ${nvlinkA} and ${firstValue(hits, "nvlinkP2pB")}`;

@@ -10,7 +10,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "NCCL: unhandled system error",
   tags: ["nccl", "error"],
-  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)", "NCCL source: init.cc / mnnvl.cc (MNNVL fabric-memory self-test, IMEX channel and daemon)"],
+  sources: ["NCCL User Guide: troubleshooting.html (Sharing data; /dev/shm and memlock in containers)", "vLLM docs: usage/troubleshooting.md (unhandled system error at ncclCommInitRank: IPC_LOCK, /dev/shm)", "NCCL release notes 2.10.3 (WSL2 support, single GPU only)", "vLLM source: vllm/utils.py (is_pin_memory_available: WSL is detected)", "NCCL source: init.cc / mnnvl.cc (MNNVL fabric-memory self-test, IMEX channel and daemon)", "NCCL source: misc/cudawrap.cc (ncclCudaLibraryInit returns ncclSystemError when the driver's functions cannot be loaded)"],
 } satisfies RuleSpec;
 
 /** What NCCL's multi-node NVLink self-test says failed (grammars/signatures.ts nccl.mnnvl), and what to do about it. */
@@ -81,6 +81,14 @@ function networkPath(ctx: RuleContext, ginChain: boolean): { what: string; advic
 export const rule = signatureRule(meta, ["nccl.systemError", "nccl.systemErrorReturn", "nccl.mnnvl"], (_hits, ctx) => {
   const mnnvl = mnnvlFailure(ctx);
   if (mnnvl) return mnnvl;
+  // NCCL's CUDA library set-up (misc/cudawrap.cc) returns ncclSystemError when it cannot load the driver's functions: no
+  // system call of the kinds below failed, and nccl/cuda-error says what to do
+  const driver = signalHits(ctx, ["nccl.cudaError"]).find((h) => h.captures.driverLoad !== undefined);
+  if (driver)
+    return {
+      message: `NCCL returned ncclSystemError from loading the CUDA driver's functions (\`${driver.captures.driverLoad}\`, line ${driver.ev.line}): the driver or the libcuda.so the process loaded does not fit this NCCL, which nccl/cuda-error explains; no shared memory, socket or network call failed.`,
+      remediation: ["Fix the driver as nccl/cuda-error says: an NVIDIA driver at least as new as the CUDA this NCCL was built with, and the kernel driver's libcuda.so first on the library path.", DEBUG_HINT],
+    };
   const shm = "nccl.shm" in ctx.signals;
   // (the shared-memory call refused outright, EACCES / EPERM / EROFS: nccl/shm-too-small says why)
   const shmDenied = signalHits(ctx, ["nccl.shm"]).find((h) => h.captures.denied !== undefined)?.captures.denied;
