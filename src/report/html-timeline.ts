@@ -42,12 +42,18 @@ export function timelineChart(report: Report): string {
     parts.push(`<text x="${L - 10}" y="${y + 4}" text-anchor="end" font-size="12" font-weight="600">${esc(hostLabel(t))}<title>${esc(t.host ?? "lines that name no host")}</title></text>`);
     parts.push(`<line x1="${L}" x2="${W - 10}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
   });
+  // (events of one host on one line, a first warning that is also the first error: one point, their labels stacked)
+  const atPoint = new Map<string, number>();
   for (const p of points) {
-    const x = L + columns.indexOf(order(p.ev)) * COL + COL / 2;
+    const column = columns.indexOf(order(p.ev));
+    const x = L + column * COL + COL / 2;
     const y = T + p.lane * LANE + 22;
+    const key = `${p.lane}:${column}`;
+    const stacked = atPoint.get(key) ?? 0;
+    atPoint.set(key, stacked + 1);
     const where = multiFile ? `${p.ev.file}:${p.ev.line}` : `line ${p.ev.line}`;
     parts.push(`<g class="event" data-kind="${p.kind.key}"><circle cx="${fx(x)}" cy="${y}" r="7" fill="${p.kind.color}"/><title>${esc(`${p.kind.label} at ${p.ev.file}:${p.ev.line}: ${p.ev.text.trim().slice(0, 300)}`)}</title>`);
-    parts.push(`<text x="${fx(x)}" y="${y + 21}" text-anchor="middle" font-size="11">${esc(p.kind.label)}</text><text x="${fx(x)}" y="${y - 11}" text-anchor="middle" font-size="10" fill="#666">${esc(where.length > 22 ? `…${where.slice(-21)}` : where)}</text></g>`);
+    parts.push(`<text x="${fx(x)}" y="${y + 21 + stacked * 12}" text-anchor="middle" font-size="11">${esc(p.kind.label)}</text>${stacked === 0 ? `<text x="${fx(x)}" y="${y - 11}" text-anchor="middle" font-size="10" fill="#666">${esc(where.length > 22 ? `…${where.slice(-21)}` : where)}</text>` : ""}</g>`);
   }
   parts.push(`<text x="${L}" y="${H - 6}" font-size="11" fill="#666">earlier in the log → later (by line order, not by clock time)</text>`);
   const label = `first events per host: ${KINDS.map((k) => k.label).join(", ")}`;
