@@ -33,7 +33,7 @@ describe("NCCL that could not load the CUDA driver's functions", () => {
       expect(ids(r), at).toEqual(["nccl/cuda-error", "nccl/system-error"]);
       const cuda = r.findings[0];
       expect(cuda.evidence[0].line, at).toBe(4);
-      expect(cuda.remediation[0], at).toMatch(/^the NVIDIA driver is older than the CUDA this NCCL \(and PyTorch\) was built with/);
+      expect(cuda.remediation[0], at).toMatch(/^The NVIDIA driver is older than the CUDA this NCCL \(and PyTorch\) was built with/);
       const sys = r.findings[1];
       expect(sys.message, at).toContain("from loading the CUDA driver's functions (`some PFN functions not found in the library`, line 4)");
       expect(sys.remediation.join(" "), at).not.toContain("firewalls");

@@ -95,7 +95,7 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
     const symbol = firstValue(hits, "driverSymbol");
     const version = (v: string) => `${Math.floor(Number(v) / 1000)}.${Math.floor((Number(v) % 1000) / 10)}`;
     remediation.unshift(
-      `${found !== undefined && needed !== undefined ? `The driver supports CUDA ${version(found)} and this NCCL needs ${version(needed)}: ` : ""}the NVIDIA driver is older than the CUDA this NCCL (and PyTorch) was built with, or the libcuda.so the process loaded is not the kernel driver's. Compare \`nvidia-smi\` (its CUDA Version) with the build's (NCCL's \`NCCL version 2.x.y+cudaXX.Y\` line, \`torch.version.cuda\`), then update the driver or use a build for the driver's CUDA. Make sure LD_LIBRARY_PATH does not put a stub libcuda (cuda/lib64/stubs) or a cuda-compat directory that does not fit the driver first; in a container, the NVIDIA container toolkit must mount the host's libcuda.`,
+      `${found !== undefined && needed !== undefined ? `The driver supports CUDA ${version(found)} and this NCCL needs ${version(needed)}: the` : "The"} NVIDIA driver is older than the CUDA this NCCL (and PyTorch) was built with, or the libcuda.so the process loaded is not the kernel driver's. Compare \`nvidia-smi\` (its CUDA Version) with the build's (NCCL's \`NCCL version 2.x.y+cudaXX.Y\` line, \`torch.version.cuda\`), then update the driver or use a build for the driver's CUDA. Make sure LD_LIBRARY_PATH does not put a stub libcuda (cuda/lib64/stubs) or a cuda-compat directory that does not fit the driver first; in a container, the NVIDIA container toolkit must mount the host's libcuda.`,
     );
     remediation.push(DEBUG_HINT);
     return {

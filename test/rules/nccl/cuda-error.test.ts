@@ -13,7 +13,7 @@ describe("nccl/cuda-error", () => {
     const f = run(rule, { lines: ["vllm-head-0:30486:30486 [0] misc/cudawrap.cc:196 NCCL WARN CUDA some PFN functions not found in the library", "vllm-head-0:30486:30486 [0] NCCL INFO init.cc:1864 -> 2"] });
     expect(f).toHaveLength(1);
     expect(f[0].message).toBe("NCCL could not load the CUDA driver's functions it was built against (some PFN functions not found in the library) and stopped with ncclSystemError before any CUDA call of its own.");
-    expect(f[0].remediation[0]).toMatch(/^the NVIDIA driver is older than the CUDA this NCCL/);
+    expect(f[0].remediation[0]).toMatch(/^The NVIDIA driver is older than the CUDA this NCCL/);
     const old = run(rule, { lines: ["n:3:4 [0] misc/cudawrap.cc:161 NCCL WARN CUDA Driver version found is 11020. Minimum requirement is 11030"] });
     expect(old[0].message).toContain("(driver version 11020, needs 11030)");
     expect(old[0].remediation[0]).toMatch(/^The driver supports CUDA 11\.2 and this NCCL needs 11\.3: /);
