@@ -412,6 +412,12 @@ const viaOf = (e: { origin: { ip?: string } }): string | undefined => e.origin.i
  */
 const viaTag = (e: { origin: { ip?: string; pid?: number } }): string => e.origin.ip || (e.origin.pid !== undefined ? "@" : "");
 
+/** a process's host by its pid (what a piece of the name glued or cut elsewhere joins), and the launcher tag its line carried */
+function notePidHost(s: NcclState, host: string, pid: number, e: { origin: { ip?: string; pid?: number } }, lines = 1): void {
+  link(s, "pidHosts", String(pid), host, lines);
+  noteVia(s, host, pid, viaTag(e));
+}
+
 /** the launcher addresses each process's NCCL lines carried (see NcclState.procVias) */
 function noteVia(s: NcclState, host: string, pid: number, v: string): void {
   // (a line without a prefix adds nothing: a process no tag was seen for is one without a prefix, and the hot path of
@@ -535,8 +541,7 @@ function countConnections(s: NcclState, e: NcclConnectionEvent, comm: string | n
 /** what a connection line adds that a line of the same event read again adds only to a cap's count */
 function connectionOnce(s: NcclState, e: NcclConnectionEvent, host: string | null, pid: number | null, lines: number): void {
   if (host && pid !== null) {
-    link(s, "pidHosts", String(pid), host, lines);
-    noteVia(s, host, pid, viaTag(e));
+    notePidHost(s, host, pid, e, lines);
   }
   if (e.via.includes("GDRDMA")) {
     if (!s.gdrConn || e.input < s.gdrConn.input) s.gdrConn = located(e);
@@ -716,8 +721,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         // other text later (`net.sohost:4412:4412 [1] ..` after a hard-wrapped `libnccl-` / `net.so`), when the process's
         // own lines never named the host first nor printed an init or connection line
         if (e.host && e.pid !== null) {
-          link(s, "pidHosts", String(e.pid), e.host);
-          noteVia(s, e.host, e.pid, viaTag(e));
+          notePidHost(s, e.host, e.pid, e);
         }
         for (const i of e.ifaces) {
           // (a big job's 256 hosts each name their own: a set beside the list, not a walk along it per line)
@@ -745,8 +749,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
         const host = hostOfEvent(e);
         const pid = e.pid ?? e.origin.pid ?? null;
         if (host && pid !== null) {
-          link(s, "pidHosts", String(pid), host);
-          noteVia(s, host, pid, viaTag(e));
+          notePidHost(s, host, pid, e);
         }
         seatRank(s, e.commId, host, e.busId, e.rank, pid, e);
         if (e.comm && e.comm !== "(nil)") {
@@ -776,8 +779,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
       case "nccl.host":
         if (!s.hosts[e.host!] && keep(s, "hosts")) s.hosts[e.host!] = located(e);
         if (e.pid !== null) {
-          link(s, "pidHosts", String(e.pid), e.host!);
-          noteVia(s, e.host!, e.pid, viaTag(e));
+          notePidHost(s, e.host!, e.pid, e);
         }
         s.anyRecord = true;
         return;

@@ -84,3 +84,9 @@ export function ncclPlatform(facts: Facts): boolean {
   const p = facts.gpu.platform ?? null;
   return p === null || p === "cuda" || p === "rocm";
 }
+
+/** a CUDA version as cudaDriverGetVersion and NCCL print it (`12080`) in the form nvidia-smi shows (`12.8`) */
+export function cudaVersionOf(code: string): string {
+  const n = Number(code);
+  return `${Math.floor(n / 1000)}.${Math.floor((n % 1000) / 10)}`;
+}

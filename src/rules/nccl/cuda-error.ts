@@ -1,5 +1,6 @@
 import { DEBUG_HINT, signatureRule, wslAdvice } from "./signature-rule.js";
 import type { RuleSpec } from "../define.js";
+import { cudaVersionOf } from "../helpers.js";
 import { firstValue, saidBy } from "../signals.js";
 
 export const meta = {
@@ -86,16 +87,13 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
     remediation.unshift(
       "RCCL could not map another GPU's memory through HIP IPC (its P2P transport): run the container with --ipc=host and every GPU's device (/dev/kfd, /dev/dri), check how the GPUs reach each other (`rocm-smi --showtopo`), or work around it with NCCL_P2P_DISABLE=1 (vLLM then also needs --disable-custom-all-reduce, which maps memory the same way).",
     );
-  // graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other P2P, and NCCL stops with
-  // ncclUnhandledCudaError before any CUDA call (the driver's NVLink state, not a CUDA failure)
   // misc/cudawrap.cc: NCCL could not load the driver's entry points it was built against, before any CUDA call of its own
   if (said("driverLoad")) {
     const found = firstValue(hits, "driverFound");
     const needed = firstValue(hits, "driverNeeded");
     const symbol = firstValue(hits, "driverSymbol");
-    const version = (v: string) => `${Math.floor(Number(v) / 1000)}.${Math.floor((Number(v) % 1000) / 10)}`;
     remediation.unshift(
-      `${found !== undefined && needed !== undefined ? `The driver supports CUDA ${version(found)} and this NCCL needs ${version(needed)}: the` : "The"} NVIDIA driver is older than the CUDA this NCCL (and PyTorch) was built with, or the libcuda.so the process loaded is not the kernel driver's. Compare \`nvidia-smi\` (its CUDA Version) with the build's (NCCL's \`NCCL version 2.x.y+cudaXX.Y\` line, \`torch.version.cuda\`), then update the driver or use a build for the driver's CUDA. Make sure LD_LIBRARY_PATH does not put a stub libcuda (cuda/lib64/stubs) or a cuda-compat directory that does not fit the driver first; in a container, the NVIDIA container toolkit must mount the host's libcuda.`,
+      `${found !== undefined && needed !== undefined ? `The driver supports CUDA ${cudaVersionOf(found)} and this NCCL needs ${cudaVersionOf(needed)}: the` : "The"} NVIDIA driver is older than the CUDA this NCCL (and PyTorch) was built with, or the libcuda.so the process loaded is not the kernel driver's. Compare \`nvidia-smi\` (its CUDA Version) with the build's (NCCL's \`NCCL version 2.x.y+cudaXX.Y\` line, \`torch.version.cuda\`), then update the driver or use a build for the driver's CUDA. Make sure LD_LIBRARY_PATH does not put a stub libcuda (cuda/lib64/stubs) or a cuda-compat directory that does not fit the driver first; in a container, the NVIDIA container toolkit must mount the host's libcuda.`,
     );
     remediation.push(DEBUG_HINT);
     return {
@@ -103,6 +101,8 @@ export const rule = signatureRule(meta, ["nccl.cudaError", "nccl.cudaErrorReturn
       remediation,
     };
   }
+  // graph/paths.cc: NVML says two NVLink-connected GPUs cannot reach each other P2P, and NCCL stops with
+  // ncclUnhandledCudaError before any CUDA call (the driver's NVLink state, not a CUDA failure)
   const nvlinkA = firstValue(hits, "nvlinkP2pA");
   if (nvlinkA !== undefined) {
     const pair = `GPUs ${nvlinkA} and ${firstValue(hits, "nvlinkP2pB")}`;

@@ -1,5 +1,5 @@
 import type { RuleContext, FindingDraft } from "../types.js";
-import { hitEvidence } from "../helpers.js";
+import { cudaVersionOf, hitEvidence } from "../helpers.js";
 import { firstValue, signalHits } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
@@ -17,12 +17,6 @@ export const meta = {
   ],
 } satisfies RuleSpec;
 
-/** torch reports the driver's CUDA version as cudaDriverGetVersion gives it: 12080 is CUDA 12.8 */
-function cudaOf(found: string): string {
-  const n = Number(found);
-  return `${Math.floor(n / 1000)}.${Math.floor((n % 1000) / 10)}`;
-}
-
 export function check(ctx: RuleContext): FindingDraft[] {
   const hits = signalHits(ctx, ["vllm.cudaDriver"]);
   if (!hits.length) return [];
@@ -30,7 +24,7 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const required = firstValue(hits, "required");
   const code = firstValue(hits, "code");
   const container = firstValue(hits, "container") !== undefined;
-  const driverCuda = found ? cudaOf(found) : undefined;
+  const driverCuda = found ? cudaVersionOf(found) : undefined;
   // the check is CUDA's, whatever program made it: a log vLLM did not write (a PyTorch test, a training job) is told so
   const vllm = (ctx.facts.dialects ?? []).some((d) => d.name === "vllm") || !(ctx.facts.dialects ?? []).length;
   const built = vllm ? "torch and vLLM were built with" : "the program (torch) was built with";

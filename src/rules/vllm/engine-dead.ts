@@ -43,13 +43,14 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // facts' `engineLoop`): run_engine_core logs it only when the loop raised, then reports the engine dead and re-raises.
   // It tells the death when the paste kept the traceback but not the record that heads it (`EngineCore encountered a
   // fatal error.`, `EngineCore hit an exception`) nor the front end's EngineDeadError
-  const loopDied = dead.length || died.length || procDied.length ? [] : (tb?.list ?? []).filter((t) => t.engineLoop === true);
+  const deathSaid = dead.length > 0 || died.length > 0 || procDied.length > 0;
+  const loopDied = deathSaid ? [] : (tb?.list ?? []).filter((t) => t.engineLoop === true);
   // a multiprocessing worker's busy loop catching what a model step raised (`WorkerProc hit an exception.`, then that
   // worker's traceback): the executor raises it in the engine core, which dies (or, when the worker is not the rank that
   // replies, waits on its other workers until the step's time-out). The busy loop also runs the engine's start-up calls, so
   // only the worker's own traceback says which (see workerExceptions)
-  const workers = workerExceptions(ctx, started, dead.length > 0 || died.length > 0 || procDied.length > 0 || loopDied.length > 0);
-  if (!dead.length && !died.length && !procDied.length && !workers.length && !loopDied.length) return [];
+  const workers = workerExceptions(ctx, started, deathSaid || loopDied.length > 0);
+  if (!deathSaid && !workers.length && !loopDied.length) return [];
   // a start-up that failed is told by vllm/engine-init-failed (V0's errors can follow it when a request came in)
   if (!dead.some((h) => h.id === "vllm.engineDeadAtRuntime") && !started && !workers.length && !loopDied.length && signalHits(ctx, ["vllm.engineInitFailed"]).length) return [];
   const hits = [...dead, ...died, ...procDied];
