@@ -22,6 +22,21 @@ describe("where an NCCL WARN record starts", () => {
     expect(facts.nccl.firstWarn?.text).toContain("NCCL WARN Bootstrap : no socket interface found");
   });
 
+  it("behind a collector's stamp: the prefix-only line when the stamp is the WARN line's too, else the WARN's own line", async () => {
+    const ray = "(RayWorkerWrapper pid=4242) ";
+    const lines = (stamps: string[]) => [
+      `${stamps[0]}${ray}gpu7:4242:4242 [0] NCCL INFO NCCL_SOCKET_IFNAME set by environment to eth9`,
+      `${stamps[1]}${ray}`,
+      `${stamps[2]}${ray}gpu7:4242:4242 [0] bootstrap.cc:45 NCCL WARN Bootstrap : no socket interface found`,
+    ].join("\n");
+    // (one write of NCCL's, the newline and the record, stamped once)
+    const same = await factsOf(lines(["2025-03-02T08:15:27.101010101Z ", "2025-03-02T08:15:27.202020202Z ", "2025-03-02T08:15:27.202020202Z "]));
+    expect([same.nccl.firstWarn?.line, same.firstError?.line]).toEqual([2, 2]);
+    const moved = await factsOf(lines(["2025-03-02T08:15:27.101010101Z ", "2025-03-02T08:15:27.202020202Z ", "2025-03-02T08:15:27.202020305Z "]));
+    expect([moved.nccl.firstWarn?.line, moved.firstError?.line]).toEqual([3, 3]);
+    expect(moved.nccl.firstWarn?.text).toContain("NCCL WARN Bootstrap : no socket interface found");
+  });
+
   it("a prefix naming no pid (a timestamp and pod name, compose's service) leaves the WARN on its own line: the report does not depend on the collector", async () => {
     const pod = "2021-02-05 05:32:39 [trainer-worker-1, unknown_ip] ";
     const facts = await factsOf([

@@ -224,17 +224,14 @@ export function looseConnectionRanks(msg: string): number[] {
  * process's pid, that newline shows as a line holding only the prefix, right above the WARN: the record starts
  * there. Only a pid says the prefix is the same process's (a timestamp or a pod name would make the report depend
  * on the collector: test/wrapper-invariance.test.ts), and a prefix of 20 characters or fewer (`(pid=909608)`) is
- * not taken: the corpus conventions (../shared/corpus/nccl/NOTES.md, as scored) read the WARN's own line there.
+ * not taken: the corpus conventions (../shared/corpus/nccl/NOTES.md, as scored) read the WARN's own line there. Nor is
+ * one whose whole line is not where the WARN's line starts too: a collector's stamp before it that moved on between the
+ * two lines (`kubectl logs --timestamps`) makes the WARN's own line the one that holds the record as it was printed.
  */
 function startsWarnRecord(prev: LogRecord, rec: LogRecord): boolean {
-  return (
-    prev.input === rec.input &&
-    prev.line === rec.line - 1 &&
-    prev.text === "" &&
-    prev.origin.pid !== undefined &&
-    prev.origin.pid === rec.origin.pid &&
-    stripAnsi(prev.raw).trim().length > 20
-  );
+  if (prev.input !== rec.input || prev.line !== rec.line - 1 || prev.text !== "" || prev.origin.pid === undefined || prev.origin.pid !== rec.origin.pid) return false;
+  const blank = stripAnsi(prev.raw).trim();
+  return blank.length > 20 && stripAnsi(rec.raw).includes(blank);
 }
 
 export interface NcclReader extends RecordReader {

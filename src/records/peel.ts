@@ -194,8 +194,10 @@ const AHEAD_PY_GLOG = String.raw`Traceback \(most recent call last\):|\s*File "[
 // a Python logging record's head in the two formats launchers print their own records in: the bracketed stamp of DeepSpeed's
 // logger and of PyTorch 2.1-2.3's torch._logging (`[2024-02-11 22:36:22,106] [INFO] [launch.py:315:sigkill_handler] ...`,
 // `[2024-03-01 10:00:00,000] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: 1) ...`), and
-// logging.basicConfig's `LEVEL:logger:message` (torchrun ≤2.0: `ERROR:torch.distributed.elastic.multiprocessing.api:failed`)
-const AHEAD_PY_LOG = String.raw`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] |(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z_][\w.]*:`;
+// logging.basicConfig's `LEVEL:logger:message` (torchrun ≤2.0: `ERROR:torch.distributed.elastic.multiprocessing.api:failed`),
+// and Ray's own Python logger (`%(asctime)s\t%(levelname)s %(filename)s:%(lineno)s -- %(message)s`: a driver's `2025-02-11
+// 21:35:17,102 INFO worker.py:1654 -- Connecting to existing Ray cluster at address: ...`, the tab often pasted as a blank)
+const AHEAD_PY_LOG = String.raw`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] |(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z_][\w.]*:|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\s+(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.\-]+\.py:\d+ -- `;
 // pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, a glog head or a
 // launcher's Python logging record (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
 const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG}|${AHEAD_PY_LOG})`);
