@@ -59,6 +59,16 @@ export interface NcclNetDevicesEvent extends EventBase, NcclWho {
 }
 
 /**
+ * A `NET/Plugin ...` line: NCCL's net plugin loader. Its place among its process's lines dates the start: NCCL ≤2.4 set
+ * the socket transport up before it, for the bootstrap (init.cc initNet: `Always initialize sockets as we use it for
+ * bootstrap`, then the plugin, then IB), so a `NET/Socket : Using` line ahead of it lists bootstrap interfaces; from
+ * 2.5 `Bootstrap : Using` comes first and the socket transport starts only after the plugin and IB gave up.
+ */
+export interface NcclNetPluginEvent extends EventBase, NcclWho {
+  kind: "nccl.netPlugin";
+}
+
+/**
  * `Bootstrap : Using ...`: the out-of-band interfaces. NCCL ≤2.3 printed one `NET : Using interface name:address` line
  * per interface instead, for the bootstrap's one interface and again for the socket transport's list: `legacyIndex` is
  * the line's place in its thread's run of such lines (the single interface a run names past its first is the socket
@@ -205,7 +215,7 @@ export interface NcclProcessEvent extends EventBase {
 export const CONN_SAMPLES = 16;
 
 /** The NCCL events a line the fast path folds may stand for (see NcclRepeatEvent). */
-export type NcclFoldedEvent = NcclConnectionEvent | NcclVersionEvent | NcclNetworkEvent | NcclNetDevicesEvent | NcclBootstrapEvent | NcclEnvEvent | NcclGdrEvent;
+export type NcclFoldedEvent = NcclConnectionEvent | NcclVersionEvent | NcclNetworkEvent | NcclNetDevicesEvent | NcclNetPluginEvent | NcclBootstrapEvent | NcclEnvEvent | NcclGdrEvent;
 
 /**
  * `n` lines of one text after one header that the fast path folded (src/events/nccl-fast-counter.ts): the facts are
@@ -229,6 +239,7 @@ export type NcclEvent =
   | NcclVersionEvent
   | NcclNetworkEvent
   | NcclNetDevicesEvent
+  | NcclNetPluginEvent
   | NcclBootstrapEvent
   | NcclEnvEvent
   | NcclInitEvent

@@ -17,6 +17,8 @@ import { readSignals } from "./signals.js";
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
+/** NCCL ≤2.4's net plugin loader line when no plugin is installed (see NcclNetPluginEvent) */
+const NET_PLUGIN_V24 = /^NET\/Plugin ?: ?No plugin found \(libnccl-net\.so\)\.?$/;
 export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 /** a ≤2.3 interface line (grammars/nccl-messages.ts legacyIface), which continues its thread's run of them */
@@ -985,6 +987,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         return;
       case "socketUsing":
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "socket", hcas: [], ifaces: parsed.ifaces }, who, tid);
+        return;
+      case "plugin":
+        // where the loader's line stands among its process's lines tells NCCL ≤2.4's start from 2.5's (NcclNetPluginEvent);
+        // only the wording of ≤2.4 (init.cc: `No plugin found (libnccl-net.so).`, the 2.5-2.18 line goes on `, using
+        // internal implementation`) is read, so later releases' plugin lines stay lines read to nothing
+        if (!NET_PLUGIN_V24.test(parsed.text)) break;
+        foldable(rec, emit, { kind: "nccl.netPlugin", ...eventBase(rec), ...who }, who, tid);
         return;
       case "ofi":
         foldable(rec, emit, { kind: "nccl.netDevices", ...eventBase(rec), ...who, transport: "ofi", hcas: [], ifaces: [] }, who, tid);

@@ -87,7 +87,15 @@ export const FACT_CATALOG: readonly FactInfo[] = [
     cases: { noNcclLines: { why: "no NCCL INFO lines in the log", howToGet: "rerun with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET" } },
   },
   { path: "nccl.version", headline: true, why: "NCCL prints its version banner only on rank 0 (and as INFO from 2.22)", howToGet: "include rank 0's output, or set NCCL_DEBUG=INFO on NCCL 2.22+" },
-  { path: "nccl.net", headline: true, why: "no `Using network` or NET/ lines", howToGet: "set NCCL_DEBUG_SUBSYS=INIT,NET" },
+  {
+    path: "nccl.net", headline: true, why: "no `Using network` or NET/ lines", howToGet: "set NCCL_DEBUG_SUBSYS=INIT,NET",
+    cases: {
+      socketBootstrap: {
+        why: "the `NET/Socket : Using` line comes before the `NET/Plugin` line: NCCL ≤2.4 lists its bootstrap interfaces there, and no later line names the network the data moves over",
+        howToGet: "include the lines after `NET/Plugin` (`NET/IB : Using`, `NET/IB : No device found` or a connection line `via NET/...`)",
+      },
+    },
+  },
   {
     path: "nccl.gdr",
     why: "no NET/IB connection line (`via NET/IB/N/GDRDMA`, or without `/GDRDMA`) and no `GPU Direct RDMA Disabled` line",

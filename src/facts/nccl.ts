@@ -93,6 +93,8 @@ export interface NcclState {
   ibUsing: Located | null;
   ibNone: Located | null;
   socketUsing: Located | null;
+  /** per process (host|pid, at most NET_ORDER_PROCS), its first `NET/Socket : Using`, `Bootstrap : Using` and `NET/Plugin` lines (see socketForBootstrap) */
+  netOrder: Record<string, { socket?: Located; boot?: Located; plugin?: Located }>;
   ofi: Located | null;
   /** aws-ofi-nccl giving up its initialisation (OFI_GAVE_UP): its NET/OFI lines then name no network NCCL uses */
   ofiGaveUp: Located | null;
@@ -643,7 +645,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
   name: "nccl",
   init: () => ({
     transports: {}, locals: {}, connSamples: {}, anonRanks: {}, anonPlaced: {}, links: {}, pidHosts: {}, gdrConn: null, noGdrConn: null, gdrDisabledHca: null, gdrEnabledSaid: null,
-    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, ibLinkLayers: null, hosts: {},
+    versions: [], networks: {}, printedNets: [], ibUsing: null, ibNone: null, socketUsing: null, netOrder: {}, ofi: null, ofiGaveUp: null, netHints: {}, ibHcas: null, ibHcasAt: null, ibLinkLayers: null, hosts: {},
     initComplete: 0, initCompleteAt: null, firstWarn: null, warnCount: 0, warnKinds: {}, procs: {}, env: {}, envAt: {},
     bootstrap: [], activity: {}, notices: [], anyRecord: false,
     cap: { kept: { ranks: 0, hosts: 0, procs: 0, activity: 0, communicators: 0, connections: 0, links: 0 } }, capped: {},
@@ -700,11 +702,18 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           }
           s.ibHcasAt = earlierThan(s.ibHcasAt, e);
         } else if (e.transport === "ib-none") s.ibNone = earlierThan(s.ibNone, e);
-        else if (e.transport === "socket") s.socketUsing = earlierThan(s.socketUsing, e);
+        else if (e.transport === "socket") {
+          s.socketUsing = earlierThan(s.socketUsing, e);
+          noteNetOrder(s, e, "socket");
+        }
         else if (e.transport === "ofi") s.ofi = earlierThan(s.ofi, e);
         if (e.transport === "socket" || e.transport === "ib") noteIfaces(s, e.transport === "socket" ? "NET/Socket" : "NET/IB OOB", e.ifaces, hostOfEvent(e), e.pid, e);
         return;
       }
+      case "nccl.netPlugin":
+        s.anyRecord = true;
+        noteNetOrder(s, e, "plugin");
+        return;
       case "nccl.netHint":
         s.netHints[e.net] = earlierThan(s.netHints[e.net], e);
         return;
@@ -717,6 +726,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
           return;
         }
         noteIfaces(s, "Bootstrap", e.ifaces, hostOfEvent(e), e.pid, e);
+        noteNetOrder(s, e, "boot");
         // a process's Bootstrap line is its first: its pid ties the host name to a piece of that name a paste glued to
         // other text later (`net.sohost:4412:4412 [1] ..` after a hard-wrapped `libnccl-` / `net.so`), when the process's
         // own lines never named the host first nor printed an init or connection line
@@ -866,6 +876,11 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.ibUsing = earlier(a.ibUsing, b.ibUsing);
     out.ibNone = earlier(a.ibNone, b.ibNone);
     out.socketUsing = earlier(a.socketUsing, b.socketUsing);
+    for (const [k, v] of Object.entries(b.netOrder)) {
+      const cur = out.netOrder[k];
+      if (cur) for (const f of ["socket", "boot", "plugin"] as const) cur[f] = earlier(cur[f], v[f]);
+      else if (Object.keys(out.netOrder).length < NET_ORDER_PROCS) out.netOrder[k] = { ...v };
+    }
     out.ofi = earlier(a.ofi, b.ofi);
     out.ofiGaveUp = earlier(a.ofiGaveUp, b.ofiGaveUp);
     for (const [k, v] of Object.entries(b.netHints)) out.netHints[k] = earlier(out.netHints[k], v);
@@ -979,7 +994,7 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     } else {
       if (!version) missing.push(missingFact("nccl.version"));
       if (!Object.keys(s.transports).length) missing.push(missingFact("nccl.transports"));
-      if (!net) missing.push(missingFact("nccl.net"));
+      if (!net) missing.push(missingFact("nccl.net", socketForBootstrap(s) ? { case: "socketBootstrap" } : {}));
       // (what a gate on `nccl.gdr==true` reads when it fails)
       if (gdr === null) missing.push(missingFact("nccl.gdr", net?.net === "Socket" ? { case: "socket" } : {}));
     }
@@ -1087,9 +1102,37 @@ function versionBefore(version: string | null, major: number, minor: number): bo
   return a < major || (a === major && b < minor);
 }
 
+/** at most this many processes' order of set-up lines are kept (NcclState.netOrder) */
+const NET_ORDER_PROCS = 8192;
+
+function noteNetOrder(s: NcclState, e: { ev: Evidence; input: number; host: string | null; pid: number | null }, what: "socket" | "boot" | "plugin"): void {
+  const key = `${e.host}|${e.pid}`;
+  let cur = s.netOrder[key];
+  if (!cur) {
+    if (Object.keys(s.netOrder).length >= NET_ORDER_PROCS) return;
+    cur = s.netOrder[key] = {};
+  }
+  cur[what] = earlierThan(cur[what], e);
+}
+
+/**
+ * A process's `NET/Socket : Using` line that came before its own `NET/Plugin` line, with no `Bootstrap : Using` line of
+ * that process ahead of it: NCCL ≤2.4's start (NcclNetPluginEvent), where that line lists the bootstrap interfaces.
+ */
+function socketForBootstrap(s: NcclState): Located | null {
+  let found: Located | null = null;
+  for (const p of Object.values(s.netOrder)) {
+    if (!p.socket || !p.plugin || earlier(p.socket, p.plugin) !== p.socket) continue;
+    if (p.boot && earlier(p.boot, p.socket) === p.boot) continue;
+    found = earlier(found, p.socket);
+  }
+  return found;
+}
+
 /**
  * The network NCCL chose: `Using network X`, else the NET connections, else the NET device lines. Before
- * 2.5, `NET/Socket : Using [0]ib0` names the bootstrap interface, so it says Socket only when IB was absent.
+ * 2.5, `NET/Socket : Using [0]ib0` names the bootstrap interface, so it says Socket only when IB was absent; with no
+ * version printed, a socket line before its process's `NET/Plugin` line shows that order (socketForBootstrap).
  */
 function pickNet(s: NcclState, version: string | null): { net: string; at: Located } | null {
   const printed = Object.entries(s.networks).sort((x, y) => y[1].count - x[1].count || (earlier(x[1].at, y[1].at) === x[1].at ? -1 : 1));
@@ -1104,7 +1147,7 @@ function pickNet(s: NcclState, version: string | null): { net: string; at: Locat
   if (s.ofi && !ofiOut) return { net: "OFI", at: s.ofi };
   if (s.ibUsing && !s.ibNone) return { net: "IB", at: s.ibUsing };
   const ibOff = s.ibNone !== null || s.env.NCCL_IB_DISABLE === "1";
-  if (s.socketUsing && (ibOff || versionBefore(version, 2, 5) === false || (version === null && !s.ibUsing))) return { net: "Socket", at: s.socketUsing };
+  if (s.socketUsing && (ibOff || versionBefore(version, 2, 5) === false || (version === null && !s.ibUsing && !socketForBootstrap(s)))) return { net: "Socket", at: s.socketUsing };
   if (s.socketUsing && s.ibUsing && s.ibNone) return { net: "Socket", at: s.socketUsing };
   for (const n of ["IB", "OFI", "Socket"]) if (s.netHints[n] && !(n === "OFI" && ofiOut)) return { net: n, at: s.netHints[n] };
   // a net plugin's own device list (`NET/FastSocket : Using [0]..`), the earliest if several
