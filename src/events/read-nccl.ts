@@ -16,9 +16,9 @@ import { readSignals } from "./signals.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
-/** Bounds on what the reader keeps across a (possibly gigabyte) input. */
 /** NCCL ≤2.4's net plugin loader line when no plugin is installed (see NcclNetPluginEvent) */
 const NET_PLUGIN_V24 = /^NET\/Plugin ?: ?No plugin found \(libnccl-net\.so\)\.?$/;
+/** Bounds on what the reader keeps across a (possibly gigabyte) input. */
 export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
 
 /** a ≤2.3 interface line (grammars/nccl-messages.ts legacyIface), which continues its thread's run of them */

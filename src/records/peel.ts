@@ -245,6 +245,11 @@ const LAUNCH_INDEX = new RegExp(String.raw`^\[(\d+)\] (?=[\w.\-<>]+:\d+:\d+ \[\d
 // bracketed number begins (a hostname holds no brackets; a redacted one, `[pod-name]:1:2`, has no digits-only brackets)
 const LAUNCH_INDEX_GLUED = /^\[\d+\](?=[\w.\-<>]+:\d+:\d+ \[\d+\] )/;
 const VIEWER_LINENO = /^\[?\d{1,7}\]?\s+(?=(?:[\w.\-<>]+:\d+:\d+ \[\d+\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d |\[rank\d+\]:))/;
+// a viewer's line number (`cat -n`'s tab, `less -N`'s blank) before a line of Python's: a process prefix (`(EngineCore_DP0
+// pid=311) `), a traceback's header, frame or exception line, a glog head, a launcher's Python logging record, a date and
+// time (a collector's or a logger's stamp); only the one tab or blank after the number comes off, so a frame keeps its
+// indentation
+const VIEWER_LINENO_PY = new RegExp(String.raw`^\d{1,7}[\t ](?=\([\w .=\-|]*pid=\d|${AHEAD_PY_GLOG}|${AHEAD_PY_LOG}|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)`);
 const TMUX_SCROLL = /^\[\d+\/\d+\]$/;
 // a bare time of day a viewer or a console copy sets before each line (`18:11:06.680 [rank4]:[E205 ...`): taken off only
 // before a record that says what it is (torchrun's `[rankN]:`, a glog `[E0205 ...`/`[E ...` head, vLLM's level and date, an
@@ -659,7 +664,7 @@ export function peelWrapped(raw: string): Peeled {
         s = s.slice(m[0].length);
         continue;
       }
-      if ((m = VIEWER_LINENO.exec(s))) {
+      if ((m = VIEWER_LINENO.exec(s)) || (m = VIEWER_LINENO_PY.exec(s))) {
         s = s.slice(m[0].length);
         continue;
       }
