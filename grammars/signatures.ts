@@ -1230,12 +1230,26 @@ export const SIGNATURES: readonly Signature[] = [
     // Ray's autoscaler says the same while the group waits: `(autoscaler +1m2s) Warning: The following resource request
     // cannot be scheduled right now: {'GPU': 1.0, ...}`, `The autoscaler could not find a node type to satisfy the
     // request: [{'GPU': 1.0}, ...]` (a request without GPUs is not vLLM's workers)
-    values: [/(?<waiting>Waiting for creating a placement group|cannot be scheduled right now|could not find a node type to satisfy the request)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i],
-    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate", "cannot be scheduled right now", "could not find a node type"],
-    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|resource request cannot be scheduled right now: \{[^}]{0,300}'GPU'|could not find a node type to satisfy the request: \[\{[^\]]{0,300}'GPU'|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group/i,
+    // Ray Serve's controller says it of a replica of a vLLM deployment (ray/serve/_private/deployment_state.py, every 30 s
+    // while the replica waits for its resources): `Deployment 'VLLMDeployment:m' in application 'a' [has] 1 replicas that have
+    // taken more than 30s to be scheduled. This may be due to waiting for the cluster to auto-scale or for a runtime
+    // environment to be installed. Resources required for each replica: [{"CPU": 1.0}, {"CPU": 1.0, "GPU": 0.1}], total
+    // resources available: {}. Use \`ray status\` for more details.` (2.0–2.2: `Deployment "m" has 1 replicas ... to be
+    // scheduled. This may be caused by waiting for the cluster to auto-scale, or waiting for a runtime environment to install.
+    // Resources required for each replica: {"CPU": 1.0}, resources available: {}.`); its `... more than 30s to initialize.`
+    // is a slow constructor, not resources, and a replica that asks for no GPU is not vLLM's
+    values: [/(?<waiting>Waiting for creating a placement group|cannot be scheduled right now|could not find a node type to satisfy the request|replicas that have taken more than \d+s to be scheduled)/i, /(?<exceedsAvailable>exceeds the total number of available GPUs)/, /specs=\[(?<specs>.*?)\]/, /placement group requiring (?<requiring>\d+) GPUs?/i, /(?<gaveUp>Cannot provide a placement group)/i, /Resources required for each replica: (?<replicaNeeds>.*?), (?:total )?resources available: (?<clusterHas>\{[^}]*\})/],
+    anyOf: ["required gpus", "placement group", "node types", "no gpu available", "cannot find", "cannot get", "does not allocate", "cannot be scheduled right now", "could not find a node type", "to be scheduled"],
+    pattern: /number of required GPUs exceeds the total number of available GPUs|Waiting for creating a placement group|resource request cannot be scheduled right now: \{[^}]{0,300}'GPU'|could not find a node type to satisfy the request: \[\{[^\]]{0,300}'GPU'|No available node types can fulfill resource request|placement group(?:(?!placement group).)*?(?:infeasible|cannot be (?:created|scheduled)|timed? ?out)|Current node has no GPU available|Cannot (?:find|get) (?:enough )?(?:GPU|resources)|Ray does not allocate any GPUs on the driver node|Cannot provide a placement group|replicas that have taken more than \d+s to be scheduled\b.{0,400}?Resources required for each replica: .{0,400}?["']GPU["'].{0,400}?resources available/i,
     samples: [
       "INFO 03-18 11:21:42 ray_utils.py:214] Waiting for creating a placement group of specs for 10 seconds. specs=[{'GPU': 1.0}, {'GPU': 1.0}]. Check `ray status`",
       "Error: No available node types can fulfill resource request {'GPU': 8.0}. Add suitable node types to this cluster to resolve this issue.",
+      "(ServeController pid=812) WARNING 2025-01-09 07:12:40,118 controller 812 -- Deployment 'LLMServer:qwen-7b' in application 'llms' has 1 replicas that have taken more than 30s to be scheduled. This may be due to waiting for the cluster to auto-scale or for a runtime environment to be installed. Resources required for each replica: [{\"CPU\": 1.0, \"GPU\": 1.0}], total resources available: {}. Use `ray status` for more details.",
+      "Deployment \"llm\" has 1 replicas that have taken more than 30s to be scheduled. This may be caused by waiting for the cluster to auto-scale, or waiting for a runtime environment to install. Resources required for each replica: {\"CPU\": 1.0, \"GPU\": 1.0}, resources available: {\"CPU\": 6.0}.",
+    ],
+    nearMisses: [
+      "(ServeController pid=812) WARNING 2025-01-09 07:12:40,118 controller 812 -- Deployment 'LLMServer:qwen-7b' in application 'llms' has 1 replicas that have taken more than 30s to initialize. This may be caused by a slow __init__ or reconfigure method.",
+      "Deployment 'Ingress' in application 'llms' has 1 replicas that have taken more than 30s to be scheduled. This may be due to waiting for the cluster to auto-scale or for a runtime environment to be installed. Resources required for each replica: {\"CPU\": 1.0}, total resources available: {\"GPU\": 4.0}. Use `ray status` for more details.",
     ],
   },
   {

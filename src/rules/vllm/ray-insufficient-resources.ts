@@ -8,7 +8,7 @@ export const meta = {
   defaultSeverity: "error",
   title: "Ray cannot place the vLLM workers",
   tags: ["vllm", "ray", "multi-node", "startup"],
-  sources: ["vLLM docs: serving/distributed_troubleshooting.md (No available node types can fulfill resource request)", "vLLM source: vllm/executor/ray_utils.py (placement group wait)"],
+  sources: ["vLLM docs: serving/distributed_troubleshooting.md (No available node types can fulfill resource request)", "vLLM source: vllm/executor/ray_utils.py (placement group wait)", "Ray source: python/ray/serve/_private/deployment_state.py (replicas that have taken more than 30s to be scheduled)"],
 } satisfies RuleSpec;
 
 export function check(ctx: RuleContext): FindingDraft[] {
@@ -33,8 +33,15 @@ export function check(ctx: RuleContext): FindingDraft[] {
   const perNode = avail !== undefined && (avail.captures.perNode !== undefined || avail.captures.reserved !== undefined);
   const short = want && have !== null && have !== undefined && have < want;
   const versus = short ? (perNode ? ` The job asks for ${gpus(want)}; the driver's node has ${have} (vLLM's warning counts that node's GPUs only), so the others must come from nodes that joined the Ray cluster.` : ` The job asks for ${gpus(want)}; the log shows ${gpus(have)} available.`) : "";
+  // Ray Serve's controller waiting to place a replica of the deployment (the replica's resources and the cluster's free ones)
+  const serve = hits.every((h) => h.captures.replicaNeeds !== undefined);
+  const needs = firstValue(hits, "replicaNeeds");
+  const free = firstValue(hits, "clusterHas");
+  const message = serve
+    ? `Ray Serve cannot schedule a replica of the vLLM deployment: each replica asks for ${needs} and the cluster has ${free === "{}" ? "nothing" : free} free, so the replica (and its engine) waits until the cluster offers them (the controller said so ${hits.length} time${hits.length > 1 ? "s" : ""}).`
+    : `Ray could not reserve ${want ? gpus(want) : "the GPUs"} for the workers${needed > 1 ? ` (TP ${c.tensorParallelSize ?? 1} × PP ${c.pipelineParallelSize ?? 1})` : ""}; the engine waits or fails until the cluster offers them.${gaveUp ? " vLLM gave up waiting for the placement group and stopped." : ""}${versus}${onlyWaiting ? ` The log shows vLLM still waiting (${hits.length} time${hits.length > 1 ? "s" : ""}) and ends before the placement group was created or gave up.` : ""}`;
   return [{
-    message: `Ray could not reserve ${want ? gpus(want) : "the GPUs"} for the workers${needed > 1 ? ` (TP ${c.tensorParallelSize ?? 1} × PP ${c.pipelineParallelSize ?? 1})` : ""}; the engine waits or fails until the cluster offers them.${gaveUp ? " vLLM gave up waiting for the placement group and stopped." : ""}${versus}${onlyWaiting ? ` The log shows vLLM still waiting (${hits.length} time${hits.length > 1 ? "s" : ""}) and ends before the placement group was created or gave up.` : ""}`,
+    message,
     ...(onlyWaiting ? { severity: "warning" as const } : {}),
     evidence: uniqueEvidence([...hits.map((h) => h.ev), avail?.ev]).sort((x, y) => (x.file === y.file ? x.line - y.line : 0)),
     remediation: [
