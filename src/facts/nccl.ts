@@ -876,10 +876,14 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.ibUsing = earlier(a.ibUsing, b.ibUsing);
     out.ibNone = earlier(a.ibNone, b.ibNone);
     out.socketUsing = earlier(a.socketUsing, b.socketUsing);
+    let orders = Object.keys(out.netOrder).length;
     for (const [k, v] of Object.entries(b.netOrder)) {
       const cur = out.netOrder[k];
       if (cur) for (const f of ["socket", "boot", "plugin"] as const) cur[f] = earlier(cur[f], v[f]);
-      else if (Object.keys(out.netOrder).length < NET_ORDER_PROCS) out.netOrder[k] = { ...v };
+      else if (orders < NET_ORDER_PROCS) {
+        out.netOrder[k] = { ...v };
+        orders++;
+      }
     }
     out.ofi = earlier(a.ofi, b.ofi);
     out.ofiGaveUp = earlier(a.ofiGaveUp, b.ofiGaveUp);
@@ -1105,12 +1109,18 @@ function versionBefore(version: string | null, major: number, minor: number): bo
 /** at most this many processes' order of set-up lines are kept (NcclState.netOrder) */
 const NET_ORDER_PROCS = 8192;
 
+/** how many processes `NcclState.netOrder` holds, by the object (counted once, then as keys are added: a big job's set-up
+ * names tens of thousands of processes, and counting the keys at each one cost ~2/3 of its time) */
+const netOrderSizes = new WeakMap<object, number>();
+
 function noteNetOrder(s: NcclState, e: { ev: Evidence; input: number; host: string | null; pid: number | null }, what: "socket" | "boot" | "plugin"): void {
   const key = `${e.host}|${e.pid}`;
   let cur = s.netOrder[key];
   if (!cur) {
-    if (Object.keys(s.netOrder).length >= NET_ORDER_PROCS) return;
+    const size = netOrderSizes.get(s.netOrder) ?? Object.keys(s.netOrder).length;
+    if (size >= NET_ORDER_PROCS) return;
     cur = s.netOrder[key] = {};
+    netOrderSizes.set(s.netOrder, size + 1);
   }
   cur[what] = earlierThan(cur[what], e);
 }
