@@ -8,6 +8,7 @@ import { RAY_DRIVER, buildCluster, sharedAddress, type ConnSample, type LocalCom
 
 import type { Missing, NcclFacts } from "./schema.js";
 import { missingFact } from "./catalog.js";
+import { addKey } from "../util/capped.js";
 
 /** Caps so that a fleet's gigabyte logs keep a small state (a report names what a cap dropped). */
 export const NCCL_STATE_LIMITS = { ranks: 4096, hosts: 4096, procs: 4096, activity: 4096, communicators: 16384, connections: 65536, links: 8192 };
@@ -428,9 +429,8 @@ function noteVia(s: NcclState, host: string, pid: number, v: string): void {
   const k = `${host}|${pid}`;
   const all = (s.procVias ??= {});
   const list = all[k];
-  if (!list) {
-    if (Object.keys(all).length < NCCL_STATE_LIMITS.procs) all[k] = [v];
-  } else if (!list.includes(v) && list.length < 8) list.push(v);
+  if (!list) addKey(all, k, [v], NCCL_STATE_LIMITS.procs);
+  else if (!list.includes(v) && list.length < 8) list.push(v);
 }
 
 /**
@@ -1109,19 +1109,10 @@ function versionBefore(version: string | null, major: number, minor: number): bo
 /** at most this many processes' order of set-up lines are kept (NcclState.netOrder) */
 const NET_ORDER_PROCS = 8192;
 
-/** how many processes `NcclState.netOrder` holds, by the object (counted once, then as keys are added: a big job's set-up
- * names tens of thousands of processes, and counting the keys at each one cost ~2/3 of its time) */
-const netOrderSizes = new WeakMap<object, number>();
-
 function noteNetOrder(s: NcclState, e: { ev: Evidence; input: number; host: string | null; pid: number | null }, what: "socket" | "boot" | "plugin"): void {
   const key = `${e.host}|${e.pid}`;
   let cur = s.netOrder[key];
-  if (!cur) {
-    const size = netOrderSizes.get(s.netOrder) ?? Object.keys(s.netOrder).length;
-    if (size >= NET_ORDER_PROCS) return;
-    cur = s.netOrder[key] = {};
-    netOrderSizes.set(s.netOrder, size + 1);
-  }
+  if (!cur && !addKey(s.netOrder, key, (cur = {}), NET_ORDER_PROCS)) return;
   cur[what] = earlierThan(cur[what], e);
 }
 
