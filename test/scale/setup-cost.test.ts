@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze.js";
-// @ts-expect-error: the bench's generator is plain JavaScript
 import { writeShape } from "../../bench/generate.mjs";
 
 /**
