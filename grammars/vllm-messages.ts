@@ -27,6 +27,7 @@ export interface PhraseMatch {
 export type PhraseId =
   | "banner"
   | "engine.v0Fallback"
+  | "engine.dpCoordinator"
   | "version.apiServer"
   | "version.server"
   | "version.logo"
@@ -440,6 +441,11 @@ const BY_FIRST: Record<string, Entry[]> = {
     // next record, `Starting to load model ... ERROR ... RuntimeError: ...`, names none)
     { id: "model.startLoad", re: /^Starting to load model (?=\S*[A-Za-z0-9])(\S+?)(?:\.\.\.)?\s*$/, map: (m): Stated => ({ "config.model": m[1] }), priority: 2 },
     { id: "server.starting", re: /^Starting vLLM (?:API )?server(?: \d+)? on (\S+)/, map: () => ({ "server.ready": true }), priority: 1 },
+    // the front end starting V1's data-parallel coordinator process (vllm/v1/engine/coordinator.py, whose process is
+    // named `VLLM_DP_Coordinator`), logged from vllm/v1/utils.py (0.8.5) and vllm/v1/engine/utils.py (0.9 on) when
+    // --data-parallel-size > 1: `Started DP Coordinator process (PID: 279)`. V0 has no such process, so the line names
+    // the engine even when no process prefix or `v1/` path does (a 0.8 server logs unprefixed records)
+    { id: "engine.dpCoordinator", re: /^Started DP Coordinator process \(PID: \d+\)/, map: (): Stated => ({ "vllm.engine": "v1" }) },
   ],
   T: [
     // printed only when enforce_eager is set (config.py ≤0.6, then platforms/*.py `is_async_output_supported`; NPU plugins say
