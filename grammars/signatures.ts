@@ -474,6 +474,40 @@ export const SIGNATURES: readonly Signature[] = [
     nearMisses: ["box:311:311 [0] NCCL INFO NCCL_MULTI_RANK_GPU_ENABLE set by environment to 1."],
   },
   {
+    // NCCL 2.4-2.6's device-side checks (NCCL_CHECKS, init.cc ncclCommGetAsyncError): a kernel found the ranks on different
+    // collectives (`Mismatched collective detected, please check your collective calls at and around rank N. ...`, the
+    // communicator failing with ncclInvalidUsage) or suspected it while waiting (`Your program may be hanging, this may be
+    // caused by a collective mismatch around rank N. ...`). N is the rank that printed it.
+    id: "nccl.collMismatchWarn", dialect: "nccl", level: "error", anyOf: ["mismatched collective detected", "caused by a collective mismatch"],
+    values: [/(?:at and )?around rank (?<aroundRank>\d+)/, /(?<suspected>may be hanging)/],
+    pattern: /\bMismatched collective detected\b|\bmay be caused by a collective mismatch around rank \d/,
+    samples: [
+      "init.cc:1247 NCCL WARN Mismatched collective detected, please check your collective calls at and around rank 39. You can use NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=COLL to see the collective logs",
+      "node-3:4410:4490 [2] init.cc:1195 NCCL WARN Your program may be hanging, this may be caused by a collective mismatch around rank 2. Please check your collective calls at and around this rank. You can use NCCL_DEBUG=INFO and NCCL_DEBUG_SUBSYS=COLL to see the collective logs",
+    ],
+    nearMisses: ["gpu-a:140:161 [0] transport/net_ib.cc:651 NCCL WARN NET/IB : collective mismatch error local size 524288 remote 65536 addr 7f00aa010000 rkey 1c2d seq 12/12"],
+  },
+  {
+    // PyTorch's ProcessGroupWrapper (TORCH_DISTRIBUTED_DEBUG=DETAIL; ProcessGroupWrapper.cpp runCollectiveChecks) compares
+    // each collective's fingerprint across ranks over a Gloo helper group before running it, and raises on a difference:
+    // `Detected mismatch between collectives on ranks. Rank A is running collective: CollectiveFingerPrint(SequenceNumber=N,
+    // OpType=X, TensorShape=[...], ...), but Rank B is running collective: CollectiveFingerPrint(...).` (1.10-1.12: `Rank A
+    // is running inconsistent collective: CollectiveFingerPrint(OpType=X, ...)`, the other rank's op alone; 2.1+ adds
+    // `Collectives differ in the following aspects: <what>`). The collective never reaches NCCL.
+    id: "torch.collMismatch", dialect: "torch", level: "error", anyOf: ["detected mismatch between collectives"],
+    values: [
+      /Rank (?<rankA>\d+) is running (?:inconsistent )?collective: CollectiveFingerPrint\((?:SequenceNumber=\d+,? ?)?OpType=(?<opA>\w+)/,
+      /but Rank (?<rankB>\d+) is running collective:\s*(?:CollectiveFingerPrint\((?:SequenceNumber=\d+,? ?)?OpType=)?(?<opB>\w+)/,
+      /differ in the following aspects:\s+(?<aspects>\S.{0,300}?)\s*$/,
+    ],
+    pattern: /\bDetected mismatch between collectives on ranks\b/,
+    samples: [
+      "RuntimeError: Detected mismatch between collectives on ranks. Rank 1 is running collective: CollectiveFingerPrint(SequenceNumber=0, OpType=_ALLGATHER_BASE, TensorShape=[8, 16], TensorDtypes=BFloat16), but Rank 2 is running collective: CollectiveFingerPrint(SequenceNumber=0, OpType=_ALLGATHER_BASE, TensorShape=[8, 17], TensorDtypes=BFloat16).Collectives differ in the following aspects:   Tensor Tensor shapes: 8, 16vs 8, 17",
+      "[rank3]: RuntimeError: Detected mismatch between collectives on ranks. Rank 3 is running inconsistent collective: CollectiveFingerPrint(OpType=BROADCAST, TensorShape=[34112], TensorDtypes=Float)",
+    ],
+    nearMisses: ["TORCH_DISTRIBUTED_DEBUG=DETAIL checks that collectives match across ranks"],
+  },
+  {
     id: "nccl.shm", dialect: "nccl", level: "error", anyOf: ["shared memory", "/dev/shm", "ncclshmopen", "posix_fallocate", "shm_open", "shmutils.cc"],
     values: [
       /\(size (?<size>\d+)\)/, /to (?<sizeTo>\d+) bytes/, /(?<attach>attach)/i,

@@ -77,6 +77,7 @@ import { rule as ncclRemoteProcessExited } from "./nccl/remote-process-exited.js
 import { rule as ncclCudaError } from "./nccl/cuda-error.js";
 import { rule as ncclDuplicateGpu } from "./nccl/duplicate-gpu.js";
 import { rule as ncclCollectiveTimeout } from "./nccl/collective-timeout.js";
+import { rule as ncclCollectiveMismatch } from "./nccl/collective-mismatch.js";
 import { rule as ncclGlooError } from "./nccl/gloo-error.js";
 import { rule as ncclHcclError } from "./nccl/hccl-error.js";
 import { rule as ncclOnecclError } from "./nccl/oneccl-error.js";
@@ -182,6 +183,7 @@ export const ALL_RULES: readonly Rule[] = [
   ncclCudaError,
   ncclDuplicateGpu,
   ncclCollectiveTimeout,
+  ncclCollectiveMismatch,
   ncclGlooError,
   ncclHcclError,
   ncclOnecclError,

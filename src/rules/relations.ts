@@ -30,7 +30,7 @@ export interface Relation {
 
 // the failures that stop NCCL from connecting ranks, in any program
 const NET_FAILURES = ["nccl/wrong-interface", "nccl/bootstrap-failure", "nccl/ib-error", "nccl/shm-too-small", "nccl/ofi-rail-mismatch"];
-const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error", "nccl/oneccl-error"];
+const NCCL_FAILURES = ["nccl/system-error", "nccl/internal-error", "nccl/remote-process-exited", "nccl/cuda-error", "nccl/duplicate-gpu", "nccl/error", "nccl/hccl-error", "nccl/oneccl-error", "nccl/collective-mismatch"];
 const SETUP_FAILURES = ["vllm/deepgemm-failed", "vllm/dp-config-mismatch", "vllm/not-enough-gpus", "vllm/bad-cli-args", "vllm/model-support", "vllm/tp-not-divisible", "vllm/max-model-len-exceeds-model", "vllm/batched-tokens-below-max-model-len", "vllm/ray-insufficient-resources", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/model-download", "vllm/port-in-use", "vllm/cuda-driver-too-old", "vllm/cuda-system-not-ready", "vllm/driver-library-mismatch", "vllm/visible-devices-uuid", "vllm/lora-rank-too-large", "vllm/lora-load-failed", "vllm/lora-max-rank-invalid", "vllm/quantization-unsupported", "vllm/dtype-unsupported", "vllm/kernels-import-failed", "vllm/nccl-library-load-failed", "vllm/torch-compile-failed", "vllm/neuron-compile-failed", "vllm/triton-cache-race", "vllm/pp-unsupported", "vllm/kv-connector-unknown", "vllm/spec-decode-draft-unsupported", "vllm/startup-interrupted", "vllm/no-gpu-platform", "vllm/no-visible-gpu", "cluster/version-mismatch", "cluster/container-gpu-setup-failed"];
 // the GPU failing the process: out of memory, or a kernel fault (after which the CUDA context is unusable)
 const MEMORY_FAILURES = ["vllm/cuda-oom", "vllm/host-oom", "vllm/fatal-signal", "vllm/cpp-abort", "vllm/gpu-xid", "vllm/cuda-error", "vllm/triton-out-of-resources", "vllm/cuda-graph-capture-failed", "vllm/no-kv-cache-memory", "vllm/kv-cache-too-small"];
@@ -180,6 +180,7 @@ export const RELATIONS: Readonly<Record<string, Relation>> = {
   "nccl/cuda-error": { layer: "nccl", causedBy: ["vllm/cuda-oom", "vllm/cuda-graph-capture-failed", "nccl/duplicate-gpu", "vllm/cuda-system-not-ready", "vllm/gpu-xid"] },
   "nccl/remote-process-exited": { layer: "nccl", causedBy: [...NET_FAILURES, "vllm/cuda-oom", "vllm/cuda-error", "vllm/fatal-signal", "vllm/cpp-abort", "vllm/gpu-xid", "nccl/cuda-error"] },
   "nccl/error": { layer: "nccl", causedBy: [...NET_FAILURES, "nccl/duplicate-gpu", "cluster/version-mismatch"] },
+  "nccl/collective-mismatch": { layer: "nccl" },
   // Gloo's recv/send timeouts and lost connections mid-run: a peer that died or hung first (its OOM, CUDA or NCCL
   // failure, a worker that died), or the network between the nodes; every such failure stays the cause
   "nccl/gloo-error": { layer: "nccl", causedBy: [...NET_FAILURES, ...NCCL_FAILURES, ...MEMORY_FAILURES, "vllm/ray-worker-died", "vllm/dp-config-mismatch", "vllm/ray-node-ip-mismatch", "vllm/ray-dp-master-missing", "vllm/port-in-use"] },

@@ -8,7 +8,7 @@ import { noAlgoAdvice, noAlgoOf, noAlgoSaid } from "./no-algo.js";
 import { collMismatchOf, collMismatchSaid, SAME_CALLS_HINT, SAME_PROGRAM_HINT } from "./coll-mismatch.js";
 
 /** The signatures a specific nccl/* rule explains: with any of them in the log, this rule stays quiet. */
-const SPECIFIC = ["nccl.systemError", "nccl.mnnvl", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch", "nccl.sharpFailed", "nccl.ofiRails"];
+const SPECIFIC = ["nccl.systemError", "nccl.mnnvl", "nccl.internalError", "nccl.remoteExited", "nccl.remoteExitedNet", "nccl.cudaError", "nccl.ibError", "nccl.duplicateGpu", "nccl.shm", "nccl.bootstrap", "nccl.bootstrapWeak", "torch.uniqueIdStore", "nccl.timeout", "nccl.versionMismatch", "nccl.sharpFailed", "nccl.ofiRails", "nccl.collMismatchWarn"];
 
 export const meta = {
   id: "nccl/error",
