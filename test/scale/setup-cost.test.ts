@@ -10,7 +10,7 @@ import { writeShape } from "../../bench/generate.mjs";
  * with what the facts already hold (counting a record's keys at each new one) costs nothing on a small log and most of
  * the time on this one: a change of round 80r38 made it 3.5 times slower, and only the benchmark saw it. Its CPU is
  * measured against the bench's own log of the same size (collective lines, few processes), in this process, so the
- * machine's speed and load move both alike: ~8 times as much here, ~22 with that change.
+ * machine's speed and load move both alike: ~8-9 times as much here, ~22 with that change.
  */
 const dir = mkdtempSync(join(tmpdir(), "vd-setup-cost-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,9 +32,10 @@ describe("a big job's set-up log", () => {
     await writeShape(wide, "nccl-setup-wide", { bytes });
     await writeShape(bare, "bare", { bytes });
     await cpuSeconds(bare); // warm-up: the readers' code compiled
-    const b = await cpuSeconds(bare);
-    const w = await cpuSeconds(wide);
+    // (the least of two each: the scale tests run beside each other)
+    const b = Math.min(await cpuSeconds(bare), await cpuSeconds(bare));
+    const w = Math.min(await cpuSeconds(wide), await cpuSeconds(wide));
     console.log(`set-up cost: 100 MB of a big job's set-up ${w.toFixed(2)} s CPU, of collectives ${b.toFixed(2)} s (ratio ${(w / b).toFixed(1)})`);
-    expect(w / b).toBeLessThan(14);
+    expect(w / b).toBeLessThan(16);
   });
 });
