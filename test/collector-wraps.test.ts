@@ -76,3 +76,25 @@ describe("a viewer's line numbers before vLLM's process-prefixed lines", () => {
     for (const line of ["3 GPUs found", "12 (approx) Error: none"]) expect(peel(line).text, line).toBe(line);
   });
 });
+
+describe("srun --label before the last line of a paste, an NCCL record cut after its header", () => {
+  const lines = [
+    "gpu-a:97:221 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>",
+    "gpu-a:97:221 [0] NCCL INFO NET/Socket : Using [0]eth0:10.0.0.1<0>",
+    "NCCL version 2.5.6+cuda10.0",
+    "gpu-a:98:220 [1] NCCL INFO Bootstrap : Using eth0:10.0.0.1<0>",
+    "gpu-b:84:206",
+  ];
+  for (const [name, wrap] of labels.filter(([n]) => n !== "pdsh"))
+    it(`names the second host (${name})`, async () => {
+      const r = await analyzeText(lines.map(wrap).join("\n") + "\n");
+      expect(r.facts.nccl.nodes).toBe(2);
+    });
+
+  // (a pdsh host label there is left on: `note: host:1:2` would read the same)
+  it("takes off only a task number there", () => {
+    expect(peel("3: gpu-b:84:206").text).toBe("gpu-b:84:206");
+    expect(peel("3: gpu-b:84:206 [").text).toBe("gpu-b:84:206 [");
+    expect(peel("note: gpu-b:84:206").text).toBe("note: gpu-b:84:206");
+  });
+});

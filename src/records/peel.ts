@@ -201,6 +201,9 @@ const AHEAD_PY_LOG = String.raw`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] |(?:DEB
 // pdsh / pssh's `host: ` and srun `--label`'s `N: ` before a traceback's header, frame or exception line, a glog head or a
 // launcher's Python logging record (a code line under a frame needs no peel: the traceback reader measures it in the raw line)
 const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG}|${AHEAD_PY_LOG})`);
+// srun --label's task number before an NCCL record cut after its `host:pid:tid` or inside its device's bracket (the last
+// line of a paste): a task number, so no word of prose is taken for a host
+const SRUN_CUT_NCCL = /^(\d{1,6}): (?=[\w.\-<>]+:\d+:\d+(?: \[\d*)?\s*$)/;
 // an exception's name before its message is no host (`RuntimeError: ValueError: bad value`)
 const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
 // NVSHMEM's error print, its source file and line first (`/tmp/nvshmem_src/src/host/init/init.cu:1034: non-zero status: 28 ...`,
@@ -745,7 +748,7 @@ export function peelWrapped(raw: string): Peeled {
       s = s.slice(m[0].length);
       continue;
     }
-    if ((m = PDSH.exec(s)) || ((m = PDSH_PY.exec(s)) && !EXC_NAME_LABEL.test(m[1]))) {
+    if ((m = PDSH.exec(s)) || ((m = PDSH_PY.exec(s)) && !EXC_NAME_LABEL.test(m[1])) || (m = SRUN_CUT_NCCL.exec(s))) {
       labelOrigin(m[1], origin);
       s = s.slice(m[0].length);
       continue;
