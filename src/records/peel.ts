@@ -370,7 +370,7 @@ export function plainRecord(s: string): boolean {
   if (s.charCodeAt(i) !== 58 /* : */) return false;
   const d = s.charCodeAt(i + 1);
   if (!(d >= 48 && d <= 57)) return false;
-  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015") && !htmlEscapedPaste(s) && s.indexOf("\\[") < 0;
+  return s.indexOf("\x1b") < 0 && !mayHoldAnsiQuick(s) && s.indexOf("[repeated ") < 0 && s.indexOf("](http") < 0 && !s.endsWith("^M") && !s.endsWith("#015") && !htmlEscapedPaste(s) && s.indexOf("\\[") < 0 && !(last === 62 /* > */ && htmlBreakAt(s) >= 0);
 }
 
 /**
@@ -384,6 +384,21 @@ function htmlEscapedPaste(s: string): boolean {
 }
 function unescapeHtmlPaste(s: string): string {
   return s.replace(/&(lt|gt|amp);/g, (_, e: string) => (e === "lt" ? "<" : e === "gt" ? ">" : "&"));
+}
+
+/**
+ * A paste inside an HTML block of a GitHub comment (`<details><summary>..</summary>` then the log with no code fence)
+ * keeps the line breaks only as the `<br/>` tags the user typed at each line's end: `... Using network Socket<br/>`,
+ * `... Connected to Ray cluster. View the dashboard at 10.4.80.151:8265 <br/>`. A log line never ends in one (NCCL's
+ * address ends `<0>`), so the tag and the blanks before it come off.
+ */
+const HTML_BREAK = /^<\/?br[ \t]*\/?>$/i;
+/** where the HTML line-break tag that ends `s` starts, or -1 (`s` ends in `>`: the tag is in its last 8 characters) */
+function htmlBreakAt(s: string): number {
+  for (let i = s.length - 2, stop = Math.max(0, s.length - 8); i >= stop; i--) {
+    if (s.charCodeAt(i) === 60 /* < */) return HTML_BREAK.test(s.slice(i)) ? i : -1;
+  }
+  return -1;
 }
 
 /**
@@ -429,6 +444,11 @@ export function peelWrapped(raw: string): Peeled {
   const hasTab = s.indexOf("\t") >= 0;
   if (s.includes("](http")) s = unlinkAutolinks(s);
   if (htmlEscapedPaste(s)) s = unescapeHtmlPaste(s);
+  if (s.charCodeAt(s.length - 1) === 62 /* > */ || s.endsWith(" ") || s.endsWith("\t")) {
+    const t = s.trimEnd();
+    const at = t.charCodeAt(t.length - 1) === 62 ? htmlBreakAt(t) : -1;
+    if (at >= 0) s = t.slice(0, at).trimEnd();
+  }
   if (s.indexOf("\\[") >= 0 && MD_ESCAPED_MARK.test(s)) s = unescapeMarkdownPaste(s);
   // Ray's dedup suffix and tmux/k9s decorations sit at the end
   let m: RegExpExecArray | null = null;

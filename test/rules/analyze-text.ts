@@ -61,3 +61,16 @@ export async function eachWrapped(
   for (const [name, wrap] of wraps)
     for (const eol of eolsFor(wrap)) check(await analyzeText(lines.map(wrap).join(eol) + eol), `${name} ${JSON.stringify(eol)}`);
 }
+
+/** The three collectors most real-format cases are read behind: none, `kubectl logs --timestamps`, mpirun's tag. */
+export const COMMON_WRAPS: readonly (readonly [string, (l: string) => string])[] = [
+  ["plain", (l) => l],
+  ["kubets", (l) => `2026-02-03T11:20:05.123456789Z ${l}`],
+  ["mpi-tag", (l) => `[1,0]<stderr>:${l}`],
+];
+
+/** `eachWrapped` behind `COMMON_WRAPS` */
+export const eachCommonWrap = (lines: readonly string[], check: (r: Report, at: string) => void): Promise<void> => eachWrapped(COMMON_WRAPS, lines, check);
+
+/** log text of `lines`, each ended by LF */
+export const logText = (lines: readonly string[]): string => lines.join("\n") + "\n";
