@@ -7,8 +7,9 @@ import type { Report } from "../src/model.js";
  * through llm-scaler, the CPU backend, AMD ROCm on RDNA and Strix Halo, Apple silicon through vllm-metal). The tool read
  * every scored fact at first sight; what it missed was vllm-metal's own refusal to start when its KV cache budget came
  * out at zero or less (`Paged attention: not enough Metal memory for KV cache. metal_limit=..GB, fraction=..,
- * usable_metal=..GB, model_memory=..GB, overhead=..GB, kv_budget=-0.38GB. Mitigations: ...`, decimal GB). Every log
- * text here is written for the test.
+ * usable_metal=..GB, model_memory=..GB, overhead=..GB, kv_budget=-0.38GB. Mitigations: ...`, decimal GB), and, unscored,
+ * the platform a DEBUG start names before its INFO `Automatically detected platform` line (`Confirmed ROCm platform is
+ * available.`). Every log text here is written for the test.
  */
 
 const WRAPS: [string, (l: string) => string][] = [
@@ -62,3 +63,30 @@ describe("vllm-metal finding no Metal memory for the KV cache", () => {
   });
 });
 
+describe("the platform a DEBUG start confirms before it names it at INFO", () => {
+  const probe = [
+    "root@gfx-box:/app# vllm serve Qwen/Qwen3-4B",
+    "DEBUG 09-02 17:20:11 [__init__.py:34] Checking if TPU platform is available.",
+    "DEBUG 09-02 17:20:11 [__init__.py:44] TPU platform is not available because: No module named 'libtpu'",
+    "DEBUG 09-02 17:20:11 [__init__.py:52] Checking if CUDA platform is available.",
+    "DEBUG 09-02 17:20:11 [__init__.py:93] CUDA platform is not available because: NVML Shared Library Not Found",
+    "DEBUG 09-02 17:20:11 [__init__.py:100] Checking if ROCm platform is available.",
+    "DEBUG 09-02 17:20:11 [__init__.py:107] Confirmed ROCm platform is available.",
+    "DEBUG 09-02 17:20:11 [__init__.py:122] Checking if HPU platform is available.",
+  ];
+  it("reads rocm from the confirmation, behind wrappers and CRLF", async () => {
+    await eachWrap(probe, (r, at) => {
+      expect(r.facts.gpu.platform, at).toBe("rocm");
+      expect(r.facts.config.model, at).toBe("Qwen/Qwen3-4B");
+      expect(ids(r, "error"), at).toEqual([]);
+    });
+  });
+  it("lets the INFO line win, and reads no platform from XPU's collective backend", async () => {
+    const later = await analyzeText(text([...probe, "INFO 09-02 17:20:12 [__init__.py:239] Automatically detected platform cpu."]));
+    expect(later.facts.gpu.platform).toBe("cpu");
+    const xccl = await analyzeText(text(["DEBUG 09-02 17:20:11 [__init__.py:150] Confirmed xccl backend is available."]));
+    expect(xccl.facts.gpu.platform ?? null).toBeNull();
+    const jetson = await analyzeText(text(["DEBUG 09-02 17:20:11 [__init__.py:83] Confirmed CUDA platform is available on Jetson."]));
+    expect(jetson.facts.gpu.platform).toBe("cuda");
+  });
+});
