@@ -195,6 +195,16 @@ const CUDA_VALUES = [/(?:Cuda failure (?:\d+ )?|CUDA error \d+ |Test CUDA failur
  * raise_if_cache_size_invalid: ``Try increasing `VLLM_CPU_KVCACHE_SPACE` ...``)
  */
 const KV_SPACE_KNOB = /Try increasing `(?<knob>VLLM_\w+_KVCACHE_SPACE)`/;
+// vllm-metal's budget breakdown (decimal GB, 1e9 bytes) and the knob its mitigations name: VLLM_METAL_MEMORY_FRACTION,
+// or --gpu-memory-utilization (its fraction since vllm-metal read that flag: `increase --gpu-memory-utilization (currently 0.05)`)
+const METAL_KV_VALUES = [
+  /\b(?<metal>Metal) memory for KV cache/,
+  /\bkv_budget=-(?<negativeGB>[\d.]+)GB/,
+  /\bmodel_memory=(?<modelGB>[\d.]+)GB/,
+  /\busable_metal=(?<usableGB>[\d.]+)GB/,
+  /\bfraction=(?<fraction>[\d.]+)/,
+  /\bincrease (?<metalKnob>VLLM_METAL_MEMORY_FRACTION|--gpu-memory-utilization)\b/,
+];
 // a `-> 6` return inside bootstrap.cc (bootstrapInit's connections, bootstrapAllGather, ring exchange): the peer was lost
 // while the ranks were still setting up the communicator
 const REMOTE_VALUES = [/(?:remote peer|recv from|send to|from) (?<peer>\S+?)<\d+>/, /\b(?<inBootstrap>bootstrap)\.(?:cc|cu):\d+ -> 6\b/];
@@ -2882,12 +2892,17 @@ export const SIGNATURES: readonly Signature[] = [
     samples: ["INFO 08-19 10:03:10 [kv_cache_utils.py:637] Maximum concurrency for 32,768 tokens per request: 39.98x"],
   },
   {
-    id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "blocks: -", "available kv cache memory: -"],
-    values: [/Available KV cache memory: -(?<negativeGiB>[\d.]+) ?GiB/, KV_SPACE_KNOB],
-    // ≤0.1.x did not clamp the profiled count: `# GPU blocks: -1`
-    pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: (?:0|-\d+)\b|Available KV cache memory: -[\d.]+ ?GiB/,
-    samples: ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048", "INFO 06-21 10:00:18 llm_engine.py:128] # GPU blocks: -1, # CPU blocks: 512", "ValueError: No available memory for the cache blocks. Try increasing `VLLM_CPU_KVCACHE_SPACE` when initializing the engine."],
-    nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0"],
+    id: "vllm.noKvMemory", dialect: "vllm", level: "error", anyOf: ["no available memory for the cache blocks", "blocks: 0", "blocks: -", "available kv cache memory: -", "not enough metal memory for kv cache"],
+    values: [/Available KV cache memory: -(?<negativeGiB>[\d.]+) ?GiB/, KV_SPACE_KNOB, ...METAL_KV_VALUES],
+    // ≤0.1.x did not clamp the profiled count: `# GPU blocks: -1`. vllm-metal's worker (Apple silicon) sizes the cache
+    // itself and raises when its budget is zero or less: `Paged attention: not enough Metal memory for KV cache.
+    // metal_limit=..GB, fraction=.., usable_metal=..GB, model_memory=..GB, overhead=..GB, kv_budget=-0.38GB. Mitigations: ...`
+    pattern: /No available memory for the cache blocks|# (?!CPU )\w+ blocks: (?:0|-\d+)\b|Available KV cache memory: -[\d.]+ ?GiB|Paged attention: not enough Metal memory for KV cache/,
+    samples: [
+      "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 0, # CPU blocks: 2048", "INFO 06-21 10:00:18 llm_engine.py:128] # GPU blocks: -1, # CPU blocks: 512", "ValueError: No available memory for the cache blocks. Try increasing `VLLM_CPU_KVCACHE_SPACE` when initializing the engine.",
+      "ValueError: Paged attention: not enough Metal memory for KV cache. metal_limit=12.00GB, fraction=0.5, usable_metal=6.00GB, model_memory=5.10GB, overhead=1.20GB, kv_budget=-0.30GB. Mitigations: increase VLLM_METAL_MEMORY_FRACTION, use a smaller or more quantized model.",
+    ],
+    nearMisses: ["INFO 05-01 10:00:00 executor_base.py:1] # GPU blocks: 1478, # CPU blocks: 0", "Paged attention: computed num_blocks too low (12 < minimum 16). metal_limit=12.00GB, fraction=0.5"],
   },
   {
     // ModelConfig's check of --max-model-len against the model's config.json: a ValueError (≤0.9), pydantic's

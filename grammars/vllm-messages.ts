@@ -104,6 +104,7 @@ export type PhraseId =
   | "gpu.list"
   | "engine.v1Backend"
   | "platform.detected"
+  | "platform.confirmed"
   | "platform.plugin"
   | "platform.ownMessage";
 
@@ -265,6 +266,11 @@ const BY_FIRST: Record<string, Entry[]> = {
     KV_TOKENS,
     PLATFORM_ATTN,
     PLATFORM_CPU_GRAPH,
+    // vllm/platforms/__init__.py (≈v0.7.3+, VLLM_LOGGING_LEVEL=DEBUG): the built-in platform check that found its device
+    // (`Confirmed ROCm platform is available.`, CUDA's `... available on Jetson.`, CPU's `... because vLLM is built with
+    // CPU.`), a step before the INFO `Automatically detected platform`, which wins; a window or a start that stops between
+    // the two still names the platform. (`Confirmed xccl backend is available.` is XPU's collective backend, no platform.)
+    { id: "platform.confirmed", re: /^Confirmed (CUDA|ROCm|TPU|XPU|HPU|CPU|Neuron|OpenVINO) platform is available\b/, map: (m): Stated => ({ "gpu.platform": m[1].toLowerCase() }), priority: 6 },
     { id: "config.chunkedPrefill", re: /^Chunked prefill is enabled with max_num_batched_tokens=(\d+)/, map: (m): Stated => ({ "config.maxNumBatchedTokens": num(m[1]) }) },
     { id: "customAllReduce.disabled", re: /^Custom allreduce is disabled (.*?)(?:\. To silence this warning.*)?$/, map: () => ({}) },
     // after capture (v1/worker/gpu_worker.py, ≈v0.19+): `CUDA graph pool memory: 0.71 GiB (actual), 0.79 GiB (estimated),

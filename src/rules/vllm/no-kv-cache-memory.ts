@@ -1,6 +1,6 @@
 import type { RuleContext, FindingDraft } from "../types.js";
 import { factEvidence, hitEvidence, kvCacheEmpty, uniqueEvidence } from "../helpers.js";
-import { firstValue, signalHits } from "../signals.js";
+import { firstValue, signalHits, type Hit } from "../signals.js";
 import { defineRule, type RuleSpec } from "../define.js";
 
 export const meta = {
@@ -35,6 +35,10 @@ export function check(ctx: RuleContext): FindingDraft[] {
       ],
     }];
   }
+  // vllm-metal (Apple silicon) sizes the cache in its own worker, from the share of the Metal memory limit it may use
+  // (unified memory, shared with macOS and every other app): its message carries the whole budget, in decimal GB
+  const metal = hits.filter((h) => h.captures.metal !== undefined);
+  if (metal.length) return [metalFinding(metal, facts.config.maxModelLen)];
   const m = facts.memory;
   const gmu = facts.config.gpuMemoryUtilization;
   const parts: string[] = [];
@@ -86,6 +90,31 @@ function raiseAdvice(gmu: number | null, short: number | null, total: number | n
   if (short !== null) return { covers: false, text: `Raising --gpu-memory-utilization helps only if it adds more than ${short} GiB: each 0.01 is 1% of the GPU's memory (+0.03 is 2.4 GiB on an 80 GiB GPU, +0.09 is 2.2 GiB on a 24 GiB GPU); from ${from}, 0.98 is the most it can go.` };
   const next = Math.min(0.98, Math.round((from + 0.05) * 100) / 100);
   return { covers: true, text: `Raise --gpu-memory-utilization${gmu !== null ? ` from ${gmu} to ${next}` : " (default 0.9)"} if no other process uses the GPU.` };
+}
+
+/**
+ * vllm-metal's `Paged attention: not enough Metal memory for KV cache.`: the fraction of the Metal limit it may use,
+ * less the weights and a fixed overhead, left nothing. Its numbers are decimal GB (1e9 bytes), quoted as printed.
+ */
+function metalFinding(hits: Hit[], maxModelLen: number | null): FindingDraft {
+  const short = firstValue(hits, "negativeGB");
+  const model = firstValue(hits, "modelGB");
+  const usable = firstValue(hits, "usableGB");
+  const fraction = firstValue(hits, "fraction");
+  // the knob its mitigations name: VLLM_METAL_MEMORY_FRACTION, or --gpu-memory-utilization in releases that read it
+  const knob = firstValue(hits, "metalKnob") ?? "VLLM_METAL_MEMORY_FRACTION (or --gpu-memory-utilization, in vllm-metal releases that read it)";
+  const parts: string[] = [];
+  if (usable !== undefined) parts.push(`usable Metal memory ${usable} GB${fraction !== undefined ? ` at fraction ${fraction}` : ""}`);
+  if (model !== undefined) parts.push(`weights ${model} GB`);
+  return {
+    message: `vllm-metal found no Metal memory left for the KV cache${parts.length ? ` (${parts.join(", ")})` : ""}${short !== undefined ? `: the budget is ${short} GB short` : ""}, so the engine cannot serve a single request.`,
+    evidence: hitEvidence(hits),
+    remediation: [
+      `Raise ${knob}: the share of the Metal memory limit vllm-metal may use${fraction !== undefined ? ` (now ${fraction})` : ""}. The limit is part of the Mac's unified memory, so closing other applications also leaves more.`,
+      "Use a smaller or more quantized checkpoint (4-bit MLX weights take about a quarter of BF16's).",
+      `For a hybrid (linear-attention) model, lower --max-num-seqs: each sequence slot reserves state memory before the KV cache is sized${maxModelLen !== null ? `; a lower --max-model-len (now ${maxModelLen}) shrinks what one request needs` : ""}.`,
+    ],
+  };
 }
 
 export const rule = defineRule(meta, check);
