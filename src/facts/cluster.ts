@@ -570,7 +570,8 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
         let other: string | null;
         if (INTRA_ONLY(c.kind) || remote === null) {
           scope = INTRA_ONLY(c.kind) || g.nNodes === 1 || hosts.size === 1 ? "intra" : "inter";
-          other = scope === "intra" ? lh : null;
+          // a record whose own host prefix was lost (a hard wrap inside `host:pid`) sits on its peer's machine
+          other = scope === "intra" ? (lh ?? rh) : null;
         } else if (lh && rh) {
           // one name on both ends, yet NCCL put the printer alone on its node (`localRanks 1`, or as many nodes as
           // ranks): two machines that share a name (identical containers, whose processes are numbered alike too)
@@ -580,7 +581,7 @@ export function buildCluster(input: ClusterInput, keepNames: ReadonlySet<string>
         } else {
           // the other end's host is not in the log: NCCL uses the network between nodes, unless the communicator is on one node
           scope = g.nNodes === 1 ? "intra" : "inter";
-          other = scope === "intra" ? lh : rh;
+          other = scope === "intra" ? (lh ?? rh) : rh;
         }
         if (scope === "inter") add(inter, c.kind, n);
         add(scope === "inter" ? interNode : intraNode, c.kind, n);
