@@ -1920,7 +1920,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "nccl.gdrSaidOff", dialect: "nccl", level: "info", anyOf: ["gpu direct rdma disabled", "dma-buf is not available", "gdr 0"],
     // (the HCA form of net_ib, not graph/paths.cc's `Disabled for GPU x / HCA y (distance …)`, a path decision)
-    values: [/GPU Direct RDMA Disabled for HCA \d+ '(?<hca>[^']+)'/],
+    // (a forum post outside a code block turns the quotes curly: `for HCA 0 ‘rocep1s0f0’`)
+    values: [/GPU Direct RDMA Disabled for HCA \d+ ['\u2018\u2019](?<hca>[^'\u2018\u2019]+)['\u2018\u2019]/],
     pattern: /GPU Direct RDMA Disabled for (?:HCA|GPU)|DMA-BUF is not available|\bGDR 0\b/,
     samples: ["node:1:2 [0] NCCL INFO NET/IB : GPU Direct RDMA Disabled for HCA 0 'mlx5_0'", "node:1:2 [0] NCCL INFO Connected all rings, use ring PXN 0 GDR 0"],
   },

@@ -17,6 +17,8 @@ import { readSignals } from "./signals.js";
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
 /** NCCL ≤2.4's net plugin loader line when no plugin is installed (see NcclNetPluginEvent) */
+// a whole HCA GDR message alone on its line (transport/net_ib.cc, graph/topo.cc), its NCCL head stripped
+const BARE_GDR_HCA = /^\s*NET\/[A-Za-z][\w-]* ?: ?GPU Direct RDMA (?:\(DMABUF\) )?(Enabled|Disabled|enabled|disabled) for HCA \d{1,3} ['\u2018\u2019]/;
 const NET_PLUGIN_V24 = /^NET\/Plugin ?: ?No plugin found \(libnccl-net\.so\)\.?$/;
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
 export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };
@@ -731,6 +733,9 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       if (pendingTails.length < MAX_PENDING_TAILS) pendingTails.push(rec);
     }
     if (t.includes("NET/")) {
+      // NCCL's own HCA GDR line with its `host:pid:tid [dev] NCCL INFO ` head stripped by the user (`NET/IB : GPU Direct
+      // RDMA Disabled for HCA 0 'mlx5_0'`, quoted in a forum post): the whole message, so it is NCCL's and says the same
+      if ((m = BARE_GDR_HCA.exec(t))) emit({ kind: "nccl.gdr", ...base(rec, evidenceOf(rec)), ...NOBODY, enabled: /^e/i.test(m[1]), scope: "hca" });
       if (/NET\/IB ?:|NET\/IBext/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "IB" });
       else if (/NET\/OFI\b/.test(t)) emit({ kind: "nccl.netHint", ...base(rec, evidenceOf(rec)), net: "OFI" });
       // a net plugin's WARN text alone on its line, as PyTorch prints it under `Last error:` (`NET/GPUDirectTCPX failed to

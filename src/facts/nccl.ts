@@ -321,7 +321,7 @@ function noteIface(all: Record<string, IfaceState>, role: IfaceState["role"], in
  * The socket transport's topology check names each of its devices, which are the data NICs (transport/net.cc, ≥2.7):
  * `NET/Socket : GPU Direct RDMA Disabled for HCA 1 'virbr0'` (the address is not printed)
  */
-const SOCKET_GDR_HCA = /\bNET\/Socket ?: ?GPU Direct RDMA (?:Disabled|Enabled) for HCA (\d{1,3}) '([^'\s]{1,64})'/;
+const SOCKET_GDR_HCA = /\bNET\/Socket ?: ?GPU Direct RDMA (?:Disabled|Enabled) for HCA (\d{1,3}) ['\u2018\u2019]([^'\u2018\u2019\s]{1,64})['\u2018\u2019]/;
 
 const ifaceKey = (role: string, index: number, name: string, address: string, host: string | null, pid: number | null, via?: string) => `${role}|${index}|${name}|${address}|${host ?? ""}|${pid ?? ""}${via ? `|${via}` : ""}`;
 
