@@ -352,8 +352,8 @@ export function peel(raw: string): Peeled {
  * a letter and a name (`[\w.\-]*`) ended by `:` and a digit, as `host:pid:tid [dev] NCCL …` does, which none of the
  * wrappers below can start with; it ends with a visible ASCII character other than `)` and `]` (no padding, box
  * edge, tmux marker, Ray advice or caret-notation CR to cut); it holds no ESC, no colour residue, no Ray dedup
- * suffix, no markdown auto-link and no editor's `\[` escape. Then `peelWrapped` gives the line back whole with no origin (test/peel.test.ts
- * holds the two to each other).
+ * suffix, no markdown auto-link, no editor's `\[` escape and no HTML `<br/>` at its end. Then `peelWrapped` gives the
+ * line back whole with no origin (test/peel.test.ts holds the two to each other).
  */
 export function plainRecord(s: string): boolean {
   const n = s.length;
