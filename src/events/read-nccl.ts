@@ -16,9 +16,9 @@ import { readSignals } from "./signals.js";
 
 export type { NcclFastCounts, NcclFastEntry } from "./nccl-fast-counter.js";
 
-/** NCCL ≤2.4's net plugin loader line when no plugin is installed (see NcclNetPluginEvent) */
 // a whole HCA GDR message alone on its line (transport/net_ib.cc, graph/topo.cc), its NCCL head stripped
-const BARE_GDR_HCA = /^\s*NET\/[A-Za-z][\w-]* ?: ?GPU Direct RDMA (?:\(DMABUF\) )?(Enabled|Disabled|enabled|disabled) for HCA \d{1,3} ['\u2018\u2019]/;
+const BARE_GDR_HCA = /^\s*NET\/[A-Za-z][\w-]* ?: ?GPU Direct RDMA (?:\(DMABUF\) )?([Ee]nabled|[Dd]isabled) for HCA \d{1,3} ['\u2018\u2019]/;
+/** NCCL ≤2.4's net plugin loader line when no plugin is installed (see NcclNetPluginEvent) */
 const NET_PLUGIN_V24 = /^NET\/Plugin ?: ?No plugin found \(libnccl-net\.so\)\.?$/;
 /** Bounds on what the reader keeps across a (possibly gigabyte) input. */
 export const NCCL_READER_LIMITS = { heads: 4096, connections: 4096, messages: 4096, hosts: 8192, activity: ACTIVITY_LIMIT, comms: 8192, pids: 8192 };

@@ -876,14 +876,10 @@ export const ncclDomain: FactDomain<NcclState, NcclFacts> = {
     out.ibUsing = earlier(a.ibUsing, b.ibUsing);
     out.ibNone = earlier(a.ibNone, b.ibNone);
     out.socketUsing = earlier(a.socketUsing, b.socketUsing);
-    let orders = Object.keys(out.netOrder).length;
     for (const [k, v] of Object.entries(b.netOrder)) {
       const cur = out.netOrder[k];
       if (cur) for (const f of ["socket", "boot", "plugin"] as const) cur[f] = earlier(cur[f], v[f]);
-      else if (orders < NET_ORDER_PROCS) {
-        out.netOrder[k] = { ...v };
-        orders++;
-      }
+      else addKey(out.netOrder, k, { ...v }, NET_ORDER_PROCS);
     }
     out.ofi = earlier(a.ofi, b.ofi);
     out.ofiGaveUp = earlier(a.ofiGaveUp, b.ofiGaveUp);

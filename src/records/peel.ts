@@ -176,6 +176,8 @@ const GCP_LOGGING = /^(?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|
 const KUBECTL_PREFIX = /^\[pod\/([^\/\]\s]+)\/[^\]\s]+\](?:\s|$)/;
 const ANSI_QUICK = /\[\d[\d;]*m|\[m(?:\s|$)/;
 const NCCL_HOST_AHEAD = /^[\w.\-<>\[\]]+:\d+:\d+ (?:\[\d+\] |NCCL )/;
+// an NCCL record cut after its `host:pid:tid` or inside its device's bracket: the rest of the line (a paste's last line)
+const NCCL_HEAD_CUT = String.raw`[\w.\-<>]+:\d+:\d+(?: \[\d*)?\s*$`;
 // pdsh / pssh `host: `, `ip: ` and srun `--label` `N: ` before an NCCL, vLLM, process-prefixed or torchrun `[rankN]:` record,
 // before nccl-tests' output (its `#` lines, and its rows: size, count, type, op, then a number), or before the lines of
 // vLLM's benchmark clients (`srun -l vllm bench serve ...`): the serve block's banner, rules and rows as serve.py prints
@@ -203,7 +205,7 @@ const AHEAD_PY_LOG = String.raw`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] |(?:DEB
 const PDSH_PY = new RegExp(String.raw`^([A-Za-z0-9][\w.\-]*): (?=${AHEAD_PY_GLOG}|${AHEAD_PY_LOG})`);
 // srun --label's task number before an NCCL record cut after its `host:pid:tid` or inside its device's bracket (the last
 // line of a paste): a task number, so no word of prose is taken for a host
-const SRUN_CUT_NCCL = /^(\d{1,6}): (?=[\w.\-<>]+:\d+:\d+(?: \[\d*)?\s*$)/;
+const SRUN_CUT_NCCL = new RegExp(String.raw`^(\d{1,6}): (?=${NCCL_HEAD_CUT})`);
 // an exception's name before its message is no host (`RuntimeError: ValueError: bad value`)
 const EXC_NAME_LABEL = /(?:Error|Exception|Warning|Interrupt|Exit|Traceback)$/;
 // NVSHMEM's error print, its source file and line first (`/tmp/nvshmem_src/src/host/init/init.cu:1034: non-zero status: 28 ...`,
@@ -219,7 +221,7 @@ const AHEAD_NVSHMEM = String.raw`\[?(?=[\w./-]*?nvshmem)[\w./-]+\.(?:cpp|cu|cc|c
 const STERN = new RegExp(
   String.raw`^([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)+) ([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?) (?=` +
     `${RECORD_HEAD}|` +
-    String.raw`[\w.\-<>]+:\d+:\d+(?: \[\d*)?\s*$|` +
+    `${NCCL_HEAD_CUT}|` +
     String.raw`NCCL version |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s|${AHEAD_PY_GLOG}|${AHEAD_NVSHMEM})`,
 );
 // `aws logs tail`'s default `--format detailed` (awscli/customizations/logs/tail.py): the event's time as Python's
