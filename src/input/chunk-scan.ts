@@ -108,8 +108,10 @@ const sleb = (n: number): number[] => {
     out.push(b | 0x80);
   }
 };
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const vector = (items: number[][]) => [...leb(items.length), ...items.flat()];
+// (a function's body is thousands of bytes: joined with concat, which copies them at once; spread into a literal, item by
+// item, they cost each thread ~15 ms at its start)
+const section = (id: number, body: number[]) => [id].concat(leb(body.length), body);
+const vector = (items: number[][]) => leb(items.length).concat(...items);
 const name = (s: string) => [...leb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 
 // the instructions used (https://webassembly.github.io/spec/core/binary/instructions.html)
@@ -215,6 +217,7 @@ const product = (bytes: Iterable<number>): Set<number> => {
 const ALL_BYTES = Array.from({ length: 256 }, (_, b) => b);
 // (printable ASCII and the line end: what a log holds most)
 const common = (b: number) => (b >= 32 && b < 127) || b === 10;
+const COMMON_BYTES = ALL_BYTES.filter(common).length;
 
 /**
  * The class tables for the bytes looked at for `needles` (none: only `\n`), a byte and the byte after it at once: a
@@ -225,21 +228,30 @@ const common = (b: number) => (b >= 32 && b < 127) || b === 10;
  * for nothing. The first byte's low nibble's 16 bytes, its high nibble's, then the next byte's two.
  */
 function classTables(needles: readonly string[]): number[] {
+  const key = needles.join("\n");
+  let tables = tablesMemo.get(key);
+  if (tables === undefined) tablesMemo.set(key, (tables = classTablesOf(needles)));
+  return tables;
+}
+// (worked out once a thread: each Room sets them, and merging the groups costs some 5 ms)
+const tablesMemo = new Map<string, number[]>();
+function classTablesOf(needles: readonly string[]): number[] {
   const looked = [...new Set(needles.length ? [10, 91, 109, ...needles.map((d) => d.charCodeAt(0))] : [10])];
-  type Group = { bytes: number[]; next: Set<number> | null };
-  let groups: Group[] = looked.map((c) => ({ bytes: [c], next: nextBytes(c, needles) }));
-  const merged = (a: Group, b: Group): Group => ({ bytes: [...a.bytes, ...b.bytes], next: a.next === null || b.next === null ? null : new Set([...a.next, ...b.next]) });
-  // the common bytes (and common pairs: a common byte before any common byte) a group looks at alone
-  const cost = (g: Group) => {
-    const firsts = [...product(g.bytes)].filter(common).length;
-    const nexts = g.next === null ? ALL_BYTES.filter(common).length : [...product(g.next)].filter(common).length;
-    return firsts * nexts;
+  // (`cost`: the common bytes, and common pairs: a common byte before any common byte, the group looks at alone)
+  type Group = { bytes: number[]; next: Set<number> | null; cost: number };
+  const commonIn = (bytes: Set<number>) => {
+    let n = 0;
+    for (const b of bytes) if (common(b)) n++;
+    return n;
   };
+  const group = (bytes: number[], next: Set<number> | null): Group => ({ bytes, next, cost: commonIn(product(bytes)) * (next === null ? COMMON_BYTES : commonIn(product(next))) });
+  let groups: Group[] = looked.map((c) => group([c], nextBytes(c, needles)));
+  const merged = (a: Group, b: Group): Group => group([...a.bytes, ...b.bytes], a.next === null || b.next === null ? null : new Set([...a.next, ...b.next]));
   while (groups.length > 8) {
     let best: [number, number, number] = [Infinity, 0, 1];
     for (let i = 0; i < groups.length; i++) {
       for (let j = i + 1; j < groups.length; j++) {
-        const extra = cost(merged(groups[i], groups[j])) - cost(groups[i]) - cost(groups[j]);
+        const extra = merged(groups[i], groups[j]).cost - groups[i].cost - groups[j].cost;
         if (extra < best[0]) best = [extra, i, j];
       }
     }
@@ -310,10 +322,10 @@ function assemble(needles: readonly string[]): Uint8Array<ArrayBuffer> {
     ...get(MASK), ...eqz, ...brIf(1),
     ...get(P), ...i32(16 * k), ...add, ...get(MASK), ...ctz, ...add, ...set(Q),
     ...get(MASK), ...get(MASK), ...i32(1), ...sub, ...and, ...set(MASK),
-    ...(inRange ? [...get(Q), ...get(FROM), ...geU, ...get(Q), ...get(TO), ...ltU, ...and, ...if_, ...check, ...end] : check),
+  ].concat(inRange ? [...get(Q), ...get(FROM), ...geU, ...get(Q), ...get(TO), ...ltU, ...and, ...if_].concat(check, end) : check, [
     ...br(0),
     ...end, ...end,
-  ];
+  ]);
   const body = [
     ...get(TABLES), ...vload(0), ...set(LO), ...get(TABLES), ...vload(16), ...set(HI), ...get(TABLES), ...vload(32), ...set(LO2), ...get(TABLES), ...vload(48), ...set(HI2), ...vconst(new Array(16).fill(15)), ...set(NIBBLE),
     ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...i32(16), ...add, ...get(LIST_BYTES), ...i32(k), ...mul, ...add, ...tee(L + k), ...set(N + k)]),
@@ -324,27 +336,31 @@ function assemble(needles: readonly string[]): Uint8Array<ArrayBuffer> {
     ...Array.from({ length: UNROLL - 1 }, (_, k) => [...classes(k + 1), ...vor]).flat(),
     ...anyTrue, ...if_,
     ...get(P), ...get(FROM), ...geU, ...get(P), ...i32(16 * UNROLL), ...add, ...get(TO), ...leU, ...and, ...if_,
-    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k, false)).flat(),
+  ].concat(
+    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k, false)),
     0x05 /* else */,
-    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k, true)).flat(),
-    ...end,
-    ...end,
-    ...get(P), ...i32(16 * UNROLL), ...add, ...set(P), ...br(0),
-    ...end, ...end,
-    ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...get(N + k), ...get(L + k), ...sub, ...i32(2), ...shrU, ...store32(4 * k)]),
-    ...get(N), ...get(L), ...sub, ...i32(2), ...shrU,
-  ];
+    ...Array.from({ length: UNROLL }, (_, k) => bytesOf(k, true)),
+    [
+      ...end,
+      ...end,
+      ...get(P), ...i32(16 * UNROLL), ...add, ...set(P), ...br(0),
+      ...end, ...end,
+      ...[0, 1, 2, 3].flatMap((k) => [...get(OUT), ...get(N + k), ...get(L + k), ...sub, ...i32(2), ...shrU, ...store32(4 * k)]),
+      ...get(N), ...get(L), ...sub, ...i32(2), ...shrU,
+    ],
+  );
   const locals = [2, ...leb(13), 0x7f, ...leb(7 + UNROLL), 0x7b];
-  const code = [...locals, ...body, ...end];
+  const code = locals.concat(body, end);
   const I32 = 0x7f;
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([[0x60, 6, I32, I32, I32, I32, I32, I32, 1, I32]])),
-    ...section(2, vector([[...name("m"), ...name("memory"), 0x02, 0x00, ...leb(1)]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name("scan"), 0x00, 0]])),
-    ...section(10, vector([[...leb(code.length), ...code]])),
-  ]);
+  return Uint8Array.from(
+    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00].concat(
+      section(1, vector([[0x60, 6, I32, I32, I32, I32, I32, I32, 1, I32]])),
+      section(2, vector([[...name("m"), ...name("memory"), 0x02, 0x00, ...leb(1)]])),
+      section(3, vector([[0]])),
+      section(7, vector([[...name("scan"), 0x00, 0]])),
+      section(10, vector([leb(code.length).concat(code)])),
+    ),
+  );
 }
 
 type ScanFn = (from: number, to: number, base: number, out: number, listBytes: number, tables: number) => number;
@@ -434,18 +450,18 @@ function wasmScanner(): ChunkScanner | null {
     return (wasm = null);
   }
   const instance = (memory: WebAssembly.Memory) => new WebAssembly.Instance(module, { m: { memory } }).exports.scan as ScanFn;
-  // the ring's memory, and one a chunk read elsewhere is copied to (grown as chunks need)
-  const inRing = ringRoom();
-  const ringFn = inRing ? instance(inRing.memory) : null;
+  // the ring's memory (made when a reader first asks for a ring buffer: a small input never does), and one a chunk read
+  // elsewhere is copied to (grown as chunks need)
+  let ringFn: ScanFn | null = null;
   const copyMemory = new WebAssembly.Memory({ initial: 1 });
   const copyFn = instance(copyMemory);
   let copy: Room | null = null;
   return (wasm = {
     scan(bytes, from, to, full = true) {
-      const r = inRing;
-      if (r !== null && bytes.buffer === r.memory.buffer && r.slotAt.includes(bytes.byteOffset) && bytes.length <= r.cap) {
+      const r = ring;
+      if (r && bytes.buffer === r.memory.buffer && r.slotAt.includes(bytes.byteOffset) && bytes.length <= r.cap) {
         r.bytes.fill(0, bytes.byteOffset + bytes.length, bytes.byteOffset + bytes.length + 16);
-        return r.run(ringFn!, bytes.byteOffset, from, to, full);
+        return r.run((ringFn ??= instance(r.memory)), bytes.byteOffset, from, to, full);
       }
       // (what is looked at after a byte may run on to the chunk's end)
       const len = bytes.length;
