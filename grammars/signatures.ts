@@ -450,6 +450,13 @@ export const SIGNATURES: readonly Signature[] = [
       // the GIDs a completion error names (net_ib 2.19+, HPC-X ib_plugin.c): `localGid ::ffff:10.0.0.1` is a RoCE v2 GID
       // over IPv4 (an IPv4-mapped address), `fe80::...` a link-local one (InfiniBand's default, or RoCE's index 0 / v1)
       /localGid (?<localGid>[0-9a-fA-F:.]+)/,
+      // 2.27+ ibvwrap.c's ibv_modify_qp failure names the errno, the HCA and port, the QP transition and the GIDs:
+      // `Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_4:1, curr state INIT, next state RTR,
+      // local GID index 3, local GID ::ffff:10.1.2.3, remote GID ::ffff:10.1.2.9` (older ones: `... failed with error X errno N`)
+      /(?<verb>ibv_\w+) failed with (?<verbErrno>\d+) (?<verbError>[^,]+), on dev (?<qpDev>[\w.-]+):(?<qpPort>\d+), curr state (?<qpFrom>\w+), next state (?<qpTo>\w+)(?:, local GID index (?<gidIndex>-?\d+))?(?:, local GID (?<localGid>[0-9a-fA-F:.]+))?/,
+      // the HCA a completion error came through, last on net_ib's completion WARN (2.2x+, also `NET/IB/GIN:`):
+      // `... remoteGids::ffff:10.1.0.8 hca mlx5_3`
+      /\bhca (?<hca>[\w.-]+)\s*$/,
       // the verbs provider's own report of an error completion it polled, before NCCL (or any user of the queue) sees its
       // status: rdma-core's mlx5 (providers/mlx5/cq.c, every release) writes `mlx5: <hostname>: got completion with error:`
       // to stderr and then the 64-byte CQE as four lines of hex words; the hostname is `host_unknown` where gethostname()
@@ -461,6 +468,7 @@ export const SIGNATURES: readonly Signature[] = [
       "node:1:2 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<55921> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.0.0.1 remoteGids::ffff:10.0.0.2",
       "node:1:2 [0] misc/ibvwrap.cc:262 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out errno 110",
       "gpu7:40:41 [2] transport/net_ib/p2p.cc:648 NCCL WARN NET/IB: Got completion from peer 10.1.0.8<40100> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_RDMA_WRITE(1) vendor_err=129 localGid ::ffff:10.1.0.7 remoteGids::ffff:10.1.0.8 hca mlx5_3",
+      "host-01:4411:4470 [5] ibvwrap.c:262 NCCL WARN Call to ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_4:1, curr state INIT, next state RTR, local GID index 3, local GID ::ffff:10.1.2.3, remote GID ::ffff:10.1.2.9",
       "gpu3:71:90 [0] transport/net_ib.cc:93 NCCL WARN NET/IB : Got async event : port error",
       "gpu3:71:90 [0] transport/net_ib.cc:101 NCCL WARN NET/IB : mlx5_4:1 Got async event : local catastrophic error",
       "gpu3:71:90 [0] transport/net_ib/common.cc:160 NCCL WARN NET/IB : mlx5_4:1 async fatal event on QP (0x5581c0e0): local access violation work queue error",

@@ -17,7 +17,7 @@ describe("the IB work-completion status in every printed form", () => {
     const r = await analyzeText(`${newForm}\n`);
     const f = ibFinding(r);
     expect(f?.severity).toBe("error");
-    expect(f?.message).toContain("from peer 10.1.0.8 came back with status 12: transport retry counter exceeded");
+    expect(f?.message).toContain("from peer 10.1.0.8 on HCA mlx5_3 came back with status 12: transport retry counter exceeded");
     expect(f?.remediation?.some((x) => x.startsWith("Status 12:"))).toBe(true);
     expect(r.facts.nccl?.net).toBe("IB");
   });

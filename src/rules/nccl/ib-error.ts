@@ -41,7 +41,11 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
   const status = statusAt?.captures.status;
   const verbAt = first("verb");
   const verb = verbAt ? { call: verbAt.captures.verb, error: verbAt.captures.verbError } : null;
+  // 2.27+ names the HCA, port and QP transition of a failed ibv_modify_qp (`on dev mlx5_4:1, curr state INIT, next state RTR`)
+  const qp = verbAt?.captures.qpDev !== undefined ? verbAt.captures : undefined;
   const peer = first("peer")?.captures.peer;
+  // the HCA a completion error came through (`... hca mlx5_3`, last on the completion line)
+  const hca = statusAt?.captures.hca ?? first("hca")?.captures.hca;
   const eventAt = first("event");
   const event = eventAt ? asyncEvent(eventAt.captures.event) : null;
   const code = status !== undefined ? Number(status) : null;
@@ -53,16 +57,18 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
     const port = dev === eventAt.captures.eventDev ? eventAt.captures.eventPort : undefined;
     parts.push({ at: eventAt, text: `the HCA${dev ? ` ${dev}${port ? ` port ${port}` : ""}` : ""} reported ${event.what}` });
   }
-  if (verbAt && verb) parts.push({ at: verbAt, text: `the verbs call ${verb.call} failed${verb.error ? ` (${verb.error.trim()})` : ""}` });
+  if (verbAt && verb) parts.push({ at: verbAt, text: `the verbs call ${verb.call} failed${verb.error ? ` (${verb.error.trim()})` : ""}${qp ? ` on ${qp.qpDev} port ${qp.qpPort}, moving a queue pair from ${qp.qpFrom} to ${qp.qpTo}${qp.gidIndex !== undefined ? ` with local GID index ${qp.gidIndex}` : ""}` : ""}` });
   if (cqeAt) {
     const lib = cqeAt.captures.cqeProvider ? `lib${cqeAt.captures.cqeProvider}` : "the verbs provider";
     parts.push({ at: cqeAt, text: `${lib} polled a work completion in error and dumped it (it dumps neither flushed nor retry-exceeded completions, so this one failed on the adapter or at the peer)` });
   }
-  if (statusAt && code !== null) parts.push({ at: statusAt, text: `a work completion${peer ? ` from peer ${peer}` : ""} came back with status ${code}${IB_STATUS[code] ? `: ${IB_STATUS[code]}` : ""}` });
+  if (statusAt && code !== null) parts.push({ at: statusAt, text: `a work completion${peer ? ` from peer ${peer}` : ""}${hca ? ` on HCA ${hca}` : ""} came back with status ${code}${IB_STATUS[code] ? `: ${IB_STATUS[code]}` : ""}` });
   parts.sort((a, b) => a.at.input - b.at.input || a.at.line - b.at.line);
   const remediation: string[] = [];
   if (event) remediation.push(event.fix);
   if (verb && /modify_qp/.test(verb.call)) remediation.push("ibv_modify_qp failures usually mean a wrong RoCE GID or an unreachable port: set NCCL_IB_GID_INDEX (e.g. 3 for RoCEv2) or let NCCL ≥ 2.21 choose it, and check the HCA ports with `ibv_devinfo` / `show_gids`.");
+  // the move to RTR is where the QP is given the peer's address: failing there, the local HCA cannot reach the peer's GID
+  if (qp && /^RTR$/i.test(qp.qpTo)) remediation.push(`The queue pair on ${qp.qpDev} port ${qp.qpPort} failed to reach RTR, the step that points it at the peer's GID: check \`show_gids\` on ${qp.qpDev} of both nodes${qp.gidIndex !== undefined ? ` (index ${qp.gidIndex} must hold the RoCE v2 entry with the interface's IP on both)` : ""}, that the two RDMA interfaces route to each other, and, on a rail-optimized fabric where only NICs of the same rail reach each other, set NCCL_CROSS_NIC=0.`);
   if (verb && /reg_mr/.test(verb.call)) remediation.push("Memory registration failed: raise the locked-memory limit (--ulimit memlock=-1, IPC_LOCK) and check GPU Direct RDMA (nvidia-peermem).");
   // RoCE: an IPv4-mapped GID in the completion line, or RoCE ports in the NET/IB device list; there a retry-exceeded
   // completion is most often two NICs that cannot reach each other over the GID NCCL picked, not a slow fabric
@@ -72,6 +78,7 @@ export const rule = signatureRule(meta, ["nccl.ibError"], (hits, ctx) => {
   else if (code === 12) remediation.push("Status 12: check the links and switches between the nodes (`ibstat`, port counters); raise NCCL_IB_TIMEOUT if the fabric is large or congested.");
   if (code === 5) remediation.push("Status 5 is a follow-on error: look for the first failing completion or the rank that died first.");
   if (code === 4) remediation.push("Status 4: disable PCIe ACS/IOMMU or test with NCCL_NET_GDR_LEVEL=0 to confirm GPU Direct RDMA is the problem.");
+  if (hca) remediation.push(`The failing completion came through ${hca}: check that HCA's port and link (\`ibstat ${hca}\`, \`ibv_devinfo -d ${hca}\`, its port counters, cable and switch port); if the errors come from this HCA only, exclude it (NCCL_IB_HCA=^${hca}) to confirm.`);
   if (cqeAt && code === null) remediation.push("The four hex lines after the provider's line are the completion entry: on the last of them, the second word ends in the vendor syndrome and the syndrome (one byte each) and the third word holds the QP number; the process that owns the queue (NCCL's proxy thread in a GPU job) fails the operation next, so read that process's own error and its peer's.");
   remediation.push("Test the fabric outside NCCL with `ib_write_bw` between the two nodes, and compare `ibv_devinfo` on every node.", DEBUG_HINT);
   return { message: `InfiniBand/RDMA failed: ${parts.length ? parts.map((p) => p.text).join("; ") : "an ibv_* call or a completion reported an error"}.`, remediation };
