@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, mergeAnalyses, mergeableStateOf, type MergeableState } from "../src/analyze.js";
-import { runCliHere, ROOT } from "./helpers/cli.js";
+import { runCli, runCliHere, ROOT } from "./helpers/cli.js";
 import { TWO_HOST_LOG } from "./report-fixture.js";
 
 
@@ -166,5 +166,16 @@ describe("merge", () => {
     expect(again.facts.nccl.transports).toEqual(JSON.parse(whole.stdout).facts.nccl.transports);
     expect(Object.values(again.facts.nccl.transports as Record<string, number>).some((n) => n > 0)).toBe(true);
     expect(again.notices).toEqual([reports[0], copy].map((p) => `${p} holds the same analysis as ${reports[0]} (${logs[0]}): read once`));
+  });
+
+  it("the built command merges too (a dynamic import of node:crypto failed in the bundle's code-cached script on Node 20)", async () => {
+    const reports = ["v1-single-gpu", "v0.8-tp4-mp"].map((name) => {
+      const out = join(tmp, `built-${name}.json`);
+      expect(runCli(["analyze", join(ROOT, "samples", `${name}.log`), "--format", "json", "-o", out]).status).toBe(0);
+      return out;
+    });
+    const merged = runCli(["merge", ...reports, reports[0]]);
+    expect([merged.status, merged.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(merged.stdout).runs).toHaveLength(2);
   });
 });

@@ -61,14 +61,14 @@ export function registerMerge(program: Command): void {
       const parts: MergeableState[] = [];
       const { readJsonReport } = await import("../gate/load.js");
       // (loaded here: node:crypto is ~5 ms of every command's start)
-      const { createHash } = await import("node:crypto");
+      const { sha256Hex } = await import("../util/sha256.js");
       const notices: string[] = [];
       const seen = new Map<string, string>();
       for (const p of paths) {
         const part = stateOf(await readJsonReport(p), p);
         // one report given twice (or a copy of it, or another report of the same log) is read once, as analyze
         // reads a log given twice: merged again, its lines would count twice
-        const key = createHash("sha256").update(JSON.stringify(part)).digest("hex");
+        const key = sha256Hex(JSON.stringify(part));
         const same = seen.get(key);
         if (same !== undefined) {
           notices.push(`${p} holds the same analysis as ${same} (${part.facts.inputs.map((i) => i.path).join(", ")}): read once`);
