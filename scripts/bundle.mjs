@@ -119,6 +119,14 @@ for (const name of Object.keys(CACHED)) {
     console.error(`bundle: ${name}.cjs holds ${JSON.stringify(text.slice(Math.max(0, wide.index - 40), wide.index + 10))}, so each start would decode it (~10 ms): write that character as a \\u escape in the source`);
     process.exitCode = 1;
   }
+  // a dynamic import left in the bundle (of a Node module: `await import("node:crypto")`) cannot be resolved from the
+  // script the loader compiles on Node 20 ("A dynamic import callback was not specified"): import it statically, or
+  // from a module of ours, which the bundle inlines
+  const dynamic = /(?<![\w$.])import\(/.exec(text);
+  if (dynamic) {
+    console.error(`bundle: ${name}.cjs holds a dynamic import (${JSON.stringify(text.slice(Math.max(0, dynamic.index - 40), dynamic.index + 40))}), which fails when the command runs: load that module statically or through a module of ours`);
+    process.exitCode = 1;
+  }
   writeFileSync(bundle, text);
   writeFileSync(join(OUT, `${name}.js`), loader);
 }
