@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli, runJson } from "./helpers/cli.js";
+import { ROOT, runCli, runCliHere, runJson } from "./helpers/cli.js";
 import { ReportSchema } from "../src/facts/schema.js";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,5 +39,28 @@ describe("cli basics", () => {
 
   it("unknown commands exit 2", () => {
     expect(runCli(["frobnicate"]).status).toBe(2);
+  });
+
+  // (most tests run the commands in this process, from the sources: what only the bundle can get wrong, such as a
+  // module it cannot load, shows only here; merge's own is in test/merge.test.ts)
+  it("every other command runs from the built bundle and prints what it prints from the sources", async () => {
+    const sample = (name: string) => join(ROOT, "samples", name);
+    const runs = [
+      ["rules", "--format", "json"],
+      ["explain", "nccl/ib-error"],
+      ["diff", sample("v1-single-gpu.log"), sample("v0.8-tp4-mp.log"), "--format", "json"],
+      ["plan", "--params", "70B", "--gpu", "H100", "--format", "json"],
+      ["check", sample("ray-tp8-pp2-two-nodes.log"), "--format", "junit"],
+    ];
+    const stderr: string[] = [];
+    for (const args of runs) {
+      const built = runCli(args);
+      stderr.push(built.stderr);
+      const here = await runCliHere(args);
+      expect([built.status, built.stderr], args.join(" ")).toEqual([0, here.stderr]);
+      expect(built.stdout.length, args.join(" ")).toBeGreaterThan(100);
+      expect(built.stdout, args.join(" ")).toBe(here.stdout);
+    }
+    expect(stderr).toEqual(["", "", "", "", "vllm-doctor: gate passed\n"]);
   });
 });
