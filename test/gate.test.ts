@@ -17,7 +17,7 @@ const gateOf = (opts: Parameters<typeof parseGateSpec>[0], report = sampleReport
 
 describe("gate expressions", () => {
   it("parses PATH OP VALUE with every operator", async () => {
-    expect(parseRequirement("kvCache.tokens>=500000")).toEqual({ path: "kvCache.tokens", op: ">=", value: 500000, text: "kvCache.tokens>=500000" });
+    expect(parseRequirement("kvCache.tokens>=500000")).toEqual({ path: "kvCache.tokens", op: ">=", value: 500000, written: "500000", text: "kvCache.tokens>=500000" });
     expect(parseRequirement(" nccl.net == IB ")).toMatchObject({ path: "nccl.net", op: "==", value: "IB" });
     expect(parseRequirement("config.enforceEager!=true")).toMatchObject({ op: "!=", value: true });
     expect(parseRequirement("kvCache.maxConcurrency<1.5")).toMatchObject({ op: "<", value: 1.5 });
@@ -230,6 +230,16 @@ describe("check: exit codes (README table)", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Gate: PASSED\n  pass  fail-on none: findings do not fail the gate (--fail-on none)\n  pass  kvCache.tokens>=500000: kvCache.tokens is 1,310,000\n");
     expect((await runCliHere(["check", quiet])).status).toBe(0);
+  });
+
+  it("a dotted version keeps its trailing zeros (built CLI): vllm.version>=0.10 is not >=0.1", () => {
+    // the value reads as the number 0.1 (2.3 for 2.30), which the version comparison used to take as written
+    const r = runCli(["check", sockets, "--fail-on", "none", "--require", "vllm.version>=0.10", "--require", "nccl.version<2.30", "--require", "nccl.version>=2.20"]);
+    expect(r.stdout).toContain("  FAIL  vllm.version>=0.10: vllm.version is 0.9.1, required >= 0.10\n");
+    expect(r.stdout).toContain("  pass  nccl.version<2.30: nccl.version is 2.21.5\n");
+    expect(r.stdout).toContain("  pass  nccl.version>=2.20: nccl.version is 2.21.5\n");
+    expect(r.status).toBe(1);
+    expect(runCli(["check", sockets, "--fail-on", "none", "--require", "nccl.version==2.21.5", "--require", "vllm.version!=0.9.10"]).status).toBe(0);
   });
 
   it("1: a requirement failed, each reason printed", async () => {

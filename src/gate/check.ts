@@ -167,9 +167,11 @@ function judgeRequirement(report: Report, r: Requirement): GateRequirement {
     return { ...base, passed: false, reason: `${r.path} is missing from the logs${detail ? ` (${detail})` : ""}` };
   }
   if (value !== null && typeof value === "object") return { ...base, passed: false, reason: `${r.path} is not a single value; name one of its fields` };
-  const ok = compare(value, r.op, r.value);
-  if (ok === undefined) return { ...base, passed: false, reason: `${r.path} is ${formatValue(value)}, which cannot be compared with ${formatValue(r.value)}` };
-  return { ...base, passed: ok, reason: `${r.path} is ${formatValue(value)}${ok ? "" : `, required ${r.op} ${formatValue(r.value)}`}` };
+  const ok = compare(value, r.op, r.value, r.written);
+  // a version is named as written (`required >= 0.10`, not 0.1)
+  const wanted = typeof value === "string" && typeof r.value === "number" ? r.written : formatValue(r.value);
+  if (ok === undefined) return { ...base, passed: false, reason: `${r.path} is ${formatValue(value)}, which cannot be compared with ${wanted}` };
+  return { ...base, passed: ok, reason: `${r.path} is ${formatValue(value)}${ok ? "" : `, required ${r.op} ${wanted}`}` };
 }
 
 /**

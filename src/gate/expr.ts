@@ -8,6 +8,8 @@ export interface Requirement {
   path: string;
   op: Operator;
   value: Literal;
+  /** the value as written (quotes taken off): `2.30` stays `2.30` for a dotted version, where the number is 2.3 */
+  written: string;
   /** as written */
   text: string;
 }
@@ -18,11 +20,13 @@ const REQUIREMENT = /^\s*([A-Za-z_][\w./-]*?)\s*(>=|<=|==|!=|>|<)\s*(.*?)\s*$/;
 export function parseRequirement(text: string): Requirement {
   const m = REQUIREMENT.exec(text);
   if (!m || m[3] === "" || /^[<>=!]/.test(m[3])) throw new UsageError(`cannot read --require '${text}': write PATH OP VALUE with OP one of >= <= > < == != (e.g. 'kvCache.tokens>=500000')`);
-  return { path: m[1], op: m[2] as Operator, value: parseLiteral(m[3]), text: text.trim() };
+  return { path: m[1], op: m[2] as Operator, value: parseLiteral(m[3]), written: unquote(m[3]), text: text.trim() };
 }
 
+const unquote = (raw: string) => raw.trim().replace(/^(['"])(.*)\1$/, "$2");
+
 export function parseLiteral(raw: string): Literal {
-  const s = raw.trim().replace(/^(['"])(.*)\1$/, "$2");
+  const s = unquote(raw);
   if (s === "null") return null;
   if (s === "true") return true;
   if (s === "false") return false;
@@ -45,16 +49,21 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Evaluates `actual OP expected`; undefined when the two cannot be ordered (e.g. a string against a number). */
-export function compare(actual: unknown, op: Operator, expected: Literal): boolean | undefined {
+/**
+ * Evaluates `actual OP expected`; undefined when the two cannot be ordered (e.g. a string against a number).
+ * `written` is the value as the requirement wrote it: a version fact is compared with that text, since the number
+ * `expected` has lost a dotted version's trailing zeros (`vllm.version>=0.10` is not `>=0.1`).
+ */
+export function compare(actual: unknown, op: Operator, expected: Literal, written?: string): boolean | undefined {
+  const versionText = typeof expected === "number" && written !== undefined && VERSION.test(written) ? written : String(expected);
   if (op === "==" || op === "!=") {
-    const eq = looseEqual(actual, expected);
+    const eq = typeof actual === "string" && typeof expected === "number" && VERSION.test(actual) && VERSION.test(versionText) ? compareVersions(actual, versionText) === 0 : looseEqual(actual, expected);
     return op === "==" ? eq : !eq;
   }
   let c: number;
   if (typeof actual === "number" && typeof expected === "number") c = actual === expected ? 0 : actual < expected ? -1 : 1;
   else if (typeof actual === "string" && VERSION.test(actual) && (typeof expected === "number" || (typeof expected === "string" && VERSION.test(expected))))
-    c = compareVersions(actual, String(expected));
+    c = compareVersions(actual, typeof expected === "number" ? versionText : expected);
   else if (typeof actual === "string" && typeof expected === "string") c = actual.localeCompare(expected);
   else return undefined;
   switch (op) {
