@@ -9,7 +9,7 @@ import { judgeRegression, parseRegressionLimit } from "../src/gate/regression.js
 import { readPath } from "../src/gate/path.js";
 import { unknownReportPath } from "../src/gate/known-path.js";
 import { analyzeText } from "./rules/analyze-text.js";
-import { runCli, runCliHere } from "./helpers/cli.js";
+import { ROOT, runCli, runCliHere } from "./helpers/cli.js";
 import { sampleReport } from "./report-fixture.js";
 
 const gateOf = (opts: Parameters<typeof parseGateSpec>[0], report = sampleReport(), baseline?: ReturnType<typeof sampleReport>) =>
@@ -240,6 +240,17 @@ describe("check: exit codes (README table)", () => {
     expect(r.stdout).toContain("  pass  nccl.version>=2.20: nccl.version is 2.21.5\n");
     expect(r.status).toBe(1);
     expect(runCli(["check", sockets, "--fail-on", "none", "--require", "nccl.version==2.21.5", "--require", "vllm.version!=0.9.10"]).status).toBe(0);
+  });
+
+  it("a whole section against null asks whether the logs show it (built CLI): a section the logs show failed != null", () => {
+    const serve = join(ROOT, "samples", "bench-serve-today.txt");
+    const r = runCli(["check", serve, "--require", "bench.serve!=null", "--require", "runtime==null"]);
+    expect(r.stdout).toContain("  pass  bench.serve!=null: bench.serve is in the logs\n");
+    expect(r.stdout).toContain("  pass  runtime==null: runtime is null\n");
+    expect(r.status).toBe(0);
+    const q = runCli(["check", serve, "--require", "bench.serve==null"]);
+    expect(q.stdout).toContain("  FAIL  bench.serve==null: bench.serve is in the logs, required == null\n");
+    expect(q.status).toBe(1);
   });
 
   it("1: a requirement failed, each reason printed", async () => {

@@ -166,7 +166,14 @@ function judgeRequirement(report: Report, r: Requirement): GateRequirement {
     detail = why ? `${why.why}; ${why.howToGet}` : detail;
     return { ...base, passed: false, reason: `${r.path} is missing from the logs${detail ? ` (${detail})` : ""}` };
   }
-  if (value !== null && typeof value === "object") return { ...base, passed: false, reason: `${r.path} is not a single value; name one of its fields` };
+  if (value !== null && typeof value === "object") {
+    // a whole section against null (parseGateSpec lets only that through): does the log show it at all?
+    if (r.value === null && (r.op === "==" || r.op === "!=")) {
+      const ok = r.op === "!=";
+      return { ...base, passed: ok, reason: `${r.path} is in the logs${ok ? "" : `, required ${r.op} null`}` };
+    }
+    return { ...base, passed: false, reason: `${r.path} is not a single value; name one of its fields` };
+  }
   const ok = compare(value, r.op, r.value, r.written);
   // a version is named as written (`required >= 0.10`, not 0.1)
   const wanted = typeof value === "string" && typeof r.value === "number" ? r.written : formatValue(r.value);
