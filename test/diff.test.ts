@@ -71,6 +71,11 @@ describe("diff of two reports", () => {
     const b = await analyzeText("INFO an extra line first\n" + text, "today.log");
     // the file name and line of every evidence-bearing fact (dialects, timeline, versions, interfaces, first connections) used to show as changed
     expect(diffReports(a, b).changes).toEqual([]);
+    // a first line of another text that a record list quotes as its evidence (the vLLM dialect's first line): the list
+    // says the same, and its line used to be listed as `dialects vLLM 0.7.3 (V0 engine), … → vLLM 0.7.3 (V0 engine), …`
+    const quoted = await analyzeText("INFO 02-26 14:00:00 launcher.py:12] starting the server\n" + text, "today.log");
+    expect(quoted.facts.dialects.find((x) => x.name === "vllm")?.evidence?.text).toContain("starting the server");
+    expect(diffReports(a, quoted).changes).toEqual([]);
     const changed = await analyzeText(text.replaceAll("nccl==2.21.5", "nccl==2.21.6"), "today.log");
     expect(diffReports(a, changed).changes.map((c) => c.path)).toContain("nccl.version");
   });

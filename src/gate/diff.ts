@@ -83,21 +83,32 @@ function isEvidence(v: unknown): v is { file: string; line: number; text: string
 /** Evidence compares by its text: where it is (the file's name, the line number) differs between any two runs. */
 const evidenceAsText = (_k: string, x: unknown) => (isEvidence(x) ? x.text.trim() : x);
 
-function leaves(v: unknown, prefix: string, out: Map<string, unknown>): void {
+/** Evidence in a list of records is where the record was read, not what it says: two runs compare without it. */
+const withoutEvidence = (_k: string, x: unknown) => (isEvidence(x) ? undefined : x);
+
+/**
+ * Each leaf of `v` under `prefix`: in `out` as the diff shows it, in `same` as two runs compare (a list of records
+ * without its evidence, which differs between any two runs and which a changed line would list as `X → X`)
+ */
+function leaves(v: unknown, prefix: string, out: Map<string, unknown>, same: Map<string, unknown>): void {
   if (SKIP.some((re) => re.test(prefix))) return;
   if (EVIDENCE_PATHS.has(prefix) || isEvidence(v)) {
     out.set(prefix, isEvidence(v) ? v.text.trim() : null);
+    same.set(prefix, out.get(prefix));
     return;
   }
   if (Array.isArray(v)) {
-    out.set(prefix, v.every((x) => x === null || typeof x !== "object") ? v.join(", ") : JSON.stringify(v, evidenceAsText));
+    const scalars = v.every((x) => x === null || typeof x !== "object");
+    out.set(prefix, scalars ? v.join(", ") : JSON.stringify(v, evidenceAsText));
+    same.set(prefix, scalars ? out.get(prefix) : JSON.stringify(v, withoutEvidence));
     return;
   }
   if (v !== null && typeof v === "object") {
-    for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out, same);
     return;
   }
   out.set(prefix, v);
+  same.set(prefix, v);
 }
 
 const fmtNum = (n: number) => formatNumber(n, 2);
@@ -174,8 +185,10 @@ export function diffReports(a: Report, b: Report): ReportDiff {
   }
   const la = new Map<string, unknown>();
   const lb = new Map<string, unknown>();
-  leaves(a.facts, "", la);
-  leaves(b.facts, "", lb);
+  const sa = new Map<string, unknown>();
+  const sb = new Map<string, unknown>();
+  leaves(a.facts, "", la, sa);
+  leaves(b.facts, "", lb, sb);
   const paths = [...new Set([...la.keys(), ...lb.keys()])];
   const rank = (p: string) => (p in LABELS ? Object.keys(LABELS).indexOf(p) : 1000);
   paths.sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
@@ -184,7 +197,7 @@ export function diffReports(a: Report, b: Report): ReportDiff {
     const after = lb.has(p) ? lb.get(p) : null;
     // (an empty list and no value both read "none": no change to show)
     const none = (v: unknown) => v === null || v === undefined || v === "";
-    if (before === after || (none(before) && none(after))) continue;
+    if (before === after || sa.get(p) === sb.get(p) || (none(before) && none(after))) continue;
     changes.push(describeChange(p, before ?? null, after ?? null));
   }
   const ra = refs(a.findings);
