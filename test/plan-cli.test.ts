@@ -76,6 +76,14 @@ describe("vllm-doctor plan (flags)", () => {
     expect([report.tensorParallelSize, report.pipelineParallelSize]).toEqual([1, 4]);
   });
 
+  it("--from with --gpu names that GPU (its memory was taken, its name shown as unknown); --gpu-memory alone names none", async () => {
+    const from = join("samples", "ray-tp8-pp2-two-nodes.log");
+    const named = await runJsonHere(["plan", "--from", from, "--gpu", "H100"]);
+    expect(named.report.run).toMatchObject({ gpuName: "NVIDIA H100 SXM 80GB", gpuMemoryGiB: 79.6 });
+    const sized = await runJsonHere(["plan", "--from", from, "--gpu-memory", "80GiB"]);
+    expect(sized.report.run).toMatchObject({ gpuName: null, gpuMemoryGiB: 80 });
+  });
+
   it.each([
     [["plan", "--params", "70B"], "say which GPU"],
     [["plan", "--gpu", "H100"], "say how large the model is"],

@@ -89,7 +89,7 @@ async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Prom
   // one plan is of one run (a folder of several is refused)
   const { refuseSeveralRuns } = await import("../runs.js");
   refuseSeveralRuns(report, opts.from!, saved ? "give --from the report of one run (`analyze --one-run` writes their logs as one)" : "give --from the log of one run (--one-run reads them as one)");
-  const runPlan = planFromFacts(report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpusPerNode });
+  const runPlan = planFromFacts(report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpuName: opts.gpu !== undefined ? gpu?.name : null, gpusPerNode });
   const text = opts.format === "json" ? JSON.stringify(runPlanToJson(runPlan, opts.from!), null, 2) + "\n" : renderRunPlanText(runPlan, opts.from!);
   await refuseInputAsOutput(opts.output, [opts.from, opts.modelConfig]);
   await writeOutput(opts.output, text);

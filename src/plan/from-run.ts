@@ -78,8 +78,9 @@ export interface RunPlan {
 export interface FromRunOptions {
   targetConcurrency?: number | null;
   shape?: ModelShape | null;
-  /** overrides what the log and the GPU table say */
+  /** override what the log and the GPU table say (`--gpu`, `--gpu-memory`) */
   gpuMemoryGiB?: number | null;
+  gpuName?: string | null;
   gpusPerNode?: number | null;
 }
 
@@ -100,7 +101,7 @@ export function summarizeRun(f: RunFacts, opts: FromRunOptions = {}): RunSummary
   const blockSize = f.config?.blockSize ?? DEFAULT_BLOCK_SIZE;
   const tokens = kv.tokens ?? (kv.gpuBlocks ? kv.gpuBlocks * blockSize : null);
   const perRequest = kv.tokensPerRequest ?? f.config?.maxModelLen ?? null;
-  const gpuName = f.gpu?.name ?? null;
+  const gpuName = opts.gpuName ?? f.gpu?.name ?? null;
   const kvCacheDtype = f.config?.kvCacheDtype ?? "auto";
   let bytesPerToken: number | null = null;
   let from: RunSummary["bytesPerTokenFrom"] = null;
