@@ -84,6 +84,22 @@ describe("configuration", () => {
     ].join("\n"));
   });
 
+  it("a user rule's when orders a version fact by its parts, against a version written as a string", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, ".vllm-doctor.json"), JSON.stringify({
+      userRules: [{ id: "team/old-vllm", severity: "warning", title: "Old vLLM", message: "vLLM {value} is older than 0.10", when: { fact: "vllm.version", op: "<", value: "0.10" } }],
+    }));
+    const fired = async (version: string) => {
+      writeFileSync(join(dir, "run.log"), `INFO 07-25 10:11:12 [api_server.py:1885] vLLM API server version ${version}\n`);
+      const r = await runJsonHere(["analyze", "run.log"], { cwd: dir });
+      return r.report.findings.filter((f: { ruleId: string }) => f.ruleId === "team/old-vllm").map((f: { message: string }) => f.message);
+    };
+    // (as numbers, 0.9.2 is no number and "0.10" is 0.1: the rule never fired)
+    expect(await fired("0.9.2")).toEqual(['vLLM "0.9.2" is older than 0.10']);
+    expect(await fired("0.10.1")).toEqual([]);
+    expect(await fired("0.8.5.post1")).toEqual(['vLLM "0.8.5.post1" is older than 0.10']);
+  });
+
   it("a user pattern rule sees every input, a merge of saved reports and --follow alike (its matches are in the fact state)", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "a.log"), ["INFO starting", "WARNING our-wrapper: quota almost exhausted (91%)"].join("\n") + "\n");

@@ -1,5 +1,6 @@
 import { UsageError } from "../util/errors.js";
 import { formatNumber } from "../util/number-format.js";
+import { DOTTED_VERSION, compareVersions } from "../util/dotted-version.js";
 
 export type Operator = ">=" | "<=" | ">" | "<" | "==" | "!=";
 export type Literal = number | string | boolean | null;
@@ -35,19 +36,8 @@ export function parseLiteral(raw: string): Literal {
   return s;
 }
 
-const VERSION = /^v?\d+(\.\d+)+/;
-
-/** Compares dotted versions numerically part by part ("2.21.5" < "2.26"). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, "").split(/[.+-]/).map((x) => parseInt(x, 10));
-  const pb = b.replace(/^v/, "").split(/[.+-]/).map((x) => parseInt(x, 10));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = Number.isNaN(pa[i]) || pa[i] === undefined ? 0 : pa[i];
-    const y = Number.isNaN(pb[i]) || pb[i] === undefined ? 0 : pb[i];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
+const VERSION = DOTTED_VERSION;
+export { compareVersions };
 
 /**
  * Evaluates `actual OP expected`; undefined when the two cannot be ordered (e.g. a string against a number).

@@ -1,6 +1,7 @@
 import type { Facts, Severity } from "../facts/schema.js";
 import type { RecordMatches } from "../events/user-patterns.js";
 import type { FindingDraft } from "./types.js";
+import { DOTTED_VERSION, compareVersions } from "../util/dotted-version.js";
 
 export type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=" | "exists" | "missing";
 
@@ -34,6 +35,11 @@ export function compare(actual: unknown, op: Comparison, want: unknown): boolean
   if (!present) return false;
   if (op === "==") return actual === want || String(actual) === String(want);
   if (op === "!=") return !(actual === want || String(actual) === String(want));
+  // a version fact against a version written as a string (`"0.10"`: a JSON number would be 0.1) orders part by part
+  if (typeof actual === "string" && typeof want === "string" && DOTTED_VERSION.test(actual) && DOTTED_VERSION.test(want)) {
+    const c = compareVersions(actual, want);
+    return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
+  }
   const a = Number(actual);
   const b = Number(want);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
