@@ -37,8 +37,10 @@ const FILE_EXT = "log|txt|out|err|gz|json|jsonl|ndjson|csv|md|html|xml|sarif|yam
 
 /** The last characters of a key whose value is a secret whatever it looks like (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY). */
 const SECRET_KEY = /(?:api[_-]?key|apikey|token|secret|secret[_-]?access[_-]?key|access[_-]?key(?:[_-]?id)?|passw(?:or)?d|passphrase|credentials?|private[_-]?key|client[_-]?secret)$/i;
-/** A key whose value names a machine: MASTER_ADDR, master_addr, VLLM_HOST_IP, host, hostname, node_ip, server. */
-const ADDRESS_KEY = /(?:^|[_.-])(?:master[_-]?addr(?:ess)?|addr(?:ess)?|host(?:name)?|host[_-]?ip|node[_-]?ip|ip|head[_-]?node)$/i;
+/** A key whose value names a machine: MASTER_ADDR, master_addr, VLLM_HOST_IP, host, hostname, node_ip, NODE_NAME, POD_NAME, SLURMD_NODENAME. */
+const ADDRESS_KEY = /(?:^|[_.-])(?:master[_-]?addr(?:ess)?|addr(?:ess)?|host(?:name)?|host[_-]?ip|node[_-]?ip|ip|head[_-]?node|(?:slurmd[_-]?)?node[_-]?name|pod[_-]?name)$/i;
+/** A key whose value is a login name: USER, LOGNAME, SUDO_USER, user, username. */
+const USER_KEY = /(?:^|[_.-])(?:user(?:[_-]?name)?|log(?:in|name)|sudo[_-]?user)$/i;
 /** Values under an address key that name no site. */
 const PLAIN_VALUE = /^(?:localhost|none|null|true|false|auto|\d+|0\.0\.0\.0|::|\*)$/i;
 /** What stands right before a version number (v0.10.1.1, version 2.21.5.1, vLLM 0.10.1.1, vllm==0.10.1.1): never an address. */
@@ -132,10 +134,35 @@ export const DETECTORS: Detector[] = [
   {
     id: "url-credentials",
     what: "credentials in URLs (`https://user:pass@`, `redis://:pass@`, `postgres://user@`) → `scheme://redacted-secret-N@`",
-    pattern: /(?<![\w+.-])([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/)(?!redacted-secret-)([^\s/?#@'"]{1,256})@/g,
+    // the password may hold a `/` (AWS secret keys do) when what follows the `:` is no port; a user already replaced (an
+    // AWS key id, a GitHub token) still has its password replaced
+    pattern: /(?<![\w+.-])([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/)(?!redacted-secret-\d+@)([^\s/?#@'"]{1,256}|[^\s/?#@'":]{0,128}:(?!\d{1,5}[/@])[^\s?#@'"]{1,256})@/g,
     replace: (r, _m, g) => `${g[0]}${r.secret(g[1]!)}@`,
-    redacts: [["https://alice:s3cret@proxy.corp.example:3128", "s3cret"], ["redis://:hunter2@cache:6379/0", "hunter2"], ["postgres://admin:pw1234@db/x", "admin:pw1234"]],
-    keeps: ["https://huggingface.co/meta-llama/Llama-3.1-8B", "file:///tmp/x@y", "git+https://github.com/vllm-project/vllm@v0.10.1"],
+    redacts: [
+      ["https://alice:s3cret@proxy.corp.example:3128", "s3cret"], ["redis://:hunter2@cache:6379/0", "hunter2"], ["postgres://admin:pw1234@db/x", "admin:pw1234"],
+      ["s3://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY@bucket/x", "K7MDENG"], ["https://ghp_0123456789abcdefABCDEFxyz:x-oauth-pw77@github.com/o/r", "x-oauth-pw77"],
+    ],
+    keeps: ["https://huggingface.co/meta-llama/Llama-3.1-8B", "file:///tmp/x@y", "git+https://github.com/vllm-project/vllm@v0.10.1", "see https://huggingface.co:443/org/m@main"],
+  },
+  {
+    id: "shell-prompt",
+    what: "a shell prompt pasted with the command (`alice@gpu-node-7:~/vllm$`, `bob@node5:/data`) → `user-N@host-N:`",
+    pattern: /(?<![\w.%+@-])([a-z_][a-z0-9_.-]{0,31})@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,8}):(?=[~/])/g,
+    replace: (r, m, g) => (isPublicDomain(g[1]!) || /^host-\d+$/.test(g[1]!) ? m : `${r.pseudo("users", g[0]!, "user-")}@${r.host(g[1]!)}:`),
+    redacts: [["(vllmNext) pc@pc-System-Product-Name:~/data/vllm$ vllm serve", "pc-System"], ["scp bob@node5.lab.example:/data/x .", "bob"]],
+    keeps: ["model@main: 3", "ssh git@gitlab: denied", "a@b:c"],
+  },
+  {
+    id: "quoted-secret",
+    what: "a quoted value under a secret's name, blanks and all (`'password': 'two words'`, `--api-key \"a b\"`) → `redacted-secret-N`",
+    pattern: /(?<![\w.-])((?:--)?[A-Za-z_][\w.-]{0,127})(['"]?\s*(?:[=:]\s*)?)(['"])(?!redacted-secret-\d+['"])([^'"\n]{1,256})\3/g,
+    replace: (r, m, g) => {
+      const key = g[0]!.replace(/^--/, "").replace(/-/g, "_");
+      if (!SECRET_KEY.test(key) || (!g[0]!.startsWith("--") && !/[=:]/.test(g[1]!)) || /^(?:None|null)$/.test(g[3]!)) return m;
+      return `${g[0]}${g[1]}${g[2]}${r.secret(g[3]!)}${g[2]}`;
+    },
+    redacts: [["{'password': 'two words here'}", "words here"], ["--api-key \"my key 1\"", "key 1"], ["DB_PASSWORD=\"p w\"", "p w"]],
+    keeps: ["'model': 'meta llama', 'token': None", "password 'abc'", "'max_tokens': '8 192'"],
   },
   {
     id: "email",
@@ -155,20 +182,25 @@ export const DETECTORS: Detector[] = [
   },
   {
     id: "key-value",
-    what: "`key=value` / `key: value` / `'key': 'value'`: under a secret's name (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY, password, credentials) → `redacted-secret-N`; under an address's name (MASTER_ADDR, host, hostname, VLLM_HOST_IP) a host name → `host-N`",
-    pattern: /(?<![\w.-])([A-Za-z_][\w.-]*)(['"]?\s*[=:]\s*(?:\[\s*)?['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-|host-\d)([^\s'",)\]}]+)/g,
+    what: "`key=value` / `key: value` / `'key': 'value'`: under a secret's name (api_key, HF_TOKEN, AWS_SECRET_ACCESS_KEY, password, credentials) → `redacted-secret-N`; under an address's name (MASTER_ADDR, host, hostname, VLLM_HOST_IP, NODE_NAME, POD_NAME) a host name → `host-N`; under a login's name (USER, LOGNAME, username) → `user-N`",
+    // only a key that ends as a secret's, an address's or a login's name is read with its value: any other key's value
+    // (`url=https://x/?token=…`, the `//…` after `http:`) would hide the key-value inside it
+    pattern: /(?<![\w.-])((?=[A-Za-z_])[\w.-]*?(?:key|token|secret|id|passw(?:or)?d|passphrase|credentials?|addr(?:ess)?|host(?:name)?|ip|node|name|user|login))(['"]?\s*[=:]\s*(?:\[\s*)?['"]?)(?!None\b|null\b|False\b|True\b|redacted-secret-|host-\d|user-\d)([^\s'",)\]}]+)/gi,
     replace: (r, m, g) => {
       const key = g[0]!.length > 64 ? g[0]!.slice(-64) : g[0]!;
       const value = g[2]!;
       if (SECRET_KEY.test(key) && value.length >= 4) return g[0]! + g[1]! + r.secret(value);
+      if (USER_KEY.test(key) && /^[A-Za-z_][\w.-]*$/.test(value) && !PLAIN_VALUE.test(value) && !/^(?:root|user-\d+)$/.test(value)) return g[0]! + g[1]! + r.pseudo("users", value, "user-");
       if (ADDRESS_KEY.test(key) && /^[A-Za-z]/.test(value) && !PLAIN_VALUE.test(value) && !isIP(value)) return g[0]! + g[1]! + r.host(value.replace(/\.$/, "")) + (value.endsWith(".") ? "." : "");
       return m;
     },
     redacts: [
       ["'api_key': ['k-9999999']", "k-9999999"], ["AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG", "wJalrXUtnFEMIK7MDENG"], ["OPENAI_API_KEY=abcd1234", "abcd1234"],
       ["MASTER_ADDR=head-node.cluster.local", "head-node"], ["'host': 'db-primary'", "db-primary"], ["hostname: trainer-17", "trainer-17"],
+      ["USER=carol home=/x", "carol"], ["'username': 'dana.k'", "dana.k"], ["url=https://x.example/a?token=qtok1234&b=1", "qtok1234"], ["GET http://10.0.0.1:8000/v1?api_key=k1234567", "k1234567"],
+      ["SLURMD_NODENAME=gpu-node-s17", "gpu-node-s17"], ["K8S_NODE_NAME=gke-pool-a-1b2c POD_NAME=vllm-0-abcde", "gke-pool"],
     ],
-    keeps: ["api_key=None token: null", "max_num_batched_tokens=8192 tokens: 5", "host: localhost", "MASTER_PORT=29500", "INFO 07-25 10:11:12", "host=0.0.0.0", "rank 3: cuda:3"],
+    keeps: ["api_key=None token: null", "max_num_batched_tokens=8192 tokens: 5", "host: localhost", "USER=root user: None role: user", "user_id=42", "served_model_name=my-model-7b", "MASTER_PORT=29500", "INFO 07-25 10:11:12", "host=0.0.0.0", "rank 3: cuda:3"],
   },
   {
     id: "user-path",
@@ -193,6 +225,33 @@ export const DETECTORS: Detector[] = [
     replace: (_r, m) => m,
     redacts: [["node7:12:12 [0] NCCL INFO x", "node7"], ["logs/node7_rank0.log", "node7"], ["node7.corp.example.com", "corp.example"]],
     keeps: ["node70 mynode7 node7-b", "cuda:0 rank 3"],
+    address: true,
+  },
+  {
+    id: "nccl-peer",
+    what: "a host name as NCCL prints a peer's address, `name<port>` (`Connect to gpu-node-7.site.quebec<43511>`) → `host-N`",
+    pattern: /(?<![\w.%:<>-])([A-Za-z][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8})<\d{1,5}>/g,
+    replace: (r, m, g) => (PLAIN_VALUE.test(g[0]!) || /^host-\d+$/.test(g[0]!) || isPublicDomain(g[0]!) ? m : r.host(g[0]!) + m.slice(g[0]!.length)),
+    redacts: [["closed by remote peer ng30903-ib.narval.calcul.quebec<51159>", "narval"], ["Connect to trainer-3<43511> failed", "trainer-3"]],
+    keeps: ["Using [1]%veth75fa783<0> ib0:x<0>", "localhost<29500>", "std::array<4>"],
+    address: true,
+  },
+  {
+    id: "bracket-host",
+    what: "a host name in brackets before a port, as PyTorch's c10d prints it (`failed to connect to [trainer-3]:29500`) → `host-N`",
+    pattern: /(?<![\w\]])\[([A-Za-z][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8})\]:(?=\d{1,5}(?!\d))/g,
+    replace: (r, m, g) => (PLAIN_VALUE.test(g[0]!) || /^host-\d+$/.test(g[0]!) || isPublicDomain(g[0]!) ? m : `[${r.host(g[0]!)}]:`),
+    redacts: [["[c10d] The client socket has failed to connect to [trainer-master-3]:29500 (errno: 111)", "trainer-master-3"], ["to [gpu-rack9-n4.hpc]:29500", "rack9"]],
+    keeps: ["[rank0]:[W socket.cpp:663] [c10d] The server socket", "[localhost]:29500", "items[idx]:3 and [0]:1"],
+    address: true,
+  },
+  {
+    id: "url-host",
+    what: "the host of a network URL (`http://inference-01:8000`, `redis://cache-1:6379`, `tcp://head:29500`) → `host-N`, except public project domains",
+    pattern: /(?<![\w+.-])((?:https?|wss?|tcp|udp|grpcs?|redis|rediss|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|amqps?|nats|kafka|ftp|sftp|ssh|ray|etcd|nfs|smb|ldaps?):\/\/(?:redacted-secret-\d+@)?)([A-Za-z][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8})(?![\w.-])/gi,
+    replace: (r, m, g) => (PLAIN_VALUE.test(g[1]!) || /^host-\d+$/.test(g[1]!) || isPublicDomain(g[1]!) ? m : g[0]! + r.host(g[1]!)),
+    redacts: [["Started on http://inference-01:8000/v1", "inference-01"], ["redis://redacted-secret-1@cache-1:6379/0", "cache-1"], ["ray://head-node:10001", "head-node"]],
+    keeps: ["https://huggingface.co/meta-llama/Llama-3.1-8B", "http://localhost:8000/v1", "https://docs.vllm.ai/en/latest", "s3://bucket/model", "hf://org/model"],
     address: true,
   },
   {
@@ -329,10 +388,14 @@ export class Redactor {
     return v;
   }
 
+  /** Host names the detectors found that were not learned (MASTER_ADDR=…, a URL's host, NCCL's peer<port>, a domain name). */
+  readonly found = new Set<string>();
+
   /** The pseudonym of a host name (a name the report did not list gets the next number). */
   host(h: string): string {
     const known = this.hosts.get(h) ?? this.hosts.get(h.split(".")[0]);
     if (known) return known;
+    this.found.add(h);
     this.hosts.set(h, `host-${this.hosts.size + 1}`);
     return this.hosts.get(h)!;
   }
@@ -413,10 +476,22 @@ export function redactReport<E>(report: Report, events: readonly E[] = [], opts:
 
 /** A redactor that knows the report's hosts and models. */
 function redactorOf(report: Report, events: readonly unknown[], opts: RedactOptions): Redactor {
-  const r = new Redactor(opts);
-  r.learnHosts(hostsOf(report, events));
+  const known = hostsOf(report, events);
   const c = report.facts.config;
-  r.learnModels([c.model, c.servedModelName].filter((m): m is string => typeof m === "string" && m.length > 1));
+  const models = [c.model, c.servedModelName].filter((m): m is string => typeof m === "string" && m.length > 1);
+  // A first pass finds the host names only a detector sees (MASTER_ADDR=trainer-3, http://inference-01:8000, NCCL's
+  // `peer.site.quebec<43511>`, c10d's `[trainer-3]:29500`): learned as known hosts, each is then replaced wherever the
+  // report names it, also bare (`ping trainer-3` in a remedy, `trainer-3 on port 29500` in a message). A bare word
+  // (`cache` of redis://cache:6379) is replaced only where a detector sees it: as a known host it would take every
+  // `cache` of the report with it.
+  const probe = new Redactor(opts);
+  probe.learnHosts(known);
+  probe.value(report);
+  probe.value([...events]);
+  const r = new Redactor(opts);
+  r.learnHosts(known);
+  r.learnHosts([...probe.found].filter((h) => h.length >= 3 && /[\d.-]/.test(h)));
+  r.learnModels(models);
   return r;
 }
 
