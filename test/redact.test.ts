@@ -77,6 +77,18 @@ describe("redaction of a report with planted secrets", () => {
     expect(plain.facts.nccl.transports).toEqual({ "P2P/IPC": 96, "NET/Socket": 8 });
   });
 
+  it("--redact-models: a model in a home folder is model-N as a whole, in the facts and every line that names it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-redact-model-"));
+    const log = join(dir, "run.log");
+    writeFileSync(log, "INFO 07-25 10:11:12 [utils.py:326] non-default args: {'model': '/home/alice/llama-70b', 'tensor_parallel_size': 2}\n");
+    const r = await runCliHere(["analyze", log, "--format", "json", "--redact", "--redact-models"]);
+    const report = JSON.parse(r.stdout);
+    expect(report.facts.config.model).toBe("model-1");
+    expect(r.stdout).not.toContain("alice");
+    expect(r.stdout).not.toContain("llama-70b");
+    expect(r.stdout).toContain("non-default args: {'model': 'model-1', 'tensor_parallel_size': 2}");
+  });
+
   it("recognizes the secret and address shapes", async () => {
     const r = new Redactor();
     r.learnHosts(["node7"]);

@@ -203,20 +203,21 @@ export const DETECTORS: Detector[] = [
     keeps: ["api_key=None token: null", "max_num_batched_tokens=8192 tokens: 5", "host: localhost", "USER=root user: None role: user", "user_id=42", "served_model_name=my-model-7b", "MASTER_PORT=29500", "INFO 07-25 10:11:12", "host=0.0.0.0", "rank 3: cuda:3"],
   },
   {
+    id: "model",
+    // (before the home folders: a model at /home/alice/llama is model-1 as a whole, not /home/user-1/llama)
+    what: "with --redact-models: the model's name and path as the report names them → `model-N`",
+    pattern: /(?!)/g,
+    replace: (_r, m) => m,
+    redacts: [],
+    keeps: [],
+  },
+  {
     id: "user-path",
     what: "the user name in home folders: `/home/alice`, `home/alice` (relative), `/Users/alice`, `C:\\Users\\alice` → `user-N`",
     pattern: /(?<![\w~-])((?:[A-Za-z]:)?[/\\]?(?:home|Users)[/\\])(?!user-\d)([^/\\\s'":,)\]}]+)/g,
     replace: (r, _m, g) => g[0]! + r.pseudo("users", g[1]!, "user-"),
     redacts: [["/Users/ann/x", "ann"], ["/home/ann/y", "ann"], ["cd home/alice/runs", "alice"], ["C:\\Users\\frank\\logs", "frank"]],
     keeps: ["/root/z", "/homework/a", "/var/home", "myhome/x"],
-  },
-  {
-    id: "model",
-    what: "with --redact-models: the model's name and path as the report names them → `model-N`",
-    pattern: /(?!)/g,
-    replace: (_r, m) => m,
-    redacts: [],
-    keeps: [],
   },
   {
     id: "known-host",
