@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCliHere } from "./helpers/cli.js";
 import { renderText } from "../src/report/text.js";
+import { renderMarkdown } from "../src/report/markdown.js";
 import { sampleReport } from "./report-fixture.js";
 
 /** The text report's "Not in the log" hints: headline facts spelled out, the rest counted, NCCL hints only where NCCL runs. */
@@ -57,5 +58,42 @@ describe("text report: the Run section", () => {
     const bare = sampleReport();
     for (const k of Object.keys(bare.facts.config) as (keyof typeof bare.facts.config)[]) if (k !== "model" && k !== "tensorParallelSize" && k !== "source") (bare.facts.config as Record<string, unknown>)[k] = null;
     expect(renderText(bare, { color: false, width: 400 })).not.toContain("  settings ");
+  });
+});
+
+describe("text and markdown reports: NCCL ranks against nodes", () => {
+  const text = async (log: string[]) => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const r = await analyzeText(log.join("\n") + "\n");
+    return { r, text: renderText(r, { color: false, width: 200 }), md: renderMarkdown(r) };
+  };
+
+  it("one rank's lines of a two-node communicator: 2 ranks (1 in the log) on 2 nodes, never 1 rank on 2 nodes", async () => {
+    const { r, text: t, md } = await text([
+      "spark2:285:285 [0] NCCL INFO comm 0x1095e9d0 rank 1 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0",
+      "spark2:285:285 [0] NCCL INFO P2P Chunksize set to 131072",
+    ]);
+    expect(r.facts.nccl.ranks).toBe(1);
+    expect(r.facts.nccl.nodes).toBe(2);
+    for (const s of [r.verdict ?? "", t, md]) expect(s).not.toMatch(/\b1 ranks? on 2 node/);
+    expect(r.verdict).toContain("2 ranks (1 in the log) on 2 nodes");
+    expect(t).toContain("  ranks / nodes          2 ranks (1 in the log) on 2 nodes (lines from spark2), 0 Init COMPLETE\n");
+    expect(md).toContain("| ranks / nodes | 2 / 2 (1 in the log) |");
+  });
+
+  it("ranks numbered on fewer hosts than the log's nodes: the nodes, and how many ranks the lines number", async () => {
+    const { r, text: t, md } = await text([
+      "#   Rank  1 Pid 2152176 on  dgxh100-3 device  0 [0xd1] NVIDIA H100 80GB HBM3",
+      "dgxh100-4:460770:460770 [0] NCCL INFO Bootstrap : Using enp220s0np0:10.1.128.136<0>",
+      "NCCL version 2.19.3+cuda12.3",
+      "dgxh100-4:460770:460842 [0] NCCL INFO Using network IB",
+      "dgxh100-3:2152176:2152176 [0] NCCL INFO Bootstrap : Using enp220s0np0:10.1.128.128<0>",
+      "dgxh100-3:2152176:2152299 [0] NCCL INFO Using network IB",
+    ]);
+    expect(r.facts.nccl.ranks).toBe(1);
+    expect(r.facts.nccl.nodes).toBe(2);
+    for (const s of [r.verdict ?? "", t, md]) expect(s).not.toMatch(/\b1 ranks? on 2 node/);
+    expect(t).toContain("  ranks / nodes          2 nodes (1 rank numbered in the log) (dgxh100-3, dgxh100-4), 0 Init COMPLETE\n");
+    expect(md).toContain("| ranks / nodes | — / 2 (1 rank numbered in the log) |");
   });
 });

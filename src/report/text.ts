@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { isAbsolute, relative } from "node:path";
 import type { Evidence } from "../model.js";
 import type { Facts, Finding, Report } from "../facts/schema.js";
-import { keyFacts, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { keyFacts, ranksOnNodes, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
@@ -224,7 +224,7 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     head("NCCL");
     row("version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—"));
     row("network", `${n.net ?? "—"}${n.ibHcas?.length ? ` via ${n.ibHcas.join(", ")}` : ""}${n.gdr === null ? "" : n.gdr ? ", GPU Direct RDMA on" : ", GPU Direct RDMA off"}`);
-    row("ranks / nodes", `${num(n.ranks)} ranks on ${num(n.nodes)} node(s)${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
+    row("ranks / nodes", `${ranksOnNodes(n).phrase}${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
     for (const x of n.namesakes) row("one name, machines", `${x.host}: ${x.machines.length} machines by bootstrap address (${x.machines.map((m) => m.slice(m.lastIndexOf("@") + 1)).join(", ")})`);
     if (n.netChoices.length > 1) row("networks chosen", n.netChoices.map((x) => `${x.net}${x.hosts.length ? ` (${x.hosts.slice(0, 3).join(", ")}${x.hosts.length > 3 ? ", …" : ""})` : ""}`).join("; "));
     const comms = communicatorLine(n);
