@@ -97,3 +97,39 @@ describe("text and markdown reports: NCCL ranks against nodes", () => {
     expect(md).toContain("| ranks / nodes | — / 2 (1 rank numbered in the log) |");
   });
 });
+
+describe("markdown report: missing evidence the report shows", () => {
+  it("the GPU's capacity from V0's memory profiling line is shown, so gpu.memoryGiB is not listed as missing", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const r = await analyzeText(
+      [
+        "INFO 02-26 14:05:31 worker.py:267] Memory profiling takes 5.12 seconds",
+        "INFO 02-26 14:05:31 worker.py:267] the current vLLM instance can use total_gpu_memory (79.10GiB) x gpu_memory_utilization (0.90) = 71.19GiB",
+        "INFO 02-26 14:05:31 worker.py:267] model weights take 25.41GiB; non_torch_memory takes 3.12GiB; PyTorch activation peak memory takes 1.96GiB; the rest of the memory reserved for KV Cache is 40.70GiB.",
+        "",
+      ].join("\n"),
+    );
+    expect(r.facts.memory.totalGpuGiB).toBe(79.1);
+    expect(r.facts.missing.map((m) => m.fact)).toContain("gpu.memoryGiB"); // the JSON keeps it
+    const md = renderMarkdown(r);
+    expect(md).toContain("| GPU memory | 79.1 GiB |");
+    expect(md).not.toContain("| gpu.memoryGiB |");
+  });
+});
+
+describe("text report: request counts", () => {
+  it("a V1 log with no Finished request lines does not say 0 finished beside responses of HTTP 200", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const lines: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      lines.push(`(APIServer pid=7) INFO 11-05 14:01:39 [logger.py:41] Received request chatcmpl-0000000${i}: prompt: 'hi', params: SamplingParams(n=1, temperature=0.7, max_tokens=512), prompt_token_ids: [1, 2], lora_request: None.`);
+      lines.push(`(APIServer pid=7) INFO:     10.0.0.${i}:5000${i} - "POST /v1/chat/completions HTTP/1.1" 200 OK`);
+    }
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.runtime?.requests).toEqual({ received: 3, finished: 0, aborted: 0 });
+    const text = renderText(r, { color: false, width: 200 });
+    expect(text).not.toContain("0 finished");
+    expect(text).toContain("3 received (no finished or aborted request lines); HTTP 2xx 3, 4xx 0, 5xx 0");
+    expect(renderMarkdown(r)).toContain("| requests | 3 received (no finished or aborted request lines); HTTP 2xx 3, 4xx 0, 5xx 0 |");
+  });
+});
