@@ -133,3 +133,18 @@ describe("text report: request counts", () => {
     expect(renderMarkdown(r)).toContain("| requests | 3 received (no finished or aborted request lines); HTTP 2xx 3, 4xx 0, 5xx 0 |");
   });
 });
+
+describe("text report: evidence of a long path", () => {
+  it("the place gets a row of its own rather than cutting the line's first word into pieces", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const name = "016-v1-0.8.3-a100-tp4-custom-allreduce-disabled-from-the-cluster-of-team-b.log";
+    const line = "(VllmWorker rank=3 pid=420623) WARNING 04-16 11:09:10 [custom_all_reduce.py:136] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly.";
+    const r = await analyzeText(`${line}\n`, name);
+    expect(r.findings.map((f) => f.ruleId)).toContain("vllm/custom-allreduce-disabled");
+    const text = renderText(r, { color: false, width: 80 });
+    const at = text.split("\n").findIndex((l) => l.trim().endsWith(`${name}:1`));
+    expect(at).toBeGreaterThan(0);
+    expect(text.split("\n")[at + 1]).toBe("            (VllmWorker rank=3 pid=420623) WARNING 04-16 11:09:10");
+    expect(text).not.toContain("(VllmWorke\n");
+  });
+});

@@ -279,6 +279,12 @@ function renderFinding(fd: Finding, c: ChalkInstance, width: number, where: (e: 
   const shown = fd.evidence.slice(0, consequence ? 1 : 3);
   for (const e of shown) {
     const at = safeText(where(e));
+    // a long path leaves the line's first row too little room: wrap would cut its first word into pieces of 10
+    // (`(VllmWorke` / `r rank=3`), so the place has a row of its own and the text follows under it
+    if (width - IND.length - at.length - 2 < 24) {
+      lines.push(`${IND}${c.cyan(at)}`, ...wrap(safeText(e.text.trim()), width, `${IND}  `, `${IND}  `, MAX_EVIDENCE_ROWS));
+      continue;
+    }
     const rows = wrap(safeText(e.text.trim()), width, `${IND}${at}  `, `${IND}  `, MAX_EVIDENCE_ROWS);
     lines.push(...rows.map((r, i) => (i === 0 ? `${IND}${c.cyan(at)}  ${r.slice(IND.length + at.length + 2)}` : r)));
   }
