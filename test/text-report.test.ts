@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCliHere } from "./helpers/cli.js";
 import { renderText } from "../src/report/text.js";
+import { renderMarkdown } from "../src/report/markdown.js";
 import { sampleReport } from "./report-fixture.js";
 
 /** The text report's "Not in the log" hints: headline facts spelled out, the rest counted, NCCL hints only where NCCL runs. */
@@ -57,5 +58,93 @@ describe("text report: the Run section", () => {
     const bare = sampleReport();
     for (const k of Object.keys(bare.facts.config) as (keyof typeof bare.facts.config)[]) if (k !== "model" && k !== "tensorParallelSize" && k !== "source") (bare.facts.config as Record<string, unknown>)[k] = null;
     expect(renderText(bare, { color: false, width: 400 })).not.toContain("  settings ");
+  });
+});
+
+describe("text and markdown reports: NCCL ranks against nodes", () => {
+  const text = async (log: string[]) => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const r = await analyzeText(log.join("\n") + "\n");
+    return { r, text: renderText(r, { color: false, width: 200 }), md: renderMarkdown(r) };
+  };
+
+  it("one rank's lines of a two-node communicator: 2 ranks (1 in the log) on 2 nodes, never 1 rank on 2 nodes", async () => {
+    const { r, text: t, md } = await text([
+      "spark2:285:285 [0] NCCL INFO comm 0x1095e9d0 rank 1 nRanks 2 nNodes 2 localRanks 1 localRank 0 MNNVL 0",
+      "spark2:285:285 [0] NCCL INFO P2P Chunksize set to 131072",
+    ]);
+    expect(r.facts.nccl.ranks).toBe(1);
+    expect(r.facts.nccl.nodes).toBe(2);
+    for (const s of [r.verdict ?? "", t, md]) expect(s).not.toMatch(/\b1 ranks? on 2 node/);
+    expect(r.verdict).toContain("2 ranks (1 in the log) on 2 nodes");
+    expect(t).toContain("  ranks / nodes          2 ranks (1 in the log) on 2 nodes (lines from spark2), 0 Init COMPLETE\n");
+    expect(md).toContain("| ranks / nodes | 2 / 2 (1 in the log) |");
+  });
+
+  it("ranks numbered on fewer hosts than the log's nodes: the nodes, and how many ranks the lines number", async () => {
+    const { r, text: t, md } = await text([
+      "#   Rank  1 Pid 2152176 on  dgxh100-3 device  0 [0xd1] NVIDIA H100 80GB HBM3",
+      "dgxh100-4:460770:460770 [0] NCCL INFO Bootstrap : Using enp220s0np0:10.1.128.136<0>",
+      "NCCL version 2.19.3+cuda12.3",
+      "dgxh100-4:460770:460842 [0] NCCL INFO Using network IB",
+      "dgxh100-3:2152176:2152176 [0] NCCL INFO Bootstrap : Using enp220s0np0:10.1.128.128<0>",
+      "dgxh100-3:2152176:2152299 [0] NCCL INFO Using network IB",
+    ]);
+    expect(r.facts.nccl.ranks).toBe(1);
+    expect(r.facts.nccl.nodes).toBe(2);
+    for (const s of [r.verdict ?? "", t, md]) expect(s).not.toMatch(/\b1 ranks? on 2 node/);
+    expect(t).toContain("  ranks / nodes          2 nodes (1 rank numbered in the log) (dgxh100-3, dgxh100-4), 0 Init COMPLETE\n");
+    expect(md).toContain("| ranks / nodes | — / 2 (1 rank numbered in the log) |");
+  });
+});
+
+describe("markdown report: missing evidence the report shows", () => {
+  it("the GPU's capacity from V0's memory profiling line is shown, so gpu.memoryGiB is not listed as missing", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const r = await analyzeText(
+      [
+        "INFO 02-26 14:05:31 worker.py:267] Memory profiling takes 5.12 seconds",
+        "INFO 02-26 14:05:31 worker.py:267] the current vLLM instance can use total_gpu_memory (79.10GiB) x gpu_memory_utilization (0.90) = 71.19GiB",
+        "INFO 02-26 14:05:31 worker.py:267] model weights take 25.41GiB; non_torch_memory takes 3.12GiB; PyTorch activation peak memory takes 1.96GiB; the rest of the memory reserved for KV Cache is 40.70GiB.",
+        "",
+      ].join("\n"),
+    );
+    expect(r.facts.memory.totalGpuGiB).toBe(79.1);
+    expect(r.facts.missing.map((m) => m.fact)).toContain("gpu.memoryGiB"); // the JSON keeps it
+    const md = renderMarkdown(r);
+    expect(md).toContain("| GPU memory | 79.1 GiB |");
+    expect(md).not.toContain("| gpu.memoryGiB |");
+  });
+});
+
+describe("text report: request counts", () => {
+  it("a V1 log with no Finished request lines does not say 0 finished beside responses of HTTP 200", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const lines: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      lines.push(`(APIServer pid=7) INFO 11-05 14:01:39 [logger.py:41] Received request chatcmpl-0000000${i}: prompt: 'hi', params: SamplingParams(n=1, temperature=0.7, max_tokens=512), prompt_token_ids: [1, 2], lora_request: None.`);
+      lines.push(`(APIServer pid=7) INFO:     10.0.0.${i}:5000${i} - "POST /v1/chat/completions HTTP/1.1" 200 OK`);
+    }
+    const r = await analyzeText(lines.join("\n") + "\n");
+    expect(r.facts.runtime?.requests).toEqual({ received: 3, finished: 0, aborted: 0 });
+    const text = renderText(r, { color: false, width: 200 });
+    expect(text).not.toContain("0 finished");
+    expect(text).toContain("3 received (no finished or aborted request lines); HTTP 2xx 3, 4xx 0, 5xx 0");
+    expect(renderMarkdown(r)).toContain("| requests | 3 received (no finished or aborted request lines); HTTP 2xx 3, 4xx 0, 5xx 0 |");
+  });
+});
+
+describe("text report: evidence of a long path", () => {
+  it("the place gets a row of its own rather than cutting the line's first word into pieces", async () => {
+    const { analyzeText } = await import("./rules/analyze-text.js");
+    const name = "016-v1-0.8.3-a100-tp4-custom-allreduce-disabled-from-the-cluster-of-team-b.log";
+    const line = "(VllmWorker rank=3 pid=420623) WARNING 04-16 11:09:10 [custom_all_reduce.py:136] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs. To silence this warning, specify disable_custom_all_reduce=True explicitly.";
+    const r = await analyzeText(`${line}\n`, name);
+    expect(r.findings.map((f) => f.ruleId)).toContain("vllm/custom-allreduce-disabled");
+    const text = renderText(r, { color: false, width: 80 });
+    const at = text.split("\n").findIndex((l) => l.trim().endsWith(`${name}:1`));
+    expect(at).toBeGreaterThan(0);
+    expect(text.split("\n")[at + 1]).toBe("            (VllmWorker rank=3 pid=420623) WARNING 04-16 11:09:10");
+    expect(text).not.toContain("(VllmWorke\n");
   });
 });

@@ -4,7 +4,8 @@ import { hasNcclInfo } from "../facts/dialects.js";
 
 /**
  * The `facts.missing` entries worth showing a reader: none about vLLM for a log no vLLM wrote, none about NCCL
- * for a single-GPU run (it uses no NCCL), and no "set NCCL_DEBUG=INFO" when NCCL's INFO lines are in the log.
+ * for a single-GPU run (it uses no NCCL), no "set NCCL_DEBUG=INFO" when NCCL's INFO lines are in the log, and none
+ * for the GPU's capacity when the report shows it from the other fact that states it.
  * The JSON report keeps every entry.
  */
 export function helpfulMissing(f: Facts): Missing[] {
@@ -14,6 +15,9 @@ export function helpfulMissing(f: Facts): Missing[] {
   const singleGpu = f.config.tensorParallelSize === 1 && (f.config.pipelineParallelSize ?? 1) === 1 && (f.config.dataParallelSize ?? 1) === 1;
   const ncclInfo = hasNcclInfo(f);
   return f.missing.filter((m) => {
+    // the GPU's capacity is one number to a reader: the report shows it ("GPU memory") from either fact
+    if (m.fact === "gpu.memoryGiB" && f.memory.totalGpuGiB !== null) return false;
+    if (m.fact === "memory.totalGpuGiB" && f.gpu.memoryGiB !== null) return false;
     if (m.fact.startsWith("nccl.")) return !singleGpu && !(ncclInfo && /NCCL_DEBUG=INFO/.test(m.howToGet)) && !(noVllm && !names.has("nccl") && !names.has("nccl-tests"));
     if (m.fact.startsWith("bench.")) return true;
     return !noVllm;

@@ -7,6 +7,7 @@ import { runtimeRows } from "./runtime-rows.js";
 import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 import { formatNumber } from "../util/number-format.js";
+import { ranksOnNodes } from "../rules/verdict.js";
 import { groupedLead, groupLabel, kindsText, oddLead, pairView, type PairRow } from "./node-pairs.js";
 
 /*
@@ -113,6 +114,13 @@ export function memoryParts(f: Facts): { parts: MemoryPart[]; totalGiB: number |
   return { parts, totalGiB };
 }
 
+/** `16 / 2`; with the ranks the lines number when a communicator names more, or fewer than the nodes (see ranksOnNodes). */
+function ranksNodesCell(n: Facts["nccl"]): string {
+  const r = ranksOnNodes(n);
+  const note = r.ranks === null && n.ranks !== null ? ` (${num(n.ranks, 0)} rank${n.ranks === 1 ? "" : "s"} numbered in the log)` : r.ranks !== null && n.ranks !== null && n.ranks < r.ranks ? ` (${num(n.ranks, 0)} in the log)` : "";
+  return `${num(r.ranks, 0)} / ${num(r.nodes, 0)}${note}`;
+}
+
 export function ncclRows(f: Facts): Row[] {
   const n = f.nccl;
   const rows: Row[] = [
@@ -120,7 +128,7 @@ export function ncclRows(f: Facts): Row[] {
     ["network", n.net ?? "—"],
     ["InfiniBand HCAs", n.ibHcas?.length ? n.ibHcas.join(", ") : "—"],
     ["GPU Direct RDMA", yesNo(n.gdr)],
-    ["ranks / nodes", `${num(n.ranks, 0)} / ${num(n.nodes, 0)}`],
+    ["ranks / nodes", ranksNodesCell(n)],
     ["hosts in the log", n.hosts.length ? n.hosts.join(", ") : "—"],
     ["Init COMPLETE lines", num(n.initComplete, 0)],
   ];

@@ -33,7 +33,7 @@ export function runtimeRows(f: Facts): Row[] {
   const http = r.http;
   if (req || http) {
     const parts: string[] = [];
-    if (req) parts.push(`${n(req.received, 0)} received, ${n(req.finished, 0)} finished, ${n(req.aborted, 0)} aborted`);
+    if (req) parts.push(requestCounts(req));
     if (http) parts.push(`HTTP 2xx ${n(http["2xx"], 0)}, 4xx ${n(http["4xx"], 0)}, 5xx ${n(http["5xx"], 0)}`);
     if (r.unknownModels) parts.push(`unknown models: ${Object.entries(r.unknownModels).map(([m, c]) => `${m} (${c})`).join(", ")}`);
     rows.push(["requests", parts.join("; ")]);
@@ -45,4 +45,17 @@ export function runtimeRows(f: Facts): Row[] {
     rows.push(["stalls", parts.join("; ")]);
   }
   return rows;
+}
+
+/**
+ * `51 received (no finished or aborted request lines)`: the counts of the request lines the log has; a kind with no
+ * line is named as such, not counted as 0, since a version or logging level that prints none (V1 logs no `Finished
+ * request`) would read as "no request finished" beside 49 responses of HTTP 200.
+ */
+function requestCounts(req: { received: number; finished: number; aborted: number }): string {
+  const kinds = [["received", req.received], ["finished", req.finished], ["aborted", req.aborted]] as const;
+  const shown = kinds.filter(([, v]) => v > 0);
+  const none = kinds.filter(([, v]) => v <= 0).map(([k]) => k);
+  if (!shown.length) return kinds.map(([k, v]) => `${n(v, 0)} ${k}`).join(", ");
+  return `${shown.map(([k, v]) => `${n(v, 0)} ${k}`).join(", ")}${none.length ? ` (no ${none.join(" or ")} request lines)` : ""}`;
 }

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { isAbsolute, relative } from "node:path";
 import type { Evidence } from "../model.js";
 import type { Facts, Finding, Report } from "../facts/schema.js";
-import { keyFacts, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { keyFacts, ranksOnNodes, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
@@ -224,7 +224,7 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     head("NCCL");
     row("version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—"));
     row("network", `${n.net ?? "—"}${n.ibHcas?.length ? ` via ${n.ibHcas.join(", ")}` : ""}${n.gdr === null ? "" : n.gdr ? ", GPU Direct RDMA on" : ", GPU Direct RDMA off"}`);
-    row("ranks / nodes", `${num(n.ranks)} ranks on ${num(n.nodes)} node(s)${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
+    row("ranks / nodes", `${ranksOnNodes(n).phrase}${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
     for (const x of n.namesakes) row("one name, machines", `${x.host}: ${x.machines.length} machines by bootstrap address (${x.machines.map((m) => m.slice(m.lastIndexOf("@") + 1)).join(", ")})`);
     if (n.netChoices.length > 1) row("networks chosen", n.netChoices.map((x) => `${x.net}${x.hosts.length ? ` (${x.hosts.slice(0, 3).join(", ")}${x.hosts.length > 3 ? ", …" : ""})` : ""}`).join("; "));
     const comms = communicatorLine(n);
@@ -279,6 +279,12 @@ function renderFinding(fd: Finding, c: ChalkInstance, width: number, where: (e: 
   const shown = fd.evidence.slice(0, consequence ? 1 : 3);
   for (const e of shown) {
     const at = safeText(where(e));
+    // a long path leaves the line's first row too little room: wrap would cut its first word into pieces of 10
+    // (`(VllmWorke` / `r rank=3`), so the place has a row of its own and the text follows under it
+    if (width - IND.length - at.length - 2 < 24) {
+      lines.push(`${IND}${c.cyan(at)}`, ...wrap(safeText(e.text.trim()), width, `${IND}  `, `${IND}  `, MAX_EVIDENCE_ROWS));
+      continue;
+    }
     const rows = wrap(safeText(e.text.trim()), width, `${IND}${at}  `, `${IND}  `, MAX_EVIDENCE_ROWS);
     lines.push(...rows.map((r, i) => (i === 0 ? `${IND}${c.cyan(at)}  ${r.slice(IND.length + at.length + 2)}` : r)));
   }

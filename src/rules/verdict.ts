@@ -14,6 +14,32 @@ export const UNEXPLAINED_ERROR_LEAD = "Error with no known cause at ";
 
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1).replace(/\s+\S*$/, "")}\u2026`);
 
+/**
+ * How many NCCL ranks the run has and on how many nodes, as the log shows them. `nccl.ranks` counts the ranks whose
+ * numbers the lines show; a communicator's own `nranks` can name more (one node's or one rank's lines of a wider
+ * run), and a rank sits on one node, so fewer ranks than nodes means the lines do not number every node's ranks:
+ * `2 ranks (1 in the log) on 2 nodes`, `2 nodes (1 rank numbered in the log)`, never `1 rank on 2 nodes`.
+ */
+export function ranksOnNodes(n: Facts["nccl"]): { ranks: number | null; nodes: number | null; phrase: string } {
+  const seen = n.ranks;
+  const comms = n.communicators ?? [];
+  const widest = Math.max(0, ...comms.map((c) => c.nranks ?? 0));
+  const known = seen !== null || widest > 0 ? Math.max(seen ?? 0, widest) : null;
+  const nodes = n.nodes;
+  const s = (k: number, w: string) => `${fmt(k, 0)} ${w}${k === 1 ? "" : "s"}`;
+  if (known !== null && nodes !== null && known < nodes) {
+    return { ranks: null, nodes, phrase: `${s(nodes, "node")} (${s(known, "rank")} numbered in the log)` };
+  }
+  const part = seen !== null && known !== null && seen < known;
+  // (no communicator states nNodes: the nodes are the hosts of the lines, which the ranks not in the log may not be on)
+  if (part && nodes !== null && !comms.some((c) => c.nNodes !== null && c.nNodes !== undefined)) {
+    return { ranks: known, nodes, phrase: `${s(known, "rank")} (${fmt(seen, 0)} in the log, on ${s(nodes, "node")})` };
+  }
+  const ranks = known === null ? "ranks not shown" : `${s(known, "rank")}${part ? ` (${fmt(seen, 0)} in the log)` : ""}`;
+  const phrase = nodes === null ? (known === null ? "not shown" : ranks) : known === null ? `${s(nodes, "node")}, ranks not shown` : `${ranks} on ${s(nodes, "node")}`;
+  return { ranks: known, nodes, phrase };
+}
+
 /** The few facts that identify a run, as short phrases (absent facts are left out). */
 export function keyFacts(f: Facts): string[] {
   const out: string[] = [];
@@ -46,7 +72,8 @@ export function keyFacts(f: Facts): string[] {
   if (n.version || n.net || via || (n.ranks !== null && !f.bench.ncclTests)) {
     // (one node's log of a multi-node run: its hosts are all the log shows, not all the run has)
     const partOf = n.nodes === 1 && n.multiNode ? " in the log, of a multi-node run" : "";
-    const where = n.ranks !== null ? `, ${n.ranks} rank${n.ranks === 1 ? "" : "s"}${n.nodes !== null ? ` on ${n.nodes} node${n.nodes === 1 ? "" : "s"}${partOf}` : ""}` : "";
+    const rn = ranksOnNodes(n).phrase;
+    const where = n.ranks !== null ? `, ${rn}${n.nodes !== null && !rn.endsWith(")") ? partOf : ""}` : "";
     // RCCL (ROCm's NCCL) keeps NCCL's release numbers: `RCCL 2.18.3` is no NCCL 2.18.3 build
     const library = f.dialects?.find((d) => d.name === "nccl")?.library ?? "NCCL";
     // (a network named, yet some node pairs connect over sockets: a node that lost its RDMA devices)

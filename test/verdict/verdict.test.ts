@@ -202,7 +202,8 @@ describe("more specifics and recovered failures", () => {
     expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
     expect(r.facts.firstError?.line).toBe(2);
     expect(r.facts.recovered?.map((x) => [x.kind, x.failure.line, x.by.line])).toEqual([["retry", 2, 4], ["retry", 3, 4]]);
-    expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 1 rank/);
+    // (the communicator has 2 ranks; the log shows one, on its one host)
+    expect(r.verdict).toMatch(/^Healthy: NCCL over IB, 2 ranks \(1 in the log, on 1 node\)/);
     // on its host's line of the timeline (the retry line is placed by its own header)
     expect(r.facts.timeline?.map((t) => [t.host, t.firstError?.line, t.ncclInit?.line])).toEqual([["gpu-1", 2, 5]]);
     // the reports say so beside the first error
