@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeSource, buildReport, type AnalyzeOptions, SPLIT_DEFAULTS } from "../src/analyze.js";
+import { analyzeSource, SPLIT_DEFAULTS } from "../src/analyze.js";
 import { fileSource } from "../src/input/sources.js";
-import { localRangeCounter, type RangeCounter } from "../src/parallel/split.js";
 import { runCli, runCliHere } from "./helpers/cli.js";
 import { mixedLog } from "./helpers/nccl-mixed.js";
 import { greedyRangeCounter } from "./helpers/range-counter.js";
+import { corpusLogs, readWith, sampleLogs, splitSweep, spy } from "./helpers/split-sweep.js";
 // @ts-expect-error a plain ES module without types
 import { generateLog } from "../bench/generate.mjs";
 
@@ -31,20 +31,8 @@ const mixed = write("mixed.log", mixedLog(100));
 const mixedFull = write("mixed-full.log", mixedLog().replace(" ümlaut", ""));
 const mixedUtf8 = write("mixed-utf8.log", mixedLog());
 
-const logsIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".log")).sort().map((f) => join(d, f)) : []);
-const corpus = ["vllm", "nccl"].flatMap((c) => logsIn(join(__dirname, "..", "..", "shared", "corpus", c)));
-const samples = logsIn(join(__dirname, "..", "samples"));
-
-async function readWith(path: string, opts: AnalyzeOptions): Promise<string> {
-  const part = await analyzeSource(await fileSource(path), 0, { limits: { chunkBytes: 4096 }, ...opts });
-  return JSON.stringify({ report: buildReport(part.state), events: part.events });
-}
-
-/** a range counter on this thread that says how often it ran */
-function spy(): { counter: RangeCounter; calls: number } {
-  const s = { calls: 0, counter: ((job, onBytes) => (s.calls++, localRangeCounter(job, onBytes))) as RangeCounter };
-  return s;
-}
+const corpus = corpusLogs;
+const samples = sampleLogs;
 
 describe("a file read in two parts gives the report of reading it in one", () => {
   const cases: [string, number, number | undefined, number][] = [
@@ -70,30 +58,11 @@ describe("a file read in two parts gives the report of reading it in one", () =>
     expect(await readWith(path, { jobs: 2, split }), "every segment counted").toBe(whole);
   });
 
-  it("every sample and corpus log, cut once: at a third or at two thirds, shared or counted speculatively", { timeout: 300_000 }, async () => {
-    const logs = [...samples, ...corpus];
+  it("every sample and every third corpus log, cut once: at a third or at two thirds, shared or counted speculatively", { timeout: 300_000 }, async () => {
+    // (every corpus log: test/scale/split-corpus.test.ts)
+    const logs = [...samples, ...corpus.filter((_, i) => i % 3 === 0)];
     expect(logs.length).toBeGreaterThanOrEqual(6);
-    // every log is read whole and cut once; the cut and the way the rest is counted go round by the log's index,
-    // so each of the four pairs (a third or two thirds; shared, or every segment after the cut counted) is met on
-    // a quarter of the logs
-    let spied = 0;
-    let split = 0;
-    for (const [i, path] of logs.entries()) {
-      const whole = await readWith(path, { jobs: 1 });
-      const share = i % 2 === 0 ? 0.34 : 0.67;
-      if ((i >> 1) % 2 === 0) {
-        // the usual sharing (this thread from the front, the worker from the back)
-        const s = spy();
-        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: s.counter } }), `${path} at ${share}`).toBe(whole);
-        spied++;
-        split += s.calls;
-      } else {
-        // every segment after the cut counted speculatively
-        expect(await readWith(path, { jobs: 2, split: { minBytes: 0, share, segmentBytes: 4096, counter: greedyRangeCounter().counter } }), `${path} at ${share}, counted`).toBe(whole);
-      }
-    }
-    // most logs can be cut (not JSON, a line end after the cut point)
-    expect(split).toBeGreaterThan(spied / 2);
+    await splitSweep(logs);
   });
 
   it("the second thread's counts are in the report: collectives counted there add up", async () => {
