@@ -96,6 +96,7 @@ export type PhraseId =
   | "env.echo"
   | "server.starting"
   | "server.ready"
+  | "server.awaitingEngines"
   | "err.headsDivisible"
   | "err.layersDivisible"
   | "err.bf16Capability"
@@ -477,6 +478,16 @@ const BY_FIRST: Record<string, Entry[]> = {
     },
     // (the cache's token count is left out when an error-help page quotes the message: `... stored in KV cache. Try ...`)
     { id: "kv.insufficientV0", re: /^The model's max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache(?: \((\d+)\)|(?=\.))/, map: (m): Stated => (m[2] === undefined ? { "config.maxModelLen": num(m[1]) } : { "config.maxModelLen": num(m[1]), "kvCache.maxTokensStorable": num(m[2]) }) },
+  ],
+  // the V1 front end waiting for its engine-core processes' handshake (vllm/v1/engine/utils.py wait_for_engine_startup,
+  // 0.9 on, DEBUG every 10 s): `Waiting for 1 local, 0 remote core engine proc(s) to start.` A log that ends on it
+  // stopped while the engines were still starting (what it waited for: the first such line's count)
+  W: [
+    {
+      id: "server.awaitingEngines",
+      re: /^Waiting for (\d+) local, (\d+) remote core engine proc\(s\) to start\.?\s*$/,
+      map: (m): Stated => ({ "server.awaitingEngines": Number(m[1]) + Number(m[2]) }),
+    },
   ],
   U: [
     { id: "config.maxModelLen", re: /^Using max model len (\d+)/, map: (m): Stated => ({ "config.maxModelLen": num(m[1]) }) },

@@ -371,6 +371,8 @@ export const FactsSchema = z.object({
     readyLine: EvidenceSchema.nullable(),
     /** extension: how many periodic metrics lines (`Avg prompt throughput …`) the engine logged, when it logged any */
     metricsLines: z.number().int().optional(),
+    /** extension: the engine-core processes V1's front end said it was waiting for (`Waiting for N local, M remote core engine proc(s) to start`), when the log shows that wait */
+    awaitingEngines: z.number().int().optional(),
   }),
   /** extension: the software versions each node reports and the versions the image declares (src/facts/versions.ts) */
   versions: z.object({

@@ -127,6 +127,9 @@ function offer(state: VllmState, path: string, value: Value | null | undefined, 
   if (better(state.values[path], next)) state.values[path] = next;
 }
 
+/** `server.awaitingEngines` when a line stated it */
+const awaiting = (n: number | null | undefined) => (typeof n === "number" ? { awaitingEngines: n } : {});
+
 export const vllmDomain: FactDomain<VllmState, Section> = {
   name: "vllm",
   init: () => ({ values: {}, metrics: { count: 0, peakKvUsagePct: null, last: null } }),
@@ -310,7 +313,7 @@ export const vllmDomain: FactDomain<VllmState, Section> = {
         initEngineSeconds: get("memory.initEngineSeconds"),
         ...(state.oom ? { oom: { ...state.oom.value } } : {}),
       },
-      server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null, ...(state.metrics.count ? { metricsLines: state.metrics.count } : {}) },
+      server: { ready: get<boolean>("server.ready") ?? false, readyLine: state.values["server.ready"] ? plain(state.values["server.ready"].at) : null, ...(state.metrics.count ? { metricsLines: state.metrics.count } : {}), ...awaiting(get<number>("server.awaitingEngines")) },
     };
     deriveV0Tokens(state, facts, sources);
     derivePeakActivation(state, facts, sources);

@@ -203,7 +203,10 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   // but no health either: the reader is told where it stops
   if (startupUnfinished(facts)) {
     const launchOnly = facts.config.source === "command" && !facts.vllm.version && !facts.vllm.engine;
-    const what = launchOnly ? "vLLM's launch command and none of vLLM's own lines" : "vLLM's start-up but not its end (no KV cache size, server ready or request line)";
+    const waiting = facts.server.awaitingEngines;
+    const what = launchOnly
+      ? "vLLM's launch command and none of vLLM's own lines"
+      : `vLLM's start-up but not its end (no KV cache size, server ready or request line${waiting !== undefined ? `; the API server was waiting for ${waiting} engine core process${waiting === 1 ? "" : "es"} to start` : ""})`;
     return `No failure in the log, which shows ${what}: ${facts_.join("; ")}${notes}.${launchOnly ? "" : " If the start-up hung, the log's last line is the step it stopped at."}`;
   }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
@@ -215,10 +218,12 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
  * benchmark facts beside it that would be the log's subject.
  */
 function startupUnfinished(f: Facts): boolean {
-  // (Ray's and PyTorch's lines come with vLLM's; another server's or a benchmark's make the log theirs)
-  if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch")) return false;
-  // (the start-up stated the configuration: a window of a run's middle, with no such line, is no start-up at all)
-  if (f.config.source === null) return false;
+  // (Ray's, PyTorch's and NCCL's lines come with vLLM's, NCCL's with no fact of its own below; another server's or a
+  // benchmark's make the log theirs)
+  if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch" && d.name !== "nccl")) return false;
+  // (the start-up stated the configuration, or the V1 front end its wait for the engines: a window of a run's middle,
+  // with no such line, is no start-up at all)
+  if (f.config.source === null && f.server.awaitingEngines === undefined) return false;
   if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return false;
   const k = f.kvCache;
   if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null || k.availableGiB !== null) return false;

@@ -378,6 +378,25 @@ describe("verdict of a vLLM start-up the log stops in", () => {
     const ready = await analyzeText([...head, "INFO:     Application startup complete."].join("\n"));
     expect(ready.verdict).toMatch(/^Healthy: .*the server became ready\.$/);
   });
+  it("a window of the V1 front end waiting for its engine processes (no configuration in it, an NCCL line cut in it) is a start-up the log stops in", async () => {
+    const wait = (t: string) => `(APIServer pid=1) DEBUG 08-09 20:${t} [v1/engine/utils.py:1262] Waiting for 1 local, 0 remote core engine proc(s) to start.`;
+    const window = ["gpu-pod-7b94f:958:958 [1] NCCL INFO Channel 01/0 : " + wait("55:10"), wait("55:20"), wait("55:30"), wait("55:40")];
+    for (const wrapped of [window, window.map((l, i) => `2025-08-09T20:55:${10 + i}.000000000Z ${l}`)]) {
+      const r = await analyzeText(wrapped.join("\n") + "\n");
+      expect(r.facts.server).toMatchObject({ ready: false, awaitingEngines: 1 });
+      expect(r.findings).toEqual([]);
+      expect(r.verdict).toBe(
+        "No failure in the log, which shows vLLM's start-up but not its end (no KV cache size, server ready or request line; the API server was waiting for 1 engine core process to start): vLLM (V1 engine). If the start-up hung, the log's last line is the step it stopped at.",
+      );
+    }
+    // (it used to read "Healthy: vLLM (V1 engine).")
+    const started = await analyzeText([...window, "(APIServer pid=1) INFO:     Application startup complete."].join("\n") + "\n");
+    expect(started.verdict).toMatch(/^Healthy: .*the server became ready\.$/);
+    const remote = await analyzeText("(APIServer pid=1) DEBUG 08-09 20:55:10 [v1/engine/utils.py:1262] Waiting for 2 local, 2 remote core engine proc(s) to start.\n");
+    expect(remote.facts.server.awaitingEngines).toBe(4);
+    expect(remote.verdict).toContain("waiting for 4 engine core processes to start");
+  });
+
   it("says a launch command alone shows none of vLLM's lines; a window of a run's middle stays healthy", async () => {
     const launch = await analyzeText(["CUDA_VISIBLE_DEVICES=0,1 vllm serve Qwen/Qwen3-8B \\", "  --tensor-parallel-size 2 \\", "  --max-model-len 16384"].join("\n"));
     expect(launch.verdict).toBe("No failure in the log, which shows vLLM's launch command and none of vLLM's own lines: Qwen/Qwen3-8B on TP 2.");
