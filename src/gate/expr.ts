@@ -36,8 +36,6 @@ export function parseLiteral(raw: string): Literal {
   return s;
 }
 
-const VERSION = DOTTED_VERSION;
-export { compareVersions };
 
 /**
  * Evaluates `actual OP expected`; undefined when the two cannot be ordered (e.g. a string against a number).
@@ -45,14 +43,14 @@ export { compareVersions };
  * `expected` has lost a dotted version's trailing zeros (`vllm.version>=0.10` is not `>=0.1`).
  */
 export function compare(actual: unknown, op: Operator, expected: Literal, written?: string): boolean | undefined {
-  const versionText = typeof expected === "number" && written !== undefined && VERSION.test(written) ? written : String(expected);
+  const versionText = typeof expected === "number" && written !== undefined && DOTTED_VERSION.test(written) ? written : String(expected);
   if (op === "==" || op === "!=") {
-    const eq = typeof actual === "string" && typeof expected === "number" && VERSION.test(actual) && VERSION.test(versionText) ? compareVersions(actual, versionText) === 0 : looseEqual(actual, expected);
+    const eq = typeof actual === "string" && typeof expected === "number" && DOTTED_VERSION.test(actual) && DOTTED_VERSION.test(versionText) ? compareVersions(actual, versionText) === 0 : looseEqual(actual, expected);
     return op === "==" ? eq : !eq;
   }
   let c: number;
   if (typeof actual === "number" && typeof expected === "number") c = actual === expected ? 0 : actual < expected ? -1 : 1;
-  else if (typeof actual === "string" && VERSION.test(actual) && (typeof expected === "number" || (typeof expected === "string" && VERSION.test(expected))))
+  else if (typeof actual === "string" && DOTTED_VERSION.test(actual) && (typeof expected === "number" || (typeof expected === "string" && DOTTED_VERSION.test(expected))))
     c = compareVersions(actual, typeof expected === "number" ? versionText : expected);
   else if (typeof actual === "string" && typeof expected === "string") c = actual.localeCompare(expected);
   else return undefined;
@@ -68,7 +66,7 @@ function looseEqual(actual: unknown, expected: Literal): boolean {
   if (actual === expected) return true;
   if (typeof actual === "number" && typeof expected === "string") return String(actual) === expected;
   if (typeof actual === "string" && typeof expected === "number") return actual === String(expected);
-  if (typeof actual === "string" && typeof expected === "string" && VERSION.test(actual) && VERSION.test(expected)) return compareVersions(actual, expected) === 0;
+  if (typeof actual === "string" && typeof expected === "string" && DOTTED_VERSION.test(actual) && DOTTED_VERSION.test(expected)) return compareVersions(actual, expected) === 0;
   return false;
 }
 

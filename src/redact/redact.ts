@@ -232,7 +232,7 @@ export const DETECTORS: Detector[] = [
     id: "nccl-peer",
     what: "a host name as NCCL prints a peer's address, `name<port>` (`Connect to gpu-node-7.site.quebec<43511>`) → `host-N`",
     pattern: /(?<![\w.%:<>-])([A-Za-z][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8})<\d{1,5}>/g,
-    replace: (r, m, g) => (PLAIN_VALUE.test(g[0]!) || /^host-\d+$/.test(g[0]!) || isPublicDomain(g[0]!) ? m : r.host(g[0]!) + m.slice(g[0]!.length)),
+    replace: (r, m, g) => (namesNoSite(g[0]!) ? m : r.host(g[0]!) + m.slice(g[0]!.length)),
     redacts: [["closed by remote peer ng30903-ib.narval.calcul.quebec<51159>", "narval"], ["Connect to trainer-3<43511> failed", "trainer-3"]],
     keeps: ["Using [1]%veth75fa783<0> ib0:x<0>", "localhost<29500>", "std::array<4>"],
     address: true,
@@ -241,7 +241,7 @@ export const DETECTORS: Detector[] = [
     id: "bracket-host",
     what: "a host name in brackets before a port, as PyTorch's c10d prints it (`failed to connect to [trainer-3]:29500`) → `host-N`",
     pattern: /(?<![\w\]])\[([A-Za-z][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8})\]:(?=\d{1,5}(?!\d))/g,
-    replace: (r, m, g) => (PLAIN_VALUE.test(g[0]!) || /^host-\d+$/.test(g[0]!) || isPublicDomain(g[0]!) ? m : `[${r.host(g[0]!)}]:`),
+    replace: (r, m, g) => (namesNoSite(g[0]!) ? m : `[${r.host(g[0]!)}]:`),
     redacts: [["[c10d] The client socket has failed to connect to [trainer-master-3]:29500 (errno: 111)", "trainer-master-3"], ["to [gpu-rack9-n4.hpc]:29500", "rack9"]],
     keeps: ["[rank0]:[W socket.cpp:663] [c10d] The server socket", "[localhost]:29500", "items[idx]:3 and [0]:1"],
     address: true,
@@ -250,7 +250,7 @@ export const DETECTORS: Detector[] = [
     id: "url-host",
     what: "the host of a network URL (`http://inference-01:8000`, `redis://cache-1:6379`, `tcp://head:29500`) → `host-N`, except public project domains",
     pattern: /(?<![\w+.-])((?:https?|wss?|tcp|udp|grpcs?|redis|rediss|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|amqps?|nats|kafka|ftp|sftp|ssh|ray|etcd|nfs|smb|ldaps?):\/\/(?:redacted-secret-\d+@)?)([A-Za-z][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8})(?![\w.-])/gi,
-    replace: (r, m, g) => (PLAIN_VALUE.test(g[1]!) || /^host-\d+$/.test(g[1]!) || isPublicDomain(g[1]!) ? m : g[0]! + r.host(g[1]!)),
+    replace: (r, m, g) => (namesNoSite(g[1]!) ? m : g[0]! + r.host(g[1]!)),
     redacts: [["Started on http://inference-01:8000/v1", "inference-01"], ["redis://redacted-secret-1@cache-1:6379/0", "cache-1"], ["ray://head-node:10001", "head-node"]],
     keeps: ["https://huggingface.co/meta-llama/Llama-3.1-8B", "http://localhost:8000/v1", "https://docs.vllm.ai/en/latest", "s3://bucket/model", "hf://org/model"],
     address: true,
@@ -313,6 +313,11 @@ export const DETECTORS: Detector[] = [
 ];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A name a host detector leaves: no site (`localhost`, a number), a pseudonym already, or a public project's domain. */
+function namesNoSite(name: string): boolean {
+  return PLAIN_VALUE.test(name) || /^host-\d+$/.test(name) || isPublicDomain(name);
+}
 
 function isPublicDomain(name: string): boolean {
   const n = name.toLowerCase();

@@ -114,11 +114,10 @@ export function memoryParts(f: Facts): { parts: MemoryPart[]; totalGiB: number |
   return { parts, totalGiB };
 }
 
-/** `16 / 2`; with the ranks the lines number when a communicator names more, or fewer than the nodes (see ranksOnNodes). */
+/** `16 / 2`, and what the log numbers of them when that is fewer (see ranksOnNodes). */
 function ranksNodesCell(n: Facts["nccl"]): string {
   const r = ranksOnNodes(n);
-  const note = r.ranks === null && n.ranks !== null ? ` (${num(n.ranks, 0)} rank${n.ranks === 1 ? "" : "s"} numbered in the log)` : r.ranks !== null && n.ranks !== null && n.ranks < r.ranks ? ` (${num(n.ranks, 0)} in the log)` : "";
-  return `${num(r.ranks, 0)} / ${num(r.nodes, 0)}${note}`;
+  return `${num(r.ranks, 0)} / ${num(r.nodes, 0)}${r.inLog ? ` (${r.inLog})` : ""}`;
 }
 
 export function ncclRows(f: Facts): Row[] {

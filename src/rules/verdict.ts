@@ -20,7 +20,7 @@ const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, ma
  * run), and a rank sits on one node, so fewer ranks than nodes means the lines do not number every node's ranks:
  * `2 ranks (1 in the log) on 2 nodes`, `2 nodes (1 rank numbered in the log)`, never `1 rank on 2 nodes`.
  */
-export function ranksOnNodes(n: Facts["nccl"]): { ranks: number | null; nodes: number | null; phrase: string } {
+export function ranksOnNodes(n: Facts["nccl"]): { ranks: number | null; nodes: number | null; inLog: string; phrase: string } {
   const seen = n.ranks;
   const comms = n.communicators ?? [];
   const widest = Math.max(0, ...comms.map((c) => c.nranks ?? 0));
@@ -28,16 +28,18 @@ export function ranksOnNodes(n: Facts["nccl"]): { ranks: number | null; nodes: n
   const nodes = n.nodes;
   const s = (k: number, w: string) => `${fmt(k, 0)} ${w}${k === 1 ? "" : "s"}`;
   if (known !== null && nodes !== null && known < nodes) {
-    return { ranks: null, nodes, phrase: `${s(nodes, "node")} (${s(known, "rank")} numbered in the log)` };
+    const inLog = `${s(known, "rank")} numbered in the log`;
+    return { ranks: null, nodes, inLog, phrase: `${s(nodes, "node")} (${inLog})` };
   }
   const part = seen !== null && known !== null && seen < known;
+  const inLog = part ? `${fmt(seen, 0)} in the log` : "";
   // (no communicator states nNodes: the nodes are the hosts of the lines, which the ranks not in the log may not be on)
   if (part && nodes !== null && !comms.some((c) => c.nNodes !== null && c.nNodes !== undefined)) {
-    return { ranks: known, nodes, phrase: `${s(known, "rank")} (${fmt(seen, 0)} in the log, on ${s(nodes, "node")})` };
+    return { ranks: known, nodes, inLog, phrase: `${s(known, "rank")} (${inLog}, on ${s(nodes, "node")})` };
   }
-  const ranks = known === null ? "ranks not shown" : `${s(known, "rank")}${part ? ` (${fmt(seen, 0)} in the log)` : ""}`;
+  const ranks = known === null ? "ranks not shown" : `${s(known, "rank")}${inLog ? ` (${inLog})` : ""}`;
   const phrase = nodes === null ? (known === null ? "not shown" : ranks) : known === null ? `${s(nodes, "node")}, ranks not shown` : `${ranks} on ${s(nodes, "node")}`;
-  return { ranks: known, nodes, phrase };
+  return { ranks: known, nodes, inLog, phrase };
 }
 
 /** The few facts that identify a run, as short phrases (absent facts are left out). */
@@ -203,7 +205,7 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   // but no health either: the reader is told where it stops
   if (startupUnfinished(facts)) {
     const launchOnly = facts.config.source === "command" && !facts.vllm.version && !facts.vllm.engine;
-    const waiting = facts.server.awaitingEngines;
+    const waiting = facts.server?.awaitingEngines;
     const what = launchOnly
       ? "vLLM's launch command and none of vLLM's own lines"
       : `vLLM's start-up but not its end (no KV cache size, server ready or request line${waiting !== undefined ? `; the API server was waiting for ${waiting} engine core process${waiting === 1 ? "" : "es"} to start` : ""})`;
@@ -223,7 +225,7 @@ function startupUnfinished(f: Facts): boolean {
   if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch" && d.name !== "nccl")) return false;
   // (the start-up stated the configuration, or the V1 front end its wait for the engines: a window of a run's middle,
   // with no such line, is no start-up at all)
-  if (f.config.source === null && f.server.awaitingEngines === undefined) return false;
+  if (f.config.source === null && f.server?.awaitingEngines === undefined) return false;
   if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return false;
   const k = f.kvCache;
   if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null || k.availableGiB !== null) return false;

@@ -1,4 +1,4 @@
-/** A dotted version as logs print them: `0.10.1`, `v2.21.5`, `2.21.5+cuda12.4` (not a bare number such as `0.9`). */
+/** A dotted version as logs print them, at its start: `0.10.1`, `v2.21.5`, `2.21.5+cuda12.4`, `0.9` (a number with a dot reads as one too). */
 export const DOTTED_VERSION = /^v?\d+(\.\d+)+/;
 
 /** Compares dotted versions numerically part by part ("2.21.5" < "2.26", "0.9.2" < "0.10"). */
