@@ -211,7 +211,36 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
       : `vLLM's start-up but not its end (no KV cache size, server ready or request line${waiting !== undefined ? `; the API server was waiting for ${waiting} engine core process${waiting === 1 ? "" : "es"} to start` : ""})`;
     return `No failure in the log, which shows ${what}: ${facts_.join("; ")}${notes}.${launchOnly ? "" : " If the start-up hung, the log's last line is the step it stopped at."}`;
   }
+  // a few lines out of a vLLM log's middle (a paste around the lines someone asked about) say nothing of its health
+  if (vllmWindow(facts)) {
+    const lines = inputs.reduce((a, i) => a + i.lines, 0);
+    const one = inputs.length > 0 && lines === 1;
+    const these = one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`;
+    return `No failure in ${these} of a vLLM log, which ${one ? "does" : "do"} not show the engine come up or serve (no KV cache size, server ready or request line): ${facts_.join("; ")}${notes}.`;
+  }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
+}
+
+/**
+ * vLLM's lines (with Ray's, PyTorch's and NCCL's that come with them) and nothing else the log is about, with no
+ * sign the engine came up or served: no KV cache size, blocks or concurrency, no server ready, stats, request or
+ * access line, and no NCCL or benchmark fact that would be the log's subject.
+ */
+function vllmOnlyBeforeServing(f: Facts): boolean {
+  if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch" && d.name !== "nccl")) return false;
+  if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return false;
+  const k = f.kvCache;
+  if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null) return false;
+  const r = f.runtime;
+  if (r && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null)) return false;
+  const n = f.nccl;
+  const b = f.bench;
+  return !n.version && !n.net && n.ranks === null && !b.serve && !b.throughput && !b.latency && !b.ncclTests && b.runs.length === 0;
+}
+
+/** a window of a vLLM log with no line that states its configuration and no sign the engine came up (see vllmOnlyBeforeServing) */
+function vllmWindow(f: Facts): boolean {
+  return f.config.source === null && f.server?.awaitingEngines === undefined && vllmOnlyBeforeServing(f);
 }
 
 /**
@@ -220,18 +249,8 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
  * benchmark facts beside it that would be the log's subject.
  */
 function startupUnfinished(f: Facts): boolean {
-  // (Ray's, PyTorch's and NCCL's lines come with vLLM's, NCCL's with no fact of its own below; another server's or a
-  // benchmark's make the log theirs)
-  if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch" && d.name !== "nccl")) return false;
-  // (the start-up stated the configuration, or the V1 front end its wait for the engines: a window of a run's middle,
-  // with no such line, is no start-up at all)
+  // (a window of a run's middle, with no line that states the configuration or the V1 front end's wait for the
+  // engines, is no start-up at all; the memory profile's KV cache budget is the engine set up)
   if (f.config.source === null && f.server?.awaitingEngines === undefined) return false;
-  if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return false;
-  const k = f.kvCache;
-  if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null || k.availableGiB !== null) return false;
-  const r = f.runtime;
-  if (r && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null)) return false;
-  const n = f.nccl;
-  const b = f.bench;
-  return !n.version && !n.net && n.ranks === null && !b.serve && !b.throughput && !b.latency && !b.ncclTests && b.runs.length === 0;
+  return f.kvCache.availableGiB === null && vllmOnlyBeforeServing(f);
 }

@@ -397,11 +397,22 @@ describe("verdict of a vLLM start-up the log stops in", () => {
     expect(remote.verdict).toContain("waiting for 4 engine core processes to start");
   });
 
-  it("says a launch command alone shows none of vLLM's lines; a window of a run's middle stays healthy", async () => {
+  it("says a launch command alone shows none of vLLM's lines; a window with no sign the engine came up is no failure, not health", async () => {
     const launch = await analyzeText(["CUDA_VISIBLE_DEVICES=0,1 vllm serve Qwen/Qwen3-8B \\", "  --tensor-parallel-size 2 \\", "  --max-model-len 16384"].join("\n"));
     expect(launch.verdict).toBe("No failure in the log, which shows vLLM's launch command and none of vLLM's own lines: Qwen/Qwen3-8B on TP 2.");
+    // (both read "Healthy: …" before: a few pasted lines say nothing of a run's health)
     const middle = await analyzeText("(VllmWorker rank=1 pid=312) INFO 03-11 09:30:00 [ray_executor.py:538] RAY_CGRAPH_get_timeout is set to 300");
-    expect(middle.verdict).toMatch(/^Healthy: /);
+    expect(middle.verdict).toBe("No failure in this line of a vLLM log, which does not show the engine come up or serve (no KV cache size, server ready or request line): vLLM (V1 engine).");
+    const loading = [
+      "(VllmWorker rank=0 pid=3008574) INFO 05-29 23:37:00 [loader.py:458] Loading weights took 4.60 seconds",
+      "(VllmWorker rank=0 pid=3008574) INFO 05-29 23:37:00 [gpu_model_runner.py:1347] Model loading took 11.4384 GiB and 5.338305 seconds",
+    ];
+    for (const lines of [loading, loading.map((l) => `2025-05-29T23:37:00.123456789Z ${l}`)]) {
+      const window = await analyzeText(lines.join("\n") + "\n");
+      expect(window.verdict).toBe("No failure in these 2 lines of a vLLM log, which do not show the engine come up or serve (no KV cache size, server ready or request line): vLLM (V1 engine).");
+      const served = await analyzeText([...lines, "(VllmWorker rank=0 pid=3008574) INFO 05-29 23:37:09 [kv_cache_utils.py:716] GPU KV cache size: 212,944 tokens"].join("\n") + "\n");
+      expect(served.verdict).toBe("Healthy: vLLM (V1 engine); KV cache 212,944 tokens.");
+    }
   });
 });
 
