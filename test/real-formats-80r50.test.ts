@@ -29,3 +29,29 @@ describe("an ellipsis printed with no newline before an NCCL record", () => {
     expect(r.facts.nccl.hosts).toEqual(["gpu.rack-3.example"]);
   });
 });
+
+describe("a placeholder the user left as a pasted command's flag value", () => {
+  const command = (address: string) => [
+    "vllm serve deepseek-ai/DeepSeek-V2-Lite \\",
+    "    --tensor-parallel-size 1 --enable-expert-parallel \\",
+    "    --data-parallel-size 4 --data-parallel-size-local 2 --data-parallel-start-rank 2 \\",
+    `    --data-parallel-address ${address} --data-parallel-rpc-port 13345 \\`,
+    "    --headless --trust-remote-code",
+  ];
+  it("states no address for a bracketed phrase the shell split or a <word>, and keeps a real one", async () => {
+    for (const placeholder of ["[head node ip]", "<HEAD_IP>"])
+      await eachCommonWrap(command(placeholder), (r, at) => {
+        const c = r.facts.config;
+        expect(c.masterAddr, `${placeholder} ${at}`).toBeNull();
+        expect(c.dataParallelSize, `${placeholder} ${at}`).toBe(4);
+        expect(c.tensorParallelSize, `${placeholder} ${at}`).toBe(1);
+        expect(c.enableExpertParallel, `${placeholder} ${at}`).toBe(true);
+        expect(c.headless, `${placeholder} ${at}`).toBe(true);
+        expect(c.nnodes, `${placeholder} ${at}`).toBe(2);
+      });
+    for (const address of ["[fd00:1::5]", "10.20.0.4"])
+      await eachCommonWrap(command(address), (r, at) => {
+        expect(r.facts.config.masterAddr, `${address} ${at}`).toBe(address);
+      });
+  });
+});
