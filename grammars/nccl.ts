@@ -278,6 +278,9 @@ export function parseNcclHeaderByGrammar(head: string): NcclHeader | null {
     if (hostPrefix.endsWith(":") || /\d$/.test(hostPrefix)) host = host.replace(/^\d+(?=[A-Za-z])/, "");
     // markdown residue stuck to the first line of a paste (`` `ps-8:796:796 [1] NCCL INFO …``): no host name holds these
     host = host.replace(/^[`'"*>]+/, "");
+    // an ellipsis a program printed with no newline before the record (DeepEP's `[testing] Running ... ...host:pid:tid [6]
+    // NCCL INFO ...`): no host name starts with a dot
+    host = host.replace(/^(?:\.+|\u2026+)(?=[A-Za-z0-9])/, "");
     // a progress bar's rate field glued before the record (`... 5/750 [00:11<30:35,  2.46s/it]ip-1:31394:31394 [0] NCCL
     // INFO ...`, tqdm writes no newline until the bar ends): no host name holds a `/`, so `2.46s/it]` is not part of it
     host = host.replace(PROGRESS_RATE, "");

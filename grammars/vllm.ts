@@ -858,7 +858,7 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
         if (MULTI_VALUED.has(key)) state.multi = true;
       } else val = true;
     }
-    if (typeof val === "string" && val.includes("$")) continue;
+    if (typeof val === "string" && (val.includes("$") || PLACEHOLDER_VALUE.test(val))) continue;
     if (state.fastchat) {
       if (key === "num_gpus") {
         if (typeof val === "string" && Number(val) > 1) {
@@ -878,6 +878,13 @@ export function parseLaunch(text: string, cont: LaunchState | null = null): Laun
   out.cont = continued && !closed ? state : null;
   return out;
 }
+
+/**
+ * A flag value that is a placeholder the user left in a pasted command, no value: a `<word>` (which a shell would read
+ * as a redirection), or the first word of a bracketed phrase the shell split at its blanks (`--data-parallel-address
+ * [master ip addr]` gives `[master`). A bracket that closes in the word stays a value (`[fd00::1]`, `[1,2,4]`).
+ */
+const PLACEHOLDER_VALUE = /^(?:<|\[[^\]]*$)/;
 
 /** where a command's open quote closes on a continued line: the first such quote outside the line's other quotes, or -1 */
 function closingQuote(text: string, quote: string): number {
