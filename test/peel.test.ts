@@ -206,3 +206,26 @@ describe("a record with nothing to peel is told without trying the wrappers", ()
     }
   });
 });
+
+describe("a worker name's coordinates, read once per name", () => {
+  it("read alike every time a name comes again, in the order taken, the first of each kept, never another name's", () => {
+    const V = "INFO 03-11 08:14:02 [core.py:69] x";
+    const cases: [string, Record<string, unknown>][] = [
+      [`(Worker_DP1_PP0_TP3_EP3 pid=5123) ${V}`, { process: "Worker_DP1_PP0_TP3_EP3", pid: 5123, dp: 1, pp: 0, tp: 3 }],
+      [`(EngineCore_DP2 pid=7) ${V}`, { process: "EngineCore_DP2", pid: 7, dp: 2 }],
+      [`(EngineCore_0 pid=7) ${V}`, { process: "EngineCore_0", pid: 7, dp: 0 }],
+      [`(VllmWorker rank=2 TP1 pid=9) ${V}`, { pid: 9, rank: 2, tp: 1 }],
+      [`(Worker_TP1_TP2 pid=9) ${V}`, { process: "Worker_TP1_TP2", pid: 9, tp: 1 }],
+      [`(RayWorkerWrapper pid=41007, ip=10.20.0.12) ${V}`, { pid: 41007, ip: "10.20.0.12" }],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [line, origin] of cases) {
+        const p = peel(line);
+        expect(p.text, line).toBe(V);
+        expect(p.origin, line).toMatchObject(origin);
+        for (const k of ["rank", "tp", "pp", "dp"]) if (!(k in origin)) expect(p.origin, `${line}: ${k}`).not.toHaveProperty(k);
+        expect(Object.keys(p.origin), line).toEqual(Object.keys(peelWrapped(line).origin));
+      }
+    }
+  });
+});

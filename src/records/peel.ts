@@ -321,15 +321,32 @@ export function stripAnsi(s: string): string {
 
 function procOrigin(name: string, origin: Origin): void {
   origin.process ??= name;
-  // vLLM worker names carry their parallel coordinates: Worker_DP1_PP0_TP3, VllmWorker rank=2, VllmWorker TP1
-  const rank = /\brank=(\d+)/.exec(name);
-  if (rank && origin.rank === undefined) origin.rank = Number(rank[1]);
-  for (const m of name.matchAll(/(?:^|[_ ])(TP|PP|DP)(\d+)/g)) {
-    const key = m[1].toLowerCase() as "tp" | "pp" | "dp";
-    if (origin[key] === undefined) origin[key] = Number(m[2]);
+  const coords = coordsOf(name);
+  for (let k = 0; k < coords.length; k += 2) {
+    const key = coords[k] as "rank" | "tp" | "pp" | "dp";
+    if (origin[key] === undefined) origin[key] = coords[k + 1] as number;
   }
+}
+
+type Coords = readonly (string | number)[];
+// (a log names a few processes on every line: their coordinates are read once, not by three regular expressions a line)
+const coordsByName = new Map<string, Coords>();
+/**
+ * The parallel coordinates vLLM worker names carry (Worker_DP1_PP0_TP3, VllmWorker rank=2, VllmWorker TP1,
+ * EngineCore_DP0), as key, value, … in the order they are taken: the first of each key wins.
+ */
+function coordsOf(name: string): Coords {
+  let coords = coordsByName.get(name);
+  if (coords !== undefined) return coords;
+  const out: (string | number)[] = [];
+  const rank = /\brank=(\d+)/.exec(name);
+  if (rank) out.push("rank", Number(rank[1]));
+  for (const m of name.matchAll(/(?:^|[_ ])(TP|PP|DP)(\d+)/g)) out.push(m[1].toLowerCase(), Number(m[2]));
   const dp = /^EngineCore_(?:DP)?(\d+)$/.exec(name);
-  if (dp && origin.dp === undefined) origin.dp = Number(dp[1]);
+  if (dp) out.push("dp", Number(dp[1]));
+  if (coordsByName.size >= 4096) coordsByName.clear();
+  coordsByName.set(name, (coords = out));
+  return coords;
 }
 
 /** the unit's name and pid stand for the process only when no process prefix inside names one (a Ray actor's, say) */
