@@ -15,7 +15,7 @@ import { SPLIT_DEFAULTS } from "../input/split-point.js";
 import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactMessagesWith, redactStderr } from "../redact/redact.js";
 import { EVENTS_KEPT, mergeableStateOf } from "../analyze.js";
-import { rulesConfig } from "../config/cli.js";
+import { configInput, rulesConfig } from "../config/cli.js";
 import { DIRECTORY_SCAN } from "../input/defaults.js";
 import { collectOver, heapKeeper } from "../util/heap.js";
 
@@ -152,7 +152,7 @@ export function registerAnalyze(program: Command): void {
       const render = await loadRenderer(opts.format, opts.events);
       // (the operands as given now; the files of folders and globs once they are known, below)
       await checkOutputPath(opts.output);
-      await refuseInputAsOutput(opts.output, inputs);
+      await refuseInputAsOutput(opts.output, [...inputs, configInput(opts.config)]);
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       libOpts.oneRun = opts.oneRun;
@@ -167,7 +167,7 @@ export function registerAnalyze(program: Command): void {
       const out = prepareReport(result.report, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
       const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report, 1 << 16)) : render(out.report, { color, events: out.events });
-      await refuseInputAsOutput(opts.output, result.report.inputs.map((i) => i.path));
+      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), configInput(opts.config)]);
       await writeOutput(opts.output, body);
       for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);

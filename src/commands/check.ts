@@ -9,7 +9,7 @@ import { UsageError } from "../util/errors.js";
 import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, addOutputOptions, addReportOptions, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions, type ReportCliOptions } from "./analyze.js";
-import { rulesConfig } from "../config/cli.js";
+import { configInput, rulesConfig } from "../config/cli.js";
 import { runsInOneInput, runsInOneInputText } from "../facts/vllm.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -63,7 +63,7 @@ export function registerCheck(program: Command): void {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
       await checkOutputPath(opts.output);
-      await refuseInputAsOutput(opts.output, [...inputs, opts.baseline]);
+      await refuseInputAsOutput(opts.output, [...inputs, opts.baseline, configInput(opts.config)]);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
@@ -99,7 +99,7 @@ export function registerCheck(program: Command): void {
       const color = toTerminal && opts.color !== false && wantsColor(process.stdout);
       let text = render(out.report, { color, events: out.events });
       if (opts.format === "text") text += renderGateText(out.report.gate!);
-      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline]);
+      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline, configInput(opts.config)]);
       await writeOutput(opts.output, text);
       if (!toTerminal) {
         // (an input that failed is named below, with its error)

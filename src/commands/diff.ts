@@ -3,7 +3,7 @@ import { Redactor, hostsOf } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { refuseInputAsOutput, writeOutput } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
-import { rulesConfig } from "../config/cli.js";
+import { configInput, rulesConfig } from "../config/cli.js";
 
 interface DiffCliOptions {
   format: string;
@@ -46,7 +46,7 @@ export function registerDiff(program: Command): void {
         diff = r.value(diff);
       }
       const text = opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : safeText(renderDiffText(diff));
-      await refuseInputAsOutput(opts.output, [a, b]);
+      await refuseInputAsOutput(opts.output, [a, b, configInput(opts.config)]);
       await writeOutput(opts.output, text);
       const differs = diff.changes.length > 0 || diff.findings.appeared.length > 0 || diff.findings.resolved.length > 0;
       process.exitCode = opts.exitCode && differs ? 1 : 0;
