@@ -2,11 +2,24 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, runCliHere } from "./helpers/cli.js";
+import { spawn } from "node:child_process";
+import { CLI, ROOT, runCliHere } from "./helpers/cli.js";
 
 /** The CLI's promises to its users (one-line errors, inputs never written, nothing read makes no gate pass), case by case. */
 const tmp = mkdtempSync(join(tmpdir(), "vd-promises-"));
 const GOOD = join(ROOT, "samples", "v1-single-gpu.log");
+const OOM = join(ROOT, "samples", "cuda-oom.log");
+
+/** Runs the built CLI with a reader that closes stdout at once (`… | head -c 1`): its exit status and stderr. */
+function runClosingStdout(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject).on("close", (status) => resolve({ status, stderr }));
+  });
+}
 
 describe("-o never overwrites the configuration the command reads", () => {
   it("--config FILE -o FILE, and -o .vllm-doctor.json found upward, are refused; the file is unchanged", async () => {
@@ -22,5 +35,21 @@ describe("-o never overwrites the configuration the command reads", () => {
     const r = await runCliHere(["analyze", GOOD, "-o", ".vllm-doctor.json"], { cwd: dir });
     expect([r.status, r.stderr]).toEqual([2, `vllm-doctor: cannot write the report: it is the same file as ${join(dir, ".vllm-doctor.json")}, one of the inputs: write the report somewhere else (.vllm-doctor.json)\n`]);
     expect([readFileSync(cfg, "utf8"), readFileSync(join(dir, ".vllm-doctor.json"), "utf8")]).toEqual([text, text]);
+  });
+});
+
+describe("a reader that closes stdout early (`| head`) never turns a failed gate into exit 0", () => {
+  it("check, analyze and merge exit with their own status and say their stderr lines", async () => {
+    const missing = join(tmp, "missing.log");
+    expect(await runClosingStdout(["check", OOM, "--format", "json"])).toEqual({
+      status: 1,
+      stderr: "vllm-doctor: gate failed: fail-on error: 2 findings at or above error: vllm/cuda-oom (error), vllm/engine-init-failed (error)\nvllm-doctor: gate failed\n",
+    });
+    expect(await runClosingStdout(["check", missing, GOOD, "--format", "json"])).toEqual({ status: 2, stderr: `vllm-doctor: gate failed\nvllm-doctor: no such file or directory (${missing})\n` });
+    expect(await runClosingStdout(["analyze", OOM, "--format", "json"])).toEqual({ status: 1, stderr: "" });
+    expect(await runClosingStdout(["analyze", missing, GOOD, "--format", "json"])).toEqual({ status: 2, stderr: `vllm-doctor: no such file or directory (${missing})\n` });
+    const report = join(tmp, "oom.json");
+    writeFileSync(report, (await runCliHere(["analyze", OOM, "--format", "json"])).stdout);
+    expect(await runClosingStdout(["merge", report])).toEqual({ status: 1, stderr: "" });
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { analyze } from "../analyze.js";
-import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeReport } from "../util/output.js";
 import { UsageError } from "../util/errors.js";
 import type { Report } from "../facts/schema.js";
 import { wantsColor } from "../util/color.js";
@@ -168,10 +168,9 @@ export function registerAnalyze(program: Command): void {
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
       const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report, 1 << 16)) : render(out.report, { color, events: out.events });
       await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), configInput(opts.config)]);
-      await writeOutput(opts.output, body);
-      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
       const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);
-      process.exitCode = result.failures.length ? 2 : errors ? 1 : 0;
+      const failed = result.failures.map((f) => safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
+      await writeReport(opts.output, body, result.failures.length ? 2 : errors ? 1 : 0, failed);
     });
 }
 

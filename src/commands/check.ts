@@ -6,7 +6,7 @@ import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
-import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeReport } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, addOutputOptions, addReportOptions, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions, type ReportCliOptions } from "./analyze.js";
 import { configInput, rulesConfig } from "../config/cli.js";
@@ -100,13 +100,13 @@ export function registerCheck(program: Command): void {
       let text = render(out.report, { color, events: out.events });
       if (opts.format === "text") text += renderGateText(out.report.gate!);
       await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline, configInput(opts.config)]);
-      await writeOutput(opts.output, text);
+      const said: string[] = [];
       if (!toTerminal) {
         // (an input that failed is named below, with its error)
-        for (const r of out.report.gate!.requirements) if (!r.passed && (r.kind !== "inputs" || !result.failures.length)) process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
-        process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
+        for (const r of out.report.gate!.requirements) if (!r.passed && (r.kind !== "inputs" || !result.failures.length)) said.push(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
+        said.push(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
-      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
-      process.exitCode = result.failures.length ? 2 : gate.passed ? 0 : 1;
+      for (const f of result.failures) said.push(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
+      await writeReport(opts.output, text, result.failures.length ? 2 : gate.passed ? 0 : 1, said);
     });
 }

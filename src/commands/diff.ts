@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Redactor, hostsOf } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
 import { configInput, rulesConfig } from "../config/cli.js";
 
@@ -47,8 +47,7 @@ export function registerDiff(program: Command): void {
       }
       const text = opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : safeText(renderDiffText(diff));
       await refuseInputAsOutput(opts.output, [a, b, configInput(opts.config)]);
-      await writeOutput(opts.output, text);
       const differs = diff.changes.length > 0 || diff.findings.appeared.length > 0 || diff.findings.resolved.length > 0;
-      process.exitCode = opts.exitCode && differs ? 1 : 0;
+      await writeReport(opts.output, text, opts.exitCode && differs ? 1 : 0);
     });
 }

@@ -4,7 +4,7 @@ import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
 import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
 import { addOutputOptions, addReportOptions, loadRenderer, type ReportCliOptions } from "./analyze.js";
 import { configInput, rulesConfig } from "../config/cli.js";
@@ -83,7 +83,6 @@ export function registerMerge(program: Command): void {
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       await refuseInputAsOutput(opts.output, [...paths, configInput(opts.config)]);
-      await writeOutput(opts.output, render(out.report, { color, events: out.events }));
-      process.exitCode = merged.report.summary.errors > 0 ? 1 : 0;
+      await writeReport(opts.output, render(out.report, { color, events: out.events }), merged.report.summary.errors > 0 ? 1 : 0);
     });
 }
