@@ -53,3 +53,16 @@ describe("a reader that closes stdout early (`| head`) never turns a failed gate
     expect(await runClosingStdout(["merge", report])).toEqual({ status: 1, stderr: "" });
   });
 });
+
+describe("check --baseline that holds nothing", () => {
+  it("an empty baseline log, or the JSON report of one, is an input error (exit 2), never a regression gate that passes", async () => {
+    const empty = join(tmp, "empty-baseline.log");
+    writeFileSync(empty, "");
+    const report = join(tmp, "empty-baseline.json");
+    writeFileSync(report, (await runCliHere(["analyze", empty, "--format", "json"])).stdout);
+    for (const baseline of [empty, report]) {
+      const r = await runCliHere(["check", GOOD, "--baseline", baseline, "--max-regression", "summary.warnings=0"]);
+      expect([r.status, r.stdout, r.stderr]).toEqual([2, "", `vllm-doctor: the baseline holds no lines: there is nothing to compare with (${baseline})\n`]);
+    }
+  });
+});

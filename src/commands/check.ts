@@ -72,6 +72,8 @@ export function registerCheck(program: Command): void {
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       // the report loader validates with zod: loaded only for a baseline; a baseline log is read as the inputs are
       const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline, { rules: libOpts.rules, limits: libOpts.limits, oneRun: opts.oneRun }) : undefined;
+      // an empty baseline (a job that wrote nothing, a report of one) has no fact to compare: every regression of a count would pass
+      if (baseline && baseline.inputs.every((i) => i.lines === 0)) throw new UsageError("the baseline holds no lines: there is nothing to compare with", opts.baseline);
       libOpts.oneRun = opts.oneRun;
       const result = await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
