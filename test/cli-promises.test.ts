@@ -66,3 +66,26 @@ describe("check --baseline that holds nothing", () => {
     }
   });
 });
+
+describe("stdin is read once", () => {
+  const stdin = readFileSync(OOM, "utf8");
+  it("diff - - and check - --baseline - are usage errors, not a run compared with nothing", async () => {
+    const d = await runCliHere(["diff", "-", "-"], { input: stdin });
+    expect([d.status, d.stdout, d.stderr]).toEqual([2, "", "vllm-doctor: only one side of diff can be - (stdin): save the other run to a file\n"]);
+    const c = await runCliHere(["check", "-", "--baseline", "-", "--max-regression", "kvCache.tokens=10%"], { input: stdin });
+    expect([c.status, c.stdout, c.stderr]).toEqual([2, "", "vllm-doctor: --baseline - and the input - cannot both read stdin: save one of them to a file\n"]);
+  });
+
+  it("a JSON report on stdin is named as such by diff and check --baseline, which read a report from a file", async () => {
+    const report = (await runCliHere(["analyze", GOOD, "--format", "json"])).stdout;
+    const d = await runCliHere(["diff", "-", GOOD], { input: report });
+    expect([d.status, d.stderr]).toEqual([2, "vllm-doctor: a vllm-doctor JSON report on stdin: a report is read from a file; save it and name the file (<stdin>)\n"]);
+    const c = await runCliHere(["check", GOOD, "--baseline", "-", "--max-regression", "kvCache.tokens=10%"], { input: report });
+    expect([c.status, c.stderr]).toEqual([2, "vllm-doctor: a vllm-doctor JSON report on stdin: a report is read from a file; save it and name the file (<stdin>)\n"]);
+  });
+
+  it("--baseline '' (an unset variable) is named, not taken for no baseline", async () => {
+    const r = await runCliHere(["check", GOOD, "--baseline", "", "--max-regression", "kvCache.tokens=10%"]);
+    expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: --baseline needs a file name\n"]);
+  });
+});

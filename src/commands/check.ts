@@ -66,7 +66,11 @@ export function registerCheck(program: Command): void {
       await refuseInputAsOutput(opts.output, [...inputs, opts.baseline, configInput(opts.config)]);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
+      // (`--baseline "$LAST_GOOD"` with the variable unset: a baseline was asked for)
+      if (opts.baseline === "") throw new UsageError("--baseline needs a file name");
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
+      // (the inputs would read nothing: the baseline has read stdin to its end)
+      if (opts.baseline === "-" && inputs.includes("-")) throw new UsageError("--baseline - and the input - cannot both read stdin: save one of them to a file");
       if (opts.baseline !== undefined && !spec.maxRegression.length) throw new UsageError("--baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)");
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);

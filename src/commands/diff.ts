@@ -32,6 +32,8 @@ export function registerDiff(program: Command): void {
     .option("--one-run", "read a side that is a folder of logs as one run, even when they look like different runs")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
+      // (the second would read nothing: the first has read stdin to its end)
+      if (a === "-" && b === "-") throw new UsageError("only one side of diff can be - (stdin): save the other run to a file");
       const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
       // a side that is a log is analyzed with the rule configuration analyze would use (severities, user rules)
       const rules = await rulesConfig(opts.config, opts.expectBusbw);
