@@ -89,3 +89,20 @@ describe("stdin is read once", () => {
     expect([r.status, r.stderr]).toEqual([2, "vllm-doctor: --baseline needs a file name\n"]);
   });
 });
+
+describe("an option of one value given twice", () => {
+  it("with different values is a usage error naming both (commander kept the last and dropped the first); the same value twice, and repeatable options, stay fine", async () => {
+    const out = join(tmp, "twice");
+    for (const [args, flag, a, b] of [
+      [["check", GOOD, "--baseline", GOOD, "--baseline", OOM, "--max-regression", "kvCache.tokens=10%"], "--baseline", GOOD, OOM],
+      [["analyze", GOOD, "-o", `${out}-a.txt`, "--output", `${out}-b.txt`], "--output", `${out}-a.txt`, `${out}-b.txt`],
+      [["analyze", GOOD, "-f", "json", "--format", "text"], "--format", "json", "text"],
+      [["plan", "--params", "8B", "--params", "70B", "--gpu", "H100"], "--params", "8B", "70B"],
+    ] as const) {
+      const r = await runCliHere([...args]);
+      expect([r.status, r.stdout, r.stderr], flag).toEqual([2, "", `vllm-doctor: ${flag} was given twice ('${a}', then '${b}'); it takes one value\n`]);
+    }
+    expect((await runCliHere(["analyze", GOOD, "-f", "json", "--format", "json"])).status).toBe(0);
+    expect((await runCliHere(["check", GOOD, "--require", "kvCache.tokens>=1", "--require", "kvCache.tokens>=2"])).status).toBe(0);
+  });
+});
