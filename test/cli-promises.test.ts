@@ -106,3 +106,13 @@ describe("an option of one value given twice", () => {
     expect((await runCliHere(["check", GOOD, "--require", "kvCache.tokens>=1", "--require", "kvCache.tokens>=2"])).status).toBe(0);
   });
 });
+
+describe("--jobs past any machine", () => {
+  it("is a usage error, not a worker thread per file (150 small files with --jobs 99999999999 took 4 GB and 37 s)", async () => {
+    for (const jobs of ["99999999999", "1e3", "65"]) {
+      const r = await runCliHere(["check", GOOD, "--jobs", jobs]);
+      expect([r.status, r.stdout, r.stderr], jobs).toEqual([2, "", `vllm-doctor: --jobs wants at most 64 threads, not '${jobs}' (auto: one per CPU core, at most 8)\n`]);
+    }
+    expect((await runCliHere(["check", GOOD, "--jobs", "64"])).status).toBe(0);
+  });
+});
