@@ -116,3 +116,11 @@ describe("--jobs past any machine", () => {
     expect((await runCliHere(["check", GOOD, "--jobs", "64"])).status).toBe(0);
   });
 });
+
+describe("explain --config", () => {
+  it("a configuration that cannot be read is named for a built-in rule too, not passed over", async () => {
+    const missing = join(tmp, "no-such-config.json");
+    const r = await runCliHere(["explain", "vllm/cuda-oom", "--config", missing]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, "", `vllm-doctor: cannot read configuration: no such file or directory (${missing})\n`]);
+  });
+});
