@@ -19,7 +19,24 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(commanderError(s)),
     });
   registerCommands(program);
+  for (const cmd of program.commands) refuseRepeatedValues(cmd);
   return program;
+}
+
+/**
+ * An option that takes one value, given twice with different values (`--baseline a.json --baseline b.json`,
+ * `-o a -o b`), is a usage error: commander keeps the last and the first would be dropped without a word. The
+ * repeatable ones (`--require`, …) collect their values and are left alone.
+ */
+function refuseRepeatedValues(cmd: Command): void {
+  for (const opt of cmd.options) {
+    if (opt.isBoolean() || opt.variadic || opt.parseArg) continue;
+    let first: string | undefined;
+    cmd.on(`option:${opt.name()}`, (value: string) => {
+      if (first !== undefined && value !== first) throw new UsageError(`${opt.long ?? opt.flags} was given twice ('${first}', then '${value}'); it takes one value`);
+      first = value;
+    });
+  }
 }
 
 /** A commander error message (`error: …`, maybe a second line of advice) as one `vllm-doctor: …` line. */

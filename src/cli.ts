@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import { startEarlyCount } from "./parallel/early.js";
+import { sayAfterword } from "./util/output.js";
 
 // Before the rest of the CLI loads: when it is to read one big file on two threads, the second starts counting
 // the later part now (see src/parallel/early.ts).
 startEarlyCount(process.argv);
 
+// a reader that closed stdout early (`| head`): the report's own exit status and stderr lines (src/util/output.ts)
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  if (e.code !== "EPIPE") return;
+  sayAfterword();
+  process.exit(process.exitCode ?? 0);
 });
 
 // A failure outside the command's own error handling (a stream's callback, a promise nobody awaited) is still one

@@ -6,10 +6,10 @@ import { prepareReport } from "../redact/prepare.js";
 import { messageText, redactStderr } from "../redact/redact.js";
 import { wantsColor } from "../util/color.js";
 import { UsageError } from "../util/errors.js";
-import { checkOutputPath, refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { checkOutputPath, refuseInputAsOutput, writeReport } from "../util/output.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, addOutputOptions, addReportOptions, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions, type ReportCliOptions } from "./analyze.js";
-import { rulesConfig } from "../config/cli.js";
+import { configInput, rulesConfig } from "../config/cli.js";
 import { runsInOneInput, runsInOneInputText } from "../facts/vllm.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -63,15 +63,21 @@ export function registerCheck(program: Command): void {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
       await checkOutputPath(opts.output);
-      await refuseInputAsOutput(opts.output, [...inputs, opts.baseline]);
+      await refuseInputAsOutput(opts.output, [...inputs, opts.baseline, configInput(opts.config)]);
       const { evaluateGate, parseGateSpec } = await import("../gate/check.js");
       const spec = parseGateSpec(opts);
+      // (`--baseline "$LAST_GOOD"` with the variable unset: a baseline was asked for)
+      if (opts.baseline === "") throw new UsageError("--baseline needs a file name");
       if (spec.maxRegression.length && !opts.baseline) throw new UsageError("--max-regression needs --baseline report.json");
+      // (the inputs would read nothing: the baseline has read stdin to its end)
+      if (opts.baseline === "-" && inputs.includes("-")) throw new UsageError("--baseline - and the input - cannot both read stdin: save one of them to a file");
       if (opts.baseline !== undefined && !spec.maxRegression.length) throw new UsageError("--baseline goes with --max-regression 'PATH=N%' (alone it judges nothing)");
       const libOpts = await scaleOptions(inputs, opts);
       libOpts.rules = await rulesConfig(opts.config, opts.expectBusbw);
       // the report loader validates with zod: loaded only for a baseline; a baseline log is read as the inputs are
       const baseline: Report | undefined = opts.baseline ? await (await import("../gate/load.js")).loadReportOrLog(opts.baseline, { rules: libOpts.rules, limits: libOpts.limits, oneRun: opts.oneRun }) : undefined;
+      // an empty baseline (a job that wrote nothing, a report of one) has no fact to compare: every regression of a count would pass
+      if (baseline && baseline.inputs.every((i) => i.lines === 0)) throw new UsageError("the baseline holds no lines: there is nothing to compare with", opts.baseline);
       libOpts.oneRun = opts.oneRun;
       const result = await analyze(inputs, libOpts);
       libOpts.progressEnd?.();
@@ -99,14 +105,14 @@ export function registerCheck(program: Command): void {
       const color = toTerminal && opts.color !== false && wantsColor(process.stdout);
       let text = render(out.report, { color, events: out.events });
       if (opts.format === "text") text += renderGateText(out.report.gate!);
-      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline]);
-      await writeOutput(opts.output, text);
+      await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), opts.baseline, configInput(opts.config)]);
+      const said: string[] = [];
       if (!toTerminal) {
         // (an input that failed is named below, with its error)
-        for (const r of out.report.gate!.requirements) if (!r.passed && (r.kind !== "inputs" || !result.failures.length)) process.stderr.write(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
-        process.stderr.write(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
+        for (const r of out.report.gate!.requirements) if (!r.passed && (r.kind !== "inputs" || !result.failures.length)) said.push(safeLine(messageText(`vllm-doctor: gate failed: ${r.name}: ${r.reason}`)) + "\n");
+        said.push(`vllm-doctor: gate ${gate.passed ? "passed" : "failed"}\n`);
       }
-      for (const f of result.failures) process.stderr.write(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
-      process.exitCode = result.failures.length ? 2 : gate.passed ? 0 : 1;
+      for (const f of result.failures) said.push(safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
+      await writeReport(opts.output, text, result.failures.length ? 2 : gate.passed ? 0 : 1, said);
     });
 }

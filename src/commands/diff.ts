@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { Redactor, hostsOf } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { safeText } from "../util/terminal.js";
-import { rulesConfig } from "../config/cli.js";
+import { configInput, rulesConfig } from "../config/cli.js";
 
 interface DiffCliOptions {
   format: string;
@@ -32,6 +32,8 @@ export function registerDiff(program: Command): void {
     .option("--one-run", "read a side that is a folder of logs as one run, even when they look like different runs")
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
       if (opts.format !== "text" && opts.format !== "json") throw new UsageError(`unknown format '${opts.format}'; choose one of text, json`);
+      // (the second would read nothing: the first has read stdin to its end)
+      if (a === "-" && b === "-") throw new UsageError("only one side of diff can be - (stdin): save the other run to a file");
       const [{ loadReportOrLog }, { diffReports, renderDiffText }] = await Promise.all([import("../gate/load.js"), import("../gate/diff.js")]);
       // a side that is a log is analyzed with the rule configuration analyze would use (severities, user rules)
       const rules = await rulesConfig(opts.config, opts.expectBusbw);
@@ -46,9 +48,8 @@ export function registerDiff(program: Command): void {
         diff = r.value(diff);
       }
       const text = opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : safeText(renderDiffText(diff));
-      await refuseInputAsOutput(opts.output, [a, b]);
-      await writeOutput(opts.output, text);
+      await refuseInputAsOutput(opts.output, [a, b, configInput(opts.config)]);
       const differs = diff.changes.length > 0 || diff.findings.appeared.length > 0 || diff.findings.resolved.length > 0;
-      process.exitCode = opts.exitCode && differs ? 1 : 0;
+      await writeReport(opts.output, text, opts.exitCode && differs ? 1 : 0);
     });
 }

@@ -12,6 +12,8 @@ export function registerExplain(program: Command): void {
     .option("--config <file>", "rule configuration, for user rules (default: the nearest .vllm-doctor.json in this folder or above)")
     .action(async (id: string, opts: { config?: string }) => {
       const meta = findRule(id);
+      // (a --config given is read whatever the rule: one that cannot be read is named, never passed over)
+      if (opts.config !== undefined) (await import("../config/load.js")).loadConfig(opts.config);
       if (!meta) {
         // `rules` lists the user rules of the configuration: explain knows them too
         const { loadConfig } = await import("../config/load.js");

@@ -4,10 +4,10 @@ import { initState } from "../facts/state.js";
 import { prepareReport } from "../redact/prepare.js";
 import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
 import { addOutputOptions, addReportOptions, loadRenderer, type ReportCliOptions } from "./analyze.js";
-import { rulesConfig } from "../config/cli.js";
+import { configInput, rulesConfig } from "../config/cli.js";
 
 
 /** The mergeable state a JSON report carries; a usage error when it has none, or one that is damaged. */
@@ -82,8 +82,7 @@ export function registerMerge(program: Command): void {
       if (notices.length) merged.report.notices = [...(merged.report.notices ?? []), ...notices];
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
-      await refuseInputAsOutput(opts.output, paths);
-      await writeOutput(opts.output, render(out.report, { color, events: out.events }));
-      process.exitCode = merged.report.summary.errors > 0 ? 1 : 0;
+      await refuseInputAsOutput(opts.output, [...paths, configInput(opts.config)]);
+      await writeReport(opts.output, render(out.report, { color, events: out.events }), merged.report.summary.errors > 0 ? 1 : 0);
     });
 }

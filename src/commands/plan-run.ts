@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import { UsageError } from "../util/errors.js";
-import { refuseInputAsOutput, writeOutput } from "../util/output.js";
+import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { llmCall, serveCommands } from "../plan/commands.js";
 import { planParallelism } from "../plan/decide.js";
 import { planFromFacts } from "../plan/from-run.js";
@@ -68,8 +68,7 @@ export async function runPlanCommand(opts: PlanCliOptions, given: string[] = [])
   const view = { model, gpu: input.gpu, gpusPerNode: input.gpusPerNode, nodes: input.nodes, serve: serveCommands(settings), llm: llmCall(settings), notes };
   const text = opts.format === "json" ? JSON.stringify(planToJson(plan, view), null, 2) + "\n" : renderPlanText(plan, view);
   await refuseInputAsOutput(opts.output, [opts.from, opts.modelConfig]);
-  await writeOutput(opts.output, text);
-  process.exitCode = plan.fits ? 0 : 1;
+  await writeReport(opts.output, text, plan.fits ? 0 : 1);
 }
 
 async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Promise<void> {
@@ -92,6 +91,5 @@ async function planFromLog(opts: PlanCliOptions, shape: ModelShape | null): Prom
   const runPlan = planFromFacts(report.facts, { targetConcurrency: target, shape, gpuMemoryGiB: gpu?.memoryGiB ?? null, gpuName: opts.gpu !== undefined ? gpu?.name : null, gpusPerNode });
   const text = opts.format === "json" ? JSON.stringify(runPlanToJson(runPlan, opts.from!), null, 2) + "\n" : renderRunPlanText(runPlan, opts.from!);
   await refuseInputAsOutput(opts.output, [opts.from, opts.modelConfig]);
-  await writeOutput(opts.output, text);
-  process.exitCode = 0;
+  await writeReport(opts.output, text, 0);
 }

@@ -2,6 +2,11 @@ import { UsageError } from "../util/errors.js";
 import type { RulesConfig } from "../rules/engine.js";
 import { findConfig } from "./find.js";
 
+/** The configuration file a command reads (`--config`, else the nearest one found upward): an input, which `-o` never overwrites. */
+export function configInput(configPath: string | undefined): string | undefined {
+  return configPath || (findConfig() ?? undefined);
+}
+
 /**
  * The configuration file's rules, with --expect-busbw on top. The loader (zod, the ReDoS check) is loaded
  * only when there is a configuration to read.

@@ -44,7 +44,10 @@ export async function loadReportOrLog(path: string, opts: AnalyzeOptions = {}): 
   const report = await (async () => {
     if (saved) return readJsonReport(path);
     const result = await analyze([path], opts);
-    if (result.failures.length) throw new UsageError(result.failures[0].message, result.failures[0].path);
+    const failed = result.failures[0];
+    // (a report is told from a log by its first bytes, which stdin cannot give back to be read again)
+    if (failed && path === "-" && /^a vllm-doctor JSON report, not a log /.test(failed.message)) throw new UsageError("a vllm-doctor JSON report on stdin: a report is read from a file; save it and name the file", failed.path);
+    if (failed) throw new UsageError(failed.message, failed.path);
     if (Object.keys(result.report.facts.sources).length === 0 && (await isOneJsonValue(path)))
       throw new UsageError("JSON, but neither a vllm-doctor JSON report nor a result the readers know (write one with `vllm-doctor analyze --format json`)", path);
     // one file of several runs (a log appended to across restarts) is refused as a folder of several is

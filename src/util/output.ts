@@ -48,6 +48,34 @@ export async function writeOutput(path: string | undefined, text: string | Itera
   }
 }
 
+/** The exit status and stderr lines of the report being written (see writeReport). */
+let afterword: { status: number; lines: string[] } | undefined;
+
+/**
+ * Writes a command's report (as writeOutput) with what the command says after it: its exit status and lines for
+ * stderr (inputs it could not read, a failed gate). Both are settled before the report is written: a reader that
+ * closes stdout early (`check … | head`) ends the process on EPIPE (src/cli.ts), which says these lines and exits
+ * with this status, never 0 for a failed gate or an input that could not be read.
+ */
+export async function writeReport(path: string | undefined, text: string | Iterable<string>, status: number, lines: string[] = []): Promise<void> {
+  afterword = { status, lines };
+  process.exitCode = status;
+  try {
+    await writeOutput(path, text);
+  } catch (e) {
+    afterword = undefined;
+    throw e;
+  }
+  sayAfterword();
+}
+
+/** Writes the stderr lines of the report being written, once (after it, or when stdout's reader closed it first). */
+export function sayAfterword(): void {
+  const said = afterword;
+  afterword = undefined;
+  for (const line of said?.lines ?? []) process.stderr.write(line);
+}
+
 /** Refuses an `-o` path the report could not be written to, before the inputs are read (a long read, or a --follow session, would be lost). */
 export async function checkOutputPath(path: string | undefined): Promise<void> {
   if (path === "") throw new UsageError("-o needs a file name (or - for stdout)");
