@@ -288,7 +288,8 @@ function readInPlace(fd: number, chunkBytes: number, size = Infinity): Readable 
         position += n;
         if (n === 0) {
           close();
-          this.push(null);
+          if (position < size) this.destroy(shrank(position, size));
+          else this.push(null);
         } else this.push(n < buf.length ? buf.subarray(0, n) : buf);
       } catch (e) {
         this.destroy(e as Error);
@@ -299,6 +300,14 @@ function readInPlace(fd: number, chunkBytes: number, size = Infinity): Readable 
       cb(err);
     },
   });
+}
+
+/**
+ * A regular file that ends before the size it had when it was opened (truncated while read: a log rotated with
+ * copytruncate, a job that cleared its log): what was read is a part, never taken for the whole.
+ */
+function shrank(at: number, size: number): InputError {
+  return new InputError(`the file was cut while it was read: it ended at byte ${at} of the ${size} it held when opened (rotated or truncated meanwhile?)`);
 }
 
 /**
@@ -320,7 +329,7 @@ async function* readRange(fd: number, chunkBytes: number, start: number, end: nu
       for (let position = start, k = 0; position < end; k = (k + 1) % 3) {
         const buf = slot(k, position);
         const n = readSync(fd, buf, 0, Math.min(buf.length, end - position), position);
-        if (n === 0) return;
+        if (n === 0) throw shrank(position, end);
         position += n;
         yield buf.subarray(0, n);
       }
@@ -336,7 +345,7 @@ async function* readRange(fd: number, chunkBytes: number, start: number, end: nu
     while (next !== null) {
       const n = await next;
       next = null;
-      if (n === 0) return;
+      if (n === 0) throw shrank(position, end);
       const chunk = ring[k].subarray(0, n);
       position += n;
       k = (k + 1) % 4;
