@@ -288,7 +288,7 @@ function readInPlace(fd: number, chunkBytes: number, size = Infinity): Readable 
         position += n;
         if (n === 0) {
           close();
-          if (position < size) this.destroy(shrank(position, size));
+          if (Number.isFinite(size) && position < size) this.destroy(shrank(position, size));
           else this.push(null);
         } else this.push(n < buf.length ? buf.subarray(0, n) : buf);
       } catch (e) {
