@@ -124,3 +124,16 @@ describe("explain --config", () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([2, "", `vllm-doctor: cannot read configuration: no such file or directory (${missing})\n`]);
   });
 });
+
+describe("an empty operand (an unset shell variable) is named as one", () => {
+  it("alone, beside a good log, and to check: one line that says so, exit 2, and no gate passes", async () => {
+    const line = "vllm-doctor: an empty file name (an unset shell variable?) ('')\n";
+    const alone = await runCliHere(["analyze", ""]);
+    expect([alone.status, alone.stderr]).toEqual([2, line]);
+    const beside = await runCliHere(["analyze", GOOD, "", "--format", "json"]);
+    expect([beside.status, beside.stderr]).toEqual([2, line]);
+    const gate = await runCliHere(["check", GOOD, "", "--format", "json"]);
+    expect(gate.status).toBe(2);
+    expect(JSON.parse(gate.stdout).gate.passed).toBe(false);
+  });
+});

@@ -95,6 +95,11 @@ export async function resolveInputs(operands: string[], stdin: Readable = proces
       else sources.push(stdinSource(stdin));
       continue;
     }
+    if (op === "") {
+      // (`vllm-doctor analyze "$LOG"` with the variable unset: the file asked for is named by nothing)
+      failures.push({ path: "''", message: "an empty file name (an unset shell variable?)" });
+      continue;
+    }
     let st: Stats;
     try {
       // (on this thread: the thread pool's round trip costs more than a stat from the inode cache)
