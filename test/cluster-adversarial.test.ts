@@ -171,3 +171,48 @@ describe("identical containers on two nodes: the same pid on each node", () => {
     });
   });
 });
+
+/**
+ * Ray's log monitor (RAY_DEDUP_LOGS, on by default): an actor's line whose words without digits match an earlier
+ * line's is held back, and the window's last such line is printed once with `[repeated Nx across cluster]`; the
+ * driver's own lines are not folded. Most workers' Init and Channel lines then vanish.
+ */
+function rayDedup(text: string, window = 120): string {
+  const out: string[] = [];
+  let held = new Map<string, { last: string; n: number }>();
+  const seen = new Set<string>();
+  const flush = () => {
+    for (const { last, n } of held.values()) out.push(`${last} [repeated ${n}x across cluster]`);
+    held = new Map();
+  };
+  text.split("\n").forEach((l, i) => {
+    if (i % window === window - 1) flush();
+    const m = /^\(RayWorkerWrapper pid=\d+(?:, ip=[\d.]+)?\) (.*)$/.exec(l);
+    if (!m) return void out.push(l);
+    const key = m[1].split(/\s+/).filter((w) => !/\d/.test(w)).join(" ");
+    if (!seen.has(key)) {
+      seen.add(key);
+      return void out.push(l);
+    }
+    const h = held.get(key);
+    if (h) {
+      h.last = l;
+      h.n++;
+    } else held.set(key, { last: l, n: 1 });
+  });
+  flush();
+  return out.join("\n");
+}
+
+describe("Ray's dedup folds the workers' NCCL lines", () => {
+  it("TP 8 × PP 2 over IB: two nodes, 16 ranks, the IB gate passes, and no TP group is said to cross nodes that NCCL put on one", async () => {
+    const A = { host: "gpu-node-0", ip: "10.0.0.1" };
+    const B = { host: "gpu-node-1", ip: "10.0.0.2" };
+    const pid = (node: number, local: number) => 31000 + 1000 * node + 37 * local;
+    const t = rayDedup(v0Ray({ nodes: [A, B], gpus: 8, tp: 8, pp: 2, net: "IB-GDR", pid }));
+    const r = await gate(t);
+    expect({ ...r, interNode: Object.keys(r.interNode), intraNode: Object.keys(r.intraNode) }).toEqual({
+      status: 0, nodes: 2, ranks: 16, net: "IB", gdr: true, interNode: ["NET/IB/GDRDMA"], intraNode: ["P2P/IPC"], requireIb: true, forbidSocket: true, rules: [],
+    });
+  });
+});
