@@ -301,32 +301,62 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   // the communicator a thread (host|pid|tid) or a process (host|pid) set up last: a `Channel … via` line carries
   // no communicator, and belongs to the one its thread is initialising (NCCL connects on the init thread)
   // keyed by pid (and tid) with the host kept beside: a line whose host name was cut at its start by interleaving
-  // (`pseek-v2-5-0-1` for `deepseek-v2-5-0-1`) still finds its thread
-  const threadComm = new Map<string, { host: string | null; comm: string }>();
-  const procComm = new Map<string, { host: string | null; comm: string }>();
+  // (`pseek-v2-5-0-1` for `deepseek-v2-5-0-1`) still finds its thread. Identical containers on two nodes number their
+  // processes alike (`node-a:245:245` and `node-b:245:245`, or one name for both, told apart by Ray's `ip=`): one key
+  // then holds a slot per host and launcher address, so one node's Init lines never take another node's connections.
+  type CommSlot = { host: string | null; via: string | undefined; comm: string };
+  const threadComm = new Map<string, CommSlot | CommSlot[]>();
+  const procComm = new Map<string, CommSlot | CommSlot[]>();
   const sameHost = (a: string | null, b: string | null) => a === b || (a !== null && b !== null && (a.endsWith(b) || b.endsWith(a)));
-  const noteComm = (who: NcclWho, tid: number | null, comm: string | null, keys?: [string, string]) => {
+  const noteComm = (who: NcclWho, tid: number | null, comm: string | null, keys?: [string, string], via?: string) => {
     if (!comm || comm === "(nil)") return;
     if (threadComm.size >= NCCL_READER_LIMITS.comms) threadComm.clear();
     if (procComm.size >= NCCL_READER_LIMITS.comms) procComm.clear();
-    note(threadComm, keys?.[0] ?? `${who.pid}|${tid}`, who.host, comm);
-    note(procComm, keys?.[1] ?? `${who.pid}`, who.host, comm);
+    note(threadComm, keys?.[0] ?? `${who.pid}|${tid}`, who.host, comm, via || undefined);
+    note(procComm, keys?.[1] ?? `${who.pid}`, who.host, comm, via || undefined);
+  };
+  /** the slot of `host` and `via` in a key's list: its own, else one of a name cut alike */
+  const slotIn = (list: CommSlot[], host: string | null, via: string | undefined): CommSlot | undefined => {
+    for (const x of list) if (x.via === via && x.host === host) return x;
+    for (const x of list) if (x.via === via && sameHost(x.host, host)) return x;
+    return undefined;
   };
   // (changed in place: a set-up log's every Init line passes here)
-  const note = (m: typeof threadComm, key: string, host: string | null, comm: string) => {
+  const note = (m: typeof threadComm, key: string, host: string | null, comm: string, via: string | undefined) => {
     const cur = m.get(key);
-    if (cur === undefined) m.set(key, { host, comm });
-    else {
-      cur.host = host;
-      cur.comm = comm;
+    if (cur === undefined) m.set(key, { host, via, comm });
+    else if (!Array.isArray(cur)) {
+      if (cur.via === via && sameHost(cur.host, host)) {
+        cur.host = host;
+        cur.comm = comm;
+      } else m.set(key, [cur, { host, via, comm }]);
+    } else {
+      const x = slotIn(cur, host, via);
+      if (x) {
+        x.host = host;
+        x.comm = comm;
+      } else {
+        if (cur.length >= 16) cur.shift();
+        cur.push({ host, via, comm });
+      }
     }
   };
-  const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`): string | null => {
-    const t = threadComm.get(threadKey);
-    if (t && sameHost(t.host, who.host)) return t.comm;
-    const p = procComm.get(procKey);
-    return p && sameHost(p.host, who.host) ? p.comm : null;
+  /** a key's communicator for `host` and `via`: its slot's, else (a line whose launcher prefix was lost) the only one of its host */
+  const slotOf = (cur: CommSlot | CommSlot[] | undefined, host: string | null, via: string | undefined): string | null => {
+    if (cur === undefined) return null;
+    if (!Array.isArray(cur)) return sameHost(cur.host, host) && (cur.via === via || cur.via === undefined || via === undefined) ? cur.comm : null;
+    const x = slotIn(cur, host, via);
+    if (x) return x.comm;
+    let only: CommSlot | null = null;
+    for (const y of cur) {
+      if (!sameHost(y.host, host)) continue;
+      if (only) return null;
+      only = y;
+    }
+    return only?.comm ?? null;
   };
+  const commOf = (who: NcclWho, tid: number | null, threadKey = `${who.pid}|${tid}`, procKey = `${who.pid}`, via?: string): string | null =>
+    slotOf(threadComm.get(threadKey), who.host, via || undefined) ?? slotOf(procComm.get(procKey), who.host, via || undefined);
   let lastRec: LogRecord | null = null;
   // (`msg`: its message, for a tail a terminal's cut put on the next line)
   let lastNccl: { input: number; line: number; msg: string } | null = null;
@@ -504,7 +534,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       let comm: string | null = null;
       if (e.kind === "nccl.connection") {
         const keys = (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]);
-        comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1]) : e.comm;
+        comm = f.threadComm ? commOf(f.who, f.tid, keys[0], keys[1], e.origin.ip) : e.comm;
       }
       repeat(emit, e, comm, n, first, last, e.ev.text, f.signal);
     });
@@ -526,7 +556,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
   const takeConn = (f: Folded, conn: ConnRead, own: string | null, n: number, first: number, last: number, rest: string, emit: Emit) => {
     const e = f.e as NcclConnectionEvent;
     const { who, tid, keys } = conn;
-    const comm = conn.shape.comm ? own : f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`)) : e.comm;
+    const comm = conn.shape.comm ? own : f.threadComm ? commOf(who, tid, (keys.thread ??= `${who.pid}|${tid}`), (keys.proc ??= `${who.pid}`), e.origin.ip) : e.comm;
     // (trimmed only when it may end in a blank: trimEnd copies the joined text)
     const text = rest.charCodeAt(rest.length - 1) > 32 ? conn.head + rest : (conn.head + rest).trimEnd();
     // (the event of the first line of its header, shape and peers stands for all: read again, they differ in nothing
@@ -592,7 +622,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
       emit(out);
     }
     if (e.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${f.who.host}|${f.who.pid}|${comm}`, e.rank);
-    noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]));
+    noteComm(f.who, f.tid, comm, (f.keys ??= [`${f.who.pid}|${f.tid}`, `${f.who.pid}`]), e.origin.ip);
   };
   /**
    * A bare Init record, read to `e`, reads alike with other hex digits for its communicator (and commId) at `spans`
@@ -861,7 +891,7 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     const e: NcclFoldedEvent = {
       kind: "nccl.connection", ev: evidenceOf(rec), origin: rec.origin, input: rec.input, host: who.host, pid: who.pid, dev: who.dev,
       channel: conn.channel, connIndex: conn.connIndex, from: conn.from, to: conn.to ?? conn.from, fromDev: conn.fromDev, toDev: conn.toDev,
-      direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid),
+      direction: conn.direction, via: conn.via, transport: kind, comm: conn.comm ?? commOf(who, tid, undefined, undefined, rec.origin.ip),
     };
     if (whole) foldable(rec, emit, e, who, tid, conn.comm === null, true);
     else emit(e);
@@ -953,13 +983,13 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
     if (msg.includes("Init COMPLETE") || msg.includes("Init START")) {
       const parsed = readNcclMessage(msg);
       if (parsed.kind === "init") {
-        const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId, ...splitOf(msg) };
+        const e: NcclInitEvent = { kind: "nccl.init", ...base(rec, evidenceOf(rec)), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid, undefined, undefined, rec.origin.ip), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId, ...splitOf(msg) };
         emit(e);
         // (only on a thread that printed an Init line of this phase before: one whose communicators come and go)
         const spans = rec.raw === rec.text && initAgain(who, tid, parsed.phase) ? initSpans(rec.text, msg, parsed.comm, parsed.commId) : null;
         if (spans !== null) candidate = { init: e, who, tid, spans };
         if (parsed.comm && parsed.rank !== null && commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
-        noteComm(who, tid, parsed.comm);
+        noteComm(who, tid, parsed.comm, undefined, rec.origin.ip);
         if (parsed.phase === "COMPLETE" && !counter.folding()) counter.connsDone(span.head);
         return;
       }
@@ -1025,16 +1055,16 @@ export function createNcclReader(opts: { originQuiet?: (w: LearnedWrapper) => bo
         foldable(rec, emit, { kind: "nccl.env", ...eventBase(rec), ...who, name: parsed.name, value: parsed.value }, who, tid);
         return;
       case "init":
-        emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId, ...splitOf(msg) });
-        noteComm(who, tid, parsed.comm);
+        emit({ kind: "nccl.init", ...eventBase(rec), ...who, phase: parsed.phase, comm: parsed.comm ?? commOf(who, tid, undefined, undefined, rec.origin.ip), rank: parsed.rank, nranks: parsed.nranks, nvmlDev: parsed.nvmlDev ?? parsed.cudaDev, busId: parsed.busId, commId: parsed.commId, ...splitOf(msg) });
+        noteComm(who, tid, parsed.comm, undefined, rec.origin.ip);
         return;
       case "commSummary":
         if (commRank.size < NCCL_READER_LIMITS.comms) commRank.set(`${who.host}|${who.pid}|${parsed.comm}`, parsed.rank);
         rank(rec, emit, who, parsed.rank, "commSummary", parsed.nranks, { nNodes: parsed.nNodes, localRanks: parsed.localRanks ?? undefined, comm: parsed.comm });
-        noteComm(who, tid, parsed.comm);
+        noteComm(who, tid, parsed.comm, undefined, rec.origin.ip);
         return;
       case "initTimings":
-        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid) });
+        rank(rec, emit, who, parsed.rank, "initTimings", parsed.nranks, { comm: commOf(who, tid, undefined, undefined, rec.origin.ip) });
         return;
       case "gdr": {
         foldable(rec, emit, { kind: "nccl.gdr", ...eventBase(rec), ...who, enabled: parsed.enabled, scope: parsed.scope }, who, tid);

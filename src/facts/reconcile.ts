@@ -29,7 +29,11 @@ export function reconcileCluster(f: Facts): Facts {
     nodes = c.nnodes;
     if (f.sources["config.nnodes"]) sources["nccl.nodes"] = f.sources["config.nnodes"];
   }
-  const communicators = n.communicators.map((comm) => ({ ...comm, role: comm.role ?? roleOf(comm.nranks ?? comm.ranksSeen, c, world) }));
+  // the lines no communicator could be told for, in a log whose NCCL names its communicators (a commId on Init lines):
+  // those of several communicators whose Init lines the log lost (Ray's dedup folds most workers' lines), not one
+  // group of vLLM's, so no role (its hosts are those of a TP group's and a PP group's lines together)
+  const named = n.communicators.some((x) => x.commId !== null);
+  const communicators = n.communicators.map((comm) => ({ ...comm, role: comm.role ?? (named && comm.id === "(no commId)" ? null : roleOf(comm.nranks ?? comm.ranksSeen, c, world)) }));
   const out: Facts = { ...f, sources, nccl: { ...n, ranks, nodes, communicators } };
   const anyInter = Object.values(n.interNode).some((v) => v > 0);
   out.nccl.multiNode = multiNodeReasons(out).length > 0;
