@@ -27,11 +27,16 @@ export function check(ctx: RuleContext): FindingDraft[] {
   if (tp === null || tp <= 1 || facts.gpu.platform === "tpu") return [];
   const pp = facts.config.pipelineParallelSize ?? 1;
   const dp = facts.config.dataParallelSize ?? 1;
+  // NCCL's own count of the TP communicator's nodes is the truth where it printed one: `nNodes 1` over several hosts is
+  // one NVLink domain (GB200 NVL72's multi-node NVLink, `MNNVL 1`, `via P2P/MNNVL`) or one machine under two names,
+  // and the group's all-reduce never leaves NVLink
+  const tpGroups = facts.nccl.communicators.filter((c) => c.role?.includes("TP group") && !c.role.includes(" or "));
+  if (tpGroups.length > 0 && tpGroups.every((c) => c.nNodes === 1)) return [];
   const multi = multiNodeEvidence(ctx);
   const tooBig = tp > thresholds.maxGpusPerNode;
   const onlyTp = multi.multi && pp === 1 && dp === 1;
   // a communicator of the TP size whose ranks sit on several hosts: the TP group itself crosses nodes
-  const tpComm = facts.nccl.communicators.find((c) => c.role?.includes("TP group") && !c.role.includes(" or ") && ((c.nNodes ?? 0) > 1 || c.hosts.length > 1));
+  const tpComm = tpGroups.find((c) => commNodes(c).nodes > 1);
   // vLLM's Ray executor's own warning that a node holds fewer GPUs for the job than the TP size (`tensor_parallel_size=2 is
   // bigger than a reserved number of GPUs (1 GPUs) in a node ...`): its TP workers spread over several nodes
   const reserved = signalHits(ctx, ["vllm.rayGpusAvailable"]).filter((h) => h.captures.reserved !== undefined && Number(h.captures.reserved) < tp);

@@ -31,6 +31,24 @@ describe("vllm/tp-spans-nodes", () => {
       "tensor_parallel_size 8 spans nodes of 4 GPUs, so every layer's all-reduce crosses the network: use --tensor-parallel-size 4 --pipeline-parallel-size 2 (TP = GPUs per node, PP = nodes).",
     );
   });
+  it("stays quiet when NCCL counts the TP group's hosts as one node (GB200 NVL72's multi-node NVLink), and fires when it counts two", async () => {
+    const banner = (tp: number) => `INFO 06-10 08:00:00 [core.py:69] Initializing a V1 LLM engine (v0.10.1) with config: model='org/big-moe', tensor_parallel_size=${tp}, pipeline_parallel_size=1, max_seq_len=32768`;
+    const nvl = (nNodes: number, kind: string) => [
+      `nvl-a:500:520 [0] NCCL INFO comm 0x5500 rank 0 nRanks 8 nNodes ${nNodes} localRanks 4 localRank 0 MNNVL ${nNodes === 1 ? 1 : 0}`,
+      `nvl-b:700:720 [0] NCCL INFO comm 0x7700 rank 4 nRanks 8 nNodes ${nNodes} localRanks 4 localRank 0 MNNVL ${nNodes === 1 ? 1 : 0}`,
+      `nvl-a:503:523 [3] NCCL INFO Channel 00/0 : 3[3] -> 4[0] via ${kind}`,
+      `nvl-b:707:727 [3] NCCL INFO Channel 00/0 : 7[3] -> 0[0] via ${kind}`,
+      "nvl-a:500:520 [0] NCCL INFO Channel 00/0 : 0[0] -> 1[1] via P2P/CUMEM",
+    ];
+    const spans = async (lines: string[]) => (await analyzeText(lines.join("\n") + "\n")).findings.filter((x) => x.ruleId === "vllm/tp-spans-nodes");
+    // (it said "NCCL's 8-rank communicator runs on 1 nodes (nvl-a, nvl-b)" and that every layer all-reduces over the network)
+    expect(await spans([banner(8), ...nvl(1, "P2P/MNNVL")])).toEqual([]);
+    // more ranks than a node of 8 GPUs holds, in one NVLink domain: one node for NCCL, so no layout advice either
+    expect(await spans([banner(16), ...nvl(1, "P2P/MNNVL").map((l) => l.replace("nRanks 8", "nRanks 16"))])).toEqual([]);
+    const split = await spans([banner(8), ...nvl(2, "NET/IB/0/GDRDMA")]);
+    expect(split).toHaveLength(1);
+    expect(split[0].message).toContain("NCCL's 8-rank communicator runs on 2 nodes (nvl-a, nvl-b)");
+  });
   it("assumes nodes of maxGpusPerNode when the log shows no node size", () => {
     const f = run(rule, { facts: { config: { tensorParallelSize: 16 } } });
     expect(f[0].remediation[0]).toBe(
