@@ -1,5 +1,6 @@
 import { createDispatcher } from "./classify.js";
 import type { Event } from "./events/index.js";
+import { formatNumber } from "./util/number-format.js";
 import { DEFAULT_LIMITS, InputError, resolveInputs, type InputLimits, type InputSource } from "./input/sources.js";
 import { SPLIT_DEFAULTS } from "./input/split-point.js";
 import type { Readable } from "node:stream";
@@ -429,10 +430,10 @@ export function noticesOf(state: FactState): string[] {
       const reader = readerCaps.get(what);
       const things = CAPPED_NAMES[what] ?? what;
       // dropped counts the lines that named a value past the cap, not distinct values (telling those apart needs the memory the cap saves)
-      if (reader === undefined) capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; ${c.dropped} more line${c.dropped === 1 ? "" : "s"} about ${things} past the cap not kept (memory cap)`);
+      if (reader === undefined) capNotices.push(`${domain}: more than ${formatNumber(c.limit, 0)} distinct ${things}; ${formatNumber(c.dropped, 0)} more line${c.dropped === 1 ? "" : "s"} about ${things} past the cap not kept (memory cap)`);
       else {
         folded.add(`NCCL ${what} capped at ${reader}`);
-        capNotices.push(`${domain}: more than ${c.limit} distinct ${things}; at least ${c.dropped} more were seen but not kept (memory cap; the reader stops looking for new ${things} after ${reader})`);
+        capNotices.push(`${domain}: more than ${formatNumber(c.limit, 0)} distinct ${things}; at least ${formatNumber(c.dropped, 0)} more were seen but not kept (memory cap; the reader stops looking for new ${things} after ${formatNumber(reader, 0)})`);
       }
     }
   }

@@ -146,8 +146,8 @@ describe("item 10: cap notices agree", () => {
     (state.nccl as unknown as { capped: object }).capped = { hosts: { limit: 4096, dropped: 4096 }, ranks: { limit: 4096, dropped: 12 } };
     expect(noticesOf(state)).toEqual([
       "NCCL activity counters capped at 4096 processes/communicators",
-      "nccl: more than 4096 distinct hosts; at least 4096 more were seen but not kept (memory cap; the reader stops looking for new hosts after 8192)",
-      "nccl: more than 4096 distinct ranks; 12 more lines about ranks past the cap not kept (memory cap)",
+      "nccl: more than 4,096 distinct hosts; at least 4,096 more were seen but not kept (memory cap; the reader stops looking for new hosts after 8,192)",
+      "nccl: more than 4,096 distinct ranks; 12 more lines about ranks past the cap not kept (memory cap)",
     ]);
   });
 });

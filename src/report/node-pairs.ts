@@ -1,3 +1,4 @@
+import { formatNumber } from "../util/number-format.js";
 import type { Facts } from "../facts/schema.js";
 
 /*
@@ -26,7 +27,7 @@ export function pairRows(f: Facts): PairRow[] {
   }));
 }
 
-export const kindsText = (kinds: [string, number][]) => (kinds.length ? kinds.map(([k, v]) => `${k} ×${v}`).join(", ") : "—");
+export const kindsText = (kinds: [string, number][]) => (kinds.length ? kinds.map(([k, v]) => `${k} ×${formatNumber(v, 0)}`).join(", ") : "—");
 
 /** up to this many pairs are listed one by one */
 export const PAIRS_IN_FULL = 12;

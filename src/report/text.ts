@@ -224,13 +224,13 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     head("NCCL");
     row("version", n.versions.length > 1 ? n.versions.join(", ") : (n.version ?? "—"));
     row("network", `${n.net ?? "—"}${n.ibHcas?.length ? ` via ${n.ibHcas.join(", ")}` : ""}${n.gdr === null ? "" : n.gdr ? ", GPU Direct RDMA on" : ", GPU Direct RDMA off"}`);
-    row("ranks / nodes", `${ranksOnNodes(n).phrase}${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${n.initComplete} Init COMPLETE`);
+    row("ranks / nodes", `${ranksOnNodes(n).phrase}${n.hosts.length ? ` (${n.hosts.length === (n.nodes ?? 0) ? "" : `lines from `}${n.hosts.slice(0, 4).join(", ")}${n.hosts.length > 4 ? ", …" : ""})` : ""}, ${formatNumber(n.initComplete, 0)} Init COMPLETE`);
     for (const x of n.namesakes) row("one name, machines", `${x.host}: ${x.machines.length} machines by bootstrap address (${x.machines.map((m) => m.slice(m.lastIndexOf("@") + 1)).join(", ")})`);
     if (n.netChoices.length > 1) row("networks chosen", n.netChoices.map((x) => `${x.net}${x.hosts.length ? ` (${x.hosts.slice(0, 3).join(", ")}${x.hosts.length > 3 ? ", …" : ""})` : ""}`).join("; "));
     const comms = communicatorLine(n);
     if (comms) row("communicators", comms);
     const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
-    if (kinds.length) row("connections", kinds.map(([kk, v]) => `${kk} ×${v}`).join(", "));
+    if (kinds.length) row("connections", kinds.map(([kk, v]) => `${kk} ×${formatNumber(v, 0)}`).join(", "));
     if (n.nodePairs.length) {
       const v = pairView(f);
       const pairLine = (p: PairRow) =>
