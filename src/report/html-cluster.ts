@@ -91,8 +91,11 @@ interface Box {
   h: number;
 }
 
-/** The cluster picture, or "" when the log names no host. */
-export function clusterMap(f: Facts): string {
+/**
+ * The cluster picture, or "" when the log names no host. `rest` says where the hosts past the first MAX_HOSTS are
+ * (the page's transport matrix, its table of node pairs, or its list of hosts): only the page knows what it draws.
+ */
+export function clusterMap(f: Facts, rest = "the list of hosts below names them all"): string {
   const n = f.nccl;
   const inter = n.nodePairs.filter((p) => p.scope === "inter");
   // a host name that stands for several machines is drawn as those machines
@@ -223,7 +226,7 @@ export function clusterMap(f: Facts): string {
   const none = !inter.length && named.length > 1
     ? `<p class="muted">The log has no connection line between these hosts${n.interNodeNet ? `; the network NCCL chose implies ${esc(n.interNodeNet)} between nodes` : ""}. NCCL_DEBUG=INFO with NCCL_DEBUG_SUBSYS including INIT prints them.</p>`
     : "";
-  const more = named.length > MAX_HOSTS ? `<p class="muted">The first ${MAX_HOSTS} of ${named.length} hosts are drawn; the matrix below has them all.</p>` : "";
+  const more = named.length > MAX_HOSTS ? `<p class="muted">The first ${MAX_HOSTS} of ${named.length} hosts are drawn; ${esc(rest)}.</p>` : "";
   return `<svg id="cluster-map" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>${none}${more}${inter.length ? linkLegend() : ""}`;
 }
 

@@ -133,11 +133,13 @@ function reportSections(report: Report, heading: string): string[] {
   const n = f.nccl;
   if (n.version || n.net || n.nodePairs.length || n.hosts.length || Object.values(n.transports).some((v) => v > 0)) {
     body.push(`<h2>NCCL</h2>`);
-    const cluster = clusterMap(f);
+    const matrix = n.nodePairs.length ? hostMatrix(f) : null;
+    // (the hosts the picture leaves out are in the matrix when it is drawn, else grouped in the node-pair table)
+    const rest = typeof matrix === "string" ? "the transport matrix below has them all" : matrix ? "the table of node pairs below groups them all by transport" : "the list of hosts below names them all";
+    const cluster = clusterMap(f, rest);
     if (cluster) body.push(`<h3>Hosts, GPUs and ranks</h3>`, cluster);
     body.push(rowsTable(ncclRows(f)));
-    if (n.nodePairs.length) {
-      const matrix = hostMatrix(f);
+    if (matrix) {
       body.push(`<h3>Transport matrix</h3>`, ...(typeof matrix === "string" ? [matrix, legend()] : [`<p>${matrix.hosts} hosts: a matrix is drawn for up to ${MATRIX_MAX_HOSTS}; the table below groups the pairs by transport.</p>`]));
       const pairTable = (id: string, rows: PairRow[]) =>
         `<table id="${id}"><tr><th>node A</th><th>node B</th><th>scope</th><th>transports</th></tr>${rows
