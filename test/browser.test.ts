@@ -8,6 +8,7 @@ import { renderHtml } from "../src/report/html.js";
 import { sampleReport } from "./report-fixture.js";
 import { analyze } from "../src/analyze.js";
 import { ROOT } from "./helpers/cli.js";
+import { hostileLog } from "./helpers/html-logs.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -96,6 +97,26 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
     expect(await h("ITL", "P99")).toBeGreaterThan(await h("ITL", "mean"));
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("fits a phone's width and a printed page: pictures scale down, long host names and log lines wrap", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "run.log");
+    writeFileSync(file, hostileLog());
+    const { report } = await analyze([file]);
+    writeFileSync(`${file}.html`, renderHtml(report));
+    for (const width of [420, 1280]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(pathToFileURL(`${file}.html`).href, { waitUntil: "load" });
+      for (const id of ["timeline", "memory-bar", "cluster-map", "transport-matrix"]) expect(await page.locator(`svg#${id}`).count(), id).toBe(1);
+      // nothing runs past the right edge: no sideways scrolling, no picture or table cut off
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const past = await page.evaluate(
+        (w) => [...document.querySelectorAll("svg, table, pre, code, p, li")].filter((el) => el.getBoundingClientRect().right > w + 0.5).map((el) => el.id || el.tagName),
+        width,
+      );
+      expect(past).toEqual([]);
+      await page.close();
+    }
   });
 
   /** Opens a sample's HTML report, collecting console messages (a CSP violation is a console error), page errors and requests. */

@@ -1,39 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../src/analyze.js";
-import { renderHtml } from "../src/report/html.js";
+import { htmlOf, ringLog } from "./helpers/html-logs.js";
 
 /*
  * The HTML post-mortem as an SRE reads it, on log text run through the whole pipeline: what a big job, long host
  * names and long lines do to the page.
  */
-
-/** The HTML report of `text` read as one log file. */
-export async function htmlOf(text: string, name = "run.log"): Promise<string> {
-  const file = join(mkdtempSync(join(tmpdir(), "vd-html-review-")), name);
-  writeFileSync(file, text);
-  const { report } = await analyze([file]);
-  return renderHtml(report);
-}
-
-/** An NCCL set-up log of `hosts` nodes of one GPU each, in one ring over IB with GPU Direct RDMA. */
-export function ringLog(hosts: number, name = (i: number) => `node-${String(i).padStart(3, "0")}`): string {
-  const lines: string[] = [];
-  for (let i = 0; i < hosts; i++) {
-    const p = `${name(i)}:${1000 + i}:${2000 + i} [0] NCCL INFO`;
-    const comm = `comm 0x55d0${(0xa000 + i).toString(16)} rank ${i} nranks ${hosts} cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a3e5c1d9b2f4e60`;
-    lines.push(
-      `${p} Bootstrap : Using ib0:10.0.${i}.1<0>`,
-      `${p} Using network IB`,
-      `${p} ncclCommInitRank ${comm} - Init START`,
-      `${p} Channel 00/0 : ${i}[0] -> ${(i + 1) % hosts}[0] [send] via NET/IB/0/GDRDMA`,
-      `${p} ncclCommInitRank ${comm} - Init COMPLETE`,
-    );
-  }
-  return lines.join("\n") + "\n";
-}
 
 const text = (html: string) => html.replace(/<[^>]+>/g, "");
 

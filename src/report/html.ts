@@ -23,16 +23,18 @@ import { formatNumber } from "../util/number-format.js";
 export { esc, gradeOf };
 
 const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:24px 32px;color:#1d1d1f;background:#fff;max-width:1200px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:24px 32px;color:#1d1d1f;background:#fff;max-width:1200px;overflow-wrap:break-word}
+@media (max-width:600px){body{padding:12px}}
+svg{max-width:100%;height:auto}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f4f4f6}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}th{background:#f4f4f6}
 .ok{color:#1a7f37}.bad{color:#c62828}
 .banner{border-left:8px solid;border-radius:6px;padding:10px 16px;margin:10px 0 16px}.banner p{margin:2px 0}.banner .headline{font-size:16px;font-weight:600}
 .banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}
 .collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
 .sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
-code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace,Menlo,Consolas,monospace}
+code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
 .muted{color:#666}svg text{font-family:system-ui,sans-serif}
 `.trim();
