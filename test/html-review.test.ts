@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { htmlOf, ringLog } from "./helpers/html-logs.js";
+import { hostileLog, htmlOf, ringLog } from "./helpers/html-logs.js";
 
 /*
  * The HTML post-mortem as an SRE reads it, on log text run through the whole pipeline: what a big job, long host
@@ -23,5 +23,21 @@ describe("HTML report of a job of many hosts", () => {
     const small = await htmlOf(ringLog(20));
     expect(small).toContain('id="transport-matrix"');
     expect(text(small)).toContain("The first 12 of 20 hosts are drawn; the transport matrix below has them all.");
+  });
+});
+
+describe("HTML report of hostile log text", () => {
+  it("cuts a 3,000-character log line in the evidence and the summary, saying how much more the log has, all of it escaped", async () => {
+    const html = await htmlOf(hostileLog());
+    const oom = /<div class="finding error">[\s\S]*?vllm\/cuda-oom[\s\S]*?<pre>([\s\S]*?)<\/pre>/.exec(html)![1];
+    const line = oom.split("\n").find((l) => /run\.log:8: /.test(l))!;
+    expect(line).toMatch(/A{100}<span class="muted">… \(2,\d{3} more characters in the log\)<\/span>$/);
+    expect(line.match(/A/g)!.length).toBeLessThan(600);
+    expect(line).toContain("&#60;b&#62;bold&#60;/b&#62;");
+    const first = /<li>First error at [^<]*run\.log:8: <code>([\s\S]*?)<\/code>/.exec(html)![1];
+    expect(text(first)).toMatch(/^\(EngineCore_0 pid=42010\) ERROR .{150,200}… \(3,\d{3} more characters in the log\)$/);
+    // nowhere does the page hold the line whole
+    expect(html).not.toMatch(/A{700}/);
+    expect(html).not.toMatch(/<script|<b>|\u001b|\u202e/);
   });
 });

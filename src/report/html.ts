@@ -117,7 +117,7 @@ function reportSections(report: Report, heading: string): string[] {
     body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` <span class="muted">— caused by ${esc(fd.causedBy.join(", "))}</span>` : ""}</li>`);
   if (f.firstError) {
     const went = recoveredFrom(f);
-    body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${esc(f.firstError.text.trim())}</code>${went ? ` (NCCL went on after it: ${esc(where(went.by))})` : ""}</li>`);
+    body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${clipLine(f.firstError.text.trim(), 200)}</code>${went ? ` (NCCL went on after it: ${esc(where(went.by))})` : ""}</li>`);
   }
   for (const r of report.gate?.requirements.filter((q) => !q.passed) ?? []) body.push(`<li class="bad">Gate failed: ${esc(r.name)} — ${esc(r.reason)}</li>`);
   body.push(`</ul>`);
@@ -227,8 +227,18 @@ function rowsTable(rows: Row[]): string {
   return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`;
 }
 
+/** an evidence line past this is cut: a 3,000-character line would fill a screen, the place it is at has it whole */
+const MAX_EVIDENCE_CHARS = 600;
+
+/** A log line escaped, cut after `max` characters with a note of how many more the log has. */
+function clipLine(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return esc(text);
+  return `${esc(chars.slice(0, max).join(""))}<span class="muted">… (${esc(num(chars.length - max, 0))} more characters in the log)</span>`;
+}
+
 function renderFinding(fd: Finding): string {
-  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${esc(e.text)}`).join("\n");
+  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${clipLine(e.text, MAX_EVIDENCE_CHARS)}`).join("\n");
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(10, fd.evidence.length);
   return `<div class="finding ${fd.severity}">
 <h3><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">${esc(fd.ruleId)}</span></h3>
