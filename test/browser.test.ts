@@ -119,6 +119,30 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
     }
   });
 
+  it("keeps 160-character host names inside the transport matrix: cut in the middle, whole in the tooltip", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "run.log");
+    writeFileSync(file, hostileLog());
+    const { report } = await analyze([file]);
+    writeFileSync(`${file}.html`, renderHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(`${file}.html`).href, { waitUntil: "load" });
+    const matrix = page.locator("svg#transport-matrix");
+    const labels = await matrix.locator("text").evaluateAll((ts) => ts.map((t) => ({ text: t.firstChild?.textContent ?? "", title: t.querySelector("title")?.textContent ?? "" })));
+    const names = labels.filter((l) => l.title.startsWith("gpu-"));
+    expect(names).toHaveLength(4);
+    for (const l of names) {
+      expect(l.text).toMatch(/^gpu-verylonghos.*….*longhostname-[ab]$/);
+      expect(l.title).toMatch(/^gpu-(verylonghostname){10}-[ab]$/);
+    }
+    // every label is drawn inside the picture, the turned ones over the columns too
+    const outside = await matrix.evaluate((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect()).filter((r) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5).length;
+    });
+    expect(outside).toBe(0);
+    await page.close();
+  });
+
   /** Opens a sample's HTML report, collecting console messages (a CSP violation is a console error), page errors and requests. */
   async function openSample(name: string) {
     const { report } = await analyze([join(ROOT, "samples", `${name}.log`)]);

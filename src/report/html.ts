@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
-import { esc, escProse, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from "./html-util.js";
+import { esc, escProse, fx, GRADE_COLOR, gradeOf, middleCut, textWidth, worstGrade, type Grade } from "./html-util.js";
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
@@ -268,6 +268,8 @@ const GRADE_LABEL: Record<Grade, string> = {
 
 /** a matrix of more hosts would be thousands of cells (a 256-node job's: 65,536, 10 MB of page) no one reads */
 const MATRIX_MAX_HOSTS = 48;
+/** a host's label in the matrix: 30 characters fill its 220-pixel label column */
+const MATRIX_LABEL_CHARS = 30;
 
 function hostMatrix(f: Facts): string | { hosts: number } {
   const pairs = pairRows(f);
@@ -275,15 +277,18 @@ function hostMatrix(f: Facts): string | { hosts: number } {
   const hosts = [...new Set([...f.nccl.hosts.flatMap((h) => split.get(h) ?? [h]), ...pairs.flatMap((p) => [p.a, p.b])])].sort();
   if (hosts.length > MATRIX_MAX_HOSTS) return { hosts: hosts.filter((h) => h !== UNKNOWN_HOST).length };
   const cell = hosts.length > 16 ? 22 : 56;
-  const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => h.length), 4));
+  // (a long name cut in the middle, whole in its tooltip: past the label column it would run out of the picture)
+  const label = (h: string) => `${esc(middleCut(h, MATRIX_LABEL_CHARS))}<title>${esc(h)}</title>`;
+  const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => Math.min(h.length, MATRIX_LABEL_CHARS)), 4));
   const size = hosts.length * cell;
-  const W = labelW + size + 10;
+  // (the last column's label, turned 60°, reaches half its length right of its cell)
+  const W = labelW + size + 10 + Math.ceil(Math.max(...hosts.map((h) => textWidth(middleCut(h, MATRIX_LABEL_CHARS), 12))) / 2);
   const H = labelW + size + 10;
   const byKey = new Map(pairs.map((p) => [`${p.a}\u0000${p.b}`, p]));
   const parts: string[] = [];
   hosts.forEach((h, i) => {
-    parts.push(`<text x="${labelW - 6}" y="${labelW + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${esc(h)}</text>`);
-    parts.push(`<text transform="translate(${labelW + i * cell + cell / 2 + 4},${labelW - 6}) rotate(-60)" font-size="12">${esc(h)}</text>`);
+    parts.push(`<text x="${labelW - 6}" y="${labelW + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${label(h)}</text>`);
+    parts.push(`<text transform="translate(${labelW + i * cell + cell / 2 + 4},${labelW - 6}) rotate(-60)" font-size="12">${label(h)}</text>`);
   });
   hosts.forEach((a, i) =>
     hosts.forEach((b, j) => {
