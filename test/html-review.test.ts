@@ -26,6 +26,21 @@ describe("HTML report of a job of many hosts", () => {
   });
 });
 
+describe("HTML report of a job of many hosts: its lists of hosts", () => {
+  it("shows a long list of hosts or interfaces by its ends and its count, the whole list folded under it", async () => {
+    const html = await htmlOf(ringLog(70));
+    const cell = (key: string) => new RegExp(`<tr><th>${key}</th><td>([\\s\\S]*?)</td></tr>`).exec(html)![1];
+    const hosts = cell("hosts in the log");
+    expect(hosts).toMatch(/^70 hosts: node-000, node-001, (node-00\d, ){5}node-007, …, node-068, node-069<details><summary>all 70 hosts<\/summary>node-000, node-001, [^<]*, node-069<\/details>$/);
+    expect(hosts.match(/node-\d{3}/g)).toHaveLength(10 + 70);
+    expect(cell("bootstrap interfaces")).toMatch(/^70 interfaces: ib0:10\.0\.0\.1, [^<]*, …, ib0:10\.0\.68\.1, ib0:10\.0\.69\.1<details><summary>all 70 interfaces<\/summary>/);
+    // a dozen is still a line
+    const few = await htmlOf(ringLog(12));
+    expect(few).toContain("<tr><th>hosts in the log</th><td>node-000, node-001, node-002, node-003, node-004, node-005, node-006, node-007, node-008, node-009, node-010, node-011</td></tr>");
+    expect(few).not.toContain("<details>");
+  });
+});
+
 describe("HTML report of hostile log text", () => {
   it("cuts a 3,000-character log line in the evidence and the summary, saying how much more the log has, all of it escaped", async () => {
     const html = await htmlOf(hostileLog());

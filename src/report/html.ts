@@ -37,6 +37,7 @@ pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;whit
 code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
 .muted{color:#666}svg text{font-family:system-ui,sans-serif}
+summary{color:#1f5fa8;cursor:pointer}
 `.trim();
 
 const CSS_HASH = createHash("sha256").update(CSS).digest("base64");
@@ -140,7 +141,11 @@ function reportSections(report: Report, heading: string): string[] {
     const rest = typeof matrix === "string" ? "the transport matrix below has them all" : matrix ? "the table of node pairs below groups them all by transport" : "the list of hosts below names them all";
     const cluster = clusterMap(f, rest);
     if (cluster) body.push(`<h3>Hosts, GPUs and ranks</h3>`, cluster);
-    body.push(rowsTable(ncclRows(f)));
+    // (a big job's hosts and their interfaces, 256 of each, would be a page of names: the ends and a count, then all)
+    const long = new Map<string, string>();
+    if (n.hosts.length > LIST_SHOWN) long.set("hosts in the log", listCell(n.hosts, "hosts"));
+    if (n.bootstrapInterfaces.length > LIST_SHOWN) long.set("bootstrap interfaces", listCell(n.bootstrapInterfaces, "interfaces"));
+    body.push(rowsTable(ncclRows(f), long));
     if (matrix) {
       body.push(`<h3>Transport matrix</h3>`, ...(typeof matrix === "string" ? [matrix, legend()] : [`<p>${matrix.hosts} hosts: a matrix is drawn for up to ${MATRIX_MAX_HOSTS}; the table below groups the pairs by transport.</p>`]));
       const pairTable = (id: string, rows: PairRow[]) =>
@@ -223,8 +228,17 @@ function hasMemory(f: Facts): boolean {
   return hasStartupMemory(f) || f.gpu.memoryGiB !== null || !!f.memory.oom;
 }
 
-function rowsTable(rows: Row[]): string {
-  return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`;
+/** A table of facts; `html` gives the cells of some rows already set (by their key). */
+function rowsTable(rows: Row[], html?: Map<string, string>): string {
+  return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${html?.get(k) ?? esc(v)}</td></tr>`).join("")}</table>`;
+}
+
+/** a list in a table cell longer than this shows its ends and its count, and the whole list folded */
+const LIST_SHOWN = 12;
+
+function listCell(items: string[], noun: string): string {
+  const ends = `${items.slice(0, 8).join(", ")}, …, ${items.slice(-2).join(", ")}`;
+  return `${esc(`${num(items.length, 0)} ${noun}: ${ends}`)}<details><summary>all ${esc(num(items.length, 0))} ${esc(noun)}</summary>${esc(items.join(", "))}</details>`;
 }
 
 /** an evidence line past this is cut: a 3,000-character line would fill a screen, the place it is at has it whole */
