@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "./helpers/cli.js";
 import { hostileLog, htmlOf, ringLog } from "./helpers/html-logs.js";
 
 /*
@@ -54,5 +57,21 @@ describe("HTML report of hostile log text", () => {
     // nowhere does the page hold the line whole
     expect(html).not.toMatch(/A{700}/);
     expect(html).not.toMatch(/<script|<b>|\u001b|\u202e/);
+  });
+});
+
+describe("HTML report's missing evidence", () => {
+  it("tables the headline facts the log does not show and folds the rest, with the lines to look for set as code", async () => {
+    // an OOM at load time: the KV cache was never sized, and 30 settings are not in the log
+    const html = await htmlOf(readFileSync(join(ROOT, "samples", "cuda-oom.log"), "utf8"));
+    const section = html.slice(html.indexOf("<h2>Missing evidence</h2>"));
+    const [shown, folded] = section.split("<details>");
+    const facts = (h: string) => [...h.matchAll(/<td class="fact">([^<]+)<\/td>/g)].map((m) => m[1]);
+    expect(facts(shown)).toEqual(["kvCache.tokens", "kvCache.maxConcurrency", "memory.modelWeightsGiB"]);
+    expect(folded).toMatch(/^<summary>(\d+) more facts the log does not show<\/summary><table>/);
+    expect(facts(folded)).toHaveLength(Number(/^<summary>(\d+)/.exec(folded)![1]));
+    expect(facts(folded)).toContain("config.maxNumSeqs");
+    expect(shown).toContain("<td>no <code>GPU KV cache size: N tokens</code> line (V1) in the input</td>");
+    expect(section).not.toContain("&#96;");
   });
 });

@@ -10,6 +10,7 @@ import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
+import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
@@ -27,7 +28,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;paddi
 @media (max-width:600px){body{padding:12px}}
 svg{max-width:100%;height:auto}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}th{background:#f4f4f6}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}td.fact{overflow-wrap:normal}th{background:#f4f4f6}
 .ok{color:#1a7f37}.bad{color:#c62828}
 .banner{border-left:8px solid;border-radius:6px;padding:10px 16px;margin:10px 0 16px}.banner p{margin:2px 0}.banner .headline{font-size:16px;font-weight:600}
 .banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}
@@ -184,9 +185,14 @@ function reportSections(report: Report, heading: string): string[] {
 
   const missing = helpfulMissing(f);
   if (missing.length) {
-    body.push(`<h2>Missing evidence</h2><table><tr><th>fact</th><th>why it is missing</th><th>how to get it</th></tr>`);
-    for (const m of missing) body.push(`<tr><td>${esc(m.fact)}</td><td>${esc(m.why)}</td><td>${esc(m.howToGet)}</td></tr>`);
-    body.push(`</table>`);
+    // the facts a reader looks for first in a table; the rest (often 30 rows of settings) folded under it
+    const headline = missing.filter((m) => HEADLINE_FACTS.has(m.fact));
+    const rest = missing.filter((m) => !HEADLINE_FACTS.has(m.fact));
+    const table = (ms: typeof missing) =>
+      `<table><tr><th>fact</th><th>why it is missing</th><th>how to get it</th></tr>${ms.map((m) => `<tr><td class="fact">${esc(m.fact)}</td><td>${escProse(m.why)}</td><td>${escProse(m.howToGet)}</td></tr>`).join("")}</table>`;
+    body.push(`<h2>Missing evidence</h2>`);
+    if (headline.length) body.push(table(headline));
+    if (rest.length) body.push(headline.length ? `<details><summary>${rest.length} more facts the log does not show</summary>${table(rest)}</details>` : table(rest));
   }
   if (report.gate) body.push(renderGate(report.gate));
   if (report.notices?.length) body.push(noticesList(report.notices));
