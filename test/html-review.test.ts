@@ -75,3 +75,18 @@ describe("HTML report's missing evidence", () => {
     expect(section).not.toContain("&#96;");
   });
 });
+
+describe("HTML report's verdict banner", () => {
+  it("is grey, not green, for a start-up the log stops in: no failure, but no sign of health", async () => {
+    const startup = readFileSync(join(ROOT, "samples", "v1-single-gpu.log"), "utf8").split("\n").slice(0, 12).join("\n") + "\n";
+    const html = await htmlOf(startup);
+    expect(html).toMatch(/<div class="banner neutral" id="verdict" data-tone="neutral"><p class="headline">No failure in the log, which shows vLLM&#39;s start-up but not its end/);
+    // the findings' "no problems" line is not painted green either
+    expect(html).toContain("<h2>Findings (0)</h2>\n<p>No problems found.</p>");
+    expect(html).not.toContain('class="ok"');
+    // the whole run is healthy, and green
+    const whole = await htmlOf(readFileSync(join(ROOT, "samples", "v1-single-gpu.log"), "utf8"));
+    expect(whole).toMatch(/<div class="banner ok" id="verdict" data-tone="ok"><p class="headline">Healthy: /);
+    expect(whole).toContain('<p class="ok">No problems found.</p>');
+  });
+});

@@ -11,7 +11,7 @@ import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
-import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { NO_FAILURE_LEAD, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 import { formatNumber } from "../util/number-format.js";
@@ -31,7 +31,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}td.fact{overflow-wrap:normal}th{background:#f4f4f6}
 .ok{color:#1a7f37}.bad{color:#c62828}
 .banner{border-left:8px solid;border-radius:6px;padding:10px 16px;margin:10px 0 16px}.banner p{margin:2px 0}.banner .headline{font-size:16px;font-weight:600}
-.banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}
+.banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}.banner.neutral{background:#eef1f5;border-color:#6b7a90}
 .collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
 .sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
@@ -202,19 +202,26 @@ function reportSections(report: Report, heading: string): string[] {
 /** What a report with no finding says of it, green only when no error stands unexplained. */
 function noFindingsLine(report: Report, tag: "li" | "p"): string {
   const none = noFindings(report);
-  return `<${tag}${none.healthy ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
+  const green = none.healthy && !report.verdict?.startsWith(NO_FAILURE_LEAD);
+  return `<${tag}${green ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
 }
 
 const SEVERITY_ORDER = ["error", "warning", "info"] as const;
 
-/** The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning (or mixed runs, or an error no rule explains), green otherwise. */
+/**
+ * The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning (or
+ * mixed runs, or an error no rule explains), grey for a log that shows no failure but no health either (a start-up it
+ * stops in, a few lines of a run), green otherwise.
+ */
 function verdictBanner(report: Report): string {
   const worst = SEVERITY_ORDER.find((s) => report.findings.some((fd) => fd.severity === s));
   // (an input that holds several runs: what the page shows mixes them, so it is never green)
   const mixed = report.verdict?.startsWith(MIXED_RUNS_LEAD) === true;
   // (nor is a log with an error no rule explains)
   const unexplained = report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
-  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : "ok";
+  // (nor is a start-up that may have hung, or a paste that does not show the engine come up)
+  const unknown = report.verdict?.startsWith(NO_FAILURE_LEAD) === true;
+  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : unknown ? "neutral" : "ok";
   const headline = report.verdict ?? (tone === "ok" ? "No problems found." : (report.findings[0]?.title ?? "Gate failed."));
   return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${escProse(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
 }
