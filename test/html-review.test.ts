@@ -44,6 +44,15 @@ describe("HTML report of a job of many hosts: its lists of hosts", () => {
   });
 });
 
+describe("HTML report's cluster picture", () => {
+  it("fits a 7-digit pid inside its GPU's cell", async () => {
+    const html = await htmlOf(ringLog(2, (i) => `h14-0${i}`).replace(/:(100\d):/g, (_, pid: string) => `:${Number(pid) + 2029998}:`));
+    const map = /<svg id="cluster-map"[\s\S]*?<\/svg>/.exec(html)![0];
+    // (a cell is 70 pixels wide; its text starts 6 in: "pid 2029998" at 10 px would run past its right edge)
+    expect(map).toContain(`fill="#777" textLength="62" lengthAdjust="spacingAndGlyphs">pid 2030998</text>`);
+  });
+});
+
 describe("HTML report of hostile log text", () => {
   it("cuts a 3,000-character log line in the evidence and the summary, saying how much more the log has, all of it escaped", async () => {
     const html = await htmlOf(hostileLog());

@@ -211,7 +211,7 @@ export function clusterMap(f: Facts, rest = "the list of hosts below names them 
       // NCCL names the device on most lines; a process whose lines did not is shown as one
       parts.push(`<text x="${cx + 6}" y="${cy + 15}" font-size="12" font-weight="600">${c.device !== null ? `GPU ${esc(c.device)}` : "process"}</text>`);
       parts.push(`<text x="${cx + 6}" y="${cy + 28}" font-size="10" fill="#333"${squeeze(c.ranks.slice(0, 2).join(" · "), CELL_W - 14, 10)}</text>`);
-      parts.push(`<text x="${cx + 6}" y="${cy + 40}" font-size="10" fill="#777">${c.pid !== null ? `pid ${esc(c.pid)}` : ""}</text></g>`);
+      parts.push(`<text x="${cx + 6}" y="${cy + 40}" font-size="10" fill="#777"${squeeze(c.pid !== null ? `pid ${c.pid}` : "", CELL_W - 14, 10)}</text></g>`);
     });
     if (list.length > MAX_CELLS) {
       const i = MAX_CELLS;
