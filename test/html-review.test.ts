@@ -54,17 +54,33 @@ describe("HTML report's cluster picture", () => {
 });
 
 describe("HTML report of hostile log text", () => {
-  it("cuts a 3,000-character log line in the evidence and the summary, saying how much more the log has, all of it escaped", async () => {
+  it("keeps a flattened paste's line of 665 characters whole in the evidence: its error is at its end", async () => {
+    // (a PyTorch error and the NCCL lines under it, pasted as one line: an issue's text)
+    const line =
+      "[E ProcessGroupNCCL.cpp:455] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels, subsequent GPU operations might run " +
+      "on corrupted/incomplete data. [E ProcessGroupNCCL.cpp:460] To avoid data inconsistency, we are taking the entire process down. terminate called after throwing a" +
+      "n instance of 'std::runtime_error' what(): NCCL error: remote process exited or there was a network error, NCCL version 2.14.3 ncclRemoteError: A call failed po" +
+      "ssibly due to a network error or a remote process exiting prematurely. Last error: NET/IB : Got completion from peer 11.214.147.122<39138> with error 12, opcode" +
+      " 0, len 0, vendor err 129";
+    expect(line.length).toBe(665);
+    const html = await htmlOf(`${line}\n`);
+    const ev = /<div class="finding error">[\s\S]*?nccl\/ib-error[\s\S]*?<pre>([\s\S]*?)<\/pre>/.exec(html)![1];
+    expect(ev).toContain("Got completion from peer 11.214.147.122&#60;39138&#62; with error 12, opcode 0, len 0, vendor err 129");
+    expect(ev).not.toContain("left out");
+  });
+
+  it("cuts a 3,000-character log line in the evidence and the summary, saying how much is left out, all of it escaped", async () => {
     const html = await htmlOf(hostileLog());
     const oom = /<div class="finding error">[\s\S]*?vllm\/cuda-oom[\s\S]*?<pre>([\s\S]*?)<\/pre>/.exec(html)![1];
     const line = oom.split("\n").find((l) => /run\.log:8: /.test(l))!;
-    expect(line).toMatch(/A{100}<span class="muted">… \(2,\d{3} more characters in the log\)<\/span>$/);
-    expect(line.match(/A/g)!.length).toBeLessThan(600);
+    // its middle left out: the start and the end (where a flattened paste has its error) are kept
+    expect(line).toMatch(/A{100}<span class="muted">… \(1,\d{3} characters left out\) …<\/span>A{100}.*END-OF-LINE.*$/);
+    expect(line.match(/A/g)!.length).toBeLessThan(2000);
     expect(line).toContain("&#60;b&#62;bold&#60;/b&#62;");
     const first = /<li>First error at [^<]*run\.log:8: <code>([\s\S]*?)<\/code>/.exec(html)![1];
     expect(text(first)).toMatch(/^\(EngineCore_0 pid=42010\) ERROR .{150,200}… \(3,\d{3} more characters in the log\)$/);
     // nowhere does the page hold the line whole
-    expect(html).not.toMatch(/A{700}/);
+    expect(html).not.toMatch(/A{2000}/);
     expect(html).not.toMatch(/<script|<b>|\u001b|\u202e/);
   });
 });

@@ -254,18 +254,23 @@ function listCell(items: string[], noun: string): string {
   return `${esc(`${num(items.length, 0)} ${noun}: ${ends}`)}<details><summary>all ${esc(num(items.length, 0))} ${esc(noun)}</summary>${esc(items.join(", "))}</details>`;
 }
 
-/** an evidence line past this is cut: a 3,000-character line would fill a screen, the place it is at has it whole */
-const MAX_EVIDENCE_CHARS = 600;
+/**
+ * an evidence line past this is cut in the middle: a 3,000-character line would fill a screen, and the place it is
+ * at has it whole. (Lines a paste flattened run to a few hundred characters, their error often at the end: kept whole.)
+ */
+const MAX_EVIDENCE_CHARS = 2000;
 
-/** A log line escaped, cut after `max` characters with a note of how many more the log has. */
-function clipLine(text: string, max: number): string {
+/** A log line escaped; past `max` characters its middle (or, with `tail` 0, its end) is left out, saying how much. */
+function clipLine(text: string, max: number, tail = 0): string {
   const chars = Array.from(text);
   if (chars.length <= max) return esc(text);
-  return `${esc(chars.slice(0, max).join(""))}<span class="muted">… (${esc(num(chars.length - max, 0))} more characters in the log)</span>`;
+  const head = max - tail;
+  const left = `<span class="muted">… (${esc(num(chars.length - max, 0))} ${tail ? "characters left out" : "more characters in the log"})${tail ? " …" : ""}</span>`;
+  return `${esc(chars.slice(0, head).join(""))}${left}${tail ? esc(chars.slice(-tail).join("")) : ""}`;
 }
 
 function renderFinding(fd: Finding): string {
-  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${clipLine(e.text, MAX_EVIDENCE_CHARS)}`).join("\n");
+  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${clipLine(e.text, MAX_EVIDENCE_CHARS, 600)}`).join("\n");
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(10, fd.evidence.length);
   return `<div class="finding ${fd.severity}">
 <h3><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">${esc(fd.ruleId)}</span></h3>
