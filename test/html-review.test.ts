@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./helpers/cli.js";
+import { ROOT, runCli } from "./helpers/cli.js";
 import { hostileLog, htmlOf, ringLog } from "./helpers/html-logs.js";
 
 /*
@@ -113,5 +113,24 @@ describe("HTML report's verdict banner", () => {
     const whole = await htmlOf(readFileSync(join(ROOT, "samples", "v1-single-gpu.log"), "utf8"));
     expect(whole).toMatch(/<div class="banner ok" id="verdict" data-tone="ok"><p class="headline">Healthy: /);
     expect(whole).toContain('<p class="ok">No problems found.</p>');
+  });
+});
+
+describe("HTML report of a gate over several runs", () => {
+  it("shows in each run's banner and summary the requirements that run failed, and the table of them all once, at the end", () => {
+    const samples = (n: string) => join(ROOT, "samples", `${n}.log`);
+    // two healthy runs of different models; the KV cache requirement fails for both, the transport one passes
+    const r = runCli(["check", samples("ray-tp8-pp2-two-nodes"), samples("v1-single-gpu"), "--require", "kvCache.tokens>=500000", "--forbid-transport", "NET/Socket", "--format", "html"]);
+    expect(r.status).toBe(1);
+    const html = r.stdout;
+    const run = (i: number) => html.slice(html.indexOf(`<section id="run-${i}">`), html.indexOf("</section>", html.indexOf(`<section id="run-${i}">`)));
+    expect(run(1)).toMatch(/<div class="banner error" id="run-1-verdict" data-tone="error"><p class="headline">Gate failed: kvCache.tokens&#62;=500000 \(kvCache.tokens is 85,120, required &#62;= 500,000\)\. Healthy: /);
+    expect(run(1)).toContain('<li class="bad">Gate failed: kvCache.tokens&#62;=500000 — kvCache.tokens is 85,120, required &#62;= 500,000</li>');
+    expect(run(1)).toContain("0 errors, 0 warnings, 0 info · gate FAILED");
+    expect(run(2)).toMatch(/<div class="banner error" id="run-2-verdict" data-tone="error"><p class="headline">Gate failed: kvCache.tokens&#62;=500000 \(kvCache.tokens is 380,880/);
+    expect(html.match(/<li><a href="#run-\d+"><strong>[^<]*<\/strong><\/a>: <span class="bad">gate FAILED<\/span> · Healthy: /g)).toHaveLength(2);
+    // one table of every requirement, each named with its run
+    expect(html.match(/id="[\w-]*gate"/g)).toEqual(['id="gate"']);
+    expect(html.slice(html.indexOf('id="gate"')).match(/<td class="bad">FAIL<\/td>/g)).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
 import { configRows, hasRunFacts, kvRows, ncclRows, num, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
 import { groupedLead, groupLabel, kindsText, oddLead, pairRows, pairView, UNKNOWN_HOST, type PairRow } from "./node-pairs.js";
-import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
+import { gateVerdict, helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
@@ -51,10 +51,15 @@ export function renderHtml(report: Report): string {
   // facts joined give after them
   const body = [`<h1>vllm-doctor report: ${runs.length} runs</h1>`, verdictBanner(report), inputsLine(report)];
   body.push(`<h2>Runs</h2><p class="muted">The inputs look like different runs; each is judged on its own below (--one-run reads them as one).</p><ol>`);
-  report.runs!.forEach((r, i) => body.push(`<li><a href="#run-${i + 1}"><strong>${esc(r.inputs.join(", "))}</strong></a>: ${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`));
+  report.runs!.forEach((r, i) =>
+    body.push(`<li><a href="#run-${i + 1}"><strong>${esc(r.inputs.join(", "))}</strong></a>: ${runGate(report, i)?.passed === false ? `<span class="bad">gate FAILED</span> · ` : ""}${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`),
+  );
   body.push(`</ol>`);
   runs.forEach((r, i) => {
-    const sections = reportSections({ ...r, gate: undefined }, `Run ${i + 1} of ${runs.length}: ${titleOf(r)}`);
+    // the gate judged each run on its own: the run's requirements (named `run N (inputs): …`) colour its banner and
+    // lead its verdict; the table of them all is at the end
+    const gate = runGate(report, i);
+    const sections = reportSections({ ...r, gate, verdict: gate ? gateVerdict(gate, r.verdict) : r.verdict }, `Run ${i + 1} of ${runs.length}: ${titleOf(r)}`, false);
     body.push(`<section id="run-${i + 1}">`, nestedIn(sections.join("\n"), `run-${i + 1}`), `</section>`);
   });
   const across = findingsAcrossRuns(report);
@@ -65,6 +70,14 @@ export function renderHtml(report: Report): string {
   if (report.gate) body.push(renderGate(report.gate));
   if (report.notices?.length) body.push(noticesList(report.notices));
   return page(`${runs.length} runs`, body);
+}
+
+/** The requirements of a gate over several runs that judged run `i`, their names without the run's. */
+function runGate(report: Report, i: number): Gate | undefined {
+  if (!report.gate) return undefined;
+  const prefix = `run ${i + 1} (${report.runs![i].inputs.join(", ")}): `;
+  const requirements = report.gate.requirements.filter((q) => q.name.startsWith(prefix)).map((q) => ({ ...q, name: q.name.slice(prefix.length) }));
+  return requirements.length ? { ...report.gate, passed: requirements.every((q) => q.passed), requirements } : undefined;
 }
 
 function titleOf(report: Report): string {
@@ -107,7 +120,7 @@ ${body.join("\n")}
 }
 
 /** One run's report: the answer first, then the facts by area, the findings, what is missing, gate and notices. */
-function reportSections(report: Report, heading: string): string[] {
+function reportSections(report: Report, heading: string, gateTable = true): string[] {
   const f = report.facts;
   const body: string[] = [];
   body.push(`<h1>${esc(heading)}</h1>`);
@@ -194,7 +207,7 @@ function reportSections(report: Report, heading: string): string[] {
     if (headline.length) body.push(table(headline));
     if (rest.length) body.push(headline.length ? `<details><summary>${rest.length} more facts the log does not show</summary>${table(rest)}</details>` : table(rest));
   }
-  if (report.gate) body.push(renderGate(report.gate));
+  if (report.gate && gateTable) body.push(renderGate(report.gate));
   if (report.notices?.length) body.push(noticesList(report.notices));
   return body;
 }
