@@ -8,7 +8,7 @@ import { renderHtml } from "../src/report/html.js";
 import { sampleReport } from "./report-fixture.js";
 import { analyze } from "../src/analyze.js";
 import { ROOT } from "./helpers/cli.js";
-import { hostileLog } from "./helpers/html-logs.js";
+import { hostileLog, ringLog } from "./helpers/html-logs.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -140,6 +140,28 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
       return [...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect()).filter((r) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5).length;
     });
     expect(outside).toBe(0);
+    await page.close();
+  });
+
+  it("keeps the links' labels of hosts with long names inside the cluster picture, their transport readable", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "run.log");
+    // three hosts in a ring: boxes in a column, each link labelled beside them with both ends and its transport
+    writeFileSync(file, ringLog(3, (i) => `gpu-${"verylonghostname".repeat(6)}-${i}`));
+    const { report } = await analyze([file]);
+    writeFileSync(`${file}.html`, renderHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(`${file}.html`).href, { waitUntil: "load" });
+    const map = page.locator("svg#cluster-map");
+    expect(await map.locator("text.link-label").allTextContents()).toEqual([
+      "gpu-verylong…ghostname-0 ↔ gpu-verylong…ghostname-1: NET/IB/GDRDMA ×1",
+      "gpu-verylong…ghostname-0 ↔ gpu-verylong…ghostname-2: NET/IB/GDRDMA ×1",
+      "gpu-verylong…ghostname-1 ↔ gpu-verylong…ghostname-2: NET/IB/GDRDMA ×1",
+    ]);
+    const outside = await map.evaluate((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll("text")].filter((t) => t.getBoundingClientRect().right > box.right + 0.5).map((t) => t.textContent);
+    });
+    expect(outside).toEqual([]);
     await page.close();
   });
 
