@@ -29,6 +29,18 @@ describe("HTML report of a job of many hosts", () => {
   });
 });
 
+describe("HTML report of a job of many hosts: its counts", () => {
+  it("writes the counts of connections and ranks with thousands separators, as every other number of the page", async () => {
+    // 1,100 ranks in one communicator: 1,100 connections over IB
+    const html = await htmlOf(ringLog(1100));
+    expect(html).toContain("<tr><th>ranks / nodes</th><td>1,100 / 1,100</td></tr>");
+    expect(html).toContain("<tr><th>communicators</th><td>1 × 1,100 ranks across 1,100 nodes</td></tr>");
+    expect(html).toContain("<tr><th>inter-node connections</th><td>NET/IB/GDRDMA ×1,100</td></tr>");
+    expect(html).toContain("<tr><th>connections</th><td>NET/IB/GDRDMA ×1,100</td></tr>");
+    expect(html).toContain("<td>1,100 node pairs</td><td>inter-node</td><td>NET/IB/GDRDMA ×1,100</td>");
+  });
+});
+
 describe("HTML report of a job of many hosts: its lists of hosts", () => {
   it("shows a long list of hosts or interfaces by its ends and its count, the whole list folded under it", async () => {
     const html = await htmlOf(ringLog(70));

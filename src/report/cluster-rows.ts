@@ -1,4 +1,5 @@
 import type { Facts } from "../facts/schema.js";
+import { formatNumber } from "../util/number-format.js";
 import { commNodes } from "../facts/cluster.js";
 
 /** `2 × 8 ranks (TP group), 8 × 2 ranks across 2 nodes (PP group)`: the communicators by shape. */
@@ -8,7 +9,7 @@ export function communicatorLine(n: Facts["nccl"]): string | null {
     if (c.commId === null) continue;
     const size = c.nranks ?? c.ranksSeen;
     const { nodes, atLeast } = commNodes(c);
-    const key = `${size} rank${size === 1 ? "" : "s"}${nodes > 1 ? ` across ${atLeast ? "at least " : ""}${nodes} nodes` : ""}${c.role ? ` (${c.role})` : ""}`;
+    const key = `${formatNumber(size, 0)} rank${size === 1 ? "" : "s"}${nodes > 1 ? ` across ${atLeast ? "at least " : ""}${formatNumber(nodes, 0)} nodes` : ""}${c.role ? ` (${c.role})` : ""}`;
     shapes.set(key, (shapes.get(key) ?? 0) + 1);
   }
   if (!shapes.size) return null;

@@ -134,10 +134,10 @@ export function ncclRows(f: Facts): Row[] {
   const comms = communicatorLine(n);
   if (comms) rows.push(["communicators", comms]);
   const inter = Object.entries(n.interNode).filter(([, v]) => v > 0);
-  if (inter.length) rows.push(["inter-node connections", inter.map(([k, v]) => `${k} ×${v}`).join(", ")]);
+  if (inter.length) rows.push(["inter-node connections", inter.map(([k, v]) => `${k} ×${num(v, 0)}`).join(", ")]);
   else if (n.interNodeNet) rows.push(["inter-node network", `${n.interNodeNet} (no connection lines; from the network NCCL chose)`]);
   const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
-  if (kinds.length) rows.push(["connections", kinds.map(([k, v]) => `${k} ×${v}`).join(", ")]);
+  if (kinds.length) rows.push(["connections", kinds.map(([k, v]) => `${k} ×${num(v, 0)}`).join(", ")]);
   if (n.bootstrapInterfaces.length) rows.push(["bootstrap interfaces", n.bootstrapInterfaces.join(", ")]);
   return rows;
 }

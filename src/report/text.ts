@@ -230,7 +230,7 @@ function section(out: string[], f: Facts, c: ChalkInstance, head: (s: string) =>
     const comms = communicatorLine(n);
     if (comms) row("communicators", comms);
     const kinds = Object.entries(n.transports).filter(([, v]) => v > 0);
-    if (kinds.length) row("connections", kinds.map(([kk, v]) => `${kk} ×${v}`).join(", "));
+    if (kinds.length) row("connections", kinds.map(([kk, v]) => `${kk} ×${num(v, 0)}`).join(", "));
     if (n.nodePairs.length) {
       const v = pairView(f);
       const pairLine = (p: PairRow) =>
