@@ -11,6 +11,7 @@ import { safeLine, safeText } from "../util/terminal.js";
 import { addInputOptions, addOutputOptions, addReportOptions, INPUTS_HELP, loadRenderer, scaleOptions, type InputCliOptions, type ReportCliOptions } from "./analyze.js";
 import { configInput, rulesConfig } from "../config/cli.js";
 import { runsInOneInput, runsInOneInputText } from "../facts/vllm.js";
+import { gateVerdict } from "../report/hints.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -95,10 +96,8 @@ export function registerCheck(program: Command): void {
       // would be judged on the first run's values and the others' mixed in (unless --one-run says to read it so)
       if (!opts.oneRun) for (const r of runsInOneInput(result.state.vllm, result.state.inputs)) inputFailures.push({ kind: "inputs", name: `one run in ${r.path}`, passed: false, reason: `${runsInOneInputText(r)} (or pass --one-run to judge them as one)` });
       const gate: Gate = inputFailures.length ? { ...judged, passed: false, requirements: [...inputFailures, ...judged.requirements] } : judged;
-      // (a failed fail-on repeats the findings the verdict already leads with)
-      const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
       // the answer first: a failed gate says which requirement failed before what the log shows
-      const verdict = failed.length ? `Gate failed: ${failed.map((q) => `${q.name} (${q.reason})`).slice(0, 3).join("; ")}${failed.length > 3 ? `; ${failed.length - 3} more` : ""}. ${result.report.verdict ?? ""}`.trim() : result.report.verdict;
+      const verdict = gateVerdict(gate, result.report.verdict);
       const gated: Report = { ...result.report, gate, ...(verdict !== undefined ? { verdict } : {}) };
       const out = prepareReport(gated, { format: opts.format, mergeable: mergeableStateOf(result), events: result.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const toTerminal = opts.format === "text" && (!opts.output || opts.output === "-");

@@ -1,6 +1,6 @@
 import type { Facts } from "../facts/schema.js";
-import { commNodes } from "../facts/cluster.js";
 import { formatNumber } from "../util/number-format.js";
+import { commNodes } from "../facts/cluster.js";
 
 /** `2 × 8 ranks (TP group), 8 × 2 ranks across 2 nodes (PP group)`: the communicators by shape. */
 export function communicatorLine(n: Facts["nccl"]): string | null {

@@ -1,4 +1,4 @@
-import type { Facts, Missing, Report } from "../facts/schema.js";
+import type { Facts, Gate, Missing, Report } from "../facts/schema.js";
 import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { hasNcclInfo } from "../facts/dialects.js";
 
@@ -35,4 +35,14 @@ export function noFindings(report: Report): { text: string; healthy: boolean } {
   return report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD)
     ? { text: "No known problem matched: the first error is not explained.", healthy: false }
     : { text: "No problems found.", healthy: true };
+}
+
+/**
+ * The answer first: a failed gate says which requirements failed (up to 3) before what the log shows. A failed
+ * fail-on is left out: it repeats the findings the verdict already leads with.
+ */
+export function gateVerdict(gate: Gate, verdict: string | undefined): string | undefined {
+  const failed = gate.requirements.filter((q) => !q.passed && q.kind !== "fail-on");
+  if (!failed.length) return verdict;
+  return `Gate failed: ${failed.map((q) => `${q.name} (${q.reason})`).slice(0, 3).join("; ")}${failed.length > 3 ? `; ${failed.length - 3} more` : ""}. ${verdict ?? ""}`.trim();
 }

@@ -11,6 +11,8 @@ import { esc, fx, GRADE_COLOR, middleCut, textWidth, worstGrade, type Grade } fr
 const MAX_HOSTS = 12;
 const MAX_CELLS = 16;
 const MAX_LABELS = 12;
+/** a host's name in a link's label: two of them and the transport fit beside the boxes */
+const LINK_NAME_CHARS = 24;
 const COLS = 4;
 const CELL_W = 76, CELL_H = 52, PAD = 12, HEAD = 44, GAP = 150;
 const BOX_W = PAD * 2 + COLS * CELL_W - 6;
@@ -91,8 +93,11 @@ interface Box {
   h: number;
 }
 
-/** The cluster picture, or "" when the log names no host. */
-export function clusterMap(f: Facts): string {
+/**
+ * The cluster picture, or "" when the log names no host. `rest` says where the hosts past the first MAX_HOSTS are
+ * (the page's transport matrix, its table of node pairs, or its list of hosts): only the page knows what it draws.
+ */
+export function clusterMap(f: Facts, rest = "the list of hosts below names them all"): string {
   const n = f.nccl;
   const inter = n.nodePairs.filter((p) => p.scope === "inter");
   // a host name that stands for several machines is drawn as those machines
@@ -143,7 +148,7 @@ export function clusterMap(f: Facts): string {
   const x0 = 8 + BOX_W;
   const bulgeOf = (span: number, i: number) => 36 + 46 * (span - 1) + 12 * (i % 3);
   const labelX = x0 + Math.max(0, ...links.map((l, i) => bulgeOf(l.span, i) * 0.75)) + 22;
-  const labels: { mid: number; from: number; color: string; text: string; groups: string }[] = [];
+  const labels: { mid: number; from: number; color: string; text: string; width: number; groups: string }[] = [];
   links.forEach(({ p, a, b, span }, i) => {
     const kinds = Object.entries(p.kinds).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]);
     const grade = worstGrade(kinds);
@@ -166,7 +171,9 @@ export function clusterMap(f: Facts): string {
     const y1 = next(t), y2 = next(bt);
     const bulge = bulgeOf(span, i);
     parts.push(`<path ${attrs} d="M${x0},${fx(y1)} C${x0 + bulge},${fx(y1)} ${x0 + bulge},${fx(y2)} ${x0},${fx(y2)}"><title>${esc(tip)}</title></path>`);
-    labels.push({ mid: (y1 + y2) / 2, from: x0 + bulge * 0.75, color, text: `${esc(`${p.a} ↔ ${p.b ?? "other node"}: `)}${text}`, groups });
+    // (long host names cut in the middle, as on their boxes: the transport at the label's end must stay in the picture)
+    const ends = `${middleCut(p.a, LINK_NAME_CHARS)} ↔ ${p.b === null ? "other node" : middleCut(p.b, LINK_NAME_CHARS)}: `;
+    labels.push({ mid: (y1 + y2) / 2, from: x0 + bulge * 0.75, color, text: `${esc(ends)}${text}`, width: textWidth(`${ends}${kindsText(kinds.slice(0, 2))}`, 11), groups });
   });
   if (!links.length && sideBySide && boxes.length === 2) {
     // two hosts and no connection line between them: say so where the link would be
@@ -208,7 +215,7 @@ export function clusterMap(f: Facts): string {
       // NCCL names the device on most lines; a process whose lines did not is shown as one
       parts.push(`<text x="${cx + 6}" y="${cy + 15}" font-size="12" font-weight="600">${c.device !== null ? `GPU ${esc(c.device)}` : "process"}</text>`);
       parts.push(`<text x="${cx + 6}" y="${cy + 28}" font-size="10" fill="#333"${squeeze(c.ranks.slice(0, 2).join(" · "), CELL_W - 14, 10)}</text>`);
-      parts.push(`<text x="${cx + 6}" y="${cy + 40}" font-size="10" fill="#777">${c.pid !== null ? `pid ${esc(c.pid)}` : ""}</text></g>`);
+      parts.push(`<text x="${cx + 6}" y="${cy + 40}" font-size="10" fill="#777"${squeeze(c.pid !== null ? `pid ${c.pid}` : "", CELL_W - 14, 10)}</text></g>`);
     });
     if (list.length > MAX_CELLS) {
       const i = MAX_CELLS;
@@ -217,13 +224,14 @@ export function clusterMap(f: Facts): string {
     parts.push(`</g>`);
   }
 
-  const W = sideBySide ? 16 + names.length * BOX_W + (names.length - 1) * GAP : Math.ceil(labelX + 300);
+  const drawn = labels.length <= MAX_LABELS ? labels : [];
+  const W = sideBySide ? 16 + names.length * BOX_W + (names.length - 1) * GAP : Math.ceil(labelX + Math.max(300, ...drawn.map((l) => l.width + 10)));
   const H = Math.max(...boxes.map((b) => b.y + b.h)) + 10;
   const label = `${named.length} host${named.length === 1 ? "" : "s"}, their GPUs and ranks, and the transport between hosts`;
   const none = !inter.length && named.length > 1
     ? `<p class="muted">The log has no connection line between these hosts${n.interNodeNet ? `; the network NCCL chose implies ${esc(n.interNodeNet)} between nodes` : ""}. NCCL_DEBUG=INFO with NCCL_DEBUG_SUBSYS including INIT prints them.</p>`
     : "";
-  const more = named.length > MAX_HOSTS ? `<p class="muted">The first ${MAX_HOSTS} of ${named.length} hosts are drawn; the matrix below has them all.</p>` : "";
+  const more = named.length > MAX_HOSTS ? `<p class="muted">The first ${MAX_HOSTS} of ${named.length} hosts are drawn; ${esc(rest)}.</p>` : "";
   return `<svg id="cluster-map" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>${none}${more}${inter.length ? linkLegend() : ""}`;
 }
 

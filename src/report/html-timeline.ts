@@ -24,6 +24,8 @@ export function timelineChart(report: Report): string {
   const all = (report.facts.timeline ?? []).filter((t) => KINDS.some((k) => t[k.key]));
   if (all.length === 0) return "";
   const lanes = all.slice(0, MAX_LANES);
+  // (facts.timeline keeps the first 64 hosts' events: a bigger job's count is the hosts NCCL names)
+  const hostCount = Math.max(all.length, report.facts.nccl.hosts.length);
   const fileOrder = new Map(report.inputs.map((i, n) => [i.path, n]));
   const order = (e: Evidence) => (fileOrder.get(e.file) ?? 0) * 1e9 + e.line;
   const points: { lane: number; kind: (typeof KINDS)[number]; ev: Evidence }[] = [];
@@ -58,5 +60,5 @@ export function timelineChart(report: Report): string {
   parts.push(`<text x="${L}" y="${H - 6}" font-size="11" fill="#666">earlier in the log → later (by line order, not by clock time)</text>`);
   const label = `first events per host: ${KINDS.map((k) => k.label).join(", ")}`;
   return `<svg id="timeline" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(label)}</title>${parts.join("")}</svg>
-${lanes.length > 1 ? `<p class="muted">Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.${all.length > MAX_LANES ? ` The first ${MAX_LANES} of ${all.length} hosts are drawn.` : ""}</p>` : ""}`;
+${lanes.length > 1 ? `<p class="muted">Placed by their order in the log${multiFile ? " (inputs in the order given, then line)" : ""}: NCCL's lines carry no time and hosts' clocks differ, so the columns are not evenly spaced in time.${all.length > MAX_LANES ? ` The first ${MAX_LANES} of ${hostCount} hosts are drawn.` : ""}</p>` : ""}`;
 }

@@ -1,16 +1,17 @@
 import { createHash } from "node:crypto";
 import type { Facts, Finding, Gate, Report } from "../facts/schema.js";
-import { esc, escProse, fx, GRADE_COLOR, gradeOf, worstGrade, type Grade } from "./html-util.js";
+import { esc, escProse, fx, GRADE_COLOR, gradeOf, middleCut, textWidth, worstGrade, type Grade } from "./html-util.js";
 import { benchSections, busbwCurve, formatBytes, ncclTestsRuns, servePercentiles, type LatencySeries } from "./bench-rows.js";
 import { runtimeRows } from "./runtime-rows.js";
 import { runtimeChart } from "./runtime-chart.js";
 import { configRows, hasRunFacts, kvRows, ncclRows, num, SEVERITY_LABEL, verdictLine, where, type Row } from "./markdown.js";
 import { groupedLead, groupLabel, kindsText, oddLead, pairRows, pairView, UNKNOWN_HOST, type PairRow } from "./node-pairs.js";
-import { helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
+import { gateVerdict, helpfulMissing, noFindings, recoveredFrom } from "./hints.js";
 import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
-import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { HEADLINE_FACTS } from "../facts/catalog.js";
+import { NO_FAILURE_LEAD, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 import { formatNumber } from "../util/number-format.js";
@@ -23,18 +24,21 @@ import { formatNumber } from "../util/number-format.js";
 export { esc, gradeOf };
 
 const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:24px 32px;color:#1d1d1f;background:#fff;max-width:1200px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:24px 32px;color:#1d1d1f;background:#fff;max-width:1200px;overflow-wrap:break-word}
+@media (max-width:600px){body{padding:12px}}
+svg{max-width:100%;height:auto}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f4f4f6}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}td.fact{overflow-wrap:normal}th{background:#f4f4f6}
 .ok{color:#1a7f37}.bad{color:#c62828}
 .banner{border-left:8px solid;border-radius:6px;padding:10px 16px;margin:10px 0 16px}.banner p{margin:2px 0}.banner .headline{font-size:16px;font-weight:600}
-.banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}
+.banner.error{background:#fdecea;border-color:#c62828}.banner.warning{background:#fff5e0;border-color:#e0a100}.banner.ok{background:#e8f5ec;border-color:#1a7f37}.banner.neutral{background:#eef1f5;border-color:#6b7a90}
 .collapsed{font-size:14px;border:0;margin:12px 0 4px;padding:0}
 .sev-error{color:#c62828;font-weight:700}.sev-warning{color:#a15c00;font-weight:700}.sev-info{color:#1f5fa8;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
-code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace,Menlo,Consolas,monospace}
+code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
 .muted{color:#666}svg text{font-family:system-ui,sans-serif}
+summary{color:#1f5fa8;cursor:pointer}
 `.trim();
 
 const CSS_HASH = createHash("sha256").update(CSS).digest("base64");
@@ -47,10 +51,15 @@ export function renderHtml(report: Report): string {
   // facts joined give after them
   const body = [`<h1>vllm-doctor report: ${runs.length} runs</h1>`, verdictBanner(report), inputsLine(report)];
   body.push(`<h2>Runs</h2><p class="muted">The inputs look like different runs; each is judged on its own below (--one-run reads them as one).</p><ol>`);
-  report.runs!.forEach((r, i) => body.push(`<li><a href="#run-${i + 1}"><strong>${esc(r.inputs.join(", "))}</strong></a>: ${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`));
+  report.runs!.forEach((r, i) =>
+    body.push(`<li><a href="#run-${i + 1}"><strong>${esc(r.inputs.join(", "))}</strong></a>: ${runGate(report, i)?.passed === false ? `<span class="bad">gate FAILED</span> · ` : ""}${esc(r.verdict)} <span class="muted">(${esc(r.why)})</span></li>`),
+  );
   body.push(`</ol>`);
   runs.forEach((r, i) => {
-    const sections = reportSections({ ...r, gate: undefined }, `Run ${i + 1} of ${runs.length}: ${titleOf(r)}`);
+    // the gate judged each run on its own: the run's requirements (named `run N (inputs): …`) colour its banner and
+    // lead its verdict; the table of them all is at the end
+    const gate = runGate(report, i);
+    const sections = reportSections({ ...r, gate, verdict: gate ? gateVerdict(gate, r.verdict) : r.verdict }, `Run ${i + 1} of ${runs.length}: ${titleOf(r)}`, false);
     body.push(`<section id="run-${i + 1}">`, nestedIn(sections.join("\n"), `run-${i + 1}`), `</section>`);
   });
   const across = findingsAcrossRuns(report);
@@ -61,6 +70,14 @@ export function renderHtml(report: Report): string {
   if (report.gate) body.push(renderGate(report.gate));
   if (report.notices?.length) body.push(noticesList(report.notices));
   return page(`${runs.length} runs`, body);
+}
+
+/** The requirements of a gate over several runs that judged run `i`, their names without the run's. */
+function runGate(report: Report, i: number): Gate | undefined {
+  if (!report.gate) return undefined;
+  const prefix = `run ${i + 1} (${report.runs![i].inputs.join(", ")}): `;
+  const requirements = report.gate.requirements.filter((q) => q.name.startsWith(prefix)).map((q) => ({ ...q, name: q.name.slice(prefix.length) }));
+  return requirements.length ? { ...report.gate, passed: requirements.every((q) => q.passed), requirements } : undefined;
 }
 
 function titleOf(report: Report): string {
@@ -103,7 +120,7 @@ ${body.join("\n")}
 }
 
 /** One run's report: the answer first, then the facts by area, the findings, what is missing, gate and notices. */
-function reportSections(report: Report, heading: string): string[] {
+function reportSections(report: Report, heading: string, gateTable = true): string[] {
   const f = report.facts;
   const body: string[] = [];
   body.push(`<h1>${esc(heading)}</h1>`);
@@ -115,7 +132,7 @@ function reportSections(report: Report, heading: string): string[] {
     body.push(`<li><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">(${esc(fd.ruleId)})</span>${fd.evidence[0] ? ` at ${esc(where(fd.evidence[0]))}` : ""}${fd.causedBy?.length ? ` <span class="muted">— caused by ${esc(fd.causedBy.join(", "))}</span>` : ""}</li>`);
   if (f.firstError) {
     const went = recoveredFrom(f);
-    body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${esc(f.firstError.text.trim())}</code>${went ? ` (NCCL went on after it: ${esc(where(went.by))})` : ""}</li>`);
+    body.push(`<li>First error at ${esc(where(f.firstError))}: <code>${clipLine(f.firstError.text.trim(), 200)}</code>${went ? ` (NCCL went on after it: ${esc(where(went.by))})` : ""}</li>`);
   }
   for (const r of report.gate?.requirements.filter((q) => !q.passed) ?? []) body.push(`<li class="bad">Gate failed: ${esc(r.name)} — ${esc(r.reason)}</li>`);
   body.push(`</ul>`);
@@ -133,11 +150,17 @@ function reportSections(report: Report, heading: string): string[] {
   const n = f.nccl;
   if (n.version || n.net || n.nodePairs.length || n.hosts.length || Object.values(n.transports).some((v) => v > 0)) {
     body.push(`<h2>NCCL</h2>`);
-    const cluster = clusterMap(f);
+    const matrix = n.nodePairs.length ? hostMatrix(f) : null;
+    // (the hosts the picture leaves out are in the matrix when it is drawn, else grouped in the node-pair table)
+    const rest = typeof matrix === "string" ? "the transport matrix below has them all" : matrix ? "the table of node pairs below groups them all by transport" : "the list of hosts below names them all";
+    const cluster = clusterMap(f, rest);
     if (cluster) body.push(`<h3>Hosts, GPUs and ranks</h3>`, cluster);
-    body.push(rowsTable(ncclRows(f)));
-    if (n.nodePairs.length) {
-      const matrix = hostMatrix(f);
+    // (a big job's hosts and their interfaces, 256 of each, would be a page of names: the ends and a count, then all)
+    const long = new Map<string, string>();
+    if (n.hosts.length > LIST_SHOWN) long.set("hosts in the log", listCell(n.hosts, "hosts"));
+    if (n.bootstrapInterfaces.length > LIST_SHOWN) long.set("bootstrap interfaces", listCell(n.bootstrapInterfaces, "interfaces"));
+    body.push(rowsTable(ncclRows(f), long));
+    if (matrix) {
       body.push(`<h3>Transport matrix</h3>`, ...(typeof matrix === "string" ? [matrix, legend()] : [`<p>${matrix.hosts} hosts: a matrix is drawn for up to ${MATRIX_MAX_HOSTS}; the table below groups the pairs by transport.</p>`]));
       const pairTable = (id: string, rows: PairRow[]) =>
         `<table id="${id}"><tr><th>node A</th><th>node B</th><th>scope</th><th>transports</th></tr>${rows
@@ -175,11 +198,16 @@ function reportSections(report: Report, heading: string): string[] {
 
   const missing = helpfulMissing(f);
   if (missing.length) {
-    body.push(`<h2>Missing evidence</h2><table><tr><th>fact</th><th>why it is missing</th><th>how to get it</th></tr>`);
-    for (const m of missing) body.push(`<tr><td>${esc(m.fact)}</td><td>${esc(m.why)}</td><td>${esc(m.howToGet)}</td></tr>`);
-    body.push(`</table>`);
+    // the facts a reader looks for first in a table; the rest (often 30 rows of settings) folded under it
+    const headline = missing.filter((m) => HEADLINE_FACTS.has(m.fact));
+    const rest = missing.filter((m) => !HEADLINE_FACTS.has(m.fact));
+    const table = (ms: typeof missing) =>
+      `<table><tr><th>fact</th><th>why it is missing</th><th>how to get it</th></tr>${ms.map((m) => `<tr><td class="fact">${esc(m.fact)}</td><td>${escProse(m.why)}</td><td>${escProse(m.howToGet)}</td></tr>`).join("")}</table>`;
+    body.push(`<h2>Missing evidence</h2>`);
+    if (headline.length) body.push(table(headline));
+    if (rest.length) body.push(headline.length ? `<details><summary>${rest.length} more facts the log does not show</summary>${table(rest)}</details>` : table(rest));
   }
-  if (report.gate) body.push(renderGate(report.gate));
+  if (report.gate && gateTable) body.push(renderGate(report.gate));
   if (report.notices?.length) body.push(noticesList(report.notices));
   return body;
 }
@@ -187,19 +215,26 @@ function reportSections(report: Report, heading: string): string[] {
 /** What a report with no finding says of it, green only when no error stands unexplained. */
 function noFindingsLine(report: Report, tag: "li" | "p"): string {
   const none = noFindings(report);
-  return `<${tag}${none.healthy ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
+  const green = none.healthy && !report.verdict?.startsWith(NO_FAILURE_LEAD);
+  return `<${tag}${green ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
 }
 
 const SEVERITY_ORDER = ["error", "warning", "info"] as const;
 
-/** The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning (or mixed runs, or an error no rule explains), green otherwise. */
+/**
+ * The answer first, in the colour of the worst finding: red for an error or a failed gate, amber for a warning (or
+ * mixed runs, or an error no rule explains), grey for a log that shows no failure but no health either (a start-up it
+ * stops in, a few lines of a run), green otherwise.
+ */
 function verdictBanner(report: Report): string {
   const worst = SEVERITY_ORDER.find((s) => report.findings.some((fd) => fd.severity === s));
   // (an input that holds several runs: what the page shows mixes them, so it is never green)
   const mixed = report.verdict?.startsWith(MIXED_RUNS_LEAD) === true;
   // (nor is a log with an error no rule explains)
   const unexplained = report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
-  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : "ok";
+  // (nor is a start-up that may have hung, or a paste that does not show the engine come up)
+  const unknown = report.verdict?.startsWith(NO_FAILURE_LEAD) === true;
+  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : unknown ? "neutral" : "ok";
   const headline = report.verdict ?? (tone === "ok" ? "No problems found." : (report.findings[0]?.title ?? "Gate failed."));
   return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${escProse(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
 }
@@ -219,12 +254,36 @@ function hasMemory(f: Facts): boolean {
   return hasStartupMemory(f) || f.gpu.memoryGiB !== null || !!f.memory.oom;
 }
 
-function rowsTable(rows: Row[]): string {
-  return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`;
+/** A table of facts; `html` gives the cells of some rows already set (by their key). */
+function rowsTable(rows: Row[], html?: Map<string, string>): string {
+  return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${html?.get(k) ?? esc(v)}</td></tr>`).join("")}</table>`;
+}
+
+/** a list in a table cell longer than this shows its ends and its count, and the whole list folded */
+const LIST_SHOWN = 12;
+
+function listCell(items: string[], noun: string): string {
+  const ends = `${items.slice(0, 8).join(", ")}, …, ${items.slice(-2).join(", ")}`;
+  return `${esc(`${num(items.length, 0)} ${noun}: ${ends}`)}<details><summary>all ${esc(num(items.length, 0))} ${esc(noun)}</summary>${esc(items.join(", "))}</details>`;
+}
+
+/**
+ * an evidence line past this is cut in the middle: a 3,000-character line would fill a screen, and the place it is
+ * at has it whole. (Lines a paste flattened run to a few hundred characters, their error often at the end: kept whole.)
+ */
+const MAX_EVIDENCE_CHARS = 2000;
+
+/** A log line escaped; past `max` characters its middle (or, with `tail` 0, its end) is left out, saying how much. */
+function clipLine(text: string, max: number, tail = 0): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return esc(text);
+  const head = max - tail;
+  const left = `<span class="muted">… (${esc(num(chars.length - max, 0))} ${tail ? "characters left out" : "more characters in the log"})${tail ? " …" : ""}</span>`;
+  return `${esc(chars.slice(0, head).join(""))}${left}${tail ? esc(chars.slice(-tail).join("")) : ""}`;
 }
 
 function renderFinding(fd: Finding): string {
-  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${esc(e.text)}`).join("\n");
+  const ev = fd.evidence.slice(0, 10).map((e) => `${esc(where(e))}: ${clipLine(e.text, MAX_EVIDENCE_CHARS, 600)}`).join("\n");
   const more = (fd.evidenceCount ?? fd.evidence.length) - Math.min(10, fd.evidence.length);
   return `<div class="finding ${fd.severity}">
 <h3><span class="sev-${fd.severity}">${SEVERITY_LABEL[fd.severity]}</span> ${esc(fd.title)} <span class="muted">${esc(fd.ruleId)}</span></h3>
@@ -254,6 +313,8 @@ const GRADE_LABEL: Record<Grade, string> = {
 
 /** a matrix of more hosts would be thousands of cells (a 256-node job's: 65,536, 10 MB of page) no one reads */
 const MATRIX_MAX_HOSTS = 48;
+/** a host's label in the matrix: 30 characters fill its 220-pixel label column */
+const MATRIX_LABEL_CHARS = 30;
 
 function hostMatrix(f: Facts): string | { hosts: number } {
   const pairs = pairRows(f);
@@ -261,15 +322,18 @@ function hostMatrix(f: Facts): string | { hosts: number } {
   const hosts = [...new Set([...f.nccl.hosts.flatMap((h) => split.get(h) ?? [h]), ...pairs.flatMap((p) => [p.a, p.b])])].sort();
   if (hosts.length > MATRIX_MAX_HOSTS) return { hosts: hosts.filter((h) => h !== UNKNOWN_HOST).length };
   const cell = hosts.length > 16 ? 22 : 56;
-  const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => h.length), 4));
+  // (a long name cut in the middle, whole in its tooltip: past the label column it would run out of the picture)
+  const label = (h: string) => `${esc(middleCut(h, MATRIX_LABEL_CHARS))}<title>${esc(h)}</title>`;
+  const labelW = Math.min(220, 12 + 7 * Math.max(...hosts.map((h) => Math.min(h.length, MATRIX_LABEL_CHARS)), 4));
   const size = hosts.length * cell;
-  const W = labelW + size + 10;
+  // (the last column's label, turned 60°, reaches half its length right of its cell)
+  const W = labelW + size + 10 + Math.ceil(Math.max(...hosts.map((h) => textWidth(middleCut(h, MATRIX_LABEL_CHARS), 12))) / 2);
   const H = labelW + size + 10;
   const byKey = new Map(pairs.map((p) => [`${p.a}\u0000${p.b}`, p]));
   const parts: string[] = [];
   hosts.forEach((h, i) => {
-    parts.push(`<text x="${labelW - 6}" y="${labelW + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${esc(h)}</text>`);
-    parts.push(`<text transform="translate(${labelW + i * cell + cell / 2 + 4},${labelW - 6}) rotate(-60)" font-size="12">${esc(h)}</text>`);
+    parts.push(`<text x="${labelW - 6}" y="${labelW + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${label(h)}</text>`);
+    parts.push(`<text transform="translate(${labelW + i * cell + cell / 2 + 4},${labelW - 6}) rotate(-60)" font-size="12">${label(h)}</text>`);
   });
   hosts.forEach((a, i) =>
     hosts.forEach((b, j) => {

@@ -85,14 +85,14 @@ export function pairView(f: Facts): PairView {
 
 /** "256 nodes", "511 node pairs", "3 pairs with a node not in the log" */
 export function groupLabel(g: PairGroup): string {
-  if (g.scope === "intra-node") return `${g.pairs} node${g.pairs === 1 ? "" : "s"}, each within itself`;
-  if (g.scope === "inter-node") return `${g.pairs} node pair${g.pairs === 1 ? "" : "s"}`;
-  return `${g.pairs} pair${g.pairs === 1 ? "" : "s"} with a node not in the log`;
+  if (g.scope === "intra-node") return `${formatNumber(g.pairs, 0)} node${g.pairs === 1 ? "" : "s"}, each within itself`;
+  if (g.scope === "inter-node") return `${formatNumber(g.pairs, 0)} node pair${g.pairs === 1 ? "" : "s"}`;
+  return `${formatNumber(g.pairs, 0)} pair${g.pairs === 1 ? "" : "s"} with a node not in the log`;
 }
 
 /** the sentence before the grouped rows */
 export function groupedLead(v: Extract<PairView, { grouped: true }>): string {
-  return `${v.total} node pairs, grouped by the transports they use (the JSON report lists each)`;
+  return `${formatNumber(v.total, 0)} node pairs, grouped by the transports they use (the JSON report lists each)`;
 }
 
 /** the sentence before the pairs unlike most of their scope */

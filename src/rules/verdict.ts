@@ -11,6 +11,8 @@ const fmt = formatNumber;
 
 /** How the verdict starts when the log holds an error but no finding is an error or a warning. */
 export const UNEXPLAINED_ERROR_LEAD = "Error with no known cause at ";
+/** how a verdict of no failure but no sign of health either starts: a start-up the log stops in, a few lines of a run */
+export const NO_FAILURE_LEAD = "No failure in ";
 
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1).replace(/\s+\S*$/, "")}\u2026`);
 
@@ -209,14 +211,14 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
     const what = launchOnly
       ? "vLLM's launch command and none of vLLM's own lines"
       : `vLLM's start-up but not its end (no KV cache size, server ready or request line${waiting !== undefined ? `; the API server was waiting for ${waiting} engine core process${waiting === 1 ? "" : "es"} to start` : ""})`;
-    return `No failure in the log, which shows ${what}: ${facts_.join("; ")}${notes}.${launchOnly ? "" : " If the start-up hung, the log's last line is the step it stopped at."}`;
+    return `${NO_FAILURE_LEAD}the log, which shows ${what}: ${facts_.join("; ")}${notes}.${launchOnly ? "" : " If the start-up hung, the log's last line is the step it stopped at."}`;
   }
   // a few lines out of a vLLM log's middle (a paste around the lines someone asked about) say nothing of its health
   if (vllmWindow(facts)) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);
     const one = inputs.length > 0 && lines === 1;
     const these = one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`;
-    return `No failure in ${these} of a vLLM log, which ${one ? "does" : "do"} not show the engine come up or serve (no KV cache size, server ready or request line): ${facts_.join("; ")}${notes}.`;
+    return `${NO_FAILURE_LEAD}${these} of a vLLM log, which ${one ? "does" : "do"} not show the engine come up or serve (no KV cache size, server ready or request line): ${facts_.join("; ")}${notes}.`;
   }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
 }
