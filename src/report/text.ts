@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { isAbsolute, relative } from "node:path";
 import type { Evidence } from "../model.js";
 import type { Facts, Finding, Report } from "../facts/schema.js";
-import { keyFacts, ranksOnNodes, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { keyFacts, NO_FAILURE_LEAD, ranksOnNodes, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
@@ -139,7 +139,9 @@ function renderOne(report: Report, opts: TextOptions): string {
   out.push(...(title.length <= width ? [title] : wrap(title, width, "", "  ")));
   const failed = report.summary.errors > 0;
   const amber = report.summary.warnings > 0 || report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
-  const paint = failed ? c.red.bold : amber ? c.yellow.bold : c.green.bold;
+  // (no failure, but no sign of health either: a start-up the log stops in, a few lines of a run; not green, as in HTML)
+  const unknown = report.verdict?.startsWith(NO_FAILURE_LEAD) === true;
+  const paint = failed ? c.red.bold : amber ? c.yellow.bold : unknown ? c.bold : c.green.bold;
   if (report.verdict) for (const l of wrap(safeText(report.verdict), width, "", "  ")) out.push(paint(l));
   const programs = (f.dialects ?? []).map((d) => d.label);
   if (programs.length) out.push(...wrap(safeText(programs.join(" · ")), width, "written by ", "           "));

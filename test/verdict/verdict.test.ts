@@ -437,3 +437,19 @@ describe("verdict of an engine process's traceback cut at its re-raise", () => {
     );
   });
 });
+
+describe("the text report's verdict colour", () => {
+  it("green for health; not green for 'No failure in …' (no failure, but no sign of health), as the HTML banner is grey", async () => {
+    const GREEN = "\x1b[32m";
+    const line = "(VllmWorker rank=0 pid=3008574) INFO 05-29 23:37:00 [loader.py:458] Loading weights took 4.60 seconds";
+    const window = await analyzeText(line + "\n");
+    expect(window.verdict).toMatch(/^No failure in this line of a vLLM log/);
+    const first = renderText(window, { color: true, width: 200 }).split("\n")[1];
+    expect(first).toContain("No failure in this line");
+    expect(first).not.toContain(GREEN);
+    const served = await analyzeText([line, "(VllmWorker rank=0 pid=3008574) INFO 05-29 23:37:09 [kv_cache_utils.py:716] GPU KV cache size: 212,944 tokens"].join("\n") + "\n");
+    const healthy = renderText(served, { color: true, width: 200 }).split("\n")[1];
+    expect(healthy).toContain("Healthy: ");
+    expect(healthy).toContain(GREEN);
+  });
+});
