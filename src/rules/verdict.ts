@@ -213,6 +213,13 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
       : `vLLM's start-up but not its end (no KV cache size, server ready or request line${waiting !== undefined ? `; the API server was waiting for ${waiting} engine core process${waiting === 1 ? "" : "es"} to start` : ""})`;
     return `${NO_FAILURE_LEAD}the log, which shows ${what}: ${facts_.join("; ")}${notes}.${launchOnly ? "" : " If the start-up hung, the log's last line is the step it stopped at."}`;
   }
+  // NCCL's set-up begun (a communicator's Init START, with its commId) and no rank's Init COMPLETE in the log: a paste cut
+  // there, or a job that hung in NCCL's set-up (the usual place of a multi-node hang)
+  const begun = (facts.nccl.communicators ?? []).filter((c) => c.commId !== null);
+  if (begun.length > 0 && facts.nccl.initComplete === 0 && !facts.server?.ready) {
+    const comms = `${fmt(facts.nccl.communicatorCount ?? begun.length, 0)} communicator${(facts.nccl.communicatorCount ?? begun.length) === 1 ? "" : "s"}`;
+    return `${NO_FAILURE_LEAD}the log, which stops in NCCL's set-up (${comms} begun, no Init COMPLETE): ${facts_.join("; ")}${notes}. If the run hung, it hung there: the last NCCL lines of each rank are the step it stopped at.`;
+  }
   // a few lines out of a vLLM log's middle (a paste around the lines someone asked about) say nothing of its health
   if (vllmWindow(facts)) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);

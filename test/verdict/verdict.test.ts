@@ -453,3 +453,27 @@ describe("the text report's verdict colour", () => {
     expect(healthy).toContain(GREEN);
   });
 });
+
+describe("verdict of a log that stops in NCCL's set-up", () => {
+  const P = (r: number) => `gpu-a:${560 + r}:${560 + r} [${r}] NCCL INFO`;
+  const start = (r: number) => `${P(r)} ncclCommInitRank comm 0x1476dca${r} rank ${r} nranks 2 cudaDev ${r} nvmlDev ${r} busId ${r + 2}3000 commId 0xa015ae7e0a50005d - Init START`;
+  const done = (r: number) => start(r).replace("Init START", "Init COMPLETE");
+  const head = ["INFO 09-12 23:40:47 pynccl.py:63] vLLM is using nccl==2.20.5", `${P(0)} Using network IB`, start(0), start(1), `${P(0)} Channel 00/02 :    0   1`];
+
+  it("says no failure and that the log stops in NCCL's set-up, not 'Healthy', until a rank's Init COMPLETE", async () => {
+    for (const lines of [head, head.map((l) => `2024-09-12T23:40:47.000000000Z ${l}`)]) {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.findings).toEqual([]);
+      expect(r.verdict).toBe(
+        "No failure in the log, which stops in NCCL's set-up (1 communicator begun, no Init COMPLETE): vLLM (V0 engine); NCCL 2.20.5 over IB, 2 ranks on 1 node. If the run hung, it hung there: the last NCCL lines of each rank are the step it stopped at.",
+      );
+    }
+    const ray = await analyzeText(head.map((l) => `(RayWorkerWrapper pid=248, ip=10.1.160.68) ${l}`).join("\n") + "\n");
+    expect(ray.verdict).toBe(
+      "No failure in the log, which stops in NCCL's set-up (1 communicator begun, no Init COMPLETE): vLLM (V0 engine); Ray; NCCL 2.20.5 over IB, 2 ranks on 1 node in the log, of a multi-node run. If the run hung, it hung there: the last NCCL lines of each rank are the step it stopped at.",
+    );
+    // (it read "Healthy: NCCL 2.20.5 over IB, 2 ranks on 1 node.")
+    const complete = await analyzeText([...head, done(0), done(1)].join("\n") + "\n");
+    expect(complete.verdict).toBe("Healthy: vLLM (V0 engine); NCCL 2.20.5 over IB, 2 ranks on 1 node.");
+  });
+});
