@@ -32,9 +32,9 @@ export function recoveredFrom(f: Facts): NonNullable<Facts["recovered"]>[number]
 
 /** What a report with no finding says of it: no problem, or (beside an error no rule explains) no known one. */
 export function noFindings(report: Report): { text: string; healthy: boolean } {
-  return report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD)
-    ? { text: "No known problem matched: the first error is not explained.", healthy: false }
-    : { text: "No problems found.", healthy: true };
+  if (!report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD)) return { text: "No problems found.", healthy: true };
+  // (no error line, but a traceback the log cuts before its exception line: the verdict names its first frame)
+  return { text: `No known problem matched: ${report.facts.firstError ? "the first error" : "the traceback the verdict names"} is not explained.`, healthy: false };
 }
 
 /**

@@ -162,7 +162,7 @@ function renderOne(report: Report, opts: TextOptions): string {
     out.push(...wrap(safeText(f.firstError.text.trim()), width, "  ", "  ", MAX_EVIDENCE_ROWS).map((l) => c.red(l)));
     const went = recoveredFrom(f);
     if (went) out.push(...wrap(safeText(`NCCL went on after it (${where(went.by)}: ${went.by.text.trim()})`), width, "  ", "  ", 2).map((l) => c.dim(l)));
-  } else out.push(`  ${c.dim("none")}`);
+  } else out.push(`  ${c.dim(noFindings(report).healthy ? "none" : "none stated: the traceback the verdict names is cut before its exception line")}`);
 
   const helpful = helpfulMissing(f);
   const headline = helpful.filter((m) => HEADLINE_FACTS.has(m.fact));

@@ -477,3 +477,23 @@ describe("verdict of a log that stops in NCCL's set-up", () => {
     expect(complete.verdict).toBe("Healthy: vLLM (V0 engine); NCCL 2.20.5 over IB, 2 ranks on 1 node.");
   });
 });
+
+describe("a traceback cut before its exception line, in the report's other sections", () => {
+  it("the findings and the first error say what the verdict names, not 'the first error' and 'none'", async () => {
+    const P = "(VllmWorkerProcess pid=350) ERROR 01-29 20:00:47 multiproc_worker_utils.py:240] ";
+    const r = await analyzeText(
+      [
+        `${P}  File "/usr/local/lib/python3.12/dist-packages/vllm/worker/model_runner.py", line 1719, in execute_model`,
+        `${P}    hidden_or_intermediate_states = model_executable(`,
+        `${P}  File "/usr/local/lib/python3.12/dist-packages/vllm/model_executor/models/llama.py", line 202, in forward`,
+        `${P}    hidden_states = self.self_attn(positions=positions,`,
+      ].join("\n") + "\n",
+    );
+    expect(r.facts.firstError).toBeNull();
+    expect(r.verdict).toMatch(/^Error with no known cause at \S+run\.log:1 \(a traceback while running the model that the log cuts before its exception line/);
+    const text = renderText(r, { color: false, width: 200 });
+    expect(text).toContain("Findings (0 error, 0 warning, 0 info)\n  no known problem matched: the traceback the verdict names is not explained\n");
+    expect(text).toContain("First error\n  none stated: the traceback the verdict names is cut before its exception line\n");
+    expect(renderMarkdown(r)).toContain("- No known problem matched: the traceback the verdict names is not explained.");
+  });
+});
