@@ -321,29 +321,25 @@ export function stripAnsi(s: string): string {
 
 function procOrigin(name: string, origin: Origin): void {
   origin.process ??= name;
-  const coords = coordsOf(name);
-  for (let k = 0; k < coords.length; k += 2) {
-    const key = coords[k] as "rank" | "tp" | "pp" | "dp";
-    if (origin[key] === undefined) origin[key] = coords[k + 1] as number;
-  }
+  for (const [key, value] of coordsOf(name)) if (origin[key] === undefined) origin[key] = value;
 }
 
-type Coords = readonly (string | number)[];
+type Coord = readonly ["rank" | "tp" | "pp" | "dp", number];
 // (a log names a few processes on every line: their coordinates are read once, not by three regular expressions a line)
-const coordsByName = new Map<string, Coords>();
+const coordsByName = new Map<string, readonly Coord[]>();
 /**
  * The parallel coordinates vLLM worker names carry (Worker_DP1_PP0_TP3, VllmWorker rank=2, VllmWorker TP1,
- * EngineCore_DP0), as key, value, … in the order they are taken: the first of each key wins.
+ * EngineCore_DP0), in the order they are taken: the first of each key wins.
  */
-function coordsOf(name: string): Coords {
+function coordsOf(name: string): readonly Coord[] {
   let coords = coordsByName.get(name);
   if (coords !== undefined) return coords;
-  const out: (string | number)[] = [];
+  const out: Coord[] = [];
   const rank = /\brank=(\d+)/.exec(name);
-  if (rank) out.push("rank", Number(rank[1]));
-  for (const m of name.matchAll(/(?:^|[_ ])(TP|PP|DP)(\d+)/g)) out.push(m[1].toLowerCase(), Number(m[2]));
+  if (rank) out.push(["rank", Number(rank[1])]);
+  for (const m of name.matchAll(/(?:^|[_ ])(TP|PP|DP)(\d+)/g)) out.push([m[1].toLowerCase() as "tp" | "pp" | "dp", Number(m[2])]);
   const dp = /^EngineCore_(?:DP)?(\d+)$/.exec(name);
-  if (dp) out.push("dp", Number(dp[1]));
+  if (dp) out.push(["dp", Number(dp[1])]);
   if (coordsByName.size >= 4096) coordsByName.clear();
   coordsByName.set(name, (coords = out));
   return coords;

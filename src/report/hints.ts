@@ -1,5 +1,5 @@
 import type { Facts, Gate, Missing, Report } from "../facts/schema.js";
-import { UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { NO_FAILURE_LEAD, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { hasNcclInfo } from "../facts/dialects.js";
 
 /**
@@ -30,11 +30,16 @@ export function recoveredFrom(f: Facts): NonNullable<Facts["recovered"]>[number]
   return first ? f.recovered?.find((r) => r.failure.file === first.file && r.failure.line === first.line) : undefined;
 }
 
-/** What a report with no finding says of it: no problem, or (beside an error no rule explains) no known one. */
-export function noFindings(report: Report): { text: string; healthy: boolean } {
-  if (!report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD)) return { text: "No problems found.", healthy: true };
-  // (no error line, but a traceback the log cuts before its exception line: the verdict names its first frame)
-  return { text: `No known problem matched: ${report.facts.firstError ? "the first error" : "the traceback the verdict names"} is not explained.`, healthy: false };
+/**
+ * What a report with no finding says of it, and in which tone: `warning` beside an error no rule explains (or a
+ * traceback the log cuts before its exception line, which the verdict names), `neutral` for a verdict of no failure
+ * but no sign of health either (a start-up the log stops in, a few lines of a run), `ok` otherwise.
+ */
+export function noFindings(report: Report): { text: string; tone: "ok" | "neutral" | "warning" } {
+  if (report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD)) {
+    return { text: `No known problem matched: ${report.facts.firstError ? "the first error" : "the traceback the verdict names"} is not explained.`, tone: "warning" };
+  }
+  return { text: "No problems found.", tone: report.verdict?.startsWith(NO_FAILURE_LEAD) ? "neutral" : "ok" };
 }
 
 /**

@@ -11,7 +11,6 @@ import { memorySection } from "./html-memory.js";
 import { clusterMap } from "./html-cluster.js";
 import { MIXED_RUNS_LEAD } from "../facts/vllm.js";
 import { HEADLINE_FACTS } from "../facts/catalog.js";
-import { NO_FAILURE_LEAD, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 import { formatNumber } from "../util/number-format.js";
@@ -212,11 +211,10 @@ function reportSections(report: Report, heading: string, gateTable = true): stri
   return body;
 }
 
-/** What a report with no finding says of it, green only when no error stands unexplained. */
+/** What a report with no finding says of it, green only in health (see noFindings). */
 function noFindingsLine(report: Report, tag: "li" | "p"): string {
   const none = noFindings(report);
-  const green = none.healthy && !report.verdict?.startsWith(NO_FAILURE_LEAD);
-  return `<${tag}${green ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
+  return `<${tag}${none.tone === "ok" ? ' class="ok"' : ""}>${esc(none.text)}</${tag}>`;
 }
 
 const SEVERITY_ORDER = ["error", "warning", "info"] as const;
@@ -230,11 +228,9 @@ function verdictBanner(report: Report): string {
   const worst = SEVERITY_ORDER.find((s) => report.findings.some((fd) => fd.severity === s));
   // (an input that holds several runs: what the page shows mixes them, so it is never green)
   const mixed = report.verdict?.startsWith(MIXED_RUNS_LEAD) === true;
-  // (nor is a log with an error no rule explains)
-  const unexplained = report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
-  // (nor is a start-up that may have hung, or a paste that does not show the engine come up)
-  const unknown = report.verdict?.startsWith(NO_FAILURE_LEAD) === true;
-  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || unexplained ? "warning" : unknown ? "neutral" : "ok";
+  // (nor is a log with an error no rule explains, nor one that shows no failure but no health either: see noFindings)
+  const said = noFindings(report).tone;
+  const tone = worst === "error" || report.gate?.passed === false ? "error" : worst === "warning" || mixed || said === "warning" ? "warning" : said;
   const headline = report.verdict ?? (tone === "ok" ? "No problems found." : (report.findings[0]?.title ?? "Gate failed."));
   return `<div class="banner ${tone}" id="verdict" data-tone="${tone}"><p class="headline">${escProse(headline)}</p><p class="counts">${esc(verdictLine(report))}</p></div>`;
 }

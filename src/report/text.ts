@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { isAbsolute, relative } from "node:path";
 import type { Evidence } from "../model.js";
 import type { Facts, Finding, Report } from "../facts/schema.js";
-import { keyFacts, NO_FAILURE_LEAD, ranksOnNodes, UNEXPLAINED_ERROR_LEAD } from "../rules/verdict.js";
+import { keyFacts, ranksOnNodes } from "../rules/verdict.js";
 import { safeLine, safeText } from "../util/terminal.js";
 import { benchSections } from "./bench-rows.js";
 import { communicatorLine } from "./cluster-rows.js";
@@ -137,11 +137,9 @@ function renderOne(report: Report, opts: TextOptions): string {
   const inputs = report.inputs.map((i) => `${path(i.path)} (${num(i.lines)} lines${i.error ? `, failed: ${i.error}` : ""})`).join(", ");
   const title = safeText(`vllm-doctor ${report.tool.version}  ${inputs}`);
   out.push(...(title.length <= width ? [title] : wrap(title, width, "", "  ")));
-  const failed = report.summary.errors > 0;
-  const amber = report.summary.warnings > 0 || report.verdict?.startsWith(UNEXPLAINED_ERROR_LEAD) === true;
-  // (no failure, but no sign of health either: a start-up the log stops in, a few lines of a run; not green, as in HTML)
-  const unknown = report.verdict?.startsWith(NO_FAILURE_LEAD) === true;
-  const paint = failed ? c.red.bold : amber ? c.yellow.bold : unknown ? c.bold : c.green.bold;
+  const noFinding = noFindings(report);
+  // (an error no rule explains is amber; no failure but no sign of health either is not green, as in HTML)
+  const paint = report.summary.errors > 0 ? c.red.bold : report.summary.warnings > 0 || noFinding.tone === "warning" ? c.yellow.bold : noFinding.tone === "neutral" ? c.bold : c.green.bold;
   if (report.verdict) for (const l of wrap(safeText(report.verdict), width, "", "  ")) out.push(paint(l));
   const programs = (f.dialects ?? []).map((d) => d.label);
   if (programs.length) out.push(...wrap(safeText(programs.join(" · ")), width, "written by ", "           "));
@@ -149,8 +147,7 @@ function renderOne(report: Report, opts: TextOptions): string {
   if (key.length) out.push(...wrap(safeText(key.join(" · ")), width, "key facts  ", "           "));
 
   head(`Findings (${report.summary.errors} error, ${report.summary.warnings} warning, ${report.summary.infos} info)${report.findings.some((x) => x.causedBy?.length) ? ", causes first" : ""}`);
-  const noFinding = noFindings(report);
-  if (report.findings.length === 0) out.push(`  ${noFinding.healthy ? c.green("no problems found") : c.yellow(noFinding.text.replace(/^N/, "n").replace(/\.$/, ""))}`);
+  if (report.findings.length === 0) out.push(`  ${noFinding.tone === "warning" ? c.yellow(noFinding.text.replace(/^N/, "n").replace(/\.$/, "")) : noFinding.tone === "ok" ? c.green("no problems found") : "no problems found"}`);
   // the first finding follows its heading directly: the root cause and its first remedy fit the first screen
   report.findings.forEach((fd, i) => out.push(...renderFinding(fd, c, width, where).slice(i === 0 ? 1 : 0)));
 
@@ -162,7 +159,7 @@ function renderOne(report: Report, opts: TextOptions): string {
     out.push(...wrap(safeText(f.firstError.text.trim()), width, "  ", "  ", MAX_EVIDENCE_ROWS).map((l) => c.red(l)));
     const went = recoveredFrom(f);
     if (went) out.push(...wrap(safeText(`NCCL went on after it (${where(went.by)}: ${went.by.text.trim()})`), width, "  ", "  ", 2).map((l) => c.dim(l)));
-  } else out.push(`  ${c.dim(noFindings(report).healthy ? "none" : "none stated: the traceback the verdict names is cut before its exception line")}`);
+  } else out.push(`  ${c.dim(noFinding.tone === "warning" ? "none stated: the traceback the verdict names is cut before its exception line" : "none")}`);
 
   const helpful = helpfulMissing(f);
   const headline = helpful.filter((m) => HEADLINE_FACTS.has(m.fact));

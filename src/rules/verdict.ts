@@ -217,8 +217,8 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   // there, or a job that hung in NCCL's set-up (the usual place of a multi-node hang)
   const begun = (facts.nccl.communicators ?? []).filter((c) => c.commId !== null);
   if (begun.length > 0 && facts.nccl.initComplete === 0 && !facts.server?.ready) {
-    const comms = `${fmt(facts.nccl.communicatorCount ?? begun.length, 0)} communicator${(facts.nccl.communicatorCount ?? begun.length) === 1 ? "" : "s"}`;
-    return `${NO_FAILURE_LEAD}the log, which stops in NCCL's set-up (${comms} begun, no Init COMPLETE): ${facts_.join("; ")}${notes}. If the run hung, it hung there: the last NCCL lines of each rank are the step it stopped at.`;
+    const count = facts.nccl.communicatorCount ?? begun.length;
+    return `${NO_FAILURE_LEAD}the log, which stops in NCCL's set-up (${fmt(count, 0)} communicator${count === 1 ? "" : "s"} begun, no Init COMPLETE): ${facts_.join("; ")}${notes}. If the run hung, it hung there: the last NCCL lines of each rank are the step it stopped at.`;
   }
   // a few lines out of a vLLM log's middle (a paste around the lines someone asked about) say nothing of its health
   if (vllmWindow(facts)) {
