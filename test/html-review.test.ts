@@ -146,3 +146,19 @@ describe("HTML report of a gate over several runs", () => {
     expect(html.slice(html.indexOf('id="gate"')).match(/<td class="bad">FAIL<\/td>/g)).toHaveLength(2);
   });
 });
+
+describe("HTML report of a traceback the log cuts before its exception line", () => {
+  it("does not say the timeline has no error lines: it names the cut traceback", async () => {
+    const log = [
+      // (frames out of a worker's traceback logged at ERROR: the paste starts in its middle and stops before its end)
+      "(VllmWorkerProcess pid=4121) ERROR 03-02 11:20:05 multiproc_worker_utils.py:233]     return self._call_impl(*args, **kwargs)",
+      '(VllmWorkerProcess pid=4121) ERROR 03-02 11:20:05 multiproc_worker_utils.py:233]   File "/opt/venv/lib/python3.11/site-packages/vllm/model_executor/models/qwen2.py", line 250, in forward',
+      "(VllmWorkerProcess pid=4121) ERROR 03-02 11:20:05 multiproc_worker_utils.py:233]     hidden_states = self.mlp(hidden_states)",
+      "(VllmWorkerProcess pid=4121) ERROR 03-02 11:20:05 multiproc_worker_utils.py:233]                     ^^^^^^^^^^^^^^^^^^^^^^^",
+    ].join("\n");
+    const html = text(await htmlOf(`${log}\n`));
+    expect(html).toContain("Timeline: no engine start, NCCL init or warning line; the traceback at");
+    expect(html).toMatch(/the traceback at \S+run\.log:2 is cut before its exception line, so no error line/);
+    expect(html).not.toContain("no engine start, NCCL init, warning or error lines");
+  });
+});

@@ -14,6 +14,7 @@ import { HEADLINE_FACTS } from "../facts/catalog.js";
 import { timelineChart } from "./html-timeline.js";
 import { findingsAcrossRuns, runReports } from "./text.js";
 import { formatNumber } from "../util/number-format.js";
+import { cutTracebackNamed } from "../rules/verdict.js";
 
 /*
  * One self-contained HTML file: no script, no network, no inline style attributes. Pictures are inline SVG
@@ -138,7 +139,11 @@ function reportSections(report: Report, heading: string, gateTable = true): stri
 
   const timeline = timelineChart(report);
   if (timeline) body.push(`<h2>Timeline</h2>`, timeline);
-  else body.push(collapsed("Timeline", "no engine start, NCCL init, warning or error lines"));
+  else {
+    // (a traceback cut before its exception line is the ERROR records of a failure, with no error line to place)
+    const cut = cutTracebackNamed(f);
+    body.push(collapsed("Timeline", cut ? `no engine start, NCCL init or warning line; the traceback at ${where(cut.evidence)} is cut before its exception line, so no error line` : "no engine start, NCCL init, warning or error lines"));
+  }
 
   if (hasRunFacts(f)) body.push(`<h2>Configuration</h2>`, rowsTable(configRows(f)));
   else body.push(collapsed("Configuration", "no vLLM configuration in the log"));

@@ -191,7 +191,7 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   // no error line, but a traceback through the engine's code that the excerpt cuts before its exception line (a
   // worker's frames logged at ERROR, its last line a frame): a process failed there, so the log is not healthy
   // (a window of frames alone that a logger wrote as ERROR records is a failure's too, wherever it was)
-  const cut = facts.firstError === null && !facts.server?.ready ? facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null || t.loggedAsError === true || t.engineProcess === true)) : undefined;
+  const cut = cutTracebackNamed(facts);
   if (cut) {
     const ev = cut.evidence;
     const when = cut.phase ?? (cut.stage === "init" ? "during start-up" : cut.stage === "runtime" ? "while serving" : cut.loggedAsError ? "logged at ERROR" : "of vLLM's engine process");
@@ -228,6 +228,16 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
     return `${NO_FAILURE_LEAD}${these} of a vLLM log, which ${one ? "does" : "do"} not show the engine come up or serve (no KV cache size, server ready or request line): ${facts_.join("; ")}${notes}.`;
   }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
+}
+
+/**
+ * The traceback a verdict names when the log has no error line: one the log cuts before its exception line, of the
+ * engine's code (a stage or phase of the run), logged at ERROR, or of vLLM's engine process; none once the server
+ * became ready.
+ */
+export function cutTracebackNamed(facts: Facts): NonNullable<Facts["tracebacks"]>["list"][number] | undefined {
+  if (facts.firstError !== null || facts.server?.ready) return undefined;
+  return facts.tracebacks?.list.find((t) => t.cut === true && (t.stage !== null || t.phase !== null || t.loggedAsError === true || t.engineProcess === true));
 }
 
 /**
