@@ -39,6 +39,7 @@ code{background:#f6f8fa;border-radius:3px;padding:0 3px;font:12.5px ui-monospace
 .finding{border-left:4px solid #ccc;padding:2px 12px;margin:12px 0}.finding.error{border-color:#c62828}.finding.warning{border-color:#e0a100}.finding.info{border-color:#1f5fa8}
 .muted{color:#666}svg text{font-family:system-ui,sans-serif}
 summary{color:#1f5fa8;cursor:pointer}
+@media print{details::details-content{content-visibility:visible;display:block}}
 `.trim();
 
 const CSS_HASH = createHash("sha256").update(CSS).digest("base64");

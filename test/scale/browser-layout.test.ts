@@ -42,6 +42,22 @@ describe.skipIf(!haveChromium)("HTML report layout in headless Chromium", () => 
     }
   });
 
+  it("prints what its folds hold: a printed page opens every <details>", async () => {
+    // (a vLLM run's report folds the facts its log does not show)
+    const { report } = await analyze([join(import.meta.dirname, "..", "..", "samples", "v1-single-gpu.log")]);
+    const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "run.html");
+    writeFileSync(file, renderHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    const folded = page.locator("details table").first();
+    expect(await page.locator("details").count()).toBeGreaterThan(0);
+    // on screen the fold is closed; in print its table is laid out
+    expect(await folded.isVisible()).toBe(false);
+    await page.emulateMedia({ media: "print" });
+    expect(await folded.isVisible()).toBe(true);
+    await page.close();
+  });
+
   it("keeps 160-character host names inside the transport matrix: cut in the middle, whole in the tooltip", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "vd-html-")), "run.log");
     writeFileSync(file, hostileLog());
