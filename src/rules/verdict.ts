@@ -227,7 +227,28 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
     const these = one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`;
     return `${NO_FAILURE_LEAD}${these} of a vLLM log, which ${one ? "does" : "do"} not show the engine come up or serve (no KV cache size, server ready or request line): ${facts_.join("; ")}${notes}.`;
   }
+  // warnings and no sign the run worked (a paste of the lines around PyTorch's store going away, of a deprecation):
+  // no failure, but no health to speak of either; the reader is sent to the first warning
+  const warned = firstWarningOf(facts);
+  if (warned && !healthShown(facts)) {
+    return `${NO_FAILURE_LEAD}the log, which shows warnings and no sign the run worked (no KV cache size, server ready, NCCL Init COMPLETE, request or benchmark result): ${facts_.join("; ")}${notes}. First warning at ${warned.file}:${warned.line}: ${clip(warned.text.trim(), 160)}`;
+  }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
+}
+
+/** The first warning the log shows: the timeline's earliest host's, else NCCL's first WARN. */
+function firstWarningOf(f: Facts): { file: string; line: number; text: string } | null {
+  return f.timeline?.find((t) => t.firstWarning)?.firstWarning ?? f.nccl.firstWarn ?? null;
+}
+
+/** Some line says the run got somewhere: the engine sized its KV cache or served, NCCL finished a set-up, a benchmark ran. */
+function healthShown(f: Facts): boolean {
+  const k = f.kvCache;
+  const r = f.runtime;
+  const b = f.bench;
+  return f.server?.ready === true || (f.server?.metricsLines ?? 0) > 0 || k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null ||
+    f.nccl.initComplete > 0 || (r !== null && r !== undefined && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null)) ||
+    b.serve !== null || b.throughput !== null || b.latency !== null || b.ncclTests !== null || b.runs.length > 0;
 }
 
 /**

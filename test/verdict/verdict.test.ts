@@ -497,3 +497,28 @@ describe("a traceback cut before its exception line, in the report's other secti
     expect(renderMarkdown(r)).toContain("- No known problem matched: the traceback the verdict names is not explained.");
   });
 });
+
+describe("verdict of a log of warnings with no sign the run worked", () => {
+  // a worker's lines as PyTorch prints them when the c10d store's server (in rank 0's process) has gone away
+  const store = [
+    "[W1207 10:14:02.123456789 TCPStore.cpp:125] [c10d] recvValue failed on SocketImpl(fd=52, addr=[10.0.0.2]:38410, remote=[10.0.0.1]:29500): failed to recv, got 0 bytes",
+    "Exception raised from recvBytes at /pytorch/torch/csrc/distributed/c10d/Utils.hpp:678 (most recent call first):",
+    "frame #0: c10::Error::Error(c10::SourceLocation, std::string) + 0x98 (0x7f3c1b8d0446 in /usr/local/lib/python3.12/dist-packages/torch/lib/libc10.so)",
+    "",
+    '[W1207 10:14:02.124000000 ProcessGroupNCCL.cpp:1659] [PG ID 0 PG GUID 0(default_pg) Rank 1] Failed to check the "should dump" flag on TCPStore, (maybe TCPStore server has shut down too early), with error: failed to recv, got 0 bytes',
+  ];
+  it("is no failure, not health, and names the first warning; a KV cache size or an Init COMPLETE beside them is health again", async () => {
+    for (const lines of [store, store.map((l) => `2026-12-07T10:14:02.000000000Z ${l}`)]) {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.findings).toEqual([]);
+      expect(r.verdict).toMatch(
+        /^No failure in the log, which shows warnings and no sign the run worked \(no KV cache size, server ready, NCCL Init COMPLETE, request or benchmark result\): PyTorch; NCCL, 1 rank\. First warning at \S+:1: (?:\S+ )?\[W1207 10:14:02\.123456789 TCPStore\.cpp:125\] \[c10d\] recvValue failed on /,
+      );
+    }
+    // (it read "Healthy: PyTorch; NCCL, 1 rank.")
+    const kv = await analyzeText([...store, "INFO 12-07 10:10:00 [kv_cache_utils.py:716] GPU KV cache size: 212,944 tokens"].join("\n") + "\n");
+    expect(kv.verdict).toMatch(/^Healthy: /);
+    const init = await analyzeText([...store, "node-a:311:311 [1] NCCL INFO comm 0x55d1a0 rank 1 nranks 2 cudaDev 1 busId 1b000 commId 0x3e4b7c0d5a6f1e29 - Init COMPLETE"].join("\n") + "\n");
+    expect(init.verdict).toMatch(/^Healthy: /);
+  });
+});
