@@ -39,6 +39,9 @@ export function check(ctx: RuleContext): FindingDraft[] {
   // a check that failed (vLLM's custom all-reduce P2P test, CUDA's peer query) while NCCL's own connections of one
   // node went P2P and none through host memory: NCCL used P2P after all, whatever the check said
   if (!envOn && !levelOff && shm === 0 && n.netWithinHost === 0 && p2p > 0) return [];
+  // only the setting, and every communicator the log names holds one rank (`rank 0 nranks 1`, `nRanks 1 nNodes 1
+  // localRanks 1`): a rank with no peer sends nothing between GPUs, so P2P on or off changes nothing in this run
+  if (!said.length && shm === 0 && n.netWithinHost === 0 && p2p === 0 && alone(ctx)) return [];
   const parts: string[] = [];
   if (envOn) parts.push("NCCL_P2P_DISABLE=1 is set");
   if (levelOff) parts.push(`NCCL_P2P_LEVEL=${levelOff.value.trim().replace(/\.$/, "")} is set (P2P only within one GPU)`);
@@ -59,6 +62,17 @@ export function check(ctx: RuleContext): FindingDraft[] {
       ...planAdvice(ctx.facts).filter((a) => a.includes("no NVLink")),
     ],
   }];
+}
+
+/** every communicator the log names has one rank, no other rank shows, and nothing says the job is wider */
+function alone(ctx: RuleContext): boolean {
+  const n = ctx.facts.nccl;
+  const comms = n.communicators;
+  if (!comms.length || comms.some((c) => c.nranks !== 1)) return false;
+  if ((n.ranks ?? 1) > 1) return false;
+  const c = ctx.facts.config;
+  const wider = [ctx.facts.distributed.worldSize, c.tensorParallelSize, c.pipelineParallelSize, c.dataParallelSize].some((v) => (v ?? 1) > 1);
+  return !wider;
 }
 
 export const rule = defineRule(meta, check);
