@@ -389,17 +389,29 @@ export function plainRecord(s: string): boolean {
 }
 
 /**
- * A paste that went through an HTML renderer writes `<`, `>` and `&` as entities: NCCL's connection arrow becomes
- * `0[51000] -&gt; 1[a1000]` and an address's port `10.0.0.1&lt;0&gt;`. Only a line that holds one of those two marks is
- * taken for such a paste, and then its `&lt;`, `&gt;` and `&amp;` are written back.
+ * A paste that went through an HTML renderer writes `<`, `>`, `&` and quotes as entities: NCCL's connection arrow
+ * becomes `0[51000] -&gt; 1[a1000]`, an address's port `10.0.0.1&lt;0&gt;`, and the quotes of vLLM's argument echo
+ * `non-default args: {&apos;model&apos;: &apos;/models/x&apos;, ...}` or `Namespace(model=&#39;/models/x&#39;, ...)`
+ * (a terminal's "copy as HTML"). Only a line that holds one of those marks is taken for such a paste, and then its
+ * entities are written back (one pass, so `&amp;lt;` stays `&lt;`).
  */
-const HTML_PASTE_MARK = /-&gt; |&lt;\d+&gt;/;
+const HTML_PASTE_MARK = /-&gt; |&lt;\d+&gt;|&(?:apos|quot|#0?39|#x27);/;
 function htmlEscapedPaste(s: string): boolean {
   return s.indexOf("&") >= 0 && HTML_PASTE_MARK.test(s);
 }
+const HTML_ENTITY: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", "#39": "'", "#039": "'", "#x27": "'", nbsp: " " };
 function unescapeHtmlPaste(s: string): string {
-  return s.replace(/&(lt|gt|amp);/g, (_, e: string) => (e === "lt" ? "<" : e === "gt" ? ">" : "&"));
+  return s.replace(/&(lt|gt|amp|quot|apos|#0?39|#x27|nbsp);/g, (_, e: string) => HTML_ENTITY[e]);
 }
+
+/**
+ * A terminal's "copy as HTML" (GNOME Terminal, aha, ansi2html) writes each coloured run as a tag around its text:
+ * `<font color="#2AA1B3"><b>(APIServer pid=18675)</b></font> INFO 09-01 ...`, `<span style="color:teal;">(VllmWorkerProcess
+ * pid=12)</span> INFO ...`, the first line of the block behind `<pre>`. A line that starts with such a formatting tag
+ * has every formatting tag taken out (the text between stays) and its entities written back.
+ */
+const HTML_STYLE_TAG_START = /^<(?:font|span|b|strong|i|em|u|pre|code|tt)(?:\s[^<>]*)?>/i;
+const HTML_STYLE_TAG = /<\/?(?:font|span|b|strong|i|em|u|pre|code|tt)(?:\s[^<>]*)?>/gi;
 
 /**
  * A paste inside an HTML block of a GitHub comment (`<details><summary>..</summary>` then the log with no code fence)
@@ -514,6 +526,11 @@ export function peelWrapped(raw: string): Peeled {
     if (c === 95 /* _ */ && (m = BUILDKITE_APC_RESIDUE.exec(s))) {
       // colour residue that sat behind the timestamp, where stripAnsi could not tell it from text
       s = stripAnsi(s.slice(m[0].length));
+      continue;
+    }
+    if (c === 60 /* < */ && HTML_STYLE_TAG_START.test(s)) {
+      s = s.replace(HTML_STYLE_TAG, "");
+      if (s.indexOf("&") >= 0) s = unescapeHtmlPaste(s);
       continue;
     }
     if (c === 62 /* > */ && BLOCKQUOTE.test(s)) {
