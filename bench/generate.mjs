@@ -180,7 +180,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 // ---- shapes: the same content as the collectors write it, and two logs of other line mixes ----
 
 /** The shapes `npm run bench -- --shapes` measures (see `shapedLog`). */
-export const SHAPES = ["bare", "kubectl", "compose", "ray", "crlf", "nonascii", "vllm-server", "nccl-setup", "nccl-setup-wide"];
+export const SHAPES = ["bare", "kubectl", "compose", "ray", "crlf", "nonascii", "vllm-server", "vllm-debug", "nccl-setup", "nccl-setup-wide"];
 
 const NCCL_HEAD = /^([A-Za-z0-9][\w.\-]*):(\d+):\d+ \[\d+\]/;
 const TQDM_EVERY = 5000;
@@ -223,6 +223,7 @@ function wrapLine(shape, line, n, t, ascii) {
  */
 export function* shapedLog(shape, { bytes, seed = 42, chunkChars = 1 << 20 }) {
   if (shape === "vllm-server") return yield* vllmServerLog({ bytes, seed, chunkChars });
+  if (shape === "vllm-debug") return yield* vllmServerLog({ bytes, seed, chunkChars, debug: true });
   if (shape === "nccl-setup") return yield* ncclSetupLog({ bytes, seed, chunkChars });
   if (shape === "nccl-setup-wide") return yield* ncclSetupWideLog({ bytes });
   if (shape === "bare") return yield* generateLog({ bytes, seed, chunkChars });
@@ -236,8 +237,11 @@ export function* shapedLog(shape, { bytes, seed = 42, chunkChars = 1 << 20 }) {
   }
 }
 
-/** A vLLM API server under load: request, access and stats lines, nothing of NCCL. */
-function* vllmServerLog({ bytes, seed, chunkChars }) {
+/**
+ * A vLLM API server under load: request, access and stats lines, nothing of NCCL. `debug`: at DEBUG level (V1's engine
+ * core and front end say they are alive between the requests: `EngineCore loop active.`, `Called check_health.`).
+ */
+function* vllmServerLog({ bytes, seed, chunkChars, debug = false }) {
   const random = rng(seed);
   let t = Date.UTC(2025, 10, 20, 9, 0, 0);
   const clock = () => {
@@ -246,6 +250,7 @@ function* vllmServerLog({ bytes, seed, chunkChars }) {
     return `${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
   };
   const api = "(APIServer pid=40990)";
+  const core = "(EngineCore_DP0 pid=40991)";
   let buf = [];
   let len = 0;
   let produced = 0;
@@ -265,6 +270,12 @@ function* vllmServerLog({ bytes, seed, chunkChars }) {
     const status = random() < 0.001 ? "400 Bad Request" : "200 OK";
     push(`${api} INFO:     10.20.${Math.floor(random() * 4)}.${Math.floor(random() * 250)}:${40000 + (id % 20000)} - "POST /v1/chat/completions HTTP/1.1" ${status}`);
     if (id % 50 === 0) push(metricsLine(clock, random));
+    if (debug) {
+      push(`${core} DEBUG ${clock()} [core.py:781] EngineCore loop active.`);
+      push(`${api} DEBUG ${clock()} [async_llm.py:645] Called check_health.`);
+      push(`${core} DEBUG ${clock()} [core.py:759] EngineCore waiting for work.`);
+      if (id % 10 === 0) push(`${api} DEBUG ${clock()} [utils.py:182] Shutdown of the idle HTTP connection to 10.20.${id % 4}.${id % 250} (keep-alive timeout).`);
+    }
     id++;
     if (len >= chunkChars) {
       const text = buf.join("\n") + "\n";

@@ -115,6 +115,7 @@ const SHAPE_NOTE = {
   crlf: "CRLF line ends",
   nonascii: "a tqdm progress line with `█` after every 5,000th line",
   "vllm-server": "a vLLM API server under load: request, access and stats lines, no NCCL",
+  "vllm-debug": "the same server at DEBUG level: three of the engine's `EngineCore loop active.`-like lines after each request",
   "nccl-setup": "NCCL set-up only, communicator after communicator: bootstrap, network, channels, connections, Init lines",
   "nccl-setup-wide": "NCCL set-up of a big job, no line twice: 256 nodes × 8 GPUs, 32 channels of rings and trees, restarted with new processes",
 };

@@ -1,6 +1,6 @@
 import type { Emit, RecordReader } from "./events/types.js";
 import type { LineCounter } from "./events/fast.js";
-import type { LogRecord } from "./model.js";
+import type { LogRecord, Origin } from "./model.js";
 import { createNcclReader, type AgainSink, type InitSink, type NcclFastCounts, type RepeatSink } from "./events/read-nccl.js";
 import type { LearnedWrapper } from "./events/nccl-fast-counter.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
@@ -47,9 +47,13 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
   const observeVllmOrigin = createVllmOriginObserver();
   // (folds are learnt from a line read the ordinary way: `outer` is its caller's emit by the time runs pend)
   const nccl = createNcclReader({ originQuiet: observeVllmOrigin.quiet, keptPerKind: opts.keptPerKind, repeat: opts.repeat, init: opts.init, again: opts.again, foldEmit: () => outer, anyOrder: opts.anyOrder });
-  const vllm = createVllmReader();
+  // (the vLLM reader's fast path counts a quiet text's lines only while every reader is at rest: bound below)
+  let othersAtRest = (_origin: Origin) => false;
+  const vllm = createVllmReader({ othersAtRest: (origin) => othersAtRest(origin) });
+  const bench = createBenchReader();
+  const python = createPythonReader();
   // bench before python: benchmark rows such as `Throughput: 7.15 requests/s, ...` have the shape of `Type: message`
-  const readers: RecordReader[] = [nccl, vllm, createBenchReader(), createPythonReader()];
+  const readers: RecordReader[] = [nccl, vllm, bench, python];
   const observeDialect = createDialectObserver();
   // the events made of the record at hand are counted (see `noteQuiet`)
   let outer: Emit = () => {};
@@ -95,6 +99,10 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
     (e as Event).kind === "nccl.version" && (e as { source?: string }).source === "banner" && rec.raw.length < MIN_CUT && BARE_BANNER.test(rec.raw);
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
   const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
+  // (the wrap joiner and the NCCL reader need no asking: a record they hold waits for the very next line, which a line
+  // counted between them is not, as a line read would not be; NCCL's folded lines are made events before the next read)
+  othersAtRest = (origin) => bench.atRest() && python.atRestFor(origin);
+  const allAtRest = (origin: Origin) => vllm.atRest() && othersAtRest(origin);
   // the record of the furthest line read the ordinary way: an excerpt's last line, when it is the input's
   let tail: LogRecord | null = null;
   return {
@@ -112,6 +120,7 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       outer = emit;
       if (nccl.folding()) nccl.flushFolds(emit);
       const before = emitted;
+      const restBefore = allAtRest(rec.origin);
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, counting);
       // a request or access line holds the client's text (a prompt, a path): the vLLM reader counts the line, the
@@ -134,8 +143,12 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
         if (out === true) break;
         if (out !== false) r = out;
       }
-      // a record nothing made an event of: the NCCL reader may let the fast path take its like
-      if (emitted === before) nccl.noteQuiet(rec);
+      // a record nothing made an event of: the NCCL reader may let the fast path take its like, and the vLLM reader
+      // the like of a vLLM record read so with every reader at rest before and after it
+      if (emitted === before) {
+        nccl.noteQuiet(rec);
+        if (restBefore && allAtRest(rec.origin)) vllm.noteQuiet(rec);
+      }
       // one event: the NCCL reader may let the fast path fold the lines of its text
       else if (emitted === before + 1) nccl.noteFold(rec, last);
       else if (emitted === before + 2 && foldableSignal(prev)) nccl.noteFold(rec, last, prev);

@@ -76,7 +76,7 @@ describe("the bench's shapes read to the bare log's report", () => {
   });
 
   it("every shape and a mix of awkward wrappers read the same with the fast path on and off, in any chunk size", async () => {
-    const texts = [...["kubectl", "compose", "ray", "crlf", "vllm-server", "nccl-setup"].map((n) => shape(n).slice(0, 60_000)), withProgress(bare.slice(0, 60_000), "█"), awkward()];
+    const texts = [...["kubectl", "compose", "ray", "crlf", "vllm-server", "vllm-debug", "nccl-setup"].map((n) => shape(n).slice(0, 60_000)), withProgress(bare.slice(0, 60_000), "█"), awkward()];
     for (const text of texts) {
       const slow = JSON.stringify(await read(text, { fastPath: false }));
       for (const chunk of [4096, 65536]) expect(JSON.stringify(await read(text, {}, chunk)), `${text.slice(0, 60)} / ${chunk}`).toBe(slow);

@@ -68,7 +68,7 @@ interface Pending<T> {
  * (with or without its `# ` comment prefix), throughput and latency lines, nccl-tests tables, and the
  * JSON files the tools write. Only lines that belong to a result are claimed.
  */
-export function createBenchReader(): RecordReader {
+export function createBenchReader(): RecordReader & { atRest(): boolean } {
   let serve: Pending<ServeBlock> | null = null;
   let serveHashed = false;
   let foreign = 0;
@@ -87,6 +87,10 @@ export function createBenchReader(): RecordReader {
   // library itself reports it, for a log whose NCCL printed no banner (NCCL_DEBUG unset, or rank 0's lines cut off)
   const ncclLibrary = (rec: LogRecord, version: string | null, emit: Emit) => {
     if (version) emit({ kind: "nccl.version", ...base(rec, evidenceOf(rec)), host: null, pid: null, dev: null, version, cuda: null, source: "nccl-tests" });
+  };
+  const isEmpty = (o: object): boolean => {
+    for (const _ in o) return false;
+    return true;
   };
   const result = (emit: Emit, rec: LogRecord, tool: BenchTool, format: "text" | "json", values: Record<string, unknown>) =>
     emit({ kind: "bench.result", ...base(rec, evidenceOf(rec)), tool, format, values });
@@ -303,7 +307,9 @@ export function createBenchReader(): RecordReader {
     return /^#\s*(?:\(B\)|Using devices|$|out-of-place|\s)/.test(t);
   }
 
-  const reader: RecordReader = {
+  const reader: RecordReader & { atRest(): boolean } = {
+    // no result block, table, JSON document or benchmark context open
+    atRest: () => serve === null && nccl === null && throughput === null && latency === null && json === null && pendingCollective === null && foreignBlock === 0 && !inFlattened && isEmpty(context),
     name: "bench",
     read(rec, emit) {
       const t = rec.text;

@@ -274,7 +274,7 @@ const CUT_FRAME_HEAD = /^\s*File(?:\s+"[^"]*"?,?(?:\s+line(?:\s+\d+,?(?:\s+in)?)
 /** how many physical lines a wrapped frame line may run over after its head */
 const MAX_FRAME_PIECES = 3;
 
-export function createPythonReader(): RecordReader {
+export function createPythonReader(): RecordReader & { atRestFor(origin: Origin): boolean } {
   const assemblers = new Map<string, Assembler>();
   /** a logged frame line cut by a wrap (CUT_FRAME_HEAD), waiting for the lines that finish it: its record, the text so far */
   let cutFrame: { rec: LogRecord; text: string; last: number; pieces: number } | null = null;
@@ -653,6 +653,15 @@ export function createPythonReader(): RecordReader {
 
   return {
     name: "python",
+    // no frame cut by a wrap, and nothing of this origin's open (a traceback, the code of a cut frame, NCCL error text, a
+    // process header, an unraisable's report, a bare ncclXxxError's text): a record of another origin changes none of
+    // it, nor one that is no frame (`endedAt` is only asked of a C++ backtrace's lines)
+    atRestFor(origin) {
+      if (cutFrame !== null) return false;
+      if (assemblers.size === 0 && orphanCode.size === 0 && pendingNccl.size === 0 && processHeaders.size === 0 && unraisable.size === 0 && lastErrorAfter.size === 0) return true;
+      const k = originKey(origin);
+      return !assemblers.has(k) && !orphanCode.has(k) && !pendingNccl.has(k) && !processHeaders.has(k) && !unraisable.has(k) && !lastErrorAfter.has(k);
+    },
     read(rec, emit) {
       // a wrapped frame line goes on on the next physical lines, with no prefix of their own: the frame, once whole, is
       // read as its first line's record (its origin, its evidence)

@@ -28,6 +28,8 @@ export interface RuntimeTap {
   end(emit: Emit): void;
   /** the counting fast path over the chunk's bytes (see createRuntimeFast) */
   fast: RuntimeFastSink;
+  /** a record every reader read to nothing, with every reader at rest before and after it: its like may be counted (see learnQuiet) */
+  learnQuiet(rec: LogRecord): void;
 }
 
 
@@ -194,7 +196,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
     flush();
     emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), ...(probes ? { probes } : {}), t: lastT });
   };
-  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set(), errorsSeen: [false, false] };
+  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set(), errorsSeen: [false, false], quiet: [new Set(), new Set()] };
   /** a request or 2xx/3xx access line read the ordinary way: its shape may take the fast path from now on */
   const learn = (rec: LogRecord, emit: Emit, what: RequestWhat | null, msgStart: number) => {
     lastEmit = emit;
@@ -266,6 +268,9 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
   return {
     clock(date, time) {
       timeOf(date, time);
+    },
+    learnQuiet(rec) {
+      learnQuiet(shapes, rec);
     },
     stats(rec, msg, v, hasHead, emit, learn = hasHead) {
       statsEvent(rec, v, hasHead, emit);
@@ -389,6 +394,11 @@ export interface RuntimeShapes {
    * report's evidence, the later ones only counts
    */
   errorsSeen: [boolean, boolean];
+  /**
+   * the texts after the date and time of INFO (index 0) and DEBUG (1) records every reader read to nothing
+   * (`[core.py:781] EngineCore loop active.`), see learnQuiet
+   */
+  quiet: [Set<string>, Set<string>];
 }
 
 /**
@@ -513,6 +523,33 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
   }
 }
 
+/** quiet texts kept at most, and the longest kept (a line past it is read the ordinary way) */
+const MAX_QUIET = 4096;
+const MAX_QUIET_CHARS = 400;
+/** an INFO or DEBUG header with whole seconds (QUIET_AT: where its date and time end), and the text after it */
+const QUIET_HEAD = /^(?:INFO|DEBUG) \d\d-\d\d \d\d:\d\d:\d\d \[?[^\s\[\]]{1,200}?:\d+\] /;
+/** the end of an Init record a terminal cut (`… busId 1b000 c` / `ommId 0x… - Init COMPLETE`), which the NCCL reader joins to the NCCL line above */
+const NCCL_TAIL_LIKE = /E\s*$|Init COMPLETE/;
+
+/**
+ * A vLLM record of INFO or DEBUG that every reader read to nothing (no event, no signal) with each of them at rest
+ * before and after it (src/classify.ts): a line of the same wrapper and the same text after its date and time reads to
+ * nothing again whenever they are at rest (their state holds nothing a record could continue or close, and what a
+ * reader keeps of a line it read to nothing, a process name, a dialect, a marker, was kept the first time), but for its
+ * clock. Such lines are most of a DEBUG-level server's log (`EngineCore loop active.`, `Called check_health.`).
+ */
+function learnQuiet(shapes: RuntimeShapes, rec: LogRecord): void {
+  const text = rec.text;
+  const level = text.charCodeAt(0) === 73 /* I */ ? 0 : 1;
+  const set = shapes.quiet[level];
+  const at = HEAD_AT + level;
+  if (shapes.quiet[0].size + shapes.quiet[1].size >= MAX_QUIET || text.length > MAX_QUIET_CHARS || text.length <= at || !QUIET_HEAD.test(text)) return;
+  const rest = text.slice(at);
+  if (set.has(rest) || !rec.raw.endsWith(text) || !PRINTABLE.test(text) || text.includes("NCCL") || GLUED_LEVEL.test(rest) || NCCL_TAIL_LIKE.test(rest) || clientDataAt(text) >= 0) return;
+  learnShape(shapes, rec, null, 0);
+  set.add(rest);
+}
+
 /** `raw`'s first `n` characters are what the template `w` stands for */
 function fits(w: Uint8Array, raw: string, n: number): boolean {
   if (w.length !== n) return false;
@@ -579,6 +616,7 @@ export function indexOfNccl(b: Buffer, from: number): number {
 }
 /** `INFO` as a little-endian word, and the date and time after it (any digit where 0 stands) */
 const INFO = Buffer.from("INFO", "latin1").readInt32LE(0);
+const DEBU = Buffer.from("DEBU", "latin1").readInt32LE(0);
 const TIME = literal(Buffer.from(" 00-00 00:00:00 ", "latin1").map((c) => (c === 48 ? 0 : c)));
 /** what starts a record of vLLM's or uvicorn's (read as a record's start by the wrap joiner's RECORD_START) */
 const LEVEL_WORDS = ["INFO ", "INFO:", "WARNING ", "ERROR ", "DEBUG ", "CRITICAL "].map((w) => literal(Buffer.from(w, "latin1")));
@@ -599,10 +637,13 @@ export interface RuntimeLineCounter {
  * words) went the ordinary way: they are most of such a log. The rest of such a line is the client's, which no
  * reader reads (clientDataAt), so only a DANGER in it sends it the ordinary way. `quiet` says the vLLM reader holds
  * nothing (a pending config dump or command line) that the next record would change. The report is the same either
- * way (test/runtime-fast.test.ts).
+ * way (test/runtime-fast.test.ts). It counts stats lines of a learnt shape (learnStats) and the records of a quiet
+ * text (learnQuiet) too, the latter while `othersAtRest` says the other readers hold nothing of the wrapper's origin
+ * either (test/quiet-lines.test.ts).
  */
-export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): RuntimeLineCounter {
+export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean, othersAtRest: (origin: Origin) => boolean = () => false): RuntimeLineCounter {
   const shapes = sink.shapes;
+  const [quietInfo, quietDebug] = shapes.quiet;
   // the shapes as literals, brought up to date when a chunk starts and when a line went the ordinary way
   const wrappers = objectArray<Literal>();
   /** each request head after its date and time (`[logger.py:43] Received request `), whose bytes are exact */
@@ -677,16 +718,16 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
     let k = 0;
     while (k < heads.length && !at(view, b, p + HEAD_AT, e, heads[k])) k++;
     if (k === heads.length || !clear(s, e) || !isQuiet()) return false;
-    if (!sameTime) clockAt(p);
+    if (!sameTime) clockAt(p + 4);
     counted[shapes.kinds[k]]++;
     any = true;
     return true;
   };
-  /** the header time `INFO MM-DD HH:MM:SS` at p (checked digits), to the sink when it changed */
-  const clockAt = (p: number) => {
-    const w0 = view.getInt32(p + 4, true), w1 = view.getInt32(p + 8, true), w2 = view.getInt32(p + 12, true), w3 = view.getInt32(p + 16, true);
+  /** the header time ` MM-DD HH:MM:SS` at q, after the level word (checked digits), to the sink when it changed */
+  const clockAt = (q: number) => {
+    const w0 = view.getInt32(q, true), w1 = view.getInt32(q + 4, true), w2 = view.getInt32(q + 8, true), w3 = view.getInt32(q + 12, true);
     if (timeKnown && w0 === time0 && w1 === time1 && w2 === time2 && w3 === time3) return;
-    const d = p + 5;
+    const d = q + 1;
     sink.clock(two(b, d), two(b, d + 3), two(b, d + 6), two(b, d + 9), two(b, d + 12));
     timeKnown = true;
     time0 = w0;
@@ -757,9 +798,21 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
       if (f !== null) v[f] = nums[i];
     }
     tell();
-    clockAt(p);
+    clockAt(p + 4);
     sink.stats(line, raw, raw.slice(p - s), shapes.origins[w], v);
     runtimeFastLines.stats++;
+    return true;
+  };
+  /**
+   * a record of a quiet text (learnQuiet) at p, its level word `level` characters long (INFO, DEBUG): only its clock
+   * is read, while every reader is at rest and the next line starts a record (the wrap joiner would try to continue it)
+   */
+  const quietLine = (s: number, p: number, e: number, nl: number, w: number, level: number, texts: Set<string>): boolean => {
+    const t = p + level;
+    if (!at(view, b, t, e, TIME) || e - t - TIME.n > MAX_QUIET_CHARS || !texts.has(b.toString("latin1", t + TIME.n, e))) return false;
+    if (!recordNext(nl) || !clear(s, e) || !isQuiet() || !othersAtRest(shapes.origins[w])) return false;
+    tell();
+    clockAt(t);
     return true;
   };
   /** `INFO:`, spaces, `host - "METHOD path ..." NNN ...` with a 2xx–5xx status (see errorsSeen) and two quotes */
@@ -807,9 +860,16 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean): 
         const x = wrappers[w];
         const p = s + x.n;
         // (`INFO` after it first: an NCCL line behind the wrapper has a header there)
-        if (p + HEAD_AT > e || view.getInt32(p, true) !== INFO || !at(view, b, s, e, x)) continue;
-        const c4 = b[p + 4];
-        if (c4 === 32 ? request(s, p, e) || (statsShapes.length > 0 && stats(s, p, e, nl, w, n)) : c4 === 58 && access(s, p, e)) {
+        if (p + HEAD_AT > e) continue;
+        const word = view.getInt32(p, true);
+        if (word === INFO) {
+          if (!at(view, b, s, e, x)) continue;
+          const c4 = b[p + 4];
+          if (c4 === 32 ? request(s, p, e) || (statsShapes.length > 0 && stats(s, p, e, nl, w, n)) || (quietInfo.size > 0 && quietLine(s, p, e, nl, w, 4, quietInfo)) : c4 === 58 && access(s, p, e)) {
+            runtimeFastLines.count++;
+            return true;
+          }
+        } else if (word === DEBU && b[p + 4] === 71 /* G */ && quietDebug.size > 0 && at(view, b, s, e, x) && quietLine(s, p, e, nl, w, 5, quietDebug)) {
           runtimeFastLines.count++;
           return true;
         }

@@ -1,7 +1,7 @@
 import { commandOfArray, fastHead, harnessModelArgs, isCommandLine, isEngineCall, shellWord, mayHaveHead, parseConfigDump, parseEngineCall, parseEnvSettings, parseHead, parseLaunch, type DumpKind, type DumpValue, type LaunchLine, type LaunchState, type VllmHead, type VllmLevel } from "../../grammars/vllm.js";
 import { ENV_NAME, type EnvVarEvent } from "./env.js";
 import { customAllReduceReason, findMessageStart, matchAnywhere, matchGpuLine, matchLogo, matchMessage, matchTopologyStatus, matchEnvEcho, mayBeStats, parseBanner, type MetricsLine, type PhraseMatch } from "../../grammars/vllm-messages.js";
-import { evidenceOf, type Evidence, type LogRecord } from "../model.js";
+import { evidenceOf, type Evidence, type LogRecord, type Origin } from "../model.js";
 import { base, type Emit, type RecordReader } from "./types.js";
 import type { ConfigValue, VllmConfigEvent, VllmMarkerEvent, VllmMetricsEvent } from "./vllm.js";
 import { createRuntimeFast, createRuntimeTap, isRequestMessage, readStats, type RuntimeLineCounter, type RuntimeTap, type StatsValues } from "./read-runtime.js";
@@ -22,8 +22,12 @@ const CONTAINER_ENGINE_ERROR = /^(?:docker(?:-compose)?: )?(Error response from 
  * events. A vLLM record is handed on as its message, so the python reader can fold tracebacks logged at
  * ERROR level.
  */
-export function createVllmReader(): RecordReader & {
+export function createVllmReader(opts: { othersAtRest?: (origin: Origin) => boolean } = {}): RecordReader & {
   fast: RuntimeLineCounter;
+  /** the record at hand, read by every reader, made no event and left each reader at rest (see learnQuiet in src/events/read-runtime.ts) */
+  noteQuiet: (rec: LogRecord) => void;
+  /** this reader holds nothing the next record could continue or close */
+  atRest: () => boolean;
   /** a record a terminal hard-wrapped, joined again (src/events/wrapped.ts): the phrase only the join states */
   readJoined: (joined: LogRecord, halves: [string, string], emit: Emit) => void;
   /** does the joined record state a phrase neither half does */
@@ -45,6 +49,7 @@ export function createVllmReader(): RecordReader & {
     if (a) readArray(a, emit, other);
   };
   const runtime = createRuntimeTap((rec, m) => metrics.add(rec, m));
+  const atRest = () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.script === null && !other.array && other.envName === null;
   /** wrapped stats records read so far without their GPU KV cache usage (see joinedStats) */
   const held: string[] = [];
   /**
@@ -442,7 +447,11 @@ export function createVllmReader(): RecordReader & {
     },
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
     // leaves such a line to the ordinary way
-    fast: createRuntimeFast(runtime.fast, () => pending === null && cut === null && other.launch === null && !other.flagLines && other.call === null && other.list === null && other.script === null && !other.array && other.envName === null),
+    fast: createRuntimeFast(runtime.fast, atRest, (origin) => opts.othersAtRest?.(origin) ?? false),
+    noteQuiet(rec) {
+      if (atRest()) runtime.learnQuiet(rec);
+    },
+    atRest,
     end(emit) {
       flush(emit);
       flushCut(emit);
