@@ -196,7 +196,7 @@ export function createRuntimeTap(tally: (rec: LogRecord, m: MetricsLine) => void
     flush();
     emit({ kind: "runtime.count", ...base(rec, evidenceOf(rec)), what, value, ...(label !== undefined ? { label } : {}), ...(probes ? { probes } : {}), t: lastT });
   };
-  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set(), errorsSeen: [false, false], quiet: [new Set(), new Set()] };
+  const shapes: RuntimeShapes = { wrappers: [], origins: [], heads: [], kinds: [], stats: [], tried: new Set(), errorsSeen: [false, false], quiet: [new QuietTexts(), new QuietTexts()] };
   /** a request or 2xx/3xx access line read the ordinary way: its shape may take the fast path from now on */
   const learn = (rec: LogRecord, emit: Emit, what: RequestWhat | null, msgStart: number) => {
     lastEmit = emit;
@@ -398,7 +398,7 @@ export interface RuntimeShapes {
    * the texts after the date and time of INFO (index 0) and DEBUG (1) records every reader read to nothing
    * (`[core.py:781] EngineCore loop active.`), see learnQuiet
    */
-  quiet: [Set<string>, Set<string>];
+  quiet: [QuietTexts, QuietTexts];
 }
 
 /**
@@ -543,11 +543,54 @@ function learnQuiet(shapes: RuntimeShapes, rec: LogRecord): void {
   const level = text.charCodeAt(0) === 73 /* I */ ? 0 : 1;
   const set = shapes.quiet[level];
   const at = HEAD_AT + level;
-  if (shapes.quiet[0].size + shapes.quiet[1].size >= MAX_QUIET || text.length > MAX_QUIET_CHARS || text.length <= at || !QUIET_HEAD.test(text)) return;
+  if (shapes.quiet[0].size + shapes.quiet[1].size >= MAX_QUIET || text.length > MAX_QUIET_CHARS || text.length < at + QuietTexts.MIN || !QUIET_HEAD.test(text)) return;
   const rest = text.slice(at);
   if (set.has(rest) || !rec.raw.endsWith(text) || !PRINTABLE.test(text) || text.includes("NCCL") || GLUED_LEVEL.test(rest) || NCCL_TAIL_LIKE.test(rest) || clientDataAt(text) >= 0) return;
   learnShape(shapes, rec, null, 0);
   set.add(rest);
+}
+
+/** Texts of ASCII, looked up by the bytes of a line (no string made): by their length and three words of them, then compared whole. */
+export class QuietTexts {
+  /** the shortest text kept: three 4-byte words are read from it */
+  static readonly MIN = 8;
+  private readonly byKey = new Map<number, DataView[]>();
+  size = 0;
+  private static key(view: DataView, r: number, e: number): number {
+    const n = e - r;
+    return Math.imul(n, 0x9e3779b1) ^ view.getInt32(r, true) ^ Math.imul(view.getInt32(e - 4, true), 31) ^ Math.imul(view.getInt32(r + (n >> 1) - 2, true), 17);
+  }
+  has(text: string): boolean {
+    const b = Buffer.from(text, "latin1");
+    return this.hasBytes(new DataView(b.buffer, b.byteOffset, b.length), b, 0, b.length);
+  }
+  add(text: string): void {
+    if (text.length < QuietTexts.MIN || this.has(text)) return;
+    const b = Buffer.from(text, "latin1");
+    const v = new DataView(b.buffer, b.byteOffset, b.length);
+    const k = QuietTexts.key(v, 0, b.length);
+    const list = this.byKey.get(k);
+    if (list) list.push(v);
+    else this.byKey.set(k, [v]);
+    this.size++;
+  }
+  /** `b[r, e)` (viewed by `view`) is a text kept */
+  hasBytes(view: DataView, b: Buffer, r: number, e: number): boolean {
+    if (e - r < QuietTexts.MIN) return false;
+    const list = this.byKey.get(QuietTexts.key(view, r, e));
+    if (list === undefined) return false;
+    for (let i = 0; i < list.length; i++) if (same(list[i], view, r, e)) return true;
+    return false;
+  }
+}
+
+/** the text `t` is the bytes `[r, e)` of `view` (four bytes at a time; texts are at least four long) */
+function same(t: DataView, view: DataView, r: number, e: number): boolean {
+  const n = e - r;
+  if (t.byteLength !== n) return false;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (t.getInt32(i, true) !== view.getInt32(r + i, true)) return false;
+  return i === n || t.getInt32(n - 4, true) === view.getInt32(e - 4, true);
 }
 
 /** `raw`'s first `n` characters are what the template `w` stands for */
@@ -807,11 +850,11 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean, o
    * a record of a quiet text (learnQuiet) at p, its level word `level` characters long (INFO, DEBUG): only its clock
    * is read, while every reader is at rest and the next line starts a record (the wrap joiner would try to continue it)
    */
-  const quietLine = (s: number, p: number, e: number, nl: number, w: number, level: number, texts: Set<string>): boolean => {
+  const quietLine = (s: number, p: number, e: number, nl: number, w: number, level: number, texts: QuietTexts): boolean => {
     const t = p + level;
-    if (!at(view, b, t, e, TIME) || e - t - TIME.n > MAX_QUIET_CHARS || !texts.has(b.toString("latin1", t + TIME.n, e))) return false;
+    if (!at(view, b, t, e, TIME) || !texts.hasBytes(view, b, t + TIME.n, e)) return false;
     if (!recordNext(nl) || !clear(s, e) || !isQuiet() || !othersAtRest(shapes.origins[w])) return false;
-    tell();
+    // (the counts so far need not be told first: no event is made before the next line read, or the chunk's end, tells them)
     clockAt(t);
     return true;
   };
