@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
-import { findingKey } from "../src/follow/tail.js";
+import { followFile, ShownFindings } from "../src/follow/tail.js";
+import type { Finding } from "../src/facts/schema.js";
 
 /** Issue 6 §5: `analyze --follow FILE` tails a growing log, prints findings as they appear, then the report. */
 
@@ -123,9 +124,72 @@ describe("analyze --follow", () => {
     expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");
   });
 
-  it("a finding keeps its identity while its message counts up", () => {
-    const f = { ruleId: "r", severity: "error" as const, title: "t", message: "1 rank", evidence: [{ file: "a", line: 3, text: "x" }], remediation: [], docs: "" };
-    expect(findingKey({ ...f, message: "2 ranks" })).toBe(findingKey(f));
-    expect(findingKey({ ...f, evidence: [{ file: "a", line: 4, text: "x" }] })).not.toBe(findingKey(f));
+  it("a finding keeps its identity while its message counts up and its evidence moves", () => {
+    const ev = (line: number, file = "a") => ({ file, line, text: "x" });
+    const f: Finding = { ruleId: "r", severity: "error", title: "t", message: "1 rank", evidence: [ev(3)], remediation: [], docs: "" };
+    const shown = new ShownFindings();
+    expect(shown.take([f])).toEqual([f]);
+    expect(shown.take([{ ...f, message: "2 ranks" }])).toEqual([]);
+    // a later line became its first evidence, the first one still cited
+    expect(shown.take([{ ...f, evidence: [ev(9), ev(3)] }])).toEqual([]);
+    // and then only the later one: still the rule's one finding
+    expect(shown.take([{ ...f, evidence: [ev(12)] }])).toEqual([]);
+    // a second finding of the rule is new, and so is another rule's on the same line
+    const second = { ...f, evidence: [ev(40)] };
+    const other = { ...f, ruleId: "s" };
+    expect(shown.take([{ ...f, evidence: [ev(12)] }, second, other])).toEqual([second, other]);
+    // the file was rotated: its evidence goes by the earlier generation's name
+    shown.rename("a", "a (before rotation 1)");
+    expect(shown.take([{ ...f, evidence: [ev(12, "a (before rotation 1)")] }, { ...second, evidence: [ev(40, "a (before rotation 1)")] }])).toEqual([]);
+    expect(shown.take([{ ...f, evidence: [ev(12, "a (before rotation 1)")] }, { ...second, evidence: [ev(40, "a (before rotation 1)")] }, { ...f, evidence: [ev(12)] }])).toHaveLength(1);
+  });
+
+  /** follows `log` in this process, running `steps` (each after the previous one's findings were printed), then stops */
+  async function followSteps(log: string, steps: (() => void)[], wantAfter: number[]) {
+    const stop = new AbortController();
+    const live: string[] = [];
+    const notices: string[] = [];
+    const done = followFile(log, { pollMs: 5, rulesEveryMs: 0, signal: stop.signal, onFinding: (f) => live.push(`${f.ruleId} ${f.evidence[0].file}:${f.evidence[0].line}`), onNotice: (m) => notices.push(m) });
+    for (const [i, step] of steps.entries()) {
+      await waitFor(() => live.length >= wantAfter[i], 20_000);
+      step();
+    }
+    await waitFor(() => live.length >= wantAfter[steps.length], 20_000);
+    // (time for a repeat to show)
+    await new Promise((r) => setTimeout(r, 150));
+    stop.abort();
+    return { live, notices, result: await done };
+  }
+
+  it("a finding whose first evidence line changes as lines arrive is printed once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-once-"));
+    const log = join(dir, "nccl.log");
+    writeFileSync(log, [
+      "sh-01:98911:98911 [0] NCCL INFO Bootstrap : Using [0]enP1p1s0f0:10.30.0.127<0>",
+      "sh-01:98911:98911 [0] NCCL INFO NET/Socket : Using [0]enP1p1s0f0:10.30.0.127<0>",
+      "sh-03:97552:97552 [0] NCCL INFO Bootstrap : Using [0]enP1p1s0f0:10.30.0.129<0>",
+      "sh-03:97552:97552 [0] NCCL INFO NET/Socket : Using [0]enP1p1s0f0:10.30.0.129<0>",
+    ].join("\n") + "\n");
+    const more = [
+      "sh-01:98911:98923 [3] NCCL INFO Ring 00 : 3[b01000] -> 4[201000] [send] via NET/Socket/0",
+      "sh-03:97552:97571 [3] NCCL INFO Ring 00 : 7[b01000] -> 0[201000] [send] via NET/Socket/0",
+    ].join("\n") + "\n";
+    const { live, result } = await followSteps(log, [() => appendFileSync(log, more)], [1, 1]);
+    // it cited line 2 when it appeared; the report cites the connection first
+    expect(live).toEqual([`nccl/socket-fallback ${log}:2`]);
+    expect(result.report.findings.map((f) => [f.ruleId, f.evidence.map((e) => e.line)])).toEqual([["nccl/socket-fallback", [5, 2, 3]]]);
+  });
+
+  it("findings printed before a rotation are not printed again under the earlier generation's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-rot-"));
+    const log = join(dir, "server.log");
+    writeFileSync(log, START);
+    const { live, notices, result } = await followSteps(log, [
+      () => (renameSync(log, log + ".1"), writeFileSync(log, "")),
+      () => appendFileSync(log, LATER),
+    ], [1, 1, 2]);
+    expect(live).toEqual([`nccl/bootstrap-failure ${log}:3`, `vllm/cuda-oom ${log}:1`]);
+    expect(notices).toEqual([`${log} was replaced by a new file (log rotation); reading the new one from line 1`]);
+    expect(result.report.findings.map((f) => `${f.ruleId} ${f.evidence[0].file}:${f.evidence[0].line}`)).toEqual([`nccl/bootstrap-failure ${log} (before rotation 1):3`, `vllm/cuda-oom ${log}:1`]);
   });
 });

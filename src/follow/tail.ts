@@ -25,11 +25,62 @@ export interface FollowOptions {
 
 const READ_BYTES = 1 << 20;
 
-/** A finding is "the same" while its rule and first evidence line stay the same (its message may count up). */
-export function findingKey(f: Finding): string {
-  const e = f.evidence[0];
-  return `${f.ruleId}\u0000${e ? `${e.file}:${e.line}` : f.title}`;
+/**
+ * The findings already printed while following, so each is printed once. A finding stays "the same" while its rule
+ * stays the same and it keeps any of its evidence lines: its message may count up, and its first evidence line may
+ * change as lines arrive (nccl/socket-fallback cites the `NET/Socket` line first, then the inter-node connection that
+ * came after it). A finding of a rule that fired before, none of whose evidence lines is that of a finding printed,
+ * is new only when the rule now has more findings than were printed for it (else its evidence moved on).
+ */
+export class ShownFindings {
+  /** per rule, the evidence places (file, line) of each finding printed */
+  private readonly shown = new Map<string, Set<string>[]>();
+
+  /** the findings of this report not printed before, in the report's order */
+  take(findings: readonly Finding[]): Finding[] {
+    const byRule = new Map<string, Finding[]>();
+    for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    const fresh = new Set<Finding>();
+    for (const [rule, now] of byRule) {
+      const before = this.shown.get(rule) ?? [];
+      const used = new Set<Set<string>>();
+      const unmatched: Finding[] = [];
+      for (const f of now) {
+        const places = placesOf(f);
+        const same = before.find((s) => !used.has(s) && places.some((p) => s.has(p)));
+        if (same) {
+          used.add(same);
+          for (const p of places) same.add(p);
+        } else unmatched.push(f);
+      }
+      for (const f of unmatched) {
+        const moved = before.find((s) => !used.has(s));
+        if (moved) {
+          used.add(moved);
+          for (const p of placesOf(f)) moved.add(p);
+          continue;
+        }
+        before.push(new Set(placesOf(f)));
+        fresh.add(f);
+      }
+      this.shown.set(rule, before);
+    }
+    return findings.filter((f) => fresh.has(f));
+  }
+
+  /** a file's evidence now goes by another name (an earlier generation of a rotated log) */
+  rename(from: string, to: string): void {
+    for (const sets of this.shown.values())
+      for (const s of sets)
+        for (const p of [...s])
+          if (p.startsWith(`${from}\u0000`)) {
+            s.delete(p);
+            s.add(to + p.slice(from.length));
+          }
+  }
 }
+
+const placesOf = (f: Finding): string[] => (f.evidence.length ? f.evidence.map((e) => `${e.file}\u0000${e.line}`) : [`\u0000${f.title}`]);
 
 /** What the first bytes of a file say it is compressed with, or null for text. */
 function compressedAs(b: Buffer): string | null {
@@ -111,24 +162,22 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   };
   let gen = start();
   let rotations = 0;
+  const shown = new ShownFindings();
   /** ends the current generation; an earlier one is renamed so its lines are not taken for the new file's */
   const finish = async (): Promise<void> => {
     gen.feed.end();
     const part = await gen.analysis;
-    finished.push(relabel(part, path, `${path} (before rotation ${++rotations})`));
+    const name = `${path} (before rotation ${++rotations})`;
+    finished.push(relabel(part, path, name));
+    // (its findings were printed under the file's name: under the new one they are the same findings)
+    shown.rename(path, name);
   };
 
-  const seen = new Set<string>();
   const announce = (parts: { state: FactState; events: readonly Event[] }[]) => {
     let state = initState();
     for (const p of parts) state = mergeStates(state, p.state);
     const report = buildReport(state, opts.analyze?.rules);
-    for (const f of report.findings) {
-      const key = findingKey(f);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      opts.onFinding?.(f, report);
-    }
+    for (const f of shown.take(report.findings)) opts.onFinding?.(f, report);
   };
 
   let offset = 0;
