@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
 import { followFile, ShownFindings } from "../src/follow/tail.js";
+import { catchStopSignalsEarly, onStopSignal } from "../src/follow/stop.js";
 import type { Finding } from "../src/facts/schema.js";
 
 /** Issue 6 §5: `analyze --follow FILE` tails a growing log, prints findings as they appear, then the report. */
@@ -95,19 +96,57 @@ describe("analyze --follow", () => {
     expect(r.stdout).not.toMatch(/gpu-node-a|10\.20\.0\.12/);
   });
 
-  it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vd-follow3-"));
+  /** the built command following START in a new folder, until its first finding is printed */
+  async function followStarted(name: string, more: string[] = []) {
+    const dir = mkdtempSync(join(tmpdir(), `vd-follow-${name}-`));
     const log = join(dir, "server.log");
     writeFileSync(log, START);
-    const child = spawn(process.execPath, [CLI, "analyze", "--follow", log], { env: { ...process.env, NO_COLOR: "1" } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on("close", r));
-    await waitFor(() => out.includes("nccl/bootstrap-failure"), 60_000);
-    expect(out).not.toContain("vllm-doctor 0.1");
+    const child = spawn(process.execPath, [CLI, "analyze", "--follow", log, ...more], { env: { ...process.env, NO_COLOR: "1" } });
+    const seen = { out: "" };
+    child.stdout.on("data", (d) => (seen.out += d));
+    const exited = new Promise<[number | null, string | null]>((r) => child.on("close", (code, signal) => r([code, signal])));
+    await waitFor(() => seen.out.includes("nccl/bootstrap-failure"), 60_000);
+    return { log, child, seen, exited };
+  }
+
+  it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
+    const { child, seen, exited } = await followStarted("int");
+    expect(seen.out).not.toContain("vllm-doctor 0.1");
     child.kill("SIGINT");
-    expect(await exited).toBe(1);
-    expect(out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(3 lines\)$/m);
+    expect(await exited).toEqual([1, null]);
+    expect(seen.out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(3 lines\)$/m);
+  });
+
+  it("SIGTERM (kill, timeout, a supervisor) ends following and prints the final report, as Ctrl-C does", { timeout: 120_000 }, async () => {
+    const { log, child, seen, exited } = await followStarted("term");
+    // a line written just before the signal is in the report
+    appendFileSync(log, LATER);
+    child.kill("SIGTERM");
+    expect(await exited).toEqual([1, null]);
+    expect(seen.out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(4 lines\)$/m);
+  });
+
+  it("a signal that came while the command started (for the listener there was then) stops the session when it begins", async () => {
+    const listeners = process.listenerCount("SIGTERM");
+    catchStopSignalsEarly();
+    // (delivered to the listeners there are when the event loop next looks, after onStopSignal has run)
+    process.kill(process.pid, "SIGTERM");
+    let stops = 0;
+    const letGo = onStopSignal(() => stops++);
+    await waitFor(() => stops > 0, 10_000);
+    letGo();
+    expect(stops).toBe(1);
+    expect(process.listenerCount("SIGTERM")).toBe(listeners);
+  });
+
+  it("a reader that closes stdout while findings are printed (| head -1): the command ends, with the status of what it found", { timeout: 120_000 }, async () => {
+    const { log, child, exited } = await followStarted("pipe", ["--until-idle", "60"]);
+    child.stdout.destroy();
+    const t0 = Date.now();
+    // its next line finds the pipe closed
+    appendFileSync(log, LATER);
+    expect(await exited).toEqual([1, null]);
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it("usage errors: --follow needs one file; --until-idle needs --follow", async () => {

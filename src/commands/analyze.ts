@@ -217,7 +217,7 @@ export async function scaleOptions(inputs: string[], opts: InputCliOptions & { e
   return out;
 }
 
-/** `--follow FILE`: live findings (on stdout for the text report, else on stderr), then the final result. */
+/** `--follow FILE`: live findings (on stdout for the text report, else on stderr), then the final result when the file has been idle, or on SIGINT or SIGTERM. */
 async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: AnalyzeOptions) {
   if (inputs.length !== 1 || inputs[0] === "-") throw new UsageError("--follow reads exactly one log file");
   let untilIdleMs: number | undefined;
@@ -229,9 +229,9 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
   const { followFile } = await import("../follow/tail.js");
   const { renderLiveFinding } = await import("../follow/live.js");
   const live = opts.format === "text" && !opts.output ? process.stdout : process.stderr;
+  const { onStopSignal } = await import("../follow/stop.js");
   const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once("SIGINT", onSigint);
+  const letGo = onStopSignal(() => stop.abort());
   try {
     return await followFile(inputs[0], {
       untilIdleMs,
@@ -240,11 +240,13 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       onFinding: (f, report) => {
         // with --redact, the hosts and models the log has shown so far are replaced too (a file may be named after its host)
         redactMessagesWith(report, { models: Boolean(opts.redactModels) });
+        // the status of the report so far: the one to exit with should the reader close stdout now (`| head`)
+        process.exitCode = report.summary.errors > 0 ? 1 : 0;
         live.write(messageText(renderLiveFinding(f, new Date())) + "\n");
       },
       onNotice: (m) => process.stderr.write(safeLine(messageText(`vllm-doctor: ${m}`)) + "\n"),
     });
   } finally {
-    process.off("SIGINT", onSigint);
+    letGo();
   }
 }

@@ -185,7 +185,7 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   const buf = Buffer.alloc(READ_BYTES);
   /** feeds what the handle holds past `offset` to the current generation (which must not be compressed) */
   const readOn = async (h: fs.FileHandle, size: number): Promise<void> => {
-    while (offset < size && !opts.signal?.aborted) {
+    while (offset < size) {
       const { bytesRead } = await h.read(buf, 0, Math.min(READ_BYTES, size - offset), offset);
       if (bytesRead === 0) break;
       const bytes = Buffer.from(buf.subarray(0, bytesRead));
@@ -238,6 +238,10 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
       if (idle()) break;
       await sleep(pollMs, opts.signal);
     }
+    // stopped (Ctrl-C, SIGTERM, idle): the report is of the file as it is now, with what came since the last look
+    // (a signal while the command was starting gave the report of no line of it)
+    const now = await handle.stat();
+    if (now.size >= offset) await readOn(handle, now.size);
   } catch (e) {
     gen.feed.destroy();
     await gen.analysis.catch(() => {});
