@@ -168,10 +168,19 @@ export function registerAnalyze(program: Command): void {
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
       const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report, 1 << 16)) : render(out.report, { color, events: out.events });
       await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), configInput(opts.config)]);
-      const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);
-      const failed = result.failures.map((f) => safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
-      await writeReport(opts.output, body, result.failures.length ? 2 : errors ? 1 : 0, failed);
+      const exit = reportExit(result.report, result.failures);
+      await writeReport(opts.output, body, exit.status, exit.lines);
     });
+}
+
+/**
+ * The exit status of a report, analysed or merged: 2 when an input could not be read (all or part of it), else 1 when
+ * a finding, of any run, is an error; and the stderr line of each input that could not be read.
+ */
+export function reportExit(report: Report, failures: readonly { path: string; message: string }[]): { status: number; lines: string[] } {
+  const errors = report.summary.errors > 0 || (report.runs ?? []).some((r) => r.summary.errors > 0);
+  const lines = failures.map((f) => safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
+  return { status: failures.length ? 2 : errors ? 1 : 0, lines };
 }
 
 /** The bytes of the inputs that are regular files (directories and stdin count nothing). */

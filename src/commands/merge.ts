@@ -6,7 +6,7 @@ import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
-import { addOutputOptions, addReportOptions, loadRenderer, type ReportCliOptions } from "./analyze.js";
+import { addOutputOptions, addReportOptions, loadRenderer, reportExit, type ReportCliOptions } from "./analyze.js";
 import { configInput, rulesConfig } from "../config/cli.js";
 
 
@@ -83,6 +83,10 @@ export function registerMerge(program: Command): void {
       const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       await refuseInputAsOutput(opts.output, [...paths, configInput(opts.config)]);
-      await writeReport(opts.output, render(out.report, { color, events: out.events }), merged.report.summary.errors > 0 ? 1 : 0);
+      // as analyze of all the logs at once: a log one of the reports could not read (all or part of it) is exit 2 and its
+      // stderr line, an error finding of any run exit 1
+      const failures = merged.report.inputs.flatMap((i) => (i.error ? [{ path: i.path, message: i.error }] : []));
+      const exit = reportExit(merged.report, failures);
+      await writeReport(opts.output, render(out.report, { color, events: out.events }), exit.status, exit.lines);
     });
 }
