@@ -189,6 +189,34 @@ describe("merge", () => {
     expect([whole.status, whole.stderr]).toEqual([merged.status, merged.stderr]);
   });
 
+  it("reports written with --redact are not merged with another (each one's host-1 is another host); merge … --redact is the way", async () => {
+    const [one, two] = splitByHost(TWO_HOST_LOG).map((text, i) => {
+      const f = join(tmp, `red-node${i + 1}.log`);
+      writeFileSync(f, text);
+      return f;
+    });
+    const [r1, r2, p1, p2] = ["red-r1", "red-r2", "plain-r1", "plain-r2"].map((n) => join(tmp, `${n}.json`));
+    for (const [log, red, plain] of [[one, r1, p1], [two, r2, p2]]) {
+      expect((await runCliHere(["analyze", log, "--format", "json", "--redact", "-o", red])).status).not.toBe(2);
+      expect((await runCliHere(["analyze", log, "--format", "json", "-o", plain])).status).not.toBe(2);
+    }
+    expect(JSON.parse(readFileSync(r1, "utf8")).state.redacted).toBe(true);
+    expect(JSON.parse(readFileSync(p1, "utf8")).state.redacted).toBeUndefined();
+    const refusal = `vllm-doctor: this report was written with --redact, and its pseudonyms (host-1, …) are its own: another report's host-1 is another host; merge the reports written without --redact, and redact the merged report (\`vllm-doctor merge … --redact\`) (${r1})\n`;
+    expect(await runCliHere(["merge", r1, r2])).toEqual({ status: 2, stdout: "", stderr: refusal });
+    expect(await runCliHere(["merge", r1, p2])).toEqual({ status: 2, stdout: "", stderr: refusal });
+    expect((await runCliHere(["merge", p2, r2])).stderr).toBe(refusal.replace(r1, r2));
+    // one redacted report (given twice: read once) merges alone, and its merged report is still marked
+    const alone = await runCliHere(["merge", r1, r1]);
+    expect(alone.status).not.toBe(2);
+    expect(JSON.parse(alone.stdout).state.redacted).toBe(true);
+    // the unredacted reports merged and redacted: the report of analyze --redact of both logs
+    const merged = await runCliHere(["merge", p1, p2, "--redact"]);
+    const whole = await runCliHere(["analyze", one, two, "--redact", "--format", "json"]);
+    expect([merged.status, merged.stderr]).toEqual([whole.status, whole.stderr]);
+    expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
+  });
+
   it("the built command merges too (a dynamic import of node:crypto failed in the bundle's code-cached script on Node 20)", async () => {
     const reports = ["v1-single-gpu", "v0.8-tp4-mp"].map((name) => {
       const out = join(tmp, `built-${name}.json`);
