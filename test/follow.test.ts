@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
@@ -199,6 +199,23 @@ describe("analyze --follow", () => {
     stop.abort();
     return { live, notices, result: await done };
   }
+
+  it("--until-idle: copytruncate restarts the idle clock, as rename-and-recreate does (the new lines were lost)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-trunc-"));
+    const log = join(dir, "server.log");
+    writeFileSync(log, START);
+    const notices: string[] = [];
+    const done = followFile(log, { pollMs: 10, rulesEveryMs: 0, untilIdleMs: 1000, onNotice: (m) => notices.push(m) });
+    // quiet for 0.6 s, then logrotate's copytruncate, then the server's next line 0.7 s later
+    await new Promise((r) => setTimeout(r, 600));
+    truncateSync(log, 0);
+    await waitFor(() => notices.length > 0, 5_000);
+    await new Promise((r) => setTimeout(r, 700));
+    appendFileSync(log, LATER);
+    const { report } = await done;
+    expect(report.inputs.map((i) => [i.path, i.lines])).toEqual([[`${log} (before rotation 1)`, 3], [log, 1]]);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(["nccl/bootstrap-failure", "vllm/cuda-oom"]);
+  });
 
   it("a finding whose first evidence line changes as lines arrive is printed once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vd-follow-once-"));

@@ -18,7 +18,7 @@ export interface FollowOptions {
   onFinding?: (f: Finding, report: Report) => void;
   /** things worth telling the user while following (the file was truncated, ...) */
   onNotice?: (message: string) => void;
-  /** stops following (Ctrl-C) */
+  /** stops following (SIGINT, SIGTERM) */
   signal?: AbortSignal;
   analyze?: AnalyzeOptions;
 }
@@ -210,6 +210,8 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
         await finish();
         gen = start();
         offset = 0;
+        // (a rotation is the file changing, as rename-and-recreate below: --until-idle waits for the new one's lines)
+        lastGrowth = Date.now();
       }
       await readOn(handle, st.size);
       // rename-and-recreate: the path now names another file, or none (the new one may come a moment later)
