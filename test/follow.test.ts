@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,6 +158,10 @@ describe("analyze --follow", () => {
     expect(await runCliHere(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
     expect(await runCliHere(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "s.log")])).toMatchObject({ status: 2, stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${join(dir, "s.log")})\n` });
     expect(Date.now() - t0).toBeLessThan(8000);
+    // a FIFO is no file to follow: refused at once (opening it waited for a writer, past --until-idle and SIGTERM)
+    const fifo = join(dir, "fifo.log");
+    execFileSync("mkfifo", [fifo]);
+    expect(await runCliHere(["analyze", "--follow", fifo, "--until-idle", "0.2"])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: --follow needs a regular file (${fifo})\n` });
     const r = await runCliHere(["analyze", "x.log", "--until-idle", "1"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");

@@ -121,6 +121,8 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   const openWhenThere = async (announce: boolean): Promise<fs.FileHandle | null> => {
     for (let said = !announce; ; ) {
       try {
+        // (a FIFO is refused before it is opened: opening one waits for a writer, past --until-idle and any signal)
+        if (!(await fs.stat(path)).isFile()) throw new InputError("--follow needs a regular file", path);
         const h = await fs.open(path, "r");
         if (!(await h.stat()).isFile()) {
           await h.close();
@@ -218,7 +220,7 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
       const now = await fs.stat(path).catch(() => null);
       if (!now || now.ino !== st.ino || now.dev !== st.dev) {
         await readOn(handle, (await handle.stat()).size);
-        const next = now ? await fs.open(path, "r").catch(() => null) : null;
+        const next = now?.isFile() ? await fs.open(path, "r").catch(() => null) : null;
         if (next && (await next.stat()).isFile()) {
           opts.onNotice?.(`${path} was replaced by a new file (log rotation); reading the new one from line 1`);
           await handle.close();
