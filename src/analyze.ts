@@ -450,6 +450,8 @@ export interface MergeableState {
   version: 1;
   facts: FactState;
   events: Event[];
+  /** written with --redact: its hosts, addresses and users are pseudonyms of this report's own (host-1 is another host in another report) */
+  redacted?: true;
 }
 
 export function mergeableStateOf(analysis: { state: FactState; events: Event[] }): MergeableState {

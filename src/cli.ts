@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { startEarlyCount } from "./parallel/early.js";
 import { sayAfterword } from "./util/output.js";
+import { catchStopSignalsEarly } from "./follow/stop.js";
 
 // Before the rest of the CLI loads: when it is to read one big file on two threads, the second starts counting
 // the later part now (see src/parallel/early.ts).
 startEarlyCount(process.argv);
+
+// `analyze --follow` ends with its report on SIGINT or SIGTERM, even one that comes while the command loads
+if (process.argv.includes("--follow")) catchStopSignalsEarly();
 
 // a reader that closed stdout early (`| head`): the report's own exit status and stderr lines (src/util/output.ts)
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

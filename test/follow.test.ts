@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, runCli, runCliHere, runJsonHere } from "./helpers/cli.js";
-import { findingKey } from "../src/follow/tail.js";
+import { followFile, ShownFindings } from "../src/follow/tail.js";
+import { catchStopSignalsEarly, onStopSignal } from "../src/follow/stop.js";
+import type { Finding } from "../src/facts/schema.js";
 
 /** Issue 6 §5: `analyze --follow FILE` tails a growing log, prints findings as they appear, then the report. */
 
@@ -94,19 +96,57 @@ describe("analyze --follow", () => {
     expect(r.stdout).not.toMatch(/gpu-node-a|10\.20\.0\.12/);
   });
 
-  it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vd-follow3-"));
+  /** the built command following START in a new folder, until its first finding is printed */
+  async function followStarted(name: string, more: string[] = []) {
+    const dir = mkdtempSync(join(tmpdir(), `vd-follow-${name}-`));
     const log = join(dir, "server.log");
     writeFileSync(log, START);
-    const child = spawn(process.execPath, [CLI, "analyze", "--follow", log], { env: { ...process.env, NO_COLOR: "1" } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on("close", r));
-    await waitFor(() => out.includes("nccl/bootstrap-failure"), 60_000);
-    expect(out).not.toContain("vllm-doctor 0.1");
+    const child = spawn(process.execPath, [CLI, "analyze", "--follow", log, ...more], { env: { ...process.env, NO_COLOR: "1" } });
+    const seen = { out: "" };
+    child.stdout.on("data", (d) => (seen.out += d));
+    const exited = new Promise<[number | null, string | null]>((r) => child.on("close", (code, signal) => r([code, signal])));
+    await waitFor(() => seen.out.includes("nccl/bootstrap-failure"), 60_000);
+    return { log, child, seen, exited };
+  }
+
+  it("Ctrl-C (SIGINT) ends following and prints the final report", { timeout: 120_000 }, async () => {
+    const { child, seen, exited } = await followStarted("int");
+    expect(seen.out).not.toContain("vllm-doctor 0.1");
     child.kill("SIGINT");
-    expect(await exited).toBe(1);
-    expect(out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(3 lines\)$/m);
+    expect(await exited).toEqual([1, null]);
+    expect(seen.out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(3 lines\)$/m);
+  });
+
+  it("SIGTERM (kill, timeout, a supervisor) ends following and prints the final report, as Ctrl-C does", { timeout: 120_000 }, async () => {
+    const { log, child, seen, exited } = await followStarted("term");
+    // a line written just before the signal is in the report
+    appendFileSync(log, LATER);
+    child.kill("SIGTERM");
+    expect(await exited).toEqual([1, null]);
+    expect(seen.out).toMatch(/^vllm-doctor \S+ {2}\S*server\.log \(4 lines\)$/m);
+  });
+
+  it("a signal that came while the command started (for the listener there was then) stops the session when it begins", async () => {
+    const listeners = process.listenerCount("SIGTERM");
+    catchStopSignalsEarly();
+    // (delivered to the listeners there are when the event loop next looks, after onStopSignal has run)
+    process.kill(process.pid, "SIGTERM");
+    let stops = 0;
+    const letGo = onStopSignal(() => stops++);
+    await waitFor(() => stops > 0, 10_000);
+    letGo();
+    expect(stops).toBe(1);
+    expect(process.listenerCount("SIGTERM")).toBe(listeners);
+  });
+
+  it("a reader that closes stdout while findings are printed (| head -1): the command ends, with the status of what it found", { timeout: 120_000 }, async () => {
+    const { log, child, exited } = await followStarted("pipe", ["--until-idle", "60"]);
+    child.stdout.destroy();
+    const t0 = Date.now();
+    // its next line finds the pipe closed
+    appendFileSync(log, LATER);
+    expect(await exited).toEqual([1, null]);
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it("usage errors: --follow needs one file; --until-idle needs --follow", async () => {
@@ -118,14 +158,98 @@ describe("analyze --follow", () => {
     expect(await runCliHere(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "no", "r.txt")])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: cannot write the report: its folder does not exist (${join(dir, "no", "r.txt")})\n` });
     expect(await runCliHere(["analyze", "--follow", join(dir, "s.log"), "--until-idle", "10", "-o", join(dir, "s.log")])).toMatchObject({ status: 2, stderr: `vllm-doctor: cannot write the report: it is one of the inputs: write the report somewhere else (${join(dir, "s.log")})\n` });
     expect(Date.now() - t0).toBeLessThan(8000);
+    // a FIFO is no file to follow: refused at once (opening it waited for a writer, past --until-idle and SIGTERM)
+    const fifo = join(dir, "fifo.log");
+    execFileSync("mkfifo", [fifo]);
+    expect(await runCliHere(["analyze", "--follow", fifo, "--until-idle", "0.2"])).toMatchObject({ status: 2, stdout: "", stderr: `vllm-doctor: --follow needs a regular file (${fifo})\n` });
     const r = await runCliHere(["analyze", "x.log", "--until-idle", "1"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("vllm-doctor: --until-idle goes with --follow\n");
   });
 
-  it("a finding keeps its identity while its message counts up", () => {
-    const f = { ruleId: "r", severity: "error" as const, title: "t", message: "1 rank", evidence: [{ file: "a", line: 3, text: "x" }], remediation: [], docs: "" };
-    expect(findingKey({ ...f, message: "2 ranks" })).toBe(findingKey(f));
-    expect(findingKey({ ...f, evidence: [{ file: "a", line: 4, text: "x" }] })).not.toBe(findingKey(f));
+  it("a finding keeps its identity while its message counts up and its evidence moves", () => {
+    const ev = (line: number, file = "a") => ({ file, line, text: "x" });
+    const f: Finding = { ruleId: "r", severity: "error", title: "t", message: "1 rank", evidence: [ev(3)], remediation: [], docs: "" };
+    const shown = new ShownFindings();
+    expect(shown.take([f])).toEqual([f]);
+    expect(shown.take([{ ...f, message: "2 ranks" }])).toEqual([]);
+    // a later line became its first evidence, the first one still cited
+    expect(shown.take([{ ...f, evidence: [ev(9), ev(3)] }])).toEqual([]);
+    // and then only the later one: still the rule's one finding
+    expect(shown.take([{ ...f, evidence: [ev(12)] }])).toEqual([]);
+    // a second finding of the rule is new, and so is another rule's on the same line
+    const second = { ...f, evidence: [ev(40)] };
+    const other = { ...f, ruleId: "s" };
+    expect(shown.take([{ ...f, evidence: [ev(12)] }, second, other])).toEqual([second, other]);
+    // the file was rotated: its evidence goes by the earlier generation's name
+    shown.rename("a", "a (before rotation 1)");
+    expect(shown.take([{ ...f, evidence: [ev(12, "a (before rotation 1)")] }, { ...second, evidence: [ev(40, "a (before rotation 1)")] }])).toEqual([]);
+    expect(shown.take([{ ...f, evidence: [ev(12, "a (before rotation 1)")] }, { ...second, evidence: [ev(40, "a (before rotation 1)")] }, { ...f, evidence: [ev(12)] }])).toHaveLength(1);
+  });
+
+  /** follows `log` in this process, running `steps` (each after the previous one's findings were printed), then stops */
+  async function followSteps(log: string, steps: (() => void)[], wantAfter: number[]) {
+    const stop = new AbortController();
+    const live: string[] = [];
+    const notices: string[] = [];
+    const done = followFile(log, { pollMs: 5, rulesEveryMs: 0, signal: stop.signal, onFinding: (f) => live.push(`${f.ruleId} ${f.evidence[0].file}:${f.evidence[0].line}`), onNotice: (m) => notices.push(m) });
+    for (const [i, step] of steps.entries()) {
+      await waitFor(() => live.length >= wantAfter[i], 20_000);
+      step();
+    }
+    await waitFor(() => live.length >= wantAfter[steps.length], 20_000);
+    // (time for a repeat to show)
+    await new Promise((r) => setTimeout(r, 150));
+    stop.abort();
+    return { live, notices, result: await done };
+  }
+
+  it("--until-idle: copytruncate restarts the idle clock, as rename-and-recreate does (the new lines were lost)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-trunc-"));
+    const log = join(dir, "server.log");
+    writeFileSync(log, START);
+    const notices: string[] = [];
+    const done = followFile(log, { pollMs: 10, rulesEveryMs: 0, untilIdleMs: 1000, onNotice: (m) => notices.push(m) });
+    // quiet for 0.6 s, then logrotate's copytruncate, then the server's next line 0.7 s later
+    await new Promise((r) => setTimeout(r, 600));
+    truncateSync(log, 0);
+    await waitFor(() => notices.length > 0, 5_000);
+    await new Promise((r) => setTimeout(r, 700));
+    appendFileSync(log, LATER);
+    const { report } = await done;
+    expect(report.inputs.map((i) => [i.path, i.lines])).toEqual([[`${log} (before rotation 1)`, 3], [log, 1]]);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(["nccl/bootstrap-failure", "vllm/cuda-oom"]);
+  });
+
+  it("a finding whose first evidence line changes as lines arrive is printed once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-once-"));
+    const log = join(dir, "nccl.log");
+    writeFileSync(log, [
+      "sh-01:98911:98911 [0] NCCL INFO Bootstrap : Using [0]enP1p1s0f0:10.30.0.127<0>",
+      "sh-01:98911:98911 [0] NCCL INFO NET/Socket : Using [0]enP1p1s0f0:10.30.0.127<0>",
+      "sh-03:97552:97552 [0] NCCL INFO Bootstrap : Using [0]enP1p1s0f0:10.30.0.129<0>",
+      "sh-03:97552:97552 [0] NCCL INFO NET/Socket : Using [0]enP1p1s0f0:10.30.0.129<0>",
+    ].join("\n") + "\n");
+    const more = [
+      "sh-01:98911:98923 [3] NCCL INFO Ring 00 : 3[b01000] -> 4[201000] [send] via NET/Socket/0",
+      "sh-03:97552:97571 [3] NCCL INFO Ring 00 : 7[b01000] -> 0[201000] [send] via NET/Socket/0",
+    ].join("\n") + "\n";
+    const { live, result } = await followSteps(log, [() => appendFileSync(log, more)], [1, 1]);
+    // it cited line 2 when it appeared; the report cites the connection first
+    expect(live).toEqual([`nccl/socket-fallback ${log}:2`]);
+    expect(result.report.findings.map((f) => [f.ruleId, f.evidence.map((e) => e.line)])).toEqual([["nccl/socket-fallback", [5, 2, 3]]]);
+  });
+
+  it("findings printed before a rotation are not printed again under the earlier generation's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-follow-rot-"));
+    const log = join(dir, "server.log");
+    writeFileSync(log, START);
+    const { live, notices, result } = await followSteps(log, [
+      () => (renameSync(log, log + ".1"), writeFileSync(log, "")),
+      () => appendFileSync(log, LATER),
+    ], [1, 1, 2]);
+    expect(live).toEqual([`nccl/bootstrap-failure ${log}:3`, `vllm/cuda-oom ${log}:1`]);
+    expect(notices).toEqual([`${log} was replaced by a new file (log rotation); reading the new one from line 1`]);
+    expect(result.report.findings.map((f) => `${f.ruleId} ${f.evidence[0].file}:${f.evidence[0].line}`)).toEqual([`nccl/bootstrap-failure ${log} (before rotation 1):3`, `vllm/cuda-oom ${log}:1`]);
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, mergeAnalyses, mergeableStateOf, type MergeableState } from "../src/analyze.js";
@@ -166,6 +167,54 @@ describe("merge", () => {
     expect(again.facts.nccl.transports).toEqual(JSON.parse(whole.stdout).facts.nccl.transports);
     expect(Object.values(again.facts.nccl.transports as Record<string, number>).some((n) => n > 0)).toBe(true);
     expect(again.notices).toEqual([reports[0], copy].map((p) => `${p} holds the same analysis as ${reports[0]} (${logs[0]}): read once`));
+  });
+
+  it("a report of a log it could not read (all or part of it) merges to exit 2 and that log's stderr line, as analyze of all the logs", async () => {
+    const [one, two] = splitByHost(TWO_HOST_LOG);
+    const cut = join(tmp, "unread-node1.log.gz");
+    const gz = gzipSync(one);
+    writeFileSync(cut, gz.subarray(0, gz.length - 12));
+    const node2 = join(tmp, "unread-node2.log");
+    writeFileSync(node2, two);
+    const bz2 = join(tmp, "unread-node2.log.bz2");
+    writeFileSync(bz2, "BZh91AY&SY");
+    const [r1, r2] = [join(tmp, "unread-r1.json"), join(tmp, "unread-r2.json")];
+    const cutLine = `vllm-doctor: corrupt or truncated gzip data: unexpected end of file (${cut})\n`;
+    expect(await runCliHere(["analyze", cut, "--format", "json", "-o", r1])).toMatchObject({ status: 2, stderr: cutLine });
+    expect(await runCliHere(["analyze", node2, bz2, "--format", "json", "-o", r2])).toMatchObject({ status: 2, stderr: `vllm-doctor: compressed (bzip2) input is not supported (${bz2})\n` });
+    const merged = await runCliHere(["merge", r1, r2]);
+    const whole = await runCliHere(["analyze", cut, node2, bz2, "--format", "json"]);
+    expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
+    expect([merged.status, merged.stderr]).toEqual([2, `${cutLine}vllm-doctor: compressed (bzip2) input is not supported (${bz2})\n`]);
+    expect([whole.status, whole.stderr]).toEqual([merged.status, merged.stderr]);
+  });
+
+  it("reports written with --redact are not merged with another (each one's host-1 is another host); merge … --redact is the way", async () => {
+    const [one, two] = splitByHost(TWO_HOST_LOG).map((text, i) => {
+      const f = join(tmp, `red-node${i + 1}.log`);
+      writeFileSync(f, text);
+      return f;
+    });
+    const [r1, r2, p1, p2] = ["red-r1", "red-r2", "plain-r1", "plain-r2"].map((n) => join(tmp, `${n}.json`));
+    for (const [log, red, plain] of [[one, r1, p1], [two, r2, p2]]) {
+      expect((await runCliHere(["analyze", log, "--format", "json", "--redact", "-o", red])).status).not.toBe(2);
+      expect((await runCliHere(["analyze", log, "--format", "json", "-o", plain])).status).not.toBe(2);
+    }
+    expect(JSON.parse(readFileSync(r1, "utf8")).state.redacted).toBe(true);
+    expect(JSON.parse(readFileSync(p1, "utf8")).state.redacted).toBeUndefined();
+    const refusal = `vllm-doctor: this report was written with --redact, and its pseudonyms (host-1, …) are its own: another report's host-1 is another host; merge the reports written without --redact, and redact the merged report (\`vllm-doctor merge … --redact\`) (${r1})\n`;
+    expect(await runCliHere(["merge", r1, r2])).toEqual({ status: 2, stdout: "", stderr: refusal });
+    expect(await runCliHere(["merge", r1, p2])).toEqual({ status: 2, stdout: "", stderr: refusal });
+    expect((await runCliHere(["merge", p2, r2])).stderr).toBe(refusal.replace(r1, r2));
+    // one redacted report (given twice: read once) merges alone, and its merged report is still marked
+    const alone = await runCliHere(["merge", r1, r1]);
+    expect(alone.status).not.toBe(2);
+    expect(JSON.parse(alone.stdout).state.redacted).toBe(true);
+    // the unredacted reports merged and redacted: the report of analyze --redact of both logs
+    const merged = await runCliHere(["merge", p1, p2, "--redact"]);
+    const whole = await runCliHere(["analyze", one, two, "--redact", "--format", "json"]);
+    expect([merged.status, merged.stderr]).toEqual([whole.status, whole.stderr]);
+    expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
   });
 
   it("the built command merges too (a dynamic import of node:crypto failed in the bundle's code-cached script on Node 20)", async () => {

@@ -1,13 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectSame } from "./helpers/hot-expect.js";
-import { analyze } from "../src/analyze.js";
+import { analyze, mergeableStateOf } from "../src/analyze.js";
 import { indexOfNccl, runtimeFastLines, wrapperTemplate } from "../src/events/read-runtime.js";
 import { toRecord } from "../src/records/peel.js";
 import { healthy, kvPressure, queueFreeKv, smallBatchTp, stall, throughputDrop, wrongModel, type Era } from "./fixtures/runtime/logs.js";
 import { analyzeText } from "./rules/analyze-text.js";
+import { ROOT } from "./helpers/cli.js";
 
 /**
  * The counting fast path for request and access lines (src/events/read-runtime.ts) must leave the analysis
@@ -263,6 +264,15 @@ describe("runtime fast path", () => {
     // (a stats line that ends a 2 kB chunk goes the ordinary way: what follows it is not known yet)
     expect(stats).toBeGreaterThan(300);
     expect(fast.facts.runtime.statsLines).toBe(400);
+  });
+
+  it("the JSON report's state is the same however the chunks were cut (--follow's appends, --chunk-bytes): its request-line count counted each fast-path event once", async () => {
+    const f = join(tmp, "chunks.log");
+    writeFileSync(f, readFileSync(join(ROOT, "samples", "server-kv-pressure.log")));
+    const state = async (chunkBytes?: number) => JSON.stringify(mergeableStateOf(await analyze([f], chunkBytes ? { limits: { chunkBytes } } : {})));
+    const whole = await state();
+    expect(JSON.parse(whole).facts.runtime.requests).toEqual({ received: 51, added: 51, finished: 0, aborted: 0, lines: 102 });
+    for (const chunkBytes of [64, 777, 2048, 9000]) expect(await state(chunkBytes)).toBe(whole);
   });
 
   it("a prompt is the client's text: what it quotes is not read as the server's own lines", async () => {

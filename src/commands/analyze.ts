@@ -168,10 +168,19 @@ export function registerAnalyze(program: Command): void {
       // a JSON report goes out in pieces: the state of a big set-up log (thousands of communicators) is never one string
       const body = opts.format === "json" ? keptSmall((await import("../report/json.js")).renderJsonPieces(out.report, 1 << 16)) : render(out.report, { color, events: out.events });
       await refuseInputAsOutput(opts.output, [...result.report.inputs.map((i) => i.path), configInput(opts.config)]);
-      const errors = result.report.summary.errors > 0 || (result.report.runs ?? []).some((r) => r.summary.errors > 0);
-      const failed = result.failures.map((f) => safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
-      await writeReport(opts.output, body, result.failures.length ? 2 : errors ? 1 : 0, failed);
+      const exit = reportExit(result.report, result.failures);
+      await writeReport(opts.output, body, exit.status, exit.lines);
     });
+}
+
+/**
+ * The exit status of a report, analysed or merged: 2 when an input could not be read (all or part of it), else 1 when
+ * a finding, of any run, is an error; and the stderr line of each input that could not be read.
+ */
+export function reportExit(report: Report, failures: readonly { path: string; message: string }[]): { status: number; lines: string[] } {
+  const errors = report.summary.errors > 0 || (report.runs ?? []).some((r) => r.summary.errors > 0);
+  const lines = failures.map((f) => safeLine(messageText(`vllm-doctor: ${f.message} (${f.path})`)) + "\n");
+  return { status: failures.length ? 2 : errors ? 1 : 0, lines };
 }
 
 /** The bytes of the inputs that are regular files (directories and stdin count nothing). */
@@ -217,7 +226,7 @@ export async function scaleOptions(inputs: string[], opts: InputCliOptions & { e
   return out;
 }
 
-/** `--follow FILE`: live findings (on stdout for the text report, else on stderr), then the final result. */
+/** `--follow FILE`: live findings (on stdout for the text report, else on stderr), then the final result when the file has been idle, or on SIGINT or SIGTERM. */
 async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: AnalyzeOptions) {
   if (inputs.length !== 1 || inputs[0] === "-") throw new UsageError("--follow reads exactly one log file");
   let untilIdleMs: number | undefined;
@@ -229,9 +238,9 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
   const { followFile } = await import("../follow/tail.js");
   const { renderLiveFinding } = await import("../follow/live.js");
   const live = opts.format === "text" && !opts.output ? process.stdout : process.stderr;
+  const { onStopSignal } = await import("../follow/stop.js");
   const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once("SIGINT", onSigint);
+  const letGo = onStopSignal(() => stop.abort());
   try {
     return await followFile(inputs[0], {
       untilIdleMs,
@@ -240,11 +249,13 @@ async function runFollow(inputs: string[], opts: AnalyzeCliOptions, libOpts: Ana
       onFinding: (f, report) => {
         // with --redact, the hosts and models the log has shown so far are replaced too (a file may be named after its host)
         redactMessagesWith(report, { models: Boolean(opts.redactModels) });
+        // the status of the report so far: the one to exit with should the reader close stdout now (`| head`)
+        process.exitCode = report.summary.errors > 0 ? 1 : 0;
         live.write(messageText(renderLiveFinding(f, new Date())) + "\n");
       },
       onNotice: (m) => process.stderr.write(safeLine(messageText(`vllm-doctor: ${m}`)) + "\n"),
     });
   } finally {
-    process.off("SIGINT", onSigint);
+    letGo();
   }
 }

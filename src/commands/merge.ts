@@ -6,7 +6,7 @@ import { redactStderr } from "../redact/redact.js";
 import { UsageError } from "../util/errors.js";
 import { refuseInputAsOutput, writeReport } from "../util/output.js";
 import { wantsColor } from "../util/color.js";
-import { addOutputOptions, addReportOptions, loadRenderer, type ReportCliOptions } from "./analyze.js";
+import { addOutputOptions, addReportOptions, loadRenderer, reportExit, type ReportCliOptions } from "./analyze.js";
 import { configInput, rulesConfig } from "../config/cli.js";
 
 
@@ -59,6 +59,7 @@ export function registerMerge(program: Command): void {
       redactStderr(Boolean(opts.redact || opts.redactModels));
       const render = await loadRenderer(opts.format, opts.events);
       const parts: MergeableState[] = [];
+      const partPaths: string[] = [];
       const { readJsonReport } = await import("../gate/load.js");
       // (loaded here: node:crypto is ~5 ms of every command's start)
       const { sha256Hex } = await import("../util/sha256.js");
@@ -76,13 +77,23 @@ export function registerMerge(program: Command): void {
         }
         seen.set(key, p);
         parts.push(part);
+        partPaths.push(p);
       }
+      // a report written with --redact names hosts, addresses and users by pseudonyms of its own: joined with another
+      // report, its host-1 and the other's would be one host (two ranks on one GPU, one node where there are two)
+      const redacted = parts.length > 1 ? partPaths.find((_, i) => parts[i].redacted) : undefined;
+      if (redacted !== undefined)
+        throw new UsageError("this report was written with --redact, and its pseudonyms (host-1, …) are its own: another report's host-1 is another host; merge the reports written without --redact, and redact the merged report (`vllm-doctor merge … --redact`)", redacted);
       // the rules run again on the merged facts: with the same configuration analyze used (severities, user rules)
       const merged = mergeAnalyses(parts, await rulesConfig(opts.config, opts.expectBusbw), { oneRun: opts.oneRun });
       if (notices.length) merged.report.notices = [...(merged.report.notices ?? []), ...notices];
-      const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
+      const out = prepareReport(merged.report, { format: opts.format, mergeable: { version: 1, facts: merged.state, events: merged.events, ...(parts.some((p) => p.redacted) ? { redacted: true as const } : {}) }, events: merged.events, withEvents: opts.events, redact: opts.redact, redactModels: opts.redactModels });
       const color = opts.format === "text" && !opts.output && opts.color !== false && wantsColor(process.stdout);
       await refuseInputAsOutput(opts.output, [...paths, configInput(opts.config)]);
-      await writeReport(opts.output, render(out.report, { color, events: out.events }), merged.report.summary.errors > 0 ? 1 : 0);
+      // as analyze of all the logs at once: a log one of the reports could not read (all or part of it) is exit 2 and its
+      // stderr line, an error finding of any run exit 1
+      const failures = merged.report.inputs.flatMap((i) => (i.error ? [{ path: i.path, message: i.error }] : []));
+      const exit = reportExit(merged.report, failures);
+      await writeReport(opts.output, render(out.report, { color, events: out.events }), exit.status, exit.lines);
     });
 }

@@ -105,6 +105,7 @@ export interface RuntimeState {
   v0Preemptions: number;
   v0PreemptCur: number;
   preemptLines: number;
+  /** lines: the request lines counted (an `Aborted request(s)` line once per id); more than 0 when the log has any */
   requests: { received: number; added: number; finished: number; aborted: number; lines: number };
   http: Record<string, number>;
   unknownModels: Record<string, number>;
@@ -429,10 +430,12 @@ export const runtimeDomain: FactDomain<RuntimeState, RuntimeFacts | null> = {
       case "runtime.count": {
         const r = state.requests;
         switch (e.what) {
-          case "received": r.received += e.value; r.lines++; state.afterLast += e.value; break;
-          case "added": r.added += e.value; r.lines++; break;
-          case "finished": r.finished += e.value; r.lines++; break;
-          case "aborted": r.aborted += e.value; r.lines++; break;
+          // (lines: by the count each event carries, not by event: the fast path's one event counts many lines, however
+          // the chunks were cut, and the state is the same for any read: --follow's appends, --chunk-bytes, two threads)
+          case "received": r.received += e.value; r.lines += e.value; state.afterLast += e.value; break;
+          case "added": r.added += e.value; r.lines += e.value; break;
+          case "finished": r.finished += e.value; r.lines += e.value; break;
+          case "aborted": r.aborted += e.value; r.lines += e.value; break;
           case "preempted":
             state.preemptLines++;
             if (e.value > state.v0PreemptCur) state.v0PreemptCur = e.value;

@@ -18,18 +18,69 @@ export interface FollowOptions {
   onFinding?: (f: Finding, report: Report) => void;
   /** things worth telling the user while following (the file was truncated, ...) */
   onNotice?: (message: string) => void;
-  /** stops following (Ctrl-C) */
+  /** stops following (SIGINT, SIGTERM) */
   signal?: AbortSignal;
   analyze?: AnalyzeOptions;
 }
 
 const READ_BYTES = 1 << 20;
 
-/** A finding is "the same" while its rule and first evidence line stay the same (its message may count up). */
-export function findingKey(f: Finding): string {
-  const e = f.evidence[0];
-  return `${f.ruleId}\u0000${e ? `${e.file}:${e.line}` : f.title}`;
+/**
+ * The findings already printed while following, so each is printed once. A finding stays "the same" while its rule
+ * stays the same and it keeps any of its evidence lines: its message may count up, and its first evidence line may
+ * change as lines arrive (nccl/socket-fallback cites the `NET/Socket` line first, then the inter-node connection that
+ * came after it). A finding of a rule that fired before, none of whose evidence lines is that of a finding printed,
+ * is new only when the rule now has more findings than were printed for it (else its evidence moved on).
+ */
+export class ShownFindings {
+  /** per rule, the evidence places (file, line) of each finding printed */
+  private readonly shown = new Map<string, Set<string>[]>();
+
+  /** the findings of this report not printed before, in the report's order */
+  take(findings: readonly Finding[]): Finding[] {
+    const byRule = new Map<string, Finding[]>();
+    for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    const fresh = new Set<Finding>();
+    for (const [rule, now] of byRule) {
+      const before = this.shown.get(rule) ?? [];
+      const used = new Set<Set<string>>();
+      const unmatched: Finding[] = [];
+      for (const f of now) {
+        const places = placesOf(f);
+        const same = before.find((s) => !used.has(s) && places.some((p) => s.has(p)));
+        if (same) {
+          used.add(same);
+          for (const p of places) same.add(p);
+        } else unmatched.push(f);
+      }
+      for (const f of unmatched) {
+        const moved = before.find((s) => !used.has(s));
+        if (moved) {
+          used.add(moved);
+          for (const p of placesOf(f)) moved.add(p);
+          continue;
+        }
+        before.push(new Set(placesOf(f)));
+        fresh.add(f);
+      }
+      this.shown.set(rule, before);
+    }
+    return findings.filter((f) => fresh.has(f));
+  }
+
+  /** a file's evidence now goes by another name (an earlier generation of a rotated log) */
+  rename(from: string, to: string): void {
+    for (const sets of this.shown.values())
+      for (const s of sets)
+        for (const p of [...s])
+          if (p.startsWith(`${from}\u0000`)) {
+            s.delete(p);
+            s.add(to + p.slice(from.length));
+          }
+  }
 }
+
+const placesOf = (f: Finding): string[] => (f.evidence.length ? f.evidence.map((e) => `${e.file}\u0000${e.line}`) : [`\u0000${f.title}`]);
 
 /** What the first bytes of a file say it is compressed with, or null for text. */
 function compressedAs(b: Buffer): string | null {
@@ -70,6 +121,8 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   const openWhenThere = async (announce: boolean): Promise<fs.FileHandle | null> => {
     for (let said = !announce; ; ) {
       try {
+        // (a FIFO is refused before it is opened: opening one waits for a writer, past --until-idle and any signal)
+        if (!(await fs.stat(path)).isFile()) throw new InputError("--follow needs a regular file", path);
         const h = await fs.open(path, "r");
         if (!(await h.stat()).isFile()) {
           await h.close();
@@ -111,24 +164,22 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   };
   let gen = start();
   let rotations = 0;
+  const shown = new ShownFindings();
   /** ends the current generation; an earlier one is renamed so its lines are not taken for the new file's */
   const finish = async (): Promise<void> => {
     gen.feed.end();
     const part = await gen.analysis;
-    finished.push(relabel(part, path, `${path} (before rotation ${++rotations})`));
+    const name = `${path} (before rotation ${++rotations})`;
+    finished.push(relabel(part, path, name));
+    // (its findings were printed under the file's name: under the new one they are the same findings)
+    shown.rename(path, name);
   };
 
-  const seen = new Set<string>();
   const announce = (parts: { state: FactState; events: readonly Event[] }[]) => {
     let state = initState();
     for (const p of parts) state = mergeStates(state, p.state);
     const report = buildReport(state, opts.analyze?.rules);
-    for (const f of report.findings) {
-      const key = findingKey(f);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      opts.onFinding?.(f, report);
-    }
+    for (const f of shown.take(report.findings)) opts.onFinding?.(f, report);
   };
 
   let offset = 0;
@@ -136,7 +187,7 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
   const buf = Buffer.alloc(READ_BYTES);
   /** feeds what the handle holds past `offset` to the current generation (which must not be compressed) */
   const readOn = async (h: fs.FileHandle, size: number): Promise<void> => {
-    while (offset < size && !opts.signal?.aborted) {
+    while (offset < size) {
       const { bytesRead } = await h.read(buf, 0, Math.min(READ_BYTES, size - offset), offset);
       if (bytesRead === 0) break;
       const bytes = Buffer.from(buf.subarray(0, bytesRead));
@@ -161,13 +212,15 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
         await finish();
         gen = start();
         offset = 0;
+        // (a rotation is the file changing, as rename-and-recreate below: --until-idle waits for the new one's lines)
+        lastGrowth = Date.now();
       }
       await readOn(handle, st.size);
       // rename-and-recreate: the path now names another file, or none (the new one may come a moment later)
       const now = await fs.stat(path).catch(() => null);
       if (!now || now.ino !== st.ino || now.dev !== st.dev) {
         await readOn(handle, (await handle.stat()).size);
-        const next = now ? await fs.open(path, "r").catch(() => null) : null;
+        const next = now?.isFile() ? await fs.open(path, "r").catch(() => null) : null;
         if (next && (await next.stat()).isFile()) {
           opts.onNotice?.(`${path} was replaced by a new file (log rotation); reading the new one from line 1`);
           await handle.close();
@@ -189,6 +242,10 @@ export async function followFile(path: string, opts: FollowOptions = {}): Promis
       if (idle()) break;
       await sleep(pollMs, opts.signal);
     }
+    // stopped (Ctrl-C, SIGTERM, idle): the report is of the file as it is now, with what came since the last look
+    // (a signal while the command was starting gave the report of no line of it)
+    const now = await handle.stat();
+    if (now.size >= offset) await readOn(handle, now.size);
   } catch (e) {
     gen.feed.destroy();
     await gen.analysis.catch(() => {});

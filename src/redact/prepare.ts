@@ -22,6 +22,8 @@ export function prepareReport(report: Report, opts: PrepareOptions): { report: R
     const red = redactReport(r, events ?? [], { models: Boolean(opts.redactModels) });
     r = red.report;
     events = events ? red.events : undefined;
+    // (merge tells it by this: its pseudonyms are its own, and another report's host-1 is another host)
+    if (r.state) r = { ...r, state: { ...(r.state as MergeableState), redacted: true } };
   }
   return { report: r, events };
 }
