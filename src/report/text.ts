@@ -134,7 +134,7 @@ function renderOne(report: Report, opts: TextOptions): string {
   };
   const none = (title: string, why: string) => out.push("", `${c.bold(title)}: ${c.dim(why)}`);
 
-  const inputs = report.inputs.map((i) => `${path(i.path)} (${num(i.lines)} lines${i.error ? `, failed: ${i.error}` : ""})`).join(", ");
+  const inputs = report.inputs.map((i) => `${path(i.path)} (${num(i.lines)} line${i.lines === 1 ? "" : "s"}${i.error ? `, failed: ${i.error}` : ""})`).join(", ");
   const title = safeText(`vllm-doctor ${report.tool.version}  ${inputs}`);
   out.push(...(title.length <= width ? [title] : wrap(title, width, "", "  ")));
   const noFinding = noFindings(report);

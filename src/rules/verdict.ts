@@ -199,6 +199,17 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   if (!facts_.length && !outlived) {
     const lines = inputs.reduce((a, i) => a + i.lines, 0);
+    // a window of a program's output that states none of the facts a verdict leads with (NCCL's proxy or NVLS lines, a
+    // ring's order): no failure, but nothing of the run's health either
+    const programs = [...new Set((facts.dialects ?? []).map((d) => d.label))];
+    if (programs.length) {
+      const one = inputs.length > 0 && lines === 1;
+      const these = one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`;
+      const whose = programs.length > 1 ? `${programs.slice(0, -1).join(", ")} and ${programs[programs.length - 1]}` : programs[0];
+      const warned = firstWarningOf(facts);
+      const first = warned ? ` First warning at ${warned.file}:${warned.line}: ${clip(warned.text.trim(), 160)}` : "";
+      return `${NO_FAILURE_LEAD}${these} of ${whose} output, which ${one ? "states" : "state"} none of the facts a verdict leads with (a version, network, rank count, connection, model or KV cache size)${notes}.${first}`;
+    }
     return `Healthy as far as the log shows: no failure or warning in ${fmt(lines, 0)} line${lines === 1 ? "" : "s"}, and no vLLM, NCCL or benchmark facts were recognised${notes}.`;
   }
   const after = outlived ? ` after the error record at ${e.file}:${e.line}` : "";

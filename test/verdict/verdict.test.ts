@@ -522,3 +522,33 @@ describe("verdict of a log of warnings with no sign the run worked", () => {
     expect(init.verdict).toMatch(/^Healthy: /);
   });
 });
+
+describe("verdict of a window of a program's output that states no headline fact", () => {
+  it("is no failure of these lines of that program's output, not 'Healthy … no NCCL facts were recognised'; text of no program keeps the old words", async () => {
+    const ring = [
+      "gpu01:4242:4242 [0] NCCL INFO Ring 00 :    0   1   2   3",
+      "gpu01:4242:4242 [0] NCCL INFO Ring 01 :    0   3   2   1",
+      "gpu01:4242:4242 [0] NCCL INFO Ring 02 :    0   1   2   3",
+    ];
+    for (const lines of [ring, ring.map((l) => `2026-12-07T10:14:02.000000000Z ${l}`)]) {
+      const r = await analyzeText(lines.join("\n") + "\n");
+      expect(r.findings).toEqual([]);
+      // (it read "Healthy as far as the log shows: no failure or warning in 3 lines, and no vLLM, NCCL or benchmark facts
+      // were recognised." beside NCCL's own node, gpu01)
+      expect(r.verdict).toBe("No failure in these 3 lines of NCCL output, which state none of the facts a verdict leads with (a version, network, rank count, connection, model or KV cache size).");
+    }
+    const one = await analyzeText(`${ring[0]}\n`);
+    expect(one.verdict).toBe("No failure in this line of NCCL output, which states none of the facts a verdict leads with (a version, network, rank count, connection, model or KV cache size).");
+    const plain = await analyzeText("hello world\nsome text\n");
+    expect(plain.verdict).toBe("Healthy as far as the log shows: no failure or warning in 2 lines, and no vLLM, NCCL or benchmark facts were recognised.");
+  });
+
+  it("says '1 line' of a one-line input in the text report's header", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vd-verdict-"));
+    const file = join(dir, "one.log");
+    writeFileSync(file, "hello world\n");
+    const r = await runCliHere(["analyze", file, "--no-color"]);
+    expect(r.stdout.split("\n")[0]).toMatch(/\/one\.log \(1 line\)$/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
