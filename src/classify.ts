@@ -99,10 +99,14 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
     (e as Event).kind === "nccl.version" && (e as { source?: string }).source === "banner" && rec.raw.length < MIN_CUT && BARE_BANNER.test(rec.raw);
   // a long record a terminal hard-wrapped: what only the joined halves state (src/events/wrapped.ts)
   const wraps = createWrapJoiner(vllm.readJoined, vllm.joinedPhrase);
-  // (the wrap joiner and the NCCL reader need no asking: a record they hold waits for the very next line, which a line
-  // counted between them is not, as a line read would not be; NCCL's folded lines are made events before the next read)
+  // (the wrap joiner and the NCCL reader need no asking before a line: a record they hold waits for the very next line,
+  // which a line counted between them is not, as a line read would not be; NCCL's folded lines are made events before the
+  // next read)
   othersAtRest = (origin) => bench.atRest() && python.atRestFor(origin);
   const allAtRest = (origin: Origin) => vllm.atRest() && othersAtRest(origin);
+  // (after a line to learn, the joiner holds nothing: a record it could continue with the next line, as it judges by the
+  // record's text and length alone, is never learnt, so whatever line follows a counted one is read as after a read one)
+  const learnable = (origin: Origin) => allAtRest(origin) && wraps.atRest();
   // the record of the furthest line read the ordinary way: an excerpt's last line, when it is the input's
   let tail: LogRecord | null = null;
   return {
@@ -147,7 +151,7 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       // the like of a vLLM record read so with every reader at rest before and after it
       if (emitted === before) {
         nccl.noteQuiet(rec);
-        if (restBefore && allAtRest(rec.origin)) vllm.noteQuiet(rec);
+        if (restBefore && learnable(rec.origin)) vllm.noteQuiet(rec);
       }
       // one event: the NCCL reader may let the fast path fold the lines of its text
       else if (emitted === before + 1) nccl.noteFold(rec, last);

@@ -848,12 +848,13 @@ export function createRuntimeFast(sink: RuntimeFastSink, quiet: () => boolean, o
   };
   /**
    * a record of a quiet text (learnQuiet) at p, its level word `level` characters long (INFO, DEBUG): only its clock
-   * is read, while every reader is at rest and the next line starts a record (the wrap joiner would try to continue it)
+   * is read, while every reader is at rest (what follows it is read as after a read one: no quiet text is a record the
+   * wrap joiner would continue, see src/classify.ts)
    */
   const quietLine = (s: number, p: number, e: number, nl: number, w: number, level: number, texts: QuietTexts): boolean => {
     const t = p + level;
     if (!at(view, b, t, e, TIME) || !texts.hasBytes(view, b, t + TIME.n, e)) return false;
-    if (!recordNext(nl) || !clear(s, e) || !isQuiet() || !othersAtRest(shapes.origins[w])) return false;
+    if (!clear(s, e) || !isQuiet() || !othersAtRest(shapes.origins[w])) return false;
     // (the counts so far need not be told first: no event is made before the next line read, or the chunk's end, tells them)
     clockAt(t);
     return true;

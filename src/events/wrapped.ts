@@ -13,6 +13,8 @@ import type { Emit } from "./types.js";
 export interface WrapJoiner {
   /** `rec` follows the previous record: reads the two joined when `rec` may continue it */
   next(rec: LogRecord, emit: Emit): void;
+  /** no record is waiting for a line that may continue it */
+  atRest(): boolean;
 }
 
 /** shorter records are not cut by a terminal's width */
@@ -42,6 +44,7 @@ export function createWrapJoiner(
   let lastLine = -1;
   let lastInput = -1;
   return {
+    atRest: () => cands.length === 0,
     next(rec, emit) {
       const adjacent = rec.line === lastLine + 1 && rec.input === lastInput;
       lastLine = rec.line;

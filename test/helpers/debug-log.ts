@@ -86,6 +86,11 @@ export function debugServerLog(opts: { seed: number; blocks: number; wrap?: (lin
     () => [`${core}DEBUG ${time()} [core.py:781] EngineCore loo`],
     () => ["", ""],
     () => [`${core}DEBUG ${time()} [core.py:781] EngineCore loop active. (EngineCore_DP1 pid=2413) DEBUG ${time()} [core.py:781] EngineCore loop active.`],
+    // a record with no end that a terminal may have cut (read alone it says nothing), alone, then continued on the next
+    // line into a signature's phrase: the join is a warning's
+    () => [`DEBUG ${time()} [shm_broadcast.py:466] No available shared memory broadcast`],
+    () => [`DEBUG ${time()} [shm_broadcast.py:466] No available shared memory broadcast`, "block found in 60 seconds. This typically happens when some processes are hanging."],
+    () => [`${core}DEBUG ${time()} [core.py:781] EngineCore loop active.`, "gpu-node-a:2412:2412 [0] NCCL INFO Channel 01/0 : 0[0] -> 1[1] via P2P/IPC"],
   ];
   const lines: string[] = [];
   for (let k = 0; k < opts.blocks; k++) {
