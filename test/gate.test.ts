@@ -202,6 +202,12 @@ describe("gate verdicts", () => {
     expect(() => parseRegressionLimit("kvCache.tokens")).toThrow(/--max-regression/);
   });
 
+  it("--max-regression on the serving stats: more preemptions, aborts, 5xx, waiting or full-KV lines is worse", () => {
+    for (const path of ["runtime.preemptions", "runtime.requests.aborted", "runtime.http.5xx", "runtime.http.4xx", "runtime.waiting.p95", "runtime.kvFullShare", "runtime.stallCount", "summary.infos"])
+      expect([path, judgeRegression(parseRegressionLimit(`${path}=0`), 0, 21).passed, judgeRegression(parseRegressionLimit(`${path}=0`), 21, 0).passed]).toEqual([path, false, true]);
+    for (const path of ["runtime.generationThroughput.median", "runtime.running.median", "runtime.http.2xx"]) expect([path, judgeRegression(parseRegressionLimit(`${path}=0`), 21, 0).passed]).toEqual([path, false]);
+  });
+
   it("a failed --max-regression and a requirement judged per run point GitHub and SARIF at the line of the fact judged", async () => {
     const [v1, v08] = ["v1-single-gpu.log", "v0.8-tp4-mp.log"].map((f) => join(ROOT, "samples", f));
     const reg = await runCliHere(["check", v1, "--baseline", v08, "--max-regression", "kvCache.tokens=1%", "--format", "github"]);
