@@ -107,6 +107,19 @@ describe("diff command", () => {
   writeFileSync(a, log("2,040,000", "NET/IB/0/GDRDMA"));
   writeFileSync(b, log("1,310,000", "NET/Socket/0"));
 
+  it("two nccl-tests runs differ by their busbw, not by each table row, the pids of the device list or the first connection lines", async () => {
+    const r = await runCliHere(["diff", join(ROOT, "samples/bench-nccl-baseline.txt"), join(ROOT, "samples/bench-nccl-today.txt")]);
+    expect(r.stdout.split("\n").slice(3)).toEqual([
+      "Facts that changed (3):",
+      "  bench.ncclTests.avgBusbwGBs 119.4 → 114.9 (−3.8%)",
+      "  bench.ncclTests.largeSizeBusbwGBs 363.15 → 349.48 (−3.8%)",
+      "  bench.ncclTests.maxBusbwGBs 363.15 → 349.48 (−3.8%)",
+      "",
+      "Findings: the same rules fired in both.",
+      "",
+    ]);
+  });
+
   it("compares a JSON report with a log, in text and json", async () => {
     const aJson = join(tmp, "a.json");
     expect((await runCliHere(["analyze", a, "--format", "json", "-o", aJson])).status).not.toBe(2);

@@ -201,6 +201,22 @@ describe("gate verdicts", () => {
     expect(judgeRegression(parseRegressionLimit("kvCache.tokens=10%"), null, 5).reason).toBe("kvCache.tokens is missing from the baseline, so a regression cannot be ruled out");
     expect(() => parseRegressionLimit("kvCache.tokens")).toThrow(/--max-regression/);
   });
+
+  it("--max-regression on the serving stats: more preemptions, aborts, 5xx, waiting or full-KV lines is worse", () => {
+    for (const path of ["runtime.preemptions", "runtime.requests.aborted", "runtime.http.5xx", "runtime.http.4xx", "runtime.waiting.p95", "runtime.kvFullShare", "runtime.stallCount", "summary.infos"])
+      expect([path, judgeRegression(parseRegressionLimit(`${path}=0`), 0, 21).passed, judgeRegression(parseRegressionLimit(`${path}=0`), 21, 0).passed]).toEqual([path, false, true]);
+    for (const path of ["runtime.generationThroughput.median", "runtime.running.median", "runtime.http.2xx"]) expect([path, judgeRegression(parseRegressionLimit(`${path}=0`), 21, 0).passed]).toEqual([path, false]);
+  });
+
+  it("a failed --max-regression and a requirement judged per run point GitHub and SARIF at the line of the fact judged", async () => {
+    const [v1, v08] = ["v1-single-gpu.log", "v0.8-tp4-mp.log"].map((f) => join(ROOT, "samples", f));
+    const reg = await runCliHere(["check", v1, "--baseline", v08, "--max-regression", "kvCache.tokens=1%", "--format", "github"]);
+    expect(reg.status).toBe(1);
+    expect(reg.stdout.split("\n")[0]).toBe(`::error file=${v1},line=20,title=vllm-doctor gate%3A max-regression kvCache.tokens=1%25::kvCache.tokens 414,688 → 380,880 (−8.2%25): regressed by more than the allowed 1%25`);
+    const runs = await runCliHere(["check", v1, v08, "--require", "kvCache.tokens>=100000000", "--format", "sarif"]);
+    const at = JSON.parse(runs.stdout).runs[0].results.filter((r: any) => r.ruleId === "gate/require").map((r: any) => `${r.locations[0].physicalLocation.artifactLocation.uri.replace(/^.*\//, "")}:${r.locations[0].physicalLocation.region.startLine}`);
+    expect([runs.status, at]).toEqual([1, ["v1-single-gpu.log:20", "v0.8-tp4-mp.log:39"]]);
+  });
 });
 
 // ------------------------------------------------------------------------------------------ CLI exit codes

@@ -72,7 +72,10 @@ const LABELS: Record<string, [label: string, unit?: string]> = {
 /** Paths not compared leaf by leaf: provenance, big per-rank tables, and what is summarized otherwise. */
 const SKIP = [/^sources(\.|$)/, /^missing(\.|$)/, /^nccl\.matrix(\.|$)/, /^nccl\.(?:interNode|intraNode|interNodeNet|communicators|workerIps|remotePeers)(\.|$)/, /^nccl\.rankMap(\.|$)/, /^nccl\.nodePairs(\.|$)/, /^bench\.runs(\.|$)/, /^server\.readyLine(\.|$)/,
   // the runtime time series and stall evidence differ by nature between two runs: compared as counts and percentiles
-  /^runtime\.series(\.|$)/, /^runtime\.stalls(\.|$)/, /^runtime\.statsStoppedAt(\.|$)/];
+  /^runtime\.series(\.|$)/, /^runtime\.stalls(\.|$)/, /^runtime\.statsStoppedAt(\.|$)/,
+  // nccl-tests' table row by row (its busbw is compared as avg/max/largeSize), and the first connection line of each
+  // transport kind (a quoted line whose pid differs between any two runs; the kinds are compared as transports)
+  /^bench\.ncclTests\.rows(\.|$)/, /^nccl\.firstConnections(\.|$)/];
 const EVIDENCE_PATHS = new Set(["firstError", "firstWarning", "nccl.firstWarn"]);
 
 /** A log line as evidence: `{ file, line, text }`. */
@@ -83,8 +86,11 @@ function isEvidence(v: unknown): v is { file: string; line: number; text: string
 /** Evidence compares by its text: where it is (the file's name, the line number) differs between any two runs. */
 const evidenceAsText = (_k: string, x: unknown) => (isEvidence(x) ? x.text.trim() : x);
 
-/** Evidence in a list of records is where the record was read, not what it says: two runs compare without it. */
-const withoutEvidence = (_k: string, x: unknown) => (isEvidence(x) ? undefined : x);
+/**
+ * Evidence in a list of records is where the record was read, not what it says, and a process id differs between
+ * any two runs (nccl-tests' device list): two runs compare without them.
+ */
+const withoutEvidence = (k: string, x: unknown) => (isEvidence(x) || k === "pid" ? undefined : x);
 
 /**
  * Each leaf of `v` under `prefix`: in `out` as the diff shows it, in `same` as two runs compare (a list of records

@@ -17,9 +17,13 @@ export function parseRegressionLimit(text: string): RegressionLimit {
   return { path: m[1], amount: m[3] ? n / 100 : n, relative: m[3] === "%", text: text.trim() };
 }
 
-/** Latencies, durations, failures and counts of problems get worse when they grow; everything else when it shrinks. */
+/**
+ * Latencies, durations, failures and counts of problems get worse when they grow; everything else when it shrinks.
+ * The serving stats count problems too: preempted and aborted requests, HTTP 4xx/5xx, requests waiting, the share of
+ * stats lines with a full KV cache, stalls (read as throughputs, 0 → 21 preemptions passed any limit).
+ */
 export function lowerIsBetter(path: string): boolean {
-  return /(Ms|LatencyS|durationS|Seconds|failedRequests|wrongTotal|errors|warnings|warnCount)$/.test(path);
+  return /(?:Ms|LatencyS|durationS|Seconds|failedRequests|wrongTotal|errors|warnings|infos|warnCount|preemptions|aborted|\.4xx|\.5xx|kvFullShare|stallCount|\.waiting\.\w+)$/.test(path);
 }
 
 export interface RegressionVerdict {

@@ -124,25 +124,33 @@ function factPath(name: string): string | undefined {
 
 /** Where a failed gate requirement points: the evidence of what it judged, else line 1 of the first input. */
 export function gatePlace(r: GateRequirement, report: Report): Place {
-  const sources = report.facts.sources;
-  const fromFindings = (sev: Severity[]) => report.findings.find((f) => sev.includes(f.severity) && f.evidence.length)?.evidence[0];
+  // a requirement judged once per run (`run 2 (b.log): kvCache.tokens>=5`, src/commands/check.ts) reads that run's facts
+  const runIndex = Number(/^run (\d+) \(/.exec(r.name)?.[1] ?? 0);
+  const candidate = runIndex ? report.runs?.[runIndex - 1] : undefined;
+  const runPrefix = candidate ? `run ${runIndex} (${candidate.inputs.join(", ")}): ` : "";
+  const run = candidate && r.name.startsWith(runPrefix) ? candidate : undefined;
+  const name = run ? r.name.slice(runPrefix.length) : r.name;
+  const { facts, findings } = run ?? report;
+  const sources = facts.sources;
+  const fromFindings = (sev: Severity[]) => findings.find((f) => sev.includes(f.severity) && f.evidence.length)?.evidence[0];
   let e: Evidence | undefined | null;
   // an input the gate could not read (`read <path>`), or one that holds several runs (`one run in <path>`: at the
   // second engine start); `inputs hold lines` names no file
-  const input = /^(?:read|one run in) (.+)$/.exec(r.name)?.[1];
+  const input = /^(?:read|one run in) (.+)$/.exec(name)?.[1];
   if (r.kind === "inputs" && input) return { file: input, line: Number(/split it at line (\d+)/.exec(r.reason)?.[1] ?? 1) };
   // a benchmark requirement that failed on a later run of several: that run's first line (src/gate/check.ts)
-  const run = r.passed ? null : /^run \d+ of \d+ \((.+):(\d+)\): /.exec(r.reason);
-  if (r.kind === "require" && run) return { file: run[1], line: Number(run[2]) };
+  const benchRun = r.passed ? null : /^run \d+ of \d+ \((.+):(\d+)\): /.exec(r.reason);
+  if (r.kind === "require" && benchRun) return { file: benchRun[1], line: Number(benchRun[2]) };
   if (r.kind === "fail-on") e = fromFindings(["error", "warning", "info"]);
   else if (r.kind === "max-warnings") e = fromFindings(["warning"]);
   else if (r.kind === "require-transport" || r.kind === "forbid-transport") e = sources["nccl.net"] ?? sources["nccl.initComplete"] ?? sources["nccl.version"];
   else {
-    // the fact itself, or the nearest fact above it that has a source (nccl.transports.NET/IB → nccl.transports)
-    for (let p = factPath(r.name); p && !e; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : undefined) e = sources[p];
+    // the fact itself, or the nearest fact above it that has a source (nccl.transports.NET/IB → nccl.transports); a
+    // --max-regression is named `max-regression PATH=N%`
+    for (let p = factPath(name.replace(/^max-regression /, "")); p && !e; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : undefined) e = sources[p];
   }
   if (e) return { file: e.file, line: e.line, text: e.text };
-  const first = report.inputs.find((i) => !i.error) ?? report.inputs[0];
+  const first = report.inputs.find((i) => !i.error && (!run || run.inputs.includes(i.path))) ?? report.inputs[0];
   return { file: first?.path ?? "<stdin>", line: 1 };
 }
 
