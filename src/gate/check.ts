@@ -4,6 +4,7 @@ import { compare, formatValue, parseRequirement, type Requirement } from "./expr
 import { readPath } from "./path.js";
 import { judgeRegression, parseRegressionLimit, type RegressionLimit } from "./regression.js";
 import { interNodeKinds, kindMatches } from "./transport.js";
+import { transportKind } from "../../grammars/nccl.js";
 import { reportPathType, unknownReportPath } from "./known-path.js";
 
 export type FailOn = "error" | "warning" | "info" | "none";
@@ -42,9 +43,10 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
       const t = k.trim();
       if (!t) throw new UsageError(`${flag} needs a transport kind such as NET/IB or NET/Socket`);
       // a kind no connection can have would never match: a forbidden one always passes, a required one always fails
-      if (!/^(?:P2P|SHM|NET|NVLS|CollNet)(?:\/[^/\s]+)*\/?$/i.test(t))
-        throw new UsageError(`${flag} '${t}' is not a transport kind: NCCL's kinds are P2P/IPC, P2P/CUMEM, P2P/direct, SHM, NET/IB, NET/IB/GDRDMA, NET/Socket, NET/OFI, NET/<plugin>, NVLS and CollNet`);
-      return t;
+      const canonical = /^(?:P2P|SHM|NET|NVLS|CollNet)(?:\/[^/\s]+)*\/?$/i.test(t) ? canonicalKind(t) : null;
+      if (canonical === null) throw new UsageError(`${flag} '${t}' is not a transport kind: NCCL's kinds are P2P/IPC, P2P/CUMEM, P2P/direct, SHM, NET/IB, NET/IB/GDRDMA, NET/Socket, NET/OFI, NET/<plugin>, NVLS and CollNet`);
+      if (canonical === OFI_GDR) throw new UsageError(`${flag} '${t}': NCCL's OFI connections are all of kind NET/OFI (their /GDRDMA is not split out); name NET/OFI, and require GPUDirect RDMA with --require 'nccl.gdr==true'`);
+      return canonical;
     });
   const require = (input.require ?? []).map(parseRequirement);
   const maxRegression = (input.maxRegression ?? []).map(parseRegressionLimit);
@@ -61,6 +63,28 @@ export function parseGateSpec(input: GateOptionsInput): GateSpec {
     forbidTransport: kinds(input.forbidTransport, "--forbid-transport"),
     maxRegression,
   };
+}
+
+const OFI_GDR = "NET/OFI/GDRDMA";
+
+/**
+ * A transport kind as the report's facts name it (CONTRACT, "Transport kinds"), or null when no connection can have
+ * it. What NCCL prints after `via` (`NET/Socket/0`, `NET/IBext_v8/1/GDRDMA`, `NET/AWS Libfabric`, `P2P/IPC/read`)
+ * names a kind too: its device index and read/write suffix are never part of the kind, so taken as written it
+ * would never match — a forbidden kind always passed and a required one always failed.
+ */
+function canonicalKind(written: string): string | null {
+  const t = written.replace(/\/+$/, "");
+  const net = /^NET\/([^/]+)((?:\/[^/]+)*)$/i.exec(t);
+  if (net) {
+    const rest = net[2].replace(/\/\d+(?=\/|$)/g, "");
+    if (rest && !/^\/GDRDMA$/i.test(rest)) return null;
+    const kind = transportKind(`NET/${net[1]}/0${rest ? "/GDRDMA" : ""}`);
+    if (kind === "NET/OFI" && rest) return OFI_GDR;
+    return kind;
+  }
+  if (/^P2P\/[^/]+\/./i.test(t)) return transportKind(t) ?? t;
+  return t;
 }
 
 /**
