@@ -28,10 +28,10 @@ const compose = (l: string) => `vllm-head-1  | ${l}`;
 describe("a DEBUG-level server log's repeated lines", () => {
   it("read to the report and events of the ordinary way, bare, behind kubectl's and compose's wrappers and with CRLF, in any chunk size", async () => {
     const logs = [
-      debugServerLog({ seed: 1, blocks: 300 }),
-      debugServerLog({ seed: 2, blocks: 300, wrap: kubectl }),
-      debugServerLog({ seed: 3, blocks: 300, wrap: compose }),
-      debugServerLog({ seed: 4, blocks: 300, crlf: true }),
+      debugServerLog({ seed: 1, blocks: 150 }),
+      debugServerLog({ seed: 2, blocks: 150, wrap: kubectl }),
+      debugServerLog({ seed: 3, blocks: 150, wrap: compose }),
+      debugServerLog({ seed: 4, blocks: 150, crlf: true }),
     ];
     for (const text of logs) {
       const lines = text.split("\n").length - 1;
