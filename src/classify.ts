@@ -4,7 +4,7 @@ import type { LogRecord, Origin } from "./model.js";
 import { createNcclReader, type AgainSink, type InitSink, type NcclFastCounts, type RepeatSink } from "./events/read-nccl.js";
 import type { LearnedWrapper } from "./events/nccl-fast-counter.js";
 import { createVllmOriginObserver, createVllmReader } from "./events/read-vllm.js";
-import { clientDataAt, runtimeFirst } from "./events/read-runtime.js";
+import { clientDataAt, mayBeQuiet, runtimeFirst } from "./events/read-runtime.js";
 import { createPythonReader } from "./events/read-python.js";
 import { createBenchReader } from "./events/read-bench.js";
 import { readSignals } from "./events/signals.js";
@@ -124,7 +124,8 @@ export function createDispatcher(opts: { keptPerKind?: number; repeat?: RepeatSi
       outer = emit;
       if (nccl.folding()) nccl.flushFolds(emit);
       const before = emitted;
-      const restBefore = allAtRest(rec.origin);
+      // (asked only of a record that may be learnt: the readers' state is looked at on no other line)
+      const restBefore = mayBeQuiet(rec.text) && allAtRest(rec.origin);
       // process prefixes name the vLLM engine and executor even on lines another reader claims (NCCL INFO)
       observeVllmOrigin(rec, counting);
       // a request or access line holds the client's text (a prompt, a path): the vLLM reader counts the line, the

@@ -66,3 +66,18 @@ describe("a DEBUG-level server log's repeated lines", () => {
     expect(seen.length).toBeGreaterThanOrEqual(text.split("\n").length - 1);
   });
 });
+
+describe("a quiet text learnt behind one process's prefix", () => {
+  it("is counted behind another process's too (two data-parallel engine cores print the same lines)", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const t = `10:00:${String(i % 60).padStart(2, "0")}`;
+      lines.push(`(EngineCore_DP0 pid=2412) DEBUG 12-07 ${t} [core.py:781] EngineCore loop active.`, `(EngineCore_DP1 pid=2413) DEBUG 12-07 ${t} [core.py:781] EngineCore loop active.`);
+    }
+    const text = lines.join("\n") + "\n";
+    const [fast, n] = await counted(() => read(text, {}, 4096));
+    expect(fast).toBe(await read(text, { fastPath: false }));
+    // (DP1's lines all went the ordinary way: its prefix was never learnt, the text being known from DP0's)
+    expect(n).toBeGreaterThan(lines.length - 20);
+  });
+});

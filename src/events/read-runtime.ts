@@ -523,6 +523,11 @@ function learnShape(shapes: RuntimeShapes, rec: LogRecord, what: RequestWhat | n
   }
 }
 
+/** A record that may be a quiet text's (learnQuiet): its text starts with an INFO or DEBUG header's level word. */
+export function mayBeQuiet(text: string): boolean {
+  return text.startsWith("INFO ") || text.startsWith("DEBUG ");
+}
+
 /** quiet texts kept at most, and the longest kept (a line past it is read the ordinary way) */
 const MAX_QUIET = 4096;
 const MAX_QUIET_CHARS = 400;
@@ -545,7 +550,8 @@ function learnQuiet(shapes: RuntimeShapes, rec: LogRecord): void {
   const at = HEAD_AT + level;
   if (shapes.quiet[0].size + shapes.quiet[1].size >= MAX_QUIET || text.length > MAX_QUIET_CHARS || text.length < at + QuietTexts.MIN || !QUIET_HEAD.test(text)) return;
   const rest = text.slice(at);
-  if (set.has(rest) || !rec.raw.endsWith(text) || !PRINTABLE.test(text) || text.includes("NCCL") || GLUED_LEVEL.test(rest) || NCCL_TAIL_LIKE.test(rest) || clientDataAt(text) >= 0) return;
+  if (!rec.raw.endsWith(text) || !PRINTABLE.test(text) || text.includes("NCCL") || GLUED_LEVEL.test(rest) || NCCL_TAIL_LIKE.test(rest) || clientDataAt(text) >= 0) return;
+  // (a text learnt already may come behind a wrapper not learnt yet: another process's prefix)
   learnShape(shapes, rec, null, 0);
   set.add(rest);
 }
@@ -560,14 +566,11 @@ export class QuietTexts {
     const n = e - r;
     return Math.imul(n, 0x9e3779b1) ^ view.getInt32(r, true) ^ Math.imul(view.getInt32(e - 4, true), 31) ^ Math.imul(view.getInt32(r + (n >> 1) - 2, true), 17);
   }
-  has(text: string): boolean {
-    const b = Buffer.from(text, "latin1");
-    return this.hasBytes(new DataView(b.buffer, b.byteOffset, b.length), b, 0, b.length);
-  }
+  /** keeps `text` (ASCII, at least MIN long) unless it is kept already */
   add(text: string): void {
-    if (text.length < QuietTexts.MIN || this.has(text)) return;
     const b = Buffer.from(text, "latin1");
     const v = new DataView(b.buffer, b.byteOffset, b.length);
+    if (b.length < QuietTexts.MIN || this.hasBytes(v, b, 0, b.length)) return;
     const k = QuietTexts.key(v, 0, b.length);
     const list = this.byKey.get(k);
     if (list) list.push(v);

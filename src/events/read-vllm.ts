@@ -24,7 +24,7 @@ const CONTAINER_ENGINE_ERROR = /^(?:docker(?:-compose)?: )?(Error response from 
  */
 export function createVllmReader(opts: { othersAtRest?: (origin: Origin) => boolean } = {}): RecordReader & {
   fast: RuntimeLineCounter;
-  /** the record at hand, read by every reader, made no event and left each reader at rest (see learnQuiet in src/events/read-runtime.ts) */
+  /** the record at hand, read by every reader (this one too), made no event and left each reader at rest (see learnQuiet in src/events/read-runtime.ts) */
   noteQuiet: (rec: LogRecord) => void;
   /** this reader holds nothing the next record could continue or close */
   atRest: () => boolean;
@@ -448,9 +448,7 @@ export function createVllmReader(opts: { othersAtRest?: (origin: Origin) => bool
     // a request line closes a config dump left open and a pasted list of words (it is no part of them): the fast path
     // leaves such a line to the ordinary way
     fast: createRuntimeFast(runtime.fast, atRest, (origin) => opts.othersAtRest?.(origin) ?? false),
-    noteQuiet(rec) {
-      if (atRest()) runtime.learnQuiet(rec);
-    },
+    noteQuiet: runtime.learnQuiet,
     atRest,
     end(emit) {
       flush(emit);

@@ -203,12 +203,9 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
     // ring's order): no failure, but nothing of the run's health either
     const programs = [...new Set((facts.dialects ?? []).map((d) => d.label))];
     if (programs.length) {
-      const one = inputs.length > 0 && lines === 1;
-      const these = one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`;
+      const { these, one } = theseLines(inputs);
       const whose = programs.length > 1 ? `${programs.slice(0, -1).join(", ")} and ${programs[programs.length - 1]}` : programs[0];
-      const warned = firstWarningOf(facts);
-      const first = warned ? ` First warning at ${warned.file}:${warned.line}: ${clip(warned.text.trim(), 160)}` : "";
-      return `${NO_FAILURE_LEAD}${these} of ${whose} output, which ${one ? "states" : "state"} none of the facts a verdict leads with (a version, network, rank count, connection, model or KV cache size)${notes}.${first}`;
+      return `${NO_FAILURE_LEAD}${these} of ${whose} output, which ${one ? "states" : "state"} none of the facts a verdict leads with (a version, network, rank count, connection, model or KV cache size)${notes}.${firstWarningSentence(facts)}`;
     }
     return `Healthy as far as the log shows: no failure or warning in ${fmt(lines, 0)} line${lines === 1 ? "" : "s"}, and no vLLM, NCCL or benchmark facts were recognised${notes}.`;
   }
@@ -233,33 +230,43 @@ export function verdictOf(facts: Facts, findings: readonly Finding[], inputs: re
   }
   // a few lines out of a vLLM log's middle (a paste around the lines someone asked about) say nothing of its health
   if (vllmWindow(facts)) {
-    const lines = inputs.reduce((a, i) => a + i.lines, 0);
-    const one = inputs.length > 0 && lines === 1;
-    const these = one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`;
+    const { these, one } = theseLines(inputs);
     return `${NO_FAILURE_LEAD}${these} of a vLLM log, which ${one ? "does" : "do"} not show the engine come up or serve (no KV cache size, server ready or request line): ${facts_.join("; ")}${notes}.`;
   }
   // warnings and no sign the run worked (a paste of the lines around PyTorch's store going away, of a deprecation):
   // no failure, but no health to speak of either; the reader is sent to the first warning
-  const warned = firstWarningOf(facts);
-  if (warned && !healthShown(facts)) {
-    return `${NO_FAILURE_LEAD}the log, which shows warnings and no sign the run worked (no KV cache size, server ready, NCCL Init COMPLETE, request or benchmark result): ${facts_.join("; ")}${notes}. First warning at ${warned.file}:${warned.line}: ${clip(warned.text.trim(), 160)}`;
+  const warning = firstWarningSentence(facts);
+  if (warning && !engineUp(facts) && facts.nccl.initComplete === 0 && !benchRan(facts.bench)) {
+    return `${NO_FAILURE_LEAD}the log, which shows warnings and no sign the run worked (no KV cache size, server ready, NCCL Init COMPLETE, request or benchmark result): ${facts_.join("; ")}${notes}.${warning}`;
   }
   return `Healthy: ${[...facts_, ...served].join("; ")}${notes}.`;
 }
 
-/** The first warning the log shows: the timeline's earliest host's, else NCCL's first WARN. */
-function firstWarningOf(f: Facts): { file: string; line: number; text: string } | null {
-  return f.timeline?.find((t) => t.firstWarning)?.firstWarning ?? f.nccl.firstWarn ?? null;
+/** "this line", "these 12 lines" (of all the inputs), "these lines" (no input named) */
+function theseLines(inputs: readonly InputInfo[]): { these: string; one: boolean } {
+  const lines = inputs.reduce((a, i) => a + i.lines, 0);
+  const one = inputs.length > 0 && lines === 1;
+  return { these: one ? "this line" : inputs.length === 0 ? "these lines" : `these ${fmt(lines, 0)} lines`, one };
 }
 
-/** Some line says the run got somewhere: the engine sized its KV cache or served, NCCL finished a set-up, a benchmark ran. */
-function healthShown(f: Facts): boolean {
+/** ` First warning at run.log:3: <its line>` for the first warning the log shows (the timeline's earliest host's, else NCCL's first WARN), or "" */
+function firstWarningSentence(f: Facts): string {
+  const w = f.timeline?.find((t) => t.firstWarning)?.firstWarning ?? f.nccl.firstWarn ?? null;
+  return w ? ` First warning at ${w.file}:${w.line}: ${clip(w.text.trim(), 160)}` : "";
+}
+
+/** The engine came up: a KV cache size, blocks or concurrency, the server ready or its metrics, a stats, request or access line. */
+function engineUp(f: Facts): boolean {
+  if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return true;
   const k = f.kvCache;
+  if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null) return true;
   const r = f.runtime;
-  const b = f.bench;
-  return f.server?.ready === true || (f.server?.metricsLines ?? 0) > 0 || k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null ||
-    f.nccl.initComplete > 0 || (r !== null && r !== undefined && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null)) ||
-    b.serve !== null || b.throughput !== null || b.latency !== null || b.ncclTests !== null || b.runs.length > 0;
+  return !!r && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null);
+}
+
+/** A benchmark's result is in the log. */
+function benchRan(b: Facts["bench"]): boolean {
+  return b.serve !== null || b.throughput !== null || b.latency !== null || b.ncclTests !== null || b.runs.length > 0;
 }
 
 /**
@@ -279,14 +286,9 @@ export function cutTracebackNamed(facts: Facts): NonNullable<Facts["tracebacks"]
  */
 function vllmOnlyBeforeServing(f: Facts): boolean {
   if (!f.dialects?.some((d) => d.name === "vllm") || f.dialects.some((d) => d.name !== "vllm" && d.name !== "ray" && d.name !== "pytorch" && d.name !== "nccl")) return false;
-  if (f.server?.ready || (f.server?.metricsLines ?? 0) > 0) return false;
-  const k = f.kvCache;
-  if (k.tokens !== null || k.gpuBlocks !== null || k.maxConcurrency !== null) return false;
-  const r = f.runtime;
-  if (r && (r.statsLines > 0 || (r.requests?.received ?? 0) > 0 || (r.addedRequests ?? 0) > 0 || r.http !== null)) return false;
+  if (engineUp(f)) return false;
   const n = f.nccl;
-  const b = f.bench;
-  return !n.version && !n.net && n.ranks === null && !b.serve && !b.throughput && !b.latency && !b.ncclTests && b.runs.length === 0;
+  return !n.version && !n.net && n.ranks === null && !benchRan(f.bench);
 }
 
 /** a window of a vLLM log with no line that states its configuration and no sign the engine came up (see vllmOnlyBeforeServing) */
